@@ -1,0 +1,94 @@
+# minirun - top-level Makefile.
+#
+#   make              build every program next to its source (ns/uts.c -> ns/uts)
+#   make ns           build one directory (also: lib, cgroups, unionfs, netns, minirun)
+#   make deps         install the Debian packages the project needs (idempotent)
+#   make demo         deps + build + a guided run of the toolkit
+#   make test         deps + build + every test tier, then one line of totals
+#   make test-unit | test-host | test-vm | test-labs    one tier
+#   make vm           boot the pure cgroup v2 test VM with an interactive shell
+#   make install      install the programs under $(PREFIX) (default /usr/local)
+#   make format | lint | clean
+#
+# Each directory describes its own programs and library in DIR/build.mk; this file holds
+# the rules they share. A program P.c links P.o, the archives named as its prerequisites
+# (in order: most specific first, lib/libmr.a last), and its LDLIBS.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBEXEC ?= $(PREFIX)/libexec/minirun
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+MR_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -MMD -MP
+LDFLAGS ?=
+
+PROGS :=        # every program to build; each build.mk adds its own
+INSTALL_PROGS :=# the subset `make install` puts in $(BINDIR) (the rest go to $(LIBEXEC))
+CLEAN :=        # extra files each build.mk wants removed by `make clean`
+
+all:            # the default goal; its prerequisites come from the build.mk files
+
+include lib/build.mk
+include $(filter-out lib/build.mk,$(sort $(wildcard */build.mk)))
+
+all: $(PROGS)
+
+%.o: %.c
+	$(CC) $(MR_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+%.a:
+	$(AR) rcs $@ $^
+
+$(PROGS): %: %.o
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
+
+-include $(shell find . -name '*.d' -not -path './build/*' 2>/dev/null)
+
+# ---- Debian packages: everything the project builds, tests and benchmarks with ----------
+# build: compiler, and the libraries DESIGN.md chose
+DEB_BUILD := gcc make pkg-config libc6-dev libcap-dev libcunit1-dev libseccomp-dev \
+	libjansson-dev libarchive-dev libssl-dev libcurl4-openssl-dev libmnl-dev \
+	libnftables-dev libyaml-dev
+# tests: the tools tests use to check what the code did, the VM tier, the peers
+DEB_TEST := iproute2 nftables procps psmisc util-linux kmod zstd tar gzip \
+	busybox-static qemu-system-x86 bats
+DEB_PEERS := runc crun podman containerd skopeo umoci docker-registry hyperfine
+# tidy: formatting and static analysis
+DEB_TIDY := clang-format clang-tidy cppcheck
+DEB_PACKAGES := $(sort $(DEB_BUILD) $(DEB_TEST) $(DEB_PEERS) $(DEB_TIDY))
+
+deps:
+	@tests/deps.sh $(DEB_PACKAGES)
+
+# ---- the README's two commands ----------------------------------------------------------
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@./demo.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test-all
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXEC)
+	for p in $(INSTALL_PROGS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
+	for p in $(filter-out $(INSTALL_PROGS),$(PROGS)); do \
+		d=$(DESTDIR)$(LIBEXEC)/$$(dirname $$p); install -d $$d; install -m 755 $$p $$d/; done
+
+SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(SOURCES)
+lint:
+	clang-format --dry-run --Werror $(SOURCES)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		-I. -D_GNU_SOURCE $(filter %.c,$(SOURCES))
+
+clean:
+	rm -f $(PROGS) $(CLEAN)
+	find . -path ./build -prune -o \( -name '*.o' -o -name '*.a' -o -name '*.d' \) -print \
+		| xargs rm -f
+
+distclean: clean
+	rm -rf build
+
+.PHONY: all deps demo test install format lint clean distclean

@@ -1,0 +1,104 @@
+/*
+ * lib/err.c - error objects, dying with a message, and -v narration (see err.h).
+ *
+ * Every message starts with the program's name (program_invocation_short_name, a GNU
+ * extension set by the C library before main), so a learner always knows who spoke.
+ */
+#include "lib/err.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int mr_verbose;
+int mr_err_exit_code = 1;
+
+int mr_fail(struct mr_err *err, int errnum, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+		if (errnum && n >= 0 && (size_t)n < sizeof(err->msg))
+			snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(errnum));
+		err->errnum = errnum;
+	}
+	errno = errnum;
+	return -1;
+}
+
+void mr_prefix(struct mr_err *err, const char *fmt, ...)
+{
+	char head[512], old[sizeof(err->msg)];
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(head, sizeof(head), fmt, ap);
+	va_end(ap);
+	memcpy(old, err->msg, sizeof(old));
+	size_t n = strlen(head);
+	if (n >= sizeof(err->msg))
+		n = sizeof(err->msg) - 1;
+	memcpy(err->msg, head, n);
+	/* the old message follows the new context, cut to what still fits */
+	snprintf(err->msg + n, sizeof(err->msg) - n, "%.*s", (int)(sizeof(err->msg) - n - 1), old);
+}
+
+void mr_die_err(const struct mr_err *err)
+{
+	fprintf(stderr, "%s: %s\n", program_invocation_short_name, err->msg);
+	exit(mr_err_exit_code);
+}
+
+static void vsay(const char *prefix, const char *fmt, va_list ap, int errnum)
+{
+	fprintf(stderr, "%s", prefix);
+	vfprintf(stderr, fmt, ap);
+	if (errnum)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+}
+
+void mr_die(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vsay("", fmt, ap, saved);
+	va_end(ap);
+	exit(1);
+}
+
+void mr_diex(int code, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vsay("", fmt, ap, 0);
+	va_end(ap);
+	exit(code);
+}
+
+void mr_warn(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vsay("", fmt, ap, 0);
+	va_end(ap);
+}
+
+void mr_say(const char *fmt, ...)
+{
+	va_list ap;
+	if (!mr_verbose)
+		return;
+	va_start(ap, fmt);
+	vsay("=> ", fmt, ap, 0);
+	va_end(ap);
+}

@@ -1,0 +1,39 @@
+/*
+ * lib/file.h - whole-file reads and writes, the way kernel interface files want them.
+ *
+ * Files under /proc and /sys/fs/cgroup are not ordinary files: a value must arrive in one
+ * write(2) (a second write is a second command), and a read may return less than st_size
+ * says (usually 0 or 4096). These helpers do one write and read until EOF.
+ * All return 0 (or a byte count) on success, -1 with err filled on failure.
+ */
+#ifndef MR_FILE_H
+#define MR_FILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lib/err.h"
+
+/* Read all of PATH (relative to dirfd, AT_FDCWD for none) into a new NUL-terminated buffer
+ * that the caller frees. *len (may be NULL) gets the length without the NUL. */
+int mr_read_file_at(int dirfd, const char *path, char **out, size_t *len, struct mr_err *err);
+int mr_read_file(const char *path, char **out, size_t *len, struct mr_err *err);
+
+/* Write DATA to PATH in a single write(2), no O_CREAT (kernel files exist or are wrong).
+ * The error names the path and the value: "write 'memory.max' = '12x': Invalid argument". */
+int mr_write_file_at(int dirfd, const char *path, const char *data, struct mr_err *err);
+int mr_write_file(const char *path, const char *data, struct mr_err *err);
+int mr_write_filef(const char *path, struct mr_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Create or replace an ordinary file atomically: write a temp file beside it, fsync, rename. */
+int mr_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+			 struct mr_err *err);
+
+/* mkdir -p: create PATH and missing parents with MODE; an existing directory is fine. */
+int mr_mkdir_p(const char *path, mode_t mode, struct mr_err *err);
+
+/* Parse a whole decimal string into a long long in [min, max]; -1 (errno EINVAL/ERANGE) if not. */
+int mr_parse_ll(const char *s, long long min, long long max, long long *out);
+
+#endif
