@@ -42,3 +42,12 @@ test-all:
 	@tests/totals $(RESULTS) unit host vm labs
 
 .PHONY: test-unit test-host test-vm test-labs test-all vm
+
+# A busybox root filesystem for the tests, the labs and ns/container: build/rootfs/busybox
+ROOTFS := build/rootfs/busybox
+$(ROOTFS): tests/rootfs.sh
+	@mkdir -p build/rootfs
+	@tests/rootfs.sh $@
+rootfs: $(ROOTFS)
+all: $(ROOTFS)
+.PHONY: rootfs
