@@ -29,7 +29,7 @@ CLEAN :=        # extra files each build.mk wants removed by `make clean`
 all:            # the default goal; its prerequisites come from the build.mk files
 
 include lib/build.mk
-include $(filter-out lib/build.mk,$(sort $(wildcard */build.mk)))
+include $(filter-out lib/build.mk,$(sort $(wildcard */build.mk */*/build.mk)))
 
 all: $(PROGS)
 
