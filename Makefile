@@ -28,8 +28,9 @@ CLEAN :=        # extra files each build.mk wants removed by `make clean`
 
 all:            # the default goal; its prerequisites come from the build.mk files
 
-include lib/build.mk
-include $(filter-out lib/build.mk,$(sort $(wildcard */build.mk */*/build.mk)))
+# In dependency order: a build.mk may name the archives of the directories before it.
+MR_DIRS := lib ns cgroups unionfs netns minirun/image minirun tests
+include $(foreach d,$(MR_DIRS),$(wildcard $(d)/build.mk))
 
 all: $(PROGS)
 
