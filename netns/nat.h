@@ -1,0 +1,90 @@
+/*
+ * netns/nat.h - NAT, published ports and isolation between bridges, through nftables
+ * (libnftables): what docker's iptables rules do, in one table the project owns.
+ *
+ * Everything lives in one table, `ip minirun`, whose rules never change once made; what
+ * changes is the contents of its sets and maps. So nothing has to be remembered between
+ * processes: a later process removes exactly what an earlier one added by deleting the
+ * set element it added, keyed by what the user typed (the port, the subnet, the bridge).
+ *
+ *	table ip minirun {
+ *		map published { type inet_proto . inet_service : ipv4_addr . inet_service }
+ *		set masq      { type ipv4_addr; flags interval }   # subnets that masquerade
+ *		set bridges   { type ifname }                      # our bridges
+ *		set same      { type ifname . ifname }             # (br, br): same-bridge pairs
+ *		chain nat_pre  { prerouting dstnat:  fib daddr type local dnat to ... map @published }
+ *		chain nat_out  { output -100:        fib daddr type local dnat to ... map @published }
+ *		chain nat_post { postrouting srcnat: ip saddr @masq ip daddr != @masq masquerade
+ *		                                     ip saddr 127.0.0.0/8 oifname != "lo" masquerade }
+ *		chain filter_fwd { forward filter:   ct state established,related accept
+ *		                                     iifname . oifname @same accept
+ *		                                     iifname @bridges oifname @bridges drop
+ *		                                     iifname @bridges accept
+ *		                                     oifname @bridges ct status dnat accept }
+ *	}
+ *
+ * When the last element is removed the table is deleted, so a torn-down host shows no
+ * rule of ours. Functions act on the network namespace of the calling process.
+ *
+ * See: nft(8), https://wiki.nftables.org (NAT, sets, maps), ip-sysctl.rst (ip_forward,
+ * route_localnet), libnftables(3).
+ */
+#ifndef MR_NETNS_NAT_H
+#define MR_NETNS_NAT_H
+
+#include <stddef.h>
+
+#include "lib/err.h"
+
+#define NAT_TABLE "minirun"
+
+/* A published port: HOSTPORT on every host address -> ADDR:PORT, tcp or udp. */
+struct nat_port {
+	char proto[4];    /* "tcp" or "udp" */
+	unsigned host_port;
+	char addr[16];    /* the container's IPv4 address */
+	unsigned port;
+};
+
+/* Parse "HOSTPORT:IP:PORT[/tcp|/udp]" (default tcp), "8080:10.88.0.2:80/tcp".
+ * -1 with err naming the input and what is wrong. Pure: no kernel. */
+int nat_parse_port(const char *spec, struct nat_port *out, struct mr_err *err);
+/* Format a port back to "8080:10.88.0.2:80/tcp" into buf. Returns buf. */
+char *nat_format_port(const struct nat_port *p, char *buf, size_t size);
+
+/* Create the table, its sets and chains if missing (idempotent). Called by every adding
+ * function below; exported for tools that want the skeleton alone. */
+int nat_init(struct mr_err *err);
+
+/* Publish P. Idempotent: the same mapping again is fine. The host port already published
+ * to another target is an error naming that target. Turns ip_forward on. */
+int nat_publish(const struct nat_port *p, struct mr_err *err);
+/* Remove the published HOSTPORT/PROTO. With missing_ok, not published is not an error. */
+int nat_unpublish(const char *proto, unsigned host_port, int missing_ok, struct mr_err *err);
+/* List the published ports (*out, caller frees; *n = 0 when there is no table). */
+int nat_published(struct nat_port **out, size_t *n, struct mr_err *err);
+
+/* Masquerade traffic from CIDR leaving for anywhere but our subnets (docker's
+ * "-s SUBNET ! -o BRIDGE -j MASQUERADE"). Idempotent. Turns ip_forward on. */
+int nat_masquerade_add(const char *cidr, struct mr_err *err);
+int nat_masquerade_del(const char *cidr, int missing_ok, struct mr_err *err);
+
+/* Register bridge NAME: forwarding to and from the uplink allowed, traffic to our other
+ * bridges dropped (isolation), and route_localnet set on it so ports published to its
+ * containers answer on 127.0.0.1 too. Idempotent. Turns ip_forward on. */
+int nat_bridge_add(const char *name, struct mr_err *err);
+int nat_bridge_del(const char *name, int missing_ok, struct mr_err *err);
+
+/* Delete the table if no set or map of it holds an element any more (called by every
+ * removing function). force != 0 deletes it whatever it holds. */
+int nat_prune(int force, struct mr_err *err);
+
+/* The table as `nft list table ip minirun` prints it, in a new string (caller frees), or
+ * NULL with *out untouched and 0 returned when there is no table. */
+int nat_show(char **out, struct mr_err *err);
+
+/* Turn on /proc/sys/net/ipv4/ip_forward in the caller's namespace if it is off.
+ * Returns 1 if it was turned on now, 0 if it already was, -1 on error. */
+int nat_enable_forwarding(struct mr_err *err);
+
+#endif
