@@ -1,0 +1,397 @@
+/*
+ * netns/nat.c - NAT, published ports and bridge isolation in one nftables table
+ * (`ip minirun`), driven through libnftables: rules as the text `nft` reads, each change
+ * one atomic transaction. The table's layout is drawn in netns/nat.h.
+ *
+ * Why sets and maps instead of one rule per port: a rule can only be removed by its
+ * handle, which a later process would have to find again (by listing and matching a
+ * comment). A set element is removed by its own value, which the user types again:
+ * `delete element ip minirun published { tcp . 8080 }`. Nothing is kept in memory, so
+ * minirun can unpublish a port in a process long after the one that published it.
+ *
+ * Why DNAT in the output hook plus route_localnet (and not a userland proxy, as docker
+ * uses by default): a proxy is a process per published port that must outlive the
+ * command that started it, while this toolkit has no daemon. With a DNAT rule in
+ * `output`, a connection the host makes itself to 127.0.0.1:8080 is redirected by the
+ * kernel like one from outside. Two kernel rules stand in its way, and we lift exactly
+ * those: a packet with a 127.0.0.0/8 source may not leave through a real interface
+ * (route_localnet=1 on the bridge allows it), and the container could not answer
+ * 127.0.0.1 anyway (the `ip saddr 127.0.0.0/8 oifname != "lo" masquerade` rule gives it
+ * the bridge's address as source instead). The price, to know: the container sees the
+ * connection come from its gateway, not from the real client.
+ *
+ * See: nft(8), libnftables(3), https://wiki.nftables.org/wiki-nftables/index.php/Maps,
+ * Documentation/networking/ip-sysctl.rst (ip_forward, route_localnet).
+ */
+#include "netns/nat.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <nftables/libnftables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "netns/netlink.h"
+
+#define T "ip " NAT_TABLE
+
+/* The whole table, created in one transaction together with `create table`, which fails
+ * when the table exists: so two processes racing to create it cannot both add the rules. */
+static const char table_text[] =
+	"create table " T "\n"
+	"table " T " {\n"
+	"  map published { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+	"  set masq { type ipv4_addr; flags interval; }\n"
+	"  set bridges { type ifname; }\n"
+	"  set same { type ifname . ifname; }\n"
+	/* prerouting: connections from other machines (and containers) to a host address */
+	"  chain nat_pre { type nat hook prerouting priority dstnat; policy accept;\n"
+	"    fib daddr type local dnat ip to meta l4proto . th dport map @published\n"
+	"  }\n"
+	/* output: connections the host itself makes, to 127.0.0.1 or its own addresses */
+	"  chain nat_out { type nat hook output priority -100; policy accept;\n"
+	"    fib daddr type local dnat ip to meta l4proto . th dport map @published\n"
+	"  }\n"
+	"  chain nat_post { type nat hook postrouting priority srcnat; policy accept;\n"
+	"    ip saddr @masq ip daddr != @masq masquerade\n"
+	"    ip saddr 127.0.0.0/8 oifname != \"lo\" masquerade\n"
+	"  }\n"
+	/* forward: our bridges may reach the uplink and be reached through a published
+	 * port, but not each other (isolation); the same bridge to itself is fine (that
+	 * only passes here when br_netfilter is loaded). Another table's drop still wins:
+	 * every base chain on a hook must accept a packet. */
+	"  chain filter_fwd { type filter hook forward priority filter; policy accept;\n"
+	"    ct state established,related accept\n"
+	"    iifname . oifname @same accept\n"
+	"    iifname @bridges oifname @bridges drop\n"
+	"    iifname @bridges accept\n"
+	"    oifname @bridges ct status dnat accept\n"
+	"  }\n"
+	"}\n";
+
+/*
+ * Run nft command text CMD in one transaction. With OUT, the output (as `nft` would print
+ * it) is returned in a new string the caller frees. On failure, -1 with err holding nft's
+ * first error line, and errno EEXIST / ENOENT when that is what the kernel said.
+ */
+static int nft(const char *cmd, char **out, struct mr_err *err)
+{
+	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!ctx)
+		return mr_fail(err, ENOMEM, "nft_ctx_new");
+	nft_ctx_buffer_output(ctx);
+	nft_ctx_buffer_error(ctx);
+	mr_say("nft %s", cmd);
+	int rc = nft_run_cmd_from_buffer(ctx, cmd);
+	if (rc == 0) {
+		if (out) {
+			*out = strdup(nft_ctx_get_output_buffer(ctx));
+			if (!*out)
+				rc = mr_fail(err, ENOMEM, "nft output");
+		}
+		nft_ctx_free(ctx);
+		return rc;
+	}
+	const char *e = nft_ctx_get_error_buffer(ctx);
+	char line[512];
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(e, "\n"), e);
+	int errnum = strstr(e, "File exists")			    ? EEXIST
+		     : strstr(e, "No such file or directory") ? ENOENT
+		     : strstr(e, "Operation not permitted")   ? EPERM
+							      : EINVAL;
+	nft_ctx_free(ctx);
+	mr_fail(err, 0, "nft '%.*s': %s", (int)strcspn(cmd, "\n"), cmd, line);
+	errno = errnum;
+	if (err)
+		err->errnum = errnum;
+	return -1;
+}
+
+/* printf into a fixed buffer and run it with nft(). */
+static int nftf(char **out, struct mr_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int nftf(char **out, struct mr_err *err, const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return nft(cmd, out, err);
+}
+
+int nat_enable_forwarding(struct mr_err *err)
+{
+	_cleanup_free_ char *v = NULL;
+	if (mr_read_file("/proc/sys/net/ipv4/ip_forward", &v, NULL, err) < 0)
+		return -1;
+	if (v[0] == '1')
+		return 0;
+	/* Per network namespace: this turns routing on for this namespace only. */
+	mr_say("echo 1 > /proc/sys/net/ipv4/ip_forward (routing between bridge and uplink)");
+	if (mr_write_file("/proc/sys/net/ipv4/ip_forward", "1", err) < 0)
+		return -1;
+	return 1;
+}
+
+int nat_init(struct mr_err *err)
+{
+	if (nft("list table " T, NULL, NULL) == 0)
+		return 0;
+	mr_say("creating table %s", T);
+	if (nft(table_text, NULL, err) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* ---- published ports ------------------------------------------------------------------------ */
+
+int nat_parse_port(const char *spec, struct nat_port *out, struct mr_err *err)
+{
+	char buf[64], *slash, *c1, *c2;
+	long long hp, cp;
+	struct in_addr a;
+
+	memset(out, 0, sizeof(*out));
+	if (!spec || strlen(spec) >= sizeof(buf))
+		return mr_fail(err, 0, "'%s' is not a port mapping (like 8080:10.88.0.2:80/tcp)",
+			       spec ? spec : "");
+	strcpy(buf, spec);
+	strcpy(out->proto, "tcp");
+	if ((slash = strchr(buf, '/'))) {
+		*slash++ = '\0';
+		if (strcmp(slash, "tcp") && strcmp(slash, "udp"))
+			return mr_fail(err, 0, "'%s': protocol '%s' is not tcp or udp", spec, slash);
+		strcpy(out->proto, slash);
+	}
+	if (!(c1 = strchr(buf, ':')) || !(c2 = strchr(c1 + 1, ':')))
+		return mr_fail(err, 0, "'%s' is not a port mapping (like 8080:10.88.0.2:80/tcp)",
+			       spec);
+	*c1++ = '\0';
+	*c2++ = '\0';
+	if (mr_parse_ll(buf, 1, 65535, &hp) < 0 || mr_parse_ll(c2, 1, 65535, &cp) < 0)
+		return mr_fail(err, 0, "'%s': ports must be numbers from 1 to 65535", spec);
+	if (nl_parse_ipv4(c1, &a, NULL) < 0)
+		return mr_fail(err, 0, "'%s': '%s' is not an IPv4 address", spec, c1);
+	snprintf(out->addr, sizeof(out->addr), "%s", c1);
+	out->host_port = (unsigned)hp;
+	out->port = (unsigned)cp;
+	return 0;
+}
+
+char *nat_format_port(const struct nat_port *p, char *buf, size_t size)
+{
+	snprintf(buf, size, "%u:%s:%u/%s", p->host_port, p->addr, p->port, p->proto);
+	return buf;
+}
+
+/* Parse the "elements = { tcp . 8080 : 10.88.0.2 . 80, ... }" of a listed map. */
+static int parse_elements(const char *text, struct nat_port **out, size_t *n)
+{
+	const char *s = strstr(text, "elements = {");
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return 0;
+	s += strlen("elements = {");
+	const char *end = strchr(s, '}');
+	while (s && end && s < end) {
+		struct nat_port p = {0};
+		int used = 0;
+		if (sscanf(s, " %3[a-z] . %u : %15[0-9.] . %u%n", p.proto, &p.host_port, p.addr,
+			   &p.port, &used) == 4) {
+			struct nat_port *v = realloc(*out, (*n + 1) * sizeof(*v));
+			if (!v)
+				return -1;
+			*out = v;
+			v[(*n)++] = p;
+		}
+		s = strchr(s + used, ',');
+		if (s)
+			s++;
+	}
+	return 0;
+}
+
+int nat_published(struct nat_port **out, size_t *n, struct mr_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	*out = NULL;
+	*n = 0;
+	if (nft("list map " T " published", &text, err) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (parse_elements(text, out, n) < 0)
+		return mr_fail(err, ENOMEM, "list published ports");
+	return 0;
+}
+
+int nat_publish(const struct nat_port *p, struct mr_err *err)
+{
+	char want[64];
+	_cleanup_free_ char *text = NULL;
+	struct nat_port *have = NULL;
+	size_t n = 0;
+
+	nat_format_port(p, want, sizeof(want));
+	if (nat_init(err) < 0)
+		return -1;
+	/* Idempotent, and honest about a clash: look the host port up first. */
+	if (nftf(&text, NULL, "get element " T " published { %s . %u }", p->proto,
+		 p->host_port) == 0 &&
+	    parse_elements(text, &have, &n) == 0 && n == 1) {
+		int same = !strcmp(have->addr, p->addr) && have->port == p->port;
+		char to[64];
+		nat_format_port(have, to, sizeof(to));
+		free(have);
+		if (same) {
+			mr_say("%s is published already", want);
+			return 0;
+		}
+		return mr_fail(err, EEXIST,
+			       "port %u/%s is already published (%s); remove it first with "
+			       "netns/publish -d %u/%s",
+			       p->host_port, p->proto, to, p->host_port, p->proto);
+	}
+	free(have);
+	if (nftf(NULL, err, "add element " T " published { %s . %u : %s . %u }", p->proto,
+		 p->host_port, p->addr, p->port) < 0) {
+		if (errno == EEXIST)
+			return mr_fail(err, EEXIST, "port %u/%s is already published",
+				       p->host_port, p->proto);
+		return -1;
+	}
+	if (nat_enable_forwarding(err) < 0) {
+		nat_unpublish(p->proto, p->host_port, 1, NULL); /* no half-made state */
+		return -1;
+	}
+	return 0;
+}
+
+int nat_unpublish(const char *proto, unsigned host_port, int missing_ok, struct mr_err *err)
+{
+	if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
+		return mr_fail(err, 0, "protocol '%s' is not tcp or udp", proto);
+	if (nftf(NULL, err, "delete element " T " published { %s . %u }", proto, host_port) < 0) {
+		if (errno != ENOENT)
+			return -1;
+		if (!missing_ok)
+			return mr_fail(err, ENOENT, "port %u/%s is not published", host_port, proto);
+	}
+	return nat_prune(0, err);
+}
+
+/* ---- masquerade and bridges ---------------------------------------------------------------- */
+
+int nat_masquerade_add(const char *cidr, struct mr_err *err)
+{
+	struct nl_cidr c;
+	char net[24];
+	if (nl_parse_cidr(cidr, &c, err) < 0 || nat_init(err) < 0)
+		return -1;
+	/* The set holds networks: 10.88.0.1/24 is stored as 10.88.0.0/24. */
+	if (nftf(NULL, err, "add element " T " masq { %s }", nl_cidr_network(&c, net, sizeof(net))) < 0)
+		return -1;
+	if (nat_enable_forwarding(err) < 0) {
+		nat_masquerade_del(cidr, 1, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int nat_masquerade_del(const char *cidr, int missing_ok, struct mr_err *err)
+{
+	struct nl_cidr c;
+	char net[24];
+	if (nl_parse_cidr(cidr, &c, err) < 0)
+		return -1;
+	if (nftf(NULL, err, "delete element " T " masq { %s }",
+		 nl_cidr_network(&c, net, sizeof(net))) < 0) {
+		if (errno != ENOENT)
+			return -1;
+		if (!missing_ok)
+			return mr_fail(err, ENOENT, "subnet %s is not masqueraded", net);
+	}
+	return nat_prune(0, err);
+}
+
+/* nft reads a name inside "..." : allow only what needs no escaping. */
+static int check_nft_ifname(const char *name, struct mr_err *err)
+{
+	if (nl_check_ifname(name, err) < 0)
+		return -1;
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("-_.", *c))
+			return mr_fail(err, 0, "bridge name '%s': use letters, digits, '-', '_', '.'",
+				       name);
+	return 0;
+}
+
+int nat_bridge_add(const char *name, struct mr_err *err)
+{
+	char path[128];
+	if (check_nft_ifname(name, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet", name);
+	if (access(path, F_OK) < 0)
+		return mr_fail(err, 0, "bridge '%s' does not exist; create it first "
+				       "(netns/bridge %s CIDR)", name, name);
+	if (nat_init(err) < 0)
+		return -1;
+	if (nftf(NULL, err,
+		 "add element " T " bridges { \"%s\" }\n"
+		 "add element " T " same { \"%s\" . \"%s\" }",
+		 name, name, name) < 0)
+		return -1;
+	/* Why: see the header comment; lets a port published to this bridge's containers
+	 * answer connections the host makes to 127.0.0.1. */
+	mr_say("echo 1 > %s", path);
+	if (mr_write_file(path, "1", err) < 0 || nat_enable_forwarding(err) < 0) {
+		nat_bridge_del(name, 1, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int nat_bridge_del(const char *name, int missing_ok, struct mr_err *err)
+{
+	if (check_nft_ifname(name, err) < 0)
+		return -1;
+	/* Two transactions, so a half-registered bridge (one element only) still goes. */
+	int r1 = nftf(NULL, err, "delete element " T " bridges { \"%s\" }", name);
+	int e1 = errno;
+	int r2 = nftf(NULL, r1 < 0 ? NULL : err, "delete element " T " same { \"%s\" . \"%s\" }",
+		      name, name);
+	int e2 = errno;
+	if ((r1 < 0 && e1 != ENOENT) || (r2 < 0 && e2 != ENOENT && r1 == 0))
+		return -1;
+	if (r1 < 0 && r2 < 0 && !missing_ok)
+		return mr_fail(err, ENOENT, "bridge '%s' is not registered for NAT", name);
+	return nat_prune(0, err);
+}
+
+int nat_prune(int force, struct mr_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	if (nft("list table " T, &text, NULL) < 0)
+		return 0; /* no table: nothing to prune */
+	if (!force && strstr(text, "elements = "))
+		return 0;
+	mr_say("table %s is %s: deleting it", T, force ? "unwanted" : "empty");
+	if (nft("delete table " T, NULL, err) < 0 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+int nat_show(char **out, struct mr_err *err)
+{
+	(void)err;
+	*out = NULL;
+	if (nft("list table " T, out, NULL) < 0)
+		return 0;
+	return 0;
+}

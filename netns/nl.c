@@ -1,0 +1,316 @@
+/*
+ * netns/nl.c - rtnetlink sockets and requests, the kernel's error text, and parsing the
+ * names and addresses users type. The other netns/ files build messages; this one sends
+ * them.
+ *
+ * A request travels like this (netlink(7)):
+ *
+ *	us -> kernel:  nlmsghdr{type=RTM_NEWLINK, flags=REQUEST|ACK|CREATE|EXCL, seq=7}
+ *	               ifinfomsg{...} + attributes (IFLA_IFNAME "veth0", IFLA_LINKINFO {...})
+ *	kernel -> us:  nlmsghdr{type=NLMSG_ERROR, seq=7} nlmsgerr{error=0 or -errno, ...}
+ *	               + (with NETLINK_EXT_ACK) attributes: NLMSGERR_ATTR_MSG "the reason"
+ *
+ * The kernel's reason ("Link already exists", "Invalid prefix for given prefix length")
+ * is often more helpful than strerror, so every error carries it.
+ *
+ * See: netlink(7), rtnetlink(7), Documentation/userspace-api/netlink/intro.rst.
+ */
+#include "netns/nl_int.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "ns/ns.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+
+struct nl *nl_open(struct mr_err *err)
+{
+	struct nl *nl = calloc(1, sizeof(*nl));
+	if (!nl)
+		return mr_fail(err, errno, "netlink socket"), NULL;
+	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl->sock) {
+		mr_fail(err, errno, "socket(AF_NETLINK, NETLINK_ROUTE)");
+		free(nl);
+		return NULL;
+	}
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		mr_fail(err, errno, "bind netlink socket");
+		nl_close(nl);
+		return NULL;
+	}
+	/* Ask for the kernel's reason with every error (since Linux 4.12; harmless before). */
+	int one = 1;
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = (unsigned)time(NULL);
+	return nl;
+}
+
+struct nl *nl_open_netns(int netns_fd, struct mr_err *err)
+{
+	_cleanup_close_ int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0)
+		return mr_fail(err, errno, "open /proc/thread-self/ns/net"), NULL;
+	mr_say("setns(netns fd %d, CLONE_NEWNET) to open a netlink socket there", netns_fd);
+	if (setns(netns_fd, CLONE_NEWNET) < 0)
+		return mr_fail(err, errno, "setns into the network namespace"), NULL;
+	/* Why this works: a socket belongs to the namespace it was created in, for life.
+	 * So we step in, create it, and step straight back out. */
+	struct nl *nl = nl_open(err);
+	if (setns(home, CLONE_NEWNET) < 0) {
+		/* Staying in the wrong namespace would configure the wrong network: refuse. */
+		int e = errno;
+		nl_close(nl);
+		return mr_fail(err, e, "setns back to our own network namespace"), NULL;
+	}
+	return nl;
+}
+
+void nl_close(struct nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl);
+}
+
+int nl_netns_open(const char *spec, struct mr_err *err)
+{
+	long long pid;
+	char path[4096];
+	int fd;
+
+	if (!spec || !*spec)
+		return mr_fail(err, 0, "empty network namespace: give a PID, a path or a name");
+	if (mr_parse_ll(spec, 1, 4194304, &pid) == 0) {
+		fd = ns_open((pid_t)pid, ns_by_name("net"), err);
+		if (fd < 0)
+			return -1;
+		return fd;
+	}
+	if (strchr(spec, '/'))
+		snprintf(path, sizeof(path), "%s", spec);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", spec);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mr_fail(err, errno, "network namespace '%s' (%s)", spec, path);
+	struct mr_err e2 = {0};
+	if (ns_fd_type(fd, &e2) != CLONE_NEWNET) {
+		close(fd);
+		return mr_fail(err, 0, "'%s' is not a network namespace file", path);
+	}
+	return fd;
+}
+
+struct nlmsghdr *nl_msg(struct nl *nl, void *buf, int type, int flags)
+{
+	memset(buf, 0, NL_BUFSIZE);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	return nlh;
+}
+
+/* Pick NLMSGERR_ATTR_MSG out of an error's trailing attributes. */
+static int ext_attr_cb(const struct nlattr *attr, void *data)
+{
+	const char **msg = data;
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		*msg = mnl_attr_get_str(attr);
+	return MNL_CB_OK;
+}
+
+/* The answer to one request: 0 or -errno, and the kernel's text. */
+static int parse_ack(const struct nlmsghdr *nlh, char *ext, size_t extsize)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
+		return -EBADMSG;
+	if (e->error && (nlh->nlmsg_flags & NLM_F_ACK_TLVS) && ext) {
+		/* The TLVs follow the echoed request: all of it, or only its header when the
+		 * kernel capped it (NLM_F_CAPPED). */
+		size_t off = sizeof(*e);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		const char *msg = NULL;
+		if (off < mnl_nlmsg_get_payload_len(nlh))
+			mnl_attr_parse(nlh, off, ext_attr_cb, &msg);
+		if (msg)
+			snprintf(ext, extsize, "%s", msg);
+	}
+	return e->error;
+}
+
+int nl_request(struct nl *nl, struct nlmsghdr *nlh, char *ext, size_t extsize)
+{
+	char buf[NL_BUFSIZE];
+	if (ext && extsize)
+		ext[0] = '\0';
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	for (;;) {
+		ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (len < 0)
+			return -1;
+		int left = (int)len;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, left);
+		     h = mnl_nlmsg_next(h, &left)) {
+			if (h->nlmsg_seq != nlh->nlmsg_seq || h->nlmsg_type != NLMSG_ERROR)
+				continue; /* a stray answer to something else */
+			int rc = parse_ack(h, ext, extsize);
+			if (rc == 0)
+				return 0;
+			errno = -rc;
+			return -1;
+		}
+	}
+}
+
+int nl_do(struct nl *nl, struct nlmsghdr *nlh, struct mr_err *err, const char *fmt, ...)
+{
+	char ext[256], what[512];
+	if (nl_request(nl, nlh, ext, sizeof(ext)) == 0)
+		return 0;
+	int e = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	mr_fail(err, e, "%s", what);
+	if (err && ext[0]) {
+		size_t n = strlen(err->msg);
+		snprintf(err->msg + n, sizeof(err->msg) - n, " (kernel: %s)", ext);
+	}
+	errno = e;
+	return -1;
+}
+
+int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, const char *what,
+	    struct mr_err *err)
+{
+	char buf[NL_BUFSIZE];
+	nlh->nlmsg_flags |= NLM_F_DUMP;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return mr_fail(err, errno, "dump %s", what);
+	for (;;) {
+		ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (len < 0)
+			return mr_fail(err, errno, "dump %s", what);
+		int rc = mnl_cb_run(buf, (size_t)len, nlh->nlmsg_seq, nl->portid, cb, data);
+		if (rc == MNL_CB_STOP)
+			return 0;
+		if (rc < 0)
+			return mr_fail(err, errno, "dump %s", what);
+	}
+}
+
+void *nl_grow(void **arr, size_t *n, size_t size)
+{
+	char *p = realloc(*arr, (*n + 1) * size);
+	if (!p)
+		return NULL;
+	*arr = p;
+	memset(p + *n * size, 0, size);
+	return p + (*n)++ * size;
+}
+
+int nl_need_index(struct nl *nl, const char *name, struct mr_err *err)
+{
+	int idx = nl_link_index(nl, name);
+	if (idx <= 0)
+		return mr_fail(err, 0, "no such interface '%s'", name);
+	return idx;
+}
+
+/* ---- parsing -------------------------------------------------------------------------------- */
+
+int nl_check_ifname(const char *name, struct mr_err *err)
+{
+	if (!name || !*name)
+		return mr_fail(err, 0, "empty interface name");
+	size_t len = strlen(name);
+	if (len >= IFNAMSIZ)
+		return mr_fail(err, 0,
+			       "interface name '%s' is %zu bytes; the kernel allows at most %d",
+			       name, len, IFNAMSIZ - 1);
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return mr_fail(err, 0, "interface name '%s' is not allowed", name);
+	for (const char *c = name; *c; c++)
+		if (*c == '/' || *c == ':' || isspace((unsigned char)*c))
+			return mr_fail(err, 0,
+				       "interface name '%s' contains '%c'; use letters, digits, "
+				       "'-', '_' or '.'",
+				       name, *c == '\t' || *c == '\n' ? ' ' : *c);
+	return 0;
+}
+
+int nl_parse_ipv4(const char *s, struct in_addr *out, struct mr_err *err)
+{
+	/* inet_pton accepts only the four-dotted-decimal form: no "10.1", no octal. */
+	if (!s || inet_pton(AF_INET, s, out) != 1)
+		return mr_fail(err, 0, "'%s' is not an IPv4 address (like 10.88.0.1)", s ? s : "");
+	return 0;
+}
+
+int nl_parse_cidr(const char *s, struct nl_cidr *out, struct mr_err *err)
+{
+	char ip[INET_ADDRSTRLEN];
+	const char *slash = s ? strchr(s, '/') : NULL;
+	long long prefix;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(ip) ||
+	    mr_parse_ll(slash + 1, 0, 32, &prefix) < 0)
+		return mr_fail(err, 0, "'%s' is not an IPv4 CIDR (like 10.88.0.2/24)", s ? s : "");
+	memcpy(ip, s, slash - s);
+	ip[slash - s] = '\0';
+	if (inet_pton(AF_INET, ip, &out->addr) != 1)
+		return mr_fail(err, 0, "'%s' is not an IPv4 CIDR (like 10.88.0.2/24)", s);
+	out->prefix = (int)prefix;
+	return 0;
+}
+
+char *nl_cidr_network(const struct nl_cidr *c, char *buf, size_t size)
+{
+	uint32_t mask = c->prefix ? htonl(~0u << (32 - c->prefix)) : 0;
+	struct in_addr net = {.s_addr = c->addr.s_addr & mask};
+	char ip[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &net, ip, sizeof(ip));
+	snprintf(buf, size, "%s/%d", ip, c->prefix);
+	return buf;
+}
+
+int nl_parse_mac(const char *s, unsigned char mac[6], struct mr_err *err)
+{
+	unsigned v[6];
+	char end;
+	if (!s || strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &end) != 6)
+		return mr_fail(err, 0, "'%s' is not a MAC address (like 02:42:0a:58:00:02)",
+			       s ? s : "");
+	for (int i = 0; i < 6; i++)
+		mac[i] = (unsigned char)v[i];
+	return 0;
+}
