@@ -162,6 +162,7 @@ int main(int argc, char **argv)
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;
 	report = !cmd ? stdout : mr_verbose ? stderr : NULL;
+	setvbuf(stdout, NULL, _IOLBF, 0); /* keep the report in step with -v lines on stderr */
 
 	/* The objects outlive this process unless removed: hold Ctrl-C and friends until
 	 * they are (the child, and CMD, get them as usual). */

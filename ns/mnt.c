@@ -138,7 +138,7 @@ static void look(const char *side, const char *whose, const char *path)
 /* mount_tmpfs - mount a small tmpfs on PATH (narrated). 0, or -1 after saying why. */
 static int mount_tmpfs(const char *path)
 {
-	mr_say("mount(\"tmpfs\", \"%s\", \"tmpfs\", 0, \"size=64k\")", path);
+	mr_say("mount(\"ns-mnt\", \"%s\", \"tmpfs\", 0, \"size=64k\")", path);
 	if (mount("ns-mnt", path, "tmpfs", 0, "size=64k") < 0) {
 		mr_warn("mount tmpfs on '%s': %s", path, strerror(errno));
 		return -1;
@@ -190,6 +190,7 @@ int main(int argc, char **argv)
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;
 	report = !cmd ? stdout : mr_verbose ? stderr : NULL;
+	setvbuf(stdout, NULL, _IOLBF, 0); /* keep the report in step with -v lines on stderr */
 
 	if (pipe2(up, O_CLOEXEC) < 0 || pipe2(down, O_CLOEXEC) < 0)
 		mr_die("pipe");

@@ -96,6 +96,7 @@ int main(int argc, char **argv)
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;
 	report = !cmd ? stdout : mr_verbose ? stderr : NULL;
+	setvbuf(stdout, NULL, _IOLBF, 0); /* keep the report in step with -v lines on stderr */
 
 	show("outside:");
 	fflush(NULL);

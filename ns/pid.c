@@ -177,6 +177,7 @@ int main(int argc, char **argv)
 	if (cmd && show_death)
 		mr_diex(MR_EXIT_USAGE, "--show-init-death takes no CMD; see 'pid -h'");
 	report = !cmd ? stdout : mr_verbose ? stderr : NULL;
+	setvbuf(stdout, NULL, _IOLBF, 0); /* keep the report in step with -v lines on stderr */
 
 	if (report)
 		fprintf(report, "outside: pid=%d  pid:[%lu]\n", (int)getpid(), inode_of("pid"));

@@ -135,6 +135,7 @@ int main(int argc, char **argv)
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;
 	report = !cmd ? stdout : mr_verbose ? stderr : NULL;
+	setvbuf(stdout, NULL, _IOLBF, 0); /* keep the report in step with -v lines on stderr */
 
 	/* Feature test, not a kernel version check: the namespace file exists or it doesn't. */
 	if (access("/proc/self/ns/time", F_OK) < 0)

@@ -94,6 +94,7 @@ int main(int argc, char **argv)
 	if (domain && strlen(domain) > 64)
 		mr_diex(MR_EXIT_USAGE, "domain name '%s' is longer than 64 characters", domain);
 	report = !cmd ? stdout : mr_verbose ? stderr : NULL;
+	setvbuf(stdout, NULL, _IOLBF, 0); /* keep the report in step with -v lines on stderr */
 
 	struct utsname before, inside, after;
 	show("outside:", &before);
