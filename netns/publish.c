@@ -1,0 +1,116 @@
+/*
+ * netns/publish.c - publish a container's port on the host (`docker run -p`): connections
+ * to HOSTPORT on any host address, from another machine or from the host's own
+ * 127.0.0.1, reach IP:PORT inside.
+ *
+ *	netns/publish 8080:10.88.0.2:80/tcp
+ *
+ *	client --> host:8080 --[DNAT: nat_pre / nat_out]--> 10.88.0.2:80 (container)
+ *	client <-- host:8080 <-[conntrack undoes the DNAT]-- 10.88.0.2:80
+ *
+ * The port becomes one element of the map `published` in table `ip minirun` (netns/nat.h),
+ * so `-d` in any later process removes exactly it. Why DNAT in the output hook rather than
+ * a userland proxy: see the header of netns/nat.c.
+ *
+ * See: nft(8) (maps, dnat), netns/nat.c.
+ * Run: make netns && see labs/04-networking/04-published-port.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/err.h"
+#include "lib/file.h"
+#include "netns/nat.h"
+
+static void usage(FILE *to, int code)
+{
+	fprintf(to,
+		"usage: netns/publish [-v] HOSTPORT:IP:PORT[/tcp|/udp]...   publish ports\n"
+		"       netns/publish [-v] -d HOSTPORT[/tcp|/udp]...       unpublish them\n"
+		"       netns/publish -l                                   list them\n"
+		"  -d     remove: the published HOSTPORT (tcp unless /udp is given)\n"
+		"  -l     list the published ports, one HOSTPORT:IP:PORT/PROTO a line\n"
+		"  -v     narrate every nft command\n"
+		"  -h     this help\n"
+		"The bridge of IP should be a NAT bridge (netns/bridge -m) for 127.0.0.1 to work.\n");
+	exit(code);
+}
+
+/* "8080" or "8080/udp" -> port, proto. */
+static void parse_host_port(const char *s, unsigned *port, char proto[4])
+{
+	char buf[32];
+	long long p;
+	snprintf(buf, sizeof(buf), "%s", s);
+	char *slash = strchr(buf, '/');
+	strcpy(proto, "tcp");
+	if (slash) {
+		*slash++ = '\0';
+		if (strcmp(slash, "tcp") && strcmp(slash, "udp"))
+			mr_diex(MR_EXIT_USAGE, "'%s': protocol '%s' is not tcp or udp", s, slash);
+		strcpy(proto, slash);
+	}
+	if (mr_parse_ll(buf, 1, 65535, &p) < 0)
+		mr_diex(MR_EXIT_USAGE, "'%s': a port is a number from 1 to 65535", s);
+	*port = (unsigned)p;
+}
+
+int main(int argc, char **argv)
+{
+	int opt, del = 0, list = 0;
+	struct mr_err err = {0};
+	char buf[64];
+
+	while ((opt = getopt(argc, argv, "dlvh")) != -1) {
+		switch (opt) {
+		case 'd': del = 1; break;
+		case 'l': list = 1; break;
+		case 'v': mr_verbose = 1; break;
+		case 'h': usage(stdout, 0); break;
+		default: usage(stderr, MR_EXIT_USAGE);
+		}
+	}
+	if (list) {
+		struct nat_port *p = NULL;
+		size_t n = 0;
+		if (del || optind != argc)
+			usage(stderr, MR_EXIT_USAGE);
+		if (nat_published(&p, &n, &err) < 0)
+			mr_die_err(&err);
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", nat_format_port(&p[i], buf, sizeof(buf)));
+		free(p);
+		return 0;
+	}
+	if (optind == argc)
+		usage(stderr, MR_EXIT_USAGE);
+
+	/* Parse every argument before changing anything: bad input leaves no half-done set. */
+	struct nat_port *ports = calloc((size_t)(argc - optind), sizeof(*ports));
+	if (!ports)
+		mr_die("calloc");
+	for (int i = optind; i < argc; i++) {
+		struct nat_port *p = &ports[i - optind];
+		if (del)
+			parse_host_port(argv[i], &p->host_port, p->proto);
+		else if (nat_parse_port(argv[i], p, &err) < 0)
+			mr_die_err(&err);
+	}
+	for (int i = 0; i < argc - optind; i++) {
+		struct nat_port *p = &ports[i];
+		if (del ? nat_unpublish(p->proto, p->host_port, 0, &err) : nat_publish(p, &err)) {
+			/* Undo the ports this run published before the failing one. */
+			for (int j = 0; !del && j < i; j++)
+				nat_unpublish(ports[j].proto, ports[j].host_port, 1, NULL);
+			mr_die_err(&err);
+		}
+		if (del)
+			printf("unpublished %u/%s\n", p->host_port, p->proto);
+		else
+			printf("published %s\n", nat_format_port(p, buf, sizeof(buf)));
+	}
+	free(ports);
+	return 0;
+}
