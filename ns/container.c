@@ -1,0 +1,281 @@
+/*
+ * ns/container.c - a container in 200 lines: every namespace at once, and a new root.
+ *
+ * Everything the other programs in ns/ show one at a time, together: clone(2) a child into
+ * new uts, pid, mount, network, ipc and cgroup namespaces (and a user namespace with -U),
+ * then, in the child, in this order:
+ *
+ *	1. make every mount private      nothing we mount may propagate back to the host
+ *	2. bind ROOTFS onto itself       pivot_root wants the new root to be a mount point
+ *	3. mount /proc, /sys, /dev       under ROOTFS, while the host's /dev is still there
+ *	4. pivot_root(ROOTFS, ROOTFS/.mr-oldroot.N)   ROOTFS becomes "/", the old "/" moves
+ *	5. umount2(old root, MNT_DETACH) and rmdir it  the host's files are gone for good
+ *	6. sethostname, exec CMD         CMD is PID 1 of the new pid namespace
+ *
+ *	$ ns/container build/rootfs/busybox -- /bin/sh -c 'ls /; hostname; echo $$'
+ *	bin dev etc home mnt proc root run sbin sys tmp usr var
+ *	container
+ *	1
+ *
+ * This is what minirun's runtime does too, plus what a real container also wants: cgroup
+ * limits, an overlay root, networking, dropped capabilities, seccomp. Leaving: when CMD
+ * exits, the pid namespace dies with every process in it, and the mount namespace with
+ * every mount made here; the parent removes the old-root directory if the child could not.
+ *
+ * See: pivot_root(2), mount_namespaces(7) (shared subtrees), clone(2), namespaces(7),
+ *      "Linux containers in 500 lines" (contained.c), runc libcontainer/rootfs_linux.go.
+ * Build and run: make ns/container rootfs && ns/container -v build/rootfs/busybox
+ */
+#include "lib/err.h"
+#include "lib/proc.h"
+#include "ns/ns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+struct config {
+	char rootfs[PATH_MAX];   /* absolute path of the new root */
+	char oldroot[NAME_MAX];  /* ".mr-oldroot.PID" in rootfs, or "" to stack it on "." */
+	const char *hostname;
+	char **cmd;
+	int flags;               /* CLONE_NEW* */
+	int sync[2];             /* with -U: the child waits for EOF until the maps exist */
+};
+
+/* The file systems a container expects, mounted under the rootfs before pivot_root. */
+static const struct {
+	const char *source, *target, *fstype;
+	unsigned long flags;
+	const char *data;
+	int needs; /* mount only in a new namespace of this type (0: always) */
+} mounts[] = {
+	{"proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0},
+	{"sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, CLONE_NEWNET},
+	{"tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=64k", 0},
+};
+/* Device nodes bind-mounted from the host's /dev (a user namespace may not mknod). */
+static const char *devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
+static const char *dev_links[][2] = {{"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"},
+				     {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ns/container [OPTIONS] ROOTFS [-- CMD [ARGS]]\n"
+		"Run CMD (default /bin/sh) in new namespaces with ROOTFS as its root directory.\n\n"
+		"  -n NAME     hostname inside (default: container)\n"
+		"  -t TYPES    namespaces to create (default uts,pid,mnt,net,ipc,cgroup); must\n"
+		"              include mnt\n"
+		"  -U          add a user namespace, root inside = you outside (no root needed)\n"
+		"  -v          narrate each step (=> ...)\n"
+		"  -h          show this help\n");
+}
+
+/* Mount the table's file systems and /dev's nodes under the rootfs (our cwd). */
+static void mount_filesystems(const struct config *c)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
+		if (mounts[i].needs && !(c->flags & mounts[i].needs))
+			continue;
+		if (stat(mounts[i].target, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			mr_say("no /%s in the rootfs: %s not mounted", mounts[i].target, mounts[i].fstype);
+			continue;
+		}
+		mr_say("mount %s on /%s", mounts[i].fstype, mounts[i].target);
+		if (mount(mounts[i].source, mounts[i].target, mounts[i].fstype, mounts[i].flags,
+			  mounts[i].data) < 0)
+			mr_die("mount %s on '%s/%s'", mounts[i].fstype, c->rootfs, mounts[i].target);
+	}
+	if (stat("dev", &st) < 0)
+		return;
+	mr_say("bind /dev/{null,zero,full,random,urandom,tty} from the host");
+	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+		snprintf(path, sizeof(path), "dev/%s", devices[i]);
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0)
+			mr_die("create '%s/%s'", c->rootfs, path);
+		close(fd);
+		char host[64];
+		snprintf(host, sizeof(host), "/dev/%s", devices[i]);
+		if (mount(host, path, NULL, MS_BIND, NULL) < 0)
+			mr_die("bind '%s' onto '%s/%s'", host, c->rootfs, path);
+	}
+	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
+		snprintf(path, sizeof(path), "dev/%s", dev_links[i][0]);
+		if (symlink(dev_links[i][1], path) < 0)
+			mr_die("symlink '%s/%s'", c->rootfs, path);
+	}
+}
+
+/* Steps 1-5 of the header: after this, "/" is the rootfs and the host's tree is gone. */
+static void enter_rootfs(const struct config *c)
+{
+	/*
+	 * Private first. A new mount namespace starts as a copy of ours, and on a systemd host
+	 * "/" is shared: each copied mount stays in the host mount's peer group, so the
+	 * bind, proc and tmpfs mounts below would appear on the host as well. MS_REC|MS_PRIVATE
+	 * cuts every copy out of its peer group. pivot_root also refuses (EINVAL) a new root
+	 * whose parent mount is shared.
+	 */
+	mr_say("mount --make-rprivate /");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		mr_die("make / private");
+	mr_say("bind '%s' onto itself", c->rootfs);
+	if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		mr_die("bind '%s' onto itself", c->rootfs);
+	if (chdir(c->rootfs) < 0)
+		mr_die("chdir '%s'", c->rootfs);
+	/* Mount what the container needs before pivot_root, while the host's /dev is still
+	 * reachable for the binds (and its /proc is visible: in a user namespace the kernel
+	 * lets us mount proc only where a full proc is already mounted). */
+	mount_filesystems(c);
+
+	if (c->oldroot[0]) {
+		char old[NAME_MAX + 2];
+		mr_say("pivot_root(., %s): the old root moves there", c->oldroot);
+		if (syscall(SYS_pivot_root, ".", c->oldroot) < 0)
+			mr_die("pivot_root('%s', '%s')", c->rootfs, c->oldroot);
+		if (chdir("/") < 0)
+			mr_die("chdir /");
+		snprintf(old, sizeof(old), "/%s", c->oldroot);
+		/* MNT_DETACH: the old root is busy (our own open files), so detach it lazily */
+		mr_say("umount2(%s, MNT_DETACH) and rmdir it", old);
+		if (umount2(old, MNT_DETACH) < 0)
+			mr_die("umount2 '%s'", old);
+		if (rmdir(old) < 0)
+			mr_die("rmdir '%s'", old);
+	} else {
+		/* No directory for the old root (a read-only rootfs, or one we don't own): put
+		 * it on top of the new root itself, then detach that top mount (as runc does). */
+		mr_say("pivot_root(., .) and umount2(., MNT_DETACH): old root stacked, then gone");
+		if (syscall(SYS_pivot_root, ".", ".") < 0)
+			mr_die("pivot_root('%s', '%s')", c->rootfs, c->rootfs);
+		if (umount2(".", MNT_DETACH) < 0)
+			mr_die("umount2 the old root");
+		if (chdir("/") < 0)
+			mr_die("chdir /");
+	}
+}
+
+/* The child: PID 1 of the new pid namespace, in every new namespace. Never returns. */
+static int child_main(void *arg)
+{
+	struct config *c = arg;
+	char buf;
+
+	if (c->flags & CLONE_NEWUSER) {
+		close(c->sync[1]);
+		if (read(c->sync[0], &buf, 1) != 0) /* EOF: the parent wrote our maps */
+			_exit(1);
+		close(c->sync[0]);
+	}
+	enter_rootfs(c);
+	if (c->flags & CLONE_NEWUTS) {
+		mr_say("sethostname(%s)", c->hostname);
+		if (sethostname(c->hostname, strlen(c->hostname)) < 0)
+			mr_die("sethostname '%s'", c->hostname);
+	}
+	mr_say("exec %s as pid %d", c->cmd[0], (int)getpid());
+	mr_exec(c->cmd);
+}
+
+int main(int argc, char **argv)
+{
+	static char *shell[] = {"/bin/sh", NULL};
+	static struct config c = {.hostname = "container", .sync = {-1, -1}};
+	struct mr_err err = {0};
+	struct stat st;
+	int opt;
+
+	c.flags = CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
+		  CLONE_NEWCGROUP;
+	while ((opt = getopt(argc, argv, "n:t:Uvh")) != -1) {
+		switch (opt) {
+		case 'n': c.hostname = optarg; break;
+		case 't':
+			if (ns_parse_list(optarg, &c.flags, &err) < 0)
+				mr_diex(MR_EXIT_USAGE, "-t: %s", err.msg);
+			break;
+		case 'U': c.flags |= CLONE_NEWUSER; break;
+		case 'v': mr_verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return MR_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		mr_diex(MR_EXIT_USAGE, "which root filesystem? give ROOTFS (try 'make rootfs' "
+				       "and build/rootfs/busybox); see -h");
+	const char *rootfs = argv[optind++];
+	if (optind < argc && strcmp(argv[optind - 2], "--") != 0)
+		mr_diex(MR_EXIT_USAGE, "put '--' before the command ('%s')", argv[optind]);
+	c.cmd = optind < argc ? argv + optind : shell;
+	if (!(c.flags & CLONE_NEWNS))
+		mr_diex(MR_EXIT_USAGE, "-t: a container needs its own mount namespace: add mnt");
+	if (geteuid() != 0 && !(c.flags & CLONE_NEWUSER))
+		mr_diex(1, "creating namespaces needs root: run as root, or add -U for a user "
+			   "namespace");
+	if (stat(rootfs, &st) < 0)
+		mr_die("rootfs '%s'", rootfs);
+	if (!S_ISDIR(st.st_mode))
+		mr_diex(1, "rootfs '%s' is not a directory (make one with 'make rootfs')", rootfs);
+	if (!realpath(rootfs, c.rootfs))
+		mr_die("realpath '%s'", rootfs);
+
+	/* The parent makes the old root's directory, so it can remove it whatever happens */
+	snprintf(c.oldroot, sizeof(c.oldroot), ".mr-oldroot.%d", (int)getpid());
+	char oldpath[PATH_MAX + NAME_MAX + 2];
+	snprintf(oldpath, sizeof(oldpath), "%s/%s", c.rootfs, c.oldroot);
+	if (mkdir(oldpath, 0700) < 0) {
+		if (errno != EACCES && errno != EROFS && errno != EPERM)
+			mr_die("mkdir '%s'", oldpath);
+		mr_say("can't mkdir in '%s' (%s): the old root will be stacked on '.'", c.rootfs,
+		       strerror(errno));
+		c.oldroot[0] = '\0';
+	}
+	if ((c.flags & CLONE_NEWUSER) && pipe(c.sync) < 0)
+		mr_die("pipe");
+
+	static char stack[1 << 20] __attribute__((aligned(16)));
+	mr_say("clone(%s%s%s%s%s%s%s| SIGCHLD)", c.flags & CLONE_NEWUSER ? "NEWUSER " : "",
+	       c.flags & CLONE_NEWUTS ? "NEWUTS " : "", c.flags & CLONE_NEWPID ? "NEWPID " : "",
+	       "NEWNS ", c.flags & CLONE_NEWNET ? "NEWNET " : "",
+	       c.flags & CLONE_NEWIPC ? "NEWIPC " : "", c.flags & CLONE_NEWCGROUP ? "NEWCGROUP " : "");
+	pid_t pid = clone(child_main, stack + sizeof(stack), c.flags | SIGCHLD, &c);
+	int status = 1;
+	if (pid < 0) {
+		mr_warn("clone: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (c.flags & CLONE_NEWUSER) {
+		/* The child's maps must be written from out here (see ns/user.c); until the
+		 * pipe closes the child waits, holding the overflow uid 65534 */
+		close(c.sync[0]);
+		mr_say("map root in the container to uid %u", (unsigned)geteuid());
+		if (ns_map_root_to(pid, geteuid(), getegid(), &err) < 0) {
+			mr_warn("%s", err.msg);
+			kill(pid, SIGKILL);
+		}
+		close(c.sync[1]);
+	}
+	status = mr_wait_exit(pid);
+	if (err.msg[0])
+		status = 1;
+cleanup:
+	/* Normally the child removed it from inside; after a failure, we do */
+	if (c.oldroot[0] && rmdir(oldpath) < 0 && errno != ENOENT)
+		mr_warn("rmdir '%s': %s", oldpath, strerror(errno));
+	return status;
+}
