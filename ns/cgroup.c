@@ -66,15 +66,21 @@ int main(int argc, char **argv)
 	const struct ns_type *cg = ns_by_name("cgroup");
 	int user = 0, opt;
 
-	while ((opt = getopt(argc, argv, "+Uvh")) != -1) {
+	static const struct option longopts[] = {{"verbose", no_argument, NULL, 'v'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	opterr = 0; /* we print our own one-line message */
+	while ((opt = getopt_long(argc, argv, "+:Uvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'U': user = 1; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return MR_EXIT_USAGE;
+		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/cgroup -h'", argv[optind - 1]);
+		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/cgroup -h'", argv[optind - 1]);
 		}
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;
+	setvbuf(stdout, NULL, _IOLBF, 0); /* keep the report in step with -v lines on stderr */
 	FILE *report = !cmd ? stdout : mr_verbose ? stderr : NULL;
 	uid_t uid = geteuid();
 	gid_t gid = getegid();

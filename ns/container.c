@@ -202,7 +202,11 @@ int main(int argc, char **argv)
 
 	c.flags = CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
 		  CLONE_NEWCGROUP;
-	while ((opt = getopt(argc, argv, "n:t:Uvh")) != -1) {
+	static const struct option longopts[] = {{"verbose", no_argument, NULL, 'v'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	opterr = 0; /* we print our own one-line message */
+	while ((opt = getopt_long(argc, argv, ":n:t:Uvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'n': c.hostname = optarg; break;
 		case 't':
@@ -212,7 +216,8 @@ int main(int argc, char **argv)
 		case 'U': c.flags |= CLONE_NEWUSER; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return MR_EXIT_USAGE;
+		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/container -h'", argv[optind - 1]);
+		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/container -h'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

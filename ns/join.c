@@ -117,6 +117,7 @@ static void say_targets(pid_t pid, int flags)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"ns", required_argument, NULL, 'n'},
+						 {"verbose", no_argument, NULL, 'v'},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
 	static char *shell[] = {"/bin/sh", NULL};
@@ -125,7 +126,8 @@ int main(int argc, char **argv)
 	int flags = 0, nfiles = 0, opt, joined;
 	const char *types = NULL;
 
-	while ((opt = getopt_long(argc, argv, "t:vh", longopts, NULL)) != -1) {
+	opterr = 0; /* we print our own one-line message */
+	while ((opt = getopt_long(argc, argv, ":t:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 't': types = optarg; break;
 		case 'n':
@@ -135,7 +137,8 @@ int main(int argc, char **argv)
 			break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return MR_EXIT_USAGE;
+		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/join -h'", argv[optind - 1]);
+		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/join -h'", argv[optind - 1]);
 		}
 	}
 	if (types && ns_parse_list(types, &flags, &err) < 0)

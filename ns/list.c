@@ -112,7 +112,11 @@ int main(int argc, char **argv)
 	int types = 0, all = 0, nrows = 0, opt;
 	long long pid = 0;
 
-	while ((opt = getopt(argc, argv, "+t:avh")) != -1) {
+	static const struct option longopts[] = {{"verbose", no_argument, NULL, 'v'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	opterr = 0; /* we print our own one-line message */
+	while ((opt = getopt_long(argc, argv, "+:t:avh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			if (ns_parse_list(optarg, &types, &err) < 0)
@@ -121,7 +125,8 @@ int main(int argc, char **argv)
 		case 'a': all = 1; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return MR_EXIT_USAGE;
+		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/list -h'", argv[optind - 1]);
+		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/list -h'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc && mr_parse_ll(argv[optind++], 1, 1 << 30, &pid) < 0)

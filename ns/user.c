@@ -151,16 +151,22 @@ int main(int argc, char **argv)
 	int self = 0, opt, ready[2], go[2];
 	char c;
 
-	while ((opt = getopt(argc, argv, "+rm:vh")) != -1) {
+	static const struct option longopts[] = {{"verbose", no_argument, NULL, 'v'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	opterr = 0; /* we print our own one-line message */
+	while ((opt = getopt_long(argc, argv, "+:rm:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'r': self = 1; break;
 		case 'm': add_map(map, sizeof(map), optarg); break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return MR_EXIT_USAGE;
+		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/user -h'", argv[optind - 1]);
+		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/user -h'", argv[optind - 1]);
 		}
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;
+	setvbuf(stdout, NULL, _IOLBF, 0); /* keep the report in step with -v lines on stderr */
 	if (self && map[0])
 		mr_diex(MR_EXIT_USAGE, "-r and -m both say how to map ids: give one of them");
 	if (!map[0] && (self || geteuid() != 0))
