@@ -7,7 +7,7 @@
  * in before the container can talk to anyone.
  *
  *	$ sudo ns/net
- *	outside: net:[4026531840]  eth0 (up)  lo (up)
+ *	outside: net:[4026531840]  lo (up) eth0 (up)
  *	inside:  net:[4026532310]  lo (down)
  *
  *	$ sudo ns/net -- ls /sys/class/net

@@ -13,9 +13,10 @@
  *
  *	$ sudo ns/pid
  *	outside: pid=4242  pid:[4026531836]
- *	after unshare(CLONE_NEWPID): pid=4242 still, pid:[4026531836] pid_for_children:[4026532310]
+ *	after unshare(CLONE_NEWPID): pid=4242 still, pid:[4026531836] still; pid_for_children:
+ *	  (none until PID 1 is forked)
  *	inside:  pid=1  ppid=0  pid:[4026532310]  /proc lists 1 process(es)
- *	outside: the child is pid 4243 here and 1 inside (NSpid: 4243 1)
+ *	outside: pid_for_children:[4026532310] now; the child is pid 4243 here (NSpid: 4243 1)
  *
  *	$ sudo ns/pid -- sh -c 'echo $$'
  *	1

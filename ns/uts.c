@@ -9,7 +9,7 @@
  *	$ ns/uts -n box
  *	outside: hostname=myhost  domainname=(none)  uts:[4026531838]
  *	inside:  hostname=box     domainname=(none)  uts:[4026532301]
- *	outside, after the child renamed itself: hostname=myhost (unchanged)
+ *	outside, after the child's change: hostname=myhost (unchanged)
  *
  *	$ ns/uts -n box -- hostname        # CMD runs inside; its stdout is all you see
  *	box
