@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c, mode = 0, rc = 1, up[2], down[2];
+	int c, mode = 0, rc = 1, bound = 0, up[2], down[2];
 	char s[] = "/tmp/ns-mnt.XXXXXX", in[64] = "", out[64] = "";
 	sigset_t block, old;
 
@@ -214,7 +214,12 @@ int main(int argc, char **argv)
 		/* A bind mount of S on itself, made shared: a peer group of its own, so the demo
 		 * behaves the same whether this host's / is private or shared. */
 		mr_say("mount(\"%s\", \"%s\", MS_BIND) then mount(\"%s\", MS_SHARED)", s, s, s);
-		if (mount(s, s, NULL, MS_BIND, NULL) < 0 || mount(NULL, s, NULL, MS_SHARED, NULL) < 0) {
+		if (mount(s, s, NULL, MS_BIND, NULL) < 0) {
+			mr_warn("bind-mount '%s' (are you root?): %s", s, strerror(errno));
+			goto cleanup;
+		}
+		bound = 1;
+		if (mount(NULL, s, NULL, MS_SHARED, NULL) < 0) {
 			mr_warn("make '%s' a shared mount: %s", s, strerror(errno));
 			goto cleanup;
 		}
@@ -270,7 +275,7 @@ cleanup:
 	if (!cmd) {
 		/* MNT_DETACH takes S and everything below it (a propagated in/, out/) at once. */
 		mr_say("umount2(\"%s\", MNT_DETACH), then remove it", s);
-		if (umount2(s, MNT_DETACH) < 0 && errno != EINVAL)
+		if (bound && umount2(s, MNT_DETACH) < 0)
 			mr_warn("umount '%s': %s", s, strerror(errno));
 		rmdir(in);
 		rmdir(out);
