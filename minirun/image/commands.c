@@ -1,0 +1,345 @@
+/*
+ * minirun/image/commands.c - the command table, and `images`, `tag`, `image SUBCOMMAND`.
+ *
+ *   minirun images [-a] [-q] [--digests] [--no-trunc] [--format json|TEMPLATE] [REPO[:TAG]]
+ *   minirun tag SOURCE TARGET
+ *   minirun image ls|inspect|history|rm|prune|tag|pull|import|load|save ...
+ *
+ * `images` prints docker's table (REPOSITORY TAG IMAGE ID CREATED SIZE), newest first,
+ * one row per name, "<none>" for what has no name; --format json prints one JSON object a
+ * line with docker's field names.
+ *
+ * See: docker-images(1), docker-tag(1); image.h for the store these read
+ */
+#include "minirun/image/image.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/file.h"
+
+const struct image_command image_commands[] = {
+	{"images", cmd_images, "List images"},
+	{"import", cmd_import, "Import the contents from a tarball to create a filesystem image"},
+	{"load", cmd_load, "Load an image from a tar archive (docker-archive or oci-archive)"},
+	{"save", cmd_save, "Save one or more images to a tar archive"},
+	{"tag", cmd_tag, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"},
+	{"rmi", cmd_rmi, "Remove one or more images"},
+	{"history", cmd_history, "Show the history of an image"},
+	{"image", cmd_image, "Manage images (ls, inspect, history, rm, prune, tag, pull, ...)"},
+	{"pull", cmd_pull, "Download an image from a registry"},
+	{NULL, NULL, NULL},
+};
+
+/* open the store at image_root(), printing the error; 0 or 1 (the exit status) */
+int image_open_store(struct store *st)
+{
+	struct mr_err err = {0};
+	if (store_open(st, image_root(), &err) < 0)
+		return image_error(&err);
+	return 0;
+}
+
+/* the size docker shows: unpacked bytes of each layer where known, else the blob's size */
+uint64_t image_size(const struct store *st, const struct image *img)
+{
+	uint64_t total = 0;
+	size_t i;
+	json_t *l;
+	json_t *diffs = json_object_get(json_object_get(img->config, "rootfs"), "diff_ids");
+	json_array_foreach(json_object_get(img->manifest, "layers"), i, l) {
+		char path[4400];
+		_cleanup_free_ char *text = NULL;
+		long long n;
+		const char *d = json_string_value(json_array_get(diffs, i));
+		snprintf(path, sizeof(path), "%s/layers/sizes/%s", st->root, d ? d + 7 : "-");
+		if (d && mr_read_file(path, &text, NULL, NULL) == 0 &&
+		    mr_parse_ll(strtok(text, "\n"), 0, 1LL << 60, &n) == 0)
+			total += n;
+		else
+			total += json_integer_value(json_object_get(l, "size"));
+	}
+	return total;
+}
+
+/* ---- images --------------------------------------------------------------------------- */
+
+struct row {
+	char repo[600], tag[200], digest[IMAGE_DIGEST_LEN + 1], id[IMAGE_DIGEST_LEN + 1];
+	char created[64];
+	long long when;
+	uint64_t size;
+};
+
+static int by_created_desc(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	if (x->when != y->when)
+		return x->when < y->when ? 1 : -1;
+	int c = strcmp(x->repo, y->repo);
+	return c ? c : strcmp(x->tag, y->tag);
+}
+
+/* substitute {{.Field}} in FMT with the fields of object O ("{{json .}}": all of O) */
+void image_template(const char *fmt, json_t *o)
+{
+	for (const char *p = fmt; *p;) {
+		const char *open = strstr(p, "{{"), *close = open ? strstr(open, "}}") : NULL;
+		if (!open || !close) {
+			fputs(p, stdout);
+			break;
+		}
+		fwrite(p, 1, open - p, stdout);
+		char expr[256];
+		snprintf(expr, sizeof(expr), "%.*s", (int)(close - open - 2), open + 2);
+		char *e = expr + strspn(expr, " ");
+		for (char *end = e + strlen(e); end > e && end[-1] == ' ';)
+			*--end = 0;
+		int as_json = !strncmp(e, "json ", 5);
+		if (as_json)
+			e += 5 + strspn(e + 5, " ");
+		json_t *v = o;
+		char *save = NULL;
+		/* ".A.B" walks objects; "." is the whole object */
+		for (char *k = strtok_r(e[0] == '.' ? e + 1 : e, ".", &save); k && v;
+		     k = strtok_r(NULL, ".", &save))
+			v = json_object_get(v, k);
+		if (as_json || json_is_object(v)) {
+			char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+			fputs(s ? s : "null", stdout);
+			free(s);
+		} else if (json_is_array(v)) {
+			size_t i;
+			json_t *x;
+			putchar('[');
+			json_array_foreach(v, i, x) {
+				char *s = json_is_string(x) ? NULL : json_dumps(x, JSON_ENCODE_ANY);
+				printf("%s%s", i ? " " : "", s ? s : json_string_value(x));
+				free(s);
+			}
+			putchar(']');
+		} else if (json_is_string(v)) {
+			fputs(json_string_value(v), stdout);
+		} else if (v) {
+			char *s = json_dumps(v, JSON_ENCODE_ANY);
+			fputs(s, stdout);
+			free(s);
+		} else {
+			fputs("<no value>", stdout);
+		}
+		p = close + 2;
+	}
+	putchar('\n');
+}
+
+static void images_usage(void)
+{
+	printf("Usage:  minirun images [OPTIONS] [REPOSITORY[:TAG]]\n\n"
+	       "List images\n\n"
+	       "Options:\n"
+	       "  -a, --all             Show all images (there are no intermediate ones here)\n"
+	       "      --digests         Show digests\n"
+	       "      --format string   'table', 'json', or a template: '{{.Repository}}:{{.Tag}}'\n"
+	       "      --no-trunc        Don't truncate output\n"
+	       "  -q, --quiet           Only show image IDs\n");
+}
+
+int cmd_images(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},       {"digests", no_argument, NULL, 'D'},
+		{"format", required_argument, NULL, 'F'}, {"no-trunc", no_argument, NULL, 'T'},
+		{"quiet", no_argument, NULL, 'q'},     {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int digests = 0, notrunc = 0, quiet = 0, c;
+	const char *format = NULL;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "aqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': break;
+		case 'D': digests = 1; break;
+		case 'F': format = optarg; break;
+		case 'T': notrunc = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': images_usage(); return 0;
+		default: return image_usage_error(argv[0], "bad flag");
+		}
+	}
+	if (argc - optind > 1)
+		return image_usage_error(argv[0], "\"images\" requires at most 1 argument.");
+	struct image_ref filter;
+	const char *want = optind < argc ? argv[optind] : NULL;
+	int filter_tag = want && strchr(strrchr(want, '/') ? strrchr(want, '/') : want, ':');
+	struct mr_err err = {0};
+	if (want && ref_parse(want, &filter, &err) < 0)
+		return image_error(&err);
+
+	struct store st;
+	if (image_open_store(&st))
+		return 1;
+	json_t *idx = store_index_load(&st, &err);
+	if (!idx) {
+		store_close(&st);
+		return image_error(&err);
+	}
+	json_t *ms = json_object_get(idx, "manifests");
+	size_t i, n = 0;
+	json_t *e;
+	struct row *rows = calloc(json_array_size(ms) + 1, sizeof(*rows));
+	json_array_foreach(ms, i, e) {
+		struct image img;
+		struct row *r = &rows[n];
+		json_t *ann = json_object_get(e, "annotations");
+		const char *name = json_string_value(json_object_get(ann, IMAGE_ANN_NAME));
+		const char *rd = json_string_value(json_object_get(ann, IMAGE_ANN_REPODIGEST));
+		struct image_ref ref;
+		if (image_load(&st, json_string_value(json_object_get(e, "digest")), &img, &err) < 0) {
+			fprintf(stderr, "minirun: warning: %s\n", err.msg);
+			continue;
+		}
+		strcpy(r->repo, "<none>");
+		strcpy(r->tag, "<none>");
+		strcpy(r->digest, rd ? rd : "<none>");
+		if (name && ref_parse(name, &ref, NULL) == 0) {
+			ref_familiar_repo(&ref, r->repo, sizeof(r->repo));
+			if (ref.digest[0])
+				strcpy(r->digest, ref.digest);
+			else
+				snprintf(r->tag, sizeof(r->tag), "%s", ref.tag);
+			if (want && (strcmp(ref.domain, filter.domain) || strcmp(ref.path, filter.path) ||
+				     (filter_tag && strcmp(ref.tag, filter.tag)))) {
+				image_free(&img);
+				continue;
+			}
+		} else if (want) {
+			image_free(&img);
+			continue;
+		}
+		strcpy(r->id, img.id);
+		const char *created = json_string_value(json_object_get(img.config, "created"));
+		snprintf(r->created, sizeof(r->created), "%s", created ? created : "");
+		r->when = parse_rfc3339(created);
+		r->size = image_size(&st, &img);
+		image_free(&img);
+		n++;
+	}
+	qsort(rows, n, sizeof(*rows), by_created_desc);
+
+	int table = !format || !strcmp(format, "table");
+	if (table && !quiet) {
+		if (digests)
+			printf("%-24s %-12s %-71s %-12s %-18s %s\n", "REPOSITORY", "TAG", "DIGEST",
+			       "IMAGE ID", "CREATED", "SIZE");
+		else
+			printf("%-24s %-12s %-12s %-18s %s\n", "REPOSITORY", "TAG", "IMAGE ID",
+			       "CREATED", "SIZE");
+	}
+	for (i = 0; i < n; i++) {
+		struct row *r = &rows[i];
+		char id[80], since[64], size[32], at[64] = "";
+		snprintf(id, sizeof(id), "%s", notrunc ? r->id : r->id + 7);
+		if (!notrunc)
+			id[12] = 0;
+		if (quiet) {
+			/* -q: each image once */
+			int seen = 0;
+			for (size_t j = 0; j < i; j++)
+				seen |= !strcmp(rows[j].id, r->id);
+			if (!seen)
+				printf("%s\n", id);
+			continue;
+		}
+		fmt_since(r->created, since, sizeof(since));
+		fmt_size(r->size, size, sizeof(size));
+		if (table && digests)
+			printf("%-24s %-12s %-71s %-12s %-18s %s\n", r->repo, r->tag, r->digest, id,
+			       since, size);
+		else if (table)
+			printf("%-24s %-12s %-12s %-18s %s\n", r->repo, r->tag, id, since, size);
+		if (table)
+			continue;
+		if (r->when >= 0) {
+			time_t t = r->when;
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
+		}
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "Containers",
+				      "N/A", "CreatedAt", at, "CreatedSince", since, "Digest",
+				      r->digest, "ID", id, "Repository", r->repo, "SharedSize", "N/A",
+				      "Size", size, "Tag", r->tag, "UniqueSize", "N/A", "VirtualSize",
+				      size);
+		image_template(!strcmp(format, "json") ? "{{json .}}" : format, o);
+		json_decref(o);
+	}
+	free(rows);
+	json_decref(idx);
+	store_close(&st);
+	return 0;
+}
+
+/* ---- tag -------------------------------------------------------------------------------- */
+
+int cmd_tag(int argc, char **argv)
+{
+	struct mr_err err = {0};
+	struct image_ref ref;
+	struct image img;
+	struct store st;
+	char canon[600];
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage:  minirun tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n\n"
+		       "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n");
+		return 0;
+	}
+	if (argc != 3)
+		return image_usage_error(argv[0], "\"tag\" requires exactly 2 arguments.");
+	if (ref_parse(argv[2], &ref, &err) < 0)
+		return image_error(&err);
+	if (ref.digest[0])
+		return image_errorf("refusing to create a tag with a digest reference: '%s'",
+				    argv[2]);
+	ref_canonical(&ref, canon, sizeof(canon));
+	if (image_open_store(&st))
+		return 1;
+	int rc = 0;
+	if (image_resolve(&st, argv[1], &img, &err) < 0 ||
+	    image_add(&st, canon, img.manifest_digest, NULL, NULL, &err) < 0)
+		rc = image_error(&err);
+	if (img.manifest)
+		image_free(&img);
+	store_close(&st);
+	return rc;
+}
+
+/* ---- image SUBCOMMAND ------------------------------------------------------------------- */
+
+int cmd_image(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} subs[] = {
+		{"ls", cmd_images},          {"list", cmd_images},       {"inspect", image_inspect},
+		{"history", cmd_history},    {"rm", cmd_rmi},            {"remove", cmd_rmi},
+		{"prune", image_prune},      {"tag", cmd_tag},           {"pull", cmd_pull},
+		{"import", cmd_import},      {"load", cmd_load},         {"save", cmd_save},
+	};
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		printf("Usage:  minirun image COMMAND\n\nManage images\n\nCommands:\n");
+		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+			printf("  %s\n", subs[i].name);
+		return argc < 2 ? MR_EXIT_RUNTIME : 0;
+	}
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (!strcmp(argv[1], subs[i].name))
+			return subs[i].fn(argc - 1, argv + 1);
+	return image_usage_error("image", "unknown command \"%s\" for \"minirun image\"", argv[1]);
+}

@@ -1,0 +1,306 @@
+/*
+ * minirun/image/import.c - `minirun import`: a root filesystem tarball becomes an image.
+ *
+ *   minirun import [-c CHANGE]... [-m MESSAGE] FILE|- [REPOSITORY[:TAG]]
+ *
+ * The smallest possible image: one layer (the tarball itself, plain, gzip or zstd, stored
+ * as it came), a config naming that layer's diffID and the --change settings (CMD,
+ * ENTRYPOINT, ENV, WORKDIR, USER, LABEL, EXPOSE, STOPSIGNAL), and a manifest naming both.
+ * Prints the image ID, as docker does. The built-in busybox image is made this way
+ * (minirun/image/build.mk); SOURCE_DATE_EPOCH fixes "created" for reproducible IDs.
+ *
+ * See: docker-import(1), image-spec config.md, manifest.md
+ */
+#include "minirun/image/image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "unionfs/layer.h"
+
+#define MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MT_CONFIG   "application/vnd.oci.image.config.v1+json"
+
+const char *layer_media_type(const char *compression)
+{
+	static const struct {
+		const char *comp, *mt;
+	} types[] = {
+		{"none", "application/vnd.oci.image.layer.v1.tar"},
+		{"gzip", "application/vnd.oci.image.layer.v1.tar+gzip"},
+		{"zstd", "application/vnd.oci.image.layer.v1.tar+zstd"},
+	};
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(compression, types[i].comp))
+			return types[i].mt;
+	return NULL;
+}
+
+int image_create(const struct store *st, json_t *config, json_t *layers, const char *name,
+		 char manifest_digest[IMAGE_DIGEST_LEN + 1], char moved[IMAGE_DIGEST_LEN + 1],
+		 struct mr_err *err)
+{
+	char cfgd[IMAGE_DIGEST_LEN + 1];
+	_cleanup_free_ char *ctext = json_dumps(config, JSON_COMPACT);
+	if (!ctext || store_put_blob(st, ctext, strlen(ctext), cfgd, err) < 0)
+		return -1;
+	json_t *m = json_pack("{s:i, s:s, s:{s:s, s:s, s:I}, s:O}", "schemaVersion", 2,
+			      "mediaType", MT_MANIFEST, "config", "mediaType", MT_CONFIG, "digest",
+			      cfgd, "size", (json_int_t)strlen(ctext), "layers", layers);
+	_cleanup_free_ char *mtext = json_dumps(m, JSON_COMPACT);
+	json_decref(m);
+	if (!mtext || store_put_blob(st, mtext, strlen(mtext), manifest_digest, err) < 0)
+		return -1;
+	struct image img;
+	if (image_load(st, manifest_digest, &img, err) < 0)
+		return -1;
+	int rc = image_unpack(st, &img, err);
+	image_free(&img);
+	if (rc < 0)
+		return -1;
+	return image_add(st, name, manifest_digest, NULL, moved, err);
+}
+
+/* "CMD [\"sh\"]" or "CMD sh -c x": the JSON form, else the shell form /bin/sh -c TEXT */
+static json_t *exec_form(const char *text)
+{
+	json_t *a = NULL;
+	if (text[0] == '[') {
+		a = json_loads(text, 0, NULL);
+		size_t i;
+		json_t *x;
+		json_array_foreach(a, i, x) if (!json_is_string(x))
+		{
+			json_decref(a);
+			return NULL;
+		}
+		if (json_is_array(a))
+			return a;
+		json_decref(a);
+		return NULL;
+	}
+	return json_pack("[s,s,s]", "/bin/sh", "-c", text);
+}
+
+/* apply one Dockerfile-style CHANGE to the config object CFG */
+static int apply_change(json_t *cfg, const char *change, struct mr_err *err)
+{
+	char word[16];
+	size_t n = strcspn(change, " \t");
+	const char *arg = change + n + strspn(change + n, " \t");
+	snprintf(word, sizeof(word), "%.*s", (int)(n < 15 ? n : 15), change);
+	for (char *p = word; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	if (!*arg)
+		return mr_fail(err, 0, "--change '%s': %s needs an argument", change, word);
+	if (!strcmp(word, "CMD") || !strcmp(word, "ENTRYPOINT")) {
+		json_t *a = exec_form(arg);
+		if (!a)
+			return mr_fail(err, 0, "--change '%s': not a JSON array of strings", change);
+		json_object_set_new(cfg, !strcmp(word, "CMD") ? "Cmd" : "Entrypoint", a);
+	} else if (!strcmp(word, "ENV") || !strcmp(word, "LABEL")) {
+		/* KEY=VALUE, or ENV's old form "KEY VALUE" */
+		char kv[4096];
+		snprintf(kv, sizeof(kv), "%s", arg);
+		char *eq = strchr(kv, '='), *sp = strpbrk(kv, " \t");
+		if (!eq || (sp && sp < eq)) {
+			if (!sp)
+				return mr_fail(err, 0, "--change '%s': expected KEY=VALUE", change);
+			*sp = '=';
+			eq = sp;
+		}
+		if (!strcmp(word, "ENV")) {
+			json_t *env = json_object_get(cfg, "Env");
+			if (!env)
+				json_object_set_new(cfg, "Env", env = json_array());
+			json_array_append_new(env, json_string(kv));
+		} else {
+			json_t *labels = json_object_get(cfg, "Labels");
+			if (!labels)
+				json_object_set_new(cfg, "Labels", labels = json_object());
+			*eq = 0;
+			json_object_set_new(labels, kv, json_string(eq + 1));
+		}
+	} else if (!strcmp(word, "EXPOSE")) {
+		json_t *ports = json_object_get(cfg, "ExposedPorts");
+		char p[64];
+		if (!ports)
+			json_object_set_new(cfg, "ExposedPorts", ports = json_object());
+		snprintf(p, sizeof(p), "%s%s", arg, strchr(arg, '/') ? "" : "/tcp");
+		json_object_set_new(ports, p, json_object());
+	} else {
+		static const struct {
+			const char *word, *key;
+		} plain[] = {{"WORKDIR", "WorkingDir"}, {"USER", "User"}, {"STOPSIGNAL", "StopSignal"}};
+		for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+			if (!strcmp(word, plain[i].word)) {
+				json_object_set_new(cfg, plain[i].key, json_string(arg));
+				return 0;
+			}
+		return mr_fail(err, 0,
+			       "--change '%s': '%s' is not one of CMD ENTRYPOINT ENV LABEL EXPOSE "
+			       "WORKDIR USER STOPSIGNAL",
+			       change, word);
+	}
+	return 0;
+}
+
+/* "created" now, or SOURCE_DATE_EPOCH's time for reproducible image IDs */
+static void created_time(char *buf, size_t len)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde) {
+		time_t t = (time_t)strtoll(sde, NULL, 10);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	} else {
+		fmt_now(buf, len);
+	}
+}
+
+/* copy FD into a new blob; on success the blob is stored and its digests are in *ld */
+static int store_layer_fd(const struct store *st, int fd, const char *file,
+			  struct layer_digests *ld, struct mr_err *err)
+{
+	struct blob_writer w;
+	char buf[1 << 16];
+	ssize_t n;
+	if (blob_writer_open(st, &w, err) < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (blob_writer_write(&w, buf, n, err) < 0)
+			goto fail;
+	if (n < 0) {
+		mr_fail(err, errno, "read '%s'", file);
+		goto fail;
+	}
+	if (layer_digest(w.tmp, ld, err) < 0) {
+		mr_prefix(err, "'%s' is not a layer tar: ", file);
+		goto fail;
+	}
+	if (!layer_media_type(ld->compression)) {
+		mr_fail(err, 0, "'%s': %s compression is not an OCI layer type; use none, gzip or zstd",
+			file, ld->compression);
+		goto fail;
+	}
+	return blob_writer_commit(st, &w, ld->digest, NULL, err);
+fail:
+	blob_writer_abort(&w);
+	return -1;
+}
+
+static void import_usage(void)
+{
+	printf("Usage:  minirun import [OPTIONS] file|- [REPOSITORY[:TAG]]\n\n"
+	       "Import the contents from a tarball to create a filesystem image\n\n"
+	       "Options:\n"
+	       "  -c, --change list        Apply a Dockerfile instruction to the image (CMD, "
+	       "ENTRYPOINT, ENV, ...)\n"
+	       "  -m, --message string     Set the commit message for the imported image\n"
+	       "      --platform string    Set the platform (os/arch[/variant]) it claims\n");
+}
+
+int cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"change", required_argument, NULL, 'c'},
+		{"message", required_argument, NULL, 'm'},
+		{"platform", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct mr_err err = {0};
+	json_t *cfg = json_object();
+	const char *message = NULL, *platform = NULL;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "c:m:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (apply_change(cfg, optarg, &err) < 0) {
+				json_decref(cfg);
+				return image_error(&err);
+			}
+			break;
+		case 'm': message = optarg; break;
+		case 'p': platform = optarg; break;
+		case 'h': import_usage(); json_decref(cfg); return 0;
+		default: json_decref(cfg); return image_usage_error("import", "bad flag");
+		}
+	}
+	if (argc - optind < 1 || argc - optind > 2) {
+		json_decref(cfg);
+		return image_usage_error("import", "\"import\" requires 1 or 2 arguments.");
+	}
+	const char *file = argv[optind], *name = argv[optind + 1];
+	char canon[600], os[32], arch[32], variant[32];
+	struct image_ref ref;
+	if (name) {
+		if (ref_parse(name, &ref, &err) < 0) {
+			json_decref(cfg);
+			return image_error(&err);
+		}
+		ref_canonical(&ref, canon, sizeof(canon));
+	}
+	if (image_platform(platform, os, arch, variant, &err) < 0) {
+		json_decref(cfg);
+		return image_error(&err);
+	}
+	_cleanup_close_ int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : dup(0);
+	if (fd < 0) {
+		json_decref(cfg);
+		return image_errorf("import '%s': %s", file, strerror(errno));
+	}
+
+	struct store st;
+	if (image_open_store(&st)) {
+		json_decref(cfg);
+		return 1;
+	}
+	int rc = 1;
+	struct layer_digests ld;
+	char created[64], comment[4200], md[IMAGE_DIGEST_LEN + 1];
+	if (store_lock(&st, STORE_ADDING, &err) < 0 || store_layer_fd(&st, fd, file, &ld, &err) < 0)
+		goto out;
+	created_time(created, sizeof(created));
+	snprintf(comment, sizeof(comment), "%s", message ? message : "");
+	if (!message)
+		snprintf(comment, sizeof(comment), "Imported from %s", file);
+	json_t *config = json_pack("{s:s, s:s, s:s, s:o, s:{s:s, s:[s]}, s:[{s:s, s:s, s:s}]}",
+				   "created", created, "architecture", arch, "os", os, "config",
+				   json_incref(cfg), "rootfs", "type", "layers", "diff_ids",
+				   ld.diffid, "history", "created", created, "created_by", "",
+				   "comment", comment);
+	if (variant[0])
+		json_object_set_new(config, "variant", json_string(variant));
+	json_t *layers = json_pack("[{s:s, s:s, s:I}]", "mediaType",
+				   layer_media_type(ld.compression), "digest", ld.digest, "size",
+				   (json_int_t)ld.size);
+	if (image_create(&st, config, layers, name ? canon : NULL, md, NULL, &err) == 0) {
+		struct image img;
+		if (image_load(&st, md, &img, &err) == 0) {
+			printf("%s\n", img.id);
+			image_free(&img);
+			rc = 0;
+		}
+	}
+	json_decref(config);
+	json_decref(layers);
+out:
+	store_unlock(&st, STORE_ADDING);
+	if (rc) {
+		image_error(&err);
+		store_gc(&st, NULL, NULL); /* nothing partial stays: what we stored is unnamed */
+	}
+	store_close(&st);
+	json_decref(cfg);
+	return rc;
+}

@@ -1,0 +1,248 @@
+/*
+ * minirun/image/inspect.c - looking inside an image: `image inspect` and `history`.
+ *
+ *   minirun image inspect [-f TEMPLATE] IMAGE...
+ *   minirun history [--no-trunc] [-q] [-H=false] IMAGE
+ *
+ * inspect prints docker's JSON (Id, RepoTags, RepoDigests, Created, Config, Architecture,
+ * Os, Size, RootFS ...) plus "Descriptor", the manifest as the OCI store holds it. history
+ * walks the config's history[] newest first: a row per build step, with the size of the
+ * layer the step made ("0B" for steps that made none, "empty_layer").
+ *
+ * See: docker-image-inspect(1), docker-history(1), image-spec config.md ("history")
+ */
+#include "minirun/image/image.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/cleanup.h"
+#include "lib/file.h"
+
+/* every name index.json gives image ID, as docker's RepoTags and RepoDigests */
+static void image_names(const struct store *st, const char *id, json_t *tags, json_t *digests)
+{
+	struct mr_err err;
+	json_t *idx = store_index_load(st, &err), *e;
+	size_t i;
+	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
+		struct image img;
+		json_t *ann = json_object_get(e, "annotations");
+		const char *name = json_string_value(json_object_get(ann, IMAGE_ANN_NAME));
+		const char *rd = json_string_value(json_object_get(ann, IMAGE_ANN_REPODIGEST));
+		struct image_ref ref;
+		char repo[600], s[800];
+		if (!name || image_load(st, json_string_value(json_object_get(e, "digest")), &img,
+					NULL) < 0)
+			continue;
+		int mine = !strcmp(img.id, id);
+		image_free(&img);
+		if (!mine || ref_parse(name, &ref, NULL) < 0)
+			continue;
+		ref_familiar_repo(&ref, repo, sizeof(repo));
+		if (!ref.digest[0]) {
+			snprintf(s, sizeof(s), "%s:%s", repo, ref.tag);
+			json_array_append_new(tags, json_string(s));
+		}
+		if (ref.digest[0] || rd) {
+			snprintf(s, sizeof(s), "%s@%s", repo, ref.digest[0] ? ref.digest : rd);
+			json_array_append_new(digests, json_string(s));
+		}
+	}
+	json_decref(idx);
+}
+
+/* docker's inspect object for IMG */
+static json_t *inspect_object(const struct store *st, const struct image *img)
+{
+	json_t *c = img->config, *tags = json_array(), *digests = json_array();
+	image_names(st, img->id, tags, digests);
+	json_t *cfg = json_object_get(c, "config");
+	json_t *diffs = json_object_get(json_object_get(c, "rootfs"), "diff_ids");
+	cfg = cfg ? json_incref(cfg) : json_object();
+	diffs = diffs ? json_incref(diffs) : json_array();
+	json_t *o = json_pack(
+		"{s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:{s:s, s:o}, s:{s:s, s:s, "
+		"s:I}}",
+		"Id", img->id, "RepoTags", tags, "RepoDigests", digests, "Parent", "", "Comment",
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(c, "history"),
+				       json_array_size(json_object_get(c, "history")) - 1),
+			"comment"))
+			?: "",
+		"Created", json_string_value(json_object_get(c, "created")) ?: "", "Config", cfg,
+		"Architecture",
+		json_string_value(json_object_get(c, "architecture")) ?: "", "Os",
+		json_string_value(json_object_get(c, "os")) ?: "", "Author",
+		json_string_value(json_object_get(c, "author")) ?: "", "Size",
+		(json_int_t)image_size(st, img), "RootFS", "Type", "layers", "Layers",
+		diffs, "Descriptor", "mediaType",
+		json_string_value(json_object_get(img->manifest, "mediaType"))
+			?: "application/vnd.oci.image.manifest.v1+json",
+		"digest", img->manifest_digest, "size", (json_int_t)0);
+	const char *variant = json_string_value(json_object_get(c, "variant"));
+	if (variant)
+		json_object_set_new(o, "Variant", json_string(variant));
+	char path[4400];
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	store_blob_path(st, img->manifest_digest, path, sizeof(path));
+	if (mr_read_file(path, &text, &len, NULL) == 0)
+		json_object_set_new(json_object_get(o, "Descriptor"), "size",
+				    json_integer((json_int_t)len));
+	return o;
+}
+
+int image_inspect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = NULL;
+	int c, rc = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': format = optarg; break;
+		case 'h':
+			printf("Usage:  minirun image inspect [OPTIONS] IMAGE [IMAGE...]\n\n"
+			       "Display detailed information on one or more images\n\n"
+			       "Options:\n"
+			       "  -f, --format string   Format the output using a template: "
+			       "'{{.Id}}', '{{json .Config}}'\n");
+			return 0;
+		default: return image_usage_error("image inspect", "bad flag");
+		}
+	}
+	if (optind >= argc)
+		return image_usage_error("image inspect", "\"inspect\" requires at least 1 argument.");
+	struct store st;
+	if (image_open_store(&st))
+		return 1;
+	json_t *all = json_array();
+	for (int i = optind; i < argc; i++) {
+		struct image img;
+		struct mr_err err = {0};
+		if (image_resolve(&st, argv[i], &img, &err) < 0) {
+			/* docker prints what it found, and then the error */
+			rc = 1;
+			fprintf(stderr, "Error: %s\n", err.msg);
+			continue;
+		}
+		json_t *o = inspect_object(&st, &img);
+		if (format)
+			image_template(format, o);
+		json_array_append_new(all, o);
+		image_free(&img);
+	}
+	if (!format) {
+		char *s = json_dumps(all, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+		printf("%s\n", s);
+		free(s);
+	}
+	json_decref(all);
+	store_close(&st);
+	return rc;
+}
+
+int cmd_history(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"no-trunc", no_argument, NULL, 'T'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"human", required_argument, NULL, 'H'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int notrunc = 0, quiet = 0, human = 1, c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "qhH:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'T': notrunc = 1; break;
+		case 'q': quiet = 1; break;
+		case 'H': human = strcmp(optarg, "false") != 0; break;
+		case 'h':
+			printf("Usage:  minirun history [OPTIONS] IMAGE\n\n"
+			       "Show the history of an image\n\n"
+			       "Options:\n"
+			       "  -H, --human=false   Print sizes and dates as numbers\n"
+			       "      --no-trunc      Don't truncate output\n"
+			       "  -q, --quiet         Only show image IDs\n");
+			return 0;
+		default: return image_usage_error("history", "bad flag");
+		}
+	}
+	if (argc - optind != 1)
+		return image_usage_error("history", "\"history\" requires exactly 1 argument.");
+	struct store st;
+	struct image img;
+	struct mr_err err = {0};
+	if (image_open_store(&st))
+		return 1;
+	if (image_resolve(&st, argv[optind], &img, &err) < 0) {
+		store_close(&st);
+		return image_error(&err);
+	}
+	json_t *hist = json_object_get(img.config, "history");
+	json_t *layers = json_object_get(img.manifest, "layers");
+	json_t *diffs = json_object_get(json_object_get(img.config, "rootfs"), "diff_ids");
+	size_t nh = json_array_size(hist), nl = json_array_size(layers);
+	if (!quiet)
+		printf("%-12s %-18s %-45s %-10s %s\n", "IMAGE", "CREATED", "CREATED BY", "SIZE",
+		       "COMMENT");
+	/* the layer index of each history entry: steps that made a layer take them in order */
+	size_t layer = 0;
+	long *which = calloc(nh + 1, sizeof(*which));
+	for (size_t i = 0; i < nh; i++) {
+		int empty = json_is_true(json_object_get(json_array_get(hist, i), "empty_layer"));
+		which[i] = empty || layer >= nl ? -1 : (long)layer++;
+	}
+	for (size_t k = nh; k-- > 0;) {
+		json_t *h = json_array_get(hist, k);
+		char id[128], when[64], size[32], by[512];
+		snprintf(id, sizeof(id), "%s", k + 1 == nh ? img.id + (notrunc ? 0 : 7) : "<missing>");
+		if (!notrunc && k + 1 == nh)
+			id[12] = 0;
+		if (quiet) {
+			printf("%s\n", id);
+			continue;
+		}
+		const char *created = json_string_value(json_object_get(h, "created"));
+		if (human)
+			fmt_since(created, when, sizeof(when));
+		else
+			snprintf(when, sizeof(when), "%s", created ? created : "");
+		uint64_t bytes = 0;
+		if (which[k] >= 0) {
+			char path[4400];
+			_cleanup_free_ char *text = NULL;
+			long long n;
+			const char *d = json_string_value(json_array_get(diffs, which[k]));
+			snprintf(path, sizeof(path), "%s/layers/sizes/%s", st.root, d ? d + 7 : "-");
+			if (d && mr_read_file(path, &text, NULL, NULL) == 0 &&
+			    mr_parse_ll(strtok(text, "\n"), 0, 1LL << 60, &n) == 0)
+				bytes = n;
+			else
+				bytes = json_integer_value(
+					json_object_get(json_array_get(layers, which[k]), "size"));
+		}
+		if (human)
+			fmt_size(bytes, size, sizeof(size));
+		else
+			snprintf(size, sizeof(size), "%llu", (unsigned long long)bytes);
+		const char *cb = json_string_value(json_object_get(h, "created_by"));
+		snprintf(by, sizeof(by), "%s", cb ? cb : "");
+		if (!notrunc && strlen(by) > 45)
+			strcpy(by + 42, "...");
+		const char *comment = json_string_value(json_object_get(h, "comment"));
+		printf("%-12s %-18s %-45s %-10s %s\n", id, when, by, size, comment ? comment : "");
+	}
+	free(which);
+	image_free(&img);
+	store_close(&st);
+	return 0;
+}
