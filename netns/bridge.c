@@ -79,7 +79,7 @@ static int bridge_fdb(struct nl *nl, const char *name, struct mr_err *err)
 			if (links[j].index == f[i].port)
 				port = links[j].name;
 		printf("%-18s %-16s %s\n", f[i].mac, port,
-		       f[i].local ? "the bridge's own (permanent)" : "learned");
+		       f[i].local ? "local (the port's own, permanent)" : "learned");
 	}
 	free(f);
 	free(links);
