@@ -1,0 +1,99 @@
+# tests/integration/netns/nat.t - netns/bridge -m and netns/publish: masquerade seen from a
+# namespace playing the internet, a published port reached from another namespace and
+# from the host's loopback, idempotent publishing, exact removal, ip_forward only when
+# needed. Each test runs in a throwaway namespace playing the host (see netns.sh).
+. "$MR_TOP/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/netns/netns.sh"
+
+# a NAT bridge, container c1 (10.88.0.2) serving "hello-c1" on tcp 80, the internet in $inet
+SETUP='
+	"$NT/bridge" -m mrbr0 10.88.0.1/24 >/dev/null || die "bridge -m"
+	c1=$(box)
+	"$NT/connect" "$c1" mrbr0 10.88.0.2/24 10.88.0.1 >/dev/null || die "connect"
+	inet=$(uplink)
+	inns "$c1" "$BB" nc -ll -p 80 -e echo hello-c1 &
+	sleep 0.3
+'
+
+masquerade_seen_from_internet() {
+	nt_need
+	out=$(nt_host "$SETUP"'
+		# the internet answers a connection with its own view of it: netstat -tn
+		inns "$inet" "$BB" nc -l -p 7001 -e "$BB" netstat -tn &
+		sleep 0.3
+		inns "$c1" "$BB" nc -w 3 198.51.100.2 7001 </dev/null') || t_fail "$out"
+	t_match "$out" '(::ffff:)?198\.51\.100\.2:7001 +(::ffff:)?198\.51\.100\.1:[0-9]+ ' \
+		"the internet sees the host's uplink address as the source"
+	t_nomatch "$out" '10\.88\.0\.2:' "the container's own address"
+}
+
+published_from_other_namespace() {
+	nt_need
+	out=$(nt_host "$SETUP"'
+		"$NT/publish" 8080:10.88.0.2:80/tcp || die "publish"
+		inns "$inet" "$BB" nc -w 3 198.51.100.1 8080 </dev/null') || t_fail "$out"
+	t_match "$out" '^published 8080:10.88.0.2:80/tcp$'
+	t_match "$out" '^hello-c1$' "the answer through host port 8080"
+}
+
+published_from_loopback() {
+	nt_need
+	out=$(nt_host "$SETUP"'
+		"$NT/publish" 8080:10.88.0.2:80 >/dev/null || die "publish"
+		echo "lo: $("$BB" nc -w 3 127.0.0.1 8080 </dev/null)"
+		echo "own address: $("$BB" nc -w 3 198.51.100.1 8080 </dev/null)"') || t_fail "$out"
+	t_match "$out" '^lo: hello-c1$' "127.0.0.1:8080 from the host itself"
+	t_match "$out" '^own address: hello-c1$' "the host's own address from the host"
+}
+
+publish_is_idempotent_and_refuses_clash() {
+	nt_need
+	out=$(nt_host "$SETUP"'
+		"$NT/publish" 8080:10.88.0.2:80 >/dev/null && "$NT/publish" 8080:10.88.0.2:80 >/dev/null ||
+			die "publishing the same mapping twice failed"
+		"$NT/publish" 8080:10.88.0.3:80 2>&1; echo "clash exit $?"
+		echo "list: $("$NT/publish" -l | tr "\n" " ")"') || t_fail "$out"
+	t_match "$out" "^publish: port 8080/tcp is already published \(8080:10.88.0.2:80/tcp\)"
+	t_match "$out" '^clash exit 1$'
+	t_match "$out" '^list: 8080:10.88.0.2:80/tcp $' "one element, the first mapping"
+}
+
+unpublish_removes_exactly_one() {
+	nt_need
+	out=$(nt_host "$SETUP"'
+		"$NT/publish" 8080:10.88.0.2:80 8053:10.88.0.2:53/udp >/dev/null || die "publish"
+		"$NT/publish" -d 8080 >/dev/null || die "unpublish"
+		echo "list: $("$NT/publish" -l | tr "\n" " ")"
+		"$BB" nc -w 2 127.0.0.1 8080 </dev/null 2>&1 | grep -q hello-c1 && echo "8080 still answers"
+		"$NT/publish" -d 8080 2>&1; echo "again exit $?"
+		"$NT/publish" -d 8053/udp >/dev/null || die "unpublish udp"
+		"$NT/bridge" -d mrbr0 >/dev/null || die "bridge -d"
+		echo "rules: $(nft list ruleset | wc -l)"') || t_fail "$out"
+	t_match "$out" '^list: 8053:10.88.0.2:53/udp $'
+	t_nomatch "$out" 'still answers'
+	t_match "$out" '^publish: port 8080/tcp is not published'
+	t_match "$out" '^again exit 1$'
+	t_match "$out" '^rules: 0$' "the table goes with its last element"
+}
+
+ip_forward_only_when_needed() {
+	nt_need
+	out=$(nt_host '
+		echo "start: $(cat /proc/sys/net/ipv4/ip_forward)"
+		"$NT/bridge" mrbr0 10.88.0.1/24 >/dev/null || die bridge
+		c=$(box); "$NT/connect" "$c" mrbr0 10.88.0.2/24 10.88.0.1 >/dev/null || die connect
+		echo "plain bridge: $(cat /proc/sys/net/ipv4/ip_forward)"
+		"$NT/bridge" -m mrbr0 10.88.0.1/24 >/dev/null || die "bridge -m"
+		echo "nat bridge: $(cat /proc/sys/net/ipv4/ip_forward)"') || t_fail "$out"
+	t_match "$out" '^start: 0$'
+	t_match "$out" '^plain bridge: 0$'
+	t_match "$out" '^nat bridge: 1$'
+}
+
+t "masquerade: the internet sees the host's address as the source" masquerade_seen_from_internet
+t "a published port is reached from another namespace" published_from_other_namespace
+t "a published port is reached from the host's loopback and own address" published_from_loopback
+t "publishing twice is harmless; another target for the port is refused" publish_is_idempotent_and_refuses_clash
+t "unpublish removes exactly that port; the last removal removes the table" unpublish_removes_exactly_one
+t "ip_forward is turned on only when NAT needs it" ip_forward_only_when_needed
+t_end
