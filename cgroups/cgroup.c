@@ -292,8 +292,7 @@ static int make_node(struct cg *cg, struct cg_node *nd, const char *mount, const
 		} else if (errno != EEXIST || (c == '\0' && !(flags & CG_EXIST_OK))) {
 			int e = errno;
 			if (e == EEXIST)
-				mr_fail(err, e, "cgroup '%s' already exists (choose another name, or "
-						"remove it with cgroups/kill --remove)", p);
+				cg_failx(err, e, "cgroup '%s' already exists (choose another name)", p);
 			else
 				mr_fail(err, e, "mkdir '%s'", p);
 			p[i] = c;
@@ -317,7 +316,8 @@ static int add_node(struct cg *cg, int h, unsigned bits, const char *path, bool 
 	if (cg_build_path(own, path, below_own, inner, sizeof(inner), err) < 0)
 		return -1;
 	memset(nd, 0, sizeof(*nd));
-	if (snprintf(nd->dir, sizeof(nd->dir), "%s%s", mount, inner) >= (int)sizeof(nd->dir))
+	if (snprintf(nd->dir, sizeof(nd->dir), "%s%s", mount, strcmp(inner, "/") ? inner : "") >=
+	    (int)sizeof(nd->dir))
 		return mr_fail(err, ENAMETOOLONG, "cgroup path '%s'", path);
 	nd->v2 = h < 0;
 	nd->bits = bits;

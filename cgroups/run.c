@@ -100,15 +100,13 @@ static void report(const struct cg *cg, const struct cg_resources *res, int stat
 				(long long)st.memory_max_events);
 		fputc('\n', stderr);
 	}
-	if (res->pids_max != CG_UNSET && st.pids_events_max != CG_UNSET) {
-		if (st.pids_events_max > 0)
-			fprintf(stderr, "run: pids: forks refused: %lld at pids.max %s (pids.events max %lld)\n",
-				(long long)st.pids_events_max, cg_format_max(res->pids_max, a, sizeof(a)),
-				(long long)st.pids_events_max);
-		else
-			fprintf(stderr, "run: pids: no fork refused (pids.max %s)\n",
-				cg_format_max(res->pids_max, a, sizeof(a)));
-	}
+	if (st.pids_events_max > 0)
+		fprintf(stderr, "run: pids: forks refused: %lld at pids.max %s (pids.events max %lld)\n",
+			(long long)st.pids_events_max, cg_format_max(st.pids_max, a, sizeof(a)),
+			(long long)st.pids_events_max);
+	else if (res->pids_max != CG_UNSET)
+		fprintf(stderr, "run: pids: no fork refused (pids.max %s)\n",
+			cg_format_max(st.pids_max, a, sizeof(a)));
 	if (st.cpu_usage_usec != CG_UNSET) {
 		fprintf(stderr, "run: cpu: %.2f s used in %.2f s", secs(st.cpu_usage_usec), wall);
 		if (st.cpu_nr_periods > 0)
