@@ -351,8 +351,10 @@ static int make_node(struct apply *a, struct archive_entry *e, int pfd, const ch
 	if (hl) {
 		char target[PATH_MAX];
 		struct mr_err perr = {0};
-		if (layer_clean_path(hl, target, sizeof(target), &perr) < 0 || !*target)
-			return fail(a, 0, "hard link target %s", *target ? perr.msg : "'.'");
+		if (layer_clean_path(hl, target, sizeof(target), &perr) < 0)
+			return fail(a, 0, "hard link target %s: refused", perr.msg);
+		if (!*target)
+			return fail(a, 0, "hard link to the target directory itself: refused");
 		const char *slash = strrchr(target, '/');
 		char tparent[PATH_MAX];
 		snprintf(tparent, sizeof(tparent), "%.*s", slash ? (int)(slash - target) : 0, target);

@@ -28,6 +28,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -44,11 +45,30 @@ static void usage(FILE *out)
 		"  -w, --work DIR      overlay's scratch dir: on the upper's filesystem, not inside it\n"
 		"  -o, --options OPTS  more overlay options, e.g. index=off,redirect_dir=off\n"
 		"  -r, --read-only     mount read-only even with an upper\n"
+		"  -m, --method M      force how the lowers reach the kernel: lowerdir+, mount, short\n"
 		"  -U, --umount        unmount TARGET instead\n"
 		"  -q, --quiet         print nothing on success\n"
 		"  -v, --verbose       narrate each system call on stderr\n"
 		"  -h, --help          show this help\n"
 		"  -- CMD [ARGS...]    run CMD with the stack mounted, in a new mount namespace\n");
+}
+
+/* the -m names, as a table */
+static const struct {
+	const char *name;
+	enum ovl_method m;
+} methods[] = {
+	{"lowerdir+", OVL_METHOD_LOWERDIR_PLUS},
+	{"mount", OVL_METHOD_MOUNT},
+	{"short", OVL_METHOD_SHORT_NAMES},
+};
+
+static int method_by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strcmp(methods[i].name, name) == 0)
+			return methods[i].m;
+	mr_diex(MR_EXIT_USAGE, "--method '%s': use lowerdir+, mount or short", name);
 }
 
 /* explain - what each directory of the stack is for */
@@ -75,6 +95,7 @@ int main(int argc, char **argv)
 		{"lower", required_argument, NULL, 'l'}, {"upper", required_argument, NULL, 'u'},
 		{"work", required_argument, NULL, 'w'},  {"options", required_argument, NULL, 'o'},
 		{"read-only", no_argument, NULL, 'r'},   {"umount", no_argument, NULL, 'U'},
+		{"method", required_argument, NULL, 'm'},
 		{"quiet", no_argument, NULL, 'q'},       {"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
@@ -84,7 +105,7 @@ int main(int argc, char **argv)
 	struct mr_err err = {0};
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:l:u:w:o:rUqvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:l:u:w:o:m:rUqvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			if (s.nlowers == OVL_MAX_LOWERS)
@@ -95,6 +116,7 @@ int main(int argc, char **argv)
 		case 'w': s.work = optarg; break;
 		case 'o': s.options = optarg; break;
 		case 'r': s.readonly = 1; break;
+		case 'm': s.method = method_by_name(optarg); break;
 		case 'U': umount_it = 1; break;
 		case 'q': quiet = 1; break;
 		case 'v': mr_verbose = 1; break;
@@ -106,6 +128,8 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		mr_diex(MR_EXIT_USAGE, "need a TARGET directory; see 'mount -h'");
 	const char *target = argv[optind++];
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++; /* getopt stopped at TARGET, before the "--" */
 	char **cmd = optind < argc ? argv + optind : NULL;
 
 	if (umount_it) {

@@ -343,15 +343,26 @@ int ovl_mount(const struct ovl_stack *s, const char *target, enum ovl_method *me
 		goto ok;
 	}
 
-	m = OVL_METHOD_LOWERDIR_PLUS;
-	rc = mount_new_api(s, target, err);
-	if (rc == 0)
-		goto ok;
-	if (rc < 0)
-		goto fail;
+	if (!s->method || s->method == OVL_METHOD_LOWERDIR_PLUS) {
+		m = OVL_METHOD_LOWERDIR_PLUS;
+		rc = mount_new_api(s, target, err);
+		if (rc == 0)
+			goto ok;
+		if (rc < 0)
+			goto fail;
+		if (s->method) {
+			mr_fail(err, 0, "this kernel has no \"lowerdir+\" overlay parameter (Linux >= 6.8)");
+			goto fail;
+		}
+	}
 
 	char data[4096];
-	if (build_data(s, s->lowers, s->upper, s->work, data, (size_t)getpagesize()) == 0) {
+	int fits = build_data(s, s->lowers, s->upper, s->work, data, (size_t)getpagesize()) == 0;
+	if (s->method == OVL_METHOD_MOUNT && !fits) {
+		mr_fail(err, 0, "the lower list does not fit in mount(2)'s one page");
+		goto fail;
+	}
+	if (fits && s->method != OVL_METHOD_SHORT_NAMES) {
 		m = OVL_METHOD_MOUNT;
 		mr_say("mount(\"overlay\", %s, \"%s\")", target, data);
 		if (mount("overlay", target, "overlay", flags, data) < 0) {

@@ -32,6 +32,8 @@ struct ovl_stack {
 	const char *work;          /* required with upper: an empty dir on upper's filesystem */
 	const char *options;       /* extra overlay options, "a=b,c" (e.g. "index=off"), or NULL */
 	int readonly;              /* mount read-only even with an upper (MS_RDONLY) */
+	int method;                /* 0: the best the kernel has; or an enum ovl_method to
+				      force one (tests and demos of the fallbacks) */
 };
 
 /* How ovl_mount passed the lower list to the kernel (for narration and tests). */
