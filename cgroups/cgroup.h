@@ -325,8 +325,10 @@ char *cg_format_max(int64_t v, char *buf, size_t size);
 int64_t cg_weight_from_shares(int64_t shares);      /* 2..262144 -> 1..10000 */
 int64_t cg_shares_from_weight(int64_t weight);      /* 1..10000 -> 2..262144 */
 int64_t cg_io_weight_from_blkio(int64_t blkio);     /* 10..1000 -> 1..10000 */
-/* OCI/docker memory.swap is memory+swap; v2 wants swap alone: swap = total - memory, with
- * CG_LIMIT_MAX for -1/unlimited. -1 with err when total < memory. */
+/* OCI/docker memory.swap is memory+swap; v2 wants swap alone: swap = total - memory.
+ * TOTAL is CG_UNSET when not given (-> *swap CG_UNSET); pass OCI's -1 ("unlimited") as
+ * CG_LIMIT_MAX (-> *swap CG_LIMIT_MAX), since -1 is CG_UNSET here. -1 with err when
+ * total < memory. */
 int cg_swap_from_total(int64_t memory, int64_t total, int64_t *swap, struct mr_err *err);
 
 #endif

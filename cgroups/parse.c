@@ -240,7 +240,7 @@ int cg_swap_from_total(int64_t memory, int64_t total, int64_t *swap, struct mr_e
 		*swap = CG_UNSET;
 		return 0;
 	}
-	if (total == CG_LIMIT_MAX || total == -1) {
+	if (total == CG_LIMIT_MAX) {
 		*swap = CG_LIMIT_MAX;
 		return 0;
 	}
