@@ -5,7 +5,7 @@
 IMAGE_LIB_SRCS := minirun/image/ref.c minirun/image/store.c minirun/image/images.c \
 	minirun/image/gc.c minirun/image/format.c minirun/image/commands.c \
 	minirun/image/rmi.c minirun/image/inspect.c minirun/image/import.c \
-	minirun/image/archive.c minirun/image/pull.c minirun/image/registry.c \
+	minirun/image/archive.c minirun/image/save.c minirun/image/pull.c minirun/image/registry.c \
 	minirun/image/progress.c
 IMAGE_PROGS := minirun/image/mr-image
 LIBIMAGE := minirun/image/libimage.a

@@ -233,13 +233,13 @@ int cmd_images(int argc, char **argv)
 	qsort(rows, n, sizeof(*rows), by_created_desc);
 
 	int table = !format || !strcmp(format, "table");
+	struct table tb;
+	table_init(&tb, digests ? 6 : 5);
 	if (table && !quiet) {
 		if (digests)
-			printf("%-24s %-12s %-71s %-12s %-18s %s\n", "REPOSITORY", "TAG", "DIGEST",
-			       "IMAGE ID", "CREATED", "SIZE");
+			table_add(&tb, "REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE");
 		else
-			printf("%-24s %-12s %-12s %-18s %s\n", "REPOSITORY", "TAG", "IMAGE ID",
-			       "CREATED", "SIZE");
+			table_add(&tb, "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
 	}
 	for (i = 0; i < n; i++) {
 		struct row *r = &rows[i];
@@ -259,10 +259,9 @@ int cmd_images(int argc, char **argv)
 		fmt_since(r->created, since, sizeof(since));
 		fmt_size(r->size, size, sizeof(size));
 		if (table && digests)
-			printf("%-24s %-12s %-71s %-12s %-18s %s\n", r->repo, r->tag, r->digest, id,
-			       since, size);
+			table_add(&tb, r->repo, r->tag, r->digest, id, since, size);
 		else if (table)
-			printf("%-24s %-12s %-12s %-18s %s\n", r->repo, r->tag, id, since, size);
+			table_add(&tb, r->repo, r->tag, id, since, size);
 		if (table)
 			continue;
 		if (r->when >= 0) {
@@ -279,6 +278,8 @@ int cmd_images(int argc, char **argv)
 		image_template(!strcmp(format, "json") ? "{{json .}}" : format, o);
 		json_decref(o);
 	}
+	if (table && !quiet)
+		table_print(&tb);
 	free(rows);
 	json_decref(idx);
 	store_close(&st);

@@ -122,3 +122,50 @@ int image_usage_error(const char *verb, const char *fmt, ...)
 	fprintf(stderr, "\nSee 'minirun %s --help'.\n", verb);
 	return MR_EXIT_RUNTIME;
 }
+
+/* ---- tables, as docker's tabwriter lays them out ------------------------------------------ */
+
+void table_init(struct table *t, size_t ncols)
+{
+	memset(t, 0, sizeof(*t));
+	t->ncols = ncols;
+}
+
+void table_add(struct table *t, ...)
+{
+	va_list ap;
+	if (t->n + t->ncols > t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 16 * t->ncols;
+		t->cells = realloc(t->cells, t->cap * sizeof(*t->cells));
+	}
+	va_start(ap, t);
+	for (size_t i = 0; i < t->ncols; i++) {
+		const char *s = va_arg(ap, const char *);
+		t->cells[t->n++] = strdup(s ? s : "");
+	}
+	va_end(ap);
+}
+
+void table_print(struct table *t)
+{
+	/* docker: tabwriter.NewWriter(out, 10, 1, 3, ' ', 0) - columns at least 10 wide, 3
+	 * spaces of padding, the last column not padded */
+	size_t *w = calloc(t->ncols, sizeof(*w));
+	for (size_t i = 0; i < t->n; i++) {
+		size_t len = strlen(t->cells[i]);
+		if (len > w[i % t->ncols])
+			w[i % t->ncols] = len;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		size_t c = i % t->ncols;
+		if (c + 1 == t->ncols)
+			printf("%s\n", t->cells[i]);
+		else
+			printf("%-*s", (int)(w[c] + 3 < 10 ? 10 : w[c] + 3), t->cells[i]);
+		free(t->cells[i]);
+	}
+	free(t->cells);
+	free(w);
+	t->cells = NULL;
+	t->n = t->cap = 0;
+}

@@ -172,12 +172,13 @@ int image_resolve(const struct store *st, const char *name, struct image *img,
 int image_add(const struct store *st, const char *name, const char *manifest_digest,
 	      const char *repo_digest, char moved_from[IMAGE_DIGEST_LEN + 1], struct mr_err *err);
 
-/* image_create - store CONFIG, a manifest over LAYERS (descriptors of blobs already stored),
- * unpack the layers and name the image NAME (may be NULL); its digest goes to
- * MANIFEST_DIGEST, a displaced image's to MOVED (may be NULL). Caller holds STORE_ADDING. */
-int image_create(const struct store *st, json_t *config, json_t *layers, const char *name,
-		 char manifest_digest[IMAGE_DIGEST_LEN + 1], char moved[IMAGE_DIGEST_LEN + 1],
-		 struct mr_err *err);
+/* image_create - store a manifest over the config CONFIG_DIGEST and LAYERS (descriptors of
+ * blobs already stored), unpack the layers and name the image NAME (may be NULL); its digest
+ * goes to MANIFEST_DIGEST, a displaced image's to MOVED (may be NULL). The caller holds
+ * STORE_ADDING. */
+int image_create(const struct store *st, const char *config_digest, size_t config_size,
+		 json_t *layers, const char *name, char manifest_digest[IMAGE_DIGEST_LEN + 1],
+		 char moved[IMAGE_DIGEST_LEN + 1], struct mr_err *err);
 /* the OCI media type of a layer with COMPRESSION ("none", "gzip", "zstd"), NULL if none */
 const char *layer_media_type(const char *compression);
 
@@ -221,6 +222,15 @@ void fmt_since(const char *rfc3339, char *buf, size_t len);
 long long parse_rfc3339(const char *s);
 /* now, RFC 3339 in UTC with nanoseconds as Go prints it */
 void fmt_now(char *buf, size_t len);
+
+/* a table printed as docker's tabwriter does: columns as wide as their widest cell + 3 */
+struct table {
+	size_t ncols, n, cap;
+	char **cells;
+};
+void table_init(struct table *t, size_t ncols);
+void table_add(struct table *t, ...); /* NCOLS strings (NULL prints as "") */
+void table_print(struct table *t);    /* prints, then frees the cells */
 
 /* ---- helpers shared by the command files ------------------------------------------------- */
 

@@ -43,17 +43,13 @@ const char *layer_media_type(const char *compression)
 	return NULL;
 }
 
-int image_create(const struct store *st, json_t *config, json_t *layers, const char *name,
-		 char manifest_digest[IMAGE_DIGEST_LEN + 1], char moved[IMAGE_DIGEST_LEN + 1],
-		 struct mr_err *err)
+int image_create(const struct store *st, const char *config_digest, size_t config_size,
+		 json_t *layers, const char *name, char manifest_digest[IMAGE_DIGEST_LEN + 1],
+		 char moved[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
 {
-	char cfgd[IMAGE_DIGEST_LEN + 1];
-	_cleanup_free_ char *ctext = json_dumps(config, JSON_COMPACT);
-	if (!ctext || store_put_blob(st, ctext, strlen(ctext), cfgd, err) < 0)
-		return -1;
 	json_t *m = json_pack("{s:i, s:s, s:{s:s, s:s, s:I}, s:O}", "schemaVersion", 2,
 			      "mediaType", MT_MANIFEST, "config", "mediaType", MT_CONFIG, "digest",
-			      cfgd, "size", (json_int_t)strlen(ctext), "layers", layers);
+			      config_digest, "size", (json_int_t)config_size, "layers", layers);
 	_cleanup_free_ char *mtext = json_dumps(m, JSON_COMPACT);
 	json_decref(m);
 	if (!mtext || store_put_blob(st, mtext, strlen(mtext), manifest_digest, err) < 0)
@@ -268,6 +264,7 @@ int cmd_import(int argc, char **argv)
 	int rc = 1;
 	struct layer_digests ld;
 	char created[64], comment[4200], md[IMAGE_DIGEST_LEN + 1];
+	_cleanup_free_ char *ctext = NULL;
 	if (store_lock(&st, STORE_ADDING, &err) < 0 || store_layer_fd(&st, fd, file, &ld, &err) < 0)
 		goto out;
 	created_time(created, sizeof(created));
@@ -284,7 +281,10 @@ int cmd_import(int argc, char **argv)
 	json_t *layers = json_pack("[{s:s, s:s, s:I}]", "mediaType",
 				   layer_media_type(ld.compression), "digest", ld.digest, "size",
 				   (json_int_t)ld.size);
-	if (image_create(&st, config, layers, name ? canon : NULL, md, NULL, &err) == 0) {
+	char cfgd[IMAGE_DIGEST_LEN + 1];
+	ctext = json_dumps(config, JSON_COMPACT);
+	if (ctext && store_put_blob(&st, ctext, strlen(ctext), cfgd, &err) == 0 &&
+	    image_create(&st, cfgd, strlen(ctext), layers, name ? canon : NULL, md, NULL, &err) == 0) {
 		struct image img;
 		if (image_load(&st, md, &img, &err) == 0) {
 			printf("%s\n", img.id);

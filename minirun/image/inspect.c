@@ -191,9 +191,10 @@ int cmd_history(int argc, char **argv)
 	json_t *layers = json_object_get(img.manifest, "layers");
 	json_t *diffs = json_object_get(json_object_get(img.config, "rootfs"), "diff_ids");
 	size_t nh = json_array_size(hist), nl = json_array_size(layers);
+	struct table tb;
+	table_init(&tb, 5);
 	if (!quiet)
-		printf("%-12s %-18s %-45s %-10s %s\n", "IMAGE", "CREATED", "CREATED BY", "SIZE",
-		       "COMMENT");
+		table_add(&tb, "IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");
 	/* the layer index of each history entry: steps that made a layer take them in order */
 	size_t layer = 0;
 	long *which = calloc(nh + 1, sizeof(*which));
@@ -239,8 +240,10 @@ int cmd_history(int argc, char **argv)
 		if (!notrunc && strlen(by) > 45)
 			strcpy(by + 42, "...");
 		const char *comment = json_string_value(json_object_get(h, "comment"));
-		printf("%-12s %-18s %-45s %-10s %s\n", id, when, by, size, comment ? comment : "");
+		table_add(&tb, id, when, by, size, comment);
 	}
+	if (!quiet)
+		table_print(&tb);
 	free(which);
 	image_free(&img);
 	store_close(&st);
