@@ -570,18 +570,23 @@ static int finish_dirs(struct apply *a)
 }
 
 /* open_layer - a libarchive reader of FD: tar format (ustar, pax, GNU), filters detected */
-static struct archive *open_layer(int fd, const char *name, struct mr_err *err)
+static struct archive *open_layer(int fd, struct mr_err *err)
 {
 	struct archive *ar = archive_read_new();
 	if (!ar) {
-		mr_fail(err, ENOMEM, "layer '%s'", name);
+		mr_fail(err, ENOMEM, "libarchive");
 		return NULL;
 	}
 	layer_archive_filters(ar);
 	archive_read_support_format_tar(ar);
 	archive_read_support_format_gnutar(ar);
 	if (archive_read_open_fd(ar, fd, 256 * 1024) != ARCHIVE_OK) {
-		mr_fail(err, 0, "layer '%s': %s", name, archive_error_string(ar));
+		/* libarchive reads the first block here to recognise the format */
+		const char *why = archive_error_string(ar);
+		if (why && strstr(why, "Unrecognized"))
+			mr_fail(err, 0, "not a tar layer (plain, gzip, zstd, bzip2 or xz): %s", why);
+		else
+			mr_fail(err, archive_errno(ar) > 0 ? archive_errno(ar) : 0, "read");
 		archive_read_free(ar);
 		return NULL;
 	}
@@ -636,7 +641,7 @@ static int apply_fresh(struct apply *a, int fd, const char *dir)
 		mr_fail(a->err, errno, "open '%s'", tmp);
 	} else if (fchmod(a->rootfd, 0755) < 0) { /* mkdtemp made it 0700; "./" may change it */
 		mr_fail(a->err, errno, "chmod '%s'", tmp);
-	} else if ((a->ar = open_layer(fd, a->name, a->err)) && run(a) == 0) {
+	} else if ((a->ar = open_layer(fd, a->err)) && run(a) == 0) {
 		/* RENAME_NOREPLACE: a plain rename would replace an empty DIR that appeared */
 		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_NOREPLACE) < 0)
 			mr_fail(a->err, errno, "rename the finished layer to '%s'", dir);
@@ -664,7 +669,7 @@ static int apply_existing(struct apply *a, int fd, const char *dir)
 	int rc = -1;
 	if (undo_begin(a->rootfd, &a->undo, a->err) == 0) {
 		mr_say("apply in place; replaced files go to %s/%s until the end", dir, undo_dirname(a->undo));
-		a->ar = open_layer(fd, a->name, a->err);
+		a->ar = open_layer(fd, a->err);
 		if (a->ar && run(a) == 0) {
 			drop_cache(a);
 			if (undo_commit(a->undo, a->rootfd) < 0)

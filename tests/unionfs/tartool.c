@@ -12,7 +12,7 @@
  *       chr|blk PATH MAJOR MINOR [OPT...]    fifo PATH [OPT...]
  *   tartool manifest [-a] [-t] DIR           one line per entry below DIR, sorted:
  *       PATH TYPE MODE UID:GID SIZE SHA256|TARGET|MAJ,MIN [xattrs] [mtime with -t]
- *       (-a: include trusted.overlay.* xattrs, left out by default)
+ *       (-a: include trusted.overlay.* xattrs, left out by default; -t: mtimes too)
  *   tartool getxattr PATH NAME               print the value (exit 1 if none)
  *   tartool setxattr PATH NAME VALUE
  *
@@ -243,7 +243,7 @@ static void manifest(const char *root, const char *rel)
 			printf(" %u,%u", major(st.st_rdev), minor(st.st_rdev));
 		}
 		xattrs(path);
-		if (with_mtime && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode))
+		if (with_mtime)
 			printf(" mtime=%lld", (long long)st.st_mtime);
 		printf("\n");
 		if (S_ISDIR(st.st_mode))

@@ -27,3 +27,11 @@ uf_no_overlay_left() {
 
 mktar() { "$TT" mktar "$@"; }
 manifest() { "$TT" manifest "$@"; }
+
+# uf_xattr_ns - "user" if this filesystem takes user.* xattrs, else "trusted" (tmpfs before
+# Linux 6.6, the VM's root, has only trusted.* and security.*)
+uf_xattr_ns() {
+	: >.xattr-probe
+	if "$TT" setxattr .xattr-probe user.probe 1 2>/dev/null; then echo user; else echo trusted; fi
+	rm -f .xattr-probe
+}
