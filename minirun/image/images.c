@@ -212,6 +212,21 @@ static json_t *new_entry(const struct store *st, const char *name, const char *d
 	return e;
 }
 
+/* do manifests A and B name the same config (the same image ID)? */
+static int same_image(const struct store *st, const char *a, const char *b)
+{
+	struct image x, y;
+	int same = 0;
+	if (image_load(st, a, &x, NULL) < 0)
+		return 0;
+	if (image_load(st, b, &y, NULL) == 0) {
+		same = !strcmp(x.id, y.id);
+		image_free(&y);
+	}
+	image_free(&x);
+	return same;
+}
+
 int image_add(const struct store *st, const char *name, const char *manifest_digest,
 	      const char *repo_digest, char moved_from[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
 {
@@ -262,6 +277,8 @@ int image_add(const struct store *st, const char *name, const char *manifest_dig
 			old_named = 1;
 		}
 	}
+	if (old[0] && !old_named && same_image(st, old, manifest_digest))
+		old[0] = 0; /* the same image by another manifest (say, re-loaded): no <none> left */
 	if (old[0] && !old_named) {
 		json_array_append_new(ms, new_entry(st, NULL, old, NULL));
 		if (moved_from)

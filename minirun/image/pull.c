@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 
@@ -301,11 +302,17 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 		goto out;
 	json_array_foreach(layers, i, l) {
 		const char *d = json_string_value(json_object_get(l, "digest"));
+		char dir[4400];
+		const char *diffid = json_string_value(json_array_get(
+			json_object_get(json_object_get(img.config, "rootfs"), "diff_ids"), i));
+		store_layer_path(st, diffid ? diffid : "sha256:-", dir, sizeof(dir));
+		if (diffid && access(dir, F_OK) == 0)
+			continue; /* unpacked already: its line says "Already exists" */
 		progress_line(pr, (int)i, d + 7, "Extracting");
 		int u = image_unpack_layer(st, &img, i, err);
 		if (u < 0)
 			goto out;
-		progress_line(pr, (int)i, d + 7, u ? "Pull complete" : "Already exists");
+		progress_line(pr, (int)i, d + 7, "Pull complete");
 	}
 	char moved[IMAGE_DIGEST_LEN + 1];
 	if (!*fresh) {
