@@ -21,6 +21,7 @@
 #include "lib/err.h"
 #include "lib/file.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -110,6 +111,8 @@ int main(int argc, char **argv)
 			nanosleep(&ts, NULL);
 			waited += 5;
 		}
+		if (pop < 0 && errno == ENOENT)
+			pop = 0; /* whoever made it removed it once it was empty (cgroups/run does) */
 		if (pop < 0)
 			mr_die_err(&err);
 		printf(pop ? "; still not empty after %lld ms\n" : "; the cgroup is empty\n", timeout);
