@@ -165,9 +165,12 @@ int main(int argc, char **argv)
 		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'run -h'", argv[optind - 1]);
 		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'run -h'", argv[optind - 1]);
 		}
-		if (r < 0) /* name the option as it was typed: "-m '12x' is not a size" */
-			mr_diex(MR_EXIT_USAGE, "%s: %s",
-				optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1], err.msg);
+		if (r < 0) { /* name the option as it was typed: "-m: '12x' is not a size" */
+			const char *opt = optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
+			if (strstr(err.msg, opt))
+				mr_diex(MR_EXIT_USAGE, "%s", err.msg);
+			mr_diex(MR_EXIT_USAGE, "%s: %s", opt, err.msg);
+		}
 	}
 	if (optind >= argc)
 		mr_diex(MR_EXIT_USAGE, "no command given (run [OPTIONS] -- CMD [ARGS...]; see 'run -h')");
