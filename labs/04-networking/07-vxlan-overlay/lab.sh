@@ -1,0 +1,43 @@
+#!/bin/sh
+# labs/04-networking/07-vxlan-overlay/lab.sh - one subnet across two hosts over VXLAN
+# (README.md tells the story).
+#
+#   sh lab.sh setup|run|check|hint|teardown     (usually through `labs/lab vxlan-overlay STEP`)
+. "$(dirname "$0")/../netlab.sh"
+
+hint() {
+	cat <<'HINT'
+hint: netns/overlay -k builds the two hosts and keeps them; its last line names the PIDs:
+  nsenter -t $machine -n ./netns/overlay -v -k | tee $LAB_STATE/overlay.txt
+then from c2 (host B) ping c1 (host A):
+  nsenter -t C2PID -n busybox ping -c 1 10.77.0.2 > $LAB_STATE/c2ping.txt
+HINT
+}
+
+setup_() { holder machine; }
+
+run_() {
+	inns machine ./netns/overlay -v -k | tee "$LAB_STATE/overlay.txt"
+	set -- $(sed -n 's/^kept: host A pid \([0-9]*\), host B pid \([0-9]*\), c1 pid \([0-9]*\), c2 pid \([0-9]*\).*/\1 \2 \3 \4/p' "$LAB_STATE/overlay.txt")
+	[ $# = 4 ] || { echo "overlay did not keep its namespaces"; return 1; }
+	for n in hostA hostB c1 c2; do
+		remember "$1" all.pids
+		echo "$1 $(starttime "$1")" >"$LAB_STATE/$n.pid"
+		shift
+	done
+	echo "== host A"
+	inns hostA ./netns/show | tee "$LAB_STATE/showA.txt"
+	inns hostA ip -d -o link show vxlan42 | grep -o 'vxlan id [0-9]* remote [0-9.]* .*dstport [0-9]*'
+	echo "== c2 (host B) pings c1 (host A)"
+	inns c2 "$BB" ping -c 1 -W 2 10.77.0.2 | tee "$LAB_STATE/c2ping.txt"
+}
+
+check_() {
+	[ -s "$LAB_STATE/overlay.txt" ] || fail "$LAB_STATE/overlay.txt is missing: do the steps first"
+	grep -q 'reply in' "$LAB_STATE/overlay.txt" || fail "overlay's ping from c1 to c2 got no reply"
+	grep -q '1 packets received' "$LAB_STATE/c2ping.txt" 2>/dev/null || fail "c2 got no reply from c1"
+	grep -Eq '^    [|`]-- vxlan42 +UP +vxlan' "$LAB_STATE/showA.txt" || fail "vxlan42 is not a port of host A's br0"
+	echo "check: ok - c1 (host A) and c2 (host B) share 10.77.0.0/24 through VXLAN 42"
+}
+
+steps "$@"
