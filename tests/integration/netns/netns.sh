@@ -79,8 +79,17 @@ box() {
 	echo "$_p"
 }
 
-# inns PID CMD... - run CMD in PID's network namespace
-inns() { _p=$1; shift; nsenter -t "$_p" -n "$@"; }
+# inns PID CMD... - run CMD in PID's network namespace (`ip` meaning the real one)
+inns() {
+	_p=$1
+	shift
+	if [ "$1" = ip ]; then
+		shift
+		nsenter -t "$_p" -n "$IP" "$@"
+	else
+		nsenter -t "$_p" -n "$@"
+	fi
+}
 
 # pingok PID ADDR - PID's namespace gets an echo reply from ADDR
 pingok() { inns "$1" "$BB" ping -c 1 -W 2 "$2" >/dev/null 2>&1; }
