@@ -179,12 +179,12 @@ static int store_layer_fd(const struct store *st, int fd, const char *file,
 		goto fail;
 	}
 	if (layer_digest(w.tmp, ld, err) < 0) {
-		mr_prefix(err, "'%s' is not a layer tar: ", file);
+		mr_prefix(err, "not a layer tar: ");
 		goto fail;
 	}
 	if (!layer_media_type(ld->compression)) {
-		mr_fail(err, 0, "'%s': %s compression is not an OCI layer type; use none, gzip or zstd",
-			file, ld->compression);
+		mr_fail(err, 0, "%s compression is not an OCI layer type; use none, gzip or zstd",
+			ld->compression);
 		goto fail;
 	}
 	return blob_writer_commit(st, &w, ld->digest, NULL, err);
@@ -297,6 +297,7 @@ int cmd_import(int argc, char **argv)
 out:
 	store_unlock(&st, STORE_ADDING);
 	if (rc) {
+		mr_prefix(&err, "import '%s': ", file);
 		image_error(&err);
 		store_gc(&st, NULL, NULL); /* nothing partial stays: what we stored is unnamed */
 	}

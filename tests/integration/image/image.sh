@@ -1,0 +1,93 @@
+# tests/integration/image/image.sh - what the image suites share (sourced after t.sh).
+#
+# MI is the image front end: minirun/image/mr-image until minirun's own dispatcher takes the
+# image commands; set MR_IMAGE_CLI=/path/to/minirun to test that instead. Every test has its
+# own store (mi = MI --root $T_DIR/root), so suites never meet each other or the real store.
+
+MI=${MR_IMAGE_CLI:-$MR_TOP/minirun/image/mr-image}
+
+mi() { "$MI" --root "$T_DIR/root" "$@"; }
+
+# need_cli - skip unless the front end is built
+need_cli() { [ -x "$MI" ] || t_skip "needs $MI: run 'make minirun/image'"; }
+
+# busybox_tar [DEST] - a busybox root filesystem tarball (tests/rootfs.sh, no network)
+busybox_tar() {
+	_dest=${1:-$T_DIR/busybox.tar}
+	[ -f "$_dest" ] && return 0
+	sh "$MR_TOP/tests/rootfs.sh" "$T_DIR/bb.root" >/dev/null || t_fail "tests/rootfs.sh failed"
+	(cd "$T_DIR/bb.root" && tar -cf "$_dest" .) || t_fail "tar of the busybox rootfs failed"
+	rm -rf "$T_DIR/bb.root"
+}
+
+# import_busybox NAME - import the busybox tarball as NAME; prints the image ID
+import_busybox() {
+	busybox_tar
+	mi import -c 'CMD ["sh"]' "$T_DIR/busybox.tar" "$1" || t_fail "import $1 exited $?"
+}
+
+# store_files - every file of the store's blobs/ and layers/ (for "nothing left" checks)
+store_files() { (cd "$T_DIR/root" && find images/blobs layers -type f 2>/dev/null | sort); }
+
+# blobs_verify - every blob's sha256 is its name
+blobs_verify() {
+	for _b in "$T_DIR"/root/images/blobs/sha256/*; do
+		[ -f "$_b" ] || continue
+		_h=$(sha256sum "$_b" | cut -d' ' -f1)
+		[ "$_h" = "$(basename "$_b")" ] || t_fail "blob $(basename "$_b") hashes to $_h"
+	done
+}
+
+# free_port - a TCP port nothing on this machine listens on
+free_port() {
+	_p=$((20000 + ($$ * 7 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 30000))
+	while grep -qi ":$(printf '%04X' "$_p") " /proc/net/tcp /proc/net/tcp6 2>/dev/null; do
+		_p=$((_p + 1))
+	done
+	echo "$_p"
+}
+
+# wait_port PORT - until something answers HTTP on 127.0.0.1:PORT (5 s at most)
+wait_port() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	t_fail "nothing answers on 127.0.0.1:$1"
+}
+
+# registry_start - Debian's docker-registry on 127.0.0.1:$REG_PORT, storage in $T_DIR/reg,
+# its log in $T_DIR/reg.log; stopped by its PID when the test ends
+registry_start() {
+	t_need docker-registry curl
+	REG_PORT=$(free_port)
+	mkdir -p "$T_DIR/reg"
+	cat >"$T_DIR/reg.yml" <<YML
+version: 0.1
+log:
+  level: info
+storage:
+  filesystem:
+    rootdirectory: $T_DIR/reg
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$REG_PORT
+YML
+	docker-registry serve "$T_DIR/reg.yml" >"$T_DIR/reg.log" 2>&1 &
+	REG_PID=$!
+	t_defer "kill $REG_PID; wait $REG_PID 2>/dev/null; true"
+	wait_port "$REG_PORT"
+	REG=127.0.0.1:$REG_PORT
+}
+
+# push_busybox REPO:TAG - import busybox here, save it, and push it with skopeo
+push_busybox() {
+	t_need skopeo
+	import_busybox "local/src:1" >/dev/null
+	mi save --format oci-archive -o "$T_DIR/src.tar" local/src:1 || t_fail "save exited $?"
+	skopeo copy -q --dest-tls-verify=false "oci-archive:$T_DIR/src.tar" "docker://$REG/$1" ||
+		t_fail "skopeo copy to $REG/$1 failed"
+}
