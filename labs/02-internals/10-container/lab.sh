@@ -1,0 +1,64 @@
+#!/bin/sh
+# labs/02-internals/10-container/lab.sh - the container-in-200-lines lab (README.md).
+#
+#   sh lab.sh setup|run|check|hint|teardown     (usually through `labs/lab container STEP`)
+#
+# setup makes a busybox rootfs in $LAB_STATE/rootfs; run does the README's steps; check
+# verifies what they left: exit 0 pass, 1 fail (after a hint), 77 skip (reason last).
+set -u
+MR_TOP=${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
+LAB_STATE=${LAB_STATE:-/tmp/minirun-lab/02-internals-10-container}
+cd "$MR_TOP" || exit 1
+
+hint() {
+	cat <<'HINT'
+hint: from the top of the checkout, as root, after 'labs/lab container setup', with LAB_STATE set:
+  ./ns/container -n lab-box "$LAB_STATE/rootfs" -- /bin/sh -c \
+      'echo "pid $$"; hostname; ps | grep -c .; echo hello > /root/from-inside; ls /' > "$LAB_STATE/inside.txt"
+The command is PID 1 of a new pid namespace, and "/" is the rootfs after pivot_root.
+HINT
+}
+
+fail() { echo "check: $*"; hint; exit 1; }
+
+need() {
+	[ "$(id -u)" = 0 ] || { echo "needs root: the namespaces and mounts need CAP_SYS_ADMIN (use sudo, or ns/container -U by hand)"; exit 77; }
+	[ -x ns/container ] || { echo "ns/container is not built: run 'make ns' first"; exit 1; }
+}
+
+case "${1:-}" in
+setup)
+	need
+	mkdir -p "$LAB_STATE"
+	tests/rootfs.sh "$LAB_STATE/rootfs" || exit 1
+	echo "lab ready; in your shell:  export LAB_STATE=$LAB_STATE"
+	;;
+run)
+	need
+	[ -d "$LAB_STATE/rootfs" ] || { echo "no rootfs: labs/lab container setup"; exit 1; }
+	./ns/container -v "$LAB_STATE/rootfs" -- /bin/sh -c 'ls /; hostname; echo $$; cat /proc/net/dev'
+	./ns/container -n lab-box "$LAB_STATE/rootfs" -- /bin/sh -c \
+		'echo "pid $$"; hostname; ps | grep -c .; echo hello > /root/from-inside; ls /' >"$LAB_STATE/inside.txt"
+	cat "$LAB_STATE/inside.txt"
+	cat "$LAB_STATE/rootfs/root/from-inside"
+	;;
+check)
+	need
+	f=$LAB_STATE/inside.txt
+	[ -s "$f" ] || fail "$f is missing: do the steps first"
+	[ "$(sed -n 1p "$f")" = "pid 1" ] || fail "the first line is '$(sed -n 1p "$f")', expected 'pid 1' (a new pid namespace?)"
+	[ "$(sed -n 2p "$f")" = lab-box ] || fail "the hostname inside was '$(sed -n 2p "$f")', expected lab-box (-n lab-box)"
+	nps=$(sed -n 3p "$f")
+	# ps prints a header, sh (PID 1) and ps itself (grep may be listed too)
+	case "$nps" in 3 | 4) ;; *) fail "ps inside printed $nps lines: it saw processes outside the container" ;; esac
+	[ "$(sed -n '4,$p' "$f")" = "$(ls "$LAB_STATE/rootfs")" ] || fail "'ls /' inside is not the rootfs's listing"
+	[ "$(cat "$LAB_STATE/rootfs/root/from-inside" 2>/dev/null)" = hello ] ||
+		fail "rootfs/root/from-inside does not say hello: the file written inside did not reach the rootfs"
+	! grep -q " $LAB_STATE/rootfs" /proc/self/mountinfo || fail "a mount under the rootfs was left on the host"
+	! ls -a "$LAB_STATE/rootfs" | grep -q mr-oldroot || fail "an old-root directory was left in the rootfs"
+	echo "check: ok - lab-box ran as pid 1 seeing only its rootfs ($nps ps lines); from-inside reached the host; no mount left"
+	;;
+hint) hint ;;
+teardown) rm -rf "$LAB_STATE/rootfs" "$LAB_STATE/inside.txt" ;;
+*) echo "usage: lab.sh setup|run|check|hint|teardown" >&2; exit 2 ;;
+esac
