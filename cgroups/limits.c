@@ -63,6 +63,19 @@ unsigned cg_resources_controllers(const struct cg_resources *res)
 	return bits;
 }
 
+/* true if the v2 NODE's cgroup.controllers names controller CTL */
+static bool v2_lists(const struct cg_node *node, const char *ctl)
+{
+	_cleanup_free_ char *text = NULL;
+	char *save = NULL;
+	if (cg_node_read(node, "cgroup.controllers", &text, NULL) < 0)
+		return false;
+	for (char *c = strtok_r(text, " \n", &save); c; c = strtok_r(NULL, " \n", &save))
+		if (!strcmp(c, ctl))
+			return true;
+	return false;
+}
+
 /* The node that holds KEY's file: "memory.max" -> the memory node; "cgroup.*" -> the core
  * node; a v1 key ("cpuacct.usage", "freezer.state", "blkio.weight") -> that hierarchy. */
 static struct cg_node *node_for_key(const struct cg *cg, const char *key, struct mr_err *err)
@@ -83,6 +96,9 @@ static struct cg_node *node_for_key(const struct cg *cg, const char *key, struct
 			if (!strcmp(cg->node[i].dir, dir))
 				nd = (struct cg_node *)&cg->node[i];
 	}
+	if (!nd && !cg_controller_bit(ctl) && cg_v2_node(cg) && cg_mode(cg) == CG_UNIFIED &&
+	    v2_lists(cg_v2_node(cg), ctl))
+		nd = cg_v2_node(cg); /* rdma.max, misc.max: controllers without a CG_* bit */
 	if (!nd) {
 		cg_failx(err, ENOENT,
 			"cgroup '%s' has no '%s' controller (not in this kernel, or not enabled when "

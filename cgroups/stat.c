@@ -12,9 +12,10 @@
  *	pids      current 2  max 8  refused 0
  *	cpu       used 1.53s (user 1.50s, system 0.03s)  throttled 19/30 periods, 0.94s
  *	io        read 0B in 0 ops  written 4.0K in 1 ops
- *	pressure  cpu    some 12.01% 3.10% 0.70%  full 0.00% 0.00% 0.00%   (avg10 avg60 avg300)
+ *	pressure  cpu    some 7.60% 1.37% 0.28% total 1.19s  full 7.60% 1.37% 0.28% total 1.19s
  *
- * With -w it prints a new reading every -i seconds until interrupted.
+ * The three percentages are averages over the last 10, 60 and 300 seconds; total is the
+ * time stalled since the cgroup was made. With -w it prints a new reading every -i seconds until interrupted.
  *
  * See: Documentation/admin-guide/cgroup-v2.rst, Documentation/accounting/psi.rst.
  * Build and run: `make cgroups && cgroups/stat -w mr-lab`.
@@ -58,11 +59,12 @@ static void psi_line(const char *what, const struct cg_psi *p)
 {
 	if (!p->some.present)
 		return;
-	printf("pressure  %-6s some %.2f%% %.2f%% %.2f%%", what, p->some.avg10, p->some.avg60,
-	       p->some.avg300);
+	printf("pressure  %-6s some %.2f%% %.2f%% %.2f%% total %.2fs", what, p->some.avg10,
+	       p->some.avg60, p->some.avg300, (double)p->some.total / 1e6);
 	if (p->full.present)
-		printf("  full %.2f%% %.2f%% %.2f%%", p->full.avg10, p->full.avg60, p->full.avg300);
-	printf("   (avg10 avg60 avg300)\n");
+		printf("  full %.2f%% %.2f%% %.2f%% total %.2fs", p->full.avg10, p->full.avg60,
+		       p->full.avg300, (double)p->full.total / 1e6);
+	printf("\n");
 }
 
 static void show(const struct cg *cg, const struct cg_stats *st)
