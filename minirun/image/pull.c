@@ -255,6 +255,7 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 	const char *cfgd = json_string_value(json_object_get(json_object_get(man, "config"), "digest"));
 	size_t i, n = json_array_size(layers);
 	struct progress *pr = NULL;
+	char *had = NULL; /* had[i]: layer i was in the store before this pull */
 	if (!cfgd || !digest_valid(cfgd) || !json_is_array(layers)) {
 		mr_fail(err, 0, "manifest %s: no config digest or no layers", md);
 		goto out;
@@ -281,9 +282,10 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 								      "size")),
 		     NULL, -1, err) < 0)
 		goto out;
+	had = calloc(n + 1, 1);
 	json_array_foreach(layers, i, l) {
 		const char *d = json_string_value(json_object_get(l, "digest"));
-		if (store_has_blob(st, d)) {
+		if ((had[i] = (char)store_has_blob(st, d))) {
 			progress_line(pr, (int)i, d + 7, "Already exists");
 			continue;
 		}
@@ -306,8 +308,12 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 		const char *diffid = json_string_value(json_array_get(
 			json_object_get(json_object_get(img.config, "rootfs"), "diff_ids"), i));
 		store_layer_path(st, diffid ? diffid : "sha256:-", dir, sizeof(dir));
-		if (diffid && access(dir, F_OK) == 0)
-			continue; /* unpacked already: its line says "Already exists" */
+		if (diffid && access(dir, F_OK) == 0) {
+			/* unpacked already (another image has the same layer): nothing to do */
+			if (!had[i])
+				progress_line(pr, (int)i, d + 7, "Pull complete");
+			continue;
+		}
 		progress_line(pr, (int)i, d + 7, "Extracting");
 		int u = image_unpack_layer(st, &img, i, err);
 		if (u < 0)
@@ -327,6 +333,7 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 		goto out;
 	rc = 0;
 out:
+	free(had);
 	progress_free(pr);
 	image_free(&img);
 	json_decref(man);

@@ -83,11 +83,16 @@ YML
 	REG=127.0.0.1:$REG_PORT
 }
 
-# push_busybox REPO:TAG - import busybox here, save it, and push it with skopeo
+# push_busybox REPO:TAG - import busybox into a store of its own ($T_DIR/srcroot, image
+# local/src:1), save it, and push it to $REG with skopeo
 push_busybox() {
 	t_need skopeo
-	import_busybox "local/src:1" >/dev/null
-	mi save --format oci-archive -o "$T_DIR/src.tar" local/src:1 || t_fail "save exited $?"
+	busybox_tar
+	src() { "$MI" --root "$T_DIR/srcroot" "$@"; }
+	[ -f "$T_DIR/src.tar" ] || {
+		src import -c 'CMD ["sh"]' "$T_DIR/busybox.tar" local/src:1 >/dev/null &&
+			src save --format oci-archive -o "$T_DIR/src.tar" local/src:1
+	} || t_fail "import and save of local/src:1 failed"
 	skopeo copy -q --dest-tls-verify=false "oci-archive:$T_DIR/src.tar" "docker://$REG/$1" ||
 		t_fail "skopeo copy to $REG/$1 failed"
 }
