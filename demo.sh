@@ -1,0 +1,240 @@
+#!/bin/sh
+# demo.sh - the guided tour that `make demo` runs after the build.
+#
+#   ./demo.sh              every step, in order, without pausing
+#   ./demo.sh STEP...      only these steps (./demo.sh user container)
+#   ./demo.sh --list       the steps and what each one shows
+#
+# Each step prints a heading that says what idea it shows, then each command as you would
+# type it ("$ ns/uts -n demo-box"), then runs it with its output indented. A step that
+# fails says so at once, in one line, and the tour goes on; the last line counts the
+# steps, and the exit status is non-zero if any failed. A step whose program is not built
+# yet, or that needs root when we are not, is skipped with the reason.
+#
+# The tour is in sections (today: the namespaces one at a time, then all of them as a
+# container); later parts of the project add sections, e.g. running a container image.
+# POSIX sh: runs under dash, bash and busybox ash.
+set -u
+cd "$(dirname "$0")" || exit 1
+TOP=$(pwd)
+ROOTFS=${MR_DEMO_ROOTFS:-$TOP/build/rootfs/busybox}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/mr-demo.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+PASSED=0 FAILED=0 SKIPPED=0 FAILED_STEPS="" SKIP_NOTES=""
+
+# ---- how a step is told and run -------------------------------------------------------
+
+if [ -t 1 ]; then B=$(printf '\033[1m') R=$(printf '\033[31m') N=$(printf '\033[0m'); else B="" R="" N=""; fi
+
+# heading TITLE LINE... - the step's title and a few lines on the idea it shows
+heading() {
+	printf '\n%s== %s%s\n' "$B" "$1" "$N"
+	shift
+	for _l; do printf '   %s\n' "$_l"; done
+}
+
+# quoted ARG... - the arguments as a shell would need them typed: 'a b' stays one word
+quoted() {
+	_q=""
+	for _a; do
+		case $_a in
+		"" | *[!A-Za-z0-9_./:=,@%+-]*) _a="'$(printf '%s' "$_a" | sed "s/'/'\\\\''/g")'" ;;
+		esac
+		_q="$_q${_q:+ }$_a"
+	done
+	printf '%s' "$_q"
+}
+
+# run CMD... - show the command, run it, indent its output; a failure marks the step failed
+run() {
+	printf '\n   %s$ %s%s\n' "$B" "$(quoted "$@")" "$N"
+	"$@" >"$TMP/out" 2>&1
+	_rc=$?
+	sed 's/^/     /' "$TMP/out"
+	if [ "$_rc" != 0 ]; then
+		printf '   %s!! step %s failed: exit status %s from: %s%s\n' "$R" "$STEP" "$_rc" "$(quoted "$@")" "$N"
+		STEP_OK=1
+	fi
+	return "$_rc"
+}
+
+# fail_step WHY - mark the current step failed for a reason that is not a command's status
+fail_step() {
+	printf '   %s!! step %s failed: %s%s\n' "$R" "$STEP" "$*" "$N"
+	STEP_OK=1
+}
+
+# say TEXT - a remark between commands
+say() { printf '   %s\n' "$*"; }
+
+# skip WHY - end the current step as skipped (the step function returns after it)
+skip() {
+	printf '   -- skipped: %s\n' "$*"
+	STEP_OK=77
+	SKIP_NOTES="$SKIP_NOTES
+   $STEP: $*"
+}
+
+# built PROG... - true if every program is built; else skip the step, naming the first missing
+built() {
+	for _p; do
+		[ -x "$TOP/$_p" ] || { skip "$_p is not built yet (make $(dirname "$_p"))"; return 1; }
+	done
+}
+
+# as_root - true when we are root; else skip the step
+as_root() { [ "$(id -u)" = 0 ] || { skip "needs root: run 'sudo make demo'"; return 1; }; }
+
+# do_step NAME - run step_NAME and count how it went
+do_step() {
+	STEP=$1 STEP_OK=0
+	"step_$1"
+	case $STEP_OK in
+	0) PASSED=$((PASSED + 1)) ;;
+	77) SKIPPED=$((SKIPPED + 1)) ;;
+	*) FAILED=$((FAILED + 1)) FAILED_STEPS="$FAILED_STEPS $1" ;;
+	esac
+}
+
+# ---- section 1: the namespaces, one at a time (ns/, course module 2) -------------------
+
+step_uts() {
+	heading "uts: a hostname of the container's own" \
+		"A child unshares its UTS namespace and renames it; the host keeps its name."
+	built ns/uts && as_root || return
+	run ns/uts -n demo-box
+	run ns/uts -n demo-box -- hostname
+	run hostname
+}
+
+step_pid() {
+	heading "pid: the first process is PID 1, with a /proc of its own" \
+		"unshare(CLONE_NEWPID) moves only the children we fork, so ns/pid forks PID 1."
+	built ns/pid && as_root || return
+	run ns/pid
+	run ns/pid -- sh -c 'echo "inside, my pid is $$"; true'
+}
+
+step_mnt() {
+	heading "mnt: a private mount table" \
+		"A mount made inside stays inside, unless propagation (shared) carries it out."
+	built ns/mnt && as_root || return
+	run ns/mnt
+}
+
+step_net() {
+	heading "net: a network stack of its own" \
+		"A new network namespace has one device, lo, and it is down."
+	built ns/net && as_root || return
+	run ns/net
+	run ns/net -- ls /sys/class/net
+}
+
+step_ipc() {
+	heading "ipc: System V and POSIX IPC objects" \
+		"Message queues, semaphores and shared memory made outside are invisible inside."
+	built ns/ipc && as_root || return
+	run ns/ipc
+}
+
+step_user() {
+	heading "user: root inside, an ordinary user outside" \
+		"uid_map says which uid inside is which outside; the parent writes it after the" \
+		"child unshared. Root gets 0:100000:65536; an unprivileged user maps itself."
+	built ns/user || return
+	run ns/user
+	run ns/user -- id
+	if [ "$(id -u)" = 0 ] && [ -x /usr/bin/setpriv ] &&
+		/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$TOP/ns/user" 2>/dev/null; then
+		say "The same as uid 65534 (nobody), which has no privilege at all:"
+		run /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups "$TOP/ns/user" -- id
+	fi
+}
+
+step_cgroup() {
+	heading "cgroup: our own cgroup becomes /" \
+		"/proc/self/cgroup is shown relative to the namespace's root: the host's layout hides."
+	built ns/cgroup || return
+	if [ "$(id -u)" = 0 ]; then run ns/cgroup; else run ns/cgroup -U; fi
+}
+
+step_time() {
+	heading "time: clocks with offsets" \
+		"CLOCK_MONOTONIC and CLOCK_BOOTTIME (uptime) can be shifted, e.g. for a migrated container."
+	built ns/time && as_root || return
+	run ns/time
+}
+
+step_list() {
+	heading "list: which namespaces a process is in, and who shares them" \
+		"A namespace is known by the inode of /proc/PID/ns/TYPE; ns/list compares them (lsns)."
+	built ns/list || return
+	run ns/list $$
+}
+
+step_join() {
+	heading "join: enter a running process's namespaces (docker exec, nsenter)" \
+		"setns(2) on /proc/PID/ns/* files; joining pid means forking after it."
+	built ns/uts ns/join ns/list && as_root || return
+	"$TOP/ns/uts" -n demo-join -- sleep 60 >/dev/null 2>&1 &
+	parent=$!
+	target="" i=0
+	while [ -z "$target" ] && [ $i -lt 50 ]; do
+		target=$(tr -d ' ' <"/proc/$parent/task/$parent/children" 2>/dev/null)
+		[ -n "$target" ] && [ "$(readlink "/proc/$target/ns/uts")" = "$(readlink /proc/self/ns/uts)" ] && target=""
+		[ -n "$target" ] || sleep 0.1
+		i=$((i + 1))
+	done
+	if [ -z "$target" ]; then
+		fail_step "the background target (ns/uts -n demo-join -- sleep 60) did not start"
+	else
+		say "A process renamed 'demo-join' in its own UTS namespace runs as pid $target."
+		run ns/list -t uts "$target"
+		run ns/join -v -t uts "$target" -- hostname
+		kill -KILL "$target" 2>/dev/null
+	fi
+	wait "$parent" 2>/dev/null
+}
+
+# ---- section 2: every namespace at once: a container -----------------------------------
+
+step_container() {
+	heading "container: every namespace at once, and pivot_root into a rootfs" \
+		"Private mounts first, the rootfs bound onto itself, /proc, pivot_root, the old" \
+		"root detached: the 'container in 200 lines' that minirun grows from."
+	built ns/container && as_root || return
+	[ -d "$ROOTFS" ] || { skip "no rootfs at $ROOTFS (make rootfs)"; return; }
+	run ns/container -v "$ROOTFS" -- /bin/sh -c 'echo "hostname: $(hostname), pid: $$"; echo $(ls /)'
+}
+
+# ---- the tour ------------------------------------------------------------------------
+
+SECTIONS="uts pid mnt net ipc user cgroup time list join container"
+
+case "${1:-}" in
+-h | --help)
+	sed -n '2,6s/^# \{0,1\}//p' "$0"
+	exit 0
+	;;
+--list)
+	for s in $SECTIONS; do
+		printf '  %-10s %s\n' "$s" "$(awk -v f="step_$s()" '$1 == f { in_step = 1 }
+			in_step && /heading "/ { sub(/.*heading "/, ""); sub(/".*/, ""); print; exit }' "$0")"
+	done
+	exit 0
+	;;
+esac
+steps=${*:-$SECTIONS}
+for s in $steps; do
+	case " $SECTIONS " in *" $s "*) ;; *) echo "demo.sh: no step '$s' (./demo.sh --list shows them)" >&2; exit 2 ;; esac
+done
+
+printf '%sminirun: a guided tour of the namespace tools%s\n' "$B" "$N"
+printf '   Each step: what it shows, the command, its output. Read ns/NAME.c alongside;\n'
+printf '   labs/lab lists the labs that go further. Run one step again: ./demo.sh STEP\n'
+for s in $steps; do do_step "$s"; done
+
+printf '\n%sdemo: %s steps ok, %s failed, %s skipped%s\n' "$B" "$PASSED" "$FAILED" "$SKIPPED" "$N"
+[ -z "$SKIP_NOTES" ] || printf 'skipped:%s\n' "$SKIP_NOTES"
+[ "$FAILED" = 0 ] || { printf '%sfailed:%s%s\n' "$R" "$FAILED_STEPS" "$N"; exit 1; }
+exit 0
