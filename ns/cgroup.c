@@ -38,11 +38,12 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: ns/cgroup [OPTIONS] [-- CMD [ARGS]]\n"
-		     "Create a cgroup namespace, show /proc/self/cgroup before and after, run CMD.\n\n"
-		     "  -U    create a user namespace first (root inside = you): no privilege needed\n"
-		     "  -v    narrate each step (=> ...); with CMD, print the report too\n"
-		     "  -h    show this help\n");
+	fprintf(out,
+		"usage: ns/cgroup [OPTIONS] [-- CMD [ARGS]]\n"
+		"Create a cgroup namespace, show /proc/self/cgroup before and after, run CMD.\n\n"
+		"  -U    create a user namespace first (root inside = you): no privilege needed\n"
+		"  -v    narrate each step (=> ...); with CMD, print the report too\n"
+		"  -h    show this help\n");
 }
 
 /* Print FILE (a /proc/PID/cgroup) to out, each line indented; "(unreadable)" if it can't. */
@@ -55,7 +56,8 @@ static void show_file(FILE *out, const char *title, const char *file)
 		fprintf(out, "  (%s)\n", err.msg);
 		return;
 	}
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save))
 		fprintf(out, "  %s\n", l);
 	free(text);
 }
@@ -75,8 +77,12 @@ int main(int argc, char **argv)
 		case 'U': user = 1; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/cgroup -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/cgroup -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/cgroup -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/cgroup -h'",
+				argv[optind - 1]);
 		}
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;
@@ -113,7 +119,8 @@ int main(int argc, char **argv)
 		fprintf(report, "%-12s cgroup:[%lu] -> cgroup:[%lu]\n", "cgroup ns", ino_out,
 			ns_inode(0, cg, NULL));
 		fprintf(report, "/proc/self/cgroup outside:\n");
-		for (char *s = NULL, *l = strtok_r(before, "\n", &s); l; l = strtok_r(NULL, "\n", &s))
+		for (char *s = NULL, *l = strtok_r(before, "\n", &s); l;
+		     l = strtok_r(NULL, "\n", &s))
 			fprintf(report, "  %s\n", l);
 		show_file(report, "/proc/self/cgroup inside", "/proc/self/cgroup");
 		show_file(report, "/proc/1/cgroup seen from inside (outside our root: /..)",

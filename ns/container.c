@@ -45,12 +45,12 @@
 #include <unistd.h>
 
 struct config {
-	char rootfs[PATH_MAX];   /* absolute path of the new root */
-	char oldroot[NAME_MAX];  /* ".mr-oldroot.PID" in rootfs, or "" to stack it on "." */
+	char rootfs[PATH_MAX];  /* absolute path of the new root */
+	char oldroot[NAME_MAX]; /* ".mr-oldroot.PID" in rootfs, or "" to stack it on "." */
 	const char *hostname;
 	char **cmd;
-	int flags;               /* CLONE_NEW* */
-	int sync[2];             /* with -U: the child waits for EOF until the maps exist */
+	int flags;   /* CLONE_NEW* */
+	int sync[2]; /* with -U: the child waits for EOF until the maps exist */
 };
 
 /* The file systems a container expects, mounted under the rootfs before pivot_root. */
@@ -66,8 +66,10 @@ static const struct {
 };
 /* Device nodes bind-mounted from the host's /dev (a user namespace may not mknod). */
 static const char *devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
-static const char *dev_links[][2] = {{"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"},
-				     {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}};
+static const char *dev_links[][2] = {{"fd", "/proc/self/fd"},
+				     {"stdin", "/proc/self/fd/0"},
+				     {"stdout", "/proc/self/fd/1"},
+				     {"stderr", "/proc/self/fd/2"}};
 
 static void usage(FILE *out)
 {
@@ -91,13 +93,15 @@ static void mount_filesystems(const struct config *c)
 		if (mounts[i].needs && !(c->flags & mounts[i].needs))
 			continue;
 		if (stat(mounts[i].target, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			mr_say("no /%s in the rootfs: %s not mounted", mounts[i].target, mounts[i].fstype);
+			mr_say("no /%s in the rootfs: %s not mounted", mounts[i].target,
+			       mounts[i].fstype);
 			continue;
 		}
 		mr_say("mount %s on /%s", mounts[i].fstype, mounts[i].target);
 		if (mount(mounts[i].source, mounts[i].target, mounts[i].fstype, mounts[i].flags,
 			  mounts[i].data) < 0)
-			mr_die("mount %s on '%s/%s'", mounts[i].fstype, c->rootfs, mounts[i].target);
+			mr_die("mount %s on '%s/%s'", mounts[i].fstype, c->rootfs,
+			       mounts[i].target);
 	}
 	if (stat("dev", &st) < 0)
 		return;
@@ -216,8 +220,13 @@ int main(int argc, char **argv)
 		case 'U': c.flags |= CLONE_NEWUSER; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/container -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/container -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE,
+				"option '%s' needs an argument; see 'ns/container -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/container -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
@@ -254,10 +263,13 @@ int main(int argc, char **argv)
 		mr_die("pipe");
 
 	static char stack[1 << 20] __attribute__((aligned(16)));
-	mr_say("clone(%s%s%s%s%s%s%s| SIGCHLD)", c.flags & CLONE_NEWUSER ? "NEWUSER " : "",
-	       c.flags & CLONE_NEWUTS ? "NEWUTS " : "", c.flags & CLONE_NEWPID ? "NEWPID " : "",
-	       "NEWNS ", c.flags & CLONE_NEWNET ? "NEWNET " : "",
-	       c.flags & CLONE_NEWIPC ? "NEWIPC " : "", c.flags & CLONE_NEWCGROUP ? "NEWCGROUP " : "");
+	char names[128] = "";
+	for (const struct ns_type *t = ns_types; t->name; t++)
+		if (c.flags & t->flag)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 names[0] ? "," : "", t->name);
+	mr_say("clone(CLONE_NEW* for %s, SIGCHLD): the child is PID 1 of the new pid namespace",
+	       names);
 	pid_t pid = clone(child_main, stack + sizeof(stack), c.flags | SIGCHLD, &c);
 	int status = 1;
 	if (pid < 0) {

@@ -63,8 +63,10 @@ static struct ns_file open_ns_file(char *arg)
 	if (eq) {
 		*eq = '\0';
 		if (!(want = ns_by_name(arg)))
-			mr_diex(MR_EXIT_USAGE, "--ns %s=...: unknown namespace type '%s' (use cgroup, "
-				"ipc, mnt, net, pid, time, user or uts)", arg, arg);
+			mr_diex(MR_EXIT_USAGE,
+				"--ns %s=...: unknown namespace type '%s' (use cgroup, "
+				"ipc, mnt, net, pid, time, user or uts)",
+				arg, arg);
 		arg = eq + 1;
 	}
 	int fd = open(arg, O_RDONLY | O_CLOEXEC);
@@ -91,7 +93,8 @@ static int join_files(struct ns_file *files, int n)
 		for (int i = 0; i < n; i++) {
 			if (strcmp(files[i].type->name, order[o]) != 0)
 				continue;
-			mr_say("setns('%s'): into its %s namespace", files[i].path, files[i].type->name);
+			mr_say("setns('%s'): into its %s namespace", files[i].path,
+			       files[i].type->name);
 			if (setns(files[i].fd, files[i].type->flag) < 0)
 				mr_die("setns('%s')", files[i].path);
 			close(files[i].fd);
@@ -137,8 +140,12 @@ int main(int argc, char **argv)
 			break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/join -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/join -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/join -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/join -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (types && ns_parse_list(types, &flags, &err) < 0)

@@ -42,14 +42,15 @@ struct ns_row {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: ns/list [OPTIONS] [PID]\n"
-		     "List the namespaces of PID (default: this process) with their inode numbers\n"
-		     "and the processes that share each of them.\n\n"
-		     "  -t TYPES   only these types (uts,pid,...; default all)\n"
-		     "  -a         print every PID, not only the first %d\n"
-		     "  -v         narrate each step (=> ...)\n"
-		     "  -h         show this help\n",
-		     SHOW_PIDS);
+	fprintf(out,
+		"usage: ns/list [OPTIONS] [PID]\n"
+		"List the namespaces of PID (default: this process) with their inode numbers\n"
+		"and the processes that share each of them.\n\n"
+		"  -t TYPES   only these types (uts,pid,...; default all)\n"
+		"  -a         print every PID, not only the first %d\n"
+		"  -v         narrate each step (=> ...)\n"
+		"  -h         show this help\n",
+		SHOW_PIDS);
 }
 
 /* The inode of /proc/PID/ns/TYPE, or 0 when it can't be read (the process is gone, or is
@@ -125,8 +126,12 @@ int main(int argc, char **argv)
 		case 'a': all = 1; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/list -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/list -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/list -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/list -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (optind < argc && mr_parse_ll(argv[optind++], 1, 1 << 30, &pid) < 0)
@@ -162,7 +167,7 @@ int main(int argc, char **argv)
 		free(rows[i].pids);
 	}
 	if (hidden)
-		printf("(%d process%s not counted: permission denied to read /proc/N/ns)\n",
-		       hidden, hidden == 1 ? "" : "es");
+		printf("(%d process%s not counted: permission denied to read /proc/N/ns)\n", hidden,
+		       hidden == 1 ? "" : "es");
 	return 0;
 }

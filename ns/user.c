@@ -61,7 +61,8 @@ static void status_field(const char *name, char *out, size_t size)
 	if (mr_read_file("/proc/self/status", &text, NULL, &err) < 0)
 		return;
 	size_t n = strlen(name);
-	for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+	for (char *line = text; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
 		if (strncmp(line, name, n) == 0 && line[n] == ':') {
 			snprintf(out, size, "%.*s", (int)strcspn(line + n + 2, "\n"), line + n + 2);
 			break;
@@ -95,8 +96,7 @@ static void look(struct view *v)
 	snprintf(v->uid, sizeof(v->uid), "%u", (unsigned)getuid());
 	snprintf(v->gid, sizeof(v->gid), "%u", (unsigned)getgid());
 	status_field("CapEff", v->capeff, sizeof(v->capeff));
-	snprintf(v->userns, sizeof(v->userns), "user:[%lu]",
-		 ns_inode(0, ns_by_name("user"), NULL));
+	snprintf(v->userns, sizeof(v->userns), "user:[%lu]", ns_inode(0, ns_by_name("user"), NULL));
 	proc_self("/proc/self/uid_map", v->uid_map, sizeof(v->uid_map));
 	proc_self("/proc/self/gid_map", v->gid_map, sizeof(v->gid_map));
 	proc_self("/proc/self/setgroups", v->setgroups, sizeof(v->setgroups));
@@ -120,7 +120,8 @@ static void print_table(FILE *out, const struct view *o, const struct view *i)
 	};
 	fprintf(out, "%-12s %-22s %s\n", "", "outside", "inside");
 	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
-		const char *a = (const char *)o + rows[r].offset, *b = (const char *)i + rows[r].offset;
+		const char *a = (const char *)o + rows[r].offset,
+			   *b = (const char *)i + rows[r].offset;
 		fprintf(out, "%-12s %-22s %s", rows[r].label, a, b);
 		if (strcmp(rows[r].label, "owner of /") == 0 && strcmp(b, "65534") == 0)
 			fprintf(out, " (nobody: uid %s outside is not mapped)", a);
@@ -139,7 +140,8 @@ static void add_map(char *map, size_t size, const char *arg)
 		if (mr_parse_ll(w, 0, 4294967294LL, &v[n++]) < 0)
 			n = 4;
 	if (n != 3 || strtok_r(NULL, ":", &save) || v[2] == 0)
-		mr_diex(MR_EXIT_USAGE, "-m '%s': expected INSIDE:OUTSIDE:COUNT, like 0:1000:1", arg);
+		mr_diex(MR_EXIT_USAGE, "-m '%s': expected INSIDE:OUTSIDE:COUNT, like 0:1000:1",
+			arg);
 	size_t len = strlen(map);
 	snprintf(map + len, size - len, "%lld %lld %lld\n", v[0], v[1], v[2]);
 }
@@ -161,8 +163,12 @@ int main(int argc, char **argv)
 		case 'm': add_map(map, sizeof(map), optarg); break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/user -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/user -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'ns/user -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ns/user -h'",
+				argv[optind - 1]);
 		}
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;
@@ -230,7 +236,8 @@ int main(int argc, char **argv)
 	/* Without CAP_SETGID outside, gid_map is accepted only after setgroups is denied:
 	 * else the user could drop a group that stands between them and a file. */
 	if ((denied && ns_deny_setgroups(pid, &err) < 0) ||
-	    ns_write_map(pid, "uid_map", map, &err) < 0 || ns_write_map(pid, "gid_map", map, &err) < 0) {
+	    ns_write_map(pid, "uid_map", map, &err) < 0 ||
+	    ns_write_map(pid, "gid_map", map, &err) < 0) {
 		close(go[1]); /* EOF: the child exits without running anything */
 		mr_wait_exit(pid);
 		if (denied && err.errnum == EPERM)
