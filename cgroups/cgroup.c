@@ -141,8 +141,11 @@ const char *cg_dir(const struct cg *cg, const char *controller)
 	unsigned bit = cg_controller_bit(controller);
 	nd = bit ? cg_node_for(cg, bit) : NULL;
 	/* "cpuacct" may be a hierarchy of its own, apart from "cpu": the exact name first */
-	if (!nd || !nd->v2)
-		nd = v1_node_named(cg, controller) ?: nd;
+	if (!nd || !nd->v2) {
+		const struct cg_node *named = v1_node_named(cg, controller);
+		if (named)
+			nd = named;
+	}
 	return nd ? nd->dir : NULL;
 }
 
@@ -201,8 +204,10 @@ static int cg_finish(struct cg *cg, struct mr_err *err)
 		for (int i = 0; i < cg->sys.n_v1; i++)
 			if (!strcmp(cg->sys.v1[i].controllers, main->hier))
 				mount = cg->sys.v1[i].mount;
-	snprintf(cg->path, sizeof(cg->path), "%s", main->dir[strlen(mount)] ? main->dir + strlen(mount) : "/");
-	if (cg_v2_node(cg) && (cg->v2_fd = open(cg_v2_node(cg)->dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+	snprintf(cg->path, sizeof(cg->path), "%s",
+		 main->dir[strlen(mount)] ? main->dir + strlen(mount) : "/");
+	if (cg_v2_node(cg) &&
+	    (cg->v2_fd = open(cg_v2_node(cg)->dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return mr_fail(err, errno, "open '%s'", cg_v2_node(cg)->dir);
 	return 0;
 }
@@ -228,19 +233,23 @@ static int v2_enable(const char *dir, unsigned bits, struct mr_err *err)
 			continue; /* not wanted, or enabled already: no write, no EBUSY risk */
 		if (!(v2_bits(have) & b)) {
 			have[strcspn(have, "\n")] = '\0';
-			return cg_failx(err, ENOENT,
-				       "controller '%s' is not available in %s (cgroup.controllers: %s); "
-				       "the kernel lacks it or a parent did not enable it",
-				       name, dir, *have ? have : "none");
+			return cg_failx(
+				err, ENOENT,
+				"controller '%s' is not available in %s (cgroup.controllers: %s); "
+				"the kernel lacks it or a parent did not enable it",
+				name, dir, *have ? have : "none");
 		}
 		char plus[32];
 		snprintf(plus, sizeof(plus), "+%s", name);
 		mr_say("echo %s > %s", plus, p);
 		if (mr_write_file(p, plus, err) < 0) {
 			if (errno == EBUSY)
-				mr_prefix(err, "enable controller '%s': %s holds processes of its own and "
-					       "v2 lets only leaf cgroups hold them (no internal processes "
-					       "rule): ", name, dir);
+				mr_prefix(
+					err,
+					"enable controller '%s': %s holds processes of its own and "
+					"v2 lets only leaf cgroups hold them (no internal processes "
+					"rule): ",
+					name, dir);
 			else
 				mr_prefix(err, "enable controller '%s': ", name);
 			return -1;
@@ -292,7 +301,8 @@ static int make_node(struct cg *cg, struct cg_node *nd, const char *mount, const
 		} else if (errno != EEXIST || (c == '\0' && !(flags & CG_EXIST_OK))) {
 			int e = errno;
 			if (e == EEXIST)
-				cg_failx(err, e, "cgroup '%s' already exists (choose another name)", p);
+				cg_failx(err, e, "cgroup '%s' already exists (choose another name)",
+					 p);
 			else
 				mr_fail(err, e, "mkdir '%s'", p);
 			p[i] = c;
@@ -394,14 +404,16 @@ struct cg *cg_create(const struct cg_system *sys, const char *path, unsigned con
 			continue;
 		}
 		cg_failx(err, ENOENT,
-			"controller '%s' is not available: %s%s%s (grep %s /proc/cgroups)",
-			cg_controller_name(b),
-			sys->mode == CG_UNIFIED ? "not in cgroup.controllers of the v2 hierarchy at "
-						: "no v1 hierarchy has it",
-			sys->mode == CG_UNIFIED ? sys->v2_mount : "",
-			sys->mode == CG_HYBRID ? ", and this hybrid host's v2 tree carries no "
-						 "controllers" : "",
-			cg_controller_name(b));
+			 "controller '%s' is not available: %s%s%s (grep %s /proc/cgroups)",
+			 cg_controller_name(b),
+			 sys->mode == CG_UNIFIED
+				 ? "not in cgroup.controllers of the v2 hierarchy at "
+				 : "no v1 hierarchy has it",
+			 sys->mode == CG_UNIFIED ? sys->v2_mount : "",
+			 sys->mode == CG_HYBRID ? ", and this hybrid host's v2 tree carries no "
+						  "controllers"
+						: "",
+			 cg_controller_name(b));
 		goto fail;
 	}
 
@@ -428,8 +440,8 @@ struct cg *cg_create(const struct cg_system *sys, const char *path, unsigned con
 				h = j;
 		const char *mount = h < 0 ? sys->v2_mount : sys->v1[h].mount;
 		const char *own = h < 0 ? sys->v2_own : sys->v1[h].own;
-		const char *start = rel[0] == '/' && (!below || !strncmp(rel, own, strlen(own)))
-					    ? "/" : own;
+		const char *start =
+			rel[0] == '/' && (!below || !strncmp(rel, own, strlen(own))) ? "/" : own;
 		if (make_node(cg, nd, mount, start, flags, err) < 0) {
 			mr_prefix(err, "create cgroup '%s': ", path);
 			goto fail;
@@ -499,8 +511,10 @@ int cg_add_pid(struct cg *cg, pid_t pid, struct mr_err *err)
 	for (int i = 0; i < cg->n; i++)
 		if (cg_node_write(&cg->node[i], "cgroup.procs", val, err) < 0) {
 			if (errno == ESRCH)
-				return cg_failx(err, ESRCH, "no such process %d (it may have exited "
-							   "already)", pid);
+				return cg_failx(err, ESRCH,
+						"no such process %d (it may have exited "
+						"already)",
+						pid);
 			return -1;
 		}
 	return 0;
@@ -529,7 +543,8 @@ pid_t cg_clone(struct cg *cg, unsigned long flags, struct mr_err *err)
 		pid_t pid = clone_into(cg->v2_fd, flags);
 		if (pid >= 0) {
 			if (pid > 0)
-				mr_say("clone3(CLONE_INTO_CGROUP %s) -> %d", cg_v2_node(cg)->dir, pid);
+				mr_say("clone3(CLONE_INTO_CGROUP %s) -> %d", cg_v2_node(cg)->dir,
+				       pid);
 			return pid;
 		}
 		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
@@ -540,8 +555,8 @@ pid_t cg_clone(struct cg *cg, unsigned long flags, struct mr_err *err)
 	 * every cgroup.procs, so it runs none of the caller's code outside the cgroup. */
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		return mr_fail(err, errno, "pipe");
-	pid_t pid = flags ? (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL)
-			  : fork();
+	pid_t pid =
+		flags ? (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL) : fork();
 	if (pid < 0) {
 		int e = errno;
 		close(sync[0]);
@@ -590,7 +605,8 @@ static int collect_pids(const char *dir, pid_t **pids, size_t *n, size_t *cap, s
 		if (end == s)
 			break;
 		if (*n == *cap) {
-			pid_t *bigger = realloc(*pids, (*cap = *cap ? *cap * 2 : 64) * sizeof(pid_t));
+			pid_t *bigger =
+				realloc(*pids, (*cap = *cap ? *cap * 2 : 64) * sizeof(pid_t));
 			if (!bigger)
 				return mr_fail(err, ENOMEM, "list pids");
 			*pids = bigger;
@@ -653,7 +669,8 @@ int cg_frozen(const struct cg *cg, struct mr_err *err)
 	}
 	if (fz)
 		return cg_v1_frozen(fz, err);
-	return cg_failx(err, ENOTSUP, "cgroup '%s' has no cgroup.freeze and no v1 freezer", cg->path);
+	return cg_failx(err, ENOTSUP, "cgroup '%s' has no cgroup.freeze and no v1 freezer",
+			cg->path);
 }
 
 int cg_freeze(struct cg *cg, bool frozen, int timeout_ms, struct mr_err *err)
@@ -664,7 +681,7 @@ int cg_freeze(struct cg *cg, bool frozen, int timeout_ms, struct mr_err *err)
 		return cg_v1_freeze(fz, frozen, timeout_ms, err);
 	if (!v2)
 		return cg_failx(err, ENOTSUP, "cgroup '%s' has no cgroup.freeze and no v1 freezer",
-			       cg->path);
+				cg->path);
 	if (cg_node_write(v2, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
 		return -1;
 	/* Writing cgroup.freeze only asks; the kernel stops each task at its next return to
@@ -678,9 +695,10 @@ int cg_freeze(struct cg *cg, bool frozen, int timeout_ms, struct mr_err *err)
 		if (f == (int)frozen)
 			break;
 		if (now_ms() >= deadline)
-			return cg_failx(err, ETIMEDOUT, "cgroup '%s' did not %s within %d ms (cgroup.events "
-						       "still says frozen %d)", cg->path,
-				       frozen ? "freeze" : "thaw", timeout_ms, f);
+			return cg_failx(err, ETIMEDOUT,
+					"cgroup '%s' did not %s within %d ms (cgroup.events "
+					"still says frozen %d)",
+					cg->path, frozen ? "freeze" : "thaw", timeout_ms, f);
 		sleep_ms(5);
 	}
 	mr_say("cgroup.events: frozen %d", (int)frozen);
@@ -712,7 +730,8 @@ int cg_kill(struct cg *cg, int sig, struct mr_err *err)
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			mr_say("kill(%d, %d)", pids[i], sig);
 			if (kill(pids[i], sig) < 0 && errno != ESRCH)
-				rc = mr_fail(err, errno, "kill %d in cgroup '%s'", pids[i], cg->path);
+				rc = mr_fail(err, errno, "kill %d in cgroup '%s'", pids[i],
+					     cg->path);
 		}
 		free(pids);
 		pids = NULL;
@@ -763,9 +782,10 @@ int cg_remove(struct cg *cg, int timeout_ms, struct mr_err *err)
 		while ((r = cg_populated(cg, err)) > 0 && now_ms() < deadline)
 			sleep_ms(5);
 		if (r > 0)
-			return cg_failx(err, EBUSY, "cgroup '%s' still has processes %d ms after "
-						   "SIGKILL (in uninterruptible sleep?)", cg->path,
-				       timeout_ms);
+			return cg_failx(err, EBUSY,
+					"cgroup '%s' still has processes %d ms after "
+					"SIGKILL (in uninterruptible sleep?)",
+					cg->path, timeout_ms);
 	}
 	for (int i = 0; i < cg->n; i++)
 		if (rmdir_tree(cg->node[i].dir, deadline, err) < 0)

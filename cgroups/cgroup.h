@@ -32,7 +32,8 @@
  *
  * See: Documentation/admin-guide/cgroup-v2.rst, Documentation/admin-guide/cgroup-v1/,
  *      cgroups(7), clone(2) (CLONE_INTO_CGROUP), the OCI runtime-spec config-linux.md.
- * Build: make cgroups. Try: cgroups/run -v -m 16m --swap 0 -- sh -c 'dd if=/dev/zero bs=64M count=1 of=/dev/null'
+ * Build: make cgroups. Try: cgroups/run -v -m 16m --swap 0 -- sh -c 'dd if=/dev/zero bs=64M count=1
+ * of=/dev/null'
  */
 #ifndef MR_CGROUP_H
 #define MR_CGROUP_H
@@ -104,7 +105,7 @@ unsigned cg_controller_bit(const char *name);
 
 /* ---- resources: the limits to apply ----------------------------------------------------- */
 
-#define CG_UNSET (-1)       /* leave this limit as the kernel has it */
+#define CG_UNSET     (-1)      /* leave this limit as the kernel has it */
 #define CG_LIMIT_MAX INT64_MAX /* no limit: "max" on v2, -1 on v1 */
 
 #define CG_MAX_IO_DEV  16
@@ -124,7 +125,7 @@ struct cg_hugetlb_limit {
 
 /* A raw KEY=VALUE for a cgroup file (OCI linux.resources.unified, cgroups/set). */
 struct cg_kv {
-	char key[64];    /* "memory.oom.group" */
+	char key[64]; /* "memory.oom.group" */
 	char value[256];
 };
 
@@ -136,19 +137,21 @@ struct cg_kv {
 struct cg_resources {
 	int64_t memory_max;  /* bytes or CG_LIMIT_MAX    v2 memory.max   v1 memory.limit_in_bytes */
 	int64_t memory_high; /* bytes (v2 only; v1: ignored, said under -v)                       */
-	int64_t memory_low;  /* bytes: the reservation  v2 memory.low   v1 memory.soft_limit_in_bytes */
-	int64_t swap_max;    /* bytes of swap, NOT memory+swap: v2 memory.swap.max,
-				v1 memory.memsw.limit_in_bytes = memory_max + swap_max.
-				From OCI/docker's memory+swap use cg_swap_from_total().  */
-	int64_t pids_max;    /* count or CG_LIMIT_MAX    pids.max */
-	int64_t cpu_quota;   /* usec per period or CG_LIMIT_MAX  v2 cpu.max "Q P"  v1 cfs_quota_us */
-	int64_t cpu_period;  /* usec (1000..1000000)                                  cfs_period_us */
-	int64_t cpu_weight;  /* 1..10000  v2 cpu.weight; v1 cpu.shares converted                */
-	int64_t cpu_shares;  /* 2..262144 v1 cpu.shares (OCI); v2 converted to cpu.weight; weight
-				wins where both are set                                           */
+	int64_t memory_low; /* bytes: the reservation  v2 memory.low   v1 memory.soft_limit_in_bytes
+			     */
+	int64_t swap_max;   /* bytes of swap, NOT memory+swap: v2 memory.swap.max,
+			       v1 memory.memsw.limit_in_bytes = memory_max + swap_max.
+			       From OCI/docker's memory+swap use cg_swap_from_total().  */
+	int64_t pids_max;   /* count or CG_LIMIT_MAX    pids.max */
+	int64_t cpu_quota;  /* usec per period or CG_LIMIT_MAX  v2 cpu.max "Q P"  v1 cfs_quota_us */
+	int64_t cpu_period; /* usec (1000..1000000)                                  cfs_period_us
+			     */
+	int64_t cpu_weight; /* 1..10000  v2 cpu.weight; v1 cpu.shares converted                */
+	int64_t cpu_shares; /* 2..262144 v1 cpu.shares (OCI); v2 converted to cpu.weight; weight
+			       wins where both are set                                           */
 	char cpuset_cpus[256]; /* "0-1,3"; "" unset   cpuset.cpus */
 	char cpuset_mems[256]; /* "0";     "" unset   cpuset.mems */
-	int64_t io_weight;     /* 1..10000 v2 io.weight (OCI blkio weight: cg_io_weight_from_blkio) */
+	int64_t io_weight; /* 1..10000 v2 io.weight (OCI blkio weight: cg_io_weight_from_blkio) */
 	int n_io;
 	struct cg_io_limit io[CG_MAX_IO_DEV];
 	int n_hugetlb;
@@ -260,7 +263,7 @@ struct cg_psi {
 struct cg_stats {
 	int64_t memory_current, memory_peak, memory_max, swap_current;
 	int64_t memory_oom, memory_oom_kill; /* memory.events oom, oom_kill (v1: oom_control) */
-	int64_t memory_max_events;           /* memory.events max: times memory.max was hit (v1 failcnt) */
+	int64_t memory_max_events; /* memory.events max: times memory.max was hit (v1 failcnt) */
 	int64_t pids_current, pids_max, pids_events_max; /* forks refused at pids.max */
 	int64_t cpu_usage_usec, cpu_user_usec, cpu_system_usec;
 	int64_t cpu_nr_periods, cpu_nr_throttled, cpu_throttled_usec;
@@ -322,9 +325,9 @@ char *cg_format_size(int64_t bytes, char *buf, size_t size);
 char *cg_format_max(int64_t v, char *buf, size_t size);
 
 /* Conversions between the v1 / OCI units and v2 (the formulas crun and runc use). */
-int64_t cg_weight_from_shares(int64_t shares);      /* 2..262144 -> 1..10000 */
-int64_t cg_shares_from_weight(int64_t weight);      /* 1..10000 -> 2..262144 */
-int64_t cg_io_weight_from_blkio(int64_t blkio);     /* 10..1000 -> 1..10000 */
+int64_t cg_weight_from_shares(int64_t shares);  /* 2..262144 -> 1..10000 */
+int64_t cg_shares_from_weight(int64_t weight);  /* 1..10000 -> 2..262144 */
+int64_t cg_io_weight_from_blkio(int64_t blkio); /* 10..1000 -> 1..10000 */
 /* OCI/docker memory.swap is memory+swap; v2 wants swap alone: swap = total - memory.
  * TOTAL is CG_UNSET when not given (-> *swap CG_UNSET); pass OCI's -1 ("unlimited") as
  * CG_LIMIT_MAX (-> *swap CG_LIMIT_MAX), since -1 is CG_UNSET here. -1 with err when

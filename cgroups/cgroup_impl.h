@@ -15,9 +15,9 @@
 
 /* The cgroup's directory in one hierarchy. */
 struct cg_node {
-	char dir[PATH_MAX];   /* "/sys/fs/cgroup/memory/process_api/x/mr-run-1" */
-	char hier[64];        /* v1: the hierarchy's controllers ("cpu,cpuacct"); v2: "" */
-	unsigned bits;        /* the controllers (CG_* bits) served from this directory */
+	char dir[PATH_MAX]; /* "/sys/fs/cgroup/memory/process_api/x/mr-run-1" */
+	char hier[64];      /* v1: the hierarchy's controllers ("cpu,cpuacct"); v2: "" */
+	unsigned bits;      /* the controllers (CG_* bits) served from this directory */
 	bool v2;
 };
 
@@ -60,8 +60,8 @@ int cg_build_path(const char *own, const char *path, bool below_own, char *out, 
  * ("/sys/fs/cgroup/unified/x"), set *HIER to its v1 index (or -1 for v2) and INNER to the
  * cgroup path inside ("/x") and return 1; return 0 when PATH is a cgroup path instead;
  * -1 with err when PATH points into the filesystem but outside every cgroup hierarchy. */
-int cg_fs_path(const struct cg_system *sys, const char *path, int *hier, char *inner,
-	       size_t size, struct mr_err *err);
+int cg_fs_path(const struct cg_system *sys, const char *path, int *hier, char *inner, size_t size,
+	       struct mr_err *err);
 
 /* ---- cgroup.c ---- */
 

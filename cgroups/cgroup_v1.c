@@ -39,14 +39,14 @@
 #define V1_UNLIMITED_MIN (1LL << 62)
 
 enum conv {
-	SAME,      /* the value as it is */
-	MAX_M1,    /* "max" <-> -1 (and the huge unlimited reading back to "max") */
-	WEIGHT,    /* cpu.weight <-> cpu.shares */
-	CPU_MAX,   /* "Q P" <-> cfs_quota_us + cfs_period_us */
-	IO_MAX,    /* io.max line <-> blkio.throttle files */
-	SWAP,      /* swap alone <-> memsw (memory + swap) */
-	FREEZE,    /* 1/0 <-> FROZEN/THAWED */
-	NONE,      /* no v1 equivalent */
+	SAME,    /* the value as it is */
+	MAX_M1,  /* "max" <-> -1 (and the huge unlimited reading back to "max") */
+	WEIGHT,  /* cpu.weight <-> cpu.shares */
+	CPU_MAX, /* "Q P" <-> cfs_quota_us + cfs_period_us */
+	IO_MAX,  /* io.max line <-> blkio.throttle files */
+	SWAP,    /* swap alone <-> memsw (memory + swap) */
+	FREEZE,  /* 1/0 <-> FROZEN/THAWED */
+	NONE,    /* no v1 equivalent */
 };
 
 static const struct {
@@ -132,9 +132,7 @@ static int to_v1(enum conv conv, const char *key, const char *value, char *out, 
 			return cg_failx(err, EINVAL, "cgroup.freeze takes 1 or 0, not '%s'", value);
 		snprintf(out, size, "%s", value[0] == '1' ? "FROZEN" : "THAWED");
 		return 0;
-	default:
-		snprintf(out, size, "%s", value);
-		return 0;
+	default: snprintf(out, size, "%s", value); return 0;
 	}
 }
 
@@ -147,8 +145,8 @@ static int set_cpu_max(struct cg_node *nd, const char *value, struct mr_err *err
 	int n = sscanf(value, "%31s %lld", q, &period);
 
 	if (n < 1 || (strcmp(q, "max") && strspn(q, "0123456789") != strlen(q)))
-		return cg_failx(err, EINVAL, "cpu.max '%s' is not 'QUOTA [PERIOD]' or 'max [PERIOD]'",
-			       value);
+		return cg_failx(err, EINVAL,
+				"cpu.max '%s' is not 'QUOTA [PERIOD]' or 'max [PERIOD]'", value);
 	if (n == 2) {
 		snprintf(buf, sizeof(buf), "%lld", period);
 		if (cg_node_write(nd, "cpu.cfs_period_us", buf, err) < 0)
@@ -196,13 +194,12 @@ int cg_v1_set(struct cg *cg, struct cg_node *node, const char *key, const char *
 			continue;
 		switch (keymap[i].conv) {
 		case NONE:
-			return cg_failx(err, ENOTSUP, "%s has no cgroup v1 equivalent (cgroup '%s' is "
-						     "in the v1 %s hierarchy)", key, cg->path,
-				       node->hier);
-		case CPU_MAX:
-			return set_cpu_max(node, value, err);
-		case IO_MAX:
-			return set_io_max(node, value, err);
+			return cg_failx(err, ENOTSUP,
+					"%s has no cgroup v1 equivalent (cgroup '%s' is "
+					"in the v1 %s hierarchy)",
+					key, cg->path, node->hier);
+		case CPU_MAX: return set_cpu_max(node, value, err);
+		case IO_MAX: return set_io_max(node, value, err);
 		case FREEZE:
 			if (to_v1(FREEZE, key, value, v1val, sizeof(v1val), err) < 0)
 				return -1;
@@ -238,11 +235,14 @@ int cg_v1_get(const struct cg *cg, const struct cg_node *node, const char *key, 
 			conv = keymap[i].conv;
 		}
 	if (conv == NONE || conv == IO_MAX || conv == SWAP)
-		return cg_failx(err, ENOTSUP, "%s has no single cgroup v1 file to read (cgroup '%s')",
-			       key, cg->path);
+		return cg_failx(err, ENOTSUP,
+				"%s has no single cgroup v1 file to read (cgroup '%s')", key,
+				cg->path);
 	if (conv == FREEZE) {
 		int f = cg_frozen(cg, err);
-		return f < 0 ? -1 : (*value = strdup(f ? "1" : "0")) ? 0 : mr_fail(err, ENOMEM, "read");
+		return f < 0                              ? -1
+		       : (*value = strdup(f ? "1" : "0")) ? 0
+							  : mr_fail(err, ENOMEM, "read");
 	}
 	if (cg_node_read(node, file, value, err) < 0)
 		return -1;
@@ -306,9 +306,10 @@ int cg_v1_apply_memory(struct cg *cg, struct cg_node *node, const struct cg_reso
 			       "swap: memory.limit_in_bytes alone is enough");
 			return cg_node_write(node, "memory.limit_in_bytes", lim, err);
 		}
-		return cg_failx(err, ENOTSUP, "cgroup '%s': a swap limit needs memory.memsw.* in the "
-					     "v1 memory hierarchy (boot with swapaccount=1)",
-			       cg->path);
+		return cg_failx(err, ENOTSUP,
+				"cgroup '%s': a swap limit needs memory.memsw.* in the "
+				"v1 memory hierarchy (boot with swapaccount=1)",
+				cg->path);
 	}
 	if (limit == CG_LIMIT_MAX || res->swap_max == CG_LIMIT_MAX)
 		snprintf(sw, sizeof(sw), "-1");
@@ -356,8 +357,9 @@ int cg_v1_freeze(const struct cg_node *node, bool frozen, int timeout_ms, struct
 		if (!strncmp(state, want, strlen(want)))
 			return 0;
 		if (ms_now() >= deadline)
-			return cg_failx(err, ETIMEDOUT, "%s/freezer.state still says %.*s after %d ms",
-				       node->dir, (int)strcspn(state, "\n"), state, timeout_ms);
+			return cg_failx(err, ETIMEDOUT,
+					"%s/freezer.state still says %.*s after %d ms", node->dir,
+					(int)strcspn(state, "\n"), state, timeout_ms);
 		usleep(5000);
 		if (frozen && cg_node_write(node, "freezer.state", want, err) < 0)
 			return -1;
@@ -385,11 +387,11 @@ static void blkio_sum(const struct cg_node *nd, const char *file, int64_t *rd, i
 	}
 }
 
-#define FILL(field, value)                                                                 \
-	do {                                                                               \
-		long long v_ = (value);                                                    \
-		if ((field) == CG_UNSET && v_ != CG_UNSET)                                 \
-			(field) = v_;                                                      \
+#define FILL(field, value)                                                                         \
+	do {                                                                                       \
+		long long v_ = (value);                                                            \
+		if ((field) == CG_UNSET && v_ != CG_UNSET)                                         \
+			(field) = v_;                                                              \
 	} while (0)
 
 void cg_v1_stats(const struct cg *cg, struct cg_stats *st)
@@ -416,7 +418,8 @@ void cg_v1_stats(const struct cg *cg, struct cg_stats *st)
 	if (pids) {
 		FILL(st->pids_current, read_ll(pids, "pids.current"));
 		if (cg_node_read(pids, "pids.max", &pm, NULL) == 0)
-			FILL(st->pids_max, !strncmp(pm, "max", 3) ? CG_LIMIT_MAX : strtoll(pm, NULL, 10));
+			FILL(st->pids_max,
+			     !strncmp(pm, "max", 3) ? CG_LIMIT_MAX : strtoll(pm, NULL, 10));
 		if (cg_node_read(pids, "pids.events", &ev, NULL) == 0)
 			FILL(st->pids_events_max, cg_keyed_value(ev, "max"));
 	}

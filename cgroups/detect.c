@@ -48,16 +48,15 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } controllers[] = {
-	{"cpu", CG_CPU},         {"cpuset", CG_CPUSET}, {"io", CG_IO},
-	{"memory", CG_MEMORY},   {"pids", CG_PIDS},     {"hugetlb", CG_HUGETLB},
-	{"cpuacct", CG_CPU},     {"blkio", CG_IO},
+	{"cpu", CG_CPU},   {"cpuset", CG_CPUSET},   {"io", CG_IO},       {"memory", CG_MEMORY},
+	{"pids", CG_PIDS}, {"hugetlb", CG_HUGETLB}, {"cpuacct", CG_CPU}, {"blkio", CG_IO},
 };
 #define N_CONTROLLERS (sizeof(controllers) / sizeof(controllers[0]))
 
 /* v1 controllers that count as "real" for mode detection (name=systemd does not) */
-static const char *const v1_known[] = {"cpu",     "cpuacct", "cpuset",  "memory",     "devices",
-				       "freezer", "net_cls", "blkio",   "perf_event", "net_prio",
-				       "hugetlb", "pids",    "rdma",    "misc",       NULL};
+static const char *const v1_known[] = {"cpu",     "cpuacct", "cpuset", "memory",     "devices",
+				       "freezer", "net_cls", "blkio",  "perf_event", "net_prio",
+				       "hugetlb", "pids",    "rdma",   "misc",       NULL};
 
 const char *cg_controller_name(unsigned bit)
 {
@@ -156,7 +155,8 @@ static void v1_controllers_of(const char *opts, char *out, size_t size)
 	for (char *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
 		for (const char *const *k = v1_known; *k; k++)
 			if (!strcmp(o, *k)) {
-				n += snprintf(out + n, n < size ? size - n : 0, "%s%s", n ? "," : "", o);
+				n += snprintf(out + n, n < size ? size - n : 0, "%s%s",
+					      n ? "," : "", o);
 				break;
 			}
 	}
@@ -213,8 +213,9 @@ int cg_detect_text(const char *mounts, const char *self_cgroup, struct cg_system
 	if (sys->v2_mount[0] && !sys->v2_own[0])
 		snprintf(sys->v2_own, sizeof(sys->v2_own), "/");
 	if (!sys->v2_mount[0] && !sys->n_v1)
-		return cg_failx(err, ENOENT,
-			       "no cgroup filesystem is mounted (mount -t cgroup2 none /sys/fs/cgroup)");
+		return cg_failx(
+			err, ENOENT,
+			"no cgroup filesystem is mounted (mount -t cgroup2 none /sys/fs/cgroup)");
 	sys->mode = !sys->n_v1 ? CG_UNIFIED : sys->v2_mount[0] ? CG_HYBRID : CG_LEGACY;
 	return 0;
 }
@@ -242,8 +243,9 @@ int cg_build_path(const char *own, const char *path, bool below_own, char *out, 
 
 	if (!path || !*path)
 		return cg_failx(err, EINVAL, "an empty cgroup path (give a name: mr-x)");
-	if (path[0] != '/' || (below_own && !own_root &&
-			       !(!strncmp(path, own, ownlen) && (!path[ownlen] || path[ownlen] == '/'))))
+	if (path[0] != '/' ||
+	    (below_own && !own_root &&
+	     !(!strncmp(path, own, ownlen) && (!path[ownlen] || path[ownlen] == '/'))))
 		snprintf(buf, sizeof(buf), "%s/%s", own, path);
 	else
 		snprintf(buf, sizeof(buf), "%s", path);
@@ -253,10 +255,11 @@ int cg_build_path(const char *own, const char *path, bool below_own, char *out, 
 	out[0] = '\0';
 	for (char *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
 		if (!strcmp(c, "..") || !strcmp(c, "."))
-			return cg_failx(err, EINVAL,
-				       "cgroup path '%s' holds '%s' (it must stay inside the hierarchy: "
-				       "give a plain path like mr-x/child)",
-				       path, c);
+			return cg_failx(
+				err, EINVAL,
+				"cgroup path '%s' holds '%s' (it must stay inside the hierarchy: "
+				"give a plain path like mr-x/child)",
+				path, c);
 		n += snprintf(out + n, n < size ? size - n : 0, "/%s", c);
 	}
 	if (n >= size)
@@ -275,8 +278,8 @@ static const char *below_mount(const char *path, const char *mount)
 	return path[n] ? path + n : "/";
 }
 
-int cg_fs_path(const struct cg_system *sys, const char *path, int *hier, char *inner,
-	       size_t size, struct mr_err *err)
+int cg_fs_path(const struct cg_system *sys, const char *path, int *hier, char *inner, size_t size,
+	       struct mr_err *err)
 {
 	const char *rest;
 	int best = -2;
@@ -309,9 +312,10 @@ int cg_fs_path(const struct cg_system *sys, const char *path, int *hier, char *i
 	if (slash)
 		*slash = '\0';
 	if (stat(top, &st) == 0 || !strncmp(path, "/sys/fs/cgroup", 14))
-		return cg_failx(err, EINVAL,
-			       "'%s' is outside the cgroup hierarchy (give a cgroup path like mr-x, "
-			       "or a directory under %s)",
-			       path, sys->v2_mount[0] ? sys->v2_mount : sys->v1[0].mount);
+		return cg_failx(
+			err, EINVAL,
+			"'%s' is outside the cgroup hierarchy (give a cgroup path like mr-x, "
+			"or a directory under %s)",
+			path, sys->v2_mount[0] ? sys->v2_mount : sys->v1[0].mount);
 	return 0;
 }

@@ -8,11 +8,9 @@
  * as soon as it is thawed. A hybrid host uses its v2 tree's cgroup.freeze; a legacy host
  * the v1 freezer (freezer.state FROZEN / THAWED).
  *
- *	$ cgroups/run -c mr-count -- sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.1; done' &
- *	$ cgroups/freeze mr-count          # /tmp/n stops changing
- *	mr-count: frozen
- *	$ cgroups/freeze --thaw mr-count   # and counts on
- *	mr-count: thawed
+ *	$ cgroups/run -c mr-count -- sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.1;
+ *done' & $ cgroups/freeze mr-count          # /tmp/n stops changing mr-count: frozen $
+ *cgroups/freeze --thaw mr-count   # and counts on mr-count: thawed
  *
  * See: Documentation/admin-guide/cgroup-v2.rst ("cgroup.freeze", "cgroup.events"),
  *      Documentation/admin-guide/cgroup-v1/freezer-subsystem.rst.
@@ -44,7 +42,7 @@ int main(int argc, char **argv)
 {
 	enum { O_THAW = 256, O_STATE };
 	static const struct option longopts[] = {
-		{"thaw", no_argument, NULL, O_THAW},      {"state", no_argument, NULL, O_STATE},
+		{"thaw", no_argument, NULL, O_THAW},       {"state", no_argument, NULL, O_STATE},
 		{"timeout", required_argument, NULL, 't'}, {"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
@@ -60,12 +58,18 @@ int main(int argc, char **argv)
 		case O_STATE: state = true; break;
 		case 't':
 			if (mr_parse_ll(optarg, 1, 3600000, &timeout) < 0)
-				mr_diex(MR_EXIT_USAGE, "-t '%s' is not a number of milliseconds (1..3600000)", optarg);
+				mr_diex(MR_EXIT_USAGE,
+					"-t '%s' is not a number of milliseconds (1..3600000)",
+					optarg);
 			break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'freeze -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'freeze -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'freeze -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'freeze -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)

@@ -62,8 +62,10 @@ static int parse_signal(const char *s)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"signal", required_argument, NULL, 's'}, {"timeout", required_argument, NULL, 't'},
-		{"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+		{"signal", required_argument, NULL, 's'},
+		{"timeout", required_argument, NULL, 't'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct mr_err err = {0};
@@ -75,16 +77,23 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 's':
 			if ((sig = parse_signal(optarg)) < 0)
-				mr_diex(MR_EXIT_USAGE, "-s '%s' is not a signal (KILL, TERM, 9, ...)", optarg);
+				mr_diex(MR_EXIT_USAGE,
+					"-s '%s' is not a signal (KILL, TERM, 9, ...)", optarg);
 			break;
 		case 't':
 			if (mr_parse_ll(optarg, 1, 3600000, &timeout) < 0)
-				mr_diex(MR_EXIT_USAGE, "-t '%s' is not a number of milliseconds (1..3600000)", optarg);
+				mr_diex(MR_EXIT_USAGE,
+					"-t '%s' is not a number of milliseconds (1..3600000)",
+					optarg);
 			break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'kill -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'kill -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'kill -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'kill -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)
@@ -112,10 +121,12 @@ int main(int argc, char **argv)
 			waited += 5;
 		}
 		if (pop < 0 && errno == ENOENT)
-			pop = 0; /* whoever made it removed it once it was empty (cgroups/run does) */
+			pop = 0; /* whoever made it removed it once it was empty (cgroups/run does)
+				  */
 		if (pop < 0)
 			mr_die_err(&err);
-		printf(pop ? "; still not empty after %lld ms\n" : "; the cgroup is empty\n", timeout);
+		printf(pop ? "; still not empty after %lld ms\n" : "; the cgroup is empty\n",
+		       timeout);
 		cg_free(cg);
 		return pop ? 1 : 0;
 	}

@@ -85,7 +85,8 @@ static struct cg_node *node_for_key(const struct cg *cg, const char *key, struct
 
 	snprintf(ctl, sizeof(ctl), "%.*s", (int)strcspn(key, "."), key);
 	if (!strchr(key, '.') || !key[strlen(ctl) + 1]) {
-		cg_failx(err, EINVAL, "'%s' is not a cgroup file name (like memory.max, pids.max)", key);
+		cg_failx(err, EINVAL, "'%s' is not a cgroup file name (like memory.max, pids.max)",
+			 key);
 		return NULL;
 	}
 	if (!strcmp(ctl, "cgroup")) /* core files; on v1 cgroup_v1.c finds the freezer */
@@ -100,7 +101,8 @@ static struct cg_node *node_for_key(const struct cg *cg, const char *key, struct
 	    v2_lists(cg_v2_node(cg), ctl))
 		nd = cg_v2_node(cg); /* rdma.max, misc.max: controllers without a CG_* bit */
 	if (!nd) {
-		cg_failx(err, ENOENT,
+		cg_failx(
+			err, ENOENT,
 			"cgroup '%s' has no '%s' controller (not in this kernel, or not enabled when "
 			"the cgroup was made; cgroups/tree shows what it has)",
 			cg->path, ctl);
@@ -125,9 +127,10 @@ int cg_set(struct cg *cg, const char *key, const char *value, struct mr_err *err
 		return cg_v1_set(cg, nd, key, value, err);
 	if (cg_node_write(nd, key, value, err) < 0) {
 		if (errno == ENOENT)
-			return cg_failx(err, ENOENT, "cgroup '%s' has no file '%s' (this kernel lacks "
-						    "it, or its controller is not enabled here)",
-				       cg->path, key);
+			return cg_failx(err, ENOENT,
+					"cgroup '%s' has no file '%s' (this kernel lacks "
+					"it, or its controller is not enabled here)",
+					cg->path, key);
 		return -1;
 	}
 	return 0;
@@ -208,10 +211,14 @@ int cg_apply(struct cg *cg, const struct cg_resources *res, struct mr_err *err)
 			return -1;
 	} else {
 		/* v2: the four are independent files, no order to keep */
-		if ((res->memory_max != CG_UNSET && set_max(cg, "memory.max", res->memory_max, err) < 0) ||
-		    (res->memory_high != CG_UNSET && set_max(cg, "memory.high", res->memory_high, err) < 0) ||
-		    (res->memory_low != CG_UNSET && set_max(cg, "memory.low", res->memory_low, err) < 0) ||
-		    (res->swap_max != CG_UNSET && set_max(cg, "memory.swap.max", res->swap_max, err) < 0))
+		if ((res->memory_max != CG_UNSET &&
+		     set_max(cg, "memory.max", res->memory_max, err) < 0) ||
+		    (res->memory_high != CG_UNSET &&
+		     set_max(cg, "memory.high", res->memory_high, err) < 0) ||
+		    (res->memory_low != CG_UNSET &&
+		     set_max(cg, "memory.low", res->memory_low, err) < 0) ||
+		    (res->swap_max != CG_UNSET &&
+		     set_max(cg, "memory.swap.max", res->swap_max, err) < 0))
 			return -1;
 	}
 	if (res->pids_max != CG_UNSET && set_max(cg, "pids.max", res->pids_max, err) < 0)
@@ -225,8 +232,9 @@ int cg_apply(struct cg *cg, const struct cg_resources *res, struct mr_err *err)
 			if (set_max(cg, "cpu.shares", res->cpu_shares, err) < 0)
 				return -1;
 		} else if (set_max(cg, "cpu.weight",
-				   res->cpu_weight != CG_UNSET ? res->cpu_weight
-							       : cg_weight_from_shares(res->cpu_shares),
+				   res->cpu_weight != CG_UNSET
+					   ? res->cpu_weight
+					   : cg_weight_from_shares(res->cpu_shares),
 				   err) < 0) {
 			return -1;
 		}

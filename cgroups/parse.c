@@ -33,20 +33,11 @@ static const struct {
 	const char *suffix;
 	int64_t mult;
 } size_units[] = {
-	{"", 1},
-	{"b", 1},
-	{"k", 1LL << 10},
-	{"kb", 1LL << 10},
-	{"kib", 1LL << 10},
-	{"m", 1LL << 20},
-	{"mb", 1LL << 20},
-	{"mib", 1LL << 20},
-	{"g", 1LL << 30},
-	{"gb", 1LL << 30},
-	{"gib", 1LL << 30},
-	{"t", 1LL << 40},
-	{"tb", 1LL << 40},
-	{"tib", 1LL << 40},
+	{"", 1},           {"b", 1},           {"k", 1LL << 10},
+	{"kb", 1LL << 10}, {"kib", 1LL << 10}, {"m", 1LL << 20},
+	{"mb", 1LL << 20}, {"mib", 1LL << 20}, {"g", 1LL << 30},
+	{"gb", 1LL << 30}, {"gib", 1LL << 30}, {"t", 1LL << 40},
+	{"tb", 1LL << 40}, {"tib", 1LL << 40},
 };
 
 int cg_parse_size(const char *s, int64_t *bytes, struct mr_err *err)
@@ -54,7 +45,8 @@ int cg_parse_size(const char *s, int64_t *bytes, struct mr_err *err)
 	char *end;
 
 	if (!s || !*s)
-		return cg_failx(err, EINVAL, "an empty size (use a number with b, k, m or g: 256m)");
+		return cg_failx(err, EINVAL,
+				"an empty size (use a number with b, k, m or g: 256m)");
 	if (!strcmp(s, "max") || !strcmp(s, "-1")) {
 		*bytes = CG_LIMIT_MAX;
 		return 0;
@@ -77,7 +69,8 @@ int cg_parse_size(const char *s, int64_t *bytes, struct mr_err *err)
 		return 0;
 	}
 bad:
-	return cg_failx(err, EINVAL, "'%s' is not a size (use a number with b, k, m or g: 256m)", s);
+	return cg_failx(err, EINVAL, "'%s' is not a size (use a number with b, k, m or g: 256m)",
+			s);
 }
 
 int cg_parse_cpus(const char *s, int64_t *quota, int64_t *period, struct mr_err *err)
@@ -86,9 +79,10 @@ int cg_parse_cpus(const char *s, int64_t *quota, int64_t *period, struct mr_err 
 	size_t digits = s ? strspn(s, "0123456789.") : 0;
 
 	if (!s || !*s || digits != strlen(s) || strchr(s, '.') != strrchr(s, '.'))
-		return cg_failx(err, EINVAL,
-			       "--cpus '%s' is not a number of CPUs (use a positive decimal: 0.5, 2)",
-			       s ? s : "");
+		return cg_failx(
+			err, EINVAL,
+			"--cpus '%s' is not a number of CPUs (use a positive decimal: 0.5, 2)",
+			s ? s : "");
 	double v = strtod(s, &end);
 	if (v < 0.01)
 		return cg_failx(err, EINVAL, "--cpus '%s' is too small (the least is 0.01)", s);
@@ -111,7 +105,7 @@ int cg_parse_max(const char *s, int64_t min, int64_t max, const char *what, int6
 	}
 	if (!s || mr_parse_ll(s, min, max, &v) < 0)
 		return cg_failx(err, EINVAL, "%s '%s' is not a number in %lld..%lld or 'max'", what,
-			       s ? s : "", (long long)min, (long long)max);
+				s ? s : "", (long long)min, (long long)max);
 	*out = v;
 	return 0;
 }
@@ -128,6 +122,16 @@ static const struct {
 	{"wiops", offsetof(struct cg_io_limit, wiops), false},
 };
 
+/* The io_keys index of "KEY=..." (EQ points at its '='), or -1. */
+static int io_key(const char *kv, const char *eq)
+{
+	for (size_t i = 0; i < sizeof(io_keys) / sizeof(io_keys[0]); i++)
+		if ((size_t)(eq - kv) == strlen(io_keys[i].key) &&
+		    !strncmp(kv, io_keys[i].key, (size_t)(eq - kv)))
+			return (int)i;
+	return -1;
+}
+
 int cg_parse_io_max(const char *s, struct cg_io_limit *l, struct mr_err *err)
 {
 	char buf[256], *save = NULL;
@@ -138,21 +142,21 @@ int cg_parse_io_max(const char *s, struct cg_io_limit *l, struct mr_err *err)
 		return cg_failx(err, EINVAL, "io limit '%.40s...' is too long", s);
 	char *dev = strtok_r(buf, " \t", &save);
 	if (!dev || sscanf(dev, "%u:%u%n", &l->major, &l->minor, &n) != 2 || dev[n])
-		return cg_failx(err, EINVAL,
-			       "io limit '%s' does not start with a device MAJOR:MINOR (see lsblk: 8:0)",
-			       s);
+		return cg_failx(
+			err, EINVAL,
+			"io limit '%s' does not start with a device MAJOR:MINOR (see lsblk: 8:0)",
+			s);
 	int found = 0;
 	for (char *kv; (kv = strtok_r(NULL, " \t", &save));) {
 		char *eq = strchr(kv, '=');
-		size_t i, nkeys = sizeof(io_keys) / sizeof(io_keys[0]);
+		int i = eq ? io_key(kv, eq) : -1;
 		if (eq)
-			*eq = '\0';
-		for (i = 0; i < nkeys && (!eq || strcmp(kv, io_keys[i].key)); i++)
-			;
-		if (i == nkeys)
-			return cg_failx(err, EINVAL,
-				       "io limit '%s': '%s' is not one of rbps=, wbps=, riops=, wiops=",
-				       s, kv);
+			*eq = '\0'; /* kv is now the key alone */
+		if (i < 0)
+			return cg_failx(
+				err, EINVAL,
+				"io limit '%s': '%s' is not one of rbps=, wbps=, riops=, wiops=", s,
+				kv);
 		int64_t *field = (int64_t *)((char *)l + io_keys[i].offset);
 		if (io_keys[i].size ? cg_parse_size(eq + 1, field, err) < 0
 				    : cg_parse_max(eq + 1, 1, INT64_MAX - 1, kv, field, err) < 0) {
@@ -162,8 +166,9 @@ int cg_parse_io_max(const char *s, struct cg_io_limit *l, struct mr_err *err)
 		found++;
 	}
 	if (!found)
-		return cg_failx(err, EINVAL, "io limit '%s' sets nothing (add rbps=, wbps=, riops= or wiops=)",
-			       s);
+		return cg_failx(err, EINVAL,
+				"io limit '%s' sets nothing (add rbps=, wbps=, riops= or wiops=)",
+				s);
 	return 0;
 }
 
@@ -245,15 +250,17 @@ int cg_swap_from_total(int64_t memory, int64_t total, int64_t *swap, struct mr_e
 		return 0;
 	}
 	if (memory == CG_UNSET || memory == CG_LIMIT_MAX)
-		return cg_failx(err, EINVAL,
-			       "a memory+swap limit (%lld) needs a memory limit too (docker: -m with "
-			       "--memory-swap)",
-			       (long long)total);
+		return cg_failx(
+			err, EINVAL,
+			"a memory+swap limit (%lld) needs a memory limit too (docker: -m with "
+			"--memory-swap)",
+			(long long)total);
 	if (total < memory)
-		return cg_failx(err, EINVAL,
-			       "memory+swap limit %lld is below the memory limit %lld (it counts both: "
-			       "make it at least as large)",
-			       (long long)total, (long long)memory);
+		return cg_failx(
+			err, EINVAL,
+			"memory+swap limit %lld is below the memory limit %lld (it counts both: "
+			"make it at least as large)",
+			(long long)total, (long long)memory);
 	*swap = total - memory;
 	return 0;
 }

@@ -69,8 +69,7 @@ static double secs(int64_t usec)
 }
 
 /* report - what the kernel counted, one line per controller that had a say */
-static void report(const struct cg *cg, const struct cg_resources *res, int status,
-		   double wall)
+static void report(const struct cg *cg, const struct cg_resources *res, int status, double wall)
 {
 	struct cg_stats st;
 	struct mr_err err = {0};
@@ -88,7 +87,8 @@ static void report(const struct cg *cg, const struct cg_resources *res, int stat
 		return;
 	}
 	if (cg_dir(cg, "memory")) {
-		fprintf(stderr, "run: memory: peak %s of %s", cg_format_size(st.memory_peak, a, sizeof(a)),
+		fprintf(stderr, "run: memory: peak %s of %s",
+			cg_format_size(st.memory_peak, a, sizeof(a)),
 			cg_format_size(st.memory_max, b, sizeof(b)));
 		if (st.memory_oom_kill > 0)
 			fprintf(stderr, "; the OOM killer killed %lld process%s (%s oom_kill %lld)",
@@ -101,7 +101,8 @@ static void report(const struct cg *cg, const struct cg_resources *res, int stat
 		fputc('\n', stderr);
 	}
 	if (st.pids_events_max > 0)
-		fprintf(stderr, "run: pids: forks refused: %lld at pids.max %s (pids.events max %lld)\n",
+		fprintf(stderr,
+			"run: pids: forks refused: %lld at pids.max %s (pids.events max %lld)\n",
 			(long long)st.pids_events_max, cg_format_max(st.pids_max, a, sizeof(a)),
 			(long long)st.pids_events_max);
 	else if (res->pids_max != CG_UNSET)
@@ -121,13 +122,17 @@ int main(int argc, char **argv)
 {
 	enum { O_SWAP = 256, O_PIDS, O_CPUS, O_WEIGHT, O_IOMAX, O_CPUSET };
 	static const struct option longopts[] = {
-		{"memory", required_argument, NULL, 'm'},  {"swap", required_argument, NULL, O_SWAP},
-		{"pids", required_argument, NULL, O_PIDS}, {"cpus", required_argument, NULL, O_CPUS},
+		{"memory", required_argument, NULL, 'm'},
+		{"swap", required_argument, NULL, O_SWAP},
+		{"pids", required_argument, NULL, O_PIDS},
+		{"cpus", required_argument, NULL, O_CPUS},
 		{"cpu-weight", required_argument, NULL, O_WEIGHT},
 		{"io-max", required_argument, NULL, O_IOMAX},
 		{"cpuset", required_argument, NULL, O_CPUSET},
-		{"cgroup", required_argument, NULL, 'c'},  {"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+		{"cgroup", required_argument, NULL, 'c'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct cg_resources res;
 	struct mr_err err = {0};
@@ -141,12 +146,17 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'm': r = cg_parse_size(optarg, &res.memory_max, &err); break;
 		case O_SWAP: r = cg_parse_size(optarg, &res.swap_max, &err); break;
-		case O_PIDS: r = cg_parse_max(optarg, 1, 4194304, "--pids", &res.pids_max, &err); break;
-		case O_CPUS: r = cg_parse_cpus(optarg, &res.cpu_quota, &res.cpu_period, &err); break;
+		case O_PIDS:
+			r = cg_parse_max(optarg, 1, 4194304, "--pids", &res.pids_max, &err);
+			break;
+		case O_CPUS:
+			r = cg_parse_cpus(optarg, &res.cpu_quota, &res.cpu_period, &err);
+			break;
 		case O_WEIGHT:
 			r = cg_parse_max(optarg, 1, 10000, "--cpu-weight", &res.cpu_weight, &err);
 			if (r == 0 && res.cpu_weight == CG_LIMIT_MAX)
-				r = mr_fail(&err, 0, "--cpu-weight 'max' is not a weight (use 1..10000)");
+				r = mr_fail(&err, 0,
+					    "--cpu-weight 'max' is not a weight (use 1..10000)");
 			break;
 		case O_IOMAX:
 			if (res.n_io == CG_MAX_IO_DEV)
@@ -156,26 +166,35 @@ int main(int argc, char **argv)
 		case O_CPUSET:
 			if (!*optarg || strspn(optarg, "0123456789,-") != strlen(optarg) ||
 			    strlen(optarg) >= sizeof(res.cpuset_cpus))
-				mr_diex(MR_EXIT_USAGE, "--cpuset '%s' is not a CPU list (like 0 or 0-1,3)", optarg);
+				mr_diex(MR_EXIT_USAGE,
+					"--cpuset '%s' is not a CPU list (like 0 or 0-1,3)",
+					optarg);
 			strcpy(res.cpuset_cpus, optarg);
 			break;
 		case 'c': cgpath = optarg; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'run -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'run -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'run -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'run -h'",
+				argv[optind - 1]);
 		}
 		if (r < 0) { /* name the option as it was typed: "-m: '12x' is not a size" */
-			const char *opt = optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
+			const char *opt =
+				optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
 			if (strstr(err.msg, opt))
 				mr_diex(MR_EXIT_USAGE, "%s", err.msg);
 			mr_diex(MR_EXIT_USAGE, "%s: %s", opt, err.msg);
 		}
 	}
 	if (optind >= argc)
-		mr_diex(MR_EXIT_USAGE, "no command given (run [OPTIONS] -- CMD [ARGS...]; see 'run -h')");
+		mr_diex(MR_EXIT_USAGE,
+			"no command given (run [OPTIONS] -- CMD [ARGS...]; see 'run -h')");
 	if (res.memory_max == CG_UNSET && res.swap_max != CG_UNSET && res.swap_max != 0)
-		mr_diex(MR_EXIT_USAGE, "--swap needs -m too (it is swap on top of the memory limit)");
+		mr_diex(MR_EXIT_USAGE,
+			"--swap needs -m too (it is swap on top of the memory limit)");
 	mr_err_exit_code = MR_EXIT_RUNTIME;
 
 	/* 1. the cgroup, with the controllers the limits need (memory and pids are always

@@ -15,7 +15,8 @@
  *	$ cgroups/set mr-lab cgroup.procs=$$      # move this shell in
  *
  * See: Documentation/admin-guide/cgroup-v2.rst ("Interface Files"), cgroups/cgroup.h.
- * Build and run: `make cgroups && cgroups/run -c mr-x -- sleep 60 & cgroups/set -v mr-x pids.max=5`.
+ * Build and run: `make cgroups && cgroups/run -c mr-x -- sleep 60 & cgroups/set -v mr-x
+ *pids.max=5`.
  */
 #include "cgroups/cgroup.h"
 #include "lib/err.h"
@@ -58,7 +59,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'set -h'", argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'set -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (argc - optind < 2)
@@ -71,7 +74,8 @@ int main(int argc, char **argv)
 	for (int i = optind + 1; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		if (!eq || eq == argv[i])
-			mr_diex(MR_EXIT_USAGE, "'%s' is not KEY=VALUE (like memory.max=16m)", argv[i]);
+			mr_diex(MR_EXIT_USAGE, "'%s' is not KEY=VALUE (like memory.max=16m)",
+				argv[i]);
 		*eq = '\0';
 		values[i] = eq + 1;
 		for (const char *const *k = size_keys; *k; k++) {

@@ -15,7 +15,8 @@
  *	pressure  cpu    some 7.60% 1.37% 0.28% total 1.19s  full 7.60% 1.37% 0.28% total 1.19s
  *
  * The three percentages are averages over the last 10, 60 and 300 seconds; total is the
- * time stalled since the cgroup was made. With -w it prints a new reading every -i seconds until interrupted.
+ * time stalled since the cgroup was made. With -w it prints a new reading every -i seconds until
+ *interrupted.
  *
  * See: Documentation/admin-guide/cgroup-v2.rst, Documentation/accounting/psi.rst.
  * Build and run: `make cgroups && cgroups/stat -w mr-lab`.
@@ -87,13 +88,15 @@ static void show(const struct cg *cg, const struct cg_stats *st)
 			printf(" (user %.2fs, system %.2fs)", (double)st->cpu_user_usec / 1e6,
 			       (double)st->cpu_system_usec / 1e6);
 		if (st->cpu_nr_periods != CG_UNSET)
-			printf("  throttled %lld/%lld periods, %.2fs", (long long)st->cpu_nr_throttled,
-			       (long long)st->cpu_nr_periods, (double)st->cpu_throttled_usec / 1e6);
+			printf("  throttled %lld/%lld periods, %.2fs",
+			       (long long)st->cpu_nr_throttled, (long long)st->cpu_nr_periods,
+			       (double)st->cpu_throttled_usec / 1e6);
 		putchar('\n');
 	}
 	if (st->io_rbytes != CG_UNSET)
-		printf("io        read %s in %s ops  written %s in %s ops\n", size(st->io_rbytes, a, 32),
-		       num(st->io_rios, b, 32), size(st->io_wbytes, c, 32), num(st->io_wios, d, 32));
+		printf("io        read %s in %s ops  written %s in %s ops\n",
+		       size(st->io_rbytes, a, 32), num(st->io_rios, b, 32),
+		       size(st->io_wbytes, c, 32), num(st->io_wios, d, 32));
 	psi_line("cpu", &st->cpu_pressure);
 	psi_line("memory", &st->memory_pressure);
 	psi_line("io", &st->io_pressure);
@@ -102,8 +105,10 @@ static void show(const struct cg *cg, const struct cg_stats *st)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"watch", no_argument, NULL, 'w'},   {"interval", required_argument, NULL, 'i'},
-		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+		{"watch", no_argument, NULL, 'w'},
+		{"interval", required_argument, NULL, 'i'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct mr_err err = {0};
@@ -118,12 +123,17 @@ int main(int argc, char **argv)
 		case 'w': watch = true; break;
 		case 'i':
 			if (mr_parse_ll(optarg, 1, 3600, &interval) < 0)
-				mr_diex(MR_EXIT_USAGE, "-i '%s' is not a number of seconds (1..3600)", optarg);
+				mr_diex(MR_EXIT_USAGE,
+					"-i '%s' is not a number of seconds (1..3600)", optarg);
 			break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'stat -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'stat -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'stat -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'stat -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)

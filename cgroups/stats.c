@@ -46,15 +46,18 @@ int cg_psi_parse(const char *text, struct cg_psi *psi, struct mr_err *err)
 		struct cg_psi_line v = {.present = true};
 		if (sscanf(l, "%7s avg10=%lf avg60=%lf avg300=%lf total=%llu", kind, &v.avg10,
 			   &v.avg60, &v.avg300, &total) != 5)
-			return cg_failx(err, EINVAL, "a PSI line reads '%.*s' (want 'some avg10=... "
-						    "total=...')", (int)strcspn(l, "\n"), l);
+			return cg_failx(err, EINVAL,
+					"a PSI line reads '%.*s' (want 'some avg10=... "
+					"total=...')",
+					(int)strcspn(l, "\n"), l);
 		v.total = total;
 		if (!strcmp(kind, "some"))
 			pl = &psi->some;
 		else if (!strcmp(kind, "full"))
 			pl = &psi->full;
 		else
-			return cg_failx(err, EINVAL, "a PSI line starts with '%s', not some or full", kind);
+			return cg_failx(err, EINVAL,
+					"a PSI line starts with '%s', not some or full", kind);
 		*pl = v;
 	}
 	return 0;

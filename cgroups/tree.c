@@ -46,7 +46,7 @@ static const struct {
 	const char *key, *dflt;
 	bool size;
 } limits[] = {
-	{"memory.max", "max", true},  {"memory.high", "max", true}, {"pids.max", "max", false},
+	{"memory.max", "max", true},      {"memory.high", "max", true}, {"pids.max", "max", false},
 	{"cpu.max", "max 100000", false}, {"cpu.weight", "100", false}, {"io.max", "", false},
 };
 
@@ -87,7 +87,8 @@ static void describe(const char *dir, const char *name)
 		    !(!strcmp(limits[i].key, "cpu.weight") && cg_mode(cg) != CG_UNIFIED &&
 		      atoll(v) == cg_weight_from_shares(1024))) {
 			if (limits[i].size && cg_parse_size(v, &bytes, NULL) == 0)
-				printf("  %s=%s", limits[i].key, cg_format_size(bytes, buf, sizeof(buf)));
+				printf("  %s=%s", limits[i].key,
+				       cg_format_size(bytes, buf, sizeof(buf)));
 			else
 				printf("  %s=%s", limits[i].key, v);
 		}
@@ -150,8 +151,12 @@ int main(int argc, char **argv)
 			break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'tree -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'tree -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'tree -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'tree -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (argc - optind > 1)
@@ -161,9 +166,11 @@ int main(int argc, char **argv)
 		mr_die_err(&err);
 	/* by default our own cgroup, in the tree that holds every process: v2 if mounted */
 	if (sys.v2_mount[0])
-		snprintf(own, sizeof(own), "%s%s", sys.v2_mount, strcmp(sys.v2_own, "/") ? sys.v2_own : "");
+		snprintf(own, sizeof(own), "%s%s", sys.v2_mount,
+			 strcmp(sys.v2_own, "/") ? sys.v2_own : "");
 	else
-		snprintf(own, sizeof(own), "%s%s", sys.v1[0].mount, strcmp(sys.v1[0].own, "/") ? sys.v1[0].own : "");
+		snprintf(own, sizeof(own), "%s%s", sys.v1[0].mount,
+			 strcmp(sys.v1[0].own, "/") ? sys.v1[0].own : "");
 	struct cg *cg = cg_open(&sys, optind < argc ? argv[optind] : own, &err);
 	if (!cg)
 		mr_die_err(&err);

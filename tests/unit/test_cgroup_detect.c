@@ -46,7 +46,8 @@ static void hybrid_host_is_hybrid(void)
 static void pure_v2_is_unified(void)
 {
 	struct cg_system sys;
-	const char *m = "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate 0 0\n";
+	const char *m =
+		"cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate 0 0\n";
 	const char *c = "0::/user.slice/user-1000.slice/session-2.scope\n";
 	CU_ASSERT_EQUAL_FATAL(cg_detect_text(m, c, &sys, NULL), 0);
 	CU_ASSERT_EQUAL(sys.mode, CG_UNIFIED);
@@ -60,7 +61,8 @@ static void v1_only_is_legacy_with_comounted_controllers(void)
 	const char *m = "cgroup /sys/fs/cgroup/cpu,cpuacct cgroup rw,nosuid,cpu,cpuacct 0 0\n"
 			"cgroup /sys/fs/cgroup/memory cgroup rw,memory 0 0\n"
 			"cgroup /sys/fs/cgroup/systemd cgroup rw,xattr,name=systemd 0 0\n";
-	const char *c = "3:cpuacct,cpu:/docker/abc\n2:memory:/docker/abc\n1:name=systemd:/docker/abc\n";
+	const char *c =
+		"3:cpuacct,cpu:/docker/abc\n2:memory:/docker/abc\n1:name=systemd:/docker/abc\n";
 	CU_ASSERT_EQUAL_FATAL(cg_detect_text(m, c, &sys, NULL), 0);
 	CU_ASSERT_EQUAL(sys.mode, CG_LEGACY);
 	CU_ASSERT_EQUAL(sys.n_v1, 2);
@@ -125,18 +127,21 @@ static void filesystem_paths_map_to_their_hierarchy(void)
 	int h = -5;
 	struct mr_err err = {0};
 	CU_ASSERT_EQUAL_FATAL(cg_detect_text(hybrid_mounts, hybrid_cgroup, &sys, NULL), 0);
-	CU_ASSERT_EQUAL(cg_fs_path(&sys, "/sys/fs/cgroup/unified/mr-x", &h, inner, sizeof(inner), &err), 1);
+	CU_ASSERT_EQUAL(
+		cg_fs_path(&sys, "/sys/fs/cgroup/unified/mr-x", &h, inner, sizeof(inner), &err), 1);
 	CU_ASSERT_EQUAL(h, -1);
 	CU_ASSERT_STRING_EQUAL(inner, "/mr-x");
 	CU_ASSERT_EQUAL(cg_fs_path(&sys, "/sys/fs/cgroup/memory/process_api/3d2d/j", &h, inner,
-				   sizeof(inner), &err), 1);
+				   sizeof(inner), &err),
+			1);
 	CU_ASSERT_STRING_EQUAL(sys.v1[h].controllers, "memory");
 	CU_ASSERT_STRING_EQUAL(inner, "/process_api/3d2d/j");
 	CU_ASSERT_EQUAL(cg_fs_path(&sys, "mr-x", &h, inner, sizeof(inner), &err), 0);
 	/* /tmp exists on every machine and is no cgroup: outside the hierarchy */
 	CU_ASSERT_EQUAL(cg_fs_path(&sys, "/tmp/x", &h, inner, sizeof(inner), &err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "outside the cgroup hierarchy"));
-	CU_ASSERT_EQUAL(cg_fs_path(&sys, "/sys/fs/cgroup/nothing", &h, inner, sizeof(inner), &err), -1);
+	CU_ASSERT_EQUAL(cg_fs_path(&sys, "/sys/fs/cgroup/nothing", &h, inner, sizeof(inner), &err),
+			-1);
 }
 
 static void controller_names_and_bits_match(void)
@@ -159,7 +164,8 @@ static CU_TestInfo tests[] = {
 	{"relative paths land below our own cgroup; v1 re-roots absolute ones",
 	 paths_land_below_our_own_cgroup},
 	{"paths with .. or . are refused", paths_cannot_climb_out},
-	{"filesystem paths map to their hierarchy; /tmp is outside", filesystem_paths_map_to_their_hierarchy},
+	{"filesystem paths map to their hierarchy; /tmp is outside",
+	 filesystem_paths_map_to_their_hierarchy},
 	{"controller names and bits match", controller_names_and_bits_match},
 	CU_TEST_INFO_NULL,
 };

@@ -43,8 +43,8 @@ static void max_and_minus_one_mean_no_limit(void)
 
 static void bad_sizes_name_the_input(void)
 {
-	static const char *const bad[] = {"12x", "", "m", "1..5m", "-5m", " 5m", "0x10", "inf",
-					  "5 m", "99999999999g", NULL};
+	static const char *const bad[] = {"12x",  "",    "m",   "1..5m",        "-5m", " 5m",
+					  "0x10", "inf", "5 m", "99999999999g", NULL};
 	struct mr_err err = {0};
 	int64_t b;
 	for (const char *const *s = bad; *s; s++) {
