@@ -201,6 +201,24 @@ static int apply_io_limit(struct cg *cg, const struct cg_io_limit *l, struct mr_
 	return cg_set(cg, "io.max", line, err);
 }
 
+/* A refused cpuset.cpus: say which CPUs the cgroup may use instead of only "ERANGE". */
+static int cpuset_error(const struct cg *cg, const char *cpus, struct mr_err *err)
+{
+	_cleanup_free_ char *may = NULL;
+	int e = errno;
+	if (e != EINVAL && e != ERANGE)
+		return -1;
+	if (cg_get(cg,
+		   cg_mode(cg) == CG_UNIFIED ? "cpuset.cpus.effective" : "cpuset.effective_cpus",
+		   &may, NULL) < 0 ||
+	    !*may) {
+		free(may);
+		may = NULL;
+	}
+	return cg_failx(err, e, "cpuset.cpus '%s' is not a list of CPUs cgroup '%s' may use (%s%s)",
+			cpus, cg_path(cg), may ? "it may use " : "see nproc", may ? may : "");
+}
+
 int cg_apply(struct cg *cg, const struct cg_resources *res, struct mr_err *err)
 {
 	struct cg_node *mem = cg_node_for(cg, CG_MEMORY);
@@ -242,7 +260,7 @@ int cg_apply(struct cg *cg, const struct cg_resources *res, struct mr_err *err)
 	/* cpus before mems: neither may be empty once a task is inside, and both are
 	 * checked against the parent's effective sets */
 	if (res->cpuset_cpus[0] && cg_set(cg, "cpuset.cpus", res->cpuset_cpus, err) < 0)
-		return -1;
+		return cpuset_error(cg, res->cpuset_cpus, err);
 	if (res->cpuset_mems[0] && cg_set(cg, "cpuset.mems", res->cpuset_mems, err) < 0)
 		return -1;
 	if (res->io_weight != CG_UNSET && set_max(cg, "io.weight", res->io_weight, err) < 0)

@@ -6,7 +6,7 @@
  * counters the kernel kept, remove the cgroup.
  *
  *	$ cgroups/run -m 16m --swap 0 -- sh -c 'dd if=/dev/zero bs=64M count=1 of=/dev/null'
- *	run: cgroup mr-run-4242 (unified: memory)
+ *	run: cgroup /mr-run-4242 (unified: memory pids)
  *	run: exit status 137: killed by signal 9 (SIGKILL)
  *	run: memory: peak 16.0M of 16.0M; the OOM killer killed 1 process (memory.events oom_kill 1)
  *
@@ -61,6 +61,23 @@ static void forward(int sig)
 {
 	if (child > 0)
 		kill(child, sig);
+}
+
+/* "hybrid: memory pids in v1, core files in v2": where the cgroup's files are */
+static const char *where(const struct cg *cg)
+{
+	static char buf[256];
+	size_t n = (size_t)snprintf(buf, sizeof(buf), "%s:", cg_mode_name(cg_mode(cg)));
+	unsigned bits = cg_controllers(cg);
+	for (unsigned b = 1; b < (1u << CG_NCONTROLLERS); b <<= 1)
+		if (bits & b)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s",
+					      cg_controller_name(b));
+	if (cg_mode(cg) == CG_HYBRID)
+		snprintf(buf + n, sizeof(buf) - n, " in v1; procs, freeze, kill, PSI in v2");
+	else if (cg_mode(cg) == CG_LEGACY)
+		snprintf(buf + n, sizeof(buf) - n, " in v1");
+	return buf;
 }
 
 static double secs(int64_t usec)
@@ -204,7 +221,6 @@ int main(int argc, char **argv)
 	struct cg *cg = cg_create(NULL, cgpath ? cgpath : path, want, 0, &err);
 	if (!cg)
 		mr_die_err(&err);
-	fprintf(stderr, "run: cgroup %s (%s)\n", cg_path(cg), cg_mode_name(cg_mode(cg)));
 
 	/* 2. the limits, before any process is inside: nothing runs unlimited for a moment */
 	if (cg_apply(cg, &res, &err) < 0) {
@@ -212,6 +228,8 @@ int main(int argc, char **argv)
 		cg_remove(cg, 2000, &rm);
 		mr_die_err(&err);
 	}
+
+	fprintf(stderr, "run: cgroup %s (%s)\n", cg_path(cg), where(cg));
 
 	/* 3. CMD, born inside the cgroup (clone3 CLONE_INTO_CGROUP, or moved before it runs) */
 	fflush(NULL);

@@ -30,6 +30,8 @@ bad_sizes_and_cpus() {
 		"$CGB/run" -c "$(cg_name p)" --pids 0 -- true
 	refused 2 "^run: --io-max: io limit 'sda' does not start with a device MAJOR:MINOR" \
 		"$CGB/run" -c "$(cg_name i)" --io-max sda -- true
+	refused 125 "^run: cpuset.cpus '999' is not a list of CPUs cgroup '/.*$CG_PREFIX-cpuset' may use \(it may use [0-9]" \
+		"$CGB/run" -c "$(cg_name cpuset)" --cpuset 999 -- true
 	refused 2 "^run: no command given" "$CGB/run" -c "$(cg_name n)"
 	refused 2 "^set: 'memory.max' is not KEY=VALUE" "$CGB/set" "$(cg_name x)" memory.max
 	refused 2 "^set: memory.max: '1z' is not a size" "$CGB/set" "$(cg_name x)" memory.max=1z
