@@ -10,6 +10,7 @@
  *	memory.swap.max   memory.memsw.limit_in_bytes      memory + swap (v1 counts both)
  *	cpu.max           cpu.cfs_quota_us, cfs_period_us  "Q P" -> two files, "max" -> -1
  *	cpu.weight        cpu.shares                       1..10000 -> 2..262144
+ *	io.weight         blkio.weight                     1..10000 -> 10..1000
  *	io.max            blkio.throttle.*_device          one file per direction and unit
  *	cgroup.freeze     freezer.state                    1 -> FROZEN, 0 -> THAWED
  *
@@ -39,14 +40,15 @@
 #define V1_UNLIMITED_MIN (1LL << 62)
 
 enum conv {
-	SAME,    /* the value as it is */
-	MAX_M1,  /* "max" <-> -1 (and the huge unlimited reading back to "max") */
-	WEIGHT,  /* cpu.weight <-> cpu.shares */
-	CPU_MAX, /* "Q P" <-> cfs_quota_us + cfs_period_us */
-	IO_MAX,  /* io.max line <-> blkio.throttle files */
-	SWAP,    /* swap alone <-> memsw (memory + swap) */
-	FREEZE,  /* 1/0 <-> FROZEN/THAWED */
-	NONE,    /* no v1 equivalent */
+	SAME,     /* the value as it is */
+	MAX_M1,   /* "max" <-> -1 (and the huge unlimited reading back to "max") */
+	WEIGHT,   /* cpu.weight <-> cpu.shares */
+	IOWEIGHT, /* io.weight 1..10000 <-> blkio.weight 10..1000 */
+	CPU_MAX,  /* "Q P" <-> cfs_quota_us + cfs_period_us */
+	IO_MAX,   /* io.max line <-> blkio.throttle files */
+	SWAP,     /* swap alone <-> memsw (memory + swap) */
+	FREEZE,   /* 1/0 <-> FROZEN/THAWED */
+	NONE,     /* no v1 equivalent */
 };
 
 static const struct {
@@ -64,7 +66,7 @@ static const struct {
 	{"cpu.max", "cpu.cfs_quota_us", CPU_MAX},
 	{"cpu.weight", "cpu.shares", WEIGHT},
 	{"io.max", NULL, IO_MAX},
-	{"io.weight", "blkio.weight", SAME},
+	{"io.weight", "blkio.weight", IOWEIGHT},
 	{"io.stat", "blkio.throttle.io_service_bytes", SAME},
 	{"cgroup.freeze", "freezer.state", FREEZE},
 	{"pids.max", "pids.max", SAME},
@@ -126,6 +128,11 @@ static int to_v1(enum conv conv, const char *key, const char *value, char *out, 
 		if (cg_parse_max(value, 1, 10000, key, &v, err) < 0 || v == CG_LIMIT_MAX)
 			return cg_failx(err, EINVAL, "cpu.weight '%s' is not in 1..10000", value);
 		snprintf(out, size, "%lld", (long long)cg_shares_from_weight(v));
+		return 0;
+	case IOWEIGHT:
+		if (cg_parse_max(value, 1, 10000, key, &v, err) < 0 || v == CG_LIMIT_MAX)
+			return cg_failx(err, EINVAL, "io.weight '%s' is not in 1..10000", value);
+		snprintf(out, size, "%lld", 10 + (long long)(v - 1) * 990 / 9999);
 		return 0;
 	case FREEZE:
 		if (strcmp(value, "0") && strcmp(value, "1"))
@@ -254,6 +261,8 @@ int cg_v1_get(const struct cg *cg, const struct cg_node *node, const char *key, 
 		snprintf(buf, sizeof(buf), "max");
 	else if (conv == WEIGHT)
 		snprintf(buf, sizeof(buf), "%lld", (long long)cg_weight_from_shares(v));
+	else if (conv == IOWEIGHT)
+		snprintf(buf, sizeof(buf), "%lld", (long long)cg_io_weight_from_blkio(v));
 	else if (conv == CPU_MAX)
 		snprintf(buf, sizeof(buf), "%s %lld", v < 0 ? "max" : *value,
 			 read_ll(node, "cpu.cfs_period_us"));

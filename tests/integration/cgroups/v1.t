@@ -95,10 +95,26 @@ freezer_or_v2_freeze() {
 	cg_assert_clean
 }
 
+io_max_lands_in_blkio_throttle() {
+	need_v1 blkio
+	t_defer cg_cleanup
+	dev=$(for d in /sys/block/*/dev; do [ -e "$d" ] && cat "$d" && break; done)
+	[ -n "$dev" ] || t_skip "no block device in this machine to throttle"
+	name=$(cg_name io)
+	blk=$(cg_v1_dir blkio "$name")
+	out=$("$CGB/run" -c "$name" --io-max "$dev wbps=1m riops=100" -- \
+		cat "$blk/blkio.throttle.write_bps_device" "$blk/blkio.throttle.read_iops_device" 2>/dev/null) ||
+		t_fail "run exited $?: $out"
+	echo "$out"
+	t_eq "$(echo $out)" "$dev 1048576 $dev 100" "write_bps_device read_iops_device"
+	cg_assert_clean
+}
+
 t "-m 16m --swap 0 --pids 8 --cpus 0.5 land in the v1 files below our own cgroups" limits_land_in_v1_files
 t "--swap 0 sets memory.memsw.limit_in_bytes to the memory limit" swap_zero_sets_memsw_to_the_limit
 t "the OOM kill is counted in memory.oom_control" oom_counted_in_oom_control
 t "refused forks are counted in the v1 pids.events" pids_refused_in_v1_pids_events
 t "an absolute path lands below our own v1 cgroup" only_below_our_own_cgroups
 t "freeze uses the v2 tree's cgroup.freeze on hybrid, the v1 freezer on legacy" freezer_or_v2_freeze
+t "--io-max 'DEV wbps=1m riops=100' lands in blkio.throttle.*_device" io_max_lands_in_blkio_throttle
 t_end
