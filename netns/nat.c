@@ -202,9 +202,15 @@ static int parse_elements(const char *text, struct nat_port **out, size_t *n)
 	const char *end = strchr(s, '}');
 	while (s && end && s < end) {
 		struct nat_port p = {0};
+		char proto[8];
 		int used = 0;
-		if (sscanf(s, " %3[a-z] . %u : %15[0-9.] . %u%n", p.proto, &p.host_port, p.addr,
-			   &p.port, &used) == 4) {
+		/* nft names the protocol from /etc/protocols, and prints its number (6, 17)
+		 * where that file is missing (a minimal VM): accept both. */
+		if (sscanf(s, " %7[a-z0-9] . %u : %15[0-9.] . %u%n", proto, &p.host_port, p.addr,
+			   &p.port, &used) == 4 &&
+		    (!strcmp(proto, "tcp") || !strcmp(proto, "6") || !strcmp(proto, "udp") ||
+		     !strcmp(proto, "17"))) {
+			strcpy(p.proto, proto[0] == 't' || proto[0] == '6' ? "tcp" : "udp");
 			struct nat_port *v = realloc(*out, (*n + 1) * sizeof(*v));
 			if (!v)
 				return -1;
