@@ -1,4 +1,0 @@
-netns/link.o: netns/link.c netns/nl_int.h netns/netlink.h lib/err.h
-netns/nl_int.h:
-netns/netlink.h:
-lib/err.h:

@@ -1,4 +1,0 @@
-netns/publish.o: netns/publish.c lib/err.h lib/file.h netns/nat.h
-lib/err.h:
-lib/file.h:
-netns/nat.h:

@@ -1,3 +1,0 @@
-netns/veth.o: netns/veth.c lib/err.h netns/netlink.h
-lib/err.h:
-netns/netlink.h:

@@ -1,4 +1,0 @@
-netns/vxlan.o: netns/vxlan.c netns/nl_int.h netns/netlink.h lib/err.h
-netns/nl_int.h:
-netns/netlink.h:
-lib/err.h:
