@@ -15,10 +15,13 @@
 #   their libraries        every shared library `ldd` names for the tools and the project's
 #                          programs, and the dynamic loader
 #   /lib/modules/VERSION/  the modules in tests/vm/modules.list and those modules.dep says
-#                          they need (only those: the whole tree is 120 MB and slow to boot)
+#                          they need (only those: the whole tree is 120 MB and slow to boot);
+#                          a line "kernel/DIR/" there carries a whole directory of the tree,
+#                          for the kernel to load on demand (through modprobe)
 #   /mr                    the project as the tests see it (MR_TOP): every directory with a
 #                          build.mk (its programs, sources and scripts; no .o/.a/.d), and
-#                          the paths in tests/vm/files.list (tests/, labs/, the rootfs ...)
+#                          the paths in tests/vm/files.list (tests/ but for its unit tests,
+#                          labs/, the busybox rootfs ...)
 #   /etc/mr-modules        the module names the init loads
 #   /etc/mr-tools          the host tools' paths (the shell of `make vm` aliases them)
 #
@@ -57,7 +60,7 @@ done
 fingerprint() {
 	echo "kernel $kdir"
 	ls -lL /bin/busybox /bin/dash "${tools[@]}" "$0" "$here"/init "$here"/*.list
-	find "${progdirs[@]}" "${extra[@]}" \( -name '*.o' -o -name '*.a' -o -name '*.d' \) -prune \
+	find "${progdirs[@]}" "${extra[@]}" \( -name '*.o' -o -name '*.a' -o -name '*.d' -o -path tests/unit \) -prune \
 		-o -printf '%p %s %T@ %l\n' | sort
 }
 stamp=$(fingerprint | md5sum | cut -d' ' -f1)
@@ -96,7 +99,7 @@ ln -s dash "$stage/usr/bin/sh"
 install -m 755 "$here/init" "$stage/init"
 
 # ---- the project, as /mr ------------------------------------------------------------------
-tar -cf - --exclude='*.o' --exclude='*.a' --exclude='*.d' "${progdirs[@]}" "${extra[@]}" |
+tar -cf - --exclude='*.o' --exclude='*.a' --exclude='*.d' --exclude=tests/unit "${progdirs[@]}" "${extra[@]}" |
 	tar -C "$stage/mr" -xf -
 
 # ---- shared libraries of every ELF program in the archive -------------------------------
@@ -111,20 +114,36 @@ for l in $libs; do
 done
 
 # ---- kernel modules: the listed ones and what modules.dep says they need -----------------
+# carry MODULE-FILE... - copy modules (paths relative to the module tree) with their deps
+carry() {
+	local m line f
+	for m; do
+		line=$(grep -m 1 "^$m:" "$mods/modules.dep")
+		for f in ${line//:/}; do
+			[ -f "$stage/lib/modules/$kver/$f" ] && continue
+			mkdir -p "$stage/lib/modules/$kver/$(dirname "$f")"
+			cp "$mods/$f" "$stage/lib/modules/$kver/$f"
+		done
+	done
+}
 mkdir -p "$stage/lib/modules/$kver"
 : >"$stage/etc/mr-modules"
 for m in $(list "$here/modules.list"); do
+	case $m in
+	*/) # a directory of the tree: all of it, loaded on demand by the kernel's requests
+		[ -d "$mods/$m" ] || die "'$m' (tests/vm/modules.list) is not a directory of kernel $kver's modules ($mods)"
+		carry $(cd "$mods" && find "$m" -name '*.ko*' | sort)
+		continue
+		;;
+	esac
 	n=$(echo "$m" | tr - _)
 	if tr - _ <"$mods/modules.builtin" | grep -q "/$n\.ko"; then
 		continue # built into this kernel: nothing to load
 	fi
-	line=$(awk -v m="$n" '{ f = $1; sub(/:$/, "", f); b = f; sub(/.*\//, "", b); sub(/\.ko.*$/, "", b);
-		gsub(/-/, "_", b); if (b == m) { print; exit } }' "$mods/modules.dep")
-	[ -n "$line" ] || die "module '$m' (tests/vm/modules.list) is not in kernel $kver; check its name with: find $mods -name '$m.ko*'"
-	for f in ${line//:/}; do
-		mkdir -p "$stage/lib/modules/$kver/$(dirname "$f")"
-		cp "$mods/$f" "$stage/lib/modules/$kver/$f"
-	done
+	f=$(awk -F: -v m="$n" '{ b = $1; sub(/.*\//, "", b); sub(/\.ko.*$/, "", b); gsub(/-/, "_", b);
+		if (b == m) { print $1; exit } }' "$mods/modules.dep")
+	[ -n "$f" ] || die "module '$m' (tests/vm/modules.list) is not in kernel $kver; check its name with: find $mods -name '$m.ko*'"
+	carry "$f"
 	echo "$m" >>"$stage/etc/mr-modules"
 done
 cp "$mods"/modules.{order,builtin,builtin.modinfo} "$stage/lib/modules/$kver/"
