@@ -90,6 +90,8 @@ struct view {
 	char owner[16];
 };
 
+/* look - fill v with what this process sees: its ids, CapEff, user namespace, the maps of
+ * that namespace, its setgroups setting, and the uid that owns "/" as seen from here. */
 static void look(struct view *v)
 {
 	struct stat st;
@@ -208,6 +210,8 @@ int main(int argc, char **argv)
 			mr_die("write to the ready pipe");
 		if (read(go[0], &c, 1) != 1)
 			_exit(1); /* the parent failed to write the maps and said why */
+		close(ready[1]);
+		close(go[0]);
 		/* The maps define ids but don't change ours: become inside-root if 0 is
 		 * mapped (setgroups first, while we still may), else keep the mapped ids. */
 		if (setgroups(0, NULL) == 0) /* fails, harmlessly, when setgroups is "deny" */
