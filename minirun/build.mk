@@ -1,0 +1,34 @@
+# minirun/ - the runtime: one binary (minirun/minirun) over a library of setup steps.
+# `make minirun` builds it, the minirun-oci link engines are given, and the test helpers.
+MINIRUN_LIB_SRCS := $(filter-out minirun/main.c minirun/oci%.c minirun/test_%.c,$(wildcard minirun/*.c))
+MINIRUN_CLI_SRCS := $(wildcard minirun/oci*.c)
+LIBMINIRUN := minirun/libminirun.a
+minirun/libminirun.a: $(MINIRUN_LIB_SRCS:.c=.o)
+MR_ARCHIVES += $(LIBMINIRUN)
+MINIRUN_LDLIBS := -ljansson -lseccomp -lcap
+# main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS'
+minirun/minirun: minirun/main.o $(MINIRUN_CLI_SRCS:.c=.o) $(LIBMINIRUN) $(LIBNS) $(LIBMR)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MINIRUN_LDLIBS)
+UNIT_LDLIBS += $(MINIRUN_LDLIBS)
+INSTALL_PROGS += minirun/minirun
+CLEAN += minirun/minirun
+all: minirun/minirun
+
+# the name engines run: the same binary, which looks at argv[0]
+minirun/minirun-oci: minirun/minirun
+	ln -sf minirun $@
+
+# test helper: receives the pty master on a --console-socket (tests/integration/minirun)
+minirun/test_console_recv: minirun/test_console_recv.o $(LIBMINIRUN) $(LIBMR)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MINIRUN_LDLIBS)
+CLEAN += minirun/minirun-oci minirun/test_console_recv
+
+minirun: minirun/minirun minirun/minirun-oci minirun/test_console_recv
+all: minirun/minirun-oci minirun/test_console_recv
+
+# `make install` puts minirun in $(BINDIR) (INSTALL_PROGS); this adds the minirun-oci link
+install: install-minirun
+install-minirun: minirun/minirun
+	install -d $(DESTDIR)$(BINDIR)
+	ln -sf minirun $(DESTDIR)$(BINDIR)/minirun-oci
+.PHONY: minirun install-minirun
