@@ -50,9 +50,14 @@ check)
 	for f in half.txt free.txt; do
 		[ -s "$LAB_STATE/$f" ] || fail "$LAB_STATE/$f is missing: do the steps first"
 	done
-	grep -Eq 'throttled in [1-9][0-9]* of' "$LAB_STATE/half.txt" || fail "half.txt: no throttled period"
 	half=$(used "$LAB_STATE/half.txt") free=$(used "$LAB_STATE/free.txt")
 	[ -n "$half" ] && [ -n "$free" ] || fail "a report has no 'cpu: N s used' line"
+	if ! grep -Eq 'throttled in [1-9][0-9]* of' "$LAB_STATE/half.txt"; then
+		# on a machine busy with other work the loop may never get its 50 ms in a period
+		awk -v h="$half" 'BEGIN { exit !(h < 0.8) }' &&
+			{ echo "the machine is too busy: the loop got only $half s of CPU in 2 s, never its quota; run the lab again when it is idle"; exit 77; }
+		fail "half.txt: no throttled period"
+	fi
 	# two seconds at half a CPU is one second; allow for a busy machine
 	awk -v h="$half" 'BEGIN { exit !(h >= 0.6 && h <= 1.3) }' || fail "--cpus 0.5 used $half s in 2 s, not about 1 s"
 	awk -v h="$half" -v f="$free" 'BEGIN { exit !(f > h) }' || fail "unlimited used $free s, not more than $half s"

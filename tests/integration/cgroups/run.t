@@ -30,10 +30,12 @@ pids_limit_refuses_forks() {
 	cg_assert_clean
 }
 
-cpus_half_throttles_a_busy_loop() {
+cpus_tenth_throttles_a_busy_loop() {
 	cg_setup
 	t_defer cg_cleanup
-	out=$("$CGB/run" -c "$(cg_name cpu)" --cpus 0.5 -- \
+	# a tenth of a CPU: even on a loaded machine the loop gets its 10 ms in most periods,
+	# so it is throttled (the 50% accuracy test is v2.t's, in the quiet VM)
+	out=$("$CGB/run" -c "$(cg_name cpu)" --cpus 0.1 -- \
 		timeout 1 sh -c 'while :; do :; done' 2>&1)
 	echo "$out"
 	t_match "$out" 'cpu: [0-9.]+ s used in [0-9.]+ s; throttled in [1-9][0-9]* of [0-9]+ periods'
@@ -98,7 +100,7 @@ verbose_narrates_the_files() {
 
 t "run -m 16m --swap 0: a 64M allocation is OOM-killed and the report says so" oom_kills_past_memory_limit
 t "run --pids 8: the 9th task's fork is refused and the report counts it" pids_limit_refuses_forks
-t "run --cpus 0.5: a busy loop is throttled" cpus_half_throttles_a_busy_loop
+t "run --cpus 0.1: a busy loop is throttled" cpus_tenth_throttles_a_busy_loop
 t "run: the command's /proc/self/cgroup names the new cgroup" command_runs_inside_the_cgroup
 t "run: the exit status is the command's (3, 127, 0)" exit_status_is_the_commands
 t "run: a process left behind is killed and the cgroup removed" leftover_processes_are_killed_and_cgroup_removed
