@@ -5,9 +5,9 @@ MINIRUN_CLI_SRCS := $(wildcard minirun/oci*.c)
 LIBMINIRUN := minirun/libminirun.a
 minirun/libminirun.a: $(MINIRUN_LIB_SRCS:.c=.o)
 MR_ARCHIVES += $(LIBMINIRUN)
-MINIRUN_LDLIBS := -ljansson -lseccomp -lcap
+MINIRUN_LDLIBS := -ljansson -lseccomp -lcap -lm
 # main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS'
-minirun/minirun: minirun/main.o $(MINIRUN_CLI_SRCS:.c=.o) $(LIBMINIRUN) $(LIBNS) $(LIBMR)
+minirun/minirun: minirun/main.o $(MINIRUN_CLI_SRCS:.c=.o) $(LIBMINIRUN) $(LIBCG) $(LIBNS) $(LIBMR)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MINIRUN_LDLIBS)
 UNIT_LDLIBS += $(MINIRUN_LDLIBS)
 INSTALL_PROGS += minirun/minirun
@@ -19,7 +19,7 @@ minirun/minirun-oci: minirun/minirun
 	ln -sf minirun $@
 
 # test helper: receives the pty master on a --console-socket (tests/integration/minirun)
-minirun/test_console_recv: minirun/test_console_recv.o $(LIBMINIRUN) $(LIBMR)
+minirun/test_console_recv: minirun/test_console_recv.o $(LIBMINIRUN) $(LIBCG) $(LIBNS) $(LIBMR)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MINIRUN_LDLIBS)
 CLEAN += minirun/minirun-oci minirun/test_console_recv
 

@@ -1,68 +1,284 @@
 /*
- * minirun/cgstep.c - the cgroup step, before cgroups/cgroup.h exists: no cgroup at all.
+ * minirun/cgstep.c - the cgroup step: linux.cgroupsPath and linux.resources through cgroups/.
  *
- * This placeholder keeps every cgroup call in one file until the cgroups/ library lands:
- * a config that asks for limits is refused by name, everything else runs without a cgroup.
+ * The container's cgroup is cgroupsPath as the engine gives it ("/libpod_parent/libpod-ID",
+ * "/default/ID"), or "minirun-ID" below the caller's own cgroup when the config has none.
+ * cgroups/ decides where that lands on this host (v2, or the v1 trees of a hybrid host)
+ * and writes every file; this file only translates OCI's JSON into struct cg_resources
+ * (OCI's memory.swap is memory+swap, its cpu.shares are v1 units: cgroups/ converts) and
+ * keeps the path to reopen the cgroup by in later commands.
  *
- * See: cgstep.h.
+ * Not enforced: linux.resources.devices (on v2 it needs an eBPF program; the v1 devices
+ * hierarchy is not among the library's controllers) and network/rdma: accepted, said
+ * under -v.
+ *
+ * See: cgroups/cgroup.h; runtime-spec config-linux.md "Control groups".
  */
 #include "minirun/cgstep.h"
+#include "cgroups/cgroup.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* One open handle, kept between calls of one command (create opens, enter uses). */
+static struct cg *cached;
+static char cached_name[1024];
+
+static struct cg *open_cg(const char *name, struct mr_err *err)
+{
+	if (cached && strcmp(cached_name, name) == 0)
+		return cached;
+	struct cg *cg = cg_open(NULL, name, err);
+	if (!cg)
+		return NULL;
+	cg_free(cached);
+	cached = cg;
+	snprintf(cached_name, sizeof(cached_name), "%s", name);
+	return cg;
+}
+
+static void forget(void)
+{
+	cg_free(cached);
+	cached = NULL;
+	cached_name[0] = '\0';
+}
+
+/* Fail naming PATH, with its position when the spec's text is at hand. */
+static int bad(const struct spec *s, struct mr_err *err, const char *path, const char *what)
+{
+	if (s)
+		return spec_bad(s, err, path, "%s", what);
+	return mr_fail(err, 0, "%s %s", path, what);
+}
+
+/* An integer member, or CG_UNSET when absent; -1 with err when of the wrong type. */
+static int num(const struct spec *s, json_t *o, const char *path, const char *key, int64_t *out,
+	       struct mr_err *err)
+{
+	json_t *v = json_object_get(o, key);
+	char p[128];
+	*out = CG_UNSET;
+	if (!v || json_is_null(v))
+		return 0;
+	snprintf(p, sizeof(p), "%s.%s", path, key);
+	if (!json_is_integer(v))
+		return bad(s, err, p, "must be an integer");
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* "-1 means unlimited" in OCI; CG_LIMIT_MAX in cgroups/. */
+static int64_t unlimited(int64_t v)
+{
+	return v == -1 ? CG_LIMIT_MAX : v;
+}
+
+static int io_list(const struct spec *s, json_t *blk, const char *key, struct cg_resources *res,
+		   int which, struct mr_err *err)
+{
+	json_t *a = json_object_get(blk, key), *d;
+	size_t i;
+	json_array_foreach(a, i, d) {
+		int64_t major, minor, rate;
+		char p[128];
+		snprintf(p, sizeof(p), "linux.resources.blockIO.%s[%zu]", key, i);
+		if (num(s, d, p, "major", &major, err) < 0 || num(s, d, p, "minor", &minor, err) < 0 ||
+		    num(s, d, p, "rate", &rate, err) < 0)
+			return -1;
+		if (major < 0 || minor < 0 || rate < 0)
+			return bad(s, err, p, "needs major, minor and rate");
+		int k;
+		for (k = 0; k < res->n_io; k++)
+			if (res->io[k].major == major && res->io[k].minor == minor)
+				break;
+		if (k == res->n_io) {
+			if (k == CG_MAX_IO_DEV)
+				return bad(s, err, p, "is one device too many");
+			res->io[k] = (struct cg_io_limit){(unsigned)major, (unsigned)minor, CG_UNSET,
+							  CG_UNSET, CG_UNSET, CG_UNSET};
+			res->n_io++;
+		}
+		int64_t *f[] = {&res->io[k].rbps, &res->io[k].wbps, &res->io[k].riops,
+				&res->io[k].wiops};
+		*f[which] = rate;
+	}
+	return 0;
+}
+
+/* linux.resources (R) -> RES. S (may be NULL) gives error positions. */
+static int resources(const struct spec *s, json_t *r, struct cg_resources *res, struct mr_err *err)
+{
+	json_t *o;
+	int64_t v, swap;
+	cg_resources_init(res);
+	if ((o = json_object_get(r, "memory"))) {
+		const char *p = "linux.resources.memory";
+		if (num(s, o, p, "limit", &v, err) < 0)
+			return -1;
+		res->memory_max = unlimited(v);
+		if (num(s, o, p, "reservation", &v, err) < 0)
+			return -1;
+		res->memory_low = unlimited(v);
+		if (num(s, o, p, "swap", &swap, err) < 0 ||
+		    cg_swap_from_total(res->memory_max, unlimited(swap), &res->swap_max, err) < 0)
+			return -1;
+	}
+	if ((o = json_object_get(r, "cpu"))) {
+		const char *p = "linux.resources.cpu";
+		int64_t rt;
+		if (num(s, o, p, "shares", &res->cpu_shares, err) < 0 ||
+		    num(s, o, p, "quota", &v, err) < 0 ||
+		    num(s, o, p, "period", &res->cpu_period, err) < 0 ||
+		    num(s, o, p, "realtimeRuntime", &rt, err) < 0)
+			return -1;
+		res->cpu_quota = v == CG_UNSET ? CG_UNSET : v <= 0 ? CG_LIMIT_MAX : v;
+		if (res->cpu_quota != CG_UNSET && res->cpu_period == CG_UNSET)
+			res->cpu_period = 100000;
+		if (rt > 0)
+			return bad(s, err, "linux.resources.cpu.realtimeRuntime",
+				   "is not supported by minirun");
+		const char *cpus = json_string_value(json_object_get(o, "cpus"));
+		const char *mems = json_string_value(json_object_get(o, "mems"));
+		snprintf(res->cpuset_cpus, sizeof(res->cpuset_cpus), "%s", cpus ? cpus : "");
+		snprintf(res->cpuset_mems, sizeof(res->cpuset_mems), "%s", mems ? mems : "");
+	}
+	if ((o = json_object_get(r, "pids"))) {
+		if (num(s, o, "linux.resources.pids", "limit", &v, err) < 0)
+			return -1;
+		res->pids_max = v == CG_UNSET ? CG_UNSET : v <= 0 ? CG_LIMIT_MAX : v;
+	}
+	if ((o = json_object_get(r, "blockIO"))) {
+		if (num(s, o, "linux.resources.blockIO", "weight", &v, err) < 0)
+			return -1;
+		if (v > 0)
+			res->io_weight = cg_io_weight_from_blkio(v);
+		static const char *const keys[] = {"throttleReadBpsDevice", "throttleWriteBpsDevice",
+						   "throttleReadIOPSDevice",
+						   "throttleWriteIOPSDevice"};
+		for (int k = 0; k < 4; k++)
+			if (io_list(s, o, keys[k], res, k, err) < 0)
+				return -1;
+	}
+	json_t *h;
+	size_t i;
+	json_array_foreach(json_object_get(r, "hugepageLimits"), i, h) {
+		const char *size = json_string_value(json_object_get(h, "pageSize"));
+		char p[64];
+		snprintf(p, sizeof(p), "linux.resources.hugepageLimits[%zu]", i);
+		if (!size)
+			return bad(s, err, p, "needs a pageSize (\"2MB\")");
+		if (num(s, h, p, "limit", &v, err) < 0)
+			return -1;
+		if (v < 0)
+			return bad(s, err, p, "needs a limit in bytes");
+		if (res->n_hugetlb == CG_MAX_HUGETLB)
+			return bad(s, err, p, "is one too many");
+		snprintf(res->hugetlb[res->n_hugetlb].pagesize, 16, "%s", size);
+		res->hugetlb[res->n_hugetlb++].limit = v;
+	}
+	const char *key;
+	json_object_foreach(json_object_get(r, "unified"), key, h) {
+		if (!json_is_string(h) || res->n_unified == CG_MAX_UNIFIED || strchr(key, '/'))
+			return bad(s, err, "linux.resources.unified", "must map file names to strings");
+		snprintf(res->unified[res->n_unified].key, 64, "%s", key);
+		snprintf(res->unified[res->n_unified++].value, 256, "%s", json_string_value(h));
+	}
+	if (json_array_size(json_object_get(r, "devices")) > 1)
+		mr_say("linux.resources.devices: device rules are not enforced by minirun");
+	return 0;
+}
 
 int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_err *err)
 {
-	(void)id;
+	struct cg_resources res;
+	char path[1024];
 	*name = NULL;
-	(void)s;
-	(void)err;
-	return 0;
+	if (s->cgroups_path && strchr(s->cgroups_path, ':'))
+		return spec_bad(s, err, "linux.cgroupsPath", "'%s' is a systemd slice:prefix:name; "
+				"minirun manages cgroupfs paths only (podman: --cgroup-manager="
+				"cgroupfs)", s->cgroups_path);
+	if (s->resources && resources(s, s->resources, &res, err) < 0)
+		return -1;
+	if (s->cgroups_path && *s->cgroups_path)
+		snprintf(path, sizeof(path), "%s", s->cgroups_path);
+	else
+		snprintf(path, sizeof(path), "minirun-%s", id);
+	mr_say("cgroup '%s'", path);
+	struct cg *cg = cg_create(NULL, path, CG_ALL, 0, err);
+	if (!cg) {
+		mr_prefix(err, "linux.cgroupsPath: ");
+		return -1;
+	}
+	if (s->resources && cg_apply(cg, &res, err) < 0) {
+		mr_prefix(err, "linux.resources: ");
+		cg_remove(cg, 1000, NULL);
+		cg_free(cg);
+		return -1;
+	}
+	forget();
+	cached = cg;
+	snprintf(cached_name, sizeof(cached_name), "%s", path);
+	*name = strdup(path);
+	return *name ? 0 : mr_fail(err, ENOMEM, "cgroup");
 }
 
 int cgstep_enter(const char *name, pid_t pid, struct mr_err *err)
 {
-	(void)name, (void)pid, (void)err;
-	return 0;
+	struct cg *cg = open_cg(name, err);
+	return cg ? cg_add_pid(cg, pid, err) : -1;
 }
 
-int cgstep_update(const char *name, json_t *resources, struct mr_err *err)
+int cgstep_update(const char *name, json_t *r, struct mr_err *err)
 {
-	(void)name, (void)resources;
-	return mr_fail(err, ENOTSUP, "update: no cgroup support built in");
+	struct cg_resources res;
+	struct cg *cg = open_cg(name, err);
+	if (!cg || resources(NULL, r, &res, err) < 0)
+		return -1;
+	return cg_apply(cg, &res, err);
 }
 
 int cgstep_freeze(const char *name, bool freeze, struct mr_err *err)
 {
-	(void)name, (void)freeze;
-	return mr_fail(err, ENOTSUP, "freeze: no cgroup support built in");
+	struct cg *cg = open_cg(name, err);
+	return cg ? cg_freeze(cg, freeze, 5000, err) : -1;
 }
 
 int cgstep_frozen(const char *name)
 {
-	(void)name;
-	return -1;
+	struct cg *cg = open_cg(name, NULL);
+	return cg ? cg_frozen(cg, NULL) : -1;
 }
 
 int cgstep_procs(const char *name, pid_t **pids, size_t *n, struct mr_err *err)
 {
-	(void)name, (void)pids, (void)n;
-	return mr_fail(err, ENOTSUP, "ps: no cgroup support built in");
+	struct cg *cg = open_cg(name, err);
+	return cg ? cg_pids(cg, pids, n, err) : -1;
 }
 
 int cgstep_kill(const char *name, int sig, struct mr_err *err)
 {
-	(void)name, (void)sig;
-	return mr_fail(err, ENOTSUP, "kill --all: no cgroup support built in");
+	struct cg *cg = open_cg(name, err);
+	return cg ? cg_kill(cg, sig, err) : -1;
 }
 
 int cgstep_remove(const char *name, struct mr_err *err)
 {
-	(void)name, (void)err;
-	return 0;
+	struct mr_err e = {0};
+	struct cg *cg = open_cg(name, &e);
+	if (!cg)
+		return e.errnum == ENOENT ? 0 : mr_fail(err, e.errnum, "%s", e.msg);
+	int rc = cg_remove(cg, 5000, err);
+	forget();
+	return rc;
 }
 
 const char *cgstep_mode(void)
 {
-	return "none";
+	struct cg_system sys;
+	if (cg_detect(&sys, NULL) < 0)
+		return "none";
+	return cg_mode_name(sys.mode);
 }
