@@ -13,6 +13,7 @@
  *	io.weight         blkio.weight                     1..10000 -> 10..1000
  *	io.max            blkio.throttle.*_device          one file per direction and unit
  *	cgroup.freeze     freezer.state                    1 -> FROZEN, 0 -> THAWED
+ *	hugetlb.2MB.max   hugetlb.2MB.limit_in_bytes       "max" -> -1
  *
  * and the few v1 hazards are handled here, each where it bites:
  *  - a new cpuset cgroup starts with empty cpuset.cpus and cpuset.mems and refuses tasks
@@ -191,10 +192,28 @@ static int set_io_max(struct cg_node *nd, const char *value, struct mr_err *err)
 	return 0;
 }
 
+/* hugetlb.<size>.max (v2) -> hugetlb.<size>.limit_in_bytes (v1), one per page size; 1 if
+ * KEY was such a key and OUT holds the v1 name */
+static int hugetlb_key(const char *key, char *out, size_t size)
+{
+	char pagesize[32];
+	int n = 0;
+	if (sscanf(key, "hugetlb.%31[^.].max%n", pagesize, &n) != 1 || key[n])
+		return 0;
+	snprintf(out, size, "hugetlb.%s.limit_in_bytes", pagesize);
+	return 1;
+}
+
 int cg_v1_set(struct cg *cg, struct cg_node *node, const char *key, const char *value,
 	      struct mr_err *err)
 {
-	char v1val[256];
+	char v1val[256], v1key[64];
+
+	if (hugetlb_key(key, v1key, sizeof(v1key))) {
+		if (to_v1(MAX_M1, key, value, v1val, sizeof(v1val), err) < 0)
+			return -1;
+		return cg_node_write(node, v1key, v1val, err);
+	}
 
 	for (size_t i = 0; i < sizeof(keymap) / sizeof(keymap[0]); i++) {
 		if (strcmp(key, keymap[i].v2))
@@ -234,7 +253,12 @@ int cg_v1_get(const struct cg *cg, const struct cg_node *node, const char *key, 
 {
 	const char *file = key;
 	enum conv conv = SAME;
-	char buf[64];
+	char buf[64], v1key[64];
+
+	if (hugetlb_key(key, v1key, sizeof(v1key))) {
+		file = v1key;
+		conv = MAX_M1;
+	}
 
 	for (size_t i = 0; i < sizeof(keymap) / sizeof(keymap[0]); i++)
 		if (!strcmp(key, keymap[i].v2)) {
