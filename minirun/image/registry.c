@@ -275,7 +275,8 @@ static int perform(struct registry *r, const char *url, const char *accept, int 
 	return mr_fail(err, 0, "Get \"%s\": %s", url, curl_easy_strerror(rc));
 }
 
-/* fetch a bearer token for the challenge in RESP; 0, or -1 with err */
+/* fetch a bearer token for CHALLENGE; 0, -2 if the token server refused us (401/403), or
+ * -1 with err */
 static int fetch_token(struct registry *r, const char *challenge, struct mr_err *err)
 {
 	char realm[1024], service[256], scope[512], url[2400];
@@ -298,9 +299,13 @@ static int fetch_token(struct registry *r, const char *challenge, struct mr_err 
 	r->use_basic = 1;
 	int rc = perform(r, url, "application/json", 1, &resp, err);
 	r->use_basic = 0;
+	if (rc == 0 && (resp.status == 401 || resp.status == 403)) {
+		/* refused: the caller answers the registry's 401 as docker does ("access denied") */
+		free(resp.body);
+		return -2;
+	}
 	if (rc == 0 && resp.status != 200)
-		rc = mr_fail(err, 0, "token server %s answered %ld%s", realm, resp.status,
-			     resp.status == 401 ? ": the credentials were refused" : "");
+		rc = mr_fail(err, 0, "token server %s answered %ld", realm, resp.status);
 	json_t *j = rc == 0 ? json_loadb(resp.body ? resp.body : "", resp.len, 0, NULL) : NULL;
 	const char *t = json_string_value(json_object_get(j, "token"));
 	if (!t)
@@ -341,7 +346,10 @@ int registry_get(struct registry *r, const char *path, const char *accept, struc
 		if (resp->status == 401 && ours && !authed) {
 			authed = 1;
 			if (!strncasecmp(resp->www_auth, "Bearer", 6)) {
-				if (fetch_token(r, resp->www_auth, err) < 0)
+				int t = fetch_token(r, resp->www_auth, err);
+				if (t == -2)
+					return 0; /* resp is still the registry's 401 */
+				if (t < 0)
 					return -1;
 			} else if (!strncasecmp(resp->www_auth, "Basic", 5) && r->basic[0]) {
 				r->use_basic = 1;
