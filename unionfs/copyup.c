@@ -110,6 +110,9 @@ int main(int argc, char **argv)
 	snprintf(upper_big, sizeof(upper_big), "%s/big", p[1]);
 	snprintf(merged_big, sizeof(merged_big), "%s/big", p[3]);
 
+	if (access(upper_big, F_OK) == 0)
+		mr_diex(1, "'%s' is left from an earlier run (copy-up would not happen again); "
+			   "remove '%s' or use another DIR", upper_big, dir);
 	mr_say("write %lld MiB to %s", size, big);
 	int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
