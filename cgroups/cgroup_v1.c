@@ -230,6 +230,21 @@ int cg_v1_set(struct cg *cg, struct cg_node *node, const char *key, const char *
 			if (to_v1(FREEZE, key, value, v1val, sizeof(v1val), err) < 0)
 				return -1;
 			return cg_freeze(cg, value[0] == '1', 5000, err);
+		case IOWEIGHT:
+			/* CFQ had blkio.weight, BFQ has blkio.bfq.weight, other schedulers none */
+			if (to_v1(IOWEIGHT, key, value, v1val, sizeof(v1val), err) < 0)
+				return -1;
+			for (int f = 0; f < 2; f++) {
+				const char *file = f ? "blkio.bfq.weight" : "blkio.weight";
+				if (cg_node_write(node, file, v1val, err) == 0)
+					return 0;
+				if (errno != ENOENT)
+					return -1;
+			}
+			return cg_failx(
+				err, ENOTSUP,
+				"io.weight: the v1 blkio controller here has no weight file "
+				"(blkio.weight needs the CFQ or BFQ IO scheduler)");
 		case SWAP: {
 			struct cg_resources res;
 			cg_resources_init(&res);
