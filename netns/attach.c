@@ -1,8 +1,9 @@
 /*
- * netns/attach.c - give a network namespace an interface on a bridge: the sequence every
- * container runtime runs for `--network bridge` (docker's libnetwork, the CNI bridge
- * plugin), with rollback.
+ * netns/attach.c - the two sequences a container runtime runs for `--network`: create a
+ * bridge network (bridge, gateway address, NAT), and give a network namespace an interface
+ * on it (docker's libnetwork, the CNI bridge plugin), each all-or-nothing.
  *
+ * Plugging a namespace in:
  *	1. veth pair: host end VMR, inner end born in the container's namespace as eth0
  *	2. host end becomes a port of the bridge, and goes up
  *	3. inside: eth0 gets its address and goes up, lo goes up
@@ -12,7 +13,9 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "netns/nat.h"
 #include "netns/netlink.h"
 
 int netns_attach(const struct netns_attach *a, struct mr_err *err)
@@ -75,4 +78,68 @@ int netns_detach(const char *host_if, int missing_ok, struct mr_err *err)
 	if (!host)
 		return -1;
 	return nl_link_del(host, host_if, missing_ok, err);
+}
+
+int netns_network_create(const char *name, const char *cidr, int nat, struct mr_err *err)
+{
+	struct nl_cidr c;
+	int made, nat_made = 0;
+
+	if (nl_check_ifname(name, err) < 0 || (cidr && nl_parse_cidr(cidr, &c, err) < 0))
+		return -1;
+	if (nat && !cidr)
+		return mr_fail(err, 0, "NAT for bridge '%s' needs its address (CIDR)", name);
+	_cleanup_nl_ struct nl *nl = nl_open(err);
+	if (!nl)
+		return -1;
+	made = nl_link_index(nl, name) <= 0;
+	if (nl_bridge_add(nl, name, err) < 0)
+		return -1;
+	/* The bridge needs its address before NAT: nat_masquerade_add takes the subnet, and
+	 * route_localnet is a setting of the existing link. */
+	if ((cidr && nl_addr_add(nl, name, cidr, err) < 0) || nl_link_set_up(nl, name, 1, err) < 0)
+		goto undo;
+	if (nat) {
+		if (nat_bridge_add(name, err) < 0)
+			goto undo;
+		nat_made = 1;
+		if (nat_masquerade_add(cidr, err) < 0)
+			goto undo;
+	}
+	return 0;
+undo:;
+	int e = errno;
+	if (nat_made)
+		nat_bridge_del(name, 1, NULL);
+	if (made)
+		nl_link_del(nl, name, 1, NULL);
+	errno = e;
+	return -1;
+}
+
+int netns_network_remove(const char *name, int missing_ok, struct mr_err *err)
+{
+	struct nl_addr *addrs = NULL;
+	size_t n = 0;
+
+	if (nl_check_ifname(name, err) < 0)
+		return -1;
+	_cleanup_nl_ struct nl *nl = nl_open(err);
+	if (!nl)
+		return -1;
+	int idx = nl_link_index(nl, name);
+	if (idx <= 0)
+		return missing_ok ? 0 : mr_fail(err, 0, "bridge '%s' does not exist", name);
+	/* NAT first: the masquerade elements are found through the bridge's addresses. */
+	if (nl_addrs(nl, &addrs, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (addrs[i].index == idx && nat_masquerade_del(addrs[i].cidr, 1, err) < 0) {
+			free(addrs);
+			return -1;
+		}
+	free(addrs);
+	if (nat_bridge_del(name, 1, err) < 0)
+		return -1;
+	return nl_link_del(nl, name, missing_ok, err);
 }

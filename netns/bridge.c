@@ -14,7 +14,8 @@
  * forwarding table, `netns/bridge -f`); its own address makes the host a member of the
  * segment, and so the containers' gateway.
  *
- * See: bridge(8), ip-link(8), netns/nat.h, Documentation/networking/bridge.rst.
+ * See: bridge(8), ip-link(8), netns/attach.c, netns/nat.h,
+ *      Documentation/networking/bridge.rst.
  * Run: make netns && unshare -n sh -c 'netns/bridge -v -m br0 10.88.0.1/24; nft list ruleset'
  */
 #include <getopt.h>
@@ -42,27 +43,6 @@ static void usage(FILE *to, int code)
 	exit(code);
 }
 
-/* -d: NAT first (it needs the bridge's addresses to find the masquerade subnet). */
-static int bridge_delete(struct nl *nl, const char *name, struct mr_err *err)
-{
-	struct nl_addr *addrs = NULL;
-	size_t n = 0;
-	int idx = nl_link_index(nl, name);
-	if (idx <= 0)
-		return mr_fail(err, 0, "bridge '%s' does not exist", name);
-	if (nl_addrs(nl, &addrs, &n, err) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (addrs[i].index == idx && nat_masquerade_del(addrs[i].cidr, 1, err) < 0) {
-			free(addrs);
-			return -1;
-		}
-	free(addrs);
-	if (nat_bridge_del(name, 1, err) < 0)
-		return -1;
-	return nl_link_del(nl, name, 0, err);
-}
-
 static int bridge_fdb(struct nl *nl, const char *name, struct mr_err *err)
 {
 	struct nl_fdb *f = NULL;
@@ -88,7 +68,7 @@ static int bridge_fdb(struct nl *nl, const char *name, struct mr_err *err)
 
 int main(int argc, char **argv)
 {
-	int opt, nat = 0, del = 0, fdb = 0, rc = 1, existed, nat_done = 0;
+	int opt, nat = 0, del = 0, fdb = 0, rc;
 	struct mr_err err = {0};
 	struct nl_cidr c;
 
@@ -110,38 +90,20 @@ int main(int argc, char **argv)
 	if (nl_check_ifname(name, &err) < 0 || (cidr && nl_parse_cidr(cidr, &c, &err) < 0))
 		mr_die_err(&err);
 
-	struct nl *nl = nl_open(&err);
-	if (!nl)
-		mr_die_err(&err);
-	if (del || fdb) {
-		rc = (del ? bridge_delete : bridge_fdb)(nl, name, &err) < 0;
-		goto cleanup;
+	if (del) {
+		rc = netns_network_remove(name, 0, &err);
+	} else if (fdb) {
+		struct nl *nl = nl_open(&err);
+		rc = nl ? bridge_fdb(nl, name, &err) : -1;
+		nl_close(nl);
+	} else {
+		/* The steps, and the rollback of what this run made, are in netns/attach.c. */
+		rc = netns_network_create(name, cidr, nat, &err);
+		if (rc == 0)
+			printf("bridge %s%s%s up%s\n", name, cidr ? " " : "", cidr ? cidr : "",
+			       nat ? ", NAT on" : "");
 	}
-	existed = nl_link_index(nl, name) > 0;
-	if (nl_bridge_add(nl, name, &err) < 0)
-		goto cleanup;
-	if ((cidr && nl_addr_add(nl, name, cidr, &err) < 0) || nl_link_set_up(nl, name, 1, &err) < 0)
-		goto rollback;
-	if (nat) {
-		if (nat_bridge_add(name, &err) < 0)
-			goto rollback;
-		nat_done = 1;
-		if (nat_masquerade_add(cidr, &err) < 0)
-			goto rollback;
-	}
-	printf("bridge %s%s%s up%s\n", name, cidr ? " " : "", cidr ? cidr : "",
-	       nat ? ", NAT on" : "");
-	rc = 0;
-	goto cleanup;
-rollback:
-	/* Undo only what this run made: an existing bridge stays as it was found. */
-	if (nat_done)
-		nat_bridge_del(name, 1, NULL);
-	if (!existed)
-		nl_link_del(nl, name, 1, NULL);
-cleanup:
-	nl_close(nl);
-	if (rc)
+	if (rc < 0)
 		mr_die_err(&err);
 	return 0;
 }

@@ -112,6 +112,23 @@ static int nft(const char *cmd, char **out, struct mr_err *err)
 	return -1;
 }
 
+/* mr_fail with a message that is complete as it is (no ": strerror" after it), while the
+ * caller still finds ERRNUM in err->errnum and errno. */
+static int fail_as(struct mr_err *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail_as(struct mr_err *err, int errnum, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+		err->errnum = errnum;
+	}
+	errno = errnum;
+	return -1;
+}
+
 /* printf into a fixed buffer and run it with nft(). */
 static int nftf(char **out, struct mr_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -258,7 +275,7 @@ int nat_publish(const struct nat_port *p, struct mr_err *err)
 			mr_say("%s is published already", want);
 			return 0;
 		}
-		return mr_fail(err, EEXIST,
+		return fail_as(err, EEXIST,
 			       "port %u/%s is already published (%s); remove it first with "
 			       "netns/publish -d %u/%s",
 			       p->host_port, p->proto, to, p->host_port, p->proto);
@@ -267,7 +284,7 @@ int nat_publish(const struct nat_port *p, struct mr_err *err)
 	if (nftf(NULL, err, "add element " T " published { %s . %u : %s . %u }", p->proto,
 		 p->host_port, p->addr, p->port) < 0) {
 		if (errno == EEXIST)
-			return mr_fail(err, EEXIST, "port %u/%s is already published",
+			return fail_as(err, EEXIST, "port %u/%s is already published",
 				       p->host_port, p->proto);
 		return -1;
 	}
@@ -286,7 +303,8 @@ int nat_unpublish(const char *proto, unsigned host_port, int missing_ok, struct 
 		if (errno != ENOENT)
 			return -1;
 		if (!missing_ok)
-			return mr_fail(err, ENOENT, "port %u/%s is not published", host_port, proto);
+			return fail_as(err, ENOENT, "port %u/%s is not published", host_port,
+				       proto);
 	}
 	return nat_prune(0, err);
 }
@@ -320,7 +338,7 @@ int nat_masquerade_del(const char *cidr, int missing_ok, struct mr_err *err)
 		if (errno != ENOENT)
 			return -1;
 		if (!missing_ok)
-			return mr_fail(err, ENOENT, "subnet %s is not masqueraded", net);
+			return fail_as(err, ENOENT, "subnet %s is not masqueraded", net);
 	}
 	return nat_prune(0, err);
 }
@@ -365,18 +383,19 @@ int nat_bridge_add(const char *name, struct mr_err *err)
 
 int nat_bridge_del(const char *name, int missing_ok, struct mr_err *err)
 {
+	struct mr_err e1 = {0}, e2 = {0};
 	if (check_nft_ifname(name, err) < 0)
 		return -1;
-	/* Two transactions, so a half-registered bridge (one element only) still goes. */
-	int r1 = nftf(NULL, err, "delete element " T " bridges { \"%s\" }", name);
-	int e1 = errno;
-	int r2 = nftf(NULL, r1 < 0 ? NULL : err, "delete element " T " same { \"%s\" . \"%s\" }",
-		      name, name);
-	int e2 = errno;
-	if ((r1 < 0 && e1 != ENOENT) || (r2 < 0 && e2 != ENOENT && r1 == 0))
+	/* Two transactions, so that a half-registered bridge (one element only) still goes. */
+	int r1 = nftf(NULL, &e1, "delete element " T " bridges { \"%s\" }", name);
+	int r2 = nftf(NULL, &e2, "delete element " T " same { \"%s\" . \"%s\" }", name, name);
+	if ((r1 < 0 && e1.errnum != ENOENT) || (r2 < 0 && e2.errnum != ENOENT)) {
+		if (err)
+			*err = (r1 < 0 && e1.errnum != ENOENT) ? e1 : e2;
 		return -1;
+	}
 	if (r1 < 0 && r2 < 0 && !missing_ok)
-		return mr_fail(err, ENOENT, "bridge '%s' is not registered for NAT", name);
+		return mr_fail(err, 0, "bridge '%s' is not registered for NAT", name);
 	return nat_prune(0, err);
 }
 

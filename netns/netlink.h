@@ -17,8 +17,8 @@
  * The files: nl.c (sockets, requests, the kernel's error text, parsing names and
  * addresses), link.c (links: veth, bridge, up/down, move, rename, list), addr.c (addresses,
  * routes, the bridge forwarding table), vxlan.c (VXLAN links), attach.c (the whole
- * "give a process an interface on a bridge" sequence, with rollback), ping.c (an ICMP echo
- * probe run inside a namespace).
+ * sequences with rollback: a bridge network, a process plugged into it), ping.c (an ICMP
+ * echo probe run inside a namespace).
  *
  * Errors: every function returns -1 (or NULL) and fills struct mr_err; when the kernel
  * explains a refusal (extended ack, NLMSGERR_ATTR_MSG) its text is appended:
@@ -209,6 +209,17 @@ struct netns_attach {
 int netns_attach(const struct netns_attach *a, struct mr_err *err);
 /* Undo netns_attach: delete the host end (the kernel deletes the inner end with it). */
 int netns_detach(const char *host_if, int missing_ok, struct mr_err *err);
+
+/*
+ * A bridge network, docker's `network create`: bridge NAME (made if missing) with CIDR as
+ * its address (the containers' gateway), up; with nat, also NAT for it (netns/nat.h:
+ * masquerade for CIDR's subnet, forwarding, isolation, published ports on loopback).
+ * Idempotent. On failure only what this call made is undone: an existing bridge stays.
+ */
+int netns_network_create(const char *name, const char *cidr, int nat, struct mr_err *err);
+/* Remove a bridge network: NAT elements for its addresses and for it, then the bridge
+ * (its ports stay, unplugged). With missing_ok, no such bridge is not an error. */
+int netns_network_remove(const char *name, int missing_ok, struct mr_err *err);
 
 /* ---- a probe (ping.c) ---------------------------------------------------------------------------- */
 

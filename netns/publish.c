@@ -57,6 +57,15 @@ static void parse_host_port(const char *s, unsigned *port, char proto[4])
 	*port = (unsigned)p;
 }
 
+/* Was host port P->host_port/P->proto among the N ports in BEFORE? */
+static int was_published(const struct nat_port *p, const struct nat_port *before, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (before[i].host_port == p->host_port && !strcmp(before[i].proto, p->proto))
+			return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int opt, del = 0, list = 0;
@@ -98,12 +107,17 @@ int main(int argc, char **argv)
 		else if (nat_parse_port(argv[i], p, &err) < 0)
 			mr_die_err(&err);
 	}
+	/* What was published before this run: a failure undoes only what this run added. */
+	struct nat_port *before = NULL;
+	size_t nbefore = 0;
+	if (!del && nat_published(&before, &nbefore, &err) < 0)
+		mr_die_err(&err);
 	for (int i = 0; i < argc - optind; i++) {
 		struct nat_port *p = &ports[i];
 		if (del ? nat_unpublish(p->proto, p->host_port, 0, &err) : nat_publish(p, &err)) {
-			/* Undo the ports this run published before the failing one. */
 			for (int j = 0; !del && j < i; j++)
-				nat_unpublish(ports[j].proto, ports[j].host_port, 1, NULL);
+				if (!was_published(&ports[j], before, nbefore))
+					nat_unpublish(ports[j].proto, ports[j].host_port, 1, NULL);
 			mr_die_err(&err);
 		}
 		if (del)
@@ -112,5 +126,6 @@ int main(int argc, char **argv)
 			printf("published %s\n", nat_format_port(p, buf, sizeof(buf)));
 	}
 	free(ports);
+	free(before);
 	return 0;
 }

@@ -89,11 +89,12 @@ port_already_published() {
 	nt_need
 	out=$(nt_host '
 		"$NT/bridge" -m mrbr0 10.88.0.1/24 >/dev/null || die bridge
-		"$NT/publish" 8080:10.88.0.2:80 >/dev/null || die publish
-		"$NT/publish" 9090:10.88.0.3:80 8080:10.88.0.3:80 2>&1; echo "exit $?"
-		echo "list: $("$NT/publish" -l | tr "\n" " ")"') || t_fail "$out"
-	one_line_error "$out" "^publish: port 8080/tcp is already published \(8080:10.88.0.2:80/tcp\)"
-	t_match "$out" '^list: 8080:10.88.0.2:80/tcp $' "9090, published before the clash, is rolled back"
+		"$NT/publish" 8080:10.88.0.2:80 7070:10.88.0.2:70 >/dev/null || die publish
+		"$NT/publish" 7070:10.88.0.2:70 9090:10.88.0.3:80 8080:10.88.0.3:80 2>&1; echo "exit $?"
+		echo "list: $("$NT/publish" -l | sort | tr "\n" " ")"') || t_fail "$out"
+	one_line_error "$out" "^publish: port 8080/tcp is already published \(8080:10.88.0.2:80/tcp\); remove it first with netns/publish -d 8080/tcp$"
+	t_match "$out" '^list: 7070:10.88.0.2:70/tcp 8080:10.88.0.2:80/tcp $' \
+		"9090, published by the failing run, is rolled back; 7070, there before, stays"
 }
 
 bad_port_spec() {
@@ -132,7 +133,7 @@ t "a host interface name already taken is refused; the first pair is untouched" 
 t "an inner name already taken in the target namespace is refused" inner_name_taken
 t "a PID with no such process is named" no_such_pid
 t "a bridge that does not exist is named, and no veth is left" missing_bridge
-t "a port already published elsewhere is refused and the run rolled back" port_already_published
+t "a port already published elsewhere is refused; what the run added is rolled back" port_already_published
 t "a port out of range is refused before nft is touched" bad_port_spec
 t "a failing last step (the route) rolls the veth pair back; the kernel's reason is shown" failing_step_rolls_back
 t "a name the kernel finds taken is reported, and the address step never runs" kernel_reason_is_shown
