@@ -34,7 +34,8 @@ static int addr_change(struct nl *nl, int type, const char *dev, const char *cid
 	if (idx < 0)
 		return -1;
 	mr_say("%s %s dev %s", type == RTM_NEWADDR ? "RTM_NEWADDR" : "RTM_DELADDR", cidr, dev);
-	struct nlmsghdr *nlh = nl_msg(nl, buf, type, type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	struct nlmsghdr *nlh =
+		nl_msg(nl, buf, type, type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
 	ifa->ifa_prefixlen = (unsigned char)c.prefix;
@@ -77,8 +78,10 @@ int nl_addr_del(struct nl *nl, const char *dev, const char *cidr, int missing_ok
 		struct mr_err *err)
 {
 	if (addr_change(nl, RTM_DELADDR, dev, cidr, err) < 0)
-		return (missing_ok && (errno == EADDRNOTAVAIL || errno == ENODEV ||
-				       nl_link_index(nl, dev) == 0)) ? 0 : -1;
+		return (missing_ok &&
+			(errno == EADDRNOTAVAIL || errno == ENODEV || nl_link_index(nl, dev) == 0))
+			       ? 0
+			       : -1;
 	return 0;
 }
 
@@ -171,8 +174,8 @@ int nl_route_add(struct nl *nl, const char *dst, const char *gw, const char *dev
 	int idx = dev ? nl_need_index(nl, dev, err) : 0;
 	if (idx < 0)
 		return -1;
-	mr_say("RTM_NEWROUTE %s%s%s%s%s", dst, gw ? " via " : "", gw ? gw : "",
-	       dev ? " dev " : "", dev ? dev : "");
+	mr_say("RTM_NEWROUTE %s%s%s%s%s", dst, gw ? " via " : "", gw ? gw : "", dev ? " dev " : "",
+	       dev ? dev : "");
 	/* NLM_F_REPLACE: an existing route to DST is replaced, so adding twice is harmless. */
 	struct nlmsghdr *nlh = route_msg(nl, buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &d);
 	if (gw)
@@ -280,7 +283,8 @@ static int fdb_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_parse(nlh, sizeof(*nd), fdb_attr_cb, tb);
 	/* Entries of ports of this bridge carry NDA_MASTER; the bridge's own carry its index. */
 	int master = tb[NDA_MASTER] ? (int)mnl_attr_get_u32(tb[NDA_MASTER]) : nd->ndm_ifindex;
-	if (master != list->bridge || !tb[NDA_LLADDR] || mnl_attr_get_payload_len(tb[NDA_LLADDR]) != 6)
+	if (master != list->bridge || !tb[NDA_LLADDR] ||
+	    mnl_attr_get_payload_len(tb[NDA_LLADDR]) != 6)
 		return MNL_CB_OK;
 	const unsigned char *m = mnl_attr_get_payload(tb[NDA_LLADDR]);
 	if (m[0] & 1)
@@ -295,8 +299,7 @@ static int fdb_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nl_fdb(struct nl *nl, const char *bridge, struct nl_fdb **out, size_t *n,
-	   struct mr_err *err)
+int nl_fdb(struct nl *nl, const char *bridge, struct nl_fdb **out, size_t *n, struct mr_err *err)
 {
 	char buf[NL_BUFSIZE];
 	struct fdb_list list = {0};

@@ -37,14 +37,20 @@ int netns_attach(const struct netns_attach *a, struct mr_err *err)
 	if (!in)
 		return -1;
 	if (nl_link_index(host, a->bridge) <= 0)
-		return mr_fail(err, 0, "bridge '%s' does not exist; create it first "
-				       "(netns/bridge %s CIDR)", a->bridge, a->bridge);
+		return mr_fail(err, 0,
+			       "bridge '%s' does not exist; create it first "
+			       "(netns/bridge %s CIDR)",
+			       a->bridge, a->bridge);
 	if (nl_link_index(host, a->host_if) > 0)
-		return mr_fail(err, EEXIST, "interface '%s' already exists here; pick another "
-					    "name", a->host_if);
+		return mr_fail(err, EEXIST,
+			       "interface '%s' already exists here; pick another "
+			       "name",
+			       a->host_if);
 	if (nl_link_index(in, inner) > 0)
-		return mr_fail(err, EEXIST, "interface '%s' already exists in the target "
-					    "namespace", inner);
+		return mr_fail(err, EEXIST,
+			       "interface '%s' already exists in the target "
+			       "namespace",
+			       inner);
 
 	/* Why the inner end is born inside: created here and moved, it would exist for a
 	 * moment under a temporary name in the host namespace, where it could collide with

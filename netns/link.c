@@ -142,8 +142,10 @@ int nl_link_set_master(struct nl *nl, const char *name, const char *master, stru
 	if (master) {
 		char kind[16];
 		if (link_kind(nl, master, kind, sizeof(kind)) < 0)
-			return mr_fail(err, 0, "bridge '%s' does not exist; create it first "
-					       "(netns/bridge %s CIDR)", master, master);
+			return mr_fail(err, 0,
+				       "bridge '%s' does not exist; create it first "
+				       "(netns/bridge %s CIDR)",
+				       master, master);
 		if (strcmp(kind, "bridge") != 0)
 			return mr_fail(err, 0, "'%s' is not a bridge (it is a %s link)", master,
 				       *kind ? kind : "plain");
@@ -181,8 +183,8 @@ int nl_link_rename(struct nl *nl, const char *name, const char *newname, struct 
 	mr_say("RTM_NEWLINK '%s' IFLA_IFNAME='%s'", name, newname);
 	struct nlmsghdr *nlh = link_msg(nl, buf, RTM_NEWLINK, 0, idx, NULL);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, newname);
-	return nl_do(nl, nlh, err, "rename '%s' to '%s' (a link must be down to be renamed)",
-		     name, newname);
+	return nl_do(nl, nlh, err, "rename '%s' to '%s' (a link must be down to be renamed)", name,
+		     newname);
 }
 
 int nl_link_set_up(struct nl *nl, const char *name, int up, struct mr_err *err)
@@ -246,21 +248,11 @@ static int link_attr_cb(const struct nlattr *a, void *data)
 {
 	struct nl_link *l = data;
 	switch (mnl_attr_get_type(a)) {
-	case IFLA_IFNAME:
-		snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(a));
-		break;
-	case IFLA_MTU:
-		l->mtu = mnl_attr_get_u32(a);
-		break;
-	case IFLA_MASTER:
-		l->master = (int)mnl_attr_get_u32(a);
-		break;
-	case IFLA_LINK:
-		l->peer = (int)mnl_attr_get_u32(a);
-		break;
-	case IFLA_LINK_NETNSID:
-		l->peer_nsid = (int)mnl_attr_get_u32(a);
-		break;
+	case IFLA_IFNAME: snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(a)); break;
+	case IFLA_MTU: l->mtu = mnl_attr_get_u32(a); break;
+	case IFLA_MASTER: l->master = (int)mnl_attr_get_u32(a); break;
+	case IFLA_LINK: l->peer = (int)mnl_attr_get_u32(a); break;
+	case IFLA_LINK_NETNSID: l->peer_nsid = (int)mnl_attr_get_u32(a); break;
 	case IFLA_ADDRESS:
 		if (mnl_attr_get_payload_len(a) == 6) {
 			const unsigned char *m = mnl_attr_get_payload(a);
@@ -268,9 +260,7 @@ static int link_attr_cb(const struct nlattr *a, void *data)
 				 m[1], m[2], m[3], m[4], m[5]);
 		}
 		break;
-	case IFLA_LINKINFO:
-		mnl_attr_parse_nested(a, linkinfo_cb, l);
-		break;
+	case IFLA_LINKINFO: mnl_attr_parse_nested(a, linkinfo_cb, l); break;
 	}
 	return MNL_CB_OK;
 }

@@ -100,7 +100,7 @@ static int nft(const char *cmd, char **out, struct mr_err *err)
 	const char *e = nft_ctx_get_error_buffer(ctx);
 	char line[512];
 	snprintf(line, sizeof(line), "%.*s", (int)strcspn(e, "\n"), e);
-	int errnum = strstr(e, "File exists")			    ? EEXIST
+	int errnum = strstr(e, "File exists")                 ? EEXIST
 		     : strstr(e, "No such file or directory") ? ENOENT
 		     : strstr(e, "Operation not permitted")   ? EPERM
 							      : EINVAL;
@@ -183,7 +183,8 @@ int nat_parse_port(const char *spec, struct nat_port *out, struct mr_err *err)
 	if ((slash = strchr(buf, '/'))) {
 		*slash++ = '\0';
 		if (strcmp(slash, "tcp") && strcmp(slash, "udp"))
-			return mr_fail(err, 0, "'%s': protocol '%s' is not tcp or udp", spec, slash);
+			return mr_fail(err, 0, "'%s': protocol '%s' is not tcp or udp", spec,
+				       slash);
 		strcpy(out->proto, slash);
 	}
 	if (!(c1 = strchr(buf, ':')) || !(c2 = strchr(c1 + 1, ':')))
@@ -264,8 +265,8 @@ int nat_publish(const struct nat_port *p, struct mr_err *err)
 	if (nat_init(err) < 0)
 		return -1;
 	/* Idempotent, and honest about a clash: look the host port up first. */
-	if (nftf(&text, NULL, "get element " T " published { %s . %u }", p->proto,
-		 p->host_port) == 0 &&
+	if (nftf(&text, NULL, "get element " T " published { %s . %u }", p->proto, p->host_port) ==
+		    0 &&
 	    parse_elements(text, &have, &n) == 0 && n == 1) {
 		int same = !strcmp(have->addr, p->addr) && have->port == p->port;
 		char to[64];
@@ -284,8 +285,8 @@ int nat_publish(const struct nat_port *p, struct mr_err *err)
 	if (nftf(NULL, err, "add element " T " published { %s . %u : %s . %u }", p->proto,
 		 p->host_port, p->addr, p->port) < 0) {
 		if (errno == EEXIST)
-			return fail_as(err, EEXIST, "port %u/%s is already published",
-				       p->host_port, p->proto);
+			return fail_as(err, EEXIST, "port %u/%s is already published", p->host_port,
+				       p->proto);
 		return -1;
 	}
 	if (nat_enable_forwarding(err) < 0) {
@@ -318,7 +319,8 @@ int nat_masquerade_add(const char *cidr, struct mr_err *err)
 	if (nl_parse_cidr(cidr, &c, err) < 0 || nat_init(err) < 0)
 		return -1;
 	/* The set holds networks: 10.88.0.1/24 is stored as 10.88.0.0/24. */
-	if (nftf(NULL, err, "add element " T " masq { %s }", nl_cidr_network(&c, net, sizeof(net))) < 0)
+	if (nftf(NULL, err, "add element " T " masq { %s }",
+		 nl_cidr_network(&c, net, sizeof(net))) < 0)
 		return -1;
 	if (nat_enable_forwarding(err) < 0) {
 		nat_masquerade_del(cidr, 1, NULL);
@@ -350,7 +352,8 @@ static int check_nft_ifname(const char *name, struct mr_err *err)
 		return -1;
 	for (const char *c = name; *c; c++)
 		if (!isalnum((unsigned char)*c) && !strchr("-_.", *c))
-			return mr_fail(err, 0, "bridge name '%s': use letters, digits, '-', '_', '.'",
+			return mr_fail(err, 0,
+				       "bridge name '%s': use letters, digits, '-', '_', '.'",
 				       name);
 	return 0;
 }
@@ -362,8 +365,10 @@ int nat_bridge_add(const char *name, struct mr_err *err)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet", name);
 	if (access(path, F_OK) < 0)
-		return mr_fail(err, 0, "bridge '%s' does not exist; create it first "
-				       "(netns/bridge %s CIDR)", name, name);
+		return mr_fail(err, 0,
+			       "bridge '%s' does not exist; create it first "
+			       "(netns/bridge %s CIDR)",
+			       name, name);
 	if (nat_init(err) < 0)
 		return -1;
 	if (nftf(NULL, err,

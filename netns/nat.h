@@ -12,15 +12,18 @@
  *		set masq      { type ipv4_addr; flags interval }   # subnets that masquerade
  *		set bridges   { type ifname }                      # our bridges
  *		set same      { type ifname . ifname }             # (br, br): same-bridge pairs
- *		chain nat_pre  { prerouting dstnat:  fib daddr type local dnat to ... map @published }
- *		chain nat_out  { output -100:        fib daddr type local dnat to ... map @published }
- *		chain nat_post { postrouting srcnat: ip saddr @masq ip daddr != @masq masquerade
- *		                                     ip saddr 127.0.0.0/8 oifname != "lo" masquerade }
- *		chain filter_fwd { forward filter:   ct state established,related accept
- *		                                     iifname . oifname @same accept
- *		                                     iifname @bridges oifname @bridges drop
- *		                                     iifname @bridges accept
- *		                                     oifname @bridges ct status dnat accept }
+ *		chain nat_pre  { prerouting, dstnat:
+ *			fib daddr type local dnat ip to meta l4proto . th dport map @published }
+ *		chain nat_out  { output, -100: the same rule, for the host's own connections }
+ *		chain nat_post { postrouting, srcnat:
+ *			ip saddr @masq ip daddr != @masq masquerade
+ *			ip saddr 127.0.0.0/8 oifname != "lo" masquerade }
+ *		chain filter_fwd { forward, filter:
+ *			ct state established,related accept
+ *			iifname . oifname @same accept
+ *			iifname @bridges oifname @bridges drop
+ *			iifname @bridges accept
+ *			oifname @bridges ct status dnat accept }
  *	}
  *
  * When the last element is removed the table is deleted, so a torn-down host shows no
@@ -40,9 +43,9 @@
 
 /* A published port: HOSTPORT on every host address -> ADDR:PORT, tcp or udp. */
 struct nat_port {
-	char proto[4];    /* "tcp" or "udp" */
+	char proto[4]; /* "tcp" or "udp" */
 	unsigned host_port;
-	char addr[16];    /* the container's IPv4 address */
+	char addr[16]; /* the container's IPv4 address */
 	unsigned port;
 };
 

@@ -122,12 +122,12 @@ int nl_link_set_mac(struct nl *nl, const char *name, const char *mac, struct mr_
 struct nl_link {
 	int index;
 	char name[IFNAMSIZ];
-	char kind[16];      /* "veth", "bridge", "vxlan", "" for a plain device */
-	int master;         /* ifindex of the bridge this is a port of, 0 if none */
-	int peer;           /* IFLA_LINK: a veth's peer ifindex (in peer_nsid's namespace) */
-	int peer_nsid;      /* IFLA_LINK_NETNSID: the peer's namespace id, -1 = same namespace */
+	char kind[16]; /* "veth", "bridge", "vxlan", "" for a plain device */
+	int master;    /* ifindex of the bridge this is a port of, 0 if none */
+	int peer;      /* IFLA_LINK: a veth's peer ifindex (in peer_nsid's namespace) */
+	int peer_nsid; /* IFLA_LINK_NETNSID: the peer's namespace id, -1 = same namespace */
 	unsigned mtu;
-	unsigned flags;     /* IFF_UP, IFF_LOWER_UP ... */
+	unsigned flags; /* IFF_UP, IFF_LOWER_UP ... */
 	char mac[18];
 };
 /* List every link of nl's namespace into a new array (*out, caller frees), *n entries. */
@@ -168,36 +168,35 @@ int nl_routes(struct nl *nl, struct nl_route **out, size_t *n, struct mr_err *er
 
 struct nl_fdb {
 	char mac[18];
-	int port;      /* ifindex of the bridge port the MAC was seen on */
-	int local;     /* 1 for the bridge's own addresses (permanent, "self") */
+	int port;  /* ifindex of the bridge port the MAC was seen on */
+	int local; /* 1 for the bridge's own addresses (permanent, "self") */
 };
 /* The forwarding database of bridge BRIDGE (*out, caller frees). */
-int nl_fdb(struct nl *nl, const char *bridge, struct nl_fdb **out, size_t *n,
-	   struct mr_err *err);
+int nl_fdb(struct nl *nl, const char *bridge, struct nl_fdb **out, size_t *n, struct mr_err *err);
 
 /* ---- VXLAN (vxlan.c) ------------------------------------------------------------------------ */
 
 struct nl_vxlan {
-	const char *name;    /* "vxlan42" */
-	unsigned vni;        /* 1..16777215: the overlay network's id */
-	const char *local;   /* this host's underlay address, "172.30.0.1" */
-	const char *remote;  /* the other host's underlay address (unicast peer) */
-	const char *dev;     /* the underlay link, "uplink" (NULL: by route) */
-	unsigned port;       /* UDP port, 0 = 4789 (IANA) */
+	const char *name;   /* "vxlan42" */
+	unsigned vni;       /* 1..16777215: the overlay network's id */
+	const char *local;  /* this host's underlay address, "172.30.0.1" */
+	const char *remote; /* the other host's underlay address (unicast peer) */
+	const char *dev;    /* the underlay link, "uplink" (NULL: by route) */
+	unsigned port;      /* UDP port, 0 = 4789 (IANA) */
 };
 /* Create a VXLAN link. An existing name is an error. */
 int nl_vxlan_add(struct nl *nl, const struct nl_vxlan *vx, struct mr_err *err);
 
-/* ---- the whole attach sequence (attach.c) ------------------------------------------------------ */
+/* ---- the whole sequences (attach.c) -------------------------------------------------------- */
 
 struct netns_attach {
-	const char *bridge;    /* must exist */
-	int netns_fd;          /* the container's network namespace */
-	const char *host_if;   /* the host end, "vmr4242" */
-	const char *inner_if;  /* the container end, NULL = "eth0" */
-	const char *cidr;      /* the container's address, "10.88.0.2/24" */
-	const char *gateway;   /* default route via, NULL = none */
-	unsigned mtu;          /* 0 = kernel default */
+	const char *bridge;   /* must exist */
+	int netns_fd;         /* the container's network namespace */
+	const char *host_if;  /* the host end, "vmr4242" */
+	const char *inner_if; /* the container end, NULL = "eth0" */
+	const char *cidr;     /* the container's address, "10.88.0.2/24" */
+	const char *gateway;  /* default route via, NULL = none */
+	unsigned mtu;         /* 0 = kernel default */
 };
 /*
  * Give a network namespace an interface on a bridge: a veth pair whose inner end is born
@@ -221,7 +220,8 @@ int netns_network_create(const char *name, const char *cidr, int nat, struct mr_
  * (its ports stay, unplugged). With missing_ok, no such bridge is not an error. */
 int netns_network_remove(const char *name, int missing_ok, struct mr_err *err);
 
-/* ---- a probe (ping.c) ---------------------------------------------------------------------------- */
+/* ---- a probe (ping.c)
+ * ---------------------------------------------------------------------------- */
 
 /* Send one ICMP echo to ADDR from inside the namespace NETNS_FD (-1: this one) and wait
  * up to TIMEOUT_MS for the reply. Returns the round trip in microseconds, or -1 with err

@@ -4,8 +4,9 @@
  * Kubernetes' overlay networks. It builds everything in four new network namespaces,
  * pings across, and tears it all down (unless -k).
  *
- *	 c1 10.77.0.2 ==veth== br0 -- vxlan42 ........................ vxlan42 -- br0 ==veth== c2 10.77.0.3
- *	                       [host A]   ul0 172.30.0.1 <==underlay==> ul0 172.30.0.2   [host B]
+ *	 c1 10.77.0.2 ==veth== br0 + vxlan42 [host A] ul0 172.30.0.1
+ *	                                               ||  underlay link: UDP 4789, VNI 42
+ *	 c2 10.77.0.3 ==veth== br0 + vxlan42 [host B] ul0 172.30.0.2
  *
  * c1's frame for c2 crosses host A's bridge to vxlan42, which wraps it in UDP (port 4789,
  * VNI 42) to 172.30.0.2; host B's vxlan42 unwraps it onto its bridge, and so to c2. The
@@ -108,8 +109,8 @@ static int build_host(int h, int c, const char *local, const char *remote, unsig
 	struct nl *nl = nl_open_netns(nsfd[h], err);
 	if (!nl)
 		return -1;
-	struct nl_vxlan vx = {.name = "vxlan42", .vni = vni, .local = local, .remote = remote,
-			      .dev = "ul0"};
+	struct nl_vxlan vx = {
+		.name = "vxlan42", .vni = vni, .local = local, .remote = remote, .dev = "ul0"};
 	int rc = -(nl_link_set_up(nl, "lo", 1, err) < 0 || nl_addr_add(nl, "ul0", ul, err) < 0 ||
 		   nl_link_set_up(nl, "ul0", 1, err) < 0 || nl_bridge_add(nl, "br0", err) < 0 ||
 		   nl_link_set_up(nl, "br0", 1, err) < 0 || nl_vxlan_add(nl, &vx, err) < 0 ||
@@ -123,8 +124,12 @@ static int build_host(int h, int c, const char *local, const char *remote, unsig
 	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (home < 0 || setns(nsfd[h], CLONE_NEWNET) < 0)
 		return mr_fail(err, errno, "setns into %s", ns_names[h]);
-	struct netns_attach a = {.bridge = "br0", .netns_fd = nsfd[c], .host_if = "veth-c",
-				 .inner_if = "eth0", .cidr = cidr, .mtu = 1450};
+	struct netns_attach a = {.bridge = "br0",
+				 .netns_fd = nsfd[c],
+				 .host_if = "veth-c",
+				 .inner_if = "eth0",
+				 .cidr = cidr,
+				 .mtu = 1450};
 	rc = netns_attach(&a, err);
 	if (setns(home, CLONE_NEWNET) < 0)
 		mr_die("setns back home");
@@ -142,8 +147,8 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'i':
 			if (mr_parse_ll(optarg, 1, 0xffffff, &vni) < 0)
-				mr_diex(MR_EXIT_USAGE, "-i %s: a VNI is a number from 1 to 16777215",
-					optarg);
+				mr_diex(MR_EXIT_USAGE,
+					"-i %s: a VNI is a number from 1 to 16777215", optarg);
 			break;
 		case 'k': keep = 1; break;
 		case 'v': mr_verbose = 1; break;

@@ -34,8 +34,8 @@
 /* One network namespace other than ours that a veth of ours leads to. */
 struct peer_ns {
 	ino_t ino;
-	int nsid;          /* its id as our namespace numbers it, -1 if none */
-	char label[64];    /* "netns c1" or "pid 101 (sleep)" */
+	int nsid;       /* its id as our namespace numbers it, -1 if none */
+	char label[64]; /* "netns c1" or "pid 101 (sleep)" */
 	struct nl_link *links;
 	size_t nlinks;
 	struct nl_addr *addrs;
@@ -164,7 +164,8 @@ static void print_link(const struct nl_link *l, const struct nl_addr *a, size_t 
 {
 	char ab[256];
 	printf("%s%-10s %-4s %s%s%s", lead, l->name, (l->flags & IFF_UP) ? "UP" : "DOWN",
-	       l->kind[0] ? l->kind : "", l->kind[0] ? " " : "", addrs_of(a, na, l->index, ab, sizeof(ab)));
+	       l->kind[0] ? l->kind : "", l->kind[0] ? " " : "",
+	       addrs_of(a, na, l->index, ab, sizeof(ab)));
 	print_peer(l, all, nall);
 	putchar('\n');
 }

@@ -24,17 +24,16 @@
 
 static void usage(FILE *to, int code)
 {
-	fprintf(to,
-		"usage: netns/veth [-v] [-a CIDR] [-n NETNS [-r NEWNAME] [-A CIDR]] NAME PEER\n"
-		"       netns/veth [-v] -d NAME\n"
-		"Create the veth pair NAME <-> PEER here; with -n, move PEER into NETNS.\n"
-		"  -a CIDR      give NAME this address and set it up\n"
-		"  -n NETNS     move PEER into NETNS: a PID, a path (/run/netns/c1) or a name\n"
-		"  -r NEWNAME   rename PEER to NEWNAME there (a link is renamed while down)\n"
-		"  -A CIDR      give PEER this address there and set it (and lo) up\n"
-		"  -d NAME      delete the pair NAME belongs to (both ends go)\n"
-		"  -v           narrate every netlink message\n"
-		"  -h           this help\n");
+	fprintf(to, "usage: netns/veth [-v] [-a CIDR] [-n NETNS [-r NEWNAME] [-A CIDR]] NAME PEER\n"
+		    "       netns/veth [-v] -d NAME\n"
+		    "Create the veth pair NAME <-> PEER here; with -n, move PEER into NETNS.\n"
+		    "  -a CIDR      give NAME this address and set it up\n"
+		    "  -n NETNS     move PEER into NETNS: a PID, a path (/run/netns/c1) or a name\n"
+		    "  -r NEWNAME   rename PEER to NEWNAME there (a link is renamed while down)\n"
+		    "  -A CIDR      give PEER this address there and set it (and lo) up\n"
+		    "  -d NAME      delete the pair NAME belongs to (both ends go)\n"
+		    "  -v           narrate every netlink message\n"
+		    "  -h           this help\n");
 	exit(code);
 }
 
@@ -83,7 +82,8 @@ int main(int argc, char **argv)
 		if ((nsfd = nl_netns_open(netns, &err)) < 0 || !(in = nl_open_netns(nsfd, &err)))
 			goto cleanup;
 		if (nl_link_index(in, inner) > 0) {
-			mr_fail(&err, 0, "interface '%s' already exists in network namespace '%s'", inner, netns);
+			mr_fail(&err, 0, "interface '%s' already exists in network namespace '%s'",
+				inner, netns);
 			goto cleanup;
 		}
 	}
@@ -100,7 +100,8 @@ int main(int argc, char **argv)
 		    (peer_addr && nl_link_set_up(in, "lo", 1, &err) < 0))
 			goto cleanup;
 	}
-	if (addr && (nl_addr_add(nl, name, addr, &err) < 0 || nl_link_set_up(nl, name, 1, &err) < 0))
+	if (addr &&
+	    (nl_addr_add(nl, name, addr, &err) < 0 || nl_link_set_up(nl, name, 1, &err) < 0))
 		goto cleanup;
 	printf("%s%s%s <==> %s%s%s%s\n", name, addr ? " " : "", addr ? addr : "", inner,
 	       peer_addr ? " " : "", peer_addr ? peer_addr : "",

@@ -6,7 +6,9 @@
  * between two hosts' underlay addresses. Attach it to a bridge on each host and the two
  * bridges become one Ethernet segment: containers on host A and host B share a subnet.
  *
- *	host A: c1 --veth-- br0 --vxlan42 ==UDP 172.30.0.1 -> 172.30.0.2==> vxlan42 -- br0 --veth-- c2 :host B
+ *	host A: c1 --veth-- br0 -- vxlan42 (172.30.0.1)
+ *	                              ||  Ethernet frames inside UDP 4789, both ways
+ *	host B: c2 --veth-- br0 -- vxlan42 (172.30.0.2)
  *
  * The VNI (VXLAN network id, 24 bits) tells overlays apart on the same underlay. With a
  * unicast `remote`, every frame the bridge floods goes to that one peer; real overlays

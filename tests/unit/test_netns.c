@@ -36,8 +36,15 @@ static void cidr_parses_and_names_bad_input(void)
 	CU_ASSERT_STRING_EQUAL(nl_cidr_network(&c, buf, sizeof(buf)), "0.0.0.0/0");
 	CU_ASSERT_EQUAL(nl_parse_cidr("10.1.2.3/32", &c, &err), 0);
 	CU_ASSERT_STRING_EQUAL(nl_cidr_network(&c, buf, sizeof(buf)), "10.1.2.3/32");
-	const char *bad[] = {"10.88.0.2", "10.88.0.2/33", "10.88.0.300/24", "10.88/16",
-			     "10.88.0.2/", "10.88.0.2/2x", "/24", "", NULL};
+	const char *bad[] = {"10.88.0.2",
+			     "10.88.0.2/33",
+			     "10.88.0.300/24",
+			     "10.88/16",
+			     "10.88.0.2/",
+			     "10.88.0.2/2x",
+			     "/24",
+			     "",
+			     NULL};
 	for (int i = 0; bad[i]; i++) {
 		CU_ASSERT_EQUAL(nl_parse_cidr(bad[i], &c, &err), -1);
 		CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "is not an IPv4 CIDR"));
@@ -88,7 +95,8 @@ static void port_mappings(void)
 
 static CU_TestInfo tests[] = {
 	{"interface names: 1 to 15 bytes, no '/', ':' or spaces", ifname_limits},
-	{"a CIDR parses, gives its network, and bad ones are named", cidr_parses_and_names_bad_input},
+	{"a CIDR parses, gives its network, and bad ones are named",
+	 cidr_parses_and_names_bad_input},
 	{"IPv4 addresses are dotted quads only; MACs are six hex pairs", ipv4_and_mac},
 	{"port mappings HOSTPORT:IP:PORT[/proto] parse and format back", port_mappings},
 	CU_TEST_INFO_NULL,
