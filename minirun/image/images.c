@@ -352,9 +352,16 @@ int image_lowerdirs(const struct store *st, const char *name, char ***dirs,
 		    char id[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
 {
 	struct image img;
-	if (image_resolve(st, name, &img, err) < 0)
+	/* shared gc lock: a prune can't delete these layers while we unpack or hand them out */
+	if (store_lock(st, STORE_ADDING, err) < 0)
 		return -1;
-	if (image_unpack(st, &img, err) < 0) {
+	if (image_resolve(st, name, &img, err) < 0) {
+		store_unlock(st, STORE_ADDING);
+		return -1;
+	}
+	int rc = image_unpack(st, &img, err);
+	store_unlock(st, STORE_ADDING);
+	if (rc < 0) {
 		image_free(&img);
 		return -1;
 	}
