@@ -236,6 +236,9 @@ int main(int argc, char **argv)
 	if (optind < argc && strcmp(argv[optind - 2], "--") != 0)
 		mr_diex(MR_EXIT_USAGE, "put '--' before the command ('%s')", argv[optind]);
 	c.cmd = optind < argc ? argv + optind : shell;
+	if (!*c.hostname || strlen(c.hostname) > HOST_NAME_MAX)
+		mr_diex(MR_EXIT_USAGE, "-n: hostname '%s' must be 1 to %d characters", c.hostname,
+			HOST_NAME_MAX);
 	if (!(c.flags & CLONE_NEWNS))
 		mr_diex(MR_EXIT_USAGE, "-t: a container needs its own mount namespace: add mnt");
 	if (geteuid() != 0 && !(c.flags & CLONE_NEWUSER))

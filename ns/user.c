@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 	else if (!map[0])
 		snprintf(map, sizeof(map), "0 100000 65536\n");
 
-	struct view outside, inside;
+	struct view outside = {0}, inside = {0};
 	look(&outside);
 
 	/*

@@ -142,6 +142,10 @@ bad_input() {
 	t_match "$T_OUT" 'needs its own mount namespace'
 	t_status 2 "$CT" -t nope "$ROOTFS"
 	one_line "$T_OUT"
+	t_status 2 "$CT" -n "$(printf '%070d' 0)" "$ROOTFS" -- /bin/true
+	one_line "$T_OUT"
+	t_match "$T_OUT" "hostname '0+' must be 1 to 64 characters"
+	one_line "$T_OUT"
 	t_status 2 "$CT" -x
 	one_line "$T_OUT"
 	t_status 0 "$CT" -h
