@@ -25,9 +25,10 @@ setup() {
 # target, in plain and overlay mode; each must fail and change nothing
 refused() {
 	mktar hostile.tar <"$1" || t_fail "mktar failed"
-	for mode in "" -o; do
+	# plain and overlay mode, resolving with openat2 and with the by-hand walk
+	for mode in "" -o "-o UNIONFS_NO_OPENAT2=1" "UNIONFS_NO_OPENAT2=1"; do
 		rm -rf fresh
-		t_status 1 "$UF/apply" $mode hostile.tar fresh
+		t_status 1 env ${mode#-o} "$UF/apply" ${mode%%UNIONFS*} hostile.tar fresh
 		t_match "$T_OUT" "$2" "apply $mode message"
 		[ "$(echo "$T_OUT" | wc -l)" = 1 ] || t_fail "more than one line: $T_OUT"
 		[ ! -e fresh ] || t_fail "apply $mode left a target behind"
