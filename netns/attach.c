@@ -23,10 +23,12 @@ int netns_attach(const struct netns_attach *a, struct mr_err *err)
 	const char *inner = a->inner_if ? a->inner_if : "eth0";
 	struct nl_cidr c;
 	struct in_addr gw;
+	unsigned char mac[6];
 
 	/* Check everything a user typed before the kernel sees any of it: nothing to undo. */
 	if (nl_check_ifname(a->host_if, err) < 0 || nl_check_ifname(inner, err) < 0 ||
 	    nl_check_ifname(a->bridge, err) < 0 || nl_parse_cidr(a->cidr, &c, err) < 0 ||
+	    (a->mac && nl_parse_mac(a->mac, mac, err) < 0) ||
 	    (a->gateway && nl_parse_ipv4(a->gateway, &gw, err) < 0))
 		return -1;
 
@@ -64,6 +66,7 @@ int netns_attach(const struct netns_attach *a, struct mr_err *err)
 	    (a->mtu && nl_link_set_mtu(host, a->host_if, a->mtu, err) < 0) ||
 	    nl_link_set_up(host, a->host_if, 1, err) < 0 ||
 	    (a->mtu && nl_link_set_mtu(in, inner, a->mtu, err) < 0) ||
+	    (a->mac && nl_link_set_mac(in, inner, a->mac, err) < 0) ||
 	    nl_addr_add(in, inner, a->cidr, err) < 0 || nl_link_set_up(in, inner, 1, err) < 0 ||
 	    nl_link_set_up(in, "lo", 1, err) < 0 ||
 	    /* The default route needs its gateway on-link, i.e. eth0 up with its address:

@@ -37,6 +37,7 @@ static void usage(FILE *to, int code)
 		"  -n HOSTIF   name of the host end (default vmrPID, or vmr-NAME cut to 15 bytes)\n"
 		"  -i IFNAME   name of the inner end (default eth0)\n"
 		"  -m MTU      MTU of both ends\n"
+		"  -M MAC      MAC address of the inner end (docker: 02:42 + the IPv4 address)\n"
 		"  -d HOSTIF   disconnect: delete the pair HOSTIF belongs to\n"
 		"  -v          narrate every netlink message\n"
 		"  -h          this help\n");
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
 	long long mtu;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:i:m:d:vh")) != -1) {
+	while ((opt = getopt(argc, argv, "n:i:m:M:d:vh")) != -1) {
 		switch (opt) {
 		case 'n': a.host_if = optarg; break;
 		case 'i': a.inner_if = optarg; break;
@@ -62,6 +63,7 @@ int main(int argc, char **argv)
 					optarg);
 			a.mtu = (unsigned)mtu;
 			break;
+		case 'M': a.mac = optarg; break;
 		case 'd': del = optarg; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout, 0); break;

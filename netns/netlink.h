@@ -197,6 +197,7 @@ struct netns_attach {
 	const char *cidr;     /* the container's address, "10.88.0.2/24" */
 	const char *gateway;  /* default route via, NULL = none */
 	unsigned mtu;         /* 0 = kernel default */
+	const char *mac;      /* the inner end's MAC, "02:42:0a:58:00:02"; NULL = random */
 };
 /*
  * Give a network namespace an interface on a bridge: a veth pair whose inner end is born

@@ -127,7 +127,7 @@ static char *addrs_of(const struct nl_addr *a, size_t n, int idx, char *buf, siz
 }
 
 /* "<====>  eth0 10.88.0.2/24 via 10.88.0.1   [pid 101 (sleep)]" for a veth's other end. */
-static void print_peer(const struct nl_link *l, const struct nl_link *mine, size_t nmine)
+static void print_peer(FILE *out, const struct nl_link *l, const struct nl_link *mine, size_t nmine)
 {
 	char ab[256];
 	if (strcmp(l->kind, "veth") != 0 || l->peer <= 0)
@@ -135,7 +135,7 @@ static void print_peer(const struct nl_link *l, const struct nl_link *mine, size
 	if (l->peer_nsid < 0) { /* both ends here */
 		for (size_t i = 0; i < nmine; i++)
 			if (mine[i].index == l->peer)
-				printf("  <====>  %s (here)", mine[i].name);
+				fprintf(out, "  <====>  %s (here)", mine[i].name);
 		return;
 	}
 	for (size_t i = 0; i < npeers; i++) {
@@ -145,29 +145,38 @@ static void print_peer(const struct nl_link *l, const struct nl_link *mine, size
 		for (size_t j = 0; j < p->nlinks; j++) {
 			if (p->links[j].index != l->peer)
 				continue;
-			printf("  <====>  %s %s%s", p->links[j].name,
-			       (p->links[j].flags & IFF_UP) ? "UP" : "DOWN",
-			       *addrs_of(p->addrs, p->naddrs, l->peer, ab, sizeof(ab)) ? " " : "");
-			printf("%s", ab);
+			fprintf(out, "  <====>  %s %s%s", p->links[j].name,
+				(p->links[j].flags & IFF_UP) ? "UP" : "DOWN",
+				*addrs_of(p->addrs, p->naddrs, l->peer, ab, sizeof(ab)) ? " " : "");
+			fprintf(out, "%s", ab);
 			for (size_t k = 0; k < p->nroutes; k++)
 				if (!strcmp(p->routes[k].dst, "default") && p->routes[k].gw[0])
-					printf(" via %s", p->routes[k].gw);
-			printf("   [%s]", p->label);
+					fprintf(out, " via %s", p->routes[k].gw);
+			fprintf(out, "   [%s]", p->label);
 			return;
 		}
 	}
-	printf("  <====>  ifindex %d in namespace id %d", l->peer, l->peer_nsid);
+	fprintf(out, "  <====>  ifindex %d in namespace id %d", l->peer, l->peer_nsid);
 }
 
+/* One line: NAME, UP/DOWN, kind, addresses, and where a veth's other end is. */
 static void print_link(const struct nl_link *l, const struct nl_addr *a, size_t na,
 		       const struct nl_link *all, size_t nall, const char *lead)
 {
-	char ab[256];
-	printf("%s%-10s %-4s %s%s%s", lead, l->name, (l->flags & IFF_UP) ? "UP" : "DOWN",
-	       l->kind[0] ? l->kind : "", l->kind[0] ? " " : "",
-	       addrs_of(a, na, l->index, ab, sizeof(ab)));
-	print_peer(l, all, nall);
-	putchar('\n');
+	char ab[256], *line = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&line, &len);
+	if (!out)
+		mr_die("open_memstream");
+	fprintf(out, "%s%-10s %-4s %s%s%s", lead, l->name, (l->flags & IFF_UP) ? "UP" : "DOWN",
+		l->kind[0] ? l->kind : "", l->kind[0] ? " " : "",
+		addrs_of(a, na, l->index, ab, sizeof(ab)));
+	print_peer(out, l, all, nall);
+	fclose(out);
+	while (len > 0 && line[len - 1] == ' ')
+		line[--len] = '\0'; /* no trailing blanks where a field was empty */
+	puts(line);
+	free(line);
 }
 
 static void usage(FILE *to, int code)
