@@ -13,7 +13,7 @@
  *	=> echo +memory > /sys/fs/cgroup/cgroup.subtree_control
  *	=> mkdir /sys/fs/cgroup/mr-run-4242
  *	=> echo 16777216 > /sys/fs/cgroup/mr-run-4242/memory.max
- *	=> clone3(CLONE_INTO_CGROUP) -> 4243
+ *	=> clone3(CLONE_INTO_CGROUP /sys/fs/cgroup/mr-run-4242)
  *
  * The v1 details (cpuset's empty start, memsw ordering, the freezer) are in cgroup_v1.c;
  * limits in limits.c, readings in stats.c.
@@ -540,13 +540,12 @@ pid_t cg_clone(struct cg *cg, unsigned long flags, struct mr_err *err)
 	for (int i = 0; i < cg->n; i++)
 		v1 |= !cg->node[i].v2;
 	if (cg->v2_fd >= 0 && !v1) {
+		/* said before, not after: once the child runs, its own narration would
+		 * interleave with ours on the shared stderr */
+		mr_say("clone3(CLONE_INTO_CGROUP %s)", cg_v2_node(cg)->dir);
 		pid_t pid = clone_into(cg->v2_fd, flags);
-		if (pid >= 0) {
-			if (pid > 0)
-				mr_say("clone3(CLONE_INTO_CGROUP %s) -> %d", cg_v2_node(cg)->dir,
-				       pid);
+		if (pid >= 0)
 			return pid;
-		}
 		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
 			return mr_fail(err, errno, "clone3 into cgroup '%s'", cg->path);
 		mr_say("clone3(CLONE_INTO_CGROUP): not in this kernel, using cgroup.procs");
