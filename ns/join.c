@@ -15,7 +15,9 @@
  *     runs CMD while we wait and pass on its exit status;
  *   - the order matters: every file is opened before the first setns (after joining mnt,
  *     /proc/PID is looked up in the other mount table), user goes first (it grants the
- *     capabilities the others need), mnt last. ns_join() in ns/ns.c does this for PIDs.
+ *     capabilities the others need), mnt last. ns_join() in ns/ns.c does this for PIDs;
+ *   - joining a user namespace grants its capabilities but keeps our ids, so then we
+ *     switch to its root (uid and gid 0), as nsenter does.
  *
  * See: setns(2), nsenter(1), namespaces(7), ioctl_ns(2) (NS_GET_NSTYPE).
  * Build and run: make ns/join && ns/join -v -t uts $$ -- hostname
@@ -27,6 +29,7 @@
 
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,6 +106,22 @@ static int join_files(struct ns_file *files, int n)
 	return joined;
 }
 
+/*
+ * become_root - after entering another user namespace, take its uid and gid 0, as nsenter
+ * and `docker exec` do. setns() gave us every capability in it but left our ids alone, so
+ * we would run as whatever our outside uid maps to (often nothing: the overflow uid 65534).
+ * If 0 is not mapped there we keep the ids we have, and say so.
+ */
+static void become_root(void)
+{
+	if (setgroups(0, NULL) < 0) /* refused when the namespace denies setgroups: fine */
+		mr_say("setgroups(0, NULL) refused (setgroups is deny there): groups kept");
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		mr_say("uid/gid 0 is not mapped in the joined user namespace: ids kept");
+	else
+		mr_say("setresgid(0) and setresuid(0): root of the joined user namespace");
+}
+
 /* Narrate, for each type, the namespace we are in and the one PID is in. */
 static void say_targets(pid_t pid, int flags)
 {
@@ -148,6 +167,7 @@ int main(int argc, char **argv)
 				argv[optind - 1]);
 		}
 	}
+	unsigned long userns_before = ns_inode(0, ns_by_name("user"), NULL);
 	if (types && ns_parse_list(types, &flags, &err) < 0)
 		mr_diex(MR_EXIT_USAGE, "-t: %s", err.msg);
 
@@ -178,6 +198,8 @@ int main(int argc, char **argv)
 			mr_die_err(&err);
 		joined = flags;
 	}
+	if (ns_inode(0, ns_by_name("user"), NULL) != userns_before)
+		become_root();
 	char **cmd = optind < argc ? argv + optind : shell;
 
 	if (!(joined & (CLONE_NEWPID | ns_by_name("time")->flag))) {

@@ -116,6 +116,29 @@ bad_input() {
 	t_match "$T_OUT" 'no-such-command-mr: command not found'
 }
 
+becomes_root_of_a_user_namespace() {
+	setup
+	[ -x "$MR_TOP/ns/user" ] || t_fail "ns/user is not built; run 'make ns'"
+	# ns/user's child maps 0:100000:65536 and runs sleep as root of its user namespace
+	(cd / && exec "$MR_TOP/ns/user" -- sleep 60) >/dev/null 2>&1 &
+	parent=$!
+	t_defer "kill $parent 2>/dev/null; wait $parent 2>/dev/null; true"
+	TARGET="" i=0
+	while [ $i -lt 50 ]; do
+		TARGET=$(tr -d ' ' <"/proc/$parent/task/$parent/children" 2>/dev/null)
+		[ -n "$TARGET" ] && [ "$(cat "/proc/$TARGET/comm" 2>/dev/null)" = sleep ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$TARGET" ] || t_fail "the target did not start"
+	t_defer "kill -KILL $TARGET 2>/dev/null; true"
+	out=$("$JOIN" -t user "$TARGET" -- sh -c 'id -u; id -g; cat /proc/self/uid_map') || t_fail "exited $?"
+	echo "$out"
+	t_eq "$(echo "$out" | sed -n 1p)" 0 "uid after joining the user namespace"
+	t_eq "$(echo "$out" | sed -n 2p)" 0 "gid after joining the user namespace"
+	t_match "$out" '^ +0 +100000 +65536$' "the joined namespace's uid_map"
+}
+
 nothing_left_behind() {
 	setup
 	start_pid_target
@@ -132,5 +155,6 @@ t "without -t it joins every namespace of the target" all_namespaces_by_default
 t "joining a pid namespace forks: the command gets a pid inside, its status comes back" pid_namespace_needs_a_fork
 t "--ns [TYPE=]FILE joins a namespace file; wrong type or not a namespace: one line" namespace_files
 t "bad input: a gone PID, a bad type or PID, no '--', 127: one line each" bad_input
+t "joining a user namespace makes the command its root (uid and gid 0), as nsenter does" becomes_root_of_a_user_namespace
 t "after ns/join returns, nothing of it is left in the joined namespace" nothing_left_behind
 t_end
