@@ -128,10 +128,27 @@ unknown_repo_and_tag() {
 	t_eq "$(store_files)" "" "files left in the store"
 }
 
+zstd_layers() {
+	need_registry
+	t_need zstd
+	busybox_tar
+	zstd -q "$T_DIR/busybox.tar" -o "$T_DIR/bb.tar.zst"
+	"$MI" --root "$T_DIR/srcroot" import "$T_DIR/bb.tar.zst" zsrc:1 >/dev/null || t_fail "import"
+	"$MI" --root "$T_DIR/srcroot" save --format oci-archive -o "$T_DIR/z.tar" zsrc:1
+	skopeo copy -q --dest-tls-verify=false "oci-archive:$T_DIR/z.tar" "docker://$REG/test/zstd:1" ||
+		t_fail "skopeo copy"
+	skopeo inspect --raw --tls-verify=false "docker://$REG/test/zstd:1" | grep -q 'tar+zstd' ||
+		t_skip "skopeo recompressed the zstd layer; no zstd layer in the registry to pull"
+	mi pull -q "$REG/test/zstd:1" >/dev/null || t_fail "pull of a zstd layer"
+	[ -x "$T_DIR/root/layers/sha256/$(sha256sum "$T_DIR/busybox.tar" | cut -d' ' -f1)/bin/busybox" ] ||
+		t_fail "the zstd layer is not unpacked"
+}
+
 t "pull by tag: progress lines, same image ID, RepoDigests, unpacked" pull_by_tag
 t "pull by digest names it NAME@DIGEST" pull_by_digest
 t "a second pull downloads nothing" second_pull_downloads_nothing
 t "a multi-platform index resolves to --platform or this machine" multi_platform_index
 t "a blob altered in the registry is refused, nothing stored" corrupt_blob_refused
+t "zstd layers pull and unpack" zstd_layers
 t "an unknown tag or repository: docker's message, nothing stored" unknown_repo_and_tag
 t_end
