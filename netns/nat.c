@@ -208,8 +208,7 @@ char *nat_format_port(const struct nat_port *p, char *buf, size_t size)
 	return buf;
 }
 
-/* Parse the "elements = { tcp . 8080 : 10.88.0.2 . 80, ... }" of a listed map. */
-static int parse_elements(const char *text, struct nat_port **out, size_t *n)
+int nat_parse_elements(const char *text, struct nat_port **out, size_t *n)
 {
 	const char *s = strstr(text, "elements = {");
 	*out = NULL;
@@ -249,7 +248,7 @@ int nat_published(struct nat_port **out, size_t *n, struct mr_err *err)
 	*n = 0;
 	if (nft("list map " T " published", &text, err) < 0)
 		return errno == ENOENT ? 0 : -1;
-	if (parse_elements(text, out, n) < 0)
+	if (nat_parse_elements(text, out, n) < 0)
 		return mr_fail(err, ENOMEM, "list published ports");
 	return 0;
 }
@@ -267,7 +266,7 @@ int nat_publish(const struct nat_port *p, struct mr_err *err)
 	/* Idempotent, and honest about a clash: look the host port up first. */
 	if (nftf(&text, NULL, "get element " T " published { %s . %u }", p->proto, p->host_port) ==
 		    0 &&
-	    parse_elements(text, &have, &n) == 0 && n == 1) {
+	    nat_parse_elements(text, &have, &n) == 0 && n == 1) {
 		int same = !strcmp(have->addr, p->addr) && have->port == p->port;
 		char to[64];
 		nat_format_port(have, to, sizeof(to));

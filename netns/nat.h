@@ -55,6 +55,11 @@ int nat_parse_port(const char *spec, struct nat_port *out, struct mr_err *err);
 /* Format a port back to "8080:10.88.0.2:80/tcp" into buf. Returns buf. */
 char *nat_format_port(const struct nat_port *p, char *buf, size_t size);
 
+/* Parse the ports out of nft's listing of the map, "elements = { tcp . 8080 : 10.88.0.2 . 80,
+ * ... }" (the protocol by name, or by number where /etc/protocols is missing) into a new
+ * array (*out, caller frees; NULL and *n = 0 when there are none). -1 on ENOMEM. Pure. */
+int nat_parse_elements(const char *text, struct nat_port **out, size_t *n);
+
 /* Create the table, its sets and chains if missing (idempotent). Called by every adding
  * function below; exported for tools that want the skeleton alone. */
 int nat_init(struct mr_err *err);

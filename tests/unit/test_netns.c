@@ -3,6 +3,7 @@
  * input (netns/nl.c, netns/nat.c): interface names, CIDRs, MACs, port mappings.
  */
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "netns/nat.h"
@@ -93,12 +94,43 @@ static void port_mappings(void)
 	CU_ASSERT_EQUAL(nat_parse_port("", &p, &err), -1);
 }
 
+static void published_map_listing_parses(void)
+{
+	struct nat_port *p = NULL;
+	size_t n = 0;
+	const char *named = "table ip minirun {\n\tmap published {\n\t\ttype inet_proto . "
+			    "inet_service : ipv4_addr . inet_service\n\t\telements = { tcp . "
+			    "8080 : 10.88.0.2 . 80,\n\t\t\t     udp . 53 : 10.88.0.3 . 5353 }\n";
+	CU_ASSERT_EQUAL(nat_parse_elements(named, &p, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_STRING_EQUAL(p[0].proto, "tcp");
+	CU_ASSERT_EQUAL(p[0].host_port, 8080);
+	CU_ASSERT_STRING_EQUAL(p[1].proto, "udp");
+	CU_ASSERT_STRING_EQUAL(p[1].addr, "10.88.0.3");
+	CU_ASSERT_EQUAL(p[1].port, 5353);
+	free(p);
+	/* without /etc/protocols nft prints the numbers */
+	CU_ASSERT_EQUAL(nat_parse_elements("elements = { 6 . 80 : 10.1.1.1 . 8080, 17 . 53 : "
+					   "10.1.1.1 . 53 }",
+					   &p, &n),
+			0);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_STRING_EQUAL(p[0].proto, "tcp");
+	CU_ASSERT_STRING_EQUAL(p[1].proto, "udp");
+	free(p);
+	CU_ASSERT_EQUAL(nat_parse_elements("map published { type ... }", &p, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_PTR_NULL(p);
+}
+
 static CU_TestInfo tests[] = {
 	{"interface names: 1 to 15 bytes, no '/', ':' or spaces", ifname_limits},
 	{"a CIDR parses, gives its network, and bad ones are named",
 	 cidr_parses_and_names_bad_input},
 	{"IPv4 addresses are dotted quads only; MACs are six hex pairs", ipv4_and_mac},
 	{"port mappings HOSTPORT:IP:PORT[/proto] parse and format back", port_mappings},
+	{"the published map's listing parses, protocols by name or number",
+	 published_map_listing_parses},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("netns", tests)
