@@ -60,6 +60,10 @@ static const char table_text[] =
 	"  chain nat_post { type nat hook postrouting priority srcnat; policy accept;\n"
 	"    ip saddr @masq ip daddr != @masq masquerade\n"
 	"    ip saddr 127.0.0.0/8 oifname != \"lo\" masquerade\n"
+	/* hairpin: a container reaching a published port of its own network through a host
+	 * address must see the answer come back through the host, not straight from the
+	 * neighbour it never talked to */
+	"    ct status dnat ip saddr @masq ip daddr @masq masquerade\n"
 	"  }\n"
 	/* forward: our bridges may reach the uplink and be reached through a published
 	 * port, but not each other (isolation); the same bridge to itself is fine (that

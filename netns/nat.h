@@ -17,7 +17,8 @@
  *		chain nat_out  { output, -100: the same rule, for the host's own connections }
  *		chain nat_post { postrouting, srcnat:
  *			ip saddr @masq ip daddr != @masq masquerade
- *			ip saddr 127.0.0.0/8 oifname != "lo" masquerade }
+ *			ip saddr 127.0.0.0/8 oifname != "lo" masquerade
+ *			ct status dnat ip saddr @masq ip daddr @masq masquerade }   # hairpin
  *		chain filter_fwd { forward, filter:
  *			ct state established,related accept
  *			iifname . oifname @same accept

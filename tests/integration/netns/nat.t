@@ -46,6 +46,34 @@ published_from_loopback() {
 	t_match "$out" '^own address: hello-c1$' "the host's own address from the host"
 }
 
+published_hairpin() {
+	nt_need
+	out=$(nt_host "$SETUP"'
+		c2=$(box)
+		"$NT/connect" "$c2" mrbr0 10.88.0.3/24 10.88.0.1 >/dev/null || die "connect c2"
+		"$NT/publish" 8080:10.88.0.2:80 >/dev/null || die "publish"
+		echo "c2 via gateway: $(inns "$c2" "$BB" nc -w 3 10.88.0.1 8080 </dev/null 2>&1)"
+		echo "c2 via uplink: $(inns "$c2" "$BB" nc -w 3 198.51.100.1 8080 </dev/null 2>&1)"') ||
+		t_fail "$out"
+	t_match "$out" '^c2 via gateway: hello-c1$' "a neighbour, through the gateway's address"
+	t_match "$out" '^c2 via uplink: hello-c1$' "a neighbour, through the uplink address"
+}
+
+masquerade_needed() {
+	nt_need
+	out=$(nt_host '
+		"$NT/bridge" mrbr0 10.88.0.1/24 >/dev/null || die bridge
+		c1=$(box)
+		"$NT/connect" "$c1" mrbr0 10.88.0.2/24 10.88.0.1 >/dev/null || die connect
+		inet=$(uplink)
+		echo 1 > /proc/sys/net/ipv4/ip_forward
+		inns "$inet" "$BB" nc -ll -p 7001 -e echo answered &
+		sleep 0.3
+		echo "plain: $(inns "$c1" "$BB" nc -w 2 198.51.100.2 7001 </dev/null 2>&1)"') ||
+		t_fail "$out"
+	t_nomatch "$out" '^plain: answered' "without masquerade the internet cannot answer"
+}
+
 publish_is_idempotent_and_refuses_clash() {
 	nt_need
 	out=$(nt_host "$SETUP"'
@@ -93,6 +121,8 @@ ip_forward_only_when_needed() {
 t "masquerade: the internet sees the host's address as the source" masquerade_seen_from_internet
 t "a published port is reached from another namespace" published_from_other_namespace
 t "a published port is reached from the host's loopback and own address" published_from_loopback
+t "a published port is reached by a neighbour container through a host address (hairpin)" published_hairpin
+t "without masquerade the internet cannot answer a container (no route back)" masquerade_needed
 t "publishing twice is harmless; another target for the port is refused" publish_is_idempotent_and_refuses_clash
 t "unpublish removes exactly that port; the last removal removes the table" unpublish_removes_exactly_one
 t "ip_forward is turned on only when NAT needs it" ip_forward_only_when_needed
