@@ -17,10 +17,9 @@
  *	container
  *	1
  *
- * This is what minirun's runtime does too, plus what a real container also wants: cgroup
- * limits, an overlay root, networking, dropped capabilities, seccomp. Leaving: when CMD
- * exits, the pid namespace dies with every process in it, and the mount namespace with
- * every mount made here; the parent removes the old-root directory if the child could not.
+ * minirun's runtime does this too, plus cgroup limits, an overlay root, networking, dropped
+ * capabilities and seccomp. When CMD exits, its pid and mount namespaces die with every
+ * process and mount in them; the parent removes .mr-oldroot.N if the child could not.
  *
  * See: pivot_root(2), mount_namespaces(7) (shared subtrees), clone(2), namespaces(7),
  *      "Linux containers in 500 lines" (contained.c), runc libcontainer/rootfs_linux.go.
@@ -40,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -54,7 +54,7 @@ struct config {
 };
 
 /* The file systems a container expects, mounted under the rootfs before pivot_root. */
-static const struct {
+static const struct mount_spec {
 	const char *source, *target, *fstype;
 	unsigned long flags;
 	const char *data;
@@ -64,6 +64,8 @@ static const struct {
 	{"sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, CLONE_NEWNET},
 	{"tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=64k", 0},
 };
+/* The signals that stop the container (see on_signal). */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 /* Device nodes bind-mounted from the host's /dev (a user namespace may not mknod). */
 static const char *devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
 static const char *dev_links[][2] = {{"fd", "/proc/self/fd"},
@@ -90,32 +92,25 @@ static void mount_filesystems(const struct config *c)
 	char path[PATH_MAX];
 	struct stat st;
 	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
-		if (mounts[i].needs && !(c->flags & mounts[i].needs))
+		const struct mount_spec *m = &mounts[i];
+		if (m->needs && !(c->flags & m->needs))
 			continue;
-		if (stat(mounts[i].target, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			mr_say("no /%s in the rootfs: %s not mounted", mounts[i].target,
-			       mounts[i].fstype);
+		if (stat(m->target, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			mr_say("no /%s in the rootfs: %s not mounted", m->target, m->fstype);
 			continue;
 		}
-		mr_say("mount %s on /%s", mounts[i].fstype, mounts[i].target);
-		if (mount(mounts[i].source, mounts[i].target, mounts[i].fstype, mounts[i].flags,
-			  mounts[i].data) < 0)
-			mr_die("mount %s on '%s/%s'", mounts[i].fstype, c->rootfs,
-			       mounts[i].target);
+		mr_say("mount %s on /%s", m->fstype, m->target);
+		if (mount(m->source, m->target, m->fstype, m->flags, m->data) < 0)
+			mr_die("mount %s on '%s/%s'", m->fstype, c->rootfs, m->target);
 	}
 	if (stat("dev", &st) < 0)
 		return;
 	mr_say("bind /dev/{null,zero,full,random,urandom,tty} from the host");
 	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
-		snprintf(path, sizeof(path), "dev/%s", devices[i]);
-		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-		if (fd < 0)
-			mr_die("create '%s/%s'", c->rootfs, path);
-		close(fd);
-		char host[64];
-		snprintf(host, sizeof(host), "/dev/%s", devices[i]);
-		if (mount(host, path, NULL, MS_BIND, NULL) < 0)
-			mr_die("bind '%s' onto '%s/%s'", host, c->rootfs, path);
+		snprintf(path, sizeof(path), "/dev/%s", devices[i]); /* path + 1: ours, "dev/.." */
+		int fd = open(path + 1, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0 || close(fd) < 0 || mount(path, path + 1, NULL, MS_BIND, NULL) < 0)
+			mr_die("bind '%s' onto '%s%s'", path, c->rootfs, path);
 	}
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
 		snprintf(path, sizeof(path), "dev/%s", dev_links[i][0]);
@@ -147,31 +142,32 @@ static void enter_rootfs(const struct config *c)
 	 * lets us mount proc only where a full proc is already mounted). */
 	mount_filesystems(c);
 
-	if (c->oldroot[0]) {
-		char old[NAME_MAX + 2];
-		mr_say("pivot_root(., %s): the old root moves there", c->oldroot);
-		if (syscall(SYS_pivot_root, ".", c->oldroot) < 0)
-			mr_die("pivot_root('%s', '%s')", c->rootfs, c->oldroot);
-		if (chdir("/") < 0)
-			mr_die("chdir /");
-		snprintf(old, sizeof(old), "/%s", c->oldroot);
-		/* MNT_DETACH: the old root is busy (our own open files), so detach it lazily */
-		mr_say("umount2(%s, MNT_DETACH) and rmdir it", old);
-		if (umount2(old, MNT_DETACH) < 0)
-			mr_die("umount2 '%s'", old);
-		if (rmdir(old) < 0)
-			mr_die("rmdir '%s'", old);
-	} else {
-		/* No directory for the old root (a read-only rootfs, or one we don't own): put
-		 * it on top of the new root itself, then detach that top mount (as runc does). */
-		mr_say("pivot_root(., .) and umount2(., MNT_DETACH): old root stacked, then gone");
-		if (syscall(SYS_pivot_root, ".", ".") < 0)
-			mr_die("pivot_root('%s', '%s')", c->rootfs, c->rootfs);
-		if (umount2(".", MNT_DETACH) < 0)
-			mr_die("umount2 the old root");
-		if (chdir("/") < 0)
-			mr_die("chdir /");
-	}
+	/* The old root goes to .mr-oldroot.N, or, when we could not make that directory (a
+	 * read-only rootfs, or one we don't own), on top of the new root itself: "." (as runc
+	 * does). Either way our cwd is still the new root, so the relative path finds it. */
+	const char *old = c->oldroot[0] ? c->oldroot : ".";
+	mr_say("pivot_root(., %s): the old root moves %s", old, c->oldroot[0] ? "there" : "on top");
+	if (syscall(SYS_pivot_root, ".", old) < 0)
+		mr_die("pivot_root('%s', '%s')", c->rootfs, old);
+	/* MNT_DETACH: the old root is busy (our own open files), so detach it lazily */
+	mr_say("umount2(%s, MNT_DETACH)%s", old, c->oldroot[0] ? " and rmdir it" : "");
+	if (umount2(old, MNT_DETACH) < 0)
+		mr_die("umount2 the old root '%s'", old);
+	if (c->oldroot[0] && rmdir(old) < 0)
+		mr_die("rmdir '%s'", old);
+	if (chdir("/") < 0)
+		mr_die("chdir /");
+}
+
+static volatile sig_atomic_t child_pid, stopped_by;
+
+/* A signal that would end us (Ctrl-C, kill, hangup) ends the container first, so that we
+ * still remove what we made; PR_SET_PDEATHSIG in the child covers a SIGKILL of ours. */
+static void on_signal(int sig)
+{
+	stopped_by = sig;
+	if (child_pid > 0)
+		kill(child_pid, SIGKILL);
 }
 
 /* The child: PID 1 of the new pid namespace, in every new namespace. Never returns. */
@@ -180,6 +176,11 @@ static int child_main(void *arg)
 	struct config *c = arg;
 	char buf;
 
+	/* If ns/container is killed (Ctrl-C, SIGTERM), take the container with it: as PID 1
+	 * of its namespace the child ignores every signal it has no handler for, except a
+	 * SIGKILL from outside, and this one comes from the kernel when our parent dies. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		mr_die("prctl(PR_SET_PDEATHSIG)");
 	if (c->flags & CLONE_NEWUSER) {
 		close(c->sync[1]);
 		if (read(c->sync[0], &buf, 1) != 0) /* EOF: the parent wrote our maps */
@@ -268,17 +269,22 @@ int main(int argc, char **argv)
 	static char stack[1 << 20] __attribute__((aligned(16)));
 	char names[128] = "";
 	for (const struct ns_type *t = ns_types; t->name; t++)
-		if (c.flags & t->flag)
-			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
-				 names[0] ? "," : "", t->name);
+		if (c.flags & t->flag) /* 8 short names fit */
+			strcat(strcat(names, names[0] ? "," : ""), t->name);
 	mr_say("clone(CLONE_NEW* for %s, SIGCHLD): the child is PID 1 of the new pid namespace",
 	       names);
+	struct sigaction sa = {.sa_handler = on_signal};
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaction(stop_signals[i], &sa, NULL);
 	pid_t pid = clone(child_main, stack + sizeof(stack), c.flags | SIGCHLD, &c);
 	int status = 1;
 	if (pid < 0) {
 		mr_warn("clone: %s", strerror(errno));
 		goto cleanup;
 	}
+	child_pid = pid;
+	if (stopped_by) /* a signal came before we knew whom to pass it on to */
+		kill(pid, SIGKILL);
 	if (c.flags & CLONE_NEWUSER) {
 		/* The child's maps must be written from out here (see ns/user.c); until the
 		 * pipe closes the child waits, holding the overflow uid 65534 */
@@ -290,9 +296,8 @@ int main(int argc, char **argv)
 		}
 		close(c.sync[1]);
 	}
-	status = mr_wait_exit(pid);
-	if (err.msg[0])
-		status = 1;
+	status = mr_wait_exit(pid); /* always reap the child, then say how it went */
+	status = stopped_by ? 128 + stopped_by : err.msg[0] ? 1 : status;
 cleanup:
 	/* Normally the child removed it from inside; after a failure, we do */
 	if (c.oldroot[0] && rmdir(oldpath) < 0 && errno != ENOENT)

@@ -99,7 +99,7 @@ private_before_anything() {
 	t_eq "$(grep -n '^=> ' "$T_DIR/err" | grep 'make-rprivate' | cut -d: -f1)" 2 \
 		"'mount --make-rprivate /' is the first step inside (after clone)"
 	t_match "$(cat "$T_DIR/err")" '^=> pivot_root\(\., \.mr-oldroot\.[0-9]+\)'
-	t_match "$(cat "$T_DIR/err")" '^=> umount2\(/\.mr-oldroot\.[0-9]+, MNT_DETACH\) and rmdir it$'
+	t_match "$(cat "$T_DIR/err")" '^=> umount2\(\.mr-oldroot\.[0-9]+, MNT_DETACH\) and rmdir it$'
 }
 
 unprivileged_with_a_user_namespace() {
@@ -114,6 +114,45 @@ unprivileged_with_a_user_namespace() {
 	t_eq "$(echo "$out" | sed -n 1p)" 0 "uid inside"
 	t_eq "$(echo "$out" | sed -n '2,$p' | sed '$d')" "$(ls "$ROOTFS")" "ls / inside"
 	t_eq "$(echo "$out" | sed -n '$p')" 1 "pid inside"
+}
+
+# start_sleeper - ns/container running sleep in the background: sets $PARENT and $CHILD
+start_sleeper() {
+	"$CT" "$ROOTFS" -- /bin/sleep 60 &
+	PARENT=$!
+	t_defer "kill -KILL $PARENT 2>/dev/null; wait $PARENT 2>/dev/null; true"
+	CHILD="" i=0
+	while [ $i -lt 50 ]; do
+		CHILD=$(tr -d ' ' <"/proc/$PARENT/task/$PARENT/children" 2>/dev/null)
+		[ -n "$CHILD" ] && [ "$(cat "/proc/$CHILD/comm" 2>/dev/null)" = sleep ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$CHILD" ] || t_fail "the container did not start"
+	t_defer "kill -KILL $CHILD 2>/dev/null; true"
+}
+
+# gone PID - wait up to 2 s for PID to end; fail if it does not
+gone() {
+	_i=0
+	while [ -d "/proc/$1" ] && [ "$(cat "/proc/$1/stat" 2>/dev/null | cut -d' ' -f3)" != Z ]; do
+		[ $_i -lt 20 ] || t_fail "process $1 ($(cat "/proc/$1/comm")) is still running"
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
+killed_container_leaves_nothing() {
+	setup
+	start_sleeper
+	kill -TERM "$PARENT"
+	wait "$PARENT"
+	t_eq "$?" 143 "ns/container's status after SIGTERM"
+	gone "$CHILD"
+	# SIGKILL can't be caught: PR_SET_PDEATHSIG takes the container down then
+	start_sleeper
+	kill -KILL "$PARENT"
+	gone "$CHILD"
 }
 
 exit_status() {
@@ -157,6 +196,7 @@ t "inside: pid 1, its own hostname, only lo, new namespaces of each type" isolat
 t "/dev has null, zero, tty ... and /proc is the container's" dev_and_proc_work
 t "mounts are made private first: nothing leaks into a shared parent" private_before_anything
 t "as uid 65534: one line without -U; with -U, root inside the rootfs" unprivileged_with_a_user_namespace
+t "killing ns/container (SIGTERM, even SIGKILL) ends the container, leaving nothing" killed_container_leaves_nothing
 t "CMD's exit status comes back; 127 and one line for a command not found" exit_status
 t "bad input: a file or missing rootfs, no '--', no mnt, bad flags: one line" bad_input
 t_end
