@@ -128,7 +128,8 @@ static int extract(const char *file, const char *dir, struct mr_err *err)
 		archive_write_finish_entry(w);
 	}
 	if (r != ARCHIVE_EOF)
-		rc = mr_fail(err, 0, "'%s' is not a tar archive: %s", file, archive_error_string(a));
+		rc = mr_fail(err, 0, "'%s' is not a tar archive: %s", file,
+			     archive_error_string(a));
 out:
 	archive_read_free(a);
 	archive_write_free(w);
@@ -166,8 +167,7 @@ static int take_blob(const struct store *st, int dirfd, const char *path, const 
 }
 
 /* name the loaded image NAME (docker's words when that moves the name) */
-static int name_loaded(const struct store *st, const char *name, const char *md,
-		       struct mr_err *err)
+static int name_loaded(const struct store *st, const char *name, const char *md, struct mr_err *err)
 {
 	char moved[IMAGE_DIGEST_LEN + 1], fam[700];
 	struct image old;
@@ -199,7 +199,8 @@ static int load_docker(const struct store *st, int dirfd, struct mr_err *err)
 			       all ? "expected an array" : je.text);
 	}
 	int rc = 0;
-	json_array_foreach(all, i, m) {
+	json_array_foreach(all, i, m)
+	{
 		const char *cfg = json_string_value(json_object_get(m, "Config"));
 		json_t *files = json_object_get(m, "Layers"), *f;
 		char cfgd[IMAGE_DIGEST_LEN + 1], md[IMAGE_DIGEST_LEN + 1], path[4400];
@@ -213,12 +214,14 @@ static int load_docker(const struct store *st, int dirfd, struct mr_err *err)
 			break;
 		}
 		json_t *layers = json_array();
-		json_array_foreach(files, j, f) {
+		json_array_foreach(files, j, f)
+		{
 			char ld[IMAGE_DIGEST_LEN + 1];
 			struct layer_digests dg;
 			const char *lf = json_string_value(f);
 			if (!lf || take_blob(st, dirfd, lf, NULL, ld, err) < 0) {
-				rc = lf ? -1 : mr_fail(err, 0, "manifest.json: a layer is not a string");
+				rc = lf ? -1
+					: mr_fail(err, 0, "manifest.json: a layer is not a string");
 				break;
 			}
 			/* the layer as docker wrote it, usually a plain tar, maybe compressed */
@@ -226,15 +229,16 @@ static int load_docker(const struct store *st, int dirfd, struct mr_err *err)
 			if (layer_digest(path, &dg, err) < 0 || !layer_media_type(dg.compression)) {
 				rc = -1;
 				if (!err->msg[0] || layer_media_type(dg.compression) == NULL)
-					mr_fail(err, 0, "the archive's '%s': not a tar, gzip or zstd layer",
+					mr_fail(err, 0,
+						"the archive's '%s': not a tar, gzip or zstd layer",
 						lf);
 				break;
 			}
 			stat(path, &sb);
-			json_array_append_new(layers, json_pack("{s:s, s:s, s:I}", "mediaType",
-								layer_media_type(dg.compression),
-								"digest", ld, "size",
-								(json_int_t)sb.st_size));
+			json_array_append_new(layers,
+					      json_pack("{s:s, s:s, s:I}", "mediaType",
+							layer_media_type(dg.compression), "digest",
+							ld, "size", (json_int_t)sb.st_size));
 		}
 		store_blob_path(st, cfgd, path, sizeof(path));
 		if (rc < 0 || stat(path, &sb) < 0 ||
@@ -247,10 +251,12 @@ static int load_docker(const struct store *st, int dirfd, struct mr_err *err)
 		json_t *tags = json_object_get(m, "RepoTags");
 		if (!json_array_size(tags))
 			printf("Loaded image ID: %s\n", cfgd);
-		json_array_foreach(tags, j, tag) {
+		json_array_foreach(tags, j, tag)
+		{
 			struct image_ref ref;
 			char canon[600];
-			if (!json_is_string(tag) || ref_parse(json_string_value(tag), &ref, err) < 0) {
+			if (!json_is_string(tag) ||
+			    ref_parse(json_string_value(tag), &ref, err) < 0) {
 				rc = -1;
 				break;
 			}
@@ -289,17 +295,20 @@ static int oci_manifest(const struct store *st, int dirfd, json_t *desc,
 		    image_platform(NULL, os, arch, var, err) < 0)
 			return -1;
 		json_t *idx = json_loads(text, 0, NULL);
-		json_array_foreach(json_object_get(idx, "manifests"), i, m) {
+		json_array_foreach(json_object_get(idx, "manifests"), i, m)
+		{
 			json_t *p = json_object_get(m, "platform");
 			if (!strcmp(json_string_value(json_object_get(p, "os")) ?: "", os) &&
-			    !strcmp(json_string_value(json_object_get(p, "architecture")) ?: "", arch)) {
+			    !strcmp(json_string_value(json_object_get(p, "architecture")) ?: "",
+				    arch)) {
 				int rc = oci_manifest(st, dirfd, m, md, err);
 				json_decref(idx);
 				return rc;
 			}
 		}
 		json_decref(idx);
-		return mr_fail(err, 0, "the archive's index %s has no manifest for %s/%s", d, os, arch);
+		return mr_fail(err, 0, "the archive's index %s has no manifest for %s/%s", d, os,
+			       arch);
 	}
 	return 0;
 }
@@ -317,7 +326,8 @@ static int load_oci(const struct store *st, int dirfd, struct mr_err *err)
 		return mr_fail(err, 0, "index.json: no 'manifests' array");
 	}
 	int rc = 0;
-	json_array_foreach(json_object_get(idx, "manifests"), i, desc) {
+	json_array_foreach(json_object_get(idx, "manifests"), i, desc)
+	{
 		char md[IMAGE_DIGEST_LEN + 1], path[600], got[IMAGE_DIGEST_LEN + 1];
 		struct image img;
 		if (oci_manifest(st, dirfd, desc, md, err) < 0) {
@@ -334,10 +344,12 @@ static int load_oci(const struct store *st, int dirfd, struct mr_err *err)
 		}
 		json_t *all = json_copy(json_object_get(man, "layers"));
 		json_array_append(all, json_object_get(man, "config"));
-		json_array_foreach(all, j, l) {
+		json_array_foreach(all, j, l)
+		{
 			const char *d = json_string_value(json_object_get(l, "digest"));
 			if (!d || !digest_valid(d)) {
-				rc = mr_fail(err, 0, "manifest %s: a blob without a sha256 digest", md);
+				rc = mr_fail(err, 0, "manifest %s: a blob without a sha256 digest",
+					     md);
 				break;
 			}
 			snprintf(path, sizeof(path), "blobs/sha256/%s", d + 7);
@@ -348,7 +360,8 @@ static int load_oci(const struct store *st, int dirfd, struct mr_err *err)
 		}
 		json_decref(all);
 		json_decref(man);
-		if (rc < 0 || image_load(st, md, &img, err) < 0 || image_unpack(st, &img, err) < 0) {
+		if (rc < 0 || image_load(st, md, &img, err) < 0 ||
+		    image_unpack(st, &img, err) < 0) {
 			if (img.manifest)
 				image_free(&img);
 			rc = -1;
@@ -365,7 +378,8 @@ static int load_oci(const struct store *st, int dirfd, struct mr_err *err)
 		for (size_t k = 0; k < 2 && !named; k++) {
 			struct image_ref ref;
 			char canon[600];
-			if (!names[k] || !strpbrk(names[k], "/:") || ref_parse(names[k], &ref, NULL) < 0)
+			if (!names[k] || !strpbrk(names[k], "/:") ||
+			    ref_parse(names[k], &ref, NULL) < 0)
 				continue;
 			ref_canonical(&ref, canon, sizeof(canon));
 			if (name_loaded(st, canon, md, err) < 0) {

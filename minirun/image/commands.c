@@ -53,7 +53,8 @@ uint64_t image_size(const struct store *st, const struct image *img)
 	size_t i;
 	json_t *l;
 	json_t *diffs = json_object_get(json_object_get(img->config, "rootfs"), "diff_ids");
-	json_array_foreach(json_object_get(img->manifest, "layers"), i, l) {
+	json_array_foreach(json_object_get(img->manifest, "layers"), i, l)
+	{
 		char path[4400];
 		_cleanup_free_ char *text = NULL;
 		long long n;
@@ -118,7 +119,8 @@ void image_template(const char *fmt, json_t *o)
 			size_t i;
 			json_t *x;
 			putchar('[');
-			json_array_foreach(v, i, x) {
+			json_array_foreach(v, i, x)
+			{
 				char *s = json_is_string(x) ? NULL : json_dumps(x, JSON_ENCODE_ANY);
 				printf("%s%s", i ? " " : "", s ? s : json_string_value(x));
 				free(s);
@@ -153,9 +155,12 @@ static void images_usage(void)
 int cmd_images(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},       {"digests", no_argument, NULL, 'D'},
-		{"format", required_argument, NULL, 'F'}, {"no-trunc", no_argument, NULL, 'T'},
-		{"quiet", no_argument, NULL, 'q'},     {"help", no_argument, NULL, 'h'},
+		{"all", no_argument, NULL, 'a'},
+		{"digests", no_argument, NULL, 'D'},
+		{"format", required_argument, NULL, 'F'},
+		{"no-trunc", no_argument, NULL, 'T'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int digests = 0, notrunc = 0, quiet = 0, c;
@@ -193,14 +198,16 @@ int cmd_images(int argc, char **argv)
 	size_t i, n = 0;
 	json_t *e;
 	struct row *rows = calloc(json_array_size(ms) + 1, sizeof(*rows));
-	json_array_foreach(ms, i, e) {
+	json_array_foreach(ms, i, e)
+	{
 		struct image img;
 		struct row *r = &rows[n];
 		json_t *ann = json_object_get(e, "annotations");
 		const char *name = json_string_value(json_object_get(ann, IMAGE_ANN_NAME));
 		const char *rd = json_string_value(json_object_get(ann, IMAGE_ANN_REPODIGEST));
 		struct image_ref ref;
-		if (image_load(&st, json_string_value(json_object_get(e, "digest")), &img, &err) < 0) {
+		if (image_load(&st, json_string_value(json_object_get(e, "digest")), &img, &err) <
+		    0) {
 			fprintf(stderr, "minirun: warning: %s\n", err.msg);
 			continue;
 		}
@@ -213,8 +220,9 @@ int cmd_images(int argc, char **argv)
 				strcpy(r->digest, ref.digest);
 			else
 				snprintf(r->tag, sizeof(r->tag), "%s", ref.tag);
-			if (want && (strcmp(ref.domain, filter.domain) || strcmp(ref.path, filter.path) ||
-				     (filter_tag && strcmp(ref.tag, filter.tag)))) {
+			if (want &&
+			    (strcmp(ref.domain, filter.domain) || strcmp(ref.path, filter.path) ||
+			     (filter_tag && strcmp(ref.tag, filter.tag)))) {
 				image_free(&img);
 				continue;
 			}
@@ -237,7 +245,8 @@ int cmd_images(int argc, char **argv)
 	table_init(&tb, digests ? 6 : 5);
 	if (table && !quiet) {
 		if (digests)
-			table_add(&tb, "REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE");
+			table_add(&tb, "REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED",
+				  "SIZE");
 		else
 			table_add(&tb, "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
 	}
@@ -272,9 +281,9 @@ int cmd_images(int argc, char **argv)
 		}
 		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "Containers",
 				      "N/A", "CreatedAt", at, "CreatedSince", since, "Digest",
-				      r->digest, "ID", id, "Repository", r->repo, "SharedSize", "N/A",
-				      "Size", size, "Tag", r->tag, "UniqueSize", "N/A", "VirtualSize",
-				      size);
+				      r->digest, "ID", id, "Repository", r->repo, "SharedSize",
+				      "N/A", "Size", size, "Tag", r->tag, "UniqueSize", "N/A",
+				      "VirtualSize", size);
 		image_template(!strcmp(format, "json") ? "{{json .}}" : format, o);
 		json_decref(o);
 	}
@@ -328,10 +337,10 @@ int cmd_image(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} subs[] = {
-		{"ls", cmd_images},          {"list", cmd_images},       {"inspect", image_inspect},
-		{"history", cmd_history},    {"rm", cmd_rmi},            {"remove", cmd_rmi},
-		{"prune", image_prune},      {"tag", cmd_tag},           {"pull", cmd_pull},
-		{"import", cmd_import},      {"load", cmd_load},         {"save", cmd_save},
+		{"ls", cmd_images},       {"list", cmd_images}, {"inspect", image_inspect},
+		{"history", cmd_history}, {"rm", cmd_rmi},      {"remove", cmd_rmi},
+		{"prune", image_prune},   {"tag", cmd_tag},     {"pull", cmd_pull},
+		{"import", cmd_import},   {"load", cmd_load},   {"save", cmd_save},
 	};
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		printf("Usage:  minirun image COMMAND\n\nManage images\n\nCommands:\n");

@@ -118,17 +118,24 @@ int store_gc(const struct store *st, uint64_t *freed, struct mr_err *err)
 	json_t *idx = store_index_load(st, err);
 	if (!idx)
 		goto out;
-	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
+	json_array_foreach(json_object_get(idx, "manifests"), i, e)
+	{
 		const char *md = json_string_value(json_object_get(e, "digest"));
 		json_t *man = raw_json(st, md), *cfg;
 		mark(&m, md);
-		const char *cd = json_string_value(json_object_get(json_object_get(man, "config"), "digest"));
+		const char *cd = json_string_value(
+			json_object_get(json_object_get(man, "config"), "digest"));
 		mark(&m, cd);
 		json_array_foreach(json_object_get(man, "layers"), j, x)
+		{
 			mark(&m, json_string_value(json_object_get(x, "digest")));
+		}
 		if ((cfg = raw_json(st, cd))) {
-			json_array_foreach(json_object_get(json_object_get(cfg, "rootfs"), "diff_ids"), j, x)
+			json_t *diffs = json_object_get(json_object_get(cfg, "rootfs"), "diff_ids");
+			json_array_foreach(diffs, j, x)
+			{
 				mark(&m, json_string_value(x));
+			}
 			json_decref(cfg);
 		}
 		json_decref(man);

@@ -6,11 +6,11 @@
  *   ROOT/images/                  an OCI image layout (image-spec "image-layout.md")
  *       oci-layout                {"imageLayoutVersion": "1.0.0"}
  *       index.json                one entry per image; the name is the annotation
- *                                 org.opencontainers.image.ref.name ("docker.io/library/busybox:latest")
- *       blobs/sha256/HEX          manifests, configs and layer tars, named by their sha256
- *       .lock  .gc.lock  .tmp/    the locks, and temp files renamed into place when complete
- *   ROOT/layers/sha256/HEX/       each layer unpacked once, named by its diffID (the sha256 of
- *                                 the uncompressed tar): ready to be an overlayfs lowerdir
+ *                                 org.opencontainers.image.ref.name
+ * ("docker.io/library/busybox:latest") blobs/sha256/HEX          manifests, configs and layer tars,
+ * named by their sha256 .lock  .gc.lock  .tmp/    the locks, and temp files renamed into place when
+ * complete ROOT/layers/sha256/HEX/       each layer unpacked once, named by its diffID (the sha256
+ * of the uncompressed tar): ready to be an overlayfs lowerdir
  *
  * Content addressing is the whole trick: a blob's name is the sha256 of its bytes, so a blob
  * is checked on every read, two images share what they have in common, and a pull skips
@@ -52,7 +52,8 @@ int cmd_save(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_history(int argc, char **argv);
-int cmd_image(int argc, char **argv); /* image ls|inspect|prune|rm|tag|history|pull|load|save|import */
+int cmd_image(int argc,
+	      char **argv); /* image ls|inspect|prune|rm|tag|history|pull|load|save|import */
 int cmd_pull(int argc, char **argv);
 
 /* The store root the commands use: set by the dispatcher from --root (NULL: $MINIRUN_ROOT,
@@ -65,9 +66,9 @@ const char *image_root(void);
 #define IMAGE_DIGEST_LEN 71 /* "sha256:" + 64 hex */
 
 struct image_ref {
-	char domain[256]; /* "docker.io", "127.0.0.1:5000" */
-	char path[256];   /* "library/busybox" */
-	char tag[129];    /* "latest"; "" when only a digest was given */
+	char domain[256];                  /* "docker.io", "127.0.0.1:5000" */
+	char path[256];                    /* "library/busybox" */
+	char tag[129];                     /* "latest"; "" when only a digest was given */
 	char digest[IMAGE_DIGEST_LEN + 1]; /* "sha256:..." or "" */
 };
 
@@ -92,10 +93,10 @@ int digest_valid(const char *d);
 /* ---- the store ---------------------------------------------------------------------------- */
 
 struct store {
-	char root[4096];   /* ROOT */
-	char dir[4096];    /* ROOT/images, the OCI layout */
-	int lockfd;        /* .lock: held exclusively around each read-modify-write of index.json */
-	int gcfd;          /* .gc.lock: shared while adding, exclusive while deleting blobs */
+	char root[4096]; /* ROOT */
+	char dir[4096];  /* ROOT/images, the OCI layout */
+	int lockfd;      /* .lock: held exclusively around each read-modify-write of index.json */
+	int gcfd;        /* .gc.lock: shared while adding, exclusive while deleting blobs */
 };
 
 /* store_open - create the layout under ROOT if missing and open its lock files. */
@@ -162,8 +163,7 @@ int image_load(const struct store *st, const char *manifest_digest, struct image
 	       struct mr_err *err);
 /* image_resolve - find NAME (a reference, a full or short image ID, or name@digest) and load
  * it. Error "No such image: NAME" (errnum ENOENT) if absent. */
-int image_resolve(const struct store *st, const char *name, struct image *img,
-		  struct mr_err *err);
+int image_resolve(const struct store *st, const char *name, struct image *img, struct mr_err *err);
 
 /* image_add - record MANIFEST_DIGEST (already stored) under NAME (canonical, or NULL for an
  * untagged image). A name that pointed elsewhere moves here; the image it left behind stays
@@ -205,8 +205,7 @@ void image_lowerdirs_free(char **dirs);
  * whose content is the image ID" (the contract with the containers code); a runtime with
  * its own records sets image_in_use_hook instead. */
 int image_in_use(const struct store *st, const char *id, char *who, size_t wholen);
-extern int (*image_in_use_hook)(const struct store *st, const char *id, char *who,
-				size_t wholen);
+extern int (*image_in_use_hook)(const struct store *st, const char *id, char *who, size_t wholen);
 
 /* store_gc - delete blobs no image references and unpacked layers no image uses; the count
  * of bytes freed goes to *freed (may be NULL). Takes the gc lock exclusively. */
@@ -247,8 +246,7 @@ void image_template(const char *fmt, json_t *o);
 int image_error(const struct mr_err *err);
 int image_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* print "minirun: MSG\nSee 'minirun VERB --help'." and return 125, as docker does */
-int image_usage_error(const char *verb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int image_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* archives and the registry */
 enum { ARCHIVE_DOCKER = 1, ARCHIVE_OCI };

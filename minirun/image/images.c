@@ -60,7 +60,8 @@ int image_load(const struct store *st, const char *manifest_digest, struct image
 		return -1;
 	const char *cfg = json_string_value(
 		json_object_get(json_object_get(img->manifest, "config"), "digest"));
-	if (!cfg || !digest_valid(cfg) || !json_is_array(json_object_get(img->manifest, "layers"))) {
+	if (!cfg || !digest_valid(cfg) ||
+	    !json_is_array(json_object_get(img->manifest, "layers"))) {
 		image_free(img);
 		return mr_fail(err, 0, "manifest %s: no config digest or layers", manifest_digest);
 	}
@@ -71,8 +72,8 @@ int image_load(const struct store *st, const char *manifest_digest, struct image
 	json_t *diffs = json_object_get(json_object_get(img->config, "rootfs"), "diff_ids");
 	if (json_array_size(diffs) != json_array_size(json_object_get(img->manifest, "layers"))) {
 		image_free(img);
-		return mr_fail(err, 0, "image %s: the config lists %zu diff_ids for %zu layers", cfg,
-			       json_array_size(diffs),
+		return mr_fail(err, 0, "image %s: the config lists %zu diff_ids for %zu layers",
+			       cfg, json_array_size(diffs),
 			       json_array_size(json_object_get(img->manifest, "layers")));
 	}
 	strcpy(img->manifest_digest, manifest_digest);
@@ -82,7 +83,8 @@ int image_load(const struct store *st, const char *manifest_digest, struct image
 
 static const char *entry_name(json_t *e)
 {
-	return json_string_value(json_object_get(json_object_get(e, "annotations"), IMAGE_ANN_NAME));
+	return json_string_value(
+		json_object_get(json_object_get(e, "annotations"), IMAGE_ANN_NAME));
 }
 
 static const char *entry_digest(json_t *e)
@@ -109,8 +111,7 @@ static int no_such_image(const char *name, struct mr_err *err)
 	return -1;
 }
 
-int image_resolve(const struct store *st, const char *name, struct image *img,
-		  struct mr_err *err)
+int image_resolve(const struct store *st, const char *name, struct image *img, struct mr_err *err)
 {
 	struct image_ref ref;
 	char canon[600];
@@ -126,10 +127,11 @@ int image_resolve(const struct store *st, const char *name, struct image *img,
 	/* 1. as a reference: by its name, or name@digest by the manifest or repo digest */
 	if (ref_parse(name, &ref, NULL) == 0) {
 		ref_canonical(&ref, canon, sizeof(canon));
-		json_array_foreach(ms, i, e) {
+		json_array_foreach(ms, i, e)
+		{
 			const char *n = entry_name(e), *rd = json_string_value(json_object_get(
-							   json_object_get(e, "annotations"),
-							   IMAGE_ANN_REPODIGEST));
+							       json_object_get(e, "annotations"),
+							       IMAGE_ANN_REPODIGEST));
 			if (n && !strcmp(n, canon)) {
 				found = entry_digest(e);
 				break;
@@ -153,7 +155,8 @@ int image_resolve(const struct store *st, const char *name, struct image *img,
 		const char *want = strncmp(name, "sha256:", 7) ? name : name + 7;
 		int hits = 0;
 		struct image cand = {0};
-		json_array_foreach(ms, i, e) {
+		json_array_foreach(ms, i, e)
+		{
 			struct image im;
 			if (image_load(st, entry_digest(e), &im, NULL) < 0)
 				continue;
@@ -173,8 +176,8 @@ int image_resolve(const struct store *st, const char *name, struct image *img,
 		}
 		image_free(&cand);
 		if (hits > 1)
-			return mr_fail(err, 0, "image ID prefix '%s' is ambiguous: give more digits",
-				       name);
+			return mr_fail(err, 0,
+				       "image ID prefix '%s' is ambiguous: give more digits", name);
 	} else {
 		json_decref(idx);
 	}
@@ -246,7 +249,8 @@ int image_add(const struct store *st, const char *name, const char *manifest_dig
 
 	/* the name moves: its old image keeps an unnamed entry only if nothing else names it */
 	char old[IMAGE_DIGEST_LEN + 1] = "";
-	json_array_foreach(ms, i, e) {
+	json_array_foreach(ms, i, e)
+	{
 		const char *n = entry_name(e);
 		if (name && n && !strcmp(n, name)) {
 			if (!strcmp(entry_digest(e), manifest_digest)) {
@@ -278,7 +282,8 @@ int image_add(const struct store *st, const char *name, const char *manifest_dig
 		}
 	}
 	if (old[0] && !old_named && same_image(st, old, manifest_digest))
-		old[0] = 0; /* the same image by another manifest (say, re-loaded): no <none> left */
+		old[0] =
+			0; /* the same image by another manifest (say, re-loaded): no <none> left */
 	if (old[0] && !old_named) {
 		json_array_append_new(ms, new_entry(st, NULL, old, NULL));
 		if (moved_from)
@@ -311,7 +316,8 @@ int image_unpack_layer(const struct store *st, const struct image *img, size_t i
 	struct layer_stats ls = {0};
 
 	if (!digest || !digest_valid(digest) || !diffid || !digest_valid(diffid))
-		return mr_fail(err, 0, "image %s: layer %zu has a bad digest or diffID", img->id, i);
+		return mr_fail(err, 0, "image %s: layer %zu has a bad digest or diffID", img->id,
+			       i);
 	store_layer_path(st, diffid, dir, sizeof(dir));
 	if (access(dir, F_OK) == 0)
 		return 0; /* unpacked once, shared by every image that has it */
@@ -324,9 +330,10 @@ int image_unpack_layer(const struct store *st, const struct image *img, size_t i
 		return mr_fail(err, 0, "layer blob %s is corrupt: its content hashes to %s", digest,
 			       ld.digest);
 	if (strcmp(ld.diffid, diffid) != 0)
-		return mr_fail(err, 0,
-			       "layer %s: the uncompressed tar hashes to %s, the image config says %s",
-			       digest, ld.diffid, diffid);
+		return mr_fail(
+			err, 0,
+			"layer %s: the uncompressed tar hashes to %s, the image config says %s",
+			digest, ld.diffid, diffid);
 	mr_say("unpack layer %.19s (%s) into %s", digest, ld.compression, dir);
 	if (layer_apply(blob, dir, &o, &ls, err) < 0)
 		/* another command may have unpacked the same layer meanwhile */

@@ -47,8 +47,8 @@ int image_create(const struct store *st, const char *config_digest, size_t confi
 		 json_t *layers, const char *name, char manifest_digest[IMAGE_DIGEST_LEN + 1],
 		 char moved[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
 {
-	json_t *m = json_pack("{s:i, s:s, s:{s:s, s:s, s:I}, s:O}", "schemaVersion", 2,
-			      "mediaType", MT_MANIFEST, "config", "mediaType", MT_CONFIG, "digest",
+	json_t *m = json_pack("{s:i, s:s, s:{s:s, s:s, s:I}, s:O}", "schemaVersion", 2, "mediaType",
+			      MT_MANIFEST, "config", "mediaType", MT_CONFIG, "digest",
 			      config_digest, "size", (json_int_t)config_size, "layers", layers);
 	_cleanup_free_ char *mtext = json_dumps(m, JSON_COMPACT);
 	json_decref(m);
@@ -67,22 +67,20 @@ int image_create(const struct store *st, const char *config_digest, size_t confi
 /* "CMD [\"sh\"]" or "CMD sh -c x": the JSON form, else the shell form /bin/sh -c TEXT */
 static json_t *exec_form(const char *text)
 {
-	json_t *a = NULL;
-	if (text[0] == '[') {
-		a = json_loads(text, 0, NULL);
-		size_t i;
-		json_t *x;
-		json_array_foreach(a, i, x) if (!json_is_string(x))
-		{
-			json_decref(a);
-			return NULL;
-		}
-		if (json_is_array(a))
-			return a;
+	if (text[0] != '[')
+		return json_pack("[s,s,s]", "/bin/sh", "-c", text);
+	json_t *a = json_loads(text, 0, NULL), *x;
+	size_t i;
+	int ok = json_is_array(a);
+	json_array_foreach(a, i, x)
+	{
+		ok &= json_is_string(x);
+	}
+	if (!ok) {
 		json_decref(a);
 		return NULL;
 	}
-	return json_pack("[s,s,s]", "/bin/sh", "-c", text);
+	return a;
 }
 
 /* apply one Dockerfile-style CHANGE to the config object CFG */
@@ -99,7 +97,8 @@ static int apply_change(json_t *cfg, const char *change, struct mr_err *err)
 	if (!strcmp(word, "CMD") || !strcmp(word, "ENTRYPOINT")) {
 		json_t *a = exec_form(arg);
 		if (!a)
-			return mr_fail(err, 0, "--change '%s': not a JSON array of strings", change);
+			return mr_fail(err, 0, "--change '%s': not a JSON array of strings",
+				       change);
 		json_object_set_new(cfg, !strcmp(word, "CMD") ? "Cmd" : "Entrypoint", a);
 	} else if (!strcmp(word, "ENV") || !strcmp(word, "LABEL")) {
 		/* KEY=VALUE, or ENV's old form "KEY VALUE" */
@@ -134,7 +133,8 @@ static int apply_change(json_t *cfg, const char *change, struct mr_err *err)
 	} else {
 		static const struct {
 			const char *word, *key;
-		} plain[] = {{"WORKDIR", "WorkingDir"}, {"USER", "User"}, {"STOPSIGNAL", "StopSignal"}};
+		} plain[] = {
+			{"WORKDIR", "WorkingDir"}, {"USER", "User"}, {"STOPSIGNAL", "StopSignal"}};
 		for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 			if (!strcmp(word, plain[i].word)) {
 				json_object_set_new(cfg, plain[i].key, json_string(arg));
@@ -228,7 +228,10 @@ int cmd_import(int argc, char **argv)
 			break;
 		case 'm': message = optarg; break;
 		case 'p': platform = optarg; break;
-		case 'h': import_usage(); json_decref(cfg); return 0;
+		case 'h':
+			import_usage();
+			json_decref(cfg);
+			return 0;
 		default: json_decref(cfg); return image_usage_error("import", "bad flag");
 		}
 	}
@@ -271,20 +274,21 @@ int cmd_import(int argc, char **argv)
 	snprintf(comment, sizeof(comment), "%s", message ? message : "");
 	if (!message)
 		snprintf(comment, sizeof(comment), "Imported from %s", file);
-	json_t *config = json_pack("{s:s, s:s, s:s, s:o, s:{s:s, s:[s]}, s:[{s:s, s:s, s:s}]}",
-				   "created", created, "architecture", arch, "os", os, "config",
-				   json_incref(cfg), "rootfs", "type", "layers", "diff_ids",
-				   ld.diffid, "history", "created", created, "created_by", "",
-				   "comment", comment);
+	json_t *config =
+		json_pack("{s:s, s:s, s:s, s:o, s:{s:s, s:[s]}, s:[{s:s, s:s, s:s}]}", "created",
+			  created, "architecture", arch, "os", os, "config", json_incref(cfg),
+			  "rootfs", "type", "layers", "diff_ids", ld.diffid, "history", "created",
+			  created, "created_by", "", "comment", comment);
 	if (variant[0])
 		json_object_set_new(config, "variant", json_string(variant));
-	json_t *layers = json_pack("[{s:s, s:s, s:I}]", "mediaType",
-				   layer_media_type(ld.compression), "digest", ld.digest, "size",
-				   (json_int_t)ld.size);
+	json_t *layers =
+		json_pack("[{s:s, s:s, s:I}]", "mediaType", layer_media_type(ld.compression),
+			  "digest", ld.digest, "size", (json_int_t)ld.size);
 	char cfgd[IMAGE_DIGEST_LEN + 1];
 	ctext = json_dumps(config, JSON_COMPACT);
 	if (ctext && store_put_blob(&st, ctext, strlen(ctext), cfgd, &err) == 0 &&
-	    image_create(&st, cfgd, strlen(ctext), layers, name ? canon : NULL, md, NULL, &err) == 0) {
+	    image_create(&st, cfgd, strlen(ctext), layers, name ? canon : NULL, md, NULL, &err) ==
+		    0) {
 		struct image img;
 		if (image_load(&st, md, &img, &err) == 0) {
 			printf("%s\n", img.id);

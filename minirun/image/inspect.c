@@ -27,15 +27,16 @@ static void image_names(const struct store *st, const char *id, json_t *tags, js
 	struct mr_err err;
 	json_t *idx = store_index_load(st, &err), *e;
 	size_t i;
-	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
+	json_array_foreach(json_object_get(idx, "manifests"), i, e)
+	{
 		struct image img;
 		json_t *ann = json_object_get(e, "annotations");
 		const char *name = json_string_value(json_object_get(ann, IMAGE_ANN_NAME));
 		const char *rd = json_string_value(json_object_get(ann, IMAGE_ANN_REPODIGEST));
 		struct image_ref ref;
 		char repo[600], s[800];
-		if (!name || image_load(st, json_string_value(json_object_get(e, "digest")), &img,
-					NULL) < 0)
+		if (!name ||
+		    image_load(st, json_string_value(json_object_get(e, "digest")), &img, NULL) < 0)
 			continue;
 		int mine = !strcmp(img.id, id);
 		image_free(&img);
@@ -73,12 +74,11 @@ static json_t *inspect_object(const struct store *st, const struct image *img)
 			"comment"))
 			?: "",
 		"Created", json_string_value(json_object_get(c, "created")) ?: "", "Config", cfg,
-		"Architecture",
-		json_string_value(json_object_get(c, "architecture")) ?: "", "Os",
+		"Architecture", json_string_value(json_object_get(c, "architecture")) ?: "", "Os",
 		json_string_value(json_object_get(c, "os")) ?: "", "Author",
 		json_string_value(json_object_get(c, "author")) ?: "", "Size",
-		(json_int_t)image_size(st, img), "RootFS", "Type", "layers", "Layers",
-		diffs, "Descriptor", "mediaType",
+		(json_int_t)image_size(st, img), "RootFS", "Type", "layers", "Layers", diffs,
+		"Descriptor", "mediaType",
 		json_string_value(json_object_get(img->manifest, "mediaType"))
 			?: "application/vnd.oci.image.manifest.v1+json",
 		"digest", img->manifest_digest, "size", (json_int_t)0);
@@ -119,7 +119,8 @@ int image_inspect(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return image_usage_error("image inspect", "\"inspect\" requires at least 1 argument.");
+		return image_usage_error("image inspect",
+					 "\"inspect\" requires at least 1 argument.");
 	struct store st;
 	if (image_open_store(&st))
 		return 1;
@@ -205,7 +206,8 @@ int cmd_history(int argc, char **argv)
 	for (size_t k = nh; k-- > 0;) {
 		json_t *h = json_array_get(hist, k);
 		char id[128], when[64], size[32], by[512];
-		snprintf(id, sizeof(id), "%s", k + 1 == nh ? img.id + (notrunc ? 0 : 7) : "<missing>");
+		snprintf(id, sizeof(id), "%s",
+			 k + 1 == nh ? img.id + (notrunc ? 0 : 7) : "<missing>");
 		if (!notrunc && k + 1 == nh)
 			id[12] = 0;
 		if (quiet) {
@@ -223,7 +225,8 @@ int cmd_history(int argc, char **argv)
 			_cleanup_free_ char *text = NULL;
 			long long n;
 			const char *d = json_string_value(json_array_get(diffs, which[k]));
-			snprintf(path, sizeof(path), "%s/layers/sizes/%s", st.root, d ? d + 7 : "-");
+			snprintf(path, sizeof(path), "%s/layers/sizes/%s", st.root,
+				 d ? d + 7 : "-");
 			if (d && mr_read_file(path, &text, NULL, NULL) == 0 &&
 			    mr_parse_ll(strtok(text, "\n"), 0, 1LL << 60, &n) == 0)
 				bytes = n;

@@ -29,11 +29,11 @@
 
 #include "lib/cleanup.h"
 
-#define MT_OCI_INDEX     "application/vnd.oci.image.index.v1+json"
-#define MT_DOCKER_LIST   "application/vnd.docker.distribution.manifest.list.v2+json"
-#define MT_OCI_MANIFEST  "application/vnd.oci.image.manifest.v1+json"
+#define MT_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
+#define MT_DOCKER_LIST     "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"
 #define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define ACCEPT_MANIFESTS                                                                   \
+#define ACCEPT_MANIFESTS                                                                           \
 	MT_OCI_INDEX ", " MT_DOCKER_LIST ", " MT_OCI_MANIFEST ", " MT_DOCKER_MANIFEST
 
 /* layer media types we can unpack (all are tars, maybe compressed) */
@@ -59,10 +59,11 @@ static int manifest_error(const char *name, const char *what, struct reg_resp *r
 	char text[512], code[64];
 	registry_error_text(resp, text, sizeof(text), code, sizeof(code));
 	if (resp->status == 401 || resp->status == 403 || !strcmp(code, "NAME_UNKNOWN"))
-		return mr_fail(err, 0,
-			       "pull access denied for %s, repository does not exist or may require "
-			       "authorization%s%s",
-			       name, text[0] ? ": " : "", text);
+		return mr_fail(
+			err, 0,
+			"pull access denied for %s, repository does not exist or may require "
+			"authorization%s%s",
+			name, text[0] ? ": " : "", text);
 	if (resp->status == 404)
 		return mr_fail(err, 0, "manifest for %s not found: %s", what,
 			       text[0] ? text : "manifest unknown");
@@ -72,8 +73,8 @@ static int manifest_error(const char *name, const char *what, struct reg_resp *r
 
 /* GET manifest REF (a tag or digest) into memory; its digest goes to DIGEST */
 static int get_manifest(struct registry *r, const char *name, const char *ref, char **body,
-			size_t *len, char *mediatype, size_t mtlen, char digest[IMAGE_DIGEST_LEN + 1],
-			struct mr_err *err)
+			size_t *len, char *mediatype, size_t mtlen,
+			char digest[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
 {
 	char path[600], what[700];
 	struct reg_resp resp = {.max = 4 << 20};
@@ -127,7 +128,8 @@ static int pick_platform(const char *body, size_t len, const char *os, const cha
 	size_t i;
 	char seen[512] = "";
 	out[0] = 0;
-	json_array_foreach(json_object_get(j, "manifests"), i, m) {
+	json_array_foreach(json_object_get(j, "manifests"), i, m)
+	{
 		json_t *p = json_object_get(m, "platform");
 		const char *mo = json_string_value(json_object_get(p, "os"));
 		const char *ma = json_string_value(json_object_get(p, "architecture"));
@@ -176,12 +178,14 @@ static void blob_progress(void *ctx, uint64_t now, uint64_t total)
 }
 
 /* download blob DIGEST of SIZE bytes into the store, verified; progress on line LINE */
-static int get_blob(const struct store *st, struct registry *r, const char *digest,
-		    uint64_t size, struct progress *pr, int line, struct mr_err *err)
+static int get_blob(const struct store *st, struct registry *r, const char *digest, uint64_t size,
+		    struct progress *pr, int line, struct mr_err *err)
 {
 	char path[600];
 	struct blob_dl b = {.err = err, .pr = pr, .line = line, .size = size};
-	struct reg_resp resp = {.sink = blob_sink, .sink_ctx = &b, .progress = blob_progress,
+	struct reg_resp resp = {.sink = blob_sink,
+				.sink_ctx = &b,
+				.progress = blob_progress,
 				/* a blob longer than its descriptor says is refused early */
 				.max = size ? size : 0};
 	if (blob_writer_open(st, &b.w, err) < 0)
@@ -218,8 +222,7 @@ static int get_blob(const struct store *st, struct registry *r, const char *dige
 
 /* everything after the lock: manifest, platform, blobs, unpack, name */
 static int pull_locked(const struct store *st, struct registry *r, const struct image_ref *ref,
-		       const char *canon, const struct pull_opts *o,
-		       int *fresh, struct mr_err *err)
+		       const char *canon, const struct pull_opts *o, int *fresh, struct mr_err *err)
 {
 	_cleanup_free_ char *body = NULL;
 	size_t len;
@@ -252,7 +255,8 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 
 	json_t *man = json_loadb(body, len, 0, NULL);
 	json_t *layers = json_object_get(man, "layers"), *l;
-	const char *cfgd = json_string_value(json_object_get(json_object_get(man, "config"), "digest"));
+	const char *cfgd =
+		json_string_value(json_object_get(json_object_get(man, "config"), "digest"));
 	size_t i, n = json_array_size(layers);
 	struct progress *pr = NULL;
 	char *had = NULL; /* had[i]: layer i was in the store before this pull */
@@ -260,7 +264,8 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 		mr_fail(err, 0, "manifest %s: no config digest or no layers", md);
 		goto out;
 	}
-	json_array_foreach(layers, i, l) {
+	json_array_foreach(layers, i, l)
+	{
 		const char *lmt = json_string_value(json_object_get(l, "mediaType"));
 		const char *d = json_string_value(json_object_get(l, "digest"));
 		if (!d || !digest_valid(d)) {
@@ -268,8 +273,9 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 			goto out;
 		}
 		if (!layer_type_ok(lmt)) {
-			mr_fail(err, 0, "manifest %s: layer %.19s has media type '%s', which this "
-					"store can't unpack",
+			mr_fail(err, 0,
+				"manifest %s: layer %.19s has media type '%s', which this "
+				"store can't unpack",
 				md, d, lmt ? lmt : "(none)");
 			goto out;
 		}
@@ -278,12 +284,13 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 	/* the config, then each layer not already here */
 	pr = progress_new((int)n, o->quiet);
 	if (!store_has_blob(st, cfgd) &&
-	    get_blob(st, r, cfgd, json_integer_value(json_object_get(json_object_get(man, "config"),
-								      "size")),
+	    get_blob(st, r, cfgd,
+		     json_integer_value(json_object_get(json_object_get(man, "config"), "size")),
 		     NULL, -1, err) < 0)
 		goto out;
 	had = calloc(n + 1, 1);
-	json_array_foreach(layers, i, l) {
+	json_array_foreach(layers, i, l)
+	{
 		const char *d = json_string_value(json_object_get(l, "digest"));
 		if ((had[i] = (char)store_has_blob(st, d))) {
 			progress_line(pr, (int)i, d + 7, "Already exists");
@@ -292,7 +299,8 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 		*fresh = 1;
 		progress_line(pr, (int)i, d + 7, "Pulling fs layer");
 	}
-	json_array_foreach(layers, i, l) {
+	json_array_foreach(layers, i, l)
+	{
 		const char *d = json_string_value(json_object_get(l, "digest"));
 		if (!store_has_blob(st, d) &&
 		    get_blob(st, r, d, json_integer_value(json_object_get(l, "size")), pr, (int)i,
@@ -302,7 +310,8 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 	char stored[IMAGE_DIGEST_LEN + 1];
 	if (store_put_blob(st, body, len, stored, err) < 0 || image_load(st, md, &img, err) < 0)
 		goto out;
-	json_array_foreach(layers, i, l) {
+	json_array_foreach(layers, i, l)
+	{
 		const char *d = json_string_value(json_object_get(l, "digest"));
 		char dir[4400];
 		const char *diffid = json_string_value(json_array_get(
@@ -426,7 +435,8 @@ int cmd_pull(int argc, char **argv)
 	const char *rd = NULL;
 	size_t i;
 	json_t *e;
-	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
+	json_array_foreach(json_object_get(idx, "manifests"), i, e)
+	{
 		json_t *ann = json_object_get(e, "annotations");
 		const char *nm = json_string_value(json_object_get(ann, IMAGE_ANN_NAME));
 		if (nm && !strcmp(nm, canon))

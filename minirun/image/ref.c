@@ -154,8 +154,8 @@ int ref_parse(const char *s, struct image_ref *ref, struct mr_err *err)
 		c = end + 1;
 	}
 	int hub = !strcmp(ref->domain, DEFAULT_DOMAIN);
-	int n = snprintf(ref->path, sizeof(ref->path), "%s%s", hub && !strchr(name, '/') ? "library/" : "",
-			 name);
+	int n = snprintf(ref->path, sizeof(ref->path), "%s%s",
+			 hub && !strchr(name, '/') ? "library/" : "", name);
 	if (n >= (int)sizeof(ref->path) || strlen(ref->domain) + 1 + strlen(ref->path) > 255)
 		return mr_fail(err, 0, "invalid reference format: '%s': name longer than 255", s);
 	if (!ref->tag[0] && !ref->digest[0])
@@ -208,8 +208,9 @@ static const char *host_arch(void)
 	static const struct {
 		const char *uname, *goarch;
 	} archs[] = {
-		{"x86_64", "amd64"}, {"aarch64", "arm64"}, {"armv7l", "arm"}, {"i686", "386"},
-		{"ppc64le", "ppc64le"}, {"s390x", "s390x"}, {"riscv64", "riscv64"},
+		{"x86_64", "amd64"},    {"aarch64", "arm64"},   {"armv7l", "arm"},
+		{"i686", "386"},        {"ppc64le", "ppc64le"}, {"s390x", "s390x"},
+		{"riscv64", "riscv64"},
 	};
 	struct utsname u;
 	if (uname(&u) == 0)
@@ -235,7 +236,8 @@ int image_platform(const char *spec, char os[32], char arch[32], char variant[32
 	strcpy(buf, spec);
 	char *a = strchr(buf, '/'), *v = a ? strchr(a + 1, '/') : NULL;
 	if (!a || !a[1] || a == buf || (v && !v[1]))
-		return mr_fail(err, 0, "--platform '%s': expected OS/ARCH[/VARIANT], e.g. linux/arm64",
+		return mr_fail(err, 0,
+			       "--platform '%s': expected OS/ARCH[/VARIANT], e.g. linux/arm64",
 			       spec);
 	*a++ = 0;
 	if (v)

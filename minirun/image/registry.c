@@ -78,7 +78,8 @@ static void find_credentials(const char *host, char *out, size_t len)
 	for (int i = 0; i < n && !out[0]; i++) {
 		json_t *cfg = json_load_file(paths[i], 0, NULL), *v;
 		const char *key;
-		json_object_foreach(json_object_get(cfg, "auths"), key, v) {
+		json_object_foreach(json_object_get(cfg, "auths"), key, v)
+		{
 			const char *b64 = json_string_value(json_object_get(v, "auth"));
 			const char *u = json_string_value(json_object_get(v, "username"));
 			const char *p = json_string_value(json_object_get(v, "password"));
@@ -86,7 +87,8 @@ static void find_credentials(const char *host, char *out, size_t len)
 				continue;
 			if (b64 && strlen(b64) < 1024) {
 				unsigned char dec[1024];
-				int k = EVP_DecodeBlock(dec, (const unsigned char *)b64, strlen(b64));
+				int k = EVP_DecodeBlock(dec, (const unsigned char *)b64,
+							strlen(b64));
 				/* EVP_DecodeBlock counts the padding as NUL bytes: trim them */
 				while (k > 0 && dec[k - 1] == 0)
 					k--;
@@ -266,12 +268,13 @@ static int perform(struct registry *r, const char *url, const char *accept, int 
 		return 0;
 	resp->curl_error = rc;
 	if (resp->too_big)
-		return mr_fail(err, 0, "Get \"%s\": the response is larger than the %zu bytes expected",
+		return mr_fail(err, 0,
+			       "Get \"%s\": the response is larger than the %zu bytes expected",
 			       url, resp->max);
 	if (resp->status == 200 && resp->length > 0)
-		return mr_fail(err, 0, "Get \"%s\": connection closed after %llu of %lld bytes (%s)",
-			       url, (unsigned long long)resp->received, resp->length,
-			       curl_easy_strerror(rc));
+		return mr_fail(
+			err, 0, "Get \"%s\": connection closed after %llu of %lld bytes (%s)", url,
+			(unsigned long long)resp->received, resp->length, curl_easy_strerror(rc));
 	return mr_fail(err, 0, "Get \"%s\": %s", url, curl_easy_strerror(rc));
 }
 
@@ -288,7 +291,8 @@ static int fetch_token(struct registry *r, const char *challenge, struct mr_err 
 			       r->host, challenge);
 	if (!scope[0])
 		snprintf(scope, sizeof(scope), "repository:%s:pull", r->repo);
-	char *es = curl_easy_escape(r->curl, service, 0), *esc = curl_easy_escape(r->curl, scope, 0);
+	char *es = curl_easy_escape(r->curl, service, 0),
+	     *esc = curl_easy_escape(r->curl, scope, 0);
 	snprintf(url, sizeof(url), "%s%sservice=%s&scope=%s", realm, strchr(realm, '?') ? "&" : "?",
 		 es, esc);
 	curl_free(es);
@@ -300,7 +304,8 @@ static int fetch_token(struct registry *r, const char *challenge, struct mr_err 
 	int rc = perform(r, url, "application/json", 1, &resp, err);
 	r->use_basic = 0;
 	if (rc == 0 && (resp.status == 401 || resp.status == 403)) {
-		/* refused: the caller answers the registry's 401 as docker does ("access denied") */
+		/* refused: the caller answers the registry's 401 as docker does ("access denied")
+		 */
 		free(resp.body);
 		return -2;
 	}
@@ -381,8 +386,7 @@ static int loopback(const char *host)
 	return !strcmp(h, "localhost") || !strncmp(h, "127.", 4);
 }
 
-int registry_open(struct registry *r, const struct image_ref *ref, int insecure,
-		  struct mr_err *err)
+int registry_open(struct registry *r, const struct image_ref *ref, int insecure, struct mr_err *err)
 {
 	memset(r, 0, sizeof(*r));
 	snprintf(r->host, sizeof(r->host), "%s", ref_registry_host(ref));

@@ -23,7 +23,8 @@
 
 static const char *ann_name(json_t *e)
 {
-	return json_string_value(json_object_get(json_object_get(e, "annotations"), IMAGE_ANN_NAME));
+	return json_string_value(
+		json_object_get(json_object_get(e, "annotations"), IMAGE_ANN_NAME));
 }
 
 /* the image ID an index entry leads to ("" when its manifest can't be read) */
@@ -70,8 +71,9 @@ static int rmi_one(const struct store *st, const char *arg, int force, int *dele
 		goto out;
 	json_t *ms = json_object_get(idx, "manifests");
 	/* mark this image's entries: the names it has, and whether ARG is one of them */
-	char (*ids)[IMAGE_DIGEST_LEN + 1] = calloc(json_array_size(ms) + 1, sizeof(*ids));
-	json_array_foreach(ms, i, e) {
+	char(*ids)[IMAGE_DIGEST_LEN + 1] = calloc(json_array_size(ms) + 1, sizeof(*ids));
+	json_array_foreach(ms, i, e)
+	{
 		entry_id(st, e, ids[i]);
 		if (strcmp(ids[i], want) != 0)
 			continue;
@@ -82,7 +84,8 @@ static int rmi_one(const struct store *st, const char *arg, int force, int *dele
 	}
 	if (by_name && nnames > 1) {
 		/* one of several names: untag only */
-		json_array_foreach(ms, i, e) {
+		json_array_foreach(ms, i, e)
+		{
 			if (!strcmp(ids[i], want) && ann_name(e) && !strcmp(ann_name(e), canon)) {
 				print_untagged(ann_name(e));
 				json_array_remove(ms, i);
@@ -216,7 +219,8 @@ int image_prune(int argc, char **argv)
 		char line[16] = "";
 		printf("WARNING! This will remove all %s images.\n"
 		       "Are you sure you want to continue? [y/N] ",
-		       all ? "images without at least one container associated to them" : "dangling");
+		       all ? "images without at least one container associated to them"
+			   : "dangling");
 		fflush(stdout);
 		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
 			return 0;
@@ -252,7 +256,8 @@ int image_prune(int argc, char **argv)
 			ref_familiar_name(ann_name(e), fam, sizeof(fam));
 			printf("untagged: %s\n", fam);
 		}
-		printf("deleted: %s\n", id[0] ? id : json_string_value(json_object_get(e, "digest")));
+		printf("deleted: %s\n",
+		       id[0] ? id : json_string_value(json_object_get(e, "digest")));
 		json_array_remove(ms, i);
 	}
 	int rc = header ? store_index_save(&st, idx, &err) : 0;

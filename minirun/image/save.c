@@ -72,8 +72,8 @@ static int add_dir(struct archive *a, const char *name)
 }
 
 /* add blob DIGEST as NAME, checked against its digest first */
-static int add_blob(const struct store *st, struct archive *a, const char *name,
-		    const char *digest, struct mr_err *err)
+static int add_blob(const struct store *st, struct archive *a, const char *name, const char *digest,
+		    struct mr_err *err)
 {
 	char path[4400];
 	struct stat sb;
@@ -146,11 +146,13 @@ static void arg_tags(const struct store *st, const char *arg, json_t *tags)
 	ref_canonical(&ref, canon, sizeof(canon));
 	json_t *idx = store_index_load(st, NULL), *e;
 	size_t i;
-	json_array_foreach(json_object_get(idx, "manifests"), i, e) {
+	json_array_foreach(json_object_get(idx, "manifests"), i, e)
+	{
 		const char *n = json_string_value(
 			json_object_get(json_object_get(e, "annotations"), IMAGE_ANN_NAME));
 		if (n && !strcmp(n, canon) &&
-		    image_load(st, json_string_value(json_object_get(e, "digest")), &img, NULL) == 0) {
+		    image_load(st, json_string_value(json_object_get(e, "digest")), &img, NULL) ==
+			    0) {
 			image_free(&img);
 			ref_familiar_name(canon, fam, sizeof(fam));
 			json_array_append_new(tags, json_string(fam));
@@ -181,7 +183,8 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", to_stdout ? "-" : file, (int)getpid());
 	if ((to_stdout ? archive_write_open_fd(a, STDOUT_FILENO)
 		       : archive_write_open_filename(a, tmp)) != ARCHIVE_OK) {
-		mr_fail(err, archive_errno(a), "open '%s' for writing", to_stdout ? "stdout" : file);
+		mr_fail(err, archive_errno(a), "open '%s' for writing",
+			to_stdout ? "stdout" : file);
 		goto out;
 	}
 	if (format == ARCHIVE_OCI) {
@@ -203,14 +206,16 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 			json_t *entry = NULL, *e, *files = json_array();
 			/* the same image named twice is one entry with two RepoTags */
 			snprintf(name, sizeof(name), "%s.json", img.id + 7);
-			json_array_foreach(docker, i, e) {
+			json_array_foreach(docker, i, e)
+			{
 				if (!strcmp(json_string_value(json_object_get(e, "Config")), name))
 					entry = e;
 			}
 			if (!entry) {
 				if (add_blob(st, a, name, img.id, err) < 0)
 					goto fail;
-				json_array_foreach(layers, i, l) {
+				json_array_foreach(layers, i, l)
+				{
 					const char *d = json_string_value(json_array_get(diffs, i));
 					char dir[80];
 					snprintf(dir, sizeof(dir), "%s", d + 7);
@@ -219,11 +224,13 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 					if (seen(done, name))
 						continue;
 					if (add_dir(a, dir) < 0 ||
-					    add_layer_tar(st, a, name,
-							  json_string_value(json_object_get(l, "digest")),
-							  json_string_value(json_object_get(l, "mediaType"))
-								  ?: "",
-							  err) < 0) {
+					    add_layer_tar(
+						    st, a, name,
+						    json_string_value(json_object_get(l, "digest")),
+						    json_string_value(
+							    json_object_get(l, "mediaType"))
+							    ?: "",
+						    err) < 0) {
 						json_decref(files);
 						goto fail;
 					}
@@ -239,8 +246,10 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 		} else {
 			json_t *blobs = json_copy(layers);
 			json_array_append(blobs, json_object_get(img.manifest, "config"));
-			json_array_append_new(blobs, json_pack("{s:s}", "digest", img.manifest_digest));
-			json_array_foreach(blobs, i, l) {
+			json_array_append_new(blobs,
+					      json_pack("{s:s}", "digest", img.manifest_digest));
+			json_array_foreach(blobs, i, l)
+			{
 				const char *d = json_string_value(json_object_get(l, "digest"));
 				snprintf(name, sizeof(name), "blobs/sha256/%s", d + 7);
 				if (!seen(done, name) && add_blob(st, a, name, d, err) < 0) {
@@ -255,23 +264,26 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 			struct stat sb;
 			store_blob_path(st, img.manifest_digest, path, sizeof(path));
 			stat(path, &sb);
-			const char *mt = json_string_value(json_object_get(img.manifest, "mediaType"));
-			json_t *desc = json_pack("{s:s, s:s, s:I}", "mediaType",
-						 mt ? mt : "application/vnd.oci.image.manifest.v1+json",
-						 "digest", img.manifest_digest, "size",
-						 (json_int_t)sb.st_size);
+			const char *mt =
+				json_string_value(json_object_get(img.manifest, "mediaType"));
+			json_t *desc = json_pack(
+				"{s:s, s:s, s:I}", "mediaType",
+				mt ? mt : "application/vnd.oci.image.manifest.v1+json", "digest",
+				img.manifest_digest, "size", (json_int_t)sb.st_size);
 			/* one descriptor per name, as skopeo and podman write them */
 			if (!json_array_size(tags))
 				json_array_append(oci, desc);
-			json_array_foreach(tags, i, t) {
+			json_array_foreach(tags, i, t)
+			{
 				struct image_ref ref;
 				char canon[600];
 				json_t *d = json_deep_copy(desc);
 				ref_parse(json_string_value(t), &ref, NULL);
 				ref_canonical(&ref, canon, sizeof(canon));
 				json_object_set_new(d, "annotations",
-						    json_pack("{s:s, s:s}", "io.containerd.image.name",
-							      canon, IMAGE_ANN_NAME, canon));
+						    json_pack("{s:s, s:s}",
+							      "io.containerd.image.name", canon,
+							      IMAGE_ANN_NAME, canon));
 				json_array_append_new(oci, d);
 			}
 			json_decref(desc);
@@ -279,7 +291,7 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 		}
 		image_free(&img);
 		continue;
-fail:
+	fail:
 		image_free(&img);
 		goto out;
 	}
@@ -322,8 +334,10 @@ int cmd_save(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int format;
-	} formats[] = {{"docker-archive", ARCHIVE_DOCKER}, {"docker", ARCHIVE_DOCKER},
-		       {"oci-archive", ARCHIVE_OCI},       {"oci", ARCHIVE_OCI}};
+	} formats[] = {{"docker-archive", ARCHIVE_DOCKER},
+		       {"docker", ARCHIVE_DOCKER},
+		       {"oci-archive", ARCHIVE_OCI},
+		       {"oci", ARCHIVE_OCI}};
 	const char *file = NULL;
 	int format = ARCHIVE_DOCKER, c;
 	optind = 0;

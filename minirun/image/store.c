@@ -111,7 +111,8 @@ int store_open(struct store *st, const char *root, struct mr_err *err)
 		snprintf(path, sizeof(path), "%s/%s", st->dir, files[i].name);
 		if (access(path, F_OK) == 0)
 			continue;
-		if (mr_write_file_atomic(path, files[i].text, strlen(files[i].text), 0644, err) < 0) {
+		if (mr_write_file_atomic(path, files[i].text, strlen(files[i].text), 0644, err) <
+		    0) {
 			store_unlock(st, STORE_INDEX);
 			store_close(st);
 			return -1;
@@ -231,8 +232,7 @@ int store_tmp_path(const struct store *st, const char *what, char *buf, size_t l
 		   struct mr_err *err)
 {
 	static unsigned seq;
-	if (snprintf(buf, len, "%s/.tmp/%s.%d.%u", st->dir, what, (int)getpid(), seq++) >=
-	    (int)len)
+	if (snprintf(buf, len, "%s/.tmp/%s.%d.%u", st->dir, what, (int)getpid(), seq++) >= (int)len)
 		return mr_fail(err, ENAMETOOLONG, "temp path in '%s'", st->dir);
 	return 0;
 }
@@ -290,7 +290,8 @@ int blob_writer_commit(const struct store *st, struct blob_writer *w, const char
 	hex_digest(md, got);
 	if (expect && strcmp(got, expect) != 0) {
 		blob_writer_abort(w);
-		return mr_fail(err, 0, "digest mismatch: expected %s, the %llu bytes received hash to %s",
+		return mr_fail(err, 0,
+			       "digest mismatch: expected %s, the %llu bytes received hash to %s",
 			       expect, (unsigned long long)w->size, got);
 	}
 	/* why fsync before rename: after a crash the name must never point at lost bytes */

@@ -170,7 +170,8 @@ static void a_mismatched_blob_is_not_stored(void)
 	struct blob_writer w;
 	char root[64];
 	struct mr_err err = {0};
-	const char *want = "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+	const char *want =
+		"sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
 	CU_ASSERT_FATAL(temp_store(&st, root, sizeof(root)) == 0);
 	CU_ASSERT_EQUAL(blob_writer_open(&st, &w, &err), 0);
 	CU_ASSERT_EQUAL(blob_writer_write(&w, "hellO", 5, &err), 0);
@@ -241,7 +242,8 @@ static CU_TestInfo tests[] = {
 	{"sizes and ages print as docker's", sizes_and_ages_as_docker_prints_them},
 	{"a blob changed on disk is refused on read", blobs_are_verified_on_read},
 	{"a blob whose digest mismatches is not stored", a_mismatched_blob_is_not_stored},
-	{"in use: container markers, or the runtime's hook", in_use_reads_container_markers_or_the_hook},
+	{"in use: container markers, or the runtime's hook",
+	 in_use_reads_container_markers_or_the_hook},
 	{"an unknown name or ID is 'No such image'", an_unknown_image_is_no_such_image},
 	CU_TEST_INFO_NULL,
 };
