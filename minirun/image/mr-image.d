@@ -1,4 +1,0 @@
-minirun/image/mr-image.o: minirun/image/mr-image.c minirun/image/image.h \
- lib/err.h
-minirun/image/image.h:
-lib/err.h:
