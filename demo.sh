@@ -2,8 +2,8 @@
 # demo.sh - the guided tour that `make demo` runs after the build.
 #
 #   ./demo.sh              every step, in order, without pausing
-#   ./demo.sh STEP...      only these steps (./demo.sh user container)
-#   ./demo.sh --list       the steps and what each one shows
+#   ./demo.sh STEP...      only these steps or sections (./demo.sh user container)
+#   ./demo.sh --list       the sections, their steps, and what each one shows
 #
 # Each step prints a heading that says what idea it shows, then each command as you would
 # type it ("$ ns/uts -n demo-box"), then runs it with its output indented. A step that
@@ -12,7 +12,8 @@
 # yet, or that needs root when we are not, is skipped with the reason.
 #
 # The tour is in sections (today: the namespaces one at a time, then all of them as a
-# container); later parts of the project add sections, e.g. running a container image.
+# container; see "the tour" at the end); later parts of the project add their own, e.g.
+# running a container image.
 # POSIX sh: runs under dash, bash and busybox ash.
 set -u
 cd "$(dirname "$0")" || exit 1
@@ -209,7 +210,20 @@ step_container() {
 
 # ---- the tour ------------------------------------------------------------------------
 
-SECTIONS="uts pid mnt net ipc user cgroup time list join container"
+# A section is a title and its steps, in order. A later part of the project adds its own
+# (say, "image: pull, run, exec") by writing its step_ functions above and two lines here.
+SECTIONS="namespaces container"
+section_namespaces="uts pid mnt net ipc user cgroup time list join"
+title_namespaces="1. The namespaces, one at a time (ns/, course module 2)"
+section_container="container"
+title_container="2. Every namespace at once: a container (ns/container)"
+
+all_steps() { for _s in $SECTIONS; do eval "echo \$section_$_s"; done; }
+# step_title STEP - the heading's first line, read from step_STEP's source
+step_title() {
+	awk -v f="step_$1()" '$1 == f { in_step = 1 }
+		in_step && /heading "/ { sub(/.*heading "/, ""); sub(/".*/, ""); print; exit }' "$0"
+}
 
 case "${1:-}" in
 -h | --help)
@@ -217,22 +231,35 @@ case "${1:-}" in
 	exit 0
 	;;
 --list)
-	for s in $SECTIONS; do
-		printf '  %-10s %s\n' "$s" "$(awk -v f="step_$s()" '$1 == f { in_step = 1 }
-			in_step && /heading "/ { sub(/.*heading "/, ""); sub(/".*/, ""); print; exit }' "$0")"
+	for sec in $SECTIONS; do
+		eval "echo \"\$title_$sec\"; steps=\$section_$sec"
+		for s in $steps; do printf '  %-10s %s\n' "$s" "$(step_title "$s")"; done
 	done
 	exit 0
 	;;
 esac
-steps=${*:-$SECTIONS}
-for s in $steps; do
-	case " $SECTIONS " in *" $s "*) ;; *) echo "demo.sh: no step '$s' (./demo.sh --list shows them)" >&2; exit 2 ;; esac
+# the arguments may name steps or whole sections
+wanted=""
+for a; do
+	case " $SECTIONS " in *" $a "*) eval "wanted=\"\$wanted \$section_$a\""; continue ;; esac
+	case " $(all_steps | tr '\n' ' ') " in
+	*" $a "*) wanted="$wanted $a" ;;
+	*) echo "demo.sh: no step or section '$a' (./demo.sh --list shows them)" >&2; exit 2 ;;
+	esac
 done
 
 printf '%sminirun: a guided tour of the namespace tools%s\n' "$B" "$N"
 printf '   Each step: what it shows, the command, its output. Read ns/NAME.c alongside;\n'
 printf '   labs/lab lists the labs that go further. Run one step again: ./demo.sh STEP\n'
-for s in $steps; do do_step "$s"; done
+for sec in $SECTIONS; do
+	eval "title=\$title_$sec steps=\$section_$sec"
+	shown=""
+	for s in $steps; do
+		[ -z "$wanted" ] || case " $wanted " in *" $s "*) ;; *) continue ;; esac
+		[ -n "$shown" ] || { printf '\n%s### %s%s\n' "$B" "$title" "$N"; shown=1; }
+		do_step "$s"
+	done
+done
 
 printf '\n%sdemo: %s steps ok, %s failed, %s skipped%s\n' "$B" "$PASSED" "$FAILED" "$SKIPPED" "$N"
 [ -z "$SKIP_NOTES" ] || printf 'skipped:%s\n' "$SKIP_NOTES"
