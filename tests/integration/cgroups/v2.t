@@ -95,10 +95,33 @@ io_max_throttles_a_device() {
 	cg_assert_clean
 }
 
+enabling_a_controller_names_it_when_refused() {
+	cg_setup
+	cg_need_v2 memory
+	t_defer cg_cleanup
+	name=$(cg_name busy)
+	dir=$(cg_v2_dir "$name")
+	mkdir "$dir" || t_fail "mkdir $dir"
+	sleep 30 &
+	t_defer "kill $! 2>/dev/null; true"
+	echo $! >"$dir/cgroup.procs" || t_fail "move our sleep into $dir"
+	# $name holds a process, so v2 refuses to hand memory down to children of it
+	t_status 125 "$CGB/run" -c "$name/inner" -m 16m -- true
+	echo "$T_OUT"
+	t_eq "$(printf '%s\n' "$T_OUT" | wc -l)" 1 "lines of output"
+	t_match "$T_OUT" "^run: create cgroup '$name/inner': enable controller 'memory': $dir holds processes of its own"
+	[ -e "$dir/inner" ] && t_fail "$dir/inner was created"
+	t_nomatch "$(cat "$dir/cgroup.subtree_control")" memory "$name's cgroup.subtree_control"
+	kill $!
+	cg_cleanup
+	cg_assert_clean
+}
+
 t "memory.max 16M with swap.max 0 OOM-kills a 64M allocation; memory.events counts it" memory_max_oom_kills_and_events_count_it
 t "controllers are enabled top-down through cgroup.subtree_control" subtree_control_enables_top_down
 t "pids.max 8: fork fails with EAGAIN and pids.events max > 0" pids_max_fork_fails_with_eagain
 t "cpu.max 50%: a busy loop is throttled and uses half a CPU within 20%" cpu_max_half_throttles_within_20_percent
 t "cpuset.cpus 0 pins the command to CPU 0" cpuset_pins_through_v2
 t "io.max limits a block device's writes" io_max_throttles_a_device
+t "a controller v2 refuses to enable (no internal processes) is named in one line" enabling_a_controller_names_it_when_refused
 t_end
