@@ -188,10 +188,20 @@ int cmd_history(int argc, char **argv)
 		store_close(&st);
 		return image_error(&err);
 	}
-	json_t *hist = json_object_get(img.config, "history");
+	json_t *hist = json_incref(json_object_get(img.config, "history"));
 	json_t *layers = json_object_get(img.manifest, "layers");
 	json_t *diffs = json_object_get(json_object_get(img.config, "rootfs"), "diff_ids");
 	size_t nh = json_array_size(hist), nl = json_array_size(layers);
+	if (nh < nl) {
+		/* history is optional in a config: then one row per layer, as docker shows it */
+		json_decref(hist);
+		hist = json_array();
+		const char *created = json_string_value(json_object_get(img.config, "created"));
+		for (size_t i = 0; i < nl; i++)
+			json_array_append_new(
+				hist, json_pack("{s:s}", "created", created ? created : ""));
+		nh = nl;
+	}
 	struct table tb;
 	table_init(&tb, 5);
 	if (!quiet)
@@ -248,6 +258,7 @@ int cmd_history(int argc, char **argv)
 	if (!quiet)
 		table_print(&tb);
 	free(which);
+	json_decref(hist);
 	image_free(&img);
 	store_close(&st);
 	return 0;
