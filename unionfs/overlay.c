@@ -179,21 +179,42 @@ static int build_data(const struct ovl_stack *s, const char *const *names, const
 	return 0;
 }
 
-/* fs_log - the kernel's own message for a failed fsconfig (read from the fs context fd) */
+/* fs_log - the kernel's own message for a failed fsconfig, read from the fs context fd,
+ * as " (kernel: overlay: ...)"; "" when there is none */
 static const char *fs_log(int fsfd, char *buf, size_t size)
 {
-	ssize_t n = read(fsfd, buf, size - 1);
-	if (n <= 0)
+	char msg[400];
+	ssize_t n = read(fsfd, msg, sizeof(msg) - 1);
+	if (n <= 2)
 		return "";
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
+	msg[n] = '\0';
+	msg[strcspn(msg, "\n")] = '\0';
+	/* each message starts "e " (error), "w " (warning) or "i " (info) */
+	snprintf(buf, size, " (kernel: %s)", msg + 2);
 	return buf;
+}
+
+/*
+ * native_fs_context - does overlay parse fsconfig() parameters itself?
+ * Before Linux 6.5 overlay had no fs_context support: fsopen("overlay") still works, but
+ * the VFS's "legacy" shim accepts *any* key, glues them into one mount(2)-style string
+ * (one page at most) and lets overlay's old parser fail at FSCONFIG_CMD_CREATE. So an
+ * unknown key being refused is what proves the parameters are really parsed one by one.
+ */
+static int native_fs_context(void)
+{
+	_cleanup_close_ int fd = fsopen("overlay", FSOPEN_CLOEXEC);
+	return fd >= 0 && fsconfig(fd, FSCONFIG_SET_STRING, "unionfs-probe", "1", 0) < 0 && errno == EINVAL;
 }
 
 /* mount_new_api - method 1. Returns 0 mounted, 1 "this kernel can't" (try the next
  * method), -1 a real failure (err filled). */
 static int mount_new_api(const struct ovl_stack *s, const char *target, struct mr_err *err)
 {
+	if (!native_fs_context()) {
+		mr_say("overlay has no native fsconfig parameters here (Linux < 6.5): use mount(2)");
+		return 1;
+	}
 	_cleanup_close_ int fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
 	if (fsfd < 0)
 		return 1; /* no new mount API (before Linux 5.2), or overlay not loaded */
@@ -204,10 +225,10 @@ static int mount_new_api(const struct ovl_stack *s, const char *target, struct m
 			int e = errno;
 			fs_log(fsfd, log, sizeof(log));
 			if (i == 0 && e == EINVAL && strstr(log, "nknown parameter")) {
-				mr_say("this kernel has no \"lowerdir+\" (Linux < 6.8): %s", log);
+				mr_say("this kernel has no \"lowerdir+\" (Linux < 6.8)%s", log);
 				return 1;
 			}
-			return mr_fail(err, e, "lowerdir '%s'%s%s", s->lowers[i], *log ? ": " : "", log);
+			return mr_fail(err, e, "lowerdir '%s'%s", s->lowers[i], log);
 		}
 		mr_say("fsconfig lowerdir+ = %s%s", s->lowers[i], i == 0 ? "   (top)" : "");
 	}
@@ -215,7 +236,7 @@ static int mount_new_api(const struct ovl_stack *s, const char *target, struct m
 	const char *vals[] = {s->upper, s->work};
 	for (int i = 0; s->upper && i < 2; i++) {
 		if (fsconfig(fsfd, FSCONFIG_SET_STRING, keys[i], vals[i], 0) < 0)
-			return mr_fail(err, errno, "%s '%s': %s", keys[i], vals[i], fs_log(fsfd, log, sizeof(log)));
+			return mr_fail(err, errno, "%s '%s'%s", keys[i], vals[i], fs_log(fsfd, log, sizeof(log)));
 		mr_say("fsconfig %s = %s", keys[i], vals[i]);
 	}
 	if (s->options && *s->options) {
@@ -228,11 +249,11 @@ static int mount_new_api(const struct ovl_stack *s, const char *target, struct m
 			int rc = eq ? fsconfig(fsfd, FSCONFIG_SET_STRING, o, eq + 1, 0)
 				    : fsconfig(fsfd, FSCONFIG_SET_FLAG, o, NULL, 0);
 			if (rc < 0)
-				return mr_fail(err, errno, "overlay option '%s': %s", o, fs_log(fsfd, log, sizeof(log)));
+				return mr_fail(err, errno, "overlay option '%s'%s", o, fs_log(fsfd, log, sizeof(log)));
 		}
 	}
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return mr_fail(err, errno, "create the overlay: %s", fs_log(fsfd, log, sizeof(log)));
+		return mr_fail(err, errno, "create the overlay%s", fs_log(fsfd, log, sizeof(log)));
 	_cleanup_close_ int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, s->readonly ? MOUNT_ATTR_RDONLY : 0);
 	if (mfd < 0)
 		return mr_fail(err, errno, "fsmount");

@@ -65,8 +65,8 @@ compressions_agree() {
 		t_status 0 "$UF/apply" "$l" "out-$l"
 		manifest -t "out-$l" >"m-$l"
 	done
-	cmp -s m-plain.tar m-l.tar.gz || t_fail "gzip layer gave another tree"
-	cmp -s m-plain.tar m-l.tar.zst || t_fail "zstd layer gave another tree"
+	cmp -s m-plain.tar m-l.tar.gz || t_fail "gzip layer gave another tree: $(diff m-plain.tar m-l.tar.gz)"
+	cmp -s m-plain.tar m-l.tar.zst || t_fail "zstd layer gave another tree: $(diff m-plain.tar m-l.tar.zst)"
 	# and the diffID is the same for all three; the digests differ
 	d1=$("$UF/digest" plain.tar | cut -d' ' -f2)
 	t_eq "$("$UF/digest" l.tar.gz | cut -d' ' -f2)" "$d1" "diffID of the gzip layer"
