@@ -30,6 +30,7 @@ $(BUSYBOX_TAR): tests/rootfs.sh
 	@rm -rf $(IMAGES_DIR)/busybox.root
 	@echo "made $@"
 busybox-image: $(BUSYBOX_TAR)
+all: $(BUSYBOX_TAR)
 
 # Put busybox:latest in the store (MINIRUN_ROOT or /var/lib/minirun) — what `make demo` runs.
 # SOURCE_DATE_EPOCH=0 makes the image ID the same on every machine with the same busybox.

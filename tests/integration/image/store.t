@@ -242,6 +242,28 @@ builtin_busybox_image() {
 	t_eq "$(mi images -q | wc -l | tr -d ' ')" 1 "images after a second import"
 }
 
+hostile_archives_refused() {
+	need_cli
+	import_busybox busybox >/dev/null
+	mi save -o "$T_DIR/d.tar" busybox
+	mkdir "$T_DIR/h" && tar -xf "$T_DIR/d.tar" -C "$T_DIR/h"
+	# a layer that is a symlink to a host file: opened inside the archive, it is not there
+	layer=$(ls -d "$T_DIR"/h/*/ | head -1)
+	rm "$layer/layer.tar"
+	ln -s /etc/passwd "$layer/layer.tar"
+	(cd "$T_DIR/h" && tar -cf "$T_DIR/sym.tar" .)
+	t_status 1 "$MI" --root "$T_DIR/r2" load -i "$T_DIR/sym.tar"
+	t_match "$T_OUT" "^minirun: the archive's '[0-9a-f]{64}/layer.tar': (No such file or directory|Too many levels of symbolic links)$"
+	# an entry that climbs out with ..
+	mkdir -p "$T_DIR/c/sub" && echo evil >"$T_DIR/c/evil.txt"
+	(cd "$T_DIR/c/sub" && tar -cPf "$T_DIR/climb.tar" ../evil.txt) || t_skip "tar -P is GNU tar's"
+	t_status 1 "$MI" --root "$T_DIR/r2" load -i "$T_DIR/climb.tar"
+	t_match "$T_OUT" "climb.tar"
+	[ ! -e "$T_DIR/r2/images/evil.txt" ] || t_fail "evil.txt landed outside the temp dir"
+	t_eq "$(cd "$T_DIR/r2" && find images/blobs layers -type f | wc -l | tr -d ' ')" 0 "files stored"
+	t_eq "$(ls "$T_DIR/r2/images/.tmp")" "" ".tmp leftovers"
+}
+
 t "import prints the image ID and images lists it" import_then_images
 t "image inspect shows the config, the diffIDs and the unpacked layer" inspect_shows_config_and_layers
 t "history lists the import step with its size and comment" history_lists_the_import
@@ -253,6 +275,7 @@ t "rmi is refused while a container uses the image; -f untags and keeps it" rmi_
 t "image prune removes dangling images, stray blobs and temp files" prune_removes_dangling_and_garbage
 t "four imports at once leave a consistent store" two_imports_at_once
 t "bad input: one line, exit 1 (125 for a bad flag), nothing stored" bad_input_leaves_nothing
+t "hostile archives: a symlinked layer, a '..' entry: refused" hostile_archives_refused
 t "an archive whose blob was altered is refused, nothing stored" altered_archive_is_refused
 t "load of a name in use moves it, as docker says" load_moves_a_name
 t "MINIRUN_ROOT picks the store" root_from_env
