@@ -55,7 +55,7 @@ static void usage(FILE *out)
 
 /* Ctrl-C reaches the whole foreground process group: CMD dies of it, and run must live to
  * remove the cgroup. So run ignores SIGINT and SIGQUIT while CMD runs, as system(3) does,
- * and passes SIGTERM on. */
+ * passes SIGTERM on, and ignores SIGPIPE (its report may go to a pipe already closed). */
 static pid_t child;
 static void forward(int sig)
 {
@@ -213,6 +213,9 @@ int main(int argc, char **argv)
 		mr_diex(MR_EXIT_USAGE,
 			"--swap needs -m too (it is swap on top of the memory limit)");
 	mr_err_exit_code = MR_EXIT_RUNTIME;
+	/* from here on a cgroup may exist: a reader of our report that went away (| head)
+	 * must not kill us before we remove it (the child restores SIGPIPE before exec) */
+	signal(SIGPIPE, SIG_IGN);
 
 	/* 1. the cgroup, with the controllers the limits need (memory and pids are always
 	 *    there to count, even without a limit) */
@@ -242,6 +245,7 @@ int main(int argc, char **argv)
 		mr_die_err(&err);
 	}
 	if (child == 0) {
+		signal(SIGPIPE, SIG_DFL); /* ignored signals stay ignored across exec */
 		mr_say("exec %s inside %s", argv[optind], cg_path(cg));
 		mr_exec(argv + optind);
 	}

@@ -76,6 +76,23 @@ leftover_processes_are_killed_and_cgroup_removed() {
 	return 0
 }
 
+closed_pipe_or_term_still_cleans_up() {
+	cg_setup
+	t_defer cg_cleanup
+	# the report goes into a pipe whose reader is gone: no SIGPIPE death before rmdir
+	"$CGB/run" -c "$(cg_name pipe)" -- sh -c 'sleep 0.3' 2>&1 | true
+	cg_assert_clean
+	# SIGTERM to run (as `kill` or a supervisor sends it) is passed on to the command,
+	# and run still removes the cgroup
+	"$CGB/run" -c "$(cg_name term)" -- sleep 30 2>/dev/null &
+	pid=$!
+	cg_wait_for "$(cg_name term)"
+	kill -TERM $pid
+	wait $pid
+	t_eq "$?" 143 "run's exit status (sleep died of SIGTERM)"
+	cg_assert_clean
+}
+
 cpuset_pins_to_one_cpu() {
 	cg_setup
 	t_defer cg_cleanup
@@ -104,6 +121,7 @@ t "run --cpus 0.1: a busy loop is throttled" cpus_tenth_throttles_a_busy_loop
 t "run: the command's /proc/self/cgroup names the new cgroup" command_runs_inside_the_cgroup
 t "run: the exit status is the command's (3, 127, 0)" exit_status_is_the_commands
 t "run: a process left behind is killed and the cgroup removed" leftover_processes_are_killed_and_cgroup_removed
+t "run: a closed report pipe or SIGTERM still removes the cgroup" closed_pipe_or_term_still_cleans_up
 t "run --cpuset 0: the command may run on CPU 0 only" cpuset_pins_to_one_cpu
 t "run -v narrates mkdir, the limit written and rmdir" verbose_narrates_the_files
 t_end
