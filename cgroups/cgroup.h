@@ -11,8 +11,9 @@
  * The mode is detected at run time from /proc/self/mounts and /proc/self/cgroup:
  *   unified  cgroup2 only (every modern distribution, the VM test tier);
  *   hybrid   v1 controller hierarchies plus a cgroup2 mount (older Ubuntu, WSL, this CI
- *            host): limits go to the v1 trees for the controllers v2 lacks, while the v2
- *            tree still gives cgroup.freeze, cgroup.kill, cgroup.events and PSI;
+ *            host): limits go to the v1 trees (no controller is switched on in a v2 root
+ *            the machine shares), while a directory in the v2 tree still gives
+ *            cgroup.freeze, cgroup.kill, cgroup.events and PSI;
  *   legacy   v1 only.
  * The v2 code is in cgroup.c, the v1 fallback in cgroup_v1.c; `-v` narration says which.
  *
