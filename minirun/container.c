@@ -143,6 +143,7 @@ static int drive_child(const struct spec *s, struct made *m, int sock, struct ct
 	m->init = msg.pid;
 	waitpid(m->child, NULL, 0);
 	m->child = 0;
+	sync_send(sock, SYNC_GO, 0, NULL);
 	st->pid = m->init;
 	st->start_time = proc_start_time(m->init);
 	snprintf(st->status, sizeof(st->status), "creating");

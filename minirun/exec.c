@@ -109,6 +109,9 @@ static void __attribute__((noreturn)) exec_child(pid_t init, const struct spec_p
 		sync_send(sync, SYNC_PID, pid, NULL);
 		_exit(0);
 	}
+	/* speak only after the parent has our pid: our messages and our parent's share a socket */
+	if (sync_expect(sync, SYNC_GO, &m, &err) < 0)
+		_exit(1);
 	if (p->terminal) {
 		int master, slave;
 		_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -218,10 +221,12 @@ int ctr_exec(const char *root, const struct ctr_exec_opts *o, int *status, struc
 	pid = m.pid;
 	waitpid(child, NULL, 0);
 	child = -1;
+	sync_send(sv[0], SYNC_GO, 0, NULL);
 	/* EOF means the exec happened (the socket closed with it); a message is a failure */
 	ssize_t n = recv(sv[0], &m, sizeof(m), 0);
 	if (n > 0 && m.type == SYNC_ERR) {
-		mr_fail(err, m.pid, "%s", m.text);
+		mr_fail(err, 0, "%s", m.text);
+		err->errnum = m.pid; /* the child's errno: 127 or 126 for the caller */
 		waitpid(pid, NULL, 0);
 		pid = -1;
 		goto out;

@@ -50,7 +50,7 @@
 /* Report ERR to the create process and end this process. */
 static void __attribute__((noreturn)) fail(struct init_ctx *c, struct mr_err *err)
 {
-	if (sync_send(c->sync, SYNC_ERR, 0, err->msg) < 0)
+	if (sync_send(c->sync, SYNC_ERR, err->errnum, err->msg) < 0)
 		fprintf(stderr, "minirun: %s\n", err->msg);
 	_exit(MR_EXIT_RUNTIME);
 }
@@ -130,8 +130,13 @@ static void stage1(struct init_ctx *c)
 		mr_fail(&err, errno, "fork the container's init");
 		fail(c, &err);
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		/* wait until the create process has our pid: messages from the two of us on
+		 * one socket must not cross */
+		if (sync_expect(c->sync, SYNC_GO, &m, &err) < 0)
+			_exit(MR_EXIT_RUNTIME);
 		return;
+	}
 	sync_send(c->sync, SYNC_PID, pid, NULL);
 	_exit(0);
 }

@@ -46,8 +46,12 @@ int sync_expect(int fd, int type, struct sync_msg *m, struct mr_err *err)
 	if (n == 0)
 		return mr_fail(err, 0, "the container's init exited during setup (waiting for '%s')",
 			       names[type]);
-	if (m->type == SYNC_ERR)
-		return mr_fail(err, 0, "%s", m->text);
+	if (m->type == SYNC_ERR) {
+		mr_fail(err, 0, "%s", m->text);
+		if (err)
+			err->errnum = m->pid; /* a SYNC_ERR carries the errno in .pid */
+		return -1;
+	}
 	if (m->type != type)
 		return mr_fail(err, EPROTO, "expected '%s' from the container, got %d", names[type],
 			       m->type);
