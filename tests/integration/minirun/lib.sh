@@ -13,6 +13,8 @@
 #     MOUNTS_EXTRA=...      more entries of "mounts" (with a leading comma)
 #     NAMESPACES=...        the namespace list (default: pid mount ipc uts network cgroup)
 #     ROOT_RO=false         root.readonly (default true)
+#     CWD=/etc NNP=false    process.cwd, process.noNewPrivileges
+#     USER_JSON=... RLIMITS_JSON=...   process.user and process.rlimits
 #   mr_id NAME              a container id unique to this run ("mrt-PID-NAME")
 #   mr_leaks ID             fail if ID left a state dir, a cgroup or a process behind
 #   mr_cleanup ID           t_defer this: delete --force, then check for leaks
@@ -42,6 +44,10 @@ mr_bundle() {
 	# (a default holding '}' can't sit inside ${VAR:-...}: the brace would end it)
 	_ns=${NAMESPACES:-}
 	[ -n "$_ns" ] || _ns='[{"type": "pid"}, {"type": "mount"}, {"type": "ipc"}, {"type": "uts"}, {"type": "network"}, {"type": "cgroup"}]'
+	_user=${USER_JSON:-}
+	[ -n "$_user" ] || _user='{"uid": 0, "gid": 0}'
+	_rl=${RLIMITS_JSON:-}
+	[ -n "$_rl" ] || _rl='[{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}]'
 	mkdir -p "$_dir"
 	mr_rootfs
 	cat >"$_dir/config.json" <<EOF
@@ -49,17 +55,17 @@ mr_bundle() {
 	"ociVersion": "1.0.2",
 	"process": {
 		"terminal": ${TERMINAL:-false},
-		"user": {"uid": 0, "gid": 0},
+		"user": $_user,
 		"args": $_args,
 		"env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"],
-		"cwd": "/",
+		"cwd": "${CWD:-/}",
 		"capabilities": {
 			"bounding": ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
 			"effective": ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
 			"permitted": ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
 		},
-		"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}],
-		"noNewPrivileges": true${PROC_EXTRA:-}
+		"rlimits": $_rl,
+		"noNewPrivileges": ${NNP:-true}${PROC_EXTRA:-}
 	},
 	"root": {"path": "$ROOTFS", "readonly": ${ROOT_RO:-true}},
 	"hostname": "minirun",
@@ -72,7 +78,9 @@ mr_bundle() {
 		{"destination": "/dev/shm", "type": "tmpfs", "source": "shm",
 		 "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
 		{"destination": "/sys", "type": "sysfs", "source": "sysfs",
-		 "options": ["nosuid", "noexec", "nodev", "ro"]}${MOUNTS_EXTRA:-}
+		 "options": ["nosuid", "noexec", "nodev", "ro"]},
+		{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+		 "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}${MOUNTS_EXTRA:-}
 	],
 	"linux": {
 		"namespaces": $_ns,

@@ -1,0 +1,234 @@
+#!/bin/sh
+# tests/integration/minirun/config.t - config.json fields, each seen from inside the
+# container: hostname, env, cwd, user, umask, capabilities, rlimits, noNewPrivileges,
+# oomScoreAdj, sysctl, mounts, masked and read-only paths, devices, hooks, seccomp, user
+# namespace mappings, cgroup resources.
+. "$MR_TOP/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/minirun/lib.sh"
+
+# run_in ARGS-JSON: run a container with the current variables; its output in $OUT
+run_in() {
+	id=$(mr_id "$1")
+	t_defer "mr_cleanup $id"
+	mr_bundle b "$2"
+	OUT=$(mr run --bundle b "$id" 2>&1)
+	RC=$?
+}
+
+hostname_env_cwd() {
+	mr_need
+	CWD=/etc TOP_EXTRA=',"domainname": "example.org"' \
+		run_in hec '["sh", "-c", "echo $(hostname) $(cat /proc/sys/kernel/domainname) $(pwd) $TERM"]'
+	t_eq "$RC" 0 "exit"
+	t_eq "$OUT" "minirun example.org /etc xterm"
+}
+
+user_groups_umask() {
+	mr_need
+	USER_JSON='{"uid": 1000, "gid": 100, "additionalGids": [5, 7], "umask": 63}' \
+		run_in user '["sh", "-c", "id -u; id -g; id -G; umask"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	t_eq "$(echo "$OUT" | sed -n 1p)" 1000 uid
+	t_eq "$(echo "$OUT" | sed -n 2p)" 100 gid
+	t_match "$(echo "$OUT" | sed -n 3p)" "^100 5 7\$" groups
+	t_eq "$(echo "$OUT" | sed -n 4p)" 0077 umask
+}
+
+capabilities_as_configured() {
+	mr_need
+	run_in caps '["sh", "-c", "grep -E \"^Cap(Inh|Prm|Eff|Bnd|Amb)\" /proc/self/status"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	# CAP_KILL(5) CAP_NET_BIND_SERVICE(10) CAP_AUDIT_WRITE(29): 0x20000420
+	t_match "$OUT" "CapEff:	0000000020000420"
+	t_match "$OUT" "CapPrm:	0000000020000420"
+	t_match "$OUT" "CapBnd:	0000000020000420"
+	t_match "$OUT" "CapInh:	0000000000000000" "inheritable is never set unless configured"
+	t_match "$OUT" "CapAmb:	0000000000000000"
+}
+
+no_new_privileges_flag() {
+	mr_need
+	run_in nnp '["sh", "-c", "grep NoNewPrivs /proc/self/status"]'
+	t_match "$OUT" "NoNewPrivs:	1"
+	NNP=false run_in nnp0 '["sh", "-c", "grep NoNewPrivs /proc/self/status"]'
+	t_match "$OUT" "NoNewPrivs:	0"
+}
+
+rlimits_within_hard_limits() {
+	mr_need
+	hard=$(ulimit -Hn)
+	RLIMITS_JSON="[{\"type\": \"RLIMIT_NOFILE\", \"hard\": $hard, \"soft\": 512}, {\"type\": \"RLIMIT_NPROC\", \"hard\": 1000, \"soft\": 900}]" \
+		run_in rlim '["sh", "-c", "ulimit -n; ulimit -Hn; ulimit -u"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	t_eq "$(echo "$OUT" | tr '\n' ' ')" "512 $hard 900 "
+}
+
+rlimit_above_hard_limit_names_it() {
+	mr_need
+	hard=$(ulimit -Hn)
+	[ "$hard" != unlimited ] || t_skip "the hard nofile limit is unlimited here"
+	grep -q '^CapEff:.*' /proc/self/status
+	capeff=$(sed -n 's/^CapEff:\t//p' /proc/self/status)
+	[ $((0x$capeff >> 24 & 1)) = 0 ] || t_skip "this process has CAP_SYS_RESOURCE: it may raise the limit"
+	RLIMITS_JSON="[{\"type\": \"RLIMIT_NOFILE\", \"hard\": $((hard + 1)), \"soft\": 1024}]" \
+		run_in rlimbad '["true"]'
+	t_ne "$RC" 0 "exit"
+	t_match "$OUT" "RLIMIT_NOFILE hard $((hard + 1)) is above this host's hard limit $hard"
+	mr_leaks "$id"
+}
+
+oom_score_adj() {
+	mr_need
+	PROC_EXTRA=',"oomScoreAdj": 123' run_in oom '["cat", "/proc/self/oom_score_adj"]'
+	t_eq "$OUT" 123
+}
+
+sysctl_in_own_namespaces() {
+	mr_need
+	LINUX_EXTRA=',"sysctl": {"net.ipv4.ip_forward": "1", "kernel.shmmni": "1234"}' \
+		run_in sysctl '["sh", "-c", "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni"]'
+	t_eq "$(echo "$OUT" | tr '\n' ' ')" "1 1234 " "sysctl values inside"
+	t_ne "$(cat /proc/sys/kernel/shmmni)" 1234 "the host's kernel.shmmni"
+	LINUX_EXTRA=',"sysctl": {"kernel.pid_max": "4000"}' run_in sysctlbad '["true"]'
+	t_ne "$RC" 0 "a host-wide sysctl"
+	t_match "$OUT" "kernel.pid_max' is not owned by a namespace"
+}
+
+mounts_bind_ro_tmpfs() {
+	mr_need
+	mkdir -p "$T_DIR/share" && echo shared >"$T_DIR/share/f"
+	MOUNTS_EXTRA=",{\"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"$T_DIR/share\", \"options\": [\"rbind\", \"ro\"]}, {\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\", \"noexec\"]}" \
+		run_in mounts '["sh", "-c", "cat /mnt/f; touch /mnt/g 2>&1; grep \" /tmp \" /proc/mounts"]'
+	t_match "$OUT" "^shared\$" "the bind mount's file"
+	t_match "$OUT" "Read-only file system" "ro bind"
+	t_match "$OUT" "^tmpfs /tmp tmpfs rw,.*noexec.*size=1024k" "tmpfs with options"
+	[ ! -e "$T_DIR/share/g" ] || t_fail "a file was written through the ro bind"
+}
+
+masked_and_readonly_paths() {
+	mr_need
+	run_in mask '["sh", "-c", "wc -c </proc/keys; ls /sys/firmware | wc -l; echo 1 >/proc/sys/kernel/shmmni 2>&1; grep \" /proc/sys \" /proc/mounts"]'
+	t_eq "$(echo "$OUT" | sed -n 1p)" 0 "/proc/keys is masked (empty)"
+	t_eq "$(echo "$OUT" | sed -n 2p)" 0 "/sys/firmware is masked (empty directory)"
+	t_match "$OUT" "Read-only file system" "/proc/sys is read-only"
+	t_match "$OUT" "/proc/sys proc ro," "/proc/sys is mounted ro"
+}
+
+root_readonly() {
+	mr_need
+	run_in rootro '["sh", "-c", "touch /x 2>&1; echo done"]'
+	t_match "$OUT" "Read-only file system"
+	ROOT_RO=false run_in rootrw '["sh", "-c", "touch /rw-ok && rm /rw-ok && echo wrote"]'
+	t_eq "$OUT" wrote
+}
+
+devices_nodes() {
+	mr_need
+	LINUX_EXTRA=',"devices": [{"path": "/dev/mr-null", "type": "c", "major": 1, "minor": 3, "fileMode": 438, "uid": 0, "gid": 0}]' \
+		run_in dev '["sh", "-c", "ls -l /dev/null /dev/zero /dev/mr-null /dev/ptmx /dev/fd; echo hi >/dev/mr-null && echo ok"]'
+	t_match "$OUT" "^crw-rw-rw- .* 1, +3 .*/dev/null"
+	t_match "$OUT" "^crw-rw-rw- .* 1, +3 .*/dev/mr-null"
+	t_match "$OUT" "/dev/ptmx -> pts/ptmx"
+	t_match "$OUT" "/dev/fd -> /proc/self/fd"
+	t_match "$OUT" "^ok\$"
+}
+
+hooks_in_order_with_state() {
+	mr_need
+	log=$T_DIR/hooks.log
+	hook() { printf '{"path": "/bin/sh", "args": ["sh", "-c", "echo %s $(cat | grep -o status...[a-z]*) >>%s"]}' "$1" "$log"; }
+	TOP_EXTRA=",\"hooks\": {\"prestart\": [$(hook prestart)], \"createRuntime\": [$(hook createRuntime)], \"createContainer\": [$(hook createContainer)], \"startContainer\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo startContainer >/dev/null\"]}], \"poststart\": [$(hook poststart)], \"poststop\": [$(hook poststop)]}" \
+		run_in hooks '["true"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	t_eq "$(tr '\n' ' ' <"$log")" 'prestart status":"creating createRuntime status":"creating createContainer status":"creating poststart status":"running poststop status":"stopped '
+}
+
+failing_hook_stops_create() {
+	mr_need
+	TOP_EXTRA=',"hooks": {"createRuntime": [{"path": "/bin/false"}]}' run_in hookfail '["true"]'
+	t_ne "$RC" 0 "exit"
+	t_match "$OUT" "hooks.createRuntime\\[0\\] '/bin/false' exited 1"
+	mr_leaks "$id"
+}
+
+seccomp_errno() {
+	mr_need
+	LINUX_EXTRA=',"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"], "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}, {"names": ["uname"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38, "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_NE"}]}]}' \
+		run_in seccomp '["sh", "-c", "mkdir /dev/shm/x 2>&1; echo rc=$?; uname -s"]'
+	t_match "$OUT" "Operation not permitted" "mkdir gets EPERM"
+	t_match "$OUT" "rc=1"
+	t_nomatch "$OUT" "^Linux$" "uname with a non-null buffer gets ENOSYS"
+}
+
+seccomp_default_errno_without_nnp() {
+	mr_need
+	NNP=false LINUX_EXTRA=',"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["execve", "brk", "mmap", "munmap", "mprotect", "arch_prctl", "access", "openat", "open", "read", "write", "close", "fstat", "newfstatat", "exit_group", "getuid", "geteuid", "getpid", "set_tid_address", "set_robust_list", "rseq", "prlimit64", "ioctl", "rt_sigaction", "rt_sigprocmask", "getppid", "wait4", "fcntl", "dup2", "getcwd", "stat", "lstat", "uname", "sysinfo", "clone", "fork", "vfork", "exit", "sigaltstack", "rt_sigreturn", "getrandom", "futex", "capget", "capset", "prctl", "setgroups", "setresuid", "setresgid", "close_range", "poll", "dup3", "pipe2", "lseek"], "action": "SCMP_ACT_ALLOW"}]}' \
+		run_in seccompd '["sh", "-c", "echo alive; mkdir /dev/shm/y 2>&1"]'
+	t_match "$OUT" "^alive\$"
+	t_match "$OUT" "Operation not permitted"
+}
+
+user_namespace_mapping() {
+	mr_need
+	ROOTFS=$T_DIR/uroot
+	chmod 755 "$T_TMP" "$T_DIR" # the mapped root (host uid 100000) walks down to the rootfs
+	cp -a "$MR_TOP/build/rootfs/busybox" "$ROOTFS" && chown -R 100000:100000 "$ROOTFS" || t_fail "rootfs"
+	NAMESPACES='[{"type": "pid"}, {"type": "mount"}, {"type": "ipc"}, {"type": "uts"}, {"type": "network"}, {"type": "user"}]' \
+	LINUX_EXTRA=',"uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}], "gidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}]' \
+	MOUNTS_EXTRA='' run_in userns '["sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map; id -u; sleep 0.3"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	t_match "$OUT" "^ +0 +100000 +65536\$" "uid_map and gid_map"
+	t_match "$OUT" "^0\$" "root inside"
+}
+
+cgroup_resources() {
+	mr_need
+	t_in_vm && v=v2 || v=host
+	LINUX_EXTRA=',"resources": {"memory": {"limit": 33554432}, "pids": {"limit": 50}, "cpu": {"quota": 50000, "period": 100000}}' \
+		run_in cgres '["sh", "-c", "cat /proc/self/cgroup; for f in /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max /sys/fs/cgroup/cpu.max /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.cfs_quota_us; do [ -e $f ] && echo $f=$(cat $f); done; true"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	t_match "$OUT" "memory(.max|/memory.limit_in_bytes)=33554432" "memory limit ($v)"
+	t_match "$OUT" "pids(.max|/pids.max)=50" "pids limit ($v)"
+	t_match "$OUT" "cpu.max=50000 100000|cpu.cfs_quota_us=50000" "cpu quota ($v)"
+	mr_leaks "$id"
+}
+
+cgroup_limit_enforced() {
+	mr_need
+	LINUX_EXTRA=',"resources": {"pids": {"limit": 5}}' \
+		run_in pidslim '["sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 1 & done 2>&1; wait"]'
+	t_match "$OUT" "Resource temporarily unavailable|can.t fork" "pids.max refuses the 6th process"
+}
+
+update_resources() {
+	mr_need
+	id=$(mr_id upd)
+	t_defer "mr_cleanup $id"
+	LINUX_EXTRA=',"resources": {"pids": {"limit": 50}}' mr_bundle b '["sleep", "100"]'
+	mr run --detach --bundle b "$id" || t_fail "run --detach"
+	echo '{"pids": {"limit": 77}}' | mr update --resources - "$id" || t_fail "update exited $?"
+	out=$(mr exec "$id" sh -c 'cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/pids/pids.max 2>/dev/null')
+	t_eq "$out" 77 "pids.max after update"
+}
+
+t "hostname, domainname, cwd and env" hostname_env_cwd
+t "user uid/gid, additionalGids and umask" user_groups_umask
+t "CapEff/CapPrm/CapBnd as configured, inheritable and ambient empty" capabilities_as_configured
+t "noNewPrivileges true and false" no_new_privileges_flag
+t "rlimits within the hard limits are set" rlimits_within_hard_limits
+t "an rlimit above the hard limit fails, naming the limit" rlimit_above_hard_limit_names_it
+t "oomScoreAdj" oom_score_adj
+t "sysctl of the container's namespaces; a host-wide one is refused" sysctl_in_own_namespaces
+t "mounts: rbind ro and tmpfs with options" mounts_bind_ro_tmpfs
+t "maskedPaths are empty, readonlyPaths read-only" masked_and_readonly_paths
+t "root.readonly true and false" root_readonly
+t "default devices, linux.devices and the /dev symlinks" devices_nodes
+t "hooks run in order with the state on stdin" hooks_in_order_with_state
+t "a failing createRuntime hook stops create and leaves nothing" failing_hook_stops_create
+t "a seccomp rule returns EPERM (and one with an argument filter)" seccomp_errno
+t "a seccomp default errno filter without no_new_privs" seccomp_default_errno_without_nnp
+t "a user namespace maps 0 to 100000" user_namespace_mapping
+t "linux.resources reach the cgroup (v1 on the host, v2 in the VM)" cgroup_resources
+t "pids.max is enforced" cgroup_limit_enforced
+t "update --resources changes a running container's limit" update_resources
+t_end
