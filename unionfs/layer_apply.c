@@ -65,6 +65,17 @@ struct apply {
 	const char *entry; /* the entry being applied, for messages */
 };
 
+/* printable - NAME with control characters shown as '?': a corrupt or hostile tar's names
+ * may hold newlines or escape sequences, and an error message is one line */
+static const char *printable(const char *name, char *buf, size_t size)
+{
+	size_t i = 0;
+	for (; name[i] && i < size - 1; i++)
+		buf[i] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 /* fail - record "entry 'PATH': WHAT[: strerror]" for the current entry and return -1 */
 static int fail(struct apply *a, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(struct apply *a, int errnum, const char *fmt, ...)
@@ -74,8 +85,9 @@ static int fail(struct apply *a, int errnum, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	char name[301];
 	if (a->entry)
-		mr_fail(a->err, errnum, "entry '%.300s': %s", a->entry, what);
+		mr_fail(a->err, errnum, "entry '%s': %s", printable(a->entry, name, sizeof(name)), what);
 	else
 		mr_fail(a->err, errnum, "%s", what);
 	return -1;
@@ -607,8 +619,9 @@ static int run(struct apply *a)
 		if (a->st.entries == 0 && why && strstr(why, "Unrecognized"))
 			return mr_fail(a->err, 0, "not a tar layer (plain, gzip, zstd, bzip2 or xz): %s",
 				       why);
-		return mr_fail(a->err, 0, "%s%s%s", why ? why : "read error",
-			       a->entry ? " after entry " : "", a->entry ? a->entry : "");
+		char name[301];
+		return mr_fail(a->err, 0, "%s%s%s", why ? why : "read error", a->entry ? " after entry " : "",
+			       a->entry ? printable(a->entry, name, sizeof(name)) : "");
 	}
 	a->entry = NULL;
 	return finish_dirs(a);

@@ -13,6 +13,10 @@ base_spec() {
 	XA=${XA:-$(uf_xattr_ns)}
 	cat <<SPEC
 dir etc mode=0755
+dir home mtime=1000000000
+dir usr mtime=1000000000
+dir usr/bin mtime=1000000000
+dir run mtime=1000000000
 file etc/passwd data=root:x:0:0 mode=0644
 file etc/shadow data=secret mode=0640 uid=0 gid=42
 dir home/user mode=0700 uid=1000 gid=1000 mtime=1200000000
@@ -37,7 +41,7 @@ preserves_everything() {
 	uf_need
 	base_spec | mktar base.tar
 	t_status 0 "$UF/apply" base.tar root
-	t_match "$T_OUT" "base.tar -> root: 18 entries \\(8 files, 5 dirs, 1 hard links"
+	t_match "$T_OUT" "base.tar -> root: 22 entries \\(8 files, 9 dirs, 1 hard links"
 	m=$(manifest -t root)
 	t_match "$m" "^/etc/shadow - 0640 0:42 6 "
 	t_match "$m" "^/home/user d 0700 1000:1000 mtime=1200000000$"
