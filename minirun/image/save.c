@@ -179,10 +179,15 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 	struct archive *a = archive_write_new();
 	json_t *done = json_object(), *docker = json_array(), *oci = json_array();
 	int rc = -1, to_stdout = !file || !strcmp(file, "-");
+	struct stat sb;
+	/* temp + rename only for a regular file: a device, fifo or symlink (/dev/stdout) is written
+	 * in place, never replaced by a file of ours */
+	int in_place = !to_stdout && lstat(file, &sb) == 0 && !S_ISREG(sb.st_mode);
 	archive_write_set_format_pax_restricted(a);
+	archive_write_set_bytes_in_last_block(a, 1); /* the same bytes to a file or a pipe */
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", to_stdout ? "-" : file, (int)getpid());
 	if ((to_stdout ? archive_write_open_fd(a, STDOUT_FILENO)
-		       : archive_write_open_filename(a, tmp)) != ARCHIVE_OK) {
+		       : archive_write_open_filename(a, in_place ? file : tmp)) != ARCHIVE_OK) {
 		mr_fail(err, archive_errno(a), "open '%s' for writing",
 			to_stdout ? "stdout" : file);
 		goto out;
@@ -308,14 +313,14 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 		mr_fail(err, 0, "write '%s': %s", file, archive_error_string(a));
 		goto out;
 	}
-	if (!to_stdout && rename(tmp, file) < 0) {
+	if (!to_stdout && !in_place && rename(tmp, file) < 0) {
 		mr_fail(err, errno, "rename '%s' to '%s'", tmp, file);
 		goto out;
 	}
 	rc = 0;
 out:
 	archive_write_free(a);
-	if (rc < 0 && !to_stdout)
+	if (rc < 0 && !to_stdout && !in_place)
 		unlink(tmp);
 	json_decref(done);
 	json_decref(docker);

@@ -144,11 +144,35 @@ zstd_layers() {
 		t_fail "the zstd layer is not unpacked"
 }
 
+two_pulls_at_once() {
+	need_registry
+	push_busybox test/busybox:1
+	push_busybox test/busybox:2
+	mi pull -q "$REG/test/busybox:1" >"$T_DIR/p1" 2>&1 &
+	a=$!
+	mi pull -q "$REG/test/busybox:2" >"$T_DIR/p2" 2>&1 &
+	b=$!
+	mi image prune -f -a >"$T_DIR/p3" 2>&1 &
+	c=$!
+	wait $a || t_fail "pull 1: $(cat "$T_DIR/p1")"
+	wait $b || t_fail "pull 2: $(cat "$T_DIR/p2")"
+	wait $c || t_fail "prune: $(cat "$T_DIR/p3")"
+	blobs_verify
+	t_eq "$(ls "$T_DIR/root/images/.tmp")" "" ".tmp leftovers"
+	# whatever prune removed, what remains is whole: every image named has its blobs
+	for name in $(mi images --format '{{.Repository}}:{{.Tag}}'); do
+		mi save -o "$T_DIR/check.tar" "$name" || t_fail "$name is missing a blob"
+	done
+	t_eq "$(ls "$T_DIR/root/layers/sha256" | wc -l | tr -d ' ')" \
+		"$(mi images -q | grep -c . | sed 's/^[1-9][0-9]*$/1/')" "unpacked layers (shared)"
+}
+
 t "pull by tag: progress lines, same image ID, RepoDigests, unpacked" pull_by_tag
 t "pull by digest names it NAME@DIGEST" pull_by_digest
 t "a second pull downloads nothing" second_pull_downloads_nothing
 t "a multi-platform index resolves to --platform or this machine" multi_platform_index
 t "a blob altered in the registry is refused, nothing stored" corrupt_blob_refused
 t "zstd layers pull and unpack" zstd_layers
+t "two pulls and a prune at once leave a consistent store" two_pulls_at_once
 t "an unknown tag or repository: docker's message, nothing stored" unknown_repo_and_tag
 t_end

@@ -54,9 +54,13 @@ round_trip_keeps_digests() {
 		t_eq "$("$MI" --root "$T_DIR/$fmt" image inspect -f '{{.Descriptor.digest}}' rt:1)" \
 			"$md" "$fmt: manifest digest"
 	done
-	# saving twice gives the same bytes
+	# saving twice gives the same bytes, to a file or through a pipe or /dev/stdout
 	mi save -o "$T_DIR/again.tar" rt:1
 	cmp -s "$T_DIR/docker-archive.tar" "$T_DIR/again.tar" || t_fail "save is not reproducible"
+	mi save rt:1 | cmp -s - "$T_DIR/again.tar" || t_fail "save to a pipe differs"
+	mi save -o /dev/stdout rt:1 >"$T_DIR/stdout.tar" || t_fail "save -o /dev/stdout"
+	cmp -s "$T_DIR/stdout.tar" "$T_DIR/again.tar" || t_fail "save -o /dev/stdout differs"
+	[ -L /dev/stdout ] || [ -c /dev/stdout ] || t_fail "/dev/stdout was replaced"
 }
 
 images_digests_and_json() {
