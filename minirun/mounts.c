@@ -129,8 +129,22 @@ int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct
 				return mr_fail(err, errno, "create '%s' in the rootfs", path);
 			if (f >= 0)
 				close(f);
-		} else if (mkdirat(pdir, name, 0755) < 0 && errno != EEXIST) {
-			return mr_fail(err, errno, "mkdir '%s' in the rootfs", path);
+		} else if (mkdirat(pdir, name, 0755) < 0) {
+			if (errno != EEXIST)
+				return mr_fail(err, errno, "mkdir '%s' in the rootfs", path);
+			/* a dangling symlink: make its target, read as if the rootfs were / */
+			char target[4096], next[8192];
+			ssize_t n = readlinkat(pdir, name, target, sizeof(target) - 1);
+			static int depth;
+			if (n <= 0 || depth > 40)
+				return mr_fail(err, ELOOP, "resolve '%s' in the rootfs", path);
+			target[n] = '\0';
+			snprintf(next, sizeof(next), "%s%s%s%s", target[0] == '/' ? "" : prefix,
+				 target[0] == '/' ? "" : "/", target, path + i);
+			depth++;
+			int fd2 = mnt_open_in_root(rootfd, next, create, dir, err);
+			depth--;
+			return fd2;
 		}
 		if (last)
 			break;

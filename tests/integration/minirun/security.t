@@ -1,0 +1,124 @@
+#!/bin/sh
+# tests/integration/minirun/security.t - safe by construction: each guard of the runtime,
+# attacked the way a hostile image or config would.
+. "$MR_TOP/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/minirun/lib.sh"
+
+# own_rootfs: a writable private rootfs for this test, in $ROOTFS
+own_rootfs() {
+	ROOTFS=$T_DIR/rootfs
+	cp -a "$MR_TOP/build/rootfs/busybox" "$ROOTFS" || t_fail "copy the rootfs"
+}
+
+init_runs_from_a_sealed_memfd() {
+	mr_need
+	id=$(mr_id memfd)
+	t_defer "mr_cleanup $id"
+	mr_bundle b '["sleep", "100"]'
+	sum=$(md5sum <"$MR_TOP/minirun/minirun")
+	mr create --bundle b --pid-file pid "$id" || t_fail "create"
+	pid=$(cat pid)
+	t_match "$(readlink /proc/"$pid"/exe)" "^/memfd:minirun" "/proc/PID/exe of the waiting init"
+	if (printf 'trojan' >>/proc/"$pid"/exe) 2>/dev/null; then
+		t_fail "the init's /proc/PID/exe could be written"
+	fi
+	t_eq "$(md5sum <"$MR_TOP/minirun/minirun")" "$sum" "the host binary"
+}
+
+fds_are_closed_before_exec() {
+	mr_need
+	id=$(mr_id fds)
+	t_defer "mr_cleanup $id"
+	mr_bundle b '["sh", "-c", "ls /proc/self/fd | tr \"\\n\" \" \""]'
+	out=$(mr run --bundle b "$id" 5</etc/hostname 7</etc/hostname)
+	t_eq "$out" "0 1 2 3 " "fds in the container (3 is ls's own)"
+	out=$(mr run --preserve-fds 1 --bundle b "$id" 3</etc/hostname 7</etc/hostname)
+	t_eq "$out" "0 1 2 3 4 " "with --preserve-fds 1"
+}
+
+cwd_through_a_magic_link_is_refused() {
+	mr_need
+	id=$(mr_id cwd)
+	t_defer "mr_cleanup $id"
+	CWD=/proc/self/fd/5 mr_bundle b '["pwd"]'
+	t_status 1 mr create --bundle b "$id" 5<"$T_TMP"
+	t_match "$T_OUT" "process.cwd '/proc/self/fd/5' goes through a magic link"
+	mr_leaks "$id"
+}
+
+mount_through_a_symlink_stays_in_the_rootfs() {
+	mr_need
+	own_rootfs
+	mkdir "$T_DIR/outside"
+	ln -s "$T_DIR/outside" "$ROOTFS/mnt/escape"
+	id=$(mr_id symlink)
+	t_defer "mr_cleanup $id"
+	ROOT_RO=false MOUNTS_EXTRA=',{"destination": "/mnt/escape/deeper", "type": "tmpfs", "source": "tmpfs"}' \
+		mr_bundle b '["sh", "-c", "touch /mnt/escape/deeper/x && grep -c \" [^ ]*outside/deeper tmpfs\" /proc/self/mounts"]'
+	out=$(mr run --bundle b "$id" 2>&1) || t_fail "run: $out"
+	t_eq "$out" 1 "the tmpfs is mounted inside"
+	[ ! -e "$T_DIR/outside/deeper" ] || t_fail "the mount followed the symlink out of the rootfs"
+	[ -d "$ROOTFS/$T_DIR/outside/deeper" ] || t_fail "the destination was not made inside the rootfs"
+}
+
+proc_symlink_is_refused() {
+	mr_need
+	own_rootfs
+	rmdir "$ROOTFS/proc" && ln -s /tmp "$ROOTFS/proc"
+	id=$(mr_id procsym)
+	t_defer "mr_cleanup $id"
+	mr_bundle b
+	t_status 1 mr create --bundle b "$id"
+	t_match "$T_OUT" "mount destination '/proc' is a symlink; refusing"
+	mr_leaks "$id"
+}
+
+dev_null_symlink_does_not_redirect_masking() {
+	mr_need
+	own_rootfs
+	echo SECRET >"$ROOTFS/etc/secret"
+	echo visible >"$ROOTFS/etc/masked"
+	ln -s /etc/secret "$ROOTFS/dev/null"
+	id=$(mr_id devnull)
+	t_defer "mr_cleanup $id"
+	LINUX_EXTRA=',"maskedPaths": ["/etc/masked"]' mr_bundle b '["sh", "-c", "echo [$(cat /etc/masked)]"]'
+	# no /dev tmpfs: the image's own /dev (with the symlink) is what the container sees
+	grep -v '"/dev"\|"mode=755", "size=65536k"\]}' b/config.json | sed 's/"maskedPaths": \["\/proc\/kcore"[^]]*\],//' >b/c && mv b/c b/config.json
+	out=$(mr run --bundle b "$id" 2>&1) || t_fail "run: $out"
+	t_eq "$out" "[]" "the masked file reads empty, not the symlink's target"
+}
+
+mounts_do_not_reach_a_shared_host() {
+	mr_need
+	t_need unshare
+	id=$(mr_id shared)
+	t_defer "mr_cleanup $id"
+	mr_bundle b '["sleep", "100"]'
+	# a mount namespace of our own whose / is shared, as on a systemd host
+	out=$(unshare -m --propagation shared sh -c "
+		. '$MR_TOP/tests/lib/t.sh' >/dev/null 2>&1
+		'$MR' --root '$MR_STATE' create --bundle b '$id' || exit 9
+		grep -c '$ROOTFS' /proc/self/mountinfo
+		'$MR' --root '$MR_STATE' delete --force '$id'")
+	t_eq "$out" 0 "container mounts seen in the shared parent namespace"
+}
+
+old_root_is_detached() {
+	mr_need
+	id=$(mr_id oldroot)
+	t_defer "mr_cleanup $id"
+	mr_bundle b '["sh", "-c", "awk \"\\$5 == \\\"/\\\"\" /proc/self/mountinfo | wc -l; ls /proc/1/root/ | grep -c work"]'
+	out=$(mr run --bundle b "$id" 2>&1)
+	t_eq "$(echo "$out" | sed -n 1p)" 1 "mounts on / inside (the old root is gone)"
+	t_eq "$(echo "$out" | sed -n 2p)" 0 "the host's /work seen from inside"
+}
+
+t "the waiting init runs from a sealed memfd; the host binary can't be written through it" init_runs_from_a_sealed_memfd
+t "every fd but stdio (and --preserve-fds) is closed before exec" fds_are_closed_before_exec
+t "cwd = /proc/self/fd/N is refused" cwd_through_a_magic_link_is_refused
+t "a mount destination through a symlink resolves inside the rootfs" mount_through_a_symlink_stays_in_the_rootfs
+t "a /proc that is a symlink is refused" proc_symlink_is_refused
+t "a /dev/null symlink in the image can't redirect masking" dev_null_symlink_does_not_redirect_masking
+t "mounts are private before pivot_root: nothing reaches a shared parent" mounts_do_not_reach_a_shared_host
+t "the old root is detached after pivot_root" old_root_is_detached
+t_end
