@@ -22,28 +22,96 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One open handle, kept between calls of one command (create opens, enter uses). */
-static struct cg *cached;
-static char cached_name[1024];
+/*
+ * The recorded name is the list of the cgroup's directories, one per hierarchy, joined
+ * by ':' ("/sys/fs/cgroup/unified/x:/sys/fs/cgroup/memory/process_api/y/x:..."). Not
+ * the cgroupsPath: on a v1 host cgroups/ places a path below the *caller's* own cgroup
+ * of each hierarchy, and the engine's process that later deletes the container (podman)
+ * is not in the cgroup of the one that created it (conmon).
+ */
+#define CGSET_MAX 16
+struct cgset {
+	struct cg *h[CGSET_MAX];
+	int n;
+};
 
-static struct cg *open_cg(const char *name, struct mr_err *err)
+static void set_free(struct cgset *set)
 {
-	if (cached && strcmp(cached_name, name) == 0)
-		return cached;
-	struct cg *cg = cg_open(NULL, name, err);
-	if (!cg)
-		return NULL;
-	cg_free(cached);
-	cached = cg;
-	snprintf(cached_name, sizeof(cached_name), "%s", name);
-	return cg;
+	for (int i = 0; i < set->n; i++)
+		cg_free(set->h[i]);
+	set->n = 0;
 }
 
-static void forget(void)
+/* Open every directory of NAME; one that is gone already is skipped. */
+static int set_open(const char *name, struct cgset *set, struct mr_err *err)
 {
-	cg_free(cached);
-	cached = NULL;
-	cached_name[0] = '\0';
+	char buf[8192], *save = NULL;
+	set->n = 0;
+	snprintf(buf, sizeof(buf), "%s", name);
+	for (char *d = strtok_r(buf, ":", &save); d && set->n < CGSET_MAX;
+	     d = strtok_r(NULL, ":", &save)) {
+		struct mr_err e = {0};
+		struct cg *cg = cg_open(NULL, d, &e);
+		if (cg)
+			set->h[set->n++] = cg;
+		else if (e.errnum != ENOENT) {
+			set_free(set);
+			return mr_fail(err, e.errnum, "%s", e.msg);
+		}
+	}
+	if (set->n == 0)
+		return mr_fail(err, ENOENT, "the container's cgroup '%s' is gone", name);
+	return 0;
+}
+
+/* The directories of CG, joined by ':' (malloc'd). */
+static char *set_name(const struct cg *cg)
+{
+	static const char *const ctl[] = {NULL, "memory", "pids", "cpu", "cpuacct", "cpuset",
+					  "io", "blkio", "hugetlb", "freezer"};
+	char out[8192] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++) {
+		const char *d = cg_dir(cg, ctl[i]);
+		if (!d || strstr(out, d))
+			continue;
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s", len ? ":" : "", d);
+	}
+	return strdup(out);
+}
+
+/* RES reduced to what one hierarchy's controllers (BITS) take; CORE also takes the raw
+ * "unified" writes. */
+static void res_for(const struct cg_resources *res, unsigned bits, bool core,
+		    struct cg_resources *out)
+{
+	cg_resources_init(out);
+	if (bits & CG_MEMORY) {
+		out->memory_max = res->memory_max, out->memory_high = res->memory_high;
+		out->memory_low = res->memory_low, out->swap_max = res->swap_max;
+	}
+	if (bits & CG_PIDS)
+		out->pids_max = res->pids_max;
+	if (bits & CG_CPU) {
+		out->cpu_quota = res->cpu_quota, out->cpu_period = res->cpu_period;
+		out->cpu_weight = res->cpu_weight, out->cpu_shares = res->cpu_shares;
+	}
+	if (bits & CG_CPUSET) {
+		memcpy(out->cpuset_cpus, res->cpuset_cpus, sizeof(out->cpuset_cpus));
+		memcpy(out->cpuset_mems, res->cpuset_mems, sizeof(out->cpuset_mems));
+	}
+	if (bits & CG_IO) {
+		out->io_weight = res->io_weight, out->n_io = res->n_io;
+		memcpy(out->io, res->io, sizeof(out->io));
+	}
+	if (bits & CG_HUGETLB) {
+		out->n_hugetlb = res->n_hugetlb;
+		memcpy(out->hugetlb, res->hugetlb, sizeof(out->hugetlb));
+	}
+	if (core) {
+		out->n_unified = res->n_unified;
+		memcpy(out->unified, res->unified, sizeof(out->unified));
+	}
 }
 
 /* Fail naming PATH, with its position when the spec's text is at hand. */
@@ -222,60 +290,91 @@ int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_e
 		cg_free(cg);
 		return -1;
 	}
-	forget();
-	cached = cg;
-	snprintf(cached_name, sizeof(cached_name), "%s", path);
-	*name = strdup(path);
+	*name = set_name(cg);
+	cg_free(cg);
 	return *name ? 0 : mr_fail(err, ENOMEM, "cgroup");
 }
 
 int cgstep_enter(const char *name, pid_t pid, struct mr_err *err)
 {
-	struct cg *cg = open_cg(name, err);
-	return cg ? cg_add_pid(cg, pid, err) : -1;
+	struct cgset set;
+	int rc = 0;
+	if (set_open(name, &set, err) < 0)
+		return -1;
+	for (int i = 0; i < set.n && rc == 0; i++)
+		rc = cg_add_pid(set.h[i], pid, err);
+	set_free(&set);
+	return rc;
 }
 
 int cgstep_update(const char *name, json_t *r, struct mr_err *err)
 {
-	struct cg_resources res;
-	struct cg *cg = open_cg(name, err);
-	if (!cg || resources(NULL, r, &res, err) < 0)
+	struct cg_resources res, part;
+	struct cgset set;
+	int rc = 0;
+	if (resources(NULL, r, &res, err) < 0 || set_open(name, &set, err) < 0)
 		return -1;
-	return cg_apply(cg, &res, err);
+	for (int i = 0; i < set.n && rc == 0; i++) {
+		res_for(&res, cg_controllers(set.h[i]), i == 0, &part);
+		rc = cg_apply(set.h[i], &part, err);
+	}
+	set_free(&set);
+	return rc;
 }
 
+/* The first directory is the core one (v2 where there is a v2 tree): freeze, kill and
+ * the process list use it; every process of the container is in it. */
 int cgstep_freeze(const char *name, bool freeze, struct mr_err *err)
 {
-	struct cg *cg = open_cg(name, err);
-	return cg ? cg_freeze(cg, freeze, 5000, err) : -1;
+	struct cgset set;
+	if (set_open(name, &set, err) < 0)
+		return -1;
+	int rc = cg_freeze(set.h[0], freeze, 5000, err);
+	set_free(&set);
+	return rc;
 }
 
 int cgstep_frozen(const char *name)
 {
-	struct cg *cg = open_cg(name, NULL);
-	return cg ? cg_frozen(cg, NULL) : -1;
+	struct cgset set;
+	if (set_open(name, &set, NULL) < 0)
+		return -1;
+	int rc = cg_frozen(set.h[0], NULL);
+	set_free(&set);
+	return rc;
 }
 
 int cgstep_procs(const char *name, pid_t **pids, size_t *n, struct mr_err *err)
 {
-	struct cg *cg = open_cg(name, err);
-	return cg ? cg_pids(cg, pids, n, err) : -1;
+	struct cgset set;
+	if (set_open(name, &set, err) < 0)
+		return -1;
+	int rc = cg_pids(set.h[0], pids, n, err);
+	set_free(&set);
+	return rc;
 }
 
 int cgstep_kill(const char *name, int sig, struct mr_err *err)
 {
-	struct cg *cg = open_cg(name, err);
-	return cg ? cg_kill(cg, sig, err) : -1;
+	struct cgset set;
+	if (set_open(name, &set, err) < 0)
+		return -1;
+	int rc = cg_kill(set.h[0], sig, err);
+	set_free(&set);
+	return rc;
 }
 
 int cgstep_remove(const char *name, struct mr_err *err)
 {
+	struct cgset set;
 	struct mr_err e = {0};
-	struct cg *cg = open_cg(name, &e);
-	if (!cg)
+	int rc = 0;
+	if (set_open(name, &set, &e) < 0)
 		return e.errnum == ENOENT ? 0 : mr_fail(err, e.errnum, "%s", e.msg);
-	int rc = cg_remove(cg, 5000, err);
-	forget();
+	for (int i = set.n - 1; i >= 0; i--)
+		if (cg_remove(set.h[i], 5000, err) < 0)
+			rc = -1;
+	set_free(&set);
 	return rc;
 }
 
