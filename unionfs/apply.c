@@ -55,7 +55,9 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'apply -h'", argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'apply -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 2)
@@ -64,13 +66,14 @@ int main(int argc, char **argv)
 
 	struct mr_err err = {0};
 	struct layer_stats st;
-	mr_say("apply %s to %s (%s whiteouts)", layer, dir, o.mode == LAYER_OVERLAY ? "overlay" : "plain");
+	mr_say("apply %s to %s (%s whiteouts)", layer, dir,
+	       o.mode == LAYER_OVERLAY ? "overlay" : "plain");
 	if (layer_apply(layer, dir, &o, &st, &err) < 0)
 		mr_die_err(&err);
 	if (!quiet)
 		printf("%s -> %s: %lu entries (%lu files, %lu dirs, %lu hard links, %lu whiteouts, %lu opaque), "
 		       "%.1f MiB\n",
-		       layer, dir, st.entries, st.files, st.dirs, st.links, st.whiteouts, st.opaques,
-		       (double)st.bytes / (1 << 20));
+		       layer, dir, st.entries, st.files, st.dirs, st.links, st.whiteouts,
+		       st.opaques, (double)st.bytes / (1 << 20));
 	return 0;
 }

@@ -75,8 +75,10 @@ static double append_byte(const char *path)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"size", required_argument, NULL, 's'}, {"keep", no_argument, NULL, 'k'},
-		{"verbose", no_argument, NULL, 'v'},    {"help", no_argument, NULL, 'h'},
+		{"size", required_argument, NULL, 's'},
+		{"keep", no_argument, NULL, 'k'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	long long size = 64;
@@ -86,13 +88,18 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 's':
 			if (mr_parse_ll(optarg, 1, 65536, &size) < 0)
-				mr_diex(MR_EXIT_USAGE, "--size '%s': want 1 to 65536 (MiB)", optarg);
+				mr_diex(MR_EXIT_USAGE, "--size '%s': want 1 to 65536 (MiB)",
+					optarg);
 			break;
 		case 'k': keep = 1; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'copyup -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'copyup -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'copyup -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'copyup -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)
@@ -111,8 +118,10 @@ int main(int argc, char **argv)
 	snprintf(merged_big, sizeof(merged_big), "%s/big", p[3]);
 
 	if (access(upper_big, F_OK) == 0)
-		mr_diex(1, "'%s' is left from an earlier run (copy-up would not happen again); "
-			   "remove '%s' or use another DIR", upper_big, dir);
+		mr_diex(1,
+			"'%s' is left from an earlier run (copy-up would not happen again); "
+			"remove '%s' or use another DIR",
+			upper_big, dir);
 	mr_say("write %lld MiB to %s", size, big);
 	int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -137,7 +146,8 @@ int main(int argc, char **argv)
 		mr_die_err(&err);
 
 	double t1 = append_byte(merged_big);
-	printf("1st append of 1 byte: %8.1f ms   (copy-up: upper/big is now %.1f MiB)\n", t1, mib(upper_big));
+	printf("1st append of 1 byte: %8.1f ms   (copy-up: upper/big is now %.1f MiB)\n", t1,
+	       mib(upper_big));
 	double t2 = append_byte(merged_big);
 	printf("2nd append of 1 byte: %8.1f ms   (already in the upper layer)\n", t2);
 	printf("lower/big is unchanged: %.1f MiB\n", mib(big));

@@ -49,15 +49,20 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 't':
 			if (mr_parse_ll(optarg, 0, 1LL << 40, &t) < 0)
-				mr_diex(MR_EXIT_USAGE, "--mtime '%s': want seconds since 1970", optarg);
+				mr_diex(MR_EXIT_USAGE, "--mtime '%s': want seconds since 1970",
+					optarg);
 			o.mtime = t;
 			break;
 		case 'z': o.compression = LAYER_COMP_GZIP; break;
 		case 'Z': o.compression = LAYER_COMP_ZSTD; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'diff -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'diff -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'diff -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'diff -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 2)

@@ -10,7 +10,8 @@
  *
  *	struct layer_apply_opts o = {.mode = LAYER_OVERLAY};
  *	if (layer_apply("blobs/sha256/ab12...", "layers/ab12...", &o, NULL, &err) < 0)
- *		mr_die_err(&err);   // "layer 'blobs/...': entry '../etc/passwd': path climbs out ..."
+ *		mr_die_err(&err);   // "layer 'blobs/...': entry '../etc/passwd': path climbs out
+ *..."
  *
  * Applying is secure against hostile tars: no entry can write outside the target directory
  * (no "..", no absolute path, no path through a symlink, no hard link to outside, no
@@ -28,8 +29,8 @@
 
 /* ---- whiteout names and paths (pure functions) ---------------------------------------- */
 
-#define LAYER_WH_PREFIX      ".wh."         /* "dir/.wh.NAME" removes dir/NAME */
-#define LAYER_WH_OPAQUE      ".wh..wh..opq" /* "dir/.wh..wh..opq" makes dir opaque */
+#define LAYER_WH_PREFIX        ".wh."         /* "dir/.wh.NAME" removes dir/NAME */
+#define LAYER_WH_OPAQUE        ".wh..wh..opq" /* "dir/.wh..wh..opq" makes dir opaque */
 #define LAYER_OVL_OPAQUE_XATTR "trusted.overlay.opaque"
 #define LAYER_OVL_XATTR_PREFIX "trusted.overlay." /* never taken from, nor put in, a tar */
 

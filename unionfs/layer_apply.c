@@ -70,14 +70,15 @@ struct apply {
 static const char *printable(const char *name, char *buf, size_t size)
 {
 	size_t i = 0;
-	for (; name[i] && i < size - 1; i++)
+	for (; i < size - 1 && name[i]; i++)
 		buf[i] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
 	buf[i] = '\0';
 	return buf;
 }
 
 /* fail - record "entry 'PATH': WHAT[: strerror]" for the current entry and return -1 */
-static int fail(struct apply *a, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct apply *a, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 static int fail(struct apply *a, int errnum, const char *fmt, ...)
 {
 	char what[512];
@@ -87,7 +88,8 @@ static int fail(struct apply *a, int errnum, const char *fmt, ...)
 	va_end(ap);
 	char name[301];
 	if (a->entry)
-		mr_fail(a->err, errnum, "entry '%s': %s", printable(a->entry, name, sizeof(name)), what);
+		mr_fail(a->err, errnum, "entry '%s': %s", printable(a->entry, name, sizeof(name)),
+			what);
 	else
 		mr_fail(a->err, errnum, "%s", what);
 	return -1;
@@ -174,7 +176,10 @@ static int open_parent(struct apply *a, const char *parent)
 	}
 	if (fd < 0) {
 		if (errno == ELOOP || errno == ENOTDIR)
-			return fail(a, 0, "'%s' is a symlink or not a directory: refusing to write through it", parent);
+			return fail(
+				a, 0,
+				"'%s' is a symlink or not a directory: refusing to write through it",
+				parent);
 		if (errno == EXDEV)
 			return fail(a, 0, "'%s' crosses a mount point: refusing", parent);
 		return fail(a, errno, "open parent '%s'", parent);
@@ -264,7 +269,8 @@ static int chown_entry(struct apply *a, struct archive_entry *e, int fd, int pfd
 		return 0;
 	uid_t uid = (uid_t)archive_entry_uid(e);
 	gid_t gid = (gid_t)archive_entry_gid(e);
-	int rc = fd >= 0 ? fchown(fd, uid, gid) : fchownat(pfd, base, uid, gid, AT_SYMLINK_NOFOLLOW);
+	int rc =
+		fd >= 0 ? fchown(fd, uid, gid) : fchownat(pfd, base, uid, gid, AT_SYMLINK_NOFOLLOW);
 	if (rc < 0)
 		return fail(a, errno, "chown %u:%u%s", uid, gid,
 			    errno == EPERM ? " (not root? use the no-owners option)" : "");
@@ -320,7 +326,8 @@ static int add_fixup(struct apply *a, const char *rel, struct archive_entry *e)
 
 /* apply_dir - a directory entry: create it (or keep the one there), owner and xattrs now,
  * mode and times at the end */
-static int apply_dir(struct apply *a, struct archive_entry *e, int pfd, const char *base, const char *rel)
+static int apply_dir(struct apply *a, struct archive_entry *e, int pfd, const char *base,
+		     const char *rel)
 {
 	int existed = 0;
 	if (!*rel) {
@@ -343,8 +350,9 @@ static int apply_dir(struct apply *a, struct archive_entry *e, int pfd, const ch
 	if (existed && a->undo && !pathset_has(&a->created, rel) &&
 	    undo_save_meta(a->undo, a->rootfd, rel) < 0)
 		return fail(a, errno, "save metadata");
-	_cleanup_close_ int fd = *rel ? openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-				      : openat(a->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd =
+		*rel ? openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+		     : openat(a->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(a, errno, "open directory");
 	if (chown_entry(a, e, fd, -1, NULL) < 0 ||
@@ -369,11 +377,13 @@ static int make_node(struct apply *a, struct archive_entry *e, int pfd, const ch
 			return fail(a, 0, "hard link to the target directory itself: refused");
 		const char *slash = strrchr(target, '/');
 		char tparent[PATH_MAX];
-		snprintf(tparent, sizeof(tparent), "%.*s", slash ? (int)(slash - target) : 0, target);
+		snprintf(tparent, sizeof(tparent), "%.*s", slash ? (int)(slash - target) : 0,
+			 target);
 		/* resolved beneath the root like any parent: a link can only point inside */
 		_cleanup_close_ int tfd = layer_open_beneath(a->rootfd, tparent, O_PATH);
 		if (tfd < 0)
-			return fail(a, errno == ELOOP ? 0 : errno, "hard link target '%s'%s", target,
+			return fail(a, errno == ELOOP ? 0 : errno, "hard link target '%s'%s",
+				    target,
 				    errno == ELOOP ? " goes through a symlink: refusing" : "");
 		/* flags 0: a link to a symlink links the symlink itself, never what it points to */
 		if (linkat(tfd, slash ? slash + 1 : target, pfd, base, 0) < 0)
@@ -383,14 +393,16 @@ static int make_node(struct apply *a, struct archive_entry *e, int pfd, const ch
 	}
 	switch (mode & S_IFMT) {
 	case S_IFREG: {
-		int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				0600);
 		if (fd < 0)
 			return errno == EEXIST ? -1 : fail(a, errno, "create");
 		a->st.files++;
 		return fd;
 	}
 	case S_IFLNK:
-		if (symlinkat(archive_entry_symlink(e) ? archive_entry_symlink(e) : "", pfd, base) < 0)
+		if (symlinkat(archive_entry_symlink(e) ? archive_entry_symlink(e) : "", pfd, base) <
+		    0)
 			return errno == EEXIST ? -1 : fail(a, errno, "symlink");
 		return -2;
 	case S_IFCHR:
@@ -399,13 +411,13 @@ static int make_node(struct apply *a, struct archive_entry *e, int pfd, const ch
 		if (mknodat(pfd, base, (mode & S_IFMT) | 0600, archive_entry_rdev(e)) < 0)
 			return errno == EEXIST ? -1 : fail(a, errno, "mknod");
 		return -2;
-	default:
-		return fail(a, 0, "unsupported entry type 0%o", mode & S_IFMT);
+	default: return fail(a, 0, "unsupported entry type 0%o", mode & S_IFMT);
 	}
 }
 
 /* apply_node - a non-directory entry: create it in place of whatever is there */
-static int apply_node(struct apply *a, struct archive_entry *e, int pfd, const char *base, const char *rel)
+static int apply_node(struct apply *a, struct archive_entry *e, int pfd, const char *base,
+		      const char *rel)
 {
 	if (!*rel)
 		return fail(a, 0, "the target itself ('.') can only be a directory");
@@ -415,7 +427,8 @@ static int apply_node(struct apply *a, struct archive_entry *e, int pfd, const c
 			return -1;
 		/* clear dropped the cached parent fd: open it again */
 		char parent[PATH_MAX];
-		snprintf(parent, sizeof(parent), "%.*s", base == rel ? 0 : (int)(base - rel - 1), rel);
+		snprintf(parent, sizeof(parent), "%.*s", base == rel ? 0 : (int)(base - rel - 1),
+			 rel);
 		if ((pfd = open_parent(a, parent)) < 0)
 			return -1;
 		fd = make_node(a, e, pfd, base);
@@ -481,7 +494,8 @@ static int apply_opaque(struct apply *a, int pfd, const char *parent)
 		char rel[PATH_MAX];
 		if (join(rel, parent, de->d_name) < 0)
 			continue; /* longer than any path this layer could have created */
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || pathset_has(&a->created, rel) ||
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    pathset_has(&a->created, rel) ||
 		    (a->undo && !*parent && !strcmp(de->d_name, undo_dirname(a->undo))))
 			continue;
 		char **v = realloc(victims, (n + 1) * sizeof(*v));
@@ -538,7 +552,8 @@ static int apply_entry(struct apply *a, struct archive_entry *e)
 	if (!a->entry)
 		return fail(a, 0, "an entry has a name that can't be read in this locale");
 	if (layer_clean_path(a->entry, rel, sizeof(rel), &perr) < 0)
-		return fail(a, 0, "refused: %s", strchr(perr.msg, ':') ? strchr(perr.msg, ':') + 2 : perr.msg);
+		return fail(a, 0, "refused: %s",
+			    strchr(perr.msg, ':') ? strchr(perr.msg, ':') + 2 : perr.msg);
 	if (a->undo && strncmp(rel, LAYER_UNDO_PREFIX, strlen(LAYER_UNDO_PREFIX)) == 0)
 		return fail(a, 0, "refused: a name reserved for this tool's undo journal");
 	a->st.entries++;
@@ -596,7 +611,8 @@ static struct archive *open_layer(int fd, struct mr_err *err)
 		/* libarchive reads the first block here to recognise the format */
 		const char *why = archive_error_string(ar);
 		if (why && strstr(why, "Unrecognized"))
-			mr_fail(err, 0, "not a tar layer (plain, gzip, zstd, bzip2 or xz): %s", why);
+			mr_fail(err, 0, "not a tar layer (plain, gzip, zstd, bzip2 or xz): %s",
+				why);
 		else
 			mr_fail(err, archive_errno(ar) > 0 ? archive_errno(ar) : 0, "read");
 		archive_read_free(ar);
@@ -617,10 +633,11 @@ static int run(struct apply *a)
 		const char *why = archive_error_string(a->ar);
 		/* the first header failing means it never was a tar we know */
 		if (a->st.entries == 0 && why && strstr(why, "Unrecognized"))
-			return mr_fail(a->err, 0, "not a tar layer (plain, gzip, zstd, bzip2 or xz): %s",
-				       why);
+			return mr_fail(a->err, 0,
+				       "not a tar layer (plain, gzip, zstd, bzip2 or xz): %s", why);
 		char name[301];
-		return mr_fail(a->err, 0, "%s%s%s", why ? why : "read error", a->entry ? " after entry " : "",
+		return mr_fail(a->err, 0, "%s%s%s", why ? why : "read error",
+			       a->entry ? " after entry " : "",
 			       a->entry ? printable(a->entry, name, sizeof(name)) : "");
 	}
 	a->entry = NULL;
@@ -643,7 +660,8 @@ static int apply_fresh(struct apply *a, int fd, const char *dir)
 {
 	_cleanup_free_ char *copy = strdup(dir);
 	_cleanup_free_ char *tmp = NULL;
-	if (!copy || asprintf(&tmp, "%s/.%s.unionfs-tmp-XXXXXX", dirname(copy), basename((char *)dir)) < 0)
+	if (!copy ||
+	    asprintf(&tmp, "%s/.%s.unionfs-tmp-XXXXXX", dirname(copy), basename((char *)dir)) < 0)
 		return mr_fail(a->err, ENOMEM, "temp name");
 	if (!mkdtemp(tmp))
 		return mr_fail(a->err, errno, "create a temporary directory beside '%s'", dir);
@@ -681,18 +699,21 @@ static int apply_existing(struct apply *a, int fd, const char *dir)
 		return mr_fail(a->err, errno, "open target '%s'", dir);
 	int rc = -1;
 	if (undo_begin(a->rootfd, &a->undo, a->err) == 0) {
-		mr_say("apply in place; replaced files go to %s/%s until the end", dir, undo_dirname(a->undo));
+		mr_say("apply in place; replaced files go to %s/%s until the end", dir,
+		       undo_dirname(a->undo));
 		a->ar = open_layer(fd, a->err);
 		if (a->ar && run(a) == 0) {
 			drop_cache(a);
 			if (undo_commit(a->undo, a->rootfd) < 0)
-				mr_warn("remove '%s/%s': %s", dir, undo_dirname(a->undo), strerror(errno));
+				mr_warn("remove '%s/%s': %s", dir, undo_dirname(a->undo),
+					strerror(errno));
 			rc = 0;
 		} else {
 			drop_cache(a);
 			mr_say("failed: rolling back");
 			if (undo_rollback(a->undo, a->rootfd) < 0)
-				mr_prefix(a->err, "(rollback incomplete, see %s/%s) ", dir, undo_dirname(a->undo));
+				mr_prefix(a->err, "(rollback incomplete, see %s/%s) ", dir,
+					  undo_dirname(a->undo));
 		}
 		undo_free(a->undo);
 		a->undo = NULL;
@@ -705,15 +726,21 @@ int layer_apply_fd(int fd, const char *name, const char *dir, const struct layer
 		   struct layer_stats *stats, struct mr_err *err)
 {
 	static const struct layer_apply_opts defaults = {0};
-	struct apply a = {.name = name, .o = opts ? opts : &defaults, .cached_fd = -1, .err = err, .rootfd = -1};
+	struct apply a = {.name = name,
+			  .o = opts ? opts : &defaults,
+			  .cached_fd = -1,
+			  .err = err,
+			  .rootfd = -1};
 	struct stat st;
 	int rc;
 	if (lstat(dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
 			return mr_fail(err, ENOTDIR, "layer '%s': target '%s'", name, dir);
 		if (a.o->mode == LAYER_OVERLAY)
-			return mr_fail(err, EEXIST, "layer '%s': an overlay layer directory is made fresh; target '%s'",
-				       name, dir);
+			return mr_fail(
+				err, EEXIST,
+				"layer '%s': an overlay layer directory is made fresh; target '%s'",
+				name, dir);
 		rc = apply_existing(&a, fd, dir);
 	} else if (errno == ENOENT) {
 		rc = apply_fresh(&a, fd, dir);

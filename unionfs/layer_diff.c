@@ -58,7 +58,7 @@ struct diff {
 };
 
 struct child {
-	char *name; /* on disk */
+	char *name;    /* on disk */
 	char *tarname; /* in the tar: ".wh.NAME" for a whiteout */
 	struct stat st;
 };
@@ -73,10 +73,18 @@ static const struct {
 	const char *name;
 	const char *why;
 } refused_xattrs[] = {
-	{"trusted.overlay.redirect", "a renamed directory (redirect_dir=on); mount with redirect_dir=off"},
-	{"trusted.overlay.metacopy", "a metadata-only copy-up (metacopy=on); mount with metacopy=off"},
+	{"trusted.overlay.redirect",
+	 "a renamed directory (redirect_dir=on); mount with redirect_dir=off"},
+	{"trusted.overlay.metacopy",
+	 "a metadata-only copy-up (metacopy=on); mount with metacopy=off"},
 	{NULL, NULL},
 };
+
+/* qsort comparator for an array of strings (qsort passes pointers to the elements) */
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 static int add_xattrs(struct diff *d, const char *path, const char *rel)
 {
@@ -85,7 +93,7 @@ static int add_xattrs(struct diff *d, const char *path, const char *rel)
 	if (len < 0)
 		return errno == ENOTSUP ? 0 : mr_fail(d->err, errno, "list xattrs of '%s'", rel);
 	/* collect and sort the names: listxattr's order is the filesystem's, not stable */
-	const char *names[256];
+	const char *names[256] = {NULL};
 	size_t n = 0;
 	for (char *k = list; k < list + len && n < 256; k += strlen(k) + 1) {
 		for (int i = 0; refused_xattrs[i].name; i++)
@@ -94,7 +102,7 @@ static int add_xattrs(struct diff *d, const char *path, const char *rel)
 		if (strncmp(k, LAYER_OVL_XATTR_PREFIX, strlen(LAYER_OVL_XATTR_PREFIX)) != 0)
 			names[n++] = k;
 	}
-	qsort(names, n, sizeof(*names), (int (*)(const void *, const void *))strcmp);
+	qsort(names, n, sizeof(*names), by_string);
 	for (size_t i = 0; i < n; i++) {
 		char val[65536];
 		ssize_t vl = lgetxattr(path, names[i], val, sizeof(val));
@@ -147,7 +155,8 @@ static int file_data(struct diff *d, const char *path, const char *rel)
 	ssize_t n;
 	while ((n = read(fd, d->buf, sizeof(d->buf))) > 0)
 		if (archive_write_data(d->ar, d->buf, (size_t)n) < 0)
-			return mr_fail(d->err, 0, "write '%s': %s", rel, archive_error_string(d->ar));
+			return mr_fail(d->err, 0, "write '%s': %s", rel,
+				       archive_error_string(d->ar));
 	return n < 0 ? mr_fail(d->err, errno, "read '%s'", rel) : 0;
 }
 
@@ -172,7 +181,8 @@ static const char *hardlink_target(struct diff *d, const struct stat *st, const 
 static int walk(struct diff *d, const char *rel);
 
 /* pathf - format a path into out[PATH_MAX]; -1 (ENAMETOOLONG recorded) if it does not fit */
-static int pathf(struct diff *d, char *out, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int pathf(struct diff *d, char *out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 static int pathf(struct diff *d, char *out, const char *fmt, ...)
 {
 	va_list ap;
@@ -208,7 +218,8 @@ static int one(struct diff *d, const char *dirrel, const struct child *c)
 		if (opq < 0)
 			return -1;
 		char wh[PATH_MAX];
-		if (opq && (pathf(d, wh, "%s/%s", rel, LAYER_WH_OPAQUE) < 0 || marker(d, wh, st) < 0))
+		if (opq &&
+		    (pathf(d, wh, "%s/%s", rel, LAYER_WH_OPAQUE) < 0 || marker(d, wh, st) < 0))
 			return -1;
 		return walk(d, rel);
 	}
@@ -232,11 +243,8 @@ static int one(struct diff *d, const char *dirrel, const struct child *c)
 		return write_header(d, rel);
 	}
 	case S_IFCHR:
-	case S_IFBLK:
-		archive_entry_set_rdev(d->e, st->st_rdev);
-		return write_header(d, rel);
-	case S_IFIFO:
-		return write_header(d, rel);
+	case S_IFBLK: archive_entry_set_rdev(d->e, st->st_rdev); return write_header(d, rel);
+	case S_IFIFO: return write_header(d, rel);
 	default: /* a socket: a tar has no way to say it, and a container image never needs one */
 		mr_say("skip socket %s", rel);
 		return 0;
@@ -271,7 +279,8 @@ static int walk(struct diff *d, const char *rel)
 		struct child *ch = &c[n];
 		ch->name = strdup(de->d_name);
 		ch->tarname = NULL;
-		if (!ch->name || fstatat(dirfd(dir), de->d_name, &ch->st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (!ch->name ||
+		    fstatat(dirfd(dir), de->d_name, &ch->st, AT_SYMLINK_NOFOLLOW) < 0) {
 			free(ch->name);
 			rc = mr_fail(d->err, errno, "stat '%s/%s'", path, de->d_name);
 			break;
@@ -328,7 +337,8 @@ int layer_diff(const char *upper, const char *out, const struct layer_diff_opts 
 	archive_write_set_format_pax_restricted(d->ar);
 	if (d->o->compression == LAYER_COMP_GZIP) {
 		archive_write_add_filter_gzip(d->ar);
-		archive_write_set_filter_option(d->ar, "gzip", "timestamp", NULL); /* no mtime in the gzip header */
+		archive_write_set_filter_option(d->ar, "gzip", "timestamp",
+						NULL); /* no mtime in the gzip header */
 	} else if (d->o->compression == LAYER_COMP_ZSTD) {
 		archive_write_add_filter_zstd(d->ar);
 	}

@@ -189,8 +189,8 @@ struct undo_meta {
 
 struct undo_rec {
 	enum undo_kind kind;
-	char *rel;            /* the path below the root */
-	unsigned long slot;   /* DISPLACED: its name in the undo directory */
+	char *rel;          /* the path below the root */
+	unsigned long slot; /* DISPLACED: its name in the undo directory */
 	struct undo_meta *meta;
 };
 
@@ -323,8 +323,8 @@ int undo_save_meta(struct layer_undo *u, int rootfd, const char *rel)
 	if (fd < 0)
 		return -1;
 	struct undo_meta *m = calloc(1, sizeof(*m));
-	if (!m || fstat(fd, &m->st) < 0 || read_xattrs(fd, m) < 0 || pathset_add(&u->saved, rel) < 0 ||
-	    push(u, UNDO_META, rel) < 0) {
+	if (!m || fstat(fd, &m->st) < 0 || read_xattrs(fd, m) < 0 ||
+	    pathset_add(&u->saved, rel) < 0 || push(u, UNDO_META, rel) < 0) {
 		free_meta(m);
 		return -1;
 	}
@@ -342,7 +342,8 @@ static int restore_meta(int fd, const struct undo_meta *m)
 		if (now && (len = flistxattr(fd, now, (size_t)len)) > 0)
 			for (char *k = now; k < now + len; k += strlen(k) + 1) {
 				int kept = 0;
-				for (char *o = m->xattrs; o && o < m->xattrs + m->xlen; o += strlen(o) + 1)
+				for (char *o = m->xattrs; o && o < m->xattrs + m->xlen;
+				     o += strlen(o) + 1)
 					kept |= strcmp(o, k) == 0;
 				if (!kept && fremovexattr(fd, k) < 0)
 					rc = -1;

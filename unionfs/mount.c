@@ -76,28 +76,36 @@ static void explain(FILE *f, const struct ovl_stack *s, const char *target, enum
 {
 	fprintf(f, "overlay on %s (%s)\n", target, ovl_method_name(m));
 	for (size_t i = 0; i < s->nlowers; i++)
-		fprintf(f, "  lower %-2zu%-6s %-20s %s\n", i + 1, i == 0 ? "(top)" : "", s->lowers[i],
-			i == 0 && s->nlowers > 1 ? "read-only; hides the same paths in the lowers below"
-						 : "read-only");
+		fprintf(f, "  lower %-2zu%-6s %-20s %s\n", i + 1, i == 0 ? "(top)" : "",
+			s->lowers[i],
+			i == 0 && s->nlowers > 1
+				? "read-only; hides the same paths in the lowers below"
+				: "read-only");
 	if (s->upper) {
 		fprintf(f, "  %-14s %-20s %s\n", "upper", s->upper,
 			"takes every write: new files, copied-up files, whiteouts, opaque dirs");
 		fprintf(f, "  %-14s %-20s %s\n", "work", s->work,
 			"overlay's scratch space for atomic copy-up (same filesystem as upper)");
 	} else {
-		fprintf(f, "  %-14s %-20s %s\n", "upper", "(none)", "a read-only stack: writes fail with EROFS");
+		fprintf(f, "  %-14s %-20s %s\n", "upper", "(none)",
+			"a read-only stack: writes fail with EROFS");
 	}
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"lower", required_argument, NULL, 'l'}, {"upper", required_argument, NULL, 'u'},
-		{"work", required_argument, NULL, 'w'},  {"options", required_argument, NULL, 'o'},
-		{"read-only", no_argument, NULL, 'r'},   {"umount", no_argument, NULL, 'U'},
+		{"lower", required_argument, NULL, 'l'},
+		{"upper", required_argument, NULL, 'u'},
+		{"work", required_argument, NULL, 'w'},
+		{"options", required_argument, NULL, 'o'},
+		{"read-only", no_argument, NULL, 'r'},
+		{"umount", no_argument, NULL, 'U'},
 		{"method", required_argument, NULL, 'm'},
-		{"quiet", no_argument, NULL, 'q'},       {"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	static const char *lowers[OVL_MAX_LOWERS];
 	struct ovl_stack s = {.lowers = lowers};
@@ -109,7 +117,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'l':
 			if (s.nlowers == OVL_MAX_LOWERS)
-				mr_diex(MR_EXIT_USAGE, "more than %d lowers: overlay can't stack that many", OVL_MAX_LOWERS);
+				mr_diex(MR_EXIT_USAGE,
+					"more than %d lowers: overlay can't stack that many",
+					OVL_MAX_LOWERS);
 			lowers[s.nlowers++] = optarg;
 			break;
 		case 'u': s.upper = optarg; break;
@@ -121,8 +131,12 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'mount -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'mount -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'mount -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'mount -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

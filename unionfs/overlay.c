@@ -89,7 +89,8 @@ int ovl_check(const struct ovl_stack *s, struct mr_err *err)
 {
 	struct stat st, wst;
 	if (s->nlowers < 1 || s->nlowers > OVL_MAX_LOWERS) {
-		mr_fail(err, 0, "%zu lower directories: overlay takes 1 to %d", s->nlowers, OVL_MAX_LOWERS);
+		mr_fail(err, 0, "%zu lower directories: overlay takes 1 to %d", s->nlowers,
+			OVL_MAX_LOWERS);
 		errno = err ? (err->errnum = EINVAL) : EINVAL;
 		return -1;
 	}
@@ -97,21 +98,24 @@ int ovl_check(const struct ovl_stack *s, struct mr_err *err)
 		if (check_dir("lowerdir", s->lowers[i], &st, err) < 0)
 			return -1;
 	if (!s->upper != !s->work) {
-		mr_fail(err, 0, "%s given without %s: an upper layer needs a work directory beside it",
+		mr_fail(err, 0,
+			"%s given without %s: an upper layer needs a work directory beside it",
 			s->upper ? "upperdir" : "workdir", s->upper ? "workdir" : "upperdir");
 		errno = err ? (err->errnum = EINVAL) : EINVAL;
 		return -1;
 	}
 	if (!s->upper)
 		return 0;
-	if (check_dir("upperdir", s->upper, &st, err) < 0 || check_dir("workdir", s->work, &wst, err) < 0)
+	if (check_dir("upperdir", s->upper, &st, err) < 0 ||
+	    check_dir("workdir", s->work, &wst, err) < 0)
 		return -1;
 	struct statfs fs;
 	if (statfs(s->upper, &fs) == 0)
 		for (int i = 0; bad_uppers[i].name; i++)
 			if ((long)fs.f_type == bad_uppers[i].magic) {
-				mr_fail(err, 0, "upperdir '%s' is on %s, which overlay can't use as an upper layer (%s); "
-						"put upper and work on ext4, xfs, btrfs or tmpfs",
+				mr_fail(err, 0,
+					"upperdir '%s' is on %s, which overlay can't use as an upper layer (%s); "
+					"put upper and work on ext4, xfs, btrfs or tmpfs",
 					s->upper, bad_uppers[i].name, bad_uppers[i].why);
 				errno = err ? (err->errnum = EOPNOTSUPP) : EOPNOTSUPP;
 				return -1;
@@ -119,14 +123,16 @@ int ovl_check(const struct ovl_stack *s, struct mr_err *err)
 	/* why: overlay renames prepared files from workdir into upperdir; rename(2) does not
 	 * cross filesystems */
 	if (st.st_dev != wst.st_dev)
-		return mr_fail(err, EXDEV, "upperdir '%s' and workdir '%s' must be on the same filesystem",
+		return mr_fail(err, EXDEV,
+			       "upperdir '%s' and workdir '%s' must be on the same filesystem",
 			       s->upper, s->work);
 	_cleanup_free_ char *u = realpath(s->upper, NULL);
 	_cleanup_free_ char *w = realpath(s->work, NULL);
 	if (!u || !w)
 		return mr_fail(err, errno, "resolve upperdir/workdir");
 	if (is_under(w, u) || is_under(u, w)) {
-		mr_fail(err, 0, "workdir '%s' and upperdir '%s' must be separate directories, neither inside the other",
+		mr_fail(err, 0,
+			"workdir '%s' and upperdir '%s' must be separate directories, neither inside the other",
 			s->work, s->upper);
 		errno = err ? (err->errnum = EINVAL) : EINVAL;
 		return -1;
@@ -168,10 +174,13 @@ static int build_data(const struct ovl_stack *s, const char *const *names, const
 	if (append(buf, size, &len, "lowerdir=") < 0)
 		return -1;
 	for (size_t i = 0; i < s->nlowers; i++)
-		if ((i && append(buf, size, &len, ":") < 0) || append_escaped(buf, size, &len, names[i]) < 0)
+		if ((i && append(buf, size, &len, ":") < 0) ||
+		    append_escaped(buf, size, &len, names[i]) < 0)
 			return -1;
-	if (upper && (append(buf, size, &len, ",upperdir=") < 0 || append_escaped(buf, size, &len, upper) < 0 ||
-		      append(buf, size, &len, ",workdir=") < 0 || append_escaped(buf, size, &len, work) < 0))
+	if (upper &&
+	    (append(buf, size, &len, ",upperdir=") < 0 ||
+	     append_escaped(buf, size, &len, upper) < 0 ||
+	     append(buf, size, &len, ",workdir=") < 0 || append_escaped(buf, size, &len, work) < 0))
 		return -1;
 	if (s->options && *s->options &&
 	    (append(buf, size, &len, ",") < 0 || append(buf, size, &len, s->options) < 0))
@@ -204,7 +213,8 @@ static const char *fs_log(int fsfd, char *buf, size_t size)
 static int native_fs_context(void)
 {
 	_cleanup_close_ int fd = fsopen("overlay", FSOPEN_CLOEXEC);
-	return fd >= 0 && fsconfig(fd, FSCONFIG_SET_STRING, "unionfs-probe", "1", 0) < 0 && errno == EINVAL;
+	return fd >= 0 && fsconfig(fd, FSCONFIG_SET_STRING, "unionfs-probe", "1", 0) < 0 &&
+	       errno == EINVAL;
 }
 
 /* mount_new_api - method 1. Returns 0 mounted, 1 "this kernel can't" (try the next
@@ -236,7 +246,8 @@ static int mount_new_api(const struct ovl_stack *s, const char *target, struct m
 	const char *vals[] = {s->upper, s->work};
 	for (int i = 0; s->upper && i < 2; i++) {
 		if (fsconfig(fsfd, FSCONFIG_SET_STRING, keys[i], vals[i], 0) < 0)
-			return mr_fail(err, errno, "%s '%s'%s", keys[i], vals[i], fs_log(fsfd, log, sizeof(log)));
+			return mr_fail(err, errno, "%s '%s'%s", keys[i], vals[i],
+				       fs_log(fsfd, log, sizeof(log)));
 		mr_say("fsconfig %s = %s", keys[i], vals[i]);
 	}
 	if (s->options && *s->options) {
@@ -249,12 +260,14 @@ static int mount_new_api(const struct ovl_stack *s, const char *target, struct m
 			int rc = eq ? fsconfig(fsfd, FSCONFIG_SET_STRING, o, eq + 1, 0)
 				    : fsconfig(fsfd, FSCONFIG_SET_FLAG, o, NULL, 0);
 			if (rc < 0)
-				return mr_fail(err, errno, "overlay option '%s'%s", o, fs_log(fsfd, log, sizeof(log)));
+				return mr_fail(err, errno, "overlay option '%s'%s", o,
+					       fs_log(fsfd, log, sizeof(log)));
 		}
 	}
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return mr_fail(err, errno, "create the overlay%s", fs_log(fsfd, log, sizeof(log)));
-	_cleanup_close_ int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, s->readonly ? MOUNT_ATTR_RDONLY : 0);
+	_cleanup_close_ int mfd =
+		fsmount(fsfd, FSMOUNT_CLOEXEC, s->readonly ? MOUNT_ATTR_RDONLY : 0);
 	if (mfd < 0)
 		return mr_fail(err, errno, "fsmount");
 	/* until move_mount the overlay is attached nowhere; closing mfd would discard it */
@@ -285,7 +298,8 @@ static int mount_short_names(const struct ovl_stack *s, const char *target, unsi
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++, made++) {
-		if (!(real[i] = realpath(s->lowers[i], NULL)) || asprintf(&names[i], "%zx", i) < 0) {
+		if (!(real[i] = realpath(s->lowers[i], NULL)) ||
+		    asprintf(&names[i], "%zx", i) < 0) {
 			mr_fail(err, errno, "lowerdir '%s'", s->lowers[i]);
 			goto out;
 		}
@@ -311,7 +325,8 @@ static int mount_short_names(const struct ovl_stack *s, const char *target, unsi
 	mr_say("mount(\"overlay\", %s, \"%.60s...\") from %s", tgt, data, tmp);
 	rc = mount("overlay", tgt, "overlay", flags, data);
 	if (rc < 0)
-		mr_fail(err, errno, "mount overlay on '%s' (see dmesg for the kernel's reason)", target);
+		mr_fail(err, errno, "mount overlay on '%s' (see dmesg for the kernel's reason)",
+			target);
 	if (fchdir(cwd) < 0 && rc == 0) {
 		umount2(tgt, MNT_DETACH);
 		rc = mr_fail(err, errno, "return to the working directory");
@@ -372,7 +387,8 @@ int ovl_mount(const struct ovl_stack *s, const char *target, enum ovl_method *me
 		if (rc < 0)
 			goto fail;
 		if (s->method) {
-			mr_fail(err, 0, "this kernel has no \"lowerdir+\" overlay parameter (Linux >= 6.8)");
+			mr_fail(err, 0,
+				"this kernel has no \"lowerdir+\" overlay parameter (Linux >= 6.8)");
 			goto fail;
 		}
 	}
@@ -387,7 +403,9 @@ int ovl_mount(const struct ovl_stack *s, const char *target, enum ovl_method *me
 		m = OVL_METHOD_MOUNT;
 		mr_say("mount(\"overlay\", %s, \"%s\")", target, data);
 		if (mount("overlay", target, "overlay", flags, data) < 0) {
-			mr_fail(err, errno, "mount overlay on '%s' (see dmesg for the kernel's reason)", target);
+			mr_fail(err, errno,
+				"mount overlay on '%s' (see dmesg for the kernel's reason)",
+				target);
 			goto fail;
 		}
 		goto ok;
@@ -420,13 +438,16 @@ int ovl_is_whiteout(const struct stat *st)
 
 int ovl_is_opaque(int dirfd, const char *name, struct mr_err *err)
 {
-	_cleanup_close_ int fd = *name ? openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-				       : openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd =
+		*name ? openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+		      : openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return mr_fail(err, errno, "open '%s'", name);
 	char v[8];
 	ssize_t n = fgetxattr(fd, "trusted.overlay.opaque", v, sizeof(v));
 	if (n < 0)
-		return errno == ENODATA || errno == ENOTSUP ? 0 : mr_fail(err, errno, "getxattr '%s'", name);
+		return errno == ENODATA || errno == ENOTSUP
+			       ? 0
+			       : mr_fail(err, errno, "getxattr '%s'", name);
 	return n == 1 && v[0] == 'y';
 }

@@ -64,13 +64,15 @@ static char **names(const char *path, size_t *n)
 	struct dirent *de;
 	while ((de = readdir(d)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			v = realloc(v, (*n + 1) * sizeof(*v));
-			if (!v || !(v[*n] = strdup(de->d_name)))
+			char **nv = realloc(v, (*n + 1) * sizeof(*v));
+			if (!nv || !(nv[*n] = strdup(de->d_name)))
 				mr_die("readdir '%s'", path);
+			v = nv;
 			(*n)++;
 		}
 	closedir(d);
-	qsort(v, *n, sizeof(*v), cmp);
+	if (v)
+		qsort(v, *n, sizeof(*v), cmp);
 	return v;
 }
 
@@ -107,7 +109,9 @@ static void changes(const char *rel)
 		} else {
 			int opq = S_ISDIR(st.st_mode) && ovl_is_opaque(AT_FDCWD, p, NULL) == 1;
 			printf("%c %s%s\n", in_lowers(sub) ? 'C' : 'A', sub,
-			       opq && in_lowers(sub) ? "   (opaque: what the lowers had here is hidden)" : "");
+			       opq && in_lowers(sub)
+				       ? "   (opaque: what the lowers had here is hidden)"
+				       : "");
 			if (S_ISDIR(st.st_mode))
 				changes(sub);
 		}
@@ -168,14 +172,17 @@ int main(int argc, char **argv)
 {
 	int origin = 0;
 	int c;
-	static const struct option longopts[] = {
-		{"origin", no_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"origin", no_argument, NULL, 'o'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "oh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': origin = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'show -h'", argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'show -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
@@ -183,7 +190,8 @@ int main(int argc, char **argv)
 	for (; optind < argc && nlayers < MAXLAYERS; optind++) {
 		struct stat st;
 		if (stat(argv[optind], &st) < 0 || !S_ISDIR(st.st_mode))
-			mr_diex(1, "%s '%s': not a directory", nlayers ? "lower" : "upper", argv[optind]);
+			mr_diex(1, "%s '%s': not a directory", nlayers ? "lower" : "upper",
+				argv[optind]);
 		layer[nlayers++] = argv[optind];
 	}
 	if (origin)

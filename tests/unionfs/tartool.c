@@ -189,10 +189,11 @@ static void xattrs(const char *path)
 {
 	char list[16384];
 	ssize_t len = llistxattr(path, list, sizeof(list));
-	char *names[256];
+	char *names[256] = {NULL};
 	int n = 0;
 	for (char *k = list; len > 0 && k < list + len && n < 256; k += strlen(k) + 1)
-		if (all_xattrs || strncmp(k, LAYER_OVL_XATTR_PREFIX, strlen(LAYER_OVL_XATTR_PREFIX)))
+		if (all_xattrs ||
+		    strncmp(k, LAYER_OVL_XATTR_PREFIX, strlen(LAYER_OVL_XATTR_PREFIX)))
 			names[n++] = k;
 	qsort(names, (size_t)n, sizeof(*names), cmp);
 	for (int i = 0; i < n; i++) {
@@ -216,11 +217,15 @@ static void manifest(const char *root, const char *rel)
 	struct dirent *de;
 	while ((de = readdir(d)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			v = realloc(v, (n + 1) * sizeof(*v));
-			v[n++] = strdup(de->d_name);
+			char **nv = realloc(v, (n + 1) * sizeof(*v));
+			if (!nv || !(nv[n] = strdup(de->d_name)))
+				mr_die("readdir '%s'", dir);
+			v = nv;
+			n++;
 		}
 	closedir(d);
-	qsort(v, n, sizeof(*v), cmp);
+	if (v)
+		qsort(v, n, sizeof(*v), cmp);
 	for (size_t i = 0; i < n; i++) {
 		char sub[PATH_MAX], path[PATH_MAX * 2];
 		snprintf(sub, sizeof(sub), "%s/%s", rel, v[i]);
@@ -229,8 +234,8 @@ static void manifest(const char *root, const char *rel)
 		if (lstat(path, &st) < 0)
 			mr_die("lstat '%s'", path);
 		static const char types[] = "?pc?d?b?-?l?s";
-		printf("%s %c %04o %u:%u", sub, types[(st.st_mode & S_IFMT) >> 12], st.st_mode & 07777,
-		       st.st_uid, st.st_gid);
+		printf("%s %c %04o %u:%u", sub, types[(st.st_mode & S_IFMT) >> 12],
+		       st.st_mode & 07777, st.st_uid, st.st_gid);
 		if (S_ISREG(st.st_mode)) {
 			char h[LAYER_DIGEST_SIZE];
 			sha(path, h);

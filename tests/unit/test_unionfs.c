@@ -125,14 +125,17 @@ static void digest_of_empty_tar(void)
 static void digest_of_gzip_tar(void)
 {
 	/* gzip -n -9 of the same 1024 zero bytes */
-	static const unsigned char gz[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03,
-					   0x63, 0x60, 0x18, 0x05, 0xa3, 0x60, 0x14, 0x8c, 0x54, 0x00,
-					   0x00, 0x2e, 0xaf, 0xb5, 0xef, 0x00, 0x04, 0x00, 0x00};
+	static const unsigned char gz[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
+					   0x02, 0x03, 0x63, 0x60, 0x18, 0x05, 0xa3, 0x60,
+					   0x14, 0x8c, 0x54, 0x00, 0x00, 0x2e, 0xaf, 0xb5,
+					   0xef, 0x00, 0x04, 0x00, 0x00};
 	const char *p = temp_file(gz, sizeof(gz));
 	struct layer_digests d;
 	struct mr_err err = {0};
 	CU_ASSERT_EQUAL(layer_digest(p, &d, &err), 0);
-	CU_ASSERT_STRING_EQUAL(d.digest, "sha256:deb230b21e0d7ef6a0a2d65a19599d4251b5f08888a5155882fbef2ef71e1e11");
+	CU_ASSERT_STRING_EQUAL(
+		d.digest,
+		"sha256:deb230b21e0d7ef6a0a2d65a19599d4251b5f08888a5155882fbef2ef71e1e11");
 	CU_ASSERT_STRING_EQUAL(d.diffid, EMPTY_TAR_SHA);
 	CU_ASSERT_EQUAL(d.size, sizeof(gz));
 	CU_ASSERT_STRING_EQUAL(d.compression, "gzip");
@@ -145,7 +148,9 @@ static void digest_of_nothing_and_of_a_missing_file(void)
 	struct layer_digests d;
 	struct mr_err err = {0};
 	CU_ASSERT_EQUAL(layer_digest(p, &d, &err), 0);
-	CU_ASSERT_STRING_EQUAL(d.diffid, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	CU_ASSERT_STRING_EQUAL(
+		d.diffid,
+		"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	unlink(p);
 	CU_ASSERT_EQUAL(layer_digest("/nonexistent/layer.tar", &d, &err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "layer '/nonexistent/layer.tar': No such file"));
@@ -181,7 +186,8 @@ static void pathset_remembers_many(void)
 static void method_names(void)
 {
 	CU_ASSERT_STRING_EQUAL(ovl_method_name(OVL_METHOD_LOWERDIR_PLUS), "fsconfig lowerdir+");
-	CU_ASSERT_STRING_EQUAL(ovl_method_name(OVL_METHOD_SHORT_NAMES), "mount(2) with short symlinked names");
+	CU_ASSERT_STRING_EQUAL(ovl_method_name(OVL_METHOD_SHORT_NAMES),
+			       "mount(2) with short symlinked names");
 }
 
 static CU_TestInfo tests[] = {
@@ -189,10 +195,12 @@ static CU_TestInfo tests[] = {
 	{"whiteouts naming nothing removable are refused", whiteout_kinds_refuse_meta_names},
 	{"NAME -> .wh.NAME and back", whiteout_name_round_trips},
 	{"tar paths clean to one canonical relative form", clean_path_canonical_forms},
-	{"absolute, '..' and over-long paths are refused, naming the path", clean_path_refuses_escapes},
+	{"absolute, '..' and over-long paths are refused, naming the path",
+	 clean_path_refuses_escapes},
 	{"the empty tar has the well-known digest and diffID", digest_of_empty_tar},
 	{"a gzip layer: digest of the blob, diffID of the tar inside", digest_of_gzip_tar},
-	{"an empty blob hashes to sha256(\"\"); a missing one is named", digest_of_nothing_and_of_a_missing_file},
+	{"an empty blob hashes to sha256(\"\"); a missing one is named",
+	 digest_of_nothing_and_of_a_missing_file},
 	{"an overlay whiteout is a character device 0/0", overlay_whiteout_is_char_0_0},
 	{"the path set remembers 5000 paths without duplicates", pathset_remembers_many},
 	{"overlay methods have printable names", method_names},
