@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int mr_verbose;
 int mr_err_exit_code = 1;
@@ -50,26 +51,44 @@ void mr_prefix(struct mr_err *err, const char *fmt, ...)
 
 void mr_die_err(const struct mr_err *err)
 {
-	fprintf(stderr, "%s: %s\n", program_invocation_short_name, err->msg);
+	mr_warn("%s", err->msg);
 	exit(mr_err_exit_code);
 }
 
+/* vsay - print PREFIX, the message and, if errnum, ": strerror" as ONE line in ONE write:
+ * a parent and a child narrating at once must not interleave their halves of a line. */
 static void vsay(const char *prefix, const char *fmt, va_list ap, int errnum)
 {
-	fprintf(stderr, "%s", prefix);
-	vfprintf(stderr, fmt, ap);
+	char line[2048];
+	int n = snprintf(line, sizeof(line), "%s", prefix);
+	n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	if (n >= (int)sizeof(line) - 1)
+		n = sizeof(line) - 2;
 	if (errnum)
-		fprintf(stderr, ": %s", strerror(errnum));
-	fputc('\n', stderr);
+		n += snprintf(line + n, sizeof(line) - n, ": %s", strerror(errnum));
+	if (n >= (int)sizeof(line) - 1)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	fflush(stderr);
+	if (write(STDERR_FILENO, line, n) < 0) {
+		/* nowhere left to report it */
+	}
+}
+
+/* vsay_prog - vsay with "PROG: " in front, for the dying and warning messages */
+static void vsay_prog(const char *fmt, va_list ap, int errnum)
+{
+	char prefix[128];
+	snprintf(prefix, sizeof(prefix), "%s: ", program_invocation_short_name);
+	vsay(prefix, fmt, ap, errnum);
 }
 
 void mr_die(const char *fmt, ...)
 {
 	int saved = errno;
 	va_list ap;
-	fprintf(stderr, "%s: ", program_invocation_short_name);
 	va_start(ap, fmt);
-	vsay("", fmt, ap, saved);
+	vsay_prog(fmt, ap, saved);
 	va_end(ap);
 	exit(1);
 }
@@ -77,9 +96,8 @@ void mr_die(const char *fmt, ...)
 void mr_diex(int code, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", program_invocation_short_name);
 	va_start(ap, fmt);
-	vsay("", fmt, ap, 0);
+	vsay_prog(fmt, ap, 0);
 	va_end(ap);
 	exit(code);
 }
@@ -87,9 +105,8 @@ void mr_diex(int code, const char *fmt, ...)
 void mr_warn(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", program_invocation_short_name);
 	va_start(ap, fmt);
-	vsay("", fmt, ap, 0);
+	vsay_prog(fmt, ap, 0);
 	va_end(ap);
 }
 
