@@ -217,6 +217,29 @@ static int native_fs_context(void)
 	       errno == EINVAL;
 }
 
+/*
+ * set_path - fsconfig(KEY = PATH). fsconfig copies at most 256 bytes of a string value, so a
+ * longer path goes as "/proc/self/fd/N" of an O_PATH fd opened here: overlay resolves a
+ * layer's path during this very fsconfig call (following that magic link to the directory),
+ * so the fd can be closed right after. mountinfo then shows the /proc path for that layer.
+ */
+static int set_path(int fsfd, const char *key, const char *path)
+{
+	if (strlen(path) < 256)
+		return fsconfig(fsfd, FSCONFIG_SET_STRING, key, path, 0);
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	mr_say("%s is longer than fsconfig takes: pass it as %s", key, proc);
+	int rc = fsconfig(fsfd, FSCONFIG_SET_STRING, key, proc, 0);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 /* mount_new_api - method 1. Returns 0 mounted, 1 "this kernel can't" (try the next
  * method), -1 a real failure (err filled). */
 static int mount_new_api(const struct ovl_stack *s, const char *target, struct mr_err *err)
@@ -231,7 +254,7 @@ static int mount_new_api(const struct ovl_stack *s, const char *target, struct m
 	char log[512];
 	mr_say("fsopen(\"overlay\")");
 	for (size_t i = 0; i < s->nlowers; i++) {
-		if (fsconfig(fsfd, FSCONFIG_SET_STRING, "lowerdir+", s->lowers[i], 0) < 0) {
+		if (set_path(fsfd, "lowerdir+", s->lowers[i]) < 0) {
 			int e = errno;
 			fs_log(fsfd, log, sizeof(log));
 			if (i == 0 && e == EINVAL && strstr(log, "nknown parameter")) {
@@ -245,7 +268,7 @@ static int mount_new_api(const struct ovl_stack *s, const char *target, struct m
 	static const char *const keys[] = {"upperdir", "workdir"};
 	const char *vals[] = {s->upper, s->work};
 	for (int i = 0; s->upper && i < 2; i++) {
-		if (fsconfig(fsfd, FSCONFIG_SET_STRING, keys[i], vals[i], 0) < 0)
+		if (set_path(fsfd, keys[i], vals[i]) < 0)
 			return mr_fail(err, errno, "%s '%s'%s", keys[i], vals[i],
 				       fs_log(fsfd, log, sizeof(log)));
 		mr_say("fsconfig %s = %s", keys[i], vals[i]);

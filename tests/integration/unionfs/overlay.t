@@ -116,6 +116,15 @@ long_lowerdir_list() {
 }
 t "60 lowers with 200-character paths (> one page) mount with lowerdir+ and with short names" long_lowerdir_list
 
+long_upper_path() {
+	stack
+	deep=$T_DIR/$(printf '%0200d' 0)/$(printf '%0100d' 1)
+	mkdir -p "$deep/upper" "$deep/work"
+	t_status 0 "$UF/mount" -l l2 -l l1 -u "$deep/upper" -w "$deep/work" merged -- sh -c 'echo x >merged/new'
+	t_eq "$(cat "$deep/upper/new")" x "the write in the 300-character upper"
+}
+t "an upper and work with 300-character paths (over fsconfig's 256-byte values) mount" long_upper_path
+
 short_list_plain_mount() {
 	stack
 	t_status 0 "$UF/mount" -v -m mount -l l2 -l l1 -u upper -w work merged -- cat merged/etc/hosts
