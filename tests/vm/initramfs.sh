@@ -103,11 +103,13 @@ tar -cf - --exclude='*.o' --exclude='*.a' --exclude='*.d' --exclude=tests/unit "
 	tar -C "$stage/mr" -xf -
 
 # ---- shared libraries of every ELF program in the archive -------------------------------
-libs=$(find "$stage/usr" "$stage/mr" -type f -perm -u+x -print0 |
-	while IFS= read -r -d '' f; do
-		IFS= read -r -n 4 magic <"$f" || true
-		[ "$magic" = $'\x7fELF' ] && ldd "$f" 2>/dev/null || true
-	done | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' | sort -u)
+elfs=()
+while IFS= read -r -d '' f; do
+	IFS= read -r -n 4 magic <"$f" || true
+	[ "$magic" = $'\x7fELF' ] && elfs+=("$f")
+done < <(find "$stage/usr" "$stage/mr" -type f -perm -u+x -print0)
+# one ldd for all: it prints "FILE:" then a tab-indented line per library
+libs=$(ldd "${elfs[@]}" 2>/dev/null | awk '/^\t/ { for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' | sort -u)
 for l in $libs; do
 	mkdir -p "$stage$(dirname "$l")"
 	cp -L "$l" "$stage$l"
