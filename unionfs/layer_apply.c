@@ -568,6 +568,19 @@ static int apply_entry(struct apply *a, struct archive_entry *e)
 	if (wh == LAYER_WH_BAD)
 		return fail(a, 0, "refused: a whiteout that names nothing removable");
 
+	if (wh != LAYER_WH_NONE && a->o->mode == LAYER_PLAIN && !pathset_has(&a->created, parent) &&
+	    *parent) {
+		/* a whiteout in a directory the tree does not have removes nothing: check
+		 * (beneath the root, no symlinks, like everything) without creating it */
+		int fd = layer_open_beneath(a->rootfd, parent, O_PATH);
+		if (fd < 0 && errno == ENOENT) {
+			mr_say("%s: nothing to remove, '%s' does not exist", a->entry, parent);
+			a->st.whiteouts++;
+			return 0;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
 	int pfd = open_parent(a, parent);
 	if (pfd < 0)
 		return -1;
