@@ -108,8 +108,9 @@ while IFS= read -r -d '' f; do
 	IFS= read -r -n 4 magic <"$f" || true
 	[ "$magic" = $'\x7fELF' ] && elfs+=("$f")
 done < <(find "$stage/usr" "$stage/mr" -type f -perm -u+x -print0)
-# one ldd for all: it prints "FILE:" then a tab-indented line per library
-libs=$(ldd "${elfs[@]}" 2>/dev/null | awk '/^\t/ { for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' | sort -u)
+# one ldd for all: it prints "FILE:" then a tab-indented line per library (and fails for
+# the static ones, busybox first)
+libs=$({ ldd "${elfs[@]}" 2>/dev/null || true; } | awk '/^\t/ { for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' | sort -u)
 for l in $libs; do
 	mkdir -p "$stage$(dirname "$l")"
 	cp -L "$l" "$stage$l"
