@@ -162,24 +162,3 @@ int oci_main(int argc, char **argv, char **full_argv)
 		}
 	return oci_failx(&g, 2, "unknown verb '%s'; see 'minirun oci --help'", verb);
 }
-
-/* ---- signal names ---------------------------------------------------------------------- */
-
-int sig_parse(const char *s)
-{
-	char *end;
-	long n = strtol(s, &end, 10);
-	if (*s && !*end)
-		return n > 0 && n < NSIG ? (int)n : -1;
-	if (strncasecmp(s, "SIG", 3) == 0)
-		s += 3;
-	for (int i = 1; i < NSIG; i++) {
-		const char *name = sigabbrev_np(i);
-		if (name && strcasecmp(name, s) == 0)
-			return i;
-	}
-	if (strncasecmp(s, "RTMIN+", 6) == 0 && (n = strtol(s + 6, &end, 10)) >= 0 && !*end &&
-	    SIGRTMIN + n <= SIGRTMAX)
-		return SIGRTMIN + (int)n;
-	return -1;
-}

@@ -225,8 +225,9 @@ static int parse_caps(struct pctx *c, json_t *o, struct spec_process *p)
 				char q[128];
 				snprintf(q, sizeof(q), "process.capabilities.%s[%zu]",
 					 spec_capset_names[s], i);
+				const char *name = names[i]; /* points into the JSON: outlives names */
 				free(names);
-				return bad(c, q, "names an unknown capability '%s'", names[i]);
+				return bad(c, q, "names an unknown capability '%s'", name);
 			}
 			/* a capability this kernel does not have is skipped, as runc does */
 			if (cap <= CAP_LAST_CAP && cap < 64 && cap < (int)cap_max_bits())
