@@ -229,7 +229,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	if (o->pid_file) {
 		char buf[32];
 		snprintf(buf, sizeof(buf), "%d", (int)m.init);
-		if (mr_write_file_atomic(o->pid_file, buf, strlen(buf), 0644, err) < 0)
+		if (state_write_file(o->pid_file, buf, 0644, err) < 0)
 			goto out;
 	}
 	*pid = m.init;

@@ -234,7 +234,7 @@ int ctr_exec(const char *root, const struct ctr_exec_opts *o, int *status, struc
 	if (o->pid_file) {
 		char buf[32];
 		snprintf(buf, sizeof(buf), "%d", (int)pid);
-		if (mr_write_file_atomic(o->pid_file, buf, strlen(buf), 0644, err) < 0)
+		if (state_write_file(o->pid_file, buf, 0644, err) < 0)
 			goto out;
 	}
 	rc = 0;

@@ -126,7 +126,26 @@ int state_save(const char *root, const struct ctr_state *st, struct mr_err *err)
 		return mr_fail(err, ENOMEM, "state.json");
 	if (state_path(path, sizeof(path), root, st->id, "state.json") < 0)
 		return mr_fail(err, ENAMETOOLONG, "state directory");
-	return mr_write_file_atomic(path, text, strlen(text), 0600, err);
+	return state_write_file(path, text, 0600, err);
+}
+
+int state_write_file(const char *path, const char *text, mode_t mode, struct mr_err *err)
+{
+	char tmp[4200];
+	size_t len = strlen(text);
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return mr_fail(err, errno, "create '%s'", tmp);
+	ssize_t n = write(fd, text, len);
+	int e = errno;
+	close(fd);
+	if (n != (ssize_t)len || rename(tmp, path) < 0) {
+		e = n != (ssize_t)len ? (n < 0 ? e : EIO) : errno;
+		unlink(tmp);
+		return mr_fail(err, e, "write '%s'", path);
+	}
+	return 0;
 }
 
 unsigned long long proc_start_time(pid_t pid)

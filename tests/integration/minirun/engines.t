@@ -57,7 +57,7 @@ podman_tty() {
 	cgroups_before
 	t_defer cgroups_cleanup
 	out=$(script -qec "$POD run --rm -t $ULIM mrbusybox tty" /dev/null </dev/null | tr -d '\r\000')
-	t_match "$out" "^/dev/pts/0\$" "podman run -t"
+	t_match "$out" "/dev/pts/0\$" "podman run -t"
 }
 
 podman_detach_exec_stop_rm() {
