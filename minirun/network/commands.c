@@ -1,0 +1,239 @@
+/*
+ * minirun/network/commands.c - the `minirun network` verbs over the library: create, ls,
+ * rm, inspect, connect, disconnect, and (until `minirun run -p` calls the library itself)
+ * publish / unpublish. Each prints what docker prints and returns 0, or prints one line
+ * and returns 125.
+ *
+ * connect/disconnect take what the container store will supply later on their command
+ * line: the container's ID, and its network namespace (a PID or a netns path).
+ *
+ * See: network.h, https://docs.docker.com/reference/cli/docker/network/.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "minirun/network/network.h"
+#include "netns/netlink.h"
+
+/* Parse options of a verb with getopt_long; returns the option or -1 at the end. Prints
+ * docker's message for an unknown flag. */
+#define VERB_OPTS(longopts) static const struct option longopts[]
+
+static int fail(const struct mr_err *err)
+{
+	fprintf(stderr, "minirun: %s\n", err->msg);
+	return MR_EXIT_RUNTIME;
+}
+
+static int usage_err(const char *verb, const char *synopsis)
+{
+	fprintf(stderr,
+		"minirun: \"network %s\" requires %s.\nSee 'minirun network %s --help'.\n",
+		verb, synopsis, verb);
+	return MR_EXIT_RUNTIME;
+}
+
+static int cmd_create(int argc, char **argv)
+{
+	VERB_OPTS(lo) = {{"subnet", required_argument, 0, 's'},
+			 {"gateway", required_argument, 0, 'g'},
+			 {"driver", required_argument, 0, 'd'},
+			 {"help", no_argument, 0, 'h'},
+			 {0, 0, 0, 0}};
+	const char *subnet = NULL, *gateway = NULL;
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "d:h", lo, NULL)) != -1)
+		switch (o) {
+		case 's': subnet = optarg; break;
+		case 'g': gateway = optarg; break;
+		case 'd':
+			if (strcmp(optarg, "bridge")) {
+				fprintf(stderr, "minirun: plugin \"%s\" not found (only the bridge "
+						"driver exists)\n", optarg);
+				return MR_EXIT_RUNTIME;
+			}
+			break;
+		case 'h':
+			printf("Usage:  minirun network create [OPTIONS] NETWORK\n\n"
+			       "  -d, --driver bridge    the only driver\n"
+			       "      --subnet CIDR      e.g. 10.90.0.0/24 (default: a free /24 of %s)\n"
+			       "      --gateway IP       default: the subnet's first address\n",
+			       NETWORK_USER_POOL);
+			return 0;
+		default: return MR_EXIT_RUNTIME;
+		}
+	if (optind != argc - 1)
+		return usage_err("create", "exactly 1 argument (NETWORK)");
+	char id[NETWORK_ID_LEN + 1];
+	struct mr_err err = {0};
+	if (network_create(network_root(), argv[optind], subnet, gateway, id, &err) < 0)
+		return fail(&err);
+	printf("%s\n", id);
+	return 0;
+}
+
+static int cmd_ls(int argc, char **argv)
+{
+	int quiet = argc > 1 && (!strcmp(argv[1], "-q") || !strcmp(argv[1], "--quiet"));
+	struct mr_err err = {0};
+	int lock = network_lock(network_root(), &err); /* the default may be written now */
+	if (lock < 0)
+		return fail(&err);
+	json_t *all = network_list(network_root(), &err), *rec;
+	close(lock);
+	if (!all)
+		return fail(&err);
+	size_t i;
+	if (!quiet)
+		printf("%-12s   %-20s   %-8s   %s\n", "NETWORK ID", "NAME", "DRIVER", "SCOPE");
+	json_array_foreach(all, i, rec)
+	{
+		const char *id = json_string_value(json_object_get(rec, "Id"));
+		if (quiet)
+			printf("%.12s\n", id);
+		else
+			printf("%.12s   %-20s   %-8s   %s\n", id,
+			       json_string_value(json_object_get(rec, "Name")),
+			       json_string_value(json_object_get(rec, "Driver")),
+			       json_string_value(json_object_get(rec, "Scope")));
+	}
+	json_decref(all);
+	return 0;
+}
+
+static int cmd_rm(int argc, char **argv)
+{
+	int rc = 0;
+	if (argc < 2)
+		return usage_err("rm", "at least 1 argument (NETWORK)");
+	for (int i = 1; i < argc; i++) {
+		struct mr_err err = {0};
+		if (network_remove(network_root(), argv[i], &err) < 0)
+			rc = fail(&err);
+		else
+			printf("%s\n", argv[i]);
+	}
+	return rc;
+}
+
+static int cmd_inspect(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_err("inspect", "at least 1 argument (NETWORK)");
+	struct mr_err err = {0};
+	int rc = 0, lock = network_lock(network_root(), &err);
+	if (lock < 0)
+		return fail(&err);
+	json_t *out = json_array();
+	for (int i = 1; i < argc; i++) {
+		json_t *rec = network_load(network_root(), argv[i], &err);
+		if (rec)
+			json_array_append_new(out, rec);
+		else
+			rc = fail(&err);
+	}
+	close(lock);
+	char *text = json_dumps(out, JSON_INDENT(4));
+	printf("%s\n", text);
+	free(text);
+	json_decref(out);
+	return rc;
+}
+
+static int cmd_connect(int argc, char **argv)
+{
+	VERB_OPTS(lo) = {{"alias", required_argument, 0, 'a'},
+			 {"name", required_argument, 0, 'n'},
+			 {0, 0, 0, 0}};
+	const char *aliases[16], *name = NULL;
+	size_t na = 0;
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", lo, NULL)) != -1)
+		switch (o) {
+		case 'a':
+			if (na == 16) {
+				fprintf(stderr, "minirun: at most 16 --alias\n");
+				return MR_EXIT_RUNTIME;
+			}
+			aliases[na++] = optarg;
+			break;
+		case 'n': name = optarg; break;
+		default: return MR_EXIT_RUNTIME;
+		}
+	if (optind != argc - 3)
+		return usage_err("connect", "3 arguments (NETWORK CONTAINER-ID PID|NETNS-PATH) "
+					    "until containers are wired in");
+	struct mr_err err = {0};
+	char addr[INET_ADDRSTRLEN];
+	int fd = nl_netns_open(argv[optind + 2], &err);
+	if (fd < 0)
+		return fail(&err);
+	struct network_connect c = {.root = network_root(),
+				    .network = argv[optind],
+				    .container_id = argv[optind + 1],
+				    .name = name,
+				    .aliases = aliases,
+				    .naliases = na,
+				    .netns_fd = fd};
+	int r = network_connect(&c, addr, &err);
+	close(fd);
+	if (r < 0)
+		return fail(&err);
+	printf("%s\n", addr);
+	return 0;
+}
+
+static int cmd_disconnect(int argc, char **argv)
+{
+	struct mr_err err = {0};
+	int i = argc > 1 && (!strcmp(argv[1], "-f") || !strcmp(argv[1], "--force"));
+	if (argc != 3 + i)
+		return usage_err("disconnect", "exactly 2 arguments (NETWORK CONTAINER-ID)");
+	if (network_disconnect(network_root(), argv[1 + i], argv[2 + i], &err) < 0)
+		return fail(&err);
+	return 0;
+}
+
+static int cmd_publish(int argc, char **argv)
+{
+	struct network_port ports[64];
+	struct mr_err err = {0};
+	if (argc < 3 || argc - 2 > 64)
+		return usage_err("publish", "CONTAINER-ID and 1 to 64 port specs");
+	for (int i = 2; i < argc; i++)
+		if (network_parse_port(argv[i], &ports[i - 2], &err) < 0)
+			return fail(&err);
+	if (network_publish(network_root(), argv[1], ports, (size_t)argc - 2, &err) < 0)
+		return fail(&err);
+	for (int i = 0; i < argc - 2; i++) /* as `docker port` shows them */
+		printf("%u/%s -> %s:%u\n", ports[i].port, ports[i].proto,
+		       ports[i].host_ip[0] ? ports[i].host_ip : "0.0.0.0", ports[i].host_port);
+	return 0;
+}
+
+static int cmd_unpublish(int argc, char **argv)
+{
+	struct mr_err err = {0};
+	if (argc != 2)
+		return usage_err("unpublish", "exactly 1 argument (CONTAINER-ID)");
+	if (network_unpublish(network_root(), argv[1], &err) < 0)
+		return fail(&err);
+	return 0;
+}
+
+const struct network_command network_commands[] = {
+	{"create", cmd_create, "Create a network"},
+	{"ls", cmd_ls, "List networks"},
+	{"rm", cmd_rm, "Remove one or more networks"},
+	{"inspect", cmd_inspect, "Display detailed information on one or more networks"},
+	{"connect", cmd_connect, "Connect a container to a network"},
+	{"disconnect", cmd_disconnect, "Disconnect a container from a network"},
+	{"publish", cmd_publish, "Publish a container's ports (what run -p will call)"},
+	{"unpublish", cmd_unpublish, "Remove every port a container published"},
+	{NULL, NULL, NULL},
+};

@@ -1,0 +1,297 @@
+/*
+ * minirun/network/connect.c - a container joins and leaves a network: the address lease,
+ * the veth on the bridge (netns_attach / netns_detach), and the hosts files that give
+ * names on user-defined networks.
+ *
+ * connect, with the networks lock held throughout (so the lease and the kernel agree):
+ *	1. load the record (the default one is made on first use); refuse a second endpoint
+ *	2. make sure the bridge exists (idempotent: it may be the default's first use, or the
+ *	   machine rebooted since `network create`)
+ *	3. lease the lowest free address; pick ethN and the host end's name
+ *	4. netns_attach (all-or-nothing in netns/), then write the record with the lease
+ *	5. rewrite the hosts file of every container on the network
+ * A failure at 4 deletes the veth again, so nothing is left and no lease was written.
+ *
+ * See: network.h, netns/attach.c, hosts(5).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "minirun/network/network.h"
+#include "netns/netlink.h"
+
+char *network_hosts_path(const char *root, const char *container_id, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/containers/%s/hosts", root, container_id);
+	return buf;
+}
+
+char *network_hosts_format(const struct network_hosts_line *lines, size_t n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	fputs("127.0.0.1\tlocalhost\n"
+	      "::1\tlocalhost ip6-localhost ip6-loopback\n"
+	      "fe00::0\tip6-localnet\n"
+	      "ff00::0\tip6-mcastprefix\n"
+	      "ff02::1\tip6-allnodes\n"
+	      "ff02::2\tip6-allrouters\n",
+	      f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s\t%s\n", lines[i].addr, lines[i].names);
+	fclose(f);
+	return text;
+}
+
+/* "c1 web 3f4e5d6c7b8a": an endpoint's name, aliases, short ID, as a hosts line names it. */
+static void endpoint_names(const char *id, json_t *ep, char *buf, size_t size)
+{
+	const char *name = json_string_value(json_object_get(ep, "Name"));
+	size_t i, off = 0;
+	json_t *a;
+	buf[0] = '\0';
+	if (name && *name)
+		off += snprintf(buf + off, size - off, "%s ", name);
+	json_array_foreach(json_object_get(ep, "Aliases"), i, a)
+	{
+		if (off < size)
+			off += snprintf(buf + off, size - off, "%s ", json_string_value(a));
+	}
+	if (off < size)
+		snprintf(buf + off, size - off, "%.12s", id);
+}
+
+/* The address of an endpoint without its prefix, "10.89.0.2/24" -> "10.89.0.2". */
+static void endpoint_addr(json_t *ep, char out[INET_ADDRSTRLEN])
+{
+	const char *a = json_string_value(json_object_get(ep, "IPv4Address"));
+	snprintf(out, INET_ADDRSTRLEN, "%.*s", a ? (int)strcspn(a, "/") : 0, a ? a : "");
+}
+
+int network_hosts_refresh(const char *root, const char *container_id, struct mr_err *err)
+{
+	char path[4200], dir[4200];
+	struct network_hosts_line lines[256];
+	char addrs[256][INET_ADDRSTRLEN], names[256][512];
+	size_t n = 0, i;
+	json_t *all = network_list(root, err), *rec;
+	if (!all)
+		return -1;
+	/* the container's own lines first (every network it is on), then its neighbours on
+	 * user-defined networks */
+	for (int pass = 0; pass < 2; pass++)
+		json_array_foreach(all, i, rec)
+		{
+			json_t *eps = json_object_get(rec, "Containers"), *ep;
+			const char *id;
+			if (!json_object_get(eps, container_id))
+				continue;
+			json_object_foreach(eps, id, ep)
+			{
+				int self = !strcmp(id, container_id);
+				if (n == 256 || self != (pass == 0) ||
+				    (!self && network_is_default(rec)))
+					continue;
+				endpoint_addr(ep, addrs[n]);
+				endpoint_names(id, ep, names[n], sizeof(names[n]));
+				lines[n].addr = addrs[n];
+				lines[n].names = names[n];
+				n++;
+			}
+		}
+	json_decref(all);
+	_cleanup_free_ char *text = network_hosts_format(lines, n);
+	if (!text)
+		return mr_fail(err, ENOMEM, "hosts file");
+	network_hosts_path(root, container_id, path, sizeof(path));
+	snprintf(dir, sizeof(dir), "%s/containers/%s", root, container_id);
+	if (mr_mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	/* In place, not renamed over: the container sees this inode through a bind mount. */
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	size_t len = strlen(text);
+	if (fd < 0 || pwrite(fd, text, len, 0) != (ssize_t)len || ftruncate(fd, (off_t)len) < 0)
+		return mr_fail(err, errno, "write '%s'", path);
+	mr_say("hosts file %s: %zu entries", path, n);
+	return 0;
+}
+
+/* Rewrite the hosts file of every container on REC (plus EXTRA, one that just left). */
+static int refresh_all(const char *root, json_t *rec, const char *extra, struct mr_err *err)
+{
+	const char *id;
+	json_t *ep;
+	json_object_foreach(json_object_get(rec, "Containers"), id, ep)
+	{
+		if (network_hosts_refresh(root, id, err) < 0)
+			return -1;
+	}
+	return extra ? network_hosts_refresh(root, extra, err) : 0;
+}
+
+/* The host end's name: "mrv" + 12 hex of an FNV-1a hash of the network and container IDs
+ * (15 bytes, the kernel's limit), the same in every process that computes it. */
+static void host_ifname(const char *net_id, const char *cid, char out[IFNAMSIZ])
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const char *s = net_id; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	h = (h ^ '/') * 1099511628211ull;
+	for (const char *s = cid; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	snprintf(out, IFNAMSIZ, "mrv%012llx", (unsigned long long)(h & 0xffffffffffffull));
+}
+
+/* The lowest ethN the container does not use on any network yet. */
+static void inner_ifname(const char *root, const char *cid, char out[IFNAMSIZ])
+{
+	json_t *all = network_list(root, NULL), *rec;
+	size_t i;
+	for (int k = 0;; k++) {
+		int used = 0;
+		snprintf(out, IFNAMSIZ, "eth%d", k);
+		json_array_foreach(all, i, rec)
+		{
+			json_t *ep = json_object_get(json_object_get(rec, "Containers"), cid);
+			const char *inner = json_string_value(json_object_get(ep, "Interface"));
+			used |= inner && !strcmp(inner, out);
+		}
+		if (!used)
+			break;
+	}
+	json_decref(all);
+}
+
+/* Steps 3 and 4 of the sequence at the top, with the lock held and REC loaded. */
+static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd, char *addr_out,
+			 struct mr_err *err)
+{
+	struct network_subnet sn;
+	struct in_addr gw, taken[4096], addr;
+	size_t n = 0;
+	const char *id;
+	json_t *ep;
+	char gws[INET_ADDRSTRLEN], cidr[40], host_if[IFNAMSIZ], inner[IFNAMSIZ];
+
+	if (network_subnet_of(rec, &sn, &gw) < 0)
+		return mr_fail(err, 0, "network %s: record has no usable IPAM config",
+			       json_string_value(json_object_get(rec, "Name")));
+	json_object_foreach(json_object_get(rec, "Containers"), id, ep)
+	{
+		char a[INET_ADDRSTRLEN];
+		endpoint_addr(ep, a);
+		if (n < 4096 && inet_pton(AF_INET, a, &taken[n]) == 1)
+			n++;
+	}
+	if (network_pick_address(sn, gw, taken, n, &addr, err) < 0)
+		return -1;
+	inet_ntop(AF_INET, &addr, addr_out, INET_ADDRSTRLEN);
+	inet_ntop(AF_INET, &gw, gws, sizeof(gws));
+	snprintf(cidr, sizeof(cidr), "%s/%d", addr_out, sn.prefix);
+	host_ifname(json_string_value(json_object_get(rec, "Id")), c->container_id, host_if);
+	inner_ifname(c->root, c->container_id, inner);
+	mr_say("lease %s on %s for %.12s: %s <-> %s", cidr,
+	       json_string_value(json_object_get(rec, "Name")), c->container_id, host_if, inner);
+
+	struct netns_attach a = {.bridge = network_bridge_of(rec),
+				 .netns_fd = nsfd,
+				 .host_if = host_if,
+				 .inner_if = inner,
+				 .cidr = cidr,
+				 .gateway = gws};
+	if (netns_attach(&a, err) < 0)
+		return -1;
+
+	json_t *aliases = json_array();
+	for (size_t i = 0; i < c->naliases; i++)
+		json_array_append_new(aliases, json_string(c->aliases[i]));
+	json_object_set_new(json_object_get(rec, "Containers"), c->container_id,
+			    json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:[]}", "Name",
+				      c->name ? c->name : "", "MacAddress", "", "IPv4Address",
+				      cidr, "Aliases", aliases, "Interface", inner,
+				      "HostInterface", host_if, "Ports"));
+	if (network_save(c->root, rec, err) < 0) {
+		netns_detach(host_if, 1, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRLEN],
+		    struct mr_err *err)
+{
+	_cleanup_close_ int nsfd = -1;
+	int fd = c->netns_fd;
+	if (fd < 0) {
+		char pid[32];
+		snprintf(pid, sizeof(pid), "%d", c->pid);
+		if ((nsfd = nl_netns_open(pid, err)) < 0)
+			return -1;
+		fd = nsfd;
+	}
+	_cleanup_close_ int lock = network_lock(c->root, err);
+	if (lock < 0)
+		return -1;
+	json_t *rec = network_load(c->root, c->network, err);
+	if (!rec)
+		return -1;
+	const char *net = json_string_value(json_object_get(rec, "Name"));
+	int r = -1;
+	struct network_subnet sn;
+	struct in_addr gw;
+	char gwcidr[40], gws[INET_ADDRSTRLEN];
+	network_subnet_of(rec, &sn, &gw);
+	inet_ntop(AF_INET, &gw, gws, sizeof(gws));
+	snprintf(gwcidr, sizeof(gwcidr), "%s/%d", gws, sn.prefix);
+
+	if (json_object_get(json_object_get(rec, "Containers"), c->container_id))
+		mr_fail(err, 0, "endpoint with name %s already exists in network %s",
+			c->name && *c->name ? c->name : c->container_id, net);
+	else if (c->naliases && network_is_default(rec))
+		mr_fail(err, 0,
+			"network-scoped alias is supported only for containers in user defined "
+			"networks");
+	else if (netns_network_create(network_bridge_of(rec), gwcidr, 1, err) < 0)
+		mr_prefix(err, "network %s: ", net);
+	else if (attach_locked(c, rec, fd, addr_out, err) == 0)
+		r = refresh_all(c->root, rec, NULL, err);
+	json_decref(rec);
+	return r;
+}
+
+int network_disconnect(const char *root, const char *network, const char *container_id,
+		       struct mr_err *err)
+{
+	_cleanup_close_ int lock = network_lock(root, err);
+	if (lock < 0)
+		return -1;
+	json_t *rec = network_load(root, network, err);
+	if (!rec)
+		return -1;
+	json_t *eps = json_object_get(rec, "Containers");
+	json_t *ep = json_object_get(eps, container_id);
+	int r = -1;
+	if (!ep)
+		mr_fail(err, 0, "container %s is not connected to network %s", container_id,
+			json_string_value(json_object_get(rec, "Name")));
+	else if (network_ports_drop(ep, err) == 0 &&
+		 netns_detach(json_string_value(json_object_get(ep, "HostInterface")), 1, err) ==
+			 0) {
+		/* the record last: until it is written, a retry finds what is left to undo */
+		json_object_del(eps, container_id);
+		if (network_save(root, rec, err) == 0)
+			r = refresh_all(root, rec, container_id, err);
+	}
+	json_decref(rec);
+	return r;
+}
