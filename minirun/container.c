@@ -93,12 +93,22 @@ static int check_spec(const struct spec *s, const struct ctr_create_opts *o, str
 	if (s->proc.terminal && !o->console_socket && o->console_fd < 0)
 		return mr_fail(err, 0, "process.terminal is true: give --console-socket, or set it "
 			       "to false to pass stdio straight through");
-	if (s->proc.apparmor && *s->proc.apparmor)
-		return spec_bad(s, err, "process.apparmorProfile", "'%s' can't be applied: this "
-				"host has no AppArmor support in minirun", s->proc.apparmor);
-	if (s->proc.selinux && *s->proc.selinux)
-		return spec_bad(s, err, "process.selinuxLabel", "can't be applied: minirun has no "
-				"SELinux support");
+	/* LSM fields: where the host enforces that LSM, ignoring the field would run the
+	 * container with less confinement than asked, so it is refused; elsewhere there is
+	 * nothing to apply it to, and it is accepted with a warning */
+	if (s->proc.apparmor && *s->proc.apparmor) {
+		if (access("/sys/kernel/security/apparmor", F_OK) == 0)
+			return spec_bad(s, err, "process.apparmorProfile", "'%s' can't be applied: "
+					"minirun has no AppArmor support", s->proc.apparmor);
+		mr_warn("process.apparmorProfile '%s' ignored: this host has no AppArmor",
+			s->proc.apparmor);
+	}
+	if (s->proc.selinux && *s->proc.selinux) {
+		if (access("/sys/fs/selinux/enforce", F_OK) == 0)
+			return spec_bad(s, err, "process.selinuxLabel", "can't be applied: minirun "
+					"has no SELinux support");
+		mr_warn("process.selinuxLabel ignored: this host has no SELinux");
+	}
 	return 0;
 }
 

@@ -110,6 +110,8 @@ mr_leaks() {
 	[ -z "$_cg" ] || t_fail "leak: cgroup left: $_cg"
 	_m=$(grep -F "$ROOTFS" /proc/self/mountinfo)
 	[ -z "$_m" ] || t_fail "leak: mounts left on the host: $_m"
+	_p=$(mr_procs_in_rootfs)
+	[ -z "$_p" ] || t_fail "leak: processes still in the container's rootfs: $_p"
 }
 
 mr_cleanup() {
