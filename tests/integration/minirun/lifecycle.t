@@ -30,6 +30,8 @@ create_start_state_delete() {
 	t_match "$(readlink /proc/"$(cat pid)"/exe)" "^/memfd:minirun" "the init waits before exec"
 	mr start "$id" || t_fail "start exited $?"
 	mr_wait_status "$id" running
+	i=0 # start returns once the init has its byte; the exec follows at once
+	while [ "$(cat /proc/"$(cat pid)"/comm)" != sleep ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
 	t_eq "$(cat /proc/"$(cat pid)"/comm)" sleep "the process after start"
 	t_status 1 mr start "$id"
 	t_match "$T_OUT" "already running"
