@@ -67,8 +67,8 @@ static int set_open(const char *name, struct cgset *set, struct mr_err *err)
 /* The directories of CG, joined by ':' (malloc'd). */
 static char *set_name(const struct cg *cg)
 {
-	static const char *const ctl[] = {NULL, "memory", "pids", "cpu", "cpuacct", "cpuset",
-					  "io", "blkio", "hugetlb", "freezer"};
+	static const char *const ctl[] = {NULL,     "memory", "pids",  "cpu",     "cpuacct",
+					  "cpuset", "io",     "blkio", "hugetlb", "freezer"};
 	char out[8192] = "";
 	size_t len = 0;
 	for (size_t i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++) {
@@ -149,12 +149,13 @@ static int io_list(const struct spec *s, json_t *blk, const char *key, struct cg
 {
 	json_t *a = json_object_get(blk, key), *d;
 	size_t i;
-	json_array_foreach(a, i, d) {
+	json_array_foreach(a, i, d)
+	{
 		int64_t major, minor, rate;
 		char p[128];
 		snprintf(p, sizeof(p), "linux.resources.blockIO.%s[%zu]", key, i);
-		if (num(s, d, p, "major", &major, err) < 0 || num(s, d, p, "minor", &minor, err) < 0 ||
-		    num(s, d, p, "rate", &rate, err) < 0)
+		if (num(s, d, p, "major", &major, err) < 0 ||
+		    num(s, d, p, "minor", &minor, err) < 0 || num(s, d, p, "rate", &rate, err) < 0)
 			return -1;
 		if (major < 0 || minor < 0 || rate < 0)
 			return bad(s, err, p, "needs major, minor and rate");
@@ -165,8 +166,9 @@ static int io_list(const struct spec *s, json_t *blk, const char *key, struct cg
 		if (k == res->n_io) {
 			if (k == CG_MAX_IO_DEV)
 				return bad(s, err, p, "is one device too many");
-			res->io[k] = (struct cg_io_limit){(unsigned)major, (unsigned)minor, CG_UNSET,
-							  CG_UNSET, CG_UNSET, CG_UNSET};
+			res->io[k] =
+				(struct cg_io_limit){(unsigned)major, (unsigned)minor, CG_UNSET,
+						     CG_UNSET,        CG_UNSET,        CG_UNSET};
 			res->n_io++;
 		}
 		int64_t *f[] = {&res->io[k].rbps, &res->io[k].wbps, &res->io[k].riops,
@@ -223,16 +225,17 @@ static int resources(const struct spec *s, json_t *r, struct cg_resources *res, 
 			return -1;
 		if (v > 0)
 			res->io_weight = cg_io_weight_from_blkio(v);
-		static const char *const keys[] = {"throttleReadBpsDevice", "throttleWriteBpsDevice",
-						   "throttleReadIOPSDevice",
-						   "throttleWriteIOPSDevice"};
+		static const char *const keys[] = {
+			"throttleReadBpsDevice", "throttleWriteBpsDevice", "throttleReadIOPSDevice",
+			"throttleWriteIOPSDevice"};
 		for (int k = 0; k < 4; k++)
 			if (io_list(s, o, keys[k], res, k, err) < 0)
 				return -1;
 	}
 	json_t *h;
 	size_t i;
-	json_array_foreach(json_object_get(r, "hugepageLimits"), i, h) {
+	json_array_foreach(json_object_get(r, "hugepageLimits"), i, h)
+	{
 		const char *size = json_string_value(json_object_get(h, "pageSize"));
 		char p[64];
 		snprintf(p, sizeof(p), "linux.resources.hugepageLimits[%zu]", i);
@@ -248,9 +251,11 @@ static int resources(const struct spec *s, json_t *r, struct cg_resources *res, 
 		res->hugetlb[res->n_hugetlb++].limit = v;
 	}
 	const char *key;
-	json_object_foreach(json_object_get(r, "unified"), key, h) {
+	json_object_foreach(json_object_get(r, "unified"), key, h)
+	{
 		if (!json_is_string(h) || res->n_unified == CG_MAX_UNIFIED || strchr(key, '/'))
-			return bad(s, err, "linux.resources.unified", "must map file names to strings");
+			return bad(s, err, "linux.resources.unified",
+				   "must map file names to strings");
 		snprintf(res->unified[res->n_unified].key, 64, "%s", key);
 		snprintf(res->unified[res->n_unified++].value, 256, "%s", json_string_value(h));
 	}
@@ -265,9 +270,11 @@ int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_e
 	char path[1024];
 	*name = NULL;
 	if (s->cgroups_path && strchr(s->cgroups_path, ':'))
-		return spec_bad(s, err, "linux.cgroupsPath", "'%s' is a systemd slice:prefix:name; "
+		return spec_bad(s, err, "linux.cgroupsPath",
+				"'%s' is a systemd slice:prefix:name; "
 				"minirun manages cgroupfs paths only (podman: --cgroup-manager="
-				"cgroupfs)", s->cgroups_path);
+				"cgroupfs)",
+				s->cgroups_path);
 	if (s->resources && resources(s, s->resources, &res, err) < 0)
 		return -1;
 	if (s->cgroups_path && *s->cgroups_path)

@@ -89,23 +89,28 @@ static int open_ns_paths(const struct spec *s, int *fds, struct mr_err *err)
 static int check_spec(const struct spec *s, const struct ctr_create_opts *o, struct mr_err *err)
 {
 	if (!spec_ns(s, CLONE_NEWNS))
-		return spec_bad(s, err, "linux.namespaces", "needs a mount namespace (type \"mount\")");
+		return spec_bad(s, err, "linux.namespaces",
+				"needs a mount namespace (type \"mount\")");
 	if (s->proc.terminal && !o->console_socket && o->console_fd < 0)
-		return mr_fail(err, 0, "process.terminal is true: give --console-socket, or set it "
+		return mr_fail(err, 0,
+			       "process.terminal is true: give --console-socket, or set it "
 			       "to false to pass stdio straight through");
 	/* LSM fields: where the host enforces that LSM, ignoring the field would run the
 	 * container with less confinement than asked, so it is refused; elsewhere there is
 	 * nothing to apply it to, and it is accepted with a warning */
 	if (s->proc.apparmor && *s->proc.apparmor) {
 		if (access("/sys/kernel/security/apparmor", F_OK) == 0)
-			return spec_bad(s, err, "process.apparmorProfile", "'%s' can't be applied: "
-					"minirun has no AppArmor support", s->proc.apparmor);
+			return spec_bad(s, err, "process.apparmorProfile",
+					"'%s' can't be applied: "
+					"minirun has no AppArmor support",
+					s->proc.apparmor);
 		mr_warn("process.apparmorProfile '%s' ignored: this host has no AppArmor",
 			s->proc.apparmor);
 	}
 	if (s->proc.selinux && *s->proc.selinux) {
 		if (access("/sys/fs/selinux/enforce", F_OK) == 0)
-			return spec_bad(s, err, "process.selinuxLabel", "can't be applied: minirun "
+			return spec_bad(s, err, "process.selinuxLabel",
+					"can't be applied: minirun "
 					"has no SELinux support");
 		mr_warn("process.selinuxLabel ignored: this host has no SELinux");
 	}
@@ -203,7 +208,8 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 		goto out;
 	}
 	if (s->proc.terminal) {
-		c.console = o->console_fd >= 0 ? o->console_fd : console_connect(o->console_socket, err);
+		c.console = o->console_fd >= 0 ? o->console_fd
+					       : console_connect(o->console_socket, err);
 		if (c.console < 0)
 			goto out;
 	}
@@ -397,7 +403,8 @@ int ctr_delete(const char *root, const char *id, bool force, struct mr_err *err)
 		return -1;
 	bool live = strcmp(st.status, "running") == 0 || strcmp(st.status, "paused") == 0;
 	if (live && !force) {
-		mr_fail(err, 0, "cannot delete container %s that is not stopped: %s", id, st.status);
+		mr_fail(err, 0, "cannot delete container %s that is not stopped: %s", id,
+			st.status);
 		goto out;
 	}
 	if (strcmp(st.status, "stopped") != 0 && st.pid > 0) {

@@ -60,13 +60,13 @@ struct ctr_exec_opts {
 	const char *process_file; /* a process.json (runtime-spec "process" object) */
 	char **args;              /* or these args (with cwd/env/user below) */
 	const char *cwd;
-	char **env;               /* extra KEY=VALUE entries */
-	const char *user;         /* "UID[:GID]" */
+	char **env;       /* extra KEY=VALUE entries */
+	const char *user; /* "UID[:GID]" */
 	bool tty, detach;
 	const char *pid_file, *console_socket;
 	int preserve_fds;
 	bool no_new_privs;
-	char **cap_add;           /* --cap extra capabilities */
+	char **cap_add; /* --cap extra capabilities */
 };
 
 /* ctr_exec - run another process in a running container's namespaces and cgroup. Without

@@ -23,16 +23,16 @@
 #include <unistd.h>
 
 static const struct spec_device default_devices[] = {
-	{"/dev/null", 'c', 1, 3, 0666, 0, 0},	 {"/dev/zero", 'c', 1, 5, 0666, 0, 0},
-	{"/dev/full", 'c', 1, 7, 0666, 0, 0},	 {"/dev/random", 'c', 1, 8, 0666, 0, 0},
+	{"/dev/null", 'c', 1, 3, 0666, 0, 0},    {"/dev/zero", 'c', 1, 5, 0666, 0, 0},
+	{"/dev/full", 'c', 1, 7, 0666, 0, 0},    {"/dev/random", 'c', 1, 8, 0666, 0, 0},
 	{"/dev/urandom", 'c', 1, 9, 0666, 0, 0}, {"/dev/tty", 'c', 5, 0, 0666, 0, 0},
 };
 
 static const struct {
 	const char *path, *target;
 } dev_links[] = {
-	{"/dev/fd", "/proc/self/fd"},	      {"/dev/stdin", "/proc/self/fd/0"},
-	{"/dev/stdout", "/proc/self/fd/1"},   {"/dev/stderr", "/proc/self/fd/2"},
+	{"/dev/fd", "/proc/self/fd"},       {"/dev/stdin", "/proc/self/fd/0"},
+	{"/dev/stdout", "/proc/self/fd/1"}, {"/dev/stderr", "/proc/self/fd/2"},
 	{"/dev/ptmx", "pts/ptmx"},
 };
 
@@ -47,8 +47,8 @@ static int make_node(const struct spec_device *d, int rootfd, struct mr_err *err
 	_cleanup_close_ int dpath = mnt_open_in_root(rootfd, dir[0] ? dir : "/", true, true, err);
 	if (dpath < 0)
 		return -1;
-	_cleanup_close_ int dfd = open(mnt_fd_path(p, sizeof(p), dpath), O_RDONLY | O_DIRECTORY |
-				       O_CLOEXEC);
+	_cleanup_close_ int dfd =
+		open(mnt_fd_path(p, sizeof(p), dpath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return mr_fail(err, errno, "open '%s'", dir);
 	mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
@@ -96,8 +96,8 @@ int dev_setup(const struct spec *s, int rootfd, struct mr_err *err)
 		char p[64];
 		if (dev < 0)
 			return -1;
-		_cleanup_close_ int dfd = open(mnt_fd_path(p, sizeof(p), dev), O_RDONLY |
-					       O_DIRECTORY | O_CLOEXEC);
+		_cleanup_close_ int dfd =
+			open(mnt_fd_path(p, sizeof(p), dev), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		for (size_t i = 0; dfd >= 0 && i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 			if (symlinkat(dev_links[i].target, dfd, dev_links[i].path + 5) < 0 &&
 			    errno != EEXIST)

@@ -86,9 +86,9 @@ static int build_process(const struct spec *s, const struct ctr_exec_opts *o,
 }
 
 /* The child: join, fork, set the process up, exec. Never returns. */
-static void __attribute__((noreturn)) exec_child(pid_t init, const struct spec_process *p,
-						 scmp_filter_ctx filter, int sync, int console,
-						 int preserve)
+static void __attribute__((noreturn))
+exec_child(pid_t init, const struct spec_process *p, scmp_filter_ctx filter, int sync, int console,
+	   int preserve)
 {
 	struct mr_err err = {0};
 	struct sync_msg m;

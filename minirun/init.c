@@ -112,7 +112,8 @@ static void stage1(struct init_ctx *c)
 			_exit(MR_EXIT_RUNTIME);
 		/* become the mapped root, so files we create belong to the container's root */
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-			mr_fail(&err, errno, "become root in the new user namespace (is container "
+			mr_fail(&err, errno,
+				"become root in the new user namespace (is container "
 				"id 0 mapped?)");
 			fail(c, &err);
 		}

@@ -13,14 +13,14 @@
 struct init_ctx {
 	const struct spec *s;
 	const struct ctr_create_opts *o;
-	int sync;              /* our end of the socketpair with the create process */
-	int fifo;              /* exec.fifo, opened O_RDONLY|O_NONBLOCK: start writes a byte */
-	int lock;              /* the create's state lock: closed first, or start would wait
-				  on it forever (flock belongs to the open file, shared by fork) */
-	int console;           /* where the pty master goes (console socket or run's pair), or -1 */
+	int sync;    /* our end of the socketpair with the create process */
+	int fifo;    /* exec.fifo, opened O_RDONLY|O_NONBLOCK: start writes a byte */
+	int lock;    /* the create's state lock: closed first, or start would wait
+			on it forever (flock belongs to the open file, shared by fork) */
+	int console; /* where the pty master goes (console socket or run's pair), or -1 */
 	int ns_fds[SPEC_MAX_NS]; /* fds of the namespaces joined by path (spec order), or -1 */
 	scmp_filter_ctx seccomp;
-	char state[4000];      /* the state JSON for startContainer hooks */
+	char state[4000]; /* the state JSON for startContainer hooks */
 };
 
 /* init_main - run in the child of fork(): join and create namespaces, fork the init

@@ -123,8 +123,8 @@ int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct
 		if (pdir < 0)
 			return mr_fail(err, errno, "open '%s' in the rootfs", prefix);
 		if (last && !dir) {
-			int f = openat(pdir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
-				       0644);
+			int f = openat(pdir, name,
+				       O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
 			if (f < 0 && errno != EEXIST)
 				return mr_fail(err, errno, "create '%s' in the rootfs", path);
 			if (f >= 0)
@@ -164,7 +164,9 @@ int mnt_prepare_root(const struct spec *s, struct mr_err *err)
 	if (prop == MS_SHARED)
 		prop = MS_SLAVE;
 	mr_say("mount(\"/\", MS_REC|%s): no mount of ours reaches the host",
-	       prop == MS_PRIVATE ? "MS_PRIVATE" : prop == MS_SLAVE ? "MS_SLAVE" : "MS_UNBINDABLE");
+	       prop == MS_PRIVATE ? "MS_PRIVATE"
+	       : prop == MS_SLAVE ? "MS_SLAVE"
+				  : "MS_UNBINDABLE");
 	if (mount(NULL, "/", NULL, MS_REC | prop, NULL) < 0)
 		return mr_fail(err, errno, "make / %s", prop == MS_PRIVATE ? "private" : "slave");
 	/* pivot_root wants the new root to be a mount point: bind it onto itself */
@@ -227,9 +229,9 @@ static int bind_mount(const struct spec *s, const struct spec_mount *m, int root
 	if (mount(src, mnt_fd_path(p, sizeof(p), fd), NULL, MS_BIND | (m->rec ? MS_REC : 0), NULL) <
 	    0)
 		return mr_fail(err, errno, "bind '%s' on '%s'", src, m->dest);
-	unsigned long extra = m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC |
-					  MS_NOATIME | MS_NODIRATIME | MS_RELATIME |
-					  MS_STRICTATIME);
+	unsigned long extra =
+		m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
+			    MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME);
 	if (extra && remount_bind(rootfd, m->dest, extra, err) < 0)
 		return -1;
 	return 0;
@@ -265,8 +267,8 @@ static int cgroup_v1_tree(int fd, const struct spec_mount *m, int rootfd, struct
 		if ((m->flags & MS_RDONLY) && remount_bind(rootfd, dir, MS_RDONLY, err) < 0)
 			return -1;
 	}
-	if ((m->flags & MS_RDONLY) && remount_bind(rootfd, m->dest, MS_RDONLY | MS_NOSUID |
-						    MS_NODEV | MS_NOEXEC, err) < 0)
+	if ((m->flags & MS_RDONLY) &&
+	    remount_bind(rootfd, m->dest, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
 		return -1;
 	return 0;
 }
@@ -301,15 +303,19 @@ static int fs_mount(const struct spec_mount *m, int rootfd, struct mr_err *err)
 	if (special) {
 		int probe = open_in_root(rootfd, m->dest, O_PATH, RESOLVE_NO_SYMLINKS);
 		if (probe < 0 && errno == ELOOP)
-			return mr_fail(err, 0, "mount destination '%s' is a symlink; refusing to "
-				       "mount %s there", m->dest, m->type);
+			return mr_fail(err, 0,
+				       "mount destination '%s' is a symlink; refusing to "
+				       "mount %s there",
+				       m->dest, m->type);
 		if (probe >= 0) {
 			struct stat st;
 			int ok = fstat(probe, &st) == 0 && S_ISDIR(st.st_mode);
 			close(probe);
 			if (!ok)
-				return mr_fail(err, 0, "mount destination '%s' is not a directory; "
-					       "refusing to mount %s there", m->dest, m->type);
+				return mr_fail(err, 0,
+					       "mount destination '%s' is not a directory; "
+					       "refusing to mount %s there",
+					       m->dest, m->type);
 		}
 	}
 	_cleanup_close_ int fd = mnt_open_in_root(rootfd, m->dest, true, true, err);
@@ -339,8 +345,8 @@ static int fs_mount(const struct spec_mount *m, int rootfd, struct mr_err *err)
 	/* sysfs in a user namespace that does not own the network namespace: bind the host's */
 	if (strcmp(m->type, "sysfs") == 0 && e == EPERM) {
 		if (mount("/sys", p, NULL, MS_BIND | MS_REC, NULL) == 0)
-			return remount_bind(rootfd, m->dest, m->flags | MS_NOSUID | MS_NODEV |
-					    MS_NOEXEC, err);
+			return remount_bind(rootfd, m->dest,
+					    m->flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
 	}
 	return mr_fail(err, e, "mount %s on '%s'", m->type, m->dest);
 }
@@ -356,9 +362,10 @@ int mnt_config_mounts(const struct spec *s, int rootfd, struct mr_err *err)
 		}
 		if (m->propagation) {
 			char p[64];
-			_cleanup_close_ int fd = mnt_open_in_root(rootfd, m->dest, false, true, err);
-			if (fd < 0 || mount(NULL, mnt_fd_path(p, sizeof(p), fd), NULL, m->propagation,
-					    NULL) < 0)
+			_cleanup_close_ int fd =
+				mnt_open_in_root(rootfd, m->dest, false, true, err);
+			if (fd < 0 || mount(NULL, mnt_fd_path(p, sizeof(p), fd), NULL,
+					    m->propagation, NULL) < 0)
 				return mr_fail(err, errno, "set propagation of '%s'", m->dest);
 		}
 	}
@@ -374,7 +381,8 @@ static int open_null(struct mr_err *err)
 		return mr_fail(err, errno, "open /dev/null");
 	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
 		close(fd);
-		return mr_fail(err, 0, "/dev/null is not the null device; refusing to mask with it");
+		return mr_fail(err, 0,
+			       "/dev/null is not the null device; refusing to mask with it");
 	}
 	return fd;
 }
@@ -402,7 +410,8 @@ int mnt_mask_paths(const struct spec *s, int rootfd, struct mr_err *err)
 			return mr_fail(err, errno, "mask '%s'", s->masked[i]);
 	}
 	for (size_t i = 0; i < s->nreadonly; i++) {
-		_cleanup_close_ int fd = mnt_open_in_root(rootfd, s->readonly[i], false, false, NULL);
+		_cleanup_close_ int fd =
+			mnt_open_in_root(rootfd, s->readonly[i], false, false, NULL);
 		if (fd < 0)
 			continue;
 		mnt_fd_path(p, sizeof(p), fd);

@@ -102,8 +102,10 @@ const char *oci_need_id(const struct oci_global *g, int argc, char **argv, int o
 			const char *verb)
 {
 	if (optind != argc - 1) {
-		oci_failx(g, 2, "%s needs exactly one container id (got %d arguments); see "
-			  "'minirun oci --help'", verb, argc - optind);
+		oci_failx(g, 2,
+			  "%s needs exactly one container id (got %d arguments); see "
+			  "'minirun oci --help'",
+			  verb, argc - optind);
 		return NULL;
 	}
 	return argv[optind];
@@ -112,11 +114,16 @@ const char *oci_need_id(const struct oci_global *g, int argc, char **argv, int o
 int oci_main(int argc, char **argv, char **full_argv)
 {
 	static const struct option opts[] = {
-		{"root", required_argument, NULL, 'r'},	 {"log", required_argument, NULL, 'l'},
-		{"log-format", required_argument, NULL, 'f'}, {"debug", no_argument, NULL, 'd'},
-		{"systemd-cgroup", no_argument, NULL, 's'}, {"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},	 {"rootless", required_argument, NULL, 'R'},
-		{"criu", required_argument, NULL, 'C'},	 {NULL, 0, NULL, 0},
+		{"root", required_argument, NULL, 'r'},
+		{"log", required_argument, NULL, 'l'},
+		{"log-format", required_argument, NULL, 'f'},
+		{"debug", no_argument, NULL, 'd'},
+		{"systemd-cgroup", no_argument, NULL, 's'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{"rootless", required_argument, NULL, 'R'},
+		{"criu", required_argument, NULL, 'C'},
+		{NULL, 0, NULL, 0},
 	};
 	struct oci_global g = {.root = state_default_root(), .argv = full_argv};
 	int c;
@@ -128,7 +135,8 @@ int oci_main(int argc, char **argv, char **full_argv)
 		case 'l': g.log = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
-				return oci_failx(&g, 2, "--log-format must be text or json, not '%s'",
+				return oci_failx(&g, 2,
+						 "--log-format must be text or json, not '%s'",
 						 optarg);
 			g.log_json = optarg[0] == 'j';
 			break;
@@ -136,7 +144,8 @@ int oci_main(int argc, char **argv, char **full_argv)
 		case 'v': mr_verbose = 1; break;
 		case 's': systemd = true; break;
 		case 'V':
-			printf("minirun version %s\nspec: %s\n", MINIRUN_VERSION, MINIRUN_SPEC_VERSION);
+			printf("minirun version %s\nspec: %s\n", MINIRUN_VERSION,
+			       MINIRUN_SPEC_VERSION);
 			return 0;
 		case 'h': usage(stdout); return 0;
 		case 'R':
@@ -150,7 +159,8 @@ int oci_main(int argc, char **argv, char **full_argv)
 	}
 	const char *verb = argv[optind];
 	if (systemd)
-		return oci_failx(&g, 1, "--systemd-cgroup is not supported: minirun manages "
+		return oci_failx(&g, 1,
+				 "--systemd-cgroup is not supported: minirun manages "
 				 "cgroupfs paths (podman: --cgroup-manager=cgroupfs; containerd: "
 				 "SystemdCgroup = false)");
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)

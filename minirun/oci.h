@@ -12,10 +12,10 @@
 #include "lib/err.h"
 
 struct oci_global {
-	const char *root;  /* --root: where state directories live */
-	const char *log;   /* --log FILE: errors (and -debug narration) also go there */
-	bool log_json;     /* --log-format json */
-	char **argv;       /* the whole command line, for the sealed re-exec */
+	const char *root; /* --root: where state directories live */
+	const char *log;  /* --log FILE: errors (and -debug narration) also go there */
+	bool log_json;    /* --log-format json */
+	char **argv;      /* the whole command line, for the sealed re-exec */
 };
 
 /* oci_fail - print "minirun-oci: MSG" on stderr (and into --log), return the exit code 1. */
@@ -50,7 +50,7 @@ int oci_main(int argc, char **argv, char **full_argv);
 /* Signal names: "KILL", "SIGKILL" or "9" -> 9; -1 for an unknown one. */
 int sig_parse(const char *s);
 
-#define MINIRUN_VERSION "0.1.0"
+#define MINIRUN_VERSION      "0.1.0"
 #define MINIRUN_SPEC_VERSION "1.0.2"
 
 #endif

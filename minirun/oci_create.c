@@ -70,7 +70,8 @@ static int parse(struct oci_global *g, int argc, char **argv, struct ctr_create_
 		case 'P':
 			o->preserve_fds = (int)strtol(optarg, &end, 10);
 			if (*end || o->preserve_fds < 0 || o->preserve_fds > 1024)
-				return oci_failx(g, 2, "--preserve-fds must be a count, not '%s'", optarg),
+				return oci_failx(g, 2, "--preserve-fds must be a count, not '%s'",
+						 optarg),
 				       -1;
 			break;
 		case 'N': o->no_pivot = true; break;

@@ -18,34 +18,38 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: minirun oci exec [OPTIONS] ID [COMMAND [ARG...]]\n\n"
-		"  -p, --process FILE        a process.json to run instead of COMMAND\n"
-		"  -t, --tty                 give the process a terminal\n"
-		"  -d, --detach              return once it runs\n"
-		"      --pid-file FILE       write its pid there\n"
-		"      --console-socket SOCK send the pty master to this socket\n"
-		"      --cwd DIR             working directory inside the container\n"
-		"  -e, --env KEY=VALUE       add to the environment (repeatable)\n"
-		"  -u, --user UID[:GID]      run as this user\n"
-		"  -c, --cap CAP             add a capability (repeatable)\n"
-		"      --no-new-privs        set no_new_privs\n"
-		"      --preserve-fds N      pass fds 3..3+N-1 on\n");
+	fprintf(out, "usage: minirun oci exec [OPTIONS] ID [COMMAND [ARG...]]\n\n"
+		     "  -p, --process FILE        a process.json to run instead of COMMAND\n"
+		     "  -t, --tty                 give the process a terminal\n"
+		     "  -d, --detach              return once it runs\n"
+		     "      --pid-file FILE       write its pid there\n"
+		     "      --console-socket SOCK send the pty master to this socket\n"
+		     "      --cwd DIR             working directory inside the container\n"
+		     "  -e, --env KEY=VALUE       add to the environment (repeatable)\n"
+		     "  -u, --user UID[:GID]      run as this user\n"
+		     "  -c, --cap CAP             add a capability (repeatable)\n"
+		     "      --no-new-privs        set no_new_privs\n"
+		     "      --preserve-fds N      pass fds 3..3+N-1 on\n");
 }
 
 int oci_exec(struct oci_global *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"process", required_argument, NULL, 'p'}, {"tty", no_argument, NULL, 't'},
-		{"detach", no_argument, NULL, 'd'},	  {"pid-file", required_argument, NULL, 'P'},
+		{"process", required_argument, NULL, 'p'},
+		{"tty", no_argument, NULL, 't'},
+		{"detach", no_argument, NULL, 'd'},
+		{"pid-file", required_argument, NULL, 'P'},
 		{"console-socket", required_argument, NULL, 'C'},
-		{"cwd", required_argument, NULL, 'w'},	  {"env", required_argument, NULL, 'e'},
-		{"user", required_argument, NULL, 'u'},	  {"cap", required_argument, NULL, 'c'},
+		{"cwd", required_argument, NULL, 'w'},
+		{"env", required_argument, NULL, 'e'},
+		{"user", required_argument, NULL, 'u'},
+		{"cap", required_argument, NULL, 'c'},
 		{"no-new-privs", no_argument, NULL, 'n'},
 		{"preserve-fds", required_argument, NULL, 'f'},
 		{"process-label", required_argument, NULL, 'L'},
 		{"apparmor", required_argument, NULL, 'A'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct ctr_exec_opts o = {0};
 	struct mr_err err = {0};

@@ -32,22 +32,31 @@ int oci_features(struct oci_global *g, int argc, char **argv)
 		fprintf(stderr, "usage: minirun oci features\n");
 		return 2;
 	}
-	static const char *const hooks[] = {"prestart", "createRuntime", "createContainer",
-					    "startContainer", "poststart", "poststop", NULL};
+	static const char *const hooks[] = {"prestart",
+					    "createRuntime",
+					    "createContainer",
+					    "startContainer",
+					    "poststart",
+					    "poststop",
+					    NULL};
 	static const char *const mount_opts[] = {
-		"async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "mand",
-		"noatime", "nodev", "nodiratime", "noexec", "nomand", "norelatime",
-		"nostrictatime", "nosuid", "private", "rbind", "relatime", "remount", "ro",
-		"rprivate", "rshared", "rslave", "runbindable", "rw", "shared", "slave",
-		"strictatime", "suid", "sync", "unbindable", NULL};
+		"async",         "atime",      "bind",       "defaults", "dev",
+		"diratime",      "dirsync",    "exec",       "mand",     "noatime",
+		"nodev",         "nodiratime", "noexec",     "nomand",   "norelatime",
+		"nostrictatime", "nosuid",     "private",    "rbind",    "relatime",
+		"remount",       "ro",         "rprivate",   "rshared",  "rslave",
+		"runbindable",   "rw",         "shared",     "slave",    "strictatime",
+		"suid",          "sync",       "unbindable", NULL};
 	static const char *const actions[] = {
-		"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-		"SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP", NULL};
+		"SCMP_ACT_ALLOW",        "SCMP_ACT_ERRNO",       "SCMP_ACT_KILL",
+		"SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+		"SCMP_ACT_TRACE",        "SCMP_ACT_TRAP",        NULL};
 	static const char *const ops[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
 					  "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ",
 					  "SCMP_CMP_NE", NULL};
-	static const char *const archs[] = {"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32",
-					    "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", NULL};
+	static const char *const archs[] = {"SCMP_ARCH_X86", "SCMP_ARCH_X86_64",
+					    "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64",
+					    "SCMP_ARCH_ARM", NULL};
 	static const char *const flags[] = {"SECCOMP_FILTER_FLAG_LOG",
 					    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
 					    "SECCOMP_FILTER_FLAG_TSYNC", NULL};
@@ -59,7 +68,8 @@ int oci_features(struct oci_global *g, int argc, char **argv)
 		char upper[64];
 		size_t i;
 		for (i = 0; name && name[i] && i < sizeof(upper) - 1; i++)
-			upper[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
+			upper[i] =
+				(char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
 		upper[i] = '\0';
 		json_array_append_new(caps, json_string(upper));
 		cap_free(name);

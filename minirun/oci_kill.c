@@ -23,8 +23,9 @@ static void usage(FILE *out)
 
 int oci_kill(struct oci_global *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
 	struct mr_err err = {0};
 	bool all = false;
 	int c, sig = SIGTERM;
@@ -39,8 +40,10 @@ int oci_kill(struct oci_global *g, int argc, char **argv)
 		return 2;
 	}
 	if (argc - optind == 2 && (sig = sig_parse(argv[optind + 1])) < 0)
-		return oci_failx(g, 2, "unknown signal '%s' (use a name such as TERM or KILL, or a "
-				 "number)", argv[optind + 1]);
+		return oci_failx(g, 2,
+				 "unknown signal '%s' (use a name such as TERM or KILL, or a "
+				 "number)",
+				 argv[optind + 1]);
 	if (ctr_kill(g->root, argv[optind], sig, all, &err) < 0)
 		return oci_fail(g, &err);
 	return 0;

@@ -60,18 +60,21 @@ int oci_list(struct oci_global *g, int argc, char **argv)
 		if (!quiet)
 			printf("%-12s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE",
 			       "CREATED", "OWNER");
-		json_array_foreach(all, i, s) {
+		json_array_foreach(all, i, s)
+		{
 			const char *id = json_string_value(json_object_get(s, "id"));
 			if (quiet) {
 				printf("%s\n", id);
 				continue;
 			}
-			struct passwd *pw = getpwuid((uid_t)json_integer_value(json_object_get(s, "owner")));
+			struct passwd *pw =
+				getpwuid((uid_t)json_integer_value(json_object_get(s, "owner")));
 			printf("%-12s %-8lld %-10s %-40s %-30s %s\n", id,
 			       (long long)json_integer_value(json_object_get(s, "pid")),
 			       json_string_value(json_object_get(s, "status")),
 			       json_string_value(json_object_get(s, "bundle")),
-			       json_string_value(json_object_get(s, "created")), pw ? pw->pw_name : "?");
+			       json_string_value(json_object_get(s, "created")),
+			       pw ? pw->pw_name : "?");
 		}
 	}
 	json_decref(all);

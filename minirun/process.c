@@ -42,11 +42,13 @@ int proc_rlimits(const struct spec_process *p, struct mr_err *err)
 		int e = errno;
 		getrlimit(r->resource, &cur);
 		if (e == EPERM)
-			return mr_fail(err, 0, "process.rlimits: %s hard %llu is above this host's hard "
-				       "limit %llu, and raising it needs CAP_SYS_RESOURCE; ask for at "
-				       "most %llu", r->name, (unsigned long long)r->hard,
-				       (unsigned long long)cur.rlim_max,
-				       (unsigned long long)cur.rlim_max);
+			return mr_fail(
+				err, 0,
+				"process.rlimits: %s hard %llu is above this host's hard "
+				"limit %llu, and raising it needs CAP_SYS_RESOURCE; ask for at "
+				"most %llu",
+				r->name, (unsigned long long)r->hard,
+				(unsigned long long)cur.rlim_max, (unsigned long long)cur.rlim_max);
 		return mr_fail(err, e, "process.rlimits: set %s to %llu:%llu", r->name,
 			       (unsigned long long)r->soft, (unsigned long long)r->hard);
 	}
@@ -70,11 +72,11 @@ static const struct {
 	const char *prefix;
 	int ns;
 } sysctl_ns[] = {
-	{"kernel.msgmax", CLONE_NEWIPC}, {"kernel.msgmnb", CLONE_NEWIPC},
-	{"kernel.msgmni", CLONE_NEWIPC}, {"kernel.sem", CLONE_NEWIPC},
-	{"kernel.shmall", CLONE_NEWIPC}, {"kernel.shmmax", CLONE_NEWIPC},
-	{"kernel.shmmni", CLONE_NEWIPC}, {"kernel.shm_rmid_forced", CLONE_NEWIPC},
-	{"fs.mqueue.", CLONE_NEWIPC},	 {"net.", CLONE_NEWNET},
+	{"kernel.msgmax", CLONE_NEWIPC},   {"kernel.msgmnb", CLONE_NEWIPC},
+	{"kernel.msgmni", CLONE_NEWIPC},   {"kernel.sem", CLONE_NEWIPC},
+	{"kernel.shmall", CLONE_NEWIPC},   {"kernel.shmmax", CLONE_NEWIPC},
+	{"kernel.shmmni", CLONE_NEWIPC},   {"kernel.shm_rmid_forced", CLONE_NEWIPC},
+	{"fs.mqueue.", CLONE_NEWIPC},      {"net.", CLONE_NEWNET},
 	{"kernel.hostname", CLONE_NEWUTS}, {"kernel.domainname", CLONE_NEWUTS},
 };
 
@@ -82,7 +84,8 @@ int proc_sysctl(const struct spec *s, struct mr_err *err)
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach(s->sysctl, key, v) {
+	json_object_foreach(s->sysctl, key, v)
+	{
 		size_t k, n = sizeof(sysctl_ns) / sizeof(sysctl_ns[0]);
 		for (k = 0; k < n; k++) {
 			size_t len = strlen(sysctl_ns[k].prefix);
@@ -92,8 +95,10 @@ int proc_sysctl(const struct spec *s, struct mr_err *err)
 		}
 		char path[4096];
 		if (k == n || !spec_ns(s, sysctl_ns[k].ns))
-			return mr_fail(err, 0, "linux.sysctl: '%s' is not owned by a namespace of this "
-				       "container; setting it would change the host", key);
+			return mr_fail(err, 0,
+				       "linux.sysctl: '%s' is not owned by a namespace of this "
+				       "container; setting it would change the host",
+				       key);
 		int len = snprintf(path, sizeof(path), "/proc/sys/%s", key);
 		for (int i = 10; i < len; i++)
 			if (path[i] == '.')
@@ -147,9 +152,11 @@ int proc_chdir(const char *cwd, struct mr_err *err)
 	}
 	if (fd < 0) {
 		if (errno == ELOOP)
-			return mr_fail(err, 0, "process.cwd '%s' goes through a magic link (such as "
+			return mr_fail(err, 0,
+				       "process.cwd '%s' goes through a magic link (such as "
 				       "/proc/self/fd/N); refusing, it could lead outside the "
-				       "container", cwd);
+				       "container",
+				       cwd);
 		return mr_fail(err, errno, "process.cwd '%s' inside the container", cwd);
 	}
 	int rc = fchdir(fd);

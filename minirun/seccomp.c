@@ -25,19 +25,26 @@ static const struct {
 	const char *name;
 	uint32_t action; /* the ones taking an errno are completed by action_of */
 } actions[] = {
-	{"SCMP_ACT_KILL", SCMP_ACT_KILL},	  {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
-	{"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS}, {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
-	{"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0)},	  {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0)},
-	{"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},	  {"SCMP_ACT_LOG", SCMP_ACT_LOG},
+	{"SCMP_ACT_KILL", SCMP_ACT_KILL},
+	{"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
+	{"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
+	{"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
+	{"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0)},
+	{"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0)},
+	{"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
+	{"SCMP_ACT_LOG", SCMP_ACT_LOG},
 };
 
 static const struct {
 	const char *name;
 	enum scmp_compare op;
 } operators[] = {
-	{"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT},
-	{"SCMP_CMP_LE", SCMP_CMP_LE}, {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-	{"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
+	{"SCMP_CMP_NE", SCMP_CMP_NE},
+	{"SCMP_CMP_LT", SCMP_CMP_LT},
+	{"SCMP_CMP_LE", SCMP_CMP_LE},
+	{"SCMP_CMP_EQ", SCMP_CMP_EQ},
+	{"SCMP_CMP_GE", SCMP_CMP_GE},
+	{"SCMP_CMP_GT", SCMP_CMP_GT},
 	{"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
 
@@ -66,7 +73,8 @@ static int action_of(const struct spec *s, json_t *o, const char *path, const ch
 		return 0;
 	}
 	if (strcmp(name, "SCMP_ACT_NOTIFY") == 0)
-		return spec_bad(s, err, path, "%s SCMP_ACT_NOTIFY is not supported by minirun", key);
+		return spec_bad(s, err, path, "%s SCMP_ACT_NOTIFY is not supported by minirun",
+				key);
 	return spec_bad(s, err, path, "%s names an unknown action '%s'", key, name);
 }
 
@@ -98,7 +106,8 @@ static int parse_args(const struct spec *s, json_t *args, const char *path,
 	unsigned seen = 0;
 	*n = 0;
 	*same_index = false;
-	json_array_foreach(args, i, a) {
+	json_array_foreach(args, i, a)
+	{
 		char q[128];
 		snprintf(q, sizeof(q), "%s.args[%zu]", path, i);
 		json_t *idx = json_object_get(a, "index"), *val = json_object_get(a, "value");
@@ -138,7 +147,8 @@ static int add_rules(const struct spec *s, scmp_filter_ctx ctx, uint32_t def, st
 	size_t i;
 	if (list && !json_is_array(list))
 		return spec_bad(s, err, "linux.seccomp.syscalls", "must be an array");
-	json_array_foreach(list, i, rule) {
+	json_array_foreach(list, i, rule)
+	{
 		char path[64];
 		uint32_t act;
 		struct scmp_arg_cmp args[6];
@@ -147,7 +157,8 @@ static int add_rules(const struct spec *s, scmp_filter_ctx ctx, uint32_t def, st
 		snprintf(path, sizeof(path), "linux.seccomp.syscalls[%zu]", i);
 		json_t *names = json_object_get(rule, "names"), *a = json_object_get(rule, "args");
 		if (!json_is_array(names))
-			return spec_bad(s, err, path, "needs \"names\" (an array of syscall names)");
+			return spec_bad(s, err, path,
+					"needs \"names\" (an array of syscall names)");
 		if (action_of(s, rule, path, "action", "errnoRet", &act, err) < 0)
 			return -1;
 		if (a && !json_is_array(a))
@@ -155,10 +166,12 @@ static int add_rules(const struct spec *s, scmp_filter_ctx ctx, uint32_t def, st
 		if (a && parse_args(s, a, path, args, &nargs, &same, err) < 0)
 			return -1;
 		if (act == def)
-			continue; /* libseccomp refuses a rule equal to the default, and it is a no-op */
+			continue; /* libseccomp refuses a rule equal to the default, and it is a
+				     no-op */
 		size_t k;
 		json_t *nm;
-		json_array_foreach(names, k, nm) {
+		json_array_foreach(names, k, nm)
+		{
 			const char *name = json_string_value(nm);
 			if (!name)
 				return spec_bad(s, err, path, "names[%zu] must be a string", k);
@@ -195,15 +208,18 @@ int seccomp_compile(const struct spec *s, scmp_filter_ctx *out, struct mr_err *e
 	/* no_new_privs is the config's choice (process.noNewPrivileges), not libseccomp's */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	archs = json_object_get(s->seccomp, "architectures");
-	json_array_foreach(archs, i, v) {
+	json_array_foreach(archs, i, v)
+	{
 		if (!json_is_string(v) || add_arch(s, ctx, json_string_value(v), i, err) < 0) {
 			seccomp_release(ctx);
-			return json_is_string(v) ? -1 : spec_bad(s, err, "linux.seccomp.architectures",
-								  "must hold strings");
+			return json_is_string(v) ? -1
+						 : spec_bad(s, err, "linux.seccomp.architectures",
+							    "must hold strings");
 		}
 	}
 	flags = json_object_get(s->seccomp, "flags");
-	json_array_foreach(flags, i, v) {
+	json_array_foreach(flags, i, v)
+	{
 		const char *f = json_string_value(v);
 		int rc = 0;
 		if (f && strcmp(f, "SECCOMP_FILTER_FLAG_LOG") == 0)

@@ -3,13 +3,14 @@
  *
  * The whole file is one idea: turn untrusted JSON into checked C values, or say exactly
  * which value is wrong and where. Tables map names to numbers (mount options to MS_*,
- * rlimit names to RLIMIT_*, hook names), so adding a name is adding a row. The process
- * object has its own parser because `exec --process FILE` reads one on its own.
+ * namespace names, hook names), so adding a name is adding a row. The process object has
+ * its own file (spec_process.c) because `exec --process FILE` reads one on its own; the
+ * typed getters that locate each bad value are in spec_get.c.
  *
  * See: runtime-spec config.md and config-linux.md; mount(2); getrlimit(2);
  *      capabilities(7); jansson "Decoding" (json_error_t line/column).
  */
-#include "minirun/spec.h"
+#include "minirun/spec_impl.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "ns/ns.h"
@@ -31,342 +32,6 @@ const char *const spec_hook_names[HOOK_NKINDS] = {
 	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
 };
 
-/* A parse in progress: the text (to locate values) and the error to fill. */
-struct pctx {
-	const char *text, *name;
-	struct mr_err *err;
-};
-
-static int vbad(const char *text, const char *name, struct mr_err *err, const char *path,
-		const char *fmt, va_list ap)
-{
-	char what[512];
-	int line = 0, col = 0;
-	vsnprintf(what, sizeof(what), fmt, ap);
-	if (text)
-		spec_locate(text, path, &line, &col);
-	if (line)
-		return mr_fail(err, 0, "%s:%d:%d: %s %s", name, line, col, path, what);
-	return mr_fail(err, 0, "%s: %s %s", name, path, what);
-}
-
-static int __attribute__((format(printf, 3, 4))) bad(struct pctx *c, const char *path,
-						      const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vbad(c->text, c->name, c->err, path, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-int spec_bad(const struct spec *s, struct mr_err *err, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vbad(s->text, s->name, err, path, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* ---- typed getters: each returns 0 (absent is fine unless REQUIRED), or -1 ------------ */
-
-static void join_path(char *buf, size_t n, const char *path, const char *key)
-{
-	snprintf(buf, n, "%s%s%s", path, *path ? "." : "", key);
-}
-
-static int get_str(struct pctx *c, json_t *o, const char *path, const char *key, bool required,
-		   const char **out)
-{
-	char p[256];
-	json_t *v = json_object_get(o, key);
-	join_path(p, sizeof(p), path, key);
-	if (!v || json_is_null(v))
-		return required ? bad(c, path[0] ? path : p, "needs \"%s\" (a string)", key) : 0;
-	if (!json_is_string(v))
-		return bad(c, p, "must be a string");
-	*out = json_string_value(v);
-	return 0;
-}
-
-static int get_bool(struct pctx *c, json_t *o, const char *path, const char *key, bool *out)
-{
-	char p[256];
-	json_t *v = json_object_get(o, key);
-	if (!v || json_is_null(v))
-		return 0;
-	join_path(p, sizeof(p), path, key);
-	if (!json_is_boolean(v))
-		return bad(c, p, "must be true or false");
-	*out = json_is_true(v);
-	return 0;
-}
-
-/* An integer in [min, max]; *present tells whether it was there. */
-static int get_int(struct pctx *c, json_t *o, const char *path, const char *key, long long min,
-		   long long max, long long *out, bool *present)
-{
-	char p[256];
-	json_t *v = json_object_get(o, key);
-	if (present)
-		*present = false;
-	if (!v || json_is_null(v))
-		return 0;
-	join_path(p, sizeof(p), path, key);
-	if (!json_is_integer(v))
-		return bad(c, p, "must be an integer");
-	long long x = json_integer_value(v);
-	if (x < min || x > max)
-		return bad(c, p, "must be between %lld and %lld", min, max);
-	*out = x;
-	if (present)
-		*present = true;
-	return 0;
-}
-
-static int get_obj(struct pctx *c, json_t *o, const char *path, const char *key, json_t **out)
-{
-	char p[256];
-	json_t *v = json_object_get(o, key);
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return 0;
-	join_path(p, sizeof(p), path, key);
-	if (!json_is_object(v))
-		return bad(c, p, "must be an object");
-	*out = v;
-	return 0;
-}
-
-static int get_arr(struct pctx *c, json_t *o, const char *path, const char *key, json_t **out)
-{
-	char p[256];
-	json_t *v = json_object_get(o, key);
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return 0;
-	join_path(p, sizeof(p), path, key);
-	if (!json_is_array(v))
-		return bad(c, p, "must be an array");
-	*out = v;
-	return 0;
-}
-
-/* An array of strings as a new NULL-terminated vector of borrowed strings. */
-static int get_strv(struct pctx *c, json_t *o, const char *path, const char *key, char ***out)
-{
-	char p[256];
-	json_t *a, *v;
-	size_t i;
-	*out = NULL;
-	if (get_arr(c, o, path, key, &a) < 0)
-		return -1;
-	if (!a)
-		return 0;
-	join_path(p, sizeof(p), path, key);
-	char **vec = calloc(json_array_size(a) + 1, sizeof(*vec));
-	if (!vec)
-		return mr_fail(c->err, ENOMEM, "%s", p);
-	json_array_foreach(a, i, v) {
-		if (!json_is_string(v)) {
-			free(vec);
-			char q[300];
-			snprintf(q, sizeof(q), "%s[%zu]", p, i);
-			return bad(c, q, "must be a string");
-		}
-		vec[i] = (char *)json_string_value(v);
-	}
-	*out = vec;
-	return 0;
-}
-
-/* ---- process --------------------------------------------------------------------------- */
-
-static const struct {
-	const char *name;
-	int resource;
-} rlimit_table[] = {
-	{"RLIMIT_AS", RLIMIT_AS}, {"RLIMIT_CORE", RLIMIT_CORE}, {"RLIMIT_CPU", RLIMIT_CPU},
-	{"RLIMIT_DATA", RLIMIT_DATA}, {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-	{"RLIMIT_LOCKS", RLIMIT_LOCKS}, {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-	{"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
-	{"RLIMIT_NOFILE", RLIMIT_NOFILE}, {"RLIMIT_NPROC", RLIMIT_NPROC},
-	{"RLIMIT_RSS", RLIMIT_RSS}, {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
-	{"RLIMIT_RTTIME", RLIMIT_RTTIME}, {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-	{"RLIMIT_STACK", RLIMIT_STACK},
-};
-
-int spec_cap_from_name(const char *name)
-{
-	cap_value_t v;
-	if (strncasecmp(name, "CAP_", 4) != 0 || cap_from_name(name, &v) != 0)
-		return -1;
-	return v;
-}
-
-static int parse_caps(struct pctx *c, json_t *o, struct spec_process *p)
-{
-	json_t *caps;
-	if (get_obj(c, o, "process", "capabilities", &caps) < 0)
-		return -1;
-	if (!caps)
-		return 0;
-	p->has_caps = true;
-	for (int s = 0; s < SPEC_NCAPSETS; s++) {
-		char path[64];
-		char **names = NULL;
-		snprintf(path, sizeof(path), "process.capabilities");
-		if (get_strv(c, caps, path, spec_capset_names[s], &names) < 0)
-			return -1;
-		for (size_t i = 0; names && names[i]; i++) {
-			int cap = spec_cap_from_name(names[i]);
-			if (cap < 0) {
-				char q[128];
-				snprintf(q, sizeof(q), "process.capabilities.%s[%zu]",
-					 spec_capset_names[s], i);
-				const char *name = names[i]; /* points into the JSON: outlives names */
-				free(names);
-				return bad(c, q, "names an unknown capability '%s'", name);
-			}
-			/* a capability this kernel does not have is skipped, as runc does */
-			if (cap <= CAP_LAST_CAP && cap < 64 && cap < (int)cap_max_bits())
-				p->caps[s] |= 1ULL << cap;
-		}
-		free(names);
-	}
-	return 0;
-}
-
-static int parse_rlimits(struct pctx *c, json_t *o, struct spec_process *p)
-{
-	json_t *a, *v;
-	size_t i;
-	if (get_arr(c, o, "process", "rlimits", &a) < 0)
-		return -1;
-	json_array_foreach(a, i, v) {
-		char path[64];
-		const char *type = NULL;
-		long long soft = 0, hard = 0;
-		size_t k;
-		snprintf(path, sizeof(path), "process.rlimits[%zu]", i);
-		if (!json_is_object(v))
-			return bad(c, path, "must be an object");
-		if (get_str(c, v, path, "type", true, &type) < 0 ||
-		    get_int(c, v, path, "soft", 0, LLONG_MAX, &soft, NULL) < 0 ||
-		    get_int(c, v, path, "hard", 0, LLONG_MAX, &hard, NULL) < 0)
-			return -1;
-		for (k = 0; k < sizeof(rlimit_table) / sizeof(rlimit_table[0]); k++)
-			if (strcmp(rlimit_table[k].name, type) == 0)
-				break;
-		if (k == sizeof(rlimit_table) / sizeof(rlimit_table[0]))
-			return bad(c, path, "names an unknown rlimit type '%s'", type);
-		if (p->nrlimits == SPEC_MAX_RLIM)
-			return bad(c, path, "is one rlimit too many");
-		if (soft > hard)
-			return bad(c, path, "has soft %lld above hard %lld", soft, hard);
-		p->rlimits[p->nrlimits++] = (struct spec_rlimit){rlimit_table[k].resource,
-								 rlimit_table[k].name, (rlim_t)soft,
-								 (rlim_t)hard};
-	}
-	return 0;
-}
-
-static int parse_user(struct pctx *c, json_t *o, struct spec_process *p)
-{
-	json_t *u, *a, *v;
-	long long x = 0;
-	bool has;
-	size_t i;
-	if (get_obj(c, o, "process", "user", &u) < 0)
-		return -1;
-	if (!u)
-		return 0;
-	if (get_int(c, u, "process.user", "uid", 0, UINT32_MAX - 1, &x, NULL) < 0)
-		return -1;
-	p->uid = (uid_t)x;
-	x = 0;
-	if (get_int(c, u, "process.user", "gid", 0, UINT32_MAX - 1, &x, NULL) < 0)
-		return -1;
-	p->gid = (gid_t)x;
-	if (get_int(c, u, "process.user", "umask", 0, 0777, &x, &has) < 0)
-		return -1;
-	p->umask = has ? (int)x : -1;
-	if (get_arr(c, u, "process.user", "additionalGids", &a) < 0)
-		return -1;
-	if (!a)
-		return 0;
-	p->gids = calloc(json_array_size(a) + 1, sizeof(gid_t));
-	if (!p->gids)
-		return mr_fail(c->err, ENOMEM, "additionalGids");
-	json_array_foreach(a, i, v) {
-		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		    json_integer_value(v) >= UINT32_MAX) {
-			char q[64];
-			snprintf(q, sizeof(q), "process.user.additionalGids[%zu]", i);
-			return bad(c, q, "must be a group id (an integer)");
-		}
-		p->gids[p->ngids++] = (gid_t)json_integer_value(v);
-	}
-	return 0;
-}
-
-int spec_parse_process(json_t *o, const char *text, const char *name, struct spec_process *p,
-		       struct mr_err *err)
-{
-	struct pctx c = {text, name, err};
-	json_t *cs;
-	long long x;
-	bool has;
-
-	memset(p, 0, sizeof(*p));
-	p->umask = -1;
-	if (!json_is_object(o))
-		return bad(&c, "process", "must be an object");
-	if (get_bool(&c, o, "process", "terminal", &p->terminal) < 0 ||
-	    get_obj(&c, o, "process", "consoleSize", &cs) < 0)
-		return -1;
-	if (cs) {
-		x = 0;
-		if (get_int(&c, cs, "process.consoleSize", "height", 0, 65535, &x, NULL) < 0)
-			return -1;
-		p->rows = (unsigned short)x;
-		x = 0;
-		if (get_int(&c, cs, "process.consoleSize", "width", 0, 65535, &x, NULL) < 0)
-			return -1;
-		p->cols = (unsigned short)x;
-	}
-	if (get_strv(&c, o, "process", "args", &p->args) < 0)
-		return -1;
-	if (!p->args || !p->args[0])
-		return bad(&c, json_object_get(o, "args") ? "process.args" : "process",
-			   "%s", json_object_get(o, "args") ? "must be a non-empty array of strings"
-							    : "needs \"args\" (the command to run)");
-	if (get_strv(&c, o, "process", "env", &p->env) < 0 ||
-	    get_str(&c, o, "process", "cwd", true, &p->cwd) < 0)
-		return -1;
-	if (p->cwd[0] != '/')
-		return bad(&c, "process.cwd", "must be an absolute path, not '%s'", p->cwd);
-	if (parse_user(&c, o, p) < 0 || parse_caps(&c, o, p) < 0 || parse_rlimits(&c, o, p) < 0 ||
-	    get_bool(&c, o, "process", "noNewPrivileges", &p->no_new_privs) < 0 ||
-	    get_int(&c, o, "process", "oomScoreAdj", -1000, 1000, &x, &has) < 0 ||
-	    get_str(&c, o, "process", "apparmorProfile", false, &p->apparmor) < 0 ||
-	    get_str(&c, o, "process", "selinuxLabel", false, &p->selinux) < 0)
-		return -1;
-	p->has_oom_score_adj = has;
-	p->oom_score_adj = has ? (int)x : 0;
-	return 0;
-}
-
-void spec_process_free(struct spec_process *p)
-{
-	free(p->args);
-	free(p->env);
-	free(p->gids);
-	p->args = p->env = NULL;
-	p->gids = NULL;
-}
-
 /* ---- mounts ------------------------------------------------------------------------------ */
 
 /* Mount options: SET is or-ed into the flags, CLEAR taken out, PROP is a propagation. */
@@ -374,34 +39,53 @@ static const struct {
 	const char *name;
 	unsigned long set, clear, prop;
 } mount_opts[] = {
-	{"defaults", 0, 0, 0},		{"ro", MS_RDONLY, 0, 0},
-	{"rw", 0, MS_RDONLY, 0},	{"nosuid", MS_NOSUID, 0, 0},
-	{"suid", 0, MS_NOSUID, 0},	{"nodev", MS_NODEV, 0, 0},
-	{"dev", 0, MS_NODEV, 0},	{"noexec", MS_NOEXEC, 0, 0},
-	{"exec", 0, MS_NOEXEC, 0},	{"sync", MS_SYNCHRONOUS, 0, 0},
-	{"async", 0, MS_SYNCHRONOUS, 0}, {"dirsync", MS_DIRSYNC, 0, 0},
-	{"remount", MS_REMOUNT, 0, 0},	{"mand", MS_MANDLOCK, 0, 0},
-	{"nomand", 0, MS_MANDLOCK, 0},	{"atime", 0, MS_NOATIME, 0},
-	{"noatime", MS_NOATIME, 0, 0},	{"diratime", 0, MS_NODIRATIME, 0},
-	{"nodiratime", MS_NODIRATIME, 0, 0}, {"relatime", MS_RELATIME, 0, 0},
-	{"norelatime", 0, MS_RELATIME, 0}, {"strictatime", MS_STRICTATIME, 0, 0},
+	{"defaults", 0, 0, 0},
+	{"ro", MS_RDONLY, 0, 0},
+	{"rw", 0, MS_RDONLY, 0},
+	{"nosuid", MS_NOSUID, 0, 0},
+	{"suid", 0, MS_NOSUID, 0},
+	{"nodev", MS_NODEV, 0, 0},
+	{"dev", 0, MS_NODEV, 0},
+	{"noexec", MS_NOEXEC, 0, 0},
+	{"exec", 0, MS_NOEXEC, 0},
+	{"sync", MS_SYNCHRONOUS, 0, 0},
+	{"async", 0, MS_SYNCHRONOUS, 0},
+	{"dirsync", MS_DIRSYNC, 0, 0},
+	{"remount", MS_REMOUNT, 0, 0},
+	{"mand", MS_MANDLOCK, 0, 0},
+	{"nomand", 0, MS_MANDLOCK, 0},
+	{"atime", 0, MS_NOATIME, 0},
+	{"noatime", MS_NOATIME, 0, 0},
+	{"diratime", 0, MS_NODIRATIME, 0},
+	{"nodiratime", MS_NODIRATIME, 0, 0},
+	{"relatime", MS_RELATIME, 0, 0},
+	{"norelatime", 0, MS_RELATIME, 0},
+	{"strictatime", MS_STRICTATIME, 0, 0},
 	{"nostrictatime", 0, MS_STRICTATIME, 0},
-	{"private", 0, 0, MS_PRIVATE},	{"rprivate", 0, 0, MS_PRIVATE | MS_REC},
-	{"shared", 0, 0, MS_SHARED},	{"rshared", 0, 0, MS_SHARED | MS_REC},
-	{"slave", 0, 0, MS_SLAVE},	{"rslave", 0, 0, MS_SLAVE | MS_REC},
-	{"unbindable", 0, 0, MS_UNBINDABLE}, {"runbindable", 0, 0, MS_UNBINDABLE | MS_REC},
+	{"private", 0, 0, MS_PRIVATE},
+	{"rprivate", 0, 0, MS_PRIVATE | MS_REC},
+	{"shared", 0, 0, MS_SHARED},
+	{"rshared", 0, 0, MS_SHARED | MS_REC},
+	{"slave", 0, 0, MS_SLAVE},
+	{"rslave", 0, 0, MS_SLAVE | MS_REC},
+	{"unbindable", 0, 0, MS_UNBINDABLE},
+	{"runbindable", 0, 0, MS_UNBINDABLE | MS_REC},
 	/* accepted and ignored: selinux relabel and copy-up hints engines add */
-	{"z", 0, 0, 0}, {"Z", 0, 0, 0}, {"tmpcopyup", 0, 0, 0}, {"notmpcopyup", 0, 0, 0},
-	{"copy-symlink", 0, 0, 0}, {"nocopyup", 0, 0, 0},
+	{"z", 0, 0, 0},
+	{"Z", 0, 0, 0},
+	{"tmpcopyup", 0, 0, 0},
+	{"notmpcopyup", 0, 0, 0},
+	{"copy-symlink", 0, 0, 0},
+	{"nocopyup", 0, 0, 0},
 };
 
-static int parse_mount_options(struct pctx *c, const char *path, json_t *opts,
-			       struct spec_mount *m)
+static int parse_mount_options(struct pctx *c, const char *path, json_t *opts, struct spec_mount *m)
 {
 	size_t i, k;
 	json_t *v;
 	size_t dlen = 0;
-	json_array_foreach(opts, i, v) {
+	json_array_foreach(opts, i, v)
+	{
 		char q[300];
 		snprintf(q, sizeof(q), "%s.options[%zu]", path, i);
 		if (!json_is_string(v))
@@ -449,7 +133,8 @@ static int parse_mounts(struct pctx *c, struct spec *s)
 	s->mounts = calloc(json_array_size(a) + 1, sizeof(*s->mounts));
 	if (!s->mounts)
 		return mr_fail(c->err, ENOMEM, "mounts");
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		char path[64];
 		struct spec_mount *m = &s->mounts[s->nmounts++];
 		snprintf(path, sizeof(path), "mounts[%zu]", i);
@@ -486,7 +171,8 @@ static int parse_ns_list(struct pctx *c, struct spec *s, json_t *lx)
 	size_t i;
 	if (get_arr(c, lx, "linux", "namespaces", &a) < 0)
 		return -1;
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		char path[64];
 		const char *type = NULL, *nspath = NULL;
 		snprintf(path, sizeof(path), "linux.namespaces[%zu]", i);
@@ -497,8 +183,10 @@ static int parse_ns_list(struct pctx *c, struct spec *s, json_t *lx)
 			return -1;
 		const struct ns_type *t = ns_by_name(type);
 		if (!t || strcmp(type, t->spec) != 0)
-			return bad(c, path, "has an unknown namespace type '%s' (use pid, network, "
-				   "mount, ipc, uts, user, cgroup or time)", type);
+			return bad(c, path,
+				   "has an unknown namespace type '%s' (use pid, network, "
+				   "mount, ipc, uts, user, cgroup or time)",
+				   type);
 		if (spec_ns(s, t->flag))
 			return bad(c, path, "lists namespace type '%s' twice", type);
 		if (nspath && !*nspath)
@@ -524,7 +212,8 @@ static int parse_idmap(struct pctx *c, json_t *lx, const char *key, char **out)
 	char *map = calloc(json_array_size(a), 64);
 	if (!map)
 		return mr_fail(c->err, ENOMEM, "%s", key);
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		char path[64];
 		long long in = -1, host = -1, size = -1;
 		snprintf(path, sizeof(path), "linux.%s[%zu]", key, i);
@@ -559,7 +248,8 @@ static int parse_devices(struct pctx *c, struct spec *s, json_t *lx)
 	s->devices = calloc(json_array_size(a) + 1, sizeof(*s->devices));
 	if (!s->devices)
 		return mr_fail(c->err, ENOMEM, "devices");
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		char path[64];
 		const char *type = NULL;
 		long long major = 0, minor = 0, mode = 0666, uid = 0, gid = 0;
@@ -585,8 +275,7 @@ static int parse_devices(struct pctx *c, struct spec *s, json_t *lx)
 	return 0;
 }
 
-static int parse_paths(struct pctx *c, json_t *lx, const char *key, const char ***out,
-		       size_t *n)
+static int parse_paths(struct pctx *c, json_t *lx, const char *key, const char ***out, size_t *n)
 {
 	char **v = NULL;
 	if (get_strv(c, lx, "linux", key, &v) < 0)
@@ -624,9 +313,11 @@ static int parse_linux(struct pctx *c, struct spec *s)
 	    get_str(c, lx, "linux", "mountLabel", false, &s->mount_label) < 0)
 		return -1;
 	if ((s->uid_map || s->gid_map) && !(s->ns_new & CLONE_NEWUSER))
-		return bad(c, "linux.uidMappings", "needs a new user namespace in linux.namespaces");
+		return bad(c, "linux.uidMappings",
+			   "needs a new user namespace in linux.namespaces");
 	if ((s->ns_new & CLONE_NEWUSER) && (!s->uid_map || !s->gid_map))
-		return bad(c, "linux.namespaces", "has a new user namespace but linux.uidMappings or "
+		return bad(c, "linux.namespaces",
+			   "has a new user namespace but linux.uidMappings or "
 			   "linux.gidMappings is missing");
 	if (prop) {
 		size_t k;
@@ -634,19 +325,22 @@ static int parse_linux(struct pctx *c, struct spec *s)
 			if (mount_opts[k].prop && strcmp(mount_opts[k].name, prop) == 0)
 				break;
 		if (k == sizeof(mount_opts) / sizeof(mount_opts[0]))
-			return bad(c, "linux.rootfsPropagation", "must be a propagation such as "
-				   "rprivate or rslave, not '%s'", prop);
+			return bad(c, "linux.rootfsPropagation",
+				   "must be a propagation such as "
+				   "rprivate or rslave, not '%s'",
+				   prop);
 		s->rootfs_propagation = mount_opts[k].prop;
 	}
 	const char *key;
-	json_object_foreach(s->sysctl, key, v)
-		if (!json_is_string(v)) {
-			char q[200];
-			snprintf(q, sizeof(q), "linux.sysctl.%s", key);
-			return bad(c, q, "must be a string");
-		}
+	json_object_foreach(s->sysctl, key, v) if (!json_is_string(v))
+	{
+		char q[200];
+		snprintf(q, sizeof(q), "linux.sysctl.%s", key);
+		return bad(c, q, "must be a string");
+	}
 	if (s->time_offsets && !(s->ns_new & CLONE_NEWTIME))
-		return bad(c, "linux.timeOffsets", "needs a new time namespace in linux.namespaces");
+		return bad(c, "linux.timeOffsets",
+			   "needs a new time namespace in linux.namespaces");
 	if ((v = json_object_get(lx, "personality"))) {
 		const char *dom = NULL;
 		if (!json_is_object(v))
@@ -680,7 +374,8 @@ static int parse_hooks(struct pctx *c, struct spec *s)
 		s->hooks[k].list = calloc(json_array_size(a) + 1, sizeof(struct spec_hook));
 		if (!s->hooks[k].list)
 			return mr_fail(c->err, ENOMEM, "hooks");
-		json_array_foreach(a, i, v) {
+		json_array_foreach(a, i, v)
+		{
 			long long t = 0;
 			struct spec_hook *h = &s->hooks[k].list[s->hooks[k].n++];
 			snprintf(path, sizeof(path), "hooks.%s[%zu]", spec_hook_names[k], i);
@@ -768,7 +463,8 @@ struct spec *spec_parse_text(const char *text, const char *name, const char *bun
 		spec_free(s);
 		return NULL;
 	}
-	if (s->hostname && *s->hostname && !(s->ns_new & CLONE_NEWUTS) && !spec_ns(s, CLONE_NEWUTS)) {
+	if (s->hostname && *s->hostname && !(s->ns_new & CLONE_NEWUTS) &&
+	    !spec_ns(s, CLONE_NEWUTS)) {
 		bad(&c, "hostname", "needs a uts namespace in linux.namespaces");
 		spec_free(s);
 		return NULL;
@@ -786,7 +482,8 @@ struct spec *spec_load(const char *bundle, struct mr_err *err)
 		return NULL;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		mr_fail(err, ENOTDIR, "bundle '%s' must be a directory holding config.json", bundle);
+		mr_fail(err, ENOTDIR, "bundle '%s' must be a directory holding config.json",
+			bundle);
 		return NULL;
 	}
 	if (!(abs = realpath(bundle, NULL))) {
@@ -804,8 +501,8 @@ struct spec *spec_load(const char *bundle, struct mr_err *err)
 	if (!s)
 		return NULL;
 	if (stat(s->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		mr_fail(err, errno ? errno : ENOTDIR, "config.json: root.path '%s' must be a directory",
-			s->rootfs);
+		mr_fail(err, errno ? errno : ENOTDIR,
+			"config.json: root.path '%s' must be a directory", s->rootfs);
 		spec_free(s);
 		return NULL;
 	}

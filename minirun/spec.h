@@ -21,9 +21,9 @@
 
 #include "lib/err.h"
 
-#define SPEC_MAX_NS    8
-#define SPEC_MAX_RLIM  16
-#define SPEC_NCAPSETS  5
+#define SPEC_MAX_NS   8
+#define SPEC_MAX_RLIM 16
+#define SPEC_NCAPSETS 5
 
 enum spec_capset { CAPS_BOUNDING, CAPS_EFFECTIVE, CAPS_INHERITABLE, CAPS_PERMITTED, CAPS_AMBIENT };
 extern const char *const spec_capset_names[SPEC_NCAPSETS]; /* "bounding", ... */
@@ -41,7 +41,7 @@ struct spec_process {
 	gid_t gid;
 	gid_t *gids; /* additionalGids */
 	size_t ngids;
-	int umask; /* -1 when absent */
+	int umask;          /* -1 when absent */
 	char **args, **env; /* NULL-terminated, owned */
 	const char *cwd;
 	uint64_t caps[SPEC_NCAPSETS]; /* bit N = capability N */
@@ -56,12 +56,12 @@ struct spec_process {
 
 struct spec_mount {
 	const char *dest, *type, *source;
-	unsigned long flags;      /* MS_* to set (MS_RDONLY, MS_NOSUID, ...) */
-	unsigned long propagation;/* MS_PRIVATE, MS_SHARED ..., 0 for none */
-	bool bind, rec;           /* "bind"/"rbind" */
-	bool ro;                  /* ro asked for (a bind needs a remount for it) */
-	char *data;               /* the options mount(2) passes on as data ("mode=755"), owned */
-	int line, col;            /* where the mount is in config.json */
+	unsigned long flags;       /* MS_* to set (MS_RDONLY, MS_NOSUID, ...) */
+	unsigned long propagation; /* MS_PRIVATE, MS_SHARED ..., 0 for none */
+	bool bind, rec;            /* "bind"/"rbind" */
+	bool ro;                   /* ro asked for (a bind needs a remount for it) */
+	char *data;                /* the options mount(2) passes on as data ("mode=755"), owned */
+	int line, col;             /* where the mount is in config.json */
 };
 
 struct spec_ns {
@@ -85,8 +85,13 @@ struct spec_hook {
 };
 
 enum spec_hook_kind {
-	HOOK_PRESTART, HOOK_CREATE_RUNTIME, HOOK_CREATE_CONTAINER, HOOK_START_CONTAINER,
-	HOOK_POSTSTART, HOOK_POSTSTOP, HOOK_NKINDS
+	HOOK_PRESTART,
+	HOOK_CREATE_RUNTIME,
+	HOOK_CREATE_CONTAINER,
+	HOOK_START_CONTAINER,
+	HOOK_POSTSTART,
+	HOOK_POSTSTOP,
+	HOOK_NKINDS
 };
 extern const char *const spec_hook_names[HOOK_NKINDS]; /* "prestart", "createRuntime", ... */
 
@@ -96,11 +101,11 @@ struct spec_hooks {
 };
 
 struct spec {
-	json_t *doc;          /* the whole document; every const char * points into it */
-	char *text;           /* the text it was parsed from, owned (for error positions) */
-	char *name;           /* "config.json" as errors call it, owned */
-	char *bundle;         /* absolute bundle directory, owned */
-	char *rootfs;         /* absolute root.path, owned */
+	json_t *doc;  /* the whole document; every const char * points into it */
+	char *text;   /* the text it was parsed from, owned (for error positions) */
+	char *name;   /* "config.json" as errors call it, owned */
+	char *bundle; /* absolute bundle directory, owned */
+	char *rootfs; /* absolute root.path, owned */
 	bool root_ro;
 	const char *oci_version;
 	struct spec_process proc;
@@ -109,19 +114,19 @@ struct spec {
 	size_t nmounts;
 	struct spec_ns ns[SPEC_MAX_NS];
 	size_t nns;
-	int ns_new;           /* CLONE_NEW* flags of the namespaces to create */
+	int ns_new;              /* CLONE_NEW* flags of the namespaces to create */
 	char *uid_map, *gid_map; /* uid_map file syntax, owned; NULL when absent */
 	struct spec_device *devices;
 	size_t ndevices;
 	const char *cgroups_path;
-	json_t *resources;    /* linux.resources, borrowed from doc; handed to cgroups/ */
-	json_t *sysctl;       /* object name -> string value */
+	json_t *resources; /* linux.resources, borrowed from doc; handed to cgroups/ */
+	json_t *sysctl;    /* object name -> string value */
 	const char **masked, **readonly;
 	size_t nmasked, nreadonly;
 	unsigned long rootfs_propagation; /* MS_PRIVATE by default */
-	json_t *seccomp;      /* linux.seccomp, compiled by seccomp.c */
-	json_t *time_offsets; /* linux.timeOffsets */
-	long personality;     /* -1 for none */
+	json_t *seccomp;                  /* linux.seccomp, compiled by seccomp.c */
+	json_t *time_offsets;             /* linux.timeOffsets */
+	long personality;                 /* -1 for none */
 	const char *mount_label;
 	struct spec_hooks hooks[HOOK_NKINDS];
 	json_t *annotations;
@@ -142,8 +147,8 @@ struct spec *spec_parse_text(const char *text, const char *name, const char *bun
 
 /* spec_parse_process - parse one "process" object (config.json's, or exec --process's)
  * into p. Strings point into OBJ, which must outlive p. */
-int spec_parse_process(json_t *obj, const char *text, const char *name,
-		       struct spec_process *p, struct mr_err *err);
+int spec_parse_process(json_t *obj, const char *text, const char *name, struct spec_process *p,
+		       struct mr_err *err);
 void spec_process_free(struct spec_process *p);
 
 void spec_free(struct spec *s);

@@ -50,8 +50,10 @@ int state_check_id(const char *id, struct mr_err *err)
 		return mr_fail(err, 0, "container id must be 1 to %d characters", STATE_ID_MAX - 1);
 	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0 ||
 	    strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+.-") != n)
-		return mr_fail(err, 0, "invalid container id '%s': use letters, digits and _+.- "
-			       "(no '/')", id);
+		return mr_fail(err, 0,
+			       "invalid container id '%s': use letters, digits and _+.- "
+			       "(no '/')",
+			       id);
 	return 0;
 }
 
@@ -115,11 +117,11 @@ int state_save(const char *root, const struct ctr_state *st, struct mr_err *err)
 {
 	char path[4096];
 	json_t *j = state_json(st);
-	json_object_set_new(j, "minirun", json_pack("{s:I, s:s, s:b, s:i}", "startTime",
-						   (json_int_t)st->start_time, "cgroup",
-						   st->cgroup ? st->cgroup : "", "started",
-						   st->has_created_hooks, "realPid",
-						   (json_int_t)st->pid));
+	json_object_set_new(j, "minirun",
+			    json_pack("{s:I, s:s, s:b, s:i}", "startTime",
+				      (json_int_t)st->start_time, "cgroup",
+				      st->cgroup ? st->cgroup : "", "started",
+				      st->has_created_hooks, "realPid", (json_int_t)st->pid));
 	_cleanup_free_ char *text = json_dumps(j, JSON_INDENT(2));
 	json_decref(j);
 	if (!text)
@@ -158,8 +160,10 @@ unsigned long long proc_start_time(pid_t pid)
 		return 0;
 	/* the command name (field 2) may hold spaces and parentheses: count from the last ')' */
 	char *p = strrchr(text, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
-			 "%*d %*d %*d %*d %llu", &t) != 1)
+	if (!p || sscanf(p + 2,
+			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+			 "%*d %*d %*d %*d %llu",
+			 &t) != 1)
 		return 0;
 	/* a zombie has exited: as far as a container goes, it is stopped */
 	if (p[2] == 'Z' || p[2] == 'X')

@@ -22,13 +22,13 @@
 
 struct ctr_state {
 	char id[STATE_ID_MAX];
-	pid_t pid;                      /* the init's pid on the host; 0 before it exists */
-	unsigned long long start_time;  /* /proc/PID/stat starttime: tells a reused pid */
+	pid_t pid;                     /* the init's pid on the host; 0 before it exists */
+	unsigned long long start_time; /* /proc/PID/stat starttime: tells a reused pid */
 	char *bundle, *rootfs, *created, *cgroup; /* owned */
-	bool has_created_hooks;         /* started: the poststart hooks ran */
-	json_t *annotations;            /* owned reference or NULL */
+	bool has_created_hooks;                   /* started: the poststart hooks ran */
+	json_t *annotations;                      /* owned reference or NULL */
 	uid_t owner;
-	char status[16];                /* computed: creating created running paused stopped */
+	char status[16]; /* computed: creating created running paused stopped */
 };
 
 /* The default --root: /run/minirun for root, $XDG_RUNTIME_DIR/minirun otherwise. */

@@ -18,8 +18,8 @@
 #include <sys/socket.h>
 
 static const char *const names[] = {
-	[SYNC_GO] = "go", [SYNC_USERMAP] = "usermap", [SYNC_USERMAP_OK] = "usermap-ok",
-	[SYNC_PID] = "pid", [SYNC_HOOKS] = "hooks", [SYNC_HOOKS_OK] = "hooks-ok",
+	[SYNC_GO] = "go",       [SYNC_USERMAP] = "usermap", [SYNC_USERMAP_OK] = "usermap-ok",
+	[SYNC_PID] = "pid",     [SYNC_HOOKS] = "hooks",     [SYNC_HOOKS_OK] = "hooks-ok",
 	[SYNC_READY] = "ready", [SYNC_ERR] = "error",
 };
 
@@ -44,7 +44,8 @@ int sync_expect(int fd, int type, struct sync_msg *m, struct mr_err *err)
 	if (n < 0)
 		return mr_fail(err, errno, "waiting for '%s' from the container", names[type]);
 	if (n == 0)
-		return mr_fail(err, 0, "the container's init exited during setup (waiting for '%s')",
+		return mr_fail(err, 0,
+			       "the container's init exited during setup (waiting for '%s')",
 			       names[type]);
 	if (m->type == SYNC_ERR) {
 		mr_fail(err, 0, "%s", m->text);

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#define MIN_CONFIG(process, rest)                                                          \
-	"{\n  \"ociVersion\": \"1.0.2\",\n  \"root\": {\"path\": \"/r\"},\n  \"process\": " \
-	process rest "\n}\n"
+#define MIN_CONFIG(process, rest)                                                                   \
+	"{\n  \"ociVersion\": \"1.0.2\",\n  \"root\": {\"path\": \"/r\"},\n  \"process\": " process \
+		rest "\n}\n"
 #define PROC "{\"args\": [\"sh\"], \"cwd\": \"/\"}"
 
 static struct spec *parse(const char *text, struct mr_err *err)
@@ -56,12 +56,13 @@ static void wrong_type_is_located(void)
 static void a_good_config_parses(void)
 {
 	struct mr_err err;
-	struct spec *s = parse(MIN_CONFIG(PROC, ",\n  \"hostname\": \"h\",\n  \"mounts\": [{\"destination\": "
-					  "\"/tmp\", \"type\": \"tmpfs\", \"options\": [\"nosuid\", "
-					  "\"ro\", \"mode=755\", \"rprivate\"]}],\n  \"linux\": "
-					  "{\"namespaces\": [{\"type\": \"uts\"}, {\"type\": \"network\", "
-					  "\"path\": \"/proc/1/ns/net\"}]}"),
-			       &err);
+	struct spec *s = parse(
+		MIN_CONFIG(PROC, ",\n  \"hostname\": \"h\",\n  \"mounts\": [{\"destination\": "
+				 "\"/tmp\", \"type\": \"tmpfs\", \"options\": [\"nosuid\", "
+				 "\"ro\", \"mode=755\", \"rprivate\"]}],\n  \"linux\": "
+				 "{\"namespaces\": [{\"type\": \"uts\"}, {\"type\": \"network\", "
+				 "\"path\": \"/proc/1/ns/net\"}]}"),
+		&err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_STRING_EQUAL(s->proc.args[0], "sh");
 	CU_ASSERT_EQUAL(s->nmounts, 1);
@@ -77,13 +78,26 @@ static void a_good_config_parses(void)
 static void bad_fields_are_named(void)
 {
 	struct mr_err err;
-	CU_ASSERT_PTR_NULL(parse(MIN_CONFIG(PROC, ",\n  \"linux\": {\"namespaces\": [{\"type\": \"nope\"}]}"), &err));
+	CU_ASSERT_PTR_NULL(
+		parse(MIN_CONFIG(PROC, ",\n  \"linux\": {\"namespaces\": [{\"type\": \"nope\"}]}"),
+		      &err));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "unknown namespace type 'nope'"));
-	CU_ASSERT_PTR_NULL(parse(MIN_CONFIG(PROC, ",\n  \"mounts\": [{\"destination\": \"tmp\", \"type\": \"tmpfs\"}]"), &err));
+	CU_ASSERT_PTR_NULL(parse(
+		MIN_CONFIG(PROC,
+			   ",\n  \"mounts\": [{\"destination\": \"tmp\", \"type\": \"tmpfs\"}]"),
+		&err));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "mounts[0].destination must be an absolute path"));
-	CU_ASSERT_PTR_NULL(parse(MIN_CONFIG("{\"args\": [\"sh\"], \"cwd\": \"/\", \"rlimits\": [{\"type\": \"RLIMIT_BOGUS\", \"soft\": 1, \"hard\": 1}]}", ""), &err));
+	CU_ASSERT_PTR_NULL(parse(
+		MIN_CONFIG(
+			"{\"args\": [\"sh\"], \"cwd\": \"/\", \"rlimits\": [{\"type\": \"RLIMIT_BOGUS\", \"soft\": 1, \"hard\": 1}]}",
+			""),
+		&err));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "unknown rlimit type 'RLIMIT_BOGUS'"));
-	CU_ASSERT_PTR_NULL(parse(MIN_CONFIG("{\"args\": [\"sh\"], \"cwd\": \"/\", \"capabilities\": {\"bounding\": [\"CAP_NOPE\"]}}", ""), &err));
+	CU_ASSERT_PTR_NULL(parse(
+		MIN_CONFIG(
+			"{\"args\": [\"sh\"], \"cwd\": \"/\", \"capabilities\": {\"bounding\": [\"CAP_NOPE\"]}}",
+			""),
+		&err));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "unknown capability 'CAP_NOPE'"));
 	CU_ASSERT_PTR_NULL(parse(MIN_CONFIG(PROC, ",\n  \"hostname\": \"h\""), &err));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "hostname needs a uts namespace"));
@@ -130,7 +144,8 @@ static CU_TestInfo tests[] = {
 	{"malformed JSON is reported with line:column", malformed_json_has_line_and_column},
 	{"a wrong type is reported at the value's line:column", wrong_type_is_located},
 	{"a good config parses into flags, options and namespaces", a_good_config_parses},
-	{"bad fields are named: namespace, mount, rlimit, capability, hostname", bad_fields_are_named},
+	{"bad fields are named: namespace, mount, rlimit, capability, hostname",
+	 bad_fields_are_named},
 	{"the default spec (and --rootless) parses back", default_spec_parses_back},
 	{"container ids that name paths are refused", ids_that_name_paths_are_refused},
 	{"signals by name and number", signal_names_and_numbers},
