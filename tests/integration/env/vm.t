@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/integration/env/vm.t - the test VM is the host the VM tier promises: pure cgroup v2
-# with the controllers the suites use, / shared as under systemd, the kernel modules loaded.
+# with the controllers the suites use, / shared as under systemd, the kernel modules loaded
+# or loadable on demand.
 #
 #   sh tests/integration/env/vm.t           (on the host every test skips)
 #   MR_SUITES=env/ make test-vm             (the meaningful run: inside the VM)
@@ -70,6 +71,19 @@ nftables_usable() {
 	t_status 0 unshare -n nft add table inet mrvm
 }
 
+# the kernel's own module requests work (/proc/sys/kernel/modprobe, modules.alias): a rule
+# with 'limit' makes the kernel ask for nft_limit, which the init did not load
+module_on_demand() {
+	vm_only
+	t_need unshare nft
+	t_status 0 unshare -n nft -f - <<-'NFT'
+		table inet mrvm {
+			chain c { limit rate 1/second accept }
+		}
+	NFT
+	t_match "$(cut -d' ' -f1 /proc/modules)" '^nft_limit$' "loaded modules"
+}
+
 t "/sys/fs/cgroup is cgroup2 alone (pure v2)" pure_v2
 t "the root cgroup has and enables cpuset cpu io memory pids" controllers
 t "/ is a shared mount, as under systemd" root_shared
@@ -77,4 +91,5 @@ t "pivot_root works from the VM's root (it is not the bare rootfs)" pivot_root_w
 t "overlay is in /proc/filesystems" overlay_loaded
 t "a veth pair can be created in a throwaway netns" veth_creatable
 t "an nftables table can be created in a throwaway netns" nftables_usable
+t "the kernel loads a module on demand (nft_limit for a 'limit' rule)" module_on_demand
 t_end
