@@ -211,7 +211,32 @@ update_resources() {
 	t_eq "$out" 77 "pids.max after update"
 }
 
+namespace_joined_by_path() {
+	mr_need
+	a=$(mr_id nsa)
+	t_defer "mr_cleanup $a"
+	mr_bundle ba '["sleep", "100"]'
+	mr run --detach --bundle ba --pid-file apid "$a" || t_fail "run the first container"
+	want=$(readlink /proc/"$(cat apid)"/ns/net)
+	NAMESPACES="[{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"uts\"}, {\"type\": \"network\", \"path\": \"/proc/$(cat apid)/ns/net\"}]" \
+		run_in nsb '["readlink", "/proc/self/ns/net"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	t_eq "$OUT" "$want" "the second container's network namespace"
+}
+
+time_namespace_offsets() {
+	mr_need
+	[ -e /proc/self/ns/time ] || t_skip "this kernel has no time namespaces"
+	NAMESPACES='[{"type": "pid"}, {"type": "mount"}, {"type": "uts"}, {"type": "time"}]' \
+	LINUX_EXTRA=',"timeOffsets": {"boottime": {"secs": 864000, "nanosecs": 0}}' \
+		run_in timens '["cut", "-d.", "-f1", "/proc/uptime"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	[ "$OUT" -ge 864000 ] || t_fail "uptime inside is $OUT s, not 10 days more"
+}
+
 t "hostname, domainname, cwd and env" hostname_env_cwd
+t "a namespace joined by path (network of another container)" namespace_joined_by_path
+t "a time namespace with a boottime offset" time_namespace_offsets
 t "user uid/gid, additionalGids and umask" user_groups_umask
 t "CapEff/CapPrm/CapBnd as configured, inheritable and ambient empty" capabilities_as_configured
 t "noNewPrivileges true and false" no_new_privileges_flag
