@@ -76,22 +76,40 @@ static char **names(const char *path, size_t *n)
 	return v;
 }
 
-/* in_lowers - does REL exist in the lowers' merged view? (stops at a whiteout or a
- * non-directory on the way, as overlay's own lookup does) */
+/*
+ * in_lowers - does REL ("/a/b") exist in the lowers' merged view? Looks up each lower, top
+ * first, component by component as overlay does: a whiteout or a non-directory on the way
+ * means "not there", and an opaque directory on the way hides the lowers below it.
+ */
 static int in_lowers(const char *rel)
 {
 	for (size_t i = 1; i < nlayers; i++) {
-		char p[PATH_MAX];
-		struct stat st;
-		snprintf(p, sizeof(p), "%s%s", layer[i], rel);
-		if (lstat(p, &st) == 0)
-			return !ovl_is_whiteout(&st);
+		int opaque_on_way = 0;
+		for (const char *c = rel + 1;; c++) {
+			if (*c != '/' && *c != '\0')
+				continue;
+			char p[PATH_MAX];
+			struct stat st;
+			snprintf(p, sizeof(p), "%s%.*s", layer[i], (int)(c - rel), rel);
+			if (lstat(p, &st) < 0)
+				break; /* not in this layer: try the next one down */
+			if (ovl_is_whiteout(&st))
+				return 0;
+			if (*c == '\0')
+				return 1;
+			if (!S_ISDIR(st.st_mode))
+				return 0;
+			opaque_on_way |= ovl_is_opaque(AT_FDCWD, p, NULL) == 1;
+		}
+		if (opaque_on_way)
+			return 0;
 	}
 	return 0;
 }
 
-/* changes - docker diff of directory REL ("" = root) of the upper */
-static void changes(const char *rel)
+/* changes - docker diff of directory REL ("" = root) of the upper; HIDDEN: an opaque
+ * directory above hides the lowers, so everything below it is new */
+static void changes(const char *rel, int hidden)
 {
 	char p[PATH_MAX];
 	size_t n;
@@ -105,15 +123,16 @@ static void changes(const char *rel)
 		if (lstat(p, &st) < 0)
 			mr_die("lstat '%s'", p);
 		if (ovl_is_whiteout(&st)) {
-			printf("D %s\n", sub);
+			if (!hidden) /* a whiteout under an opaque dir hides nothing new */
+				printf("D %s\n", sub);
 		} else {
 			int opq = S_ISDIR(st.st_mode) && ovl_is_opaque(AT_FDCWD, p, NULL) == 1;
-			printf("%c %s%s\n", in_lowers(sub) ? 'C' : 'A', sub,
-			       opq && in_lowers(sub)
-				       ? "   (opaque: what the lowers had here is hidden)"
-				       : "");
+			int there = !hidden && in_lowers(sub);
+			printf("%c %s%s\n", there ? 'C' : 'A', sub,
+			       opq && there ? "   (opaque: what the lowers had here is hidden)"
+					    : "");
 			if (S_ISDIR(st.st_mode))
-				changes(sub);
+				changes(sub, hidden || opq);
 		}
 		free(v[i]);
 	}
@@ -197,6 +216,6 @@ int main(int argc, char **argv)
 	if (origin)
 		origins("", 0);
 	else
-		changes("");
+		changes("", 0);
 	return 0;
 }
