@@ -15,9 +15,15 @@ need_cli() { [ -x "$MI" ] || t_skip "needs $MI: run 'make minirun/image'"; }
 busybox_tar() {
 	_dest=${1:-$T_DIR/busybox.tar}
 	[ -f "$_dest" ] && return 0
-	sh "$MR_TOP/tests/rootfs.sh" "$T_DIR/bb.root" >/dev/null || t_fail "tests/rootfs.sh failed"
-	(cd "$T_DIR/bb.root" && tar -cf "$_dest" .) || t_fail "tar of the busybox rootfs failed"
-	rm -rf "$T_DIR/bb.root"
+	# made once per suite (in the suite's temp dir), copied for each test
+	if [ ! -f "$T_TMP/busybox.tar" ]; then
+		sh "$MR_TOP/tests/rootfs.sh" "$T_TMP/bb.root" >/dev/null || t_fail "tests/rootfs.sh failed"
+		(cd "$T_TMP/bb.root" && tar -cf "$T_TMP/busybox.tar.part" .) &&
+			mv "$T_TMP/busybox.tar.part" "$T_TMP/busybox.tar" ||
+			t_fail "tar of the busybox rootfs failed"
+		rm -rf "$T_TMP/bb.root"
+	fi
+	cp "$T_TMP/busybox.tar" "$_dest"
 }
 
 # import_busybox NAME - import the busybox tarball as NAME; prints the image ID
