@@ -198,7 +198,8 @@ static int clear(struct apply *a, int pfd, const char *base, const char *rel)
 		rc = undo_displace(a->undo, pfd, base, rel);
 	else
 		rc = layer_remove_tree(pfd, base);
-	drop_cache(a); /* anything below it may have been the cached parent */
+	/* the parent cache stays valid: it holds PFD's own path (the current entry's parent),
+	 * and only something *inside* PFD went away */
 	if (rc < 0 && errno != ENOENT)
 		return fail(a, errno, "remove what was at '%s'", rel);
 	return 0;
@@ -424,12 +425,6 @@ static int apply_node(struct apply *a, struct archive_entry *e, int pfd, const c
 	int fd = make_node(a, e, pfd, base);
 	if (fd == -1 && errno == EEXIST) {
 		if (clear(a, pfd, base, rel) < 0)
-			return -1;
-		/* clear dropped the cached parent fd: open it again */
-		char parent[PATH_MAX];
-		snprintf(parent, sizeof(parent), "%.*s", base == rel ? 0 : (int)(base - rel - 1),
-			 rel);
-		if ((pfd = open_parent(a, parent)) < 0)
 			return -1;
 		fd = make_node(a, e, pfd, base);
 	}

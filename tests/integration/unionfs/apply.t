@@ -178,6 +178,23 @@ rollback_on_refusal() {
 }
 t "a refusal at the last entry rolls back every earlier change of an in-place apply" rollback_on_refusal
 
+type_changes() {
+	uf_need
+	# a file becomes a directory, a directory a file, a symlink a directory: in one layer,
+	# and across two layers applied in place
+	printf 'file x data=1\ndir x\nfile x/y data=2\ndir d\nfile d/f data=3\nfile d data=4\nsymlink s x\ndir s\n' |
+		mktar one.tar
+	t_status 0 "$UF/apply" one.tar fresh
+	t_eq "$(cat fresh/x/y):$(cat fresh/d)" "2:4" "fresh/x/y and fresh/d"
+	[ -d fresh/s ] && [ ! -L fresh/s ] || t_fail "fresh/s is not a directory"
+	printf 'file x data=1\ndir d\nfile d/f data=3\nsymlink s x\n' | mktar lower.tar
+	printf 'dir x\nfile x/y data=2\nfile d data=4\ndir s\n' | mktar upper.tar
+	"$UF/apply" -q lower.tar tree && t_status 0 "$UF/apply" upper.tar tree
+	t_eq "$(cat tree/x/y):$(cat tree/d)" "2:4" "tree/x/y and tree/d"
+	[ -d tree/s ] && [ ! -L tree/s ] || t_fail "tree/s is not a directory"
+}
+t "entries that change a path's type (file <-> dir, symlink -> dir) replace it" type_changes
+
 target_is_a_file() {
 	uf_need
 	base_spec | mktar base.tar
