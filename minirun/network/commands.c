@@ -31,7 +31,7 @@ static int fail(const struct mr_err *err)
 static int usage_err(const char *verb, const char *synopsis)
 {
 	fprintf(stderr,
-		"minirun: \"network %s\" requires %s.\nSee 'minirun network %s --help'.\n",
+		"minirun: \"network %s\" requires %s; see 'minirun network %s --help'\n",
 		verb, synopsis, verb);
 	return MR_EXIT_RUNTIME;
 }

@@ -22,7 +22,7 @@ static int fail(const struct mr_err *err)
 
 static int usage_err(const char *verb, const char *what)
 {
-	fprintf(stderr, "minirun: \"volume %s\" requires %s.\nSee 'minirun volume %s --help'.\n",
+	fprintf(stderr, "minirun: \"volume %s\" requires %s; see 'minirun volume %s --help'\n",
 		verb, what, verb);
 	return MR_EXIT_RUNTIME;
 }

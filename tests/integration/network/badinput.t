@@ -1,0 +1,55 @@
+# tests/integration/network/badinput.t - bad input to `minirun network`: a bad CIDR, an
+# overlapping subnet, a name in use, a bad name, a gateway outside its subnet, a bad port
+# spec, an unknown network, a container that is not there. Each gets one line in docker's
+# words, exit 125, and leaves nothing behind: the records, the links and the nft ruleset
+# are compared before and after, inside a throwaway namespace playing the host.
+. "$MR_TOP/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/network/net.sh"
+
+# bad EXPECTED-REGEX CMD... (inside): run CMD, print "bad ok" if it exits 125 with one
+# line on stderr matching the regex and changes no record, link or nft element
+BAD='
+	state() { ls -l "$R/networks"; cat "$R"/networks/*.json; ip -o link; nft list ruleset; }
+	bad() {
+		_re=$1; shift
+		_before=$(state)
+		"$@" >"$R/out" 2>"$R/err"; _rc=$?
+		[ "$_rc" = 125 ] || { echo "rc $_rc: $*"; return; }
+		[ "$(wc -l <"$R/err")" = 1 ] || { echo "not one line: $(cat "$R/err")"; return; }
+		grep -Eq -- "$_re" "$R/err" || { echo "message: $(cat "$R/err")"; return; }
+		[ "$_before" = "$(state)" ] || { echo "state changed by: $*"; return; }
+		echo "bad ok: $(cat "$R/err")"
+	}
+	mrn create --subnet 10.90.0.0/24 web >/dev/null || die create
+	c1=$(box)
+	conn web c1 "$c1" >/dev/null || die connect
+'
+
+network_bad_input() {
+	net_need
+	out=$(net_host "$BAD"'
+		bad "invalid argument \"10.0.0/8\" for \"--subnet\" flag: invalid CIDR address: 10.0.0/8" mrn create --subnet 10.0.0/8 x
+		bad "invalid CIDR address: 10.1.2.3" mrn create --subnet 10.1.2.3 x
+		bad "Pool overlaps with other one on this address space" mrn create --subnet 10.90.0.128/25 x
+		bad "Pool overlaps with other one on this address space" mrn create --subnet 10.0.0.0/8 x
+		bad "network with name web already exists" mrn create web
+		bad "invalid network name \"a/b\"" mrn create a/b
+		bad "operation is not permitted on predefined host network" mrn create host
+		bad "no matching subnet for gateway 10.91.0.1" mrn create --subnet 10.92.0.0/24 --gateway 10.91.0.1 x
+		bad "network nosuch not found" mrn inspect nosuch
+		bad "network nosuch not found" mrn rm nosuch
+		bad "network nosuch not found" mrn connect nosuch "$(cid c2)" "$c1"
+		bad "no such process|No such" mrn connect web "$(cid c2)" 999999
+		bad "invalid containerPort: abc" mrn publish "$(cid c1)" 8080:abc
+		bad "invalid hostPort: x" mrn publish "$(cid c1)" x:80
+		bad "invalid proto: sctp" mrn publish "$(cid c1)" 8080:80/sctp
+		bad "invalid IP address: 1.2.3" mrn publish "$(cid c1)" 1.2.3:8080:80
+		bad "it is on no network" mrn publish "$(cid c9)" 8080:80
+		bad "container c9.* is not connected to network web" mrn disconnect web "$(cid c9)"
+		bad "requires exactly 1 argument" mrn create') || t_fail "$out"
+	t_nomatch "$out" '^(rc|not one line|message|state changed)' "every case"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^bad ok: ')" 19 "cases refused cleanly"
+}
+
+t "bad input: one line in docker's words, exit 125, no record, link or nft element left" network_bad_input
+t_end
