@@ -140,8 +140,8 @@ static char *state_text(const struct ctr_state *st)
 }
 
 /* The parent's half of the create protocol, once the child runs. */
-static int drive_child(const struct spec *s, struct made *m, int sock, struct ctr_state *st,
-		       struct mr_err *err)
+static int drive_child(const struct spec *s, struct made *m, int sock, bool direct,
+		       struct ctr_state *st, struct mr_err *err)
 {
 	struct sync_msg msg;
 	if (m->cgroup && cgstep_enter(m->cgroup, m->child, err) < 0)
@@ -153,12 +153,17 @@ static int drive_child(const struct spec *s, struct made *m, int sock, struct ct
 			return -1;
 		sync_send(sock, SYNC_USERMAP_OK, 0, NULL);
 	}
-	if (sync_expect(sock, SYNC_PID, &msg, err) < 0)
-		return -1;
-	m->init = msg.pid;
-	waitpid(m->child, NULL, 0);
-	m->child = 0;
-	sync_send(sock, SYNC_GO, 0, NULL);
+	if (direct) {
+		m->init = m->child; /* cloned straight into its namespaces: it is the init */
+		m->child = 0;
+	} else {
+		if (sync_expect(sock, SYNC_PID, &msg, err) < 0)
+			return -1;
+		m->init = msg.pid;
+		waitpid(m->child, NULL, 0);
+		m->child = 0;
+		sync_send(sock, SYNC_GO, 0, NULL);
+	}
 	st->pid = m->init;
 	st->start_time = proc_start_time(m->init);
 	snprintf(st->status, sizeof(st->status), "creating");
@@ -219,7 +224,21 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 		mr_fail(err, errno, "socketpair");
 		goto out;
 	}
-	m.child = fork();
+	/* The common case needs one process, cloned straight into its new namespaces (but the
+	 * cgroup one: it is made once the child is in its cgroup, so that the cgroup is its
+	 * root). Joining a pid, user or time namespace, making a time namespace, or joining
+	 * anything from a new user namespace needs the two-stage path of init.c. */
+	int joined = 0;
+	for (size_t i = 0; i < s->nns; i++)
+		if (s->ns[i].path)
+			joined |= s->ns[i].flag;
+	c.direct = !(joined & (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWTIME)) &&
+		   !(s->ns_new & CLONE_NEWTIME) && !(joined && (s->ns_new & CLONE_NEWUSER));
+	if (c.direct)
+		m.child = (pid_t)syscall(SYS_clone, SIGCHLD | (s->ns_new & ~CLONE_NEWCGROUP), NULL,
+					 NULL, NULL, NULL);
+	else
+		m.child = fork();
 	if (m.child < 0) {
 		mr_fail(err, errno, "fork");
 		goto out;
@@ -238,7 +257,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	st.cgroup = m.cgroup;
 	st.annotations = s->annotations;
 	st.owner = geteuid();
-	if (drive_child(s, &m, sv[0], &st, err) < 0)
+	if (drive_child(s, &m, sv[0], c.direct, &st, err) < 0)
 		goto out;
 	if (state_save(root, &st, err) < 0)
 		goto out;

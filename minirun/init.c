@@ -142,6 +142,36 @@ static void stage1(struct init_ctx *c)
 	_exit(0);
 }
 
+/* Stage 1 when create cloned us straight into the new namespaces: we are the init
+ * already. What remains: the uid/gid maps, the namespaces joined by path (none of them
+ * pid, user or time), and the cgroup namespace, made only now that the create process has
+ * put us in the container's cgroup. */
+static void stage1_direct(struct init_ctx *c)
+{
+	struct mr_err err = {0};
+	struct sync_msg m;
+	const struct spec *s = c->s;
+
+	if (sync_expect(c->sync, SYNC_GO, &m, &err) < 0)
+		_exit(MR_EXIT_RUNTIME);
+	if (s->ns_new & CLONE_NEWUSER) {
+		sync_send(c->sync, SYNC_USERMAP, 0, NULL);
+		if (sync_expect(c->sync, SYNC_USERMAP_OK, &m, &err) < 0)
+			_exit(MR_EXIT_RUNTIME);
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+			mr_fail(&err, errno, "become root in the new user namespace (is container "
+				"id 0 mapped?)");
+			fail(c, &err);
+		}
+	}
+	if (join_namespaces(c, &err) < 0)
+		fail(c, &err);
+	if ((s->ns_new & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+		mr_fail(&err, errno, "unshare(CLONE_NEWCGROUP)");
+		fail(c, &err);
+	}
+}
+
 /* The terminal: a pty from the container's devpts, its master sent away, its slave our
  * stdio and controlling terminal, and /dev/console. */
 static int setup_console(struct init_ctx *c, int rootfd, struct mr_err *err)
@@ -225,7 +255,10 @@ void init_main(struct init_ctx *c)
 	char exe[4096];
 
 	close(c->lock);
-	stage1(c);
+	if (c->direct)
+		stage1_direct(c);
+	else
+		stage1(c);
 	/* the init: pid 1 of a new pid namespace. Die with our parent's death? No: the create
 	 * process exits on purpose while we wait for start. */
 	if (!c->o->no_new_keyring)
