@@ -159,7 +159,8 @@ static void stage1_direct(struct init_ctx *c)
 		if (sync_expect(c->sync, SYNC_USERMAP_OK, &m, &err) < 0)
 			_exit(MR_EXIT_RUNTIME);
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-			mr_fail(&err, errno, "become root in the new user namespace (is container "
+			mr_fail(&err, errno,
+				"become root in the new user namespace (is container "
 				"id 0 mapped?)");
 			fail(c, &err);
 		}

@@ -20,7 +20,7 @@ struct init_ctx {
 	int console; /* where the pty master goes (console socket or run's pair), or -1 */
 	int ns_fds[SPEC_MAX_NS]; /* fds of the namespaces joined by path (spec order), or -1 */
 	scmp_filter_ctx seccomp;
-	bool direct;           /* cloned into its new namespaces already (see ctr_create) */
+	bool direct;      /* cloned into its new namespaces already (see ctr_create) */
 	char state[4000]; /* the state JSON for startContainer hooks */
 };
 
