@@ -46,7 +46,7 @@ blobs_verify() {
 
 # free_port - a TCP port nothing on this machine listens on
 free_port() {
-	_p=$((20000 + ($$ * 7 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 30000))
+	_p=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 30000))
 	while grep -qi ":$(printf '%04X' "$_p") " /proc/net/tcp /proc/net/tcp6 2>/dev/null; do
 		_p=$((_p + 1))
 	done
