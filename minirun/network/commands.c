@@ -30,8 +30,7 @@ static int fail(const struct mr_err *err)
 
 static int usage_err(const char *verb, const char *synopsis)
 {
-	fprintf(stderr,
-		"minirun: \"network %s\" requires %s; see 'minirun network %s --help'\n",
+	fprintf(stderr, "minirun: \"network %s\" requires %s; see 'minirun network %s --help'\n",
 		verb, synopsis, verb);
 	return MR_EXIT_RUNTIME;
 }
@@ -52,8 +51,10 @@ static int cmd_create(int argc, char **argv)
 		case 'g': gateway = optarg; break;
 		case 'd':
 			if (strcmp(optarg, "bridge")) {
-				fprintf(stderr, "minirun: plugin \"%s\" not found (only the bridge "
-						"driver exists)\n", optarg);
+				fprintf(stderr,
+					"minirun: plugin \"%s\" not found (only the bridge "
+					"driver exists)\n",
+					optarg);
 				return MR_EXIT_RUNTIME;
 			}
 			break;

@@ -53,7 +53,9 @@ int main(int argc, char **argv)
 	for (const struct network_command *c = network_commands; c->name; c++)
 		if (!strcmp(argv[i], c->name))
 			return c->fn(argc - i, argv + i);
-	fprintf(stderr, "minirun: 'network %s' is not a minirun command.\n"
-			"See 'minirun network --help'\n", argv[i]);
+	fprintf(stderr,
+		"minirun: 'network %s' is not a minirun command.\n"
+		"See 'minirun network --help'\n",
+		argv[i]);
 	return MR_EXIT_RUNTIME;
 }

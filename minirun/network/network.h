@@ -127,9 +127,9 @@ int network_remove(const char *root, const char *name, struct mr_err *err);
 
 struct network_connect {
 	const char *root;
-	const char *network;      /* name or ID; "bridge" = the default network */
-	const char *container_id; /* the container's full ID */
-	const char *name;         /* its name (resolvable on user networks), may be NULL */
+	const char *network;        /* name or ID; "bridge" = the default network */
+	const char *container_id;   /* the container's full ID */
+	const char *name;           /* its name (resolvable on user networks), may be NULL */
 	const char *const *aliases; /* more names on this network (user networks only) */
 	size_t naliases;
 	int netns_fd; /* the container's network namespace, or -1 to open /proc/PID/ns/net */

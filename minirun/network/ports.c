@@ -145,7 +145,8 @@ int network_publish(const char *root, const char *cid, struct network_port *port
 	size_t npub = 0, done = 0;
 	int r = -1;
 	if (!ep) {
-		mr_fail(err, 0, "cannot publish ports of container %.12s: it is on no network", cid);
+		mr_fail(err, 0, "cannot publish ports of container %.12s: it is on no network",
+			cid);
 		goto out;
 	}
 	if (nat_published(&pub, &npub, err) < 0)
@@ -172,8 +173,7 @@ int network_publish(const char *root, const char *cid, struct network_port *port
 				*json_string_value(json_object_get(ep, "Name"))
 					? json_string_value(json_object_get(ep, "Name"))
 					: cid,
-				cid,
-				p->host_ip[0] ? p->host_ip : "0.0.0.0", p->host_port);
+				cid, p->host_ip[0] ? p->host_ip : "0.0.0.0", p->host_port);
 			break;
 		}
 		struct nat_port np = {.host_port = p->host_port, .port = p->port};

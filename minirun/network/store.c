@@ -94,9 +94,9 @@ static json_t *new_record(const char *name, const char *id, const char *bridge, 
 			 "Name", name, "Id", id, "Created", created, "Scope", "local", "Driver",
 			 "bridge", "EnableIPv6", 0, "IPAM", "Driver", "default", "Options",
 			 "Config", "Subnet", subnet, "Gateway", gateway, "Internal", 0,
-			 "Attachable", 0, "Containers", "Options",
-			 "com.docker.network.bridge.name", bridge,
-			 "com.docker.network.bridge.enable_ip_masquerade", "true", "Labels");
+			 "Attachable", 0, "Containers", "Options", "com.docker.network.bridge.name",
+			 bridge, "com.docker.network.bridge.enable_ip_masquerade", "true",
+			 "Labels");
 }
 
 static char *record_path(const char *root, const char *name, char *buf, size_t size)
@@ -142,8 +142,8 @@ static json_t *ensure_default(const char *root, struct mr_err *err)
 	random_id(id);
 	mr_say("first use of the default network: bridge %s, %s", NETWORK_DEFAULT_BRIDGE,
 	       NETWORK_DEFAULT_SUBNET);
-	json_t *rec = new_record(NETWORK_DEFAULT, id, NETWORK_DEFAULT_BRIDGE,
-				 NETWORK_DEFAULT_SUBNET, gw);
+	json_t *rec =
+		new_record(NETWORK_DEFAULT, id, NETWORK_DEFAULT_BRIDGE, NETWORK_DEFAULT_SUBNET, gw);
 	json_object_set_new(json_object_get(rec, "Options"),
 			    "com.docker.network.bridge.default_bridge", json_string("true"));
 	if (network_save(root, rec, err) < 0) {
@@ -211,9 +211,8 @@ json_t *network_load(const char *root, const char *name, struct mr_err *err)
 	json_decref(all);
 	if (hits == 1)
 		return found;
-	mr_fail(err, 0,
-		hits ? "network %s is ambiguous (%zu matches)" : "network %s not found", name,
-		hits);
+	mr_fail(err, 0, hits ? "network %s is ambiguous (%zu matches)" : "network %s not found",
+		name, hits);
 	errno = hits ? EINVAL : ENOENT;
 	return NULL;
 }
@@ -243,8 +242,8 @@ int network_subnet_of(json_t *rec, struct network_subnet *out, struct in_addr *g
 }
 
 /* Check what a user typed for `network create` and settle subnet and gateway (as text). */
-static int plan_subnet(json_t *all, const char *subnet, const char *gateway, char *snet,
-		       char *sgw, size_t size, struct mr_err *err)
+static int plan_subnet(json_t *all, const char *subnet, const char *gateway, char *snet, char *sgw,
+		       size_t size, struct mr_err *err)
 {
 	struct network_subnet used[512], want;
 	struct in_addr gw;
@@ -258,15 +257,17 @@ static int plan_subnet(json_t *all, const char *subnet, const char *gateway, cha
 	if (subnet) {
 		struct nl_cidr c;
 		if (nl_parse_cidr(subnet, &c, NULL) < 0)
-			return mr_fail(err, 0,
-				       "invalid argument \"%s\" for \"--subnet\" flag: invalid CIDR "
-				       "address: %s",
-				       subnet, subnet);
+			return mr_fail(
+				err, 0,
+				"invalid argument \"%s\" for \"--subnet\" flag: invalid CIDR "
+				"address: %s",
+				subnet, subnet);
 		if (c.prefix > 30 || c.prefix < 8)
-			return mr_fail(err, 0,
-				       "invalid subnet %s: the prefix must be /8 to /30 (room for a "
-				       "gateway and containers)",
-				       subnet);
+			return mr_fail(
+				err, 0,
+				"invalid subnet %s: the prefix must be /8 to /30 (room for a "
+				"gateway and containers)",
+				subnet);
 		want.net.s_addr = htonl(ntohl(c.addr.s_addr) & (0xffffffffu << (32 - c.prefix)));
 		want.prefix = c.prefix;
 		for (i = 0; i < n; i++)

@@ -46,8 +46,10 @@ static int cmd_create(int argc, char **argv)
 			break;
 		case 'd':
 			if (strcmp(optarg, "local")) {
-				fprintf(stderr, "minirun: plugin \"%s\" not found (only the local "
-						"driver exists)\n", optarg);
+				fprintf(stderr,
+					"minirun: plugin \"%s\" not found (only the local "
+					"driver exists)\n",
+					optarg);
 				return MR_EXIT_RUNTIME;
 			}
 			break;
@@ -82,7 +84,8 @@ static int cmd_ls(int argc, char **argv)
 		if (quiet)
 			printf("%s\n", name);
 		else
-			printf("%-10s%s\n", json_string_value(json_object_get(rec, "Driver")), name);
+			printf("%-10s%s\n", json_string_value(json_object_get(rec, "Driver")),
+			       name);
 	}
 	json_decref(all);
 	return 0;
@@ -138,14 +141,15 @@ static int cmd_prune(int argc, char **argv)
 		else if (strcmp(argv[i], "-f") && strcmp(argv[i], "--force"))
 			return usage_err("prune", "only -a/--all and -f/--force");
 	struct mr_err err = {0};
-	json_t *removed, *n;
+	json_t *removed;
 	unsigned long long bytes;
 	size_t i;
 	if (volume_prune(volume_root(), all, &removed, &bytes, &err) < 0)
 		return fail(&err);
 	if (json_array_size(removed)) {
 		printf("Deleted Volumes:\n");
-		json_array_foreach(removed, i, n) printf("%s\n", json_string_value(n));
+		for (i = 0; i < json_array_size(removed); i++)
+			printf("%s\n", json_string_value(json_array_get(removed, i)));
 		printf("\n");
 	}
 	printf("Total reclaimed space: %lluB\n", bytes);

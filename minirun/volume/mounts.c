@@ -20,8 +20,9 @@
 #include "lib/file.h"
 #include "minirun/volume/volume.h"
 
-static const char *const type_names[] = {
-	[VOLUME_MOUNT_BIND] = "bind", [VOLUME_MOUNT_VOLUME] = "volume", [VOLUME_MOUNT_TMPFS] = "tmpfs"};
+static const char *const type_names[] = {[VOLUME_MOUNT_BIND] = "bind",
+					 [VOLUME_MOUNT_VOLUME] = "volume",
+					 [VOLUME_MOUNT_TMPFS] = "tmpfs"};
 
 static const char *const propagations[] = {"rprivate", "private", "rshared",
 					   "shared",   "rslave",  "slave"};
@@ -40,8 +41,10 @@ static int check_target(const struct volume_mount *m, const char *spec, int from
 {
 	const char *t = type_names[m->type];
 	if (!m->target[0])
-		return mr_fail(err, 0, "invalid mount config for type \"%s\": field Target must "
-				       "not be empty", t);
+		return mr_fail(err, 0,
+			       "invalid mount config for type \"%s\": field Target must "
+			       "not be empty",
+			       t);
 	if (m->target[0] != '/')
 		return mr_fail(err, 0,
 			       "%s%s%sinvalid mount config for type \"%s\": invalid mount path: "
@@ -49,8 +52,10 @@ static int check_target(const struct volume_mount *m, const char *spec, int from
 			       from_v ? "invalid volume specification: '" : "", from_v ? spec : "",
 			       from_v ? "': " : "", t, m->target);
 	if (!strcmp(m->target, "/"))
-		return mr_fail(err, 0, "invalid mount config for type \"%s\": invalid "
-				       "specification: destination can't be '/'", t);
+		return mr_fail(err, 0,
+			       "invalid mount config for type \"%s\": invalid "
+			       "specification: destination can't be '/'",
+			       t);
 	return 0;
 }
 
@@ -129,8 +134,10 @@ int volume_parse_mount(const char *spec, struct volume_mount *out, struct mr_err
 	memset(out, 0, sizeof(*out));
 	out->type = VOLUME_MOUNT_VOLUME; /* docker's default type */
 	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
-		return mr_fail(err, 0, "invalid argument \"%.40s...\" for \"--mount\" flag: too "
-				       "long", spec);
+		return mr_fail(err, 0,
+			       "invalid argument \"%.40s...\" for \"--mount\" flag: too "
+			       "long",
+			       spec);
 	for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
 		char *v = strchr(kv, '=');
 		if (v)
@@ -141,15 +148,18 @@ int volume_parse_mount(const char *spec, struct volume_mount *out, struct mr_err
 			while (t < 3 && strcmp(v, type_names[t]))
 				t++;
 			if (t == 3)
-				return mr_fail(err, 0, "invalid argument \"%s\" for \"--mount\" flag: "
-						       "invalid mount type: %s (bind, volume or "
-						       "tmpfs)", spec, v);
+				return mr_fail(err, 0,
+					       "invalid argument \"%s\" for \"--mount\" flag: "
+					       "invalid mount type: %s (bind, volume or "
+					       "tmpfs)",
+					       spec, v);
 			out->type = (enum volume_mount_type)t;
 			have_type = 1;
 		} else if ((!strcmp(kv, "source") || !strcmp(kv, "src")) && v)
 			snprintf(out->source, sizeof(out->source), "%s", v);
 		else if ((!strcmp(kv, "target") || !strcmp(kv, "destination") ||
-			  !strcmp(kv, "dst")) && v)
+			  !strcmp(kv, "dst")) &&
+			 v)
 			snprintf(out->target, sizeof(out->target), "%s", v);
 		else if ((!strcmp(kv, "readonly") || !strcmp(kv, "ro")) && (b = parse_bool(v)) >= 0)
 			out->readonly = b;
@@ -163,30 +173,38 @@ int volume_parse_mount(const char *spec, struct volume_mount *out, struct mr_err
 			 v[strspn(v, "01234567")] == '\0' && *v)
 			out->tmpfs_mode = (unsigned)strtoul(v, NULL, 8);
 		else
-			return mr_fail(err, 0, "invalid argument \"%s\" for \"--mount\" flag: "
-					       "unexpected key or value '%s%s%s'",
+			return mr_fail(err, 0,
+				       "invalid argument \"%s\" for \"--mount\" flag: "
+				       "unexpected key or value '%s%s%s'",
 				       spec, kv, v ? "=" : "", v ? v : "");
 	}
 	(void)have_type;
 	const char *t = type_names[out->type];
 	if (out->type == VOLUME_MOUNT_TMPFS && out->source[0])
-		return mr_fail(err, 0, "invalid mount config for type \"tmpfs\": field Source must "
-				       "not be specified");
+		return mr_fail(err, 0,
+			       "invalid mount config for type \"tmpfs\": field Source must "
+			       "not be specified");
 	if (out->type != VOLUME_MOUNT_TMPFS && (out->tmpfs_size || out->tmpfs_mode))
-		return mr_fail(err, 0, "invalid mount config for type \"%s\": tmpfs options are "
-				       "for type=tmpfs", t);
+		return mr_fail(err, 0,
+			       "invalid mount config for type \"%s\": tmpfs options are "
+			       "for type=tmpfs",
+			       t);
 	if (out->type == VOLUME_MOUNT_BIND) {
 		struct stat st;
 		if (!out->source[0])
-			return mr_fail(err, 0, "invalid mount config for type \"bind\": field "
-					       "Source must not be empty");
+			return mr_fail(err, 0,
+				       "invalid mount config for type \"bind\": field "
+				       "Source must not be empty");
 		if (out->source[0] != '/')
-			return mr_fail(err, 0, "invalid mount config for type \"bind\": invalid "
-					       "mount path: '%s' bind source path must be absolute",
+			return mr_fail(err, 0,
+				       "invalid mount config for type \"bind\": invalid "
+				       "mount path: '%s' bind source path must be absolute",
 				       out->source);
 		if (stat(out->source, &st) < 0)
-			return mr_fail(err, 0, "invalid mount config for type \"bind\": bind "
-					       "source path does not exist: %s", out->source);
+			return mr_fail(err, 0,
+				       "invalid mount config for type \"bind\": bind "
+				       "source path does not exist: %s",
+				       out->source);
 	}
 	if (out->type == VOLUME_MOUNT_VOLUME && out->source[0] &&
 	    volume_check_name(out->source, err) < 0)
@@ -233,8 +251,8 @@ json_t *volume_oci_mount(const struct volume_mount *m)
 		}
 	} else {
 		json_array_append_new(opts, json_string("rbind"));
-		json_array_append_new(opts, json_string(m->propagation[0] ? m->propagation
-									: "rprivate"));
+		json_array_append_new(opts,
+				      json_string(m->propagation[0] ? m->propagation : "rprivate"));
 	}
 	json_array_append_new(opts, json_string(m->readonly ? "ro" : "rw"));
 	return json_pack("{s:s, s:s, s:s, s:o}", "destination", m->target, "type",

@@ -53,7 +53,9 @@ int main(int argc, char **argv)
 	for (const struct volume_command *c = volume_commands; c->name; c++)
 		if (!strcmp(argv[i], c->name))
 			return c->fn(argc - i, argv + i);
-	fprintf(stderr, "minirun: 'volume %s' is not a minirun command.\n"
-			"See 'minirun volume --help'\n", argv[i]);
+	fprintf(stderr,
+		"minirun: 'volume %s' is not a minirun command.\n"
+		"See 'minirun volume --help'\n",
+		argv[i]);
 	return MR_EXIT_RUNTIME;
 }

@@ -40,8 +40,7 @@ int volume_check_name(const char *name, struct mr_err *err)
 {
 	size_t len = strlen(name);
 	int ok = len >= 2 && len <= VOLUME_NAME_MAX &&
-		 strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-			name[0]);
+		 strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", name[0]);
 	for (size_t i = 1; ok && i < len; i++)
 		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
 		     (name[i] >= '0' && name[i] <= '9') || strchr("_.-", name[i]);
@@ -181,7 +180,8 @@ json_t *volume_users(const char *root, const char *name, struct mr_err *err)
 		json_decref(users);
 		return NULL;
 	}
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save))
 		json_array_append_new(users, json_string(l));
 	return users;
 }
@@ -191,15 +191,16 @@ static int write_users(const char *root, const char *name, json_t *users, struct
 {
 	char path[PATH_MAX], *text = NULL;
 	size_t len = 0, i;
-	json_t *u;
 	vpath(root, name, "users", path, sizeof(path));
 	if (json_array_size(users) == 0)
-		return unlink(path) < 0 && errno != ENOENT ? mr_fail(err, errno, "remove '%s'", path)
-							    : 0;
+		return unlink(path) < 0 && errno != ENOENT
+			       ? mr_fail(err, errno, "remove '%s'", path)
+			       : 0;
 	FILE *f = open_memstream(&text, &len);
 	if (!f)
 		return mr_fail(err, errno, "users");
-	json_array_foreach(users, i, u) fprintf(f, "%s\n", json_string_value(u));
+	for (i = 0; i < json_array_size(users); i++)
+		fprintf(f, "%s\n", json_string_value(json_array_get(users, i)));
 	fclose(f);
 	int r = mr_write_file_atomic(path, text, len, 0600, err);
 	free(text);
@@ -302,8 +303,8 @@ int volume_remove(const char *root, const char *name, int force, struct mr_err *
 		json_array_foreach(users, i, u)
 		{
 			if (off < sizeof(list))
-				off += snprintf(list + off, sizeof(list) - off, "%s%s", i ? ", " : "",
-						json_string_value(u));
+				off += snprintf(list + off, sizeof(list) - off, "%s%s",
+						i ? ", " : "", json_string_value(u));
 		}
 		json_decref(users);
 		return mr_fail(err, 0, "remove %s: volume is in use - [%s]", name, list);

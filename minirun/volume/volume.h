@@ -50,7 +50,7 @@ const char *volume_root(void);
 
 /* ---- the store (volume.c) ------------------------------------------------------------------ */
 
-#define VOLUME_NAME_MAX 255
+#define VOLUME_NAME_MAX   255
 #define VOLUME_ANON_LABEL "com.docker.volume.anonymous"
 
 /* docker's rule for a local volume name: [a-zA-Z0-9][a-zA-Z0-9_.-]+. 0, or -1 with err:
@@ -90,15 +90,15 @@ enum volume_mount_type { VOLUME_MOUNT_BIND, VOLUME_MOUNT_VOLUME, VOLUME_MOUNT_TM
 
 struct volume_mount {
 	enum volume_mount_type type;
-	char source[PATH_MAX];    /* host path (bind), volume name ("" = anonymous), "" (tmpfs) */
-	char target[PATH_MAX];    /* absolute path inside the container */
+	char source[PATH_MAX]; /* host path (bind), volume name ("" = anonymous), "" (tmpfs) */
+	char target[PATH_MAX]; /* absolute path inside the container */
 	int readonly;
-	int create_source;        /* -v's bind: make a missing host directory (docker does) */
-	int nocopy;               /* volume-nocopy / -v ...:nocopy */
-	char propagation[16];     /* "" or rprivate, private, rshared, shared, rslave, slave */
+	int create_source;             /* -v's bind: make a missing host directory (docker does) */
+	int nocopy;                    /* volume-nocopy / -v ...:nocopy */
+	char propagation[16];          /* "" or rprivate, private, rshared, shared, rslave, slave */
 	unsigned long long tmpfs_size; /* bytes, 0 = the kernel's default (half of RAM) */
-	unsigned tmpfs_mode;      /* 0 = 01777 */
-	char host_path[PATH_MAX]; /* filled by volume_resolve: what gets bind-mounted */
+	unsigned tmpfs_mode;           /* 0 = 01777 */
+	char host_path[PATH_MAX];      /* filled by volume_resolve: what gets bind-mounted */
 };
 
 /* Parse -v SRC:DST[:OPTS] or -v DST (an anonymous volume). Pure. -1 with docker's words:

@@ -41,8 +41,10 @@ static void overlap_of_subnets(void)
 static void picks_first_free_subnet(void)
 {
 	struct mr_err err = {0};
-	struct network_subnet used[4] = {{ip("10.88.0.0"), 16}, {ip("10.89.0.0"), 24},
-					 {ip("10.89.1.0"), 24}, {ip("10.89.2.0"), 23}};
+	struct network_subnet used[4] = {{ip("10.88.0.0"), 16},
+					 {ip("10.89.0.0"), 24},
+					 {ip("10.89.1.0"), 24},
+					 {ip("10.89.2.0"), 23}};
 	struct network_subnet out;
 	CU_ASSERT_EQUAL(network_pick_subnet(used, 4, &out, &err), 0);
 	CU_ASSERT_EQUAL(out.net.s_addr, ip("10.89.4.0").s_addr);

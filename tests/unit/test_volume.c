@@ -72,7 +72,8 @@ static void mount_specs(void)
 {
 	struct volume_mount m;
 	struct mr_err err = {0};
-	CU_ASSERT_EQUAL(volume_parse_mount("type=bind,source=/tmp,target=/x,readonly", &m, &err), 0);
+	CU_ASSERT_EQUAL(volume_parse_mount("type=bind,source=/tmp,target=/x,readonly", &m, &err),
+			0);
 	CU_ASSERT_EQUAL(m.type, VOLUME_MOUNT_BIND);
 	CU_ASSERT_EQUAL(m.readonly, 1);
 	CU_ASSERT_EQUAL(m.create_source, 0);
@@ -81,7 +82,8 @@ static void mount_specs(void)
 	CU_ASSERT_STRING_EQUAL(m.source, "data");
 	CU_ASSERT_EQUAL(m.readonly, 0);
 	CU_ASSERT_EQUAL(volume_parse_mount("type=tmpfs,target=/run,tmpfs-size=64m,tmpfs-mode=1770",
-					   &m, &err), 0);
+					   &m, &err),
+			0);
 	CU_ASSERT_EQUAL(m.tmpfs_size, 64ull << 20);
 	CU_ASSERT_EQUAL(m.tmpfs_mode, 01770);
 
@@ -94,7 +96,8 @@ static void mount_specs(void)
 		{"type=volume,source=data", "field Target must not be empty"},
 		{"type=volume,source=data,target=rel", "mount path must be absolute"},
 		{"type=tmpfs,source=x,target=/x", "field Source must not be specified"},
-		{"type=tmpfs,target=/x,tmpfs-size=lots", "unexpected key or value 'tmpfs-size=lots'"},
+		{"type=tmpfs,target=/x,tmpfs-size=lots",
+		 "unexpected key or value 'tmpfs-size=lots'"},
 		{"type=nfs,target=/x", "invalid mount type: nfs"},
 		{"type=volume,foo=bar,target=/x", "unexpected key or value 'foo=bar'"},
 		{"type=volume,source=a/b,target=/x", "invalid characters"},
