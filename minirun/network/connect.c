@@ -209,6 +209,10 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 				 .inner_if = inner,
 				 .cidr = cidr,
 				 .gateway = gws};
+	/* A veth of this name can only be left by a process killed between attach and the
+	 * record write (the name is this network's and this container's, and the record says
+	 * it is not connected): remove it, or the attach would fail on it forever. */
+	netns_detach(host_if, 1, NULL);
 	if (netns_attach(&a, err) < 0)
 		return -1;
 

@@ -166,6 +166,29 @@ rm_refused_while_connected() {
 	t_match "$out" '^default rc=125$'
 }
 
+stale_veth_replaced() {
+	net_need
+	out=$(net_host '
+		mrn create web >/dev/null || die create
+		c1=$(box) c2=$(box)
+		conn web c1 "$c1" >/dev/null || die connect
+		veth=$(grep -o "mrv[0-9a-f]*" "$R/networks/web.json")
+		# what a minirun killed after the attach and before the record write leaves:
+		# the veth exists, the lease does not
+		mrn disconnect web "$(cid c1)" || die disconnect
+		ip link add "$veth" type veth peer name mrnvpeer || die "stale veth"
+		echo "c1=$(conn web c1 "$c2")"
+		echo "veths: $(nlinks mrv) stale peer: $(nlinks mrnvpeer)"') || t_fail "$out"
+	t_match "$out" '^c1=10\.89\.0\.2$' "connect succeeds over the stale veth"
+	t_match "$out" '^veths: 1 stale peer: 0$' "the stale pair was replaced"
+}
+
+host_untouched() {
+	t_need_root
+	[ -x "$IP" ] || t_skip "needs ip"
+	t_eq "$(ip -o link | grep -c ': mrv\|: mr-\|: mr0')" 0 "links of ours on the machine itself"
+}
+
 t "network create/ls/inspect/rm: a record, a bridge with NAT, all removed again" create_ls_inspect_rm
 t "two containers on a user network ping each other by name and alias" names_on_user_network
 t "a running container's /etc/hosts (bind-mounted) follows connects and disconnects" hosts_updated_in_place
@@ -173,4 +196,6 @@ t "the default bridge is made on first use and does not resolve names" default_b
 t "disconnect returns the lease and removes the interface" leases_returned
 t "20 concurrent connects get 20 distinct addresses; disconnects return them" concurrent_connects
 t "network rm is refused while a container is connected, and for the default" rm_refused_while_connected
+t "a veth left by a killed connect is replaced, not fatal" stale_veth_replaced
+t "the machine's own namespace never got a bridge or veth of ours" host_untouched
 t_end
