@@ -39,7 +39,7 @@ incont() {
 	_p=$1 _c=$2
 	shift 2
 	nsenter -t "$_p" -n "$UNSHARE" -m sh -c \
-		"mount --bind '$R/containers/$(cid "$_c")/hosts' /etc/hosts && $*"
+		"mount -o bind '$R/containers/$(cid "$_c")/hosts' /etc/hosts && $*"
 }
 nlinks() { ip -o link | grep -c ": $1"; }
 # published - the published map's elements, one "tcp . 8080 : 10.89.0.2 . 80" a line

@@ -65,7 +65,7 @@ hosts_updated_in_place() {
 		c1=$(box) c2=$(box)
 		conn web c1 "$c1" >/dev/null || die c1
 		# c1 mounts its hosts file now, as a runtime would at start
-		nsenter -t "$c1" -n "$UNSHARE" -m sh -c "mount --bind $R/containers/$(cid c1)/hosts /etc/hosts && echo \$\$ >$R/c1.pid && exec sleep 600" &
+		nsenter -t "$c1" -n "$UNSHARE" -m sh -c "mount -o bind $R/containers/$(cid c1)/hosts /etc/hosts && echo \$\$ >$R/c1.pid && exec sleep 600" &
 		i=0; while [ ! -s "$R/c1.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
 		conn web c2 "$c2" >/dev/null || die c2
 		echo "seen inside: $(nsenter -t "$(cat "$R/c1.pid")" -m -n grep -c c2 /etc/hosts)"
