@@ -78,7 +78,7 @@ module_on_demand() {
 	t_need unshare nft
 	t_status 0 unshare -n nft -f - <<-'NFT'
 		table inet mrvm {
-			chain c { limit rate 1/second accept }
+			chain c { limit rate 1/second accept; }
 		}
 	NFT
 	t_match "$(cut -d' ' -f1 /proc/modules)" '^nft_limit$' "loaded modules"
