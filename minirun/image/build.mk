@@ -39,6 +39,9 @@ busybox-image-import: $(BUSYBOX_TAR) $(IMAGE_PROGS)
 		-c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
 		-m 'minirun built-in image: the host busybox-static' $(BUSYBOX_TAR) busybox:latest
 
+# `make demo` starts from busybox:latest in the default store (after `make deps`)
+demo: busybox-image-import
+
 # A Debian image for labs that want a real distribution: debootstrap (needs the package
 # `debootstrap` and a mirror; not run by the tests), then import it as debian:bookworm.
 DEBIAN_SUITE ?= bookworm
