@@ -49,6 +49,9 @@ if command -v hyperfine >/dev/null; then
 		-n "unionfs/apply" "$APPLY" -n "tar -x" "$TAR"
 	apply=$(awk -F, '$1 == "unionfs/apply" { print $2 }' times.csv)
 	tarx=$(awk -F, '$1 == "tar -x" { print $2 }' times.csv)
+	# CPU time (user + system): steadier than wall time on a machine shared with others
+	cpu_apply=$(awk -F, '$1 == "unionfs/apply" { print $5 + $6 }' times.csv)
+	cpu_tar=$(awk -F, '$1 == "tar -x" { print $5 + $6 }' times.csv)
 else
 	best() { # best of 5 runs of CMD, in seconds
 		b=""
@@ -64,6 +67,10 @@ else
 fi
 rm -rf out
 awk -v a="$apply" -v t="$tarx" 'BEGIN {
-	printf "\nunionfs/apply %.3f s   tar -x %.3f s   ratio %.2fx (target <= 1.20x): %s\n",
+	printf "\nwall: unionfs/apply %.3f s   tar -x %.3f s   ratio %.2fx (target <= 1.20x): %s\n",
 		a, t, a / t, a / t <= 1.2 ? "within target" : "OVER target"
 }'
+[ -n "${cpu_apply:-}" ] && awk -v a="$cpu_apply" -v t="$cpu_tar" 'BEGIN {
+	printf "cpu:  unionfs/apply %.3f s   tar -x %.3f s   ratio %.2fx (user + system)\n", a, t, a / t
+}'
+uptime | sed 's/.*load/load/; s/^/(machine /; s/$/: wall times under load are noisy)/'
