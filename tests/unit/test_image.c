@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "lib/file.h"
 
 static void ref_defaults_are_dockers(void)
@@ -233,6 +236,68 @@ static void an_unknown_image_is_no_such_image(void)
 	rm_root(root);
 }
 
+/* a layer tar in memory holding one file NAME with CONTENT */
+static size_t make_tar(char *buf, size_t cap, const char *name, const char *content)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	size_t used = 0;
+	archive_write_set_format_pax_restricted(a);
+	archive_write_open_memory(a, buf, cap, &used);
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)strlen(content));
+	archive_write_header(a, e);
+	archive_write_data(a, content, strlen(content));
+	archive_entry_free(e);
+	archive_write_close(a);
+	archive_write_free(a);
+	return used;
+}
+
+static void lowerdirs_list_layers_top_first(void)
+{
+	struct store st;
+	char root[64], d1[IMAGE_DIGEST_LEN + 1], d2[IMAGE_DIGEST_LEN + 1],
+		cfg[IMAGE_DIGEST_LEN + 1];
+	char md[IMAGE_DIGEST_LEN + 1], id[IMAGE_DIGEST_LEN + 1], path[4400];
+	static char t1[1 << 16], t2[1 << 16];
+	struct mr_err err = {0};
+	char **dirs = NULL;
+	CU_ASSERT_FATAL(temp_store(&st, root, sizeof(root)) == 0);
+	/* two plain layers: their blob digest is their diffID */
+	size_t n1 = make_tar(t1, sizeof(t1), "hello", "bottom\n");
+	size_t n2 = make_tar(t2, sizeof(t2), "top", "top\n");
+	CU_ASSERT_EQUAL(store_put_blob(&st, t1, n1, d1, &err), 0);
+	CU_ASSERT_EQUAL(store_put_blob(&st, t2, n2, d2, &err), 0);
+	json_t *config = json_pack("{s:s, s:s, s:{s:s, s:[s,s]}}", "architecture", "amd64", "os",
+				   "linux", "rootfs", "type", "layers", "diff_ids", d1, d2);
+	char *ctext = json_dumps(config, JSON_COMPACT);
+	CU_ASSERT_EQUAL(store_put_blob(&st, ctext, strlen(ctext), cfg, &err), 0);
+	json_t *layers = json_pack("[{s:s, s:s, s:I}, {s:s, s:s, s:I}]", "mediaType",
+				   layer_media_type("none"), "digest", d1, "size", (json_int_t)n1,
+				   "mediaType", layer_media_type("none"), "digest", d2, "size",
+				   (json_int_t)n2);
+	CU_ASSERT_EQUAL(image_create(&st, cfg, strlen(ctext), layers, "docker.io/library/two:1", md,
+				     NULL, &err),
+			0);
+	CU_ASSERT_EQUAL(image_lowerdirs(&st, "two:1", &dirs, id, &err), 0);
+	CU_ASSERT_STRING_EQUAL(id, cfg);
+	CU_ASSERT_FATAL(dirs && dirs[0] && dirs[1] && !dirs[2]);
+	/* overlay's order: the top-most layer (the last in the config) first */
+	snprintf(path, sizeof(path), "%s/top", dirs[0]);
+	CU_ASSERT_EQUAL(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/hello", dirs[1]);
+	CU_ASSERT_EQUAL(access(path, F_OK), 0);
+	image_lowerdirs_free(dirs);
+	json_decref(config);
+	json_decref(layers);
+	free(ctext);
+	store_close(&st);
+	rm_root(root);
+}
+
 static CU_TestInfo tests[] = {
 	{"a bare name means docker.io/library/NAME:latest", ref_defaults_are_dockers},
 	{"host:port and @digest references", ref_host_port_and_digest},
@@ -245,6 +310,7 @@ static CU_TestInfo tests[] = {
 	{"in use: container markers, or the runtime's hook",
 	 in_use_reads_container_markers_or_the_hook},
 	{"an unknown name or ID is 'No such image'", an_unknown_image_is_no_such_image},
+	{"lowerdirs list the unpacked layers top-most first", lowerdirs_list_layers_top_first},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("image", tests)
