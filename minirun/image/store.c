@@ -79,8 +79,13 @@ int store_open(struct store *st, const char *root, struct mr_err *err)
 		return mr_fail(err, ENAMETOOLONG, "store root '%s'", root);
 
 	snprintf(path, sizeof(path), "%s/blobs/sha256", st->dir);
-	if (mr_mkdir_p(path, 0700, err) < 0)
+	if (mr_mkdir_p(path, 0700, err) < 0) {
+		if (errno == EACCES || errno == EROFS)
+			mr_prefix(err,
+				  "the image store needs root, or --root DIR (MINIRUN_ROOT) for "
+				  "one of your own: ");
 		return -1;
+	}
 	snprintf(path, sizeof(path), "%s/.tmp", st->dir);
 	if (mr_mkdir_p(path, 0700, err) < 0)
 		return -1;
