@@ -18,10 +18,6 @@
 #include "minirun/network/network.h"
 #include "netns/netlink.h"
 
-/* Parse options of a verb with getopt_long; returns the option or -1 at the end. Prints
- * docker's message for an unknown flag. */
-#define VERB_OPTS(longopts) static const struct option longopts[]
-
 static int fail(const struct mr_err *err)
 {
 	fprintf(stderr, "minirun: %s\n", err->msg);
@@ -37,11 +33,11 @@ static int usage_err(const char *verb, const char *synopsis)
 
 static int cmd_create(int argc, char **argv)
 {
-	VERB_OPTS(lo) = {{"subnet", required_argument, 0, 's'},
-			 {"gateway", required_argument, 0, 'g'},
-			 {"driver", required_argument, 0, 'd'},
-			 {"help", no_argument, 0, 'h'},
-			 {0, 0, 0, 0}};
+	static const struct option lo[] = {{"subnet", required_argument, 0, 's'},
+					   {"gateway", required_argument, 0, 'g'},
+					   {"driver", required_argument, 0, 'd'},
+					   {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
 	const char *subnet = NULL, *gateway = NULL;
 	int o;
 	optind = 1;
@@ -147,9 +143,9 @@ static int cmd_inspect(int argc, char **argv)
 
 static int cmd_connect(int argc, char **argv)
 {
-	VERB_OPTS(lo) = {{"alias", required_argument, 0, 'a'},
-			 {"name", required_argument, 0, 'n'},
-			 {0, 0, 0, 0}};
+	static const struct option lo[] = {{"alias", required_argument, 0, 'a'},
+					   {"name", required_argument, 0, 'n'},
+					   {0, 0, 0, 0}};
 	const char *aliases[16], *name = NULL;
 	size_t na = 0;
 	int o;
