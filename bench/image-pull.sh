@@ -23,7 +23,10 @@ done
 W=$(mktemp -d /tmp/mrimg-bench.XXXXXX)
 REG_PID=
 cleanup() {
-	[ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null && wait "$REG_PID" 2>/dev/null
+	if [ -n "$REG_PID" ]; then
+		kill "$REG_PID" 2>/dev/null || true
+		wait "$REG_PID" 2>/dev/null || true
+	fi
 	rm -rf "$W"
 }
 trap cleanup EXIT INT TERM
