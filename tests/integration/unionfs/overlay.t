@@ -114,7 +114,7 @@ long_lowerdir_list() {
 	[ $kernel_has_plus = 1 ] || echo "note: kernel without lowerdir+, short names used"
 	true
 }
-t "60 lowers with 200-character paths (> one page) mount with lowerdir+ and with short names" long_lowerdir_list
+t "60 lowers with 200-character paths (> one page) mount: lowerdir+ where the kernel has it, short names always" long_lowerdir_list
 
 long_upper_path() {
 	stack
