@@ -11,7 +11,7 @@
 # Prints each mean and the ratio; the target is minirun faster (ratio < 1).
 set -eu
 MR_TOP=$(cd "$(dirname "$0")/.." && pwd)
-MI=${MR_IMAGE_CLI:-$MR_TOP/minirun/image/mr-image}
+MI=${MR_IMAGE_CLI:-$MR_TOP/minirun/minirun}
 LAYERS=${1:-6}
 MB=${2:-8}
 RUNS=${RUNS:-5}

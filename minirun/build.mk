@@ -7,8 +7,12 @@ minirun/libminirun.a: $(MINIRUN_LIB_SRCS:.c=.o)
 MR_ARCHIVES += $(LIBMINIRUN)
 MINIRUN_LDLIBS := -ljansson -lseccomp -lcap -lm
 # main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS'
-minirun/minirun: minirun/main.o $(MINIRUN_CLI_SRCS:.c=.o) $(LIBMINIRUN) $(LIBCG) $(LIBNS) $(LIBMR)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MINIRUN_LDLIBS)
+# the front end's commands: the image store, networks and volumes, over unionfs/ and netns/
+MINIRUN_FRONT := $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) $(LIBUNIONFS) $(LIBNETNS)
+MINIRUN_FRONT_LDLIBS := $(IMAGE_LDLIBS) -lmnl -lnftables
+minirun/minirun: minirun/main.o $(MINIRUN_CLI_SRCS:.c=.o) $(MINIRUN_FRONT) $(LIBMINIRUN) $(LIBCG) \
+		$(LIBNS) $(LIBMR)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(sort $(MINIRUN_LDLIBS) $(MINIRUN_FRONT_LDLIBS))
 UNIT_LDLIBS += $(MINIRUN_LDLIBS)
 INSTALL_PROGS += minirun/minirun
 CLEAN += minirun/minirun

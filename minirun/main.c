@@ -1,18 +1,25 @@
 /*
  * minirun/main.c - `minirun COMMAND ...`: the one binary, a table of top-level commands.
  *
- * Today's command is `oci`, the runc-compatible OCI runtime (oci.c). The docker-like front
- * end (run, images, ps, build, compose ...) adds its rows to the same table. Installed or
- * linked under the name `minirun-oci`, the binary is the OCI runtime directly, which is how
- * podman (--runtime) and containerd (--runc-binary) are handed it.
+ * The commands: `oci`, the runc-compatible OCI runtime (oci.c); the image store's commands
+ * (images, pull, import, load, save, tag, rmi, history, image: minirun/image/); `network`
+ * and `volume` (minirun/network/, minirun/volume/). The docker-like container verbs (run,
+ * ps, ...) add their rows to the same table. Installed or linked under the name
+ * `minirun-oci`, the binary is the OCI runtime directly, which is how podman (--runtime)
+ * and containerd (--runc-binary) are handed it.
  *
  *   minirun oci run --bundle DIR ID
  *   minirun-oci --root /run/x create --bundle DIR ID
+ *   minirun --root /tmp/store images        (the store: --root, else $MINIRUN_ROOT,
+ *                                             else /var/lib/minirun)
  *
  * See: docs/HACKING.md; DESIGN.md "The layers of minirun".
  */
 #include "lib/err.h"
+#include "minirun/image/image.h"
+#include "minirun/network/network.h"
 #include "minirun/oci.h"
+#include "minirun/volume/volume.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,21 +29,73 @@ static int cmd_oci(int argc, char **argv, char **full)
 	return oci_main(argc, argv, full);
 }
 
+/* A command that is a group of verbs ("network create", "volume ls") dispatches VERBS, a
+ * table ending in {NULL}; the group's rows share the shape of every library's table. */
+struct verb {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static int group(const char *what, const struct verb *verbs, int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		FILE *out = argc < 2 ? stderr : stdout;
+		fprintf(out, "Usage:  minirun %s COMMAND\n\nCommands:\n", what);
+		for (const struct verb *v = verbs; v->name; v++)
+			fprintf(out, "  %-11s %s\n", v->name, v->help);
+		return argc < 2 ? MR_EXIT_USAGE : 0;
+	}
+	for (const struct verb *v = verbs; v->name; v++)
+		if (!strcmp(argv[1], v->name))
+			return v->fn(argc - 1, argv + 1);
+	fprintf(stderr, "minirun: '%s' is not a 'minirun %s' command; see 'minirun %s --help'\n",
+		argv[1], what, what);
+	return MR_EXIT_USAGE;
+}
+
+static int cmd_network(int argc, char **argv, char **full)
+{
+	(void)full;
+	_Static_assert(sizeof(struct verb) == sizeof(struct network_command), "same shape");
+	return group("network", (const struct verb *)network_commands, argc, argv);
+}
+
+static int cmd_volume(int argc, char **argv, char **full)
+{
+	(void)full;
+	_Static_assert(sizeof(struct verb) == sizeof(struct volume_command), "same shape");
+	return group("volume", (const struct verb *)volume_commands, argc, argv);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv, char **full);
 	const char *what;
 } commands[] = {
 	{"oci", cmd_oci, "the OCI runtime: runc's verbs over a bundle (create, start, ...)"},
+	{"network", cmd_network, "manage networks (create, ls, rm, inspect, connect ...)"},
+	{"volume", cmd_volume, "manage volumes (create, ls, rm, inspect, prune)"},
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: minirun [-v] COMMAND [ARGS...]\n"
-		     "       minirun-oci VERB ...    (= minirun oci VERB ...)\n\ncommands:\n");
+	fprintf(out, "usage: minirun [-v] [--root DIR] COMMAND [ARGS...]\n"
+		     "       minirun-oci VERB ...    (= minirun oci VERB ...)\n\n"
+		     "  -v, --verbose   narrate each step on stderr\n"
+		     "  --root DIR      the store of images, networks and volumes\n"
+		     "                  (default $MINIRUN_ROOT, else /var/lib/minirun)\n"
+		     "  --version       print the version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].what);
-	fprintf(out, "\n  --version  print the version\n");
+	for (const struct image_command *c = image_commands; c->name; c++)
+		fprintf(out, "  %-8s %s\n", c->name, c->help);
+}
+
+/* set_root - the front end's --root: one store for images, networks and volumes */
+static void set_root(const char *dir)
+{
+	image_root_opt = network_root_opt = volume_root_opt = dir;
 }
 
 int main(int argc, char **argv)
@@ -47,8 +106,19 @@ int main(int argc, char **argv)
 	if (strcmp(base, "minirun-oci") == 0)
 		return oci_main(argc, argv, argv);
 	int i = 1;
-	for (; i < argc && (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0); i++)
-		mr_verbose = 1;
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
+			mr_verbose = 1;
+		else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
+			set_root(argv[++i]);
+		else if (strncmp(argv[i], "--root=", 7) == 0)
+			set_root(argv[i] + 7);
+		else if (strcmp(argv[i], "--root") == 0) {
+			fprintf(stderr, "minirun: --root needs a directory; see 'minirun --help'\n");
+			return MR_EXIT_USAGE;
+		} else
+			break;
+	}
 	if (i >= argc) {
 		usage(stderr);
 		return 2;
@@ -64,6 +134,9 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
 		if (strcmp(commands[k].name, argv[i]) == 0)
 			return commands[k].fn(argc - i, argv + i, argv);
+	for (const struct image_command *c = image_commands; c->name; c++)
+		if (strcmp(c->name, argv[i]) == 0)
+			return c->fn(argc - i, argv + i);
 	fprintf(stderr, "minirun: unknown command '%s'; see 'minirun --help'\n", argv[i]);
 	return 2;
 }

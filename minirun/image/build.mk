@@ -1,20 +1,15 @@
 # minirun/image/ - the image store (OCI layout), import/load/save, pull from v2 registries.
-# libimage.a is linked by minirun; mr-image is a stand-in front end over image_commands[]
-# until minirun's dispatcher takes them. `make busybox-image` makes the built-in image's
+# libimage.a is linked by minirun, whose dispatcher runs image_commands[] (minirun images ...). `make busybox-image` makes the built-in image's
 # tarball; `make debian-image` a Debian one with debootstrap (network to a mirror needed).
 IMAGE_LIB_SRCS := minirun/image/ref.c minirun/image/store.c minirun/image/images.c \
 	minirun/image/gc.c minirun/image/format.c minirun/image/commands.c \
 	minirun/image/rmi.c minirun/image/inspect.c minirun/image/import.c \
 	minirun/image/archive.c minirun/image/save.c minirun/image/pull.c minirun/image/registry.c \
 	minirun/image/progress.c
-IMAGE_PROGS := minirun/image/mr-image
 LIBIMAGE := minirun/image/libimage.a
 IMAGE_LDLIBS := -lcurl -ljansson -larchive -lcrypto
 minirun/image/libimage.a: $(IMAGE_LIB_SRCS:.c=.o)
 MR_ARCHIVES += $(LIBIMAGE)
-$(IMAGE_PROGS): $(LIBIMAGE) $(LIBUNIONFS) $(LIBMR)
-$(IMAGE_PROGS): LDLIBS += $(IMAGE_LDLIBS)
-PROGS += $(IMAGE_PROGS)
 UNIT_LDLIBS += $(IMAGE_LDLIBS)
 
 # The built-in image: tests/rootfs.sh's busybox tree (the host's busybox-static, no network)
@@ -34,8 +29,8 @@ all: $(BUSYBOX_TAR)
 
 # Put busybox:latest in the store (MINIRUN_ROOT or /var/lib/minirun) — what `make demo` runs.
 # SOURCE_DATE_EPOCH=0 makes the image ID the same on every machine with the same busybox.
-busybox-image-import: $(BUSYBOX_TAR) $(IMAGE_PROGS)
-	@SOURCE_DATE_EPOCH=0 minirun/image/mr-image import -c 'CMD ["sh"]' \
+busybox-image-import: $(BUSYBOX_TAR) minirun/minirun
+	@SOURCE_DATE_EPOCH=0 minirun/minirun import -c 'CMD ["sh"]' \
 		-c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
 		-m 'minirun built-in image: the host busybox-static' $(BUSYBOX_TAR) busybox:latest
 
@@ -46,17 +41,17 @@ demo: busybox-image-import
 # `debootstrap` and a mirror; not run by the tests), then import it as debian:bookworm.
 DEBIAN_SUITE ?= bookworm
 DEBIAN_MIRROR ?= http://deb.debian.org/debian
-debian-image: $(IMAGE_PROGS)
+debian-image: minirun/minirun
 	@command -v debootstrap >/dev/null || { echo "debian-image: install debootstrap" >&2; exit 1; }
 	@mkdir -p $(IMAGES_DIR)
 	@rm -rf $(IMAGES_DIR)/debian.root
 	debootstrap --variant=minbase $(DEBIAN_SUITE) $(IMAGES_DIR)/debian.root $(DEBIAN_MIRROR)
 	tar --sort=name --numeric-owner -C $(IMAGES_DIR)/debian.root -cf $(IMAGES_DIR)/debian.tar .
 	rm -rf $(IMAGES_DIR)/debian.root
-	minirun/image/mr-image import -c 'CMD ["bash"]' \
+	minirun/minirun import -c 'CMD ["bash"]' \
 		-c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
 		$(IMAGES_DIR)/debian.tar debian:$(DEBIAN_SUITE)
 
-minirun/image: $(IMAGE_PROGS)
-image: $(IMAGE_PROGS)
+minirun/image: $(LIBIMAGE)
+image: $(LIBIMAGE)
 .PHONY: minirun/image image busybox-image busybox-image-import debian-image

@@ -1,15 +1,14 @@
 # tests/integration/image/image.sh - what the image suites share (sourced after t.sh).
 #
-# MI is the image front end: minirun/image/mr-image until minirun's own dispatcher takes the
-# image commands; set MR_IMAGE_CLI=/path/to/minirun to test that instead. Every test has its
+# MI is the image front end, minirun/minirun (MR_IMAGE_CLI=/path/to/minirun to test another). Every test has its
 # own store (mi = MI --root $T_DIR/root), so suites never meet each other or the real store.
 
-MI=${MR_IMAGE_CLI:-$MR_TOP/minirun/image/mr-image}
+MI=${MR_IMAGE_CLI:-$MR_TOP/minirun/minirun}
 
 mi() { "$MI" --root "$T_DIR/root" "$@"; }
 
 # need_cli - skip unless the front end is built
-need_cli() { [ -x "$MI" ] || t_skip "needs $MI: run 'make minirun/image'"; }
+need_cli() { [ -x "$MI" ] || t_fail "$MI is not built: run 'make minirun'"; }
 
 # busybox_tar [DEST] - a busybox root filesystem tarball (tests/rootfs.sh, no network)
 busybox_tar() {

@@ -4,20 +4,19 @@
 # nt_host (read tests/integration/netns/netns.sh): bridges, veths, the nft table and the
 # "containers" live and die inside it. The records go to a root of the test's own ($R).
 # Inside the script:
-#	mrn ARGS...             the network command (${MR_NETWORK_CLI:-mr-network}) on $R
+#	mrn ARGS...             `minirun --root $R network ARGS` (MINIRUN overrides the binary)
 #	cid NAME                a 64-hex-ish container ID for NAME ("c1" -> c1000...0)
 #	conn NET NAME PID [--alias A]   connect box PID as container NAME; prints its address
 #	incont PID NAME CMD...  run CMD in PID's netns with NAME's hosts file as /etc/hosts
 #	nlinks PREFIX           how many links of the host namespace have a name starting PREFIX
 . "$MR_TOP/tests/integration/netns/netns.sh"
 
-MRN=${MR_NETWORK_CLI:-$MR_TOP/minirun/network/mr-network}
-export MRN
+MINIRUN=${MINIRUN:-$MR_TOP/minirun/minirun}
+export MINIRUN
 
 net_need() {
 	nt_need
-	[ -x "${MR_NETWORK_CLI:-$MR_TOP/minirun/network/mr-network}" ] ||
-		t_skip "minirun/network is not built (make minirun/network)"
+	[ -x "$MINIRUN" ] || t_fail "$MINIRUN is not built (make minirun)"
 	R=$T_DIR/root
 	export R
 }
@@ -28,7 +27,7 @@ net_host() {
 $1"
 }
 
-mrn() { "$MRN" --root "$R" "$@"; }
+mrn() { "$MINIRUN" --root "$R" network "$@"; }
 cid() { printf '%s%0*d' "$1" $((64 - ${#1})) 0; }
 conn() {
 	_n=$1 _c=$2 _p=$3

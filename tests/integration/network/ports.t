@@ -1,5 +1,5 @@
 # tests/integration/network/ports.t - published ports (`run -p` / `-P`, here through
-# `mr-network publish`): a busybox httpd in a "container" reached from another namespace
+# `minirun network publish`): a busybox httpd in a "container" reached from another namespace
 # and from the host's loopback; a free host port picked for -P; "port is already
 # allocated" refused with nothing published; unpublish and disconnect remove exactly the
 # container's own ports. Each test runs in a throwaway namespace playing the host.

@@ -5,13 +5,13 @@
 # Every test uses a root of its own under its temp dir.
 . "$MR_TOP/tests/lib/t.sh"
 
-MRV=${MR_VOLUME_CLI:-$MR_TOP/minirun/volume/mr-volume}
+MINIRUN=${MINIRUN:-$MR_TOP/minirun/minirun}
 
 vol_need() {
-	[ -x "$MRV" ] || t_skip "minirun/volume is not built (make minirun/volume)"
+	[ -x "$MINIRUN" ] || t_fail "$MINIRUN is not built (make minirun)"
 	R=$T_DIR/root
 }
-mrv() { "$MRV" --root "$R" "$@"; }
+mrv() { "$MINIRUN" --root "$R" volume "$@"; }
 # state - everything under the root, for before/after comparisons
 state() { (cd "$R" 2>/dev/null && find . -path ./volumes/.lock -prune -o -print | sort && cat volumes/*/volume.json volumes/*/users 2>/dev/null); }
 
