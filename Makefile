@@ -66,6 +66,7 @@ deps:
 # ---- the README's two commands ----------------------------------------------------------
 demo: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory busybox-image-import
 	@./demo.sh
 
 test: deps

@@ -208,15 +208,32 @@ step_container() {
 	run ns/container -v "$ROOTFS" -- /bin/sh -c 'echo "hostname: $(hostname), pid: $$"; echo $(ls /)'
 }
 
+# ---- section 3: images (minirun, course modules 1 and 3) --------------------------------
+
+step_images() {
+	heading "images: the built-in busybox image, stored by content" \
+		"An image is layers (tar files) plus a config, each named by its sha256 digest." \
+		"make demo imports build/images/busybox.tar (the host's busybox-static) once."
+	built minirun/minirun && as_root || return
+	[ -f "$TOP/build/images/busybox.tar" ] || { skip "no build/images/busybox.tar (make busybox-image)"; return; }
+	if ! minirun/minirun image inspect busybox >/dev/null 2>&1; then
+		run minirun/minirun import -c 'CMD ["sh"]' build/images/busybox.tar busybox:latest || return
+	fi
+	run minirun/minirun images
+	run minirun/minirun history busybox
+}
+
 # ---- the tour ------------------------------------------------------------------------
 
 # A section is a title and its steps, in order. A later part of the project adds its own
 # (say, "image: pull, run, exec") by writing its step_ functions above and two lines here.
-SECTIONS="namespaces container"
+SECTIONS="namespaces container images"
 section_namespaces="uts pid mnt net ipc user cgroup time list join"
 title_namespaces="1. The namespaces, one at a time (ns/, course module 2)"
 section_container="container"
 title_container="2. Every namespace at once: a container (ns/container)"
+section_images="images"
+title_images="3. Images: content-addressed layers (minirun images, history)"
 
 all_steps() { for _s in $SECTIONS; do eval "echo \$section_$_s"; done; }
 # step_title STEP - the heading's first line, read from step_STEP's source
@@ -248,7 +265,7 @@ for a; do
 	esac
 done
 
-printf '%sminirun: a guided tour of the namespace tools%s\n' "$B" "$N"
+printf '%sminirun: a guided tour of the toolkit%s\n' "$B" "$N"
 printf '   Each step: what it shows, the command, its output. Read ns/NAME.c alongside;\n'
 printf '   labs/lab lists the labs that go further. Run one step again: ./demo.sh STEP\n'
 for sec in $SECTIONS; do

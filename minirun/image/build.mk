@@ -35,7 +35,6 @@ busybox-image-import: $(BUSYBOX_TAR) minirun/minirun
 		-m 'minirun built-in image: the host busybox-static' $(BUSYBOX_TAR) busybox:latest
 
 # `make demo` starts from busybox:latest in the default store (after `make deps`)
-demo: busybox-image-import
 
 # A Debian image for labs that want a real distribution: debootstrap (needs the package
 # `debootstrap` and a mirror; not run by the tests), then import it as debian:bookworm.
