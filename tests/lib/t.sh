@@ -20,8 +20,13 @@
 
 : "${MR_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}"
 T_SUITE=${T_SUITE:-$(basename "$(dirname "$0")")/$(basename "$0" .t)}
-T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mr-test.XXXXXX")
-T_FAILED=0
+# one temp dir per suite, even if a helper file sources this file again; removed when the
+# suite's shell exits, however it exits (t_end also removes it)
+if [ -z "${T_TMP:-}" ]; then
+	T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mr-test.XXXXXX")
+	T_FAILED=0
+	trap 'rm -rf "$T_TMP"' EXIT
+fi
 
 # t NAME FUNCTION - run FUNCTION as the test called NAME, print its result line
 t() {
