@@ -20,15 +20,15 @@
 
 /* Exit codes shared by every program, as docker and the shells use them. */
 enum {
-	MR_EXIT_USAGE = 2,      /* bad flag or argument */
-	MR_EXIT_RUNTIME = 125,  /* the tool itself failed */
+	MR_EXIT_USAGE = 2,     /* bad flag or argument */
+	MR_EXIT_RUNTIME = 125, /* the tool itself failed */
 	MR_EXIT_CANNOT_EXEC = 126,
 	MR_EXIT_NOT_FOUND = 127,
 };
 
 struct mr_err {
-	int errnum;      /* errno of the failing step, 0 if none */
-	char msg[1024];  /* "what 'on what'", then ": strerror" when errnum != 0 */
+	int errnum;     /* errno of the failing step, 0 if none */
+	char msg[1024]; /* "what 'on what'", then ": strerror" when errnum != 0 */
 };
 
 /*

@@ -24,7 +24,8 @@ int mr_read_file_at(int dirfd, const char *path, char **out, size_t *len, struct
 		return mr_fail(err, errno, "open '%s'", path);
 	for (;;) {
 		if (cap - n < 4096) {
-			/* /proc files report st_size 0, so grow as we go rather than trusting fstat */
+			/* /proc files report st_size 0, so grow as we go rather than trusting fstat
+			 */
 			char *bigger = realloc(buf, cap ? cap * 2 : 8192);
 			if (!bigger)
 				return mr_fail(err, ENOMEM, "read '%s'", path);
@@ -118,7 +119,7 @@ int mr_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 		return mr_fail(err, e, "rename '%s' to '%s'", tmp, path);
 	}
 	return 0;
-fail: {
+fail : {
 	int e = errno;
 	close(fd);
 	unlink(tmp);

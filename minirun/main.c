@@ -114,7 +114,8 @@ int main(int argc, char **argv)
 		else if (strncmp(argv[i], "--root=", 7) == 0)
 			set_root(argv[i] + 7);
 		else if (strcmp(argv[i], "--root") == 0) {
-			fprintf(stderr, "minirun: --root needs a directory; see 'minirun --help'\n");
+			fprintf(stderr,
+				"minirun: --root needs a directory; see 'minirun --help'\n");
 			return MR_EXIT_USAGE;
 		} else
 			break;

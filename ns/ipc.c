@@ -8,8 +8,9 @@
  * them from a child in a new IPC namespace, and removes them again.
  *
  *	$ sudo ns/ipc
- *	outside: ipc:[4026531839]  shm id 7, msg queue id 3, mq /ns-ipc.4242  (1 shm, 1 msg in /proc/sysvipc)
- *	inside:  ipc:[4026532310]  shm id 7: not found  msg queue id 3: not found  mq /ns-ipc.4242: not found  (0 shm, 0 msg in /proc/sysvipc)
+ *	outside: ipc:[4026531839]  shm id 7, msg queue id 3, mq /ns-ipc.4242  (1 shm, 1 msg in
+ * /proc/sysvipc) inside:  ipc:[4026532310]  shm id 7: not found  msg queue id 3: not found  mq
+ * /ns-ipc.4242: not found  (0 shm, 0 msg in /proc/sysvipc)
  *
  * What an IPC namespace does *not* isolate: POSIX shared memory (shm_open) and named
  * semaphores are plain files in the /dev/shm tmpfs, so a container needs its own /dev/shm
@@ -157,7 +158,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ipc -h'", argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'ipc -h'",
+				argv[optind - 1]);
 		}
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;
@@ -198,8 +201,8 @@ int main(int argc, char **argv)
 			mr_say("mount(\"/\", MS_REC|MS_PRIVATE), mount(\"mqueue\", \"/dev/mqueue\")");
 			if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 				mr_die("mount --make-rprivate /");
-			if (mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-				  NULL) < 0)
+			if (mount("mqueue", "/dev/mqueue", "mqueue",
+				  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 				mr_die("mount mqueue on /dev/mqueue");
 		}
 		look_inside();

@@ -92,7 +92,8 @@ static int mountinfo(const char *path, char *prop, size_t size, int *count)
 		if (sscanf(line, "%*s %*s %*s %*s %4095s %*s %n", mnt, &off) != 1 || !off)
 			continue;
 		if (path && strcmp(mnt, path) == 0) {
-			found = 1; /* keep the last: a later mount on the same point covers earlier */
+			found = 1; /* keep the last: a later mount on the same point covers earlier
+				    */
 			snprintf(prop, size, "%.*s", (int)strcspn(line + off, "-"), line + off);
 			size_t l = strlen(prop);
 			while (l && prop[l - 1] == ' ')
@@ -119,7 +120,8 @@ static void show(const char *side, const char *s)
 	mountinfo("/", prop, sizeof(prop), &n);
 	if (!report)
 		return;
-	fprintf(report, "%-8s mnt:[%lu]  %d mounts  / is %s", side, ino, n, *prop ? prop : "private");
+	fprintf(report, "%-8s mnt:[%lu]  %d mounts  / is %s", side, ino, n,
+		*prop ? prop : "private");
 	if (s && mountinfo(s, prop, sizeof(prop), NULL))
 		fprintf(report, "  %s is %s", s, *prop ? prop : "private");
 	fputc('\n', report);
@@ -180,12 +182,17 @@ int main(int argc, char **argv)
 				;
 			if (mode == 3)
 				mr_diex(MR_EXIT_USAGE,
-					"unknown propagation '%s' (use private, shared or slave)", optarg);
+					"unknown propagation '%s' (use private, shared or slave)",
+					optarg);
 			break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'mnt -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'mnt -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'mnt -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'mnt -h'",
+				argv[optind - 1]);
 		}
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;

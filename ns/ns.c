@@ -68,10 +68,11 @@ int ns_parse_list(const char *list, int *flags, struct mr_err *err)
 		}
 		const struct ns_type *t = ns_by_name(w);
 		if (!t)
-			return mr_fail(err, 0,
-				       "unknown namespace type '%s' (use cgroup, ipc, mnt, net, pid, "
-				       "time, user, uts or all)",
-				       w);
+			return mr_fail(
+				err, 0,
+				"unknown namespace type '%s' (use cgroup, ipc, mnt, net, pid, "
+				"time, user, uts or all)",
+				w);
 		f |= t->flag;
 	}
 	if (!f)

@@ -16,10 +16,10 @@
 #include "lib/err.h"
 
 struct ns_type {
-	const char *name;   /* "uts"; runtime-spec says "network" and "mount" for net and mnt */
-	const char *spec;   /* the runtime-spec (config.json) name */
-	int flag;           /* CLONE_NEWUTS */
-	const char *what;   /* one line: what this namespace isolates */
+	const char *name; /* "uts"; runtime-spec says "network" and "mount" for net and mnt */
+	const char *spec; /* the runtime-spec (config.json) name */
+	int flag;         /* CLONE_NEWUTS */
+	const char *what; /* one line: what this namespace isolates */
 };
 
 /* Every namespace type, in the order `ls /proc/self/ns` shows them. NS_NTYPES entries,

@@ -171,7 +171,9 @@ int main(int argc, char **argv)
 		case 'D': show_death = 1; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'pid -h'", argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'pid -h'",
+				argv[optind - 1]);
 		}
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;
@@ -188,8 +190,9 @@ int main(int argc, char **argv)
 	/* We are not in the new namespace, and never will be: our PID cannot change. Only
 	 * the children we fork from now on are born into it. */
 	if (report)
-		fprintf(report, "after unshare(CLONE_NEWPID): pid=%d still, pid:[%lu] still; "
-				"pid_for_children: %s\n",
+		fprintf(report,
+			"after unshare(CLONE_NEWPID): pid=%d still, pid:[%lu] still; "
+			"pid_for_children: %s\n",
 			(int)getpid(), inode_of("pid"),
 			inode_of("pid_for_children") ? "?" : "(none until PID 1 is forked)");
 	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)
@@ -210,8 +213,9 @@ int main(int argc, char **argv)
 	char b;
 	int up = read(ready[0], &b, 1) == 1; /* 0: the child died setting up, and said why */
 	if (up && report)
-		fprintf(report, "outside: pid_for_children:[%lu] now; the child is pid %d here "
-				"(NSpid: %s)\n",
+		fprintf(report,
+			"outside: pid_for_children:[%lu] now; the child is pid %d here "
+			"(NSpid: %s)\n",
 			inode_of("pid_for_children"), (int)child, nspid(child, buf, sizeof(buf)));
 
 	pid_t second = 0;

@@ -59,7 +59,7 @@ static FILE *report; /* stdout without CMD, stderr with CMD and -v, else NULL (s
 
 /* the clocks this program reads; the two a time namespace shifts */
 static const struct {
-	const char *name;     /* as timens_offsets names it */
+	const char *name; /* as timens_offsets names it */
 	clockid_t id;
 } clocks[] = {
 	{"monotonic", CLOCK_MONOTONIC},
@@ -103,8 +103,8 @@ static long long parse_offset(const char *flag, const char *s)
 	long long v;
 	/* the kernel takes offsets up to about +-146 years (KTIME_SEC_MAX / 2) */
 	if (mr_parse_ll(s, -4611686018LL, 4611686018LL, &v) < 0)
-		mr_diex(MR_EXIT_USAGE, "%s '%s': expected whole seconds, at most 146 years either way",
-			flag, s);
+		mr_diex(MR_EXIT_USAGE,
+			"%s '%s': expected whole seconds, at most 146 years either way", flag, s);
 	return v;
 }
 
@@ -129,8 +129,12 @@ int main(int argc, char **argv)
 		case 'b': offset[1] = parse_offset("--boottime", optarg); break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'time -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'time -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'time -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'time -h'",
+				argv[optind - 1]);
 		}
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;
@@ -145,11 +149,14 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 2; i++) {
 		before[i] = seconds(clocks[i].id);
 		if (before[i] + offset[i] < 0)
-			mr_diex(MR_EXIT_USAGE, "--%s %lld would put the clock before zero (it reads "
-					       "%.0f s now)", clocks[i].name, offset[i], before[i]);
+			mr_diex(MR_EXIT_USAGE,
+				"--%s %lld would put the clock before zero (it reads "
+				"%.0f s now)",
+				clocks[i].name, offset[i], before[i]);
 	}
 	if (report)
-		fprintf(report, "outside: time:[%lu]  monotonic %.1f s  boottime %.1f s  uptime %.1f s\n",
+		fprintf(report,
+			"outside: time:[%lu]  monotonic %.1f s  boottime %.1f s  uptime %.1f s\n",
 			inode_of("time"), before[0], before[1], uptime());
 
 	mr_say("unshare(CLONE_NEWTIME)");
@@ -157,7 +164,8 @@ int main(int argc, char **argv)
 		mr_die("unshare(CLONE_NEWTIME) (are you root?)");
 	/* Still outside: our own clocks must not jump under us. */
 	if (report)
-		fprintf(report, "after unshare(CLONE_NEWTIME): time:[%lu] still, time_for_children:[%lu]\n",
+		fprintf(report,
+			"after unshare(CLONE_NEWTIME): time:[%lu] still, time_for_children:[%lu]\n",
 			inode_of("time"), inode_of("time_for_children"));
 
 	/* Now, before the first child enters the namespace, or the kernel refuses (EACCES):

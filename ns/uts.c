@@ -61,8 +61,8 @@ static void show(const char *side, struct utsname *u)
 	if (uname(u) < 0)
 		mr_die("uname");
 	if (report)
-		fprintf(report, "%-8s hostname=%-10s domainname=%-10s uts:[%lu]\n", side, u->nodename,
-			u->domainname, ino);
+		fprintf(report, "%-8s hostname=%-10s domainname=%-10s uts:[%lu]\n", side,
+			u->nodename, u->domainname, ino);
 }
 
 int main(int argc, char **argv)
@@ -84,13 +84,18 @@ int main(int argc, char **argv)
 		case 'd': domain = optarg; break;
 		case 'v': mr_verbose = 1; break;
 		case 'h': usage(stdout); return 0;
-		case ':': mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'uts -h'", argv[optind - 1]);
-		default: mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'uts -h'", argv[optind - 1]);
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'uts -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'uts -h'",
+				argv[optind - 1]);
 		}
 	}
 	char **cmd = optind < argc ? argv + optind : NULL;
 	if (name && (!*name || strlen(name) > HOST_NAME_MAX))
-		mr_diex(MR_EXIT_USAGE, "hostname '%s' must be 1 to %d characters", name, HOST_NAME_MAX);
+		mr_diex(MR_EXIT_USAGE, "hostname '%s' must be 1 to %d characters", name,
+			HOST_NAME_MAX);
 	if (domain && strlen(domain) > 64)
 		mr_diex(MR_EXIT_USAGE, "domain name '%s' is longer than 64 characters", domain);
 	report = !cmd ? stdout : mr_verbose ? stderr : NULL;
@@ -136,7 +141,8 @@ int main(int argc, char **argv)
 	if (uname(&after) < 0)
 		mr_die("uname");
 	if (report)
-		fprintf(report, "outside, after the child's change: hostname=%s (%s)\n", after.nodename,
+		fprintf(report, "outside, after the child's change: hostname=%s (%s)\n",
+			after.nodename,
 			strcmp(after.nodename, before.nodename) ? "CHANGED: the host was renamed!"
 								: "unchanged");
 	return status;

@@ -59,7 +59,8 @@ static void proc_path_for_self_and_pid(void)
 }
 
 static CU_TestInfo tests[] = {
-	{"the table has eight types with distinct flags", table_has_eight_types_with_distinct_flags},
+	{"the table has eight types with distinct flags",
+	 table_has_eight_types_with_distinct_flags},
 	{"lookup by short and runtime-spec names", lookup_by_short_and_spec_names},
 	{"a list of names or 'all' parses to CLONE flags", parse_list_accepts_names_and_all},
 	{"a bad list names the bad word", parse_list_names_the_bad_word},
