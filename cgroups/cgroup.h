@@ -40,6 +40,7 @@
 #define MR_CGROUP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -302,6 +303,31 @@ int cg_kill(struct cg *cg, int sig, struct mr_err *err);
  * cgroup's directory in every hierarchy (descendants first), and the intermediate
  * directories this handle created. The handle stays valid only for cg_free. */
 int cg_remove(struct cg *cg, int timeout_ms, struct mr_err *err);
+
+/* ---- devices (cgroups/devices.c) --------------------------------------------------- */
+
+#define CG_MAX_DEVICE_RULES 256
+
+/* One device rule, as OCI's linux.resources.devices has it. */
+struct cg_device_rule {
+	bool allow;
+	char type;      /* 'a' (all), 'b' (block), 'c' (char) */
+	int64_t major;  /* -1 = any */
+	int64_t minor;  /* -1 = any */
+	char access[4]; /* a non-empty subset of "rwm": read, write, mknod */
+};
+
+/*
+ * cg_devices_apply - make RULES (N of them, in order) the cgroup's whole device policy:
+ * the last rule that matches an open/mknod decides, no match is denied. v1 (a hybrid or
+ * legacy host with a devices hierarchy): a directory is made in the devices hierarchy
+ * (below our own cgroup there, joined by cg_add_pid, removed by cg_remove; cg_dir(cg,
+ * "devices") names it), then devices.deny "a" and one devices.allow/deny line per rule.
+ * v2: an eBPF BPF_PROG_TYPE_CGROUP_DEVICE program attached to the cgroup (it stays
+ * attached until the cgroup is removed). -1 with err on a bad rule or a kernel refusal.
+ */
+int cg_devices_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n,
+		     struct mr_err *err);
 
 /* ---- human values (cgroups/parse.c) -------------------------------------------------- */
 

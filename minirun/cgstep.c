@@ -8,9 +8,14 @@
  * (OCI's memory.swap is memory+swap, its cpu.shares are v1 units: cgroups/ converts) and
  * keeps the path to reopen the cgroup by in later commands.
  *
- * Not enforced: linux.resources.devices (on v2 it needs an eBPF program; the v1 devices
- * hierarchy is not among the library's controllers) and network/rdma: accepted, said
- * under -v.
+ * Devices: linux.resources.devices is enforced through cg_devices_apply (v1: the devices
+ * hierarchy; v2: an eBPF device filter), as runc does it: the config's rules, then the
+ * devices every container gets (mknod of any node; null, zero, full, random, urandom,
+ * tty, console, ptmx and pts for rwm), then each linux.devices node; last match wins,
+ * no match is denied. So a config that denies "a" still has a working /dev/null, and
+ * only what it allows beyond that can be opened. `update` does not change device rules.
+ *
+ * Not enforced: network/rdma: accepted, said under -v.
  *
  * See: cgroups/cgroup.h; runtime-spec config-linux.md "Control groups".
  */
@@ -67,8 +72,8 @@ static int set_open(const char *name, struct cgset *set, struct mr_err *err)
 /* The directories of CG, joined by ':' (malloc'd). */
 static char *set_name(const struct cg *cg)
 {
-	static const char *const ctl[] = {NULL,     "memory", "pids",  "cpu",     "cpuacct",
-					  "cpuset", "io",     "blkio", "hugetlb", "freezer"};
+	static const char *const ctl[] = {NULL, "memory", "pids",    "cpu",     "cpuacct", "cpuset",
+					  "io", "blkio",  "hugetlb", "freezer", "devices"};
 	char out[8192] = "";
 	size_t len = 0;
 	for (size_t i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++) {
@@ -259,9 +264,100 @@ static int resources(const struct spec *s, json_t *r, struct cg_resources *res, 
 		snprintf(res->unified[res->n_unified].key, 64, "%s", key);
 		snprintf(res->unified[res->n_unified++].value, 256, "%s", json_string_value(h));
 	}
-	if (json_array_size(json_object_get(r, "devices")) > 1)
-		mr_say("linux.resources.devices: device rules are not enforced by minirun");
+	if (json_object_get(r, "network") || json_object_get(r, "rdma"))
+		mr_say("linux.resources.network/rdma: not enforced by minirun");
 	return 0;
+}
+
+/* What every container may use whatever its rules say (runc's list, appended after the
+ * config's rules): mknod of any node (opening it is what the rules decide), and the
+ * default /dev nodes and the terminal devices. */
+static const struct cg_device_rule default_rules[] = {
+	{true, 'c', -1, -1, "m"}, {true, 'b', -1, -1, "m"},    {true, 'c', 1, 3, "rwm"},
+	{true, 'c', 1, 5, "rwm"}, {true, 'c', 1, 7, "rwm"},    {true, 'c', 1, 8, "rwm"},
+	{true, 'c', 1, 9, "rwm"}, {true, 'c', 5, 0, "rwm"},    {true, 'c', 5, 1, "rwm"},
+	{true, 'c', 5, 2, "rwm"}, {true, 'c', 136, -1, "rwm"},
+};
+#define N_DEFAULT_RULES (sizeof(default_rules) / sizeof(default_rules[0]))
+
+/* An optional major/minor: absent, null or -1 is "any". */
+static int dev_num(const struct spec *s, json_t *o, const char *p, const char *key, int64_t *out,
+		   struct mr_err *err)
+{
+	if (num(s, o, p, key, out, err) < 0)
+		return -1;
+	if (*out < -1)
+		return bad(s, err, p, "has a negative major/minor");
+	return 0;
+}
+
+/* linux.resources.devices of S, the defaults and linux.devices -> a new RULES array. */
+static int device_rules(const struct spec *s, struct cg_device_rule **rules, size_t *n,
+			struct mr_err *err)
+{
+	json_t *a = s->resources ? json_object_get(s->resources, "devices") : NULL, *d;
+	size_t i, max = json_array_size(a) + N_DEFAULT_RULES + s->ndevices;
+	struct cg_device_rule *out = calloc(max ? max : 1, sizeof(*out));
+	*n = 0;
+	if (!out)
+		return mr_fail(err, ENOMEM, "device rules");
+	json_array_foreach(a, i, d)
+	{
+		struct cg_device_rule *r = &out[*n];
+		char p[64];
+		snprintf(p, sizeof(p), "linux.resources.devices[%zu]", i);
+		json_t *allow = json_object_get(d, "allow");
+		const char *type = json_string_value(json_object_get(d, "type"));
+		const char *access = json_string_value(json_object_get(d, "access"));
+		if (!json_is_boolean(allow)) {
+			free(out);
+			return bad(s, err, p, "needs \"allow\": true or false");
+		}
+		r->allow = json_is_true(allow);
+		r->type = type && *type ? type[0] : 'a';
+		if ((type && strlen(type) > 1) || !strchr("abc", r->type)) {
+			free(out);
+			return bad(s, err, p, "has a type that is not \"a\", \"b\" or \"c\"");
+		}
+		if (dev_num(s, d, p, "major", &r->major, err) < 0 ||
+		    dev_num(s, d, p, "minor", &r->minor, err) < 0) {
+			free(out);
+			return -1;
+		}
+		if (!access || !*access)
+			access = "rwm";
+		if (strlen(access) > 3 || strspn(access, "rwm") != strlen(access)) {
+			free(out);
+			return bad(s, err, p, "has an access that is not a subset of \"rwm\"");
+		}
+		snprintf(r->access, sizeof(r->access), "%s", access);
+		(*n)++;
+	}
+	memcpy(out + *n, default_rules, sizeof(default_rules));
+	*n += N_DEFAULT_RULES;
+	for (i = 0; i < s->ndevices; i++) {
+		const struct spec_device *sd = &s->devices[i];
+		if (sd->type != 'c' && sd->type != 'b')
+			continue; /* a fifo is no device to the controller */
+		out[(*n)++] = (struct cg_device_rule){true, sd->type, sd->major, sd->minor, "rwm"};
+	}
+	*rules = out;
+	return 0;
+}
+
+/* Apply the device rules of S to CG. */
+static int devices(const struct spec *s, struct cg *cg, struct mr_err *err)
+{
+	struct cg_device_rule *rules = NULL;
+	size_t n;
+	if (device_rules(s, &rules, &n, err) < 0)
+		return -1;
+	mr_say("linux.resources.devices: %zu rules (with the defaults)", n);
+	int rc = cg_devices_apply(cg, rules, n, err);
+	free(rules);
+	if (rc < 0)
+		mr_prefix(err, "linux.resources.devices: ");
+	return rc;
 }
 
 int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_err *err)
@@ -291,8 +387,14 @@ int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_e
 		mr_prefix(err, "linux.cgroupsPath: ");
 		return -1;
 	}
-	if (s->resources && cg_apply(cg, &res, err) < 0) {
+	int rc = s->resources ? cg_apply(cg, &res, err) : 0;
+	if (rc < 0)
 		mr_prefix(err, "linux.resources: ");
+	/* only a config that lists device rules gets a policy (every engine sends some);
+	 * without any, the cgroup inherits its parent's, as before */
+	if (rc == 0 && s->resources && json_is_array(json_object_get(s->resources, "devices")))
+		rc = devices(s, cg, err);
+	if (rc < 0) {
 		cg_remove(cg, 1000, NULL);
 		cg_free(cg);
 		return -1;

@@ -218,6 +218,37 @@ update_resources() {
 	t_eq "$out" 77 "pids.max after update"
 }
 
+# devices_run NAME RULES: run a container with CAP_MKNOD and linux.resources.devices RULES
+# that reads /dev/zero, mknods /dev/kmsg (c 1:11) as /dev/mrk and opens it write-only (no
+# byte is written); its output in $OUT
+devices_run() {
+	id=$(mr_id "$1")
+	t_defer "mr_cleanup $id"
+	LINUX_EXTRA=",\"resources\": {\"devices\": $2}" mr_bundle "b$1" \
+		'["sh", "-c", "head -c1 /dev/zero | wc -c; echo x >/dev/null && echo null-ok; mknod /dev/mrk c 1 11 && echo mknod-ok; : >/dev/mrk && echo open-ok"]'
+	sed -i 's/"CAP_KILL"/"CAP_KILL", "CAP_MKNOD"/g' "b$1/config.json"
+	OUT=$(mr run --bundle "b$1" "$id" 2>&1)
+	RC=$?
+}
+
+resources_devices_enforced() {
+	mr_need
+	t_in_vm && v="v2 eBPF" || v="v1 devices"
+	deny='{"allow": false, "access": "rwm"}'
+	zero='{"allow": true, "type": "c", "major": 1, "minor": 5, "access": "r"}'
+	devices_run devdeny "[$deny, $zero]"
+	t_match "$OUT" "^ *1\$" "/dev/zero (allowed) reads ($v)"
+	t_match "$OUT" "^null-ok\$" "/dev/null (a default) opens"
+	t_match "$OUT" "^mknod-ok\$" "mknod itself is allowed (as in runc)"
+	t_match "$OUT" "mrk.*Operation not permitted" "the denied c 1:11 can't be opened ($v)"
+	t_nomatch "$OUT" "open-ok" "no open of the denied device"
+	mr_leaks "$id"
+	kmsg='{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "w"}'
+	devices_run devallow "[$deny, $zero, $kmsg]"
+	t_match "$OUT" "^open-ok\$" "with a rule allowing c 1:11 w it opens: $OUT"
+	mr_leaks "$id"
+}
+
 namespace_joined_by_path() {
 	mr_need
 	a=$(mr_id nsa)
@@ -263,4 +294,5 @@ t "a user namespace maps 0 to 100000" user_namespace_mapping
 t "linux.resources reach the cgroup (v1 on the host, v2 in the VM)" cgroup_resources
 t "pids.max is enforced" cgroup_limit_enforced
 t "update --resources changes a running container's limit" update_resources
+t "linux.resources.devices: a denied device can't be opened, an allowed one can" resources_devices_enforced
 t_end
