@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -125,6 +126,20 @@ fail : {
 	unlink(tmp);
 	return mr_fail(err, e, "write '%s'", tmp);
 }
+}
+
+int mr_lock_file(const char *path, struct mr_err *err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return mr_fail(err, errno, "open '%s'", path);
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			int e = errno;
+			close(fd);
+			return mr_fail(err, e, "lock '%s'", path);
+		}
+	return fd;
 }
 
 int mr_mkdir_p(const char *path, mode_t mode, struct mr_err *err)

@@ -30,6 +30,12 @@ int mr_write_filef(const char *path, struct mr_err *err, const char *fmt, ...)
 int mr_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			 struct mr_err *err);
 
+/* Open (creating it, mode 0600) the lock file PATH and take an exclusive flock(2) on it,
+ * waiting for any holder. Returns the fd, which holds the lock until closed; -1 with err.
+ * flock, not fcntl locks: the lock belongs to the open file, so a forked child holding the
+ * fd does not lose it when some other fd of the same file is closed. */
+int mr_lock_file(const char *path, struct mr_err *err);
+
 /* mkdir -p: create PATH and missing parents with MODE; an existing directory is fine. */
 int mr_mkdir_p(const char *path, mode_t mode, struct mr_err *err);
 

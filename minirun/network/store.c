@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,18 +47,9 @@ int network_lock(const char *root, struct mr_err *err)
 	if (mr_mkdir_p(dir, 0700, err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/.lock", dir);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return mr_fail(err, errno, "open '%s'", path);
-	/* flock, not fcntl locks: it belongs to the open file, so a forked child holding the fd
-	 * does not lose it when another fd of the same file is closed. */
-	while (flock(fd, LOCK_EX) < 0)
-		if (errno != EINTR) {
-			int e = errno;
-			close(fd);
-			return mr_fail(err, e, "lock '%s'", path);
-		}
-	mr_say("locked %s", path);
+	int fd = mr_lock_file(path, err);
+	if (fd >= 0)
+		mr_say("locked %s", path);
 	return fd;
 }
 

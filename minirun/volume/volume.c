@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -60,16 +59,7 @@ int volume_lock(const char *root, struct mr_err *err)
 	if (mr_mkdir_p(dir, 0700, err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/.lock", dir);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return mr_fail(err, errno, "open '%s'", path);
-	while (flock(fd, LOCK_EX) < 0)
-		if (errno != EINTR) {
-			int e = errno;
-			close(fd);
-			return mr_fail(err, e, "lock '%s'", path);
-		}
-	return fd;
+	return mr_lock_file(path, err);
 }
 
 static char *vpath(const char *root, const char *name, const char *file, char *buf, size_t size)
