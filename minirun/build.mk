@@ -7,8 +7,8 @@ minirun/libminirun.a: $(MINIRUN_LIB_SRCS:.c=.o)
 MR_ARCHIVES += $(LIBMINIRUN)
 MINIRUN_LDLIBS := -ljansson -lseccomp -lcap -lm
 # main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS'
-# the front end's commands: the image store, networks and volumes, over unionfs/ and netns/
-MINIRUN_FRONT := $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) $(LIBUNIONFS) $(LIBNETNS)
+# the front end's commands: containers, the image store, networks and volumes, over unionfs/ and netns/
+MINIRUN_FRONT := $(LIBCONTAINERS) $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) $(LIBUNIONFS) $(LIBNETNS)
 MINIRUN_FRONT_LDLIBS := $(IMAGE_LDLIBS) -lmnl -lnftables
 minirun/minirun: minirun/main.o $(MINIRUN_CLI_SRCS:.c=.o) $(MINIRUN_FRONT) $(LIBMINIRUN) $(LIBCG) \
 		$(LIBNS) $(LIBMR)

@@ -3,8 +3,8 @@
  *
  * The commands: `oci`, the runc-compatible OCI runtime (oci.c); the image store's commands
  * (images, pull, import, load, save, tag, rmi, history, image: minirun/image/); `network`
- * and `volume` (minirun/network/, minirun/volume/). The docker-like container verbs (run,
- * ps, ...) add their rows to the same table. Installed or linked under the name
+ * and `volume` (minirun/network/, minirun/volume/); the container verbs (run, ps, logs, ...:
+ * minirun/containers/, three tables). Installed or linked under the name
  * `minirun-oci`, the binary is the OCI runtime directly, which is how podman (--runtime)
  * and containerd (--runc-binary) are handed it.
  *
@@ -16,6 +16,7 @@
  * See: docs/HACKING.md; DESIGN.md "The layers of minirun".
  */
 #include "lib/err.h"
+#include "minirun/containers/containers.h"
 #include "minirun/image/image.h"
 #include "minirun/network/network.h"
 #include "minirun/oci.h"
@@ -78,16 +79,23 @@ static const struct {
 	{"volume", cmd_volume, "manage volumes (create, ls, rm, inspect, prune)"},
 };
 
+/* the container verbs: lifecycle, stdio, and the ones that look at a container */
+static const struct container_command *const container_tables[] = {
+	container_commands, container_io_commands, container_info_commands};
+
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: minirun [-v] [--root DIR] COMMAND [ARGS...]\n"
 		     "       minirun-oci VERB ...    (= minirun oci VERB ...)\n\n"
 		     "  -v, --verbose   narrate each step on stderr\n"
-		     "  --root DIR      the store of images, networks and volumes\n"
+		     "  --root DIR      the store of containers, images, networks and volumes\n"
 		     "                  (default $MINIRUN_ROOT, else /var/lib/minirun)\n"
 		     "  --version       print the version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].what);
+	for (size_t t = 0; t < sizeof(container_tables) / sizeof(container_tables[0]); t++)
+		for (const struct container_command *c = container_tables[t]; c->name; c++)
+			fprintf(out, "  %-8s %s\n", c->name, c->help);
 	for (const struct image_command *c = image_commands; c->name; c++)
 		fprintf(out, "  %-8s %s\n", c->name, c->help);
 }
@@ -95,7 +103,7 @@ static void usage(FILE *out)
 /* set_root - the front end's --root: one store for images, networks and volumes */
 static void set_root(const char *dir)
 {
-	image_root_opt = network_root_opt = volume_root_opt = dir;
+	image_root_opt = network_root_opt = volume_root_opt = containers_root_opt = dir;
 }
 
 int main(int argc, char **argv)
@@ -135,6 +143,10 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
 		if (strcmp(commands[k].name, argv[i]) == 0)
 			return commands[k].fn(argc - i, argv + i, argv);
+	for (size_t t = 0; t < sizeof(container_tables) / sizeof(container_tables[0]); t++)
+		for (const struct container_command *c = container_tables[t]; c->name; c++)
+			if (strcmp(c->name, argv[i]) == 0)
+				return c->fn(argc - i, argv + i);
 	for (const struct image_command *c = image_commands; c->name; c++)
 		if (strcmp(c->name, argv[i]) == 0)
 			return c->fn(argc - i, argv + i);
