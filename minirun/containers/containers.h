@@ -235,6 +235,31 @@ char *container_oci_root(const char *root, char *buf, size_t len);
 /* the host pid of the container's init, 0 when it is not running */
 pid_t container_pid(struct container *c);
 
+/* ---- a container's networks and volumes (net.c, vol.c) ------------------------------------ */
+
+/*
+ * container_volumes_up - at create: volume_resolve() each -v/--mount of O for container C,
+ * record them in the record (Mounts, HostConfig.Binds/Mounts) and their OCI mounts in
+ * Minirun.OciMounts (which container_oci_config appends, with the --tmpfs ones). All or
+ * nothing: on failure every volume it registered is released.
+ */
+int container_volumes_up(struct container *c, const struct container_opts *o, struct mr_err *err);
+/* container_volumes_down - at rm: volume_release() each volume; ANONYMOUS (rm -v): then
+ * remove its anonymous volumes. Safe to repeat, and on a half-made record. */
+int container_volumes_down(struct container *c, bool anonymous, struct mr_err *err);
+/*
+ * container_net_up - after the OCI container exists (its init, PID, waits for start):
+ * connect it to its networks (HostConfig.NetworkMode "bridge" or a user network, with the
+ * name and Aliases; none/host/container:ID have nothing to connect), publish its
+ * PortBindings (and, with PublishAllPorts, every ExposedPorts entry on a free port), and
+ * fill NetworkSettings (Networks, Ports) in c->rec (the caller saves). All or nothing.
+ */
+int container_net_up(struct container *c, pid_t pid, struct mr_err *err);
+/* container_net_down - at exit/stop/rm: unpublish and disconnect every network the record
+ * names, whether or not the connect finished (a kill -9 half-way), and clear NetworkSettings'
+ * addresses. Safe to repeat; works after the network namespace is gone. */
+int container_net_down(struct container *c, struct mr_err *err);
+
 /* ---- stdio: the attach socket and the log (io.c, attach.c, logs.c) ------------------------ */
 
 /* The monitor's side of the container's stdio. */
