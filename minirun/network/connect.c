@@ -140,8 +140,9 @@ static int refresh_all(const char *root, json_t *rec, const char *extra, struct 
 }
 
 /* The host end's name: "mrv" + 12 hex of an FNV-1a hash of the network and container IDs
- * (15 bytes, the kernel's limit), the same in every process that computes it. */
-static void host_ifname(const char *net_id, const char *cid, char out[IFNAMSIZ])
+ * (15 bytes, the kernel's limit), the same in every process that computes it: that is what
+ * lets a later process find a veth that a killed connect left without a record. */
+char *network_veth_name(const char *net_id, const char *cid, char out[IFNAMSIZ])
 {
 	uint64_t h = 1469598103934665603ull;
 	for (const char *s = net_id; *s; s++)
@@ -150,6 +151,15 @@ static void host_ifname(const char *net_id, const char *cid, char out[IFNAMSIZ])
 	for (const char *s = cid; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
 	snprintf(out, IFNAMSIZ, "mrv%012llx", (unsigned long long)(h & 0xffffffffffffull));
+	return out;
+}
+
+/* docker's MAC for an address: 02:42 (a locally administered prefix) then the IPv4
+ * address's four bytes, so two endpoints never share one and no random MAC is needed. */
+static void endpoint_mac(struct in_addr a, char out[18])
+{
+	const unsigned char *b = (const unsigned char *)&a.s_addr;
+	snprintf(out, 18, "02:42:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3]);
 }
 
 /* The lowest ethN the container does not use on any network yet. */
@@ -181,7 +191,7 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 	size_t n = 0;
 	const char *id;
 	json_t *ep;
-	char gws[INET_ADDRSTRLEN], cidr[40], host_if[IFNAMSIZ], inner[IFNAMSIZ];
+	char gws[INET_ADDRSTRLEN], cidr[40], host_if[IFNAMSIZ], inner[IFNAMSIZ], mac[18];
 
 	if (network_subnet_of(rec, &sn, &gw) < 0)
 		return mr_fail(err, 0, "network %s: record has no usable IPAM config",
@@ -198,7 +208,8 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 	inet_ntop(AF_INET, &addr, addr_out, INET_ADDRSTRLEN);
 	inet_ntop(AF_INET, &gw, gws, sizeof(gws));
 	snprintf(cidr, sizeof(cidr), "%s/%d", addr_out, sn.prefix);
-	host_ifname(json_string_value(json_object_get(rec, "Id")), c->container_id, host_if);
+	endpoint_mac(addr, mac);
+	network_veth_name(json_string_value(json_object_get(rec, "Id")), c->container_id, host_if);
 	inner_ifname(c->root, c->container_id, inner);
 	mr_say("lease %s on %s for %.12s: %s <-> %s", cidr,
 	       json_string_value(json_object_get(rec, "Name")), c->container_id, host_if, inner);
@@ -208,7 +219,8 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 				 .host_if = host_if,
 				 .inner_if = inner,
 				 .cidr = cidr,
-				 .gateway = gws};
+				 .gateway = gws,
+				 .mac = mac};
 	/* A veth of this name can only be left by a process killed between attach and the
 	 * record write (the name is this network's and this container's, and the record says
 	 * it is not connected): remove it, or the attach would fail on it forever. */
@@ -221,7 +233,7 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 		json_array_append_new(aliases, json_string(c->aliases[i]));
 	json_object_set_new(json_object_get(rec, "Containers"), c->container_id,
 			    json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:[]}", "Name",
-				      c->name ? c->name : "", "MacAddress", "", "IPv4Address", cidr,
+				      c->name ? c->name : "", "MacAddress", mac, "IPv4Address", cidr,
 				      "Aliases", aliases, "Interface", inner, "HostInterface",
 				      host_if, "Ports"));
 	if (network_save(c->root, rec, err) < 0) {

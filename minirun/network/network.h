@@ -150,6 +150,11 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 int network_disconnect(const char *root, const char *network, const char *container_id,
 		       struct mr_err *err);
 
+/* The host end of a container's veth on a network: "mrv" + 12 hex of a hash of the network's
+ * ID and the container's, into out. Deterministic, so a veth left by a connect killed before
+ * its record was written can still be found (and removed) by name. */
+char *network_veth_name(const char *net_id, const char *container_id, char out[IFNAMSIZ]);
+
 /* Where a container's hosts file lives: ROOT/containers/ID/hosts, into buf. */
 char *network_hosts_path(const char *root, const char *container_id, char *buf, size_t size);
 /* Rewrite that file from the records (see the top of this file). Call with the lock held. */

@@ -78,6 +78,7 @@ int volume_parse_v(const char *spec, struct volume_mount *out, struct mr_err *er
 	char *mode = n == 2 ? part[2] : NULL;
 	out->type = src[0] == '/' ? VOLUME_MOUNT_BIND : VOLUME_MOUNT_VOLUME;
 	out->create_source = out->type == VOLUME_MOUNT_BIND;
+	out->from_v = 1;
 	if (mode) { /* ro|rw, z|Z, nocopy, a propagation; comma-separated */
 		char *save = NULL;
 		for (char *o = strtok_r(mode, ",", &save); o; o = strtok_r(NULL, ",", &save)) {

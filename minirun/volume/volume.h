@@ -99,6 +99,8 @@ struct volume_mount {
 	unsigned long long tmpfs_size; /* bytes, 0 = the kernel's default (half of RAM) */
 	unsigned tmpfs_mode;           /* 0 = 01777 */
 	char host_path[PATH_MAX];      /* filled by volume_resolve: what gets bind-mounted */
+	int from_v;                    /* parsed from -v (docker records it in HostConfig.Binds;
+					  --mount's go to HostConfig.Mounts) */
 };
 
 /* Parse -v SRC:DST[:OPTS] or -v DST (an anonymous volume). Pure. -1 with docker's words:

@@ -1,0 +1,411 @@
+/*
+ * minirun/containers/net.c - a container's networks and published ports: what docker's
+ * daemon does between "the container's network namespace exists" and "its process runs",
+ * and the undo of it at exit, stop and rm.
+ *
+ * The record says what was asked for; this file makes it so and writes back what it got:
+ *
+ *	HostConfig.NetworkMode      "bridge" (default), a user network NAME, "none", "host",
+ *	                            "container:ID" (the last three: nothing to connect here; the
+ *	                            OCI config gives no netns, a new empty one, or that one's)
+ *	HostConfig.PortBindings     {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}  (-p)
+ *	HostConfig.PublishAllPorts  -P: every Config.ExposedPorts entry on a free host port
+ *	NetworkSettings.Networks.NAME.Aliases    --network-alias (user networks only)
+ *  ->	NetworkSettings.Networks.NAME {IPAddress, Gateway, IPPrefixLen, MacAddress, NetworkID,
+ *	                            Aliases, DNSNames}, NetworkSettings.Ports {"80/tcp":
+ *	                            [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}
+ *
+ * The kernel work and the leases are minirun/network's (network_connect, network_publish,
+ * network_disconnect); the undo here is the careful part. A `kill -9` can land anywhere, so
+ * container_net_down does not trust the record alone: it removes the veth whose name is
+ * derived from (network, container) even when no lease was written, and any published-port
+ * element that still points at the container's address even when the endpoint never
+ * recorded it.
+ *
+ * See: containers.h, minirun/network/README.md ("The contract for the container code"),
+ *      https://docs.docker.com/engine/network/. Run: `minirun run -p 8080:80 --network web IMAGE`.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "minirun/containers/containers.h"
+#include "netns/nat.h"
+#include "netns/netlink.h"
+
+/* json_object_get through a path of keys: jget(rec, "HostConfig", "NetworkMode", NULL) */
+static json_t *jget(json_t *o, ...)
+{
+	va_list ap;
+	va_start(ap, o);
+	for (const char *k; o && (k = va_arg(ap, const char *));)
+		o = json_object_get(o, k);
+	va_end(ap);
+	return o;
+}
+
+/* json object member KEY of O, made (empty object) when missing or not an object */
+static json_t *jobj(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	if (!json_is_object(v)) {
+		v = json_object();
+		json_object_set_new(o, key, v);
+	}
+	return v;
+}
+
+/* The network the record asks for: "bridge" when unset (docker's "default" too). */
+static const char *network_mode(json_t *rec)
+{
+	const char *m = json_string_value(jget(rec, "HostConfig", "NetworkMode", NULL));
+	return !m || !*m || !strcmp(m, "default") ? NETWORK_DEFAULT : m;
+}
+
+/* Modes with nothing to connect: the namespace is the host's, a new empty one, or joined. */
+static int mode_connects(const char *mode)
+{
+	static const char *const none[] = {"none", "host"};
+	for (size_t i = 0; i < sizeof(none) / sizeof(*none); i++)
+		if (!strcmp(mode, none[i]))
+			return 0;
+	return strncmp(mode, "container:", 10) != 0;
+}
+
+/* The container's name without docker's leading '/' ("" when it has none). */
+static const char *short_name(json_t *rec)
+{
+	const char *n = json_string_value(json_object_get(rec, "Name"));
+	return n ? n + (*n == '/') : "";
+}
+
+/* The ports to publish, from HostConfig.PortBindings and (with PublishAllPorts) the exposed
+ * ports that no -p names, into a new array (*out, caller frees). -1 with err on a record
+ * whose port keys or host ports do not parse (a hand-edited record: docker says "invalid"). */
+static int wanted_ports(json_t *rec, struct network_port **out, size_t *n, struct mr_err *err)
+{
+	json_t *bindings = jget(rec, "HostConfig", "PortBindings", NULL), *list, *b;
+	json_t *exposed = jget(rec, "Config", "ExposedPorts", NULL), *v;
+	int all = json_is_true(jget(rec, "HostConfig", "PublishAllPorts", NULL));
+	size_t cap = json_object_size(bindings) * 4 + json_object_size(exposed) + 1, i;
+	const char *key;
+	struct network_port *p = calloc(cap, sizeof(*p));
+	if (!p)
+		return mr_fail(err, ENOMEM, "ports");
+	*n = 0;
+	json_object_foreach(bindings, key, list)
+	{
+		struct network_port base;
+		if (network_parse_port(key, &base, err) < 0)
+			goto bad;
+		json_array_foreach(list, i, b)
+		{
+			const char *hp = json_string_value(json_object_get(b, "HostPort"));
+			const char *ip = json_string_value(json_object_get(b, "HostIp"));
+			long long v = 0;
+			if (*n == cap)
+				break;
+			if (hp && *hp && mr_parse_ll(hp, 0, 65535, &v) < 0) {
+				mr_fail(err, 0, "invalid hostPort: %s", hp);
+				goto bad;
+			}
+			p[*n] = base;
+			p[*n].host_port = (unsigned)v;
+			snprintf(p[*n].host_ip, sizeof(p[*n].host_ip), "%s", ip ? ip : "");
+			++*n;
+		}
+	}
+	if (all)
+		json_object_foreach(exposed, key, v)
+		{
+			if (json_object_get(bindings, key) || *n == cap)
+				continue;
+			if (network_parse_port(key, &p[*n], err) < 0)
+				goto bad;
+			++*n;
+		}
+	*out = p;
+	return 0;
+bad:
+	free(p);
+	mr_prefix(err, "port bindings: ");
+	return -1;
+}
+
+/* NetworkSettings.Ports as docker shows it: every exposed port (null when not published),
+ * then each published one with the host port it got. */
+static json_t *ports_object(json_t *rec, const struct network_port *p, size_t n)
+{
+	json_t *ports = json_object(), *v;
+	const char *key;
+	char k[16], hp[8];
+	json_object_foreach(jget(rec, "Config", "ExposedPorts", NULL), key, v)
+	{
+		json_object_set_new(ports, key, json_null());
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(k, sizeof(k), "%u/%s", p[i].port, p[i].proto);
+		snprintf(hp, sizeof(hp), "%u", p[i].host_port);
+		json_t *list = json_object_get(ports, k);
+		if (!json_is_array(list)) {
+			list = json_array();
+			json_object_set_new(ports, k, list);
+		}
+		json_array_append_new(list, json_pack("{s:s, s:s}", "HostIp",
+						      p[i].host_ip[0] ? p[i].host_ip : "0.0.0.0",
+						      "HostPort", hp));
+	}
+	return ports;
+}
+
+/* The --network-alias names the record holds for network NET (docker keeps them in the
+ * endpoint's settings from create on), as a NULL-terminated array into REC (no copies). */
+static size_t aliases_of(json_t *rec, const char *net, const char **out, size_t max)
+{
+	json_t *a = jget(rec, "NetworkSettings", "Networks", net, "Aliases", NULL), *s;
+	size_t i, n = 0;
+	json_array_foreach(a, i, s)
+	{
+		if (json_is_string(s) && n < max)
+			out[n++] = json_string_value(s);
+	}
+	return n;
+}
+
+/* Fill NetworkSettings.Networks.NET from the network's record after the connect: the lease,
+ * the gateway, the MAC, the network's ID; on the default bridge also the top-level fields
+ * docker still prints (IPAddress, Gateway, IPPrefixLen, MacAddress). */
+static int fill_endpoint(struct container *c, const char *net, const char *const *aliases,
+			 size_t naliases, pid_t pid, struct mr_err *err)
+{
+	_cleanup_close_ int lock = network_lock(c->root, err);
+	if (lock < 0)
+		return -1;
+	json_t *nrec = network_load(c->root, net, err);
+	if (!nrec)
+		return -1;
+	json_t *ep = jget(nrec, "Containers", c->id, NULL);
+	const char *cidr = json_string_value(json_object_get(ep, "IPv4Address"));
+	const char *mac = json_string_value(json_object_get(ep, "MacAddress"));
+	const char *gw = json_string_value(
+		json_object_get(json_array_get(jget(nrec, "IPAM", "Config", NULL), 0), "Gateway"));
+	char addr[INET_ADDRSTRLEN] = "", sandbox[64], shortid[13];
+	int prefix = 0;
+	if (cidr) {
+		snprintf(addr, sizeof(addr), "%.*s", (int)strcspn(cidr, "/"), cidr);
+		prefix = strchr(cidr, '/') ? atoi(strchr(cidr, '/') + 1) : 32;
+	}
+	snprintf(shortid, sizeof(shortid), "%.12s", c->id);
+	json_t *al = json_array(), *dns = json_array();
+	json_array_append_new(dns, json_string(short_name(c->rec)));
+	for (size_t i = 0; i < naliases; i++) {
+		json_array_append_new(al, json_string(aliases[i]));
+		json_array_append_new(dns, json_string(aliases[i]));
+	}
+	json_array_append_new(dns, json_string(shortid));
+	json_t *settings = jobj(c->rec, "NetworkSettings");
+	/* keyed by the network's name, whatever the user typed (an ID prefix works too) */
+	json_t *nets = jobj(settings, "Networks");
+	if (strcmp(net, json_string_value(json_object_get(nrec, "Name"))))
+		json_object_del(nets, net);
+	json_object_set_new(
+		nets, json_string_value(json_object_get(nrec, "Name")),
+		json_pack("{s:n, s:n, s:o, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:n, s:o}",
+			  "IPAMConfig", "Links", "Aliases", al, "MacAddress", mac ? mac : "",
+			  "NetworkID", json_string_value(json_object_get(nrec, "Id")), "Gateway",
+			  gw ? gw : "", "IPAddress", addr, "IPPrefixLen", prefix, "IPv6Gateway",
+			  "", "GlobalIPv6Address", "", "GlobalIPv6PrefixLen", 0, "DriverOpts",
+			  "DNSNames", network_is_default(nrec) ? json_null() : dns));
+	if (network_is_default(nrec)) {
+		json_decref(dns);
+		json_object_set_new(settings, "IPAddress", json_string(addr));
+		json_object_set_new(settings, "Gateway", json_string(gw ? gw : ""));
+		json_object_set_new(settings, "IPPrefixLen", json_integer(prefix));
+		json_object_set_new(settings, "MacAddress", json_string(mac ? mac : ""));
+	}
+	snprintf(sandbox, sizeof(sandbox), "/proc/%d/ns/net", (int)pid);
+	json_object_set_new(settings, "SandboxKey", json_string(sandbox));
+	json_decref(nrec);
+	return 0;
+}
+
+int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
+{
+	const char *mode = network_mode(c->rec);
+	json_t *settings = jobj(c->rec, "NetworkSettings");
+	if (!mode_connects(mode)) {
+		/* docker shows the pseudo network by name; container:ID shares another's, so
+		 * it has none of its own (and its ports are that container's) */
+		json_t *nets = jobj(settings, "Networks");
+		if (strncmp(mode, "container:", 10) && !json_object_get(nets, mode))
+			json_object_set_new(nets, mode,
+					    json_pack("{s:n, s:s, s:s, s:s, s:i, s:s}", "Aliases",
+						      "NetworkID", "", "IPAddress", "", "Gateway",
+						      "", "IPPrefixLen", 0, "MacAddress", ""));
+		json_object_set_new(settings, "Ports", json_object());
+		mr_say("network %s: nothing to connect", mode);
+		return 0;
+	}
+
+	/* the name the record uses for the network: NetworkMode may be an ID prefix */
+	const char *aliases[64];
+	size_t naliases = aliases_of(c->rec, mode, aliases, 64);
+	struct network_port *ports = NULL;
+	size_t nports = 0;
+	char addr[INET_ADDRSTRLEN];
+	if (wanted_ports(c->rec, &ports, &nports, err) < 0)
+		return -1;
+	struct network_connect nc = {.root = c->root,
+				     .network = mode,
+				     .container_id = c->id,
+				     .name = short_name(c->rec),
+				     .aliases = aliases,
+				     .naliases = naliases,
+				     .netns_fd = -1,
+				     .pid = (int)pid};
+	mr_say("connect %.12s (pid %d) to network %s", c->id, (int)pid, mode);
+	if (network_connect(&nc, addr, err) < 0) {
+		free(ports);
+		return -1;
+	}
+	/* From here on the container is on the network: any failure disconnects it again
+	 * (which also drops whatever ports were published), so the caller sees nothing. */
+	if ((nports && network_publish(c->root, c->id, ports, nports, err) < 0) ||
+	    fill_endpoint(c, mode, aliases, naliases, pid, err) < 0) {
+		struct mr_err e2 = {0};
+		int saved = errno;
+		network_disconnect(c->root, mode, c->id, &e2);
+		free(ports);
+		errno = saved;
+		return -1;
+	}
+	json_object_set_new(settings, "Ports", ports_object(c->rec, ports, nports));
+	mr_say("%.12s on %s: %s, %zu port(s) published", c->id, mode, addr, nports);
+	free(ports);
+	return 0;
+}
+
+/* Remove every published-port element that points at ADDR (the container's lease): covers
+ * a publish killed after the nft element was added but before the endpoint recorded it.
+ * Leases are unique across networks while held, so such an element can only be ours. */
+static void drop_stray_ports(const char *cidr)
+{
+	struct nat_port *pub = NULL;
+	size_t n = 0;
+	char addr[INET_ADDRSTRLEN];
+	if (!cidr || nat_published(&pub, &n, NULL) < 0)
+		return;
+	snprintf(addr, sizeof(addr), "%.*s", (int)strcspn(cidr, "/"), cidr);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(pub[i].addr, addr)) {
+			mr_say("unpublish %u/%s (left by an unfinished publish)", pub[i].host_port,
+			       pub[i].proto);
+			nat_unpublish(pub[i].proto, pub[i].host_port, 1, NULL);
+		}
+	free(pub);
+}
+
+/* Remove the veth a killed connect may have left on NET (no lease recorded, so
+ * network_disconnect would not know of it): its name is derived from the two IDs. */
+static void drop_stray_veth(const char *root, const char *net, const char *id)
+{
+	struct mr_err e = {0};
+	char veth[IFNAMSIZ];
+	int lock = network_lock(root, &e);
+	if (lock < 0)
+		return;
+	json_t *nrec = network_load(root, net, &e);
+	close(lock);
+	const char *nid = json_string_value(json_object_get(nrec, "Id"));
+	if (nid) {
+		network_veth_name(nid, id, veth);
+		netns_detach(veth, 1, NULL);
+	}
+	json_decref(nrec);
+}
+
+/* Disconnect C from every network whose record lists it. 0, or -1 with err (the first
+ * failure; the others are still tried). */
+static int disconnect_all(struct container *c, struct mr_err *err)
+{
+	int r = 0;
+	json_t *all = network_list(c->root, err), *nrec;
+	size_t i;
+	if (!all)
+		return -1;
+	json_array_foreach(all, i, nrec)
+	{
+		json_t *ep = jget(nrec, "Containers", c->id, NULL);
+		const char *net = json_string_value(json_object_get(nrec, "Name"));
+		struct mr_err e = {0};
+		if (!ep)
+			continue;
+		drop_stray_ports(json_string_value(json_object_get(ep, "IPv4Address")));
+		mr_say("disconnect %.12s from network %s", c->id, net);
+		if (network_disconnect(c->root, net, c->id, &e) == 0 || r < 0)
+			continue;
+		/* a concurrent net_down (the monitor and `rm -f`) may have won the race */
+		struct mr_err e2 = {0};
+		int lock = network_lock(c->root, &e2);
+		json_t *again = lock < 0 ? NULL : network_load(c->root, net, &e2);
+		if (lock >= 0)
+			close(lock);
+		if (!again || jget(again, "Containers", c->id, NULL)) {
+			*err = e;
+			r = -1;
+		}
+		json_decref(again);
+	}
+	json_decref(all);
+	return r;
+}
+
+int container_net_down(struct container *c, struct mr_err *err)
+{
+	char dir[4200];
+	json_t *settings = json_object_get(c->rec, "NetworkSettings"), *ep;
+	const char *mode = network_mode(c->rec), *net;
+	int r = 0;
+
+	snprintf(dir, sizeof(dir), "%s/networks", c->root);
+	/* no networks directory: no connect ever began in this store, nothing to undo (and
+	 * --network none/host stay free of the network store) */
+	if (access(dir, F_OK) == 0) {
+		if (mode_connects(mode))
+			drop_stray_veth(c->root, mode, c->id);
+		json_object_foreach(json_object_get(settings, "Networks"), net, ep)
+		{
+			if (mode_connects(net) && strcmp(net, mode))
+				drop_stray_veth(c->root, net, c->id);
+		}
+		r = disconnect_all(c, err);
+	}
+	/* what docker shows for a stopped container: the networks stay named, their
+	 * addresses go, no port is published */
+	json_object_foreach(json_object_get(settings, "Networks"), net, ep)
+	{
+		static const char *const cleared[] = {"IPAddress", "Gateway", "MacAddress"};
+		for (size_t i = 0; i < sizeof(cleared) / sizeof(*cleared); i++)
+			if (json_object_get(ep, cleared[i]))
+				json_object_set_new(ep, cleared[i], json_string(""));
+		if (json_object_get(ep, "IPPrefixLen"))
+			json_object_set_new(ep, "IPPrefixLen", json_integer(0));
+	}
+	if (settings) {
+		static const char *const cleared[] = {"IPAddress", "Gateway", "MacAddress",
+						      "SandboxKey"};
+		for (size_t i = 0; i < sizeof(cleared) / sizeof(*cleared); i++)
+			if (json_object_get(settings, cleared[i]))
+				json_object_set_new(settings, cleared[i], json_string(""));
+		if (json_object_get(settings, "IPPrefixLen"))
+			json_object_set_new(settings, "IPPrefixLen", json_integer(0));
+		json_object_set_new(settings, "Ports", json_object());
+	}
+	return r;
+}
