@@ -1,0 +1,39 @@
+/*
+ * minirun/containers/lifecycle.h - what store.c, rootfs.c, monitor.c and lifecycle.c share
+ * (private to the lifecycle: other parts code against containers.h only).
+ *
+ * See: README.md here, "The steps of run" and "How rm -f undoes them".
+ */
+#ifndef MR_CONTAINERS_LIFECYCLE_H
+#define MR_CONTAINERS_LIFECYCLE_H
+
+#include "minirun/containers/containers.h"
+
+/* store.c: give up every name claim that holds ID. Safe to repeat. */
+int container_release_name(const char *root, const char *id);
+
+/* rootfs.c: mount the overlay (the record's Image's layers + diff/) on merged/ */
+int rootfs_mount(struct container *c, struct mr_err *err);
+/* rootfs.c: unmount merged/ if mounted (every stacked mount); safe to repeat */
+int rootfs_umount(struct container *c, struct mr_err *err);
+/* rootfs.c: write hostname, resolv.conf and (if missing) hosts beside the record */
+int rootfs_files(struct container *c, struct mr_err *err);
+/* rootfs.c: remove the container's directory, never crossing into a mount; -1 with err
+ * when something is still mounted there */
+int rootfs_remove_dir(struct container *c, struct mr_err *err);
+
+/* monitor.c: fork the monitor (double fork, setsid) and wait until it says the container
+ * runs (0) or failed (-1, err with errnum ENOENT/EACCES for 127/126). The caller holds the
+ * container's lock; the monitor saves the record on its behalf until it answers. */
+int monitor_spawn(struct container *c, bool attach, struct mr_err *err);
+/* monitor.c: the live monitor's pid (checked against its recorded start time), else 0 */
+pid_t monitor_alive(struct container *c);
+
+/* lifecycle.c: undo what a dead monitor left (OCI container, networks, mount) */
+void container_cleanup(struct container *c);
+
+/* record helpers (lifecycle.c) */
+json_t *rec_get(json_t *rec, const char *a, const char *b); /* rec[a][b], or rec[a] */
+void rec_set(json_t *rec, const char *obj, const char *key, json_t *val); /* steals val */
+
+#endif

@@ -1,0 +1,384 @@
+/*
+ * minirun/containers/store.c - the container store: IDs, names, records, locks.
+ *
+ * A container is the directory ROOT/containers/ID. Its name is a separate claim,
+ * ROOT/containers/.names/NAME, a file created with O_EXCL that holds the ID: two `run --name
+ * web` racing each other can't both create it, so exactly one wins (the other gets docker's
+ * "Conflict" message). The directory is made before the claim and the claim removed before
+ * the directory, so a claim whose directory is missing is stale (a `kill -9` between the
+ * two) and is taken over.
+ *
+ * The record, container.json, is replaced atomically (a temp file renamed over it) by a
+ * process holding the container's flock (ROOT/containers/ID/lock). Readers never lock: a
+ * rename is all or nothing.
+ *
+ * See: README.md here (the layout); open(2) O_EXCL; flock(2); getrandom(2).
+ */
+#include "minirun/containers/containers.h"
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "minirun/containers/lifecycle.h"
+#include "minirun/state.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* docker's generated names are "adjective_surname" (moby's namesgenerator); these are our
+ * own short lists, of computing people, for the same shape */
+static const char *const adjectives[] = {
+	"admiring", "brave",   "clever",  "dazzling", "eager",    "festive", "gallant",
+	"happy",    "jolly",   "keen",    "lucid",    "modest",   "nifty",   "optimistic",
+	"pensive",  "quirky",  "relaxed", "serene",   "tender",   "upbeat",  "vibrant",
+	"wizardly", "youthful", "zealous", "bold",    "calm",     "dreamy",  "elegant",
+};
+static const char *const surnames[] = {
+	"hopper",   "lovelace", "turing",   "ritchie",  "thompson", "torvalds", "knuth",
+	"dijkstra", "hamilton", "liskov",   "kernighan", "mccarthy", "backus",  "allen",
+	"goldberg", "engelbart", "lamport", "wirth",    "perlman",  "cerf",     "shannon",
+	"noether",  "babbage",  "johnson",  "bartik",   "wilkes",   "hoare",    "pike",
+};
+#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+static char *containers_dir(const char *root, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/containers", root);
+	return buf;
+}
+
+char *container_path(const struct container *c, const char *file, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", c->dir, file);
+	return buf;
+}
+
+/* 32 random bytes as 64 hex digits, as docker's IDs */
+static int new_id(char id[CONTAINER_ID_LEN + 1], struct mr_err *err)
+{
+	unsigned char b[CONTAINER_ID_LEN / 2];
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return mr_fail(err, errno, "getrandom");
+	for (size_t i = 0; i < sizeof(b); i++)
+		sprintf(id + 2 * i, "%02x", b[i]);
+	return 0;
+}
+
+static int is_full_id(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+	return n == CONTAINER_ID_LEN && !s[n];
+}
+
+/* docker's rule for --name: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */
+static int check_name(const char *name, struct mr_err *err)
+{
+	bool ok = isalnum((unsigned char)name[0]) && name[1];
+	for (const char *p = name; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || strchr("_.-", *p);
+	if (!ok)
+		return mr_fail(err, EINVAL,
+			       "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
+			       "allowed",
+			       name);
+	return 0;
+}
+
+/* read a name claim: the ID it holds into id; -1 (errno ENOENT) if there is none */
+static int read_claim(const char *root, const char *name, char id[CONTAINER_ID_LEN + 1])
+{
+	char path[4400];
+	_cleanup_free_ char *text = NULL;
+	snprintf(path, sizeof(path), "%s/containers/.names/%s", root, name);
+	if (mr_read_file(path, &text, NULL, NULL) < 0)
+		return -1;
+	snprintf(id, CONTAINER_ID_LEN + 1, "%.64s", text);
+	return 0;
+}
+
+/* claim NAME for ID; 1 if taken by a live container (its ID in other), 0 done, -1 error */
+static int claim_name(const char *root, const char *name, const char *id,
+		      char other[CONTAINER_ID_LEN + 1], struct mr_err *err)
+{
+	char path[4400], dir[4400];
+	snprintf(path, sizeof(path), "%s/containers/.names/%s", root, name);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			ssize_t n = write(fd, id, CONTAINER_ID_LEN);
+			close(fd);
+			if (n != CONTAINER_ID_LEN) {
+				unlink(path);
+				return mr_fail(err, errno ? errno : EIO, "write '%s'", path);
+			}
+			return 0;
+		}
+		if (errno != EEXIST)
+			return mr_fail(err, errno, "create '%s'", path);
+		if (read_claim(root, name, other) < 0)
+			continue; /* removed meanwhile: try again */
+		snprintf(dir, sizeof(dir), "%s/containers/%s", root, other);
+		if (strlen(other) == CONTAINER_ID_LEN && access(dir, F_OK) == 0)
+			return 1;
+		/* stale: its container directory is gone (a kill -9 between the two steps) */
+		unlink(path);
+	}
+	return mr_fail(err, EBUSY, "claim name '%s': it keeps changing", name);
+}
+
+int container_new(const char *root, const char *name, struct container *c, struct mr_err *err)
+{
+	char path[4400], other[CONTAINER_ID_LEN + 1] = "", gen[128];
+	memset(c, 0, sizeof(*c));
+	c->root = root;
+	c->lockfd = -1;
+	if (name && *name == '/')
+		name++;
+	if (name && check_name(name, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/containers/.names", root);
+	if (mr_mkdir_p(path, 0700, err) < 0 || new_id(c->id, err) < 0)
+		return -1;
+	snprintf(c->dir, sizeof(c->dir), "%s/containers/%s", root, c->id);
+	/* the directory first, the claim second: see the top of this file */
+	if (mkdir(c->dir, 0700) < 0)
+		return mr_fail(err, errno, "mkdir '%s'", c->dir);
+	container_step("dir");
+	if ((c->lockfd = mr_lock_file(container_path(c, "lock", path, sizeof(path)), err)) < 0)
+		goto fail;
+	container_step("name");
+	int r = 1;
+	if (name)
+		r = claim_name(root, name, c->id, other, err);
+	for (int i = 0; !name && r == 1 && i < 64; i++) {
+		unsigned char b[2];
+		if (getrandom(b, 2, 0) != 2)
+			b[0] = (unsigned char)i, b[1] = (unsigned char)(i * 7);
+		snprintf(gen, sizeof(gen), "%s_%s", adjectives[b[0] % NELEMS(adjectives)],
+			 surnames[b[1] % NELEMS(surnames)]);
+		if (i >= 32) /* the lists are short: add digits, as docker does on a clash */
+			snprintf(gen + strlen(gen), sizeof(gen) - strlen(gen), "%d", b[0] % 10);
+		r = claim_name(root, gen, c->id, other, err);
+	}
+	if (r == 1 && name)
+		mr_fail(err, EEXIST,
+			"Conflict. The container name \"/%s\" is already in use by container "
+			"\"%s\". You have to remove (or rename) that container to be able to reuse "
+			"that name.",
+			name, other);
+	else if (r == 1)
+		mr_fail(err, EEXIST, "no free generated name: give one with --name");
+	if (r != 0)
+		goto fail;
+	return 0;
+fail:
+	if (c->lockfd >= 0)
+		close(c->lockfd);
+	c->lockfd = -1;
+	unlink(container_path(c, "lock", path, sizeof(path)));
+	rmdir(c->dir);
+	return -1;
+}
+
+int container_reload(struct container *c, struct mr_err *err)
+{
+	char path[4400];
+	json_error_t je;
+	json_t *rec = json_load_file(container_path(c, "container.json", path, sizeof(path)), 0,
+				     &je);
+	if (!rec) {
+		if (access(c->dir, F_OK) < 0)
+			return mr_fail(err, ENOENT, "No such container: %.12s", c->id);
+		if (access(path, F_OK) < 0) {
+			/* a half-made container (killed before its record): rm must still find
+			 * it, so it opens as a record holding only its Id */
+			rec = json_pack("{s:s}", "Id", c->id);
+		} else
+			return mr_fail(err, EINVAL, "%s:%d:%d: %s", path, je.line, je.column,
+				       je.text);
+	}
+	json_decref(c->rec);
+	c->rec = rec;
+	return 0;
+}
+
+/* find REF's ID: a name (claim), a full ID, or a unique prefix of one */
+static int lookup(const char *root, const char *ref, char id[CONTAINER_ID_LEN + 1],
+		  struct mr_err *err)
+{
+	char path[4400];
+	if (*ref == '/')
+		ref++;
+	if (is_full_id(ref)) {
+		snprintf(path, sizeof(path), "%s/containers/%s", root, ref);
+		if (access(path, F_OK) == 0) {
+			strcpy(id, ref);
+			return 0;
+		}
+	}
+	if (*ref && !strchr(ref, '/') && ref[0] != '.' && read_claim(root, ref, id) == 0) {
+		snprintf(path, sizeof(path), "%s/containers/%s", root, id);
+		if (access(path, F_OK) == 0)
+			return 0;
+	}
+	size_t n = strlen(ref), found = 0;
+	if (n && strspn(ref, "0123456789abcdef") == n) {
+		_cleanup_closedir_ DIR *d = opendir(containers_dir(root, path, sizeof(path)));
+		struct dirent *de;
+		while (d && (de = readdir(d)))
+			if (is_full_id(de->d_name) && strncmp(de->d_name, ref, n) == 0) {
+				if (found++)
+					return mr_fail(err, EINVAL,
+						       "multiple IDs found with provided prefix: %s",
+						       ref);
+				strcpy(id, de->d_name);
+			}
+	}
+	if (!found)
+		return mr_fail(err, ENOENT, "No such container: %s", ref);
+	return 0;
+}
+
+int container_open(const char *root, const char *ref, bool lock, struct container *c,
+		   struct mr_err *err)
+{
+	char path[4400];
+	memset(c, 0, sizeof(*c));
+	c->root = root;
+	c->lockfd = -1;
+	if (lookup(root, ref, c->id, err) < 0)
+		return -1;
+	snprintf(c->dir, sizeof(c->dir), "%s/containers/%s", root, c->id);
+	if (lock) {
+		/* the lock file is inside the directory: when `rm` has removed it meanwhile,
+		 * the open fails and the container is simply gone */
+		int fd = open(container_path(c, "lock", path, sizeof(path)),
+			      O_RDWR | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && access(c->dir, F_OK) < 0)
+			return mr_fail(err, ENOENT, "No such container: %s", ref);
+		if (fd >= 0)
+			close(fd);
+		if ((c->lockfd = mr_lock_file(path, err)) < 0)
+			return -1;
+		if (access(c->dir, F_OK) < 0) {
+			container_close(c);
+			return mr_fail(err, ENOENT, "No such container: %s", ref);
+		}
+	}
+	if (container_reload(c, err) < 0) {
+		container_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+int container_save(struct container *c, struct mr_err *err)
+{
+	char path[4400];
+	_cleanup_free_ char *text = json_dumps(c->rec, JSON_COMPACT);
+	if (!text)
+		return mr_fail(err, ENOMEM, "encode the record of %.12s", c->id);
+	/* state_write_file: a temp file renamed over the record, no fsync (the record is
+	 * rewritten at every state change; an fsync each time would cost more than the
+	 * container's whole setup) */
+	return state_write_file(container_path(c, "container.json", path, sizeof(path)), text,
+				0600, err);
+}
+
+void container_close(struct container *c)
+{
+	json_decref(c->rec);
+	c->rec = NULL;
+	if (c->lockfd >= 0)
+		close(c->lockfd);
+	c->lockfd = -1;
+}
+
+struct entry {
+	char *id;
+	char created[64];
+};
+
+static int by_created_desc(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int r = strcmp(y->created, x->created);
+	return r ? r : strcmp(x->id, y->id);
+}
+
+char **container_ids(const char *root, struct mr_err *err)
+{
+	char path[4400];
+	size_t n = 0, cap = 16;
+	struct entry *v = malloc(cap * sizeof(*v));
+	_cleanup_closedir_ DIR *d = opendir(containers_dir(root, path, sizeof(path)));
+	if (!d && errno != ENOENT) {
+		free(v);
+		mr_fail(err, errno, "open '%s'", path);
+		return NULL;
+	}
+	struct dirent *de;
+	while (v && d && (de = readdir(d))) {
+		if (!is_full_id(de->d_name))
+			continue;
+		if (n == cap) {
+			struct entry *nv = realloc(v, (cap *= 2) * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[n].id = strdup(de->d_name);
+		v[n].created[0] = 0;
+		snprintf(path, sizeof(path), "%s/containers/%s/container.json", root, de->d_name);
+		json_t *rec = json_load_file(path, 0, NULL);
+		snprintf(v[n].created, sizeof(v[n].created), "%s",
+			 json_string_value(json_object_get(rec, "Created")) ?: "");
+		json_decref(rec);
+		n++;
+	}
+	char **ids = v ? calloc(n + 1, sizeof(*ids)) : NULL;
+	if (!ids) {
+		for (size_t i = 0; v && i < n; i++)
+			free(v[i].id);
+		free(v);
+		mr_fail(err, ENOMEM, "list containers");
+		return NULL;
+	}
+	qsort(v, n, sizeof(*v), by_created_desc);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].id;
+	free(v);
+	return ids;
+}
+
+void container_ids_free(char **ids)
+{
+	for (char **p = ids; p && *p; p++)
+		free(*p);
+	free(ids);
+}
+
+/* container_release_name - give up every name claim that holds ID (the record may not
+ * name it yet: a kill -9 between the claim and the record). Claims of others are kept. */
+int container_release_name(const char *root, const char *id)
+{
+	char path[4400], held[CONTAINER_ID_LEN + 1];
+	snprintf(path, sizeof(path), "%s/containers/.names", root);
+	_cleanup_closedir_ DIR *d = opendir(path);
+	struct dirent *de;
+	int rc = 0;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || read_claim(root, de->d_name, held) < 0 ||
+		    strcmp(held, id) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/containers/.names/%s", root, de->d_name);
+		if (unlink(path) < 0 && errno != ENOENT)
+			rc = -1;
+	}
+	return rc;
+}
