@@ -202,7 +202,7 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
 		prefix = strchr(cidr, '/') ? atoi(strchr(cidr, '/') + 1) : 32;
 	}
 	snprintf(shortid, sizeof(shortid), "%.12s", c->id);
-	json_t *al = json_array(), *dns = json_array();
+	json_t *al = naliases ? json_array() : json_null(), *dns = json_array();
 	json_array_append_new(dns, json_string(short_name(c->rec)));
 	for (size_t i = 0; i < naliases; i++) {
 		json_array_append_new(al, json_string(aliases[i]));
@@ -291,62 +291,86 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 	return 0;
 }
 
-/* Remove every published-port element that points at ADDR (the container's lease): covers
- * a publish killed after the nft element was added but before the endpoint recorded it.
- * Leases are unique across networks while held, so such an element can only be ours. */
-static void drop_stray_ports(const char *cidr)
+/* Remove every published-port element that points at one of ADDRS (the container's leases,
+ * "10.88.0.2/16" each): covers a publish killed after the nft element was added but before
+ * the endpoint recorded it. Leases are unique across networks while held, so such an
+ * element can only be this container's. */
+static void drop_stray_ports(json_t *addrs)
 {
 	struct nat_port *pub = NULL;
-	size_t n = 0;
-	char addr[INET_ADDRSTRLEN];
-	if (!cidr || nat_published(&pub, &n, NULL) < 0)
+	size_t n = 0, i;
+	json_t *a;
+	if (!json_array_size(addrs) || nat_published(&pub, &n, NULL) < 0)
 		return;
-	snprintf(addr, sizeof(addr), "%.*s", (int)strcspn(cidr, "/"), cidr);
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(pub[i].addr, addr)) {
-			mr_say("unpublish %u/%s (left by an unfinished publish)", pub[i].host_port,
-			       pub[i].proto);
-			nat_unpublish(pub[i].proto, pub[i].host_port, 1, NULL);
+	for (size_t k = 0; k < n; k++)
+		json_array_foreach(addrs, i, a)
+		{
+			const char *cidr = json_string_value(a);
+			if (strncmp(pub[k].addr, cidr, strcspn(cidr, "/")) ||
+			    pub[k].addr[strcspn(cidr, "/")])
+				continue;
+			mr_say("unpublish %u/%s (left by an unfinished publish)", pub[k].host_port,
+			       pub[k].proto);
+			nat_unpublish(pub[k].proto, pub[k].host_port, 1, NULL);
 		}
 	free(pub);
 }
 
-/* Remove the veth a killed connect may have left on NET (no lease recorded, so
- * network_disconnect would not know of it): its name is derived from the two IDs. */
-static void drop_stray_veth(const char *root, const char *net, const char *id)
+/* Remove the veth a killed connect may have left on network NREC (no lease recorded, so
+ * network_disconnect does not know of it): its name is derived from the two IDs. */
+static void drop_stray_veth(json_t *nrec, const char *id)
 {
-	struct mr_err e = {0};
-	char veth[IFNAMSIZ];
-	int lock = network_lock(root, &e);
-	if (lock < 0)
-		return;
-	json_t *nrec = network_load(root, net, &e);
-	close(lock);
 	const char *nid = json_string_value(json_object_get(nrec, "Id"));
-	if (nid) {
-		network_veth_name(nid, id, veth);
-		netns_detach(veth, 1, NULL);
-	}
-	json_decref(nrec);
+	char veth[IFNAMSIZ];
+	if (!nid)
+		return;
+	network_veth_name(nid, id, veth);
+	netns_detach(veth, 1, NULL);
 }
 
-/* Disconnect C from every network whose record lists it. 0, or -1 with err (the first
- * failure; the others are still tried). */
-static int disconnect_all(struct container *c, struct mr_err *err)
+/* Is NET (a name, or what NetworkMode says) the network whose record is NREC? */
+static int is_network(json_t *nrec, const char *net)
 {
-	int r = 0;
+	const char *name = json_string_value(json_object_get(nrec, "Name"));
+	const char *id = json_string_value(json_object_get(nrec, "Id"));
+	return (name && !strcmp(name, net)) || (id && *net && !strncmp(id, net, strlen(net)));
+}
+
+/*
+ * Take C off every network: those whose record lists it (network_disconnect: its recorded
+ * ports, the veth, the lease, the neighbours' hosts files), and, on the networks the
+ * record asked for but whose record does not list it, the veth a killed connect left.
+ * Then any port element still aimed at one of its addresses. 0, or -1 with err (the first
+ * failure; the rest is still tried).
+ */
+static int disconnect_all(struct container *c, const char *mode, struct mr_err *err)
+{
 	json_t *all = network_list(c->root, err), *nrec;
+	json_t *wanted = json_object_get(json_object_get(c->rec, "NetworkSettings"), "Networks");
+	json_t *addrs = json_array();
 	size_t i;
-	if (!all)
+	int r = 0;
+	if (!all) {
+		json_decref(addrs);
 		return -1;
+	}
 	json_array_foreach(all, i, nrec)
 	{
 		json_t *ep = jget(nrec, "Containers", c->id, NULL);
-		const char *net = json_string_value(json_object_get(nrec, "Name"));
+		const char *net = json_string_value(json_object_get(nrec, "Name")), *key;
+		json_t *v;
 		struct mr_err e = {0};
-		if (!ep)
+		if (!ep) {
+			int asked = mode_connects(mode) && is_network(nrec, mode);
+			json_object_foreach(wanted, key, v)
+			{
+				asked |= mode_connects(key) && is_network(nrec, key);
+			}
+			if (asked)
+				drop_stray_veth(nrec, c->id);
 			continue;
-		drop_stray_ports(json_string_value(json_object_get(ep, "IPv4Address")));
+		}
+		json_array_append(addrs, json_object_get(ep, "IPv4Address"));
 		mr_say("disconnect %.12s from network %s", c->id, net);
 		if (network_disconnect(c->root, net, c->id, &e) == 0 || r < 0)
 			continue;
@@ -362,6 +386,8 @@ static int disconnect_all(struct container *c, struct mr_err *err)
 		}
 		json_decref(again);
 	}
+	drop_stray_ports(addrs);
+	json_decref(addrs);
 	json_decref(all);
 	return r;
 }
@@ -376,16 +402,8 @@ int container_net_down(struct container *c, struct mr_err *err)
 	snprintf(dir, sizeof(dir), "%s/networks", c->root);
 	/* no networks directory: no connect ever began in this store, nothing to undo (and
 	 * --network none/host stay free of the network store) */
-	if (access(dir, F_OK) == 0) {
-		if (mode_connects(mode))
-			drop_stray_veth(c->root, mode, c->id);
-		json_object_foreach(json_object_get(settings, "Networks"), net, ep)
-		{
-			if (mode_connects(net) && strcmp(net, mode))
-				drop_stray_veth(c->root, net, c->id);
-		}
-		r = disconnect_all(c, err);
-	}
+	if (access(dir, F_OK) == 0)
+		r = disconnect_all(c, mode, err);
 	/* what docker shows for a stopped container: the networks stay named, their
 	 * addresses go, no port is published */
 	json_object_foreach(json_object_get(settings, "Networks"), net, ep)
