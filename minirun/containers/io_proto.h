@@ -1,0 +1,57 @@
+/*
+ * minirun/containers/io_proto.h - the attach socket's protocol, shared by the monitor's io
+ * loop (io.c) and its client (attach.c), and the helpers logs.c and exec.c share with them.
+ *
+ * The socket is ROOT/containers/ID/attach.sock, AF_UNIX SOCK_SEQPACKET (one message per
+ * send, so a header and its file descriptors arrive together). Every message is one
+ * struct io_msg:
+ *
+ *   client -> monitor   IO_HELLO   first message. flags: IO_TTY, IO_STDIN; rows/cols: the
+ *                                  client's window; keys: the detach sequence (tty only).
+ *                                  SCM_RIGHTS: stdout, stderr[, stdin] of the client.
+ *                       IO_WINCH   the client's window changed: rows/cols
+ *   monitor -> client   IO_EXIT    the container exited with code; every byte of its output
+ *                                  was written to the client's fds before this is sent, and
+ *                                  the monitor has closed them
+ *                       IO_DETACHED the detach keys were read; the container goes on
+ *
+ * The monitor writes the container's output straight into the client's own stdout/stderr
+ * and reads its stdin: no byte passes through the client process, which only waits for the
+ * end, forwards window sizes and (without a tty) signals.
+ */
+#ifndef MR_CONTAINERS_IO_PROTO_H
+#define MR_CONTAINERS_IO_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/err.h"
+
+enum io_msg_type { IO_HELLO = 1, IO_WINCH, IO_EXIT, IO_DETACHED };
+enum { IO_TTY = 1, IO_STDIN = 2 };
+#define IO_MAGIC 0x6d72696fu /* "mrio" */
+#define IO_MAX_KEYS 16
+
+struct io_msg {
+	uint32_t magic, type, flags;
+	int32_t code;
+	uint16_t rows, cols;
+	uint8_t nkeys;
+	unsigned char keys[IO_MAX_KEYS];
+};
+
+#define IO_DEFAULT_DETACH_KEYS "ctrl-p,ctrl-q"
+
+/*
+ * io_parse_detach_keys - docker's --detach-keys syntax: a comma-separated list of "ctrl-X"
+ * (X one of a-z @ [ \ ] ^ _) or single characters, e.g. "ctrl-p,ctrl-q" or "ctrl-a,x".
+ * The bytes go to OUT (at most IO_MAX_KEYS); returns their count, or -1 with err naming the
+ * bad key.
+ */
+int io_parse_detach_keys(const char *spec, unsigned char *out, struct mr_err *err);
+
+/* io_short_path - "/proc/self/fd/DIRFD/NAME" into buf: a socket's path short enough for
+ * sun_path (108 bytes), which ROOT/containers/ID/attach.sock under a long ROOT is not */
+char *io_short_path(int dirfd, const char *name, char *buf, size_t len);
+
+#endif
