@@ -1,10 +1,99 @@
 /*
- * minirun/containers/info_commands.c - the verb table container_info_commands[]: ps inspect top stats port diff cp commit, and the container group.
+ * minirun/containers/info_commands.c - the verb table container_info_commands[]: ps inspect
+ * top stats port diff cp commit, and the `container` management command; the helpers those
+ * verbs share (opening a container, usage errors). The pure formatting is info_format.c.
  *
- * minirun/main.c dispatches it; each row is a verb, its function and its one-line help.
+ *   minirun container ls|ps|inspect|rm|run|logs|...   docker's management-command names:
+ *                                                       the same verbs, from all three tables
+ *
+ * minirun/main.c dispatches the table; each row is a verb, its function and its one-line help.
+ *
+ * See: info.h; docker-container(1); text/template (the subset --format takes)
  */
-#include "minirun/containers/containers.h"
+#include "minirun/containers/info.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 const struct container_command container_info_commands[] = {
+	{"container", cmd_container, "Manage containers (container ls, inspect, rm, ...)"},
 	{NULL, NULL, NULL},
 };
+
+/* ---- the container group ------------------------------------------------------------------- */
+
+/* docker's names that are not a verb's own */
+static const struct {
+	const char *alias, *verb;
+} container_aliases[] = {
+	{"ls", "ps"},
+	{"list", "ps"},
+	{"remove", "rm"},
+};
+
+static const struct container_command *find_verb(const char *name)
+{
+	const struct container_command *const tables[] = {
+		container_commands, container_io_commands, container_info_commands};
+	for (size_t i = 0; i < sizeof(container_aliases) / sizeof(container_aliases[0]); i++)
+		if (!strcmp(name, container_aliases[i].alias))
+			name = container_aliases[i].verb;
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct container_command *c = tables[t]; c->name; c++)
+			if (!strcmp(c->name, name) && c->fn != cmd_container)
+				return c;
+	return NULL;
+}
+
+static void container_usage(FILE *out)
+{
+	const struct container_command *const tables[] = {
+		container_commands, container_io_commands, container_info_commands};
+	fprintf(out, "Usage:  minirun container COMMAND\n\nManage containers\n\nCommands:\n"
+		     "  ls          List containers (= ps)\n");
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct container_command *c = tables[t]; c->name; c++)
+			if (c->fn != cmd_container)
+				fprintf(out, "  %-11s %s\n", c->name, c->help ? c->help : "");
+	fprintf(out, "\nRun 'minirun container COMMAND --help' for more information on a "
+		     "command.\n");
+}
+
+int cmd_container(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		container_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 1 : 0;
+	}
+	const struct container_command *c = find_verb(argv[1]);
+	if (!c)
+		return info_usage_error("container", "unknown command \"%s\" for \"container\"",
+					argv[1]);
+	return c->fn(argc - 1, argv + 1);
+}
+
+/* ---- shared helpers ---------------------------------------------------------------------- */
+
+int info_usage_error(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "minirun: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nSee 'minirun %s --help'.\n", verb);
+	return CONTAINER_EXIT_MINIRUN;
+}
+
+int info_open(const char *ref, bool lock, struct container *c)
+{
+	struct mr_err err = {0};
+	if (container_open(containers_root(), ref, lock, c, &err) < 0) {
+		fprintf(stderr, "Error: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}

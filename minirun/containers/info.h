@@ -1,0 +1,82 @@
+/*
+ * minirun/containers/info.h - the verbs that look at containers and copy out of them:
+ * ps inspect top stats port diff cp commit, and the `container` management command.
+ *
+ * Internal to minirun/containers/ (the info engineer's files): the verb functions that
+ * container_info_commands[] (info_commands.c) lists, and the pure pieces they share, which
+ * tests/unit/test_containers_info.c checks: docker's STATUS and PORTS words, the quoted
+ * COMMAND, a Go-template subset for --format, and the changes of an overlay upper dir.
+ *
+ * See: containers.h (the store these read), docker-ps(1), docker-inspect(1), docker-diff(1)
+ */
+#ifndef MR_CONTAINERS_INFO_H
+#define MR_CONTAINERS_INFO_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "minirun/containers/containers.h"
+
+/* the verbs (argv[0] = the verb's name; return the exit status) */
+int cmd_ps(int argc, char **argv);        /* ps.c */
+int cmd_inspect(int argc, char **argv);   /* inspect.c */
+int cmd_top(int argc, char **argv);       /* top.c */
+int cmd_stats(int argc, char **argv);     /* stats.c */
+int cmd_port(int argc, char **argv);      /* port.c */
+int cmd_diff(int argc, char **argv);      /* diff.c */
+int cmd_cp(int argc, char **argv);        /* cp.c */
+int cmd_commit(int argc, char **argv);    /* commit.c */
+int cmd_container(int argc, char **argv); /* info_commands.c: container ls|inspect|rm|... */
+
+/* ---- shared by the verbs (info_commands.c) ------------------------------------------------ */
+
+/* info_open - container_open at containers_root(); on failure print "Error: MSG" and
+ * return -1 (docker's words: "Error: No such container: x"). */
+int info_open(const char *ref, bool lock, struct container *c);
+/* info_refresh - bring c->rec's State up to date with the processes (container_status,
+ * container_pid): Status, Running, Paused, Restarting, Dead, Pid. The file is not written. */
+void info_refresh(struct container *c);
+/* info_usage_error - "minirun: MSG\nSee 'minirun VERB --help'." on stderr; returns 125 */
+int info_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* info_render - FMT, a docker --format template, over O, as a new string: "{{.A.B}}" walks
+ * objects, "{{json .X}}" and "{{json .}}" print JSON, an object prints as JSON, an array as
+ * "[a b]", a missing key as "<no value>"; "\t" and "\n" in FMT are a tab and a newline. */
+char *info_render(const char *fmt, json_t *o);
+/* info_print_rows - print ROWS (strings whose cells are separated by '\t') as docker's
+ * tabwriter does: each column as wide as its widest cell + 3 (at least 10). Frees nothing. */
+void info_print_rows(char **rows, size_t n);
+
+/* ---- what ps shows (ps.c), pure ------------------------------------------------------------ */
+
+/* info_status - docker's STATUS from the record's State and the status now (STATUS, from
+ * container_status): "Up 3 seconds", "Up 3 seconds (Paused)", "Exited (137) 2 minutes ago",
+ * "Restarting (1) 5 seconds ago", "Created", "Dead". */
+void info_status(json_t *state, const char *status, char *buf, size_t len);
+/* info_ports - docker's PORTS from NetworkSettings.Ports ({"80/tcp": [{HostIp, HostPort}]}
+ * or null for an exposed, unpublished port): "0.0.0.0:8080->80/tcp, 443/tcp", sorted. */
+void info_ports(json_t *ports, char *buf, size_t len);
+/* info_command - docker's COMMAND: Path and Args joined, truncated to 20 characters with
+ * "…" unless NOTRUNC, then quoted as Go's strconv.Quote does ("\"sh -c 'sleep 1…\""). */
+void info_command(json_t *rec, bool notrunc, char *buf, size_t len);
+
+/* ---- what diff shows (diff.c) -------------------------------------------------------------- */
+
+/* one change of an upper dir: KIND 'A' (added), 'C' (changed), 'D' (deleted) */
+struct info_change {
+	char kind;
+	char *path; /* "/etc/hosts" */
+};
+/*
+ * info_changes - the changes the overlay upper dir UPPER makes over LOWERS (NULL-terminated,
+ * top first), as docker diff computes them: a whiteout or an opaque directory is 'D', a path
+ * no lower has is 'A', one a lower has is 'C', and the parent of an 'A' or 'D' is 'C' even
+ * when it was not copied up. Sorted by path. *out is an array the caller frees with
+ * info_changes_free; -1 with err when UPPER cannot be read.
+ */
+int info_changes(const char *upper, char *const *lowers, struct info_change **out, size_t *n,
+		 struct mr_err *err);
+void info_changes_free(struct info_change *ch, size_t n);
+
+#endif

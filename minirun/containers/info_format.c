@@ -1,0 +1,402 @@
+/*
+ * minirun/containers/info_format.c - docker's words for containers, as pure functions: the
+ * STATUS column ("Up 3 seconds", "Exited (137) 2 minutes ago"), PORTS ("0.0.0.0:8080->80/tcp"),
+ * the quoted and truncated COMMAND, the --format template subset, the tabwriter layout, and
+ * the A/C/D changes `diff` finds in an overlay upper dir.
+ *
+ * Pure (no store, no processes), so that tests/unit/test_containers_info.c checks each
+ * against docker's own output; ps, inspect, stats and port print through them.
+ *
+ * See: info.h; docker's cli/command/formatter (container.go, formatter.go),
+ *      github.com/docker/go-units (HumanDuration), Go's strconv.Quote and text/template
+ */
+#include "minirun/containers/info.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "minirun/image/image.h"
+#include "unionfs/overlay.h"
+
+/* ---- docker's words (pure) --------------------------------------------------------------- */
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+/* "3 seconds" for the time since RFC3339 (fmt_since without its " ago") */
+static void since(const char *rfc3339, char *buf, size_t len)
+{
+	fmt_since(rfc3339, buf, len);
+	size_t n = strlen(buf);
+	if (n > 4 && !strcmp(buf + n - 4, " ago"))
+		buf[n - 4] = 0;
+}
+
+/* a time Go leaves unset is "0001-01-01T00:00:00Z"; ours may also be missing or "" */
+static bool time_set(const char *t)
+{
+	return t && *t && strncmp(t, "0001-01-01", 10) != 0;
+}
+
+void info_status(json_t *state, const char *status, char *buf, size_t len)
+{
+	char ago[64];
+	long long code = json_integer_value(json_object_get(state, "ExitCode"));
+	const char *started = str(state, "StartedAt"), *finished = str(state, "FinishedAt");
+	if (!strcmp(status, "running") || !strcmp(status, "paused")) {
+		since(started, ago, sizeof(ago));
+		snprintf(buf, len, "Up %s%s", ago, !strcmp(status, "paused") ? " (Paused)" : "");
+	} else if (!strcmp(status, "restarting")) {
+		fmt_since(finished, ago, sizeof(ago));
+		snprintf(buf, len, "Restarting (%lld) %s", code, ago);
+	} else if (!strcmp(status, "dead")) {
+		snprintf(buf, len, "Dead");
+	} else if (!strcmp(status, "created") || !time_set(started)) {
+		snprintf(buf, len, "Created");
+	} else if (!time_set(finished)) {
+		snprintf(buf, len, "Exited (%lld)", code);
+	} else {
+		fmt_since(finished, ago, sizeof(ago));
+		snprintf(buf, len, "Exited (%lld) %s", code, ago);
+	}
+}
+
+/* one port line, and the key docker sorts them by: container port, proto, host port */
+struct port_line {
+	unsigned port, host_port;
+	char text[128];
+};
+
+static int port_cmp(const void *a, const void *b)
+{
+	const struct port_line *x = a, *y = b;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->host_port != y->host_port)
+		return x->host_port < y->host_port ? -1 : 1;
+	return strcmp(x->text, y->text);
+}
+
+void info_ports(json_t *ports, char *buf, size_t len)
+{
+	struct port_line lines[128];
+	size_t n = 0;
+	const char *key;
+	json_t *binds;
+	buf[0] = 0;
+	json_object_foreach(ports, key, binds)
+	{
+		unsigned port = 0;
+		char proto[8] = "tcp";
+		if (sscanf(key, "%u/%7s", &port, proto) < 1)
+			continue;
+		size_t nb = json_array_size(binds), i;
+		json_t *b;
+		if (!nb && n < 128) {
+			lines[n] = (struct port_line){.port = port};
+			snprintf(lines[n++].text, sizeof(lines[0].text), "%u/%s", port, proto);
+		}
+		json_array_foreach(binds, i, b)
+		{
+			if (n >= 128)
+				break;
+			struct network_port np = {.port = port};
+			const char *ip = str(b, "HostIp");
+			snprintf(np.host_ip, sizeof(np.host_ip), "%s", *ip ? ip : "0.0.0.0");
+			np.host_port = (unsigned)strtoul(str(b, "HostPort"), NULL, 10);
+			snprintf(np.proto, sizeof(np.proto), "%s", proto);
+			lines[n] = (struct port_line){.port = port, .host_port = np.host_port};
+			network_format_port(&np, lines[n++].text, sizeof(lines[0].text));
+		}
+	}
+	qsort(lines, n, sizeof(lines[0]), port_cmp);
+	size_t used = 0;
+	for (size_t i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+					 lines[i].text);
+}
+
+void info_command(json_t *rec, bool notrunc, char *buf, size_t len)
+{
+	char cmd[4096];
+	size_t used = (size_t)snprintf(cmd, sizeof(cmd), "%s", str(rec, "Path"));
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(rec, "Args"), i, a)
+	{
+		if (used < sizeof(cmd))
+			used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, " %s",
+						 json_string_value(a) ? json_string_value(a) : "");
+	}
+	/* docker's Ellipsis(cmd, 20): a longer command is cut to 19 characters and "…" */
+	size_t chars = 0, cut = 0;
+	for (size_t k = 0; cmd[k]; k++)
+		if (((unsigned char)cmd[k] & 0xC0) != 0x80 && ++chars == 20)
+			cut = k;
+	if (!notrunc && chars > 20)
+		snprintf(cmd + cut, sizeof(cmd) - cut, "…");
+	/* strconv.Quote: backslash and quote escaped, control characters as \n \t \xNN */
+	size_t o = 0;
+	if (len < 3) {
+		if (len)
+			buf[0] = 0;
+		return;
+	}
+	buf[o++] = '"';
+	for (const char *p = cmd; *p && o + 6 < len; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '"' || ch == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)ch;
+		} else if (ch == '\n' || ch == '\t') {
+			buf[o++] = '\\';
+			buf[o++] = ch == '\n' ? 'n' : 't';
+		} else if (ch < 0x20 || ch == 0x7f) {
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", ch);
+		} else {
+			buf[o++] = (char)ch;
+		}
+	}
+	buf[o++] = '"';
+	buf[o] = 0;
+}
+
+/* ---- --format: a subset of Go's text/template --------------------------------------------- */
+
+/* the value EXPR names in O: "." is O, ".A.B" walks objects */
+static json_t *template_value(const char *expr, json_t *o)
+{
+	char path[256];
+	char *save = NULL;
+	snprintf(path, sizeof(path), "%s", expr[0] == '.' ? expr + 1 : expr);
+	json_t *v = o;
+	for (char *k = strtok_r(path, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
+		v = json_object_get(v, k);
+	return v;
+}
+
+/* print V as a template action does: strings bare, arrays "[a b]", objects as JSON */
+static void template_print(FILE *out, json_t *v, bool as_json)
+{
+	if (!v) {
+		fputs(as_json ? "null" : "<no value>", out);
+	} else if (as_json || json_is_object(v)) {
+		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		fputs(s ? s : "null", out);
+		free(s);
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		fputc('[', out);
+		json_array_foreach(v, i, x)
+		{
+			if (i)
+				fputc(' ', out);
+			template_print(out, x, false);
+		}
+		fputc(']', out);
+	} else if (json_is_string(v)) {
+		fputs(json_string_value(v), out);
+	} else {
+		char *s = json_dumps(v, JSON_ENCODE_ANY);
+		fputs(s ? s : "", out);
+		free(s);
+	}
+}
+
+char *info_render(const char *fmt, json_t *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	if (!out)
+		return NULL;
+	for (const char *p = fmt; *p;) {
+		if (p[0] == '\\' && (p[1] == 't' || p[1] == 'n')) {
+			fputc(p[1] == 't' ? '\t' : '\n', out);
+			p += 2;
+			continue;
+		}
+		const char *close = strncmp(p, "{{", 2) ? NULL : strstr(p, "}}");
+		if (!close) {
+			fputc(*p++, out);
+			continue;
+		}
+		char expr[256];
+		snprintf(expr, sizeof(expr), "%.*s", (int)(close - p - 2), p + 2);
+		char *e = expr + strspn(expr, " -");
+		for (char *end = e + strlen(e); end > e && (end[-1] == ' ' || end[-1] == '-');)
+			*--end = 0;
+		bool as_json = !strncmp(e, "json ", 5);
+		if (as_json)
+			e += 5 + strspn(e + 5, " ");
+		template_print(out, template_value(e, o), as_json);
+		p = close + 2;
+	}
+	fclose(out);
+	return buf;
+}
+
+/* the width of S[0..len) on a terminal: UTF-8 code points ("…" is one) */
+static size_t display_width(const char *s, size_t len)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < len; i++)
+		w += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return w;
+}
+
+void info_print_rows(char **rows, size_t n)
+{
+	/* docker: tabwriter.NewWriter(out, 10, 1, 3, ' ', 0) - at least 10 wide, 3 of padding,
+	 * the last cell of a line not padded; widths count characters, not bytes */
+	enum { MAXCOLS = 64 };
+	size_t w[MAXCOLS] = {0};
+	for (size_t i = 0; i < n; i++) {
+		const char *c = rows[i];
+		for (size_t col = 0; col < MAXCOLS; col++) {
+			size_t l = strcspn(c, "\t");
+			if (!c[l])
+				break;
+			if (display_width(c, l) > w[col])
+				w[col] = display_width(c, l);
+			c += l + 1;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *c = rows[i];
+		for (size_t col = 0;; col++) {
+			size_t l = strcspn(c, "\t");
+			if (!c[l] || col >= MAXCOLS) {
+				printf("%s\n", c);
+				break;
+			}
+			size_t width = w[col] + 3 < 10 ? 10 : w[col] + 3;
+			printf("%.*s%*s", (int)l, c, (int)(width - display_width(c, l)), "");
+			c += l + 1;
+		}
+	}
+}
+
+/* ---- diff: the changes of an upper dir ------------------------------------------------------ */
+
+struct changes {
+	struct info_change *v;
+	size_t n, cap;
+	char *const *lowers;
+};
+
+static void change_add(struct changes *cs, char kind, const char *path)
+{
+	if (cs->n == cs->cap) {
+		cs->cap = cs->cap ? 2 * cs->cap : 64;
+		cs->v = realloc(cs->v, cs->cap * sizeof(*cs->v));
+	}
+	cs->v[cs->n].kind = kind;
+	cs->v[cs->n++].path = strdup(path);
+}
+
+/* is PATH in the image, the lowers seen top first? A whiteout in a higher lower hides it */
+static bool in_lowers(char *const *lowers, const char *path)
+{
+	char p[8192];
+	struct stat sb;
+	for (size_t i = 0; lowers && lowers[i]; i++) {
+		snprintf(p, sizeof(p), "%s%s", lowers[i], path);
+		if (lstat(p, &sb) == 0)
+			return !ovl_is_whiteout(&sb);
+	}
+	return false;
+}
+
+/* walk directory FD (PATH inside the container, "" for /) depth first */
+static int changes_walk(struct changes *cs, int fd, const char *path, struct mr_err *err)
+{
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return mr_fail(err, errno, "open '%s'", *path ? path : "/");
+	}
+	struct dirent *e;
+	int rc = 0;
+	while (rc == 0 && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char p[8192];
+		struct stat sb;
+		snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
+		if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+			rc = mr_fail(err, errno, "stat '%s'", p);
+			break;
+		}
+		bool dir = S_ISDIR(sb.st_mode);
+		/* overlay's two ways of saying "deleted": a 0/0 character device, an opaque dir */
+		if (ovl_is_whiteout(&sb) || (dir && ovl_is_opaque(dirfd(d), e->d_name, NULL) == 1))
+			change_add(cs, 'D', p);
+		else
+			change_add(cs, in_lowers(cs->lowers, p) ? 'C' : 'A', p);
+		if (dir) {
+			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+								      O_CLOEXEC);
+			rc = sub < 0 ? mr_fail(err, errno, "open '%s'", p)
+				     : changes_walk(cs, sub, p, err);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static int change_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct info_change *)a)->path, ((const struct info_change *)b)->path);
+}
+
+int info_changes(const char *upper, char *const *lowers, struct info_change **out, size_t *n,
+		 struct mr_err *err)
+{
+	struct changes cs = {.lowers = lowers};
+	int fd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return mr_fail(err, errno, "open '%s'", upper);
+	if (changes_walk(&cs, fd, "", err) < 0) {
+		info_changes_free(cs.v, cs.n);
+		return -1;
+	}
+	/* the parent of an addition or deletion is a change too, even where the upper has it
+	 * only because overlay copied it up to hold the new name (docker's rule) */
+	size_t walked = cs.n;
+	for (size_t i = 0; i < walked; i++) {
+		if (cs.v[i].kind == 'C')
+			continue;
+		char parent[8192];
+		snprintf(parent, sizeof(parent), "%s", cs.v[i].path);
+		*strrchr(parent, '/') = 0;
+		if (!*parent)
+			continue;
+		bool have = false;
+		for (size_t j = 0; j < cs.n && !have; j++)
+			have = !strcmp(cs.v[j].path, parent);
+		if (!have)
+			change_add(&cs, 'C', parent);
+	}
+	qsort(cs.v, cs.n, sizeof(*cs.v), change_cmp);
+	*out = cs.v;
+	*n = cs.n;
+	return 0;
+}
+
+void info_changes_free(struct info_change *ch, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ch[i].path);
+	free(ch);
+}

@@ -1,0 +1,367 @@
+/*
+ * minirun/containers/ps.c - `minirun ps`: the containers of the store, one line each.
+ *
+ *   minirun ps [-a] [-q] [-s] [--no-trunc] [-l | -n N] [-f KEY=VALUE]... [--format FMT]
+ *
+ * There is no daemon to ask: each container is a directory ROOT/containers/ID whose
+ * container.json (the record) says what it was told, and whose processes say whether it
+ * still runs (container_status). ps reads every record, newest first, and prints docker's
+ * columns with docker's words:
+ *
+ *   CONTAINER ID   IMAGE     COMMAND       CREATED          STATUS          PORTS                  NAMES
+ *   3f1c0a9d2b7e   busybox   "sleep 100"   10 seconds ago   Up 9 seconds    0.0.0.0:8080->80/tcp   web
+ *
+ * --format takes docker's template fields (.ID .Names .Image .Command .CreatedAt .RunningFor
+ * .Status .State .Ports .Labels .Mounts .Networks .Size, {{json .}}), with "table" for a
+ * header and aligned columns. Filters (-f): id= name= (a substring) status= label=K[=V]
+ * ancestor= (the image as given, or its ID) exited=N; the same key twice is "or", two keys
+ * are "and".
+ *
+ * See: docker-ps(1); info.h (the pieces shared with the other verbs)
+ */
+#include "minirun/containers/info.h"
+
+#include <ftw.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/file.h"
+#include "minirun/image/image.h"
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+void info_refresh(struct container *c)
+{
+	json_t *state = json_object_get(c->rec, "State");
+	if (!json_is_object(state)) {
+		state = json_object();
+		json_object_set_new(c->rec, "State", state);
+	}
+	const char *s = container_status(c);
+	pid_t pid = container_pid(c);
+	json_object_set_new(state, "Status", json_string(s));
+	json_object_set_new(state, "Running",
+			    json_boolean(!strcmp(s, "running") || !strcmp(s, "paused")));
+	json_object_set_new(state, "Paused", json_boolean(!strcmp(s, "paused")));
+	json_object_set_new(state, "Restarting", json_boolean(!strcmp(s, "restarting")));
+	json_object_set_new(state, "Dead", json_boolean(!strcmp(s, "dead")));
+	json_object_set_new(state, "Pid", json_integer(pid));
+}
+
+/* ---- one row ----------------------------------------------------------------------------- */
+
+static uint64_t size_sum_total;
+static int size_add(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)path, (void)ftw;
+	if (flag == FTW_F && S_ISREG(sb->st_mode))
+		size_sum_total += (uint64_t)sb->st_size;
+	return 0;
+}
+
+/* "12B (virtual 4.27MB)": the upper dir's bytes, and those plus the image's */
+static void ps_size(struct container *c, char *buf, size_t len)
+{
+	char dir[4200], a[32], b[32];
+	struct store st;
+	struct image img;
+	uint64_t image_bytes = 0;
+	size_sum_total = 0;
+	nftw(container_path(c, "diff", dir, sizeof(dir)), size_add, 16, FTW_PHYS);
+	if (store_open(&st, c->root, NULL) == 0) {
+		if (image_resolve(&st, str(c->rec, "Image"), &img, NULL) == 0) {
+			image_bytes = image_size(&st, &img);
+			image_free(&img);
+		}
+		store_close(&st);
+	}
+	fmt_size(size_sum_total, a, sizeof(a));
+	fmt_size(size_sum_total + image_bytes, b, sizeof(b));
+	snprintf(buf, len, "%s (virtual %s)", a, b);
+}
+
+/* the names of an object's keys, or "K=V" pairs, joined by ',' */
+static json_t *joined(json_t *o, bool values)
+{
+	char out[4096] = "";
+	size_t used = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v)
+	{
+		if (used >= sizeof(out))
+			break;
+		used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s%s%s", used ? "," : "",
+					 k, values ? "=" : "", values ? str(o, k) : "");
+	}
+	return json_string(out);
+}
+
+/* the object a --format template sees for container C (its State refreshed) */
+static json_t *ps_row(struct container *c, bool notrunc, bool with_size)
+{
+	json_t *rec = c->rec, *state = json_object_get(rec, "State"), *cfg;
+	char id[CONTAINER_ID_LEN + 1], cmd[256], created[64], ago[64], status[128], ports[2048];
+	char size[96] = "";
+	const char *status_now = str(state, "Status");
+	cfg = json_object_get(rec, "Config");
+	snprintf(id, sizeof(id), "%s", c->id);
+	if (!notrunc)
+		id[12] = 0;
+	info_command(rec, notrunc, cmd, sizeof(cmd));
+	long long t = parse_rfc3339(str(rec, "Created"));
+	time_t tt = (time_t)(t < 0 ? 0 : t);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
+	fmt_since(str(rec, "Created"), ago, sizeof(ago));
+	info_status(state, status_now, status, sizeof(status));
+	info_ports(json_object_get(json_object_get(rec, "NetworkSettings"), "Ports"), ports,
+		   sizeof(ports));
+	if (with_size)
+		ps_size(c, size, sizeof(size));
+	const char *name = str(rec, "Name");
+	json_t *mounts = json_array(), *m;
+	size_t i, volumes = 0;
+	json_array_foreach(json_object_get(rec, "Mounts"), i, m)
+	{
+		const char *n = str(m, "Name");
+		json_array_append_new(mounts, json_string(*n ? n : str(m, "Source")));
+		volumes += !strcmp(str(m, "Type"), "volume");
+	}
+	json_t *mnames = json_string("");
+	json_array_foreach(mounts, i, m)
+	{
+		char *s = NULL;
+		if (asprintf(&s, "%s%s%s", json_string_value(mnames), i ? "," : "",
+			     json_string_value(m)) > 0)
+			json_string_set(mnames, s);
+		free(s);
+	}
+	json_decref(mounts);
+	char nvol[32];
+	snprintf(nvol, sizeof(nvol), "%zu", volumes);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}",
+			 "ID", id, "Names", name[0] == '/' ? name + 1 : name, "Image",
+			 str(cfg, "Image"), "Command", cmd, "CreatedAt", created, "RunningFor",
+			 ago, "Status", status, "State", status_now, "Ports", ports, "Labels",
+			 joined(json_object_get(cfg, "Labels"), true), "Networks",
+			 joined(json_object_get(json_object_get(rec, "NetworkSettings"),
+						"Networks"),
+				false),
+			 "Mounts", mnames, "LocalVolumes", nvol, "Size", size);
+}
+
+/* the header row: each field's column title */
+static json_t *ps_header(void)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+			 "ID", "CONTAINER ID", "Names", "NAMES", "Image", "IMAGE", "Command",
+			 "COMMAND", "CreatedAt", "CREATED AT", "RunningFor", "CREATED", "Status",
+			 "STATUS", "State", "STATE", "Ports", "PORTS", "Labels", "LABELS",
+			 "Networks", "NETWORKS", "Mounts", "MOUNTS", "LocalVolumes",
+			 "LOCAL VOLUMES", "Size", "SIZE");
+}
+
+/* ---- filters ------------------------------------------------------------------------------ */
+
+struct filter {
+	char key[16];
+	const char *value;
+};
+
+static const char *const filter_keys[] = {"id", "name", "status", "label", "ancestor", "exited"};
+
+/* does container C (row ROW) match the filter F? */
+static bool filter_one(struct container *c, const struct filter *f)
+{
+	json_t *rec = c->rec, *cfg = json_object_get(rec, "Config");
+	const char *v = f->value;
+	if (!strcmp(f->key, "id"))
+		return !strncmp(c->id, v, strlen(v));
+	if (!strcmp(f->key, "name"))
+		return strstr(str(rec, "Name"), v[0] == '/' ? v + 1 : v) != NULL;
+	if (!strcmp(f->key, "status"))
+		return !strcmp(str(json_object_get(rec, "State"), "Status"), v);
+	if (!strcmp(f->key, "exited"))
+		return !strcmp(str(json_object_get(rec, "State"), "Status"), "exited") &&
+		       json_integer_value(json_object_get(json_object_get(rec, "State"),
+							  "ExitCode")) == atoll(v);
+	if (!strcmp(f->key, "label")) {
+		char k[256];
+		const char *eq = strchr(v, '=');
+		snprintf(k, sizeof(k), "%.*s", (int)(eq ? (size_t)(eq - v) : strlen(v)), v);
+		json_t *l = json_object_get(json_object_get(cfg, "Labels"), k);
+		return l && (!eq || !strcmp(json_string_value(l) ? json_string_value(l) : "",
+					    eq + 1));
+	}
+	/* ancestor: the image as given (with or without ":latest"), or its ID or a prefix */
+	const char *image = str(cfg, "Image"), *id = str(rec, "Image");
+	size_t n = strlen(v);
+	if (!strcmp(image, v) || (!strncmp(image, v, n) && !strcmp(image + n, ":latest")) ||
+	    (!strncmp(v, image, strlen(image)) && !strcmp(v + strlen(image), ":latest")))
+		return true;
+	const char *hex = strncmp(v, "sha256:", 7) ? v : v + 7;
+	return strlen(hex) >= 4 && strlen(id) > 7 && !strncmp(id + 7, hex, strlen(hex));
+}
+
+/* every key given must match one of its values */
+static bool filters_match(struct container *c, const struct filter *fs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool any = false, seen = false;
+		for (size_t j = 0; j < n; j++) {
+			if (strcmp(fs[j].key, fs[i].key))
+				continue;
+			if (j < i) {
+				seen = true; /* this key was decided already */
+				break;
+			}
+			any = any || filter_one(c, &fs[j]);
+		}
+		if (!seen && !any)
+			return false;
+	}
+	return true;
+}
+
+static int parse_filter(const char *arg, struct filter *f)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || (size_t)(eq - arg) >= sizeof(f->key))
+		return -1;
+	snprintf(f->key, sizeof(f->key), "%.*s", (int)(eq - arg), arg);
+	f->value = eq + 1;
+	for (size_t i = 0; i < sizeof(filter_keys) / sizeof(filter_keys[0]); i++)
+		if (!strcmp(f->key, filter_keys[i]))
+			return 0;
+	return -1;
+}
+
+/* ---- the command ------------------------------------------------------------------------- */
+
+static void ps_usage(void)
+{
+	printf("Usage:  minirun ps [OPTIONS]\n\n"
+	       "List containers\n\n"
+	       "Options:\n"
+	       "  -a, --all             Show all containers (default shows just running)\n"
+	       "  -f, --filter filter   Filter output: id= name= status= label=K[=V] ancestor= "
+	       "exited=\n"
+	       "      --format string   'table', 'json', 'table TEMPLATE' or a TEMPLATE: "
+	       "'{{.ID}} {{.Names}}'\n"
+	       "  -n, --last int        Show n last created containers (includes all states)\n"
+	       "  -l, --latest          Show the latest created container (includes all states)\n"
+	       "      --no-trunc        Don't truncate output\n"
+	       "  -q, --quiet           Only display container IDs\n"
+	       "  -s, --size            Display total file sizes\n");
+}
+
+#define PS_TABLE "{{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}"
+
+int cmd_ps(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},      {"filter", required_argument, NULL, 'f'},
+		{"format", required_argument, NULL, 'F'}, {"last", required_argument, NULL, 'n'},
+		{"latest", no_argument, NULL, 'l'},   {"no-trunc", no_argument, NULL, 'T'},
+		{"quiet", no_argument, NULL, 'q'},    {"size", no_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
+	};
+	bool all = false, quiet = false, notrunc = false, size = false;
+	long long last = -1;
+	const char *format = NULL;
+	struct filter filters[32];
+	size_t nf = 0;
+	int ch;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "af:n:lqsh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'a': all = true; break;
+		case 'f':
+			if (nf >= 32 || parse_filter(optarg, &filters[nf]) < 0)
+				return info_usage_error("ps",
+							"invalid filter '%s': use id=, name=, "
+							"status=, label=, ancestor= or exited=",
+							optarg);
+			nf++;
+			break;
+		case 'F': format = optarg; break;
+		case 'n':
+			if (mr_parse_ll(optarg, -1, 1 << 30, &last) < 0)
+				return info_usage_error("ps",
+							"invalid argument \"%s\" for \"-n, --last\" "
+							"flag: not a number",
+							optarg);
+			break;
+		case 'l': last = 1; break;
+		case 'T': notrunc = true; break;
+		case 'q': quiet = true; break;
+		case 's': size = true; break;
+		case 'h': ps_usage(); return 0;
+		default: return info_usage_error("ps", "unknown flag");
+		}
+	}
+	if (optind < argc)
+		return info_usage_error("ps", "\"ps\" accepts no arguments.");
+	bool table = !format || !strncmp(format, "table", 5);
+	const char *tmpl = !format ? NULL : table ? format + 5 + strspn(format + 5, " ") : format;
+	if (format && !strcmp(format, "json"))
+		tmpl = "{{json .}}", table = false;
+	if (!tmpl || !*tmpl)
+		tmpl = size ? PS_TABLE "\\t{{.Size}}" : PS_TABLE;
+
+	struct mr_err err = {0};
+	char **ids = container_ids(containers_root(), &err);
+	if (!ids) {
+		fprintf(stderr, "minirun: %s\n", err.msg);
+		return 1;
+	}
+	size_t n = 0, cap = 16;
+	char **rows = malloc(cap * sizeof(*rows));
+	if (table && !quiet) {
+		json_t *h = ps_header();
+		rows[n++] = info_render(tmpl, h);
+		json_decref(h);
+	}
+	long long shown = 0;
+	for (char **id = ids; *id && (last < 0 || shown < last); id++) {
+		struct container c;
+		if (container_open(containers_root(), *id, false, &c, NULL) < 0)
+			continue; /* removed meanwhile */
+		info_refresh(&c);
+		const char *st = str(json_object_get(c.rec, "State"), "Status");
+		if ((all || last >= 0 || !strcmp(st, "running") || !strcmp(st, "paused") ||
+		     !strcmp(st, "restarting")) &&
+		    filters_match(&c, filters, nf)) {
+			shown++;
+			if (quiet) {
+				printf("%.*s\n", notrunc ? CONTAINER_ID_LEN : 12, c.id);
+			} else {
+				json_t *row = ps_row(&c, notrunc, size);
+				if (n == cap)
+					rows = realloc(rows, (cap *= 2) * sizeof(*rows));
+				rows[n++] = info_render(tmpl, row);
+				json_decref(row);
+			}
+		}
+		container_close(&c);
+	}
+	container_ids_free(ids);
+	if (table)
+		info_print_rows(rows, n);
+	else
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", rows[i]);
+	for (size_t i = 0; i < n; i++)
+		free(rows[i]);
+	free(rows);
+	return 0;
+}

@@ -1,0 +1,162 @@
+/*
+ * tests/unit/test_containers_info.c - docker's words for containers (info_format.c): the
+ * STATUS and PORTS columns, the quoted COMMAND, --format templates, the changes of an
+ * overlay upper dir. Run: make test-unit.
+ */
+#include "minirun/containers/info.h"
+#include "tests/unit/unit.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+/* an RFC 3339 time SECONDS ago */
+static void ago(long seconds, char *buf, size_t len)
+{
+	time_t t = time(NULL) - seconds;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%S.123456789Z", &tm);
+}
+
+static json_t *state(long started_ago, long finished_ago, int code)
+{
+	char s[64] = "0001-01-01T00:00:00Z", f[64] = "0001-01-01T00:00:00Z";
+	if (started_ago >= 0)
+		ago(started_ago, s, sizeof(s));
+	if (finished_ago >= 0)
+		ago(finished_ago, f, sizeof(f));
+	return json_pack("{s:s, s:s, s:i}", "StartedAt", s, "FinishedAt", f, "ExitCode", code);
+}
+
+static void status_says_up_paused_exited_created_as_docker(void)
+{
+	char buf[128];
+	json_t *st = state(600, -1, 0);
+	info_status(st, "running", buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "Up 10 minutes");
+	info_status(st, "paused", buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "Up 10 minutes (Paused)");
+	json_decref(st);
+	st = state(900, 120 * 60, 137);
+	info_status(st, "exited", buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "Exited (137) 2 hours ago");
+	info_status(st, "restarting", buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "Restarting (137) 2 hours ago");
+	info_status(st, "dead", buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "Dead");
+	json_decref(st);
+	st = state(-1, -1, 0);
+	info_status(st, "created", buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "Created");
+	json_decref(st);
+}
+
+static void ports_are_sorted_and_joined_as_docker(void)
+{
+	char buf[256];
+	json_t *p = json_loads("{\"443/tcp\": null, \"80/tcp\": [{\"HostIp\": \"0.0.0.0\", "
+			       "\"HostPort\": \"8080\"}], \"53/udp\": [{\"HostIp\": \"127.0.0.1\", "
+			       "\"HostPort\": \"5353\"}]}",
+			       0, NULL);
+	info_ports(p, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "127.0.0.1:5353->53/udp, 0.0.0.0:8080->80/tcp, 443/tcp");
+	json_decref(p);
+	info_ports(NULL, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "");
+}
+
+static void command_is_quoted_and_cut_at_20_characters(void)
+{
+	char buf[256];
+	json_t *rec = json_pack("{s:s, s:[s]}", "Path", "sleep", "Args", "100");
+	info_command(rec, false, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "\"sleep 100\"");
+	json_decref(rec);
+	rec = json_pack("{s:s, s:[s,s]}", "Path", "sh", "Args", "-c", "echo \"hi\" && sleep 1000");
+	info_command(rec, false, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "\"sh -c echo \\\"hi\\\" && …\"");
+	info_command(rec, true, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "\"sh -c echo \\\"hi\\\" && sleep 1000\"");
+	json_decref(rec);
+}
+
+static void template_walks_fields_and_prints_json(void)
+{
+	json_t *o = json_pack("{s:s, s:{s:s}, s:[s,s], s:i}", "ID", "abc", "State", "Status",
+			      "running", "Args", "a", "b", "Pid", 42);
+	char *s = info_render("{{.ID}}\\t{{ .State.Status }} {{.Pid}} {{.Args}} {{.Nope}}", o);
+	CU_ASSERT_STRING_EQUAL(s, "abc\trunning 42 [a b] <no value>");
+	free(s);
+	s = info_render("{{json .State}}|{{json .ID}}", o);
+	CU_ASSERT_STRING_EQUAL(s, "{\"Status\":\"running\"}|\"abc\"");
+	free(s);
+	s = info_render("plain text {{", o);
+	CU_ASSERT_STRING_EQUAL(s, "plain text {{");
+	free(s);
+	json_decref(o);
+}
+
+/* a tree: lower has /etc/passwd, /etc/group, /gone, /dir/x; upper changes /etc/passwd, adds
+ * /etc/new, whites out /gone, makes /dir opaque, adds /var/log/app (var/log new) */
+static void changes_of_an_upper_dir_are_docker_diff(void)
+{
+	char tmpl[] = "/tmp/mr-info-unit.XXXXXX", p[512];
+	char *top = mkdtemp(tmpl);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(top);
+	const char *mk[] = {"lower", "lower/etc", "lower/dir", "upper", "upper/etc", "upper/var",
+			    "upper/var/log"};
+	for (size_t i = 0; i < sizeof(mk) / sizeof(mk[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", top, mk[i]);
+		mkdir(p, 0755);
+	}
+	const char *files[] = {"lower/etc/passwd", "lower/etc/group", "lower/gone", "lower/dir/x",
+			       "upper/etc/passwd", "upper/etc/new", "upper/var/log/app"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", top, files[i]);
+		close(open(p, O_CREAT | O_WRONLY, 0644));
+	}
+	snprintf(p, sizeof(p), "%s/upper/gone", top);
+	int wh = mknod(p, S_IFCHR | 0000, makedev(0, 0)) == 0;
+	char lower[512];
+	snprintf(lower, sizeof(lower), "%s/lower", top);
+	char *lowers[] = {lower, NULL};
+	snprintf(p, sizeof(p), "%s/upper", top);
+	struct info_change *ch = NULL;
+	size_t n = 0;
+	struct mr_err err = {0};
+	CU_ASSERT_EQUAL_FATAL(info_changes(p, lowers, &ch, &n, &err), 0);
+	char all[1024] = "";
+	for (size_t i = 0; i < n; i++)
+		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%c %s\n", ch[i].kind,
+			 ch[i].path);
+	if (wh)
+		CU_ASSERT_STRING_EQUAL(all, "C /etc\nA /etc/new\nC /etc/passwd\nD /gone\nA /var\n"
+					    "A /var/log\nA /var/log/app\n")
+	else
+		CU_ASSERT_STRING_EQUAL(all, "C /etc\nA /etc/new\nC /etc/passwd\nA /var\n"
+					    "A /var/log\nA /var/log/app\n")
+	info_changes_free(ch, n);
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+static CU_TestInfo tests[] = {
+	{"STATUS says Up / (Paused) / Exited (N) ... ago / Created as docker",
+	 status_says_up_paused_exited_created_as_docker},
+	{"PORTS are sorted by port and joined with ', '", ports_are_sorted_and_joined_as_docker},
+	{"COMMAND is quoted as strconv.Quote and cut to 20 characters with …",
+	 command_is_quoted_and_cut_at_20_characters},
+	{"--format walks fields, prints arrays and {{json}}",
+	 template_walks_fields_and_prints_json},
+	{"diff: C for a changed file and its parent, A for new paths, D for a whiteout",
+	 changes_of_an_upper_dir_are_docker_diff},
+	CU_TEST_INFO_NULL,
+};
+MR_UNIT_SUITE("containers info", tests)
