@@ -1,7 +1,7 @@
 # minirun/ - the runtime: one binary (minirun/minirun) over a library of setup steps.
-# `make minirun` builds it, the minirun-oci link engines are given, and the test helpers.
+# `make minirun` builds it, minirun-oci (the OCI runtime alone, for engines), and the test helpers.
 MINIRUN_LIB_SRCS := $(filter-out minirun/main.c minirun/oci%.c minirun/test_%.c,$(wildcard minirun/*.c))
-MINIRUN_CLI_SRCS := $(wildcard minirun/oci*.c)
+MINIRUN_CLI_SRCS := $(filter-out minirun/oci_main.c,$(wildcard minirun/oci*.c))
 LIBMINIRUN := minirun/libminirun.a
 minirun/libminirun.a: $(MINIRUN_LIB_SRCS:.c=.o)
 MR_ARCHIVES += $(LIBMINIRUN)
@@ -18,9 +18,12 @@ INSTALL_PROGS += minirun/minirun
 CLEAN += minirun/minirun
 all: minirun/minirun
 
-# the name engines run: the same binary, which looks at argv[0]
-minirun/minirun-oci: minirun/minirun
-	ln -sf minirun $@
+# the binary engines run: the OCI verbs alone (oci_main.c), linked statically against
+# the three libraries they use, so that each exec (two per create) loads nothing else
+minirun/minirun-oci: minirun/oci_main.o $(MINIRUN_CLI_SRCS:.c=.o) $(LIBMINIRUN) $(LIBCG) $(LIBNS) \
+		$(LIBMR)
+	rm -f $@
+	$(CC) $(LDFLAGS) -static -o $@ $(filter %.o %.a,$^) $(MINIRUN_LDLIBS)
 
 # test helper: receives the pty master on a --console-socket (tests/integration/minirun)
 minirun/test_console_recv: minirun/test_console_recv.o $(LIBMINIRUN) $(LIBCG) $(LIBNS) $(LIBMR)
@@ -30,9 +33,10 @@ CLEAN += minirun/minirun-oci minirun/test_console_recv
 minirun: minirun/minirun minirun/minirun-oci minirun/test_console_recv
 all: minirun/minirun-oci minirun/test_console_recv
 
-# `make install` puts minirun in $(BINDIR) (INSTALL_PROGS); this adds the minirun-oci link
+# `make install` puts minirun in $(BINDIR) (INSTALL_PROGS); this adds minirun-oci
 install: install-minirun
-install-minirun: minirun/minirun
+install-minirun: minirun/minirun-oci
 	install -d $(DESTDIR)$(BINDIR)
-	ln -sf minirun $(DESTDIR)$(BINDIR)/minirun-oci
+	rm -f $(DESTDIR)$(BINDIR)/minirun-oci
+	install -m 755 minirun/minirun-oci $(DESTDIR)$(BINDIR)/minirun-oci
 .PHONY: minirun install-minirun

@@ -28,6 +28,13 @@ int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_e
 /* cgstep_enter - move PID (a child minirun just made) into the cgroup. */
 int cgstep_enter(const char *name, pid_t pid, struct mr_err *err);
 
+/* cgstep_clone - fork a child that is in the cgroup NAME (NULL: none) before it runs, with
+ * the extra clone FLAGS (CLONE_NEW*). Where NAME is one v2 directory the child is born
+ * there (clone3 with CLONE_INTO_CGROUP), else it is moved in by cgroup.procs before this
+ * returns. Returns like fork(2): 0 in the child, its pid in the parent, -1 with err (and
+ * no child left) on failure. */
+pid_t cgstep_clone(const char *name, unsigned long flags, struct mr_err *err);
+
 /* cgstep_update - apply a linux.resources object to an existing cgroup. */
 int cgstep_update(const char *name, json_t *resources, struct mr_err *err);
 

@@ -4,8 +4,8 @@
  * create is the long one: it checks the whole config before anything exists, then makes
  * things in an order that it can undo (state directory, exec.fifo, cgroup, the child), and
  * undoes all of it if any later step fails. The container's own setup runs in the child
- * (init.c); this side moves it into its cgroup, writes its uid/gid maps, runs the runtime's
- * hooks and records the state once the child says it is ready.
+ * (init.c), which is born inside its cgroup; this side writes its uid/gid maps, runs the
+ * runtime's hooks and records the state once the child says it is ready.
  *
  * "Wait for start" is a FIFO, as runc's exec.fifo: the init holds its read end and polls
  * it; `start` opens the write end without blocking (ENXIO tells it the init is gone) and
@@ -144,8 +144,6 @@ static int drive_child(const struct spec *s, struct made *m, int sock, bool dire
 		       struct ctr_state *st, struct mr_err *err)
 {
 	struct sync_msg msg;
-	if (m->cgroup && cgstep_enter(m->cgroup, m->child, err) < 0)
-		return -1;
 	sync_send(sock, SYNC_GO, 0, NULL);
 	if (s->ns_new & CLONE_NEWUSER) {
 		if (sync_expect(sock, SYNC_USERMAP, &msg, err) < 0 ||
@@ -234,15 +232,10 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 			joined |= s->ns[i].flag;
 	c.direct = !(joined & (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWTIME)) &&
 		   !(s->ns_new & CLONE_NEWTIME) && !(joined && (s->ns_new & CLONE_NEWUSER));
-	if (c.direct)
-		m.child = (pid_t)syscall(SYS_clone, SIGCHLD | (s->ns_new & ~CLONE_NEWCGROUP), NULL,
-					 NULL, NULL, NULL);
-	else
-		m.child = fork();
-	if (m.child < 0) {
-		mr_fail(err, errno, "fork");
+	/* born in its cgroup (cgstep_clone says why), so nothing moves it there later */
+	m.child = cgstep_clone(m.cgroup, c.direct ? s->ns_new & ~CLONE_NEWCGROUP : 0, err);
+	if (m.child < 0)
 		goto out;
-	}
 	if (m.child == 0) {
 		close(sv[0]);
 		c.sync = sv[1];

@@ -196,11 +196,10 @@ int ctr_exec(const char *root, const struct ctr_exec_opts *o, int *status, struc
 	}
 	if (!o->detach)
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	child = fork();
-	if (child < 0) {
-		mr_fail(err, errno, "fork");
+	/* born in the container's cgroup: no migration (see cgstep_clone) */
+	child = cgstep_clone(st.cgroup && *st.cgroup ? st.cgroup : NULL, 0, err);
+	if (child < 0)
 		goto out;
-	}
 	if (child == 0) {
 		close(sv[0]);
 		exec_child(st.pid, &p, filter, sv[1], console, o->preserve_fds);
@@ -212,8 +211,6 @@ int ctr_exec(const char *root, const struct ctr_exec_opts *o, int *status, struc
 	if (console >= 0)
 		close(console);
 	console = -1;
-	if (st.cgroup && *st.cgroup && cgstep_enter(st.cgroup, child, err) < 0)
-		goto out;
 	struct sync_msg m;
 	sync_send(sv[0], SYNC_GO, 0, NULL);
 	if (sync_expect(sv[0], SYNC_PID, &m, err) < 0)

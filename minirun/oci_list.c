@@ -17,6 +17,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The name of UID from /etc/passwd, as runc's OWNER column shows it ("?" when unknown).
+ * Read with fgetpwent, not getpwuid: minirun-oci is linked statically, and glibc's NSS
+ * would load shared objects at run time. Returns a static buffer. */
+static const char *owner_name(uid_t uid)
+{
+	static char name[64];
+	struct passwd *pw;
+	FILE *f = fopen("/etc/passwd", "re");
+	snprintf(name, sizeof(name), "?");
+	while (f && (pw = fgetpwent(f)))
+		if (pw->pw_uid == uid) {
+			snprintf(name, sizeof(name), "%s", pw->pw_name);
+			break;
+		}
+	if (f)
+		fclose(f);
+	return name;
+}
+
 int oci_list(struct oci_global *g, int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
@@ -67,14 +86,14 @@ int oci_list(struct oci_global *g, int argc, char **argv)
 				printf("%s\n", id);
 				continue;
 			}
-			struct passwd *pw =
-				getpwuid((uid_t)json_integer_value(json_object_get(s, "owner")));
+			const char *owner =
+				owner_name((uid_t)json_integer_value(json_object_get(s, "owner")));
 			printf("%-12s %-8lld %-10s %-40s %-30s %s\n", id,
 			       (long long)json_integer_value(json_object_get(s, "pid")),
 			       json_string_value(json_object_get(s, "status")),
 			       json_string_value(json_object_get(s, "bundle")),
 			       json_string_value(json_object_get(s, "created")),
-			       pw ? pw->pw_name : "?");
+			       owner);
 		}
 	}
 	json_decref(all);

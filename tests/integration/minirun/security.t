@@ -15,14 +15,14 @@ init_runs_from_a_sealed_memfd() {
 	id=$(mr_id memfd)
 	t_defer "mr_cleanup $id"
 	mr_bundle b '["sleep", "100"]'
-	sum=$(md5sum <"$MR_TOP/minirun/minirun")
+	sum=$(md5sum <"$MR")
 	mr create --bundle b --pid-file pid "$id" || t_fail "create"
 	pid=$(cat pid)
 	t_match "$(readlink /proc/"$pid"/exe)" "^/memfd:minirun" "/proc/PID/exe of the waiting init"
 	if (printf 'trojan' >>/proc/"$pid"/exe) 2>/dev/null; then
 		t_fail "the init's /proc/PID/exe could be written"
 	fi
-	t_eq "$(md5sum <"$MR_TOP/minirun/minirun")" "$sum" "the host binary"
+	t_eq "$(md5sum <"$MR")" "$sum" "the host binary"
 }
 
 fds_are_closed_before_exec() {
