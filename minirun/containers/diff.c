@@ -1,0 +1,88 @@
+/*
+ * minirun/containers/diff.c - `minirun diff`: what a container changed in its filesystem.
+ *
+ *   minirun diff CONTAINER
+ *
+ *   C /etc
+ *   A /etc/motd
+ *   D /bin/vi
+ *
+ * The container's root is an overlay: the image's layers below, read-only, and the
+ * container's own upper dir (ROOT/containers/ID/diff) on top. Every write lands in the
+ * upper dir: a new file is just there, a changed one was copied up first, a deleted one
+ * left a whiteout (a 0/0 character device of its name), a directory deleted and made again
+ * is "opaque" (xattr trusted.overlay.opaque=y). So the upper dir alone, compared with the
+ * layers for "added or changed?", is the whole answer; no process needs to run, and a
+ * stopped container answers too. info_changes (info_format.c) walks it.
+ *
+ * See: docker-diff(1); Documentation/filesystems/overlayfs.rst ("whiteouts and opaque
+ *      directories"); unionfs/ (the same overlay, by hand)
+ */
+#include "minirun/containers/info.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "minirun/image/image.h"
+
+/*
+ * diff_lowers - the container's lower dirs, top first: the record's GraphDriver LowerDir
+ * (":"-separated, as docker's overlay2 records it), else the image's unpacked layers.
+ * A NULL-terminated array in *out, freed with image_lowerdirs_free.
+ */
+static int diff_lowers(struct container *c, char ***out, struct mr_err *err)
+{
+	const char *ld = json_string_value(json_object_get(
+		json_object_get(json_object_get(c->rec, "GraphDriver"), "Data"), "LowerDir"));
+	if (ld && *ld) {
+		size_t n = 1;
+		for (const char *p = ld; *p; p++)
+			n += *p == ':';
+		char **v = calloc(n + 1, sizeof(*v)), *copy = strdup(ld), *save = NULL;
+		size_t i = 0;
+		for (char *s = strtok_r(copy, ":", &save); s && i < n; s = strtok_r(NULL, ":", &save))
+			v[i++] = strdup(s);
+		free(copy);
+		*out = v;
+		return 0;
+	}
+	struct store st;
+	if (store_open(&st, c->root, err) < 0)
+		return -1;
+	const char *image = json_string_value(json_object_get(c->rec, "Image"));
+	int rc = image_lowerdirs(&st, image ? image : "", out, NULL, err);
+	store_close(&st);
+	return rc;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("Usage:  minirun diff CONTAINER\n\n"
+		       "Inspect changes to files or directories on a container's filesystem\n");
+		return 0;
+	}
+	if (argc != 2)
+		return info_usage_error("diff", "\"diff\" requires exactly 1 argument.");
+	struct container c;
+	struct mr_err err = {0};
+	if (info_open(argv[1], false, &c) < 0)
+		return 1;
+	char upper[4200], **lowers = NULL;
+	struct info_change *ch = NULL;
+	size_t n = 0;
+	int rc = 0;
+	container_path(&c, "diff", upper, sizeof(upper));
+	if (diff_lowers(&c, &lowers, &err) < 0 || info_changes(upper, lowers, &ch, &n, &err) < 0) {
+		fprintf(stderr, "Error: %s\n", err.msg);
+		rc = 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		printf("%c %s\n", ch[i].kind, ch[i].path);
+	info_changes_free(ch, n);
+	if (lowers)
+		image_lowerdirs_free(lowers);
+	container_close(&c);
+	return rc;
+}

@@ -1,0 +1,143 @@
+/*
+ * minirun/containers/inspect.c - `minirun inspect`: a container's record, as docker prints it.
+ *
+ *   minirun inspect [-f TEMPLATE] [--type container|image] NAME|ID...
+ *
+ * The record (ROOT/containers/ID/container.json) already has docker's shape; inspect only
+ * brings its State up to date with the processes first (a container whose monitor was
+ * killed reads "exited", however the file left it), and prints the records as one JSON
+ * array, or each through -f ('{{.State.Status}}', '{{json .NetworkSettings.Ports}}').
+ * A name that is no container but an image is inspected as the image (docker's fall
+ * through; --type picks one). Unknown names: "Error: No such object: x", exit 1.
+ *
+ * See: docker-inspect(1); README.md here (the record's keys)
+ */
+#include "minirun/containers/info.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "minirun/image/image.h"
+
+static void inspect_usage(void)
+{
+	printf("Usage:  minirun inspect [OPTIONS] NAME|ID [NAME|ID...]\n\n"
+	       "Return low-level information on containers (or images)\n\n"
+	       "Options:\n"
+	       "  -f, --format string   Format the output using a template: "
+	       "'{{.State.Status}}', '{{json .Config}}'\n"
+	       "      --type string     Only look for a container or an image "
+	       "(container|image)\n");
+}
+
+/* is NAME an image of the store? */
+static bool is_image(const char *name)
+{
+	struct store st;
+	struct image img;
+	bool yes = false;
+	if (store_open(&st, containers_root(), NULL) < 0)
+		return false;
+	if (image_resolve(&st, name, &img, NULL) == 0) {
+		image_free(&img);
+		yes = true;
+	}
+	store_close(&st);
+	return yes;
+}
+
+/* hand the whole command to `image inspect` (same -f) */
+static int inspect_images(const char *format, int n, char **names)
+{
+	char **av = calloc((size_t)n + 4, sizeof(*av));
+	int ac = 0;
+	av[ac++] = "inspect";
+	if (format) {
+		av[ac++] = "-f";
+		av[ac++] = (char *)format;
+	}
+	for (int i = 0; i < n; i++)
+		av[ac++] = names[i];
+	image_root_opt = containers_root();
+	int rc = image_inspect(ac, av);
+	free(av);
+	return rc;
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"type", required_argument, NULL, 't'},
+		{"size", no_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = NULL, *type = NULL;
+	int ch, rc = 0;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "f:sh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': format = optarg; break;
+		case 't': type = optarg; break;
+		case 's': break; /* sizes: not computed (ps -s has them) */
+		case 'h': inspect_usage(); return 0;
+		default: return info_usage_error("inspect", "unknown flag");
+		}
+	}
+	if (optind >= argc)
+		return info_usage_error("inspect", "\"inspect\" requires at least 1 argument.");
+	if (type && strcmp(type, "container") && strcmp(type, "image"))
+		return info_usage_error("inspect", "\"%s\" is not a valid value for --type: use "
+						   "container or image",
+					type);
+	if (type && !strcmp(type, "image"))
+		return inspect_images(format, argc - optind, argv + optind);
+
+	/* docker's fall through: names that are no container but are all images */
+	bool any_container = false, all_images = !type;
+	for (int i = optind; i < argc; i++) {
+		struct container c;
+		if (container_open(containers_root(), argv[i], false, &c, NULL) == 0) {
+			any_container = true;
+			container_close(&c);
+		} else if (all_images && !is_image(argv[i])) {
+			all_images = false;
+		}
+	}
+	if (!any_container && all_images)
+		return inspect_images(format, argc - optind, argv + optind);
+
+	json_t *all = json_array();
+	for (int i = optind; i < argc; i++) {
+		struct container c;
+		struct mr_err err = {0};
+		if (container_open(containers_root(), argv[i], false, &c, &err) < 0) {
+			if (err.errnum == ENOENT)
+				fprintf(stderr, "Error: No such %s: %s\n", type ? "container" : "object",
+					argv[i]);
+			else
+				fprintf(stderr, "Error: %s\n", err.msg);
+			rc = 1;
+			continue;
+		}
+		info_refresh(&c);
+		if (format) {
+			char *s = info_render(format, c.rec);
+			printf("%s\n", s ? s : "");
+			free(s);
+		}
+		json_array_append(all, c.rec);
+		container_close(&c);
+	}
+	if (!format) {
+		char *s = json_dumps(all, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+		printf("%s\n", s ? s : "[]");
+		free(s);
+	}
+	json_decref(all);
+	return rc;
+}
