@@ -1,0 +1,63 @@
+#!/bin/sh
+# labs/01-fundamentals/03-lifecycle/lab.sh - one container through create, start, pause,
+# unpause, stop, start, stop, rm (README.md tells the story).
+#
+#   sh lab.sh setup|run|check|hint|teardown     (usually through `labs/lab lifecycle STEP`)
+#
+# check: exit 0 pass, 1 fail (after a hint), 77 skip (reason last). mrlab.sh has the rest.
+LAB_NAME=lifecycle
+. "$(dirname "$0")/../mrlab.sh"
+
+hint() {
+	cat <<'HINT'
+hint: after '. $LAB_STATE/env', create 'life' and append its state after each verb:
+  S() { minirun inspect -f '{{.State.Status}}' life | tee -a $LAB_STATE/states.txt; }
+  minirun create --name life busybox sh -c 'trap "exit 0" TERM; while :; do sleep 0.2; done'; S
+  start, pause ('minirun ps -a > $LAB_STATE/ps-paused.txt' then), unpause, stop, start, stop
+  (each followed by S), then 'minirun rm life'.
+HINT
+}
+
+setup_() { :; }
+
+S() { minirun inspect -f '{{.State.Status}}' life | tee -a "$LAB_STATE/states.txt"; }
+
+run_() {
+	need_verbs create start pause unpause stop rm ps inspect
+	: >"$LAB_STATE/states.txt"
+	minirun create --name life busybox sh -c 'trap "exit 0" TERM; while :; do sleep 0.2; done'
+	minirun ps -a
+	S
+	minirun start life
+	S
+	minirun pause life
+	S
+	minirun ps -a >"$LAB_STATE/ps-paused.txt"
+	cat "$LAB_STATE/ps-paused.txt"
+	minirun unpause life
+	S
+	minirun stop life
+	S
+	minirun start life
+	S
+	minirun stop life
+	S
+	minirun rm life
+	minirun inspect life
+	true
+}
+
+check_() {
+	need_verbs create start pause unpause stop rm ps inspect
+	have states.txt
+	have ps-paused.txt
+	got=$(tr '\n' ' ' <"$LAB_STATE/states.txt")
+	[ "$got" = "created running paused running exited running exited " ] ||
+		fail "states.txt reads '$got', not 'created running paused running exited running exited'"
+	grep 'life' "$LAB_STATE/ps-paused.txt" | grep -q '(Paused)' || fail "ps-paused.txt does not show life as '(Paused)'"
+	out=$(minirun inspect life 2>&1) && fail "life still exists: remove it with 'minirun rm life'"
+	echo "$out" | grep -q 'No such container' || fail "inspect of a removed container says: $out"
+	echo "check: ok - life went created -> running -> paused -> running -> exited -> running -> exited, and rm removed it"
+}
+
+steps "$@"
