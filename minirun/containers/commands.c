@@ -1,10 +1,413 @@
 /*
- * minirun/containers/commands.c - the verb table container_commands[]: run create start stop kill restart rm pause unpause wait.
+ * minirun/containers/commands.c - the lifecycle verbs: run create start stop kill restart
+ * rm pause unpause wait (the table container_commands[], dispatched by minirun/main.c).
  *
- * minirun/main.c dispatches it; each row is a verb, its function and its one-line help.
+ * Each verb is a thin layer over lifecycle.c: parse docker's flags, open each container
+ * named (by name, ID or ID prefix) with its lock, act, print what docker prints. Exit
+ * status as docker's: `run` and `create` 125 when minirun fails, 126/127 when the command
+ * can't be executed / is not found, else the container's own; the other verbs 1 when one
+ * of their containers failed (each is still tried).
+ *
+ *   minirun --root /tmp/s run --rm busybox echo hi
+ *   minirun --root /tmp/s run -d --name web busybox httpd -f
+ *   minirun --root /tmp/s stop -t 2 web && minirun --root /tmp/s rm web
+ *
+ * See: README.md here; https://docs.docker.com/reference/cli/docker/container/
  */
-#include "minirun/containers/containers.h"
+#include "lib/err.h"
+#include "lib/file.h"
+#include "minirun/container.h"
+#include "minirun/containers/lifecycle.h"
+#include "minirun/image/image.h"
+#include "minirun/oci.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* one error line, docker's way: "minirun: MSG" */
+static int fail(const struct mr_err *err, int code)
+{
+	fprintf(stderr, "minirun: %s\n", err->msg);
+	return code;
+}
+
+/* ---- run, create -------------------------------------------------------------------------- */
+
+/* the exit status of a failed start, as docker maps it */
+static int start_status(const struct mr_err *err)
+{
+	return err->errnum == ENOENT   ? CONTAINER_EXIT_NOT_FOUND
+	       : err->errnum == EACCES ? CONTAINER_EXIT_CANNOT_EXEC
+				       : CONTAINER_EXIT_MINIRUN;
+}
+
+/* create, with docker's words for a missing image: the client says it will pull, and
+ * minirun, with no default registry configured, can't */
+static int create(struct container_opts *o, struct container *c, struct mr_err *err)
+{
+	if (container_create(containers_root(), o, c, err) == 0)
+		return 0;
+	if (err->errnum == ENOENT && strstr(err->msg, "No such image")) {
+		struct image_ref ref;
+		char canon[1024], familiar[1024];
+		if (ref_parse(o->image, &ref, NULL) == 0) {
+			ref_canonical(&ref, canon, sizeof(canon));
+			ref_familiar_name(canon, familiar, sizeof(familiar));
+		} else
+			snprintf(familiar, sizeof(familiar), "%s", o->image);
+		if (!o->pull_never)
+			fprintf(stderr, "Unable to find image '%s' locally\n", familiar);
+		mr_fail(err, ENOENT,
+			"No such image: %s (minirun has no default registry: pull it by its full "
+			"name, or load it with 'minirun load -i FILE')",
+			familiar);
+	}
+	return -1;
+}
+
+static int parse_run_opts(int argc, char **argv, struct container_opts *o)
+{
+	struct mr_err err = {0};
+	bool help = false;
+	if (container_opts_parse(argc, argv, o, &help, &err) < 0) {
+		fprintf(stderr, "minirun: %s\nSee 'minirun %s --help'.\n", err.msg, argv[0]);
+		return CONTAINER_EXIT_MINIRUN;
+	}
+	if (help) {
+		container_opts_usage(argv[0], stdout);
+		return 0;
+	}
+	return -1;
+}
+
+static int cmd_create(int argc, char **argv)
+{
+	struct container_opts o = {0};
+	struct container c;
+	struct mr_err err = {0};
+	int rc = parse_run_opts(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	if (create(&o, &c, &err) < 0)
+		rc = fail(&err, CONTAINER_EXIT_MINIRUN);
+	else {
+		printf("%s\n", c.id);
+		container_close(&c);
+		rc = 0;
+	}
+	container_opts_free(&o);
+	return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct container_opts o = {0};
+	struct container c;
+	struct mr_err err = {0};
+	int code = 0;
+	int rc = parse_run_opts(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	if (create(&o, &c, &err) < 0) {
+		rc = fail(&err, CONTAINER_EXIT_MINIRUN);
+		goto out;
+	}
+	if (container_start(&c, !o.detach, &err) < 0) {
+		rc = fail(&err, start_status(&err));
+		if (o.rm)
+			container_remove(&c, true, true, NULL);
+		container_close(&c);
+		goto out;
+	}
+	if (o.detach) {
+		printf("%s\n", c.id);
+		container_close(&c);
+		rc = 0;
+		goto out;
+	}
+	/* the monitor waits for us before it starts the process: no output is lost */
+	close(c.lockfd);
+	c.lockfd = -1;
+	if (container_attach(&c, o.interactive, o.tty, o.detach_keys, &code, &err) < 0)
+		rc = fail(&err, CONTAINER_EXIT_MINIRUN);
+	else
+		rc = code < 0 ? 0 : code; /* -1: detached with the keys */
+	container_close(&c);
+out:
+	container_opts_free(&o);
+	return rc;
+}
+
+/* ---- the verbs over existing containers --------------------------------------------------- */
+
+/* A verb acting on each container named: FN gets it opened and locked. */
+struct each {
+	int (*fn)(struct container *c, const struct each *e, struct mr_err *err);
+	int timeout, sig;
+	bool force, volumes, attach;
+};
+
+/* run E on each REF; print the REF of each success (docker prints what it was given) */
+static int for_each(char **refs, int n, const struct each *e, bool print)
+{
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		struct container c;
+		struct mr_err err = {0};
+		if (container_open(containers_root(), refs[i], true, &c, &err) < 0 ||
+		    e->fn(&c, e, &err) < 0) {
+			fprintf(stderr, "minirun: %s\n", err.msg);
+			rc = 1;
+		} else if (print)
+			printf("%s\n", refs[i]);
+		container_close(&c);
+	}
+	return rc;
+}
+
+static int do_start(struct container *c, const struct each *e, struct mr_err *err)
+{
+	return container_start(c, e->attach, err);
+}
+static int do_stop(struct container *c, const struct each *e, struct mr_err *err)
+{
+	return container_stop(c, e->timeout, err);
+}
+static int do_restart(struct container *c, const struct each *e, struct mr_err *err)
+{
+	if (container_stop(c, e->timeout, err) < 0)
+		return -1;
+	if (c->lockfd < 0)
+		return mr_fail(err, ENOENT, "No such container: %.12s", c->id);
+	return container_start(c, false, err);
+}
+static int do_rm(struct container *c, const struct each *e, struct mr_err *err)
+{
+	return container_remove(c, e->force, e->volumes, err);
+}
+static int do_kill(struct container *c, const struct each *e, struct mr_err *err)
+{
+	char oci[4400];
+	if (strcmp(container_status(c), "running") != 0)
+		return mr_fail(err, 0, "Cannot kill container: %.12s: Container %s is not running",
+			       c->id, c->id);
+	return ctr_kill(container_oci_root(c->root, oci, sizeof(oci)), c->id, e->sig, false, err);
+}
+/* pause and unpause: the cgroup freezer, through the OCI runtime; the record follows */
+static int do_pause(struct container *c, const struct each *e, struct mr_err *err)
+{
+	char oci[4400];
+	bool pause = e->force; /* reused: true = pause */
+	const char *want = pause ? "running" : "paused";
+	if (strcmp(container_status(c), want) != 0)
+		return mr_fail(err, 0, "Container %s is not %s", c->id, want);
+	if (ctr_pause(container_oci_root(c->root, oci, sizeof(oci)), c->id, pause, err) < 0)
+		return -1;
+	rec_set(c->rec, "State", "Status", json_string(pause ? "paused" : "running"));
+	rec_set(c->rec, "State", "Paused", json_boolean(pause));
+	return container_save(c, err);
+}
+
+/* parse the verb's flags with OPTS (getopt_long); -1 on a bad flag */
+static int verb_flags(int argc, char **argv, const char *shorts, const struct option *opts,
+		      struct each *e, const char *usage)
+{
+	int ch;
+	optind = 0;
+	opterr = 1;
+	while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		long long n;
+		switch (ch) {
+		case 't':
+			if (mr_parse_ll(optarg, 0, 1 << 30, &n) < 0) {
+				fprintf(stderr,
+					"minirun: invalid argument \"%s\" for \"-t, --time\" flag: "
+					"not a number of seconds\n",
+					optarg);
+				return -1;
+			}
+			e->timeout = (int)n;
+			break;
+		case 's':
+			if ((e->sig = sig_parse(optarg)) <= 0) {
+				fprintf(stderr, "minirun: invalid signal: %s\n", optarg);
+				return -1;
+			}
+			break;
+		case 'f': e->force = true; break;
+		case 'v': e->volumes = true; break;
+		case 'a': e->attach = true; break;
+		case 'i': break; /* start -i: stdin comes with -a here */
+		case 'h': printf("%s", usage); return 0;
+		default: fprintf(stderr, "%s", usage); return -1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "minirun: \"%s\" requires at least 1 argument.\n%s", argv[0],
+			usage);
+		return -1;
+	}
+	return 1;
+}
+
+#define V_RC(r) ((r) < 0 ? 1 : 0)
+
+static int verb(int argc, char **argv, const char *shorts, const struct option *opts,
+		struct each *e, const char *usage, bool print)
+{
+	int r = verb_flags(argc, argv, shorts, opts, e, usage);
+	if (r <= 0)
+		return V_RC(r);
+	return for_each(argv + optind, argc - optind, e, print);
+}
+
+static const struct option o_time[] = {{"time", required_argument, NULL, 't'},
+				       {"signal", required_argument, NULL, 's'},
+				       {"help", no_argument, NULL, 'h'},
+				       {NULL, 0, NULL, 0}};
+
+static int cmd_stop(int argc, char **argv)
+{
+	struct each e = {.fn = do_stop, .timeout = -1};
+	return verb(argc, argv, "+t:s:h", o_time, &e,
+		    "Usage:  minirun stop [OPTIONS] CONTAINER [CONTAINER...]\n\n"
+		    "  -s, --signal string   signal to send (default: the container's StopSignal)\n"
+		    "  -t, --time int        seconds to wait before killing it (default 10)\n",
+		    true);
+}
+
+static int cmd_restart(int argc, char **argv)
+{
+	struct each e = {.fn = do_restart, .timeout = -1};
+	return verb(argc, argv, "+t:h", o_time, &e,
+		    "Usage:  minirun restart [OPTIONS] CONTAINER [CONTAINER...]\n\n"
+		    "  -t, --time int   seconds to wait before killing it (default 10)\n",
+		    true);
+}
+
+static int cmd_kill(int argc, char **argv)
+{
+	struct each e = {.fn = do_kill, .sig = SIGKILL};
+	return verb(argc, argv, "+s:h", o_time, &e,
+		    "Usage:  minirun kill [OPTIONS] CONTAINER [CONTAINER...]\n\n"
+		    "  -s, --signal string   signal to send (default \"KILL\")\n",
+		    true);
+}
+
+static int cmd_rm(int argc, char **argv)
+{
+	static const struct option o[] = {{"force", no_argument, NULL, 'f'},
+					  {"volumes", no_argument, NULL, 'v'},
+					  {"help", no_argument, NULL, 'h'},
+					  {NULL, 0, NULL, 0}};
+	struct each e = {.fn = do_rm};
+	return verb(argc, argv, "+fvh", o, &e,
+		    "Usage:  minirun rm [OPTIONS] CONTAINER [CONTAINER...]\n\n"
+		    "  -f, --force     kill a running container first\n"
+		    "  -v, --volumes   remove its anonymous volumes too\n",
+		    true);
+}
+
+static int pause_verb(int argc, char **argv, bool pause)
+{
+	static const struct option o[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct each e = {.fn = do_pause, .force = pause};
+	return verb(argc, argv, "+h", o, &e,
+		    pause ? "Usage:  minirun pause CONTAINER [CONTAINER...]\n"
+			  : "Usage:  minirun unpause CONTAINER [CONTAINER...]\n",
+		    true);
+}
+static int cmd_pause(int argc, char **argv)
+{
+	return pause_verb(argc, argv, true);
+}
+static int cmd_unpause(int argc, char **argv)
+{
+	return pause_verb(argc, argv, false);
+}
+
+static int cmd_start(int argc, char **argv)
+{
+	static const struct option o[] = {{"attach", no_argument, NULL, 'a'},
+					  {"interactive", no_argument, NULL, 'i'},
+					  {"help", no_argument, NULL, 'h'},
+					  {NULL, 0, NULL, 0}};
+	const char *usage = "Usage:  minirun start [OPTIONS] CONTAINER [CONTAINER...]\n\n"
+			    "  -a, --attach        attach stdout/stderr, exit with the container's "
+			    "code\n"
+			    "  -i, --interactive   attach stdin too\n";
+	struct each e = {.fn = do_start};
+	int r = verb_flags(argc, argv, "+aih", o, &e, usage);
+	if (r <= 0)
+		return V_RC(r);
+	if (!e.attach)
+		return for_each(argv + optind, argc - optind, &e, true);
+	if (argc - optind != 1) {
+		fprintf(stderr, "minirun: you cannot start and attach multiple containers at once\n");
+		return 1;
+	}
+	struct container c;
+	struct mr_err err = {0};
+	int code = 0;
+	if (container_open(containers_root(), argv[optind], true, &c, &err) < 0)
+		return fail(&err, 1);
+	bool tty = json_is_true(rec_get(c.rec, "Config", "Tty"));
+	bool in = json_is_true(rec_get(c.rec, "Config", "OpenStdin"));
+	int rc;
+	if (container_start(&c, true, &err) < 0)
+		rc = fail(&err, 1);
+	else {
+		close(c.lockfd);
+		c.lockfd = -1;
+		if (container_attach(&c, in, tty, NULL, &code, &err) < 0)
+			rc = fail(&err, 1);
+		else
+			rc = code < 0 ? 0 : code;
+	}
+	container_close(&c);
+	return rc;
+}
+
+static int cmd_wait(int argc, char **argv)
+{
+	static const struct option o[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct each e = {0};
+	int r = verb_flags(argc, argv, "+h", o, &e,
+			   "Usage:  minirun wait CONTAINER [CONTAINER...]\n\n"
+			   "Block until each container stops, then print its exit code\n");
+	if (r <= 0)
+		return V_RC(r);
+	int rc = 0;
+	for (int i = optind; i < argc; i++) {
+		struct container c;
+		struct mr_err err = {0};
+		int code;
+		if (container_open(containers_root(), argv[i], false, &c, &err) < 0 ||
+		    container_wait_exit(&c, &code, &err) < 0)
+			rc = fail(&err, 1);
+		else
+			printf("%d\n", code);
+		fflush(stdout);
+		container_close(&c);
+	}
+	return rc;
+}
 
 const struct container_command container_commands[] = {
+	{"run", cmd_run, "create and run a new container from an image"},
+	{"create", cmd_create, "create a new container"},
+	{"start", cmd_start, "start one or more stopped containers"},
+	{"stop", cmd_stop, "stop one or more running containers"},
+	{"kill", cmd_kill, "kill one or more running containers"},
+	{"restart", cmd_restart, "restart one or more containers"},
+	{"rm", cmd_rm, "remove one or more containers"},
+	{"pause", cmd_pause, "pause all processes within one or more containers"},
+	{"unpause", cmd_unpause, "unpause all processes within one or more containers"},
+	{"wait", cmd_wait, "block until containers stop, then print their exit codes"},
 	{NULL, NULL, NULL},
 };

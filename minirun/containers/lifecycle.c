@@ -1,0 +1,376 @@
+/*
+ * minirun/containers/lifecycle.c - create, start, stop, rm, wait: a container's states.
+ *
+ *	created --start--> running --(exit, stop, kill)--> exited --start--> running ...
+ *	            running <--pause/unpause--> paused      exited --rm--> (gone)
+ *	            running --(exit with a restart policy)--> restarting --> running
+ *
+ * The record says which state the container was last put in; container_status checks it
+ * against the processes, so a record that says "running" whose monitor was killed reads
+ * "exited" and `rm` knows it has to clean up after it. Every undo here is safe to repeat
+ * and safe on a half-made container: that is what lets `rm -f` clean up after a `kill -9`
+ * at any step (README.md, "How rm -f undoes run").
+ *
+ * See: README.md here; minirun/container.h (ctr_*); inotify(7); pidfd_open(2).
+ */
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "minirun/container.h"
+#include "minirun/containers/lifecycle.h"
+#include "minirun/image/image.h"
+#include "minirun/oci.h"
+#include "minirun/state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* ---- the record's fields ---------------------------------------------------------------- */
+
+json_t *rec_get(json_t *rec, const char *a, const char *b)
+{
+	json_t *v = json_object_get(rec, a);
+	return b ? json_object_get(v, b) : v;
+}
+
+void rec_set(json_t *rec, const char *obj, const char *key, json_t *val)
+{
+	if (!obj) {
+		json_object_set_new(rec, key, val);
+		return;
+	}
+	json_t *o = json_object_get(rec, obj);
+	if (!json_is_object(o)) {
+		o = json_object();
+		json_object_set_new(rec, obj, o);
+	}
+	json_object_set_new(o, key, val);
+}
+
+char *container_oci_root(const char *root, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/oci", root);
+	return buf;
+}
+
+static const char *rec_status(struct container *c)
+{
+	return json_string_value(rec_get(c->rec, "State", "Status"));
+}
+
+const char *container_status(struct container *c)
+{
+	const char *s = rec_status(c);
+	if (!s)
+		return "dead"; /* a half-made container: killed before its record */
+	bool live = !strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting");
+	if (live && !monitor_alive(c))
+		return "exited"; /* its monitor was killed: nothing runs it any more */
+	return s;
+}
+
+pid_t container_pid(struct container *c)
+{
+	const char *s = container_status(c);
+	if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0)
+		return 0;
+	return (pid_t)json_integer_value(rec_get(c->rec, "State", "Pid"));
+}
+
+/* ---- create ------------------------------------------------------------------------------- */
+
+/* the name container_new claimed (generated or given), for the record */
+static void claimed_name(struct container *c, const char *given, char *buf, size_t len)
+{
+	char path[4400];
+	snprintf(buf, len, "%s", given ? given + (*given == '/') : "");
+	if (*buf)
+		return;
+	snprintf(path, sizeof(path), "%s/containers/.names", c->root);
+	_cleanup_closedir_ DIR *d = opendir(path);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		_cleanup_free_ char *id = NULL;
+		snprintf(path, sizeof(path), "%s/containers/.names/%s", c->root, de->d_name);
+		if (de->d_name[0] != '.' && mr_read_file(path, &id, NULL, NULL) == 0 &&
+		    !strcmp(id, c->id)) {
+			snprintf(buf, len, "%s", de->d_name);
+			return;
+		}
+	}
+}
+
+/* the paths docker's inspect shows, filled once the directory exists */
+static void rec_paths(struct container *c)
+{
+	char p[4400];
+	json_t *rec = c->rec;
+	json_object_set_new(rec, "LogPath",
+			    json_string(container_path(c, "ctr.log", p, sizeof(p))));
+	json_object_set_new(rec, "HostsPath",
+			    json_string(container_path(c, "hosts", p, sizeof(p))));
+	json_object_set_new(rec, "HostnamePath",
+			    json_string(container_path(c, "hostname", p, sizeof(p))));
+	json_object_set_new(rec, "ResolvConfPath",
+			    json_string(container_path(c, "resolv.conf", p, sizeof(p))));
+	rec_set(rec, "GraphDriver", "Name", json_string("overlay2"));
+	json_t *data = json_object();
+	json_object_set_new(data, "UpperDir", json_string(container_path(c, "diff", p, sizeof(p))));
+	json_object_set_new(data, "WorkDir", json_string(container_path(c, "work", p, sizeof(p))));
+	json_object_set_new(data, "MergedDir",
+			    json_string(container_path(c, "merged", p, sizeof(p))));
+	rec_set(rec, "GraphDriver", "Data", data);
+	if (!json_object_get(rec, "RestartCount"))
+		json_object_set_new(rec, "RestartCount", json_integer(0));
+}
+
+int container_create(const char *root, const struct container_opts *o, struct container *c,
+		     struct mr_err *err)
+{
+	char path[4400], name[256];
+	struct store st;
+	struct image img = {0};
+	container_step("image");
+	if (store_open(&st, root, err) < 0)
+		return -1;
+	int rc = image_resolve(&st, o->image, &img, err);
+	store_close(&st);
+	if (rc < 0)
+		return -1;
+	if (container_new(root, o->name, c, err) < 0) {
+		image_free(&img);
+		return -1;
+	}
+	claimed_name(c, o->name, name, sizeof(name));
+	container_step("record");
+	c->rec = container_record_new(o, c->id, name, o->image, img.id, img.config, err);
+	if (!c->rec)
+		goto fail;
+	rec_paths(c);
+	if (container_save(c, err) < 0)
+		goto fail;
+	container_step("image-mark");
+	/* the image store's "in use" mark (minirun/image/image.h, image_in_use) */
+	if (state_write_file(container_path(c, "image", path, sizeof(path)), img.id, 0600, err) <
+	    0)
+		goto fail;
+	container_step("dirs");
+	if (mkdir(container_path(c, "diff", path, sizeof(path)), 0755) < 0 ||
+	    mkdir(container_path(c, "work", path, sizeof(path)), 0700) < 0) {
+		mr_fail(err, errno, "mkdir '%s'", path);
+		goto fail;
+	}
+	container_step("volumes");
+	if (container_volumes_up(c, o, err) < 0 || container_save(c, err) < 0)
+		goto fail;
+	container_step("created");
+	image_free(&img);
+	return 0;
+fail:
+	image_free(&img);
+	container_volumes_down(c, true, NULL);
+	container_release_name(root, c->id);
+	rootfs_remove_dir(c, NULL);
+	container_close(c);
+	return -1;
+}
+
+/* ---- start -------------------------------------------------------------------------------- */
+
+void container_cleanup(struct container *c)
+{
+	char oci[4400], path[4400];
+	container_oci_root(c->root, oci, sizeof(oci));
+	state_path(path, sizeof(path), oci, c->id, "");
+	if (access(path, F_OK) == 0)
+		ctr_delete(oci, c->id, true, NULL);
+	if (c->rec && json_object_get(c->rec, "NetworkSettings"))
+		container_net_down(c, NULL);
+	rootfs_umount(c, NULL);
+	const char *s = rec_status(c);
+	if (s && strcmp(s, "created") != 0 && strcmp(s, "exited") != 0) {
+		rec_set(c->rec, "State", "Status", json_string("exited"));
+		rec_set(c->rec, "State", "Running", json_false());
+		rec_set(c->rec, "State", "Paused", json_false());
+		rec_set(c->rec, "State", "Restarting", json_false());
+		rec_set(c->rec, "State", "Pid", json_integer(0));
+	}
+	if (c->lockfd >= 0)
+		container_save(c, NULL);
+}
+
+int container_start(struct container *c, bool attach, struct mr_err *err)
+{
+	const char *s = container_status(c);
+	if (!strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting"))
+		return 0; /* docker: starting a running container is not an error */
+	if (!strcmp(s, "dead"))
+		return mr_fail(err, 0, "container %.12s is half-made (a killed create): remove it",
+			       c->id);
+	if (monitor_alive(c))
+		return mr_fail(err, EBUSY, "container %.12s is being started or stopped", c->id);
+	container_cleanup(c); /* what a killed monitor left, if anything */
+	json_object_del(json_object_get(c->rec, "Minirun"), "StopRequested");
+	if (monitor_spawn(c, attach, err) < 0) {
+		container_reload(c, NULL);
+		return -1;
+	}
+	return container_reload(c, err);
+}
+
+/* ---- stop, rm ----------------------------------------------------------------------------- */
+
+static int pidfd_of(pid_t pid)
+{
+	return pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+}
+
+/* wait until FD (a pidfd) is readable: the process exited. MS < 0: forever. 1: exited */
+static int wait_pidfd(int fd, int ms)
+{
+	if (fd < 0)
+		return 1;
+	struct pollfd p = {fd, POLLIN, 0};
+	int r;
+	while ((r = poll(&p, 1, ms)) < 0 && errno == EINTR)
+		;
+	return r > 0;
+}
+
+/* release the lock, so that the monitor can record the exit we wait for */
+static void unlock(struct container *c)
+{
+	if (c->lockfd >= 0)
+		close(c->lockfd);
+	c->lockfd = -1;
+}
+
+/* take the lock again and re-read; 1 when the container is gone meanwhile (--rm) */
+static int relock(struct container *c, struct mr_err *err)
+{
+	char path[4400];
+	int fd = open(container_path(c, "lock", path, sizeof(path)), O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 1 : mr_fail(err, errno, "open '%s'", path);
+	close(fd);
+	if ((c->lockfd = mr_lock_file(path, err)) < 0)
+		return -1;
+	if (access(c->dir, F_OK) < 0) {
+		unlock(c);
+		return 1;
+	}
+	return container_reload(c, err);
+}
+
+/* kill the container and wait for its monitor to record the exit (the lock released
+ * meanwhile). SIG first, SIGKILL after TIMEOUT s. 1: the container is gone (--rm). */
+static int kill_and_wait(struct container *c, int sig, int timeout, struct mr_err *err)
+{
+	char oci[4400];
+	container_oci_root(c->root, oci, sizeof(oci));
+	rec_set(c->rec, "Minirun", "StopRequested", json_true()); /* no restart after this */
+	if (container_save(c, err) < 0)
+		return -1;
+	pid_t mon = monitor_alive(c);
+	_cleanup_close_ int mfd = pidfd_of(mon);
+	_cleanup_close_ int ifd = pidfd_of(container_pid(c));
+	if (!strcmp(container_status(c), "paused"))
+		ctr_pause(oci, c->id, false, NULL); /* a frozen process can't act on a signal */
+	unlock(c);
+	if (!strcmp(rec_status(c), "restarting"))
+		kill(mon, SIGUSR1); /* cut its back-off short: it sees StopRequested */
+	mr_say("kill %.12s with signal %d", c->id, sig);
+	int k = ctr_kill(oci, c->id, sig, false, NULL);
+	if (k < 0 && mon > 0) {
+		/* no OCI container yet: the monitor is still setting up. End it; what it made
+		 * is undone by whoever removes or starts the container next */
+		kill(mon, SIGKILL);
+	} else if (k == 0 && sig != SIGKILL && !wait_pidfd(ifd, timeout * 1000)) {
+		mr_say("still running after %d s: SIGKILL", timeout);
+		ctr_kill(oci, c->id, SIGKILL, true, NULL);
+	}
+	if (!wait_pidfd(mfd, 15000) && mon > 0) {
+		/* a monitor stuck past its container's death: end it, rm cleans up after it */
+		kill(mon, SIGKILL);
+		wait_pidfd(mfd, 5000);
+	}
+	return relock(c, err);
+}
+
+int container_stop(struct container *c, int timeout, struct mr_err *err)
+{
+	const char *s = container_status(c);
+	if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 && strcmp(s, "restarting") != 0)
+		return 0; /* docker: stopping a stopped container succeeds */
+	const char *name = json_string_value(rec_get(c->rec, "Config", "StopSignal"));
+	int sig = name && *name ? sig_parse(name) : SIGTERM;
+	if (sig <= 0)
+		sig = SIGTERM;
+	if (timeout < 0) {
+		json_t *t = rec_get(c->rec, "Config", "StopTimeout");
+		timeout = json_is_integer(t) ? (int)json_integer_value(t) : 10;
+	}
+	int r = kill_and_wait(c, sig, timeout, err);
+	return r < 0 ? -1 : 0;
+}
+
+int container_remove(struct container *c, bool force, bool volumes, struct mr_err *err)
+{
+	pid_t mon = monitor_alive(c);
+	if (mon && mon != getpid()) {
+		const char *name = json_string_value(json_object_get(c->rec, "Name"));
+		if (!force)
+			return mr_fail(err, EBUSY,
+				       "cannot remove container \"%s\": container is %s: stop the "
+				       "container before removing or force remove",
+				       name ? name : c->id, container_status(c));
+		int r = kill_and_wait(c, SIGKILL, 0, err);
+		if (r != 0)
+			return r < 0 ? -1 : 0; /* gone: it was --rm, its monitor removed it */
+	}
+	/* the monitor is gone (or is us): undo every step run may have made, newest first */
+	container_cleanup(c);
+	if (json_object_get(c->rec, "Mounts") && container_volumes_down(c, volumes, err) < 0)
+		return -1;
+	if (container_release_name(c->root, c->id) < 0)
+		return mr_fail(err, errno, "release the name of %.12s", c->id);
+	if (rootfs_remove_dir(c, err) < 0)
+		return -1;
+	mr_say("removed %s", c->dir);
+	return 0;
+}
+
+/* ---- wait --------------------------------------------------------------------------------- */
+
+int container_wait_exit(struct container *c, int *code, struct mr_err *err)
+{
+	/* inotify on the directory: every save of the record is a rename into it; the
+	 * monitor's pidfd: a monitor killed before it could record anything */
+	_cleanup_close_ int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (in < 0 || inotify_add_watch(in, c->dir, IN_MOVED_TO | IN_DELETE_SELF) < 0)
+		return mr_fail(err, errno, "inotify '%s'", c->dir);
+	for (;;) {
+		if (container_reload(c, err) < 0)
+			return -1;
+		const char *s = container_status(c);
+		if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 &&
+		    strcmp(s, "restarting") != 0) {
+			*code = (int)json_integer_value(rec_get(c->rec, "State", "ExitCode"));
+			return 0;
+		}
+		_cleanup_close_ int mfd = pidfd_of(monitor_alive(c));
+		struct pollfd p[2] = {{in, POLLIN, 0}, {mfd, POLLIN, 0}};
+		if (poll(p, mfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			return mr_fail(err, errno, "poll");
+		char buf[4096];
+		while (read(in, buf, sizeof(buf)) > 0)
+			;
+	}
+}

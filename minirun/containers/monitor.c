@@ -1,0 +1,489 @@
+/*
+ * minirun/containers/monitor.c - the per-container monitor: docker's daemon, one small
+ * process per running container instead of one big one.
+ *
+ * `start` forks twice (the middle process calls setsid and exits), so the monitor is no
+ * child of the command that started it, has no terminal, and outlives it. The monitor is
+ * PR_SET_CHILD_SUBREAPER: the container's init is its child, so it can wait for it and
+ * record its exit code however the init ends. It records "PID STARTTIME" in monitor.pid,
+ * so that any later `minirun` can tell a live monitor from a reused pid.
+ *
+ * One start of the container, in order (README.md, "The steps of run"):
+ *
+ *	mount      the overlay rootfs (rootfs.c)
+ *	files      hostname, resolv.conf, hosts
+ *	config     bundle/config.json (container_oci_config)
+ *	io         the stdio pipes or pty, the log, the attach socket (io_prepare)
+ *	oci-create the OCI container (ctr_create): namespaces, cgroup, mounts; its init waits
+ *	net        networks connected, ports published (container_net_up)
+ *	running    the record says running; the starter is told (it returns)
+ *	start      (after one client attached, for run without -d) ctr_start: exec the process
+ *	exited     io_run saw the init exit; the exit code is recorded, then everything above
+ *	           is undone in reverse, and --restart or --rm applies
+ *
+ * The lock: while the starter waits for "running" it holds the container's lock, and the
+ * monitor writes the record on its behalf (nobody else can: they would need the lock).
+ * After that the monitor takes the lock for each change of the record, briefly.
+ *
+ * See: prctl(2) PR_SET_CHILD_SUBREAPER; pidfd_open(2); credentials(7) (sessions);
+ *      docker's restart policies: https://docs.docker.com/engine/containers/start-containers-automatically/
+ */
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "lib/proc.h"
+#include "minirun/container.h"
+#include "minirun/containers/lifecycle.h"
+#include "minirun/state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The monitor's messages to the starter (one per send on a SOCK_SEQPACKET pair). */
+struct notice {
+	enum { N_HELLO, N_RUNNING, N_FAILED } what;
+	pid_t pid; /* N_HELLO: the monitor's pid */
+	int errnum;
+	char text[1024];
+};
+
+static void tell(int fd, int what, pid_t pid, const struct mr_err *err)
+{
+	struct notice n = {.what = what, .pid = pid};
+	if (err) {
+		n.errnum = err->errnum;
+		snprintf(n.text, sizeof(n.text), "%s", err->msg);
+	}
+	send(fd, &n, sizeof(n), MSG_NOSIGNAL);
+}
+
+pid_t monitor_alive(struct container *c)
+{
+	char path[4400];
+	_cleanup_free_ char *text = NULL;
+	long long pid = 0;
+	unsigned long long start = 0;
+	if (mr_read_file(container_path(c, "monitor.pid", path, sizeof(path)), &text, NULL,
+			 NULL) < 0 ||
+	    sscanf(text, "%lld %llu", &pid, &start) != 2 || pid <= 0)
+		return 0;
+	/* a pid alone could have been reused since: the start time tells */
+	if (proc_start_time((pid_t)pid) != start || start == 0)
+		return 0;
+	return (pid_t)pid;
+}
+
+/* ---- the monitor's side ---------------------------------------------------------------- */
+
+struct mon {
+	struct container *c;
+	bool proxy;   /* the starter holds the lock for us (until "running") */
+	int notify;   /* the socket to the starter, -1 once told */
+	char oci[4400];
+};
+
+/* take the lock (unless the starter holds it for us) and re-read the record */
+static int lock_reload(struct mon *m, struct mr_err *err)
+{
+	char path[4400];
+	if (!m->proxy) {
+		m->c->lockfd = mr_lock_file(container_path(m->c, "lock", path, sizeof(path)), err);
+		if (m->c->lockfd < 0)
+			return -1;
+	}
+	return container_reload(m->c, err);
+}
+
+static int save_unlock(struct mon *m, struct mr_err *err)
+{
+	int rc = container_save(m->c, err);
+	if (!m->proxy && m->c->lockfd >= 0) {
+		close(m->c->lockfd);
+		m->c->lockfd = -1;
+	}
+	return rc;
+}
+
+static void set_state(json_t *rec, const char *status)
+{
+	rec_set(rec, "State", "Status", json_string(status));
+	rec_set(rec, "State", "Running",
+		json_boolean(!strcmp(status, "running") || !strcmp(status, "paused")));
+	rec_set(rec, "State", "Paused", json_boolean(!strcmp(status, "paused")));
+	rec_set(rec, "State", "Restarting", json_boolean(!strcmp(status, "restarting")));
+	rec_set(rec, "State", "Dead", json_false());
+}
+
+/* the netns path for --network container:X: X's init's namespace */
+static int joined_netns(struct mon *m, char *buf, size_t len, struct mr_err *err)
+{
+	const char *mode = json_string_value(rec_get(m->c->rec, "HostConfig", "NetworkMode"));
+	if (!mode || strncmp(mode, "container:", 10) != 0)
+		return 0;
+	struct container other;
+	if (container_open(m->c->root, mode + 10, false, &other, err) < 0)
+		return -1;
+	pid_t pid = container_pid(&other);
+	container_close(&other);
+	if (pid <= 0)
+		return mr_fail(err, 0, "cannot join network of a non running container: %s",
+			       mode + 10);
+	snprintf(buf, len, "/proc/%d/ns/net", (int)pid);
+	return 1;
+}
+
+static int write_bundle(struct mon *m, struct mr_err *err)
+{
+	char merged[4400], hosts[4400], hostname[4400], resolv[4400], netns[64], path[4400];
+	struct container *c = m->c;
+	const char *mode = json_string_value(rec_get(c->rec, "HostConfig", "NetworkMode"));
+	int j = joined_netns(m, netns, sizeof(netns), err);
+	if (j < 0)
+		return -1;
+	struct container_paths p = {
+		.rootfs = container_path(c, "merged", merged, sizeof(merged)),
+		.hosts = mode && !strcmp(mode, "host")
+				 ? NULL
+				 : container_path(c, "hosts", hosts, sizeof(hosts)),
+		.hostname = container_path(c, "hostname", hostname, sizeof(hostname)),
+		.resolv_conf = container_path(c, "resolv.conf", resolv, sizeof(resolv)),
+		.netns = j ? netns : NULL,
+	};
+	json_t *cfg = container_oci_config(c->rec, &p, err);
+	if (!cfg)
+		return -1;
+	_cleanup_free_ char *text = json_dumps(cfg, JSON_INDENT(2));
+	json_decref(cfg);
+	if (mr_mkdir_p(container_path(c, "bundle", path, sizeof(path)), 0700, err) < 0)
+		return -1;
+	return state_write_file(container_path(c, "bundle/config.json", path, sizeof(path)),
+				text ? text : "", 0600, err);
+}
+
+/* the OCI create with the io's fds as the init's stdio: dup2'd onto 0-2 only around the
+ * call, as the init inherits them there (the monitor's own stay /dev/null and stderr) */
+static int oci_create(struct mon *m, struct container_io *io, pid_t *pid, struct mr_err *err)
+{
+	char bundle[4400];
+	int saved[3];
+	struct ctr_create_opts o = {.id = m->c->id,
+				    .bundle = container_path(m->c, "bundle", bundle,
+							     sizeof(bundle)),
+				    .console_fd = io->tty ? io->console_fd : -1};
+	for (int i = 0; i < 3; i++) {
+		saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
+		if (!io->tty && io->child_fds[i] >= 0)
+			dup2(io->child_fds[i], i);
+	}
+	mr_say("ctr_create %.12s (OCI root %s)", m->c->id, m->oci);
+	int rc = ctr_create(m->oci, &o, pid, err);
+	for (int i = 0; i < 3; i++) {
+		dup2(saved[i], i);
+		close(saved[i]);
+	}
+	io_after_create(io);
+	return rc;
+}
+
+/* undo one start: the exact reverse of the setup, each step safe when it was not made */
+static void teardown(struct mon *m)
+{
+	container_net_down(m->c, NULL);
+	ctr_delete(m->oci, m->c->id, true, NULL);
+	rootfs_umount(m->c, NULL);
+}
+
+/*
+ * run_once - one start of the container, up to its exit. Returns 0 with the exit code in
+ * *code and the io still open (the caller finishes it), or -1 with err when the start
+ * failed (everything undone, io finished).
+ */
+static int run_once(struct mon *m, bool attach, struct container_io *io, int *code,
+		    struct mr_err *err)
+{
+	char now[64], log[4400], sock[4400];
+	struct container *c = m->c;
+	pid_t pid = 0;
+	int status = 0;
+	bool tty = json_is_true(rec_get(c->rec, "Config", "Tty"));
+	bool open_stdin = json_is_true(rec_get(c->rec, "Config", "OpenStdin"));
+	bool io_made = false;
+
+	container_step("mount");
+	if (rootfs_mount(c, err) < 0)
+		goto fail;
+	container_step("files");
+	if (rootfs_files(c, err) < 0)
+		goto fail;
+	container_step("config");
+	if (write_bundle(m, err) < 0)
+		goto fail;
+	container_step("io");
+	if (io_prepare(io, tty, open_stdin, container_path(c, "ctr.log", log, sizeof(log)),
+		       container_path(c, "attach.sock", sock, sizeof(sock)), err) < 0)
+		goto fail;
+	io_made = true;
+	container_step("oci-create");
+	if (oci_create(m, io, &pid, err) < 0)
+		goto fail;
+	if (lock_reload(m, err) < 0)
+		goto fail;
+	container_step("net");
+	if (container_net_up(c, pid, err) < 0) {
+		save_unlock(m, NULL);
+		goto fail;
+	}
+	set_state(c->rec, "running");
+	rec_set(c->rec, "State", "Pid", json_integer(pid));
+	rec_set(c->rec, "State", "ExitCode", json_integer(0));
+	rec_set(c->rec, "State", "Error", json_string(""));
+	rec_set(c->rec, "State", "StartedAt", json_string(state_now(now, sizeof(now))));
+	rec_set(c->rec, "Minirun", "Step", json_string("running"));
+	if (save_unlock(m, err) < 0)
+		goto fail;
+	container_step("running");
+	if (m->notify >= 0) {
+		tell(m->notify, N_RUNNING, 0, NULL);
+		close(m->notify);
+		m->notify = -1;
+		m->proxy = false;
+		/* from here on nobody reads our stderr: keep no pipe of the caller open */
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, 2);
+			close(null);
+		}
+	}
+	if (attach && io_wait_client(io, 30000, err) < 0)
+		mr_say("no client attached: %s", err->msg);
+	container_step("start");
+	if (ctr_start(m->oci, c->id, err) < 0)
+		goto fail;
+	if (io_run(io, pid, &status, err) < 0)
+		status = 255 << 8;
+	*code = mr_exit_status(status);
+	container_step("exited");
+	return 0;
+fail:
+	teardown(m);
+	if (io_made)
+		io_finish(io, -1);
+	return -1;
+}
+
+/* record how one start ended: exited with CODE, or failed (ERR); everything undone */
+static void record_exit(struct mon *m, int code, const char *error)
+{
+	char now[64];
+	struct mr_err err = {0};
+	if (lock_reload(m, &err) < 0)
+		return;
+	teardown(m);
+	const char *was = json_string_value(rec_get(m->c->rec, "State", "Status"));
+	/* a container that never ran stays "created", as docker leaves one whose command
+	 * was not found */
+	if (!error || (was && strcmp(was, "created") != 0))
+		set_state(m->c->rec, "exited");
+	rec_set(m->c->rec, "State", "Pid", json_integer(0));
+	rec_set(m->c->rec, "State", "ExitCode", json_integer(code));
+	rec_set(m->c->rec, "State", "Error", json_string(error ? error : ""));
+	rec_set(m->c->rec, "State", "FinishedAt", json_string(state_now(now, sizeof(now))));
+	rec_set(m->c->rec, "Minirun", "Step", json_string("exited"));
+	save_unlock(m, &err);
+}
+
+/* docker's restart policies: should the container be started again after CODE? */
+static bool want_restart(json_t *rec, int code)
+{
+	if (json_is_true(rec_get(rec, "Minirun", "StopRequested")) ||
+	    json_is_true(rec_get(rec, "HostConfig", "AutoRemove")))
+		return false;
+	json_t *pol = rec_get(rec, "HostConfig", "RestartPolicy");
+	const char *name = json_string_value(json_object_get(pol, "Name")) ?: "no";
+	long long max = json_integer_value(json_object_get(pol, "MaximumRetryCount"));
+	long long count = json_integer_value(json_object_get(rec, "RestartCount"));
+	if (!strcmp(name, "always") || !strcmp(name, "unless-stopped"))
+		return true;
+	if (!strcmp(name, "on-failure"))
+		return code != 0 && (max <= 0 || count < max);
+	return false;
+}
+
+static void on_wake(int sig)
+{
+	(void)sig; /* `stop` of a restarting container: cut the back-off short */
+}
+
+/* wait MS milliseconds, or less when `stop` sends SIGUSR1 */
+static void backoff(long ms)
+{
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	sigtimedwait(&set, NULL, &ts);
+	/* unblocked again: the next init inherits this mask */
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, int fd)
+{
+	char path[4400], text[64];
+	struct mon m = {.c = c, .proxy = true, .notify = 3};
+	struct mr_err err = {0};
+	struct container_io io;
+	int code = 0;
+
+	/* keep only the socket to the starter (as fd 3) and stderr: a caller's pipe held
+	 * open here would never see EOF while the container runs */
+	if (fd != 3) {
+		dup2(fd, 3);
+		close(fd);
+	}
+	syscall(SYS_close_range, 4U, ~0U, 0U);
+	c->lockfd = -1; /* closed above; the starter's copy keeps the lock */
+	int null = open("/dev/null", O_RDWR);
+	dup2(null, 0);
+	dup2(null, 1);
+	if (null > 2)
+		close(null);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	signal(SIGUSR1, on_wake);
+	tell(m.notify, N_HELLO, getpid(), NULL);
+	container_step("monitor");
+	container_oci_root(c->root, m.oci, sizeof(m.oci));
+	snprintf(text, sizeof(text), "%d %llu", (int)getpid(), proc_start_time(getpid()));
+	if (state_write_file(container_path(c, "monitor.pid", path, sizeof(path)), text, 0600,
+			     &err) < 0) {
+		tell(m.notify, N_FAILED, 0, &err);
+		_exit(1);
+	}
+	rec_set(c->rec, "Minirun", "MonitorPid", json_integer(getpid()));
+	long delay = 100; /* docker's back-off: 100 ms, doubling, reset after 10 s of running */
+	for (;;) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (run_once(&m, attach, &io, &code, &err) < 0) {
+			int ecode = err.errnum == ENOENT   ? CONTAINER_EXIT_NOT_FOUND
+				    : err.errnum == EACCES ? CONTAINER_EXIT_CANNOT_EXEC
+							   : CONTAINER_EXIT_MINIRUN;
+			if (m.notify >= 0) {
+				/* the first start: the starter reports it; the record keeps it */
+				rec_set(c->rec, "State", "ExitCode", json_integer(ecode));
+				rec_set(c->rec, "State", "Error", json_string(err.msg));
+				container_save(c, NULL);
+				tell(m.notify, N_FAILED, 0, &err);
+				_exit(1);
+			}
+			record_exit(&m, ecode, err.msg);
+			_exit(1);
+		}
+		attach = false; /* a restart does not wait for a client */
+		record_exit(&m, code, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (t1.tv_sec - t0.tv_sec >= 10)
+			delay = 100;
+		if (lock_reload(&m, &err) < 0)
+			break;
+		if (!want_restart(c->rec, code)) {
+			save_unlock(&m, NULL);
+			break;
+		}
+		long long count = json_integer_value(json_object_get(c->rec, "RestartCount"));
+		rec_set(c->rec, NULL, "RestartCount", json_integer(count + 1));
+		set_state(c->rec, "restarting");
+		save_unlock(&m, NULL);
+		io_finish(&io, code);
+		mr_say("restart in %ld ms", delay);
+		backoff(delay);
+		delay = delay * 2 > 60000 ? 60000 : delay * 2;
+		if (lock_reload(&m, &err) < 0)
+			_exit(1);
+		bool stop = json_is_true(rec_get(c->rec, "Minirun", "StopRequested"));
+		if (stop)
+			set_state(c->rec, "exited");
+		save_unlock(&m, NULL);
+		if (stop)
+			_exit(0);
+	}
+	if (json_is_true(rec_get(c->rec, "HostConfig", "AutoRemove")) &&
+	    lock_reload(&m, &err) == 0) {
+		container_remove(c, false, true, &err);
+		container_close(c);
+	}
+	io_finish(&io, code);
+	_exit(0);
+}
+
+/* ---- the starter's side ---------------------------------------------------------------- */
+
+int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
+{
+	int sv[2];
+	struct notice n = {0};
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return mr_fail(err, errno, "socketpair");
+	fflush(NULL); /* nothing buffered may be written twice */
+	pid_t a = fork();
+	if (a < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return mr_fail(err, errno, "fork");
+	}
+	if (a == 0) {
+		/* the middle process: a new session, then the monitor, then gone, so that the
+		 * monitor is nobody's child but the init's (or the nearest subreaper's) */
+		close(sv[0]);
+		setsid();
+		pid_t mpid = fork();
+		if (mpid == 0)
+			monitor_main(c, attach, sv[1]);
+		_exit(mpid < 0);
+	}
+	close(sv[1]);
+	while (waitpid(a, NULL, 0) < 0 && errno == EINTR)
+		;
+	ssize_t r = recv(sv[0], &n, sizeof(n), 0);
+	if (r != (ssize_t)sizeof(n) || n.what != N_HELLO) {
+		close(sv[0]);
+		return mr_fail(err, 0, "the monitor of %.12s died as it started", c->id);
+	}
+	/* the container's init inherits the socket until it executes, so the monitor's death
+	 * would not close it: watch the monitor itself too */
+	int pfd = (int)syscall(SYS_pidfd_open, n.pid, 0);
+	struct pollfd p[2] = {{sv[0], POLLIN, 0}, {pfd, POLLIN, 0}};
+	for (;;) {
+		if (poll(p, pfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents) {
+			r = recv(sv[0], &n, sizeof(n), MSG_DONTWAIT);
+			break;
+		}
+		if (p[1].revents) {
+			r = recv(sv[0], &n, sizeof(n), MSG_DONTWAIT);
+			break;
+		}
+	}
+	close(sv[0]);
+	if (pfd >= 0)
+		close(pfd);
+	if (r == (ssize_t)sizeof(n) && n.what == N_RUNNING)
+		return 0;
+	if (r == (ssize_t)sizeof(n) && n.what == N_FAILED) {
+		mr_fail(err, 0, "%s", n.text);
+		err->errnum = n.errnum;
+		return -1;
+	}
+	return mr_fail(err, 0, "the monitor of %.12s died before the container ran", c->id);
+}

@@ -1,0 +1,164 @@
+/*
+ * minirun/containers/rootfs.c - a container's root filesystem and its /etc files.
+ *
+ * The rootfs is an overlay: the image's unpacked layers (shared by every container of the
+ * image, read-only) as the lowers, the container's own diff/ as the upper, work/ as
+ * overlay's scratch dir, mounted on merged/. The monitor mounts it at each start and
+ * unmounts it at each exit; `rm` unmounts what a killed monitor left. Nothing in diff/ is
+ * lost between starts: that is `docker start` keeping a container's changes.
+ *
+ * hostname and resolv.conf are written beside the record and bind-mounted by the OCI
+ * config onto /etc/hostname and /etc/resolv.conf; hosts belongs to minirun/network (it is
+ * rewritten in place on each connect), made here empty (localhost only) if missing, since
+ * a bind mount needs its source to exist.
+ *
+ * See: unionfs/overlay.h; Documentation/filesystems/overlayfs.rst; resolv.conf(5);
+ *      docker's libnetwork/resolvconf (the loopback-nameserver rule).
+ */
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "minirun/containers/lifecycle.h"
+#include "minirun/image/image.h"
+#include "minirun/state.h"
+#include "unionfs/overlay.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int rootfs_mount(struct container *c, struct mr_err *err)
+{
+	char merged[4400], upper[4400], work[4400];
+	char **dirs = NULL;
+	struct store st;
+	const char *image = json_string_value(json_object_get(c->rec, "Image"));
+	if (!image)
+		return mr_fail(err, EINVAL, "container %.12s: its record names no image", c->id);
+	if (store_open(&st, c->root, err) < 0)
+		return -1;
+	/* by ID, not by the name given to run: a tag moved since keeps this container's layers */
+	int rc = image_lowerdirs(&st, image, &dirs, NULL, err);
+	store_close(&st);
+	if (rc < 0)
+		return -1;
+	size_t n = 0;
+	while (dirs[n])
+		n++;
+	container_path(c, "merged", merged, sizeof(merged));
+	container_path(c, "diff", upper, sizeof(upper));
+	container_path(c, "work", work, sizeof(work));
+	if (mkdir(merged, 0755) < 0 && errno != EEXIST) {
+		image_lowerdirs_free(dirs);
+		return mr_fail(err, errno, "mkdir '%s'", merged);
+	}
+	struct ovl_stack s = {.lowers = (const char *const *)dirs, .nlowers = n, .upper = upper,
+			      .work = work};
+	enum ovl_method how = OVL_METHOD_NONE;
+	mr_say("mount overlay on %s (%zu image layers + diff/)", merged, n);
+	rc = ovl_mount(&s, merged, &how, err);
+	image_lowerdirs_free(dirs);
+	return rc;
+}
+
+int rootfs_umount(struct container *c, struct mr_err *err)
+{
+	char merged[4400];
+	container_path(c, "merged", merged, sizeof(merged));
+	/* MNT_DETACH: a process that still has a cwd inside must not keep the rm from going on;
+	 * loop, in case a killed monitor's restart stacked a second mount on the first */
+	for (int i = 0; i < 16; i++) {
+		if (umount2(merged, MNT_DETACH | UMOUNT_NOFOLLOW) == 0) {
+			mr_say("umount %s", merged);
+			continue;
+		}
+		if (errno == EINVAL || errno == ENOENT)
+			return 0; /* not a mount point (any more), or never made */
+		return mr_fail(err, errno, "umount '%s'", merged);
+	}
+	return mr_fail(err, EBUSY, "umount '%s': still mounted", merged);
+}
+
+/* the host's resolv.conf without loopback nameservers (they mean nothing in another
+ * network namespace); with none left, docker's fallback: Google's public servers */
+static char *resolv_text(bool host_network)
+{
+	_cleanup_free_ char *host = NULL;
+	if (mr_read_file("/etc/resolv.conf", &host, NULL, NULL) < 0)
+		host = strdup("");
+	if (!host)
+		return NULL;
+	if (host_network)
+		return mr_steal_ptr(&host);
+	size_t cap = strlen(host) + 64, len = 0;
+	char *out = malloc(cap);
+	bool ns = false;
+	for (char *line = strtok(host, "\n"); out && line; line = strtok(NULL, "\n")) {
+		char addr[64] = "";
+		if (sscanf(line, " nameserver %63s", addr) == 1) {
+			if (!strncmp(addr, "127.", 4) || !strcmp(addr, "::1"))
+				continue;
+			ns = true;
+		}
+		len += (size_t)snprintf(out + len, cap - len, "%s\n", line);
+	}
+	if (out && !ns)
+		snprintf(out + len, cap - len, "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+	return out;
+}
+
+int rootfs_files(struct container *c, struct mr_err *err)
+{
+	char path[4400];
+	const char *mode =
+		json_string_value(rec_get(c->rec, "HostConfig", "NetworkMode")) ?: "bridge";
+	const char *host = json_string_value(rec_get(c->rec, "Config", "Hostname"));
+	char text[300];
+	snprintf(text, sizeof(text), "%.255s\n", host && *host ? host : c->id);
+	if (!(host && *host))
+		text[12] = '\n', text[13] = 0; /* docker's default: the short ID */
+	if (state_write_file(container_path(c, "hostname", path, sizeof(path)), text, 0644,
+			     err) < 0)
+		return -1;
+	_cleanup_free_ char *resolv = resolv_text(!strcmp(mode, "host"));
+	if (!resolv)
+		return mr_fail(err, ENOMEM, "resolv.conf");
+	if (state_write_file(container_path(c, "resolv.conf", path, sizeof(path)), resolv, 0644,
+			     err) < 0)
+		return -1;
+	container_path(c, "hosts", path, sizeof(path));
+	if (access(path, F_OK) == 0)
+		return 0;
+	_cleanup_free_ char *hosts = network_hosts_format(NULL, 0);
+	return hosts ? state_write_file(path, hosts, 0644, err)
+		     : mr_fail(err, ENOMEM, "hosts");
+}
+
+static dev_t top_dev;
+
+static int rm_one(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	(void)f;
+	if (st->st_dev != top_dev)
+		return 0; /* FTW_MOUNT keeps us out; this is the mount point itself */
+	if (type == FTW_DP)
+		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
+	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int rootfs_remove_dir(struct container *c, struct mr_err *err)
+{
+	struct stat st;
+	if (lstat(c->dir, &st) < 0)
+		return errno == ENOENT ? 0 : mr_fail(err, errno, "stat '%s'", c->dir);
+	/* FTW_MOUNT: never walk into a mount (merged/ still mounted would mean deleting the
+	 * files through the overlay); FTW_PHYS: never follow a symlink out */
+	top_dev = st.st_dev;
+	if (nftw(c->dir, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 ||
+	    access(c->dir, F_OK) == 0)
+		return mr_fail(err, errno ? errno : EBUSY, "remove '%s'", c->dir);
+	return 0;
+}
