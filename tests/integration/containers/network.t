@@ -1,0 +1,129 @@
+# tests/integration/containers/network.t - `minirun run --network`: what each mode gives a
+# container (bridge: eth0 on mr0 with a 10.88 address and a default route; host: the host's
+# links; none: lo only; container:ID: the other one's interfaces), names on a user network
+# (by name and alias, not on the default bridge), docker's NetworkSettings in inspect, and
+# leases returned on rm. Each test runs in a throwaway namespace playing the host.
+#   MR_TOP=$PWD sh tests/integration/containers/network.t
+. "$MR_TOP/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/containers/lib_wiring.sh"
+
+bridge_default() {
+	w_need
+	out=$(w_host '
+		mr run --rm busybox sh -c "ip -o -4 addr show; ip route" | sed "s/^/in: /"
+		id=$(mr run -d --name b1 busybox sleep 60) || die "run -d"
+		echo "$id" >>"$R/.ids"
+		mr inspect b1 | tr -d " " | grep -E "^\"(IPAddress|Gateway|IPPrefixLen|MacAddress|NetworkMode)\"" | sort -u | sed "s/^/inspect: /"
+		echo "host sees: $(ip -o link show master mr0 | grep -c mrv)"
+		ping -c 1 -W 2 10.88.0.2 >/dev/null 2>&1 && echo "host pings 10.88.0.2"
+		mr rm -f b1 >/dev/null || die "rm -f"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^in: .* eth0 +inet 10\.88\.0\.[0-9]+/16' "eth0 has an address on the default bridge"
+	t_match "$out" '^in: .* lo +inet 127\.0\.0\.1/8' "lo is up"
+	t_match "$out" '^in: default via 10\.88\.0\.1 dev eth0' "the default route goes via mr0"
+	t_match "$out" '^inspect: "IPAddress":"10\.88\.0\.2",$' "inspect shows the address"
+	t_match "$out" '^inspect: "Gateway":"10\.88\.0\.1",$'
+	t_match "$out" '^inspect: "IPPrefixLen":16,$'
+	t_match "$out" '^inspect: "MacAddress":"02:42:0a:58:00:02",$' "docker's MAC: 02:42 + the address"
+	t_match "$out" '^host sees: 1$' "one veth is a port of mr0"
+	t_match "$out" '^host pings 10\.88\.0\.2$'
+	t_nomatch "$out" '^leak:' "rm -f leaves nothing"
+}
+
+host_and_none() {
+	w_need
+	out=$(w_host '
+		ip link add mrwdummy0 type dummy || die "dummy link"
+		mr run --rm --network host busybox ip -o link | sed "s/^/host: /"
+		mr run --rm --network none busybox ip -o link | sed "s/^/none: /"
+		mr run --rm --network none busybox ip -o -4 addr | sed "s/^/none addr: /"
+		ip link del mrwdummy0
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^host: [0-9]+: mrwdummy0' "--network host sees the host's links"
+	t_nomatch "$out" '^host: [0-9]+: eth0' "and gets no eth0 of its own"
+	t_match "$out" '^none: 1: lo' "--network none has lo"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^none: ')" 1 "--network none has nothing but lo"
+	t_match "$out" '^none addr: 1: lo +inet 127\.0\.0\.1' "lo is up, with 127.0.0.1"
+	t_nomatch "$out" '^leak:'
+}
+
+container_mode() {
+	w_need
+	out=$(w_host '
+		id=$(mr run -d --name first busybox sleep 60) || die "run -d"
+		echo "$id" >>"$R/.ids"
+		mr run --rm --network container:first busybox ip -o -4 addr show eth0 | sed "s/^/joined: /"
+		id2=$(mr run -d --name second --network "container:$id" busybox sleep 60) || die "run -d 2"
+		echo "$id2" >>"$R/.ids"
+		mr inspect second | tr -d " " | grep "\"NetworkMode\"" | sed "s/^/inspect: /"
+		echo "veths: $(ip -o link | grep -c mrv)"
+		mr rm -f second first >/dev/null || die "rm -f"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^joined: [0-9]+: eth0 +inet 10\.88\.0\.2/16' "container:NAME shares the other one's eth0"
+	t_match "$out" '^inspect: "NetworkMode":"container:[0-9a-f]{64}",?$' "NetworkMode records the container"
+	t_match "$out" '^veths: 1$' "no veth of its own"
+	t_nomatch "$out" '^leak:'
+}
+
+user_network_names() {
+	w_need
+	out=$(w_host '
+		mr network create web >/dev/null || die "network create"
+		id=$(mr run -d --name db --network web --network-alias database busybox sleep 60) ||
+			die "run db"
+		echo "$id" >>"$R/.ids"
+		mr run --rm --network web busybox sh -c \
+			"ping -c 1 -W 2 db >/dev/null && echo by-name; ping -c 1 -W 2 database >/dev/null && echo by-alias" |
+			sed "s/^/web: /"
+		mr run --rm busybox sh -c "ping -c 1 -W 2 db >/dev/null 2>&1 && echo by-name || echo unknown" |
+			sed "s/^/bridge: /"
+		mr inspect db | tr -d " \n" | grep -o "\"web\":{[^}]*}" | sed "s/^/inspect: /"
+		mr rm -f db >/dev/null || die "rm -f"
+		mr network rm web >/dev/null || die "network rm (active endpoints left?)"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^web: by-name$' "a container on the same user network resolves db"
+	t_match "$out" '^web: by-alias$' "and its --network-alias"
+	t_match "$out" '^bridge: unknown$' "a container on the default bridge does not"
+	t_match "$out" '"Aliases":\["database"\]' "inspect shows the alias"
+	t_match "$out" '"IPAddress":"10\.89\.0\.2"' "the address is the user network's"
+	t_match "$out" '"NetworkID":"[0-9a-f]{64}"' "and its ID"
+	t_nomatch "$out" '^leak:'
+}
+
+leases_returned() {
+	w_need
+	out=$(w_host '
+		a=$(mr run -d busybox sleep 60) && b=$(mr run -d busybox sleep 60) || die "run -d"
+		printf "%s\n%s\n" "$a" "$b" >>"$R/.ids"
+		mr rm -f "$a" >/dev/null || die "rm a"
+		c=$(mr run -d busybox sleep 60) || die "run c"
+		echo "$c" >>"$R/.ids"
+		for x in "$b" "$c"; do
+			mr inspect "$x" | tr -d " " | grep -m1 "^\"IPAddress\"" | sed "s/^/addr: /"
+		done
+		mr rm -f "$b" "$c" >/dev/null || die "rm"
+		grep -c IPv4Address "$R/networks/bridge.json" | sed "s/^/leases: /"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^addr: "IPAddress":"10\.88\.0\.3",$' "the second container has .3"
+	t_match "$out" '^addr: "IPAddress":"10\.88\.0\.2",$' "the first one's .2 is handed out again after its rm"
+	t_match "$out" '^leases: 0$' "no lease is left"
+	t_nomatch "$out" '^leak:'
+}
+
+unknown_network() {
+	w_need
+	out=$(w_host '
+		mr run --rm --network nosuchnet busybox true; echo "rc=$?"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^minirun: .*network nosuchnet not found' "docker's message"
+	t_match "$out" '^rc=125$'
+	t_nomatch "$out" '^leak:'
+}
+
+t "the default bridge: eth0 with 10.88.0.x/16, a route via mr0, docker's inspect fields" bridge_default
+t "--network host sees the host's links; --network none has lo only" host_and_none
+t "--network container:ID shares that container's interfaces" container_mode
+t "two containers on a user network reach each other by name and alias, not on the default bridge" user_network_names
+t "a removed container's address is handed out again; no lease is left" leases_returned
+t "an unknown network: docker's message, exit 125, nothing left" unknown_network
+t_end

@@ -1,0 +1,102 @@
+# tests/integration/containers/volumes.t - `minirun run -v` and `--mount`: a named volume made
+# on first use and kept after rm, an anonymous one removed by `rm -v` only, bind mounts
+# read-write and read-only, --mount type=bind|volume|tmpfs, and docker's Mounts in inspect.
+# Each test runs in a throwaway namespace playing the host (the mounts die with it).
+#   MR_TOP=$PWD sh tests/integration/containers/volumes.t
+. "$MR_TOP/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/containers/lib_wiring.sh"
+
+named_volume_kept() {
+	w_need
+	out=$(w_host '
+		mr run --rm -v data:/data busybox sh -c "echo kept >/data/f" || die "run 1"
+		mr volume ls | sed "s/^/ls: /"
+		mr run --rm -v data:/data busybox cat /data/f | sed "s/^/second run: /"
+		id=$(mr run -d --name user1 -v data:/data:ro busybox sleep 60) || die "run -d"
+		echo "$id" >>"$R/.ids"
+		mr exec user1 sh -c "echo x >/data/g" 2>&1 | sed "s/^/ro: /"
+		mr inspect user1 | tr -d " \n" | grep -o "\"Mounts\":\[{[^]]*\]" | sed "s/^/inspect: /"
+		mr volume rm data 2>&1 | sed "s/^/in use: /"
+		mr rm -f -v user1 >/dev/null || die "rm -f -v"
+		mr volume inspect data >/dev/null && echo "named volume kept after rm -v"
+		[ -e "$R/volumes/data/users" ] || echo "no users left"
+		mr volume rm data >/dev/null && echo "volume rm works now"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^ls: local +data$' "-v data:/data creates the volume on first use"
+	t_match "$out" '^second run: kept$' "its content outlives the container"
+	t_match "$out" '^ro: .*Read-only file system' ":ro mounts it read-only"
+	t_match "$out" '"Type":"volume","Name":"data"|"Name":"data".*"Type":"volume"' "inspect lists the volume"
+	t_match "$out" '"Destination":"/data"'
+	t_match "$out" '"RW":false' "read-only shows RW false"
+	t_match "$out" '^in use: .*remove data: volume is in use - \[[0-9a-f]{64}\]' "volume rm refuses a volume in use"
+	t_match "$out" '^named volume kept after rm -v$' "rm -v keeps named volumes, as docker"
+	t_match "$out" '^no users left$'
+	t_match "$out" '^volume rm works now$'
+	t_nomatch "$out" '^leak:'
+}
+
+anonymous_volume() {
+	w_need
+	out=$(w_host '
+		a=$(mr run -d -v /scratch busybox sleep 60) && b=$(mr run -d -v /scratch busybox sleep 60) ||
+			die "run -d"
+		printf "%s\n%s\n" "$a" "$b" >>"$R/.ids"
+		va=$(mr inspect "$a" | tr -d " " | grep "^\"Name\":\"[0-9a-f]\{64\}\"" | cut -d\" -f4)
+		vb=$(mr inspect "$b" | tr -d " " | grep "^\"Name\":\"[0-9a-f]\{64\}\"" | cut -d\" -f4)
+		[ -n "$va" ] && [ -n "$vb" ] || die "no anonymous volume in inspect"
+		mr rm -f "$a" >/dev/null || die "rm a"
+		mr volume inspect "$va" >/dev/null 2>&1 && echo "kept without -v"
+		mr rm -f -v "$b" >/dev/null || die "rm -v b"
+		mr volume inspect "$vb" >/dev/null 2>&1 || echo "removed with -v"
+		mr volume prune -f >/dev/null
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^kept without -v$' "rm keeps an anonymous volume"
+	t_match "$out" '^removed with -v$' "rm -v removes it"
+	t_nomatch "$out" '^leak:'
+}
+
+bind_mounts() {
+	w_need
+	out=$(w_host '
+		mkdir -p "$R/../host" && echo from-host >"$R/../host/in"
+		h=$(cd "$R/.." && pwd)/host
+		mr run --rm -v "$h:/h" busybox sh -c "cat /h/in; echo from-container >/h/out" | sed "s/^/rw: /"
+		cat "$h/out" | sed "s/^/host reads: /"
+		mr run --rm -v "$h:/h:ro" busybox sh -c "touch /h/x" 2>&1 | sed "s/^/ro: /"
+		mr run --rm -v "$h/new/dir:/n" busybox true && [ -d "$h/new/dir" ] && echo "-v made the missing source"
+		mr run --rm --mount "type=bind,source=$h,target=/m,readonly" busybox cat /m/in | sed "s/^/mount bind: /"
+		mr run --rm --mount type=volume,source=mv,target=/v busybox sh -c "echo in-mv >/v/f"
+		cat "$R/volumes/mv/_data/f" | sed "s/^/mount volume: /"
+		mr run --rm --mount type=tmpfs,target=/t,tmpfs-size=1m busybox sh -c \
+			"grep \" /t \" /proc/mounts; echo x >/t/f" | sed "s/^/mount tmpfs: /"
+		mr volume rm mv >/dev/null
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^rw: from-host$' "-v /host:/path shows the host's files"
+	t_match "$out" '^host reads: from-container$' "and the container's writes reach the host"
+	t_match "$out" '^ro: .*Read-only file system' ":ro refuses writes"
+	t_match "$out" '^-v made the missing source$' "-v creates a missing host directory, as docker"
+	t_match "$out" '^mount bind: from-host$' "--mount type=bind"
+	t_match "$out" '^mount volume: in-mv$' "--mount type=volume (created on first use)"
+	t_match "$out" '^mount tmpfs: tmpfs /t tmpfs .*size=1024k' "--mount type=tmpfs with its size"
+	t_nomatch "$out" '^leak:'
+}
+
+bad_volumes() {
+	w_need
+	out=$(w_host '
+		mr run --rm -v data:relative busybox true 2>&1; echo "rc=$?"
+		mr run --rm --mount type=bind,source=/nonexistent-mrw,target=/x busybox true 2>&1; echo "rc=$?"
+		mr volume ls -q | sed "s/^/volume: /"
+		w_leaks') || t_fail "$out"
+	t_match "$out" "^minirun: invalid volume specification: 'data:relative': invalid mount config for type \"volume\": invalid mount path: 'relative' mount path must be absolute" "docker's message for a relative target"
+	t_match "$out" '^minirun: invalid mount config for type "bind": bind source path does not exist: /nonexistent-mrw' "a missing --mount bind source"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^rc=125$')" 2 "both exit 125"
+	t_nomatch "$out" '^volume: ' "no volume was made"
+	t_nomatch "$out" '^leak:'
+}
+
+t "-v NAME:/path: created on first use, kept after rm (even -v), read-only with :ro" named_volume_kept
+t "-v /path: an anonymous volume, kept by rm, removed by rm -v" anonymous_volume
+t "-v /host:/path[:ro] and --mount type=bind|volume|tmpfs" bind_mounts
+t "bad -v / --mount: docker's message, exit 125, nothing made" bad_volumes
+t_end
