@@ -1,0 +1,59 @@
+#!/bin/sh
+# labs/01-fundamentals/06-names-and-rm/lab.sh - --name, the name conflict, rm, rm -f, --rm
+# (README.md tells the story).
+#
+#   sh lab.sh setup|run|check|hint|teardown     (usually through `labs/lab names-and-rm STEP`)
+#
+# check: exit 0 pass, 1 fail (after a hint), 77 skip (reason last). mrlab.sh has the rest.
+LAB_NAME=names-and-rm
+. "$(dirname "$0")/../mrlab.sh"
+
+hint() {
+	cat <<'HINT'
+hint: after '. $LAB_STATE/env':
+  minirun run --name web busybox true; minirun run busybox true
+  minirun run --name web busybox true 2> $LAB_STATE/conflict.txt; echo "code $?" >> $LAB_STATE/conflict.txt
+  minirun run -d --name busy busybox sleep 1000; minirun rm busy; minirun rm -f busy
+  minirun rm web; minirun run --name web busybox echo second web
+  minirun run --rm --name temp busybox echo gone when done; minirun ps -a > $LAB_STATE/ps.txt
+HINT
+}
+
+setup_() { :; }
+
+run_() {
+	need_verbs run rm ps logs
+	minirun run --name web busybox true
+	minirun run busybox true
+	minirun ps -a
+	minirun run --name web busybox true 2>"$LAB_STATE/conflict.txt"
+	echo "code $?" >>"$LAB_STATE/conflict.txt"
+	cat "$LAB_STATE/conflict.txt"
+	minirun run -d --name busy busybox sleep 1000
+	minirun rm busy
+	echo "rm: $?"
+	minirun rm -f busy
+	minirun rm web
+	minirun run --name web busybox echo second web
+	minirun run --rm --name temp busybox echo gone when done
+	minirun ps -a | tee "$LAB_STATE/ps.txt"
+}
+
+check_() {
+	need_verbs run rm ps logs
+	have conflict.txt
+	have ps.txt
+	grep -q 'Conflict. The container name "/web" is already in use by container' "$LAB_STATE/conflict.txt" ||
+		fail "conflict.txt has no 'Conflict. The container name \"/web\" is already in use' message"
+	grep -qx 'code 125' "$LAB_STATE/conflict.txt" || fail "conflict.txt does not end with 'code 125'"
+	ps=$(minirun ps -a --format '{{.Names}}')
+	echo "$ps" | grep -qx web || fail "there is no container named web"
+	[ "$(minirun logs web)" = "second web" ] || fail "web is not the second one (its log should be 'second web')"
+	echo "$ps" | grep -qx temp && fail "temp is still there: run it with --rm"
+	echo "$ps" | grep -qx busy && fail "busy is still there: remove it with 'rm -f'"
+	echo "$ps" | grep -Eqx '[a-z]+_[a-z]+' || fail "no container with a generated name (adjective_surname)"
+	grep -q temp "$LAB_STATE/ps.txt" && fail "ps.txt lists temp"
+	echo "check: ok - the second --name web was a 125 Conflict; web was reused after rm, temp removed itself, busy is gone"
+}
+
+steps "$@"
