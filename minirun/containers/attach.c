@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -166,7 +167,7 @@ int container_attach(struct container *c, bool with_stdin, bool tty, const char 
 	if (tty && with_stdin && !isatty(0))
 		return mr_fail(err, 0, "the input device is not a TTY");
 	char oci_root[4096];
-	snprintf(oci_root, sizeof(oci_root), "%s/oci", c->root);
+	container_oci_root(c->root, oci_root, sizeof(oci_root));
 
 	_cleanup_close_ int sock = connect_monitor(c, err);
 	if (sock < 0)
@@ -249,5 +250,77 @@ out:
 		signal(die, SIG_DFL);
 		raise(die);
 	}
+	return rc;
+}
+
+/* ---- `minirun attach` -------------------------------------------------------------------- */
+
+static void attach_usage(FILE *out)
+{
+	fprintf(out, "Usage:  minirun attach [OPTIONS] CONTAINER\n\n"
+		     "Attach local standard input, output, and error streams to a running "
+		     "container\n\n"
+		     "Options:\n"
+		     "      --detach-keys string   Override the key sequence for detaching a "
+		     "container\n"
+		     "      --no-stdin             Do not attach STDIN\n"
+		     "      --sig-proxy            Proxy all received signals to the process "
+		     "(default true)\n");
+}
+
+int cmd_attach(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"detach-keys", required_argument, NULL, 'K'}, {"no-stdin", no_argument, NULL, 'n'},
+		{"sig-proxy", optional_argument, NULL, 'S'},   {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *keys = NULL;
+	bool no_stdin = false;
+	struct mr_err err = {0};
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'K': keys = optarg; break;
+		case 'n': no_stdin = true; break;
+		case 'S': break; /* signals are always forwarded without a tty */
+		case 'h': attach_usage(stdout); return 0;
+		default: attach_usage(stderr); return CONTAINER_EXIT_MINIRUN;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "minirun: \"attach\" requires exactly 1 argument.\n"
+				"See 'minirun attach --help'.\n");
+		return CONTAINER_EXIT_MINIRUN;
+	}
+	unsigned char k[IO_MAX_KEYS];
+	if (keys && io_parse_detach_keys(keys, k, &err) < 0) {
+		fprintf(stderr, "minirun: %s\n", err.msg);
+		return CONTAINER_EXIT_MINIRUN;
+	}
+	struct container c = {.lockfd = -1};
+	if (container_open(containers_root(), argv[optind], false, &c, &err) < 0) {
+		fprintf(stderr, "minirun: %s\n", err.msg);
+		return CONTAINER_EXIT_MINIRUN;
+	}
+	int rc = CONTAINER_EXIT_MINIRUN, code = -1;
+	const char *status = container_status(&c);
+	json_t *cfg = json_object_get(c.rec, "Config");
+	bool tty = json_is_true(json_object_get(cfg, "Tty"));
+	bool in = !no_stdin && json_is_true(json_object_get(cfg, "OpenStdin"));
+	if (strcmp(status, "paused") == 0)
+		fprintf(stderr, "minirun: You cannot attach to a paused container, unpause it "
+				"first\n");
+	else if (strcmp(status, "running") != 0)
+		fprintf(stderr, "minirun: You cannot attach to a stopped container, start it "
+				"first\n");
+	else if (tty && in && !isatty(0))
+		fprintf(stderr, "minirun: the input device is not a TTY\n");
+	else if (container_attach(&c, in, tty, keys, &code, &err) < 0)
+		fprintf(stderr, "minirun: %s\n", err.msg);
+	else
+		rc = code < 0 ? 0 : code;
+	container_close(&c);
 	return rc;
 }

@@ -303,7 +303,14 @@ static int write_all(int fd, const char *buf, size_t len)
 static void output(struct container_io *io, struct io_state *s, bool is_err, const char *buf,
 		   size_t len)
 {
-	log_append(io->priv[P_LOG], is_err ? "stderr" : "stdout", buf, len);
+	/* docker's json-file keeps a line per object: split the chunk after each newline (a
+	 * trailing piece without one is an object of its own, as docker's "partial" lines) */
+	for (size_t off = 0; off < len;) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (buf + off)) + 1 : len - off;
+		log_append(io->priv[P_LOG], is_err ? "stderr" : "stdout", buf + off, n);
+		off += n;
+	}
 	for (size_t i = 0; i < s->n;) {
 		if (write_all(is_err ? s->c[i].err : s->c[i].out, buf, len) < 0) {
 			drop_client(s, i);

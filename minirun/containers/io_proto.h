@@ -54,4 +54,13 @@ int io_parse_detach_keys(const char *spec, unsigned char *out, struct mr_err *er
  * sun_path (108 bytes), which ROOT/containers/ID/attach.sock under a long ROOT is not */
 char *io_short_path(int dirfd, const char *name, char *buf, size_t len);
 
+/* log_parse_time - docker's --since/--until: RFC 3339, a date, Unix seconds, or a duration
+ * before NOW ("10m", "1h30m"); seconds since the epoch to *out, -1 when S is none (logs.c) */
+int log_parse_time(const char *s, double now, double *out);
+
+/* the verbs of io_commands.c's table */
+int cmd_logs(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+
 #endif

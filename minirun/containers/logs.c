@@ -1,9 +1,9 @@
 /*
  * minirun/containers/logs.c - the json-file log (ROOT/containers/ID/ctr.log) and `logs`.
  *
- * The log is docker's json-file format: one JSON object per line, one line per chunk the
- * monitor read from the container (so a line of output may span two objects, and one
- * object may hold several lines), with a tty's output all on "stdout":
+ * The log is docker's json-file format: one JSON object per line of output (the monitor
+ * splits what it reads after each newline; a piece without one, as a prompt, is an object
+ * of its own), with a tty's output all on "stdout":
  *
  *	{"log":"hi\n","stream":"stdout","time":"2026-11-27T21:15:02.123456789Z"}
  *
@@ -17,10 +17,14 @@
  *      https://docs.docker.com/reference/cli/docker/container/logs/
  */
 #include "lib/cleanup.h"
+#include "lib/file.h"
 #include "minirun/containers/containers.h"
 #include "minirun/containers/io_proto.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -103,4 +107,252 @@ int log_append(int fd, const char *stream, const char *text, size_t len)
 	o += (size_t)sprintf(line + o, "\",\"stream\":\"%s\",\"time\":\"%s\"}\n", stream, when);
 	/* one write: O_APPEND puts the whole object at the end, whoever else appends */
 	return write(fd, line, o) == (ssize_t)o ? 0 : -1;
+}
+
+/* ---- reading: `minirun logs` ------------------------------------------------------------- */
+
+/*
+ * log_parse_time - a time as docker's --since takes it: RFC 3339 ("2026-11-27T21:15:02Z",
+ * with an optional fraction and a Z or ±hh:mm offset), a date ("2026-11-27"), Unix seconds
+ * ("1700000000.5"), or a duration before NOW ("10m", "1h30m", "45s"). Seconds since the
+ * epoch to *out; -1 when S is none of these.
+ */
+int log_parse_time(const char *s, double now, double *out)
+{
+	struct tm tm = {0};
+	int n = 0;
+	char *end;
+	double v = strtod(s, &end);
+	if (end != s && *end == '\0' && strchr(s, '-') == NULL) {
+		*out = v; /* Unix seconds */
+		return 0;
+	}
+	/* a duration: a sequence of NUMBER UNIT */
+	static const struct {
+		char unit;
+		double secs;
+	} units[] = {{'h', 3600}, {'m', 60}, {'s', 1}};
+	double d = 0;
+	const char *p = s;
+	while (*p) {
+		double x = strtod(p, &end);
+		if (end == p)
+			break;
+		size_t i = 0;
+		while (i < sizeof(units) / sizeof(units[0]) && units[i].unit != *end)
+			i++;
+		if (i == sizeof(units) / sizeof(units[0]))
+			break;
+		d += x * units[i].secs;
+		p = end + 1;
+	}
+	if (p != s && *p == '\0') {
+		*out = now - d;
+		return 0;
+	}
+	if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3)
+		return -1;
+	tm.tm_year -= 1900, tm.tm_mon -= 1;
+	const char *rest = s + n;
+	double frac = 0, off = 0;
+	if (*rest == 'T' || *rest == ' ') {
+		int m = 0;
+		if (sscanf(rest + 1, "%2d:%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &m) != 3)
+			return -1;
+		rest += 1 + m;
+		if (*rest == '.') {
+			frac = strtod(rest, &end);
+			rest = end;
+		}
+		int oh, om;
+		if (*rest == 'Z') {
+			rest++;
+		} else if ((*rest == '+' || *rest == '-') &&
+			   sscanf(rest + 1, "%2d:%2d", &oh, &om) == 2) {
+			off = (*rest == '+' ? 1 : -1) * (oh * 3600.0 + om * 60.0);
+			rest += 6;
+		}
+	}
+	if (*rest)
+		return -1;
+	*out = (double)timegm(&tm) + frac - off;
+	return 0;
+}
+
+/* One object of the log, parsed. The strings point into doc. */
+struct log_entry {
+	json_t *doc;
+	const char *log, *stream, *time;
+	size_t len;
+};
+
+static int entry_parse(const char *line, struct log_entry *e)
+{
+	e->doc = json_loads(line, JSON_ALLOW_NUL, NULL);
+	json_t *l = json_object_get(e->doc, "log");
+	e->stream = json_string_value(json_object_get(e->doc, "stream"));
+	e->time = json_string_value(json_object_get(e->doc, "time"));
+	if (!json_is_string(l) || !e->stream || !e->time) {
+		json_decref(e->doc);
+		return -1;
+	}
+	e->log = json_string_value(l);
+	e->len = json_string_length(l);
+	return 0;
+}
+
+struct logs_opts {
+	bool follow, timestamps;
+	long long tail; /* -1: all */
+	double since, until; /* 0: unset */
+};
+
+/* Print the complete lines of BUF[0..len) that pass O; returns the bytes consumed (a last
+ * line without its newline is left for the next read, the monitor is still writing it). */
+static size_t print_lines(const char *buf, size_t len, const struct logs_opts *o)
+{
+	size_t off = 0;
+	while (off < len) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		if (!nl)
+			break;
+		_cleanup_free_ char *line = strndup(buf + off, (size_t)(nl - (buf + off)));
+		off = (size_t)(nl - buf) + 1;
+		struct log_entry e;
+		double t;
+		if (!line || entry_parse(line, &e) < 0)
+			continue; /* not one of ours: skip it, as docker skips a torn line */
+		if ((!o->since && !o->until) || log_parse_time(e.time, 0, &t) < 0 ||
+		    ((!o->since || t >= o->since) && (!o->until || t <= o->until))) {
+			FILE *out = strcmp(e.stream, "stderr") == 0 ? stderr : stdout;
+			if (o->timestamps)
+				fprintf(out, "%s ", e.time);
+			fwrite(e.log, 1, e.len, out);
+			fflush(out);
+		}
+		json_decref(e.doc);
+	}
+	return off;
+}
+
+/* Where the last N lines of BUF start. */
+static size_t tail_start(const char *buf, size_t len, long long n)
+{
+	if (n < 0)
+		return 0;
+	if (n == 0)
+		return len;
+	size_t i = len;
+	if (i > 0 && buf[i - 1] == '\n')
+		i--;
+	while (i > 0) {
+		if (buf[i - 1] == '\n' && --n == 0)
+			return i;
+		i--;
+	}
+	return 0;
+}
+
+static void logs_usage(FILE *out)
+{
+	fprintf(out, "Usage:  minirun logs [OPTIONS] CONTAINER\n\n"
+		     "Fetch the logs of a container\n\n"
+		     "Options:\n"
+		     "  -f, --follow         Follow log output (until the container stops)\n"
+		     "      --since string   Show logs since timestamp (e.g. \"2026-11-27T21:00:00Z\")\n"
+		     "                       or relative (e.g. \"42m\" for 42 minutes)\n"
+		     "  -n, --tail string    Number of lines to show from the end of the logs\n"
+		     "                       (default \"all\")\n"
+		     "  -t, --timestamps     Show timestamps\n"
+		     "      --until string   Show logs before a timestamp or relative time\n");
+}
+
+int cmd_logs(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"follow", no_argument, NULL, 'f'},  {"timestamps", no_argument, NULL, 't'},
+		{"tail", required_argument, NULL, 'n'}, {"since", required_argument, NULL, 'S'},
+		{"until", required_argument, NULL, 'U'}, {"details", no_argument, NULL, 'D'},
+		{"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
+	};
+	struct logs_opts o = {.tail = -1};
+	struct mr_err err = {0};
+	double now;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+ftn:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': o.follow = true; break;
+		case 't': o.timestamps = true; break;
+		case 'D': break; /* docker's extra attributes: the json-file has none here */
+		case 'n':
+			if (strcmp(optarg, "all") != 0 &&
+			    mr_parse_ll(optarg, -1, LLONG_MAX, &o.tail) < 0) {
+				fprintf(stderr, "minirun: invalid value \"%s\" for --tail: a number of "
+						"lines or \"all\"\n", optarg);
+				return CONTAINER_EXIT_MINIRUN;
+			}
+			break;
+		case 'S':
+		case 'U':
+			if (log_parse_time(optarg, now, ch == 'S' ? &o.since : &o.until) < 0) {
+				fprintf(stderr, "minirun: invalid value \"%s\" for --%s: give a time "
+						"(2026-11-27T21:00:00Z, 1700000000) or a duration (10m)\n",
+					optarg, ch == 'S' ? "since" : "until");
+				return CONTAINER_EXIT_MINIRUN;
+			}
+			break;
+		case 'h': logs_usage(stdout); return 0;
+		default: logs_usage(stderr); return CONTAINER_EXIT_MINIRUN;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "minirun: \"logs\" requires exactly 1 argument.\n"
+				"See 'minirun logs --help'.\n");
+		return CONTAINER_EXIT_MINIRUN;
+	}
+	struct container c = {.lockfd = -1};
+	if (container_open(containers_root(), argv[optind], false, &c, &err) < 0) {
+		fprintf(stderr, "minirun: %s\n", err.msg);
+		return CONTAINER_EXIT_MINIRUN;
+	}
+	char path[4096];
+	container_path(&c, "ctr.log", path, sizeof(path));
+	_cleanup_close_ int fd = -1;
+	size_t len = 0, cap = 65536, skip = 0;
+	_cleanup_free_ char *buf = malloc(cap);
+	if (!buf) {
+		container_close(&c);
+		return CONTAINER_EXIT_MINIRUN;
+	}
+	for (bool first = true;; first = false) {
+		/* the status before the read: a container running then may have written more
+		 * since, and gets one more round after it stops */
+		bool running = o.follow && strcmp(container_status(&c), "running") == 0;
+		if (fd < 0) /* no log yet: a container that never started has printed nothing */
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		for (ssize_t n = 1; fd >= 0 && n > 0; len += n > 0 ? (size_t)n : 0) {
+			if (cap - len < 4096) {
+				char *nb = realloc(buf, cap * 2);
+				if (!nb)
+					break;
+				buf = nb, cap *= 2;
+			}
+			n = read(fd, buf + len, cap - len);
+		}
+		if (first)
+			skip = tail_start(buf, len, o.tail);
+		size_t used = skip + print_lines(buf + skip, len - skip, &o);
+		memmove(buf, buf + used, len - used);
+		len -= used, skip = 0;
+		if (!running)
+			break;
+		struct timespec nap = {0, 100 * 1000 * 1000};
+		nanosleep(&nap, NULL);
+	}
+	container_close(&c);
+	return 0;
 }

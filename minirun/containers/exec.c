@@ -1,0 +1,400 @@
+/*
+ * minirun/containers/exec.c - `minirun exec [OPTIONS] CONTAINER COMMAND [ARG...]`: run another
+ * process in a running container.
+ *
+ * The new process joins everything the container's init has: its namespaces (so it sees
+ * the same hostname, network, and pid 1), its cgroup, root, capabilities and seccomp
+ * filter. That is the OCI runtime's exec (ctr_exec, minirun/exec.c); this verb only decides
+ * which process to ask it for, as docker does: the container's own process from its
+ * bundle's config.json, with
+ *
+ *	args     COMMAND [ARG...]
+ *	env      the container's (the image's Env, then run's -e), then exec's -e / --env-file
+ *	         (a later K=V replaces an earlier K); TERM=xterm with -t, as docker adds
+ *	cwd      -w, else the container's WorkingDir
+ *	user     -u NAME|UID[:GROUP|GID], looked up in the container's /etc/passwd and
+ *	         /etc/group, else the container's user
+ *	caps     --privileged: every capability
+ *
+ * handed to ctr_exec as a process.json in a memfd. Its exit status is exec's (127 when
+ * COMMAND is not found, 126 when it can't be executed); -d returns once it runs; -t gives it
+ * a pty whose master ctr_exec receives and relays to our terminal (raw mode, window size).
+ *
+ * See: https://docs.docker.com/reference/cli/docker/container/exec/, runc-exec(8),
+ *      minirun/exec.c (the joining, and why the runtime re-executes itself first).
+ */
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "minirun/clone_exe.h"
+#include "minirun/container.h"
+#include "minirun/containers/containers.h"
+#include "minirun/containers/io_proto.h"
+#include "minirun/setup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage:  minirun exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\n"
+		     "Execute a command in a running container\n\n"
+		     "Options:\n"
+		     "  -d, --detach               Detached mode: run command in the background\n"
+		     "      --detach-keys string   Accepted for docker's sake (exec -t relays "
+		     "directly)\n"
+		     "  -e, --env list             Set environment variables\n"
+		     "      --env-file list        Read in a file of environment variables\n"
+		     "  -i, --interactive          Keep STDIN open even if not attached\n"
+		     "      --privileged           Give extended privileges to the command\n"
+		     "  -t, --tty                  Allocate a pseudo-TTY\n"
+		     "  -u, --user string          Username or UID (format: "
+		     "\"<name|uid>[:<group|gid>]\")\n"
+		     "  -w, --workdir string       Working directory inside the container\n");
+}
+
+/* A growable NULL-terminated list of strings (owned). */
+struct strv {
+	char **v;
+	size_t n;
+};
+
+static int strv_add(struct strv *l, const char *s)
+{
+	char **nv = realloc(l->v, (l->n + 2) * sizeof(char *));
+	if (!nv)
+		return -1;
+	l->v = nv;
+	if (!(l->v[l->n] = strdup(s)))
+		return -1;
+	l->v[++l->n] = NULL;
+	return 0;
+}
+
+static void strv_free(struct strv *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/* Add K=V to ENV (a JSON array of "K=V"), replacing an entry of the same K. "K" alone takes
+ * K from our own environment, or is dropped (docker's -e K). */
+static void env_set(json_t *env, const char *kv)
+{
+	_cleanup_free_ char *own = NULL;
+	const char *eq = strchr(kv, '=');
+	if (!eq) {
+		const char *v = getenv(kv);
+		if (!v || asprintf(&own, "%s=%s", kv, v) < 0)
+			return;
+		kv = own, eq = strchr(kv, '=');
+	}
+	size_t klen = (size_t)(eq - kv) + 1;
+	size_t i;
+	json_t *e;
+	json_array_foreach(env, i, e)
+	{
+		const char *s = json_string_value(e);
+		if (s && strncmp(s, kv, klen) == 0) {
+			json_array_set_new(env, i, json_string(kv));
+			return;
+		}
+	}
+	json_array_append_new(env, json_string(kv));
+}
+
+/* --env-file FILE: a K=V (or K) a line; blank lines and # comments skipped. */
+static int env_file(json_t *env, const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	if (!f) {
+		fprintf(stderr, "minirun: open env file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char line[8192];
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		const char *s = line + strspn(line, " \t");
+		if (*s && *s != '#')
+			env_set(env, s);
+	}
+	return 0;
+}
+
+/* Look NAME up in the container's /etc/passwd (FIELD 2: uid, 3: gid) or /etc/group (2: gid),
+ * opened below the init's root so that a symlink can't lead out. -1 when not found. */
+static long long lookup_id(pid_t pid, const char *file, const char *name, int field,
+			   long long *gid)
+{
+	char path[64], fdp[64];
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	_cleanup_close_ int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int p = root < 0 ? -1 : mnt_open_in_root(root, file, false, false, NULL);
+	if (p < 0)
+		return -1;
+	_cleanup_fclose_ FILE *f = fopen(mnt_fd_path(fdp, sizeof(fdp), p), "re");
+	char line[4096];
+	while (f && fgets(line, sizeof(line), f)) {
+		char *save = NULL, *cols[4] = {0};
+		char *t = strtok_r(line, ":", &save);
+		for (int i = 0; t && i < 4; i++, t = strtok_r(NULL, ":", &save))
+			cols[i] = t;
+		if (cols[0] && cols[field] && strcmp(cols[0], name) == 0) {
+			if (gid && cols[3])
+				*gid = atoll(cols[3]);
+			return atoll(cols[field]);
+		}
+	}
+	return -1;
+}
+
+/* -u NAME|UID[:GROUP|GID] -> process.user, docker's lookup rules; -1 with a message. */
+static int set_user(json_t *proc, pid_t pid, const char *spec)
+{
+	_cleanup_free_ char *u = strdup(spec);
+	if (!u)
+		return -1;
+	char *g = strchr(u, ':');
+	if (g)
+		*g++ = '\0';
+	long long uid, gid = 0;
+	if (mr_parse_ll(u, 0, 4294967294LL, &uid) < 0 &&
+	    (uid = lookup_id(pid, "/etc/passwd", u, 2, &gid)) < 0) {
+		fprintf(stderr, "minirun: unable to find user %s: no matching entries in passwd "
+				"file\n", u);
+		return -1;
+	}
+	if (g && mr_parse_ll(g, 0, 4294967294LL, &gid) < 0 &&
+	    (gid = lookup_id(pid, "/etc/group", g, 2, NULL)) < 0) {
+		fprintf(stderr, "minirun: unable to find group %s: no matching entries in group "
+				"file\n", g);
+		return -1;
+	}
+	json_object_set_new(proc, "user", json_pack("{s:I,s:I}", "uid", uid, "gid", gid));
+	return 0;
+}
+
+/* --privileged: every capability the kernel has, in every set but ambient. */
+static void all_caps(json_t *proc)
+{
+	json_t *list = json_array();
+	for (int cap = 0; cap <= CAP_LAST_CAP || cap_valid(cap); cap++) {
+		char *name = cap_to_name(cap);
+		if (!name)
+			break;
+		char up[64];
+		size_t i = 0;
+		for (; name[i] && i < sizeof(up) - 1; i++)
+			up[i] = (char)((name[i] >= 'a' && name[i] <= 'z') ? name[i] - 32 : name[i]);
+		up[i] = '\0';
+		cap_free(name);
+		if (strncmp(up, "CAP_", 4) == 0)
+			json_array_append_new(list, json_string(up));
+	}
+	json_t *caps = json_object();
+	static const char *const sets[] = {"bounding", "effective", "permitted", "inheritable"};
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+		json_object_set(caps, sets[i], list);
+	json_decref(list);
+	json_object_set_new(proc, "capabilities", caps);
+}
+
+/* Re-execute from a sealed copy of our binary before anything joins the container: a
+ * process inside could otherwise reach our executable through /proc/PID/exe
+ * (CVE-2019-5736). The full argv comes from /proc/self/cmdline, as the verb sees a part. */
+static int reexec_sealed(struct mr_err *err)
+{
+	if (clone_exe_is_sealed())
+		return 0;
+	_cleanup_free_ char *cmdline = NULL;
+	size_t len = 0;
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/cmdline", "re");
+	if (!f)
+		return mr_fail(err, errno, "read /proc/self/cmdline");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getdelim(&line, &cap, '\0', f);
+	struct strv argv = {0};
+	while (n > 0) {
+		if (strv_add(&argv, line) < 0)
+			break;
+		len++;
+		n = getdelim(&line, &cap, '\0', f);
+	}
+	free(line);
+	int rc = len ? clone_exe_reexec(argv.v, err) : mr_fail(err, 0, "empty /proc/self/cmdline");
+	strv_free(&argv);
+	return rc;
+}
+
+/* The process.json for ctr_exec: the container's process with exec's changes; -1 after a
+ * message. */
+static json_t *exec_process(struct container *c, pid_t pid, char **cmd, json_t *env_args,
+			    const char *user, const char *workdir, bool tty, bool privileged)
+{
+	char path[4096];
+	json_error_t je;
+	container_path(c, "bundle/config.json", path, sizeof(path));
+	json_auto_t *config = json_load_file(path, 0, &je);
+	json_t *p = json_deep_copy(json_object_get(config, "process"));
+	if (!p) {
+		fprintf(stderr, "minirun: %s: %s\n", path, config ? "no process" : je.text);
+		return NULL;
+	}
+	json_t *args = json_array();
+	for (char **a = cmd; *a; a++)
+		json_array_append_new(args, json_string(*a));
+	json_object_set_new(p, "args", args);
+	json_t *env = json_object_get(p, "env");
+	if (!json_is_array(env)) {
+		env = json_array();
+		json_object_set_new(p, "env", env);
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(env_args, i, e) env_set(env, json_string_value(e));
+	if (tty) {
+		bool has_term = false;
+		json_array_foreach(env, i, e) has_term |= strncmp(json_string_value(e), "TERM=", 5) == 0;
+		if (!has_term)
+			json_array_append_new(env, json_string("TERM=xterm"));
+	}
+	if (workdir)
+		json_object_set_new(p, "cwd", json_string(workdir));
+	json_object_set_new(p, "terminal", json_boolean(tty));
+	struct winsize ws;
+	if (tty && ioctl(0, TIOCGWINSZ, &ws) == 0)
+		json_object_set_new(p, "consoleSize",
+				    json_pack("{s:i,s:i}", "height", ws.ws_row, "width", ws.ws_col));
+	else
+		json_object_del(p, "consoleSize");
+	if (user && set_user(p, pid, user) < 0) {
+		json_decref(p);
+		return NULL;
+	}
+	if (privileged)
+		all_caps(p);
+	return p;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"detach", no_argument, NULL, 'd'},     {"interactive", no_argument, NULL, 'i'},
+		{"tty", no_argument, NULL, 't'},        {"env", required_argument, NULL, 'e'},
+		{"env-file", required_argument, NULL, 'E'}, {"user", required_argument, NULL, 'u'},
+		{"workdir", required_argument, NULL, 'w'}, {"privileged", no_argument, NULL, 'P'},
+		{"detach-keys", required_argument, NULL, 'K'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool detach = false, interactive = false, tty = false, privileged = false;
+	const char *user = NULL, *workdir = NULL;
+	json_auto_t *env = json_array();
+	struct mr_err err = {0};
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+dite:u:w:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': detach = true; break;
+		case 'i': interactive = true; break;
+		case 't': tty = true; break;
+		case 'e': json_array_append_new(env, json_string(optarg)); break;
+		case 'E':
+			if (env_file(env, optarg) < 0)
+				return CONTAINER_EXIT_MINIRUN;
+			break;
+		case 'u': user = optarg; break;
+		case 'w':
+			if (optarg[0] != '/') {
+				fprintf(stderr, "minirun: the working directory '%s' is invalid, it "
+						"needs to be an absolute path\n", optarg);
+				return CONTAINER_EXIT_MINIRUN;
+			}
+			workdir = optarg;
+			break;
+		case 'P': privileged = true; break;
+		case 'K': break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return CONTAINER_EXIT_MINIRUN;
+		}
+	}
+	if (argc - optind < 2) {
+		fprintf(stderr, "minirun: \"exec\" requires at least 2 arguments.\n"
+				"See 'minirun exec --help'.\n\n"
+				"Usage:  minirun exec [OPTIONS] CONTAINER COMMAND [ARG...]\n");
+		return CONTAINER_EXIT_MINIRUN;
+	}
+	if (tty && interactive && !isatty(0)) {
+		fprintf(stderr, "minirun: the input device is not a TTY\n");
+		return CONTAINER_EXIT_MINIRUN;
+	}
+	if (tty && detach) {
+		fprintf(stderr, "minirun: exec -d -t: a detached process's terminal would have no "
+				"one at its other end; drop -t, or -d\n");
+		return CONTAINER_EXIT_MINIRUN;
+	}
+	if (reexec_sealed(&err) < 0) {
+		fprintf(stderr, "minirun: %s\n", err.msg);
+		return CONTAINER_EXIT_MINIRUN;
+	}
+	struct container c = {.lockfd = -1};
+	if (container_open(containers_root(), argv[optind], false, &c, &err) < 0) {
+		fprintf(stderr, "minirun: %s\n", err.msg);
+		return CONTAINER_EXIT_MINIRUN;
+	}
+	int rc = CONTAINER_EXIT_MINIRUN;
+	const char *status = container_status(&c);
+	pid_t pid = container_pid(&c);
+	if (strcmp(status, "paused") == 0) {
+		fprintf(stderr, "minirun: Container %s is paused, unpause the container before "
+				"exec\n", c.id);
+		goto out;
+	}
+	if (strcmp(status, "running") != 0 || pid <= 0) {
+		fprintf(stderr, "minirun: Container %s is not running\n", c.id);
+		goto out;
+	}
+	json_t *proc = exec_process(&c, pid, argv + optind + 1, env, user, workdir, tty, privileged);
+	if (!proc)
+		goto out;
+	/* the process.json lives in a memfd: nothing to clean up, whatever happens to us */
+	_cleanup_free_ char *text = json_dumps(proc, JSON_COMPACT);
+	json_decref(proc);
+	_cleanup_close_ int mfd = memfd_create("minirun-exec-process", MFD_CLOEXEC);
+	if (!text || mfd < 0 || write(mfd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		fprintf(stderr, "minirun: write the exec process: %s\n", strerror(errno));
+		goto out;
+	}
+	char pfile[64], oci_root[4096];
+	snprintf(pfile, sizeof(pfile), "/proc/self/fd/%d", mfd);
+	container_oci_root(c.root, oci_root, sizeof(oci_root));
+	/* docker gives a process without -i an empty stdin, not ours */
+	if (!interactive && !tty) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null >= 0)
+			dup2(null, 0), close(null);
+	}
+	struct ctr_exec_opts o = {.id = c.id, .process_file = pfile, .tty = tty, .detach = detach};
+	int st = 0;
+	mr_say("exec: %s in container %.12s", argv[optind + 1], c.id);
+	if (ctr_exec(oci_root, &o, &st, &err) < 0) {
+		fprintf(stderr, "minirun: OCI runtime exec failed: %s\n", err.msg);
+		rc = err.errnum == ENOENT ? CONTAINER_EXIT_NOT_FOUND
+		   : (err.errnum == EACCES || err.errnum == ENOEXEC || err.errnum == EISDIR ||
+		      err.errnum == EPERM)
+			? CONTAINER_EXIT_CANNOT_EXEC
+			: CONTAINER_EXIT_MINIRUN;
+		goto out;
+	}
+	rc = st;
+out:
+	container_close(&c);
+	return rc;
+}
