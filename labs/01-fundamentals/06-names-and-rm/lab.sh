@@ -51,7 +51,7 @@ check_() {
 	[ "$(minirun logs web)" = "second web" ] || fail "web is not the second one (its log should be 'second web')"
 	echo "$ps" | grep -qx temp && fail "temp is still there: run it with --rm"
 	echo "$ps" | grep -qx busy && fail "busy is still there: remove it with 'rm -f'"
-	echo "$ps" | grep -Eqx '[a-z]+_[a-z]+' || fail "no container with a generated name (adjective_surname)"
+	echo "$ps" | grep -Eqx '[a-z]+_[a-z0-9]+' || fail "no container with a generated name (adjective_surname)"
 	grep -q temp "$LAB_STATE/ps.txt" && fail "ps.txt lists temp"
 	echo "check: ok - the second --name web was a 125 Conflict; web was reused after rm, temp removed itself, busy is gone"
 }

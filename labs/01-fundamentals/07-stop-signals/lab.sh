@@ -1,0 +1,58 @@
+#!/bin/sh
+# labs/01-fundamentals/07-stop-signals/lab.sh - stop's SIGTERM, the timeout, SIGKILL; PID 1
+# ignores what it does not handle (README.md tells the story).
+#
+#   sh lab.sh setup|run|check|hint|teardown     (usually through `labs/lab stop-signals STEP`)
+#
+# check: exit 0 pass, 1 fail (after a hint), 77 skip (reason last). mrlab.sh has the rest.
+LAB_NAME=stop-signals
+. "$(dirname "$0")/../mrlab.sh"
+
+hint() {
+	cat <<'HINT'
+hint: after '. $LAB_STATE/env', start stubborn (sleep 1000), trapper (a sh with
+'trap "echo caught TERM, cleaning up; exit 0" TERM') and initd (--init, sleep 1000) with -d;
+then for each: t0=$(date +%s); minirun stop -t 3 NAME; t1=$(date +%s)
+and append "NAME $(minirun wait NAME) $((t1 - t0))s" to $LAB_STATE/stop.txt
+HINT
+}
+
+setup_() { :; }
+
+run_() {
+	need_verbs run stop wait logs
+	minirun run -d --name stubborn busybox sleep 1000
+	minirun run -d --name trapper busybox sh -c \
+		'trap "echo caught TERM, cleaning up; exit 0" TERM; while :; do sleep 0.1; done'
+	minirun run -d --init --name initd busybox sleep 1000
+	sleep 0.5
+	: >"$LAB_STATE/stop.txt"
+	for c in stubborn trapper initd; do
+		t0=$(date +%s)
+		minirun stop -t 3 $c
+		t1=$(date +%s)
+		echo "$c $(minirun wait $c) $((t1 - t0))s" | tee -a "$LAB_STATE/stop.txt"
+	done
+	minirun logs trapper
+}
+
+# line NAME - "CODE SECONDS" the learner saved for NAME
+line() { sed -n "s/^$1 \([0-9]*\) \([0-9]*\)s$/\1 \2/p" "$LAB_STATE/stop.txt" | tail -n 1; }
+
+check_() {
+	need_verbs run stop wait logs
+	have stop.txt
+	set -- $(line stubborn)
+	[ "${1:-}" = 137 ] || fail "stubborn's code is '${1:-}', not 137: PID 1 ignored SIGTERM, SIGKILL came after -t"
+	[ "${2:-0}" -ge 2 ] || fail "stubborn stopped in ${2:-0}s: it should have taken the 3s timeout"
+	set -- $(line trapper)
+	[ "${1:-}" = 0 ] || fail "trapper's code is '${1:-}', not 0: its trap exits 0"
+	[ "${2:-9}" -le 2 ] || fail "trapper took ${2:-}s: its trap should end it at once"
+	minirun logs trapper 2>&1 | grep -q 'caught TERM, cleaning up' || fail "trapper's log has no 'caught TERM'"
+	set -- $(line initd)
+	[ "${1:-}" = 143 ] || fail "initd's code is '${1:-}', not 143: with --init, sleep is not PID 1 and dies of SIGTERM"
+	[ "${2:-9}" -le 2 ] || fail "initd took ${2:-}s: the init forwards SIGTERM at once"
+	echo "check: ok - stubborn: 137 after the timeout; trapper: its trap ran, 0 at once; initd: 143 at once"
+}
+
+steps "$@"
