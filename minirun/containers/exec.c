@@ -350,6 +350,8 @@ int cmd_exec(int argc, char **argv)
 		return CONTAINER_EXIT_MINIRUN;
 	}
 	int rc = CONTAINER_EXIT_MINIRUN;
+	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int mfd = -1;
 	const char *status = container_status(&c);
 	pid_t pid = container_pid(&c);
 	if (strcmp(status, "paused") == 0) {
@@ -365,9 +367,9 @@ int cmd_exec(int argc, char **argv)
 	if (!proc)
 		goto out;
 	/* the process.json lives in a memfd: nothing to clean up, whatever happens to us */
-	_cleanup_free_ char *text = json_dumps(proc, JSON_COMPACT);
+	text = json_dumps(proc, JSON_COMPACT);
 	json_decref(proc);
-	_cleanup_close_ int mfd = memfd_create("minirun-exec-process", MFD_CLOEXEC);
+	mfd = memfd_create("minirun-exec-process", MFD_CLOEXEC);
 	if (!text || mfd < 0 || write(mfd, text, strlen(text)) != (ssize_t)strlen(text)) {
 		fprintf(stderr, "minirun: write the exec process: %s\n", strerror(errno));
 		goto out;
