@@ -103,6 +103,7 @@ static void set_winsize(struct container_io *io, struct io_state *s, unsigned ro
 int io_prepare(struct container_io *io, bool tty, bool stdin_open, const char *log,
 	       const char *sock, struct mr_err *err)
 {
+	_cleanup_free_ char *dir = NULL; /* before the first goto: the cleanup runs there */
 	memset(io, 0, sizeof(*io));
 	io->tty = tty, io->stdin_open = stdin_open;
 	io->console_fd = -1;
@@ -148,7 +149,7 @@ int io_prepare(struct container_io *io, bool tty, bool stdin_open, const char *l
 	}
 
 	/* the socket: bound through the directory's fd, as sun_path is short */
-	_cleanup_free_ char *dir = strdup(sock);
+	dir = strdup(sock);
 	char *slash = dir ? strrchr(dir, '/') : NULL;
 	if (!slash) {
 		mr_fail(err, EINVAL, "attach socket '%s': not a path", sock);
