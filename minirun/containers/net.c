@@ -235,6 +235,42 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
 	return 0;
 }
 
+/*
+ * container_net_prepare - at create, before anything runs: check that the network the flags
+ * name exists (docker's "network x not found" comes from create, not from start) and
+ * record the endpoint the container will have on it, as docker's create does:
+ * NetworkSettings.Networks.NAME {Aliases (--network-alias), NetworkID}, addresses empty
+ * until container_net_up fills them. Called by container_volumes_up (the create-time hook
+ * of this pair of files); a declaration for containers.h is in vol.c until it is added.
+ */
+int container_net_prepare(struct container *c, const struct container_opts *o,
+			  struct mr_err *err)
+{
+	const char *mode = o->network && *o->network && strcmp(o->network, "default")
+				   ? o->network
+				   : NETWORK_DEFAULT;
+	json_t *nets = jobj(jobj(c->rec, "NetworkSettings"), "Networks"), *al = json_null();
+	if (!mode_connects(mode))
+		return 0;
+	_cleanup_close_ int lock = network_lock(c->root, err);
+	if (lock < 0)
+		return -1;
+	json_t *nrec = network_load(c->root, mode, err);
+	if (!nrec)
+		return -1;
+	for (size_t i = 0; o->network_aliases && o->network_aliases[i]; i++) {
+		if (!json_is_array(al))
+			al = json_array();
+		json_array_append_new(al, json_string(o->network_aliases[i]));
+	}
+	json_object_set_new(nets, json_string_value(json_object_get(nrec, "Name")),
+			    json_pack("{s:o, s:s, s:s, s:s, s:i, s:s}", "Aliases", al, "NetworkID",
+				      json_string_value(json_object_get(nrec, "Id")), "IPAddress",
+				      "", "Gateway", "", "IPPrefixLen", 0, "MacAddress", ""));
+	json_decref(nrec);
+	return 0;
+}
+
 int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 {
 	const char *mode = network_mode(c->rec);

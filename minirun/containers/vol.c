@@ -113,8 +113,15 @@ static void record_mount(json_t *rec, const struct volume_mount *m, int anonymou
 	json_array_append_new(jmember(mr, "OciMounts", JSON_ARRAY), volume_oci_mount(m));
 }
 
+/* net.c's create-time step (see there); its declaration belongs in containers.h */
+int container_net_prepare(struct container *c, const struct container_opts *o,
+			  struct mr_err *err);
+
 int container_volumes_up(struct container *c, const struct container_opts *o, struct mr_err *err)
 {
+	/* the network first: an unknown network must fail before any volume is made */
+	if (container_net_prepare(c, o, err) < 0)
+		return -1;
 	if (!o->nmounts)
 		return 0;
 	struct volume_mount *m = calloc(o->nmounts, sizeof(*m));
