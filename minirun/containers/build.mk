@@ -8,3 +8,5 @@ MR_ARCHIVES += $(LIBCONTAINERS)
 UNIT_LDLIBS += -ljansson -lseccomp
 minirun/containers: $(LIBCONTAINERS)
 .PHONY: minirun/containers
+# config.c and seccomp_default.c use libcap (capability names), opts.c libm (--cpus)
+UNIT_LDLIBS += -lcap -lm

@@ -117,7 +117,8 @@ struct container_opts {
  * "run" or "create") with docker's flags and rules: options stop at the first non-option
  * (the image), "--opt=value" and "--opt value" both work, short flags combine ("-it").
  * -1 with docker's message on a bad value ("invalid argument \"x\" for \"-m, --memory\"
- * flag: ...", "invalid restart policy ...") before anything exists. `-h` sets *help.
+ * flag: ...", "invalid restart policy ...") before anything exists. `--help` sets *help
+ * (`-h` is --hostname, as in docker).
  */
 int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *help,
 			 struct mr_err *err);
@@ -202,6 +203,49 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 /* docker's default seccomp profile as an OCI "seccomp" object, for a process with the
  * capability bitmask CAPS (bit N = capability N: some syscalls are allowed only with theirs) */
 json_t *container_seccomp_default(unsigned long long caps);
+/* container_seccomp_profile - a profile given with --security-opt seccomp=FILE (docker's
+ * format: archMap, includes/excludes by capability and architecture; or plain OCI) as the
+ * OCI "seccomp" object for a process with capabilities CAPS. New reference, NULL with err. */
+json_t *container_seccomp_profile(json_t *profile, unsigned long long caps, struct mr_err *err);
+
+/* ---- added by config.c: capabilities, users, --init (pure helpers the config is made of) -- */
+
+/* Is NAME ("CAP_NET_ADMIN", upper case, with CAP_) a capability this libcap knows? */
+bool container_cap_known(const char *name);
+/* docker's 14 default capabilities as a bitmask (bit N = capability N) */
+unsigned long long container_caps_default(void);
+/*
+ * container_caps - the capability set of a container, as docker computes it: PRIVILEGED:
+ * ALL; else --cap-add ALL: ALL minus CAP_DROP; --cap-drop ALL: only CAP_ADD; otherwise the
+ * defaults minus CAP_DROP plus CAP_ADD. Names as opts.c normalised them ("CAP_X", "ALL").
+ * ALL is the mask "every capability" stands for (the caller's bounding set: a container
+ * can't be given what its runtime doesn't hold). -1 with "unknown capability: \"X\"".
+ */
+int container_caps(bool privileged, json_t *cap_add, json_t *cap_drop, unsigned long long all,
+		   unsigned long long *out, struct mr_err *err);
+
+/* A user resolved inside a container's rootfs, as docker's -u / USER resolves it. */
+struct container_user {
+	uid_t uid;
+	gid_t gid;
+	gid_t gids[64]; /* additionalGids: the /etc/group entries that list the user */
+	size_t ngids;
+	char home[256]; /* from /etc/passwd; "/" when there is no entry */
+};
+/*
+ * container_resolve_user - SPEC ("", "name", "uid", "uid:gid", "name:group", ...) against
+ * ROOTFS/etc/passwd and ROOTFS/etc/group, read with every path component resolved inside
+ * ROOTFS (the image is untrusted: a symlink etc/passwd -> /etc/shadow stays inside).
+ * -1 with docker's "unable to find user x: no matching entries in passwd file".
+ */
+int container_resolve_user(const char *rootfs, const char *spec, struct container_user *u,
+			   struct mr_err *err);
+
+/* Where --init's binary is mounted in the container, and prepended to its command. */
+#define CONTAINER_INIT_DEST "/dev/init"
+/* container_init_path - the host path of minirun-init: next to /proc/self/exe, then in
+ * containers/init/ beside it (the build tree), then the install dir; NULL if none. */
+const char *container_init_path(void);
 
 /* ---- lifecycle (lifecycle.c, rootfs.c, monitor.c) ----------------------------------------- */
 

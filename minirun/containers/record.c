@@ -1,0 +1,337 @@
+/*
+ * minirun/containers/record.c - a new container's record: `docker inspect`'s shape, the
+ * image's config merged with the flags the way docker's daemon merges them.
+ *
+ * The record (container.json, see README.md here) is the only memory a container has:
+ * every later command reads it, and container_oci_config turns it into the runtime's
+ * config.json at each start. So everything a start needs is in it, in docker's own keys
+ * where docker has one (HostConfig.Memory, Config.Env ...) and in "Minirun" where it has
+ * not (the seccomp profile text, no-new-privileges as a boolean, the mounts vol.c made).
+ *
+ * The merge, as docker does it at `create`:
+ *   Env         the image's, then the -e/--env-file ones; a key given again replaces the
+ *               earlier entry in place; PATH is docker's default when neither has one
+ *   Entrypoint  --entrypoint X replaces the image's ("" clears it) AND drops the image's
+ *               Cmd (the image's Cmd was written as arguments for the image's entrypoint);
+ *               a COMMAND given after the image replaces Cmd
+ *   Path, Args  Entrypoint + Cmd, split into the program and its arguments
+ *   WorkingDir, User, StopSignal    the flag's, else the image's
+ *   ExposedPorts, Labels            the image's, plus the flags' (-p ports are exposed)
+ *
+ * See: https://docs.docker.com/reference/dockerfile/#understand-how-cmd-and-entrypoint-interact
+ *      image-spec config.md (the image's "config" object).
+ */
+#include "minirun/containers/containers.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* docker's "zero" time, for StartedAt/FinishedAt of a container that never ran */
+#define ZERO_TIME "0001-01-01T00:00:00Z"
+
+/* Now as RFC 3339 with nanoseconds, UTC ("2026-11-27T21:04:05.123456789Z"). */
+static void now_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static json_t *strv_json(char *const *v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; v && v[i]; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+/* The key of "K=V" is the same as the key of ENTRY's? */
+static bool same_key(const char *a, const char *b)
+{
+	size_t la = strcspn(a, "="), lb = strcspn(b, "=");
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* docker's ReplaceOrAppendEnvValues: each of ADD replaces the entry of ENV with the same
+ * key, in place, or is appended. ENV is changed. */
+static void env_merge(json_t *env, json_t *add)
+{
+	size_t i, k;
+	json_t *a, *e;
+	json_array_foreach(add, i, a)
+	{
+		const char *kv = json_string_value(a);
+		bool done = false;
+		if (!kv)
+			continue;
+		json_array_foreach(env, k, e)
+		{
+			if (json_is_string(e) && same_key(json_string_value(e), kv)) {
+				json_array_set(env, k, a);
+				done = true;
+				break;
+			}
+		}
+		if (!done)
+			json_array_append(env, a);
+	}
+}
+
+static bool env_has(json_t *env, const char *key)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(env, i, e)
+	{
+		if (json_is_string(e) && same_key(json_string_value(e), key))
+			return true;
+	}
+	return false;
+}
+
+/* Labels / ExposedPorts: a copy of the image's object (or {}), then what the flags add. */
+static json_t *object_copy(json_t *from)
+{
+	return json_is_object(from) ? json_deep_copy(from) : json_object();
+}
+
+static const char *restart_name(enum container_restart r)
+{
+	static const char *const names[] = {
+		[RESTART_NO] = "no",
+		[RESTART_ON_FAILURE] = "on-failure",
+		[RESTART_ALWAYS] = "always",
+		[RESTART_UNLESS_STOPPED] = "unless-stopped",
+	};
+	return names[r];
+}
+
+/* HostConfig: what the flags asked of the host, in docker's keys. */
+static json_t *host_config(const struct container_opts *o)
+{
+	json_t *hc = json_object(), *pb = json_object(), *tmpfs = json_object();
+	for (size_t i = 0; i < o->nports; i++) {
+		char key[32], hp[16] = "";
+		const struct network_port *p = &o->ports[i];
+		snprintf(key, sizeof(key), "%u/%s", p->port, p->proto);
+		if (p->host_port)
+			snprintf(hp, sizeof(hp), "%u", p->host_port);
+		json_t *list = json_object_get(pb, key);
+		if (!list)
+			json_object_set_new(pb, key, list = json_array());
+		json_array_append_new(list,
+				      json_pack("{s:s, s:s}", "HostIp", p->host_ip, "HostPort", hp));
+	}
+	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
+		const char *t = o->tmpfs[i], *colon = strchr(t, ':');
+		char path[4096];
+		snprintf(path, sizeof(path), "%.*s", (int)(colon ? colon - t : (long)strlen(t)), t);
+		json_object_set_new(tmpfs, path, json_string(colon ? colon + 1 : ""));
+	}
+	/* docker: -m without --memory-swap allows as much swap as memory (swap = 2 x -m) */
+	long long swap = o->memory_swap ? o->memory_swap : o->memory ? 2 * o->memory : 0;
+	json_object_set_new(hc, "Binds", json_array());
+	json_object_set_new(hc, "NetworkMode",
+			    json_string(o->network && strcmp(o->network, "default") != 0
+						? o->network
+						: NETWORK_DEFAULT));
+	json_object_set_new(hc, "PortBindings", pb);
+	json_object_set_new(hc, "RestartPolicy",
+			    json_pack("{s:s, s:i}", "Name", restart_name(o->restart),
+				      "MaximumRetryCount", o->restart_max));
+	json_object_set_new(hc, "AutoRemove", json_boolean(o->rm));
+	json_object_set_new(hc, "CapAdd", strv_json(o->cap_add));
+	json_object_set_new(hc, "CapDrop", strv_json(o->cap_drop));
+	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(o->read_only));
+	json_object_set_new(hc, "SecurityOpt", strv_json(o->security_opt));
+	json_object_set_new(hc, "Tmpfs", tmpfs);
+	json_object_set_new(hc, "Memory", json_integer(o->memory));
+	json_object_set_new(hc, "MemorySwap", json_integer(swap));
+	json_object_set_new(hc, "NanoCpus", json_integer((json_int_t)(o->cpus * 1e9 + 0.5)));
+	json_object_set_new(hc, "PidsLimit", o->pids_limit ? json_integer(o->pids_limit)
+							   : json_null());
+	json_object_set_new(hc, "Init", json_boolean(o->init));
+	json_object_set_new(hc, "Privileged", json_boolean(o->privileged));
+	json_object_set_new(hc, "PublishAllPorts", json_boolean(o->publish_all));
+	json_object_set_new(hc, "Mounts", json_array());
+	json_object_set_new(hc, "ShmSize", json_integer(64 * 1024 * 1024));
+	json_object_set_new(hc, "LogConfig", json_pack("{s:s, s:{}}", "Type", "json-file",
+						       "Config"));
+	return hc;
+}
+
+/* Entrypoint and Cmd after the flags; NULL values are JSON null, as docker shows them. */
+static void entry_and_cmd(const struct container_opts *o, json_t *ic, json_t **ep, json_t **cmd)
+{
+	json_t *iep = json_object_get(ic, "Entrypoint"), *icmd = json_object_get(ic, "Cmd");
+	if (o->entrypoint)
+		*ep = o->entrypoint[0] ? json_pack("[s]", o->entrypoint) : json_null();
+	else
+		*ep = json_is_array(iep) && json_array_size(iep) ? json_deep_copy(iep)
+								 : json_null();
+	if (o->cmd)
+		*cmd = strv_json(o->cmd);
+	else if (o->entrypoint)
+		*cmd = json_null(); /* the image's Cmd belonged to the image's entrypoint */
+	else
+		*cmd = json_is_array(icmd) && json_array_size(icmd) ? json_deep_copy(icmd)
+								    : json_null();
+}
+
+/* A string of the image config IC, or FLAG when the flag was given; NULL-safe. */
+static const char *pick(const char *flag, json_t *ic, const char *key)
+{
+	const char *v = json_string_value(json_object_get(ic, key));
+	return flag ? flag : v ? v : "";
+}
+
+static json_t *config(const struct container_opts *o, const char *id, json_t *ic, json_t *ep,
+		      json_t *cmd)
+{
+	char host[256];
+	bool host_net = o->network && strcmp(o->network, "host") == 0;
+	json_t *env = json_is_array(json_object_get(ic, "Env"))
+			      ? json_deep_copy(json_object_get(ic, "Env"))
+			      : json_array();
+	json_t *add = strv_json(o->env);
+	env_merge(env, add);
+	json_decref(add);
+	if (!env_has(env, "PATH"))
+		json_array_insert_new(env, 0, json_string(DEFAULT_PATH));
+
+	json_t *ports = object_copy(json_object_get(ic, "ExposedPorts"));
+	for (size_t i = 0; i < o->nports; i++) {
+		char key[32];
+		snprintf(key, sizeof(key), "%u/%s", o->ports[i].port, o->ports[i].proto);
+		json_object_set_new(ports, key, json_object());
+	}
+	json_t *labels = object_copy(json_object_get(ic, "Labels"));
+	for (size_t i = 0; o->labels && o->labels[i]; i++) {
+		const char *kv = o->labels[i], *eq = strchr(kv, '=');
+		char key[1024];
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
+		json_object_set_new(labels, key, json_string(eq + 1));
+	}
+
+	/* the hostname: -h, else the short ID; on the host's network, the host's name (the
+	 * container shares the host's network identity, docker does the same) */
+	if (o->hostname)
+		snprintf(host, sizeof(host), "%s", o->hostname);
+	else if (host_net && gethostname(host, sizeof(host)) == 0)
+		host[sizeof(host) - 1] = '\0';
+	else
+		snprintf(host, sizeof(host), "%.12s", id);
+
+	json_t *c = json_object();
+	json_object_set_new(c, "Hostname", json_string(host));
+	json_object_set_new(c, "Domainname", json_string(""));
+	json_object_set_new(c, "User", json_string(pick(o->user, ic, "User")));
+	json_object_set_new(c, "AttachStdin", json_boolean(o->interactive && !o->detach));
+	json_object_set_new(c, "AttachStdout", json_boolean(!o->detach));
+	json_object_set_new(c, "AttachStderr", json_boolean(!o->detach));
+	json_object_set_new(c, "ExposedPorts", ports);
+	json_object_set_new(c, "Tty", json_boolean(o->tty));
+	json_object_set_new(c, "OpenStdin", json_boolean(o->interactive));
+	json_object_set_new(c, "StdinOnce", json_boolean(o->interactive && !o->detach));
+	json_object_set_new(c, "Env", env);
+	json_object_set_new(c, "Cmd", cmd);
+	json_object_set_new(c, "Image", json_string(o->image));
+	json_object_set_new(c, "WorkingDir", json_string(pick(o->workdir, ic, "WorkingDir")));
+	json_object_set_new(c, "Entrypoint", ep);
+	json_object_set_new(c, "Labels", labels);
+	const char *sig = pick(o->stop_signal, ic, "StopSignal");
+	if (*sig)
+		json_object_set_new(c, "StopSignal", json_string(sig));
+	if (o->stop_timeout >= 0)
+		json_object_set_new(c, "StopTimeout", json_integer(o->stop_timeout));
+	return c;
+}
+
+json_t *container_record_new(const struct container_opts *o, const char *id, const char *name,
+			     const char *image_ref, const char *image_id, json_t *image_config,
+			     struct mr_err *err)
+{
+	json_t *ic = json_object_get(image_config, "config"), *ep, *cmd;
+	char created[64], image[128];
+	entry_and_cmd(o, ic, &ep, &cmd);
+
+	/* Path and Args: the process to run, Entrypoint + Cmd */
+	json_t *argv = json_array();
+	if (json_is_array(ep))
+		json_array_extend(argv, ep);
+	if (json_is_array(cmd))
+		json_array_extend(argv, cmd);
+	if (json_array_size(argv) == 0 || !json_is_string(json_array_get(argv, 0))) {
+		json_decref(argv);
+		json_decref(ep);
+		json_decref(cmd);
+		mr_fail(err, EINVAL,
+			"No command specified: image '%s' has no Entrypoint or Cmd; give a "
+			"command after the image name",
+			image_ref ? image_ref : o->image);
+		return NULL;
+	}
+	json_t *path = json_incref(json_array_get(argv, 0));
+	json_array_remove(argv, 0);
+
+	now_rfc3339(created, sizeof(created));
+	snprintf(image, sizeof(image), "%s%s",
+		 image_id && strncmp(image_id, "sha256:", 7) != 0 ? "sha256:" : "",
+		 image_id ? image_id : "");
+
+	json_t *state = json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:i, s:i, s:s, s:s, s:s}",
+				  "Status", "created", "Running", 0, "Paused", 0, "Restarting", 0,
+				  "OOMKilled", 0, "Dead", 0, "Pid", 0, "ExitCode", 0, "Error", "",
+				  "StartedAt", ZERO_TIME, "FinishedAt", ZERO_TIME);
+	json_t *mr = json_object();
+	json_object_set_new(mr, "DetachKeys",
+			    json_string(o->detach_keys ? o->detach_keys : "ctrl-p,ctrl-q"));
+	json_object_set_new(mr, "Step", json_string(""));
+	json_object_set_new(mr, "NoNewPrivileges", json_boolean(o->no_new_privs));
+	json_object_set_new(mr, "ImageRef", json_string(image_ref ? image_ref : o->image));
+	if (o->seccomp_profile) {
+		/* "unconfined", or a profile: its JSON, read when the flag was parsed */
+		json_t *p = strcmp(o->seccomp_profile, "unconfined") == 0
+				    ? json_string("unconfined")
+				    : json_loads(o->seccomp_profile, 0, NULL);
+		json_object_set_new(mr, "Seccomp", p ? p : json_string("unconfined"));
+	}
+	if (o->platform)
+		json_object_set_new(mr, "Platform", json_string(o->platform));
+	json_object_set_new(mr, "PullNever", json_boolean(o->pull_never));
+
+	json_t *rec = json_object();
+	json_object_set_new(rec, "Id", json_string(id));
+	json_object_set_new(rec, "Created", json_string(created));
+	json_object_set_new(rec, "Path", path);
+	json_object_set_new(rec, "Args", argv);
+	json_object_set_new(rec, "State", state);
+	json_object_set_new(rec, "Image", json_string(image));
+	json_object_set_new(rec, "ResolvConfPath", json_string(""));
+	json_object_set_new(rec, "HostnamePath", json_string(""));
+	json_object_set_new(rec, "HostsPath", json_string(""));
+	json_object_set_new(rec, "LogPath", json_string(""));
+	char nm[300];
+	snprintf(nm, sizeof(nm), "/%s", name && name[0] == '/' ? name + 1 : name ? name : "");
+	json_object_set_new(rec, "Name", json_string(nm));
+	json_object_set_new(rec, "RestartCount", json_integer(0));
+	json_object_set_new(rec, "Driver", json_string("overlay2"));
+	json_object_set_new(rec, "Platform", json_string("linux"));
+	json_object_set_new(rec, "HostConfig", host_config(o));
+	json_object_set_new(rec, "Config", config(o, id, ic, ep, cmd));
+	json_object_set_new(rec, "NetworkSettings",
+			    json_pack("{s:{}, s:{}}", "Networks", "Ports"));
+	json_object_set_new(rec, "Mounts", json_array());
+	json_object_set_new(rec, "GraphDriver",
+			    json_pack("{s:s, s:{}}", "Name", "overlay2", "Data"));
+	json_object_set_new(rec, "Minirun", mr);
+	return rec;
+}
