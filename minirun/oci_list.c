@@ -92,8 +92,7 @@ int oci_list(struct oci_global *g, int argc, char **argv)
 			       (long long)json_integer_value(json_object_get(s, "pid")),
 			       json_string_value(json_object_get(s, "status")),
 			       json_string_value(json_object_get(s, "bundle")),
-			       json_string_value(json_object_get(s, "created")),
-			       owner);
+			       json_string_value(json_object_get(s, "created")), owner);
 		}
 	}
 	json_decref(all);

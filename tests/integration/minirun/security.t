@@ -10,19 +10,40 @@ own_rootfs() {
 	cp -a "$MR_TOP/build/rootfs/busybox" "$ROOTFS" || t_fail "copy the rootfs"
 }
 
-init_runs_from_a_sealed_memfd() {
+# not_the_host_binary PID BIN: PID's exe is another file than BIN, it can't be written
+# through /proc/PID/exe, and BIN is unchanged
+not_the_host_binary() {
+	sum=$(md5sum <"$2")
+	t_ne "$(stat -L -c %d:%i /proc/"$1"/exe)" "$(stat -L -c %d:%i "$2")" \
+		"/proc/PID/exe of the waiting init (device:inode)"
+	if (printf 'trojan' >>/proc/"$1"/exe) 2>/dev/null; then
+		t_fail "the init's /proc/PID/exe could be written"
+	fi
+	t_eq "$(md5sum <"$2")" "$sum" "the host binary"
+}
+
+init_runs_from_a_read_only_overlay() {
+	mr_need
+	id=$(mr_id exe)
+	t_defer "mr_cleanup $id"
+	mr_bundle b '["sleep", "100"]'
+	mr create --bundle b --pid-file pid "$id" || t_fail "create"
+	pid=$(cat pid)
+	# 794c7630: OVERLAYFS_SUPER_MAGIC (statfs(2)); busybox's stat names no such type
+	t_eq "$(stat -f -L -c %t /proc/"$pid"/exe)" "794c7630" "the filesystem of /proc/PID/exe"
+	not_the_host_binary "$pid" "$MR"
+}
+
+init_runs_from_a_sealed_memfd_without_overlay() {
 	mr_need
 	id=$(mr_id memfd)
 	t_defer "mr_cleanup $id"
 	mr_bundle b '["sleep", "100"]'
-	sum=$(md5sum <"$MR")
-	mr create --bundle b --pid-file pid "$id" || t_fail "create"
+	# MINIRUN_SEAL=memfd: the way taken where overlayfs can't be mounted
+	MINIRUN_SEAL=memfd mr create --bundle b --pid-file pid "$id" || t_fail "create"
 	pid=$(cat pid)
 	t_match "$(readlink /proc/"$pid"/exe)" "^/memfd:minirun" "/proc/PID/exe of the waiting init"
-	if (printf 'trojan' >>/proc/"$pid"/exe) 2>/dev/null; then
-		t_fail "the init's /proc/PID/exe could be written"
-	fi
-	t_eq "$(md5sum <"$MR")" "$sum" "the host binary"
+	not_the_host_binary "$pid" "$MR"
 }
 
 fds_are_closed_before_exec() {
@@ -113,7 +134,8 @@ old_root_is_detached() {
 	t_eq "$(echo "$out" | sed -n 2p)" 0 "the host's /work seen from inside"
 }
 
-t "the waiting init runs from a sealed memfd; the host binary can't be written through it" init_runs_from_a_sealed_memfd
+t "the waiting init runs from a private read-only overlay; the host binary can't be written through it" init_runs_from_a_read_only_overlay
+t "without that overlay, from a sealed memfd copy; the host binary can't be written through it" init_runs_from_a_sealed_memfd_without_overlay
 t "every fd but stdio (and --preserve-fds) is closed before exec" fds_are_closed_before_exec
 t "cwd = /proc/self/fd/N is refused" cwd_through_a_magic_link_is_refused
 t "a mount destination through a symlink resolves inside the rootfs" mount_through_a_symlink_stays_in_the_rootfs
