@@ -109,16 +109,29 @@ mounts_below() { awk -v d="$1/" 'index($5, d) == 1 { print $5 }' /proc/self/moun
 
 # teardown_all - remove every container of the store, kill what the lab started, remove files
 teardown_all() {
-	if [ -f "$LAB_STATE/env" ] && [ -d "$LAB_STATE/root/containers" ]; then
+	if [ -f "$LAB_STATE/env" ]; then
 		. "$LAB_STATE/env"
-		for _c in $(minirun ps -aq --no-trunc 2>/dev/null || minirun ps -aq 2>/dev/null); do
-			minirun rm -f -v "$_c" >/dev/null 2>&1
+		for _d in "$LAB_STATE"/root/containers/*/; do
+			_id=$(basename "$_d")
+			case $_id in *[!0-9a-f]*) continue ;; esac
+			minirun rm -f -v "$_id" >/dev/null 2>&1
 		done
 	fi
-	# what a broken `rm -f` may have left: monitors ("PID STARTTIME" files) and mounts
+	# what a broken `rm -f` may have left: monitors ("PID STARTTIME" files), the
+	# containers' processes (in their cgroups, minirun-ID: ours, by ID), mounts
 	for _m in "$LAB_STATE"/root/containers/*/monitor.pid; do
 		[ -f "$_m" ] || continue
 		read -r _p _t <"$_m" && [ -n "$_t" ] && [ "$(starttime "$_p")" = "$_t" ] && kill -KILL "$_p" 2>/dev/null
+	done
+	for _d in "$LAB_STATE"/root/containers/*/; do
+		_id=$(basename "$_d")
+		case $_id in *[!0-9a-f]*) continue ;; esac
+		for _g in $(find /sys/fs/cgroup -maxdepth 3 -type d -name "minirun-$_id" 2>/dev/null); do
+			for _p in $(cat "$_g/cgroup.procs" 2>/dev/null); do kill -KILL "$_p" 2>/dev/null; done
+			_i=0
+			while grep -q . "$_g/cgroup.procs" 2>/dev/null && [ $_i -lt 20 ]; do sleep 0.1; _i=$((_i + 1)); done
+			rmdir "$_g" 2>/dev/null
+		done
 	done
 	if [ -f "$LAB_STATE/all.pids" ]; then
 		while read -r _p _t; do
