@@ -62,10 +62,11 @@ static int create(struct container_opts *o, struct container *c, struct mr_err *
 			snprintf(familiar, sizeof(familiar), "%s", o->image);
 		if (!o->pull_never)
 			fprintf(stderr, "Unable to find image '%s' locally\n", familiar);
-		mr_fail(err, ENOENT,
+		mr_fail(err, 0,
 			"No such image: %s (minirun has no default registry: pull it by its full "
 			"name, or load it with 'minirun load -i FILE')",
 			familiar);
+		err->errnum = ENOENT;
 	}
 	return -1;
 }

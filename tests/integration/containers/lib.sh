@@ -1,0 +1,129 @@
+# tests/integration/containers/lib.sh - what every containers suite shares (sourced after
+# t.sh; not a suite).
+#
+# Each test gets a store of its own, $R (= $T_DIR/root), holding the busybox image as
+# "busybox" (imported once per suite from build/images/busybox.tar, then copied), and runs
+# its body with ct_host: a throwaway namespace that plays the host (netns.sh's nt_host:
+# new network, mount and PID namespaces), so the default bridge mr0, the veths, the nft
+# table and the overlay mounts never touch the machine's own, and any process the test
+# leaves is killed when that namespace ends. Inside the script:
+#
+#	mr ARGS...      `minirun --root $R ARGS` (MINIRUN=/path overrides the binary)
+#	ct_leaks        print every trace a container left (empty: nothing): mounts under
+#	                $R, state dirs, name claims, OCI state, processes running minirun or
+#	                a program from a container's rootfs, host veths, nft elements,
+#	                address leases, cgroups named after a container ID this test made
+#	ct_noleaks      die with the list unless ct_leaks prints nothing
+#	ct_status REF   the record's State.Status as `inspect` would show it
+#	ct_field REF K  one field of the record (a jq-less path: State.ExitCode, RestartCount)
+#	die MSG         fail the script (netns.sh)
+#
+#	ct_need                 (outside) skip/fail unless root, namespaces, minirun and the image
+#	ct_host 'SCRIPT'        (outside) run SCRIPT as above; its output and status are ours
+#
+# See: tests/integration/netns/netns.sh; docs/HACKING.md (tests).
+. "$MR_TOP/tests/integration/netns/netns.sh"
+
+MINIRUN=${MINIRUN:-$MR_TOP/minirun/minirun}
+CT_IMAGE_TAR=${CT_IMAGE_TAR:-$MR_TOP/build/images/busybox.tar}
+export MINIRUN CT_IMAGE_TAR
+
+# ct_need - the test's store in $R, or skip/fail saying what is missing
+ct_need() {
+	t_need_root
+	for _c in "$IP" "$NFT" "$UNSHARE" "$NSENTER"; do
+		[ -x "$_c" ] || t_skip "needs $(basename "$_c") (iproute2, nftables, util-linux)"
+	done
+	unshare -n -m true 2>/dev/null || t_skip "cannot unshare network and mount namespaces here"
+	[ -x "$MINIRUN" ] || t_fail "$MINIRUN is not built (make minirun)"
+	[ -f "$CT_IMAGE_TAR" ] || t_fail "$CT_IMAGE_TAR is missing (make busybox-image)"
+	if [ ! -d "$T_TMP/ct-store" ]; then
+		"$MINIRUN" --root "$T_TMP/ct-store.part" import -c 'CMD ["sh"]' "$CT_IMAGE_TAR" \
+			busybox >/dev/null || t_fail "import of $CT_IMAGE_TAR failed"
+		mv "$T_TMP/ct-store.part" "$T_TMP/ct-store"
+	fi
+	R=$T_DIR/root
+	cp -a "$T_TMP/ct-store" "$R" || t_fail "copy of the suite's store failed"
+	export R
+}
+
+# ct_host SCRIPT - run SCRIPT (with the helpers above) in a fresh host namespace
+ct_host() {
+	nt_host ". '$MR_TOP/tests/integration/containers/lib.sh'
+$1"
+}
+
+# ---- inside the host namespace -------------------------------------------------------------
+
+# every container ID a test made, for the cgroup check (after rm, the store forgets them)
+_ct_seen() {
+	ls "$R/containers" 2>/dev/null | grep -E '^[0-9a-f]{64}$' >>"$R.ids"
+	return 0
+}
+
+mr() {
+	_ct_seen
+	"$MINIRUN" --root "$R" "$@"
+	_rc=$?
+	_ct_seen
+	return $_rc
+}
+
+ct_leaks() {
+	_ct_seen
+	grep -F " $R/" /proc/self/mountinfo | awk '{ print "mount: " $5 }'
+	for _d in "$R"/containers/*; do
+		[ -e "$_d" ] && echo "state dir: $_d"
+	done
+	for _d in "$R"/containers/.names/* "$R"/oci/*; do
+		[ -e "$_d" ] && echo "left: $_d"
+	done
+	for _p in /proc/[0-9]*; do
+		_exe=$(readlink "$_p/exe" 2>/dev/null) || continue
+		case $_exe in
+		"$(readlink -f "$MINIRUN")" | "$R"/*) echo "process: ${_p#/proc/} $_exe" ;;
+		esac
+	done
+	ip -o link 2>/dev/null | grep -o 'mrv[0-9a-f]*' | sed 's/^/veth: /'
+	"$NFT" list map ip minirun published 2>/dev/null | grep -q ' : ' &&
+		echo "nft: published-port elements left"
+	for _n in "$R"/networks/*.json; do
+		[ -f "$_n" ] || continue
+		grep -Eq '"Containers": *\{ *"' "$_n" && echo "lease: $_n"
+	done
+	if [ -f "$R.ids" ]; then
+		for _id in $(sort -u "$R.ids"); do
+			find /sys/fs/cgroup -maxdepth 8 -type d -name "*$_id*" 2>/dev/null |
+				sed 's/^/cgroup: /'
+		done
+	fi
+	return 0
+}
+
+ct_noleaks() {
+	_l=$(ct_leaks)
+	[ -z "$_l" ] || die "left behind: $_l"
+}
+
+# ct_field REF PATH - a field of the record: "State.Status", "RestartCount", "Name"
+ct_field() {
+	_id=$(cat "$R/containers/.names/${1#/}" 2>/dev/null) || _id=$1
+	[ -d "$R/containers/$_id" ] || _id=$(basename "$(ls -d "$R/containers/$1"* 2>/dev/null | head -n 1)")
+	_f=$R/containers/$_id/container.json
+	[ -f "$_f" ] || return 1
+	# the record is compact JSON; python3 or a sed fallback for busybox-only VMs
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import json,sys
+v=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): v=v.get(k) if isinstance(v, dict) else None
+print("true" if v is True else "false" if v is False else "" if v is None else v)' "$_f" "$2"
+	else
+		_k=${2##*.}
+		sed -n "s/.*\"$_k\":\"\{0,1\}\([^,\"}]*\).*/\1/p" "$_f" | head -n 1
+	fi
+}
+# ct_status REF - the status as inspect shows it (checked against the processes), else the
+# record's
+ct_status() {
+	mr inspect --format '{{.State.Status}}' "$1" 2>/dev/null || ct_field "$1" State.Status
+}
