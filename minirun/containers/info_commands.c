@@ -19,6 +19,13 @@
 #include <string.h>
 
 const struct container_command container_info_commands[] = {
+	{"ps", cmd_ps, "List containers"},
+	{"inspect", cmd_inspect, "Return low-level information on containers (or images)"},
+	{"top", cmd_top, "Display the running processes of a container"},
+	{"stats", cmd_stats, "Display a live stream of containers' resource usage"},
+	{"port", cmd_port, "List port mappings or a specific mapping for the container"},
+	{"diff", cmd_diff, "Inspect changes to files or directories on a container's filesystem"},
+	{"cp", cmd_cp, "Copy files/folders between a container and the local filesystem"},
 	{"container", cmd_container, "Manage containers (container ls, inspect, rm, ...)"},
 	{NULL, NULL, NULL},
 };
