@@ -10,3 +10,13 @@ minirun/containers: $(LIBCONTAINERS)
 .PHONY: minirun/containers
 # config.c and seccomp_default.c use libcap (capability names), opts.c libm (--cpus)
 UNIT_LDLIBS += -lcap -lm
+
+# --init's pid 1 (init/minirun-init.c, kept out of the library's wildcard): a static binary,
+# bind-mounted into containers whose images carry no libc of ours. A PROG, so `make install`
+# puts it in $(LIBEXEC)/minirun/containers/init/, where container_init_path() looks.
+CONTAINERS_INIT := minirun/containers/init/minirun-init
+$(CONTAINERS_INIT): $(LIBMR)
+$(CONTAINERS_INIT): LDFLAGS += -static
+PROGS += $(CONTAINERS_INIT)
+minirun/containers: $(CONTAINERS_INIT)
+minirun: $(CONTAINERS_INIT)

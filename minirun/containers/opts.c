@@ -675,8 +675,7 @@ static int parse_word(int argc, char **argv, int *i, struct container_opts *o, b
 			return *help = true, 0;
 		const struct opt *f = find_long(name, len);
 		if (!f)
-			return mr_fail(err, EINVAL, "unknown flag: --%.*s\nSee 'minirun %s --help'.",
-				       (int)len, name, argv[0]);
+			return mr_fail(err, EINVAL, "unknown flag: --%.*s", (int)len, name);
 		if (eq)
 			return apply(o, f, eq + 1, err);
 		if (!f->meta)
@@ -689,8 +688,7 @@ static int parse_word(int argc, char **argv, int *i, struct container_opts *o, b
 		const struct opt *f = find_short(*c);
 		if (!f)
 			return mr_fail(err, EINVAL,
-				       "unknown shorthand flag: '%c' in %s\nSee 'minirun %s --help'.",
-				       *c, a, argv[0]);
+				       "unknown shorthand flag: '%c' in %s", *c, a);
 		if (!f->meta) {
 			if (c[1] == '=') /* "-d=false" */
 				return apply(o, f, c + 2, err);
@@ -751,9 +749,7 @@ int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *
 	if (i >= argc) {
 		container_opts_free(o);
 		return mr_fail(err, EINVAL,
-			       "\"minirun %s\" requires at least 1 argument.\nSee 'minirun %s "
-			       "--help'.",
-			       argv[0], argv[0]);
+			       "\"minirun %s\" requires at least 1 argument.", argv[0]);
 	}
 	o->image = argv[i++];
 	if (!*o->image) {
