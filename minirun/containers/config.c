@@ -51,9 +51,10 @@
 
 /* docker's default set (moby's oci/caps/defaults.go) */
 static const int default_caps[] = {
-	CAP_CHOWN,	  CAP_DAC_OVERRIDE, CAP_FSETID,	 CAP_FOWNER,	 CAP_MKNOD,
-	CAP_NET_RAW,	  CAP_SETGID,	    CAP_SETUID,	 CAP_SETFCAP,	 CAP_SETPCAP,
-	CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
+	CAP_CHOWN,   CAP_DAC_OVERRIDE, CAP_FSETID,           CAP_FOWNER,
+	CAP_MKNOD,   CAP_NET_RAW,      CAP_SETGID,           CAP_SETUID,
+	CAP_SETFCAP, CAP_SETPCAP,      CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
+	CAP_KILL,    CAP_AUDIT_WRITE,
 };
 
 bool container_cap_known(const char *name)
@@ -307,7 +308,8 @@ const char *container_init_path(void)
 		self[n] = '\0';
 		char *slash = strrchr(self, '/');
 		*slash = '\0';
-		/* installed: next to minirun; built: minirun/containers/init/ beside minirun/minirun */
+		/* installed: next to minirun; built: minirun/containers/init/ beside
+		 * minirun/minirun */
 		static const char *const rel[] = {"minirun-init", "containers/init/minirun-init",
 						  "../libexec/minirun/minirun/containers/init/"
 						  "minirun-init"};
@@ -374,7 +376,7 @@ static json_t *user_mounts(json_t *rec)
 	size_t i;
 	const char *dest;
 	json_array_foreach(json_object_get(json_object_get(rec, "Minirun"), "OciMounts"), i, m)
-	json_array_append(out, m);
+		json_array_append(out, m);
 	json_object_foreach(json_object_get(json_object_get(rec, "HostConfig"), "Tmpfs"), dest, v)
 	{
 		/* docker's --tmpfs default: noexec,nosuid,nodev; options given are added */
@@ -393,12 +395,12 @@ static json_t *mounts(json_t *rec, const struct container_paths *p, bool privile
 	/* a user mount on a default's destination (--tmpfs /dev/shm) replaces the default */
 	for (size_t i = 0; i < sizeof(default_mounts) / sizeof(default_mounts[0]); i++)
 		if (!has_dest(user, default_mounts[i].dest))
-			json_array_append_new(
-				out, mnt(default_mounts[i].dest, default_mounts[i].type,
-					 default_mounts[i].src,
-					 privileged && default_mounts[i].privileged_opts
-						 ? default_mounts[i].privileged_opts
-						 : default_mounts[i].opts));
+			json_array_append_new(out,
+					      mnt(default_mounts[i].dest, default_mounts[i].type,
+						  default_mounts[i].src,
+						  privileged && default_mounts[i].privileged_opts
+							  ? default_mounts[i].privileged_opts
+							  : default_mounts[i].opts));
 	const struct {
 		const char *dest, *src;
 	} files[] = {
@@ -408,13 +410,13 @@ static json_t *mounts(json_t *rec, const struct container_paths *p, bool privile
 	};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (files[i].src && !has_dest(user, files[i].dest))
-			json_array_append_new(out, mnt(files[i].dest, "bind", files[i].src,
-						       "rbind,rprivate"));
+			json_array_append_new(
+				out, mnt(files[i].dest, "bind", files[i].src, "rbind,rprivate"));
 	json_array_extend(out, user);
 	json_decref(user);
 	if (p->init)
-		json_array_append_new(out, mnt(CONTAINER_INIT_DEST, "bind", p->init,
-					       "bind,ro,nosuid,nodev"));
+		json_array_append_new(
+			out, mnt(CONTAINER_INIT_DEST, "bind", p->init, "bind,ro,nosuid,nodev"));
 	return out;
 }
 
@@ -441,10 +443,10 @@ static void host_devices(const char *dir, int depth, json_t *out)
 			continue;
 		json_array_append_new(out, json_pack("{s:s, s:s, s:I, s:I, s:i, s:i, s:i}", "path",
 						     path, "type", S_ISCHR(st.st_mode) ? "c" : "b",
-						     "major", (json_int_t)major(st.st_rdev), "minor",
-						     (json_int_t)minor(st.st_rdev), "fileMode",
-						     (int)(st.st_mode & 07777), "uid", (int)st.st_uid,
-						     "gid", (int)st.st_gid));
+						     "major", (json_int_t)major(st.st_rdev),
+						     "minor", (json_int_t)minor(st.st_rdev),
+						     "fileMode", (int)(st.st_mode & 07777), "uid",
+						     (int)st.st_uid, "gid", (int)st.st_gid));
 	}
 }
 
@@ -478,8 +480,8 @@ static json_t *process(json_t *rec, const struct container_paths *p, unsigned lo
 	size_t i;
 	char kv[512];
 
-	if (container_resolve_user(p->rootfs,
-				   json_string_value(json_object_get(cfg, "User")), &u, err) < 0) {
+	if (container_resolve_user(p->rootfs, json_string_value(json_object_get(cfg, "User")), &u,
+				   err) < 0) {
 		json_decref(args);
 		json_decref(env);
 		return NULL;
@@ -525,12 +527,14 @@ static json_t *process(json_t *rec, const struct container_paths *p, unsigned lo
 			 capset, "noNewPrivileges", json_is_true(nnp));
 }
 
-/* ---- linux: namespaces, resources, paths ------------------------------------------------------ */
+/* ---- linux: namespaces, resources, paths ------------------------------------------------------
+ */
 
 static const char *const masked_paths[] = {
-	"/proc/asound",	       "/proc/acpi",	   "/proc/interrupts", "/proc/kcore",
-	"/proc/keys",	       "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-	"/proc/sched_debug",   "/proc/scsi",	   "/sys/firmware",    "/sys/devices/virtual/powercap",
+	"/proc/asound",     "/proc/acpi",        "/proc/interrupts",
+	"/proc/kcore",      "/proc/keys",        "/proc/latency_stats",
+	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+	"/proc/scsi",       "/sys/firmware",     "/sys/devices/virtual/powercap",
 };
 static const char *const readonly_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
@@ -554,14 +558,15 @@ static json_t *namespaces(const char *mode, const struct container_paths *p, str
 		return ns; /* no network namespace: the host's stack, as docker */
 	if (strncmp(mode, "container:", 10) == 0 && !p->netns) {
 		json_decref(ns);
-		mr_fail(err, EINVAL, "--network %s: the other container's network namespace is "
-				     "not known (is it running?)",
+		mr_fail(err, EINVAL,
+			"--network %s: the other container's network namespace is "
+			"not known (is it running?)",
 			mode);
 		return NULL;
 	}
-	json_array_append_new(ns, p->netns ? json_pack("{s:s, s:s}", "type", "network", "path",
-						       p->netns)
-					   : json_pack("{s:s}", "type", "network"));
+	json_array_append_new(
+		ns, p->netns ? json_pack("{s:s, s:s}", "type", "network", "path", p->netns)
+			     : json_pack("{s:s}", "type", "network"));
 	return ns;
 }
 
@@ -582,11 +587,12 @@ static json_t *resources(json_t *hc, bool privileged)
 		json_object_set_new(r, "memory", m);
 	}
 	if (nano > 0) /* --cpus 1.5 = 150 ms of CPU time every 100 ms period */
-		json_object_set_new(r, "cpu", json_pack("{s:I, s:I}", "quota",
-							(json_int_t)(nano / 10000), "period",
-							(json_int_t)100000));
+		json_object_set_new(r, "cpu",
+				    json_pack("{s:I, s:I}", "quota", (json_int_t)(nano / 10000),
+					      "period", (json_int_t)100000));
 	if (json_is_integer(pids))
-		json_object_set_new(r, "pids", json_pack("{s:I}", "limit", json_integer_value(pids)));
+		json_object_set_new(r, "pids",
+				    json_pack("{s:I}", "limit", json_integer_value(pids)));
 	return r;
 }
 
@@ -640,12 +646,12 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 	if (p->cgroups_path)
 		json_object_set_new(lx, "cgroupsPath", json_string(p->cgroups_path));
 	if (!privileged) {
-		json_object_set_new(lx, "maskedPaths",
-				    str_array(masked_paths, sizeof(masked_paths) /
-								    sizeof(masked_paths[0])));
+		json_object_set_new(
+			lx, "maskedPaths",
+			str_array(masked_paths, sizeof(masked_paths) / sizeof(masked_paths[0])));
 		json_object_set_new(lx, "readonlyPaths",
-				    str_array(readonly_paths, sizeof(readonly_paths) /
-								      sizeof(readonly_paths[0])));
+				    str_array(readonly_paths,
+					      sizeof(readonly_paths) / sizeof(readonly_paths[0])));
 	} else {
 		json_t *devs = json_array();
 		host_devices("/dev", 0, devs);
@@ -666,10 +672,11 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 	json_object_set_new(c, "root",
 			    json_pack("{s:s, s:b}", "path", p->rootfs, "readonly",
 				      json_is_true(json_object_get(hc, "ReadonlyRootfs"))));
-	json_object_set_new(c, "hostname",
-			    json_string(json_string_value(json_object_get(cfg, "Hostname"))
-						? json_string_value(json_object_get(cfg, "Hostname"))
-						: ""));
+	json_object_set_new(
+		c, "hostname",
+		json_string(json_string_value(json_object_get(cfg, "Hostname"))
+				    ? json_string_value(json_object_get(cfg, "Hostname"))
+				    : ""));
 	json_object_set_new(c, "mounts", mounts(rec, p, privileged));
 	json_object_set_new(c, "linux", lx);
 	return c;

@@ -69,9 +69,9 @@ long long container_parse_bytes(const char *s, struct mr_err *err)
 		const char *unit;
 		int shift;
 	} units[] = {
-		{"", 0},    {"b", 0},    {"k", 10},   {"kb", 10},  {"kib", 10}, {"m", 20},
-		{"mb", 20}, {"mib", 20}, {"g", 30},   {"gb", 30},  {"gib", 30}, {"t", 40},
-		{"tb", 40}, {"tib", 40}, {"p", 50},   {"pb", 50},  {"pib", 50},
+		{"", 0},    {"b", 0},    {"k", 10}, {"kb", 10}, {"kib", 10}, {"m", 20},
+		{"mb", 20}, {"mib", 20}, {"g", 30}, {"gb", 30}, {"gib", 30}, {"t", 40},
+		{"tb", 40}, {"tib", 40}, {"p", 50}, {"pb", 50}, {"pib", 50},
 	};
 	char *end;
 	if (!s || !*s || !(isdigit((unsigned char)*s) || *s == '.'))
@@ -99,18 +99,18 @@ typedef int (*opt_set)(struct container_opts *o, const char *v, const struct opt
 		       struct mr_err *err);
 
 struct opt {
-	char shortname;      /* 0: none */
-	const char *name;    /* the long name, without "--" */
-	const char *alias;   /* another long name ("net" for "network"), or NULL */
-	const char *meta;    /* the value's kind as docker's help shows it; NULL: a boolean */
-	size_t off;          /* booleans and plain strings: the field they set */
-	opt_set set;         /* everything else */
+	char shortname;    /* 0: none */
+	const char *name;  /* the long name, without "--" */
+	const char *alias; /* another long name ("net" for "network"), or NULL */
+	const char *meta;  /* the value's kind as docker's help shows it; NULL: a boolean */
+	size_t off;        /* booleans and plain strings: the field they set */
+	opt_set set;       /* everything else */
 	const char *help;
 };
 
 /* invalid argument "V" for "-m, --memory" flag: WHY -- the message of every bad value */
-static int bad_value(const struct opt *f, const char *v, struct mr_err *err, const char *fmt,
-		     ...) __attribute__((format(printf, 4, 5)));
+static int bad_value(const struct opt *f, const char *v, struct mr_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 static int bad_value(const struct opt *f, const char *v, struct mr_err *err, const char *fmt, ...)
 {
 	char why[512], label[64];
@@ -181,8 +181,7 @@ static int add_env(char ***list, const char *v, struct mr_err *err)
 	return strv_add(list, v, err);
 }
 
-static int set_env(struct container_opts *o, const char *v, const struct opt *f,
-		   struct mr_err *err)
+static int set_env(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
 {
 	if (v[0] == '=' || v[0] == '\0')
 		return bad_value(f, v, err, "invalid environment variable: %s", v);
@@ -309,14 +308,14 @@ static int set_tmpfs(struct container_opts *o, const char *v, const struct opt *
 		     struct mr_err *err)
 {
 	if (v[0] != '/')
-		return bad_value(f, v, err, "invalid mount path: '%.*s' mount path must be absolute",
+		return bad_value(f, v, err,
+				 "invalid mount path: '%.*s' mount path must be absolute",
 				 (int)strcspn(v, ":"), v);
 	return strv_add(&o->tmpfs, v, err);
 }
 
 /* capability names as docker takes them: any case, with or without CAP_, or ALL */
-static int set_cap(struct container_opts *o, const char *v, const struct opt *f,
-		   struct mr_err *err)
+static int set_cap(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
 {
 	char name[64];
 	char ***list = f->name[4] == 'a' ? &o->cap_add : &o->cap_drop;
@@ -357,8 +356,8 @@ static int set_security_opt(struct container_opts *o, const char *v, const struc
 			 * keeps the profile it was created with, whatever happens to the file */
 			struct mr_err e2 = {0};
 			if (mr_read_file(p, &text, NULL, &e2) < 0)
-				return mr_fail(err, e2.errnum, "opening seccomp profile (%s) failed",
-					       p);
+				return mr_fail(err, e2.errnum,
+					       "opening seccomp profile (%s) failed", p);
 			json_error_t je;
 			json_t *j = json_loads(text, 0, &je);
 			free(text);
@@ -574,21 +573,21 @@ static int apply(struct container_opts *o, const struct opt *f, const char *v, s
 
 void container_opts_usage(const char *verb, FILE *out)
 {
-	fprintf(out,
-		"Usage:  minirun %s [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n%s\n\nOptions:\n", verb,
+	fprintf(out, "Usage:  minirun %s [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n%s\n\nOptions:\n",
+		verb,
 		strcmp(verb, "create") == 0 ? "Create a new container"
 					    : "Create and run a new container from an image");
 	for (size_t i = 0; i < NOPTS; i++) {
 		char left[64];
-		int n = opts[i].shortname
-				? snprintf(left, sizeof(left), "-%c, --%s", opts[i].shortname,
-					   opts[i].name)
-				: snprintf(left, sizeof(left), "    --%s", opts[i].name);
+		int n = opts[i].shortname ? snprintf(left, sizeof(left), "-%c, --%s",
+						     opts[i].shortname, opts[i].name)
+					  : snprintf(left, sizeof(left), "    --%s", opts[i].name);
 		if (opts[i].meta)
 			snprintf(left + n, sizeof(left) - (size_t)n, " %s", opts[i].meta);
 		fprintf(out, "  %-28s %s\n", left, opts[i].help);
 		if (opts[i].alias)
-			fprintf(out, "  %-28s the same as --%s\n", "    --net network", opts[i].name);
+			fprintf(out, "  %-28s the same as --%s\n", "    --net network",
+				opts[i].name);
 	}
 	fprintf(out, "  %-28s %s\n", "    --help", "Print usage");
 }
@@ -622,9 +621,10 @@ static int check(const struct container_opts *o, struct mr_err *err)
 	if (o->memory > 0 && o->memory < 6 * 1024 * 1024)
 		return mr_fail(err, EINVAL, "Minimum memory limit allowed is 6MB");
 	if (o->memory_swap && !o->memory)
-		return mr_fail(err, EINVAL,
-			       "You should always set the Memory limit when using Memoryswap limit, "
-			       "see usage");
+		return mr_fail(
+			err, EINVAL,
+			"You should always set the Memory limit when using Memoryswap limit, "
+			"see usage");
 	if (o->memory_swap > 0 && o->memory_swap < o->memory)
 		return mr_fail(err, EINVAL,
 			       "Minimum memoryswap limit should be larger than memory limit, see "
@@ -687,8 +687,7 @@ static int parse_word(int argc, char **argv, int *i, struct container_opts *o, b
 	for (char *c = a + 1; *c; c++) {
 		const struct opt *f = find_short(*c);
 		if (!f)
-			return mr_fail(err, EINVAL,
-				       "unknown shorthand flag: '%c' in %s", *c, a);
+			return mr_fail(err, EINVAL, "unknown shorthand flag: '%c' in %s", *c, a);
 		if (!f->meta) {
 			if (c[1] == '=') /* "-d=false" */
 				return apply(o, f, c + 2, err);
@@ -735,7 +734,8 @@ int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *
 			break;
 		}
 		if (a[0] != '-' || a[1] == '\0')
-			break; /* the IMAGE: the flags end here, as pflag's SetInterspersed(false) */
+			break; /* the IMAGE: the flags end here, as pflag's SetInterspersed(false)
+				*/
 		rc = parse_word(argc, argv, &i, o, help, err);
 	}
 	if (rc == 0 && !*help)
@@ -748,8 +748,8 @@ int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *
 	}
 	if (i >= argc) {
 		container_opts_free(o);
-		return mr_fail(err, EINVAL,
-			       "\"minirun %s\" requires at least 1 argument.", argv[0]);
+		return mr_fail(err, EINVAL, "\"minirun %s\" requires at least 1 argument.",
+			       argv[0]);
 	}
 	o->image = argv[i++];
 	if (!*o->image) {

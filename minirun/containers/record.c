@@ -127,8 +127,8 @@ static json_t *host_config(const struct container_opts *o)
 		json_t *list = json_object_get(pb, key);
 		if (!list)
 			json_object_set_new(pb, key, list = json_array());
-		json_array_append_new(list,
-				      json_pack("{s:s, s:s}", "HostIp", p->host_ip, "HostPort", hp));
+		json_array_append_new(
+			list, json_pack("{s:s, s:s}", "HostIp", p->host_ip, "HostPort", hp));
 	}
 	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
 		const char *t = o->tmpfs[i], *colon = strchr(t, ':');
@@ -156,15 +156,15 @@ static json_t *host_config(const struct container_opts *o)
 	json_object_set_new(hc, "Memory", json_integer(o->memory));
 	json_object_set_new(hc, "MemorySwap", json_integer(swap));
 	json_object_set_new(hc, "NanoCpus", json_integer((json_int_t)(o->cpus * 1e9 + 0.5)));
-	json_object_set_new(hc, "PidsLimit", o->pids_limit ? json_integer(o->pids_limit)
-							   : json_null());
+	json_object_set_new(hc, "PidsLimit",
+			    o->pids_limit ? json_integer(o->pids_limit) : json_null());
 	json_object_set_new(hc, "Init", json_boolean(o->init));
 	json_object_set_new(hc, "Privileged", json_boolean(o->privileged));
 	json_object_set_new(hc, "PublishAllPorts", json_boolean(o->publish_all));
 	json_object_set_new(hc, "Mounts", json_array());
 	json_object_set_new(hc, "ShmSize", json_integer(64 * 1024 * 1024));
-	json_object_set_new(hc, "LogConfig", json_pack("{s:s, s:{}}", "Type", "json-file",
-						       "Config"));
+	json_object_set_new(hc, "LogConfig",
+			    json_pack("{s:s, s:{}}", "Type", "json-file", "Config"));
 	return hc;
 }
 
@@ -327,8 +327,7 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 	json_object_set_new(rec, "Platform", json_string("linux"));
 	json_object_set_new(rec, "HostConfig", host_config(o));
 	json_object_set_new(rec, "Config", config(o, id, ic, ep, cmd));
-	json_object_set_new(rec, "NetworkSettings",
-			    json_pack("{s:{}, s:{}}", "Networks", "Ports"));
+	json_object_set_new(rec, "NetworkSettings", json_pack("{s:{}, s:{}}", "Networks", "Ports"));
 	json_object_set_new(rec, "Mounts", json_array());
 	json_object_set_new(rec, "GraphDriver",
 			    json_pack("{s:s, s:{}}", "Name", "overlay2", "Data"));

@@ -35,6 +35,8 @@
 #include <string.h>
 #include <sys/capability.h>
 
+/* the lists read best as paragraphs, not one name a line: */
+/* clang-format off */
 /* ---- the ordinary calls, allowed to every container --------------------------------------- */
 
 static const char *const allow_files[] = {
@@ -153,6 +155,8 @@ static const struct {
 	{CAP_SYSLOG, "the kernel log", {"syslog", NULL}},
 };
 
+/* clang-format on */
+
 static json_t *names(const char *const *v, size_t n)
 {
 	json_t *a = json_array();
@@ -194,9 +198,9 @@ json_t *container_seccomp_default(unsigned long long caps)
 
 	/* socket: any family but AF_VSOCK (40), which reaches the hypervisor's host, not the
 	 * container's network namespace */
-	json_array_append_new(sys, json_pack("{s:[s], s:s, s:[{s:i, s:i, s:s}]}", "names",
-					     "socket", "action", "SCMP_ACT_ALLOW", "args", "index",
-					     0, "value", 40, "op", "SCMP_CMP_NE"));
+	json_array_append_new(sys, json_pack("{s:[s], s:s, s:[{s:i, s:i, s:s}]}", "names", "socket",
+					     "action", "SCMP_ACT_ALLOW", "args", "index", 0,
+					     "value", 40, "op", "SCMP_CMP_NE"));
 	/* personality: only the harmless personas (query, linux, linux32, uname26) */
 	json_t *pers = json_pack("{s:[s], s:s, s:[]}", "names", "personality", "action",
 				 "SCMP_ACT_ALLOW", "args");
@@ -219,14 +223,14 @@ json_t *container_seccomp_default(unsigned long long caps)
 						     "args", "index", 0, "value", mask, "valueTwo",
 						     0, "op", "SCMP_CMP_MASKED_EQ"));
 		/* clone3: ENOSYS, so glibc falls back to clone and its checked flags */
-		json_array_append_new(sys, json_pack("{s:[s], s:s, s:i}", "names", "clone3",
-						     "action", "SCMP_ACT_ERRNO", "errnoRet",
-						     ENOSYS));
+		json_array_append_new(sys,
+				      json_pack("{s:[s], s:s, s:i}", "names", "clone3", "action",
+						"SCMP_ACT_ERRNO", "errnoRet", ENOSYS));
 	}
 	for (size_t i = 0; i < LEN(with_cap); i++)
 		if (caps >> with_cap[i].cap & 1)
-			json_array_append_new(sys, rule(names(with_cap[i].names, 24),
-							"SCMP_ACT_ALLOW"));
+			json_array_append_new(sys,
+					      rule(names(with_cap[i].names, 24), "SCMP_ACT_ALLOW"));
 	/* keyctl, add_key, request_key: in no list, so refused with the default EPERM */
 	return json_pack("{s:s, s:i, s:o, s:o}", "defaultAction", "SCMP_ACT_ERRNO",
 			 "defaultErrnoRet", EPERM, "architectures", architectures(), "syscalls",
@@ -264,8 +268,8 @@ static bool applies(json_t *filter, unsigned long long caps, bool include)
 			return false; /* includes.caps: every one is needed */
 		any_cap |= have;
 	}
-	json_array_foreach(al, i, v)
-	any_arch |= json_is_string(v) && strcmp(json_string_value(v), arch) == 0;
+	json_array_foreach(al, i, v) any_arch |=
+		json_is_string(v) && strcmp(json_string_value(v), arch) == 0;
 	if (include)
 		return !json_array_size(al) || any_arch;
 	return !any_cap && !any_arch; /* excludes: any match drops the rule */

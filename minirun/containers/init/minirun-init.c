@@ -32,8 +32,9 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: minirun-init [-v] -- COMMAND [ARG...]\n"
-		     "  -v   narrate: the child's pid, each signal forwarded, each process reaped\n");
+	fprintf(out,
+		"Usage: minirun-init [-v] -- COMMAND [ARG...]\n"
+		"  -v   narrate: the child's pid, each signal forwarded, each process reaped\n");
 }
 
 /* Signals the kernel sends a process about its own fault: these must keep their default
