@@ -9,7 +9,8 @@
 #     published port are made in there, and vanish with it;
 #   - writes $LAB_STATE/env. Source it in your shell (`. $LAB_STATE/env`) and `minirun`
 #     means `minirun/minirun --root $LAB_STATE/root`, run inside that namespace; `onhost
-#     CMD` runs any other command there. The lab's own steps use the very same functions,
+#     CMD` runs any other command there (`innet NAME CMD` in a lab's other namespaces,
+#     like the "internet" that `uplink` makes). The lab's own steps use the very same functions,
 #     so lab.sh reads like the README.
 # `teardown` removes every container of the store (`minirun rm -f`), kills the holders (and
 # with them the namespaces, bridges and rules), and removes $LAB_STATE.
@@ -94,7 +95,17 @@ export LAB_STATE=$LAB_STATE
 minirun() { $NSENTER -t $(pid host) -n $MR_BIN --root $LAB_STATE/root "\$@"; }
 # onhost CMD... - run CMD in the namespace that plays the host
 onhost() { $NSENTER -t $(pid host) -n "\$@"; }
+# innet NAME CMD... - run CMD in the lab's other namespace NAME (internet, ...)
+innet() { _n=\$1; shift; $NSENTER -t \$(cut -d' ' -f1 $LAB_STATE/\$_n.pid) -n "\$@"; }
 ENV
+}
+
+# uplink - an "internet" namespace behind the host's veth 'uplink': the host is
+# 198.51.100.1, the internet 198.51.100.2 (TEST-NET-2: never a real address)
+uplink() {
+	[ -x netns/veth ] || { echo "the netns programs are not built: run 'make netns' first"; return 1; }
+	holder internet &&
+		inns host ./netns/veth -a 198.51.100.1/24 -n "$(pid internet)" -r eth0 -A 198.51.100.2/24 uplink uplinkp >/dev/null
 }
 
 # mr_import - busybox:latest in the lab's store, made as 'make busybox-image-import' makes it

@@ -1,0 +1,54 @@
+#!/bin/sh
+# labs/04-networking/08-bridge-host-none/lab.sh - what --network bridge, host and none give
+# a container (README.md tells the story).
+#
+#   sh lab.sh setup|run|check|hint|teardown  (usually through `labs/lab bridge-host-none STEP`)
+#
+# Everything runs in namespaces playing the host and the internet (mrlab.sh): exit 0 pass,
+# 1 fail (after a hint), 77 skip (reason last).
+LAB_NAME=bridge-host-none
+. "$(dirname "$0")/../../01-fundamentals/mrlab.sh"
+
+hint() {
+	cat <<'HINT'
+hint: after '. $LAB_STATE/env', save 'ip -o addr; ip route' from inside a container with
+--network none, with the default (bridge) and with --network host to none.txt, bridge.txt and
+host.txt in $LAB_STATE; then save 'ping -c 1 -W 2 198.51.100.2' from a bridge container to
+ping-bridge.txt, and from a --network none one (2>&1) to ping-none.txt.
+HINT
+}
+
+setup_() { uplink; }
+
+run_() {
+	need_verbs run rm
+	onhost ip -br addr
+	minirun run --rm --network none busybox sh -c 'ip -o addr; ip route' | tee "$LAB_STATE/none.txt"
+	minirun run --rm busybox sh -c 'ip -o addr; ip route' | tee "$LAB_STATE/bridge.txt"
+	minirun run --rm --network host busybox sh -c 'ip -o addr; ip route' | tee "$LAB_STATE/host.txt"
+	minirun run -d --name idle busybox sleep 1000
+	onhost ip -br link
+	onhost ip -br link show master mr0
+	onhost nft list ruleset | head -40
+	minirun rm -f idle
+	minirun run --rm busybox ping -c 1 -W 2 198.51.100.2 | tee "$LAB_STATE/ping-bridge.txt"
+	minirun run --rm --network none busybox ping -c 1 -W 2 198.51.100.2 2>&1 | tee "$LAB_STATE/ping-none.txt"
+	true
+}
+
+check_() {
+	need_verbs run rm
+	for f in none.txt bridge.txt host.txt ping-bridge.txt ping-none.txt; do have $f; done
+	grep -q ': lo ' "$LAB_STATE/none.txt" || fail "none.txt shows no lo"
+	grep -Eq 'eth0|uplink|mr0' "$LAB_STATE/none.txt" && fail "none.txt shows an interface besides lo"
+	grep -q '^default' "$LAB_STATE/none.txt" && fail "none.txt shows a default route"
+	grep -Eq ': eth0 +inet 10\.88\.[0-9]+\.[0-9]+/16 ' "$LAB_STATE/bridge.txt" || fail "bridge.txt has no eth0 with an address in 10.88.0.0/16"
+	grep -q '^default via 10.88.0.1 dev eth0' "$LAB_STATE/bridge.txt" || fail "bridge.txt has no default route via 10.88.0.1"
+	grep -Eq ': uplink +inet 198\.51\.100\.1/24' "$LAB_STATE/host.txt" || fail "host.txt does not show the host's uplink (198.51.100.1)"
+	grep -q 'eth0' "$LAB_STATE/host.txt" && fail "host.txt shows an eth0: with --network host there is no veth"
+	grep -q '1 packets received' "$LAB_STATE/ping-bridge.txt" || fail "the bridge container got no answer from 198.51.100.2"
+	grep -q '1 packets received' "$LAB_STATE/ping-none.txt" && fail "a --network none container reached the internet?"
+	echo "check: ok - none: lo only; bridge: eth0 in 10.88.0.0/16 with a default route, the internet answers; host: the host's uplink"
+}
+
+steps "$@"
