@@ -56,6 +56,14 @@ static int diff_lowers(struct container *c, char ***out, struct mr_err *err)
 	return rc;
 }
 
+/* the mount points a runtime may have to make in the upper dir: docker keeps them in an
+ * "init" layer below the container's, so that diff does not show them */
+static const char *const runtime_mountpoints[] = {
+	"/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/mtab", "/dev",  "/dev/pts",
+	"/dev/shm",   "/dev/mqueue",   "/dev/console",     "/proc",     "/sys",  "/sys/fs/cgroup",
+	"/.dockerenv", "/sbin/docker-init", "/dev/init", NULL,
+};
+
 int cmd_diff(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -74,7 +82,7 @@ int cmd_diff(int argc, char **argv)
 	size_t n = 0;
 	int rc = 0;
 	container_path(&c, "diff", upper, sizeof(upper));
-	if (diff_lowers(&c, &lowers, &err) < 0 || info_changes(upper, lowers, &ch, &n, &err) < 0) {
+	if (diff_lowers(&c, &lowers, &err) < 0 || info_changes(upper, lowers, runtime_mountpoints, &ch, &n, &err) < 0) {
 		fprintf(stderr, "Error: %s\n", err.msg);
 		rc = 1;
 	}

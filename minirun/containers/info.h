@@ -72,11 +72,15 @@ struct info_change {
  * info_changes - the changes the overlay upper dir UPPER makes over LOWERS (NULL-terminated,
  * top first), as docker diff computes them: a whiteout or an opaque directory is 'D', a path
  * no lower has is 'A', one a lower has is 'C', and the parent of an 'A' or 'D' is 'C' even
- * when it was not copied up. Sorted by path. *out is an array the caller frees with
- * info_changes_free; -1 with err when UPPER cannot be read.
+ * when it was not copied up. Sorted by path. HIDE (NULL-terminated, may be NULL) names the
+ * mount points the runtime made (/etc/hosts ...): left out when added and empty, as docker
+ * keeps them in a layer of their own; a directory left "C" with nothing shown below it and
+ * its mode and owner as in the image is left out too (overlay copied it up only to hold a
+ * hidden name). *out is an array the caller frees with info_changes_free; -1 with err when
+ * UPPER cannot be read.
  */
-int info_changes(const char *upper, char *const *lowers, struct info_change **out, size_t *n,
-		 struct mr_err *err);
+int info_changes(const char *upper, char *const *lowers, const char *const *hide,
+		 struct info_change **out, size_t *n, struct mr_err *err);
 void info_changes_free(struct info_change *ch, size_t n);
 
 #endif

@@ -293,6 +293,7 @@ struct changes {
 	struct info_change *v;
 	size_t n, cap;
 	char *const *lowers;
+	const char *const *hide;
 };
 
 static void change_add(struct changes *cs, char kind, const char *path)
@@ -305,17 +306,48 @@ static void change_add(struct changes *cs, char kind, const char *path)
 	cs->v[cs->n++].path = strdup(path);
 }
 
-/* is PATH in the image, the lowers seen top first? A whiteout in a higher lower hides it */
-static bool in_lowers(char *const *lowers, const char *path)
+/* is PATH in the image, the lowers seen top first? A whiteout in a higher lower hides it.
+ * Its stat goes to *SB (may be NULL). */
+static bool in_lowers(char *const *lowers, const char *path, struct stat *out)
 {
 	char p[8192];
 	struct stat sb;
 	for (size_t i = 0; lowers && lowers[i]; i++) {
 		snprintf(p, sizeof(p), "%s%s", lowers[i], path);
-		if (lstat(p, &sb) == 0)
+		if (lstat(p, &sb) == 0) {
+			if (out)
+				*out = sb;
 			return !ovl_is_whiteout(&sb);
+		}
 	}
 	return false;
+}
+
+/* a runtime mount point (HIDE), still as the runtime made it: an empty file or dir */
+static bool hidden(const struct changes *cs, const char *path, int dirfd, const char *name,
+		   const struct stat *sb)
+{
+	bool listed = false;
+	for (size_t i = 0; cs->hide && cs->hide[i] && !listed; i++)
+		listed = !strcmp(cs->hide[i], path);
+	if (!listed)
+		return false;
+	if (S_ISREG(sb->st_mode))
+		return sb->st_size == 0;
+	if (!S_ISDIR(sb->st_mode))
+		return false;
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+	bool empty = d != NULL;
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = false;
+	if (d)
+		closedir(d);
+	else if (fd >= 0)
+		close(fd);
+	return empty;
 }
 
 /* walk directory FD (PATH inside the container, "" for /) depth first */
@@ -339,11 +371,21 @@ static int changes_walk(struct changes *cs, int fd, const char *path, struct mr_
 			break;
 		}
 		bool dir = S_ISDIR(sb.st_mode);
+		struct stat lb;
 		/* overlay's two ways of saying "deleted": a 0/0 character device, an opaque dir */
 		if (ovl_is_whiteout(&sb) || (dir && ovl_is_opaque(dirfd(d), e->d_name, NULL) == 1))
 			change_add(cs, 'D', p);
+		else if (in_lowers(cs->lowers, p, &lb))
+			/* a directory as the image has it is only a candidate: 'c' */
+			change_add(cs, dir && S_ISDIR(lb.st_mode) && lb.st_mode == sb.st_mode &&
+						       lb.st_uid == sb.st_uid && lb.st_gid == sb.st_gid
+					       ? 'c'
+					       : 'C',
+				   p);
+		else if (hidden(cs, p, dirfd(d), e->d_name, &sb))
+			continue;
 		else
-			change_add(cs, in_lowers(cs->lowers, p) ? 'C' : 'A', p);
+			change_add(cs, 'A', p);
 		if (dir) {
 			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 								      O_CLOEXEC);
@@ -360,10 +402,10 @@ static int change_cmp(const void *a, const void *b)
 	return strcmp(((const struct info_change *)a)->path, ((const struct info_change *)b)->path);
 }
 
-int info_changes(const char *upper, char *const *lowers, struct info_change **out, size_t *n,
-		 struct mr_err *err)
+int info_changes(const char *upper, char *const *lowers, const char *const *hide,
+		 struct info_change **out, size_t *n, struct mr_err *err)
 {
-	struct changes cs = {.lowers = lowers};
+	struct changes cs = {.lowers = lowers, .hide = hide};
 	int fd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return mr_fail(err, errno, "open '%s'", upper);
@@ -375,7 +417,7 @@ int info_changes(const char *upper, char *const *lowers, struct info_change **ou
 	 * only because overlay copied it up to hold the new name (docker's rule) */
 	size_t walked = cs.n;
 	for (size_t i = 0; i < walked; i++) {
-		if (cs.v[i].kind == 'C')
+		if (cs.v[i].kind == 'C' || cs.v[i].kind == 'c')
 			continue;
 		char parent[8192];
 		snprintf(parent, sizeof(parent), "%s", cs.v[i].path);
@@ -389,6 +431,26 @@ int info_changes(const char *upper, char *const *lowers, struct info_change **ou
 			change_add(&cs, 'C', parent);
 	}
 	qsort(cs.v, cs.n, sizeof(*cs.v), change_cmp);
+	/* a candidate 'c' is shown when something below it is: sorted, "/a/..." follows "/a" */
+	size_t k = 0;
+	for (size_t i = 0; i < cs.n; i++) {
+		if (cs.v[i].kind == 'c') {
+			size_t l = strlen(cs.v[i].path);
+			bool below = false;
+			for (size_t j = i + 1; j < cs.n && !below; j++) {
+				if (strncmp(cs.v[j].path, cs.v[i].path, l) || cs.v[j].path[l] != '/')
+					break;
+				below = cs.v[j].kind != 'c';
+			}
+			if (!below) {
+				free(cs.v[i].path);
+				continue;
+			}
+			cs.v[i].kind = 'C';
+		}
+		cs.v[k++] = cs.v[i];
+	}
+	cs.n = k;
 	*out = cs.v;
 	*n = cs.n;
 	return 0;

@@ -11,7 +11,9 @@
  * memory.usage_in_bytes), the limit (memory.max, else the host's MemTotal), cpu time
  * (cpu.stat usage_usec, v1 cpuacct.usage), block I/O (io.stat, v1 blkio) and pids
  * (pids.current): cgroups/'s cg_stats_read reads them on v2 and on a hybrid host's v1
- * trees alike. The network bytes are the container's own interfaces, from
+ * trees alike. A hybrid host makes v1 directories only for the limits a container has, so
+ * one without -m has no memory cgroup there: its memory is then the sum of its processes'
+ * VmRSS, and PIDS their count. The network bytes are the container's own interfaces, from
  * /proc/PID/net/dev, which shows the net namespace of PID. CPU % is cpu time used over
  * wall time between two readings (100% = one core), as docker computes it.
  *
@@ -33,6 +35,7 @@
 
 #include "cgroups/cgroup.h"
 #include "lib/file.h"
+#include "minirun/cgstep.h"
 #include "minirun/image/image.h"
 #include "minirun/state.h"
 
@@ -115,6 +118,20 @@ static void merge_dir(const char *dir, struct cg_stats *st)
 	cg_free(cg);
 }
 
+/* what the processes PIDS[0..n) have resident (VmRSS), in bytes */
+static int64_t rss_of(const pid_t *pids, size_t n)
+{
+	int64_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		char path[64], *text = NULL, *p;
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pids[i]);
+		if (mr_read_file(path, &text, NULL, NULL) == 0 && (p = strstr(text, "\nVmRSS:")))
+			total += atoll(p + 8) * 1024;
+		free(text);
+	}
+	return total;
+}
+
 /* read container ID now */
 static void sample_read(const char *id, struct sample *s, int64_t host_mem)
 {
@@ -141,6 +158,18 @@ static void sample_read(const char *id, struct sample *s, int64_t host_mem)
 		for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save))
 			merge_dir(d, &cs);
 		free(dirs);
+		/* a hybrid host gives a container without limits no v1 memory or pids
+		 * directory: then count its processes, and add up what they have resident */
+		pid_t *pids = NULL;
+		size_t np = 0;
+		if ((cs.pids_current == CG_UNSET || cs.memory_current == CG_UNSET) && st.cgroup &&
+		    cgstep_procs(st.cgroup, &pids, &np, NULL) == 0) {
+			if (cs.pids_current == CG_UNSET)
+				cs.pids_current = (int64_t)np;
+			if (cs.memory_current == CG_UNSET)
+				cs.memory_current = rss_of(pids, np);
+		}
+		free(pids);
 		state_free(&st);
 		s->running = true;
 		s->cpu_usec = cs.cpu_usage_usec;

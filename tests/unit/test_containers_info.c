@@ -102,21 +102,23 @@ static void template_walks_fields_and_prints_json(void)
 	json_decref(o);
 }
 
-/* a tree: lower has /etc/passwd, /etc/group, /gone, /dir/x; upper changes /etc/passwd, adds
- * /etc/new, whites out /gone, makes /dir opaque, adds /var/log/app (var/log new) */
+/* a tree: lower has /etc/passwd, /etc/group, /gone, /dir/x, /usr; upper changes /etc/passwd,
+ * adds /etc/new, whites out /gone, adds /var/log/app (var/log new), has /usr copied up with
+ * nothing below it, and the runtime's empty mount points /etc/hosts and /run (hidden) */
 static void changes_of_an_upper_dir_are_docker_diff(void)
 {
 	char tmpl[] = "/tmp/mr-info-unit.XXXXXX", p[512];
 	char *top = mkdtemp(tmpl);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(top);
-	const char *mk[] = {"lower", "lower/etc", "lower/dir", "upper", "upper/etc", "upper/var",
-			    "upper/var/log"};
+	const char *mk[] = {"lower", "lower/etc", "lower/dir", "lower/usr", "upper", "upper/etc",
+			    "upper/var", "upper/var/log", "upper/usr", "upper/run"};
 	for (size_t i = 0; i < sizeof(mk) / sizeof(mk[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", top, mk[i]);
 		mkdir(p, 0755);
 	}
 	const char *files[] = {"lower/etc/passwd", "lower/etc/group", "lower/gone", "lower/dir/x",
-			       "upper/etc/passwd", "upper/etc/new", "upper/var/log/app"};
+			       "upper/etc/passwd", "upper/etc/new", "upper/var/log/app",
+			       "upper/etc/hosts"};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", top, files[i]);
 		close(open(p, O_CREAT | O_WRONLY, 0644));
@@ -126,11 +128,12 @@ static void changes_of_an_upper_dir_are_docker_diff(void)
 	char lower[512];
 	snprintf(lower, sizeof(lower), "%s/lower", top);
 	char *lowers[] = {lower, NULL};
+	const char *const hide[] = {"/etc/hosts", "/run", NULL};
 	snprintf(p, sizeof(p), "%s/upper", top);
 	struct info_change *ch = NULL;
 	size_t n = 0;
 	struct mr_err err = {0};
-	CU_ASSERT_EQUAL_FATAL(info_changes(p, lowers, &ch, &n, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(info_changes(p, lowers, hide, &ch, &n, &err), 0);
 	char all[1024] = "";
 	for (size_t i = 0; i < n; i++)
 		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%c %s\n", ch[i].kind,
@@ -155,7 +158,8 @@ static CU_TestInfo tests[] = {
 	 command_is_quoted_and_cut_at_20_characters},
 	{"--format walks fields, prints arrays and {{json}}",
 	 template_walks_fields_and_prints_json},
-	{"diff: C for a changed file and its parent, A for new paths, D for a whiteout",
+	{"diff: C for a changed file and its parent, A for new paths, D for a whiteout, no "
+	 "runtime mount points",
 	 changes_of_an_upper_dir_are_docker_diff},
 	CU_TEST_INFO_NULL,
 };
