@@ -22,6 +22,7 @@
 #	ct_host 'SCRIPT'        (outside) run SCRIPT as above; its output and status are ours
 #
 # See: tests/integration/netns/netns.sh; docs/HACKING.md (tests).
+export MR_TOP
 . "$MR_TOP/tests/integration/netns/netns.sh"
 
 MINIRUN=${MINIRUN:-$MR_TOP/minirun/minirun}
@@ -85,7 +86,7 @@ ct_leaks() {
 		esac
 	done
 	ip -o link 2>/dev/null | grep -o 'mrv[0-9a-f]*' | sed 's/^/veth: /'
-	"$NFT" list map ip minirun published 2>/dev/null | grep -q ' : ' &&
+	"$NFT" list map ip minirun published 2>/dev/null | grep -q 'elements' &&
 		echo "nft: published-port elements left"
 	for _n in "$R"/networks/*.json; do
 		[ -f "$_n" ] || continue
