@@ -1,0 +1,50 @@
+#!/bin/sh
+# labs/04-networking/10-names-on-a-user-network/lab.sh - containers on a user network reach
+# each other by name and alias; on the default bridge they don't (README.md tells the story).
+#
+#   sh lab.sh setup|run|check|hint|teardown  (usually through `labs/lab names-on-a-user-network STEP`)
+#
+# Everything runs in a namespace playing the host (mrlab.sh): exit 0 pass, 1 fail (after a
+# hint), 77 skip (reason last).
+LAB_NAME=names-on-a-user-network
+. "$(dirname "$0")/../../01-fundamentals/mrlab.sh"
+
+hint() {
+	cat <<'HINT'
+hint: after '. $LAB_STATE/env':
+  minirun network create labnet
+  minirun run -d --name db --network labnet --network-alias database busybox sleep 1000
+  minirun run --rm --network labnet busybox ping -c 1 -W 2 db > $LAB_STATE/byname.txt
+  ... the same with 'database' > $LAB_STATE/byalias.txt
+  minirun run -d --name solo busybox sleep 1000
+  minirun run --rm busybox ping -c 1 -W 2 solo > $LAB_STATE/bridge.txt 2>&1
+HINT
+}
+
+setup_() { :; }
+
+run_() {
+	need_verbs run network
+	minirun network create labnet
+	minirun network ls
+	minirun run -d --name db --network labnet --network-alias database busybox sleep 1000
+	minirun run --rm --network labnet busybox ping -c 1 -W 2 db | tee "$LAB_STATE/byname.txt"
+	minirun run --rm --network labnet busybox ping -c 1 -W 2 database | tee "$LAB_STATE/byalias.txt"
+	minirun run --rm --network labnet busybox cat /etc/hosts
+	minirun run -d --name solo busybox sleep 1000
+	minirun run --rm busybox ping -c 1 -W 2 solo 2>&1 | tee "$LAB_STATE/bridge.txt"
+	true
+}
+
+check_() {
+	need_verbs run network
+	for f in byname.txt byalias.txt bridge.txt; do have $f; done
+	minirun network ls | grep -q ' labnet ' || fail "there is no network labnet: 'minirun network create labnet'"
+	grep -Eq '^PING db \(10\.89\.' "$LAB_STATE/byname.txt" || fail "byname.txt: 'db' did not resolve to a labnet address (10.89.x.x)"
+	grep -q '1 packets received' "$LAB_STATE/byname.txt" || fail "byname.txt: db did not answer"
+	grep -q '1 packets received' "$LAB_STATE/byalias.txt" || fail "byalias.txt: the alias 'database' did not answer"
+	grep -q "bad address 'solo'" "$LAB_STATE/bridge.txt" || fail "bridge.txt should say ping: bad address 'solo'"
+	echo "check: ok - on labnet, db answers by name and by alias; on the default bridge, solo has no name"
+}
+
+steps "$@"
