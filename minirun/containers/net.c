@@ -271,6 +271,20 @@ int container_net_prepare(struct container *c, const struct container_opts *o,
 	return 0;
 }
 
+/* --network none: the namespace is new and empty, and its lo starts down; docker brings it
+ * up (a container's own 127.0.0.1 works everywhere but on --network host, which has the
+ * host's). */
+static int lo_up(pid_t pid, struct mr_err *err)
+{
+	char spec[16];
+	snprintf(spec, sizeof(spec), "%d", (int)pid);
+	_cleanup_close_ int fd = nl_netns_open(spec, err);
+	if (fd < 0)
+		return -1;
+	_cleanup_nl_ struct nl *nl = nl_open_netns(fd, err);
+	return nl ? nl_link_set_up(nl, "lo", 1, err) : -1;
+}
+
 int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 {
 	const char *mode = network_mode(c->rec);
@@ -286,7 +300,7 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 						      "", "IPPrefixLen", 0, "MacAddress", ""));
 		json_object_set_new(settings, "Ports", json_object());
 		mr_say("network %s: nothing to connect", mode);
-		return 0;
+		return strcmp(mode, "none") ? 0 : lo_up(pid, err);
 	}
 
 	/* the name the record uses for the network: NetworkMode may be an ID prefix */

@@ -9,6 +9,7 @@
 # Inside the script:
 #	mr ARGS...           `minirun --root $R ARGS`
 #	get HOST:PORT [PID]  the last line of an HTTP GET (busybox nc), from PID's netns if given
+#	w_inspect REF        the container's record, as inspect prints it
 #	w_www IMAGE...       `run -d` busybox httpd serving "hello-<name>" on port 80; needs --name
 #	w_leaks              one "leak: ..." line per thing the store's containers left behind
 #	                     (mounts, veths, nft elements, leases, state dirs, name claims, OCI
@@ -67,6 +68,15 @@ w_wait_http() {
 		[ $_i -lt 50 ] || return 1
 		sleep 0.1
 	done
+}
+
+# w_inspect REF - what `inspect` shows of container REF (a name or full ID): the record,
+# ROOT/containers/ID/container.json, which is what inspect prints (read directly where this
+# build has no inspect verb yet)
+w_inspect() {
+	mr inspect "$1" 2>/dev/null && return 0
+	_id=$(cat "$R/containers/.names/$1" 2>/dev/null || echo "$1")
+	cat "$R/containers/$_id/container.json"
 }
 
 # w_ids - the full IDs of every container of the store, one a line

@@ -17,14 +17,14 @@ published_reached() {
 		echo "loopback: $(get 127.0.0.1:8080)"
 		echo "other ns: $(get 198.51.100.1:8080 "$inet")"
 		mr port web1 | sed "s/^/port: /"
-		mr inspect web1 | tr -d " \n" | grep -o "\"Ports\":{[^}]*}" | sed "s/^/inspect: /"
+		w_inspect web1 | tr -d " \n" | grep -o "\"Ports\":{[^}]*}" | sed "s/^/inspect: /"
 		mr rm -f web1 >/dev/null || die "rm -f"
 		echo "after rm: $(get 127.0.0.1:8080 | grep -c hello)"
 		w_leaks') || t_fail "$out"
 	t_match "$out" '^loopback: hello-web1$' "127.0.0.1:8080 reaches the container"
 	t_match "$out" '^other ns: hello-web1$' "the host's address from another namespace reaches it"
 	t_match "$out" '^port: 80/tcp -> 0\.0\.0\.0:8080$' "minirun port, as docker port prints it"
-	t_match "$out" '"Ports":\{"80/tcp":\[\{"HostIp":"0\.0\.0\.0","HostPort":"8080"\}\]' "inspect's NetworkSettings.Ports"
+	t_match "$out" '"Ports":\{"80/tcp":\[\{"HostIp":"0\.0\.0\.0","HostPort":"8080"\}' "inspect's NetworkSettings.Ports"
 	t_match "$out" '^after rm: 0$' "the port goes with the container"
 	t_nomatch "$out" '^leak:'
 }

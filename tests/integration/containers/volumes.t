@@ -15,7 +15,7 @@ named_volume_kept() {
 		id=$(mr run -d --name user1 -v data:/data:ro busybox sleep 60) || die "run -d"
 		echo "$id" >>"$R/.ids"
 		mr exec user1 sh -c "echo x >/data/g" 2>&1 | sed "s/^/ro: /"
-		mr inspect user1 | tr -d " \n" | grep -o "\"Mounts\":\[{[^]]*\]" | sed "s/^/inspect: /"
+		w_inspect user1 | tr -d " \n" | grep -o "\"Mounts\":\[{[^]]*\]" | sed "s/^/inspect: /"
 		mr volume rm data 2>&1 | sed "s/^/in use: /"
 		mr rm -f -v user1 >/dev/null || die "rm -f -v"
 		mr volume inspect data >/dev/null && echo "named volume kept after rm -v"
@@ -41,8 +41,8 @@ anonymous_volume() {
 		a=$(mr run -d -v /scratch busybox sleep 60) && b=$(mr run -d -v /scratch busybox sleep 60) ||
 			die "run -d"
 		printf "%s\n%s\n" "$a" "$b" >>"$R/.ids"
-		va=$(mr inspect "$a" | tr -d " " | grep "^\"Name\":\"[0-9a-f]\{64\}\"" | cut -d\" -f4)
-		vb=$(mr inspect "$b" | tr -d " " | grep "^\"Name\":\"[0-9a-f]\{64\}\"" | cut -d\" -f4)
+		va=$(w_inspect "$a" | tr -d " \n" | grep -oE "\"Name\":\"[0-9a-f]{64}\"" | cut -d\" -f4)
+		vb=$(w_inspect "$b" | tr -d " \n" | grep -oE "\"Name\":\"[0-9a-f]{64}\"" | cut -d\" -f4)
 		[ -n "$va" ] && [ -n "$vb" ] || die "no anonymous volume in inspect"
 		mr rm -f "$a" >/dev/null || die "rm a"
 		mr volume inspect "$va" >/dev/null 2>&1 && echo "kept without -v"

@@ -1,0 +1,291 @@
+# tests/integration/containers/io.t - a container's stdio: `run` attached (stdout and stderr
+# apart, the exit code, stdin with -i, a pty with -t, its window size, signals forwarded),
+# the detach keys and `attach`, the json-file log and `logs` (--tail, -t, -f, --since), and
+# `exec` (the container's namespaces, exit codes, -e -w -u -i -t).
+# Each test runs in a throwaway namespace playing the host (lib_wiring.sh's w_host), with a
+# store of its own; the containers use --network none, the bridge is the network suites'.
+# A terminal for -t comes from script(1), which gives its command a pty.
+#   MR_TOP=$PWD sh tests/integration/containers/io.t
+. "$MR_TOP/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/containers/lib_wiring.sh"
+
+# io_host SCRIPT - w_host with `run` = `mr run --rm --network none`, and M the minirun
+# command line script(1) runs in its pty
+io_host() {
+	w_host "run() { mr run --rm --network none \"\$@\"; }
+M=\"\$MINIRUN --root \$R\"
+$1"
+}
+
+stdout_stderr_exit_code() {
+	w_need
+	out=$(io_host '
+		run busybox sh -c "echo out; echo err >&2; exit 3" >"$R/o" 2>"$R/e"
+		echo "status $?"
+		sed "s/^/stdout: /" "$R/o"
+		sed "s/^/stderr: /" "$R/e"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^status 3$' "run exits with the container's code"
+	t_match "$out" '^stdout: out$' "stdout arrives on stdout"
+	t_match "$out" '^stderr: err$' "stderr arrives on stderr"
+	t_nomatch "$out" '^stdout: err|^stderr: out' "the streams stay apart"
+	t_nomatch "$out" '^leak:'
+}
+
+all_output_then_eof() {
+	w_need
+	out=$(io_host '
+		x=$(timeout 20 sh -c "mr run --network none busybox echo captured") || echo "status $?"
+		echo "captured: $x"
+		n=$(run busybox seq 1 50000 | tail -n 1)
+		echo "last: $n"
+		run busybox sh -c "seq 1 50000 >&2" 2>&1 >/dev/null | wc -l | sed "s/^ */stderr lines: /"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^captured: captured$' '$(minirun run ...) gets the output and EOF, no hang'
+	t_nomatch "$out" '^status' "the command substitution ends in time"
+	t_match "$out" '^last: 50000$' "no output is lost before the exit code"
+	t_match "$out" '^stderr lines: 50000$' "nor on stderr"
+	t_nomatch "$out" '^leak:'
+}
+
+stdin_with_i() {
+	w_need
+	out=$(io_host '
+		printf "hi\nthere\n" | run -i busybox cat | sed "s/^/with -i: /"
+		echo hi | run busybox cat | sed "s/^/without -i: /"
+		echo "without -i done"
+		printf "abc" | run -i busybox wc -c | sed "s/^ */count: /"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^with -i: hi$' "-i hands our stdin to the container"
+	t_match "$out" '^with -i: there$'
+	t_match "$out" '^count: 3$' "stdin's EOF reaches the container (cat/wc end)"
+	t_nomatch "$out" '^without -i:' "without -i the container's stdin is empty"
+	t_match "$out" '^without -i done$'
+	t_nomatch "$out" '^leak:'
+}
+
+tty_and_window_size() {
+	w_need
+	t_need script
+	out=$(io_host '
+		sleep 3 | script -qec "stty rows 33 cols 77; $M run -it --rm --network none \
+			busybox sh -c \"tty; stty size; exit 5\"" /dev/null | tr -d "\r" | sed "s/^/tty: /"
+		# a resize of our terminal reaches the container (SIGWINCH -> TIOCSWINSZ)
+		sleep 6 | script -qec "stty rows 20 cols 50; $M run -it --rm --network none \
+			busybox sh -c \"trap \\\"stty size; exit 0\\\" WINCH; stty size; sleep 5 & wait\" \
+			</dev/tty & sleep 2; stty rows 40 cols 100; wait" /dev/null | tr -d "\r" | sed "s/^/resize: /"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^tty: /dev/pts/[0-9]+$' "-t gives the container a pty"
+	t_match "$out" '^tty: 33 77$' "with the client's window size"
+	t_match "$out" '^resize: 20 50$'
+	t_match "$out" '^resize: 40 100$' "a resize of the client's terminal reaches the container"
+	t_nomatch "$out" '^leak:'
+}
+
+tty_exit_code() {
+	w_need
+	t_need script
+	out=$(io_host '
+		sleep 3 | script -qec "$M run -t --rm --network none busybox sh -c \"exit 5\"" /dev/null
+		echo "status $?"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^status 5$' "run -t exits with the container's code"
+	t_nomatch "$out" '^leak:'
+}
+
+signals_forwarded() {
+	w_need
+	out=$(io_host '
+		# minirun itself in the background (a function would put a subshell in between)
+		"$MINIRUN" --root "$R" run --rm --network none busybox sh -c \
+			"trap \"echo got TERM; exit 3\" TERM; echo ready; sleep 100 & wait" >"$R/o" &
+		client=$!
+		i=0
+		until grep -q ready "$R/o" 2>/dev/null; do
+			i=$((i + 1)); [ $i -lt 100 ] || die "no ready"; sleep 0.1
+		done
+		kill -TERM $client
+		wait $client
+		echo "status $?"
+		sed "s/^/out: /" "$R/o"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^out: got TERM$' "SIGTERM to the client reaches the container (no tty)"
+	t_match "$out" '^status 3$' "and the client exits with the container's code"
+	t_nomatch "$out" '^leak:'
+}
+
+detach_and_attach() {
+	w_need
+	t_need script
+	out=$(io_host '
+		(sleep 1; printf "echo one-\$((40+2))\r"; sleep 1; printf "\020\021"; sleep 1) |
+			script -qec "$M run -it --name tt --network none busybox sh" /dev/null |
+			tr -d "\r" | sed "s/^/run: /"
+		mr inspect -f "{{.State.Status}}" tt 2>/dev/null | sed "s/^/state: /"
+		[ -n "$(mr ps -q --filter name=tt 2>/dev/null)" ] && echo "state: still listed"
+		(sleep 1; printf "echo two-\$((40+3))\r"; sleep 1; printf "exit 9\r"; sleep 1) |
+			script -qec "$M attach tt" /dev/null | tr -d "\r" | sed "s/^/attach: /"
+		echo "attach status $(sleep 3 | script -qec "$M attach tt; echo \$? >$R/st" \
+			/dev/null >/dev/null; cat $R/st)"
+		mr rm -f tt >/dev/null
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^run: one-42$' "the container runs our keystrokes"
+	t_match "$out" '^run: read escape sequence$' "ctrl-p ctrl-q detaches, as docker says"
+	t_match "$out" '^attach: two-43$' "attach picks the container up again"
+	t_nomatch "$out" '^attach: one-42' "attach shows output from now on"
+	t_match "$out" '^attach status 125$' "a stopped container can't be attached"
+	t_nomatch "$out" '^leak:'
+}
+
+custom_detach_keys() {
+	w_need
+	t_need script
+	out=$(io_host '
+		(sleep 1; printf "\001x"; sleep 1) |
+			script -qec "$M run -it --detach-keys ctrl-a,x --name dk --network none \
+				busybox sh; echo status \$?" /dev/null | tr -d "\r" | sed "s/^/run: /"
+		echo | mr attach --detach-keys ctrl-y,bogus dk 2>&1 | sed "s/^/bad: /"
+		mr rm -f dk >/dev/null
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^run: read escape sequence$' "--detach-keys ctrl-a,x detaches"
+	t_match "$out" '^run: status 0$' "and the client exits 0"
+	t_match "$out" "^bad: .*'bogus'" "a bad key is named"
+	t_nomatch "$out" '^leak:'
+}
+
+logs_json_file() {
+	w_need
+	out=$(io_host '
+		mr run --network none --name lg busybox sh -c "echo one; echo two >&2; echo three; printf \"tab\\tq\\\"\\n\""
+		sed "s/^/file: /" "$R/containers/$(w_ids | head -n 1)/ctr.log"
+		mr logs lg 2>/dev/null | sed "s/^/stdout: /"
+		mr logs lg 2>&1 >/dev/null | sed "s/^/stderr: /"
+		mr logs --tail 1 lg 2>&1 | sed "s/^/tail1: /"
+		mr logs -n 0 lg 2>&1 | sed "s/^/tail0: /"
+		mr logs -t --tail 2 lg 2>&1 | sed "s/^/ts: /"
+		mr logs --since 1h lg 2>&1 | wc -l | sed "s/^ */since1h: /"
+		mr logs --since 2099-01-01T00:00:00Z lg 2>&1 | wc -l | sed "s/^ */since2099: /"
+		mr logs --tail x lg 2>&1 | sed "s/^/badtail: /"
+		mr rm lg >/dev/null
+		mr logs lg 2>&1 | sed "s/^/gone: /"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^file: \{"log":"one\\n","stream":"stdout","time":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z"\}$' \
+		"ctr.log is docker's json-file, a line per object"
+	t_match "$out" '^file: \{"log":"two\\n","stream":"stderr",' "stderr is marked"
+	t_match "$out" '^file: \{"log":"tab\\tq\\"\\n"' "JSON escapes"
+	t_match "$out" '^stdout: one$' "logs prints stdout lines on stdout"
+	t_nomatch "$out" '^stdout: two' "and not stderr's"
+	t_match "$out" '^stderr: two$' "stderr lines on stderr"
+	t_match "$out" '^tail1: tab	q"$' "--tail 1 prints the last line"
+	t_nomatch "$out" '^tail1: (one|two|three)' "only that"
+	t_nomatch "$out" '^tail0:' "--tail 0 prints nothing"
+	t_match "$out" '^ts: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z tab	q"$' "-t puts the time first"
+	t_match "$out" '^since1h: 4$' "--since 1h keeps everything"
+	t_match "$out" '^since2099: 0$' "--since a future time keeps nothing"
+	t_match "$out" '^badtail: .*invalid value "x" for --tail' "a bad --tail is named"
+	t_match "$out" '^gone: minirun: No such container: lg' "logs of no container says so"
+	t_nomatch "$out" '^leak:'
+}
+
+logs_follow() {
+	w_need
+	out=$(io_host '
+		mr run -d --name fl --network none busybox sh -c \
+			"echo first; sleep 1; echo second; sleep 1; echo third" >/dev/null || die "run -d"
+		timeout 20 sh -c "\"$MINIRUN\" --root \"$R\" logs -f fl" | sed "s/^/follow: /"
+		echo "follow ended"
+		mr rm fl >/dev/null
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^follow: first$' "logs -f prints what is there"
+	t_match "$out" '^follow: third$' "and what comes after"
+	t_match "$out" '^follow ended$' "and ends when the container exits"
+	t_nomatch "$out" '^leak:'
+}
+
+exec_shares_the_container() {
+	w_need
+	out=$(io_host '
+		mr run -d --name ex --network none --hostname boxy -e A=1 busybox sleep 60 >/dev/null ||
+			die "run -d"
+		mr exec ex hostname | sed "s/^/hostname: /"
+		mr exec ex sh -c "cat /proc/1/cmdline | tr \"\\0\" \" \"; echo" | sed "s/^/pid1: /"
+		mr exec ex sh -c "echo \$A \$B" | sed "s/^/env: /"
+		mr exec -e B=2 -e A=3 ex sh -c "echo \$A \$B" | sed "s/^/env-e: /"
+		mr exec -w /tmp ex pwd | sed "s/^/pwd: /"
+		mr exec -u nobody ex id -un | sed "s/^/user: /"
+		mr exec -u 1234:55 ex id | sed "s/^/uid: /"
+		mr exec ex sh -c "exit 7"; echo "exit $?"
+		mr exec ex nosuchcmd 2>/dev/null; echo "notfound $?"
+		mr exec ex /etc/passwd 2>/dev/null; echo "noexec $?"
+		echo piped | mr exec -i ex cat | sed "s/^/stdin: /"
+		echo piped | mr exec ex cat | sed "s/^/nostdin: /"
+		mr exec -d ex sh -c "sleep 1; touch /tmp/detached"; echo "detach $?"
+		sleep 2
+		mr exec ex ls /tmp/detached | sed "s/^/detached: /"
+		mr exec -u nosuchuser ex true 2>&1 | sed "s/^/baduser: /"
+		mr stop -t 1 ex >/dev/null
+		mr exec ex true 2>&1 | sed "s/^/stopped: /"
+		mr rm ex >/dev/null
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^hostname: boxy$' "exec runs in the container's UTS namespace"
+	t_match "$out" '^pid1: sleep 60 ?$' "and its PID namespace: pid 1 is the container's"
+	t_match "$out" '^env: 1 ?$' "with the container's environment"
+	t_match "$out" '^env-e: 3 2$' "-e adds and overrides"
+	t_match "$out" '^pwd: /tmp$' "-w sets the directory"
+	t_match "$out" '^user: nobody$' "-u NAME is looked up in the container's passwd"
+	t_match "$out" '^uid: uid=1234 gid=55' "-u UID:GID"
+	t_match "$out" '^exit 7$' "exec exits with the command's status"
+	t_match "$out" '^notfound 127$' "127 for a command not found"
+	t_match "$out" '^noexec 126$' "126 for one that can't be executed"
+	t_match "$out" '^stdin: piped$' "-i hands stdin over"
+	t_nomatch "$out" '^nostdin:' "without -i stdin is empty"
+	t_match "$out" '^detach 0$' "-d returns at once"
+	t_match "$out" '^detached: /tmp/detached$' "and the command runs on"
+	t_match "$out" '^baduser: .*unable to find user nosuchuser' "an unknown user is named"
+	t_match "$out" '^stopped: minirun: Container [0-9a-f]{64} is not running$' "docker's message"
+	t_nomatch "$out" '^leak:'
+}
+
+exec_tty() {
+	w_need
+	t_need script
+	out=$(io_host '
+		mr run -d --name et --network none busybox sleep 60 >/dev/null || die "run -d"
+		sleep 3 | script -qec "stty rows 21 cols 61; $M exec -it et sh -c \"tty; stty size; \
+			echo \\\$TERM; exit 4\"; echo status \$?" /dev/null | tr -d "\r" | sed "s/^/tty: /"
+		mr rm -f et >/dev/null
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^tty: /dev/pts/[0-9]+$' "exec -t gives the command a pty"
+	t_match "$out" '^tty: 21 61$' "sized as our terminal"
+	t_match "$out" '^tty: xterm$' "TERM is set, as docker does"
+	t_match "$out" '^tty: status 4$' "exec -t exits with the command's status"
+	t_nomatch "$out" '^leak:'
+}
+
+no_socket_left() {
+	w_need
+	out=$(io_host '
+		mr run --network none --name ns busybox true
+		id=$(w_ids | head -n 1)
+		ls "$R/containers/$id" | sed "s/^/file: /"
+		mr rm ns >/dev/null
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^file: ctr.log$' "the log stays after the exit"
+	t_nomatch "$out" '^file: attach.sock$' "the attach socket goes with the monitor"
+	t_nomatch "$out" '^leak:'
+}
+
+t "run: stdout and stderr apart, the container's exit code" stdout_stderr_exit_code
+t "run: every byte of output, then EOF (\$(minirun run) does not hang)" all_output_then_eof
+t "run -i: our stdin reaches the container, EOF too; without -i it is empty" stdin_with_i
+t "run -it: a pty sized as our terminal, resized with it" tty_and_window_size
+t "run -t: the container's exit code" tty_exit_code
+t "run: signals to the client are forwarded to the container" signals_forwarded
+t "run -it: ctrl-p ctrl-q detaches, attach takes over, exit code through attach" detach_and_attach
+t "--detach-keys: another sequence detaches; a bad one is named" custom_detach_keys
+t "logs: the json-file log, --tail, -t, --since, streams apart" logs_json_file
+t "logs -f: follows until the container exits" logs_follow
+t "exec: the container's namespaces, env, -e -w -u -i -d, exit codes 126/127" exec_shares_the_container
+t "exec -it: a pty, TERM, the exit code" exec_tty
+t "no attach socket after the container exits" no_socket_left
+t_end
