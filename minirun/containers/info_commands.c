@@ -26,6 +26,7 @@ const struct container_command container_info_commands[] = {
 	{"port", cmd_port, "List port mappings or a specific mapping for the container"},
 	{"diff", cmd_diff, "Inspect changes to files or directories on a container's filesystem"},
 	{"cp", cmd_cp, "Copy files/folders between a container and the local filesystem"},
+	{"commit", cmd_commit, "Create a new image from a container's changes"},
 	{"container", cmd_container, "Manage containers (container ls, inspect, rm, ...)"},
 	{NULL, NULL, NULL},
 };

@@ -1,0 +1,245 @@
+/*
+ * minirun/containers/commit.c - `minirun commit`: a container's changes become a new image.
+ *
+ *   minirun commit [-a AUTHOR] [-m MESSAGE] [-p=false] CONTAINER [REPOSITORY[:TAG]]
+ *
+ * An image is a stack of layers plus a config; a container is that stack plus one more,
+ * writable, directory (the overlay's upper, ROOT/containers/ID/diff). Committing is putting
+ * that directory on the stack for good:
+ *
+ *   1. pause the container (its cgroup frozen: no file changes half-way; -p=false skips it);
+ *   2. the upper dir -> an OCI layer tar (unionfs/'s layer_diff: whiteouts become ".wh."
+ *      entries, opaque dirs ".wh..wh..opq", same tree -> same bytes), stored as a blob;
+ *   3. the image's config, with the container's Config (Env, Cmd, Entrypoint, WorkingDir,
+ *      User, ExposedPorts, Labels, StopSignal), the new layer's diffID appended to
+ *      rootfs.diff_ids and a history entry (the command, -m, -a) -> a config blob, whose
+ *      digest is the new image's ID;
+ *   4. a manifest naming the image's layers and the new one (image_create), named
+ *      REPOSITORY[:TAG] if given; prints "sha256:ID" as docker does; thaw the container.
+ *
+ * See: docker-commit(1); image-spec config.md ("history", "rootfs"); unionfs/layer.h
+ */
+#include "minirun/containers/info.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "minirun/container.h"
+#include "minirun/image/image.h"
+#include "unionfs/layer.h"
+
+/* the upper dir of C as a layer blob in ST; its digests in *ld */
+static int commit_layer(const struct store *st, struct container *c, struct layer_digests *ld,
+			struct mr_err *err)
+{
+	char upper[4200], tmp[4200];
+	struct layer_diff_opts lo = {.mtime = -1, .compression = LAYER_COMP_NONE};
+	container_path(c, "diff", upper, sizeof(upper));
+	if (store_tmp_path(st, "commit", tmp, sizeof(tmp), err) < 0)
+		return -1;
+	mr_say("layer_diff %s -> %s", upper, tmp);
+	if (layer_diff(upper, tmp, &lo, ld, err) < 0)
+		return -1;
+	/* into the store through a blob writer, which checks the digest on the way */
+	struct blob_writer w;
+	char buf[1 << 16];
+	ssize_t n;
+	int rc = -1;
+	_cleanup_close_ int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		mr_fail(err, errno, "open '%s'", tmp);
+	} else if (blob_writer_open(st, &w, err) == 0) {
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			if (blob_writer_write(&w, buf, (size_t)n, err) < 0)
+				break;
+		if (n == 0)
+			rc = blob_writer_commit(st, &w, ld->digest, NULL, err);
+		else {
+			if (n < 0)
+				mr_fail(err, errno, "read '%s'", tmp);
+			blob_writer_abort(&w);
+		}
+	}
+	unlink(tmp);
+	return rc;
+}
+
+/* the image config of the commit: BASE's, with the container's Config and the new layer */
+static json_t *commit_config(json_t *base, struct container *c, const struct layer_digests *ld,
+			     const char *author, const char *message)
+{
+	static const char *const keys[] = {"Env",  "Cmd",          "Entrypoint", "WorkingDir",
+					    "User", "ExposedPorts", "Labels",     "StopSignal"};
+	json_t *cfg = json_deep_copy(base), *ccfg = json_object_get(c->rec, "Config");
+	json_t *inner = json_object_get(cfg, "config");
+	char now[64];
+	fmt_now(now, sizeof(now));
+	if (!json_is_object(inner))
+		json_object_set_new(cfg, "config", inner = json_object());
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(ccfg, keys[i]);
+		if (v && !json_is_null(v))
+			json_object_set(inner, keys[i], v);
+	}
+	json_object_set_new(cfg, "created", json_string(now));
+	if (author)
+		json_object_set_new(cfg, "author", json_string(author));
+	json_t *rootfs = json_object_get(cfg, "rootfs");
+	if (!json_is_object(rootfs))
+		json_object_set_new(cfg, "rootfs",
+				    rootfs = json_pack("{s:s, s:[]}", "type", "layers", "diff_ids"));
+	json_array_append_new(json_object_get(rootfs, "diff_ids"), json_string(ld->diffid));
+	/* history: what made the layer - the container's command, as docker records it */
+	char by[4096] = "";
+	size_t used = (size_t)snprintf(by, sizeof(by), "%s",
+				       json_string_value(json_object_get(c->rec, "Path")) ?: "");
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(c->rec, "Args"), i, a)
+	{
+		if (used < sizeof(by))
+			used += (size_t)snprintf(by + used, sizeof(by) - used, " %s",
+						 json_string_value(a) ?: "");
+	}
+	json_t *h = json_pack("{s:s, s:s}", "created", now, "created_by", by);
+	if (author)
+		json_object_set_new(h, "author", json_string(author));
+	if (message)
+		json_object_set_new(h, "comment", json_string(message));
+	json_t *hist = json_object_get(cfg, "history");
+	if (!json_is_array(hist))
+		json_object_set_new(cfg, "history", hist = json_array());
+	json_array_append_new(hist, h);
+	return cfg;
+}
+
+/*
+ * commit - steps 2 to 4 above in the store at C's root; the new image ID to ID.
+ */
+static int commit(struct container *c, const char *name, const char *author, const char *message,
+		  char id[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
+{
+	struct store st;
+	struct image base;
+	struct layer_digests ld;
+	int rc = -1;
+	if (store_open(&st, c->root, err) < 0)
+		return -1;
+	/* adding: the gc must not take the new blobs before the manifest names them */
+	if (store_lock(&st, STORE_ADDING, err) < 0) {
+		store_close(&st);
+		return -1;
+	}
+	const char *image = json_string_value(json_object_get(c->rec, "Image"));
+	if (image_resolve(&st, image ? image : "", &base, err) < 0) {
+		mr_prefix(err, "the container's image: ");
+		goto out;
+	}
+	if (commit_layer(&st, c, &ld, err) == 0) {
+		json_t *cfg = commit_config(base.config, c, &ld, author, message);
+		_cleanup_free_ char *text = json_dumps(cfg, JSON_COMPACT);
+		json_decref(cfg);
+		json_t *layers = json_deep_copy(json_object_get(base.manifest, "layers"));
+		json_array_append_new(layers, json_pack("{s:s, s:s, s:I}", "mediaType",
+							layer_media_type("none"), "digest",
+							ld.digest, "size", (json_int_t)ld.size));
+		char manifest[IMAGE_DIGEST_LEN + 1];
+		if (text && store_put_blob(&st, text, strlen(text), id, err) == 0 &&
+		    image_create(&st, id, strlen(text), layers, name, manifest, NULL, err) == 0)
+			rc = 0;
+		json_decref(layers);
+	}
+	image_free(&base);
+out:
+	store_unlock(&st, STORE_ADDING);
+	store_close(&st);
+	return rc;
+}
+
+static void commit_usage(void)
+{
+	printf("Usage:  minirun commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]\n\n"
+	       "Create a new image from a container's changes\n\n"
+	       "Options:\n"
+	       "  -a, --author string    Author (e.g., \"John Hannibal Smith "
+	       "<hannibal@a-team.com>\")\n"
+	       "  -m, --message string   Commit message\n"
+	       "  -p, --pause            Pause container during commit (default true; "
+	       "--pause=false)\n");
+}
+
+int cmd_commit(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"author", required_argument, NULL, 'a'},
+		{"message", required_argument, NULL, 'm'},
+		{"pause", optional_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *author = NULL, *message = NULL;
+	bool pause = true;
+	int ch;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "a:m:ph", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'a': author = optarg; break;
+		case 'm': message = optarg; break;
+		case 'p': pause = !optarg || strcmp(optarg, "false"); break;
+		case 'h': commit_usage(); return 0;
+		default: return info_usage_error("commit", "unknown flag");
+		}
+	}
+	if (argc - optind < 1 || argc - optind > 2)
+		return info_usage_error("commit", "\"commit\" requires at least 1 and at most 2 "
+						  "arguments.");
+	struct mr_err err = {0};
+	char canon[600], id[IMAGE_DIGEST_LEN + 1], oci[4200];
+	const char *name = NULL;
+	if (argv[optind + 1]) {
+		struct image_ref ref;
+		if (ref_parse(argv[optind + 1], &ref, &err) < 0) {
+			fprintf(stderr, "Error: %s\n", err.msg);
+			return 1;
+		}
+		if (ref.digest[0]) {
+			fprintf(stderr, "Error: refusing to create a tag with a digest reference\n");
+			return 1;
+		}
+		ref_canonical(&ref, canon, sizeof(canon));
+		name = canon;
+	}
+	struct container c;
+	if (info_open(argv[optind], false, &c) < 0)
+		return 1;
+	container_oci_root(c.root, oci, sizeof(oci));
+	bool paused = false;
+	if (pause && !strcmp(container_status(&c), "running")) {
+		mr_say("pause %s while its upper dir is read", c.id);
+		if (ctr_pause(oci, c.id, true, &err) < 0) {
+			fprintf(stderr, "Error: pause the container for the commit: %s\n", err.msg);
+			container_close(&c);
+			return 1;
+		}
+		paused = true;
+	}
+	int rc = commit(&c, name, author, message, id, &err);
+	if (paused) {
+		struct mr_err e2 = {0};
+		if (ctr_pause(oci, c.id, false, &e2) < 0)
+			fprintf(stderr, "minirun: resume after the commit: %s\n", e2.msg);
+	}
+	container_close(&c);
+	if (rc < 0) {
+		fprintf(stderr, "Error: %s\n", err.msg);
+		return 1;
+	}
+	printf("%s\n", id);
+	return 0;
+}
