@@ -291,6 +291,7 @@ static void record_exit(struct mon *m, int code, const char *error)
 	struct mr_err err = {0};
 	if (lock_reload(m, &err) < 0)
 		return;
+	container_step("teardown");
 	teardown(m);
 	const char *was = json_string_value(rec_get(m->c->rec, "State", "Status"));
 	/* a container that never ran stays "created", as docker leaves one whose command
@@ -303,6 +304,7 @@ static void record_exit(struct mon *m, int code, const char *error)
 	rec_set(m->c->rec, "State", "FinishedAt", json_string(state_now(now, sizeof(now))));
 	rec_set(m->c->rec, "Minirun", "Step", json_string("exited"));
 	save_unlock(m, &err);
+	container_step("recorded");
 }
 
 /* docker's restart policies: should the container be started again after CODE? */

@@ -46,6 +46,20 @@ ct_need() {
 	R=$T_DIR/root
 	cp -a "$T_TMP/ct-store" "$R" || t_fail "copy of the suite's store failed"
 	export R
+	t_defer _ct_sweep
+}
+
+# _ct_sweep - after a failed test, the cgroups of its containers (empty by then: the host
+# namespace's end killed their processes), so that a failure leaves the machine clean too
+_ct_sweep() {
+	[ -f "$R.ids" ] || return 0
+	for _id in $(sort -u "$R.ids"); do
+		find /sys/fs/cgroup -maxdepth 8 -depth -type d -name "*$_id*" 2>/dev/null |
+			while read -r _cg; do
+				[ -s "$_cg/cgroup.procs" ] || rmdir "$_cg" 2>/dev/null
+			done
+	done
+	return 0
 }
 
 # ct_host SCRIPT - run SCRIPT (with the helpers above) in a fresh host namespace
@@ -90,7 +104,7 @@ ct_leaks() {
 		echo "nft: published-port elements left"
 	for _n in "$R"/networks/*.json; do
 		[ -f "$_n" ] || continue
-		grep -Eq '"Containers": *\{ *"' "$_n" && echo "lease: $_n"
+		tr -d ' \n\t' <"$_n" | grep -q '"Containers":{"' && echo "lease: $_n"
 	done
 	if [ -f "$R.ids" ]; then
 		for _id in $(sort -u "$R.ids"); do
