@@ -87,7 +87,7 @@ static int caps_mask(json_t *names, unsigned long long *mask, bool *all, struct 
 			continue;
 		}
 		if (!s || !container_cap_known(s) || cap_from_name(s, &v) != 0)
-			return mr_fail(err, EINVAL, "unknown capability: \"%s\"", s ? s : "?");
+			return mr_fail(err, 0, "unknown capability: \"%s\"", s ? s : "?");
 		*mask |= 1ULL << v;
 	}
 	return 0;
@@ -178,8 +178,7 @@ static int read_in_root(const char *rootfs, const char *rel, char **out, struct 
 							   : mr_fail(err, errno, "open %s", rel);
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
-		return mr_fail(err, EINVAL, "%s in the image is not a regular file under 1 MiB",
-			       rel);
+		return mr_fail(err, 0, "%s in the image is not a regular file under 1 MiB", rel);
 	char *text = calloc(1, (size_t)st.st_size + 1);
 	size_t got = 0;
 	ssize_t n;
@@ -257,8 +256,8 @@ int container_resolve_user(const char *rootfs, const char *spec, struct containe
 		snprintf(u->home, sizeof(u->home), "%s", *f[5] ? f[5] : "/");
 	}
 	if (*uarg && !uid_num && !found)
-		return mr_fail(err, ENOENT,
-			       "unable to find user %s: no matching entries in passwd file", uarg);
+		return mr_fail(err, 0, "unable to find user %s: no matching entries in passwd file",
+			       uarg);
 
 	/* the group: an explicit one replaces the primary (and brings no supplementary
 	 * groups, as docker); otherwise every group that lists the user is supplementary */
@@ -286,7 +285,7 @@ int container_resolve_user(const char *rootfs, const char *spec, struct containe
 	}
 	if (have_group && !gfound) {
 		if (!gid_num)
-			return mr_fail(err, ENOENT,
+			return mr_fail(err, 0,
 				       "unable to find group %s: no matching entries in group file",
 				       garg);
 		u->gid = (gid_t)v;
@@ -558,7 +557,7 @@ static json_t *namespaces(const char *mode, const struct container_paths *p, str
 		return ns; /* no network namespace: the host's stack, as docker */
 	if (strncmp(mode, "container:", 10) == 0 && !p->netns) {
 		json_decref(ns);
-		mr_fail(err, EINVAL,
+		mr_fail(err, 0,
 			"--network %s: the other container's network namespace is "
 			"not known (is it running?)",
 			mode);
@@ -621,7 +620,7 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 	if (!mode || strcmp(mode, "default") == 0)
 		mode = NETWORK_DEFAULT;
 	if (!p || !p->rootfs) {
-		mr_fail(err, EINVAL, "container config: no rootfs path");
+		mr_fail(err, 0, "container config: no rootfs path");
 		return NULL;
 	}
 	if (container_caps(privileged, json_object_get(hc, "CapAdd"),

@@ -74,23 +74,26 @@ long long container_parse_bytes(const char *s, struct mr_err *err)
 		{"tb", 40}, {"tib", 40}, {"p", 50}, {"pb", 50}, {"pib", 50},
 	};
 	char *end;
-	if (!s || !*s || !(isdigit((unsigned char)*s) || *s == '.'))
-		return mr_fail(err, EINVAL, "invalid size: '%s'", s ? s : ""), -1;
+	/* docker's pattern: ^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$ -- anything else is
+	 * "invalid size", the whole value quoted */
+	if (!s || !isdigit((unsigned char)*s))
+		return mr_fail(err, 0, "invalid size: '%s'", s ? s : ""), -1;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (errno || end == s)
-		return mr_fail(err, EINVAL, "invalid size: '%s'", s), -1;
-	while (*end == ' ')
+	bool plain = strspn(s, "0123456789.") == (size_t)(end - s); /* no 1e3, no 0x10 */
+	if (errno || !plain || end[-1] == '.')
+		return mr_fail(err, 0, "invalid size: '%s'", s), -1;
+	if (*end == ' ')
 		end++;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcasecmp(end, units[i].unit) != 0)
 			continue;
 		double bytes = v * (double)(1ULL << units[i].shift);
 		if (bytes >= 9.2e18)
-			return mr_fail(err, ERANGE, "invalid size: '%s'", s), -1;
+			return mr_fail(err, 0, "invalid size: '%s'", s), -1;
 		return (long long)bytes;
 	}
-	return mr_fail(err, EINVAL, "invalid suffix: '%s'", end), -1;
+	return mr_fail(err, 0, "invalid size: '%s'", s), -1;
 }
 
 /* ---- the setters: each turns one flag's value into fields of O --------------------------- */
@@ -118,7 +121,7 @@ static int bad_value(const struct opt *f, const char *v, struct mr_err *err, con
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	return mr_fail(err, EINVAL, "invalid argument \"%s\" for \"%s\" flag: %s", v,
+	return mr_fail(err, 0, "invalid argument \"%s\" for \"%s\" flag: %s", v,
 		       flag_label(f, label, sizeof(label)), why);
 }
 
@@ -217,10 +220,10 @@ static int set_env_file(struct container_opts *o, const char *v, const struct op
 		char *eq = strchr(line, '=');
 		size_t klen = eq ? (size_t)(eq - line) : n;
 		if (klen == 0)
-			return mr_fail(err, EINVAL, "no variable name on line '%s'", line);
+			return mr_fail(err, 0, "no variable name on line '%s'", line);
 		for (size_t i = 0; i < klen; i++)
 			if (isspace((unsigned char)line[i]))
-				return mr_fail(err, EINVAL, "variable '%.*s' contains whitespaces",
+				return mr_fail(err, 0, "variable '%.*s' contains whitespaces",
 					       (int)klen, line);
 		if (add_env(&env_file_entries, line, err) < 0)
 			return -1;
@@ -321,14 +324,14 @@ static int set_cap(struct container_opts *o, const char *v, const struct opt *f,
 	char ***list = f->name[4] == 'a' ? &o->cap_add : &o->cap_drop;
 	size_t n = strlen(v);
 	if (n == 0 || n > 40)
-		return mr_fail(err, EINVAL, "unknown capability: \"%s\"", v);
+		return mr_fail(err, 0, "unknown capability: \"%s\"", v);
 	if (strcasecmp(v, "ALL") == 0)
 		return strv_add(list, "ALL", err);
 	snprintf(name, sizeof(name), "%s%s", strncasecmp(v, "CAP_", 4) == 0 ? "" : "CAP_", v);
 	for (char *c = name; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
 	if (!container_cap_known(name))
-		return mr_fail(err, EINVAL, "unknown capability: \"%s\"", name);
+		return mr_fail(err, 0, "unknown capability: \"%s\"", name);
 	return strv_add(list, name, err);
 }
 
@@ -345,7 +348,7 @@ static int set_security_opt(struct container_opts *o, const char *v, const struc
 		 strcmp(v, "no-new-privileges:false") == 0)
 		o->no_new_privs = false;
 	else if (strncmp(v, "no-new-privileges", 17) == 0)
-		return mr_fail(err, EINVAL, "invalid --security-opt 2: \"%s\"", v);
+		return mr_fail(err, 0, "invalid --security-opt 2: \"%s\"", v);
 	else if (strncmp(v, "seccomp=", 8) == 0 || strncmp(v, "seccomp:", 8) == 0) {
 		const char *p = v + 8;
 		char *text = NULL;
@@ -363,10 +366,9 @@ static int set_security_opt(struct container_opts *o, const char *v, const struc
 			free(text);
 			if (!json_is_object(j)) {
 				json_decref(j);
-				return mr_fail(err, EINVAL,
-					       "decoding seccomp profile failed: %s:%d:%d: %s", p,
-					       je.line, je.column,
-					       j ? "must be a JSON object" : je.text);
+				return mr_fail(
+					err, 0, "decoding seccomp profile failed: %s:%d:%d: %s", p,
+					je.line, je.column, j ? "must be a JSON object" : je.text);
 			}
 			text = json_dumps(j, JSON_COMPACT);
 			json_decref(j);
@@ -376,7 +378,7 @@ static int set_security_opt(struct container_opts *o, const char *v, const struc
 		free(o->seccomp_profile);
 		o->seccomp_profile = text;
 	} else
-		return mr_fail(err, EINVAL,
+		return mr_fail(err, 0,
 			       "invalid --security-opt: \"%s\" (minirun knows no-new-privileges"
 			       "[:true|false] and seccomp=unconfined|FILE)",
 			       v);
@@ -400,24 +402,24 @@ static int set_restart(struct container_opts *o, const char *v, const struct opt
 	size_t len = colon ? (size_t)(colon - v) : strlen(v);
 	long long max = 0;
 	if (colon && len == 0)
-		return mr_fail(err, EINVAL,
+		return mr_fail(err, 0,
 			       "invalid restart policy format: no policy provided before colon");
 	if (colon && mr_parse_ll(colon + 1, 0, INT32_MAX, &max) < 0)
-		return mr_fail(err, EINVAL,
+		return mr_fail(err, 0,
 			       "invalid restart policy format: maximum retry count must be an "
 			       "integer");
 	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
 		if (strlen(policies[i].name) != len || strncmp(policies[i].name, v, len) != 0)
 			continue;
 		if (colon && policies[i].policy != RESTART_ON_FAILURE)
-			return mr_fail(err, EINVAL,
+			return mr_fail(err, 0,
 				       "invalid restart policy: maximum retry count can only be "
 				       "used with 'on-failure'");
 		o->restart = policies[i].policy;
 		o->restart_max = (int)max;
 		return 0;
 	}
-	return mr_fail(err, EINVAL,
+	return mr_fail(err, 0,
 		       "invalid restart policy: unknown policy '%.*s'; use one of 'no', "
 		       "'always', 'on-failure', or 'unless-stopped'",
 		       (int)len, v);
@@ -464,10 +466,10 @@ static int set_pull(struct container_opts *o, const char *v, const struct opt *f
 		return 0;
 	}
 	if (strcmp(v, "always") == 0)
-		return mr_fail(err, ENOTSUP,
+		return mr_fail(err, 0,
 			       "--pull always is not supported by minirun: use 'minirun pull' "
 			       "first, then --pull missing or never");
-	return mr_fail(err, EINVAL,
+	return mr_fail(err, 0,
 		       "invalid pull option: '%s': must be one of \"always\", \"missing\" or "
 		       "\"never\"",
 		       v);
@@ -614,45 +616,44 @@ static int check(const struct container_opts *o, struct mr_err *err)
 	bool user_net = !host && !joined && strcmp(net, "none") != 0 &&
 			strcmp(net, NETWORK_DEFAULT) != 0 && strcmp(net, "default") != 0;
 	if (o->name && !name_ok(o->name))
-		return mr_fail(err, EINVAL,
+		return mr_fail(err, 0,
 			       "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
 			       "allowed",
 			       o->name);
 	if (o->memory > 0 && o->memory < 6 * 1024 * 1024)
-		return mr_fail(err, EINVAL, "Minimum memory limit allowed is 6MB");
+		return mr_fail(err, 0, "Minimum memory limit allowed is 6MB");
 	if (o->memory_swap && !o->memory)
 		return mr_fail(
-			err, EINVAL,
+			err, 0,
 			"You should always set the Memory limit when using Memoryswap limit, "
 			"see usage");
 	if (o->memory_swap > 0 && o->memory_swap < o->memory)
-		return mr_fail(err, EINVAL,
+		return mr_fail(err, 0,
 			       "Minimum memoryswap limit should be larger than memory limit, see "
 			       "usage");
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (o->cpus && (o->cpus < 0.01 || o->cpus > (double)ncpu))
-		return mr_fail(err, EINVAL,
+		return mr_fail(err, 0,
 			       "Range of CPUs is from 0.01 to %ld.00, as there are only %ld CPUs "
 			       "available",
 			       ncpu, ncpu);
 	if (o->rm && o->restart != RESTART_NO)
-		return mr_fail(err, EINVAL, "Conflicting options: --restart and --rm");
+		return mr_fail(err, 0, "Conflicting options: --restart and --rm");
 	if (o->workdir && o->workdir[0] != '/')
-		return mr_fail(err, EINVAL,
+		return mr_fail(err, 0,
 			       "the working directory '%s' is invalid, it needs to be an absolute "
 			       "path",
 			       o->workdir);
 	if (o->hostname && (host || joined))
-		return mr_fail(err, EINVAL, "conflicting options: hostname and the network mode");
+		return mr_fail(err, 0, "conflicting options: hostname and the network mode");
 	if (joined && (o->nports || o->publish_all))
-		return mr_fail(err, EINVAL,
+		return mr_fail(err, 0,
 			       "conflicting options: port publishing and the container type "
 			       "network mode");
 	if (joined && !net[10])
-		return mr_fail(err, EINVAL, "invalid network mode: %s (container:ID needs an ID)",
-			       net);
+		return mr_fail(err, 0, "invalid network mode: %s (container:ID needs an ID)", net);
 	if (o->network_aliases && !user_net)
-		return mr_fail(err, EINVAL,
+		return mr_fail(err, 0,
 			       "network-scoped alias is supported only for containers in user "
 			       "defined networks");
 	if (user_net && network_check_name(net, err) < 0)
@@ -675,19 +676,19 @@ static int parse_word(int argc, char **argv, int *i, struct container_opts *o, b
 			return *help = true, 0;
 		const struct opt *f = find_long(name, len);
 		if (!f)
-			return mr_fail(err, EINVAL, "unknown flag: --%.*s", (int)len, name);
+			return mr_fail(err, 0, "unknown flag: --%.*s", (int)len, name);
 		if (eq)
 			return apply(o, f, eq + 1, err);
 		if (!f->meta)
 			return apply(o, f, NULL, err);
 		if (*i + 1 >= argc)
-			return mr_fail(err, EINVAL, "flag needs an argument: --%s", f->name);
+			return mr_fail(err, 0, "flag needs an argument: --%s", f->name);
 		return apply(o, f, argv[++*i], err);
 	}
 	for (char *c = a + 1; *c; c++) {
 		const struct opt *f = find_short(*c);
 		if (!f)
-			return mr_fail(err, EINVAL, "unknown shorthand flag: '%c' in %s", *c, a);
+			return mr_fail(err, 0, "unknown shorthand flag: '%c' in %s", *c, a);
 		if (!f->meta) {
 			if (c[1] == '=') /* "-d=false" */
 				return apply(o, f, c + 2, err);
@@ -698,7 +699,7 @@ static int parse_word(int argc, char **argv, int *i, struct container_opts *o, b
 		if (c[1]) /* "-eFOO=bar", "-e=FOO=bar": the rest of the word is the value */
 			return apply(o, f, c[1] == '=' ? c + 2 : c + 1, err);
 		if (*i + 1 >= argc)
-			return mr_fail(err, EINVAL, "flag needs an argument: '%c' in %s", *c, a);
+			return mr_fail(err, 0, "flag needs an argument: '%c' in %s", *c, a);
 		return apply(o, f, argv[++*i], err);
 	}
 	return 0;
@@ -748,13 +749,12 @@ int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *
 	}
 	if (i >= argc) {
 		container_opts_free(o);
-		return mr_fail(err, EINVAL, "\"minirun %s\" requires at least 1 argument.",
-			       argv[0]);
+		return mr_fail(err, 0, "\"minirun %s\" requires at least 1 argument.", argv[0]);
 	}
 	o->image = argv[i++];
 	if (!*o->image) {
 		container_opts_free(o);
-		return mr_fail(err, EINVAL, "invalid reference format: the image name is empty");
+		return mr_fail(err, 0, "invalid reference format: the image name is empty");
 	}
 	if (i < argc) {
 		o->cmd = calloc((size_t)(argc - i) + 1, sizeof(char *));

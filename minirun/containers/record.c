@@ -273,7 +273,7 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 		json_decref(argv);
 		json_decref(ep);
 		json_decref(cmd);
-		mr_fail(err, EINVAL,
+		mr_fail(err, 0,
 			"No command specified: image '%s' has no Entrypoint or Cmd; give a "
 			"command after the image name",
 			image_ref ? image_ref : o->image);

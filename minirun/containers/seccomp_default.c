@@ -279,7 +279,7 @@ json_t *container_seccomp_profile(json_t *profile, unsigned long long caps, stru
 {
 	const char *def = json_string_value(json_object_get(profile, "defaultAction"));
 	if (!def) {
-		mr_fail(err, EINVAL, "seccomp profile: needs \"defaultAction\"");
+		mr_fail(err, 0, "seccomp profile: needs \"defaultAction\"");
 		return NULL;
 	}
 	json_t *out = json_pack("{s:s}", "defaultAction", def), *v, *r;
