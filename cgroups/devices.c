@@ -16,7 +16,8 @@
  * v2 (unified): no file at all. The policy is an eBPF program of type
  * BPF_PROG_TYPE_CGROUP_DEVICE, attached to the cgroup's directory: the kernel runs it on
  * every device access and it returns 1 (allow) or 0 (deny, EPERM). We write it here as
- * raw instructions, one block per rule, and load it with bpf(2) (no libbpf).
+ * raw instructions, one block per rule, and load it with bpf(2) (no libbpf). Applying
+ * rules again (`update`) replaces the program in one step (BPF_F_REPLACE).
  *
  * See: Documentation/admin-guide/cgroup-v1/devices.rst; cgroup-v2.rst "Device
  *      controller"; include/uapi/linux/bpf.h (struct bpf_cgroup_dev_ctx); runc's
@@ -151,7 +152,10 @@ static int v1_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n,
 	if (!nd)
 		return -1;
 	/* Why "a" first: a new devices cgroup inherits its parent's list (usually "allow
-	 * everything"); denying all makes the rules below the whole list, as in runc. */
+	 * everything"); denying all makes the rules below the whole list, as in runc. On an
+	 * existing cgroup (`update`) this also clears the old list, and for the few
+	 * microseconds until the rules are written again an open(2) in it is refused: v1
+	 * has no atomic swap (runc computes the difference instead). */
 	if (cg_node_write(nd, "devices.deny", "a", err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -244,6 +248,26 @@ static size_t build_prog(const struct cg_device_rule *rules, size_t n, struct bp
 	return k;
 }
 
+/* An fd of the device filter already attached to the cgroup directory DIR (one this file
+ * attached before: `update` replaces it), or -1 when there is none. */
+static int attached_filter(int dir)
+{
+	union bpf_attr attr;
+	uint32_t ids[8];
+	memset(&attr, 0, sizeof(attr));
+	attr.query.target_fd = (uint32_t)dir;
+	attr.query.attach_type = BPF_CGROUP_DEVICE;
+	attr.query.prog_ids = (uint64_t)(uintptr_t)ids;
+	attr.query.prog_cnt = sizeof(ids) / sizeof(ids[0]);
+	if (syscall(SYS_bpf, BPF_PROG_QUERY, &attr, sizeof(attr)) < 0 || attr.query.prog_cnt == 0)
+		return -1;
+	/* the newest is last: the one a previous apply attached */
+	uint32_t id = ids[attr.query.prog_cnt - 1];
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_id = id;
+	return (int)syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &attr, sizeof(attr));
+}
+
 static int v2_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n, struct mr_err *err)
 {
 	struct cg_node *nd = cg_v2_node(cg);
@@ -284,17 +308,30 @@ static int v2_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n,
 		close(prog);
 		return mr_fail(err, errno, "open '%s'", nd->dir);
 	}
+	int old = attached_filter(dir);
 	memset(&attr, 0, sizeof(attr));
 	attr.target_fd = (uint32_t)dir;
 	attr.attach_bpf_fd = (uint32_t)prog;
 	attr.attach_type = BPF_CGROUP_DEVICE;
 	attr.attach_flags = BPF_F_ALLOW_MULTI;
-	mr_say("bpf(BPF_PROG_ATTACH) it to %s", nd->dir);
+	if (old >= 0) {
+		/* Why replace and not attach a second one: with several programs on one
+		 * cgroup each must allow, so a new policy could only take rights away. The
+		 * swap is atomic: no instant with no policy, or with both. */
+		attr.attach_flags |= BPF_F_REPLACE;
+		attr.replace_bpf_fd = (uint32_t)old;
+		mr_say("bpf(BPF_PROG_ATTACH, BPF_F_REPLACE) it in place of the filter on %s",
+		       nd->dir);
+	} else {
+		mr_say("bpf(BPF_PROG_ATTACH) it to %s", nd->dir);
+	}
 	int rc = (int)syscall(SYS_bpf, BPF_PROG_ATTACH, &attr, sizeof(attr));
 	int e = errno;
 	/* the attachment holds its own reference: the program lives as long as the cgroup */
 	close(dir);
 	close(prog);
+	if (old >= 0)
+		close(old);
 	return rc < 0 ? mr_fail(err, e, "attach the device filter to '%s'", nd->dir) : 0;
 }
 

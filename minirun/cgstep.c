@@ -13,7 +13,9 @@
  * devices every container gets (mknod of any node; null, zero, full, random, urandom,
  * tty, console, ptmx and pts for rwm), then each linux.devices node; last match wins,
  * no match is denied. So a config that denies "a" still has a working /dev/null, and
- * only what it allows beyond that can be opened. `update` does not change device rules.
+ * only what it allows beyond that can be opened. A config without device rules gets the
+ * defaults alone (see cgstep_create for why). `update` with a "devices" array replaces
+ * the policy: the same three parts, with update's rules first.
  *
  * Not enforced: network/rdma: accepted, said under -v.
  *
@@ -295,12 +297,14 @@ static int dev_num(const struct spec *s, json_t *o, const char *p, const char *k
 	return 0;
 }
 
-/* linux.resources.devices of S, the defaults and linux.devices -> a new RULES array. */
-static int device_rules(const struct spec *s, struct cg_device_rule **rules, size_t *n,
-			struct mr_err *err)
+/* The device rules A (a linux.resources.devices array, or NULL), then the defaults, then
+ * the nodes of S's linux.devices -> a new RULES array. POS (S or NULL) gives error
+ * positions: A comes from S's config.json, or from update's own file. */
+static int device_rules(const struct spec *s, const struct spec *pos, json_t *a,
+			struct cg_device_rule **rules, size_t *n, struct mr_err *err)
 {
-	json_t *a = s->resources ? json_object_get(s->resources, "devices") : NULL, *d;
-	size_t i, max = json_array_size(a) + N_DEFAULT_RULES + s->ndevices;
+	json_t *d;
+	size_t i, max = json_array_size(a) + N_DEFAULT_RULES + (s ? s->ndevices : 0);
 	struct cg_device_rule *out = calloc(max ? max : 1, sizeof(*out));
 	*n = 0;
 	if (!out)
@@ -315,16 +319,16 @@ static int device_rules(const struct spec *s, struct cg_device_rule **rules, siz
 		const char *access = json_string_value(json_object_get(d, "access"));
 		if (!json_is_boolean(allow)) {
 			free(out);
-			return bad(s, err, p, "needs \"allow\": true or false");
+			return bad(pos, err, p, "needs \"allow\": true or false");
 		}
 		r->allow = json_is_true(allow);
 		r->type = type && *type ? type[0] : 'a';
 		if ((type && strlen(type) > 1) || !strchr("abc", r->type)) {
 			free(out);
-			return bad(s, err, p, "has a type that is not \"a\", \"b\" or \"c\"");
+			return bad(pos, err, p, "has a type that is not \"a\", \"b\" or \"c\"");
 		}
-		if (dev_num(s, d, p, "major", &r->major, err) < 0 ||
-		    dev_num(s, d, p, "minor", &r->minor, err) < 0) {
+		if (dev_num(pos, d, p, "major", &r->major, err) < 0 ||
+		    dev_num(pos, d, p, "minor", &r->minor, err) < 0) {
 			free(out);
 			return -1;
 		}
@@ -332,14 +336,14 @@ static int device_rules(const struct spec *s, struct cg_device_rule **rules, siz
 			access = "rwm";
 		if (strlen(access) > 3 || strspn(access, "rwm") != strlen(access)) {
 			free(out);
-			return bad(s, err, p, "has an access that is not a subset of \"rwm\"");
+			return bad(pos, err, p, "has an access that is not a subset of \"rwm\"");
 		}
 		snprintf(r->access, sizeof(r->access), "%s", access);
 		(*n)++;
 	}
 	memcpy(out + *n, default_rules, sizeof(default_rules));
 	*n += N_DEFAULT_RULES;
-	for (i = 0; i < s->ndevices; i++) {
+	for (i = 0; s && i < s->ndevices; i++) {
 		const struct spec_device *sd = &s->devices[i];
 		if (sd->type != 'c' && sd->type != 'b')
 			continue; /* a fifo is no device to the controller */
@@ -349,12 +353,13 @@ static int device_rules(const struct spec *s, struct cg_device_rule **rules, siz
 	return 0;
 }
 
-/* Apply the device rules of S to CG. */
-static int devices(const struct spec *s, struct cg *cg, struct mr_err *err)
+/* Make the device policy of CG: the rules A, the defaults, S's linux.devices. */
+static int devices(const struct spec *s, const struct spec *pos, json_t *a, struct cg *cg,
+		   struct mr_err *err)
 {
 	struct cg_device_rule *rules = NULL;
 	size_t n;
-	if (device_rules(s, &rules, &n, err) < 0)
+	if (device_rules(s, pos, a, &rules, &n, err) < 0)
 		return -1;
 	mr_say("linux.resources.devices: %zu rules (with the defaults)", n);
 	int rc = cg_devices_apply(cg, rules, n, err);
@@ -394,10 +399,16 @@ int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_e
 	int rc = s->resources ? cg_apply(cg, &res, err) : 0;
 	if (rc < 0)
 		mr_prefix(err, "linux.resources: ");
-	/* only a config that lists device rules gets a policy (every engine sends some);
-	 * without any, the cgroup inherits its parent's, as before */
-	if (rc == 0 && s->resources && json_is_array(json_object_get(s->resources, "devices")))
-		rc = devices(s, cg, err);
+	/* A device policy always, as runc does: a config without linux.resources.devices
+	 * still gets the defaults, and nothing else. Without one the cgroup would inherit
+	 * its parent's (on most hosts: every device), and a container with CAP_MKNOD could
+	 * mknod the host's disk and read it. Only a caller that is not root, who can't load
+	 * a device filter anyway, goes without when the config asks for none. */
+	json_t *rules = s->resources ? json_object_get(s->resources, "devices") : NULL;
+	if (rc == 0 && (rules || geteuid() == 0))
+		rc = devices(s, s, rules, cg, err);
+	else if (rc == 0)
+		mr_say("no device policy: not root, and linux.resources.devices is empty");
 	if (rc < 0) {
 		cg_remove(cg, 1000, NULL);
 		cg_free(cg);
@@ -465,16 +476,28 @@ pid_t cgstep_clone(const char *name, unsigned long flags, struct mr_err *err)
 	return pid;
 }
 
-int cgstep_update(const char *name, json_t *r, struct mr_err *err)
+int cgstep_update(const char *name, json_t *r, const struct spec *s, struct mr_err *err)
 {
 	struct cg_resources res, part;
 	struct cgset set;
 	int rc = 0;
+	json_t *rules = json_object_get(r, "devices");
+	if (rules && !json_is_array(rules))
+		return mr_fail(err, 0, "devices must be an array of device rules");
 	if (resources(NULL, r, &res, err) < 0 || set_open(name, &set, err) < 0)
 		return -1;
 	for (int i = 0; i < set.n && rc == 0; i++) {
 		res_for(&res, cg_controllers(set.h[i]), i == 0, &part);
 		rc = cg_apply(set.h[i], &part, err);
+	}
+	/* new device rules replace the old policy whole (the defaults and linux.devices are
+	 * added again): in the devices directory on v1, in the v2 one's filter otherwise */
+	if (rc == 0 && rules) {
+		int k = 0; /* the v2 directory is the first (set_name) */
+		for (int i = 0; i < set.n; i++)
+			if (cg_dir(set.h[i], "devices"))
+				k = i;
+		rc = devices(s, NULL, rules, set.h[k], err);
 	}
 	set_free(&set);
 	return rc;

@@ -2,7 +2,9 @@
  * minirun/oci_update.c - `minirun oci update --resources FILE|- ID`: change the limits.
  *
  * FILE holds a linux.resources object (memory, cpu, pids, blockIO ...), as engines send
- * it; its values are written to the container's cgroup while it runs.
+ * it; its values are written to the container's cgroup while it runs. A "devices" array
+ * replaces the device policy whole (runc's defaults and the config's linux.devices are
+ * kept): v1 rewrites devices.deny/allow, v2 swaps the eBPF filter in one step.
  *
  * See: runc-update(8); runtime-spec config-linux.md "Control groups"; cgstep.h.
  */
@@ -28,7 +30,8 @@ int oci_update(struct oci_global *g, int argc, char **argv)
 		else {
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: minirun oci update --resources FILE|- ID\n\n"
-				"  -r, --resources FILE   a linux.resources JSON object ('-': stdin)\n");
+				"  -r, --resources FILE   a linux.resources JSON object ('-': stdin);\n"
+				"                         a \"devices\" array in it replaces the rules\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
@@ -53,8 +56,15 @@ int oci_update(struct oci_global *g, int argc, char **argv)
 		rc = oci_failx(g, 1, "container not running");
 	else if (!st.cgroup || !*st.cgroup)
 		rc = oci_failx(g, 1, "container %s has no cgroup to update", id);
-	else if (cgstep_update(st.cgroup, r, &err) < 0)
-		rc = oci_fail(g, &err);
+	else {
+		/* the config's linux.devices stay allowed when "devices" replaces the rules */
+		struct spec *s = json_object_get(r, "devices") && st.bundle
+					 ? spec_load(st.bundle, NULL)
+					 : NULL;
+		if (cgstep_update(st.cgroup, r, s, &err) < 0)
+			rc = oci_fail(g, &err);
+		spec_free(s);
+	}
 	if (rc == 0 || st.id[0])
 		state_free(&st);
 	json_decref(r);

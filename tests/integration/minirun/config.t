@@ -249,6 +249,49 @@ resources_devices_enforced() {
 	mr_leaks "$id"
 }
 
+devices_default_policy_without_rules() {
+	mr_need
+	t_in_vm && v="v2 eBPF" || v="v1 devices"
+	id=$(mr_id devdef)
+	t_defer "mr_cleanup $id"
+	mr_bundle bdef '["sh", "-c", "head -c1 /dev/zero | wc -c; echo x >/dev/null && echo null-ok; mknod /dev/mrk c 1 11 && echo mknod-ok; : >/dev/mrk && echo open-ok"]'
+	sed -i 's/"CAP_KILL"/"CAP_KILL", "CAP_MKNOD"/g' bdef/config.json
+	grep -q '"devices"' bdef/config.json && t_fail "the bundle has device rules"
+	out=$(mr run --bundle bdef "$id" 2>&1)
+	t_match "$out" "^ *1\$" "/dev/zero (a default) reads ($v)"
+	t_match "$out" "^null-ok\$" "/dev/null (a default) opens"
+	t_match "$out" "^mknod-ok\$" "mknod is allowed (a default)"
+	t_match "$out" "mrk.*Operation not permitted" "c 1:11, not a default, can't be opened ($v)"
+	t_nomatch "$out" "open-ok" "no open of c 1:11"
+	mr_leaks "$id"
+}
+
+update_replaces_device_rules() {
+	mr_need
+	t_in_vm && v="v2 eBPF filter replaced" || v="v1 devices.allow/deny"
+	id=$(mr_id devupd)
+	t_defer "mr_cleanup $id"
+	mr_bundle bupd '["sleep", "100"]'
+	sed -i 's/"CAP_KILL"/"CAP_KILL", "CAP_MKNOD"/g' bupd/config.json
+	mr run --detach --bundle bupd "$id" || t_fail "run --detach"
+	mr exec "$id" mknod /dev/mrk c 1 11 || t_fail "mknod in the container"
+	open_kmsg() { mr exec "$id" sh -c ': >/dev/mrk && echo open-ok' 2>&1; }
+	t_match "$(open_kmsg)" "Operation not permitted" "c 1:11 before the update"
+	echo '{"devices": [{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "w"}]}' |
+		mr update --resources - "$id" || t_fail "update with an allow rule exited $?"
+	t_eq "$(open_kmsg)" "open-ok" "c 1:11 after an update that allows it ($v)"
+	t_match "$(mr exec "$id" sh -c 'echo x >/dev/null && echo null-ok' 2>&1)" "^null-ok\$" \
+		"/dev/null (a default) still opens"
+	echo '{"devices": []}' | mr update --resources - "$id" || t_fail "update with no rules"
+	t_match "$(open_kmsg)" "Operation not permitted" "c 1:11 after an update back to none ($v)"
+	echo '{"pids": {"limit": 50}}' | mr update --resources - "$id" || t_fail "update pids"
+	t_match "$(open_kmsg)" "Operation not permitted" "an update without devices keeps the rules"
+	out=$(echo '{"devices": {"allow": true}}' | mr update --resources - "$id" 2>&1)
+	t_match "$out" "devices must be an array" "a devices object that is no array is refused"
+	mr delete --force "$id" || t_fail "delete"
+	mr_leaks "$id"
+}
+
 namespace_joined_by_path() {
 	mr_need
 	a=$(mr_id nsa)
@@ -295,4 +338,6 @@ t "linux.resources reach the cgroup (v1 on the host, v2 in the VM)" cgroup_resou
 t "pids.max is enforced" cgroup_limit_enforced
 t "update --resources changes a running container's limit" update_resources
 t "linux.resources.devices: a denied device can't be opened, an allowed one can" resources_devices_enforced
+t "a config without device rules gets runc's default policy (others can't be opened)" devices_default_policy_without_rules
+t "update --resources with devices replaces the device policy; without, keeps it" update_replaces_device_rules
 t_end
