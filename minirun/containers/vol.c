@@ -78,19 +78,23 @@ static void record_mount(json_t *rec, const struct volume_mount *m, int anonymou
 	json_t *host = jmember(rec, "HostConfig", JSON_OBJECT);
 	json_t *mounts = jmember(rec, "Mounts", JSON_ARRAY);
 	json_t *mr = jmember(rec, "Minirun", JSON_OBJECT);
-	json_t *entry = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "Type", type_names[m->type],
-				  "Source", m->host_path, "Destination", m->target, "Mode",
-				  m->readonly ? "ro" : (m->from_v && m->type == VOLUME_MOUNT_VOLUME)
-							       ? "z"
-							       : "",
-				  "RW", !m->readonly, "Propagation",
-				  m->type == VOLUME_MOUNT_BIND
-					  ? (m->propagation[0] ? m->propagation : "rprivate")
-					  : "");
-	if (m->type == VOLUME_MOUNT_VOLUME) {
+	/* in docker's order: Type, Name, Source, Destination, Driver, Mode, RW, Propagation
+	 * (Name and Driver for volumes only) */
+	int vol = m->type == VOLUME_MOUNT_VOLUME;
+	json_t *entry = json_pack("{s:s}", "Type", type_names[m->type]);
+	if (vol)
 		json_object_set_new(entry, "Name", json_string(m->source));
+	json_object_set_new(entry, "Source", json_string(m->host_path));
+	json_object_set_new(entry, "Destination", json_string(m->target));
+	if (vol)
 		json_object_set_new(entry, "Driver", json_string("local"));
-	}
+	json_object_set_new(entry, "Mode",
+			    json_string(m->readonly ? "ro" : m->from_v && vol ? "z" : ""));
+	json_object_set_new(entry, "RW", json_boolean(!m->readonly));
+	json_object_set_new(entry, "Propagation",
+			    json_string(m->type == VOLUME_MOUNT_BIND
+						? (m->propagation[0] ? m->propagation : "rprivate")
+						: ""));
 	json_array_append_new(mounts, entry);
 
 	if (m->from_v && !anonymous) {

@@ -20,6 +20,7 @@ published_reached() {
 		w_inspect web1 | tr -d " \n" | grep -o "\"Ports\":{[^}]*}" | sed "s/^/inspect: /"
 		mr rm -f web1 >/dev/null || die "rm -f"
 		echo "after rm: $(get 127.0.0.1:8080 | grep -c hello)"
+		kill "$inet" && wait "$inet" 2>/dev/null # the "internet" namespace: the test'"'"'s own
 		w_leaks') || t_fail "$out"
 	t_match "$out" '^loopback: hello-web1$' "127.0.0.1:8080 reaches the container"
 	t_match "$out" '^other ns: hello-web1$' "the host's address from another namespace reaches it"
