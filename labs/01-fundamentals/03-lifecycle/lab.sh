@@ -56,7 +56,7 @@ check_() {
 		fail "states.txt reads '$got', not 'created running paused running exited running exited'"
 	grep 'life' "$LAB_STATE/ps-paused.txt" | grep -q '(Paused)' || fail "ps-paused.txt does not show life as '(Paused)'"
 	out=$(minirun inspect life 2>&1) && fail "life still exists: remove it with 'minirun rm life'"
-	echo "$out" | grep -q 'No such container' || fail "inspect of a removed container says: $out"
+	echo "$out" | grep -Eq 'No such (container|object)' || fail "inspect of a removed container says: $out"
 	echo "check: ok - life went created -> running -> paused -> running -> exited -> running -> exited, and rm removed it"
 }
 
