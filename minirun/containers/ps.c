@@ -44,7 +44,9 @@ void info_refresh(struct container *c)
 		state = json_object();
 		json_object_set_new(c->rec, "State", state);
 	}
-	const char *s = container_status(c);
+	/* a copy: the status may point into the State object this function rewrites */
+	char s[32];
+	snprintf(s, sizeof(s), "%s", container_status(c));
 	pid_t pid = container_pid(c);
 	json_object_set_new(state, "Status", json_string(s));
 	json_object_set_new(state, "Running",
