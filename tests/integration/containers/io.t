@@ -35,7 +35,7 @@ stdout_stderr_exit_code() {
 all_output_then_eof() {
 	w_need
 	out=$(io_host '
-		x=$(timeout 20 sh -c "mr run --network none busybox echo captured") || echo "status $?"
+		x=$(timeout 20 "$MINIRUN" --root "$R" run --rm --network none busybox echo captured) || echo "status $?"
 		echo "captured: $x"
 		n=$(run busybox seq 1 50000 | tail -n 1)
 		echo "last: $n"
@@ -156,7 +156,7 @@ custom_detach_keys() {
 logs_json_file() {
 	w_need
 	out=$(io_host '
-		mr run --network none --name lg busybox sh -c "echo one; echo two >&2; echo three; printf \"tab\\tq\\\"\\n\""
+		mr run --network none --name lg busybox sh -c "echo one; echo two >&2; sleep 0.3; echo three; printf \"tab\\tq\\\"\\n\""
 		sed "s/^/file: /" "$R/containers/$(w_ids | head -n 1)/ctr.log"
 		mr logs lg 2>/dev/null | sed "s/^/stdout: /"
 		mr logs lg 2>&1 >/dev/null | sed "s/^/stderr: /"
