@@ -136,8 +136,19 @@ ps_and_list() {
 	t_defer "mr_cleanup $id"
 	mr_bundle b '["sleep", "100"]'
 	mr run --detach --bundle b --pid-file pid "$id" || t_fail "run --detach"
-	t_match "$(mr ps --format json "$id")" "^\\[.*$(cat pid).*\\]\$" "ps --format json"
-	t_match "$(mr ps "$id")" "sleep 100"
+	pid=$(cat pid)
+	t_eq "$(mr ps --format json "$id")" "[$pid]" "ps --format json: the pid array"
+	# the table is ps -ef's: its header, then only the container's rows
+	out=$(mr ps "$id")
+	t_match "$(echo "$out" | head -n 1)" "PID" "ps's header"
+	t_eq "$(echo "$out" | sed 1d | wc -l | tr -d ' ')" 1 "rows: the container's one process"
+	t_match "$(echo "$out" | sed 1d)" "(^| )$pid .*sleep 100" "ps -ef's row of the init"
+	# options after the ID go to ps(1)
+	out=$(mr ps "$id" -o pid,args)
+	t_eq "$(echo "$out" | sed 1d | tr -s ' ' | sed 's/^ //')" "$pid sleep 100" "ps ID -o pid,args"
+	t_status 1 mr ps "$id" -o args
+	t_match "$T_OUT" "no PID column" "ps options without a PID column"
+	t_status 2 mr ps --format json "$id" -ef
 	t_match "$(mr list)" "^$id +$(cat pid) +running"
 	t_match "$(mr list -q)" "^$id\$"
 	t_match "$(mr list --format json)" "\"id\":\"$id\""
