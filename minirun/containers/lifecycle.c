@@ -217,7 +217,10 @@ int container_start(struct container *c, bool attach, struct mr_err *err)
 	if (monitor_alive(c))
 		return mr_fail(err, EBUSY, "container %.12s is being started or stopped", c->id);
 	container_cleanup(c); /* what a killed monitor left, if anything */
+	/* an explicit start lifts an earlier stop: the restart policy applies again */
 	json_object_del(json_object_get(c->rec, "Minirun"), "StopRequested");
+	if (container_save(c, err) < 0)
+		return -1;
 	if (monitor_spawn(c, attach, err) < 0) {
 		container_reload(c, NULL);
 		return -1;
@@ -284,17 +287,19 @@ static int kill_and_wait(struct container *c, int sig, int timeout, struct mr_er
 	if (!strcmp(container_status(c), "paused"))
 		ctr_pause(oci, c->id, false, NULL); /* a frozen process can't act on a signal */
 	unlock(c);
-	if (!strcmp(rec_status(c), "restarting"))
+	if (mon > 0 && !strcmp(rec_status(c), "restarting")) {
 		kill(mon, SIGUSR1); /* cut its back-off short: it sees StopRequested */
-	mr_say("kill %.12s with signal %d", c->id, sig);
-	int k = ctr_kill(oci, c->id, sig, false, NULL);
-	if (k < 0 && mon > 0) {
-		/* no OCI container yet: the monitor is still setting up. End it; what it made
-		 * is undone by whoever removes or starts the container next */
-		kill(mon, SIGKILL);
-	} else if (k == 0 && sig != SIGKILL && !wait_pidfd(ifd, timeout * 1000)) {
-		mr_say("still running after %d s: SIGKILL", timeout);
-		ctr_kill(oci, c->id, SIGKILL, true, NULL);
+	} else {
+		mr_say("kill %.12s with signal %d", c->id, sig);
+		int k = ctr_kill(oci, c->id, sig, false, NULL);
+		if (k < 0 && mon > 0) {
+			/* no OCI container yet: the monitor is still setting up. End it; what it
+			 * made is undone by whoever removes or starts the container next */
+			kill(mon, SIGKILL);
+		} else if (k == 0 && sig != SIGKILL && !wait_pidfd(ifd, timeout * 1000)) {
+			mr_say("still running after %d s: SIGKILL", timeout);
+			ctr_kill(oci, c->id, SIGKILL, true, NULL);
+		}
 	}
 	if (!wait_pidfd(mfd, 15000) && mon > 0) {
 		/* a monitor stuck past its container's death: end it, rm cleans up after it */

@@ -241,6 +241,12 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 		goto fail;
 	if (lock_reload(m, err) < 0)
 		goto fail;
+	if (json_is_true(rec_get(c->rec, "Minirun", "StopRequested"))) {
+		/* `stop` came while a restart was being set up: this start is cancelled */
+		save_unlock(m, NULL);
+		mr_fail(err, 0, "stopped while restarting");
+		goto fail;
+	}
 	container_step("net");
 	if (container_net_up(c, pid, err) < 0) {
 		save_unlock(m, NULL);
@@ -284,27 +290,43 @@ fail:
 	return -1;
 }
 
-/* record how one start ended: exited with CODE, or failed (ERR); everything undone */
-static void record_exit(struct mon *m, int code, const char *error)
+/* docker's restart policies: should the container be started again after CODE? */
+static bool want_restart(json_t *rec, int code);
+
+/*
+ * record_exit - record how one start ended: exited with CODE, or failed (ERROR), after
+ * undoing everything it made. Under the same lock, the restart policy: true (and the record
+ * says "restarting", RestartCount + 1) when the container is to be started again, so that
+ * nobody sees it "exited" in between (`wait` returns only when it is not coming back).
+ */
+static bool record_exit(struct mon *m, int code, const char *error)
 {
 	char now[64];
 	struct mr_err err = {0};
+	json_t *rec;
 	if (lock_reload(m, &err) < 0)
-		return;
+		return false;
 	container_step("teardown");
 	teardown(m);
-	const char *was = json_string_value(rec_get(m->c->rec, "State", "Status"));
+	rec = m->c->rec;
+	const char *was = json_string_value(rec_get(rec, "State", "Status"));
+	bool again = !error && want_restart(rec, code);
 	/* a container that never ran stays "created", as docker leaves one whose command
 	 * was not found */
 	if (!error || (was && strcmp(was, "created") != 0))
-		set_state(m->c->rec, "exited");
-	rec_set(m->c->rec, "State", "Pid", json_integer(0));
-	rec_set(m->c->rec, "State", "ExitCode", json_integer(code));
-	rec_set(m->c->rec, "State", "Error", json_string(error ? error : ""));
-	rec_set(m->c->rec, "State", "FinishedAt", json_string(state_now(now, sizeof(now))));
-	rec_set(m->c->rec, "Minirun", "Step", json_string("exited"));
+		set_state(rec, again ? "restarting" : "exited");
+	if (again) {
+		long long count = json_integer_value(json_object_get(rec, "RestartCount"));
+		rec_set(rec, NULL, "RestartCount", json_integer(count + 1));
+	}
+	rec_set(rec, "State", "Pid", json_integer(0));
+	rec_set(rec, "State", "ExitCode", json_integer(code));
+	rec_set(rec, "State", "Error", json_string(error ? error : ""));
+	rec_set(rec, "State", "FinishedAt", json_string(state_now(now, sizeof(now))));
+	rec_set(rec, "Minirun", "Step", json_string("exited"));
 	save_unlock(m, &err);
 	container_step("recorded");
+	return again;
 }
 
 /* docker's restart policies: should the container be started again after CODE? */
@@ -395,20 +417,12 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 			_exit(1);
 		}
 		attach = false; /* a restart does not wait for a client */
-		record_exit(&m, code, NULL);
+		bool again = record_exit(&m, code, NULL);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (t1.tv_sec - t0.tv_sec >= 10)
 			delay = 100;
-		if (lock_reload(&m, &err) < 0)
+		if (!again)
 			break;
-		if (!want_restart(c->rec, code)) {
-			save_unlock(&m, NULL);
-			break;
-		}
-		long long count = json_integer_value(json_object_get(c->rec, "RestartCount"));
-		rec_set(c->rec, NULL, "RestartCount", json_integer(count + 1));
-		set_state(c->rec, "restarting");
-		save_unlock(&m, NULL);
 		io_finish(&io, code);
 		mr_say("restart in %ld ms", delay);
 		backoff(delay);
