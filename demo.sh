@@ -11,9 +11,9 @@
 # steps, and the exit status is non-zero if any failed. A step whose program is not built
 # yet, or that needs root when we are not, is skipped with the reason.
 #
-# The tour is in sections (today: the namespaces one at a time, then all of them as a
-# container; see "the tour" at the end); later parts of the project add their own, e.g.
-# running a container image.
+# The tour is in sections (the namespaces one at a time, all of them as a container, the
+# built-in image, and that image run as a container by minirun; see "the tour" at the
+# end); later parts of the project add their own.
 # POSIX sh: runs under dash, bash and busybox ash.
 set -u
 cd "$(dirname "$0")" || exit 1
@@ -223,17 +223,47 @@ step_images() {
 	run minirun/minirun history busybox
 }
 
+# ---- section 4: a container from the image (minirun run, course module 1) ---------------
+
+# The script the demo's container runs: what it sees of itself, one line per mechanism.
+INSIDE='echo "hostname: $(hostname)   pid: $$"
+echo "namespaces: $(cd /proc/self/ns && for n in uts ipc pid net mnt cgroup; do printf "%s " "$(readlink $n)"; done)"
+echo "cgroup: $(tail -n 1 /proc/self/cgroup)"
+echo "eth0: $(ip -o -4 addr show eth0 | awk "{print \$4}")   route: $(ip route | head -n 1)"
+echo "root: $(grep " / " /proc/mounts | cut -d" " -f1-3)"'
+
+step_run() {
+	heading "run: the busybox image as a container (minirun -v run --rm)" \
+		"-v narrates every layer: the record, the overlay of the image's layers and the" \
+		"container's own upper dir, the network (bridge mr0, a veth, NAT), the cgroup, the" \
+		"namespaces and mounts, pivot_root, capabilities; then the container says what it" \
+		"sees. It runs in a network namespace playing the host (unshare -n): mr0 and the" \
+		"NAT rules vanish with it, and --rm removes the container when it exits."
+	built minirun/minirun && as_root || return
+	[ -f "$TOP/build/images/busybox.tar" ] || { skip "no build/images/busybox.tar (make busybox-image)"; return; }
+	if ! minirun/minirun image inspect busybox >/dev/null 2>&1; then
+		run minirun/minirun import -c 'CMD ["sh"]' build/images/busybox.tar busybox:latest || return
+	fi
+	run unshare -n minirun/minirun -v run --rm busybox sh -c "$INSIDE" || return
+	say "The host's own namespaces, for comparison (every one differs from the container's):"
+	run sh -c 'cd /proc/self/ns && for n in uts ipc pid net mnt cgroup; do printf "%s " "$(readlink $n)"; done; echo'
+	say "--rm left nothing: no container, no mount, no cgroup, no veth."
+	run minirun/minirun ps -a
+}
+
 # ---- the tour ------------------------------------------------------------------------
 
 # A section is a title and its steps, in order. A later part of the project adds its own
 # (say, "image: pull, run, exec") by writing its step_ functions above and two lines here.
-SECTIONS="namespaces container images"
+SECTIONS="namespaces container images run"
 section_namespaces="uts pid mnt net ipc user cgroup time list join"
 title_namespaces="1. The namespaces, one at a time (ns/, course module 2)"
 section_container="container"
 title_container="2. Every namespace at once: a container (ns/container)"
 section_images="images"
 title_images="3. Images: content-addressed layers (minirun images, history)"
+section_run="run"
+title_run="4. A container from the image: minirun run (course module 1)"
 
 all_steps() { for _s in $SECTIONS; do eval "echo \$section_$_s"; done; }
 # step_title STEP - the heading's first line, read from step_STEP's source
