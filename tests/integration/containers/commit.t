@@ -1,0 +1,73 @@
+# tests/integration/containers/commit.t - `minirun commit`: a container's changes become an
+# image that runs with them (added, changed and deleted files), with the container's Config,
+# a history entry (-m, -a), the image ID printed as docker prints it; a running container is
+# paused for the commit and runs on; bad input; nothing left behind.
+# Run: sh tests/integration/containers/commit.t (as root; make minirun busybox-image)
+. "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/containers/lib.sh"
+
+commit_round_trip() {
+	ct_need
+	ct_host '
+		mr run --name src -e GREETING=hello -w /tmp busybox sh -c "echo committed >/etc/motd; rm /etc/group" ||
+			die run
+		id=$(mr commit -m "my message" -a "A. Author" src mine:v1) || die "commit exited $?"
+		echo "$id" | grep -Eqx "sha256:[0-9a-f]{64}" || die "commit printed: $id"
+		[ "$(mr image inspect -f "{{.Id}}" mine:v1)" = "$id" ] || die "the printed ID is not the image ID"
+		mr images | grep -Eq "^mine +v1 +$(echo $id | cut -c8-19) " || die "images: $(mr images)"
+		out=$(mr run --rm mine:v1 sh -c "cat /etc/motd; test -e /etc/group || echo nogroup; echo \$GREETING; pwd")
+		[ "$out" = "committed
+nogroup
+hello
+/tmp" ] || die "the new image runs with: $out"
+		out=$(mr history mine:v1 | sed -n 2p)
+		echo "$out" | grep -q "my message" || die "history comment: $out"
+		[ "$(mr image inspect -f "{{.Author}}" mine:v1)" = "A. Author" ] || die "author"
+		[ "$(mr image inspect -f "{{json .RootFS.Layers}}" mine:v1 | tr , "\n" | wc -l)" = \
+		  "$(( $(mr image inspect -f "{{json .RootFS.Layers}}" busybox | tr , "\n" | wc -l) + 1 ))" ] ||
+			die "one layer more than busybox"
+		mr rm src >/dev/null
+		mr rmi mine:v1 >/dev/null || die "rmi"
+		ls $R/images/.tmp 2>/dev/null | grep -q . && die "temp files left: $(ls $R/images/.tmp)"
+		ct_noleaks
+	'
+}
+t "commit: the new image runs with the container's files and Config; ID, history, author" commit_round_trip
+
+commit_running() {
+	ct_need
+	ct_host '
+		mr run -d --name live busybox sh -c "echo live >/live; exec sleep 300" >/dev/null || die run
+		for _i in 1 2 3 4 5 6 7 8 9 10; do
+			mr exec live test -e /live 2>/dev/null && break
+			sleep 0.2
+		done
+		id=$(mr commit live) || die "commit of a running container"
+		[ "$(mr inspect -f "{{.State.Status}}" live)" = running ] || die "not running after the commit"
+		mr images | grep -Eq "^<none> +<none> +$(echo $id | cut -c8-19) " || die "untagged: $(mr images)"
+		[ "$(mr run --rm $id cat /live)" = live ] || die "run by ID"
+		mr rm -f live >/dev/null
+		mr rmi $id >/dev/null || die rmi
+		ct_noleaks
+	'
+}
+t "commit of a running container: paused for it, running after; an untagged image runs by ID" commit_running
+
+commit_bad_input() {
+	ct_need
+	ct_host '
+		out=$(mr commit nosuch 2>&1); rc=$?
+		[ $rc = 1 ] && [ "$out" = "Error: No such container: nosuch" ] || die "unknown: $rc $out"
+		mr create --name c1 busybox true >/dev/null
+		out=$(mr commit c1 "Bad::Name" 2>&1); rc=$?
+		[ $rc = 1 ] && echo "$out" | grep -q "invalid reference format" || die "bad name: $rc $out"
+		out=$(mr commit 2>&1); rc=$?
+		[ $rc = 125 ] || die "no argument: $rc $out"
+		[ "$(mr images -q | wc -l)" = 1 ] || die "an image was made: $(mr images)"
+		mr rm c1 >/dev/null
+		ct_noleaks
+	'
+}
+t "commit bad input: an unknown container, a bad name, no argument; no image made" commit_bad_input
+
+t_end
