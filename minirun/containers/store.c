@@ -89,6 +89,15 @@ static int check_name(const char *name, struct mr_err *err)
 	return 0;
 }
 
+/* docker's "No such container: REF", errnum ENOENT without strerror's text */
+static int no_such(struct mr_err *err, const char *ref)
+{
+	mr_fail(err, 0, "No such container: %s", ref);
+	if (err)
+		err->errnum = ENOENT;
+	return -1;
+}
+
 /* read a name claim: the ID it holds into id; -1 (errno ENOENT) if there is none */
 static int read_claim(const char *root, const char *name, char id[CONTAINER_ID_LEN + 1])
 {
@@ -193,7 +202,7 @@ int container_reload(struct container *c, struct mr_err *err)
 				     &je);
 	if (!rec) {
 		if (access(c->dir, F_OK) < 0)
-			return mr_fail(err, ENOENT, "No such container: %.12s", c->id);
+			return no_such(err, c->id);
 		if (access(path, F_OK) < 0) {
 			/* a half-made container (killed before its record): rm must still find
 			 * it, so it opens as a record holding only its Id */
@@ -240,7 +249,7 @@ static int lookup(const char *root, const char *ref, char id[CONTAINER_ID_LEN + 
 			}
 	}
 	if (!found)
-		return mr_fail(err, ENOENT, "No such container: %s", ref);
+		return no_such(err, ref);
 	return 0;
 }
 
@@ -260,14 +269,14 @@ int container_open(const char *root, const char *ref, bool lock, struct containe
 		int fd = open(container_path(c, "lock", path, sizeof(path)),
 			      O_RDWR | O_CLOEXEC);
 		if (fd < 0 && errno == ENOENT && access(c->dir, F_OK) < 0)
-			return mr_fail(err, ENOENT, "No such container: %s", ref);
+			return no_such(err, ref);
 		if (fd >= 0)
 			close(fd);
 		if ((c->lockfd = mr_lock_file(path, err)) < 0)
 			return -1;
 		if (access(c->dir, F_OK) < 0) {
 			container_close(c);
-			return mr_fail(err, ENOENT, "No such container: %s", ref);
+			return no_such(err, ref);
 		}
 	}
 	if (container_reload(c, err) < 0) {
