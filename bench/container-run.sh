@@ -3,11 +3,12 @@
 # same image, and minirun's --network none against its default bridge, side by side.
 #
 #   bench/container-run.sh [RUNS]     (root; needs hyperfine, podman, runc; `make minirun
-#                                      busybox-image`)
+#                                      busybox-image`; MINIRUN=PATH picks another binary)
 #
 # Both tools run the built-in busybox image (build/images/busybox.tar, imported into each):
 #   minirun  a store of its own under a temp dir (--root)
-#   podman   its own storage root and runroot there too (vfs, events to a file), runc as the
+#   podman   its own storage root and runroot there too (overlay, its default driver; events
+#            to a file; the mount namespace below keeps its mounts private), runc as the
 #            runtime, --cgroup-manager=cgroupfs (no systemd here) and the rlimit flags this
 #            machine needs (no CAP_SYS_RESOURCE: MACHINE.md)
 # Everything runs inside a throwaway namespace that plays the host (new network, mount and
@@ -20,7 +21,7 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${1:-20}
-MR=$TOP/minirun/minirun
+MR=${MINIRUN:-$TOP/minirun/minirun}
 TAR=$TOP/build/images/busybox.tar
 for c in hyperfine podman runc unshare; do
 	command -v $c >/dev/null || { echo "container-run.sh: needs $c (make deps)" >&2; exit 1; }
@@ -36,16 +37,24 @@ ip link set lo up
 
 W=$(mktemp -d /tmp/mr-crun-bench.XXXXXX)
 POD="podman --root $W/pod/storage --runroot $W/pod/run --cgroup-manager=cgroupfs"
-POD="$POD --storage-driver vfs --events-backend file --runtime $(command -v runc)"
+POD="$POD --storage-driver overlay --events-backend file --runtime $(command -v runc)"
 PODRUN="--rm --network none --ulimit nofile=20000:20000 --ulimit nproc=1000:1000"
 # podman leaves cgroups (libpod_parent/...) at the hierarchies' roots: remove the new empty
-# ones when done, deepest first (MACHINE.md), never anything that was there before
+# ones of podman's when done, deepest first (MACHINE.md); never one that was there before,
+# nor one of another name (other tests make cgroups on this machine at the same time)
 find /sys/fs/cgroup -type d 2>/dev/null | sort >"$W/cg.before"
+new_libpod_cgroups() {
+	find /sys/fs/cgroup -depth -type d -path '*libpod*' 2>/dev/null | grep -vxF -f "$W/cg.before"
+}
 cleanup() {
 	$POD rm -af >/dev/null 2>&1 || true
-	find /sys/fs/cgroup -depth -type d 2>/dev/null | while read -r d; do
-		grep -qxF "$d" "$W/cg.before" && continue
-		[ -z "$(cat "$d/cgroup.procs" 2>/dev/null)" ] && rmdir "$d" 2>/dev/null
+	# the last conmon may still be on its way out: a few tries, 200 ms apart
+	for _try in 1 2 3 4 5 6 7 8 9 10; do
+		for d in $(new_libpod_cgroups); do
+			[ -z "$(cat "$d/cgroup.procs" 2>/dev/null)" ] && rmdir "$d" 2>/dev/null
+		done
+		[ -z "$(new_libpod_cgroups)" ] && break
+		sleep 0.2
 	done
 	rm -rf "$W"
 }
