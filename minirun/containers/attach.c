@@ -11,7 +11,8 @@
  *     code, a detach, an error, a SIGTERM/SIGHUP to us);
  *   - tell the monitor its window size, at the start and on every SIGWINCH;
  *   - without a tty, forward SIGINT SIGTERM SIGHUP SIGQUIT SIGUSR1 SIGUSR2 to the container's
- *     init (docker's --sig-proxy; with a tty ^C is a byte the pty turns into SIGINT);
+ *     init (docker's --sig-proxy, on unless `attach --sig-proxy=false`; with a tty ^C is a
+ *     byte the pty turns into SIGINT, and a signal to us ends only us);
  *   - wait for IO_EXIT (the container's code) or IO_DETACHED (the detach keys: docker's
  *     "read escape sequence", and the container goes on).
  *
@@ -82,6 +83,8 @@ int io_parse_detach_keys(const char *spec, unsigned char *out, struct mr_err *er
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 #define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
 static int sig_pipe = -1;
+/* `attach --sig-proxy=false` turns the forwarding off (run and start -a always forward) */
+static bool sig_proxy = true;
 
 static void on_signal(int sig)
 {
@@ -210,6 +213,9 @@ int container_attach(struct container *c, bool with_stdin, bool tty, const char 
 			} else if (sig != SIGWINCH && tty) {
 				die = sig; /* the terminal goes back first, then we die of it */
 				goto out;
+			} else if (sig != SIGWINCH && !sig_proxy) {
+				die = sig; /* not forwarded: it is ours, as for any program */
+				goto out;
 			} else if (sig != SIGWINCH) {
 				struct mr_err e = {0};
 				mr_say("attach: forwarding signal %d to the container", sig);
@@ -284,7 +290,14 @@ int cmd_attach(int argc, char **argv)
 		switch (ch) {
 		case 'K': keys = optarg; break;
 		case 'n': no_stdin = true; break;
-		case 'S': break; /* signals are always forwarded without a tty */
+		case 'S':
+			if (optarg && strcmp(optarg, "false") && strcmp(optarg, "true")) {
+				fprintf(stderr, "minirun: invalid argument \"%s\" for \"--sig-proxy\" "
+						"flag: true or false\n", optarg);
+				return CONTAINER_EXIT_MINIRUN;
+			}
+			sig_proxy = !optarg || strcmp(optarg, "false") != 0;
+			break;
 		case 'h': attach_usage(stdout); return 0;
 		default: attach_usage(stderr); return CONTAINER_EXIT_MINIRUN;
 		}
