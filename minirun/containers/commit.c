@@ -75,7 +75,7 @@ static json_t *commit_config(json_t *base, struct container *c, const struct lay
 			     const char *author, const char *message)
 {
 	static const char *const keys[] = {"Env",  "Cmd",          "Entrypoint", "WorkingDir",
-					    "User", "ExposedPorts", "Labels",     "StopSignal"};
+					   "User", "ExposedPorts", "Labels",     "StopSignal"};
 	json_t *cfg = json_deep_copy(base), *ccfg = json_object_get(c->rec, "Config");
 	json_t *inner = json_object_get(cfg, "config");
 	char now[64];
@@ -93,7 +93,8 @@ static json_t *commit_config(json_t *base, struct container *c, const struct lay
 	json_t *rootfs = json_object_get(cfg, "rootfs");
 	if (!json_is_object(rootfs))
 		json_object_set_new(cfg, "rootfs",
-				    rootfs = json_pack("{s:s, s:[]}", "type", "layers", "diff_ids"));
+				    rootfs =
+					    json_pack("{s:s, s:[]}", "type", "layers", "diff_ids"));
 	json_array_append_new(json_object_get(rootfs, "diff_ids"), json_string(ld->diffid));
 	/* history: what made the layer - the container's command, as docker records it */
 	char by[4096] = "";
@@ -209,7 +210,8 @@ int cmd_commit(int argc, char **argv)
 			return 1;
 		}
 		if (ref.digest[0]) {
-			fprintf(stderr, "Error: refusing to create a tag with a digest reference\n");
+			fprintf(stderr,
+				"Error: refusing to create a tag with a digest reference\n");
 			return 1;
 		}
 		ref_canonical(&ref, canon, sizeof(canon));

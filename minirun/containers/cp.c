@@ -52,9 +52,9 @@
 #include "unionfs/overlay.h"
 
 struct cp_opts {
-	bool archive;     /* -a: keep the source's uid/gid */
-	bool follow;      /* -L: follow a symlink SRC_PATH */
-	uid_t uid;        /* else: the owner of what is made */
+	bool archive; /* -a: keep the source's uid/gid */
+	bool follow;  /* -L: follow a symlink SRC_PATH */
+	uid_t uid;    /* else: the owner of what is made */
 	gid_t gid;
 };
 
@@ -85,7 +85,8 @@ static int cp_lowers(struct container *c, char ***out, struct mr_err *err)
 		for (const char *p = ld; *p; p++)
 			n += *p == ':';
 		char **v = calloc(n + 1, sizeof(*v)), *copy = strdup(ld), *save = NULL;
-		for (char *s = strtok_r(copy, ":", &save); s && i < n; s = strtok_r(NULL, ":", &save))
+		for (char *s = strtok_r(copy, ":", &save); s && i < n;
+		     s = strtok_r(NULL, ":", &save))
 			v[i++] = strdup(s);
 		free(copy);
 		*out = v;
@@ -251,8 +252,8 @@ static int copy_tree(int sfd, const char *sname, int dfd, const char *dname,
 			return mr_fail(err, errno, "mkdir '%s'", dname);
 		}
 		_cleanup_close_ int s = open_src(sfd, sname, O_RDONLY | O_DIRECTORY);
-		_cleanup_close_ int d = openat(dfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-							      O_CLOEXEC);
+		_cleanup_close_ int d =
+			openat(dfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (s < 0 || d < 0)
 			return mr_fail(err, errno, "open directory '%s'", shown);
 		if (copy_contents(s, d, o, shown, err) < 0)
@@ -332,7 +333,8 @@ static int tar_tree(struct archive *a, int sfd, const char *sname, const char *n
 		ssize_t n;
 		while ((n = read(fd, buf, sizeof(buf))) > 0)
 			if (archive_write_data(a, buf, (size_t)n) < 0)
-				return mr_fail(err, 0, "tar '%s': %s", name, archive_error_string(a));
+				return mr_fail(err, 0, "tar '%s': %s", name,
+					       archive_error_string(a));
 	} else if (S_ISDIR(sb.st_mode)) {
 		DIR *d = fdopendir(mr_steal_fd(&fd));
 		struct dirent *de;
@@ -414,7 +416,8 @@ static int untar(int dirfd, const char *shown, struct mr_err *err)
 				rc = -1;
 				break;
 			}
-			_cleanup_close_ int hfd = tar_parent(dirfd, hrel, hleaf, sizeof(hleaf), err);
+			_cleanup_close_ int hfd =
+				tar_parent(dirfd, hrel, hleaf, sizeof(hleaf), err);
 			if (hfd < 0 || make_way(pfd, leaf, rel, err) < 0 ||
 			    linkat(hfd, hleaf, pfd, leaf, 0) < 0) {
 				rc = hfd < 0 ? -1 : mr_fail(err, errno, "link '%s'", rel);
@@ -433,8 +436,9 @@ static int untar(int dirfd, const char *shown, struct mr_err *err)
 			rc = -1;
 			break;
 		} else if (S_ISREG(sb->st_mode)) {
-			_cleanup_close_ int out = openat(
-				pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+			_cleanup_close_ int out =
+				openat(pfd, leaf,
+				       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 			if (out < 0 || archive_read_data_into_fd(a, out) != ARCHIVE_OK) {
 				rc = mr_fail(err, errno, "write '%s'", rel);
 				break;
@@ -533,7 +537,8 @@ static int cp_transfer(int src_root, const char *src, int dst_root, const char *
 	} else {
 		size_t dl = strlen(dst);
 		if (!S_ISDIR(sb.st_mode) && dl && dst[dl - 1] == '/')
-			return mr_fail(err, ENOENT, "destination directory '%s' does not exist", dst);
+			return mr_fail(err, ENOENT, "destination directory '%s' does not exist",
+				       dst);
 		split(dst, dparent, sizeof(dparent), dname, sizeof(dname));
 		ddir = dst_root >= 0 ? in_root(dst_root, dparent, O_PATH | O_DIRECTORY, err)
 				     : open(dparent, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -625,8 +630,7 @@ int cmd_cp(int argc, char **argv)
 		struct archive *a = archive_write_new();
 		archive_write_set_format_pax_restricted(a);
 		if (pdir < 0 || archive_write_open_fd(a, 1) != ARCHIVE_OK ||
-		    tar_tree(a, pdir, name, name, &err) < 0 ||
-		    archive_write_close(a) != ARCHIVE_OK)
+		    tar_tree(a, pdir, name, name, &err) < 0 || archive_write_close(a) != ARCHIVE_OK)
 			rc = 1;
 		archive_write_free(a);
 	} else if (spath) {

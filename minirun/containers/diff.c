@@ -41,7 +41,8 @@ static int diff_lowers(struct container *c, char ***out, struct mr_err *err)
 			n += *p == ':';
 		char **v = calloc(n + 1, sizeof(*v)), *copy = strdup(ld), *save = NULL;
 		size_t i = 0;
-		for (char *s = strtok_r(copy, ":", &save); s && i < n; s = strtok_r(NULL, ":", &save))
+		for (char *s = strtok_r(copy, ":", &save); s && i < n;
+		     s = strtok_r(NULL, ":", &save))
 			v[i++] = strdup(s);
 		free(copy);
 		*out = v;
@@ -59,9 +60,10 @@ static int diff_lowers(struct container *c, char ***out, struct mr_err *err)
 /* the mount points a runtime may have to make in the upper dir: docker keeps them in an
  * "init" layer below the container's, so that diff does not show them */
 static const char *const runtime_mountpoints[] = {
-	"/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/mtab", "/dev",  "/dev/pts",
-	"/dev/shm",   "/dev/mqueue",   "/dev/console",     "/proc",     "/sys",  "/sys/fs/cgroup",
-	"/.dockerenv", "/sbin/docker-init", "/dev/init", NULL,
+	"/etc/hosts", "/etc/hostname",  "/etc/resolv.conf", "/etc/mtab",         "/dev",
+	"/dev/pts",   "/dev/shm",       "/dev/mqueue",      "/dev/console",      "/proc",
+	"/sys",       "/sys/fs/cgroup", "/.dockerenv",      "/sbin/docker-init", "/dev/init",
+	NULL,
 };
 
 int cmd_diff(int argc, char **argv)
@@ -82,7 +84,8 @@ int cmd_diff(int argc, char **argv)
 	size_t n = 0;
 	int rc = 0;
 	container_path(&c, "diff", upper, sizeof(upper));
-	if (diff_lowers(&c, &lowers, &err) < 0 || info_changes(upper, lowers, runtime_mountpoints, &ch, &n, &err) < 0) {
+	if (diff_lowers(&c, &lowers, &err) < 0 ||
+	    info_changes(upper, lowers, runtime_mountpoints, &ch, &n, &err) < 0) {
 		fprintf(stderr, "Error: %s\n", err.msg);
 		rc = 1;
 	}

@@ -44,8 +44,8 @@ static const struct {
 
 static const struct container_command *find_verb(const char *name)
 {
-	const struct container_command *const tables[] = {
-		container_commands, container_io_commands, container_info_commands};
+	const struct container_command *const tables[] = {container_commands, container_io_commands,
+							  container_info_commands};
 	for (size_t i = 0; i < sizeof(container_aliases) / sizeof(container_aliases[0]); i++)
 		if (!strcmp(name, container_aliases[i].alias))
 			name = container_aliases[i].verb;
@@ -58,8 +58,8 @@ static const struct container_command *find_verb(const char *name)
 
 static void container_usage(FILE *out)
 {
-	const struct container_command *const tables[] = {
-		container_commands, container_io_commands, container_info_commands};
+	const struct container_command *const tables[] = {container_commands, container_io_commands,
+							  container_info_commands};
 	fprintf(out, "Usage:  minirun container COMMAND\n\nManage containers\n\nCommands:\n"
 		     "  ls          List containers (= ps)\n");
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)

@@ -377,18 +377,19 @@ static int changes_walk(struct changes *cs, int fd, const char *path, struct mr_
 			change_add(cs, 'D', p);
 		else if (in_lowers(cs->lowers, p, &lb))
 			/* a directory as the image has it is only a candidate: 'c' */
-			change_add(cs, dir && S_ISDIR(lb.st_mode) && lb.st_mode == sb.st_mode &&
-						       lb.st_uid == sb.st_uid && lb.st_gid == sb.st_gid
-					       ? 'c'
-					       : 'C',
+			change_add(cs,
+				   dir && S_ISDIR(lb.st_mode) && lb.st_mode == sb.st_mode &&
+						   lb.st_uid == sb.st_uid && lb.st_gid == sb.st_gid
+					   ? 'c'
+					   : 'C',
 				   p);
 		else if (hidden(cs, p, dirfd(d), e->d_name, &sb))
 			continue;
 		else
 			change_add(cs, 'A', p);
 		if (dir) {
-			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-								      O_CLOEXEC);
+			int sub = openat(dirfd(d), e->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			rc = sub < 0 ? mr_fail(err, errno, "open '%s'", p)
 				     : changes_walk(cs, sub, p, err);
 		}
@@ -438,7 +439,8 @@ int info_changes(const char *upper, char *const *lowers, const char *const *hide
 			size_t l = strlen(cs.v[i].path);
 			bool below = false;
 			for (size_t j = i + 1; j < cs.n && !below; j++) {
-				if (strncmp(cs.v[j].path, cs.v[i].path, l) || cs.v[j].path[l] != '/')
+				if (strncmp(cs.v[j].path, cs.v[i].path, l) ||
+				    cs.v[j].path[l] != '/')
 					break;
 				below = cs.v[j].kind != 'c';
 			}

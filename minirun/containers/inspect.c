@@ -91,8 +91,9 @@ int cmd_inspect(int argc, char **argv)
 	if (optind >= argc)
 		return info_usage_error("inspect", "\"inspect\" requires at least 1 argument.");
 	if (type && strcmp(type, "container") && strcmp(type, "image"))
-		return info_usage_error("inspect", "\"%s\" is not a valid value for --type: use "
-						   "container or image",
+		return info_usage_error("inspect",
+					"\"%s\" is not a valid value for --type: use "
+					"container or image",
 					type);
 	if (type && !strcmp(type, "image"))
 		return inspect_images(format, argc - optind, argv + optind);
@@ -117,8 +118,8 @@ int cmd_inspect(int argc, char **argv)
 		struct mr_err err = {0};
 		if (container_open(containers_root(), argv[i], false, &c, &err) < 0) {
 			if (err.errnum == ENOENT)
-				fprintf(stderr, "Error: No such %s: %s\n", type ? "container" : "object",
-					argv[i]);
+				fprintf(stderr, "Error: No such %s: %s\n",
+					type ? "container" : "object", argv[i]);
 			else
 				fprintf(stderr, "Error: %s\n", err.msg);
 			rc = 1;

@@ -85,8 +85,8 @@ int cmd_port(int argc, char **argv)
 			const char *hp = json_string_value(json_object_get(b, "HostPort"));
 			rows[n].port = (unsigned)strtoul(key, NULL, 10);
 			snprintf(rows[n].key, sizeof(rows[n].key), "%s", key);
-			snprintf(rows[n].host, sizeof(rows[n].host), "%s:%s", ip && *ip ? ip : "0.0.0.0",
-				 hp ? hp : "");
+			snprintf(rows[n].host, sizeof(rows[n].host), "%s:%s",
+				 ip && *ip ? ip : "0.0.0.0", hp ? hp : "");
 			n++;
 		}
 	}

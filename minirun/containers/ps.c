@@ -8,8 +8,9 @@
  * still runs (container_status). ps reads every record, newest first, and prints docker's
  * columns with docker's words:
  *
- *   CONTAINER ID   IMAGE     COMMAND       CREATED          STATUS          PORTS                  NAMES
- *   3f1c0a9d2b7e   busybox   "sleep 100"   10 seconds ago   Up 9 seconds    0.0.0.0:8080->80/tcp   web
+ *   CONTAINER ID   IMAGE     COMMAND       CREATED          STATUS          PORTS NAMES
+ *   3f1c0a9d2b7e   busybox   "sleep 100"   10 seconds ago   Up 9 seconds    0.0.0.0:8080->80/tcp
+ * web
  *
  * --format takes docker's template fields (.ID .Names .Image .Command .CreatedAt .RunningFor
  * .Status .State .Ports .Labels .Mounts .Networks .Size, {{json .}}), with "table" for a
@@ -100,8 +101,9 @@ static json_t *joined(json_t *o, bool values)
 	{
 		if (used >= sizeof(out))
 			break;
-		used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s%s%s", used ? "," : "",
-					 k, values ? "=" : "", values ? str(o, k) : "");
+		used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s%s%s",
+					 used ? "," : "", k, values ? "=" : "",
+					 values ? str(o, k) : "");
 	}
 	return json_string(out);
 }
@@ -150,15 +152,13 @@ static json_t *ps_row(struct container *c, bool notrunc, bool with_size)
 	json_decref(mounts);
 	char nvol[32];
 	snprintf(nvol, sizeof(nvol), "%zu", volumes);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}",
-			 "ID", id, "Names", name[0] == '/' ? name + 1 : name, "Image",
-			 str(cfg, "Image"), "Command", cmd, "CreatedAt", created, "RunningFor",
-			 ago, "Status", status, "State", status_now, "Ports", ports, "Labels",
-			 joined(json_object_get(cfg, "Labels"), true), "Networks",
-			 joined(json_object_get(json_object_get(rec, "NetworkSettings"),
-						"Networks"),
-				false),
-			 "Mounts", mnames, "LocalVolumes", nvol, "Size", size);
+	return json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}", "ID", id,
+		"Names", name[0] == '/' ? name + 1 : name, "Image", str(cfg, "Image"), "Command",
+		cmd, "CreatedAt", created, "RunningFor", ago, "Status", status, "State", status_now,
+		"Ports", ports, "Labels", joined(json_object_get(cfg, "Labels"), true), "Networks",
+		joined(json_object_get(json_object_get(rec, "NetworkSettings"), "Networks"), false),
+		"Mounts", mnames, "LocalVolumes", nvol, "Size", size);
 }
 
 /* the header row: each field's column title */
@@ -201,8 +201,8 @@ static bool filter_one(struct container *c, const struct filter *f)
 		const char *eq = strchr(v, '=');
 		snprintf(k, sizeof(k), "%.*s", (int)(eq ? (size_t)(eq - v) : strlen(v)), v);
 		json_t *l = json_object_get(json_object_get(cfg, "Labels"), k);
-		return l && (!eq || !strcmp(json_string_value(l) ? json_string_value(l) : "",
-					    eq + 1));
+		return l &&
+		       (!eq || !strcmp(json_string_value(l) ? json_string_value(l) : "", eq + 1));
 	}
 	/* ancestor: the image as given (with or without ":latest"), or its ID or a prefix */
 	const char *image = str(cfg, "Image"), *id = str(rec, "Image");
@@ -266,16 +266,17 @@ static void ps_usage(void)
 	       "  -s, --size            Display total file sizes\n");
 }
 
-#define PS_TABLE "{{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}"
+#define PS_TABLE                                                                                   \
+	"{{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}"
 
 int cmd_ps(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},      {"filter", required_argument, NULL, 'f'},
+		{"all", no_argument, NULL, 'a'},          {"filter", required_argument, NULL, 'f'},
 		{"format", required_argument, NULL, 'F'}, {"last", required_argument, NULL, 'n'},
-		{"latest", no_argument, NULL, 'l'},   {"no-trunc", no_argument, NULL, 'T'},
-		{"quiet", no_argument, NULL, 'q'},    {"size", no_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
+		{"latest", no_argument, NULL, 'l'},       {"no-trunc", no_argument, NULL, 'T'},
+		{"quiet", no_argument, NULL, 'q'},        {"size", no_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	bool all = false, quiet = false, notrunc = false, size = false;
 	long long last = -1;
@@ -298,10 +299,11 @@ int cmd_ps(int argc, char **argv)
 		case 'F': format = optarg; break;
 		case 'n':
 			if (mr_parse_ll(optarg, -1, 1 << 30, &last) < 0)
-				return info_usage_error("ps",
-							"invalid argument \"%s\" for \"-n, --last\" "
-							"flag: not a number",
-							optarg);
+				return info_usage_error(
+					"ps",
+					"invalid argument \"%s\" for \"-n, --last\" "
+					"flag: not a number",
+					optarg);
 			break;
 		case 'l': last = 1; break;
 		case 'T': notrunc = true; break;
@@ -326,8 +328,11 @@ int cmd_ps(int argc, char **argv)
 		fprintf(stderr, "minirun: %s\n", err.msg);
 		return 1;
 	}
-	size_t n = 0, cap = 16;
-	char **rows = malloc(cap * sizeof(*rows));
+	/* a row per container at most, and the header */
+	size_t n = 0, nids = 0;
+	while (ids[nids])
+		nids++;
+	char **rows = calloc(nids + 2, sizeof(*rows));
 	if (table && !quiet) {
 		json_t *h = ps_header();
 		rows[n++] = info_render(tmpl, h);
@@ -348,8 +353,6 @@ int cmd_ps(int argc, char **argv)
 				printf("%.*s\n", notrunc ? CONTAINER_ID_LEN : 12, c.id);
 			} else {
 				json_t *row = ps_row(&c, notrunc, size);
-				if (n == cap)
-					rows = realloc(rows, (cap *= 2) * sizeof(*rows));
 				rows[n++] = info_render(tmpl, row);
 				json_decref(row);
 			}

@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,8 +94,10 @@ static void net_bytes(pid_t pid, uint64_t *rx, uint64_t *tx)
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char ifname[64];
 		unsigned long long r, t;
-		/* "  eth0: RXBYTES packets errs drop fifo frame compressed multicast TXBYTES ..." */
-		if (sscanf(l, " %63[^:]: %llu %*u %*u %*u %*u %*u %*u %*u %llu", ifname, &r, &t) == 3 &&
+		/* "  eth0: RXBYTES packets errs drop fifo frame compressed multicast TXBYTES ..."
+		 */
+		if (sscanf(l, " %63[^:]: %llu %*u %*u %*u %*u %*u %*u %*u %llu", ifname, &r, &t) ==
+			    3 &&
 		    strcmp(ifname, "lo")) {
 			*rx += r;
 			*tx += t;
@@ -102,6 +105,14 @@ static void net_bytes(pid_t pid, uint64_t *rx, uint64_t *tx)
 	}
 	free(text);
 }
+
+/* the readings stats shows, by their place in struct cg_stats */
+static const size_t used_fields[] = {
+	offsetof(struct cg_stats, cpu_usage_usec), offsetof(struct cg_stats, memory_current),
+	offsetof(struct cg_stats, memory_max),     offsetof(struct cg_stats, pids_current),
+	offsetof(struct cg_stats, io_rbytes),      offsetof(struct cg_stats, io_wbytes),
+};
+#define FIELD(st, i) (*(int64_t *)((char *)(st) + used_fields[i]))
 
 /* add what cgroup directory DIR holds to ST (fields still unknown only) */
 static void merge_dir(const char *dir, struct cg_stats *st)
@@ -111,10 +122,9 @@ static void merge_dir(const char *dir, struct cg_stats *st)
 	if (!cg)
 		return;
 	if (cg_stats_read(cg, &one, NULL) == 0)
-		for (int64_t *f = &st->memory_current, *g = &one.memory_current;
-		     f <= &st->io_wios; f++, g++)
-			if (*f == CG_UNSET)
-				*f = *g;
+		for (size_t i = 0; i < sizeof(used_fields) / sizeof(used_fields[0]); i++)
+			if (FIELD(st, i) == CG_UNSET)
+				FIELD(st, i) = FIELD(&one, i);
 	cg_free(cg);
 }
 
@@ -151,8 +161,8 @@ static void sample_read(const char *id, struct sample *s, int64_t host_mem)
 	if (pid > 0 && state_load(oci, c.id, &st, NULL) == 0) {
 		struct cg_stats cs;
 		memset(&cs, 0, sizeof(cs));
-		for (int64_t *f = &cs.memory_current; f <= &cs.io_wios; f++)
-			*f = CG_UNSET;
+		for (size_t i = 0; i < sizeof(used_fields) / sizeof(used_fields[0]); i++)
+			FIELD(&cs, i) = CG_UNSET;
 		/* the recorded cgroup is one directory per hierarchy, joined by ':' */
 		char *dirs = strdup(st.cgroup ? st.cgroup : ""), *save = NULL;
 		for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save))
@@ -223,7 +233,7 @@ static json_t *stats_header(void)
 			 "BLOCK I/O", "PIDs", "PIDS");
 }
 
-#define STATS_TABLE                                                                                \
+#define STATS_TABLE                                                                                     \
 	"{{.ID}}\\t{{.Name}}\\t{{.CPUPerc}}\\t{{.MemUsage}}\\t{{.MemPerc}}\\t{{.NetIO}}\\t{{.BlockIO}}" \
 	"\\t{{.PIDs}}"
 
@@ -249,9 +259,9 @@ static void stats_usage(void)
 int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},        {"format", required_argument, NULL, 'F'},
+		{"all", no_argument, NULL, 'a'},       {"format", required_argument, NULL, 'F'},
 		{"no-stream", no_argument, NULL, 'S'}, {"no-trunc", no_argument, NULL, 'T'},
-		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
 	};
 	bool all = false, stream = true, notrunc = false;
 	const char *format = NULL;

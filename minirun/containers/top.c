@@ -84,8 +84,9 @@ static char *top_row(pid_t pid, long long btime, long hz)
 	unsigned long tty = 0, utime = 0, stime = 0;
 	unsigned long long start = 0;
 	if (!rp || !lp ||
-	    sscanf(rp + 2, "%*c %d %*d %*d %lu %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d "
-			   "%*d %*d %llu",
+	    sscanf(rp + 2,
+		   "%*c %d %*d %*d %lu %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d "
+		   "%*d %*d %llu",
 		   &ppid, &tty, &utime, &stime, &start) != 5) {
 		free(stat);
 		return NULL;
@@ -124,7 +125,7 @@ static char *top_row(pid_t pid, long long btime, long hz)
 	localtime_r(&now, &tm_now);
 	strftime(stime_s, sizeof(stime_s),
 		 tm_start.tm_yday == tm_now.tm_yday && tm_start.tm_year == tm_now.tm_year ? "%H:%M"
-											   : "%b%d",
+											  : "%b%d",
 		 &tm_start);
 	tty_name(tty, ttys, sizeof(ttys));
 	snprintf(times, sizeof(times), "%02lld:%02lld:%02lld", cpu / 3600, cpu / 60 % 60, cpu % 60);

@@ -110,15 +110,15 @@ static void changes_of_an_upper_dir_are_docker_diff(void)
 	char tmpl[] = "/tmp/mr-info-unit.XXXXXX", p[512];
 	char *top = mkdtemp(tmpl);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(top);
-	const char *mk[] = {"lower", "lower/etc", "lower/dir", "lower/usr", "upper", "upper/etc",
-			    "upper/var", "upper/var/log", "upper/usr", "upper/run"};
+	const char *mk[] = {"lower",     "lower/etc", "lower/dir",     "lower/usr", "upper",
+			    "upper/etc", "upper/var", "upper/var/log", "upper/usr", "upper/run"};
 	for (size_t i = 0; i < sizeof(mk) / sizeof(mk[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", top, mk[i]);
 		mkdir(p, 0755);
 	}
-	const char *files[] = {"lower/etc/passwd", "lower/etc/group", "lower/gone", "lower/dir/x",
-			       "upper/etc/passwd", "upper/etc/new", "upper/var/log/app",
-			       "upper/etc/hosts"};
+	const char *files[] = {"lower/etc/passwd",  "lower/etc/group",  "lower/gone",
+			       "lower/dir/x",       "upper/etc/passwd", "upper/etc/new",
+			       "upper/var/log/app", "upper/etc/hosts"};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", top, files[i]);
 		close(open(p, O_CREAT | O_WRONLY, 0644));
@@ -138,12 +138,11 @@ static void changes_of_an_upper_dir_are_docker_diff(void)
 	for (size_t i = 0; i < n; i++)
 		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%c %s\n", ch[i].kind,
 			 ch[i].path);
-	if (wh)
-		CU_ASSERT_STRING_EQUAL(all, "C /etc\nA /etc/new\nC /etc/passwd\nD /gone\nA /var\n"
-					    "A /var/log\nA /var/log/app\n")
-	else
-		CU_ASSERT_STRING_EQUAL(all, "C /etc\nA /etc/new\nC /etc/passwd\nA /var\n"
-					    "A /var/log\nA /var/log/app\n")
+	const char *want =
+		wh ? "C /etc\nA /etc/new\nC /etc/passwd\nD /gone\nA /var\nA /var/log\n"
+		     "A /var/log/app\n"
+		   : "C /etc\nA /etc/new\nC /etc/passwd\nA /var\nA /var/log\nA /var/log/app\n";
+	CU_ASSERT_STRING_EQUAL(all, want);
 	info_changes_free(ch, n);
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
