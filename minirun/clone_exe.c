@@ -26,6 +26,7 @@
  */
 #include "minirun/clone_exe.h"
 #include "lib/cleanup.h"
+#include "minirun/debuglog.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -157,6 +158,8 @@ int clone_exe_reexec(char **argv, struct mr_err *err)
 		int mnt = overlay_of(exe, &name);
 		if (mnt >= 0) {
 			mr_say("re-exec from a private read-only overlay of '%s'", exe);
+			/* the new program starts its own --debug logger from the caller's stderr */
+			debuglog_stdio();
 			/* by name in the mount (not an O_PATH fd), so that the new program's
 			 * name (comm, ps) is the binary's, not a number */
 			syscall(SYS_execveat, mnt, name, argv, environ, 0);
@@ -172,6 +175,7 @@ int clone_exe_reexec(char **argv, struct mr_err *err)
 	if (mfd < 0)
 		return -1;
 	mr_say("re-exec from a sealed memfd copy of /proc/self/exe");
+	debuglog_stdio();
 	fexecve(mfd, argv, environ);
 	int e = errno;
 	close(mfd);

@@ -14,6 +14,7 @@
  *
  * See: runtime-spec config.md "POSIX-platform Hooks", runtime.md "Lifecycle".
  */
+#include "minirun/debuglog.h"
 #include "minirun/setup.h"
 
 #include <errno.h>
@@ -40,6 +41,7 @@ static int run_one(const struct spec_hook *h, const char *what, const char *stat
 		char *const fallback[] = {(char *)h->path, NULL};
 		static char *const empty[] = {NULL};
 		dup2(in[0], 0);
+		debuglog_stdio();
 		execve(h->path, h->args ? h->args : fallback, h->env ? h->env : empty);
 		fprintf(stderr, "%s: exec '%s': %s\n", what, h->path, strerror(errno));
 		_exit(127);

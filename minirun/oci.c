@@ -5,11 +5,13 @@
  * --log-format json`), then a verb and its own options. containerd reads the last error
  * from the --log file as JSON lines ({"level":"error","msg":...,"time":...}); podman reads
  * stderr. Both match on runc's words ("does not exist", "container not running"), so the
- * library's messages keep them.
+ * library's messages keep them. --debug narrates each step (mr_say) on stderr, or with
+ * --log into the log, as JSON lines for --log-format json (debuglog.c).
  *
  * See: runc(8) "GLOBAL OPTIONS"; runtime-spec runtime.md "Operations".
  */
 #include "minirun/oci.h"
+#include "minirun/debuglog.h"
 #include "minirun/state.h"
 
 #include <errno.h>
@@ -50,9 +52,9 @@ static void usage(FILE *out)
 		"An OCI runtime with runc's verbs and flags.\n\n"
 		"global options:\n"
 		"  --root DIR            state directories (default %s)\n"
-		"  --log FILE            also write errors there\n"
+		"  --log FILE            also write errors there (and --debug's narration)\n"
 		"  --log-format FORMAT   text or json\n"
-		"  --debug               narrate each step (-v)\n"
+		"  --debug               narrate each step (-v): on stderr, or into --log\n"
 		"  --systemd-cgroup      refused: minirun manages cgroupfs paths only\n"
 		"  --version             print the version\n\nverbs:\n",
 		state_default_root());
@@ -127,7 +129,7 @@ int oci_main(int argc, char **argv, char **full_argv)
 	};
 	struct oci_global g = {.root = state_default_root(), .argv = full_argv};
 	int c;
-	bool systemd = false;
+	bool systemd = false, debug = false;
 
 	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -140,7 +142,7 @@ int oci_main(int argc, char **argv, char **full_argv)
 						 optarg);
 			g.log_json = optarg[0] == 'j';
 			break;
-		case 'd':
+		case 'd': debug = true; /* fall through */
 		case 'v': mr_verbose = 1; break;
 		case 's': systemd = true; break;
 		case 'V':
@@ -158,6 +160,10 @@ int oci_main(int argc, char **argv, char **full_argv)
 		return 2;
 	}
 	const char *verb = argv[optind];
+	/* runc's --debug with --log: the narration goes into the log, not on stderr */
+	struct mr_err err = {0};
+	if (debug && g.log && debuglog_start(g.log, g.log_json, &err) < 0)
+		return oci_fail(&g, &err);
 	if (systemd)
 		return oci_failx(&g, 1,
 				 "--systemd-cgroup is not supported: minirun manages "

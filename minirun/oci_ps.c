@@ -16,6 +16,7 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/cgstep.h"
+#include "minirun/debuglog.h"
 #include "minirun/oci.h"
 #include "minirun/state.h"
 #include "ns/ns.h"
@@ -104,6 +105,7 @@ static int ps_filtered(const struct oci_global *g, char **args, int nargs, const
 		return oci_failx(g, 1, "fork: %s", strerror(errno));
 	if (child == 0) {
 		dup2(fds[1], 1);
+		debuglog_stdio();
 		execvp("ps", argv);
 		fprintf(stderr, "minirun: run ps: %s\n", strerror(errno));
 		_exit(127);

@@ -12,6 +12,7 @@
  * See: setrlimit(2), proc(5) (oom_score_adj, /proc/sys), setgroups(2), setresuid(2),
  *      close_range(2), execve(2), runtime-spec config.md "Process".
  */
+#include "minirun/debuglog.h"
 #include "minirun/setup.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
@@ -170,6 +171,7 @@ int proc_chdir(const char *cwd, struct mr_err *err)
 int proc_close_fds(int preserve, struct mr_err *err)
 {
 	unsigned first = 3 + (unsigned)preserve;
+	debuglog_stdio(); /* the caller's stderr, not --debug's log, for the process */
 	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
 	/* before 5.11: mark each open fd from /proc/self/fd */

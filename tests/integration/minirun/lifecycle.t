@@ -204,6 +204,29 @@ log_json_and_systemd_refused() {
 	t_match "$T_OUT" "systemd-cgroup is not supported"
 }
 
+debug_goes_into_the_log() {
+	mr_need
+	id=$(mr_id debug)
+	t_defer "mr_cleanup $id"
+	mr_bundle b '["sh", "-c", "echo out; echo err >&2; exit 3"]'
+	"$MR" --debug --log debug.json --log-format json --root "$MR_STATE" run --bundle b "$id" \
+		>out 2>err
+	t_eq "$?" 3 "run's exit status"
+	t_eq "$(cat out)" "out" "the container's stdout"
+	t_eq "$(cat err)" "err" "stderr: the container's alone, no narration"
+	# the logger writes what reached it before the last writer closed its pipe
+	sleep 0.2
+	t_match "$(head -n 1 debug.json)" '^\{"level":"debug","msg":"re-exec from .*","time":"[0-9T:.-]+Z"\}$' \
+		"the first line of the log"
+	t_match "$(cat debug.json)" '"msg":"pivot_root' "the init's own narration is in the log"
+	t_nomatch "$(grep -v '"level":"debug"' debug.json)" . "lines that are not debug records"
+	# text format: runc's key=value lines
+	"$MR" --debug --log debug.txt --root "$MR_STATE" state nosuch 2>/dev/null
+	sleep 0.2
+	t_match "$(cat debug.txt)" '^time="[^"]+" level=error msg="container with id nosuch does not exist"$' \
+		"--log text: the error"
+}
+
 t "spec writes a default config.json (and --rootless one), never over an existing one" spec_writes_a_default_config
 t "create -> created, start -> running, kill -> stopped, delete -> gone, with runc's errors" create_start_state_delete
 t "delete removes a created container and its waiting init" delete_a_created_container
@@ -217,4 +240,5 @@ t "pause freezes, resume thaws, state says paused" pause_and_resume
 t "kill --all signals every process of the cgroup" kill_all_reaches_every_process
 t "features prints JSON, --version the versions" features_and_version
 t "--log --log-format json gets the error; --systemd-cgroup is refused" log_json_and_systemd_refused
+t "--debug --log: the narration goes into the log (JSON lines), stderr stays the container's" debug_goes_into_the_log
 t_end
