@@ -325,9 +325,14 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 		return -1;
 	}
 	/* From here on the container is on the network: any failure disconnects it again
-	 * (which also drops whatever ports were published), so the caller sees nothing. */
-	if ((nports && network_publish(c->root, c->id, ports, nports, err) < 0) ||
-	    fill_endpoint(c, mode, aliases, naliases, pid, err) < 0) {
+	 * (which also drops whatever ports were published), so the caller sees nothing.
+	 * A kill -9 between here and the caller's save is container_net_down's to undo: the
+	 * steps let a test die at each point (MINIRUN_TEST_DIE_AT). */
+	container_step("net-connected");
+	int bad = nports && network_publish(c->root, c->id, ports, nports, err) < 0;
+	if (!bad)
+		container_step("net-published");
+	if (bad || fill_endpoint(c, mode, aliases, naliases, pid, err) < 0) {
 		struct mr_err e2 = {0};
 		int saved = errno;
 		network_disconnect(c->root, mode, c->id, &e2);

@@ -120,10 +120,32 @@ unknown_network() {
 	t_nomatch "$out" '^leak:'
 }
 
+killed_mid_network() {
+	w_need
+	out=$(w_host '
+		mr network create web >/dev/null || die "network create"
+		for step in net-connected net-published; do
+			for net in bridge web; do
+				MINIRUN_TEST_DIE_AT=$step mr run -d --name "k-$step-$net" --network "$net" \
+					-p 8080:80 busybox sleep 60 >/dev/null 2>&1
+				w_ids >>"$R/.ids"
+				echo "$step $net: veths $(ip -o link | grep -c mrv), ports $(nft list map ip minirun published 2>/dev/null | grep -c "\. 8080 :")"
+				mr rm -f "k-$step-$net" >/dev/null 2>&1 || echo "rm -f k-$step-$net failed"
+			done
+		done
+		mr network rm web >/dev/null || echo "network rm web refused: an endpoint is left"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^net-connected bridge: veths 1, ports 0$' "killed after the connect: the veth is there"
+	t_match "$out" '^net-published web: veths 1, ports 1$' "killed after the publish: the port is there"
+	t_nomatch "$out" 'failed|refused'
+	t_nomatch "$out" '^leak:' "rm -f undoes a network step killed half-way"
+}
+
 t "the default bridge: eth0 with 10.88.0.x/16, a route via mr0, docker's inspect fields" bridge_default
 t "--network host sees the host's links; --network none has lo only" host_and_none
 t "--network container:ID shares that container's interfaces" container_mode
 t "two containers on a user network reach each other by name and alias, not on the default bridge" user_network_names
 t "a removed container's address is handed out again; no lease is left" leases_returned
+t "a kill -9 of the monitor between connect and publish, or after publish: rm -f leaves nothing" killed_mid_network
 t "an unknown network: docker's message, exit 125, nothing left" unknown_network
 t_end
