@@ -374,8 +374,11 @@ static json_t *user_mounts(json_t *rec)
 	json_t *out = json_array(), *m, *v;
 	size_t i;
 	const char *dest;
-	json_array_foreach(json_object_get(json_object_get(rec, "Minirun"), "OciMounts"), i, m)
+	json_t *oci = json_object_get(json_object_get(rec, "Minirun"), "OciMounts");
+	json_array_foreach(oci, i, m)
+	{
 		json_array_append(out, m);
+	}
 	json_object_foreach(json_object_get(json_object_get(rec, "HostConfig"), "Tmpfs"), dest, v)
 	{
 		/* docker's --tmpfs default: noexec,nosuid,nodev; options given are added */

@@ -195,13 +195,16 @@ static int set_env(struct container_opts *o, const char *v, const struct opt *f,
  * and lines starting with '#' are skipped; "K=V" is taken as it is (V keeps its spaces
  * and quotes: no shell here); a bare "K" takes the caller's value, or is dropped. The
  * file's entries go before every -e (docker reads the files first), so they are kept
- * aside in o's private list and joined in container_opts_parse. */
-static char **env_file_entries; /* only between a parse's start and its end */
+ * aside in the parse's own list and joined at the end (join_env). */
+struct parse {
+	struct container_opts o; /* first: a setter's O is the parse it belongs to */
+	char **env_files;        /* the --env-file entries, in order */
+};
 
 static int set_env_file(struct container_opts *o, const char *v, const struct opt *f,
 			struct mr_err *err)
 {
-	(void)o;
+	struct parse *ps = (struct parse *)o;
 	(void)f;
 	_cleanup_free_ char *text = NULL;
 	if (mr_read_file(v, &text, NULL, err) < 0)
@@ -225,7 +228,7 @@ static int set_env_file(struct container_opts *o, const char *v, const struct op
 			if (isspace((unsigned char)line[i]))
 				return mr_fail(err, 0, "variable '%.*s' contains whitespaces",
 					       (int)klen, line);
-		if (add_env(&env_file_entries, line, err) < 0)
+		if (add_env(&ps->env_files, line, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -706,11 +709,12 @@ static int parse_word(int argc, char **argv, int *i, struct container_opts *o, b
 }
 
 /* Join the env-file entries (first) and the -e ones (after) into o->env. */
-static int join_env(struct container_opts *o, struct mr_err *err)
+static int join_env(struct parse *ps, struct mr_err *err)
 {
+	struct container_opts *o = &ps->o;
 	char **all = NULL;
-	for (size_t i = 0; env_file_entries && env_file_entries[i]; i++)
-		if (strv_add(&all, env_file_entries[i], err) < 0)
+	for (size_t i = 0; ps->env_files && ps->env_files[i]; i++)
+		if (strv_add(&all, ps->env_files[i], err) < 0)
 			return strv_free(all), -1;
 	for (size_t i = 0; o->env && o->env[i]; i++)
 		if (strv_add(&all, o->env[i], err) < 0)
@@ -724,10 +728,12 @@ int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *
 			 struct mr_err *err)
 {
 	int i, rc = 0;
-	memset(o, 0, sizeof(*o));
-	o->stop_timeout = -1;
+	/* parse into a struct parse (the flags, and what only the parse needs), then hand
+	 * its flags over to *out */
+	struct container_opts *out = o;
+	struct parse ps = {.o = {.stop_timeout = -1}, .env_files = NULL};
+	o = &ps.o;
 	*help = false;
-	env_file_entries = NULL;
 	for (i = 1; i < argc && rc == 0 && !*help; i++) {
 		char *a = argv[i];
 		if (strcmp(a, "--") == 0) {
@@ -740,9 +746,10 @@ int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *
 		rc = parse_word(argc, argv, &i, o, help, err);
 	}
 	if (rc == 0 && !*help)
-		rc = join_env(o, err);
-	strv_free(env_file_entries);
-	env_file_entries = NULL;
+		rc = join_env(&ps, err);
+	strv_free(ps.env_files);
+	*out = ps.o;
+	o = out;
 	if (rc < 0 || *help) {
 		container_opts_free(o);
 		return rc;

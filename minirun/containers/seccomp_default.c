@@ -268,8 +268,10 @@ static bool applies(json_t *filter, unsigned long long caps, bool include)
 			return false; /* includes.caps: every one is needed */
 		any_cap |= have;
 	}
-	json_array_foreach(al, i, v) any_arch |=
-		json_is_string(v) && strcmp(json_string_value(v), arch) == 0;
+	json_array_foreach(al, i, v)
+	{
+		any_arch |= json_is_string(v) && strcmp(json_string_value(v), arch) == 0;
+	}
 	if (include)
 		return !json_array_size(al) || any_arch;
 	return !any_cap && !any_arch; /* excludes: any match drops the rule */
