@@ -127,6 +127,7 @@ static unsigned long long caps_all(void)
 	return m;
 }
 
+/* The capability names of mask M, "CAP_CHOWN" first (bit order), as a new array */
 static json_t *caps_json(unsigned long long m)
 {
 	json_t *a = json_array();
@@ -205,6 +206,7 @@ static int fields(char *line, char **f, int max)
 	return n;
 }
 
+/* Is S a whole decimal id (as /etc/passwd and -u write them)? Its value to *v. */
 static bool numeric(const char *s, unsigned long *v)
 {
 	char *end;
@@ -391,6 +393,9 @@ static json_t *user_mounts(json_t *rec)
 	return out;
 }
 
+/* The "mounts" array: docker's defaults (privileged: /sys and the cgroup tree rw), the
+ * hosts/hostname/resolv.conf binds of P, the user's mounts, the init. A default whose
+ * destination a user mount takes is left out. New reference. */
 static json_t *mounts(json_t *rec, const struct container_paths *p, bool privileged)
 {
 	json_t *out = json_array(), *user = user_mounts(rec);
@@ -470,10 +475,13 @@ static void env_set(json_t *env, const char *kv, bool replace)
 	json_array_append_new(env, json_string(kv));
 }
 
+/* The "process" object: args (after /dev/init with --init), env, cwd, the user resolved in
+ * P->rootfs, the terminal, CAPS as bounding = effective = permitted. NULL with err when the
+ * user can't be found. New reference. */
 static json_t *process(json_t *rec, const struct container_paths *p, unsigned long long caps,
 		       struct mr_err *err)
 {
-	json_t *cfg = json_object_get(rec, "Config"), *hc = json_object_get(rec, "HostConfig");
+	json_t *cfg = json_object_get(rec, "Config");
 	json_t *args = json_array(), *env = json_array(), *e;
 	const char *hostname = json_string_value(json_object_get(cfg, "Hostname"));
 	const char *cwd = json_string_value(json_object_get(cfg, "WorkingDir"));
@@ -488,9 +496,10 @@ static json_t *process(json_t *rec, const struct container_paths *p, unsigned lo
 		json_decref(env);
 		return NULL;
 	}
-	if (p->init) /* the init runs the command as its child: "/dev/init -- CMD ARGS" */
-		json_array_append_new(args, json_string(CONTAINER_INIT_DEST)),
-			json_array_append_new(args, json_string("--"));
+	if (p->init) { /* the init runs the command as its child: "/dev/init -- CMD ARGS" */
+		json_array_append_new(args, json_string(CONTAINER_INIT_DEST));
+		json_array_append_new(args, json_string("--"));
+	}
 	json_array_append(args, json_object_get(rec, "Path"));
 	json_array_extend(args, json_object_get(rec, "Args"));
 
@@ -523,7 +532,6 @@ static json_t *process(json_t *rec, const struct container_paths *p, unsigned lo
 	json_object_set_new(capset, "permitted", caps_json(caps));
 
 	json_t *nnp = json_object_get(json_object_get(rec, "Minirun"), "NoNewPrivileges");
-	(void)hc;
 	return json_pack("{s:b, s:o, s:o, s:o, s:s, s:o, s:b}", "terminal", tty, "user", user,
 			 "args", args, "env", env, "cwd", cwd && *cwd ? cwd : "/", "capabilities",
 			 capset, "noNewPrivileges", json_is_true(nnp));
@@ -550,6 +558,8 @@ static json_t *str_array(const char *const *v, size_t n)
 	return a;
 }
 
+/* linux.namespaces for the network MODE ("host": no network namespace; "container:ID":
+ * P->netns, which must be known; else P->netns or a new one). NULL with err. */
 static json_t *namespaces(const char *mode, const struct container_paths *p, struct mr_err *err)
 {
 	static const char *const always[] = {"pid", "ipc", "uts", "mount", "cgroup"};
@@ -572,6 +582,7 @@ static json_t *namespaces(const char *mode, const struct container_paths *p, str
 	return ns;
 }
 
+/* linux.resources from HostConfig HC: the device policy, memory (+swap), cpu quota, pids */
 static json_t *resources(json_t *hc, bool privileged)
 {
 	json_t *r = json_object();

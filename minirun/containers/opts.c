@@ -97,6 +97,8 @@ long long container_parse_bytes(const char *s, struct mr_err *err)
 }
 
 /* ---- the setters: each turns one flag's value into fields of O --------------------------- */
+/* Each setter gets the value V of flag F (booleans get "true" when given bare) and returns 0,
+ * or -1 with docker's message for a bad value in err. */
 
 typedef int (*opt_set)(struct container_opts *o, const char *v, const struct opt *f,
 		       struct mr_err *err);

@@ -193,6 +193,8 @@ static const char *pick(const char *flag, json_t *ic, const char *key)
 	return flag ? flag : v ? v : "";
 }
 
+/* Config: the image's config IC merged with the flags O (see the top of this file); takes
+ * over the references EP and CMD. New reference. */
 static json_t *config(const struct container_opts *o, const char *id, json_t *ic, json_t *ep,
 		      json_t *cmd)
 {
