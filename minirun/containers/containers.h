@@ -244,7 +244,8 @@ int container_resolve_user(const char *rootfs, const char *spec, struct containe
 /* Where --init's binary is mounted in the container, and prepended to its command. */
 #define CONTAINER_INIT_DEST "/dev/init"
 /* container_init_path - the host path of minirun-init: next to /proc/self/exe, then in
- * containers/init/ beside it (the build tree), then the install dir; NULL if none. */
+ * containers/init/ beside it (the build tree), then the install dir; $MINIRUN_INIT first
+ * when set (a test or a packager points it elsewhere). NULL if none is found. */
 const char *container_init_path(void);
 
 /* ---- lifecycle (lifecycle.c, rootfs.c, monitor.c) ----------------------------------------- */
