@@ -207,11 +207,15 @@ stats_no_stream() {
 			die "the -m limit is the LIMIT: $out"
 		out=$(mr stats --no-stream --format "{{.Name}}:{{.PIDs}}" web)
 		[ "$out" = "web:3" ] || die "format: $out"
+		# streaming: redrawn every second until interrupted
+		out=$(timeout --preserve-status -s INT 3 "$MINIRUN" --root "$R" stats web); rc=$?
+		[ $rc = 0 ] || die "stats ended by SIGINT: exit $rc"
+		[ "$(echo "$out" | grep -c "CONTAINER ID")" -ge 2 ] || die "not redrawn: $out"
 		mr rm -f web lim >/dev/null
 		ct_noleaks
 	'
 }
-t "stats --no-stream: docker's columns from the cgroup (PIDS, -m as LIMIT), --format" stats_no_stream
+t "stats: docker's columns from the cgroup (PIDS, -m as LIMIT), --format; redrawn until Ctrl-C" stats_no_stream
 
 container_group() {
 	ct_need
