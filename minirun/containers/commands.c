@@ -177,7 +177,7 @@ static int do_start(struct container *c, const struct each *e, struct mr_err *er
 }
 static int do_stop(struct container *c, const struct each *e, struct mr_err *err)
 {
-	return container_stop(c, e->timeout, err);
+	return container_stop_sig(c, e->sig, e->timeout, err);
 }
 static int do_restart(struct container *c, const struct each *e, struct mr_err *err)
 {

@@ -311,11 +311,17 @@ static int kill_and_wait(struct container *c, int sig, int timeout, struct mr_er
 
 int container_stop(struct container *c, int timeout, struct mr_err *err)
 {
+	return container_stop_sig(c, 0, timeout, err);
+}
+
+int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err *err)
+{
 	const char *s = container_status(c);
 	if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 && strcmp(s, "restarting") != 0)
 		return 0; /* docker: stopping a stopped container succeeds */
 	const char *name = json_string_value(rec_get(c->rec, "Config", "StopSignal"));
-	int sig = name && *name ? sig_parse(name) : SIGTERM;
+	if (sig <= 0)
+		sig = name && *name ? sig_parse(name) : SIGTERM;
 	if (sig <= 0)
 		sig = SIGTERM;
 	if (timeout < 0) {

@@ -29,6 +29,8 @@ int monitor_spawn(struct container *c, bool attach, struct mr_err *err);
 /* monitor.c: the live monitor's pid (checked against its recorded start time), else 0 */
 pid_t monitor_alive(struct container *c);
 
+/* lifecycle.c: container_stop with SIG instead of the record's StopSignal (0: that one) */
+int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err *err);
 /* lifecycle.c: undo what a dead monitor left (OCI container, networks, mount) */
 void container_cleanup(struct container *c);
 

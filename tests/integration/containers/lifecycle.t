@@ -233,4 +233,35 @@ id_prefix() {
 }
 t "a generated adjective_surname name; a container found by its short ID" id_prefix
 
+stop_signal_flag() {
+	ct_need
+	ct_host '
+		mr run -d --name ss busybox sh -c "trap \"exit 10\" USR1; while :; do sleep 0.1; done" \
+			>/dev/null || die run
+		mr stop -s USR1 -t 30 ss >/dev/null || die "stop -s USR1"
+		[ "$(ct_field ss State.ExitCode)" = 10 ] || die "ExitCode $(ct_field ss State.ExitCode)"
+		mr rm ss >/dev/null
+		ct_noleaks
+	'
+}
+t "stop -s USR1 sends USR1 instead of SIGTERM" stop_signal_flag
+
+parallel_runs() {
+	ct_need
+	ct_host '
+		for i in 1 2 3 4 5 6 7 8; do
+			mr run -d --name par$i busybox sleep 100 >"$R.out$i" 2>&1 &
+		done
+		wait
+		for i in 1 2 3 4 5 6 7 8; do
+			[ "$(ct_status par$i)" = running ] || die "par$i: $(ct_status par$i): $(cat "$R.out$i")"
+		done
+		addrs=$(for i in 1 2 3 4 5 6 7 8; do mr inspect --format "{{.NetworkSettings.Networks.bridge.IPAddress}}" par$i; done | sort -u | wc -l)
+		[ "$addrs" = 8 ] || die "$addrs distinct addresses for 8 containers"
+		mr rm -f par1 par2 par3 par4 par5 par6 par7 par8 >/dev/null || die "rm -f"
+		ct_noleaks
+	'
+}
+t "8 containers started in parallel all run (distinct addresses); rm -f of all leaves nothing" parallel_runs
+
 t_end
