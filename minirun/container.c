@@ -218,6 +218,19 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	}
 	if (cgstep_create(s, o->id, &m.cgroup, err) < 0)
 		goto out;
+	snprintf(st.id, sizeof(st.id), "%s", o->id);
+	st.bundle = s->bundle;
+	st.rootfs = s->rootfs;
+	st.created = state_now(now, sizeof(now));
+	st.cgroup = m.cgroup;
+	st.annotations = s->annotations;
+	st.owner = geteuid();
+	snprintf(st.status, sizeof(st.status), "creating");
+	/* Recorded at once (status "creating", no pid yet): if this process is killed
+	 * before the end, `delete` finds the cgroup to remove. The lock we hold keeps any
+	 * delete out while we live. */
+	if (state_save(root, &st, err) < 0)
+		goto out;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		mr_fail(err, errno, "socketpair");
 		goto out;
@@ -243,13 +256,6 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	}
 	close(sv[1]);
 	sv[1] = -1;
-	snprintf(st.id, sizeof(st.id), "%s", o->id);
-	st.bundle = s->bundle;
-	st.rootfs = s->rootfs;
-	st.created = state_now(now, sizeof(now));
-	st.cgroup = m.cgroup;
-	st.annotations = s->annotations;
-	st.owner = geteuid();
 	if (drive_child(s, &m, sv[0], c.direct, &st, err) < 0)
 		goto out;
 	if (state_save(root, &st, err) < 0)

@@ -75,18 +75,49 @@ path_like_id() {
 	mr_bundle b
 	for bad in ../escape a/b . ..; do
 		t_status 1 mr create --bundle b "$bad"
+		t_eq "$(printf '%s\n' "$T_OUT" | wc -l | tr -d ' ')" 1 "lines of the error"
 		t_match "$T_OUT" "invalid container id"
 	done
 	[ ! -e "$T_TMP/escape" ] || t_fail "a state directory escaped --root"
+	[ -z "$(mr list -q)" ] || t_fail "a container was left: $(mr list -q)"
+	mr_leaks escape
 }
 
 bundle_not_a_directory() {
 	mr_need
 	echo x >notadir
 	t_status 1 mr create --bundle notadir "$(mr_id nd)"
+	t_eq "$(printf '%s\n' "$T_OUT" | wc -l | tr -d ' ')" 1 "lines of the error"
 	t_match "$T_OUT" "bundle 'notadir' must be a directory"
+	mr_leaks "$(mr_id nd)"
 	t_status 1 mr create --bundle nosuchdir "$(mr_id nd2)"
 	t_match "$T_OUT" "bundle 'nosuchdir': No such file"
+	mr_leaks "$(mr_id nd2)"
+}
+
+# A create killed half-way (here while its createRuntime hook runs: the container's init
+# exists, its cgroup too) leaves a "creating" record that delete cleans up whole.
+killed_create_is_deleted_whole() {
+	mr_need
+	id=$(mr_id killed)
+	t_defer "mr_cleanup $id"
+	hook='{"path": "/bin/sh", "args": ["sh", "-c", "echo $$ >'"$T_DIR"'/hookpid; exec sleep 30"]}'
+	TOP_EXTRA=",\"hooks\": {\"createRuntime\": [$hook]}" mr_bundle b '["true"]'
+	mr create --bundle b "$id" >/dev/null 2>&1 &
+	create=$!
+	t_defer "kill -9 $create 2>/dev/null; [ -s $T_DIR/hookpid ] && kill \$(cat $T_DIR/hookpid) 2>/dev/null; true"
+	i=0
+	while [ ! -s "$T_DIR/hookpid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -s "$T_DIR/hookpid" ] || t_fail "the createRuntime hook never ran"
+	[ -n "$(mr_cgroups_of "$id")" ] || t_fail "no cgroup while create runs"
+	kill -9 "$create"
+	wait "$create" 2>/dev/null
+	t_eq "$(mr_field "$id" status)" creating "the state of the half-made container"
+	mr delete --force "$id" || t_fail "delete --force of the half-made container"
+	# the init ends by itself when its create process is gone (EOF on their socket)
+	i=0
+	while [ -n "$(mr_procs_in_rootfs)" ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+	mr_leaks "$id"
 }
 
 missing_command() {
@@ -105,4 +136,5 @@ t "a duplicate id" duplicate_id
 t "a path-like id" path_like_id
 t "a bundle that is not a directory" bundle_not_a_directory
 t "a process.args[0] not in the rootfs fails create" missing_command
+t "a create killed half-way leaves a record that delete cleans up whole" killed_create_is_deleted_whole
 t_end
