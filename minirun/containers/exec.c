@@ -39,6 +39,7 @@
 #include <sys/capability.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static void usage(FILE *out)
@@ -181,11 +182,14 @@ static int set_user(json_t *proc, pid_t pid, const char *spec)
 	return 0;
 }
 
-/* --privileged: every capability the kernel has, in every set but ambient. */
+/* --privileged: every capability the kernel has and we hold in our bounding set (a
+ * capability we lack can't be given: the exec would fail on it), in every set but ambient. */
 static void all_caps(json_t *proc)
 {
 	json_t *list = json_array();
-	for (int cap = 0; cap <= CAP_LAST_CAP || cap_valid(cap); cap++) {
+	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 0)
+			continue;
 		char *name = cap_to_name(cap);
 		if (!name)
 			break;

@@ -223,6 +223,8 @@ exec_shares_the_container() {
 		sleep 2
 		mr exec ex ls /tmp/detached | sed "s/^/detached: /"
 		mr exec -u nosuchuser ex true 2>&1 | sed "s/^/baduser: /"
+		mr exec ex grep CapEff /proc/self/status | sed "s/^/caps: /"
+		mr exec --privileged ex grep CapEff /proc/self/status | sed "s/^/privileged: /"
 		mr stop -t 1 ex >/dev/null
 		mr exec ex true 2>&1 | sed "s/^/stopped: /"
 		mr rm ex >/dev/null
@@ -242,6 +244,12 @@ exec_shares_the_container() {
 	t_match "$out" '^detach 0$' "-d returns at once"
 	t_match "$out" '^detached: /tmp/detached$' "and the command runs on"
 	t_match "$out" '^baduser: .*unable to find user nosuchuser' "an unknown user is named"
+	caps=$(printf '%s\n' "$out" | sed -n 's/^caps: CapEff:[[:space:]]*//p')
+	priv=$(printf '%s\n' "$out" | sed -n 's/^privileged: CapEff:[[:space:]]*//p')
+	[ -n "$caps" ] && [ -n "$priv" ] || t_fail "no CapEff lines: $out"
+	t_ne "$priv" "$caps" "--privileged gives the command more capabilities"
+	# docker's default set is a subset of --privileged's
+	[ $((0x$caps & ~0x$priv)) = 0 ] || t_fail "default caps $caps not within privileged $priv"
 	t_match "$out" '^stopped: minirun: Container [0-9a-f]{64} is not running$' "docker's message"
 	t_nomatch "$out" '^leak:'
 }
