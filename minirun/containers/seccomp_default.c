@@ -153,6 +153,10 @@ static const struct {
 	{CAP_DAC_READ_SEARCH, "opening any file by handle, past every directory permission",
 	 {"open_by_handle_at", NULL}},
 	{CAP_SYSLOG, "the kernel log", {"syslog", NULL}},
+#ifdef CAP_BPF /* the split-out parts of CAP_SYS_ADMIN (Linux 5.8) */
+	{CAP_BPF, "loading eBPF programs", {"bpf", NULL}},
+	{CAP_PERFMON, "performance counters see other processes", {"perf_event_open", NULL}},
+#endif
 };
 
 /* clang-format on */
