@@ -283,12 +283,17 @@ static int v2_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n,
 	attr.insns = (uint64_t)(uintptr_t)insns;
 	attr.insn_cnt = (uint32_t)len;
 	attr.license = (uint64_t)(uintptr_t) "GPL";
-	attr.log_buf = (uint64_t)(uintptr_t)log;
-	attr.log_size = sizeof(log);
-	attr.log_level = 1;
 	log[0] = '\0';
 	mr_say("bpf(BPF_PROG_LOAD) a device filter of %zu instructions for %zu rules", len, n);
 	int prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (prog < 0 && errno != EPERM) {
+		/* Why not ask for the verifier's log at once: it formats a line per
+		 * instruction, a good part of the load's time; only a refusal needs it */
+		attr.log_buf = (uint64_t)(uintptr_t)log;
+		attr.log_size = sizeof(log);
+		attr.log_level = 1;
+		prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	}
 	if (prog < 0) {
 		/* the verifier says why in its last line before the "processed N insns" tally */
 		char *last = log;
