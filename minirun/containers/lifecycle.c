@@ -209,7 +209,9 @@ void container_cleanup(struct container *c)
 int container_start(struct container *c, bool attach, struct mr_err *err)
 {
 	const char *s = container_status(c);
-	if (!strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting"))
+	if (!strcmp(s, "paused"))
+		return mr_fail(err, 0, "cannot start a paused container, try unpause instead");
+	if (!strcmp(s, "running") || !strcmp(s, "restarting"))
 		return 0; /* docker: starting a running container is not an error */
 	if (!strcmp(s, "dead"))
 		return mr_fail(err, 0, "container %.12s is half-made (a killed create): remove it",

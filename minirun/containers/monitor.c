@@ -386,6 +386,14 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	if (null > 2)
 		close(null);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* the container's init inherits our signal mask and ignored signals across exec: a
+	 * `run -d ... &` from a script would otherwise hand it SIGINT and SIGQUIT ignored */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
 	signal(SIGUSR1, on_wake);
 	tell(m.notify, N_HELLO, getpid(), NULL);
 	container_step("monitor");

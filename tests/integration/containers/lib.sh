@@ -15,7 +15,7 @@
 #	                address leases, cgroups named after a container ID this test made
 #	ct_noleaks      die with the list unless ct_leaks prints nothing
 #	ct_status REF   the record's State.Status as `inspect` would show it
-#	ct_field REF K  one field of the record (a jq-less path: State.ExitCode, RestartCount)
+#	ct_field REF K  one field of the record, as inspect's {{.K}} (State.ExitCode, RestartCount)
 #	die MSG         fail the script (netns.sh)
 #
 #	ct_need                 (outside) skip/fail unless root, namespaces, minirun and the image
@@ -122,6 +122,8 @@ ct_noleaks() {
 
 # ct_field REF PATH - a field of the record: "State.Status", "RestartCount", "Name"
 ct_field() {
+	# inspect first (the info engineer's templates); the record itself when it can't
+	mr inspect --format "{{.$2}}" "$1" 2>/dev/null && return 0
 	_id=$(cat "$R/containers/.names/${1#/}" 2>/dev/null) || _id=$1
 	[ -d "$R/containers/$_id" ] || _id=$(basename "$(ls -d "$R/containers/$1"* 2>/dev/null | head -n 1)")
 	_f=$R/containers/$_id/container.json
@@ -137,8 +139,5 @@ print("true" if v is True else "false" if v is False else "" if v is None else v
 		sed -n "s/.*\"$_k\":\"\{0,1\}\([^,\"}]*\).*/\1/p" "$_f" | head -n 1
 	fi
 }
-# ct_status REF - the status as inspect shows it (checked against the processes), else the
-# record's
-ct_status() {
-	mr inspect --format '{{.State.Status}}' "$1" 2>/dev/null || ct_field "$1" State.Status
-}
+# ct_status REF - the status as inspect shows it (checked against the processes)
+ct_status() { ct_field "$1" State.Status; }

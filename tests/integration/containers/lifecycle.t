@@ -264,4 +264,21 @@ parallel_runs() {
 }
 t "8 containers started in parallel all run (distinct addresses); rm -f of all leaves nothing" parallel_runs
 
+signals_reset() {
+	ct_need
+	ct_host '
+		# a background job starts with SIGINT ignored, and a shell can not trap a signal
+		# ignored on entry: the monitor must give the container default dispositions
+		(mr run -d --name bg busybox sh -c "trap \"exit 5\" INT; while :; do sleep 0.1; done" \
+			>/dev/null) &
+		wait
+		mr kill -s INT bg >/dev/null || die "kill -s INT"
+		code=$(timeout 5 "$MINIRUN" --root "$R" wait bg)
+		[ "$code" = 5 ] || die "the container could not trap SIGINT (wait: $code)"
+		mr rm bg >/dev/null
+		ct_noleaks
+	'
+}
+t "a container run from a background job (SIGINT ignored there) can still trap SIGINT" signals_reset
+
 t_end
