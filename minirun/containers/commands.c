@@ -349,7 +349,8 @@ static int cmd_start(int argc, char **argv)
 	if (!e.attach)
 		return for_each(argv + optind, argc - optind, &e, true);
 	if (argc - optind != 1) {
-		fprintf(stderr, "minirun: you cannot start and attach multiple containers at once\n");
+		fprintf(stderr,
+			"minirun: you cannot start and attach multiple containers at once\n");
 		return 1;
 	}
 	struct container c;

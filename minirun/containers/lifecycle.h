@@ -35,7 +35,7 @@ int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err 
 void container_cleanup(struct container *c);
 
 /* record helpers (lifecycle.c) */
-json_t *rec_get(json_t *rec, const char *a, const char *b); /* rec[a][b], or rec[a] */
+json_t *rec_get(json_t *rec, const char *a, const char *b);               /* rec[a][b], or rec[a] */
 void rec_set(json_t *rec, const char *obj, const char *key, json_t *val); /* steals val */
 
 #endif

@@ -26,7 +26,8 @@
  * After that the monitor takes the lock for each change of the record, briefly.
  *
  * See: prctl(2) PR_SET_CHILD_SUBREAPER; pidfd_open(2); credentials(7) (sessions);
- *      docker's restart policies: https://docs.docker.com/engine/containers/start-containers-automatically/
+ *      docker's restart policies:
+ *https://docs.docker.com/engine/containers/start-containers-automatically/
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"
@@ -73,8 +74,8 @@ pid_t monitor_alive(struct container *c)
 	_cleanup_free_ char *text = NULL;
 	long long pid = 0;
 	unsigned long long start = 0;
-	if (mr_read_file(container_path(c, "monitor.pid", path, sizeof(path)), &text, NULL,
-			 NULL) < 0 ||
+	if (mr_read_file(container_path(c, "monitor.pid", path, sizeof(path)), &text, NULL, NULL) <
+		    0 ||
 	    sscanf(text, "%lld %llu", &pid, &start) != 2 || pid <= 0)
 		return 0;
 	/* a pid alone could have been reused since: the start time tells */
@@ -87,8 +88,8 @@ pid_t monitor_alive(struct container *c)
 
 struct mon {
 	struct container *c;
-	bool proxy;   /* the starter holds the lock for us (until "running") */
-	int notify;   /* the socket to the starter, -1 once told */
+	bool proxy; /* the starter holds the lock for us (until "running") */
+	int notify; /* the socket to the starter, -1 once told */
 	char oci[4400];
 };
 
@@ -161,7 +162,8 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 	};
 	if (json_is_true(rec_get(c->rec, "HostConfig", "Init")) &&
 	    !(p.init = container_init_path()))
-		return mr_fail(err, ENOENT, "--init: minirun-init not found (build it: make minirun)");
+		return mr_fail(err, ENOENT,
+			       "--init: minirun-init not found (build it: make minirun)");
 	json_t *cfg = container_oci_config(c->rec, &p, err);
 	if (!cfg)
 		return -1;
@@ -180,8 +182,8 @@ static int oci_create(struct mon *m, struct container_io *io, pid_t *pid, struct
 	char bundle[4400];
 	int saved[3];
 	struct ctr_create_opts o = {.id = m->c->id,
-				    .bundle = container_path(m->c, "bundle", bundle,
-							     sizeof(bundle)),
+				    .bundle =
+					    container_path(m->c, "bundle", bundle, sizeof(bundle)),
 				    .console_fd = io->tty ? io->console_fd : -1};
 	for (int i = 0; i < 3; i++) {
 		saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);

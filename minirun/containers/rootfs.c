@@ -55,8 +55,8 @@ int rootfs_mount(struct container *c, struct mr_err *err)
 		image_lowerdirs_free(dirs);
 		return mr_fail(err, errno, "mkdir '%s'", merged);
 	}
-	struct ovl_stack s = {.lowers = (const char *const *)dirs, .nlowers = n, .upper = upper,
-			      .work = work};
+	struct ovl_stack s = {
+		.lowers = (const char *const *)dirs, .nlowers = n, .upper = upper, .work = work};
 	enum ovl_method how = OVL_METHOD_NONE;
 	mr_say("mount overlay on %s (%zu image layers + diff/)", merged, n);
 	rc = ovl_mount(&s, merged, &how, err);
@@ -120,8 +120,8 @@ int rootfs_files(struct container *c, struct mr_err *err)
 	snprintf(text, sizeof(text), "%.255s\n", host && *host ? host : c->id);
 	if (!(host && *host))
 		text[12] = '\n', text[13] = 0; /* docker's default: the short ID */
-	if (state_write_file(container_path(c, "hostname", path, sizeof(path)), text, 0644,
-			     err) < 0)
+	if (state_write_file(container_path(c, "hostname", path, sizeof(path)), text, 0644, err) <
+	    0)
 		return -1;
 	_cleanup_free_ char *resolv = resolv_text(!strcmp(mode, "host"));
 	if (!resolv)
@@ -133,8 +133,7 @@ int rootfs_files(struct container *c, struct mr_err *err)
 	if (access(path, F_OK) == 0)
 		return 0;
 	_cleanup_free_ char *hosts = network_hosts_format(NULL, 0);
-	return hosts ? state_write_file(path, hosts, 0644, err)
-		     : mr_fail(err, ENOMEM, "hosts");
+	return hosts ? state_write_file(path, hosts, 0644, err) : mr_fail(err, ENOMEM, "hosts");
 }
 
 static dev_t top_dev;

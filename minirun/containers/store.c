@@ -33,16 +33,16 @@
 /* docker's generated names are "adjective_surname" (moby's namesgenerator); these are our
  * own short lists, of computing people, for the same shape */
 static const char *const adjectives[] = {
-	"admiring", "brave",   "clever",  "dazzling", "eager",    "festive", "gallant",
-	"happy",    "jolly",   "keen",    "lucid",    "modest",   "nifty",   "optimistic",
-	"pensive",  "quirky",  "relaxed", "serene",   "tender",   "upbeat",  "vibrant",
-	"wizardly", "youthful", "zealous", "bold",    "calm",     "dreamy",  "elegant",
+	"admiring", "brave",    "clever",  "dazzling", "eager",  "festive", "gallant",
+	"happy",    "jolly",    "keen",    "lucid",    "modest", "nifty",   "optimistic",
+	"pensive",  "quirky",   "relaxed", "serene",   "tender", "upbeat",  "vibrant",
+	"wizardly", "youthful", "zealous", "bold",     "calm",   "dreamy",  "elegant",
 };
 static const char *const surnames[] = {
-	"hopper",   "lovelace", "turing",   "ritchie",  "thompson", "torvalds", "knuth",
-	"dijkstra", "hamilton", "liskov",   "kernighan", "mccarthy", "backus",  "allen",
-	"goldberg", "engelbart", "lamport", "wirth",    "perlman",  "cerf",     "shannon",
-	"noether",  "babbage",  "johnson",  "bartik",   "wilkes",   "hoare",    "pike",
+	"hopper",   "lovelace",  "turing",  "ritchie",   "thompson", "torvalds", "knuth",
+	"dijkstra", "hamilton",  "liskov",  "kernighan", "mccarthy", "backus",   "allen",
+	"goldberg", "engelbart", "lamport", "wirth",     "perlman",  "cerf",     "shannon",
+	"noether",  "babbage",   "johnson", "bartik",    "wilkes",   "hoare",    "pike",
 };
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -198,8 +198,8 @@ int container_reload(struct container *c, struct mr_err *err)
 {
 	char path[4400];
 	json_error_t je;
-	json_t *rec = json_load_file(container_path(c, "container.json", path, sizeof(path)), 0,
-				     &je);
+	json_t *rec =
+		json_load_file(container_path(c, "container.json", path, sizeof(path)), 0, &je);
 	if (!rec) {
 		if (access(c->dir, F_OK) < 0)
 			return no_such(err, c->id);
@@ -242,9 +242,9 @@ static int lookup(const char *root, const char *ref, char id[CONTAINER_ID_LEN + 
 		while (d && (de = readdir(d)))
 			if (is_full_id(de->d_name) && strncmp(de->d_name, ref, n) == 0) {
 				if (found++)
-					return mr_fail(err, EINVAL,
-						       "multiple IDs found with provided prefix: %s",
-						       ref);
+					return mr_fail(
+						err, EINVAL,
+						"multiple IDs found with provided prefix: %s", ref);
 				strcpy(id, de->d_name);
 			}
 	}
@@ -266,8 +266,7 @@ int container_open(const char *root, const char *ref, bool lock, struct containe
 	if (lock) {
 		/* the lock file is inside the directory: when `rm` has removed it meanwhile,
 		 * the open fails and the container is simply gone */
-		int fd = open(container_path(c, "lock", path, sizeof(path)),
-			      O_RDWR | O_CLOEXEC);
+		int fd = open(container_path(c, "lock", path, sizeof(path)), O_RDWR | O_CLOEXEC);
 		if (fd < 0 && errno == ENOENT && access(c->dir, F_OK) < 0)
 			return no_such(err, ref);
 		if (fd >= 0)
@@ -295,8 +294,8 @@ int container_save(struct container *c, struct mr_err *err)
 	/* state_write_file: a temp file renamed over the record, no fsync (the record is
 	 * rewritten at every state change; an fsync each time would cost more than the
 	 * container's whole setup) */
-	return state_write_file(container_path(c, "container.json", path, sizeof(path)), text,
-				0600, err);
+	return state_write_file(container_path(c, "container.json", path, sizeof(path)), text, 0600,
+				err);
 }
 
 void container_close(struct container *c)
