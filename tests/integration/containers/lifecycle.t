@@ -281,4 +281,17 @@ signals_reset() {
 }
 t "a container run from a background job (SIGINT ignored there) can still trap SIGINT" signals_reset
 
+image_in_use() {
+	ct_need
+	ct_host '
+		mr create --name user busybox true >/dev/null || die create
+		out=$(mr rmi busybox 2>&1) && die "rmi of an image in use succeeded"
+		echo "$out" | grep -q "$(ct_field user Id | cut -c1-12)" || die "rmi does not name the container: $out"
+		mr rm user >/dev/null || die rm
+		mr rmi busybox >/dev/null || die "rmi after rm"
+		ct_noleaks
+	'
+}
+t "an image a container uses (its image file) can't be removed until the container is" image_in_use
+
 t_end
