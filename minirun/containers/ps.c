@@ -14,9 +14,9 @@
  *
  * --format takes docker's template fields (.ID .Names .Image .Command .CreatedAt .RunningFor
  * .Status .State .Ports .Labels .Mounts .Networks .Size, {{json .}}), with "table" for a
- * header and aligned columns. Filters (-f): id= name= (a substring) status= label=K[=V]
- * ancestor= (the image as given, or its ID) exited=N; the same key twice is "or", two keys
- * are "and".
+ * header and aligned columns. Filters (-f): id= name= (a substring) status= exited=N
+ * label=K[=V] ancestor= (the image as given, or its ID) network= volume= publish=PORT[/P]
+ * expose= before=C since=C; the same key twice is "or", two keys are "and".
  *
  * See: docker-ps(1); info.h (the pieces shared with the other verbs)
  */
@@ -174,45 +174,132 @@ static json_t *ps_header(void)
 
 /* ---- filters ------------------------------------------------------------------------------ */
 
-struct filter {
-	char key[16];
-	const char *value;
-};
-
-static const char *const filter_keys[] = {"id", "name", "status", "label", "ancestor", "exited"};
-
-/* does container C (row ROW) match the filter F? */
-static bool filter_one(struct container *c, const struct filter *f)
+/* the filters: each takes the container and the value after "KEY=" */
+static bool by_id(struct container *c, const char *v)
 {
-	json_t *rec = c->rec, *cfg = json_object_get(rec, "Config");
-	const char *v = f->value;
-	if (!strcmp(f->key, "id"))
-		return !strncmp(c->id, v, strlen(v));
-	if (!strcmp(f->key, "name"))
-		return strstr(str(rec, "Name"), v[0] == '/' ? v + 1 : v) != NULL;
-	if (!strcmp(f->key, "status"))
-		return !strcmp(str(json_object_get(rec, "State"), "Status"), v);
-	if (!strcmp(f->key, "exited"))
-		return !strcmp(str(json_object_get(rec, "State"), "Status"), "exited") &&
-		       json_integer_value(json_object_get(json_object_get(rec, "State"),
-							  "ExitCode")) == atoll(v);
-	if (!strcmp(f->key, "label")) {
-		char k[256];
-		const char *eq = strchr(v, '=');
-		snprintf(k, sizeof(k), "%.*s", (int)(eq ? (size_t)(eq - v) : strlen(v)), v);
-		json_t *l = json_object_get(json_object_get(cfg, "Labels"), k);
-		return l &&
-		       (!eq || !strcmp(json_string_value(l) ? json_string_value(l) : "", eq + 1));
-	}
-	/* ancestor: the image as given (with or without ":latest"), or its ID or a prefix */
-	const char *image = str(cfg, "Image"), *id = str(rec, "Image");
-	size_t n = strlen(v);
+	return !strncmp(c->id, v, strlen(v));
+}
+
+/* a substring of the name (docker takes a regular expression) */
+static bool by_name(struct container *c, const char *v)
+{
+	return strstr(str(c->rec, "Name"), v[0] == '/' ? v + 1 : v) != NULL;
+}
+
+static bool by_status(struct container *c, const char *v)
+{
+	return !strcmp(str(json_object_get(c->rec, "State"), "Status"), v);
+}
+
+static bool by_exited(struct container *c, const char *v)
+{
+	json_t *state = json_object_get(c->rec, "State");
+	return !strcmp(str(state, "Status"), "exited") &&
+	       json_integer_value(json_object_get(state, "ExitCode")) == atoll(v);
+}
+
+/* "K" (the label is set) or "K=V" */
+static bool by_label(struct container *c, const char *v)
+{
+	char k[256];
+	const char *eq = strchr(v, '=');
+	snprintf(k, sizeof(k), "%.*s", (int)(eq ? (size_t)(eq - v) : strlen(v)), v);
+	json_t *l =
+		json_object_get(json_object_get(json_object_get(c->rec, "Config"), "Labels"), k);
+	return l && (!eq || !strcmp(json_string_value(l) ? json_string_value(l) : "", eq + 1));
+}
+
+/* the image as given (with or without ":latest"), or its ID or a prefix of it */
+static bool by_ancestor(struct container *c, const char *v)
+{
+	const char *image = str(json_object_get(c->rec, "Config"), "Image");
+	const char *id = str(c->rec, "Image"), *hex = strncmp(v, "sha256:", 7) ? v : v + 7;
+	size_t n = strlen(v), ni = strlen(image);
 	if (!strcmp(image, v) || (!strncmp(image, v, n) && !strcmp(image + n, ":latest")) ||
-	    (!strncmp(v, image, strlen(image)) && !strcmp(v + strlen(image), ":latest")))
+	    (!strncmp(v, image, ni) && !strcmp(v + ni, ":latest")))
 		return true;
-	const char *hex = strncmp(v, "sha256:", 7) ? v : v + 7;
 	return strlen(hex) >= 4 && strlen(id) > 7 && !strncmp(id + 7, hex, strlen(hex));
 }
+
+static bool by_network(struct container *c, const char *v)
+{
+	json_t *nets = json_object_get(json_object_get(c->rec, "NetworkSettings"), "Networks");
+	return json_object_get(nets, v) ||
+	       !strcmp(str(json_object_get(c->rec, "HostConfig"), "NetworkMode"), v);
+}
+
+/* a volume's name, or a mount's source or destination */
+static bool by_volume(struct container *c, const char *v)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(c->rec, "Mounts"), i, m)
+	{
+		if (!strcmp(str(m, "Name"), v) || !strcmp(str(m, "Source"), v) ||
+		    !strcmp(str(m, "Destination"), v))
+			return true;
+	}
+	return false;
+}
+
+/* PORT[/PROTO] in OBJ's keys ("80/tcp"); PUBLISHED: only with a host binding */
+static bool port_in(json_t *obj, const char *v, bool published)
+{
+	char key[32];
+	snprintf(key, sizeof(key), "%s%s", v, strchr(v, '/') ? "" : "/tcp");
+	json_t *b = json_object_get(obj, key);
+	return b && (!published || json_array_size(b) > 0);
+}
+
+static bool by_publish(struct container *c, const char *v)
+{
+	return port_in(json_object_get(json_object_get(c->rec, "NetworkSettings"), "Ports"), v,
+		       true);
+}
+
+static bool by_expose(struct container *c, const char *v)
+{
+	return port_in(json_object_get(json_object_get(c->rec, "Config"), "ExposedPorts"), v,
+		       false) ||
+	       port_in(json_object_get(json_object_get(c->rec, "NetworkSettings"), "Ports"), v,
+		       false);
+}
+
+/* created before / after the container V (RFC 3339 UTC times compare as strings) */
+static int created_cmp(struct container *c, const char *v)
+{
+	struct container other;
+	if (container_open(containers_root(), v, false, &other, NULL) < 0)
+		return 0;
+	int r = strcmp(str(c->rec, "Created"), str(other.rec, "Created"));
+	container_close(&other);
+	return r;
+}
+
+static bool by_before(struct container *c, const char *v)
+{
+	return created_cmp(c, v) < 0;
+}
+
+static bool by_since(struct container *c, const char *v)
+{
+	return created_cmp(c, v) > 0;
+}
+
+static const struct {
+	const char *key;
+	bool (*match)(struct container *c, const char *value);
+} filter_table[] = {
+	{"id", by_id},           {"name", by_name},     {"status", by_status},
+	{"exited", by_exited},   {"label", by_label},   {"ancestor", by_ancestor},
+	{"network", by_network}, {"volume", by_volume}, {"publish", by_publish},
+	{"expose", by_expose},   {"before", by_before}, {"since", by_since},
+};
+
+struct filter {
+	bool (*match)(struct container *c, const char *value);
+	const char *value;
+};
 
 /* every key given must match one of its values */
 static bool filters_match(struct container *c, const struct filter *fs, size_t n)
@@ -220,13 +307,13 @@ static bool filters_match(struct container *c, const struct filter *fs, size_t n
 	for (size_t i = 0; i < n; i++) {
 		bool any = false, seen = false;
 		for (size_t j = 0; j < n; j++) {
-			if (strcmp(fs[j].key, fs[i].key))
+			if (fs[j].match != fs[i].match)
 				continue;
 			if (j < i) {
 				seen = true; /* this key was decided already */
 				break;
 			}
-			any = any || filter_one(c, &fs[j]);
+			any = any || fs[j].match(c, fs[j].value);
 		}
 		if (!seen && !any)
 			return false;
@@ -234,16 +321,17 @@ static bool filters_match(struct container *c, const struct filter *fs, size_t n
 	return true;
 }
 
+/* "KEY=VALUE" -> F; -1 for an unknown key or no '=' */
 static int parse_filter(const char *arg, struct filter *f)
 {
 	const char *eq = strchr(arg, '=');
-	if (!eq || (size_t)(eq - arg) >= sizeof(f->key))
-		return -1;
-	snprintf(f->key, sizeof(f->key), "%.*s", (int)(eq - arg), arg);
-	f->value = eq + 1;
-	for (size_t i = 0; i < sizeof(filter_keys) / sizeof(filter_keys[0]); i++)
-		if (!strcmp(f->key, filter_keys[i]))
+	for (size_t i = 0; eq && i < sizeof(filter_table) / sizeof(filter_table[0]); i++)
+		if (strlen(filter_table[i].key) == (size_t)(eq - arg) &&
+		    !strncmp(arg, filter_table[i].key, (size_t)(eq - arg))) {
+			f->match = filter_table[i].match;
+			f->value = eq + 1;
 			return 0;
+		}
 	return -1;
 }
 
@@ -255,8 +343,9 @@ static void ps_usage(void)
 	       "List containers\n\n"
 	       "Options:\n"
 	       "  -a, --all             Show all containers (default shows just running)\n"
-	       "  -f, --filter filter   Filter output: id= name= status= label=K[=V] ancestor= "
-	       "exited=\n"
+	       "  -f, --filter filter   Filter output: id= name= status= exited= label=K[=V] "
+	       "ancestor=\n"
+	       "                        network= volume= publish= expose= before= since=\n"
 	       "      --format string   'table', 'json', 'table TEMPLATE' or a TEMPLATE: "
 	       "'{{.ID}} {{.Names}}'\n"
 	       "  -n, --last int        Show n last created containers (includes all states)\n"
@@ -290,10 +379,12 @@ int cmd_ps(int argc, char **argv)
 		case 'a': all = true; break;
 		case 'f':
 			if (nf >= 32 || parse_filter(optarg, &filters[nf]) < 0)
-				return info_usage_error("ps",
-							"invalid filter '%s': use id=, name=, "
-							"status=, label=, ancestor= or exited=",
-							optarg);
+				return info_usage_error(
+					"ps",
+					"invalid filter '%s': use id= name= status= "
+					"exited= label= ancestor= network= volume= "
+					"publish= expose= before= since=",
+					optarg);
 			nf++;
 			break;
 		case 'F': format = optarg; break;

@@ -68,6 +68,8 @@ ps_filters() {
 		[ "$(f -f exited=0)" = "job " ] || die "exited=0"
 		id=$(mr ps -q -f name=db)
 		[ "$(f -f id=$id)" = "db " ] || die "id=$id"
+		[ "$(f -f before=db)" = "web " ] || die "before=db: $(f -f before=db)"
+		[ "$(f -f since=web)" = "db job " ] || die "since=web: $(f -f since=web)"
 		out=$(mr ps -f bogus=1 2>&1); rc=$?
 		[ $rc = 125 ] || die "bad filter: exit $rc"
 		echo "$out" | grep -q "invalid filter .bogus=1." || die "bad filter message: $out"
@@ -75,7 +77,29 @@ ps_filters() {
 		ct_noleaks
 	'
 }
-t "ps -f: name= status= label= ancestor= exited= id=; keys and, values or; a bad filter is 125" ps_filters
+t "ps -f: name= status= label= ancestor= exited= id= before= since=; keys and, values or; a bad filter is 125" ps_filters
+
+ps_filters_ports_networks_volumes() {
+	ct_need
+	ct_host '
+		mr network create shopnet >/dev/null || die "network create"
+		mr run -d --name web -p 8080:80 --network shopnet busybox sleep 300 >/dev/null || die run
+		mr run -d --name db -v dbdata:/data busybox sleep 300 >/dev/null || die "run -v"
+		f() { mr ps -a --format "{{.Names}}" "$@" | sort | tr "\n" " "; }
+		[ "$(f -f publish=80)" = "web " ] || die "publish=80: $(f -f publish=80)"
+		[ "$(f -f publish=80/udp)" = "" ] || die "publish=80/udp"
+		[ "$(f -f expose=80/tcp)" = "web " ] || die "expose=80/tcp"
+		[ "$(f -f network=shopnet)" = "web " ] || die "network=shopnet: $(f -f network=shopnet)"
+		[ "$(f -f network=bridge)" = "db " ] || die "network=bridge: $(f -f network=bridge)"
+		[ "$(f -f volume=dbdata)" = "db " ] || die "volume=dbdata: $(f -f volume=dbdata)"
+		[ "$(f -f volume=/data)" = "db " ] || die "volume=/data"
+		mr rm -f -v web db >/dev/null
+		mr volume rm dbdata >/dev/null 2>&1
+		mr network rm shopnet >/dev/null || die "network rm"
+		ct_noleaks
+	'
+}
+t "ps -f: publish= expose= network= volume=" ps_filters_ports_networks_volumes
 
 ps_format() {
 	ct_need
