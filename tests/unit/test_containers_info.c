@@ -149,7 +149,38 @@ static void changes_of_an_upper_dir_are_docker_diff(void)
 	CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* what info_print_rows prints, captured through a temp file */
+static char *printed_rows(char **rows, size_t n)
+{
+	static char out[1024];
+	char path[] = "/tmp/mr-info-rows.XXXXXX";
+	int fd = mkstemp(path), saved = dup(1);
+	fflush(stdout);
+	dup2(fd, 1);
+	info_print_rows(rows, n);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	ssize_t len = pread(fd, out, sizeof(out) - 1, 0);
+	out[len > 0 ? len : 0] = 0;
+	close(fd);
+	unlink(path);
+	return out;
+}
+
+static void rows_align_as_tabwriter_counting_characters(void)
+{
+	char *rows[] = {"ID\tCOMMAND\tNAMES", "abc\t\"sh -c echo a long c…\"\tweb",
+			"d\t\"x\"\tlonger-name"};
+	CU_ASSERT_STRING_EQUAL(printed_rows(rows, 3),
+			       "ID        COMMAND                  NAMES\n"
+			       "abc       \"sh -c echo a long c…\"   web\n"
+			       "d         \"x\"                      longer-name\n");
+}
+
 static CU_TestInfo tests[] = {
+	{"tables: columns as wide as the widest cell + 3 (at least 10), \"…\" one character",
+	 rows_align_as_tabwriter_counting_characters},
 	{"STATUS says Up / (Paused) / Exited (N) ... ago / Created as docker",
 	 status_says_up_paused_exited_created_as_docker},
 	{"PORTS are sorted by port and joined with ', '", ports_are_sorted_and_joined_as_docker},
