@@ -590,9 +590,13 @@ static json_t *resources(json_t *hc, bool privileged)
 	json_int_t swap = json_integer_value(json_object_get(hc, "MemorySwap"));
 	json_int_t nano = json_integer_value(json_object_get(hc, "NanoCpus"));
 	json_t *pids = json_object_get(hc, "PidsLimit");
-	/* the cgroup allows no device but the runtime's defaults; --privileged: every one */
-	json_object_set_new(r, "devices",
-			    json_pack("[{s:b, s:s}]", "allow", privileged, "access", "rwm"));
+	/* the cgroup allows no device but the runtime's defaults. --privileged: no device
+	 * policy at all (docker's "allow a *:* rwm"), which the runtime takes as "leave the
+	 * cgroup's devices alone"; a rule per host device would only restate it, and makes an
+	 * eBPF device program on cgroup v2 too long for the verifier. */
+	if (!privileged)
+		json_object_set_new(r, "devices",
+				    json_pack("[{s:b, s:s}]", "allow", 0, "access", "rwm"));
 	if (mem > 0) {
 		json_t *m = json_pack("{s:I}", "limit", mem);
 		if (swap)
