@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "minirun/containers/containers.h"
 
@@ -37,6 +38,9 @@ int info_open(const char *ref, bool lock, struct container *c);
 /* info_refresh - bring c->rec's State up to date with the processes (container_status,
  * container_pid): Status, Running, Paused, Restarting, Dead, Pid. The file is not written. */
 void info_refresh(struct container *c);
+/* info_sizes - the bytes of the files in C's upper dir (docker's SizeRw), and those plus
+ * its image's (SizeRootFs) (ps.c) */
+void info_sizes(struct container *c, uint64_t *rw, uint64_t *rootfs);
 /* info_usage_error - "minirun: MSG\nSee 'minirun VERB --help'." on stderr; returns 125 */
 int info_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

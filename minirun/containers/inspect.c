@@ -8,7 +8,8 @@
  * killed reads "exited", however the file left it), and prints the records as one JSON
  * array, or each through -f ('{{.State.Status}}', '{{json .NetworkSettings.Ports}}').
  * A name that is no container but an image is inspected as the image (docker's fall
- * through; --type picks one). Unknown names: "Error: No such object: x", exit 1.
+ * through; --type picks one). -s adds SizeRw (the upper dir's bytes) and SizeRootFs (those
+ * plus the image's). Unknown names: "Error: No such object: x", exit 1.
  *
  * See: docker-inspect(1); README.md here (the record's keys)
  */
@@ -29,6 +30,7 @@ static void inspect_usage(void)
 	       "Options:\n"
 	       "  -f, --format string   Format the output using a template: "
 	       "'{{.State.Status}}', '{{json .Config}}'\n"
+	       "  -s, --size            Display total file sizes (SizeRw, SizeRootFs)\n"
 	       "      --type string     Only look for a container or an image "
 	       "(container|image)\n");
 }
@@ -77,13 +79,14 @@ int cmd_inspect(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *format = NULL, *type = NULL;
+	bool sizes = false;
 	int ch, rc = 0;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "f:sh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': format = optarg; break;
 		case 't': type = optarg; break;
-		case 's': break; /* sizes: not computed (ps -s has them) */
+		case 's': sizes = true; break;
 		case 'h': inspect_usage(); return 0;
 		default: return info_usage_error("inspect", "unknown flag");
 		}
@@ -126,6 +129,12 @@ int cmd_inspect(int argc, char **argv)
 			continue;
 		}
 		info_refresh(&c);
+		if (sizes) {
+			uint64_t rw, rootfs;
+			info_sizes(&c, &rw, &rootfs);
+			json_object_set_new(c.rec, "SizeRw", json_integer((json_int_t)rw));
+			json_object_set_new(c.rec, "SizeRootFs", json_integer((json_int_t)rootfs));
+		}
 		if (format) {
 			char *s = info_render(format, c.rec);
 			printf("%s\n", s ? s : "");

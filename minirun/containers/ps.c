@@ -69,10 +69,9 @@ static int size_add(const char *path, const struct stat *sb, int flag, struct FT
 	return 0;
 }
 
-/* "12B (virtual 4.27MB)": the upper dir's bytes, and those plus the image's */
-static void ps_size(struct container *c, char *buf, size_t len)
+void info_sizes(struct container *c, uint64_t *rw, uint64_t *rootfs)
 {
-	char dir[4200], a[32], b[32];
+	char dir[4200];
 	struct store st;
 	struct image img;
 	uint64_t image_bytes = 0;
@@ -85,8 +84,18 @@ static void ps_size(struct container *c, char *buf, size_t len)
 		}
 		store_close(&st);
 	}
-	fmt_size(size_sum_total, a, sizeof(a));
-	fmt_size(size_sum_total + image_bytes, b, sizeof(b));
+	*rw = size_sum_total;
+	*rootfs = size_sum_total + image_bytes;
+}
+
+/* "12B (virtual 4.27MB)": the upper dir's bytes, and those plus the image's */
+static void ps_size(struct container *c, char *buf, size_t len)
+{
+	uint64_t rw, rootfs;
+	char a[32], b[32];
+	info_sizes(c, &rw, &rootfs);
+	fmt_size(rw, a, sizeof(a));
+	fmt_size(rootfs, b, sizeof(b));
 	snprintf(buf, len, "%s (virtual %s)", a, b);
 }
 

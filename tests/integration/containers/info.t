@@ -134,6 +134,8 @@ exited false /gone busybox" ] || die "inspect -f: $out"
 		pid=$(mr inspect -f "{{.State.Pid}}" web)
 		[ "$pid" -gt 0 ] && [ -d /proc/$pid ] || die "State.Pid $pid is not a live process"
 		[ "$(mr inspect -f "{{.State.ExitCode}}" gone)" = 7 ] || die ExitCode
+		mr inspect -s -f "{{.SizeRw}} {{.SizeRootFs}}" gone | grep -Eqx "0 [1-9][0-9]+" ||
+			die "inspect -s: $(mr inspect -s -f "{{.SizeRw}} {{.SizeRootFs}}" gone)"
 		[ "$(mr inspect -f "{{.Id}}" "$(echo $id | cut -c1-8)")" = "$id" ] || die "by ID prefix"
 		out=$(mr inspect web) || die "inspect exited $?"
 		echo "$out" | head -n 1 | grep -qx "\[" || die "not a JSON array: $out"
