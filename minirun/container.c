@@ -225,6 +225,10 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	st.cgroup = m.cgroup;
 	st.annotations = s->annotations;
 	st.owner = geteuid();
+	st.hooks = STATE_HOOKS_KNOWN;
+	for (int k = 0; k < HOOK_NKINDS; k++)
+		if (s->hooks[k].n)
+			st.hooks |= 1u << k;
 	snprintf(st.status, sizeof(st.status), "creating");
 	/* Recorded at once (status "creating", no pid yet): if this process is killed
 	 * before the end, `delete` finds the cgroup to remove. The lock we hold keeps any
@@ -304,6 +308,13 @@ static int load_locked(const char *root, const char *id, struct ctr_state *st, i
 	return 0;
 }
 
+/* Whether the container's config may have hooks of KIND: what create recorded, or yes
+ * when the state predates that record. */
+static bool needs_hook(const struct ctr_state *st, int kind)
+{
+	return !(st->hooks & STATE_HOOKS_KNOWN) || (st->hooks & (1u << kind));
+}
+
 int ctr_start(const char *root, const char *id, struct mr_err *err)
 {
 	char path[4096];
@@ -338,8 +349,10 @@ int ctr_start(const char *root, const char *id, struct mr_err *err)
 	}
 	unlink(path);
 	rc = 0;
-	/* poststart hooks: a failure is a warning, the container runs on (runtime-spec) */
-	struct spec *s = st.bundle ? spec_load(st.bundle, NULL) : NULL;
+	/* poststart hooks: a failure is a warning, the container runs on (runtime-spec).
+	 * The config is read again only when it had some (or the state can't tell). */
+	struct spec *s =
+		st.bundle && needs_hook(&st, HOOK_POSTSTART) ? spec_load(st.bundle, NULL) : NULL;
 	if (s && s->hooks[HOOK_POSTSTART].n) {
 		struct mr_err herr = {0};
 		snprintf(st.status, sizeof(st.status), "running");
@@ -433,7 +446,8 @@ int ctr_delete(const char *root, const char *id, bool force, struct mr_err *err)
 	}
 	if (st.cgroup && *st.cgroup && cgstep_remove(st.cgroup, err) < 0)
 		goto out;
-	struct spec *s = st.bundle ? spec_load(st.bundle, NULL) : NULL;
+	struct spec *s =
+		st.bundle && needs_hook(&st, HOOK_POSTSTOP) ? spec_load(st.bundle, NULL) : NULL;
 	if (s && s->hooks[HOOK_POSTSTOP].n) {
 		struct mr_err herr = {0};
 		snprintf(st.status, sizeof(st.status), "stopped");

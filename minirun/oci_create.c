@@ -18,6 +18,7 @@
 #include "minirun/setup.h"
 
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,11 +137,11 @@ int oci_run(struct oci_global *g, int argc, char **argv)
 	int master = -1;
 	if (pair[0] >= 0) {
 		close(pair[1]);
-		/* a terminal process sends its pty master here; otherwise nothing comes */
-		struct spec *s = spec_load(o.bundle ? o.bundle : ".", NULL);
-		if (s && s->proc.terminal)
+		/* a terminal process has sent its pty master here before create returned;
+		 * otherwise nothing came (asking the socket spares reading the config again) */
+		struct pollfd p = {pair[0], POLLIN, 0};
+		if (poll(&p, 1, 0) == 1 && (p.revents & POLLIN))
 			master = console_recv(pair[0], &err);
-		spec_free(s);
 		close(pair[0]);
 	}
 	forward_to = pid;

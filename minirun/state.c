@@ -117,11 +117,11 @@ int state_save(const char *root, const struct ctr_state *st, struct mr_err *err)
 {
 	char path[4096];
 	json_t *j = state_json(st);
-	json_object_set_new(j, "minirun",
-			    json_pack("{s:I, s:s, s:b, s:i}", "startTime",
-				      (json_int_t)st->start_time, "cgroup",
-				      st->cgroup ? st->cgroup : "", "started",
-				      st->has_created_hooks, "realPid", (json_int_t)st->pid));
+	json_object_set_new(
+		j, "minirun",
+		json_pack("{s:I, s:s, s:b, s:i, s:I}", "startTime", (json_int_t)st->start_time,
+			  "cgroup", st->cgroup ? st->cgroup : "", "started", st->has_created_hooks,
+			  "realPid", (json_int_t)st->pid, "hooks", (json_int_t)st->hooks));
 	_cleanup_free_ char *text = json_dumps(j, JSON_INDENT(2));
 	json_decref(j);
 	if (!text)
@@ -224,6 +224,7 @@ int state_load(const char *root, const char *id, struct ctr_state *st, struct mr
 	st->pid = (pid_t)json_integer_value(json_object_get(m, "realPid"));
 	st->start_time = (unsigned long long)json_integer_value(json_object_get(m, "startTime"));
 	st->has_created_hooks = json_is_true(json_object_get(m, "started"));
+	st->hooks = (unsigned)json_integer_value(json_object_get(m, "hooks")); /* 0 if absent */
 	st->cgroup = dup_str(m, "cgroup");
 	st->bundle = dup_str(j, "bundle");
 	st->rootfs = dup_str(j, "rootfs");

@@ -18,7 +18,8 @@
 
 #include "lib/err.h"
 
-#define STATE_ID_MAX 1024
+#define STATE_ID_MAX      1024
+#define STATE_HOOKS_KNOWN (1u << 31)
 
 struct ctr_state {
 	char id[STATE_ID_MAX];
@@ -26,7 +27,9 @@ struct ctr_state {
 	unsigned long long start_time; /* /proc/PID/stat starttime: tells a reused pid */
 	char *bundle, *rootfs, *created, *cgroup; /* owned */
 	bool has_created_hooks;                   /* started: the poststart hooks ran */
-	json_t *annotations;                      /* owned reference or NULL */
+	unsigned hooks;      /* 1 << HOOK_* for each kind the config had at create, with
+				STATE_HOOKS_KNOWN; 0: unknown (read the config to know) */
+	json_t *annotations; /* owned reference or NULL */
 	uid_t owner;
 	char status[16]; /* computed: creating created running paused stopped */
 };
