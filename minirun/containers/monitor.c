@@ -222,7 +222,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	int status = 0;
 	bool tty = json_is_true(rec_get(c->rec, "Config", "Tty"));
 	bool open_stdin = json_is_true(rec_get(c->rec, "Config", "OpenStdin"));
-	bool io_made = false;
+	bool io_made = false, oci_failed = false;
 
 	container_step("mount");
 	if (rootfs_mount(c, err) < 0)
@@ -239,8 +239,12 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 		goto fail;
 	io_made = true;
 	container_step("oci-create");
-	if (oci_create(m, io, &pid, err) < 0)
+	if (oci_create(m, io, &pid, err) < 0) {
+		/* only here does ENOENT / EACCES mean "command not found / not executable"
+		 * (the init looks the program up before it says ready): 127 / 126 */
+		oci_failed = true;
 		goto fail;
+	}
 	if (lock_reload(m, err) < 0)
 		goto fail;
 	if (json_is_true(rec_get(c->rec, "Minirun", "StopRequested"))) {
@@ -286,6 +290,8 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	container_step("exited");
 	return 0;
 fail:
+	if (!oci_failed)
+		err->errnum = 0; /* minirun's own failure: 125, whatever the errno */
 	teardown(m);
 	if (io_made)
 		io_finish(io, -1);
