@@ -75,32 +75,6 @@ static int in_root(int rootfd, const char *path, int flags, struct mr_err *err)
 	return fd;
 }
 
-/* the lowers of C, top first: the record's GraphDriver LowerDir, else the image's layers */
-static int cp_lowers(struct container *c, char ***out, struct mr_err *err)
-{
-	const char *ld = json_string_value(json_object_get(
-		json_object_get(json_object_get(c->rec, "GraphDriver"), "Data"), "LowerDir"));
-	if (ld && *ld) {
-		size_t n = 1, i = 0;
-		for (const char *p = ld; *p; p++)
-			n += *p == ':';
-		char **v = calloc(n + 1, sizeof(*v)), *copy = strdup(ld), *save = NULL;
-		for (char *s = strtok_r(copy, ":", &save); s && i < n;
-		     s = strtok_r(NULL, ":", &save))
-			v[i++] = strdup(s);
-		free(copy);
-		*out = v;
-		return 0;
-	}
-	struct store st;
-	if (store_open(&st, c->root, err) < 0)
-		return -1;
-	const char *image = json_string_value(json_object_get(c->rec, "Image"));
-	int rc = image_lowerdirs(&st, image ? image : "", out, NULL, err);
-	store_close(&st);
-	return rc;
-}
-
 /*
  * cp_root - an fd of container C's root directory: /proc/PID/root while it runs, else its
  * overlay mounted in a private mount namespace of this process (gone when it exits).
@@ -119,7 +93,7 @@ static int cp_root(struct container *c, struct mr_err *err)
 	container_path(c, "diff", upper, sizeof(upper));
 	container_path(c, "work", work, sizeof(work));
 	container_path(c, "merged", merged, sizeof(merged));
-	if (cp_lowers(c, &lowers, err) < 0)
+	if (info_lowers(c, &lowers, err) < 0)
 		return -1;
 	size_t n = 0;
 	while (lowers[n])

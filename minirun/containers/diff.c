@@ -26,12 +26,7 @@
 
 #include "minirun/image/image.h"
 
-/*
- * diff_lowers - the container's lower dirs, top first: the record's GraphDriver LowerDir
- * (":"-separated, as docker's overlay2 records it), else the image's unpacked layers.
- * A NULL-terminated array in *out, freed with image_lowerdirs_free.
- */
-static int diff_lowers(struct container *c, char ***out, struct mr_err *err)
+int info_lowers(struct container *c, char ***out, struct mr_err *err)
 {
 	const char *ld = json_string_value(json_object_get(
 		json_object_get(json_object_get(c->rec, "GraphDriver"), "Data"), "LowerDir"));
@@ -84,7 +79,7 @@ int cmd_diff(int argc, char **argv)
 	size_t n = 0;
 	int rc = 0;
 	container_path(&c, "diff", upper, sizeof(upper));
-	if (diff_lowers(&c, &lowers, &err) < 0 ||
+	if (info_lowers(&c, &lowers, &err) < 0 ||
 	    info_changes(upper, lowers, runtime_mountpoints, &ch, &n, &err) < 0) {
 		fprintf(stderr, "Error: %s\n", err.msg);
 		rc = 1;

@@ -86,5 +86,9 @@ struct info_change {
 int info_changes(const char *upper, char *const *lowers, const char *const *hide,
 		 struct info_change **out, size_t *n, struct mr_err *err);
 void info_changes_free(struct info_change *ch, size_t n);
+/* info_lowers - C's lower dirs, top first: the record's GraphDriver.Data.LowerDir
+ * (":"-separated, as docker's overlay2 records it), else its image's unpacked layers; a
+ * NULL-terminated array in *out, freed with image_lowerdirs_free (diff.c; cp uses it) */
+int info_lowers(struct container *c, char ***out, struct mr_err *err);
 
 #endif

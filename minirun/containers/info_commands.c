@@ -8,7 +8,7 @@
  *
  * minirun/main.c dispatches the table; each row is a verb, its function and its one-line help.
  *
- * See: info.h; docker-container(1); text/template (the subset --format takes)
+ * See: info.h; docker-container(1)
  */
 #include "minirun/containers/info.h"
 
