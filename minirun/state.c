@@ -128,7 +128,18 @@ int state_save(const char *root, const struct ctr_state *st, struct mr_err *err)
 		return mr_fail(err, ENOMEM, "state.json");
 	if (state_path(path, sizeof(path), root, st->id, "state.json") < 0)
 		return mr_fail(err, ENAMETOOLONG, "state directory");
-	return state_write_file(path, text, 0600, err);
+	/* Create records the state twice (as soon as the cgroup exists, then complete). The
+	 * second time the file is rewritten in place: the first write into a new file makes
+	 * the filesystem allocate a block, which on a busy ext4 disk can take milliseconds.
+	 * Only create rewrites, under the lock, and a reader that meets a half-written file
+	 * takes it for "creating", which the container still is. */
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return state_write_file(path, text, 0600, err);
+	size_t len = strlen(text);
+	if (pwrite(fd, text, len, 0) != (ssize_t)len || ftruncate(fd, (off_t)len) < 0)
+		return mr_fail(err, errno ? errno : EIO, "write '%s'", path);
+	return 0;
 }
 
 int state_write_file(const char *path, const char *text, mode_t mode, struct mr_err *err)

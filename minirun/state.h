@@ -52,7 +52,8 @@ int state_new_dir(const char *root, const char *id, struct mr_err *err);
  * to close to release it, or -1 ("container with id X does not exist"). */
 int state_lock(const char *root, const char *id, struct mr_err *err);
 
-/* state_save - write state.json atomically from st. */
+/* state_save - write state.json from st: a new one atomically (temp file renamed), an
+ * existing one (create's second record) rewritten in place (see state.c). */
 int state_save(const char *root, const struct ctr_state *st, struct mr_err *err);
 
 /* state_write_file - replace PATH with TEXT atomically (a temp file renamed over it).
