@@ -9,13 +9,38 @@
 . "$MR_TOP/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib_wiring.sh"
 
-# io_host SCRIPT - w_host with `run` = `mr run --rm --network none`, and M the minirun
-# command line script(1) runs in its pty
+# io_host SCRIPT - w_host with `run` = `mr run --rm --network none`, M the minirun command
+# line, and in_pty
 io_host() {
 	w_host "run() { mr run --rm --network none \"\$@\"; }
 M=\"\$MINIRUN --root \$R\"
+$(sed -n '/^# ---- helpers inside io_host/,/^# ---- end/p' "$MR_TOP/tests/integration/containers/io.t")
 $1"
 }
+
+# ---- helpers inside io_host (io_host copies them into its script) ----------------------
+
+# in_pty FILE - run the sh script FILE in a pty of script(1)'s, the way a terminal user
+# would; its exit status is ours. script's stdin stays open until FILE ends (at EOF script
+# would type an end-of-file into the pty, and slow machines may not have started yet).
+in_pty() {
+	rm -f "$R/.pty-done"
+	(_i=0; while [ ! -e "$R/.pty-done" ] && [ $_i -lt 600 ]; do sleep 0.1; _i=$((_i + 1)); done) |
+		script -qec "sh $1; _s=\$?; touch $R/.pty-done; exit \$_s" /dev/null
+}
+
+# wait_log TEXT - wait (at most 60 s) until a container's log holds TEXT. Control keys wait
+# for output that shows the client attached: until the client's raw mode the terminal's
+# line discipline would take them (^Q is flow control there).
+wait_log() {
+	_i=0
+	until grep -qF -- "$1" "$R"/containers/*/ctr.log 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -lt 600 ] || return 1
+		sleep 0.1
+	done
+}
+# ---- end of the helpers ---------------------------------------------------------------
 
 stdout_stderr_exit_code() {
 	w_need
@@ -68,12 +93,25 @@ tty_and_window_size() {
 	w_need
 	t_need script
 	out=$(io_host '
-		sleep 3 | script -qec "stty rows 33 cols 77; $M run -it --rm --network none \
-			busybox sh -c \"tty; stty size; exit 5\"" /dev/null | tr -d "\r" | sed "s/^/tty: /"
-		# a resize of our terminal reaches the container (SIGWINCH -> TIOCSWINSZ)
-		sleep 6 | script -qec "stty rows 20 cols 50; $M run -it --rm --network none \
-			busybox sh -c \"trap \\\"stty size; exit 0\\\" WINCH; stty size; sleep 5 & wait\" \
-			</dev/tty & sleep 2; stty rows 40 cols 100; wait" /dev/null | tr -d "\r" | sed "s/^/resize: /"
+		cat >"$R/tty.sh" <<EOF
+stty rows 33 cols 77
+$M run -it --rm --network none busybox sh -c "tty; stty size; exit 5"
+EOF
+		in_pty "$R/tty.sh" | tr -d "\r" | sed "s/^/tty: /"
+		# a resize of our terminal reaches the container (SIGWINCH -> TIOCSWINSZ): once the
+		# container has shown its first size (and so has its trap), resize ours
+		cat >"$R/resize.sh" <<EOF
+stty rows 20 cols 50
+$M run -it --rm --network none busybox sh -c \
+	"trap \"stty size; exit 0\" WINCH; stty size; sleep 60 & wait" </dev/tty &
+i=0
+until grep -q "20 50" "$R"/containers/*/ctr.log 2>/dev/null; do
+	i=\$((i + 1)); [ \$i -lt 600 ] || break; sleep 0.1
+done
+stty rows 40 cols 100
+wait
+EOF
+		in_pty "$R/resize.sh" | tr -d "\r" | sed "s/^/resize: /"
 		w_leaks') || t_fail "$out"
 	t_match "$out" '^tty: /dev/pts/[0-9]+$' "-t gives the container a pty"
 	t_match "$out" '^tty: 33 77$' "with the client's window size"
@@ -86,7 +124,8 @@ tty_exit_code() {
 	w_need
 	t_need script
 	out=$(io_host '
-		sleep 3 | script -qec "$M run -t --rm --network none busybox sh -c \"exit 5\"" /dev/null
+		echo "$M run -t --rm --network none busybox sh -c \"exit 5\"" >"$R/t.sh"
+		in_pty "$R/t.sh"
 		echo "status $?"
 		w_leaks') || t_fail "$out"
 	t_match "$out" '^status 5$' "run -t exits with the container's code"
@@ -118,19 +157,21 @@ detach_and_attach() {
 	w_need
 	t_need script
 	out=$(io_host '
-		(sleep 1; printf "echo one-\$((40+2))\r"; sleep 1; printf "\020\021"; sleep 1) |
+		(wait_log "/ # "; printf "echo one-\$((40+2))\r"; wait_log one-42
+		 printf "\020\021"; sleep 1) |
 			script -qec "$M run -it --name tt --network none busybox sh" /dev/null |
 			tr -d "\r" | sed "s/^/run: /"
 		mr inspect -f "{{.State.Status}}" tt 2>/dev/null | sed "s/^/state: /"
-		[ -n "$(mr ps -q --filter name=tt 2>/dev/null)" ] && echo "state: still listed"
-		(sleep 1; printf "echo two-\$((40+3))\r"; sleep 1; printf "exit 9\r"; sleep 1) |
+		(sleep 1; printf "echo two-\$((40+3))\r"; wait_log two-43; printf "exit 9\r"; sleep 1) |
 			script -qec "$M attach tt" /dev/null | tr -d "\r" | sed "s/^/attach: /"
-		echo "attach status $(sleep 3 | script -qec "$M attach tt; echo \$? >$R/st" \
-			/dev/null >/dev/null; cat $R/st)"
+		echo "$M attach tt" >"$R/a.sh"
+		in_pty "$R/a.sh" >/dev/null 2>&1
+		echo "attach status $?"
 		mr rm -f tt >/dev/null
 		w_leaks') || t_fail "$out"
 	t_match "$out" '^run: one-42$' "the container runs our keystrokes"
 	t_match "$out" '^run: read escape sequence$' "ctrl-p ctrl-q detaches, as docker says"
+	t_match "$out" '^state: running$' "and the container runs on"
 	t_match "$out" '^attach: two-43$' "attach picks the container up again"
 	t_nomatch "$out" '^attach: one-42' "attach shows output from now on"
 	t_match "$out" '^attach status 125$' "a stopped container can't be attached"
@@ -141,7 +182,7 @@ custom_detach_keys() {
 	w_need
 	t_need script
 	out=$(io_host '
-		(sleep 1; printf "\001x"; sleep 1) |
+		(wait_log "/ # "; printf "\001x"; sleep 1) |
 			script -qec "$M run -it --detach-keys ctrl-a,x --name dk --network none \
 				busybox sh; echo status \$?" /dev/null | tr -d "\r" | sed "s/^/run: /"
 		echo | mr attach --detach-keys ctrl-y,bogus dk 2>&1 | sed "s/^/bad: /"
@@ -259,8 +300,12 @@ exec_tty() {
 	t_need script
 	out=$(io_host '
 		mr run -d --name et --network none busybox sleep 60 >/dev/null || die "run -d"
-		sleep 3 | script -qec "stty rows 21 cols 61; $M exec -it et sh -c \"tty; stty size; \
-			echo \\\$TERM; exit 4\"; echo status \$?" /dev/null | tr -d "\r" | sed "s/^/tty: /"
+		cat >"$R/et.sh" <<EOF
+stty rows 21 cols 61
+$M exec -it et sh -c "tty; stty size; echo \\\$TERM; exit 4"
+echo status \$?
+EOF
+		in_pty "$R/et.sh" | tr -d "\r" | sed "s/^/tty: /"
 		mr rm -f et >/dev/null
 		w_leaks') || t_fail "$out"
 	t_match "$out" '^tty: /dev/pts/[0-9]+$' "exec -t gives the command a pty"
