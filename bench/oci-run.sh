@@ -13,7 +13,9 @@
 # of its own where the v1 trees are unmounted and the pure cgroup v2 hierarchy is mounted
 # on /sys/fs/cgroup instead (MACHINE.md):
 # every runtime then sees the same v2 tree. Nothing of the host's mounts is changed.
-# Prints hyperfine's table, then each mean and its ratio to minirun-oci's.
+# Prints hyperfine's table, then each mean, min and CPU time and their ratios to
+# minirun-oci's. Load matters: run it when `uptime` says the load is below 1, and compare
+# the ratios of one run, not times across runs.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${1:-50}
@@ -76,14 +78,17 @@ hyperfine -w 3 -r "$RUNS" --export-csv "$D/cycle.csv" \
 	-n "crun create+start+delete" "$(cycle_cmd crun cr)" \
 	-n "runc create+start+delete" "$(cycle_cmd runc rc)"
 
-# mean and min (ms) and their ratios to the first row (minirun-oci), from hyperfine's CSV
-# (command,mean,stddev,median,user,system,min,max). On a busy machine the min is the
-# steadier figure: it is the run that waited least for a CPU.
+# mean, min and CPU time (user + system, ms) and their ratios to the first row
+# (minirun-oci), from hyperfine's CSV (command,mean,stddev,median,user,system,min,max).
+# On a busy machine the min and the CPU time are the steadier figures: the min is the run
+# that waited least for a CPU, and CPU time does not count the waiting at all.
 report() {
 	echo "== $1"
-	awk -F, 'NR == 1 { next } NR == 2 { base = $2; bmin = $7 }
-		{ printf "  %-36s mean %7.2f ms (%5.2fx)   min %7.2f ms (%5.2fx minirun-oci)\n",
-			$1, $2 * 1000, $2 / base, $7 * 1000, $7 / bmin }' "$2"
+	awk -F, 'NR == 1 { next } NR == 2 { base = $2; bmin = $7; bcpu = $5 + $6 }
+		{ printf "  %-34s mean %6.2f ms (%4.2fx)  min %6.2f ms (%4.2fx)  cpu %6.2f ms (%4.2fx)\n",
+			$1, $2 * 1000, $2 / base, $7 * 1000, $7 / bmin, ($5 + $6) * 1000,
+			($5 + $6) / bcpu }' "$2"
+	echo "  (ratios to minirun-oci's; below 1.00x is faster than minirun-oci)"
 }
 report "run of a /bin/true bundle" "$D/run.csv"
 report "create + start + delete --force" "$D/cycle.csv"
