@@ -20,6 +20,7 @@
 #include "minirun/containers/containers.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "minirun/oci.h" /* sig_parse: --stop-signal */
 
 #include <ctype.h>
 #include <errno.h>
@@ -642,6 +643,8 @@ static int check(const struct container_opts *o, struct mr_err *err)
 			       "Range of CPUs is from 0.01 to %ld.00, as there are only %ld CPUs "
 			       "available",
 			       ncpu, ncpu);
+	if (o->stop_signal && sig_parse(o->stop_signal) < 0)
+		return mr_fail(err, 0, "Invalid signal: %s", o->stop_signal);
 	if (o->rm && o->restart != RESTART_NO)
 		return mr_fail(err, 0, "Conflicting options: --restart and --rm");
 	if (o->workdir && o->workdir[0] != '/')

@@ -163,6 +163,7 @@ static const struct {
 	 "invalid restart policy format: maximum retry count must be an integer"},
 	{{"--restart", "always", "--rm", "busybox"}, "Conflicting options: --restart and --rm"},
 	{{"--cap-add", "FLY", "busybox"}, "unknown capability: \"CAP_FLY\""},
+	{{"--stop-signal", "SIGNOPE", "busybox"}, "Invalid signal: SIGNOPE"},
 	{{"--security-opt", "apparmor=x", "busybox"},
 	 "invalid --security-opt: \"apparmor=x\" (minirun knows no-new-privileges[:true|false] "
 	 "and seccomp=unconfined|FILE)"},
