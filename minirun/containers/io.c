@@ -44,7 +44,10 @@
 #include <unistd.h>
 
 #define IO_MAX_CLIENTS 16
-#define IO_DRAIN_MS 2000 /* after the init exits, wait at most this long for output's EOF */
+/* After the init exits, the output pipes hold what it (and the processes the kernel killed
+ * with it) wrote last; their EOF follows at once, unless something outside the container
+ * holds a pipe. Drain until EOF, or until nothing came for this long. */
+#define IO_DRAIN_MS 2000
 
 /* priv[] slots: the loop's own fds */
 enum { P_STDIN_W, P_STDOUT_R, P_STDERR_R, P_LISTEN, P_LOG, P_CONSOLE, P_MASTER, P_DIR };
@@ -445,7 +448,7 @@ int io_run(struct container_io *io, pid_t pid, int *status, struct mr_err *err)
 
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	bool exited = false;
-	struct timespec t_exit = {0};
+	struct timespec t_data = {0}; /* after the exit: when output last came */
 	*status = 0;
 	for (;;) {
 		take_master(io, s, 0);
@@ -454,8 +457,8 @@ int io_run(struct container_io *io, pid_t pid, int *status, struct mr_err *err)
 		int *in = stdin_fd(io);
 		if (exited && out < 0 && errfd < 0)
 			break; /* every byte is out */
-		if (exited && ms_since(&t_exit) > IO_DRAIN_MS)
-			break; /* something outside the container holds the pipe */
+		if (exited && ms_since(&t_data) > IO_DRAIN_MS)
+			break; /* something outside the container holds the pipe, silent */
 
 		struct pollfd p[6 + 2 * IO_MAX_CLIENTS];
 		size_t np = 0;
@@ -477,7 +480,7 @@ int io_run(struct container_io *io, pid_t pid, int *status, struct mr_err *err)
 			break;
 		if (!exited && reap(pid, status)) {
 			exited = true;
-			clock_gettime(CLOCK_MONOTONIC, &t_exit);
+			clock_gettime(CLOCK_MONOTONIC, &t_data);
 			mr_say("io: the container's init (pid %d) exited; draining its output",
 			       (int)pid);
 			if (out >= 0)
@@ -485,11 +488,10 @@ int io_run(struct container_io *io, pid_t pid, int *status, struct mr_err *err)
 			if (errfd >= 0)
 				fcntl(errfd, F_SETFL, O_NONBLOCK);
 		}
-		if (r <= 0) {
-			if (exited) /* quiet for 100 ms after the exit: nothing more will come */
-				break;
+		if (r <= 0)
 			continue;
-		}
+		if (exited && (p[0].revents | p[1].revents))
+			clock_gettime(CLOCK_MONOTONIC, &t_data);
 		if (p[0].revents)
 			pump_output(io, s, io->tty ? &io->priv[P_MASTER] : &io->priv[P_STDOUT_R],
 				    false);
