@@ -219,8 +219,8 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
 		json_pack("{s:n, s:n, s:o, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:n, s:o}",
 			  "IPAMConfig", "Links", "Aliases", al, "MacAddress", mac ? mac : "",
 			  "NetworkID", json_string_value(json_object_get(nrec, "Id")), "Gateway",
-			  gw ? gw : "", "IPAddress", addr, "IPPrefixLen", prefix, "IPv6Gateway",
-			  "", "GlobalIPv6Address", "", "GlobalIPv6PrefixLen", 0, "DriverOpts",
+			  gw ? gw : "", "IPAddress", addr, "IPPrefixLen", prefix, "IPv6Gateway", "",
+			  "GlobalIPv6Address", "", "GlobalIPv6PrefixLen", 0, "DriverOpts",
 			  "DNSNames", network_is_default(nrec) ? json_null() : dns));
 	if (network_is_default(nrec)) {
 		json_decref(dns);
@@ -243,8 +243,7 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
  * until container_net_up fills them. Called by container_volumes_up (the create-time hook
  * of this pair of files); a declaration for containers.h is in vol.c until it is added.
  */
-int container_net_prepare(struct container *c, const struct container_opts *o,
-			  struct mr_err *err)
+int container_net_prepare(struct container *c, const struct container_opts *o, struct mr_err *err)
 {
 	const char *mode = o->network && *o->network && strcmp(o->network, "default")
 				   ? o->network

@@ -89,7 +89,9 @@ static void record_mount(json_t *rec, const struct volume_mount *m, int anonymou
 	if (vol)
 		json_object_set_new(entry, "Driver", json_string("local"));
 	json_object_set_new(entry, "Mode",
-			    json_string(m->readonly ? "ro" : m->from_v && vol ? "z" : ""));
+			    json_string(m->readonly        ? "ro"
+					: m->from_v && vol ? "z"
+							   : ""));
 	json_object_set_new(entry, "RW", json_boolean(!m->readonly));
 	json_object_set_new(entry, "Propagation",
 			    json_string(m->type == VOLUME_MOUNT_BIND
@@ -111,15 +113,14 @@ static void record_mount(json_t *rec, const struct volume_mount *m, int anonymou
 		json_array_append_new(jmember(host, "Mounts", JSON_ARRAY), spec);
 	}
 	if (anonymous)
-		json_object_set_new(jmember(jmember(rec, "Config", JSON_OBJECT), "Volumes",
-					    JSON_OBJECT),
-				    m->target, json_object());
+		json_object_set_new(
+			jmember(jmember(rec, "Config", JSON_OBJECT), "Volumes", JSON_OBJECT),
+			m->target, json_object());
 	json_array_append_new(jmember(mr, "OciMounts", JSON_ARRAY), volume_oci_mount(m));
 }
 
 /* net.c's create-time step (see there); its declaration belongs in containers.h */
-int container_net_prepare(struct container *c, const struct container_opts *o,
-			  struct mr_err *err);
+int container_net_prepare(struct container *c, const struct container_opts *o, struct mr_err *err);
 
 int container_volumes_up(struct container *c, const struct container_opts *o, struct mr_err *err)
 {
@@ -219,7 +220,8 @@ int container_volumes_down(struct container *c, bool anonymous, struct mr_err *e
 		json_t *vrec = volume_inspect(c->root, name, NULL);
 		if (!vrec) /* removed already (a repeat, or `volume rm -f`) */
 			continue;
-		int anon = json_object_get(json_object_get(vrec, "Labels"), VOLUME_ANON_LABEL) != NULL;
+		int anon =
+			json_object_get(json_object_get(vrec, "Labels"), VOLUME_ANON_LABEL) != NULL;
 		json_decref(vrec);
 		mr_say("release volume %s%s", name, anon && anonymous ? " and remove it" : "");
 		if (volume_release(c->root, name, c->id, &e) < 0) {

@@ -233,8 +233,8 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 		json_array_append_new(aliases, json_string(c->aliases[i]));
 	json_object_set_new(json_object_get(rec, "Containers"), c->container_id,
 			    json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:[]}", "Name",
-				      c->name ? c->name : "", "MacAddress", mac, "IPv4Address", cidr,
-				      "Aliases", aliases, "Interface", inner, "HostInterface",
+				      c->name ? c->name : "", "MacAddress", mac, "IPv4Address",
+				      cidr, "Aliases", aliases, "Interface", inner, "HostInterface",
 				      host_if, "Ports"));
 	if (network_save(c->root, rec, err) < 0) {
 		netns_detach(host_if, 1, NULL);
