@@ -381,8 +381,9 @@ int cmd_exec(int argc, char **argv)
 	char pfile[64], oci_root[4096];
 	snprintf(pfile, sizeof(pfile), "/proc/self/fd/%d", mfd);
 	container_oci_root(c.root, oci_root, sizeof(oci_root));
-	/* docker gives a process without -i an empty stdin, not ours */
-	if (!interactive && !tty) {
+	/* docker gives a process without -i an empty stdin, not ours (with -t too: its
+	 * terminal shows output, our keystrokes don't reach it) */
+	if (!interactive) {
 		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (null >= 0)
 			dup2(null, 0), close(null);
