@@ -6,7 +6,7 @@
  * and a client's keystrokes into the container. Without a daemon, the per-container
  * monitor does it, in one poll(2) loop:
  *
- *   container stdout/stderr (pipes, or the pty master) --> ctr.log (a json line per read)
+ *   container stdout/stderr (pipes, or the pty master) --> ctr.log (a json object a line)
  *                                                      --> each client's own stdout/stderr
  *   a client's stdin (its fd, passed to us)            --> the container's stdin / the pty
  *   a client's IO_WINCH                                --> TIOCSWINSZ on the pty master
@@ -16,6 +16,10 @@
  * (the protocol: io_proto.h). The monitor writes into those fds itself, so the client is
  * only a waiter; when the container exits, every byte is written before the exit code is
  * sent and the client's fds are closed here, so `$(minirun run ...)` sees EOF at once.
+ * The writes block: the fds are the client's own (shared with its shell, a terminal or a
+ * pipe), so they are not ours to make non-blocking, and a client that stops reading stops
+ * the loop, as a terminal's ^S stops a program. The container's stdin, ours, is
+ * non-blocking: a container that does not read it can't stop its output.
  *
  * Order at each start (monitor.c): io_prepare -> [io_wait_client] -> ctr_create with
  * child_fds (or console_fd) -> io_after_create -> ctr_start -> io_run -> io_finish.
@@ -514,11 +518,13 @@ int io_run(struct container_io *io, pid_t pid, int *status, struct mr_err *err)
 					close_fd(in);
 			}
 		}
-		/* clients, from the last so that drop_client's move-down skips nobody */
+		/* clients, from the last so that drop_client's move-down skips nobody; a client
+		 * whose slot changed since the poll (output() dropped one) waits a round */
 		size_t nc = s->n;
 		for (size_t i = nc; i-- > 0;) {
 			struct pollfd *ps = &p[base + 2 * i];
-			if (i >= s->n)
+			if (i >= s->n || ps[0].fd != s->c[i].sock ||
+			    (ps[1].fd >= 0 && ps[1].fd != s->c[i].in))
 				continue;
 			if (ps[1].revents && s->c[i].in >= 0 && pump_input(io, s, i)) {
 				detach_client(s, i);
