@@ -39,8 +39,9 @@
 #include "netns/nat.h"
 #include "netns/netlink.h"
 
-/* json_object_get through a path of keys: jget(rec, "HostConfig", "NetworkMode", NULL) */
-static json_t *jget(json_t *o, ...)
+/* json_object_get through a path of keys: jget(rec, "HostConfig", "NetworkMode"); NULL when
+ * any of them is missing. (The macro adds the typed NULL that ends the list.) */
+static json_t *jget_(json_t *o, ...)
 {
 	va_list ap;
 	va_start(ap, o);
@@ -49,6 +50,7 @@ static json_t *jget(json_t *o, ...)
 	va_end(ap);
 	return o;
 }
+#define jget(...) jget_(__VA_ARGS__, (const char *)NULL)
 
 /* json object member KEY of O, made (empty object) when missing or not an object */
 static json_t *jobj(json_t *o, const char *key)
@@ -64,7 +66,7 @@ static json_t *jobj(json_t *o, const char *key)
 /* The network the record asks for: "bridge" when unset (docker's "default" too). */
 static const char *network_mode(json_t *rec)
 {
-	const char *m = json_string_value(jget(rec, "HostConfig", "NetworkMode", NULL));
+	const char *m = json_string_value(jget(rec, "HostConfig", "NetworkMode"));
 	return !m || !*m || !strcmp(m, "default") ? NETWORK_DEFAULT : m;
 }
 
@@ -90,9 +92,9 @@ static const char *short_name(json_t *rec)
  * whose port keys or host ports do not parse (a hand-edited record: docker says "invalid"). */
 static int wanted_ports(json_t *rec, struct network_port **out, size_t *n, struct mr_err *err)
 {
-	json_t *bindings = jget(rec, "HostConfig", "PortBindings", NULL), *list, *b;
-	json_t *exposed = jget(rec, "Config", "ExposedPorts", NULL), *v;
-	int all = json_is_true(jget(rec, "HostConfig", "PublishAllPorts", NULL));
+	json_t *bindings = jget(rec, "HostConfig", "PortBindings"), *list, *b;
+	json_t *exposed = jget(rec, "Config", "ExposedPorts"), *v;
+	int all = json_is_true(jget(rec, "HostConfig", "PublishAllPorts"));
 	size_t cap = json_object_size(bindings) * 4 + json_object_size(exposed) + 1, i;
 	const char *key;
 	struct network_port *p = calloc(cap, sizeof(*p));
@@ -145,7 +147,7 @@ static json_t *ports_object(json_t *rec, const struct network_port *p, size_t n)
 	json_t *ports = json_object(), *v;
 	const char *key;
 	char k[16], hp[8];
-	json_object_foreach(jget(rec, "Config", "ExposedPorts", NULL), key, v)
+	json_object_foreach(jget(rec, "Config", "ExposedPorts"), key, v)
 	{
 		json_object_set_new(ports, key, json_null());
 	}
@@ -168,7 +170,7 @@ static json_t *ports_object(json_t *rec, const struct network_port *p, size_t n)
  * endpoint's settings from create on), as a NULL-terminated array into REC (no copies). */
 static size_t aliases_of(json_t *rec, const char *net, const char **out, size_t max)
 {
-	json_t *a = jget(rec, "NetworkSettings", "Networks", net, "Aliases", NULL), *s;
+	json_t *a = jget(rec, "NetworkSettings", "Networks", net, "Aliases"), *s;
 	size_t i, n = 0;
 	json_array_foreach(a, i, s)
 	{
@@ -190,11 +192,11 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
 	json_t *nrec = network_load(c->root, net, err);
 	if (!nrec)
 		return -1;
-	json_t *ep = jget(nrec, "Containers", c->id, NULL);
+	json_t *ep = jget(nrec, "Containers", c->id);
 	const char *cidr = json_string_value(json_object_get(ep, "IPv4Address"));
 	const char *mac = json_string_value(json_object_get(ep, "MacAddress"));
 	const char *gw = json_string_value(
-		json_object_get(json_array_get(jget(nrec, "IPAM", "Config", NULL), 0), "Gateway"));
+		json_object_get(json_array_get(jget(nrec, "IPAM", "Config"), 0), "Gateway"));
 	char addr[INET_ADDRSTRLEN] = "", sandbox[64], shortid[13];
 	int prefix = 0;
 	if (cidr) {
@@ -410,7 +412,7 @@ static int disconnect_all(struct container *c, const char *mode, struct mr_err *
 	}
 	json_array_foreach(all, i, nrec)
 	{
-		json_t *ep = jget(nrec, "Containers", c->id, NULL);
+		json_t *ep = jget(nrec, "Containers", c->id);
 		const char *net = json_string_value(json_object_get(nrec, "Name")), *key;
 		json_t *v;
 		struct mr_err e = {0};
@@ -434,7 +436,7 @@ static int disconnect_all(struct container *c, const char *mode, struct mr_err *
 		json_t *again = lock < 0 ? NULL : network_load(c->root, net, &e2);
 		if (lock >= 0)
 			close(lock);
-		if (!again || jget(again, "Containers", c->id, NULL)) {
+		if (!again || jget(again, "Containers", c->id)) {
 			*err = e;
 			r = -1;
 		}
