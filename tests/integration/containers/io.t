@@ -99,7 +99,8 @@ $M run -it --rm --network none busybox sh -c "tty; stty size; exit 5"
 EOF
 		in_pty "$R/tty.sh" | tr -d "\r" | sed "s/^/tty: /"
 		# a resize of our terminal reaches the container (SIGWINCH -> TIOCSWINSZ): once the
-		# container has shown its first size (and so has its trap), resize ours
+		# container has shown its first size (and so has its trap), resize ours (one
+		# dimension: busybox stty sets each with an ioctl of its own, a SIGWINCH each)
 		cat >"$R/resize.sh" <<EOF
 stty rows 20 cols 50
 $M run -it --rm --network none busybox sh -c \
@@ -108,7 +109,7 @@ i=0
 until grep -q "20 50" "$R"/containers/*/ctr.log 2>/dev/null; do
 	i=\$((i + 1)); [ \$i -lt 600 ] || break; sleep 0.1
 done
-stty rows 40 cols 100
+stty rows 40
 wait
 EOF
 		in_pty "$R/resize.sh" | tr -d "\r" | sed "s/^/resize: /"
@@ -116,7 +117,7 @@ EOF
 	t_match "$out" '^tty: /dev/pts/[0-9]+$' "-t gives the container a pty"
 	t_match "$out" '^tty: 33 77$' "with the client's window size"
 	t_match "$out" '^resize: 20 50$'
-	t_match "$out" '^resize: 40 100$' "a resize of the client's terminal reaches the container"
+	t_match "$out" '^resize: 40 50$' "a resize of the client's terminal reaches the container"
 	t_nomatch "$out" '^leak:'
 }
 
@@ -129,6 +130,30 @@ tty_exit_code() {
 		echo "status $?"
 		w_leaks') || t_fail "$out"
 	t_match "$out" '^status 5$' "run -t exits with the container's code"
+	t_nomatch "$out" '^leak:'
+}
+
+start_attach() {
+	w_need
+	out=$(io_host '
+		mr create --name sa --network none busybox sh -c "echo started; echo e >&2; exit 4" \
+			>/dev/null || die "create"
+		mr start -a sa >"$R/o" 2>"$R/e"
+		echo "status $?"
+		sed "s/^/stdout: /" "$R/o"
+		sed "s/^/stderr: /" "$R/e"
+		mr start -a sa >/dev/null 2>&1
+		mr logs sa 2>/dev/null | sed "s/^/logs: /"
+		mr create -i --name si --network none busybox cat >/dev/null || die "create -i"
+		echo hi-in | mr start -a -i si | sed "s/^/start -ai: /"
+		mr rm sa si >/dev/null
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^status 4$' "start -a exits with the container's code"
+	t_match "$out" '^stdout: started$' "and shows its stdout"
+	t_match "$out" '^stderr: e$' "and its stderr, apart"
+	[ "$(printf '%s\n' "$out" | grep -c '^logs: started$')" = 2 ] ||
+		t_fail "the log keeps both runs: $out"
+	t_match "$out" '^start -ai: hi-in$' "start -a -i hands our stdin over"
 	t_nomatch "$out" '^leak:'
 }
 
@@ -333,6 +358,7 @@ t "run: every byte of output, then EOF (\$(minirun run) does not hang)" all_outp
 t "run -i: our stdin reaches the container, EOF too; without -i it is empty" stdin_with_i
 t "run -it: a pty sized as our terminal, resized with it" tty_and_window_size
 t "run -t: the container's exit code" tty_exit_code
+t "start -a: output, exit code, stdin with -i; the log keeps every run" start_attach
 t "run: signals to the client are forwarded to the container" signals_forwarded
 t "run -it: ctrl-p ctrl-q detaches, attach takes over, exit code through attach" detach_and_attach
 t "--detach-keys: another sequence detaches; a bad one is named" custom_detach_keys
