@@ -167,11 +167,20 @@ static json_t *ports_object(json_t *rec, const struct network_port *p, size_t n)
 }
 
 /* The --network-alias names the record holds for network NET (docker keeps them in the
- * endpoint's settings from create on), as a NULL-terminated array into REC (no copies). */
+ * endpoint's settings from create on, keyed by the network's name: NET may be a prefix of
+ * its ID instead), into OUT (pointers into REC, no copies); returns how many. */
 static size_t aliases_of(json_t *rec, const char *net, const char **out, size_t max)
 {
-	json_t *a = jget(rec, "NetworkSettings", "Networks", net, "Aliases"), *s;
+	json_t *nets = jget(rec, "NetworkSettings", "Networks"), *ep, *s;
+	json_t *a = jget(nets, net, "Aliases");
+	const char *key;
 	size_t i, n = 0;
+	json_object_foreach(nets, key, ep)
+	{
+		const char *id = json_string_value(json_object_get(ep, "NetworkID"));
+		if (!a && id && *net && !strncmp(id, net, strlen(net)))
+			a = json_object_get(ep, "Aliases");
+	}
 	json_array_foreach(a, i, s)
 	{
 		if (json_is_string(s) && n < max)
