@@ -304,6 +304,19 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err);
  * names, whether or not the connect finished (a kill -9 half-way), and clear NetworkSettings'
  * addresses. Safe to repeat; works after the network namespace is gone. */
 int container_net_down(struct container *c, struct mr_err *err);
+/* container_net_prepare - at create (container_volumes_up calls it first): the network O
+ * names must exist ("network x not found"); its endpoint (Aliases, NetworkID) is recorded in
+ * NetworkSettings.Networks, as docker's create does. Nothing to undo. */
+int container_net_prepare(struct container *c, const struct container_opts *o,
+			  struct mr_err *err);
+/* container_net_connect / _disconnect - docker's `network connect [--alias A] NET CONTAINER`
+ * and `network disconnect NET CONTAINER` (minirun/network's verbs call them when given a
+ * container): record or forget the endpoint (every start connects the recorded ones), and
+ * connect or disconnect a running container now. Take REF's lock. */
+int container_net_connect(const char *root, const char *ref, const char *net,
+			  const char *const *aliases, size_t naliases, struct mr_err *err);
+int container_net_disconnect(const char *root, const char *ref, const char *net,
+			     struct mr_err *err);
 
 /* ---- stdio: the attach socket and the log (io.c, attach.c, logs.c) ------------------------ */
 
