@@ -307,8 +307,7 @@ int container_net_down(struct container *c, struct mr_err *err);
 /* container_net_prepare - at create (container_volumes_up calls it first): the network O
  * names must exist ("network x not found"); its endpoint (Aliases, NetworkID) is recorded in
  * NetworkSettings.Networks, as docker's create does. Nothing to undo. */
-int container_net_prepare(struct container *c, const struct container_opts *o,
-			  struct mr_err *err);
+int container_net_prepare(struct container *c, const struct container_opts *o, struct mr_err *err);
 /* container_net_connect / _disconnect - docker's `network connect [--alias A] NET CONTAINER`
  * and `network disconnect NET CONTAINER` (minirun/network's verbs call them when given a
  * container): record or forget the endpoint (every start connects the recorded ones), and
