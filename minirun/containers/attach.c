@@ -64,11 +64,12 @@ int io_parse_detach_keys(const char *spec, unsigned char *out, struct mr_err *er
 					byte = ctrl_punct[i].byte;
 		}
 		if (byte < 0)
-			return mr_fail(err, EINVAL,
-				       "Unknown character: '%s' in --detach-keys \"%s\": use "
-				       "ctrl-a..ctrl-z, ctrl-@ ctrl-[ ctrl-\\ ctrl-] ctrl-^ ctrl-_ or "
-				       "one character, comma-separated",
-				       k, spec);
+			return mr_fail(
+				err, EINVAL,
+				"Unknown character: '%s' in --detach-keys \"%s\": use "
+				"ctrl-a..ctrl-z, ctrl-@ ctrl-[ ctrl-\\ ctrl-] ctrl-^ ctrl-_ or "
+				"one character, comma-separated",
+				k, spec);
 		if (n == IO_MAX_KEYS)
 			return mr_fail(err, EINVAL, "--detach-keys \"%s\": at most %d keys", spec,
 				       IO_MAX_KEYS);
@@ -144,7 +145,9 @@ static int send_hello(int sock, bool with_stdin, bool tty, const unsigned char *
 	} u;
 	memset(&u, 0, sizeof(u));
 	struct iovec iov = {&m, sizeof(m)};
-	struct msghdr h = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr h = {.msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = u.buf,
 			   .msg_controllen = CMSG_SPACE(nfds * sizeof(int))};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&h);
 	cm->cmsg_level = SOL_SOCKET, cm->cmsg_type = SCM_RIGHTS;
@@ -162,7 +165,7 @@ int container_attach(struct container *c, bool with_stdin, bool tty, const char 
 	if (!detach_keys) {
 		json_t *k = json_object_get(json_object_get(c->rec, "Minirun"), "DetachKeys");
 		detach_keys = json_is_string(k) && *json_string_value(k) ? json_string_value(k)
-									  : IO_DEFAULT_DETACH_KEYS;
+									 : IO_DEFAULT_DETACH_KEYS;
 	}
 	int nkeys = io_parse_detach_keys(detach_keys, keys, err);
 	if (nkeys < 0)
@@ -277,8 +280,10 @@ static void attach_usage(FILE *out)
 int cmd_attach(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"detach-keys", required_argument, NULL, 'K'}, {"no-stdin", no_argument, NULL, 'n'},
-		{"sig-proxy", optional_argument, NULL, 'S'},   {"help", no_argument, NULL, 'h'},
+		{"detach-keys", required_argument, NULL, 'K'},
+		{"no-stdin", no_argument, NULL, 'n'},
+		{"sig-proxy", optional_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *keys = NULL;
@@ -292,8 +297,10 @@ int cmd_attach(int argc, char **argv)
 		case 'n': no_stdin = true; break;
 		case 'S':
 			if (optarg && strcmp(optarg, "false") && strcmp(optarg, "true")) {
-				fprintf(stderr, "minirun: invalid argument \"%s\" for \"--sig-proxy\" "
-						"flag: true or false\n", optarg);
+				fprintf(stderr,
+					"minirun: invalid argument \"%s\" for \"--sig-proxy\" "
+					"flag: true or false\n",
+					optarg);
 				return CONTAINER_EXIT_MINIRUN;
 			}
 			sig_proxy = !optarg || strcmp(optarg, "false") != 0;

@@ -131,8 +131,7 @@ static int env_file(json_t *env, const char *path)
 
 /* Look NAME up in the container's /etc/passwd (FIELD 2: uid, 3: gid) or /etc/group (2: gid),
  * opened below the init's root so that a symlink can't lead out. -1 when not found. */
-static long long lookup_id(pid_t pid, const char *file, const char *name, int field,
-			   long long *gid)
+static long long lookup_id(pid_t pid, const char *file, const char *name, int field, long long *gid)
 {
 	char path[64], fdp[64];
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
@@ -168,14 +167,18 @@ static int set_user(json_t *proc, pid_t pid, const char *spec)
 	long long uid, gid = 0;
 	if (mr_parse_ll(u, 0, 4294967294LL, &uid) < 0 &&
 	    (uid = lookup_id(pid, "/etc/passwd", u, 2, &gid)) < 0) {
-		fprintf(stderr, "minirun: unable to find user %s: no matching entries in passwd "
-				"file\n", u);
+		fprintf(stderr,
+			"minirun: unable to find user %s: no matching entries in passwd "
+			"file\n",
+			u);
 		return -1;
 	}
 	if (g && mr_parse_ll(g, 0, 4294967294LL, &gid) < 0 &&
 	    (gid = lookup_id(pid, "/etc/group", g, 2, NULL)) < 0) {
-		fprintf(stderr, "minirun: unable to find group %s: no matching entries in group "
-				"file\n", g);
+		fprintf(stderr,
+			"minirun: unable to find group %s: no matching entries in group "
+			"file\n",
+			g);
 		return -1;
 	}
 	json_object_set_new(proc, "user", json_pack("{s:I,s:I}", "uid", uid, "gid", gid));
@@ -195,7 +198,7 @@ static void all_caps(json_t *proc)
 			break;
 		char up[64];
 		size_t i = 0;
-		for (; name[i] && i < sizeof(up) - 1; i++)
+		for (; i < sizeof(up) - 1 && name[i]; i++)
 			up[i] = (char)((name[i] >= 'a' && name[i] <= 'z') ? name[i] - 32 : name[i]);
 		up[i] = '\0';
 		cap_free(name);
@@ -261,12 +264,14 @@ static json_t *exec_process(struct container *c, pid_t pid, char **cmd, json_t *
 		env = json_array();
 		json_object_set_new(p, "env", env);
 	}
-	size_t i;
-	json_t *e;
-	json_array_foreach(env_args, i, e) env_set(env, json_string_value(e));
+	for (size_t i = 0; i < json_array_size(env_args); i++)
+		env_set(env, json_string_value(json_array_get(env_args, i)));
 	if (tty) {
 		bool has_term = false;
-		json_array_foreach(env, i, e) has_term |= strncmp(json_string_value(e), "TERM=", 5) == 0;
+		for (size_t i = 0; i < json_array_size(env); i++) {
+			const char *kv = json_string_value(json_array_get(env, i));
+			has_term |= kv && strncmp(kv, "TERM=", 5) == 0;
+		}
 		if (!has_term)
 			json_array_append_new(env, json_string("TERM=xterm"));
 	}
@@ -275,8 +280,9 @@ static json_t *exec_process(struct container *c, pid_t pid, char **cmd, json_t *
 	json_object_set_new(p, "terminal", json_boolean(tty));
 	struct winsize ws;
 	if (tty && ioctl(0, TIOCGWINSZ, &ws) == 0)
-		json_object_set_new(p, "consoleSize",
-				    json_pack("{s:i,s:i}", "height", ws.ws_row, "width", ws.ws_col));
+		json_object_set_new(
+			p, "consoleSize",
+			json_pack("{s:i,s:i}", "height", ws.ws_row, "width", ws.ws_col));
 	else
 		json_object_del(p, "consoleSize");
 	if (user && set_user(p, pid, user) < 0) {
@@ -291,11 +297,16 @@ static json_t *exec_process(struct container *c, pid_t pid, char **cmd, json_t *
 int cmd_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"detach", no_argument, NULL, 'd'},     {"interactive", no_argument, NULL, 'i'},
-		{"tty", no_argument, NULL, 't'},        {"env", required_argument, NULL, 'e'},
-		{"env-file", required_argument, NULL, 'E'}, {"user", required_argument, NULL, 'u'},
-		{"workdir", required_argument, NULL, 'w'}, {"privileged", no_argument, NULL, 'P'},
-		{"detach-keys", required_argument, NULL, 'K'}, {"help", no_argument, NULL, 'h'},
+		{"detach", no_argument, NULL, 'd'},
+		{"interactive", no_argument, NULL, 'i'},
+		{"tty", no_argument, NULL, 't'},
+		{"env", required_argument, NULL, 'e'},
+		{"env-file", required_argument, NULL, 'E'},
+		{"user", required_argument, NULL, 'u'},
+		{"workdir", required_argument, NULL, 'w'},
+		{"privileged", no_argument, NULL, 'P'},
+		{"detach-keys", required_argument, NULL, 'K'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	bool detach = false, interactive = false, tty = false, privileged = false;
@@ -317,8 +328,10 @@ int cmd_exec(int argc, char **argv)
 		case 'u': user = optarg; break;
 		case 'w':
 			if (optarg[0] != '/') {
-				fprintf(stderr, "minirun: the working directory '%s' is invalid, it "
-						"needs to be an absolute path\n", optarg);
+				fprintf(stderr,
+					"minirun: the working directory '%s' is invalid, it "
+					"needs to be an absolute path\n",
+					optarg);
 				return CONTAINER_EXIT_MINIRUN;
 			}
 			workdir = optarg;
@@ -359,15 +372,18 @@ int cmd_exec(int argc, char **argv)
 	const char *status = container_status(&c);
 	pid_t pid = container_pid(&c);
 	if (strcmp(status, "paused") == 0) {
-		fprintf(stderr, "minirun: Container %s is paused, unpause the container before "
-				"exec\n", c.id);
+		fprintf(stderr,
+			"minirun: Container %s is paused, unpause the container before "
+			"exec\n",
+			c.id);
 		goto out;
 	}
 	if (strcmp(status, "running") != 0 || pid <= 0) {
 		fprintf(stderr, "minirun: Container %s is not running\n", c.id);
 		goto out;
 	}
-	json_t *proc = exec_process(&c, pid, argv + optind + 1, env, user, workdir, tty, privileged);
+	json_t *proc =
+		exec_process(&c, pid, argv + optind + 1, env, user, workdir, tty, privileged);
 	if (!proc)
 		goto out;
 	/* the process.json lives in a memfd: nothing to clean up, whatever happens to us */
@@ -394,10 +410,10 @@ int cmd_exec(int argc, char **argv)
 	if (ctr_exec(oci_root, &o, &st, &err) < 0) {
 		fprintf(stderr, "minirun: OCI runtime exec failed: %s\n", err.msg);
 		rc = err.errnum == ENOENT ? CONTAINER_EXIT_NOT_FOUND
-		   : (err.errnum == EACCES || err.errnum == ENOEXEC || err.errnum == EISDIR ||
-		      err.errnum == EPERM)
-			? CONTAINER_EXIT_CANNOT_EXEC
-			: CONTAINER_EXIT_MINIRUN;
+		     : (err.errnum == EACCES || err.errnum == ENOEXEC || err.errnum == EISDIR ||
+			err.errnum == EPERM)
+			     ? CONTAINER_EXIT_CANNOT_EXEC
+			     : CONTAINER_EXIT_MINIRUN;
 		goto out;
 	}
 	rc = st;

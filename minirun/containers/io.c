@@ -206,7 +206,9 @@ static int accept_client(struct container_io *io, struct io_state *s, bool first
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = {&m, sizeof(m)};
-	struct msghdr h = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr h = {.msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = u.buf,
 			   .msg_controllen = sizeof(u.buf)};
 	ssize_t n = recvmsg(fd, &h, MSG_CMSG_CLOEXEC);
 	int fds[3] = {-1, -1, -1};
@@ -224,8 +226,11 @@ static int accept_client(struct container_io *io, struct io_state *s, bool first
 		return -1;
 	}
 	struct io_client *c = &s->c[s->n++];
-	*c = (struct io_client){.sock = mr_steal_fd(&fd), .out = fds[0], .err = fds[1],
-				.in = want_in ? fds[2] : -1, .tty = m.flags & IO_TTY,
+	*c = (struct io_client){.sock = mr_steal_fd(&fd),
+				.out = fds[0],
+				.err = fds[1],
+				.in = want_in ? fds[2] : -1,
+				.tty = m.flags & IO_TTY,
 				.first = first};
 	c->nkeys = (m.flags & IO_TTY) ? m.nkeys : 0; /* docker: detach keys need -t */
 	memcpy(c->keys, m.keys, c->nkeys);
@@ -273,7 +278,9 @@ static void take_master(struct container_io *io, struct io_state *s, int timeout
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = {byte, sizeof(byte)};
-	struct msghdr h = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr h = {.msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = u.buf,
 			   .msg_controllen = sizeof(u.buf)};
 	ssize_t n = recvmsg(io->priv[P_CONSOLE], &h, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 	struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&h) : NULL;
@@ -561,7 +568,8 @@ void io_finish(struct container_io *io, int exit_code)
 			struct io_client *c = &s->c[s->n - 1];
 			close_fd(&c->in), close_fd(&c->out), close_fd(&c->err);
 			if (exit_code >= 0) {
-				struct io_msg m = {.magic = IO_MAGIC, .type = IO_EXIT, .code = exit_code};
+				struct io_msg m = {
+					.magic = IO_MAGIC, .type = IO_EXIT, .code = exit_code};
 				send(c->sock, &m, sizeof(m), MSG_NOSIGNAL);
 			}
 			drop_client(s, s->n - 1);

@@ -29,7 +29,7 @@
 
 enum io_msg_type { IO_HELLO = 1, IO_WINCH, IO_EXIT, IO_DETACHED };
 enum { IO_TTY = 1, IO_STDIN = 2 };
-#define IO_MAGIC 0x6d72696fu /* "mrio" */
+#define IO_MAGIC    0x6d72696fu /* "mrio" */
 #define IO_MAX_KEYS 16
 
 struct io_msg {

@@ -63,12 +63,15 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 static size_t json_escape(char *out, const char *text, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
+	/* JSON's two-character escapes; other control characters become \u00XX */
+	static const char *const escapes[] = {
+		['"'] = "\\\"", ['\\'] = "\\\\", ['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
+	};
 	const unsigned char *s = (const unsigned char *)text;
 	size_t o = 0;
 	for (size_t i = 0; i < len;) {
 		unsigned char ch = s[i];
-		const char *esc = ch == '"' ? "\\\"" : ch == '\\' ? "\\\\" : ch == '\n' ? "\\n"
-				: ch == '\r' ? "\\r" : ch == '\t' ? "\\t" : NULL;
+		const char *esc = ch < sizeof(escapes) / sizeof(escapes[0]) ? escapes[ch] : NULL;
 		if (esc) {
 			memcpy(out + o, esc, 2), o += 2, i++;
 		} else if (ch < 0x20 || ch == 0x7f) {
@@ -203,7 +206,7 @@ static int entry_parse(const char *line, struct log_entry *e)
 
 struct logs_opts {
 	bool follow, timestamps;
-	long long tail; /* -1: all */
+	long long tail;      /* -1: all */
 	double since, until; /* 0: unset */
 };
 
@@ -255,25 +258,26 @@ static size_t tail_start(const char *buf, size_t len, long long n)
 
 static void logs_usage(FILE *out)
 {
-	fprintf(out, "Usage:  minirun logs [OPTIONS] CONTAINER\n\n"
-		     "Fetch the logs of a container\n\n"
-		     "Options:\n"
-		     "  -f, --follow         Follow log output (until the container stops)\n"
-		     "      --since string   Show logs since timestamp (e.g. \"2026-11-27T21:00:00Z\")\n"
-		     "                       or relative (e.g. \"42m\" for 42 minutes)\n"
-		     "  -n, --tail string    Number of lines to show from the end of the logs\n"
-		     "                       (default \"all\")\n"
-		     "  -t, --timestamps     Show timestamps\n"
-		     "      --until string   Show logs before a timestamp or relative time\n");
+	fprintf(out,
+		"Usage:  minirun logs [OPTIONS] CONTAINER\n\n"
+		"Fetch the logs of a container\n\n"
+		"Options:\n"
+		"  -f, --follow         Follow log output (until the container stops)\n"
+		"      --since string   Show logs since timestamp (e.g. \"2026-11-27T21:00:00Z\")\n"
+		"                       or relative (e.g. \"42m\" for 42 minutes)\n"
+		"  -n, --tail string    Number of lines to show from the end of the logs\n"
+		"                       (default \"all\")\n"
+		"  -t, --timestamps     Show timestamps\n"
+		"      --until string   Show logs before a timestamp or relative time\n");
 }
 
 int cmd_logs(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"follow", no_argument, NULL, 'f'},  {"timestamps", no_argument, NULL, 't'},
-		{"tail", required_argument, NULL, 'n'}, {"since", required_argument, NULL, 'S'},
+		{"follow", no_argument, NULL, 'f'},      {"timestamps", no_argument, NULL, 't'},
+		{"tail", required_argument, NULL, 'n'},  {"since", required_argument, NULL, 'S'},
 		{"until", required_argument, NULL, 'U'}, {"details", no_argument, NULL, 'D'},
-		{"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	struct logs_opts o = {.tail = -1};
 	struct mr_err err = {0};
@@ -291,16 +295,19 @@ int cmd_logs(int argc, char **argv)
 		case 'n':
 			if (strcmp(optarg, "all") != 0 &&
 			    mr_parse_ll(optarg, -1, LLONG_MAX, &o.tail) < 0) {
-				fprintf(stderr, "minirun: invalid value \"%s\" for --tail: a number of "
-						"lines or \"all\"\n", optarg);
+				fprintf(stderr,
+					"minirun: invalid value \"%s\" for --tail: a number of "
+					"lines or \"all\"\n",
+					optarg);
 				return CONTAINER_EXIT_MINIRUN;
 			}
 			break;
 		case 'S':
 		case 'U':
 			if (log_parse_time(optarg, now, ch == 'S' ? &o.since : &o.until) < 0) {
-				fprintf(stderr, "minirun: invalid value \"%s\" for --%s: give a time "
-						"(2026-11-27T21:00:00Z, 1700000000) or a duration (10m)\n",
+				fprintf(stderr,
+					"minirun: invalid value \"%s\" for --%s: give a time "
+					"(2026-11-27T21:00:00Z, 1700000000) or a duration (10m)\n",
 					optarg, ch == 'S' ? "since" : "until");
 				return CONTAINER_EXIT_MINIRUN;
 			}

@@ -70,7 +70,8 @@ static void log_line_is_docker_json_file(void)
 	CU_ASSERT_EQUAL(strlen(t), strlen("2026-11-27T21:15:02.123456789Z"));
 	CU_ASSERT_EQUAL(t[strlen(t) - 1], 'Z');
 	CU_ASSERT_EQUAL(strchr(raw, '\n'), raw + strlen(raw) - 1); /* one object, one line */
-	CU_ASSERT_EQUAL(strncmp(raw, "{\"log\":\"hi\\n\",\"stream\":\"stdout\",\"time\":\"", 40), 0);
+	CU_ASSERT_EQUAL(strncmp(raw, "{\"log\":\"hi\\n\",\"stream\":\"stdout\",\"time\":\"", 40),
+			0);
 	json_decref(j);
 }
 
