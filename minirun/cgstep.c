@@ -53,6 +53,18 @@ static void set_free(struct cgset *set)
 	set->n = 0;
 }
 
+/* The host's cgroup setup, detected once per process: each cg_open/cg_create would read
+ * /proc/self/mounts and /proc/self/cgroup again, and a create opens the cgroup 3 times.
+ * NULL when detection fails (the library then says why, itself). */
+static const struct cg_system *host(void)
+{
+	static struct cg_system sys;
+	static int state; /* 0 not yet, 1 detected, -1 failed */
+	if (state == 0)
+		state = cg_detect(&sys, NULL) == 0 ? 1 : -1;
+	return state == 1 ? &sys : NULL;
+}
+
 /* Open every directory of NAME; one that is gone already is skipped. */
 static int set_open(const char *name, struct cgset *set, struct mr_err *err)
 {
@@ -62,7 +74,7 @@ static int set_open(const char *name, struct cgset *set, struct mr_err *err)
 	for (char *d = strtok_r(buf, ":", &save); d && set->n < CGSET_MAX;
 	     d = strtok_r(NULL, ":", &save)) {
 		struct mr_err e = {0};
-		struct cg *cg = cg_open(NULL, d, &e);
+		struct cg *cg = cg_open(host(), d, &e);
 		if (cg)
 			set->h[set->n++] = cg;
 		else if (e.errnum != ENOENT) {
@@ -391,7 +403,7 @@ int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_e
 	 * limits of these controllers */
 	unsigned ctl = s->resources ? cg_resources_controllers(&res) : 0;
 	mr_say("cgroup '%s'", path);
-	struct cg *cg = cg_create(NULL, path, ctl, 0, err);
+	struct cg *cg = cg_create(host(), path, ctl, 0, err);
 	if (!cg) {
 		mr_prefix(err, "linux.cgroupsPath: ");
 		return -1;
