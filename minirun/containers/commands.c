@@ -275,7 +275,7 @@ static const struct option o_time[] = {{"time", required_argument, NULL, 't'},
 static int cmd_stop(int argc, char **argv)
 {
 	struct each e = {.fn = do_stop, .timeout = -1};
-	return verb(argc, argv, "+t:s:h", o_time, &e,
+	return verb(argc, argv, "t:s:h", o_time, &e,
 		    "Usage:  minirun stop [OPTIONS] CONTAINER [CONTAINER...]\n\n"
 		    "  -s, --signal string   signal to send (default: the container's StopSignal)\n"
 		    "  -t, --time int        seconds to wait before killing it (default 10)\n",
@@ -285,7 +285,7 @@ static int cmd_stop(int argc, char **argv)
 static int cmd_restart(int argc, char **argv)
 {
 	struct each e = {.fn = do_restart, .timeout = -1};
-	return verb(argc, argv, "+t:h", o_time, &e,
+	return verb(argc, argv, "t:h", o_time, &e,
 		    "Usage:  minirun restart [OPTIONS] CONTAINER [CONTAINER...]\n\n"
 		    "  -t, --time int   seconds to wait before killing it (default 10)\n",
 		    true);
@@ -294,7 +294,7 @@ static int cmd_restart(int argc, char **argv)
 static int cmd_kill(int argc, char **argv)
 {
 	struct each e = {.fn = do_kill, .sig = SIGKILL};
-	return verb(argc, argv, "+s:h", o_time, &e,
+	return verb(argc, argv, "s:h", o_time, &e,
 		    "Usage:  minirun kill [OPTIONS] CONTAINER [CONTAINER...]\n\n"
 		    "  -s, --signal string   signal to send (default \"KILL\")\n",
 		    true);
@@ -307,7 +307,7 @@ static int cmd_rm(int argc, char **argv)
 					  {"help", no_argument, NULL, 'h'},
 					  {NULL, 0, NULL, 0}};
 	struct each e = {.fn = do_rm};
-	return verb(argc, argv, "+fvh", o, &e,
+	return verb(argc, argv, "fvh", o, &e,
 		    "Usage:  minirun rm [OPTIONS] CONTAINER [CONTAINER...]\n\n"
 		    "  -f, --force     kill a running container first\n"
 		    "  -v, --volumes   remove its anonymous volumes too\n",
@@ -318,7 +318,7 @@ static int pause_verb(int argc, char **argv, bool pause)
 {
 	static const struct option o[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct each e = {.fn = do_pause, .force = pause};
-	return verb(argc, argv, "+h", o, &e,
+	return verb(argc, argv, "h", o, &e,
 		    pause ? "Usage:  minirun pause CONTAINER [CONTAINER...]\n"
 			  : "Usage:  minirun unpause CONTAINER [CONTAINER...]\n",
 		    true);
@@ -343,7 +343,7 @@ static int cmd_start(int argc, char **argv)
 			    "code\n"
 			    "  -i, --interactive   attach stdin too\n";
 	struct each e = {.fn = do_start};
-	int r = verb_flags(argc, argv, "+aih", o, &e, usage);
+	int r = verb_flags(argc, argv, "aih", o, &e, usage);
 	if (r <= 0)
 		return V_RC(r);
 	if (!e.attach)
@@ -379,7 +379,7 @@ static int cmd_wait(int argc, char **argv)
 {
 	static const struct option o[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct each e = {0};
-	int r = verb_flags(argc, argv, "+h", o, &e,
+	int r = verb_flags(argc, argv, "h", o, &e,
 			   "Usage:  minirun wait CONTAINER [CONTAINER...]\n\n"
 			   "Block until each container stops, then print its exit code\n");
 	if (r <= 0)

@@ -213,7 +213,7 @@ rm_running() {
 		echo "$out" | grep -q "cannot remove container \"/busy\": container is running" ||
 			die "message: $out"
 		[ "$(ct_status busy)" = running ] || die "rm hurt it: $(ct_status busy)"
-		[ "$(mr rm -f busy)" = busy ] || die "rm -f"
+		[ "$(mr rm busy -f)" = busy ] || die "rm busy -f (flags after the name, as docker allows)"
 		out=$(mr rm busy 2>&1) && die "rm of a removed container succeeded"
 		echo "$out" | grep -q "No such container: busy" || die "message: $out"
 		ct_noleaks
