@@ -48,6 +48,23 @@ ps_command_truncated() {
 }
 t "ps: COMMAND quoted and cut at 20 characters with …, a created container's Status" ps_command_truncated
 
+ps_paused() {
+	ct_need
+	ct_host '
+		mr run -d --name web busybox sleep 300 >/dev/null || die run
+		mr pause web >/dev/null || die pause
+		out=$(mr ps --format "{{.Status}}|{{.State}}")
+		echo "$out" | grep -Eqx "Up .* \(Paused\)\|paused" || die "paused: $out"
+		[ "$(mr inspect -f "{{.State.Paused}} {{.State.Running}}" web)" = "true true" ] ||
+			die "inspect: $(mr inspect -f "{{.State.Paused}} {{.State.Running}}" web)"
+		mr unpause web >/dev/null || die unpause
+		mr ps --format "{{.Status}}" | grep -Eqx "Up [^(]*" || die "unpaused: $(mr ps --format "{{.Status}}")"
+		mr rm -f web >/dev/null
+		ct_noleaks
+	'
+}
+t "ps and inspect of a paused container: Up ... (Paused), State.Paused" ps_paused
+
 ps_filters() {
 	ct_need
 	ct_host '
