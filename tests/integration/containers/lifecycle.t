@@ -294,4 +294,19 @@ image_in_use() {
 }
 t "an image a container uses (its image file) can't be removed until the container is" image_in_use
 
+detached_rm() {
+	ct_need
+	ct_host '
+		id=$(mr run -d --rm --name drm busybox sh -c "sleep 0.2") || die run
+		# the monitor removes it once it exits: poll (at most 10 s) for the directory to go
+		for i in $(seq 100); do
+			[ -d "$R/containers/$id" ] || break
+			sleep 0.1
+		done
+		[ -d "$R/containers/$id" ] && die "still there 10 s after its exit"
+		ct_noleaks
+	'
+}
+t "run -d --rm: the monitor removes the container when it exits, leaving nothing" detached_rm
+
 t_end
