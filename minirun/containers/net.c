@@ -252,7 +252,7 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
  * record the endpoint the container will have on it, as docker's create does:
  * NetworkSettings.Networks.NAME {Aliases (--network-alias), NetworkID}, addresses empty
  * until container_net_up fills them. Called by container_volumes_up (the create-time hook
- * of this pair of files); a declaration for containers.h is in vol.c until it is added.
+ * of this pair of files).
  */
 int container_net_prepare(struct container *c, const struct container_opts *o, struct mr_err *err)
 {
@@ -278,6 +278,44 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 				      json_string_value(json_object_get(nrec, "Id")), "IPAddress",
 				      "", "Gateway", "", "IPPrefixLen", 0, "MacAddress", ""));
 	json_decref(nrec);
+	return 0;
+}
+
+/*
+ * Connect C (its init is PID) to network NET with the aliases its record holds, publish
+ * PORTS[0..n) there (the first network only), fill NetworkSettings.Networks.NET. All or
+ * nothing: a failure after the connect disconnects it again (which drops its ports too).
+ */
+static int connect_one(struct container *c, const char *net, pid_t pid, struct network_port *ports,
+		       size_t nports, struct mr_err *err)
+{
+	const char *aliases[64];
+	size_t naliases = aliases_of(c->rec, net, aliases, 64);
+	char addr[INET_ADDRSTRLEN];
+	struct network_connect nc = {.root = c->root,
+				     .network = net,
+				     .container_id = c->id,
+				     .name = short_name(c->rec),
+				     .aliases = aliases,
+				     .naliases = naliases,
+				     .netns_fd = -1,
+				     .pid = (int)pid};
+	mr_say("connect %.12s (pid %d) to network %s", c->id, (int)pid, net);
+	if (network_connect(&nc, addr, err) < 0)
+		return -1;
+	/* A kill -9 between here and the caller's save is container_net_down's to undo: the
+	 * steps let a test die at each point (MINIRUN_TEST_DIE_AT). */
+	container_step("net-connected");
+	int bad = nports && network_publish(c->root, c->id, ports, nports, err) < 0;
+	if (!bad)
+		container_step("net-published");
+	if (bad || fill_endpoint(c, net, aliases, naliases, pid, err) < 0) {
+		int saved = errno;
+		network_disconnect(c->root, net, c->id, NULL);
+		errno = saved;
+		return -1;
+	}
+	mr_say("%.12s on %s: %s, %zu port(s) published", c->id, net, addr, nports);
 	return 0;
 }
 
@@ -313,47 +351,45 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 		return strcmp(mode, "none") ? 0 : lo_up(pid, err);
 	}
 
-	/* the name the record uses for the network: NetworkMode may be an ID prefix */
-	const char *aliases[64];
-	size_t naliases = aliases_of(c->rec, mode, aliases, 64);
+	/* the other networks the record names (`network connect`): docker reconnects them
+	 * at every start too; keys copied, as connecting rewrites the object */
+	json_t *extra = json_array(), *ep;
+	const char *key;
+	json_object_foreach(jobj(settings, "Networks"), key, ep)
+	{
+		const char *nid = json_string_value(json_object_get(ep, "NetworkID"));
+		int by_id = mode[strspn(mode, "0123456789abcdef")] == '\0' && nid &&
+			    !strncmp(nid, mode, strlen(mode)); /* NetworkMode, as an ID prefix */
+		if (mode_connects(key) && strcmp(key, mode) && !by_id)
+			json_array_append_new(extra, json_string(key));
+	}
 	struct network_port *ports = NULL;
-	size_t nports = 0;
-	char addr[INET_ADDRSTRLEN];
-	if (wanted_ports(c->rec, &ports, &nports, err) < 0)
-		return -1;
-	struct network_connect nc = {.root = c->root,
-				     .network = mode,
-				     .container_id = c->id,
-				     .name = short_name(c->rec),
-				     .aliases = aliases,
-				     .naliases = naliases,
-				     .netns_fd = -1,
-				     .pid = (int)pid};
-	mr_say("connect %.12s (pid %d) to network %s", c->id, (int)pid, mode);
-	if (network_connect(&nc, addr, err) < 0) {
-		free(ports);
-		return -1;
+	size_t nports = 0, i, done = 0;
+	json_t *net;
+	int primary = 0, r = wanted_ports(c->rec, &ports, &nports, err);
+	if (r == 0 && (r = connect_one(c, mode, pid, ports, nports, err)) == 0) {
+		primary = 1;
+		json_object_set_new(settings, "Ports", ports_object(c->rec, ports, nports));
 	}
-	/* From here on the container is on the network: any failure disconnects it again
-	 * (which also drops whatever ports were published), so the caller sees nothing.
-	 * A kill -9 between here and the caller's save is container_net_down's to undo: the
-	 * steps let a test die at each point (MINIRUN_TEST_DIE_AT). */
-	container_step("net-connected");
-	int bad = nports && network_publish(c->root, c->id, ports, nports, err) < 0;
-	if (!bad)
-		container_step("net-published");
-	if (bad || fill_endpoint(c, mode, aliases, naliases, pid, err) < 0) {
-		struct mr_err e2 = {0};
+	json_array_foreach(extra, i, net)
+	{
+		if (r < 0)
+			break;
+		if ((r = connect_one(c, json_string_value(net), pid, NULL, 0, err)) == 0)
+			done++;
+	}
+	if (r < 0) { /* all or nothing: the networks connected before the failure go again */
 		int saved = errno;
-		network_disconnect(c->root, mode, c->id, &e2);
-		free(ports);
+		for (i = 0; i < done; i++)
+			network_disconnect(c->root, json_string_value(json_array_get(extra, i)),
+					   c->id, NULL);
+		if (primary)
+			network_disconnect(c->root, mode, c->id, NULL);
 		errno = saved;
-		return -1;
 	}
-	json_object_set_new(settings, "Ports", ports_object(c->rec, ports, nports));
-	mr_say("%.12s on %s: %s, %zu port(s) published", c->id, mode, addr, nports);
 	free(ports);
-	return 0;
+	json_decref(extra);
+	return r;
 }
 
 /* Remove every published-port element that points at one of ADDRS (the container's leases,
@@ -490,5 +526,83 @@ int container_net_down(struct container *c, struct mr_err *err)
 			json_object_set_new(settings, "IPPrefixLen", json_integer(0));
 		json_object_set_new(settings, "Ports", json_object());
 	}
+	return r;
+}
+
+/*
+ * container_net_connect - docker's `network connect [--alias A] NET CONTAINER`: record the
+ * endpoint in REF's NetworkSettings.Networks (so every later start connects it too) and,
+ * when the container runs, connect it now. "No such container: x", "network x not found",
+ * "endpoint with name c already exists in network n".
+ */
+int container_net_connect(const char *root, const char *ref, const char *net,
+			  const char *const *aliases, size_t naliases, struct mr_err *err)
+{
+	struct container c = {0};
+	if (container_open(root, ref, true, &c, err) < 0)
+		return -1;
+	const char *mode = network_mode(c.rec);
+	int r = -1;
+	pid_t pid = container_pid(&c);
+	if (!mode_connects(mode))
+		mr_fail(err, 0,
+			"container sharing network namespace with another container or host "
+			"cannot be connected to any other network");
+	else {
+		struct container_opts o = {.network = net};
+		char **list = calloc(naliases + 1, sizeof(*list));
+		for (size_t i = 0; list && i < naliases; i++)
+			list[i] = (char *)aliases[i];
+		o.network_aliases = naliases ? list : NULL;
+		json_t *before = json_deep_copy(c.rec);
+		if (json_object_get(jget(c.rec, "NetworkSettings", "Networks"), net))
+			r = mr_fail(err, 0, "endpoint with name %s already exists in network %s",
+				    short_name(c.rec), net);
+		else
+			r = container_net_prepare(&c, &o, err);
+		if (r == 0 && pid > 0)
+			r = connect_one(&c, net, pid, NULL, 0, err);
+		if (r == 0 && (r = container_save(&c, err)) < 0 && pid > 0)
+			network_disconnect(root, net, c.id, NULL);
+		if (r < 0) { /* the record as it was */
+			json_decref(c.rec);
+			c.rec = before;
+		} else
+			json_decref(before);
+		free(list);
+	}
+	container_close(&c);
+	return r;
+}
+
+/*
+ * container_net_disconnect - docker's `network disconnect NET CONTAINER`: disconnect REF
+ * from NET now (if it is connected) and forget the endpoint, so no later start connects it.
+ * "container x is not connected to network n" when neither is the case.
+ */
+int container_net_disconnect(const char *root, const char *ref, const char *net, struct mr_err *err)
+{
+	struct container c = {0};
+	if (container_open(root, ref, true, &c, err) < 0)
+		return -1;
+	_cleanup_close_ int lock = network_lock(root, err);
+	json_t *nrec = lock < 0 ? NULL : network_load(root, net, err);
+	if (lock >= 0)
+		close(lock);
+	lock = -1;
+	int r = -1;
+	if (nrec) {
+		const char *name = json_string_value(json_object_get(nrec, "Name"));
+		json_t *nets = jget(c.rec, "NetworkSettings", "Networks");
+		int connected = jget(nrec, "Containers", c.id) != NULL;
+		if (!connected && !json_object_get(nets, name))
+			mr_fail(err, 0, "container %s is not connected to network %s", c.id, name);
+		else if (!connected || network_disconnect(root, name, c.id, err) == 0) {
+			json_object_del(nets, name);
+			r = container_save(&c, err);
+		}
+		json_decref(nrec);
+	}
+	container_close(&c);
 	return r;
 }

@@ -119,9 +119,6 @@ static void record_mount(json_t *rec, const struct volume_mount *m, int anonymou
 	json_array_append_new(jmember(mr, "OciMounts", JSON_ARRAY), volume_oci_mount(m));
 }
 
-/* net.c's create-time step (see there); its declaration belongs in containers.h */
-int container_net_prepare(struct container *c, const struct container_opts *o, struct mr_err *err);
-
 int container_volumes_up(struct container *c, const struct container_opts *o, struct mr_err *err)
 {
 	/* the network first: an unknown network must fail before any volume is made */

@@ -4,8 +4,10 @@
  * publish / unpublish. Each prints what docker prints and returns 0, or prints one line
  * and returns 125.
  *
- * connect/disconnect take what the container store will supply later on their command
- * line: the container's ID, and its network namespace (a PID or a netns path).
+ * connect/disconnect take docker's NETWORK CONTAINER (a container of the store, through
+ * minirun/containers/net.c, which also keeps its record), or, for a process that is no
+ * container of the store (the network suites' "containers"), a container ID and its network
+ * namespace (a PID or a netns path): `connect NETWORK ID PID|NETNS-PATH`.
  *
  * See: network.h, https://docs.docker.com/reference/cli/docker/network/.
  */
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "minirun/containers/containers.h"
 #include "minirun/network/network.h"
 #include "netns/netlink.h"
 
@@ -162,10 +165,16 @@ static int cmd_connect(int argc, char **argv)
 		case 'n': name = optarg; break;
 		default: return MR_EXIT_RUNTIME;
 		}
-	if (optind != argc - 3)
-		return usage_err("connect", "3 arguments (NETWORK CONTAINER-ID PID|NETNS-PATH) "
-					    "until containers are wired in");
 	struct mr_err err = {0};
+	if (optind == argc - 2) { /* docker's: NETWORK CONTAINER */
+		if (container_net_connect(network_root(), argv[optind + 1], argv[optind], aliases,
+					  na, &err) < 0)
+			return fail(&err);
+		return 0;
+	}
+	if (optind != argc - 3)
+		return usage_err("connect", "2 arguments (NETWORK CONTAINER), or 3 (NETWORK "
+					    "CONTAINER-ID PID|NETNS-PATH)");
 	char addr[INET_ADDRSTRLEN];
 	int fd = nl_netns_open(argv[optind + 2], &err);
 	if (fd < 0)
@@ -190,8 +199,15 @@ static int cmd_disconnect(int argc, char **argv)
 	struct mr_err err = {0};
 	int i = argc > 1 && (!strcmp(argv[1], "-f") || !strcmp(argv[1], "--force"));
 	if (argc != 3 + i)
-		return usage_err("disconnect", "exactly 2 arguments (NETWORK CONTAINER-ID)");
-	if (network_disconnect(network_root(), argv[1 + i], argv[2 + i], &err) < 0)
+		return usage_err("disconnect", "exactly 2 arguments (NETWORK CONTAINER)");
+	/* a container of the store: its record forgets the network too; else a bare ID */
+	struct container c = {0};
+	struct mr_err probe = {0};
+	if (container_open(network_root(), argv[2 + i], false, &c, &probe) == 0) {
+		container_close(&c);
+		if (container_net_disconnect(network_root(), argv[2 + i], argv[1 + i], &err) < 0)
+			return fail(&err);
+	} else if (network_disconnect(network_root(), argv[1 + i], argv[2 + i], &err) < 0)
 		return fail(&err);
 	return 0;
 }

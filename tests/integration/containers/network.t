@@ -120,6 +120,37 @@ unknown_network() {
 	t_nomatch "$out" '^leak:'
 }
 
+network_connect_container() {
+	w_need
+	out=$(w_host '
+		pidof_c() { w_inspect "$1" | tr -d " \n" | grep -o "\"Pid\":[0-9]*" | cut -d: -f2; }
+		mr network create web >/dev/null || die "network create"
+		id=$(mr run -d --name nc1 busybox sleep 300) || die "run -d"
+		echo "$id" >>"$R/.ids"
+		mr network connect --alias extra web nc1 || die "network connect"
+		inns "$(pidof_c nc1)" ip -o -4 addr show eth1 | sed "s/^/connected: /"
+		mr run --rm --network web busybox sh -c "ping -c 1 -W 2 extra >/dev/null && echo by-alias" |
+			sed "s/^/web: /"
+		mr network connect web nc1 2>&1 | sed "s/^/again: /"
+		mr restart -t 1 nc1 >/dev/null || die "restart"
+		inns "$(pidof_c nc1)" ip -o -4 addr show eth1 | sed "s/^/after restart: /"
+		mr network disconnect web nc1 || die "network disconnect"
+		echo "eth1 after disconnect: $(inns "$(pidof_c nc1)" ip -o link | grep -c eth1)"
+		echo "in the record: $(w_inspect nc1 | tr -d " \n" | grep -c "\"web\":")"
+		mr network disconnect web nc1 2>&1 | sed "s/^/twice: /"
+		mr rm -f nc1 >/dev/null || die "rm -f"
+		mr network rm web >/dev/null || die "network rm"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^connected: [0-9]+: eth1 +inet 10\.89\.0\.2/24' "connect gives a running container eth1 on the network"
+	t_match "$out" '^web: by-alias$' "its --alias resolves there"
+	t_match "$out" '^again: minirun: endpoint with name nc1 already exists in network web$' "a second connect: docker's message"
+	t_match "$out" '^after restart: [0-9]+: eth1 +inet 10\.89\.0\.2/24' "a restart connects it again"
+	t_match "$out" '^eth1 after disconnect: 0$' "disconnect takes the interface away"
+	t_match "$out" '^in the record: 0$' "and the record forgets the network"
+	t_match "$out" '^twice: minirun: container [0-9a-f]{64} is not connected to network web$' "docker's message"
+	t_nomatch "$out" '^leak:'
+}
+
 killed_mid_network() {
 	w_need
 	out=$(w_host '
@@ -146,6 +177,7 @@ t "--network host sees the host's links; --network none has lo only" host_and_no
 t "--network container:ID shares that container's interfaces" container_mode
 t "two containers on a user network reach each other by name and alias, not on the default bridge" user_network_names
 t "a removed container's address is handed out again; no lease is left" leases_returned
+t "network connect / disconnect NET CONTAINER: a second network, kept across a restart" network_connect_container
 t "a kill -9 of the monitor between connect and publish, or after publish: rm -f leaves nothing" killed_mid_network
 t "an unknown network: docker's message, exit 125, nothing left" unknown_network
 t_end
