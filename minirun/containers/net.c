@@ -22,6 +22,10 @@
  * element that still points at the container's address even when the endpoint never
  * recorded it.
  *
+ * `network connect NET CONTAINER` adds an endpoint to the record (container_net_connect),
+ * and every start connects each recorded network, the NetworkMode one first (it gets the
+ * ports); `network disconnect` forgets it again.
+ *
  * See: containers.h, minirun/network/README.md ("The contract for the container code"),
  *      https://docs.docker.com/engine/network/. Run: `minirun run -p 8080:80 --network web IMAGE`.
  */
