@@ -58,7 +58,8 @@ enum { P_STDIN_W, P_STDOUT_R, P_STDERR_R, P_LISTEN, P_LOG, P_CONSOLE, P_MASTER, 
 
 struct io_client {
 	int sock, in, out, err; /* -1 when closed */
-	bool tty, first;        /* first: the starter (run, start -a): its stdin EOF is ours */
+	bool tty, first;        /* first: the starter (run, start -a: io_wait_client); docker's
+				 * StdinOnce: its stdin's EOF closes the container's */
 	unsigned char keys[IO_MAX_KEYS];
 	size_t nkeys, matched; /* detach sequence; bytes of it held back so far */
 };
@@ -70,7 +71,6 @@ struct io_state {
 	unsigned short rows, cols; /* the latest window size, for a master not received yet */
 	char in[8192];             /* input on its way to the container */
 	size_t inlen;
-	bool clients_seen;
 	bool in_eof; /* close the container's stdin once s->in is written */
 };
 
@@ -238,7 +238,6 @@ static int accept_client(struct container_io *io, struct io_state *s, bool first
 		close_fd(&c->in);
 	if (io->tty)
 		set_winsize(io, s, m.rows, m.cols);
-	s->clients_seen = true;
 	mr_say("io: a client attached (%s%s)", want_in ? "stdin, " : "",
 	       (m.flags & IO_TTY) ? "tty" : "no tty");
 	return 0;
@@ -509,7 +508,7 @@ int io_run(struct container_io *io, pid_t pid, int *status, struct mr_err *err)
 		if (p[1].revents)
 			pump_output(io, s, &io->priv[P_STDERR_R], true);
 		if (p[3].revents & POLLIN)
-			accept_client(io, s, !s->clients_seen);
+			accept_client(io, s, false); /* a later `attach`: its EOF is its own */
 		if (p[5].revents)
 			take_master(io, s, 0);
 		if (p[4].revents && *in >= 0) {

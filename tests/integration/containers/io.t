@@ -89,6 +89,24 @@ stdin_with_i() {
 	t_nomatch "$out" '^leak:'
 }
 
+attach_stdin() {
+	w_need
+	out=$(io_host '
+		mr run -d -i --name kk --network none busybox cat >/dev/null || die "run -d -i"
+		# the client waits for the container after its stdin ends: end it by KILL
+		echo first | timeout -s KILL 5 "$MINIRUN" --root "$R" attach kk | sed "s/^/one: /"
+		mr inspect -f "{{.State.Status}}" kk | sed "s/^/state: /"
+		echo second | timeout -s KILL 5 "$MINIRUN" --root "$R" attach kk | sed "s/^/two: /"
+		mr logs kk | sed "s/^/logs: /"
+		mr rm -f kk >/dev/null
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^one: first$' "attach hands its stdin to a run -d -i container"
+	t_match "$out" '^state: running$' "its EOF is not the container's (no StdinOnce for -d)"
+	t_match "$out" '^two: second$' "a second attach still reaches it"
+	t_match "$out" '^logs: second$'
+	t_nomatch "$out" '^leak:'
+}
+
 tty_and_window_size() {
 	w_need
 	t_need script
@@ -356,6 +374,7 @@ no_socket_left() {
 t "run: stdout and stderr apart, the container's exit code" stdout_stderr_exit_code
 t "run: every byte of output, then EOF (\$(minirun run) does not hang)" all_output_then_eof
 t "run -i: our stdin reaches the container, EOF too; without -i it is empty" stdin_with_i
+t "attach: stdin to a run -d -i container, which outlives each client's EOF" attach_stdin
 t "run -it: a pty sized as our terminal, resized with it" tty_and_window_size
 t "run -t: the container's exit code" tty_exit_code
 t "start -a: output, exit code, stdin with -i; the log keeps every run" start_attach
