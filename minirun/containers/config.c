@@ -229,8 +229,9 @@ int container_resolve_user(const char *rootfs, const char *spec, struct containe
 	snprintf(uarg, sizeof(uarg), "%.*s", colon ? (int)(colon - spec) : 255, spec ? spec : "");
 	if (colon)
 		snprintf(garg, sizeof(garg), "%s", colon + 1);
-	if (!*uarg && !*garg)
-		return 0; /* root, as docker's default */
+	if (!*uarg && !*garg) /* root, docker's default: still looked up, for HOME and the
+				 groups root is in (`id` shows groups=0(root),10(wheel)) */
+		snprintf(uarg, sizeof(uarg), "0");
 
 	_cleanup_free_ char *passwd = NULL, *group = NULL;
 	if (read_in_root(rootfs, "etc/passwd", &passwd, err) < 0 ||
