@@ -319,11 +319,22 @@ static int by_created_desc(const void *a, const void *b)
 	return r ? r : strcmp(x->id, y->id);
 }
 
+static void entries_free(struct entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].id);
+	free(v);
+}
+
 char **container_ids(const char *root, struct mr_err *err)
 {
 	char path[4400];
 	size_t n = 0, cap = 16;
 	struct entry *v = malloc(cap * sizeof(*v));
+	if (!v) {
+		mr_fail(err, ENOMEM, "list containers");
+		return NULL;
+	}
 	_cleanup_closedir_ DIR *d = opendir(containers_dir(root, path, sizeof(path)));
 	if (!d && errno != ENOENT) {
 		free(v);
@@ -331,17 +342,17 @@ char **container_ids(const char *root, struct mr_err *err)
 		return NULL;
 	}
 	struct dirent *de;
-	while (v && d && (de = readdir(d))) {
+	while (d && (de = readdir(d))) {
 		if (!is_full_id(de->d_name))
 			continue;
 		if (n == cap) {
 			struct entry *nv = realloc(v, (cap *= 2) * sizeof(*v));
 			if (!nv)
-				break;
+				goto nomem;
 			v = nv;
 		}
-		v[n].id = strdup(de->d_name);
-		v[n].created[0] = 0;
+		if (!(v[n].id = strdup(de->d_name)))
+			goto nomem;
 		snprintf(path, sizeof(path), "%s/containers/%s/container.json", root, de->d_name);
 		json_t *rec = json_load_file(path, 0, NULL);
 		snprintf(v[n].created, sizeof(v[n].created), "%s",
@@ -349,19 +360,18 @@ char **container_ids(const char *root, struct mr_err *err)
 		json_decref(rec);
 		n++;
 	}
-	char **ids = v ? calloc(n + 1, sizeof(*ids)) : NULL;
-	if (!ids) {
-		for (size_t i = 0; v && i < n; i++)
-			free(v[i].id);
-		free(v);
-		mr_fail(err, ENOMEM, "list containers");
-		return NULL;
-	}
+	char **ids = calloc(n + 1, sizeof(*ids));
+	if (!ids)
+		goto nomem;
 	qsort(v, n, sizeof(*v), by_created_desc);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = v[i].id;
 	free(v);
 	return ids;
+nomem:
+	entries_free(v, n);
+	mr_fail(err, ENOMEM, "list containers");
+	return NULL;
 }
 
 void container_ids_free(char **ids)
