@@ -166,6 +166,9 @@ int container_create(const char *root, const struct container_opts *o, struct co
 		mr_fail(err, errno, "mkdir '%s'", path);
 		goto fail;
 	}
+	/* made empty here, written by the monitor at each exit (see container_wait_exit) */
+	if (state_write_file(container_path(c, "exit-code", path, sizeof(path)), "", 0600, err) < 0)
+		goto fail;
 	container_step("volumes");
 	if (container_volumes_up(c, o, err) < 0 || container_save(c, err) < 0)
 		goto fail;
@@ -363,14 +366,25 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 
 int container_wait_exit(struct container *c, int *code, struct mr_err *err)
 {
+	char path[4400];
 	/* inotify on the directory: every save of the record is a rename into it; the
-	 * monitor's pidfd: a monitor killed before it could record anything */
+	 * monitor's pidfd: a monitor killed before it could record anything; exit-code, held
+	 * open: what a --rm monitor wrote before it removed the directory under us */
 	_cleanup_close_ int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (in < 0 || inotify_add_watch(in, c->dir, IN_MOVED_TO | IN_DELETE_SELF) < 0)
 		return mr_fail(err, errno, "inotify '%s'", c->dir);
+	_cleanup_close_ int ec =
+		open(container_path(c, "exit-code", path, sizeof(path)), O_RDONLY | O_CLOEXEC);
 	for (;;) {
-		if (container_reload(c, err) < 0)
+		if (container_reload(c, err) < 0) {
+			char text[16] = "";
+			if (err->errnum == ENOENT && ec >= 0 &&
+			    pread(ec, text, sizeof(text) - 1, 0) > 0) {
+				*code = atoi(text); /* removed by its --rm monitor on exit */
+				return 0;
+			}
 			return -1;
+		}
 		const char *s = container_status(c);
 		if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 &&
 		    strcmp(s, "restarting") != 0) {

@@ -301,6 +301,21 @@ fail:
 /* docker's restart policies: should the container be started again after CODE? */
 static bool want_restart(json_t *rec, int code);
 
+/* exit-code: the last exit code, rewritten IN PLACE (same inode), so that a `wait` holding
+ * it open still reads it after a --rm monitor has removed the whole directory */
+static void write_exit_code(struct container *c, int code)
+{
+	char path[4400], text[16];
+	int fd = open(container_path(c, "exit-code", path, sizeof(path)),
+		      O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	int n = snprintf(text, sizeof(text), "%d\n", code);
+	if (pwrite(fd, text, (size_t)n, 0) == n)
+		(void)ftruncate(fd, n);
+	close(fd);
+}
+
 /*
  * record_exit - record how one start ended: exited with CODE, or failed (ERROR), after
  * undoing everything it made. Under the same lock, the restart policy: true (and the record
@@ -332,6 +347,7 @@ static bool record_exit(struct mon *m, int code, const char *error)
 	rec_set(rec, "State", "Error", json_string(error ? error : ""));
 	rec_set(rec, "State", "FinishedAt", json_string(state_now(now, sizeof(now))));
 	rec_set(rec, "Minirun", "Step", json_string("exited"));
+	write_exit_code(m->c, code);
 	save_unlock(m, &err);
 	container_step("recorded");
 	return again;

@@ -297,7 +297,9 @@ t "an image a container uses (its image file) can't be removed until the contain
 detached_rm() {
 	ct_need
 	ct_host '
-		id=$(mr run -d --rm --name drm busybox sh -c "sleep 0.2") || die run
+		id=$(mr run -d --rm --name drm busybox sh -c "sleep 0.3; exit 4") || die run
+		code=$(mr wait drm) || die "wait exited $?"
+		[ "$code" = 4 ] || die "wait printed $code"
 		# the monitor removes it once it exits: poll (at most 10 s) for the directory to go
 		for i in $(seq 100); do
 			[ -d "$R/containers/$id" ] || break
@@ -307,6 +309,6 @@ detached_rm() {
 		ct_noleaks
 	'
 }
-t "run -d --rm: the monitor removes the container when it exits, leaving nothing" detached_rm
+t "run -d --rm: wait prints its exit code (4); the monitor removes it, leaving nothing" detached_rm
 
 t_end
