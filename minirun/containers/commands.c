@@ -194,6 +194,11 @@ static int do_rm(struct container *c, const struct each *e, struct mr_err *err)
 static int do_kill(struct container *c, const struct each *e, struct mr_err *err)
 {
 	char oci[4400];
+	if (!strcmp(container_status(c), "paused"))
+		return mr_fail(err, 0,
+			       "Cannot kill container: %.12s: Container %s is paused. Unpause the "
+			       "container before stopping or killing",
+			       c->id, c->id);
 	if (strcmp(container_status(c), "running") != 0)
 		return mr_fail(err, 0, "Cannot kill container: %.12s: Container %s is not running",
 			       c->id, c->id);

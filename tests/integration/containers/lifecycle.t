@@ -120,6 +120,10 @@ states() {
 		mr pause st >/dev/null || die pause
 		[ "$(ct_status st)" = paused ] || die "after pause: $(ct_status st)"
 		[ "$(ct_field st State.Paused)" = true ] || die "State.Paused"
+		out=$(mr kill st 2>&1) && die "kill of a paused container succeeded"
+		echo "$out" | grep -q "is paused. Unpause the container" || die "kill: $out"
+		out=$(mr start st 2>&1) && die "start of a paused container succeeded"
+		echo "$out" | grep -q "cannot start a paused container" || die "start: $out"
 		mr unpause st >/dev/null || die unpause
 		[ "$(ct_status st)" = running ] || die "after unpause: $(ct_status st)"
 		mr kill st >/dev/null || die kill
@@ -129,7 +133,7 @@ states() {
 		ct_noleaks
 	'
 }
-t "create -> start -> pause -> unpause -> kill: created, running, paused, running, exited (137)" states
+t "create -> start -> pause (kill and start refused) -> unpause -> kill: created, running, paused, running, exited (137)" states
 
 kill_signal() {
 	ct_need
