@@ -272,10 +272,12 @@ static int verb(int argc, char **argv, const char *shorts, const struct option *
 	return for_each(argv + optind, argc - optind, e, print);
 }
 
-static const struct option o_time[] = {{"time", required_argument, NULL, 't'},
-				       {"signal", required_argument, NULL, 's'},
-				       {"help", no_argument, NULL, 'h'},
-				       {NULL, 0, NULL, 0}};
+static const struct option o_time[] = {
+	{"time", required_argument, NULL, 't'},
+	{"timeout", required_argument, NULL, 't'}, /* docker 25's name */
+	{"signal", required_argument, NULL, 's'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}};
 
 static int cmd_stop(int argc, char **argv)
 {
@@ -283,7 +285,7 @@ static int cmd_stop(int argc, char **argv)
 	return verb(argc, argv, "t:s:h", o_time, &e,
 		    "Usage:  minirun stop [OPTIONS] CONTAINER [CONTAINER...]\n\n"
 		    "  -s, --signal string   signal to send (default: the container's StopSignal)\n"
-		    "  -t, --time int        seconds to wait before killing it (default 10)\n",
+		    "  -t, --time int        seconds before SIGKILL (default 10; or --timeout)\n",
 		    true);
 }
 
