@@ -162,8 +162,7 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 	};
 	if (json_is_true(rec_get(c->rec, "HostConfig", "Init")) &&
 	    !(p.init = container_init_path()))
-		return mr_fail(err, ENOENT,
-			       "--init: minirun-init not found (build it: make minirun)");
+		return mr_fail(err, 0, "--init: minirun-init not found (build it: make minirun)");
 	json_t *cfg = container_oci_config(c->rec, &p, err);
 	if (!cfg)
 		return -1;
