@@ -85,9 +85,11 @@ int state_lock(const char *root, const char *id, struct mr_err *err)
 	char path[4096];
 	if (state_check_id(id, err) < 0)
 		return -1;
-	if (state_path(path, sizeof(path), root, id, "lock") < 0)
+	if (state_path(path, sizeof(path), root, id, NULL) < 0)
 		return mr_fail(err, ENAMETOOLONG, "state directory");
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* the lock is on the directory itself, not on a file in it: each new file costs the
+	 * filesystem an inode, and on a busy ext4 that alone is ~0.2 ms */
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return mr_fail(err, 0, "container with id %s does not exist", id);

@@ -48,7 +48,7 @@ int state_path(char *buf, size_t n, const char *root, const char *id, const char
  * when it is there already. */
 int state_new_dir(const char *root, const char *id, struct mr_err *err);
 
-/* state_lock - take the container's lock (flock LOCK_EX on ROOT/ID/lock); returns the fd
+/* state_lock - take the container's lock (flock LOCK_EX on the directory ROOT/ID); returns the fd
  * to close to release it, or -1 ("container with id X does not exist"). */
 int state_lock(const char *root, const char *id, struct mr_err *err);
 
