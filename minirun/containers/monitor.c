@@ -428,6 +428,7 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 		_exit(1);
 	}
 	rec_set(c->rec, "Minirun", "MonitorPid", json_integer(getpid()));
+	container_save(c, NULL); /* the starter holds the lock for us */
 	long delay = 100; /* docker's back-off: 100 ms, doubling, reset after 10 s of running */
 	for (;;) {
 		struct timespec t0, t1;
