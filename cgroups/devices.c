@@ -253,7 +253,7 @@ static size_t build_prog(const struct cg_device_rule *rules, size_t n, struct bp
 static int attached_filter(int dir)
 {
 	union bpf_attr attr;
-	uint32_t ids[8];
+	uint32_t ids[8] = {0};
 	memset(&attr, 0, sizeof(attr));
 	attr.query.target_fd = (uint32_t)dir;
 	attr.query.attach_type = BPF_CGROUP_DEVICE;

@@ -38,8 +38,7 @@ pid_t cgstep_clone(const char *name, unsigned long flags, struct mr_err *err);
 /* cgstep_update - apply a linux.resources object to an existing cgroup. A "devices"
  * array replaces the device policy (with the defaults and the linux.devices of S, the
  * container's config, which may be NULL); without one the policy stays. */
-int cgstep_update(const char *name, json_t *resources, const struct spec *s,
-		  struct mr_err *err);
+int cgstep_update(const char *name, json_t *resources, const struct spec *s, struct mr_err *err);
 
 /* cgstep_freeze - freeze (pause) or thaw (resume) every process of the cgroup. */
 int cgstep_freeze(const char *name, bool freeze, struct mr_err *err);
