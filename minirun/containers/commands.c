@@ -184,7 +184,7 @@ static int do_restart(struct container *c, const struct each *e, struct mr_err *
 	if (container_stop(c, e->timeout, err) < 0)
 		return -1;
 	if (c->lockfd < 0)
-		return mr_fail(err, ENOENT, "No such container: %.12s", c->id);
+		return mr_fail(err, 0, "No such container: %.12s", c->id);
 	return container_start(c, false, err);
 }
 static int do_rm(struct container *c, const struct each *e, struct mr_err *err)

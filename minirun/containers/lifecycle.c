@@ -219,7 +219,7 @@ int container_start(struct container *c, bool attach, struct mr_err *err)
 		return mr_fail(err, 0, "container %.12s is half-made (a killed create): remove it",
 			       c->id);
 	if (monitor_alive(c))
-		return mr_fail(err, EBUSY, "container %.12s is being started or stopped", c->id);
+		return mr_fail(err, 0, "container %.12s is being started or stopped", c->id);
 	container_cleanup(c); /* what a killed monitor left, if anything */
 	/* an explicit start lifts an earlier stop: the restart policy applies again */
 	json_object_del(json_object_get(c->rec, "Minirun"), "StopRequested");
@@ -342,7 +342,7 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 	if (mon && mon != getpid()) {
 		const char *name = json_string_value(json_object_get(c->rec, "Name"));
 		if (!force)
-			return mr_fail(err, EBUSY,
+			return mr_fail(err, 0,
 				       "cannot remove container \"%s\": container is %s: stop the "
 				       "container before removing or force remove",
 				       name ? name : c->id, container_status(c));
@@ -352,6 +352,10 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 	}
 	/* the monitor is gone (or is us): undo every step run may have made, newest first */
 	container_cleanup(c);
+	char oci[4400], path[4400];
+	state_path(path, sizeof(path), container_oci_root(c->root, oci, sizeof(oci)), c->id, "");
+	if (access(path, F_OK) == 0) /* ctr_delete failed: say so rather than leave it */
+		return ctr_delete(oci, c->id, true, err);
 	if (json_object_get(c->rec, "Mounts") && container_volumes_down(c, volumes, err) < 0)
 		return -1;
 	if (container_release_name(c->root, c->id) < 0)

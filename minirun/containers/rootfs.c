@@ -37,7 +37,7 @@ int rootfs_mount(struct container *c, struct mr_err *err)
 	struct store st;
 	const char *image = json_string_value(json_object_get(c->rec, "Image"));
 	if (!image)
-		return mr_fail(err, EINVAL, "container %.12s: its record names no image", c->id);
+		return mr_fail(err, 0, "container %.12s: its record names no image", c->id);
 	if (store_open(&st, c->root, err) < 0)
 		return -1;
 	/* by ID, not by the name given to run: a tag moved since keeps this container's layers */

@@ -82,7 +82,7 @@ static int check_name(const char *name, struct mr_err *err)
 	for (const char *p = name; ok && *p; p++)
 		ok = isalnum((unsigned char)*p) || strchr("_.-", *p);
 	if (!ok)
-		return mr_fail(err, EINVAL,
+		return mr_fail(err, 0,
 			       "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
 			       "allowed",
 			       name);
@@ -175,13 +175,13 @@ int container_new(const char *root, const char *name, struct container *c, struc
 		r = claim_name(root, gen, c->id, other, err);
 	}
 	if (r == 1 && name)
-		mr_fail(err, EEXIST,
+		mr_fail(err, 0,
 			"Conflict. The container name \"/%s\" is already in use by container "
 			"\"%s\". You have to remove (or rename) that container to be able to reuse "
 			"that name.",
 			name, other);
 	else if (r == 1)
-		mr_fail(err, EEXIST, "no free generated name: give one with --name");
+		mr_fail(err, 0, "no free generated name: give one with --name");
 	if (r != 0)
 		goto fail;
 	return 0;
@@ -208,8 +208,7 @@ int container_reload(struct container *c, struct mr_err *err)
 			 * it, so it opens as a record holding only its Id */
 			rec = json_pack("{s:s}", "Id", c->id);
 		} else
-			return mr_fail(err, EINVAL, "%s:%d:%d: %s", path, je.line, je.column,
-				       je.text);
+			return mr_fail(err, 0, "%s:%d:%d: %s", path, je.line, je.column, je.text);
 	}
 	json_decref(c->rec);
 	c->rec = rec;
@@ -243,7 +242,7 @@ static int lookup(const char *root, const char *ref, char id[CONTAINER_ID_LEN + 
 			if (is_full_id(de->d_name) && strncmp(de->d_name, ref, n) == 0) {
 				if (found++)
 					return mr_fail(
-						err, EINVAL,
+						err, 0,
 						"multiple IDs found with provided prefix: %s", ref);
 				strcpy(id, de->d_name);
 			}

@@ -199,7 +199,7 @@ name_conflict() {
 		n=$(ls "$R/containers" | wc -l)
 		out=$(mr run --name dup busybox true 2>&1); rc=$?
 		[ $rc = 125 ] || die "exit $rc"
-		echo "$out" | grep -q "Conflict. The container name \"/dup\" is already in use by container \"$id\"" ||
+		echo "$out" | grep -q "Conflict. The container name \"/dup\" is already in use by container \"$id\". You have to remove (or rename) that container to be able to reuse that name.$" ||
 			die "message: $out"
 		[ "$(ls "$R/containers" | wc -l)" = "$n" ] || die "the failed run left a directory"
 		out=$(mr run --name "bad name" busybox true 2>&1) && die "a bad name was taken"
@@ -214,12 +214,12 @@ rm_running() {
 	ct_host '
 		mr run -d --name busy busybox sleep 100 >/dev/null || die run
 		out=$(mr rm busy 2>&1) && die "rm of a running container succeeded"
-		echo "$out" | grep -q "cannot remove container \"/busy\": container is running" ||
+		echo "$out" | grep -q "cannot remove container \"/busy\": container is running: stop the container before removing or force remove$" ||
 			die "message: $out"
 		[ "$(ct_status busy)" = running ] || die "rm hurt it: $(ct_status busy)"
 		[ "$(mr rm busy -f)" = busy ] || die "rm busy -f (flags after the name, as docker allows)"
 		out=$(mr rm busy 2>&1) && die "rm of a removed container succeeded"
-		echo "$out" | grep -q "No such container: busy" || die "message: $out"
+		[ "$out" = "minirun: No such container: busy" ] || die "message: $out"
 		ct_noleaks
 	'
 }
