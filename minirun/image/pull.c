@@ -420,6 +420,10 @@ int cmd_pull(int argc, char **argv)
 	ref_familiar_name(canon, familiar, sizeof(familiar));
 	if (image_open_store(&st))
 		return 1;
+	if (registry_curl_load(&err) < 0) {
+		store_close(&st);
+		return image_error(&err);
+	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc = image_pull(&st, argv[optind], &o, &err);
 	if (rc < 0) {

@@ -14,6 +14,10 @@
 
 #include "minirun/image/image.h"
 
+/* registry_curl_load - open libcurl (curl_dl.c: minirun is not linked with it, so that
+ * only pull pays for loading it); -1 with a message naming the package when it is missing */
+int registry_curl_load(struct mr_err *err);
+
 struct registry {
 	CURL *curl;
 	char host[256];  /* "registry-1.docker.io", "127.0.0.1:5000" */
