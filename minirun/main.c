@@ -95,7 +95,8 @@ static void usage(FILE *out)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].what);
 	for (size_t t = 0; t < sizeof(container_tables) / sizeof(container_tables[0]); t++)
 		for (const struct container_command *c = container_tables[t]; c->name; c++)
-			fprintf(out, "  %-8s %s\n", c->name, c->help);
+			if (c->name[0] != '_') /* minirun's own verbs, not the user's */
+				fprintf(out, "  %-8s %s\n", c->name, c->help);
 	for (const struct image_command *c = image_commands; c->name; c++)
 		fprintf(out, "  %-8s %s\n", c->name, c->help);
 }

@@ -418,5 +418,7 @@ const struct container_command container_commands[] = {
 	{"pause", cmd_pause, "pause all processes within one or more containers"},
 	{"unpause", cmd_unpause, "unpause all processes within one or more containers"},
 	{"wait", cmd_wait, "block until containers stop, then print their exit codes"},
+	/* not for users (a name starting with '_' is left out of every usage) */
+	{"__monitor", monitor_exec_main, "the monitor of a container, after its re-exec"},
 	{NULL, NULL, NULL},
 };

@@ -64,7 +64,7 @@ static void container_usage(FILE *out)
 		     "  ls          List containers (= ps)\n");
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (const struct container_command *c = tables[t]; c->name; c++)
-			if (c->fn != cmd_container)
+			if (c->fn != cmd_container && c->name[0] != '_')
 				fprintf(out, "  %-11s %s\n", c->name, c->help ? c->help : "");
 	fprintf(out, "\nRun 'minirun container COMMAND --help' for more information on a "
 		     "command.\n");

@@ -28,6 +28,8 @@ int rootfs_remove_dir(struct container *c, struct mr_err *err);
 int monitor_spawn(struct container *c, bool attach, struct mr_err *err);
 /* monitor.c: the live monitor's pid (checked against its recorded start time), else 0 */
 pid_t monitor_alive(struct container *c);
+/* the hidden verb `__monitor ID attach|detached`: the monitor, re-executed (monitor.c) */
+int monitor_exec_main(int argc, char **argv);
 
 /* lifecycle.c: container_stop with SIG instead of the record's StopSignal (0: that one) */
 int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err *err);

@@ -21,6 +21,14 @@
  *	exited     io_run saw the init exit; the exit code is recorded, then everything above
  *	           is undone in reverse, and --restart or --rm applies
  *
+ * The monitor first executes itself again, from a copy of the minirun binary that nobody
+ * can write (clone_exe.c: a detached read-only overlay, else a sealed memfd): the
+ * container's init is forked from the monitor, and until it executes the container's
+ * program its /proc/PID/exe is the monitor's binary. Were that the host's minirun, a
+ * container whose program is `/proc/self/exe` would run it and could write to it once it
+ * is idle (CVE-2019-5736, what runc's own re-exec guards against). The re-exec costs one
+ * start of the binary; `minirun __monitor ID` is its entry point (monitor_exec_main).
+ *
  * The lock: while the starter waits for "running" it holds the container's lock, and the
  * monitor writes the record on its behalf (nobody else can: they would need the lock).
  * After that the monitor takes the lock for each change of the record, briefly.
@@ -32,6 +40,7 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "lib/proc.h"
+#include "minirun/clone_exe.h"
 #include "minirun/container.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/state.h"
@@ -403,6 +412,25 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	}
 	syscall(SYS_close_range, 4U, ~0U, 0U);
 	c->lockfd = -1; /* closed above; the starter's copy keeps the lock */
+	if (!clone_exe_is_sealed()) {
+		/* fd 3 (the starter's socket) crosses the exec; the record is read again */
+		char *argv[8];
+		int n = 0;
+		argv[n++] = "minirun";
+		if (mr_verbose)
+			argv[n++] = "-v";
+		argv[n++] = "--root";
+		argv[n++] = (char *)c->root;
+		argv[n++] = "__monitor";
+		argv[n++] = c->id;
+		argv[n++] = attach ? "attach" : "detached";
+		argv[n] = NULL;
+		fcntl(3, F_SETFD, 0);
+		mr_say("exec a sealed copy of minirun as the monitor of %.12s", c->id);
+		clone_exe_reexec(argv, &err); /* returns only on failure */
+		tell(m.notify, N_FAILED, 0, &err);
+		_exit(1);
+	}
 	int null = open("/dev/null", O_RDWR);
 	dup2(null, 0);
 	dup2(null, 1);
@@ -475,6 +503,23 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	}
 	io_finish(&io, code);
 	_exit(0);
+}
+
+/* `minirun __monitor ID attach|detached`: the monitor after its re-exec, fd 3 its socket */
+int monitor_exec_main(int argc, char **argv)
+{
+	static struct container c;
+	struct mr_err err = {0};
+	if (argc != 3 || fcntl(3, F_GETFD) < 0) {
+		fprintf(stderr, "minirun: __monitor is minirun's own (the monitor after its re-exec)\n");
+		return MR_EXIT_USAGE;
+	}
+	fcntl(3, F_SETFD, FD_CLOEXEC);
+	if (container_open(containers_root(), argv[1], false, &c, &err) < 0) {
+		tell(3, N_FAILED, 0, &err);
+		return 1;
+	}
+	monitor_main(&c, strcmp(argv[2], "attach") == 0, 3);
 }
 
 /* ---- the starter's side ---------------------------------------------------------------- */
