@@ -114,6 +114,12 @@ static int cmd_run(int argc, char **argv)
 	int rc = parse_run_opts(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
+	if (!o.detach && o.tty && o.interactive && !isatty(0)) {
+		/* before anything is made: the attach would refuse it after the start */
+		fprintf(stderr, "minirun: the input device is not a TTY\n");
+		container_opts_free(&o);
+		return 1;
+	}
 	if (create(&o, &c, &err) < 0) {
 		rc = fail(&err, CONTAINER_EXIT_MINIRUN);
 		goto out;

@@ -10,7 +10,9 @@
  * hostname and resolv.conf are written beside the record and bind-mounted by the OCI
  * config onto /etc/hostname and /etc/resolv.conf; hosts belongs to minirun/network (it is
  * rewritten in place on each connect), made here empty (localhost only) if missing, since
- * a bind mount needs its source to exist.
+ * a bind mount needs its source to exist. A WorkingDir missing from the image is made
+ * inside the rootfs, as docker does (`-w /srv/app` just works), every step resolved inside
+ * the rootfs so that a symlink in the image can't make it elsewhere.
  *
  * See: unionfs/overlay.h; Documentation/filesystems/overlayfs.rst; resolv.conf(5);
  *      docker's libnetwork/resolvconf (the loopback-nameserver rule).
@@ -23,11 +25,14 @@
 #include "unionfs/overlay.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int rootfs_mount(struct container *c, struct mr_err *err)
@@ -110,6 +115,51 @@ static char *resolv_text(bool host_network)
 	return out;
 }
 
+/* open PATH (relative) below the directory ROOTFD as if ROOTFD were "/" */
+static int open_in_root(int rootfd, const char *path)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	return (int)syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof(how));
+}
+
+/* mkdir -p DIR (absolute, inside the container) in the rootfs ROOT, one component at a
+ * time, each parent opened inside the root: a symlink in the image stays inside it */
+static int workdir_make(const char *root, const char *dir, struct mr_err *err)
+{
+	char rel[4096];
+	snprintf(rel, sizeof(rel), "%s", dir + strspn(dir, "/"));
+	_cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return mr_fail(err, errno, "open '%s'", root);
+	for (char *p = rel; *p;) {
+		char *slash = strchr(p, '/');
+		if (slash)
+			*slash = 0;
+		int fd = open_in_root(rootfd, rel);
+		if (fd < 0 && errno == ENOENT) {
+			char *last = strrchr(rel, '/');
+			if (last)
+				*last = 0;
+			_cleanup_close_ int parent = open_in_root(rootfd, last ? rel : "");
+			if (last)
+				*last = '/';
+			if (parent < 0 || (mkdirat(parent, last ? last + 1 : rel, 0755) < 0 &&
+					   errno != EEXIST))
+				return mr_fail(err, errno, "WorkingDir '%s'", dir);
+			fd = open_in_root(rootfd, rel);
+		}
+		if (fd < 0)
+			return mr_fail(err, errno, "WorkingDir '%s'", dir);
+		close(fd);
+		if (!slash)
+			break;
+		*slash = '/';
+		p = slash + 1;
+	}
+	return 0;
+}
+
 int rootfs_files(struct container *c, struct mr_err *err)
 {
 	char path[4400];
@@ -128,6 +178,10 @@ int rootfs_files(struct container *c, struct mr_err *err)
 		return mr_fail(err, ENOMEM, "resolv.conf");
 	if (state_write_file(container_path(c, "resolv.conf", path, sizeof(path)), resolv, 0644,
 			     err) < 0)
+		return -1;
+	const char *wd = json_string_value(rec_get(c->rec, "Config", "WorkingDir"));
+	if (wd && *wd && strcmp(wd, "/") != 0 &&
+	    workdir_make(container_path(c, "merged", path, sizeof(path)), wd, err) < 0)
 		return -1;
 	container_path(c, "hosts", path, sizeof(path));
 	if (access(path, F_OK) == 0)

@@ -315,4 +315,16 @@ detached_rm() {
 }
 t "run -d --rm: wait prints its exit code (4); the monitor removes it, leaving nothing" detached_rm
 
+run_it_without_a_terminal() {
+	ct_need
+	ct_host '
+		out=$(echo hi | mr run -it busybox cat 2>&1); rc=$?
+		[ $rc = 1 ] || die "exit $rc, want 1: $out"
+		echo "$out" | grep -q "the input device is not a TTY" || die "$out"
+		[ -z "$(mr ps -aq)" ] || die "a container was made"
+		ct_noleaks
+	'
+}
+t "run -it with stdin not a terminal: docker's message before anything is made" \
+	run_it_without_a_terminal
 t_end

@@ -1,7 +1,7 @@
 # tests/integration/containers/security.t - the runtime's own binary out of a container's
 # reach (CVE-2019-5736): the monitor, whose fork becomes the container's init, runs from a
 # copy of minirun nobody can write, and a container whose program is /proc/self/exe gets
-# nothing of the host's binary. Docker's defaults seen from inside are in defaults.t.
+# nothing of the host's binary; -w makes its directory inside the rootfs only. Docker's defaults seen from inside are in defaults.t.
 # Run: sh tests/integration/containers/security.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib.sh"
@@ -39,4 +39,25 @@ proc_self_exe_is_not_the_host_binary() {
 }
 t "a container running /proc/self/exe gets no handle on the host's minirun" \
 	proc_self_exe_is_not_the_host_binary
+workdir_made_inside_the_root() {
+	ct_need
+	ct_host '
+		out=$(mr run --rm --network none -w /srv/app busybox pwd) || die "run -w: $out"
+		[ "$out" = /srv/app ] || die "pwd: $out"
+		mkdir -p "$T_DIR/host"
+		mr run --name evil --network none busybox ln -s "/../../../../../../$T_DIR/host" /srv ||
+			die "the symlink"
+		mr commit evil evil:1 >/dev/null || die commit
+		mr rm evil >/dev/null || die "rm evil"
+		# /srv dangles inside the rootfs: the run may fail (saying so) but must not
+		# follow the link out to the host
+		out=$(mr run --rm --network none -w /srv/made evil:1 pwd 2>&1) ||
+			echo "$out" | grep -q "WorkingDir ./srv/made." || die "run -w: $out"
+		[ -e "$T_DIR/host/made" ] && die "WorkingDir was made on the host through a symlink"
+		mr rmi evil:1 >/dev/null || die rmi
+		ct_noleaks
+	'
+}
+t "a missing WorkingDir is made inside the rootfs, never through a symlink out of it" \
+	workdir_made_inside_the_root
 t_end
