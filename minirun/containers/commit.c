@@ -124,7 +124,7 @@ static json_t *commit_config(json_t *base, struct container *c, const struct lay
  * commit - steps 2 to 4 above in the store at C's root; the new image ID to ID.
  */
 static int commit(struct container *c, const char *name, const char *author, const char *message,
-		  char id[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
+		  char **changes, char id[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
 {
 	struct store st;
 	struct image base;
@@ -144,6 +144,8 @@ static int commit(struct container *c, const char *name, const char *author, con
 	}
 	if (commit_layer(&st, c, &ld, err) == 0) {
 		json_t *cfg = commit_config(base.config, c, &ld, author, message);
+		for (char **ch = changes; *ch; ch++) /* checked as they were parsed */
+			image_apply_change(json_object_get(cfg, "config"), *ch, NULL);
 		_cleanup_free_ char *text = json_dumps(cfg, JSON_COMPACT);
 		json_decref(cfg);
 		json_t *layers = json_deep_copy(json_object_get(base.manifest, "layers"));
@@ -170,6 +172,8 @@ static void commit_usage(void)
 	       "Options:\n"
 	       "  -a, --author string    Author (e.g., \"John Hannibal Smith "
 	       "<hannibal@a-team.com>\")\n"
+	       "  -c, --change list      Apply a Dockerfile instruction to the image (CMD, "
+	       "ENV, ...)\n"
 	       "  -m, --message string   Commit message\n"
 	       "  -p, --pause            Pause container during commit (default true; "
 	       "--pause=false)\n");
@@ -179,6 +183,7 @@ int cmd_commit(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"author", required_argument, NULL, 'a'},
+		{"change", required_argument, NULL, 'c'},
 		{"message", required_argument, NULL, 'm'},
 		{"pause", optional_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
@@ -187,16 +192,30 @@ int cmd_commit(int argc, char **argv)
 	const char *author = NULL, *message = NULL;
 	bool pause = true;
 	int ch;
+	char *changes[argc + 1]; /* -c's, checked on a scratch config as they come */
+	size_t nchanges = 0;
+	json_t *scratch = json_object();
+	struct mr_err cerr = {0};
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "a:m:ph", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "a:c:m:ph", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': author = optarg; break;
+		case 'c':
+			if (image_apply_change(scratch, optarg, &cerr) < 0) {
+				json_decref(scratch);
+				fprintf(stderr, "Error: %s\n", cerr.msg);
+				return 1;
+			}
+			changes[nchanges++] = optarg;
+			break;
 		case 'm': message = optarg; break;
 		case 'p': pause = !optarg || strcmp(optarg, "false"); break;
 		case 'h': commit_usage(); return 0;
 		default: return info_usage_error("commit", "unknown flag");
 		}
 	}
+	changes[nchanges] = NULL;
+	json_decref(scratch);
 	if (argc - optind < 1 || argc - optind > 2)
 		return info_usage_error("commit", "\"commit\" requires at least 1 and at most 2 "
 						  "arguments.");
@@ -231,7 +250,7 @@ int cmd_commit(int argc, char **argv)
 		}
 		paused = true;
 	}
-	int rc = commit(&c, name, author, message, id, &err);
+	int rc = commit(&c, name, author, message, changes, id, &err);
 	if (paused) {
 		struct mr_err e2 = {0};
 		if (ctr_pause(oci, c.id, false, &e2) < 0)

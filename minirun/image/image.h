@@ -198,6 +198,11 @@ int image_lowerdirs(const struct store *st, const char *name, char ***dirs,
 		    char id[IMAGE_DIGEST_LEN + 1], struct mr_err *err);
 void image_lowerdirs_free(char **dirs);
 
+/* image_apply_change - apply one Dockerfile-style instruction ("CMD [\"sh\"]", "ENV K=V",
+ * "WORKDIR /x", "EXPOSE 80", ...) to CFG, an image config's "config" object (import -c,
+ * commit -c). -1 with a message naming the instruction when it is unknown or malformed. */
+int image_apply_change(json_t *cfg, const char *change, struct mr_err *err);
+
 /* ---- in use: what the containers tell the store ------------------------------------------- */
 
 /* image_in_use - 1 if a container uses image ID (its name goes to WHO), 0 if not.

@@ -83,8 +83,7 @@ static json_t *exec_form(const char *text)
 	return a;
 }
 
-/* apply one Dockerfile-style CHANGE to the config object CFG */
-static int apply_change(json_t *cfg, const char *change, struct mr_err *err)
+int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
 {
 	char word[16];
 	size_t n = strcspn(change, " \t");
@@ -221,7 +220,7 @@ int cmd_import(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "c:m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			if (apply_change(cfg, optarg, &err) < 0) {
+			if (image_apply_change(cfg, optarg, &err) < 0) {
 				json_decref(cfg);
 				return image_error(&err);
 			}

@@ -70,4 +70,23 @@ commit_bad_input() {
 }
 t "commit bad input: an unknown container, a bad name, no argument; no image made" commit_bad_input
 
+commit_change() {
+	ct_need
+	ct_host '
+		mr run --name c1 --network none busybox sh -c "echo hi >/greeting" || die run
+		mr commit -c "CMD [\"cat\", \"/greeting\"]" -c "ENV WHO=world" c1 greet:1 >/dev/null ||
+			die "commit -c"
+		out=$(mr run --rm --network none greet:1) || die "run greet: $out"
+		[ "$out" = hi ] || die "the CMD of -c: $out"
+		out=$(mr run --rm --network none greet:1 sh -c "echo \$WHO") || die "run env"
+		[ "$out" = world ] || die "the ENV of -c: $out"
+		out=$(mr commit -c "FROBNICATE x" c1 bad:1 2>&1) && die "a bad -c was accepted"
+		echo "$out" | grep -q FROBNICATE || die "the message does not name it: $out"
+		mr image inspect bad:1 >/dev/null 2>&1 && die "an image was made"
+		mr rm c1 >/dev/null && mr rmi greet:1 >/dev/null || die cleanup
+		ct_noleaks
+	'
+}
+t "commit -c: Dockerfile instructions change the new image's config; a bad one makes nothing" \
+	commit_change
 t_end
