@@ -22,10 +22,18 @@ engines_need() {
 
 # cgroups_before / cgroups_cleanup: the peers' leftovers (only new, empty directories)
 cgroups_before() { find /sys/fs/cgroup -type d 2>/dev/null | sort >"$ENG/cg.before"; }
+cgroups_new() { find /sys/fs/cgroup -depth -type d 2>/dev/null | grep -vxF -f "$ENG/cg.before"; }
 cgroups_cleanup() {
-	find /sys/fs/cgroup -depth -type d 2>/dev/null | while read -r d; do
-		grep -qxF "$d" "$ENG/cg.before" && continue
-		[ -z "$(cat "$d/cgroup.procs" 2>/dev/null)" ] && rmdir "$d" 2>/dev/null
+	# podman's conmon outlives the container by a moment, in a cgroup of its own
+	# (libpod_parent/conmon): wait up to 5 s for the new cgroups to empty
+	_i=0
+	while [ $_i -lt 50 ]; do
+		for d in $(cgroups_new); do
+			[ -z "$(cat "$d/cgroup.procs" 2>/dev/null)" ] && rmdir "$d" 2>/dev/null
+		done
+		[ -z "$(cgroups_new)" ] && break
+		sleep 0.1
+		_i=$((_i + 1))
 	done
 	return 0
 }
