@@ -183,7 +183,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	struct made m = {.root = root, .id = o->id, .lock = -1};
 	struct init_ctx c = {.fifo = -1, .lock = -1, .console = -1, .sync = -1, .o = o};
 	struct ctr_state st = {0};
-	scmp_filter_ctx filter = NULL;
+	struct seccomp_prog *filter = NULL;
 	int sv[2] = {-1, -1}, rc = -1;
 
 	if (state_check_id(o->id, err) < 0)
@@ -194,7 +194,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	c.s = s;
 	for (size_t i = 0; i < SPEC_MAX_NS; i++)
 		c.ns_fds[i] = -1;
-	if (check_spec(s, o, err) < 0 || seccomp_compile(s, &filter, err) < 0 ||
+	if (check_spec(s, o, err) < 0 || seccomp_prepare(s, root, &filter, err) < 0 ||
 	    open_ns_paths(s, c.ns_fds, err) < 0)
 		goto out;
 	c.seccomp = filter;
@@ -288,8 +288,7 @@ out:
 	for (size_t i = 0; i < SPEC_MAX_NS; i++)
 		if (c.ns_fds[i] >= 0)
 			close(c.ns_fds[i]);
-	if (filter)
-		seccomp_release(filter);
+	seccomp_prog_free(filter);
 	spec_free(s);
 	return rc;
 }

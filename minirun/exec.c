@@ -87,7 +87,7 @@ static int build_process(const struct spec *s, const struct ctr_exec_opts *o,
 
 /* The child: join, fork, set the process up, exec. Never returns. */
 static void __attribute__((noreturn))
-exec_child(pid_t init, const struct spec_process *p, scmp_filter_ctx filter, int sync, int console,
+exec_child(pid_t init, const struct spec_process *p, const struct seccomp_prog *filter, int sync, int console,
 	   int preserve)
 {
 	struct mr_err err = {0};
@@ -162,7 +162,7 @@ int ctr_exec(const char *root, const struct ctr_exec_opts *o, int *status, struc
 	struct spec_process p;
 	json_t *doc = NULL;
 	_cleanup_free_ char **env = NULL;
-	scmp_filter_ctx filter = NULL;
+	struct seccomp_prog *filter = NULL;
 	struct spec *s = NULL;
 	int sv[2] = {-1, -1}, pair[2] = {-1, -1}, console = -1, rc = -1;
 	pid_t child = -1, pid = -1;
@@ -173,7 +173,7 @@ int ctr_exec(const char *root, const struct ctr_exec_opts *o, int *status, struc
 		mr_fail(err, 0, "cannot exec in a %s container", st.status);
 		goto out;
 	}
-	if (!(s = spec_load(st.bundle, err)) || seccomp_compile(s, &filter, err) < 0 ||
+	if (!(s = spec_load(st.bundle, err)) || seccomp_prepare(s, root, &filter, err) < 0 ||
 	    build_process(s, o, &p, &doc, &env, err) < 0)
 		goto out;
 	if (o->tty && o->console_socket) {
@@ -257,8 +257,7 @@ out:
 	}
 	if (console >= 0)
 		close(console);
-	if (filter)
-		seccomp_release(filter);
+	seccomp_prog_free(filter);
 	if (doc) {
 		spec_process_free(&p);
 		json_decref(doc);

@@ -19,7 +19,7 @@ struct init_ctx {
 			on it forever (flock belongs to the open file, shared by fork) */
 	int console; /* where the pty master goes (console socket or run's pair), or -1 */
 	int ns_fds[SPEC_MAX_NS]; /* fds of the namespaces joined by path (spec order), or -1 */
-	scmp_filter_ctx seccomp;
+	struct seccomp_prog *seccomp; /* prepared (BPF) before the fork */
 	bool direct;      /* cloned into its new namespaces already (see ctr_create) */
 	char state[4000]; /* the state JSON for startContainer hooks */
 };

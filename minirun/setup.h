@@ -17,6 +17,7 @@
 #ifndef MR_SETUP_H
 #define MR_SETUP_H
 
+#include <linux/filter.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <sys/types.h>
@@ -67,8 +68,19 @@ int caps_apply(const struct spec_process *p, struct mr_err *err);
 
 /* seccomp_compile - build the filter for linux.seccomp (NULL when absent). */
 int seccomp_compile(const struct spec *s, scmp_filter_ctx *out, struct mr_err *err);
-/* seccomp_install - load a compiled filter into this process. */
-int seccomp_install(scmp_filter_ctx ctx, struct mr_err *err);
+/* A filter ready to load: its BPF and the seccomp(2) flags. */
+struct seccomp_prog {
+	struct sock_fprog fprog;
+	unsigned int flags;
+};
+/* seccomp_prepare - the BPF for linux.seccomp (*out NULL when absent), from CACHE_DIR's
+ * .seccomp-cache when this profile was compiled before, else compiled and cached there
+ * (CACHE_DIR NULL: no cache). Free with seccomp_prog_free. */
+int seccomp_prepare(const struct spec *s, const char *cache_dir, struct seccomp_prog **out,
+		    struct mr_err *err);
+void seccomp_prog_free(struct seccomp_prog *p);
+/* seccomp_install - load a prepared filter into this process (NULL: nothing). */
+int seccomp_install(const struct seccomp_prog *p, struct mr_err *err);
 
 /* ---- process.c ---- */
 

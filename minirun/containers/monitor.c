@@ -426,6 +426,10 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 		argv[n++] = attach ? "attach" : "detached";
 		argv[n] = NULL;
 		fcntl(3, F_SETFD, 0);
+		/* the copy's /proc/self/exe is no longer beside minirun-init: say where it is */
+		const char *init = container_init_path();
+		if (init && !getenv("MINIRUN_INIT"))
+			setenv("MINIRUN_INIT", init, 1);
 		mr_say("exec a sealed copy of minirun as the monitor of %.12s", c->id);
 		clone_exe_reexec(argv, &err); /* returns only on failure */
 		tell(m.notify, N_FAILED, 0, &err);

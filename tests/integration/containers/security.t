@@ -1,7 +1,7 @@
 # tests/integration/containers/security.t - the runtime's own binary out of a container's
 # reach (CVE-2019-5736): the monitor, whose fork becomes the container's init, runs from a
 # copy of minirun nobody can write, and a container whose program is /proc/self/exe gets
-# nothing of the host's binary; -w makes its directory inside the rootfs only. Docker's defaults seen from inside are in defaults.t.
+# nothing of the host's binary; the seccomp BPF cache is keyed by the whole profile; -w makes its directory inside the rootfs only. Docker's defaults seen from inside are in defaults.t.
 # Run: sh tests/integration/containers/security.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib.sh"
@@ -60,4 +60,24 @@ workdir_made_inside_the_root() {
 }
 t "a missing WorkingDir is made inside the rootfs, never through a symlink out of it" \
 	workdir_made_inside_the_root
+seccomp_cached_by_profile() {
+	ct_need
+	ct_host '
+		mr -v run --rm --network none busybox true 2>"$T_DIR/v1" || die "run 1"
+		grep -q "seccomp: [0-9]* BPF instructions compiled, cached" "$T_DIR/v1" ||
+			die "first run: $(grep seccomp "$T_DIR/v1")"
+		mr -v run --rm --network none busybox true 2>"$T_DIR/v2" || die "run 2"
+		grep -q "seccomp: [0-9]* BPF instructions from .*/.seccomp-cache/" "$T_DIR/v2" ||
+			die "second run: $(grep seccomp "$T_DIR/v2")"
+		# a cache file holding another profile under this name: compiled again, not loaded
+		f=$(ls "$R"/oci/.seccomp-cache/* | head -1)
+		printf "minirun seccomp bpf 1\n\004\000\000\000evil\006\000\000\000\000\000\377\177" >"$f"
+		out=$(mr -v run --rm --network none busybox unshare -r true 2>&1) &&
+			die "unshare allowed: the planted filter was loaded"
+		echo "$out" | grep -q "BPF instructions compiled" || die "not recompiled: $out"
+		ct_noleaks
+	'
+}
+t "the default seccomp filter is compiled once and cached; a cache entry of another profile is never loaded" \
+	seccomp_cached_by_profile
 t_end
