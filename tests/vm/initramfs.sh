@@ -108,10 +108,17 @@ while IFS= read -r -d '' f; do
 	IFS= read -r -n 4 magic <"$f" || true
 	[ "$magic" = $'\x7fELF' ] && elfs+=("$f")
 done < <(find "$stage/usr" "$stage/mr" -type f -perm -u+x -print0)
+# libraries the project opens with dlopen(3), which ldd can't see: libcurl (only `pull`
+# needs it: minirun/image/curl_dl.c); they and their own libraries come along too
+dl=()
+for so in libcurl.so.4; do
+	p=$(ldconfig -p | awk -v n="$so" '$1 == n && /x86-64/ { print $NF; exit }')
+	[ -n "$p" ] && dl+=("$p")
+done
 # one ldd for all: it prints "FILE:" then a tab-indented line per library (and fails for
 # the static ones, busybox first)
-libs=$({ ldd "${elfs[@]}" 2>/dev/null || true; } | awk '/^\t/ { for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' | sort -u)
-for l in $libs; do
+libs=$({ ldd "${elfs[@]}" "${dl[@]}" 2>/dev/null || true; } | awk '/^\t/ { for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' | sort -u)
+for l in $libs "${dl[@]}"; do
 	mkdir -p "$stage$(dirname "$l")"
 	cp -L "$l" "$stage$l"
 done
