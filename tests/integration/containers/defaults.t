@@ -204,10 +204,13 @@ limits_reach_the_cgroup() {
 			-name memory.limit_in_bytes \) 2>/dev/null | head -n 1)
 		[ -n "$mm" ] || die "no memory cgroup"
 		[ "$(cat "$mm")" = 33554432 ] || die "memory limit $(cat "$mm")"
+		# and stats reads them back (v1 files here, v2 in the VM)
+		st=$(mr stats --no-stream --format "{{.MemUsage}} {{.PIDs}}" lim) || die "stats"
+		echo "$st" | grep -Eq "^[0-9.]+[KMG]?i?B / 32MiB 1$" || die "stats: $st"
 		mr rm -f lim >/dev/null
 		ct_noleaks
 	'
 }
-t "-m and --pids-limit reach the container's cgroup" limits_reach_the_cgroup
+t "-m and --pids-limit reach the container's cgroup, and stats reads them back" limits_reach_the_cgroup
 
 t_end
