@@ -17,7 +17,8 @@
 # would need netavark and the host's firewall), so the like-for-like row is minirun's
 # --network none; the bridge row shows what a network costs.
 # Prints hyperfine's table, then the means and the ratios: the targets are podman / minirun
-# >= 10 and bridge / none <= 2.
+# >= 10 and bridge / none <= 2. MR_BENCH_V2=1 runs both on a pure cgroup v2 view of
+# /sys/fs/cgroup (see below), what most hosts have; the default is this machine's layout.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${1:-20}
@@ -34,11 +35,20 @@ if [ "${MR_BENCH_INNER:-}" != 1 ]; then
 	exec unshare -n -m -p -f --mount-proc env MR_BENCH_INNER=1 sh "$0" "$@"
 fi
 ip link set lo up
+if [ "${MR_BENCH_V2:-}" = 1 ]; then
+	# a pure cgroup v2 view, as on a systemd host (oci-run.sh does the same for crun): in
+	# this private mount namespace only, the v1 trees go and cgroup2 takes /sys/fs/cgroup.
+	# Both engines see the same tree; a hybrid host's v1 costs (a migration per hierarchy,
+	# a cgroup mount per hierarchy in each container) are what this row leaves out.
+	umount -R /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup
+fi
 
 W=$(mktemp -d /tmp/mr-crun-bench.XXXXXX)
 POD="podman --root $W/pod/storage --runroot $W/pod/run --cgroup-manager=cgroupfs"
 POD="$POD --storage-driver overlay --events-backend file --runtime $(command -v runc)"
 PODRUN="--rm --network none --ulimit nofile=20000:20000 --ulimit nproc=1000:1000"
+# podman's default pids limit needs the pids controller, which the v2 view may not offer
+[ "${MR_BENCH_V2:-}" = 1 ] && PODRUN="$PODRUN --pids-limit -1"
 # podman leaves cgroups (libpod_parent/...) at the hierarchies' roots: remove the new empty
 # ones of podman's when done, deepest first (MACHINE.md); never one that was there before,
 # nor one of another name (other tests make cgroups on this machine at the same time)
