@@ -87,8 +87,8 @@ static int build_process(const struct spec *s, const struct ctr_exec_opts *o,
 
 /* The child: join, fork, set the process up, exec. Never returns. */
 static void __attribute__((noreturn))
-exec_child(pid_t init, const struct spec_process *p, const struct seccomp_prog *filter, int sync, int console,
-	   int preserve)
+exec_child(pid_t init, const struct spec_process *p, const struct seccomp_prog *filter, int sync,
+	   int console, int preserve)
 {
 	struct mr_err err = {0};
 	struct sync_msg m;

@@ -18,10 +18,10 @@ struct init_ctx {
 	int lock;    /* the create's state lock: closed first, or start would wait
 			on it forever (flock belongs to the open file, shared by fork) */
 	int console; /* where the pty master goes (console socket or run's pair), or -1 */
-	int ns_fds[SPEC_MAX_NS]; /* fds of the namespaces joined by path (spec order), or -1 */
+	int ns_fds[SPEC_MAX_NS];      /* fds of the namespaces joined by path (spec order), or -1 */
 	struct seccomp_prog *seccomp; /* prepared (BPF) before the fork */
-	bool direct;      /* cloned into its new namespaces already (see ctr_create) */
-	char state[4000]; /* the state JSON for startContainer hooks */
+	bool direct;                  /* cloned into its new namespaces already (see ctr_create) */
+	char state[4000];             /* the state JSON for startContainer hooks */
 };
 
 /* init_main - run in the child of fork(): join and create namespaces, fork the init

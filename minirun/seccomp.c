@@ -37,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static const struct {
@@ -337,27 +338,26 @@ static int cache_load(const char *path, const char *key, struct sock_filter **in
 static void cache_store(const char *dir, const char *path, const char *key,
 			const struct sock_filter *ins, size_t n)
 {
-	size_t klen = strlen(key), mlen = strlen(CACHE_MAGIC), size = n * sizeof(*ins);
-	uint32_t k32 = (uint32_t)klen;
-	_cleanup_free_ char *data = malloc(mlen + sizeof(k32) + klen + size);
-	char cdir[4200];
-	if (!data)
-		return;
-	memcpy(data, CACHE_MAGIC, mlen);
-	memcpy(data + mlen, &k32, sizeof(k32));
-	memcpy(data + mlen + sizeof(k32), key, klen);
-	memcpy(data + mlen + sizeof(k32) + klen, ins, size);
+	uint32_t k32 = (uint32_t)strlen(key);
+	struct iovec iov[] = {
+		{(void *)CACHE_MAGIC, strlen(CACHE_MAGIC)},
+		{&k32, sizeof(k32)},
+		{(void *)key, k32},
+		{(void *)ins, n * sizeof(*ins)},
+	};
+	size_t total = 0;
+	char cdir[4200], tmp[4500];
+	for (size_t i = 0; i < sizeof(iov) / sizeof(iov[0]); i++)
+		total += iov[i].iov_len;
 	snprintf(cdir, sizeof(cdir), "%s/.seccomp-cache", dir);
 	/* the state root itself may not exist yet: made as state.c makes it */
 	if (mr_mkdir_p(dir, 0711, NULL) < 0 || (mkdir(cdir, 0700) < 0 && errno != EEXIST))
 		return;
-	char tmp[4500];
 	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
-	size_t total = mlen + sizeof(k32) + klen + size;
-	bool ok = write(fd, data, total) == (ssize_t)total;
+	bool ok = writev(fd, iov, sizeof(iov) / sizeof(iov[0])) == (ssize_t)total;
 	close(fd);
 	if (!ok || rename(tmp, path) < 0)
 		unlink(tmp);
@@ -372,8 +372,8 @@ int seccomp_prepare(const struct spec *s, const char *cache_dir, struct seccomp_
 	const struct scmp_version *v = seccomp_version();
 	_cleanup_free_ char *profile = json_dumps(s->seccomp, JSON_COMPACT | JSON_SORT_KEYS);
 	_cleanup_free_ char *key = NULL;
-	if (!profile || asprintf(&key, "libseccomp %u.%u.%u\n%s", v->major, v->minor, v->micro,
-				 profile) < 0)
+	if (!profile ||
+	    asprintf(&key, "libseccomp %u.%u.%u\n%s", v->major, v->minor, v->micro, profile) < 0)
 		return mr_fail(err, ENOMEM, "seccomp");
 	struct seccomp_prog *p = calloc(1, sizeof(*p));
 	struct sock_filter *ins = NULL;

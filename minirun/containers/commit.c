@@ -182,12 +182,9 @@ static void commit_usage(void)
 int cmd_commit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"author", required_argument, NULL, 'a'},
-		{"change", required_argument, NULL, 'c'},
-		{"message", required_argument, NULL, 'm'},
-		{"pause", optional_argument, NULL, 'p'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"author", required_argument, NULL, 'a'},  {"change", required_argument, NULL, 'c'},
+		{"message", required_argument, NULL, 'm'}, {"pause", optional_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
 	const char *author = NULL, *message = NULL;
 	bool pause = true;

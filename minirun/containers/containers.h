@@ -38,10 +38,10 @@
 #include "minirun/network/network.h"
 #include "minirun/volume/volume.h"
 
-#define CONTAINER_ID_LEN 64 /* hex digits; "short" IDs are the first 12 */
-#define CONTAINER_EXIT_MINIRUN 125
+#define CONTAINER_ID_LEN           64 /* hex digits; "short" IDs are the first 12 */
+#define CONTAINER_EXIT_MINIRUN     125
 #define CONTAINER_EXIT_CANNOT_EXEC 126
-#define CONTAINER_EXIT_NOT_FOUND 127
+#define CONTAINER_EXIT_NOT_FOUND   127
 
 /* ---- the commands ------------------------------------------------------------------------ */
 
@@ -55,8 +55,8 @@ struct container_command {
 /* The verbs, one table per file group so that each can grow on its own; minirun/main.c
  * dispatches all three. Each ends with a {NULL} entry.
  *   container_commands       run create start stop kill restart rm pause unpause wait (commands.c)
- *   container_io_commands    logs exec attach                                         (io_commands.c)
- *   container_info_commands  ps inspect top stats port diff cp commit container      (info_commands.c) */
+ *   container_io_commands    logs exec attach (io_commands.c) container_info_commands  ps inspect
+ * top stats port diff cp commit container      (info_commands.c) */
 extern const struct container_command container_commands[];
 extern const struct container_command container_io_commands[];
 extern const struct container_command container_info_commands[];
@@ -68,12 +68,7 @@ const char *containers_root(void);
 
 /* ---- run / create flags (opts.c) ---------------------------------------------------------- */
 
-enum container_restart {
-	RESTART_NO,
-	RESTART_ON_FAILURE,
-	RESTART_ALWAYS,
-	RESTART_UNLESS_STOPPED
-};
+enum container_restart { RESTART_NO, RESTART_ON_FAILURE, RESTART_ALWAYS, RESTART_UNLESS_STOPPED };
 
 /* What `run`/`create` were asked for. Pointers point into argv or into memory the struct
  * owns (container_opts_free). Zero/NULL means "not given": the image's value, then docker's
@@ -88,19 +83,19 @@ struct container_opts {
 			      resolved from the caller's environment, or dropped) */
 	char **labels;     /* -l/--label K=V */
 	const char *workdir, *user, *hostname;
-	const char *entrypoint; /* --entrypoint; "" clears the image's */
-	long long memory;       /* -m bytes; 0 unset */
-	long long memory_swap;  /* --memory-swap bytes (memory+swap); 0 unset, -1 unlimited */
-	double cpus;            /* --cpus; 0 unset */
-	long long pids_limit;   /* --pids-limit; 0 unset, -1 unlimited */
-	char **tmpfs;           /* --tmpfs PATH[:OPTS] */
+	const char *entrypoint;     /* --entrypoint; "" clears the image's */
+	long long memory;           /* -m bytes; 0 unset */
+	long long memory_swap;      /* --memory-swap bytes (memory+swap); 0 unset, -1 unlimited */
+	double cpus;                /* --cpus; 0 unset */
+	long long pids_limit;       /* --pids-limit; 0 unset, -1 unlimited */
+	char **tmpfs;               /* --tmpfs PATH[:OPTS] */
 	char **cap_add, **cap_drop; /* names as given ("NET_ADMIN", "CAP_NET_ADMIN", "ALL") */
 	char **security_opt;        /* as given, for the record */
 	char *seccomp_profile;      /* --security-opt seccomp=unconfined|FILE; NULL default */
 	enum container_restart restart;
-	int restart_max; /* on-failure:N; 0 = no limit */
-	const char *network;    /* --network none|host|bridge|NAME|container:ID; NULL bridge */
-	char **network_aliases; /* --network-alias */
+	int restart_max;            /* on-failure:N; 0 = no limit */
+	const char *network;        /* --network none|host|bridge|NAME|container:ID; NULL bridge */
+	char **network_aliases;     /* --network-alias */
 	struct network_port *ports; /* -p, parsed with network_parse_port */
 	size_t nports;
 	struct volume_mount *mounts; /* -v and --mount, parsed with volume_parse_* */

@@ -515,7 +515,8 @@ int monitor_exec_main(int argc, char **argv)
 	static struct container c;
 	struct mr_err err = {0};
 	if (argc != 3 || fcntl(3, F_GETFD) < 0) {
-		fprintf(stderr, "minirun: __monitor is minirun's own (the monitor after its re-exec)\n");
+		fprintf(stderr,
+			"minirun: __monitor is minirun's own (the monitor after its re-exec)\n");
 		return MR_EXIT_USAGE;
 	}
 	fcntl(3, F_SETFD, FD_CLOEXEC);

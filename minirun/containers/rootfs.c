@@ -144,8 +144,8 @@ static int workdir_make(const char *root, const char *dir, struct mr_err *err)
 			_cleanup_close_ int parent = open_in_root(rootfd, last ? rel : "");
 			if (last)
 				*last = '/';
-			if (parent < 0 || (mkdirat(parent, last ? last + 1 : rel, 0755) < 0 &&
-					   errno != EEXIST))
+			if (parent < 0 ||
+			    (mkdirat(parent, last ? last + 1 : rel, 0755) < 0 && errno != EEXIST))
 				return mr_fail(err, errno, "WorkingDir '%s'", dir);
 			fd = open_in_root(rootfd, rel);
 		}

@@ -44,9 +44,12 @@ static const struct {
 	const char *name;
 	size_t off;
 } syms[] = {
-#define SYM(f) {"curl_" #f, offsetof(__typeof__(cd), f)}
-	SYM(global_init),  SYM(easy_init),   SYM(easy_reset),    SYM(easy_cleanup),
-	SYM(easy_perform), SYM(easy_setopt), SYM(easy_getinfo),  SYM(easy_strerror),
+#define SYM(f)                                                                                     \
+	{                                                                                          \
+		"curl_" #f, offsetof(__typeof__(cd), f)                                            \
+	}
+	SYM(global_init),  SYM(easy_init),   SYM(easy_reset),   SYM(easy_cleanup),
+	SYM(easy_perform), SYM(easy_setopt), SYM(easy_getinfo), SYM(easy_strerror),
 	SYM(easy_escape),  SYM(free),        SYM(slist_append), SYM(slist_free_all),
 #undef SYM
 };
