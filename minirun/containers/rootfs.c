@@ -21,18 +21,17 @@
 #include "lib/file.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
+#include "minirun/setup.h"
 #include "minirun/state.h"
 #include "unionfs/overlay.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 int rootfs_mount(struct container *c, struct mr_err *err)
@@ -115,48 +114,19 @@ static char *resolv_text(bool host_network)
 	return out;
 }
 
-/* open PATH (relative) below the directory ROOTFD as if ROOTFD were "/" */
-static int open_in_root(int rootfd, const char *path)
-{
-	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	return (int)syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof(how));
-}
-
-/* mkdir -p DIR (absolute, inside the container) in the rootfs ROOT, one component at a
- * time, each parent opened inside the root: a symlink in the image stays inside it */
+/* mkdir -p DIR (absolute, inside the container) in the rootfs ROOT, each step resolved
+ * inside it (the OCI runtime's mnt_open_in_root, which mount destinations use too) */
 static int workdir_make(const char *root, const char *dir, struct mr_err *err)
 {
-	char rel[4096];
-	snprintf(rel, sizeof(rel), "%s", dir + strspn(dir, "/"));
 	_cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return mr_fail(err, errno, "open '%s'", root);
-	for (char *p = rel; *p;) {
-		char *slash = strchr(p, '/');
-		if (slash)
-			*slash = 0;
-		int fd = open_in_root(rootfd, rel);
-		if (fd < 0 && errno == ENOENT) {
-			char *last = strrchr(rel, '/');
-			if (last)
-				*last = 0;
-			_cleanup_close_ int parent = open_in_root(rootfd, last ? rel : "");
-			if (last)
-				*last = '/';
-			if (parent < 0 ||
-			    (mkdirat(parent, last ? last + 1 : rel, 0755) < 0 && errno != EEXIST))
-				return mr_fail(err, errno, "WorkingDir '%s'", dir);
-			fd = open_in_root(rootfd, rel);
-		}
-		if (fd < 0)
-			return mr_fail(err, errno, "WorkingDir '%s'", dir);
-		close(fd);
-		if (!slash)
-			break;
-		*slash = '/';
-		p = slash + 1;
+	int fd = mnt_open_in_root(rootfd, dir, true, true, err);
+	if (fd < 0) {
+		mr_prefix(err, "WorkingDir '%s': ", dir);
+		return -1;
 	}
+	close(fd);
 	return 0;
 }
 
