@@ -210,6 +210,27 @@ static int add_rules(const struct spec *s, scmp_filter_ctx ctx, uint32_t def, st
 	return 0;
 }
 
+/* linux.seccomp.flags, as seccomp(2) flags: the filter is loaded with seccomp(2) itself
+ * (seccomp_install), so libseccomp's attributes play no part. TSYNC is accepted and has
+ * nothing to do: the filter is loaded by a single-threaded process. */
+static const struct {
+	const char *name;
+	unsigned int bit;
+} flag_names[] = {
+	{"SECCOMP_FILTER_FLAG_TSYNC", 0},
+	{"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+	{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+};
+
+/* the seccomp(2) bit of flag NAME, -1 when it is not one we know */
+static long flag_bit(const char *name)
+{
+	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
+		if (strcmp(flag_names[i].name, name) == 0)
+			return flag_names[i].bit;
+	return -1;
+}
+
 int seccomp_compile(const struct spec *s, scmp_filter_ctx *out, struct mr_err *err)
 {
 	uint32_t def;
@@ -224,8 +245,6 @@ int seccomp_compile(const struct spec *s, scmp_filter_ctx *out, struct mr_err *e
 	scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx)
 		return mr_fail(err, EINVAL, "seccomp_init");
-	/* no_new_privs is the config's choice (process.noNewPrivileges), not libseccomp's */
-	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	archs = json_object_get(s->seccomp, "architectures");
 	json_array_foreach(archs, i, v)
 	{
@@ -240,20 +259,11 @@ int seccomp_compile(const struct spec *s, scmp_filter_ctx *out, struct mr_err *e
 	json_array_foreach(flags, i, v)
 	{
 		const char *f = json_string_value(v);
-		int rc = 0;
-		if (f && strcmp(f, "SECCOMP_FILTER_FLAG_LOG") == 0)
-			rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
-		else if (f && strcmp(f, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
-			rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
-		else if (!f || strcmp(f, "SECCOMP_FILTER_FLAG_TSYNC") != 0) {
+		if (!f || flag_bit(f) < 0) {
 			char q[64];
 			snprintf(q, sizeof(q), "linux.seccomp.flags[%zu]", i);
 			seccomp_release(ctx);
 			return spec_bad(s, err, q, "names an unsupported flag '%s'", f ? f : "?");
-		}
-		if (rc < 0) {
-			seccomp_release(ctx);
-			return mr_fail(err, -rc, "seccomp: flag %s", f);
 		}
 	}
 	if (add_rules(s, ctx, def, err) < 0) {
@@ -272,11 +282,9 @@ static unsigned int flags_of(json_t *seccomp)
 	json_t *v;
 	json_array_foreach(json_object_get(seccomp, "flags"), i, v)
 	{
-		const char *f = json_string_value(v);
-		if (f && strcmp(f, "SECCOMP_FILTER_FLAG_LOG") == 0)
-			flags |= SECCOMP_FILTER_FLAG_LOG;
-		else if (f && strcmp(f, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
-			flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+		long bit = json_is_string(v) ? flag_bit(json_string_value(v)) : -1;
+		if (bit > 0)
+			flags |= (unsigned int)bit;
 	}
 	return flags;
 }
