@@ -60,43 +60,6 @@ static void strv_free(char **v)
 struct opt;
 static const char *flag_label(const struct opt *f, char *buf, size_t len);
 
-/* ---- sizes ------------------------------------------------------------------------------- */
-
-long long container_parse_bytes(const char *s, struct mr_err *err)
-{
-	/* docker's RAMInBytes: a decimal number, optional spaces, then b k m g t p (or
-	 * kb/kib ...), case-insensitive, 1024-based */
-	static const struct {
-		const char *unit;
-		int shift;
-	} units[] = {
-		{"", 0},    {"b", 0},    {"k", 10}, {"kb", 10}, {"kib", 10}, {"m", 20},
-		{"mb", 20}, {"mib", 20}, {"g", 30}, {"gb", 30}, {"gib", 30}, {"t", 40},
-		{"tb", 40}, {"tib", 40}, {"p", 50}, {"pb", 50}, {"pib", 50},
-	};
-	char *end;
-	/* docker's pattern: ^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$ -- anything else is
-	 * "invalid size", the whole value quoted */
-	if (!s || !isdigit((unsigned char)*s))
-		return mr_fail(err, 0, "invalid size: '%s'", s ? s : ""), -1;
-	errno = 0;
-	double v = strtod(s, &end);
-	bool plain = strspn(s, "0123456789.") == (size_t)(end - s); /* no 1e3, no 0x10 */
-	if (errno || !plain || end[-1] == '.')
-		return mr_fail(err, 0, "invalid size: '%s'", s), -1;
-	if (*end == ' ')
-		end++;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcasecmp(end, units[i].unit) != 0)
-			continue;
-		double bytes = v * (double)(1ULL << units[i].shift);
-		if (bytes >= 9.2e18)
-			return mr_fail(err, 0, "invalid size: '%s'", s), -1;
-		return (long long)bytes;
-	}
-	return mr_fail(err, 0, "invalid size: '%s'", s), -1;
-}
-
 /* ---- the setters: each turns one flag's value into fields of O --------------------------- */
 /* Each setter gets the value V of flag F (booleans get "true" when given bare) and returns 0,
  * or -1 with docker's message for a bad value in err. */
