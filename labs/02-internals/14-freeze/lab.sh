@@ -14,7 +14,7 @@ CG=mr-lab-freeze
 hint() {
 	cat <<'HINT'
 hint: from the top of the checkout, as root, with LAB_STATE set:
-  cgroups/run -c mr-lab-freeze -- sh -c 'i=0; while :; do i=$((i+1)); echo $i > "$LAB_STATE/count"; sleep 0.1; done' &
+  cgroups/run -c mr-lab-freeze -- sh -c 'i=0; while :; do i=$((i+1)); echo $i > "$LAB_STATE/count.new"; mv "$LAB_STATE/count.new" "$LAB_STATE/count"; sleep 0.1; done' &
   cgroups/freeze mr-lab-freeze; cat "$LAB_STATE/count" >> "$LAB_STATE/seen"; sleep 1; cat "$LAB_STATE/count" >> "$LAB_STATE/seen"
   cgroups/freeze --thaw mr-lab-freeze; sleep 1; cat "$LAB_STATE/count" >> "$LAB_STATE/seen"
   cgroups/kill mr-lab-freeze
@@ -39,9 +39,9 @@ setup)
 	;;
 run)
 	need
-	rm -f "$LAB_STATE/seen" "$LAB_STATE/count"
+	rm -f "$LAB_STATE/seen" "$LAB_STATE/count" "$LAB_STATE/count.new"
 	export LAB_STATE
-	cgroups/run -c $CG -- sh -c 'i=0; while :; do i=$((i+1)); echo $i > "$LAB_STATE/count"; sleep 0.1; done' 2>/dev/null &
+	cgroups/run -c $CG -- sh -c 'i=0; while :; do i=$((i+1)); echo $i > "$LAB_STATE/count.new"; mv "$LAB_STATE/count.new" "$LAB_STATE/count"; sleep 0.1; done' 2>/dev/null &
 	i=0
 	until [ -s "$LAB_STATE/count" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	sleep 0.5
@@ -71,7 +71,7 @@ teardown)
 	for d in $(leftovers); do for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$p"; done; done
 	sleep 0.2
 	for d in $(leftovers | awk '{ print length($0), $0 }' | sort -rn | cut -d' ' -f2-); do rmdir "$d"; done
-	rm -f "$LAB_STATE/seen" "$LAB_STATE/count"
+	rm -f "$LAB_STATE/seen" "$LAB_STATE/count" "$LAB_STATE/count.new"
 	;;
 *) echo "usage: lab.sh setup|run|check|hint|teardown" >&2; exit 2 ;;
 esac
