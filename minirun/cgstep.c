@@ -8,8 +8,9 @@
  * (OCI's memory.swap is memory+swap, its cpu.shares are v1 units: cgroups/ converts) and
  * keeps the path to reopen the cgroup by in later commands.
  *
- * Devices: linux.resources.devices is enforced through cg_devices_apply (v1: the devices
- * hierarchy; v2: an eBPF device filter), as runc does it: the config's rules, then the
+ * Devices: linux.resources.devices is enforced through cg_devices_apply (an eBPF device
+ * filter on the cgroup's v2 directory, hybrid hosts included; the v1 devices hierarchy
+ * only where there is no v2 tree), as runc does it: the config's rules, then the
  * devices every container gets (mknod of any node; null, zero, full, random, urandom,
  * tty, console, ptmx and pts for rwm), then each linux.devices node; last match wins,
  * no match is denied. So a config that denies "a" still has a working /dev/null, and
