@@ -1,6 +1,6 @@
-# lib/ - the helpers every directory shares: error objects, whole-file I/O, exec.
+# lib/ - the helpers every directory shares: error objects, whole-file I/O, in-root opens, exec.
 LIBMR := lib/libmr.a
-lib/libmr.a: lib/err.o lib/file.o lib/proc.o
+lib/libmr.a: lib/err.o lib/file.o lib/inroot.o lib/proc.o
 MR_ARCHIVES += $(LIBMR)
 lib: $(LIBMR)
 .PHONY: lib

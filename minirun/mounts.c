@@ -19,11 +19,11 @@
  */
 #include "minirun/setup.h"
 #include "lib/cleanup.h"
+#include "lib/inroot.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -40,47 +40,11 @@ const char *mnt_fd_path(char *buf, size_t n, int fd)
 	return buf;
 }
 
-/* openat2 below rootfd with RESOLVE_IN_ROOT; -1/errno ENOSYS on kernels before 5.6. */
-static int open_in_root(int rootfd, const char *path, int flags, unsigned long long resolve)
-{
-	struct open_how how = {
-		.flags = (unsigned long long)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve,
-	};
-	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-}
-
-/* Without openat2: walk component by component and refuse any symlink on the way. */
-static int open_walk_nofollow(int rootfd, const char *path)
-{
-	char buf[4096], *save = NULL;
-	snprintf(buf, sizeof(buf), "%s", path);
-	int cur = dup(rootfd);
-	for (char *c = strtok_r(buf, "/", &save); c && cur >= 0; c = strtok_r(NULL, "/", &save)) {
-		if (strcmp(c, "..") == 0) {
-			close(cur);
-			errno = EXDEV;
-			return -1;
-		}
-		int next = openat(cur, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		close(cur);
-		cur = next;
-		struct stat st;
-		if (cur >= 0 && fstat(cur, &st) == 0 && S_ISLNK(st.st_mode)) {
-			close(cur);
-			errno = ELOOP;
-			return -1;
-		}
-	}
-	return cur;
-}
-
+/* PATH resolved inside the rootfs, as an O_PATH fd (lib/inroot.h: openat2 RESOLVE_IN_ROOT,
+ * or on kernels before 5.6 a walk that refuses every symlink) */
 static int open_path(int rootfd, const char *path)
 {
-	int fd = open_in_root(rootfd, path, O_PATH, 0);
-	if (fd < 0 && errno == ENOSYS)
-		fd = open_walk_nofollow(rootfd, path);
-	return fd;
+	return mr_open_in_root(rootfd, path, O_PATH, 0);
 }
 
 int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct mr_err *err)
@@ -301,7 +265,7 @@ static int fs_mount(const struct spec_mount *m, int rootfd, struct mr_err *err)
 	/* /proc and /sys must be plain directories: a symlink there, even one resolved safely
 	 * inside the rootfs, would let the image choose where the kernel's files appear */
 	if (special) {
-		int probe = open_in_root(rootfd, m->dest, O_PATH, RESOLVE_NO_SYMLINKS);
+		int probe = mr_open_in_root(rootfd, m->dest, O_PATH, RESOLVE_NO_SYMLINKS);
 		if (probe < 0 && errno == ELOOP)
 			return mr_fail(err, 0,
 				       "mount destination '%s' is a symlink; refusing to "

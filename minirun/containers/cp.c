@@ -36,17 +36,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/inroot.h"
 #include "minirun/image/image.h"
 #include "unionfs/layer.h"
 #include "unionfs/overlay.h"
@@ -60,16 +59,11 @@ struct cp_opts {
 
 /* ---- the container's root ---------------------------------------------------------------- */
 
-/* openat2(ROOTFD, PATH, RESOLVE_IN_ROOT): PATH as a process in the container sees it */
+/* PATH as a process in the container sees it (lib/inroot.h: openat2 RESOLVE_IN_ROOT; on a
+ * kernel without openat2, a walk that refuses any symlink on the way) */
 static int in_root(int rootfd, const char *path, int flags, struct mr_err *err)
 {
-	struct open_how how = {.flags = (unsigned long long)(flags | O_CLOEXEC),
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	const char *rel = path + strspn(path, "/");
-	int fd = (int)syscall(SYS_openat2, rootfd, *rel ? rel : ".", &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS)
-		return mr_fail(err, ENOSYS, "openat2 (Linux 5.6+) is needed to resolve '%s' safely",
-			       path);
+	int fd = mr_open_in_root(rootfd, path, flags, 0);
 	if (fd < 0)
 		return mr_fail(err, errno, "'%s' in the container", path);
 	return fd;

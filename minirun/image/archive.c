@@ -27,12 +27,10 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -40,39 +38,16 @@
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "lib/inroot.h"
 #include "unionfs/layer.h"
 
 /* ---- load --------------------------------------------------------------------------------- */
 
-/* without openat2 (kernels before 5.6, valgrind): walk PATH a component at a time with
- * O_NOFOLLOW, so any symlink is refused rather than followed */
-static int open_nofollow(int dirfd, const char *path)
-{
-	char buf[4096], *save = NULL;
-	int fd = dup(dirfd);
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *c = strtok_r(buf, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
-		int last = !save || !*save;
-		int next = !strcmp(c, "..") ? (errno = EPERM, -1)
-					    : openat(fd, c,
-						     O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-							     (last ? 0 : O_DIRECTORY));
-		int e = errno;
-		close(fd);
-		errno = e;
-		fd = next;
-	}
-	return fd;
-}
-
-/* open PATH below DIRFD as if DIRFD were "/": symlinks can't lead out of the archive */
+/* open PATH below DIRFD as if DIRFD were "/": symlinks can't lead out of the archive
+ * (lib/inroot.h; without openat2, any symlink on the way is refused) */
 static int open_in(int dirfd, const char *path, struct mr_err *err)
 {
-	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS)
-		fd = open_nofollow(dirfd, path);
+	int fd = mr_open_in_root(dirfd, path, O_RDONLY, 0);
 	if (fd < 0)
 		return mr_fail(err, errno, "the archive's '%s'", path);
 	return fd;
