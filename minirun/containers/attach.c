@@ -22,11 +22,11 @@
 #include "lib/cleanup.h"
 #include "minirun/container.h"
 #include "minirun/containers/containers.h"
+#include "minirun/containers/io_args.h"
 #include "minirun/containers/io_proto.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -65,18 +65,18 @@ int io_parse_detach_keys(const char *spec, unsigned char *out, struct mr_err *er
 		}
 		if (byte < 0)
 			return mr_fail(
-				err, EINVAL,
+				err, 0,
 				"Unknown character: '%s' in --detach-keys \"%s\": use "
 				"ctrl-a..ctrl-z, ctrl-@ ctrl-[ ctrl-\\ ctrl-] ctrl-^ ctrl-_ or "
 				"one character, comma-separated",
 				k, spec);
 		if (n == IO_MAX_KEYS)
-			return mr_fail(err, EINVAL, "--detach-keys \"%s\": at most %d keys", spec,
+			return mr_fail(err, 0, "--detach-keys \"%s\": at most %d keys", spec,
 				       IO_MAX_KEYS);
 		out[n++] = (unsigned char)byte;
 	}
 	if (n == 0)
-		return mr_fail(err, EINVAL, "--detach-keys \"%s\": no keys", spec);
+		return mr_fail(err, 0, "--detach-keys \"%s\": no keys", spec);
 	return n;
 }
 
@@ -264,71 +264,41 @@ out:
 
 /* ---- `minirun attach` -------------------------------------------------------------------- */
 
-static void attach_usage(FILE *out)
-{
-	fprintf(out, "Usage:  minirun attach [OPTIONS] CONTAINER\n\n"
-		     "Attach local standard input, output, and error streams to a running "
-		     "container\n\n"
-		     "Options:\n"
-		     "      --detach-keys string   Override the key sequence for detaching a "
-		     "container\n"
-		     "      --no-stdin             Do not attach STDIN\n"
-		     "      --sig-proxy            Proxy all received signals to the process "
-		     "(default true)\n");
-}
+static const struct io_flag attach_flags[] = {
+	IO_FLAG_DETACH_KEYS,
+	IO_FLAG_NO_STDIN,
+	IO_FLAG_SIG_PROXY,
+	{NULL, 0, 0, 0, NULL, NULL},
+};
 
 int cmd_attach(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"detach-keys", required_argument, NULL, 'K'},
-		{"no-stdin", no_argument, NULL, 'n'},
-		{"sig-proxy", optional_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	static const struct io_verb verb = {
+		.name = "attach",
+		.synopsis = "[OPTIONS] CONTAINER",
+		.about = "Attach local standard input, output, and error streams to a running "
+			 "container",
+		.min_operands = 1,
+		.max_operands = 1,
+		.flags = attach_flags,
 	};
-	const char *keys = NULL;
-	bool no_stdin = false;
+	struct io_args a;
 	struct mr_err err = {0};
-	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'K': keys = optarg; break;
-		case 'n': no_stdin = true; break;
-		case 'S':
-			if (optarg && strcmp(optarg, "false") && strcmp(optarg, "true")) {
-				fprintf(stderr,
-					"minirun: invalid argument \"%s\" for \"--sig-proxy\" "
-					"flag: true or false\n",
-					optarg);
-				return CONTAINER_EXIT_MINIRUN;
-			}
-			sig_proxy = !optarg || strcmp(optarg, "false") != 0;
-			break;
-		case 'h': attach_usage(stdout); return 0;
-		default: attach_usage(stderr); return CONTAINER_EXIT_MINIRUN;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "minirun: \"attach\" requires exactly 1 argument.\n"
-				"See 'minirun attach --help'.\n");
-		return CONTAINER_EXIT_MINIRUN;
-	}
-	unsigned char k[IO_MAX_KEYS];
-	if (keys && io_parse_detach_keys(keys, k, &err) < 0) {
-		fprintf(stderr, "minirun: %s\n", err.msg);
-		return CONTAINER_EXIT_MINIRUN;
-	}
+	int rc;
+	if (!io_parse_args(&verb, argc, argv, &a, &rc))
+		return rc;
+	sig_proxy = a.sig_proxy;
 	struct container c = {.lockfd = -1};
-	if (container_open(containers_root(), argv[optind], false, &c, &err) < 0) {
+	if (container_open(containers_root(), a.operands[0], false, &c, &err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
 		return CONTAINER_EXIT_MINIRUN;
 	}
-	int rc = CONTAINER_EXIT_MINIRUN, code = -1;
+	int code = -1;
+	rc = CONTAINER_EXIT_MINIRUN;
 	const char *status = container_status(&c);
 	json_t *cfg = json_object_get(c.rec, "Config");
 	bool tty = json_is_true(json_object_get(cfg, "Tty"));
-	bool in = !no_stdin && json_is_true(json_object_get(cfg, "OpenStdin"));
+	bool in = !a.no_stdin && json_is_true(json_object_get(cfg, "OpenStdin"));
 	if (strcmp(status, "paused") == 0)
 		fprintf(stderr, "minirun: You cannot attach to a paused container, unpause it "
 				"first\n");
@@ -337,7 +307,7 @@ int cmd_attach(int argc, char **argv)
 				"first\n");
 	else if (tty && in && !isatty(0))
 		fprintf(stderr, "minirun: the input device is not a TTY\n");
-	else if (container_attach(&c, in, tty, keys, &code, &err) < 0)
+	else if (container_attach(&c, in, tty, a.detach_keys, &code, &err) < 0)
 		fprintf(stderr, "minirun: %s\n", err.msg);
 	else
 		rc = code < 0 ? 0 : code;

@@ -19,6 +19,12 @@
  * handed to ctr_exec as a process.json in a memfd. Its exit status is exec's (127 when
  * COMMAND is not found, 126 when it can't be executed); -d returns once it runs; -t gives it
  * a pty whose master ctr_exec receives and relays to our terminal (raw mode, window size).
+ * -d -t, docker's detached process with a terminal: the master comes to us on a console
+ * socket (the runtime's --console-socket), and a reader we leave behind drops the output
+ * until the process ends (keep_draining); as docker, nothing of it is kept.
+ *
+ * The options (-d -i -t --detach-keys and the option table) are parsed by io_args.c, which
+ * attach and logs share.
  *
  * See: https://docs.docker.com/reference/cli/docker/container/exec/, runc-exec(8),
  *      minirun/exec.c (the joining, and why the runtime re-executes itself first).
@@ -28,37 +34,24 @@
 #include "minirun/clone_exe.h"
 #include "minirun/container.h"
 #include "minirun/containers/containers.h"
+#include "minirun/containers/io_args.h"
 #include "minirun/containers/io_proto.h"
 #include "minirun/setup.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
-
-static void usage(FILE *out)
-{
-	fprintf(out, "Usage:  minirun exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\n"
-		     "Execute a command in a running container\n\n"
-		     "Options:\n"
-		     "  -d, --detach               Detached mode: run command in the background\n"
-		     "      --detach-keys string   Accepted for docker's sake (exec -t relays "
-		     "directly)\n"
-		     "  -e, --env list             Set environment variables\n"
-		     "      --env-file list        Read in a file of environment variables\n"
-		     "  -i, --interactive          Keep STDIN open even if not attached\n"
-		     "      --privileged           Give extended privileges to the command\n"
-		     "  -t, --tty                  Allocate a pseudo-TTY\n"
-		     "  -u, --user string          Username or UID (format: "
-		     "\"<name|uid>[:<group|gid>]\")\n"
-		     "  -w, --workdir string       Working directory inside the container\n");
-}
 
 /* A growable NULL-terminated list of strings (owned). */
 struct strv {
@@ -294,81 +287,148 @@ static json_t *exec_process(struct container *c, pid_t pid, char **cmd, json_t *
 	return p;
 }
 
+/* ---- exec -d -t: a terminal nobody is attached to ------------------------------------- */
+
+/* console_listen - a listening socket NAME in the directory DIRFD (bound through the
+ * directory's fd, as sun_path is short), for the runtime's --console-socket. */
+static int console_listen(int dirfd, const char *name, struct mr_err *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	io_short_path(dirfd, name, sa.sun_path, sizeof(sa.sun_path));
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	unlinkat(dirfd, name, 0); /* one an exec killed right here left */
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0)
+		return mr_fail(err, errno, "listen on a console socket '%s'", name);
+	return mr_steal_fd(&fd);
+}
+
+/*
+ * keep_draining - take the pty master the runtime sent to the console socket LISTENFD, and
+ * leave a reader on it that drops what it reads until the last holder of the terminal
+ * closes it (read: EIO), as docker discards a detached exec's output. The terminal needs a
+ * reader: with nobody reading, the process would block once the pty's buffer is full, and
+ * with the master closed it would get SIGHUP. The reader is our grandchild, in a session of
+ * its own, so that exec returns at once and nobody needs to reap it; it holds no fd of ours
+ * but the master. Returns 0, or -1 with err.
+ */
+static int keep_draining(int listenfd, struct mr_err *err)
+{
+	/* the runtime connected before it forked (ctr_exec): the connection is queued */
+	struct pollfd p = {listenfd, POLLIN, 0};
+	if (poll(&p, 1, 1000) <= 0)
+		return mr_fail(err, ETIMEDOUT, "the runtime sent no terminal");
+	_cleanup_close_ int conn = accept4(listenfd, NULL, NULL, SOCK_CLOEXEC);
+	if (conn < 0)
+		return mr_fail(err, errno, "accept on the console socket");
+	_cleanup_close_ int master = console_recv(conn, err);
+	if (master < 0)
+		return -1;
+	pid_t child = fork();
+	if (child < 0)
+		return mr_fail(err, errno, "fork the terminal's reader");
+	if (child == 0) {
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		int null = open("/dev/null", O_RDWR);
+		for (int fd = 0; fd < 3; fd++)
+			dup2(null, fd);
+		dup2(master, 3);
+		syscall(SYS_close_range, 4U, ~0U, 0U);
+		char buf[8192];
+		ssize_t n;
+		while ((n = read(3, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+			;
+		_exit(0);
+	}
+	int st;
+	while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+		;
+	mr_say("exec: a reader of ours drains the detached process's terminal");
+	return 0;
+}
+
+/* exec's own options */
+struct exec_opts {
+	json_t *env; /* -e and --env-file, in order */
+	const char *user, *workdir;
+	bool privileged;
+};
+
+enum { OPT_ENV_FILE = IO_OPT_OWN, OPT_PRIVILEGED };
+
+static const struct io_flag exec_flags[] = {
+	IO_FLAG_DETACH,
+	{"detach-keys", 0, required_argument, IO_OPT_DETACH_KEYS, "string",
+	 "Accepted for docker's sake (exec -t relays directly)"},
+	{"env", 'e', required_argument, 'e', "list", "Set environment variables"},
+	{"env-file", 0, required_argument, OPT_ENV_FILE, "list",
+	 "Read in a file of environment variables"},
+	IO_FLAG_INTERACTIVE,
+	{"privileged", 0, no_argument, OPT_PRIVILEGED, NULL,
+	 "Give extended privileges to the command"},
+	IO_FLAG_TTY,
+	{"user", 'u', required_argument, 'u', "string",
+	 "Username or UID (format: \"<name|uid>[:<group|gid>]\")"},
+	{"workdir", 'w', required_argument, 'w', "string",
+	 "Working directory inside the container"},
+	{NULL, 0, 0, 0, NULL, NULL},
+};
+
+static int exec_flag(void *ctx, int val, const char *arg)
+{
+	struct exec_opts *o = ctx;
+	switch (val) {
+	case 'e': json_array_append_new(o->env, json_string(arg)); return 0;
+	case OPT_ENV_FILE: return env_file(o->env, arg);
+	case 'u': o->user = arg; return 0;
+	case 'w':
+		if (arg[0] != '/') {
+			fprintf(stderr,
+				"minirun: the working directory '%s' is invalid, it needs to be an "
+				"absolute path\n",
+				arg);
+			return -1;
+		}
+		o->workdir = arg;
+		return 0;
+	case OPT_PRIVILEGED: o->privileged = true; return 0;
+	}
+	return -1;
+}
+
 int cmd_exec(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"detach", no_argument, NULL, 'd'},
-		{"interactive", no_argument, NULL, 'i'},
-		{"tty", no_argument, NULL, 't'},
-		{"env", required_argument, NULL, 'e'},
-		{"env-file", required_argument, NULL, 'E'},
-		{"user", required_argument, NULL, 'u'},
-		{"workdir", required_argument, NULL, 'w'},
-		{"privileged", no_argument, NULL, 'P'},
-		{"detach-keys", required_argument, NULL, 'K'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	bool detach = false, interactive = false, tty = false, privileged = false;
-	const char *user = NULL, *workdir = NULL;
 	json_auto_t *env = json_array();
+	struct exec_opts o = {.env = env};
+	const struct io_verb verb = {
+		.name = "exec",
+		.synopsis = "[OPTIONS] CONTAINER COMMAND [ARG...]",
+		.about = "Execute a command in a running container",
+		.min_operands = 2,
+		.max_operands = -1,
+		.flags = exec_flags,
+		.own = exec_flag,
+		.ctx = &o,
+	};
+	struct io_args a;
 	struct mr_err err = {0};
-	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+dite:u:w:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': detach = true; break;
-		case 'i': interactive = true; break;
-		case 't': tty = true; break;
-		case 'e': json_array_append_new(env, json_string(optarg)); break;
-		case 'E':
-			if (env_file(env, optarg) < 0)
-				return CONTAINER_EXIT_MINIRUN;
-			break;
-		case 'u': user = optarg; break;
-		case 'w':
-			if (optarg[0] != '/') {
-				fprintf(stderr,
-					"minirun: the working directory '%s' is invalid, it "
-					"needs to be an absolute path\n",
-					optarg);
-				return CONTAINER_EXIT_MINIRUN;
-			}
-			workdir = optarg;
-			break;
-		case 'P': privileged = true; break;
-		case 'K': break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return CONTAINER_EXIT_MINIRUN;
-		}
-	}
-	if (argc - optind < 2) {
-		fprintf(stderr, "minirun: \"exec\" requires at least 2 arguments.\n"
-				"See 'minirun exec --help'.\n\n"
-				"Usage:  minirun exec [OPTIONS] CONTAINER COMMAND [ARG...]\n");
-		return CONTAINER_EXIT_MINIRUN;
-	}
-	if (tty && interactive && !isatty(0)) {
-		fprintf(stderr, "minirun: the input device is not a TTY\n");
-		return CONTAINER_EXIT_MINIRUN;
-	}
-	if (tty && detach) {
-		fprintf(stderr, "minirun: exec -d -t: a detached process's terminal would have no "
-				"one at its other end; drop -t, or -d\n");
-		return CONTAINER_EXIT_MINIRUN;
-	}
+	int rc;
+	if (!io_parse_args(&verb, argc, argv, &a, &rc))
+		return rc;
 	if (reexec_sealed(&err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
 		return CONTAINER_EXIT_MINIRUN;
 	}
 	struct container c = {.lockfd = -1};
-	if (container_open(containers_root(), argv[optind], false, &c, &err) < 0) {
+	if (container_open(containers_root(), a.operands[0], false, &c, &err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
 		return CONTAINER_EXIT_MINIRUN;
 	}
-	int rc = CONTAINER_EXIT_MINIRUN;
+	rc = CONTAINER_EXIT_MINIRUN;
 	_cleanup_free_ char *text = NULL;
-	_cleanup_close_ int mfd = -1;
+	_cleanup_close_ int mfd = -1, dirfd = -1, console = -1;
+	char sock[64] = "", spath[128];
 	const char *status = container_status(&c);
 	pid_t pid = container_pid(&c);
 	if (strcmp(status, "paused") == 0) {
@@ -383,7 +443,7 @@ int cmd_exec(int argc, char **argv)
 		goto out;
 	}
 	json_t *proc =
-		exec_process(&c, pid, argv + optind + 1, env, user, workdir, tty, privileged);
+		exec_process(&c, pid, a.operands + 1, env, o.user, o.workdir, a.tty, o.privileged);
 	if (!proc)
 		goto out;
 	/* the process.json lives in a memfd: nothing to clean up, whatever happens to us */
@@ -399,21 +459,43 @@ int cmd_exec(int argc, char **argv)
 	container_oci_root(c.root, oci_root, sizeof(oci_root));
 	/* docker gives a process without -i an empty stdin, not ours (with -t too: its
 	 * terminal shows output, our keystrokes don't reach it) */
-	if (!interactive) {
+	if (!a.interactive) {
 		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (null >= 0)
 			dup2(null, 0), close(null);
 	}
-	struct ctr_exec_opts o = {.id = c.id, .process_file = pfile, .tty = tty, .detach = detach};
+	struct ctr_exec_opts x = {
+		.id = c.id, .process_file = pfile, .tty = a.tty, .detach = a.detach};
+	if (a.tty && a.detach) {
+		/* exec -d -t: the runtime sends the new pty's master to a console socket */
+		snprintf(sock, sizeof(sock), "exec-console-%d.sock", (int)getpid());
+		dirfd = open(c.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		console = dirfd < 0 ? -1 : console_listen(dirfd, sock, &err);
+		if (console < 0) {
+			fprintf(stderr, "minirun: exec -d -t: %s\n",
+				dirfd < 0 ? strerror(errno) : err.msg);
+			sock[0] = '\0';
+			goto out;
+		}
+		x.console_socket = io_short_path(dirfd, sock, spath, sizeof(spath));
+	}
 	int st = 0;
-	mr_say("exec: %s in container %.12s", argv[optind + 1], c.id);
-	if (ctr_exec(oci_root, &o, &st, &err) < 0) {
+	mr_say("exec: %s in container %.12s", a.operands[1], c.id);
+	int r = ctr_exec(oci_root, &x, &st, &err);
+	if (console >= 0)
+		unlinkat(dirfd, sock, 0); /* the runtime has connected, or never will */
+	if (r < 0) {
 		fprintf(stderr, "minirun: OCI runtime exec failed: %s\n", err.msg);
 		rc = err.errnum == ENOENT ? CONTAINER_EXIT_NOT_FOUND
 		     : (err.errnum == EACCES || err.errnum == ENOEXEC || err.errnum == EISDIR ||
 			err.errnum == EPERM)
 			     ? CONTAINER_EXIT_CANNOT_EXEC
 			     : CONTAINER_EXIT_MINIRUN;
+		goto out;
+	}
+	if (console >= 0 && keep_draining(console, &err) < 0) {
+		/* the process runs, but its terminal has no reader: say so, as a failure */
+		fprintf(stderr, "minirun: exec -d -t: %s\n", err.msg);
 		goto out;
 	}
 	rc = st;

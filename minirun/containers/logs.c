@@ -19,11 +19,11 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/containers/containers.h"
+#include "minirun/containers/io_args.h"
 #include "minirun/containers/io_proto.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +208,7 @@ struct logs_opts {
 	bool follow, timestamps;
 	long long tail;      /* -1: all */
 	double since, until; /* 0: unset */
+	double now;          /* when logs started: --since 10m is before it */
 };
 
 /* Print the complete lines of BUF[0..len) that pass O; returns the bytes consumed (a last
@@ -256,73 +257,78 @@ static size_t tail_start(const char *buf, size_t len, long long n)
 	return 0;
 }
 
-static void logs_usage(FILE *out)
+enum { OPT_SINCE = IO_OPT_OWN, OPT_UNTIL, OPT_DETAILS };
+
+static const struct io_flag logs_flags[] = {
+	{"details", 0, no_argument, OPT_DETAILS, NULL,
+	 "Show extra details provided to logs (the json-file here has none)"},
+	{"follow", 'f', no_argument, 'f', NULL,
+	 "Follow log output (across restarts, until the container stops)"},
+	{"since", 0, required_argument, OPT_SINCE, "string",
+	 "Show logs since timestamp (e.g. \"2026-11-27T21:00:00Z\")\nor relative (e.g. "
+	 "\"42m\" for 42 minutes)"},
+	{"tail", 'n', required_argument, 'n', "string",
+	 "Number of lines to show from the end of the logs\n(default \"all\")"},
+	{"timestamps", 't', no_argument, 't', NULL, "Show timestamps"},
+	{"until", 0, required_argument, OPT_UNTIL, "string",
+	 "Show logs before a timestamp or relative time"},
+	{NULL, 0, 0, 0, NULL, NULL},
+};
+
+/* logs' options into the struct logs_opts CTX; 0, or -1 after a message */
+static int logs_flag(void *ctx, int val, const char *arg)
 {
-	fprintf(out,
-		"Usage:  minirun logs [OPTIONS] CONTAINER\n\n"
-		"Fetch the logs of a container\n\n"
-		"Options:\n"
-		"  -f, --follow         Follow log output (until the container stops)\n"
-		"      --since string   Show logs since timestamp (e.g. \"2026-11-27T21:00:00Z\")\n"
-		"                       or relative (e.g. \"42m\" for 42 minutes)\n"
-		"  -n, --tail string    Number of lines to show from the end of the logs\n"
-		"                       (default \"all\")\n"
-		"  -t, --timestamps     Show timestamps\n"
-		"      --until string   Show logs before a timestamp or relative time\n");
+	struct logs_opts *o = ctx;
+	switch (val) {
+	case 'f': o->follow = true; return 0;
+	case 't': o->timestamps = true; return 0;
+	case OPT_DETAILS: return 0; /* docker's extra attributes: the json-file has none here */
+	case 'n':
+		if (strcmp(arg, "all") != 0 && mr_parse_ll(arg, -1, LLONG_MAX, &o->tail) < 0) {
+			fprintf(stderr,
+				"minirun: invalid value \"%s\" for --tail: a number of lines or "
+				"\"all\"\n",
+				arg);
+			return -1;
+		}
+		return 0;
+	case OPT_SINCE:
+	case OPT_UNTIL:
+		if (log_parse_time(arg, o->now, val == OPT_SINCE ? &o->since : &o->until) < 0) {
+			fprintf(stderr,
+				"minirun: invalid value \"%s\" for --%s: give a time "
+				"(2026-11-27T21:00:00Z, 1700000000) or a duration (10m)\n",
+				arg, val == OPT_SINCE ? "since" : "until");
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
 }
 
 int cmd_logs(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"follow", no_argument, NULL, 'f'},      {"timestamps", no_argument, NULL, 't'},
-		{"tail", required_argument, NULL, 'n'},  {"since", required_argument, NULL, 'S'},
-		{"until", required_argument, NULL, 'U'}, {"details", no_argument, NULL, 'D'},
-		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
-	};
 	struct logs_opts o = {.tail = -1};
+	const struct io_verb verb = {
+		.name = "logs",
+		.synopsis = "[OPTIONS] CONTAINER",
+		.about = "Fetch the logs of a container",
+		.min_operands = 1,
+		.max_operands = 1,
+		.flags = logs_flags,
+		.own = logs_flag,
+		.ctx = &o,
+	};
+	struct io_args a;
 	struct mr_err err = {0};
-	double now;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
-	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+ftn:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'f': o.follow = true; break;
-		case 't': o.timestamps = true; break;
-		case 'D': break; /* docker's extra attributes: the json-file has none here */
-		case 'n':
-			if (strcmp(optarg, "all") != 0 &&
-			    mr_parse_ll(optarg, -1, LLONG_MAX, &o.tail) < 0) {
-				fprintf(stderr,
-					"minirun: invalid value \"%s\" for --tail: a number of "
-					"lines or \"all\"\n",
-					optarg);
-				return CONTAINER_EXIT_MINIRUN;
-			}
-			break;
-		case 'S':
-		case 'U':
-			if (log_parse_time(optarg, now, ch == 'S' ? &o.since : &o.until) < 0) {
-				fprintf(stderr,
-					"minirun: invalid value \"%s\" for --%s: give a time "
-					"(2026-11-27T21:00:00Z, 1700000000) or a duration (10m)\n",
-					optarg, ch == 'S' ? "since" : "until");
-				return CONTAINER_EXIT_MINIRUN;
-			}
-			break;
-		case 'h': logs_usage(stdout); return 0;
-		default: logs_usage(stderr); return CONTAINER_EXIT_MINIRUN;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "minirun: \"logs\" requires exactly 1 argument.\n"
-				"See 'minirun logs --help'.\n");
-		return CONTAINER_EXIT_MINIRUN;
-	}
+	o.now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	int rc;
+	if (!io_parse_args(&verb, argc, argv, &a, &rc))
+		return rc;
 	struct container c = {.lockfd = -1};
-	if (container_open(containers_root(), argv[optind], false, &c, &err) < 0) {
+	if (container_open(containers_root(), a.operands[0], false, &c, &err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
 		return CONTAINER_EXIT_MINIRUN;
 	}

@@ -358,6 +358,50 @@ EOF
 	t_nomatch "$out" '^leak:'
 }
 
+exec_detached_tty() {
+	w_need
+	out=$(io_host '
+		mr run -d --name dt --network none busybox sleep 60 >/dev/null || die "run -d"
+		# more output than a pty holds: the command ends only if its terminal is read
+		t0=$(cut -d" " -f1 /proc/uptime)
+		mr exec -d -t dt sh -c "tty >/tmp/tty; seq 1 100000; sleep 2; touch /tmp/done"
+		echo "status $?"
+		t1=$(cut -d" " -f1 /proc/uptime)
+		echo "$t0 $t1" | awk "{ print \"returned in \" (\$2 - \$1 < 1.5 ? \"time\" : \$2 - \$1 \" s\") }"
+		mr exec dt test -e /tmp/done && echo "done before exec returned"
+		readers() {
+			for _p in /proc/[0-9]*; do
+				tr "\0" " " <"$_p/cmdline" 2>/dev/null; echo
+			done | grep -c "^$MINIRUN --root $R exec -d -t dt "
+		}
+		readers | sed "s/^/readers: /"
+		i=0
+		until mr exec dt test -e /tmp/done; do
+			i=$((i + 1)); [ $i -lt 200 ] || break; sleep 0.1
+		done
+		mr exec dt cat /tmp/tty | sed "s/^/tty: /"
+		mr exec dt ls /tmp/done | sed "s/^/done: /"
+		i=0
+		while [ "$(readers)" != 0 ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+		readers | sed "s/^/readers after: /"
+		mr logs dt | wc -l | sed "s/^ */log lines: /"
+		mr exec -d -t dt nosuchcmd 2>/dev/null; echo "notfound $?"
+		ls "$R/containers/$(w_ids | head -n 1)" | grep -c sock | sed "s/^/sockets: /"
+		mr rm -f dt >/dev/null
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^status 0$' "exec -d -t is accepted"
+	t_match "$out" '^returned in time$' "and returns at once"
+	t_nomatch "$out" '^done before' "while the command runs on"
+	t_match "$out" '^readers: 1$' "a reader of ours holds its terminal"
+	t_match "$out" '^tty: /dev/pts/[0-9]+$' "the command has a pty"
+	t_match "$out" '^done: /tmp/done$' "and, its output read, runs to its end"
+	t_match "$out" '^readers after: 0$' "the reader ends with the terminal"
+	t_match "$out" '^log lines: 0$' "the output is not kept, as docker's"
+	t_match "$out" '^notfound 127$' "a command not found is still 127"
+	t_match "$out" '^sockets: 1$' "no console socket is left (attach.sock only)"
+	t_nomatch "$out" '^leak:'
+}
+
 no_socket_left() {
 	w_need
 	out=$(io_host '
@@ -385,5 +429,6 @@ t "logs: the json-file log, --tail, -t, --since, streams apart" logs_json_file
 t "logs -f: follows until the container exits" logs_follow
 t "exec: the container's namespaces, env, -e -w -u -i -d, exit codes 126/127" exec_shares_the_container
 t "exec -it: a pty, TERM, the exit code" exec_tty
+t "exec -d -t: a pty nobody attaches to, drained; exec returns at once" exec_detached_tty
 t "no attach socket after the container exits" no_socket_left
 t_end
