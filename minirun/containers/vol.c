@@ -6,6 +6,13 @@
  *	-v /srv                 anonymous volume (a 64-hex name), removed by `rm -v`
  *	-v /host/dir:/srv:ro    bind mount (a missing /host/dir is created, as docker does)
  *	--mount type=bind|volume|tmpfs,source=..,target=..,readonly
+ *	VOLUME ["/data"]        (the image's config.Volumes) an anonymous volume on each path
+ *	                        no -v/--mount/--tmpfs of the container names, as docker does
+ *
+ * A volume new or empty when the container is created starts with a copy of what the
+ * image has at its path (docker's "populate"; not with nocopy): the image is mounted
+ * read-only in a child's own mount namespace, each path is opened inside it (lib/inroot.h:
+ * the image's symlinks stay inside), and minirun/volume's volume_populate copies.
  *
  * The parsing is minirun/volume's (volume_parse_v / volume_parse_mount, at flag time); the
  * store is too (volume_resolve makes a volume and adds the container to its `users` file,
@@ -14,6 +21,7 @@
  *	Mounts              [{Type, Name, Source, Destination, Driver, Mode, RW, Propagation}]
  *	HostConfig.Binds    the -v ones, "data:/srv:ro" (docker keeps the flag's text)
  *	HostConfig.Mounts   the --mount ones, [{Type, Source, Target, ReadOnly}]
+ *	                    (the image's VOLUMEs are in neither, as in docker)
  *	Config.Volumes      the anonymous ones' targets, {"/srv": {}}
  *	Minirun.OciMounts   each one's config.json "mounts" entry (volume_oci_mount), which
  *	                    container_oci_config appends to docker's default mounts
@@ -26,14 +34,23 @@
  * See: containers.h, minirun/volume/README.md ("The contract for the container code"),
  *      https://docs.docker.com/engine/storage/volumes/.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/inroot.h"
 #include "minirun/containers/containers.h"
+#include "minirun/image/image.h"
+#include "unionfs/overlay.h"
 
 static const char *const type_names[] = {[VOLUME_MOUNT_BIND] = "bind",
 					 [VOLUME_MOUNT_VOLUME] = "volume",
@@ -71,9 +88,9 @@ static void unresolve(const char *root, const struct volume_mount *m, int made, 
 		volume_remove(root, m->source, 0, NULL);
 }
 
-/* Record one resolved mount M in REC: Mounts, Binds or HostConfig.Mounts, Config.Volumes,
- * Minirun.OciMounts. */
-static void record_mount(json_t *rec, const struct volume_mount *m, int anonymous)
+/* Record one resolved mount M in REC: Mounts, Binds or HostConfig.Mounts (neither for one
+ * of the image's VOLUMEs: FROM_IMAGE), Config.Volumes, Minirun.OciMounts. */
+static void record_mount(json_t *rec, const struct volume_mount *m, int anonymous, int from_image)
 {
 	json_t *host = jmember(rec, "HostConfig", JSON_OBJECT);
 	json_t *mounts = jmember(rec, "Mounts", JSON_ARRAY);
@@ -99,7 +116,9 @@ static void record_mount(json_t *rec, const struct volume_mount *m, int anonymou
 						: ""));
 	json_array_append_new(mounts, entry);
 
-	if (m->from_v && !anonymous) {
+	if (from_image) {
+		/* docker's inspect shows it in Mounts and Config.Volumes only */
+	} else if (m->from_v && !anonymous) {
 		char bind[3 * 4096];
 		snprintf(bind, sizeof(bind), "%s:%s%s", m->source, m->target,
 			 m->readonly ? ":ro" : "");
@@ -119,31 +138,238 @@ static void record_mount(json_t *rec, const struct volume_mount *m, int anonymou
 	json_array_append_new(jmember(mr, "OciMounts", JSON_ARRAY), volume_oci_mount(m));
 }
 
+/* P without its trailing slashes ("/data/" -> "/data"), into BUF */
+static const char *clean_target(const char *p, char *buf, size_t len)
+{
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	snprintf(buf, len, "%.*s", (int)n, p);
+	return buf;
+}
+
+/* Does one of O's -v/--mount or --tmpfs mount something on TARGET already? */
+static int target_taken(const struct container_opts *o, const char *target)
+{
+	char a[PATH_MAX];
+	for (size_t i = 0; i < o->nmounts; i++)
+		if (!strcmp(clean_target(o->mounts[i].target, a, sizeof(a)), target))
+			return 1;
+	for (char **t = o->tmpfs; t && *t; t++) /* PATH[:OPTS] */
+		if (!strcmp(clean_target(*t, a, sizeof(a)), target) ||
+		    (!strncmp(*t, target, strlen(target)) && (*t)[strlen(target)] == ':'))
+			return 1;
+	return 0;
+}
+
+/*
+ * all_mounts - the mounts of a new container: O's -v/--mount, then an anonymous volume for
+ * each path of its image's config.Volumes (IMAGE_CONFIG: the whole image config) that none
+ * of O's mounts or --tmpfs names (docker: the explicit one wins). A new array of *n entries
+ * (the caller frees), *nimage of them from the image, at the end. -1 with err for a Volumes
+ * path that is not absolute (a hostile or broken image).
+ */
+static struct volume_mount *all_mounts(const struct container_opts *o, json_t *image_config,
+				       size_t *n, size_t *nimage, struct mr_err *err)
+{
+	json_t *vols = json_object_get(json_object_get(image_config, "config"), "Volumes"), *v;
+	const char *key;
+	size_t cap = o->nmounts + json_object_size(vols);
+	struct volume_mount *m = calloc(cap ? cap : 1, sizeof(*m));
+	if (!m) {
+		mr_fail(err, ENOMEM, "volumes");
+		return NULL;
+	}
+	for (*n = 0; *n < o->nmounts; (*n)++)
+		m[*n] = o->mounts[*n];
+	*nimage = 0;
+	json_object_foreach(vols, key, v)
+	{
+		char target[PATH_MAX];
+		clean_target(key, target, sizeof(target));
+		if (target[0] != '/' || !strcmp(target, "/")) {
+			free(m);
+			mr_fail(err, 0,
+				"the image's volume '%s': invalid mount path: mount path must be "
+				"absolute and not '/'",
+				key);
+			return NULL;
+		}
+		if (target_taken(o, target))
+			continue;
+		struct volume_mount *im = &m[(*n)++];
+		im->type = VOLUME_MOUNT_VOLUME; /* source "": anonymous */
+		snprintf(im->target, sizeof(im->target), "%s", target);
+		(*nimage)++;
+	}
+	return m;
+}
+
+/* Is the directory PATH empty? (A missing one is not: there is nothing to populate.) */
+static int dir_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int empty = d != NULL;
+	while (d && empty && (e = readdir(d)))
+		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	return empty;
+}
+
+/* In the child of populate: mount LOWERS (top first) read-only in a mount namespace of its
+ * own and populate each volume of M that WANT marks from the image's files at its target. */
+static int populate_child(struct container *c, char **lowers, const struct volume_mount *m,
+			  const int *want, size_t n, struct mr_err *err)
+{
+	char merged[4400];
+	const char *top = lowers[0];
+	size_t nl = 0;
+	while (lowers[nl])
+		nl++;
+	/* why private first: where / is shared (systemd hosts) the mount would reach the host */
+	if (unshare(CLONE_NEWNS) < 0)
+		return mr_fail(err, errno, "unshare(CLONE_NEWNS)");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return mr_fail(err, errno, "make / private in the populating namespace");
+	if (nl >
+	    1) { /* a single layer is its own root (overlay wants two lowers without an upper) */
+		container_path(c, "merged", merged, sizeof(merged));
+		if (mkdir(merged, 0755) < 0 && errno != EEXIST)
+			return mr_fail(err, errno, "mkdir '%s'", merged);
+		struct ovl_stack s = {
+			.lowers = (const char *const *)lowers, .nlowers = nl, .readonly = 1};
+		if (ovl_mount(&s, merged, NULL, err) < 0)
+			return -1;
+		top = merged;
+	}
+	_cleanup_close_ int rootfd = open(top, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return mr_fail(err, errno, "open '%s'", top);
+	for (size_t i = 0; i < n; i++) {
+		if (!want[i])
+			continue;
+		/* inside the image's root: its symlinks can't point the copy at a host directory */
+		_cleanup_close_ int src =
+			mr_open_in_root(rootfd, m[i].target, O_RDONLY | O_DIRECTORY, 0);
+		if (src < 0 && (errno == ENOENT || errno == ENOTDIR))
+			continue; /* nothing there in the image: an empty volume, as docker */
+		if (src < 0)
+			return mr_fail(err, errno, "the image's '%s'", m[i].target);
+		if (volume_populate(c->root, m[i].source, src, m[i].target, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * populate - docker's copy of the image's files into each volume of M (resolved) that is
+ * empty and not nocopy. A child process does it (populate_child), so the mount it needs
+ * lives and dies in the child's own mount namespace: nothing to unmount, even after a
+ * kill -9, and this process's namespace (which the monitor inherits) is untouched. No
+ * child at all when no volume wants a copy.
+ */
+static int populate(struct container *c, const struct volume_mount *m, size_t n, struct mr_err *err)
+{
+	int *want = calloc(n ? n : 1, sizeof(*want)), any = 0;
+	if (!want)
+		return mr_fail(err, ENOMEM, "volumes");
+	for (size_t i = 0; i < n; i++)
+		any |= want[i] = m[i].type == VOLUME_MOUNT_VOLUME && !m[i].nocopy &&
+				 dir_empty(m[i].host_path);
+	if (!any) {
+		free(want);
+		return 0;
+	}
+	char **lowers = NULL, msg[sizeof(err->msg)] = "";
+	struct store st;
+	const char *image = json_string_value(json_object_get(c->rec, "Image"));
+	int rc = store_open(&st, c->root, err);
+	if (rc == 0) {
+		rc = image_lowerdirs(&st, image ? image : "", &lowers, NULL, err);
+		store_close(&st);
+	}
+	int pfd[2] = {-1, -1};
+	pid_t pid = -1;
+	if (rc == 0 && (pipe2(pfd, O_CLOEXEC) < 0 || (pid = fork()) < 0))
+		rc = mr_fail(err, errno, "populate the volumes: %s", pfd[0] < 0 ? "pipe" : "fork");
+	if (pid == 0) {
+		struct mr_err e = {0};
+		close(pfd[0]);
+		if (populate_child(c, lowers, m, want, n, &e) == 0)
+			_exit(0);
+		if (write(pfd[1], e.msg, strlen(e.msg)) < 0)
+			_exit(2);
+		_exit(1);
+	}
+	if (pid > 0) {
+		int status = 0;
+		ssize_t got = 0, r;
+		close(pfd[1]);
+		while ((r = read(pfd[0], msg + got, sizeof(msg) - 1 - (size_t)got)) > 0)
+			got += r;
+		msg[got > 0 ? got : 0] = '\0';
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			rc = mr_fail(err, 0, "%s",
+				     msg[0] ? msg : "populate the volumes: the child died");
+	}
+	if (pfd[0] >= 0)
+		close(pfd[0]);
+	if (lowers)
+		image_lowerdirs_free(lowers);
+	free(want);
+	return rc;
+}
+
+/* the config of C's image (the record's Image, by ID), a new reference; NULL with err */
+static json_t *image_config_of(struct container *c, struct mr_err *err)
+{
+	struct store st;
+	struct image img = {0};
+	const char *image = json_string_value(json_object_get(c->rec, "Image"));
+	if (store_open(&st, c->root, err) < 0)
+		return NULL;
+	int rc = image_resolve(&st, image ? image : "", &img, err);
+	store_close(&st);
+	if (rc < 0)
+		return NULL;
+	json_t *cfg = json_incref(img.config);
+	image_free(&img);
+	return cfg;
+}
+
 int container_volumes_up(struct container *c, const struct container_opts *o, struct mr_err *err)
 {
 	/* the network first: an unknown network must fail before any volume is made */
 	if (container_net_prepare(c, o, err) < 0)
 		return -1;
-	if (!o->nmounts)
-		return 0;
-	struct volume_mount *m = calloc(o->nmounts, sizeof(*m));
-	int *made = calloc(o->nmounts, sizeof(*made));
-	size_t done = 0;
-	if (!m || !made) {
+	json_t *icfg = image_config_of(c, err);
+	if (!icfg)
+		return -1;
+	size_t n = 0, nimage = 0, done = 0;
+	struct volume_mount *m = all_mounts(o, icfg, &n, &nimage, err);
+	json_decref(icfg);
+	if (!m)
+		return -1;
+	int *made = calloc(n ? n : 1, sizeof(*made));
+	if (!made) {
 		free(m);
-		free(made);
 		return mr_fail(err, ENOMEM, "volumes");
 	}
-	for (; done < o->nmounts; done++) {
-		m[done] = o->mounts[done]; /* resolve writes an anonymous volume's name back */
+	for (; done < n; done++) {
+		/* resolve writes an anonymous volume's name back into m[done].source */
 		made[done] = m[done].type == VOLUME_MOUNT_VOLUME &&
 			     !volume_exists(c->root, m[done].source);
-		mr_say("%s %s -> %s", type_names[m[done].type],
-		       m[done].source[0] ? m[done].source : "(anonymous)", m[done].target);
+		mr_say("%s %s -> %s%s", type_names[m[done].type],
+		       m[done].source[0] ? m[done].source : "(anonymous)", m[done].target,
+		       done >= n - nimage ? " (the image's VOLUME)" : "");
 		if (volume_resolve(c->root, &m[done], c->id, err) < 0)
 			break;
 	}
-	if (done < o->nmounts) { /* all or nothing */
+	if (done < n || populate(c, m, n, err) < 0) { /* all or nothing */
 		int saved = errno;
 		while (done--)
 			unresolve(c->root, &m[done], made[done], c->id);
@@ -152,9 +378,11 @@ int container_volumes_up(struct container *c, const struct container_opts *o, st
 		errno = saved;
 		return -1;
 	}
-	for (size_t i = 0; i < o->nmounts; i++)
+	for (size_t i = 0; i < n; i++)
 		record_mount(c->rec, &m[i],
-			     m[i].type == VOLUME_MOUNT_VOLUME && !o->mounts[i].source[0]);
+			     m[i].type == VOLUME_MOUNT_VOLUME &&
+				     (i >= o->nmounts || !o->mounts[i].source[0]),
+			     i >= o->nmounts);
 	free(m);
 	free(made);
 	return 0;

@@ -84,6 +84,15 @@ int volume_release(const char *root, const char *name, const char *id, struct mr
 /* The users of NAME, a new array of strings (empty when none). */
 json_t *volume_users(const char *root, const char *name, struct mr_err *err);
 
+/* ---- populate (populate.c) ------------------------------------------------------------------ */
+
+/* docker's populate: when NAME's _data is empty, copy the contents of the directory SRCFD
+ * (opened by the caller inside the image's root; SHOWN names it in messages, "/data") into
+ * it, owners, modes, times and symlinks kept, and give _data SRCFD's owner and mode. A
+ * volume that holds anything is left alone (0). Takes the lock. -1 with err. */
+int volume_populate(const char *root, const char *name, int srcfd, const char *shown,
+		    struct mr_err *err);
+
 /* ---- -v and --mount (mounts.c) -------------------------------------------------------------- */
 
 enum volume_mount_type { VOLUME_MOUNT_BIND, VOLUME_MOUNT_VOLUME, VOLUME_MOUNT_TMPFS };

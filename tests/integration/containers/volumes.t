@@ -1,6 +1,7 @@
 # tests/integration/containers/volumes.t - `minirun run -v` and `--mount`: a named volume made
 # on first use and kept after rm, an anonymous one removed by `rm -v` only, bind mounts
-# read-write and read-only, --mount type=bind|volume|tmpfs, and docker's Mounts in inspect.
+# read-write and read-only, --mount type=bind|volume|tmpfs, and docker's Mounts in inspect;
+# an image's VOLUMEs as anonymous volumes, populated from the image as docker does.
 # Each test runs in a throwaway namespace playing the host (the mounts die with it).
 #   MR_TOP=$PWD sh tests/integration/containers/volumes.t
 . "$MR_TOP/tests/lib/t.sh"
@@ -95,8 +96,71 @@ bad_volumes() {
 	t_nomatch "$out" '^leak:'
 }
 
+# VIMG - w_host script lines that make the image "vimg": busybox with /data (seed, sub/f; owned
+# 1000:1000, mode 750) and /lnk -> /etc, whose config.Volumes names /data and /lnk. Neither
+# commit -c nor import -c takes VOLUME, so the config is edited in a docker-archive and loaded.
+VIMG='
+	mr run --network none --name seed busybox sh -c "mkdir -p /data/sub && echo from-image >/data/seed &&
+		echo deep >/data/sub/f && chown 1000:1000 /data && chmod 750 /data && ln -s /etc /lnk" ||
+		die "seed"
+	mr commit seed vsrc >/dev/null && mr rm seed >/dev/null || die "commit"
+	d=$R/../vimg
+	mkdir -p "$d" && mr save --format docker-archive vsrc | tar -C "$d" -xf - || die "save"
+	cfg=$(sed -n "s/.*\"Config\":\"\([^\"]*\)\".*/\1/p" "$d/manifest.json")
+	sed "s|\"config\":{|\"config\":{\"Volumes\":{\"/data\":{},\"/lnk\":{}},|" "$d/$cfg" >"$d/new"
+	sum=$(sha256sum "$d/new" | cut -d" " -f1)
+	mv "$d/new" "$d/$sum.json" && rm "$d/$cfg"
+	sed -i "s/$cfg/$sum.json/; s/vsrc:latest/vimg:latest/" "$d/manifest.json"
+	(cd "$d" && tar -cf ../vimg.tar -- *) && mr load -i "$d/../vimg.tar" >/dev/null || die "load"
+	mr rmi vsrc >/dev/null
+'
+
+image_volumes() {
+	w_need
+	out=$(w_host "$VIMG"'
+		mr image inspect -f "{{json .Config.Volumes}}" vimg | sed "s/^/image: /"
+		mr run --network none --name v1 vimg sh -c "cat /data/seed /data/sub/f; stat -c %u:%g:%a /data
+			grep -q \" /data \" /proc/mounts && echo mounted; ls /lnk; echo mine >/data/new" |
+			sed "s/^/v1: /"
+		w_inspect v1 | tr -d " \n" | grep -oE "\"Name\":\"[0-9a-f]{64}\",\"Source\":\"[^\"]*\",\"Destination\":\"/data\"" |
+			sed "s/^/inspect: /"
+		mr volume ls -q | grep -cE "^[0-9a-f]{64}$" | sed "s/^/volumes after run: /"
+		mr rm v1 >/dev/null
+		mr volume ls -q | grep -cE "^[0-9a-f]{64}$" | sed "s/^/volumes after rm: /"
+		mr volume prune -f | grep -cE "^[0-9a-f]{64}$" | sed "s/^/pruned: /"
+		mkdir -p "$R/../host" && echo on-host >"$R/../host/h"
+		mr run --rm --network none -v "$R/../host:/data" vimg ls /data | sed "s/^/explicit -v: /"
+		mr run --rm --network none -v named:/data vimg sh -c "cat /data/seed; echo changed >/data/seed"
+		mr run --rm --network none -v named:/data vimg cat /data/seed | sed "s/^/named again: /"
+		mr run --rm --network none -v empty:/data:nocopy vimg ls -A /data | sed "s/^/nocopy: /"
+		id=$(mr create --network none vimg true) && mr rm -v "$id" >/dev/null || die "create, rm -v"
+		mr volume ls -q | sed "s/^/left: /"
+		mr volume rm named empty >/dev/null
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^image: \{"/data":\{\},"/lnk":\{\}\}$' "the test image has config.Volumes"
+	t_match "$out" '^v1: from-image$' "the anonymous volume starts with the image's files"
+	t_match "$out" '^v1: deep$' "subdirectories too"
+	t_match "$out" '^v1: 1000:1000:750$' "with the image's owner and mode on its top directory"
+	t_match "$out" '^v1: mounted$' "mounted on the VOLUME path"
+	t_match "$out" '^v1: group$' "a VOLUME through a symlink is populated from the image's target"
+	t_nomatch "$out" '^v1: shadow$' "never from the host's (/lnk -> /etc is the image's /etc)"
+	t_match "$out" '^inspect: "Name":"[0-9a-f]{64}","Source":".*/volumes/[0-9a-f]{64}/_data","Destination":"/data"' "inspect lists it as a volume with a 64-hex name"
+	t_match "$out" '^volumes after run: 2$'
+	t_match "$out" '^volumes after rm: 2$' "plain rm keeps them"
+	t_match "$out" '^pruned: 2$' "volume prune removes them"
+	t_match "$out" '^explicit -v: h$' "an explicit -v on the same path wins"
+	t_nomatch "$out" '^explicit -v: seed$'
+	t_match "$out" '^from-image$' "a new named volume is populated too"
+	t_match "$out" '^named again: changed$' "a volume that holds anything is left alone"
+	t_nomatch "$out" '^nocopy: ' ":nocopy leaves it empty"
+	t_nomatch "$out" '^left: [0-9a-f]{64}$' "rm -v and run --rm remove the image's anonymous volumes"
+	t_match "$out" '^left: named$'
+	t_nomatch "$out" '^leak:'
+}
+
 t "-v NAME:/path: created on first use, kept after rm (even -v), read-only with :ro" named_volume_kept
 t "-v /path: an anonymous volume, kept by rm, removed by rm -v" anonymous_volume
 t "-v /host:/path[:ro] and --mount type=bind|volume|tmpfs" bind_mounts
 t "bad -v / --mount: docker's message, exit 125, nothing made" bad_volumes
+t "an image's VOLUME: an anonymous volume populated from the image; rm keeps it, rm -v and --rm don't" image_volumes
 t_end
