@@ -13,6 +13,10 @@
  *
  *   minirun logs [-f] [-t] [--tail N|all] [--since TIME] CONTAINER
  *
+ * -f follows the log as the monitor appends to it, across the restarts of a --restart
+ * policy (the same ctr.log, the monitor alive in between), until the container has exited
+ * for good or is removed, or the user interrupts.
+ *
  * See: https://docs.docker.com/engine/logging/drivers/json-file/,
  *      https://docs.docker.com/reference/cli/docker/container/logs/
  */
@@ -306,6 +310,22 @@ static int logs_flag(void *ctx, int val, const char *arg)
 	return -1;
 }
 
+/*
+ * still_following - does `logs -f` go on reading C's log? While the container runs, is
+ * paused, or waits between two runs of its restart policy ("restarting": its monitor lives
+ * through the back-off, and appends the next run's output to the same ctr.log). Not once it
+ * has exited for good (no restart left, `stop`, its monitor gone) or was removed. The
+ * record is read again each time: the monitor rewrites it at each change.
+ */
+static bool still_following(struct container *c)
+{
+	struct mr_err err = {0};
+	if (container_reload(c, &err) < 0)
+		return false; /* removed */
+	const char *s = container_status(c);
+	return !strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting");
+}
+
 int cmd_logs(int argc, char **argv)
 {
 	struct logs_opts o = {.tail = -1};
@@ -343,8 +363,9 @@ int cmd_logs(int argc, char **argv)
 	}
 	for (bool first = true;; first = false) {
 		/* the status before the read: a container running then may have written more
-		 * since, and gets one more round after it stops */
-		bool running = o.follow && strcmp(container_status(&c), "running") == 0;
+		 * since, and gets one more round after it stops (or is removed: our fd still
+		 * reads the log) */
+		bool running = o.follow && still_following(&c);
 		if (fd < 0) /* no log yet: a container that never started has printed nothing */
 			fd = open(path, O_RDONLY | O_CLOEXEC);
 		for (ssize_t n = 1; fd >= 0 && n > 0; len += n > 0 ? (size_t)n : 0) {

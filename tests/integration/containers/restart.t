@@ -2,6 +2,7 @@
 # container's monitor: on-failure:N restarts a failing container N times (RestartCount),
 # always restarts whatever the exit code, an explicit stop prevents any restart, and a
 # container that exits 0 under on-failure stays exited. Back-off: 100 ms, doubling.
+# `logs -f` follows a restarting container's log across its runs.
 # Run: sh tests/integration/containers/restart.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib.sh"
@@ -101,5 +102,45 @@ unless_stopped() {
 	'
 }
 t "--restart unless-stopped restarts until stopped" unless_stopped
+
+logs_follow_restarts() {
+	ct_need
+	ct_host '
+		mr run -d --name lf --restart always busybox sh -c "echo run; exit 1" >/dev/null || die run
+		# a long back-off (after the 4th exit: 800 ms, then 1.6 s): follow from inside it
+		for i in $(seq 200); do
+			[ "$(ct_field lf RestartCount)" -ge 4 ] && [ "$(ct_status lf)" = restarting ] && break
+			sleep 0.05
+		done
+		[ "$(ct_status lf)" = restarting ] || die "never seen restarting: $(ct_status lf)"
+		before=$(mr logs lf | grep -c run)
+		"$MINIRUN" --root "$R" logs -f lf >"$R.follow" 2>&1 &
+		f=$!
+		n=0
+		for i in $(seq 100); do
+			n=$(grep -c run "$R.follow")
+			[ "$n" -gt "$before" ] && break
+			sleep 0.1
+		done
+		[ "$n" -gt "$before" ] || die "logs -f did not follow past the gap: $n lines, $before before"
+		kill -0 $f 2>/dev/null || die "logs -f ended at a restart"
+		mr stop -t 1 lf >/dev/null || die stop
+		for i in $(seq 50); do kill -0 $f 2>/dev/null || break; sleep 0.1; done
+		if kill -0 $f 2>/dev/null; then kill $f; die "logs -f still follows a stopped container"; fi
+		wait $f || die "logs -f exited $?"
+		# removed while followed: that ends it too
+		mr start lf >/dev/null || die start
+		"$MINIRUN" --root "$R" logs -f lf >/dev/null 2>&1 &
+		f=$!
+		sleep 0.3
+		kill -0 $f 2>/dev/null || die "logs -f of a restarting container ended at once"
+		mr rm -f lf >/dev/null || die "rm -f"
+		for i in $(seq 50); do kill -0 $f 2>/dev/null || break; sleep 0.1; done
+		if kill -0 $f 2>/dev/null; then kill $f; die "logs -f still follows a removed container"; fi
+		rm -f "$R.follow"
+		ct_noleaks
+	'
+}
+t "logs -f follows across --restart (from inside a back-off), ends at stop and at rm -f" logs_follow_restarts
 
 t_end
