@@ -10,8 +10,11 @@
  * included). Stopped: nowhere yet - the overlay is mounted only while it runs. cp then
  * makes a mount namespace of its own (unshare(CLONE_NEWNS), everything MS_PRIVATE first so
  * nothing propagates back), mounts the overlay there (the image's layers + the container's
- * upper dir) and copies; the mount dies with the namespace when cp exits, so nothing is left
- * on the host, even after a kill -9. The container's lock is held meanwhile: a `start` waits.
+ * upper dir), binds the container's volumes and bind mounts onto their destinations in it
+ * (as docker's cp does: a path inside a volume reads and writes the volume, read-only where
+ * the container has it read-only) and copies; the mounts die with the namespace when cp
+ * exits, so nothing is left on the host, even after a kill -9. The container's lock is held
+ * meanwhile: a `start` waits.
  *
  * Why care about symlinks? The container's files belong to whoever runs in it. A link
  * /etc/evil -> /../../../etc/shadow means the *host's* /etc/shadow to a naive
@@ -47,6 +50,7 @@
 #include "lib/cleanup.h"
 #include "lib/inroot.h"
 #include "minirun/image/image.h"
+#include "minirun/setup.h"
 #include "unionfs/layer.h"
 #include "unionfs/overlay.h"
 
@@ -69,9 +73,78 @@ static int in_root(int rootfd, const char *path, int flags, struct mr_err *err)
 	return fd;
 }
 
+static int by_length(const void *a, const void *b)
+{
+	size_t la = strlen(json_string_value(json_object_get(*(json_t *const *)a, "Destination")));
+	size_t lb = strlen(json_string_value(json_object_get(*(json_t *const *)b, "Destination")));
+	return la < lb ? -1 : la > lb;
+}
+
+/*
+ * mount_volumes - for a stopped container: bind each volume and bind mount of C's record
+ * (Mounts; tmpfs has nothing to show while stopped) onto its destination below ROOTFD, the
+ * overlay in cp's own mount namespace. Parents first (a shorter path is mounted before a
+ * longer one); each destination is resolved inside the root (a symlink in the container
+ * can't place a volume on a host directory) and made when missing, as the runtime makes it
+ * at start; read-only where the record says RW false. -1 with err.
+ */
+static int mount_volumes(struct container *c, int rootfd, struct mr_err *err)
+{
+	json_t *mounts = json_object_get(c->rec, "Mounts");
+	size_t n = json_array_size(mounts), k = 0;
+	if (!n)
+		return 0;
+	json_t **v = calloc(n, sizeof(*v));
+	if (!v)
+		return mr_fail(err, ENOMEM, "volumes");
+	for (size_t i = 0; i < n; i++) {
+		json_t *m = json_array_get(mounts, i);
+		const char *type = json_string_value(json_object_get(m, "Type")) ?: "";
+		if ((!strcmp(type, "volume") || !strcmp(type, "bind")) &&
+		    json_is_string(json_object_get(m, "Source")) &&
+		    json_is_string(json_object_get(m, "Destination")))
+			v[k++] = m;
+	}
+	qsort(v, k, sizeof(*v), by_length);
+	int rc = 0;
+	for (size_t i = 0; i < k && rc == 0; i++) {
+		const char *src = json_string_value(json_object_get(v[i], "Source"));
+		const char *dst = json_string_value(json_object_get(v[i], "Destination"));
+		bool ro = json_is_false(json_object_get(v[i], "RW"));
+		struct stat st;
+		char p[64];
+		if (stat(src, &st) < 0) {
+			rc = mr_fail(err, errno, "the container's mount source '%s'", src);
+			break;
+		}
+		mr_say("mount --bind %s on %s%s", src, dst, ro ? " (read-only)" : "");
+		_cleanup_close_ int at =
+			mnt_open_in_root(rootfd, dst, true, S_ISDIR(st.st_mode), err);
+		if (at < 0) {
+			rc = -1;
+			break;
+		}
+		if (mount(src, mnt_fd_path(p, sizeof(p), at), NULL, MS_BIND | MS_REC, NULL) < 0) {
+			rc = mr_fail(err, errno, "bind '%s' on '%s'", src, dst);
+			break;
+		}
+		if (!ro)
+			continue;
+		/* the new mount is on top of AT's directory: open the destination again to
+		 * reach it, then make it read-only */
+		_cleanup_close_ int top = mr_open_in_root(rootfd, dst, O_PATH, 0);
+		if (top < 0 || mount(NULL, mnt_fd_path(p, sizeof(p), top), NULL,
+				     MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+			rc = mr_fail(err, errno, "make '%s' read-only", dst);
+	}
+	free(v);
+	return rc;
+}
+
 /*
  * cp_root - an fd of container C's root directory: /proc/PID/root while it runs, else its
- * overlay mounted in a private mount namespace of this process (gone when it exits).
+ * overlay mounted in a private mount namespace of this process (gone when it exits), its
+ * volumes and bind mounts on it (mount_volumes).
  */
 static int cp_root(struct container *c, struct mr_err *err)
 {
@@ -113,6 +186,10 @@ static int cp_root(struct container *c, struct mr_err *err)
 			rc = open(merged, O_PATH | O_DIRECTORY | O_CLOEXEC);
 			if (rc < 0)
 				mr_fail(err, errno, "open '%s'", merged);
+			else if (mount_volumes(c, rc, err) < 0) {
+				close(rc);
+				rc = -1;
+			}
 		}
 	}
 	image_lowerdirs_free(lowers);

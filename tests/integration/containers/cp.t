@@ -1,7 +1,8 @@
 # tests/integration/containers/cp.t - `minirun cp` both ways, for running and stopped
 # containers: docker's naming rules for files and directories, "-" tar streams, -a owners,
 # and hostile symlinks in the container that point out of it (resolved inside its root,
-# never on the host); no mount is left after copying from a stopped container.
+# never on the host); no mount is left after copying from a stopped container, whose
+# volumes and bind mounts cp reads and writes as docker's does.
 # Run: sh tests/integration/containers/cp.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib.sh"
@@ -53,6 +54,40 @@ A /root/file" ] || die "diff: $(mr diff st)"
 	'
 }
 t "cp to and from stopped and created containers, through the overlay in cp's own mount namespace" cp_stopped
+
+cp_stopped_volumes() {
+	ct_need
+	ct_host '
+		H=$R/../host; mkdir -p $H/bind $H/robind && echo one >$H/file && echo hostsecret >$H/secret
+		echo in-bind >$H/bind/b
+		# a volume holding a link out of it, a bind mount, a read-only volume
+		mr run --network none --name sv -v data:/data -v $H/bind:/b -v rodata:/ro:ro busybox sh -c \
+			"echo in-volume >/data/v; ln -s /../../../../../../../../$H /data/out" || die run
+		before=$(awk "{ print \$5 }" /proc/self/mountinfo | sort)
+		id=$(mr inspect -f "{{.Id}}" sv)
+		mr cp sv:/data/v $H/got-v || die "cp out of a volume"
+		[ "$(cat $H/got-v)" = in-volume ] || die "out of the volume: $(cat $H/got-v)"
+		mr cp sv:/b/b $H/got-b || die "cp out of a bind mount"
+		[ "$(cat $H/got-b)" = in-bind ] || die "out of the bind mount: $(cat $H/got-b)"
+		mr cp $H/file sv:/data/in || die "cp into a volume"
+		[ "$(cat $R/volumes/data/_data/in)" = one ] || die "not in the volume"
+		[ -e $R/containers/$id/diff/data/in ] && die "written to the upper dir, under the volume"
+		mr cp $H/file sv:/b/in || die "cp into a bind mount"
+		[ "$(cat $H/bind/in)" = one ] || die "not in the bind mount source"
+		out=$(mr cp $H/file sv:/ro/in 2>&1) && die "cp into a read-only volume succeeded"
+		echo "$out" | grep -q "Read-only file system" || die "read-only: $out"
+		[ -e $R/volumes/rodata/_data/in ] && die "written into the read-only volume"
+		mr cp $H/file sv:/data/out/pwned 2>/dev/null && die "cp through a link in the volume"
+		[ -e $H/pwned ] && die "a link in the volume led cp to the host"
+		mr cp sv:/data/out/secret $H/got 2>/dev/null && die "read through a link in the volume"
+		[ "$(awk "{ print \$5 }" /proc/self/mountinfo | sort)" = "$before" ] || die "a mount was left"
+		[ "$(mr start -a sv >/dev/null; mr run --rm --network none -v data:/data busybox cat /data/in)" = one ] ||
+			die "the volume does not hold the copy"
+		mr rm -v sv >/dev/null && mr volume rm data rodata >/dev/null || die "rm"
+		ct_noleaks
+	'
+}
+t "cp on a stopped container reads and writes its volumes and bind mounts (read-only stays so; links stay inside)" cp_stopped_volumes
 
 cp_tar_streams() {
 	ct_need
