@@ -17,8 +17,10 @@
 #include "lib/err.h"
 #include "lib/file.h"
 #include "minirun/container.h"
+#include "minirun/containers/hostflags.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
+#include "minirun/image/registry.h" /* registry_curl_load: --pull */
 #include "minirun/oci.h"
 
 #include <errno.h>
@@ -46,29 +48,93 @@ static int start_status(const struct mr_err *err)
 				       : CONTAINER_EXIT_MINIRUN;
 }
 
-/* create, with docker's words for a missing image: the client says it will pull, and
- * minirun, with no default registry configured, can't */
+/* the image's name as docker shows it in messages: "busybox:latest" */
+static void familiar_name(const char *image, char *buf, size_t len)
+{
+	struct image_ref ref;
+	char canon[1024];
+	if (ref_parse(image, &ref, NULL) == 0) {
+		ref_canonical(&ref, canon, sizeof(canon));
+		ref_familiar_name(canon, buf, len);
+	} else
+		snprintf(buf, len, "%s", image);
+}
+
+/*
+ * pull - `minirun pull IMAGE` for run/create (--pull always, or missing and not here). Its
+ * progress goes to stderr, as docker's run writes it: stdout is the container's output (or
+ * the ID of -d), which a script reads. image_pull writes its progress on stdout, so stdout
+ * is pointed at stderr for the pull's length.
+ */
+static int pull(const struct container_opts *o, const char *familiar, struct mr_err *err)
+{
+	struct store st;
+	struct pull_opts po = {.platform = o->platform};
+	if (store_open(&st, containers_root(), err) < 0)
+		return -1;
+	if (registry_curl_load(err) < 0) {
+		store_close(&st);
+		return -1;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	fflush(stdout);
+	int saved = dup(STDOUT_FILENO);
+	if (saved >= 0)
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+	int rc = image_pull(&st, o->image, &po, err);
+	fflush(stdout);
+	if (saved >= 0) {
+		dup2(saved, STDOUT_FILENO);
+		close(saved);
+	}
+	store_close(&st);
+	if (rc < 0)
+		return -1;
+	fprintf(stderr, "Status: %s for %s\n",
+		rc ? "Downloaded newer image" : "Image is up to date", familiar);
+	return 0;
+}
+
+/*
+ * create - resolve (and, per --pull, pull) the image, check what only the host can tell
+ * (devices, ulimits), create the container and record the flags of hostflags.c. docker's
+ * words for a missing image: "Unable to find image 'x:latest' locally", then the pull;
+ * with --pull never, "No such image: x:latest". On failure nothing is left.
+ */
 static int create(struct container_opts *o, struct container *c, struct mr_err *err)
 {
-	if (container_create(containers_root(), o, c, err) == 0)
-		return 0;
-	if (err->errnum == ENOENT && strstr(err->msg, "No such image")) {
-		struct image_ref ref;
-		char canon[1024], familiar[1024];
-		if (ref_parse(o->image, &ref, NULL) == 0) {
-			ref_canonical(&ref, canon, sizeof(canon));
-			ref_familiar_name(canon, familiar, sizeof(familiar));
-		} else
-			snprintf(familiar, sizeof(familiar), "%s", o->image);
-		if (!o->pull_never)
-			fprintf(stderr, "Unable to find image '%s' locally\n", familiar);
-		mr_fail(err, 0,
-			"No such image: %s (minirun has no default registry: pull it by its full "
-			"name, or load it with 'minirun load -i FILE')",
-			familiar);
-		err->errnum = ENOENT;
+	char familiar[1024];
+	familiar_name(o->image, familiar, sizeof(familiar));
+	if (container_hostflags_check(o, err) < 0)
+		return -1;
+	if (o->pull_always && pull(o, familiar, err) < 0)
+		return -1;
+	int rc = container_create(containers_root(), o, c, err);
+	if (rc < 0 && err->errnum == ENOENT && strstr(err->msg, "No such image")) {
+		if (o->pull_never) {
+			mr_fail(err, 0, "No such image: %s", familiar);
+			err->errnum = ENOENT;
+			return -1;
+		}
+		fprintf(stderr, "Unable to find image '%s' locally\n", familiar);
+		struct mr_err why = {0};
+		if (pull(o, familiar, &why) < 0) {
+			mr_fail(err, 0, "No such image: %s (and pulling it failed: %s)", familiar,
+				why.msg);
+			err->errnum = ENOENT;
+			return -1;
+		}
+		rc = container_create(containers_root(), o, c, err);
 	}
-	return -1;
+	if (rc < 0)
+		return -1;
+	/* the flags record.c does not write yet (see hostflags.h); the lock is still ours */
+	if (container_hostflags_record(c->rec, o, err) < 0 || container_save(c, err) < 0) {
+		container_remove(c, true, true, NULL);
+		container_close(c);
+		return -1;
+	}
+	return 0;
 }
 
 static int parse_run_opts(int argc, char **argv, struct container_opts *o)

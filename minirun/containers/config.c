@@ -31,6 +31,7 @@
  */
 #include "minirun/containers/containers.h"
 #include "lib/cleanup.h"
+#include "minirun/containers/hostflags.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -296,6 +297,52 @@ int container_resolve_user(const char *rootfs, const char *spec, struct containe
 	return 0;
 }
 
+/*
+ * group_add - --group-add (HostConfig.GroupAdd) into U's additionalGids, after the groups
+ * that list the user, as docker does: each a group name looked up in ROOTFS/etc/group, else
+ * a number taken as it is. -1 with docker's "Unable to find group x: no matching entries in
+ * group file" when it is neither.
+ */
+static int group_add(const char *rootfs, json_t *names, struct container_user *u,
+		     struct mr_err *err)
+{
+	size_t i;
+	json_t *n;
+	if (!json_array_size(names))
+		return 0;
+	_cleanup_free_ char *text = NULL;
+	if (read_in_root(rootfs, "etc/group", &text, err) < 0)
+		return -1;
+	json_array_foreach(names, i, n)
+	{
+		const char *want = json_string_value(n);
+		unsigned long v;
+		bool found = false;
+		gid_t gid = 0;
+		_cleanup_free_ char *copy = text ? strdup(text) : NULL;
+		char *save = NULL;
+		for (char *l = copy ? strtok_r(copy, "\n", &save) : NULL; l && want && !found;
+		     l = strtok_r(NULL, "\n", &save)) {
+			char *f[4];
+			unsigned long g;
+			if (fields(l, f, 4) >= 3 && numeric(f[2], &g) && strcmp(f[0], want) == 0)
+				found = true, gid = (gid_t)g;
+		}
+		if (!found && want && numeric(want, &v))
+			found = true, gid = (gid_t)v;
+		if (!found)
+			return mr_fail(err, 0,
+				       "Unable to find group %s: no matching entries in group file",
+				       want ? want : "?");
+		bool dup = gid == u->gid;
+		for (size_t k = 0; k < u->ngids && !dup; k++)
+			dup = u->gids[k] == gid;
+		if (!dup && u->ngids < sizeof(u->gids) / sizeof(u->gids[0]))
+			u->gids[u->ngids++] = gid;
+	}
+	return 0;
+}
+
 /* ---- --init -------------------------------------------------------------------------------- */
 
 const char *container_init_path(void)
@@ -394,21 +441,31 @@ static json_t *user_mounts(json_t *rec)
 	return out;
 }
 
-/* The "mounts" array: docker's defaults (privileged: /sys and the cgroup tree rw), the
- * hosts/hostname/resolv.conf binds of P, the user's mounts, the init. A default whose
- * destination a user mount takes is left out. New reference. */
+/* The "mounts" array: docker's defaults (privileged: /sys and the cgroup tree rw; /dev/shm
+ * of HostConfig.ShmSize), the hosts/hostname/resolv.conf binds of P, the user's mounts, the
+ * init. A default whose destination a user mount takes is left out. New reference. */
 static json_t *mounts(json_t *rec, const struct container_paths *p, bool privileged)
 {
 	json_t *out = json_array(), *user = user_mounts(rec);
+	json_int_t shm =
+		json_integer_value(json_object_get(json_object_get(rec, "HostConfig"), "ShmSize"));
 	/* a user mount on a default's destination (--tmpfs /dev/shm) replaces the default */
-	for (size_t i = 0; i < sizeof(default_mounts) / sizeof(default_mounts[0]); i++)
+	for (size_t i = 0; i < sizeof(default_mounts) / sizeof(default_mounts[0]); i++) {
+		const char *opts = privileged && default_mounts[i].privileged_opts
+					   ? default_mounts[i].privileged_opts
+					   : default_mounts[i].opts;
+		char shm_opts[128];
+		if (strcmp(default_mounts[i].dest, "/dev/shm") == 0 && shm > 0) {
+			/* --shm-size: tmpfs's size= in bytes (the kernel rounds up to pages) */
+			snprintf(shm_opts, sizeof(shm_opts),
+				 "nosuid,noexec,nodev,mode=1777,size=%lld", (long long)shm);
+			opts = shm_opts;
+		}
 		if (!has_dest(user, default_mounts[i].dest))
 			json_array_append_new(out,
 					      mnt(default_mounts[i].dest, default_mounts[i].type,
-						  default_mounts[i].src,
-						  privileged && default_mounts[i].privileged_opts
-							  ? default_mounts[i].privileged_opts
-							  : default_mounts[i].opts));
+						  default_mounts[i].src, opts));
+	}
 	const struct {
 		const char *dest, *src;
 	} files[] = {
@@ -491,8 +548,13 @@ static json_t *process(json_t *rec, const struct container_paths *p, unsigned lo
 	size_t i;
 	char kv[512];
 
-	if (container_resolve_user(p->rootfs, json_string_value(json_object_get(cfg, "User")), &u,
-				   err) < 0) {
+	json_t *hc = json_object_get(rec, "HostConfig");
+	json_t *rlimits = container_rlimits_oci(json_object_get(hc, "Ulimits"), err);
+	if (!rlimits ||
+	    container_resolve_user(p->rootfs, json_string_value(json_object_get(cfg, "User")), &u,
+				   err) < 0 ||
+	    group_add(p->rootfs, json_object_get(hc, "GroupAdd"), &u, err) < 0) {
+		json_decref(rlimits);
 		json_decref(args);
 		json_decref(env);
 		return NULL;
@@ -533,9 +595,13 @@ static json_t *process(json_t *rec, const struct container_paths *p, unsigned lo
 	json_object_set_new(capset, "permitted", caps_json(caps));
 
 	json_t *nnp = json_object_get(json_object_get(rec, "Minirun"), "NoNewPrivileges");
-	return json_pack("{s:b, s:o, s:o, s:o, s:s, s:o, s:b}", "terminal", tty, "user", user,
-			 "args", args, "env", env, "cwd", cwd && *cwd ? cwd : "/", "capabilities",
-			 capset, "noNewPrivileges", json_is_true(nnp));
+	json_t *proc = json_pack("{s:b, s:o, s:o, s:o, s:s, s:o, s:b}", "terminal", tty, "user",
+				 user, "args", args, "env", env, "cwd", cwd && *cwd ? cwd : "/",
+				 "capabilities", capset, "noNewPrivileges", json_is_true(nnp));
+	if (json_array_size(rlimits)) /* --ulimit; none: the runtime's own limits pass on */
+		json_object_set(proc, "rlimits", rlimits);
+	json_decref(rlimits);
+	return proc;
 }
 
 /* ---- linux: namespaces, resources, paths ------------------------------------------------------
@@ -583,8 +649,9 @@ static json_t *namespaces(const char *mode, const struct container_paths *p, str
 	return ns;
 }
 
-/* linux.resources from HostConfig HC: the device policy, memory (+swap), cpu quota, pids */
-static json_t *resources(json_t *hc, bool privileged)
+/* linux.resources from HostConfig HC: the device policy (deny all, then ALLOW: the --device
+ * rules), memory (+swap), cpu quota, pids. Takes over ALLOW. */
+static json_t *resources(json_t *hc, bool privileged, json_t *allow)
 {
 	json_t *r = json_object();
 	json_int_t mem = json_integer_value(json_object_get(hc, "Memory"));
@@ -595,9 +662,12 @@ static json_t *resources(json_t *hc, bool privileged)
 	 * policy at all (docker's "allow a *:* rwm"), which the runtime takes as "leave the
 	 * cgroup's devices alone"; a rule per host device would only restate it, and makes an
 	 * eBPF device program on cgroup v2 too long for the verifier. */
-	if (!privileged)
-		json_object_set_new(r, "devices",
-				    json_pack("[{s:b, s:s}]", "allow", 0, "access", "rwm"));
+	if (!privileged) {
+		json_t *rules = json_pack("[{s:b, s:s}]", "allow", 0, "access", "rwm");
+		json_array_extend(rules, allow);
+		json_object_set_new(r, "devices", rules);
+	}
+	json_decref(allow);
 	if (mem > 0) {
 		json_t *m = json_pack("{s:I}", "limit", mem);
 		if (swap)
@@ -658,9 +728,22 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 		return NULL;
 	}
 
+	/* --device: the nodes, and the rules that let them be opened */
+	json_t *devs = json_array(), *allow = json_array();
+	if (privileged)
+		host_devices("/dev", 0, devs);
+	if (container_devices_oci(json_object_get(hc, "Devices"), devs, allow, err) < 0) {
+		json_decref(devs);
+		json_decref(allow);
+		json_decref(sc);
+		json_decref(ns);
+		json_decref(proc);
+		return NULL;
+	}
+
 	json_t *lx = json_object();
 	json_object_set_new(lx, "namespaces", ns);
-	json_object_set_new(lx, "resources", resources(hc, privileged));
+	json_object_set_new(lx, "resources", resources(hc, privileged, allow));
 	if (p->cgroups_path)
 		json_object_set_new(lx, "cgroupsPath", json_string(p->cgroups_path));
 	if (!privileged) {
@@ -670,11 +753,10 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 		json_object_set_new(lx, "readonlyPaths",
 				    str_array(readonly_paths,
 					      sizeof(readonly_paths) / sizeof(readonly_paths[0])));
-	} else {
-		json_t *devs = json_array();
-		host_devices("/dev", 0, devs);
-		json_object_set_new(lx, "devices", devs);
 	}
+	if (json_array_size(devs))
+		json_object_set(lx, "devices", devs);
+	json_decref(devs);
 	/* docker (20.10+): in a network namespace of its own, binding ports below 1024 and
 	 * ping need no capability: the namespace can't reach beyond the container anyway */
 	if (strcmp(mode, "host") != 0 && strncmp(mode, "container:", 10) != 0)

@@ -104,7 +104,12 @@ struct container_opts {
 	int stop_timeout;        /* --stop-timeout seconds; -1 unset (docker's 10) */
 	const char *detach_keys; /* --detach-keys; NULL: "ctrl-p,ctrl-q" */
 	const char *platform;
-	bool pull_never; /* --pull never */
+	bool pull_never;    /* --pull never */
+	bool pull_always;   /* --pull always (default "missing": pull only what is not here) */
+	char **group_add;   /* --group-add NAME|GID, resolved in the container's /etc/group */
+	long long shm_size; /* --shm-size bytes; 0: docker's 64m */
+	char **ulimits;     /* --ulimit NAME=SOFT[:HARD], as given (checked: hostflags.h) */
+	char **devices;     /* --device HOST[:CONTAINER[:PERMS]], as given (checked) */
 };
 
 /*

@@ -20,6 +20,7 @@
 #include "minirun/containers/containers.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "minirun/containers/hostflags.h"
 #include "minirun/oci.h" /* sig_parse: --stop-signal */
 
 #include <ctype.h>
@@ -213,15 +214,30 @@ static int set_label(struct container_opts *o, const char *v, const struct opt *
 	return strv_add(&o->labels, kv, err);
 }
 
-static int set_memory(struct container_opts *o, const char *v, const struct opt *f,
-		      struct mr_err *err)
+/* -m, --shm-size: docker's sizes, into the long long at F's offset */
+static int set_bytes(struct container_opts *o, const char *v, const struct opt *f,
+		     struct mr_err *err)
 {
 	struct mr_err why = {0};
 	long long b = container_parse_bytes(v, &why);
 	if (b < 0)
 		return bad_value(f, v, err, "%s", why.msg);
-	o->memory = b;
+	*(long long *)((char *)o + f->off) = b;
 	return 0;
+}
+
+/* --ulimit, --device: checked by hostflags.c's parsers, kept as given (the record and the
+ * host check parse them again) */
+static int set_host_list(struct container_opts *o, const char *v, const struct opt *f,
+			 struct mr_err *err)
+{
+	struct mr_err why = {0};
+	struct container_ulimit u;
+	struct container_device d;
+	if ((f->name[0] == 'u' ? container_ulimit_parse(v, &u, &why)
+			       : container_device_parse(v, &d, &why)) < 0)
+		return bad_value(f, v, err, "%s", why.msg);
+	return set_list(o, v, f, err);
 }
 
 static int set_memory_swap(struct container_opts *o, const char *v, const struct opt *f,
@@ -430,14 +446,11 @@ static int set_pull(struct container_opts *o, const char *v, const struct opt *f
 		    struct mr_err *err)
 {
 	(void)f;
-	if (strcmp(v, "missing") == 0 || strcmp(v, "never") == 0) {
+	if (strcmp(v, "missing") == 0 || strcmp(v, "never") == 0 || strcmp(v, "always") == 0) {
 		o->pull_never = v[0] == 'n';
+		o->pull_always = v[0] == 'a';
 		return 0;
 	}
-	if (strcmp(v, "always") == 0)
-		return mr_fail(err, 0,
-			       "--pull always is not supported by minirun: use 'minirun pull' "
-			       "first, then --pull missing or never");
 	return mr_fail(err, 0,
 		       "invalid pull option: '%s': must be one of \"always\", \"missing\" or "
 		       "\"never\"",
@@ -455,17 +468,21 @@ static const struct opt opts[] = {
 	 "Run container in background and print container ID"},
 	{0, "detach-keys", NULL, "string", F(detach_keys), set_string,
 	 "Override the key sequence for detaching a container"},
+	{0, "device", NULL, "list", F(devices), set_host_list,
+	 "Add a host device to the container (HOST[:CONTAINER[:PERMS]], PERMS of rwm)"},
 	{0, "entrypoint", NULL, "string", F(entrypoint), set_string,
 	 "Overwrite the default ENTRYPOINT of the image"},
 	{'e', "env", NULL, "list", 0, set_env, "Set environment variables"},
 	{0, "env-file", NULL, "list", 0, set_env_file, "Read in a file of environment variables"},
+	{0, "group-add", NULL, "list", F(group_add), set_list,
+	 "Add additional groups to join (a name in the container's /etc/group, or a GID)"},
 	{'h', "hostname", NULL, "string", F(hostname), set_string, "Container host name"},
 	{0, "init", NULL, NULL, F(init), set_bool,
 	 "Run an init inside the container that forwards signals and reaps processes"},
 	{'i', "interactive", NULL, NULL, F(interactive), set_bool,
 	 "Keep STDIN open even if not attached"},
 	{'l', "label", NULL, "list", 0, set_label, "Set meta data on a container"},
-	{'m', "memory", NULL, "bytes", 0, set_memory, "Memory limit"},
+	{'m', "memory", NULL, "bytes", F(memory), set_bytes, "Memory limit"},
 	{0, "memory-swap", NULL, "bytes", 0, set_memory_swap,
 	 "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"},
 	{0, "mount", NULL, "mount", 0, set_mount, "Attach a filesystem mount to the container"},
@@ -484,7 +501,8 @@ static const struct opt opts[] = {
 	{'P', "publish-all", NULL, NULL, F(publish_all), set_bool,
 	 "Publish all exposed ports to random ports"},
 	{0, "pull", NULL, "string", 0, set_pull,
-	 "Pull image before running (\"missing\", \"never\") (default \"missing\")"},
+	 "Pull image before running (\"always\", \"missing\", \"never\") (default "
+	 "\"missing\")"},
 	{0, "read-only", NULL, NULL, F(read_only), set_bool,
 	 "Mount the container's root filesystem as read only"},
 	{0, "restart", NULL, "string", 0, set_restart,
@@ -493,12 +511,15 @@ static const struct opt opts[] = {
 	 "Automatically remove the container and its associated anonymous volumes when it exits"},
 	{0, "security-opt", NULL, "list", 0, set_security_opt,
 	 "Security Options (no-new-privileges, seccomp=unconfined|FILE)"},
+	{0, "shm-size", NULL, "bytes", F(shm_size), set_bytes, "Size of /dev/shm (default 64m)"},
 	{0, "stop-signal", NULL, "string", F(stop_signal), set_string,
 	 "Signal to stop the container"},
 	{0, "stop-timeout", NULL, "int", 0, set_stop_timeout,
 	 "Timeout (in seconds) to stop a container"},
 	{0, "tmpfs", NULL, "list", 0, set_tmpfs, "Mount a tmpfs directory"},
 	{'t', "tty", NULL, NULL, F(tty), set_bool, "Allocate a pseudo-TTY"},
+	{0, "ulimit", NULL, "ulimit", F(ulimits), set_host_list,
+	 "Ulimit options (NAME=SOFT[:HARD], -1 unlimited)"},
 	{'u', "user", NULL, "string", F(user), set_string,
 	 "Username or UID (format: <name|uid>[:<group|gid>])"},
 	{'v', "volume", NULL, "list", 0, set_mount, "Bind mount a volume"},
@@ -758,6 +779,9 @@ void container_opts_free(struct container_opts *o)
 	strv_free(o->cap_drop);
 	strv_free(o->security_opt);
 	free(o->seccomp_profile);
+	strv_free(o->group_add);
+	strv_free(o->ulimits);
+	strv_free(o->devices);
 	free(o->ports);
 	free(o->mounts);
 	memset(o, 0, sizeof(*o));

@@ -292,6 +292,10 @@ json_t *container_seccomp_profile(json_t *profile, unsigned long long caps, stru
 	size_t i;
 	if ((v = json_object_get(profile, "defaultErrnoRet")))
 		json_object_set(out, "defaultErrnoRet", v);
+	/* docker's profile field "flags" is the OCI one: seccomp(2)'s SECCOMP_FILTER_FLAG_*,
+	 * handed to the runtime as they are (it refuses one it doesn't know, by name) */
+	if ((v = json_object_get(profile, "flags")) && json_array_size(v))
+		json_object_set(out, "flags", v);
 	if ((v = json_object_get(profile, "architectures")))
 		json_object_set(out, "architectures", v);
 	else if ((v = json_object_get(profile, "archMap"))) {
