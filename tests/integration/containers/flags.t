@@ -58,6 +58,11 @@ pull_from_a_registry() {
 			die "always: $(cat "$R.err")"
 		[ "$out" = registry ] || die "--pull always ran the $out image: $(cat "$R.err")"
 		grep -q "^Status: Downloaded newer image for $img$" "$R.err" || die "always: $(cat "$R.err")"
+		# create prints the ID alone on stdout: the pull says what it did on stderr
+		id=$(mr create --pull always --network none "$img" 2>"$R.err") || die "create: $(cat "$R.err")"
+		echo "$id" | grep -Eqx "[0-9a-f]{64}" || die "create --pull always printed: $id"
+		grep -q "^Status: Image is up to date for $img$" "$R.err" || die "create: $(cat "$R.err")"
+		mr rm "$id" >/dev/null || die "rm $id"
 		# not here at all: missing pulls it, saying so first, as docker
 		mr rmi -f "$img" >/dev/null || die "rmi"
 		out=$(mr run --rm --network none "$img" sh -c "echo \$WHO" 2>"$R.err") || die "pull: $(cat "$R.err")"
@@ -103,7 +108,7 @@ shm_size() {
 		[ "$(sz --shm-size 8m)" = 8192k ] || die "--shm-size 8m: $(sz --shm-size 8m)"
 		[ "$(sz --shm-size=1g)" = 1048576k ] || die "--shm-size=1g: $(sz --shm-size=1g)"
 		out=$(mr run --rm --network none --shm-size 8m busybox sh -c \
-			"dd if=/dev/zero of=/dev/shm/f bs=1M count=16 2>&1; ls -l /dev/shm/f") 
+			"dd if=/dev/zero of=/dev/shm/f bs=1M count=16 2>&1; ls -l /dev/shm/f")
 		echo "$out" | grep -q "No space left on device" || die "8m of /dev/shm took 16m: $out"
 		ct_noleaks
 	'
@@ -182,6 +187,11 @@ devices() {
 		# HOST alone: the same path inside, rwm
 		out=$(mr run --rm --network none --device "$DEV" busybox sh -c "(exec 3<>$DEV) && echo rw=ok")
 		[ "$out" = rw=ok ] || die "--device $DEV: $out"
+		# a directory: every node under it, at the same place below CONTAINER
+		if [ -c /dev/net/tun ]; then
+			out=$(mr run --rm --network none --device /dev/net:/dev/xnet busybox stat -c %t:%T /dev/xnet/tun)
+			[ "$out" = "$(stat -c %t:%T /dev/net/tun)" ] || die "--device /dev/net:/dev/xnet: $out"
+		fi
 		ct_noleaks
 		[ -z "$skip" ] || { echo "$skip"; exit 77; }
 	'
