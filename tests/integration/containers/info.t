@@ -224,9 +224,20 @@ top_processes() {
 			die "the init row: $out"
 		echo "$out" | grep -Eq "^root +[0-9]+ +$pid .* sleep 301$" || die "the child row: $out"
 		[ "$(echo "$out" | wc -l)" = 4 ] || die "three processes: $out"
-		out=$(mr top web aux 2>&1); rc=$?
-		[ $rc = 125 ] || die "unsupported ps option: exit $rc"
-		echo "$out" | grep -q "not supported" || die "$out"
+		# other ps options go to ps(1); still only the rows of the container
+		out=$(mr top web aux) || die "top aux exited $?"
+		echo "$out" | head -n 1 | grep -Eq "^USER +PID +%CPU +%MEM .* +COMMAND$" || die "aux header: $out"
+		[ "$(echo "$out" | wc -l)" = 4 ] || die "aux: three processes: $out"
+		echo "$out" | grep -Eq "^root +$pid .* sh -c sleep 301 & sleep 302 & wait$" || die "aux: the init row: $out"
+		out=$(mr top web -o pid,comm) || die "top -o pid,comm exited $?"
+		[ "$(echo "$out" | head -n 1)" = "PID       COMMAND" ] || die "-o pid,comm header: $out"
+		echo "$out" | sed 1d | awk "{ print \$2 }" | sort | tr "\n" " " | grep -qx "sh sleep sleep " ||
+			die "-o pid,comm rows: $out"
+		echo "$out" | grep -Eq "^$pid +sh$" || die "-o pid,comm: the init row: $out"
+		out=$(mr top web -o comm 2>&1); rc=$?
+		[ $rc = 1 ] && echo "$out" | grep -q "no PID column" || die "ps options without a PID column: $rc $out"
+		out=$(mr top web --no-such-ps-option 2>&1); rc=$?
+		[ $rc = 1 ] && echo "$out" | grep -q "Error: ps --no-such-ps-option failed" || die "a bad ps option: $rc $out"
 		mr stop -t 0 web >/dev/null
 		out=$(mr top web 2>&1); rc=$?
 		[ $rc = 1 ] && echo "$out" | grep -q "is not running" || die "top of a stopped one: $rc $out"
@@ -234,7 +245,7 @@ top_processes() {
 		ct_noleaks
 	'
 }
-t "top: ps -ef columns for each process of the container, host pids; stopped is an error" top_processes
+t "top: ps -ef (or any ps options: aux, -o pid,comm) for the container's processes only, host pids; stopped is an error" top_processes
 
 stats_no_stream() {
 	ct_need
