@@ -12,6 +12,8 @@
  *   invalid argument "12x" for "-m, --memory" flag: invalid size: '12x'
  * and the checks docker's daemon does on the whole set (-m at least 6MB, --memory-swap
  * needs -m, --restart with --rm ...). The caller prints "minirun: MSG" and exits 125.
+ * --ulimit and --device values are read by hostflags.c's parsers (docker's go-units and
+ * CLI rules); what only the host can answer (does the device exist?) is asked later.
  *
  * See: https://docs.docker.com/reference/cli/docker/container/run/ ; pflag's README
  *      ("Command line flag syntax"); docker's opts/env.go (the env-file format).
