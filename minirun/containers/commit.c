@@ -9,7 +9,10 @@
  *
  *   1. pause the container (its cgroup frozen: no file changes half-way; -p=false skips it);
  *   2. the upper dir -> an OCI layer tar (unionfs/'s layer_diff: whiteouts become ".wh."
- *      entries, opaque dirs ".wh..wh..opq", same tree -> same bytes), stored as a blob;
+ *      entries, opaque dirs ".wh..wh..opq", same tree -> same bytes), without the empty
+ *      mount points the runtime made there (/etc/hosts, a volume's destination the image
+ *      lacks, and directories made only to hold them: mountpoints.c), as docker leaves them
+ *      out; stored as a blob;
  *   3. the image's config, with the container's Config (Env, Cmd, Entrypoint, WorkingDir,
  *      User, ExposedPorts, Labels, StopSignal), the new layer's diffID appended to
  *      rootfs.diff_ids and a history entry (the command, -m, -a) -> a config blob, whose
@@ -21,6 +24,8 @@
  */
 #include "minirun/containers/info.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -31,8 +36,57 @@
 
 #include "lib/cleanup.h"
 #include "minirun/container.h"
+#include "minirun/containers/mountpoints.h"
 #include "minirun/image/image.h"
 #include "unionfs/layer.h"
+
+/* copy the layer tar IN to OUT without the entries LITTER names; the same format as
+ * layer_diff writes (pax, written only where needed; no padding), so an unchanged entry
+ * keeps its bytes */
+static int drop_entries(const char *in, const char *out, char *const *litter, struct mr_err *err)
+{
+	struct archive *r = archive_read_new(), *w = archive_write_new();
+	struct archive_entry *e;
+	int rc = 0, st;
+	archive_read_support_format_tar(r);
+	archive_write_set_format_pax_restricted(w);
+	archive_write_set_bytes_in_last_block(w, 1);
+	if (archive_read_open_filename(r, in, 1 << 16) != ARCHIVE_OK ||
+	    archive_write_open_filename(w, out) != ARCHIVE_OK) {
+		rc = mr_fail(err, 0, "filter the layer '%s': %s", in,
+			     archive_error_string(r) ?: archive_error_string(w));
+		goto out;
+	}
+	while (rc == 0 && (st = archive_read_next_header(r, &e)) == ARCHIVE_OK) {
+		if (container_path_listed(litter, archive_entry_pathname(e))) {
+			mr_say("leave out the mount point /%s", archive_entry_pathname(e));
+			continue;
+		}
+		if (archive_write_header(w, e) < ARCHIVE_WARN) {
+			rc = mr_fail(err, 0, "write '%s': %s", out, archive_error_string(w));
+			break;
+		}
+		const void *buf;
+		size_t len;
+		la_int64_t off;
+		while ((st = archive_read_data_block(r, &buf, &len, &off)) == ARCHIVE_OK)
+			if (archive_write_data(w, buf, len) < 0) {
+				st = ARCHIVE_FATAL;
+				break;
+			}
+		if (st != ARCHIVE_EOF)
+			rc = mr_fail(err, 0, "copy '%s': %s", archive_entry_pathname(e),
+				     archive_error_string(r) ?: archive_error_string(w));
+	}
+	if (rc == 0 && st != ARCHIVE_EOF)
+		rc = mr_fail(err, 0, "read '%s': %s", in, archive_error_string(r));
+	if (archive_write_close(w) != ARCHIVE_OK && rc == 0)
+		rc = mr_fail(err, 0, "write '%s': %s", out, archive_error_string(w));
+out:
+	archive_read_free(r);
+	archive_write_free(w);
+	return rc;
+}
 
 /* the upper dir of C as a layer blob in ST; its digests in *ld */
 static int commit_layer(const struct store *st, struct container *c, struct layer_digests *ld,
@@ -46,6 +100,28 @@ static int commit_layer(const struct store *st, struct container *c, struct laye
 	mr_say("layer_diff %s -> %s", upper, tmp);
 	if (layer_diff(upper, tmp, &lo, ld, err) < 0)
 		return -1;
+	/* the runtime's mount points: found in the upper dir, dropped from the tar */
+	char **lowers = NULL, **mps = container_mountpoints(c), **litter = NULL, tmp2[4300];
+	int lrc = info_lowers(c, &lowers, err);
+	if (lrc == 0)
+		lrc = container_mountpoint_litter(upper, lowers, mps, &litter, err);
+	if (lrc == 0 && litter[0]) {
+		snprintf(tmp2, sizeof(tmp2), "%s.filtered", tmp);
+		lrc = drop_entries(tmp, tmp2, litter, err);
+		if (lrc == 0 && rename(tmp2, tmp) < 0)
+			lrc = mr_fail(err, errno, "rename '%s'", tmp2);
+		if (lrc == 0) /* new bytes, new digests */
+			lrc = layer_digest(tmp, ld, err);
+		unlink(tmp2);
+	}
+	if (lowers)
+		image_lowerdirs_free(lowers);
+	container_paths_free(mps);
+	container_paths_free(litter);
+	if (lrc < 0) {
+		unlink(tmp);
+		return -1;
+	}
 	/* into the store through a blob writer, which checks the digest on the way */
 	struct blob_writer w;
 	char buf[1 << 16];

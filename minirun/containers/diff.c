@@ -15,6 +15,10 @@
  * layers for "added or changed?", is the whole answer; no process needs to run, and a
  * stopped container answers too. info_changes (info_format.c) walks it.
  *
+ * Left out, as docker leaves them out: the empty files and directories the runtime made
+ * only to mount on (/etc/hosts, a volume's or a tmpfs's destination the image does not
+ * have) and the directories it made or copied up to hold them (mountpoints.c).
+ *
  * See: docker-diff(1); Documentation/filesystems/overlayfs.rst ("whiteouts and opaque
  *      directories"); unionfs/ (the same overlay, by hand)
  */
@@ -24,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "minirun/containers/mountpoints.h"
 #include "minirun/image/image.h"
 
 int info_lowers(struct container *c, char ***out, struct mr_err *err)
@@ -52,15 +57,6 @@ int info_lowers(struct container *c, char ***out, struct mr_err *err)
 	return rc;
 }
 
-/* the mount points a runtime may have to make in the upper dir: docker keeps them in an
- * "init" layer below the container's, so that diff does not show them */
-static const char *const runtime_mountpoints[] = {
-	"/etc/hosts", "/etc/hostname",  "/etc/resolv.conf", "/etc/mtab",         "/dev",
-	"/dev/pts",   "/dev/shm",       "/dev/mqueue",      "/dev/console",      "/proc",
-	"/sys",       "/sys/fs/cgroup", "/.dockerenv",      "/sbin/docker-init", "/dev/init",
-	NULL,
-};
-
 int cmd_diff(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -74,19 +70,24 @@ int cmd_diff(int argc, char **argv)
 	struct mr_err err = {0};
 	if (info_open(argv[1], false, &c) < 0)
 		return 1;
-	char upper[4200], **lowers = NULL;
+	char upper[4200], **lowers = NULL, **mps = container_mountpoints(&c), **litter = NULL;
 	struct info_change *ch = NULL;
 	size_t n = 0;
 	int rc = 0;
 	container_path(&c, "diff", upper, sizeof(upper));
 	if (info_lowers(&c, &lowers, &err) < 0 ||
-	    info_changes(upper, lowers, runtime_mountpoints, &ch, &n, &err) < 0) {
+	    info_changes(upper, lowers, (const char *const *)mps, &ch, &n, &err) < 0 ||
+	    container_mountpoint_litter(upper, lowers, mps, &litter, &err) < 0) {
 		fprintf(stderr, "Error: %s\n", err.msg);
 		rc = 1;
 	}
-	for (size_t i = 0; i < n; i++)
-		printf("%c %s\n", ch[i].kind, ch[i].path);
+	/* info_changes hid the empty mount points; the directories made to hold them go too */
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (!container_path_listed(litter, ch[i].path))
+			printf("%c %s\n", ch[i].kind, ch[i].path);
 	info_changes_free(ch, n);
+	container_paths_free(mps);
+	container_paths_free(litter);
 	if (lowers)
 		image_lowerdirs_free(lowers);
 	container_close(&c);

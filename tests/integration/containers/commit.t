@@ -1,7 +1,9 @@
 # tests/integration/containers/commit.t - `minirun commit`: a container's changes become an
 # image that runs with them (added, changed and deleted files), with the container's Config,
 # a history entry (-m, -a), the image ID printed as docker prints it; a running container is
-# paused for the commit and runs on; bad input; nothing left behind.
+# paused for the commit and runs on; bad input; the empty mount points the runtime made
+# (/etc/hosts, a volume's or tmpfs's destination) left out of the layer and of diff, as
+# docker leaves them out; nothing left behind.
 # Run: sh tests/integration/containers/commit.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib.sh"
@@ -89,4 +91,43 @@ commit_change() {
 }
 t "commit -c: Dockerfile instructions change the new image's config; a bad one makes nothing" \
 	commit_change
+# TOP_LAYER - ct_host script lines defining top_layer IMAGE: the entries of the image's top
+# layer, one a line, read from a docker-archive of it
+TOP_LAYER='
+	top_layer() {
+		_d=$R/../layers-$1
+		mkdir -p "$_d" && mr save --format docker-archive "$1" | tar -C "$_d" -xf - || return 1
+		tar -tf "$_d/$(sed "s/.*\"Layers\":\[//; s/\].*//; s/.*,//; s/\"//g" "$_d/manifest.json")"
+	}
+'
+
+commit_mount_points() {
+	ct_need
+	ct_host "$TOP_LAYER"'
+		H=$R/../host; mkdir -p $H/bind && echo mine >$H/hosts
+		mr run --network none --name mp -v /newvol/deep -v $H/bind:/hb --tmpfs /scratch busybox \
+			sh -c "echo x >/etc/motd" || die run
+		id=$(mr inspect -f "{{.Id}}" mp)
+		[ -f $R/containers/$id/diff/etc/hosts ] && [ -d $R/containers/$id/diff/newvol/deep ] ||
+			die "the runtime made no mount point in the upper dir: the test proves nothing"
+		out=$(mr diff mp)
+		[ "$out" = "C /etc
+A /etc/motd" ] || die "diff lists mount points: $out"
+		mr commit mp mp:1 >/dev/null || die commit
+		out=$(top_layer mp:1) || die "save mp:1"
+		[ "$(echo "$out" | sort | tr "\n" " ")" = "etc/ etc/motd " ] || die "layer of mp:1: $out"
+		[ "$(mr run --rm --network none mp:1 sh -c "cat /etc/motd; ls -d /newvol /hb /scratch 2>/dev/null")" = x ] ||
+			die "mp:1 runs with mount points in it"
+		# a file really written where a mount point was stays: cp into the stopped container
+		mr cp $H/hosts mp:/etc/hosts || die "cp"
+		mr diff mp | grep -qx "A /etc/hosts" || die "diff hides a written /etc/hosts: $(mr diff mp)"
+		mr commit mp mp:2 >/dev/null || die "commit 2"
+		top_layer mp:2 | grep -qx "etc/hosts" || die "layer of mp:2: $(top_layer mp:2)"
+		mr rm -v mp >/dev/null && mr rmi mp:1 mp:2 >/dev/null || die "rm, rmi"
+		ct_noleaks
+	'
+}
+t "commit and diff leave out the empty mount points the runtime made; a file written there stays" \
+	commit_mount_points
+
 t_end
