@@ -6,8 +6,8 @@
  * Why sets and maps instead of one rule per port: a rule can only be removed by its
  * handle, which a later process would have to find again (by listing and matching a
  * comment). A set element is removed by its own value, which the user types again:
- * `delete element ip minirun published { tcp . 8080 }`. Nothing is kept in memory, so
- * minirun can unpublish a port in a process long after the one that published it.
+ * `delete element ip minirun published { 0.0.0.0/0 . tcp . 8080 }`. Nothing is kept in
+ * memory, so minirun can unpublish a port in a process long after the one that published it.
  *
  * Why DNAT in the output hook plus route_localnet (and not a userland proxy, as docker
  * uses by default): a proxy is a process per published port that must outlive the
@@ -40,22 +40,35 @@
 
 #define T "ip " NAT_TABLE
 
+/* The published map: (host address, protocol, host port) -> (container address, port). Its
+ * elements are intervals so that 0.0.0.0/0 can stand for "every host address". */
+#define PUBLISHED_TYPE "ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service"
+/* The DNAT rule of nat_pre and nat_out. `meta l4proto { tcp, udp }` first: nft takes `th
+ * dport` (the transport header's port) only after a match on the transport protocol. The
+ * key begins with the destination address, so a port published on 127.0.0.1 is not
+ * rewritten when the packet is for another of the host's addresses. */
+#define DNAT_RULE                                                                                  \
+	"meta l4proto { tcp, udp } fib daddr type local "                                          \
+	"dnat ip to ip daddr . meta l4proto . th dport map @published"
+/* How an older minirun's map read: keyed by protocol and port alone (every address). */
+#define OLD_PUBLISHED_TYPE "type inet_proto . inet_service :"
+
 /* The whole table, created in one transaction together with `create table`, which fails
  * when the table exists: so two processes racing to create it cannot both add the rules. */
 static const char table_text[] =
 	"create table " T "\n"
 	"table " T " {\n"
-	"  map published { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+	"  map published { type " PUBLISHED_TYPE "; flags interval; }\n"
 	"  set masq { type ipv4_addr; flags interval; }\n"
 	"  set bridges { type ifname; }\n"
 	"  set same { type ifname . ifname; }\n"
 	/* prerouting: connections from other machines (and containers) to a host address */
 	"  chain nat_pre { type nat hook prerouting priority dstnat; policy accept;\n"
-	"    fib daddr type local dnat ip to meta l4proto . th dport map @published\n"
+	"    " DNAT_RULE "\n"
 	"  }\n"
 	/* output: connections the host itself makes, to 127.0.0.1 or its own addresses */
 	"  chain nat_out { type nat hook output priority -100; policy accept;\n"
-	"    fib daddr type local dnat ip to meta l4proto . th dport map @published\n"
+	"    " DNAT_RULE "\n"
 	"  }\n"
 	"  chain nat_post { type nat hook postrouting priority srcnat; policy accept;\n"
 	"    ip saddr @masq ip daddr != @masq masquerade\n"
@@ -160,10 +173,54 @@ int nat_enable_forwarding(struct mr_err *err)
 	return 1;
 }
 
+/* The element key of P's host side, "0.0.0.0/0 . tcp . 8080" or "127.0.0.1 . tcp . 8080". */
+static const char *element_key(const struct nat_port *p, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s . %s . %u", p->host_addr[0] ? p->host_addr : "0.0.0.0/0", p->proto,
+		 p->host_port);
+	return buf;
+}
+
+/*
+ * A table made by an older minirun keyed the map by protocol and port alone. Convert it in
+ * one transaction: the rules that use the map go, the map is made anew, the rules come
+ * back, and its ports are kept, as published on every address (what they meant).
+ * TEXT is the table's listing.
+ */
+static int migrate_published(const char *text, struct mr_err *err)
+{
+	_cleanup_free_ struct nat_port *old = NULL;
+	size_t n = 0;
+	char *cmd = NULL, key[48];
+	size_t len = 0;
+	const char *map = strstr(text, "map published {");
+
+	if (nat_parse_elements(map ? map : "", &old, &n) < 0)
+		return mr_fail(err, ENOMEM, "convert table " T);
+	FILE *f = open_memstream(&cmd, &len);
+	if (!f)
+		return mr_fail(err, errno, "open_memstream");
+	mr_say("table %s is an older minirun's (ports on every address only): converting it", T);
+	fprintf(f, "flush chain " T " nat_pre\n"
+		   "flush chain " T " nat_out\n"
+		   "delete map " T " published\n"
+		   "add map " T " published { type " PUBLISHED_TYPE "; flags interval; }\n"
+		   "add rule " T " nat_pre " DNAT_RULE "\n"
+		   "add rule " T " nat_out " DNAT_RULE "\n");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "add element " T " published { %s : %s . %u }\n",
+			element_key(&old[i], key, sizeof(key)), old[i].addr, old[i].port);
+	fclose(f);
+	int r = cmd ? nft(cmd, NULL, err) : mr_fail(err, ENOMEM, "convert table " T);
+	free(cmd);
+	return r;
+}
+
 int nat_init(struct mr_err *err)
 {
-	if (nft("list table " T, NULL, NULL) == 0)
-		return 0;
+	_cleanup_free_ char *text = NULL;
+	if (nft("list table " T, &text, NULL) == 0)
+		return strstr(text, OLD_PUBLISHED_TYPE) ? migrate_published(text, err) : 0;
 	mr_say("creating table %s", T);
 	if (nft(table_text, NULL, err) < 0 && errno != EEXIST)
 		return -1;
@@ -172,11 +229,27 @@ int nat_init(struct mr_err *err)
 
 /* ---- published ports ------------------------------------------------------------------------ */
 
+/* "0.0.0.0" (every address) is kept as "": one spelling for the wildcard. */
+static int set_host_addr(struct nat_port *p, const char *s, size_t len)
+{
+	struct in_addr a;
+	char buf[16];
+	if (len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (nl_parse_ipv4(buf, &a, NULL) < 0)
+		return -1;
+	snprintf(p->host_addr, sizeof(p->host_addr), "%s", a.s_addr == 0 ? "" : buf);
+	return 0;
+}
+
 int nat_parse_port(const char *spec, struct nat_port *out, struct mr_err *err)
 {
-	char buf[64], *slash, *c1, *c2;
+	char buf[64], *slash, *f[4];
 	long long hp, cp;
 	struct in_addr a;
+	int nf = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!spec || strlen(spec) >= sizeof(buf))
@@ -191,16 +264,26 @@ int nat_parse_port(const char *spec, struct nat_port *out, struct mr_err *err)
 				       slash);
 		strcpy(out->proto, slash);
 	}
-	if (!(c1 = strchr(buf, ':')) || !(c2 = strchr(c1 + 1, ':')))
-		return mr_fail(err, 0, "'%s' is not a port mapping (like 8080:10.88.0.2:80/tcp)",
+	/* HOSTPORT:IP:PORT, or HOSTADDR:HOSTPORT:IP:PORT */
+	for (const char *c = buf; *c; c++)
+		nf += *c == ':';
+	if (nf == 2 || nf == 3)
+		for (char *s = buf, **at = f; at < f + nf + 1; at++)
+			*at = strsep(&s, ":");
+	if (++nf < 3 || nf > 4)
+		return mr_fail(err, 0,
+			       "'%s' is not a port mapping (like 8080:10.88.0.2:80/tcp or "
+			       "127.0.0.1:8080:10.88.0.2:80)",
 			       spec);
-	*c1++ = '\0';
-	*c2++ = '\0';
-	if (mr_parse_ll(buf, 1, 65535, &hp) < 0 || mr_parse_ll(c2, 1, 65535, &cp) < 0)
+	char **v = nf == 4 ? f + 1 : f;
+	if (nf == 4 && set_host_addr(out, f[0], strlen(f[0])) < 0)
+		return mr_fail(err, 0, "'%s': host address '%s' is not an IPv4 address", spec,
+			       f[0]);
+	if (mr_parse_ll(v[0], 1, 65535, &hp) < 0 || mr_parse_ll(v[2], 1, 65535, &cp) < 0)
 		return mr_fail(err, 0, "'%s': ports must be numbers from 1 to 65535", spec);
-	if (nl_parse_ipv4(c1, &a, NULL) < 0)
-		return mr_fail(err, 0, "'%s': '%s' is not an IPv4 address", spec, c1);
-	snprintf(out->addr, sizeof(out->addr), "%s", c1);
+	if (nl_parse_ipv4(v[1], &a, NULL) < 0)
+		return mr_fail(err, 0, "'%s': '%s' is not an IPv4 address", spec, v[1]);
+	snprintf(out->addr, sizeof(out->addr), "%s", v[1]);
 	out->host_port = (unsigned)hp;
 	out->port = (unsigned)cp;
 	return 0;
@@ -208,8 +291,52 @@ int nat_parse_port(const char *spec, struct nat_port *out, struct mr_err *err)
 
 char *nat_format_port(const struct nat_port *p, char *buf, size_t size)
 {
-	snprintf(buf, size, "%u:%s:%u/%s", p->host_port, p->addr, p->port, p->proto);
+	snprintf(buf, size, "%s%s%u:%s:%u/%s", p->host_addr, p->host_addr[0] ? ":" : "",
+		 p->host_port, p->addr, p->port, p->proto);
 	return buf;
+}
+
+char *nat_format_key(const struct nat_port *p, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%u/%s", p->host_addr, p->host_addr[0] ? ":" : "", p->host_port,
+		 p->proto);
+	return buf;
+}
+
+int nat_port_clash(const struct nat_port *a, const struct nat_port *b)
+{
+	return a->host_port == b->host_port && !strcmp(a->proto, b->proto) &&
+	       (!a->host_addr[0] || !b->host_addr[0] || !strcmp(a->host_addr, b->host_addr));
+}
+
+/* One element "[ADDR . ]PROTO . HOSTPORT : IP . PORT" at S into P; the characters it took
+ * in *used. 0 when it is one of ours, -1 when not. */
+static int parse_element(const char *s, struct nat_port *p, int *used)
+{
+	char proto[8], haddr[20] = "";
+	const char *colon = strchr(s, ':');
+	int fields = 0;
+	memset(p, 0, sizeof(*p));
+	/* three fields before the ':' (this layout), or two (an older table's) */
+	for (const char *d = s; colon && (d = strstr(d, " . ")) && d < colon; d += 3)
+		fields++;
+	if (fields == 2) {
+		if (sscanf(s, " %19[0-9./] . %7[a-z0-9] . %u : %15[0-9.] . %u%n", haddr, proto,
+			   &p->host_port, p->addr, &p->port, used) != 5)
+			return -1;
+		if (strcmp(haddr, "0.0.0.0/0") &&
+		    (strchr(haddr, '/') || set_host_addr(p, haddr, strlen(haddr)) < 0))
+			return -1; /* an interval of ours is only ever every address */
+	} else if (sscanf(s, " %7[a-z0-9] . %u : %15[0-9.] . %u%n", proto, &p->host_port, p->addr,
+			  &p->port, used) != 4)
+		return -1;
+	/* nft names the protocol from /etc/protocols, and prints its number (6, 17) where
+	 * that file is missing (a minimal VM): accept both. */
+	if (strcmp(proto, "tcp") && strcmp(proto, "6") && strcmp(proto, "udp") &&
+	    strcmp(proto, "17"))
+		return -1;
+	strcpy(p->proto, proto[0] == 't' || proto[0] == '6' ? "tcp" : "udp");
+	return 0;
 }
 
 int nat_parse_elements(const char *text, struct nat_port **out, size_t *n)
@@ -222,16 +349,9 @@ int nat_parse_elements(const char *text, struct nat_port **out, size_t *n)
 	s += strlen("elements = {");
 	const char *end = strchr(s, '}');
 	while (s && end && s < end) {
-		struct nat_port p = {0};
-		char proto[8];
+		struct nat_port p;
 		int used = 0;
-		/* nft names the protocol from /etc/protocols, and prints its number (6, 17)
-		 * where that file is missing (a minimal VM): accept both. */
-		if (sscanf(s, " %7[a-z0-9] . %u : %15[0-9.] . %u%n", proto, &p.host_port, p.addr,
-			   &p.port, &used) == 4 &&
-		    (!strcmp(proto, "tcp") || !strcmp(proto, "6") || !strcmp(proto, "udp") ||
-		     !strcmp(proto, "17"))) {
-			strcpy(p.proto, proto[0] == 't' || proto[0] == '6' ? "tcp" : "udp");
+		if (parse_element(s, &p, &used) == 0) {
 			struct nat_port *v = realloc(*out, (*n + 1) * sizeof(*v));
 			if (!v)
 				return -1;
@@ -257,60 +377,148 @@ int nat_published(struct nat_port **out, size_t *n, struct mr_err *err)
 	return 0;
 }
 
-int nat_publish(const struct nat_port *p, struct mr_err *err)
+/* P's fields are put into nft text: check each is what it claims to be (the host side
+ * alone without TARGET, for a removal). */
+static int check_port(const struct nat_port *p, int target, struct mr_err *err)
 {
-	char want[64];
-	_cleanup_free_ char *text = NULL;
-	struct nat_port *have = NULL;
-	size_t n = 0;
+	struct in_addr a;
+	if (strcmp(p->proto, "tcp") && strcmp(p->proto, "udp"))
+		return mr_fail(err, 0, "protocol '%s' is not tcp or udp", p->proto);
+	if (!p->host_port || p->host_port > 65535 || (target && (!p->port || p->port > 65535)))
+		return mr_fail(err, 0, "ports must be numbers from 1 to 65535");
+	if (p->host_addr[0] && nl_parse_ipv4(p->host_addr, &a, NULL) < 0)
+		return mr_fail(err, 0, "host address '%s' is not an IPv4 address", p->host_addr);
+	if (target && nl_parse_ipv4(p->addr, &a, NULL) < 0)
+		return mr_fail(err, 0, "'%s' is not an IPv4 address", p->addr);
+	return 0;
+}
 
-	nat_format_port(p, want, sizeof(want));
-	if (nat_init(err) < 0)
+int nat_publish_many(const struct nat_port *p, size_t n, struct mr_err *err)
+{
+	_cleanup_free_ struct nat_port *have = NULL, *mine = calloc(n + 1, sizeof(*mine));
+	size_t nhave = 0;
+	char *cmd = NULL, key[48], a[64], b[64], k[32];
+	size_t len = 0, added = 0;
+
+	if (!mine)
+		return mr_fail(err, ENOMEM, "publish");
+
+	for (size_t i = 0; i < n; i++)
+		if (check_port(&p[i], 1, err) < 0)
+			return -1;
+	if (nat_init(err) < 0 || nat_published(&have, &nhave, err) < 0)
 		return -1;
-	/* Idempotent, and honest about a clash: look the host port up first. */
-	if (nftf(&text, NULL, "get element " T " published { %s . %u }", p->proto, p->host_port) ==
-		    0 &&
-	    nat_parse_elements(text, &have, &n) == 0 && n == 1) {
-		int same = !strcmp(have->addr, p->addr) && have->port == p->port;
-		char to[64];
-		nat_format_port(have, to, sizeof(to));
-		free(have);
+	FILE *f = open_memstream(&cmd, &len);
+	if (!f)
+		return mr_fail(err, errno, "open_memstream");
+	/* Idempotent, and honest about a clash: each against what is there and the ones
+	 * before it in P. (The kernel refuses an equal key only: a port on every address and
+	 * the same port on one address would both go in.) */
+	for (size_t i = 0; i < n; i++) {
+		const struct nat_port *clash = NULL;
+		int same = 0;
+		for (size_t j = 0; j < nhave && !clash; j++)
+			if (nat_port_clash(&p[i], &have[j])) {
+				clash = &have[j];
+				same = !strcmp(clash->host_addr, p[i].host_addr) &&
+				       !strcmp(clash->addr, p[i].addr) && clash->port == p[i].port;
+			}
+		for (size_t j = 0; j < i && !clash; j++)
+			if (nat_port_clash(&p[i], &p[j]))
+				clash = &p[j];
 		if (same) {
-			mr_say("%s is published already", want);
-			return 0;
+			mr_say("%s is published already", nat_format_port(&p[i], a, sizeof(a)));
+			continue;
 		}
-		return fail_as(err, EEXIST,
-			       "port %u/%s is already published (%s); remove it first with "
-			       "netns/publish -d %u/%s",
-			       p->host_port, p->proto, to, p->host_port, p->proto);
+		if (clash) {
+			fclose(f);
+			free(cmd);
+			return fail_as(err, EEXIST,
+				       "port %s is already published (%s); remove it first with "
+				       "netns/publish -d %s",
+				       nat_format_key(&p[i], k, sizeof(k)),
+				       nat_format_port(clash, b, sizeof(b)),
+				       nat_format_key(clash, a, sizeof(a)));
+		}
+		fprintf(f, "add element " T " published { %s : %s . %u }\n",
+			element_key(&p[i], key, sizeof(key)), p[i].addr, p[i].port);
+		mine[added++] = p[i];
 	}
-	free(have);
-	if (nftf(NULL, err, "add element " T " published { %s . %u : %s . %u }", p->proto,
-		 p->host_port, p->addr, p->port) < 0) {
-		if (errno == EEXIST)
-			return fail_as(err, EEXIST, "port %u/%s is already published", p->host_port,
-				       p->proto);
+	fclose(f);
+	int r = !cmd ? mr_fail(err, ENOMEM, "publish") : added ? nft(cmd, NULL, err) : 0;
+	free(cmd);
+	if (r < 0) {
+		if (errno == EEXIST) /* another process, between our look and our add */
+			return fail_as(err, EEXIST, "port %s is already published",
+				       nat_format_key(&p[0], k, sizeof(k)));
 		return -1;
 	}
-	if (nat_enable_forwarding(err) < 0) {
-		nat_unpublish(p->proto, p->host_port, 1, NULL); /* no half-made state */
+	if (added && nat_enable_forwarding(err) < 0) {
+		nat_unpublish_many(mine, added, NULL); /* no half-made state */
 		return -1;
 	}
 	return 0;
 }
 
-int nat_unpublish(const char *proto, unsigned host_port, int missing_ok, struct mr_err *err)
+int nat_publish(const struct nat_port *p, struct mr_err *err)
 {
+	return nat_publish_many(p, 1, err);
+}
+
+int nat_unpublish(const char *host_addr, const char *proto, unsigned host_port, int missing_ok,
+		  struct mr_err *err)
+{
+	struct nat_port p = {.host_port = host_port};
+	char key[48], k[32];
 	if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
 		return mr_fail(err, 0, "protocol '%s' is not tcp or udp", proto);
-	if (nftf(NULL, err, "delete element " T " published { %s . %u }", proto, host_port) < 0) {
+	strcpy(p.proto, proto);
+	if (host_addr && *host_addr && set_host_addr(&p, host_addr, strlen(host_addr)) < 0)
+		return mr_fail(err, 0, "host address '%s' is not an IPv4 address", host_addr);
+	if (nftf(NULL, err, "delete element " T " published { %s }",
+		 element_key(&p, key, sizeof(key))) < 0) {
 		if (errno != ENOENT)
 			return -1;
 		if (!missing_ok)
-			return fail_as(err, ENOENT, "port %u/%s is not published", host_port,
-				       proto);
+			return fail_as(err, ENOENT, "port %s is not published",
+				       nat_format_key(&p, k, sizeof(k)));
 	}
 	return nat_prune(0, err);
+}
+
+int nat_unpublish_many(const struct nat_port *p, size_t n, struct mr_err *err)
+{
+	char *cmd = NULL, key[48];
+	size_t len = 0;
+	struct mr_err e = {0};
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (check_port(&p[i], 0, err) < 0)
+			return -1;
+	FILE *f = open_memstream(&cmd, &len);
+	if (!f)
+		return mr_fail(err, errno, "open_memstream");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "delete element " T " published { %s }\n",
+			element_key(&p[i], key, sizeof(key)));
+	fclose(f);
+	if (!cmd)
+		return mr_fail(err, ENOMEM, "unpublish");
+	int r = nft(cmd, NULL, &e);
+	free(cmd);
+	if (r == 0)
+		return nat_prune(0, err);
+	if (e.errnum != ENOENT) {
+		if (err)
+			*err = e;
+		return -1;
+	}
+	/* one of them is gone already (a transaction is all or nothing): one at a time */
+	for (size_t i = 0; i < n; i++)
+		if (nat_unpublish(p[i].host_addr, p[i].proto, p[i].host_port, 1, err) < 0)
+			return -1;
+	return 0;
 }
 
 /* ---- masquerade and bridges ---------------------------------------------------------------- */

@@ -1,16 +1,19 @@
 /*
  * netns/publish.c - publish a container's port on the host (`docker run -p`): connections
  * to HOSTPORT on any host address, from another machine or from the host's own
- * 127.0.0.1, reach IP:PORT inside.
+ * 127.0.0.1, reach IP:PORT inside. With a host address first, only connections to that
+ * address are (`docker run -p 127.0.0.1:8080:80`).
  *
  *	netns/publish 8080:10.88.0.2:80/tcp
+ *	netns/publish 127.0.0.1:8081:10.88.0.2:80
  *
  *	client --> host:8080 --[DNAT: nat_pre / nat_out]--> 10.88.0.2:80 (container)
  *	client <-- host:8080 <-[conntrack undoes the DNAT]-- 10.88.0.2:80
  *
  * The port becomes one element of the map `published` in table `ip minirun` (netns/nat.h),
- * so `-d` in any later process removes exactly it. Why DNAT in the output hook rather than
- * a userland proxy: see the header of netns/nat.c.
+ * `0.0.0.0/0 . tcp . 8080` (every address) or `127.0.0.1 . tcp . 8081` (that one), so `-d`
+ * in any later process removes exactly it. Why DNAT in the output hook rather than a
+ * userland proxy: see the header of netns/nat.c.
  *
  * See: nft(8) (maps, dnat), netns/nat.c.
  * Run: make netns && see labs/04-networking/04-published-port.
@@ -27,41 +30,42 @@
 static void usage(FILE *to, int code)
 {
 	fprintf(to,
-		"usage: netns/publish [-v] HOSTPORT:IP:PORT[/tcp|/udp]...   publish ports\n"
-		"       netns/publish [-v] -d HOSTPORT[/tcp|/udp]...       unpublish them\n"
-		"       netns/publish -l                                   list them\n"
-		"  -d     remove: the published HOSTPORT (tcp unless /udp is given)\n"
-		"  -l     list the published ports, one HOSTPORT:IP:PORT/PROTO a line\n"
-		"  -v     narrate every nft command\n"
-		"  -h     this help\n"
+		"usage: netns/publish [-v] [HOSTADDR:]HOSTPORT:IP:PORT[/tcp|/udp]...   publish ports\n"
+		"       netns/publish [-v] -d [HOSTADDR:]HOSTPORT[/tcp|/udp]...       unpublish them\n"
+		"       netns/publish -l                                              list them\n"
+		"  HOSTADDR  the one host address the port answers on (default: every address)\n"
+		"  -d        remove: the published HOSTPORT (tcp unless /udp is given)\n"
+		"  -l        list the published ports, one [HOSTADDR:]HOSTPORT:IP:PORT/PROTO a line\n"
+		"  -v        narrate every nft command\n"
+		"  -h        this help\n"
 		"The bridge of IP should be a NAT bridge (netns/bridge -m) for 127.0.0.1 to work.\n");
 	exit(code);
 }
 
-/* "8080" or "8080/udp" -> port, proto. */
-static void parse_host_port(const char *s, unsigned *port, char proto[4])
+/* "8080", "8080/udp" or "127.0.0.1:8080" -> P's host side (nat_parse_port does the rest:
+ * it is given a placeholder target). */
+static void parse_host_port(const char *s, struct nat_port *p)
 {
-	char buf[32];
-	long long p;
-	snprintf(buf, sizeof(buf), "%s", s);
-	char *slash = strchr(buf, '/');
-	strcpy(proto, "tcp");
-	if (slash) {
-		*slash++ = '\0';
-		if (strcmp(slash, "tcp") && strcmp(slash, "udp"))
-			mr_diex(MR_EXIT_USAGE, "'%s': protocol '%s' is not tcp or udp", s, slash);
-		strcpy(proto, slash);
-	}
-	if (mr_parse_ll(buf, 1, 65535, &p) < 0)
-		mr_diex(MR_EXIT_USAGE, "'%s': a port is a number from 1 to 65535", s);
-	*port = (unsigned)p;
+	char buf[64];
+	struct mr_err err = {0};
+	const char *slash = strchr(s, '/'), *colon = strchr(s, ':');
+	int len = (int)(slash ? (size_t)(slash - s) : strlen(s));
+	if (strchr(s, '/') != strrchr(s, '/') || (colon && strchr(colon + 1, ':')))
+		mr_diex(MR_EXIT_USAGE, "'%s': give [HOSTADDR:]HOSTPORT[/tcp|/udp]", s);
+	snprintf(buf, sizeof(buf), "%.*s:0.0.0.0:1%s", len, s, slash ? slash : "");
+	if (nat_parse_port(buf, p, &err) < 0)
+		mr_diex(MR_EXIT_USAGE,
+			"'%s': give [HOSTADDR:]HOSTPORT[/tcp|/udp] (a port is a "
+			"number from 1 to 65535)",
+			s);
 }
 
-/* Was host port P->host_port/P->proto among the N ports in BEFORE? */
+/* Was the host side of P among the N ports in BEFORE? */
 static int was_published(const struct nat_port *p, const struct nat_port *before, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (before[i].host_port == p->host_port && !strcmp(before[i].proto, p->proto))
+		if (before[i].host_port == p->host_port && !strcmp(before[i].proto, p->proto) &&
+		    !strcmp(before[i].host_addr, p->host_addr))
 			return 1;
 	return 0;
 }
@@ -103,7 +107,7 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct nat_port *p = &ports[i - optind];
 		if (del)
-			parse_host_port(argv[i], &p->host_port, p->proto);
+			parse_host_port(argv[i], p);
 		else if (nat_parse_port(argv[i], p, &err) < 0)
 			mr_die_err(&err);
 	}
@@ -114,14 +118,16 @@ int main(int argc, char **argv)
 		mr_die_err(&err);
 	for (int i = 0; i < argc - optind; i++) {
 		struct nat_port *p = &ports[i];
-		if (del ? nat_unpublish(p->proto, p->host_port, 0, &err) : nat_publish(p, &err)) {
+		if (del ? nat_unpublish(p->host_addr, p->proto, p->host_port, 0, &err)
+			: nat_publish(p, &err)) {
 			for (int j = 0; !del && j < i; j++)
 				if (!was_published(&ports[j], before, nbefore))
-					nat_unpublish(ports[j].proto, ports[j].host_port, 1, NULL);
+					nat_unpublish(ports[j].host_addr, ports[j].proto,
+						      ports[j].host_port, 1, NULL);
 			mr_die_err(&err);
 		}
 		if (del)
-			printf("unpublished %u/%s\n", p->host_port, p->proto);
+			printf("unpublished %s\n", nat_format_key(p, buf, sizeof(buf)));
 		else
 			printf("published %s\n", nat_format_port(p, buf, sizeof(buf)));
 	}

@@ -414,9 +414,10 @@ static void drop_stray_ports(json_t *addrs)
 			if (strncmp(pub[k].addr, cidr, strcspn(cidr, "/")) ||
 			    pub[k].addr[strcspn(cidr, "/")])
 				continue;
-			mr_say("unpublish %u/%s (left by an unfinished publish)", pub[k].host_port,
+			mr_say("unpublish %s%s%u/%s (left by an unfinished publish)",
+			       pub[k].host_addr, pub[k].host_addr[0] ? ":" : "", pub[k].host_port,
 			       pub[k].proto);
-			nat_unpublish(pub[k].proto, pub[k].host_port, 1, NULL);
+			nat_unpublish(pub[k].host_addr, pub[k].proto, pub[k].host_port, 1, NULL);
 		}
 	free(pub);
 }

@@ -214,19 +214,21 @@ static int cmd_disconnect(int argc, char **argv)
 
 static int cmd_publish(int argc, char **argv)
 {
-	struct network_port ports[64];
+	struct network_port *ports = NULL;
+	size_t n = 0;
 	struct mr_err err = {0};
-	if (argc < 3 || argc - 2 > 64)
-		return usage_err("publish", "CONTAINER-ID and 1 to 64 port specs");
-	for (int i = 2; i < argc; i++)
-		if (network_parse_port(argv[i], &ports[i - 2], &err) < 0)
-			return fail(&err);
-	if (network_publish(network_root(), argv[1], ports, (size_t)argc - 2, &err) < 0)
-		return fail(&err);
-	for (int i = 0; i < argc - 2; i++) /* as `docker port` shows them */
+	int r = 0;
+	if (argc < 3)
+		return usage_err("publish", "CONTAINER-ID and at least 1 port spec");
+	for (int i = 2; i < argc && r == 0; i++) /* a range gives a port each */
+		r = network_parse_ports(argv[i], &ports, &n, &err);
+	if (r == 0 && network_publish(network_root(), argv[1], ports, n, &err) < 0)
+		r = -1;
+	for (size_t i = 0; r == 0 && i < n; i++) /* as `docker port` shows them */
 		printf("%u/%s -> %s:%u\n", ports[i].port, ports[i].proto,
 		       ports[i].host_ip[0] ? ports[i].host_ip : "0.0.0.0", ports[i].host_port);
-	return 0;
+	free(ports);
+	return r < 0 ? fail(&err) : 0;
 }
 
 static int cmd_unpublish(int argc, char **argv)

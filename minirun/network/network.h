@@ -177,8 +177,15 @@ struct network_port {
 	char proto[4];                 /* "tcp" or "udp" */
 };
 /* Parse docker's -p: "[IP:][HOSTPORT:]PORT[/tcp|/udp]" ("8080:80", "127.0.0.1::53/udp",
- * "80"). Pure. -1 with err in docker's words ("invalid containerPort: x", "invalid hostPort:
- * x", "invalid proto: sctp", "invalid IP address: x"). Ranges are not supported yet. */
+ * "80"), and ranges, "[IP:][FIRST-LAST:]FIRST-LAST[/PROTO]" ("8000-8002:80-82", "80-82"),
+ * appending one port each to *PORTS (realloc'ed; *N counts them). Pure. -1 with err in
+ * docker's words ("invalid containerPort: x", "invalid hostPort: x", "invalid proto: sctp",
+ * "invalid IP address: x", "invalid ranges specified for container and host Ports: 80 and
+ * 8000-8002"); an IPv6 address is refused (minirun's networks are IPv4-only). */
+int network_parse_ports(const char *spec, struct network_port **ports, size_t *n,
+			struct mr_err *err);
+/* The same for a spec of one port: a range is refused ("port ranges are not supported
+ * here"). */
 int network_parse_port(const char *spec, struct network_port *out, struct mr_err *err);
 /* "0.0.0.0:8080->80/tcp", as `docker ps` shows a port. */
 char *network_format_port(const struct network_port *p, char *buf, size_t size);
@@ -186,9 +193,12 @@ char *network_format_port(const struct network_port *p, char *buf, size_t size);
 /*
  * docker run -p / -P: publish PORTS[0..n) to the container's address on the first network
  * it is connected to, recording each in that endpoint ("Ports"), so any later process
- * unpublishes exactly. A host port 0 gets the first free one from 32768 (written back into
- * ports[i]). All or nothing. A host port already published (by anyone) or bound on the host:
- * "Bind for 0.0.0.0:8080 failed: port is already allocated".
+ * unpublishes exactly. A port with a host_ip answers only on that host address ("" and
+ * "0.0.0.0": on every one). A host port 0 gets the first free one from 32768 (written back
+ * into ports[i]). All or nothing, one nft transaction. A host port already published (by
+ * anyone, on that address or on every one) or bound on the host: "Bind for 0.0.0.0:8080
+ * failed: port is already allocated"; a host_ip the host does not have: "... bind: cannot
+ * assign requested address".
  */
 int network_publish(const char *root, const char *container_id, struct network_port *ports,
 		    size_t n, struct mr_err *err);

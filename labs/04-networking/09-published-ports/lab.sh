@@ -1,6 +1,7 @@
 #!/bin/sh
 # labs/04-networking/09-published-ports/lab.sh - minirun run -p and busybox httpd, reached
-# from another namespace and from loopback (README.md tells the story).
+# from another namespace and from loopback; -p 127.0.0.1:8081:80 reached from loopback only
+# (README.md tells the story).
 #
 #   sh lab.sh setup|run|check|hint|teardown  (usually through `labs/lab published-ports STEP`)
 #
@@ -17,6 +18,10 @@ hint: after '. $LAB_STATE/env':
   minirun port web > $LAB_STATE/port.txt
   innet internet busybox wget -q -O - http://198.51.100.1:8080/ > $LAB_STATE/outside.txt
   onhost busybox wget -q -O - http://127.0.0.1:8080/ > $LAB_STATE/loopback.txt
+  minirun run -d --name local -p 127.0.0.1:8081:80 busybox sh -c \
+      'mkdir -p /www && echo hello from local > /www/index.html && exec httpd -f -p 80 -h /www'
+  minirun port local > $LAB_STATE/port-local.txt
+  onhost busybox wget -q -O - http://127.0.0.1:8081/ > $LAB_STATE/local.txt
 HINT
 }
 
@@ -41,17 +46,27 @@ run_() {
 	minirun ps
 	fetch internet http://198.51.100.1:8080/ | tee "$LAB_STATE/outside.txt"
 	fetch host http://127.0.0.1:8080/ | tee "$LAB_STATE/loopback.txt"
+	minirun run -d --name local -p 127.0.0.1:8081:80 busybox sh -c \
+		'mkdir -p /www && echo hello from local > /www/index.html && exec httpd -f -p 80 -h /www'
+	minirun port local | tee "$LAB_STATE/port-local.txt"
+	fetch host http://127.0.0.1:8081/ | tee "$LAB_STATE/local.txt"
 	onhost nft list map ip minirun published
 }
 
 check_() {
 	need_verbs run port ps
-	for f in port.txt outside.txt loopback.txt; do have $f; done
+	for f in port.txt outside.txt loopback.txt port-local.txt local.txt; do have $f; done
 	grep -qx '80/tcp -> 0.0.0.0:8080' "$LAB_STATE/port.txt" || fail "port.txt is not '80/tcp -> 0.0.0.0:8080'"
 	grep -qx 'hello from web' "$LAB_STATE/outside.txt" || fail "the other machine got no page from 198.51.100.1:8080"
 	grep -qx 'hello from web' "$LAB_STATE/loopback.txt" || fail "the host got no page from 127.0.0.1:8080"
 	[ "$(fetch internet http://198.51.100.1:8080/)" = "hello from web" ] || fail "198.51.100.1:8080 does not answer now: is web still running?"
-	echo "check: ok - web's port 80 answers on the host's 8080, from the other machine and from 127.0.0.1"
+	grep -qx '80/tcp -> 127.0.0.1:8081' "$LAB_STATE/port-local.txt" || fail "port-local.txt is not '80/tcp -> 127.0.0.1:8081'"
+	grep -qx 'hello from local' "$LAB_STATE/local.txt" || fail "the host got no page from 127.0.0.1:8081"
+	[ "$(fetch host http://127.0.0.1:8081/)" = "hello from local" ] || fail "127.0.0.1:8081 does not answer now: is local still running?"
+	# once: a refused connection fails at once, no need to wait for a server
+	innet internet timeout 5 "$BB" wget -q -O - http://198.51.100.1:8081/ >/dev/null 2>&1 &&
+		fail "198.51.100.1:8081 answers the other machine: local should be published on 127.0.0.1 only"
+	echo "check: ok - web's port 80 answers on the host's 8080, from the other machine and from 127.0.0.1; local's only on 127.0.0.1:8081"
 }
 
 steps "$@"

@@ -1,7 +1,8 @@
 # tests/integration/netns/nat.t - netns/bridge -m and netns/publish: masquerade seen from a
 # namespace playing the internet, a published port reached from another namespace and
-# from the host's loopback, idempotent publishing, exact removal, ip_forward only when
-# needed. Each test runs in a throwaway namespace playing the host (see netns.sh).
+# from the host's loopback, a port published on one host address answering there only,
+# idempotent publishing, exact removal, an older minirun's table converted, ip_forward only
+# when needed. Each test runs in a throwaway namespace playing the host (see netns.sh).
 . "$MR_TOP/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/netns/netns.sh"
 
@@ -86,6 +87,63 @@ publish_is_idempotent_and_refuses_clash() {
 	t_match "$out" '^list: 8080:10.88.0.2:80/tcp $' "one element, the first mapping"
 }
 
+published_on_one_address() {
+	nt_need
+	out=$(nt_host "$SETUP"'
+		"$NT/publish" 127.0.0.1:8080:10.88.0.2:80 198.51.100.1:8081:10.88.0.2:80 || die "publish"
+		echo "lo 8080: $("$BB" nc -w 2 127.0.0.1 8080 </dev/null 2>&1)"
+		echo "uplink 8080: $("$BB" nc -w 2 198.51.100.1 8080 </dev/null 2>&1)"
+		echo "internet 8081: $(inns "$inet" "$BB" nc -w 2 198.51.100.1 8081 </dev/null 2>&1)"
+		echo "lo 8081: $("$BB" nc -w 2 127.0.0.1 8081 </dev/null 2>&1)"
+		"$NT/publish" 8080:10.88.0.3:80 2>&1; echo "every address exit $?"
+		"$NT/publish" 198.51.100.1:8080:10.88.0.3:80 >/dev/null || die "another address"
+		echo "list: $("$NT/publish" -l | sort | tr "\n" " ")"
+		nft list map ip minirun published | grep -o "127\.0\.0\.1 \. tcp \. 8080" | sed "s/^/key: /"
+		"$NT/publish" -d 8080 2>&1; echo "wrong key exit $?"
+		"$NT/publish" -d 127.0.0.1:8080 198.51.100.1:8081 198.51.100.1:8080 || die "unpublish"
+		echo "elements: $(nft list map ip minirun published 2>/dev/null | grep -c " : [0-9]")"') ||
+		t_fail "$out"
+	t_match "$out" '^published 127.0.0.1:8080:10.88.0.2:80/tcp$'
+	t_match "$out" '^lo 8080: hello-c1$' "127.0.0.1:8080 reaches c1"
+	t_nomatch "$out" '^uplink 8080: hello' "the host's other address does not"
+	t_match "$out" '^internet 8081: hello-c1$' "198.51.100.1:8081 from another namespace"
+	t_nomatch "$out" '^lo 8081: hello' "but not 127.0.0.1:8081"
+	t_match "$out" '^publish: port 8080/tcp is already published \(127.0.0.1:8080:10.88.0.2:80/tcp\); remove it first with netns/publish -d 127.0.0.1:8080/tcp$' "every address clashes with one"
+	t_match "$out" '^every address exit 1$'
+	t_match "$out" '^list: 127.0.0.1:8080:10.88.0.2:80/tcp 198.51.100.1:8080:10.88.0.3:80/tcp 198.51.100.1:8081:10.88.0.2:80/tcp $' "the same port on two addresses"
+	t_match "$out" '^key: 127.0.0.1 . tcp . 8080$' "the map's key holds the address"
+	t_match "$out" '^publish: port 8080/tcp is not published$' "-d 8080 is the every-address one"
+	t_match "$out" '^wrong key exit 1$'
+	t_match "$out" '^unpublished 127.0.0.1:8080/tcp$'
+	t_match "$out" '^elements: 0$'
+}
+
+# what an older minirun made: the map keyed by protocol and port alone, one port in it
+OLD_TABLE='flush chain ip minirun nat_pre
+flush chain ip minirun nat_out
+delete map ip minirun published
+add map ip minirun published { type inet_proto . inet_service : ipv4_addr . inet_service; }
+add rule ip minirun nat_pre fib daddr type local dnat ip to meta l4proto . th dport map @published
+add rule ip minirun nat_out fib daddr type local dnat ip to meta l4proto . th dport map @published
+add element ip minirun published { tcp . 8080 : 10.88.0.2 . 80 }'
+
+older_table_converted() {
+	nt_need
+	out=$(nt_host "$SETUP"'
+		printf "%s\n" "'"$OLD_TABLE"'" | nft -f - || die "old table"
+		echo "old list: $("$NT/publish" -l | tr "\n" " ")"
+		"$NT/publish" 127.0.0.1:8081:10.88.0.2:80 >/dev/null || die "publish on the old table"
+		echo "list: $("$NT/publish" -l | sort | tr "\n" " ")"
+		echo "8080: $("$BB" nc -w 2 127.0.0.1 8080 </dev/null 2>&1)"
+		echo "8081: $("$BB" nc -w 2 127.0.0.1 8081 </dev/null 2>&1)"
+		echo "rules: $(nft list chain ip minirun nat_pre | grep -c "dnat ip to")"') || t_fail "$out"
+	t_match "$out" '^old list: 8080:10.88.0.2:80/tcp $' "its elements are read"
+	t_match "$out" '^list: 127.0.0.1:8081:10.88.0.2:80/tcp 8080:10.88.0.2:80/tcp $' "converted, the old port kept"
+	t_match "$out" '^8080: hello-c1$' "the old port still answers"
+	t_match "$out" '^8081: hello-c1$' "the new one too"
+	t_match "$out" '^rules: 1$' "one DNAT rule, the new one"
+}
+
 unpublish_removes_exactly_one() {
 	nt_need
 	out=$(nt_host "$SETUP"'
@@ -124,6 +182,8 @@ t "a published port is reached from the host's loopback and own address" publish
 t "a published port is reached by a neighbour container through a host address (hairpin)" published_hairpin
 t "without masquerade the internet cannot answer a container (no route back)" masquerade_needed
 t "publishing twice is harmless; another target for the port is refused" publish_is_idempotent_and_refuses_clash
+t "a port published on one host address answers there only; the same port on another is free" published_on_one_address
+t "a table of an older minirun is converted, its published ports kept" older_table_converted
 t "unpublish removes exactly that port; the last removal removes the table" unpublish_removes_exactly_one
 t "ip_forward is turned on only when NAT needs it" ip_forward_only_when_needed
 t_end
