@@ -117,8 +117,11 @@ char **container_mountpoints(const struct container *c)
 		if (d)
 			add_clean(&out, d);
 	}
-	json_object_foreach(json_object_get(json_object_get(c->rec, "HostConfig"), "Tmpfs"), key, m)
+	json_t *tmpfs = json_object_get(json_object_get(c->rec, "HostConfig"), "Tmpfs");
+	json_object_foreach(tmpfs, key, m)
+	{
 		add_clean(&out, key);
+	}
 	return paths_take(&out);
 }
 
