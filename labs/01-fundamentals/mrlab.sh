@@ -25,21 +25,10 @@ LAB_STATE=${LAB_STATE:?set LAB_STATE, or run the lab through labs/lab}
 export MR_TOP LAB_STATE
 MR_BIN=$MR_TOP/minirun/minirun
 MR_IMAGE_TAR=$MR_TOP/build/images/busybox.tar
-BB=
-for _b in /bin/busybox /usr/bin/busybox "$MR_TOP/build/rootfs/busybox/bin/busybox"; do
-	[ -x "$_b" ] && BB=$_b && break
-done
+# realtool, starttime, remember, kill_remembered, pid, fail, BB
+. "$MR_TOP/labs/lib.sh"
 # the real nsenter and unshare on the PATH, not busybox applets (busybox ash runs its own
 # applet for a bare name, and those lack the options used here)
-realtool() {
-	for _d in $(echo "$PATH" | tr : ' '); do
-		[ -x "$_d/$1" ] || continue
-		case $(readlink -f "$_d/$1") in */busybox*) continue ;; esac
-		echo "$_d/$1"
-		return 0
-	done
-	echo "$1"
-}
 NSENTER=$(realtool nsenter) UNSHARE=$(realtool unshare)
 
 # need - this machine can run the lab (exit 77 with the reason when it cannot; 1 when the
@@ -62,9 +51,6 @@ need_verbs() {
 	done
 }
 
-# starttime PID - field 22 of /proc/PID/stat: with the PID, it names a process uniquely
-starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
-
 # holder NAME - start a process in a network namespace of its own, with lo up; remember it
 holder() {
 	"$UNSHARE" -n sleep 1000000 </dev/null >/dev/null 2>&1 &
@@ -76,12 +62,9 @@ holder() {
 		sleep 0.05
 	done
 	echo "$_p $(starttime "$_p")" >"$LAB_STATE/$1.pid"
-	echo "$_p $(starttime "$_p")" >>"$LAB_STATE/all.pids"
+	remember "$_p" all.pids
 	"$NSENTER" -t "$_p" -n ip link set lo up
 }
-
-# pid NAME - the PID holding NAME's network namespace
-pid() { cut -d' ' -f1 "$LAB_STATE/$1.pid"; }
 
 # inns NAME CMD... - run CMD in NAME's network namespace
 inns() { _n=$1; shift; "$NSENTER" -t "$(pid "$_n")" -n "$@"; }
@@ -144,18 +127,11 @@ teardown_all() {
 			rmdir "$_g" 2>/dev/null
 		done
 	done
-	if [ -f "$LAB_STATE/all.pids" ]; then
-		while read -r _p _t; do
-			[ -n "$_t" ] && [ "$(starttime "$_p")" = "$_t" ] && kill "$_p" 2>/dev/null
-		done <"$LAB_STATE/all.pids"
-	fi
+	kill_remembered
 	for _m in $(mounts_below "$LAB_STATE"); do umount -l "$_m" 2>/dev/null; done
 	rm -rf "$LAB_STATE"
 	echo "torn down: the lab's containers, store and namespaces are gone"
 }
-
-# fail MSG - print MSG and the hint, exit 1 (for check)
-fail() { echo "check: $*"; hint; exit 1; }
 
 # have FILE - the learner's saved output FILE (in $LAB_STATE) exists, else fail
 have() { [ -f "$LAB_STATE/$1" ] || fail "$LAB_STATE/$1 is missing: do the steps first"; }

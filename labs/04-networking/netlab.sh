@@ -12,10 +12,8 @@ MR_TOP=${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 cd "$MR_TOP" || exit 1
 LAB_STATE=${LAB_STATE:?set LAB_STATE, or run the lab through labs/lab}
 mkdir -p "$LAB_STATE"
-BB=
-for _b in /bin/busybox /usr/bin/busybox "$MR_TOP/build/rootfs/busybox/bin/busybox"; do
-	[ -x "$_b" ] && BB=$_b && break
-done
+# starttime, remember, kill_remembered, pid, fail, BB (realtool too)
+. "$MR_TOP/labs/lib.sh"
 
 # need - the lab can run here (exit 77 with the reason when it cannot)
 need() {
@@ -24,12 +22,6 @@ need() {
 	[ -n "$BB" ] || { echo "needs busybox (for ping and nc): apt-get install busybox-static"; exit 77; }
 	unshare -n true 2>/dev/null || { echo "cannot create a network namespace here"; exit 77; }
 }
-
-# starttime PID - field 22 of /proc/PID/stat: with the PID, it names a process uniquely
-starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
-
-# remember PID FILE - record a process we started, to kill it (and only it) at teardown
-remember() { echo "$1 $(starttime "$1")" >>"$LAB_STATE/$2"; }
 
 # holder NAME - start a process in a new network namespace, record it as NAME
 holder() {
@@ -41,9 +33,6 @@ holder() {
 	remember "$_p" all.pids
 	echo "$1: a network namespace held by pid $_p"
 }
-
-# pid NAME - the PID holding NAME's namespace
-pid() { cut -d' ' -f1 "$LAB_STATE/$1.pid"; }
 
 # inns NAME CMD... - run CMD in NAME's network namespace
 inns() { _n=$1; shift; nsenter -t "$(pid "$_n")" -n "$@"; }
@@ -58,17 +47,10 @@ serve() {
 
 # teardown_all - kill every process this lab started (checked by start time), remove files
 teardown_all() {
-	if [ -f "$LAB_STATE/all.pids" ]; then
-		while read -r _p _t; do
-			[ -n "$_t" ] && [ "$(starttime "$_p")" = "$_t" ] && kill "$_p" 2>/dev/null
-		done <"$LAB_STATE/all.pids"
-	fi
+	kill_remembered
 	rm -f "$LAB_STATE"/*.pid "$LAB_STATE"/*.pids "$LAB_STATE"/*.txt
 	echo "torn down: the lab's namespaces are gone with their holders"
 }
-
-# fail MSG - print MSG and the hint, exit 1 (for check)
-fail() { echo "check: $*"; hint; exit 1; }
 
 # steps - the standard dispatch; a lab.sh defines setup_, run_, check_ and hint
 steps() {

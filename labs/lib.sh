@@ -1,0 +1,55 @@
+# labs/lib.sh - the shell helpers every lab helper shares: sourced by
+# labs/01-fundamentals/mrlab.sh (the container labs) and labs/04-networking/netlab.sh (the
+# namespace labs) once they have set MR_TOP and LAB_STATE; not a lab itself.
+#
+#	realtool NAME       the path of the real NAME on the PATH, not a busybox applet
+#	starttime PID       field 22 of /proc/PID/stat: with the PID, it names a process uniquely
+#	remember PID FILE   note a process we started in $LAB_STATE/FILE ("PID STARTTIME")
+#	kill_remembered     kill the processes noted in $LAB_STATE/all.pids, each only if it is
+#	                    still the one we started (same start time: never a reused PID)
+#	pid NAME            the PID holding the lab's namespace NAME ($LAB_STATE/NAME.pid)
+#	fail MSG            print "check: MSG" and the lab's hint, exit 1 (for check)
+#	BB                  a busybox binary (for wget, nc, ping), or empty
+#
+# The test suites have realtool too, as nt_tool (tests/integration/netns/netns.sh): the
+# tests do not source the labs, nor the labs the tests.
+# POSIX sh: runs under dash and busybox ash.
+
+# realtool NAME - the real NAME on the PATH, not a busybox applet: busybox ash runs its own
+# applet for a bare name (`nsenter`, `unshare`), and those lack options the labs use. NAME
+# itself when there is no other.
+realtool() {
+	for _d in $(echo "$PATH" | tr : ' '); do
+		[ -x "$_d/$1" ] || continue
+		case $(readlink -f "$_d/$1") in */busybox*) continue ;; esac
+		echo "$_d/$1"
+		return 0
+	done
+	echo "$1"
+}
+
+# starttime PID - field 22 of /proc/PID/stat: with the PID, it names a process uniquely
+starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
+
+# remember PID FILE - record a process we started, to kill it (and only it) at teardown
+remember() { echo "$1 $(starttime "$1")" >>"$LAB_STATE/$2"; }
+
+# kill_remembered - SIGTERM every process of $LAB_STATE/all.pids that is still ours
+kill_remembered() {
+	[ -f "$LAB_STATE/all.pids" ] || return 0
+	while read -r _p _t; do
+		[ -n "$_t" ] && [ "$(starttime "$_p")" = "$_t" ] && kill "$_p" 2>/dev/null
+	done <"$LAB_STATE/all.pids"
+	return 0
+}
+
+# pid NAME - the PID holding NAME's namespace
+pid() { cut -d' ' -f1 "$LAB_STATE/$1.pid"; }
+
+# fail MSG - print MSG and the hint, exit 1 (for check)
+fail() { echo "check: $*"; hint; exit 1; }
+
+BB=
+for _b in /bin/busybox /usr/bin/busybox /usr/sbin/busybox "$MR_TOP/build/rootfs/busybox/bin/busybox"; do
+	[ -x "$_b" ] && BB=$_b && break
+done
