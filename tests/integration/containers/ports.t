@@ -267,7 +267,7 @@ killed_after_publish() {
 		MINIRUN_TEST_DIE_AT=net-published mr run -d --name kp -p 127.0.0.1:8080:80 \
 			-p 9000:90/udp busybox sleep 60 >/dev/null 2>&1
 		w_ids >>"$R/.ids"
-		echo "published: $(nft list map ip minirun published 2>/dev/null | grep -c -e "127\.0\.0\.1 \. tcp \. 8080" -e "0\.0\.0\.0/0 \. udp \. 9000")"
+		echo "published: $(nft list map ip minirun published 2>/dev/null | grep -cE "127\.0\.0\.1 \. (tcp|6) \. 8080|0\.0\.0\.0/0 \. (udp|17) \. 9000")"
 		mr rm -f kp >/dev/null 2>&1 || echo "rm -f failed"
 		w_leaks') || t_fail "$out"
 	t_match "$out" '^published: 2$' "the monitor died after the publish: both ports are there"
