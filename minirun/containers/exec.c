@@ -360,7 +360,7 @@ enum { OPT_ENV_FILE = IO_OPT_OWN, OPT_PRIVILEGED };
 static const struct io_flag exec_flags[] = {
 	IO_FLAG_DETACH,
 	{"detach-keys", 0, required_argument, IO_OPT_DETACH_KEYS, "string",
-	 "Accepted for docker's sake (exec -t relays directly)"},
+	 "Checked, then unused: exec -t relays the terminal directly"},
 	{"env", 'e', required_argument, 'e', "list", "Set environment variables"},
 	{"env-file", 0, required_argument, OPT_ENV_FILE, "list",
 	 "Read in a file of environment variables"},

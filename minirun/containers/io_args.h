@@ -47,34 +47,19 @@ struct io_flag {
 };
 
 /* the shared rows, with docker's help (a verb may write its own row with the same val) */
-#define IO_FLAG_DETACH                                                                             \
-	{                                                                                          \
-		"detach", 'd', no_argument, IO_OPT_DETACH, NULL,                                   \
-			"Detached mode: run command in the background"                             \
-	}
-#define IO_FLAG_INTERACTIVE                                                                        \
-	{                                                                                          \
-		"interactive", 'i', no_argument, IO_OPT_INTERACTIVE, NULL,                         \
-			"Keep STDIN open even if not attached"                                     \
-	}
-#define IO_FLAG_TTY                                                                                \
-	{                                                                                          \
-		"tty", 't', no_argument, IO_OPT_TTY, NULL, "Allocate a pseudo-TTY"                 \
-	}
-#define IO_FLAG_DETACH_KEYS                                                                        \
-	{                                                                                          \
-		"detach-keys", 0, required_argument, IO_OPT_DETACH_KEYS, "string",                 \
-			"Override the key sequence for detaching a container"                      \
-	}
-#define IO_FLAG_NO_STDIN                                                                           \
-	{                                                                                          \
-		"no-stdin", 0, no_argument, IO_OPT_NO_STDIN, NULL, "Do not attach STDIN"           \
-	}
-#define IO_FLAG_SIG_PROXY                                                                          \
-	{                                                                                          \
-		"sig-proxy", 0, optional_argument, IO_OPT_SIG_PROXY, NULL,                         \
-			"Proxy all received signals to the process (default true)"                 \
-	}
+/* clang-format off */
+#define IO_FLAG_DETACH      {"detach", 'd', no_argument, IO_OPT_DETACH, NULL, \
+			     "Detached mode: run command in the background"}
+#define IO_FLAG_INTERACTIVE {"interactive", 'i', no_argument, IO_OPT_INTERACTIVE, NULL, \
+			     "Keep STDIN open even if not attached"}
+#define IO_FLAG_TTY         {"tty", 't', no_argument, IO_OPT_TTY, NULL, "Allocate a pseudo-TTY"}
+#define IO_FLAG_DETACH_KEYS {"detach-keys", 0, required_argument, IO_OPT_DETACH_KEYS, "string", \
+			     "Override the key sequence for detaching a container"}
+#define IO_FLAG_NO_STDIN    {"no-stdin", 0, no_argument, IO_OPT_NO_STDIN, NULL, \
+			     "Do not attach STDIN"}
+#define IO_FLAG_SIG_PROXY   {"sig-proxy", 0, optional_argument, IO_OPT_SIG_PROXY, NULL, \
+			     "Proxy all received signals to the process (default true)"}
+/* clang-format on */
 
 /* What a verb tells io_parse_args about itself. */
 struct io_verb {
