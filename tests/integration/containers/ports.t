@@ -261,6 +261,28 @@ host_socket_taken() {
 	t_nomatch "$out" '^leak:'
 }
 
+stop_start_rm() {
+	w_need
+	out=$(w_host "$NETSTATE"'
+		id=$(w_www ss -p 127.0.0.1:8080:80 -p 8081:80/udp) || die "run"
+		echo "$id" >>"$R/.ids"
+		w_wait_http 127.0.0.1:8080 || echo "no answer on 127.0.0.1:8080"
+		echo "running: $(netstate)"
+		mr stop -t 1 ss >/dev/null || die "stop"
+		echo "stopped: $(netstate)"
+		mr start ss >/dev/null || die "start"
+		w_wait_http 127.0.0.1:8080 || echo "no answer after start"
+		echo "started: $(get 127.0.0.1:8080) $(mr port ss | tr "\n" " ")"
+		mr stop -t 1 ss >/dev/null && mr rm ss >/dev/null || die "stop, rm"
+		echo "removed: $(netstate)"
+		w_leaks') || t_fail "$out"
+	t_match "$out" '^running: veths 1 ports 2 leases 1$'
+	t_match "$out" '^stopped: veths 0 ports 0 leases 0$' "stop removes both ports"
+	t_match "$out" '^started: hello-ss 80/tcp -> 127\.0\.0\.1:8080 80/udp -> 0\.0\.0\.0:8081 $' "start publishes them again, on the same addresses"
+	t_match "$out" '^removed: veths 0 ports 0 leases 0$'
+	t_nomatch "$out" '^leak:'
+}
+
 killed_after_publish() {
 	w_need
 	out=$(w_host '
@@ -284,5 +306,6 @@ t "-p 8000-8002:80-82 publishes each port; -p IP::90-91/udp a free host port eac
 t "network publish ID 8000-8002:80-82 and IP::90-91/udp: a port each, reached, removed by rm -f" ranges_network_publish
 t "bad ranges and IPv6 addresses: one line each, exit 125, nothing left" bad_specs
 t "a host port held by a listening socket of the host is refused in docker's words" host_socket_taken
+t "stop removes the ports, start publishes them again on their addresses, rm leaves nothing" stop_start_rm
 t "a kill -9 after the publish: rm -f removes the address-bound and the udp port" killed_after_publish
 t_end
