@@ -416,14 +416,7 @@ static int set_port(struct container_opts *o, const char *v, const struct opt *f
 		    struct mr_err *err)
 {
 	(void)f;
-	struct network_port *p = realloc(o->ports, (o->nports + 1) * sizeof(*p));
-	if (!p)
-		return mr_fail(err, ENOMEM, "ports");
-	o->ports = p;
-	if (network_parse_port(v, &p[o->nports], err) < 0)
-		return -1;
-	o->nports++;
-	return 0;
+	return network_parse_ports(v, &o->ports, &o->nports, err); /* a range: a port each */
 }
 
 static int set_mount(struct container_opts *o, const char *v, const struct opt *f,

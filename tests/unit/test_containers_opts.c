@@ -177,9 +177,8 @@ static const struct {
 	 "network-scoped alias is supported only for containers in user defined networks"},
 	{{"--network", "container:abc", "-p", "80", "busybox"},
 	 "conflicting options: port publishing and the container type network mode"},
-	{{"--pull", "always", "busybox"},
-	 "--pull always is not supported by minirun: use 'minirun pull' first, then --pull "
-	 "missing or never"},
+	{{"--pull", "sometimes", "busybox"},
+	 "invalid pull option: 'sometimes': must be one of \"always\", \"missing\" or \"never\""},
 	{{"--tmpfs", "run", "busybox"},
 	 "invalid argument \"run\" for \"--tmpfs\" flag: invalid mount path: 'run' mount path "
 	 "must be absolute"},
