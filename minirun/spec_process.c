@@ -100,10 +100,14 @@ static int parse_rlimits(struct pctx *c, json_t *o, struct spec_process *p)
 		snprintf(path, sizeof(path), "process.rlimits[%zu]", i);
 		if (!json_is_object(v))
 			return bad(c, path, "must be an object");
+		/* -1 is unlimited (RLIM_INFINITY): the spec's 2^64-1 is beyond what jansson
+		 * reads as an integer (signed 64 bits), so minirun's own configs say -1 */
 		if (get_str(c, v, path, "type", true, &type) < 0 ||
-		    get_int(c, v, path, "soft", 0, LLONG_MAX, &soft, NULL) < 0 ||
-		    get_int(c, v, path, "hard", 0, LLONG_MAX, &hard, NULL) < 0)
+		    get_int(c, v, path, "soft", -1, LLONG_MAX, &soft, NULL) < 0 ||
+		    get_int(c, v, path, "hard", -1, LLONG_MAX, &hard, NULL) < 0)
 			return -1;
+		rlim_t rs = soft == -1 ? RLIM_INFINITY : (rlim_t)soft;
+		rlim_t rh = hard == -1 ? RLIM_INFINITY : (rlim_t)hard;
 		for (k = 0; k < sizeof(rlimit_table) / sizeof(rlimit_table[0]); k++)
 			if (strcmp(rlimit_table[k].name, type) == 0)
 				break;
@@ -111,10 +115,10 @@ static int parse_rlimits(struct pctx *c, json_t *o, struct spec_process *p)
 			return bad(c, path, "names an unknown rlimit type '%s'", type);
 		if (p->nrlimits == SPEC_MAX_RLIM)
 			return bad(c, path, "is one rlimit too many");
-		if (soft > hard)
+		if (rs > rh)
 			return bad(c, path, "has soft %lld above hard %lld", soft, hard);
-		p->rlimits[p->nrlimits++] = (struct spec_rlimit){
-			rlimit_table[k].resource, rlimit_table[k].name, (rlim_t)soft, (rlim_t)hard};
+		p->rlimits[p->nrlimits++] =
+			(struct spec_rlimit){rlimit_table[k].resource, rlimit_table[k].name, rs, rh};
 	}
 	return 0;
 }
