@@ -10,13 +10,14 @@
  *
  * Devices: linux.resources.devices is enforced through cg_devices_apply (an eBPF device
  * filter on the cgroup's v2 directory, hybrid hosts included; the v1 devices hierarchy
- * only where there is no v2 tree), as runc does it: the config's rules, then the
- * devices every container gets (mknod of any node; null, zero, full, random, urandom,
- * tty, console, ptmx and pts for rwm), then each linux.devices node; last match wins,
- * no match is denied. So a config that denies "a" still has a working /dev/null, and
- * only what it allows beyond that can be opened. A config without device rules gets the
- * defaults alone (see cgstep_create for why). `update` with a "devices" array replaces
- * the policy: the same three parts, with update's rules first.
+ * only where there is no v2 tree): each linux.devices node (rwm), then the config's
+ * rules, then the devices every container gets (mknod of any node; null, zero, full,
+ * random, urandom, tty, console, ptmx and pts for rwm); last match wins, no match is
+ * denied. So a config that denies "a" still has a working /dev/null, a rule of the
+ * config can narrow a node it lists (docker's --device ...:r), and only what it allows
+ * beyond that can be opened. A config without device rules gets the nodes and the
+ * defaults (see cgstep_create for why). `update` with a "devices" array replaces the
+ * policy: the same three parts, with update's rules in the middle.
  *
  * Not enforced: network/rdma: accepted, said under -v.
  *
@@ -310,8 +311,8 @@ static int dev_num(const struct spec *s, json_t *o, const char *p, const char *k
 	return 0;
 }
 
-/* The device rules A (a linux.resources.devices array, or NULL), then the defaults, then
- * the nodes of S's linux.devices -> a new RULES array. POS (S or NULL) gives error
+/* The nodes of S's linux.devices (rwm), then the device rules A (a
+ * linux.resources.devices array, or NULL), then the defaults -> a new RULES array. POS (S or NULL) gives error
  * positions: A comes from S's config.json, or from update's own file. */
 static int device_rules(const struct spec *s, const struct spec *pos, json_t *a,
 			struct cg_device_rule **rules, size_t *n, struct mr_err *err)
@@ -322,6 +323,14 @@ static int device_rules(const struct spec *s, const struct spec *pos, json_t *a,
 	*n = 0;
 	if (!out)
 		return mr_fail(err, ENOMEM, "device rules");
+	/* the nodes first: the config's own rules come after them, and so can narrow them
+	 * (docker's --device /dev/x:/dev/x:r gives the node and an "r" rule) */
+	for (i = 0; s && i < s->ndevices; i++) {
+		const struct spec_device *sd = &s->devices[i];
+		if (sd->type != 'c' && sd->type != 'b')
+			continue; /* a fifo is no device to the controller */
+		out[(*n)++] = (struct cg_device_rule){true, sd->type, sd->major, sd->minor, "rwm"};
+	}
 	json_array_foreach(a, i, d)
 	{
 		struct cg_device_rule *r = &out[*n];
@@ -356,12 +365,6 @@ static int device_rules(const struct spec *s, const struct spec *pos, json_t *a,
 	}
 	memcpy(out + *n, default_rules, sizeof(default_rules));
 	*n += N_DEFAULT_RULES;
-	for (i = 0; s && i < s->ndevices; i++) {
-		const struct spec_device *sd = &s->devices[i];
-		if (sd->type != 'c' && sd->type != 'b')
-			continue; /* a fifo is no device to the controller */
-		out[(*n)++] = (struct cg_device_rule){true, sd->type, sd->major, sd->minor, "rwm"};
-	}
 	*rules = out;
 	return 0;
 }
