@@ -31,6 +31,7 @@
  */
 #include "minirun/containers/containers.h"
 #include "lib/cleanup.h"
+#include "lib/inroot.h"
 #include "minirun/containers/hostflags.h"
 
 #include <ctype.h>
@@ -38,13 +39,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -155,29 +154,14 @@ static int read_in_root(const char *rootfs, const char *rel, char **out, struct 
 	_cleanup_close_ int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return mr_fail(err, errno, "open rootfs '%s'", rootfs);
-	/* O_NONBLOCK: a FIFO planted as etc/passwd must not hang us; fstat refuses it below */
-	struct open_how how = {.flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-	_cleanup_close_ int fd = (int)syscall(SYS_openat2, root, rel, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS) {
-		/* a kernel before 5.6: follow no symlink at all, component by component */
-		int dir = dup(root);
-		char buf[256], *save = NULL;
-		snprintf(buf, sizeof(buf), "%s", rel);
-		for (char *c = strtok_r(buf, "/", &save); c && dir >= 0;) {
-			char *next = strtok_r(NULL, "/", &save);
-			int f = openat(dir, c,
-				       (next ? O_PATH | O_DIRECTORY : O_RDONLY | O_NONBLOCK) |
-					       O_NOFOLLOW | O_CLOEXEC);
-			close(dir);
-			dir = f;
-			c = next;
-		}
-		fd = dir;
-	}
+	/* O_NONBLOCK: a FIFO planted as etc/passwd must not hang us; fstat refuses it below.
+	 * In-root: a symlink in the image resolves inside it (or, on a kernel without
+	 * openat2, is refused: ELOOP, read as "no such file" like ENOENT) */
+	_cleanup_close_ int fd = mr_open_in_root(root, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
 	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0
-							   : mr_fail(err, errno, "open %s", rel);
+		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP
+			       ? 0
+			       : mr_fail(err, errno, "open %s", rel);
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
 		return mr_fail(err, 0, "%s in the image is not a regular file under 1 MiB", rel);
