@@ -199,7 +199,7 @@ int image_lowerdirs(const struct store *st, const char *name, char ***dirs,
 void image_lowerdirs_free(char **dirs);
 
 /* image_apply_change - apply one Dockerfile-style instruction ("CMD [\"sh\"]", "ENV K=V",
- * "WORKDIR /x", "EXPOSE 80", ...) to CFG, an image config's "config" object (import -c,
+ * "WORKDIR /x", "EXPOSE 80", "VOLUME /data", ...) to CFG, an image config's "config" object (import -c,
  * commit -c). -1 with a message naming the instruction when it is unknown or malformed. */
 int image_apply_change(json_t *cfg, const char *change, struct mr_err *err);
 

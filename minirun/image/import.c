@@ -122,6 +122,36 @@ int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
 			*eq = 0;
 			json_object_set_new(labels, kv, json_string(eq + 1));
 		}
+	} else if (!strcmp(word, "VOLUME")) {
+		/* VOLUME ["/a", "/b"] or VOLUME /a /b: each an absolute path, a key of Volumes */
+		json_t *list = arg[0] == '[' ? json_loads(arg, 0, NULL) : json_array(), *v;
+		size_t i;
+		if (arg[0] != '[') {
+			char buf[4096], *save = NULL;
+			snprintf(buf, sizeof(buf), "%s", arg);
+			for (char *w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+				json_array_append_new(list, json_string(w));
+		}
+		int ok = json_is_array(list) && json_array_size(list) > 0;
+		json_array_foreach(list, i, v)
+		{
+			ok &= json_is_string(v) && json_string_value(v)[0] == '/';
+		}
+		if (!ok) {
+			json_decref(list);
+			return mr_fail(err, 0,
+				       "--change '%s': VOLUME takes absolute paths (VOLUME /data, or "
+				       "VOLUME [\"/data\"])",
+				       change);
+		}
+		json_t *vols = json_object_get(cfg, "Volumes");
+		if (!vols)
+			json_object_set_new(cfg, "Volumes", vols = json_object());
+		json_array_foreach(list, i, v)
+		{
+			json_object_set_new(vols, json_string_value(v), json_object());
+		}
+		json_decref(list);
 	} else if (!strcmp(word, "EXPOSE")) {
 		json_t *ports = json_object_get(cfg, "ExposedPorts");
 		char p[64];
@@ -141,7 +171,7 @@ int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
 			}
 		return mr_fail(err, 0,
 			       "--change '%s': '%s' is not one of CMD ENTRYPOINT ENV LABEL EXPOSE "
-			       "WORKDIR USER STOPSIGNAL",
+			       "VOLUME WORKDIR USER STOPSIGNAL",
 			       change, word);
 	}
 	return 0;

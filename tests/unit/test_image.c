@@ -298,7 +298,26 @@ static void lowerdirs_list_layers_top_first(void)
 	rm_root(root);
 }
 
+static void change_volume_both_forms(void)
+{
+	struct mr_err err = {0};
+	json_t *cfg = json_object();
+	CU_ASSERT_EQUAL(image_apply_change(cfg, "VOLUME /data /logs", &err), 0);
+	CU_ASSERT_EQUAL(image_apply_change(cfg, "volume [\"/srv\"]", &err), 0);
+	json_t *v = json_object_get(cfg, "Volumes");
+	CU_ASSERT_EQUAL(json_object_size(v), 3);
+	CU_ASSERT_PTR_NOT_NULL(json_object_get(v, "/data"));
+	CU_ASSERT_PTR_NOT_NULL(json_object_get(v, "/logs"));
+	CU_ASSERT_PTR_NOT_NULL(json_object_get(v, "/srv"));
+	CU_ASSERT_EQUAL(image_apply_change(cfg, "VOLUME data", &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "VOLUME takes absolute paths"));
+	CU_ASSERT_EQUAL(image_apply_change(cfg, "VOLUME [1]", &err), -1);
+	json_decref(cfg);
+}
+
 static CU_TestInfo tests[] = {
+	{"--change VOLUME: the shell and JSON forms add Volumes; a relative path is refused",
+	 change_volume_both_forms},
 	{"a bare name means docker.io/library/NAME:latest", ref_defaults_are_dockers},
 	{"host:port and @digest references", ref_host_port_and_digest},
 	{"bad references are refused with the reason", ref_bad_input_names_the_problem},
