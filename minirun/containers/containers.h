@@ -285,7 +285,9 @@ pid_t container_pid(struct container *c);
 /*
  * container_volumes_up - at create: volume_resolve() each -v/--mount of O for container C,
  * record them in the record (Mounts, HostConfig.Binds/Mounts) and their OCI mounts in
- * Minirun.OciMounts (which container_oci_config appends, with the --tmpfs ones). All or
+ * Minirun.OciMounts (which container_oci_config appends, with the --tmpfs ones), plus an
+ * anonymous volume for each path of the image's config.Volumes that no -v/--mount/--tmpfs
+ * covers; a new or empty volume is populated from the image (unless nocopy). All or
  * nothing: on failure every volume it registered is released.
  */
 int container_volumes_up(struct container *c, const struct container_opts *o, struct mr_err *err);
