@@ -1,6 +1,7 @@
 # minirun/ - the runtime: one binary (minirun/minirun) over a library of setup steps.
 # `make minirun` builds it, minirun-oci (the OCI runtime alone, for engines), and the test helpers.
-MINIRUN_LIB_SRCS := $(filter-out minirun/main.c minirun/oci%.c minirun/test_%.c,$(wildcard minirun/*.c))
+MINIRUN_LIB_SRCS := $(filter-out minirun/main.c minirun/oci%.c minirun/test_%.c minirun/%_dl.c,\
+	$(wildcard minirun/*.c))
 MINIRUN_CLI_SRCS := $(filter-out minirun/oci_main.c,$(wildcard minirun/oci*.c))
 LIBMINIRUN := minirun/libminirun.a
 minirun/libminirun.a: $(MINIRUN_LIB_SRCS:.c=.o)
@@ -9,9 +10,13 @@ MINIRUN_LDLIBS := -ljansson -lseccomp -lcap -lm
 # main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS'
 # the front end's commands: containers, the image store, networks and volumes, over unionfs/ and netns/
 MINIRUN_FRONT := $(LIBCONTAINERS) $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) $(LIBUNIONFS) $(LIBNETNS)
-MINIRUN_FRONT_LDLIBS := $(IMAGE_LDLIBS) -lmnl -lnftables
-minirun/minirun: minirun/main.o $(MINIRUN_CLI_SRCS:.c=.o) $(MINIRUN_FRONT) $(LIBMINIRUN) $(LIBCG) \
-		$(LIBNS) $(LIBMR)
+# libarchive and libnftables are not linked: minirun opens each on the first call into it
+# (minirun/lazylib.h: they were most of the time of a `minirun run`); libcurl likewise
+# (minirun/image/curl_dl.c)
+MINIRUN_DL := minirun/archive_dl.o minirun/nftables_dl.o
+MINIRUN_FRONT_LDLIBS := $(filter-out -larchive,$(IMAGE_LDLIBS)) -lmnl
+minirun/minirun: minirun/main.o $(MINIRUN_CLI_SRCS:.c=.o) $(MINIRUN_DL) $(MINIRUN_FRONT) \
+		$(LIBMINIRUN) $(LIBCG) $(LIBNS) $(LIBMR)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(sort $(MINIRUN_LDLIBS) $(MINIRUN_FRONT_LDLIBS))
 UNIT_LDLIBS += $(MINIRUN_LDLIBS)
 INSTALL_PROGS += minirun/minirun

@@ -1,0 +1,24 @@
+/*
+ * minirun/lazylib.c - dlopen a library on first use (see lazylib.h for why).
+ */
+#include "minirun/lazylib.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void *mr_lazy_sym(struct mr_lazylib *lib, const char *name)
+{
+	/* RTLD_LOCAL: its symbols serve only these lookups, never another library's */
+	if (!lib->handle && !(lib->handle = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL))) {
+		fprintf(stderr, "minirun: %s (install Debian's %s)\n", dlerror(), lib->package);
+		exit(125);
+	}
+	void *f = dlsym(lib->handle, name);
+	if (!f) {
+		fprintf(stderr, "minirun: %s has no %s: %s is too old\n", lib->soname, name,
+			lib->package);
+		exit(125);
+	}
+	return f;
+}
