@@ -10,11 +10,11 @@ MINIRUN_LDLIBS := -ljansson -lseccomp -lcap -lm
 # main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS'
 # the front end's commands: containers, the image store, networks and volumes, over unionfs/ and netns/
 MINIRUN_FRONT := $(LIBCONTAINERS) $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) $(LIBUNIONFS) $(LIBNETNS)
-# libarchive and libnftables are not linked: minirun opens each on the first call into it
-# (minirun/lazylib.h: they were most of the time of a `minirun run`); libcurl likewise
-# (minirun/image/curl_dl.c)
-MINIRUN_DL := minirun/archive_dl.o minirun/nftables_dl.o
-MINIRUN_FRONT_LDLIBS := $(filter-out -larchive,$(IMAGE_LDLIBS)) -lmnl
+# libarchive, libnftables and libcrypto are not linked: minirun opens each on the first
+# call into it (minirun/lazylib.h: they were most of the time of a `minirun run`); libcurl
+# likewise (minirun/image/curl_dl.c)
+MINIRUN_DL := minirun/archive_dl.o minirun/nftables_dl.o minirun/crypto_dl.o
+MINIRUN_FRONT_LDLIBS := $(filter-out -larchive -lcrypto,$(IMAGE_LDLIBS)) -lmnl
 minirun/minirun: minirun/main.o $(MINIRUN_CLI_SRCS:.c=.o) $(MINIRUN_DL) $(MINIRUN_FRONT) \
 		$(LIBMINIRUN) $(LIBCG) $(LIBNS) $(LIBMR)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(sort $(MINIRUN_LDLIBS) $(MINIRUN_FRONT_LDLIBS))

@@ -9,10 +9,15 @@
 
 void *mr_lazy_sym(struct mr_lazylib *lib, const char *name)
 {
-	/* RTLD_LOCAL: its symbols serve only these lookups, never another library's */
-	if (!lib->handle && !(lib->handle = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL))) {
-		fprintf(stderr, "minirun: %s (install Debian's %s)\n", dlerror(), lib->package);
-		exit(125);
+	if (!lib->handle) {
+		/* RTLD_LOCAL: its symbols serve only these lookups, never another library's */
+		if (!(lib->handle = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL))) {
+			fprintf(stderr, "minirun: %s (install Debian's %s)\n", dlerror(),
+				lib->package);
+			exit(125);
+		}
+		if (lib->opened)
+			lib->opened(lib);
 	}
 	void *f = dlsym(lib->handle, name);
 	if (!f) {

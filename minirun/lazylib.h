@@ -9,7 +9,7 @@
  * published ports need nftables.
  *
  * So minirun is linked without them. Instead a file per library (archive_dl.c,
- * nftables_dl.c) defines, under the library's own names and with the prototypes of its
+ * nftables_dl.c, crypto_dl.c) defines, under the library's own names and with the prototypes of its
  * own header, each function minirun calls; MR_LAZY writes one such forwarder. The first
  * call dlopen()s the library and looks the real function up (once per function: the
  * pointer is kept in the forwarder); every call then jumps to it. The rest of the code
@@ -31,7 +31,8 @@
 struct mr_lazylib {
 	const char *soname;  /* "libarchive.so.13" */
 	const char *package; /* the Debian package that holds it: "libarchive13" */
-	void *handle;        /* dlopen's, once loaded */
+	void (*opened)(struct mr_lazylib *lib); /* called once, right after dlopen (or NULL) */
+	void *handle;                           /* dlopen's, once loaded */
 };
 
 /* mr_lazy_sym - NAME in LIB, opening LIB first if need be. Never NULL: when LIB or NAME is

@@ -131,6 +131,27 @@ static void rec_paths(struct container *c)
 		json_object_set_new(rec, "RestartCount", json_integer(0));
 }
 
+/* the image's layer directories, top-most first: as docker's inspect shows them (one
+ * string), and as the monitor mounts them (an array: a path may hold a ':'). The monitor
+ * reads them here instead of opening the image store, which would verify the image's
+ * blobs once more (rootfs.c). */
+static void rec_lowers(struct container *c, char **lowers)
+{
+	json_t *arr = json_array();
+	size_t len = 1;
+	for (char **p = lowers; *p; p++) {
+		json_array_append_new(arr, json_string(*p));
+		len += strlen(*p) + 1;
+	}
+	char *text = calloc(1, len);
+	for (char **p = lowers; text && *p; p++)
+		strcat(strcat(text, p == lowers ? "" : ":"), *p);
+	json_object_set_new(rec_get(c->rec, "GraphDriver", "Data"), "LowerDir",
+			    json_string(text ? text : ""));
+	free(text);
+	rec_set(c->rec, "Minirun", "LowerDirs", arr);
+}
+
 int container_create(const char *root, const struct container_opts *o, struct container *c,
 		     struct mr_err *err)
 {
@@ -140,12 +161,16 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	container_step("image");
 	if (store_open(&st, root, err) < 0)
 		return -1;
+	char **lowers = NULL;
 	int rc = image_resolve(&st, o->image, &img, err);
+	if (rc == 0 && (rc = image_layer_dirs(&st, &img, &lowers, err)) < 0)
+		image_free(&img);
 	store_close(&st);
 	if (rc < 0)
 		return -1;
 	if (container_new(root, o->name, c, err) < 0) {
 		image_free(&img);
+		image_lowerdirs_free(lowers);
 		return -1;
 	}
 	claimed_name(c, o->name, name, sizeof(name));
@@ -154,6 +179,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	if (!c->rec)
 		goto fail;
 	rec_paths(c);
+	rec_lowers(c, lowers);
 	if (container_save(c, err) < 0)
 		goto fail;
 	container_step("image-mark");
@@ -174,9 +200,11 @@ int container_create(const char *root, const struct container_opts *o, struct co
 		goto fail;
 	container_step("created");
 	image_free(&img);
+	image_lowerdirs_free(lowers);
 	return 0;
 fail:
 	image_free(&img);
+	image_lowerdirs_free(lowers);
 	container_volumes_down(c, true, NULL);
 	container_release_name(root, c->id);
 	rootfs_remove_dir(c, NULL);

@@ -34,19 +34,43 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int rootfs_mount(struct container *c, struct mr_err *err)
+/* The image's layers, top-most first, into *DIRS (image_lowerdirs_free). create recorded
+ * them (Minirun.LowerDirs): each must still be a directory, as the image store keeps the
+ * layers of an image a container uses. A record without them (made by an older minirun)
+ * asks the store, by image ID, not by the name given to run: a tag moved since keeps this
+ * container's layers. */
+static int lowerdirs(struct container *c, char ***dirs, struct mr_err *err)
 {
-	char merged[4400], upper[4400], work[4400];
-	char **dirs = NULL;
+	json_t *rec = rec_get(c->rec, "Minirun", "LowerDirs");
+	size_t i, n = json_array_size(rec);
+	char **v = n ? calloc(n + 1, sizeof(*v)) : NULL;
+	for (i = 0; v && i < n; i++) {
+		struct stat sb;
+		const char *d = json_string_value(json_array_get(rec, i));
+		if (!d || stat(d, &sb) < 0 || !S_ISDIR(sb.st_mode) || !(v[i] = strdup(d)))
+			break;
+	}
+	if (v && i == n) {
+		*dirs = v;
+		return 0;
+	}
+	image_lowerdirs_free(v);
 	struct store st;
 	const char *image = json_string_value(json_object_get(c->rec, "Image"));
 	if (!image)
 		return mr_fail(err, 0, "container %.12s: its record names no image", c->id);
 	if (store_open(&st, c->root, err) < 0)
 		return -1;
-	/* by ID, not by the name given to run: a tag moved since keeps this container's layers */
-	int rc = image_lowerdirs(&st, image, &dirs, NULL, err);
+	int rc = image_lowerdirs(&st, image, dirs, NULL, err);
 	store_close(&st);
+	return rc;
+}
+
+int rootfs_mount(struct container *c, struct mr_err *err)
+{
+	char merged[4400], upper[4400], work[4400];
+	char **dirs = NULL;
+	int rc = lowerdirs(c, &dirs, err);
 	if (rc < 0)
 		return -1;
 	size_t n = 0;

@@ -196,6 +196,10 @@ void store_layer_path(const struct store *st, const char *diffid, char *buf, siz
  * The image ID goes to ID (may be NULL). Unpacks layers missing on disk. */
 int image_lowerdirs(const struct store *st, const char *name, char ***dirs,
 		    char id[IMAGE_DIGEST_LEN + 1], struct mr_err *err);
+/* image_layer_dirs - the same for IMG, resolved already (run records them: the monitor then
+ * mounts the overlay without opening the store). */
+int image_layer_dirs(const struct store *st, const struct image *img, char ***dirs,
+		     struct mr_err *err);
 void image_lowerdirs_free(char **dirs);
 
 /* image_apply_change - apply one Dockerfile-style instruction ("CMD [\"sh\"]", "ENV K=V",

@@ -355,24 +355,17 @@ int image_unpack(const struct store *st, const struct image *img, struct mr_err 
 	return 0;
 }
 
-int image_lowerdirs(const struct store *st, const char *name, char ***dirs,
-		    char id[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
+int image_layer_dirs(const struct store *st, const struct image *img, char ***dirs,
+		     struct mr_err *err)
 {
-	struct image img;
 	/* shared gc lock: a prune can't delete these layers while we unpack or hand them out */
 	if (store_lock(st, STORE_ADDING, err) < 0)
 		return -1;
-	if (image_resolve(st, name, &img, err) < 0) {
-		store_unlock(st, STORE_ADDING);
-		return -1;
-	}
-	int rc = image_unpack(st, &img, err);
+	int rc = image_unpack(st, img, err);
 	store_unlock(st, STORE_ADDING);
-	if (rc < 0) {
-		image_free(&img);
+	if (rc < 0)
 		return -1;
-	}
-	json_t *diffs = json_object_get(json_object_get(img.config, "rootfs"), "diff_ids");
+	json_t *diffs = json_object_get(json_object_get(img->config, "rootfs"), "diff_ids");
 	size_t n = json_array_size(diffs);
 	char **v = calloc(n + 1, sizeof(*v));
 	for (size_t i = 0; v && i < n; i++) {
@@ -380,15 +373,28 @@ int image_lowerdirs(const struct store *st, const char *name, char ***dirs,
 		/* overlay's lowerdir lists the top-most layer first: the config lists it last */
 		store_layer_path(st, json_string_value(json_array_get(diffs, n - 1 - i)), p,
 				 sizeof(p));
-		v[i] = strdup(p);
+		if (!(v[i] = strdup(p))) {
+			image_lowerdirs_free(v);
+			v = NULL;
+		}
 	}
-	if (id)
-		strcpy(id, img.id);
-	image_free(&img);
 	if (!v)
 		return mr_fail(err, ENOMEM, "lowerdirs");
 	*dirs = v;
 	return 0;
+}
+
+int image_lowerdirs(const struct store *st, const char *name, char ***dirs,
+		    char id[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
+{
+	struct image img;
+	if (image_resolve(st, name, &img, err) < 0)
+		return -1;
+	int rc = image_layer_dirs(st, &img, dirs, err);
+	if (rc == 0 && id)
+		strcpy(id, img.id);
+	image_free(&img);
+	return rc;
 }
 
 void image_lowerdirs_free(char **dirs)
