@@ -33,6 +33,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "lib/sha256.h"
 
 const char *image_root_opt;
 
@@ -51,11 +52,12 @@ static void hex_digest(const unsigned char *md, char digest[IMAGE_DIGEST_LEN + 1
 		sprintf(digest + 7 + 2 * i, "%02x", md[i]);
 }
 
+/* Blobs in memory are manifests, configs and indexes, a few KiB: lib/sha256 hashes them
+ * without OpenSSL's start-up cost (sha256.h). Streams (layers) use OpenSSL: hash_fd. */
 void digest_of(const void *data, size_t len, char digest[IMAGE_DIGEST_LEN + 1])
 {
 	unsigned char md[32];
-	unsigned int mdlen = 0;
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	mr_sha256(data, len, md);
 	hex_digest(md, digest);
 }
 
