@@ -196,7 +196,13 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	if (state_write_file(container_path(c, "exit-code", path, sizeof(path)), "", 0600, err) < 0)
 		goto fail;
 	container_step("volumes");
-	if (container_volumes_up(c, o, err) < 0 || container_save(c, err) < 0)
+	/* saved again only when the networks or volumes changed the record: each save is a
+	 * new file renamed over the old one, and most runs have neither */
+	json_t *before = json_deep_copy(c->rec);
+	rc = container_volumes_up(c, o, err);
+	bool same = rc == 0 && before && json_equal(before, c->rec);
+	json_decref(before);
+	if (rc < 0 || (!same && container_save(c, err) < 0))
 		goto fail;
 	container_step("created");
 	image_free(&img);
@@ -231,9 +237,9 @@ void container_cleanup(struct container *c)
 		rec_set(c->rec, "State", "Paused", json_false());
 		rec_set(c->rec, "State", "Restarting", json_false());
 		rec_set(c->rec, "State", "Pid", json_integer(0));
+		if (c->lockfd >= 0)
+			container_save(c, NULL);
 	}
-	if (c->lockfd >= 0)
-		container_save(c, NULL);
 }
 
 int container_start(struct container *c, bool attach, struct mr_err *err)
@@ -250,8 +256,8 @@ int container_start(struct container *c, bool attach, struct mr_err *err)
 		return mr_fail(err, 0, "container %.12s is being started or stopped", c->id);
 	container_cleanup(c); /* what a killed monitor left, if anything */
 	/* an explicit start lifts an earlier stop: the restart policy applies again */
-	json_object_del(json_object_get(c->rec, "Minirun"), "StopRequested");
-	if (container_save(c, err) < 0)
+	if (json_object_del(json_object_get(c->rec, "Minirun"), "StopRequested") == 0 &&
+	    container_save(c, err) < 0)
 		return -1;
 	if (monitor_spawn(c, attach, err) < 0) {
 		container_reload(c, NULL);

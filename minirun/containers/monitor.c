@@ -267,6 +267,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 		goto fail;
 	}
 	set_state(c->rec, "running");
+	rec_set(c->rec, "Minirun", "MonitorPid", json_integer(getpid()));
 	rec_set(c->rec, "State", "Pid", json_integer(pid));
 	rec_set(c->rec, "State", "ExitCode", json_integer(0));
 	rec_set(c->rec, "State", "Error", json_string(""));
@@ -356,6 +357,12 @@ static bool record_exit(struct mon *m, int code, const char *error)
 	rec_set(rec, "State", "FinishedAt", json_string(state_now(now, sizeof(now))));
 	rec_set(rec, "Minirun", "Step", json_string("exited"));
 	write_exit_code(m->c, code);
+	if (!error && !again && json_is_true(rec_get(rec, "HostConfig", "AutoRemove"))) {
+		/* --rm: the record goes with the directory, unsaved; the lock stays held until
+		 * monitor_main has removed it all (waiters read exit-code) */
+		container_step("recorded");
+		return false;
+	}
 	save_unlock(m, &err);
 	container_step("recorded");
 	return again;
@@ -459,8 +466,6 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 		tell(m.notify, N_FAILED, 0, &err);
 		_exit(1);
 	}
-	rec_set(c->rec, "Minirun", "MonitorPid", json_integer(getpid()));
-	container_save(c, NULL); /* the starter holds the lock for us */
 	long delay = 100; /* docker's back-off: 100 ms, doubling, reset after 10 s of running */
 	for (;;) {
 		struct timespec t0, t1;
@@ -500,8 +505,8 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 		if (stop)
 			_exit(0);
 	}
-	if (json_is_true(rec_get(c->rec, "HostConfig", "AutoRemove")) &&
-	    lock_reload(&m, &err) == 0) {
+	if (json_is_true(rec_get(c->rec, "HostConfig", "AutoRemove")) && c->lockfd >= 0) {
+		/* record_exit kept the lock for this (and skipped the save) */
 		container_remove(c, false, true, &err);
 		container_close(c);
 	}
