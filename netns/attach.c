@@ -12,9 +12,12 @@
  * See: veth(4), ip-link(8), https://www.cni.dev/plugins/current/main/bridge/.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "lib/cleanup.h"
+#include "lib/file.h"
 #include "netns/nat.h"
 #include "netns/netlink.h"
 
@@ -89,6 +92,19 @@ int netns_detach(const char *host_if, int missing_ok, struct mr_err *err)
 	return nl_link_del(host, host_if, missing_ok, err);
 }
 
+/* Whether an existing bridge NAME has its NAT: nat_bridge_add's last step sets the
+ * bridge's route_localnet, and netns_network_create adds the masquerade before it, so a 1
+ * there means both are done. Why look: every container's connect comes here, and each
+ * nftables command would load libnftables and read the table first (~1 ms apiece, four
+ * of them), for elements that are there already. */
+static bool nat_ready(const char *name)
+{
+	char path[128];
+	_cleanup_free_ char *v = NULL;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet", name);
+	return mr_read_file(path, &v, NULL, NULL) == 0 && v[0] == '1';
+}
+
 int netns_network_create(const char *name, const char *cidr, int nat, struct mr_err *err)
 {
 	struct nl_cidr c;
@@ -108,18 +124,22 @@ int netns_network_create(const char *name, const char *cidr, int nat, struct mr_
 	 * route_localnet is a setting of the existing link. */
 	if ((cidr && nl_addr_add(nl, name, cidr, err) < 0) || nl_link_set_up(nl, name, 1, err) < 0)
 		goto undo;
+	if (nat && !made && nat_ready(name)) {
+		mr_say("NAT for bridge '%s' is set up already (route_localnet is 1)", name);
+		return 0;
+	}
 	if (nat) {
-		if (nat_bridge_add(name, err) < 0)
+		if (nat_masquerade_add(cidr, err) < 0)
 			goto undo;
 		nat_made = 1;
-		if (nat_masquerade_add(cidr, err) < 0)
+		if (nat_bridge_add(name, err) < 0)
 			goto undo;
 	}
 	return 0;
 undo:;
 	int e = errno;
-	if (nat_made)
-		nat_bridge_del(name, 1, NULL);
+	if (nat_made && made)
+		nat_masquerade_del(cidr, 1, NULL);
 	if (made)
 		nl_link_del(nl, name, 1, NULL);
 	errno = e;
