@@ -92,6 +92,19 @@ int netns_detach(const char *host_if, int missing_ok, struct mr_err *err)
 	return nl_link_del(host, host_if, missing_ok, err);
 }
 
+int netns_release(const char *host_if, int missing_ok, struct mr_err *err)
+{
+	_cleanup_nl_ struct nl *host = nl_open(err);
+	if (!host)
+		return -1;
+	if (nl_link_index(host, host_if) <= 0)
+		return missing_ok ? 0 : mr_fail(err, ENODEV, "release link '%s'", host_if);
+	mr_say("veth '%s' set down, left to go with its namespace", host_if);
+	if (nl_link_set_up(host, host_if, 0, err) < 0)
+		return (missing_ok && errno == ENODEV) ? 0 : -1;
+	return 0;
+}
+
 /* Whether an existing bridge NAME has its NAT: nat_bridge_add's last step sets the
  * bridge's route_localnet, and netns_network_create adds the masquerade before it, so a 1
  * there means both are done. Why look: every container's connect comes here, and each

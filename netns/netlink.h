@@ -209,6 +209,13 @@ struct netns_attach {
 int netns_attach(const struct netns_attach *a, struct mr_err *err);
 /* Undo netns_attach: delete the host end (the kernel deletes the inner end with it). */
 int netns_detach(const char *host_if, int missing_ok, struct mr_err *err);
+/* netns_release - undo netns_attach for a namespace that is going away (its processes are
+ * gone or being killed): set the host end down and leave the pair to the kernel, which
+ * deletes both ends when the namespace is freed, in the background. Why not delete it:
+ * unregistering a network device waits for RCU grace periods, 15-50 ms measured here,
+ * most of a container's exit; freeing the namespace pays them in a kernel worker. Down,
+ * the end carries nothing meanwhile (nor ever, should something keep the namespace). */
+int netns_release(const char *host_if, int missing_ok, struct mr_err *err);
 
 /*
  * A bridge network, docker's `network create`: bridge NAME (made if missing) with CIDR as

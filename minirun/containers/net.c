@@ -396,12 +396,21 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 	return r;
 }
 
+/* whether the record asks for published ports (-p, or -P) */
+static bool asked_ports(json_t *rec)
+{
+	json_t *hc = json_object_get(rec, "HostConfig");
+	return json_object_size(json_object_get(hc, "PortBindings")) > 0 ||
+	       json_is_true(json_object_get(hc, "PublishAllPorts"));
+}
+
 /* Remove every published-port element that points at one of ADDRS (the container's leases,
  * "10.88.0.2/16" each): covers a publish killed after the nft element was added but before
  * the endpoint recorded it. Leases are unique across networks while held, so such an
  * element can only be this container's. */
 static void drop_stray_ports(json_t *addrs)
 {
+	/* (only for a container that asked for ports: listing them loads libnftables) */
 	struct nat_port *pub = NULL;
 	size_t n = 0, i;
 	json_t *a;
@@ -422,8 +431,10 @@ static void drop_stray_ports(json_t *addrs)
 	free(pub);
 }
 
-/* Remove the veth a killed connect may have left on network NREC (no lease recorded, so
- * network_disconnect does not know of it): its name is derived from the two IDs. */
+/* Release the veth a killed connect may have left on network NREC (no lease recorded, so
+ * network_disconnect does not know of it): its name is derived from the two IDs. The
+ * container is going down, so the veth goes with its namespace (netns_release); this is
+ * also the state network_disconnect_exited leaves a veth in, until the kernel frees it. */
 static void drop_stray_veth(json_t *nrec, const char *id)
 {
 	const char *nid = json_string_value(json_object_get(nrec, "Id"));
@@ -431,7 +442,7 @@ static void drop_stray_veth(json_t *nrec, const char *id)
 	if (!nid)
 		return;
 	network_veth_name(nid, id, veth);
-	netns_detach(veth, 1, NULL);
+	netns_release(veth, 1, NULL);
 }
 
 /* Is NET (a name, or what NetworkMode says) the network whose record is NREC? */
@@ -478,7 +489,7 @@ static int disconnect_all(struct container *c, const char *mode, struct mr_err *
 		}
 		json_array_append(addrs, json_object_get(ep, "IPv4Address"));
 		mr_say("disconnect %.12s from network %s", c->id, net);
-		if (network_disconnect(c->root, net, c->id, &e) == 0 || r < 0)
+		if (network_disconnect_exited(c->root, net, c->id, &e) == 0 || r < 0)
 			continue;
 		/* a concurrent net_down (the monitor and `rm -f`) may have won the race */
 		struct mr_err e2 = {0};
@@ -492,7 +503,8 @@ static int disconnect_all(struct container *c, const char *mode, struct mr_err *
 		}
 		json_decref(again);
 	}
-	drop_stray_ports(addrs);
+	if (asked_ports(c->rec))
+		drop_stray_ports(addrs);
 	json_decref(addrs);
 	json_decref(all);
 	return r;

@@ -16,6 +16,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,8 +286,10 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 	return r;
 }
 
-int network_disconnect(const char *root, const char *network, const char *container_id,
-		       struct mr_err *err)
+/* NOW: delete the veth (netns_detach); else leave it to go with the namespace
+ * (netns_release) */
+static int disconnect(const char *root, const char *network, const char *container_id,
+		      bool now, struct mr_err *err)
 {
 	_cleanup_close_ int lock = network_lock(root, err);
 	if (lock < 0)
@@ -301,8 +304,8 @@ int network_disconnect(const char *root, const char *network, const char *contai
 		mr_fail(err, 0, "container %s is not connected to network %s", container_id,
 			json_string_value(json_object_get(rec, "Name")));
 	else if (network_ports_drop(ep, err) == 0 &&
-		 netns_detach(json_string_value(json_object_get(ep, "HostInterface")), 1, err) ==
-			 0) {
+		 (now ? netns_detach : netns_release)(
+			 json_string_value(json_object_get(ep, "HostInterface")), 1, err) == 0) {
 		/* the record last: until it is written, a retry finds what is left to undo */
 		json_object_del(eps, container_id);
 		if (network_save(root, rec, err) == 0)
@@ -310,4 +313,16 @@ int network_disconnect(const char *root, const char *network, const char *contai
 	}
 	json_decref(rec);
 	return r;
+}
+
+int network_disconnect(const char *root, const char *network, const char *container_id,
+		       struct mr_err *err)
+{
+	return disconnect(root, network, container_id, true, err);
+}
+
+int network_disconnect_exited(const char *root, const char *network, const char *container_id,
+			      struct mr_err *err)
+{
+	return disconnect(root, network, container_id, false, err);
 }

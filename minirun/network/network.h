@@ -149,6 +149,11 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
  * the lease), then the hosts files again. "container x is not connected to network n". */
 int network_disconnect(const char *root, const char *network, const char *container_id,
 		       struct mr_err *err);
+/* network_disconnect_exited - the same for a container going down (its processes gone, or
+ * about to be killed): its veth is set down and left to the kernel, which deletes it with
+ * the container's network namespace (netns_release says why). */
+int network_disconnect_exited(const char *root, const char *network, const char *container_id,
+			      struct mr_err *err);
 
 /* The host end of a container's veth on a network: "mrv" + 12 hex of a hash of the network's
  * ID and the container's, into out. Deterministic, so a veth left by a connect killed before

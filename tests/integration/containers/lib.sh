@@ -95,6 +95,7 @@ ct_leaks() {
 		"$(readlink -f "$MINIRUN")" | "$R"/*) echo "process: ${_p#/proc/} $_exe" ;;
 		esac
 	done
+	nt_settle
 	ip -o link 2>/dev/null | grep -o 'mrv[0-9a-f]*' | sed 's/^/veth: /'
 	"$NFT" list map ip minirun published 2>/dev/null | grep -q 'elements' &&
 		echo "nft: published-port elements left"

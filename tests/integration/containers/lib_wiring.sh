@@ -87,6 +87,7 @@ w_ids() { ls "$R/containers" 2>/dev/null | grep -E '^[0-9a-f]{64}$'; }
 # run), never by a broad name: other suites run containers on this machine at the same time.
 w_leaks() {
 	grep -F "$R" /proc/self/mountinfo | sed 's/^/leak: mount /'
+	nt_settle
 	ip -o link | grep -o ' mrv[0-9a-f]*' | sed 's/^/leak: veth/'
 	nft list map ip minirun published 2>/dev/null | grep -q 'elements' &&
 		echo "leak: published ports: $(nft list map ip minirun published | tr -d '\n\t')"

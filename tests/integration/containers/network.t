@@ -160,6 +160,7 @@ killed_mid_network() {
 				MINIRUN_TEST_DIE_AT=$step mr run -d --name "k-$step-$net" --network "$net" \
 					-p 8080:80 busybox sleep 60 >/dev/null 2>&1
 				w_ids >>"$R/.ids"
+				nt_settle
 				echo "$step $net: veths $(ip -o link | grep -c mrv), ports $(nft list map ip minirun published 2>/dev/null | grep -c "\. 8080 :")"
 				mr rm -f "k-$step-$net" >/dev/null 2>&1 || echo "rm -f k-$step-$net failed"
 			done

@@ -67,6 +67,7 @@ port_taken() {
 		sed "s/^/err: /" "$R/err"
 		w_ids >>"$R/.ids"
 		mr rm -f second >/dev/null 2>&1
+		nt_settle
 		after=$(ip -o link | grep -c mrv; nft list map ip minirun published; cat "$R/networks/bridge.json")
 		[ "$before" = "$after" ] && echo "unchanged"
 		echo "first still: $(get 127.0.0.1:8080)"
@@ -82,6 +83,7 @@ port_taken() {
 # what a refused run must not leave: veths, published ports, leases (the container itself
 # stays, "Created", as docker leaves it: `rm` removes it)
 NETSTATE='netstate() {
+	nt_settle
 	echo "veths $(ip -o link | grep -c mrv)" \
 		"ports $(nft list map ip minirun published 2>/dev/null | grep -oE "[0-9]+ : [0-9.]+ \. [0-9]+" | wc -l)" \
 		"leases $(cat "$R"/networks/*.json 2>/dev/null | grep -o "\"IPv4Address\"" | wc -l)"

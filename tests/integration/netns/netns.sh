@@ -35,6 +35,19 @@ export NT BB IP NFT UNSHARE NSENTER
 case $IP in /*) ip() { "$IP" "$@"; } ;; esac
 case $NSENTER in /*) nsenter() { "$NSENTER" "$@"; } ;; esac
 
+# nt_settle [PATTERN] - wait, up to 3 s, until no link whose name starts with PATTERN
+# (default mrv) is down. A container's veth is set down when it ends and deleted by the
+# kernel with the container's network namespace, in the background, a few ms later
+# (netns_release); count or look for leftover veths only after this.
+nt_settle() {
+	_i=0
+	while ip -o link 2>/dev/null | grep -q ": ${1:-mrv}[^:]*:.*state DOWN" && [ $_i -lt 300 ]; do
+		sleep 0.01
+		_i=$((_i + 1))
+	done
+	return 0
+}
+
 # nt_need - skip unless we can build a host namespace and the programs exist
 nt_need() {
 	t_need_root
