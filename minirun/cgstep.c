@@ -312,8 +312,8 @@ static int dev_num(const struct spec *s, json_t *o, const char *p, const char *k
 }
 
 /* The nodes of S's linux.devices (rwm), then the device rules A (a
- * linux.resources.devices array, or NULL), then the defaults -> a new RULES array. POS (S or NULL) gives error
- * positions: A comes from S's config.json, or from update's own file. */
+ * linux.resources.devices array, or NULL), then the defaults -> a new RULES array. POS (S or NULL)
+ * gives error positions: A comes from S's config.json, or from update's own file. */
 static int device_rules(const struct spec *s, const struct spec *pos, json_t *a,
 			struct cg_device_rule **rules, size_t *n, struct mr_err *err)
 {

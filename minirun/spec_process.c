@@ -117,8 +117,8 @@ static int parse_rlimits(struct pctx *c, json_t *o, struct spec_process *p)
 			return bad(c, path, "is one rlimit too many");
 		if (rs > rh)
 			return bad(c, path, "has soft %lld above hard %lld", soft, hard);
-		p->rlimits[p->nrlimits++] =
-			(struct spec_rlimit){rlimit_table[k].resource, rlimit_table[k].name, rs, rh};
+		p->rlimits[p->nrlimits++] = (struct spec_rlimit){rlimit_table[k].resource,
+								 rlimit_table[k].name, rs, rh};
 	}
 	return 0;
 }

@@ -129,7 +129,8 @@ int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
 		if (arg[0] != '[') {
 			char buf[4096], *save = NULL;
 			snprintf(buf, sizeof(buf), "%s", arg);
-			for (char *w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+			for (char *w = strtok_r(buf, " \t", &save); w;
+			     w = strtok_r(NULL, " \t", &save))
 				json_array_append_new(list, json_string(w));
 		}
 		int ok = json_is_array(list) && json_array_size(list) > 0;
@@ -139,10 +140,11 @@ int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
 		}
 		if (!ok) {
 			json_decref(list);
-			return mr_fail(err, 0,
-				       "--change '%s': VOLUME takes absolute paths (VOLUME /data, or "
-				       "VOLUME [\"/data\"])",
-				       change);
+			return mr_fail(
+				err, 0,
+				"--change '%s': VOLUME takes absolute paths (VOLUME /data, or "
+				"VOLUME [\"/data\"])",
+				change);
 		}
 		json_t *vols = json_object_get(cfg, "Volumes");
 		if (!vols)

@@ -288,8 +288,8 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 
 /* NOW: delete the veth (netns_detach); else leave it to go with the namespace
  * (netns_release) */
-static int disconnect(const char *root, const char *network, const char *container_id,
-		      bool now, struct mr_err *err)
+static int disconnect(const char *root, const char *network, const char *container_id, bool now,
+		      struct mr_err *err)
 {
 	_cleanup_close_ int lock = network_lock(root, err);
 	if (lock < 0)
