@@ -151,6 +151,10 @@ exited false /gone busybox" ] || die "inspect -f: $out"
 		pid=$(mr inspect -f "{{.State.Pid}}" web)
 		[ "$pid" -gt 0 ] && [ -d /proc/$pid ] || die "State.Pid $pid is not a live process"
 		[ "$(mr inspect -f "{{.State.ExitCode}}" gone)" = 7 ] || die ExitCode
+		# the image'"'"'s layers, as run resolved them: what the monitor mounts
+		low=$(mr inspect -f "{{.GraphDriver.Data.LowerDir}}" web)
+		case $low in "$R"/layers/sha256/*) ;; *) die "LowerDir: $low" ;; esac
+		[ -d "$low/bin" ] || die "LowerDir $low holds no bin/"
 		mr inspect -s -f "{{.SizeRw}} {{.SizeRootFs}}" gone | grep -Eqx "0 [1-9][0-9]+" ||
 			die "inspect -s: $(mr inspect -s -f "{{.SizeRw}} {{.SizeRootFs}}" gone)"
 		[ "$(mr inspect -f "{{.Id}}" "$(echo $id | cut -c1-8)")" = "$id" ] || die "by ID prefix"

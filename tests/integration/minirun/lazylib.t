@@ -1,0 +1,38 @@
+#!/bin/sh
+# tests/integration/minirun/lazylib.t - minirun loads libarchive, libnftables, libcrypto and
+# libcurl only when a verb calls into them (minirun/lazylib.h, minirun/image/curl_dl.c):
+# none is linked, and the verbs that need them still work through the forwarders.
+. "$MR_TOP/tests/lib/t.sh"
+
+MINIRUN=$MR_TOP/minirun/minirun
+TAR=$MR_TOP/build/images/busybox.tar
+
+need() {
+	[ -x "$MINIRUN" ] || t_fail "$MINIRUN is not built (make minirun)"
+	command -v ldd >/dev/null || t_skip "needs ldd (libc-bin)"
+}
+
+not_linked() {
+	need
+	libs=$(ldd "$MINIRUN") || t_fail "ldd $MINIRUN failed"
+	for lib in libarchive libnftables libcrypto libcurl libxml2 libicu; do
+		t_nomatch "$libs" "$lib" "$lib is not linked (loaded on first use, if at all)"
+	done
+	t_match "$libs" "libjansson" "libjansson is (every verb reads JSON)"
+}
+t "minirun links none of libarchive, libnftables, libcrypto, libcurl (nor libxml2/ICU)" not_linked
+
+verbs_still_work() {
+	need
+	[ -f "$TAR" ] || t_fail "$TAR is missing (make busybox-image)"
+	root=$T_DIR/root
+	# import: libarchive reads the tar, libcrypto hashes the layers
+	t_status 0 "$MINIRUN" --root "$root" import -c 'CMD ["sh"]' "$TAR" lazy:1
+	t_status 0 "$MINIRUN" --root "$root" save -o "$T_DIR/out.tar" lazy:1
+	# the saved archive is a tar that holds the image's manifest
+	t_match "$(tar -tf "$T_DIR/out.tar")" "manifest.json" "save wrote a docker-archive"
+	t_status 0 "$MINIRUN" --root "$root" rmi lazy:1
+	t_status 0 "$MINIRUN" --root "$root" load -i "$T_DIR/out.tar"
+	t_match "$("$MINIRUN" --root "$root" images)" "lazy" "load read it back"
+}
+t "import, save and load work through the forwarders" verbs_still_work
