@@ -97,7 +97,7 @@ static int pull(const struct container_opts *o, const char *familiar, struct mr_
 
 /*
  * create - resolve (and, per --pull, pull) the image, check what only the host can tell
- * (devices, ulimits), create the container and record the flags of hostflags.c. docker's
+ * (devices, ulimits), create the container (its record carries hostflags.c's flags). docker's
  * words for a missing image: "Unable to find image 'x:latest' locally", then the pull;
  * with --pull never, "No such image: x:latest". On failure nothing is left.
  */
@@ -126,15 +126,7 @@ static int create(struct container_opts *o, struct container *c, struct mr_err *
 		}
 		rc = container_create(containers_root(), o, c, err);
 	}
-	if (rc < 0)
-		return -1;
-	/* the flags record.c does not write yet (see hostflags.h); the lock is still ours */
-	if (container_hostflags_record(c->rec, o, err) < 0 || container_save(c, err) < 0) {
-		container_remove(c, true, true, NULL);
-		container_close(c);
-		return -1;
-	}
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 static int parse_run_opts(int argc, char **argv, struct container_opts *o)

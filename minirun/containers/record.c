@@ -22,6 +22,7 @@
  *      image-spec config.md (the image's "config" object).
  */
 #include "minirun/containers/containers.h"
+#include "minirun/containers/hostflags.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -162,7 +163,6 @@ static json_t *host_config(const struct container_opts *o)
 	json_object_set_new(hc, "Privileged", json_boolean(o->privileged));
 	json_object_set_new(hc, "PublishAllPorts", json_boolean(o->publish_all));
 	json_object_set_new(hc, "Mounts", json_array());
-	json_object_set_new(hc, "ShmSize", json_integer(64 * 1024 * 1024));
 	json_object_set_new(hc, "LogConfig",
 			    json_pack("{s:s, s:{}}", "Type", "json-file", "Config"));
 	return hc;
@@ -334,5 +334,10 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 	json_object_set_new(rec, "GraphDriver",
 			    json_pack("{s:s, s:{}}", "Name", "overlay2", "Data"));
 	json_object_set_new(rec, "Minirun", mr);
+	/* GroupAdd, ShmSize, Ulimits, Devices: hostflags.c's part of HostConfig */
+	if (container_hostflags_record(rec, o, err) < 0) {
+		json_decref(rec);
+		return NULL;
+	}
 	return rec;
 }
