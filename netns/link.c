@@ -36,17 +36,31 @@ static struct nlmsghdr *link_msg(struct nl *nl, void *buf, int type, int flags, 
 	return nlh;
 }
 
+static int index_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	if (nlh->nlmsg_type == RTM_NEWLINK)
+		*(int *)data = ifi->ifi_index;
+	return MNL_CB_OK;
+}
+
+/* Why one RTM_GETLINK by name, not a dump of every link: the kernel looks the name up
+ * itself, and a host with many containers has many links (a dump is one message each);
+ * a container's connect asks for a dozen indexes. No such link: an ENODEV error reply. */
 int nl_link_index(struct nl *nl, const char *name)
 {
-	struct nl_link *links = NULL;
-	size_t n = 0;
+	char buf[NL_BUFSIZE];
 	int idx = 0;
-	if (nl_check_ifname(name, NULL) < 0 || nl_links(nl, &links, &n, NULL) < 0)
+	if (nl_check_ifname(name, NULL) < 0)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(links[i].name, name))
-			idx = links[i].index;
-	free(links);
+	struct nlmsghdr *nlh = link_msg(nl, buf, RTM_GETLINK, 0, 0, NULL);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return 0;
+	ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+	if (len < 0 ||
+	    mnl_cb_run(buf, (size_t)len, nlh->nlmsg_seq, nl->portid, index_cb, &idx) < 0)
+		return 0;
 	return idx;
 }
 
