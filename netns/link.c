@@ -58,8 +58,7 @@ int nl_link_index(struct nl *nl, const char *name)
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return 0;
 	ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-	if (len < 0 ||
-	    mnl_cb_run(buf, (size_t)len, nlh->nlmsg_seq, nl->portid, index_cb, &idx) < 0)
+	if (len < 0 || mnl_cb_run(buf, (size_t)len, nlh->nlmsg_seq, nl->portid, index_cb, &idx) < 0)
 		return 0;
 	return idx;
 }
