@@ -14,10 +14,13 @@ MINIRUN_FRONT := $(LIBCONTAINERS) $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) $(LIBUN
 # call into it (minirun/lazylib.h: they were most of the time of a `minirun run`); libcurl
 # likewise (minirun/image/curl_dl.c)
 MINIRUN_DL := minirun/archive_dl.o minirun/nftables_dl.o minirun/crypto_dl.o
-MINIRUN_FRONT_LDLIBS := $(filter-out -larchive -lcrypto,$(IMAGE_LDLIBS)) -lmnl
+# and the three small libraries every verb uses are linked in whole (Debian ships their
+# .a): one shared object less each for the loader at every start (0.2 ms of the 0.9)
+MINIRUN_STATIC_LDLIBS := -Wl,-Bstatic -ljansson -lseccomp -lcap -Wl,-Bdynamic
+MINIRUN_FRONT_LDLIBS := -lmnl -lm
 minirun/minirun: minirun/main.o $(MINIRUN_CLI_SRCS:.c=.o) $(MINIRUN_DL) $(MINIRUN_FRONT) \
 		$(LIBMINIRUN) $(LIBCG) $(LIBNS) $(LIBMR)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(sort $(MINIRUN_LDLIBS) $(MINIRUN_FRONT_LDLIBS))
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MINIRUN_STATIC_LDLIBS) $(MINIRUN_FRONT_LDLIBS)
 UNIT_LDLIBS += $(MINIRUN_LDLIBS)
 INSTALL_PROGS += minirun/minirun
 CLEAN += minirun/minirun
