@@ -12,6 +12,7 @@
  */
 #include "minirun/containers/info.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -70,59 +71,172 @@ void info_status(json_t *state, const char *status, char *buf, size_t len)
 	}
 }
 
-/* one port line, and the key docker sorts them by: container port, proto, host port */
-struct port_line {
+/* one port as docker's API lists it for ps: the container's PORT/PROTO and, published, the
+ * host's IP and HOST_PORT (IP "" for a port only exposed) */
+struct port_entry {
 	unsigned port, host_port;
-	char text[128];
+	char ip[INET6_ADDRSTRLEN + 8];
+	char proto[8];
 };
 
-static int port_cmp(const void *a, const void *b)
+/* netip's order of addresses: none first, then IPv4, then IPv6, each by its bytes */
+static int ip_cmp(const char *a, const char *b)
 {
-	const struct port_line *x = a, *y = b;
-	if (x->port != y->port)
-		return x->port < y->port ? -1 : 1;
-	if (x->host_port != y->host_port)
-		return x->host_port < y->host_port ? -1 : 1;
-	return strcmp(x->text, y->text);
+	unsigned char x[16], y[16];
+	int fx = !*a                              ? 0
+		 : inet_pton(AF_INET, a, x) == 1  ? 4
+		 : inet_pton(AF_INET6, a, x) == 1 ? 16
+						  : 32;
+	int fy = !*b                              ? 0
+		 : inet_pton(AF_INET, b, y) == 1  ? 4
+		 : inet_pton(AF_INET6, b, y) == 1 ? 16
+						  : 32;
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
+	if (fx == 4 || fx == 16)
+		return memcmp(x, y, (size_t)fx);
+	return strcmp(a, b);
 }
 
-void info_ports(json_t *ports, char *buf, size_t len)
+/* docker's sort of the ports: container port, host IP, host port, proto */
+static int port_cmp(const void *a, const void *b)
 {
-	struct port_line lines[128];
-	size_t n = 0;
+	const struct port_entry *x = a, *y = b;
+	int c;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if ((c = ip_cmp(x->ip, y->ip)))
+		return c;
+	if (x->host_port != y->host_port)
+		return x->host_port < y->host_port ? -1 : 1;
+	return strcmp(x->proto, y->proto);
+}
+
+/* append ", TEXT" (TEXT alone first) to BUF, cut at LEN */
+static void ports_add(char *buf, size_t len, const char *text)
+{
+	size_t used = strlen(buf);
+	if (used + 1 < len)
+		snprintf(buf + used, len - used, "%s%s", used ? ", " : "", text);
+}
+
+/* "IP:HOST" as Go's net.JoinHostPort writes it: an IPv6 address in brackets */
+static void join_host_port(const char *ip, const char *port, char *buf, size_t len)
+{
+	snprintf(buf, len, strchr(ip, ':') ? "[%s]:%s" : "%s:%s", ip, port);
+}
+
+/* a run of ports FIRST-LAST of one address and proto (E names them): "80-82/tcp", or
+ * "0.0.0.0:8000-8002->8000-8002/tcp" where host and container ports are the same */
+static void ports_add_group(char *buf, size_t len, const struct port_entry *e, unsigned first,
+			    unsigned last)
+{
+	char ports[32], text[160];
+	if (first == last)
+		snprintf(ports, sizeof(ports), "%u", first);
+	else
+		snprintf(ports, sizeof(ports), "%u-%u", first, last);
+	if (e->ip[0]) {
+		char hp[96];
+		join_host_port(e->ip, ports, hp, sizeof(hp));
+		snprintf(text, sizeof(text), "%s->%s/%s", hp, ports, e->proto);
+	} else
+		snprintf(text, sizeof(text), "%s/%s", ports, e->proto);
+	ports_add(buf, len, text);
+}
+
+/* the ports of NetworkSettings.Ports, one entry a binding (an exposed port: one, no IP); a
+ * new array in *OUT (the caller frees it), their count returned */
+static size_t port_entries(json_t *ports, struct port_entry **out)
+{
+	size_t n = 0, cap = 0;
+	struct port_entry *v = NULL;
 	const char *key;
 	json_t *binds;
-	buf[0] = 0;
 	json_object_foreach(ports, key, binds)
 	{
 		unsigned port = 0;
 		char proto[8] = "tcp";
 		if (sscanf(key, "%u/%7s", &port, proto) < 1)
 			continue;
-		size_t nb = json_array_size(binds), i;
-		json_t *b;
-		if (!nb && n < 128) {
-			lines[n] = (struct port_line){.port = port};
-			snprintf(lines[n++].text, sizeof(lines[0].text), "%u/%s", port, proto);
-		}
-		json_array_foreach(binds, i, b)
-		{
-			if (n >= 128)
-				break;
-			struct network_port np = {.port = port};
+		size_t nb = json_array_size(binds);
+		for (size_t i = 0; i < (nb ? nb : 1); i++) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 16;
+				struct port_entry *nv = realloc(v, cap * sizeof(*v));
+				if (!nv)
+					break;
+				v = nv;
+			}
+			struct port_entry *e = &v[n++];
+			*e = (struct port_entry){.port = port};
+			snprintf(e->proto, sizeof(e->proto), "%s", proto);
+			if (!nb)
+				continue;
+			json_t *b = json_array_get(binds, i);
 			const char *ip = str(b, "HostIp");
-			snprintf(np.host_ip, sizeof(np.host_ip), "%s", *ip ? ip : "0.0.0.0");
-			np.host_port = (unsigned)strtoul(str(b, "HostPort"), NULL, 10);
-			snprintf(np.proto, sizeof(np.proto), "%s", proto);
-			lines[n] = (struct port_line){.port = port, .host_port = np.host_port};
-			network_format_port(&np, lines[n++].text, sizeof(lines[0].text));
+			snprintf(e->ip, sizeof(e->ip), "%s", *ip ? ip : "0.0.0.0");
+			e->host_port = (unsigned)strtoul(str(b, "HostPort"), NULL, 10);
 		}
 	}
-	qsort(lines, n, sizeof(lines[0]), port_cmp);
-	size_t used = 0;
-	for (size_t i = 0; i < n && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
-					 lines[i].text);
+	*out = v;
+	return n;
+}
+
+void info_ports(json_t *ports, char *buf, size_t len)
+{
+	struct port_entry *v = NULL;
+	size_t n = port_entries(ports, &v);
+	/* docker's DisplayablePorts: sorted, then consecutive ports of one address and proto
+	 * are one group ("80-82/tcp", "0.0.0.0:8000-8002->8000-8002/tcp"): an exposed port,
+	 * or one published on the same host port. A group is written when a gap ends it, and
+	 * the groups still open follow in the order they began; a port published on another
+	 * host port ("0.0.0.0:8080->80/tcp") is never grouped: those come last, in order. */
+	struct group {
+		const struct port_entry *e; /* its address and proto */
+		unsigned first, last;
+	} *groups = calloc(n ? n : 1, sizeof(*groups));
+	size_t ng = 0;
+	if (len)
+		buf[0] = 0;
+	if (!groups || !len) {
+		free(v);
+		free(groups);
+		return;
+	}
+	qsort(v, n, sizeof(*v), port_cmp);
+	for (size_t i = 0; i < n; i++) {
+		const struct port_entry *e = &v[i];
+		if (e->ip[0] && e->host_port != e->port)
+			continue; /* a mapping: written at the end */
+		struct group *g = NULL;
+		for (size_t k = 0; k < ng && !g; k++)
+			if (!strcmp(groups[k].e->ip, e->ip) &&
+			    !strcmp(groups[k].e->proto, e->proto))
+				g = &groups[k];
+		if (!g) {
+			groups[ng++] = (struct group){e, e->port, e->port};
+		} else if (e->port == g->last + 1) {
+			g->last = e->port;
+		} else {
+			ports_add_group(buf, len, g->e, g->first, g->last);
+			*g = (struct group){e, e->port, e->port};
+		}
+	}
+	for (size_t k = 0; k < ng; k++)
+		ports_add_group(buf, len, groups[k].e, groups[k].first, groups[k].last);
+	for (size_t i = 0; i < n; i++) {
+		const struct port_entry *e = &v[i];
+		char hp[96], host_port[16], text[160];
+		if (!e->ip[0] || e->host_port == e->port)
+			continue;
+		snprintf(host_port, sizeof(host_port), "%u", e->host_port);
+		join_host_port(e->ip, host_port, hp, sizeof(hp));
+		snprintf(text, sizeof(text), "%s->%u/%s", hp, e->port, e->proto);
+		ports_add(buf, len, text);
+	}
+	free(groups);
+	free(v);
 }
 
 void info_command(json_t *rec, bool notrunc, char *buf, size_t len)

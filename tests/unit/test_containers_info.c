@@ -57,18 +57,71 @@ static void status_says_up_paused_exited_created_as_docker(void)
 	json_decref(st);
 }
 
+/* PORTS of a NetworkSettings.Ports object given as JSON */
+static const char *ports_of(const char *json)
+{
+	static char buf[512];
+	json_error_t e;
+	json_t *p = json_loads(json, 0, &e);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	info_ports(p, buf, sizeof(buf));
+	json_decref(p);
+	return buf;
+}
+
 static void ports_are_sorted_and_joined_as_docker(void)
 {
 	char buf[256];
-	json_t *p = json_loads("{\"443/tcp\": null, \"80/tcp\": [{\"HostIp\": \"0.0.0.0\", "
-			       "\"HostPort\": \"8080\"}], \"53/udp\": [{\"HostIp\": \"127.0.0.1\", "
-			       "\"HostPort\": \"5353\"}]}",
-			       0, NULL);
-	info_ports(p, buf, sizeof(buf));
-	CU_ASSERT_STRING_EQUAL(buf, "127.0.0.1:5353->53/udp, 0.0.0.0:8080->80/tcp, 443/tcp");
-	json_decref(p);
+	/* exposed ports first, then the published ones, each list by container port */
+	CU_ASSERT_STRING_EQUAL(
+		ports_of("{\"443/tcp\": null, \"80/tcp\": [{\"HostIp\": \"0.0.0.0\", \"HostPort\": "
+			 "\"8080\"}], \"53/udp\": [{\"HostIp\": \"127.0.0.1\", \"HostPort\": "
+			 "\"5353\"}]}"),
+		"443/tcp, 127.0.0.1:5353->53/udp, 0.0.0.0:8080->80/tcp");
+	/* HostIp "" is every address */
+	CU_ASSERT_STRING_EQUAL(
+		ports_of("{\"80/tcp\": [{\"HostIp\": \"\", \"HostPort\": \"8080\"}]}"),
+		"0.0.0.0:8080->80/tcp");
 	info_ports(NULL, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "");
+}
+
+/* the cases of docker/cli's TestDisplayablePorts (cli/command/formatter), as records */
+static void ports_collapse_into_ranges_where_docker_does(void)
+{
+	/* exposed: 9998-9999/udp */
+	CU_ASSERT_STRING_EQUAL(ports_of("{\"9999/udp\": null, \"9998/udp\": null}"),
+			       "9998-9999/udp");
+	/* published on the same host ports: -p 1.2.3.4:9998-9999:9998-9999/udp */
+	CU_ASSERT_STRING_EQUAL(
+		ports_of("{\"9998/udp\": [{\"HostIp\": \"1.2.3.4\", \"HostPort\": \"9998\"}], "
+			 "\"9999/udp\": [{\"HostIp\": \"1.2.3.4\", \"HostPort\": \"9999\"}]}"),
+		"1.2.3.4:9998-9999->9998-9999/udp");
+	/* on other host ports (-p 8887-8888:9998-9999/udp): one each, never a range */
+	CU_ASSERT_STRING_EQUAL(
+		ports_of("{\"9998/udp\": [{\"HostIp\": \"1.2.3.4\", \"HostPort\": \"8887\"}], "
+			 "\"9999/udp\": [{\"HostIp\": \"1.2.3.4\", \"HostPort\": \"8888\"}]}"),
+		"1.2.3.4:8887->9998/udp, 1.2.3.4:8888->9999/udp");
+	/* a gap ends a range; ranges of other addresses and protos are apart */
+	CU_ASSERT_STRING_EQUAL(
+		ports_of("{\"80/tcp\": null, \"81/tcp\": null, \"83/tcp\": null, \"84/tcp\": null, "
+			 "\"80/udp\": null, \"81/udp\": null, "
+			 "\"8000/tcp\": [{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"8000\"}], "
+			 "\"8001/tcp\": [{\"HostIp\": \"0.0.0.0\", \"HostPort\": \"8001\"}, "
+			 "{\"HostIp\": \"127.0.0.1\", \"HostPort\": \"8001\"}]}"),
+		"80-81/tcp, 83-84/tcp, 80-81/udp, 0.0.0.0:8000-8001->8000-8001/tcp, "
+		"127.0.0.1:8001->8001/tcp");
+	/* docker's last case: the mappings sorted by container port, then address (as
+	 * addresses: 1.1.1.1 before 2.1.1.1 before 10.0.0.1), then proto */
+	CU_ASSERT_STRING_EQUAL(
+		ports_of("{\"80/tcp\": [{\"HostIp\": \"10.0.0.1\", \"HostPort\": \"1024\"}, "
+			 "{\"HostIp\": \"2.1.1.1\", \"HostPort\": \"1024\"}, "
+			 "{\"HostIp\": \"1.1.1.1\", \"HostPort\": \"1024\"}], "
+			 "\"80/udp\": [{\"HostIp\": \"1.1.1.1\", \"HostPort\": \"1024\"}], "
+			 "\"1024/tcp\": [{\"HostIp\": \"1.1.1.1\", \"HostPort\": \"80\"}], "
+			 "\"12345/sctp\": null}"),
+		"12345/sctp, 1.1.1.1:1024->80/tcp, 1.1.1.1:1024->80/udp, 2.1.1.1:1024->80/tcp, "
+		"10.0.0.1:1024->80/tcp, 1.1.1.1:80->1024/tcp");
 }
 
 static void command_is_quoted_and_cut_at_20_characters(void)
@@ -184,6 +237,8 @@ static CU_TestInfo tests[] = {
 	{"STATUS says Up / (Paused) / Exited (N) ... ago / Created as docker",
 	 status_says_up_paused_exited_created_as_docker},
 	{"PORTS are sorted by port and joined with ', '", ports_are_sorted_and_joined_as_docker},
+	{"PORTS: runs collapse as docker's (exposed, or on the same host ports), never 8000->80",
+	 ports_collapse_into_ranges_where_docker_does},
 	{"COMMAND is quoted as strconv.Quote and cut to 20 characters with …",
 	 command_is_quoted_and_cut_at_20_characters},
 	{"--format walks fields, prints arrays and {{json}}",

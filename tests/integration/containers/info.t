@@ -196,6 +196,25 @@ port_lines() {
 }
 t "port: PORT/proto -> HOST:PORT lines, one port, an unpublished one is an error" port_lines
 
+ps_port_ranges() {
+	ct_need
+	ct_host '
+		mr run -d --name rg -p 8000-8002:8000-8002 -p 9000-9001:90-91 -p 127.0.0.1:5353:53/udp \
+			busybox sleep 300 >/dev/null || die "run -p ranges"
+		want="0.0.0.0:8000-8002->8000-8002/tcp, 127.0.0.1:5353->53/udp, 0.0.0.0:9000->90/tcp, 0.0.0.0:9001->91/tcp"
+		out=$(mr ps --format "{{.Ports}}")
+		[ "$out" = "$want" ] || die "ps --format {{.Ports}}: $out"
+		mr ps | grep -qF "   $want   rg" || die "the PORTS column: $(mr ps)"
+		out=$(mr port rg)
+		[ "$(echo "$out" | wc -l)" = 6 ] || die "port: one line a port: $out"
+		echo "$out" | grep -qx "8001/tcp -> 0.0.0.0:8001" || die "port: 8001 on its own line: $out"
+		echo "$out" | grep -qx "91/tcp -> 0.0.0.0:9001" || die "port: 91 on its own line: $out"
+		mr rm -f rg >/dev/null
+		ct_noleaks
+	'
+}
+t "ps: ports published on the same host ports collapse to 0.0.0.0:8000-8002->8000-8002/tcp, others one each, as docker's; port keeps a line each" ps_port_ranges
+
 diff_changes() {
 	ct_need
 	ct_host '
