@@ -79,23 +79,25 @@ struct port_entry {
 	char proto[8];
 };
 
+/* an address's rank in netip's order (0 none, 4 IPv4, 16 IPv6, 32 not an address), its
+ * bytes in OUT */
+static int ip_rank(const char *ip, unsigned char out[16])
+{
+	if (!*ip)
+		return 0;
+	if (inet_pton(AF_INET, ip, out) == 1)
+		return 4;
+	return inet_pton(AF_INET6, ip, out) == 1 ? 16 : 32;
+}
+
 /* netip's order of addresses: none first, then IPv4, then IPv6, each by its bytes */
 static int ip_cmp(const char *a, const char *b)
 {
 	unsigned char x[16], y[16];
-	int fx = !*a                              ? 0
-		 : inet_pton(AF_INET, a, x) == 1  ? 4
-		 : inet_pton(AF_INET6, a, x) == 1 ? 16
-						  : 32;
-	int fy = !*b                              ? 0
-		 : inet_pton(AF_INET, b, y) == 1  ? 4
-		 : inet_pton(AF_INET6, b, y) == 1 ? 16
-						  : 32;
-	if (fx != fy)
-		return fx < fy ? -1 : 1;
-	if (fx == 4 || fx == 16)
-		return memcmp(x, y, (size_t)fx);
-	return strcmp(a, b);
+	int ra = ip_rank(a, x), rb = ip_rank(b, y);
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return ra == 4 || ra == 16 ? memcmp(x, y, (size_t)ra) : strcmp(a, b);
 }
 
 /* docker's sort of the ports: container port, host IP, host port, proto */
@@ -123,7 +125,8 @@ static void ports_add(char *buf, size_t len, const char *text)
 /* "IP:HOST" as Go's net.JoinHostPort writes it: an IPv6 address in brackets */
 static void join_host_port(const char *ip, const char *port, char *buf, size_t len)
 {
-	snprintf(buf, len, strchr(ip, ':') ? "[%s]:%s" : "%s:%s", ip, port);
+	bool v6 = strchr(ip, ':') != NULL;
+	snprintf(buf, len, "%s%s%s:%s", v6 ? "[" : "", ip, v6 ? "]" : "", port);
 }
 
 /* a run of ports FIRST-LAST of one address and proto (E names them): "80-82/tcp", or
