@@ -61,15 +61,15 @@ static void familiar_name(const char *image, char *buf, size_t len)
 }
 
 /*
- * pull - `minirun pull IMAGE` for run/create (--pull always, or missing and not here). Its
- * progress goes to stderr, as docker's run writes it: stdout is the container's output (or
- * the ID of -d), which a script reads. image_pull writes its progress on stdout, so stdout
- * is pointed at stderr for the pull's length.
+ * pull - `minirun pull IMAGE` for run/create (--pull always, or missing and not here). It
+ * says what it does on stderr, as docker's run does ("1: Pulling from ...", the layers,
+ * "Digest: ...", "Status: ..."): stdout is the container's output (or the ID of -d), which
+ * a script reads.
  */
-static int pull(const struct container_opts *o, const char *familiar, struct mr_err *err)
+static int pull(const struct container_opts *o, struct mr_err *err)
 {
 	struct store st;
-	struct pull_opts po = {.platform = o->platform};
+	struct pull_opts po = {.platform = o->platform, .out = stderr};
 	if (store_open(&st, containers_root(), err) < 0)
 		return -1;
 	if (registry_curl_load(err) < 0) {
@@ -77,22 +77,9 @@ static int pull(const struct container_opts *o, const char *familiar, struct mr_
 		return -1;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	fflush(stdout);
-	int saved = dup(STDOUT_FILENO);
-	if (saved >= 0)
-		dup2(STDERR_FILENO, STDOUT_FILENO);
 	int rc = image_pull(&st, o->image, &po, err);
-	fflush(stdout);
-	if (saved >= 0) {
-		dup2(saved, STDOUT_FILENO);
-		close(saved);
-	}
 	store_close(&st);
-	if (rc < 0)
-		return -1;
-	fprintf(stderr, "Status: %s for %s\n",
-		rc ? "Downloaded newer image" : "Image is up to date", familiar);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 /*
@@ -107,7 +94,7 @@ static int create(struct container_opts *o, struct container *c, struct mr_err *
 	familiar_name(o->image, familiar, sizeof(familiar));
 	if (container_hostflags_check(o, err) < 0)
 		return -1;
-	if (o->pull_always && pull(o, familiar, err) < 0)
+	if (o->pull_always && pull(o, err) < 0)
 		return -1;
 	int rc = container_create(containers_root(), o, c, err);
 	if (rc < 0 && err->errnum == ENOENT && strstr(err->msg, "No such image")) {
@@ -118,7 +105,7 @@ static int create(struct container_opts *o, struct container *c, struct mr_err *
 		}
 		fprintf(stderr, "Unable to find image '%s' locally\n", familiar);
 		struct mr_err why = {0};
-		if (pull(o, familiar, &why) < 0) {
+		if (pull(o, &why) < 0) {
 			mr_fail(err, 0, "No such image: %s (and pulling it failed: %s)", familiar,
 				why.msg);
 			err->errnum = ENOENT;

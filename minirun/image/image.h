@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -267,16 +268,20 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 struct pull_opts {
 	const char *platform;
 	int insecure; /* plain http (and no TLS verification) */
-	int quiet;
+	int quiet;    /* print nothing */
+	FILE *out;    /* where docker's lines go (NULL: stdout); run/create give stderr */
 };
-/* image_pull - returns 1 if something was downloaded or renamed, 0 if the image was already
- * here under that name ("Image is up to date"), -1 with err on failure (nothing kept) */
+/* image_pull - pull REF, saying what it does on o->out as docker pull does ("1: Pulling
+ * from test/bb", a line per layer, then "Digest: sha256:..." and "Status: Downloaded newer
+ * image for NAME" or "Status: Image is up to date for NAME"), unless o->quiet. Returns 1 if
+ * something was downloaded or renamed, 0 if the image was already here under that name
+ * ("Image is up to date"), -1 with err on failure (nothing kept, no Digest/Status line). */
 int image_pull(const struct store *st, const char *ref, const struct pull_opts *o,
 	       struct mr_err *err);
 
-/* progress: one line (a bar on a terminal) per layer */
+/* progress: one line (a bar when OUT is a terminal) per layer, on OUT */
 struct progress;
-struct progress *progress_new(int nlines, int quiet);
+struct progress *progress_new(int nlines, int quiet, FILE *out);
 void progress_line(struct progress *p, int i, const char *id, const char *status);
 void progress_bytes(struct progress *p, int i, uint64_t done, uint64_t total);
 void progress_free(struct progress *p);

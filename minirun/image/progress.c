@@ -10,6 +10,9 @@
  * and comes back down). Elsewhere (a log, a pipe, a test) each change of status is one
  * plain line, and byte counts are not printed at all: a log gets no 1000 redraws.
  *
+ * The lines go where the caller says: `minirun pull` draws on stdout, as docker pull does;
+ * run and create draw on stderr, since their stdout is the container's output (or its ID).
+ *
  * See: console_codes(4) (CSI A, CSI B, CSI K)
  */
 #include "minirun/image/image.h"
@@ -28,6 +31,7 @@ struct line {
 
 struct progress {
 	int n, tty, quiet;
+	FILE *out;
 	struct line *lines;
 };
 
@@ -38,18 +42,19 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-struct progress *progress_new(int nlines, int quiet)
+struct progress *progress_new(int nlines, int quiet, FILE *out)
 {
 	struct progress *p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
 	p->n = nlines;
 	p->quiet = quiet;
-	p->tty = isatty(STDOUT_FILENO);
+	p->out = out;
+	p->tty = isatty(fileno(out));
 	p->lines = calloc(nlines + 1, sizeof(*p->lines));
 	if (p->tty && !quiet)
 		for (int i = 0; i < nlines; i++)
-			putchar('\n'); /* reserve the lines the layers will draw on */
+			fputc('\n', out); /* reserve the lines the layers will draw on */
 	return p;
 }
 
@@ -58,7 +63,7 @@ static void draw(struct progress *p, int i)
 {
 	struct line *l = &p->lines[i];
 	int up = p->n - i;
-	printf("\033[%dA\r%s: %s", up, l->id, l->status);
+	fprintf(p->out, "\033[%dA\r%s: %s", up, l->id, l->status);
 	if (l->total && l->done < l->total && !strcmp(l->status, "Downloading")) {
 		char done[32], total[32], rate[32];
 		const int width = 50;
@@ -67,13 +72,13 @@ static void draw(struct progress *p, int i)
 		fmt_size(l->done, done, sizeof(done));
 		fmt_size(l->total, total, sizeof(total));
 		fmt_size(secs > 0 ? (uint64_t)(l->done / secs) : 0, rate, sizeof(rate));
-		printf(" [");
+		fputs(" [", p->out);
 		for (int k = 0; k < width; k++)
-			putchar(k < fill ? '=' : k == fill ? '>' : ' ');
-		printf("] %8s/%s %8s/s", done, total, rate);
+			fputc(k < fill ? '=' : k == fill ? '>' : ' ', p->out);
+		fprintf(p->out, "] %8s/%s %8s/s", done, total, rate);
 	}
-	printf("\033[K\033[%dB\r", up);
-	fflush(stdout);
+	fprintf(p->out, "\033[K\033[%dB\r", up);
+	fflush(p->out);
 }
 
 void progress_line(struct progress *p, int i, const char *id, const char *status)
@@ -90,8 +95,8 @@ void progress_line(struct progress *p, int i, const char *id, const char *status
 	if (p->tty) {
 		draw(p, i);
 	} else {
-		printf("%s: %s\n", l->id, l->status);
-		fflush(stdout);
+		fprintf(p->out, "%s: %s\n", l->id, l->status);
+		fflush(p->out);
 	}
 }
 

@@ -13,6 +13,11 @@
  *      as they arrive: a blob is stored only if its sha256 is the digest the manifest gave.
  *   4. Unpack each layer once per diffID (unionfs/layer.h), then name the image.
  *
+ * What it says is docker pull's: "1: Pulling from test/bb", a line per layer (progress.c),
+ * then "Digest: sha256:..." and "Status: Downloaded newer image for NAME" (or "Image is up
+ * to date"), on stdout for `minirun pull`, on the FILE pull_opts.out names for the others:
+ * run and create pull to stderr, keeping their stdout for the container.
+ *
  * A failure at any step leaves nothing behind: what was stored but not yet named is
  * garbage, and store_gc removes it before pull returns.
  *
@@ -220,9 +225,17 @@ static int get_blob(const struct store *st, struct registry *r, const char *dige
 
 /* ---- the pull ----------------------------------------------------------------------------- */
 
-/* everything after the lock: manifest, platform, blobs, unpack, name */
+/* where o's lines go: o->out, else stdout (docker pull's) */
+static FILE *pull_out(const struct pull_opts *o)
+{
+	return o->out ? o->out : stdout;
+}
+
+/* everything after the lock: manifest, platform, blobs, unpack, name; the digest the name
+ * was pulled by (an index's, else the manifest's: docker's "Digest:") goes to DIGEST */
 static int pull_locked(const struct store *st, struct registry *r, const struct image_ref *ref,
-		       const char *canon, const struct pull_opts *o, int *fresh, struct mr_err *err)
+		       const char *canon, const struct pull_opts *o, int *fresh,
+		       char digest[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
 {
 	_cleanup_free_ char *body = NULL;
 	size_t len;
@@ -251,7 +264,8 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 			return mr_fail(err, 0, "manifest %s: an index inside an index", pick);
 	}
 	if (!o->quiet)
-		printf("%s: Pulling from %s\n", ref->digest[0] ? ref->digest : ref->tag, ref->path);
+		fprintf(pull_out(o), "%s: Pulling from %s\n",
+			ref->digest[0] ? ref->digest : ref->tag, ref->path);
 
 	json_t *man = json_loadb(body, len, 0, NULL);
 	json_t *layers = json_object_get(man, "layers"), *l;
@@ -282,7 +296,7 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 	}
 
 	/* the config, then each layer not already here */
-	pr = progress_new((int)n, o->quiet);
+	pr = progress_new((int)n, o->quiet, pull_out(o));
 	if (!store_has_blob(st, cfgd) &&
 	    get_blob(st, r, cfgd,
 		     json_integer_value(json_object_get(json_object_get(man, "config"), "size")),
@@ -340,6 +354,7 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 	}
 	if (image_add(st, canon, md, top, moved, err) < 0)
 		goto out;
+	strcpy(digest, top);
 	rc = 0;
 out:
 	free(had);
@@ -354,24 +369,32 @@ int image_pull(const struct store *st, const char *name, const struct pull_opts 
 {
 	struct image_ref ref;
 	struct registry r;
-	char canon[600];
+	char canon[600], familiar[700], digest[IMAGE_DIGEST_LEN + 1];
 	int fresh = 0;
 	if (ref_parse(name, &ref, err) < 0)
 		return -1;
 	ref_canonical(&ref, canon, sizeof(canon));
+	ref_familiar_name(canon, familiar, sizeof(familiar));
 	if (registry_open(&r, &ref, o->insecure, err) < 0)
 		return -1;
 	if (store_lock(st, STORE_ADDING, err) < 0) {
 		registry_close(&r);
 		return -1;
 	}
-	int rc = pull_locked(st, &r, &ref, canon, o, &fresh, err);
+	int rc = pull_locked(st, &r, &ref, canon, o, &fresh, digest, err);
 	store_unlock(st, STORE_ADDING);
 	registry_close(&r);
 	if (rc < 0) {
 		/* nothing partial: what this pull stored is named by no image, so it goes */
 		store_gc(st, NULL, NULL);
 		return -1;
+	}
+	/* docker's last two lines: the digest the name now holds (RepoDigests), and what the
+	 * pull did */
+	if (!o->quiet) {
+		fprintf(pull_out(o), "Digest: %s\nStatus: %s for %s\n", digest,
+			fresh ? "Downloaded newer image" : "Image is up to date", familiar);
+		fflush(pull_out(o));
 	}
 	return fresh ? 1 : 0;
 }
@@ -413,11 +436,10 @@ int cmd_pull(int argc, char **argv)
 	struct store st;
 	struct mr_err err = {0};
 	struct image_ref ref;
-	char canon[600], familiar[700];
+	char canon[600];
 	if (ref_parse(argv[optind], &ref, &err) < 0)
 		return image_error(&err);
 	ref_canonical(&ref, canon, sizeof(canon));
-	ref_familiar_name(canon, familiar, sizeof(familiar));
 	if (image_open_store(&st))
 		return 1;
 	if (registry_curl_load(&err) < 0) {
@@ -425,33 +447,11 @@ int cmd_pull(int argc, char **argv)
 		return image_error(&err);
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	/* the progress, Digest and Status on stdout (o.out NULL), then the name, as docker */
 	int rc = image_pull(&st, argv[optind], &o, &err);
-	if (rc < 0) {
-		store_close(&st);
-		return image_error(&err);
-	}
-	struct image img;
-	if (image_resolve(&st, canon, &img, &err) < 0) {
-		store_close(&st);
-		return image_error(&err);
-	}
-	json_t *idx = store_index_load(&st, &err);
-	const char *rd = NULL;
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(idx, "manifests"), i, e)
-	{
-		json_t *ann = json_object_get(e, "annotations");
-		const char *nm = json_string_value(json_object_get(ann, IMAGE_ANN_NAME));
-		if (nm && !strcmp(nm, canon))
-			rd = json_string_value(json_object_get(ann, IMAGE_ANN_REPODIGEST));
-	}
-	if (!o.quiet)
-		printf("Digest: %s\nStatus: %s for %s\n", rd ? rd : img.manifest_digest,
-		       rc ? "Downloaded newer image" : "Image is up to date", familiar);
-	printf("%s\n", canon);
-	json_decref(idx);
-	image_free(&img);
 	store_close(&st);
+	if (rc < 0)
+		return image_error(&err);
+	printf("%s\n", canon);
 	return 0;
 }

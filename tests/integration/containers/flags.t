@@ -56,18 +56,28 @@ pull_from_a_registry() {
 		[ "$(gets)" = "$n0" ] || die "--pull missing asked the registry for an image it had"
 		out=$(mr run --rm --network none --pull always "$img" sh -c "echo \$WHO" 2>"$R.err") ||
 			die "always: $(cat "$R.err")"
-		[ "$out" = registry ] || die "--pull always ran the $out image: $(cat "$R.err")"
-		grep -q "^Status: Downloaded newer image for $img$" "$R.err" || die "always: $(cat "$R.err")"
+		[ "$out" = registry ] || die "--pull always ran the $out image (stdout holds only the container'"'"'s output): $(cat "$R.err")"
+		# docker pull'"'"'s lines, on stderr: Pulling from, the layers, Digest, then Status
+		grep -qx "1: Pulling from test/bb" "$R.err" || die "always: no Pulling from: $(cat "$R.err")"
+		digest=$(mr image inspect -f "{{json .RepoDigests}}" "$img" | sed -n "s/^\[\"127.0.0.1:5000\/test\/bb@\(sha256:[0-9a-f]\{64\}\)\"\]$/\1/p")
+		[ -n "$digest" ] || die "RepoDigests: $(mr image inspect -f "{{json .RepoDigests}}" "$img")"
+		[ "$(tail -n 2 "$R.err")" = "Digest: $digest
+Status: Downloaded newer image for $img" ] || die "always: the last lines on stderr: $(cat "$R.err")"
 		# create prints the ID alone on stdout: the pull says what it did on stderr
 		id=$(mr create --pull always --network none "$img" 2>"$R.err") || die "create: $(cat "$R.err")"
+		case $id in *"
+"*) die "create --pull always printed more than the ID: $id" ;; esac
 		echo "$id" | grep -Eqx "[0-9a-f]{64}" || die "create --pull always printed: $id"
-		grep -q "^Status: Image is up to date for $img$" "$R.err" || die "create: $(cat "$R.err")"
+		[ "$(tail -n 2 "$R.err")" = "Digest: $digest
+Status: Image is up to date for $img" ] || die "create: the last lines on stderr: $(cat "$R.err")"
 		mr rm "$id" >/dev/null || die "rm $id"
 		# not here at all: missing pulls it, saying so first, as docker
 		mr rmi -f "$img" >/dev/null || die "rmi"
 		out=$(mr run --rm --network none "$img" sh -c "echo \$WHO" 2>"$R.err") || die "pull: $(cat "$R.err")"
 		[ "$out" = registry ] || die "missing, not here: ran $out"
 		head -n 1 "$R.err" | grep -q "^Unable to find image .$img. locally$" || die "$(cat "$R.err")"
+		[ "$(tail -n 2 "$R.err")" = "Digest: $digest
+Status: Downloaded newer image for $img" ] || die "missing: the last lines on stderr: $(cat "$R.err")"
 		# a name the registry does not have: 125, the pull'"'"'s reason, nothing left
 		out=$(mr run --rm --network none 127.0.0.1:5000/test/nope:1 true 2>&1); rc=$?
 		[ $rc = 125 ] || die "unknown repository: exit $rc: $out"
@@ -76,7 +86,7 @@ pull_from_a_registry() {
 		ct_noleaks
 	'
 }
-t "--pull always takes the registry's image over the store's; missing pulls only what is not here" pull_from_a_registry
+t "--pull always takes the registry's image over the store's; missing pulls only what is not here; the pull's lines (Digest, Status) on stderr, stdout the container's" pull_from_a_registry
 
 group_add() {
 	ct_need
