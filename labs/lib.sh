@@ -1,6 +1,7 @@
 # labs/lib.sh - the shell helpers every lab helper shares: sourced by
 # labs/01-fundamentals/mrlab.sh (the container labs) and labs/04-networking/netlab.sh (the
 # namespace labs) once they have set MR_TOP and LAB_STATE; not a lab itself.
+# labs/02-internals/cglab.sh (the cgroup labs, 11-15) sources it too, for fail.
 #
 #	realtool NAME       the path of the real NAME on the PATH, not a busybox applet
 #	starttime PID       field 22 of /proc/PID/stat: with the PID, it names a process uniquely

@@ -3,13 +3,12 @@
 #
 #   sh lab.sh setup|run|check|hint|teardown     (usually through `labs/lab cpu STEP`)
 #
-# run does the README's steps; check verifies the reports they left in $LAB_STATE and that
-# no lab cgroup is left: exit 0 pass, 1 fail (after a hint), 77 skip (reason last).
-set -u
-MR_TOP=${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
-LAB_STATE=${LAB_STATE:-/tmp/minirun-lab/02-internals-13-cpu}
-cd "$MR_TOP" || exit 1
+# run does the README's steps; check verifies the reports they left in $LAB_STATE: exit 0
+# pass, 1 fail (after a hint), 77 skip (reason last). cglab.sh has the rest.
 CG=mr-lab-cpu
+NEEDS=cpu
+FILES="half.txt free.txt"
+. "$(dirname "$0")/../cglab.sh"
 
 hint() {
 	cat <<'HINT'
@@ -21,35 +20,17 @@ a task that used its 50 ms is throttled until the next period starts.
 HINT
 }
 
-fail() { echo "check: $*"; hint; exit 1; }
-
-need() {
-	[ "$(id -u)" = 0 ] || { echo "needs root: creating cgroups needs write access to /sys/fs/cgroup (use sudo)"; exit 77; }
-	[ -x cgroups/run ] || { echo "cgroups/run is not built: run 'make cgroups' first"; exit 1; }
-}
-
-leftovers() { find /sys/fs/cgroup -maxdepth 6 -type d -name "$CG*" 2>/dev/null; }
-
 # used FILE - the CPU seconds a report says were used
 used() { sed -n 's/^run: cpu: \([0-9.]*\) s used.*/\1/p' "$1"; }
 
-case "${1:-}" in
-setup)
-	need
-	mkdir -p "$LAB_STATE"
-	echo "lab ready; in your shell:  export LAB_STATE=$LAB_STATE"
-	;;
-run)
-	need
+run_() {
 	cgroups/run -v -c $CG --cpus 0.5 -- timeout 2 sh -c 'while :; do :; done' 2>"$LAB_STATE/half.txt"
 	cgroups/run -c $CG -- timeout 2 sh -c 'while :; do :; done' 2>"$LAB_STATE/free.txt"
 	cat "$LAB_STATE/half.txt" "$LAB_STATE/free.txt"
-	;;
-check)
-	need
-	for f in half.txt free.txt; do
-		[ -s "$LAB_STATE/$f" ] || fail "$LAB_STATE/$f is missing: do the steps first"
-	done
+}
+
+check_() {
+	have half.txt free.txt
 	half=$(used "$LAB_STATE/half.txt") free=$(used "$LAB_STATE/free.txt")
 	[ -n "$half" ] && [ -n "$free" ] || fail "a report has no 'cpu: N s used' line"
 	if ! grep -Eq 'throttled in [1-9][0-9]* of' "$LAB_STATE/half.txt"; then
@@ -61,15 +42,7 @@ check)
 	# two seconds at half a CPU is one second; allow for a busy machine
 	awk -v h="$half" 'BEGIN { exit !(h >= 0.6 && h <= 1.3) }' || fail "--cpus 0.5 used $half s in 2 s, not about 1 s"
 	awk -v h="$half" -v f="$free" 'BEGIN { exit !(f > h) }' || fail "unlimited used $free s, not more than $half s"
-	[ -z "$(leftovers)" ] || fail "lab cgroups are left behind: $(leftovers)"
-	echo "check: ok - a busy loop used $half s of CPU in 2 s under --cpus 0.5, $free s unlimited"
-	;;
-hint) hint ;;
-teardown)
-	for d in $(leftovers); do for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$p"; done; done
-	sleep 0.2
-	for d in $(leftovers | awk '{ print length($0), $0 }' | sort -rn | cut -d' ' -f2-); do rmdir "$d"; done
-	rm -f "$LAB_STATE/half.txt" "$LAB_STATE/free.txt"
-	;;
-*) echo "usage: lab.sh setup|run|check|hint|teardown" >&2; exit 2 ;;
-esac
+	passed "a busy loop used $half s of CPU in 2 s under --cpus 0.5, $free s unlimited"
+}
+
+steps "$@"
