@@ -8,7 +8,7 @@ MR_ARCHIVES += $(LIBCONTAINERS)
 UNIT_LDLIBS += -ljansson -lseccomp
 minirun/containers: $(LIBCONTAINERS)
 .PHONY: minirun/containers
-# config.c and seccomp_default.c use libcap (capability names), opts.c libm (--cpus)
+# config.c and seccomp_default.c use libcap (capability names), opts_set.c libm (--cpus)
 UNIT_LDLIBS += -lcap -lm
 
 # --init's pid 1 (init/minirun-init.c, kept out of the library's wildcard): a static binary,

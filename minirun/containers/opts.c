@@ -5,39 +5,30 @@
  * "--name web" and "--name=web", short flags combined ("-it", "-dp 80:80"), a short flag's
  * value glued on ("-eFOO=bar", "-p8080:80"), flags stop at the first word that is not one
  * (the IMAGE: everything after it is the container's command, "-v" included), and "--"
- * stops them too. One table below lists every flag with its docker name, its help line and
- * what it sets; the parser and `run --help` both read it, so they can't disagree.
+ * stops them too. This file is that syntax; what each flag means, and its help line, is the
+ * table in opts_set.c, which the parser and `run --help` both read.
  *
- * Bad values fail here, before anything exists, with docker's message shape:
- *   invalid argument "12x" for "-m, --memory" flag: invalid size: '12x'
- * and the checks docker's daemon does on the whole set (-m at least 6MB, --memory-swap
- * needs -m, --restart with --rm ...). The caller prints "minirun: MSG" and exits 125.
- * --ulimit and --device values are read by hostflags.c's parsers (docker's go-units and
- * CLI rules); what only the host can answer (does the device exist?) is asked later.
+ * Bad input fails here, before anything exists: an unknown flag or a missing value in
+ * pflag's words ("unknown flag: --x"), a bad value in docker's (the setters), and the checks
+ * docker's daemon does on the whole set (-m at least 6MB, --memory-swap needs -m, --restart
+ * with --rm ...). The caller prints "minirun: MSG" and exits 125.
  *
  * See: https://docs.docker.com/reference/cli/docker/container/run/ ; pflag's README
- *      ("Command line flag syntax"); docker's opts/env.go (the env-file format).
+ *      ("Command line flag syntax"); opts_set.c (the flags).
  * Try: minirun run --help
  */
-#include "minirun/containers/containers.h"
-#include "lib/cleanup.h"
-#include "lib/file.h"
-#include "minirun/containers/hostflags.h"
+#include "minirun/containers/opts.h"
 #include "minirun/oci.h" /* sig_parse: --stop-signal */
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
-#include <stdint.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* ---- small helpers ----------------------------------------------------------------------- */
+/* ---- small helpers ------------------------------------------------------------------------ */
 
-/* Append a copy of S to the NULL-terminated list *V (allocated as it grows). */
-static int strv_add(char ***v, const char *s, struct mr_err *err)
+int opts_strv_add(char ***v, const char *s, struct mr_err *err)
 {
 	size_t n = 0;
 	while (*v && (*v)[n])
@@ -52,502 +43,31 @@ static int strv_add(char ***v, const char *s, struct mr_err *err)
 	return 0;
 }
 
-static void strv_free(char **v)
+void opts_strv_free(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)
 		free(v[i]);
 	free(v);
 }
 
-/* docker's flag name in messages: "-m, --memory" when it has a short form, else "--cpus" */
-struct opt;
-static const char *flag_label(const struct opt *f, char *buf, size_t len);
-
-/* ---- the setters: each turns one flag's value into fields of O --------------------------- */
-/* Each setter gets the value V of flag F (booleans get "true" when given bare) and returns 0,
- * or -1 with docker's message for a bad value in err. */
-
-typedef int (*opt_set)(struct container_opts *o, const char *v, const struct opt *f,
-		       struct mr_err *err);
-
-struct opt {
-	char shortname;    /* 0: none */
-	const char *name;  /* the long name, without "--" */
-	const char *alias; /* another long name ("net" for "network"), or NULL */
-	const char *meta;  /* the value's kind as docker's help shows it; NULL: a boolean */
-	size_t off;        /* booleans and plain strings: the field they set */
-	opt_set set;       /* everything else */
-	const char *help;
-};
-
-/* invalid argument "V" for "-m, --memory" flag: WHY -- the message of every bad value */
-static int bad_value(const struct opt *f, const char *v, struct mr_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int bad_value(const struct opt *f, const char *v, struct mr_err *err, const char *fmt, ...)
-{
-	char why[512], label[64];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	return mr_fail(err, 0, "invalid argument \"%s\" for \"%s\" flag: %s", v,
-		       flag_label(f, label, sizeof(label)), why);
-}
-
-/* Go's strconv.ParseBool, which pflag uses for "--rm=false" */
-static int parse_bool(const char *v, bool *out)
-{
-	static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
-	static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
-	for (size_t i = 0; i < 6; i++) {
-		if (strcmp(v, yes[i]) == 0)
-			return *out = true, 0;
-		if (strcmp(v, no[i]) == 0)
-			return *out = false, 0;
-	}
-	return -1;
-}
-
-static int set_bool(struct container_opts *o, const char *v, const struct opt *f,
-		    struct mr_err *err)
-{
-	if (parse_bool(v, (bool *)((char *)o + f->off)) < 0)
-		return bad_value(f, v, err, "strconv.ParseBool: parsing \"%s\": invalid syntax", v);
-	return 0;
-}
-
-static int set_string(struct container_opts *o, const char *v, const struct opt *f,
-		      struct mr_err *err)
-{
-	(void)err;
-	*(const char **)((char *)o + f->off) = v;
-	return 0;
-}
-
-static int set_list(struct container_opts *o, const char *v, const struct opt *f,
-		    struct mr_err *err)
-{
-	return strv_add((char ***)((char *)o + f->off), v, err);
-}
-
-static int set_int64(const struct opt *f, const char *v, long long *out, struct mr_err *err)
-{
-	if (mr_parse_ll(v, LLONG_MIN, LLONG_MAX, out) < 0)
-		return bad_value(f, v, err, "strconv.ParseInt: parsing \"%s\": %s", v,
-				 errno == ERANGE ? "value out of range" : "invalid syntax");
-	return 0;
-}
-
-/* -e K=V, and -e K: the caller's value of K, or nothing when it has none (as docker) */
-static int add_env(char ***list, const char *v, struct mr_err *err)
-{
-	if (!strchr(v, '=')) {
-		const char *val = getenv(v);
-		if (!val)
-			return 0;
-		_cleanup_free_ char *kv = NULL;
-		if (asprintf(&kv, "%s=%s", v, val) < 0)
-			return mr_fail(err, ENOMEM, "env");
-		return strv_add(list, kv, err);
-	}
-	return strv_add(list, v, err);
-}
-
-static int set_env(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
-{
-	if (v[0] == '=' || v[0] == '\0')
-		return bad_value(f, v, err, "invalid environment variable: %s", v);
-	return add_env(&o->env, v, err);
-}
-
-/* --env-file FILE: docker's format. One variable a line; leading blanks and blank lines
- * and lines starting with '#' are skipped; "K=V" is taken as it is (V keeps its spaces
- * and quotes: no shell here); a bare "K" takes the caller's value, or is dropped. The
- * file's entries go before every -e (docker reads the files first), so they are kept
- * aside in the parse's own list and joined at the end (join_env). */
-struct parse {
-	struct container_opts o; /* first: a setter's O is the parse it belongs to */
-	char **env_files;        /* the --env-file entries, in order */
-};
-
-static int set_env_file(struct container_opts *o, const char *v, const struct opt *f,
-			struct mr_err *err)
-{
-	struct parse *ps = (struct parse *)o;
-	(void)f;
-	_cleanup_free_ char *text = NULL;
-	if (mr_read_file(v, &text, NULL, err) < 0)
-		return mr_fail(err, errno, "open %s", v);
-	char *save = NULL, *line = text;
-	if (strncmp(line, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 BOM some editors write */
-		line += 3;
-	for (line = strtok_r(line, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		while (*line == ' ' || *line == '\t')
-			line++;
-		size_t n = strlen(line);
-		if (n && line[n - 1] == '\r')
-			line[--n] = '\0';
-		if (!n || line[0] == '#')
-			continue;
-		char *eq = strchr(line, '=');
-		size_t klen = eq ? (size_t)(eq - line) : n;
-		if (klen == 0)
-			return mr_fail(err, 0, "no variable name on line '%s'", line);
-		for (size_t i = 0; i < klen; i++)
-			if (isspace((unsigned char)line[i]))
-				return mr_fail(err, 0, "variable '%.*s' contains whitespaces",
-					       (int)klen, line);
-		if (add_env(&ps->env_files, line, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int set_label(struct container_opts *o, const char *v, const struct opt *f,
-		     struct mr_err *err)
-{
-	if (v[0] == '=' || v[0] == '\0')
-		return bad_value(f, v, err, "invalid label: %s", v);
-	if (strchr(v, '='))
-		return strv_add(&o->labels, v, err);
-	_cleanup_free_ char *kv = NULL; /* docker: "-l key" is the label key="" */
-	if (asprintf(&kv, "%s=", v) < 0)
-		return mr_fail(err, ENOMEM, "label");
-	return strv_add(&o->labels, kv, err);
-}
-
-/* -m, --shm-size: docker's sizes, into the long long at F's offset */
-static int set_bytes(struct container_opts *o, const char *v, const struct opt *f,
-		     struct mr_err *err)
-{
-	struct mr_err why = {0};
-	long long b = container_parse_bytes(v, &why);
-	if (b < 0)
-		return bad_value(f, v, err, "%s", why.msg);
-	*(long long *)((char *)o + f->off) = b;
-	return 0;
-}
-
-/* --ulimit, --device: checked by hostflags.c's parsers, kept as given (the record and the
- * host check parse them again) */
-static int set_host_list(struct container_opts *o, const char *v, const struct opt *f,
-			 struct mr_err *err)
-{
-	struct mr_err why = {0};
-	struct container_ulimit u;
-	struct container_device d;
-	if ((f->name[0] == 'u' ? container_ulimit_parse(v, &u, &why)
-			       : container_device_parse(v, &d, &why)) < 0)
-		return bad_value(f, v, err, "%s", why.msg);
-	return set_list(o, v, f, err);
-}
-
-static int set_memory_swap(struct container_opts *o, const char *v, const struct opt *f,
-			   struct mr_err *err)
-{
-	struct mr_err why = {0};
-	if (strcmp(v, "-1") == 0)
-		return o->memory_swap = -1, 0;
-	long long b = container_parse_bytes(v, &why);
-	if (b < 0)
-		return bad_value(f, v, err, "%s", why.msg);
-	o->memory_swap = b;
-	return 0;
-}
-
-static int set_cpus(struct container_opts *o, const char *v, const struct opt *f,
-		    struct mr_err *err)
-{
-	char *end;
-	errno = 0;
-	double c = strtod(v, &end);
-	if (errno || end == v || *end || !isfinite(c) || c < 0)
-		return bad_value(f, v, err, "failed to parse %s as a rational number", v);
-	/* docker keeps NanoCPUs, an integer: 1e-9 CPU is the finest step */
-	double nano = c * 1e9;
-	if (fabs(nano - round(nano)) > 1e-3)
-		return bad_value(f, v, err, "value is too precise");
-	o->cpus = c;
-	return 0;
-}
-
-static int set_pids(struct container_opts *o, const char *v, const struct opt *f,
-		    struct mr_err *err)
-{
-	long long n;
-	if (set_int64(f, v, &n, err) < 0)
-		return -1;
-	o->pids_limit = n <= 0 ? -1 : n; /* docker: 0 and -1 both mean unlimited */
-	return 0;
-}
-
-static int set_stop_timeout(struct container_opts *o, const char *v, const struct opt *f,
-			    struct mr_err *err)
-{
-	long long n;
-	if (set_int64(f, v, &n, err) < 0)
-		return -1;
-	if (n < -1 || n > INT32_MAX)
-		return bad_value(f, v, err, "strconv.ParseInt: parsing \"%s\": value out of range",
-				 v);
-	o->stop_timeout = (int)n;
-	return 0;
-}
-
-static int set_tmpfs(struct container_opts *o, const char *v, const struct opt *f,
-		     struct mr_err *err)
-{
-	if (v[0] != '/')
-		return bad_value(f, v, err,
-				 "invalid mount path: '%.*s' mount path must be absolute",
-				 (int)strcspn(v, ":"), v);
-	return strv_add(&o->tmpfs, v, err);
-}
-
-/* capability names as docker takes them: any case, with or without CAP_, or ALL */
-static int set_cap(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
-{
-	char name[64];
-	char ***list = f->name[4] == 'a' ? &o->cap_add : &o->cap_drop;
-	size_t n = strlen(v);
-	if (n == 0 || n > 40)
-		return mr_fail(err, 0, "unknown capability: \"%s\"", v);
-	if (strcasecmp(v, "ALL") == 0)
-		return strv_add(list, "ALL", err);
-	snprintf(name, sizeof(name), "%s%s", strncasecmp(v, "CAP_", 4) == 0 ? "" : "CAP_", v);
-	for (char *c = name; *c; c++)
-		*c = (char)toupper((unsigned char)*c);
-	if (!container_cap_known(name))
-		return mr_fail(err, 0, "unknown capability: \"%s\"", name);
-	return strv_add(list, name, err);
-}
-
-/* --security-opt: the options minirun honours; anything else is refused by name (docker
- * also takes apparmor= and label=, which need LSMs minirun does not drive) */
-static int set_security_opt(struct container_opts *o, const char *v, const struct opt *f,
-			    struct mr_err *err)
-{
-	(void)f;
-	if (strcmp(v, "no-new-privileges") == 0 || strcmp(v, "no-new-privileges=true") == 0 ||
-	    strcmp(v, "no-new-privileges:true") == 0)
-		o->no_new_privs = true;
-	else if (strcmp(v, "no-new-privileges=false") == 0 ||
-		 strcmp(v, "no-new-privileges:false") == 0)
-		o->no_new_privs = false;
-	else if (strncmp(v, "no-new-privileges", 17) == 0)
-		return mr_fail(err, 0, "invalid --security-opt 2: \"%s\"", v);
-	else if (strncmp(v, "seccomp=", 8) == 0 || strncmp(v, "seccomp:", 8) == 0) {
-		const char *p = v + 8;
-		char *text = NULL;
-		if (strcmp(p, "unconfined") == 0)
-			text = strdup("unconfined");
-		else {
-			/* docker's CLI reads the file now and sends its text: the container
-			 * keeps the profile it was created with, whatever happens to the file */
-			struct mr_err e2 = {0};
-			if (mr_read_file(p, &text, NULL, &e2) < 0)
-				return mr_fail(err, e2.errnum,
-					       "opening seccomp profile (%s) failed", p);
-			json_error_t je;
-			json_t *j = json_loads(text, 0, &je);
-			free(text);
-			if (!json_is_object(j)) {
-				json_decref(j);
-				return mr_fail(
-					err, 0, "decoding seccomp profile failed: %s:%d:%d: %s", p,
-					je.line, je.column, j ? "must be a JSON object" : je.text);
-			}
-			text = json_dumps(j, JSON_COMPACT);
-			json_decref(j);
-		}
-		if (!text)
-			return mr_fail(err, ENOMEM, "security-opt");
-		free(o->seccomp_profile);
-		o->seccomp_profile = text;
-	} else
-		return mr_fail(err, 0,
-			       "invalid --security-opt: \"%s\" (minirun knows no-new-privileges"
-			       "[:true|false] and seccomp=unconfined|FILE)",
-			       v);
-	return strv_add(&o->security_opt, v, err);
-}
-
-static int set_restart(struct container_opts *o, const char *v, const struct opt *f,
-		       struct mr_err *err)
-{
-	static const struct {
-		const char *name;
-		enum container_restart policy;
-	} policies[] = {
-		{"no", RESTART_NO},
-		{"on-failure", RESTART_ON_FAILURE},
-		{"always", RESTART_ALWAYS},
-		{"unless-stopped", RESTART_UNLESS_STOPPED},
-	};
-	(void)f;
-	const char *colon = strchr(v, ':');
-	size_t len = colon ? (size_t)(colon - v) : strlen(v);
-	long long max = 0;
-	if (colon && len == 0)
-		return mr_fail(err, 0,
-			       "invalid restart policy format: no policy provided before colon");
-	if (colon && mr_parse_ll(colon + 1, 0, INT32_MAX, &max) < 0)
-		return mr_fail(err, 0,
-			       "invalid restart policy format: maximum retry count must be an "
-			       "integer");
-	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
-		if (strlen(policies[i].name) != len || strncmp(policies[i].name, v, len) != 0)
-			continue;
-		if (colon && policies[i].policy != RESTART_ON_FAILURE)
-			return mr_fail(err, 0,
-				       "invalid restart policy: maximum retry count can only be "
-				       "used with 'on-failure'");
-		o->restart = policies[i].policy;
-		o->restart_max = (int)max;
-		return 0;
-	}
-	return mr_fail(err, 0,
-		       "invalid restart policy: unknown policy '%.*s'; use one of 'no', "
-		       "'always', 'on-failure', or 'unless-stopped'",
-		       (int)len, v);
-}
-
-static int set_port(struct container_opts *o, const char *v, const struct opt *f,
-		    struct mr_err *err)
-{
-	(void)f;
-	return network_parse_ports(v, &o->ports, &o->nports, err); /* a range: a port each */
-}
-
-static int set_mount(struct container_opts *o, const char *v, const struct opt *f,
-		     struct mr_err *err)
-{
-	struct volume_mount *m = realloc(o->mounts, (o->nmounts + 1) * sizeof(*m));
-	if (!m)
-		return mr_fail(err, ENOMEM, "mounts");
-	o->mounts = m;
-	memset(&m[o->nmounts], 0, sizeof(*m));
-	struct mr_err why = {0};
-	if (f->name[0] == 'v') { /* -v: the volume library's message is docker's whole one */
-		if (volume_parse_v(v, &m[o->nmounts], err) < 0)
-			return -1;
-	} else if (volume_parse_mount(v, &m[o->nmounts], &why) < 0)
-		return bad_value(f, v, err, "%s", why.msg);
-	o->nmounts++;
-	return 0;
-}
-
-static int set_pull(struct container_opts *o, const char *v, const struct opt *f,
-		    struct mr_err *err)
-{
-	(void)f;
-	if (strcmp(v, "missing") == 0 || strcmp(v, "never") == 0 || strcmp(v, "always") == 0) {
-		o->pull_never = v[0] == 'n';
-		o->pull_always = v[0] == 'a';
-		return 0;
-	}
-	return mr_fail(err, 0,
-		       "invalid pull option: '%s': must be one of \"always\", \"missing\" or "
-		       "\"never\"",
-		       v);
-}
-
-/* ---- the table --------------------------------------------------------------------------- */
-
-#define F(field) offsetof(struct container_opts, field)
-static const struct opt opts[] = {
-	{0, "cap-add", NULL, "list", 0, set_cap, "Add Linux capabilities"},
-	{0, "cap-drop", NULL, "list", 0, set_cap, "Drop Linux capabilities"},
-	{0, "cpus", NULL, "decimal", 0, set_cpus, "Number of CPUs"},
-	{'d', "detach", NULL, NULL, F(detach), set_bool,
-	 "Run container in background and print container ID"},
-	{0, "detach-keys", NULL, "string", F(detach_keys), set_string,
-	 "Override the key sequence for detaching a container"},
-	{0, "device", NULL, "list", F(devices), set_host_list,
-	 "Add a host device to the container (HOST[:CONTAINER[:PERMS]], PERMS of rwm)"},
-	{0, "entrypoint", NULL, "string", F(entrypoint), set_string,
-	 "Overwrite the default ENTRYPOINT of the image"},
-	{'e', "env", NULL, "list", 0, set_env, "Set environment variables"},
-	{0, "env-file", NULL, "list", 0, set_env_file, "Read in a file of environment variables"},
-	{0, "group-add", NULL, "list", F(group_add), set_list,
-	 "Add additional groups to join (a name in the container's /etc/group, or a GID)"},
-	{'h', "hostname", NULL, "string", F(hostname), set_string, "Container host name"},
-	{0, "init", NULL, NULL, F(init), set_bool,
-	 "Run an init inside the container that forwards signals and reaps processes"},
-	{'i', "interactive", NULL, NULL, F(interactive), set_bool,
-	 "Keep STDIN open even if not attached"},
-	{'l', "label", NULL, "list", 0, set_label, "Set meta data on a container"},
-	{'m', "memory", NULL, "bytes", F(memory), set_bytes, "Memory limit"},
-	{0, "memory-swap", NULL, "bytes", 0, set_memory_swap,
-	 "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"},
-	{0, "mount", NULL, "mount", 0, set_mount, "Attach a filesystem mount to the container"},
-	{0, "name", NULL, "string", F(name), set_string, "Assign a name to the container"},
-	{0, "network", "net", "network", F(network), set_string,
-	 "Connect a container to a network (bridge, host, none, NAME, container:ID)"},
-	{0, "network-alias", NULL, "list", F(network_aliases), set_list,
-	 "Add network-scoped alias for the container"},
-	{0, "pids-limit", NULL, "int", 0, set_pids,
-	 "Tune container pids limit (set -1 for unlimited)"},
-	{0, "platform", NULL, "string", F(platform), set_string,
-	 "Set platform if server is multi-platform capable"},
-	{0, "privileged", NULL, NULL, F(privileged), set_bool,
-	 "Give extended privileges to this container"},
-	{'p', "publish", NULL, "list", 0, set_port, "Publish a container's port(s) to the host"},
-	{'P', "publish-all", NULL, NULL, F(publish_all), set_bool,
-	 "Publish all exposed ports to random ports"},
-	{0, "pull", NULL, "string", 0, set_pull,
-	 "Pull image before running (\"always\", \"missing\", \"never\") (default "
-	 "\"missing\")"},
-	{0, "read-only", NULL, NULL, F(read_only), set_bool,
-	 "Mount the container's root filesystem as read only"},
-	{0, "restart", NULL, "string", 0, set_restart,
-	 "Restart policy to apply when a container exits (default \"no\")"},
-	{0, "rm", NULL, NULL, F(rm), set_bool,
-	 "Automatically remove the container and its associated anonymous volumes when it exits"},
-	{0, "security-opt", NULL, "list", 0, set_security_opt,
-	 "Security Options (no-new-privileges, seccomp=unconfined|FILE)"},
-	{0, "shm-size", NULL, "bytes", F(shm_size), set_bytes, "Size of /dev/shm (default 64m)"},
-	{0, "stop-signal", NULL, "string", F(stop_signal), set_string,
-	 "Signal to stop the container"},
-	{0, "stop-timeout", NULL, "int", 0, set_stop_timeout,
-	 "Timeout (in seconds) to stop a container"},
-	{0, "tmpfs", NULL, "list", 0, set_tmpfs, "Mount a tmpfs directory"},
-	{'t', "tty", NULL, NULL, F(tty), set_bool, "Allocate a pseudo-TTY"},
-	{0, "ulimit", NULL, "ulimit", F(ulimits), set_host_list,
-	 "Ulimit options (NAME=SOFT[:HARD], -1 unlimited)"},
-	{'u', "user", NULL, "string", F(user), set_string,
-	 "Username or UID (format: <name|uid>[:<group|gid>])"},
-	{'v', "volume", NULL, "list", 0, set_mount, "Bind mount a volume"},
-	{'w', "workdir", NULL, "string", F(workdir), set_string,
-	 "Working directory inside the container"},
-};
-#undef F
-#define NOPTS (sizeof(opts) / sizeof(opts[0]))
-
-static const char *flag_label(const struct opt *f, char *buf, size_t len)
-{
-	if (f->shortname)
-		snprintf(buf, len, "-%c, --%s", f->shortname, f->name);
-	else
-		snprintf(buf, len, "--%s", f->name);
-	return buf;
-}
+/* ---- the table's flags, by name, and as `--help` lists them ------------------------------- */
 
 static const struct opt *find_long(const char *name, size_t len)
 {
-	for (size_t i = 0; i < NOPTS; i++)
-		if ((strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0) ||
-		    (opts[i].alias && strlen(opts[i].alias) == len &&
-		     strncmp(opts[i].alias, name, len) == 0))
-			return &opts[i];
+	for (size_t i = 0; i < opts_count; i++) {
+		const struct opt *f = &opts_table[i];
+		if ((strlen(f->name) == len && strncmp(f->name, name, len) == 0) ||
+		    (f->alias && strlen(f->alias) == len && strncmp(f->alias, name, len) == 0))
+			return f;
+	}
 	return NULL;
 }
 
 static const struct opt *find_short(char c)
 {
-	for (size_t i = 0; i < NOPTS; i++)
-		if (opts[i].shortname == c)
-			return &opts[i];
+	for (size_t i = 0; i < opts_count; i++)
+		if (opts_table[i].shortname == c)
+			return &opts_table[i];
 	return NULL;
 }
 
@@ -564,17 +84,17 @@ void container_opts_usage(const char *verb, FILE *out)
 		verb,
 		strcmp(verb, "create") == 0 ? "Create a new container"
 					    : "Create and run a new container from an image");
-	for (size_t i = 0; i < NOPTS; i++) {
+	for (size_t i = 0; i < opts_count; i++) {
+		const struct opt *f = &opts_table[i];
 		char left[64];
-		int n = opts[i].shortname ? snprintf(left, sizeof(left), "-%c, --%s",
-						     opts[i].shortname, opts[i].name)
-					  : snprintf(left, sizeof(left), "    --%s", opts[i].name);
-		if (opts[i].meta)
-			snprintf(left + n, sizeof(left) - (size_t)n, " %s", opts[i].meta);
-		fprintf(out, "  %-28s %s\n", left, opts[i].help);
-		if (opts[i].alias)
-			fprintf(out, "  %-28s the same as --%s\n", "    --net network",
-				opts[i].name);
+		int n = f->shortname
+				? snprintf(left, sizeof(left), "-%c, --%s", f->shortname, f->name)
+				: snprintf(left, sizeof(left), "    --%s", f->name);
+		if (f->meta)
+			snprintf(left + n, sizeof(left) - (size_t)n, " %s", f->meta);
+		fprintf(out, "  %-28s %s\n", left, f->help);
+		if (f->alias)
+			fprintf(out, "  %-28s the same as --%s\n", "    --net network", f->name);
 	}
 	fprintf(out, "  %-28s %s\n", "    --help", "Print usage");
 }
@@ -698,12 +218,12 @@ static int join_env(struct parse *ps, struct mr_err *err)
 	struct container_opts *o = &ps->o;
 	char **all = NULL;
 	for (size_t i = 0; ps->env_files && ps->env_files[i]; i++)
-		if (strv_add(&all, ps->env_files[i], err) < 0)
-			return strv_free(all), -1;
+		if (opts_strv_add(&all, ps->env_files[i], err) < 0)
+			return opts_strv_free(all), -1;
 	for (size_t i = 0; o->env && o->env[i]; i++)
-		if (strv_add(&all, o->env[i], err) < 0)
-			return strv_free(all), -1;
-	strv_free(o->env);
+		if (opts_strv_add(&all, o->env[i], err) < 0)
+			return opts_strv_free(all), -1;
+	opts_strv_free(o->env);
 	o->env = all;
 	return 0;
 }
@@ -731,7 +251,7 @@ int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *
 	}
 	if (rc == 0 && !*help)
 		rc = join_env(&ps, err);
-	strv_free(ps.env_files);
+	opts_strv_free(ps.env_files);
 	*out = ps.o;
 	o = out;
 	if (rc < 0 || *help) {
@@ -766,17 +286,17 @@ int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *
 void container_opts_free(struct container_opts *o)
 {
 	free(o->cmd);
-	strv_free(o->env);
-	strv_free(o->labels);
-	strv_free(o->network_aliases);
-	strv_free(o->tmpfs);
-	strv_free(o->cap_add);
-	strv_free(o->cap_drop);
-	strv_free(o->security_opt);
+	opts_strv_free(o->env);
+	opts_strv_free(o->labels);
+	opts_strv_free(o->network_aliases);
+	opts_strv_free(o->tmpfs);
+	opts_strv_free(o->cap_add);
+	opts_strv_free(o->cap_drop);
+	opts_strv_free(o->security_opt);
 	free(o->seccomp_profile);
-	strv_free(o->group_add);
-	strv_free(o->ulimits);
-	strv_free(o->devices);
+	opts_strv_free(o->group_add);
+	opts_strv_free(o->ulimits);
+	opts_strv_free(o->devices);
 	free(o->ports);
 	free(o->mounts);
 	memset(o, 0, sizeof(*o));

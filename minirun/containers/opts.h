@@ -1,0 +1,55 @@
+/*
+ * minirun/containers/opts.h - what the two halves of the run/create flags share (private to
+ * opts.c and opts_set.c: other parts use container_opts_* from containers.h).
+ *
+ *   opts_set.c   the table: every flag, its help line, and the setter its value goes to
+ *   opts.c       the syntax: argv words -> (flag, value) as pflag reads them, `--help` from
+ *                the table, the checks across flags, and container_opts_free
+ *
+ * See: opts.c, opts_set.c.
+ */
+#ifndef MR_CONTAINERS_OPTS_H
+#define MR_CONTAINERS_OPTS_H
+
+#include <stddef.h>
+
+#include "lib/err.h"
+#include "minirun/containers/containers.h"
+
+struct opt;
+
+/* A setter gets the value V of flag F (booleans get "true" when given bare) and returns 0,
+ * or -1 with docker's message for a bad value in err. */
+typedef int (*opt_set)(struct container_opts *o, const char *v, const struct opt *f,
+		       struct mr_err *err);
+
+/* One flag, as docker's `run --help` lists it. */
+struct opt {
+	char shortname;    /* 0: none */
+	const char *name;  /* the long name, without "--" */
+	const char *alias; /* another long name ("net" for "network"), or NULL */
+	const char *meta;  /* the value's kind as docker's help shows it; NULL: a boolean */
+	size_t off;        /* booleans and plain strings: the field they set */
+	opt_set set;       /* everything else */
+	const char *help;
+};
+
+/* opts_set.c: every flag, in `run --help` order (opts_count entries) */
+extern const struct opt opts_table[];
+extern const size_t opts_count;
+
+/* The parse in progress: the flags, and what only the parse needs. --env-file's entries go
+ * before every -e (docker reads the files first), so they are kept aside here and joined
+ * into o.env at the end (opts.c). */
+struct parse {
+	struct container_opts o; /* first: a setter's O is the parse it belongs to */
+	char **env_files;        /* the --env-file entries, in order */
+};
+
+/* opts.c: append a copy of S to the NULL-terminated list *V (allocated as it grows);
+ * -1 with err on ENOMEM */
+int opts_strv_add(char ***v, const char *s, struct mr_err *err);
+/* opts.c: free such a list (NULL is fine) */
+void opts_strv_free(char **v);
+
+#endif
