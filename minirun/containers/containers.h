@@ -9,7 +9,8 @@
  * them, even after a `kill -9` at any step).
  *
  *   record     container.json, shaped like `docker inspect` prints it (store.c)
- *   flags      `run`/`create` argv -> struct container_opts (opts.c), pure
+ *   flags      `run`/`create` argv -> struct container_opts (opts.c: the syntax; opts_set.c:
+ *              the flags), pure
  *   config     record + image -> the OCI config.json handed to the runtime (config.c),
  *              with docker's defaults: capabilities, masked paths, mounts, devices, seccomp
  *   monitor    one small process per running container: the parent (subreaper) of its init,
@@ -66,7 +67,7 @@ extern const struct container_command container_info_commands[];
 extern const char *containers_root_opt;
 const char *containers_root(void);
 
-/* ---- run / create flags (opts.c) ---------------------------------------------------------- */
+/* ---- run / create flags (opts.c, opts_set.c) ---------------------------------------------- */
 
 enum container_restart { RESTART_NO, RESTART_ON_FAILURE, RESTART_ALWAYS, RESTART_UNLESS_STOPPED };
 
@@ -208,7 +209,7 @@ json_t *container_seccomp_default(unsigned long long caps);
  * OCI "seccomp" object for a process with capabilities CAPS. New reference, NULL with err. */
 json_t *container_seccomp_profile(json_t *profile, unsigned long long caps, struct mr_err *err);
 
-/* ---- added by config.c: capabilities, users, --init (pure helpers the config is made of) -- */
+/* ---- config.c and user.c: capabilities, users, --init (helpers the config is made of) ----- */
 
 /* Is NAME ("CAP_NET_ADMIN", upper case, with CAP_) a capability this libcap knows? */
 bool container_cap_known(const char *name);
@@ -217,7 +218,7 @@ unsigned long long container_caps_default(void);
 /*
  * container_caps - the capability set of a container, as docker computes it: PRIVILEGED:
  * ALL; else --cap-add ALL: ALL minus CAP_DROP; --cap-drop ALL: only CAP_ADD; otherwise the
- * defaults minus CAP_DROP plus CAP_ADD. Names as opts.c normalised them ("CAP_X", "ALL").
+ * defaults minus CAP_DROP plus CAP_ADD. Names as opts_set.c (set_cap) normalised them ("CAP_X", "ALL").
  * ALL is the mask "every capability" stands for (the caller's bounding set: a container
  * can't be given what its runtime doesn't hold). -1 with "unknown capability: \"X\"".
  */

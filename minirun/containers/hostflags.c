@@ -12,8 +12,9 @@
  *                               node); linux.resources.devices: the cgroup rule allowing
  *                               "r" on c 10:229 -- the node alone opens nothing, since the
  *                               device cgroup denies every device not allowed by name.
- *   --group-add audio           HostConfig.GroupAdd; config.c resolves it in the container's
- *                               own /etc/group (process.user.additionalGids)
+ *   --group-add audio           HostConfig.GroupAdd; user.c (container_group_add) resolves
+ *                               it in the container's own /etc/group
+ *                               (process.user.additionalGids)
  *   --shm-size 128m             HostConfig.ShmSize; config.c writes it as /dev/shm's size=
  *
  * See: setrlimit(2), prlimit(1); mknod(2); the kernel's admin-guide/cgroup-v1/devices.rst;

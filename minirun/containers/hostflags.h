@@ -2,7 +2,7 @@
  * minirun/containers/hostflags.h - the run flags that hand a container some of the host:
  * --ulimit, --device, --group-add, --shm-size (hostflags.c).
  *
- * Each flag lives in three places, as in docker: opts.c checks its syntax, the record keeps
+ * Each flag lives in three places, as in docker: opts_set.c checks its syntax, the record keeps
  * it in docker's HostConfig key (Ulimits, Devices, GroupAdd, ShmSize), and config.c turns
  * the record into the OCI config (process.rlimits, linux.devices plus a cgroup allow rule,
  * process.user.additionalGids, the size= of /dev/shm). What a flag can only learn from the

@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_containers_config.c - a container's record and its OCI config
- * (minirun/containers/record.c, config.c, seccomp_default.c): the image config merged as
+ * (minirun/containers/record.c, config.c, user.c, seccomp_default.c): the image config merged as
  * docker merges it, capability arithmetic, docker's mounts/masked paths/namespaces per
  * network mode, users resolved inside a rootfs (and not outside it), the seccomp object,
  * and that the runtime's own parser accepts what comes out.
