@@ -218,8 +218,8 @@ unsigned long long container_caps_default(void);
 /*
  * container_caps - the capability set of a container, as docker computes it: PRIVILEGED:
  * ALL; else --cap-add ALL: ALL minus CAP_DROP; --cap-drop ALL: only CAP_ADD; otherwise the
- * defaults minus CAP_DROP plus CAP_ADD. Names as opts_set.c (set_cap) normalised them ("CAP_X", "ALL").
- * ALL is the mask "every capability" stands for (the caller's bounding set: a container
+ * defaults minus CAP_DROP plus CAP_ADD. Names as opts_set.c (set_cap) normalised them ("CAP_X",
+ * "ALL"). ALL is the mask "every capability" stands for (the caller's bounding set: a container
  * can't be given what its runtime doesn't hold). -1 with "unknown capability: \"X\"".
  */
 int container_caps(bool privileged, json_t *cap_add, json_t *cap_drop, unsigned long long all,

@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_containers_opts.c - `run`/`create` flags as docker parses them
- * (minirun/containers/opts.c, opts_set.c): the flag syntax pflag allows, each flag's value, docker's
- * messages for bad values and conflicting flags, sizes, --env-file, the usage table.
+ * (minirun/containers/opts.c, opts_set.c): the flag syntax pflag allows, each flag's value,
+ * docker's messages for bad values and conflicting flags, sizes, --env-file, the usage table.
  *
  * Run: make test-unit (all suites), or build tests/unit/run-unit and run it.
  */
