@@ -44,7 +44,10 @@ if [ "${MR_BENCH_V2:-}" = 1 ]; then
 fi
 
 W=$(mktemp -d /tmp/mr-crun-bench.XXXXXX)
-POD="podman --root $W/pod/storage --runroot $W/pod/run --cgroup-manager=cgroupfs"
+# --tmpdir and runc's own --root there too: left to their defaults, podman and runc make
+# /run/libpod and /run/runc on the machine
+POD="podman --root $W/pod/storage --runroot $W/pod/run --tmpdir $W/pod/tmp"
+POD="$POD --runtime-flag root=$W/pod/runc --cgroup-manager=cgroupfs"
 POD="$POD --storage-driver overlay --events-backend file --runtime $(command -v runc)"
 PODRUN="--rm --network none --ulimit nofile=20000:20000 --ulimit nproc=1000:1000"
 # podman's default pids limit needs the pids controller, which the v2 view may not offer
@@ -53,6 +56,9 @@ PODRUN="--rm --network none --ulimit nofile=20000:20000 --ulimit nproc=1000:1000
 # ones of podman's when done, deepest first (MACHINE.md); never one that was there before,
 # nor one of another name (other tests make cgroups on this machine at the same time)
 find /sys/fs/cgroup -type d 2>/dev/null | sort >"$W/cg.before"
+# podman still runs runc once without its --runtime-flag (so with runc's default root,
+# /run/runc): if that directory is new, it goes when empty
+[ -e /run/runc ] && runc_was=1 || runc_was=
 new_libpod_cgroups() {
 	find /sys/fs/cgroup -depth -type d -path '*libpod*' 2>/dev/null | grep -vxF -f "$W/cg.before"
 }
@@ -66,6 +72,7 @@ cleanup() {
 		[ -z "$(new_libpod_cgroups)" ] && break
 		sleep 0.2
 	done
+	[ -n "$runc_was" ] || rmdir /run/runc 2>/dev/null
 	rm -rf "$W"
 }
 trap cleanup EXIT INT TERM

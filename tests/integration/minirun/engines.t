@@ -2,16 +2,18 @@
 # tests/integration/minirun/engines.t - real engines drive minirun-oci as their runtime:
 # podman (--runtime) and a private containerd (ctr run --runc-binary), with and without -t.
 #
-# Everything the engines keep lives in this suite's temp dir: podman's --root/--runroot
-# (vfs storage, no network: --network none), containerd's root, state and sockets. Both
-# leave cgroups at the roots of the hierarchies (libpod_parent/..., default/); the suite
-# records the cgroup directories before and removes the new empty ones after, deepest
-# first (MACHINE.md). Skipped in the VM: the engines are not there.
+# Everything the engines keep lives in this suite's temp dir: podman's --root/--runroot/
+# --tmpdir and the runtime's own --root (vfs storage, no network: --network none),
+# containerd's root, state, sockets and ctr's FIFOs. Both leave cgroups at the roots of the
+# hierarchies (libpod_parent/..., default/), and containerd 1.6 puts its shims' sockets in
+# /run/containerd/s whatever its state dir; the suite records what is there before and
+# removes what is new after, deepest first, never what was there before (MACHINE.md).
+# Skipped in the VM: the engines are not there.
 . "$MR_TOP/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/minirun/lib.sh"
 
 ENG=$T_TMP/engines
-POD="podman --root $ENG/storage --runroot $ENG/runroot --cgroup-manager=cgroupfs --storage-driver vfs --events-backend file --runtime $MR"
+POD="podman --root $ENG/storage --runroot $ENG/runroot --tmpdir $ENG/tmp --runtime-flag root=$ENG/rtroot --cgroup-manager=cgroupfs --storage-driver vfs --events-backend file --runtime $MR"
 ULIM="--network none --ulimit nofile=20000:20000 --ulimit nproc=1000:1000"
 
 engines_need() {
@@ -20,8 +22,14 @@ engines_need() {
 	t_need "$@"
 }
 
-# cgroups_before / cgroups_cleanup: the peers' leftovers (only new, empty directories)
-cgroups_before() { find /sys/fs/cgroup -type d 2>/dev/null | sort >"$ENG/cg.before"; }
+# cgroups_before / cgroups_cleanup: the peers' leftovers (only new, empty directories; and
+# in /run/containerd, only the new entries: containerd's shim sockets)
+cgroups_before() {
+	mkdir -p "$ENG"
+	find /sys/fs/cgroup -type d 2>/dev/null | sort >"$ENG/cg.before"
+	find /run/containerd 2>/dev/null | sort >"$ENG/run.before"
+}
+run_new() { find /run/containerd -depth 2>/dev/null | grep -vxF -f "$ENG/run.before"; }
 cgroups_new() { find /sys/fs/cgroup -depth -type d 2>/dev/null | grep -vxF -f "$ENG/cg.before"; }
 cgroups_cleanup() {
 	# podman's conmon outlives the container by a moment, in a cgroup of its own
@@ -34,6 +42,9 @@ cgroups_cleanup() {
 		[ -z "$(cgroups_new)" ] && break
 		sleep 0.1
 		_i=$((_i + 1))
+	done
+	for f in $(run_new); do
+		if [ -d "$f" ]; then rmdir "$f" 2>/dev/null; else rm -f "$f"; fi
 	done
 	return 0
 }
@@ -111,7 +122,8 @@ EOF
 	pod_image
 	$POD save --format oci-archive -o "$ENG/img.tar" mrbusybox >/dev/null 2>&1 || t_fail "podman save"
 	ctr -a "$D/sock" images import "$ENG/img.tar" >/dev/null 2>&1 || t_fail "ctr images import"
-	CTR="ctr -a $D/sock run --rm --runc-binary $MR --runc-root $D/runc"
+	mkdir -p "$D/fifo"
+	CTR="ctr -a $D/sock run --rm --fifo-dir $D/fifo --runc-binary $MR --runc-root $D/runc"
 }
 
 ctr_runs_busybox() {
