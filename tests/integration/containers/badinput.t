@@ -5,28 +5,28 @@
 # element, lease, process). Runs in a namespace playing the host.
 #   MR_TOP=$PWD sh tests/integration/containers/badinput.t
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/containers/lib_wiring.sh"
+. "$MR_TOP/tests/integration/containers/lib.sh"
 
 # bad RUN-ARGS... - run them; print "rc=N", the stderr lines prefixed "err: ", their number
 # (docker's "See 'docker run --help'." after a flag's error not counted), and what is left
 # beyond what was there before
 BAD='
 bad() {
-	before=$(w_ids; mr volume ls -q)
+	before=$(ct_ids; mr volume ls -q)
 	mr run "$@" >"$R/out" 2>"$R/err"
 	echo "rc=$?"
 	sed "s/^/err: /" "$R/err"
 	# one line; docker adds "See '\''docker run --help'\''." after a flag'\''s error
 	echo "lines: $(grep -vc "^See '\''minirun run --help'\''\.$" "$R/err")"
 	[ -s "$R/out" ] && sed "s/^/stdout: /" "$R/out"
-	[ "$before" = "$(w_ids; mr volume ls -q)" ] || echo "leak: a container or volume was left"
+	[ "$before" = "$(ct_ids; mr volume ls -q)" ] || echo "leak: a container or volume was left"
 }'
 
 unknown_image() {
-	w_need
-	out=$(w_host "$BAD"'
+	ct_need
+	out=$(ct_host "$BAD"'
 		bad --rm nosuchimage:1.0 true
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^rc=125$'
 	t_match "$out" "^err: .*nosuchimage:1\\.0" "the message names the image"
 	t_nomatch "$out" '^stdout: '
@@ -34,12 +34,12 @@ unknown_image() {
 }
 
 bad_port_spec() {
-	w_need
-	out=$(w_host "$BAD"'
+	ct_need
+	out=$(ct_host "$BAD"'
 		bad --rm -p 80:abc busybox true
 		bad --rm -p 99999:80 busybox true
 		bad --rm -p 80:80/sctp busybox true
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^err: minirun: invalid containerPort: abc$' "docker's message for the container port"
 	t_match "$out" '^err: minirun: invalid hostPort: 99999$' "and for the host port"
 	t_match "$out" '^err: minirun: invalid proto: sctp' "and for the protocol"
@@ -49,14 +49,13 @@ bad_port_spec() {
 }
 
 name_in_use() {
-	w_need
-	out=$(w_host "$BAD"'
+	ct_need
+	out=$(ct_host "$BAD"'
 		id=$(mr run -d --name taken busybox sleep 60) || die "run -d"
-		echo "$id" >>"$R/.ids"
 		bad --name taken busybox true
-		echo "first: $(w_inspect taken | tr -d " " | grep -c "^\"Status\":\"running\"")"
+		echo "first: $(ct_inspect taken | tr -d " " | grep -c "^\"Status\":\"running\"")"
 		mr rm -f taken >/dev/null || die "rm -f"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^err: minirun: Conflict\. The container name "/taken" is already in use by container "[0-9a-f]{64}"\. You have to remove \(or rename\) that container to be able to reuse that name\.?$' "docker's message"
 	t_match "$out" '^rc=125$'
 	t_match "$out" '^lines: 1$'
@@ -65,11 +64,11 @@ name_in_use() {
 }
 
 bad_memory() {
-	w_need
-	out=$(w_host "$BAD"'
+	ct_need
+	out=$(ct_host "$BAD"'
 		bad --rm -m 12x busybox true
 		bad --rm -m 1k busybox true
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" "^err: minirun: invalid argument \"12x\" for \"-m, --memory\" flag: invalid size: '12x'\$" "docker's message for a bad size"
 	t_match "$out" '^err: minirun: .*Minimum memory limit allowed is 6MB' "and for one too small"
 	t_eq "$(printf '%s\n' "$out" | grep -c '^rc=125$')" 2 "each exits 125"
@@ -77,11 +76,11 @@ bad_memory() {
 }
 
 relative_volume() {
-	w_need
-	out=$(w_host "$BAD"'
+	ct_need
+	out=$(ct_host "$BAD"'
 		bad --rm -v vol:relative/path busybox true
 		bad --rm -v ./here:/x busybox true
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" "^err: minirun: invalid volume specification: 'vol:relative/path': invalid mount config for type \"volume\": invalid mount path: 'relative/path' mount path must be absolute\$" "a relative target"
 	t_match "$out" '^err: minirun: create \./here: "\./here" includes invalid characters for a local volume name, only "\[a-zA-Z0-9\]\[a-zA-Z0-9_\.-\]" are allowed\. If you intended to pass a host directory, use absolute path$' "a relative source"
 	t_eq "$(printf '%s\n' "$out" | grep -c '^rc=125$')" 2 "each exits 125"
@@ -89,14 +88,13 @@ relative_volume() {
 }
 
 port_taken() {
-	w_need
-	out=$(w_host "$BAD"'
+	ct_need
+	out=$(ct_host "$BAD"'
 		id=$(mr run -d --name holder -p 8080:80 busybox sleep 60) || die "run -d"
-		echo "$id" >>"$R/.ids"
 		bad --rm -p 8080:80 -v /k busybox true
 		mr volume ls -q | sed "s/^/volume: /"
 		mr rm -f holder >/dev/null || die "rm -f"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^err: minirun: driver failed programming external connectivity on endpoint [a-z_0-9]+ \([0-9a-f]{12}\): Bind for 0\.0\.0\.0:8080 failed: port is already allocated$' "docker's message"
 	t_match "$out" '^rc=125$'
 	t_match "$out" '^lines: 1$'

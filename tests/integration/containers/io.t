@@ -2,17 +2,17 @@
 # apart, the exit code, stdin with -i, a pty with -t, its window size, signals forwarded),
 # the detach keys and `attach`, the json-file log and `logs` (--tail, -t, -f, --since), and
 # `exec` (the container's namespaces, exit codes, -e -w -u -i -t).
-# Each test runs in a throwaway namespace playing the host (lib_wiring.sh's w_host), with a
+# Each test runs in a throwaway namespace playing the host (lib.sh's ct_host), with a
 # store of its own; the containers use --network none, the bridge is the network suites'.
 # A terminal for -t comes from script(1), which gives its command a pty.
 #   MR_TOP=$PWD sh tests/integration/containers/io.t
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/containers/lib_wiring.sh"
+. "$MR_TOP/tests/integration/containers/lib.sh"
 
-# io_host SCRIPT - w_host with `run` = `mr run --rm --network none`, M the minirun command
+# io_host SCRIPT - ct_host with `run` = `mr run --rm --network none`, M the minirun command
 # line, and in_pty
 io_host() {
-	w_host "run() { mr run --rm --network none \"\$@\"; }
+	ct_host "run() { mr run --rm --network none \"\$@\"; }
 M=\"\$MINIRUN --root \$R\"
 $(sed -n '/^# ---- helpers inside io_host/,/^# ---- end/p' "$MR_TOP/tests/integration/containers/io.t")
 $1"
@@ -43,13 +43,13 @@ wait_log() {
 # ---- end of the helpers ---------------------------------------------------------------
 
 stdout_stderr_exit_code() {
-	w_need
+	ct_need
 	out=$(io_host '
 		run busybox sh -c "echo out; echo err >&2; exit 3" >"$R/o" 2>"$R/e"
 		echo "status $?"
 		sed "s/^/stdout: /" "$R/o"
 		sed "s/^/stderr: /" "$R/e"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^status 3$' "run exits with the container's code"
 	t_match "$out" '^stdout: out$' "stdout arrives on stdout"
 	t_match "$out" '^stderr: err$' "stderr arrives on stderr"
@@ -58,14 +58,14 @@ stdout_stderr_exit_code() {
 }
 
 all_output_then_eof() {
-	w_need
+	ct_need
 	out=$(io_host '
 		x=$(timeout 20 "$MINIRUN" --root "$R" run --rm --network none busybox echo captured) || echo "status $?"
 		echo "captured: $x"
 		n=$(run busybox seq 1 50000 | tail -n 1)
 		echo "last: $n"
 		run busybox sh -c "seq 1 50000 >&2" 2>&1 >/dev/null | wc -l | sed "s/^ */stderr lines: /"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^captured: captured$' '$(minirun run ...) gets the output and EOF, no hang'
 	t_nomatch "$out" '^status' "the command substitution ends in time"
 	t_match "$out" '^last: 50000$' "no output is lost before the exit code"
@@ -74,13 +74,13 @@ all_output_then_eof() {
 }
 
 stdin_with_i() {
-	w_need
+	ct_need
 	out=$(io_host '
 		printf "hi\nthere\n" | run -i busybox cat | sed "s/^/with -i: /"
 		echo hi | run busybox cat | sed "s/^/without -i: /"
 		echo "without -i done"
 		printf "abc" | run -i busybox wc -c | sed "s/^ */count: /"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^with -i: hi$' "-i hands our stdin to the container"
 	t_match "$out" '^with -i: there$'
 	t_match "$out" '^count: 3$' "stdin's EOF reaches the container (cat/wc end)"
@@ -90,7 +90,7 @@ stdin_with_i() {
 }
 
 attach_stdin() {
-	w_need
+	ct_need
 	out=$(io_host '
 		mr run -d -i --name kk --network none busybox cat >/dev/null || die "run -d -i"
 		# the client waits for the container after its stdin ends: end it by KILL
@@ -99,7 +99,7 @@ attach_stdin() {
 		echo second | timeout -s KILL 5 "$MINIRUN" --root "$R" attach kk | sed "s/^/two: /"
 		mr logs kk | sed "s/^/logs: /"
 		mr rm -f kk >/dev/null
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^one: first$' "attach hands its stdin to a run -d -i container"
 	t_match "$out" '^state: running$' "its EOF is not the container's (no StdinOnce for -d)"
 	t_match "$out" '^two: second$' "a second attach still reaches it"
@@ -108,7 +108,7 @@ attach_stdin() {
 }
 
 tty_and_window_size() {
-	w_need
+	ct_need
 	t_need script
 	out=$(io_host '
 		cat >"$R/tty.sh" <<EOF
@@ -131,7 +131,7 @@ stty rows 40
 wait
 EOF
 		in_pty "$R/resize.sh" | tr -d "\r" | sed "s/^/resize: /"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^tty: /dev/pts/[0-9]+$' "-t gives the container a pty"
 	t_match "$out" '^tty: 33 77$' "with the client's window size"
 	t_match "$out" '^resize: 20 50$'
@@ -140,19 +140,19 @@ EOF
 }
 
 tty_exit_code() {
-	w_need
+	ct_need
 	t_need script
 	out=$(io_host '
 		echo "$M run -t --rm --network none busybox sh -c \"exit 5\"" >"$R/t.sh"
 		in_pty "$R/t.sh"
 		echo "status $?"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^status 5$' "run -t exits with the container's code"
 	t_nomatch "$out" '^leak:'
 }
 
 start_attach() {
-	w_need
+	ct_need
 	out=$(io_host '
 		mr create --name sa --network none busybox sh -c "echo started; echo e >&2; exit 4" \
 			>/dev/null || die "create"
@@ -165,7 +165,7 @@ start_attach() {
 		mr create -i --name si --network none busybox cat >/dev/null || die "create -i"
 		echo hi-in | mr start -a -i si | sed "s/^/start -ai: /"
 		mr rm sa si >/dev/null
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^status 4$' "start -a exits with the container's code"
 	t_match "$out" '^stdout: started$' "and shows its stdout"
 	t_match "$out" '^stderr: e$' "and its stderr, apart"
@@ -176,7 +176,7 @@ start_attach() {
 }
 
 signals_forwarded() {
-	w_need
+	ct_need
 	out=$(io_host '
 		# minirun itself in the background (a function would put a subshell in between)
 		"$MINIRUN" --root "$R" run --rm --network none busybox sh -c \
@@ -190,14 +190,14 @@ signals_forwarded() {
 		wait $client
 		echo "status $?"
 		sed "s/^/out: /" "$R/o"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^out: got TERM$' "SIGTERM to the client reaches the container (no tty)"
 	t_match "$out" '^status 3$' "and the client exits with the container's code"
 	t_nomatch "$out" '^leak:'
 }
 
 detach_and_attach() {
-	w_need
+	ct_need
 	t_need script
 	out=$(io_host '
 		(wait_log "/ # "; printf "echo one-\$((40+2))\r"; wait_log one-42
@@ -211,7 +211,7 @@ detach_and_attach() {
 		in_pty "$R/a.sh" >/dev/null 2>&1
 		echo "attach status $?"
 		mr rm -f tt >/dev/null
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^run: one-42$' "the container runs our keystrokes"
 	t_match "$out" '^run: read escape sequence$' "ctrl-p ctrl-q detaches, as docker says"
 	t_match "$out" '^state: running$' "and the container runs on"
@@ -222,7 +222,7 @@ detach_and_attach() {
 }
 
 custom_detach_keys() {
-	w_need
+	ct_need
 	t_need script
 	out=$(io_host '
 		(wait_log "/ # "; printf "\001x"; sleep 1) |
@@ -230,7 +230,7 @@ custom_detach_keys() {
 				busybox sh; echo status \$?" /dev/null | tr -d "\r" | sed "s/^/run: /"
 		echo | mr attach --detach-keys ctrl-y,bogus dk 2>&1 | sed "s/^/bad: /"
 		mr rm -f dk >/dev/null
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^run: read escape sequence$' "--detach-keys ctrl-a,x detaches"
 	t_match "$out" '^run: status 0$' "and the client exits 0"
 	t_match "$out" "^bad: .*'bogus'" "a bad key is named"
@@ -238,10 +238,10 @@ custom_detach_keys() {
 }
 
 logs_json_file() {
-	w_need
+	ct_need
 	out=$(io_host '
 		mr run --network none --name lg busybox sh -c "echo one; echo two >&2; sleep 0.3; echo three; printf \"tab\\tq\\\"\\n\""
-		sed "s/^/file: /" "$R/containers/$(w_ids | head -n 1)/ctr.log"
+		sed "s/^/file: /" "$R/containers/$(ct_ids | head -n 1)/ctr.log"
 		mr logs lg 2>/dev/null | sed "s/^/stdout: /"
 		mr logs lg 2>&1 >/dev/null | sed "s/^/stderr: /"
 		mr logs --tail 1 lg 2>&1 | sed "s/^/tail1: /"
@@ -252,7 +252,7 @@ logs_json_file() {
 		mr logs --tail x lg 2>&1 | sed "s/^/badtail: /"
 		mr rm lg >/dev/null
 		mr logs lg 2>&1 | sed "s/^/gone: /"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^file: \{"log":"one\\n","stream":"stdout","time":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z"\}$' \
 		"ctr.log is docker's json-file, a line per object"
 	t_match "$out" '^file: \{"log":"two\\n","stream":"stderr",' "stderr is marked"
@@ -272,14 +272,14 @@ logs_json_file() {
 }
 
 logs_follow() {
-	w_need
+	ct_need
 	out=$(io_host '
 		mr run -d --name fl --network none busybox sh -c \
 			"echo first; sleep 1; echo second; sleep 1; echo third" >/dev/null || die "run -d"
 		timeout 20 sh -c "\"$MINIRUN\" --root \"$R\" logs -f fl" | sed "s/^/follow: /"
 		echo "follow ended"
 		mr rm fl >/dev/null
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^follow: first$' "logs -f prints what is there"
 	t_match "$out" '^follow: third$' "and what comes after"
 	t_match "$out" '^follow ended$' "and ends when the container exits"
@@ -287,7 +287,7 @@ logs_follow() {
 }
 
 exec_shares_the_container() {
-	w_need
+	ct_need
 	out=$(io_host '
 		mr run -d --name ex --network none --hostname boxy -e A=1 busybox sleep 60 >/dev/null ||
 			die "run -d"
@@ -312,7 +312,7 @@ exec_shares_the_container() {
 		mr stop -t 1 ex >/dev/null
 		mr exec ex true 2>&1 | sed "s/^/stopped: /"
 		mr rm ex >/dev/null
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^hostname: boxy$' "exec runs in the container's UTS namespace"
 	t_match "$out" '^pid1: sleep 60 ?$' "and its PID namespace: pid 1 is the container's"
 	t_match "$out" '^env: 1 ?$' "with the container's environment"
@@ -339,7 +339,7 @@ exec_shares_the_container() {
 }
 
 exec_tty() {
-	w_need
+	ct_need
 	t_need script
 	out=$(io_host '
 		mr run -d --name et --network none busybox sleep 60 >/dev/null || die "run -d"
@@ -350,7 +350,7 @@ echo status \$?
 EOF
 		in_pty "$R/et.sh" | tr -d "\r" | sed "s/^/tty: /"
 		mr rm -f et >/dev/null
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^tty: /dev/pts/[0-9]+$' "exec -t gives the command a pty"
 	t_match "$out" '^tty: 21 61$' "sized as our terminal"
 	t_match "$out" '^tty: xterm$' "TERM is set, as docker does"
@@ -359,7 +359,7 @@ EOF
 }
 
 exec_detached_tty() {
-	w_need
+	ct_need
 	out=$(io_host '
 		mr run -d --name dt --network none busybox sleep 60 >/dev/null || die "run -d"
 		# more output than a pty holds: the command ends only if its terminal is read
@@ -386,9 +386,9 @@ exec_detached_tty() {
 		readers | sed "s/^/readers after: /"
 		mr logs dt | wc -l | sed "s/^ */log lines: /"
 		mr exec -d -t dt nosuchcmd 2>/dev/null; echo "notfound $?"
-		ls "$R/containers/$(w_ids | head -n 1)" | grep -c sock | sed "s/^/sockets: /"
+		ls "$R/containers/$(ct_ids | head -n 1)" | grep -c sock | sed "s/^/sockets: /"
 		mr rm -f dt >/dev/null
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^status 0$' "exec -d -t is accepted"
 	t_match "$out" '^returned in time$' "and returns at once"
 	t_nomatch "$out" '^done before' "while the command runs on"
@@ -403,13 +403,13 @@ exec_detached_tty() {
 }
 
 no_socket_left() {
-	w_need
+	ct_need
 	out=$(io_host '
 		mr run --network none --name ns busybox true
-		id=$(w_ids | head -n 1)
+		id=$(ct_ids | head -n 1)
 		ls "$R/containers/$id" | sed "s/^/file: /"
 		mr rm ns >/dev/null
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^file: ctr.log$' "the log stays after the exit"
 	t_nomatch "$out" '^file: attach.sock$' "the attach socket goes with the monitor"
 	t_nomatch "$out" '^leak:'

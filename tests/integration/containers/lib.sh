@@ -5,20 +5,30 @@
 # "busybox" (imported once per suite from build/images/busybox.tar, then copied), and runs
 # its body with ct_host: a throwaway namespace that plays the host (netns.sh's nt_host:
 # new network, mount and PID namespaces), so the default bridge mr0, the veths, the nft
-# table and the overlay mounts never touch the machine's own, and any process the test
-# leaves is killed when that namespace ends. Inside the script:
+# table `ip minirun` and the overlay mounts never touch the machine's own, and any process
+# the test leaves is killed when that namespace ends. Inside the script:
 #
-#	mr ARGS...      `minirun --root $R ARGS` (MINIRUN=/path overrides the binary)
-#	ct_leaks        print every trace a container left (empty: nothing): mounts under
-#	                $R, state dirs, name claims, OCI state, processes running minirun or
-#	                a program from a container's rootfs, host veths, nft elements,
-#	                address leases, cgroups named after a container ID this test made
-#	ct_noleaks      die with the list unless ct_leaks prints nothing
-#	ct_status REF   the record's State.Status as `inspect` would show it
-#	ct_field REF K  one field of the record, as inspect's {{.K}} (State.ExitCode, RestartCount)
-#	die MSG         fail the script (netns.sh)
+#	mr ARGS...              `minirun --root $R ARGS` (MINIRUN=/path overrides the binary);
+#	                        notes the IDs of the containers it saw, for the cgroup check
+#	ct_leaks                one "leak: WHAT" line per trace a container left (nothing when
+#	                        clean): mounts of $R, host veths (after nt_settle), nft
+#	                        elements, address leases, state dirs, name claims, OCI state,
+#	                        cgroups named after a container ID this test saw, processes
+#	                        (running minirun or a program of $R, or anything in this PID
+#	                        namespace but the shell and the tools the tests use)
+#	ct_noleaks              die with the list unless ct_leaks prints nothing
+#	ct_status REF           the record's State.Status as `inspect` would show it
+#	ct_field REF K          one field of the record, as inspect's {{.K}} (State.ExitCode, ...)
+#	ct_inspect REF          the container's record, as `inspect` prints it
+#	ct_ids                  the full IDs of every container of the store, one a line
+#	ct_www NAME [OPTS...]   `run -d --name NAME OPTS` a busybox httpd serving "hello-NAME" on 80
+#	ct_get HOST:PORT [PID]  the last line of an HTTP GET (busybox nc), from PID's netns if given
+#	ct_wait_http HOST:PORT [PID]  wait (at most 5 s) until ct_get answers "hello..."
+#	die MSG                 fail the script (netns.sh)
 #
-#	ct_need                 (outside) skip/fail unless root, namespaces, minirun and the image
+#	ct_need [net]           (outside) skip/fail unless root, namespaces, minirun and the
+#	                        image; with net also the netns programs and busybox (uplink,
+#	                        ping, nc: netns.sh's nt_need)
 #	ct_host 'SCRIPT'        (outside) run SCRIPT as above; its output and status are ours
 #
 # See: tests/integration/netns/netns.sh; docs/HACKING.md (tests).
@@ -29,8 +39,9 @@ MINIRUN=${MINIRUN:-$MR_TOP/minirun/minirun}
 CT_IMAGE_TAR=${CT_IMAGE_TAR:-$MR_TOP/build/images/busybox.tar}
 export MINIRUN CT_IMAGE_TAR
 
-# ct_need - the test's store in $R, or skip/fail saying what is missing
+# ct_need [net] - the test's store in $R, or skip/fail saying what is missing
 ct_need() {
+	[ "${1:-}" = net ] && nt_need
 	t_need_root
 	for _c in "$IP" "$NFT" "$UNSHARE" "$NSENTER"; do
 		[ -x "$_c" ] || t_skip "needs $(basename "$_c") (iproute2, nftables, util-linux)"
@@ -68,9 +79,11 @@ $1"
 
 # every container ID a test made, for the cgroup check (after rm, the store forgets them)
 _ct_seen() {
-	ls "$R/containers" 2>/dev/null | grep -E '^[0-9a-f]{64}$' >>"$R.ids"
+	ct_ids >>"$R.ids"
 	return 0
 }
+
+ct_ids() { ls "$R/containers" 2>/dev/null | grep -E '^[0-9a-f]{64}$'; }
 
 mr() {
 	_ct_seen
@@ -82,28 +95,38 @@ mr() {
 
 ct_leaks() {
 	_ct_seen
-	grep -F " $R/" /proc/self/mountinfo | awk '{ print "mount: " $5 }'
-	for _d in "$R"/containers/*; do
-		[ -e "$_d" ] && echo "state dir: $_d"
-	done
-	for _d in "$R"/containers/.names/* "$R"/oci/*; do
-		[ -e "$_d" ] && echo "left: $_d"
-	done
-	for _p in /proc/[0-9]*; do
-		_exe=$(readlink "$_p/exe" 2>/dev/null) || continue
-		case $_exe in
-		"$(readlink -f "$MINIRUN")" | "$R"/*) echo "process: ${_p#/proc/} $_exe" ;;
-		esac
-	done
+	grep -F "$R" /proc/self/mountinfo | awk '{ print "leak: mount " $5 }'
 	nt_settle
-	ip -o link 2>/dev/null | grep -o 'mrv[0-9a-f]*' | sed 's/^/veth: /'
+	ip -o link 2>/dev/null | grep -o 'mrv[0-9a-f]*' | sed 's/^/leak: veth /'
 	"$NFT" list map ip minirun published 2>/dev/null | grep -q 'elements' &&
-		echo "nft: published-port elements left"
+		echo "leak: published ports: $("$NFT" list map ip minirun published | tr -d '\n\t')"
 	for _n in "$R"/networks/*.json; do
 		[ -f "$_n" ] || continue
-		tr -d ' \n\t' <"$_n" | grep -q '"Containers":{"' && echo "lease: $_n"
+		tr -d ' \n\t' <"$_n" | grep -q '"Containers":{"\|"IPv4Address"' && echo "leak: lease in $_n"
 	done
-	_ct_cgroups | sed 's/^/cgroup: /'
+	for _d in "$R"/containers/*; do
+		[ -e "$_d" ] && echo "leak: state dir $_d"
+	done
+	ls -A "$R/containers/.names" 2>/dev/null | sed 's/^/leak: name claim /'
+	ls "$R/oci" 2>/dev/null | sed 's/^/leak: OCI state /' # not .seccomp-cache: a cache, kept
+	_ct_cgroups | sed 's/^/leak: cgroup /'
+	# minirun or a container's program; and, this PID namespace being the test's own, any
+	# process but the shells and the tools the tests (and this function) run
+	_mr=$(readlink -f "$MINIRUN")
+	for _p in /proc/[0-9]*; do
+		_exe=$(readlink "$_p/exe" 2>/dev/null)
+		_c=$(cat "$_p/comm" 2>/dev/null) || continue
+		case $_exe in
+		"$_mr" | "$R"/*)
+			echo "leak: process ${_p#/proc/} $_exe"
+			continue
+			;;
+		esac
+		case $_c in
+		sh | dash | ash | bash | cat | grep | sed | ls | find | nft | ip | timeout | readlink | awk | tr | sort | wc | head | tail) ;;
+		*) echo "leak: process ${_p#/proc/} $_c" ;;
+		esac
+	done
 	return 0
 }
 
@@ -146,3 +169,39 @@ print("true" if v is True else "false" if v is False else "" if v is None else v
 }
 # ct_status REF - the status as inspect shows it (checked against the processes)
 ct_status() { ct_field "$1" State.Status; }
+
+# ct_inspect REF - what `inspect` shows of container REF (a name or full ID): the record,
+# ROOT/containers/ID/container.json, read directly when inspect cannot
+ct_inspect() {
+	mr inspect "$1" 2>/dev/null && return 0
+	_id=$(cat "$R/containers/.names/${1#/}" 2>/dev/null || echo "$1")
+	cat "$R/containers/$_id/container.json"
+}
+
+# ct_www NAME [RUN-OPTIONS...] - a detached busybox httpd container NAME serving hello-NAME
+ct_www() {
+	_n=$1
+	shift
+	mr run -d --name "$_n" "$@" busybox sh -c \
+		"mkdir -p /www && echo hello-$_n >/www/index.html && exec httpd -f -p 80 -h /www"
+}
+
+# ct_get HOST:PORT [PID] - an HTTP GET with nc (busybox-static wget crashes resolving on some
+# hosts): the body's last line
+ct_get() {
+	if [ -n "${2:-}" ]; then
+		printf 'GET / HTTP/1.0\r\n\r\n' | nsenter -t "$2" -n "$BB" nc -w 3 "${1%:*}" "${1##*:}" 2>&1 | tail -n 1
+	else
+		printf 'GET / HTTP/1.0\r\n\r\n' | "$BB" nc -w 3 "${1%:*}" "${1##*:}" 2>&1 | tail -n 1
+	fi
+}
+
+# ct_wait_http HOST:PORT [PID] - wait (at most 5 s) until a GET answers
+ct_wait_http() {
+	_i=0
+	while [ -z "$(ct_get "$@" | grep hello)" ]; do
+		_i=$((_i + 1))
+		[ $_i -lt 50 ] || return 1
+		sleep 0.1
+	done
+}

@@ -5,19 +5,18 @@
 # leases returned on rm. Each test runs in a throwaway namespace playing the host.
 #   MR_TOP=$PWD sh tests/integration/containers/network.t
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/containers/lib_wiring.sh"
+. "$MR_TOP/tests/integration/containers/lib.sh"
 
 bridge_default() {
-	w_need
-	out=$(w_host '
+	ct_need net
+	out=$(ct_host '
 		mr run --rm busybox sh -c "ip -o -4 addr show; ip route" | sed "s/^/in: /"
 		id=$(mr run -d --name b1 busybox sleep 60) || die "run -d"
-		echo "$id" >>"$R/.ids"
-		w_inspect b1 | tr -d " \n" | grep -oE "\"(IPAddress|Gateway|IPPrefixLen|MacAddress)\":[^,}]*" | sort -u | sed "s/^/inspect: /"
+		ct_inspect b1 | tr -d " \n" | grep -oE "\"(IPAddress|Gateway|IPPrefixLen|MacAddress)\":[^,}]*" | sort -u | sed "s/^/inspect: /"
 		echo "host sees: $(ip -o link show master mr0 | grep -c mrv)"
 		"$BB" ping -c 1 -W 2 10.88.0.2 >/dev/null 2>&1 && echo "host pings 10.88.0.2"
 		mr rm -f b1 >/dev/null || die "rm -f"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^in: .* eth0 +inet 10\.88\.0\.[0-9]+/16' "eth0 has an address on the default bridge"
 	t_match "$out" '^in: .* lo +inet 127\.0\.0\.1/8' "lo is up"
 	t_match "$out" '^in: default via 10\.88\.0\.1 dev eth0' "the default route goes via mr0"
@@ -31,14 +30,14 @@ bridge_default() {
 }
 
 host_and_none() {
-	w_need
-	out=$(w_host '
+	ct_need net
+	out=$(ct_host '
 		ip link add mrwhost0 type veth peer name mrwhost1 || die "a link of the host"
 		mr run --rm --network host busybox ip -o link | sed "s/^/host: /"
 		mr run --rm --network none busybox ip -o link | sed "s/^/none: /"
 		mr run --rm --network none busybox ip -o -4 addr | sed "s/^/none addr: /"
 		ip link del mrwhost0
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^host: [0-9]+: mrwhost0' "--network host sees the host's links"
 	t_nomatch "$out" '^host: [0-9]+: eth0' "and gets no eth0 of its own"
 	t_match "$out" '^none: 1: lo' "--network none has lo"
@@ -48,17 +47,15 @@ host_and_none() {
 }
 
 container_mode() {
-	w_need
-	out=$(w_host '
+	ct_need net
+	out=$(ct_host '
 		id=$(mr run -d --name first busybox sleep 60) || die "run -d"
-		echo "$id" >>"$R/.ids"
 		mr run --rm --network container:first busybox ip -o -4 addr show eth0 | sed "s/^/joined: /"
 		id2=$(mr run -d --name second --network "container:$id" busybox sleep 60) || die "run -d 2"
-		echo "$id2" >>"$R/.ids"
-		w_inspect second | tr -d " \n" | grep -o "\"NetworkMode\":[^,}]*" | sed "s/^/inspect: /"
+		ct_inspect second | tr -d " \n" | grep -o "\"NetworkMode\":[^,}]*" | sed "s/^/inspect: /"
 		echo "veths: $(ip -o link | grep -c mrv)"
 		mr rm -f second first >/dev/null || die "rm -f"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^joined: [0-9]+: eth0 +inet 10\.88\.0\.2/16' "container:NAME shares the other one's eth0"
 	t_match "$out" '^inspect: "NetworkMode":"container:[0-9a-f]{64}"$' "NetworkMode records the container"
 	t_match "$out" '^veths: 1$' "no veth of its own"
@@ -66,21 +63,20 @@ container_mode() {
 }
 
 user_network_names() {
-	w_need
-	out=$(w_host '
+	ct_need net
+	out=$(ct_host '
 		mr network create web >/dev/null || die "network create"
 		id=$(mr run -d --name db --network web --network-alias database busybox sleep 60) ||
 			die "run db"
-		echo "$id" >>"$R/.ids"
 		mr run --rm --network web busybox sh -c \
 			"ping -c 1 -W 2 db >/dev/null && echo by-name; ping -c 1 -W 2 database >/dev/null && echo by-alias" |
 			sed "s/^/web: /"
 		mr run --rm busybox sh -c "ping -c 1 -W 2 db >/dev/null 2>&1 && echo by-name || echo unknown" |
 			sed "s/^/bridge: /"
-		w_inspect db | tr -d " \n" | grep -o "\"web\":{[^}]*}" | sed "s/^/inspect: /"
+		ct_inspect db | tr -d " \n" | grep -o "\"web\":{[^}]*}" | sed "s/^/inspect: /"
 		mr rm -f db >/dev/null || die "rm -f"
 		mr network rm web >/dev/null || die "network rm (active endpoints left?)"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^web: by-name$' "a container on the same user network resolves db"
 	t_match "$out" '^web: by-alias$' "and its --network-alias"
 	t_match "$out" '^bridge: unknown$' "a container on the default bridge does not"
@@ -91,19 +87,17 @@ user_network_names() {
 }
 
 leases_returned() {
-	w_need
-	out=$(w_host '
+	ct_need net
+	out=$(ct_host '
 		a=$(mr run -d busybox sleep 60) && b=$(mr run -d busybox sleep 60) || die "run -d"
-		printf "%s\n%s\n" "$a" "$b" >>"$R/.ids"
 		mr rm -f "$a" >/dev/null || die "rm a"
 		c=$(mr run -d busybox sleep 60) || die "run c"
-		echo "$c" >>"$R/.ids"
 		for x in "$b" "$c"; do
-			w_inspect "$x" | tr -d " \n" | grep -o "\"IPAddress\":[^,}]*" | head -n 1 | sed "s/^/addr: /"
+			ct_inspect "$x" | tr -d " \n" | grep -o "\"IPAddress\":[^,}]*" | head -n 1 | sed "s/^/addr: /"
 		done
 		mr rm -f "$b" "$c" >/dev/null || die "rm"
 		grep -c IPv4Address "$R/networks/bridge.json" | sed "s/^/leases: /"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^addr: "IPAddress":"10\.88\.0\.3"$' "the second container has .3"
 	t_match "$out" '^addr: "IPAddress":"10\.88\.0\.2"$' "the first one's .2 is handed out again after its rm"
 	t_match "$out" '^leases: 0$' "no lease is left"
@@ -111,22 +105,21 @@ leases_returned() {
 }
 
 unknown_network() {
-	w_need
-	out=$(w_host '
+	ct_need net
+	out=$(ct_host '
 		mr run --rm --network nosuchnet busybox true; echo "rc=$?"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^minirun: .*network nosuchnet not found' "docker's message"
 	t_match "$out" '^rc=125$'
 	t_nomatch "$out" '^leak:'
 }
 
 network_connect_container() {
-	w_need
-	out=$(w_host '
-		pidof_c() { w_inspect "$1" | tr -d " \n" | grep -o "\"Pid\":[0-9]*" | cut -d: -f2; }
+	ct_need net
+	out=$(ct_host '
+		pidof_c() { ct_inspect "$1" | tr -d " \n" | grep -o "\"Pid\":[0-9]*" | cut -d: -f2; }
 		mr network create web >/dev/null || die "network create"
 		id=$(mr run -d --name nc1 busybox sleep 300) || die "run -d"
-		echo "$id" >>"$R/.ids"
 		mr network connect --alias extra web nc1 || die "network connect"
 		inns "$(pidof_c nc1)" ip -o -4 addr show eth1 | sed "s/^/connected: /"
 		mr run --rm --network web busybox sh -c "ping -c 1 -W 2 extra >/dev/null && echo by-alias" |
@@ -136,11 +129,11 @@ network_connect_container() {
 		inns "$(pidof_c nc1)" ip -o -4 addr show eth1 | sed "s/^/after restart: /"
 		mr network disconnect web nc1 || die "network disconnect"
 		echo "eth1 after disconnect: $(inns "$(pidof_c nc1)" ip -o link | grep -c eth1)"
-		echo "in the record: $(w_inspect nc1 | tr -d " \n" | grep -c "\"web\":")"
+		echo "in the record: $(ct_inspect nc1 | tr -d " \n" | grep -c "\"web\":")"
 		mr network disconnect web nc1 2>&1 | sed "s/^/twice: /"
 		mr rm -f nc1 >/dev/null || die "rm -f"
 		mr network rm web >/dev/null || die "network rm"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^connected: [0-9]+: eth1 +inet 10\.89\.0\.2/24' "connect gives a running container eth1 on the network"
 	t_match "$out" '^web: by-alias$' "its --alias resolves there"
 	t_match "$out" '^again: minirun: endpoint with name nc1 already exists in network web$' "a second connect: docker's message"
@@ -152,21 +145,20 @@ network_connect_container() {
 }
 
 killed_mid_network() {
-	w_need
-	out=$(w_host '
+	ct_need net
+	out=$(ct_host '
 		mr network create web >/dev/null || die "network create"
 		for step in net-connected net-published; do
 			for net in bridge web; do
 				MINIRUN_TEST_DIE_AT=$step mr run -d --name "k-$step-$net" --network "$net" \
 					-p 8080:80 busybox sleep 60 >/dev/null 2>&1
-				w_ids >>"$R/.ids"
 				nt_settle
 				echo "$step $net: veths $(ip -o link | grep -c mrv), ports $(nft list map ip minirun published 2>/dev/null | grep -c "\. 8080 :")"
 				mr rm -f "k-$step-$net" >/dev/null 2>&1 || echo "rm -f k-$step-$net failed"
 			done
 		done
 		mr network rm web >/dev/null || echo "network rm web refused: an endpoint is left"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^net-connected bridge: veths 1, ports 0$' "killed after the connect: the veth is there"
 	t_match "$out" '^net-published web: veths 1, ports 1$' "killed after the publish: the port is there"
 	t_nomatch "$out" 'failed|refused'

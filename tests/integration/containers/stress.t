@@ -4,13 +4,13 @@
 # elements, leases, state dirs, name claims, processes). Runs in a namespace playing the host.
 #   MR_TOP=$PWD sh tests/integration/containers/stress.t
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/containers/lib_wiring.sh"
+. "$MR_TOP/tests/integration/containers/lib.sh"
 
 N=20
 
 twenty_in_parallel() {
-	w_need
-	out=$(w_host '
+	ct_need
+	out=$(ct_host '
 		i=1
 		while [ $i -le '$N' ]; do
 			mr run -d --name "s$i" -p "$((8100 + i)):80" busybox sleep 300 >"$R/run.$i" 2>&1 &
@@ -22,7 +22,6 @@ twenty_in_parallel() {
 			grep -Eq "^[0-9a-f]{64}$" "$R/run.$i" || echo "run $i failed: $(cat "$R/run.$i")"
 			i=$((i + 1))
 		done
-		w_ids >"$R/.ids"
 		echo "running: $(mr ps -q | wc -l)"
 		echo "distinct addresses: $(grep -o "\"IPv4Address\": \"[0-9./]*\"" "$R/networks/bridge.json" | sort -u | wc -l)"
 		echo "veths: $(ip -o link show master mr0 | wc -l)"
@@ -31,7 +30,7 @@ twenty_in_parallel() {
 		wait
 		cat "$R"/rm.* | grep -v "^s[0-9]*$" | sed "s/^/rm said: /"
 		echo "after: $(mr ps -aq | wc -l)"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_nomatch "$out" '^run [0-9]+ failed' "every run -d printed an ID"
 	t_match "$out" "^running: $N\$" "all $N are running"
 	t_match "$out" "^distinct addresses: $N\$" "each has its own lease"

@@ -5,24 +5,23 @@
 # Each test runs in a throwaway namespace playing the host (the mounts die with it).
 #   MR_TOP=$PWD sh tests/integration/containers/volumes.t
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/containers/lib_wiring.sh"
+. "$MR_TOP/tests/integration/containers/lib.sh"
 
 named_volume_kept() {
-	w_need
-	out=$(w_host '
+	ct_need
+	out=$(ct_host '
 		mr run --rm -v data:/data busybox sh -c "echo kept >/data/f" || die "run 1"
 		mr volume ls | sed "s/^/ls: /"
 		mr run --rm -v data:/data busybox cat /data/f | sed "s/^/second run: /"
 		id=$(mr run -d --name user1 -v data:/data:ro busybox sleep 60) || die "run -d"
-		echo "$id" >>"$R/.ids"
 		mr exec user1 sh -c "echo x >/data/g" 2>&1 | sed "s/^/ro: /"
-		w_inspect user1 | tr -d " \n" | grep -o "\"Mounts\":\[{[^]]*\]" | sed "s/^/inspect: /"
+		ct_inspect user1 | tr -d " \n" | grep -o "\"Mounts\":\[{[^]]*\]" | sed "s/^/inspect: /"
 		mr volume rm data 2>&1 | sed "s/^/in use: /"
 		mr rm -f -v user1 >/dev/null || die "rm -f -v"
 		mr volume inspect data >/dev/null && echo "named volume kept after rm -v"
 		[ -e "$R/volumes/data/users" ] || echo "no users left"
 		mr volume rm data >/dev/null && echo "volume rm works now"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^ls: local +data$' "-v data:/data creates the volume on first use"
 	t_match "$out" '^second run: kept$' "its content outlives the container"
 	t_match "$out" '^ro: .*Read-only file system' ":ro mounts it read-only"
@@ -37,28 +36,27 @@ named_volume_kept() {
 }
 
 anonymous_volume() {
-	w_need
-	out=$(w_host '
+	ct_need
+	out=$(ct_host '
 		a=$(mr run -d -v /scratch busybox sleep 60) && b=$(mr run -d -v /scratch busybox sleep 60) ||
 			die "run -d"
-		printf "%s\n%s\n" "$a" "$b" >>"$R/.ids"
-		va=$(w_inspect "$a" | tr -d " \n" | grep -oE "\"Name\":\"[0-9a-f]{64}\"" | cut -d\" -f4)
-		vb=$(w_inspect "$b" | tr -d " \n" | grep -oE "\"Name\":\"[0-9a-f]{64}\"" | cut -d\" -f4)
+		va=$(ct_inspect "$a" | tr -d " \n" | grep -oE "\"Name\":\"[0-9a-f]{64}\"" | cut -d\" -f4)
+		vb=$(ct_inspect "$b" | tr -d " \n" | grep -oE "\"Name\":\"[0-9a-f]{64}\"" | cut -d\" -f4)
 		[ -n "$va" ] && [ -n "$vb" ] || die "no anonymous volume in inspect"
 		mr rm -f "$a" >/dev/null || die "rm a"
 		mr volume inspect "$va" >/dev/null 2>&1 && echo "kept without -v"
 		mr rm -f -v "$b" >/dev/null || die "rm -v b"
 		mr volume inspect "$vb" >/dev/null 2>&1 || echo "removed with -v"
 		mr volume prune -f >/dev/null
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^kept without -v$' "rm keeps an anonymous volume"
 	t_match "$out" '^removed with -v$' "rm -v removes it"
 	t_nomatch "$out" '^leak:'
 }
 
 bind_mounts() {
-	w_need
-	out=$(w_host '
+	ct_need
+	out=$(ct_host '
 		mkdir -p "$R/../host" && echo from-host >"$R/../host/in"
 		h=$(cd "$R/.." && pwd)/host
 		mr run --rm -v "$h:/h" busybox sh -c "cat /h/in; echo from-container >/h/out" | sed "s/^/rw: /"
@@ -71,7 +69,7 @@ bind_mounts() {
 		mr run --rm --mount type=tmpfs,target=/t,tmpfs-size=1m busybox sh -c \
 			"grep \" /t \" /proc/mounts; echo x >/t/f" | sed "s/^/mount tmpfs: /"
 		mr volume rm mv >/dev/null
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^rw: from-host$' "-v /host:/path shows the host's files"
 	t_match "$out" '^host reads: from-container$' "and the container's writes reach the host"
 	t_match "$out" '^ro: .*Read-only file system' ":ro refuses writes"
@@ -83,12 +81,12 @@ bind_mounts() {
 }
 
 bad_volumes() {
-	w_need
-	out=$(w_host '
+	ct_need
+	out=$(ct_host '
 		mr run --rm -v data:relative busybox true 2>&1; echo "rc=$?"
 		mr run --rm --mount type=bind,source=/nonexistent-mrw,target=/x busybox true 2>&1; echo "rc=$?"
 		mr volume ls -q | sed "s/^/volume: /"
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" "^minirun: invalid volume specification: 'data:relative': invalid mount config for type \"volume\": invalid mount path: 'relative' mount path must be absolute" "docker's message for a relative target"
 	t_match "$out" '^minirun: .*invalid mount config for type "bind": bind source path does not exist: /nonexistent-mrw' "a missing --mount bind source"
 	t_eq "$(printf '%s\n' "$out" | grep -c '^rc=125$')" 2 "both exit 125"
@@ -96,7 +94,7 @@ bad_volumes() {
 	t_nomatch "$out" '^leak:'
 }
 
-# VIMG - w_host script lines that make the image "vimg": busybox with /data (seed, sub/f; owned
+# VIMG - ct_host script lines that make the image "vimg": busybox with /data (seed, sub/f; owned
 # 1000:1000, mode 750) and /lnk -> /etc, whose config.Volumes names /data and /lnk. Neither
 # commit -c nor import -c takes VOLUME, so the config is edited in a docker-archive and loaded.
 VIMG='
@@ -116,13 +114,13 @@ VIMG='
 '
 
 image_volumes() {
-	w_need
-	out=$(w_host "$VIMG"'
+	ct_need
+	out=$(ct_host "$VIMG"'
 		mr image inspect -f "{{json .Config.Volumes}}" vimg | sed "s/^/image: /"
 		mr run --network none --name v1 vimg sh -c "cat /data/seed /data/sub/f; stat -c %u:%g:%a /data
 			grep -q \" /data \" /proc/mounts && echo mounted; ls /lnk; echo mine >/data/new" |
 			sed "s/^/v1: /"
-		w_inspect v1 | tr -d " \n" | grep -oE "\"Name\":\"[0-9a-f]{64}\",\"Source\":\"[^\"]*\",\"Destination\":\"/data\"" |
+		ct_inspect v1 | tr -d " \n" | grep -oE "\"Name\":\"[0-9a-f]{64}\",\"Source\":\"[^\"]*\",\"Destination\":\"/data\"" |
 			sed "s/^/inspect: /"
 		mr volume ls -q | grep -cE "^[0-9a-f]{64}$" | sed "s/^/volumes after run: /"
 		mr rm v1 >/dev/null
@@ -136,7 +134,7 @@ image_volumes() {
 		id=$(mr create --network none vimg true) && mr rm -v "$id" >/dev/null || die "create, rm -v"
 		mr volume ls -q | sed "s/^/left: /"
 		mr volume rm named empty >/dev/null
-		w_leaks') || t_fail "$out"
+		ct_leaks') || t_fail "$out"
 	t_match "$out" '^image: \{"/data":\{\},"/lnk":\{\}\}$' "the test image has config.Volumes"
 	t_match "$out" '^v1: from-image$' "the anonymous volume starts with the image's files"
 	t_match "$out" '^v1: deep$' "subdirectories too"
