@@ -33,13 +33,27 @@
 
 static int copy_dir(int sdir, int ddir, const char *shown, struct mr_err *err);
 
-/* owner, mode and times of DFD/NAME as SB says (a symlink: owner and times only) */
-static void set_meta(int dfd, const char *name, const struct stat *sb)
+/* owner, mode and times as SB says, on the open file FD (a file or directory just made).
+ * Why on the fd and never by name: _data is a host directory a running container that
+ * shares the volume can write into; between the copy and a chmod by name it could swap
+ * the entry for a symlink to a host file, and fchmodat follows symlinks. */
+static void set_meta_fd(int fd, const struct stat *sb)
+{
+	struct timespec ts[2] = {sb->st_atim, sb->st_mtim};
+	if (fchown(fd, sb->st_uid, sb->st_gid) < 0 || fchmod(fd, sb->st_mode & 07777) < 0) {
+		/* best effort, as tar's: the copy itself stands */
+	}
+	futimens(fd, ts);
+}
+
+/* the same for a symlink or node DFD/NAME, which has no fd to hold: none of these
+ * follows a symlink (fchmodat's AT_SYMLINK_NOFOLLOW: glibc 2.32+; a symlink has no mode) */
+static void set_meta_at(int dfd, const char *name, const struct stat *sb)
 {
 	struct timespec ts[2] = {sb->st_atim, sb->st_mtim};
 	fchownat(dfd, name, sb->st_uid, sb->st_gid, AT_SYMLINK_NOFOLLOW);
 	if (!S_ISLNK(sb->st_mode))
-		fchmodat(dfd, name, sb->st_mode & 07777, 0);
+		fchmodat(dfd, name, sb->st_mode & 07777, AT_SYMLINK_NOFOLLOW);
 	utimensat(dfd, name, ts, AT_SYMLINK_NOFOLLOW);
 }
 
@@ -61,10 +75,13 @@ static int copy_one(int sdir, int ddir, const char *name, const char *shown, str
 			return mr_fail(err, errno, "open directory '%s'", shown);
 		if (copy_dir(s, d, shown, err) < 0)
 			return -1;
-		break;
+		set_meta_fd(d, &sb);
+		return 0;
 	}
 	case S_IFREG: {
-		char buf[1 << 16];
+		/* one buffer for the whole copy, not a frame's worth per directory level: the
+		 * populate child is single-threaded, and an image can nest deep */
+		static char buf[1 << 16];
 		ssize_t n;
 		_cleanup_close_ int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		_cleanup_close_ int out = openat(
@@ -80,7 +97,8 @@ static int copy_one(int sdir, int ddir, const char *name, const char *shown, str
 			}
 		if (n < 0)
 			return mr_fail(err, errno, "read '%s'", shown);
-		break;
+		set_meta_fd(out, &sb);
+		return 0;
 	}
 	case S_IFLNK: {
 		char target[4096];
@@ -99,7 +117,7 @@ static int copy_one(int sdir, int ddir, const char *name, const char *shown, str
 		if (mknodat(ddir, name, sb.st_mode, sb.st_rdev) < 0)
 			return mr_fail(err, errno, "mknod '%s'", shown);
 	}
-	set_meta(ddir, name, &sb);
+	set_meta_at(ddir, name, &sb);
 	return 0;
 }
 
