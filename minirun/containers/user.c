@@ -20,7 +20,8 @@
  * symlink etc/passwd -> /etc/shadow (or ../../../etc/shadow), opened naively from the host,
  * reads the *host's* file instead of the image's. The files are opened with openat2's
  * RESOLVE_IN_ROOT (lib/inroot.h), so every component resolves inside the rootfs, as it
- * would for a process in the container; a FIFO or a file over 1 MiB is refused too.
+ * would for a process in the container; anything but a regular file (a device node, a
+ * FIFO) is refused before it is opened for reading, and so is a file over 1 MiB.
  *
  * See: passwd(5), group(5), openat2(2); moby/sys/user (user.go: GetExecUser);
  *      https://docs.docker.com/reference/cli/docker/container/run/#user
@@ -47,17 +48,24 @@ static int read_in_root(const char *rootfs, const char *rel, char **out, struct 
 	_cleanup_close_ int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return mr_fail(err, errno, "open rootfs '%s'", rootfs);
-	/* O_NONBLOCK: a FIFO planted as etc/passwd must not hang us; fstat refuses it below.
-	 * In-root: a symlink in the image resolves inside it (or, on a kernel without
-	 * openat2, is refused: ELOOP, read as "no such file" like ENOENT) */
-	_cleanup_close_ int fd = mr_open_in_root(root, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
-	if (fd < 0)
+	/* O_PATH first, and opened for reading only once it is known to be a regular file:
+	 * the image may plant a device node as etc/passwd, and opening some devices acts
+	 * (a watchdog arms, a tape rewinds), or a FIFO, whose open would hang us. In-root: a
+	 * symlink in the image resolves inside it (or, on a kernel without openat2, is
+	 * refused: ELOOP, read as "no such file" like ENOENT) */
+	_cleanup_close_ int path = mr_open_in_root(root, rel, O_PATH, 0);
+	if (path < 0)
 		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP
 			       ? 0
 			       : mr_fail(err, errno, "open %s", rel);
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
+	if (fstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
 		return mr_fail(err, 0, "%s in the image is not a regular file under 1 MiB", rel);
+	char self[64];
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", path);
+	_cleanup_close_ int fd = open(self, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return mr_fail(err, errno, "open %s", rel);
 	char *text = calloc(1, (size_t)st.st_size + 1);
 	size_t got = 0;
 	ssize_t n;
