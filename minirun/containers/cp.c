@@ -112,7 +112,6 @@ static int mount_volumes(struct container *c, int rootfd, struct mr_err *err)
 		const char *dst = json_string_value(json_object_get(v[i], "Destination"));
 		bool ro = json_is_false(json_object_get(v[i], "RW"));
 		struct stat st;
-		char p[64];
 		if (stat(src, &st) < 0) {
 			rc = mr_fail(err, errno, "the container's mount source '%s'", src);
 			break;
@@ -124,18 +123,21 @@ static int mount_volumes(struct container *c, int rootfd, struct mr_err *err)
 			rc = -1;
 			break;
 		}
-		if (mount(src, mnt_fd_path(p, sizeof(p), at), NULL, MS_BIND | MS_REC, NULL) < 0) {
-			rc = mr_fail(err, errno, "bind '%s' on '%s'", src, dst);
-			break;
-		}
-		if (!ro)
-			continue;
-		/* the new mount is on top of AT's directory: open the destination again to
-		 * reach it, then make it read-only */
-		_cleanup_close_ int top = mr_open_in_root(rootfd, dst, O_PATH, 0);
-		if (top < 0 || mount(NULL, mnt_fd_path(p, sizeof(p), top), NULL,
-				     MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+		/* A copy of SRC's mount tree, made read-only (submounts too) while it is still
+		 * detached, then moved onto AT: no instant where it is attached and writable,
+		 * and no second lookup of DST that a running container sharing a volume could
+		 * redirect between a bind and a remount */
+		_cleanup_close_ int tree = open_tree(
+			AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		struct mount_attr ma = {.attr_set = ro ? MOUNT_ATTR_RDONLY : 0};
+		if (tree < 0)
+			rc = mr_fail(err, errno, "bind '%s' on '%s' (open_tree)", src, dst);
+		else if (ro &&
+			 mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ma, sizeof(ma)) < 0)
 			rc = mr_fail(err, errno, "make '%s' read-only", dst);
+		else if (move_mount(tree, "", at, "",
+				    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			rc = mr_fail(err, errno, "bind '%s' on '%s'", src, dst);
 	}
 	free(v);
 	return rc;
