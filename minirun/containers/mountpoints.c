@@ -29,6 +29,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/cleanup.h"
+#include "lib/inroot.h"
 #include "unionfs/overlay.h"
 
 /* the destinations a runtime makes whatever the container's flags (docker's init layer has
@@ -125,15 +127,31 @@ char **container_mountpoints(const struct container *c)
 	return paths_take(&out);
 }
 
+/* PATH below the directory ROOTFD, opened with FLAGS and no symlink followed on the way
+ * nor at the end (O_PATH | O_NOFOLLOW gives a symlink itself): the upper and lower dirs
+ * are the container's and the image's, and a symlink there (/etc -> /root) must not lead
+ * a check of ours to the host's files. -1 when absent or reached through a symlink: such
+ * a path is no mount point the runtime left. */
+static int open_below(int rootfd, const char *path, int flags)
+{
+	return mr_open_in_root(rootfd, path, flags | O_NOFOLLOW, RESOLVE_NO_SYMLINKS);
+}
+
+/* lstat of PATH below the directory ROOT, as open_below reaches it: 0 or -1 */
+static int lstat_below(const char *root, const char *path, struct stat *st)
+{
+	_cleanup_close_ int r = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = r < 0 ? -1 : open_below(r, path, O_PATH);
+	return fd < 0 ? -1 : fstat(fd, st);
+}
+
 /* does the image have PATH? The first lower that has it decides (a whiteout: no); its
  * stat to *st (may be NULL) */
 static bool in_image(char *const *lowers, const char *path, struct stat *st)
 {
-	char p[PATH_MAX + 4096];
 	struct stat sb;
 	for (size_t i = 0; lowers && lowers[i]; i++) {
-		snprintf(p, sizeof(p), "%s%s", lowers[i], path);
-		if (lstat(p, &sb) == 0) {
+		if (lstat_below(lowers[i], path, &sb) == 0) {
 			if (st)
 				*st = sb;
 			return !ovl_is_whiteout(&sb);
@@ -142,12 +160,15 @@ static bool in_image(char *const *lowers, const char *path, struct stat *st)
 	return false;
 }
 
-/* does the directory DIR (the upper's copy of PATH) hold nothing but LITTER? */
-static bool holds_only(const char *dir, const char *path, const struct paths *litter)
+/* does the upper's copy of PATH (a directory below UPPERFD) hold nothing but LITTER? */
+static bool holds_only(int upperfd, const char *path, const struct paths *litter)
 {
-	DIR *d = opendir(dir);
+	int fd = open_below(upperfd, path, O_RDONLY | O_DIRECTORY);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *e;
 	bool only = d != NULL;
+	if (!d && fd >= 0)
+		close(fd);
 	while (d && only && (e = readdir(d))) {
 		char sub[PATH_MAX];
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
@@ -170,10 +191,10 @@ int container_mountpoint_litter(const char *upper, char *const *lowers, char *co
 				char ***out, struct mr_err *err)
 {
 	struct paths litter = {0}, above = {0}, order = {0};
-	char p[PATH_MAX + 4096];
 	struct stat st, lst;
-	if (stat(upper, &st) < 0 || !S_ISDIR(st.st_mode))
-		return mr_fail(err, errno ? errno : ENOTDIR, "open '%s'", upper);
+	_cleanup_close_ int upperfd = open(upper, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (upperfd < 0)
+		return mr_fail(err, errno, "open '%s'", upper);
 	/* deepest first: a mount point below another (-v /a -v /a/b) is decided before it */
 	for (size_t i = 0; mps && mps[i]; i++)
 		paths_add(&order, mps[i], strlen(mps[i]));
@@ -181,11 +202,11 @@ int container_mountpoint_litter(const char *upper, char *const *lowers, char *co
 		qsort(order.v, order.n, sizeof(*order.v), deeper_first);
 	for (size_t i = 0; i < order.n; i++) {
 		const char *m = order.v[i];
-		snprintf(p, sizeof(p), "%s%s", upper, m);
-		if (lstat(p, &st) < 0 || in_image(lowers, m, NULL))
+		_cleanup_close_ int fd = open_below(upperfd, m, O_PATH);
+		if (fd < 0 || fstat(fd, &st) < 0 || in_image(lowers, m, NULL))
 			continue;
 		if (!(S_ISREG(st.st_mode) && st.st_size == 0) &&
-		    !(S_ISDIR(st.st_mode) && holds_only(p, m, &litter)))
+		    !(S_ISDIR(st.st_mode) && holds_only(upperfd, m, &litter)))
 			continue; /* the container wrote there (before the mount, or cp did) */
 		paths_add(&litter, m, strlen(m));
 		/* its directories, "/a/b" for "/a/b/c", then "/a" (repeats are harmless) */
@@ -200,15 +221,15 @@ int container_mountpoint_litter(const char *upper, char *const *lowers, char *co
 		const char *d = above.v[i];
 		if (container_path_listed(litter.v, d))
 			continue; /* a second mount point's parent, or a repeat */
-		snprintf(p, sizeof(p), "%s%s", upper, d);
-		if (lstat(p, &st) < 0 || !S_ISDIR(st.st_mode) ||
-		    ovl_is_opaque(AT_FDCWD, p, NULL) == 1)
+		_cleanup_close_ int fd = open_below(upperfd, d, O_PATH);
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    ovl_is_opaque(fd, "", NULL) == 1)
 			continue;
 		if (in_image(lowers, d, &lst) &&
 		    !(S_ISDIR(lst.st_mode) && lst.st_mode == st.st_mode &&
 		      lst.st_uid == st.st_uid && lst.st_gid == st.st_gid))
 			continue; /* the container changed its mode or owner */
-		if (holds_only(p, d, &litter))
+		if (holds_only(upperfd, d, &litter))
 			paths_add(&litter, d, strlen(d));
 	}
 	container_paths_free(above.v);
