@@ -15,6 +15,7 @@
 #include "lib/file.h"
 #include "ns/ns.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
@@ -440,6 +441,33 @@ static int parse_top(struct pctx *c, struct spec *s)
 	return 0;
 }
 
+/* The runtime spec's "unlimited" for an rlimit is 2^64-1, which runc, podman and
+ * containerd write; jansson reads integers as signed 64 bits and refuses it ("too big
+ * integer"). So every bare number token 18446744073709551615 (outside strings) of TEXT is
+ * rewritten in place as -1 and spaces, the same length, so error columns stay true; the
+ * rlimit parser reads -1 as RLIM_INFINITY. */
+static void unlimited_as_minus_one(char *text)
+{
+	static const char max[] = "18446744073709551615";
+	const size_t n = sizeof(max) - 1;
+	bool in_string = false;
+	for (char *p = text; *p; p++) {
+		if (in_string) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == '"')
+				in_string = false;
+		} else if (*p == '"') {
+			in_string = true;
+		} else if (!strncmp(p, max, n) && !isdigit((unsigned char)p[n]) &&
+			   (p == text || !isdigit((unsigned char)p[-1]))) {
+			memcpy(p, "-1", 2);
+			memset(p + 2, ' ', n - 2);
+			p += n - 1;
+		}
+	}
+}
+
 struct spec *spec_parse_text(const char *text, const char *name, const char *bundle,
 			     struct mr_err *err)
 {
@@ -451,7 +479,14 @@ struct spec *spec_parse_text(const char *text, const char *name, const char *bun
 		mr_fail(err, ENOMEM, "%s", name);
 		return NULL;
 	}
-	s->doc = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	_cleanup_free_ char *copy = strdup(text);
+	if (!copy) {
+		spec_free(s);
+		mr_fail(err, ENOMEM, "%s", name);
+		return NULL;
+	}
+	unlimited_as_minus_one(copy);
+	s->doc = json_loads(copy, JSON_REJECT_DUPLICATES, &je);
 	if (!s->doc) {
 		mr_fail(err, 0, "%s:%d:%d: malformed JSON: %s", name, je.line, je.column, je.text);
 		spec_free(s);

@@ -147,6 +147,17 @@ static bool ulimit_overridden(char **specs, size_t i)
 	return false;
 }
 
+/* /proc/sys/fs/nr_open: the most file descriptors a process may be allowed (1048576 by
+ * default); RLIM_INFINITY when it can't be read, so nothing is refused on a guess */
+static rlim_t nr_open(void)
+{
+	_cleanup_free_ char *text = NULL;
+	if (mr_read_file("/proc/sys/fs/nr_open", &text, NULL, NULL) < 0)
+		return RLIM_INFINITY;
+	unsigned long long v = strtoull(text, NULL, 10);
+	return v ? (rlim_t)v : RLIM_INFINITY;
+}
+
 static int check_ulimits(char **specs, struct mr_err *err)
 {
 	for (size_t i = 0; specs && specs[i]; i++) {
@@ -156,6 +167,13 @@ static int check_ulimits(char **specs, struct mr_err *err)
 		    getrlimit(u.resource, &cur) < 0 || ulimit_overridden(specs, i))
 			continue;
 		rlim_t want = u.hard == -1 ? RLIM_INFINITY : (rlim_t)u.hard;
+		if (u.resource == RLIMIT_NOFILE && want > nr_open())
+			/* setrlimit(2) refuses it even with CAP_SYS_RESOURCE: fs.nr_open caps it */
+			return mr_fail(
+				err, 0,
+				"--ulimit %s: the nofile limit is above this host's fs.nr_open "
+				"(%llu); ask for at most that",
+				specs[i], (unsigned long long)nr_open());
 		if (want <= cur.rlim_max || has_sys_resource())
 			continue;
 		/* setrlimit(2): raising a hard limit takes CAP_SYS_RESOURCE; the runtime would

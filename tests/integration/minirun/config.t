@@ -63,6 +63,16 @@ rlimits_within_hard_limits() {
 	t_eq "$(echo "$OUT" | tr '\n' ' ')" "512 $hard 900 "
 }
 
+rlimit_unlimited_as_engines_write_it() {
+	mr_need
+	[ "$(ulimit -Hc)" = unlimited ] || t_skip "the hard core limit here is $(ulimit -Hc), not unlimited"
+	# 2^64-1: the spec's RLIM_INFINITY, as runc's, podman's and containerd's configs say it
+	RLIMITS_JSON='[{"type": "RLIMIT_CORE", "hard": 18446744073709551615, "soft": 18446744073709551615}]' \
+		run_in rliminf '["sh", "-c", "ulimit -c; ulimit -Hc"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	t_eq "$(echo "$OUT" | tr '\n' ' ')" "unlimited unlimited "
+}
+
 rlimit_above_hard_limit_names_it() {
 	mr_need
 	hard=$(ulimit -Hn)
@@ -326,6 +336,7 @@ t "user uid/gid, additionalGids and umask" user_groups_umask
 t "CapEff/CapPrm/CapBnd as configured, inheritable and ambient empty" capabilities_as_configured
 t "noNewPrivileges true and false" no_new_privileges_flag
 t "rlimits within the hard limits are set" rlimits_within_hard_limits
+t "an rlimit of 2^64-1 (unlimited, as engines write it) is read and set" rlimit_unlimited_as_engines_write_it
 t "an rlimit above the hard limit fails, naming the limit" rlimit_above_hard_limit_names_it
 t "oomScoreAdj" oom_score_adj
 t "sysctl of the container's namespaces; a host-wide one is refused" sysctl_in_own_namespaces
