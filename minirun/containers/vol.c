@@ -187,11 +187,14 @@ static struct volume_mount *all_mounts(const struct container_opts *o, json_t *i
 	{
 		char target[PATH_MAX];
 		clean_target(key, target, sizeof(target));
-		if (target[0] != '/' || !strcmp(target, "/")) {
+		/* a hostile image's "/x/.." would resolve, in-root, to "/": refused like "/" */
+		bool dotdot = !strcmp(target, "/..") || strstr(target, "/../") ||
+			      (strlen(target) >= 3 && !strcmp(target + strlen(target) - 3, "/.."));
+		if (target[0] != '/' || !strcmp(target, "/") || dotdot) {
 			free(m);
 			mr_fail(err, 0,
 				"the image's volume '%s': invalid mount path: mount path must be "
-				"absolute and not '/'",
+				"absolute, not '/', and without '..'",
 				key);
 			return NULL;
 		}
@@ -318,6 +321,8 @@ static int populate(struct container *c, const struct volume_mount *m, size_t n,
 	}
 	if (pfd[0] >= 0)
 		close(pfd[0]);
+	if (pid < 0 && pfd[1] >= 0)
+		close(pfd[1]); /* the fork failed: the write end is still ours */
 	if (lowers)
 		image_lowerdirs_free(lowers);
 	free(want);

@@ -95,22 +95,14 @@ bad_volumes() {
 }
 
 # VIMG - ct_host script lines that make the image "vimg": busybox with /data (seed, sub/f; owned
-# 1000:1000, mode 750) and /lnk -> /etc, whose config.Volumes names /data and /lnk. Neither
-# commit -c nor import -c takes VOLUME, so the config is edited in a docker-archive and loaded.
+# 1000:1000, mode 750) and /lnk -> /etc, whose config.Volumes names /data and /lnk
+# (commit -c 'VOLUME ...', as a Dockerfile's VOLUME would)
 VIMG='
 	mr run --network none --name seed busybox sh -c "mkdir -p /data/sub && echo from-image >/data/seed &&
 		echo deep >/data/sub/f && chown 1000:1000 /data && chmod 750 /data && ln -s /etc /lnk" ||
 		die "seed"
-	mr commit seed vsrc >/dev/null && mr rm seed >/dev/null || die "commit"
-	d=$R/../vimg
-	mkdir -p "$d" && mr save --format docker-archive vsrc | tar -C "$d" -xf - || die "save"
-	cfg=$(sed -n "s/.*\"Config\":\"\([^\"]*\)\".*/\1/p" "$d/manifest.json")
-	sed "s|\"config\":{|\"config\":{\"Volumes\":{\"/data\":{},\"/lnk\":{}},|" "$d/$cfg" >"$d/new"
-	sum=$(sha256sum "$d/new" | cut -d" " -f1)
-	mv "$d/new" "$d/$sum.json" && rm "$d/$cfg"
-	sed -i "s/$cfg/$sum.json/; s/vsrc:latest/vimg:latest/" "$d/manifest.json"
-	(cd "$d" && tar -cf ../vimg.tar -- *) && mr load -i "$d/../vimg.tar" >/dev/null || die "load"
-	mr rmi vsrc >/dev/null
+	mr commit -c "VOLUME [\"/data\", \"/lnk\"]" seed vimg >/dev/null && mr rm seed >/dev/null ||
+		die "commit"
 '
 
 image_volumes() {
