@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
@@ -106,16 +107,18 @@ int netns_release(const char *host_if, int missing_ok, struct mr_err *err)
 }
 
 /* Whether an existing bridge NAME has its NAT: nat_bridge_add's last step sets the
- * bridge's route_localnet, and netns_network_create adds the masquerade before it, so a 1
- * there means both are done. Why look: every container's connect comes here, and each
- * nftables command would load libnftables and read the table first (~1 ms apiece, four
- * of them), for elements that are there already. */
+ * bridge's route_localnet, netns_network_create adds the masquerade before it, and
+ * netns_network_remove clears it first; so a 1 there means both were done, and the table
+ * still being there (a `nft flush ruleset`, as nftables.service does on restart, would
+ * have taken it) that they still are. Why look: every container's connect comes here, and
+ * each nftables command would load libnftables and read the table first (~1 ms apiece,
+ * four of them), for elements that are there already. */
 static bool nat_ready(const char *name)
 {
 	char path[128];
 	_cleanup_free_ char *v = NULL;
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet", name);
-	return mr_read_file(path, &v, NULL, NULL) == 0 && v[0] == '1';
+	return mr_read_file(path, &v, NULL, NULL) == 0 && v[0] == '1' && nat_table_present() == 1;
 }
 
 int netns_network_create(const char *name, const char *cidr, int nat, struct mr_err *err)
@@ -172,6 +175,12 @@ int netns_network_remove(const char *name, int missing_ok, struct mr_err *err)
 	int idx = nl_link_index(nl, name);
 	if (idx <= 0)
 		return missing_ok ? 0 : mr_fail(err, 0, "bridge '%s' does not exist", name);
+	/* route_localnet back to 0 first: it is nat_ready's mark of a bridge whose NAT is
+	 * done, and a remove killed half-way must not leave the mark without the NAT */
+	char rl[128];
+	snprintf(rl, sizeof(rl), "/proc/sys/net/ipv4/conf/%s/route_localnet", name);
+	if (access(rl, F_OK) == 0 && mr_write_file(rl, "0", err) < 0)
+		return -1;
 	/* NAT first: the masquerade elements are found through the bridge's addresses. */
 	if (nl_addrs(nl, &addrs, &n, err) < 0)
 		return -1;

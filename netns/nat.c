@@ -28,6 +28,9 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <nftables/libnftables.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -635,4 +638,33 @@ int nat_show(char **out, struct mr_err *err)
 	if (nft("list table " T, out, NULL) < 0)
 		return 0;
 	return 0;
+}
+
+int nat_table_present(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	if (!nl)
+		return -1;
+	int r = -1;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == 0) {
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE;
+		nlh->nlmsg_flags = NLM_F_REQUEST;
+		nlh->nlmsg_seq = 1;
+		struct nfgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+		g->nfgen_family = AF_INET; /* NFPROTO_IPV4: the same value */
+		g->version = NFNETLINK_V0;
+		mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, NAT_TABLE);
+		ssize_t n;
+		/* the answer: the table (NFT_MSG_NEWTABLE), or an error message, ENOENT */
+		if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) >= 0 &&
+		    (n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+			int cb = mnl_cb_run(buf, (size_t)n, 1, mnl_socket_get_portid(nl), NULL,
+					    NULL);
+			r = cb >= 0 ? 1 : errno == ENOENT ? 0 : -1;
+		}
+	}
+	mnl_socket_close(nl);
+	return r;
 }

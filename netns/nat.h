@@ -35,7 +35,8 @@
  * 127.0.0.1:8080:80`) is `127.0.0.1 . tcp . 8080`, and a packet for another host address
  * finds no element: nothing rewrites it, and the host itself answers "connection refused".
  * The two never overlap: the same port on every address and on one address is a clash,
- * refused here (the kernel would take both and match either).
+ * refused here. (The kernel refuses only one order, a single address after the wildcard
+ * that covers it; the wildcard after a single address it would take, and match either.)
  *
  * When the last element is removed the table is deleted, so a torn-down host shows no
  * rule of ours. A table made by an older minirun (its map keyed by protocol and port only)
@@ -126,5 +127,10 @@ int nat_show(char **out, struct mr_err *err);
 /* Turn on /proc/sys/net/ipv4/ip_forward in the caller's namespace if it is off.
  * Returns 1 if it was turned on now, 0 if it already was, -1 on error. */
 int nat_enable_forwarding(struct mr_err *err);
+
+/* nat_table_present - 1 if the table `ip minirun` exists in this network namespace, 0 if
+ * not, -1 when nf_tables can't be asked. One NFT_MSG_GETTABLE through libmnl: no
+ * libnftables, no listing, for a caller that only wants to know whether to set NAT up. */
+int nat_table_present(void);
 
 #endif

@@ -29,6 +29,22 @@ bridge_default() {
 	t_nomatch "$out" '^leak:' "rm -f leaves nothing"
 }
 
+nat_after_flush() {
+	ct_need net
+	out=$(ct_host '
+		mr run --rm busybox true || die "run"
+		echo "before: $(nft list set ip minirun masq | grep -c "10\.88\.0\.0/16")"
+		nft flush ruleset  # what nftables.service does on a restart
+		mr run --rm busybox true || die "run after the flush"
+		echo "after: $(nft list set ip minirun masq 2>/dev/null | grep -c "10\.88\.0\.0/16")"
+		echo "bridge: $(nft list set ip minirun bridges 2>/dev/null | grep -c "mr0")"
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^before: 1$' "the first run masquerades the default bridge's subnet"
+	t_match "$out" '^after: 1$' "a run after the ruleset was flushed sets the NAT up again"
+	t_match "$out" '^bridge: 1$' "and registers the bridge again"
+	t_nomatch "$out" '^leak:'
+}
+
 host_and_none() {
 	ct_need net
 	out=$(ct_host '
@@ -166,6 +182,7 @@ killed_mid_network() {
 }
 
 t "the default bridge: eth0 with 10.88.0.x/16, a route via mr0, docker's inspect fields" bridge_default
+t "the default bridge's NAT is set up again after a flush of the ruleset (the bridge survived it)" nat_after_flush
 t "--network host sees the host's links; --network none has lo only" host_and_none
 t "--network container:ID shares that container's interfaces" container_mode
 t "two containers on a user network reach each other by name and alias, not on the default bridge" user_network_names
