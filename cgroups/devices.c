@@ -369,7 +369,11 @@ int cg_devices_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n
 		struct mr_err e = {0};
 		if (v2_apply(cg, rules, n, &e) == 0)
 			return 0;
-		if (!h || e.errnum != EINVAL) {
+		/* EINVAL: no such program type; EPERM/EACCES/ENOSYS: bpf(2) refused (an LSM,
+		 * a seccomp filter): where a v1 devices hierarchy is there, it does the job */
+		bool fallback = e.errnum == EINVAL || e.errnum == EPERM || e.errnum == EACCES ||
+				e.errnum == ENOSYS;
+		if (!h || !fallback) {
 			if (err)
 				*err = e;
 			return -1;

@@ -39,6 +39,17 @@
  * layers of an image a container uses. A record without them (made by an older minirun)
  * asks the store, by image ID, not by the name given to run: a tag moved since keeps this
  * container's layers. */
+/* Is DIR ROOT/layers/sha256/<64 hex>, a layer of this store? Anything else in the record
+ * (a store moved elsewhere, a hand-edited record) goes back to the store's own answer. */
+static bool is_layer_dir(const char *root, const char *dir)
+{
+	size_t n = strlen(root);
+	if (strncmp(dir, root, n) || strncmp(dir + n, "/layers/sha256/", 15))
+		return false;
+	const char *hex = dir + n + 15;
+	return strlen(hex) == 64 && strspn(hex, "0123456789abcdef") == 64;
+}
+
 static int lowerdirs(struct container *c, char ***dirs, struct mr_err *err)
 {
 	json_t *rec = rec_get(c->rec, "Minirun", "LowerDirs");
@@ -47,7 +58,8 @@ static int lowerdirs(struct container *c, char ***dirs, struct mr_err *err)
 	for (i = 0; v && i < n; i++) {
 		struct stat sb;
 		const char *d = json_string_value(json_array_get(rec, i));
-		if (!d || stat(d, &sb) < 0 || !S_ISDIR(sb.st_mode) || !(v[i] = strdup(d)))
+		if (!d || !is_layer_dir(c->root, d) || stat(d, &sb) < 0 || !S_ISDIR(sb.st_mode) ||
+		    !(v[i] = strdup(d)))
 			break;
 	}
 	if (v && i == n) {

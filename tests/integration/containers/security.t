@@ -1,7 +1,9 @@
 # tests/integration/containers/security.t - the runtime's own binary out of a container's
 # reach (CVE-2019-5736): the monitor, whose fork becomes the container's init, runs from a
 # copy of minirun nobody can write, and a container whose program is /proc/self/exe gets
-# nothing of the host's binary; the seccomp BPF cache is keyed by the whole profile; -w makes its directory inside the rootfs only. Docker's defaults seen from inside are in defaults.t.
+# nothing of the host's binary; the seccomp BPF cache is keyed by the whole profile; -w makes
+# its directory inside the rootfs only; the recorded layer dirs are mounted only when they are
+# the store's. Docker's defaults seen from inside are in defaults.t.
 # Run: sh tests/integration/containers/security.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib.sh"
@@ -80,4 +82,21 @@ seccomp_cached_by_profile() {
 }
 t "the default seccomp filter is compiled once and cached; a cache entry of another profile is never loaded" \
 	seccomp_cached_by_profile
+lowerdirs_only_the_stores_layers() {
+	ct_need
+	ct_host '
+		id=$(mr create --network none --name lw busybox ls /) || die "create"
+		f=$R/containers/$id/container.json
+		grep -q "\"LowerDirs\":\[\"$R/layers/sha256/[0-9a-f]*\"" "$f" || die "no LowerDirs recorded: $(cat "$f")"
+		# a record that names a host directory as a layer (moved store, hand edit): ignored
+		sed -i "s|\"LowerDirs\":\[[^]]*\]|\"LowerDirs\":[\"/etc\"]|" "$f"
+		out=$(mr start -a lw) || die "start: $out"
+		echo "$out" | grep -qx bin || die "the image was not the root: $out"
+		echo "$out" | grep -qx passwd && die "the host'"'"'s /etc was mounted as the root"
+		mr rm lw >/dev/null || die "rm"
+		ct_noleaks
+	'
+}
+t "the layers a record names are mounted only when they are this store's layers" \
+	lowerdirs_only_the_stores_layers
 t_end
