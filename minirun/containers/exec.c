@@ -327,9 +327,17 @@ static int keep_draining(int listenfd, struct mr_err *err)
 	if (child < 0)
 		return mr_fail(err, errno, "fork the terminal's reader");
 	if (child == 0) {
+		/* the double fork: the reader is nobody's child but init's (or a subreaper's),
+		 * and not a session leader, so it never takes a controlling terminal */
 		setsid();
 		if (fork() != 0)
 			_exit(0);
+		/* it holds nothing of the caller's: not its cwd (a mount it would pin), and it
+		 * says what it is in ps */
+		if (chdir("/") < 0) {
+			/* "/" is there */
+		}
+		prctl(PR_SET_NAME, "mr-exec-drain");
 		int null = open("/dev/null", O_RDWR);
 		for (int fd = 0; fd < 3; fd++)
 			dup2(null, fd);

@@ -222,9 +222,11 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 				 .cidr = cidr,
 				 .gateway = gws,
 				 .mac = mac};
-	/* A veth of this name can only be left by a process killed between attach and the
-	 * record write (the name is this network's and this container's, and the record says
-	 * it is not connected): remove it, or the attach would fail on it forever. */
+	/* A veth of this name is left by the container's last run (a veth set down when it
+	 * ended, freed by the kernel with its namespace a few ms later: netns_release; still
+	 * there when the start comes quickly, or when something keeps that namespace), or by a
+	 * process killed between attach and the record write: remove it, or the attach would
+	 * fail on it. */
 	netns_detach(host_if, 1, NULL);
 	if (netns_attach(&a, err) < 0)
 		return -1;

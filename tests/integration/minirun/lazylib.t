@@ -37,3 +37,21 @@ verbs_still_work() {
 	t_match "$("$MINIRUN" --root "$root" images)" "lazy" "load read it back"
 }
 t "import, save and load work through the forwarders" verbs_still_work
+
+run_loads_none() {
+	need
+	command -v unshare >/dev/null || t_skip "needs unshare (util-linux)"
+	root=$T_DIR/root
+	"$MINIRUN" --root "$root" import -c 'CMD ["sh"]' "$TAR" busybox >/dev/null || t_fail "import"
+	# a namespace of its own: --network none needs no bridge, but the run stays off the
+	# machine's own network all the same
+	out=$(unshare -n -m -p -f --mount-proc sh -c '
+		M=$1; R=$2
+		id=$("$M" --root "$R" run -d --network none busybox sleep 30) || exit 1
+		mon=$("$M" --root "$R" inspect -f "{{.Minirun.MonitorPid}}" "$id")
+		echo "monitor: $(grep -oE "lib(archive|crypto|nftables|curl|xml2)[^ /]*" /proc/$mon/maps | sort -u | tr "\n" " ")."
+		"$M" --root "$R" rm -f "$id" >/dev/null
+	' sh "$MINIRUN" "$root") || t_fail "run -d: $out"
+	t_eq "$out" "monitor: ." "a running container's monitor has mapped none of them"
+}
+t "a container's monitor (run --network none) maps no libarchive, libcrypto, libnftables, libcurl" run_loads_none
