@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-static struct mr_lazylib la = {"libarchive.so.13", "libarchive13", NULL, NULL};
+static struct mr_lazylib la = {MR_LIB_ARCHIVE, NULL, NULL};
 
 /* one function a line, as the headers list them: */
 /* clang-format off */

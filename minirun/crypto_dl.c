@@ -23,7 +23,7 @@ static void no_config(struct mr_lazylib *lib)
 	init(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 }
 
-static struct mr_lazylib crypto = {"libcrypto.so.3", "libssl3", no_config, NULL};
+static struct mr_lazylib crypto = {MR_LIB_CRYPTO, no_config, NULL};
 
 /* clang-format off */
 MR_LAZY(crypto, const EVP_MD *, EVP_sha256, (void), ())

@@ -2,6 +2,7 @@
  * minirun/lazylib.c - dlopen a library on first use (see lazylib.h for why).
  */
 #include "minirun/lazylib.h"
+#include "lib/err.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -26,4 +27,12 @@ void *mr_lazy_sym(struct mr_lazylib *lib, const char *name)
 		exit(125);
 	}
 	return f;
+}
+
+int mr_lazy_check(const char *soname, const char *package, struct mr_err *err)
+{
+	/* kept open: the forwarders' own dlopen later finds it loaded */
+	if (!dlopen(soname, RTLD_NOW | RTLD_LOCAL))
+		return mr_fail(err, 0, "%s (install Debian's %s)", dlerror(), package);
+	return 0;
 }

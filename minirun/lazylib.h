@@ -28,6 +28,8 @@
 #ifndef MINIRUN_LAZYLIB_H
 #define MINIRUN_LAZYLIB_H
 
+#include "lib/err.h"
+
 struct mr_lazylib {
 	const char *soname;  /* "libarchive.so.13" */
 	const char *package; /* the Debian package that holds it: "libarchive13" */
@@ -38,6 +40,16 @@ struct mr_lazylib {
 /* mr_lazy_sym - NAME in LIB, opening LIB first if need be. Never NULL: when LIB or NAME is
  * missing it prints one line (the library, the package, dlerror) and exits 125. */
 void *mr_lazy_sym(struct mr_lazylib *lib, const char *name);
+
+/* mr_lazy_check - can SONAME be opened? 0, or -1 with err naming it and PACKAGE. For a
+ * caller that will need the library in another process (the monitor), and must refuse
+ * before anything is made rather than have that process exit half-way. */
+int mr_lazy_check(const char *soname, const char *package, struct mr_err *err);
+
+/* the sonames and Debian packages of the libraries opened this way */
+#define MR_LIB_ARCHIVE  "libarchive.so.13", "libarchive13"
+#define MR_LIB_NFTABLES "libnftables.so.1", "libnftables1"
+#define MR_LIB_CRYPTO   "libcrypto.so.3", "libssl3"
 
 /* MR_LAZY(LIB, RET, NAME, (PARAMS), (ARGS)) defines RET NAME(PARAMS), forwarding ARGS to
  * the real NAME in LIB; MR_LAZY_VOID the same for a function returning nothing. */

@@ -12,7 +12,7 @@
 
 #include <nftables/libnftables.h>
 
-static struct mr_lazylib nft = {"libnftables.so.1", "libnftables1", NULL, NULL};
+static struct mr_lazylib nft = {MR_LIB_NFTABLES, NULL, NULL};
 
 /* clang-format off */
 

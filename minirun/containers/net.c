@@ -39,6 +39,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "minirun/lazylib.h"
 #include "minirun/containers/containers.h"
 #include "netns/nat.h"
 #include "netns/netlink.h"
@@ -266,6 +267,10 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 	json_t *nets = jobj(jobj(c->rec, "NetworkSettings"), "Networks"), *al = json_null();
 	if (!mode_connects(mode))
 		return 0;
+	/* published ports need libnftables in the monitor, which opens it on first use: a
+	 * missing one is refused here, before anything is made, not there half-way */
+	if ((o->nports || o->publish_all) && mr_lazy_check(MR_LIB_NFTABLES, err) < 0)
+		return -1;
 	_cleanup_close_ int lock = network_lock(c->root, err);
 	if (lock < 0)
 		return -1;
