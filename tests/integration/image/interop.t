@@ -7,9 +7,10 @@
 . "${MR_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/image/image.sh"
 
-# podman with a store of its own under $T_DIR; the cgroup dirs it leaves are removed after
+# podman with a store (and its tmpdir, else /run/libpod) of its own under $T_DIR; the cgroup dirs
+# it leaves are removed after
 pod() {
-	podman --root "$T_DIR/proot" --runroot "$T_DIR/prun" --cgroup-manager=cgroupfs \
+	podman --root "$T_DIR/proot" --runroot "$T_DIR/prun" --tmpdir "$T_DIR/ptmp" --cgroup-manager=cgroupfs \
 		--storage-driver=vfs --events-backend=none "$@"
 }
 
