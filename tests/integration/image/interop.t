@@ -10,8 +10,8 @@
 # podman with a store (and its tmpdir, else /run/libpod) of its own under $T_DIR; the cgroup dirs
 # it leaves are removed after
 pod() {
-	podman --root "$T_DIR/proot" --runroot "$T_DIR/prun" --tmpdir "$T_DIR/ptmp" --cgroup-manager=cgroupfs \
-		--storage-driver=vfs --events-backend=none "$@"
+	podman --root "$T_DIR/proot" --runroot "$T_DIR/prun" --tmpdir "$T_DIR/ptmp" \
+		--cgroup-manager=cgroupfs --storage-driver=vfs --events-backend=none "$@"
 }
 
 # cgroup directories at the top of each hierarchy, to remove what podman adds (MACHINE.md)
