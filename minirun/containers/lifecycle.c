@@ -373,6 +373,15 @@ int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err 
 int container_remove(struct container *c, bool force, bool volumes, struct mr_err *err)
 {
 	pid_t mon = monitor_alive(c);
+	const char *st = rec_status(c);
+	if (mon && mon != getpid() && st && (!strcmp(st, "exited") || !strcmp(st, "created"))) {
+		/* a monitor whose container has ended is on its way out: it tells its client
+		 * the exit code as its last step but one. Let it finish rather than refuse a
+		 * `run` followed at once by `rm` (bounded: it is ours to wait for, not hang on) */
+		_cleanup_close_ int fd = pidfd_of(mon);
+		if (wait_pidfd(fd, 2000))
+			mon = monitor_alive(c);
+	}
 	if (mon && mon != getpid()) {
 		const char *name = json_string_value(json_object_get(c->rec, "Name"));
 		if (!force)

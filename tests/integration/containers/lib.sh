@@ -111,7 +111,14 @@ ct_leaks() {
 	ls "$R/oci" 2>/dev/null | sed 's/^/leak: OCI state /' # not .seccomp-cache: a cache, kept
 	_ct_cgroups | sed 's/^/leak: cgroup /'
 	# minirun or a container's program; and, this PID namespace being the test's own, any
-	# process but the shells and the tools the tests (and this function) run
+	# process but the shells and the tools the tests (and this function) run. A monitor
+	# tells its client the exit code as its last step but one: give one that is on its way
+	# out up to 3 s to go (slow in the VM) before calling it left behind
+	_i=0
+	while grep -qx minirun /proc/[0-9]*/comm 2>/dev/null && [ $_i -lt 300 ]; do
+		sleep 0.01
+		_i=$((_i + 1))
+	done
 	_mr=$(readlink -f "$MINIRUN")
 	for _p in /proc/[0-9]*; do
 		_exe=$(readlink "$_p/exe" 2>/dev/null)
