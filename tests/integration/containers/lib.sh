@@ -93,6 +93,20 @@ mr() {
 	return $_rc
 }
 
+# _ct_zombie /proc/PID - true when the process has exited and waits to be reaped
+_ct_zombie() {
+	_st=$(sed 's/.*) //' "$1/stat" 2>/dev/null) || return 1
+	[ "${_st%% *}" = Z ]
+}
+
+# _ct_live COMM - true while a process named COMM runs (zombies aside)
+_ct_live() {
+	for _q in /proc/[0-9]*; do
+		[ "$(cat "$_q/comm" 2>/dev/null)" = "$1" ] && ! _ct_zombie "$_q" && return 0
+	done
+	return 1
+}
+
 ct_leaks() {
 	_ct_seen
 	grep -F "$R" /proc/self/mountinfo | awk '{ print "leak: mount " $5 }'
@@ -115,12 +129,15 @@ ct_leaks() {
 	# tells its client the exit code as its last step but one: give one that is on its way
 	# out up to 3 s to go (slow in the VM) before calling it left behind
 	_i=0
-	while grep -qx minirun /proc/[0-9]*/comm 2>/dev/null && [ $_i -lt 300 ]; do
+	while _ct_live minirun && [ $_i -lt 300 ]; do
 		sleep 0.01
 		_i=$((_i + 1))
 	done
 	_mr=$(readlink -f "$MINIRUN")
 	for _p in /proc/[0-9]*; do
+		# a zombie holds nothing: an exited monitor, reparented to the shell that is this
+		# namespace's init, waits there until that shell reaps its next child
+		_ct_zombie "$_p" && continue
 		_exe=$(readlink "$_p/exe" 2>/dev/null)
 		_c=$(cat "$_p/comm" 2>/dev/null) || continue
 		case $_exe in
@@ -131,7 +148,7 @@ ct_leaks() {
 		esac
 		case $_c in
 		sh | dash | ash | bash | cat | grep | sed | ls | find | nft | ip | timeout | readlink | awk | tr | sort | wc | head | tail) ;;
-		*) echo "leak: process ${_p#/proc/} $_c" ;;
+		*) echo "leak: process ${_p#/proc/} $_c ($(tr '\0' ' ' <"$_p/cmdline" 2>/dev/null))" ;;
 		esac
 	done
 	return 0
