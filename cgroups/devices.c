@@ -361,11 +361,7 @@ int cg_devices_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n
 	 * has a v2 directory, hybrid hosts included (see the header); v1 where it has none,
 	 * or where this kernel can't run the program (EINVAL: no such program type) */
 	const struct cg_hier *h = cg_v1_hier(&cg->sys, "devices");
-	bool has_v1 = false;
-	for (int i = 0; h && i < cg->n; i++)
-		if (!cg->node[i].v2 && !strcmp(cg->node[i].hier, h->controllers))
-			has_v1 = true;
-	if (!has_v1 && cg_v2_node(cg)) {
+	if (!cg_dir(cg, "devices") && cg_v2_node(cg)) {
 		struct mr_err e = {0};
 		if (v2_apply(cg, rules, n, &e) == 0)
 			return 0;

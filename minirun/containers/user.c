@@ -29,6 +29,7 @@
 #include "minirun/containers/user.h"
 #include "lib/cleanup.h"
 #include "lib/inroot.h"
+#include "minirun/setup.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -62,8 +63,8 @@ static int read_in_root(const char *rootfs, const char *rel, char **out, struct 
 	if (fstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
 		return mr_fail(err, 0, "%s in the image is not a regular file under 1 MiB", rel);
 	char self[64];
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", path);
-	_cleanup_close_ int fd = open(self, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	_cleanup_close_ int fd =
+		open(mnt_fd_path(self, sizeof(self), path), O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return mr_fail(err, errno, "open %s", rel);
 	char *text = calloc(1, (size_t)st.st_size + 1);

@@ -34,7 +34,6 @@
  * See: containers.h, minirun/volume/README.md ("The contract for the container code"),
  *      https://docs.docker.com/engine/storage/volumes/.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -211,14 +210,8 @@ static struct volume_mount *all_mounts(const struct container_opts *o, json_t *i
 /* Is the directory PATH empty? (A missing one is not: there is nothing to populate.) */
 static int dir_empty(const char *path)
 {
-	DIR *d = opendir(path);
-	struct dirent *e;
-	int empty = d != NULL;
-	while (d && empty && (e = readdir(d)))
-		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
-	if (d)
-		closedir(d);
-	return empty;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd >= 0 && volume_dir_empty(fd);
 }
 
 /* In the child of populate: mount LOWERS (top first) read-only in a mount namespace of its

@@ -144,8 +144,7 @@ static int copy_dir(int sdir, int ddir, const char *shown, struct mr_err *err)
 	return rc;
 }
 
-/* is the directory DFD empty? */
-static int is_empty(int dfd)
+int volume_dir_empty(int dfd)
 {
 	int fd = dup(dfd);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
@@ -174,7 +173,7 @@ int volume_populate(const char *root, const char *name, int srcfd, const char *s
 	_cleanup_close_ int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return mr_fail(err, errno, "open '%s'", path);
-	if (!is_empty(dfd)) /* docker: only an empty volume is populated */
+	if (!volume_dir_empty(dfd)) /* docker: only an empty volume is populated */
 		return 0;
 	mr_say("populate volume %s from the image's %s", name, shown);
 	if (fstat(srcfd, &sb) < 0)

@@ -90,6 +90,9 @@ json_t *volume_users(const char *root, const char *name, struct mr_err *err);
  * (opened by the caller inside the image's root; SHOWN names it in messages, "/data") into
  * it, owners, modes, times and symlinks kept, and give _data SRCFD's owner and mode. A
  * volume that holds anything is left alone (0). Takes the lock. -1 with err. */
+/* volume_dir_empty - 1 if the directory DFD holds nothing (docker populates only an empty
+ * volume), 0 if it holds something or can't be read. */
+int volume_dir_empty(int dfd);
 int volume_populate(const char *root, const char *name, int srcfd, const char *shown,
 		    struct mr_err *err);
 
