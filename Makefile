@@ -53,11 +53,12 @@ DEB_BUILD := gcc make pkg-config libc6-dev libcap-dev libcunit1-dev libseccomp-d
 # tests: the tools tests use to check what the code did, the VM tier, the peers
 DEB_TEST := iproute2 nftables procps psmisc util-linux kmod zstd tar gzip \
 	busybox-static qemu-system-x86 bats
-DEB_PEERS := runc crun podman containerd skopeo umoci docker-registry hyperfine
+DEB_PEERS := runc crun podman containerd skopeo umoci docker-registry hyperfine \
+	docker.io buildah docker-compose
 # images: `make debian-image` turns a debootstrap of Debian into an image
 DEB_IMAGES := debootstrap
 # tidy: formatting and static analysis
-DEB_TIDY := clang-format clang-tidy cppcheck
+DEB_TIDY := clang-format clang-tidy cppcheck clang libclang-rt-14-dev
 DEB_PACKAGES := $(sort $(DEB_BUILD) $(DEB_TEST) $(DEB_PEERS) $(DEB_IMAGES) $(DEB_TIDY))
 
 deps:
