@@ -166,7 +166,10 @@ unpublish_removes_exactly_one() {
 
 ip_forward_only_when_needed() {
 	nt_need
+	# a new network namespace inherits the machine's ip_forward (1 on any host that runs
+	# docker): start this host namespace from 0, as a fresh machine has it
 	out=$(nt_host '
+		echo 0 > /proc/sys/net/ipv4/ip_forward
 		echo "start: $(cat /proc/sys/net/ipv4/ip_forward)"
 		"$NT/bridge" mrbr0 10.88.0.1/24 >/dev/null || die bridge
 		c=$(box); "$NT/connect" "$c" mrbr0 10.88.0.2/24 10.88.0.1 >/dev/null || die connect
