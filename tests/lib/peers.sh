@@ -1,0 +1,108 @@
+# tests/lib/peers.sh - docker's engine and buildah as oracles, started privately (POSIX sh).
+#
+# The differential suites (build, compose, docker parity) run the same input through minirun
+# and through Debian's docker.io / buildah, then compare what users see. This file starts
+# those peers so that they leave the machine as they found it (MACHINE.md, "Docker itself"):
+#
+#	. "$MR_TOP/tests/lib/t.sh"; . "$MR_TOP/tests/lib/peers.sh"
+#	pk_dockerd_start "$T_TMP/dk"   # once per suite; sets DOCKER_HOST; skips if no docker.io
+#	pk_docker import "$MR_TOP/build/images/busybox.tar" busybox:latest
+#	...
+#	pk_dockerd_stop                # at the suite's end (also from an EXIT trap)
+#
+# dockerd runs in a mount and network namespace of its own (unshare -m -n): its overlay
+# mounts, bridges, sysctls and iptables rules live and die there, and it never sees the
+# machine's interfaces. Its containerd is its own too (under the exec-root, with a
+# namespace name of its own). It is given --bridge=none --iptables=false --ip-forward=false,
+# so `docker run` and the classic builder's RUN steps run with no network (like minirun's
+# --network none); `docker network create` still works inside its namespace.
+#
+# What it leaves that the namespace cannot hold: cgroup directories (`docker/` at the root
+# of each v1 hierarchy on this hybrid host). pk_cgroups_before records the tree and
+# pk_cgroups_cleanup removes the new ones once empty (deepest first), as engines.t does.
+
+PK_DK=""
+
+# pk_cgroups_before DIR - note the cgroup directories that exist now (in DIR/cg.before)
+pk_cgroups_before() { find /sys/fs/cgroup -type d 2>/dev/null | sort >"$1/cg.before"; }
+
+# pk_cgroups_cleanup DIR - remove the cgroup directories made since pk_cgroups_before, when
+# empty; waits up to 5 s for a peer's last process to leave them
+pk_cgroups_cleanup() {
+	[ -f "$1/cg.before" ] || return 0
+	_i=0
+	while [ "$_i" -lt 50 ]; do
+		for _d in $(find /sys/fs/cgroup -depth -type d 2>/dev/null | grep -vxF -f "$1/cg.before"); do
+			[ -s "$_d/cgroup.procs" ] || rmdir "$_d" 2>/dev/null
+		done
+		[ -z "$(find /sys/fs/cgroup -type d 2>/dev/null | grep -vxF -f "$1/cg.before")" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "pk: cgroups left by a peer:" $(find /sys/fs/cgroup -type d | grep -vxF -f "$1/cg.before")
+	return 1
+}
+
+# pk_dockerd_start DIR - start a private dockerd with its state under DIR; export DOCKER_HOST.
+# Skips the current test (t_skip) when docker.io is not installed; fails when it does not
+# answer within 30 s (its log is printed).
+pk_dockerd_start() {
+	command -v dockerd >/dev/null 2>&1 || t_skip "needs dockerd (Debian's docker.io), not installed"
+	command -v docker >/dev/null 2>&1 || t_skip "needs docker (Debian's docker.io), not installed"
+	PK_DK=$1
+	mkdir -p "$PK_DK"
+	pk_cgroups_before "$PK_DK"
+	# the namespace's own loopback up, then dockerd in place of the shell: $! is its PID
+	unshare -m -n sh -c "ip link set lo up && exec dockerd --data-root '$PK_DK/root' \
+		--exec-root '$PK_DK/exec' -H 'unix://$PK_DK/sock' --pidfile '$PK_DK/pid' \
+		--iptables=false --ip6tables=false --ip-forward=false --bridge=none \
+		--containerd-namespace mrtest --containerd-plugins-namespace mrtest-plugins" \
+		>"$PK_DK/log" 2>&1 &
+	echo $! >"$PK_DK/unshare.pid"
+	DOCKER_HOST="unix://$PK_DK/sock"
+	export DOCKER_HOST
+	_i=0
+	until docker version >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		if [ "$_i" -gt 300 ] || ! kill -0 "$(cat "$PK_DK/unshare.pid")" 2>/dev/null; then
+			tail -n 20 "$PK_DK/log"
+			pk_dockerd_stop
+			t_fail "dockerd did not answer on $PK_DK/sock"
+		fi
+		sleep 0.1
+	done
+}
+
+# pk_dockerd_stop - stop the dockerd pk_dockerd_start started (by its PID), wait for it and
+# for its containerd, then remove the cgroups they made. Harmless when none runs.
+pk_dockerd_stop() {
+	[ -n "$PK_DK" ] || return 0
+	_pid=$(cat "$PK_DK/unshare.pid" 2>/dev/null)
+	if [ -n "$_pid" ] && kill -0 "$_pid" 2>/dev/null; then
+		kill "$_pid"
+		_i=0
+		# dockerd stops its containers, then its containerd: up to 20 s
+		while kill -0 "$_pid" 2>/dev/null && [ "$_i" -lt 200 ]; do
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		kill -0 "$_pid" 2>/dev/null && kill -9 "$_pid"
+	fi
+	pk_cgroups_cleanup "$PK_DK"
+	# the data root holds root-owned overlay dirs: gone with the suite's temp dir
+	PK_DK=""
+}
+
+# pk_docker ARGS... - the docker client against the private daemon
+pk_docker() { docker "$@"; }
+
+# pk_buildah DIR ARGS... - buildah with its storage under DIR (vfs: plain copies), in a mount
+# and network namespace of its own: its mounts never reach the machine's table, and a RUN
+# under --isolation chroot (which keeps the caller's network) sees only a loopback that is down
+pk_buildah() {
+	command -v buildah >/dev/null 2>&1 || t_skip "needs buildah, not installed"
+	_bd=$1
+	shift
+	mkdir -p "$_bd"
+	unshare -m -n buildah --root "$_bd/root" --runroot "$_bd/run" --storage-driver vfs "$@"
+}
