@@ -24,6 +24,9 @@ passing_check_is_recorded_and_next_moves_on() {
 	"$LAB" "$first" run >/dev/null 2>&1 || t_fail "run of $first"
 	out=$("$LAB" "$first" check 2>&1) || t_fail "check of $first: $out"
 	t_match "$(cat "$MR_LAB_PROGRESS")" "^$first passed [0-9]+$" "the state file"
+	"$LAB" "$first" teardown >/dev/null 2>&1 || t_fail "teardown of $first"
+	scratch=/tmp/minirun-lab/$(echo "$first" | tr / -)
+	[ ! -e "$scratch" ] || t_fail "teardown left $scratch"
 	out=$("$LAB" next)
 	t_nomatch "$out" "^next: $first " "next after passing $first"
 	module=${first%%/*}
@@ -63,7 +66,7 @@ nothing_written_into_the_checkout() {
 	t_eq "$(git -C "$MR_TOP" status --porcelain --ignored labs)" "$before" "git status of labs/"
 }
 
-t "a passing check is recorded in the learner's state and next moves on" passing_check_is_recorded_and_next_moves_on
+t "a passing check is recorded in the learner's state, next moves on, teardown leaves no scratch dir" passing_check_is_recorded_and_next_moves_on
 t "reset forgets one lab, or every lab" reset_forgets_one_lab_or_all
 t "progress lists every module's labs on a fresh state, writing nothing" progress_lists_every_module_on_a_fresh_state
 t "next and progress write nothing into the checkout" nothing_written_into_the_checkout
