@@ -108,4 +108,71 @@ cp_race_out() {
 }
 t "cp out of (and tar of) a container that swaps a directory and a symlink: no host file comes along" cp_race_out
 
+# ---- finding 2: commit --pause=false ------------------------------------------------------
+
+commit_race() {
+	esc_need
+	ct_host "$ESC_LIB"'
+		# 300 files before /w/zz: the walk stats zz, writes them, then opens zz; meanwhile
+		# zz and /w/link -> the canary dir trade places. The files in zz have the canary
+		# dir'"'"'s names and sizes, so a walk by path through the link reads the host'"'"'s.
+		mr run -d --name evil -v $SWDIR:/sw:ro busybox sh -c \
+			"mkdir -p /w/zz && cd /w && i=0 && while [ \$i -lt 300 ]; do echo a >a\$i; i=\$((i + 1)); done &&
+			 echo inside-content >zz/hostonly-secret && ln -s $C/dir /w/link &&
+			 exec /sw/swapper /w/zz /w/link" >/dev/null || die run
+		i=0; ok=0
+		while [ $i -lt 100 ] && [ ! -e $R/../ready ]; do
+			mr exec evil test -e /w/a299 && touch $R/../ready; i=$((i + 1)); sleep 0.1
+		done
+		i=0
+		while [ $i -lt $ESC_N ]; do
+			mr commit --pause=false evil esc:$i >/dev/null 2>&1 && ok=$((ok + 1))
+			i=$((i + 1))
+		done
+		echo "$ok of $ESC_N commits went through"
+		esc_canary_ok
+		leak=$(grep -rlaF hostonly-content $R --exclude-dir=containers)
+		[ -z "$leak" ] || die "a committed image holds the host file: $leak"
+		[ $ok -gt 0 ] || die "no commit went through: the race was never run"
+		mr rm -f evil >/dev/null
+		ct_noleaks
+	'
+}
+t "commit --pause=false of a container that swaps a directory and a symlink: the image holds no host file" commit_race
+
+# ---- volume populate ----------------------------------------------------------------------
+
+populate_race() {
+	esc_need
+	ct_host "$ESC_LIB"'
+		# an image with /seed/sub/f0..f49 (0757); a container sharing the volume escvol swaps
+		# the sub it sees appear with a link to the canary while populate copies into it
+		mr run --name seedsrc busybox sh -c "mkdir -p /seed/sub && chmod 757 /seed/sub &&
+			i=0; while [ \$i -lt 50 ]; do echo s >/seed/sub/f\$i; i=\$((i + 1)); done" ||
+			die "make the seed"
+		mr commit seedsrc seed >/dev/null || die "commit the seed"
+		mr rm seedsrc >/dev/null
+		mr volume create escvol >/dev/null || die "volume create"
+		mr run -d --name evil -v escvol:/data -v $SWDIR:/sw:ro busybox \
+			/sw/swapper /data/sub /data/link $C/secret >/dev/null || die run
+		V=$R/volumes/escvol/_data
+		i=0; ok=0; swapped=0
+		while [ $i -lt $ESC_N ]; do
+			rm -rf $V/* 2>/dev/null; rm -rf $V/*
+			mr create --name pop -v escvol:/seed seed true >/dev/null 2>&1 && ok=$((ok + 1))
+			[ -d $V/link ] && [ ! -L $V/link ] && swapped=$((swapped + 1))
+			mr rm pop >/dev/null 2>&1
+			i=$((i + 1))
+		done
+		echo "$ok of $ESC_N populates went through, $swapped with sub swapped for the link"
+		esc_canary_ok
+		[ $ok -gt 0 ] && [ $swapped -gt 0 ] || die "the race was never run"
+		mr rm -f evil >/dev/null
+		mr rmi seed >/dev/null
+		mr volume rm escvol >/dev/null || die "volume rm"
+		ct_noleaks
+	'
+}
+t "volume populate while a container sharing the volume swaps a directory and a symlink: the host file keeps its mode" populate_race
+
 t_end
