@@ -16,17 +16,18 @@ SWAPPER=$SWDIR/swapper
 ESC_N=${ESC_N:-40}
 export SWDIR SWAPPER ESC_N
 
-# the canary, in every test: $C/secret (0600, owner 4321:4321, "canary") and $C/dir (0700,
-# the same owner) holding hostonly-secret; esc_canary_ok dies if any of it changed
+# the canary, in every test: $C/secret (0600, owner 4321:4321, "hostonly-canary") and $C/dir
+# (0700, the same owner) holding hostonly-secret ("hostonly-content"); esc_canary_ok dies if
+# any of it changed. "hostonly-c" found anywhere but on the host is a leak.
 ESC_LIB='
 	C=$(cd $R/.. && pwd)/canary
-	mkdir -p $C/dir && echo canary >$C/secret && echo hostonly-content >$C/dir/hostonly-secret
+	mkdir -p $C/dir && echo hostonly-canary >$C/secret && echo hostonly-content >$C/dir/hostonly-secret
 	chown -R 4321:4321 $C && chmod 600 $C/secret $C/dir/hostonly-secret && chmod 700 $C/dir
 	esc_canary_ok() {
 		_got=$(stat -c "%a %u:%g" $C/secret $C/dir $C/dir/hostonly-secret | tr "\n" " ")
 		[ "$_got" = "600 4321:4321 700 4321:4321 600 4321:4321 " ] ||
 			die "the host canary changed: $_got (was 600 4321:4321 700 4321:4321 600 4321:4321)"
-		[ "$(cat $C/secret)" = canary ] || die "the host canary file now holds: $(cat $C/secret)"
+		[ "$(cat $C/secret)" = hostonly-canary ] || die "the host canary file now holds: $(cat $C/secret)"
 		[ "$(ls $C/dir)" = hostonly-secret ] || die "the host canary dir now holds: $(ls $C/dir)"
 	}
 '
@@ -94,9 +95,9 @@ cp_race_out() {
 		i=0; ok=0
 		while [ $i -lt $ESC_N ]; do
 			mr cp evil:/t - >$H/out.tar 2>/dev/null && ok=$((ok + 1))
-			grep -q hostonly-content $H/out.tar && die "the tar of /t holds the host file"
+			grep -q hostonly-c $H/out.tar && die "the tar of /t holds the host file"
 			mr cp evil:/t $H/out$i 2>/dev/null && ok=$((ok + 1))
-			grep -rq hostonly-content $H/out$i 2>/dev/null && die "the copy of /t holds the host file"
+			grep -rq hostonly-c $H/out$i 2>/dev/null && die "the copy of /t holds the host file"
 			i=$((i + 1))
 		done
 		echo "$ok of $((2 * ESC_N)) copies went through"
@@ -114,24 +115,23 @@ commit_race() {
 	esc_need
 	ct_host "$ESC_LIB"'
 		# 300 files before /w/zz: the walk stats zz, writes them, then opens zz; meanwhile
-		# zz and /w/link -> the canary dir trade places. The files in zz have the canary
-		# dir'"'"'s names and sizes, so a walk by path through the link reads the host'"'"'s.
+		# zz and /w/link -> the canary trade places. zz mirrors the canary (the same names
+		# and sizes), so that a walk by path through the link goes on without an error and
+		# takes whatever each open finds: the host'"'"'s files, one time in two.
 		mr run -d --name evil -v $SWDIR:/sw:ro busybox sh -c \
-			"mkdir -p /w/zz && cd /w && i=0 && while [ \$i -lt 300 ]; do echo a >a\$i; i=\$((i + 1)); done &&
-			 echo inside-content >zz/hostonly-secret && ln -s $C/dir /w/link &&
-			 exec /sw/swapper /w/zz /w/link" >/dev/null || die run
-		i=0; ok=0
-		while [ $i -lt 100 ] && [ ! -e $R/../ready ]; do
-			mr exec evil test -e /w/a299 && touch $R/../ready; i=$((i + 1)); sleep 0.1
-		done
+			"mkdir -p /w/zz/dir && cd /w && i=0 && while [ \$i -lt 300 ]; do echo a >a\$i; i=\$((i + 1)); done &&
+			 echo inside-canary-- >zz/secret && echo inside-content-- >zz/dir/hostonly-secret &&
+			 ln -s $C /w/link && exec /sw/swapper /w/zz /w/link" >/dev/null || die run
 		i=0
+		while [ $i -lt 100 ] && ! mr exec evil sh -c "ls /w | grep -qx link"; do i=$((i + 1)); sleep 0.1; done
+		i=0; ok=0
 		while [ $i -lt $ESC_N ]; do
 			mr commit --pause=false evil esc:$i >/dev/null 2>&1 && ok=$((ok + 1))
 			i=$((i + 1))
 		done
 		echo "$ok of $ESC_N commits went through"
 		esc_canary_ok
-		leak=$(grep -rlaF hostonly-content $R --exclude-dir=containers)
+		leak=$(find $R -path $R/containers -prune -o -type f -exec grep -lF hostonly-c {} +)
 		[ -z "$leak" ] || die "a committed image holds the host file: $leak"
 		[ $ok -gt 0 ] || die "no commit went through: the race was never run"
 		mr rm -f evil >/dev/null
