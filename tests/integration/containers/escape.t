@@ -140,6 +140,27 @@ commit_race() {
 }
 t "commit --pause=false of a container that swaps a directory and a symlink: the image holds no host file" commit_race
 
+# ---- diff --------------------------------------------------------------------------------
+
+diff_lowers_symlink() {
+	esc_need
+	ct_host "$ESC_LIB"'
+		# an image whose /opt is a link to the canary dir; a container makes /opt a real
+		# directory holding a file of the canary dir'"'"'s name: added, whatever the host has
+		mr run --name base busybox sh -c "ln -s $C/dir /opt" || die "run base"
+		mr commit base linked >/dev/null || die "commit base"
+		mr run --name evil linked sh -c "rm /opt && mkdir /opt && echo x >/opt/hostonly-secret" ||
+			die "run evil"
+		out=$(mr diff evil) || die "diff: $out"
+		echo "$out" | grep -qx "A /opt/hostonly-secret" ||
+			die "diff looked through the image'"'"'s link at the host: $out"
+		esc_canary_ok
+		mr rm base evil >/dev/null && mr rmi linked >/dev/null
+		ct_noleaks
+	'
+}
+t "diff: a symlink in the image does not lead diff's lookups to the host's files" diff_lowers_symlink
+
 # ---- volume populate ----------------------------------------------------------------------
 
 populate_race() {
