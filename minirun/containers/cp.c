@@ -21,7 +21,12 @@
  * open("ROOT/etc/evil"). So every path inside is resolved by the kernel with
  * openat2(rootfd, path, RESOLVE_IN_ROOT): "/" and ".." stop at the container's root, as
  * they would for a process inside it. Below the resolved directory, copying never follows a
- * link (O_NOFOLLOW, fstatat AT_SYMLINK_NOFOLLOW): a symlink is copied as a symlink.
+ * link (O_NOFOLLOW, fstatat AT_SYMLINK_NOFOLLOW): a symlink is copied as a symlink. A running
+ * container can rename while cp works (CVE-2018-15664 was docker cp losing that race), so
+ * each step holds an fd and never looks a name up twice: what cp made gets its owner, mode
+ * and times through its fd (set_meta); what it reads is opened only if it is still the type
+ * its stat said (lib/inroot.h's mr_openat_type); a directory, from a copy or a tar entry,
+ * over an existing non-directory is refused, never kept.
  *
  * Docker's rules: SRC a file -> DEST/NAME when DEST is a directory, else DEST; SRC a
  * directory -> DEST/NAME when DEST exists, else DEST is made; "SRC/." copies the contents.
