@@ -65,24 +65,29 @@ cp_race_into() {
 		H=$R/../host; mkdir -p $H/bigsrc
 		i=0; while [ $i -lt 300 ]; do echo f >$H/bigsrc/f$i; i=$((i + 1)); done
 		chmod 757 $H/bigsrc
-		# /t/bigsrc (made by cp) and /t/link -> the canary trade places all the time
+		dd if=/dev/zero of=$H/bigfile bs=64k count=16 2>/dev/null && chmod 747 $H/bigfile
+		# /t/bigsrc (made by cp) and /t/link -> the canary trade places all the time; the
+		# file /t/bigfile is swapped for a link to the canary as soon as cp makes it
 		mr run -d --name evil -v $SWDIR:/sw:ro busybox sh -c \
-			"mkdir /t && ln -s $C/secret /t/link && exec /sw/swapper /t/bigsrc /t/link" >/dev/null ||
+			"mkdir /t && ln -s $C/secret /t/link && ln -s $C/secret /t/link2 &&
+			 { /sw/swapper -k /t/bigfile /t/link2 $C/secret & } &&
+			 exec /sw/swapper /t/bigsrc /t/link" >/dev/null ||
 			die run
 		i=0; ok=0
 		while [ $i -lt $ESC_N ]; do
 			mr cp $H/bigsrc evil:/t/ 2>/dev/null && ok=$((ok + 1))
 			tar -C $H -cf - bigsrc | mr cp - evil:/t 2>/dev/null && ok=$((ok + 1))
+			mr cp $H/bigfile evil:/t/ 2>/dev/null && ok=$((ok + 1))
 			i=$((i + 1))
 		done
-		echo "$ok of $((2 * ESC_N)) copies went through"
+		echo "$ok of $((3 * ESC_N)) copies went through"
 		esc_canary_ok
 		[ $ok -gt 0 ] || die "no copy went through: the race was never run"
 		mr rm -f evil >/dev/null
 		ct_noleaks
 	'
 }
-t "cp into a container that swaps the new directory for a symlink: the host file keeps its mode (CVE-2018-15664 class)" cp_race_into
+t "cp into a container that swaps the new directory or file for a symlink: the host file keeps its mode (CVE-2018-15664 class)" cp_race_into
 
 cp_race_out() {
 	esc_need
