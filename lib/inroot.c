@@ -1,6 +1,7 @@
 /*
  * lib/inroot.c - open a path inside a directory tree without leaving it (see inroot.h):
- * openat2(RESOLVE_IN_ROOT), else a walk that follows no symlink.
+ * openat2(RESOLVE_IN_ROOT), else a walk that follows no symlink; and one name below an fd,
+ * opened only if it is the kind of file expected.
  */
 #include "lib/inroot.h"
 
@@ -91,4 +92,38 @@ int mr_open_in_root(int rootfd, const char *path, int flags, unsigned long long 
 		return -1;
 	}
 	return walk_nofollow(rootfd, rel, flags);
+}
+
+int mr_openat_type(int dirfd, const char *name, int flags, mode_t type, struct stat *st)
+{
+	struct stat sb;
+	if (flags & (O_CREAT | (O_TMPFILE & ~O_DIRECTORY))) {
+		errno = EINVAL;
+		return -1;
+	}
+	int p = *name ? openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)
+		      : fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	if (p < 0)
+		return -1;
+	int fd = -1;
+	if (fstat(p, &sb) < 0) {
+		/* errno set */
+	} else if ((sb.st_mode & S_IFMT) != type) {
+		errno = S_ISLNK(sb.st_mode)   ? ELOOP
+			: type == S_IFDIR     ? ENOTDIR
+			: S_ISDIR(sb.st_mode) ? EISDIR
+					      : ENXIO;
+	} else {
+		/* the magic link names the inode P holds, not a path: no rename reaches it (and
+		 * O_NOFOLLOW would refuse the magic link itself) */
+		char self[64];
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", p);
+		fd = open(self, (flags & ~O_NOFOLLOW) | O_CLOEXEC);
+		if (fd >= 0 && st)
+			*st = sb;
+	}
+	int saved = errno;
+	close(p);
+	errno = saved;
+	return fd;
 }

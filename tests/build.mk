@@ -51,3 +51,11 @@ $(ROOTFS): tests/rootfs.sh
 rootfs: $(ROOTFS)
 all: $(ROOTFS)
 .PHONY: rootfs
+
+# tests/containers/swapper: a static program the escape suite binds into busybox containers
+# (tests/integration/containers/escape.t) to swap a directory and a symlink atomically
+SWAPPER := tests/containers/swapper
+$(SWAPPER): tests/containers/swapper.o
+	$(CC) $(LDFLAGS) -static -o $@ $^
+all: $(SWAPPER)
+CLEAN += $(SWAPPER) tests/containers/swapper.o

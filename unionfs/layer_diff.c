@@ -15,6 +15,14 @@
  * name order, gzip gets no timestamp, and with opts->mtime every entry gets that mtime
  * (SOURCE_DATE_EPOCH-style). The same change then always gives the same digest.
  *
+ * Walked by fd, never by path: each directory is opened relative to its parent's fd
+ * (O_NOFOLLOW | O_DIRECTORY), each file relative to its directory's, and what is opened must
+ * be the inode the directory listing named. A container that runs while it is committed
+ * (commit --pause=false, a build step's leftovers) owns the upper dir: it can swap a
+ * directory and a symlink to a host directory between our stat and our open. A walk by path
+ * (opendir("upper/a/b")) would follow the link and put the host's root-only files in the
+ * image; this walk fails instead ("changed while it was read").
+ *
  * See: https://github.com/opencontainers/image-spec/blob/main/layer.md#change-types,
  *      Documentation/filesystems/overlayfs.rst, archive_write(3)
  *
@@ -39,6 +47,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/inroot.h"
 
 struct inode_seen { /* hard links: the first path written for an inode */
 	dev_t dev;
@@ -86,10 +95,33 @@ static int by_string(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int add_xattrs(struct diff *d, const char *path, const char *rel)
+/* the xattrs of FD (an open file or directory), or, when FD is -1, of DIRFD/NAME itself (a
+ * symlink or node, which has no fd to read them from: reached through /proc/self/fd/DIRFD,
+ * the directory we hold, its last name not followed) */
+static ssize_t xattr_list(int fd, int dirfd, const char *name, char *list, size_t size)
+{
+	char p[PATH_MAX];
+	if (fd >= 0)
+		return flistxattr(fd, list, size);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/%s", dirfd, name);
+	return llistxattr(p, list, size);
+}
+
+static ssize_t xattr_get(int fd, int dirfd, const char *name, const char *key, char *val,
+			 size_t size)
+{
+	char p[PATH_MAX];
+	if (fd >= 0)
+		return fgetxattr(fd, key, val, size);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/%s", dirfd, name);
+	return lgetxattr(p, key, val, size);
+}
+
+/* add_xattrs - the xattrs of child NAME of DIRFD (FD its open fd, or -1) to d->e */
+static int add_xattrs(struct diff *d, int fd, int dirfd, const char *name, const char *rel)
 {
 	char list[16384];
-	ssize_t len = llistxattr(path, list, sizeof(list));
+	ssize_t len = xattr_list(fd, dirfd, name, list, sizeof(list));
 	if (len < 0)
 		return errno == ENOTSUP ? 0 : mr_fail(d->err, errno, "list xattrs of '%s'", rel);
 	/* collect and sort the names: listxattr's order is the filesystem's, not stable */
@@ -105,7 +137,7 @@ static int add_xattrs(struct diff *d, const char *path, const char *rel)
 	qsort(names, n, sizeof(*names), by_string);
 	for (size_t i = 0; i < n; i++) {
 		char val[65536];
-		ssize_t vl = lgetxattr(path, names[i], val, sizeof(val));
+		ssize_t vl = xattr_get(fd, dirfd, name, names[i], val, sizeof(val));
 		if (vl < 0)
 			return mr_fail(d->err, errno, "get xattr %s of '%s'", names[i], rel);
 		archive_entry_xattr_add_entry(d->e, names[i], val, (size_t)vl);
@@ -147,11 +179,9 @@ static int marker(struct diff *d, const char *rel, const struct stat *st)
 	return write_header(d, rel);
 }
 
-static int file_data(struct diff *d, const char *path, const char *rel)
+/* file_data - the bytes of the open regular file FD into the tar */
+static int file_data(struct diff *d, int fd, const char *rel)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return mr_fail(d->err, errno, "open '%s'", rel);
 	ssize_t n;
 	while ((n = read(fd, d->buf, sizeof(d->buf))) > 0)
 		if (archive_write_data(d->ar, d->buf, (size_t)n) < 0)
@@ -178,7 +208,7 @@ static const char *hardlink_target(struct diff *d, const struct stat *st, const 
 	return NULL;
 }
 
-static int walk(struct diff *d, const char *rel);
+static int walk(struct diff *d, int dirfd, const char *rel);
 
 /* pathf - format a path into out[PATH_MAX]; -1 (ENAMETOOLONG recorded) if it does not fit */
 static int pathf(struct diff *d, char *out, const char *fmt, ...)
@@ -194,34 +224,57 @@ static int pathf(struct diff *d, char *out, const char *fmt, ...)
 	return 0;
 }
 
-/* one - write the entry for child C of directory REL (with its contents if a directory) */
-static int one(struct diff *d, const char *dirrel, const struct child *c)
+/*
+ * open_child - child C of DIRFD, opened for reading if it is a directory or a regular file
+ * (-1 and nothing to close for the other kinds): never through a symlink, only if it is
+ * still the inode the listing's stat found. -1 with d->err when it can't be or is not.
+ */
+static int open_child(struct diff *d, int dirfd, const struct child *c, const char *rel, int *fd)
 {
-	char rel[PATH_MAX], path[PATH_MAX];
+	struct stat now;
+	*fd = -1;
+	if (!S_ISDIR(c->st.st_mode) && !S_ISREG(c->st.st_mode))
+		return 0;
+	*fd = mr_openat_type(dirfd, c->name, O_RDONLY | (S_ISDIR(c->st.st_mode) ? O_DIRECTORY : 0),
+			     c->st.st_mode & S_IFMT, &now);
+	if (*fd < 0)
+		return mr_fail(d->err, errno, "open '%s' (changed while it was read?)", rel);
+	if (now.st_dev != c->st.st_dev || now.st_ino != c->st.st_ino)
+		return mr_fail(d->err, ESTALE, "'%s' changed while it was read", rel);
+	return 0;
+}
+
+/* one - write the entry for child C of directory DIRFD (REL in the tar; "" the upper), with
+ * its contents if a directory */
+static int one(struct diff *d, int dirfd, const char *dirrel, const struct child *c)
+{
+	char rel[PATH_MAX];
 	if (pathf(d, rel, "%s%s%s", dirrel, *dirrel ? "/" : "", c->tarname) < 0)
 		return -1;
 	if (ovl_is_whiteout(&c->st))
 		return marker(d, rel, &c->st);
-	if (pathf(d, rel, "%s%s%s", dirrel, *dirrel ? "/" : "", c->name) < 0 ||
-	    pathf(d, path, "%s/%s", d->upper, rel) < 0)
+	if (pathf(d, rel, "%s%s%s", dirrel, *dirrel ? "/" : "", c->name) < 0)
 		return -1;
 	const struct stat *st = &c->st;
+	_cleanup_close_ int fd = -1;
+	if (open_child(d, dirfd, c, rel, &fd) < 0)
+		return -1;
 	header(d, rel, st);
-	if (add_xattrs(d, path, rel) < 0)
+	if (add_xattrs(d, fd, dirfd, c->name, rel) < 0)
 		return -1;
 	mr_say("%s", rel);
 	switch (st->st_mode & S_IFMT) {
 	case S_IFDIR: {
 		if (write_header(d, rel) < 0)
 			return -1;
-		int opq = ovl_is_opaque(AT_FDCWD, path, d->err);
+		int opq = ovl_is_opaque(fd, "", d->err);
 		if (opq < 0)
 			return -1;
 		char wh[PATH_MAX];
 		if (opq &&
 		    (pathf(d, wh, "%s/%s", rel, LAYER_WH_OPAQUE) < 0 || marker(d, wh, st) < 0))
 			return -1;
-		return walk(d, rel);
+		return walk(d, fd, rel);
 	}
 	case S_IFREG: {
 		const char *first = st->st_nlink > 1 ? hardlink_target(d, st, rel) : NULL;
@@ -231,11 +284,11 @@ static int one(struct diff *d, const char *dirrel, const struct child *c)
 			return write_header(d, rel);
 		}
 		archive_entry_set_size(d->e, st->st_size);
-		return write_header(d, rel) < 0 ? -1 : file_data(d, path, rel);
+		return write_header(d, rel) < 0 ? -1 : file_data(d, fd, rel);
 	}
 	case S_IFLNK: {
 		char target[PATH_MAX];
-		ssize_t n = readlink(path, target, sizeof(target) - 1);
+		ssize_t n = readlinkat(dirfd, c->name, target, sizeof(target) - 1);
 		if (n < 0)
 			return mr_fail(d->err, errno, "readlink '%s'", rel);
 		target[n] = '\0';
@@ -251,15 +304,18 @@ static int one(struct diff *d, const char *dirrel, const struct child *c)
 	}
 }
 
-/* walk - the children of directory REL ("" for the upper itself), sorted by tar name */
-static int walk(struct diff *d, const char *rel)
+/* walk - the children of the open directory DFD (REL in the tar, "" for the upper itself),
+ * sorted by tar name; DFD stays the caller's */
+static int walk(struct diff *d, int dfd, const char *rel)
 {
-	char path[PATH_MAX];
-	if (pathf(d, path, "%s%s%s", d->upper, *rel ? "/" : "", rel) < 0)
-		return -1;
-	_cleanup_closedir_ DIR *dir = opendir(path);
-	if (!dir)
+	const char *path = *rel ? rel : "/";
+	int dupfd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	_cleanup_closedir_ DIR *dir = dupfd < 0 ? NULL : fdopendir(dupfd);
+	if (!dir) {
+		if (dupfd >= 0)
+			close(dupfd);
 		return mr_fail(d->err, errno, "open '%s'", path);
+	}
 	struct child *c = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0;
@@ -279,8 +335,7 @@ static int walk(struct diff *d, const char *rel)
 		struct child *ch = &c[n];
 		ch->name = strdup(de->d_name);
 		ch->tarname = NULL;
-		if (!ch->name ||
-		    fstatat(dirfd(dir), de->d_name, &ch->st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (!ch->name || fstatat(dfd, de->d_name, &ch->st, AT_SYMLINK_NOFOLLOW) < 0) {
 			free(ch->name);
 			rc = mr_fail(d->err, errno, "stat '%s/%s'", path, de->d_name);
 			break;
@@ -300,7 +355,7 @@ static int walk(struct diff *d, const char *rel)
 		qsort(c, n, sizeof(*c), by_tarname);
 	for (size_t i = 0; i < n; i++) {
 		if (rc == 0)
-			rc = one(d, rel, &c[i]);
+			rc = one(d, dfd, rel, &c[i]);
 		free(c[i].name);
 		free(c[i].tarname);
 	}
@@ -320,9 +375,9 @@ int layer_diff(const char *upper, const char *out, const struct layer_diff_opts 
 		return mr_fail(err, ENOMEM, "diff '%s'", upper);
 	}
 	*d = (struct diff){.upper = upper, .o = opts ? opts : &defaults, .err = err};
-	struct stat st;
-	if (stat(upper, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		mr_fail(err, errno ? errno : ENOTDIR, "upper '%s'", upper);
+	_cleanup_close_ int upperfd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (upperfd < 0) {
+		mr_fail(err, errno, "upper '%s'", upper);
 		goto out;
 	}
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
@@ -347,7 +402,7 @@ int layer_diff(const char *upper, const char *out, const struct layer_diff_opts 
 		mr_fail(err, 0, "write '%s': %s", tmp, archive_error_string(d->ar));
 		goto out;
 	}
-	if (walk(d, "") < 0)
+	if (walk(d, upperfd, "") < 0)
 		goto out;
 	if (archive_write_close(d->ar) != ARCHIVE_OK) {
 		mr_fail(err, 0, "write '%s': %s", tmp, archive_error_string(d->ar));

@@ -21,7 +21,12 @@
  * open("ROOT/etc/evil"). So every path inside is resolved by the kernel with
  * openat2(rootfd, path, RESOLVE_IN_ROOT): "/" and ".." stop at the container's root, as
  * they would for a process inside it. Below the resolved directory, copying never follows a
- * link (O_NOFOLLOW, fstatat AT_SYMLINK_NOFOLLOW): a symlink is copied as a symlink.
+ * link (O_NOFOLLOW, fstatat AT_SYMLINK_NOFOLLOW): a symlink is copied as a symlink. A running
+ * container can rename while cp works (CVE-2018-15664 was docker cp losing that race), so
+ * each step holds an fd and never looks a name up twice: what cp made gets its owner, mode
+ * and times through its fd (set_meta); what it reads is opened only if it is still the type
+ * its stat said (lib/inroot.h's mr_openat_type); a directory, from a copy or a tar entry,
+ * over an existing non-directory is refused, never kept.
  *
  * Docker's rules: SRC a file -> DEST/NAME when DEST is a directory, else DEST; SRC a
  * directory -> DEST/NAME when DEST exists, else DEST is made; "SRC/." copies the contents.
@@ -203,14 +208,14 @@ static int cp_root(struct container *c, struct mr_err *err)
 static int copy_tree(int sfd, const char *sname, int dfd, const char *dname,
 		     const struct cp_opts *o, const char *shown, struct mr_err *err);
 
-/* open SFD/SNAME without following it; SNAME "" is SFD itself (an O_PATH fd, reopened) */
-static int open_src(int sfd, const char *sname, int flags)
+/* open SFD/SNAME (not followed; "" is SFD itself, an O_PATH fd) for reading, only if it is
+ * still of the type SB says (lib/inroot.h): a container that swaps the name after the stat
+ * gets an error, never a read of a FIFO or of a device node with the host's privileges; the
+ * stat of what was opened to *SB */
+static int open_src(int sfd, const char *sname, struct stat *sb)
 {
-	if (*sname)
-		return openat(sfd, sname, flags | O_NOFOLLOW | O_CLOEXEC);
-	char self[64];
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", sfd);
-	return open(self, flags | O_CLOEXEC);
+	int flags = O_RDONLY | (S_ISDIR(sb->st_mode) ? O_DIRECTORY : 0);
+	return mr_openat_type(sfd, sname, flags, sb->st_mode & S_IFMT, sb);
 }
 
 /* copy the bytes of regular file IN into OUT */
@@ -267,17 +272,34 @@ static int copy_contents(int sdir, int ddir, const struct cp_opts *o, const char
 	return rc;
 }
 
-/* owner, mode and times of the new DNAME, as the source SB says (owner per -a) */
-static void set_meta(int dfd, const char *dname, const struct stat *sb, const struct cp_opts *o)
+/*
+ * set_meta - owner, mode and times of what was just made at DFD/DNAME, as the source SB says
+ * (owner per -a); best effort, as cp -a: an unprivileged caller keeps its own. FD is an open
+ * fd of it (a directory or a regular file), or -1 for a symlink or a node.
+ * Why on the fd, never by a name that is followed: DFD may be inside a running container,
+ * which can swap DNAME for a symlink to a host file between our mkdir and our chmod (an
+ * absolute link resolves against *our* root); a chmod by name would follow it (the class
+ * of CVE-2018-15664). What has no fd to hold is changed by name only through the calls that
+ * take AT_SYMLINK_NOFOLLOW (fchmodat's: glibc 2.32+; a symlink has no mode of its own).
+ */
+static void set_meta(int fd, int dfd, const char *dname, const struct stat *sb,
+		     const struct cp_opts *o)
 {
 	uid_t uid = o->archive ? sb->st_uid : o->uid;
 	gid_t gid = o->archive ? sb->st_gid : o->gid;
 	struct timespec ts[2] = {sb->st_atim, sb->st_mtim};
-	if (fchownat(dfd, dname, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EPERM) {
-		/* best effort, as cp -a: an unprivileged caller keeps its own */
+	if (fd >= 0) {
+		if (fchown(fd, uid, gid) < 0 || fchmod(fd, sb->st_mode & 07777) < 0) {
+			/* best effort (see above) */
+		}
+		futimens(fd, ts);
+		return;
+	}
+	if (fchownat(dfd, dname, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
+		/* best effort (see above) */
 	}
 	if (!S_ISLNK(sb->st_mode))
-		fchmodat(dfd, dname, sb->st_mode & 07777, 0);
+		fchmodat(dfd, dname, sb->st_mode & 07777, AT_SYMLINK_NOFOLLOW);
 	utimensat(dfd, dname, ts, AT_SYMLINK_NOFOLLOW);
 }
 
@@ -298,19 +320,25 @@ static int copy_tree(int sfd, const char *sname, int dfd, const char *dname,
 		} else if (mkdirat(dfd, dname, 0700) < 0) {
 			return mr_fail(err, errno, "mkdir '%s'", dname);
 		}
-		_cleanup_close_ int s = open_src(sfd, sname, O_RDONLY | O_DIRECTORY);
+		_cleanup_close_ int s = open_src(sfd, sname, &sb);
+		if (s < 0)
+			return mr_fail(err, errno, "open directory '%s'", shown);
+		/* O_NOFOLLOW | O_DIRECTORY: what we made, or a directory put in its place
+		 * (inside the same tree); a symlink put there is refused */
 		_cleanup_close_ int d =
 			openat(dfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (s < 0 || d < 0)
-			return mr_fail(err, errno, "open directory '%s'", shown);
+		if (d < 0)
+			return mr_fail(err, errno,
+				       "open directory '%s' (a symlink is not followed)", dname);
 		if (copy_contents(s, d, o, shown, err) < 0)
 			return -1;
-		break;
+		set_meta(d, dfd, dname, &sb, o); /* after the contents: their writes move mtime */
+		return 0;
 	}
 	case S_IFREG: {
 		if (make_way(dfd, dname, shown, err) < 0)
 			return -1;
-		_cleanup_close_ int in = open_src(sfd, sname, O_RDONLY);
+		_cleanup_close_ int in = open_src(sfd, sname, &sb);
 		if (in < 0)
 			return mr_fail(err, errno, "open '%s'", shown);
 		_cleanup_close_ int out = openat(
@@ -319,7 +347,8 @@ static int copy_tree(int sfd, const char *sname, int dfd, const char *dname,
 			return mr_fail(err, errno, "create '%s'", dname);
 		if (copy_bytes(in, out, shown, err) < 0)
 			return -1;
-		break;
+		set_meta(out, dfd, dname, &sb, o);
+		return 0;
 	}
 	case S_IFLNK: {
 		char target[4096];
@@ -339,7 +368,7 @@ static int copy_tree(int sfd, const char *sname, int dfd, const char *dname,
 		if (mknodat(dfd, dname, sb.st_mode, sb.st_rdev) < 0)
 			return mr_fail(err, errno, "mknod '%s'", dname);
 	}
-	set_meta(dfd, dname, &sb, o);
+	set_meta(-1, dfd, dname, &sb, o);
 	return 0;
 }
 
@@ -352,23 +381,19 @@ static int tar_tree(struct archive *a, int sfd, const char *sname, const char *n
 	struct stat sb;
 	if (fstatat(sfd, sname, &sb, AT_SYMLINK_NOFOLLOW) < 0)
 		return mr_fail(err, errno, "stat '%s'", name);
+	char target[4096];
+	_cleanup_close_ int fd = -1;
+	/* opened before the header is written: its size and mode are then those of what is
+	 * read, whatever the container renames meanwhile */
+	if ((S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode)) && (fd = open_src(sfd, sname, &sb)) < 0)
+		return mr_fail(err, errno, "open '%s'", name);
 	struct archive_entry *e = archive_entry_new();
 	archive_entry_copy_stat(e, &sb);
 	archive_entry_set_pathname(e, name);
-	char target[4096];
-	_cleanup_close_ int fd = -1;
 	if (S_ISLNK(sb.st_mode)) {
 		ssize_t n = readlinkat(sfd, sname, target, sizeof(target) - 1);
 		target[n < 0 ? 0 : n] = 0;
 		archive_entry_set_symlink(e, target);
-	} else if (S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode)) {
-		fd = openat(sfd, sname,
-			    (S_ISDIR(sb.st_mode) ? O_DIRECTORY : 0) | O_RDONLY | O_NOFOLLOW |
-				    O_CLOEXEC);
-		if (fd < 0) {
-			archive_entry_free(e);
-			return mr_fail(err, errno, "open '%s'", name);
-		}
 	}
 	if (archive_write_header(a, e) != ARCHIVE_OK) {
 		archive_entry_free(e);
@@ -473,20 +498,36 @@ static int untar(int dirfd, const char *shown, struct mr_err *err)
 			continue;
 		}
 		struct stat db;
+		_cleanup_close_ int fd = -1; /* what the entry made, for set_meta */
 		if (S_ISDIR(sb->st_mode)) {
-			if (fstatat(pfd, leaf, &db, AT_SYMLINK_NOFOLLOW) < 0 &&
-			    mkdirat(pfd, leaf, 0700) < 0) {
+			/* an existing directory is kept (its mode becomes the entry's); anything
+			 * else is refused, never kept: a symlink there, planted by the container,
+			 * would take the entry's mode to whatever it points at */
+			if (fstatat(pfd, leaf, &db, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    !S_ISDIR(db.st_mode)) {
+				rc = mr_fail(err, ENOTDIR,
+					     "cannot overwrite non-directory '%s' with directory",
+					     rel);
+				break;
+			}
+			if (mkdirat(pfd, leaf, 0700) < 0 && errno != EEXIST) {
 				rc = mr_fail(err, errno, "mkdir '%s'", rel);
+				break;
+			}
+			fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0) {
+				rc = mr_fail(err, errno,
+					     "open directory '%s' (a symlink is not followed)",
+					     rel);
 				break;
 			}
 		} else if (make_way(pfd, leaf, rel, err) < 0) {
 			rc = -1;
 			break;
 		} else if (S_ISREG(sb->st_mode)) {
-			_cleanup_close_ int out =
-				openat(pfd, leaf,
-				       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-			if (out < 0 || archive_read_data_into_fd(a, out) != ARCHIVE_OK) {
+			fd = openat(pfd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				    0600);
+			if (fd < 0 || archive_read_data_into_fd(a, fd) != ARCHIVE_OK) {
 				rc = mr_fail(err, errno, "write '%s'", rel);
 				break;
 			}
@@ -499,7 +540,7 @@ static int untar(int dirfd, const char *shown, struct mr_err *err)
 			rc = mr_fail(err, errno, "mknod '%s'", rel);
 			break;
 		}
-		set_meta(pfd, leaf, sb, &keep);
+		set_meta(fd, pfd, leaf, sb, &keep);
 	}
 	if (rc == 0 && r != ARCHIVE_EOF)
 		rc = mr_fail(err, 0, "read the tar on stdin into '%s': %s", shown,
@@ -577,7 +618,7 @@ static int cp_transfer(int src_root, const char *src, int dst_root, const char *
 		snprintf(dname, sizeof(dname), "%s", last);
 	} else if (dfd >= 0) {
 		ddir = dfd; /* SRC/. into an existing directory: its contents */
-		_cleanup_close_ int s = open_src(sdir, sname, O_RDONLY | O_DIRECTORY);
+		_cleanup_close_ int s = open_src(sdir, sname, &sb);
 		if (s < 0)
 			return mr_fail(err, errno, "open '%s'", src);
 		return copy_contents(s, ddir, o, src, err);

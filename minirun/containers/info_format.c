@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/cleanup.h"
+#include "lib/inroot.h"
 #include "minirun/image/image.h"
 #include "unionfs/overlay.h"
 
@@ -424,14 +426,18 @@ static void change_add(struct changes *cs, char kind, const char *path)
 }
 
 /* is PATH in the image, the lowers seen top first? A whiteout in a higher lower hides it.
- * Its stat goes to *SB (may be NULL). */
+ * Its stat goes to *SB (may be NULL). PATH is looked up below each lower with no symlink
+ * followed (lib/inroot.h), as mountpoints.c's in_image does: an image is untrusted, and
+ * lstat("LOWER/etc/x") would follow a layer's etc -> /root to the host's /root/x. */
 static bool in_lowers(char *const *lowers, const char *path, struct stat *out)
 {
-	char p[8192];
 	struct stat sb;
 	for (size_t i = 0; lowers && lowers[i]; i++) {
-		snprintf(p, sizeof(p), "%s%s", lowers[i], path);
-		if (lstat(p, &sb) == 0) {
+		_cleanup_close_ int r = open(lowers[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		_cleanup_close_ int fd =
+			r < 0 ? -1
+			      : mr_open_in_root(r, path, O_PATH | O_NOFOLLOW, RESOLVE_NO_SYMLINKS);
+		if (fd >= 0 && fstat(fd, &sb) == 0) {
 			if (out)
 				*out = sb;
 			return !ovl_is_whiteout(&sb);

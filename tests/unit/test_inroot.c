@@ -130,11 +130,60 @@ static void the_root_itself_and_create_flags(void)
 	remove_tree();
 }
 
+/* mr_openat_type opens a name only as the type asked for: a symlink, a FIFO (whose open would
+ * block) or the other type is refused before anything is opened for real */
+static void openat_type_opens_only_the_type_asked(void)
+{
+	char p[128];
+	struct stat st;
+	CU_ASSERT_EQUAL_FATAL(make_tree(), 0);
+	snprintf(p, sizeof(p), "%s/fifo", root);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(p, 0600), 0);
+	int rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int etc = openat(rfd, "etc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd = mr_openat_type(etc, "passwd", O_RDONLY, S_IFREG, &st);
+	char buf[16] = "";
+	CU_ASSERT(fd >= 0 && read(fd, buf, sizeof(buf) - 1) == 7 && S_ISREG(st.st_mode));
+	CU_ASSERT_STRING_EQUAL(buf, "inside\n");
+	if (fd >= 0)
+		close(fd);
+	static const struct {
+		const char *name;
+		mode_t type;
+		int err;
+	} refused[] = {
+		{"abs", S_IFDIR, ELOOP},    /* a symlink, even to a directory */
+		{"rel", S_IFREG, ELOOP},    /* one that stays inside too */
+		{"etc", S_IFREG, EISDIR},   /* a directory where a file is wanted */
+		{"fifo", S_IFREG, ENXIO},   /* never opened: no wait for a writer */
+		{"fifo", S_IFDIR, ENOTDIR}, /* not a directory */
+		{"missing", S_IFREG, ENOENT},
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		errno = 0;
+		fd = mr_openat_type(rfd, refused[i].name, O_RDONLY, refused[i].type, NULL);
+		CU_ASSERT(fd < 0 && errno == refused[i].err);
+		if (fd >= 0)
+			close(fd);
+	}
+	/* "" is the fd itself, reopened for real (it was O_PATH) */
+	fd = mr_openat_type(etc, "", O_RDONLY | O_DIRECTORY, S_IFDIR, NULL);
+	CU_ASSERT(fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode));
+	if (fd >= 0)
+		close(fd);
+	close(etc);
+	close(rfd);
+	unlink(p);
+	remove_tree();
+}
+
 static CU_TestInfo tests[] = {
 	{"symlinks and .. resolve inside the root with openat2",
 	 symlinks_resolve_inside_with_openat2},
 	{"the fallback refuses every symlink and ..", fallback_refuses_every_symlink_and_dotdot},
 	{"\"/\" is the root itself; O_CREAT is refused", the_root_itself_and_create_flags},
+	{"mr_openat_type opens only the type asked for: no symlink, FIFO or other type",
+	 openat_type_opens_only_the_type_asked},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("lib in-root open", tests)

@@ -6,6 +6,9 @@
 # applies it next to a canary directory, and checks: unionfs/apply exits non-zero with one
 # line naming the entry, the canary is byte-for-byte unchanged, and the target is as before
 # (absent for a fresh target; the same manifest for an existing one).
+#
+# And the other way: unionfs/diff of an upper dir that a hostile process changes meanwhile
+# (a container committed with --pause=false) never walks out of it.
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/unionfs/common.sh"
 
@@ -170,5 +173,36 @@ overlay_xattr_smuggled() {
 	t_eq "$("$TT" getxattr out/d "$xa.ok")" 1 "$xa.ok xattr (the others still apply)"
 }
 t "trusted.overlay.* xattrs in a tar are not applied (no fake opaque dirs)" overlay_xattr_smuggled
+
+diff_walk_swapped() {
+	uf_need
+	SW=$MR_TOP/tests/containers/swapper
+	[ -x "$SW" ] || t_fail "$SW is not built (make tests/containers/swapper)"
+	mkdir -p canary/dir upper/zz/dir
+	echo hostonly-canary >canary/secret && echo hostonly-content >canary/dir/f
+	chmod 700 canary canary/dir && chmod 600 canary/secret canary/dir/f
+	# 300 files before zz: diff stats zz, writes them, then opens zz; meanwhile zz and a
+	# link to the canary trade places (renameat2 RENAME_EXCHANGE in a loop). zz mirrors the
+	# canary (names and sizes), so a walk by path through the link goes on without an error
+	i=0; while [ $i -lt 300 ]; do echo a >upper/a$i; i=$((i + 1)); done
+	echo inside-canary-- >upper/zz/secret && echo inside-content-- >upper/zz/dir/f
+	ln -s "$T_DIR/canary" upper/link
+	"$SW" upper/zz upper/link &
+	sw=$!
+	t_defer "kill $sw; wait $sw 2>/dev/null; true"
+	i=0 ok=0
+	while [ $i -lt 40 ]; do
+		"$UF/diff" upper out.tar >/dev/null 2>&1 && ok=$((ok + 1))
+		[ -f out.tar ] && grep -q hostonly-c out.tar && t_fail "the layer holds a host file (run $i)"
+		rm -f out.tar
+		i=$((i + 1))
+	done
+	echo "$ok of 40 diffs went through"
+	[ $ok -gt 0 ] || t_fail "no diff went through: the race was never run"
+	ls -a | grep -q unionfs-tmp && t_fail "diff left its temporary file"
+	t_eq "$(stat -c %a canary canary/dir canary/secret canary/dir/f | tr '\n' ' ')" "700 700 600 600 " \
+		"the canary's modes"
+}
+t "diff walks the upper dir by fd: a directory swapped for a symlink to a host dir is not followed" diff_walk_swapped
 
 t_end
