@@ -30,8 +30,8 @@
  */
 #include "minirun/containers/containers.h"
 #include "lib/cleanup.h"
-#include "minirun/containers/hostflags.h"
-#include "minirun/containers/user.h"
+#include "minirun/bundle/bundle.h"
+#include "minirun/bundle/user.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -20,7 +20,7 @@
  * See: setrlimit(2), prlimit(1); mknod(2); the kernel's admin-guide/cgroup-v1/devices.rst;
  *      docker/go-units ulimit.go (the names); docker's opts.ValidateDevice.
  */
-#include "minirun/containers/hostflags.h"
+#include "minirun/bundle/bundle.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
 

@@ -26,10 +26,10 @@
  * See: passwd(5), group(5), openat2(2); moby/sys/user (user.go: GetExecUser);
  *      https://docs.docker.com/reference/cli/docker/container/run/#user
  */
-#include "minirun/containers/user.h"
+#include "minirun/bundle/user.h"
 #include "lib/cleanup.h"
 #include "lib/inroot.h"
-#include "minirun/setup.h"
+#include "minirun/oci/setup.h"
 
 #include <ctype.h>
 #include <errno.h>

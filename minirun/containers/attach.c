@@ -20,7 +20,7 @@
  *      https://docs.docker.com/reference/cli/docker/container/attach/
  */
 #include "lib/cleanup.h"
-#include "minirun/container.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/containers/containers.h"
 #include "minirun/containers/io_args.h"
 #include "minirun/containers/io_proto.h"

@@ -16,12 +16,12 @@
  */
 #include "lib/err.h"
 #include "lib/file.h"
-#include "minirun/container.h"
-#include "minirun/containers/hostflags.h"
+#include "minirun/oci/runtime.h"
+#include "minirun/bundle/bundle.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
 #include "minirun/image/registry.h" /* registry_curl_load: --pull */
-#include "minirun/oci.h"
+#include "minirun/oci/oci.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -31,12 +31,12 @@
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/clone_exe.h"
-#include "minirun/container.h"
+#include "minirun/oci/clone_exe.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/containers/containers.h"
 #include "minirun/containers/io_args.h"
 #include "minirun/containers/io_proto.h"
-#include "minirun/setup.h"
+#include "minirun/oci/setup.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -15,11 +15,11 @@
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/container.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
-#include "minirun/oci.h"
-#include "minirun/state.h"
+#include "minirun/oci/oci.h"
+#include "minirun/oci/state.h"
 
 #include <errno.h>
 #include <fcntl.h>

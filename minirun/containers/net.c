@@ -39,7 +39,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/lazylib.h"
+#include "minirun/lazy/lazylib.h"
 #include "minirun/containers/containers.h"
 #include "netns/nat.h"
 #include "netns/netlink.h"

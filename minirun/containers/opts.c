@@ -18,7 +18,7 @@
  * Try: minirun run --help
  */
 #include "minirun/containers/opts.h"
-#include "minirun/oci.h" /* sig_parse: --stop-signal */
+#include "minirun/oci/oci.h" /* sig_parse: --stop-signal */
 
 #include <ctype.h>
 #include <errno.h>

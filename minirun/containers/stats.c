@@ -36,9 +36,9 @@
 
 #include "cgroups/cgroup.h"
 #include "lib/file.h"
-#include "minirun/cgstep.h"
+#include "minirun/oci/cgstep.h"
 #include "minirun/image/image.h"
-#include "minirun/state.h"
+#include "minirun/oci/state.h"
 
 /* one reading of one container */
 struct sample {

@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "minirun/procs.h"
-#include "minirun/state.h"
+#include "minirun/oci/procs.h"
+#include "minirun/oci/state.h"
 
 /* LINE cut into NCOLS whitespace-separated cells (the last takes the rest), tab-separated,
  * as a new string; NCOLS 0: as many cells as LINE has words (the header) */

@@ -9,7 +9,7 @@
  *
  * See: archive_read(3), archive_write(3), archive_entry(3); lazylib.h.
  */
-#include "minirun/lazylib.h"
+#include "minirun/lazy/lazylib.h"
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -11,7 +11,7 @@
  *
  * See: OPENSSL_init_crypto(3), EVP_DigestInit(3), EVP_EncodeInit(3); lazylib.h.
  */
-#include "minirun/lazylib.h"
+#include "minirun/lazy/lazylib.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

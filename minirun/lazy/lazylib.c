@@ -1,7 +1,7 @@
 /*
  * minirun/lazylib.c - dlopen a library on first use (see lazylib.h for why).
  */
-#include "minirun/lazylib.h"
+#include "minirun/lazy/lazylib.h"
 #include "lib/err.h"
 
 #include <dlfcn.h>

@@ -8,7 +8,7 @@
  *
  * See: libnftables(3); lazylib.h.
  */
-#include "minirun/lazylib.h"
+#include "minirun/lazy/lazylib.h"
 
 #include <nftables/libnftables.h>
 

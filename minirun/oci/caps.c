@@ -16,7 +16,7 @@
  * See: capabilities(7) ("Capability bounding set", "Ambient capabilities"), cap_set_proc(3),
  *      runtime-spec config.md "capabilities".
  */
-#include "minirun/setup.h"
+#include "minirun/oci/setup.h"
 
 #include <errno.h>
 #include <sys/capability.h>

@@ -23,7 +23,7 @@
  *
  * See: cgroups/cgroup.h; runtime-spec config-linux.md "Control groups".
  */
-#include "minirun/cgstep.h"
+#include "minirun/oci/cgstep.h"
 #include "cgroups/cgroup.h"
 
 #include <errno.h>

@@ -18,7 +18,7 @@
 #include <sys/types.h>
 
 #include "lib/err.h"
-#include "minirun/spec.h"
+#include "minirun/oci/spec.h"
 
 /* cgstep_create - make the container's cgroup (from cgroupsPath, or ID below the caller's
  * own cgroup) and apply linux.resources. *name gets the name to record (malloc'd), or NULL

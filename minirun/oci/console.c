@@ -10,7 +10,7 @@
  *
  * See: pty(7), ioctl_tty(2) (TIOCGPTPEER, TIOCSWINSZ), unix(7) and cmsg(3) (SCM_RIGHTS).
  */
-#include "minirun/setup.h"
+#include "minirun/oci/setup.h"
 #include "lib/cleanup.h"
 
 #include <errno.h>

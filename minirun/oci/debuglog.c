@@ -17,8 +17,8 @@
  *
  * See: runc(8) "--log", "--log-format", "--debug"; pipe(7).
  */
-#include "minirun/debuglog.h"
-#include "minirun/state.h"
+#include "minirun/oci/debuglog.h"
+#include "minirun/oci/state.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -10,7 +10,7 @@
  *
  * See: mknod(2), runtime-spec config-linux.md "Devices" and "Default Devices".
  */
-#include "minirun/setup.h"
+#include "minirun/oci/setup.h"
 #include "lib/cleanup.h"
 
 #include <errno.h>

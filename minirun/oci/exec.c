@@ -13,9 +13,9 @@
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/cgstep.h"
-#include "minirun/container.h"
-#include "minirun/setup.h"
+#include "minirun/oci/cgstep.h"
+#include "minirun/oci/runtime.h"
+#include "minirun/oci/setup.h"
 #include "ns/ns.h"
 
 #include <errno.h>

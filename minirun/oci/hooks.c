@@ -14,8 +14,8 @@
  *
  * See: runtime-spec config.md "POSIX-platform Hooks", runtime.md "Lifecycle".
  */
-#include "minirun/debuglog.h"
-#include "minirun/setup.h"
+#include "minirun/oci/debuglog.h"
+#include "minirun/oci/setup.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -24,9 +24,9 @@
  * See: namespaces(7), pid_namespaces(7), user_namespaces(7), runtime-spec runtime.md
  *      "Lifecycle"; "Linux containers in 500 lines" for the same order, smaller.
  */
-#include "minirun/init.h"
+#include "minirun/oci/init.h"
 #include "lib/file.h"
-#include "minirun/setup.h"
+#include "minirun/oci/setup.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,8 +6,8 @@
 
 #include <seccomp.h>
 
-#include "minirun/container.h"
-#include "minirun/spec.h"
+#include "minirun/oci/runtime.h"
+#include "minirun/oci/spec.h"
 
 /* What the create process hands its child. Every fd is inherited across fork. */
 struct init_ctx {

@@ -17,7 +17,7 @@
  * See: mount(2), mount_namespaces(7), pivot_root(2) ("pivot_root(".", ".")"), openat2(2),
  *      runtime-spec config.md "Mounts", config-linux.md "Masked Paths", "Readonly Paths".
  */
-#include "minirun/setup.h"
+#include "minirun/oci/setup.h"
 #include "lib/cleanup.h"
 #include "lib/inroot.h"
 

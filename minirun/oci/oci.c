@@ -10,9 +10,9 @@
  *
  * See: runc(8) "GLOBAL OPTIONS"; runtime-spec runtime.md "Operations".
  */
-#include "minirun/oci.h"
-#include "minirun/debuglog.h"
-#include "minirun/state.h"
+#include "minirun/oci/oci.h"
+#include "minirun/oci/debuglog.h"
+#include "minirun/oci/state.h"
 
 #include <errno.h>
 #include <getopt.h>

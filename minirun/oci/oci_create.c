@@ -12,10 +12,10 @@
  *
  * See: runc-create(8), runc-run(8); container.h.
  */
-#include "minirun/clone_exe.h"
-#include "minirun/container.h"
-#include "minirun/oci.h"
-#include "minirun/setup.h"
+#include "minirun/oci/clone_exe.h"
+#include "minirun/oci/runtime.h"
+#include "minirun/oci/oci.h"
+#include "minirun/oci/setup.h"
 
 #include <getopt.h>
 #include <poll.h>

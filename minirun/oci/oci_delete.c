@@ -7,8 +7,8 @@
  *
  * See: runc-delete(8); container.c (ctr_delete).
  */
-#include "minirun/container.h"
-#include "minirun/oci.h"
+#include "minirun/oci/runtime.h"
+#include "minirun/oci/oci.h"
 
 #include <getopt.h>
 #include <stdio.h>

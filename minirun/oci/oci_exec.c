@@ -7,9 +7,9 @@
  *
  * See: runc-exec(8); exec.c.
  */
-#include "minirun/clone_exe.h"
-#include "minirun/container.h"
-#include "minirun/oci.h"
+#include "minirun/oci/clone_exe.h"
+#include "minirun/oci/runtime.h"
+#include "minirun/oci/oci.h"
 
 #include <errno.h>
 #include <getopt.h>

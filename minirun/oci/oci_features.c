@@ -7,9 +7,9 @@
  *
  * See: runtime-spec features.md; runc-features(8).
  */
-#include "minirun/cgstep.h"
-#include "minirun/oci.h"
-#include "minirun/spec.h"
+#include "minirun/oci/cgstep.h"
+#include "minirun/oci/oci.h"
+#include "minirun/oci/spec.h"
 #include "ns/ns.h"
 
 #include <seccomp.h>

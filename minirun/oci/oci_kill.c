@@ -7,8 +7,8 @@
  *
  * See: runc-kill(8), signal(7), pidfd_send_signal(2).
  */
-#include "minirun/container.h"
-#include "minirun/oci.h"
+#include "minirun/oci/runtime.h"
+#include "minirun/oci/oci.h"
 
 #include <getopt.h>
 #include <signal.h>

@@ -7,8 +7,8 @@
  *
  * See: runc-list(8).
  */
-#include "minirun/oci.h"
-#include "minirun/state.h"
+#include "minirun/oci/oci.h"
+#include "minirun/oci/state.h"
 
 #include <dirent.h>
 #include <getopt.h>

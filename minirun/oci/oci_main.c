@@ -15,7 +15,7 @@
  *   minirun/minirun-oci --root /run/x run --bundle DIR ID
  */
 #include "lib/err.h"
-#include "minirun/oci.h"
+#include "minirun/oci/oci.h"
 
 int main(int argc, char **argv)
 {

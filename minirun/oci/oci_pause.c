@@ -6,8 +6,8 @@
  *
  * See: runc-pause(8); the kernel's cgroup-v2.rst "cgroup.freeze"; cgstep.h.
  */
-#include "minirun/container.h"
-#include "minirun/oci.h"
+#include "minirun/oci/runtime.h"
+#include "minirun/oci/oci.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -15,9 +15,9 @@
  * See: runc-ps(8); ps(1); procs.c.
  */
 #include "lib/cleanup.h"
-#include "minirun/oci.h"
-#include "minirun/procs.h"
-#include "minirun/state.h"
+#include "minirun/oci/oci.h"
+#include "minirun/oci/procs.h"
+#include "minirun/oci/state.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -7,8 +7,8 @@
  *
  * See: runc-spec(8); spec_default.c.
  */
-#include "minirun/oci.h"
-#include "minirun/spec.h"
+#include "minirun/oci/oci.h"
+#include "minirun/oci/spec.h"
 
 #include <fcntl.h>
 #include <getopt.h>

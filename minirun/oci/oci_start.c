@@ -6,8 +6,8 @@
  *
  * See: runc-start(8); container.c (ctr_start).
  */
-#include "minirun/container.h"
-#include "minirun/oci.h"
+#include "minirun/oci/runtime.h"
+#include "minirun/oci/oci.h"
 
 #include <getopt.h>
 #include <stdio.h>

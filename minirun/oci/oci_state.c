@@ -7,8 +7,8 @@
  *
  * See: runc-state(8); state.c.
  */
-#include "minirun/oci.h"
-#include "minirun/state.h"
+#include "minirun/oci/oci.h"
+#include "minirun/oci/state.h"
 
 #include <getopt.h>
 #include <stdio.h>

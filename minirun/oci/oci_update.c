@@ -8,9 +8,9 @@
  *
  * See: runc-update(8); runtime-spec config-linux.md "Control groups"; cgstep.h.
  */
-#include "minirun/cgstep.h"
-#include "minirun/oci.h"
-#include "minirun/state.h"
+#include "minirun/oci/cgstep.h"
+#include "minirun/oci/oci.h"
+#include "minirun/oci/state.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -12,8 +12,8 @@
  * See: setrlimit(2), proc(5) (oom_score_adj, /proc/sys), setgroups(2), setresuid(2),
  *      close_range(2), execve(2), runtime-spec config.md "Process".
  */
-#include "minirun/debuglog.h"
-#include "minirun/setup.h"
+#include "minirun/oci/debuglog.h"
+#include "minirun/oci/setup.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
 

@@ -12,10 +12,10 @@
  *
  * See: runc-ps(8), docker-top(1), ps(1); cgroups(7) "cgroup.procs"; proc(5) /proc/PID/ns.
  */
-#include "minirun/procs.h"
+#include "minirun/oci/procs.h"
 #include "lib/cleanup.h"
-#include "minirun/cgstep.h"
-#include "minirun/debuglog.h"
+#include "minirun/oci/cgstep.h"
+#include "minirun/oci/debuglog.h"
 #include "ns/ns.h"
 
 #include <ctype.h>

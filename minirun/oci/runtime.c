@@ -14,12 +14,12 @@
  * See: runtime-spec runtime.md "Lifecycle"; mkfifo(3), fifo(7); pidfd_open(2),
  *      pidfd_send_signal(2).
  */
-#include "minirun/container.h"
+#include "minirun/oci/runtime.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/cgstep.h"
-#include "minirun/init.h"
-#include "minirun/setup.h"
+#include "minirun/oci/cgstep.h"
+#include "minirun/oci/init.h"
+#include "minirun/oci/setup.h"
 #include "ns/ns.h"
 
 #include <errno.h>

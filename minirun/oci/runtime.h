@@ -15,8 +15,8 @@
 #include <sys/types.h>
 
 #include "lib/err.h"
-#include "minirun/spec.h"
-#include "minirun/state.h"
+#include "minirun/oci/spec.h"
+#include "minirun/oci/state.h"
 
 /* Options of `create` (and `run`), as runc names them. */
 struct ctr_create_opts {

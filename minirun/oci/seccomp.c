@@ -22,7 +22,7 @@
  * See: seccomp(2), seccomp_rule_add(3), seccomp_attr_set(3),
  *      runtime-spec config-linux.md "Seccomp".
  */
-#include "minirun/setup.h"
+#include "minirun/oci/setup.h"
 
 #include "lib/cleanup.h"
 #include "lib/file.h"

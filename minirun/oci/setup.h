@@ -23,7 +23,7 @@
 #include <sys/types.h>
 
 #include "lib/err.h"
-#include "minirun/spec.h"
+#include "minirun/oci/spec.h"
 
 /* ---- mounts.c ---- */
 

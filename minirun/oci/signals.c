@@ -6,7 +6,7 @@
  *
  * See: signal(7), sigabbrev_np(3), runc-kill(8).
  */
-#include "minirun/oci.h"
+#include "minirun/oci/oci.h"
 
 #include <signal.h>
 #include <stdlib.h>

@@ -10,7 +10,7 @@
  * See: runtime-spec config.md and config-linux.md; mount(2); getrlimit(2);
  *      capabilities(7); jansson "Decoding" (json_error_t line/column).
  */
-#include "minirun/spec_impl.h"
+#include "minirun/oci/spec_impl.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "ns/ns.h"

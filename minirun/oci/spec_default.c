@@ -11,7 +11,7 @@
  *
  * See: runc spec --help; runtime-spec config.md "Configuration Schema Example".
  */
-#include "minirun/spec.h"
+#include "minirun/oci/spec.h"
 
 #include <unistd.h>
 

@@ -7,7 +7,7 @@
  *
  * See: spec_impl.h; spec_locate.c (how the position is found); jansson's json_t API.
  */
-#include "minirun/spec_impl.h"
+#include "minirun/oci/spec_impl.h"
 
 #include <errno.h>
 #include <stdarg.h>

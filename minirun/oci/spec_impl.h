@@ -5,7 +5,7 @@
 #ifndef MR_SPEC_IMPL_H
 #define MR_SPEC_IMPL_H
 
-#include "minirun/spec.h"
+#include "minirun/oci/spec.h"
 
 /* A parse in progress: the text (to locate values) and the error to fill. */
 struct pctx {

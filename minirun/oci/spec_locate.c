@@ -9,7 +9,7 @@
  *
  * See: RFC 8259 (the JSON grammar); spec.h for the path syntax.
  */
-#include "minirun/spec.h"
+#include "minirun/oci/spec.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
  *
  * See: runtime-spec config.md "Process"; getrlimit(2); capabilities(7), cap_from_name(3).
  */
-#include "minirun/spec_impl.h"
+#include "minirun/oci/spec_impl.h"
 
 #include <errno.h>
 #include <limits.h>

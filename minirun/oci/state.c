@@ -8,10 +8,10 @@
  *
  * See: state.h; runtime-spec runtime.md "State"; proc(5).
  */
-#include "minirun/state.h"
+#include "minirun/oci/state.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/cgstep.h"
+#include "minirun/oci/cgstep.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
  *
  * See: setup.h (the message types), socketpair(2), unix(7) SOCK_SEQPACKET.
  */
-#include "minirun/setup.h"
+#include "minirun/oci/setup.h"
 
 #include <errno.h>
 #include <stddef.h>

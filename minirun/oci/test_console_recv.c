@@ -12,7 +12,7 @@
  * See: console.c, unix(7).
  */
 #include "lib/err.h"
-#include "minirun/setup.h"
+#include "minirun/oci/setup.h"
 
 #include <stdio.h>
 #include <string.h>

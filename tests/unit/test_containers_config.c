@@ -8,8 +8,8 @@
  * Run: make test-unit (all suites), or build tests/unit/run-unit and run it.
  */
 #include "minirun/containers/containers.h"
-#include "minirun/setup.h"
-#include "minirun/spec.h"
+#include "minirun/oci/setup.h"
+#include "minirun/oci/spec.h"
 #include "tests/unit/unit.h"
 
 #include <errno.h>

@@ -4,7 +4,7 @@
  * and OCI pieces made from them.
  */
 #include "minirun/containers/containers.h"
-#include "minirun/containers/hostflags.h"
+#include "minirun/bundle/bundle.h"
 #include "tests/unit/unit.h"
 
 #include <string.h>

@@ -3,9 +3,9 @@
  * positions, mount options, the default spec, ids and signal names (minirun/spec*.c,
  * state.c, signals.c).
  */
-#include "minirun/oci.h"
-#include "minirun/spec.h"
-#include "minirun/state.h"
+#include "minirun/oci/oci.h"
+#include "minirun/oci/spec.h"
+#include "minirun/oci/state.h"
 #include "tests/unit/unit.h"
 
 #include <sched.h>
