@@ -21,7 +21,7 @@
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
 #include "minirun/image/registry.h" /* registry_curl_load: --pull */
-#include "minirun/oci/oci.h"
+#include "lib/sig.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -291,7 +291,7 @@ static int verb_flags(int argc, char **argv, const char *shorts, const struct op
 			e->timeout = (int)n;
 			break;
 		case 's':
-			if ((e->sig = sig_parse(optarg)) <= 0) {
+			if ((e->sig = mr_sig_parse(optarg)) <= 0) {
 				fprintf(stderr, "minirun: invalid signal: %s\n", optarg);
 				return -1;
 			}

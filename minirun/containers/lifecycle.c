@@ -18,7 +18,7 @@
 #include "minirun/oci/runtime.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
-#include "minirun/oci/oci.h"
+#include "lib/sig.h"
 #include "minirun/oci/state.h"
 
 #include <errno.h>
@@ -359,7 +359,7 @@ int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err 
 		return 0; /* docker: stopping a stopped container succeeds */
 	const char *name = json_string_value(rec_get(c->rec, "Config", "StopSignal"));
 	if (sig <= 0)
-		sig = name && *name ? sig_parse(name) : SIGTERM;
+		sig = name && *name ? mr_sig_parse(name) : SIGTERM;
 	if (sig <= 0)
 		sig = SIGTERM;
 	if (timeout < 0) {

@@ -47,9 +47,6 @@ int oci_features(struct oci_global *g, int argc, char **argv);
 /* oci_main - `minirun oci [GLOBAL OPTIONS] VERB ...` (also the whole of `minirun-oci`). */
 int oci_main(int argc, char **argv, char **full_argv);
 
-/* Signal names: "KILL", "SIGKILL" or "9" -> 9; -1 for an unknown one. */
-int sig_parse(const char *s);
-
 #define MINIRUN_VERSION      "0.1.0"
 #define MINIRUN_SPEC_VERSION "1.0.2"
 

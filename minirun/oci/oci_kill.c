@@ -9,6 +9,7 @@
  */
 #include "minirun/oci/runtime.h"
 #include "minirun/oci/oci.h"
+#include "lib/sig.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -39,7 +40,7 @@ int oci_kill(struct oci_global *g, int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (argc - optind == 2 && (sig = sig_parse(argv[optind + 1])) < 0)
+	if (argc - optind == 2 && (sig = mr_sig_parse(argv[optind + 1])) < 0)
 		return oci_failx(g, 2,
 				 "unknown signal '%s' (use a name such as TERM or KILL, or a "
 				 "number)",

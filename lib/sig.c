@@ -1,19 +1,22 @@
 /*
- * minirun/signals.c - signal names for `kill`: "KILL", "SIGKILL", "9", "RTMIN+3".
+ * lib/sig.c - signal names as kill(1) takes them: "KILL", "SIGKILL", "9", "RTMIN+3".
  *
  * The names come from the C library's own table (sigabbrev_np), so every signal this
  * system knows is accepted, without a list of our own to fall out of date.
  *
- * See: signal(7), sigabbrev_np(3), runc-kill(8).
+ * One parser for every signal argument: `minirun oci kill`, `minirun kill -s`, --stop-signal,
+ * the image's StopSignal, cgroups/kill -s.
+ *
+ * See: lib/sig.h; signal(7), sigabbrev_np(3), runc-kill(8).
  */
-#include "minirun/oci/oci.h"
+#include "lib/sig.h"
 
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-int sig_parse(const char *s)
+int mr_sig_parse(const char *s)
 {
 	char *end;
 	long n = strtol(s, &end, 10);
