@@ -128,6 +128,12 @@ fail : {
 }
 }
 
+const char *mr_fd_path(char *buf, size_t n, int fd)
+{
+	snprintf(buf, n, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
 int mr_lock_file(const char *path, struct mr_err *err)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);

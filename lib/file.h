@@ -36,6 +36,10 @@ int mr_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
  * fd does not lose it when some other fd of the same file is closed. */
 int mr_lock_file(const char *path, struct mr_err *err);
 
+/* mr_fd_path - "/proc/self/fd/FD" into BUF (N bytes; 32 is enough): a name for an fd that
+ * mount(2), fsconfig(2) or an exec can take in place of a path. Returns BUF. */
+const char *mr_fd_path(char *buf, size_t n, int fd);
+
 /* mkdir -p: create PATH and missing parents with MODE; an existing directory is fine. */
 int mr_mkdir_p(const char *path, mode_t mode, struct mr_err *err);
 

@@ -29,7 +29,7 @@
 #include "minirun/bundle/user.h"
 #include "lib/cleanup.h"
 #include "lib/inroot.h"
-#include "minirun/oci/setup.h"
+#include "lib/file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -64,7 +64,7 @@ static int read_in_root(const char *rootfs, const char *rel, char **out, struct 
 		return mr_fail(err, 0, "%s in the image is not a regular file under 1 MiB", rel);
 	char self[64];
 	_cleanup_close_ int fd =
-		open(mnt_fd_path(self, sizeof(self), path), O_RDONLY | O_NOCTTY | O_CLOEXEC);
+		open(mr_fd_path(self, sizeof(self), path), O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return mr_fail(err, errno, "open %s", rel);
 	char *text = calloc(1, (size_t)st.st_size + 1);

@@ -132,7 +132,7 @@ static long long lookup_id(pid_t pid, const char *file, const char *name, int fi
 	_cleanup_close_ int p = root < 0 ? -1 : mnt_open_in_root(root, file, false, false, NULL);
 	if (p < 0)
 		return -1;
-	_cleanup_fclose_ FILE *f = fopen(mnt_fd_path(fdp, sizeof(fdp), p), "re");
+	_cleanup_fclose_ FILE *f = fopen(mr_fd_path(fdp, sizeof(fdp), p), "re");
 	char line[4096];
 	while (f && fgets(line, sizeof(line), f)) {
 		char *save = NULL, *cols[4] = {0};

@@ -41,7 +41,7 @@ int console_open(const struct spec_process *p, int rootfd, int *master, int *sla
 		ptmx = mnt_open_in_root(rootfd, "/dev/ptmx", false, false, err);
 	if (ptmx < 0)
 		return -1;
-	int m = open(mnt_fd_path(path, sizeof(path), ptmx), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int m = open(mr_fd_path(path, sizeof(path), ptmx), O_RDWR | O_NOCTTY | O_CLOEXEC);
 	close(ptmx);
 	if (m < 0)
 		return mr_fail(err, errno, "open the container's /dev/pts/ptmx");

@@ -48,7 +48,7 @@ static int make_node(const struct spec_device *d, int rootfd, struct mr_err *err
 	if (dpath < 0)
 		return -1;
 	_cleanup_close_ int dfd =
-		open(mnt_fd_path(p, sizeof(p), dpath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		open(mr_fd_path(p, sizeof(p), dpath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return mr_fail(err, errno, "open '%s'", dir);
 	mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
@@ -70,7 +70,7 @@ static int make_node(const struct spec_device *d, int rootfd, struct mr_err *err
 	_cleanup_close_ int target = mnt_open_in_root(rootfd, d->path, false, false, err);
 	if (target < 0)
 		return -1;
-	if (mount(d->path, mnt_fd_path(p, sizeof(p), target), NULL, MS_BIND, NULL) < 0)
+	if (mount(d->path, mr_fd_path(p, sizeof(p), target), NULL, MS_BIND, NULL) < 0)
 		return mr_fail(err, errno, "bind host device '%s'", d->path);
 	return 0;
 }
@@ -97,7 +97,7 @@ int dev_setup(const struct spec *s, int rootfd, struct mr_err *err)
 		if (dev < 0)
 			return -1;
 		_cleanup_close_ int dfd =
-			open(mnt_fd_path(p, sizeof(p), dev), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			open(mr_fd_path(p, sizeof(p), dev), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		for (size_t i = 0; dfd >= 0 && i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 			if (symlinkat(dev_links[i].target, dfd, dev_links[i].path + 5) < 0 &&
 			    errno != EEXIST)
@@ -115,7 +115,7 @@ int dev_console(int rootfd, int slave, struct mr_err *err)
 	_cleanup_close_ int fd = mnt_open_in_root(rootfd, "/dev/console", true, false, err);
 	if (fd < 0)
 		return -1;
-	if (mount(mnt_fd_path(q, sizeof(q), slave), mnt_fd_path(p, sizeof(p), fd), NULL, MS_BIND,
+	if (mount(mr_fd_path(q, sizeof(q), slave), mr_fd_path(p, sizeof(p), fd), NULL, MS_BIND,
 		  NULL) < 0)
 		return mr_fail(err, errno, "bind the pty onto /dev/console");
 	return 0;

@@ -34,12 +34,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-const char *mnt_fd_path(char *buf, size_t n, int fd)
-{
-	snprintf(buf, n, "/proc/self/fd/%d", fd);
-	return buf;
-}
-
 /* PATH resolved inside the rootfs, as an O_PATH fd (lib/inroot.h: openat2 RESOLVE_IN_ROOT,
  * or on kernels before 5.6 a walk that refuses every symlink) */
 static int open_path(int rootfd, const char *path)
@@ -82,7 +76,7 @@ int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct
 			return mr_fail(err, errno, "open '%s' in the rootfs", prefix);
 		/* O_PATH fds can't be used with mkdirat on all kernels: open the directory */
 		char pp[64];
-		_cleanup_close_ int pdir = open(mnt_fd_path(pp, sizeof(pp), parent),
+		_cleanup_close_ int pdir = open(mr_fd_path(pp, sizeof(pp), parent),
 						O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (pdir < 0)
 			return mr_fail(err, errno, "open '%s' in the rootfs", prefix);
@@ -168,7 +162,7 @@ static int remount_bind(int rootfd, const char *dest, unsigned long flags, struc
 	_cleanup_close_ int fd = mnt_open_in_root(rootfd, dest, false, true, err);
 	if (fd < 0)
 		return -1;
-	mnt_fd_path(p, sizeof(p), fd);
+	mr_fd_path(p, sizeof(p), fd);
 	flags |= locked_flags(p);
 	if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
 		return mr_fail(err, errno, "remount '%s'", dest);
@@ -190,7 +184,7 @@ static int bind_mount(const struct spec *s, const struct spec_mount *m, int root
 	if (fd < 0)
 		return -1;
 	mr_say("mount --%s '%s' '%s'", m->rec ? "rbind" : "bind", src, m->dest);
-	if (mount(src, mnt_fd_path(p, sizeof(p), fd), NULL, MS_BIND | (m->rec ? MS_REC : 0), NULL) <
+	if (mount(src, mr_fd_path(p, sizeof(p), fd), NULL, MS_BIND | (m->rec ? MS_REC : 0), NULL) <
 	    0)
 		return mr_fail(err, errno, "bind '%s' on '%s'", src, m->dest);
 	unsigned long extra =
@@ -205,7 +199,7 @@ static int bind_mount(const struct spec *s, const struct spec_mount *m, int root
 static int cgroup_v1_tree(int fd, const struct spec_mount *m, int rootfd, struct mr_err *err)
 {
 	char p[64], line[512];
-	mnt_fd_path(p, sizeof(p), fd);
+	mr_fd_path(p, sizeof(p), fd);
 	if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
 		return mr_fail(err, errno, "mount tmpfs on '%s'", m->dest);
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
@@ -222,7 +216,7 @@ static int cgroup_v1_tree(int fd, const struct spec_mount *m, int rootfd, struct
 		_cleanup_close_ int d = mnt_open_in_root(rootfd, dir, true, true, err);
 		if (d < 0)
 			return -1;
-		mnt_fd_path(p, sizeof(p), d);
+		mr_fd_path(p, sizeof(p), d);
 		snprintf(opts, sizeof(opts), "%s", ctl);
 		int rc = *ctl ? mount("cgroup", p, "cgroup", m->flags & ~MS_RDONLY, opts)
 			      : mount("cgroup2", p, "cgroup2", m->flags & ~MS_RDONLY, NULL);
@@ -241,7 +235,7 @@ static int cgroup_mount(int fd, const struct spec_mount *m, int rootfd, struct m
 {
 	char p[64];
 	struct statfs sf;
-	mnt_fd_path(p, sizeof(p), fd);
+	mr_fd_path(p, sizeof(p), fd);
 	if (statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
 		if (mount("cgroup2", p, "cgroup2", m->flags, NULL) == 0)
 			return 0;
@@ -285,7 +279,7 @@ static int fs_mount(const struct spec_mount *m, int rootfd, struct mr_err *err)
 	_cleanup_close_ int fd = mnt_open_in_root(rootfd, m->dest, true, true, err);
 	if (fd < 0)
 		return -1;
-	mnt_fd_path(p, sizeof(p), fd);
+	mr_fd_path(p, sizeof(p), fd);
 	mr_say("mount -t %s '%s' '%s'%s%s", m->type, m->source ? m->source : m->type, m->dest,
 	       m->data ? " -o " : "", m->data ? m->data : "");
 	if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)
@@ -328,7 +322,7 @@ int mnt_config_mounts(const struct spec *s, int rootfd, struct mr_err *err)
 			char p[64];
 			_cleanup_close_ int fd =
 				mnt_open_in_root(rootfd, m->dest, false, true, err);
-			if (fd < 0 || mount(NULL, mnt_fd_path(p, sizeof(p), fd), NULL,
+			if (fd < 0 || mount(NULL, mr_fd_path(p, sizeof(p), fd), NULL,
 					    m->propagation, NULL) < 0)
 				return mr_fail(err, errno, "set propagation of '%s'", m->dest);
 		}
@@ -360,7 +354,7 @@ int mnt_mask_paths(const struct spec *s, int rootfd, struct mr_err *err)
 		_cleanup_close_ int fd = mnt_open_in_root(rootfd, s->masked[i], false, false, NULL);
 		if (fd < 0)
 			continue; /* a path the container lacks needs no mask */
-		mnt_fd_path(p, sizeof(p), fd);
+		mr_fd_path(p, sizeof(p), fd);
 		if (fstat(fd, &st) < 0)
 			return mr_fail(err, errno, "stat masked path '%s'", s->masked[i]);
 		if (S_ISDIR(st.st_mode)) {
@@ -370,7 +364,7 @@ int mnt_mask_paths(const struct spec *s, int rootfd, struct mr_err *err)
 		}
 		if (null < 0 && (null = open_null(err)) < 0)
 			return -1;
-		if (mount(mnt_fd_path(q, sizeof(q), null), p, NULL, MS_BIND, NULL) < 0)
+		if (mount(mr_fd_path(q, sizeof(q), null), p, NULL, MS_BIND, NULL) < 0)
 			return mr_fail(err, errno, "mask '%s'", s->masked[i]);
 	}
 	for (size_t i = 0; i < s->nreadonly; i++) {
@@ -378,7 +372,7 @@ int mnt_mask_paths(const struct spec *s, int rootfd, struct mr_err *err)
 			mnt_open_in_root(rootfd, s->readonly[i], false, false, NULL);
 		if (fd < 0)
 			continue;
-		mnt_fd_path(p, sizeof(p), fd);
+		mr_fd_path(p, sizeof(p), fd);
 		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return mr_fail(err, errno, "bind read-only path '%s'", s->readonly[i]);
 		if (remount_bind(rootfd, s->readonly[i], MS_RDONLY, err) < 0)

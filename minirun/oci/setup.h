@@ -23,6 +23,7 @@
 #include <sys/types.h>
 
 #include "lib/err.h"
+#include "lib/file.h" /* mr_fd_path: the steps mount onto and from fds */
 #include "minirun/oci/spec.h"
 
 /* ---- mounts.c ---- */
@@ -43,8 +44,6 @@ int mnt_pivot(const struct spec *s, bool no_pivot, struct mr_err *err);
  * openat2(RESOLVE_IN_ROOT): a symlink can't lead out. With CREATE, make missing
  * directories (and a last empty file when DIR is false). Returns an O_PATH fd. */
 int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct mr_err *err);
-/* mnt_fd_path - "/proc/self/fd/N" for mounting onto or from an fd. */
-const char *mnt_fd_path(char *buf, size_t n, int fd);
 
 /* ---- devices.c ---- */
 
