@@ -29,6 +29,11 @@ int mr_write_filef(const char *path, struct mr_err *err, const char *fmt, ...)
 /* Create or replace an ordinary file atomically: write a temp file beside it, fsync, rename. */
 int mr_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			 struct mr_err *err);
+/* mr_replace_file - the same for the string TEXT, without the fsync: for runtime state
+ * and records that describe live processes and mean nothing after a reboot (the OCI state,
+ * pid files, a container's record, hostname and resolv.conf). On a disk-backed root an
+ * fsync per file would cost more than the container setup. */
+int mr_replace_file(const char *path, const char *text, mode_t mode, struct mr_err *err);
 
 /* Open (creating it, mode 0600) the lock file PATH and take an exclusive flock(2) on it,
  * waiting for any holder. Returns the fd, which holds the lock until closed; -1 with err.

@@ -184,7 +184,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 		goto fail;
 	container_step("image-mark");
 	/* the image store's "in use" mark (minirun/image/image.h, image_in_use) */
-	if (state_write_file(container_path(c, "image", path, sizeof(path)), img.id, 0600, err) < 0)
+	if (mr_replace_file(container_path(c, "image", path, sizeof(path)), img.id, 0600, err) < 0)
 		goto fail;
 	container_step("dirs");
 	if (mkdir(container_path(c, "diff", path, sizeof(path)), 0755) < 0 ||
@@ -193,7 +193,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 		goto fail;
 	}
 	/* made empty here, written by the monitor at each exit (see container_wait_exit) */
-	if (state_write_file(container_path(c, "exit-code", path, sizeof(path)), "", 0600, err) < 0)
+	if (mr_replace_file(container_path(c, "exit-code", path, sizeof(path)), "", 0600, err) < 0)
 		goto fail;
 	container_step("volumes");
 	/* saved again only when the networks or volumes changed the record: each save is a

@@ -179,8 +179,8 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 	json_decref(cfg);
 	if (mr_mkdir_p(container_path(c, "bundle", path, sizeof(path)), 0700, err) < 0)
 		return -1;
-	return state_write_file(container_path(c, "bundle/config.json", path, sizeof(path)),
-				text ? text : "", 0600, err);
+	return mr_replace_file(container_path(c, "bundle/config.json", path, sizeof(path)),
+			       text ? text : "", 0600, err);
 }
 
 /* the OCI create with the io's fds as the init's stdio: dup2'd onto 0-2 only around the
@@ -461,8 +461,8 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	container_step("monitor");
 	container_oci_root(c->root, m.oci, sizeof(m.oci));
 	snprintf(text, sizeof(text), "%d %llu", (int)getpid(), proc_start_time(getpid()));
-	if (state_write_file(container_path(c, "monitor.pid", path, sizeof(path)), text, 0600,
-			     &err) < 0) {
+	if (mr_replace_file(container_path(c, "monitor.pid", path, sizeof(path)), text, 0600,
+			    &err) < 0) {
 		tell(m.notify, N_FAILED, 0, &err);
 		_exit(1);
 	}

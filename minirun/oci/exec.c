@@ -231,7 +231,7 @@ int ctr_exec(const char *root, const struct ctr_exec_opts *o, int *status, struc
 	if (o->pid_file) {
 		char buf[32];
 		snprintf(buf, sizeof(buf), "%d", (int)pid);
-		if (state_write_file(o->pid_file, buf, 0644, err) < 0)
+		if (mr_replace_file(o->pid_file, buf, 0644, err) < 0)
 			goto out;
 	}
 	rc = 0;

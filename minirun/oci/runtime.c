@@ -267,7 +267,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	if (o->pid_file) {
 		char buf[32];
 		snprintf(buf, sizeof(buf), "%d", (int)m.init);
-		if (state_write_file(o->pid_file, buf, 0644, err) < 0)
+		if (mr_replace_file(o->pid_file, buf, 0644, err) < 0)
 			goto out;
 	}
 	*pid = m.init;

@@ -137,29 +137,10 @@ int state_save(const char *root, const struct ctr_state *st, struct mr_err *err)
 	 * takes it for "creating", which the container still is. */
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return state_write_file(path, text, 0600, err);
+		return mr_replace_file(path, text, 0600, err);
 	size_t len = strlen(text);
 	if (pwrite(fd, text, len, 0) != (ssize_t)len || ftruncate(fd, (off_t)len) < 0)
 		return mr_fail(err, errno ? errno : EIO, "write '%s'", path);
-	return 0;
-}
-
-int state_write_file(const char *path, const char *text, mode_t mode, struct mr_err *err)
-{
-	char tmp[4200];
-	size_t len = strlen(text);
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0)
-		return mr_fail(err, errno, "create '%s'", tmp);
-	ssize_t n = write(fd, text, len);
-	int e = errno;
-	close(fd);
-	if (n != (ssize_t)len || rename(tmp, path) < 0) {
-		e = n != (ssize_t)len ? (n < 0 ? e : EIO) : errno;
-		unlink(tmp);
-		return mr_fail(err, e, "write '%s'", path);
-	}
 	return 0;
 }
 

@@ -56,11 +56,6 @@ int state_lock(const char *root, const char *id, struct mr_err *err);
  * existing one (create's second record) rewritten in place (see state.c). */
 int state_save(const char *root, const struct ctr_state *st, struct mr_err *err);
 
-/* state_write_file - replace PATH with TEXT atomically (a temp file renamed over it).
- * No fsync: runtime state describes live processes and means nothing after a reboot, and
- * on a disk-backed --root an fsync per create would cost more than the container setup. */
-int state_write_file(const char *path, const char *text, mode_t mode, struct mr_err *err);
-
 /* state_load - read ROOT/ID/state.json and compute st->status from the live process.
  * Fails with "container with id ID does not exist". Free with state_free. */
 int state_load(const char *root, const char *id, struct ctr_state *st, struct mr_err *err);
