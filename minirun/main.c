@@ -19,7 +19,7 @@
 #include "minirun/containers/containers.h"
 #include "minirun/image/image.h"
 #include "minirun/network/network.h"
-#include "minirun/oci/oci.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/volume/volume.h"
 
 #include <stdio.h>

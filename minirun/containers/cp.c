@@ -50,7 +50,7 @@
 #include "lib/cleanup.h"
 #include "lib/inroot.h"
 #include "minirun/image/image.h"
-#include "minirun/oci/setup.h"
+#include "minirun/oci/runtime.h"
 #include "unionfs/layer.h"
 #include "unionfs/overlay.h"
 

@@ -31,12 +31,10 @@
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/oci/clone_exe.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/containers/containers.h"
 #include "minirun/containers/io_args.h"
 #include "minirun/containers/io_proto.h"
-#include "minirun/oci/setup.h"
 
 #include <errno.h>
 #include <fcntl.h>

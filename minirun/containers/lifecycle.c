@@ -19,7 +19,6 @@
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
 #include "lib/sig.h"
-#include "minirun/oci/state.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -40,10 +40,8 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "lib/proc.h"
-#include "minirun/oci/clone_exe.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/containers/lifecycle.h"
-#include "minirun/oci/state.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -21,8 +21,7 @@
 #include "lib/file.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
-#include "minirun/oci/setup.h"
-#include "minirun/oci/state.h"
+#include "minirun/oci/runtime.h"
 #include "unionfs/overlay.h"
 
 #include <errno.h>

@@ -18,7 +18,6 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/containers/lifecycle.h"
-#include "minirun/oci/state.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -22,8 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "minirun/oci/procs.h"
-#include "minirun/oci/state.h"
+#include "minirun/oci/runtime.h"
 
 /* LINE cut into NCOLS whitespace-separated cells (the last takes the rest), tab-separated,
  * as a new string; NCOLS 0: as many cells as LINE has words (the header) */

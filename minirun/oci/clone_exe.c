@@ -24,7 +24,7 @@
  * See: memfd_create(2), fcntl(2) "File Sealing", fsopen(2), fsmount(2), execveat(2),
  *      Documentation/filesystems/overlayfs.rst, CVE-2019-5736, runc's libcontainer/exeseal.
  */
-#include "minirun/oci/clone_exe.h"
+#include "minirun/oci/runtime.h"
 #include "lib/cleanup.h"
 #include "minirun/oci/debuglog.h"
 

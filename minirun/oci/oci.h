@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "lib/err.h"
+#include "minirun/oci/runtime.h" /* oci_main, MINIRUN_VERSION */
 
 struct oci_global {
 	const char *root; /* --root: where state directories live */
@@ -43,11 +44,5 @@ int oci_pause(struct oci_global *g, int argc, char **argv);
 int oci_resume(struct oci_global *g, int argc, char **argv);
 int oci_update(struct oci_global *g, int argc, char **argv);
 int oci_features(struct oci_global *g, int argc, char **argv);
-
-/* oci_main - `minirun oci [GLOBAL OPTIONS] VERB ...` (also the whole of `minirun-oci`). */
-int oci_main(int argc, char **argv, char **full_argv);
-
-#define MINIRUN_VERSION      "0.1.0"
-#define MINIRUN_SPEC_VERSION "1.0.2"
 
 #endif

@@ -12,7 +12,7 @@
  *
  * See: runc-create(8), runc-run(8); container.h.
  */
-#include "minirun/oci/clone_exe.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/oci/oci.h"
 #include "minirun/oci/setup.h"

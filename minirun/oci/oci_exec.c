@@ -7,7 +7,7 @@
  *
  * See: runc-exec(8); exec.c.
  */
-#include "minirun/oci/clone_exe.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/oci/oci.h"
 

@@ -16,7 +16,7 @@
  */
 #include "lib/cleanup.h"
 #include "minirun/oci/oci.h"
-#include "minirun/oci/procs.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/oci/state.h"
 
 #include <getopt.h>

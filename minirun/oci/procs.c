@@ -12,7 +12,7 @@
  *
  * See: runc-ps(8), docker-top(1), ps(1); cgroups(7) "cgroup.procs"; proc(5) /proc/PID/ns.
  */
-#include "minirun/oci/procs.h"
+#include "minirun/oci/runtime.h"
 #include "lib/cleanup.h"
 #include "minirun/oci/cgstep.h"
 #include "minirun/oci/debuglog.h"

@@ -1,15 +1,21 @@
 /*
- * minirun/container.h - the OCI container lifecycle as library calls.
+ * minirun/oci/runtime.h - the OCI runtime as library calls: the one header of minirun/oci/
+ * that the rest of minirun includes (tests/lint/includes.sh checks it).
  *
  * create -> start -> (running) -> kill -> (stopped) -> delete, as the runtime-spec's
  * "Lifecycle" section tells it. The `minirun oci VERB` programs are thin wrappers over
  * these functions; the docker-like front end calls them directly on the bundles it makes.
  * Every function returns 0 or -1 with err filled; none prints or exits.
  *
- * See: runtime-spec runtime.md ("State", "Lifecycle", "Operations"); runc(8).
+ * Below the lifecycle, what the front end shares with the runtime: the state directory
+ * (state.h, included here for struct ctr_state and state_load), a container's processes,
+ * paths opened inside a rootfs, a pty master passed over a socket, the sealed re-exec, and
+ * the `minirun oci` command line itself. README.md here maps the rest of the folder.
+ *
+ * See: README.md here; runtime-spec runtime.md ("State", "Lifecycle", "Operations"); runc(8).
  */
-#ifndef MR_CONTAINER_H
-#define MR_CONTAINER_H
+#ifndef MR_OCI_RUNTIME_H
+#define MR_OCI_RUNTIME_H
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -77,5 +83,60 @@ int ctr_exec(const char *root, const struct ctr_exec_opts *o, int *status, struc
 /* ctr_wait - wait for a container's init to exit (run does this); *status as the shell.
  * Only works for a child or when the caller is its subreaper. */
 int ctr_wait(pid_t pid, int *status);
+
+/* ---- what the front end shares with the runtime ----------------------------------------- */
+
+/* mnt_open_in_root - open PATH (absolute, as seen inside the container) below ROOTFD with
+ * openat2(RESOLVE_IN_ROOT): a symlink can't lead out. With CREATE, make missing
+ * directories (and a last empty file when DIR is false). Returns an O_PATH fd. (mounts.c) */
+int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct mr_err *err);
+
+/* console_recv - receive one fd sent with SCM_RIGHTS over the unix socket SOCK: the pty
+ * master a --console-socket gets. (console.c) */
+int console_recv(int sock, struct mr_err *err);
+
+/* clone_exe_is_sealed - true when /proc/self/exe is a copy nobody can write (clone_exe.c): a
+ * sealed memfd, or our private read-only overlay of the binary. */
+bool clone_exe_is_sealed(void);
+
+/* clone_exe_reexec - if not already running from such a copy, make one and execute it
+ * with ARGV and the same environment. Returns 0 when already sealed; on success does not
+ * return; -1 with err filled when the copy could not be made. */
+int clone_exe_reexec(char **argv, struct mr_err *err);
+
+/*
+ * A container's processes, and ps(1)'s rows of them: what `minirun oci ps` (runc's ps) and
+ * `minirun top` (docker's top) show (procs.c).
+ *
+ * procs_list - the host pids of a container: those of its cgroup CGROUP (the OCI state's
+ * path; children and exec'd processes included), or, when CGROUP is NULL or "" or can't be
+ * read, those sharing the pid namespace of its init INIT. *pids is malloc'd (the caller
+ * frees it). Returns 0, or -1 with err ("container not running": INIT is gone).
+ */
+int procs_list(const char *cgroup, pid_t init, pid_t **pids, size_t *n, struct mr_err *err);
+
+/* ps(1)'s table, cut to a container's processes */
+struct procs_table {
+	char **lines; /* the header, then the rows; each without its newline */
+	size_t n;
+	int pid_col; /* which whitespace-separated word of a line is the PID */
+};
+
+/*
+ * procs_ps - run `ps ARGS` (NARGS of them; none: -ef) and keep its header and the rows whose
+ * PID column holds one of PIDS, into *t (free with procs_table_free). ps's errors go to our
+ * stderr. Returns 0, or -1 with err: ps failed or is missing, or its header has no PID
+ * column (ps options without one, as `-o comm`).
+ */
+int procs_ps(char *const *args, int nargs, const pid_t *pids, size_t npids, struct procs_table *t,
+	     struct mr_err *err);
+
+void procs_table_free(struct procs_table *t);
+
+/* oci_main - `minirun oci [GLOBAL OPTIONS] VERB ...` (also the whole of `minirun-oci`). */
+int oci_main(int argc, char **argv, char **full_argv);
+
+#define MINIRUN_VERSION      "0.1.0"
+#define MINIRUN_SPEC_VERSION "1.0.2"
 
 #endif

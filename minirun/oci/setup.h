@@ -23,7 +23,8 @@
 #include <sys/types.h>
 
 #include "lib/err.h"
-#include "lib/file.h" /* mr_fd_path: the steps mount onto and from fds */
+#include "lib/file.h"            /* mr_fd_path: the steps mount onto and from fds */
+#include "minirun/oci/runtime.h" /* mnt_open_in_root, console_recv */
 #include "minirun/oci/spec.h"
 
 /* ---- mounts.c ---- */
@@ -40,10 +41,6 @@ int mnt_mask_paths(const struct spec *s, int rootfd, struct mr_err *err);
 /* mnt_pivot - pivot_root into the rootfs and detach the old root (NO_PIVOT: move the
  * rootfs onto / and chroot, for ramfs roots); then root.readonly. */
 int mnt_pivot(const struct spec *s, bool no_pivot, struct mr_err *err);
-/* mnt_open_in_root - open PATH (absolute, as seen inside the container) below ROOTFD with
- * openat2(RESOLVE_IN_ROOT): a symlink can't lead out. With CREATE, make missing
- * directories (and a last empty file when DIR is false). Returns an O_PATH fd. */
-int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct mr_err *err);
 
 /* ---- devices.c ---- */
 
@@ -115,8 +112,6 @@ int console_open(const struct spec_process *p, int rootfd, int *master, int *sla
 int console_connect(const char *path, struct mr_err *err);
 /* console_send - send FD over the connected unix socket SOCK with SCM_RIGHTS. */
 int console_send(int sock, int fd, struct mr_err *err);
-/* console_recv - receive one fd sent by console_send. */
-int console_recv(int sock, struct mr_err *err);
 /* console_proxy - copy our stdin to MASTER and MASTER to our stdout until PID exits
  * (raw mode on a terminal stdin, restored after). Returns PID's shell exit status. */
 int console_proxy(int master, pid_t pid);
