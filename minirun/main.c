@@ -58,6 +58,7 @@ static int group(const char *what, const struct verb *verbs, int argc, char **ar
 static int cmd_network(int argc, char **argv, char **full)
 {
 	(void)full;
+	network_containers = &container_network_ops; /* NETWORK CONTAINER: containers/net.c */
 	_Static_assert(sizeof(struct verb) == sizeof(struct network_command), "same shape");
 	return group("network", (const struct verb *)network_commands, argc, argv);
 }

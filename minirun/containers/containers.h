@@ -319,6 +319,8 @@ int container_net_connect(const char *root, const char *ref, const char *net,
 			  const char *const *aliases, size_t naliases, struct mr_err *err);
 int container_net_disconnect(const char *root, const char *ref, const char *net,
 			     struct mr_err *err);
+/* the two above, for `minirun network connect|disconnect` (network.h network_containers) */
+extern const struct network_container_ops container_network_ops;
 
 /* ---- stdio: the attach socket and the log (io.c, attach.c, logs.c) ------------------------ */
 

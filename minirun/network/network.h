@@ -38,6 +38,7 @@
 
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -55,6 +56,21 @@ struct network_command {
 };
 /* create ls rm inspect connect disconnect publish unpublish hosts; ends with {NULL} */
 extern const struct network_command network_commands[];
+
+/*
+ * `network connect NETWORK CONTAINER` and `network disconnect` on a container of the store
+ * are answered by the container front end, which also keeps the container's record
+ * (minirun/containers/net.c). network/ sits below containers/ and does not include it: the
+ * dispatcher (minirun/main.c) hands it those functions here. NULL (no store of containers):
+ * only the `connect NETWORK ID PID|NETNS-PATH` form works.
+ */
+struct network_container_ops {
+	int (*connect)(const char *root, const char *ref, const char *net,
+		       const char *const *aliases, size_t naliases, struct mr_err *err);
+	int (*disconnect)(const char *root, const char *ref, const char *net, struct mr_err *err);
+	bool (*exists)(const char *root, const char *ref); /* REF names a container of ROOT */
+};
+extern const struct network_container_ops *network_containers;
 
 /* The root the commands use: set from --root by the dispatcher (NULL: $MINIRUN_ROOT, else
  * /var/lib/minirun). network_root() returns the one in effect. */
