@@ -28,10 +28,8 @@
  * See: runtime-spec config.md, config-linux.md; capabilities(7);
  *      https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities
  */
-#include "minirun/containers/containers.h"
-#include "lib/cleanup.h"
 #include "minirun/bundle/bundle.h"
-#include "minirun/bundle/user.h"
+#include "lib/cleanup.h"
 
 #include <ctype.h>
 #include <dirent.h>

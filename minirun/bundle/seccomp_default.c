@@ -28,7 +28,7 @@
  * See: seccomp(2); https://docs.docker.com/engine/security/seccomp/ ;
  *      runtime-spec config-linux.md "Seccomp"; minirun/seccomp.c (what the runtime accepts).
  */
-#include "minirun/containers/containers.h"
+#include "minirun/bundle/bundle.h"
 
 #include <errno.h>
 #include <sched.h>

@@ -26,7 +26,7 @@
  * See: passwd(5), group(5), openat2(2); moby/sys/user (user.go: GetExecUser);
  *      https://docs.docker.com/reference/cli/docker/container/run/#user
  */
-#include "minirun/bundle/user.h"
+#include "minirun/bundle/bundle.h"
 #include "lib/cleanup.h"
 #include "lib/inroot.h"
 #include "lib/file.h"
