@@ -8,7 +8,7 @@
 #   make test-unit | test-host | test-vm | test-labs    one tier
 #   make vm           boot the pure cgroup v2 test VM with an interactive shell
 #   make install      install the programs under $(PREFIX) (default /usr/local)
-#   make format | lint | clean
+#   make format | lint | clean     (lint: clang-format, the layers' includes, cppcheck)
 #
 # Each directory describes its own programs and library in DIR/build.mk; this file holds
 # the rules they share. A program P.c links P.o, the archives named as its prerequisites
@@ -86,6 +86,7 @@ format:
 	clang-format -i $(SOURCES)
 lint:
 	clang-format --dry-run --Werror $(SOURCES)
+	tests/lint/includes.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		-I. -D_GNU_SOURCE $(filter %.c,$(SOURCES))
 
