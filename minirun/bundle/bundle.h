@@ -78,7 +78,7 @@ struct container_opts {
 	bool pull_always;   /* --pull always (default "missing": pull only what is not here) */
 	char **group_add;   /* --group-add NAME|GID, resolved in the container's /etc/group */
 	long long shm_size; /* --shm-size bytes; 0: docker's 64m */
-	char **ulimits;     /* --ulimit NAME=SOFT[:HARD], as given (checked: hostflags.h) */
+	char **ulimits;     /* --ulimit NAME=SOFT[:HARD], as given (checked: hostflags.c) */
 	char **devices;     /* --device HOST[:CONTAINER[:PERMS]], as given (checked) */
 };
 

@@ -1,5 +1,5 @@
 /*
- * minirun/containers/config.c - a container's record -> the OCI config.json, with docker's
+ * minirun/bundle/config.c - a container's record -> the OCI config.json, with docker's
  * defaults.
  *
  * This is where "a container" stops being a docker idea and becomes the list of kernel

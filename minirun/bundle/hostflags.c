@@ -1,5 +1,5 @@
 /*
- * minirun/containers/hostflags.c - --ulimit, --device, --group-add and --shm-size: from the
+ * minirun/bundle/hostflags.c - --ulimit, --device, --group-add and --shm-size: from the
  * flag to the record, and (ulimits, devices) from the record to the OCI config.
  *
  *   --ulimit nofile=1024:2048   process.rlimits [{"type": "RLIMIT_NOFILE", "soft": 1024,

@@ -1,5 +1,5 @@
 /*
- * minirun/containers/seccomp_default.c - the default seccomp profile: docker's approach,
+ * minirun/bundle/seccomp_default.c - the default seccomp profile: docker's approach,
  * in this project's own words and lists.
  *
  * A container's root is still root, and the kernel's whole system-call surface is still
@@ -26,7 +26,7 @@
  * native process may also call in (x86_64 also runs x86 and x32 code).
  *
  * See: seccomp(2); https://docs.docker.com/engine/security/seccomp/ ;
- *      runtime-spec config-linux.md "Seccomp"; minirun/seccomp.c (what the runtime accepts).
+ *      runtime-spec config-linux.md "Seccomp"; minirun/oci/seccomp.c (what the runtime accepts).
  */
 #include "minirun/bundle/bundle.h"
 

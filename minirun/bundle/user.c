@@ -1,5 +1,5 @@
 /*
- * minirun/containers/user.c - who a container's process runs as: -u / USER and --group-add,
+ * minirun/bundle/user.c - who a container's process runs as: -u / USER and --group-add,
  * resolved in the container's own /etc/passwd and /etc/group.
  *
  * Docker never asks the host who "app" is. A name means what the image's files say it means:

@@ -23,7 +23,7 @@
  * ("No such container: x"); the commands print "minirun: MSG" and return docker's status:
  * 125 when minirun itself fails, else the container's.
  *
- * See: README.md here; minirun/container.h (the OCI lifecycle underneath);
+ * See: README.md here; minirun/oci/runtime.h (the OCI lifecycle underneath);
  *      https://docs.docker.com/reference/cli/docker/container/run/
  */
 #ifndef MR_CONTAINERS_H

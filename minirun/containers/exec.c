@@ -4,7 +4,7 @@
  *
  * The new process joins everything the container's init has: its namespaces (so it sees
  * the same hostname, network, and pid 1), its cgroup, root, capabilities and seccomp
- * filter. That is the OCI runtime's exec (ctr_exec, minirun/exec.c); this verb only decides
+ * filter. That is the OCI runtime's exec (ctr_exec, minirun/oci/exec.c); this verb only decides
  * which process to ask it for, as docker does: the container's own process from its
  * bundle's config.json, with
  *
@@ -27,7 +27,7 @@
  * attach and logs share.
  *
  * See: https://docs.docker.com/reference/cli/docker/container/exec/, runc-exec(8),
- *      minirun/exec.c (the joining, and why the runtime re-executes itself first).
+ *      minirun/oci/exec.c (the joining, and why the runtime re-executes itself first).
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"

@@ -11,7 +11,7 @@
  * and safe on a half-made container: that is what lets `rm -f` clean up after a `kill -9`
  * at any step (README.md, "How rm -f undoes run").
  *
- * See: README.md here; minirun/container.h (ctr_*); inotify(7); pidfd_open(2).
+ * See: README.md here; minirun/oci/runtime.h (ctr_*); inotify(7); pidfd_open(2).
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"

@@ -1,5 +1,5 @@
 /*
- * minirun/archive_dl.c - libarchive, opened on the first call into it (lazylib.h says why).
+ * minirun/lazy/archive_dl.c - libarchive, opened on the first call into it (lazylib.h says why).
  *
  * Each line defines one libarchive function minirun calls, with the prototype of
  * <archive.h> or <archive_entry.h> (the compiler checks each against it), forwarding to

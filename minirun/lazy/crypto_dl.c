@@ -1,5 +1,5 @@
 /*
- * minirun/crypto_dl.c - OpenSSL's libcrypto, opened on the first call into it (lazylib.h
+ * minirun/lazy/crypto_dl.c - OpenSSL's libcrypto, opened on the first call into it (lazylib.h
  * says why), without reading openssl.cnf.
  *
  * minirun uses libcrypto for sha256 (content addressing: every blob read from the image

@@ -1,5 +1,5 @@
 /*
- * minirun/lazylib.c - dlopen a library on first use (see lazylib.h for why).
+ * minirun/lazy/lazylib.c - dlopen a library on first use (see lazylib.h for why).
  */
 #include "minirun/lazy/lazylib.h"
 #include "lib/err.h"

@@ -1,5 +1,5 @@
 /*
- * minirun/lazylib.h - a shared library opened on the first call into it, not at every start.
+ * minirun/lazy/lazylib.h - a shared library opened on the first call into it, not at every start.
  *
  * The dynamic loader maps and relocates every library a program is linked with before
  * main() runs, used or not. For minirun that was most of a `minirun run`: libarchive alone

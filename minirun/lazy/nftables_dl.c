@@ -1,5 +1,5 @@
 /*
- * minirun/nftables_dl.c - libnftables, opened on the first call into it (lazylib.h says
+ * minirun/lazy/nftables_dl.c - libnftables, opened on the first call into it (lazylib.h says
  * why: only published ports and the default bridge's masquerade need it, and it brings
  * libnftnl, libxtables and libgmp along).
  *

@@ -1,5 +1,5 @@
 /*
- * minirun/caps.c - the five capability sets of process.capabilities, with libcap.
+ * minirun/oci/caps.c - the five capability sets of process.capabilities, with libcap.
  *
  * Root in a container is not root on the host mostly because of what is taken away here.
  * The order matters, and each step needs the one before it:

@@ -1,5 +1,5 @@
 /*
- * minirun/cgstep.c - the cgroup step: linux.cgroupsPath and linux.resources through cgroups/.
+ * minirun/oci/cgstep.c - the cgroup step: linux.cgroupsPath and linux.resources through cgroups/.
  *
  * The container's cgroup is cgroupsPath as the engine gives it ("/libpod_parent/libpod-ID",
  * "/default/ID"), or "minirun-ID" below the caller's own cgroup when the config has none.

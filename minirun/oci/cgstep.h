@@ -1,5 +1,5 @@
 /*
- * minirun/cgstep.h - the cgroup step of the runtime: the one place minirun talks to cgroups/.
+ * minirun/oci/cgstep.h - the cgroup step of the runtime: the one place minirun talks to cgroups/.
  *
  * linux.cgroupsPath names the container's cgroup and linux.resources its limits; pause,
  * resume, kill --all, ps, update and delete all act on that cgroup. Every one of those

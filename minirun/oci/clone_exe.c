@@ -1,5 +1,5 @@
 /*
- * minirun/clone_exe.c - run from a copy of our own binary that nobody can write to.
+ * minirun/oci/clone_exe.c - run from a copy of our own binary that nobody can write to.
  *
  * While the runtime sets a container up (create, exec), a process of the container can
  * see it in /proc and open /proc/PID/exe: the runtime's binary on the host. CVE-2019-5736

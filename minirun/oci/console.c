@@ -1,5 +1,5 @@
 /*
- * minirun/console.c - the container's terminal: a pty, handed over by SCM_RIGHTS.
+ * minirun/oci/console.c - the container's terminal: a pty, handed over by SCM_RIGHTS.
  *
  * With process.terminal the container's stdio is the slave side of a new pseudo-terminal
  * made from the container's own devpts instance; the master side goes to whoever holds

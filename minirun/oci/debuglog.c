@@ -1,5 +1,5 @@
 /*
- * minirun/debuglog.c - `--debug --log FILE`: the runtime's narration goes into its log.
+ * minirun/oci/debuglog.c - `--debug --log FILE`: the runtime's narration goes into its log.
  *
  * runc writes its debug messages to --log (JSON lines with --log-format json), not on
  * stderr: stderr belongs to the container, whose stdio the runtime passes straight

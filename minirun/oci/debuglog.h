@@ -1,5 +1,5 @@
 /*
- * minirun/debuglog.h - `--debug --log FILE`: the -v narration into the log (see debuglog.c).
+ * minirun/oci/debuglog.h - `--debug --log FILE`: the -v narration into the log (see debuglog.c).
  */
 #ifndef MR_DEBUGLOG_H
 #define MR_DEBUGLOG_H

@@ -1,5 +1,5 @@
 /*
- * minirun/devices.c - device nodes in the container's /dev.
+ * minirun/oci/devices.c - device nodes in the container's /dev.
  *
  * A new /dev is an empty tmpfs. Every container gets the six devices a POSIX program
  * expects (null, zero, full, random, urandom, tty), the symlinks /dev/fd, /dev/stdin,

@@ -1,5 +1,5 @@
 /*
- * minirun/exec.c - run another process in a running container (ctr_exec, see container.h).
+ * minirun/oci/exec.c - run another process in a running container (ctr_exec, see runtime.h).
  *
  * The new process must end up exactly where the container's own are: in each of its
  * namespaces (setns to the init's /proc/PID/ns files, user first, mount last), in its

@@ -1,5 +1,5 @@
 /*
- * minirun/hooks.c - OCI hooks: programs the engine asks to run at points of the lifecycle.
+ * minirun/oci/hooks.c - OCI hooks: programs the engine asks to run at points of the lifecycle.
  *
  * A hook gets the container's state (the JSON `state` prints) on its stdin, so it knows
  * the pid to act on: a network plugin moves a veth into /proc/PID/ns/net in createRuntime,

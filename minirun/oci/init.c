@@ -1,5 +1,5 @@
 /*
- * minirun/init.c - the container's first process, from fork to exec: the order in one place.
+ * minirun/oci/init.c - the container's first process, from fork to exec: the order in one place.
  *
  * The create process forks a child that runs this file in two stages:
  *

@@ -1,5 +1,5 @@
 /*
- * minirun/init.h - the container's first process, between fork and exec (see init.c).
+ * minirun/oci/init.h - the container's first process, between fork and exec (see init.c).
  */
 #ifndef MR_INIT_H
 #define MR_INIT_H

@@ -1,5 +1,5 @@
 /*
- * minirun/mounts.c - the container's mount table: rootfs, config mounts, masks, pivot_root.
+ * minirun/oci/mounts.c - the container's mount table: rootfs, config mounts, masks, pivot_root.
  *
  * Everything here runs in the container's new mount namespace, which starts as a copy of
  * the host's. Three rules keep the host safe:

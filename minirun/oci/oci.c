@@ -1,5 +1,5 @@
 /*
- * minirun/oci.c - `minirun oci`: global options, the verb table, errors and --log.
+ * minirun/oci/oci.c - `minirun oci`: global options, the verb table, errors and --log.
  *
  * Engines run an OCI runtime as runc: global options first (`--root DIR --log FILE
  * --log-format json`), then a verb and its own options. containerd reads the last error

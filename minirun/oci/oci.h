@@ -1,8 +1,8 @@
 /*
- * minirun/oci.h - `minirun oci VERB`: the runc-compatible command line (see oci.c).
+ * minirun/oci/oci.h - `minirun oci VERB`: the runc-compatible command line (see oci.c).
  *
  * One file per verb (oci_create.c, oci_start.c, ...), each a small main() over the
- * container library (container.h), sharing the global options and error printing here.
+ * container library (runtime.h), sharing the global options and error printing here.
  */
 #ifndef MR_OCI_H
 #define MR_OCI_H

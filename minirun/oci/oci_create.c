@@ -1,5 +1,5 @@
 /*
- * minirun/oci_create.c - `minirun oci create` and `minirun oci run`.
+ * minirun/oci/oci_create.c - `minirun oci create` and `minirun oci run`.
  *
  * create makes the container and returns while its process waits for `start`; the stdio
  * it was given becomes the container's (engines hand it pipes or a pty this way). run is
@@ -10,7 +10,7 @@
  *   minirun oci create --bundle DIR [--pid-file F] [--console-socket SOCK] ID
  *   minirun oci run [--detach] --bundle DIR ID
  *
- * See: runc-create(8), runc-run(8); container.h.
+ * See: runc-create(8), runc-run(8); runtime.h.
  */
 #include "minirun/oci/runtime.h"
 #include "minirun/oci/runtime.h"

@@ -1,5 +1,5 @@
 /*
- * minirun/oci_delete.c - `minirun oci delete [--force] ID`: remove a container.
+ * minirun/oci/oci_delete.c - `minirun oci delete [--force] ID`: remove a container.
  *
  * A stopped or created container is removed at once; a running one only with --force,
  * which kills it first. Deleting removes the processes, the cgroup and the state

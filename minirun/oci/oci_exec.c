@@ -1,5 +1,5 @@
 /*
- * minirun/oci_exec.c - `minirun oci exec [OPTIONS] ID [COMMAND ARGS...]`.
+ * minirun/oci/oci_exec.c - `minirun oci exec [OPTIONS] ID [COMMAND ARGS...]`.
  *
  * Runs COMMAND (or the process of --process FILE) inside a running container and, unless
  * --detach, waits for it and exits with its status. --tty gives it a terminal: through

@@ -1,5 +1,5 @@
 /*
- * minirun/oci_features.c - `minirun oci features`: what this runtime implements, as JSON.
+ * minirun/oci/oci_features.c - `minirun oci features`: what this runtime implements, as JSON.
  *
  * Engines ask before they generate a config: which runtime-spec versions, hooks, mount
  * options, namespaces, capabilities, seccomp actions and architectures are understood.

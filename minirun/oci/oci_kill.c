@@ -1,5 +1,5 @@
 /*
- * minirun/oci_kill.c - `minirun oci kill [--all] ID [SIGNAL]`: signal a container.
+ * minirun/oci/oci_kill.c - `minirun oci kill [--all] ID [SIGNAL]`: signal a container.
  *
  * SIGNAL is a name ("KILL", "SIGTERM") or a number, SIGTERM by default. Without --all it
  * goes to the init only (in a new pid namespace, the init's death ends every other process

@@ -1,5 +1,5 @@
 /*
- * minirun/oci_list.c - `minirun oci list [--format table|json] [--quiet]`.
+ * minirun/oci/oci_list.c - `minirun oci list [--format table|json] [--quiet]`.
  *
  * One line per state directory under --root, with the status computed now. Like runc it
  * prints a table (ID PID STATUS BUNDLE CREATED OWNER), JSON (an array of states), or

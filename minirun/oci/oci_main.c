@@ -1,5 +1,5 @@
 /*
- * minirun/oci_main.c - main() of minirun/minirun-oci: the OCI runtime on its own.
+ * minirun/oci/oci_main.c - main() of minirun/minirun-oci: the OCI runtime on its own.
  *
  * Engines run their runtime once per verb, and create/run/exec run it twice (the sealed
  * re-exec of clone_exe.c), so the cost of starting the binary is paid on every container.

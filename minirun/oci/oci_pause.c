@@ -1,5 +1,5 @@
 /*
- * minirun/oci_pause.c - `minirun oci pause ID` and `resume ID`: freeze and thaw.
+ * minirun/oci/oci_pause.c - `minirun oci pause ID` and `resume ID`: freeze and thaw.
  *
  * The cgroup freezer stops every process of the container where it stands, without a
  * signal it could see or catch; resume lets them go on. `state` says "paused" meanwhile.

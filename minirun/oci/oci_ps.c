@@ -1,5 +1,5 @@
 /*
- * minirun/oci_ps.c - `minirun oci ps [--format table|json] ID [PS OPTIONS]`: the processes.
+ * minirun/oci/oci_ps.c - `minirun oci ps [--format table|json] ID [PS OPTIONS]`: the processes.
  *
  * The processes are those of the container's cgroup (cgroup.procs). Without a cgroup they
  * are found as the processes that share the init's pid namespace. As runc does it, the

@@ -1,5 +1,5 @@
 /*
- * minirun/oci_spec.c - `minirun oci spec [--rootless] [--bundle DIR]`: a starting config.
+ * minirun/oci/oci_spec.c - `minirun oci spec [--rootless] [--bundle DIR]`: a starting config.
  *
  * Writes DIR/config.json (refusing to overwrite one) with the defaults runc gives:
  * "sh" on a terminal, the usual namespaces and mounts, masked /proc paths and three

@@ -1,5 +1,5 @@
 /*
- * minirun/oci_start.c - `minirun oci start ID`: let a created container's process run.
+ * minirun/oci/oci_start.c - `minirun oci start ID`: let a created container's process run.
  *
  * The container's init has been waiting on exec.fifo since create; start writes the byte
  * it waits for, and the init executes process.args. The poststart hooks run here.

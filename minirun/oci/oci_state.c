@@ -1,5 +1,5 @@
 /*
- * minirun/oci_state.c - `minirun oci state ID`: print the container's OCI state.
+ * minirun/oci/oci_state.c - `minirun oci state ID`: print the container's OCI state.
  *
  * The state document of runtime-spec runtime.md ("ociVersion", "id", "status", "pid",
  * "bundle", "annotations") plus runc's "rootfs", "created" and "owner", which engines

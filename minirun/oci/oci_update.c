@@ -1,5 +1,5 @@
 /*
- * minirun/oci_update.c - `minirun oci update --resources FILE|- ID`: change the limits.
+ * minirun/oci/oci_update.c - `minirun oci update --resources FILE|- ID`: change the limits.
  *
  * FILE holds a linux.resources object (memory, cpu, pids, blockIO ...), as engines send
  * it; its values are written to the container's cgroup while it runs. A "devices" array

@@ -1,5 +1,5 @@
 /*
- * minirun/process.c - the process attributes: rlimits, oom score, sysctl, user, cwd, fds, exec.
+ * minirun/oci/process.c - the process attributes: rlimits, oom score, sysctl, user, cwd, fds, exec.
  *
  * Each function sets one attribute of the process that is about to become the
  * container's program. Two of them guard the host:

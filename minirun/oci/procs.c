@@ -1,5 +1,5 @@
 /*
- * minirun/procs.c - the processes of a container, and ps(1)'s rows of them: what `minirun
+ * minirun/oci/procs.c - the processes of a container, and ps(1)'s rows of them: what `minirun
  * oci ps` (runc's ps, oci_ps.c) and `minirun top` (docker's top, containers/top.c) show.
  *
  * Which processes are "in" a container? Those of its cgroup (cgroup.procs: children and

@@ -1,5 +1,5 @@
 /*
- * minirun/container.c - create, start, kill, delete, pause: the lifecycle (see container.h).
+ * minirun/oci/runtime.c - create, start, kill, delete, pause: the lifecycle (see runtime.h).
  *
  * create is the long one: it checks the whole config before anything exists, then makes
  * things in an order that it can undo (state directory, exec.fifo, cgroup, the child), and

@@ -1,5 +1,5 @@
 /*
- * minirun/seccomp.c - linux.seccomp compiled into a BPF filter with libseccomp.
+ * minirun/oci/seccomp.c - linux.seccomp compiled into a BPF filter with libseccomp.
  *
  * The policy is the config's: a default action, the architectures the filter must
  * recognise (a 32-bit syscall on a 64-bit kernel has other numbers), and rules of

@@ -1,5 +1,5 @@
 /*
- * minirun/setup.h - the steps that turn a fresh process into a container's process.
+ * minirun/oci/setup.h - the steps that turn a fresh process into a container's process.
  *
  * Each step lives in its own file and does one mechanism; init.c calls them in the order
  * that matters (and says why there). All return 0, or -1 with err filled.

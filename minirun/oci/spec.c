@@ -1,5 +1,5 @@
 /*
- * minirun/spec.c - parse and check an OCI bundle's config.json (see spec.h).
+ * minirun/oci/spec.c - parse and check an OCI bundle's config.json (see spec.h).
  *
  * The whole file is one idea: turn untrusted JSON into checked C values, or say exactly
  * which value is wrong and where. Tables map names to numbers (mount options to MS_*,

@@ -1,5 +1,5 @@
 /*
- * minirun/spec.h - an OCI bundle's config.json, parsed and checked into C structures.
+ * minirun/oci/spec.h - an OCI bundle's config.json, parsed and checked into C structures.
  *
  * spec_load() reads BUNDLE/config.json with jansson and turns every field an engine sends
  * into the structures below, refusing by name what it can't honour. Every error carries

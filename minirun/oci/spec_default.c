@@ -1,5 +1,5 @@
 /*
- * minirun/spec_default.c - the default config.json that `minirun oci spec` writes.
+ * minirun/oci/spec_default.c - the default config.json that `minirun oci spec` writes.
  *
  * The same starting point runc gives: run "sh" on a terminal as root, with the three
  * capabilities a plain process needs, new pid/network/ipc/uts/mount/cgroup namespaces, the

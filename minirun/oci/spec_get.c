@@ -1,5 +1,5 @@
 /*
- * minirun/spec_get.c - typed access to config.json members, with located errors.
+ * minirun/oci/spec_get.c - typed access to config.json members, with located errors.
  *
  * Every value the parser takes goes through one of these getters, so every type error
  * reads the same way and carries the value's line and column:

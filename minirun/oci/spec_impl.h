@@ -1,5 +1,5 @@
 /*
- * minirun/spec_impl.h - what the parts of the config parser share (spec.c, spec_get.c,
+ * minirun/oci/spec_impl.h - what the parts of the config parser share (spec.c, spec_get.c,
  * spec_process.c): the parse context and the typed getters. Not for other modules.
  */
 #ifndef MR_SPEC_IMPL_H

@@ -1,5 +1,5 @@
 /*
- * minirun/spec_locate.c - find where a value sits in a JSON text, for error messages.
+ * minirun/oci/spec_locate.c - find where a value sits in a JSON text, for error messages.
  *
  * jansson reports line and column for a syntax error, but once a document is parsed the
  * values no longer know where they came from. A user who gets "process.args must be an

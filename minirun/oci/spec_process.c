@@ -1,5 +1,5 @@
 /*
- * minirun/spec_process.c - config.json's "process": args, env, cwd, user, terminal,
+ * minirun/oci/spec_process.c - config.json's "process": args, env, cwd, user, terminal,
  * capabilities, rlimits, noNewPrivileges, oomScoreAdj, LSM labels.
  *
  * A file of its own because `exec --process FILE` reads a process object alone. Names

@@ -1,5 +1,5 @@
 /*
- * minirun/state.c - state directories, state.json, the lock, and the computed status.
+ * minirun/oci/state.c - state directories, state.json, the lock, and the computed status.
  *
  * The status is never trusted from the file: it is computed each time from the live
  * process. A pid alone is not enough (the kernel reuses pids), so the init's start time

@@ -1,5 +1,5 @@
 /*
- * minirun/state.h - the state directory of each container, under --root.
+ * minirun/oci/state.h - the state directory of each container, under --root.
  *
  * ROOT/ID/ holds state.json (the OCI state plus what minirun needs to find the container
  * again: the init's start time, the cgroup, the config path), exec.fifo while the container

@@ -1,5 +1,5 @@
 /*
- * minirun/syncmsg.c - the messages between the create process and the container's init.
+ * minirun/oci/syncmsg.c - the messages between the create process and the container's init.
  *
  * The two sides of a create move in lock step over a SOCK_SEQPACKET socketpair: one send
  * is one message, and a side that dies closes its end, which the other reads as EOF

@@ -1,5 +1,5 @@
 /*
- * minirun/test_console_recv.c - a tiny --console-socket peer for the tests.
+ * minirun/oci/test_console_recv.c - a tiny --console-socket peer for the tests.
  *
  *   test_console_recv SOCK [INPUT]
  *
