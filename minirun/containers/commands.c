@@ -458,7 +458,7 @@ static int cmd_wait(int argc, char **argv)
 	return rc;
 }
 
-const struct container_command container_commands[] = {
+const struct mr_command container_commands[] = {
 	{"run", cmd_run, "create and run a new container from an image"},
 	{"create", cmd_create, "create a new container"},
 	{"start", cmd_start, "start one or more stopped containers"},

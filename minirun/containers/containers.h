@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "lib/cmd.h"
 #include "lib/err.h"
 #include "minirun/bundle/bundle.h" /* struct container_opts, the OCI config */
 #include "minirun/network/network.h"
@@ -47,21 +48,14 @@
 
 /* ---- the commands ------------------------------------------------------------------------ */
 
-/* A front-end verb: FN gets argv with argv[0] = the verb's name, returns the exit status.
- * Same shape as image_command, network_command, volume_command. */
-struct container_command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help; /* one line for the top-level usage() */
-};
 /* The verbs, one table per file group so that each can grow on its own; minirun/main.c
  * dispatches all three. Each ends with a {NULL} entry.
  *   container_commands       run create start stop kill restart rm pause unpause wait (commands.c)
  *   container_io_commands    logs exec attach (io_commands.c) container_info_commands  ps inspect
  * top stats port diff cp commit container      (info_commands.c) */
-extern const struct container_command container_commands[];
-extern const struct container_command container_io_commands[];
-extern const struct container_command container_info_commands[];
+extern const struct mr_command container_commands[];
+extern const struct mr_command container_io_commands[];
+extern const struct mr_command container_info_commands[];
 
 /* The store root: set from --root by the dispatcher (NULL: $MINIRUN_ROOT, else
  * /var/lib/minirun). containers_root() returns the one in effect. */

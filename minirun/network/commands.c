@@ -240,7 +240,7 @@ static int cmd_unpublish(int argc, char **argv)
 	return 0;
 }
 
-const struct network_command network_commands[] = {
+const struct mr_command network_commands[] = {
 	{"create", cmd_create, "Create a network"},
 	{"ls", cmd_ls, "List networks"},
 	{"rm", cmd_rm, "Remove one or more networks"},

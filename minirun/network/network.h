@@ -43,19 +43,14 @@
 
 #include <jansson.h>
 
+#include "lib/cmd.h"
 #include "lib/err.h"
 
 /* ---- the commands ------------------------------------------------------------------------ */
 
-/* `minirun network VERB ...`: FN gets argv with argv[0] = the verb, returns the exit status
- * (0, or 125 after printing one line). */
-struct network_command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
-};
-/* create ls rm inspect connect disconnect publish unpublish hosts; ends with {NULL} */
-extern const struct network_command network_commands[];
+/* `minirun network VERB ...` (lib/cmd.h's rows; each returns 0, or 125 after printing one
+ * line): create ls rm inspect connect disconnect publish unpublish hosts; ends with {NULL} */
+extern const struct mr_command network_commands[];
 
 /*
  * `network connect NETWORK CONTAINER` and `network disconnect` on a container of the store
