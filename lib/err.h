@@ -18,12 +18,13 @@
 
 #include <stdarg.h>
 
-/* Exit codes shared by every program, as docker and the shells use them. */
+/* Exit codes shared by every program, as docker and the shells use them (the only set:
+ * minirun's front end, its OCI runtime and the tiny programs all answer with these). */
 enum {
-	MR_EXIT_USAGE = 2,     /* bad flag or argument */
-	MR_EXIT_RUNTIME = 125, /* the tool itself failed */
-	MR_EXIT_CANNOT_EXEC = 126,
-	MR_EXIT_NOT_FOUND = 127,
+	MR_EXIT_USAGE = 2,         /* bad flag or argument */
+	MR_EXIT_RUNTIME = 125,     /* the tool itself failed (docker: the daemon or runtime) */
+	MR_EXIT_CANNOT_EXEC = 126, /* the command was found but could not be executed */
+	MR_EXIT_NOT_FOUND = 127,   /* the command was not found */
 };
 
 struct mr_err {

@@ -43,9 +43,9 @@ static int fail(const struct mr_err *err, int code)
 /* the exit status of a failed start, as docker maps it */
 static int start_status(const struct mr_err *err)
 {
-	return err->errnum == ENOENT   ? CONTAINER_EXIT_NOT_FOUND
-	       : err->errnum == EACCES ? CONTAINER_EXIT_CANNOT_EXEC
-				       : CONTAINER_EXIT_MINIRUN;
+	return err->errnum == ENOENT   ? MR_EXIT_NOT_FOUND
+	       : err->errnum == EACCES ? MR_EXIT_CANNOT_EXEC
+				       : MR_EXIT_RUNTIME;
 }
 
 /* the image's name as docker shows it in messages: "busybox:latest" */
@@ -122,7 +122,7 @@ static int parse_run_opts(int argc, char **argv, struct container_opts *o)
 	bool help = false;
 	if (container_opts_parse(argc, argv, o, &help, &err) < 0) {
 		fprintf(stderr, "minirun: %s\nSee 'minirun %s --help'.\n", err.msg, argv[0]);
-		return CONTAINER_EXIT_MINIRUN;
+		return MR_EXIT_RUNTIME;
 	}
 	if (help) {
 		container_opts_usage(argv[0], stdout);
@@ -140,7 +140,7 @@ static int cmd_create(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (create(&o, &c, &err) < 0)
-		rc = fail(&err, CONTAINER_EXIT_MINIRUN);
+		rc = fail(&err, MR_EXIT_RUNTIME);
 	else {
 		printf("%s\n", c.id);
 		container_close(&c);
@@ -166,7 +166,7 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	if (create(&o, &c, &err) < 0) {
-		rc = fail(&err, CONTAINER_EXIT_MINIRUN);
+		rc = fail(&err, MR_EXIT_RUNTIME);
 		goto out;
 	}
 	if (container_start(&c, !o.detach, &err) < 0) {
@@ -186,7 +186,7 @@ static int cmd_run(int argc, char **argv)
 	close(c.lockfd);
 	c.lockfd = -1;
 	if (container_attach(&c, o.interactive, o.tty, o.detach_keys, &code, &err) < 0)
-		rc = fail(&err, CONTAINER_EXIT_MINIRUN);
+		rc = fail(&err, MR_EXIT_RUNTIME);
 	else
 		rc = code < 0 ? 0 : code; /* -1: detached with the keys */
 	container_close(&c);

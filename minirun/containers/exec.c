@@ -424,14 +424,14 @@ int cmd_exec(int argc, char **argv)
 		return rc;
 	if (reexec_sealed(&err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
-		return CONTAINER_EXIT_MINIRUN;
+		return MR_EXIT_RUNTIME;
 	}
 	struct container c = {.lockfd = -1};
 	if (container_open(containers_root(), a.operands[0], false, &c, &err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
-		return CONTAINER_EXIT_MINIRUN;
+		return MR_EXIT_RUNTIME;
 	}
-	rc = CONTAINER_EXIT_MINIRUN;
+	rc = MR_EXIT_RUNTIME;
 	_cleanup_free_ char *text = NULL;
 	_cleanup_close_ int mfd = -1, dirfd = -1, console = -1;
 	char sock[64] = "", spath[128];
@@ -492,11 +492,11 @@ int cmd_exec(int argc, char **argv)
 		unlinkat(dirfd, sock, 0); /* the runtime has connected, or never will */
 	if (r < 0) {
 		fprintf(stderr, "minirun: OCI runtime exec failed: %s\n", err.msg);
-		rc = err.errnum == ENOENT ? CONTAINER_EXIT_NOT_FOUND
+		rc = err.errnum == ENOENT ? MR_EXIT_NOT_FOUND
 		     : (err.errnum == EACCES || err.errnum == ENOEXEC || err.errnum == EISDIR ||
 			err.errnum == EPERM)
-			     ? CONTAINER_EXIT_CANNOT_EXEC
-			     : CONTAINER_EXIT_MINIRUN;
+			     ? MR_EXIT_CANNOT_EXEC
+			     : MR_EXIT_RUNTIME;
 		goto out;
 	}
 	if (console >= 0 && keep_draining(console, &err) < 0) {

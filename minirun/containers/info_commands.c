@@ -93,7 +93,7 @@ int info_usage_error(const char *verb, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nSee 'minirun %s --help'.\n", verb);
-	return CONTAINER_EXIT_MINIRUN;
+	return MR_EXIT_RUNTIME;
 }
 
 int info_open(const char *ref, bool lock, struct container *c)

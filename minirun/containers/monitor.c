@@ -469,9 +469,9 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (run_once(&m, attach, &io, &code, &err) < 0) {
-			int ecode = err.errnum == ENOENT   ? CONTAINER_EXIT_NOT_FOUND
-				    : err.errnum == EACCES ? CONTAINER_EXIT_CANNOT_EXEC
-							   : CONTAINER_EXIT_MINIRUN;
+			int ecode = err.errnum == ENOENT   ? MR_EXIT_NOT_FOUND
+				    : err.errnum == EACCES ? MR_EXIT_CANNOT_EXEC
+							   : MR_EXIT_RUNTIME;
 			if (m.notify >= 0) {
 				/* the first start: the starter reports it; the record keeps it */
 				rec_set(c->rec, "State", "ExitCode", json_integer(ecode));
