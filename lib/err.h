@@ -43,6 +43,10 @@ int mr_fail(struct mr_err *err, int errnum, const char *fmt, ...)
 /* mr_prefix - put context in front of an error already recorded ("create 'x': " + msg). */
 void mr_prefix(struct mr_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* mr_err_report - print "PROG: MSG" on stderr and return CODE: the one error line of a
+ * command that goes on to return its exit status (the front end's verbs, minirun oci's). */
+int mr_err_report(const struct mr_err *err, int code);
+
 /* mr_die_err - print "PROG: MSG" on stderr and exit(mr_err_exit_code). */
 void mr_die_err(const struct mr_err *err) __attribute__((noreturn));
 

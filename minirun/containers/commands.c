@@ -34,8 +34,7 @@
 /* one error line, docker's way: "minirun: MSG" */
 static int fail(const struct mr_err *err, int code)
 {
-	fprintf(stderr, "minirun: %s\n", err->msg);
-	return code;
+	return mr_err_report(err, code);
 }
 
 /* ---- run, create -------------------------------------------------------------------------- */

@@ -24,8 +24,7 @@ const struct network_container_ops *network_containers;
 
 static int fail(const struct mr_err *err)
 {
-	fprintf(stderr, "minirun: %s\n", err->msg);
-	return MR_EXIT_RUNTIME;
+	return mr_err_report(err, MR_EXIT_RUNTIME);
 }
 
 static int usage_err(const char *verb, const char *synopsis)

@@ -84,9 +84,9 @@ static void log_line(const struct oci_global *g, const char *level, const char *
 
 int oci_fail(const struct oci_global *g, const struct mr_err *err)
 {
-	fprintf(stderr, "%s: %s\n", program_invocation_short_name, err->msg);
+	int code = mr_err_report(err, 1);
 	log_line(g, "error", err->msg);
-	return 1;
+	return code;
 }
 
 int oci_failx(const struct oci_global *g, int code, const char *fmt, ...)

@@ -16,8 +16,7 @@
 
 static int fail(const struct mr_err *err)
 {
-	fprintf(stderr, "minirun: %s\n", err->msg);
-	return MR_EXIT_RUNTIME;
+	return mr_err_report(err, MR_EXIT_RUNTIME);
 }
 
 static int usage_err(const char *verb, const char *what)
