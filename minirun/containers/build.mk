@@ -1,5 +1,5 @@
 # minirun/containers/ - docker's containers: records under ROOT/containers, the run flags,
-# the OCI config made from an image, the per-container monitor, stdio and logs.
+# the per-container monitor, stdio and logs (the OCI config they get: minirun/bundle/).
 # libcontainers.a is linked by minirun, whose dispatcher runs the three verb tables.
 CONTAINERS_LIB_SRCS := $(wildcard minirun/containers/*.c)
 LIBCONTAINERS := minirun/containers/libcontainers.a

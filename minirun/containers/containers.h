@@ -1,6 +1,6 @@
 /*
  * minirun/containers/containers.h - docker's containers without a daemon: records, the
- * run/create flags, the OCI config made from an image, the per-container monitor, stdio.
+ * run/create flags, the per-container monitor, stdio.
  *
  * A container is a directory, ROOT/containers/ID (ROOT: --root, else $MINIRUN_ROOT, else
  * /var/lib/minirun; ID: 64 hex), that any later `minirun` process can pick up: nothing is
@@ -11,8 +11,9 @@
  *   record     container.json, shaped like `docker inspect` prints it (store.c)
  *   flags      `run`/`create` argv -> struct container_opts (opts.c: the syntax; opts_set.c:
  *              the flags), pure
- *   config     record + image -> the OCI config.json handed to the runtime (config.c),
- *              with docker's defaults: capabilities, masked paths, mounts, devices, seccomp
+ *   config     record + image -> the OCI config.json handed to the runtime, with docker's
+ *              defaults: the layer below, minirun/bundle/bundle.h (which also holds
+ *              struct container_opts, the run options it is made from)
  *   monitor    one small process per running container: the parent (subreaper) of its init,
  *              owner of its stdio and log, which records the exit code and applies --restart
  *              and --rm (monitor.c)
@@ -23,7 +24,8 @@
  * ("No such container: x"); the commands print "minirun: MSG" and return docker's status:
  * 125 when minirun itself fails, else the container's.
  *
- * See: README.md here; minirun/oci/runtime.h (the OCI lifecycle underneath);
+ * See: README.md here; minirun/bundle/bundle.h (the OCI config); minirun/oci/runtime.h (the
+ *      OCI lifecycle underneath);
  *      https://docs.docker.com/reference/cli/docker/container/run/
  */
 #ifndef MR_CONTAINERS_H
