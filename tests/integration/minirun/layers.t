@@ -10,14 +10,15 @@ CHECK=$MR_TOP/tests/lint/includes.sh
 # scratch: a copy of the C sources of the checked folders in $T_DIR/tree
 scratch() {
 	mkdir tree || t_fail "mkdir"
-	(cd "$MR_TOP" && find lib ns cgroups unionfs netns minirun -name '*.[ch]' |
-		tar -cf - -T -) | tar -xf - -C tree || t_fail "copy the sources"
+	# shellcheck disable=SC2046 # the sources' names have no spaces
+	(cd "$MR_TOP" && tar -cf - $(find lib ns cgroups unionfs netns minirun -name '*.[ch]')) |
+		tar -xf - -C tree || t_fail "copy the sources"
 }
 
 # plant FILE LINE: add the include line LINE at the top of tree/FILE
 plant() {
-	{ echo "$2"; cat "tree/$1"; } >"tree/$1.new" && mv "tree/$1.new" "tree/$1" ||
-		t_fail "plant in $1"
+	{ echo "$2"; cat "tree/$1"; } >"tree/$1.new" || t_fail "plant in $1"
+	mv "tree/$1.new" "tree/$1" || t_fail "plant in $1"
 }
 
 tree_passes() {
