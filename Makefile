@@ -8,7 +8,7 @@
 #   make test-unit | test-host | test-vm | test-labs    one tier
 #   make vm           boot the pure cgroup v2 test VM with an interactive shell
 #   make install      install the programs under $(PREFIX) (default /usr/local)
-#   make format | lint | clean
+#   make format | lint | clean     (lint: clang-format, the layers' includes, cppcheck)
 #
 # Each directory describes its own programs and library in DIR/build.mk; this file holds
 # the rules they share. A program P.c links P.o, the archives named as its prerequisites
@@ -29,7 +29,9 @@ CLEAN :=        # extra files each build.mk wants removed by `make clean`
 all:            # the default goal; its prerequisites come from the build.mk files
 
 # In dependency order: a build.mk may name the archives of the directories before it.
-MR_DIRS := lib ns cgroups unionfs netns minirun/image minirun/network minirun/volume minirun/containers minirun tests
+MR_DIRS := lib ns cgroups unionfs netns minirun/lazy minirun/oci minirun/image \
+	minirun/network minirun/volume minirun/bundle minirun/containers minirun/build \
+	minirun/compose minirun tests
 include $(foreach d,$(MR_DIRS),$(wildcard $(d)/build.mk))
 
 all: $(PROGS)
@@ -85,6 +87,7 @@ format:
 	clang-format -i $(SOURCES)
 lint:
 	clang-format --dry-run --Werror $(SOURCES)
+	tests/lint/includes.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		-I. -D_GNU_SOURCE $(filter %.c,$(SOURCES))
 

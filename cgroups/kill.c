@@ -20,6 +20,7 @@
 #include "cgroups/cgroup.h"
 #include "lib/err.h"
 #include "lib/file.h"
+#include "lib/sig.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -43,22 +44,6 @@ static void usage(FILE *out)
 		"  -h, --help         show this help\n");
 }
 
-/* "TERM", "SIGTERM", "15" -> 15; -1 if none */
-static int parse_signal(const char *s)
-{
-	long long n;
-	if (mr_parse_ll(s, 1, NSIG - 1, &n) == 0)
-		return (int)n;
-	if (!strncasecmp(s, "SIG", 3))
-		s += 3;
-	for (int sig = 1; sig < NSIG; sig++) {
-		const char *name = sigabbrev_np(sig);
-		if (name && !strcasecmp(s, name))
-			return sig;
-	}
-	return -1;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -76,7 +61,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:s:t:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if ((sig = parse_signal(optarg)) < 0)
+			if ((sig = mr_sig_parse(optarg)) < 0)
 				mr_diex(MR_EXIT_USAGE,
 					"-s '%s' is not a signal (KILL, TERM, 9, ...)", optarg);
 			break;

@@ -49,10 +49,15 @@ void mr_prefix(struct mr_err *err, const char *fmt, ...)
 	snprintf(err->msg + n, sizeof(err->msg) - n, "%.*s", (int)(sizeof(err->msg) - n - 1), old);
 }
 
-void mr_die_err(const struct mr_err *err)
+int mr_err_report(const struct mr_err *err, int code)
 {
 	mr_warn("%s", err->msg);
-	exit(mr_err_exit_code);
+	return code;
+}
+
+void mr_die_err(const struct mr_err *err)
+{
+	exit(mr_err_report(err, mr_err_exit_code));
 }
 
 /* vsay - print PREFIX, the message and, if errnum, ": strerror" as ONE line in ONE write:

@@ -18,12 +18,13 @@
 
 #include <stdarg.h>
 
-/* Exit codes shared by every program, as docker and the shells use them. */
+/* Exit codes shared by every program, as docker and the shells use them (the only set:
+ * minirun's front end, its OCI runtime and the tiny programs all answer with these). */
 enum {
-	MR_EXIT_USAGE = 2,     /* bad flag or argument */
-	MR_EXIT_RUNTIME = 125, /* the tool itself failed */
-	MR_EXIT_CANNOT_EXEC = 126,
-	MR_EXIT_NOT_FOUND = 127,
+	MR_EXIT_USAGE = 2,         /* bad flag or argument */
+	MR_EXIT_RUNTIME = 125,     /* the tool itself failed (docker: the daemon or runtime) */
+	MR_EXIT_CANNOT_EXEC = 126, /* the command was found but could not be executed */
+	MR_EXIT_NOT_FOUND = 127,   /* the command was not found */
 };
 
 struct mr_err {
@@ -41,6 +42,10 @@ int mr_fail(struct mr_err *err, int errnum, const char *fmt, ...)
 
 /* mr_prefix - put context in front of an error already recorded ("create 'x': " + msg). */
 void mr_prefix(struct mr_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* mr_err_report - print "PROG: MSG" on stderr and return CODE: the one error line of a
+ * command that goes on to return its exit status (the front end's verbs, minirun oci's). */
+int mr_err_report(const struct mr_err *err, int code);
 
 /* mr_die_err - print "PROG: MSG" on stderr and exit(mr_err_exit_code). */
 void mr_die_err(const struct mr_err *err) __attribute__((noreturn));

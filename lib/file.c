@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,13 +91,15 @@ int mr_write_filef(const char *path, struct mr_err *err, const char *fmt, ...)
 	return mr_write_file(path, data, err);
 }
 
-int mr_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+/* write_replace - the one implementation of both: a temp file beside PATH, written whole,
+ * fsync'ed when SYNC, renamed over PATH */
+static int write_replace(const char *path, const void *data, size_t len, mode_t mode, bool sync,
 			 struct mr_err *err)
 {
 	char tmp[PATH_MAX];
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
 		return mr_fail(err, ENAMETOOLONG, "write '%s'", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return mr_fail(err, errno, "create '%s'", tmp);
 	const char *p = data;
@@ -110,7 +113,7 @@ int mr_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
 		p += w;
 		left -= (size_t)w;
 	}
-	if (fsync(fd) < 0)
+	if (sync && fsync(fd) < 0)
 		goto fail;
 	close(fd);
 	/* rename(2) is atomic: readers see the old file or the new one, never half of one */
@@ -126,6 +129,23 @@ fail : {
 	unlink(tmp);
 	return mr_fail(err, e, "write '%s'", tmp);
 }
+}
+
+int mr_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+			 struct mr_err *err)
+{
+	return write_replace(path, data, len, mode, true, err);
+}
+
+int mr_replace_file(const char *path, const char *text, mode_t mode, struct mr_err *err)
+{
+	return write_replace(path, text, strlen(text), mode, false, err);
+}
+
+const char *mr_fd_path(char *buf, size_t n, int fd)
+{
+	snprintf(buf, n, "/proc/self/fd/%d", fd);
+	return buf;
 }
 
 int mr_lock_file(const char *path, struct mr_err *err)

@@ -29,12 +29,21 @@ int mr_write_filef(const char *path, struct mr_err *err, const char *fmt, ...)
 /* Create or replace an ordinary file atomically: write a temp file beside it, fsync, rename. */
 int mr_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			 struct mr_err *err);
+/* mr_replace_file - the same for the string TEXT, without the fsync: for runtime state
+ * and records that describe live processes and mean nothing after a reboot (the OCI state,
+ * pid files, a container's record, hostname and resolv.conf). On a disk-backed root an
+ * fsync per file would cost more than the container setup. */
+int mr_replace_file(const char *path, const char *text, mode_t mode, struct mr_err *err);
 
 /* Open (creating it, mode 0600) the lock file PATH and take an exclusive flock(2) on it,
  * waiting for any holder. Returns the fd, which holds the lock until closed; -1 with err.
  * flock, not fcntl locks: the lock belongs to the open file, so a forked child holding the
  * fd does not lose it when some other fd of the same file is closed. */
 int mr_lock_file(const char *path, struct mr_err *err);
+
+/* mr_fd_path - "/proc/self/fd/FD" into BUF (N bytes; 32 is enough): a name for an fd that
+ * mount(2), fsconfig(2) or an exec can take in place of a path. Returns BUF. */
+const char *mr_fd_path(char *buf, size_t n, int fd);
 
 /* mkdir -p: create PATH and missing parents with MODE; an existing directory is fine. */
 int mr_mkdir_p(const char *path, mode_t mode, struct mr_err *err);

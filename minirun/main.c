@@ -19,7 +19,7 @@
 #include "minirun/containers/containers.h"
 #include "minirun/image/image.h"
 #include "minirun/network/network.h"
-#include "minirun/oci.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/volume/volume.h"
 
 #include <stdio.h>
@@ -31,23 +31,17 @@ static int cmd_oci(int argc, char **argv, char **full)
 }
 
 /* A command that is a group of verbs ("network create", "volume ls") dispatches VERBS, a
- * table ending in {NULL}; the group's rows share the shape of every library's table. */
-struct verb {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
-};
-
-static int group(const char *what, const struct verb *verbs, int argc, char **argv)
+ * table ending in {NULL} (lib/cmd.h). */
+static int group(const char *what, const struct mr_command *verbs, int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		FILE *out = argc < 2 ? stderr : stdout;
 		fprintf(out, "Usage:  minirun %s COMMAND\n\nCommands:\n", what);
-		for (const struct verb *v = verbs; v->name; v++)
+		for (const struct mr_command *v = verbs; v->name; v++)
 			fprintf(out, "  %-11s %s\n", v->name, v->help);
 		return argc < 2 ? MR_EXIT_USAGE : 0;
 	}
-	for (const struct verb *v = verbs; v->name; v++)
+	for (const struct mr_command *v = verbs; v->name; v++)
 		if (!strcmp(argv[1], v->name))
 			return v->fn(argc - 1, argv + 1);
 	fprintf(stderr, "minirun: '%s' is not a 'minirun %s' command; see 'minirun %s --help'\n",
@@ -58,15 +52,14 @@ static int group(const char *what, const struct verb *verbs, int argc, char **ar
 static int cmd_network(int argc, char **argv, char **full)
 {
 	(void)full;
-	_Static_assert(sizeof(struct verb) == sizeof(struct network_command), "same shape");
-	return group("network", (const struct verb *)network_commands, argc, argv);
+	network_containers = &container_network_ops; /* NETWORK CONTAINER: containers/net.c */
+	return group("network", network_commands, argc, argv);
 }
 
 static int cmd_volume(int argc, char **argv, char **full)
 {
 	(void)full;
-	_Static_assert(sizeof(struct verb) == sizeof(struct volume_command), "same shape");
-	return group("volume", (const struct verb *)volume_commands, argc, argv);
+	return group("volume", volume_commands, argc, argv);
 }
 
 static const struct {
@@ -80,7 +73,7 @@ static const struct {
 };
 
 /* the container verbs: lifecycle, stdio, and the ones that look at a container */
-static const struct container_command *const container_tables[] = {
+static const struct mr_command *const container_tables[] = {
 	container_commands, container_io_commands, container_info_commands};
 
 static void usage(FILE *out)
@@ -94,10 +87,10 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].what);
 	for (size_t t = 0; t < sizeof(container_tables) / sizeof(container_tables[0]); t++)
-		for (const struct container_command *c = container_tables[t]; c->name; c++)
+		for (const struct mr_command *c = container_tables[t]; c->name; c++)
 			if (c->name[0] != '_') /* minirun's own verbs, not the user's */
 				fprintf(out, "  %-8s %s\n", c->name, c->help);
-	for (const struct image_command *c = image_commands; c->name; c++)
+	for (const struct mr_command *c = image_commands; c->name; c++)
 		fprintf(out, "  %-8s %s\n", c->name, c->help);
 }
 
@@ -145,10 +138,10 @@ int main(int argc, char **argv)
 		if (strcmp(commands[k].name, argv[i]) == 0)
 			return commands[k].fn(argc - i, argv + i, argv);
 	for (size_t t = 0; t < sizeof(container_tables) / sizeof(container_tables[0]); t++)
-		for (const struct container_command *c = container_tables[t]; c->name; c++)
+		for (const struct mr_command *c = container_tables[t]; c->name; c++)
 			if (strcmp(c->name, argv[i]) == 0)
 				return c->fn(argc - i, argv + i);
-	for (const struct image_command *c = image_commands; c->name; c++)
+	for (const struct mr_command *c = image_commands; c->name; c++)
 		if (strcmp(c->name, argv[i]) == 0)
 			return c->fn(argc - i, argv + i);
 	fprintf(stderr, "minirun: unknown command '%s'; see 'minirun --help'\n", argv[i]);

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/file.h"
 
 const char *ovl_method_name(enum ovl_method m)
 {
@@ -231,7 +232,7 @@ static int set_path(int fsfd, const char *key, const char *path)
 	if (fd < 0)
 		return -1;
 	char proc[64];
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	mr_fd_path(proc, sizeof(proc), fd);
 	mr_say("%s is longer than fsconfig takes: pass it as %s", key, proc);
 	int rc = fsconfig(fsfd, FSCONFIG_SET_STRING, key, proc, 0);
 	int e = errno;

@@ -20,7 +20,7 @@
  *      https://docs.docker.com/reference/cli/docker/container/attach/
  */
 #include "lib/cleanup.h"
-#include "minirun/container.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/containers/containers.h"
 #include "minirun/containers/io_args.h"
 #include "minirun/containers/io_proto.h"
@@ -291,10 +291,10 @@ int cmd_attach(int argc, char **argv)
 	struct container c = {.lockfd = -1};
 	if (container_open(containers_root(), a.operands[0], false, &c, &err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
-		return CONTAINER_EXIT_MINIRUN;
+		return MR_EXIT_RUNTIME;
 	}
 	int code = -1;
-	rc = CONTAINER_EXIT_MINIRUN;
+	rc = MR_EXIT_RUNTIME;
 	const char *status = container_status(&c);
 	json_t *cfg = json_object_get(c.rec, "Config");
 	bool tty = json_is_true(json_object_get(cfg, "Tty"));

@@ -16,12 +16,12 @@
  */
 #include "lib/err.h"
 #include "lib/file.h"
-#include "minirun/container.h"
-#include "minirun/containers/hostflags.h"
+#include "minirun/oci/runtime.h"
+#include "minirun/bundle/bundle.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
 #include "minirun/image/registry.h" /* registry_curl_load: --pull */
-#include "minirun/oci.h"
+#include "lib/sig.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -34,8 +34,7 @@
 /* one error line, docker's way: "minirun: MSG" */
 static int fail(const struct mr_err *err, int code)
 {
-	fprintf(stderr, "minirun: %s\n", err->msg);
-	return code;
+	return mr_err_report(err, code);
 }
 
 /* ---- run, create -------------------------------------------------------------------------- */
@@ -43,9 +42,9 @@ static int fail(const struct mr_err *err, int code)
 /* the exit status of a failed start, as docker maps it */
 static int start_status(const struct mr_err *err)
 {
-	return err->errnum == ENOENT   ? CONTAINER_EXIT_NOT_FOUND
-	       : err->errnum == EACCES ? CONTAINER_EXIT_CANNOT_EXEC
-				       : CONTAINER_EXIT_MINIRUN;
+	return err->errnum == ENOENT   ? MR_EXIT_NOT_FOUND
+	       : err->errnum == EACCES ? MR_EXIT_CANNOT_EXEC
+				       : MR_EXIT_RUNTIME;
 }
 
 /* the image's name as docker shows it in messages: "busybox:latest" */
@@ -122,7 +121,7 @@ static int parse_run_opts(int argc, char **argv, struct container_opts *o)
 	bool help = false;
 	if (container_opts_parse(argc, argv, o, &help, &err) < 0) {
 		fprintf(stderr, "minirun: %s\nSee 'minirun %s --help'.\n", err.msg, argv[0]);
-		return CONTAINER_EXIT_MINIRUN;
+		return MR_EXIT_RUNTIME;
 	}
 	if (help) {
 		container_opts_usage(argv[0], stdout);
@@ -140,7 +139,7 @@ static int cmd_create(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (create(&o, &c, &err) < 0)
-		rc = fail(&err, CONTAINER_EXIT_MINIRUN);
+		rc = fail(&err, MR_EXIT_RUNTIME);
 	else {
 		printf("%s\n", c.id);
 		container_close(&c);
@@ -166,7 +165,7 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	if (create(&o, &c, &err) < 0) {
-		rc = fail(&err, CONTAINER_EXIT_MINIRUN);
+		rc = fail(&err, MR_EXIT_RUNTIME);
 		goto out;
 	}
 	if (container_start(&c, !o.detach, &err) < 0) {
@@ -186,7 +185,7 @@ static int cmd_run(int argc, char **argv)
 	close(c.lockfd);
 	c.lockfd = -1;
 	if (container_attach(&c, o.interactive, o.tty, o.detach_keys, &code, &err) < 0)
-		rc = fail(&err, CONTAINER_EXIT_MINIRUN);
+		rc = fail(&err, MR_EXIT_RUNTIME);
 	else
 		rc = code < 0 ? 0 : code; /* -1: detached with the keys */
 	container_close(&c);
@@ -291,7 +290,7 @@ static int verb_flags(int argc, char **argv, const char *shorts, const struct op
 			e->timeout = (int)n;
 			break;
 		case 's':
-			if ((e->sig = sig_parse(optarg)) <= 0) {
+			if ((e->sig = mr_sig_parse(optarg)) <= 0) {
 				fprintf(stderr, "minirun: invalid signal: %s\n", optarg);
 				return -1;
 			}
@@ -458,7 +457,7 @@ static int cmd_wait(int argc, char **argv)
 	return rc;
 }
 
-const struct container_command container_commands[] = {
+const struct mr_command container_commands[] = {
 	{"run", cmd_run, "create and run a new container from an image"},
 	{"create", cmd_create, "create a new container"},
 	{"start", cmd_start, "start one or more stopped containers"},

@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
-#include "minirun/container.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/containers/mountpoints.h"
 #include "minirun/image/image.h"
 #include "unionfs/layer.h"

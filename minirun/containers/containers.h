@@ -1,6 +1,6 @@
 /*
  * minirun/containers/containers.h - docker's containers without a daemon: records, the
- * run/create flags, the OCI config made from an image, the per-container monitor, stdio.
+ * run/create flags, the per-container monitor, stdio.
  *
  * A container is a directory, ROOT/containers/ID (ROOT: --root, else $MINIRUN_ROOT, else
  * /var/lib/minirun; ID: 64 hex), that any later `minirun` process can pick up: nothing is
@@ -11,8 +11,9 @@
  *   record     container.json, shaped like `docker inspect` prints it (store.c)
  *   flags      `run`/`create` argv -> struct container_opts (opts.c: the syntax; opts_set.c:
  *              the flags), pure
- *   config     record + image -> the OCI config.json handed to the runtime (config.c),
- *              with docker's defaults: capabilities, masked paths, mounts, devices, seccomp
+ *   config     record + image -> the OCI config.json handed to the runtime, with docker's
+ *              defaults: the layer below, minirun/bundle/bundle.h (which also holds
+ *              struct container_opts, the run options it is made from)
  *   monitor    one small process per running container: the parent (subreaper) of its init,
  *              owner of its stdio and log, which records the exit code and applies --restart
  *              and --rm (monitor.c)
@@ -23,7 +24,8 @@
  * ("No such container: x"); the commands print "minirun: MSG" and return docker's status:
  * 125 when minirun itself fails, else the container's.
  *
- * See: README.md here; minirun/container.h (the OCI lifecycle underneath);
+ * See: README.md here; minirun/bundle/bundle.h (the OCI config); minirun/oci/runtime.h (the
+ *      OCI lifecycle underneath);
  *      https://docs.docker.com/reference/cli/docker/container/run/
  */
 #ifndef MR_CONTAINERS_H
@@ -35,32 +37,24 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "lib/cmd.h"
 #include "lib/err.h"
+#include "minirun/bundle/bundle.h" /* struct container_opts, the OCI config */
 #include "minirun/network/network.h"
 #include "minirun/volume/volume.h"
 
-#define CONTAINER_ID_LEN           64 /* hex digits; "short" IDs are the first 12 */
-#define CONTAINER_EXIT_MINIRUN     125
-#define CONTAINER_EXIT_CANNOT_EXEC 126
-#define CONTAINER_EXIT_NOT_FOUND   127
+#define CONTAINER_ID_LEN 64 /* hex digits; "short" IDs are the first 12 */
 
 /* ---- the commands ------------------------------------------------------------------------ */
 
-/* A front-end verb: FN gets argv with argv[0] = the verb's name, returns the exit status.
- * Same shape as image_command, network_command, volume_command. */
-struct container_command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help; /* one line for the top-level usage() */
-};
 /* The verbs, one table per file group so that each can grow on its own; minirun/main.c
  * dispatches all three. Each ends with a {NULL} entry.
  *   container_commands       run create start stop kill restart rm pause unpause wait (commands.c)
  *   container_io_commands    logs exec attach (io_commands.c) container_info_commands  ps inspect
  * top stats port diff cp commit container      (info_commands.c) */
-extern const struct container_command container_commands[];
-extern const struct container_command container_io_commands[];
-extern const struct container_command container_info_commands[];
+extern const struct mr_command container_commands[];
+extern const struct mr_command container_io_commands[];
+extern const struct mr_command container_info_commands[];
 
 /* The store root: set from --root by the dispatcher (NULL: $MINIRUN_ROOT, else
  * /var/lib/minirun). containers_root() returns the one in effect. */
@@ -68,50 +62,6 @@ extern const char *containers_root_opt;
 const char *containers_root(void);
 
 /* ---- run / create flags (opts.c, opts_set.c) ---------------------------------------------- */
-
-enum container_restart { RESTART_NO, RESTART_ON_FAILURE, RESTART_ALWAYS, RESTART_UNLESS_STOPPED };
-
-/* What `run`/`create` were asked for. Pointers point into argv or into memory the struct
- * owns (container_opts_free). Zero/NULL means "not given": the image's value, then docker's
- * default, applies. */
-struct container_opts {
-	const char *image; /* the IMAGE argument, as given */
-	char **cmd;        /* the COMMAND [ARG...] after it; NULL: the image's Cmd */
-	const char *name;  /* --name; NULL: a generated "adjective_surname" */
-	bool interactive, tty, detach, rm, init, read_only, privileged, publish_all;
-	bool no_new_privs; /* --security-opt no-new-privileges[:true] */
-	char **env;        /* -e and --env-file entries in order ("K=V"; "K" alone was
-			      resolved from the caller's environment, or dropped) */
-	char **labels;     /* -l/--label K=V */
-	const char *workdir, *user, *hostname;
-	const char *entrypoint;     /* --entrypoint; "" clears the image's */
-	long long memory;           /* -m bytes; 0 unset */
-	long long memory_swap;      /* --memory-swap bytes (memory+swap); 0 unset, -1 unlimited */
-	double cpus;                /* --cpus; 0 unset */
-	long long pids_limit;       /* --pids-limit; 0 unset, -1 unlimited */
-	char **tmpfs;               /* --tmpfs PATH[:OPTS] */
-	char **cap_add, **cap_drop; /* names as given ("NET_ADMIN", "CAP_NET_ADMIN", "ALL") */
-	char **security_opt;        /* as given, for the record */
-	char *seccomp_profile;      /* --security-opt seccomp=unconfined|FILE; NULL default */
-	enum container_restart restart;
-	int restart_max;            /* on-failure:N; 0 = no limit */
-	const char *network;        /* --network none|host|bridge|NAME|container:ID; NULL bridge */
-	char **network_aliases;     /* --network-alias */
-	struct network_port *ports; /* -p, parsed with network_parse_port */
-	size_t nports;
-	struct volume_mount *mounts; /* -v and --mount, parsed with volume_parse_* */
-	size_t nmounts;
-	const char *stop_signal; /* --stop-signal; NULL: the image's StopSignal, else SIGTERM */
-	int stop_timeout;        /* --stop-timeout seconds; -1 unset (docker's 10) */
-	const char *detach_keys; /* --detach-keys; NULL: "ctrl-p,ctrl-q" */
-	const char *platform;
-	bool pull_never;    /* --pull never */
-	bool pull_always;   /* --pull always (default "missing": pull only what is not here) */
-	char **group_add;   /* --group-add NAME|GID, resolved in the container's /etc/group */
-	long long shm_size; /* --shm-size bytes; 0: docker's 64m */
-	char **ulimits;     /* --ulimit NAME=SOFT[:HARD], as given (checked: hostflags.h) */
-	char **devices;     /* --device HOST[:CONTAINER[:PERMS]], as given (checked) */
-};
 
 /*
  * container_opts_parse - parse `VERB [OPTIONS] IMAGE [COMMAND] [ARG...]` (argv[0] = VERB,
@@ -166,7 +116,7 @@ void container_ids_free(char **ids);
 /* the path of FILE in the container's directory, into buf */
 char *container_path(const struct container *c, const char *file, char *buf, size_t len);
 
-/* ---- record <-> OCI config (record.c, config.c, seccomp_default.c) ------------------------- */
+/* ---- the record (record.c); the OCI config made from it: minirun/bundle/bundle.h ---------- */
 
 /*
  * container_record_new - the record of a new container: docker inspect's shape (Id, Created,
@@ -179,75 +129,6 @@ char *container_path(const struct container *c, const char *file, char *buf, siz
 json_t *container_record_new(const struct container_opts *o, const char *id, const char *name,
 			     const char *image_ref, const char *image_id, json_t *image_config,
 			     struct mr_err *err);
-
-/* Paths the OCI config refers to. */
-struct container_paths {
-	const char *rootfs;      /* the merged overlay */
-	const char *hosts;       /* bind-mounted on /etc/hosts (NULL: none, --network host) */
-	const char *hostname;    /* on /etc/hostname */
-	const char *resolv_conf; /* on /etc/resolv.conf */
-	const char *netns;       /* join this network namespace (host: NULL and no new one) */
-	const char *init;        /* --init: the host path of the init binary to bind-mount */
-	const char *cgroups_path;
-};
-/*
- * container_oci_config - the config.json (runtime-spec 1.x) for the record REC: process
- * (args from Path/Args, env, cwd, user resolved against the rootfs's /etc/passwd and
- * /etc/group, terminal), docker's default capabilities +--cap-add -cap-drop, masked and
- * read-only paths, mounts (/proc, /dev tmpfs, /dev/pts, /dev/shm, /dev/mqueue, /sys ro,
- * /sys/fs/cgroup ro, the hosts files, -v/--mount/--tmpfs), devices, namespaces per
- * --network, resources (-m, --memory-swap, --cpus, --pids-limit), the default seccomp
- * profile (an allow-list; container_seccomp_default) unless unconfined, readonly root for
- * --read-only, noNewPrivileges, hostname. New reference.
- */
-json_t *container_oci_config(json_t *rec, const struct container_paths *p, struct mr_err *err);
-/* docker's default seccomp profile as an OCI "seccomp" object, for a process with the
- * capability bitmask CAPS (bit N = capability N: some syscalls are allowed only with theirs) */
-json_t *container_seccomp_default(unsigned long long caps);
-/* container_seccomp_profile - a profile given with --security-opt seccomp=FILE (docker's
- * format: archMap, includes/excludes by capability and architecture; or plain OCI) as the
- * OCI "seccomp" object for a process with capabilities CAPS. New reference, NULL with err. */
-json_t *container_seccomp_profile(json_t *profile, unsigned long long caps, struct mr_err *err);
-
-/* ---- config.c and user.c: capabilities, users, --init (helpers the config is made of) ----- */
-
-/* Is NAME ("CAP_NET_ADMIN", upper case, with CAP_) a capability this libcap knows? */
-bool container_cap_known(const char *name);
-/* docker's 14 default capabilities as a bitmask (bit N = capability N) */
-unsigned long long container_caps_default(void);
-/*
- * container_caps - the capability set of a container, as docker computes it: PRIVILEGED:
- * ALL; else --cap-add ALL: ALL minus CAP_DROP; --cap-drop ALL: only CAP_ADD; otherwise the
- * defaults minus CAP_DROP plus CAP_ADD. Names as opts_set.c (set_cap) normalised them ("CAP_X",
- * "ALL"). ALL is the mask "every capability" stands for (the caller's bounding set: a container
- * can't be given what its runtime doesn't hold). -1 with "unknown capability: \"X\"".
- */
-int container_caps(bool privileged, json_t *cap_add, json_t *cap_drop, unsigned long long all,
-		   unsigned long long *out, struct mr_err *err);
-
-/* A user resolved inside a container's rootfs, as docker's -u / USER resolves it. */
-struct container_user {
-	uid_t uid;
-	gid_t gid;
-	gid_t gids[64]; /* additionalGids: the /etc/group entries that list the user */
-	size_t ngids;
-	char home[256]; /* from /etc/passwd; "/" when there is no entry */
-};
-/*
- * container_resolve_user - SPEC ("", "name", "uid", "uid:gid", "name:group", ...) against
- * ROOTFS/etc/passwd and ROOTFS/etc/group, read with every path component resolved inside
- * ROOTFS (the image is untrusted: a symlink etc/passwd -> /etc/shadow stays inside).
- * -1 with docker's "unable to find user x: no matching entries in passwd file".
- */
-int container_resolve_user(const char *rootfs, const char *spec, struct container_user *u,
-			   struct mr_err *err);
-
-/* Where --init's binary is mounted in the container, and prepended to its command. */
-#define CONTAINER_INIT_DEST "/dev/init"
-/* container_init_path - the host path of minirun-init: next to /proc/self/exe, then in
- * containers/init/ beside it (the build tree), then the install dir; $MINIRUN_INIT first
- * when set (a test or a packager points it elsewhere). NULL if none is found. */
-const char *container_init_path(void);
 
 /* ---- lifecycle (lifecycle.c, rootfs.c, monitor.c) ----------------------------------------- */
 
@@ -319,6 +200,8 @@ int container_net_connect(const char *root, const char *ref, const char *net,
 			  const char *const *aliases, size_t naliases, struct mr_err *err);
 int container_net_disconnect(const char *root, const char *ref, const char *net,
 			     struct mr_err *err);
+/* the two above, for `minirun network connect|disconnect` (network.h network_containers) */
+extern const struct network_container_ops container_network_ops;
 
 /* ---- stdio: the attach socket and the log (io.c, attach.c, logs.c) ------------------------ */
 

@@ -55,7 +55,7 @@
 #include "lib/cleanup.h"
 #include "lib/inroot.h"
 #include "minirun/image/image.h"
-#include "minirun/setup.h"
+#include "minirun/oci/runtime.h"
 #include "unionfs/layer.h"
 #include "unionfs/overlay.h"
 

@@ -4,7 +4,7 @@
  *
  * The new process joins everything the container's init has: its namespaces (so it sees
  * the same hostname, network, and pid 1), its cgroup, root, capabilities and seccomp
- * filter. That is the OCI runtime's exec (ctr_exec, minirun/exec.c); this verb only decides
+ * filter. That is the OCI runtime's exec (ctr_exec, minirun/oci/exec.c); this verb only decides
  * which process to ask it for, as docker does: the container's own process from its
  * bundle's config.json, with
  *
@@ -27,16 +27,14 @@
  * attach and logs share.
  *
  * See: https://docs.docker.com/reference/cli/docker/container/exec/, runc-exec(8),
- *      minirun/exec.c (the joining, and why the runtime re-executes itself first).
+ *      minirun/oci/exec.c (the joining, and why the runtime re-executes itself first).
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/clone_exe.h"
-#include "minirun/container.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/containers/containers.h"
 #include "minirun/containers/io_args.h"
 #include "minirun/containers/io_proto.h"
-#include "minirun/setup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -132,7 +130,7 @@ static long long lookup_id(pid_t pid, const char *file, const char *name, int fi
 	_cleanup_close_ int p = root < 0 ? -1 : mnt_open_in_root(root, file, false, false, NULL);
 	if (p < 0)
 		return -1;
-	_cleanup_fclose_ FILE *f = fopen(mnt_fd_path(fdp, sizeof(fdp), p), "re");
+	_cleanup_fclose_ FILE *f = fopen(mr_fd_path(fdp, sizeof(fdp), p), "re");
 	char line[4096];
 	while (f && fgets(line, sizeof(line), f)) {
 		char *save = NULL, *cols[4] = {0};
@@ -426,14 +424,14 @@ int cmd_exec(int argc, char **argv)
 		return rc;
 	if (reexec_sealed(&err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
-		return CONTAINER_EXIT_MINIRUN;
+		return MR_EXIT_RUNTIME;
 	}
 	struct container c = {.lockfd = -1};
 	if (container_open(containers_root(), a.operands[0], false, &c, &err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
-		return CONTAINER_EXIT_MINIRUN;
+		return MR_EXIT_RUNTIME;
 	}
-	rc = CONTAINER_EXIT_MINIRUN;
+	rc = MR_EXIT_RUNTIME;
 	_cleanup_free_ char *text = NULL;
 	_cleanup_close_ int mfd = -1, dirfd = -1, console = -1;
 	char sock[64] = "", spath[128];
@@ -494,11 +492,11 @@ int cmd_exec(int argc, char **argv)
 		unlinkat(dirfd, sock, 0); /* the runtime has connected, or never will */
 	if (r < 0) {
 		fprintf(stderr, "minirun: OCI runtime exec failed: %s\n", err.msg);
-		rc = err.errnum == ENOENT ? CONTAINER_EXIT_NOT_FOUND
+		rc = err.errnum == ENOENT ? MR_EXIT_NOT_FOUND
 		     : (err.errnum == EACCES || err.errnum == ENOEXEC || err.errnum == EISDIR ||
 			err.errnum == EPERM)
-			     ? CONTAINER_EXIT_CANNOT_EXEC
-			     : CONTAINER_EXIT_MINIRUN;
+			     ? MR_EXIT_CANNOT_EXEC
+			     : MR_EXIT_RUNTIME;
 		goto out;
 	}
 	if (console >= 0 && keep_draining(console, &err) < 0) {

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct container_command container_info_commands[] = {
+const struct mr_command container_info_commands[] = {
 	{"ps", cmd_ps, "list containers (-a -q -s --filter --format)"},
 	{"inspect", cmd_inspect, "show the record of containers (or images) as JSON (-f)"},
 	{"top", cmd_top, "display the running processes of a container"},
@@ -42,15 +42,15 @@ static const struct {
 	{"remove", "rm"},
 };
 
-static const struct container_command *find_verb(const char *name)
+static const struct mr_command *find_verb(const char *name)
 {
-	const struct container_command *const tables[] = {container_commands, container_io_commands,
-							  container_info_commands};
+	const struct mr_command *const tables[] = {container_commands, container_io_commands,
+						   container_info_commands};
 	for (size_t i = 0; i < sizeof(container_aliases) / sizeof(container_aliases[0]); i++)
 		if (!strcmp(name, container_aliases[i].alias))
 			name = container_aliases[i].verb;
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
-		for (const struct container_command *c = tables[t]; c->name; c++)
+		for (const struct mr_command *c = tables[t]; c->name; c++)
 			if (!strcmp(c->name, name) && c->fn != cmd_container)
 				return c;
 	return NULL;
@@ -58,12 +58,12 @@ static const struct container_command *find_verb(const char *name)
 
 static void container_usage(FILE *out)
 {
-	const struct container_command *const tables[] = {container_commands, container_io_commands,
-							  container_info_commands};
+	const struct mr_command *const tables[] = {container_commands, container_io_commands,
+						   container_info_commands};
 	fprintf(out, "Usage:  minirun container COMMAND\n\nManage containers\n\nCommands:\n"
 		     "  ls          List containers (= ps)\n");
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
-		for (const struct container_command *c = tables[t]; c->name; c++)
+		for (const struct mr_command *c = tables[t]; c->name; c++)
 			if (c->fn != cmd_container && c->name[0] != '_')
 				fprintf(out, "  %-11s %s\n", c->name, c->help ? c->help : "");
 	fprintf(out, "\nRun 'minirun container COMMAND --help' for more information on a "
@@ -76,7 +76,7 @@ int cmd_container(int argc, char **argv)
 		container_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 1 : 0;
 	}
-	const struct container_command *c = find_verb(argv[1]);
+	const struct mr_command *c = find_verb(argv[1]);
 	if (!c)
 		return info_usage_error("container", "unknown command \"%s\" for \"container\"",
 					argv[1]);
@@ -93,7 +93,7 @@ int info_usage_error(const char *verb, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nSee 'minirun %s --help'.\n", verb);
-	return CONTAINER_EXIT_MINIRUN;
+	return MR_EXIT_RUNTIME;
 }
 
 int info_open(const char *ref, bool lock, struct container *c)

@@ -61,7 +61,7 @@ static int operand_error(const struct io_verb *v)
 		"minirun: \"%s\" requires %s %d argument%s.\nSee 'minirun %s --help'.\n\n"
 		"Usage:  minirun %s %s\n",
 		v->name, how, n, n == 1 ? "" : "s", v->name, v->name, v->synopsis);
-	return CONTAINER_EXIT_MINIRUN;
+	return MR_EXIT_RUNTIME;
 }
 
 /* a shared option: into *A; 0, or -1 after a message */
@@ -118,7 +118,7 @@ bool io_parse_args(const struct io_verb *v, int argc, char **argv, struct io_arg
 	letters[l] = '\0';
 
 	*a = (struct io_args){.sig_proxy = true};
-	*status = CONTAINER_EXIT_MINIRUN;
+	*status = MR_EXIT_RUNTIME;
 	int ch;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, letters, opts, NULL)) != -1) {

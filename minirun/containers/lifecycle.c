@@ -11,15 +11,14 @@
  * and safe on a half-made container: that is what lets `rm -f` clean up after a `kill -9`
  * at any step (README.md, "How rm -f undoes run").
  *
- * See: README.md here; minirun/container.h (ctr_*); inotify(7); pidfd_open(2).
+ * See: README.md here; minirun/oci/runtime.h (ctr_*); inotify(7); pidfd_open(2).
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/container.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
-#include "minirun/oci.h"
-#include "minirun/state.h"
+#include "lib/sig.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -184,7 +183,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 		goto fail;
 	container_step("image-mark");
 	/* the image store's "in use" mark (minirun/image/image.h, image_in_use) */
-	if (state_write_file(container_path(c, "image", path, sizeof(path)), img.id, 0600, err) < 0)
+	if (mr_replace_file(container_path(c, "image", path, sizeof(path)), img.id, 0600, err) < 0)
 		goto fail;
 	container_step("dirs");
 	if (mkdir(container_path(c, "diff", path, sizeof(path)), 0755) < 0 ||
@@ -193,7 +192,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 		goto fail;
 	}
 	/* made empty here, written by the monitor at each exit (see container_wait_exit) */
-	if (state_write_file(container_path(c, "exit-code", path, sizeof(path)), "", 0600, err) < 0)
+	if (mr_replace_file(container_path(c, "exit-code", path, sizeof(path)), "", 0600, err) < 0)
 		goto fail;
 	container_step("volumes");
 	/* saved again only when the networks or volumes changed the record: each save is a
@@ -359,7 +358,7 @@ int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err 
 		return 0; /* docker: stopping a stopped container succeeds */
 	const char *name = json_string_value(rec_get(c->rec, "Config", "StopSignal"));
 	if (sig <= 0)
-		sig = name && *name ? sig_parse(name) : SIGTERM;
+		sig = name && *name ? mr_sig_parse(name) : SIGTERM;
 	if (sig <= 0)
 		sig = SIGTERM;
 	if (timeout < 0) {

@@ -350,7 +350,7 @@ int cmd_logs(int argc, char **argv)
 	struct container c = {.lockfd = -1};
 	if (container_open(containers_root(), a.operands[0], false, &c, &err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
-		return CONTAINER_EXIT_MINIRUN;
+		return MR_EXIT_RUNTIME;
 	}
 	char path[4096];
 	container_path(&c, "ctr.log", path, sizeof(path));
@@ -359,7 +359,7 @@ int cmd_logs(int argc, char **argv)
 	_cleanup_free_ char *buf = malloc(cap);
 	if (!buf) {
 		container_close(&c);
-		return CONTAINER_EXIT_MINIRUN;
+		return MR_EXIT_RUNTIME;
 	}
 	for (bool first = true;; first = false) {
 		/* the status before the read: a container running then may have written more

@@ -40,10 +40,8 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "lib/proc.h"
-#include "minirun/clone_exe.h"
-#include "minirun/container.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/containers/lifecycle.h"
-#include "minirun/state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -179,8 +177,8 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 	json_decref(cfg);
 	if (mr_mkdir_p(container_path(c, "bundle", path, sizeof(path)), 0700, err) < 0)
 		return -1;
-	return state_write_file(container_path(c, "bundle/config.json", path, sizeof(path)),
-				text ? text : "", 0600, err);
+	return mr_replace_file(container_path(c, "bundle/config.json", path, sizeof(path)),
+			       text ? text : "", 0600, err);
 }
 
 /* the OCI create with the io's fds as the init's stdio: dup2'd onto 0-2 only around the
@@ -461,8 +459,8 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	container_step("monitor");
 	container_oci_root(c->root, m.oci, sizeof(m.oci));
 	snprintf(text, sizeof(text), "%d %llu", (int)getpid(), proc_start_time(getpid()));
-	if (state_write_file(container_path(c, "monitor.pid", path, sizeof(path)), text, 0600,
-			     &err) < 0) {
+	if (mr_replace_file(container_path(c, "monitor.pid", path, sizeof(path)), text, 0600,
+			    &err) < 0) {
 		tell(m.notify, N_FAILED, 0, &err);
 		_exit(1);
 	}
@@ -471,9 +469,9 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (run_once(&m, attach, &io, &code, &err) < 0) {
-			int ecode = err.errnum == ENOENT   ? CONTAINER_EXIT_NOT_FOUND
-				    : err.errnum == EACCES ? CONTAINER_EXIT_CANNOT_EXEC
-							   : CONTAINER_EXIT_MINIRUN;
+			int ecode = err.errnum == ENOENT   ? MR_EXIT_NOT_FOUND
+				    : err.errnum == EACCES ? MR_EXIT_CANNOT_EXEC
+							   : MR_EXIT_RUNTIME;
 			if (m.notify >= 0) {
 				/* the first start: the starter reports it; the record keeps it */
 				rec_set(c->rec, "State", "ExitCode", json_integer(ecode));

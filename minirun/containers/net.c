@@ -39,7 +39,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/lazylib.h"
+#include "minirun/lazy/lazylib.h"
 #include "minirun/containers/containers.h"
 #include "netns/nat.h"
 #include "netns/netlink.h"
@@ -628,3 +628,19 @@ int container_net_disconnect(const char *root, const char *ref, const char *net,
 	container_close(&c);
 	return r;
 }
+
+static bool container_exists(const char *root, const char *ref)
+{
+	struct container c = {0};
+	struct mr_err probe = {0};
+	if (container_open(root, ref, false, &c, &probe) < 0)
+		return false;
+	container_close(&c);
+	return true;
+}
+
+const struct network_container_ops container_network_ops = {
+	.connect = container_net_connect,
+	.disconnect = container_net_disconnect,
+	.exists = container_exists,
+};

@@ -18,7 +18,7 @@
  * Try: minirun run --help
  */
 #include "minirun/containers/opts.h"
-#include "minirun/oci.h" /* sig_parse: --stop-signal */
+#include "lib/sig.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -142,7 +142,7 @@ static int check(const struct container_opts *o, struct mr_err *err)
 			       "Range of CPUs is from 0.01 to %ld.00, as there are only %ld CPUs "
 			       "available",
 			       ncpu, ncpu);
-	if (o->stop_signal && sig_parse(o->stop_signal) < 0)
+	if (o->stop_signal && mr_sig_parse(o->stop_signal) < 0)
 		return mr_fail(err, 0, "Invalid signal: %s", o->stop_signal);
 	if (o->rm && o->restart != RESTART_NO)
 		return mr_fail(err, 0, "Conflicting options: --restart and --rm");

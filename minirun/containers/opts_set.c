@@ -18,7 +18,7 @@
 #include "minirun/containers/opts.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/containers/hostflags.h"
+#include "minirun/bundle/bundle.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -22,7 +22,7 @@
  *      image-spec config.md (the image's "config" object).
  */
 #include "minirun/containers/containers.h"
-#include "minirun/containers/hostflags.h"
+#include "minirun/bundle/bundle.h"
 
 #include <errno.h>
 #include <stdio.h>

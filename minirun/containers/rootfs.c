@@ -21,8 +21,7 @@
 #include "lib/file.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
-#include "minirun/setup.h"
-#include "minirun/state.h"
+#include "minirun/oci/runtime.h"
 #include "unionfs/overlay.h"
 
 #include <errno.h>
@@ -176,14 +175,13 @@ int rootfs_files(struct container *c, struct mr_err *err)
 	snprintf(text, sizeof(text), "%.255s\n", host && *host ? host : c->id);
 	if (!(host && *host))
 		text[12] = '\n', text[13] = 0; /* docker's default: the short ID */
-	if (state_write_file(container_path(c, "hostname", path, sizeof(path)), text, 0644, err) <
-	    0)
+	if (mr_replace_file(container_path(c, "hostname", path, sizeof(path)), text, 0644, err) < 0)
 		return -1;
 	_cleanup_free_ char *resolv = resolv_text(!strcmp(mode, "host"));
 	if (!resolv)
 		return mr_fail(err, ENOMEM, "resolv.conf");
-	if (state_write_file(container_path(c, "resolv.conf", path, sizeof(path)), resolv, 0644,
-			     err) < 0)
+	if (mr_replace_file(container_path(c, "resolv.conf", path, sizeof(path)), resolv, 0644,
+			    err) < 0)
 		return -1;
 	const char *wd = json_string_value(rec_get(c->rec, "Config", "WorkingDir"));
 	if (wd && *wd && strcmp(wd, "/") != 0 &&
@@ -193,7 +191,7 @@ int rootfs_files(struct container *c, struct mr_err *err)
 	if (access(path, F_OK) == 0)
 		return 0;
 	_cleanup_free_ char *hosts = network_hosts_format(NULL, 0);
-	return hosts ? state_write_file(path, hosts, 0644, err) : mr_fail(err, ENOMEM, "hosts");
+	return hosts ? mr_replace_file(path, hosts, 0644, err) : mr_fail(err, ENOMEM, "hosts");
 }
 
 static dev_t top_dev;

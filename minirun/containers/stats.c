@@ -36,9 +36,8 @@
 
 #include "cgroups/cgroup.h"
 #include "lib/file.h"
-#include "minirun/cgstep.h"
+#include "minirun/oci/runtime.h"
 #include "minirun/image/image.h"
-#include "minirun/state.h"
 
 /* one reading of one container */
 struct sample {
@@ -173,7 +172,7 @@ static void sample_read(const char *id, struct sample *s, int64_t host_mem)
 		pid_t *pids = NULL;
 		size_t np = 0;
 		if ((cs.pids_current == CG_UNSET || cs.memory_current == CG_UNSET) && st.cgroup &&
-		    cgstep_procs(st.cgroup, &pids, &np, NULL) == 0) {
+		    procs_list(st.cgroup, 0 /* the cgroup only */, &pids, &np, NULL) == 0) {
 			if (cs.pids_current == CG_UNSET)
 				cs.pids_current = (int64_t)np;
 			if (cs.memory_current == CG_UNSET)

@@ -18,7 +18,6 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/containers/lifecycle.h"
-#include "minirun/state.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -290,11 +289,11 @@ int container_save(struct container *c, struct mr_err *err)
 	_cleanup_free_ char *text = json_dumps(c->rec, JSON_COMPACT);
 	if (!text)
 		return mr_fail(err, ENOMEM, "encode the record of %.12s", c->id);
-	/* state_write_file: a temp file renamed over the record, no fsync (the record is
+	/* mr_replace_file: a temp file renamed over the record, no fsync (the record is
 	 * rewritten at every state change; an fsync each time would cost more than the
 	 * container's whole setup) */
-	return state_write_file(container_path(c, "container.json", path, sizeof(path)), text, 0600,
-				err);
+	return mr_replace_file(container_path(c, "container.json", path, sizeof(path)), text, 0600,
+			       err);
 }
 
 void container_close(struct container *c)

@@ -10,11 +10,11 @@
  * `top C -o pid,comm`), and keeps the header and the rows of the container's processes:
  * those of its cgroup (the OCI state, ROOT/oci/ID/state.json, names it), else those that
  * share its init's pid namespace. The pids and user names are the host's. Both halves are
- * minirun/procs.c, which `minirun oci ps` (runc's ps) shares. The rows are then cut into
+ * minirun/oci/procs.c, which `minirun oci ps` (runc's ps) shares. The rows are then cut into
  * the header's columns (the last one, CMD, takes the rest of the line) and aligned as
  * docker's client does.
  *
- * See: docker-top(1), ps(1); minirun/procs.c.
+ * See: docker-top(1), ps(1); minirun/oci/procs.c.
  */
 #include "minirun/containers/info.h"
 
@@ -22,8 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "minirun/procs.h"
-#include "minirun/state.h"
+#include "minirun/oci/runtime.h"
 
 /* LINE cut into NCOLS whitespace-separated cells (the last takes the rest), tab-separated,
  * as a new string; NCOLS 0: as many cells as LINE has words (the header) */

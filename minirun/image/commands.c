@@ -24,7 +24,7 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 
-const struct image_command image_commands[] = {
+const struct mr_command image_commands[] = {
 	{"images", cmd_images, "List images"},
 	{"import", cmd_import, "Import the contents from a tarball to create a filesystem image"},
 	{"load", cmd_load, "Load an image from a tar archive (docker-archive or oci-archive)"},

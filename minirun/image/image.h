@@ -33,18 +33,14 @@
 
 #include <jansson.h>
 
+#include "lib/cmd.h"
 #include "lib/err.h"
 
 /* ---- the commands ------------------------------------------------------------------------ */
 
-/* A front-end verb: FN gets argv with argv[0] = the verb's name, returns the exit status. */
-struct image_command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help; /* one line for the top-level usage() */
-};
-/* images import load save tag rmi history image pull; ends with a {NULL} entry */
-extern const struct image_command image_commands[];
+/* The verbs (lib/cmd.h's rows): images import load save tag rmi history image pull; ends
+ * with a {NULL} entry */
+extern const struct mr_command image_commands[];
 
 int cmd_images(int argc, char **argv);
 int cmd_import(int argc, char **argv);

@@ -5,9 +5,9 @@
  * and returns 125.
  *
  * connect/disconnect take docker's NETWORK CONTAINER (a container of the store, through
- * minirun/containers/net.c, which also keeps its record), or, for a process that is no
- * container of the store (the network suites' "containers"), a container ID and its network
- * namespace (a PID or a netns path): `connect NETWORK ID PID|NETNS-PATH`.
+ * network_containers: minirun/containers/net.c, which also keeps its record), or, for a process
+ * that is no container of the store (the network suites' "containers"), a container ID and its
+ * network namespace (a PID or a netns path): `connect NETWORK ID PID|NETNS-PATH`.
  *
  * See: network.h, https://docs.docker.com/reference/cli/docker/network/.
  */
@@ -17,14 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "minirun/containers/containers.h"
 #include "minirun/network/network.h"
 #include "netns/netlink.h"
 
+const struct network_container_ops *network_containers;
+
 static int fail(const struct mr_err *err)
 {
-	fprintf(stderr, "minirun: %s\n", err->msg);
-	return MR_EXIT_RUNTIME;
+	return mr_err_report(err, MR_EXIT_RUNTIME);
 }
 
 static int usage_err(const char *verb, const char *synopsis)
@@ -166,9 +166,9 @@ static int cmd_connect(int argc, char **argv)
 		default: return MR_EXIT_RUNTIME;
 		}
 	struct mr_err err = {0};
-	if (optind == argc - 2) { /* docker's: NETWORK CONTAINER */
-		if (container_net_connect(network_root(), argv[optind + 1], argv[optind], aliases,
-					  na, &err) < 0)
+	if (optind == argc - 2 && network_containers) { /* docker's: NETWORK CONTAINER */
+		if (network_containers->connect(network_root(), argv[optind + 1], argv[optind],
+						aliases, na, &err) < 0)
 			return fail(&err);
 		return 0;
 	}
@@ -201,11 +201,9 @@ static int cmd_disconnect(int argc, char **argv)
 	if (argc != 3 + i)
 		return usage_err("disconnect", "exactly 2 arguments (NETWORK CONTAINER)");
 	/* a container of the store: its record forgets the network too; else a bare ID */
-	struct container c = {0};
-	struct mr_err probe = {0};
-	if (container_open(network_root(), argv[2 + i], false, &c, &probe) == 0) {
-		container_close(&c);
-		if (container_net_disconnect(network_root(), argv[2 + i], argv[1 + i], &err) < 0)
+	if (network_containers && network_containers->exists(network_root(), argv[2 + i])) {
+		if (network_containers->disconnect(network_root(), argv[2 + i], argv[1 + i], &err) <
+		    0)
 			return fail(&err);
 	} else if (network_disconnect(network_root(), argv[1 + i], argv[2 + i], &err) < 0)
 		return fail(&err);
@@ -241,7 +239,7 @@ static int cmd_unpublish(int argc, char **argv)
 	return 0;
 }
 
-const struct network_command network_commands[] = {
+const struct mr_command network_commands[] = {
 	{"create", cmd_create, "Create a network"},
 	{"ls", cmd_ls, "List networks"},
 	{"rm", cmd_rm, "Remove one or more networks"},

@@ -38,23 +38,34 @@
 
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
 
+#include "lib/cmd.h"
 #include "lib/err.h"
 
 /* ---- the commands ------------------------------------------------------------------------ */
 
-/* `minirun network VERB ...`: FN gets argv with argv[0] = the verb, returns the exit status
- * (0, or 125 after printing one line). */
-struct network_command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
+/* `minirun network VERB ...` (lib/cmd.h's rows; each returns 0, or 125 after printing one
+ * line): create ls rm inspect connect disconnect publish unpublish hosts; ends with {NULL} */
+extern const struct mr_command network_commands[];
+
+/*
+ * `network connect NETWORK CONTAINER` and `network disconnect` on a container of the store
+ * are answered by the container front end, which also keeps the container's record
+ * (minirun/containers/net.c). network/ sits below containers/ and does not include it: the
+ * dispatcher (minirun/main.c) hands it those functions here. NULL (no store of containers):
+ * only the `connect NETWORK ID PID|NETNS-PATH` form works.
+ */
+struct network_container_ops {
+	int (*connect)(const char *root, const char *ref, const char *net,
+		       const char *const *aliases, size_t naliases, struct mr_err *err);
+	int (*disconnect)(const char *root, const char *ref, const char *net, struct mr_err *err);
+	bool (*exists)(const char *root, const char *ref); /* REF names a container of ROOT */
 };
-/* create ls rm inspect connect disconnect publish unpublish hosts; ends with {NULL} */
-extern const struct network_command network_commands[];
+extern const struct network_container_ops *network_containers;
 
 /* The root the commands use: set from --root by the dispatcher (NULL: $MINIRUN_ROOT, else
  * /var/lib/minirun). network_root() returns the one in effect. */

@@ -16,8 +16,7 @@
 
 static int fail(const struct mr_err *err)
 {
-	fprintf(stderr, "minirun: %s\n", err->msg);
-	return MR_EXIT_RUNTIME;
+	return mr_err_report(err, MR_EXIT_RUNTIME);
 }
 
 static int usage_err(const char *verb, const char *what)
@@ -183,7 +182,7 @@ static int cmd_release(int argc, char **argv)
 	return volume_release(volume_root(), argv[1], argv[2], &err) < 0 ? fail(&err) : 0;
 }
 
-const struct volume_command volume_commands[] = {
+const struct mr_command volume_commands[] = {
 	{"create", cmd_create, "Create a volume"},
 	{"ls", cmd_ls, "List volumes"},
 	{"rm", cmd_rm, "Remove one or more volumes"},

@@ -31,18 +31,13 @@
 
 #include <jansson.h>
 
+#include "lib/cmd.h"
 #include "lib/err.h"
 
 /* ---- the commands ------------------------------------------------------------------------ */
 
-/* `minirun volume VERB ...`: FN gets argv with argv[0] = the verb; returns the exit status. */
-struct volume_command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
-};
-/* create ls rm inspect prune; ends with {NULL} */
-extern const struct volume_command volume_commands[];
+/* `minirun volume VERB ...` (lib/cmd.h's rows): create ls rm inspect prune; ends with {NULL} */
+extern const struct mr_command volume_commands[];
 
 /* The root the commands use (see network.h's twin): --root, $MINIRUN_ROOT, /var/lib/minirun */
 extern const char *volume_root_opt;

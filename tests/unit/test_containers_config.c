@@ -1,15 +1,15 @@
 /*
  * tests/unit/test_containers_config.c - a container's record and its OCI config
- * (minirun/containers/record.c, config.c, user.c, seccomp_default.c): the image config merged as
- * docker merges it, capability arithmetic, docker's mounts/masked paths/namespaces per
- * network mode, users resolved inside a rootfs (and not outside it), the seccomp object,
- * and that the runtime's own parser accepts what comes out.
+ * (minirun/containers/record.c; minirun/bundle/config.c, user.c, seccomp_default.c): the
+ * image config merged as docker merges it, capability arithmetic, docker's mounts/masked
+ * paths/namespaces per network mode, users resolved inside a rootfs (and not outside it),
+ * the seccomp object, and that the runtime's own parser accepts what comes out.
  *
  * Run: make test-unit (all suites), or build tests/unit/run-unit and run it.
  */
 #include "minirun/containers/containers.h"
-#include "minirun/setup.h"
-#include "minirun/spec.h"
+#include "minirun/oci/setup.h"
+#include "minirun/oci/spec.h"
 #include "tests/unit/unit.h"
 
 #include <errno.h>

@@ -1,10 +1,10 @@
 /*
  * tests/unit/test_containers_hostflags.c - --ulimit, --device, --group-add, --shm-size and
- * --pull as run's parser takes them (minirun/containers/hostflags.c, opts_set.c), and the record
+ * --pull as run's parser takes them (minirun/bundle/hostflags.c, opts_set.c), and the record
  * and OCI pieces made from them.
  */
 #include "minirun/containers/containers.h"
-#include "minirun/containers/hostflags.h"
+#include "minirun/bundle/bundle.h"
 #include "tests/unit/unit.h"
 
 #include <string.h>

@@ -3,9 +3,10 @@
  * positions, mount options, the default spec, ids and signal names (minirun/spec*.c,
  * state.c, signals.c).
  */
-#include "minirun/oci.h"
-#include "minirun/spec.h"
-#include "minirun/state.h"
+#include "lib/sig.h"
+#include "minirun/oci/oci.h"
+#include "minirun/oci/spec.h"
+#include "minirun/oci/state.h"
 #include "tests/unit/unit.h"
 
 #include <sched.h>
@@ -130,13 +131,13 @@ static void ids_that_name_paths_are_refused(void)
 
 static void signal_names_and_numbers(void)
 {
-	CU_ASSERT_EQUAL(sig_parse("KILL"), SIGKILL);
-	CU_ASSERT_EQUAL(sig_parse("SIGTERM"), SIGTERM);
-	CU_ASSERT_EQUAL(sig_parse("sigusr1"), SIGUSR1);
-	CU_ASSERT_EQUAL(sig_parse("9"), 9);
-	CU_ASSERT_EQUAL(sig_parse("RTMIN+2"), SIGRTMIN + 2);
-	CU_ASSERT_EQUAL(sig_parse("NOPE"), -1);
-	CU_ASSERT_EQUAL(sig_parse("0"), -1);
+	CU_ASSERT_EQUAL(mr_sig_parse("KILL"), SIGKILL);
+	CU_ASSERT_EQUAL(mr_sig_parse("SIGTERM"), SIGTERM);
+	CU_ASSERT_EQUAL(mr_sig_parse("sigusr1"), SIGUSR1);
+	CU_ASSERT_EQUAL(mr_sig_parse("9"), 9);
+	CU_ASSERT_EQUAL(mr_sig_parse("RTMIN+2"), SIGRTMIN + 2);
+	CU_ASSERT_EQUAL(mr_sig_parse("NOPE"), -1);
+	CU_ASSERT_EQUAL(mr_sig_parse("0"), -1);
 }
 
 static CU_TestInfo tests[] = {

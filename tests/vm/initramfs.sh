@@ -110,7 +110,7 @@ while IFS= read -r -d '' f; do
 done < <(find "$stage/usr" "$stage/mr" -type f -perm -u+x -print0)
 # libraries the project opens with dlopen(3), which ldd can't see: libcurl (only `pull`
 # needs it: minirun/image/curl_dl.c), libarchive, libnftables and libcrypto (minirun opens
-# them on first use: minirun/lazylib.h); they and their own libraries come along too
+# them on first use: minirun/lazy/lazylib.h); they and their own libraries come along too
 dl=()
 for so in libcurl.so.4 libarchive.so.13 libnftables.so.1 libcrypto.so.3; do
 	p=$(ldconfig -p | awk -v n="$so" '$1 == n && /x86-64/ { print $NF; exit }')

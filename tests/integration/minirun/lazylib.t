@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/integration/minirun/lazylib.t - minirun loads libarchive, libnftables, libcrypto and
-# libcurl only when a verb calls into them (minirun/lazylib.h, minirun/image/curl_dl.c):
+# libcurl only when a verb calls into them (minirun/lazy/lazylib.h, minirun/image/curl_dl.c):
 # none is linked, and the verbs that need them still work through the forwarders. (jansson,
 # libseccomp and libcap are linked in whole: minirun/build.mk.)
 . "$MR_TOP/tests/lib/t.sh"

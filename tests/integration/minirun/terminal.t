@@ -4,11 +4,11 @@
 # process has the slave as its controlling terminal, and exec --tty does the same.
 . "$MR_TOP/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/minirun/lib.sh"
-RECV=$MR_TOP/minirun/test_console_recv
+RECV=$MR_TOP/minirun/oci/test_console_recv
 
 # start_receiver SOCK [INPUT]: test_console_recv in the background, output in recv.out
 start_receiver() {
-	[ -x "$RECV" ] || t_skip "minirun/test_console_recv is not built (make minirun)"
+	[ -x "$RECV" ] || t_skip "minirun/oci/test_console_recv is not built (make minirun)"
 	"$RECV" "$@" >recv.out 2>&1 &
 	RPID=$!
 	t_defer "kill $RPID 2>/dev/null; true"

@@ -1,0 +1,208 @@
+/*
+ * minirun/bundle/bundle.h - image config + run options -> an OCI bundle: the config.json
+ * that the OCI runtime (minirun/oci/runtime.h) is handed, with docker's defaults. The one
+ * header of minirun/bundle/ that the front end includes (README.md here tells the story:
+ * how does `docker run` become config.json).
+ *
+ *   run options   struct container_opts: what `run`/`create` were asked for (the front end's
+ *                 containers/opts.c parses argv into it; it is the bundle's input)
+ *   config.c      the container's record (image config merged with the options, docker's
+ *                 inspect shape) -> config.json: process, capabilities, mounts, masked
+ *                 paths, namespaces, resources, devices
+ *   seccomp_default.c  docker's default seccomp profile, and --security-opt seccomp=FILE
+ *   user.c        -u / USER and --group-add, looked up in the rootfs's /etc/passwd, group
+ *   hostflags.c   the flags that hand a container some of the host: --ulimit, --device,
+ *                 --group-add, --shm-size
+ *
+ * Each of those flags lives in three places, as in docker: opts_set.c checks its syntax, the
+ * record keeps it in docker's HostConfig key (Ulimits, Devices, GroupAdd, ShmSize), and
+ * config.c turns the record into the OCI config (process.rlimits, linux.devices plus a cgroup
+ * allow rule, process.user.additionalGids, the size= of /dev/shm). What a flag can only learn
+ * from the host (does the device exist? can this process raise that hard limit?) is checked
+ * once before the container is created, so a refusal leaves nothing behind.
+ *
+ * See: README.md here; runtime-spec config.md, config-linux.md;
+ *      https://docs.docker.com/reference/cli/docker/container/run/
+ */
+#ifndef MR_BUNDLE_H
+#define MR_BUNDLE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lib/err.h"
+#include "minirun/network/network.h" /* struct network_port: -p */
+#include "minirun/volume/volume.h"   /* struct volume_mount: -v, --mount */
+
+/* ---- the run options -------------------------------------------------------------------- */
+
+enum container_restart { RESTART_NO, RESTART_ON_FAILURE, RESTART_ALWAYS, RESTART_UNLESS_STOPPED };
+
+/* What `run`/`create` were asked for. Pointers point into argv or into memory the struct
+ * owns (container_opts_free). Zero/NULL means "not given": the image's value, then docker's
+ * default, applies. */
+struct container_opts {
+	const char *image; /* the IMAGE argument, as given */
+	char **cmd;        /* the COMMAND [ARG...] after it; NULL: the image's Cmd */
+	const char *name;  /* --name; NULL: a generated "adjective_surname" */
+	bool interactive, tty, detach, rm, init, read_only, privileged, publish_all;
+	bool no_new_privs; /* --security-opt no-new-privileges[:true] */
+	char **env;        /* -e and --env-file entries in order ("K=V"; "K" alone was
+			      resolved from the caller's environment, or dropped) */
+	char **labels;     /* -l/--label K=V */
+	const char *workdir, *user, *hostname;
+	const char *entrypoint;     /* --entrypoint; "" clears the image's */
+	long long memory;           /* -m bytes; 0 unset */
+	long long memory_swap;      /* --memory-swap bytes (memory+swap); 0 unset, -1 unlimited */
+	double cpus;                /* --cpus; 0 unset */
+	long long pids_limit;       /* --pids-limit; 0 unset, -1 unlimited */
+	char **tmpfs;               /* --tmpfs PATH[:OPTS] */
+	char **cap_add, **cap_drop; /* names as given ("NET_ADMIN", "CAP_NET_ADMIN", "ALL") */
+	char **security_opt;        /* as given, for the record */
+	char *seccomp_profile;      /* --security-opt seccomp=unconfined|FILE; NULL default */
+	enum container_restart restart;
+	int restart_max;            /* on-failure:N; 0 = no limit */
+	const char *network;        /* --network none|host|bridge|NAME|container:ID; NULL bridge */
+	char **network_aliases;     /* --network-alias */
+	struct network_port *ports; /* -p, parsed with network_parse_port */
+	size_t nports;
+	struct volume_mount *mounts; /* -v and --mount, parsed with volume_parse_* */
+	size_t nmounts;
+	const char *stop_signal; /* --stop-signal; NULL: the image's StopSignal, else SIGTERM */
+	int stop_timeout;        /* --stop-timeout seconds; -1 unset (docker's 10) */
+	const char *detach_keys; /* --detach-keys; NULL: "ctrl-p,ctrl-q" */
+	const char *platform;
+	bool pull_never;    /* --pull never */
+	bool pull_always;   /* --pull always (default "missing": pull only what is not here) */
+	char **group_add;   /* --group-add NAME|GID, resolved in the container's /etc/group */
+	long long shm_size; /* --shm-size bytes; 0: docker's 64m */
+	char **ulimits;     /* --ulimit NAME=SOFT[:HARD], as given (checked: hostflags.c) */
+	char **devices;     /* --device HOST[:CONTAINER[:PERMS]], as given (checked) */
+};
+
+/* ---- the record -> config.json (config.c, seccomp_default.c) --------------------------- */
+
+/* Paths the OCI config refers to. */
+struct container_paths {
+	const char *rootfs;      /* the merged overlay */
+	const char *hosts;       /* bind-mounted on /etc/hosts (NULL: none, --network host) */
+	const char *hostname;    /* on /etc/hostname */
+	const char *resolv_conf; /* on /etc/resolv.conf */
+	const char *netns;       /* join this network namespace (host: NULL and no new one) */
+	const char *init;        /* --init: the host path of the init binary to bind-mount */
+	const char *cgroups_path;
+};
+/*
+ * container_oci_config - the config.json (runtime-spec 1.x) for the record REC: process
+ * (args from Path/Args, env, cwd, user resolved against the rootfs's /etc/passwd and
+ * /etc/group, terminal), docker's default capabilities +--cap-add -cap-drop, masked and
+ * read-only paths, mounts (/proc, /dev tmpfs, /dev/pts, /dev/shm, /dev/mqueue, /sys ro,
+ * /sys/fs/cgroup ro, the hosts files, -v/--mount/--tmpfs), devices, namespaces per
+ * --network, resources (-m, --memory-swap, --cpus, --pids-limit), the default seccomp
+ * profile (an allow-list; container_seccomp_default) unless unconfined, readonly root for
+ * --read-only, noNewPrivileges, hostname. New reference.
+ */
+json_t *container_oci_config(json_t *rec, const struct container_paths *p, struct mr_err *err);
+/* docker's default seccomp profile as an OCI "seccomp" object, for a process with the
+ * capability bitmask CAPS (bit N = capability N: some syscalls are allowed only with theirs) */
+json_t *container_seccomp_default(unsigned long long caps);
+/* container_seccomp_profile - a profile given with --security-opt seccomp=FILE (docker's
+ * format: archMap, includes/excludes by capability and architecture; or plain OCI) as the
+ * OCI "seccomp" object for a process with capabilities CAPS. New reference, NULL with err. */
+json_t *container_seccomp_profile(json_t *profile, unsigned long long caps, struct mr_err *err);
+
+/* ---- capabilities, users, --init: what the config is made of (config.c, user.c) -------- */
+
+/* Is NAME ("CAP_NET_ADMIN", upper case, with CAP_) a capability this libcap knows? */
+bool container_cap_known(const char *name);
+/* docker's 14 default capabilities as a bitmask (bit N = capability N) */
+unsigned long long container_caps_default(void);
+/*
+ * container_caps - the capability set of a container, as docker computes it: PRIVILEGED:
+ * ALL; else --cap-add ALL: ALL minus CAP_DROP; --cap-drop ALL: only CAP_ADD; otherwise the
+ * defaults minus CAP_DROP plus CAP_ADD. Names as opts_set.c (set_cap) normalised them ("CAP_X",
+ * "ALL"). ALL is the mask "every capability" stands for (the caller's bounding set: a container
+ * can't be given what its runtime doesn't hold). -1 with "unknown capability: \"X\"".
+ */
+int container_caps(bool privileged, json_t *cap_add, json_t *cap_drop, unsigned long long all,
+		   unsigned long long *out, struct mr_err *err);
+
+/* A user resolved inside a container's rootfs, as docker's -u / USER resolves it. */
+struct container_user {
+	uid_t uid;
+	gid_t gid;
+	gid_t gids[64]; /* additionalGids: the /etc/group entries that list the user */
+	size_t ngids;
+	char home[256]; /* from /etc/passwd; "/" when there is no entry */
+};
+/*
+ * container_resolve_user - SPEC ("", "name", "uid", "uid:gid", "name:group", ...) against
+ * ROOTFS/etc/passwd and ROOTFS/etc/group, read with every path component resolved inside
+ * ROOTFS (the image is untrusted: a symlink etc/passwd -> /etc/shadow stays inside).
+ * -1 with docker's "unable to find user x: no matching entries in passwd file".
+ */
+int container_resolve_user(const char *rootfs, const char *spec, struct container_user *u,
+			   struct mr_err *err);
+
+/* Where --init's binary is mounted in the container, and prepended to its command. */
+#define CONTAINER_INIT_DEST "/dev/init"
+/* container_init_path - the host path of minirun-init: next to /proc/self/exe, then in
+ * containers/init/ beside it (the build tree), then the install dir; $MINIRUN_INIT first
+ * when set (a test or a packager points it elsewhere). NULL if none is found. */
+const char *container_init_path(void);
+
+/*
+ * container_group_add - --group-add (HostConfig.GroupAdd, NAMES) into U's additionalGids,
+ * after the groups that list the user, as docker does: each a group name looked up in
+ * ROOTFS/etc/group (read in-root, as container_resolve_user does), else a number taken as it
+ * is; one already in U is not added twice. -1 with docker's "Unable to find group x: no
+ * matching entries in group file" when it is neither.
+ */
+int container_group_add(const char *rootfs, json_t *names, struct container_user *u,
+			struct mr_err *err);
+
+/* ---- --ulimit, --device, --group-add, --shm-size (hostflags.c) -------------------------- */
+
+/* One --ulimit NAME=SOFT[:HARD]: docker's name ("nofile"), -1 = unlimited. */
+struct container_ulimit {
+	char name[16];
+	int resource;    /* RLIMIT_NOFILE ... */
+	const char *oci; /* "RLIMIT_NOFILE", the OCI type */
+	long long soft, hard;
+};
+/* container_ulimit_parse - SPEC as docker's go-units ParseUlimit reads it (HARD defaults to
+ * SOFT); -1 with docker's reason ("invalid ulimit type: x") in err */
+int container_ulimit_parse(const char *spec, struct container_ulimit *u, struct mr_err *err);
+
+/* One --device HOST[:CONTAINER[:PERMS]] (PERMS a subset of "rwm", default "rwm"). */
+struct container_device {
+	char host[4096], ctr[4096];
+	char perms[4];
+};
+/* container_device_parse - SPEC's syntax, as docker's CLI checks it ("bad format for path",
+ * "invalid device mode"); the host path is looked at later (container_hostflags_check) */
+int container_device_parse(const char *spec, struct container_device *d, struct mr_err *err);
+
+/* container_hostflags_check - what only this host can tell, before anything is created: each
+ * --device names a device node (or a directory of them), and no --ulimit hard limit is above
+ * this process's own when it lacks CAP_SYS_RESOURCE (the runtime could not set it). -1 with
+ * one line naming the flag. */
+int container_hostflags_check(const struct container_opts *o, struct mr_err *err);
+
+/* container_hostflags_record - put O's flags in the record's HostConfig: GroupAdd, ShmSize,
+ * Ulimits [{Name, Soft, Hard}], Devices [{PathOnHost, PathInContainer, CgroupPermissions}] */
+int container_hostflags_record(json_t *rec, const struct container_opts *o, struct mr_err *err);
+
+/* container_rlimits_oci - HostConfig.Ulimits as OCI process.rlimits (a new array; -1, docker's
+ * unlimited, is written as -1: see hostflags.c). NULL with err on a bad record. */
+json_t *container_rlimits_oci(json_t *ulimits, struct mr_err *err);
+
+/* container_devices_oci - HostConfig.Devices: each node (a directory: every node under it)
+ * appended to DEVICES (linux.devices: path, type, major, minor, fileMode, uid, gid, taken from
+ * the host node now) and its allow rule to RULES (linux.resources.devices, with the
+ * CgroupPermissions). -1 with err when a host path is no longer a device. */
+int container_devices_oci(json_t *hc_devices, json_t *devices, json_t *rules, struct mr_err *err);
+
+#endif

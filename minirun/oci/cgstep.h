@@ -1,0 +1,61 @@
+/*
+ * minirun/oci/cgstep.h - the cgroup step of the runtime: the one place minirun talks to cgroups/.
+ *
+ * linux.cgroupsPath names the container's cgroup and linux.resources its limits; pause,
+ * resume, kill --all, ps, update and delete all act on that cgroup. Every one of those
+ * goes through the functions below, which hand the work to the cgroups/ library (v2, with
+ * its v1 fallback on hybrid hosts): minirun writes no cgroup file itself.
+ *
+ * A cgroup is named by the string recorded in state.json ("" for none).
+ *
+ * See: cgroups/cgroup.h; runtime-spec config-linux.md "Control groups".
+ */
+#ifndef MR_CGSTEP_H
+#define MR_CGSTEP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "lib/err.h"
+#include "minirun/oci/spec.h"
+
+/* cgstep_create - make the container's cgroup (from cgroupsPath, or ID below the caller's
+ * own cgroup) and apply linux.resources. *name gets the name to record (malloc'd), or NULL
+ * when the host has no usable cgroup hierarchy and the config asks for no limits. */
+int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_err *err);
+
+/* cgstep_enter - move PID (a child minirun just made) into the cgroup. */
+int cgstep_enter(const char *name, pid_t pid, struct mr_err *err);
+
+/* cgstep_clone - fork a child that is in the cgroup NAME (NULL: none) before it runs, with
+ * the extra clone FLAGS (CLONE_NEW*). Where NAME is one v2 directory the child is born
+ * there (clone3 with CLONE_INTO_CGROUP), else it is moved in by cgroup.procs before this
+ * returns. Returns like fork(2): 0 in the child, its pid in the parent, -1 with err (and
+ * no child left) on failure. */
+pid_t cgstep_clone(const char *name, unsigned long flags, struct mr_err *err);
+
+/* cgstep_update - apply a linux.resources object to an existing cgroup. A "devices"
+ * array replaces the device policy (with the defaults and the linux.devices of S, the
+ * container's config, which may be NULL); without one the policy stays. */
+int cgstep_update(const char *name, json_t *resources, const struct spec *s, struct mr_err *err);
+
+/* cgstep_freeze - freeze (pause) or thaw (resume) every process of the cgroup. */
+int cgstep_freeze(const char *name, bool freeze, struct mr_err *err);
+
+/* cgstep_frozen - 1 when frozen, 0 when not, -1 when unknown. */
+int cgstep_frozen(const char *name);
+
+/* cgstep_procs - the pids in the cgroup (malloc'd array the caller frees). */
+int cgstep_procs(const char *name, pid_t **pids, size_t *n, struct mr_err *err);
+
+/* cgstep_kill - send SIG to every process of the cgroup. */
+int cgstep_kill(const char *name, int sig, struct mr_err *err);
+
+/* cgstep_remove - remove the cgroup (it must be empty; waits briefly for exiting tasks). */
+int cgstep_remove(const char *name, struct mr_err *err);
+
+/* A short description of the cgroup setup for `features` and -v ("v2", "v1 (hybrid)"). */
+const char *cgstep_mode(void);
+
+#endif

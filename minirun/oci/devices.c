@@ -1,0 +1,122 @@
+/*
+ * minirun/oci/devices.c - device nodes in the container's /dev.
+ *
+ * A new /dev is an empty tmpfs. Every container gets the six devices a POSIX program
+ * expects (null, zero, full, random, urandom, tty), the symlinks /dev/fd, /dev/stdin,
+ * /dev/stdout, /dev/stderr and /dev/ptmx -> pts/ptmx, and the devices config.json lists.
+ * In a user namespace mknod(2) is refused, so each node is then a bind mount of the
+ * host's node onto an empty file, as runc does for rootless containers.
+ * Which devices the processes may *open* is the cgroup's business (linux.resources.devices).
+ *
+ * See: mknod(2), runtime-spec config-linux.md "Devices" and "Default Devices".
+ */
+#include "minirun/oci/setup.h"
+#include "lib/cleanup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+static const struct spec_device default_devices[] = {
+	{"/dev/null", 'c', 1, 3, 0666, 0, 0},    {"/dev/zero", 'c', 1, 5, 0666, 0, 0},
+	{"/dev/full", 'c', 1, 7, 0666, 0, 0},    {"/dev/random", 'c', 1, 8, 0666, 0, 0},
+	{"/dev/urandom", 'c', 1, 9, 0666, 0, 0}, {"/dev/tty", 'c', 5, 0, 0666, 0, 0},
+};
+
+static const struct {
+	const char *path, *target;
+} dev_links[] = {
+	{"/dev/fd", "/proc/self/fd"},       {"/dev/stdin", "/proc/self/fd/0"},
+	{"/dev/stdout", "/proc/self/fd/1"}, {"/dev/stderr", "/proc/self/fd/2"},
+	{"/dev/ptmx", "pts/ptmx"},
+};
+
+/* Make one node: mknod in the directory resolved inside the root, or a bind mount. */
+static int make_node(const struct spec_device *d, int rootfd, struct mr_err *err)
+{
+	char dir[4096], p[64];
+	snprintf(dir, sizeof(dir), "%s", d->path);
+	char *slash = strrchr(dir, '/');
+	const char *name = slash + 1;
+	*slash = '\0';
+	_cleanup_close_ int dpath = mnt_open_in_root(rootfd, dir[0] ? dir : "/", true, true, err);
+	if (dpath < 0)
+		return -1;
+	_cleanup_close_ int dfd =
+		open(mr_fd_path(p, sizeof(p), dpath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return mr_fail(err, errno, "open '%s'", dir);
+	mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+	unlinkat(dfd, name, 0); /* a node the image shipped is replaced */
+	if (mknodat(dfd, name, type | (d->mode & 07777), makedev(d->major, d->minor)) == 0) {
+		if (fchownat(dfd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return mr_fail(err, errno, "chown '%s'", d->path);
+		if (fchmodat(dfd, name, d->mode & 07777, 0) < 0)
+			return mr_fail(err, errno, "chmod '%s'", d->path);
+		return 0;
+	}
+	if (errno != EPERM || d->type == 'p')
+		return mr_fail(err, errno, "mknod '%s'", d->path);
+	/* no CAP_MKNOD here (a user namespace): bind the host's node instead */
+	int f = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (f < 0)
+		return mr_fail(err, errno, "create '%s'", d->path);
+	close(f);
+	_cleanup_close_ int target = mnt_open_in_root(rootfd, d->path, false, false, err);
+	if (target < 0)
+		return -1;
+	if (mount(d->path, mr_fd_path(p, sizeof(p), target), NULL, MS_BIND, NULL) < 0)
+		return mr_fail(err, errno, "bind host device '%s'", d->path);
+	return 0;
+}
+
+/* A new /dev is made when a non-bind mount sits on /dev. */
+static bool dev_is_new(const struct spec *s)
+{
+	for (size_t i = 0; i < s->nmounts; i++)
+		if (strcmp(s->mounts[i].dest, "/dev") == 0)
+			return !s->mounts[i].bind;
+	return false;
+}
+
+int dev_setup(const struct spec *s, int rootfd, struct mr_err *err)
+{
+	bool fresh = dev_is_new(s);
+	if (fresh) {
+		mr_say("mknod the default devices (null zero full random urandom tty)");
+		for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+			if (make_node(&default_devices[i], rootfd, err) < 0)
+				return -1;
+		_cleanup_close_ int dev = mnt_open_in_root(rootfd, "/dev", false, true, err);
+		char p[64];
+		if (dev < 0)
+			return -1;
+		_cleanup_close_ int dfd =
+			open(mr_fd_path(p, sizeof(p), dev), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		for (size_t i = 0; dfd >= 0 && i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+			if (symlinkat(dev_links[i].target, dfd, dev_links[i].path + 5) < 0 &&
+			    errno != EEXIST)
+				return mr_fail(err, errno, "symlink '%s'", dev_links[i].path);
+	}
+	for (size_t i = 0; i < s->ndevices; i++)
+		if (make_node(&s->devices[i], rootfd, err) < 0)
+			return -1;
+	return 0;
+}
+
+int dev_console(int rootfd, int slave, struct mr_err *err)
+{
+	char p[64], q[64];
+	_cleanup_close_ int fd = mnt_open_in_root(rootfd, "/dev/console", true, false, err);
+	if (fd < 0)
+		return -1;
+	if (mount(mr_fd_path(q, sizeof(q), slave), mr_fd_path(p, sizeof(p), fd), NULL, MS_BIND,
+		  NULL) < 0)
+		return mr_fail(err, errno, "bind the pty onto /dev/console");
+	return 0;
+}

@@ -1,0 +1,411 @@
+/*
+ * minirun/oci/mounts.c - the container's mount table: rootfs, config mounts, masks, pivot_root.
+ *
+ * Everything here runs in the container's new mount namespace, which starts as a copy of
+ * the host's. Three rules keep the host safe:
+ *
+ *  1. Before anything is mounted, the whole tree is made private (or slave, when the config
+ *     asks for shared propagation): on a host whose / is shared, as on every systemd
+ *     distribution, a mount made below would otherwise appear on the host too.
+ *  2. Every destination is resolved *inside* the rootfs with openat2(RESOLVE_IN_ROOT): a
+ *     symlink in the image ("/mnt -> /etc") resolves as if the rootfs were /, so a mount can
+ *     never land on a host directory. The mount is then made on the opened fd through
+ *     /proc/self/fd/N, so nothing can swap the path between the check and the mount.
+ *  3. After pivot_root the old root is detached at once: the container can't reach the
+ *     host's files through it.
+ *
+ * See: mount(2), mount_namespaces(7), pivot_root(2) ("pivot_root(".", ".")"), openat2(2),
+ *      runtime-spec config.md "Mounts", config-linux.md "Masked Paths", "Readonly Paths".
+ */
+#include "minirun/oci/setup.h"
+#include "lib/cleanup.h"
+#include "lib/inroot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/* PATH resolved inside the rootfs, as an O_PATH fd (lib/inroot.h: openat2 RESOLVE_IN_ROOT,
+ * or on kernels before 5.6 a walk that refuses every symlink) */
+static int open_path(int rootfd, const char *path)
+{
+	return mr_open_in_root(rootfd, path, O_PATH, 0);
+}
+
+int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct mr_err *err)
+{
+	int fd = open_path(rootfd, path);
+	if (fd >= 0 || errno != ENOENT || !create) {
+		if (fd < 0)
+			mr_fail(err, errno, "open '%s' in the rootfs", path);
+		return fd;
+	}
+	/* create what is missing, one component at a time, each below an fd that was itself
+	 * resolved inside the root: mkdirat never follows a symlink in its last component */
+	char prefix[4096];
+	size_t len = strlen(path);
+	if (len >= sizeof(prefix))
+		return mr_fail(err, ENAMETOOLONG, "'%s'", path);
+	for (size_t i = 1; i <= len; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		memcpy(prefix, path, i);
+		prefix[i] = '\0';
+		bool last = path[i] == '\0' || path[i + 1] == '\0';
+		int probe = open_path(rootfd, prefix);
+		if (probe >= 0) {
+			close(probe);
+			continue;
+		}
+		if (errno != ENOENT)
+			return mr_fail(err, errno, "open '%s' in the rootfs", prefix);
+		char *slash = strrchr(prefix, '/');
+		const char *name = slash + 1;
+		*slash = '\0';
+		_cleanup_close_ int parent = open_path(rootfd, prefix[0] ? prefix : "/");
+		if (parent < 0)
+			return mr_fail(err, errno, "open '%s' in the rootfs", prefix);
+		/* O_PATH fds can't be used with mkdirat on all kernels: open the directory */
+		char pp[64];
+		_cleanup_close_ int pdir = open(mr_fd_path(pp, sizeof(pp), parent),
+						O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (pdir < 0)
+			return mr_fail(err, errno, "open '%s' in the rootfs", prefix);
+		if (last && !dir) {
+			int f = openat(pdir, name,
+				       O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+			if (f < 0 && errno != EEXIST)
+				return mr_fail(err, errno, "create '%s' in the rootfs", path);
+			if (f >= 0)
+				close(f);
+		} else if (mkdirat(pdir, name, 0755) < 0) {
+			if (errno != EEXIST)
+				return mr_fail(err, errno, "mkdir '%s' in the rootfs", path);
+			/* a dangling symlink: make its target, read as if the rootfs were / */
+			char target[4096], next[8192];
+			ssize_t n = readlinkat(pdir, name, target, sizeof(target) - 1);
+			static int depth;
+			if (n <= 0 || depth > 40)
+				return mr_fail(err, ELOOP, "resolve '%s' in the rootfs", path);
+			target[n] = '\0';
+			snprintf(next, sizeof(next), "%s%s%s%s", target[0] == '/' ? "" : prefix,
+				 target[0] == '/' ? "" : "/", target, path + i);
+			depth++;
+			int fd2 = mnt_open_in_root(rootfd, next, create, dir, err);
+			depth--;
+			return fd2;
+		}
+		if (last)
+			break;
+	}
+	fd = open_path(rootfd, path);
+	if (fd < 0)
+		return mr_fail(err, errno, "open '%s' in the rootfs", path);
+	return fd;
+}
+
+int mnt_prepare_root(const struct spec *s, struct mr_err *err)
+{
+	unsigned long prop = s->rootfs_propagation & ~MS_REC;
+	/* Why first: the new namespace's mounts are still peers of the host's where / is
+	 * shared; a shared container root would even send our mounts back. Slave keeps the
+	 * host's later mounts visible (what rshared asks for) without sending ours out. */
+	if (prop == MS_SHARED)
+		prop = MS_SLAVE;
+	mr_say("mount(\"/\", MS_REC|%s): no mount of ours reaches the host",
+	       prop == MS_PRIVATE ? "MS_PRIVATE"
+	       : prop == MS_SLAVE ? "MS_SLAVE"
+				  : "MS_UNBINDABLE");
+	if (mount(NULL, "/", NULL, MS_REC | prop, NULL) < 0)
+		return mr_fail(err, errno, "make / %s", prop == MS_PRIVATE ? "private" : "slave");
+	/* pivot_root wants the new root to be a mount point: bind it onto itself */
+	if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return mr_fail(err, errno, "bind rootfs '%s'", s->rootfs);
+	int fd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return mr_fail(err, errno, "open rootfs '%s'", s->rootfs);
+	return fd;
+}
+
+/* The flags a remount must keep: in a user namespace the kernel locks nosuid, nodev,
+ * noexec and ro of a mount that came from the host, and a remount dropping them fails. */
+static unsigned long locked_flags(const char *path)
+{
+	struct statvfs sv;
+	unsigned long f = 0;
+	if (statvfs(path, &sv) < 0)
+		return 0;
+	if (sv.f_flag & ST_NOSUID)
+		f |= MS_NOSUID;
+	if (sv.f_flag & ST_NODEV)
+		f |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC)
+		f |= MS_NOEXEC;
+	if (sv.f_flag & ST_RDONLY)
+		f |= MS_RDONLY;
+	return f;
+}
+
+/* Remount the mount now on top of DEST (re-resolved) with FLAGS, as a bind. */
+static int remount_bind(int rootfd, const char *dest, unsigned long flags, struct mr_err *err)
+{
+	char p[64];
+	_cleanup_close_ int fd = mnt_open_in_root(rootfd, dest, false, true, err);
+	if (fd < 0)
+		return -1;
+	mr_fd_path(p, sizeof(p), fd);
+	flags |= locked_flags(p);
+	if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
+		return mr_fail(err, errno, "remount '%s'", dest);
+	return 0;
+}
+
+static int bind_mount(const struct spec *s, const struct spec_mount *m, int rootfd,
+		      struct mr_err *err)
+{
+	char src[4096], p[64];
+	struct stat st;
+	if (m->source[0] == '/')
+		snprintf(src, sizeof(src), "%s", m->source);
+	else
+		snprintf(src, sizeof(src), "%s/%s", s->bundle, m->source);
+	if (stat(src, &st) < 0)
+		return mr_fail(err, errno, "bind source '%s' for '%s'", src, m->dest);
+	_cleanup_close_ int fd = mnt_open_in_root(rootfd, m->dest, true, S_ISDIR(st.st_mode), err);
+	if (fd < 0)
+		return -1;
+	mr_say("mount --%s '%s' '%s'", m->rec ? "rbind" : "bind", src, m->dest);
+	if (mount(src, mr_fd_path(p, sizeof(p), fd), NULL, MS_BIND | (m->rec ? MS_REC : 0), NULL) <
+	    0)
+		return mr_fail(err, errno, "bind '%s' on '%s'", src, m->dest);
+	unsigned long extra =
+		m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
+			    MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME);
+	if (extra && remount_bind(rootfd, m->dest, extra, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* A v1 (hybrid) host: a tmpfs with one cgroup mount per hierarchy of /proc/self/cgroup. */
+static int cgroup_v1_tree(int fd, const struct spec_mount *m, int rootfd, struct mr_err *err)
+{
+	char p[64], line[512];
+	mr_fd_path(p, sizeof(p), fd);
+	if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
+		return mr_fail(err, errno, "mount tmpfs on '%s'", m->dest);
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *ctl = strchr(line, ':'), *end;
+		if (!ctl || !(end = strchr(++ctl, ':')))
+			continue;
+		*end = '\0';
+		char dir[600], opts[300];
+		const char *name = *ctl ? ctl : "unified";
+		if (strncmp(name, "name=", 5) == 0)
+			name += 5;
+		snprintf(dir, sizeof(dir), "%s/%s", m->dest, name);
+		_cleanup_close_ int d = mnt_open_in_root(rootfd, dir, true, true, err);
+		if (d < 0)
+			return -1;
+		mr_fd_path(p, sizeof(p), d);
+		snprintf(opts, sizeof(opts), "%s", ctl);
+		int rc = *ctl ? mount("cgroup", p, "cgroup", m->flags & ~MS_RDONLY, opts)
+			      : mount("cgroup2", p, "cgroup2", m->flags & ~MS_RDONLY, NULL);
+		if (rc < 0)
+			return mr_fail(err, errno, "mount cgroup '%s' on '%s'", ctl, dir);
+		if ((m->flags & MS_RDONLY) && remount_bind(rootfd, dir, MS_RDONLY, err) < 0)
+			return -1;
+	}
+	if ((m->flags & MS_RDONLY) &&
+	    remount_bind(rootfd, m->dest, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int cgroup_mount(int fd, const struct spec_mount *m, int rootfd, struct mr_err *err)
+{
+	char p[64];
+	struct statfs sf;
+	mr_fd_path(p, sizeof(p), fd);
+	if (statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
+		if (mount("cgroup2", p, "cgroup2", m->flags, NULL) == 0)
+			return 0;
+		/* not allowed (a user namespace without a cgroup one): bind the host's view */
+		if (mount("/sys/fs/cgroup", p, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return mr_fail(err, errno, "mount cgroup2 on '%s'", m->dest);
+		return remount_bind(rootfd, m->dest, m->flags, err);
+	}
+	if (cgroup_v1_tree(fd, m, rootfd, err) == 0)
+		return 0;
+	/* v1 hierarchies can't be mounted in a user namespace: bind the host's tree */
+	if (mount("/sys/fs/cgroup", p, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -1;
+	return remount_bind(rootfd, m->dest, m->flags, err);
+}
+
+static int fs_mount(const struct spec_mount *m, int rootfd, struct mr_err *err)
+{
+	char p[64];
+	bool special = strcmp(m->type, "proc") == 0 || strcmp(m->type, "sysfs") == 0;
+	/* /proc and /sys must be plain directories: a symlink there, even one resolved safely
+	 * inside the rootfs, would let the image choose where the kernel's files appear */
+	if (special) {
+		int probe = mr_open_in_root(rootfd, m->dest, O_PATH, RESOLVE_NO_SYMLINKS);
+		if (probe < 0 && errno == ELOOP)
+			return mr_fail(err, 0,
+				       "mount destination '%s' is a symlink; refusing to "
+				       "mount %s there",
+				       m->dest, m->type);
+		if (probe >= 0) {
+			struct stat st;
+			int ok = fstat(probe, &st) == 0 && S_ISDIR(st.st_mode);
+			close(probe);
+			if (!ok)
+				return mr_fail(err, 0,
+					       "mount destination '%s' is not a directory; "
+					       "refusing to mount %s there",
+					       m->dest, m->type);
+		}
+	}
+	_cleanup_close_ int fd = mnt_open_in_root(rootfd, m->dest, true, true, err);
+	if (fd < 0)
+		return -1;
+	mr_fd_path(p, sizeof(p), fd);
+	mr_say("mount -t %s '%s' '%s'%s%s", m->type, m->source ? m->source : m->type, m->dest,
+	       m->data ? " -o " : "", m->data ? m->data : "");
+	if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)
+		return cgroup_mount(fd, m, rootfd, err);
+	const char *src = m->source && *m->source ? m->source : m->type;
+	if (mount(src, p, m->type, m->flags, m->data) == 0)
+		return 0;
+	int e = errno;
+	/* devpts in a user namespace: gid=5 fails when group 5 is not mapped; drop it */
+	if (strcmp(m->type, "devpts") == 0 && e == EINVAL && m->data && strstr(m->data, "gid=")) {
+		char data[512], *out = data;
+		for (const char *o = m->data; *o;) {
+			size_t n = strcspn(o, ",");
+			if (strncmp(o, "gid=", 4) != 0)
+				out += sprintf(out, "%s%.*s", out == data ? "" : ",", (int)n, o);
+			o += n + (o[n] == ',');
+		}
+		if (mount(src, p, m->type, m->flags, data) == 0)
+			return 0;
+	}
+	/* sysfs in a user namespace that does not own the network namespace: bind the host's */
+	if (strcmp(m->type, "sysfs") == 0 && e == EPERM) {
+		if (mount("/sys", p, NULL, MS_BIND | MS_REC, NULL) == 0)
+			return remount_bind(rootfd, m->dest,
+					    m->flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+	}
+	return mr_fail(err, e, "mount %s on '%s'", m->type, m->dest);
+}
+
+int mnt_config_mounts(const struct spec *s, int rootfd, struct mr_err *err)
+{
+	for (size_t i = 0; i < s->nmounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+		int rc = m->bind ? bind_mount(s, m, rootfd, err) : fs_mount(m, rootfd, err);
+		if (rc < 0) {
+			mr_prefix(err, "config.json:%d:%d: mounts[%zu]: ", m->line, m->col, i);
+			return -1;
+		}
+		if (m->propagation) {
+			char p[64];
+			_cleanup_close_ int fd =
+				mnt_open_in_root(rootfd, m->dest, false, true, err);
+			if (fd < 0 || mount(NULL, mr_fd_path(p, sizeof(p), fd), NULL,
+					    m->propagation, NULL) < 0)
+				return mr_fail(err, errno, "set propagation of '%s'", m->dest);
+		}
+	}
+	return 0;
+}
+
+/* The host's /dev/null, checked to be the null device itself and not a symlink. */
+static int open_null(struct mr_err *err)
+{
+	struct stat st;
+	int fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return mr_fail(err, errno, "open /dev/null");
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+		close(fd);
+		return mr_fail(err, 0,
+			       "/dev/null is not the null device; refusing to mask with it");
+	}
+	return fd;
+}
+
+int mnt_mask_paths(const struct spec *s, int rootfd, struct mr_err *err)
+{
+	char p[64], q[64];
+	_cleanup_close_ int null = -1;
+	for (size_t i = 0; i < s->nmasked; i++) {
+		struct stat st;
+		_cleanup_close_ int fd = mnt_open_in_root(rootfd, s->masked[i], false, false, NULL);
+		if (fd < 0)
+			continue; /* a path the container lacks needs no mask */
+		mr_fd_path(p, sizeof(p), fd);
+		if (fstat(fd, &st) < 0)
+			return mr_fail(err, errno, "stat masked path '%s'", s->masked[i]);
+		if (S_ISDIR(st.st_mode)) {
+			if (mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0k") < 0)
+				return mr_fail(err, errno, "mask '%s'", s->masked[i]);
+			continue;
+		}
+		if (null < 0 && (null = open_null(err)) < 0)
+			return -1;
+		if (mount(mr_fd_path(q, sizeof(q), null), p, NULL, MS_BIND, NULL) < 0)
+			return mr_fail(err, errno, "mask '%s'", s->masked[i]);
+	}
+	for (size_t i = 0; i < s->nreadonly; i++) {
+		_cleanup_close_ int fd =
+			mnt_open_in_root(rootfd, s->readonly[i], false, false, NULL);
+		if (fd < 0)
+			continue;
+		mr_fd_path(p, sizeof(p), fd);
+		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return mr_fail(err, errno, "bind read-only path '%s'", s->readonly[i]);
+		if (remount_bind(rootfd, s->readonly[i], MS_RDONLY, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int mnt_pivot(const struct spec *s, bool no_pivot, struct mr_err *err)
+{
+	if (chdir(s->rootfs) < 0)
+		return mr_fail(err, errno, "chdir '%s'", s->rootfs);
+	if (no_pivot) {
+		if (mount(s->rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+			return mr_fail(err, errno, "move rootfs onto /");
+		if (chroot(".") < 0)
+			return mr_fail(err, errno, "chroot");
+	} else {
+		/* pivot_root(".", "."): the old root is stacked under the new one at "/", and
+		 * the umount below takes the old one off. No directory for it is needed. */
+		mr_say("pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH)");
+		if (syscall(SYS_pivot_root, ".", ".") < 0)
+			return mr_fail(err, errno, "pivot_root into '%s'", s->rootfs);
+		if (umount2(".", MNT_DETACH) < 0)
+			return mr_fail(err, errno, "detach the old root");
+	}
+	if (chdir("/") < 0)
+		return mr_fail(err, errno, "chdir /");
+	unsigned long prop = s->rootfs_propagation;
+	if ((prop & ~MS_REC) == MS_SHARED && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return mr_fail(err, errno, "make the container's / shared");
+	if (s->root_ro &&
+	    mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags("/"), NULL) < 0)
+		return mr_fail(err, errno, "remount / read-only (root.readonly)");
+	return 0;
+}

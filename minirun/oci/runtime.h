@@ -1,0 +1,142 @@
+/*
+ * minirun/oci/runtime.h - the OCI runtime as library calls: the one header of minirun/oci/
+ * that the rest of minirun includes (tests/lint/includes.sh checks it).
+ *
+ * create -> start -> (running) -> kill -> (stopped) -> delete, as the runtime-spec's
+ * "Lifecycle" section tells it. The `minirun oci VERB` programs are thin wrappers over
+ * these functions; the docker-like front end calls them directly on the bundles it makes.
+ * Every function returns 0 or -1 with err filled; none prints or exits.
+ *
+ * Below the lifecycle, what the front end shares with the runtime: the state directory
+ * (state.h, included here for struct ctr_state and state_load), a container's processes,
+ * paths opened inside a rootfs, a pty master passed over a socket, the sealed re-exec, and
+ * the `minirun oci` command line itself. README.md here maps the rest of the folder.
+ *
+ * See: README.md here; runtime-spec runtime.md ("State", "Lifecycle", "Operations"); runc(8).
+ */
+#ifndef MR_OCI_RUNTIME_H
+#define MR_OCI_RUNTIME_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "lib/err.h"
+#include "minirun/oci/spec.h"
+#include "minirun/oci/state.h"
+
+/* Options of `create` (and `run`), as runc names them. */
+struct ctr_create_opts {
+	const char *id;
+	const char *bundle;         /* directory holding config.json; "." by default */
+	const char *pid_file;       /* write the init's host pid here (may be NULL) */
+	const char *console_socket; /* AF_UNIX socket that receives the pty master */
+	int preserve_fds;           /* pass fds 3 .. 3+N-1 to the process */
+	bool no_pivot;              /* chroot(2)-like MS_MOVE instead of pivot_root */
+	bool no_new_keyring;        /* keep the caller's session keyring */
+	int console_fd;             /* set by run: a socketpair end that takes the master;
+				       -1 for none */
+};
+
+/*
+ * ctr_create - make the container: namespaces, cgroup, mounts, devices; the first process
+ * is left waiting for ctr_start, right before it executes process.args. Writes the state
+ * directory ROOT/ID. On failure nothing is left behind (no state dir, cgroup or process).
+ * *pid gets the init's pid as the host sees it.
+ */
+int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, struct mr_err *err);
+
+/* ctr_start - let a created container's process execute; runs the poststart hooks.
+ * "cannot start a container that has stopped" / "... that is not created" as runc says. */
+int ctr_start(const char *root, const char *id, struct mr_err *err);
+
+/* ctr_kill - send SIG to the init (ALL: to every process of its cgroup). Fails with
+ * "container not running" when it has stopped. */
+int ctr_kill(const char *root, const char *id, int sig, bool all, struct mr_err *err);
+
+/* ctr_delete - remove a stopped or created container (FORCE: kill a running one first):
+ * processes, cgroup, state directory; runs the poststop hooks. */
+int ctr_delete(const char *root, const char *id, bool force, struct mr_err *err);
+
+/* ctr_pause / ctr_resume - freeze and thaw every process of the container's cgroup. */
+int ctr_pause(const char *root, const char *id, bool pause, struct mr_err *err);
+
+/* Options of `exec`. */
+struct ctr_exec_opts {
+	const char *id;
+	const char *process_file; /* a process.json (runtime-spec "process" object) */
+	char **args;              /* or these args (with cwd/env/user below) */
+	const char *cwd;
+	char **env;       /* extra KEY=VALUE entries */
+	const char *user; /* "UID[:GID]" */
+	bool tty, detach;
+	const char *pid_file, *console_socket;
+	int preserve_fds;
+	bool no_new_privs;
+	char **cap_add; /* --cap extra capabilities */
+};
+
+/* ctr_exec - run another process in a running container's namespaces and cgroup. Without
+ * detach it waits and *status gets the shell-style exit status; with detach *status is 0
+ * once the process has started. */
+int ctr_exec(const char *root, const struct ctr_exec_opts *o, int *status, struct mr_err *err);
+
+/* ctr_wait - wait for a container's init to exit (run does this); *status as the shell.
+ * Only works for a child or when the caller is its subreaper. */
+int ctr_wait(pid_t pid, int *status);
+
+/* ---- what the front end shares with the runtime ----------------------------------------- */
+
+/* mnt_open_in_root - open PATH (absolute, as seen inside the container) below ROOTFD with
+ * openat2(RESOLVE_IN_ROOT): a symlink can't lead out. With CREATE, make missing
+ * directories (and a last empty file when DIR is false). Returns an O_PATH fd. (mounts.c) */
+int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct mr_err *err);
+
+/* console_recv - receive one fd sent with SCM_RIGHTS over the unix socket SOCK: the pty
+ * master a --console-socket gets. (console.c) */
+int console_recv(int sock, struct mr_err *err);
+
+/* clone_exe_is_sealed - true when /proc/self/exe is a copy nobody can write (clone_exe.c): a
+ * sealed memfd, or our private read-only overlay of the binary. */
+bool clone_exe_is_sealed(void);
+
+/* clone_exe_reexec - if not already running from such a copy, make one and execute it
+ * with ARGV and the same environment. Returns 0 when already sealed; on success does not
+ * return; -1 with err filled when the copy could not be made. */
+int clone_exe_reexec(char **argv, struct mr_err *err);
+
+/*
+ * A container's processes, and ps(1)'s rows of them: what `minirun oci ps` (runc's ps) and
+ * `minirun top` (docker's top) show (procs.c).
+ *
+ * procs_list - the host pids of a container: those of its cgroup CGROUP (the OCI state's
+ * path; children and exec'd processes included), or, when CGROUP is NULL or "" or can't be
+ * read, those sharing the pid namespace of its init INIT. *pids is malloc'd (the caller
+ * frees it). Returns 0, or -1 with err ("container not running": INIT is gone).
+ */
+int procs_list(const char *cgroup, pid_t init, pid_t **pids, size_t *n, struct mr_err *err);
+
+/* ps(1)'s table, cut to a container's processes */
+struct procs_table {
+	char **lines; /* the header, then the rows; each without its newline */
+	size_t n;
+	int pid_col; /* which whitespace-separated word of a line is the PID */
+};
+
+/*
+ * procs_ps - run `ps ARGS` (NARGS of them; none: -ef) and keep its header and the rows whose
+ * PID column holds one of PIDS, into *t (free with procs_table_free). ps's errors go to our
+ * stderr. Returns 0, or -1 with err: ps failed or is missing, or its header has no PID
+ * column (ps options without one, as `-o comm`).
+ */
+int procs_ps(char *const *args, int nargs, const pid_t *pids, size_t npids, struct procs_table *t,
+	     struct mr_err *err);
+
+void procs_table_free(struct procs_table *t);
+
+/* oci_main - `minirun oci [GLOBAL OPTIONS] VERB ...` (also the whole of `minirun-oci`). */
+int oci_main(int argc, char **argv, char **full_argv);
+
+#define MINIRUN_VERSION      "0.1.0"
+#define MINIRUN_SPEC_VERSION "1.0.2"
+
+#endif
