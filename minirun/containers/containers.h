@@ -276,6 +276,12 @@ int container_wait_exit(struct container *c, int *code, struct mr_err *err);
 /* the container's state now: "created" "running" "paused" "restarting" "exited" "dead",
  * checked against the processes (a record saying running with its monitor gone is "exited") */
 const char *container_status(struct container *c);
+/* true when the record says running but nobody saw the exit (its monitor was killed):
+ * the exit code is lost; CONTAINER_EXIT_LOST stands in (docker's code for a container whose
+ * daemon died with it), with CONTAINER_LOST_ERROR as State.Error */
+bool container_exit_lost(struct container *c);
+#define CONTAINER_EXIT_LOST  255
+#define CONTAINER_LOST_ERROR "its monitor was killed: the exit code is unknown"
 /* the OCI runtime's state root for the containers of ROOT (ROOT/oci) */
 char *container_oci_root(const char *root, char *buf, size_t len);
 /* the host pid of the container's init, 0 when it is not running */

@@ -65,15 +65,58 @@ static const char *rec_status(struct container *c)
 	return json_string_value(rec_get(c->rec, "State", "Status"));
 }
 
+static bool live_status(const char *s)
+{
+	return s && (!strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting"));
+}
+
+/*
+ * orphan_pid - the container's init when it runs without a monitor (the monitor was killed,
+ * the init was not), else 0; *paused says whether its cgroup is frozen. Asked of the OCI
+ * runtime's state (ROOT/oci/ID/state.json), which names the init by pid AND start time, so
+ * a pid reused since by another process is never taken for the container's.
+ */
+static pid_t orphan_pid(struct container *c, bool *paused)
+{
+	char oci[4400];
+	struct ctr_state st;
+	pid_t pid = 0;
+	if (state_load(container_oci_root(c->root, oci, sizeof(oci)), c->id, &st, NULL) < 0)
+		return 0;
+	/* "created": the init waits for a start that its dead monitor will never give */
+	if (!strcmp(st.status, "running") || !strcmp(st.status, "paused"))
+		pid = st.pid;
+	if (paused)
+		*paused = !strcmp(st.status, "paused");
+	state_free(&st);
+	return pid;
+}
+
+pid_t container_orphan(struct container *c)
+{
+	if (!live_status(rec_status(c)) || monitor_alive(c))
+		return 0;
+	return orphan_pid(c, NULL);
+}
+
+bool container_exit_lost(struct container *c)
+{
+	return live_status(rec_status(c)) && !strcmp(container_status(c), "exited");
+}
+
 const char *container_status(struct container *c)
 {
 	const char *s = rec_status(c);
 	if (!s)
 		return "dead"; /* a half-made container: killed before its record */
-	bool live = !strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting");
-	if (live && !monitor_alive(c))
-		return "exited"; /* its monitor was killed: nothing runs it any more */
-	return s;
+	if (!live_status(s) || monitor_alive(c))
+		return s;
+	/* its monitor was killed: the container's own process says whether it still runs
+	 * (docker's shim outlives its daemon the same way); an orphan is never "restarting" */
+	bool paused = false;
+	if (orphan_pid(c, &paused))
+		return paused ? "paused" : "running";
+	return "exited";
 }
 
 pid_t container_pid(struct container *c)
@@ -81,6 +124,8 @@ pid_t container_pid(struct container *c)
 	const char *s = container_status(c);
 	if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0)
 		return 0;
+	if (!monitor_alive(c))
+		return orphan_pid(c, NULL); /* the OCI state's: checked by start time */
 	return (pid_t)json_integer_value(rec_get(c->rec, "State", "Pid"));
 }
 
@@ -220,6 +265,23 @@ fail:
 
 /* ---- start -------------------------------------------------------------------------------- */
 
+static int pidfd_of(pid_t pid)
+{
+	return pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+}
+
+/* wait until FD (a pidfd) is readable: the process exited. MS < 0: forever. 1: exited */
+static int wait_pidfd(int fd, int ms)
+{
+	if (fd < 0)
+		return 1;
+	struct pollfd p = {fd, POLLIN, 0};
+	int r;
+	while ((r = poll(&p, 1, ms)) < 0 && errno == EINTR)
+		;
+	return r > 0;
+}
+
 void container_cleanup(struct container *c)
 {
 	char oci[4400], path[4400];
@@ -232,19 +294,42 @@ void container_cleanup(struct container *c)
 	rootfs_umount(c, NULL);
 	const char *s = rec_status(c);
 	if (s && strcmp(s, "created") != 0 && strcmp(s, "exited") != 0) {
+		/* nobody saw the exit (the monitor, its parent, was gone): docker's code for a
+		 * status it lost (a daemon that died with its containers) is 255 */
+		char now[64];
 		rec_set(c->rec, "State", "Status", json_string("exited"));
 		rec_set(c->rec, "State", "Running", json_false());
 		rec_set(c->rec, "State", "Paused", json_false());
 		rec_set(c->rec, "State", "Restarting", json_false());
 		rec_set(c->rec, "State", "Pid", json_integer(0));
+		rec_set(c->rec, "State", "ExitCode", json_integer(CONTAINER_EXIT_LOST));
+		rec_set(c->rec, "State", "Error", json_string(CONTAINER_LOST_ERROR));
+		rec_set(c->rec, "State", "FinishedAt", json_string(state_now(now, sizeof(now))));
 		if (c->lockfd >= 0)
 			container_save(c, NULL);
 	}
 }
 
+int container_reap_orphan(struct container *c, int ms)
+{
+	if (monitor_alive(c) || !live_status(rec_status(c)))
+		return 0;
+	_cleanup_close_ int fd = pidfd_of(orphan_pid(c, NULL));
+	if (fd >= 0 && !wait_pidfd(fd, ms))
+		return 0; /* still running */
+	container_cleanup(c);
+	return 1;
+}
+
 int container_start(struct container *c, bool attach, struct mr_err *err)
 {
 	const char *s = container_status(c);
+	if (container_orphan(c))
+		return mr_fail(err, 0,
+			       "container %.12s runs without its monitor (the monitor was killed): "
+			       "its output is no longer logged and its exit code can't be "
+			       "recorded; stop it, then start it again",
+			       c->id);
 	if (!strcmp(s, "paused"))
 		return mr_fail(err, 0, "cannot start a paused container, try unpause instead");
 	if (!strcmp(s, "running") || !strcmp(s, "restarting"))
@@ -267,23 +352,6 @@ int container_start(struct container *c, bool attach, struct mr_err *err)
 }
 
 /* ---- stop, rm ----------------------------------------------------------------------------- */
-
-static int pidfd_of(pid_t pid)
-{
-	return pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
-}
-
-/* wait until FD (a pidfd) is readable: the process exited. MS < 0: forever. 1: exited */
-static int wait_pidfd(int fd, int ms)
-{
-	if (fd < 0)
-		return 1;
-	struct pollfd p = {fd, POLLIN, 0};
-	int r;
-	while ((r = poll(&p, 1, ms)) < 0 && errno == EINTR)
-		;
-	return r > 0;
-}
 
 /* release the lock, so that the monitor can record the exit we wait for */
 static void unlock(struct container *c)
@@ -344,7 +412,12 @@ static int kill_and_wait(struct container *c, int sig, int timeout, struct mr_er
 		kill(mon, SIGKILL);
 		wait_pidfd(mfd, 5000);
 	}
-	return relock(c, err);
+	if (mon <= 0)
+		wait_pidfd(ifd, 5000); /* an orphan: nobody but us waits for it */
+	int r = relock(c, err);
+	if (r == 0 && mon <= 0)
+		container_cleanup(c); /* an orphan: what its monitor would have undone */
+	return r;
 }
 
 int container_stop(struct container *c, int timeout, struct mr_err *err)
@@ -355,8 +428,10 @@ int container_stop(struct container *c, int timeout, struct mr_err *err)
 int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err *err)
 {
 	const char *s = container_status(c);
-	if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 && strcmp(s, "restarting") != 0)
-		return 0; /* docker: stopping a stopped container succeeds */
+	if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 && strcmp(s, "restarting") != 0) {
+		container_reap_orphan(c, 0); /* an orphan that ended by itself: clean up now */
+		return 0;                    /* docker: stopping a stopped container succeeds */
+	}
 	const char *name = json_string_value(rec_get(c->rec, "Config", "StopSignal"));
 	if (sig <= 0)
 		sig = name && *name ? sig_parse(name) : SIGTERM;
@@ -381,6 +456,17 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 		_cleanup_close_ int fd = pidfd_of(mon);
 		if (wait_pidfd(fd, 2000))
 			mon = monitor_alive(c);
+	}
+	if (!mon && container_orphan(c)) {
+		/* its monitor was killed, its process was not: rm acts on the process */
+		if (!force)
+			return mr_fail(err, 0,
+				       "cannot remove container %.12s: it runs without its monitor "
+				       "(killed): stop it first or force remove",
+				       c->id);
+		int r = kill_and_wait(c, SIGKILL, 0, err);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
 	}
 	if (mon && mon != getpid()) {
 		const char *name = json_string_value(json_object_get(c->rec, "Name"));
@@ -435,10 +521,17 @@ int container_wait_exit(struct container *c, int *code, struct mr_err *err)
 		const char *s = container_status(c);
 		if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 &&
 		    strcmp(s, "restarting") != 0) {
-			*code = (int)json_integer_value(rec_get(c->rec, "State", "ExitCode"));
+			*code = container_exit_lost(c) ? CONTAINER_EXIT_LOST
+						       : (int)json_integer_value(rec_get(
+								 c->rec, "State", "ExitCode"));
 			return 0;
 		}
-		_cleanup_close_ int mfd = pidfd_of(monitor_alive(c));
+		/* the monitor, or (the monitor killed) the container's own init; neither: it
+		 * ended since the status was read, so read it again */
+		pid_t mon = monitor_alive(c), watched = mon ? mon : container_pid(c);
+		if (!watched)
+			continue;
+		_cleanup_close_ int mfd = pidfd_of(watched);
 		struct pollfd p[2] = {{in, POLLIN, 0}, {mfd, POLLIN, 0}};
 		if (poll(p, mfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
 			return mr_fail(err, errno, "poll");

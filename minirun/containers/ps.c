@@ -49,6 +49,11 @@ void info_refresh(struct container *c)
 	char s[32];
 	snprintf(s, sizeof(s), "%s", container_status(c));
 	pid_t pid = container_pid(c);
+	if (container_exit_lost(c)) {
+		/* it ended with nobody to see it (its monitor was killed): say so */
+		json_object_set_new(state, "ExitCode", json_integer(CONTAINER_EXIT_LOST));
+		json_object_set_new(state, "Error", json_string(CONTAINER_LOST_ERROR));
+	}
 	json_object_set_new(state, "Status", json_string(s));
 	json_object_set_new(state, "Running",
 			    json_boolean(!strcmp(s, "running") || !strcmp(s, "paused")));
