@@ -107,8 +107,9 @@ bool container_exit_lost(struct container *c)
 const char *container_status(struct container *c)
 {
 	const char *s = rec_status(c);
+	/* no status: a half-made container (killed before its record), or a broken record */
 	if (!s)
-		return "dead"; /* a half-made container: killed before its record */
+		return "dead";
 	if (!live_status(s) || monitor_alive(c))
 		return s;
 	/* its monitor was killed: the container's own process says whether it still runs
@@ -282,6 +283,31 @@ static int wait_pidfd(int fd, int ms)
 	return r > 0;
 }
 
+/* a broken record can't say which networks and volumes the container used: ask each of
+ * them for the ID instead (ports, leases and veths; volume users). Safe to repeat. */
+static void forget_by_id(struct container *c)
+{
+	size_t i;
+	json_t *rec;
+	network_unpublish(c->root, c->id, NULL);
+	json_t *nets = network_list(c->root, NULL);
+	json_array_foreach(nets, i, rec)
+	{
+		const char *name = json_string_value(json_object_get(rec, "Name"));
+		if (name && json_object_get(json_object_get(rec, "Containers"), c->id))
+			network_disconnect_exited(c->root, name, c->id, NULL);
+	}
+	json_decref(nets);
+	json_t *vols = volume_list(c->root, NULL);
+	json_array_foreach(vols, i, rec)
+	{
+		const char *name = json_string_value(json_object_get(rec, "Name"));
+		if (name)
+			volume_release(c->root, name, c->id, NULL);
+	}
+	json_decref(vols);
+}
+
 void container_cleanup(struct container *c)
 {
 	char oci[4400], path[4400];
@@ -291,6 +317,8 @@ void container_cleanup(struct container *c)
 		ctr_delete(oci, c->id, true, NULL);
 	if (c->rec && json_object_get(c->rec, "NetworkSettings"))
 		container_net_down(c, NULL);
+	if (rec_get(c->rec, "Minirun", "Broken"))
+		forget_by_id(c);
 	rootfs_umount(c, NULL);
 	const char *s = rec_status(c);
 	if (s && strcmp(s, "created") != 0 && strcmp(s, "exited") != 0) {
@@ -334,6 +362,13 @@ int container_start(struct container *c, bool attach, struct mr_err *err)
 		return mr_fail(err, 0, "cannot start a paused container, try unpause instead");
 	if (!strcmp(s, "running") || !strcmp(s, "restarting"))
 		return 0; /* docker: starting a running container is not an error */
+	const char *broken = json_string_value(rec_get(c->rec, "Minirun", "Broken"));
+	if (broken)
+		return mr_fail(err, 0,
+			       "container %.12s can't be started: its record is unreadable (%s); "
+			       "remove it with rm -f (minirun/containers/README.md, \"A broken "
+			       "record\")",
+			       c->id, broken);
 	if (!strcmp(s, "dead"))
 		return mr_fail(err, 0, "container %.12s is half-made (a killed create): remove it",
 			       c->id);
@@ -393,7 +428,7 @@ static int kill_and_wait(struct container *c, int sig, int timeout, struct mr_er
 	if (!strcmp(container_status(c), "paused"))
 		ctr_pause(oci, c->id, false, NULL); /* a frozen process can't act on a signal */
 	unlock(c);
-	if (mon > 0 && !strcmp(rec_status(c), "restarting")) {
+	if (mon > 0 && rec_status(c) && !strcmp(rec_status(c), "restarting")) {
 		kill(mon, SIGUSR1); /* cut its back-off short: it sees StopRequested */
 	} else {
 		mr_say("kill %.12s with signal %d", c->id, sig);

@@ -141,6 +141,9 @@ static json_t *ps_row(struct container *c, bool notrunc, bool with_size)
 	strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
 	fmt_since(str(rec, "Created"), ago, sizeof(ago));
 	info_status(state, status_now, status, sizeof(status));
+	if (json_object_get(json_object_get(rec, "Minirun"), "Broken"))
+		snprintf(status, sizeof(status),
+			 "Broken (record unreadable)"); /* rm -f removes it */
 	info_ports(json_object_get(json_object_get(rec, "NetworkSettings"), "Ports"), ports,
 		   sizeof(ports));
 	if (with_size)
