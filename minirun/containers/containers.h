@@ -367,5 +367,7 @@ int log_append(int fd, const char *stream, const char *text, size_t len);
 /* container_step - if $MINIRUN_TEST_DIE_AT equals STEP, SIGKILL this process right here
  * (the test of "kill -9 at each step of run, then rm -f leaves nothing"); under -v, narrate */
 void container_step(const char *step);
+/* the last step this process reached ("" before the first): the monitor's last words */
+extern const char *container_step_last;
 
 #endif
