@@ -121,6 +121,31 @@ orphan_network() {
 }
 t "a killed monitor of a bridge container with -p: stop and rm -f leave no veth, nft element or lease" orphan_network
 
+orphan_pid_reused() {
+	ct_need
+	ct_host "$ORPHAN_HELPERS"'
+		mr run -d --name re busybox sleep 600 >/dev/null || die "run"
+		id=$(cat "$R/containers/.names/re")
+		pid=$(ct_field re State.Pid)
+		orphan re
+		kill -9 "$pid"
+		# another process now holds a pid the state names (a reused pid): the start time
+		# recorded with it tells them apart
+		sleep 600 &
+		other=$!
+		sed -i "s/\"realPid\": *$pid/\"realPid\":$other/" "$R/oci/$id/state.json"
+		grep -q "\"realPid\":$other" "$R/oci/$id/state.json" || die "state.json: $(cat "$R/oci/$id/state.json")"
+		[ "$(ct_status re)" = exited ] || die "a reused pid read as the container: $(ct_status re)"
+		mr stop re >/dev/null || die "stop exited $?"
+		mr rm -f re >/dev/null || die "rm -f exited $?"
+		alive "$other" || die "stop or rm -f killed the process that reused the pid"
+		kill "$other"
+		wait "$other" 2>/dev/null
+		ct_noleaks
+	'
+}
+t "a killed monitor: a pid reused by another process is not taken for the container's" orphan_pid_reused
+
 dead_writers_temps_swept() {
 	ct_need
 	ct_host '
