@@ -375,6 +375,7 @@ int container_start(struct container *c, bool attach, struct mr_err *err)
 	if (monitor_alive(c))
 		return mr_fail(err, 0, "container %.12s is being started or stopped", c->id);
 	container_cleanup(c); /* what a killed monitor left, if anything */
+	container_sweep_temps(c);
 	/* an explicit start lifts an earlier stop: the restart policy applies again */
 	if (json_object_del(json_object_get(c->rec, "Minirun"), "StopRequested") == 0 &&
 	    container_save(c, err) < 0)

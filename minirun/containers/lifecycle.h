@@ -9,6 +9,10 @@
 
 #include "minirun/containers/containers.h"
 
+/* store.c: remove the temp files (NAME.PID.tmp) that dead writers left in the container's
+ * directory; the lock must be held (container_save does it then, and start before the
+ * monitor saves on its behalf) */
+void container_sweep_temps(struct container *c);
 /* store.c: give up every name claim that holds ID. Safe to repeat. */
 int container_release_name(const char *root, const char *id);
 

@@ -24,6 +24,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -307,9 +308,34 @@ int container_open(const char *root, const char *ref, bool lock, struct containe
 	return 0;
 }
 
+/*
+ * container_sweep_temps - remove what writers killed before their rename left in the container's
+ * directory (state_write_file's "NAME.PID.tmp": a monitor killed while it saved). Only with
+ * the lock held, so that no live writer is half-way through one, and only when that PID is
+ * gone.
+ */
+void container_sweep_temps(struct container *c)
+{
+	_cleanup_closedir_ DIR *d = opendir(c->dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		if (n < 5 || strcmp(de->d_name + n - 4, ".tmp") != 0)
+			continue;
+		const char *dot = de->d_name + n - 5;
+		while (dot > de->d_name && *dot >= '0' && *dot <= '9')
+			dot--;
+		long pid = *dot == '.' ? strtol(dot + 1, NULL, 10) : 0;
+		if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			unlinkat(dirfd(d), de->d_name, 0);
+	}
+}
+
 int container_save(struct container *c, struct mr_err *err)
 {
 	char path[4400];
+	if (c->lockfd >= 0)
+		container_sweep_temps(c);
 	_cleanup_free_ char *text = json_dumps(c->rec, JSON_COMPACT);
 	if (!text)
 		return mr_fail(err, ENOMEM, "encode the record of %.12s", c->id);

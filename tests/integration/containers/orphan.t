@@ -3,7 +3,8 @@
 # says running, `inspect` gives its pid, `exec` works, `start` refuses clearly, and
 # `stop`, `kill` and `rm -f` act on the process and then clean up fully (mount, cgroup,
 # veth, nft element, lease, state dir). Also: the temp files a killed writer of the
-# network store left (bridge.json.tmp.PID) are swept by the next writer.
+# network store or of a container's record left (bridge.json.tmp.PID,
+# container.json.PID.tmp) are swept by the next writer.
 # Run: sh tests/integration/containers/orphan.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib.sh"
@@ -155,6 +156,14 @@ dead_writers_temps_swept() {
 		live=$!
 		echo "{" >"$R/networks/bridge.json.tmp.2147483646" # no pid is that high: dead
 		echo "{" >"$R/networks/bridge.json.tmp.$live"
+		mr create --name sw busybox true >/dev/null || die "create"
+		d=$R/containers/$(cat "$R/containers/.names/sw")
+		echo "{" >"$d/container.json.2147483646.tmp"
+		echo "{" >"$d/container.json.$live.tmp"
+		mr start sw >/dev/null || die "start"
+		[ -e "$d/container.json.2147483646.tmp" ] && die "a dead writer s temp record was kept"
+		[ -e "$d/container.json.$live.tmp" ] || die "a live writer s temp record was removed"
+		mr rm -f sw >/dev/null || die "rm -f"
 		mr run --rm busybox true >/dev/null || die "run"
 		[ -e "$R/networks/bridge.json.tmp.2147483646" ] && die "a dead writer s temp file was kept"
 		[ -e "$R/networks/bridge.json.tmp.$live" ] || die "a live writer s temp file was removed"
@@ -164,6 +173,6 @@ dead_writers_temps_swept() {
 		ct_noleaks
 	'
 }
-t "the network store's next writer removes the temp files of dead writers, not of live ones" dead_writers_temps_swept
+t "the next writer of the network store or of a container removes dead writers' temp files, not live ones" dead_writers_temps_swept
 
 t_end
