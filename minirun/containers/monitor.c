@@ -99,9 +99,10 @@ pid_t monitor_alive(struct container *c)
  * A monitor that dies before it has told the starter anything would leave `run` to say only
  * that it died. So it leaves a note: monitor.err in the container's directory, one line
  * ("killed by signal 11 (SIGSEGV) at step mount; last error: ..."), written by a handler of
- * every signal that ends a process and can be caught. SIGKILL can't be caught: a death
- * with no note is one. The starter (monitor_spawn) removes the old note before each start
- * and reads the new one when the monitor dies unheard. A handler writes with write(2) only:
+ * every signal that ends a process and can be caught (and by an on_exit handler, for an
+ * exit(3) from where none was expected: "exited with status N ..."). SIGKILL can't be
+ * caught: a death with no note is one. The starter (monitor_spawn) removes the old note before each
+ * start and reads the new one when the monitor dies unheard. A handler writes with write(2) only:
  * it runs in whatever state the crash left.
  */
 static char note_path[4400];
@@ -114,35 +115,51 @@ static void note_add(char *buf, size_t len, size_t *at, const char *s)
 		buf[(*at)++] = *s++;
 }
 
-static void on_fatal(int sig)
+/* write the note: "WHAT N (SIGNAME) at step STEP; last error: MSG" (SIGNAME for a signal) */
+static void note_write(const char *what, int v, int sig)
 {
 	char line[1400], num[16];
 	size_t at = 0, n = sizeof(num) - 1;
+	if (getpid() != note_pid)
+		return;
 	num[n] = '\0';
-	for (int v = sig; n > 0 && (v || n == sizeof(num) - 1); v /= 10)
+	do
 		num[--n] = (char)('0' + v % 10);
-	if (getpid() == note_pid) {
-		note_add(line, sizeof(line), &at, "killed by signal ");
-		note_add(line, sizeof(line), &at, num + n);
+	while ((v /= 10) && n > 0);
+	note_add(line, sizeof(line), &at, what);
+	note_add(line, sizeof(line), &at, num + n);
+	if (sig) {
 		note_add(line, sizeof(line), &at, " (SIG");
 		note_add(line, sizeof(line), &at, sigabbrev_np(sig));
-		note_add(line, sizeof(line), &at, ") at step ");
-		note_add(line, sizeof(line), &at, *container_step_last ? container_step_last : "-");
-		if (note_err && note_err->msg[0]) {
-			note_add(line, sizeof(line), &at, "; last error: ");
-			note_add(line, sizeof(line), &at, note_err->msg);
-		}
-		note_add(line, sizeof(line), &at, "\n");
-		int fd = open(note_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-			      0600);
-		if (fd >= 0) {
-			ssize_t w = write(fd, line, at);
-			(void)w;
-			close(fd);
-		}
+		note_add(line, sizeof(line), &at, ")");
 	}
+	note_add(line, sizeof(line), &at, " at step ");
+	note_add(line, sizeof(line), &at, *container_step_last ? container_step_last : "-");
+	if (note_err && note_err->msg[0]) {
+		note_add(line, sizeof(line), &at, "; last error: ");
+		note_add(line, sizeof(line), &at, note_err->msg);
+	}
+	note_add(line, sizeof(line), &at, "\n");
+	int fd = open(note_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		ssize_t w = write(fd, line, at);
+		(void)w;
+		close(fd);
+	}
+}
+
+static void on_fatal(int sig)
+{
+	note_write("killed by signal ", sig, sig);
 	/* SA_RESETHAND made the disposition the default again: die of the same signal */
 	raise(sig);
+}
+
+/* exit(3) from somewhere unexpected (the monitor's own ends use _exit, which skips this) */
+static void on_exit_note(int status, void *arg)
+{
+	(void)arg;
+	note_write("exited with status ", status & 0xff, 0);
 }
 
 /* the handlers of the monitor's last words (the container's init gets default ones back at
@@ -152,10 +169,13 @@ static void note_arm(const char *root, const char *id, const struct mr_err *err)
 	static const int fatal[] = {SIGSEGV, SIGBUS,  SIGABRT, SIGFPE, SIGILL,  SIGSYS,
 				    SIGTRAP, SIGTERM, SIGINT,  SIGHUP, SIGQUIT, SIGPIPE,
 				    SIGALRM, SIGUSR2, SIGXCPU, SIGXFSZ};
+	static pid_t registered;
 	struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = SA_RESETHAND | SA_NODEFER};
 	snprintf(note_path, sizeof(note_path), "%s/containers/%s/monitor.err", root, id);
 	note_pid = getpid();
 	note_err = err;
+	if (registered != note_pid && on_exit(on_exit_note, NULL) == 0)
+		registered = note_pid;
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		sigaction(fatal[i], &sa, NULL);
 }

@@ -6,7 +6,8 @@
  * $MINIRUN_TEST_DIE_AT=NAME the process SIGKILLs itself right there, which is how
  * tests/integration/containers/killsteps.t proves that `rm -f` cleans up after a `kill -9`
  * at every step. The monitor inherits the environment, so the steps it runs die too.
- * $MINIRUN_TEST_DIE_AT=NAME:SIG sends SIG instead (a crash: its last words, monitor.c).
+ * $MINIRUN_TEST_DIE_AT=NAME:SIG sends SIG instead (a crash: its last words, monitor.c);
+ * NAME:exit=N calls exit(N) there.
  *
  * See: README.md here; signal(7).
  */
@@ -29,6 +30,8 @@ void container_step(const char *step)
 	/* "STEP" dies of SIGKILL (no cleanup at all: that is the point); "STEP:SEGV" of the
 	 * signal named, as a crash there would (the monitor's last words, monitor.c) */
 	if (die && strlen(step) == n && strncmp(die, step, n) == 0) {
+		if (!strncmp(die + n, ":exit=", 6))
+			exit(atoi(die + n + 6)); /* "STEP:exit=N": exit(3) from an odd place */
 		int sig = die[n] ? sig_parse(die + n + 1) : SIGKILL;
 		kill(getpid(), sig > 0 ? sig : SIGKILL);
 	}
