@@ -101,9 +101,9 @@ pid_t monitor_alive(struct container *c)
  * ("killed by signal 11 (SIGSEGV) at step mount; last error: ..."), written by a handler of
  * every signal that ends a process and can be caught (and by an on_exit handler, for an
  * exit(3) from where none was expected: "exited with status N ..."). SIGKILL can't be
- * caught: a death with no note is one. The starter (monitor_spawn) removes the old note before each
- * start and reads the new one when the monitor dies unheard. A handler writes with write(2) only:
- * it runs in whatever state the crash left.
+ * caught: a death with no note is one. The starter (monitor_spawn) removes the old note
+ * before each start and reads the new one when the monitor dies unheard. A handler writes
+ * with write(2) only: it runs in whatever state the crash left.
  */
 static char note_path[4400];
 static pid_t note_pid;                /* the monitor's: its forked init inherits the handler */

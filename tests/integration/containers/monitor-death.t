@@ -1,7 +1,8 @@
 # tests/integration/containers/monitor-death.t - a monitor that dies before the container
 # ran makes `run` say why (issue 13, section 8): the signal that ended it, the step it had
 # reached and its last error (monitor.err, its last words), or SIGKILL when it left none;
-# an unexpected exit(3), its status. MINIRUN_TEST_DIE_AT=STEP[:SIG|:exit=N] ends it there (minirun/containers/step.c).
+# an unexpected exit(3), its status. MINIRUN_TEST_DIE_AT=STEP[:SIG|:exit=N] ends it there
+# (minirun/containers/step.c).
 # Run: sh tests/integration/containers/monitor-death.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib.sh"
