@@ -101,7 +101,16 @@ pid_t container_orphan(struct container *c)
 
 bool container_exit_lost(struct container *c)
 {
-	return live_status(rec_status(c)) && !strcmp(container_status(c), "exited");
+	char path[4400];
+	if (!live_status(rec_status(c)) || strcmp(container_status(c), "exited") != 0)
+		return false;
+	/* a monitor records the exit, then ends: c->rec, read before it did, is stale. The
+	 * record on disk decides: lost only when it still says live with its monitor gone */
+	json_t *now =
+		json_load_file(container_path(c, "container.json", path, sizeof(path)), 0, NULL);
+	bool lost = now && live_status(json_string_value(rec_get(now, "State", "Status")));
+	json_decref(now);
+	return lost;
 }
 
 const char *container_status(struct container *c)
@@ -557,9 +566,12 @@ int container_wait_exit(struct container *c, int *code, struct mr_err *err)
 		const char *s = container_status(c);
 		if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 &&
 		    strcmp(s, "restarting") != 0) {
-			*code = container_exit_lost(c) ? CONTAINER_EXIT_LOST
-						       : (int)json_integer_value(rec_get(
-								 c->rec, "State", "ExitCode"));
+			bool lost = container_exit_lost(c);
+			if (!lost && live_status(rec_status(c)))
+				continue; /* the monitor recorded the exit since our read */
+			*code = lost ? CONTAINER_EXIT_LOST
+				     : (int)json_integer_value(
+					       rec_get(c->rec, "State", "ExitCode"));
 			return 0;
 		}
 		/* the monitor, or (the monitor killed) the container's own init; neither: it

@@ -45,6 +45,18 @@ void info_refresh(struct container *c)
 		state = json_object();
 		json_object_set_new(c->rec, "State", state);
 	}
+	/* a record read just before its monitor recorded the exit and ended: read it again */
+	const char *was = json_string_value(json_object_get(state, "Status"));
+	if (was &&
+	    (!strcmp(was, "running") || !strcmp(was, "paused") || !strcmp(was, "restarting")) &&
+	    !strcmp(container_status(c), "exited") && !container_exit_lost(c) &&
+	    container_reload(c, NULL) == 0) {
+		state = json_object_get(c->rec, "State");
+		if (!json_is_object(state)) {
+			state = json_object();
+			json_object_set_new(c->rec, "State", state);
+		}
+	}
 	/* a copy: the status may point into the State object this function rewrites */
 	char s[32];
 	snprintf(s, sizeof(s), "%s", container_status(c));
