@@ -274,7 +274,9 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 /* container_wait_exit - block until the container is not running; its exit code to *code */
 int container_wait_exit(struct container *c, int *code, struct mr_err *err);
 /* the container's state now: "created" "running" "paused" "restarting" "exited" "dead",
- * checked against the processes (a record saying running with its monitor gone is "exited") */
+ * checked against the processes (a record saying running with its monitor gone reads as
+ * its init does, through the OCI state: "running"/"paused" while it runs, else "exited");
+ * "dead": no record yet, or one that can't be read (Minirun.Broken says why) */
 const char *container_status(struct container *c);
 /* true when the record says running but nobody saw the exit (its monitor was killed):
  * the exit code is lost; CONTAINER_EXIT_LOST stands in (docker's code for a container whose

@@ -6,10 +6,12 @@
  *	            running --(exit with a restart policy)--> restarting --> running
  *
  * The record says which state the container was last put in; container_status checks it
- * against the processes, so a record that says "running" whose monitor was killed reads
- * "exited" and `rm` knows it has to clean up after it. Every undo here is safe to repeat
- * and safe on a half-made container: that is what lets `rm -f` clean up after a `kill -9`
- * at any step (README.md, "How rm -f undoes run").
+ * against the processes. A record that says "running" whose monitor was killed reads as its
+ * init does (README.md, "A killed monitor: the orphan"): running while the init runs, and
+ * then stop, kill and rm act on the init and do the monitor's teardown themselves; exited
+ * once it has ended, and `rm` or `start` know to clean up after it. Every undo here is safe
+ * to repeat and safe on a half-made container: that is what lets `rm -f` clean up after a
+ * `kill -9` at any step (README.md, "How rm -f undoes run").
  *
  * See: README.md here; minirun/container.h (ctr_*); inotify(7); pidfd_open(2).
  */
