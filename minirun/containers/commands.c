@@ -252,7 +252,10 @@ static int do_kill(struct container *c, const struct each *e, struct mr_err *err
 	if (strcmp(container_status(c), "running") != 0)
 		return mr_fail(err, 0, "Cannot kill container: %.12s: Container %s is not running",
 			       c->id, c->id);
-	return ctr_kill(container_oci_root(c->root, oci, sizeof(oci)), c->id, e->sig, false, err);
+	if (ctr_kill(container_oci_root(c->root, oci, sizeof(oci)), c->id, e->sig, false, err) < 0)
+		return -1;
+	container_reap_orphan(c, 1000); /* no monitor to clean up after it: we do */
+	return 0;
 }
 /* pause and unpause: the cgroup freezer, through the OCI runtime; the record follows */
 static int do_pause(struct container *c, const struct each *e, struct mr_err *err)

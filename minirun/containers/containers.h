@@ -155,8 +155,16 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 /* container_wait_exit - block until the container is not running; its exit code to *code */
 int container_wait_exit(struct container *c, int *code, struct mr_err *err);
 /* the container's state now: "created" "running" "paused" "restarting" "exited" "dead",
- * checked against the processes (a record saying running with its monitor gone is "exited") */
+ * checked against the processes (a record saying running with its monitor gone reads as
+ * its init does, through the OCI state: "running"/"paused" while it runs, else "exited");
+ * "dead": no record yet, or one that can't be read (Minirun.Broken says why) */
 const char *container_status(struct container *c);
+/* true when the record says running but nobody saw the exit (its monitor was killed):
+ * the exit code is lost; CONTAINER_EXIT_LOST stands in (docker's code for a container whose
+ * daemon died with it), with CONTAINER_LOST_ERROR as State.Error */
+bool container_exit_lost(struct container *c);
+#define CONTAINER_EXIT_LOST  255
+#define CONTAINER_LOST_ERROR "its monitor was killed: the exit code is unknown"
 /* the OCI runtime's state root for the containers of ROOT (ROOT/oci) */
 char *container_oci_root(const char *root, char *buf, size_t len);
 /* the host pid of the container's init, 0 when it is not running */
@@ -244,5 +252,7 @@ int log_append(int fd, const char *stream, const char *text, size_t len);
 /* container_step - if $MINIRUN_TEST_DIE_AT equals STEP, SIGKILL this process right here
  * (the test of "kill -9 at each step of run, then rm -f leaves nothing"); under -v, narrate */
 void container_step(const char *step);
+/* the last step this process reached ("" before the first): the monitor's last words */
+extern const char *container_step_last;
 
 #endif

@@ -36,7 +36,8 @@ int cmd_container(int argc, char **argv); /* info_commands.c: container ls|inspe
  * return -1 (docker's words: "Error: No such container: x"). */
 int info_open(const char *ref, bool lock, struct container *c);
 /* info_refresh - bring c->rec's State up to date with the processes (container_status,
- * container_pid): Status, Running, Paused, Restarting, Dead, Pid. The file is not written. */
+ * container_pid): Status, Running, Paused, Restarting, Dead, Pid. The file is not written;
+ * c->rec is read again when the monitor recorded an exit since (pointers into it go stale). */
 void info_refresh(struct container *c);
 /* info_sizes - the bytes of the files in C's upper dir (docker's SizeRw), and those plus
  * its image's (SizeRootFs) (ps.c) */

@@ -6,10 +6,12 @@
  *	            running --(exit with a restart policy)--> restarting --> running
  *
  * The record says which state the container was last put in; container_status checks it
- * against the processes, so a record that says "running" whose monitor was killed reads
- * "exited" and `rm` knows it has to clean up after it. Every undo here is safe to repeat
- * and safe on a half-made container: that is what lets `rm -f` clean up after a `kill -9`
- * at any step (README.md, "How rm -f undoes run").
+ * against the processes. A record that says "running" whose monitor was killed reads as its
+ * init does (README.md, "A killed monitor: the orphan"): running while the init runs, and
+ * then stop, kill and rm act on the init and do the monitor's teardown themselves; exited
+ * once it has ended, and `rm` or `start` know to clean up after it. Every undo here is safe
+ * to repeat and safe on a half-made container: that is what lets `rm -f` clean up after a
+ * `kill -9` at any step (README.md, "How rm -f undoes run").
  *
  * See: README.md here; minirun/oci/runtime.h (ctr_*); inotify(7); pidfd_open(2).
  */
@@ -64,15 +66,68 @@ static const char *rec_status(struct container *c)
 	return json_string_value(rec_get(c->rec, "State", "Status"));
 }
 
+static bool live_status(const char *s)
+{
+	return s && (!strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting"));
+}
+
+/*
+ * orphan_pid - the container's init when it runs without a monitor (the monitor was killed,
+ * the init was not), else 0; *paused says whether its cgroup is frozen. Asked of the OCI
+ * runtime's state (ROOT/oci/ID/state.json), which names the init by pid AND start time, so
+ * a pid reused since by another process is never taken for the container's.
+ */
+static pid_t orphan_pid(struct container *c, bool *paused)
+{
+	char oci[4400];
+	struct ctr_state st;
+	pid_t pid = 0;
+	if (state_load(container_oci_root(c->root, oci, sizeof(oci)), c->id, &st, NULL) < 0)
+		return 0;
+	/* "created": the init waits for a start that its dead monitor will never give */
+	if (!strcmp(st.status, "running") || !strcmp(st.status, "paused"))
+		pid = st.pid;
+	if (paused)
+		*paused = !strcmp(st.status, "paused");
+	state_free(&st);
+	return pid;
+}
+
+pid_t container_orphan(struct container *c)
+{
+	if (!live_status(rec_status(c)) || monitor_alive(c))
+		return 0;
+	return orphan_pid(c, NULL);
+}
+
+bool container_exit_lost(struct container *c)
+{
+	char path[4400];
+	if (!live_status(rec_status(c)) || strcmp(container_status(c), "exited") != 0)
+		return false;
+	/* a monitor records the exit, then ends: c->rec, read before it did, is stale. The
+	 * record on disk decides: lost only when it still says live with its monitor gone */
+	json_t *now =
+		json_load_file(container_path(c, "container.json", path, sizeof(path)), 0, NULL);
+	bool lost = now && live_status(json_string_value(rec_get(now, "State", "Status")));
+	json_decref(now);
+	return lost;
+}
+
 const char *container_status(struct container *c)
 {
 	const char *s = rec_status(c);
+	/* no status: a half-made container (killed before its record), or a broken record */
 	if (!s)
-		return "dead"; /* a half-made container: killed before its record */
-	bool live = !strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting");
-	if (live && !monitor_alive(c))
-		return "exited"; /* its monitor was killed: nothing runs it any more */
-	return s;
+		return "dead";
+	if (!live_status(s) || monitor_alive(c))
+		return s;
+	/* its monitor was killed: the container's own process says whether it still runs
+	 * (docker's shim outlives its daemon the same way); an orphan is never "restarting" */
+	bool paused = false;
+	if (orphan_pid(c, &paused))
+		return paused ? "paused" : "running";
+	return "exited";
 }
 
 pid_t container_pid(struct container *c)
@@ -80,6 +135,8 @@ pid_t container_pid(struct container *c)
 	const char *s = container_status(c);
 	if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0)
 		return 0;
+	if (!monitor_alive(c))
+		return orphan_pid(c, NULL); /* the OCI state's: checked by start time */
 	return (pid_t)json_integer_value(rec_get(c->rec, "State", "Pid"));
 }
 
@@ -219,54 +276,6 @@ fail:
 
 /* ---- start -------------------------------------------------------------------------------- */
 
-void container_cleanup(struct container *c)
-{
-	char oci[4400], path[4400];
-	container_oci_root(c->root, oci, sizeof(oci));
-	state_path(path, sizeof(path), oci, c->id, "");
-	if (access(path, F_OK) == 0)
-		ctr_delete(oci, c->id, true, NULL);
-	if (c->rec && json_object_get(c->rec, "NetworkSettings"))
-		container_net_down(c, NULL);
-	rootfs_umount(c, NULL);
-	const char *s = rec_status(c);
-	if (s && strcmp(s, "created") != 0 && strcmp(s, "exited") != 0) {
-		rec_set(c->rec, "State", "Status", json_string("exited"));
-		rec_set(c->rec, "State", "Running", json_false());
-		rec_set(c->rec, "State", "Paused", json_false());
-		rec_set(c->rec, "State", "Restarting", json_false());
-		rec_set(c->rec, "State", "Pid", json_integer(0));
-		if (c->lockfd >= 0)
-			container_save(c, NULL);
-	}
-}
-
-int container_start(struct container *c, bool attach, struct mr_err *err)
-{
-	const char *s = container_status(c);
-	if (!strcmp(s, "paused"))
-		return mr_fail(err, 0, "cannot start a paused container, try unpause instead");
-	if (!strcmp(s, "running") || !strcmp(s, "restarting"))
-		return 0; /* docker: starting a running container is not an error */
-	if (!strcmp(s, "dead"))
-		return mr_fail(err, 0, "container %.12s is half-made (a killed create): remove it",
-			       c->id);
-	if (monitor_alive(c))
-		return mr_fail(err, 0, "container %.12s is being started or stopped", c->id);
-	container_cleanup(c); /* what a killed monitor left, if anything */
-	/* an explicit start lifts an earlier stop: the restart policy applies again */
-	if (json_object_del(json_object_get(c->rec, "Minirun"), "StopRequested") == 0 &&
-	    container_save(c, err) < 0)
-		return -1;
-	if (monitor_spawn(c, attach, err) < 0) {
-		container_reload(c, NULL);
-		return -1;
-	}
-	return container_reload(c, err);
-}
-
-/* ---- stop, rm ----------------------------------------------------------------------------- */
-
 static int pidfd_of(pid_t pid)
 {
 	return pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
@@ -283,6 +292,112 @@ static int wait_pidfd(int fd, int ms)
 		;
 	return r > 0;
 }
+
+/* a broken record can't say which networks and volumes the container used: ask each of
+ * them for the ID instead (ports, leases and veths; volume users). Safe to repeat. */
+static void forget_by_id(struct container *c)
+{
+	size_t i;
+	json_t *rec;
+	network_unpublish(c->root, c->id, NULL);
+	json_t *nets = network_list(c->root, NULL);
+	json_array_foreach(nets, i, rec)
+	{
+		const char *name = json_string_value(json_object_get(rec, "Name"));
+		if (name && json_object_get(json_object_get(rec, "Containers"), c->id))
+			network_disconnect_exited(c->root, name, c->id, NULL);
+	}
+	json_decref(nets);
+	json_t *vols = volume_list(c->root, NULL);
+	json_array_foreach(vols, i, rec)
+	{
+		const char *name = json_string_value(json_object_get(rec, "Name"));
+		if (name)
+			volume_release(c->root, name, c->id, NULL);
+	}
+	json_decref(vols);
+}
+
+void container_cleanup(struct container *c)
+{
+	char oci[4400], path[4400];
+	container_oci_root(c->root, oci, sizeof(oci));
+	state_path(path, sizeof(path), oci, c->id, "");
+	if (access(path, F_OK) == 0)
+		ctr_delete(oci, c->id, true, NULL);
+	if (c->rec && json_object_get(c->rec, "NetworkSettings"))
+		container_net_down(c, NULL);
+	if (rec_get(c->rec, "Minirun", "Broken"))
+		forget_by_id(c);
+	rootfs_umount(c, NULL);
+	const char *s = rec_status(c);
+	if (s && strcmp(s, "created") != 0 && strcmp(s, "exited") != 0) {
+		/* nobody saw the exit (the monitor, its parent, was gone): docker's code for a
+		 * status it lost (a daemon that died with its containers) is 255 */
+		char now[64];
+		rec_set(c->rec, "State", "Status", json_string("exited"));
+		rec_set(c->rec, "State", "Running", json_false());
+		rec_set(c->rec, "State", "Paused", json_false());
+		rec_set(c->rec, "State", "Restarting", json_false());
+		rec_set(c->rec, "State", "Pid", json_integer(0));
+		rec_set(c->rec, "State", "ExitCode", json_integer(CONTAINER_EXIT_LOST));
+		rec_set(c->rec, "State", "Error", json_string(CONTAINER_LOST_ERROR));
+		rec_set(c->rec, "State", "FinishedAt", json_string(state_now(now, sizeof(now))));
+		if (c->lockfd >= 0)
+			container_save(c, NULL);
+	}
+}
+
+int container_reap_orphan(struct container *c, int ms)
+{
+	if (monitor_alive(c) || !live_status(rec_status(c)))
+		return 0;
+	_cleanup_close_ int fd = pidfd_of(orphan_pid(c, NULL));
+	if (fd >= 0 && !wait_pidfd(fd, ms))
+		return 0; /* still running */
+	container_cleanup(c);
+	return 1;
+}
+
+int container_start(struct container *c, bool attach, struct mr_err *err)
+{
+	const char *s = container_status(c);
+	if (container_orphan(c))
+		return mr_fail(err, 0,
+			       "container %.12s runs without its monitor (the monitor was killed): "
+			       "its output is no longer logged and its exit code can't be "
+			       "recorded; stop it, then start it again",
+			       c->id);
+	if (!strcmp(s, "paused"))
+		return mr_fail(err, 0, "cannot start a paused container, try unpause instead");
+	if (!strcmp(s, "running") || !strcmp(s, "restarting"))
+		return 0; /* docker: starting a running container is not an error */
+	const char *broken = json_string_value(rec_get(c->rec, "Minirun", "Broken"));
+	if (broken)
+		return mr_fail(err, 0,
+			       "container %.12s can't be started: its record is unreadable (%s); "
+			       "remove it with rm -f (minirun/containers/README.md, \"A broken "
+			       "record\")",
+			       c->id, broken);
+	if (!strcmp(s, "dead"))
+		return mr_fail(err, 0, "container %.12s is half-made (a killed create): remove it",
+			       c->id);
+	if (monitor_alive(c))
+		return mr_fail(err, 0, "container %.12s is being started or stopped", c->id);
+	container_cleanup(c); /* what a killed monitor left, if anything */
+	container_sweep_temps(c);
+	/* an explicit start lifts an earlier stop: the restart policy applies again */
+	if (json_object_del(json_object_get(c->rec, "Minirun"), "StopRequested") == 0 &&
+	    container_save(c, err) < 0)
+		return -1;
+	if (monitor_spawn(c, attach, err) < 0) {
+		container_reload(c, NULL);
+		return -1;
+	}
+	return container_reload(c, err);
+}
+
+/* ---- stop, rm ----------------------------------------------------------------------------- */
 
 /* release the lock, so that the monitor can record the exit we wait for */
 static void unlock(struct container *c)
@@ -324,7 +439,7 @@ static int kill_and_wait(struct container *c, int sig, int timeout, struct mr_er
 	if (!strcmp(container_status(c), "paused"))
 		ctr_pause(oci, c->id, false, NULL); /* a frozen process can't act on a signal */
 	unlock(c);
-	if (mon > 0 && !strcmp(rec_status(c), "restarting")) {
+	if (mon > 0 && rec_status(c) && !strcmp(rec_status(c), "restarting")) {
 		kill(mon, SIGUSR1); /* cut its back-off short: it sees StopRequested */
 	} else {
 		mr_say("kill %.12s with signal %d", c->id, sig);
@@ -343,7 +458,12 @@ static int kill_and_wait(struct container *c, int sig, int timeout, struct mr_er
 		kill(mon, SIGKILL);
 		wait_pidfd(mfd, 5000);
 	}
-	return relock(c, err);
+	if (mon <= 0)
+		wait_pidfd(ifd, 5000); /* an orphan: nobody but us waits for it */
+	int r = relock(c, err);
+	if (r == 0 && mon <= 0)
+		container_cleanup(c); /* an orphan: what its monitor would have undone */
+	return r;
 }
 
 int container_stop(struct container *c, int timeout, struct mr_err *err)
@@ -354,8 +474,10 @@ int container_stop(struct container *c, int timeout, struct mr_err *err)
 int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err *err)
 {
 	const char *s = container_status(c);
-	if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 && strcmp(s, "restarting") != 0)
-		return 0; /* docker: stopping a stopped container succeeds */
+	if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 && strcmp(s, "restarting") != 0) {
+		container_reap_orphan(c, 0); /* an orphan that ended by itself: clean up now */
+		return 0;                    /* docker: stopping a stopped container succeeds */
+	}
 	const char *name = json_string_value(rec_get(c->rec, "Config", "StopSignal"));
 	if (sig <= 0)
 		sig = name && *name ? mr_sig_parse(name) : SIGTERM;
@@ -380,6 +502,17 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 		_cleanup_close_ int fd = pidfd_of(mon);
 		if (wait_pidfd(fd, 2000))
 			mon = monitor_alive(c);
+	}
+	if (!mon && container_orphan(c)) {
+		/* its monitor was killed, its process was not: rm acts on the process */
+		if (!force)
+			return mr_fail(err, 0,
+				       "cannot remove container %.12s: it runs without its monitor "
+				       "(killed): stop it first or force remove",
+				       c->id);
+		int r = kill_and_wait(c, SIGKILL, 0, err);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
 	}
 	if (mon && mon != getpid()) {
 		const char *name = json_string_value(json_object_get(c->rec, "Name"));
@@ -434,10 +567,20 @@ int container_wait_exit(struct container *c, int *code, struct mr_err *err)
 		const char *s = container_status(c);
 		if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 &&
 		    strcmp(s, "restarting") != 0) {
-			*code = (int)json_integer_value(rec_get(c->rec, "State", "ExitCode"));
+			bool lost = container_exit_lost(c);
+			if (!lost && live_status(rec_status(c)))
+				continue; /* the monitor recorded the exit since our read */
+			*code = lost ? CONTAINER_EXIT_LOST
+				     : (int)json_integer_value(
+					       rec_get(c->rec, "State", "ExitCode"));
 			return 0;
 		}
-		_cleanup_close_ int mfd = pidfd_of(monitor_alive(c));
+		/* the monitor, or (the monitor killed) the container's own init; neither: it
+		 * ended since the status was read, so read it again */
+		pid_t mon = monitor_alive(c), watched = mon ? mon : container_pid(c);
+		if (!watched)
+			continue;
+		_cleanup_close_ int mfd = pidfd_of(watched);
 		struct pollfd p[2] = {{in, POLLIN, 0}, {mfd, POLLIN, 0}};
 		if (poll(p, mfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
 			return mr_fail(err, errno, "poll");

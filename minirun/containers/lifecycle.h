@@ -9,6 +9,10 @@
 
 #include "minirun/containers/containers.h"
 
+/* store.c: remove the temp files (NAME.PID.tmp) that dead writers left in the container's
+ * directory; the lock must be held (container_save does it then, and start before the
+ * monitor saves on its behalf) */
+void container_sweep_temps(struct container *c);
 /* store.c: give up every name claim that holds ID. Safe to repeat. */
 int container_release_name(const char *root, const char *id);
 
@@ -35,6 +39,13 @@ int monitor_exec_main(int argc, char **argv);
 int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err *err);
 /* lifecycle.c: undo what a dead monitor left (OCI container, networks, mount) */
 void container_cleanup(struct container *c);
+
+/* lifecycle.c: the init's pid of a container that runs without its monitor (the monitor
+ * was killed: an orphan), else 0. Found through the OCI state (pid + start time). */
+pid_t container_orphan(struct container *c);
+/* lifecycle.c: an orphan whose init has ended (waited for up to MS ms): clean up after it
+ * as its monitor would have (container_cleanup; the lock held). 1 when done, 0 otherwise */
+int container_reap_orphan(struct container *c, int ms);
 
 /* record helpers (lifecycle.c) */
 json_t *rec_get(json_t *rec, const char *a, const char *b);               /* rec[a][b], or rec[a] */

@@ -91,6 +91,110 @@ pid_t monitor_alive(struct container *c)
 	return (pid_t)pid;
 }
 
+/* ---- the monitor's last words ------------------------------------------------------------ */
+
+/*
+ * A monitor that dies before it has told the starter anything would leave `run` to say only
+ * that it died. So it leaves a note: monitor.err in the container's directory, one line
+ * ("killed by signal 11 (SIGSEGV) at step mount; last error: ..."), written by a handler of
+ * every signal that ends a process and can be caught (and by an on_exit handler, for an
+ * exit(3) from where none was expected: "exited with status N ..."). SIGKILL can't be
+ * caught: a death with no note is one. The starter (monitor_spawn) removes the old note
+ * before each start and reads the new one when the monitor dies unheard. A handler writes
+ * with write(2) only: it runs in whatever state the crash left.
+ */
+static char note_path[4400];
+static pid_t note_pid;                /* the monitor's: its forked init inherits the handler */
+static const struct mr_err *note_err; /* the monitor's last error, if it had one */
+
+static void note_add(char *buf, size_t len, size_t *at, const char *s)
+{
+	while (s && *s && *at + 1 < len)
+		buf[(*at)++] = *s++;
+}
+
+/* write the note: "WHAT N (SIGNAME) at step STEP; last error: MSG" (SIGNAME for a signal) */
+static void note_write(const char *what, int v, int sig)
+{
+	char line[1400], num[16];
+	size_t at = 0, n = sizeof(num) - 1;
+	if (getpid() != note_pid)
+		return;
+	num[n] = '\0';
+	do
+		num[--n] = (char)('0' + v % 10);
+	while ((v /= 10) && n > 0);
+	note_add(line, sizeof(line), &at, what);
+	note_add(line, sizeof(line), &at, num + n);
+	if (sig) {
+		note_add(line, sizeof(line), &at, " (SIG");
+		note_add(line, sizeof(line), &at, sigabbrev_np(sig));
+		note_add(line, sizeof(line), &at, ")");
+	}
+	note_add(line, sizeof(line), &at, " at step ");
+	note_add(line, sizeof(line), &at, *container_step_last ? container_step_last : "-");
+	if (note_err && note_err->msg[0]) {
+		note_add(line, sizeof(line), &at, "; last error: ");
+		note_add(line, sizeof(line), &at, note_err->msg);
+	}
+	note_add(line, sizeof(line), &at, "\n");
+	int fd = open(note_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		ssize_t w = write(fd, line, at);
+		(void)w;
+		close(fd);
+	}
+}
+
+static void on_fatal(int sig)
+{
+	note_write("killed by signal ", sig, sig);
+	/* SA_RESETHAND made the disposition the default again: die of the same signal */
+	raise(sig);
+}
+
+/* exit(3) from somewhere unexpected (the monitor's own ends use _exit, which skips this) */
+static void on_exit_note(int status, void *arg)
+{
+	(void)arg;
+	note_write("exited with status ", status & 0xff, 0);
+}
+
+/* the handlers of the monitor's last words (the container's init gets default ones back at
+ * its exec, as any caught signal) */
+static void note_arm(const char *root, const char *id, const struct mr_err *err)
+{
+	static const int fatal[] = {SIGSEGV, SIGBUS,  SIGABRT, SIGFPE, SIGILL,  SIGSYS,
+				    SIGTRAP, SIGTERM, SIGINT,  SIGHUP, SIGQUIT, SIGPIPE,
+				    SIGALRM, SIGUSR2, SIGXCPU, SIGXFSZ};
+	static pid_t registered;
+	struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = SA_RESETHAND | SA_NODEFER};
+	snprintf(note_path, sizeof(note_path), "%s/containers/%s/monitor.err", root, id);
+	note_pid = getpid();
+	note_err = err;
+	if (registered != note_pid && on_exit(on_exit_note, NULL) == 0)
+		registered = note_pid;
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		sigaction(fatal[i], &sa, NULL);
+}
+
+/* why the monitor of C died unheard, into buf: its note, else SIGKILL's silence */
+static void note_read(struct container *c, char *buf, size_t len)
+{
+	char path[4400];
+	_cleanup_free_ char *text = NULL;
+	if (mr_read_file(container_path(c, "monitor.err", path, sizeof(path)), &text, NULL, NULL) ==
+		    0 &&
+	    *text) {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(buf, len, "%s", text);
+		return;
+	}
+	snprintf(buf, len,
+		 "killed by SIGKILL (it left no note, and no other signal ends it "
+		 "without one)");
+}
+
 /* ---- the monitor's side ---------------------------------------------------------------- */
 
 struct mon {
@@ -417,6 +521,7 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	}
 	syscall(SYS_close_range, 4U, ~0U, 0U);
 	c->lockfd = -1; /* closed above; the starter's copy keeps the lock */
+	note_arm(c->root, c->id, &err);
 	if (!clone_exe_is_sealed()) {
 		/* fd 3 (the starter's socket) crosses the exec; the record is read again */
 		char *argv[8];
@@ -455,6 +560,7 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 		if (sig != SIGKILL && sig != SIGSTOP)
 			signal(sig, SIG_DFL);
 	signal(SIGUSR1, on_wake);
+	note_arm(c->root, c->id, &err); /* again: the loop above reset the handlers */
 	tell(m.notify, N_HELLO, getpid(), NULL);
 	container_step("monitor");
 	container_oci_root(c->root, m.oci, sizeof(m.oci));
@@ -526,6 +632,8 @@ int monitor_exec_main(int argc, char **argv)
 		return MR_EXIT_USAGE;
 	}
 	fcntl(3, F_SETFD, FD_CLOEXEC);
+	if (strspn(argv[1], "0123456789abcdef") == CONTAINER_ID_LEN && !argv[1][CONTAINER_ID_LEN])
+		note_arm(containers_root(), argv[1], &err); /* its last words from the start */
 	if (container_open(containers_root(), argv[1], false, &c, &err) < 0) {
 		tell(3, N_FAILED, 0, &err);
 		return 1;
@@ -539,6 +647,8 @@ int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
 {
 	int sv[2];
 	struct notice n = {0};
+	char path[4400], why[1500];
+	unlink(container_path(c, "monitor.err", path, sizeof(path))); /* an earlier start's */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return mr_fail(err, errno, "socketpair");
 	fflush(NULL); /* nothing buffered may be written twice */
@@ -559,12 +669,16 @@ int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
 		_exit(mpid < 0);
 	}
 	close(sv[1]);
-	while (waitpid(a, NULL, 0) < 0 && errno == EINTR)
+	int mid = 0;
+	while (waitpid(a, &mid, 0) < 0 && errno == EINTR)
 		;
 	ssize_t r = recv(sv[0], &n, sizeof(n), 0);
 	if (r != (ssize_t)sizeof(n) || n.what != N_HELLO) {
 		close(sv[0]);
-		return mr_fail(err, 0, "the monitor of %.12s died as it started", c->id);
+		if (!WIFEXITED(mid) || WEXITSTATUS(mid) != 0) /* the middle process's fork */
+			return mr_fail(err, 0, "the monitor of %.12s could not be forked", c->id);
+		note_read(c, why, sizeof(why));
+		return mr_fail(err, 0, "the monitor of %.12s died as it started: %s", c->id, why);
 	}
 	/* the container's init inherits the socket until it executes, so the monitor's death
 	 * would not close it: watch the monitor itself too */
@@ -592,5 +706,8 @@ int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
 		err->errnum = n.errnum;
 		return -1;
 	}
-	return mr_fail(err, 0, "the monitor of %.12s died before the container ran", c->id);
+	/* the pidfd said it ended: its note, if it left one, is written by then */
+	note_read(c, why, sizeof(why));
+	return mr_fail(err, 0, "the monitor of %.12s died before the container ran: %s", c->id,
+		       why);
 }

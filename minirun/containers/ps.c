@@ -45,10 +45,27 @@ void info_refresh(struct container *c)
 		state = json_object();
 		json_object_set_new(c->rec, "State", state);
 	}
+	/* a record read just before its monitor recorded the exit and ended: read it again */
+	const char *was = json_string_value(json_object_get(state, "Status"));
+	if (was &&
+	    (!strcmp(was, "running") || !strcmp(was, "paused") || !strcmp(was, "restarting")) &&
+	    !strcmp(container_status(c), "exited") && !container_exit_lost(c) &&
+	    container_reload(c, NULL) == 0) {
+		state = json_object_get(c->rec, "State");
+		if (!json_is_object(state)) {
+			state = json_object();
+			json_object_set_new(c->rec, "State", state);
+		}
+	}
 	/* a copy: the status may point into the State object this function rewrites */
 	char s[32];
 	snprintf(s, sizeof(s), "%s", container_status(c));
 	pid_t pid = container_pid(c);
+	if (container_exit_lost(c)) {
+		/* it ended with nobody to see it (its monitor was killed): say so */
+		json_object_set_new(state, "ExitCode", json_integer(CONTAINER_EXIT_LOST));
+		json_object_set_new(state, "Error", json_string(CONTAINER_LOST_ERROR));
+	}
 	json_object_set_new(state, "Status", json_string(s));
 	json_object_set_new(state, "Running",
 			    json_boolean(!strcmp(s, "running") || !strcmp(s, "paused")));
@@ -136,6 +153,9 @@ static json_t *ps_row(struct container *c, bool notrunc, bool with_size)
 	strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
 	fmt_since(str(rec, "Created"), ago, sizeof(ago));
 	info_status(state, status_now, status, sizeof(status));
+	if (json_object_get(json_object_get(rec, "Minirun"), "Broken"))
+		snprintf(status, sizeof(status),
+			 "Broken (record unreadable)"); /* rm -f removes it */
 	info_ports(json_object_get(json_object_get(rec, "NetworkSettings"), "Ports"), ports,
 		   sizeof(ports));
 	if (with_size)

@@ -6,20 +6,33 @@
  * $MINIRUN_TEST_DIE_AT=NAME the process SIGKILLs itself right there, which is how
  * tests/integration/containers/killsteps.t proves that `rm -f` cleans up after a `kill -9`
  * at every step. The monitor inherits the environment, so the steps it runs die too.
+ * $MINIRUN_TEST_DIE_AT=NAME:SIG sends SIG instead (a crash: its last words, monitor.c);
+ * NAME:exit=N calls exit(N) there.
  *
  * See: README.md here; signal(7).
  */
 #include "minirun/containers/containers.h"
+#include "minirun/oci.h"
 
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+const char *container_step_last = "";
+
 void container_step(const char *step)
 {
 	const char *die = getenv("MINIRUN_TEST_DIE_AT");
+	size_t n = die ? strcspn(die, ":") : 0;
+	container_step_last = step;
 	mr_say("step %s", step);
-	if (die && strcmp(die, step) == 0)
-		kill(getpid(), SIGKILL); /* no cleanup at all: that is the point */
+	/* "STEP" dies of SIGKILL (no cleanup at all: that is the point); "STEP:SEGV" of the
+	 * signal named, as a crash there would (the monitor's last words, monitor.c) */
+	if (die && strlen(step) == n && strncmp(die, step, n) == 0) {
+		if (!strncmp(die + n, ":exit=", 6))
+			exit(atoi(die + n + 6)); /* "STEP:exit=N": exit(3) from an odd place */
+		int sig = die[n] ? sig_parse(die + n + 1) : SIGKILL;
+		kill(getpid(), sig > 0 ? sig : SIGKILL);
+	}
 }

@@ -23,6 +23,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -193,21 +194,44 @@ fail:
 	return -1;
 }
 
+/* the name claimed for ID ("/NAME"), found by its claim: for a record that can't say */
+static json_t *claimed_by(const char *root, const char *id)
+{
+	char path[4400], held[CONTAINER_ID_LEN + 1];
+	snprintf(path, sizeof(path), "%s/containers/.names", root);
+	_cleanup_closedir_ DIR *d = opendir(path);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] != '.' && read_claim(root, de->d_name, held) == 0 &&
+		    !strcmp(held, id)) {
+			snprintf(path, sizeof(path), "/%s", de->d_name);
+			return json_string(path);
+		}
+	}
+	return json_string("");
+}
+
 int container_reload(struct container *c, struct mr_err *err)
 {
-	char path[4400];
+	char path[4400], why[5200];
 	json_error_t je;
 	json_t *rec =
 		json_load_file(container_path(c, "container.json", path, sizeof(path)), 0, &je);
 	if (!rec) {
 		if (access(c->dir, F_OK) < 0)
 			return no_such(err, c->id);
-		if (access(path, F_OK) < 0) {
-			/* a half-made container (killed before its record): rm must still find
-			 * it, so it opens as a record holding only its Id */
-			rec = json_pack("{s:s}", "Id", c->id);
-		} else
-			return mr_fail(err, 0, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+		/* a half-made container (killed before its record), or a record that can't be
+		 * read (a full disk, a hand edit): `ps -a` must still show it and `rm -f` still
+		 * find it, so it opens as a record holding its Id and the name it claimed (no
+		 * State: its status reads "dead"), with Minirun.Broken saying why when broken */
+		rec = json_pack("{s:s, s:o}", "Id", c->id, "Name", claimed_by(c->root, c->id));
+		if (rec && access(path, F_OK) == 0) {
+			snprintf(why, sizeof(why), "%s:%d:%d: %s", path, je.line, je.column,
+				 je.text);
+			json_object_set_new(rec, "Minirun", json_pack("{s:s}", "Broken", why));
+		}
+		if (!rec)
+			return mr_fail(err, ENOMEM, "read '%s'", path);
 	}
 	json_decref(c->rec);
 	c->rec = rec;
@@ -283,9 +307,34 @@ int container_open(const char *root, const char *ref, bool lock, struct containe
 	return 0;
 }
 
+/*
+ * container_sweep_temps - remove what writers killed before their rename left in the container's
+ * directory (state_write_file's "NAME.PID.tmp": a monitor killed while it saved). Only with
+ * the lock held, so that no live writer is half-way through one, and only when that PID is
+ * gone.
+ */
+void container_sweep_temps(struct container *c)
+{
+	_cleanup_closedir_ DIR *d = opendir(c->dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		if (n < 5 || strcmp(de->d_name + n - 4, ".tmp") != 0)
+			continue;
+		const char *dot = de->d_name + n - 5;
+		while (dot > de->d_name && *dot >= '0' && *dot <= '9')
+			dot--;
+		long pid = *dot == '.' ? strtol(dot + 1, NULL, 10) : 0;
+		if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			unlinkat(dirfd(d), de->d_name, 0);
+	}
+}
+
 int container_save(struct container *c, struct mr_err *err)
 {
 	char path[4400];
+	if (c->lockfd >= 0)
+		container_sweep_temps(c);
 	_cleanup_free_ char *text = json_dumps(c->rec, JSON_COMPACT);
 	if (!text)
 		return mr_fail(err, ENOMEM, "encode the record of %.12s", c->id);

@@ -228,6 +228,28 @@ static void status_checks_the_monitor(void)
 	rmroot();
 }
 
+static void broken_record_opens_with_id_and_name(void)
+{
+	struct container c;
+	struct mr_err err = {0};
+	char path[4400], id[CONTAINER_ID_LEN + 1];
+	mkroot();
+	make("brk", "2026-01-01T00:00:00Z", &c);
+	strcpy(id, c.id);
+	container_path(&c, "container.json", path, sizeof(path));
+	container_close(&c);
+	CU_ASSERT_EQUAL(mr_write_file_atomic(path, "{\"Id\":", 6, 0600, &err), 0); /* cut short */
+	/* still found by its name and opened: Id, the claimed name, why it is broken */
+	CU_ASSERT_EQUAL_FATAL(container_open(root, "brk", true, &c, &err), 0);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(c.rec, "Id")), id);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(c.rec, "Name")), "/brk");
+	const char *why = json_string_value(rec_get(c.rec, "Minirun", "Broken"));
+	CU_ASSERT(why && strstr(why, "container.json:"));
+	CU_ASSERT_STRING_EQUAL(container_status(&c), "dead");
+	container_close(&c);
+	rmroot();
+}
+
 static CU_TestInfo tests[] = {
 	{"container_new makes a 64-hex ID, its dir and lock; found by name, /name, ID, prefix",
 	 new_makes_id_dir_and_claim},
@@ -241,6 +263,8 @@ static CU_TestInfo tests[] = {
 	 ids_newest_first_and_release_name},
 	{"status: created; running without a live monitor reads exited; no record reads dead",
 	 status_checks_the_monitor},
+	{"an unreadable record opens with its Id, claimed name and Minirun.Broken; reads dead",
+	 broken_record_opens_with_id_and_name},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("containers store", tests)
