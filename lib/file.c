@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -205,4 +207,40 @@ int mr_parse_ll(const char *s, long long min, long long max, long long *out)
 	}
 	*out = v;
 	return 0;
+}
+
+/* the writer's PID in NAME, when NAME is one of mr_sweep_temps's temp names; else 0 */
+static long temp_writer(const char *name)
+{
+	char *end;
+	const char *t = strstr(name, ".tmp.");
+	if (t) { /* NAME.tmp.PID */
+		long pid = strtol(t + 5, &end, 10);
+		return *end ? 0 : pid;
+	}
+	size_t n = strlen(name);
+	if (n < 6 || strcmp(name + n - 4, ".tmp") != 0) /* NAME.PID.tmp */
+		return 0;
+	const char *dot = name + n - 5;
+	while (dot > name && *dot >= '0' && *dot <= '9')
+		dot--;
+	return *dot == '.' && dot + 1 < name + n - 4 ? strtol(dot + 1, NULL, 10) : 0;
+}
+
+int mr_sweep_temps(const char *dir)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+	int removed = 0;
+	while (d && (de = readdir(d))) {
+		long pid = temp_writer(de->d_name);
+		/* only a writer that is gone: kill(pid, 0) fails with ESRCH */
+		if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		mr_say("remove %s/%s: its writer (pid %ld) died before renaming it", dir,
+		       de->d_name, pid);
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			removed++;
+	}
+	return removed;
 }

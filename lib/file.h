@@ -35,6 +35,13 @@ int mr_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
  * fsync per file would cost more than the container setup. */
 int mr_replace_file(const char *path, const char *text, mode_t mode, struct mr_err *err);
 
+/* mr_sweep_temps - remove from directory DIR the temp files of writers that died before their
+ * rename: "NAME.tmp.PID" (the two writers above) and "NAME.PID.tmp" (what the runtime's state
+ * writer named them before the two were one), when no process PID exists. Call it with the
+ * lock that serializes the directory's writers held, so that no live writer is half-way
+ * through one. Says each removal under -v; returns how many it removed. */
+int mr_sweep_temps(const char *dir);
+
 /* Open (creating it, mode 0600) the lock file PATH and take an exclusive flock(2) on it,
  * waiting for any holder. Returns the fd, which holds the lock until closed; -1 with err.
  * flock, not fcntl locks: the lock belongs to the open file, so a forked child holding the

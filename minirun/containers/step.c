@@ -12,7 +12,7 @@
  * See: README.md here; signal(7).
  */
 #include "minirun/containers/containers.h"
-#include "minirun/oci.h"
+#include "lib/sig.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -32,7 +32,7 @@ void container_step(const char *step)
 	if (die && strlen(step) == n && strncmp(die, step, n) == 0) {
 		if (!strncmp(die + n, ":exit=", 6))
 			exit(atoi(die + n + 6)); /* "STEP:exit=N": exit(3) from an odd place */
-		int sig = die[n] ? sig_parse(die + n + 1) : SIGKILL;
+		int sig = die[n] ? mr_sig_parse(die + n + 1) : SIGKILL;
 		kill(getpid(), sig > 0 ? sig : SIGKILL);
 	}
 }

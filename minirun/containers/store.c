@@ -308,26 +308,13 @@ int container_open(const char *root, const char *ref, bool lock, struct containe
 }
 
 /*
- * container_sweep_temps - remove what writers killed before their rename left in the container's
- * directory (state_write_file's "NAME.PID.tmp": a monitor killed while it saved). Only with
- * the lock held, so that no live writer is half-way through one, and only when that PID is
- * gone.
+ * container_sweep_temps - remove what writers killed before their rename left in the
+ * container's directory (a monitor killed while it saved the record). Only with the lock
+ * held, so that no live writer is half-way through one (lib/file.h's mr_sweep_temps).
  */
 void container_sweep_temps(struct container *c)
 {
-	_cleanup_closedir_ DIR *d = opendir(c->dir);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		if (n < 5 || strcmp(de->d_name + n - 4, ".tmp") != 0)
-			continue;
-		const char *dot = de->d_name + n - 5;
-		while (dot > de->d_name && *dot >= '0' && *dot <= '9')
-			dot--;
-		long pid = *dot == '.' ? strtol(dot + 1, NULL, 10) : 0;
-		if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
-			unlinkat(dirfd(d), de->d_name, 0);
-	}
+	mr_sweep_temps(c->dir);
 }
 
 int container_save(struct container *c, struct mr_err *err)

@@ -41,28 +41,6 @@ const char *network_root(void)
 	return env && *env ? env : "/var/lib/minirun";
 }
 
-/*
- * sweep_temps - remove the temp files of writers that died before their rename
- * (mr_write_file_atomic's "NAME.tmp.PID", left by a kill -9). Called with the store's lock
- * held, so no live writer is half-way through one; the PID named must be gone too (a
- * writer of another PID namespace is never taken for dead while it holds the lock anyway).
- */
-static void sweep_temps(const char *dir)
-{
-	_cleanup_closedir_ DIR *d = opendir(dir);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		const char *t = strstr(de->d_name, ".tmp.");
-		char *end;
-		long pid = t ? strtol(t + 5, &end, 10) : 0;
-		if (!t || pid <= 0 || *end || (kill((pid_t)pid, 0) < 0 ? errno != ESRCH : 1))
-			continue;
-		mr_say("remove %s/%s: its writer (pid %ld) died before renaming it", dir,
-		       de->d_name, pid);
-		unlinkat(dirfd(d), de->d_name, 0);
-	}
-}
-
 int network_lock(const char *root, struct mr_err *err)
 {
 	char dir[4096], path[4200];
@@ -73,7 +51,7 @@ int network_lock(const char *root, struct mr_err *err)
 	int fd = mr_lock_file(path, err);
 	if (fd >= 0) {
 		mr_say("locked %s", path);
-		sweep_temps(dir);
+		mr_sweep_temps(dir); /* a killed writer's temp record */
 	}
 	return fd;
 }
