@@ -22,8 +22,10 @@
  *
  * Signals are as before: a ^C reaches the command through the terminal (it stays in our
  * process group), and a signal that kills us is not forwarded (docker's exec has no
- * --sig-proxy). If our stdout is closed under us, the stdout pipe is closed too, so the
- * command gets SIGPIPE where it would have got it from our stdout.
+ * --sig-proxy); the runner goes with us, and the command, which runs on, writes to pipes
+ * nobody reads (SIGPIPE), as docker's exec output goes nowhere once its client is gone.
+ * If our stdout is closed under us, the stdout pipe is closed too, so the command gets
+ * SIGPIPE where it would have got it from our stdout.
  *
  * The OCI runtime's own exec (minirun-oci exec, ctr_exec) keeps runc's pass-through: there
  * the caller is an engine whose fds are pipes of its own, and that is what it expects.
@@ -41,6 +43,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -208,7 +211,7 @@ int io_relay(bool with_stdin, int (*fn)(void *), void *arg, struct mr_err *err)
 		fcntl(r.in[1], F_SETFL, O_NONBLOCK);
 	mr_say("exec: the command's stdio are pipes; we copy them to ours");
 	fflush(NULL); /* nothing buffered may be written twice */
-	pid_t child = fork();
+	pid_t parent = getpid(), child = fork();
 	if (child < 0) {
 		mr_fail(err, errno, "fork");
 		relay_close(&r);
@@ -220,6 +223,11 @@ int io_relay(bool with_stdin, int (*fn)(void *), void *arg, struct mr_err *err)
 		if (dup2(r.in[0], 0) < 0 || dup2(r.out[1], 1) < 0 || dup2(r.err[1], 2) < 0)
 			_exit(CONTAINER_EXIT_MINIRUN);
 		relay_close(&r);
+		/* we wait for nobody once our parent is gone (killed: a signal to exec is not
+		 * the command's); the command, forked later, does not inherit this */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(CONTAINER_EXIT_MINIRUN);
 		int rc = fn(arg);
 		fflush(NULL);
 		_exit(rc);

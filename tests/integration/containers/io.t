@@ -525,6 +525,26 @@ exec_pipes_relay() {
 		t1=$(cut -d" " -f1 /proc/uptime)
 		echo "captured: $x"
 		echo "$t0 $t1" | awk "{ print \"background: \" (\$2 - \$1 < 6 ? \"in time\" : \$2 - \$1 \" s\") }"
+		# a signal that kills exec is not for the command (no --sig-proxy for exec, as
+		# with docker): the command runs on, and nothing of exec stays behind
+		"$MINIRUN" --root "$R" exec rl sleep 31 >/dev/null &
+		p=$!
+		i=0
+		until mr exec rl ps -o args | grep -q "^sleep 31"; do
+			i=$((i + 1)); [ $i -lt 50 ] || break; sleep 0.1
+		done
+		kill -TERM $p
+		wait $p
+		echo "exec killed: $?"
+		execs() {
+			for _p in /proc/[0-9]*; do
+				tr "\0" " " <"$_p/cmdline" 2>/dev/null; echo
+			done | grep -c "^$MINIRUN --root $R exec rl sleep 31"
+		}
+		i=0
+		while [ "$(execs)" != 0 ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+		execs | sed "s/^/execs left: /"
+		mr exec rl ps -o args | grep -c "^sleep 31" | sed "s/^/command runs on: /"
 		mr rm -f rl >/dev/null
 		ct_leaks') || t_fail "$out"
 	t_match "$out" '^status 3$' "exec exits with the command's code"
@@ -538,6 +558,9 @@ exec_pipes_relay() {
 	t_match "$out" '^killed status 143$' "a command killed by a signal: 128+N"
 	t_match "$out" '^captured: before$' "output of a command that left a process behind"
 	t_match "$out" '^background: in time$' "and exec returns, though that process holds the pipes"
+	t_match "$out" '^exec killed: 143$' "SIGTERM ends exec"
+	t_match "$out" '^execs left: 0$' "and all of it"
+	t_match "$out" '^command runs on: 1$' "not the command"
 	t_nomatch "$out" '^leak:'
 }
 
@@ -560,5 +583,5 @@ t "no attach socket after the container exits" no_socket_left
 t "exec without -t: the container cannot read, truncate or write the caller's files" exec_own_files
 t "run without -t: the container cannot read, truncate or write the caller's files" run_own_files
 t "exec -d without -t: the command holds none of the caller's fds" exec_detached_own_files
-t "exec without -t: pipes copied, streams apart, exit codes, SIGPIPE, drain" exec_pipes_relay
+t "exec without -t: pipes copied, streams apart, exit codes, SIGPIPE, drain, SIGTERM" exec_pipes_relay
 t_end
