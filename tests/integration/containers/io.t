@@ -583,5 +583,5 @@ t "no attach socket after the container exits" no_socket_left
 t "exec without -t: the container cannot read, truncate or write the caller's files" exec_own_files
 t "run without -t: the container cannot read, truncate or write the caller's files" run_own_files
 t "exec -d without -t: the command holds none of the caller's fds" exec_detached_own_files
-t "exec without -t: pipes copied, streams apart, exit codes, SIGPIPE, drain, SIGTERM" exec_pipes_relay
+t "exec without -t: pipes copied, streams apart, codes, SIGPIPE, drain, SIGTERM" exec_pipes_relay
 t_end
