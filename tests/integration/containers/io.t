@@ -481,6 +481,27 @@ run_own_files() {
 	own_files_check "$out"
 }
 
+start_attach_own_files() {
+	ct_need
+	out=$(io_host '
+		echo EARLIER-OUT >"$R/out.txt"
+		mr create --name sa --network none busybox sh -c "
+			timeout 2 head -c 100 </proc/self/fd/1 >&2
+			: >/proc/self/fd/1
+			echo appended-out" >/dev/null || die "create"
+		mr start -a sa >>"$R/out.txt" 2>"$R/err.txt"
+		echo "status $?"
+		sed "s/^/out: /" "$R/out.txt"
+		sed "s/^/err: /" "$R/err.txt"
+		mr rm sa >/dev/null
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^status 0$'
+	t_match "$out" '^out: EARLIER-OUT$' "the stdout file keeps its earlier content"
+	t_match "$out" '^out: appended-out$' "and gets the container's stdout"
+	t_nomatch "$out" '^err: EARLIER-OUT' "its content was not read back"
+	t_nomatch "$out" '^leak:'
+}
+
 exec_detached_own_files() {
 	ct_need
 	out=$(io_host '
@@ -582,6 +603,7 @@ t "exec -d -t: a pty nobody attaches to, drained; exec returns at once" exec_det
 t "no attach socket after the container exits" no_socket_left
 t "exec without -t: the container cannot read, truncate or write the caller's files" exec_own_files
 t "run without -t: the container cannot read, truncate or write the caller's files" run_own_files
+t "start -a without -t: the container cannot read or truncate the caller's file" start_attach_own_files
 t "exec -d without -t: the command holds none of the caller's fds" exec_detached_own_files
 t "exec without -t: pipes copied, streams apart, codes, SIGPIPE, drain, SIGTERM" exec_pipes_relay
 t_end
