@@ -18,7 +18,9 @@
  * so the process's /proc/self/fd/0..2 are pipes, and only bytes reach it, never our
  * files. After the runner exits, what the process wrote last is still in the pipes: we
  * drain them until EOF, or until nothing came for RELAY_DRAIN_MS (a process left in the
- * background may hold a pipe for ever; docker's exec waits 2 s for its streams too).
+ * background may hold a pipe for ever). Docker's daemon gives an exec's streams 2 s after
+ * its exit, in all; a quiet spell instead never cuts the process's own last output short
+ * when our stdout is slow to take it (io.c drains the same way).
  *
  * Signals are as before: a ^C reaches the command through the terminal (it stays in our
  * process group), and a signal that kills us is not forwarded (docker's exec has no
