@@ -19,6 +19,8 @@
  * handed to ctr_exec as a process.json in a memfd. Its exit status is exec's (127 when
  * COMMAND is not found, 126 when it can't be executed); -d returns once it runs; -t gives it
  * a pty whose master ctr_exec receives and relays to our terminal (raw mode, window size).
+ * Without -t it never gets our own fds, which are the caller's files (relay.c): pipes that
+ * we copy to and from ours, or /dev/null with -d, as docker discards a detached output.
  * -d -t, docker's detached process with a terminal: the master comes to us on a console
  * socket (the runtime's --console-socket), and a reader we leave behind drops the output
  * until the process ends (keep_draining); as docker, nothing of it is kept.
@@ -354,6 +356,68 @@ static int keep_draining(int listenfd, struct mr_err *err)
 	return 0;
 }
 
+/* ---- the runtime's exec, and the process's stdio ----------------------------------------- */
+
+struct exec_call {
+	const char *oci_root;
+	const struct ctr_exec_opts *x;
+};
+
+/* exec's exit code for ctr_exec's answer R: the command's status ST, or after a message
+ * 127 (not found), 126 (can't be executed), 125 (minirun's own failure) */
+static int exec_code(int r, int st, const struct mr_err *err)
+{
+	if (r == 0)
+		return st;
+	fprintf(stderr, "minirun: OCI runtime exec failed: %s\n", err->msg);
+	return err->errnum == ENOENT ? MR_EXIT_NOT_FOUND
+	       : (err->errnum == EACCES || err->errnum == ENOEXEC || err->errnum == EISDIR ||
+		  err->errnum == EPERM)
+		       ? MR_EXIT_CANNOT_EXEC
+		       : MR_EXIT_RUNTIME;
+}
+
+/* call_exec - ctr_exec with our 0/1/2 as the process's (a pty's with -t, io_relay's pipes
+ * without); returns exec's exit code (an int (*)(void *) for io_relay) */
+static int call_exec(void *arg)
+{
+	const struct exec_call *e = arg;
+	struct mr_err err = {0};
+	int st = 0;
+	int r = ctr_exec(e->oci_root, e->x, &st, &err);
+	return exec_code(r, st, &err);
+}
+
+/*
+ * call_detached - exec -d without -t: the process gets /dev/null as stdin, stdout and
+ * stderr, as docker discards a detached exec's output; it runs on after we return, and
+ * must hold none of our files all that time. Our own 0/1/2 come back before a message.
+ */
+static int call_detached(const struct exec_call *e)
+{
+	struct mr_err err = {0};
+	int saved[3], st = 0;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0) {
+		fprintf(stderr, "minirun: exec -d: open /dev/null: %s\n", strerror(errno));
+		return MR_EXIT_RUNTIME;
+	}
+	fflush(NULL);
+	for (int i = 0; i < 3; i++) {
+		saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 3);
+		dup2(null, i);
+	}
+	close(null);
+	int r = ctr_exec(e->oci_root, e->x, &st, &err);
+	for (int i = 0; i < 3; i++) {
+		if (saved[i] >= 0)
+			dup2(saved[i], i), close(saved[i]);
+		else
+			close(i);
+	}
+	return exec_code(r, st, &err);
+}
+
 /* exec's own options */
 struct exec_opts {
 	json_t *env; /* -e and --env-file, in order */
@@ -463,6 +527,23 @@ int cmd_exec(int argc, char **argv)
 	char pfile[64], oci_root[4096];
 	snprintf(pfile, sizeof(pfile), "/proc/self/fd/%d", mfd);
 	container_oci_root(c.root, oci_root, sizeof(oci_root));
+	struct ctr_exec_opts x = {
+		.id = c.id, .process_file = pfile, .tty = a.tty, .detach = a.detach};
+	struct exec_call call = {.oci_root = oci_root, .x = &x};
+	mr_say("exec: %s in container %.12s", a.operands[1], c.id);
+	if (!a.tty && !a.detach) {
+		/* pipes, never our own fds (relay.c); with -i our stdin is copied in */
+		rc = io_relay(a.interactive, call_exec, &call, &err);
+		if (rc < 0) {
+			fprintf(stderr, "minirun: exec: %s\n", err.msg);
+			rc = MR_EXIT_RUNTIME;
+		}
+		goto out;
+	}
+	if (!a.tty) {
+		rc = call_detached(&call);
+		goto out;
+	}
 	/* docker gives a process without -i an empty stdin, not ours (with -t too: its
 	 * terminal shows output, our keystrokes don't reach it) */
 	if (!a.interactive) {
@@ -470,9 +551,7 @@ int cmd_exec(int argc, char **argv)
 		if (null >= 0)
 			dup2(null, 0), close(null);
 	}
-	struct ctr_exec_opts x = {
-		.id = c.id, .process_file = pfile, .tty = a.tty, .detach = a.detach};
-	if (a.tty && a.detach) {
+	if (a.detach) {
 		/* exec -d -t: the runtime sends the new pty's master to a console socket */
 		snprintf(sock, sizeof(sock), "exec-console-%d.sock", (int)getpid());
 		dirfd = open(c.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -485,26 +564,15 @@ int cmd_exec(int argc, char **argv)
 		}
 		x.console_socket = io_short_path(dirfd, sock, spath, sizeof(spath));
 	}
-	int st = 0;
-	mr_say("exec: %s in container %.12s", a.operands[1], c.id);
-	int r = ctr_exec(oci_root, &x, &st, &err);
+	/* -t: the runtime relays the pty to our terminal (or hands -d's master to us) */
+	rc = call_exec(&call);
 	if (console >= 0)
 		unlinkat(dirfd, sock, 0); /* the runtime has connected, or never will */
-	if (r < 0) {
-		fprintf(stderr, "minirun: OCI runtime exec failed: %s\n", err.msg);
-		rc = err.errnum == ENOENT ? MR_EXIT_NOT_FOUND
-		     : (err.errnum == EACCES || err.errnum == ENOEXEC || err.errnum == EISDIR ||
-			err.errnum == EPERM)
-			     ? MR_EXIT_CANNOT_EXEC
-			     : MR_EXIT_RUNTIME;
-		goto out;
-	}
-	if (console >= 0 && keep_draining(console, &err) < 0) {
+	if (rc == 0 && console >= 0 && keep_draining(console, &err) < 0) {
 		/* the process runs, but its terminal has no reader: say so, as a failure */
 		fprintf(stderr, "minirun: exec -d -t: %s\n", err.msg);
-		goto out;
+		rc = MR_EXIT_RUNTIME;
 	}
-	rc = st;
 out:
 	container_close(&c);
 	return rc;

@@ -22,6 +22,7 @@
 #ifndef MR_CONTAINERS_IO_PROTO_H
 #define MR_CONTAINERS_IO_PROTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,16 @@ char *io_short_path(int dirfd, const char *name, char *buf, size_t len);
 /* log_parse_time - docker's --since/--until: RFC 3339, a date, Unix seconds, or a duration
  * before NOW ("10m", "1h30m"); seconds since the epoch to *out, -1 when S is none (logs.c) */
 int log_parse_time(const char *s, double now, double *out);
+
+/*
+ * io_relay - run FN(ARG) in a child (the runner) whose fds 0/1/2 are pipes, stdin
+ * /dev/null unless WITH_STDIN, and copy between them and our own 0/1/2 until the runner
+ * has exited and the pipes are drained (relay.c: exec without -t). FN's return value is
+ * the runner's exit code; a message it prints goes to its stderr, the pipe, and so to
+ * ours. Returns the runner's exit status as a shell's (128+N for a signal), or -1 with err
+ * when nothing was run.
+ */
+int io_relay(bool with_stdin, int (*fn)(void *), void *arg, struct mr_err *err);
 
 /* the verbs of io_commands.c's table */
 int cmd_logs(int argc, char **argv);

@@ -1,7 +1,8 @@
 # tests/integration/containers/io.t - a container's stdio: `run` attached (stdout and stderr
 # apart, the exit code, stdin with -i, a pty with -t, its window size, signals forwarded),
 # the detach keys and `attach`, the json-file log and `logs` (--tail, -t, -f, --since), and
-# `exec` (the container's namespaces, exit codes, -e -w -u -i -t).
+# `exec` (the container's namespaces, exit codes, -e -w -u -i -t), and that the container
+# never holds the caller's own files as its stdio (pipes, or /dev/null for exec -d).
 # Each test runs in a throwaway namespace playing the host (lib.sh's ct_host), with a
 # store of its own; the containers use --network none, the bridge is the network suites'.
 # A terminal for -t comes from script(1), which gives its command a pty.
@@ -415,6 +416,175 @@ no_socket_left() {
 	t_nomatch "$out" '^leak:'
 }
 
+# ---- the caller's files stay the caller's (issue 13, finding 5) ------------------------------
+# A process handed the caller's own stdout could open /proc/self/fd/1 again: read the file
+# it appends to from its first byte, or truncate it; with `< file` on -i, write the file
+# through /proc/self/fd/0. It gets pipes instead (the monitor's for run, relay.c's for
+# exec), so those opens reach only a pipe: reading one with no writer blocks (timeout ends
+# it), and what is written goes nowhere of the caller's.
+
+# own_files_script VERB TARGET - a script for io_host that runs `VERB [-i] TARGET sh -c SCRIPT`
+# (VERB "run", TARGET an image; or "mr exec" and a container) with a host file
+# appended to on stdout and on stderr and one on stdin, the container trying to read back,
+# truncate and overwrite them through /proc/self/fd/0..2, then prints the files
+own_files_script() {
+	printf '%s\n' '
+		echo EARLIER-OUT >"$R/out.txt"
+		echo EARLIER-ERR >"$R/err.txt"
+		echo SECRET-IN >"$R/in.txt"
+		'"$1 $2"' sh -c "
+			timeout 2 head -c 100 </proc/self/fd/1 >&2
+			timeout 2 head -c 100 </proc/self/fd/2
+			echo appended-out; echo appended-err >&2" >>"$R/out.txt" 2>>"$R/err.txt"
+		echo "read status $?"
+		'"$1 $2"' sh -c ": >/proc/self/fd/1; : >/proc/self/fd/2" >>"$R/out.txt" 2>>"$R/err.txt"
+		echo "truncate status $?"
+		'"$1 -i $2"' sh -c "
+			cat >/dev/null
+			timeout 2 cat /proc/self/fd/0 | sed s/^/reread:/
+			echo pwned >/proc/self/fd/0" <"$R/in.txt"
+		echo "stdin status $?"
+		sed "s/^/out: /" "$R/out.txt"
+		sed "s/^/err: /" "$R/err.txt"
+		sed "s/^/in: /" "$R/in.txt"'
+}
+
+# own_files_check OUT - the assertions on own_files_script's output
+own_files_check() {
+	t_match "$1" '^read status 0$'
+	t_match "$1" '^out: EARLIER-OUT$' "the stdout file keeps its earlier content (not truncated)"
+	t_match "$1" '^out: appended-out$' "and gets the container's stdout"
+	t_nomatch "$1" '^err: EARLIER-OUT' "the stdout file's content was not read back"
+	t_nomatch "$1" '^out: EARLIER-ERR' "nor the stderr file's"
+	t_match "$1" '^err: EARLIER-ERR$' "the stderr file keeps its earlier content"
+	t_match "$1" '^err: appended-err$' "and gets the container's stderr"
+	t_match "$1" '^in: SECRET-IN$' "the stdin file is unchanged"
+	t_nomatch "$1" '^in: pwned' "nothing was written to it through /proc/self/fd/0"
+	t_nomatch "$1" 'reread:' "nor was it read a second time"
+	t_nomatch "$1" '^leak:'
+}
+
+exec_own_files() {
+	ct_need
+	out=$(io_host '
+		mr run -d --name of --network none busybox sleep 60 >/dev/null || die "run -d"
+		'"$(own_files_script 'mr exec' of)"'
+		mr rm -f of >/dev/null
+		ct_leaks') || t_fail "$out"
+	own_files_check "$out"
+}
+
+run_own_files() {
+	ct_need
+	out=$(io_host "$(own_files_script run busybox)
+		ct_leaks") || t_fail "$out"
+	own_files_check "$out"
+}
+
+start_attach_own_files() {
+	ct_need
+	out=$(io_host '
+		echo EARLIER-OUT >"$R/out.txt"
+		mr create --name sa --network none busybox sh -c "
+			timeout 2 head -c 100 </proc/self/fd/1 >&2
+			: >/proc/self/fd/1
+			echo appended-out" >/dev/null || die "create"
+		mr start -a sa >>"$R/out.txt" 2>"$R/err.txt"
+		echo "status $?"
+		sed "s/^/out: /" "$R/out.txt"
+		sed "s/^/err: /" "$R/err.txt"
+		mr rm sa >/dev/null
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^status 0$'
+	t_match "$out" '^out: EARLIER-OUT$' "the stdout file keeps its earlier content"
+	t_match "$out" '^out: appended-out$' "and gets the container's stdout"
+	t_nomatch "$out" '^err: EARLIER-OUT' "its content was not read back"
+	t_nomatch "$out" '^leak:'
+}
+
+exec_detached_own_files() {
+	ct_need
+	out=$(io_host '
+		mr run -d --name dn --network none busybox sleep 60 >/dev/null || die "run -d"
+		t0=$(cut -d" " -f1 /proc/uptime)
+		x=$(mr exec -d dn sleep 8)
+		t1=$(cut -d" " -f1 /proc/uptime)
+		echo "$t0 $t1" | awk "{ print \"returned in \" (\$2 - \$1 < 4 ? \"time\" : \$2 - \$1 \" s\") }"
+		# the detached sleep fds, looked at from beside it
+		cat >"$R/fds.sh" <<"EOF"
+for p in $(pidof sleep); do
+	case "$(tr "\0" " " <"/proc/$p/cmdline")" in
+	"sleep 8 ") for fd in 0 1 2; do readlink "/proc/$p/fd/$fd"; done ;;
+	esac
+done
+EOF
+		mr exec -i dn sh <"$R/fds.sh" | sed "s/^/fd: /"
+		mr rm -f dn >/dev/null
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^returned in time$' "\$(exec -d) returns at once: it holds no pipe of ours"
+	t_match "$out" '^fd: /dev/null$' "its stdio are /dev/null, as docker discards its output"
+	t_nomatch "$out" '^fd: [^/]|^fd: /[^d]' "and nothing else"
+	t_nomatch "$out" '^leak:'
+}
+
+exec_pipes_relay() {
+	ct_need
+	out=$(io_host '
+		mr run -d --name rl --network none busybox sleep 60 >/dev/null || die "run -d"
+		mr exec rl sh -c "echo out; echo err >&2; exit 3" >"$R/o" 2>"$R/e"
+		echo "status $?"
+		sed "s/^/stdout: /" "$R/o"
+		sed "s/^/stderr: /" "$R/e"
+		mr exec rl seq 1 100000 | tail -n 1 | sed "s/^/last: /"
+		mr exec rl sh -c "seq 1 100000 >&2" 2>&1 >/dev/null | wc -l | sed "s/^ */stderr lines: /"
+		printf "abc" | mr exec -i rl wc -c | sed "s/^ */count: /"
+		{ mr exec rl yes; echo "yes status $?" >"$R/ys"; } | head -n 1 >/dev/null
+		cat "$R/ys"
+		mr exec rl sh -c "kill -TERM \$\$"; echo "killed status $?"
+		t0=$(cut -d" " -f1 /proc/uptime)
+		x=$(mr exec rl sh -c "echo before; sleep 30 &")
+		t1=$(cut -d" " -f1 /proc/uptime)
+		echo "captured: $x"
+		echo "$t0 $t1" | awk "{ print \"background: \" (\$2 - \$1 < 6 ? \"in time\" : \$2 - \$1 \" s\") }"
+		# a signal that kills exec is not for the command (no --sig-proxy for exec, as
+		# with docker): the command runs on, and nothing of exec stays behind
+		"$MINIRUN" --root "$R" exec rl sleep 31 >/dev/null &
+		p=$!
+		i=0
+		until mr exec rl ps -o args | grep -q "^sleep 31"; do
+			i=$((i + 1)); [ $i -lt 50 ] || break; sleep 0.1
+		done
+		kill -TERM $p
+		wait $p
+		echo "exec killed: $?"
+		execs() {
+			for _p in /proc/[0-9]*; do
+				tr "\0" " " <"$_p/cmdline" 2>/dev/null; echo
+			done | grep -c "^$MINIRUN --root $R exec rl sleep 31"
+		}
+		i=0
+		while [ "$(execs)" != 0 ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+		execs | sed "s/^/execs left: /"
+		mr exec rl ps -o args | grep -c "^sleep 31" | sed "s/^/command runs on: /"
+		mr rm -f rl >/dev/null
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^status 3$' "exec exits with the command's code"
+	t_match "$out" '^stdout: out$' "stdout arrives on stdout"
+	t_match "$out" '^stderr: err$' "stderr arrives on stderr"
+	t_nomatch "$out" '^stdout: err|^stderr: out' "the streams stay apart"
+	t_match "$out" '^last: 100000$' "no output is lost before the exit code"
+	t_match "$out" '^stderr lines: 100000$' "nor on stderr"
+	t_match "$out" '^count: 3$' "-i: our stdin and its EOF reach the command"
+	t_match "$out" '^yes status 141$' "a reader that went away ends the command by SIGPIPE"
+	t_match "$out" '^killed status 143$' "a command killed by a signal: 128+N"
+	t_match "$out" '^captured: before$' "output of a command that left a process behind"
+	t_match "$out" '^background: in time$' "and exec returns, though that process holds the pipes"
+	t_match "$out" '^exec killed: 143$' "SIGTERM ends exec"
+	t_match "$out" '^execs left: 0$' "and all of it"
+	t_match "$out" '^command runs on: 1$' "not the command"
+	t_nomatch "$out" '^leak:'
+}
+
 t "run: stdout and stderr apart, the container's exit code" stdout_stderr_exit_code
 t "run: every byte of output, then EOF (\$(minirun run) does not hang)" all_output_then_eof
 t "run -i: our stdin reaches the container, EOF too; without -i it is empty" stdin_with_i
@@ -431,4 +601,9 @@ t "exec: the container's namespaces, env, -e -w -u -i -d, exit codes 126/127" ex
 t "exec -it: a pty, TERM, the exit code" exec_tty
 t "exec -d -t: a pty nobody attaches to, drained; exec returns at once" exec_detached_tty
 t "no attach socket after the container exits" no_socket_left
+t "exec without -t: the container cannot read, truncate or write the caller's files" exec_own_files
+t "run without -t: the container cannot read, truncate or write the caller's files" run_own_files
+t "start -a without -t: the container cannot read or truncate the caller's file" start_attach_own_files
+t "exec -d without -t: the command holds none of the caller's fds" exec_detached_own_files
+t "exec without -t: pipes copied, streams apart, codes, SIGPIPE, drain, SIGTERM" exec_pipes_relay
 t_end
