@@ -180,6 +180,21 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 			     const char *image_ref, const char *image_id, json_t *image_config,
 			     struct mr_err *err);
 
+/* An environment (LIST, a JSON array of "K=V") with its keys indexed: env.c. Setting N
+ * variables costs O(N), not O(N^2). */
+struct container_env {
+	json_t *list;  /* borrowed: the caller owns it */
+	json_t *index; /* key -> position in LIST */
+};
+/* index LIST's keys (of a key given twice, the first entry is the one set replaces) */
+void container_env_init(struct container_env *e, json_t *list);
+void container_env_done(struct container_env *e);
+/* KV ("K=V") replaces the entry of key K in place when REPLACE, else leaves it; appended
+ * when K has none */
+void container_env_set(struct container_env *e, const char *kv, bool replace);
+/* has the environment an entry for the key of KEY ("K" or "K=V")? */
+bool container_env_has(const struct container_env *e, const char *key);
+
 /* Paths the OCI config refers to. */
 struct container_paths {
 	const char *rootfs;      /* the merged overlay */

@@ -43,6 +43,25 @@ int opts_strv_add(char ***v, const char *s, struct mr_err *err)
 	return 0;
 }
 
+int opts_strv_take(char ***v, char **add, size_t n, struct mr_err *err)
+{
+	size_t have = 0;
+	while (*v && (*v)[have])
+		have++;
+	char **nv = realloc(*v, (have + n + 1) * sizeof(char *));
+	if (!nv) {
+		for (size_t i = 0; i < n; i++)
+			free(add[i]);
+		free(add);
+		return mr_fail(err, ENOMEM, "flags");
+	}
+	memcpy(nv + have, add, n * sizeof(char *));
+	nv[have + n] = NULL;
+	*v = nv;
+	free(add);
+	return 0;
+}
+
 void opts_strv_free(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)
@@ -216,16 +235,18 @@ static int parse_word(int argc, char **argv, int *i, struct container_opts *o, b
 static int join_env(struct parse *ps, struct mr_err *err)
 {
 	struct container_opts *o = &ps->o;
-	char **all = NULL;
-	for (size_t i = 0; ps->env_files && ps->env_files[i]; i++)
-		if (opts_strv_add(&all, ps->env_files[i], err) < 0)
-			return opts_strv_free(all), -1;
-	for (size_t i = 0; o->env && o->env[i]; i++)
-		if (opts_strv_add(&all, o->env[i], err) < 0)
-			return opts_strv_free(all), -1;
-	opts_strv_free(o->env);
-	o->env = all;
-	return 0;
+	size_t n = 0;
+	while (o->env && o->env[n])
+		n++;
+	/* in one step: an env file may hold 100,000 entries (see opts_strv_take) */
+	char **e = o->env;
+	o->env = ps->env_files;
+	ps->env_files = NULL;
+	if (!n) {
+		free(e);
+		return 0;
+	}
+	return opts_strv_take(&o->env, e, n, err);
 }
 
 int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *help,
