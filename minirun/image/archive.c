@@ -39,6 +39,7 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "lib/inroot.h"
+#include "lib/printable.h"
 #include "unionfs/layer.h"
 
 /* ---- load --------------------------------------------------------------------------------- */
@@ -103,8 +104,10 @@ static int extract(const char *file, const char *dir, struct mr_err *err)
 		snprintf(full, sizeof(full), "%s/%s", dir, clean);
 		archive_entry_set_pathname(e, full);
 		archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
+		char shown[300]; /* the archive's names are untrusted: escaped */
+		mr_printable(clean, shown, sizeof(shown));
 		if (archive_write_header(w, e) != ARCHIVE_OK) {
-			rc = mr_fail(err, 0, "'%s': extract '%s': %s", file, clean,
+			rc = mr_fail(err, 0, "'%s': extract '%s': %s", file, shown,
 				     archive_error_string(w));
 			goto out;
 		}
@@ -114,7 +117,7 @@ static int extract(const char *file, const char *dir, struct mr_err *err)
 			la_int64_t off;
 			while ((r = archive_read_data_block(a, &buf, &n, &off)) == ARCHIVE_OK)
 				if (archive_write_data_block(w, buf, n, off) != ARCHIVE_OK) {
-					rc = mr_fail(err, 0, "'%s': write '%s': %s", file, clean,
+					rc = mr_fail(err, 0, "'%s': write '%s': %s", file, shown,
 						     archive_error_string(w));
 					goto out;
 				}
