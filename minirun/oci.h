@@ -47,6 +47,16 @@ int oci_features(struct oci_global *g, int argc, char **argv);
 /* oci_main - `minirun oci [GLOBAL OPTIONS] VERB ...` (also the whole of `minirun-oci`). */
 int oci_main(int argc, char **argv, char **full_argv);
 
+/* Whose rules a mount destination is checked against: runc's (the OCI runtime), or the
+ * front end's, which keeps /sys and /dev for the mounts it makes itself. */
+enum oci_mount_rules { OCI_MOUNT_RULES_RUNC, OCI_MOUNT_RULES_FRONT_END };
+/* oci_mount_dest_check - may a mount of TYPE ("bind", "tmpfs", "proc", ...) go on DEST (a
+ * path inside the container, cleaned lexically first)? As runc: over /proc only a proc, below
+ * /proc only the files lxcfs emulates (/proc/meminfo ...); with the front end's RULES also
+ * nothing over /sys or /dev themselves. 0, or -1 with runc's words naming DEST. (mounts.c) */
+int oci_mount_dest_check(const char *dest, const char *type, enum oci_mount_rules rules,
+			 struct mr_err *err);
+
 /* Signal names: "KILL", "SIGKILL" or "9" -> 9; -1 for an unknown one. */
 int sig_parse(const char *s);
 

@@ -39,7 +39,8 @@ int mnt_mask_paths(const struct spec *s, int rootfd, struct mr_err *err);
 /* mnt_pivot - pivot_root into the rootfs and detach the old root (NO_PIVOT: move the
  * rootfs onto / and chroot, for ramfs roots); then root.readonly. */
 int mnt_pivot(const struct spec *s, bool no_pivot, struct mr_err *err);
-/* mnt_open_in_root - open PATH (absolute, as seen inside the container) below ROOTFD with
+/* mnt_open_in_root - open PATH (as seen inside the container; a relative one is taken
+ * from the container's root) below ROOTFD with
  * openat2(RESOLVE_IN_ROOT): a symlink can't lead out. With CREATE, make missing
  * directories (and a last empty file when DIR is false). Returns an O_PATH fd. */
 int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct mr_err *err);

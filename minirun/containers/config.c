@@ -382,9 +382,13 @@ static json_t *process(json_t *rec, const struct container_paths *p, unsigned lo
 	json_object_set_new(capset, "permitted", caps_json(caps));
 
 	json_t *nnp = json_object_get(json_object_get(rec, "Minirun"), "NoNewPrivileges");
+	/* the record's WorkingDir is absolute (record.c); one of an older record may not be,
+	 * and is taken from / as docker does (the runtime refuses a relative cwd) */
+	char cwdbuf[4100];
+	snprintf(cwdbuf, sizeof(cwdbuf), "/%s", cwd && *cwd ? cwd + (*cwd == '/') : "");
 	json_t *proc = json_pack("{s:b, s:o, s:o, s:o, s:s, s:o, s:b}", "terminal", tty, "user",
-				 user, "args", args, "env", env, "cwd", cwd && *cwd ? cwd : "/",
-				 "capabilities", capset, "noNewPrivileges", json_is_true(nnp));
+				 user, "args", args, "env", env, "cwd", cwdbuf, "capabilities",
+				 capset, "noNewPrivileges", json_is_true(nnp));
 	if (json_array_size(rlimits)) /* --ulimit; none: the runtime's own limits pass on */
 		json_object_set(proc, "rlimits", rlimits);
 	json_decref(rlimits);

@@ -18,9 +18,11 @@
  * Try: minirun run --help
  */
 #include "minirun/containers/opts.h"
-#include "minirun/oci.h" /* sig_parse: --stop-signal */
+#include "lib/printable.h"
+#include "minirun/oci.h" /* sig_parse: --stop-signal; oci_mount_dest_check */
 
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,11 +141,26 @@ static int check(const struct container_opts *o, struct mr_err *err)
 	bool host = strcmp(net, "host") == 0, joined = strncmp(net, "container:", 10) == 0;
 	bool user_net = !host && !joined && strcmp(net, "none") != 0 &&
 			strcmp(net, NETWORK_DEFAULT) != 0 && strcmp(net, "default") != 0;
+	char shown[80]; /* a name or hostname as given, escaped and cut for the message */
 	if (o->name && !name_ok(o->name))
 		return mr_fail(err, 0,
 			       "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
 			       "allowed",
-			       o->name);
+			       mr_printable(o->name, shown, sizeof(shown)));
+	/* the name is a file of the store (containers/.names/NAME) */
+	if (o->name && strlen(o->name + (o->name[0] == '/')) > CONTAINER_NAME_MAX)
+		return mr_fail(err, 0, "Invalid container name (%s): longer than %d characters",
+			       mr_printable(o->name, shown, sizeof(shown)), CONTAINER_NAME_MAX);
+	/* the kernel's limit (sethostname(2)); a control character would reach /etc/hosts and
+	 * every prompt that shows the name */
+	if (o->hostname && strlen(o->hostname) > HOST_NAME_MAX)
+		return mr_fail(err, 0, "invalid hostname (%s): longer than %d characters",
+			       mr_printable(o->hostname, shown, sizeof(shown)), HOST_NAME_MAX);
+	for (const char *h = o->hostname; h && *h; h++)
+		if ((unsigned char)*h < 0x20 || *h == 0x7f)
+			return mr_fail(err, 0,
+				       "invalid hostname (%s): it holds a control character",
+				       mr_printable(o->hostname, shown, sizeof(shown)));
 	if (o->memory > 0 && o->memory < 6 * 1024 * 1024)
 		return mr_fail(err, 0, "Minimum memory limit allowed is 6MB");
 	if (o->memory_swap && !o->memory)
@@ -170,6 +187,18 @@ static int check(const struct container_opts *o, struct mr_err *err)
 			       "the working directory '%s' is invalid, it needs to be an absolute "
 			       "path",
 			       o->workdir);
+	/* a volume, bind or tmpfs may not replace /proc, /sys or /dev, nor go below /proc (runc's
+	 * rule, and the front end's for its own mounts: see oci_mount_dest_check) */
+	for (size_t i = 0; i < o->nmounts; i++)
+		if (oci_mount_dest_check(o->mounts[i].target, NULL, OCI_MOUNT_RULES_FRONT_END,
+					 err) < 0)
+			return -1;
+	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
+		char dest[4096];
+		snprintf(dest, sizeof(dest), "%.*s", (int)strcspn(o->tmpfs[i], ":"), o->tmpfs[i]);
+		if (oci_mount_dest_check(dest, "tmpfs", OCI_MOUNT_RULES_FRONT_END, err) < 0)
+			return -1;
+	}
 	if (o->hostname && (host || joined))
 		return mr_fail(err, 0, "conflicting options: hostname and the network mode");
 	if (joined && (o->nports || o->publish_all))

@@ -206,7 +206,10 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 	json_object_set_new(c, "Env", env);
 	json_object_set_new(c, "Cmd", cmd);
 	json_object_set_new(c, "Image", json_string(o->image));
-	json_object_set_new(c, "WorkingDir", json_string(pick(o->workdir, ic, "WorkingDir")));
+	/* an image's relative WorkingDir is taken from / (-w must be absolute: opts.c) */
+	const char *wd = pick(o->workdir, ic, "WorkingDir");
+	json_object_set_new(c, "WorkingDir",
+			    json_sprintf("%s%s", *wd && *wd != '/' ? "/" : "", wd));
 	json_object_set_new(c, "Entrypoint", ep);
 	json_object_set_new(c, "Labels", labels);
 	const char *sig = pick(o->stop_signal, ic, "StopSignal");
