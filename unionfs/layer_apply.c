@@ -215,7 +215,10 @@ static int set_xattrs(struct apply *a, struct archive_entry *e, int fd, int pfd,
 	archive_entry_xattr_reset(e);
 	while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
 		if (strncmp(name, LAYER_OVL_XATTR_PREFIX, strlen(LAYER_OVL_XATTR_PREFIX)) == 0) {
-			mr_say("%s: skip xattr %s (overlay's own)", a->entry, name);
+			char shown[301], sname[301];
+			mr_say("%s: skip xattr %s (overlay's own)",
+			       printable(a->entry, shown, sizeof(shown)),
+			       printable(name, sname, sizeof(sname)));
 			continue;
 		}
 		int rc;
@@ -523,7 +526,10 @@ static int apply_whiteout(struct apply *a, int pfd, const char *parent, const ch
 		return fail(a, ENAMETOOLONG, "whiteout");
 	a->st.whiteouts++;
 	if (pathset_has(&a->created, rel)) {
-		mr_say("%s: whiteout spares '%s', which this same layer adds", a->entry, rel);
+		char shown[301], srel[301];
+		mr_say("%s: whiteout spares '%s', which this same layer adds",
+		       printable(a->entry, shown, sizeof(shown)),
+		       printable(rel, srel, sizeof(srel)));
 		return 0;
 	}
 	if (touch_parent(a, parent) < 0)
@@ -568,7 +574,10 @@ static int apply_entry(struct apply *a, struct archive_entry *e)
 		 * (beneath the root, no symlinks, like everything) without creating it */
 		int fd = layer_open_beneath(a->rootfd, parent, O_PATH);
 		if (fd < 0 && errno == ENOENT) {
-			mr_say("%s: nothing to remove, '%s' does not exist", a->entry, parent);
+			char shown[301], sparent[301];
+			mr_say("%s: nothing to remove, '%s' does not exist",
+			       printable(a->entry, shown, sizeof(shown)),
+			       printable(parent, sparent, sizeof(sparent)));
 			a->st.whiteouts++;
 			return 0;
 		}
