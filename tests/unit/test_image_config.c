@@ -136,6 +136,19 @@ static void mount_destinations_as_runc_refuses_them(void)
 		oci_mount_dest_check("/sys/fs/cgroup", "bind", OCI_MOUNT_RULES_FRONT_END, &err), 0);
 }
 
+static void workdir_change_goes_on_from_the_one_before(void)
+{
+	struct mr_err err = {0};
+	json_t *cfg = json_object();
+	CU_ASSERT_EQUAL(image_apply_change(cfg, "WORKDIR app", &err), 0);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(cfg, "WorkingDir")), "/app");
+	CU_ASSERT_EQUAL(image_apply_change(cfg, "WORKDIR src/", &err), 0);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(cfg, "WorkingDir")), "/app/src/");
+	CU_ASSERT_EQUAL(image_apply_change(cfg, "WORKDIR /srv", &err), 0);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(cfg, "WorkingDir")), "/srv");
+	json_decref(cfg);
+}
+
 static CU_TestInfo tests[] = {
 	{"well-formed configs pass, nulls and unknown fields included", well_formed_configs_pass},
 	{"each field of the wrong type or shape is named in one line, escaped",
@@ -143,6 +156,8 @@ static CU_TestInfo tests[] = {
 	{"mount destinations: /proc only for proc, nothing inside /proc but lxcfs's files; /sys "
 	 "and /dev kept by the front end",
 	 mount_destinations_as_runc_refuses_them},
+	{"--change WORKDIR: a relative one goes on from the one before, or from /",
+	 workdir_change_goes_on_from_the_one_before},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("image config checks", tests)
