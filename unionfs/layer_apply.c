@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/printable.h"
 
 struct dir_fixup { /* a directory's mode and times, set once its contents are in */
 	char *rel;
@@ -65,15 +66,12 @@ struct apply {
 	const char *entry; /* the entry being applied, for messages */
 };
 
-/* printable - NAME with control characters shown as '?': a corrupt or hostile tar's names
- * may hold newlines or escape sequences, and an error message is one line */
+/* printable - NAME escaped (lib/printable.h): a corrupt or hostile tar's names may hold
+ * newlines, escape sequences or bytes that are not UTF-8, and an error message is one line
+ * a terminal shows as it is */
 static const char *printable(const char *name, char *buf, size_t size)
 {
-	size_t i = 0;
-	for (; i < size - 1 && name[i]; i++)
-		buf[i] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
-	buf[i] = '\0';
-	return buf;
+	return mr_printable(name, buf, size);
 }
 
 /* fail - record "entry 'PATH': WHAT[: strerror]" for the current entry and return -1 */
@@ -86,12 +84,13 @@ static int fail(struct apply *a, int errnum, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	char name[301];
+	char name[301], shown[600]; /* WHAT may name a path made of the entry's name */
+	printable(what, shown, sizeof(shown));
 	if (a->entry)
 		mr_fail(a->err, errnum, "entry '%s': %s", printable(a->entry, name, sizeof(name)),
-			what);
+			shown);
 	else
-		mr_fail(a->err, errnum, "%s", what);
+		mr_fail(a->err, errnum, "%s", shown);
 	return -1;
 }
 
@@ -216,7 +215,10 @@ static int set_xattrs(struct apply *a, struct archive_entry *e, int fd, int pfd,
 	archive_entry_xattr_reset(e);
 	while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
 		if (strncmp(name, LAYER_OVL_XATTR_PREFIX, strlen(LAYER_OVL_XATTR_PREFIX)) == 0) {
-			mr_say("%s: skip xattr %s (overlay's own)", a->entry, name);
+			char shown[301], sname[301];
+			mr_say("%s: skip xattr %s (overlay's own)",
+			       printable(a->entry, shown, sizeof(shown)),
+			       printable(name, sname, sizeof(sname)));
 			continue;
 		}
 		int rc;
@@ -524,7 +526,10 @@ static int apply_whiteout(struct apply *a, int pfd, const char *parent, const ch
 		return fail(a, ENAMETOOLONG, "whiteout");
 	a->st.whiteouts++;
 	if (pathset_has(&a->created, rel)) {
-		mr_say("%s: whiteout spares '%s', which this same layer adds", a->entry, rel);
+		char shown[301], srel[301];
+		mr_say("%s: whiteout spares '%s', which this same layer adds",
+		       printable(a->entry, shown, sizeof(shown)),
+		       printable(rel, srel, sizeof(srel)));
 		return 0;
 	}
 	if (touch_parent(a, parent) < 0)
@@ -569,7 +574,10 @@ static int apply_entry(struct apply *a, struct archive_entry *e)
 		 * (beneath the root, no symlinks, like everything) without creating it */
 		int fd = layer_open_beneath(a->rootfd, parent, O_PATH);
 		if (fd < 0 && errno == ENOENT) {
-			mr_say("%s: nothing to remove, '%s' does not exist", a->entry, parent);
+			char shown[301], sparent[301];
+			mr_say("%s: nothing to remove, '%s' does not exist",
+			       printable(a->entry, shown, sizeof(shown)),
+			       printable(parent, sparent, sizeof(sparent)));
 			a->st.whiteouts++;
 			return 0;
 		}

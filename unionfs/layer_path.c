@@ -11,6 +11,7 @@
  * See: https://github.com/opencontainers/image-spec/blob/main/layer.md#whiteouts
  */
 #include "unionfs/layer.h"
+#include "lib/printable.h"
 
 #include <errno.h>
 #include <string.h>
@@ -48,7 +49,8 @@ int layer_whiteout_name(const char *name, char *buf, size_t size)
 /* failx - record a failure that is a rule, not a syscall: no strerror, but errno is set */
 static int failx(struct mr_err *err, int errnum, const char *what, const char *in)
 {
-	mr_fail(err, 0, "'%.200s': %s", in, what);
+	char shown[300]; /* a tar's name: escaped, it may hold anything (lib/printable.h) */
+	mr_fail(err, 0, "'%s': %s", mr_printable(in, shown, sizeof(shown)), what);
 	if (err)
 		err->errnum = errnum;
 	errno = errnum;

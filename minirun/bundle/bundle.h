@@ -205,4 +205,20 @@ json_t *container_rlimits_oci(json_t *ulimits, struct mr_err *err);
  * CgroupPermissions). -1 with err when a host path is no longer a device. */
 int container_devices_oci(json_t *hc_devices, json_t *devices, json_t *rules, struct mr_err *err);
 
+/* An environment (LIST, a JSON array of "K=V") with its keys indexed: env.c here.
+ * (record.c in containers/ merges an image's Env with the flags through it too.) Setting N
+ * variables costs O(N), not O(N^2). */
+struct container_env {
+	json_t *list;  /* borrowed: the caller owns it */
+	json_t *index; /* key -> position in LIST */
+};
+/* index LIST's keys (of a key given twice, the first entry is the one set replaces) */
+void container_env_init(struct container_env *e, json_t *list);
+void container_env_done(struct container_env *e);
+/* KV ("K=V") replaces the entry of key K in place when REPLACE, else leaves it; appended
+ * when K has none */
+void container_env_set(struct container_env *e, const char *kv, bool replace);
+/* has the environment an entry for the key of KEY ("K" or "K=V")? */
+bool container_env_has(const struct container_env *e, const char *key);
+
 #endif

@@ -313,22 +313,6 @@ static void host_devices(const char *dir, int depth, json_t *out)
 
 /* ---- the process ---------------------------------------------------------------------------- */
 
-static void env_set(json_t *env, const char *kv, bool replace)
-{
-	size_t i, klen = strcspn(kv, "=");
-	json_t *e;
-	json_array_foreach(env, i, e)
-	{
-		const char *s = json_string_value(e);
-		if (s && strncmp(s, kv, klen) == 0 && s[klen] == '=') {
-			if (replace)
-				json_array_set_new(env, i, json_string(kv));
-			return;
-		}
-	}
-	json_array_append_new(env, json_string(kv));
-}
-
 /* The "process" object: args (after /dev/init with --init), env, cwd, the user resolved in
  * P->rootfs, the terminal, CAPS as bounding = effective = permitted. NULL with err when the
  * user can't be found. New reference. */
@@ -362,19 +346,24 @@ static json_t *process(json_t *rec, const struct container_paths *p, unsigned lo
 	json_array_append(args, json_object_get(rec, "Path"));
 	json_array_extend(args, json_object_get(rec, "Args"));
 
-	/* as docker's daemon: PATH, HOSTNAME, TERM with -t; then Config.Env, which wins */
-	env_set(env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", true);
+	/* as docker's daemon: PATH, HOSTNAME, TERM with -t; then Config.Env, which wins (by
+	 * a key index, env.c: linear in the count) */
+	struct container_env ce;
+	container_env_init(&ce, env);
+	container_env_set(&ce, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			  true);
 	snprintf(kv, sizeof(kv), "HOSTNAME=%s", hostname ? hostname : "");
-	env_set(env, kv, true);
+	container_env_set(&ce, kv, true);
 	if (tty)
-		env_set(env, "TERM=xterm", true);
+		container_env_set(&ce, "TERM=xterm", true);
 	json_array_foreach(json_object_get(cfg, "Env"), i, e)
 	{
 		if (json_is_string(e))
-			env_set(env, json_string_value(e), true);
+			container_env_set(&ce, json_string_value(e), true);
 	}
 	snprintf(kv, sizeof(kv), "HOME=%s", u.home); /* as runc: from passwd, unless given */
-	env_set(env, kv, false);
+	container_env_set(&ce, kv, false);
+	container_env_done(&ce);
 
 	json_t *gids = json_array();
 	for (i = 0; i < u.ngids; i++)
@@ -391,9 +380,13 @@ static json_t *process(json_t *rec, const struct container_paths *p, unsigned lo
 	json_object_set_new(capset, "permitted", caps_json(caps));
 
 	json_t *nnp = json_object_get(json_object_get(rec, "Minirun"), "NoNewPrivileges");
+	/* the record's WorkingDir is absolute (record.c); one of an older record may not be,
+	 * and is taken from / as docker does (the runtime refuses a relative cwd) */
+	char cwdbuf[4100];
+	snprintf(cwdbuf, sizeof(cwdbuf), "/%s", cwd && *cwd ? cwd + (*cwd == '/') : "");
 	json_t *proc = json_pack("{s:b, s:o, s:o, s:o, s:s, s:o, s:b}", "terminal", tty, "user",
-				 user, "args", args, "env", env, "cwd", cwd && *cwd ? cwd : "/",
-				 "capabilities", capset, "noNewPrivileges", json_is_true(nnp));
+				 user, "args", args, "env", env, "cwd", cwdbuf, "capabilities",
+				 capset, "noNewPrivileges", json_is_true(nnp));
 	if (json_array_size(rlimits)) /* --ulimit; none: the runtime's own limits pass on */
 		json_object_set(proc, "rlimits", rlimits);
 	json_decref(rlimits);

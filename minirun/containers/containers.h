@@ -43,7 +43,8 @@
 #include "minirun/network/network.h"
 #include "minirun/volume/volume.h"
 
-#define CONTAINER_ID_LEN 64 /* hex digits; "short" IDs are the first 12 */
+#define CONTAINER_ID_LEN   64  /* hex digits; "short" IDs are the first 12 */
+#define CONTAINER_NAME_MAX 255 /* a name is a file name: containers/.names/NAME */
 
 /* ---- the commands ------------------------------------------------------------------------ */
 

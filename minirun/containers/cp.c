@@ -468,7 +468,7 @@ static int untar(int dirfd, const char *shown, struct mr_err *err)
 	while (rc == 0 && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		char rel[4096], leaf[4096];
 		if (layer_clean_path(archive_entry_pathname(e), rel, sizeof(rel), err) < 0) {
-			mr_prefix(err, "tar entry '%s': ", archive_entry_pathname(e));
+			mr_prefix(err, "tar entry "); /* the message names it, escaped */
 			rc = -1;
 			break;
 		}

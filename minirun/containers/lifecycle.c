@@ -219,7 +219,9 @@ int container_create(const char *root, const struct container_opts *o, struct co
 		return -1;
 	char **lowers = NULL;
 	int rc = image_resolve(&st, o->image, &img, err);
-	if (rc == 0 && (rc = image_layer_dirs(&st, &img, &lowers, err)) < 0)
+	/* a config field of the wrong type or shape: refused before anything is made */
+	if (rc == 0 && ((rc = image_config_check(img.config, o->image, err)) < 0 ||
+			(rc = image_layer_dirs(&st, &img, &lowers, err)) < 0))
 		image_free(&img);
 	store_close(&st);
 	if (rc < 0)

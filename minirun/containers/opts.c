@@ -18,9 +18,12 @@
  * Try: minirun run --help
  */
 #include "minirun/containers/opts.h"
+#include "lib/printable.h"
 #include "lib/sig.h"
+#include "minirun/oci/runtime.h" /* oci_mount_dest_check */
 
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +43,25 @@ int opts_strv_add(char ***v, const char *s, struct mr_err *err)
 	if (!(nv[n] = strdup(s)))
 		return mr_fail(err, ENOMEM, "flags");
 	nv[n + 1] = NULL;
+	return 0;
+}
+
+int opts_strv_take(char ***v, char **add, size_t n, struct mr_err *err)
+{
+	size_t have = 0;
+	while (*v && (*v)[have])
+		have++;
+	char **nv = realloc(*v, (have + n + 1) * sizeof(char *));
+	if (!nv) {
+		for (size_t i = 0; i < n; i++)
+			free(add[i]);
+		free(add);
+		return mr_fail(err, ENOMEM, "flags");
+	}
+	memcpy(nv + have, add, n * sizeof(char *));
+	nv[have + n] = NULL;
+	*v = nv;
+	free(add);
 	return 0;
 }
 
@@ -120,11 +142,26 @@ static int check(const struct container_opts *o, struct mr_err *err)
 	bool host = strcmp(net, "host") == 0, joined = strncmp(net, "container:", 10) == 0;
 	bool user_net = !host && !joined && strcmp(net, "none") != 0 &&
 			strcmp(net, NETWORK_DEFAULT) != 0 && strcmp(net, "default") != 0;
+	char shown[80]; /* a name or hostname as given, escaped and cut for the message */
 	if (o->name && !name_ok(o->name))
 		return mr_fail(err, 0,
 			       "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
 			       "allowed",
-			       o->name);
+			       mr_printable(o->name, shown, sizeof(shown)));
+	/* the name is a file of the store (containers/.names/NAME) */
+	if (o->name && strlen(o->name + (o->name[0] == '/')) > CONTAINER_NAME_MAX)
+		return mr_fail(err, 0, "Invalid container name (%s): longer than %d characters",
+			       mr_printable(o->name, shown, sizeof(shown)), CONTAINER_NAME_MAX);
+	/* the kernel's limit (sethostname(2)); a control character would reach /etc/hosts and
+	 * every prompt that shows the name */
+	if (o->hostname && strlen(o->hostname) > HOST_NAME_MAX)
+		return mr_fail(err, 0, "invalid hostname (%s): longer than %d characters",
+			       mr_printable(o->hostname, shown, sizeof(shown)), HOST_NAME_MAX);
+	for (const char *h = o->hostname; h && *h; h++)
+		if ((unsigned char)*h < 0x20 || *h == 0x7f)
+			return mr_fail(err, 0,
+				       "invalid hostname (%s): it holds a control character",
+				       mr_printable(o->hostname, shown, sizeof(shown)));
 	if (o->memory > 0 && o->memory < 6 * 1024 * 1024)
 		return mr_fail(err, 0, "Minimum memory limit allowed is 6MB");
 	if (o->memory_swap && !o->memory)
@@ -151,6 +188,18 @@ static int check(const struct container_opts *o, struct mr_err *err)
 			       "the working directory '%s' is invalid, it needs to be an absolute "
 			       "path",
 			       o->workdir);
+	/* a volume, bind or tmpfs may not replace /proc, /sys or /dev, nor go below /proc (runc's
+	 * rule, and the front end's for its own mounts: see oci_mount_dest_check) */
+	for (size_t i = 0; i < o->nmounts; i++)
+		if (oci_mount_dest_check(o->mounts[i].target, NULL, OCI_MOUNT_RULES_FRONT_END,
+					 err) < 0)
+			return -1;
+	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
+		char dest[4096];
+		snprintf(dest, sizeof(dest), "%.*s", (int)strcspn(o->tmpfs[i], ":"), o->tmpfs[i]);
+		if (oci_mount_dest_check(dest, "tmpfs", OCI_MOUNT_RULES_FRONT_END, err) < 0)
+			return -1;
+	}
 	if (o->hostname && (host || joined))
 		return mr_fail(err, 0, "conflicting options: hostname and the network mode");
 	if (joined && (o->nports || o->publish_all))
@@ -216,16 +265,18 @@ static int parse_word(int argc, char **argv, int *i, struct container_opts *o, b
 static int join_env(struct parse *ps, struct mr_err *err)
 {
 	struct container_opts *o = &ps->o;
-	char **all = NULL;
-	for (size_t i = 0; ps->env_files && ps->env_files[i]; i++)
-		if (opts_strv_add(&all, ps->env_files[i], err) < 0)
-			return opts_strv_free(all), -1;
-	for (size_t i = 0; o->env && o->env[i]; i++)
-		if (opts_strv_add(&all, o->env[i], err) < 0)
-			return opts_strv_free(all), -1;
-	opts_strv_free(o->env);
-	o->env = all;
-	return 0;
+	size_t n = 0;
+	while (o->env && o->env[n])
+		n++;
+	/* in one step: an env file may hold 100,000 entries (see opts_strv_take) */
+	char **e = o->env;
+	o->env = ps->env_files;
+	ps->env_files = NULL;
+	if (!n) {
+		free(e);
+		return 0;
+	}
+	return opts_strv_take(&o->env, e, n, err);
 }
 
 int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *help,

@@ -102,26 +102,64 @@ static int set_int64(const struct opt *f, const char *v, long long *out, struct 
 	return 0;
 }
 
-/* -e K=V, and -e K: the caller's value of K, or nothing when it has none (as docker) */
-static int add_env(char ***list, const char *v, struct mr_err *err)
+/* -e K=V, and -e K: the caller's value of K, or nothing when it has none (as docker).
+ * The entry, malloc'd, goes to *OUT (NULL: dropped). -1 with err on ENOMEM. */
+static int env_entry(const char *v, char **out, struct mr_err *err)
 {
+	*out = NULL;
 	if (!strchr(v, '=')) {
 		const char *val = getenv(v);
-		if (!val)
-			return 0;
-		_cleanup_free_ char *kv = NULL;
-		if (asprintf(&kv, "%s=%s", v, val) < 0)
-			return mr_fail(err, ENOMEM, "env");
-		return opts_strv_add(list, kv, err);
+		if (val && asprintf(out, "%s=%s", v, val) < 0)
+			return *out = NULL, mr_fail(err, ENOMEM, "env");
+		return 0;
 	}
-	return opts_strv_add(list, v, err);
+	return (*out = strdup(v)) ? 0 : mr_fail(err, ENOMEM, "env");
 }
 
 static int set_env(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
 {
 	if (v[0] == '=' || v[0] == '\0')
 		return bad_value(f, v, err, "invalid environment variable: %s", v);
-	return add_env(&o->env, v, err);
+	_cleanup_free_ char *kv = NULL;
+	if (env_entry(v, &kv, err) < 0)
+		return -1;
+	return kv ? opts_strv_add(&o->env, kv, err) : 0;
+}
+
+/* The entries of an env file, as they are read (appended in one step when all are: a file
+ * may hold 100,000 lines, and adding them one by one would walk the list each time) */
+struct env_lines {
+	char **v;
+	size_t n, cap;
+};
+
+static void env_lines_free(struct env_lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/* append the entry of LINE (env_entry) to L; -1 with err on ENOMEM */
+static int env_lines_add(struct env_lines *l, const char *line, struct mr_err *err)
+{
+	char *kv;
+	if (env_entry(line, &kv, err) < 0)
+		return -1;
+	if (!kv)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		char **nv = realloc(l->v, cap * sizeof(char *));
+		if (!nv) {
+			free(kv);
+			return mr_fail(err, ENOMEM, "env");
+		}
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n++] = kv;
+	return 0;
 }
 
 /* --env-file FILE: docker's format. One variable a line; leading blanks and blank lines
@@ -136,6 +174,7 @@ static int set_env_file(struct container_opts *o, const char *v, const struct op
 	_cleanup_free_ char *text = NULL;
 	if (mr_read_file(v, &text, NULL, err) < 0)
 		return mr_fail(err, errno, "open %s", v);
+	struct env_lines l = {0};
 	char *save = NULL, *line = text;
 	if (strncmp(line, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 BOM some editors write */
 		line += 3;
@@ -149,16 +188,22 @@ static int set_env_file(struct container_opts *o, const char *v, const struct op
 			continue;
 		char *eq = strchr(line, '=');
 		size_t klen = eq ? (size_t)(eq - line) : n;
-		if (klen == 0)
+		if (klen == 0) {
+			env_lines_free(&l);
 			return mr_fail(err, 0, "no variable name on line '%s'", line);
+		}
 		for (size_t i = 0; i < klen; i++)
-			if (isspace((unsigned char)line[i]))
+			if (isspace((unsigned char)line[i])) {
+				env_lines_free(&l);
 				return mr_fail(err, 0, "variable '%.*s' contains whitespaces",
 					       (int)klen, line);
-		if (add_env(&ps->env_files, line, err) < 0)
+			}
+		if (env_lines_add(&l, line, err) < 0) {
+			env_lines_free(&l);
 			return -1;
+		}
 	}
-	return 0;
+	return l.n ? opts_strv_take(&ps->env_files, l.v, l.n, err) : (free(l.v), 0);
 }
 
 static int set_label(struct container_opts *o, const char *v, const struct opt *f,

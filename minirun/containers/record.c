@@ -54,50 +54,6 @@ static json_t *strv_json(char *const *v)
 	return a;
 }
 
-/* The key of "K=V" is the same as the key of ENTRY's? */
-static bool same_key(const char *a, const char *b)
-{
-	size_t la = strcspn(a, "="), lb = strcspn(b, "=");
-	return la == lb && strncmp(a, b, la) == 0;
-}
-
-/* docker's ReplaceOrAppendEnvValues: each of ADD replaces the entry of ENV with the same
- * key, in place, or is appended. ENV is changed. */
-static void env_merge(json_t *env, json_t *add)
-{
-	size_t i, k;
-	json_t *a, *e;
-	json_array_foreach(add, i, a)
-	{
-		const char *kv = json_string_value(a);
-		bool done = false;
-		if (!kv)
-			continue;
-		json_array_foreach(env, k, e)
-		{
-			if (json_is_string(e) && same_key(json_string_value(e), kv)) {
-				json_array_set(env, k, a);
-				done = true;
-				break;
-			}
-		}
-		if (!done)
-			json_array_append(env, a);
-	}
-}
-
-static bool env_has(json_t *env, const char *key)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(env, i, e)
-	{
-		if (json_is_string(e) && same_key(json_string_value(e), key))
-			return true;
-	}
-	return false;
-}
-
 /* Labels / ExposedPorts: a copy of the image's object (or {}), then what the flags add. */
 static json_t *object_copy(json_t *from)
 {
@@ -203,10 +159,14 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 	json_t *env = json_is_array(json_object_get(ic, "Env"))
 			      ? json_deep_copy(json_object_get(ic, "Env"))
 			      : json_array();
-	json_t *add = strv_json(o->env);
-	env_merge(env, add);
-	json_decref(add);
-	if (!env_has(env, "PATH"))
+	/* docker's ReplaceOrAppendEnvValues, by a key index (env.c): linear in the count */
+	struct container_env ce;
+	container_env_init(&ce, env);
+	for (size_t i = 0; o->env && o->env[i]; i++)
+		container_env_set(&ce, o->env[i], true);
+	bool has_path = container_env_has(&ce, "PATH");
+	container_env_done(&ce);
+	if (!has_path)
 		json_array_insert_new(env, 0, json_string(DEFAULT_PATH));
 
 	json_t *ports = object_copy(json_object_get(ic, "ExposedPorts"));
@@ -246,7 +206,10 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 	json_object_set_new(c, "Env", env);
 	json_object_set_new(c, "Cmd", cmd);
 	json_object_set_new(c, "Image", json_string(o->image));
-	json_object_set_new(c, "WorkingDir", json_string(pick(o->workdir, ic, "WorkingDir")));
+	/* an image's relative WorkingDir is taken from / (-w must be absolute: opts.c) */
+	const char *wd = pick(o->workdir, ic, "WorkingDir");
+	json_object_set_new(c, "WorkingDir",
+			    json_sprintf("%s%s", *wd && *wd != '/' ? "/" : "", wd));
 	json_object_set_new(c, "Entrypoint", ep);
 	json_object_set_new(c, "Labels", labels);
 	const char *sig = pick(o->stop_signal, ic, "StopSignal");

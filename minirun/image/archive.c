@@ -39,6 +39,7 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "lib/inroot.h"
+#include "lib/printable.h"
 #include "unionfs/layer.h"
 
 /* ---- load --------------------------------------------------------------------------------- */
@@ -103,8 +104,10 @@ static int extract(const char *file, const char *dir, struct mr_err *err)
 		snprintf(full, sizeof(full), "%s/%s", dir, clean);
 		archive_entry_set_pathname(e, full);
 		archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
+		char shown[300]; /* the archive's names are untrusted: escaped */
+		mr_printable(clean, shown, sizeof(shown));
 		if (archive_write_header(w, e) != ARCHIVE_OK) {
-			rc = mr_fail(err, 0, "'%s': extract '%s': %s", file, clean,
+			rc = mr_fail(err, 0, "'%s': extract '%s': %s", file, shown,
 				     archive_error_string(w));
 			goto out;
 		}
@@ -114,7 +117,7 @@ static int extract(const char *file, const char *dir, struct mr_err *err)
 			la_int64_t off;
 			while ((r = archive_read_data_block(a, &buf, &n, &off)) == ARCHIVE_OK)
 				if (archive_write_data_block(w, buf, n, off) != ARCHIVE_OK) {
-					rc = mr_fail(err, 0, "'%s': write '%s': %s", file, clean,
+					rc = mr_fail(err, 0, "'%s': write '%s': %s", file, shown,
 						     archive_error_string(w));
 					goto out;
 				}
@@ -181,6 +184,21 @@ static int name_loaded(const struct store *st, const char *name, const char *md,
 	return 0;
 }
 
+/* the stored config blob DIGEST checked for type and shape (image_config_check), the image
+ * called NAME in the message */
+static int config_ok(const struct store *st, const char *digest, const char *name,
+		     struct mr_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	if (store_read_blob(st, digest, &text, &len, err) < 0)
+		return -1;
+	json_t *cfg = json_loadb(text, len, 0, NULL);
+	int rc = image_config_check(cfg, name, err);
+	json_decref(cfg);
+	return rc;
+}
+
 static int load_docker(const struct store *st, int dirfd, struct mr_err *err)
 {
 	_cleanup_free_ char *text = NULL;
@@ -207,7 +225,10 @@ static int load_docker(const struct store *st, int dirfd, struct mr_err *err)
 			rc = mr_fail(err, 0, "manifest.json: entry %zu has no Config or Layers", i);
 			break;
 		}
-		if (take_blob(st, dirfd, cfg, NULL, cfgd, err) < 0) {
+		json_t *tag0 = json_array_get(json_object_get(m, "RepoTags"), 0);
+		if (take_blob(st, dirfd, cfg, NULL, cfgd, err) < 0 ||
+		    config_ok(st, cfgd, json_is_string(tag0) ? json_string_value(tag0) : cfgd,
+			      err) < 0) {
 			rc = -1;
 			break;
 		}
@@ -358,7 +379,10 @@ static int load_oci(const struct store *st, int dirfd, struct mr_err *err)
 		}
 		json_decref(all);
 		json_decref(man);
+		json_t *ann0 = json_object_get(desc, "annotations");
+		const char *called = json_string_value(json_object_get(ann0, IMAGE_ANN_NAME));
 		if (rc < 0 || image_load(st, md, &img, err) < 0 ||
+		    image_config_check(img.config, called ? called : md, err) < 0 ||
 		    image_unpack(st, &img, err) < 0) {
 			if (img.manifest)
 				image_free(&img);

@@ -158,6 +158,11 @@ void image_free(struct image *img);
 /* image_load - read and verify the manifest MANIFEST_DIGEST and its config. */
 int image_load(const struct store *st, const char *manifest_digest, struct image *img,
 	       struct mr_err *err);
+/* image_config_check - CONFIG (an image's config, as image_load read it) checked for type
+ * and shape, field by field (config_check.c): -1 with one line naming IMAGE (as the user
+ * named it), the field and what is wrong ("image 'x': config.Env must be an array of
+ * strings, not a string"). */
+int image_config_check(json_t *config, const char *image, struct mr_err *err);
 /* image_resolve - find NAME (a reference, a full or short image ID, or name@digest) and load
  * it. Error "No such image: NAME" (errnum ENOENT) if absent. */
 int image_resolve(const struct store *st, const char *name, struct image *img, struct mr_err *err);

@@ -166,6 +166,16 @@ int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
 			const char *word, *key;
 		} plain[] = {
 			{"WORKDIR", "WorkingDir"}, {"USER", "User"}, {"STOPSIGNAL", "StopSignal"}};
+		if (!strcmp(word, "WORKDIR") && arg[0] != '/') {
+			/* as docker's WORKDIR: a relative one goes on from the one before, or / */
+			const char *cur = json_string_value(json_object_get(cfg, "WorkingDir"));
+			size_t n = cur ? strlen(cur) : 0;
+			while (n && cur[n - 1] == '/')
+				n--;
+			json_object_set_new(cfg, "WorkingDir",
+					    json_sprintf("%.*s/%s", (int)n, cur ? cur : "", arg));
+			return 0;
+		}
 		for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 			if (!strcmp(word, plain[i].word)) {
 				json_object_set_new(cfg, plain[i].key, json_string(arg));
@@ -273,6 +283,15 @@ int cmd_import(int argc, char **argv)
 	const char *file = argv[optind], *name = argv[optind + 1];
 	char canon[600], os[32], arch[32], variant[32];
 	struct image_ref ref;
+	/* what the changes made is checked as a pulled image's would be (EXPOSE abc, VOLUME
+	 * /proc, STOPSIGNAL NOPE ...): refused here, not at the first run */
+	json_t *whole = json_pack("{s:O}", "config", cfg);
+	int bad = image_config_check(whole, name ? name : file, &err);
+	json_decref(whole);
+	if (bad < 0) {
+		json_decref(cfg);
+		return image_error(&err);
+	}
 	if (name) {
 		if (ref_parse(name, &ref, &err) < 0) {
 			json_decref(cfg);

@@ -322,7 +322,11 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 			goto out;
 	}
 	char stored[IMAGE_DIGEST_LEN + 1];
-	if (store_put_blob(st, body, len, stored, err) < 0 || image_load(st, md, &img, err) < 0)
+	char named[800]; /* the image as the user named it, for image_config_check */
+	snprintf(named, sizeof(named), "%s%s%s", repo, ref->digest[0] ? "@" : ":",
+		 ref->digest[0] ? ref->digest : ref->tag);
+	if (store_put_blob(st, body, len, stored, err) < 0 || image_load(st, md, &img, err) < 0 ||
+	    image_config_check(img.config, named, err) < 0)
 		goto out;
 	json_array_foreach(layers, i, l)
 	{

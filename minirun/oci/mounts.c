@@ -20,6 +20,7 @@
 #include "minirun/oci/setup.h"
 #include "lib/cleanup.h"
 #include "lib/inroot.h"
+#include "lib/printable.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,8 +42,14 @@ static int open_path(int rootfd, const char *path)
 	return mr_open_in_root(rootfd, path, O_PATH, 0);
 }
 
-int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct mr_err *err)
+int mnt_open_in_root(int rootfd, const char *in, bool create, bool dir, struct mr_err *err)
 {
+	/* a relative PATH is taken from the root, as the kernel's RESOLVE_IN_ROOT does: the walk
+	 * below needs a '/' before every component (an image's "WorkingDir": "app/dir" once
+	 * made it write through a NULL from strrchr and killed the monitor) */
+	char path[4096];
+	if (snprintf(path, sizeof(path), "%s%s", in[0] == '/' ? "" : "/", in) >= (int)sizeof(path))
+		return mr_fail(err, ENAMETOOLONG, "'%s'", in);
 	int fd = open_path(rootfd, path);
 	if (fd >= 0 || errno != ENOENT || !create) {
 		if (fd < 0)
@@ -53,8 +60,6 @@ int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct
 	 * resolved inside the root: mkdirat never follows a symlink in its last component */
 	char prefix[4096];
 	size_t len = strlen(path);
-	if (len >= sizeof(prefix))
-		return mr_fail(err, ENAMETOOLONG, "'%s'", path);
 	for (size_t i = 1; i <= len; i++) {
 		if (path[i] != '/' && path[i] != '\0')
 			continue;
@@ -68,7 +73,7 @@ int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct
 		}
 		if (errno != ENOENT)
 			return mr_fail(err, errno, "open '%s' in the rootfs", prefix);
-		char *slash = strrchr(prefix, '/');
+		char *slash = strrchr(prefix, '/'); /* never NULL: PATH starts with '/' */
 		const char *name = slash + 1;
 		*slash = '\0';
 		_cleanup_close_ int parent = open_path(rootfd, prefix[0] ? prefix : "/");
@@ -309,11 +314,98 @@ static int fs_mount(const struct spec_mount *m, int rootfd, struct mr_err *err)
 	return mr_fail(err, e, "mount %s on '%s'", m->type, m->dest);
 }
 
+/* ---- where a mount may go ---------------------------------------------------------------- */
+
+/* the files below /proc that lxcfs emulates: the only mounts runc lets go below /proc */
+static const char *const proc_emulated[] = {
+	"/proc/cpuinfo", "/proc/diskstats",
+	"/proc/meminfo", "/proc/stat",
+	"/proc/swaps",   "/proc/uptime",
+	"/proc/loadavg", "/proc/slabinfo",
+	"/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+};
+
+/* what the front end keeps for its own mounts (docker's /sys and /dev are never replaced
+ * by a user's volume: the container would lose its read-only sysfs or its device nodes) */
+static const struct {
+	const char *dest, *holds;
+} front_end_dests[] = {
+	{"/sys", "the container's read-only sysfs"},
+	{"/dev", "the container's device nodes"},
+};
+
+/* DEST made absolute and clean, lexically: "//a/./b/../c/" -> "/a/c" ("..": up, never
+ * above /). -1 if it does not fit OUT. */
+static int clean_dest(const char *dest, char *out, size_t size)
+{
+	size_t len = 0;
+	const char *p = dest;
+	while (*p) {
+		const char *end = strchrnul(p, '/');
+		size_t n = (size_t)(end - p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[--len] != '/')
+				;
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			if (len + 1 + n + 1 > size)
+				return -1;
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p = *end ? end + 1 : end;
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	return 0;
+}
+
+int oci_mount_dest_check(const char *dest, const char *type, enum oci_mount_rules rules,
+			 struct mr_err *err)
+{
+	char d[4096], shown[300]; /* an image's Volumes key: untrusted, escaped */
+	mr_printable(dest, shown, sizeof(shown));
+	if (clean_dest(dest, d, sizeof(d)) < 0)
+		return mr_fail(err, ENAMETOOLONG, "mount destination '%s'", shown);
+	/* runc's checkProcMount: over /proc only a proc (a bind of the host's /proc would
+	 * show the host's processes, and their /proc/PID/root); below it nothing but what
+	 * lxcfs emulates, or a mount could replace a masked or read-only file */
+	if (strcmp(d, "/proc") == 0) {
+		if (type && strcmp(type, "proc") == 0)
+			return 0;
+		return mr_fail(err, 0,
+			       "mount destination '%s': cannot be mounted because it is not "
+			       "of type proc",
+			       shown);
+	}
+	if (strncmp(d, "/proc/", 6) == 0) {
+		for (size_t i = 0; i < sizeof(proc_emulated) / sizeof(proc_emulated[0]); i++)
+			if (strcmp(d, proc_emulated[i]) == 0)
+				return 0;
+		return mr_fail(err, 0,
+			       "mount destination '%s': cannot be mounted because it is "
+			       "inside /proc",
+			       shown);
+	}
+	if (rules == OCI_MOUNT_RULES_FRONT_END)
+		for (size_t i = 0; i < sizeof(front_end_dests) / sizeof(front_end_dests[0]); i++)
+			if (strcmp(d, front_end_dests[i].dest) == 0)
+				return mr_fail(err, 0,
+					       "mount destination '%s': cannot be mounted over %s "
+					       "(mount below it instead)",
+					       shown, front_end_dests[i].holds);
+	return 0;
+}
+
 int mnt_config_mounts(const struct spec *s, int rootfd, struct mr_err *err)
 {
 	for (size_t i = 0; i < s->nmounts; i++) {
 		const struct spec_mount *m = &s->mounts[i];
-		int rc = m->bind ? bind_mount(s, m, rootfd, err) : fs_mount(m, rootfd, err);
+		int rc = oci_mount_dest_check(m->dest, m->bind ? "bind" : m->type,
+					      OCI_MOUNT_RULES_RUNC, err);
+		if (rc == 0)
+			rc = m->bind ? bind_mount(s, m, rootfd, err) : fs_mount(m, rootfd, err);
 		if (rc < 0) {
 			mr_prefix(err, "config.json:%d:%d: mounts[%zu]: ", m->line, m->col, i);
 			return -1;

@@ -86,10 +86,21 @@ int ctr_wait(pid_t pid, int *status);
 
 /* ---- what the front end shares with the runtime ----------------------------------------- */
 
-/* mnt_open_in_root - open PATH (absolute, as seen inside the container) below ROOTFD with
- * openat2(RESOLVE_IN_ROOT): a symlink can't lead out. With CREATE, make missing
- * directories (and a last empty file when DIR is false). Returns an O_PATH fd. (mounts.c) */
+/* mnt_open_in_root - open PATH (as seen inside the container; a relative one is taken from
+ * the container's root) below ROOTFD with openat2(RESOLVE_IN_ROOT): a symlink can't lead out. With
+ * CREATE, make missing directories (and a last empty file when DIR is false). Returns an O_PATH fd.
+ * (mounts.c) */
 int mnt_open_in_root(int rootfd, const char *path, bool create, bool dir, struct mr_err *err);
+
+/* Whose rules a mount destination is checked against: runc's (the OCI runtime), or the
+ * front end's, which keeps /sys and /dev for the mounts it makes itself. */
+enum oci_mount_rules { OCI_MOUNT_RULES_RUNC, OCI_MOUNT_RULES_FRONT_END };
+/* oci_mount_dest_check - may a mount of TYPE ("bind", "tmpfs", "proc", ...) go on DEST (a
+ * path inside the container, cleaned lexically first)? As runc: over /proc only a proc, below
+ * /proc only the files lxcfs emulates (/proc/meminfo ...); with the front end's RULES also
+ * nothing over /sys or /dev themselves. 0, or -1 with runc's words naming DEST. (mounts.c) */
+int oci_mount_dest_check(const char *dest, const char *type, enum oci_mount_rules rules,
+			 struct mr_err *err);
 
 /* console_recv - receive one fd sent with SCM_RIGHTS over the unix socket SOCK: the pty
  * master a --console-socket gets. (console.c) */

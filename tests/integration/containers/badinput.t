@@ -1,6 +1,8 @@
 # tests/integration/containers/badinput.t - `minirun run` refusing bad input the way docker
 # does: an unknown image, a bad port spec, a name in use, a bad memory size, a volume path
-# that is not absolute, a port already taken. Each: one line naming the input in docker's
+# that is not absolute, a port already taken; an image whose config has a field of the
+# wrong type or shape; a mount over /proc, /sys or /dev; a name or hostname with a control
+# character or too long. Each: one line naming the input in docker's
 # words, exit 125, and nothing left (no container, name claim, volume, mount, veth, nft
 # element, lease, process). Runs in a namespace playing the host.
 #   MR_TOP=$PWD sh tests/integration/containers/badinput.t
@@ -101,10 +103,99 @@ port_taken() {
 	t_nomatch "$out" '^leak:'
 }
 
+hostile_image_config() {
+	ct_need
+	ct_image evil:env '{"Cmd":["sh"],"Env":"x"}'
+	ct_image evil:user '{"Cmd":["sh"],"User":123}'
+	ct_image evil:cmd '{"Cmd":5}'
+	ct_image evil:ports '{"Cmd":["sh"],"ExposedPorts":["80/tcp"]}'
+	ct_image evil:port '{"Cmd":["sh"],"ExposedPorts":{"http":{}}}'
+	ct_image evil:kv '{"Cmd":["sh"],"Env":["\u001b]0;pwned\u0007NOEQUALS"]}'
+	ct_image evil:vol '{"Cmd":["sh"],"Volumes":{"/proc":{}}}'
+	ct_image evil:labels '{"Cmd":["sh"],"Labels":{"a":1}}'
+	ct_image evil:sig '{"Cmd":["sh"],"StopSignal":"SIGNOPE"}'
+	ct_image evil:wd '{"Cmd":["sh"],"WorkingDir":7}'
+	out=$(ct_host "$BAD"'
+		for i in env user cmd ports port kv vol labels sig wd; do
+			bad --rm evil:$i true
+		done
+		ct_leaks') || t_fail "$out"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^rc=125$')" 10 "each exits 125: $out"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^lines: 1$')" 10 "each says one line: $out"
+	t_nomatch "$out" '^stdout:'
+	t_nomatch "$out" '^leak:'
+	t_nomatch "$out" "$(printf '\033')" "an escape sequence of the image's reaches the terminal"
+	t_match "$out" "^err: minirun: image 'evil:env': config.Env must be an array of strings, not a string$"
+	t_match "$out" "^err: minirun: image 'evil:user': config.User must be a string, not a number$"
+	t_match "$out" "^err: minirun: image 'evil:cmd': config.Cmd must be an array of strings, not a number$"
+	t_match "$out" "^err: minirun: image 'evil:ports': config.ExposedPorts must be an object, not an array$"
+	t_match "$out" "^err: minirun: image 'evil:port': config.ExposedPorts key \"http\" is not PORT\[/tcp\|udp\|sctp\]$"
+	t_match "$out" "^err: minirun: image 'evil:kv': config.Env\[0\] \"\\\\x1b\]0;pwned\\\\x07NOEQUALS\" is not KEY=VALUE$"
+	t_match "$out" "^err: minirun: image 'evil:vol': config.Volumes key: mount destination '/proc': cannot be mounted because it is not of type proc$"
+	t_match "$out" "^err: minirun: image 'evil:labels': config.Labels\[\"a\"\] must be a string, not a number$"
+	t_match "$out" "^err: minirun: image 'evil:sig': config.StopSignal \"SIGNOPE\" is not a signal$"
+	t_match "$out" "^err: minirun: image 'evil:wd': config.WorkingDir must be a string, not a number$"
+}
+
+mounts_over_proc_sys_dev() {
+	ct_need
+	out=$(ct_host "$BAD"'
+		bad --rm -v /tmp:/proc busybox true
+		bad --rm --tmpfs /proc busybox true
+		bad --rm --mount type=tmpfs,dst=/proc/sys busybox true
+		bad --rm -v /tmp:/proc/sys/kernel busybox true
+		bad --rm -v /tmp:/x/../proc busybox true
+		bad --rm -v /tmp:/sys busybox true
+		bad --rm --mount type=volume,src=v1,dst=/dev busybox true
+		bad --rm --tmpfs /dev busybox true
+		ct_leaks') || t_fail "$out"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^rc=125$')" 8 "each exits 125: $out"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^lines: 1$')" 8 "each says one line: $out"
+	t_nomatch "$out" '^stdout:'
+	t_nomatch "$out" '^leak:'
+	t_eq "$(printf '%s\n' "$out" | grep -c "^err: minirun: mount destination '[/a-z.]*proc': cannot be mounted because it is not of type proc$")" 3 "runc's words for /proc: $out"
+	t_match "$out" "^err: minirun: mount destination '/proc/sys': cannot be mounted because it is inside /proc$"
+	t_match "$out" "^err: minirun: mount destination '/proc/sys/kernel': cannot be mounted because it is inside /proc$"
+	t_match "$out" "^err: minirun: mount destination '/sys': cannot be mounted over the container's read-only sysfs \(mount below it instead\)$"
+	t_eq "$(printf '%s\n' "$out" | grep -c "^err: minirun: mount destination '/dev': cannot be mounted over the container's device nodes")" 2 "/dev: $out"
+}
+
+names_and_hostnames() {
+	ct_need
+	out=$(ct_host "$BAD"'
+		bad --rm --name "$(printf "a\nb")" busybox true
+		bad --rm --name "$(printf "x\033[2J")" busybox true
+		bad --rm --name "$(printf "%0300d" 0)" busybox true
+		bad --rm -h "$(printf "a\nb")" busybox true
+		bad --rm -h "$(printf "x\033]0;t\007")" busybox true
+		bad --rm -h "$(printf "%065d" 0)" busybox true
+		mr run --rm --network none --name "$(printf "%0255d" 0)" -h "$(printf "%064d" 0)" \
+			busybox hostname | sed "s/^/longest: /"
+		ct_leaks') || t_fail "$out"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^rc=125$')" 6 "each exits 125: $out"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^lines: 1$')" 6 "each says one line: $out"
+	t_nomatch "$out" '^stdout:'
+	t_nomatch "$out" '^leak:'
+	t_nomatch "$out" "$(printf '\033')" "an escape sequence reaches the terminal"
+	t_match "$out" '^err: minirun: Invalid container name \(a\\nb\), only \[a-zA-Z0-9\]\[a-zA-Z0-9_.-\] are allowed$'
+	t_match "$out" '^err: minirun: Invalid container name \(x\\x1b\[2J\), only'
+	t_match "$out" '^err: minirun: Invalid container name \(0+\.\.\.\): longer than 255 characters$'
+	t_match "$out" '^err: minirun: invalid hostname \(a\\nb\): it holds a control character$'
+	t_match "$out" '^err: minirun: invalid hostname \(x\\x1b\]0;t\\x07\): it holds a control character$'
+	t_match "$out" '^err: minirun: invalid hostname \(0{65}\): longer than 64 characters$'
+	t_match "$out" '^longest: 0{64}$' "a 255-character name and a 64-character hostname work"
+}
+
 t "an unknown image: exit 125, the image named, nothing left" unknown_image
 t "a bad -p spec: docker's message, exit 125, nothing left" bad_port_spec
 t "a name in use: docker's Conflict message, exit 125, the first one untouched" name_in_use
 t "a bad -m size: docker's message, exit 125, nothing left" bad_memory
 t "a volume path that is not absolute: docker's message, exit 125, nothing left" relative_volume
 t "a port already taken: docker's message, exit 125, nothing left (not even its anonymous volume)" port_taken
+t "an image config field of the wrong type or shape: one line naming the image and the field, 125, nothing left" \
+	hostile_image_config
+t "a volume, bind or tmpfs over /proc, /sys or /dev, or inside /proc: runc's words, 125, nothing left" \
+	mounts_over_proc_sys_dev
+t "a name or hostname with a control character, or too long: refused, shown escaped, the limit said" \
+	names_and_hostnames
 t_end

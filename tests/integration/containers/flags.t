@@ -221,6 +221,24 @@ seccomp_flags() {
 }
 t "--security-opt seccomp=FILE keeps the profile's flags" seccomp_flags
 
+env_file_of_100k_variables() {
+	ct_need
+	# short entries: 100,000 of them must fit in execve's limit (a quarter of the stack)
+	awk 'BEGIN { for (i = 1; i <= 100000; i++) printf "V%x=%d\n", i, i % 10 }' >"$T_DIR/env"
+	out=$(ct_host '
+		mr run --rm --network none --env-file "'"$T_DIR"'/env" -e V2=minus busybox awk "BEGIN {
+			for (k in ENVIRON) if (k ~ /^V[0-9a-f]+\$/) n++
+			print n, ENVIRON[\"V1\"], ENVIRON[\"V2\"], ENVIRON[\"V186a0\"]
+			print (ENVIRON[\"PATH\"] != \"\")
+		}"
+		ct_noleaks
+	') || t_fail "$out"
+	t_eq "$out" "100000 1 minus 0
+1" "every variable arrives, -e replaces the file's entry, PATH is still set"
+}
+t "--env-file with 100,000 variables: every one arrives in the container (bench/env.sh times it)" \
+	env_file_of_100k_variables
+
 # bad ARGS... - run them; print "rc=N", each stderr line as "err: LINE" (docker's "See
 # 'minirun run --help'." after a flag's error not counted), and what is left
 BAD='

@@ -26,6 +26,10 @@
 #	ct_wait_http HOST:PORT [PID]  wait (at most 5 s) until ct_get answers "hello..."
 #	die MSG                 fail the script (netns.sh)
 #
+#	ct_image NAME CONFIG    (outside) an image NAME in $R: busybox's layer under an image
+#	                        config whose "config" object is CONFIG (JSON text, as given:
+#	                        a hostile image's types and shapes), written into the store's
+#	                        OCI layout by hand, as a registry or `skopeo copy` could
 #	ct_need [net]           (outside) skip/fail unless root, namespaces, minirun and the
 #	                        image; with net also the netns programs and busybox (uplink,
 #	                        ping, nc: netns.sh's nt_need)
@@ -58,6 +62,28 @@ ct_need() {
 	cp -a "$T_TMP/ct-store" "$R" || t_fail "copy of the suite's store failed"
 	export R
 	t_defer _ct_sweep
+}
+
+# ct_image NAME CONFIG - see the top of this file
+ct_image() {
+	_b=$R/images/blobs/sha256
+	_cfg=$("$MINIRUN" --root "$R" image inspect -f '{{.Id}}' busybox) || t_fail "no busybox in $R"
+	_man=$("$MINIRUN" --root "$R" image inspect -f '{{.Descriptor.digest}}' busybox)
+	# the import's config is one line whose "config" object holds no other object; CONFIG
+	# goes in as it is (printf, not sed: its backslashes and '&' stay what they are)
+	printf '%s"config":%s%s' "$(sed 's/"config":{[^}]*}.*//' "$_b/${_cfg#sha256:}")" "$2" \
+		"$(sed 's/.*"config":{[^}]*}//' "$_b/${_cfg#sha256:}")" >"$T_DIR/cfg"
+	_c=$(sha256sum "$T_DIR/cfg" | cut -d' ' -f1)
+	cp "$T_DIR/cfg" "$_b/$_c"
+	sed "s/${_cfg#sha256:}/$_c/; s/\"size\":[0-9]*},\"layers\"/\"size\":$(wc -c <"$T_DIR/cfg" | tr -d ' ')},\"layers\"/" \
+		"$_b/${_man#sha256:}" >"$T_DIR/man"
+	_m=$(sha256sum "$T_DIR/man" | cut -d' ' -f1)
+	cp "$T_DIR/man" "$_b/$_m"
+	_e='{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:'$_m'",'
+	_e=$_e'"size":'$(wc -c <"$T_DIR/man" | tr -d ' ')',"annotations":'
+	_e=$_e'{"org.opencontainers.image.ref.name":"docker.io/library/'$1'"}},'
+	sed -i "s|\"manifests\": *\[|&$_e|" "$R/images/index.json"
+	"$MINIRUN" --root "$R" image inspect "$1" >/dev/null || t_fail "ct_image $1: not stored"
 }
 
 # _ct_sweep - after a failed test, the cgroups of its containers (empty by then: the host

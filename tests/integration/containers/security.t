@@ -2,7 +2,8 @@
 # reach (CVE-2019-5736): the monitor, whose fork becomes the container's init, runs from a
 # copy of minirun nobody can write, and a container whose program is /proc/self/exe gets
 # nothing of the host's binary; the seccomp BPF cache is keyed by the whole profile; -w makes
-# its directory inside the rootfs only; the recorded layer dirs are mounted only when they are
+# its directory inside the rootfs only, and an image's relative WorkingDir is taken from /;
+# the recorded layer dirs are mounted only when they are
 # the store's. Docker's defaults seen from inside are in defaults.t.
 # Run: sh tests/integration/containers/security.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
@@ -46,8 +47,8 @@ workdir_made_inside_the_root() {
 	ct_host '
 		out=$(mr run --rm --network none -w /srv/app busybox pwd) || die "run -w: $out"
 		[ "$out" = /srv/app ] || die "pwd: $out"
-		mkdir -p "$T_DIR/host"
-		mr run --name evil --network none busybox ln -s "/../../../../../../$T_DIR/host" /srv ||
+		mkdir -p "'"$T_DIR"'/host"
+		mr run --name evil --network none busybox ln -s "/../../../../../../'"$T_DIR"'/host" /srv ||
 			die "the symlink"
 		mr commit evil evil:1 >/dev/null || die commit
 		mr rm evil >/dev/null || die "rm evil"
@@ -55,13 +56,28 @@ workdir_made_inside_the_root() {
 		# follow the link out to the host
 		out=$(mr run --rm --network none -w /srv/made evil:1 pwd 2>&1) ||
 			echo "$out" | grep -q "WorkingDir ./srv/made." || die "run -w: $out"
-		[ -e "$T_DIR/host/made" ] && die "WorkingDir was made on the host through a symlink"
+		[ -e "'"$T_DIR"'/host/made" ] && die "WorkingDir was made on the host through a symlink"
 		mr rmi evil:1 >/dev/null || die rmi
 		ct_noleaks
 	'
 }
 t "a missing WorkingDir is made inside the rootfs, never through a symlink out of it" \
 	workdir_made_inside_the_root
+relative_workdir_taken_from_root() {
+	ct_need
+	ct_image rel:wd '{"Cmd":["sh"],"WorkingDir":"app/dir"}'
+	ct_host '
+		out=$(mr run --rm --network none rel:wd pwd 2>&1) || die "run: $out"
+		[ "$out" = /app/dir ] || die "pwd: $out"
+		id=$(mr create --network none rel:wd true) || die create
+		[ "$(ct_field "$id" Config.WorkingDir)" = /app/dir ] ||
+			die "the record: $(ct_field "$id" Config.WorkingDir)"
+		mr rm "$id" >/dev/null || die rm
+		ct_noleaks
+	'
+}
+t "an image's relative WorkingDir is taken from / (it once killed the monitor: NULL write)" \
+	relative_workdir_taken_from_root
 seccomp_cached_by_profile() {
 	ct_need
 	ct_host '

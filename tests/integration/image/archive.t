@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/integration/image/archive.t - images in and out of tar files: save/load round trips (oci-archive,
-# docker-archive), zstd layers, hostile and altered archives, a name that moves. Each test has its own store root.
+# docker-archive), zstd layers, hostile and altered archives, a malformed image config,
+# escaped entry names, a name that moves. Each test has its own store root.
 #
 #   sh tests/integration/image/archive.t
 . "${MR_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
@@ -90,6 +91,55 @@ altered_archive_is_refused() {
 	t_eq "$(cd "$T_DIR/r2" && find images/blobs layers -type f | wc -l)" "0" "files left"
 }
 
+# one_clean_line TEXT WHAT - TEXT is one line of printable ASCII (no escape sequence, no
+# byte a terminal would take as anything but text)
+one_clean_line() {
+	t_eq "$(printf '%s\n' "$1" | wc -l | tr -d ' ')" 1 "$2: lines"
+	t_eq "$(printf '%s' "$1" | LC_ALL=C tr -d '\040-\176' | wc -c | tr -d ' ')" 0 \
+		"$2: bytes that are not printable ASCII in '$1'"
+}
+
+hostile_entry_names_escaped() {
+	need_cli
+	# a name with a clear-screen, a title-setting sequence, a newline and bytes that are
+	# not UTF-8, climbing out with ..; then the same name inside a tar cut short
+	bad=$(printf 'x\033[2J\033]0;pwned\007\n\377\376y')
+	mkdir -p "$T_DIR/e/sub" && echo evil >"$T_DIR/e/$bad"
+	(cd "$T_DIR/e/sub" && tar -cPf "$T_DIR/climb.tar" "../$bad") || t_skip "tar -P is GNU tar's"
+	head -c 5000 /dev/zero >"$T_DIR/e/$bad"
+	(cd "$T_DIR/e" && tar -cf "$T_DIR/whole.tar" "$bad") || t_fail "tar"
+	head -c 1536 "$T_DIR/whole.tar" >"$T_DIR/cut.tar"
+	shown='x\\x1b\[2J\\x1b\]0;pwned\\x07\\n\\xff\\xfey'
+	t_status 1 "$MI" --root "$T_DIR/r2" load -i "$T_DIR/climb.tar"
+	one_clean_line "$T_OUT" "load of a climbing entry"
+	t_match "$T_OUT" "'\.\./$shown': path climbs out" "load names the entry escaped"
+	t_status 1 "$MI" --root "$T_DIR/r2" import "$T_DIR/climb.tar" x:1
+	one_clean_line "$T_OUT" "import of a climbing entry"
+	t_match "$T_OUT" "entry '\.\./$shown': refused" "import names the entry escaped"
+	t_status 1 "$MI" --root "$T_DIR/r2" import "$T_DIR/cut.tar" x:1
+	one_clean_line "$T_OUT" "import of a truncated tar"
+	t_match "$T_OUT" "entry '$shown': Truncated" "import names the entry escaped"
+	t_eq "$(cd "$T_DIR/r2" && find images/blobs layers -type f | wc -l | tr -d ' ')" 0 "files stored"
+}
+
+load_refuses_a_malformed_config() {
+	need_cli
+	import_busybox bad:1 >/dev/null
+	mi save -o "$T_DIR/d.tar" bad:1
+	mkdir "$T_DIR/d" && tar -xf "$T_DIR/d.tar" -C "$T_DIR/d"
+	cfg=$(sed 's/.*"Config":"\([^"]*\)".*/\1/' "$T_DIR/d/manifest.json")
+	# the config's "config" object replaced: Env a string, as a hostile image has it
+	printf '%s"config":{"Cmd":["sh"],"Env":"x"}%s' \
+		"$(sed 's/"config":{[^}]*}.*//' "$T_DIR/d/$cfg")" \
+		"$(sed 's/.*"config":{[^}]*}//' "$T_DIR/d/$cfg")" >"$T_DIR/cfg"
+	mv "$T_DIR/cfg" "$T_DIR/d/$cfg"
+	(cd "$T_DIR/d" && tar -cf "$T_DIR/bad.tar" .)
+	t_status 1 "$MI" --root "$T_DIR/r2" load -i "$T_DIR/bad.tar"
+	t_eq "$T_OUT" "minirun: image 'bad:1': config.Env must be an array of strings, not a string"
+	t_eq "$("$MI" --root "$T_DIR/r2" images -q)" "" "images"
+	t_eq "$(cd "$T_DIR/r2" && find images/blobs layers -type f | wc -l | tr -d ' ')" 0 "files stored"
+}
+
 load_moves_a_name() {
 	need_cli
 	import_busybox box:1 >/dev/null
@@ -107,4 +157,8 @@ t "a docker-archive whose layer.tar is a symlink to a host file is refused" host
 t "an archive with a '..' entry is refused, nothing written outside" climbing_archive_refused
 t "an archive whose blob was altered is refused, nothing stored" altered_archive_is_refused
 t "load of a name in use moves it, as docker says" load_moves_a_name
+t "load of an image whose config has a field of the wrong type is refused, naming it; nothing stored" \
+	load_refuses_a_malformed_config
+t "a hostile or truncated tar's entry names print escaped, on one line (load, import)" \
+	hostile_entry_names_escaped
 t_end

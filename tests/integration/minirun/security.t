@@ -94,6 +94,27 @@ proc_symlink_is_refused() {
 	mr_leaks "$id"
 }
 
+mounts_over_proc_are_refused() {
+	mr_need
+	id=$(mr_id overproc)
+	t_defer "mr_cleanup $id"
+	# runc's rule: over /proc only a proc (a bind of the host's /proc shows the host's
+	# processes and their /proc/PID/root), inside /proc only what lxcfs emulates. The output
+	# goes to a file: a create that wrongly succeeds leaves an init holding it, not a pipe.
+	MOUNTS_EXTRA=',{"destination": "/proc", "type": "bind", "source": "/proc", "options": ["rbind"]}' \
+		mr_bundle b
+	mr create --bundle b "$id" >"$T_DIR/out" 2>&1 && t_fail "created with the host's /proc bound"
+	t_match "$(cat "$T_DIR/out")" "mounts\[[0-9]+\]: mount destination '/proc': cannot be mounted because it is not of type proc$"
+	mr_leaks "$id"
+	MOUNTS_EXTRA=',{"destination": "/proc/sys", "type": "tmpfs", "source": "tmpfs"}' mr_bundle c
+	mr create --bundle c "$id" >"$T_DIR/out" 2>&1 && t_fail "created with a tmpfs on /proc/sys"
+	t_match "$(cat "$T_DIR/out")" "mount destination '/proc/sys': cannot be mounted because it is inside /proc$"
+	mr_leaks "$id"
+	MOUNTS_EXTRA=',{"destination": "/proc/uptime", "type": "bind", "source": "/proc/uptime", "options": ["bind"]}' \
+		mr_bundle d '["cat", "/proc/uptime"]'
+	out=$(mr run --bundle d "$id" 2>&1) || t_fail "a bind on /proc/uptime (lxcfs's kind): $out"
+}
+
 dev_null_symlink_does_not_redirect_masking() {
 	mr_need
 	own_rootfs
@@ -140,6 +161,8 @@ t "every fd but stdio (and --preserve-fds) is closed before exec" fds_are_closed
 t "cwd = /proc/self/fd/N is refused" cwd_through_a_magic_link_is_refused
 t "a mount destination through a symlink resolves inside the rootfs" mount_through_a_symlink_stays_in_the_rootfs
 t "a /proc that is a symlink is refused" proc_symlink_is_refused
+t "a mount over /proc that is not a proc, or inside /proc, is refused (runc's rule); lxcfs's files may be bound" \
+	mounts_over_proc_are_refused
 t "a /dev/null symlink in the image can't redirect masking" dev_null_symlink_does_not_redirect_masking
 t "mounts are private before pivot_root: nothing reaches a shared parent" mounts_do_not_reach_a_shared_host
 t "the old root is detached after pivot_root" old_root_is_detached
