@@ -14,7 +14,7 @@
  * forwarding table, `netns/bridge -f`); its own address makes the host a member of the
  * segment, and so the containers' gateway.
  *
- * See: bridge(8), ip-link(8), netns/attach.c, netns/nat.h,
+ * See: bridge(8), ip-link(8), netns/plug.c, netns/nat.h,
  *      Documentation/networking/bridge.rst.
  * Run: make netns && unshare -n sh -c 'netns/bridge -v -m br0 10.88.0.1/24; nft list ruleset'
  */
@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 		rc = nl ? bridge_fdb(nl, name, &err) : -1;
 		nl_close(nl);
 	} else {
-		/* The steps, and the rollback of what this run made, are in netns/attach.c. */
+		/* The steps, and the rollback of what this run made, are in netns/plug.c. */
 		rc = netns_network_create(name, cidr, nat, &err);
 		if (rc == 0)
 			printf("bridge %s%s%s up%s\n", name, cidr ? " " : "", cidr ? cidr : "",

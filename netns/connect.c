@@ -10,10 +10,10 @@
  *	                                            lo up
  *	                                            default via 10.88.0.1
  *
- * The steps, and why the inner end is born inside the namespace, are in netns/attach.c.
+ * The steps, and why the inner end is born inside the namespace, are in netns/plug.c.
  * If any step fails the pair is deleted again: nothing half-made stays.
  *
- * See: veth(4), ip-link(8), ip-route(8), netns/attach.c.
+ * See: veth(4), ip-link(8), ip-route(8), netns/plug.c.
  * Run: make netns && see labs/04-networking/02-bridge-three.
  */
 #include <getopt.h>

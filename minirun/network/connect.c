@@ -12,7 +12,7 @@
  *	5. rewrite the hosts file of every container on the network
  * A failure at 4 deletes the veth again, so nothing is left and no lease was written.
  *
- * See: network.h, netns/attach.c, hosts(5).
+ * See: network.h, netns/plug.c, hosts(5).
  */
 #include <arpa/inet.h>
 #include <errno.h>
