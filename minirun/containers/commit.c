@@ -22,6 +22,7 @@
  *
  * See: docker-commit(1); image-spec config.md ("history", "rootfs"); unionfs/layer.h
  */
+#include "lib/cli.h"
 #include "minirun/containers/info.h"
 
 #include <archive.h>
@@ -270,7 +271,7 @@ int cmd_commit(int argc, char **argv)
 	json_t *scratch = json_object();
 	struct mr_err cerr = {0};
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "a:c:m:ph", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":a:c:m:ph", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': author = optarg; break;
 		case 'c':
@@ -284,7 +285,7 @@ int cmd_commit(int argc, char **argv)
 		case 'm': message = optarg; break;
 		case 'p': pause = !optarg || strcmp(optarg, "false"); break;
 		case 'h': commit_usage(); return 0;
-		default: return info_usage_error("commit", "unknown flag");
+		default: return mr_flag_error(ch, "commit", argv);
 		}
 	}
 	changes[nchanges] = NULL;

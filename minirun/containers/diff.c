@@ -64,6 +64,8 @@ int cmd_diff(int argc, char **argv)
 		       "Inspect changes to files or directories on a container's filesystem\n");
 		return 0;
 	}
+	if (argc >= 2 && argv[1][0] == '-') /* no flag of its own */
+		return info_usage_error("diff", "unknown flag: %s", argv[1]);
 	if (argc != 2)
 		return info_usage_error("diff", "\"diff\" requires exactly 1 argument.");
 	struct container c;

@@ -19,15 +19,15 @@
 #include <string.h>
 
 const struct container_command container_info_commands[] = {
-	{"ps", cmd_ps, "list containers (-a -q -s --filter --format)"},
-	{"inspect", cmd_inspect, "show the record of containers (or images) as JSON (-f)"},
-	{"top", cmd_top, "display the running processes of a container"},
-	{"stats", cmd_stats, "display containers' resource usage (--no-stream)"},
-	{"port", cmd_port, "list the port mappings of a container"},
-	{"diff", cmd_diff, "show the files a container added, changed, deleted"},
-	{"cp", cmd_cp, "copy files between a container and the host (-a, -L, -)"},
-	{"commit", cmd_commit, "create a new image from a container's changes (-m -a)"},
-	{"container", cmd_container, "manage containers (container ls, inspect, rm, ...)"},
+	{"ps", cmd_ps, "List containers (-a -q -s --filter --format)"},
+	{"inspect", cmd_inspect, "Show the record of containers (or images) as JSON (-f)"},
+	{"top", cmd_top, "Display the running processes of a container"},
+	{"stats", cmd_stats, "Display containers' resource usage (--no-stream)"},
+	{"port", cmd_port, "List the port mappings of a container"},
+	{"diff", cmd_diff, "Show the files a container added, changed, deleted"},
+	{"cp", cmd_cp, "Copy files between a container and the host (-a, -L, -)"},
+	{"commit", cmd_commit, "Create a new image from a container's changes (-m -a)"},
+	{"container", cmd_container, "Manage containers (container ls, inspect, rm, ...)"},
 	{NULL, NULL, NULL},
 };
 

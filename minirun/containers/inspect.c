@@ -13,6 +13,7 @@
  *
  * See: docker-inspect(1); README.md here (the record's keys)
  */
+#include "lib/cli.h"
 #include "minirun/containers/info.h"
 
 #include <errno.h>
@@ -82,13 +83,13 @@ int cmd_inspect(int argc, char **argv)
 	bool sizes = false;
 	int ch, rc = 0;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "f:sh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":f:sh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': format = optarg; break;
 		case 't': type = optarg; break;
 		case 's': sizes = true; break;
 		case 'h': inspect_usage(); return 0;
-		default: return info_usage_error("inspect", "unknown flag");
+		default: return mr_flag_error(ch, "inspect", argv);
 		}
 	}
 	if (optind >= argc)

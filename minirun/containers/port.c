@@ -46,6 +46,8 @@ int cmd_port(int argc, char **argv)
 		port_usage();
 		return 0;
 	}
+	if (argc >= 2 && argv[1][0] == '-') /* no flag of its own */
+		return info_usage_error("port", "unknown flag: %s", argv[1]);
 	if (argc < 2 || argc > 3)
 		return info_usage_error("port", "\"port\" requires at least 1 and at most 2 "
 						"arguments.");

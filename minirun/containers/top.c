@@ -74,6 +74,8 @@ int cmd_top(int argc, char **argv)
 		       "`minirun top web -o pid,comm` (its output needs a PID column).\n");
 		return 0;
 	}
+	if (argc >= 2 && argv[1][0] == '-') /* no flag of its own */
+		return info_usage_error("top", "unknown flag: %s", argv[1]);
 	if (argc < 2)
 		return info_usage_error("top", "\"top\" requires at least 1 argument.");
 	struct container c;

@@ -11,6 +11,7 @@
  *
  * See: docker-images(1), docker-tag(1); image.h for the store these read
  */
+#include "lib/cli.h"
 #include "minirun/image/image.h"
 
 #include <getopt.h>
@@ -166,7 +167,7 @@ int cmd_images(int argc, char **argv)
 	int digests = 0, notrunc = 0, quiet = 0, c;
 	const char *format = NULL;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "aqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":aqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': break;
 		case 'D': digests = 1; break;
@@ -174,7 +175,7 @@ int cmd_images(int argc, char **argv)
 		case 'T': notrunc = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': images_usage(); return 0;
-		default: return image_usage_error(argv[0], "bad flag");
+		default: return mr_flag_error(c, argv[0], argv);
 		}
 	}
 	if (argc - optind > 1)
