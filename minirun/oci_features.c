@@ -34,7 +34,9 @@ int oci_features(struct oci_global *g, int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "usage: minirun oci features\n");
+		fprintf(stderr,
+			"minirun: '%s': features takes no argument; usage: minirun oci features\n",
+			argv[1]);
 		return 2;
 	}
 	static const char *const hooks[] = {"prestart",

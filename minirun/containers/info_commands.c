@@ -78,8 +78,8 @@ int cmd_container(int argc, char **argv)
 	}
 	const struct container_command *c = find_verb(argv[1]);
 	if (!c)
-		return info_usage_error("container", "unknown command \"%s\" for \"container\"",
-					argv[1]);
+		return info_usage_error(
+			"container", "unknown command \"%s\" for \"minirun container\"", argv[1]);
 	return c->fn(argc - 1, argv + 1);
 }
 

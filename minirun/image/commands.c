@@ -310,6 +310,9 @@ int cmd_tag(int argc, char **argv)
 		       "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n");
 		return 0;
 	}
+	for (int i = 1; i < argc; i++) /* no flag of its own */
+		if (argv[i][0] == '-')
+			return image_usage_error("tag", "unknown flag: %s", argv[i]);
 	if (argc != 3)
 		return image_usage_error(argv[0], "\"tag\" requires exactly 2 arguments.");
 	if (ref_parse(argv[2], &ref, &err) < 0)
