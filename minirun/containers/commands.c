@@ -98,17 +98,18 @@ static int create(struct container_opts *o, struct container *c, struct mr_err *
 	if (o->pull_always && pull(o, err) < 0)
 		return -1;
 	int rc = container_create(containers_root(), o, c, err);
-	if (rc < 0 && err->errnum == ENOENT && strstr(err->msg, "No such image")) {
+	if (rc < 0 && err->kind == MR_E_NOT_FOUND) { /* only the image step reports that */
 		if (o->pull_never) {
-			mr_fail(err, 0, "No such image: %s", familiar);
+			mr_failk(err, MR_E_NOT_FOUND, 0, "No such image: %s", familiar);
 			err->errnum = ENOENT;
 			return -1;
 		}
 		fprintf(stderr, "Unable to find image '%s' locally\n", familiar);
 		struct mr_err why = {0};
 		if (pull(o, &why) < 0) {
-			mr_fail(err, 0, "No such image: %s (and pulling it failed: %s)", familiar,
-				why.msg);
+			mr_failk(err, MR_E_NOT_FOUND, 0,
+				 "No such image: %s (and pulling it failed: %s)", familiar,
+				 why.msg);
 			err->errnum = ENOENT;
 			return -1;
 		}

@@ -277,7 +277,7 @@ int cmd_commit(int argc, char **argv)
 		case 'c':
 			if (image_apply_change(scratch, optarg, &cerr) < 0) {
 				json_decref(scratch);
-				fprintf(stderr, "Error: %s\n", cerr.msg);
+				fprintf(stderr, "minirun: %s\n", cerr.msg);
 				return 1;
 			}
 			changes[nchanges++] = optarg;
@@ -299,12 +299,12 @@ int cmd_commit(int argc, char **argv)
 	if (argv[optind + 1]) {
 		struct image_ref ref;
 		if (ref_parse(argv[optind + 1], &ref, &err) < 0) {
-			fprintf(stderr, "Error: %s\n", err.msg);
+			fprintf(stderr, "minirun: %s\n", err.msg);
 			return 1;
 		}
 		if (ref.digest[0]) {
 			fprintf(stderr,
-				"Error: refusing to create a tag with a digest reference\n");
+				"minirun: refusing to create a tag with a digest reference\n");
 			return 1;
 		}
 		ref_canonical(&ref, canon, sizeof(canon));
@@ -318,7 +318,8 @@ int cmd_commit(int argc, char **argv)
 	if (pause && !strcmp(container_status(&c), "running")) {
 		mr_say("pause %s while its upper dir is read", c.id);
 		if (ctr_pause(oci, c.id, true, &err) < 0) {
-			fprintf(stderr, "Error: pause the container for the commit: %s\n", err.msg);
+			fprintf(stderr, "minirun: pause the container for the commit: %s\n",
+				err.msg);
 			container_close(&c);
 			return 1;
 		}
@@ -332,7 +333,7 @@ int cmd_commit(int argc, char **argv)
 	}
 	container_close(&c);
 	if (rc < 0) {
-		fprintf(stderr, "Error: %s\n", err.msg);
+		fprintf(stderr, "minirun: %s\n", err.msg);
 		return 1;
 	}
 	printf("%s\n", id);

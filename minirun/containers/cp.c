@@ -693,7 +693,7 @@ int cmd_cp(int argc, char **argv)
 		rc = cp_transfer(-1, src, root, dpath, &o, &err) < 0;
 	}
 	if (rc)
-		fprintf(stderr, "Error: %s\n", err.msg[0] ? err.msg : "copy failed");
+		fprintf(stderr, "minirun: %s\n", err.msg[0] ? err.msg : "copy failed");
 	if (root >= 0)
 		close(root);
 	container_close(&c);

@@ -101,10 +101,10 @@ int info_open(const char *ref, bool lock, struct container *c)
 	struct mr_err err = {0};
 	if (container_open(containers_root(), ref, lock, c, &err) < 0) {
 		/* docker's words, without strerror's "No such file or directory" */
-		if (err.errnum == ENOENT)
-			fprintf(stderr, "Error: No such container: %s\n", ref);
+		if (err.kind == MR_E_NOT_FOUND)
+			fprintf(stderr, "minirun: No such container: %s\n", ref);
 		else
-			fprintf(stderr, "Error: %s\n", err.msg);
+			fprintf(stderr, "minirun: %s\n", err.msg);
 		return -1;
 	}
 	return 0;

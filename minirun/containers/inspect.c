@@ -9,7 +9,7 @@
  * array, or each through -f ('{{.State.Status}}', '{{json .NetworkSettings.Ports}}').
  * A name that is no container but an image is inspected as the image (docker's fall
  * through; --type picks one). -s adds SizeRw (the upper dir's bytes) and SizeRootFs (those
- * plus the image's). Unknown names: "Error: No such object: x", exit 1.
+ * plus the image's). Unknown names: "minirun: No such object: x", exit 1.
  *
  * See: docker-inspect(1); README.md here (the record's keys)
  */
@@ -121,11 +121,11 @@ int cmd_inspect(int argc, char **argv)
 		struct container c;
 		struct mr_err err = {0};
 		if (container_open(containers_root(), argv[i], false, &c, &err) < 0) {
-			if (err.errnum == ENOENT)
-				fprintf(stderr, "Error: No such %s: %s\n",
+			if (err.kind == MR_E_NOT_FOUND)
+				fprintf(stderr, "minirun: No such %s: %s\n",
 					type ? "container" : "object", argv[i]);
 			else
-				fprintf(stderr, "Error: %s\n", err.msg);
+				fprintf(stderr, "minirun: %s\n", err.msg);
 			rc = 1;
 			continue;
 		}

@@ -84,7 +84,7 @@ int cmd_top(int argc, char **argv)
 		return 1;
 	pid_t init = container_pid(&c);
 	if (!init) {
-		fprintf(stderr, "Error: container %s is not running\n", c.id);
+		fprintf(stderr, "minirun: container %s is not running\n", c.id);
 		container_close(&c);
 		return 1;
 	}
@@ -93,7 +93,7 @@ int cmd_top(int argc, char **argv)
 	struct procs_table t = {0};
 	if (top_pids(&c, init, &pids, &n, &err) < 0 ||
 	    procs_ps(argv + 2, argc - 2, pids, n, &t, &err) < 0) {
-		fprintf(stderr, "Error: %s\n", err.msg);
+		fprintf(stderr, "minirun: %s\n", err.msg);
 		free(pids);
 		container_close(&c);
 		return 1;

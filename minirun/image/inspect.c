@@ -132,7 +132,7 @@ int image_inspect(int argc, char **argv)
 		if (image_resolve(&st, argv[i], &img, &err) < 0) {
 			/* docker prints what it found, and then the error */
 			rc = 1;
-			fprintf(stderr, "Error: %s\n", err.msg);
+			fprintf(stderr, "minirun: %s\n", err.msg);
 			continue;
 		}
 		json_t *o = inspect_object(&st, &img);

@@ -274,8 +274,9 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 	snprintf(gwcidr, sizeof(gwcidr), "%s/%d", gws, sn.prefix);
 
 	if (json_object_get(json_object_get(rec, "Containers"), c->container_id))
-		mr_fail(err, 0, "endpoint with name %s already exists in network %s",
-			c->name && *c->name ? c->name : c->container_id, net);
+		mr_failk(err, MR_E_CONFLICT, 0,
+			 "endpoint with name %s already exists in network %s",
+			 c->name && *c->name ? c->name : c->container_id, net);
 	else if (c->naliases && network_is_default(rec))
 		mr_fail(err, 0,
 			"network-scoped alias is supported only for containers in user defined "
