@@ -33,7 +33,7 @@ int mr_fail(struct mr_err *err, int errnum, const char *fmt, ...)
 
 int mr_failk(struct mr_err *err, enum mr_err_kind kind, int errnum, const char *fmt, ...)
 {
-	char msg[sizeof(err->msg)];
+	char msg[sizeof((struct mr_err){0}.msg)];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
