@@ -7,7 +7,7 @@
 # line naming the entry, the canary is byte-for-byte unchanged, and the target is as before
 # (absent for a fresh target; the same manifest for an existing one).
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/unionfs/common.sh"
+. "$MR_TOP/tests/integration/unionfs/lib.sh"
 
 # setup: a canary beside the target, and an existing target with some content
 setup() {
