@@ -18,9 +18,10 @@
 
 #include <stdarg.h>
 
-/* Exit codes shared by every program, as docker and the shells use them. */
+/* Exit codes shared by every program, as docker and the shells use them (the table is in
+ * docs/HACKING.md, "Command lines and exit codes"). */
 enum {
-	MR_EXIT_USAGE = 2,     /* bad flag or argument */
+	MR_EXIT_USAGE = 2,     /* bad flag or argument, in a tiny program (minirun: 125) */
 	MR_EXIT_RUNTIME = 125, /* the tool itself failed */
 	MR_EXIT_CANNOT_EXEC = 126,
 	MR_EXIT_NOT_FOUND = 127,
