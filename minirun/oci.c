@@ -159,7 +159,7 @@ int oci_main(int argc, char **argv, char **full_argv)
 			return 2;
 		}
 	}
-	opterr = 1; /* the verbs' getopt names the flag it refuses */
+	opterr = 0; /* the verbs name a flag they refuse, in one line of their own */
 	if (optind >= argc) {
 		usage(stderr);
 		return 2;
