@@ -47,7 +47,7 @@ static int group(const char *what, const struct verb *verbs, int argc, char **ar
 		fprintf(out, "Usage:  minirun %s COMMAND\n\nCommands:\n", what);
 		for (const struct verb *v = verbs; v->name; v++)
 			fprintf(out, "  %-11s %s\n", v->name, v->help);
-		return argc < 2 ? MR_EXIT_RUNTIME : 0;
+		return 0; /* as docker: a group alone prints its usage (on stderr), status 0 */
 	}
 	for (const struct verb *v = verbs; v->name; v++)
 		if (!strcmp(argv[1], v->name))
@@ -55,7 +55,7 @@ static int group(const char *what, const struct verb *verbs, int argc, char **ar
 	fprintf(stderr,
 		"minirun: unknown command \"%s\" for \"minirun %s\"\nSee 'minirun %s --help'.\n",
 		argv[1], what, what);
-	return MR_EXIT_RUNTIME;
+	return 1; /* docker's status for an unknown command (an unknown flag is 125) */
 }
 
 static int cmd_network(int argc, char **argv, char **full)
@@ -172,9 +172,9 @@ int main(int argc, char **argv)
 		} else
 			break;
 	}
-	if (i >= argc) {
+	if (i >= argc) { /* as docker: the usage on stderr, status 0 */
 		usage(stderr);
-		return MR_EXIT_RUNTIME;
+		return 0;
 	}
 	if (strcmp(argv[i], "--version") == 0) {
 		printf("minirun version %s\nspec: %s\n", MINIRUN_VERSION, MINIRUN_SPEC_VERSION);
@@ -194,9 +194,10 @@ int main(int argc, char **argv)
 	for (const struct image_command *c = image_commands; c->name; c++)
 		if (strcmp(c->name, argv[i]) == 0)
 			return c->fn(argc - i, argv + i);
-	if (argv[i][0] == '-')
+	if (argv[i][0] == '-') {
 		fprintf(stderr, "minirun: unknown flag: %s\nSee 'minirun --help'.\n", argv[i]);
-	else
-		fprintf(stderr, "minirun: unknown command: %s\nSee 'minirun --help'.\n", argv[i]);
-	return MR_EXIT_RUNTIME;
+		return MR_EXIT_RUNTIME;
+	}
+	fprintf(stderr, "minirun: unknown command: %s\nSee 'minirun --help'.\n", argv[i]);
+	return 1; /* docker's status for an unknown command */
 }

@@ -74,12 +74,14 @@ int cmd_container(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		container_usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 1 : 0;
+		return 0; /* as docker: the group alone prints its usage, status 0 */
 	}
 	const struct container_command *c = find_verb(argv[1]);
-	if (!c)
-		return info_usage_error(
-			"container", "unknown command \"%s\" for \"minirun container\"", argv[1]);
+	if (!c) {
+		info_usage_error("container", "unknown command \"%s\" for \"minirun container\"",
+				 argv[1]);
+		return 1; /* docker's status for an unknown command */
+	}
 	return c->fn(argc - 1, argv + 1);
 }
 

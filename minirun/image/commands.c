@@ -350,10 +350,11 @@ int cmd_image(int argc, char **argv)
 		printf("Usage:  minirun image COMMAND\n\nManage images\n\nCommands:\n");
 		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 			printf("  %s\n", subs[i].name);
-		return argc < 2 ? MR_EXIT_RUNTIME : 0;
+		return 0; /* as docker: the group alone prints its usage, status 0 */
 	}
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (!strcmp(argv[1], subs[i].name))
 			return subs[i].fn(argc - 1, argv + 1);
-	return image_usage_error("image", "unknown command \"%s\" for \"minirun image\"", argv[1]);
+	image_usage_error("image", "unknown command \"%s\" for \"minirun image\"", argv[1]);
+	return 1; /* docker's status for an unknown command */
 }

@@ -303,7 +303,7 @@ container_group() {
 		mr container rm -f web >/dev/null || die "container rm -f"
 		[ "$(mr container ls -a -q)" = "" ] || die "after rm"
 		out=$(mr container frob 2>&1); rc=$?
-		[ $rc = 125 ] && echo "$out" | grep -q "unknown command" || die "unknown: $rc $out"
+		[ $rc = 1 ] && echo "$out" | grep -q "unknown command" || die "unknown: $rc $out"
 		ct_noleaks
 	'
 }

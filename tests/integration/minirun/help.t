@@ -94,8 +94,8 @@ check_verb() {
 		[ "$(wc -l <"$T_DIR/err")" = 1 ] || echo "minirun $1 $BOGUS: $(wc -l <"$T_DIR/err") lines"
 		grep -q -- "$BOGUS" "$T_DIR/err" || echo "minirun $1 $BOGUS: not named: $(cat "$T_DIR/err")"
 		;;
-	container | image | network | volume)
-		[ $rc = 125 ] || echo "minirun $1 $BOGUS exited $rc, not 125"
+	container | image | network | volume) # a group: BOGUS is an unknown command to it
+		[ $rc = 1 ] || echo "minirun $1 $BOGUS exited $rc, not 1"
 		t_eq "$(sed -n 1p "$T_DIR/err")" "minirun: unknown command \"$BOGUS\" for \"minirun $1\"" \
 			"minirun $1 $BOGUS" 2>&1 | sed 's/^FAIL: //'
 		;;
@@ -152,14 +152,26 @@ minirun_groups_in_one_voice() {
 
 unknown_command_and_global_flag() {
 	need_built
-	t_status 125 "$MR" no-such-verb
+	t_status 1 "$MR" no-such-verb
 	t_eq "$T_OUT" "minirun: unknown command: no-such-verb
 See 'minirun --help'."
 	t_status 125 "$MR" $BOGUS
 	t_eq "$T_OUT" "minirun: unknown flag: $BOGUS
 See 'minirun --help'."
-	t_status 125 "$MR" network no-such-verb
+	t_status 1 "$MR" network no-such-verb
 	t_match "$T_OUT" "^minirun: unknown command \"no-such-verb\" for \"minirun network\"$"
+}
+
+alone_is_usage() {
+	need_built
+	for g in "" container image network volume; do
+		# shellcheck disable=SC2086
+		out=$("$MR" --root "$T_DIR/root" $g 2>&1)
+		rc=$?
+		[ $rc = 0 ] || t_fail "minirun $g alone exited $rc"
+		t_match "$out" "^Usage: " "minirun $g alone"
+	done
+	[ ! -e "$T_DIR/root" ] || t_fail "a group alone made something: $(find "$T_DIR/root")"
 }
 
 if [ -n "${MR_HELP_WALK:-}" ]; then # the walk, inside its own network namespace
@@ -170,5 +182,6 @@ fi
 t "tiny programs: --help is 0 with usage on stdout, a bogus flag is one line and 2" tiny_help_and_bogus_flag
 t "every minirun verb and sub-verb: --help is 0, a bogus flag 125 in docker's two lines (oci: one line, 2)" minirun_help_and_bogus_flag
 t "minirun --help lists its commands in docker's groups, in sentence case" minirun_groups_in_one_voice
-t "an unknown command or global flag: docker's words, 125" unknown_command_and_global_flag
+t "an unknown command (1) or global flag (125): docker's words and statuses" unknown_command_and_global_flag
+t "minirun and each group alone print their usage and exit 0, as docker's" alone_is_usage
 t_end
