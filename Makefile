@@ -8,7 +8,8 @@
 #   make test-unit | test-host | test-vm | test-labs    one tier
 #   make vm           boot the pure cgroup v2 test VM with an interactive shell
 #   make install      install the programs under $(PREFIX) (default /usr/local)
-#   make format | lint | clean     (lint: clang-format, the layers' includes, cppcheck)
+#   make format | lint | clean     (lint: clang-format, the layers' includes, cppcheck,
+#                                   clang-tidy)
 #
 # Each directory describes its own programs and library in DIR/build.mk; this file holds
 # the rules they share. A program P.c links P.o, the archives named as its prerequisites
@@ -90,6 +91,10 @@ lint:
 	tests/lint/includes.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		-I. -D_GNU_SOURCE $(filter %.c,$(SOURCES))
+	@echo "clang-tidy (.clang-tidy's checks) on $(words $(filter %.c,$(SOURCES))) files"
+	@printf '%s\n' $(filter %.c,$(SOURCES)) | xargs -P2 -n8 sh -c \
+		'clang-tidy --quiet "$$@" -- -std=gnu11 -D_GNU_SOURCE -I. 2>/dev/null' clang-tidy \
+		| grep -E 'warning:|error:' | sort -u | awk '{ print; n++ } END { exit n > 0 }'
 
 clean:
 	rm -f $(PROGS) $(CLEAN)

@@ -17,7 +17,7 @@
  *
  * Putting processes in (cgroup.procs, clone3) is in procs.c; the v1 details (cpuset's
  * empty start, memsw ordering, the freezer) in cgroup_v1.c; limits in limits.c, readings
- * in stats.c.
+ * in readings.c.
  *
  * See: Documentation/admin-guide/cgroup-v2.rst ("Top-down Constraint", "No Internal
  *      Process Constraint", "Core Interface Files"), clone(2) (CLONE_INTO_CGROUP).

@@ -30,6 +30,7 @@
 #include "lib/file.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,7 +363,7 @@ int cg_v1_apply_memory(struct cg *cg, struct cg_node *node, const struct cg_reso
 	if (limit == CG_LIMIT_MAX || res->swap_max == CG_LIMIT_MAX)
 		snprintf(sw, sizeof(sw), "-1");
 	else
-		snprintf(sw, sizeof(sw), "%lld", (long long)(limit + res->swap_max));
+		snprintf(sw, sizeof(sw), "%" PRId64, limit + res->swap_max);
 	mr_say("v1 counts memory+swap together: memsw = %s + %s", lim,
 	       cg_format_max(res->swap_max, path, sizeof(path)));
 	/* Why the order: the kernel refuses any moment where memsw < limit. Lowering goes

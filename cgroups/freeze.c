@@ -8,9 +8,11 @@
  * as soon as it is thawed. A hybrid host uses its v2 tree's cgroup.freeze; a legacy host
  * the v1 freezer (freezer.state FROZEN / THAWED).
  *
- *	$ cgroups/run -c mr-count -- sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.1;
- *done' & $ cgroups/freeze mr-count          # /tmp/n stops changing mr-count: frozen $
- *cgroups/freeze --thaw mr-count   # and counts on mr-count: thawed
+ *	$ cgroups/run -c mr-count -- sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.1; done' &
+ *	$ cgroups/freeze mr-count          # /tmp/n stops changing
+ *	mr-count: frozen
+ *	$ cgroups/freeze --thaw mr-count   # and counts on
+ *	mr-count: thawed
  *
  * See: Documentation/admin-guide/cgroup-v2.rst ("cgroup.freeze", "cgroup.events"),
  *      Documentation/admin-guide/cgroup-v1/freezer-subsystem.rst.

@@ -15,8 +15,7 @@
  *	$ cgroups/set mr-lab cgroup.procs=$$      # move this shell in
  *
  * See: Documentation/admin-guide/cgroup-v2.rst ("Interface Files"), cgroups/cgroup.h.
- * Build and run: `make cgroups && cgroups/run -c mr-x -- sleep 60 & cgroups/set -v mr-x
- *pids.max=5`.
+ * Build and run: `make cgroups && cgroups/run -c mr-x -- sleep 60 & cgroups/set -v mr-x pids.max=5`.
  */
 #include "cgroups/cgroup.h"
 #include "lib/err.h"

@@ -15,8 +15,8 @@
  *	pressure  cpu    some 7.60% 1.37% 0.28% total 1.19s  full 7.60% 1.37% 0.28% total 1.19s
  *
  * The three percentages are averages over the last 10, 60 and 300 seconds; total is the
- * time stalled since the cgroup was made. With -w it prints a new reading every -i seconds until
- *interrupted.
+ * time stalled since the cgroup was made. With -w it prints a new reading every -i seconds
+ * until interrupted.
  *
  * See: Documentation/admin-guide/cgroup-v2.rst, Documentation/accounting/psi.rst.
  * Build and run: `make cgroups && cgroups/stat -w mr-lab`.

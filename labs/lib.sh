@@ -12,25 +12,11 @@
 #	fail MSG            print "check: MSG" and the lab's hint, exit 1 (for check)
 #	BB                  a busybox binary (for wget, nc, ping), or empty
 #
-# The test suites have realtool too, as nt_tool (tests/integration/netns/netns.sh): the
-# tests do not source the labs, nor the labs the tests.
+# realtool, starttime and BB come from tests/lib/tools.sh, which the test suites source
+# too (tests/integration/netns/lib.sh); the rest is the labs' own.
 # POSIX sh: runs under dash and busybox ash.
 
-# realtool NAME - the real NAME on the PATH, not a busybox applet: busybox ash runs its own
-# applet for a bare name (`nsenter`, `unshare`), and those lack options the labs use. NAME
-# itself when there is no other.
-realtool() {
-	for _d in $(echo "$PATH" | tr : ' '); do
-		[ -x "$_d/$1" ] || continue
-		case $(readlink -f "$_d/$1") in */busybox*) continue ;; esac
-		echo "$_d/$1"
-		return 0
-	done
-	echo "$1"
-}
-
-# starttime PID - field 22 of /proc/PID/stat: with the PID, it names a process uniquely
-starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
+. "$MR_TOP/tests/lib/tools.sh" # realtool, starttime, BB: shared with the test suites
 
 # remember PID FILE - record a process we started, to kill it (and only it) at teardown
 remember() { echo "$1 $(starttime "$1")" >>"$LAB_STATE/$2"; }
@@ -49,8 +35,3 @@ pid() { cut -d' ' -f1 "$LAB_STATE/$1.pid"; }
 
 # fail MSG - print MSG and the hint, exit 1 (for check)
 fail() { echo "check: $*"; hint; exit 1; }
-
-BB=
-for _b in /bin/busybox /usr/bin/busybox /usr/sbin/busybox "$MR_TOP/build/rootfs/busybox/bin/busybox"; do
-	[ -x "$_b" ] && BB=$_b && break
-done

@@ -25,8 +25,22 @@ int mr_fail(struct mr_err *err, int errnum, const char *fmt, ...)
 		if (errnum && n >= 0 && (size_t)n < sizeof(err->msg))
 			snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(errnum));
 		err->errnum = errnum;
+		err->kind = MR_E_SYSTEM;
 	}
 	errno = errnum;
+	return -1;
+}
+
+int mr_failk(struct mr_err *err, enum mr_err_kind kind, int errnum, const char *fmt, ...)
+{
+	char msg[sizeof((struct mr_err){0}.msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	mr_fail(err, errnum, "%s", msg);
+	if (err)
+		err->kind = kind;
 	return -1;
 }
 

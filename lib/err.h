@@ -18,18 +18,28 @@
 
 #include <stdarg.h>
 
-/* Exit codes shared by every program, as docker and the shells use them (the only set:
- * minirun's front end, its OCI runtime and the tiny programs all answer with these). */
+/* Exit codes shared by every program, as docker and the shells use them (the table is in
+ * docs/HACKING.md, "Command lines and exit codes"). */
 enum {
-	MR_EXIT_USAGE = 2,         /* bad flag or argument */
-	MR_EXIT_RUNTIME = 125,     /* the tool itself failed (docker: the daemon or runtime) */
-	MR_EXIT_CANNOT_EXEC = 126, /* the command was found but could not be executed */
-	MR_EXIT_NOT_FOUND = 127,   /* the command was not found */
+	MR_EXIT_USAGE = 2,     /* bad flag or argument, in a tiny program (minirun: 125) */
+	MR_EXIT_RUNTIME = 125, /* the tool itself failed */
+	MR_EXIT_CANNOT_EXEC = 126,
+	MR_EXIT_NOT_FOUND = 127,
+};
+
+/* What kind of failure an error is, so that a caller decides by kind, never by the
+ * message's text (a not-found image is pulled, a not-found container is exit 1 ...). */
+enum mr_err_kind {
+	MR_E_SYSTEM = 0, /* a step failed (a syscall, the machine): the default */
+	MR_E_NOT_FOUND,  /* the named object does not exist ("No such image: x") */
+	MR_E_CONFLICT,   /* it exists already or is in use ("Conflict. The container name ...") */
+	MR_E_INVALID,    /* the input is wrong (a name, a reference, a value) */
 };
 
 struct mr_err {
-	int errnum;     /* errno of the failing step, 0 if none */
-	char msg[1024]; /* "what 'on what'", then ": strerror" when errnum != 0 */
+	int errnum;            /* errno of the failing step, 0 if none */
+	enum mr_err_kind kind; /* MR_E_SYSTEM unless the maker said otherwise (mr_failk) */
+	char msg[1024];        /* "what 'on what'", then ": strerror" when errnum != 0 */
 };
 
 /*
@@ -39,6 +49,10 @@ struct mr_err {
  */
 int mr_fail(struct mr_err *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* mr_failk - mr_fail, and mark the error as of KIND (mr_fail marks MR_E_SYSTEM). */
+int mr_failk(struct mr_err *err, enum mr_err_kind kind, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* mr_prefix - put context in front of an error already recorded ("create 'x': " + msg). */
 void mr_prefix(struct mr_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -22,6 +22,8 @@
 #include "minirun/oci/runtime.h"
 #include "minirun/volume/volume.h"
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,14 +41,15 @@ static int group(const char *what, const struct mr_command *verbs, int argc, cha
 		fprintf(out, "Usage:  minirun %s COMMAND\n\nCommands:\n", what);
 		for (const struct mr_command *v = verbs; v->name; v++)
 			fprintf(out, "  %-11s %s\n", v->name, v->help);
-		return argc < 2 ? MR_EXIT_USAGE : 0;
+		return 0; /* as docker: a group alone prints its usage (on stderr), status 0 */
 	}
 	for (const struct mr_command *v = verbs; v->name; v++)
 		if (!strcmp(argv[1], v->name))
 			return v->fn(argc - 1, argv + 1);
-	fprintf(stderr, "minirun: '%s' is not a 'minirun %s' command; see 'minirun %s --help'\n",
+	fprintf(stderr,
+		"minirun: unknown command \"%s\" for \"minirun %s\"\nSee 'minirun %s --help'.\n",
 		argv[1], what, what);
-	return MR_EXIT_USAGE;
+	return 1; /* docker's status for an unknown command (an unknown flag is 125) */
 }
 
 static int cmd_network(int argc, char **argv, char **full)
@@ -67,31 +70,70 @@ static const struct {
 	int (*fn)(int argc, char **argv, char **full);
 	const char *what;
 } commands[] = {
-	{"oci", cmd_oci, "the OCI runtime: runc's verbs over a bundle (create, start, ...)"},
-	{"network", cmd_network, "manage networks (create, ls, rm, inspect, connect ...)"},
-	{"volume", cmd_volume, "manage volumes (create, ls, rm, inspect, prune)"},
+	{"oci", cmd_oci, "The OCI runtime: runc's verbs over a bundle (create, start, ...)"},
+	{"network", cmd_network, "Manage networks (create, ls, rm, inspect, connect, ...)"},
+	{"volume", cmd_volume, "Manage volumes (create, ls, rm, inspect, prune)"},
 };
 
 /* the container verbs: lifecycle, stdio, and the ones that look at a container */
 static const struct mr_command *const container_tables[] = {
 	container_commands, container_io_commands, container_info_commands};
 
-static void usage(FILE *out)
+/* The groups of `minirun --help`, as docker groups its commands; a name no table has yet
+ * (build, compose) is left out until it exists. */
+static const struct {
+	const char *title, *names;
+} groups[] = {
+	{"Containers", "run create start stop kill restart rm pause unpause wait logs exec attach "
+		       "ps inspect top stats port diff cp commit container"},
+	{"Images", "images pull import load save tag rmi history image"},
+	{"Networks and volumes", "network volume"},
+	{"Build and compose", "build compose"},
+	{"The OCI runtime", "oci"},
+	{"System", "system info version"},
+};
+
+/* help_of - the one-line help of command NAME (LEN bytes), NULL if no table has it */
+static const char *help_of(const char *name, size_t len)
 {
-	fprintf(out, "usage: minirun [-v] [--root DIR] COMMAND [ARGS...]\n"
-		     "       minirun-oci VERB ...    (= minirun oci VERB ...)\n\n"
-		     "  -v, --verbose   narrate each step on stderr\n"
-		     "  --root DIR      the store of containers, images, networks and volumes\n"
-		     "                  (default $MINIRUN_ROOT, else /var/lib/minirun)\n"
-		     "  --version       print the version\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].what);
+		if (strlen(commands[i].name) == len && !strncmp(commands[i].name, name, len))
+			return commands[i].what;
 	for (size_t t = 0; t < sizeof(container_tables) / sizeof(container_tables[0]); t++)
 		for (const struct mr_command *c = container_tables[t]; c->name; c++)
-			if (c->name[0] != '_') /* minirun's own verbs, not the user's */
-				fprintf(out, "  %-8s %s\n", c->name, c->help);
+			if (strlen(c->name) == len && !strncmp(c->name, name, len))
+				return c->help;
 	for (const struct mr_command *c = image_commands; c->name; c++)
-		fprintf(out, "  %-8s %s\n", c->name, c->help);
+		if (strlen(c->name) == len && !strncmp(c->name, name, len))
+			return c->help;
+	return NULL;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage:  minirun [OPTIONS] COMMAND [ARGS...]\n"
+		     "        minirun-oci VERB ...    (= minirun oci VERB ...)\n\n"
+		     "Containers without a daemon, and the OCI runtime under them\n\n"
+		     "Options:\n"
+		     "  -v, --verbose   Narrate each step on stderr\n"
+		     "      --root DIR  The store of containers, images, networks and volumes\n"
+		     "                  (default $MINIRUN_ROOT, else /var/lib/minirun)\n"
+		     "      --version   Print the version\n");
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		bool title = false;
+		for (const char *p = groups[g].names; *p;) {
+			size_t len = strcspn(p, " ");
+			const char *help = help_of(p, len);
+			if (help && !title) {
+				fprintf(out, "\n%s:\n", groups[g].title);
+				title = true;
+			}
+			if (help)
+				fprintf(out, "  %-10.*s %s\n", (int)len, p, help);
+			p += len + (p[len] == ' ');
+		}
+	}
+	fprintf(out, "\nRun 'minirun COMMAND --help' for more information on a command.\n");
 }
 
 /* set_root - the front end's --root: one store for images, networks and volumes */
@@ -103,6 +145,7 @@ static void set_root(const char *dir)
 int main(int argc, char **argv)
 {
 	mr_err_exit_code = MR_EXIT_RUNTIME;
+	opterr = 0; /* every verb reports a refused flag itself, in one voice (lib/cli.h) */
 	const char *base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];
 	if (strcmp(base, "minirun-oci") == 0)
@@ -116,15 +159,15 @@ int main(int argc, char **argv)
 		else if (strncmp(argv[i], "--root=", 7) == 0)
 			set_root(argv[i] + 7);
 		else if (strcmp(argv[i], "--root") == 0) {
-			fprintf(stderr,
-				"minirun: --root needs a directory; see 'minirun --help'\n");
-			return MR_EXIT_USAGE;
+			fprintf(stderr, "minirun: flag needs an argument: --root\n"
+					"See 'minirun --help'.\n");
+			return MR_EXIT_RUNTIME;
 		} else
 			break;
 	}
-	if (i >= argc) {
+	if (i >= argc) { /* as docker: the usage on stderr, status 0 */
 		usage(stderr);
-		return 2;
+		return 0;
 	}
 	if (strcmp(argv[i], "--version") == 0) {
 		printf("minirun version %s\nspec: %s\n", MINIRUN_VERSION, MINIRUN_SPEC_VERSION);
@@ -144,6 +187,10 @@ int main(int argc, char **argv)
 	for (const struct mr_command *c = image_commands; c->name; c++)
 		if (strcmp(c->name, argv[i]) == 0)
 			return c->fn(argc - i, argv + i);
-	fprintf(stderr, "minirun: unknown command '%s'; see 'minirun --help'\n", argv[i]);
-	return 2;
+	if (argv[i][0] == '-') {
+		fprintf(stderr, "minirun: unknown flag: %s\nSee 'minirun --help'.\n", argv[i]);
+		return MR_EXIT_RUNTIME;
+	}
+	fprintf(stderr, "minirun: unknown command: %s\nSee 'minirun --help'.\n", argv[i]);
+	return 1; /* docker's status for an unknown command */
 }

@@ -10,10 +10,10 @@
  *	                                            lo up
  *	                                            default via 10.88.0.1
  *
- * The steps, and why the inner end is born inside the namespace, are in netns/attach.c.
+ * The steps, and why the inner end is born inside the namespace, are in netns/plug.c.
  * If any step fails the pair is deleted again: nothing half-made stays.
  *
- * See: veth(4), ip-link(8), ip-route(8), netns/attach.c.
+ * See: veth(4), ip-link(8), ip-route(8), netns/plug.c.
  * Run: make netns && see labs/04-networking/02-bridge-three.
  */
 #include <getopt.h>
@@ -26,26 +26,33 @@
 #include "lib/file.h"
 #include "netns/netlink.h"
 
-static void usage(FILE *to, int code)
+static void usage(FILE *out)
 {
-	fprintf(to,
+	fprintf(out,
 		"usage: netns/connect [-v] [-n HOSTIF] [-i IFNAME] [-m MTU] PID|NETNS BRIDGE CIDR [GW]\n"
 		"       netns/connect [-v] -d HOSTIF\n"
 		"Plug the network namespace of PID (or NETNS: /run/netns/NAME, NAME) into BRIDGE.\n"
-		"  CIDR        the address inside, 10.88.0.2/24\n"
-		"  GW          default route inside via GW (the bridge's address)\n"
-		"  -n HOSTIF   name of the host end (default vmrPID, or vmr-NAME cut to 15 bytes)\n"
-		"  -i IFNAME   name of the inner end (default eth0)\n"
-		"  -m MTU      MTU of both ends\n"
-		"  -M MAC      MAC address of the inner end (docker: 02:42 + the IPv4 address)\n"
-		"  -d HOSTIF   disconnect: delete the pair HOSTIF belongs to\n"
-		"  -v          narrate every netlink message\n"
-		"  -h          this help\n");
-	exit(code);
+		"\n"
+		"  CIDR                 the address inside, 10.88.0.2/24\n"
+		"  GW                   default route inside via GW (the bridge's address)\n"
+		"  -n, --host-if HOSTIF name of the host end (default vmrPID, or vmr-NAME cut to 15 bytes)\n"
+		"  -i, --ifname IFNAME  name of the inner end (default eth0)\n"
+		"  -m, --mtu MTU        MTU of both ends\n"
+		"  -M, --mac MAC        MAC address of the inner end (docker: 02:42 + the IPv4 address)\n"
+		"  -d, --delete HOSTIF  disconnect: delete the pair HOSTIF belongs to\n"
+		"  -v, --verbose        narrate every netlink message\n"
+		"  -h, --help           show this help\n");
 }
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{"host-if", required_argument, NULL, 'n'}, {"ifname", required_argument, NULL, 'i'},
+		{"mtu", required_argument, NULL, 'm'},     {"mac", required_argument, NULL, 'M'},
+		{"delete", required_argument, NULL, 'd'},  {"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	};
+
 	struct netns_attach a = {0};
 	struct mr_err err = {0};
 	const char *del = NULL;
@@ -53,7 +60,8 @@ int main(int argc, char **argv)
 	long long mtu;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:i:m:M:d:vh")) != -1) {
+	opterr = 0; /* we print our own one-line message */
+	while ((opt = getopt_long(argc, argv, ":n:i:m:M:d:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'n': a.host_if = optarg; break;
 		case 'i': a.inner_if = optarg; break;
@@ -66,19 +74,26 @@ int main(int argc, char **argv)
 		case 'M': a.mac = optarg; break;
 		case 'd': del = optarg; break;
 		case 'v': mr_verbose = 1; break;
-		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, MR_EXIT_USAGE);
+		case 'h': usage(stdout); return 0;
+		case ':':
+			mr_diex(MR_EXIT_USAGE,
+				"option '%s' needs an argument; see 'netns/connect -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'netns/connect -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (del) {
 		if (optind != argc)
-			usage(stderr, MR_EXIT_USAGE);
+			mr_diex(MR_EXIT_USAGE,
+				"-d HOSTIF takes no other argument; see 'netns/connect -h'");
 		if (netns_detach(del, 0, &err) < 0)
 			mr_die_err(&err);
 		return 0;
 	}
 	if (argc - optind < 3 || argc - optind > 4)
-		usage(stderr, MR_EXIT_USAGE);
+		mr_diex(MR_EXIT_USAGE, "needs PID|NETNS BRIDGE CIDR [GW]; see 'netns/connect -h'");
 	const char *target = argv[optind];
 	a.bridge = argv[optind + 1];
 	a.cidr = argv[optind + 2];

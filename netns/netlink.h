@@ -16,7 +16,7 @@
  *
  * The files: nl.c (sockets, requests, the kernel's error text, parsing names and
  * addresses), link.c (links: veth, bridge, up/down, move, rename, list), addr.c (addresses,
- * routes, the bridge forwarding table), vxlan.c (VXLAN links), attach.c (the whole
+ * routes, the bridge forwarding table), vxlan.c (VXLAN links), plug.c (the whole
  * sequences with rollback: a bridge network, a process plugged into it), ping.c (an ICMP
  * echo probe run inside a namespace).
  *
@@ -187,7 +187,7 @@ struct nl_vxlan {
 /* Create a VXLAN link. An existing name is an error. */
 int nl_vxlan_add(struct nl *nl, const struct nl_vxlan *vx, struct mr_err *err);
 
-/* ---- the whole sequences (attach.c) -------------------------------------------------------- */
+/* ---- the whole sequences (plug.c) --------------------------------------------------------- */
 
 struct netns_attach {
 	const char *bridge;   /* must exist */

@@ -42,18 +42,18 @@ static const char *comms[NNS] = {"ovl-hostA", "ovl-hostB", "ovl-c1", "ovl-c2"};
 static pid_t holder[NNS];
 static int nsfd[NNS] = {-1, -1, -1, -1};
 
-static void usage(FILE *to, int code)
+static void usage(FILE *out)
 {
-	fprintf(to,
+	fprintf(out,
 		"usage: netns/overlay [-v] [-k] [-i VNI]\n"
 		"Build two hosts joined by an underlay link, a bridge and a VXLAN link on each,\n"
 		"one container on each in subnet 10.77.0.0/24, and ping c1 -> c2 across.\n"
-		"  -i VNI   the VXLAN network id (default 42)\n"
-		"  -k       keep the namespaces: print their holder PIDs and exit (explore them\n"
-		"           with nsenter -t PID -n; kill the PIDs to tear everything down)\n"
-		"  -v       narrate every netlink message\n"
-		"  -h       this help\n");
-	exit(code);
+		"\n"
+		"  -i, --vni VNI   the VXLAN network id (default 42)\n"
+		"  -k, --keep      keep the namespaces: print their holder PIDs and exit (explore them\n"
+		"                  with nsenter -t PID -n; kill the PIDs to tear everything down)\n"
+		"  -v, --verbose   narrate every netlink message\n"
+		"  -h, --help      show this help\n");
 }
 
 /* Start a child that unshares a new network namespace and waits; open its namespace. */
@@ -139,11 +139,19 @@ static int build_host(int h, int c, const char *local, const char *remote, unsig
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{"vni", required_argument, NULL, 'i'},
+		{"keep", no_argument, NULL, 'k'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
 	int opt, keep = 0;
 	long long vni = 42;
 	struct mr_err err = {0};
 
-	while ((opt = getopt(argc, argv, "i:kvh")) != -1) {
+	opterr = 0; /* we print our own one-line message */
+	while ((opt = getopt_long(argc, argv, ":i:kvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			if (mr_parse_ll(optarg, 1, 0xffffff, &vni) < 0)
@@ -152,12 +160,18 @@ int main(int argc, char **argv)
 			break;
 		case 'k': keep = 1; break;
 		case 'v': mr_verbose = 1; break;
-		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, MR_EXIT_USAGE);
+		case 'h': usage(stdout); return 0;
+		case ':':
+			mr_diex(MR_EXIT_USAGE,
+				"option '%s' needs an argument; see 'netns/overlay -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'netns/overlay -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		usage(stderr, MR_EXIT_USAGE);
+		mr_diex(MR_EXIT_USAGE, "takes no arguments, only options; see 'netns/overlay -h'");
 
 	for (int i = 0; i < NNS; i++)
 		spawn(i, keep);

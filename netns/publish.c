@@ -27,19 +27,19 @@
 #include "lib/file.h"
 #include "netns/nat.h"
 
-static void usage(FILE *to, int code)
+static void usage(FILE *out)
 {
-	fprintf(to,
+	fprintf(out,
 		"usage: netns/publish [-v] [HOSTADDR:]HOSTPORT:IP:PORT[/tcp|/udp]...   publish ports\n"
 		"       netns/publish [-v] -d [HOSTADDR:]HOSTPORT[/tcp|/udp]...       unpublish them\n"
 		"       netns/publish -l                                              list them\n"
-		"  HOSTADDR  the one host address the port answers on (default: every address)\n"
-		"  -d        remove: the published HOSTPORT (tcp unless /udp is given)\n"
-		"  -l        list the published ports, one [HOSTADDR:]HOSTPORT:IP:PORT/PROTO a line\n"
-		"  -v        narrate every nft command\n"
-		"  -h        this help\n"
+		"\n"
+		"  HOSTADDR       the one host address the port answers on (default: every address)\n"
+		"  -d, --delete   remove: the published HOSTPORT (tcp unless /udp is given)\n"
+		"  -l, --list     list the published ports, one [HOSTADDR:]HOSTPORT:IP:PORT/PROTO a line\n"
+		"  -v, --verbose  narrate every nft command\n"
+		"  -h, --help     show this help\n"
 		"The bridge of IP should be a NAT bridge (netns/bridge -m) for 127.0.0.1 to work.\n");
-	exit(code);
 }
 
 /* "8080", "8080/udp" or "127.0.0.1:8080" -> P's host side (nat_parse_port does the rest:
@@ -72,24 +72,39 @@ static int was_published(const struct nat_port *p, const struct nat_port *before
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{"delete", no_argument, NULL, 'd'},
+		{"list", no_argument, NULL, 'l'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
 	int opt, del = 0, list = 0;
 	struct mr_err err = {0};
 	char buf[64];
 
-	while ((opt = getopt(argc, argv, "dlvh")) != -1) {
+	opterr = 0; /* we print our own one-line message */
+	while ((opt = getopt_long(argc, argv, ":dlvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': del = 1; break;
 		case 'l': list = 1; break;
 		case 'v': mr_verbose = 1; break;
-		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, MR_EXIT_USAGE);
+		case 'h': usage(stdout); return 0;
+		case ':':
+			mr_diex(MR_EXIT_USAGE,
+				"option '%s' needs an argument; see 'netns/publish -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'netns/publish -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (list) {
 		struct nat_port *p = NULL;
 		size_t n = 0;
 		if (del || optind != argc)
-			usage(stderr, MR_EXIT_USAGE);
+			mr_diex(MR_EXIT_USAGE,
+				"-l takes no other argument; see 'netns/publish -h'");
 		if (nat_published(&p, &n, &err) < 0)
 			mr_die_err(&err);
 		for (size_t i = 0; i < n; i++)
@@ -98,7 +113,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (optind == argc)
-		usage(stderr, MR_EXIT_USAGE);
+		mr_diex(MR_EXIT_USAGE, "needs at least one port; see 'netns/publish -h'");
 
 	/* Parse every argument before changing anything: bad input leaves no half-done set. */
 	struct nat_port *ports = calloc((size_t)(argc - optind), sizeof(*ports));

@@ -179,34 +179,45 @@ static void print_link(const struct nl_link *l, const struct nl_addr *a, size_t 
 	free(line);
 }
 
-static void usage(FILE *to, int code)
+static void usage(FILE *out)
 {
-	fprintf(to,
+	fprintf(out,
 		"usage: netns/show [-v]\n"
 		"Draw this network namespace: links, addresses, bridge ports, and where each\n"
 		"veth's other end lives. Run it inside a namespace with nsenter -n to see that one.\n"
-		"  -v   narrate\n"
-		"  -h   this help\n");
-	exit(code);
+		"\n"
+		"  -v, --verbose   narrate\n"
+		"  -h, --help      show this help\n");
 }
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
 	struct mr_err err = {0};
 	struct nl_link *links = NULL;
 	struct nl_addr *addrs = NULL;
 	size_t nl_n = 0, na = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "vh")) != -1) {
+	opterr = 0; /* we print our own one-line message */
+	while ((opt = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'v': mr_verbose = 1; break;
-		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, MR_EXIT_USAGE);
+		case 'h': usage(stdout); return 0;
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'netns/show -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'netns/show -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		usage(stderr, MR_EXIT_USAGE);
+		mr_diex(MR_EXIT_USAGE, "takes no arguments, only options; see 'netns/show -h'");
 	struct nl *nl = nl_open(&err);
 	if (!nl || nl_links(nl, &links, &nl_n, &err) < 0 || nl_addrs(nl, &addrs, &na, &err) < 0)
 		mr_die_err(&err);

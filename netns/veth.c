@@ -22,29 +22,41 @@
 #include "lib/err.h"
 #include "netns/netlink.h"
 
-static void usage(FILE *to, int code)
+static void usage(FILE *out)
 {
-	fprintf(to, "usage: netns/veth [-v] [-a CIDR] [-n NETNS [-r NEWNAME] [-A CIDR]] NAME PEER\n"
-		    "       netns/veth [-v] -d NAME\n"
-		    "Create the veth pair NAME <-> PEER here; with -n, move PEER into NETNS.\n"
-		    "  -a CIDR      give NAME this address and set it up\n"
-		    "  -n NETNS     move PEER into NETNS: a PID, a path (/run/netns/c1) or a name\n"
-		    "  -r NEWNAME   rename PEER to NEWNAME there (a link is renamed while down)\n"
-		    "  -A CIDR      give PEER this address there and set it (and lo) up\n"
-		    "  -d NAME      delete the pair NAME belongs to (both ends go)\n"
-		    "  -v           narrate every netlink message\n"
-		    "  -h           this help\n");
-	exit(code);
+	fprintf(out,
+		"usage: netns/veth [-v] [-a CIDR] [-n NETNS [-r NEWNAME] [-A CIDR]] NAME PEER\n"
+		"       netns/veth [-v] -d NAME\n"
+		"Create the veth pair NAME <-> PEER here; with -n, move PEER into NETNS.\n"
+		"\n"
+		"  -a, --address CIDR        give NAME this address and set it up\n"
+		"  -n, --netns NETNS         move PEER into NETNS: a PID, a path (/run/netns/c1) or a name\n"
+		"  -r, --rename NEWNAME      rename PEER to NEWNAME there (a link is renamed while down)\n"
+		"  -A, --peer-address CIDR   give PEER this address there and set it (and lo) up\n"
+		"  -d, --delete NAME         delete the pair NAME belongs to (both ends go)\n"
+		"  -v, --verbose             narrate every netlink message\n"
+		"  -h, --help                show this help\n");
 }
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{"address", required_argument, NULL, 'a'},
+		{"netns", required_argument, NULL, 'n'},
+		{"rename", required_argument, NULL, 'r'},
+		{"peer-address", required_argument, NULL, 'A'},
+		{"delete", required_argument, NULL, 'd'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
 	const char *addr = NULL, *netns = NULL, *newname = NULL, *peer_addr = NULL, *del = NULL;
 	struct mr_err err = {0};
 	struct nl *nl = NULL, *in = NULL;
 	int opt, nsfd = -1, made = 0, rc = 1;
 
-	while ((opt = getopt(argc, argv, "a:n:r:A:d:vh")) != -1) {
+	opterr = 0; /* we print our own one-line message */
+	while ((opt = getopt_long(argc, argv, ":a:n:r:A:d:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'a': addr = optarg; break;
 		case 'n': netns = optarg; break;
@@ -52,20 +64,27 @@ int main(int argc, char **argv)
 		case 'A': peer_addr = optarg; break;
 		case 'd': del = optarg; break;
 		case 'v': mr_verbose = 1; break;
-		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, MR_EXIT_USAGE);
+		case 'h': usage(stdout); return 0;
+		case ':':
+			mr_diex(MR_EXIT_USAGE, "option '%s' needs an argument; see 'netns/veth -h'",
+				argv[optind - 1]);
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'netns/veth -h'",
+				argv[optind - 1]);
 		}
 	}
 	if (del) {
 		if (optind != argc)
-			usage(stderr, MR_EXIT_USAGE);
+			mr_diex(MR_EXIT_USAGE,
+				"-d NAME takes no other argument; see 'netns/veth -h'");
 		if (!(nl = nl_open(&err)) || nl_link_del(nl, del, 0, &err) < 0)
 			mr_die_err(&err);
 		nl_close(nl);
 		return 0;
 	}
 	if (argc - optind != 2 || ((newname || peer_addr) && !netns))
-		usage(stderr, MR_EXIT_USAGE);
+		mr_diex(MR_EXIT_USAGE,
+			"needs NAME and PEER (-r and -A need -n); see 'netns/veth -h'");
 	const char *name = argv[optind], *peer = argv[optind + 1];
 	const char *inner = newname ? newname : peer;
 	struct nl_cidr c;

@@ -14,6 +14,7 @@
 #include "lib/err.h"
 #include "unionfs/layer.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,13 +28,24 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2)
-		mr_diex(MR_EXIT_USAGE, "need a LAYER; see 'digest -h'");
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(stdout);
-		return 0;
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	opterr = 0; /* we print our own one-line message */
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h': usage(stdout); return 0;
+		default:
+			mr_diex(MR_EXIT_USAGE, "unknown option '%s'; see 'digest -h'",
+				argv[optind - 1]);
+		}
 	}
-	for (int i = 1; i < argc; i++) {
+	if (optind >= argc)
+		mr_diex(MR_EXIT_USAGE, "need a LAYER; see 'digest -h'");
+	for (int i = optind; i < argc; i++) {
 		struct layer_digests d;
 		struct mr_err err = {0};
 		if (layer_digest(argv[i], &d, &err) < 0)

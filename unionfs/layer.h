@@ -10,8 +10,7 @@
  *
  *	struct layer_apply_opts o = {.mode = LAYER_OVERLAY};
  *	if (layer_apply("blobs/sha256/ab12...", "layers/ab12...", &o, NULL, &err) < 0)
- *		mr_die_err(&err);   // "layer 'blobs/...': entry '../etc/passwd': path climbs out
- *..."
+ *		mr_die_err(&err);   // "layer 'blobs/...': entry '../etc/passwd': path climbs out ..."
  *
  * Applying is secure against hostile tars: no entry can write outside the target directory
  * (no "..", no absolute path, no path through a symlink, no hard link to outside, no

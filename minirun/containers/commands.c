@@ -14,6 +14,7 @@
  *
  * See: README.md here; https://docs.docker.com/reference/cli/docker/container/
  */
+#include "lib/cli.h"
 #include "lib/err.h"
 #include "lib/file.h"
 #include "minirun/oci/runtime.h"
@@ -96,17 +97,18 @@ static int create(struct container_opts *o, struct container *c, struct mr_err *
 	if (o->pull_always && pull(o, err) < 0)
 		return -1;
 	int rc = container_create(containers_root(), o, c, err);
-	if (rc < 0 && err->errnum == ENOENT && strstr(err->msg, "No such image")) {
+	if (rc < 0 && err->kind == MR_E_NOT_FOUND) { /* only the image step reports that */
 		if (o->pull_never) {
-			mr_fail(err, 0, "No such image: %s", familiar);
+			mr_failk(err, MR_E_NOT_FOUND, 0, "No such image: %s", familiar);
 			err->errnum = ENOENT;
 			return -1;
 		}
 		fprintf(stderr, "Unable to find image '%s' locally\n", familiar);
 		struct mr_err why = {0};
 		if (pull(o, &why) < 0) {
-			mr_fail(err, 0, "No such image: %s (and pulling it failed: %s)", familiar,
-				why.msg);
+			mr_failk(err, MR_E_NOT_FOUND, 0,
+				 "No such image: %s (and pulling it failed: %s)", familiar,
+				 why.msg);
 			err->errnum = ENOENT;
 			return -1;
 		}
@@ -277,9 +279,11 @@ static int verb_flags(int argc, char **argv, const char *shorts, const struct op
 		      struct each *e, const char *usage)
 {
 	int ch;
+	char optstring[32];
+	snprintf(optstring, sizeof(optstring), ":%s", shorts); /* ':' tells a missing value */
 	optind = 0;
-	opterr = 1;
-	while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+	opterr = 0; /* a refused flag is reported below, in docker's words */
+	while ((ch = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
 		long long n;
 		switch (ch) {
 		case 't':
@@ -303,7 +307,7 @@ static int verb_flags(int argc, char **argv, const char *shorts, const struct op
 		case 'a': e->attach = true; break;
 		case 'i': break; /* start -i: stdin comes with -a here */
 		case 'h': printf("%s", usage); return 0;
-		default: fprintf(stderr, "%s", usage); return -1;
+		default: mr_flag_error(ch, argv[0], argv); return -2;
 		}
 	}
 	if (optind >= argc) {
@@ -321,7 +325,7 @@ static int verb(int argc, char **argv, const char *shorts, const struct option *
 {
 	int r = verb_flags(argc, argv, shorts, opts, e, usage);
 	if (r <= 0)
-		return V_RC(r);
+		return r == -2 ? MR_EXIT_RUNTIME : V_RC(r);
 	return for_each(argv + optind, argc - optind, e, print);
 }
 
@@ -405,7 +409,7 @@ static int cmd_start(int argc, char **argv)
 	struct each e = {.fn = do_start};
 	int r = verb_flags(argc, argv, "aih", o, &e, usage);
 	if (r <= 0)
-		return V_RC(r);
+		return r == -2 ? MR_EXIT_RUNTIME : V_RC(r);
 	if (!e.attach)
 		return for_each(argv + optind, argc - optind, &e, true);
 	if (argc - optind != 1) {
@@ -443,7 +447,7 @@ static int cmd_wait(int argc, char **argv)
 			   "Usage:  minirun wait CONTAINER [CONTAINER...]\n\n"
 			   "Block until each container stops, then print its exit code\n");
 	if (r <= 0)
-		return V_RC(r);
+		return r == -2 ? MR_EXIT_RUNTIME : V_RC(r);
 	int rc = 0;
 	for (int i = optind; i < argc; i++) {
 		struct container c;
@@ -461,16 +465,16 @@ static int cmd_wait(int argc, char **argv)
 }
 
 const struct mr_command container_commands[] = {
-	{"run", cmd_run, "create and run a new container from an image"},
-	{"create", cmd_create, "create a new container"},
-	{"start", cmd_start, "start one or more stopped containers"},
-	{"stop", cmd_stop, "stop one or more running containers"},
-	{"kill", cmd_kill, "kill one or more running containers"},
-	{"restart", cmd_restart, "restart one or more containers"},
-	{"rm", cmd_rm, "remove one or more containers"},
-	{"pause", cmd_pause, "pause all processes within one or more containers"},
-	{"unpause", cmd_unpause, "unpause all processes within one or more containers"},
-	{"wait", cmd_wait, "block until containers stop, then print their exit codes"},
+	{"run", cmd_run, "Create and run a new container from an image"},
+	{"create", cmd_create, "Create a new container"},
+	{"start", cmd_start, "Start one or more stopped containers"},
+	{"stop", cmd_stop, "Stop one or more running containers"},
+	{"kill", cmd_kill, "Kill one or more running containers"},
+	{"restart", cmd_restart, "Restart one or more containers"},
+	{"rm", cmd_rm, "Remove one or more containers"},
+	{"pause", cmd_pause, "Pause all processes within one or more containers"},
+	{"unpause", cmd_unpause, "Unpause all processes within one or more containers"},
+	{"wait", cmd_wait, "Block until containers stop, then print their exit codes"},
 	/* not for users (a name starting with '_' is left out of every usage) */
 	{"__monitor", monitor_exec_main, "the monitor of a container, after its re-exec"},
 	{NULL, NULL, NULL},

@@ -22,6 +22,7 @@
  *
  * See: docker-commit(1); image-spec config.md ("history", "rootfs"); unionfs/layer.h
  */
+#include "lib/cli.h"
 #include "minirun/containers/info.h"
 
 #include <archive.h>
@@ -270,13 +271,13 @@ int cmd_commit(int argc, char **argv)
 	json_t *scratch = json_object();
 	struct mr_err cerr = {0};
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "a:c:m:ph", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":a:c:m:ph", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': author = optarg; break;
 		case 'c':
 			if (image_apply_change(scratch, optarg, &cerr) < 0) {
 				json_decref(scratch);
-				fprintf(stderr, "Error: %s\n", cerr.msg);
+				fprintf(stderr, "minirun: %s\n", cerr.msg);
 				return 1;
 			}
 			changes[nchanges++] = optarg;
@@ -284,7 +285,7 @@ int cmd_commit(int argc, char **argv)
 		case 'm': message = optarg; break;
 		case 'p': pause = !optarg || strcmp(optarg, "false"); break;
 		case 'h': commit_usage(); return 0;
-		default: return info_usage_error("commit", "unknown flag");
+		default: return mr_flag_error(ch, "commit", argv);
 		}
 	}
 	changes[nchanges] = NULL;
@@ -298,12 +299,12 @@ int cmd_commit(int argc, char **argv)
 	if (argv[optind + 1]) {
 		struct image_ref ref;
 		if (ref_parse(argv[optind + 1], &ref, &err) < 0) {
-			fprintf(stderr, "Error: %s\n", err.msg);
+			fprintf(stderr, "minirun: %s\n", err.msg);
 			return 1;
 		}
 		if (ref.digest[0]) {
 			fprintf(stderr,
-				"Error: refusing to create a tag with a digest reference\n");
+				"minirun: refusing to create a tag with a digest reference\n");
 			return 1;
 		}
 		ref_canonical(&ref, canon, sizeof(canon));
@@ -317,7 +318,8 @@ int cmd_commit(int argc, char **argv)
 	if (pause && !strcmp(container_status(&c), "running")) {
 		mr_say("pause %s while its upper dir is read", c.id);
 		if (ctr_pause(oci, c.id, true, &err) < 0) {
-			fprintf(stderr, "Error: pause the container for the commit: %s\n", err.msg);
+			fprintf(stderr, "minirun: pause the container for the commit: %s\n",
+				err.msg);
 			container_close(&c);
 			return 1;
 		}
@@ -331,7 +333,7 @@ int cmd_commit(int argc, char **argv)
 	}
 	container_close(&c);
 	if (rc < 0) {
-		fprintf(stderr, "Error: %s\n", err.msg);
+		fprintf(stderr, "minirun: %s\n", err.msg);
 		return 1;
 	}
 	printf("%s\n", id);

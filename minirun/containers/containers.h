@@ -51,8 +51,9 @@
 /* The verbs, one table per file group so that each can grow on its own; minirun/main.c
  * dispatches all three. Each ends with a {NULL} entry.
  *   container_commands       run create start stop kill restart rm pause unpause wait (commands.c)
- *   container_io_commands    logs exec attach (io_commands.c) container_info_commands  ps inspect
- * top stats port diff cp commit container      (info_commands.c) */
+ *   container_io_commands    logs exec attach (io_commands.c)
+ *   container_info_commands  ps inspect top stats port diff cp commit container (info_commands.c)
+ */
 extern const struct mr_command container_commands[];
 extern const struct mr_command container_io_commands[];
 extern const struct mr_command container_info_commands[];

@@ -36,6 +36,7 @@
  *
  * See: docker-cp(1); openat2(2) (RESOLVE_IN_ROOT); mount_namespaces(7); overlay.h
  */
+#include "lib/cli.h"
 #include "minirun/containers/info.h"
 
 #include <archive.h>
@@ -672,13 +673,13 @@ int cmd_cp(int argc, char **argv)
 	struct cp_opts o = {0};
 	int ch;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "aLqh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":aLqh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': o.archive = true; break;
 		case 'L': o.follow = true; break;
 		case 'q': break;
 		case 'h': cp_usage(); return 0;
-		default: return info_usage_error("cp", "unknown flag");
+		default: return mr_flag_error(ch, "cp", argv);
 		}
 	}
 	if (argc - optind != 2)
@@ -733,7 +734,7 @@ int cmd_cp(int argc, char **argv)
 		rc = cp_transfer(-1, src, root, dpath, &o, &err) < 0;
 	}
 	if (rc)
-		fprintf(stderr, "Error: %s\n", err.msg[0] ? err.msg : "copy failed");
+		fprintf(stderr, "minirun: %s\n", err.msg[0] ? err.msg : "copy failed");
 	if (root >= 0)
 		close(root);
 	container_close(&c);

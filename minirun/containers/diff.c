@@ -64,6 +64,8 @@ int cmd_diff(int argc, char **argv)
 		       "Inspect changes to files or directories on a container's filesystem\n");
 		return 0;
 	}
+	if (argc >= 2 && argv[1][0] == '-') /* no flag of its own */
+		return info_usage_error("diff", "unknown flag: %s", argv[1]);
 	if (argc != 2)
 		return info_usage_error("diff", "\"diff\" requires exactly 1 argument.");
 	struct container c;
@@ -78,7 +80,7 @@ int cmd_diff(int argc, char **argv)
 	if (info_lowers(&c, &lowers, &err) < 0 ||
 	    info_changes(upper, lowers, (const char *const *)mps, &ch, &n, &err) < 0 ||
 	    container_mountpoint_litter(upper, lowers, mps, &litter, &err) < 0) {
-		fprintf(stderr, "Error: %s\n", err.msg);
+		fprintf(stderr, "minirun: %s\n", err.msg);
 		rc = 1;
 	}
 	/* info_changes hid the empty mount points; the directories made to hold them go too */

@@ -19,15 +19,15 @@
 #include <string.h>
 
 const struct mr_command container_info_commands[] = {
-	{"ps", cmd_ps, "list containers (-a -q -s --filter --format)"},
-	{"inspect", cmd_inspect, "show the record of containers (or images) as JSON (-f)"},
-	{"top", cmd_top, "display the running processes of a container"},
-	{"stats", cmd_stats, "display containers' resource usage (--no-stream)"},
-	{"port", cmd_port, "list the port mappings of a container"},
-	{"diff", cmd_diff, "show the files a container added, changed, deleted"},
-	{"cp", cmd_cp, "copy files between a container and the host (-a, -L, -)"},
-	{"commit", cmd_commit, "create a new image from a container's changes (-m -a)"},
-	{"container", cmd_container, "manage containers (container ls, inspect, rm, ...)"},
+	{"ps", cmd_ps, "List containers (-a -q -s --filter --format)"},
+	{"inspect", cmd_inspect, "Show the record of containers (or images) as JSON (-f)"},
+	{"top", cmd_top, "Display the running processes of a container"},
+	{"stats", cmd_stats, "Display containers' resource usage (--no-stream)"},
+	{"port", cmd_port, "List the port mappings of a container"},
+	{"diff", cmd_diff, "Show the files a container added, changed, deleted"},
+	{"cp", cmd_cp, "Copy files between a container and the host (-a, -L, -)"},
+	{"commit", cmd_commit, "Create a new image from a container's changes (-m -a)"},
+	{"container", cmd_container, "Manage containers (container ls, inspect, rm, ...)"},
 	{NULL, NULL, NULL},
 };
 
@@ -74,12 +74,14 @@ int cmd_container(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		container_usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 1 : 0;
+		return 0; /* as docker: the group alone prints its usage, status 0 */
 	}
 	const struct mr_command *c = find_verb(argv[1]);
-	if (!c)
-		return info_usage_error("container", "unknown command \"%s\" for \"container\"",
-					argv[1]);
+	if (!c) {
+		info_usage_error("container", "unknown command \"%s\" for \"minirun container\"",
+				 argv[1]);
+		return 1; /* docker's status for an unknown command */
+	}
 	return c->fn(argc - 1, argv + 1);
 }
 
@@ -101,10 +103,10 @@ int info_open(const char *ref, bool lock, struct container *c)
 	struct mr_err err = {0};
 	if (container_open(containers_root(), ref, lock, c, &err) < 0) {
 		/* docker's words, without strerror's "No such file or directory" */
-		if (err.errnum == ENOENT)
-			fprintf(stderr, "Error: No such container: %s\n", ref);
+		if (err.kind == MR_E_NOT_FOUND)
+			fprintf(stderr, "minirun: No such container: %s\n", ref);
 		else
-			fprintf(stderr, "Error: %s\n", err.msg);
+			fprintf(stderr, "minirun: %s\n", err.msg);
 		return -1;
 	}
 	return 0;

@@ -9,10 +9,11 @@
  * array, or each through -f ('{{.State.Status}}', '{{json .NetworkSettings.Ports}}').
  * A name that is no container but an image is inspected as the image (docker's fall
  * through; --type picks one). -s adds SizeRw (the upper dir's bytes) and SizeRootFs (those
- * plus the image's). Unknown names: "Error: No such object: x", exit 1.
+ * plus the image's). Unknown names: "minirun: No such object: x", exit 1.
  *
  * See: docker-inspect(1); README.md here (the record's keys)
  */
+#include "lib/cli.h"
 #include "minirun/containers/info.h"
 
 #include <errno.h>
@@ -82,13 +83,13 @@ int cmd_inspect(int argc, char **argv)
 	bool sizes = false;
 	int ch, rc = 0;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "f:sh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":f:sh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': format = optarg; break;
 		case 't': type = optarg; break;
 		case 's': sizes = true; break;
 		case 'h': inspect_usage(); return 0;
-		default: return info_usage_error("inspect", "unknown flag");
+		default: return mr_flag_error(ch, "inspect", argv);
 		}
 	}
 	if (optind >= argc)
@@ -120,11 +121,11 @@ int cmd_inspect(int argc, char **argv)
 		struct container c;
 		struct mr_err err = {0};
 		if (container_open(containers_root(), argv[i], false, &c, &err) < 0) {
-			if (err.errnum == ENOENT)
-				fprintf(stderr, "Error: No such %s: %s\n",
+			if (err.kind == MR_E_NOT_FOUND)
+				fprintf(stderr, "minirun: No such %s: %s\n",
 					type ? "container" : "object", argv[i]);
 			else
-				fprintf(stderr, "Error: %s\n", err.msg);
+				fprintf(stderr, "minirun: %s\n", err.msg);
 			rc = 1;
 			continue;
 		}

@@ -4,6 +4,7 @@
  *
  * See io_args.h for the table's rows and the shared options; getopt_long(3).
  */
+#include "lib/cli.h"
 #include "minirun/containers/io_args.h"
 #include "minirun/containers/containers.h"
 #include "minirun/containers/io_proto.h"
@@ -99,8 +100,8 @@ static int shared(struct io_args *a, int val, const char *arg)
 bool io_parse_args(const struct io_verb *v, int argc, char **argv, struct io_args *a, int *status)
 {
 	struct option opts[IO_MAX_FLAGS + 2];
-	char letters[3 * IO_MAX_FLAGS + 3] = "+";
-	size_t n = 0, l = 1;
+	char letters[3 * IO_MAX_FLAGS + 4] = "+:"; /* ':': a missing value is told apart */
+	size_t n = 0, l = 2;
 	for (const struct io_flag *f = v->flags; f->name && n < IO_MAX_FLAGS; f++, n++) {
 		opts[n] =
 			(struct option){f->name, f->has_arg, NULL, f->letter ? f->letter : f->val};
@@ -121,6 +122,7 @@ bool io_parse_args(const struct io_verb *v, int argc, char **argv, struct io_arg
 	*status = MR_EXIT_RUNTIME;
 	int ch;
 	optind = 1;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, letters, opts, NULL)) != -1) {
 		const struct io_flag *f = ch == 'h' ? NULL : flag_of(v, ch);
 		if (ch == 'h') {
@@ -129,7 +131,7 @@ bool io_parse_args(const struct io_verb *v, int argc, char **argv, struct io_arg
 			return false;
 		}
 		if (!f) {
-			io_usage(v, stderr); /* getopt said what was wrong */
+			mr_flag_error(ch, v->name, argv);
 			return false;
 		}
 		int r = shared(a, f->val, optarg);

@@ -9,8 +9,8 @@
 #include "minirun/containers/io_proto.h"
 
 const struct mr_command container_io_commands[] = {
-	{"logs", cmd_logs, "fetch the logs of a container (-f, --tail N, -t, --since)"},
-	{"exec", cmd_exec, "run a command in a running container (-i -t -d -e -u -w)"},
-	{"attach", cmd_attach, "attach your stdin, stdout and stderr to a running container"},
+	{"logs", cmd_logs, "Fetch the logs of a container (-f, --tail N, -t, --since)"},
+	{"exec", cmd_exec, "Run a command in a running container (-i -t -d -e -u -w)"},
+	{"attach", cmd_attach, "Attach your stdin, stdout and stderr to a running container"},
 	{NULL, NULL, NULL},
 };

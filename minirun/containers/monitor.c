@@ -35,7 +35,7 @@
  *
  * See: prctl(2) PR_SET_CHILD_SUBREAPER; pidfd_open(2); credentials(7) (sessions);
  *      docker's restart policies:
- *https://docs.docker.com/engine/containers/start-containers-automatically/
+ *      https://docs.docker.com/engine/containers/start-containers-automatically/
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"

@@ -46,6 +46,8 @@ int cmd_port(int argc, char **argv)
 		port_usage();
 		return 0;
 	}
+	if (argc >= 2 && argv[1][0] == '-') /* no flag of its own */
+		return info_usage_error("port", "unknown flag: %s", argv[1]);
 	if (argc < 2 || argc > 3)
 		return info_usage_error("port", "\"port\" requires at least 1 and at most 2 "
 						"arguments.");
@@ -100,7 +102,7 @@ int cmd_port(int argc, char **argv)
 	int rc = 0;
 	if (*want && !n) {
 		const char *name = json_string_value(json_object_get(c.rec, "Name"));
-		fprintf(stderr, "Error: No public port '%s' published for %s\n", want,
+		fprintf(stderr, "minirun: No public port '%s' published for %s\n", want,
 			name ? name + (name[0] == '/') : c.id);
 		rc = 1;
 	}

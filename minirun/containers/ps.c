@@ -20,6 +20,7 @@
  *
  * See: docker-ps(1); info.h (the pieces shared with the other verbs)
  */
+#include "lib/cli.h"
 #include "minirun/containers/info.h"
 
 #include <ftw.h>
@@ -403,7 +404,7 @@ int cmd_ps(int argc, char **argv)
 	size_t nf = 0;
 	int ch;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "af:n:lqsh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":af:n:lqsh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': all = true; break;
 		case 'f':
@@ -430,7 +431,7 @@ int cmd_ps(int argc, char **argv)
 		case 'q': quiet = true; break;
 		case 's': size = true; break;
 		case 'h': ps_usage(); return 0;
-		default: return info_usage_error("ps", "unknown flag");
+		default: return mr_flag_error(ch, "ps", argv);
 		}
 	}
 	if (optind < argc)

@@ -22,6 +22,7 @@
  * See: docker-stats(1); Documentation/admin-guide/cgroup-v2.rst (memory.current, cpu.stat);
  *      proc(5) (/proc/PID/net/dev); cgroups/cgroup.h (cg_stats_read)
  */
+#include "lib/cli.h"
 #include "minirun/containers/info.h"
 
 #include <errno.h>
@@ -266,14 +267,14 @@ int cmd_stats(int argc, char **argv)
 	const char *format = NULL;
 	int ch, rc = 0;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":ah", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': all = true; break;
 		case 'F': format = optarg; break;
 		case 'S': stream = false; break;
 		case 'T': notrunc = true; break;
 		case 'h': stats_usage(); return 0;
-		default: return info_usage_error("stats", "unknown flag");
+		default: return mr_flag_error(ch, "stats", argv);
 		}
 	}
 	bool table = !format || !strncmp(format, "table", 5);

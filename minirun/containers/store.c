@@ -92,7 +92,7 @@ static int check_name(const char *name, struct mr_err *err)
 /* docker's "No such container: REF", errnum ENOENT without strerror's text */
 static int no_such(struct mr_err *err, const char *ref)
 {
-	mr_fail(err, 0, "No such container: %s", ref);
+	mr_failk(err, MR_E_NOT_FOUND, 0, "No such container: %s", ref);
 	if (err)
 		err->errnum = ENOENT;
 	return -1;
@@ -175,7 +175,8 @@ int container_new(const char *root, const char *name, struct container *c, struc
 		r = claim_name(root, gen, c->id, other, err);
 	}
 	if (r == 1 && name)
-		mr_fail(err, 0,
+		mr_failk(
+			err, MR_E_CONFLICT, 0,
 			"Conflict. The container name \"/%s\" is already in use by container "
 			"\"%s\". You have to remove (or rename) that container to be able to reuse "
 			"that name.",

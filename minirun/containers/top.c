@@ -73,6 +73,8 @@ int cmd_top(int argc, char **argv)
 		       "`minirun top web -o pid,comm` (its output needs a PID column).\n");
 		return 0;
 	}
+	if (argc >= 2 && argv[1][0] == '-') /* no flag of its own */
+		return info_usage_error("top", "unknown flag: %s", argv[1]);
 	if (argc < 2)
 		return info_usage_error("top", "\"top\" requires at least 1 argument.");
 	struct container c;
@@ -81,7 +83,7 @@ int cmd_top(int argc, char **argv)
 		return 1;
 	pid_t init = container_pid(&c);
 	if (!init) {
-		fprintf(stderr, "Error: container %s is not running\n", c.id);
+		fprintf(stderr, "minirun: container %s is not running\n", c.id);
 		container_close(&c);
 		return 1;
 	}
@@ -90,7 +92,7 @@ int cmd_top(int argc, char **argv)
 	struct procs_table t = {0};
 	if (top_pids(&c, init, &pids, &n, &err) < 0 ||
 	    procs_ps(argv + 2, argc - 2, pids, n, &t, &err) < 0) {
-		fprintf(stderr, "Error: %s\n", err.msg);
+		fprintf(stderr, "minirun: %s\n", err.msg);
 		free(pids);
 		container_close(&c);
 		return 1;

@@ -21,6 +21,7 @@
  *
  * See: docker-save(1), docker-load(1), image-spec image-layout.md, openat2(2)
  */
+#include "lib/cli.h"
 #include "minirun/image/image.h"
 
 #include <errno.h>
@@ -469,7 +470,7 @@ int cmd_load(int argc, char **argv)
 	const char *file = "/dev/stdin";
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "i:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': file = optarg; break;
 		case 'q': break;
@@ -481,7 +482,7 @@ int cmd_load(int argc, char **argv)
 			       "  -i, --input string   Read from tar archive file, instead of STDIN\n"
 			       "  -q, --quiet          Accepted for docker's sake\n");
 			return 0;
-		default: return image_usage_error("load", "bad flag");
+		default: return mr_flag_error(c, "load", argv);
 		}
 	}
 	if (optind < argc)

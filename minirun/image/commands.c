@@ -11,6 +11,7 @@
  *
  * See: docker-images(1), docker-tag(1); image.h for the store these read
  */
+#include "lib/cli.h"
 #include "minirun/image/image.h"
 
 #include <getopt.h>
@@ -166,7 +167,7 @@ int cmd_images(int argc, char **argv)
 	int digests = 0, notrunc = 0, quiet = 0, c;
 	const char *format = NULL;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "aqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":aqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': break;
 		case 'D': digests = 1; break;
@@ -174,7 +175,7 @@ int cmd_images(int argc, char **argv)
 		case 'T': notrunc = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': images_usage(); return 0;
-		default: return image_usage_error(argv[0], "bad flag");
+		default: return mr_flag_error(c, argv[0], argv);
 		}
 	}
 	if (argc - optind > 1)
@@ -309,6 +310,9 @@ int cmd_tag(int argc, char **argv)
 		       "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n");
 		return 0;
 	}
+	for (int i = 1; i < argc; i++) /* no flag of its own */
+		if (argv[i][0] == '-')
+			return image_usage_error("tag", "unknown flag: %s", argv[i]);
 	if (argc != 3)
 		return image_usage_error(argv[0], "\"tag\" requires exactly 2 arguments.");
 	if (ref_parse(argv[2], &ref, &err) < 0)
@@ -346,10 +350,11 @@ int cmd_image(int argc, char **argv)
 		printf("Usage:  minirun image COMMAND\n\nManage images\n\nCommands:\n");
 		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 			printf("  %s\n", subs[i].name);
-		return argc < 2 ? MR_EXIT_RUNTIME : 0;
+		return 0; /* as docker: the group alone prints its usage, status 0 */
 	}
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (!strcmp(argv[1], subs[i].name))
 			return subs[i].fn(argc - 1, argv + 1);
-	return image_usage_error("image", "unknown command \"%s\" for \"minirun image\"", argv[1]);
+	image_usage_error("image", "unknown command \"%s\" for \"minirun image\"", argv[1]);
+	return 1; /* docker's status for an unknown command */
 }

@@ -104,7 +104,7 @@ static int looks_like_id(const char *s)
 /* "No such image: NAME", with errnum ENOENT but without strerror's text (docker's words) */
 static int no_such_image(const char *name, struct mr_err *err)
 {
-	mr_fail(err, 0, "No such image: %s", name);
+	mr_failk(err, MR_E_NOT_FOUND, 0, "No such image: %s", name);
 	if (err)
 		err->errnum = ENOENT;
 	errno = ENOENT;

@@ -11,6 +11,7 @@
  *
  * See: docker-import(1), image-spec config.md, manifest.md
  */
+#include "lib/cli.h"
 #include "minirun/image/image.h"
 
 #include <errno.h>
@@ -259,7 +260,7 @@ int cmd_import(int argc, char **argv)
 	const char *message = NULL, *platform = NULL;
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "c:m:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (image_apply_change(cfg, optarg, &err) < 0) {
@@ -273,7 +274,7 @@ int cmd_import(int argc, char **argv)
 			import_usage();
 			json_decref(cfg);
 			return 0;
-		default: json_decref(cfg); return image_usage_error("import", "bad flag");
+		default: json_decref(cfg); return mr_flag_error(c, "import", argv);
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2) {

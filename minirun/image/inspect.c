@@ -11,6 +11,7 @@
  *
  * See: docker-image-inspect(1), docker-history(1), image-spec config.md ("history")
  */
+#include "lib/cli.h"
 #include "minirun/image/image.h"
 
 #include <getopt.h>
@@ -105,7 +106,7 @@ int image_inspect(int argc, char **argv)
 	const char *format = NULL;
 	int c, rc = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 'h':
@@ -115,7 +116,7 @@ int image_inspect(int argc, char **argv)
 			       "  -f, --format string   Format the output using a template: "
 			       "'{{.Id}}', '{{json .Config}}'\n");
 			return 0;
-		default: return image_usage_error("image inspect", "bad flag");
+		default: return mr_flag_error(c, "image inspect", argv);
 		}
 	}
 	if (optind >= argc)
@@ -131,7 +132,7 @@ int image_inspect(int argc, char **argv)
 		if (image_resolve(&st, argv[i], &img, &err) < 0) {
 			/* docker prints what it found, and then the error */
 			rc = 1;
-			fprintf(stderr, "Error: %s\n", err.msg);
+			fprintf(stderr, "minirun: %s\n", err.msg);
 			continue;
 		}
 		json_t *o = inspect_object(&st, &img);
@@ -161,7 +162,7 @@ int cmd_history(int argc, char **argv)
 	};
 	int notrunc = 0, quiet = 0, human = 1, c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qhH:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qhH:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'T': notrunc = 1; break;
 		case 'q': quiet = 1; break;
@@ -174,7 +175,7 @@ int cmd_history(int argc, char **argv)
 			       "      --no-trunc      Don't truncate output\n"
 			       "  -q, --quiet         Only show image IDs\n");
 			return 0;
-		default: return image_usage_error("history", "bad flag");
+		default: return mr_flag_error(c, "history", argv);
 		}
 	}
 	if (argc - optind != 1)

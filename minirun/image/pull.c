@@ -24,6 +24,7 @@
  * See: opencontainers/distribution-spec spec.md ("Pulling manifests", "Pulling blobs"),
  *      image-spec image-index.md, docker-pull(1)
  */
+#include "lib/cli.h"
 #include "minirun/image/registry.h"
 
 #include <getopt.h>
@@ -416,7 +417,7 @@ int cmd_pull(int argc, char **argv)
 	struct pull_opts o = {0};
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o.platform = optarg; break;
 		case 'k': o.insecure = 1; break;
@@ -432,7 +433,7 @@ int cmd_pull(int argc, char **argv)
 			       "for 127.0.0.0/8)\n"
 			       "  -q, --quiet             Suppress verbose output\n");
 			return 0;
-		default: return image_usage_error("pull", "bad flag");
+		default: return mr_flag_error(c, "pull", argv);
 		}
 	}
 	if (argc - optind != 1)

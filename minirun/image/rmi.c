@@ -13,6 +13,7 @@
  *
  * See: docker-rmi(1), docker-image-prune(1)
  */
+#include "lib/cli.h"
 #include "minirun/image/image.h"
 
 #include <getopt.h>
@@ -156,7 +157,7 @@ int cmd_rmi(int argc, char **argv)
 	};
 	int force = 0, c, rc = 0, deleted = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': force = 1; break;
 		case 'n': break;
@@ -168,7 +169,7 @@ int cmd_rmi(int argc, char **argv)
 			       "uses it)\n"
 			       "      --no-prune   Accepted for docker's sake\n");
 			return 0;
-		default: return image_usage_error(argv[0], "bad flag");
+		default: return mr_flag_error(c, argv[0], argv);
 		}
 	}
 	if (optind >= argc)
@@ -200,7 +201,7 @@ int image_prune(int argc, char **argv)
 	};
 	int all = 0, force = 0, c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "afh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":afh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = 1; break;
 		case 'f': force = 1; break;
@@ -212,7 +213,7 @@ int image_prune(int argc, char **argv)
 			       "ones\n"
 			       "  -f, --force   Do not prompt for confirmation\n");
 			return 0;
-		default: return image_usage_error("image prune", "bad flag");
+		default: return mr_flag_error(c, "image prune", argv);
 		}
 	}
 	if (!force) {

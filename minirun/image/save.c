@@ -12,6 +12,7 @@
  *
  * See: docker-save(1), podman-save(1), libarchive archive_write(3)
  */
+#include "lib/cli.h"
 #include "minirun/image/image.h"
 
 #include <errno.h>
@@ -346,7 +347,7 @@ int cmd_save(int argc, char **argv)
 	const char *file = NULL;
 	int format = ARCHIVE_DOCKER, c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': file = optarg; break;
 		case 'f':
@@ -368,7 +369,7 @@ int cmd_save(int argc, char **argv)
 			       "      --format string   docker-archive (default) or oci-archive\n"
 			       "  -o, --output string   Write to a file, instead of STDOUT\n");
 			return 0;
-		default: return image_usage_error("save", "bad flag");
+		default: return mr_flag_error(c, "save", argv);
 		}
 	}
 	if (optind >= argc)

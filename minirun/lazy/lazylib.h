@@ -56,17 +56,17 @@ int mr_lazy_check(const char *soname, const char *package, struct mr_err *err);
 #define MR_LAZY(lib, ret, name, params, args)                                                      \
 	ret name params                                                                            \
 	{                                                                                          \
-		static __typeof__(&name) real;                                                     \
+		static __typeof__(&(name)) real;                                                   \
 		if (!real)                                                                         \
-			real = (__typeof__(&name))mr_lazy_sym(&(lib), #name);                      \
+			real = (__typeof__(&(name)))mr_lazy_sym(&(lib), #name);                    \
 		return real args;                                                                  \
 	}
 #define MR_LAZY_VOID(lib, name, params, args)                                                      \
 	void name params                                                                           \
 	{                                                                                          \
-		static __typeof__(&name) real;                                                     \
+		static __typeof__(&(name)) real;                                                   \
 		if (!real)                                                                         \
-			real = (__typeof__(&name))mr_lazy_sym(&(lib), #name);                      \
+			real = (__typeof__(&(name)))mr_lazy_sym(&(lib), #name);                    \
 		real args;                                                                         \
 	}
 

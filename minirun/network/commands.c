@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/cli.h"
 #include "minirun/network/network.h"
 #include "netns/netlink.h"
 
@@ -34,18 +35,38 @@ static int usage_err(const char *verb, const char *synopsis)
 	return MR_EXIT_RUNTIME;
 }
 
+/* operands - a verb without flags of its own: --help prints HELP (*rc = 0), another flag
+ * is refused (*rc = 125), both returning -1; else 0 with optind at the first operand */
+static int operands(int argc, char **argv, const char *verb, const char *help, int *rc)
+{
+	char what[32];
+	snprintf(what, sizeof(what), "network %s", verb);
+	optind = 0;
+	/* no flag of its own: anything but -1 is --help or a refused flag */
+	return mr_verb_opt(argc, argv, what, "", NULL, help, rc) == -1 ? 0 : -1;
+}
+
 static int cmd_create(int argc, char **argv)
 {
 	static const struct option lo[] = {{"subnet", required_argument, 0, 's'},
 					   {"gateway", required_argument, 0, 'g'},
 					   {"driver", required_argument, 0, 'd'},
-					   {"help", no_argument, 0, 'h'},
 					   {0, 0, 0, 0}};
+	char help[512];
+	snprintf(help, sizeof(help),
+		 "Usage:  minirun network create [OPTIONS] NETWORK\n\n"
+		 "Create a network\n\n"
+		 "Options:\n"
+		 "  -d, --driver bridge    the only driver\n"
+		 "      --subnet CIDR      e.g. 10.90.0.0/24 (default: a free /24 of %s)\n"
+		 "      --gateway IP       default: the subnet's first address\n",
+		 NETWORK_USER_POOL);
 	const char *subnet = NULL, *gateway = NULL;
-	int o;
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "d:h", lo, NULL)) != -1)
+	int o, rc;
+	optind = 0;
+	while ((o = mr_verb_opt(argc, argv, "network create", "d:", lo, help, &rc)) != -1)
 		switch (o) {
+		case MR_OPT_DONE: return rc;
 		case 's': subnet = optarg; break;
 		case 'g': gateway = optarg; break;
 		case 'd':
@@ -57,14 +78,6 @@ static int cmd_create(int argc, char **argv)
 				return MR_EXIT_RUNTIME;
 			}
 			break;
-		case 'h':
-			printf("Usage:  minirun network create [OPTIONS] NETWORK\n\n"
-			       "  -d, --driver bridge    the only driver\n"
-			       "      --subnet CIDR      e.g. 10.90.0.0/24 (default: a free /24 of %s)\n"
-			       "      --gateway IP       default: the subnet's first address\n",
-			       NETWORK_USER_POOL);
-			return 0;
-		default: return MR_EXIT_RUNTIME;
 		}
 	if (optind != argc - 1)
 		return usage_err("create", "exactly 1 argument (NETWORK)");
@@ -78,7 +91,21 @@ static int cmd_create(int argc, char **argv)
 
 static int cmd_ls(int argc, char **argv)
 {
-	int quiet = argc > 1 && (!strcmp(argv[1], "-q") || !strcmp(argv[1], "--quiet"));
+	static const struct option lo[] = {{"quiet", no_argument, 0, 'q'}, {0, 0, 0, 0}};
+	int o, rc, quiet = 0;
+	optind = 0;
+	while ((o = mr_verb_opt(argc, argv, "network ls", "q", lo,
+				"Usage:  minirun network ls [OPTIONS]\n\n"
+				"List networks\n\n"
+				"Options:\n"
+				"  -q, --quiet   only display network IDs\n",
+				&rc)) != -1)
+		switch (o) {
+		case MR_OPT_DONE: return rc;
+		case 'q': quiet = 1; break;
+		}
+	if (optind != argc)
+		return usage_err("ls", "no arguments");
 	struct mr_err err = {0};
 	int lock = network_lock(network_root(), &err); /* the default may be written now */
 	if (lock < 0)
@@ -108,9 +135,14 @@ static int cmd_ls(int argc, char **argv)
 static int cmd_rm(int argc, char **argv)
 {
 	int rc = 0;
-	if (argc < 2)
+	if (operands(argc, argv, "rm",
+		     "Usage:  minirun network rm NETWORK [NETWORK...]\n\n"
+		     "Remove one or more networks\n",
+		     &rc) < 0)
+		return rc;
+	if (optind == argc)
 		return usage_err("rm", "at least 1 argument (NETWORK)");
-	for (int i = 1; i < argc; i++) {
+	for (int i = optind; i < argc; i++) {
 		struct mr_err err = {0};
 		if (network_remove(network_root(), argv[i], &err) < 0)
 			rc = fail(&err);
@@ -122,14 +154,20 @@ static int cmd_rm(int argc, char **argv)
 
 static int cmd_inspect(int argc, char **argv)
 {
-	if (argc < 2)
+	int rc = 0;
+	if (operands(argc, argv, "inspect",
+		     "Usage:  minirun network inspect NETWORK [NETWORK...]\n\n"
+		     "Display detailed information on one or more networks\n",
+		     &rc) < 0)
+		return rc;
+	if (optind == argc)
 		return usage_err("inspect", "at least 1 argument (NETWORK)");
 	struct mr_err err = {0};
-	int rc = 0, lock = network_lock(network_root(), &err);
+	int lock = network_lock(network_root(), &err);
 	if (lock < 0)
 		return fail(&err);
 	json_t *out = json_array();
-	for (int i = 1; i < argc; i++) {
+	for (int i = optind; i < argc; i++) {
 		json_t *rec = network_load(network_root(), argv[i], &err);
 		if (rec)
 			json_array_append_new(out, rec);
@@ -151,10 +189,20 @@ static int cmd_connect(int argc, char **argv)
 					   {0, 0, 0, 0}};
 	const char *aliases[16], *name = NULL;
 	size_t na = 0;
-	int o;
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "", lo, NULL)) != -1)
+	int o, rc;
+	optind = 0;
+	while ((o = mr_verb_opt(
+			argc, argv, "network connect", "", lo,
+			"Usage:  minirun network connect [OPTIONS] NETWORK CONTAINER\n"
+			"        minirun network connect [OPTIONS] NETWORK CONTAINER-ID "
+			"PID|NETNS-PATH\n\n"
+			"Connect a container to a network\n\n"
+			"Options:\n"
+			"      --alias NAME   a name the container answers to on the network\n"
+			"      --name NAME    the container's name, for a bare CONTAINER-ID\n",
+			&rc)) != -1)
 		switch (o) {
+		case MR_OPT_DONE: return rc;
 		case 'a':
 			if (na == 16) {
 				fprintf(stderr, "minirun: at most 16 --alias\n");
@@ -163,7 +211,6 @@ static int cmd_connect(int argc, char **argv)
 			aliases[na++] = optarg;
 			break;
 		case 'n': name = optarg; break;
-		default: return MR_EXIT_RUNTIME;
 		}
 	struct mr_err err = {0};
 	if (optind == argc - 2 && network_containers) { /* docker's: NETWORK CONTAINER */
@@ -196,8 +243,20 @@ static int cmd_connect(int argc, char **argv)
 
 static int cmd_disconnect(int argc, char **argv)
 {
+	static const struct option lo[] = {{"force", no_argument, 0, 'f'}, {0, 0, 0, 0}};
 	struct mr_err err = {0};
-	int i = argc > 1 && (!strcmp(argv[1], "-f") || !strcmp(argv[1], "--force"));
+	int o, rc;
+	optind = 0;
+	while ((o = mr_verb_opt(
+			argc, argv, "network disconnect", "f", lo,
+			"Usage:  minirun network disconnect [OPTIONS] NETWORK CONTAINER\n\n"
+			"Disconnect a container from a network\n\n"
+			"Options:\n"
+			"  -f, --force   accepted, as docker's (the disconnect is forced)\n",
+			&rc)) != -1)
+		if (o == MR_OPT_DONE)
+			return rc;
+	int i = optind - 1; /* argv[1 + i] is NETWORK */
 	if (argc != 3 + i)
 		return usage_err("disconnect", "exactly 2 arguments (NETWORK CONTAINER)");
 	/* a container of the store: its record forgets the network too; else a bare ID */
@@ -216,11 +275,17 @@ static int cmd_publish(int argc, char **argv)
 	size_t n = 0;
 	struct mr_err err = {0};
 	int r = 0;
-	if (argc < 3)
+	if (operands(
+		    argc, argv, "publish",
+		    "Usage:  minirun network publish CONTAINER-ID [HOSTADDR:]HOSTPORT:PORT[/PROTO]...\n\n"
+		    "Publish a container's ports (what run -p calls)\n",
+		    &r) < 0)
+		return r;
+	if (argc - optind < 2)
 		return usage_err("publish", "CONTAINER-ID and at least 1 port spec");
-	for (int i = 2; i < argc && r == 0; i++) /* a range gives a port each */
+	for (int i = optind + 1; i < argc && r == 0; i++) /* a range gives a port each */
 		r = network_parse_ports(argv[i], &ports, &n, &err);
-	if (r == 0 && network_publish(network_root(), argv[1], ports, n, &err) < 0)
+	if (r == 0 && network_publish(network_root(), argv[optind], ports, n, &err) < 0)
 		r = -1;
 	for (size_t i = 0; r == 0 && i < n; i++) /* as `docker port` shows them */
 		printf("%u/%s -> %s:%u\n", ports[i].port, ports[i].proto,
@@ -232,9 +297,15 @@ static int cmd_publish(int argc, char **argv)
 static int cmd_unpublish(int argc, char **argv)
 {
 	struct mr_err err = {0};
-	if (argc != 2)
+	int rc = 0;
+	if (operands(argc, argv, "unpublish",
+		     "Usage:  minirun network unpublish CONTAINER-ID\n\n"
+		     "Remove every port a container published\n",
+		     &rc) < 0)
+		return rc;
+	if (argc - optind != 1)
 		return usage_err("unpublish", "exactly 1 argument (CONTAINER-ID)");
-	if (network_unpublish(network_root(), argv[1], &err) < 0)
+	if (network_unpublish(network_root(), argv[optind], &err) < 0)
 		return fail(&err);
 	return 0;
 }

@@ -12,7 +12,7 @@
  *	5. rewrite the hosts file of every container on the network
  * A failure at 4 deletes the veth again, so nothing is left and no lease was written.
  *
- * See: network.h, netns/attach.c, hosts(5).
+ * See: network.h, netns/plug.c, hosts(5).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -274,8 +274,9 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 	snprintf(gwcidr, sizeof(gwcidr), "%s/%d", gws, sn.prefix);
 
 	if (json_object_get(json_object_get(rec, "Containers"), c->container_id))
-		mr_fail(err, 0, "endpoint with name %s already exists in network %s",
-			c->name && *c->name ? c->name : c->container_id, net);
+		mr_failk(err, MR_E_CONFLICT, 0,
+			 "endpoint with name %s already exists in network %s",
+			 c->name && *c->name ? c->name : c->container_id, net);
 	else if (c->naliases && network_is_default(rec))
 		mr_fail(err, 0,
 			"network-scoped alias is supported only for containers in user defined "

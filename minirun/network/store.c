@@ -204,8 +204,9 @@ json_t *network_load(const char *root, const char *name, struct mr_err *err)
 	json_decref(all);
 	if (hits == 1)
 		return found;
-	mr_fail(err, 0, hits ? "network %s is ambiguous (%zu matches)" : "network %s not found",
-		name, hits);
+	mr_failk(err, hits ? MR_E_INVALID : MR_E_NOT_FOUND, 0,
+		 hits ? "network %s is ambiguous (%zu matches)" : "network %s not found", name,
+		 hits);
 	errno = hits ? EINVAL : ENOENT;
 	return NULL;
 }
@@ -304,7 +305,8 @@ int network_create(const char *root, const char *name, const char *subnet, const
 	{
 		if (!strcmp(json_string_value(json_object_get(rec, "Name")), name)) {
 			json_decref(all);
-			return mr_fail(err, 0, "network with name %s already exists", name);
+			return mr_failk(err, MR_E_CONFLICT, 0,
+					"network with name %s already exists", name);
 		}
 	}
 	int r = plan_subnet(all, subnet, gateway, snet, sgw, sizeof(snet), err);

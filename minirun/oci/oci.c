@@ -131,6 +131,7 @@ int oci_main(int argc, char **argv, char **full_argv)
 	int c;
 	bool systemd = false, debug = false;
 
+	opterr = 0; /* one line of our own for a refused global flag */
 	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': g.root = optarg; break;
@@ -152,9 +153,13 @@ int oci_main(int argc, char **argv, char **full_argv)
 		case 'h': usage(stdout); return 0;
 		case 'R':
 		case 'C': break; /* runc's --rootless auto and --criu PATH: nothing to do */
-		default: usage(stderr); return 2;
+		default:
+			fprintf(stderr, "minirun: unknown flag '%s'; see 'minirun oci --help'\n",
+				argv[optind - 1]);
+			return 2;
 		}
 	}
+	opterr = 0; /* the verbs name a flag they refuse, in one line of their own */
 	if (optind >= argc) {
 		usage(stderr);
 		return 2;

@@ -63,7 +63,7 @@ static int parse(struct oci_global *g, int argc, char **argv, struct ctr_create_
 	};
 	int c;
 	char *end;
-	while ((c = getopt_long(argc, argv, "+b:dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:b:dh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->bundle = optarg; break;
 		case 'p': o->pid_file = optarg; break;
@@ -85,7 +85,11 @@ static int parse(struct oci_global *g, int argc, char **argv, struct ctr_create_
 		case 'k':
 		case 'S': break;
 		case 'h': usage(stdout, argv[0]); exit(0);
-		default: usage(stderr, argv[0]); return -1;
+		default:
+			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
+					 argv[optind - 1],
+					 c == ':' ? "needs a value" : "is unknown", argv[0]),
+			       -1;
 		}
 	}
 	o->id = oci_need_id(g, argc, argv, optind, argv[0]);

@@ -21,9 +21,13 @@ int oci_delete(struct oci_global *g, int argc, char **argv)
 	struct mr_err err = {0};
 	bool force = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:fh", opts, NULL)) != -1) {
 		if (c == 'f')
 			force = true;
+		else if (c == '?' || c == ':')
+			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
+					 argv[optind - 1],
+					 c == ':' ? "needs a value" : "is unknown", argv[0]);
 		else {
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: minirun oci delete [--force] ID\n\n"

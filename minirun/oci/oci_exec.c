@@ -56,7 +56,7 @@ int oci_exec(struct oci_global *g, int argc, char **argv)
 	char *env[256], *caps[64];
 	size_t nenv = 0, ncaps = 0;
 	int c, status = 0;
-	while ((c = getopt_long(argc, argv, "+p:tdw:e:u:c:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:tdw:e:u:c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o.process_file = optarg; break;
 		case 't': o.tty = true; break;
@@ -80,7 +80,10 @@ int oci_exec(struct oci_global *g, int argc, char **argv)
 			return oci_failx(g, 1, "--%s is not supported: minirun has no LSM support",
 					 c == 'L' ? "process-label" : "apparmor");
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default:
+			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci exec --help'",
+					 argv[optind - 1],
+					 c == ':' ? "needs a value" : "is unknown");
 		}
 	}
 	env[nenv] = NULL, caps[ncaps] = NULL;

@@ -14,6 +14,7 @@
 
 #include <seccomp.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/capability.h>
 
@@ -27,9 +28,15 @@ static json_t *strs(const char *const *v)
 
 int oci_features(struct oci_global *g, int argc, char **argv)
 {
-	(void)g, (void)argv;
+	(void)g;
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: minirun oci features\n");
+		return 0;
+	}
 	if (argc > 1) {
-		fprintf(stderr, "usage: minirun oci features\n");
+		fprintf(stderr,
+			"minirun: '%s': features takes no argument; usage: minirun oci features\n",
+			argv[1]);
 		return 2;
 	}
 	static const char *const hooks[] = {"prestart",

@@ -30,9 +30,13 @@ int oci_kill(struct oci_global *g, int argc, char **argv)
 	struct mr_err err = {0};
 	bool all = false;
 	int c, sig = SIGTERM;
-	while ((c = getopt_long(argc, argv, "+ah", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:ah", opts, NULL)) != -1) {
 		if (c == 'a')
 			all = true;
+		else if (c == '?' || c == ':')
+			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci kill --help'",
+					 argv[optind - 1],
+					 c == ':' ? "needs a value" : "is unknown");
 		else
 			return usage(c == 'h' ? stdout : stderr), c == 'h' ? 0 : 2;
 	}

@@ -44,11 +44,15 @@ int oci_list(struct oci_global *g, int argc, char **argv)
 					     {NULL, 0, NULL, 0}};
 	bool json = false, quiet = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "+f:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:f:qh", opts, NULL)) != -1) {
 		if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
 			json = optarg[0] == 'j';
 		else if (c == 'q')
 			quiet = true;
+		else if (c == '?' || c == ':')
+			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
+					 argv[optind - 1],
+					 c == ':' ? "needs a value" : "is unknown", argv[0]);
 		else {
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: minirun oci list [OPTIONS]\n\n"

@@ -16,10 +16,16 @@
 static int pause_or_resume(struct oci_global *g, int argc, char **argv, bool pause)
 {
 	struct mr_err err = {0};
-	if (getopt(argc, argv, "+h") != -1) {
-		fprintf(stderr, "usage: minirun oci %s ID\n", argv[0]);
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: minirun oci %s ID\n", argv[0]);
+		return 0;
+	}
+	if (argc > 1 && argv[1][0] == '-' && strcmp(argv[1], "--")) {
+		fprintf(stderr, "minirun: unknown flag '%s'; usage: minirun oci %s ID\n", argv[1],
+			argv[0]);
 		return 2;
 	}
+	optind = argc > 1 && !strcmp(argv[1], "--") ? 2 : 1;
 	const char *id = oci_need_id(g, argc, argv, optind, argv[0]);
 	if (!id)
 		return 2;

@@ -32,9 +32,13 @@ int oci_ps(struct oci_global *g, int argc, char **argv)
 	struct ctr_state st;
 	bool json = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:f:h", opts, NULL)) != -1) {
 		if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
 			json = optarg[0] == 'j';
+		else if (c == '?' || c == ':')
+			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
+					 argv[optind - 1],
+					 c == ':' ? "needs a value" : "is unknown", argv[0]);
 		else {
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: minirun oci ps [OPTIONS] ID [PS OPTIONS]\n\n"

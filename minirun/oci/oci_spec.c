@@ -26,11 +26,15 @@ int oci_spec(struct oci_global *g, int argc, char **argv)
 	const char *bundle = ".";
 	bool rootless = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "+b:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:b:h", opts, NULL)) != -1) {
 		if (c == 'r')
 			rootless = true;
 		else if (c == 'b')
 			bundle = optarg;
+		else if (c == '?' || c == ':')
+			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
+					 argv[optind - 1],
+					 c == ':' ? "needs a value" : "is unknown", argv[0]);
 		else {
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: minirun oci spec [OPTIONS]\n\n"

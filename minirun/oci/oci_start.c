@@ -11,14 +11,21 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 int oci_start(struct oci_global *g, int argc, char **argv)
 {
 	struct mr_err err = {0};
-	if (getopt(argc, argv, "+h") != -1) {
-		fprintf(stderr, "usage: minirun oci start ID\n");
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: minirun oci start ID\n");
+		return 0;
+	}
+	if (argc > 1 && argv[1][0] == '-' && strcmp(argv[1], "--")) {
+		fprintf(stderr, "minirun: unknown flag '%s'; usage: minirun oci start ID\n",
+			argv[1]);
 		return 2;
 	}
+	optind = argc > 1 && !strcmp(argv[1], "--") ? 2 : 1;
 	const char *id = oci_need_id(g, argc, argv, optind, "start");
 	if (!id)
 		return 2;

@@ -12,16 +12,23 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 int oci_state(struct oci_global *g, int argc, char **argv)
 {
 	struct mr_err err = {0};
 	struct ctr_state st;
-	if (getopt(argc, argv, "+h") != -1) {
-		fprintf(stderr, "usage: minirun oci state ID\n");
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: minirun oci state ID\n");
+		return 0;
+	}
+	if (argc > 1 && argv[1][0] == '-' && strcmp(argv[1], "--")) {
+		fprintf(stderr, "minirun: unknown flag '%s'; usage: minirun oci state ID\n",
+			argv[1]);
 		return 2;
 	}
+	optind = argc > 1 && !strcmp(argv[1], "--") ? 2 : 1;
 	const char *id = oci_need_id(g, argc, argv, optind, "state");
 	if (!id)
 		return 2;

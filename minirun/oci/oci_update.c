@@ -24,9 +24,13 @@ int oci_update(struct oci_global *g, int argc, char **argv)
 	struct mr_err err = {0};
 	const char *file = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "+r:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:r:h", opts, NULL)) != -1) {
 		if (c == 'r')
 			file = optarg;
+		else if (c == '?' || c == ':')
+			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
+					 argv[optind - 1],
+					 c == ':' ? "needs a value" : "is unknown", argv[0]);
 		else {
 			fprintf(c == 'h' ? stdout : stderr,
 				"usage: minirun oci update --resources FILE|- ID\n\n"

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/cli.h"
 #include "minirun/volume/volume.h"
 
 static int fail(const struct mr_err *err)
@@ -26,6 +27,17 @@ static int usage_err(const char *verb, const char *what)
 	return MR_EXIT_RUNTIME;
 }
 
+/* operands - a verb without flags of its own: --help prints HELP (*rc = 0), another flag
+ * is refused (*rc = 125), both returning -1; else 0 with optind at the first operand */
+static int operands(int argc, char **argv, const char *verb, const char *help, int *rc)
+{
+	char what[32];
+	snprintf(what, sizeof(what), "volume %s", verb);
+	optind = 0;
+	/* no flag of its own: anything but -1 is --help or a refused flag */
+	return mr_verb_opt(argc, argv, what, "", NULL, help, rc) == -1 ? 0 : -1;
+}
+
 static int cmd_create(int argc, char **argv)
 {
 	static const struct option lo[] = {{"label", required_argument, 0, 'l'},
@@ -34,10 +46,19 @@ static int cmd_create(int argc, char **argv)
 					   {0, 0, 0, 0}};
 	const char *labels[32], *name = NULL;
 	size_t nl = 0;
-	int o;
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "d:", lo, NULL)) != -1)
+	int o, rc;
+	optind = 0;
+	while ((o = mr_verb_opt(
+			argc, argv, "volume create", "d:", lo,
+			"Usage:  minirun volume create [OPTIONS] [VOLUME]\n\n"
+			"Create a volume\n\n"
+			"Options:\n"
+			"  -d, --driver local   the only driver\n"
+			"      --label K=V      set metadata on the volume (up to 32)\n"
+			"      --name NAME      the volume's name (default: 64 random hex)\n",
+			&rc)) != -1)
 		switch (o) {
+		case MR_OPT_DONE: return rc;
 		case 'l':
 			if (nl == 32)
 				return usage_err("create", "at most 32 --label");
@@ -53,7 +74,6 @@ static int cmd_create(int argc, char **argv)
 			}
 			break;
 		case 'n': name = optarg; break;
-		default: return MR_EXIT_RUNTIME;
 		}
 	if (argc - optind > 1 || (name && optind < argc))
 		return usage_err("create", "at most 1 argument (VOLUME)");
@@ -69,7 +89,21 @@ static int cmd_create(int argc, char **argv)
 
 static int cmd_ls(int argc, char **argv)
 {
-	int quiet = argc > 1 && (!strcmp(argv[1], "-q") || !strcmp(argv[1], "--quiet"));
+	static const struct option lo[] = {{"quiet", no_argument, 0, 'q'}, {0, 0, 0, 0}};
+	int o, rc, quiet = 0;
+	optind = 0;
+	while ((o = mr_verb_opt(argc, argv, "volume ls", "q", lo,
+				"Usage:  minirun volume ls [OPTIONS]\n\n"
+				"List volumes\n\n"
+				"Options:\n"
+				"  -q, --quiet   only display volume names\n",
+				&rc)) != -1)
+		switch (o) {
+		case MR_OPT_DONE: return rc;
+		case 'q': quiet = 1; break;
+		}
+	if (optind != argc)
+		return usage_err("ls", "no arguments");
 	struct mr_err err = {0};
 	json_t *all = volume_list(volume_root(), &err), *rec;
 	size_t i;
@@ -92,12 +126,20 @@ static int cmd_ls(int argc, char **argv)
 
 static int cmd_rm(int argc, char **argv)
 {
-	int force = 0, rc = 0, i = 1;
-	for (; i < argc && argv[i][0] == '-'; i++)
-		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force"))
-			force = 1;
-		else
-			return usage_err("rm", "[-f] VOLUME...");
+	static const struct option lo[] = {{"force", no_argument, 0, 'f'}, {0, 0, 0, 0}};
+	int o, force = 0, rc = 0;
+	optind = 0;
+	while ((o = mr_verb_opt(argc, argv, "volume rm", "f", lo,
+				"Usage:  minirun volume rm [OPTIONS] VOLUME [VOLUME...]\n\n"
+				"Remove one or more volumes\n\n"
+				"Options:\n"
+				"  -f, --force   remove even a volume a container uses\n",
+				&rc)) != -1)
+		switch (o) {
+		case MR_OPT_DONE: return rc;
+		case 'f': force = 1; break;
+		}
+	int i = optind;
 	if (i == argc)
 		return usage_err("rm", "at least 1 argument (VOLUME)");
 	for (; i < argc; i++) {
@@ -113,10 +155,15 @@ static int cmd_rm(int argc, char **argv)
 static int cmd_inspect(int argc, char **argv)
 {
 	int rc = 0;
-	if (argc < 2)
+	if (operands(argc, argv, "inspect",
+		     "Usage:  minirun volume inspect VOLUME [VOLUME...]\n\n"
+		     "Display detailed information on one or more volumes\n",
+		     &rc) < 0)
+		return rc;
+	if (optind == argc)
 		return usage_err("inspect", "at least 1 argument (VOLUME)");
 	json_t *out = json_array();
-	for (int i = 1; i < argc; i++) {
+	for (int i = optind; i < argc; i++) {
 		struct mr_err err = {0};
 		json_t *rec = volume_inspect(volume_root(), argv[i], &err);
 		if (rec)
@@ -133,12 +180,23 @@ static int cmd_inspect(int argc, char **argv)
 
 static int cmd_prune(int argc, char **argv)
 {
-	int all = 0;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all"))
-			all = 1;
-		else if (strcmp(argv[i], "-f") && strcmp(argv[i], "--force"))
-			return usage_err("prune", "only -a/--all and -f/--force");
+	static const struct option lo[] = {
+		{"all", no_argument, 0, 'a'}, {"force", no_argument, 0, 'f'}, {0, 0, 0, 0}};
+	int o, rc, all = 0;
+	optind = 0;
+	while ((o = mr_verb_opt(argc, argv, "volume prune", "af", lo,
+				"Usage:  minirun volume prune [OPTIONS]\n\n"
+				"Remove unused anonymous volumes\n\n"
+				"Options:\n"
+				"  -a, --all     every unused volume, named ones too\n"
+				"  -f, --force   do not prompt (minirun never does)\n",
+				&rc)) != -1)
+		switch (o) {
+		case MR_OPT_DONE: return rc;
+		case 'a': all = 1; break;
+		}
+	if (optind != argc)
+		return usage_err("prune", "no arguments");
 	struct mr_err err = {0};
 	json_t *removed;
 	unsigned long long bytes;
@@ -158,13 +216,29 @@ static int cmd_prune(int argc, char **argv)
 
 static int cmd_resolve(int argc, char **argv)
 {
+	static const struct option lo[] = {{"volume", required_argument, 0, 'v'},
+					   {"mount", required_argument, 0, 'm'},
+					   {0, 0, 0, 0}};
 	struct volume_mount m;
 	struct mr_err err = {0};
-	if (argc != 4 || (strcmp(argv[1], "-v") && strcmp(argv[1], "--mount")))
+	const char *v = NULL, *mount = NULL;
+	int o, rc;
+	optind = 0;
+	while ((o = mr_verb_opt(
+			argc, argv, "volume resolve", "v:", lo,
+			"Usage:  minirun volume resolve -v SPEC|--mount SPEC CONTAINER-ID\n\n"
+			"Parse -v/--mount for a container, make what it needs, print the OCI "
+			"mount\n",
+			&rc)) != -1)
+		switch (o) {
+		case MR_OPT_DONE: return rc;
+		case 'v': v = optarg; break;
+		case 'm': mount = optarg; break;
+		}
+	if (argc - optind != 1 || !v == !mount)
 		return usage_err("resolve", "-v SPEC|--mount SPEC CONTAINER-ID");
-	if ((!strcmp(argv[1], "-v") ? volume_parse_v(argv[2], &m, &err)
-				    : volume_parse_mount(argv[2], &m, &err)) < 0 ||
-	    volume_resolve(volume_root(), &m, argv[3], &err) < 0)
+	if ((v ? volume_parse_v(v, &m, &err) : volume_parse_mount(mount, &m, &err)) < 0 ||
+	    volume_resolve(volume_root(), &m, argv[optind], &err) < 0)
 		return fail(&err);
 	json_t *j = volume_oci_mount(&m);
 	char *text = json_dumps(j, JSON_COMPACT);
@@ -177,9 +251,16 @@ static int cmd_resolve(int argc, char **argv)
 static int cmd_release(int argc, char **argv)
 {
 	struct mr_err err = {0};
-	if (argc != 3)
+	int rc;
+	if (operands(argc, argv, "release",
+		     "Usage:  minirun volume release VOLUME CONTAINER-ID\n\n"
+		     "A container no longer uses a volume (what rm calls)\n",
+		     &rc) < 0)
+		return rc;
+	if (argc - optind != 2)
 		return usage_err("release", "exactly 2 arguments (VOLUME CONTAINER-ID)");
-	return volume_release(volume_root(), argv[1], argv[2], &err) < 0 ? fail(&err) : 0;
+	return volume_release(volume_root(), argv[optind], argv[optind + 1], &err) < 0 ? fail(&err)
+										       : 0;
 }
 
 const struct mr_command volume_commands[] = {

@@ -17,7 +17,7 @@
  * minirun/containers/vol.c): nothing here resolves a path of the image.
  *
  * See: volume.h;
- *https://docs.docker.com/engine/storage/volumes/#populate-a-volume-using-a-container
+ *      https://docs.docker.com/engine/storage/volumes/#populate-a-volume-using-a-container
  */
 #include <dirent.h>
 #include <errno.h>

@@ -74,7 +74,7 @@ static int mktar(int argc, char **argv)
 {
 	int z = 0;
 	if (argc > 2 && (!strcmp(argv[1], "-z") || !strcmp(argv[1], "-Z"))) {
-		z = argv[1][1];
+		z = (unsigned char)argv[1][1];
 		argv++;
 		argc--;
 	}

@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_cgroup_parse.c - human values, conversions and readings parsing
- * (cgroups/parse.c, cgroups/stats.c): what `-m 256m` and `--cpus 0.5` become.
+ * (cgroups/parse.c, cgroups/readings.c): what `-m 256m` and `--cpus 0.5` become.
  */
 #include "cgroups/cgroup.h"
 #include "tests/unit/unit.h"

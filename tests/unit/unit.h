@@ -4,8 +4,8 @@
  * Each tests/unit/test_*.c holds the tests of one module, named after the behaviour they
  * prove, and registers them at load time:
  *
- *	static void ns_by_name_knows_spec_names(void) {
- *CU_ASSERT_PTR_NOT_NULL(ns_by_name("network")); } static CU_TestInfo tests[] = {
+ *	static void ns_by_name_knows_spec_names(void) { CU_ASSERT_PTR_NOT_NULL(ns_by_name("network")); }
+ *	static CU_TestInfo tests[] = {
  *		{"ns_by_name knows runtime-spec names", ns_by_name_knows_spec_names},
  *		CU_TEST_INFO_NULL,
  *	};

@@ -4,7 +4,7 @@
 #
 # Run: sh tests/integration/cgroups/badinput.t (`make cgroups` first). Also runs under busybox sh.
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/cgroups/cg.sh"
+. "$MR_TOP/tests/integration/cgroups/lib.sh"
 
 one_line() { [ "$(printf '%s\n' "$T_OUT" | wc -l)" -eq 1 ] || t_fail "expected one line, got: $T_OUT"; }
 

@@ -5,7 +5,7 @@
 #
 # Run: sh tests/integration/cgroups/run.t (`make cgroups` first). Also runs under busybox sh.
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/cgroups/cg.sh"
+. "$MR_TOP/tests/integration/cgroups/lib.sh"
 
 oom_kills_past_memory_limit() {
 	cg_setup

@@ -4,7 +4,7 @@
 #
 # Run: sh tests/integration/cgroups/tools.t (`make cgroups` first). Also runs under busybox sh.
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/cgroups/cg.sh"
+. "$MR_TOP/tests/integration/cgroups/lib.sh"
 
 # hold NAME [RUN-OPTIONS] -- CMD: run CMD in cgroup NAME in the background; $HELD is run's pid
 hold() {

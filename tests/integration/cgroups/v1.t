@@ -6,7 +6,7 @@
 #
 # Run: sh tests/integration/cgroups/v1.t (`make cgroups` first). Also runs under busybox sh.
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/cgroups/cg.sh"
+. "$MR_TOP/tests/integration/cgroups/lib.sh"
 
 need_v1() { # need_v1 CONTROLLER
 	cg_setup

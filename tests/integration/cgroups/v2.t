@@ -7,7 +7,7 @@
 # Run: sh tests/integration/cgroups/v2.t (`make cgroups` first), or `MR_SUITES=cgroups make
 # test-vm` for the VM. Also runs under busybox sh.
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/cgroups/cg.sh"
+. "$MR_TOP/tests/integration/cgroups/lib.sh"
 
 memory_max_oom_kills_and_events_count_it() {
 	cg_setup

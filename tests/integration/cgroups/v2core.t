@@ -5,7 +5,7 @@
 #
 # Run: sh tests/integration/cgroups/v2core.t (`make cgroups` first). Also runs under busybox sh.
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/cgroups/cg.sh"
+. "$MR_TOP/tests/integration/cgroups/lib.sh"
 
 need_v2() {
 	cg_setup

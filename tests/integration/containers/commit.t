@@ -59,7 +59,7 @@ commit_bad_input() {
 	ct_need
 	ct_host '
 		out=$(mr commit nosuch 2>&1); rc=$?
-		[ $rc = 1 ] && [ "$out" = "Error: No such container: nosuch" ] || die "unknown: $rc $out"
+		[ $rc = 1 ] && [ "$out" = "minirun: No such container: nosuch" ] || die "unknown: $rc $out"
 		mr create --name c1 busybox true >/dev/null
 		out=$(mr commit c1 "Bad::Name" 2>&1); rc=$?
 		[ $rc = 1 ] && echo "$out" | grep -q "invalid reference format" || die "bad name: $rc $out"

@@ -3,7 +3,7 @@
 #
 # Each test gets a store of its own, $R (= $T_DIR/root), holding the busybox image as
 # "busybox" (imported once per suite from build/images/busybox.tar, then copied), and runs
-# its body with ct_host: a throwaway namespace that plays the host (netns.sh's nt_host:
+# its body with ct_host: a throwaway namespace that plays the host (netns/lib.sh's nt_host:
 # new network, mount and PID namespaces), so the default bridge mr0, the veths, the nft
 # table `ip minirun` and the overlay mounts never touch the machine's own, and any process
 # the test leaves is killed when that namespace ends. Inside the script:
@@ -24,7 +24,7 @@
 #	ct_www NAME [OPTS...]   `run -d --name NAME OPTS` a busybox httpd serving "hello-NAME" on 80
 #	ct_get HOST:PORT [PID]  the last line of an HTTP GET (busybox nc), from PID's netns if given
 #	ct_wait_http HOST:PORT [PID]  wait (at most 5 s) until ct_get answers "hello..."
-#	die MSG                 fail the script (netns.sh)
+#	die MSG                 fail the script (netns/lib.sh)
 #
 #	ct_image NAME CONFIG    (outside) an image NAME in $R: busybox's layer under an image
 #	                        config whose "config" object is CONFIG (JSON text, as given:
@@ -32,12 +32,12 @@
 #	                        OCI layout by hand, as a registry or `skopeo copy` could
 #	ct_need [net]           (outside) skip/fail unless root, namespaces, minirun and the
 #	                        image; with net also the netns programs and busybox (uplink,
-#	                        ping, nc: netns.sh's nt_need)
+#	                        ping, nc: netns/lib.sh's nt_need)
 #	ct_host 'SCRIPT'        (outside) run SCRIPT as above; its output and status are ours
 #
-# See: tests/integration/netns/netns.sh; docs/HACKING.md (tests).
+# See: tests/integration/netns/lib.sh; docs/HACKING.md (tests).
 export MR_TOP
-. "$MR_TOP/tests/integration/netns/netns.sh"
+. "$MR_TOP/tests/integration/netns/lib.sh"
 
 MINIRUN=${MINIRUN:-$MR_TOP/minirun/minirun}
 CT_IMAGE_TAR=${CT_IMAGE_TAR:-$MR_TOP/build/images/busybox.tar}

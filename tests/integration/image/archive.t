@@ -5,7 +5,7 @@
 #
 #   sh tests/integration/image/archive.t
 . "${MR_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/image/image.sh"
+. "$MR_TOP/tests/integration/image/lib.sh"
 
 round_trip_keeps_digests() {
 	need_cli

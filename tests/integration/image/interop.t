@@ -5,7 +5,7 @@
 #
 #   sh tests/integration/image/interop.t
 . "${MR_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/image/image.sh"
+. "$MR_TOP/tests/integration/image/lib.sh"
 
 # podman with a store (and its tmpdir, else /run/libpod) of its own under $T_DIR; the cgroup dirs
 # it leaves are removed after

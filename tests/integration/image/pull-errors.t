@@ -5,7 +5,7 @@
 #
 #   sh tests/integration/image/pull-errors.t
 . "${MR_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/image/image.sh"
+. "$MR_TOP/tests/integration/image/lib.sh"
 
 # fake MODE - a network namespace (held by a sleep) with the fake registry on 127.0.0.1:5000
 # and its "cdn" on :5001, serving busybox as test/img:1

@@ -4,7 +4,7 @@
 #
 #   sh tests/integration/image/pull.t
 . "${MR_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/image/image.sh"
+. "$MR_TOP/tests/integration/image/lib.sh"
 
 need_registry() {
 	need_cli

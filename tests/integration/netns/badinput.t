@@ -1,8 +1,8 @@
 # tests/integration/netns/badinput.t - bad input to the netns programs: one line naming the
 # input and what is wrong, a non-zero exit, and nothing half-made left behind. Each test
-# runs in a throwaway namespace playing the host (see netns.sh).
+# runs in a throwaway namespace playing the host (see lib.sh).
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/netns/netns.sh"
+. "$MR_TOP/tests/integration/netns/lib.sh"
 
 # after the script's commands: the host's links and the container's, for leak checks
 STATE='

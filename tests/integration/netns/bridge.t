@@ -1,9 +1,9 @@
 # tests/integration/netns/bridge.t - netns/bridge and netns/connect: three namespaces on one
 # bridge, the picture netns/show draws of them, the forwarding table, isolation between
 # NAT bridges, and a clean teardown. Each test runs in a throwaway namespace playing the
-# host (see netns.sh).
+# host (see lib.sh).
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/netns/netns.sh"
+. "$MR_TOP/tests/integration/netns/lib.sh"
 
 # three containers on mrbr0, PIDs in $c1 $c2 $c3 (a script prefix for nt_host)
 THREE='

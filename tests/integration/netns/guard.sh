@@ -5,7 +5,7 @@
 # grandparent of a suite: tests/run-suites, or your shell when you run the suites by hand),
 # so concurrent runs by other people do not mix their snapshots.
 
-. "$MR_TOP/tests/integration/netns/netns.sh"
+. "$MR_TOP/tests/integration/netns/lib.sh"
 
 guard_snapshot() {
 	echo "## ip -o link"

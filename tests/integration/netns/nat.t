@@ -2,9 +2,9 @@
 # namespace playing the internet, a published port reached from another namespace and
 # from the host's loopback, a port published on one host address answering there only,
 # idempotent publishing, exact removal, an older minirun's table converted, ip_forward only
-# when needed. Each test runs in a throwaway namespace playing the host (see netns.sh).
+# when needed. Each test runs in a throwaway namespace playing the host (see lib.sh).
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/netns/netns.sh"
+. "$MR_TOP/tests/integration/netns/lib.sh"
 
 # a NAT bridge, container c1 (10.88.0.2) serving "hello-c1" on tcp 80, the internet in $inet
 SETUP='

@@ -1,8 +1,8 @@
 # tests/integration/netns/veth.t - netns/veth: a veth pair between two namespaces, made the
 # step-by-step way (create, move, rename, address, up). Each test runs in a throwaway
-# namespace playing the host (see netns.sh).
+# namespace playing the host (see lib.sh).
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/netns/netns.sh"
+. "$MR_TOP/tests/integration/netns/lib.sh"
 
 ping_over_veth() {
 	nt_need

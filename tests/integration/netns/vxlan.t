@@ -1,8 +1,8 @@
 # tests/integration/netns/vxlan.t - netns/overlay: two "hosts" joined by an underlay link,
 # a bridge and a VXLAN link on each, one container on each, one subnet across. Runs in a
-# throwaway namespace playing the machine (see netns.sh); overlay makes its own four.
+# throwaway namespace playing the machine (see lib.sh); overlay makes its own four.
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/netns/netns.sh"
+. "$MR_TOP/tests/integration/netns/lib.sh"
 
 vxlan_ping_across_hosts() {
 	nt_need

@@ -4,7 +4,7 @@
 # words, exit 125, and leaves nothing behind: the records, the links and the nft ruleset
 # are compared before and after, inside a throwaway namespace playing the host.
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/network/net.sh"
+. "$MR_TOP/tests/integration/network/lib.sh"
 
 # bad EXPECTED-REGEX CMD... (inside): run CMD, print "bad ok" if it exits 125 with one
 # line on stderr matching the regex and changes no record, link or nft element

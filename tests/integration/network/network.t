@@ -2,10 +2,10 @@
 # containers on a user network reaching each other by name and alias through their hosts
 # files, the default bridge not resolving names, leases returned on disconnect, 20
 # concurrent connects, rm refused while connected. Each test runs in a throwaway namespace
-# playing the host (tests/integration/netns/netns.sh) and checks it leaves no link, nft
+# playing the host (tests/integration/netns/lib.sh) and checks it leaves no link, nft
 # element or record of its own behind.
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/network/net.sh"
+. "$MR_TOP/tests/integration/network/lib.sh"
 
 create_ls_inspect_rm() {
 	net_need

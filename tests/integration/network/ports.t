@@ -4,7 +4,7 @@
 # allocated" refused with nothing published; unpublish and disconnect remove exactly the
 # container's own ports. Each test runs in a throwaway namespace playing the host.
 . "$MR_TOP/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/network/net.sh"
+. "$MR_TOP/tests/integration/network/lib.sh"
 
 # user network web, c1 and c2 on it, each serving "hello-cN" with httpd on port 80, and an
 # "internet" namespace behind the host's uplink 198.51.100.1

@@ -6,7 +6,7 @@
 # Run: sh tests/integration/unionfs/apply.t (as root; `make unionfs` first). Also runs
 # under busybox sh. Layers are built with tests/unionfs/tartool mktar.
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/unionfs/common.sh"
+. "$MR_TOP/tests/integration/unionfs/lib.sh"
 
 # a base layer with one of everything
 base_spec() {

@@ -6,7 +6,7 @@
 # Run: sh tests/integration/unionfs/diff.t (as root; `make unionfs` first). Also runs under
 # busybox sh. The upper directories are made by a real overlay, in a private namespace.
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/unionfs/common.sh"
+. "$MR_TOP/tests/integration/unionfs/lib.sh"
 
 # container: a two-layer image and a container that adds, changes and deletes
 container() {

@@ -10,7 +10,7 @@
 # And the other way: unionfs/diff of an upper dir that a hostile process changes meanwhile
 # (a container committed with --pause=false) never walks out of it.
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/unionfs/common.sh"
+. "$MR_TOP/tests/integration/unionfs/lib.sh"
 
 # setup: a canary beside the target, and an existing target with some content
 setup() {

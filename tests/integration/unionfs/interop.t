@@ -7,7 +7,7 @@
 # Run: sh tests/integration/unionfs/interop.t (as root; `make unionfs` first). Also runs
 # under busybox sh; skipped where umoci is not installed (the VM).
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/unionfs/common.sh"
+. "$MR_TOP/tests/integration/unionfs/lib.sh"
 
 # blob FILE MEDIATYPE - put FILE into the image layout's blobs; print its descriptor JSON
 blob() {

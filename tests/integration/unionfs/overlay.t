@@ -7,7 +7,7 @@
 # under busybox sh. Every mount is made by `unionfs/mount ... TARGET -- CMD`, in a private
 # mount namespace that ends with CMD, and each test checks that no mount is left.
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/unionfs/common.sh"
+. "$MR_TOP/tests/integration/unionfs/lib.sh"
 
 # two lower layers: l1 (bottom) and l2 (top), and an empty upper/work/merged
 stack() {

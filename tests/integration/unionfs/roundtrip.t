@@ -7,7 +7,7 @@
 # Run: sh tests/integration/unionfs/roundtrip.t (as root; `make unionfs` first). Also runs
 # under busybox sh. Mounts are made in private mount namespaces (unionfs/mount -- CMD).
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/unionfs/common.sh"
+. "$MR_TOP/tests/integration/unionfs/lib.sh"
 
 layers() {
 	XA=$(uf_xattr_ns)

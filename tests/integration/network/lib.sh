@@ -1,7 +1,7 @@
-# tests/integration/network/net.sh - what the network suites share (sourced, not a suite).
+# tests/integration/network/lib.sh - what the network suites share (sourced, not a suite).
 #
-# Every test runs its body in a throwaway namespace that plays the host, with netns.sh's
-# nt_host (read tests/integration/netns/netns.sh): bridges, veths, the nft table and the
+# Every test runs its body in a throwaway namespace that plays the host, with netns/lib.sh's
+# nt_host (read tests/integration/netns/lib.sh): bridges, veths, the nft table and the
 # "containers" live and die inside it. The records go to a root of the test's own ($R).
 # Inside the script:
 #	mrn ARGS...             `minirun --root $R network ARGS` (MINIRUN overrides the binary)
@@ -9,7 +9,7 @@
 #	conn NET NAME PID [--alias A]   connect box PID as container NAME; prints its address
 #	incont PID NAME CMD...  run CMD in PID's netns with NAME's hosts file as /etc/hosts
 #	nlinks PREFIX           how many links of the host namespace have a name starting PREFIX
-. "$MR_TOP/tests/integration/netns/netns.sh"
+. "$MR_TOP/tests/integration/netns/lib.sh"
 
 MINIRUN=${MINIRUN:-$MR_TOP/minirun/minirun}
 export MINIRUN
@@ -23,7 +23,7 @@ net_need() {
 
 # net_host SCRIPT - nt_host with the helpers above defined inside
 net_host() {
-	nt_host ". '$MR_TOP/tests/integration/network/net.sh'
+	nt_host ". '$MR_TOP/tests/integration/network/lib.sh'
 $1"
 }
 

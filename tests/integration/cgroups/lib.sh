@@ -1,4 +1,4 @@
-# tests/integration/cgroups/cg.sh - helpers shared by the cgroups/ suites (sourced, not run).
+# tests/integration/cgroups/lib.sh - helpers shared by the cgroups/ suites (sourced, not run).
 #
 # Every cgroup a suite makes is named mr-cgt-<suite pid>-<what>, so that the leak check
 # looks at our own cgroups only: other engineers' tests run on the same machine.

@@ -1,5 +1,6 @@
 /*
- * cgroups/stats.c - readings: what the processes of a cgroup used, and what was refused.
+ * cgroups/readings.c - what the processes of a cgroup used, and what was refused: the
+ * library half of the program cgroups/stat (stat.c prints what this file reads).
  *
  * The kernel keeps counters per cgroup and shows them as small text files:
  *

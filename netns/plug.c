@@ -1,7 +1,9 @@
 /*
- * netns/attach.c - the two sequences a container runtime runs for `--network`: create a
- * bridge network (bridge, gateway address, NAT), and give a network namespace an interface
- * on it (docker's libnetwork, the CNI bridge plugin), each all-or-nothing.
+ * netns/plug.c - plug a network namespace into a bridge network: the two sequences a
+ * container runtime runs for `--network`: create a bridge network (bridge, gateway address,
+ * NAT), and give a network namespace an interface on it (docker's libnetwork, the CNI
+ * bridge plugin), each all-or-nothing. (minirun/containers/attach.c is another thing: a
+ * terminal attached to a running container.)
  *
  * Plugging a namespace in:
  *	1. veth pair: host end VMR, inner end born in the container's namespace as eth0

@@ -1,4 +1,4 @@
-# tests/integration/unionfs/common.sh - shared by the unionfs suites (sourced after t.sh).
+# tests/integration/unionfs/lib.sh - shared by the unionfs suites (sourced after t.sh).
 #
 # UF is the unionfs/ directory, TT the test helper (tests/unionfs/tartool: builds tars entry
 # by entry, prints tree manifests, gets/sets xattrs - the VM has no python, getfattr or

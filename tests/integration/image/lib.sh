@@ -1,4 +1,4 @@
-# tests/integration/image/image.sh - what the image suites share (sourced after t.sh).
+# tests/integration/image/lib.sh - what the image suites share (sourced after t.sh).
 #
 # MI is the image front end, minirun/minirun (MR_IMAGE_CLI=/path/to/minirun to test another). Every test has its
 # own store (mi = MI --root $T_DIR/root), so suites never meet each other or the real store.

@@ -1,4 +1,4 @@
-# tests/integration/netns/netns.sh - what the netns suites share (sourced, not a suite).
+# tests/integration/netns/lib.sh - what the netns suites share (sourced, not a suite).
 #
 # Every netns test runs its body in a throwaway namespace that plays "the host":
 #
@@ -12,24 +12,10 @@
 # Inside, the script can use: $NT (the netns/ programs), $BB (busybox), box, inns, die,
 # and uplink (an "internet" namespace behind a veth).
 
-# nt_tool NAME - the real NAME on the PATH, not a busybox applet: busybox sh runs its own
-# applet for a bare `ip` or `unshare` (and these need iproute2's and util-linux's options)
-nt_tool() {
-	for _d in $(echo "$PATH" | tr : ' '); do
-		[ -x "$_d/$1" ] || continue
-		case $(readlink -f "$_d/$1") in */busybox*) continue ;; esac
-		echo "$_d/$1"
-		return 0
-	done
-	echo "$1"
-}
+. "$MR_TOP/tests/lib/tools.sh" # realtool, BB: shared with the labs
 
 NT=$MR_TOP/netns
-BB=
-for _b in /bin/busybox /usr/bin/busybox /usr/sbin/busybox "$MR_TOP/build/rootfs/busybox/bin/busybox"; do
-	[ -x "$_b" ] && BB=$_b && break
-done
-IP=$(nt_tool ip) NFT=$(nt_tool nft) UNSHARE=$(nt_tool unshare) NSENTER=$(nt_tool nsenter)
+IP=$(realtool ip) NFT=$(realtool nft) UNSHARE=$(realtool unshare) NSENTER=$(realtool nsenter)
 export NT BB IP NFT UNSHARE NSENTER
 # a bare `ip` in a suite means the real one too (only when one was found: no recursion)
 case $IP in /*) ip() { "$IP" "$@"; } ;; esac
@@ -61,7 +47,7 @@ nt_need() {
 
 # nt_host SCRIPT - run SCRIPT in a fresh "host" (see above); its output and status are ours
 nt_host() {
-	"$UNSHARE" -n -m -p -f --mount-proc sh -c ". '$MR_TOP/tests/integration/netns/netns.sh'
+	"$UNSHARE" -n -m -p -f --mount-proc sh -c ". '$MR_TOP/tests/integration/netns/lib.sh'
 nt_inside
 $1" 2>&1
 }
