@@ -13,12 +13,14 @@
 
 IMG=$MR_TOP/build/images/busybox.tar
 
-# the machine's state a peer could change: mounts, interfaces, ip_forward, cgroups
+# the machine's state a peer could change: mounts, interfaces, ip_forward, and the cgroups
+# the engines make (docker/, libpod*, buildah*: the rest of the tree is the machine's own
+# supervisor's and minirun's, which change on their own)
 machine_state() {
 	t_mounts
 	ip -o link show | awk -F': ' '{ print $2 }'
 	cat /proc/sys/net/ipv4/ip_forward
-	find /sys/fs/cgroup -type d | sort
+	find /sys/fs/cgroup -type d \( -name 'docker*' -o -name 'libpod*' -o -name 'buildah*' \) | sort
 }
 
 dockerd_runs_and_builds_then_leaves_nothing() {
@@ -27,11 +29,12 @@ dockerd_runs_and_builds_then_leaves_nothing() {
 	t_defer pk_dockerd_stop
 	pk_dockerd_start "$T_DIR/dk"
 	pk_docker import "$IMG" busybox:latest >/dev/null || t_fail "docker import"
-	t_eq "$(pk_docker run --rm busybox:latest echo hi 2>&1)" hi "docker run output"
+	# stdout only: dockerd warns on stderr when its namespace has ip_forward off
+	t_eq "$(pk_docker run --rm busybox:latest echo hi)" hi "docker run output"
 	mkdir ctx
 	printf 'FROM busybox\nRUN echo built >/x\nCMD ["cat", "/x"]\n' >ctx/Dockerfile
 	out=$(DOCKER_BUILDKIT=0 pk_docker build -q -t t1 ctx 2>&1) || t_fail "docker build: $out"
-	t_eq "$(pk_docker run --rm t1 2>&1)" built "the built image's CMD"
+	t_eq "$(pk_docker run --rm t1)" built "the built image's CMD"
 	pk_dockerd_stop
 	t_eq "$(machine_state)" "$before" "the machine's mounts, links, ip_forward and cgroups"
 }
