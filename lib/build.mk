@@ -1,7 +1,10 @@
 # lib/ - the helpers every directory shares: error objects, whole-file I/O, in-root opens, exec,
-# sha256 of small buffers.
+# sha256 of small buffers, and the Go-template engine of the front end's --format (template*.c,
+# over jansson: pulled only into the programs that call it).
 LIBMR := lib/libmr.a
-lib/libmr.a: lib/err.o lib/file.o lib/inroot.o lib/proc.o lib/sha256.o
+lib/libmr.a: lib/err.o lib/file.o lib/inroot.o lib/proc.o lib/sha256.o lib/template.o \
+	lib/template_parse.o lib/template_funcs.o lib/template_table.o
+UNIT_LDLIBS += -ljansson
 MR_ARCHIVES += $(LIBMR)
 lib: $(LIBMR)
 .PHONY: lib
