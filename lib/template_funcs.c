@@ -785,8 +785,12 @@ ORDER_FN(ge, c >= 0)
 /* json: compact, with '<' '>' '&' as they are (docker turns Go's HTML escaping off) */
 static json_t *f_json(struct texec *s, json_t *const *a, size_t n)
 {
-	(void)s, (void)n;
-	char *text = a[0] ? json_dumps(a[0], JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	(void)n;
+	/* a row (ps, images ...) is a Go struct docker marshals through a map: keys sorted */
+	size_t flags = JSON_COMPACT | JSON_ENCODE_ANY;
+	if (texec_opts(s)->missing == MR_TMPL_MISSING_FIELD)
+		flags |= JSON_SORT_KEYS;
+	char *text = a[0] ? json_dumps(a[0], flags) : NULL;
 	json_t *r = json_string(text ? text : "null");
 	free(text);
 	return r;
