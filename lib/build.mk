@@ -3,7 +3,8 @@
 # over jansson: pulled only into the programs that call it).
 LIBMR := lib/libmr.a
 lib/libmr.a: lib/err.o lib/file.o lib/inroot.o lib/proc.o lib/sha256.o lib/template.o \
-	lib/template_parse.o lib/template_funcs.o lib/template_table.o
+	lib/template_lex.o lib/template_parse.o lib/template_funcs.o lib/template_printf.o \
+	lib/template_table.o
 UNIT_LDLIBS += -ljansson
 MR_ARCHIVES += $(LIBMR)
 lib: $(LIBMR)

@@ -26,9 +26,10 @@
  * libmr is a static archive: the small programs that link it and never call mr_tmpl_* pull
  * none of these objects, and so need no jansson.
  *
- * Files: template_parse.c (lexer and parser), template.c (execution), template_funcs.c
- * (the functions, printf, how values print), template_table.c (docker's --format: the table
- * prefix, the header row, the tabwriter). template_impl.h is what those four share.
+ * Files: template_lex.c (tokens), template_parse.c (the tree), template.c (execution),
+ * template_funcs.c (the functions, how values print), template_printf.c (printf),
+ * template_table.c (docker's --format: the table prefix, the header row, the tabwriter).
+ * template_impl.h is what those share.
  *
  * See: https://pkg.go.dev/text/template, docs.docker.com "Format command and log output",
  *      docker/cli templates/templates.go and cli/command/formatter/formatter.go

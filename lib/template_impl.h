@@ -1,8 +1,9 @@
 /*
- * lib/template_impl.h - what the template engine's four files share: the parse tree the
- * parser (template_parse.c) builds and the executor (template.c) walks, and the functions
- * and value printing (template_funcs.c) the executor calls. Not for the engine's users:
- * they include lib/template.h.
+ * lib/template_impl.h - what the template engine's files share: the tokens the lexer
+ * (template_lex.c) makes, the parse tree the parser (template_parse.c) builds and the
+ * executor (template.c) walks, and the functions and value printing (template_funcs.c,
+ * template_printf.c) the executor calls. Not for the engine's users: they include
+ * lib/template.h.
  *
  * See: template.h; Go's text/template/parse (node.go) for the node kinds
  */
@@ -15,6 +16,64 @@
 #include <stdio.h>
 
 #include "lib/template.h"
+
+/* ---- tokens (template_lex.c) ----------------------------------------------------------- */
+
+enum item_type {
+	I_ERROR, /* text: the message */
+	I_EOF,
+	I_TEXT,
+	I_LEFT,  /* {{ */
+	I_RIGHT, /* }} */
+	I_SPACE,
+	I_FIELD, /* .Name */
+	I_VAR,   /* $x or $ */
+	I_IDENT, /* a function's name */
+	I_STRING,
+	I_RAWSTRING,
+	I_CHARCONST, /* 'a' */
+	I_NUMBER,
+	I_BOOL,
+	I_PIPE,
+	I_LPAREN,
+	I_RPAREN,
+	I_DECLARE, /* := */
+	I_ASSIGN,  /* = */
+	I_CHAR,    /* any other printable character */
+	I_KEYWORD, /* the keywords follow: Go prints them as <name> */
+	I_DOT,
+	I_NIL,
+	I_IF,
+	I_ELSE,
+	I_END,
+	I_RANGE,
+	I_WITH,
+	I_BREAK,
+	I_CONTINUE,
+	I_DEFINE,
+	I_TEMPLATE,
+	I_BLOCK,
+};
+
+struct item {
+	enum item_type type;
+	size_t pos, len; /* the text in the source */
+	char *msg;       /* I_ERROR */
+};
+
+struct lexer {
+	const char *src;
+	size_t n, pos;
+	int paren_depth;
+	struct item *items;
+	size_t nitems, cap;
+	bool done;
+};
+
+/* tlex - the whole of L->src (L->n bytes) into L->items, ended by I_EOF or I_ERROR */
+void tlex(struct lexer *l);
+
+/* ---- the parse tree (template_parse.c) ------------------------------------------------------ */
 
 enum tnode_type {
 	N_LIST,     /* kids: the items */
@@ -92,6 +151,11 @@ const struct tfunc *tfunc_find(const char *name);
 /* tval_print - V as Go's fmt prints it with %v: strings bare, [a b], map[k:v], <nil>
  * inside a collection; TOP: an absent or null V is "<no value>" (the executor's rule) */
 void tval_print(FILE *out, json_t *v, bool top);
+/* tval_format_real - F as Go's %v prints a float64: the fewest digits that read back as F,
+ * %e form below 1e-4 and from 1e+06 on ("0.5", "1.5e+07") */
+void tval_format_real(double f, char *buf, size_t len);
+/* tfunc_printf - Go's printf (template_printf.c) */
+json_t *tfunc_printf(struct texec *s, json_t *const *args, size_t argc);
 /* tval_truth - Go's truth: false, 0, "", empty array or object, null and no value are false */
 bool tval_truth(json_t *v);
 /* tval_type - the Go type a JSON value stands for, for messages: "string", "int",
