@@ -154,8 +154,14 @@ static json_t *eval_field(struct texec *s, json_t *dot, const char *name, json_t
 	}
 	if (has_args)
 		return texec_fail(s, "%s is not a method but has arguments", name);
-	if (!v && o->missing == MR_TMPL_MISSING_GUESS && struct_like(recv))
+	if (!v && o->missing == MR_TMPL_MISSING_GUESS && struct_like(recv)) {
+		/* docker: its typed struct's message where it has no raw JSON to fall back on
+		 * (volume inspect), else the fallback's */
+		if (o->type_name && recv == find_var(s, "$")->value)
+			return texec_fail(s, "can't evaluate field %s in type %s", name,
+					  o->type_name);
 		return texec_fail(s, "map has no entry for key \"%s\"", name);
+	}
 	return ref(v);
 }
 

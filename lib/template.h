@@ -74,7 +74,8 @@ struct mr_tmpl_method {
 
 struct mr_tmpl_opts {
 	enum mr_tmpl_missing missing;
-	const char *type_name;                /* for MR_TMPL_MISSING_FIELD's message */
+	const char *type_name; /* for MR_TMPL_MISSING_FIELD's message, and GUESS's at the top
+				  ("can't evaluate field Foo in type volume.Volume"); may be NULL */
 	const struct mr_tmpl_method *methods; /* ended by a NULL name; may be NULL */
 	void *ctx;                            /* given to the methods */
 	bool header; /* docker's HeaderFunctions: json, join, split, upper, lower, title and

@@ -376,6 +376,8 @@ static struct tnode *operand(struct parser *p)
 		chain = new_node(p, N_CHAIN, n->pos);
 		chain->pipe = n;
 	}
+	/* Go's node for ".A.B" (and "$x.B", "(...).B") is placed at ".B": messages say so */
+	chain->pos = peek_item(p)->pos;
 	while (peek_item(p)->type == I_FIELD) {
 		struct item *f = next_item(p);
 		add_path(chain, p->t->src + f->pos, f->len);

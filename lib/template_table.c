@@ -69,6 +69,22 @@ int mr_format_row(struct mr_format *f, json_t *row, const struct mr_tmpl_opts *o
 	return 0;
 }
 
+/* a header's .Label "com.example.tier-name": docker's column title is the key's last
+ * dotted part, '-' and '_' made spaces ("tier name") */
+static json_t *header_label(void *ctx, json_t *const *args)
+{
+	(void)ctx;
+	const char *name = json_string_value(args[0]) ? json_string_value(args[0]) : "";
+	const char *dot = strrchr(name, '.');
+	char *h = strdup(dot ? dot + 1 : name);
+	for (char *p = h; p && *p; p++)
+		if (*p == '-' || *p == '_')
+			*p = ' ';
+	json_t *r = json_string(h ? h : "");
+	free(h);
+	return r;
+}
+
 void mr_format_print(struct mr_format *f, json_t *header, FILE *out)
 {
 	fflush(f->rows);
@@ -81,7 +97,10 @@ void mr_format_print(struct mr_format *f, json_t *header, FILE *out)
 	FILE *all = open_memstream(&text, &len);
 	if (!all)
 		return;
-	struct mr_tmpl_opts o = {.missing = MR_TMPL_MISSING_NOVALUE, .header = true};
+	static const struct mr_tmpl_method methods[] = {{"Label", 1, header_label},
+							{NULL, 0, NULL}};
+	struct mr_tmpl_opts o = {
+		.missing = MR_TMPL_MISSING_NOVALUE, .header = true, .methods = methods};
 	mr_tmpl_exec(f->tmpl, header, &o, all, NULL); /* docker ignores a header's error */
 	fputc('\n', all);
 	fwrite(f->buf, 1, f->len, all);

@@ -469,7 +469,7 @@ int cmd_ps(int argc, char **argv)
 	}
 	container_ids_free(ids);
 	if (rc) /* docker prints no row when one fails */
-		fprintf(stderr, "template parsing error: %s\n", err.msg);
+		fprintf(stderr, "failed to execute template: %s\n", err.msg);
 	else if (!quiet) {
 		json_t *h = ps_header();
 		mr_format_print(&f, h, stdout);

@@ -197,7 +197,7 @@ int cmd_images(int argc, char **argv)
 	/* a --format: docker's template engine, its rows checked before anything prints */
 	struct mr_format f = {0};
 	struct mr_tmpl_opts o = {.missing = MR_TMPL_MISSING_FIELD,
-				 .type_name = "*formatter.ImageContext"};
+				 .type_name = "*formatter.imageContext"};
 	int rc = 0;
 	if (!table && !quiet && mr_format_open(&f, format, NULL, &err) < 0)
 		rc = 1, n = 0;

@@ -198,7 +198,10 @@ static int cmd_inspect(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct mr_err err = {0};
 		json_t *rec = volume_inspect(volume_root(), argv[i], &err);
-		char *text = rec && tmpl ? mr_tmpl_render(tmpl, rec, NULL, &err) : NULL;
+		/* docker has no raw JSON of a volume: a missing field names its Go type */
+		struct mr_tmpl_opts to = {.missing = MR_TMPL_MISSING_GUESS,
+					  .type_name = "volume.Volume"};
+		char *text = rec && tmpl ? mr_tmpl_render(tmpl, rec, &to, &err) : NULL;
 		if (!rec)
 			rc = fail(&err);
 		else if (text)

@@ -261,16 +261,16 @@ static void execution_errors_are_gos(void)
 		{"{{.Foo}}", NULL,
 		 "ERR:template: :1:2: executing \"\" at <.Foo>: map has no entry for key \"Foo\""},
 		{"{{.State.Nope}}", NULL,
-		 "ERR:template: :1:2: executing \"\" at <.State.Nope>: map has no entry for key "
+		 "ERR:template: :1:8: executing \"\" at <.State.Nope>: map has no entry for key "
 		 "\"Nope\""},
 		{"x {{index .Args 5}}", NULL,
 		 "ERR:template: :1:4: executing \"\" at <index .Args 5>: error calling index: index "
 		 "out of range: 5"},
 		{"{{.Name.Foo}}", NULL,
-		 "ERR:template: :1:2: executing \"\" at <.Name.Foo>: can't evaluate field Foo in "
+		 "ERR:template: :1:7: executing \"\" at <.Name.Foo>: can't evaluate field Foo in "
 		 "type string"},
 		{"{{.HostConfig.Binds.X}}", NULL,
-		 "ERR:template: :1:2: executing \"\" at <.HostConfig.Binds.X>: nil pointer "
+		 "ERR:template: :1:13: executing \"\" at <.HostConfig.Binds.X>: nil pointer "
 		 "evaluating interface {}.X"},
 		{"{{range .Name}}{{end}}", NULL,
 		 "ERR:template: :1:8: executing \"\" at <.Name>: range can't iterate over /web"},
@@ -394,6 +394,11 @@ static void table_format_has_header_and_aligned_columns(void)
 	free(s);
 	s = format("json", NULL, hdr, rows + 1);
 	CU_ASSERT_STRING_EQUAL(s, "{\"ID\":\"77aa\",\"Names\":\"db\",\"Image\":\"redis\"}\n");
+	free(s);
+	/* the header of .Label "KEY" is the key's last dotted part, '_' and '-' made spaces */
+	const char *none[] = {NULL};
+	s = format("table {{.Names}}\\t{{.Label \"com.example.tier_x\"}}", NULL, hdr, none);
+	CU_ASSERT_STRING_EQUAL(s, "NAMES     tier x\n");
 	free(s);
 	s = format("table {{.ID}", NULL, hdr, rows);
 	CU_ASSERT_STRING_EQUAL(s, "ERR:template: :1: bad character U+007D '}'");
