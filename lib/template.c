@@ -36,7 +36,8 @@ struct texec {
 	FILE *out;
 	struct tvar *vars;
 	size_t nvars, cap;
-	const struct tnode *at; /* the node being evaluated, for messages */
+	const struct tnode *at;   /* the node being evaluated, for messages */
+	const struct tnode *call; /* the command of the function being called */
 	bool failed;
 	char msg[800];
 	enum { FLOW_NEXT, FLOW_BREAK, FLOW_CONTINUE } flow;
@@ -57,6 +58,19 @@ json_t *texec_fail(struct texec *s, const char *fmt, ...)
 const struct mr_tmpl_opts *texec_opts(const struct texec *s)
 {
 	return s->o;
+}
+
+void texec_at_arg(struct texec *s, size_t i)
+{
+	if (s->call && i + 1 < s->call->nkids)
+		s->at = s->call->kids[i + 1];
+}
+
+const char *texec_type(const struct texec *s, json_t *v)
+{
+	if (s->o->missing == MR_TMPL_MISSING_GUESS && json_is_number(v))
+		return "json.Number";
+	return tval_type(v);
 }
 
 static json_t *ref(json_t *v)
@@ -141,7 +155,10 @@ static json_t *eval_field(struct texec *s, json_t *dot, const char *name, json_t
 	if (json_is_null(recv))
 		return texec_fail(s, "nil pointer evaluating interface {}.%s", name);
 	if (!json_is_object(recv))
-		return texec_fail(s, "can't evaluate field %s in type %s", name, tval_type(recv));
+		/* a value of JSON is an interface{} to Go; a row's fields are typed (string) */
+		return texec_fail(s, "can't evaluate field %s in type %s", name,
+				  o->missing == MR_TMPL_MISSING_FIELD ? tval_type(recv)
+								      : "interface {}");
 	json_t *v = json_object_get(recv, name);
 	if (o->missing == MR_TMPL_MISSING_FIELD) {
 		if (!v)
@@ -298,6 +315,7 @@ static json_t *eval_function(struct texec *s, json_t *dot, const struct tnode *c
 	json_t *r = NULL;
 	if (!s->failed) {
 		s->at = cmd;
+		s->call = cmd;
 		if (s->o->header && f->header_identity)
 			r = ref(v[0]);
 		else

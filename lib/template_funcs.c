@@ -151,29 +151,34 @@ void tval_print(FILE *out, json_t *v, bool top)
 
 /* ---- argument checks --------------------------------------------------------------------- */
 
-static bool want_string(struct texec *s, json_t *v, const char **out)
+/* ARGS[I] as a string (an int), or Go's message, placed at that argument */
+static bool want_string(struct texec *s, json_t *const *args, size_t i, const char **out)
 {
+	json_t *v = args[i];
 	if (json_is_string(v)) {
 		*out = json_string_value(v);
 		return true;
 	}
+	texec_at_arg(s, i);
 	if (!v || json_is_null(v))
 		texec_fail(s, "invalid value; expected string");
 	else
-		texec_fail(s, "wrong type for value; expected string; got %s", tval_type(v));
+		texec_fail(s, "wrong type for value; expected string; got %s", texec_type(s, v));
 	return false;
 }
 
-static bool want_int(struct texec *s, json_t *v, long long *out)
+static bool want_int(struct texec *s, json_t *const *args, size_t i, long long *out)
 {
+	json_t *v = args[i];
 	if (json_is_integer(v)) {
 		*out = json_integer_value(v);
 		return true;
 	}
+	texec_at_arg(s, i);
 	if (!v || json_is_null(v))
 		texec_fail(s, "invalid value; expected int");
 	else
-		texec_fail(s, "wrong type for value; expected int; got %s", tval_type(v));
+		texec_fail(s, "wrong type for value; expected int; got %s", texec_type(s, v));
 	return false;
 }
 
@@ -276,7 +281,7 @@ static json_t *f_slice(struct texec *s, json_t *const *a, size_t n)
 	if (n > 4 || (n == 4 && json_is_string(x)))
 		return texec_fail(s, "error calling slice: too many slice indexes: %zu", n - 1);
 	for (size_t i = 1; i < n; i++) {
-		if (!want_int(s, a[i], &idx[i - 1]))
+		if (!want_int(s, a, i, &idx[i - 1]))
 			return NULL;
 		if (idx[i - 1] < 0 || idx[i - 1] > size)
 			return texec_fail(s, "error calling slice: index out of range: %lld",
@@ -443,7 +448,7 @@ static json_t *f_join(struct texec *s, json_t *const *a, size_t n)
 	if (!json_is_array(a[0]))
 		return texec_fail(s, "wrong type for value; expected []string; got %s",
 				  tval_type(a[0]));
-	if (!want_string(s, a[1], &sep))
+	if (!want_string(s, a, 1, &sep))
 		return NULL;
 	char *buf = NULL;
 	size_t len = 0, i;
@@ -467,7 +472,7 @@ static json_t *f_split(struct texec *s, json_t *const *a, size_t n)
 {
 	const char *str, *sep;
 	(void)n;
-	if (!want_string(s, a[0], &str) || !want_string(s, a[1], &sep))
+	if (!want_string(s, a, 0, &str) || !want_string(s, a, 1, &sep))
 		return NULL;
 	json_t *r = json_array();
 	size_t seplen = strlen(sep);
@@ -492,10 +497,10 @@ static json_t *f_split(struct texec *s, json_t *const *a, size_t n)
 }
 
 /* upper, lower, title: ASCII letters change, other bytes stay */
-static json_t *recase(struct texec *s, json_t *v, int how)
+static json_t *recase(struct texec *s, json_t *const *a, int how)
 {
 	const char *str;
-	if (!want_string(s, v, &str))
+	if (!want_string(s, a, 0, &str))
 		return NULL;
 	char *t = strdup(str);
 	bool word_start = true;
@@ -518,19 +523,19 @@ static json_t *recase(struct texec *s, json_t *v, int how)
 static json_t *f_upper(struct texec *s, json_t *const *a, size_t n)
 {
 	(void)n;
-	return recase(s, a[0], 'u');
+	return recase(s, a, 'u');
 }
 
 static json_t *f_lower(struct texec *s, json_t *const *a, size_t n)
 {
 	(void)n;
-	return recase(s, a[0], 'l');
+	return recase(s, a, 'l');
 }
 
 static json_t *f_title(struct texec *s, json_t *const *a, size_t n)
 {
 	(void)n;
-	return recase(s, a[0], 't');
+	return recase(s, a, 't');
 }
 
 /* truncate S N: the first N bytes (docker cuts bytes, not characters) */
@@ -539,7 +544,7 @@ static json_t *f_truncate(struct texec *s, json_t *const *a, size_t n)
 	const char *str;
 	long long len;
 	(void)n;
-	if (!want_string(s, a[0], &str) || !want_int(s, a[1], &len))
+	if (!want_string(s, a, 0, &str) || !want_int(s, a, 1, &len))
 		return NULL;
 	if (len < 0)
 		return texec_fail(s, "error calling truncate: slice bounds out of range [:%lld]",
@@ -554,8 +559,8 @@ static json_t *f_pad(struct texec *s, json_t *const *a, size_t n)
 	const char *str;
 	long long before, after;
 	(void)n;
-	if (!want_string(s, a[0], &str) || !want_int(s, a[1], &before) ||
-	    !want_int(s, a[2], &after))
+	if (!want_string(s, a, 0, &str) || !want_int(s, a, 1, &before) ||
+	    !want_int(s, a, 2, &after))
 		return NULL;
 	if (!*str)
 		return json_string("");

@@ -134,6 +134,11 @@ struct texec;
 json_t *texec_fail(struct texec *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* texec_opts - the options the template runs with (never NULL) */
 const struct mr_tmpl_opts *texec_opts(const struct texec *s);
+/* texec_at_arg - place the next message at argument I of the function being called */
+void texec_at_arg(struct texec *s, size_t i);
+/* texec_type - V's Go type for a message: as tval_type, but a number of inspect's JSON is
+ * "json.Number" (docker's raw fallback decodes numbers so, and its message is the one shown) */
+const char *texec_type(const struct texec *s, json_t *v);
 
 /* a function: ARGS are ARGC values (borrowed; NULL is "no value"); returns a new reference,
  * NULL for no value, or NULL after texec_fail */

@@ -268,7 +268,7 @@ static void execution_errors_are_gos(void)
 		 "out of range: 5"},
 		{"{{.Name.Foo}}", NULL,
 		 "ERR:template: :1:7: executing \"\" at <.Name.Foo>: can't evaluate field Foo in "
-		 "type string"},
+		 "type interface {}"},
 		{"{{.HostConfig.Binds.X}}", NULL,
 		 "ERR:template: :1:13: executing \"\" at <.HostConfig.Binds.X>: nil pointer "
 		 "evaluating interface {}.X"},

@@ -187,6 +187,28 @@ c inspect -f '{{with .Config.Labels}}{{index . "a.b"}}{{end}} {{or .Config.Domai
 c inspect -f '{{.State.Foo.Bar}}' web
 c inspect -f '{{.Config.Labels.nope.deeper}}' web
 c inspect -f '{{eq .State.ExitCode 0}} {{lt .State.Pid 1}} {{eq .Name "/web" "/x"}}' web
+c inspect -f '{{println .Name}}{{print .Name .State.Pid 3 4 "x"}}' web
+c inspect -f '{{slice .Name 1 3}} {{len .Name}} {{index .Name 1}} {{slice .Config.Cmd 1}}' web
+c inspect -f '{{lower .State.Status | printf "%q"}} {{"a" | printf "%s-%s" "b"}}' web
+c inspect -f '{{if and .Config.Labels (not .State.Running)}}y{{else}}n{{end}} {{index .Config.Labels "a.b" | len}}' web
+c inspect -f '{{split .Config.Image "u"}} {{$v := index .Config.Cmd 0}}{{$v}} {{$v = "z"}}{{$v}}' web
+c inspect -f '{{printf "%v|%s|%d" .Config.Labels .Config.Cmd .State.ExitCode}}' web
+c inspect -f '{{printf "%s %d" 3 "x"}} {{printf "%s"}} {{printf "%d" 1 2}}' web
+c inspect -f '{{range $i, $e := .Config.Cmd}}{{if $i}},{{end}}{{$e}}{{end}}' web
+c inspect -f '{{range .Config.Cmd}}{{break}}{{end}}{{range $x := .Config.Cmd}}{{if eq $x "sleep"}}{{continue}}{{end}}{{$x}}{{end}}' web
+c inspect -f '{{with $x := .Config.Labels}}{{len $x}}{{end}} {{with .State.Error}}err{{else}}no error{{end}}' web
+c inspect -f '{{json .Config.Cmd}} {{json .State.Running}} {{json .Name}} {{json 3}} {{json "a<b"}}' web
+c inspect -f '{{.Config.Cmd | len | printf "%03d"}} {{(index .Config.Cmd 1)}} {{ 1.5 }} {{ 0x1F }} {{ 1e3 }}' web
+c inspect -f '{{range .Config.Cmd}}' web
+c inspect -f '{{.Name | foo}}' web
+c inspect -f '{{.Name | }}' web
+c inspect -f '{{slice .Config.Cmd 3}}' web
+c inspect -f '{{upper .State.Pid}}' web
+c inspect -f '{{.Name 1}}' web
+c inspect -f '{{nil}}' web
+c inspect -f '{{lt .Name 1}}' web
+c inspect -f '{{/* a comment */}}x {{- /* trimmed */ -}} y' web
+c inspect -f '{{.HostConfig.Binds}} {{.State.Pid.Foo}}' web
 CASES
 
 # format_case CMD... - run one case, its status, stdout and stderr (without docker's
