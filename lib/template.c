@@ -68,7 +68,9 @@ void texec_at_arg(struct texec *s, size_t i)
 
 const char *texec_type(const struct texec *s, json_t *v)
 {
-	if (s->o->missing == MR_TMPL_MISSING_GUESS && json_is_number(v))
+	/* a number written in the template is Go's int or float64 */
+	bool literal = s->at && s->at->type == N_NUMBER;
+	if (s->o->missing == MR_TMPL_MISSING_GUESS && json_is_number(v) && !literal)
 		return "json.Number";
 	return tval_type(v);
 }

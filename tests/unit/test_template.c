@@ -289,6 +289,12 @@ static void execution_errors_are_gos(void)
 		{"{{eq 1}}", NULL,
 		 "ERR:template: :1:2: executing \"\" at <eq 1>: error calling eq: missing argument "
 		 "for comparison"},
+		{"{{upper 3}}", NULL,
+		 "ERR:template: :1:8: executing \"\" at <3>: wrong type for value; expected string; "
+		 "got int"},
+		{"{{upper .State.Pid}}", NULL,
+		 "ERR:template: :1:14: executing \"\" at <.State.Pid>: wrong type for value; expected "
+		 "string; got json.Number"},
 		{"{{ne 1}}", NULL,
 		 "ERR:template: :1:2: executing \"\" at <ne>: wrong number of args for ne: want 2 "
 		 "got 1"},
@@ -321,7 +327,7 @@ static void missing_keys_behave_as_docker(void)
 static json_t *label(void *ctx, json_t *const *args)
 {
 	json_t *v = json_object_get(ctx, json_string_value(args[0]));
-	return json_incref(v ? v : json_string(""));
+	return v ? json_incref(v) : json_string("");
 }
 
 static void label_method_reads_the_rows_labels(void)
