@@ -66,6 +66,18 @@ void texec_at_arg(struct texec *s, size_t i)
 		s->at = s->call->kids[i + 1];
 }
 
+void texec_arg_string(const struct texec *s, size_t i, char *buf, size_t len)
+{
+	FILE *f = len ? fmemopen(buf, len, "w") : NULL;
+	if (!f)
+		return;
+	if (s->call && i + 1 < s->call->nkids)
+		tnode_string(s->call->kids[i + 1], f);
+	fputc(0, f);
+	fclose(f);
+	buf[len - 1] = 0;
+}
+
 const char *texec_type(const struct texec *s, json_t *v)
 {
 	/* a number written in the template is Go's int or float64 */

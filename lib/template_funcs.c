@@ -1,7 +1,8 @@
 /*
  * lib/template_funcs.c - the functions a template calls, and how its values print.
  *
- * Go's builtins (and or not len index slice print printf println eq ne lt le gt ge) and the
+ * Go's builtins (and or not len index slice print printf println eq ne lt le gt ge html js
+ * urlquery call) and the
  * ones docker adds (json join split title lower upper pad truncate), with Go's results and
  * messages: `index .Args 9` is "error calling index: index out of range: 9", `upper 3` is
  * "wrong type for value; expected string; got int".
@@ -574,6 +575,89 @@ static json_t *f_pad(struct texec *s, json_t *const *a, size_t n)
 	return r;
 }
 
+/* ---- Go's escapers: html, js, urlquery -------------------------------------------------- */
+
+/* the text an escaper works on: a lone string as it is, else fmt.Sprint of the arguments */
+static char *escaper_input(json_t *const *a, size_t n)
+{
+	if (n == 1 && json_is_string(a[0]))
+		return strdup(json_string_value(a[0]));
+	json_t *v = sprint(a, n, false);
+	char *r = strdup(json_string_value(v));
+	json_decref(v);
+	return r;
+}
+
+static json_t *escaped(json_t *const *a, size_t n, char how)
+{
+	char *in = escaper_input(a, n), *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f || !in)
+		abort();
+	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+		unsigned char c = *p;
+		if (how == 'h') { /* template.HTMLEscapeString */
+			const char *e = c == '"'    ? "&#34;"
+					: c == '\'' ? "&#39;"
+					: c == '&'  ? "&amp;"
+					: c == '<'  ? "&lt;"
+					: c == '>'  ? "&gt;"
+						    : NULL;
+			e ? (void)fputs(e, f) : (void)fputc(c, f);
+		} else if (how == 'j') { /* template.JSEscapeString */
+			if (c == '\\' || c == '\'' || c == '"')
+				fprintf(f, "\\%c", c);
+			else if (c == '<' || c == '>' || c == '&' || c == '=' || c < 0x20)
+				fprintf(f, "\\u%04X", c);
+			else
+				fputc(c, f);
+		} else { /* url.QueryEscape */
+			if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+				fputc(c, f);
+			else if (c == ' ')
+				fputc('+', f);
+			else
+				fprintf(f, "%%%02X", c);
+		}
+	}
+	fclose(f);
+	json_t *r = json_stringn(buf, len);
+	free(buf);
+	free(in);
+	return r ? r : json_string("");
+}
+
+static json_t *f_html(struct texec *s, json_t *const *a, size_t n)
+{
+	(void)s;
+	return escaped(a, n, 'h');
+}
+
+static json_t *f_js(struct texec *s, json_t *const *a, size_t n)
+{
+	(void)s;
+	return escaped(a, n, 'j');
+}
+
+static json_t *f_urlquery(struct texec *s, json_t *const *a, size_t n)
+{
+	(void)s;
+	return escaped(a, n, 'u');
+}
+
+/* call FN ARGS...: JSON holds no functions, so there is never one to call */
+static json_t *f_call(struct texec *s, json_t *const *a, size_t n)
+{
+	char what[128];
+	(void)n;
+	if (!a[0] || json_is_null(a[0]))
+		return texec_fail(s, "error calling call: call of nil");
+	texec_arg_string(s, 0, what, sizeof(what));
+	return texec_fail(s, "error calling call: non-function %s of type %s", what,
+			  tval_type(a[0]));
+}
+
 static json_t *f_none(struct texec *s, json_t *const *a, size_t n)
 {
 	(void)s, (void)a, (void)n;
@@ -604,6 +688,10 @@ static const struct tfunc funcs[] = {
 	{"title", 1, 1, f_title, true},
 	{"truncate", 2, 2, f_truncate, true},
 	{"pad", 3, 3, f_pad, false},
+	{"html", 0, -1, f_html, false},
+	{"js", 0, -1, f_js, false},
+	{"urlquery", 0, -1, f_urlquery, false},
+	{"call", 1, -1, f_call, false},
 };
 
 const struct tfunc *tfunc_find(const char *name)

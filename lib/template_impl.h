@@ -136,6 +136,8 @@ json_t *texec_fail(struct texec *s, const char *fmt, ...) __attribute__((format(
 const struct mr_tmpl_opts *texec_opts(const struct texec *s);
 /* texec_at_arg - place the next message at argument I of the function being called */
 void texec_at_arg(struct texec *s, size_t i);
+/* texec_arg_string - argument I of the function being called, as written ("", .Name) */
+void texec_arg_string(const struct texec *s, size_t i, char *buf, size_t len);
 /* texec_type - V's Go type for a message: as tval_type, but a number of inspect's JSON is
  * "json.Number" (docker's raw fallback decodes numbers so, and its message is the one shown) */
 const char *texec_type(const struct texec *s, json_t *v);

@@ -3,10 +3,10 @@
  *
  * The verbs a docker template uses, with Go's meaning: %v (as the action prints it), %s,
  * %q (a Go-quoted string, or a quoted character for an integer), %d %x %X %o %b %c for
- * integers (%x of a string is its bytes in hex), %t, %f %e %g for reals; flags "-+# 0",
- * widths and precisions, "*" taking them from the arguments; the verb applies to each
- * element of an array or a map ("%s" of [a b] is [a b]). What does not fit prints as Go
- * prints it: %!d(string=x), %!s(MISSING), %!(EXTRA int=2), %!(NOVERB).
+ * integers and %U (U+0041) (%x of a string is its bytes in hex), %t, %f %e %g for reals; flags "-+#
+ *0", widths and precisions, "*" taking them from the arguments; the verb applies to each element of
+ *an array or a map ("%s" of [a b] is [a b]). What does not fit prints as Go prints it:
+ *%!d(string=x), %!s(MISSING), %!(EXTRA int=2), %!(NOVERB).
  *
  *	{{printf "%-10s|%5.1f" .Name 2.25}}  ->  "/web      |  2.2"
  *
@@ -218,6 +218,19 @@ static void fmt_value(FILE *out, const struct spec *sp, json_t *v)
 			pad(out, sp, buf, strlen(buf), false);
 			return;
 		}
+		case 'U': {
+			char buf[32] = {0};
+			FILE *f = fmemopen(buf, sizeof(buf), "w");
+			fprintf(f, "U+%04llX", i);
+			if (sp->sharp) { /* %#U: U+0041 'A' */
+				fputs(" '", f);
+				utf8_put(f, (long)i);
+				fputc('\'', f);
+			}
+			fclose(f);
+			pad(out, sp, buf, strlen(buf), false);
+			return;
+		}
 		case 'q': {
 			char buf[16] = {0};
 			FILE *f = fmemopen(buf, sizeof(buf), "w");
@@ -357,7 +370,7 @@ json_t *tfunc_printf(struct texec *s, json_t *const *a, size_t n)
 			fprintf(out, "%%!%c(MISSING)", sp.verb);
 			continue;
 		}
-		if (!strchr("vsqdxXobctfFeEgG", sp.verb)) {
+		if (!strchr("vsqdxXobctfFeEgGU", sp.verb)) {
 			bad_verb(out, sp.verb, a[arg++]);
 			continue;
 		}

@@ -206,6 +206,10 @@ static void go_builtins_work(void)
 		{"{{print 1 2 \"a\" \"b\" 3}}", NULL, "1 2ab3"},
 		{"{{println \"a\" 1}}", NULL, "a 1\n"},
 		{"{{print .Nope}}", "{}", "<nil>"},
+		{"{{html \"<a href='x'>&\\\"</a>\"}}", NULL,
+		 "&lt;a href=&#39;x&#39;&gt;&amp;&#34;&lt;/a&gt;"},
+		{"{{js \"it's <b>\"}} {{urlquery \"a b&c/d\"}} {{urlquery 1 2}}", NULL,
+		 "it\\'s \\u003Cb\\u003E a+b%26c%2Fd 1+2"},
 	};
 	CHECK(cs, &(struct mr_tmpl_opts){.missing = MR_TMPL_MISSING_NOVALUE});
 }

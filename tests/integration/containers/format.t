@@ -209,6 +209,9 @@ c inspect -f '{{nil}}' web
 c inspect -f '{{lt .Name 1}}' web
 c inspect -f '{{/* a comment */}}x {{- /* trimmed */ -}} y' web
 c inspect -f '{{.HostConfig.Binds}} {{.State.Pid.Foo}}' web
+c inspect -f '{{html "<a href='"'"'x'"'"'>&</a>"}} {{js "it'"'"'s <b>=\\"}} {{urlquery "a b&c/d" .Name}} {{call .Name}}' web
+c inspect -f '{{printf "%5.2s|%-4d|%+.1e|%x|%X|%o|%c|%U" "abc" 7 1234.5 "hi" 255 8 65 65}}' web
+c inspect -f '{{printf "%q %v %t" 65 .Config.Cmd 1}}' web
 CASES
 
 # format_case CMD... - run one case, its status, stdout and stderr (without docker's
