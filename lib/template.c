@@ -133,21 +133,6 @@ static void set_var(struct texec *s, const char *name, json_t *value)
 
 /* ---- fields ------------------------------------------------------------------------------ */
 
-/* does OBJ look like a Go struct (MR_TMPL_MISSING_GUESS)? every key starts with a capital */
-static bool struct_like(json_t *obj)
-{
-	const char *k;
-	json_t *v;
-	if (!json_object_size(obj))
-		return false;
-	json_object_foreach(obj, k, v)
-	{
-		if (!(k[0] >= 'A' && k[0] <= 'Z'))
-			return false;
-	}
-	return true;
-}
-
 static json_t *eval_args_call(struct texec *s, json_t *dot, const struct mr_tmpl_method *m,
 			      struct tnode *const *args, size_t nargs, json_t *final,
 			      bool has_final);
@@ -185,7 +170,7 @@ static json_t *eval_field(struct texec *s, json_t *dot, const char *name, json_t
 	}
 	if (has_args)
 		return texec_fail(s, "%s is not a method but has arguments", name);
-	if (!v && o->missing == MR_TMPL_MISSING_GUESS && struct_like(recv)) {
+	if (!v && o->missing == MR_TMPL_MISSING_GUESS && tval_struct_like(recv)) {
 		/* docker: its typed struct's message where it has no raw JSON to fall back on
 		 * (volume inspect), else the fallback's */
 		if (o->type_name && recv == find_var(s, "$")->value)
@@ -519,7 +504,7 @@ static void walk_range(struct texec *s, json_t *dot, const struct tnode *n)
 		char what[256] = "";
 		FILE *f = fmemopen(what, sizeof(what) - 1, "w");
 		if (f) {
-			tval_print(f, v, true);
+			tval_print(f, v, true, false);
 			fclose(f);
 		}
 		texec_fail(s, "range can't iterate over %s", what);
@@ -540,7 +525,7 @@ static void walk(struct texec *s, json_t *dot, const struct tnode *n)
 	case N_ACTION: {
 		json_t *v = eval_pipeline(s, dot, n->pipe);
 		if (!s->failed && !n->pipe->ndecl)
-			tval_print(s->out, v, true);
+			tval_print(s->out, v, true, s->o->missing == MR_TMPL_MISSING_GUESS);
 		json_decref(v);
 		break;
 	}

@@ -94,7 +94,7 @@ void tval_format_real(double f, char *buf, size_t len)
 	}
 	snprintf(e, sizeof(e), "%.*e", prec - 1, f);
 	int exp = atoi(strchr(e, 'e') + 1);
-	if (exp < -4 || exp >= (prec > 6 ? 6 : 6)) {
+	if (exp < -4 || exp >= 6) {
 		/* Go keeps the mantissa's digits as found: 1.5e+07 */
 		snprintf(buf, len, "%s", e);
 	} else {
@@ -103,10 +103,31 @@ void tval_format_real(double f, char *buf, size_t len)
 	}
 }
 
-/* V as %v, inside a collection when !TOP */
-static void print_v(FILE *out, json_t *v, bool top)
+bool tval_struct_like(json_t *obj)
+{
+	const char *k;
+	json_t *v;
+	if (!json_object_size(obj))
+		return false;
+	json_object_foreach(obj, k, v)
+	{
+		if (!(k[0] >= 'A' && k[0] <= 'Z'))
+			return false;
+	}
+	return true;
+}
+
+enum {
+	PV_TOP = 1,     /* the action's value, not inside a collection */
+	PV_STRUCTS = 2, /* inspect's JSON: objects that look like Go structs print as {a b} */
+	PV_IN_MAP = 4,  /* a map's value */
+};
+
+/* V as %v (HOW: PV_*) */
+static void print_v(FILE *out, json_t *v, int how)
 {
 	char num[64];
+	int inner = how & PV_STRUCTS;
 	switch (v ? json_typeof(v) : JSON_NULL) {
 	case JSON_STRING: fwrite(json_string_value(v), 1, json_string_length(v), out); break;
 	case JSON_INTEGER: fprintf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
@@ -124,30 +145,54 @@ static void print_v(FILE *out, json_t *v, bool top)
 		{
 			if (i)
 				fputc(' ', out);
-			print_v(out, e, false);
+			print_v(out, e, inner);
 		}
 		fputc(']', out);
 		break;
 	}
 	case JSON_OBJECT: {
+		/* Go prints a struct's values in its order, {on-failure 3}; docker's JSON keeps
+		 * that order. An empty object that is a map's value is an empty struct
+		 * (ExposedPorts: map[80/tcp:{}]); elsewhere an empty map, map[]. */
+		if ((how & PV_STRUCTS) &&
+		    (tval_struct_like(v) || (!json_object_size(v) && (how & PV_IN_MAP)))) {
+			const char *k;
+			json_t *e;
+			bool first = true;
+			fputc('{', out);
+			json_object_foreach(v, k, e)
+			{
+				fputs(first ? "" : " ", out);
+				print_v(out, e, inner);
+				first = false;
+			}
+			fputc('}', out);
+			break;
+		}
 		size_t n;
 		const char **keys = tval_keys(v, &n);
 		fputs("map[", out);
 		for (size_t i = 0; i < n; i++) {
 			fprintf(out, "%s%s:", i ? " " : "", keys[i]);
-			print_v(out, json_object_get(v, keys[i]), false);
+			print_v(out, json_object_get(v, keys[i]), inner | PV_IN_MAP);
 		}
 		fputc(']', out);
 		free(keys);
 		break;
 	}
-	default: fputs(top ? "<no value>" : "<nil>", out); break;
+	default: fputs(how & PV_TOP ? "<no value>" : "<nil>", out); break;
 	}
 }
 
-void tval_print(FILE *out, json_t *v, bool top)
+void tval_print(FILE *out, json_t *v, bool top, bool structs)
 {
-	print_v(out, v, top);
+	print_v(out, v, (top ? PV_TOP : 0) | (structs ? PV_STRUCTS : 0));
+}
+
+/* does S print objects as Go structs (inspect's JSON)? */
+static bool structs(struct texec *s)
+{
+	return texec_opts(s)->missing == MR_TMPL_MISSING_GUESS;
 }
 
 /* ---- argument checks --------------------------------------------------------------------- */
@@ -304,7 +349,7 @@ static json_t *f_slice(struct texec *s, json_t *const *a, size_t n)
 
 /* fmt.Sprint: a space between two operands when neither is a string; Sprintln: always,
  * and a newline */
-static json_t *sprint(json_t *const *a, size_t n, bool ln)
+static json_t *sprint(json_t *const *a, size_t n, bool ln, bool as_structs)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -314,7 +359,7 @@ static json_t *sprint(json_t *const *a, size_t n, bool ln)
 	for (size_t i = 0; i < n; i++) {
 		if (i && (ln || (!json_is_string(a[i - 1]) && !json_is_string(a[i]))))
 			fputc(' ', f);
-		print_v(f, a[i], false);
+		print_v(f, a[i], as_structs ? PV_STRUCTS : 0);
 	}
 	if (ln)
 		fputc('\n', f);
@@ -327,13 +372,13 @@ static json_t *sprint(json_t *const *a, size_t n, bool ln)
 static json_t *f_print(struct texec *s, json_t *const *a, size_t n)
 {
 	(void)s;
-	return sprint(a, n, false);
+	return sprint(a, n, false, structs(s));
 }
 
 static json_t *f_println(struct texec *s, json_t *const *a, size_t n)
 {
 	(void)s;
-	return sprint(a, n, true);
+	return sprint(a, n, true, structs(s));
 }
 
 /* ---- comparisons ------------------------------------------------------------------------- */
@@ -461,7 +506,7 @@ static json_t *f_join(struct texec *s, json_t *const *a, size_t n)
 	{
 		if (i)
 			fputs(sep, f);
-		print_v(f, e, false);
+		print_v(f, e, structs(s) ? PV_STRUCTS : 0);
 	}
 	fclose(f);
 	json_t *r = json_stringn(buf, len);
@@ -578,19 +623,19 @@ static json_t *f_pad(struct texec *s, json_t *const *a, size_t n)
 /* ---- Go's escapers: html, js, urlquery -------------------------------------------------- */
 
 /* the text an escaper works on: a lone string as it is, else fmt.Sprint of the arguments */
-static char *escaper_input(json_t *const *a, size_t n)
+static char *escaper_input(json_t *const *a, size_t n, bool as_structs)
 {
 	if (n == 1 && json_is_string(a[0]))
 		return strdup(json_string_value(a[0]));
-	json_t *v = sprint(a, n, false);
+	json_t *v = sprint(a, n, false, as_structs);
 	char *r = strdup(json_string_value(v));
 	json_decref(v);
 	return r;
 }
 
-static json_t *escaped(json_t *const *a, size_t n, char how)
+static json_t *escaped(json_t *const *a, size_t n, char how, bool as_structs)
 {
-	char *in = escaper_input(a, n), *buf = NULL;
+	char *in = escaper_input(a, n, as_structs), *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f || !in)
@@ -630,20 +675,17 @@ static json_t *escaped(json_t *const *a, size_t n, char how)
 
 static json_t *f_html(struct texec *s, json_t *const *a, size_t n)
 {
-	(void)s;
-	return escaped(a, n, 'h');
+	return escaped(a, n, 'h', structs(s));
 }
 
 static json_t *f_js(struct texec *s, json_t *const *a, size_t n)
 {
-	(void)s;
-	return escaped(a, n, 'j');
+	return escaped(a, n, 'j', structs(s));
 }
 
 static json_t *f_urlquery(struct texec *s, json_t *const *a, size_t n)
 {
-	(void)s;
-	return escaped(a, n, 'u');
+	return escaped(a, n, 'u', structs(s));
 }
 
 /* call FN ARGS...: JSON holds no functions, so there is never one to call */

@@ -156,8 +156,12 @@ struct tfunc {
 const struct tfunc *tfunc_find(const char *name);
 
 /* tval_print - V as Go's fmt prints it with %v: strings bare, [a b], map[k:v], <nil>
- * inside a collection; TOP: an absent or null V is "<no value>" (the executor's rule) */
-void tval_print(FILE *out, json_t *v, bool top);
+ * inside a collection; TOP: an absent or null V is "<no value>" (the executor's rule);
+ * STRUCTS (inspect's JSON): an object that looks like a Go struct prints as {v1 v2} */
+void tval_print(FILE *out, json_t *v, bool top, bool structs);
+/* tval_struct_like - does OBJ look like a Go struct? every key starts with a capital (Go's
+ * exported fields), as docker's JSON of a struct does; a map's keys seldom all do */
+bool tval_struct_like(json_t *obj);
 /* tval_format_real - F as Go's %v prints a float64: the fewest digits that read back as F,
  * %e form below 1e-4 and from 1e+06 on ("0.5", "1.5e+07") */
 void tval_format_real(double f, char *buf, size_t len);

@@ -22,6 +22,7 @@
 struct spec {
 	bool minus, plus, sharp, space, zero;
 	int width, prec; /* -1: none */
+	bool structs;    /* inspect's JSON: struct-like objects print as {a b} */
 	char verb;
 };
 
@@ -158,7 +159,7 @@ static void bad_verb(FILE *out, char verb, json_t *v)
 		fputs("<nil>", out);
 	} else {
 		fprintf(out, "%s=", tval_type(v));
-		tval_print(out, v, false);
+		tval_print(out, v, false, false);
 	}
 	fputc(')', out);
 }
@@ -273,6 +274,20 @@ static void fmt_value(FILE *out, const struct spec *sp, json_t *v)
 		return;
 	}
 	case JSON_OBJECT: {
+		if (sp->structs && tval_struct_like(v)) { /* {on-failure 3}, as the action prints */
+			const char *k;
+			json_t *e;
+			bool first = true;
+			fputc('{', out);
+			json_object_foreach(v, k, e)
+			{
+				fputs(first ? "" : " ", out);
+				fmt_value(out, sp, e);
+				first = false;
+			}
+			fputc('}', out);
+			return;
+		}
 		size_t n;
 		const char **keys = tval_keys(v, &n);
 		fputs("map[", out);
@@ -312,7 +327,9 @@ json_t *tfunc_printf(struct texec *s, json_t *const *a, size_t n)
 			fputc(*p, out);
 			continue;
 		}
-		struct spec sp = {.width = -1, .prec = -1};
+		struct spec sp = {.width = -1,
+				  .prec = -1,
+				  .structs = texec_opts(s)->missing == MR_TMPL_MISSING_GUESS};
 		for (p++;; p++) {
 			if (*p == '-')
 				sp.minus = true;
@@ -380,7 +397,7 @@ json_t *tfunc_printf(struct texec *s, json_t *const *a, size_t n)
 		fputs("%!(EXTRA ", out);
 		for (size_t i = arg; i < n; i++) {
 			fprintf(out, "%s%s=", i > arg ? ", " : "", tval_type(a[i]));
-			tval_print(out, a[i], false);
+			tval_print(out, a[i], false, false);
 		}
 		fputc(')', out);
 	}

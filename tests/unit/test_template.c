@@ -75,8 +75,19 @@ static void fields_and_printing_follow_go(void)
 		{"{{.}}", "[1, \"a\", null, {\"k\": [true]}]", "[1 a <nil> map[k:[true]]]"},
 		{"{{.X}}", "{\"X\": 0.5}", "0.5"},
 		{"{{.X}} {{.Y}}", "{\"X\": 1000000.0, \"Y\": 1.5e-7}", "1e+06 1.5e-07"},
+		/* inspect's JSON: a struct prints its values in order, as Go prints a struct */
+		{"{{.State}}", NULL, "{running true 0 42}"},
+		{"{{.NetworkSettings.Ports}}", NULL, "map[80/tcp:[{0.0.0.0 8080}]]"},
+		{"{{.P}} {{.M}}", "{\"P\": {\"80/tcp\": {}}, \"M\": {}}", "map[80/tcp:{}] map[]"},
+		{"{{printf \"%v\" .State}} {{print .State.Status}}", NULL,
+		 "{running true 0 42} running"},
 	};
 	CHECK(cs, NULL);
+	/* a map of JSON (no guessing) prints as Go's map[string]interface{} */
+	static const struct tcase maps[] = {
+		{"{{.State}}", NULL, "map[ExitCode:0 Pid:42 Running:true Status:running]"},
+	};
+	CHECK(maps, &(struct mr_tmpl_opts){.missing = MR_TMPL_MISSING_NOVALUE});
 }
 
 static void docker_course_idioms_work(void)

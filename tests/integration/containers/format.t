@@ -212,6 +212,9 @@ c inspect -f '{{.HostConfig.Binds}} {{.State.Pid.Foo}}' web
 c inspect -f '{{html "<a href='"'"'x'"'"'>&</a>"}} {{js "it'"'"'s <b>=\\"}} {{urlquery "a b&c/d" .Name}} {{call .Name}}' web
 c inspect -f '{{printf "%5.2s|%-4d|%+.1e|%x|%X|%o|%c|%U" "abc" 7 1234.5 "hi" 255 8 65 65}}' web
 c inspect -f '{{printf "%q %v %t" 65 .Config.Cmd 1}}' web
+c inspect -f '{{.HostConfig.RestartPolicy}} {{.HostConfig.LogConfig}} {{.HostConfig.PortBindings}}' web
+c inspect -f '{{.Config.ExposedPorts}} {{printf "%v" .HostConfig.RestartPolicy}} {{.HostConfig.RestartPolicy.Name}}' web
+c inspect -f '{{range $p, $b := .HostConfig.PortBindings}}{{$p}}->{{(index $b 0).HostPort}}{{end}}' web
 CASES
 
 # format_case CMD... - run one case, its status, stdout and stderr (without docker's
@@ -234,7 +237,8 @@ same_as_docker() {
 	t_defer pk_dockerd_stop
 	pk_dockerd_start "$T_DIR/dk"
 	docker import -c 'CMD ["sh"]' "$CT_IMAGE_TAR" busybox:latest >/dev/null || t_fail "docker import"
-	docker create --name web -l a.b=x -l com.example=y busybox sleep 300 >/dev/null ||
+	docker create --name web -l a.b=x -l com.example=y -p 8080:80 --restart on-failure:3 \
+		busybox sleep 300 >/dev/null ||
 		t_fail "docker create"
 	docker network create --subnet 10.91.0.0/24 front >/dev/null || t_fail "docker network create"
 	docker volume create --label color=blue data >/dev/null || t_fail "docker volume create"
@@ -246,7 +250,8 @@ same_as_docker() {
 		docker volume rm data >/dev/null || t_fail "docker cleanup"
 	pk_dockerd_stop
 	ct_host '
-		mr create --name web -l a.b=x -l com.example=y busybox sleep 300 >/dev/null || die create
+		mr create --name web -l a.b=x -l com.example=y -p 8080:80 --restart on-failure:3 \
+			busybox sleep 300 >/dev/null || die create
 		mr network create --subnet 10.91.0.0/24 front >/dev/null || die "network create"
 		mr volume create --label color=blue data >/dev/null || die "volume create"
 		. "'"$T_TMP"'/format-case.sh"
