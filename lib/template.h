@@ -108,7 +108,7 @@ struct mr_format {
 	FILE *rows;
 };
 
-/* mr_format_open - parse FORMAT (NULL: DEFAULT) into F. -1 with Go's parse error in ERR;
+/* mr_format_open - parse FORMAT (NULL or "": DEFAULT) into F. -1 with Go's parse error in ERR;
  * F needs mr_format_close either way. */
 int mr_format_open(struct mr_format *f, const char *format, const char *dflt, struct mr_err *err);
 /* mr_format_row - execute the template over ROW and add the output and a newline. -1 with

@@ -26,8 +26,8 @@
 int mr_format_open(struct mr_format *f, const char *format, const char *dflt, struct mr_err *err)
 {
 	memset(f, 0, sizeof(*f));
-	if (!format || !strcmp(format, "table"))
-		format = dflt;
+	if (!format || !*format || !strcmp(format, "table"))
+		format = dflt ? dflt : "";
 	f->table = !strncmp(format, "table", 5);
 	const char *body = f->table ? format + 5 : !strcmp(format, "json") ? "{{json .}}" : format;
 	/* trim spaces, then \t and \n */

@@ -188,7 +188,7 @@ int cmd_images(int argc, char **argv)
 	}
 	qsort(rows, n, sizeof(*rows), by_created_desc);
 
-	int table = !format || !strcmp(format, "table");
+	int table = !format || !*format || !strcmp(format, "table");
 	json_t *images_header = json_pack(
 		"{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "Containers", "CONTAINERS",
 		"CreatedAt", "CREATED AT", "CreatedSince", "CREATED", "Digest", "DIGEST", "ID",

@@ -125,6 +125,8 @@ int image_inspect(int argc, char **argv)
 					 "\"inspect\" requires at least 1 argument.");
 	/* docker: a template that does not parse is refused first, with status 64 */
 	struct mr_err perr = {0};
+	if (format && !*format)
+		format = NULL; /* docker: -f '' is the JSON */
 	struct mr_tmpl *tmpl = format ? mr_tmpl_parse(format, &perr) : NULL;
 	if (format && !tmpl) {
 		fprintf(stderr, "template parsing error: %s\n", perr.msg);
@@ -206,7 +208,8 @@ int cmd_history(int argc, char **argv)
 	struct mr_format f = {0};
 	struct mr_tmpl_opts o = {.missing = MR_TMPL_MISSING_FIELD,
 				 .type_name = "*image.historyContext"};
-	if (format && strcmp(format, "table") && mr_format_open(&f, format, NULL, &err) < 0) {
+	if (format && *format && strcmp(format, "table") &&
+	    mr_format_open(&f, format, NULL, &err) < 0) {
 		mr_format_close(&f);
 		fprintf(stderr, "template parsing error: %s\n", err.msg);
 		return 1;

@@ -188,6 +188,8 @@ static int cmd_inspect(int argc, char **argv)
 		return usage_err("inspect", "at least 1 argument (VOLUME)");
 	struct mr_err perr = {0};
 	/* docker: a template that does not parse is refused first, with status 64 */
+	if (format && !*format)
+		format = NULL; /* docker: -f '' is the JSON */
 	struct mr_tmpl *tmpl = format ? mr_tmpl_parse(format, &perr) : NULL;
 	if (format && !tmpl) {
 		fprintf(stderr, "template parsing error: %s\n", perr.msg);

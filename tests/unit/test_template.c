@@ -405,6 +405,13 @@ static void table_format_has_header_and_aligned_columns(void)
 	s = format("table", "table {{.Names}}\\t{{.Image}}", hdr, rows);
 	CU_ASSERT_STRING_EQUAL(s, "NAMES     IMAGE\nweb       busybox\ndb        redis\n");
 	free(s);
+	/* an empty --format is the default too; with no default, an empty template */
+	s = format("", "table {{.Names}}", hdr, rows + 1);
+	CU_ASSERT_STRING_EQUAL(s, "NAMES\ndb\n");
+	free(s);
+	s = format("", NULL, hdr, rows + 1);
+	CU_ASSERT_STRING_EQUAL(s, "\n");
+	free(s);
 	/* header functions leave the titles alone */
 	s = format("table {{upper .Names}}\\t{{lower .Image}}", NULL, hdr, rows);
 	CU_ASSERT_STRING_EQUAL(s, "NAMES     IMAGE\nWEB       busybox\nDB        redis\n");

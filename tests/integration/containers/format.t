@@ -49,6 +49,9 @@ inspect_errors() {
 		# docker writes one empty line when no object printed
 		n=$(mr inspect -f "{{.Foo}}" web 2>/dev/null | wc -c)
 		[ "$n" -eq 1 ] || die "stdout of a failed inspect -f: $n bytes, want one newline"
+		[ "$(mr inspect -f "" web | head -n 1)" = "[" ] || die "-f \"\" is not the JSON"
+		[ "$(mr images --format "" | head -n 1 | cut -c1-10)" = REPOSITORY ] ||
+			die "images --format \"\" is not the table"
 		out=$(mr inspect -f "{{.Name}}" web nosuch 2>"$R.err"); rc=$?
 		[ $rc = 1 ] && [ "$out" = /web ] && [ "$(cat "$R.err")" = "Error: No such object: nosuch" ] ||
 			die "one found, one not: $rc $out $(cat "$R.err")"
