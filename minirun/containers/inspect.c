@@ -116,10 +116,10 @@ int cmd_inspect(int argc, char **argv)
 	if (!any_container && all_images)
 		return inspect_images(format, argc - optind, argv + optind);
 
-	/* docker: a template that does not parse is refused first, with status 64 */
 	struct mr_err err = {0};
 	if (format && !*format)
 		format = NULL; /* docker: -f '' is the JSON */
+	/* docker: a template that does not parse is refused first, with status 64 */
 	struct mr_tmpl *tmpl = format ? mr_tmpl_parse(format, &err) : NULL;
 	if (format && !tmpl) {
 		fprintf(stderr, "template parsing error: %s\n", err.msg);

@@ -123,10 +123,10 @@ int image_inspect(int argc, char **argv)
 	if (optind >= argc)
 		return image_usage_error("image inspect",
 					 "\"inspect\" requires at least 1 argument.");
-	/* docker: a template that does not parse is refused first, with status 64 */
 	struct mr_err perr = {0};
 	if (format && !*format)
 		format = NULL; /* docker: -f '' is the JSON */
+	/* docker: a template that does not parse is refused first, with status 64 */
 	struct mr_tmpl *tmpl = format ? mr_tmpl_parse(format, &perr) : NULL;
 	if (format && !tmpl) {
 		fprintf(stderr, "template parsing error: %s\n", perr.msg);

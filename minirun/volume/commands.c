@@ -187,9 +187,9 @@ static int cmd_inspect(int argc, char **argv)
 	if (optind >= argc)
 		return usage_err("inspect", "at least 1 argument (VOLUME)");
 	struct mr_err perr = {0};
-	/* docker: a template that does not parse is refused first, with status 64 */
 	if (format && !*format)
 		format = NULL; /* docker: -f '' is the JSON */
+	/* docker: a template that does not parse is refused first, with status 64 */
 	struct mr_tmpl *tmpl = format ? mr_tmpl_parse(format, &perr) : NULL;
 	if (format && !tmpl) {
 		fprintf(stderr, "template parsing error: %s\n", perr.msg);
