@@ -5,7 +5,8 @@
  * Internal to minirun/containers/ (the info engineer's files): the verb functions that
  * container_info_commands[] (info_commands.c) lists, and the pure pieces they share, which
  * tests/unit/test_containers_info.c checks: docker's STATUS and PORTS words, the quoted
- * COMMAND, a Go-template subset for --format, and the changes of an overlay upper dir.
+ * COMMAND, the tabwriter layout, and the changes of an overlay upper dir (--format:
+ * lib/template.h).
  *
  * See: containers.h (the store these read), docker-ps(1), docker-inspect(1), docker-diff(1)
  */
@@ -45,10 +46,6 @@ void info_sizes(struct container *c, uint64_t *rw, uint64_t *rootfs);
 /* info_usage_error - "minirun: MSG\nSee 'minirun VERB --help'." on stderr; returns 125 */
 int info_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* info_render - FMT, a docker --format template, over O, as a new string: "{{.A.B}}" walks
- * objects, "{{json .X}}" and "{{json .}}" print JSON, an object prints as JSON, an array as
- * "[a b]", a missing key as "<no value>"; "\t" and "\n" in FMT are a tab and a newline. */
-char *info_render(const char *fmt, json_t *o);
 /* info_print_rows - print ROWS (strings whose cells are separated by '\t') as docker's
  * tabwriter does: each column as wide as its widest cell + 3 (at least 10). Frees nothing. */
 void info_print_rows(char **rows, size_t n);

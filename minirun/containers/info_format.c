@@ -1,14 +1,14 @@
 /*
  * minirun/containers/info_format.c - docker's words for containers, as pure functions: the
  * STATUS column ("Up 3 seconds", "Exited (137) 2 minutes ago"), PORTS ("0.0.0.0:8080->80/tcp"),
- * the quoted and truncated COMMAND, the --format template subset, the tabwriter layout, and
- * the A/C/D changes `diff` finds in an overlay upper dir.
+ * the quoted and truncated COMMAND, the tabwriter layout of top, and the A/C/D changes `diff`
+ * finds in an overlay upper dir. (--format templates: lib/template.h.)
  *
  * Pure (no store, no processes), so that tests/unit/test_containers_info.c checks each
  * against docker's own output; ps, inspect, stats and port print through them.
  *
  * See: info.h; docker's cli/command/formatter (container.go, formatter.go),
- *      github.com/docker/go-units (HumanDuration), Go's strconv.Quote and text/template
+ *      github.com/docker/go-units (HumanDuration), Go's strconv.Quote
  */
 #include "minirun/containers/info.h"
 
@@ -287,82 +287,6 @@ void info_command(json_t *rec, bool notrunc, char *buf, size_t len)
 	}
 	buf[o++] = '"';
 	buf[o] = 0;
-}
-
-/* ---- --format: a subset of Go's text/template --------------------------------------------- */
-
-/* the value EXPR names in O: "." is O, ".A.B" walks objects */
-static json_t *template_value(const char *expr, json_t *o)
-{
-	char path[256];
-	char *save = NULL;
-	snprintf(path, sizeof(path), "%s", expr[0] == '.' ? expr + 1 : expr);
-	json_t *v = o;
-	for (char *k = strtok_r(path, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
-		v = json_object_get(v, k);
-	return v;
-}
-
-/* print V as a template action does: strings bare, arrays "[a b]", objects as JSON */
-static void template_print(FILE *out, json_t *v, bool as_json)
-{
-	if (!v) {
-		fputs(as_json ? "null" : "<no value>", out);
-	} else if (as_json || json_is_object(v)) {
-		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		fputs(s ? s : "null", out);
-		free(s);
-	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *x;
-		fputc('[', out);
-		json_array_foreach(v, i, x)
-		{
-			if (i)
-				fputc(' ', out);
-			template_print(out, x, false);
-		}
-		fputc(']', out);
-	} else if (json_is_string(v)) {
-		fputs(json_string_value(v), out);
-	} else {
-		char *s = json_dumps(v, JSON_ENCODE_ANY);
-		fputs(s ? s : "", out);
-		free(s);
-	}
-}
-
-char *info_render(const char *fmt, json_t *o)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	if (!out)
-		return NULL;
-	for (const char *p = fmt; *p;) {
-		if (p[0] == '\\' && (p[1] == 't' || p[1] == 'n')) {
-			fputc(p[1] == 't' ? '\t' : '\n', out);
-			p += 2;
-			continue;
-		}
-		const char *close = strncmp(p, "{{", 2) ? NULL : strstr(p, "}}");
-		if (!close) {
-			fputc(*p++, out);
-			continue;
-		}
-		char expr[256];
-		snprintf(expr, sizeof(expr), "%.*s", (int)(close - p - 2), p + 2);
-		char *e = expr + strspn(expr, " -");
-		for (char *end = e + strlen(e); end > e && (end[-1] == ' ' || end[-1] == '-');)
-			*--end = 0;
-		bool as_json = !strncmp(e, "json ", 5);
-		if (as_json)
-			e += 5 + strspn(e + 5, " ");
-		template_print(out, template_value(e, o), as_json);
-		p = close + 2;
-	}
-	fclose(out);
-	return buf;
 }
 
 /* the width of S[0..len) on a terminal: UTF-8 code points ("…" is one) */

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/template.h"
 #include "minirun/image/image.h"
 
 static void inspect_usage(void)
@@ -116,6 +117,16 @@ int cmd_inspect(int argc, char **argv)
 	if (!any_container && all_images)
 		return inspect_images(format, argc - optind, argv + optind);
 
+	struct mr_err err = {0};
+	if (format && !*format)
+		format = NULL; /* docker: -f '' is the JSON */
+	/* docker: a template that does not parse is refused first, with status 64 */
+	struct mr_tmpl *tmpl = format ? mr_tmpl_parse(format, &err) : NULL;
+	if (format && !tmpl) {
+		fprintf(stderr, "template parsing error: %s\n", err.msg);
+		return 64;
+	}
+	bool printed = false;
 	json_t *all = json_array();
 	for (int i = optind; i < argc; i++) {
 		struct container c;
@@ -136,11 +147,12 @@ int cmd_inspect(int argc, char **argv)
 			json_object_set_new(c.rec, "SizeRw", json_integer((json_int_t)rw));
 			json_object_set_new(c.rec, "SizeRootFs", json_integer((json_int_t)rootfs));
 		}
-		if (format) {
-			char *s = info_render(format, c.rec);
-			printf("%s\n", s ? s : "");
-			free(s);
-		}
+		char *s = tmpl ? mr_tmpl_render(tmpl, c.rec, NULL, &err) : NULL;
+		if (s)
+			printf("%s\n", s), printed = true;
+		else if (tmpl)
+			fprintf(stderr, "template parsing error: %s\n", err.msg), rc = 1;
+		free(s);
 		json_array_append(all, c.rec);
 		container_close(&c);
 	}
@@ -148,7 +160,10 @@ int cmd_inspect(int argc, char **argv)
 		char *s = json_dumps(all, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
 		printf("%s\n", s ? s : "[]");
 		free(s);
+	} else if (!printed) {
+		putchar('\n'); /* docker writes an empty line when no object printed */
 	}
+	mr_tmpl_free(tmpl);
 	json_decref(all);
 	return rc;
 }

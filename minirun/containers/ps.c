@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "lib/file.h"
+#include "lib/template.h"
 #include "minirun/image/image.h"
 
 static const char *str(json_t *o, const char *key)
@@ -189,6 +190,14 @@ static json_t *ps_row(struct container *c, bool notrunc, bool with_size)
 		"Ports", ports, "Labels", joined(json_object_get(cfg, "Labels"), true), "Networks",
 		joined(json_object_get(json_object_get(rec, "NetworkSettings"), "Networks"), false),
 		"Mounts", mnames, "LocalVolumes", nvol, "Size", size);
+}
+
+/* .Label "KEY": the value of the container's label KEY, "" if it has none (CTX: the labels) */
+static json_t *ps_label(void *ctx, json_t *const *args)
+{
+	json_t *v =
+		json_object_get(ctx, json_string_value(args[0]) ? json_string_value(args[0]) : "");
+	return json_is_string(v) ? json_incref(v) : json_string("");
 }
 
 /* the header row: each field's column title */
@@ -436,31 +445,30 @@ int cmd_ps(int argc, char **argv)
 	}
 	if (optind < argc)
 		return info_usage_error("ps", "\"ps\" accepts no arguments.");
-	bool table = !format || !strncmp(format, "table", 5);
-	const char *tmpl = !format ? NULL : table ? format + 5 + strspn(format + 5, " ") : format;
-	if (format && !strcmp(format, "json"))
-		tmpl = "{{json .}}", table = false;
-	if (!tmpl || !*tmpl)
-		tmpl = size ? PS_TABLE "\\t{{.Size}}" : PS_TABLE;
-
+	if (format && strstr(format, ".Size"))
+		size = true; /* docker computes the sizes when the template shows them */
+	/* docker checks the template before it lists anything */
+	struct mr_format f;
 	struct mr_err err = {0};
+	if (mr_format_open(&f, format, size ? "table " PS_TABLE "\\t{{.Size}}" : "table " PS_TABLE,
+			   &err) < 0) {
+		mr_format_close(&f);
+		fprintf(stderr, "failed to parse template: %s\n", err.msg);
+		return 1;
+	}
 	char **ids = container_ids(containers_root(), &err);
 	if (!ids) {
+		mr_format_close(&f);
 		fprintf(stderr, "minirun: %s\n", err.msg);
 		return 1;
 	}
-	/* a row per container at most, and the header */
-	size_t n = 0, nids = 0;
-	while (ids[nids])
-		nids++;
-	char **rows = calloc(nids + 2, sizeof(*rows));
-	if (table && !quiet) {
-		json_t *h = ps_header();
-		rows[n++] = info_render(tmpl, h);
-		json_decref(h);
-	}
+	static const struct mr_tmpl_method methods[] = {{"Label", 1, ps_label}, {NULL, 0, NULL}};
+	struct mr_tmpl_opts o = {.missing = MR_TMPL_MISSING_FIELD,
+				 .type_name = "*formatter.ContainerContext",
+				 .methods = methods};
+	int rc = 0;
 	long long shown = 0;
-	for (char **id = ids; *id && (last < 0 || shown < last); id++) {
+	for (char **id = ids; *id && (last < 0 || shown < last) && !rc; id++) {
 		struct container c;
 		if (container_open(containers_root(), *id, false, &c, NULL) < 0)
 			continue; /* removed meanwhile */
@@ -474,20 +482,22 @@ int cmd_ps(int argc, char **argv)
 				printf("%.*s\n", notrunc ? CONTAINER_ID_LEN : 12, c.id);
 			} else {
 				json_t *row = ps_row(&c, notrunc, size);
-				rows[n++] = info_render(tmpl, row);
+				o.ctx = json_object_get(json_object_get(c.rec, "Config"), "Labels");
+				if (mr_format_row(&f, row, &o, &err) < 0)
+					rc = 1;
 				json_decref(row);
 			}
 		}
 		container_close(&c);
 	}
 	container_ids_free(ids);
-	if (table)
-		info_print_rows(rows, n);
-	else
-		for (size_t i = 0; i < n; i++)
-			printf("%s\n", rows[i]);
-	for (size_t i = 0; i < n; i++)
-		free(rows[i]);
-	free(rows);
-	return 0;
+	if (rc) /* docker prints no row when one fails */
+		fprintf(stderr, "failed to execute template: %s\n", err.msg);
+	else if (!quiet) {
+		json_t *h = ps_header();
+		mr_format_print(&f, h, stdout);
+		json_decref(h);
+	}
+	mr_format_close(&f);
+	return rc;
 }

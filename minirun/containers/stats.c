@@ -37,6 +37,7 @@
 
 #include "cgroups/cgroup.h"
 #include "lib/file.h"
+#include "lib/template.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/image/image.h"
 
@@ -277,12 +278,17 @@ int cmd_stats(int argc, char **argv)
 		default: return mr_flag_error(ch, "stats", argv);
 		}
 	}
-	bool table = !format || !strncmp(format, "table", 5);
-	const char *tmpl = !format ? NULL : table ? format + 5 + strspn(format + 5, " ") : format;
-	if (format && !strcmp(format, "json"))
-		tmpl = "{{json .}}", table = false;
-	if (!tmpl || !*tmpl)
-		tmpl = STATS_TABLE;
+	struct mr_format f;
+	struct mr_err err = {0};
+	if (mr_format_open(&f, format, "table " STATS_TABLE, &err) < 0) {
+		mr_format_close(&f);
+		fprintf(stderr, "template parsing error: %s\n", err.msg);
+		return 1;
+	}
+	bool table = f.table;
+	mr_format_close(&f);
+	struct mr_tmpl_opts o = {.missing = MR_TMPL_MISSING_FIELD,
+				 .type_name = "*container.statsContext"};
 
 	/* which containers: those named (each must exist), else the running ones (-a: all) */
 	size_t n = 0;
@@ -339,32 +345,28 @@ int cmd_stats(int argc, char **argv)
 	/* CPU % needs two readings: the first table comes half a second after the first one */
 	usleep(500 * 1000);
 	while (!stop_now) {
-		char **rows = calloc(n + 2, sizeof(*rows));
-		size_t nr = 0;
-		if (table) {
-			json_t *h = stats_header();
-			rows[nr++] = info_render(tmpl, h);
-			json_decref(h);
-		}
-		for (size_t i = 0; i < n; i++) {
+		mr_format_open(&f, format, "table " STATS_TABLE, NULL); /* parsed above */
+		for (size_t i = 0; i < n && !rc; i++) {
 			sample_read(ids[i], &cur[i], host_mem);
 			json_t *row = stats_row(&prev[i], &cur[i], notrunc,
 						given && strlen(given[i]) ? given[i] : NULL);
-			rows[nr++] = info_render(tmpl, row);
+			if (mr_format_row(&f, row, &o, &err) < 0) {
+				fprintf(stderr, "template parsing error: %s\n", err.msg);
+				rc = 1;
+			}
 			json_decref(row);
 			prev[i] = cur[i];
 		}
-		if (stream && table)
+		if (stream && table && !rc)
 			printf("\033[2J\033[H"); /* clear the screen, as docker redraws */
-		if (table)
-			info_print_rows(rows, nr);
-		else
-			for (size_t i = 0; i < nr; i++)
-				printf("%s\n", rows[i]);
+		json_t *h = stats_header();
+		if (!rc)
+			mr_format_print(&f, h, stdout);
+		json_decref(h);
+		mr_format_close(&f);
 		fflush(stdout);
-		for (size_t i = 0; i < nr; i++)
-			free(rows[i]);
-		free(rows);
+		if (rc)
+			break;
 		if (!stream)
 			break;
 		sleep(1);
@@ -374,5 +376,5 @@ int cmd_stats(int argc, char **argv)
 	free(ids);
 	free(prev);
 	free(cur);
-	return 0;
+	return rc;
 }

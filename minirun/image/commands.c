@@ -24,6 +24,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "lib/template.h"
 
 const struct mr_command image_commands[] = {
 	{"images", cmd_images, "List images"},
@@ -86,59 +87,6 @@ static int by_created_desc(const void *a, const void *b)
 		return x->when < y->when ? 1 : -1;
 	int c = strcmp(x->repo, y->repo);
 	return c ? c : strcmp(x->tag, y->tag);
-}
-
-/* substitute {{.Field}} in FMT with the fields of object O ("{{json .}}": all of O) */
-void image_template(const char *fmt, json_t *o)
-{
-	for (const char *p = fmt; *p;) {
-		const char *open = strstr(p, "{{"), *close = open ? strstr(open, "}}") : NULL;
-		if (!open || !close) {
-			fputs(p, stdout);
-			break;
-		}
-		fwrite(p, 1, open - p, stdout);
-		char expr[256];
-		snprintf(expr, sizeof(expr), "%.*s", (int)(close - open - 2), open + 2);
-		char *e = expr + strspn(expr, " ");
-		for (char *end = e + strlen(e); end > e && end[-1] == ' ';)
-			*--end = 0;
-		int as_json = !strncmp(e, "json ", 5);
-		if (as_json)
-			e += 5 + strspn(e + 5, " ");
-		json_t *v = o;
-		char *save = NULL;
-		/* ".A.B" walks objects; "." is the whole object */
-		for (char *k = strtok_r(e[0] == '.' ? e + 1 : e, ".", &save); k && v;
-		     k = strtok_r(NULL, ".", &save))
-			v = json_object_get(v, k);
-		if (as_json || json_is_object(v)) {
-			char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-			fputs(s ? s : "null", stdout);
-			free(s);
-		} else if (json_is_array(v)) {
-			size_t i;
-			json_t *x;
-			putchar('[');
-			json_array_foreach(v, i, x)
-			{
-				char *s = json_is_string(x) ? NULL : json_dumps(x, JSON_ENCODE_ANY);
-				printf("%s%s", i ? " " : "", s ? s : json_string_value(x));
-				free(s);
-			}
-			putchar(']');
-		} else if (json_is_string(v)) {
-			fputs(json_string_value(v), stdout);
-		} else if (v) {
-			char *s = json_dumps(v, JSON_ENCODE_ANY);
-			fputs(s, stdout);
-			free(s);
-		} else {
-			fputs("<no value>", stdout);
-		}
-		p = close + 2;
-	}
-	putchar('\n');
 }
 
 static void images_usage(void)
@@ -241,7 +189,19 @@ int cmd_images(int argc, char **argv)
 	}
 	qsort(rows, n, sizeof(*rows), by_created_desc);
 
-	int table = !format || !strcmp(format, "table");
+	int table = !format || !*format || !strcmp(format, "table");
+	json_t *images_header = json_pack(
+		"{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "Containers", "CONTAINERS",
+		"CreatedAt", "CREATED AT", "CreatedSince", "CREATED", "Digest", "DIGEST", "ID",
+		"IMAGE ID", "Repository", "REPOSITORY", "SharedSize", "SHARED SIZE", "Size", "SIZE",
+		"Tag", "TAG", "UniqueSize", "UNIQUE SIZE", "VirtualSize", "VIRTUAL SIZE");
+	/* a --format: docker's template engine, its rows checked before anything prints */
+	struct mr_format f = {0};
+	struct mr_tmpl_opts o = {.missing = MR_TMPL_MISSING_FIELD,
+				 .type_name = "*formatter.imageContext"};
+	int rc = 0;
+	if (!table && !quiet && mr_format_open(&f, format, NULL, &err) < 0)
+		rc = 1, n = 0;
 	struct table tb;
 	table_init(&tb, digests ? 6 : 5);
 	if (table && !quiet) {
@@ -280,20 +240,27 @@ int cmd_images(int argc, char **argv)
 			gmtime_r(&t, &tm);
 			strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
 		}
-		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "Containers",
-				      "N/A", "CreatedAt", at, "CreatedSince", since, "Digest",
-				      r->digest, "ID", id, "Repository", r->repo, "SharedSize",
-				      "N/A", "Size", size, "Tag", r->tag, "UniqueSize", "N/A",
-				      "VirtualSize", size);
-		image_template(!strcmp(format, "json") ? "{{json .}}" : format, o);
-		json_decref(o);
+		json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+					"Containers", "N/A", "CreatedAt", at, "CreatedSince", since,
+					"Digest", r->digest, "ID", id, "Repository", r->repo,
+					"SharedSize", "N/A", "Size", size, "Tag", r->tag,
+					"UniqueSize", "N/A", "VirtualSize", size);
+		if (mr_format_row(&f, row, &o, &err) < 0)
+			rc = 1, n = 0;
+		json_decref(row);
 	}
 	if (table && !quiet)
 		table_print(&tb);
+	if (rc)
+		fprintf(stderr, "template parsing error: %s\n", err.msg);
+	else if (!table && !quiet)
+		mr_format_print(&f, images_header, stdout);
+	mr_format_close(&f);
+	json_decref(images_header);
 	free(rows);
 	json_decref(idx);
 	store_close(&st);
-	return 0;
+	return rc;
 }
 
 /* ---- tag -------------------------------------------------------------------------------- */

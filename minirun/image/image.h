@@ -250,8 +250,6 @@ int image_prune(int argc, char **argv);   /* image prune [-a] [-f] */
 int image_open_store(struct store *st);
 /* the size docker shows: unpacked bytes of each layer where known, else the blob sizes */
 uint64_t image_size(const struct store *st, const struct image *img);
-/* print O through a docker --format template: "{{.Id}}", "{{json .Config}}", "{{json .}}" */
-void image_template(const char *fmt, json_t *o);
 
 /* print "minirun: MSG" on stderr and return 1 (docker's status for a failed image verb) */
 int image_error(const struct mr_err *err);

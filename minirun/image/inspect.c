@@ -2,7 +2,7 @@
  * minirun/image/inspect.c - looking inside an image: `image inspect` and `history`.
  *
  *   minirun image inspect [-f TEMPLATE] IMAGE...
- *   minirun history [--no-trunc] [-q] [-H=false] IMAGE
+ *   minirun history [--no-trunc] [-q] [-H=false] [--format TEMPLATE] IMAGE
  *
  * inspect prints docker's JSON (Id, RepoTags, RepoDigests, Created, Config, Architecture,
  * Os, Size, RootFS ...) plus "Descriptor", the manifest as the OCI store holds it. history
@@ -18,9 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "lib/template.h"
 
 /* every name index.json gives image ID, as docker's RepoTags and RepoDigests */
 static void image_names(const struct store *st, const char *id, json_t *tags, json_t *digests)
@@ -122,9 +124,21 @@ int image_inspect(int argc, char **argv)
 	if (optind >= argc)
 		return image_usage_error("image inspect",
 					 "\"inspect\" requires at least 1 argument.");
+	struct mr_err perr = {0};
+	if (format && !*format)
+		format = NULL; /* docker: -f '' is the JSON */
+	/* docker: a template that does not parse is refused first, with status 64 */
+	struct mr_tmpl *tmpl = format ? mr_tmpl_parse(format, &perr) : NULL;
+	if (format && !tmpl) {
+		fprintf(stderr, "template parsing error: %s\n", perr.msg);
+		return 64;
+	}
+	bool printed = false;
 	struct store st;
-	if (image_open_store(&st))
+	if (image_open_store(&st)) {
+		mr_tmpl_free(tmpl);
 		return 1;
+	}
 	json_t *all = json_array();
 	for (int i = optind; i < argc; i++) {
 		struct image img;
@@ -136,8 +150,12 @@ int image_inspect(int argc, char **argv)
 			continue;
 		}
 		json_t *o = inspect_object(&st, &img);
-		if (format)
-			image_template(format, o);
+		char *text = tmpl ? mr_tmpl_render(tmpl, o, NULL, &err) : NULL;
+		if (text)
+			printf("%s\n", text), printed = true;
+		else if (tmpl)
+			fprintf(stderr, "template parsing error: %s\n", err.msg), rc = 1;
+		free(text);
 		json_array_append_new(all, o);
 		image_free(&img);
 	}
@@ -145,7 +163,10 @@ int image_inspect(int argc, char **argv)
 		char *s = json_dumps(all, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
 		printf("%s\n", s);
 		free(s);
+	} else if (!printed) {
+		putchar('\n'); /* docker writes an empty line when no object printed */
 	}
+	mr_tmpl_free(tmpl);
 	json_decref(all);
 	store_close(&st);
 	return rc;
@@ -154,23 +175,25 @@ int image_inspect(int argc, char **argv)
 int cmd_history(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"no-trunc", no_argument, NULL, 'T'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"human", required_argument, NULL, 'H'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"no-trunc", no_argument, NULL, 'T'},    {"quiet", no_argument, NULL, 'q'},
+		{"human", required_argument, NULL, 'H'}, {"format", required_argument, NULL, 'F'},
+		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	int notrunc = 0, quiet = 0, human = 1, c;
+	const char *format = NULL;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":qhH:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'T': notrunc = 1; break;
 		case 'q': quiet = 1; break;
 		case 'H': human = strcmp(optarg, "false") != 0; break;
+		case 'F': format = optarg; break;
 		case 'h':
 			printf("Usage:  minirun history [OPTIONS] IMAGE\n\n"
 			       "Show the history of an image\n\n"
 			       "Options:\n"
+			       "      --format string Format the output using a template: "
+			       "'{{.ID}} {{.CreatedBy}}'\n"
 			       "  -H, --human=false   Print sizes and dates as numbers\n"
 			       "      --no-trunc      Don't truncate output\n"
 			       "  -q, --quiet         Only show image IDs\n");
@@ -183,9 +206,23 @@ int cmd_history(int argc, char **argv)
 	struct store st;
 	struct image img;
 	struct mr_err err = {0};
-	if (image_open_store(&st))
+	struct mr_format f = {0};
+	struct mr_tmpl_opts o = {.missing = MR_TMPL_MISSING_FIELD,
+				 .type_name = "*image.historyContext"};
+	if (format && *format && strcmp(format, "table") &&
+	    mr_format_open(&f, format, NULL, &err) < 0) {
+		mr_format_close(&f);
+		fprintf(stderr, "template parsing error: %s\n", err.msg);
 		return 1;
+	}
+	if (!f.tmpl)
+		format = NULL; /* "table": the default */
+	if (image_open_store(&st)) {
+		mr_format_close(&f);
+		return 1;
+	}
 	if (image_resolve(&st, argv[optind], &img, &err) < 0) {
+		mr_format_close(&f);
 		store_close(&st);
 		return image_error(&err);
 	}
@@ -205,8 +242,9 @@ int cmd_history(int argc, char **argv)
 	}
 	struct table tb;
 	table_init(&tb, 5);
-	if (!quiet)
+	if (!quiet && !format)
 		table_add(&tb, "IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT");
+	int rc = 0;
 	/* the layer index of each history entry: steps that made a layer take them in order */
 	size_t layer = 0;
 	long *which = calloc(nh + 1, sizeof(*which));
@@ -214,7 +252,7 @@ int cmd_history(int argc, char **argv)
 		int empty = json_is_true(json_object_get(json_array_get(hist, i), "empty_layer"));
 		which[i] = empty || layer >= nl ? -1 : (long)layer++;
 	}
-	for (size_t k = nh; k-- > 0;) {
+	for (size_t k = nh; k-- > 0 && !rc;) {
 		json_t *h = json_array_get(hist, k);
 		char id[128], when[64], size[32], by[512];
 		snprintf(id, sizeof(id), "%s",
@@ -254,13 +292,40 @@ int cmd_history(int argc, char **argv)
 		if (!notrunc && strlen(by) > 45)
 			strcpy(by + 42, "...");
 		const char *comment = json_string_value(json_object_get(h, "comment"));
+		if (format) {
+			char at[64] = "";
+			long long t = parse_rfc3339(created);
+			struct tm tm;
+			time_t tt = (time_t)t;
+			if (t >= 0 && gmtime_r(&tt, &tm))
+				strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			json_t *row =
+				json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "ID", id,
+					  "CreatedSince", when, "CreatedAt", at, "CreatedBy", by,
+					  "Size", size, "Comment", comment ? comment : "");
+			if (mr_format_row(&f, row, &o, &err) < 0) {
+				fprintf(stderr, "template parsing error: %s\n", err.msg);
+				rc = 1;
+			}
+			json_decref(row);
+			continue;
+		}
 		table_add(&tb, id, when, by, size, comment);
 	}
-	if (!quiet)
+	if (!quiet && !format)
 		table_print(&tb);
+	if (format && !quiet && !rc) {
+		json_t *hdr =
+			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "ID", "IMAGE", "CreatedSince",
+				  "CREATED", "CreatedAt", "CREATED AT", "CreatedBy", "CREATED BY",
+				  "Size", "SIZE", "Comment", "COMMENT");
+		mr_format_print(&f, hdr, stdout);
+		json_decref(hdr);
+	}
+	mr_format_close(&f);
 	free(which);
 	json_decref(hist);
 	image_free(&img);
 	store_close(&st);
-	return 0;
+	return rc;
 }

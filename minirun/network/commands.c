@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/cli.h"
+#include "lib/template.h"
 #include "minirun/network/network.h"
 #include "netns/netlink.h"
 
@@ -89,47 +90,128 @@ static int cmd_create(int argc, char **argv)
 	return 0;
 }
 
+/* "K=V,K2=V2": docker's .Labels column */
+static json_t *joined_labels(json_t *labels)
+{
+	char out[4096] = "";
+	size_t used = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(labels, k, v)
+	{
+		if (used < sizeof(out))
+			used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s=%s",
+						 used ? "," : "", k,
+						 json_is_string(v) ? json_string_value(v) : "");
+	}
+	return json_string(out);
+}
+
+/* .Label "KEY" (CTX: the network's Labels) */
+static json_t *label(void *ctx, json_t *const *args)
+{
+	json_t *v =
+		json_object_get(ctx, json_string_value(args[0]) ? json_string_value(args[0]) : "");
+	return json_is_string(v) ? json_incref(v) : json_string("");
+}
+
+/* the row `ls --format` sees: docker's networkContext */
+static json_t *ls_row(json_t *rec, bool notrunc)
+{
+	char id[NETWORK_ID_LEN + 1], at[96];
+	const char *created = json_string_value(json_object_get(rec, "Created"));
+	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(rec, "Id")));
+	if (!notrunc)
+		id[12] = 0;
+	/* Go's time.String(): "2024-05-01 10:00:00.123456789 +0000 UTC" */
+	snprintf(at, sizeof(at), "%.19s%s +0000 UTC", created ? created : "",
+		 created && strlen(created) > 20 ? created + 19 : "");
+	if (created && at[10] == 'T')
+		at[10] = ' ';
+	char *z = strstr(at, "Z +0000");
+	if (z)
+		memmove(z, z + 1, strlen(z));
+	return json_pack("{s:s, s:O, s:O, s:O, s:s, s:s, s:s, s:o, s:s}", "ID", id, "Name",
+			 json_object_get(rec, "Name"), "Driver", json_object_get(rec, "Driver"),
+			 "Scope", json_object_get(rec, "Scope"), "IPv4", "true", "IPv6",
+			 json_is_true(json_object_get(rec, "EnableIPv6")) ? "true" : "false",
+			 "Internal",
+			 json_is_true(json_object_get(rec, "Internal")) ? "true" : "false",
+			 "Labels", joined_labels(json_object_get(rec, "Labels")), "CreatedAt", at);
+}
+
 static int cmd_ls(int argc, char **argv)
 {
-	static const struct option lo[] = {{"quiet", no_argument, 0, 'q'}, {0, 0, 0, 0}};
-	int o, rc, quiet = 0;
+	static const struct option lo[] = {{"quiet", no_argument, 0, 'q'},
+					   {"format", required_argument, 0, 'F'},
+					   {"no-trunc", no_argument, 0, 'T'},
+					   {0, 0, 0, 0}};
+	const char *format = NULL;
+	bool notrunc = false;
+	int o, rc;
 	optind = 0;
 	while ((o = mr_verb_opt(argc, argv, "network ls", "q", lo,
 				"Usage:  minirun network ls [OPTIONS]\n\n"
 				"List networks\n\n"
 				"Options:\n"
-				"  -q, --quiet   only display network IDs\n",
+				"      --format string   Format output using a Go template\n"
+				"      --no-trunc        Do not truncate the output\n"
+				"  -q, --quiet           Only display network IDs\n",
 				&rc)) != -1)
 		switch (o) {
 		case MR_OPT_DONE: return rc;
-		case 'q': quiet = 1; break;
+		case 'q': format = "{{.ID}}"; break;
+		case 'F': format = format && !strcmp(format, "{{.ID}}") ? format : optarg; break;
+		case 'T': notrunc = true; break;
 		}
 	if (optind != argc)
 		return usage_err("ls", "no arguments");
 	struct mr_err err = {0};
+	struct mr_format f;
+	if (mr_format_open(&f, format, "table {{.ID}}\\t{{.Name}}\\t{{.Driver}}\\t{{.Scope}}",
+			   &err) < 0) {
+		mr_format_close(&f);
+		fprintf(stderr, "template parsing error: %s\n", err.msg);
+		return 1;
+	}
 	int lock = network_lock(network_root(), &err); /* the default may be written now */
-	if (lock < 0)
+	if (lock < 0) {
+		mr_format_close(&f);
 		return fail(&err);
+	}
 	json_t *all = network_list(network_root(), &err), *rec;
 	close(lock);
-	if (!all)
+	if (!all) {
+		mr_format_close(&f);
 		return fail(&err);
+	}
 	size_t i;
-	if (!quiet)
-		printf("%-12s   %-20s   %-8s   %s\n", "NETWORK ID", "NAME", "DRIVER", "SCOPE");
+	rc = 0;
+	struct mr_tmpl_opts to = {
+		.missing = MR_TMPL_MISSING_FIELD,
+		.type_name = "*network.networkContext",
+		.methods = (const struct mr_tmpl_method[]){{"Label", 1, label}, {0}}};
 	json_array_foreach(all, i, rec)
 	{
-		const char *id = json_string_value(json_object_get(rec, "Id"));
-		if (quiet)
-			printf("%.12s\n", id);
-		else
-			printf("%.12s   %-20s   %-8s   %s\n", id,
-			       json_string_value(json_object_get(rec, "Name")),
-			       json_string_value(json_object_get(rec, "Driver")),
-			       json_string_value(json_object_get(rec, "Scope")));
+		json_t *row = ls_row(rec, notrunc);
+		to.ctx = json_object_get(rec, "Labels");
+		if (!rc && mr_format_row(&f, row, &to, &err) < 0)
+			rc = 1;
+		json_decref(row);
 	}
+	if (rc) {
+		fprintf(stderr, "template parsing error: %s\n", err.msg);
+	} else {
+		json_t *h = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID",
+				      "NETWORK ID", "Name", "NAME", "Driver", "DRIVER", "Scope",
+				      "SCOPE", "IPv4", "IPV4", "IPv6", "IPV6", "Internal",
+				      "INTERNAL", "Labels", "LABELS", "CreatedAt", "CREATED AT");
+		mr_format_print(&f, h, stdout);
+		json_decref(h);
+	}
+	mr_format_close(&f);
 	json_decref(all);
-	return 0;
+	return rc;
 }
 
 static int cmd_rm(int argc, char **argv)
@@ -154,30 +236,61 @@ static int cmd_rm(int argc, char **argv)
 
 static int cmd_inspect(int argc, char **argv)
 {
-	int rc = 0;
-	if (operands(argc, argv, "inspect",
-		     "Usage:  minirun network inspect NETWORK [NETWORK...]\n\n"
-		     "Display detailed information on one or more networks\n",
-		     &rc) < 0)
-		return rc;
-	if (optind == argc)
+	static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {0, 0, 0, 0}};
+	const char *format = NULL;
+	int o, rc = 0;
+	optind = 0;
+	while ((o = mr_verb_opt(
+			argc, argv, "network inspect", "f:", lo,
+			"Usage:  minirun network inspect [OPTIONS] NETWORK [NETWORK...]\n\n"
+			"Display detailed information on one or more networks\n\n"
+			"Options:\n"
+			"  -f, --format string   Format the output using the given Go template\n",
+			&rc)) != -1)
+		switch (o) {
+		case MR_OPT_DONE: return rc;
+		case 'f': format = optarg; break;
+		}
+	if (optind >= argc)
 		return usage_err("inspect", "at least 1 argument (NETWORK)");
 	struct mr_err err = {0};
+	if (format && !*format)
+		format = NULL; /* docker: -f '' is the JSON */
+	/* docker: a template that does not parse is refused first, with status 64 */
+	struct mr_tmpl *tmpl = format ? mr_tmpl_parse(format, &err) : NULL;
+	if (format && !tmpl) {
+		fprintf(stderr, "template parsing error: %s\n", err.msg);
+		return 64;
+	}
 	int lock = network_lock(network_root(), &err);
-	if (lock < 0)
+	if (lock < 0) {
+		mr_tmpl_free(tmpl);
 		return fail(&err);
+	}
 	json_t *out = json_array();
+	bool printed = false;
 	for (int i = optind; i < argc; i++) {
 		json_t *rec = network_load(network_root(), argv[i], &err);
+		char *text = rec && tmpl ? mr_tmpl_render(tmpl, rec, NULL, &err) : NULL;
+		if (!rec)
+			rc = fail(&err);
+		else if (text)
+			printf("%s\n", text), printed = true;
+		else if (tmpl)
+			fprintf(stderr, "template parsing error: %s\n", err.msg), rc = 1;
+		free(text);
 		if (rec)
 			json_array_append_new(out, rec);
-		else
-			rc = fail(&err);
 	}
 	close(lock);
-	char *text = json_dumps(out, JSON_INDENT(4));
-	printf("%s\n", text);
-	free(text);
+	if (!tmpl) {
+		char *text = json_dumps(out, JSON_INDENT(4));
+		printf("%s\n", text);
+		free(text);
+	} else if (!printed) {
+		putchar('\n'); /* docker writes an empty line when no object printed */
+	}
+	mr_tmpl_free(tmpl);
 	json_decref(out);
 	return rc;
 }

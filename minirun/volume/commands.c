@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lib/cli.h"
+#include "lib/template.h"
 #include "minirun/volume/volume.h"
 
 static int fail(const struct mr_err *err)
@@ -87,41 +88,96 @@ static int cmd_create(int argc, char **argv)
 	return 0;
 }
 
+/* .Label "KEY" (CTX: the volume's Labels) */
+static json_t *label(void *ctx, json_t *const *args)
+{
+	json_t *v =
+		json_object_get(ctx, json_string_value(args[0]) ? json_string_value(args[0]) : "");
+	return json_is_string(v) ? json_incref(v) : json_string("");
+}
+
+/* the row `ls --format` sees: docker's volumeContext */
+static json_t *ls_row(json_t *rec)
+{
+	char labels[4096] = "";
+	size_t used = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(rec, "Labels"), k, v)
+	{
+		if (used < sizeof(labels))
+			used += (size_t)snprintf(labels + used, sizeof(labels) - used, "%s%s=%s",
+						 used ? "," : "", k,
+						 json_is_string(v) ? json_string_value(v) : "");
+	}
+	return json_pack("{s:O, s:O, s:O, s:O, s:s, s:s, s:s}", "Name",
+			 json_object_get(rec, "Name"), "Driver", json_object_get(rec, "Driver"),
+			 "Scope", json_object_get(rec, "Scope"), "Mountpoint",
+			 json_object_get(rec, "Mountpoint"), "Labels", labels, "Links", "N/A",
+			 "Size", "N/A");
+}
+
 static int cmd_ls(int argc, char **argv)
 {
-	static const struct option lo[] = {{"quiet", no_argument, 0, 'q'}, {0, 0, 0, 0}};
-	int o, rc, quiet = 0;
+	static const struct option lo[] = {{"quiet", no_argument, 0, 'q'},
+					   {"format", required_argument, 0, 'F'},
+					   {0, 0, 0, 0}};
+	const char *format = NULL;
+	int o, rc;
 	optind = 0;
 	while ((o = mr_verb_opt(argc, argv, "volume ls", "q", lo,
 				"Usage:  minirun volume ls [OPTIONS]\n\n"
 				"List volumes\n\n"
 				"Options:\n"
-				"  -q, --quiet   only display volume names\n",
+				"      --format string   Format output using a Go template\n"
+				"  -q, --quiet           Only display volume names\n",
 				&rc)) != -1)
 		switch (o) {
 		case MR_OPT_DONE: return rc;
-		case 'q': quiet = 1; break;
+		case 'q': format = "{{.Name}}"; break;
+		case 'F': format = format && !strcmp(format, "{{.Name}}") ? format : optarg; break;
 		}
 	if (optind != argc)
 		return usage_err("ls", "no arguments");
 	struct mr_err err = {0};
+	struct mr_format f;
+	if (mr_format_open(&f, format, "table {{.Driver}}\\t{{.Name}}", &err) < 0) {
+		mr_format_close(&f);
+		fprintf(stderr, "template parsing error: %s\n", err.msg);
+		return 1;
+	}
 	json_t *all = volume_list(volume_root(), &err), *rec;
-	size_t i;
-	if (!all)
+	if (!all) {
+		mr_format_close(&f);
 		return fail(&err);
-	if (!quiet)
-		printf("%-10s%s\n", "DRIVER", "VOLUME NAME");
+	}
+	size_t i;
+	rc = 0;
+	struct mr_tmpl_opts to = {
+		.missing = MR_TMPL_MISSING_FIELD,
+		.type_name = "*formatter.volumeContext",
+		.methods = (const struct mr_tmpl_method[]){{"Label", 1, label}, {0}}};
 	json_array_foreach(all, i, rec)
 	{
-		const char *name = json_string_value(json_object_get(rec, "Name"));
-		if (quiet)
-			printf("%s\n", name);
-		else
-			printf("%-10s%s\n", json_string_value(json_object_get(rec, "Driver")),
-			       name);
+		json_t *row = ls_row(rec);
+		to.ctx = json_object_get(rec, "Labels");
+		if (!rc && mr_format_row(&f, row, &to, &err) < 0)
+			rc = 1;
+		json_decref(row);
 	}
+	if (rc) {
+		fprintf(stderr, "template parsing error: %s\n", err.msg);
+	} else {
+		json_t *h =
+			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Name", "VOLUME NAME",
+				  "Driver", "DRIVER", "Scope", "SCOPE", "Mountpoint", "MOUNTPOINT",
+				  "Labels", "LABELS", "Links", "LINKS", "Size", "SIZE");
+		mr_format_print(&f, h, stdout);
+		json_decref(h);
+	}
+	mr_format_close(&f);
 	json_decref(all);
-	return 0;
+	return rc;
 }
 
 static int cmd_rm(int argc, char **argv)
@@ -154,26 +210,59 @@ static int cmd_rm(int argc, char **argv)
 
 static int cmd_inspect(int argc, char **argv)
 {
-	int rc = 0;
-	if (operands(argc, argv, "inspect",
-		     "Usage:  minirun volume inspect VOLUME [VOLUME...]\n\n"
-		     "Display detailed information on one or more volumes\n",
-		     &rc) < 0)
-		return rc;
-	if (optind == argc)
+	static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {0, 0, 0, 0}};
+	const char *format = NULL;
+	int rc = 0, o;
+	optind = 0;
+	while ((o = mr_verb_opt(
+			argc, argv, "volume inspect", "f:", lo,
+			"Usage:  minirun volume inspect [OPTIONS] VOLUME [VOLUME...]\n\n"
+			"Display detailed information on one or more volumes\n\n"
+			"Options:\n"
+			"  -f, --format string   Format the output using the given Go template\n",
+			&rc)) != -1)
+		switch (o) {
+		case MR_OPT_DONE: return rc;
+		case 'f': format = optarg; break;
+		}
+	if (optind >= argc)
 		return usage_err("inspect", "at least 1 argument (VOLUME)");
+	struct mr_err perr = {0};
+	if (format && !*format)
+		format = NULL; /* docker: -f '' is the JSON */
+	/* docker: a template that does not parse is refused first, with status 64 */
+	struct mr_tmpl *tmpl = format ? mr_tmpl_parse(format, &perr) : NULL;
+	if (format && !tmpl) {
+		fprintf(stderr, "template parsing error: %s\n", perr.msg);
+		return 64;
+	}
+	bool printed = false;
 	json_t *out = json_array();
 	for (int i = optind; i < argc; i++) {
 		struct mr_err err = {0};
 		json_t *rec = volume_inspect(volume_root(), argv[i], &err);
+		/* docker has no raw JSON of a volume: a missing field names its Go type */
+		struct mr_tmpl_opts to = {.missing = MR_TMPL_MISSING_GUESS,
+					  .type_name = "volume.Volume"};
+		char *text = rec && tmpl ? mr_tmpl_render(tmpl, rec, &to, &err) : NULL;
+		if (!rec)
+			rc = fail(&err);
+		else if (text)
+			printf("%s\n", text), printed = true;
+		else if (tmpl)
+			fprintf(stderr, "template parsing error: %s\n", err.msg), rc = 1;
+		free(text);
 		if (rec)
 			json_array_append_new(out, rec);
-		else
-			rc = fail(&err);
 	}
-	char *text = json_dumps(out, JSON_INDENT(4));
-	printf("%s\n", text);
-	free(text);
+	if (!tmpl) {
+		char *text = json_dumps(out, JSON_INDENT(4));
+		printf("%s\n", text);
+		free(text);
+	} else if (!printed) {
+		putchar('\n'); /* docker writes an empty line when no object printed */
+	}
+	mr_tmpl_free(tmpl);
 	json_decref(out);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_containers_info.c - docker's words for containers (info_format.c): the
- * STATUS and PORTS columns, the quoted COMMAND, --format templates, the changes of an
- * overlay upper dir. Run: make test-unit.
+ * STATUS and PORTS columns, the quoted COMMAND, the changes of an overlay upper dir.
+ * Run: make test-unit. (--format templates: test_template.c.)
  */
 #include "minirun/containers/info.h"
 #include "tests/unit/unit.h"
@@ -139,22 +139,6 @@ static void command_is_quoted_and_cut_at_20_characters(void)
 	json_decref(rec);
 }
 
-static void template_walks_fields_and_prints_json(void)
-{
-	json_t *o = json_pack("{s:s, s:{s:s}, s:[s,s], s:i}", "ID", "abc", "State", "Status",
-			      "running", "Args", "a", "b", "Pid", 42);
-	char *s = info_render("{{.ID}}\\t{{ .State.Status }} {{.Pid}} {{.Args}} {{.Nope}}", o);
-	CU_ASSERT_STRING_EQUAL(s, "abc\trunning 42 [a b] <no value>");
-	free(s);
-	s = info_render("{{json .State}}|{{json .ID}}", o);
-	CU_ASSERT_STRING_EQUAL(s, "{\"Status\":\"running\"}|\"abc\"");
-	free(s);
-	s = info_render("plain text {{", o);
-	CU_ASSERT_STRING_EQUAL(s, "plain text {{");
-	free(s);
-	json_decref(o);
-}
-
 /* a tree: lower has /etc/passwd, /etc/group, /gone, /dir/x, /usr; upper changes /etc/passwd,
  * adds /etc/new, whites out /gone, adds /var/log/app (var/log new), has /usr copied up with
  * nothing below it, and the runtime's empty mount points /etc/hosts and /run (hidden) */
@@ -241,8 +225,6 @@ static CU_TestInfo tests[] = {
 	 ports_collapse_into_ranges_where_docker_does},
 	{"COMMAND is quoted as strconv.Quote and cut to 20 characters with …",
 	 command_is_quoted_and_cut_at_20_characters},
-	{"--format walks fields, prints arrays and {{json}}",
-	 template_walks_fields_and_prints_json},
 	{"diff: C for a changed file and its parent, A for new paths, D for a whiteout, no "
 	 "runtime mount points",
 	 changes_of_an_upper_dir_are_docker_diff},
