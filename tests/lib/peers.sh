@@ -18,28 +18,36 @@
 # --network none); `docker network create` still works inside its namespace.
 #
 # What it leaves that the namespace cannot hold: cgroup directories (`docker/` at the root
-# of each v1 hierarchy on this hybrid host). pk_cgroups_before records the tree and
-# pk_cgroups_cleanup removes the new ones once empty (deepest first), as engines.t does.
+# of each v1 hierarchy on this hybrid host). pk_cgroups_before records the engines' part of
+# the tree and pk_cgroups_cleanup removes the new ones once empty (deepest first).
 
 PK_DK=""
 
-# pk_cgroups_before DIR - note the cgroup directories that exist now (in DIR/cg.before)
-pk_cgroups_before() { find /sys/fs/cgroup -type d 2>/dev/null | sort >"$1/cg.before"; }
+# pk_cgroups_before DIR - note the engines' cgroup directories that exist now (in DIR/cg.before)
+pk_cgroups_before() { pk_cgroups >"$1/cg.before"; }
 
-# pk_cgroups_cleanup DIR - remove the cgroup directories made since pk_cgroups_before, when
-# empty; waits up to 5 s for a peer's last process to leave them
+# pk_cgroups - the cgroup directories the engines make (docker/, libpod*, buildah*, and what
+# is below them), deepest first; nothing else in the tree is ever touched here (it belongs to
+# the machine's supervisor, or to minirun containers of concurrent runs)
+pk_cgroups() {
+	find /sys/fs/cgroup -depth -type d \( -path '*/docker' -o -path '*/docker/*' \
+		-o -path '*/libpod*' -o -path '*/buildah*' \) 2>/dev/null
+}
+
+# pk_cgroups_cleanup DIR - remove the engines' cgroup directories made since
+# pk_cgroups_before, when empty; waits up to 5 s for a peer's last process to leave them
 pk_cgroups_cleanup() {
 	[ -f "$1/cg.before" ] || return 0
 	_i=0
 	while [ "$_i" -lt 50 ]; do
-		for _d in $(find /sys/fs/cgroup -depth -type d 2>/dev/null | grep -vxF -f "$1/cg.before"); do
+		for _d in $(pk_cgroups | grep -vxF -f "$1/cg.before"); do
 			[ -s "$_d/cgroup.procs" ] || rmdir "$_d" 2>/dev/null
 		done
-		[ -z "$(find /sys/fs/cgroup -type d 2>/dev/null | grep -vxF -f "$1/cg.before")" ] && return 0
+		[ -z "$(pk_cgroups | grep -vxF -f "$1/cg.before")" ] && return 0
 		sleep 0.1
 		_i=$((_i + 1))
 	done
-	echo "pk: cgroups left by a peer:" $(find /sys/fs/cgroup -type d | grep -vxF -f "$1/cg.before")
+	echo "pk: cgroups left by a peer:" $(pk_cgroups | grep -vxF -f "$1/cg.before")
 	return 1
 }
 

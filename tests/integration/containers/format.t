@@ -53,7 +53,7 @@ inspect_errors() {
 		[ "$(mr images --format "" | head -n 1 | cut -c1-10)" = REPOSITORY ] ||
 			die "images --format \"\" is not the table"
 		out=$(mr inspect -f "{{.Name}}" web nosuch 2>"$R.err"); rc=$?
-		[ $rc = 1 ] && [ "$out" = /web ] && [ "$(cat "$R.err")" = "Error: No such object: nosuch" ] ||
+		[ $rc = 1 ] && [ "$out" = /web ] && [ "$(cat "$R.err")" = "minirun: No such object: nosuch" ] ||
 			die "one found, one not: $rc $out $(cat "$R.err")"
 		mr rm web >/dev/null
 		ct_noleaks
@@ -220,8 +220,10 @@ c inspect -f '{{.Config.ExposedPorts}} {{printf "%v" .HostConfig.RestartPolicy}}
 c inspect -f '{{range $p, $b := .HostConfig.PortBindings}}{{$p}}->{{(index $b 0).HostPort}}{{end}}' web
 CASES
 
-# format_case CMD... - run one case, its status, stdout and stderr (without docker's
-# "Error response from daemon: ") into $OUT.N, N counting the cases
+# format_case CMD... - run one case, its status, stdout and stderr into $OUT.N, N counting the
+# cases. Docker's prefixes "Error response from daemon: " and "Error: " are left out, and so
+# is minirun's "minirun: ": one error voice is a deliberate choice (docs/HACKING.md), the
+# words after it must match
 cat >"$T_TMP/format-case.sh" <<'FN'
 format_case() {
 	n=$((n + 1))
@@ -229,7 +231,7 @@ format_case() {
 		"$@" >"$OUT.o" 2>"$OUT.e"
 		echo "status $?"
 		echo "stdout:"; cat "$OUT.o"
-		echo "stderr:"; sed "s/^Error response from daemon: //" "$OUT.e"
+		echo "stderr:"; sed "s/^Error response from daemon: //; s/^Error: //; s/^minirun: //" "$OUT.e"
 	} >"$OUT.$n"
 }
 FN
