@@ -29,7 +29,8 @@ CLEAN :=        # extra files each build.mk wants removed by `make clean`
 all:            # the default goal; its prerequisites come from the build.mk files
 
 # In dependency order: a build.mk may name the archives of the directories before it.
-MR_DIRS := lib ns cgroups unionfs netns minirun/image minirun/network minirun/volume minirun/containers minirun tests
+MR_DIRS := lib ns cgroups unionfs netns minirun/image minirun/network minirun/volume minirun/containers \
+	minirun/build minirun tests
 include $(foreach d,$(MR_DIRS),$(wildcard $(d)/build.mk))
 
 all: $(PROGS)

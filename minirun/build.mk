@@ -9,7 +9,7 @@ MR_ARCHIVES += $(LIBMINIRUN)
 MINIRUN_LDLIBS := -ljansson -lseccomp -lcap -lm
 # main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS'
 # the front end's commands: containers, the image store, networks and volumes, over unionfs/ and netns/
-MINIRUN_FRONT := $(LIBCONTAINERS) $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) $(LIBUNIONFS) $(LIBNETNS)
+MINIRUN_FRONT := $(LIBBUILD) $(LIBCONTAINERS) $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) $(LIBUNIONFS) $(LIBNETNS)
 # libarchive, libnftables and libcrypto are not linked: minirun opens each on the first
 # call into it (minirun/lazylib.h: they were most of the time of a `minirun run`); libcurl
 # likewise (minirun/image/curl_dl.c)
