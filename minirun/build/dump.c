@@ -59,7 +59,7 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
  * spaces other than ' ', C1 controls and format characters are escaped. */
 static int printable(uint32_t c)
 {
-	if (c < 0xa0 || c == 0xad || c == 0x1680 || (c >= 0x2000 && c <= 0x200f) ||
+	if (c <= 0xa0 || c == 0xad || c == 0x1680 || (c >= 0x2000 && c <= 0x200f) ||
 	    (c >= 0x2028 && c <= 0x202f) || (c >= 0x205f && c <= 0x206f) || c == 0x3000 ||
 	    c == 0xfeff || (c >= 0xfff9 && c <= 0xfffb) || c == 0xfffe || c == 0xffff ||
 	    (c >= 0xe000 && c <= 0xf8ff))
