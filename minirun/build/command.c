@@ -1,6 +1,12 @@
 /*
  * minirun/build/command.c - the `minirun build` command line.
  *
+ *   $ minirun build -t hello .
+ *   #1 [internal] load build definition from ./Dockerfile
+ *   ...
+ *   #3 [2/2] RUN echo hi > /greeting
+ *   #3 DONE 0.3s
+ *
  *   $ minirun build --print-parse Dockerfile
  *   (from "busybox")
  *   (env "GOPATH" "/go" "")
@@ -17,25 +23,38 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lib/err.h"
+#include "lib/file.h"
 #include "minirun/build/dockerfile.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage:  minirun build --print-parse FILE|-\n"
+		"Usage:  minirun build [OPTIONS] CONTEXT\n"
+		"        minirun build --print-parse FILE|-\n"
 		"\n"
 		"Build an image from a Dockerfile.\n"
 		"\n"
 		"Options:\n"
+		"      --build-arg K[=V]    set a build-time variable (K alone: from the environment)\n"
+		"  -f, --file FILE          the Dockerfile (default CONTEXT/Dockerfile)\n"
+		"      --iidfile FILE       write the image ID to FILE\n"
+		"      --network MODE       RUN's network: none (default) or host\n"
+		"      --no-cache           do not use the cache\n"
 		"      --print-parse FILE   print the parse of FILE (\"-\": stdin) in BuildKit's\n"
 		"                           notation, one line per instruction, and build nothing\n"
+		"  -q, --quiet              no progress; print the image ID\n"
+		"  -t, --tag NAME[:TAG]     name the image (more than once: several names)\n"
 		"  -h, --help               print this help\n"
 		"\n"
-		"Building itself (-t, -f, --build-arg, --target, ...) is not written yet.\n");
+		"Not written yet: multi-stage builds, --target, --platform, --output, a context on\n"
+		"stdin, ADD of URLs and archives, RUN --mount.\n");
 }
 
 static int print_parse(const char *file)
@@ -55,24 +74,49 @@ static int print_parse(const char *file)
 	return rc < 0 ? 1 : 0;
 }
 
+static int usage_error(const char *what)
+{
+	fprintf(stderr, "minirun: build: %s; see 'minirun build --help'\n", what);
+	return MR_EXIT_USAGE;
+}
+
 int build_main(int argc, char **argv, char **full)
 {
 	static const struct option opts[] = {
 		{"print-parse", required_argument, NULL, 'P'},
+		{"build-arg", required_argument, NULL, 'B'},
+		{"file", required_argument, NULL, 'f'},
+		{"iidfile", required_argument, NULL, 'I'},
+		{"network", required_argument, NULL, 'N'},
+		{"no-cache", no_argument, NULL, 'C'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"tag", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *parse_file = NULL;
+	const char *parse_file = NULL, *iidfile = NULL;
+	char *tags[argc + 1], *build_args[argc + 1];
+	struct build_opts o = {.tags = tags, .build_args = build_args};
 	int c;
 	(void)full;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+f:qt:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'P': parse_file = optarg; break;
+		case 'B': build_args[o.nbuild_args++] = optarg; break;
+		case 'f': o.dockerfile = optarg; break;
+		case 'I': iidfile = optarg; break;
+		case 'N':
+			if (strcmp(optarg, "none") && strcmp(optarg, "host"))
+				return usage_error("--network takes none or host (bridge is not "
+						   "written yet)");
+			o.network = optarg;
+			break;
+		case 'C': o.no_cache = true; break;
+		case 'q': o.quiet = true; break;
+		case 't': tags[o.ntags++] = optarg; break;
 		case 'h': usage(stdout); return 0;
-		default:
-			fprintf(stderr, "minirun: see 'minirun build --help'\n");
-			return MR_EXIT_USAGE;
+		default: return usage_error("unknown flag");
 		}
 	}
 	if (parse_file) {
@@ -83,7 +127,33 @@ int build_main(int argc, char **argv, char **full)
 		}
 		return print_parse(parse_file);
 	}
-	fprintf(stderr, "minirun: build: building images is not written yet (only "
-			"--print-parse FILE is); see 'minirun build --help'\n");
-	return MR_EXIT_USAGE;
+	if (argc - optind != 1)
+		return usage_error("\"build\" requires exactly 1 argument (the context)");
+	o.context = argv[optind];
+	struct stat sb;
+	if (!strcmp(o.context, "-") || stat(o.context, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		fprintf(stderr,
+			"minirun: build: unable to prepare context: path \"%s\" not found "
+			"or not a directory (a context on stdin is not written yet)\n",
+			o.context);
+		return 1;
+	}
+	char df[PATH_MAX];
+	if (!o.dockerfile) {
+		snprintf(df, sizeof(df), "%s/Dockerfile", o.context);
+		o.dockerfile = df;
+	}
+	char id[IMAGE_DIGEST_LEN + 1];
+	struct mr_err err = {0};
+	if (build_image(&o, id, &err) < 0) {
+		fprintf(stderr, "minirun: %s\n", err.msg);
+		return 1;
+	}
+	if (o.quiet)
+		printf("%s\n", id);
+	if (iidfile && mr_write_file(iidfile, id, &err) < 0) {
+		fprintf(stderr, "minirun: %s\n", err.msg);
+		return 1;
+	}
+	return 0;
 }

@@ -1,0 +1,485 @@
+/*
+ * minirun/build/steps.c - the two instructions that make a layer: RUN and COPY.
+ *
+ * RUN is `minirun run` with the stage's image as it is so far: the containers front end
+ * makes a container of it (the image's Env, WorkingDir and User; the shell form given as
+ * SHELL + "-c" + the line), starts it with its output on ours, waits, and then its upper
+ * directory - everything the command changed - is the new layer, as `commit` makes one:
+ *
+ *	1. store the state as an (untagged) image, so a container can be made of it
+ *	2. create, start and attach the container (network "none" unless --network says)
+ *	3. drop from its upper dir the empty mount points the runtime made there (etc/hosts,
+ *	   etc/hostname, etc/resolv.conf, dev, proc, sys) that the image does not have
+ *	4. diff the upper dir into a layer tar (unionfs' layer_diff), store it as a blob
+ *	5. remove the container, whatever happened
+ *
+ * COPY needs no container: the selected files are copied into an empty staging directory
+ * at their destination path, and that directory is the layer. The same tree, diffed with
+ * every mtime 0, is the cache's view of the copy: two copies of the same names, types,
+ * modes, owners, contents and link targets have the same key, whatever their mtimes.
+ * Sources are opened inside the context only (openat2 RESOLVE_IN_ROOT: `..` and absolute
+ * symlinks cannot leave it), and .dockerignore'd files are not there to copy.
+ *
+ * See: builder.h; https://docs.docker.com/reference/dockerfile/#copy ; unionfs/layer.h
+ */
+#include "minirun/build/builder.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "lib/inroot.h"
+#include "minirun/containers/containers.h"
+
+int step_store_state(const struct store *st, struct bstate *s, struct mr_err *err)
+{
+	if (s->image[0])
+		return 0;
+	_cleanup_free_ char *text = json_dumps(s->config, JSON_COMPACT);
+	char id[IMAGE_DIGEST_LEN + 1], manifest[IMAGE_DIGEST_LEN + 1];
+	if (!text)
+		return mr_fail(err, ENOMEM, "the image config");
+	if (store_put_blob(st, text, strlen(text), id, err) < 0 ||
+	    image_create(st, id, strlen(text), s->layers, NULL, manifest, NULL, err) < 0)
+		return -1;
+	snprintf(s->image, sizeof(s->image), "%s", id);
+	json_array_append_new(s->made, json_string(manifest));
+	return 0;
+}
+
+int step_put_layer(const struct store *st, const char *path, const struct layer_digests *ld,
+		   struct mr_err *err)
+{
+	struct blob_writer w;
+	char buf[1 << 16];
+	ssize_t n = 0;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mr_fail(err, errno, "open '%s'", path);
+	if (blob_writer_open(st, &w, err) < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (blob_writer_write(&w, buf, (size_t)n, err) < 0)
+			break;
+	if (n == 0)
+		return blob_writer_commit(st, &w, ld->digest, NULL, err);
+	if (n < 0)
+		mr_fail(err, errno, "read '%s'", path);
+	blob_writer_abort(&w);
+	return -1;
+}
+
+/* is PATH in none of the image's layers? */
+static bool not_in_image(char *const *lowers, const char *path)
+{
+	char p[PATH_MAX];
+	struct stat sb;
+	for (char *const *l = lowers; l && *l; l++) {
+		if (snprintf(p, sizeof(p), "%s/%s", *l, path) < (int)sizeof(p) &&
+		    lstat(p, &sb) == 0)
+			return false;
+	}
+	return true;
+}
+
+/* step 3: the runtime's empty mount points out of UPPER, where the image lacks them */
+static void drop_mount_points(const char *upper, char *const *lowers)
+{
+	static const char *const litter[] = {
+		"etc/hosts", "etc/hostname",  "etc/resolv.conf", "etc",
+		"dev/shm",   "dev/pts",       "dev/mqueue",      "dev",
+		"proc",      "sys/fs/cgroup", "sys/fs",          "sys",
+	};
+	char p[PATH_MAX];
+	struct stat sb;
+	for (size_t i = 0; i < sizeof(litter) / sizeof(litter[0]); i++) {
+		if (snprintf(p, sizeof(p), "%s/%s", upper, litter[i]) >= (int)sizeof(p) ||
+		    lstat(p, &sb) < 0 || !not_in_image(lowers, litter[i]))
+			continue;
+		if (S_ISREG(sb.st_mode) && sb.st_size == 0)
+			unlink(p);
+		else if (S_ISDIR(sb.st_mode))
+			rmdir(p); /* only when empty: what RUN put there stays */
+	}
+}
+
+/* steps 4: the upper dir of container C as a layer blob */
+static int run_layer(const struct store *st, struct container *c, const char *image,
+		     struct layer_digests *ld, struct mr_err *err)
+{
+	char upper[4200], tmp[4200];
+	char **lowers = NULL;
+	struct layer_diff_opts lo = {.mtime = -1, .compression = LAYER_COMP_NONE};
+	if (image_lowerdirs(st, image, &lowers, NULL, err) < 0)
+		return -1;
+	container_path(c, "diff", upper, sizeof(upper));
+	drop_mount_points(upper, lowers);
+	image_lowerdirs_free(lowers);
+	if (store_tmp_path(st, "run", tmp, sizeof(tmp), err) < 0)
+		return -1;
+	mr_say("layer_diff %s -> %s", upper, tmp);
+	int rc = layer_diff(upper, tmp, &lo, ld, err);
+	if (rc == 0)
+		rc = step_put_layer(st, tmp, ld, err);
+	unlink(tmp);
+	return rc;
+}
+
+int step_run(const struct store *st, const struct bstate *s, char *const *argv, char *const *env,
+	     const char *network, int *code, struct layer_digests *ld, struct mr_err *err)
+{
+	json_t *cfg = json_object_get(s->config, "config");
+	const char *wd = json_string_value(json_object_get(cfg, "WorkingDir"));
+	const char *user = json_string_value(json_object_get(cfg, "User"));
+	struct container_opts o = {
+		.image = s->image,
+		.cmd = (char **)argv,
+		.env = (char **)env,
+		.entrypoint = "", /* the command is the whole argv: no ENTRYPOINT before it */
+		.workdir = wd && *wd ? wd : NULL,
+		.user = user && *user ? user : NULL,
+		.network = network,
+		.stop_timeout = -1,
+	};
+	struct container c;
+	char id[CONTAINER_ID_LEN + 1];
+	*code = -1;
+	if (container_create(containers_root(), &o, &c, err) < 0)
+		return -1;
+	snprintf(id, sizeof(id), "%s", c.id);
+	int rc = container_start(&c, true, err);
+	if (rc == 0) {
+		/* the monitor waits for this attach before it starts the process */
+		close(c.lockfd);
+		c.lockfd = -1;
+		rc = container_attach(&c, false, false, NULL, code, err);
+	}
+	container_close(&c);
+	struct mr_err rmerr = {0};
+	if (container_open(containers_root(), id, true, &c, &rmerr) < 0) {
+		if (rc == 0)
+			*err = rmerr;
+		return -1;
+	}
+	if (rc == 0 && *code == 0)
+		rc = run_layer(st, &c, s->image, ld, err);
+	if (container_remove(&c, true, true, &rmerr) < 0 && rc == 0) {
+		*err = rmerr;
+		rc = -1;
+	}
+	container_close(&c);
+	return rc;
+}
+
+/* ---- COPY ------------------------------------------------------------------------------ */
+
+struct copier {
+	const struct copy_req *req;
+	int ctx; /* the context directory */
+	char staging[PATH_MAX];
+	struct mr_err *err;
+};
+
+static int apply_attrs(struct copier *cp, const char *dst, const struct stat *src)
+{
+	const struct copy_req *r = cp->req;
+	mode_t mode = r->chmod >= 0 ? (mode_t)r->chmod : src->st_mode & 07777;
+	struct timespec ts[2] = {src->st_atim, src->st_mtim};
+	if (lchown(dst, (uid_t)r->uid, (gid_t)r->gid) < 0)
+		return mr_fail(cp->err, errno, "chown '%s'", dst);
+	if (!S_ISLNK(src->st_mode) && chmod(dst, mode) < 0)
+		return mr_fail(cp->err, errno, "chmod '%s'", dst);
+	if (utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		return mr_fail(cp->err, errno, "set the times of '%s'", dst);
+	return 0;
+}
+
+static int copy_file(struct copier *cp, int fd, const char *dst, const struct stat *sb)
+{
+	_cleanup_close_ int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	char buf[1 << 16];
+	ssize_t n;
+	if (out < 0)
+		return mr_fail(cp->err, errno, "create '%s'", dst);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			return mr_fail(cp->err, errno ? errno : EIO, "write '%s'", dst);
+	if (n < 0)
+		return mr_fail(cp->err, errno, "read '%s'", dst);
+	return apply_attrs(cp, dst, sb);
+}
+
+static int copy_tree(struct copier *cp, int dirfd, const char *rel, const char *dst);
+
+/* copy the context entry REL (open as FD, stat SB) to DST in the staging dir */
+static int copy_entry(struct copier *cp, int fd, const char *rel, const char *dst,
+		      const struct stat *sb)
+{
+	if (S_ISREG(sb->st_mode)) {
+		char proc[64]; /* FD is an O_PATH handle: reopen it for reading */
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		_cleanup_close_ int rd = open(proc, O_RDONLY | O_CLOEXEC);
+		if (rd < 0)
+			return mr_fail(cp->err, errno, "open '%s' in the context", rel);
+		return copy_file(cp, rd, dst, sb);
+	}
+	if (S_ISDIR(sb->st_mode)) {
+		if (mkdir(dst, 0700) < 0 && errno != EEXIST)
+			return mr_fail(cp->err, errno, "mkdir '%s'", dst);
+		if (copy_tree(cp, fd, rel, dst) < 0)
+			return -1;
+		return apply_attrs(cp, dst, sb);
+	}
+	return 0; /* sockets, fifos, devices: not part of a context */
+}
+
+/* the contents of directory DIRFD (context path REL) into the staging directory DST */
+static int copy_tree(struct copier *cp, int dirfd, const char *rel, const char *dst)
+{
+	int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return mr_fail(cp->err, errno, "open '%s' in the context", rel);
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return mr_fail(cp->err, errno, "read '%s' in the context", rel);
+	}
+	struct dirent *e;
+	int rc = 0;
+	while (rc == 0 && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char crel[PATH_MAX], cdst[PATH_MAX];
+		snprintf(crel, sizeof(crel), "%s/%s", rel, e->d_name);
+		snprintf(cdst, sizeof(cdst), "%s/%s", dst, e->d_name);
+		struct stat sb;
+		if (fstatat(dfd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+			rc = mr_fail(cp->err, errno, "stat '%s'", crel);
+			break;
+		}
+		bool ignored = cp->req->ignore && dockerignore_excludes(cp->req->ignore, crel);
+		if (ignored && !(S_ISDIR(sb.st_mode) && cp->req->ignore->exceptions))
+			continue;
+		if (S_ISLNK(sb.st_mode)) { /* copied as the link it is, not followed */
+			char target[PATH_MAX];
+			ssize_t n = readlinkat(dfd, e->d_name, target, sizeof(target) - 1);
+			if (n < 0) {
+				rc = mr_fail(cp->err, errno, "readlink '%s'", crel);
+				break;
+			}
+			target[n] = '\0';
+			if (symlinkat(target, AT_FDCWD, cdst) < 0)
+				rc = mr_fail(cp->err, errno, "symlink '%s'", cdst);
+			else
+				rc = apply_attrs(cp, cdst, &sb);
+			continue;
+		}
+		int fd = openat(dfd, e->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			rc = mr_fail(cp->err, errno, "open '%s'", crel);
+			break;
+		}
+		rc = copy_entry(cp, fd, crel, cdst, &sb);
+		close(fd);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* one source: SRC (cleaned, relative to the context) to its place under DEST */
+static int copy_source(struct copier *cp, const char *src, bool dest_dir)
+{
+	const struct copy_req *r = cp->req;
+	if (!strcmp(src, "..") || !strncmp(src, "../", 3))
+		return mr_fail(cp->err, 0,
+			       "COPY failed: forbidden path outside the build context: %s", src);
+	if (strcmp(src, ".") && r->ignore && dockerignore_excludes(r->ignore, src))
+		return mr_fail(cp->err, 0,
+			       "COPY failed: file not found in build context or excluded by "
+			       ".dockerignore: stat %s: file does not exist",
+			       src);
+	/* inside the context only: `..` and absolute symlinks resolve against its root */
+	_cleanup_close_ int fd = mr_open_in_root(cp->ctx, src, O_PATH | O_CLOEXEC, 0);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) < 0)
+		return mr_fail(cp->err, 0,
+			       "COPY failed: file not found in build context or excluded by "
+			       ".dockerignore: stat %s: file does not exist",
+			       src);
+	char dst[PATH_MAX];
+	const char *base = strrchr(src, '/');
+	base = base ? base + 1 : src;
+	int len;
+	if (S_ISDIR(sb.st_mode)) /* a directory's contents, not the directory itself */
+		len = snprintf(dst, sizeof(dst), "%s%s", cp->staging, r->dest);
+	else if (dest_dir)
+		len = snprintf(dst, sizeof(dst), "%s%s/%s", cp->staging, r->dest, base);
+	else
+		len = snprintf(dst, sizeof(dst), "%s%s", cp->staging, r->dest);
+	if (len >= (int)sizeof(dst))
+		return mr_fail(cp->err, ENAMETOOLONG, "COPY %s", src);
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", dst);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash >= parent + strlen(cp->staging))
+		*slash = '\0';
+	if (mr_mkdir_p(S_ISDIR(sb.st_mode) ? dst : parent, 0755, cp->err) < 0)
+		return -1;
+	return copy_entry(cp, fd, src, dst, &sb);
+}
+
+/* the sources SRC names: itself, or the matches of a wildcard in its last component */
+static int expand_source(struct copier *cp, const char *src, char ***out, size_t *n)
+{
+	const char *base = strrchr(src, '/');
+	size_t dirlen = base ? (size_t)(base - src) : 0;
+	base = base ? base + 1 : src;
+	*n = 0;
+	*out = calloc(1, sizeof(char *));
+	if (!*out)
+		return mr_fail(cp->err, ENOMEM, "COPY");
+	if (!strpbrk(base, "*?[")) {
+		(*out)[0] = strdup(src);
+		*n = 1;
+		return 0;
+	}
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%.*s", (int)(dirlen ? dirlen : 1), dirlen ? src : ".");
+	int dfd = mr_open_in_root(cp->ctx, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return 0;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' && base[0] != '.')
+			continue;
+		if (fnmatch(base, e->d_name, FNM_PERIOD) != 0)
+			continue;
+		char **v = realloc(*out, (*n + 2) * sizeof(char *));
+		if (!v)
+			break;
+		*out = v;
+		char path[PATH_MAX];
+		if (snprintf(path, sizeof(path), "%s%s%s", dirlen ? dir : "", dirlen ? "/" : "",
+			     e->d_name) >= (int)sizeof(path))
+			continue;
+		v[(*n)++] = strdup(path);
+		v[*n] = NULL;
+	}
+	closedir(d);
+	return 0;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* the ancestors of DEST in the staging dir take their modes and owners from the image */
+static void parents_from_image(struct copier *cp)
+{
+	char rel[PATH_MAX];
+	snprintf(rel, sizeof(rel), "%s", cp->req->dest + 1);
+	for (char *s = rel; *s; s++) {
+		if (*s != '/' && s[1])
+			continue;
+		char keep = s[1];
+		if (*s == '/')
+			*s = '\0';
+		else
+			keep = 0;
+		for (char *const *l = cp->req->lowers; l && *l; l++) {
+			char p[PATH_MAX], q[PATH_MAX];
+			struct stat sb;
+			if (snprintf(p, sizeof(p), "%s/%s", *l, rel) >= (int)sizeof(p) ||
+			    lstat(p, &sb) < 0)
+				continue;
+			if (snprintf(q, sizeof(q), "%s/%s", cp->staging, rel) >= (int)sizeof(q))
+				break;
+			struct timespec ts[2] = {sb.st_atim, sb.st_mtim};
+			if (S_ISDIR(sb.st_mode) && lchown(q, sb.st_uid, sb.st_gid) == 0 &&
+			    chmod(q, sb.st_mode & 07777) == 0)
+				utimensat(AT_FDCWD, q, ts, AT_SYMLINK_NOFOLLOW);
+			break;
+		}
+		if (keep)
+			*s = '/';
+	}
+}
+
+int step_copy(const struct store *st, const struct copy_req *req, char *layer, size_t layerlen,
+	      struct layer_digests *ld, char key[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
+{
+	struct copier cp = {.req = req, .err = err};
+	char keytar[PATH_MAX];
+	struct layer_digests kd;
+	int rc = -1;
+	cp.ctx = open(req->context, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cp.ctx < 0)
+		return mr_fail(err, errno, "open the build context '%s'", req->context);
+	if (store_tmp_path(st, "copy", cp.staging, sizeof(cp.staging), err) < 0 ||
+	    store_tmp_path(st, "copy-key", keytar, sizeof(keytar), err) < 0 ||
+	    store_tmp_path(st, "copy-layer", layer, layerlen, err) < 0)
+		goto out_ctx;
+	if (mkdir(cp.staging, 0755) < 0) {
+		mr_fail(err, errno, "mkdir '%s'", cp.staging);
+		goto out_ctx;
+	}
+	size_t total = 0;
+	for (size_t i = 0; i < req->nsrcs; i++) {
+		char **srcs = NULL;
+		size_t n = 0;
+		if (expand_source(&cp, req->srcs[i], &srcs, &n) < 0)
+			goto out;
+		if (n == 0) {
+			free(srcs);
+			mr_fail(err, 0, "COPY failed: no source files were specified");
+			goto out;
+		}
+		total += n;
+		for (size_t k = 0; k < n; k++) {
+			int r = copy_source(&cp, srcs[k],
+					    req->dest_is_dir || req->nsrcs > 1 || n > 1);
+			free(srcs[k]);
+			if (r < 0) {
+				for (size_t j = k + 1; j < n; j++)
+					free(srcs[j]);
+				free(srcs);
+				goto out;
+			}
+		}
+		free(srcs);
+	}
+	parents_from_image(&cp);
+	/* the cache's view first (no mtimes), then the layer itself (with them) */
+	struct layer_diff_opts kopts = {.mtime = 0, .compression = LAYER_COMP_NONE};
+	struct layer_diff_opts lopts = {.mtime = -1, .compression = LAYER_COMP_NONE};
+	if (layer_diff(cp.staging, keytar, &kopts, &kd, err) < 0)
+		goto out;
+	unlink(keytar);
+	snprintf(key, IMAGE_DIGEST_LEN + 1, "%s", kd.diffid);
+	if (layer_diff(cp.staging, layer, &lopts, ld, err) < 0)
+		goto out;
+	rc = 0;
+	(void)total;
+out:
+	nftw(cp.staging, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+out_ctx:
+	close(cp.ctx);
+	return rc;
+}

@@ -1,0 +1,133 @@
+# tests/integration/build/build.t - `minirun build`: a Dockerfile (ARG, ENV, WORKDIR, RUN,
+# COPY, CMD, LABEL, EXPOSE) becomes an image in the store that runs with what it says, with
+# BuildKit's history (created_by, empty_layer) and one layer per RUN/COPY; the cache (an
+# unchanged rebuild is all CACHED, an mtime is not a change, content and --build-arg are);
+# .dockerignore; a failing RUN in docker's words; bad input with FILE:LINE; and nothing
+# left behind (no container, mount, temp file or intermediate image).
+# Run: sh tests/integration/build/build.t (as root; make minirun busybox-image)
+. "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/containers/lib.sh"
+
+# the context every test starts from, in $T_DIR/ctx
+context() {
+	mkdir -p "$T_DIR/ctx/sub"
+	echo hello >"$T_DIR/ctx/a.txt"
+	echo s >"$T_DIR/ctx/sub/s.txt"
+	echo secret >"$T_DIR/ctx/secret.key"
+	printf '*.key\n' >"$T_DIR/ctx/.dockerignore"
+	cat >"$T_DIR/ctx/Dockerfile" <<'XEOF'
+FROM busybox
+ARG GREETING=hi
+ENV APP=/app
+WORKDIR $APP
+RUN echo "$GREETING" > greeting && echo built
+COPY . ./
+COPY a.txt /etc/a.txt
+CMD ["cat", "greeting"]
+LABEL org.example.kind=test
+EXPOSE 8080
+XEOF
+	export C="$T_DIR/ctx"
+}
+
+build_and_run() {
+	ct_need
+	context
+	ct_host '
+		mr build -t hello "$C" 2>"$R.out" || die "build exited $?: $(cat "$R.out")"
+		grep -q "^#[0-9]* \[2/4\] RUN echo \"\$GREETING\" > greeting && echo built$" "$R.out" ||
+			die "no RUN step in the progress: $(cat "$R.out")"
+		grep -Eq "^#[0-9]+ [0-9.]+ built$" "$R.out" || die "the RUN output is not under its step"
+		[ "$(mr run --rm hello)" = hi ] || die "CMD: $(mr run --rm hello)"
+		out=$(mr run --rm hello sh -c "pwd; cat /etc/a.txt sub/s.txt; ls -a")
+		echo "$out" | head -3 | tr "\n" " " | grep -qx "/app hello s " || die "files: $out"
+		echo "$out" | grep -q secret.key && die ".dockerignore: secret.key was copied"
+		echo "$out" | grep -qx Dockerfile || die "COPY . copies the Dockerfile too: $out"
+		[ "$(mr image inspect -f "{{json .Config.Env}}" hello)" = \
+		  "[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\"APP=/app\"]" ] ||
+			die "Env: $(mr image inspect -f "{{json .Config.Env}}" hello)"
+		[ "$(mr image inspect -f "{{.Config.WorkingDir}}" hello)" = /app ] || die WorkingDir
+		mr image inspect hello | grep -q "\"org.example.kind\": \"test\"" || die Labels
+		mr image inspect hello | grep -q "\"8080/tcp\": {}" || die ExposedPorts
+		# one layer per RUN and COPY, none for the rest
+		n=$(mr image inspect -f "{{json .RootFS.Layers}}" busybox | tr , "\n" | wc -l)
+		[ "$(mr image inspect -f "{{json .RootFS.Layers}}" hello | tr , "\n" | wc -l)" = $((n + 3)) ] ||
+			die "layers: $(mr image inspect -f "{{json .RootFS.Layers}}" hello)"
+		h=$(mr history --no-trunc hello)
+		echo "$h" | grep -q "RUN |1 GREETING=hi /bin/sh -c echo \"\$GREETING\" > greeting && echo built # buildkit" ||
+			die "RUN created_by: $h"
+		echo "$h" | grep -q "CMD \[\"cat\" \"greeting\"\]" || die "CMD created_by: $h"
+		echo "$h" | grep -Eq "ENV APP=/app +0B" || die "ENV: $h"
+		# the images RUN needed are gone; so is every container
+		[ "$(mr images -q | sort -u | wc -l)" = 2 ] || die "images: $(mr images)"
+		[ -z "$(ct_ids)" ] || die "containers left: $(ct_ids)"
+		ls $R/images/.tmp 2>/dev/null | grep -q . && die "temp files left: $(ls $R/images/.tmp)"
+		ct_noleaks
+	'
+}
+t "build: the image runs with its files and config; history; one layer per RUN/COPY" build_and_run
+
+cache() {
+	ct_need
+	context
+	ct_host '
+		mr build -t hello "$C" 2>/dev/null || die "first build"
+		mr build -t hello "$C" 2>"$R.out" || die "second build"
+		[ "$(grep -c "^#[0-9]* CACHED$" "$R.out")" = 3 ] || die "unchanged: not all cached: $(cat "$R.out")"
+		touch -d "2001-01-01" "$C/a.txt"
+		mr build -t hello "$C" 2>"$R.out" || die "build after touch"
+		[ "$(grep -c "^#[0-9]* CACHED$" "$R.out")" = 3 ] || die "an mtime is no change: $(cat "$R.out")"
+		echo changed >"$C/a.txt"
+		mr build -t hello "$C" 2>"$R.out" || die "build after a change"
+		[ "$(grep -c "^#[0-9]* CACHED$" "$R.out")" = 1 ] || die "content: $(cat "$R.out")"
+		[ "$(mr run --rm hello cat /etc/a.txt)" = changed ] || die "the new content is not in"
+		mr build --build-arg GREETING=ho -t hello "$C" 2>"$R.out" || die "build with an arg"
+		grep -c "CACHED" "$R.out" | grep -qx 0 || die "--build-arg: the RUN after the ARG is cached"
+		[ "$(mr run --rm hello)" = ho ] || die "--build-arg did not reach RUN"
+		mr build --no-cache -q -t hello "$C" >"$R.id" 2>"$R.out" || die "--no-cache"
+		grep -Eqx "sha256:[0-9a-f]{64}" "$R.id" || die "-q prints the ID: $(cat "$R.id")"
+		[ -s "$R.out" ] && die "-q printed progress: $(cat "$R.out")"
+		ct_noleaks
+	'
+}
+t "cache: unchanged and touched are CACHED; content and --build-arg rebuild; --no-cache" cache
+
+failing_run() {
+	ct_need
+	context
+	printf 'FROM busybox\nRUN echo about to fail; exit 3\n' >"$C/Dockerfile"
+	ct_host '
+		out=$(mr build -t bad "$C" 2>&1) && die "a failing RUN built"
+		echo "$out" | grep -qx "minirun: process \"/bin/sh -c echo about to fail; exit 3\" did not complete successfully: exit code: 3" ||
+			die "message: $out"
+		echo "$out" | grep -Eq "^#[0-9]+ [0-9.]+ about to fail$" || die "output: $out"
+		mr images | grep -q "^bad " && die "an image was named"
+		[ -z "$(ct_ids)" ] || die "containers left: $(ct_ids)"
+		[ "$(mr images -q | wc -l)" = 1 ] || die "images: $(mr images)"
+		ct_noleaks
+	'
+}
+t "a failing RUN: docker's line, exit 1, no image, nothing left" failing_run
+
+bad_input() {
+	ct_need
+	context
+	printf 'FROM busybox\nCOPY ../x /x\n' >"$C/outside"
+	printf 'FROM busybox\nCOPY secret.key /x\n' >"$C/ignored"
+	printf 'FROM busybox\n\nFOO bar\n' >"$C/unknown"
+	printf 'FROM nothere\n' >"$C/nobase"
+	printf 'FROM busybox\nENV x\n' >"$C/parse"
+	ct_host '
+		b() { mr build -q -f "$C/$1" "$C" 2>&1 && die "$1 built"; }
+		t1=$(b outside) ; [ "$t1" = "minirun: $C/outside:2: COPY failed: forbidden path outside the build context: ../x" ] || die "$t1"
+		t1=$(b ignored) ; echo "$t1" | grep -q "excluded by .dockerignore" || die "$t1"
+		t1=$(b unknown) ; [ "$t1" = "minirun: $C/unknown:3: unknown instruction: FOO" ] || die "$t1"
+		t1=$(b nobase) ; echo "$t1" | grep -q "^minirun: $C/nobase:1: FROM nothere: No such image" || die "$t1"
+		t1=$(b parse) ; [ "$t1" = "minirun: $C/parse:2: ENV must have two arguments" ] || die "$t1"
+		out=$(mr build 2>&1) && die "no context accepted"
+		[ "$(mr images -q | wc -l)" = 1 ] || die "images: $(mr images)"
+		ct_noleaks
+	'
+}
+t "bad input: outside the context, ignored, unknown, no base, parse error: FILE:LINE" bad_input
+t_end
