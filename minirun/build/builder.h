@@ -9,6 +9,9 @@
 #include <stdbool.h>
 
 #include "lib/err.h"
+#include "minirun/build/build.h"
+#include "minirun/build/buf.h"
+#include "minirun/build/dockerfile.h"
 #include "minirun/build/dockerignore.h"
 #include "minirun/image/image.h"
 #include "unionfs/layer.h"
@@ -36,6 +39,58 @@ int step_store_state(const struct store *st, struct bstate *s, struct mr_err *er
  */
 int step_run(const struct store *st, const struct bstate *s, char *const *argv, char *const *env,
 	     const char *network, int *code, struct layer_digests *ld, struct mr_err *err);
+
+/* One build: the options, the parsed file, the store, the state, the progress. */
+struct builder {
+	const struct build_opts *o;
+	struct store st;
+	struct dockerfile df;
+	struct dockerignore di;
+	struct bstate s;
+	struct strv args; /* the stage's ARGs that have a value, "K=V" */
+	struct strv used; /* --build-arg names some ARG declared */
+	char key[IMAGE_DIGEST_LEN + 1];
+	int step, nsteps, vertex;
+	FILE *out; /* the progress (stderr), NULL with -q */
+	struct mr_err *err;
+};
+
+/* ---- builder.c: what every instruction uses ----------------------------------------------- */
+
+double bld_now(void);
+/* say - a progress line on b->out (nothing with -q) */
+void bld_say(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* the value --build-arg gives NAME, or NULL */
+const char *bld_build_arg(struct builder *b, const char *name);
+/* WORD with the Dockerfile's variable substitution (the ARGs, then the Env); malloc'd, or
+ * NULL with b->err */
+char *bld_expand(struct builder *b, const char *word);
+/* the image config's "config" object (made when missing) */
+json_t *bld_cfg(struct builder *b);
+/* history - a history entry (BuildKit's comment; EMPTY: "empty_layer"); the state is no
+ * longer the image stored for it */
+void bld_history(struct builder *b, const char *created_by, bool empty);
+/* the value of --NAME in IN's flags ("" for a bare --NAME), NULL when absent */
+const char *bld_flag(const struct df_instr *in, const char *name);
+
+/* ---- config.c: the instructions that make no layer ----------------------------------------- */
+
+/* set K=V in the config's Env, replacing K's old value in its place */
+void bld_env_set(struct builder *b, const char *k, const char *v);
+/* the command of CMD/ENTRYPOINT/RUN: the exec form as is, the shell form as SHELL + it */
+json_t *bld_command(struct builder *b, const struct df_instr *in);
+/* ["a" "b"]: a command as BuildKit's history writes it (Go's %q of a list) */
+void bld_go_list(struct sb *out, json_t *a);
+/* ARG NAME[=DEFAULT]...: each with a value (--build-arg's, else the default) into INTO */
+int bld_arg(struct builder *b, const struct df_instr *in, struct strv *into);
+/* ENV LABEL WORKDIR USER CMD ENTRYPOINT SHELL EXPOSE VOLUME STOPSIGNAL HEALTHCHECK ONBUILD
+ * MAINTAINER ARG; "unknown instruction: X" for anything else */
+int bld_meta(struct builder *b, const struct df_instr *in);
+
+/* ---- layers.c: the instructions that make a layer, and the cache ---------------------------- */
+
+int bld_run(struct builder *b, const struct df_instr *in);
+int bld_copy(struct builder *b, const struct df_instr *in); /* and ADD */
 
 /* What COPY was asked for. */
 struct copy_req {

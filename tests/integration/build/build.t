@@ -92,6 +92,44 @@ cache() {
 }
 t "cache: unchanged and touched are CACHED; content and --build-arg rebuild; --no-cache" cache
 
+config_fields() {
+	ct_need
+	context
+	cat >"$C/Dockerfile" <<'XEOF'
+ARG BASE=busybox
+FROM $BASE
+ARG BASE
+RUN echo "base=$BASE" > /base
+SHELL ["/bin/sh", "-ec"]
+COPY --chown=1000:1001 --chmod=640 a.txt /owned
+USER 1000:1001
+ENTRYPOINT ["/bin/cat"]
+STOPSIGNAL SIGQUIT
+VOLUME /data
+HEALTHCHECK --interval=5s --timeout=3s --retries=2 CMD test -e /owned
+ONBUILD RUN echo child
+XEOF
+	ct_host '
+		mr build -q -t cfg "$C" >/dev/null 2>"$R.out" || die "build: $(cat "$R.out")"
+		[ "$(mr run --rm cfg /base)" = "base=busybox" ] || die "ARG before FROM, re-declared"
+		[ "$(mr run --rm cfg /owned)" = hello ] || die "ENTRYPOINT with an argument"
+		[ "$(mr run --rm --entrypoint stat cfg -c "%u:%g %a" /owned)" = "1000:1001 640" ] ||
+			die "--chown/--chmod: $(mr run --rm --entrypoint stat cfg -c "%u:%g %a" /owned)"
+		i() { mr image inspect -f "{{json .Config.$1}}" cfg; }
+		[ "$(i User)" = "\"1000:1001\"" ] || die "User: $(i User)"
+		[ "$(i Shell)" = "[\"/bin/sh\",\"-ec\"]" ] || die "Shell: $(i Shell)"
+		[ "$(i StopSignal)" = "\"SIGQUIT\"" ] || die "StopSignal: $(i StopSignal)"
+		[ "$(i Volumes)" = "{\"/data\":{}}" ] || die "Volumes: $(i Volumes)"
+		[ "$(i OnBuild)" = "[\"RUN echo child\"]" ] || die "OnBuild: $(i OnBuild)"
+		i Healthcheck | grep -q "\"Test\":\[\"CMD-SHELL\",\"test -e /owned\"\]" ||
+			die "Healthcheck: $(i Healthcheck)"
+		i Healthcheck | grep -q "\"Interval\":5000000000" || die "Interval: $(i Healthcheck)"
+		i Healthcheck | grep -q "\"Retries\":2" || die "Retries: $(i Healthcheck)"
+		ct_noleaks
+	'
+}
+t "config: USER SHELL ENTRYPOINT STOPSIGNAL VOLUME HEALTHCHECK ONBUILD, ARG before FROM, --chown" config_fields
+
 failing_run() {
 	ct_need
 	context

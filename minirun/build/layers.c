@@ -1,0 +1,409 @@
+/*
+ * minirun/build/layers.c - the instructions that make a layer, RUN and COPY/ADD, and the
+ * cache in front of them.
+ *
+ * Each first computes its cache key: the key of the step before (a chain that starts at
+ * the base image's ID) and what this step does, as it will do it:
+ *
+ *   RUN    the command (SHELL + the line, or the exec form), the Env, WorkingDir and User
+ *          it runs with, its network, and the build args in scope (every ARG declared
+ *          before it is in its environment, so a new --build-arg value misses from the
+ *          first RUN after the ARG on, as docker documents)
+ *   COPY   the instruction, and the copied tree as a layer with every mtime 0: names,
+ *          types, modes, owners, contents, link targets (a `touch` is no change)
+ *
+ * A key the cache knows (ROOT/build/cache/KEY.json: the layer's descriptor and diffID),
+ * whose blob is still in the store, gives its layer back ("#N CACHED"); otherwise the step
+ * runs (steps.c) and its layer is recorded under the key.
+ *
+ * See: https://docs.docker.com/build/cache/invalidation/ ; builder.h, steps.c
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "lib/sha256.h"
+#include "minirun/build/buf.h"
+#include "minirun/build/builder.h"
+#include "minirun/build/dockerfile.h"
+#include "minirun/build/shlex.h"
+#include "minirun/containers/containers.h"
+
+/* ---- the cache ---------------------------------------------------------------------------- */
+
+/* the next key: sha256 of the key before and WHAT this step does */
+static void next_key(struct builder *b, const char *what)
+{
+	struct sb in = {0};
+	uint8_t d[32];
+	sb_puts(&in, b->key);
+	sb_putc(&in, '\n');
+	sb_puts(&in, what);
+	mr_sha256(sb_str(&in), in.len, d);
+	sb_free(&in);
+	strcpy(b->key, "sha256:");
+	for (int i = 0; i < 32; i++)
+		sprintf(b->key + 7 + 2 * i, "%02x", d[i]);
+}
+
+static int cache_path(struct builder *b, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s/build/cache/%s.json", b->st.root, b->key + 7) < (int)len ? 0
+											       : -1;
+}
+
+/* a layer the cache has for the current key, still in the store: 1 (in *layer), else 0 */
+static int cache_get(struct builder *b, json_t **layer, const char **diffid)
+{
+	char path[PATH_MAX];
+	_cleanup_free_ char *text = NULL;
+	if (b->o->no_cache)
+		return 0;
+	if (cache_path(b, path, sizeof(path)) < 0 || mr_read_file(path, &text, NULL, NULL) < 0)
+		return 0;
+	json_t *e = json_loads(text, 0, NULL);
+	json_t *desc = json_object_get(e, "layer");
+	const char *digest = json_string_value(json_object_get(desc, "digest"));
+	*diffid = json_string_value(json_object_get(e, "diff_id"));
+	if (!digest || !*diffid || !store_has_blob(&b->st, digest)) {
+		json_decref(e);
+		return 0;
+	}
+	*layer = e;
+	return 1;
+}
+
+static void cache_put(struct builder *b, json_t *desc, const char *diffid)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	if (snprintf(dir, sizeof(dir), "%s/build/cache", b->st.root) >= (int)sizeof(dir) ||
+	    cache_path(b, path, sizeof(path)) < 0)
+		return;
+	json_t *e = json_pack("{s:O, s:s}", "layer", desc, "diff_id", diffid);
+	_cleanup_free_ char *text = json_dumps(e, JSON_COMPACT);
+	json_decref(e);
+	if (text && mr_mkdir_p(dir, 0700, NULL) == 0)
+		mr_write_file_atomic(path, text, strlen(text), 0600, NULL);
+}
+
+/* add the layer (descriptor DESC, DIFFID) to the image, with its history entry */
+static void add_layer(struct builder *b, json_t *desc, const char *diffid, const char *by)
+{
+	json_array_append(b->s.layers, desc);
+	json_t *rootfs = json_object_get(b->s.config, "rootfs");
+	if (!json_is_object(rootfs))
+		json_object_set_new(b->s.config, "rootfs",
+				    rootfs =
+					    json_pack("{s:s, s:[]}", "type", "layers", "diff_ids"));
+	json_array_append_new(json_object_get(rootfs, "diff_ids"), json_string(diffid));
+	bld_history(b, by, false);
+}
+
+static json_t *layer_desc(const struct layer_digests *ld)
+{
+	return json_pack("{s:s, s:s, s:I}", "mediaType", layer_media_type("none"), "digest",
+			 ld->digest, "size", (json_int_t)ld->size);
+}
+
+/* a cache hit for the current key: take its layer, say CACHED; 1 if hit */
+static int try_cache(struct builder *b, const char *by)
+{
+	json_t *e = NULL;
+	const char *diffid = NULL;
+	if (!cache_get(b, &e, &diffid))
+		return 0;
+	add_layer(b, json_object_get(e, "layer"), diffid, by);
+	json_decref(e);
+	bld_say(b, "#%d CACHED\n\n", b->vertex);
+	return 1;
+}
+
+/* ---- RUN ---------------------------------------------------------------------------------- */
+
+/*
+ * with_prefix - run FN with our stdout and stderr going through a child that prints each
+ * line as BuildKit does under its step: "#N 0.131 the line" (nothing with -q).
+ */
+static int with_prefix(struct builder *b, int (*fn)(struct builder *, void *), void *arg)
+{
+	int p[2];
+	fflush(stdout);
+	fflush(stderr);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return mr_fail(b->err, errno, "pipe");
+	double t0 = bld_now();
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return mr_fail(b->err, errno, "fork");
+	}
+	if (pid == 0) {
+		close(p[1]);
+		FILE *in = fdopen(p[0], "r");
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+		while (in && (n = getline(&line, &cap, in)) > 0) {
+			if (line[n - 1] == '\n')
+				line[n - 1] = '\0';
+			if (b->out)
+				fprintf(b->out, "#%d %.3f %s\n", b->vertex, bld_now() - t0, line);
+		}
+		_exit(0);
+	}
+	close(p[0]);
+	int saved1 = dup(1), saved2 = dup(2);
+	dup2(p[1], 1);
+	dup2(p[1], 2);
+	close(p[1]);
+	int rc = fn(b, arg);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved1, 1);
+	dup2(saved2, 2);
+	close(saved1);
+	close(saved2);
+	waitpid(pid, NULL, 0);
+	return rc;
+}
+
+struct run_arg {
+	char **argv, **env;
+	int code;
+	struct layer_digests ld;
+};
+
+static int run_fn(struct builder *b, void *arg)
+{
+	struct run_arg *r = arg;
+	return step_run(&b->st, &b->s, r->argv, r->env, b->o->network ?: "none", &r->code, &r->ld,
+			b->err);
+}
+
+int bld_run(struct builder *b, const struct df_instr *in)
+{
+	if (bld_flag(in, "mount") || bld_flag(in, "security") || bld_flag(in, "network"))
+		return mr_fail(b->err, 0,
+			       "RUN --mount, --network and --security are not written "
+			       "yet");
+	json_t *cmd = bld_command(b, in);
+	struct strv argv = {0}, env = {0};
+	struct sb what = {0}, by = {0};
+	size_t i;
+	json_t *v;
+	int rc = -1;
+	json_array_foreach(cmd, i, v)
+	{
+		strv_push(&argv, strdup(json_string_value(v)));
+	}
+	for (i = 0; i < b->args.n; i++)
+		strv_push(&env, strdup(b->args.v[i]));
+	/* the history and the progress show the command as BuildKit does */
+	sb_puts(&by, "RUN ");
+	if (b->args.n) {
+		char n[32];
+		snprintf(n, sizeof(n), "|%zu ", b->args.n);
+		sb_puts(&by, n);
+		for (i = 0; i < b->args.n; i++) {
+			sb_puts(&by, b->args.v[i]);
+			sb_putc(&by, ' ');
+		}
+	}
+	for (i = 0; i < argv.n; i++) {
+		sb_puts(&by, i ? " " : "");
+		sb_puts(&by, argv.v[i]);
+	}
+	sb_puts(&by, " # buildkit");
+	/* the key: the command, and what it runs with */
+	json_t *seen =
+		json_pack("{s:O?, s:O?, s:O?, s:O, s:s}", "Env", json_object_get(bld_cfg(b), "Env"),
+			  "WorkingDir", json_object_get(bld_cfg(b), "WorkingDir"), "User",
+			  json_object_get(bld_cfg(b), "User"), "Cmd", cmd, "Network",
+			  b->o->network ?: "none");
+	char *seen_text = json_dumps(seen, JSON_COMPACT | JSON_SORT_KEYS);
+	sb_puts(&what, "RUN ");
+	sb_puts(&what, seen_text ? seen_text : "");
+	for (i = 0; i < b->args.n; i++) {
+		sb_putc(&what, '\n');
+		sb_puts(&what, b->args.v[i]);
+	}
+	free(seen_text);
+	json_decref(seen);
+	next_key(b, sb_str(&what));
+	bld_say(b, "#%d [%d/%d] %s\n", ++b->vertex, ++b->step, b->nsteps, in->original);
+	double t0 = bld_now();
+	if (try_cache(b, sb_str(&by))) {
+		rc = 0;
+		goto out;
+	}
+	if (argv.oom || env.oom || step_store_state(&b->st, &b->s, b->err) < 0)
+		goto out;
+	struct run_arg r = {.argv = argv.v, .env = env.v ? env.v : (char *[]){NULL}};
+	rc = with_prefix(b, run_fn, &r);
+	if (rc == 0 && r.code != 0) {
+		struct sb shown = {0};
+		for (i = 0; i < argv.n; i++) {
+			sb_puts(&shown, i ? " " : "");
+			sb_puts(&shown, argv.v[i]);
+		}
+		rc = mr_fail(b->err, 0,
+			     "process \"%s\" did not complete successfully: exit code: %d",
+			     sb_str(&shown), r.code);
+		sb_free(&shown);
+		bld_say(b, "#%d ERROR: %s\n", b->vertex, b->err->msg);
+	}
+	if (rc == 0) {
+		json_t *desc = layer_desc(&r.ld);
+		cache_put(b, desc, r.ld.diffid);
+		add_layer(b, desc, r.ld.diffid, sb_str(&by));
+		json_decref(desc);
+		bld_say(b, "#%d DONE %.1fs\n\n", b->vertex, bld_now() - t0);
+	}
+out:
+	json_decref(cmd);
+	strv_free(&argv);
+	strv_free(&env);
+	sb_free(&what);
+	sb_free(&by);
+	return rc;
+}
+
+/* ---- COPY, ADD ----------------------------------------------------------------------------- */
+
+/* --chown=USER[:GROUP]: numbers, or names in the image's /etc/passwd and /etc/group */
+static int resolve_chown(struct builder *b, const char *spec, char *const *lowers, long *uid,
+			 long *gid)
+{
+	*uid = *gid = 0;
+	if (!spec)
+		return 0;
+	char *exp = bld_expand(b, spec);
+	if (!exp)
+		return -1;
+	struct container_user u;
+	int rc = -1;
+	for (char *const *l = lowers; l && *l; l++) {
+		char p[PATH_MAX];
+		snprintf(p, sizeof(p), "%s/etc/passwd", *l);
+		if (access(p, F_OK) == 0 || !l[1]) {
+			rc = container_resolve_user(*l, exp, &u, b->err);
+			break;
+		}
+	}
+	if (rc == 0) { /* USER alone: its primary group from /etc/passwd, as docker does */
+		*uid = u.uid;
+		*gid = u.gid;
+	}
+	free(exp);
+	return rc;
+}
+
+int bld_copy(struct builder *b, const struct df_instr *in)
+{
+	const char *verb = in->kind == DF_ADD ? "ADD" : "COPY";
+	if (bld_flag(in, "from") || bld_flag(in, "parents") || bld_flag(in, "exclude"))
+		return mr_fail(b->err, 0, "%s --from, --parents and --exclude are not written yet",
+			       verb);
+	if (in->nheredocs)
+		return mr_fail(b->err, 0, "%s with a heredoc is not written yet", verb);
+	if (in->nargs < 2)
+		return mr_fail(b->err, 0, "%s requires at least two arguments", verb);
+	struct copy_req req = {.context = b->o->context, .ignore = &b->di, .chmod = -1};
+	struct strv srcs = {0};
+	char dest[PATH_MAX], layer[PATH_MAX], key[IMAGE_DIGEST_LEN + 1];
+	struct layer_digests ld;
+	int rc = -1;
+	for (size_t i = 0; i + 1 < in->nargs; i++) {
+		char *s = bld_expand(b, in->args[i]);
+		if (!s)
+			goto out;
+		if (in->kind == DF_ADD && strstr(s, "://")) {
+			free(s);
+			mr_fail(b->err, 0, "ADD of a URL is not written yet");
+			goto out;
+		}
+		ignore_clean_path(s);
+		if (s[0] == '/') /* sources are relative to the context, / or not */
+			memmove(s, s + 1, strlen(s));
+		if (!*s)
+			strcpy(s, ".");
+		strv_push(&srcs, s);
+	}
+	char *d = bld_expand(b, in->args[in->nargs - 1]);
+	if (!d)
+		goto out;
+	size_t dl = strlen(d);
+	req.dest_is_dir = dl && d[dl - 1] == '/';
+	const char *wd = json_string_value(json_object_get(bld_cfg(b), "WorkingDir"));
+	snprintf(dest, sizeof(dest), "%s%s%s", d[0] == '/' ? "" : (wd && *wd ? wd : "/"),
+		 d[0] == '/' || (wd && wd[strlen(wd) - 1] == '/') ? "" : "/", d);
+	free(d);
+	ignore_clean_path(dest);
+	if (!strcmp(dest, "/"))
+		dest[0] = '\0', req.dest_is_dir = true; /* the staging dir's root */
+	req.srcs = srcs.v;
+	req.nsrcs = srcs.n;
+	req.dest = dest;
+	const char *chmod = bld_flag(in, "chmod");
+	if (chmod) {
+		char *end;
+		req.chmod = strtol(chmod, &end, 8);
+		if (!*chmod || *end || req.chmod < 0 || req.chmod > 07777) {
+			mr_fail(b->err, 0, "invalid chmod parameter: %s", chmod);
+			goto out;
+		}
+	}
+	if (step_store_state(&b->st, &b->s, b->err) < 0 ||
+	    image_lowerdirs(&b->st, b->s.image, &req.lowers, NULL, b->err) < 0)
+		goto out;
+	if (resolve_chown(b, bld_flag(in, "chown"), req.lowers, &req.uid, &req.gid) < 0)
+		goto out;
+	bld_say(b, "#%d [%d/%d] %s\n", ++b->vertex, ++b->step, b->nsteps, in->original);
+	double t0 = bld_now();
+	if (step_copy(&b->st, &req, layer, sizeof(layer), &ld, key, b->err) < 0)
+		goto out;
+	struct sb what = {0}, by = {0};
+	sb_puts(&by, verb);
+	for (size_t i = 0; i < in->nflags; i++) {
+		sb_putc(&by, ' ');
+		sb_puts(&by, in->flags[i]);
+	}
+	for (size_t i = 0; i < in->nargs; i++) {
+		sb_putc(&by, ' ');
+		sb_puts(&by, in->args[i]);
+	}
+	sb_puts(&by, " # buildkit");
+	sb_puts(&what, sb_str(&by));
+	sb_putc(&what, '\n');
+	sb_puts(&what, key);
+	next_key(b, sb_str(&what));
+	if (try_cache(b, sb_str(&by))) {
+		unlink(layer);
+		rc = 0;
+	} else if (step_put_layer(&b->st, layer, &ld, b->err) == 0) {
+		unlink(layer);
+		json_t *desc = layer_desc(&ld);
+		cache_put(b, desc, ld.diffid);
+		add_layer(b, desc, ld.diffid, sb_str(&by));
+		json_decref(desc);
+		bld_say(b, "#%d DONE %.1fs\n\n", b->vertex, bld_now() - t0);
+		rc = 0;
+	} else {
+		unlink(layer);
+	}
+	sb_free(&what);
+	sb_free(&by);
+out:
+	if (req.lowers)
+		image_lowerdirs_free(req.lowers);
+	strv_free(&srcs);
+	return rc;
+}
