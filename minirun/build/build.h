@@ -33,6 +33,7 @@ struct build_opts {
 	char **build_args; /* --build-arg K=V, or K (its value from our environment) */
 	size_t nbuild_args;
 	const char *network; /* RUN's network: "none" (NULL) or "host" */
+	const char *target;  /* --target STAGE: build that stage (and what it needs) */
 	bool no_cache, quiet;
 };
 

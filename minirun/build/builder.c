@@ -24,14 +24,16 @@
  * The progress is BuildKit's plain output on stderr: "#N [2/5] RUN ...", the command's
  * output under it ("#N 0.131 hello"), then "#N DONE 0.4s" or "#N CACHED".
  *
- * Written so far: one stage (the last FROM's image must be in the store), and the
- * instructions above; not yet: multi-stage builds, COPY --from, ADD's URLs and archives,
- * RUN --mount, heredoc bodies, pulling the base.
+ * Stages: each FROM starts one; the target (the last, or --target's) and the stages it
+ * needs (FROM STAGE, COPY --from=STAGE) are built in the file's order, the others not at
+ * all. Not written yet: pulling a missing base, ADD's URLs and archives, RUN --mount,
+ * heredoc bodies.
  *
  * See: https://docs.docker.com/reference/dockerfile/ ; build.h, builder.h
  */
 #include "minirun/build/build.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -172,32 +174,100 @@ static int check_flags(struct builder *b, const struct df_instr *in)
 	return 0;
 }
 
-/* ---- the whole build ------------------------------------------------------------------------ */
+/* ---- stages --------------------------------------------------------------------------------- */
 
-/* FROM IMAGE [AS NAME]: the base's config and layers are the start */
+/* the stage REF names among the first BEFORE stages: its AS name (any case) or its index */
+static int find_stage(struct builder *b, const char *ref, size_t before)
+{
+	char *end;
+	long n = strtol(ref, &end, 10);
+	if (*ref && !*end)
+		return n >= 0 && (size_t)n < before ? (int)n : -1;
+	for (size_t i = 0; i < before; i++)
+		if (b->stages[i].name[0] && !strcasecmp(b->stages[i].name, ref))
+			return (int)i;
+	return -1;
+}
+
+/* expand a FROM or --from reference with the ARGs before the first FROM */
+static char *expand_global(struct builder *b, const char *word, struct strv *global)
+{
+	struct shlex_list l = {global->v, global->n};
+	struct shlex_env se = SHLEX_ENV_LIST(&l);
+	char *out = NULL;
+	return shlex_word(word, b->df.escape, 0, &se, &out, b->err) < 0 ? NULL : out;
+}
+
+/* mark stage I and the stages it needs (FROM stage, COPY --from=stage) as needed */
+static void mark_needed(struct builder *b, size_t i, struct strv *global)
+{
+	struct stage *st = &b->stages[i];
+	if (st->needed)
+		return;
+	st->needed = true;
+	for (size_t k = st->from; k < st->end; k++) {
+		const struct df_instr *in = &b->df.instrs[k];
+		const char *ref = in->kind == DF_FROM && in->nargs            ? in->args[0]
+				  : in->kind == DF_COPY || in->kind == DF_ADD ? bld_flag(in, "from")
+									      : NULL;
+		char *name = ref ? expand_global(b, ref, global) : NULL;
+		int j = name ? find_stage(b, name, i) : -1;
+		free(name);
+		if (j >= 0)
+			mark_needed(b, (size_t)j, global);
+	}
+}
+
+int bld_from_lowers(struct builder *b, const char *ref, char ***lowers)
+{
+	_cleanup_free_ char *name = bld_expand(b, ref);
+	if (!name)
+		return -1;
+	int j = find_stage(b, name, b->cur);
+	if (j < 0) {
+		if (image_lowerdirs(&b->st, name, lowers, NULL, b->err) < 0) {
+			mr_prefix(b->err, "--from=%s: ", name);
+			return -1;
+		}
+		return 0;
+	}
+	struct bstate *s = &b->stages[j].s;
+	if (step_store_state(&b->st, s, b->err) < 0)
+		return -1;
+	return image_lowerdirs(&b->st, s->image, lowers, NULL, b->err);
+}
+
+/* FROM IMAGE|STAGE [AS NAME]: the base's config and layers are the start */
 static int do_from(struct builder *b, const struct df_instr *in, struct strv *global)
 {
 	if (bld_flag(in, "platform"))
 		return mr_fail(b->err, 0, "FROM --platform is not written yet");
 	if (in->nargs != 1 && !(in->nargs == 3 && !strcasecmp(in->args[1], "AS")))
 		return mr_fail(b->err, 0, "FROM requires either one or three arguments");
-	struct shlex_list l = {global->v, global->n};
-	struct shlex_env se = SHLEX_ENV_LIST(&l);
-	_cleanup_free_ char *name = NULL;
-	if (shlex_word(in->args[0], b->df.escape, 0, &se, &name, b->err) < 0)
+	_cleanup_free_ char *name = expand_global(b, in->args[0], global);
+	if (!name)
 		return -1;
-	struct image img;
-	bld_say(b, "#%d [%d/%d] FROM %s\n", ++b->vertex, ++b->step, b->nsteps, name);
-	if (image_resolve(&b->st, name, &img, b->err) < 0) {
-		if (b->err->errnum == ENOENT)
-			mr_prefix(b->err, "FROM %s: ", name);
-		return -1;
+	bld_say(b, "#%d [%s%d/%d] FROM %s\n", ++b->vertex, b->label, ++b->step, b->nsteps, name);
+	int j = find_stage(b, name, b->cur);
+	if (j >= 0) { /* an earlier stage: where it ended */
+		struct stage *from = &b->stages[j];
+		b->s.config = json_deep_copy(from->s.config);
+		b->s.layers = json_deep_copy(from->s.layers);
+		snprintf(b->s.image, sizeof(b->s.image), "%s", from->s.image);
+		snprintf(b->key, sizeof(b->key), "%s", from->key);
+	} else {
+		struct image img;
+		if (image_resolve(&b->st, name, &img, b->err) < 0) {
+			if (b->err->errnum == ENOENT)
+				mr_prefix(b->err, "FROM %s: ", name);
+			return -1;
+		}
+		b->s.config = json_deep_copy(img.config);
+		b->s.layers = json_deep_copy(json_object_get(img.manifest, "layers"));
+		snprintf(b->s.image, sizeof(b->s.image), "%s", img.id);
+		snprintf(b->key, sizeof(b->key), "%s", img.id);
+		image_free(&img);
 	}
-	b->s.config = json_deep_copy(img.config);
-	b->s.layers = json_deep_copy(json_object_get(img.manifest, "layers"));
-	snprintf(b->s.image, sizeof(b->s.image), "%s", img.id);
-	snprintf(b->key, sizeof(b->key), "%s", img.id);
-	image_free(&img);
 	if (!b->s.config || !b->s.layers)
 		return mr_fail(b->err, ENOMEM, "FROM %s", name);
 	json_object_del(b->s.config, "created");
@@ -254,31 +324,30 @@ static int export(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 	return 0;
 }
 
-static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
+/* build stage I: its instructions in order; its image stays in b->stages[I] */
+static int build_stage(struct builder *b, size_t i, struct strv *global)
 {
-	struct strv global = {0};
-	size_t froms = 0, first = b->df.n;
-	for (size_t i = 0; i < b->df.n; i++)
-		if (b->df.instrs[i].kind == DF_FROM && froms++ == 0)
-			first = i;
-	if (froms > 1)
-		return mr_fail(b->err, 0, "multi-stage builds (%zu FROM lines) are not written yet",
-			       froms);
-	for (size_t i = first; i < b->df.n; i++) {
-		enum df_kind k = b->df.instrs[i].kind;
-		b->nsteps += k == DF_FROM || k == DF_RUN || k == DF_COPY || k == DF_ADD;
-	}
+	struct stage *st = &b->stages[i];
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < b->df.n; i++) {
-		const struct df_instr *in = &b->df.instrs[i];
-		if (i < first && in->kind != DF_ARG) {
-			rc = mr_fail(b->err, 0, "no build stage in current context");
-		} else if (check_flags(b, in) < 0) {
+	b->cur = i;
+	b->step = b->nsteps = 0;
+	strv_free(&b->args); /* ARGs are per stage */
+	b->s = (struct bstate){.made = b->made};
+	b->label[0] = '\0'; /* "[2/3]" alone, "[build 2/3]" when there are stages */
+	if (b->nstages > 1 && st->name[0])
+		snprintf(b->label, sizeof(b->label), "%s ", st->name);
+	else if (b->nstages > 1)
+		snprintf(b->label, sizeof(b->label), "stage-%zu ", i);
+	for (size_t k = st->from; k < st->end; k++) {
+		enum df_kind kind = b->df.instrs[k].kind;
+		b->nsteps += kind == DF_FROM || kind == DF_RUN || kind == DF_COPY || kind == DF_ADD;
+	}
+	for (size_t k = st->from; rc == 0 && k < st->end; k++) {
+		const struct df_instr *in = &b->df.instrs[k];
+		if (check_flags(b, in) < 0) {
 			rc = -1;
-		} else if (i < first) { /* an ARG before FROM: for the FROM lines only */
-			rc = bld_arg(b, in, &global);
 		} else if (in->kind == DF_FROM) {
-			rc = do_from(b, in, &global);
+			rc = do_from(b, in, global);
 		} else if (in->kind == DF_RUN) {
 			rc = bld_run(b, in);
 		} else if (in->kind == DF_COPY || in->kind == DF_ADD) {
@@ -286,7 +355,7 @@ static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 		} else if (in->kind == DF_ARG) {
 			/* ARG NAME without a value takes the value given before FROM */
 			for (size_t a = 0; a < in->nargs; a++) {
-				struct shlex_list l = {global.v, global.n};
+				struct shlex_list l = {global->v, global->n};
 				const char *g = strchr(in->args[a], '=')
 							? NULL
 							: shlex_list_get(&l, in->args[a]);
@@ -303,11 +372,76 @@ static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 		if (rc < 0 && in->kind != DF_RUN)
 			mr_prefix(b->err, "%s:%d: ", b->o->dockerfile, in->start_line);
 	}
-	strv_free(&global);
-	if (rc == 0 && first == b->df.n)
-		rc = mr_fail(b->err, 0, "%s: no FROM instruction", b->o->dockerfile);
+	st->s = b->s; /* the stage's result: the builder's state moves there */
+	snprintf(st->key, sizeof(st->key), "%s", b->key);
+	b->s = (struct bstate){.made = b->made};
+	st->done = rc == 0;
+	return rc;
+}
+
+/*
+ * build - the ARGs before the first FROM, the stages the target needs (the last stage, or
+ * --target's) in the file's order, then the target's image exported
+ */
+static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
+{
+	struct strv global = {0};
+	size_t first = b->df.n;
+	int rc = 0;
+	for (size_t i = 0; i < b->df.n; i++)
+		if (b->df.instrs[i].kind == DF_FROM) {
+			struct stage *v = realloc(b->stages, (b->nstages + 1) * sizeof(*v));
+			if (!v)
+				return mr_fail(b->err, ENOMEM, "stages");
+			b->stages = v;
+			struct stage *st = &v[b->nstages];
+			memset(st, 0, sizeof(*st));
+			st->from = i;
+			const struct df_instr *in = &b->df.instrs[i];
+			if (in->nargs == 3)
+				for (size_t c = 0; c < sizeof(st->name) - 1 && in->args[2][c]; c++)
+					st->name[c] = (char)tolower((unsigned char)in->args[2][c]);
+			if (b->nstages)
+				v[b->nstages - 1].end = i;
+			if (first == b->df.n)
+				first = i;
+			b->nstages++;
+		}
+	if (!b->nstages)
+		return mr_fail(b->err, 0, "%s: no FROM instruction", b->o->dockerfile);
+	b->stages[b->nstages - 1].end = b->df.n;
+	for (size_t i = 0; rc == 0 && i < first; i++) { /* ARGs before FROM: FROM's only */
+		const struct df_instr *in = &b->df.instrs[i];
+		if (in->kind != DF_ARG)
+			rc = mr_fail(b->err, 0, "no build stage in current context");
+		else
+			rc = bld_arg(b, in, &global);
+		if (rc < 0)
+			mr_prefix(b->err, "%s:%d: ", b->o->dockerfile, in->start_line);
+	}
+	size_t target = b->nstages - 1;
+	if (rc == 0 && b->o->target) {
+		/* by its name only, as docker has it */
+		int t = isdigit((unsigned char)b->o->target[0])
+				? -1
+				: find_stage(b, b->o->target, b->nstages);
+		if (t < 0)
+			rc = mr_fail(b->err, 0, "target stage \"%s\" could not be found",
+				     b->o->target);
+		else
+			target = (size_t)t;
+	}
 	if (rc == 0)
+		mark_needed(b, target, &global);
+	for (size_t i = 0; rc == 0 && i <= target; i++)
+		if (b->stages[i].needed) /* a stage the target does not need is not built */
+			rc = build_stage(b, i, &global);
+	strv_free(&global);
+	if (rc == 0) {
+		b->s = b->stages[target].s;
+		b->stages[target].s = (struct bstate){0};
 		rc = export(b, id);
+	}
 	return rc;
 }
 
@@ -318,7 +452,7 @@ static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
  */
 static void drop_intermediates(struct builder *b)
 {
-	if (!json_array_size(b->s.made) || store_lock(&b->st, STORE_INDEX, NULL) < 0)
+	if (!json_array_size(b->made) || store_lock(&b->st, STORE_INDEX, NULL) < 0)
 		return;
 	json_t *idx = store_index_load(&b->st, NULL);
 	json_t *ms = json_object_get(idx, "manifests");
@@ -330,7 +464,7 @@ static void drop_intermediates(struct builder *b)
 		size_t k;
 		json_t *m;
 		bool ours = false;
-		json_array_foreach(b->s.made, k, m)
+		json_array_foreach(b->made, k, m)
 		{
 			ours |= !strcmp(json_string_value(m), d);
 		}
@@ -358,13 +492,18 @@ int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struc
 	if (store_open(&b.st, image_root(), err) < 0)
 		goto out_di;
 	/* adding: no gc may take the blobs of a layer before an image names it */
-	b.s.made = json_array();
+	b.made = json_array();
 	if (store_lock(&b.st, STORE_ADDING, err) == 0) {
 		rc = build(&b, id);
 		drop_intermediates(&b);
 		store_unlock(&b.st, STORE_ADDING);
 	}
-	json_decref(b.s.made);
+	json_decref(b.made);
+	for (size_t i = 0; i < b.nstages; i++) {
+		json_decref(b.stages[i].s.config);
+		json_decref(b.stages[i].s.layers);
+	}
+	free(b.stages);
 	for (size_t i = 0; rc == 0 && i < o->nbuild_args; i++) {
 		size_t len = strcspn(o->build_args[i], "=");
 		bool used = false;

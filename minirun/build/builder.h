@@ -40,6 +40,16 @@ int step_store_state(const struct store *st, struct bstate *s, struct mr_err *er
 int step_run(const struct store *st, const struct bstate *s, char *const *argv, char *const *env,
 	     const char *network, int *code, struct layer_digests *ld, struct mr_err *err);
 
+/* A stage: FROM ... up to the next FROM. */
+struct stage {
+	size_t from, end; /* its instructions, [from, end) of the file's */
+	char name[128];   /* AS NAME, lower-cased; "" when it has none */
+	bool needed;      /* the target needs it (FROM it, COPY --from it) */
+	bool done;
+	struct bstate s; /* its image, once done */
+	char key[IMAGE_DIGEST_LEN + 1];
+};
+
 /* One build: the options, the parsed file, the store, the state, the progress. */
 struct builder {
 	const struct build_opts *o;
@@ -52,6 +62,10 @@ struct builder {
 	char key[IMAGE_DIGEST_LEN + 1];
 	int step, nsteps, vertex;
 	FILE *out; /* the progress (stderr), NULL with -q */
+	struct stage *stages;
+	size_t nstages, cur; /* cur: the stage being built */
+	char label[140];     /* "build " in "[build 2/3]" when there are stages, else "" */
+	json_t *made;        /* every image step_store_state made (the bstates point here) */
 	struct mr_err *err;
 };
 
@@ -72,6 +86,9 @@ json_t *bld_cfg(struct builder *b);
 void bld_history(struct builder *b, const char *created_by, bool empty);
 /* the value of --NAME in IN's flags ("" for a bare --NAME), NULL when absent */
 const char *bld_flag(const struct df_instr *in, const char *name);
+/* COPY --from=REF: the layer dirs (top-most first) of the stage REF (a name or an index,
+ * of a stage before this one), else of the image REF in the store */
+int bld_from_lowers(struct builder *b, const char *ref, char ***lowers);
 
 /* ---- config.c: the instructions that make no layer ----------------------------------------- */
 
@@ -98,11 +115,12 @@ struct copy_req {
 	const struct dockerignore *ignore;
 	char **srcs; /* relative to the context, expanded */
 	size_t nsrcs;
-	const char *dest; /* absolute, expanded (WORKDIR applied) */
-	bool dest_is_dir; /* DEST ends with / (or there are several sources) */
-	long uid, gid;    /* --chown, resolved; 0:0 by default */
-	long chmod;       /* --chmod, or -1 */
-	char **lowers;    /* the image's layer dirs, top-most first (parents' modes) */
+	const char *dest;   /* absolute, expanded (WORKDIR applied) */
+	bool dest_is_dir;   /* DEST ends with / (or there are several sources) */
+	long uid, gid;      /* --chown, resolved; 0:0 by default */
+	long chmod;         /* --chmod, or -1 */
+	char **lowers;      /* the image's layer dirs, top-most first (parents' modes) */
+	char **from_lowers; /* COPY --from: the layer dirs of the sources' image, else NULL */
 };
 
 /*

@@ -51,10 +51,11 @@ static void usage(FILE *out)
 		"                           notation, one line per instruction, and build nothing\n"
 		"  -q, --quiet              no progress; print the image ID\n"
 		"  -t, --tag NAME[:TAG]     name the image (more than once: several names)\n"
+		"      --target STAGE       build STAGE (and the stages it needs), not the last\n"
 		"  -h, --help               print this help\n"
 		"\n"
-		"Not written yet: multi-stage builds, --target, --platform, --output, a context on\n"
-		"stdin, ADD of URLs and archives, RUN --mount.\n");
+		"Not written yet: --platform, --output, a context on stdin, ADD of URLs and\n"
+		"archives, RUN --mount, pulling a missing base image.\n");
 }
 
 static int print_parse(const char *file)
@@ -91,6 +92,7 @@ int build_main(int argc, char **argv, char **full)
 		{"no-cache", no_argument, NULL, 'C'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"tag", required_argument, NULL, 't'},
+		{"target", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -115,6 +117,7 @@ int build_main(int argc, char **argv, char **full)
 		case 'C': o.no_cache = true; break;
 		case 'q': o.quiet = true; break;
 		case 't': tags[o.ntags++] = optarg; break;
+		case 'T': o.target = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: return usage_error("unknown flag");
 		}

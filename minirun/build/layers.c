@@ -238,7 +238,7 @@ int bld_run(struct builder *b, const struct df_instr *in)
 	free(seen_text);
 	json_decref(seen);
 	next_key(b, sb_str(&what));
-	bld_say(b, "#%d [%d/%d] %s\n", ++b->vertex, ++b->step, b->nsteps, in->original);
+	bld_say(b, "#%d [%s%d/%d] %s\n", ++b->vertex, b->label, ++b->step, b->nsteps, in->original);
 	double t0 = bld_now();
 	if (try_cache(b, sb_str(&by))) {
 		rc = 0;
@@ -309,9 +309,9 @@ static int resolve_chown(struct builder *b, const char *spec, char *const *lower
 int bld_copy(struct builder *b, const struct df_instr *in)
 {
 	const char *verb = in->kind == DF_ADD ? "ADD" : "COPY";
-	if (bld_flag(in, "from") || bld_flag(in, "parents") || bld_flag(in, "exclude"))
-		return mr_fail(b->err, 0, "%s --from, --parents and --exclude are not written yet",
-			       verb);
+	if (bld_flag(in, "parents") || bld_flag(in, "exclude"))
+		return mr_fail(b->err, 0, "%s --parents and --exclude are not written yet", verb);
+	const char *from = bld_flag(in, "from");
 	if (in->nheredocs)
 		return mr_fail(b->err, 0, "%s with a heredoc is not written yet", verb);
 	if (in->nargs < 2)
@@ -366,7 +366,12 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 		goto out;
 	if (resolve_chown(b, bld_flag(in, "chown"), req.lowers, &req.uid, &req.gid) < 0)
 		goto out;
-	bld_say(b, "#%d [%d/%d] %s\n", ++b->vertex, ++b->step, b->nsteps, in->original);
+	if (from) { /* another stage's or image's files, not the context's */
+		req.ignore = NULL;
+		if (bld_from_lowers(b, from, &req.from_lowers) < 0)
+			goto out;
+	}
+	bld_say(b, "#%d [%s%d/%d] %s\n", ++b->vertex, b->label, ++b->step, b->nsteps, in->original);
 	double t0 = bld_now();
 	if (step_copy(&b->st, &req, layer, sizeof(layer), &ld, key, b->err) < 0)
 		goto out;
@@ -404,6 +409,8 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 out:
 	if (req.lowers)
 		image_lowerdirs_free(req.lowers);
+	if (req.from_lowers)
+		image_lowerdirs_free(req.from_lowers);
 	strv_free(&srcs);
 	return rc;
 }

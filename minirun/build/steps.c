@@ -18,7 +18,9 @@
  * every mtime 0, is the cache's view of the copy: two copies of the same names, types,
  * modes, owners, contents and link targets have the same key, whatever their mtimes.
  * Sources are opened inside the context only (openat2 RESOLVE_IN_ROOT: `..` and absolute
- * symlinks cannot leave it), and .dockerignore'd files are not there to copy.
+ * symlinks cannot leave it), and .dockerignore'd files are not there to copy. COPY --from
+ * copies from another stage's (or image's) filesystem instead: its layers mounted as one
+ * read-only overlay in a mount namespace that lives only as long as the copy.
  *
  * See: builder.h; https://docs.docker.com/reference/dockerfile/#copy ; unionfs/layer.h
  */
@@ -34,11 +36,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "lib/inroot.h"
+#include "lib/proc.h"
+#include "minirun/build/buf.h"
 #include "minirun/containers/containers.h"
 
 int step_store_state(const struct store *st, struct bstate *s, struct mr_err *err)
@@ -422,49 +428,113 @@ static void parents_from_image(struct copier *cp)
 	}
 }
 
-int step_copy(const struct store *st, const struct copy_req *req, char *layer, size_t layerlen,
-	      struct layer_digests *ld, char key[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
+/* every source of the request, expanded, into the staging dir */
+static int copy_all(struct copier *cp)
 {
-	struct copier cp = {.req = req, .err = err};
-	char keytar[PATH_MAX];
-	struct layer_digests kd;
-	int rc = -1;
-	cp.ctx = open(req->context, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cp.ctx < 0)
-		return mr_fail(err, errno, "open the build context '%s'", req->context);
-	if (store_tmp_path(st, "copy", cp.staging, sizeof(cp.staging), err) < 0 ||
-	    store_tmp_path(st, "copy-key", keytar, sizeof(keytar), err) < 0 ||
-	    store_tmp_path(st, "copy-layer", layer, layerlen, err) < 0)
-		goto out_ctx;
-	if (mkdir(cp.staging, 0755) < 0) {
-		mr_fail(err, errno, "mkdir '%s'", cp.staging);
-		goto out_ctx;
-	}
-	size_t total = 0;
+	const struct copy_req *req = cp->req;
 	for (size_t i = 0; i < req->nsrcs; i++) {
 		char **srcs = NULL;
 		size_t n = 0;
-		if (expand_source(&cp, req->srcs[i], &srcs, &n) < 0)
-			goto out;
+		if (expand_source(cp, req->srcs[i], &srcs, &n) < 0)
+			return -1;
 		if (n == 0) {
 			free(srcs);
-			mr_fail(err, 0, "COPY failed: no source files were specified");
-			goto out;
+			return mr_fail(cp->err, 0, "COPY failed: no source files were specified");
 		}
-		total += n;
+		int rc = 0;
 		for (size_t k = 0; k < n; k++) {
-			int r = copy_source(&cp, srcs[k],
-					    req->dest_is_dir || req->nsrcs > 1 || n > 1);
+			if (rc == 0)
+				rc = copy_source(cp, srcs[k],
+						 req->dest_is_dir || req->nsrcs > 1 || n > 1);
 			free(srcs[k]);
-			if (r < 0) {
-				for (size_t j = k + 1; j < n; j++)
-					free(srcs[j]);
-				free(srcs);
-				goto out;
-			}
 		}
 		free(srcs);
+		if (rc < 0)
+			return -1;
 	}
+	return 0;
+}
+
+/*
+ * copy_from_layers - copy_all with the sources in an image's filesystem (COPY --from):
+ * a child process in a mount namespace of its own mounts the layers read-only as one
+ * overlay at MNT and copies from there, so the mount dies with it, however it ends (no
+ * mount is ever left on the machine) and the merged view is the kernel's own (whiteouts,
+ * opaque directories, symlinks resolved inside the image's root).
+ */
+static int copy_from_layers(struct copier *cp, const char *mnt)
+{
+	char *const *lowers = cp->req->from_lowers;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return mr_fail(cp->err, errno, "pipe");
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return mr_fail(cp->err, errno, "fork");
+	}
+	if (pid == 0) {
+		struct sb opts = {0};
+		int rc = 0;
+		close(p[0]);
+		sb_puts(&opts, "lowerdir=");
+		for (char *const *l = lowers; *l; l++) {
+			sb_puts(&opts, l == lowers ? "" : ":");
+			sb_puts(&opts, *l);
+		}
+		/* private first, so the overlay propagates to no other namespace */
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			rc = mr_fail(cp->err, errno, "a mount namespace for COPY --from");
+		else if (lowers[1] ? mount("overlay", mnt, "overlay", MS_RDONLY, sb_str(&opts)) < 0
+				   : mount(lowers[0], mnt, NULL, MS_BIND, NULL) < 0)
+			rc = mr_fail(cp->err, errno, "mount the image of COPY --from");
+		else if ((cp->ctx = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+			rc = mr_fail(cp->err, errno, "open '%s'", mnt);
+		else
+			rc = copy_all(cp);
+		if (rc < 0 && write(p[1], cp->err->msg, strlen(cp->err->msg)) < 0)
+			rc = -1;
+		_exit(rc < 0 ? 1 : 0);
+	}
+	close(p[1]);
+	char msg[sizeof(cp->err->msg)];
+	ssize_t n = read(p[0], msg, sizeof(msg) - 1);
+	close(p[0]);
+	int status = mr_wait_exit(pid);
+	if (status == 0)
+		return 0;
+	if (n > 0) {
+		msg[n] = '\0';
+		return mr_fail(cp->err, 0, "%s", msg);
+	}
+	return mr_fail(cp->err, 0, "COPY --from: the copy exited with status %d", status);
+}
+
+int step_copy(const struct store *st, const struct copy_req *req, char *layer, size_t layerlen,
+	      struct layer_digests *ld, char key[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
+{
+	struct copier cp = {.req = req, .err = err, .ctx = -1};
+	char keytar[PATH_MAX], mnt[PATH_MAX] = "";
+	struct layer_digests kd;
+	int rc = -1;
+	if (!req->from_lowers) {
+		cp.ctx = open(req->context, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cp.ctx < 0)
+			return mr_fail(err, errno, "open the build context '%s'", req->context);
+	}
+	if (store_tmp_path(st, "copy", cp.staging, sizeof(cp.staging), err) < 0 ||
+	    store_tmp_path(st, "copy-key", keytar, sizeof(keytar), err) < 0 ||
+	    store_tmp_path(st, "copy-layer", layer, layerlen, err) < 0 ||
+	    (req->from_lowers && store_tmp_path(st, "copy-from", mnt, sizeof(mnt), err) < 0))
+		goto out_ctx;
+	if (mkdir(cp.staging, 0755) < 0 || (mnt[0] && mkdir(mnt, 0700) < 0)) {
+		mr_fail(err, errno, "mkdir '%s'", cp.staging);
+		goto out;
+	}
+	if ((req->from_lowers ? copy_from_layers(&cp, mnt) : copy_all(&cp)) < 0)
+		goto out;
 	parents_from_image(&cp);
 	/* the cache's view first (no mtimes), then the layer itself (with them) */
 	struct layer_diff_opts kopts = {.mtime = 0, .compression = LAYER_COMP_NONE};
@@ -476,10 +546,12 @@ int step_copy(const struct store *st, const struct copy_req *req, char *layer, s
 	if (layer_diff(cp.staging, layer, &lopts, ld, err) < 0)
 		goto out;
 	rc = 0;
-	(void)total;
 out:
 	nftw(cp.staging, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (mnt[0])
+		rmdir(mnt);
 out_ctx:
-	close(cp.ctx);
+	if (cp.ctx >= 0)
+		close(cp.ctx);
 	return rc;
 }

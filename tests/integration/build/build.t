@@ -130,6 +130,44 @@ XEOF
 }
 t "config: USER SHELL ENTRYPOINT STOPSIGNAL VOLUME HEALTHCHECK ONBUILD, ARG before FROM, --chown" config_fields
 
+multi_stage() {
+	ct_need
+	context
+	cat >"$C/Dockerfile" <<'XEOF'
+FROM busybox AS build
+RUN mkdir -p /out && echo built-binary > /out/app && echo second > /out/second
+RUN rm /out/second
+
+FROM busybox AS unused
+RUN echo unused-stage-ran
+
+FROM build AS test
+RUN test -e /out/app
+
+FROM busybox
+COPY --from=build /out/ /usr/local/bin/
+COPY --from=0 /out/app /app
+CMD ["cat", "/usr/local/bin/app"]
+XEOF
+	ct_host '
+		mr build -t multi "$C" 2>"$R.out" || die "build: $(cat "$R.out")"
+		grep -q "unused-stage-ran" "$R.out" && die "a stage the target does not need was built"
+		grep -q "test 1/2" "$R.out" && die "the test stage is not needed by the last one"
+		grep -q "^#[0-9]* \[build 2/3\] RUN mkdir" "$R.out" || die "stage names: $(cat "$R.out")"
+		[ "$(mr run --rm multi)" = built-binary ] || die "COPY --from=build"
+		[ "$(mr run --rm multi cat /app)" = built-binary ] || die "COPY --from=0"
+		mr run --rm multi test -e /usr/local/bin/second && die "the whiteout of /out/second was not seen"
+		mr build --target test -t t "$C" 2>"$R.out" || die "--target: $(cat "$R.out")"
+		grep -q "^#[0-9]* \[test 2/2\] RUN test -e /out/app" "$R.out" || die "--target test: $(cat "$R.out")"
+		[ "$(grep -c CACHED "$R.out")" = 2 ] || die "the build stage is cached: $(cat "$R.out")"
+		out=$(mr build -q --target nope "$C" 2>&1) && die "--target nope built"
+		[ "$out" = "minirun: target stage \"nope\" could not be found" ] || die "$out"
+		ls $R/images/.tmp 2>/dev/null | grep -q . && die "temp files left: $(ls $R/images/.tmp)"
+		ct_noleaks
+	'
+}
+t "multi-stage: named and numbered COPY --from, FROM a stage, --target, unused stages skipped" multi_stage
+
 failing_run() {
 	ct_need
 	context
