@@ -26,8 +26,8 @@
  *
  * Stages: each FROM starts one; the target (the last, or --target's) and the stages it
  * needs (FROM STAGE, COPY --from=STAGE) are built in the file's order, the others not at
- * all. Not written yet: pulling a missing base, ADD's URLs and archives, RUN --mount,
- * heredoc bodies.
+ * all. Heredocs: RUN's become part of its shell script, COPY's are files (layers.c).
+ * Not written yet: pulling a missing base, ADD's URLs and archives, RUN --mount.
  *
  * See: https://docs.docker.com/reference/dockerfile/ ; build.h, builder.h
  */
@@ -81,7 +81,7 @@ const char *bld_build_arg(struct builder *b, const char *name)
 }
 
 /* the variables expansion sees: the ARGs, then the Env (an ENV wins over an ARG) */
-static void expansion_env(struct builder *b, struct strv *env)
+void bld_expansion_env(struct builder *b, struct strv *env)
 {
 	for (size_t i = 0; i < b->args.n; i++)
 		strv_push(env, strdup(b->args.v[i]));
@@ -98,7 +98,7 @@ static void expansion_env(struct builder *b, struct strv *env)
 char *bld_expand(struct builder *b, const char *word)
 {
 	struct strv env = {0};
-	expansion_env(b, &env);
+	bld_expansion_env(b, &env);
 	struct shlex_list l = {env.v, env.n};
 	struct shlex_env se = SHLEX_ENV_LIST(&l);
 	char *out = NULL;

@@ -76,6 +76,8 @@ double bld_now(void);
 void bld_say(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* the value --build-arg gives NAME, or NULL */
 const char *bld_build_arg(struct builder *b, const char *name);
+/* the variables expansion sees, "K=V": the ARGs, then the Env (an ENV wins over an ARG) */
+void bld_expansion_env(struct builder *b, struct strv *env);
 /* WORD with the Dockerfile's variable substitution (the ARGs, then the Env); malloc'd, or
  * NULL with b->err */
 char *bld_expand(struct builder *b, const char *word);
@@ -115,12 +117,15 @@ struct copy_req {
 	const struct dockerignore *ignore;
 	char **srcs; /* relative to the context, expanded */
 	size_t nsrcs;
-	const char *dest;   /* absolute, expanded (WORKDIR applied) */
-	bool dest_is_dir;   /* DEST ends with / (or there are several sources) */
-	long uid, gid;      /* --chown, resolved; 0:0 by default */
-	long chmod;         /* --chmod, or -1 */
-	char **lowers;      /* the image's layer dirs, top-most first (parents' modes) */
-	char **from_lowers; /* COPY --from: the layer dirs of the sources' image, else NULL */
+	const char *dest;     /* absolute, expanded (WORKDIR applied) */
+	bool dest_is_dir;     /* DEST ends with / (or there are several sources) */
+	long uid, gid;        /* --chown, resolved; 0:0 by default */
+	long chmod;           /* --chmod, or -1 */
+	char **lowers;        /* the image's layer dirs, top-most first (parents' modes) */
+	char **from_lowers;   /* COPY --from: the layer dirs of the sources' image, else NULL */
+	char **heredoc_names; /* COPY <<NAME: files made of these texts (nheredocs of them) */
+	char **heredoc_texts;
+	size_t nheredocs;
 };
 
 /*

@@ -188,6 +188,34 @@ static int run_fn(struct builder *b, void *arg)
 			b->err);
 }
 
+/* is WORD a heredoc opener: [N]<<[-]NAME, nothing else? */
+static bool heredoc_word(const char *word)
+{
+	word += strspn(word, "0123456789");
+	return !strncmp(word, "<<", 2) && word[2 + (word[2] == '-')] && !strchr(word + 2, ' ');
+}
+
+/*
+ * heredoc_script - the shell script of a RUN with heredocs, as BuildKit makes it: RUN <<EOF
+ * alone runs the body itself; otherwise the line, then each body and its delimiter, so
+ * that the shell reads the heredocs as it would in a script ("cat <<EOF > /file").
+ */
+static char *heredoc_script(const struct df_instr *in)
+{
+	const char *line = in->nargs ? in->args[0] : "";
+	if (in->nheredocs == 1 && heredoc_word(line))
+		return df_heredoc_text(&in->heredocs[0]);
+	struct sb s = {0};
+	sb_puts(&s, line);
+	sb_putc(&s, '\n');
+	for (size_t i = 0; i < in->nheredocs; i++) {
+		sb_puts(&s, in->heredocs[i].content);
+		sb_puts(&s, in->heredocs[i].name);
+		sb_putc(&s, '\n');
+	}
+	return sb_take(&s);
+}
+
 int bld_run(struct builder *b, const struct df_instr *in)
 {
 	if (bld_flag(in, "mount") || bld_flag(in, "security") || bld_flag(in, "network"))
@@ -195,6 +223,15 @@ int bld_run(struct builder *b, const struct df_instr *in)
 			       "RUN --mount, --network and --security are not written "
 			       "yet");
 	json_t *cmd = bld_command(b, in);
+	if (in->nheredocs && !in->json) { /* the heredocs become part of the shell's script */
+		char *script = heredoc_script(in);
+		if (!script) {
+			json_decref(cmd);
+			return mr_fail(b->err, ENOMEM, "RUN");
+		}
+		json_array_set_new(cmd, json_array_size(cmd) - 1, json_string(script));
+		free(script);
+	}
 	struct strv argv = {0}, env = {0};
 	struct sb what = {0}, by = {0};
 	size_t i;
@@ -312,16 +349,37 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 	if (bld_flag(in, "parents") || bld_flag(in, "exclude"))
 		return mr_fail(b->err, 0, "%s --parents and --exclude are not written yet", verb);
 	const char *from = bld_flag(in, "from");
-	if (in->nheredocs)
-		return mr_fail(b->err, 0, "%s with a heredoc is not written yet", verb);
 	if (in->nargs < 2)
 		return mr_fail(b->err, 0, "%s requires at least two arguments", verb);
 	struct copy_req req = {.context = b->o->context, .ignore = &b->di, .chmod = -1};
-	struct strv srcs = {0};
+	struct strv srcs = {0}, hnames = {0}, htexts = {0};
 	char dest[PATH_MAX], layer[PATH_MAX], key[IMAGE_DIGEST_LEN + 1];
 	struct layer_digests ld;
 	int rc = -1;
-	for (size_t i = 0; i + 1 < in->nargs; i++) {
+	for (size_t i = 0, h = 0; i + 1 < in->nargs; i++) {
+		if (h < in->nheredocs && heredoc_word(in->args[i])) {
+			/* a file made of the heredoc's body, $V expanded unless quoted */
+			const struct df_heredoc *hd = &in->heredocs[h++];
+			char *text = df_heredoc_text(hd), *exp = NULL;
+			if (text && hd->expand) {
+				struct strv env = {0};
+				bld_expansion_env(b, &env);
+				struct shlex_list l = {env.v, env.n};
+				struct shlex_env se = SHLEX_ENV_LIST(&l);
+				if (shlex_word(text, b->df.escape, SHLEX_NO_QUOTES, &se, &exp,
+					       b->err) < 0) {
+					strv_free(&env);
+					free(text);
+					goto out;
+				}
+				strv_free(&env);
+				free(text);
+				text = exp;
+			}
+			strv_push(&hnames, strdup(hd->name));
+			strv_push(&htexts, text);
+			continue;
+		}
 		char *s = bld_expand(b, in->args[i]);
 		if (!s)
 			goto out;
@@ -351,6 +409,15 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 		dest[0] = '\0', req.dest_is_dir = true; /* the staging dir's root */
 	req.srcs = srcs.v;
 	req.nsrcs = srcs.n;
+	req.heredoc_names = hnames.v;
+	req.heredoc_texts = htexts.v;
+	req.nheredocs = hnames.n;
+	if (srcs.n + hnames.n > 1)
+		req.dest_is_dir = true;
+	if (srcs.oom || hnames.oom || htexts.oom) {
+		mr_fail(b->err, ENOMEM, "%s", verb);
+		goto out;
+	}
 	req.dest = dest;
 	const char *chmod = bld_flag(in, "chmod");
 	if (chmod) {
@@ -412,5 +479,7 @@ out:
 	if (req.from_lowers)
 		image_lowerdirs_free(req.from_lowers);
 	strv_free(&srcs);
+	strv_free(&hnames);
+	strv_free(&htexts);
 	return rc;
 }

@@ -455,6 +455,34 @@ static int copy_all(struct copier *cp)
 	return 0;
 }
 
+/* the files COPY <<NAME makes: 0644, owned and moded as the flags say */
+static int copy_heredocs(struct copier *cp)
+{
+	const struct copy_req *r = cp->req;
+	for (size_t i = 0; i < r->nheredocs; i++) {
+		char dst[PATH_MAX], parent[PATH_MAX];
+		if (snprintf(dst, sizeof(dst), "%s%s%s%s", cp->staging, r->dest,
+			     r->dest_is_dir ? "/" : "",
+			     r->dest_is_dir ? r->heredoc_names[i] : "") >= (int)sizeof(dst))
+			return mr_fail(cp->err, ENAMETOOLONG, "COPY <<%s", r->heredoc_names[i]);
+		snprintf(parent, sizeof(parent), "%s", dst);
+		*strrchr(parent, '/') = '\0';
+		if (mr_mkdir_p(parent, 0755, cp->err) < 0)
+			return -1;
+		_cleanup_close_ int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		size_t len = strlen(r->heredoc_texts[i]);
+		if (fd < 0 || write(fd, r->heredoc_texts[i], len) != (ssize_t)len)
+			return mr_fail(cp->err, errno ? errno : EIO, "write '%s'", dst);
+		struct stat sb;
+		if (fstat(fd, &sb) < 0)
+			return mr_fail(cp->err, errno, "stat '%s'", dst);
+		sb.st_mode = (sb.st_mode & ~07777) | 0644;
+		if (apply_attrs(cp, dst, &sb) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * copy_from_layers - copy_all with the sources in an image's filesystem (COPY --from):
  * a child process in a mount namespace of its own mounts the layers read-only as one
@@ -533,7 +561,8 @@ int step_copy(const struct store *st, const struct copy_req *req, char *layer, s
 		mr_fail(err, errno, "mkdir '%s'", cp.staging);
 		goto out;
 	}
-	if ((req->from_lowers ? copy_from_layers(&cp, mnt) : copy_all(&cp)) < 0)
+	if ((req->from_lowers ? copy_from_layers(&cp, mnt) : copy_all(&cp)) < 0 ||
+	    copy_heredocs(&cp) < 0)
 		goto out;
 	parents_from_image(&cp);
 	/* the cache's view first (no mtimes), then the layer itself (with them) */

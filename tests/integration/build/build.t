@@ -168,6 +168,23 @@ XEOF
 }
 t "multi-stage: named and numbered COPY --from, FROM a stage, --target, unused stages skipped" multi_stage
 
+heredocs() {
+	ct_need
+	context
+	printf 'FROM busybox\nARG WHO=world\nRUN <<EOF\necho "script says hi" > /one\necho line2 >> /one\nEOF\nRUN cat <<EOF > /two\nhello $WHO\nEOF\nCOPY <<a.txt <<-"b.txt" /dir/\nA $WHO\na.txt\n\tB $WHO\n\tb.txt\n' >"$C/Dockerfile"
+	ct_host '
+		mr build -q -t hd "$C" >/dev/null 2>"$R.out" || die "build: $(cat "$R.out")"
+		out=$(mr run --rm hd cat /one /two /dir/a.txt /dir/b.txt)
+		[ "$out" = "script says hi
+line2
+hello world
+A world
+B \$WHO" ] || die "the heredocs made: $out"
+		ct_noleaks
+	'
+}
+t "heredocs: RUN <<EOF runs its body, cat <<EOF in a script, COPY <<a <<-\"b\" makes files" heredocs
+
 failing_run() {
 	ct_need
 	context
