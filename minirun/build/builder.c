@@ -27,7 +27,8 @@
  * Stages: each FROM starts one; the target (the last, or --target's) and the stages it
  * needs (FROM STAGE, COPY --from=STAGE) are built in the file's order, the others not at
  * all. Heredocs: RUN's become part of its shell script, COPY's are files (layers.c).
- * Not written yet: pulling a missing base, ADD's URLs and archives, RUN --mount.
+ * ADD unpacks local tars (steps.c). Not written yet: pulling a missing base, ADD of
+ * URLs, RUN --mount.
  *
  * See: https://docs.docker.com/reference/dockerfile/ ; build.h, builder.h
  */

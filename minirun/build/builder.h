@@ -126,6 +126,7 @@ struct copy_req {
 	char **heredoc_names; /* COPY <<NAME: files made of these texts (nheredocs of them) */
 	char **heredoc_texts;
 	size_t nheredocs;
+	bool add; /* ADD: a local tar is unpacked, not copied */
 };
 
 /*

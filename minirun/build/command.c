@@ -54,8 +54,8 @@ static void usage(FILE *out)
 		"      --target STAGE       build STAGE (and the stages it needs), not the last\n"
 		"  -h, --help               print this help\n"
 		"\n"
-		"Not written yet: --platform, --output, a context on stdin, ADD of URLs and\n"
-		"archives, RUN --mount, pulling a missing base image.\n");
+		"Not written yet: --platform, --output, a context on stdin, ADD of URLs,\n"
+		"RUN --mount, pulling a missing base image.\n");
 }
 
 static int print_parse(const char *file)

@@ -351,7 +351,8 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 	const char *from = bld_flag(in, "from");
 	if (in->nargs < 2)
 		return mr_fail(b->err, 0, "%s requires at least two arguments", verb);
-	struct copy_req req = {.context = b->o->context, .ignore = &b->di, .chmod = -1};
+	struct copy_req req = {
+		.context = b->o->context, .ignore = &b->di, .chmod = -1, .add = in->kind == DF_ADD};
 	struct strv srcs = {0}, hnames = {0}, htexts = {0};
 	char dest[PATH_MAX], layer[PATH_MAX], key[IMAGE_DIGEST_LEN + 1];
 	struct layer_digests ld;

@@ -20,7 +20,9 @@
  * Sources are opened inside the context only (openat2 RESOLVE_IN_ROOT: `..` and absolute
  * symlinks cannot leave it), and .dockerignore'd files are not there to copy. COPY --from
  * copies from another stage's (or image's) filesystem instead: its layers mounted as one
- * read-only overlay in a mount namespace that lives only as long as the copy.
+ * read-only overlay in a mount namespace that lives only as long as the copy. ADD is
+ * COPY that unpacks a local tar (plain, gzip, bzip2, xz, zstd) into the destination,
+ * with the checks a layer gets (no entry may climb out).
  *
  * See: builder.h; https://docs.docker.com/reference/dockerfile/#copy ; unionfs/layer.h
  */
@@ -302,6 +304,44 @@ static int copy_tree(struct copier *cp, int dirfd, const char *rel, const char *
 	return rc;
 }
 
+/* does FD hold a tar, plain or compressed (gzip, bzip2, xz, zstd)? ADD unpacks those */
+static bool is_archive(int fd)
+{
+	unsigned char h[262];
+	ssize_t n = pread(fd, h, sizeof(h), 0);
+	if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b)
+		return true;
+	if (n >= 3 && !memcmp(h, "BZh", 3))
+		return true;
+	if (n >= 6 && !memcmp(h,
+			      "\xfd"
+			      "7zXZ\0",
+			      6))
+		return true;
+	if (n >= 4 && !memcmp(h, "\x28\xb5\x2f\xfd", 4))
+		return true;
+	return n >= 262 && !memcmp(h + 257, "ustar", 5);
+}
+
+/* ADD of a local archive: unpacked into DEST (a directory), as securely as a layer is */
+static int add_archive(struct copier *cp, int fd, const char *src)
+{
+	char proc[64], dir[PATH_MAX];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	_cleanup_close_ int rd = open(proc, O_RDONLY | O_CLOEXEC);
+	if (rd < 0)
+		return mr_fail(cp->err, errno, "open '%s' in the context", src);
+	if (!is_archive(rd))
+		return 0;
+	if (snprintf(dir, sizeof(dir), "%s%s", cp->staging, cp->req->dest) >= (int)sizeof(dir))
+		return mr_fail(cp->err, ENAMETOOLONG, "ADD %s", src);
+	struct layer_apply_opts lo = {.mode = LAYER_PLAIN};
+	if (mr_mkdir_p(dir, 0755, cp->err) < 0 ||
+	    layer_apply_fd(rd, src, dir, &lo, NULL, cp->err) < 0)
+		return -1;
+	return 1;
+}
+
 /* one source: SRC (cleaned, relative to the context) to its place under DEST */
 static int copy_source(struct copier *cp, const char *src, bool dest_dir)
 {
@@ -322,6 +362,11 @@ static int copy_source(struct copier *cp, const char *src, bool dest_dir)
 			       "COPY failed: file not found in build context or excluded by "
 			       ".dockerignore: stat %s: file does not exist",
 			       src);
+	if (r->add && S_ISREG(sb.st_mode)) {
+		int a = add_archive(cp, fd, src);
+		if (a != 0)
+			return a < 0 ? -1 : 0;
+	}
 	char dst[PATH_MAX];
 	const char *base = strrchr(src, '/');
 	base = base ? base + 1 : src;

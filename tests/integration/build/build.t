@@ -185,6 +185,24 @@ B \$WHO" ] || die "the heredocs made: $out"
 }
 t "heredocs: RUN <<EOF runs its body, cat <<EOF in a script, COPY <<a <<-\"b\" makes files" heredocs
 
+add_archives() {
+	ct_need
+	context
+	command -v zstd >/dev/null || t_skip "needs zstd (for a .tar.zst)"
+	mkdir -p "$T_DIR/src/d" && echo inner >"$T_DIR/src/d/f"
+	(cd "$T_DIR/src" && tar czf "$C/a.tgz" d && tar cJf "$C/a.txz" d && tar cjf "$C/a.tbz" d &&
+		tar cf - d | zstd -q >"$C/a.tzst") || t_fail "making the archives"
+	printf 'FROM busybox\nADD a.tgz /gz/\nADD a.txz a.tbz a.tzst /many/\nADD a.txt /plain.txt\n' >"$C/Dockerfile"
+	ct_host '
+		mr build -q -t add "$C" >/dev/null 2>"$R.out" || die "build: $(cat "$R.out")"
+		[ "$(mr run --rm add cat /gz/d/f /many/d/f /plain.txt)" = "inner
+inner
+hello" ] || die "ADD: $(mr run --rm add sh -c "ls -R /gz /many /plain.txt")"
+		ct_noleaks
+	'
+}
+t "ADD unpacks local tars (gzip, xz, bzip2, zstd) and copies other files" add_archives
+
 failing_run() {
 	ct_need
 	context
