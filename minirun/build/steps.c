@@ -7,7 +7,8 @@
  * directory - everything the command changed - is the new layer, as `commit` makes one:
  *
  *	1. store the state as an (untagged) image, so a container can be made of it
- *	2. create, start and attach the container (network "none" unless --network says)
+ *	2. create, start and attach the container (network "none" unless --network says;
+ *	   with --init's init as PID 1, so that a Ctrl-C or SIGTERM reaches the command)
  *	3. drop from its upper dir the empty mount points the runtime made there (etc/hosts,
  *	   etc/hostname, etc/resolv.conf, dev, proc, sys) that the image does not have
  *	4. diff the upper dir into a layer tar (unionfs' layer_diff), store it as a blob
@@ -158,6 +159,10 @@ int step_run(const struct store *st, const struct bstate *s, char *const *argv, 
 		.user = user && *user ? user : NULL,
 		.network = network,
 		.stop_timeout = -1,
+		/* an init as PID 1 passes on the signals `attach` forwards (a Ctrl-C, a
+		 * SIGTERM) to the command, which a shell as PID 1 would ignore: an
+		 * interrupted build ends its RUN, which then fails and is cleaned up */
+		.init = container_init_path() != NULL,
 	};
 	struct container c;
 	char id[CONTAINER_ID_LEN + 1];

@@ -220,6 +220,27 @@ failing_run() {
 }
 t "a failing RUN: docker's line, exit 1, no image, nothing left" failing_run
 
+interrupted() {
+	ct_need
+	context
+	printf 'FROM busybox\nRUN echo start; sleep 30\n' >"$C/Dockerfile"
+	ct_host '
+		"$MINIRUN" --root "$R" build -t never "$C" 2>"$R.out" &
+		pid=$!
+		for _i in $(seq 50); do grep -q " start$" "$R.out" && break; sleep 0.1; done
+		grep -q " start$" "$R.out" || die "the RUN did not start: $(cat "$R.out")"
+		kill -TERM $pid
+		wait $pid && die "an interrupted build succeeded"
+		grep -q "exit code: 143" "$R.out" || die "the RUN did not end on SIGTERM: $(cat "$R.out")"
+		mr images | grep -q "^never " && die "an image was named"
+		[ -z "$(ct_ids)" ] || die "containers left: $(ct_ids)"
+		[ "$(mr images -q | wc -l)" = 1 ] || die "images: $(mr images)"
+		ls $R/images/.tmp 2>/dev/null | grep -q . && die "temp files left: $(ls $R/images/.tmp)"
+		ct_noleaks
+	'
+}
+t "a SIGTERM during RUN ends it: the build fails, nothing is left" interrupted
+
 bad_input() {
 	ct_need
 	context
