@@ -188,10 +188,10 @@ t "heredocs: RUN <<EOF runs its body, cat <<EOF in a script, COPY <<a <<-\"b\" m
 add_archives() {
 	ct_need
 	context
-	command -v zstd >/dev/null || t_skip "needs zstd (for a .tar.zst)"
 	mkdir -p "$T_DIR/src/d" && echo inner >"$T_DIR/src/d/f"
 	(cd "$T_DIR/src" && tar czf "$C/a.tgz" d && tar cJf "$C/a.txz" d && tar cjf "$C/a.tbz" d &&
-		tar cf - d | zstd -q >"$C/a.tzst") || t_fail "making the archives"
+		tar cf - d | zstd -q >"$C/a.tzst") 2>/dev/null ||
+		t_skip "making the test archives needs tar with gzip, xz, bzip2 and zstd"
 	printf 'FROM busybox\nADD a.tgz /gz/\nADD a.txz a.tbz a.tzst /many/\nADD a.txt /plain.txt\n' >"$C/Dockerfile"
 	ct_host '
 		mr build -q -t add "$C" >/dev/null 2>"$R.out" || die "build: $(cat "$R.out")"
