@@ -175,6 +175,17 @@ static int check_flags(struct builder *b, const struct df_instr *in)
 	return 0;
 }
 
+bool bld_proxy_arg(const char *name, size_t len)
+{
+	static const char *const proxies[] = {
+		"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
+		"ftp_proxy",  "NO_PROXY",   "no_proxy",    "ALL_PROXY",   "all_proxy"};
+	for (size_t i = 0; i < sizeof(proxies) / sizeof(proxies[0]); i++)
+		if (strlen(proxies[i]) == len && !strncmp(proxies[i], name, len))
+			return true;
+	return false;
+}
+
 /* ---- stages --------------------------------------------------------------------------------- */
 
 /* the stage REF names among the first BEFORE stages: its AS name (any case) or its index */
@@ -411,6 +422,24 @@ static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 	if (!b->nstages)
 		return mr_fail(b->err, 0, "%s: no FROM instruction", b->o->dockerfile);
 	b->stages[b->nstages - 1].end = b->df.n;
+	/* BuildKit's automatic platform ARGs, in the global scope: a stage sees one only when
+	 * it declares it (ARG TARGETARCH) */
+	char os[32], arch[32], variant[32];
+	if (image_platform(NULL, os, arch, variant, b->err) < 0)
+		return -1;
+	for (int w = 0; w < 2; w++) {
+		const char *who = w ? "BUILD" : "TARGET";
+		char *kv = NULL;
+		if (asprintf(&kv, "%sPLATFORM=%s/%s%s%s", who, os, arch, variant[0] ? "/" : "",
+			     variant) >= 0)
+			strv_push(&global, kv);
+		if (asprintf(&kv, "%sOS=%s", who, os) >= 0)
+			strv_push(&global, kv);
+		if (asprintf(&kv, "%sARCH=%s", who, arch) >= 0)
+			strv_push(&global, kv);
+		if (asprintf(&kv, "%sVARIANT=%s", who, variant) >= 0)
+			strv_push(&global, kv);
+	}
 	for (size_t i = 0; rc == 0 && i < first; i++) { /* ARGs before FROM: FROM's only */
 		const struct df_instr *in = &b->df.instrs[i];
 		if (in->kind != DF_ARG)
@@ -511,7 +540,7 @@ int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struc
 		for (size_t k = 0; k < b.used.n; k++)
 			used |= strlen(b.used.v[k]) == len &&
 				!strncmp(b.used.v[k], o->build_args[i], len);
-		if (!used)
+		if (!used && !bld_proxy_arg(o->build_args[i], len))
 			fprintf(stderr,
 				"[Warning] One or more build-args [%.*s] were not consumed\n",
 				(int)len, o->build_args[i]);

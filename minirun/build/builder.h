@@ -74,6 +74,8 @@ struct builder {
 double bld_now(void);
 /* say - a progress line on b->out (nothing with -q) */
 void bld_say(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* is NAME[0..LEN) one of the predefined proxy ARGs (HTTP_PROXY, no_proxy, ...)? */
+bool bld_proxy_arg(const char *name, size_t len);
 /* the value --build-arg gives NAME, or NULL */
 const char *bld_build_arg(struct builder *b, const char *name);
 /* the variables expansion sees, "K=V": the ARGs, then the Env (an ENV wins over an ARG) */

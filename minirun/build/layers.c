@@ -243,6 +243,14 @@ int bld_run(struct builder *b, const struct df_instr *in)
 	}
 	for (i = 0; i < b->args.n; i++)
 		strv_push(&env, strdup(b->args.v[i]));
+	/* the predefined proxy ARGs reach RUN without an ARG line, and stay out of the history
+	 * (and the cache key) as BuildKit keeps them out */
+	for (i = 0; i < b->o->nbuild_args; i++) {
+		const char *a = b->o->build_args[i];
+		size_t len = strcspn(a, "=");
+		if (bld_proxy_arg(a, len) && a[len] == '=')
+			strv_push(&env, strdup(a));
+	}
 	/* the history and the progress show the command as BuildKit does */
 	sb_puts(&by, "RUN ");
 	if (b->args.n) {

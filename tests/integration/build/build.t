@@ -130,6 +130,24 @@ XEOF
 }
 t "config: USER SHELL ENTRYPOINT STOPSIGNAL VOLUME HEALTHCHECK ONBUILD, ARG before FROM, --chown" config_fields
 
+predefined_args() {
+	ct_need
+	context
+	printf 'FROM busybox\nARG TARGETARCH\nARG UNSET\nRUN echo "$TARGETARCH/$TARGETOS/${UNSET:-none}/$HTTP_PROXY" > /f\n' >"$C/Dockerfile"
+	ct_host '
+		mr build -q -t args --build-arg HTTP_PROXY=http://proxy:3128 --build-arg NOPE=1 "$C" \
+			>/dev/null 2>"$R.out" || die "build: $(cat "$R.out")"
+		arch=$(mr image inspect -f "{{.Architecture}}" busybox)
+		[ "$(mr run --rm args cat /f)" = "$arch//none/http://proxy:3128" ] ||
+			die "TARGETARCH declared, TARGETOS not, the proxy ARG: $(mr run --rm args cat /f)"
+		[ "$(cat "$R.out")" = "[Warning] One or more build-args [NOPE] were not consumed" ] ||
+			die "warnings: $(cat "$R.out")"
+		mr history --no-trunc args | grep -q proxy && die "the proxy ARG is in the history"
+		ct_noleaks
+	'
+}
+t "ARGs: TARGETARCH when declared, proxy ARGs without one (not in history), unused warned" predefined_args
+
 multi_stage() {
 	ct_need
 	context
