@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -323,6 +324,20 @@ out:
 
 /* ---- COPY, ADD ----------------------------------------------------------------------------- */
 
+/* is DEST a directory in the image (the top-most layer that has it says)? */
+static bool dest_is_image_dir(char *const *lowers, const char *dest)
+{
+	for (char *const *l = lowers; *dest && l && *l; l++) {
+		char p[PATH_MAX];
+		struct stat sb;
+		if (snprintf(p, sizeof(p), "%s%s", *l, dest) >= (int)sizeof(p))
+			return false;
+		if (lstat(p, &sb) == 0)
+			return S_ISDIR(sb.st_mode);
+	}
+	return false;
+}
+
 /* --chown=USER[:GROUP]: numbers, or names in the image's /etc/passwd and /etc/group */
 static int resolve_chown(struct builder *b, const char *spec, char *const *lowers, long *uid,
 			 long *gid)
@@ -408,7 +423,9 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 	if (!d)
 		goto out;
 	size_t dl = strlen(d);
-	req.dest_is_dir = dl && d[dl - 1] == '/';
+	/* a directory: written so (a/, ., a/.), or one already in the image (below) */
+	req.dest_is_dir = (dl && d[dl - 1] == '/') || !strcmp(d, ".") || !strcmp(d, "") ||
+			  (dl >= 2 && !strcmp(d + dl - 2, "/."));
 	const char *wd = json_string_value(json_object_get(bld_cfg(b), "WorkingDir"));
 	snprintf(dest, sizeof(dest), "%s%s%s", d[0] == '/' ? "" : (wd && *wd ? wd : "/"),
 		 d[0] == '/' || (wd && wd[strlen(wd) - 1] == '/') ? "" : "/", d);
@@ -442,6 +459,8 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 		goto out;
 	if (resolve_chown(b, bld_flag(in, "chown"), req.lowers, &req.uid, &req.gid) < 0)
 		goto out;
+	if (dest_is_image_dir(req.lowers, dest)) /* COPY a /etc: into it, as cp does */
+		req.dest_is_dir = true;
 	if (from) { /* another stage's or image's files, not the context's */
 		req.ignore = NULL;
 		if (bld_from_lowers(b, from, &req.from_lowers) < 0)

@@ -130,6 +130,25 @@ XEOF
 }
 t "config: USER SHELL ENTRYPOINT STOPSIGNAL VOLUME HEALTHCHECK ONBUILD, ARG before FROM, --chown" config_fields
 
+copy_destinations() {
+	ct_need
+	context
+	printf 'FROM busybox\nWORKDIR /w\nCOPY a.txt .\nCOPY a.txt /etc\nCOPY a.txt /renamed\nCOPY sub /subdir\nCOPY a.txt sub/s.txt /two/\nCOPY ["a.txt", "/with space"]\n' >"$C/Dockerfile"
+	ct_host '
+		mr build -q -t dest "$C" >/dev/null 2>"$R.out" || die "build: $(cat "$R.out")"
+		out=$(mr run --rm dest sh -c "cat /w/a.txt /etc/a.txt /renamed /subdir/s.txt /two/a.txt /two/s.txt \"/with space\"")
+		[ "$out" = "hello
+hello
+hello
+s
+hello
+s
+hello" ] || die "destinations: $out"
+		ct_noleaks
+	'
+}
+t "COPY destinations: . is WORKDIR, an image dir takes the file in, a dir copies its contents" copy_destinations
+
 predefined_args() {
 	ct_need
 	context
