@@ -5,6 +5,6 @@ BUILD_LIB_SRCS := $(wildcard minirun/build/*.c)
 LIBBUILD := minirun/build/libbuild.a
 minirun/build/libbuild.a: $(BUILD_LIB_SRCS:.c=.o)
 MR_ARCHIVES += $(LIBBUILD)
-UNIT_LDLIBS += -ljansson
+UNIT_LDLIBS += -ljansson -lcrypto
 minirun/build: $(LIBBUILD)
 .PHONY: minirun/build

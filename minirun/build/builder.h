@@ -132,14 +132,19 @@ struct copy_req {
 };
 
 /*
- * step_copy - the files REQ selects as a layer tar in the store's temp dir: the path to
- * LAYER, its digests (mtimes kept) to LD, and the diffID of the same tree with every mtime
- * 0 to KEY (the cache's view: names, types, modes, owners, contents, link targets). The
- * caller stores or drops the tar. -1 with err ("COPY failed: file not found in build
- * context or excluded by .dockerignore: stat x: ...", "... outside the build context").
+ * step_copy - the files REQ selects, copied to their destination under a staging dir in
+ * the store's temp dir (its path to STAGING), and the cache's view of them to KEY: a
+ * sha256 over that tree's names, types, modes, owners, contents and link targets (no
+ * mtimes). -1 with err ("COPY failed: file not found in build context or excluded by
+ * .dockerignore: stat x: ...", "... outside the build context"), nothing left.
+ * On a cache miss step_copy_layer then makes the layer tar (mtimes kept) at LAYER, with
+ * its digests in LD; step_copy_end removes the staging dir in every case.
  */
-int step_copy(const struct store *st, const struct copy_req *req, char *layer, size_t layerlen,
-	      struct layer_digests *ld, char key[IMAGE_DIGEST_LEN + 1], struct mr_err *err);
+int step_copy(const struct store *st, const struct copy_req *req, char *staging, size_t len,
+	      char key[IMAGE_DIGEST_LEN + 1], struct mr_err *err);
+int step_copy_layer(const struct store *st, const char *staging, char *layer, size_t len,
+		    struct layer_digests *ld, struct mr_err *err);
+void step_copy_end(const char *staging);
 
 /* step_put_layer - move the layer tar at PATH into the store as a blob (digest checked). */
 int step_put_layer(const struct store *st, const char *path, const struct layer_digests *ld,

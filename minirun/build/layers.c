@@ -324,6 +324,34 @@ out:
 
 /* ---- COPY, ADD ----------------------------------------------------------------------------- */
 
+/*
+ * state_lowers - the layer dirs of the image so far, top-most first. Read straight from its
+ * diffIDs when every layer is unpacked already (a cached build: no image to store), else
+ * through an image stored for the state (a layer just made is unpacked by that).
+ */
+static int state_lowers(struct builder *b, char ***lowers)
+{
+	json_t *ids = json_object_get(json_object_get(b->s.config, "rootfs"), "diff_ids");
+	size_t n = json_array_size(ids);
+	char **v = calloc(n + 1, sizeof(char *));
+	for (size_t i = 0; v && i < n; i++) {
+		char dir[PATH_MAX];
+		const char *id = json_string_value(json_array_get(ids, n - 1 - i));
+		store_layer_path(&b->st, id ? id : "sha256:", dir, sizeof(dir));
+		if (!id || access(dir, F_OK) < 0 || !(v[i] = strdup(dir))) {
+			image_lowerdirs_free(v);
+			v = NULL;
+		}
+	}
+	if (v) {
+		*lowers = v;
+		return 0;
+	}
+	if (step_store_state(&b->st, &b->s, b->err) < 0)
+		return -1;
+	return image_lowerdirs(&b->st, b->s.image, lowers, NULL, b->err);
+}
+
 /* is DEST a directory in the image (the top-most layer that has it says)? */
 static bool dest_is_image_dir(char *const *lowers, const char *dest)
 {
@@ -377,7 +405,7 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 	struct copy_req req = {
 		.context = b->o->context, .ignore = &b->di, .chmod = -1, .add = in->kind == DF_ADD};
 	struct strv srcs = {0}, hnames = {0}, htexts = {0};
-	char dest[PATH_MAX], layer[PATH_MAX], key[IMAGE_DIGEST_LEN + 1];
+	char dest[PATH_MAX], layer[PATH_MAX] = "", staging[PATH_MAX], key[IMAGE_DIGEST_LEN + 1];
 	struct layer_digests ld;
 	int rc = -1;
 	for (size_t i = 0, h = 0; i + 1 < in->nargs; i++) {
@@ -454,8 +482,7 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 			goto out;
 		}
 	}
-	if (step_store_state(&b->st, &b->s, b->err) < 0 ||
-	    image_lowerdirs(&b->st, b->s.image, &req.lowers, NULL, b->err) < 0)
+	if (state_lowers(b, &req.lowers) < 0)
 		goto out;
 	if (resolve_chown(b, bld_flag(in, "chown"), req.lowers, &req.uid, &req.gid) < 0)
 		goto out;
@@ -468,7 +495,7 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 	}
 	bld_say(b, "#%d [%s%d/%d] %s\n", ++b->vertex, b->label, ++b->step, b->nsteps, in->original);
 	double t0 = bld_now();
-	if (step_copy(&b->st, &req, layer, sizeof(layer), &ld, key, b->err) < 0)
+	if (step_copy(&b->st, &req, staging, sizeof(staging), key, b->err) < 0)
 		goto out;
 	struct sb what = {0}, by = {0};
 	sb_puts(&by, verb);
@@ -486,19 +513,19 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 	sb_puts(&what, key);
 	next_key(b, sb_str(&what));
 	if (try_cache(b, sb_str(&by))) {
-		unlink(layer);
 		rc = 0;
-	} else if (step_put_layer(&b->st, layer, &ld, b->err) == 0) {
-		unlink(layer);
+	} else if (step_copy_layer(&b->st, staging, layer, sizeof(layer), &ld, b->err) == 0 &&
+		   step_put_layer(&b->st, layer, &ld, b->err) == 0) {
 		json_t *desc = layer_desc(&ld);
 		cache_put(b, desc, ld.diffid);
 		add_layer(b, desc, ld.diffid, sb_str(&by));
 		json_decref(desc);
 		bld_say(b, "#%d DONE %.1fs\n\n", b->vertex, bld_now() - t0);
 		rc = 0;
-	} else {
-		unlink(layer);
 	}
+	if (layer[0])
+		unlink(layer);
+	step_copy_end(staging);
 	sb_free(&what);
 	sb_free(&by);
 out:

@@ -15,8 +15,8 @@
  *	5. remove the container, whatever happened
  *
  * COPY needs no container: the selected files are copied into an empty staging directory
- * at their destination path, and that directory is the layer. The same tree, diffed with
- * every mtime 0, is the cache's view of the copy: two copies of the same names, types,
+ * at their destination path, and that directory is the layer. A hash of the same tree
+ * without mtimes is the cache's view of the copy: two copies of the same names, types,
  * modes, owners, contents and link targets have the same key, whatever their mtimes.
  * Sources are opened inside the context only (openat2 RESOLVE_IN_ROOT: `..` and absolute
  * symlinks cannot leave it), and .dockerignore'd files are not there to copy. COPY --from
@@ -48,6 +48,8 @@
 #include "lib/inroot.h"
 #include "lib/proc.h"
 #include "minirun/build/buf.h"
+
+#include <openssl/evp.h>
 #include "minirun/containers/containers.h"
 
 int step_store_state(const struct store *st, struct bstate *s, struct mr_err *err)
@@ -590,21 +592,76 @@ static int copy_from_layers(struct copier *cp, const char *mnt)
 	return mr_fail(cp->err, 0, "COPY --from: the copy exited with status %d", status);
 }
 
-int step_copy(const struct store *st, const struct copy_req *req, char *layer, size_t layerlen,
-	      struct layer_digests *ld, char key[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
+/*
+ * hash_tree - feed MD the tree under DIR/REL in a fixed order (names sorted, a directory
+ * before its contents): for each entry its path, type, mode, owner, size, link target and
+ * the sha256 of its contents. No mtimes: a `touch` changes nothing here.
+ */
+static int hash_tree(EVP_MD_CTX *md, const char *dir, const char *rel, struct mr_err *err)
+{
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof(path), "%s/%s", dir, rel) >= (int)sizeof(path))
+		return mr_fail(err, ENAMETOOLONG, "'%s'", rel);
+	struct dirent **names;
+	int n = scandir(path, &names, NULL, alphasort), rc = 0;
+	if (n < 0)
+		return mr_fail(err, errno, "read '%s'", path);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char crel[PATH_MAX], cpath[PATH_MAX * 2], line[PATH_MAX * 2 + 200];
+		struct stat sb;
+		if (rc < 0 || !strcmp(name, ".") || !strcmp(name, ".."))
+			goto next;
+		snprintf(crel, sizeof(crel), "%s%s%s", rel, *rel ? "/" : "", name);
+		snprintf(cpath, sizeof(cpath), "%s/%s", dir, crel);
+		if (lstat(cpath, &sb) < 0) {
+			rc = mr_fail(err, errno, "stat '%s'", cpath);
+			goto next;
+		}
+		char target[PATH_MAX] = "";
+		if (S_ISLNK(sb.st_mode)) {
+			ssize_t t = readlink(cpath, target, sizeof(target) - 1);
+			target[t > 0 ? t : 0] = '\0';
+		}
+		int len = snprintf(line, sizeof(line), "%s%c%o %u:%u %lld %s%c", crel, 0,
+				   (unsigned)sb.st_mode, (unsigned)sb.st_uid, (unsigned)sb.st_gid,
+				   S_ISREG(sb.st_mode) ? (long long)sb.st_size : 0LL, target, 0);
+		EVP_DigestUpdate(md, line, (size_t)len);
+		if (S_ISREG(sb.st_mode)) {
+			_cleanup_close_ int fd = open(cpath, O_RDONLY | O_CLOEXEC);
+			char buf[1 << 16];
+			ssize_t got;
+			if (fd < 0) {
+				rc = mr_fail(err, errno, "open '%s'", cpath);
+				goto next;
+			}
+			while ((got = read(fd, buf, sizeof(buf))) > 0)
+				EVP_DigestUpdate(md, buf, (size_t)got);
+			if (got < 0)
+				rc = mr_fail(err, errno, "read '%s'", cpath);
+		} else if (S_ISDIR(sb.st_mode)) {
+			rc = hash_tree(md, dir, crel, err);
+		}
+	next:
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+int step_copy(const struct store *st, const struct copy_req *req, char *staging, size_t len,
+	      char key[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
 {
 	struct copier cp = {.req = req, .err = err, .ctx = -1};
-	char keytar[PATH_MAX], mnt[PATH_MAX] = "";
-	struct layer_digests kd;
+	char mnt[PATH_MAX] = "";
 	int rc = -1;
+	staging[0] = '\0';
 	if (!req->from_lowers) {
 		cp.ctx = open(req->context, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cp.ctx < 0)
 			return mr_fail(err, errno, "open the build context '%s'", req->context);
 	}
 	if (store_tmp_path(st, "copy", cp.staging, sizeof(cp.staging), err) < 0 ||
-	    store_tmp_path(st, "copy-key", keytar, sizeof(keytar), err) < 0 ||
-	    store_tmp_path(st, "copy-layer", layer, layerlen, err) < 0 ||
 	    (req->from_lowers && store_tmp_path(st, "copy-from", mnt, sizeof(mnt), err) < 0))
 		goto out_ctx;
 	if (mkdir(cp.staging, 0755) < 0 || (mnt[0] && mkdir(mnt, 0700) < 0)) {
@@ -615,22 +672,50 @@ int step_copy(const struct store *st, const struct copy_req *req, char *layer, s
 	    copy_heredocs(&cp) < 0)
 		goto out;
 	parents_from_image(&cp);
-	/* the cache's view first (no mtimes), then the layer itself (with them) */
-	struct layer_diff_opts kopts = {.mtime = 0, .compression = LAYER_COMP_NONE};
-	struct layer_diff_opts lopts = {.mtime = -1, .compression = LAYER_COMP_NONE};
-	if (layer_diff(cp.staging, keytar, &kopts, &kd, err) < 0)
+	/* the cache's view: the tree without its mtimes */
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char d[32];
+	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(md);
+		mr_fail(err, ENOMEM, "sha256");
 		goto out;
-	unlink(keytar);
-	snprintf(key, IMAGE_DIGEST_LEN + 1, "%s", kd.diffid);
-	if (layer_diff(cp.staging, layer, &lopts, ld, err) < 0)
+	}
+	int hr = hash_tree(md, cp.staging, "", err);
+	EVP_DigestFinal_ex(md, d, NULL);
+	EVP_MD_CTX_free(md);
+	if (hr < 0)
 		goto out;
+	strcpy(key, "sha256:");
+	for (int i = 0; i < 32; i++)
+		sprintf(key + 7 + 2 * i, "%02x", d[i]);
+	if (snprintf(staging, len, "%s", cp.staging) >= (int)len) {
+		mr_fail(err, ENAMETOOLONG, "'%s'", cp.staging);
+		staging[0] = '\0';
+		goto out;
+	}
 	rc = 0;
 out:
-	nftw(cp.staging, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (rc < 0)
+		step_copy_end(cp.staging);
 	if (mnt[0])
 		rmdir(mnt);
 out_ctx:
 	if (cp.ctx >= 0)
 		close(cp.ctx);
 	return rc;
+}
+
+int step_copy_layer(const struct store *st, const char *staging, char *layer, size_t len,
+		    struct layer_digests *ld, struct mr_err *err)
+{
+	struct layer_diff_opts lopts = {.mtime = -1, .compression = LAYER_COMP_NONE};
+	if (store_tmp_path(st, "copy-layer", layer, len, err) < 0)
+		return -1;
+	return layer_diff(staging, layer, &lopts, ld, err);
+}
+
+void step_copy_end(const char *staging)
+{
+	if (staging[0])
+		nftw(staging, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
