@@ -36,6 +36,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +46,8 @@
 #include <time.h>
 
 #include "lib/cleanup.h"
+#include "lib/file.h"
+#include "lib/sha256.h"
 #include "minirun/build/buf.h"
 #include "minirun/build/builder.h"
 #include "minirun/build/dockerfile.h"
@@ -299,16 +303,56 @@ static int do_from(struct builder *b, const struct df_instr *in, struct strv *gl
 	return 0;
 }
 
+/*
+ * export_text - the config to export, as text. A rebuild that changed nothing exports the
+ * very config the last one did (the cache keeps it under a key made of the last step's
+ * key and the config without its timestamps), so it is the same image, with the same ID,
+ * as BuildKit gives; otherwise the config now, dated now.
+ */
+static char *export_text(struct builder *b)
+{
+	char now[64], path[PATH_MAX], dir[PATH_MAX];
+	json_t *bare = json_deep_copy(b->s.config), *h;
+	size_t i;
+	json_object_del(bare, "created");
+	json_array_foreach(json_object_get(bare, "history"), i, h)
+	{
+		json_object_del(h, "created");
+	}
+	_cleanup_free_ char *bare_text = json_dumps(bare, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(bare);
+	struct sb in = {0};
+	uint8_t d[32];
+	char *text = NULL;
+	sb_puts(&in, b->key);
+	sb_puts(&in, "\nexport\n");
+	sb_puts(&in, bare_text ? bare_text : "");
+	mr_sha256(sb_str(&in), in.len, d);
+	sb_free(&in);
+	char hex[65];
+	for (int k = 0; k < 32; k++)
+		sprintf(hex + 2 * k, "%02x", d[k]);
+	bool cache =
+		snprintf(dir, sizeof(dir), "%s/build/cache", b->st.root) < (int)sizeof(dir) &&
+		snprintf(path, sizeof(path), "%s/export-%s.json", dir, hex) < (int)sizeof(path);
+	if (cache && !b->o->no_cache && mr_read_file(path, &text, NULL, NULL) == 0)
+		return text;
+	fmt_now(now, sizeof(now));
+	json_object_set_new(b->s.config, "created", json_string(now));
+	text = json_dumps(b->s.config, JSON_COMPACT);
+	if (cache && text && mr_mkdir_p(dir, 0700, NULL) == 0)
+		mr_write_file_atomic(path, text, strlen(text), 0600, NULL);
+	return text;
+}
+
 /* the last steps: the config and a manifest in the store, named by each -t */
 static int export(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 {
-	char now[64], manifest[IMAGE_DIGEST_LEN + 1], canon[600];
+	char manifest[IMAGE_DIGEST_LEN + 1], canon[600];
 	double t0 = bld_now();
-	fmt_now(now, sizeof(now));
-	json_object_set_new(b->s.config, "created", json_string(now));
 	b->s.image[0] = '\0';
 	bld_say(b, "#%d exporting to image\n", ++b->vertex);
-	_cleanup_free_ char *text = json_dumps(b->s.config, JSON_COMPACT);
+	_cleanup_free_ char *text = export_text(b);
 	if (!text)
 		return mr_fail(b->err, ENOMEM, "the image config");
 	const char *first = NULL;

@@ -72,8 +72,10 @@ cache() {
 	context
 	ct_host '
 		mr build -t hello "$C" 2>/dev/null || die "first build"
+		id1=$(mr image inspect -f "{{.Id}}" hello)
 		mr build -t hello "$C" 2>"$R.out" || die "second build"
 		[ "$(grep -c "^#[0-9]* CACHED$" "$R.out")" = 3 ] || die "unchanged: not all cached: $(cat "$R.out")"
+		[ "$(mr image inspect -f "{{.Id}}" hello)" = "$id1" ] || die "an unchanged rebuild is another image"
 		touch -d "2001-01-01" "$C/a.txt"
 		mr build -t hello "$C" 2>"$R.out" || die "build after touch"
 		[ "$(grep -c "^#[0-9]* CACHED$" "$R.out")" = 3 ] || die "an mtime is no change: $(cat "$R.out")"
