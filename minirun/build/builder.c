@@ -387,6 +387,7 @@ static int build_stage(struct builder *b, size_t i, struct strv *global)
 	int rc = 0;
 	b->cur = i;
 	b->step = b->nsteps = 0;
+	b->cmd_set = false;
 	strv_free(&b->args); /* ARGs are per stage */
 	b->s = (struct bstate){.made = b->made};
 	b->label[0] = '\0'; /* "[2/3]" alone, "[build 2/3]" when there are stages */

@@ -66,6 +66,7 @@ struct builder {
 	size_t nstages, cur; /* cur: the stage being built */
 	char label[140];     /* "build " in "[build 2/3]" when there are stages, else "" */
 	json_t *made;        /* every image step_store_state made (the bstates point here) */
+	bool cmd_set;        /* this stage has a CMD (ENTRYPOINT then keeps it) */
 	struct mr_err *err;
 };
 

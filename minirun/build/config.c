@@ -190,6 +190,11 @@ int bld_arg(struct builder *b, const struct df_instr *in, struct strv *into)
 }
 
 /* the instructions that change the config only */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 int bld_meta(struct builder *b, const struct df_instr *in)
 {
 	struct sb by = {0};
@@ -262,20 +267,30 @@ int bld_meta(struct builder *b, const struct df_instr *in)
 		sb_putc(&by, ' ');
 		bld_go_list(&by, cmd);
 		json_object_set_new(c, in->kind == DF_CMD ? "Cmd" : "Entrypoint", cmd);
-		if (in->kind == DF_ENTRYPOINT) /* a new ENTRYPOINT resets the image's CMD */
+		if (in->kind == DF_CMD)
+			b->cmd_set = true;
+		else if (!b->cmd_set) /* ENTRYPOINT resets a CMD this stage did not set */
 			json_object_del(c, "Cmd");
 		break;
 	}
 	case DF_SHELL:
-		if (!in->json)
-			return mr_fail(b->err, 0,
-				       "SHELL requires the arguments to be in JSON form");
+		if (!in->json) {
+			rc = mr_fail(b->err, 0, "SHELL requires the arguments to be in JSON form");
+			break;
+		}
 		json_object_set_new(c, "Shell", bld_command(b, in));
-		sb_putc(&by, ' ');
-		bld_go_list(&by, json_object_get(c, "Shell"));
+		sb_puts(&by, " ["); /* BuildKit's history: Go's %v of the list */
+		for (size_t i = 0; i < in->nargs; i++) {
+			sb_puts(&by, i ? " " : "");
+			sb_puts(&by, in->args[i]);
+		}
+		sb_putc(&by, ']');
 		break;
 	case DF_EXPOSE:
-	case DF_VOLUME:
+	case DF_VOLUME: {
+		/* the history as BuildKit writes it, Go's %v of what was added:
+		 * "EXPOSE map[443/tcp:{} 80/tcp:{}]", "VOLUME [/data /logs]" */
+		json_t *added = json_object();
 		for (size_t i = 0; i < in->nargs; i++) {
 			char *v = bld_expand(b, in->args[i]);
 			if (!v) {
@@ -290,11 +305,31 @@ int bld_meta(struct builder *b, const struct df_instr *in)
 			snprintf(port, sizeof(port), "%s%s", v,
 				 in->kind == DF_EXPOSE && !strchr(v, '/') ? "/tcp" : "");
 			json_object_set_new(m, port, json_object());
-			sb_putc(&by, ' ');
-			sb_puts(&by, port);
+			json_object_set_new(added, port, json_true());
 			free(v);
 		}
+		const char **keys = calloc(json_object_size(added) + 1, sizeof(char *));
+		size_t nk = 0;
+		const char *k;
+		json_t *v;
+		json_object_foreach(added, k, v)
+		{
+			if (keys)
+				keys[nk++] = k;
+		}
+		if (in->kind == DF_EXPOSE && keys)
+			qsort(keys, nk, sizeof(*keys), cmp_str);
+		sb_puts(&by, in->kind == DF_EXPOSE ? " map[" : " [");
+		for (size_t i = 0; i < nk; i++) {
+			sb_puts(&by, i ? " " : "");
+			sb_puts(&by, keys[i]);
+			sb_puts(&by, in->kind == DF_EXPOSE ? ":{}" : "");
+		}
+		sb_putc(&by, ']');
+		free(keys);
+		json_decref(added);
 		break;
+	}
 	case DF_HEALTHCHECK:
 		rc = do_healthcheck(b, in);
 		sb_putc(&by, ' ');

@@ -58,6 +58,7 @@ build_and_run() {
 			die "RUN created_by: $h"
 		echo "$h" | grep -q "CMD \[\"cat\" \"greeting\"\]" || die "CMD created_by: $h"
 		echo "$h" | grep -Eq "ENV APP=/app +0B" || die "ENV: $h"
+		echo "$h" | grep -q "EXPOSE map\[8080/tcp:{}\]" || die "EXPOSE history: $h"
 		# the images RUN needed are gone; so is every container
 		[ "$(mr images -q | sort -u | wc -l)" = 2 ] || die "images: $(mr images)"
 		[ -z "$(ct_ids)" ] || die "containers left: $(ct_ids)"
@@ -127,6 +128,13 @@ XEOF
 			die "Healthcheck: $(i Healthcheck)"
 		i Healthcheck | grep -q "\"Interval\":5000000000" || die "Interval: $(i Healthcheck)"
 		i Healthcheck | grep -q "\"Retries\":2" || die "Retries: $(i Healthcheck)"
+		h=$(mr history --no-trunc cfg)
+		echo "$h" | grep -q "VOLUME \[/data\]" || die "VOLUME history: $h"
+		echo "$h" | grep -q "SHELL \[/bin/sh -ec\]" || die "SHELL history: $h"
+		[ "$(i Cmd)" = null ] || die "ENTRYPOINT resets the base image CMD: $(i Cmd)"
+		printf "FROM busybox\nCMD [\"kept\"]\nENTRYPOINT [\"echo\"]\n" >"$C/Dockerfile"
+		mr build -q -t cfg2 "$C" >/dev/null 2>&1 || die "build cfg2"
+		[ "$(mr run --rm cfg2)" = kept ] || die "a CMD of the same stage is kept by ENTRYPOINT"
 		ct_noleaks
 	'
 }
