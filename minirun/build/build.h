@@ -32,6 +32,8 @@ struct build_opts {
 	size_t ntags;
 	char **build_args; /* --build-arg K=V, or K (its value from our environment) */
 	size_t nbuild_args;
+	char **labels; /* --label K=V: on the image, over the Dockerfile's LABELs */
+	size_t nlabels;
 	const char *network; /* RUN's network: "none" (NULL) or "host" */
 	const char *target;  /* --target STAGE: build that stage (and what it needs) */
 	bool no_cache, quiet;

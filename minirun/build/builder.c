@@ -26,7 +26,8 @@
  *
  * Stages: each FROM starts one; the target (the last, or --target's) and the stages it
  * needs (FROM STAGE, COPY --from=STAGE) are built in the file's order, the others not at
- * all. Heredocs: RUN's become part of its shell script, COPY's are files (layers.c).
+ * all. A base image's ONBUILD triggers run right after its FROM. Heredocs: RUN's become
+ * part of its shell script, COPY's are files (layers.c).
  * ADD unpacks local tars (steps.c). Not written yet: pulling a missing base, ADD of
  * URLs, RUN --mount.
  *
@@ -380,6 +381,47 @@ static int export(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 	return 0;
 }
 
+/*
+ * onbuild_triggers - the base image's ONBUILD instructions, run right after FROM as if
+ * they were written there (docker's rule), then dropped: the new image has its own.
+ */
+static int onbuild_triggers(struct builder *b)
+{
+	json_t *ob = json_incref(json_object_get(bld_cfg(b), "OnBuild"));
+	size_t i;
+	json_t *t;
+	int rc = 0;
+	json_object_del(bld_cfg(b), "OnBuild");
+	json_array_foreach(ob, i, t)
+	{
+		const char *line = json_string_value(t);
+		struct dockerfile df;
+		if (rc < 0 || !line)
+			continue;
+		if (dockerfile_parse(line, strlen(line), "ONBUILD", &df, b->err) < 0) {
+			rc = -1;
+			continue;
+		}
+		const struct df_instr *in = &df.instrs[0];
+		if (in->kind == DF_ONBUILD || in->kind == DF_FROM || in->kind == DF_MAINTAINER)
+			rc = mr_fail(b->err, 0, "%s isn't allowed as an ONBUILD trigger",
+				     df_kind_name(in->kind));
+		else if (check_flags(b, in) < 0)
+			rc = -1;
+		else if (in->kind == DF_RUN)
+			rc = bld_run(b, in);
+		else if (in->kind == DF_COPY || in->kind == DF_ADD)
+			rc = bld_copy(b, in);
+		else
+			rc = bld_meta(b, in);
+		if (rc < 0)
+			mr_prefix(b->err, "ONBUILD %s: ", line);
+		dockerfile_free(&df);
+	}
+	json_decref(ob);
+	return rc;
+}
+
 /* build stage I: its instructions in order; its image stays in b->stages[I] */
 static int build_stage(struct builder *b, size_t i, struct strv *global)
 {
@@ -405,6 +447,8 @@ static int build_stage(struct builder *b, size_t i, struct strv *global)
 			rc = -1;
 		} else if (in->kind == DF_FROM) {
 			rc = do_from(b, in, global);
+			if (rc == 0)
+				rc = onbuild_triggers(b);
 		} else if (in->kind == DF_RUN) {
 			rc = bld_run(b, in);
 		} else if (in->kind == DF_COPY || in->kind == DF_ADD) {
@@ -515,6 +559,16 @@ static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 	if (rc == 0) {
 		b->s = b->stages[target].s;
 		b->stages[target].s = (struct bstate){0};
+		for (size_t i = 0; i < b->o->nlabels; i++) { /* --label, over any LABEL */
+			const char *kv = b->o->labels[i], *eq = strchr(kv, '=');
+			json_t *l = json_object_get(bld_cfg(b), "Labels");
+			if (!json_is_object(l))
+				json_object_set_new(bld_cfg(b), "Labels", l = json_object());
+			char *k = strndup(kv, eq ? (size_t)(eq - kv) : strlen(kv));
+			if (k)
+				json_object_set_new(l, k, json_string(eq ? eq + 1 : ""));
+			free(k);
+		}
 		rc = export(b, id);
 	}
 	return rc;

@@ -45,6 +45,7 @@ static void usage(FILE *out)
 		"      --build-arg K[=V]    set a build-time variable (K alone: from the environment)\n"
 		"  -f, --file FILE          the Dockerfile (default CONTEXT/Dockerfile)\n"
 		"      --iidfile FILE       write the image ID to FILE\n"
+		"      --label K=V          set a label on the image (more than once: several)\n"
 		"      --network MODE       RUN's network: none (default) or host\n"
 		"      --no-cache           do not use the cache\n"
 		"      --print-parse FILE   print the parse of FILE (\"-\": stdin) in BuildKit's\n"
@@ -88,6 +89,7 @@ int build_main(int argc, char **argv, char **full)
 		{"build-arg", required_argument, NULL, 'B'},
 		{"file", required_argument, NULL, 'f'},
 		{"iidfile", required_argument, NULL, 'I'},
+		{"label", required_argument, NULL, 'L'},
 		{"network", required_argument, NULL, 'N'},
 		{"no-cache", no_argument, NULL, 'C'},
 		{"quiet", no_argument, NULL, 'q'},
@@ -97,8 +99,8 @@ int build_main(int argc, char **argv, char **full)
 		{NULL, 0, NULL, 0},
 	};
 	const char *parse_file = NULL, *iidfile = NULL;
-	char *tags[argc + 1], *build_args[argc + 1];
-	struct build_opts o = {.tags = tags, .build_args = build_args};
+	char *tags[argc + 1], *build_args[argc + 1], *labels[argc + 1];
+	struct build_opts o = {.tags = tags, .build_args = build_args, .labels = labels};
 	int c;
 	(void)full;
 	optind = 1;
@@ -108,6 +110,7 @@ int build_main(int argc, char **argv, char **full)
 		case 'B': build_args[o.nbuild_args++] = optarg; break;
 		case 'f': o.dockerfile = optarg; break;
 		case 'I': iidfile = optarg; break;
+		case 'L': labels[o.nlabels++] = optarg; break;
 		case 'N':
 			if (strcmp(optarg, "none") && strcmp(optarg, "host"))
 				return usage_error("--network takes none or host (bridge is not "

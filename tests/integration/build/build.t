@@ -140,6 +140,25 @@ XEOF
 }
 t "config: USER SHELL ENTRYPOINT STOPSIGNAL VOLUME HEALTHCHECK ONBUILD, ARG before FROM, --chown" config_fields
 
+onbuild_stdin_label() {
+	ct_need
+	context
+	printf 'FROM busybox\nONBUILD RUN echo fired > /child\nONBUILD COPY a.txt /from-child-context\n' >"$C/Dockerfile"
+	ct_host '
+		mr build -q -t parent "$C" >/dev/null 2>"$R.out" || die "parent: $(cat "$R.out")"
+		mr run --rm parent test -e /child && die "ONBUILD fired in its own build"
+		printf "FROM parent\n" | mr build -q -f - --label team=web -t child "$C" >/dev/null 2>"$R.out" ||
+			die "-f -: $(cat "$R.out")"
+		[ "$(mr run --rm child cat /child /from-child-context)" = "fired
+hello" ] || die "the triggers did not fire in the child"
+		[ "$(mr image inspect -f "{{json .Config.OnBuild}}" child)" = null ] ||
+			die "the child keeps the triggers: $(mr image inspect -f "{{json .Config.OnBuild}}" child)"
+		mr image inspect child | grep -q "\"team\": \"web\"" || die "--label"
+		ct_noleaks
+	'
+}
+t "ONBUILD fires in the child build (and only there); -f - and --label" onbuild_stdin_label
+
 copy_destinations() {
 	ct_need
 	context
