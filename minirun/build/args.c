@@ -48,6 +48,21 @@ const char *df_kind_name(enum df_kind kind)
 	return kind > DF_UNKNOWN && kind < DF_KIND_COUNT ? kind_names[kind] : "";
 }
 
+const char *df_flag(const struct df_instr *in, const char *name)
+{
+	size_t len = strlen(name);
+	const char *found = NULL;
+	for (size_t i = 0; i < in->nflags; i++) {
+		const char *f = in->flags[i];
+		if (strncmp(f, "--", 2) != 0)
+			continue;
+		f += 2;
+		if (strncmp(f, name, len) == 0 && (f[len] == '=' || f[len] == '\0'))
+			found = f[len] == '=' ? f + len + 1 : "";
+	}
+	return found;
+}
+
 /* the blanks BuildKit splits words at: [\t\v\f\r ] (not \n: lines are already joined) */
 static bool is_blank(char c)
 {

@@ -141,18 +141,6 @@ void bld_history(struct builder *b, const char *created_by, bool empty)
 
 /* ---- flags ------------------------------------------------------------------------------- */
 
-/* the value of --NAME in IN's flags ("" for a bare --NAME), NULL when absent */
-const char *bld_flag(const struct df_instr *in, const char *name)
-{
-	size_t len = strlen(name);
-	for (size_t i = 0; i < in->nflags; i++) {
-		const char *f = in->flags[i] + 2;
-		if (strncmp(f, name, len) == 0 && (f[len] == '=' || f[len] == '\0'))
-			return f[len] == '=' ? f + len + 1 : "";
-	}
-	return NULL;
-}
-
 /* refuse a flag the instruction does not have, in docker's words */
 static int check_flags(struct builder *b, const struct df_instr *in)
 {
@@ -225,7 +213,7 @@ static void mark_needed(struct builder *b, size_t i, struct strv *global)
 	for (size_t k = st->from; k < st->end; k++) {
 		const struct df_instr *in = &b->df.instrs[k];
 		const char *ref = in->kind == DF_FROM && in->nargs            ? in->args[0]
-				  : in->kind == DF_COPY || in->kind == DF_ADD ? bld_flag(in, "from")
+				  : in->kind == DF_COPY || in->kind == DF_ADD ? df_flag(in, "from")
 									      : NULL;
 		char *name = ref ? expand_global(b, ref, global) : NULL;
 		int j = name ? find_stage(b, name, i) : -1;
@@ -257,7 +245,7 @@ int bld_from_lowers(struct builder *b, const char *ref, char ***lowers)
 /* FROM IMAGE|STAGE [AS NAME]: the base's config and layers are the start */
 static int do_from(struct builder *b, const struct df_instr *in, struct strv *global)
 {
-	if (bld_flag(in, "platform"))
+	if (df_flag(in, "platform"))
 		return mr_fail(b->err, 0, "FROM --platform is not written yet");
 	if (in->nargs != 1 && !(in->nargs == 3 && !strcasecmp(in->args[1], "AS")))
 		return mr_fail(b->err, 0, "FROM requires either one or three arguments");

@@ -89,8 +89,6 @@ json_t *bld_cfg(struct builder *b);
 /* history - a history entry (BuildKit's comment; EMPTY: "empty_layer"); the state is no
  * longer the image stored for it */
 void bld_history(struct builder *b, const char *created_by, bool empty);
-/* the value of --NAME in IN's flags ("" for a bare --NAME), NULL when absent */
-const char *bld_flag(const struct df_instr *in, const char *name);
 /* COPY --from=REF: the layer dirs (top-most first) of the stage REF (a name or an index,
  * of a stage before this one), else of the image REF in the store */
 int bld_from_lowers(struct builder *b, const char *ref, char ***lowers);

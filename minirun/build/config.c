@@ -137,7 +137,7 @@ static int do_healthcheck(struct builder *b, const struct df_instr *in)
 						      {"start-period", "StartPeriod"},
 						      {"start-interval", "StartInterval"}};
 		for (size_t k = 0; k < 4; k++) {
-			const char *v = bld_flag(in, keys[k][0]);
+			const char *v = df_flag(in, keys[k][0]);
 			if (!v)
 				continue;
 			long long ns = duration(v);
@@ -147,7 +147,7 @@ static int do_healthcheck(struct builder *b, const struct df_instr *in)
 			}
 			json_object_set_new(hc, keys[k][1], json_integer(ns));
 		}
-		const char *r = bld_flag(in, "retries");
+		const char *r = df_flag(in, "retries");
 		if (r)
 			json_object_set_new(hc, "Retries", json_integer(atoi(r)));
 	} else {

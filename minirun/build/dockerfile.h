@@ -119,6 +119,10 @@ int dockerfile_parse_file(const char *path, struct dockerfile *df, struct mr_err
 
 void dockerfile_free(struct dockerfile *df);
 
+/* df_flag - the value of --NAME in IN's flags: "x" for --NAME=x, "" for a bare --NAME,
+ * NULL when IN has no such flag (the last one given wins, as BuildKit's flag parser). */
+const char *df_flag(const struct df_instr *in, const char *name);
+
 /* The keyword table: DF_RUN <-> "RUN" (any case in); DF_UNKNOWN for anything else. */
 enum df_kind df_kind_of(const char *keyword);
 const char *df_kind_name(enum df_kind kind);

@@ -219,7 +219,7 @@ static char *heredoc_script(const struct df_instr *in)
 
 int bld_run(struct builder *b, const struct df_instr *in)
 {
-	if (bld_flag(in, "mount") || bld_flag(in, "security") || bld_flag(in, "network"))
+	if (df_flag(in, "mount") || df_flag(in, "security") || df_flag(in, "network"))
 		return mr_fail(b->err, 0,
 			       "RUN --mount, --network and --security are not written "
 			       "yet");
@@ -397,9 +397,9 @@ static int resolve_chown(struct builder *b, const char *spec, char *const *lower
 int bld_copy(struct builder *b, const struct df_instr *in)
 {
 	const char *verb = in->kind == DF_ADD ? "ADD" : "COPY";
-	if (bld_flag(in, "parents") || bld_flag(in, "exclude"))
+	if (df_flag(in, "parents") || df_flag(in, "exclude"))
 		return mr_fail(b->err, 0, "%s --parents and --exclude are not written yet", verb);
-	const char *from = bld_flag(in, "from");
+	const char *from = df_flag(in, "from");
 	if (in->nargs < 2)
 		return mr_fail(b->err, 0, "%s requires at least two arguments", verb);
 	struct copy_req req = {
@@ -473,7 +473,7 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 		goto out;
 	}
 	req.dest = dest;
-	const char *chmod = bld_flag(in, "chmod");
+	const char *chmod = df_flag(in, "chmod");
 	if (chmod) {
 		char *end;
 		req.chmod = strtol(chmod, &end, 8);
@@ -484,7 +484,7 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 	}
 	if (state_lowers(b, &req.lowers) < 0)
 		goto out;
-	if (resolve_chown(b, bld_flag(in, "chown"), req.lowers, &req.uid, &req.gid) < 0)
+	if (resolve_chown(b, df_flag(in, "chown"), req.lowers, &req.uid, &req.gid) < 0)
 		goto out;
 	if (dest_is_image_dir(req.lowers, dest)) /* COPY a /etc: into it, as cp does */
 		req.dest_is_dir = true;

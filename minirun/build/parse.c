@@ -396,6 +396,10 @@ int dockerfile_parse(const char *text, size_t len, const char *name, struct dock
 		}
 		in.start_line = start;
 		in.end_line = r.line;
+		if (in.sub) { /* ONBUILD's instruction is on the same lines */
+			in.sub->start_line = start;
+			in.sub->end_line = r.line;
+		}
 		in.comments = comments.v;
 		in.ncomments = comments.n;
 		if (comments.oom || add_instr(df, &in) < 0) {

@@ -236,8 +236,11 @@ static void the_ast_is_typed(void)
 	CU_ASSERT_STRING_EQUAL(df.instrs[2].flags[0], "--from=x");
 	CU_ASSERT_EQUAL(df.instrs[2].nargs, 2);
 	CU_ASSERT_FALSE(df.instrs[2].json);
+	CU_ASSERT_STRING_EQUAL(df_flag(&df.instrs[2], "from"), "x");
+	CU_ASSERT_PTR_NULL(df_flag(&df.instrs[2], "fro"));
 	CU_ASSERT_EQUAL(df.instrs[3].kind, DF_ONBUILD);
 	CU_ASSERT(df.instrs[3].sub && df.instrs[3].sub->kind == DF_ADD);
+	CU_ASSERT(df.instrs[3].sub && df.instrs[3].sub->start_line == 7);
 	CU_ASSERT_EQUAL(df.instrs[4].kind, DF_UNKNOWN);
 	CU_ASSERT_STRING_EQUAL(df_kind_name(DF_HEALTHCHECK), "HEALTHCHECK");
 	CU_ASSERT_EQUAL(df_kind_of("healthCheck"), DF_HEALTHCHECK);
