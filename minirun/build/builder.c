@@ -562,38 +562,6 @@ static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 	return rc;
 }
 
-/*
- * drop_intermediates - the images RUN needed (a container is made from an image in the
- * store) leave the index: they are not images anyone asked for. Their layers stay, the
- * cache's and the final image's; a gc (image prune) takes those no image uses.
- */
-static void drop_intermediates(struct builder *b)
-{
-	if (!json_array_size(b->made) || store_lock(&b->st, STORE_INDEX, NULL) < 0)
-		return;
-	json_t *idx = store_index_load(&b->st, NULL);
-	json_t *ms = json_object_get(idx, "manifests");
-	for (size_t i = json_array_size(ms); i-- > 0;) {
-		json_t *e = json_array_get(ms, i), *ann = json_object_get(e, "annotations");
-		const char *d = json_string_value(json_object_get(e, "digest"));
-		if (json_object_get(ann, IMAGE_ANN_NAME) || !d)
-			continue;
-		size_t k;
-		json_t *m;
-		bool ours = false;
-		json_array_foreach(b->made, k, m)
-		{
-			ours |= !strcmp(json_string_value(m), d);
-		}
-		if (ours)
-			json_array_remove(ms, i);
-	}
-	if (idx)
-		store_index_save(&b->st, idx, NULL);
-	json_decref(idx);
-	store_unlock(&b->st, STORE_INDEX);
-}
-
 int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
 {
 	struct builder b = {.o = o, .err = err, .out = o->quiet ? NULL : stderr};
@@ -610,9 +578,13 @@ int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struc
 		goto out_di;
 	/* adding: no gc may take the blobs of a layer before an image names it */
 	b.made = json_array();
+	step_sweep(&b.st);
 	if (store_lock(&b.st, STORE_ADDING, err) == 0) {
 		rc = build(&b, id);
-		drop_intermediates(&b);
+		/* the images RUN needed leave the index: no one asked for them; their layers
+		 * stay, the cache's and the image's, until a gc finds them unused */
+		step_drop_unnamed(&b.st, b.made);
+		step_running_done(&b.st);
 		store_unlock(&b.st, STORE_ADDING);
 	}
 	json_decref(b.made);

@@ -112,6 +112,14 @@ int bld_meta(struct builder *b, const struct df_instr *in);
 int bld_run(struct builder *b, const struct df_instr *in);
 int bld_copy(struct builder *b, const struct df_instr *in); /* and ADD */
 
+/* step_sweep - remove what builds that were killed left (their builder process is gone):
+ * their RUN containers, and their images from the index; best effort, narrated under -v */
+void step_sweep(const struct store *st);
+/* step_drop_unnamed - drop from the index the unnamed images DIGESTS (a JSON array) lists */
+void step_drop_unnamed(const struct store *st, json_t *digests);
+/* step_running_done - this build ended: forget the list of the images it made */
+void step_running_done(const struct store *st);
+
 /* What COPY was asked for. */
 struct copy_req {
 	const char *context; /* the context directory */

@@ -12,7 +12,8 @@
  *	3. drop from its upper dir the empty mount points the runtime made there (etc/hosts,
  *	   etc/hostname, etc/resolv.conf, dev, proc, sys) that the image does not have
  *	4. diff the upper dir into a layer tar (unionfs' layer_diff), store it as a blob
- *	5. remove the container, whatever happened
+ *	5. remove the container, whatever happened (a build killed before it could is found
+ *	   by the next one: the container is labelled with its builder's PID and start time)
  *
  * COPY needs no container: the selected files are copied into an empty staging directory
  * at their destination path, and that directory is the layer. A hash of the same tree
@@ -52,6 +53,40 @@
 #include <openssl/evp.h>
 #include "minirun/containers/containers.h"
 
+/* the start time of process PID (field 22 of /proc/PID/stat), 0 if it is gone */
+static unsigned long long start_time(pid_t pid)
+{
+	char path[64], *text = NULL;
+	unsigned long long t = 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (mr_read_file(path, &text, NULL, NULL) < 0)
+		return 0;
+	const char *p = strrchr(text, ')'); /* the command name may hold anything */
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		t = strtoull(p + 1, NULL, 10);
+	free(text);
+	return t;
+}
+
+/* ROOT/build/running/PID-START: the images a build made for its RUNs, one a line, so
+ * that the next build can drop them from the index if this one is killed first */
+static void running_path(const struct store *st, pid_t pid, unsigned long long start, char *buf,
+			 size_t len)
+{
+	if (snprintf(buf, len, "%s/build/running/%d-%llu", st->root, (int)pid, start) >= (int)len)
+		buf[0] = '\0'; /* too long: no list (the sweep then misses this build's) */
+}
+
+void step_running_done(const struct store *st)
+{
+	char path[PATH_MAX];
+	running_path(st, getpid(), start_time(getpid()), path, sizeof(path));
+	if (path[0])
+		unlink(path);
+}
+
 int step_store_state(const struct store *st, struct bstate *s, struct mr_err *err)
 {
 	if (s->image[0])
@@ -65,6 +100,16 @@ int step_store_state(const struct store *st, struct bstate *s, struct mr_err *er
 		return -1;
 	snprintf(s->image, sizeof(s->image), "%s", id);
 	json_array_append_new(s->made, json_string(manifest));
+	char path[PATH_MAX], dir[PATH_MAX];
+	running_path(st, getpid(), start_time(getpid()), path, sizeof(path));
+	bool ok = path[0] &&
+		  snprintf(dir, sizeof(dir), "%s/build/running", st->root) < (int)sizeof(dir);
+	_cleanup_close_ int fd =
+		ok && mr_mkdir_p(dir, 0700, NULL) == 0
+			? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)
+			: -1;
+	if (fd >= 0 && write(fd, manifest, strlen(manifest)) >= 0)
+		(void)!write(fd, "\n", 1);
 	return 0;
 }
 
@@ -146,6 +191,88 @@ static int run_layer(const struct store *st, struct container *c, const char *im
 	return rc;
 }
 
+#define OWNER_LABEL "io.minirun.build.owner"
+
+/* drop from the index the unnamed images DIGESTS lists (a build's intermediates) */
+void step_drop_unnamed(const struct store *st, json_t *digests)
+{
+	if (!json_array_size(digests) || store_lock(st, STORE_INDEX, NULL) < 0)
+		return;
+	json_t *idx = store_index_load(st, NULL);
+	json_t *ms = json_object_get(idx, "manifests");
+	for (size_t i = json_array_size(ms); i-- > 0;) {
+		json_t *e = json_array_get(ms, i), *ann = json_object_get(e, "annotations");
+		const char *d = json_string_value(json_object_get(e, "digest"));
+		size_t k;
+		json_t *m;
+		bool ours = false;
+		if (json_object_get(ann, IMAGE_ANN_NAME) || !d)
+			continue;
+		json_array_foreach(digests, k, m)
+		{
+			ours |= !strcmp(json_string_value(m) ?: "", d);
+		}
+		if (ours)
+			json_array_remove(ms, i);
+	}
+	if (idx)
+		store_index_save(st, idx, NULL);
+	json_decref(idx);
+	store_unlock(st, STORE_INDEX);
+}
+
+void step_sweep(const struct store *st)
+{
+	struct mr_err err = {0};
+	/* the images of killed builds */
+	char dir[PATH_MAX];
+	DIR *d = snprintf(dir, sizeof(dir), "%s/build/running", st->root) < (int)sizeof(dir)
+			 ? opendir(dir)
+			 : NULL;
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		int pid;
+		unsigned long long when;
+		char path[PATH_MAX * 2], *text = NULL;
+		if (sscanf(e->d_name, "%d-%llu", &pid, &when) != 2 || start_time(pid) == when)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (mr_read_file(path, &text, NULL, NULL) == 0) {
+			json_t *digests = json_array();
+			for (char *save, *l = strtok_r(text, "\n", &save); l;
+			     l = strtok_r(NULL, "\n", &save))
+				json_array_append_new(digests, json_string(l));
+			mr_say("drop the images of a build that was killed (%s)", e->d_name);
+			step_drop_unnamed(st, digests);
+			json_decref(digests);
+			free(text);
+		}
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	/* the RUN containers of killed builds */
+	char **ids = container_ids(containers_root(), &err);
+	for (char **id = ids; id && *id; id++) {
+		struct container c;
+		if (container_open(containers_root(), *id, false, &c, &err) < 0)
+			continue;
+		json_t *l = json_object_get(json_object_get(c.rec, "Config"), "Labels");
+		const char *owner = json_string_value(json_object_get(l, OWNER_LABEL));
+		int pid = 0;
+		unsigned long long when = 0;
+		bool stale = owner && sscanf(owner, "%d:%llu", &pid, &when) == 2 &&
+			     start_time(pid) != when;
+		container_close(&c);
+		if (!stale || container_open(containers_root(), *id, true, &c, &err) < 0)
+			continue;
+		mr_say("remove %s, a RUN container of a build that was killed", *id);
+		container_remove(&c, true, true, &err);
+		container_close(&c);
+	}
+	container_ids_free(ids);
+}
+
 int step_run(const struct store *st, const struct bstate *s, char *const *argv, char *const *env,
 	     const char *network, int *code, struct layer_digests *ld, struct mr_err *err)
 {
@@ -166,6 +293,10 @@ int step_run(const struct store *st, const struct bstate *s, char *const *argv, 
 		 * interrupted build ends its RUN, which then fails and is cleaned up */
 		.init = container_init_path() != NULL,
 	};
+	/* the build that owns it, for step_sweep to find it if this process is killed */
+	char owner[96];
+	snprintf(owner, sizeof(owner), OWNER_LABEL "=%d:%llu", (int)getpid(), start_time(getpid()));
+	o.labels = (char *[]){owner, NULL};
 	struct container c;
 	char id[CONTAINER_ID_LEN + 1];
 	*code = -1;

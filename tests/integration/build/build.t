@@ -307,6 +307,27 @@ interrupted() {
 }
 t "a SIGTERM during RUN ends it: the build fails, nothing is left" interrupted
 
+killed() {
+	ct_need
+	context
+	printf 'FROM busybox\nRUN echo start; sleep 30\n' >"$C/Dockerfile"
+	printf 'FROM busybox\nCMD ["true"]\n' >"$C/next"
+	ct_host '
+		"$MINIRUN" --root "$R" build -t never "$C" 2>"$R.out" &
+		pid=$!
+		for _i in $(seq 50); do grep -q " start$" "$R.out" && break; sleep 0.1; done
+		grep -q " start$" "$R.out" || die "the RUN did not start: $(cat "$R.out")"
+		kill -KILL $pid
+		wait $pid 2>/dev/null
+		[ -n "$(ct_ids)" ] || die "nothing to clean up: the test proves nothing"
+		mr build -q -t next -f "$C/next" "$C" >/dev/null 2>&1 || die "the next build"
+		[ -z "$(ct_ids)" ] || die "the killed build'"'"'s container is left: $(ct_ids)"
+		[ "$(mr images -q | wc -l)" = 2 ] || die "images: $(mr images)"
+		ct_noleaks
+	'
+}
+t "a build killed with SIGKILL during RUN: the next build removes what it left" killed
+
 bad_input() {
 	ct_need
 	context
