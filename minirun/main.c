@@ -78,7 +78,7 @@ static const struct {
 	{"oci", cmd_oci, "the OCI runtime: runc's verbs over a bundle (create, start, ...)"},
 	{"network", cmd_network, "manage networks (create, ls, rm, inspect, connect ...)"},
 	{"volume", cmd_volume, "manage volumes (create, ls, rm, inspect, prune)"},
-	{"build", build_main, "build an image from a Dockerfile (so far: --print-parse)"},
+	{"build", build_main, "build an image from a Dockerfile"},
 };
 
 /* the container verbs: lifecycle, stdio, and the ones that look at a container */
