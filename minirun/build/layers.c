@@ -352,6 +352,68 @@ static int state_lowers(struct builder *b, char ***lowers)
 	return image_lowerdirs(&b->st, b->s.image, lowers, NULL, b->err);
 }
 
+/* lstat PATH (absolute) in the image: in the top-most layer that has it */
+static int image_lstat(char *const *lowers, const char *path, struct stat *sb)
+{
+	for (char *const *l = lowers; l && *l; l++) {
+		char p[PATH_MAX];
+		if (snprintf(p, sizeof(p), "%s%s", *l, path) >= (int)sizeof(p))
+			return -1;
+		if (lstat(p, sb) == 0)
+			return S_ISCHR(sb->st_mode) && sb->st_rdev == 0 ? -1 : 0; /* a whiteout */
+	}
+	return -1;
+}
+
+/*
+ * resolve_dest - DEST (absolute, clean) with the symlinks of its directories resolved in
+ * the image, as a copy into the image would follow them: with /bin -> usr/bin (Debian),
+ * COPY x /bin/ writes /usr/bin/x, rather than a /bin directory hiding the link. Every
+ * component followed by a / is resolved. Resolved in place; at most 40 links.
+ */
+static void resolve_dest(char *const *lowers, char *dest, size_t size)
+{
+	for (int links = 0; links < 40;) {
+		bool again = false;
+		for (char *s = dest + 1; *s; s++) {
+			if (*s != '/')
+				continue;
+			*s = '\0';
+			struct stat sb;
+			char target[PATH_MAX], path[PATH_MAX];
+			ssize_t n = -1;
+			if (image_lstat(lowers, dest, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+				for (char *const *l = lowers; l && *l && n < 0; l++) {
+					if (snprintf(path, sizeof(path), "%s%s", *l, dest) <
+					    (int)sizeof(path))
+						n = readlink(path, target, sizeof(target) - 1);
+				}
+			}
+			*s = '/';
+			if (n <= 0)
+				continue;
+			target[n] = '\0';
+			/* the link's target, relative to its directory unless absolute */
+			char *slash = s;
+			while (slash > dest && slash[-1] != '/')
+				slash--;
+			char rest[PATH_MAX];
+			snprintf(rest, sizeof(rest), "%s", s);
+			*slash = '\0';
+			if (snprintf(path, sizeof(path), "%s%s%s", target[0] == '/' ? "" : dest,
+				     target, rest) >= (int)sizeof(path))
+				return;
+			ignore_clean_path(path);
+			snprintf(dest, size, "%s", path);
+			links++;
+			again = true;
+			break;
+		}
+		if (!again)
+			return;
+	}
+}
+
 /* is DEST a directory in the image (the top-most layer that has it says)? */
 static bool dest_is_image_dir(char *const *lowers, const char *dest)
 {
@@ -486,6 +548,13 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 		goto out;
 	if (resolve_chown(b, df_flag(in, "chown"), req.lowers, &req.uid, &req.gid) < 0)
 		goto out;
+	if (dest[0]) { /* resolved as a directory too: COPY x /link/ with /link -> /real */
+		strncat(dest, "/", sizeof(dest) - strlen(dest) - 1);
+		resolve_dest(req.lowers, dest, sizeof(dest));
+		ignore_clean_path(dest);
+		if (!strcmp(dest, "/"))
+			dest[0] = '\0';
+	}
 	if (dest_is_image_dir(req.lowers, dest)) /* COPY a /etc: into it, as cp does */
 		req.dest_is_dir = true;
 	if (from) { /* another stage's or image's files, not the context's */

@@ -162,7 +162,7 @@ t "ONBUILD fires in the child build (and only there); -f - and --label" onbuild_
 copy_destinations() {
 	ct_need
 	context
-	printf 'FROM busybox\nWORKDIR /w\nCOPY a.txt .\nCOPY a.txt /etc\nCOPY a.txt /renamed\nCOPY sub /subdir\nCOPY a.txt sub/s.txt /two/\nCOPY ["a.txt", "/with space"]\n' >"$C/Dockerfile"
+	printf 'FROM busybox\nWORKDIR /w\nCOPY a.txt .\nCOPY a.txt /etc\nCOPY a.txt /renamed\nCOPY sub /subdir\nCOPY a.txt sub/s.txt /two/\nCOPY ["a.txt", "/with space"]\nRUN mkdir -p /usr/real && ln -s usr/real /link && ln -s /usr/real /abs\nCOPY a.txt /link/\nCOPY a.txt /abs/sub/b.txt\n' >"$C/Dockerfile"
 	ct_host '
 		mr build -q -t dest "$C" >/dev/null 2>"$R.out" || die "build: $(cat "$R.out")"
 		out=$(mr run --rm dest sh -c "cat /w/a.txt /etc/a.txt /renamed /subdir/s.txt /two/a.txt /two/s.txt \"/with space\"")
@@ -173,10 +173,15 @@ s
 hello
 s
 hello" ] || die "destinations: $out"
+		out=$(mr run --rm dest sh -c "readlink /link; readlink /abs; cat /usr/real/a.txt /usr/real/sub/b.txt" 2>&1)
+		[ "$out" = "usr/real
+/usr/real
+hello
+hello" ] || die "through the image'"'"'s symlinks: $out"
 		ct_noleaks
 	'
 }
-t "COPY destinations: . is WORKDIR, an image dir takes the file in, a dir copies its contents" copy_destinations
+t "COPY destinations: . is WORKDIR, an image dir takes the file in, symlinked dirs followed" copy_destinations
 
 predefined_args() {
 	ct_need
