@@ -36,12 +36,14 @@ struct build_opts {
 	size_t nlabels;
 	const char *network; /* RUN's network: "none" (NULL) or "host" */
 	const char *target;  /* --target STAGE: build that stage (and what it needs) */
+	const char *output;  /* --output type=local,dest=DIR|type=tar,dest=F: no image */
 	bool no_cache, quiet;
 };
 
 /*
  * build_image - build O's Dockerfile in O's context into the image store (image_root()),
- * naming it with each -t; its ID ("sha256:...") to ID. Progress on stderr (BuildKit's plain
+ * naming it with each -t; its ID ("sha256:...") to ID ("" with --output, which writes the
+ * filesystem out instead). Progress on stderr (BuildKit's plain
  * form) unless O->quiet. Returns 0, or -1 with err: a parse error as "FILE:LINE: what", a
  * failed RUN as docker says it ("process \"/bin/sh -c false\" did not complete
  * successfully: exit code: 1").

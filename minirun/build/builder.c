@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "lib/cleanup.h"
@@ -410,6 +411,63 @@ static int onbuild_triggers(struct builder *b)
 	return rc;
 }
 
+/*
+ * export_files - --output type=local,dest=DIR: the image's filesystem, its layers applied
+ * in order onto DIR (whiteouts remove what they name); type=tar,dest=FILE: the same tree
+ * as one tar. No image is stored, as with BuildKit's --output.
+ */
+static int export_files(struct builder *b)
+{
+	const char *spec = b->o->output;
+	char type[16] = "", dest[PATH_MAX] = "", dir[PATH_MAX];
+	for (const char *p = spec; *p;) {
+		size_t n = strcspn(p, ",");
+		if (!strncmp(p, "type=", 5))
+			snprintf(type, sizeof(type), "%.*s", (int)(n - 5), p + 5);
+		else if (!strncmp(p, "dest=", 5))
+			snprintf(dest, sizeof(dest), "%.*s", (int)(n - 5), p + 5);
+		p += n + (p[n] == ',');
+	}
+	bool tar = !strcmp(type, "tar");
+	if ((!tar && strcmp(type, "local")) || !dest[0])
+		return mr_fail(b->err, 0,
+			       "--output %s: give type=local,dest=DIR or type=tar,dest=FILE", spec);
+	bld_say(b, "#%d exporting to %s %s\n", ++b->vertex, type, dest);
+	double t0 = bld_now();
+	if (tar) {
+		if (store_tmp_path(&b->st, "output", dir, sizeof(dir), b->err) < 0)
+			return -1;
+	} else {
+		snprintf(dir, sizeof(dir), "%s", dest);
+		if (mr_mkdir_p(dir, 0755, b->err) < 0)
+			return -1;
+	}
+	int rc = 0;
+	size_t i;
+	json_t *l;
+	struct layer_apply_opts lo = {.mode = LAYER_PLAIN};
+	if (tar && mkdir(dir, 0755) < 0)
+		rc = mr_fail(b->err, errno, "mkdir '%s'", dir);
+	json_array_foreach(b->s.layers, i, l)
+	{
+		char blob[PATH_MAX];
+		const char *digest = json_string_value(json_object_get(l, "digest"));
+		if (rc < 0 || !digest)
+			continue;
+		store_blob_path(&b->st, digest, blob, sizeof(blob));
+		rc = layer_apply(blob, dir, &lo, NULL, b->err);
+	}
+	if (tar && rc == 0) {
+		struct layer_diff_opts dopts = {.mtime = -1, .compression = LAYER_COMP_NONE};
+		rc = layer_diff(dir, dest, &dopts, NULL, b->err);
+	}
+	if (tar)
+		step_copy_end(dir); /* the scratch tree */
+	if (rc == 0)
+		bld_say(b, "#%d DONE %.1fs\n", b->vertex, bld_now() - t0);
+	return rc;
+}
+
 /* build stage I: its instructions in order; its image stays in b->stages[I] */
 static int build_stage(struct builder *b, size_t i, struct strv *global)
 {
@@ -557,7 +615,9 @@ static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 				json_object_set_new(l, k, json_string(eq ? eq + 1 : ""));
 			free(k);
 		}
-		rc = export(b, id);
+		rc = b->o->output ? export_files(b) : export(b, id);
+		if (b->o->output)
+			id[0] = '\0';
 	}
 	return rc;
 }

@@ -48,6 +48,8 @@ static void usage(FILE *out)
 		"      --label K=V          set a label on the image (more than once: several)\n"
 		"      --network MODE       RUN's network: none (default) or host\n"
 		"      --no-cache           do not use the cache\n"
+		"  -o, --output SPEC        write the filesystem instead of storing an image:\n"
+		"                           type=local,dest=DIR or type=tar,dest=FILE\n"
 		"      --print-parse FILE   print the parse of FILE (\"-\": stdin) in BuildKit's\n"
 		"                           notation, one line per instruction, and build nothing\n"
 		"  -q, --quiet              no progress; print the image ID\n"
@@ -55,7 +57,7 @@ static void usage(FILE *out)
 		"      --target STAGE       build STAGE (and the stages it needs), not the last\n"
 		"  -h, --help               print this help\n"
 		"\n"
-		"Not written yet: --platform, --output, a context on stdin, ADD of URLs,\n"
+		"Not written yet: --platform, a context on stdin, ADD of URLs,\n"
 		"RUN --mount, pulling a missing base image.\n");
 }
 
@@ -92,6 +94,7 @@ int build_main(int argc, char **argv, char **full)
 		{"label", required_argument, NULL, 'L'},
 		{"network", required_argument, NULL, 'N'},
 		{"no-cache", no_argument, NULL, 'C'},
+		{"output", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"tag", required_argument, NULL, 't'},
 		{"target", required_argument, NULL, 'T'},
@@ -104,7 +107,7 @@ int build_main(int argc, char **argv, char **full)
 	int c;
 	(void)full;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+f:qt:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+f:o:qt:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'P': parse_file = optarg; break;
 		case 'B': build_args[o.nbuild_args++] = optarg; break;
@@ -118,6 +121,7 @@ int build_main(int argc, char **argv, char **full)
 			o.network = optarg;
 			break;
 		case 'C': o.no_cache = true; break;
+		case 'o': o.output = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 't': tags[o.ntags++] = optarg; break;
 		case 'T': o.target = optarg; break;
@@ -155,9 +159,9 @@ int build_main(int argc, char **argv, char **full)
 		fprintf(stderr, "minirun: %s\n", err.msg);
 		return 1;
 	}
-	if (o.quiet)
+	if (o.quiet && id[0])
 		printf("%s\n", id);
-	if (iidfile && mr_write_file(iidfile, id, &err) < 0) {
+	if (iidfile && id[0] && mr_write_file(iidfile, id, &err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
 		return 1;
 	}

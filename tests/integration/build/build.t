@@ -239,6 +239,27 @@ XEOF
 }
 t "multi-stage: named and numbered COPY --from, FROM a stage, --target, unused stages skipped" multi_stage
 
+output() {
+	ct_need
+	context
+	printf 'FROM busybox\nRUN echo made > /made && rm /bin/vi\nCOPY a.txt /a.txt\n' >"$C/Dockerfile"
+	ct_host '
+		mr build -q -o type=local,dest="$R.dir" "$C" >"$R.id" 2>"$R.out" || die "local: $(cat "$R.out")"
+		[ "$(cat "$R.dir/made" "$R.dir/a.txt")" = "made
+hello" ] || die "the tree: $(ls "$R.dir")"
+		[ -e "$R.dir/bin/sh" ] || die "the base is not in the tree"
+		[ -e "$R.dir/bin/vi" ] && die "the whiteout of /bin/vi was not applied"
+		[ -s "$R.id" ] && die "--output printed an image ID"
+		mr build -q --output type=tar,dest="$R.tar" "$C" >/dev/null 2>"$R.out" || die "tar: $(cat "$R.out")"
+		tar tf "$R.tar" | grep -qx made || die "the tar: $(tar tf "$R.tar" | head)"
+		[ "$(mr images -q | wc -l)" = 1 ] || die "--output stored an image: $(mr images)"
+		out=$(mr build -q -o type=zip,dest=x "$C" 2>&1) && die "type=zip accepted"
+		echo "$out" | grep -q "give type=local,dest=DIR or type=tar,dest=FILE" || die "$out"
+		ct_noleaks
+	'
+}
+t "--output type=local and type=tar write the filesystem, store no image" output
+
 heredocs() {
 	ct_need
 	context
