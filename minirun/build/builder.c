@@ -624,18 +624,39 @@ static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 
 int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
 {
-	struct builder b = {.o = o, .err = err, .out = o->quiet ? NULL : stderr};
+	struct build_opts so = *o; /* with the context on stdin: where it was put */
+	struct builder b = {.o = &so, .err = err, .out = o->quiet ? NULL : stderr};
+	char ctx[PATH_MAX] = "", df[PATH_MAX * 2];
 	int rc = -1;
-	bld_say(&b, "#%d [internal] load build definition from %s\n", ++b.vertex, o->dockerfile);
-	if (dockerfile_parse_file(o->dockerfile, &b.df, err) < 0)
+	if (store_open(&b.st, image_root(), err) < 0)
 		return -1;
+	if (!strcmp(o->context, "-")) {
+		if (o->dockerfile && !strcmp(o->dockerfile, "-")) {
+			store_close(&b.st);
+			return mr_fail(err, 0,
+				       "the context and the Dockerfile cannot both be "
+				       "read from stdin");
+		}
+		bld_say(&b, "#%d [internal] load the build context from stdin\n", ++b.vertex);
+		if (step_stdin_context(&b.st, ctx, sizeof(ctx), err) < 0) {
+			store_close(&b.st);
+			return -1;
+		}
+		/* -f names a file of that context */
+		snprintf(df, sizeof(df), "%s/%s", ctx,
+			 o->dockerfile ? o->dockerfile : "Dockerfile");
+		so.context = ctx;
+		so.dockerfile = df;
+		bld_say(&b, "#%d DONE 0.0s\n\n", b.vertex);
+	}
+	bld_say(&b, "#%d [internal] load build definition from %s\n", ++b.vertex, so.dockerfile);
+	if (dockerfile_parse_file(so.dockerfile, &b.df, err) < 0)
+		goto out_store;
 	bld_say(&b, "#%d DONE 0.0s\n\n", b.vertex);
 	bld_say(&b, "#%d [internal] load .dockerignore\n", ++b.vertex);
-	if (dockerignore_load(o->context, &b.di, err) < 0)
+	if (dockerignore_load(so.context, &b.di, err) < 0)
 		goto out_df;
 	bld_say(&b, "#%d DONE 0.0s\n\n", b.vertex);
-	if (store_open(&b.st, image_root(), err) < 0)
-		goto out_di;
 	/* adding: no gc may take the blobs of a layer before an image names it */
 	b.made = json_array();
 	step_sweep(&b.st);
@@ -664,14 +685,15 @@ int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struc
 				"[Warning] One or more build-args [%.*s] were not consumed\n",
 				(int)len, o->build_args[i]);
 	}
-	store_close(&b.st);
 	json_decref(b.s.config);
 	json_decref(b.s.layers);
 	strv_free(&b.args);
 	strv_free(&b.used);
-out_di:
 	dockerignore_free(&b.di);
 out_df:
 	dockerfile_free(&b.df);
+out_store:
+	step_copy_end(ctx);
+	store_close(&b.st);
 	return rc;
 }

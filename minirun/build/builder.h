@@ -112,6 +112,12 @@ int bld_meta(struct builder *b, const struct df_instr *in);
 int bld_run(struct builder *b, const struct df_instr *in);
 int bld_copy(struct builder *b, const struct df_instr *in); /* and ADD */
 
+/* step_is_archive - does FD hold a tar, plain or gzip/bzip2/xz/zstd compressed? */
+bool step_is_archive(int fd);
+/* step_stdin_context - `build -`: stdin as the context (a tar) or as the Dockerfile alone,
+ * in a temp dir of the store whose path goes to DIR (step_copy_end removes it) */
+int step_stdin_context(const struct store *st, char *dir, size_t len, struct mr_err *err);
+
 /* step_sweep - remove what builds that were killed left (their builder process is gone):
  * their RUN containers, and their images from the index; best effort, narrated under -v */
 void step_sweep(const struct store *st);

@@ -36,7 +36,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage:  minirun build [OPTIONS] CONTEXT\n"
+		"Usage:  minirun build [OPTIONS] CONTEXT|-\n"
 		"        minirun build --print-parse FILE|-\n"
 		"\n"
 		"Build an image from a Dockerfile.\n"
@@ -57,8 +57,8 @@ static void usage(FILE *out)
 		"      --target STAGE       build STAGE (and the stages it needs), not the last\n"
 		"  -h, --help               print this help\n"
 		"\n"
-		"Not written yet: --platform, a context on stdin, ADD of URLs,\n"
-		"RUN --mount, pulling a missing base image.\n");
+		"CONTEXT - reads a tar of the context, or a Dockerfile alone, from stdin.\n"
+		"Not written yet: --platform, ADD of URLs, RUN --mount, pulling a missing base.\n");
 }
 
 static int print_parse(const char *file)
@@ -141,15 +141,15 @@ int build_main(int argc, char **argv, char **full)
 		return usage_error("\"build\" requires exactly 1 argument (the context)");
 	o.context = argv[optind];
 	struct stat sb;
-	if (!strcmp(o.context, "-") || stat(o.context, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+	if (strcmp(o.context, "-") && (stat(o.context, &sb) < 0 || !S_ISDIR(sb.st_mode))) {
 		fprintf(stderr,
 			"minirun: build: unable to prepare context: path \"%s\" not found "
-			"or not a directory (a context on stdin is not written yet)\n",
+			"or not a directory\n",
 			o.context);
 		return 1;
 	}
 	char df[PATH_MAX];
-	if (!o.dockerfile) {
+	if (!o.dockerfile && strcmp(o.context, "-")) {
 		snprintf(df, sizeof(df), "%s/Dockerfile", o.context);
 		o.dockerfile = df;
 	}

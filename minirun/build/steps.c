@@ -327,6 +327,55 @@ int step_run(const struct store *st, const struct bstate *s, char *const *argv, 
 	return rc;
 }
 
+/*
+ * step_stdin_context - `build -`: standard input is a tar of the context (unpacked, with
+ * a layer's checks, into a temp dir in the store), or else the Dockerfile alone (in an
+ * otherwise empty temp context). The dir's path to DIR, for step_copy_end to remove.
+ */
+int step_stdin_context(const struct store *st, char *dir, size_t len, struct mr_err *err)
+{
+	char tmp[PATH_MAX], df[PATH_MAX];
+	char buf[1 << 16];
+	ssize_t n;
+	dir[0] = '\0';
+	if (store_tmp_path(st, "stdin", tmp, sizeof(tmp), err) < 0 ||
+	    store_tmp_path(st, "context", dir, len, err) < 0)
+		return -1;
+	_cleanup_close_ int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return mr_fail(err, errno, "create '%s'", tmp);
+	unlink(tmp); /* an open file no one else can name */
+	while ((n = read(0, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, (size_t)n) != n)
+			return mr_fail(err, errno ? errno : EIO, "write '%s'", tmp);
+	if (n < 0)
+		return mr_fail(err, errno, "read the context from stdin");
+	if (mkdir(dir, 0755) < 0)
+		return mr_fail(err, errno, "mkdir '%s'", dir);
+	if (step_is_archive(fd)) {
+		struct layer_apply_opts lo = {.mode = LAYER_PLAIN};
+		if (lseek(fd, 0, SEEK_SET) < 0 ||
+		    layer_apply_fd(fd, "the context on stdin", dir, &lo, NULL, err) < 0) {
+			step_copy_end(dir);
+			return -1;
+		}
+		return 0;
+	}
+	/* not a tar: the Dockerfile, and no context */
+	snprintf(df, sizeof(df), "%s/Dockerfile", dir);
+	_cleanup_close_ int out = open(df, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		step_copy_end(dir);
+		return mr_fail(err, errno, "create '%s'", df);
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			step_copy_end(dir);
+			return mr_fail(err, errno ? errno : EIO, "write '%s'", df);
+		}
+	return 0;
+}
+
 /* ---- COPY ------------------------------------------------------------------------------ */
 
 struct copier {
@@ -443,7 +492,7 @@ static int copy_tree(struct copier *cp, int dirfd, const char *rel, const char *
 }
 
 /* does FD hold a tar, plain or compressed (gzip, bzip2, xz, zstd)? ADD unpacks those */
-static bool is_archive(int fd)
+bool step_is_archive(int fd)
 {
 	unsigned char h[262];
 	ssize_t n = pread(fd, h, sizeof(h), 0);
@@ -469,7 +518,7 @@ static int add_archive(struct copier *cp, int fd, const char *src)
 	_cleanup_close_ int rd = open(proc, O_RDONLY | O_CLOEXEC);
 	if (rd < 0)
 		return mr_fail(cp->err, errno, "open '%s' in the context", src);
-	if (!is_archive(rd))
+	if (!step_is_archive(rd))
 		return 0;
 	if (snprintf(dir, sizeof(dir), "%s%s", cp->staging, cp->req->dest) >= (int)sizeof(dir))
 		return mr_fail(cp->err, ENAMETOOLONG, "ADD %s", src);

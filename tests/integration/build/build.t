@@ -159,6 +159,25 @@ hello" ] || die "the triggers did not fire in the child"
 }
 t "ONBUILD fires in the child build (and only there); -f - and --label" onbuild_stdin_label
 
+stdin_context() {
+	ct_need
+	context
+	printf 'FROM busybox\nCOPY a.txt /a.txt\n' >"$C/Dockerfile"
+	ct_host '
+		tar -C "$C" -cf - . | mr build -q -t fromtar - >/dev/null 2>"$R.out" ||
+			die "a tar on stdin: $(cat "$R.out")"
+		[ "$(mr run --rm fromtar cat /a.txt)" = hello ] || die "the context of the tar"
+		printf "FROM busybox\nRUN echo alone > /alone\n" | mr build -q -t alone - >/dev/null 2>"$R.out" ||
+			die "a Dockerfile on stdin: $(cat "$R.out")"
+		[ "$(mr run --rm alone cat /alone)" = alone ] || die "the Dockerfile alone"
+		out=$(echo x | mr build -q -f - - 2>&1) && die "both on stdin accepted"
+		echo "$out" | grep -q "cannot both be read from stdin" || die "$out"
+		ls $R/images/.tmp 2>/dev/null | grep -q . && die "temp files left: $(ls $R/images/.tmp)"
+		ct_noleaks
+	'
+}
+t "build -: a tar of the context, or a Dockerfile alone, on stdin" stdin_context
+
 copy_destinations() {
 	ct_need
 	context
