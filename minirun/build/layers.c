@@ -52,6 +52,8 @@ static void next_key(struct builder *b, const char *what)
 	strcpy(b->key, "sha256:");
 	for (int i = 0; i < 32; i++)
 		sprintf(b->key + 7 + 2 * i, "%02x", d[i]);
+	int shown = (int)strcspn(what, "\n");
+	mr_say("cache key %.19s... of: %.*s", b->key, shown > 70 ? 70 : shown, what);
 }
 
 static int cache_path(struct builder *b, char *buf, size_t len)
@@ -118,8 +120,12 @@ static int try_cache(struct builder *b, const char *by)
 {
 	json_t *e = NULL;
 	const char *diffid = NULL;
-	if (!cache_get(b, &e, &diffid))
+	if (!cache_get(b, &e, &diffid)) {
+		mr_say("cache: no layer for %.19s...%s", b->key,
+		       b->o->no_cache ? " (--no-cache)" : "");
 		return 0;
+	}
+	mr_say("cache: %.19s... has layer %.19s...", b->key, diffid);
 	add_layer(b, json_object_get(e, "layer"), diffid, by);
 	json_decref(e);
 	bld_say(b, "#%d CACHED\n\n", b->vertex);

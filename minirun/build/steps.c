@@ -53,6 +53,15 @@
 #include <openssl/evp.h>
 #include "minirun/containers/containers.h"
 
+/* the index of the last string of ARGV (the command, in the shell form) */
+static int argc_last(char *const *argv)
+{
+	int n = 0;
+	while (argv[n])
+		n++;
+	return n ? n - 1 : 0;
+}
+
 /* the start time of process PID (field 22 of /proc/PID/stat), 0 if it is gone */
 static unsigned long long start_time(pid_t pid)
 {
@@ -91,6 +100,7 @@ int step_store_state(const struct store *st, struct bstate *s, struct mr_err *er
 {
 	if (s->image[0])
 		return 0;
+	mr_say("store the image so far, for a container to be made of it");
 	_cleanup_free_ char *text = json_dumps(s->config, JSON_COMPACT);
 	char id[IMAGE_DIGEST_LEN + 1], manifest[IMAGE_DIGEST_LEN + 1];
 	if (!text)
@@ -300,6 +310,7 @@ int step_run(const struct store *st, const struct bstate *s, char *const *argv, 
 	struct container c;
 	char id[CONTAINER_ID_LEN + 1];
 	*code = -1;
+	mr_say("RUN: a container of %.19s... runs %s", s->image, argv[argc_last(argv)]);
 	if (container_create(containers_root(), &o, &c, err) < 0)
 		return -1;
 	snprintf(id, sizeof(id), "%s", c.id);
@@ -848,6 +859,7 @@ int step_copy(const struct store *st, const struct copy_req *req, char *staging,
 		mr_fail(err, errno, "mkdir '%s'", cp.staging);
 		goto out;
 	}
+	mr_say("COPY into the staging dir %s%s", cp.staging, req->from_lowers ? " (--from)" : "");
 	if ((req->from_lowers ? copy_from_layers(&cp, mnt) : copy_all(&cp)) < 0 ||
 	    copy_heredocs(&cp) < 0)
 		goto out;
