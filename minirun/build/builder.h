@@ -141,7 +141,9 @@ struct copy_req {
 	char **heredoc_names; /* COPY <<NAME: files made of these texts (nheredocs of them) */
 	char **heredoc_texts;
 	size_t nheredocs;
-	bool add; /* ADD: a local tar is unpacked, not copied */
+	bool add;                           /* ADD: a local tar is unpacked, not copied */
+	const struct dockerignore *exclude; /* --exclude patterns, on paths below each source */
+	bool parents;                       /* --parents: each source's path is kept under DEST */
 };
 
 /*

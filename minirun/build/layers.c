@@ -465,14 +465,26 @@ static int resolve_chown(struct builder *b, const char *spec, char *const *lower
 int bld_copy(struct builder *b, const struct df_instr *in)
 {
 	const char *verb = in->kind == DF_ADD ? "ADD" : "COPY";
-	if (df_flag(in, "parents") || df_flag(in, "exclude"))
-		return mr_fail(b->err, 0, "%s --parents and --exclude are not written yet", verb);
 	const char *from = df_flag(in, "from");
 	if (in->nargs < 2)
 		return mr_fail(b->err, 0, "%s requires at least two arguments", verb);
 	struct copy_req req = {
 		.context = b->o->context, .ignore = &b->di, .chmod = -1, .add = in->kind == DF_ADD};
 	struct strv srcs = {0}, hnames = {0}, htexts = {0};
+	struct dockerignore exclude = {0};
+	const char *parents = df_flag(in, "parents");
+	req.parents = parents && strcmp(parents, "false") != 0;
+	for (size_t i = 0; i < in->nflags; i++) /* every --exclude, in order */
+		if (!strncmp(in->flags[i], "--exclude=", 10)) {
+			char *pat = bld_expand(b, in->flags[i] + 10);
+			int r = pat ? dockerignore_add(&exclude, pat, b->err) : -1;
+			free(pat);
+			if (r < 0) {
+				dockerignore_free(&exclude);
+				return -1;
+			}
+			req.exclude = &exclude;
+		}
 	char dest[PATH_MAX], layer[PATH_MAX] = "", staging[PATH_MAX], key[IMAGE_DIGEST_LEN + 1];
 	struct layer_digests ld;
 	int rc = -1;
@@ -611,5 +623,6 @@ out:
 	strv_free(&srcs);
 	strv_free(&hnames);
 	strv_free(&htexts);
+	dockerignore_free(&exclude);
 	return rc;
 }

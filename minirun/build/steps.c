@@ -24,7 +24,9 @@
  * copies from another stage's (or image's) filesystem instead: its layers mounted as one
  * read-only overlay in a mount namespace that lives only as long as the copy. ADD is
  * COPY that unpacks a local tar (plain, gzip, bzip2, xz, zstd) into the destination,
- * with the checks a layer gets (no entry may climb out).
+ * with the checks a layer gets (no entry may climb out). --exclude patterns (the
+ * .dockerignore syntax) leave out paths below each source; --parents keeps each source's
+ * path under the destination.
  *
  * See: builder.h; https://docs.docker.com/reference/dockerfile/#copy ; unionfs/layer.h
  */
@@ -391,7 +393,8 @@ int step_stdin_context(const struct store *st, char *dir, size_t len, struct mr_
 
 struct copier {
 	const struct copy_req *req;
-	int ctx; /* the context directory */
+	size_t src_len; /* the length of the source being copied, as a context path ("." is 0) */
+	int ctx;        /* the context directory */
 	char staging[PATH_MAX];
 	struct mr_err *err;
 };
@@ -475,6 +478,11 @@ static int copy_tree(struct copier *cp, int dirfd, const char *rel, const char *
 		}
 		bool ignored = cp->req->ignore && dockerignore_excludes(cp->req->ignore, crel);
 		if (ignored && !(S_ISDIR(sb.st_mode) && cp->req->ignore->exceptions))
+			continue;
+		/* --exclude: patterns on the path below the source being copied */
+		const char *below = crel + cp->src_len + (cp->src_len ? 1 : 0);
+		if (cp->req->exclude && dockerignore_excludes(cp->req->exclude, below) &&
+		    !(S_ISDIR(sb.st_mode) && cp->req->exclude->exceptions))
 			continue;
 		if (S_ISLNK(sb.st_mode)) { /* copied as the link it is, not followed */
 			char target[PATH_MAX];
@@ -568,8 +576,14 @@ static int copy_source(struct copier *cp, const char *src, bool dest_dir)
 	char dst[PATH_MAX];
 	const char *base = strrchr(src, '/');
 	base = base ? base + 1 : src;
+	if (!S_ISDIR(sb.st_mode) && r->exclude && dockerignore_excludes(r->exclude, base))
+		return 0; /* --exclude names this file */
+	cp->src_len = strcmp(src, ".") ? strlen(src) : 0;
 	int len;
-	if (S_ISDIR(sb.st_mode)) /* a directory's contents, not the directory itself */
+	if (r->parents) /* --parents: the source's path is kept under DEST */
+		len = snprintf(dst, sizeof(dst), "%s%s/%s", cp->staging, r->dest,
+			       strcmp(src, ".") ? src : "");
+	else if (S_ISDIR(sb.st_mode)) /* a directory's contents, not the directory itself */
 		len = snprintf(dst, sizeof(dst), "%s%s", cp->staging, r->dest);
 	else if (dest_dir)
 		len = snprintf(dst, sizeof(dst), "%s%s/%s", cp->staging, r->dest, base);

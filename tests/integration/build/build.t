@@ -159,6 +159,27 @@ hello" ] || die "the triggers did not fire in the child"
 }
 t "ONBUILD fires in the child build (and only there); -f - and --label" onbuild_stdin_label
 
+exclude_parents() {
+	ct_need
+	context
+	mkdir -p "$C/x" "$C/y" "$C/docs" && echo x >"$C/x/a.txt" && echo y >"$C/y/a.txt" &&
+		echo d >"$C/docs/d" && echo r >"$C/README.md" && echo h1 >"$C/home1.txt" &&
+		echo h2 >"$C/home2.bin"
+	printf 'FROM busybox\nCOPY --exclude=*.txt hom* /mydir/\nCOPY --exclude=*.md --exclude=docs . /app/\nCOPY --parents x/a.txt y/a.txt /p/\n' >"$C/Dockerfile"
+	ct_host '
+		mr build -q -t ex "$C" >/dev/null 2>"$R.out" || die "build: $(cat "$R.out")"
+		[ "$(mr run --rm ex ls /mydir)" = home2.bin ] || die "--exclude=*.txt: $(mr run --rm ex ls /mydir)"
+		out=$(mr run --rm ex ls /app)
+		echo "$out" | grep -qx README.md && die "--exclude=*.md: $out"
+		echo "$out" | grep -qx docs && die "--exclude=docs: $out"
+		echo "$out" | grep -qx a.txt || die "COPY . lost a.txt: $out"
+		[ "$(mr run --rm ex cat /p/x/a.txt /p/y/a.txt)" = "x
+y" ] || die "--parents: $(mr run --rm ex find /p)"
+		ct_noleaks
+	'
+}
+t "COPY --exclude (patterns below the source, several) and --parents (the path kept)" exclude_parents
+
 stdin_context() {
 	ct_need
 	context
