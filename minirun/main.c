@@ -16,6 +16,7 @@
  * See: docs/HACKING.md; DESIGN.md "The layers of minirun".
  */
 #include "lib/err.h"
+#include "minirun/build/build.h"
 #include "minirun/containers/containers.h"
 #include "minirun/image/image.h"
 #include "minirun/network/network.h"
@@ -73,6 +74,7 @@ static const struct {
 	{"oci", cmd_oci, "The OCI runtime: runc's verbs over a bundle (create, start, ...)"},
 	{"network", cmd_network, "Manage networks (create, ls, rm, inspect, connect, ...)"},
 	{"volume", cmd_volume, "Manage volumes (create, ls, rm, inspect, prune)"},
+	{"build", build_main, "Build an image from a Dockerfile"},
 };
 
 /* the container verbs: lifecycle, stdio, and the ones that look at a container */

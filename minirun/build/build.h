@@ -1,0 +1,53 @@
+/*
+ * minirun/build/build.h - `minirun build`: an image from a Dockerfile and a context.
+ *
+ * The folder's pieces, each with its own header:
+ *
+ *   dockerfile.h    the parser: a Dockerfile's instructions as written (a typed AST)
+ *   shlex.h         the shell lexer: quotes, escapes, $VAR and ${VAR...} substitution
+ *   dockerignore.h  the .dockerignore matcher: which context files are left out
+ *
+ * This header is the command the dispatcher (minirun/main.c) runs, and the builder behind
+ * it (builder.c: the instructions in order, the cache; steps.c: RUN and COPY's layers).
+ *
+ * See: https://docs.docker.com/reference/cli/docker/buildx/build/
+ */
+#ifndef MR_BUILD_BUILD_H
+#define MR_BUILD_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/err.h"
+#include "minirun/image/image.h"
+
+/* `minirun build ...`: ARGV[0] is "build"; returns the exit status. FULL: minirun's argv. */
+int build_main(int argc, char **argv, char **full);
+
+/* What `minirun build` was asked for. */
+struct build_opts {
+	const char *context;    /* the context directory */
+	const char *dockerfile; /* the Dockerfile's path (CONTEXT/Dockerfile by default) */
+	char **tags;            /* -t NAME[:TAG] */
+	size_t ntags;
+	char **build_args; /* --build-arg K=V, or K (its value from our environment) */
+	size_t nbuild_args;
+	char **labels; /* --label K=V: on the image, over the Dockerfile's LABELs */
+	size_t nlabels;
+	const char *network; /* RUN's network: "none" (NULL) or "host" */
+	const char *target;  /* --target STAGE: build that stage (and what it needs) */
+	const char *output;  /* --output type=local,dest=DIR|type=tar,dest=F: no image */
+	bool no_cache, quiet;
+};
+
+/*
+ * build_image - build O's Dockerfile in O's context into the image store (image_root()),
+ * naming it with each -t; its ID ("sha256:...") to ID ("" with --output, which writes the
+ * filesystem out instead). Progress on stderr (BuildKit's plain
+ * form) unless O->quiet. Returns 0, or -1 with err: a parse error as "FILE:LINE: what", a
+ * failed RUN as docker says it ("process \"/bin/sh -c false\" did not complete
+ * successfully: exit code: 1").
+ */
+int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struct mr_err *err);
+
+#endif
