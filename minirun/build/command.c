@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/cli.h"
 #include "lib/err.h"
 #include "lib/file.h"
 #include "minirun/build/dockerfile.h"
@@ -78,10 +79,11 @@ static int print_parse(const char *file)
 	return rc < 0 ? 1 : 0;
 }
 
+/* a usage error in docker's words and status (docs/HACKING.md: 125, as docker's CLI) */
 static int usage_error(const char *what)
 {
-	fprintf(stderr, "minirun: build: %s; see 'minirun build --help'\n", what);
-	return MR_EXIT_USAGE;
+	fprintf(stderr, "minirun: build: %s\nSee 'minirun build --help'.\n", what);
+	return MR_EXIT_RUNTIME;
 }
 
 int build_main(int argc, char **argv, char **full)
@@ -107,7 +109,8 @@ int build_main(int argc, char **argv, char **full)
 	int c;
 	(void)full;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+f:o:qt:h", opts, NULL)) != -1) {
+	opterr = 0; /* mr_flag_error says it, in docker's words */
+	while ((c = getopt_long(argc, argv, "+:f:o:qt:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'P': parse_file = optarg; break;
 		case 'B': build_args[o.nbuild_args++] = optarg; break;
@@ -126,14 +129,12 @@ int build_main(int argc, char **argv, char **full)
 		case 't': tags[o.ntags++] = optarg; break;
 		case 'T': o.target = optarg; break;
 		case 'h': usage(stdout); return 0;
-		default: return usage_error("unknown flag");
+		default: return mr_flag_error(c, "build", argv);
 		}
 	}
 	if (parse_file) {
 		if (optind != argc) {
-			fprintf(stderr, "minirun: build --print-parse takes one FILE and no "
-					"context; see 'minirun build --help'\n");
-			return MR_EXIT_USAGE;
+			return usage_error("--print-parse takes one FILE and no context");
 		}
 		return print_parse(parse_file);
 	}

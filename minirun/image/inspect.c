@@ -58,6 +58,49 @@ static void image_names(const struct store *st, const char *id, json_t *tags, js
 	json_decref(idx);
 }
 
+/*
+ * docker_config - the image's config as docker's inspect shows it: every field of docker's
+ * container config, in its order, with its zero value where the image has none (Cmd null,
+ * User "", ...; the optional ones, such as Healthcheck or StopSignal, only when present),
+ * then whatever else the image carries. A template then reads `.Config.Cmd` of an image
+ * without a CMD as docker's does (null), instead of failing on a missing key. New reference.
+ */
+static json_t *docker_config(json_t *cfg)
+{
+	static const struct {
+		const char *key;
+		int kind; /* 's' "", 'b' false, 'n' null, 0: only when the image has it */
+	} fields[] = {
+		{"Hostname", 's'},      {"Domainname", 's'},   {"User", 's'},
+		{"AttachStdin", 'b'},   {"AttachStdout", 'b'}, {"AttachStderr", 'b'},
+		{"ExposedPorts", 0},    {"Tty", 'b'},          {"OpenStdin", 'b'},
+		{"StdinOnce", 'b'},     {"Env", 'n'},          {"Cmd", 'n'},
+		{"Healthcheck", 0},     {"ArgsEscaped", 0},    {"Image", 's'},
+		{"Volumes", 'n'},       {"WorkingDir", 's'},   {"Entrypoint", 'n'},
+		{"NetworkDisabled", 0}, {"MacAddress", 0},     {"OnBuild", 'n'},
+		{"Labels", 'n'},        {"StopSignal", 0},     {"StopTimeout", 0},
+		{"Shell", 0},
+	};
+	json_t *out = json_object(), *v;
+	const char *k;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		json_t *have = cfg ? json_object_get(cfg, fields[i].key) : NULL;
+		if (have)
+			json_object_set(out, fields[i].key, have);
+		else if (fields[i].kind)
+			json_object_set_new(out, fields[i].key,
+					    fields[i].kind == 's'   ? json_string("")
+					    : fields[i].kind == 'b' ? json_false()
+								    : json_null());
+	}
+	json_object_foreach(cfg, k, v)
+	{
+		if (!json_object_get(out, k))
+			json_object_set(out, k, v);
+	}
+	return out;
+}
+
 /* docker's inspect object for IMG */
 static json_t *inspect_object(const struct store *st, const struct image *img)
 {
@@ -65,7 +108,7 @@ static json_t *inspect_object(const struct store *st, const struct image *img)
 	image_names(st, img->id, tags, digests);
 	json_t *cfg = json_object_get(c, "config");
 	json_t *diffs = json_object_get(json_object_get(c, "rootfs"), "diff_ids");
-	cfg = cfg ? json_incref(cfg) : json_object();
+	cfg = docker_config(cfg);
 	diffs = diffs ? json_incref(diffs) : json_array();
 	json_t *o = json_pack(
 		"{s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:{s:s, s:o}, s:{s:s, s:s, "
