@@ -420,7 +420,7 @@ int cmd_pull(int argc, char **argv)
 		switch (c) {
 		case 'p': o.platform = optarg; break;
 		case 'k': o.insecure = 1; break;
-		case 't': o.insecure = !strcmp(optarg, "false"); break;
+		case 't': o.insecure = !strcmp(optarg, "false") ? 1 : -1; break;
 		case 'q': o.quiet = 1; break;
 		case 'h':
 			printf("Usage:  minirun pull [OPTIONS] NAME[:TAG|@DIGEST]\n\n"
