@@ -273,6 +273,14 @@ static int perform(struct registry *r, const char *url, const char *accept, int 
 		return mr_fail(err, 0, "%s \"%s\": connection closed after %llu of %lld bytes (%s)",
 			       verb, url, (unsigned long long)resp->received, resp->length,
 			       curl_easy_strerror(rc));
+	if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {
+		const char *d = getenv("MINIRUN_CERTS_D");
+		return mr_fail(err, 0,
+			       "%s \"%s\": %s: the registry's certificate is not trusted here: put "
+			       "the CA that signed it in %s/%s/ca.crt, or use --tls-verify=false",
+			       verb, url, curl_easy_strerror(rc),
+			       d && *d ? d : "/etc/containers/certs.d", r->host);
+	}
 	return mr_fail(err, 0, "%s \"%s\": %s", verb, url, curl_easy_strerror(rc));
 }
 
