@@ -206,7 +206,8 @@ pod() {
 	podman --root "$T_DIR/proot" --runroot "$T_DIR/prun" --tmpdir "$T_DIR/ptmp" \
 		--cgroup-manager=cgroupfs --storage-driver=vfs --events-backend=none "$@"
 }
-cg_tops() { find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d 2>/dev/null | sort; }
+# (depth 4: podman run leaves libpod_parent/conmon below the top)
+cg_tops() { find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d 2>/dev/null | sort; }
 cg_forget_new() {
 	cg_tops >"$T_DIR/cg.after"
 	comm -13 "$T_DIR/cg.before" "$T_DIR/cg.after" | sort -r | while read -r d; do
