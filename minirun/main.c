@@ -2,7 +2,8 @@
  * minirun/main.c - `minirun COMMAND ...`: the one binary, a table of top-level commands.
  *
  * The commands: `oci`, the runc-compatible OCI runtime (oci.c); the image store's commands
- * (images, pull, import, load, save, tag, rmi, history, image: minirun/image/); `network`
+ * (images, pull, push, login, logout, import, load, save, tag, rmi, history, image:
+ * minirun/image/); `network`
  * and `volume` (minirun/network/, minirun/volume/); the container verbs (run, ps, logs, ...:
  * minirun/containers/, three tables). Installed or linked under the name
  * `minirun-oci`, the binary is the OCI runtime directly, which is how podman (--runtime)

@@ -1,7 +1,8 @@
 /*
  * minirun/image/pull.c - `minirun pull`: an image from any v2 registry into the store.
  *
- *   minirun pull [--platform OS/ARCH[/VARIANT]] [--insecure] [-q] NAME[:TAG|@DIGEST]
+ *   minirun pull [--platform OS/ARCH[/VARIANT]] [--insecure|--tls-verify=BOOL] [-q]
+ *                NAME[:TAG|@DIGEST]
  *
  * The steps, each one request (registry.c makes them, with auth and redirects):
  *
@@ -430,6 +431,8 @@ int cmd_pull(int argc, char **argv)
 			       "image\n"
 			       "      --insecure          Allow plain http and unverified TLS (always so "
 			       "for 127.0.0.0/8)\n"
+			       "      --tls-verify bool   false: as --insecure; true: verify even "
+			       "127.0.0.0/8\n"
 			       "  -q, --quiet             Suppress verbose output\n");
 			return 0;
 		default: return image_usage_error("pull", "bad flag");
