@@ -50,7 +50,7 @@ int cmd_tag(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_image(int argc,
-	      char **argv); /* image ls|inspect|prune|rm|tag|history|pull|load|save|import */
+	      char **argv); /* image ls|inspect|prune|rm|tag|history|pull|push|load|save|import */
 int cmd_pull(int argc, char **argv);
 int cmd_push(int argc, char **argv);   /* push.c */
 int cmd_login(int argc, char **argv);  /* login.c */
