@@ -153,6 +153,12 @@ login_logout() {
 		'["eDp5","*"]' "other keys kept"
 	t_status 125 "$MI" login --password-stdin "$REG"
 	t_match "$T_OUT" 'Must provide --username with --password-stdin'
+	t_status 1 "$MI" login -u user "$REG" </dev/null
+	t_match "$T_OUT" '^minirun: Cannot perform an interactive login from a non TTY device$'
+	# -p works, with docker's warning on stderr
+	out=$("$MI" login -u user -p pass "$REG" 2>"$T_DIR/err") || t_fail "login -p: $out"
+	t_eq "$out" "Login Succeeded" "login -p"
+	t_match "$(cat "$T_DIR/err")" '^WARNING! Using --password via the CLI is insecure. Use --password-stdin.$'
 	out=$("$MI" logout "$REG") || t_fail "logout"
 	t_eq "$out" "Removing login credentials for $REG"
 	t_eq "$(jq -c --arg r "$REG" '[.auths[$r], .auths["other.example:5000"].auth]' "$DOCKER_CONFIG/config.json")" \
