@@ -46,12 +46,13 @@ struct push_blob {
 	struct progress *pr;
 	int line;
 	const char *id; /* what the line is called: the short diffID */
+	uint64_t size;  /* the blob's, for the bar before curl knows it */
 };
 
 static void push_progress(void *ctx, uint64_t now, uint64_t total)
 {
 	struct push_blob *b = ctx;
-	progress_bytes(b->pr, b->line, now, total);
+	progress_bytes(b->pr, b->line, now, total ? total : b->size);
 }
 
 /* "blob upload unknown: ..." from a failed answer, prefixed with what was being done; a 401
@@ -176,6 +177,7 @@ static int upload_blob(const struct store *st, struct registry *r, const char *d
 	snprintf(loc, sizeof(loc), "%s", resp.location);
 	const char *env = getenv("MINIRUN_PUSH_CHUNK");
 	uint64_t chunk = env && strtoull(env, NULL, 10) > 0 ? strtoull(env, NULL, 10) : PUSH_CHUNK;
+	b->size = (uint64_t)s.st_size;
 	progress_line(b->pr, b->line, b->id, "Pushing");
 	return send_blob(r, loc, sizeof(loc), path, digest, (uint64_t)s.st_size, chunk, b, err);
 }

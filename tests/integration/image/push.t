@@ -20,7 +20,7 @@ need_registry() {
 # need_auth_registry - a registry that wants user/pass (htpasswd, bcrypt as it requires)
 need_auth_registry() {
 	need_cli
-	t_need htpasswd
+	t_need htpasswd jq
 	htpasswd -Bbn user pass >"$T_DIR/htpasswd" || t_fail "htpasswd failed"
 	REG_YML_EXTRA="auth:
   htpasswd:
