@@ -286,6 +286,7 @@ int image_pull(const struct store *st, const char *ref, const struct pull_opts *
 /* push NAME:TAG from the store to its registry */
 struct push_opts {
 	int insecure; /* as pull_opts' */
+	int all_tags; /* every tag the store has of NAME's repository (NAME has no tag) */
 	int quiet;    /* print nothing */
 	FILE *out;    /* where docker's lines go (NULL: stdout) */
 };

@@ -1,7 +1,7 @@
 /*
  * minirun/image/push.c - `minirun push`: an image from the store to a v2 registry.
  *
- *   minirun push [--tls-verify=false] [-q] NAME[:TAG]
+ *   minirun push [-a] [--tls-verify=false] [-q] NAME[:TAG]
  *
  * Pull backwards, blobs before the manifest that names them (a registry refuses a manifest
  * whose blobs it does not have):
@@ -305,21 +305,67 @@ out:
 	return rc;
 }
 
+/* the tags the store has for REF's repository, as a JSON array of strings (-a) */
+static json_t *repo_tags(const struct store *st, const struct image_ref *ref, struct mr_err *err)
+{
+	json_t *idx = store_index_load(st, err), *e, *tags;
+	size_t i;
+	if (!idx)
+		return NULL;
+	tags = json_array();
+	json_array_foreach(json_object_get(idx, "manifests"), i, e)
+	{
+		const char *name = json_string_value(
+			json_object_get(json_object_get(e, "annotations"), IMAGE_ANN_NAME));
+		struct image_ref other;
+		if (name && ref_parse(name, &other, NULL) == 0 && other.tag[0] &&
+		    !strcmp(other.domain, ref->domain) && !strcmp(other.path, ref->path))
+			json_array_append_new(tags, json_string(other.tag));
+	}
+	json_decref(idx);
+	return tags;
+}
+
+/* push tag REF->tag: resolve it, send it, record its RepoDigest */
+static int push_tag(const struct store *st, struct registry *r, const struct image_ref *ref,
+		    const char *repo, const struct push_opts *o, struct mr_err *err)
+{
+	struct image img = {0};
+	char canon[600], digest[IMAGE_DIGEST_LEN + 1];
+	ref_canonical(ref, canon, sizeof(canon));
+	if (image_resolve(st, canon, &img, NULL) < 0)
+		return mr_fail(err, 0, "An image does not exist locally with the tag: %s", repo);
+	int rc = push_locked(st, r, ref, &img, o, digest, err);
+	/* the name now has a digest in that repository: docker's RepoDigests */
+	if (rc == 0)
+		image_add(st, canon, img.manifest_digest, digest, NULL, NULL);
+	image_free(&img);
+	return rc;
+}
+
 int image_push(const struct store *st, const char *name, const struct push_opts *o,
 	       struct mr_err *err)
 {
 	struct image_ref ref;
 	struct registry r;
-	struct image img = {0};
-	char canon[600], repo[600], digest[IMAGE_DIGEST_LEN + 1];
+	char repo[600];
 	FILE *out = o->out ? o->out : stdout;
+	const char *last = strrchr(name, '/');
+	int tagged = strchr(last ? last : name, ':') != NULL;
 	if (ref_parse(name, &ref, err) < 0)
 		return -1;
 	if (ref.digest[0])
 		return mr_fail(err, 0, "cannot push a digest reference '%s': push NAME:TAG", name);
-	ref_canonical(&ref, canon, sizeof(canon));
+	if (o->all_tags && tagged)
+		return mr_fail(err, 0, "tag can't be used with --all-tags/-a: push %.*s -a",
+			       (int)(strrchr(name, ':') - name), name);
 	ref_familiar_repo(&ref, repo, sizeof(repo));
+	json_t *tags = o->all_tags ? repo_tags(st, &ref, err) : json_pack("[s]", ref.tag);
+	if (!tags)
+		return -1;
 	if (!o->quiet) {
+		if (!tagged && !o->all_tags)
+			fprintf(out, "Using default tag: %s\n", ref.tag);
 		/* docker names Hub's repositories in full here: [docker.io/library/busybox] */
 		if (!strcmp(ref.domain, "docker.io"))
 			fprintf(out, "The push refers to repository [docker.io/%s]\n", ref.path);
@@ -327,40 +373,45 @@ int image_push(const struct store *st, const char *name, const struct push_opts 
 			fprintf(out, "The push refers to repository [%s]\n", repo);
 		fflush(out);
 	}
-	if (image_resolve(st, canon, &img, NULL) < 0)
+	if (json_array_size(tags) == 0) {
+		json_decref(tags);
 		return mr_fail(err, 0, "An image does not exist locally with the tag: %s", repo);
+	}
 	if (registry_open(&r, &ref, o->insecure, err) < 0) {
-		image_free(&img);
+		json_decref(tags);
 		return -1;
 	}
 	/* the blobs must stay while they are read: no gc runs under a shared STORE_ADDING */
 	int rc = store_lock(st, STORE_ADDING, err);
 	if (rc == 0) {
-		rc = push_locked(st, &r, &ref, &img, o, digest, err);
-		/* the name now has a digest in that repository: docker's RepoDigests */
-		if (rc == 0)
-			image_add(st, canon, img.manifest_digest, digest, NULL, NULL);
+		size_t i;
+		json_t *t;
+		json_array_foreach(tags, i, t)
+		{
+			snprintf(ref.tag, sizeof(ref.tag), "%s", json_string_value(t));
+			if ((rc = push_tag(st, &r, &ref, repo, o, err)) < 0)
+				break;
+		}
 		store_unlock(st, STORE_ADDING);
 	}
 	registry_close(&r);
-	image_free(&img);
+	json_decref(tags);
 	return rc;
 }
 
 int cmd_push(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"tls-verify", required_argument, NULL, 't'},
-		{"insecure", no_argument, NULL, 'k'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"all-tags", no_argument, NULL, 'a'}, {"tls-verify", required_argument, NULL, 't'},
+		{"insecure", no_argument, NULL, 'k'}, {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
 	};
 	struct push_opts o = {0};
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "aqh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'a': o.all_tags = 1; break;
 		case 't': o.insecure = !strcmp(optarg, "false") ? 1 : -1; break;
 		case 'k': o.insecure = 1; break;
 		case 'q': o.quiet = 1; break;
@@ -368,6 +419,7 @@ int cmd_push(int argc, char **argv)
 			printf("Usage:  minirun push [OPTIONS] NAME[:TAG]\n\n"
 			       "Upload an image to a registry\n\n"
 			       "Options:\n"
+			       "  -a, --all-tags          Push all tags of the repository\n"
 			       "      --insecure          Allow plain http and unverified TLS\n"
 			       "  -q, --quiet             Suppress verbose output\n"
 			       "      --tls-verify bool   false: as --insecure (the default for "

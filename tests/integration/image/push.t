@@ -111,6 +111,24 @@ push_unknown_image() {
 	t_match "$T_OUT" '"push" requires exactly 1 argument'
 }
 
+all_tags_and_the_default_tag() {
+	need_registry
+	bb "$REG/test/tags:1"
+	mi tag "$REG/test/tags:1" "$REG/test/tags:2"
+	mi tag "$REG/test/tags:1" "$REG/test/tags:latest"
+	mi tag "$REG/test/tags:1" "$REG/test/other:9"
+	out=$(mi push -a "$REG/test/tags") || t_fail "push -a: $out"
+	t_eq "$(echo "$out" | grep -c '^The push refers to')" 1 "header lines"
+	t_eq "$(echo "$out" | sed -n 's/^\([^ ]*\): digest: .*/\1/p' | sort | tr '\n' ' ')" "1 2 latest " "tags pushed"
+	t_eq "$(skopeo list-tags --tls-verify=false "docker://$REG/test/tags" | jq -r '.Tags | sort | join(" ")')" \
+		"1 2 latest" "tags in the registry"
+	t_eq "$(reg_requests '/v2/test/other/')" 0 "another repository's tags"
+	out=$(mi push "$REG/test/tags") || t_fail "push without a tag: $out"
+	t_eq "$(echo "$out" | head -1)" "Using default tag: latest" "first line"
+	t_status 1 mi push -a "$REG/test/tags:1"
+	t_match "$T_OUT" "^minirun: tag can't be used with --all-tags/-a"
+}
+
 mount_from_another_repository() {
 	need_registry
 	bb "$REG/test/a:1"
@@ -243,6 +261,7 @@ podman_pulls_and_runs() {
 t "push then pull back: docker's lines, same manifest and image ID" push_then_pull_back
 t "a second push sends no blob: every layer already exists" push_twice_sends_nothing
 t "push of an image not in the store: docker's line, exit 1" push_unknown_image
+t "push -a sends every tag of the repository; no tag means latest" all_tags_and_the_default_tag
 t "a blob pulled from another repository is mounted, not sent" mount_from_another_repository
 t "a blob over the chunk size goes up in PATCH chunks" chunked_upload
 t "login checks the password, saves docker's config.json 0600; logout" login_logout
