@@ -173,6 +173,16 @@ login_logout() {
 	t_match "$T_OUT" 'Must provide --username with --password-stdin'
 	t_status 1 "$MI" login -u user "$REG" </dev/null
 	t_match "$T_OUT" '^minirun: Cannot perform an interactive login from a non TTY device$'
+	# on a terminal it asks (script(1) gives it one)
+	if command -v script >/dev/null; then
+		out=$( (sleep 0.5; printf 'user\n'; sleep 0.5; printf 'pass\n') |
+			DOCKER_CONFIG=$DOCKER_CONFIG timeout 20 script -qec "'$MI' login $REG" /dev/null | tr -d '\r') ||
+			t_fail "login on a terminal: $out"
+		t_match "$out" '^Username: user$'
+		# (echo off is not asserted: a password typed ahead is echoed before it is read)
+		t_match "$out" '^Password: '
+		t_match "$out" '^Login Succeeded$'
+	fi
 	# -p works, with docker's warning on stderr
 	out=$("$MI" login -u user -p pass "$REG" 2>"$T_DIR/err") || t_fail "login -p: $out"
 	t_eq "$out" "Login Succeeded" "login -p"
