@@ -2,11 +2,11 @@
  * minirun/main.c - `minirun COMMAND ...`: the one binary, a table of top-level commands.
  *
  * The commands: `oci`, the runc-compatible OCI runtime (oci.c); the image store's commands
- * (images, pull, import, load, save, tag, rmi, history, image: minirun/image/); `network`
- * and `volume` (minirun/network/, minirun/volume/); the container verbs (run, ps, logs, ...:
- * minirun/containers/, three tables). Installed or linked under the name
- * `minirun-oci`, the binary is the OCI runtime directly, which is how podman (--runtime)
- * and containerd (--runc-binary) are handed it.
+ * (images, pull, push, login, logout, import, load, save, tag, rmi, history, image:
+ * minirun/image/); `network` and `volume` (minirun/network/, minirun/volume/); the
+ * container verbs (run, ps, logs, ...: minirun/containers/, three tables). Installed or
+ * linked under the name `minirun-oci`, the binary is the OCI runtime directly, which is how
+ * podman (--runtime) and containerd (--runc-binary) are handed it.
  *
  *   minirun oci run --bundle DIR ID
  *   minirun-oci --root /run/x create --bundle DIR ID

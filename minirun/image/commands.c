@@ -3,7 +3,7 @@
  *
  *   minirun images [-a] [-q] [--digests] [--no-trunc] [--format json|TEMPLATE] [REPO[:TAG]]
  *   minirun tag SOURCE TARGET
- *   minirun image ls|inspect|history|rm|prune|tag|pull|import|load|save ...
+ *   minirun image ls|inspect|history|rm|prune|tag|pull|push|import|load|save ...
  *
  * `images` prints docker's table (REPOSITORY TAG IMAGE ID CREATED SIZE), newest first,
  * one row per name, "<none>" for what has no name; --format json prints one JSON object a
@@ -36,6 +36,9 @@ const struct mr_command image_commands[] = {
 	{"history", cmd_history, "Show the history of an image"},
 	{"image", cmd_image, "Manage images (ls, inspect, history, rm, prune, tag, pull, ...)"},
 	{"pull", cmd_pull, "Download an image from a registry"},
+	{"push", cmd_push, "Upload an image to a registry"},
+	{"login", cmd_login, "Log in to a registry"},
+	{"logout", cmd_logout, "Log out from a registry"},
 	{NULL, NULL, NULL},
 };
 
@@ -312,6 +315,7 @@ int cmd_image(int argc, char **argv)
 		{"history", cmd_history}, {"rm", cmd_rmi},      {"remove", cmd_rmi},
 		{"prune", image_prune},   {"tag", cmd_tag},     {"pull", cmd_pull},
 		{"import", cmd_import},   {"load", cmd_load},   {"save", cmd_save},
+		{"push", cmd_push},
 	};
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		printf("Usage:  minirun image COMMAND\n\nManage images\n\nCommands:\n");

@@ -1,12 +1,12 @@
 /*
  * minirun/image/curl_dl.c - libcurl, opened on first use instead of at every start.
  *
- * Only `pull` talks HTTP, but a binary linked with -lcurl makes the dynamic loader map and
- * relocate libcurl and the ~25 libraries it needs (TLS, Kerberos, LDAP, SSH, IDN ...) on
- * every start: about 5 ms of each `minirun run`, measured, for nothing. So minirun is not
- * linked with libcurl. This file defines the dozen curl functions the registry client
- * calls; the first call dlopen()s libcurl.so.4 and each function forwards to the real one.
- * The registry code reads as plain libcurl code.
+ * Only pull, push and login talk HTTP, but a binary linked with -lcurl makes the dynamic
+ * loader map and relocate libcurl and the ~25 libraries it needs (TLS, Kerberos, LDAP, SSH,
+ * IDN ...) on every start: about 5 ms of each `minirun run`, measured, for nothing. So minirun is
+ * not linked with libcurl. This file defines the dozen curl functions the registry client calls;
+ * the first call dlopen()s libcurl.so.4 and each function forwards to the real one. The registry
+ * code reads as plain libcurl code.
  *
  * curl_easy_setopt and curl_easy_getinfo are variadic. Their one extra argument's type is
  * told by the option's number, as libcurl itself decodes it: below 10000 a long, below
@@ -60,8 +60,10 @@ int registry_curl_load(struct mr_err *err)
 		return 0;
 	void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
 	if (!lib)
-		return mr_fail(err, 0, "pull needs libcurl (Debian package libcurl4): %s",
-			       dlerror());
+		return mr_fail(
+			err, 0,
+			"the registry client (pull, push, login) needs libcurl (Debian package libcurl4): %s",
+			dlerror());
 	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
 		void *f = dlsym(lib, syms[i].name);
 		if (!f) {

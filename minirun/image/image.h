@@ -50,8 +50,11 @@ int cmd_tag(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_image(int argc,
-	      char **argv); /* image ls|inspect|prune|rm|tag|history|pull|load|save|import */
+	      char **argv); /* image ls|inspect|prune|rm|tag|history|pull|push|load|save|import */
 int cmd_pull(int argc, char **argv);
+int cmd_push(int argc, char **argv);   /* push.c */
+int cmd_login(int argc, char **argv);  /* login.c */
+int cmd_logout(int argc, char **argv); /* login.c */
 
 /* The store root the commands use: set by the dispatcher from --root (NULL: $MINIRUN_ROOT,
  * else /var/lib/minirun). image_root() returns the one in effect. */
@@ -266,7 +269,7 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 /* pull REF into the store; PLATFORM "os/arch[/variant]" or NULL for this machine's */
 struct pull_opts {
 	const char *platform;
-	int insecure; /* plain http (and no TLS verification) */
+	int insecure; /* 1: plain http, no TLS verification; -1: verify even loopback */
 	int quiet;    /* print nothing */
 	FILE *out;    /* where docker's lines go (NULL: stdout); run/create give stderr */
 };
@@ -276,6 +279,20 @@ struct pull_opts {
  * something was downloaded or renamed, 0 if the image was already here under that name
  * ("Image is up to date"), -1 with err on failure (nothing kept, no Digest/Status line). */
 int image_pull(const struct store *st, const char *ref, const struct pull_opts *o,
+	       struct mr_err *err);
+
+/* push NAME:TAG from the store to its registry */
+struct push_opts {
+	int insecure; /* as pull_opts' */
+	int all_tags; /* every tag the store has of NAME's repository (NAME has no tag) */
+	int quiet;    /* print nothing */
+	FILE *out;    /* where docker's lines go (NULL: stdout) */
+};
+/* image_push - push NAME's blobs (those the registry lacks) and manifest, saying what it
+ * does as docker push does ("The push refers to repository [HOST/REPO]", a line per layer,
+ * "TAG: digest: sha256:... size: N"), unless o->quiet; the name then has that digest among
+ * its RepoDigests. -1 with err ("An image does not exist locally with the tag: REPO"). */
+int image_push(const struct store *st, const char *name, const struct push_opts *o,
 	       struct mr_err *err);
 
 /* progress: one line (a bar when OUT is a terminal) per layer, on OUT */

@@ -1,5 +1,5 @@
 /*
- * minirun/image/progress.c - one line per layer while pulling, as docker draws them.
+ * minirun/image/progress.c - one line per layer while pulling or pushing, as docker draws them.
  *
  * On a terminal, each layer keeps its own line and redraws it in place:
  *
@@ -64,7 +64,8 @@ static void draw(struct progress *p, int i)
 	struct line *l = &p->lines[i];
 	int up = p->n - i;
 	fprintf(p->out, "\033[%dA\r%s: %s", up, l->id, l->status);
-	if (l->total && l->done < l->total && !strcmp(l->status, "Downloading")) {
+	if (l->total && l->done < l->total &&
+	    (!strcmp(l->status, "Downloading") || !strcmp(l->status, "Pushing"))) {
 		char done[32], total[32], rate[32];
 		const int width = 50;
 		int fill = (int)((double)l->done / l->total * width);
@@ -88,7 +89,7 @@ void progress_line(struct progress *p, int i, const char *id, const char *status
 	struct line *l = &p->lines[i];
 	snprintf(l->id, sizeof(l->id), "%.12s", id);
 	snprintf(l->status, sizeof(l->status), "%s", status);
-	if (!strcmp(status, "Downloading"))
+	if (!strcmp(status, "Downloading") || !strcmp(status, "Pushing"))
 		l->start = now();
 	if (p->quiet)
 		return;

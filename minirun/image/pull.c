@@ -1,7 +1,8 @@
 /*
  * minirun/image/pull.c - `minirun pull`: an image from any v2 registry into the store.
  *
- *   minirun pull [--platform OS/ARCH[/VARIANT]] [--insecure] [-q] NAME[:TAG|@DIGEST]
+ *   minirun pull [--platform OS/ARCH[/VARIANT]] [--insecure|--tls-verify=BOOL] [-q]
+ *                NAME[:TAG|@DIGEST]
  *
  * The steps, each one request (registry.c makes them, with auth and redirects):
  *
@@ -421,7 +422,7 @@ int cmd_pull(int argc, char **argv)
 		switch (c) {
 		case 'p': o.platform = optarg; break;
 		case 'k': o.insecure = 1; break;
-		case 't': o.insecure = !strcmp(optarg, "false"); break;
+		case 't': o.insecure = !strcmp(optarg, "false") ? 1 : -1; break;
 		case 'q': o.quiet = 1; break;
 		case 'h':
 			printf("Usage:  minirun pull [OPTIONS] NAME[:TAG|@DIGEST]\n\n"
@@ -431,6 +432,8 @@ int cmd_pull(int argc, char **argv)
 			       "image\n"
 			       "      --insecure          Allow plain http and unverified TLS (always so "
 			       "for 127.0.0.0/8)\n"
+			       "      --tls-verify bool   false: as --insecure; true: verify even "
+			       "127.0.0.0/8\n"
 			       "  -q, --quiet             Suppress verbose output\n");
 			return 0;
 		default: return mr_flag_error(c, "pull", argv);

@@ -15,10 +15,17 @@
  * token is never sent to the blob storage a registry redirects to. A registry that only
  * speaks Basic auth gets the credentials directly. Credentials come from a docker-style
  * config.json ($DOCKER_CONFIG/config.json, ~/.docker/config.json, or podman's auth.json):
- * {"auths": {"HOST": {"auth": base64("user:password")}}}.
+ * {"auths": {"HOST": {"auth": base64("user:password")}}}, which auth.c reads and writes.
+ *
+ * Push (push.c) uses the same request with other methods: HEAD a blob, POST an upload,
+ * PUT its bytes (read from the store's file as curl sends them) and the manifest. A body is
+ * sent again from its start when the first answer is a 401.
  *
  * "Insecure" registries (--insecure, and 127.0.0.0/8, ::1 and localhost as docker treats
- * them) are tried with https without certificate checks first, then with plain http.
+ * them) are tried with https without certificate checks first, then with plain http. A
+ * registry with a certificate from its own CA is trusted through a certs.d directory, as
+ * podman and docker do: CERTS_D/HOST:PORT/ca.crt ($MINIRUN_CERTS_D, else
+ * /etc/containers/certs.d, else /etc/docker/certs.d).
  *
  * See: https://distribution.github.io/distribution/spec/auth/token/,
  *      opencontainers/distribution-spec spec.md, curl_easy_setopt(3)
@@ -28,81 +35,15 @@
 #include <ctype.h>
 #include <stddef.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/evp.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
-
-/* ---- credentials from config.json --------------------------------------------------------- */
-
-/* the "auths" keys that may name HOST, as docker and podman write them */
-static int auth_key_matches(const char *key, const char *host)
-{
-	const char *k = key;
-	if (!strncmp(k, "https://", 8))
-		k += 8;
-	else if (!strncmp(k, "http://", 7))
-		k += 7;
-	size_t n = strcspn(k, "/");
-	if (strlen(host) == n && !strncmp(k, host, n))
-		return 1;
-	/* Docker Hub goes by several names */
-	static const char *hub[] = {"index.docker.io", "registry-1.docker.io", "docker.io"};
-	int kh = 0, hh = 0;
-	for (size_t i = 0; i < 3; i++) {
-		kh |= strlen(hub[i]) == n && !strncmp(k, hub[i], n);
-		hh |= !strcmp(host, hub[i]);
-	}
-	return kh && hh;
-}
-
-/* find "user:password" for HOST in the first config file that has it; "" if none */
-static void find_credentials(const char *host, char *out, size_t len)
-{
-	char paths[4][4200];
-	int n = 0;
-	const char *e;
-	out[0] = 0;
-	if ((e = getenv("REGISTRY_AUTH_FILE")) && *e)
-		snprintf(paths[n++], sizeof(paths[0]), "%s", e);
-	if ((e = getenv("DOCKER_CONFIG")) && *e)
-		snprintf(paths[n++], sizeof(paths[0]), "%s/config.json", e);
-	else if ((e = getenv("HOME")) && *e)
-		snprintf(paths[n++], sizeof(paths[0]), "%s/.docker/config.json", e);
-	if ((e = getenv("XDG_RUNTIME_DIR")) && *e)
-		snprintf(paths[n++], sizeof(paths[0]), "%s/containers/auth.json", e);
-	for (int i = 0; i < n && !out[0]; i++) {
-		json_t *cfg = json_load_file(paths[i], 0, NULL), *v;
-		const char *key;
-		json_object_foreach(json_object_get(cfg, "auths"), key, v)
-		{
-			const char *b64 = json_string_value(json_object_get(v, "auth"));
-			const char *u = json_string_value(json_object_get(v, "username"));
-			const char *p = json_string_value(json_object_get(v, "password"));
-			if (!auth_key_matches(key, host))
-				continue;
-			if (b64 && strlen(b64) < 1024) {
-				unsigned char dec[1024];
-				int k = EVP_DecodeBlock(dec, (const unsigned char *)b64,
-							strlen(b64));
-				/* EVP_DecodeBlock counts the padding as NUL bytes: trim them */
-				while (k > 0 && dec[k - 1] == 0)
-					k--;
-				if (k > 0 && memchr(dec, ':', k))
-					snprintf(out, len, "%.*s", k, dec);
-			} else if (u && p) {
-				snprintf(out, len, "%s:%s", u, p);
-			}
-			mr_say("credentials for %s from %s", host, paths[i]);
-			break;
-		}
-		json_decref(cfg);
-	}
-}
+#include "minirun/image/auth.h"
 
 /* ---- one HTTP exchange -------------------------------------------------------------------- */
 
@@ -117,6 +58,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *ctx)
 	if (!strncmp(line, "HTTP/", 5)) {
 		/* a new response (after a 100 Continue, or each hop): forget the last one's */
 		r->content_type[0] = r->docker_digest[0] = r->www_auth[0] = 0;
+		r->location[0] = r->range[0] = 0;
 		r->length = -1;
 		return len;
 	}
@@ -128,6 +70,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *ctx)
 		{"docker-content-digest:", offsetof(struct reg_resp, docker_digest),
 		 sizeof(r->docker_digest)},
 		{"www-authenticate:", offsetof(struct reg_resp, www_auth), sizeof(r->www_auth)},
+		{"location:", offsetof(struct reg_resp, location), sizeof(r->location)},
+		{"range:", offsetof(struct reg_resp, range), sizeof(r->range)},
 	};
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		size_t k = strlen(keep[i].name);
@@ -181,27 +125,40 @@ static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off
 		       curl_off_t ulnow)
 {
 	struct reg_resp *r = ctx;
-	(void)ult;
-	(void)ulnow;
-	if (r->progress)
+	if (r->progress && r->upload_path)
+		r->progress(r->sink_ctx, (uint64_t)ulnow, (uint64_t)ult);
+	else if (r->progress)
 		r->progress(r->sink_ctx, (uint64_t)dlnow, (uint64_t)dltotal);
 	return 0;
 }
 
-/* the value of PARAM in a challenge: Bearer realm="x",service="y" */
-static void challenge_param(const char *ch, const char *param, char *out, size_t len)
+/* the body sent: from memory, or from the file (pread, so a resend after a 401 starts over) */
+struct upload {
+	struct reg_resp *resp;
+	int fd;
+	uint64_t sent;
+};
+
+static size_t on_read(char *buf, size_t size, size_t n, void *ctx)
 {
-	out[0] = 0;
-	for (const char *p = ch; (p = strcasestr(p, param));) {
-		const char *v = p + strlen(param);
-		if ((p == ch || p[-1] == ' ' || p[-1] == ',') && v[0] == '=' && v[1] == '"') {
-			const char *end = strchr(v + 2, '"');
-			if (end)
-				snprintf(out, len, "%.*s", (int)(end - v - 2), v + 2);
-			return;
-		}
-		p = v;
+	struct upload *u = ctx;
+	struct reg_resp *r = u->resp;
+	uint64_t total = r->upload_path ? r->upload_len : r->data_len;
+	size_t want = size * n;
+	if (want > total - u->sent)
+		want = total - u->sent;
+	if (!want)
+		return 0;
+	if (!r->upload_path) {
+		memcpy(buf, (const char *)r->data + u->sent, want);
+	} else {
+		ssize_t got = pread(u->fd, buf, want, (off_t)(r->upload_off + u->sent));
+		if (got <= 0)
+			return CURL_READFUNC_ABORT;
+		want = (size_t)got;
 	}
+	u->sent += want;
+	return want;
 }
 
 /* a URL's "scheme://host[:port]" part, to tell whether a redirect leaves the registry */
@@ -218,6 +175,17 @@ static int perform(struct registry *r, const char *url, const char *accept, int 
 	CURL *c = r->curl;
 	struct curl_slist *h = NULL;
 	char line[4200];
+	const char *method = resp->method ? resp->method : "GET";
+	/* Go's spelling, as docker's messages have it: Get "URL": ..., Put "URL": ... */
+	char verb[8];
+	snprintf(verb, sizeof(verb), "%c%s", method[0], method + 1);
+	for (char *v = verb + 1; *v; v++)
+		*v = (char)tolower((unsigned char)*v);
+	struct upload up = {.resp = resp, .fd = -1};
+	int sending = resp->upload_path || resp->data_len || !strcmp(method, "PUT") ||
+		      !strcmp(method, "PATCH") || !strcmp(method, "POST");
+	if (resp->upload_path && (up.fd = open(resp->upload_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return mr_fail(err, errno, "open '%s'", resp->upload_path);
 	curl_easy_reset(c);
 	resp->curl = c;
 	resp->len = 0;
@@ -243,6 +211,29 @@ static int perform(struct registry *r, const char *url, const char *accept, int 
 	if (r->insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	} else if (r->cafile[0]) {
+		curl_easy_setopt(c, CURLOPT_CAINFO, r->cafile);
+	}
+	if (!strcmp(method, "HEAD")) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	} else if (sending) {
+		/* PUT with a body of known length; POST and PATCH are the same request renamed */
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, &up);
+		curl_easy_setopt(
+			c, CURLOPT_INFILESIZE_LARGE,
+			(curl_off_t)(resp->upload_path ? resp->upload_len : resp->data_len));
+		if (strcmp(method, "PUT") != 0)
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+		/* no "Expect: 100-continue" wait: the registry reads what it is sent */
+		h = curl_slist_append(h, "Expect:");
+		if (resp->header)
+			h = curl_slist_append(h, resp->header);
+		if (resp->upload_type) {
+			snprintf(line, sizeof(line), "Content-Type: %s", resp->upload_type);
+			h = curl_slist_append(h, line);
+		}
 	}
 	if (accept) {
 		snprintf(line, sizeof(line), "Accept: %s", accept);
@@ -256,45 +247,62 @@ static int perform(struct registry *r, const char *url, const char *accept, int 
 		curl_easy_setopt(c, CURLOPT_USERPWD, r->basic);
 	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	mr_say("GET %s%s", url, with_auth && (r->token || r->use_basic) ? " (authorized)" : "");
+	mr_say("%s %s%s", method, url,
+	       with_auth && (r->token || r->use_basic) ? " (authorized)" : "");
 	CURLcode rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+	/* a redirect's target made absolute by curl; a 201/202's Location stays as sent */
 	char *loc = NULL;
 	curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc);
 	if (loc)
 		snprintf(resp->location, sizeof(resp->location), "%s", loc);
+	else if (resp->location[0] == '/')
+		snprintf(resp->location, sizeof(resp->location), "%s%s", r->base,
+			 strcpy(line, resp->location));
 	curl_slist_free_all(h);
+	if (up.fd >= 0)
+		close(up.fd);
 	if (rc == CURLE_OK)
 		return 0;
 	resp->curl_error = rc;
 	if (resp->too_big)
 		return mr_fail(err, 0,
-			       "Get \"%s\": the response is larger than the %zu bytes expected",
-			       url, resp->max);
+			       "%s \"%s\": the response is larger than the %zu bytes expected",
+			       verb, url, resp->max);
 	if (resp->status == 200 && resp->length > 0)
-		return mr_fail(
-			err, 0, "Get \"%s\": connection closed after %llu of %lld bytes (%s)", url,
-			(unsigned long long)resp->received, resp->length, curl_easy_strerror(rc));
-	return mr_fail(err, 0, "Get \"%s\": %s", url, curl_easy_strerror(rc));
+		return mr_fail(err, 0, "%s \"%s\": connection closed after %llu of %lld bytes (%s)",
+			       verb, url, (unsigned long long)resp->received, resp->length,
+			       curl_easy_strerror(rc));
+	if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {
+		const char *d = getenv("MINIRUN_CERTS_D");
+		return mr_fail(err, 0,
+			       "%s \"%s\": %s: the registry's certificate is not trusted here: put "
+			       "the CA that signed it in %s/%s/ca.crt, or use --tls-verify=false",
+			       verb, url, curl_easy_strerror(rc),
+			       d && *d ? d : "/etc/containers/certs.d", r->host);
+	}
+	return mr_fail(err, 0, "%s \"%s\": %s", verb, url, curl_easy_strerror(rc));
 }
 
 /* fetch a bearer token for CHALLENGE; 0, -2 if the token server refused us (401/403), or
  * -1 with err */
 static int fetch_token(struct registry *r, const char *challenge, struct mr_err *err)
 {
-	char realm[1024], service[256], scope[512], url[2400];
-	challenge_param(challenge, "realm", realm, sizeof(realm));
-	challenge_param(challenge, "service", service, sizeof(service));
-	challenge_param(challenge, "scope", scope, sizeof(scope));
-	if (!realm[0])
+	struct auth_challenge ch;
+	char url[2400];
+	const char *realm = ch.realm;
+	auth_challenge_parse(challenge, &ch);
+	if (!ch.realm[0])
 		return mr_fail(err, 0, "registry %s: a Bearer challenge without a realm: %s",
 			       r->host, challenge);
-	if (!scope[0])
-		snprintf(scope, sizeof(scope), "repository:%s:pull", r->repo);
-	char *es = curl_easy_escape(r->curl, service, 0),
-	     *esc = curl_easy_escape(r->curl, scope, 0);
-	snprintf(url, sizeof(url), "%s%sservice=%s&scope=%s", realm, strchr(realm, '?') ? "&" : "?",
-		 es, esc);
+	/* no scope: the registry's own (push asks for pull,push); none at all for login */
+	if (!ch.scope[0] && r->repo[0])
+		snprintf(ch.scope, sizeof(ch.scope), "repository:%s:pull", r->repo);
+	char *es = curl_easy_escape(r->curl, ch.service, 0),
+	     *esc = curl_easy_escape(r->curl, ch.scope, 0);
+	snprintf(url, sizeof(url), "%s%sservice=%s%s%s", ch.realm,
+		 strchr(ch.realm, '?') ? "&" : "?", es, ch.scope[0] ? "&scope=" : "",
+		 ch.scope[0] ? esc : "");
 	curl_free(es);
 	curl_free(esc);
 
@@ -329,9 +337,16 @@ static int fetch_token(struct registry *r, const char *challenge, struct mr_err 
 int registry_get(struct registry *r, const char *path, const char *accept, struct reg_resp *resp,
 		 struct mr_err *err)
 {
+	resp->method = NULL;
+	return registry_request(r, path, accept, resp, err);
+}
+
+int registry_request(struct registry *r, const char *path, const char *accept,
+		     struct reg_resp *resp, struct mr_err *err)
+{
 	char url[4200], origin[600], here[600];
 	int authed = 0;
-	snprintf(url, sizeof(url), "%s%s", r->base, path);
+	snprintf(url, sizeof(url), "%s%s", path[0] == '/' ? r->base : "", path);
 	for (int hop = 0; hop < 10; hop++) {
 		url_origin(url, here, sizeof(here));
 		url_origin(r->base, origin, sizeof(origin));
@@ -342,7 +357,8 @@ int registry_get(struct registry *r, const char *path, const char *accept, struc
 			    resp->status == 0) {
 				mr_say("%s: no TLS here, trying plain http", r->host);
 				snprintf(r->base, sizeof(r->base), "http://%s", r->host);
-				snprintf(url, sizeof(url), "%s%s", r->base, path);
+				if (path[0] == '/')
+					snprintf(url, sizeof(url), "%s%s", r->base, path);
 				hop--;
 				continue;
 			}
@@ -364,7 +380,9 @@ int registry_get(struct registry *r, const char *path, const char *accept, struc
 			hop--;
 			continue;
 		}
-		if (resp->status >= 300 && resp->status < 400 && resp->location[0]) {
+		if (resp->status >= 300 && resp->status < 400 && resp->location[0] &&
+		    (!resp->method || !strcmp(resp->method, "GET") ||
+		     !strcmp(resp->method, "HEAD"))) {
 			/* the next hop gets no Authorization unless it is the registry itself */
 			snprintf(url, sizeof(url), "%s", resp->location);
 			continue;
@@ -386,16 +404,41 @@ static int loopback(const char *host)
 	return !strcmp(h, "localhost") || !strncmp(h, "127.", 4);
 }
 
-int registry_open(struct registry *r, const struct image_ref *ref, int insecure, struct mr_err *err)
+/* CERTS_D/HOST/ca.crt into r->cafile, from the first certs.d directory that has one */
+static void find_ca(struct registry *r)
+{
+	const char *own = getenv("MINIRUN_CERTS_D");
+	const char *dirs[] = {own && *own ? own : "/etc/containers/certs.d",
+			      own && *own ? NULL : "/etc/docker/certs.d"};
+	for (size_t i = 0; i < 2 && dirs[i]; i++) {
+		snprintf(r->cafile, sizeof(r->cafile), "%s/%s/ca.crt", dirs[i], r->host);
+		if (access(r->cafile, R_OK) == 0) {
+			mr_say("%s: trusting the CA in %s", r->host, r->cafile);
+			return;
+		}
+	}
+	r->cafile[0] = 0;
+}
+
+int registry_open_host(struct registry *r, const char *host, int insecure, struct mr_err *err)
 {
 	memset(r, 0, sizeof(*r));
-	snprintf(r->host, sizeof(r->host), "%s", ref_registry_host(ref));
-	snprintf(r->repo, sizeof(r->repo), "%s", ref->path);
-	r->insecure = insecure || loopback(r->host);
+	snprintf(r->host, sizeof(r->host), "%s", host);
+	/* docker's default: loopback may be plain http; --tls-verify=true (-1) says no */
+	r->insecure = insecure > 0 || (insecure == 0 && loopback(r->host));
 	snprintf(r->base, sizeof(r->base), "https://%s", r->host);
-	find_credentials(r->host, r->basic, sizeof(r->basic));
+	auth_find(r->host, r->basic, sizeof(r->basic));
+	find_ca(r);
 	if (!(r->curl = curl_easy_init()))
 		return mr_fail(err, ENOMEM, "curl_easy_init");
+	return 0;
+}
+
+int registry_open(struct registry *r, const struct image_ref *ref, int insecure, struct mr_err *err)
+{
+	if (registry_open_host(r, ref_registry_host(ref), insecure, err) < 0)
+		return -1;
+	snprintf(r->repo, sizeof(r->repo), "%s", ref->path);
 	return 0;
 }
 

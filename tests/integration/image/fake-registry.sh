@@ -66,6 +66,7 @@ basic) [ "$auth" = "$basic" ] || { text "401 Unauthorized" "$denied" "$(printf '
 esac
 
 case $path in
+/v2/) text "200 OK" '{}' ;; # the API's version check, which login makes
 /v2/test/img/manifests/*)
 	case $mode in
 	404) text "404 Not Found" '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}' ;;

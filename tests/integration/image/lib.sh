@@ -64,7 +64,9 @@ wait_port() {
 }
 
 # registry_start - Debian's docker-registry on 127.0.0.1:$REG_PORT, storage in $T_DIR/reg,
-# its log in $T_DIR/reg.log; stopped by its PID when the test ends
+# its log in $T_DIR/reg.log; stopped by its PID when the test ends. $REG_YML_EXTRA, if set,
+# is appended to its config (the http section is last: "  tls: ..." lands in it, "auth: ..."
+# at the top level).
 registry_start() {
 	t_need docker-registry curl
 	REG_PORT=$(free_port)
@@ -80,6 +82,7 @@ storage:
     enabled: true
 http:
   addr: 127.0.0.1:$REG_PORT
+${REG_YML_EXTRA:-}
 YML
 	docker-registry serve "$T_DIR/reg.yml" >"$T_DIR/reg.log" 2>&1 &
 	REG_PID=$!

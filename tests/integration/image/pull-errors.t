@@ -104,10 +104,27 @@ basic_auth() {
 	grep -q "^reg GET /v2/test/img/manifests/1 auth=\[Basic " "$F/log" || t_fail "no Basic auth sent"
 }
 
+login_through_token_server() {
+	fake token
+	D=$T_DIR/docker
+	t_status 1 sh -c "echo wrong | DOCKER_CONFIG=$D nsenter -t $NSPID -n '$MI' login -u user --password-stdin 127.0.0.1:5000"
+	t_match "$T_OUT" '^minirun: login attempt to http://127.0.0.1:5000/v2/ failed with status: 401 Unauthorized$'
+	[ ! -e "$D/config.json" ] || t_fail "a refused login was saved"
+	out=$(echo pass | DOCKER_CONFIG=$D nsenter -t "$NSPID" -n "$MI" login -u user --password-stdin \
+		127.0.0.1:5000) || t_fail "login: $out"
+	t_eq "$out" "Login Succeeded"
+	grep -q "^reg GET /token.* auth=\[Basic $(printf user:pass | base64)\]" "$F/log" ||
+		t_fail "the token server did not get the basic credentials"
+	grep -q '^reg GET /v2/ auth=\[Bearer tok123\]' "$F/log" || t_fail "/v2/ was not asked with the token"
+	# and pull uses what login saved
+	out=$(DOCKER_CONFIG=$D fpull -q 127.0.0.1:5000/test/img:1) || t_fail "pull after login: $out"
+}
+
 t "401 and a token server that refuses: pull access denied, nothing stored" denied
 t "404: manifest not found, nothing stored" not_found
 t "500: unexpected HTTP status with the registry's message, nothing stored" server_error
 t "a connection closed mid-blob: the byte counts, nothing stored" closed_mid_blob
 t "bearer token from basic credentials in config.json; the redirect gets no token" token_flow
 t "a registry with Basic auth gets config.json's username and password" basic_auth
+t "login through a token server: a wrong password refused, the right one saved" login_through_token_server
 t_end
