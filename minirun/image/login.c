@@ -22,6 +22,7 @@
  *
  * See: docker-login(1), docker-logout(1), auth.c, registry.c
  */
+#include "lib/cli.h"
 #include "minirun/image/registry.h"
 
 #include <getopt.h>
@@ -106,7 +107,8 @@ int cmd_login(int argc, char **argv)
 	char user[256] = "", pass[512] = "", path[4200];
 	int from_stdin = 0, insecure = 0, have_pass = 0, c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "u:p:h", opts, NULL)) != -1) {
+	opterr = 0; /* mr_flag_error says it, in docker's words */
+	while ((c = getopt_long(argc, argv, ":u:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'u': snprintf(user, sizeof(user), "%s", optarg); break;
 		case 'p':
@@ -116,7 +118,7 @@ int cmd_login(int argc, char **argv)
 		case 'S': from_stdin = 1; break;
 		case 't': insecure = !strcmp(optarg, "false") ? 1 : -1; break;
 		case 'h': login_usage(); return 0;
-		default: return image_usage_error("login", "bad flag");
+		default: return mr_flag_error(c, "login", argv);
 		}
 	}
 	if (argc - optind > 1)
@@ -181,6 +183,12 @@ int cmd_logout(int argc, char **argv)
 		       "Log out from a registry (default: Docker Hub): its entry leaves\n"
 		       "$DOCKER_CONFIG/config.json (else ~/.docker/config.json)\n");
 		return 0;
+	}
+	if (argc >= 2 && argv[1][0] == '-' && argv[1][1]) {
+		/* logout has no flag but --help */
+		fprintf(stderr, "minirun: unknown flag: %.*s\nSee 'minirun logout --help'.\n",
+			(int)strcspn(argv[1], "="), argv[1]);
+		return MR_EXIT_RUNTIME;
 	}
 	if (argc > 2)
 		return image_usage_error("logout", "\"logout\" requires at most 1 argument.");

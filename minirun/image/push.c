@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/cli.h"
 #include "lib/cleanup.h"
 
 /* blobs larger than this are sent in chunks of this size (MINIRUN_PUSH_CHUNK overrides) */
@@ -409,7 +410,8 @@ int cmd_push(int argc, char **argv)
 	struct push_opts o = {0};
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "aqh", opts, NULL)) != -1) {
+	opterr = 0; /* mr_flag_error says it, in docker's words */
+	while ((c = getopt_long(argc, argv, ":aqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': o.all_tags = 1; break;
 		case 't': o.insecure = !strcmp(optarg, "false") ? 1 : -1; break;
@@ -428,7 +430,7 @@ int cmd_push(int argc, char **argv)
 			       "$MINIRUN_CERTS_D/HOST/ca.crt)\n\n"
 			       "Credentials: `minirun login`.\n");
 			return 0;
-		default: return image_usage_error("push", "bad flag");
+		default: return mr_flag_error(c, "push", argv);
 		}
 	}
 	if (argc - optind != 1)

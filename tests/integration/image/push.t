@@ -5,7 +5,7 @@
 #
 #   sh tests/integration/image/push.t
 . "${MR_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
-. "$MR_TOP/tests/integration/image/image.sh"
+. "$MR_TOP/tests/integration/image/lib.sh"
 
 # every test has its own docker config dir: the machine's ~/.docker is never read or written
 export DOCKER_CONFIG="$T_TMP/docker-config-unset"
