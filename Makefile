@@ -29,7 +29,7 @@ CLEAN :=        # extra files each build.mk wants removed by `make clean`
 all:            # the default goal; its prerequisites come from the build.mk files
 
 # In dependency order: a build.mk may name the archives of the directories before it.
-MR_DIRS := lib ns cgroups unionfs netns minirun/image minirun/network minirun/volume minirun/containers minirun tests
+MR_DIRS := lib ns cgroups unionfs netns minirun/image minirun/network minirun/volume minirun/containers minirun/compose minirun tests
 include $(foreach d,$(MR_DIRS),$(wildcard $(d)/build.mk))
 
 all: $(PROGS)
@@ -49,7 +49,7 @@ $(PROGS): %: %.o
 # build: compiler, and the libraries DESIGN.md chose
 DEB_BUILD := gcc make pkg-config libc6-dev libcap-dev libcunit1-dev libseccomp-dev \
 	libjansson-dev libarchive-dev libssl-dev libcurl4-openssl-dev libmnl-dev \
-	libnftables-dev libyaml-dev
+	libnftables-dev libyaml-dev libfyaml-dev
 # tests: the tools tests use to check what the code did, the VM tier, the peers
 DEB_TEST := iproute2 nftables procps psmisc util-linux kmod zstd tar gzip \
 	busybox-static qemu-system-x86 bats

@@ -9,7 +9,7 @@ MR_ARCHIVES += $(LIBMINIRUN)
 MINIRUN_LDLIBS := -ljansson -lseccomp -lcap -lm
 # main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS'
 # the front end's commands: containers, the image store, networks and volumes, over unionfs/ and netns/
-MINIRUN_FRONT := $(LIBCONTAINERS) $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) $(LIBUNIONFS) $(LIBNETNS)
+MINIRUN_FRONT := $(LIBCOMPOSE) $(LIBCONTAINERS) $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) $(LIBUNIONFS) $(LIBNETNS)
 # libarchive, libnftables and libcrypto are not linked: minirun opens each on the first
 # call into it (minirun/lazylib.h: they were most of the time of a `minirun run`); libcurl
 # likewise (minirun/image/curl_dl.c)
@@ -17,7 +17,7 @@ MINIRUN_DL := minirun/archive_dl.o minirun/nftables_dl.o minirun/crypto_dl.o
 # and the three small libraries every verb uses are linked in whole (Debian ships their
 # .a): one shared object less each for the loader at every start (0.2 ms of the 0.9)
 MINIRUN_STATIC_LDLIBS := -Wl,-Bstatic -ljansson -lseccomp -lcap -Wl,-Bdynamic
-MINIRUN_FRONT_LDLIBS := -lmnl -lm
+MINIRUN_FRONT_LDLIBS := -lfyaml -lmnl -lm
 minirun/minirun: minirun/main.o $(MINIRUN_CLI_SRCS:.c=.o) $(MINIRUN_DL) $(MINIRUN_FRONT) \
 		$(LIBMINIRUN) $(LIBCG) $(LIBNS) $(LIBMR)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MINIRUN_STATIC_LDLIBS) $(MINIRUN_FRONT_LDLIBS)

@@ -16,6 +16,7 @@
  * See: docs/HACKING.md; DESIGN.md "The layers of minirun".
  */
 #include "lib/err.h"
+#include "minirun/compose/compose.h"
 #include "minirun/containers/containers.h"
 #include "minirun/image/image.h"
 #include "minirun/network/network.h"
@@ -69,6 +70,12 @@ static int cmd_volume(int argc, char **argv, char **full)
 	return group("volume", (const struct verb *)volume_commands, argc, argv);
 }
 
+static int cmd_compose(int argc, char **argv, char **full)
+{
+	(void)full;
+	return compose_main(argc, argv);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv, char **full);
@@ -77,6 +84,7 @@ static const struct {
 	{"oci", cmd_oci, "the OCI runtime: runc's verbs over a bundle (create, start, ...)"},
 	{"network", cmd_network, "manage networks (create, ls, rm, inspect, connect ...)"},
 	{"volume", cmd_volume, "manage volumes (create, ls, rm, inspect, prune)"},
+	{"compose", cmd_compose, "multi-container projects from compose files (config ...)"},
 };
 
 /* the container verbs: lifecycle, stdio, and the ones that look at a container */

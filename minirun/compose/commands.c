@@ -1,0 +1,188 @@
+/*
+ * minirun/compose/commands.c - `minirun compose`: the project's options, then a verb.
+ *
+ *   minirun compose [-f FILE]... [-p NAME] [--project-directory DIR] [--env-file FILE]...
+ *                   [--profile NAME]... COMMAND [ARGS...]
+ *
+ *   $ minirun compose -f compose.yaml -f dev.yaml config --format json
+ *   $ minirun compose config --services
+ *
+ * Each verb loads the project (compose_load: files, variables, merge, name, profiles) and
+ * works on the typed model. The options are docker compose's, before the verb.
+ *
+ * See: compose.h; https://docs.docker.com/reference/cli/docker/compose/
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "minirun/compose/compose.h"
+
+#define MAX_LIST 32
+
+/* the project's options, as the verbs get them */
+struct project_opts {
+	const char *files[MAX_LIST], *env_files[MAX_LIST], *profiles[MAX_LIST];
+	struct compose_options opt;
+};
+
+static int fail(const struct mr_err *err)
+{
+	fprintf(stderr, "minirun: %s\n", err->msg);
+	return 1;
+}
+
+static void config_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage:  minirun compose [OPTIONS] config [OPTIONS] [SERVICE...]\n\n"
+		"Print the project's model after merge and interpolation.\n\n"
+		"Options:\n"
+		"      --format FORMAT   yaml (default) or json\n"
+		"  -q, --quiet           only check the model; print nothing\n"
+		"      --services        print the services' names, one a line\n"
+		"      --volumes         print the volumes' names, one a line\n"
+		"      --profiles        print every profile the services name, one a line\n"
+		"  -o, --output FILE     write to FILE instead of the standard output\n");
+}
+
+static int cmd_config(struct project_opts *po, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"format", required_argument, 0, 'F'}, {"quiet", no_argument, 0, 'q'},
+		{"services", no_argument, 0, 's'},     {"volumes", no_argument, 0, 'V'},
+		{"profiles", no_argument, 0, 'P'},     {"output", required_argument, 0, 'o'},
+		{"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+	const char *format = "yaml", *output = NULL;
+	int quiet = 0, list = 0, o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "+qo:h", lo, NULL)) != -1)
+		switch (o) {
+		case 'F': format = optarg; break;
+		case 'q': quiet = 1; break;
+		case 's':
+		case 'V':
+		case 'P': list = o; break;
+		case 'o': output = optarg; break;
+		case 'h': config_usage(stdout); return 0;
+		default: config_usage(stderr); return MR_EXIT_USAGE;
+		}
+	if (strcmp(format, "yaml") && strcmp(format, "json")) {
+		fprintf(stderr, "minirun: config --format %s: unsupported; use yaml or json\n",
+			format);
+		return MR_EXIT_USAGE;
+	}
+	po->opt.services = (const char *const *)argv + optind;
+	po->opt.nservices = (size_t)(argc - optind);
+	struct mr_err err = {0};
+	struct compose_project *p = compose_load(&po->opt, &err);
+	if (!p)
+		return fail(&err);
+	FILE *out = output ? fopen(output, "w") : stdout;
+	if (!out) {
+		perror(output);
+		compose_project_free(p);
+		return 1;
+	}
+	if (quiet) {
+	} else if (list == 's') {
+		for (size_t i = 0; i < p->nservices; i++)
+			fprintf(out, "%s\n", p->services[i].name);
+	} else if (list == 'V') {
+		for (size_t i = 0; i < p->nvolumes; i++)
+			fprintf(out, "%s\n", p->volumes[i].key);
+	} else if (list == 'P') {
+		for (size_t i = 0; i < p->all_profiles.n; i++)
+			fprintf(out, "%s\n", p->all_profiles.v[i]);
+	} else {
+		json_t *j = compose_to_json(p);
+		if (!strcmp(format, "json")) {
+			json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', out);
+		} else {
+			compose_print_yaml(out, j);
+		}
+		json_decref(j);
+	}
+	if (output)
+		fclose(out);
+	compose_project_free(p);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct project_opts *po, int argc, char **argv);
+	const char *help;
+} verbs[] = {
+	{"config", cmd_config, "print the project's model after merge and interpolation"},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage:  minirun compose [OPTIONS] COMMAND [ARGS...]\n\n"
+		"Options:\n"
+		"  -f, --file FILE             a compose file (several: merged in order)\n"
+		"  -p, --project-name NAME     the project's name\n"
+		"      --project-directory DIR the directory relative paths start from\n"
+		"      --env-file FILE         variables for interpolation (instead of .env)\n"
+		"      --profile NAME          a profile to enable (several allowed)\n\n"
+		"Commands:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].help);
+}
+
+/* append V to LIST (at most MAX_LIST); -1 with a message when full */
+static int add(const char **list, size_t *n, const char *v, const char *flag)
+{
+	if (*n == MAX_LIST) {
+		fprintf(stderr, "minirun: compose: at most %d %s\n", MAX_LIST, flag);
+		return -1;
+	}
+	list[(*n)++] = v;
+	return 0;
+}
+
+int compose_main(int argc, char **argv)
+{
+	static const struct option lo[] = {{"file", required_argument, 0, 'f'},
+					   {"project-name", required_argument, 0, 'p'},
+					   {"project-directory", required_argument, 0, 'D'},
+					   {"env-file", required_argument, 0, 'E'},
+					   {"profile", required_argument, 0, 'P'},
+					   {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
+	struct project_opts po = {0};
+	po.opt.files = po.files;
+	po.opt.env_files = po.env_files;
+	po.opt.profiles = po.profiles;
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "+f:p:h", lo, NULL)) != -1) {
+		int rc = 0;
+		switch (o) {
+		case 'f': rc = add(po.files, &po.opt.nfiles, optarg, "-f"); break;
+		case 'p': po.opt.project_name = optarg; break;
+		case 'D': po.opt.project_directory = optarg; break;
+		case 'E': rc = add(po.env_files, &po.opt.nenv_files, optarg, "--env-file"); break;
+		case 'P': rc = add(po.profiles, &po.opt.nprofiles, optarg, "--profile"); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return MR_EXIT_USAGE;
+		}
+		if (rc < 0)
+			return MR_EXIT_USAGE;
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return MR_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(argv[optind], verbs[i].name))
+			return verbs[i].fn(&po, argc - optind, argv + optind);
+	fprintf(stderr, "minirun: '%s' is not a 'minirun compose' command; see 'minirun compose "
+			"--help'\n",
+		argv[optind]);
+	return MR_EXIT_USAGE;
+}

@@ -1,0 +1,844 @@
+/*
+ * minirun/compose/service.c - one service of a compose file, typed by a table.
+ *
+ * compose_svc_keys[] has one row per key the specification gives a service and this
+ * runtime reads: its name, its kind (how its YAML is read, merged and printed) and where
+ * it lives in struct compose_service. A service key not in the table is an error, as the
+ * specification's schema makes it ("additionalProperties": false), unless it starts with
+ * "x-". The simple kinds (string, list, KEY=VALUE ...) are read by load.c's helpers; the
+ * structured ones (ports, volumes, depends_on, networks, healthcheck, build, deploy,
+ * ulimits, extends) by the functions below, each with both its short and long syntax.
+ *
+ * See: https://docs.docker.com/reference/compose-file/services/
+ */
+#include "minirun/compose/parse.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY(id, name, kind, field) [id] = {name, kind, offsetof(struct compose_service, field)}
+const struct compose_svc_keydef compose_svc_keys[SVC_NKEYS] = {
+	KEY(SVC_BUILD, "build", K_BUILD, build),
+	KEY(SVC_CAP_ADD, "cap_add", K_STRV, cap_add),
+	KEY(SVC_CAP_DROP, "cap_drop", K_STRV, cap_drop),
+	KEY(SVC_COMMAND, "command", K_CMD, command),
+	KEY(SVC_CONTAINER_NAME, "container_name", K_STR, container_name),
+	KEY(SVC_CPUS, "cpus", K_STR, cpus),
+	KEY(SVC_DEPENDS_ON, "depends_on", K_DEPS, depends_on),
+	KEY(SVC_DEPLOY, "deploy", K_DEPLOY, deploy),
+	KEY(SVC_DNS, "dns", K_STRV1, dns),
+	KEY(SVC_DNS_SEARCH, "dns_search", K_STRV1, dns_search),
+	KEY(SVC_DOMAINNAME, "domainname", K_STR, domainname),
+	KEY(SVC_ENTRYPOINT, "entrypoint", K_CMD, entrypoint),
+	KEY(SVC_ENV_FILE, "env_file", K_STRV1, env_file),
+	KEY(SVC_ENVIRONMENT, "environment", K_KV, environment),
+	KEY(SVC_EXPOSE, "expose", K_STRV, expose),
+	KEY(SVC_EXTENDS, "extends", K_EXTENDS, extends),
+	KEY(SVC_EXTRA_HOSTS, "extra_hosts", K_HOSTS, extra_hosts),
+	KEY(SVC_HEALTHCHECK, "healthcheck", K_HEALTH, healthcheck),
+	KEY(SVC_HOSTNAME, "hostname", K_STR, hostname),
+	KEY(SVC_IMAGE, "image", K_STR, image),
+	KEY(SVC_INIT, "init", K_BOOL, init),
+	KEY(SVC_LABELS, "labels", K_KV, labels),
+	KEY(SVC_LINKS, "links", K_STRV, links),
+	KEY(SVC_MEM_LIMIT, "mem_limit", K_BYTES, mem_limit),
+	KEY(SVC_NETWORK_MODE, "network_mode", K_STR, network_mode),
+	KEY(SVC_NETWORKS, "networks", K_NETS, networks),
+	KEY(SVC_PIDS_LIMIT, "pids_limit", K_INT, pids_limit),
+	KEY(SVC_PLATFORM, "platform", K_STR, platform),
+	KEY(SVC_PORTS, "ports", K_PORTS, ports),
+	KEY(SVC_PRIVILEGED, "privileged", K_BOOL, privileged),
+	KEY(SVC_PROFILES, "profiles", K_STRV, profiles),
+	KEY(SVC_PULL_POLICY, "pull_policy", K_STR, pull_policy),
+	KEY(SVC_READ_ONLY, "read_only", K_BOOL, read_only),
+	KEY(SVC_RESTART, "restart", K_STR, restart),
+	KEY(SVC_SECURITY_OPT, "security_opt", K_STRV, security_opt),
+	KEY(SVC_SHM_SIZE, "shm_size", K_BYTES, shm_size),
+	KEY(SVC_STDIN_OPEN, "stdin_open", K_BOOL, stdin_open),
+	KEY(SVC_STOP_GRACE_PERIOD, "stop_grace_period", K_DURATION, stop_grace_period),
+	KEY(SVC_STOP_SIGNAL, "stop_signal", K_STR, stop_signal),
+	KEY(SVC_SYSCTLS, "sysctls", K_KV, sysctls),
+	KEY(SVC_TMPFS, "tmpfs", K_STRV1, tmpfs),
+	KEY(SVC_TTY, "tty", K_BOOL, tty),
+	KEY(SVC_ULIMITS, "ulimits", K_ULIMITS, ulimits),
+	KEY(SVC_USER, "user", K_STR, user),
+	KEY(SVC_VOLUMES, "volumes", K_MOUNTS, volumes),
+	KEY(SVC_WORKING_DIR, "working_dir", K_STR, working_dir),
+};
+
+static int unknown_key(struct pctx *pc, struct fy_node *key, struct mr_err *err)
+{
+	return cy_fail(pc, key, err, "unknown key (not in the Compose Specification)");
+}
+
+/* walk the mapping N calling FN(key, value) for each entry, with the path kept */
+#define FOR_EACH_PAIR(pc, n, k, v, keynode)                                                        \
+	for (void *it_ = NULL, *p_; (p_ = fy_node_mapping_iterate(n, &it_));)                      \
+		for (struct fy_node *keynode = fy_node_pair_key(p_), *v = fy_node_pair_value(p_),  \
+				    *once_ = keynode;                                              \
+		     once_; once_ = NULL)                                                          \
+			for (const char *k = fy_node_get_scalar0(keynode); k; k = NULL)
+
+static int need_map(struct pctx *pc, struct fy_node *n, struct mr_err *err)
+{
+	if (fy_node_get_type(n) == FYNT_MAPPING)
+		return 0;
+	return cy_fail(pc, n, err, "must be a mapping");
+}
+
+/* ---- command and entrypoint: a list, or a string split as a shell would --------------- */
+
+static int shell_split(struct pctx *pc, struct fy_node *n, const char *s,
+		       struct compose_strv *out, struct mr_err *err)
+{
+	struct compose_arena *a = pc->c->a;
+	size_t cap = strlen(s) + 1;
+	while (*s) {
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		char *word = compose_alloc(a, cap), *w = word;
+		while (*s && !isspace((unsigned char)*s)) {
+			if (*s == '\'' || *s == '"') {
+				char q = *s++;
+				while (*s && *s != q) {
+					if (q == '"' && *s == '\\' && strchr("\"\\$`", s[1]))
+						s++;
+					*w++ = *s++;
+				}
+				if (!*s)
+					return cy_fail(pc, n, err, "unterminated %c quote", q);
+				s++;
+			} else if (*s == '\\' && s[1]) {
+				*w++ = s[1];
+				s += 2;
+			} else {
+				*w++ = *s++;
+			}
+		}
+		*(char **)compose_push(a, &out->v, &out->n, sizeof(char *)) = word;
+	}
+	return 0;
+}
+
+static int get_cmd(struct pctx *pc, struct fy_node *n, struct compose_strv *out,
+		   struct mr_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (n && fy_node_get_type(n) == FYNT_SCALAR && !cy_is_null(n)) {
+		char *s;
+		return cy_str(pc, n, &s, err) < 0 ? -1 : shell_split(pc, n, s, out, err);
+	}
+	return cy_strv(pc, n, 0, out, err);
+}
+
+/* ---- ports ----------------------------------------------------------------------------- */
+
+char *cy_port_key(struct compose_arena *a, const struct compose_port *p)
+{
+	return compose_printf(a, "%s:%s:%u/%s", p->host_ip ? p->host_ip : "",
+			      p->published ? p->published : "", p->target,
+			      p->protocol ? p->protocol : "tcp");
+}
+
+/* "80" or "80-81": first and last; 0 on a malformed one */
+static int port_range(const char *s, unsigned *lo, unsigned *hi)
+{
+	char *end;
+	unsigned long a = strtoul(s, &end, 10), b = a;
+	if (end == s || a > 65535)
+		return 0;
+	if (*end == '-') {
+		const char *s2 = end + 1;
+		b = strtoul(s2, &end, 10);
+		if (end == s2 || b > 65535 || b < a)
+			return 0;
+	}
+	if (*end)
+		return 0;
+	*lo = (unsigned)a;
+	*hi = (unsigned)b;
+	return 1;
+}
+
+/* [HOST_IP:][PUBLISHED[-END]:]TARGET[-END][/PROTOCOL]; a target range becomes one port each */
+static int port_short(struct pctx *pc, struct fy_node *n, const char *spec,
+		      struct compose_ports *out, struct mr_err *err)
+{
+	struct compose_arena *a = pc->c->a;
+	char *s = compose_strdup(a, spec), *proto = strchr(s, '/'), *ip = NULL, *pub = NULL;
+	if (proto)
+		*proto++ = '\0';
+	char *target = strrchr(s, ':');
+	if (target) {
+		*target++ = '\0';
+		pub = strrchr(s, ':');
+		if (pub) {
+			*pub++ = '\0';
+			ip = s;
+		} else if (s[0] == '[' || strchr(s, '.')) { /* "IP::80" has no published */
+			ip = s;
+		} else {
+			pub = s;
+		}
+		if (ip && ip[0] == '[') { /* [::1] */
+			size_t l = strlen(ip);
+			if (ip[l - 1] == ']')
+				ip = compose_strndup(a, ip + 1, l - 2);
+		}
+	} else {
+		target = s;
+	}
+	unsigned tlo, thi, plo = 0, phi = 0;
+	if (!port_range(target, &tlo, &thi) || (pub && *pub && !port_range(pub, &plo, &phi)))
+		return cy_fail(pc, n, err,
+				 "invalid port \"%s\" (HOST_IP:PUBLISHED:TARGET/PROTOCOL)", spec);
+	if (proto && strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp"))
+		return cy_fail(pc, n, err, "invalid protocol \"%s\" in port \"%s\"", proto, spec);
+	if (thi > tlo && pub && *pub && phi - plo != thi - tlo && phi != plo)
+		return cy_fail(pc, n, err,
+				 "port ranges \"%s\" and \"%s\" do not have the same length", pub,
+				 target);
+	for (unsigned t = tlo; t <= thi; t++) {
+		struct compose_port *p = compose_push(a, &out->v, &out->n, sizeof(*p));
+		p->target = t;
+		p->host_ip = ip && *ip ? ip : NULL;
+		p->protocol = compose_strdup(a, proto ? proto : "tcp");
+		p->mode = "ingress";
+		if (pub && *pub) {
+			if (thi > tlo && phi > plo)
+				p->published = compose_printf(a, "%u", plo + (t - tlo));
+			else
+				p->published = pub;
+		}
+	}
+	return 0;
+}
+
+static int port_long(struct pctx *pc, struct fy_node *n, struct compose_ports *out,
+		     struct mr_err *err)
+{
+	struct compose_arena *a = pc->c->a;
+	struct compose_port p = {.protocol = "tcp", .mode = "ingress"};
+	long long target = -1;
+	FOR_EACH_PAIR(pc, n, k, v, key)
+	{
+		size_t len = cy_push(pc, k);
+		int rc = 0;
+		if (!strcmp(k, "target"))
+			rc = cy_int(pc, v, &target, err);
+		else if (!strcmp(k, "published"))
+			rc = cy_str(pc, v, &p.published, err);
+		else if (!strcmp(k, "host_ip"))
+			rc = cy_str(pc, v, &p.host_ip, err);
+		else if (!strcmp(k, "protocol"))
+			rc = cy_str(pc, v, &p.protocol, err);
+		else if (!strcmp(k, "mode"))
+			rc = cy_str(pc, v, &p.mode, err);
+		else if (!strcmp(k, "name"))
+			rc = cy_str(pc, v, &p.name, err);
+		else if (!strcmp(k, "app_protocol"))
+			rc = cy_str(pc, v, &p.app_protocol, err);
+		else if (strncmp(k, "x-", 2))
+			rc = unknown_key(pc, key, err);
+		if (rc < 0)
+			return -1;
+		cy_pop(pc, len);
+	}
+	if (target < 1 || target > 65535)
+		return cy_fail(pc, n, err, "needs a target port (1-65535)");
+	unsigned lo, hi;
+	if (p.published && !port_range(p.published, &lo, &hi))
+		return cy_fail(pc, n, err, "published \"%s\" is not a port or a range",
+				 p.published);
+	p.target = (unsigned)target;
+	*(struct compose_port *)compose_push(a, &out->v, &out->n, sizeof(p)) = p;
+	return 0;
+}
+
+static int get_ports(struct pctx *pc, struct fy_node *n, struct compose_ports *out,
+		     struct mr_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (cy_is_null(n))
+		return 0;
+	if (fy_node_get_type(n) != FYNT_SEQUENCE)
+		return cy_fail(pc, n, err, "must be a list");
+	void *it = NULL;
+	struct fy_node *item;
+	for (size_t i = 0; (item = fy_node_sequence_iterate(n, &it)); i++) {
+		size_t len = cy_push_index(pc, i);
+		char *s;
+		int rc = fy_node_get_type(item) == FYNT_MAPPING ? port_long(pc, item, out, err)
+				: cy_str(pc, item, &s, err) < 0 ? -1
+				: !s ? cy_fail(pc, item, err, "must be a port, not null")
+				     : port_short(pc, item, s, out, err);
+		if (rc < 0)
+			return -1;
+		cy_pop(pc, len);
+	}
+	return 0;
+}
+
+/* ---- volumes ---------------------------------------------------------------------------- */
+
+static int is_path(const char *s)
+{
+	return s[0] == '.' || s[0] == '/' || s[0] == '~';
+}
+
+/* SOURCE:TARGET[:MODE] or TARGET; MODE a comma list of ro rw z Z nocopy and propagations */
+static int mount_short(struct pctx *pc, struct fy_node *n, const char *spec,
+		       struct compose_mount *m, struct mr_err *err)
+{
+	struct compose_arena *a = pc->c->a;
+	char *s = compose_strdup(a, spec), *parts[3] = {s, NULL, NULL};
+	int np = 1;
+	for (char *c = s; *c && np < 3; c++)
+		if (*c == ':') {
+			*c = '\0';
+			parts[np++] = c + 1;
+		}
+	if (np == 3 && strchr(parts[2], ':'))
+		return cy_fail(pc, n, err, "invalid volume \"%s\" (SOURCE:TARGET[:MODE])", spec);
+	if (np == 1) { /* "/data": an anonymous volume */
+		m->type = COMPOSE_MOUNT_VOLUME;
+		m->target = s;
+	} else {
+		m->source = parts[0];
+		m->target = parts[1];
+		m->type = is_path(m->source) ? COMPOSE_MOUNT_BIND : COMPOSE_MOUNT_VOLUME;
+		if (m->type == COMPOSE_MOUNT_BIND) {
+			m->source = cy_path(pc, m->source);
+			m->create_host_path = 1;
+		}
+	}
+	if (!*m->target || m->target[0] != '/')
+		return cy_fail(pc, n, err, "invalid volume \"%s\": the target must be an "
+					     "absolute path", spec);
+	static const char *const props[] = {"shared", "rshared", "slave", "rslave", "private",
+					    "rprivate"};
+	for (char *opt = np == 3 ? strtok(parts[2], ",") : NULL; opt; opt = strtok(NULL, ",")) {
+		int known = 0;
+		if (!strcmp(opt, "ro"))
+			m->read_only = known = 1;
+		else if (!strcmp(opt, "rw") || !strcmp(opt, "z") || !strcmp(opt, "Z"))
+			known = 1;
+		else if (!strcmp(opt, "nocopy"))
+			m->nocopy = known = 1;
+		for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
+			if (!strcmp(opt, props[i]))
+				m->propagation = opt, known = 1;
+		if (!known)
+			return cy_fail(pc, n, err, "invalid mode \"%s\" in volume \"%s\"", opt,
+					 spec);
+	}
+	return 0;
+}
+
+static int mount_long(struct pctx *pc, struct fy_node *n, struct compose_mount *m,
+		      struct mr_err *err)
+{
+	char *type = NULL;
+	FOR_EACH_PAIR(pc, n, k, v, key)
+	{
+		size_t len = cy_push(pc, k);
+		int rc = 0;
+		if (!strcmp(k, "type"))
+			rc = cy_str(pc, v, &type, err);
+		else if (!strcmp(k, "source"))
+			rc = cy_str(pc, v, &m->source, err);
+		else if (!strcmp(k, "target"))
+			rc = cy_str(pc, v, &m->target, err);
+		else if (!strcmp(k, "read_only"))
+			rc = cy_bool(pc, v, &m->read_only, err);
+		else if (!strcmp(k, "bind") && !(rc = need_map(pc, v, err))) {
+			FOR_EACH_PAIR(pc, v, bk, bv, bkey)
+			{
+				size_t l2 = cy_push(pc, bk);
+				if (!strcmp(bk, "propagation"))
+					rc = cy_str(pc, bv, &m->propagation, err);
+				else if (!strcmp(bk, "create_host_path"))
+					rc = cy_bool(pc, bv, &m->create_host_path, err);
+				else if (strcmp(bk, "selinux"))
+					rc = unknown_key(pc, bkey, err);
+				if (rc < 0)
+					return -1;
+				cy_pop(pc, l2);
+			}
+		} else if (!strcmp(k, "volume") && !(rc = need_map(pc, v, err))) {
+			FOR_EACH_PAIR(pc, v, vk, vv, vkey)
+			{
+				size_t l2 = cy_push(pc, vk);
+				if (!strcmp(vk, "nocopy"))
+					rc = cy_bool(pc, vv, &m->nocopy, err);
+				else if (strcmp(vk, "subpath"))
+					rc = unknown_key(pc, vkey, err);
+				if (rc < 0)
+					return -1;
+				cy_pop(pc, l2);
+			}
+		} else if (!strcmp(k, "tmpfs") && !(rc = need_map(pc, v, err))) {
+			FOR_EACH_PAIR(pc, v, tk, tv, tkey)
+			{
+				size_t l2 = cy_push(pc, tk);
+				if (!strcmp(tk, "size"))
+					rc = cy_bytes(pc, tv, &m->tmpfs_size, err);
+				else if (strcmp(tk, "mode"))
+					rc = unknown_key(pc, tkey, err);
+				if (rc < 0)
+					return -1;
+				cy_pop(pc, l2);
+			}
+		} else if (rc == 0 && strcmp(k, "consistency") && strncmp(k, "x-", 2))
+			rc = unknown_key(pc, key, err);
+		if (rc < 0)
+			return -1;
+		cy_pop(pc, len);
+	}
+	static const char *const types[] = {"volume", "bind", "tmpfs"};
+	size_t t = 0;
+	while (t < 3 && type && strcmp(type, types[t]))
+		t++;
+	if (t == 3 || !type)
+		return cy_fail(pc, n, err, "type must be volume, bind or tmpfs");
+	m->type = (enum compose_mount_type)t;
+	if (!m->target || m->target[0] != '/')
+		return cy_fail(pc, n, err, "needs an absolute target");
+	if (m->type == COMPOSE_MOUNT_BIND) {
+		if (!m->source)
+			return cy_fail(pc, n, err, "a bind mount needs a source");
+		m->source = cy_path(pc, m->source);
+	}
+	return 0;
+}
+
+static int get_mounts(struct pctx *pc, struct fy_node *n, struct compose_mounts *out,
+		      struct mr_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (cy_is_null(n))
+		return 0;
+	if (fy_node_get_type(n) != FYNT_SEQUENCE)
+		return cy_fail(pc, n, err, "must be a list");
+	void *it = NULL;
+	struct fy_node *item;
+	for (size_t i = 0; (item = fy_node_sequence_iterate(n, &it)); i++) {
+		size_t len = cy_push_index(pc, i);
+		struct compose_mount *m = compose_push(pc->c->a, &out->v, &out->n, sizeof(*m));
+		char *s;
+		int rc = fy_node_get_type(item) == FYNT_MAPPING ? mount_long(pc, item, m, err)
+				: cy_str(pc, item, &s, err) < 0 ? -1
+				: !s ? cy_fail(pc, item, err, "must be a volume, not null")
+				     : mount_short(pc, item, s, m, err);
+		if (rc < 0)
+			return -1;
+		cy_pop(pc, len);
+	}
+	return 0;
+}
+
+/* ---- depends_on, networks ------------------------------------------------------------------ */
+
+static int get_deps(struct pctx *pc, struct fy_node *n, struct compose_deps *out,
+		    struct mr_err *err)
+{
+	static const char *const conds[] = {"service_started", "service_healthy",
+					    "service_completed_successfully"};
+	struct compose_arena *a = pc->c->a;
+	memset(out, 0, sizeof(*out));
+	if (cy_is_null(n))
+		return 0;
+	if (fy_node_get_type(n) == FYNT_SEQUENCE) {
+		struct compose_strv names;
+		if (cy_strv(pc, n, 0, &names, err) < 0)
+			return -1;
+		for (size_t i = 0; i < names.n; i++) {
+			struct compose_dep *d = compose_push(a, &out->v, &out->n, sizeof(*d));
+			*d = (struct compose_dep){names.v[i], COMPOSE_STARTED, 0, 1};
+		}
+		return 0;
+	}
+	if (fy_node_get_type(n) != FYNT_MAPPING)
+		return cy_fail(pc, n, err, "must be a list or a mapping of services");
+	FOR_EACH_PAIR(pc, n, k, v, key)
+	{
+		size_t len = cy_push(pc, k);
+		struct compose_dep *d = compose_push(a, &out->v, &out->n, sizeof(*d));
+		*d = (struct compose_dep){compose_strdup(a, k), COMPOSE_STARTED, 0, 1};
+		if (!cy_is_null(v) && need_map(pc, v, err) < 0)
+			return -1;
+		if (!cy_is_null(v))
+			FOR_EACH_PAIR(pc, v, dk, dv, dkey)
+			{
+				size_t l2 = cy_push(pc, dk);
+				int rc = 0;
+				char *c;
+				if (!strcmp(dk, "condition")) {
+					rc = cy_str(pc, dv, &c, err);
+					size_t i = 0;
+					while (rc == 0 && i < 3 && c && strcmp(c, conds[i]))
+						i++;
+					if (rc == 0 && i == 3)
+						rc = cy_fail(pc, dv, err,
+							       "must be service_started, "
+							       "service_healthy or "
+							       "service_completed_successfully");
+					d->condition = (enum compose_condition)i;
+				} else if (!strcmp(dk, "restart")) {
+					rc = cy_bool(pc, dv, &d->restart, err);
+				} else if (!strcmp(dk, "required")) {
+					rc = cy_bool(pc, dv, &d->required, err);
+				} else {
+					rc = unknown_key(pc, dkey, err);
+				}
+				if (rc < 0)
+					return -1;
+				cy_pop(pc, l2);
+			}
+		cy_pop(pc, len);
+	}
+	return 0;
+}
+
+static int get_nets(struct pctx *pc, struct fy_node *n, struct compose_svc_nets *out,
+		    struct mr_err *err)
+{
+	struct compose_arena *a = pc->c->a;
+	memset(out, 0, sizeof(*out));
+	if (cy_is_null(n))
+		return 0;
+	if (fy_node_get_type(n) == FYNT_SEQUENCE) {
+		struct compose_strv names;
+		if (cy_strv(pc, n, 0, &names, err) < 0)
+			return -1;
+		for (size_t i = 0; i < names.n; i++)
+			((struct compose_svc_net *)compose_push(a, &out->v, &out->n,
+								 sizeof(*out->v)))
+				->name = names.v[i];
+		return 0;
+	}
+	if (fy_node_get_type(n) != FYNT_MAPPING)
+		return cy_fail(pc, n, err, "must be a list or a mapping of networks");
+	FOR_EACH_PAIR(pc, n, k, v, key)
+	{
+		size_t len = cy_push(pc, k);
+		struct compose_svc_net *sn = compose_push(a, &out->v, &out->n, sizeof(*sn));
+		sn->name = compose_strdup(a, k);
+		if (!cy_is_null(v) && need_map(pc, v, err) < 0)
+			return -1;
+		if (!cy_is_null(v)) {
+			sn->has_config = 1;
+			FOR_EACH_PAIR(pc, v, nk, nv, nkey)
+			{
+				size_t l2 = cy_push(pc, nk);
+				int rc = 0;
+				if (!strcmp(nk, "aliases"))
+					rc = cy_strv(pc, nv, 0, &sn->aliases, err);
+				else if (!strcmp(nk, "ipv4_address"))
+					rc = cy_str(pc, nv, &sn->ipv4_address, err);
+				else if (strcmp(nk, "ipv6_address") && strcmp(nk, "priority") &&
+					 strcmp(nk, "mac_address") && strcmp(nk, "driver_opts"))
+					rc = unknown_key(pc, nkey, err);
+				if (rc < 0)
+					return -1;
+				cy_pop(pc, l2);
+			}
+		}
+		cy_pop(pc, len);
+	}
+	return 0;
+}
+
+/* ---- healthcheck, build, deploy, ulimits, extends ------------------------------------------ */
+
+static int get_health(struct pctx *pc, struct fy_node *n, struct compose_health *h,
+		      struct mr_err *err)
+{
+	memset(h, 0, sizeof(*h));
+	h->retries = -1;
+	if (cy_is_null(n))
+		return 0;
+	if (need_map(pc, n, err) < 0)
+		return -1;
+	FOR_EACH_PAIR(pc, n, k, v, key)
+	{
+		size_t len = cy_push(pc, k);
+		int rc;
+		if (!strcmp(k, "test")) {
+			rc = cy_strv(pc, v, 1, &h->test, err);
+			if (rc == 0 && fy_node_get_type(v) == FYNT_SCALAR && h->test.n == 1) {
+				/* a string is the shell form */
+				char *cmd = h->test.v[0];
+				h->test = (struct compose_strv){0};
+				*(char **)compose_push(pc->c->a, &h->test.v, &h->test.n,
+						       sizeof(char *)) = "CMD-SHELL";
+				*(char **)compose_push(pc->c->a, &h->test.v, &h->test.n,
+						       sizeof(char *)) = cmd;
+			}
+		} else if (!strcmp(k, "interval"))
+			rc = cy_duration(pc, v, &h->interval, err);
+		else if (!strcmp(k, "timeout"))
+			rc = cy_duration(pc, v, &h->timeout, err);
+		else if (!strcmp(k, "start_period"))
+			rc = cy_duration(pc, v, &h->start_period, err);
+		else if (!strcmp(k, "start_interval"))
+			rc = cy_duration(pc, v, &h->start_interval, err);
+		else if (!strcmp(k, "retries"))
+			rc = cy_int(pc, v, &h->retries, err);
+		else if (!strcmp(k, "disable"))
+			rc = cy_bool(pc, v, &h->disable, err);
+		else
+			rc = unknown_key(pc, key, err);
+		if (rc < 0)
+			return -1;
+		cy_pop(pc, len);
+	}
+	return 0;
+}
+
+static int get_build(struct pctx *pc, struct fy_node *n, struct compose_build *b,
+		     struct mr_err *err)
+{
+	memset(b, 0, sizeof(*b));
+	if (fy_node_get_type(n) == FYNT_SCALAR) {
+		char *ctx;
+		if (cy_str(pc, n, &ctx, err) < 0)
+			return -1;
+		b->context = cy_path(pc, ctx ? ctx : ".");
+		return 0;
+	}
+	if (need_map(pc, n, err) < 0)
+		return -1;
+	FOR_EACH_PAIR(pc, n, k, v, key)
+	{
+		size_t len = cy_push(pc, k);
+		int rc = 0;
+		if (!strcmp(k, "context")) {
+			rc = cy_str(pc, v, &b->context, err);
+			if (rc == 0 && b->context)
+				b->context = cy_path(pc, b->context);
+		} else if (!strcmp(k, "dockerfile"))
+			rc = cy_str(pc, v, &b->dockerfile, err);
+		else if (!strcmp(k, "target"))
+			rc = cy_str(pc, v, &b->target, err);
+		else if (!strcmp(k, "args"))
+			rc = cy_kvs(pc, v, "=", &b->args, err);
+		/* the specification's other build keys; minirun build does not use them */
+		else if (strcmp(k, "labels") && strcmp(k, "network") && strcmp(k, "cache_from") &&
+			 strcmp(k, "no_cache") && strcmp(k, "pull") && strcmp(k, "platforms") &&
+			 strcmp(k, "tags") && strcmp(k, "shm_size") && strncmp(k, "x-", 2))
+			rc = unknown_key(pc, key, err);
+		if (rc < 0)
+			return -1;
+		cy_pop(pc, len);
+	}
+	if (!b->context)
+		b->context = cy_path(pc, ".");
+	return 0;
+}
+
+static int get_resources(struct pctx *pc, struct fy_node *n, struct compose_resources *r,
+			 struct mr_err *err)
+{
+	if (cy_is_null(n))
+		return 0;
+	if (need_map(pc, n, err) < 0)
+		return -1;
+	FOR_EACH_PAIR(pc, n, k, v, key)
+	{
+		size_t len = cy_push(pc, k);
+		int rc = 0;
+		if (!strcmp(k, "cpus"))
+			rc = cy_str(pc, v, &r->cpus, err);
+		else if (!strcmp(k, "memory"))
+			rc = cy_bytes(pc, v, &r->memory, err);
+		else if (!strcmp(k, "pids"))
+			rc = cy_int(pc, v, &r->pids, err);
+		else if (strcmp(k, "devices") && strcmp(k, "generic_resources"))
+			rc = unknown_key(pc, key, err);
+		if (rc < 0)
+			return -1;
+		cy_pop(pc, len);
+	}
+	return 0;
+}
+
+static int get_deploy(struct pctx *pc, struct fy_node *n, struct compose_deploy *d,
+		      struct mr_err *err)
+{
+	memset(d, 0, sizeof(*d));
+	d->replicas = -1;
+	if (cy_is_null(n))
+		return 0;
+	if (need_map(pc, n, err) < 0)
+		return -1;
+	/* known to the specification, meaningful to a swarm, ignored here */
+	static const char *const swarm[] = {"mode", "labels", "restart_policy", "placement",
+					    "update_config", "rollback_config", "endpoint_mode"};
+	FOR_EACH_PAIR(pc, n, k, v, key)
+	{
+		size_t len = cy_push(pc, k);
+		int rc = 0;
+		if (!strcmp(k, "replicas"))
+			rc = cy_int(pc, v, &d->replicas, err);
+		else if (!strcmp(k, "resources") && !(rc = need_map(pc, v, err))) {
+			FOR_EACH_PAIR(pc, v, rk, rv, rkey)
+			{
+				size_t l2 = cy_push(pc, rk);
+				if (!strcmp(rk, "limits"))
+					rc = get_resources(pc, rv, &d->limits, err);
+				else if (!strcmp(rk, "reservations"))
+					rc = get_resources(pc, rv, &d->reservations, err);
+				else
+					rc = unknown_key(pc, rkey, err);
+				if (rc < 0)
+					return -1;
+				cy_pop(pc, l2);
+			}
+		} else if (rc == 0) {
+			size_t i = 0;
+			while (i < sizeof(swarm) / sizeof(swarm[0]) && strcmp(k, swarm[i]))
+				i++;
+			if (i == sizeof(swarm) / sizeof(swarm[0]) && strncmp(k, "x-", 2))
+				rc = unknown_key(pc, key, err);
+		}
+		if (rc < 0)
+			return -1;
+		cy_pop(pc, len);
+	}
+	return 0;
+}
+
+static int get_ulimits(struct pctx *pc, struct fy_node *n, struct compose_ulimits *out,
+		       struct mr_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (cy_is_null(n))
+		return 0;
+	if (need_map(pc, n, err) < 0)
+		return -1;
+	FOR_EACH_PAIR(pc, n, k, v, key)
+	{
+		size_t len = cy_push(pc, k);
+		struct compose_ulimit *u = compose_push(pc->c->a, &out->v, &out->n, sizeof(*u));
+		u->name = compose_strdup(pc->c->a, k);
+		if (v && fy_node_get_type(v) == FYNT_MAPPING) {
+			int have = 0;
+			FOR_EACH_PAIR(pc, v, uk, uv, ukey)
+			{
+				size_t l2 = cy_push(pc, uk);
+				int rc = !strcmp(uk, "soft")   ? cy_int(pc, uv, &u->soft, err)
+					 : !strcmp(uk, "hard") ? cy_int(pc, uv, &u->hard, err)
+							       : unknown_key(pc, ukey, err);
+				if (rc < 0)
+					return -1;
+				have++;
+				cy_pop(pc, l2);
+			}
+			if (have != 2)
+				return cy_fail(pc, v, err, "needs both soft and hard");
+		} else {
+			if (cy_int(pc, v, &u->soft, err) < 0)
+				return -1;
+			u->hard = u->soft;
+		}
+		cy_pop(pc, len);
+	}
+	return 0;
+}
+
+static int get_extends(struct pctx *pc, struct fy_node *n, struct compose_extends *e,
+		       struct mr_err *err)
+{
+	memset(e, 0, sizeof(*e));
+	if (fy_node_get_type(n) == FYNT_SCALAR)
+		return cy_str(pc, n, &e->service, err);
+	if (need_map(pc, n, err) < 0)
+		return -1;
+	FOR_EACH_PAIR(pc, n, k, v, key)
+	{
+		size_t len = cy_push(pc, k);
+		int rc = !strcmp(k, "service") ? cy_str(pc, v, &e->service, err)
+			 : !strcmp(k, "file")  ? cy_str(pc, v, &e->file, err)
+					       : unknown_key(pc, key, err);
+		if (rc < 0)
+			return -1;
+		cy_pop(pc, len);
+	}
+	if (!e->service)
+		return cy_fail(pc, n, err, "needs the service to extend");
+	if (e->file)
+		e->file = cy_path(pc, e->file);
+	return 0;
+}
+
+/* ---- a service --------------------------------------------------------------------------- */
+
+static int parse_key(struct pctx *pc, const struct compose_svc_keydef *d, struct fy_node *v,
+		     struct compose_service *s, struct mr_err *err)
+{
+	void *f = (char *)s + d->off;
+	switch (d->kind) {
+	case K_STR: return cy_str(pc, v, f, err);
+	case K_BOOL: return cy_bool(pc, v, f, err);
+	case K_INT: return cy_int(pc, v, f, err);
+	case K_BYTES: return cy_bytes(pc, v, f, err);
+	case K_DURATION: return cy_duration(pc, v, f, err);
+	case K_STRV: return cy_strv(pc, v, 0, f, err);
+	case K_STRV1: return cy_strv(pc, v, 1, f, err);
+	case K_CMD: return get_cmd(pc, v, f, err);
+	case K_KV: return cy_kvs(pc, v, "=", f, err);
+	case K_HOSTS: return cy_kvs(pc, v, "=:", f, err);
+	case K_PORTS: return get_ports(pc, v, f, err);
+	case K_MOUNTS: return get_mounts(pc, v, f, err);
+	case K_DEPS: return get_deps(pc, v, f, err);
+	case K_NETS: return get_nets(pc, v, f, err);
+	case K_HEALTH: return get_health(pc, v, f, err);
+	case K_BUILD: return get_build(pc, v, f, err);
+	case K_DEPLOY: return get_deploy(pc, v, f, err);
+	case K_ULIMITS: return get_ulimits(pc, v, f, err);
+	case K_EXTENDS: return get_extends(pc, v, f, err);
+	}
+	return 0;
+}
+
+int cy_service(struct pctx *pc, const char *name, struct fy_node *n,
+		  struct compose_service *s, struct mr_err *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->name = compose_strdup(pc->c->a, name);
+	s->file = pc->c->file;
+	s->line = cy_line(n);
+	s->healthcheck.retries = s->deploy.replicas = -1;
+	if (cy_is_null(n))
+		return 0;
+	if (fy_node_get_type(n) != FYNT_MAPPING)
+		return cy_fail(pc, n, err, "a service must be a mapping");
+	FOR_EACH_PAIR(pc, n, k, v, key)
+	{
+		if (!strncmp(k, "x-", 2))
+			continue;
+		size_t len = cy_push(pc, k);
+		size_t i = 0;
+		while (i < SVC_NKEYS && strcmp(compose_svc_keys[i].name, k))
+			i++;
+		if (i == SVC_NKEYS)
+			return unknown_key(pc, key, err);
+		int tag = cy_tag(pc, v, err);
+		if (tag < 0)
+			return -1;
+		s->set |= 1ULL << i;
+		if (tag == TAG_RESET) /* the value does not matter: the key is taken away */
+			s->reset |= 1ULL << i;
+		else if (parse_key(pc, &compose_svc_keys[i], v, s, err) < 0)
+			return -1;
+		if (tag == TAG_OVERRIDE)
+			s->override |= 1ULL << i;
+		cy_pop(pc, len);
+	}
+	return 0;
+}
