@@ -35,16 +35,15 @@ static int fail(const struct mr_err *err)
 
 static void config_usage(FILE *out)
 {
-	fprintf(out,
-		"Usage:  minirun compose [OPTIONS] config [OPTIONS] [SERVICE...]\n\n"
-		"Print the project's model after merge and interpolation.\n\n"
-		"Options:\n"
-		"      --format FORMAT   yaml (default) or json\n"
-		"  -q, --quiet           only check the model; print nothing\n"
-		"      --services        print the services' names, one a line\n"
-		"      --volumes         print the volumes' names, one a line\n"
-		"      --profiles        print every profile the services name, one a line\n"
-		"  -o, --output FILE     write to FILE instead of the standard output\n");
+	fprintf(out, "Usage:  minirun compose [OPTIONS] config [OPTIONS] [SERVICE...]\n\n"
+		     "Print the project's model after merge and interpolation.\n\n"
+		     "Options:\n"
+		     "      --format FORMAT   yaml (default) or json\n"
+		     "  -q, --quiet           only check the model; print nothing\n"
+		     "      --services        print the services' names, one a line\n"
+		     "      --volumes         print the volumes' names, one a line\n"
+		     "      --profiles        print every profile the services name, one a line\n"
+		     "  -o, --output FILE     write to FILE instead of the standard output\n");
 }
 
 static int cmd_config(struct project_opts *po, int argc, char **argv)
@@ -121,15 +120,14 @@ static const struct {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage:  minirun compose [OPTIONS] COMMAND [ARGS...]\n\n"
-		"Options:\n"
-		"  -f, --file FILE             a compose file (several: merged in order)\n"
-		"  -p, --project-name NAME     the project's name\n"
-		"      --project-directory DIR the directory relative paths start from\n"
-		"      --env-file FILE         variables for interpolation (instead of .env)\n"
-		"      --profile NAME          a profile to enable (several allowed)\n\n"
-		"Commands:\n");
+	fprintf(out, "Usage:  minirun compose [OPTIONS] COMMAND [ARGS...]\n\n"
+		     "Options:\n"
+		     "  -f, --file FILE             a compose file (several: merged in order)\n"
+		     "  -p, --project-name NAME     the project's name\n"
+		     "      --project-directory DIR the directory relative paths start from\n"
+		     "      --env-file FILE         variables for interpolation (instead of .env)\n"
+		     "      --profile NAME          a profile to enable (several allowed)\n\n"
+		     "Commands:\n");
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].help);
 }
@@ -181,8 +179,9 @@ int compose_main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[optind], verbs[i].name))
 			return verbs[i].fn(&po, argc - optind, argv + optind);
-	fprintf(stderr, "minirun: '%s' is not a 'minirun compose' command; see 'minirun compose "
-			"--help'\n",
+	fprintf(stderr,
+		"minirun: '%s' is not a 'minirun compose' command; see 'minirun compose "
+		"--help'\n",
 		argv[optind]);
 	return MR_EXIT_USAGE;
 }

@@ -150,9 +150,9 @@ struct compose_build {
 };
 
 struct compose_resources {
-	char *cpus;          /* as written ("0.5") */
-	long long memory;    /* bytes; 0: unset */
-	long long pids;      /* 0: unset */
+	char *cpus;       /* as written ("0.5") */
+	long long memory; /* bytes; 0: unset */
+	long long pids;   /* 0: unset */
 };
 struct compose_deploy {
 	long long replicas; /* -1: unset */
@@ -179,14 +179,52 @@ struct compose_extends {
  * are the keys tagged !reset / !override in the file the service came from.
  */
 enum compose_svc_key {
-	SVC_BUILD, SVC_CAP_ADD, SVC_CAP_DROP, SVC_COMMAND, SVC_CONTAINER_NAME, SVC_CPUS,
-	SVC_DEPENDS_ON, SVC_DEPLOY, SVC_DNS, SVC_DNS_SEARCH, SVC_DOMAINNAME, SVC_ENTRYPOINT,
-	SVC_ENV_FILE, SVC_ENVIRONMENT, SVC_EXPOSE, SVC_EXTENDS, SVC_EXTRA_HOSTS, SVC_HEALTHCHECK,
-	SVC_HOSTNAME, SVC_IMAGE, SVC_INIT, SVC_LABELS, SVC_LINKS, SVC_MEM_LIMIT, SVC_NETWORK_MODE,
-	SVC_NETWORKS, SVC_PIDS_LIMIT, SVC_PLATFORM, SVC_PORTS, SVC_PRIVILEGED, SVC_PROFILES,
-	SVC_PULL_POLICY, SVC_READ_ONLY, SVC_RESTART, SVC_SECURITY_OPT, SVC_SHM_SIZE,
-	SVC_STDIN_OPEN, SVC_STOP_GRACE_PERIOD, SVC_STOP_SIGNAL, SVC_SYSCTLS, SVC_TMPFS, SVC_TTY,
-	SVC_ULIMITS, SVC_USER, SVC_VOLUMES, SVC_WORKING_DIR,
+	SVC_BUILD,
+	SVC_CAP_ADD,
+	SVC_CAP_DROP,
+	SVC_COMMAND,
+	SVC_CONTAINER_NAME,
+	SVC_CPUS,
+	SVC_DEPENDS_ON,
+	SVC_DEPLOY,
+	SVC_DNS,
+	SVC_DNS_SEARCH,
+	SVC_DOMAINNAME,
+	SVC_ENTRYPOINT,
+	SVC_ENV_FILE,
+	SVC_ENVIRONMENT,
+	SVC_EXPOSE,
+	SVC_EXTENDS,
+	SVC_EXTRA_HOSTS,
+	SVC_HEALTHCHECK,
+	SVC_HOSTNAME,
+	SVC_IMAGE,
+	SVC_INIT,
+	SVC_LABELS,
+	SVC_LINKS,
+	SVC_MEM_LIMIT,
+	SVC_NETWORK_MODE,
+	SVC_NETWORKS,
+	SVC_PIDS_LIMIT,
+	SVC_PLATFORM,
+	SVC_PORTS,
+	SVC_PRIVILEGED,
+	SVC_PROFILES,
+	SVC_PULL_POLICY,
+	SVC_READ_ONLY,
+	SVC_RESTART,
+	SVC_SECURITY_OPT,
+	SVC_SHM_SIZE,
+	SVC_STDIN_OPEN,
+	SVC_STOP_GRACE_PERIOD,
+	SVC_STOP_SIGNAL,
+	SVC_SYSCTLS,
+	SVC_TMPFS,
+	SVC_TTY,
+	SVC_ULIMITS,
+	SVC_USER,
+	SVC_VOLUMES,
+	SVC_WORKING_DIR,
 	SVC_NKEYS
 };
 
@@ -344,11 +382,10 @@ struct compose_file {
 };
 
 /* Parse FILE (path) into OUT; 0, or -1 with err naming FILE:LINE and the key path. */
-int compose_parse_file(const struct compose_ctx *ctx, struct compose_file *out,
-		       struct mr_err *err);
+int compose_parse_file(const struct compose_ctx *ctx, struct compose_file *out, struct mr_err *err);
 /* Parse TEXT as if it were the file ctx->file (unit tests, stdin). */
-int compose_parse_text(const struct compose_ctx *ctx, const char *text,
-		       struct compose_file *out, struct mr_err *err);
+int compose_parse_text(const struct compose_ctx *ctx, const char *text, struct compose_file *out,
+		       struct mr_err *err);
 
 /* Merge OVER into BASE by the specification's rules (both from files already parsed). */
 void compose_merge_file(struct compose_arena *a, struct compose_file *base,

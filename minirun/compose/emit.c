@@ -187,9 +187,9 @@ static json_t *key_json(const struct compose_svc_keydef *d, const void *f)
 		const struct compose_kvs *kvs = f;
 		json_t *a = json_array();
 		for (size_t i = 0; i < kvs->n; i++)
-			json_array_append_new(a, json_sprintf("%s=%s", kvs->v[i].key,
-							      kvs->v[i].value ? kvs->v[i].value
-									      : ""));
+			json_array_append_new(a,
+					      json_sprintf("%s=%s", kvs->v[i].key,
+							   kvs->v[i].value ? kvs->v[i].value : ""));
 		return a;
 	}
 	case K_PORTS: return ports_json(f);
@@ -288,8 +288,8 @@ json_t *compose_to_json(const struct compose_project *p)
  * null, a mapping ...)? Then it is printed "quoted". */
 static int needs_quotes(const char *s)
 {
-	static const char *const words[] = {"true", "false", "yes", "no", "on", "off", "null", "~",
-					    "y", "n"};
+	/* YAML 1.2's booleans and null, and 1.1's, which older readers still take */
+	static const char *const words[] = {"true", "false", "yes", "no", "on", "off", "null", "~"};
 	if (!*s || isspace((unsigned char)s[0]) || isspace((unsigned char)s[strlen(s) - 1]))
 		return 1;
 	if (strchr("-?:,[]{}#&*!|>'\"%@`", s[0]))

@@ -242,12 +242,15 @@ int compose_dotenv_parse(struct compose_arena *a, const char *text, const char *
 				if (*p == '\n')
 					line++;
 				if (q == '"' && *p == '\\' && p[1]) {
-					/* \$ becomes $$ so that the expansion below keeps it literal */
-					static const char from[] = "ntr\"\\$", *to[] = {
-						"\n", "\t", "\r", "\"", "\\", "$$"};
+					/* \$ becomes $$ so that the expansion below keeps it
+					 * literal */
+					static const char from[] = "ntr\"\\$",
+							  *to[] = {"\n", "\t", "\r",
+								   "\"", "\\", "$$"};
 					const char *hit = strchr(from, p[1]);
 					if (hit)
-						sb_add(&val, to[hit - from], strlen(to[hit - from]));
+						sb_add(&val, to[hit - from],
+						       strlen(to[hit - from]));
 					else
 						sb_add(&val, p, 2);
 					p += 2;
@@ -258,15 +261,16 @@ int compose_dotenv_parse(struct compose_arena *a, const char *text, const char *
 				sb_add(&val, p++, 1);
 			}
 			if (!*p)
-				return mr_fail(err, 0, "%s:%d: %s has an unterminated %s quote", file,
-					       key_line, name, q == '"' ? "double" : "single");
+				return mr_fail(err, 0, "%s:%d: %s has an unterminated %s quote",
+					       file, key_line, name,
+					       q == '"' ? "double" : "single");
 			p++;
 			while (*p && *p != '\n') /* after the quote: only blanks or a comment */
 				p++;
 		} else {
 			const char *start = p;
-			while (*p && *p != '\n' && !(*p == '#' && p > start && isspace(
-									       (unsigned char)p[-1])))
+			while (*p && *p != '\n' &&
+			       !(*p == '#' && p > start && isspace((unsigned char)p[-1])))
 				p++;
 			const char *end = p;
 			while (end > start && isspace((unsigned char)end[-1]))

@@ -49,8 +49,7 @@ int cy_line(struct fy_node *n)
 	return 0;
 }
 
-int cy_fail(const struct pctx *pc, struct fy_node *n, struct mr_err *err, const char *fmt,
-	      ...)
+int cy_fail(const struct pctx *pc, struct fy_node *n, struct mr_err *err, const char *fmt, ...)
 {
 	char msg[768];
 	va_list ap;
@@ -106,7 +105,7 @@ int cy_tag(const struct pctx *pc, struct fy_node *n, struct mr_err *err)
 	if (!strncmp(tag, "tag:yaml.org,2002:", 18))
 		return TAG_NONE;
 	return cy_fail(pc, n, err, "unknown tag '%.*s' (compose knows !reset and !override)",
-			 (int)len, tag);
+		       (int)len, tag);
 }
 
 /* ---- typed scalars ------------------------------------------------------------------- */
@@ -148,7 +147,7 @@ static int get_value(struct pctx *pc, struct fy_node *n, char **out, struct mr_e
 int cy_bool(struct pctx *pc, struct fy_node *n, int *out, struct mr_err *err)
 {
 	static const char *const yes[] = {"true", "True", "TRUE"}, *const no[] = {"false", "False",
-										 "FALSE"};
+										  "FALSE"};
 	char *s;
 	if (get_value(pc, n, &s, err) < 0)
 		return -1;
@@ -179,8 +178,8 @@ int cy_bytes(struct pctx *pc, struct fy_node *n, long long *out, struct mr_err *
 	static const struct {
 		const char *unit;
 		long long mult;
-	} units[] = {{"", 1},          {"b", 1},           {"k", 1024},        {"kb", 1024},
-		     {"m", 1LL << 20}, {"mb", 1LL << 20},  {"g", 1LL << 30},   {"gb", 1LL << 30},
+	} units[] = {{"", 1},          {"b", 1},          {"k", 1024},      {"kb", 1024},
+		     {"m", 1LL << 20}, {"mb", 1LL << 20}, {"g", 1LL << 30}, {"gb", 1LL << 30},
 		     {"t", 1LL << 40}, {"tb", 1LL << 40}};
 	char *s, *end;
 	if (get_value(pc, n, &s, err) < 0)
@@ -213,15 +212,15 @@ int cy_duration(struct pctx *pc, struct fy_node *n, char **out, struct mr_err *e
 			    !(units[i][0] == 'm' && !units[i][1] && p[1] == 's'))
 				best = strlen(units[i]);
 		if (p == num || !best)
-			return cy_fail(pc, n, err, "must be a duration (e.g. 30s, 1m30s), not \"%s\"",
-					 *out);
+			return cy_fail(pc, n, err,
+				       "must be a duration (e.g. 30s, 1m30s), not \"%s\"", *out);
 		p += best;
 	}
 	return 0;
 }
 
 int cy_strv(struct pctx *pc, struct fy_node *n, int one_ok, struct compose_strv *out,
-	     struct mr_err *err)
+	    struct mr_err *err)
 {
 	struct compose_arena *a = pc->c->a;
 	memset(out, 0, sizeof(*out));
@@ -232,8 +231,8 @@ int cy_strv(struct pctx *pc, struct fy_node *n, int one_ok, struct compose_strv 
 		return cy_str(pc, n, slot, err);
 	}
 	if (fy_node_get_type(n) != FYNT_SEQUENCE)
-		return cy_fail(pc, n, err, "must be a list%s, not %s",
-				 one_ok ? " or a string" : "", type_name(n));
+		return cy_fail(pc, n, err, "must be a list%s, not %s", one_ok ? " or a string" : "",
+			       type_name(n));
 	void *it = NULL;
 	struct fy_node *item;
 	for (size_t i = 0; (item = fy_node_sequence_iterate(n, &it)); i++) {
@@ -247,7 +246,7 @@ int cy_strv(struct pctx *pc, struct fy_node *n, int one_ok, struct compose_strv 
 }
 
 int cy_kvs(struct pctx *pc, struct fy_node *n, const char *seps, struct compose_kvs *out,
-	    struct mr_err *err)
+	   struct mr_err *err)
 {
 	struct compose_arena *a = pc->c->a;
 	memset(out, 0, sizeof(*out));
@@ -263,9 +262,9 @@ int cy_kvs(struct pctx *pc, struct fy_node *n, const char *seps, struct compose_
 			char *value;
 			if (v && fy_node_get_type(v) != FYNT_SCALAR)
 				return cy_fail(pc, v, err,
-						 "must be a string, a number, a boolean or null, "
-						 "not %s",
-						 type_name(v));
+					       "must be a string, a number, a boolean or null, "
+					       "not %s",
+					       type_name(v));
 			if (cy_str(pc, v, &value, err) < 0)
 				return -1;
 			compose_kv_set(a, out, key, value);
@@ -275,7 +274,7 @@ int cy_kvs(struct pctx *pc, struct fy_node *n, const char *seps, struct compose_
 	}
 	if (fy_node_get_type(n) != FYNT_SEQUENCE)
 		return cy_fail(pc, n, err, "must be a mapping or a list of \"KEY%cVALUE\", not %s",
-				 seps[0], type_name(n));
+			       seps[0], type_name(n));
 	struct fy_node *item;
 	for (size_t i = 0; (item = fy_node_sequence_iterate(n, &it)); i++) {
 		size_t len = cy_push_index(pc, i);
@@ -345,7 +344,7 @@ static int parse_network(struct pctx *pc, const char *key, struct fy_node *n,
 		else if (strcmp(k, "driver_opts") && strcmp(k, "attachable") &&
 			 strcmp(k, "enable_ipv6") && strcmp(k, "ipam") && strncmp(k, "x-", 2))
 			rc = cy_fail(pc, fy_node_pair_key(pair), err,
-				       "unknown key (not in the Compose Specification)");
+				     "unknown key (not in the Compose Specification)");
 		if (rc < 0)
 			return -1;
 		cy_pop(pc, len);
@@ -378,7 +377,7 @@ static int parse_volume(struct pctx *pc, const char *key, struct fy_node *n,
 			rc = cy_kvs(pc, v, "=", &out->labels, err);
 		else if (strcmp(k, "driver_opts") && strncmp(k, "x-", 2))
 			rc = cy_fail(pc, fy_node_pair_key(pair), err,
-				       "unknown key (not in the Compose Specification)");
+				     "unknown key (not in the Compose Specification)");
 		if (rc < 0)
 			return -1;
 		cy_pop(pc, len);
@@ -397,7 +396,7 @@ static int parse_section(struct pctx *pc, struct fy_node *n, const char *what, v
 		return 0;
 	if (fy_node_get_type(n) != FYNT_MAPPING)
 		return cy_fail(pc, n, err, "must be a mapping of %s by name, not %s", what,
-				 type_name(n));
+			       type_name(n));
 	void *it = NULL;
 	struct fy_node_pair *pair;
 	while ((pair = fy_node_mapping_iterate(n, &it))) {
@@ -461,8 +460,8 @@ static int parse_include(struct pctx *pc, struct fy_node *n, struct compose_strv
 	return 0;
 }
 
-static int parse_root(const struct compose_ctx *ctx, struct fy_node *root,
-		      struct compose_file *out, struct mr_err *err)
+static int parse_root(const struct compose_ctx *ctx, struct fy_node *root, struct compose_file *out,
+		      struct mr_err *err)
 {
 	struct pctx pc = {.c = ctx};
 	memset(out, 0, sizeof(*out));
@@ -470,7 +469,7 @@ static int parse_root(const struct compose_ctx *ctx, struct fy_node *root,
 		return 0; /* an empty file is an empty project (an override may be) */
 	if (fy_node_get_type(root) != FYNT_MAPPING)
 		return cy_fail(&pc, root, err, "a compose file must be a mapping, not %s",
-				 type_name(root));
+			       type_name(root));
 	void *it = NULL;
 	struct fy_node_pair *pair;
 	while ((pair = fy_node_mapping_iterate(root, &it))) {
@@ -498,8 +497,8 @@ static int parse_root(const struct compose_ctx *ctx, struct fy_node *root,
 		else if (strcmp(k, "version") && strcmp(k, "secrets") && strcmp(k, "configs") &&
 			 strncmp(k, "x-", 2))
 			rc = cy_fail(&pc, key, err,
-				       "unknown key (not in the Compose Specification: services, "
-				       "networks, volumes, name, include, secrets, configs, x-*)");
+				     "unknown key (not in the Compose Specification: services, "
+				     "networks, volumes, name, include, secrets, configs, x-*)");
 		if (rc < 0)
 			return -1;
 		cy_pop(&pc, len);
@@ -507,13 +506,13 @@ static int parse_root(const struct compose_ctx *ctx, struct fy_node *root,
 	return 0;
 }
 
-/* the first error libfyaml collected, as "FILE:LINE:COL: MSG" */
+/* the first error libfyaml collected, as "FILE:LINE:COL: MSG"; 0 when there is none */
 static int yaml_fail(const char *file, struct fy_diag *diag, struct mr_err *err)
 {
 	void *it = NULL;
 	struct fy_diag_error *e = diag ? fy_diag_errors_iterate(diag, &it) : NULL;
 	if (!e)
-		return mr_fail(err, errno, "read %s", file);
+		return 0;
 	return mr_fail(err, 0, "%s:%d:%d: invalid YAML: %s", file, e->line + 1, e->column + 1,
 		       e->msg);
 }
@@ -535,8 +534,8 @@ static int parse_doc(const struct compose_ctx *ctx, const char *text, struct com
 	struct fy_document *doc = text ? fy_document_build_from_string(&cfg, text, FY_NT)
 				       : fy_document_build_from_file(&cfg, ctx->file);
 	int rc;
-	if (!doc)
-		rc = yaml_fail(ctx->file, diag, err);
+	if (!doc) /* no document and no error: a file of nothing but comments */
+		rc = yaml_fail(ctx->file, diag, err) < 0 ? -1 : parse_root(ctx, NULL, out, err);
 	else
 		rc = parse_root(ctx, fy_document_root(doc), out, err);
 	fy_document_destroy(doc);
@@ -544,8 +543,7 @@ static int parse_doc(const struct compose_ctx *ctx, const char *text, struct com
 	return rc;
 }
 
-int compose_parse_file(const struct compose_ctx *ctx, struct compose_file *out,
-		       struct mr_err *err)
+int compose_parse_file(const struct compose_ctx *ctx, struct compose_file *out, struct mr_err *err)
 {
 	FILE *f = fopen(ctx->file, "r");
 	if (!f)
@@ -554,8 +552,8 @@ int compose_parse_file(const struct compose_ctx *ctx, struct compose_file *out,
 	return parse_doc(ctx, NULL, out, err);
 }
 
-int compose_parse_text(const struct compose_ctx *ctx, const char *text,
-		       struct compose_file *out, struct mr_err *err)
+int compose_parse_text(const struct compose_ctx *ctx, const char *text, struct compose_file *out,
+		       struct mr_err *err)
 {
 	return parse_doc(ctx, text, out, err);
 }

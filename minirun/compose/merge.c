@@ -332,8 +332,8 @@ static int resolve_one(const struct compose_ctx *ctx, struct compose_file *f,
 	if (s->extends.file) {
 		octx.file = s->extends.file;
 		char *slash = strrchr(s->extends.file, '/');
-		octx.dir = compose_strndup(ctx->a, s->extends.file,
-					   (size_t)(slash - s->extends.file));
+		octx.dir =
+			compose_strndup(ctx->a, s->extends.file, (size_t)(slash - s->extends.file));
 		if (compose_parse_file(&octx, &other, err) < 0) {
 			mr_prefix(err, "%s:%d: services.%s.extends: ", s->file, s->line, s->name);
 			return -1;

@@ -23,8 +23,8 @@ struct pctx {
 int cy_line(struct fy_node *n);
 int cy_is_null(struct fy_node *n);
 /* "FILE:LINE: PATH: MSG" into err; returns -1 */
-int cy_fail(const struct pctx *pc, struct fy_node *n, struct mr_err *err, const char *fmt,
-	      ...) __attribute__((format(printf, 4, 5)));
+int cy_fail(const struct pctx *pc, struct fy_node *n, struct mr_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* push ".KEY" (or ".N") on the path, returning the old length for cy_pop */
 size_t cy_push(struct pctx *pc, const char *key);
 size_t cy_push_index(struct pctx *pc, size_t i);
@@ -41,17 +41,34 @@ int cy_bytes(struct pctx *pc, struct fy_node *n, long long *out, struct mr_err *
 int cy_duration(struct pctx *pc, struct fy_node *n, char **out, struct mr_err *err);
 /* a list of scalars; with one_ok a single scalar is a list of one */
 int cy_strv(struct pctx *pc, struct fy_node *n, int one_ok, struct compose_strv *out,
-	     struct mr_err *err);
+	    struct mr_err *err);
 /* a map KEY: VALUE or a list "KEY<sep>VALUE" (SEPS: the separators a list item may use) */
 int cy_kvs(struct pctx *pc, struct fy_node *n, const char *seps, struct compose_kvs *out,
-	    struct mr_err *err);
+	   struct mr_err *err);
 /* Make PATH absolute against the ctx's directory (and ~ the home directory). */
 char *cy_path(const struct pctx *pc, const char *path);
 
 /* ---- the service keys (service.c) ---- */
 enum svc_kind {
-	K_STR, K_BOOL, K_INT, K_BYTES, K_DURATION, K_STRV, K_STRV1, K_CMD, K_KV, K_HOSTS,
-	K_PORTS, K_MOUNTS, K_DEPS, K_NETS, K_HEALTH, K_BUILD, K_DEPLOY, K_ULIMITS, K_EXTENDS,
+	K_STR,
+	K_BOOL,
+	K_INT,
+	K_BYTES,
+	K_DURATION,
+	K_STRV,
+	K_STRV1,
+	K_CMD,
+	K_KV,
+	K_HOSTS,
+	K_PORTS,
+	K_MOUNTS,
+	K_DEPS,
+	K_NETS,
+	K_HEALTH,
+	K_BUILD,
+	K_DEPLOY,
+	K_ULIMITS,
+	K_EXTENDS,
 };
 struct compose_svc_keydef {
 	const char *name;
@@ -60,8 +77,8 @@ struct compose_svc_keydef {
 };
 extern const struct compose_svc_keydef compose_svc_keys[SVC_NKEYS];
 
-int cy_service(struct pctx *pc, const char *name, struct fy_node *n,
-		  struct compose_service *out, struct mr_err *err);
+int cy_service(struct pctx *pc, const char *name, struct fy_node *n, struct compose_service *out,
+	       struct mr_err *err);
 
 /* the keys of a port and a mount that merges compare (merge.c, also the unit tests) */
 char *cy_port_key(struct compose_arena *a, const struct compose_port *p);

@@ -145,8 +145,8 @@ static void add_file(struct compose_project *p, char *file)
 }
 
 /* step 1: the files, absolute, in merge order */
-static int find_files(struct compose_project *p, const struct compose_options *opt,
-		      const char *cwd, struct mr_err *err)
+static int find_files(struct compose_project *p, const struct compose_options *opt, const char *cwd,
+		      struct mr_err *err)
 {
 	struct compose_arena *a = &p->arena;
 	for (size_t i = 0; i < opt->nfiles; i++)
@@ -159,9 +159,9 @@ static int find_files(struct compose_project *p, const struct compose_options *o
 		char *list = compose_strdup(a, cf->value), *save = NULL;
 		for (char *f = strtok_r(list, sep && sep->value ? sep->value : ":", &save); f;
 		     f = strtok_r(NULL, sep && sep->value ? sep->value : ":", &save))
-			add_file(p, absolute(a, opt->project_directory ? opt->project_directory
-								       : cwd,
-					     f));
+			add_file(p,
+				 absolute(a, opt->project_directory ? opt->project_directory : cwd,
+					  f));
 		return 0;
 	}
 	char found[PATH_MAX];
@@ -181,8 +181,8 @@ static int find_files(struct compose_project *p, const struct compose_options *o
 }
 
 /* step 2: the shell's variables, then (with FILES) the env files under them */
-static int load_env(struct compose_project *p, const struct compose_options *opt,
-		    const char *cwd, int with_files, struct mr_err *err)
+static int load_env(struct compose_project *p, const struct compose_options *opt, const char *cwd,
+		    int with_files, struct mr_err *err)
 {
 	struct compose_arena *a = &p->arena;
 	struct compose_kvs shell = {0}, files = {0};
@@ -266,8 +266,8 @@ static int apply_profiles(struct compose_project *p, struct compose_file *f,
 	if (!opt->nprofiles && cp && cp->value) {
 		char *list = compose_strdup(a, cp->value), *save = NULL;
 		for (char *s = strtok_r(list, ",", &save); s; s = strtok_r(NULL, ",", &save))
-			*(char **)compose_push(a, &p->profiles.v, &p->profiles.n,
-					       sizeof(char *)) = s;
+			*(char **)compose_push(a, &p->profiles.v, &p->profiles.n, sizeof(char *)) =
+				s;
 	}
 	unsigned char *on = compose_alloc(a, f->nservices + 1);
 	for (size_t i = 0; i < opt->nservices; i++) {
@@ -294,7 +294,8 @@ static int apply_profiles(struct compose_project *p, struct compose_file *f,
 	for (size_t i = 0; i < f->nservices; i++)
 		if (on[i])
 			*(struct compose_service *)compose_push(a, &p->services, &p->nservices,
-								sizeof(*p->services)) = f->services[i];
+								sizeof(*p->services)) =
+				f->services[i];
 	/* a dependency its profile leaves out is refused, as docker compose does */
 	for (size_t i = 0; i < f->nservices; i++) {
 		const struct compose_service *s = &f->services[i];
@@ -327,8 +328,10 @@ static int check_cycle(const struct compose_project *p, const struct compose_ser
 	if (state[i] == 2)
 		return 0;
 	if (state[i] == 1)
-		return mr_fail(err, 0, "dependency cycle detected: service \"%s\" depends on "
-				       "itself through depends_on", s->name);
+		return mr_fail(err, 0,
+			       "dependency cycle detected: service \"%s\" depends on "
+			       "itself through depends_on",
+			       s->name);
 	state[i] = 1;
 	for (size_t d = 0; d < s->depends_on.n; d++) {
 		const struct compose_service *dep =
@@ -340,8 +343,7 @@ static int check_cycle(const struct compose_project *p, const struct compose_ser
 	return 0;
 }
 
-static int finish_service(struct compose_project *p, struct compose_service *s,
-			  struct mr_err *err)
+static int finish_service(struct compose_project *p, struct compose_service *s, struct mr_err *err)
 {
 	struct compose_arena *a = &p->arena;
 	/* env_file under environment */
@@ -417,12 +419,14 @@ static int finish(struct compose_project *p, struct mr_err *err)
 	for (size_t i = 0; i < p->nnetworks; i++) {
 		struct compose_network *n = &p->networks[i];
 		if (!n->name_set || !n->name)
-			n->name = n->external ? n->key : compose_printf(a, "%s_%s", p->name, n->key);
+			n->name =
+				n->external ? n->key : compose_printf(a, "%s_%s", p->name, n->key);
 	}
 	for (size_t i = 0; i < p->nvolumes; i++) {
 		struct compose_volume *v = &p->volumes[i];
 		if (!v->name_set || !v->name)
-			v->name = v->external ? v->key : compose_printf(a, "%s_%s", p->name, v->key);
+			v->name =
+				v->external ? v->key : compose_printf(a, "%s_%s", p->name, v->key);
 	}
 	qsort(p->services, p->nservices, sizeof(*p->services), cmp_service);
 	qsort(p->networks, p->nnetworks, sizeof(*p->networks), cmp_network);

@@ -90,8 +90,8 @@ static int need_map(struct pctx *pc, struct fy_node *n, struct mr_err *err)
 
 /* ---- command and entrypoint: a list, or a string split as a shell would --------------- */
 
-static int shell_split(struct pctx *pc, struct fy_node *n, const char *s,
-		       struct compose_strv *out, struct mr_err *err)
+static int shell_split(struct pctx *pc, struct fy_node *n, const char *s, struct compose_strv *out,
+		       struct mr_err *err)
 {
 	struct compose_arena *a = pc->c->a;
 	size_t cap = strlen(s) + 1;
@@ -124,8 +124,7 @@ static int shell_split(struct pctx *pc, struct fy_node *n, const char *s,
 	return 0;
 }
 
-static int get_cmd(struct pctx *pc, struct fy_node *n, struct compose_strv *out,
-		   struct mr_err *err)
+static int get_cmd(struct pctx *pc, struct fy_node *n, struct compose_strv *out, struct mr_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (n && fy_node_get_type(n) == FYNT_SCALAR && !cy_is_null(n)) {
@@ -195,13 +194,13 @@ static int port_short(struct pctx *pc, struct fy_node *n, const char *spec,
 	unsigned tlo, thi, plo = 0, phi = 0;
 	if (!port_range(target, &tlo, &thi) || (pub && *pub && !port_range(pub, &plo, &phi)))
 		return cy_fail(pc, n, err,
-				 "invalid port \"%s\" (HOST_IP:PUBLISHED:TARGET/PROTOCOL)", spec);
+			       "invalid port \"%s\" (HOST_IP:PUBLISHED:TARGET/PROTOCOL)", spec);
 	if (proto && strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp"))
 		return cy_fail(pc, n, err, "invalid protocol \"%s\" in port \"%s\"", proto, spec);
 	if (thi > tlo && pub && *pub && phi - plo != thi - tlo && phi != plo)
 		return cy_fail(pc, n, err,
-				 "port ranges \"%s\" and \"%s\" do not have the same length", pub,
-				 target);
+			       "port ranges \"%s\" and \"%s\" do not have the same length", pub,
+			       target);
 	for (unsigned t = tlo; t <= thi; t++) {
 		struct compose_port *p = compose_push(a, &out->v, &out->n, sizeof(*p));
 		p->target = t;
@@ -253,7 +252,7 @@ static int port_long(struct pctx *pc, struct fy_node *n, struct compose_ports *o
 	unsigned lo, hi;
 	if (p.published && !port_range(p.published, &lo, &hi))
 		return cy_fail(pc, n, err, "published \"%s\" is not a port or a range",
-				 p.published);
+			       p.published);
 	p.target = (unsigned)target;
 	*(struct compose_port *)compose_push(a, &out->v, &out->n, sizeof(p)) = p;
 	return 0;
@@ -273,9 +272,9 @@ static int get_ports(struct pctx *pc, struct fy_node *n, struct compose_ports *o
 		size_t len = cy_push_index(pc, i);
 		char *s;
 		int rc = fy_node_get_type(item) == FYNT_MAPPING ? port_long(pc, item, out, err)
-				: cy_str(pc, item, &s, err) < 0 ? -1
-				: !s ? cy_fail(pc, item, err, "must be a port, not null")
-				     : port_short(pc, item, s, out, err);
+			 : cy_str(pc, item, &s, err) < 0        ? -1
+			 : !s ? cy_fail(pc, item, err, "must be a port, not null")
+			      : port_short(pc, item, s, out, err);
 		if (rc < 0)
 			return -1;
 		cy_pop(pc, len);
@@ -317,10 +316,12 @@ static int mount_short(struct pctx *pc, struct fy_node *n, const char *spec,
 		}
 	}
 	if (!*m->target || m->target[0] != '/')
-		return cy_fail(pc, n, err, "invalid volume \"%s\": the target must be an "
-					     "absolute path", spec);
-	static const char *const props[] = {"shared", "rshared", "slave", "rslave", "private",
-					    "rprivate"};
+		return cy_fail(pc, n, err,
+			       "invalid volume \"%s\": the target must be an "
+			       "absolute path",
+			       spec);
+	static const char *const props[] = {"shared", "rshared", "slave",
+					    "rslave", "private", "rprivate"};
 	for (char *opt = np == 3 ? strtok(parts[2], ",") : NULL; opt; opt = strtok(NULL, ",")) {
 		int known = 0;
 		if (!strcmp(opt, "ro"))
@@ -334,7 +335,7 @@ static int mount_short(struct pctx *pc, struct fy_node *n, const char *spec,
 				m->propagation = opt, known = 1;
 		if (!known)
 			return cy_fail(pc, n, err, "invalid mode \"%s\" in volume \"%s\"", opt,
-					 spec);
+				       spec);
 	}
 	return 0;
 }
@@ -431,9 +432,9 @@ static int get_mounts(struct pctx *pc, struct fy_node *n, struct compose_mounts 
 		struct compose_mount *m = compose_push(pc->c->a, &out->v, &out->n, sizeof(*m));
 		char *s;
 		int rc = fy_node_get_type(item) == FYNT_MAPPING ? mount_long(pc, item, m, err)
-				: cy_str(pc, item, &s, err) < 0 ? -1
-				: !s ? cy_fail(pc, item, err, "must be a volume, not null")
-				     : mount_short(pc, item, s, m, err);
+			 : cy_str(pc, item, &s, err) < 0        ? -1
+			 : !s ? cy_fail(pc, item, err, "must be a volume, not null")
+			      : mount_short(pc, item, s, m, err);
 		if (rc < 0)
 			return -1;
 		cy_pop(pc, len);
@@ -484,9 +485,9 @@ static int get_deps(struct pctx *pc, struct fy_node *n, struct compose_deps *out
 						i++;
 					if (rc == 0 && i == 3)
 						rc = cy_fail(pc, dv, err,
-							       "must be service_started, "
-							       "service_healthy or "
-							       "service_completed_successfully");
+							     "must be service_started, "
+							     "service_healthy or "
+							     "service_completed_successfully");
 					d->condition = (enum compose_condition)i;
 				} else if (!strcmp(dk, "restart")) {
 					rc = cy_bool(pc, dv, &d->restart, err);
@@ -517,7 +518,7 @@ static int get_nets(struct pctx *pc, struct fy_node *n, struct compose_svc_nets 
 			return -1;
 		for (size_t i = 0; i < names.n; i++)
 			((struct compose_svc_net *)compose_push(a, &out->v, &out->n,
-								 sizeof(*out->v)))
+								sizeof(*out->v)))
 				->name = names.v[i];
 		return 0;
 	}
@@ -677,8 +678,9 @@ static int get_deploy(struct pctx *pc, struct fy_node *n, struct compose_deploy 
 	if (need_map(pc, n, err) < 0)
 		return -1;
 	/* known to the specification, meaningful to a swarm, ignored here */
-	static const char *const swarm[] = {"mode", "labels", "restart_policy", "placement",
-					    "update_config", "rollback_config", "endpoint_mode"};
+	static const char *const swarm[] = {"mode",         "labels",        "restart_policy",
+					    "placement",    "update_config", "rollback_config",
+					    "endpoint_mode"};
 	FOR_EACH_PAIR(pc, n, k, v, key)
 	{
 		size_t len = cy_push(pc, k);
@@ -806,8 +808,8 @@ static int parse_key(struct pctx *pc, const struct compose_svc_keydef *d, struct
 	return 0;
 }
 
-int cy_service(struct pctx *pc, const char *name, struct fy_node *n,
-		  struct compose_service *s, struct mr_err *err)
+int cy_service(struct pctx *pc, const char *name, struct fy_node *n, struct compose_service *s,
+	       struct mr_err *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->name = compose_strdup(pc->c->a, name);

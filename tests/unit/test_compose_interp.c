@@ -143,8 +143,8 @@ static void required_message_is_interpolated(void)
 
 static void bad_formats_are_errors(void)
 {
-	static const char *const bad[] = {"${", "${SET", "${}", "${9x}", "$ alone", "${SET!x}",
-					  "${SET:x}"};
+	static const char *const bad[] = {"${",      "${SET",    "${}",     "${9x}",
+					  "$ alone", "${SET!x}", "${SET:x}"};
 	struct compose_arena a = {0};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct mr_err err = {0};
@@ -196,9 +196,8 @@ static void dotenv_comments(void)
 	struct compose_arena a = {0};
 	struct mr_err err = {0};
 	int rc;
-	struct compose_kvs k =
-		dotenv(&a, "# a comment\nA=1 # trailing\nB=x#not-a-comment\n  # indented\n", &rc,
-		       &err);
+	struct compose_kvs k = dotenv(
+		&a, "# a comment\nA=1 # trailing\nB=x#not-a-comment\n  # indented\n", &rc, &err);
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_EQUAL(k.n, 2);
 	CU_ASSERT_STRING_EQUAL(val(&k, "A"), "1");
@@ -235,8 +234,8 @@ static void dotenv_double_quotes_escape_and_expand(void)
 	struct compose_arena a = {0};
 	struct mr_err err = {0};
 	int rc;
-	struct compose_kvs k =
-		dotenv(&a, "A=\"line1\\nline2\\t\\\"q\\\" \\\\ \\$X ${FROM_SHELL}\" # c\n", &rc, &err);
+	struct compose_kvs k = dotenv(
+		&a, "A=\"line1\\nline2\\t\\\"q\\\" \\\\ \\$X ${FROM_SHELL}\" # c\n", &rc, &err);
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(val(&k, "A"), "line1\nline2\t\"q\" \\ $X shell");
 	compose_arena_free(&a);
@@ -247,8 +246,8 @@ static void dotenv_multi_line_values(void)
 	struct compose_arena a = {0};
 	struct mr_err err = {0};
 	int rc;
-	struct compose_kvs k = dotenv(&a, "KEY=\"-----BEGIN\nabc\n-----END\"\nNEXT='a\nb'\nZ=1\n",
-				      &rc, &err);
+	struct compose_kvs k =
+		dotenv(&a, "KEY=\"-----BEGIN\nabc\n-----END\"\nNEXT='a\nb'\nZ=1\n", &rc, &err);
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(val(&k, "KEY"), "-----BEGIN\nabc\n-----END");
 	CU_ASSERT_STRING_EQUAL(val(&k, "NEXT"), "a\nb");
