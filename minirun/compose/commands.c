@@ -96,6 +96,7 @@ static int cmd_config(struct project_opts *po, int argc, char **argv)
 			fprintf(out, "%s\n", p->all_profiles.v[i]);
 	} else {
 		json_t *j = compose_to_json(p);
+		compose_escape_dollars(j);
 		if (!strcmp(format, "json")) {
 			json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			fputc('\n', out);

@@ -331,7 +331,7 @@ struct compose_options {
 	size_t nenv_files;
 	const char *const *profiles; /* --profile */
 	size_t nprofiles;
-	const char *const *services; /* services named on the command line (enable profiles) */
+	const char *const *services; /* named on the command line: only they and their deps */
 	size_t nservices;
 	const char *cwd; /* NULL: getcwd */
 	/* the shell's environment (NULL: environ), "K=V" each, ending with NULL */
@@ -401,6 +401,9 @@ int compose_resolve_extends(const struct compose_ctx *ctx, struct compose_file *
 
 /* The project as docker compose v2's `config` shows it (a new object; caller decrefs). */
 json_t *compose_to_json(const struct compose_project *p);
+/* Double every $ in J's strings, as docker compose's `config` does, so that what it prints
+ * is a compose file that interpolates back to the same model. */
+void compose_escape_dollars(json_t *j);
 /* Print J as YAML (block style, strings quoted where YAML would read another type). */
 void compose_print_yaml(FILE *out, const json_t *j);
 

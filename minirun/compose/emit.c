@@ -282,6 +282,30 @@ json_t *compose_to_json(const struct compose_project *p)
 	return root;
 }
 
+void compose_escape_dollars(json_t *j)
+{
+	if (json_is_string(j) && strchr(json_string_value(j), '$')) {
+		const char *s = json_string_value(j);
+		char *out = malloc(2 * strlen(s) + 1), *o = out;
+		if (!out)
+			return;
+		for (; *s; s++)
+			if ((*o++ = *s) == '$')
+				*o++ = '$';
+		*o = '\0';
+		json_string_set(j, out);
+		free(out);
+	} else if (json_is_object(j)) {
+		const char *key;
+		json_t *v;
+		json_object_foreach(j, key, v) compose_escape_dollars(v);
+	} else if (json_is_array(j)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(j, i, v) compose_escape_dollars(v);
+	}
+}
+
 /* ---- YAML ---------------------------------------------------------------------------- */
 
 /* Would a YAML reader take S for something other than this string (a number, a boolean,

@@ -10,8 +10,9 @@
  *	name       -p, else $COMPOSE_PROJECT_NAME, else `name:`, else the project
  *	           directory's name, normalized (lower case, [a-z0-9_-], no leading - or _)
  *	profiles   --profile..., else $COMPOSE_PROFILES (comma-separated); a service with
- *	           profiles is kept only when one of them is active (or "*" is), or when it
- *	           is named on the command line (and then so are the services it depends on)
+ *	           profiles is kept only when one of them is active (or "*" is); services
+ *	           named on the command line keep only them and what they depend on,
+ *	           whatever their profiles
  *
  * Then what docker compose adds before it shows a model: env_file read into environment
  * (environment wins), a bare environment KEY given the variable's value, the `default`
@@ -284,6 +285,8 @@ static int apply_profiles(struct compose_project *p, struct compose_file *f,
 			if (!strv_has(&p->all_profiles, s->profiles.v[k]))
 				*(char **)compose_push(a, &p->all_profiles.v, &p->all_profiles.n,
 						       sizeof(char *)) = s->profiles.v[k];
+		if (opt->nservices) /* named services: those and their dependencies only */
+			continue;
 		if (!s->profiles.n || strv_has(&p->profiles, "*"))
 			on[i] = 1;
 		for (size_t k = 0; k < s->profiles.n; k++)
