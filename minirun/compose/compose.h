@@ -168,6 +168,16 @@ struct compose_ulimits {
 	size_t n;
 };
 
+/* env_file: "a.env", or {path: a.env, required: false} (a missing one is then skipped) */
+struct compose_env_file {
+	char *path; /* absolute */
+	int required;
+};
+struct compose_env_files {
+	struct compose_env_file *v;
+	size_t n;
+};
+
 struct compose_extends {
 	char *service;
 	char *file; /* NULL: the same file */
@@ -235,12 +245,13 @@ struct compose_service {
 	int line;
 
 	struct compose_build build;
-	struct compose_strv cap_add, cap_drop, command, dns, dns_search, entrypoint, env_file,
-		expose, links, profiles, security_opt, tmpfs;
+	struct compose_strv cap_add, cap_drop, command, dns, dns_search, entrypoint, expose, links,
+		profiles, security_opt, tmpfs;
 	char *container_name, *cpus, *domainname, *hostname, *image, *network_mode, *platform,
 		*pull_policy, *restart, *stop_grace_period, *stop_signal, *user, *working_dir;
 	struct compose_deps depends_on;
 	struct compose_deploy deploy;
+	struct compose_env_files env_file; /* read into environment by the load, then empty */
 	struct compose_kvs environment, extra_hosts, labels, sysctls;
 	struct compose_health healthcheck;
 	int init, privileged, read_only, stdin_open, tty;

@@ -220,7 +220,8 @@ static json_t *key_json(const struct compose_svc_keydef *d, const void *f)
 								"hard", u->v[i].hard));
 		return o;
 	}
-	case K_EXTENDS: return NULL; /* resolved by the load */
+	case K_EXTENDS:
+	case K_ENVFILES: return NULL; /* resolved by the load */
 	}
 	return NULL;
 }
@@ -230,8 +231,9 @@ static json_t *service_json(const struct compose_service *s)
 	json_t *o = json_object();
 	for (size_t i = 0; i < SVC_NKEYS; i++) {
 		const struct compose_svc_keydef *d = &compose_svc_keys[i];
-		/* networks are always shown: the load gave every service one */
-		if (!(s->set & (1ULL << i)) && i != SVC_NETWORKS)
+		/* networks are always shown: the load gave every service one (but a
+		 * network_mode) */
+		if (!(s->set & (1ULL << i)) && (i != SVC_NETWORKS || !s->networks.n))
 			continue;
 		json_t *v = key_json(d, (const char *)s + d->off);
 		if (v)

@@ -9,7 +9,7 @@
  *	environment, labels, extra_hosts, sysctls   merged by key
  *	ports                                       merged by ip:published:target/protocol
  *	volumes                                     merged by target (the later one wins)
- *	depends_on, networks, ulimits               merged by name
+ *	depends_on, networks, ulimits, env_file     merged by name (or path)
  *	build, deploy, healthcheck                  merged field by field
  *
  * and two YAML tags in the later file: `!reset` takes the key away altogether,
@@ -80,6 +80,11 @@ static const char *key_net(struct compose_arena *a, const void *n)
 {
 	(void)a;
 	return ((const struct compose_svc_net *)n)->name;
+}
+static const char *key_env_file(struct compose_arena *a, const void *e)
+{
+	(void)a;
+	return ((const struct compose_env_file *)e)->path;
 }
 static const char *key_ulimit(struct compose_arena *a, const void *u)
 {
@@ -155,6 +160,12 @@ static void merge_key(struct compose_arena *a, const struct compose_svc_keydef *
 		merge_by_key(a, &b->v, &b->n, o->v, o->n, sizeof(*o->v), key_ulimit);
 		return;
 	}
+	case K_ENVFILES: {
+		struct compose_env_files *b = bf;
+		const struct compose_env_files *o = of;
+		merge_by_key(a, &b->v, &b->n, o->v, o->n, sizeof(*o->v), key_env_file);
+		return;
+	}
 	case K_HEALTH: merge_health(bf, of); return;
 	case K_BUILD: {
 		struct compose_build *b = bf;
@@ -201,6 +212,7 @@ static size_t kind_size(enum svc_kind k)
 		[K_DEPLOY] = sizeof(struct compose_deploy),
 		[K_ULIMITS] = sizeof(struct compose_ulimits),
 		[K_EXTENDS] = sizeof(struct compose_extends),
+		[K_ENVFILES] = sizeof(struct compose_env_files),
 	};
 	return sizes[k];
 }

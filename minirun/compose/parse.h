@@ -69,6 +69,7 @@ enum svc_kind {
 	K_DEPLOY,
 	K_ULIMITS,
 	K_EXTENDS,
+	K_ENVFILES,
 };
 struct compose_svc_keydef {
 	const char *name;

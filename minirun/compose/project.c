@@ -193,14 +193,13 @@ static int load_env(struct compose_project *p, const struct compose_options *opt
 			compose_kv_set(a, &shell, compose_strndup(a, *e, (size_t)(eq - *e)),
 				       eq + 1);
 	}
-	if (!with_files) {
-	} else if (opt->nenv_files) {
+	if (with_files && opt->nenv_files) {
 		for (size_t i = 0; i < opt->nenv_files; i++) {
 			char *f = absolute(a, cwd, opt->env_files[i]);
 			if (read_env_file(a, f, env_lookup, &shell, &files, err) < 0)
 				return -1;
 		}
-	} else {
+	} else if (with_files) {
 		char *f = compose_printf(a, "%s/.env", p->workdir);
 		if (exists(f) && read_env_file(a, f, env_lookup, &shell, &files, err) < 0)
 			return -1;
@@ -352,9 +351,9 @@ static int finish_service(struct compose_project *p, struct compose_service *s, 
 	/* env_file under environment */
 	struct compose_kvs env = {0};
 	for (size_t i = 0; i < s->env_file.n; i++) {
-		char *f = s->env_file.v[i][0] == '/'
-				  ? s->env_file.v[i]
-				  : compose_printf(a, "%s/%s", p->workdir, s->env_file.v[i]);
+		const char *f = s->env_file.v[i].path;
+		if (!s->env_file.v[i].required && !exists(f))
+			continue;
 		if (read_env_file(a, f, env_lookup, &p->env, &env, err) < 0) {
 			mr_prefix(err, "%s:%d: services.%s.env_file: ", s->file, s->line, s->name);
 			return -1;
@@ -368,7 +367,7 @@ static int finish_service(struct compose_project *p, struct compose_service *s, 
 	if (s->env_file.n || s->environment.n)
 		s->set |= 1ULL << SVC_ENVIRONMENT;
 	s->environment = env;
-	s->env_file = (struct compose_strv){0};
+	s->env_file = (struct compose_env_files){0};
 	s->set &= ~(1ULL << SVC_ENV_FILE);
 
 	if (!s->networks.n && !s->network_mode) {

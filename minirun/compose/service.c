@@ -32,7 +32,7 @@ const struct compose_svc_keydef compose_svc_keys[SVC_NKEYS] = {
 	KEY(SVC_DNS_SEARCH, "dns_search", K_STRV1, dns_search),
 	KEY(SVC_DOMAINNAME, "domainname", K_STR, domainname),
 	KEY(SVC_ENTRYPOINT, "entrypoint", K_CMD, entrypoint),
-	KEY(SVC_ENV_FILE, "env_file", K_STRV1, env_file),
+	KEY(SVC_ENV_FILE, "env_file", K_ENVFILES, env_file),
 	KEY(SVC_ENVIRONMENT, "environment", K_KV, environment),
 	KEY(SVC_EXPOSE, "expose", K_STRV, expose),
 	KEY(SVC_EXTENDS, "extends", K_EXTENDS, extends),
@@ -778,6 +778,47 @@ static int get_extends(struct pctx *pc, struct fy_node *n, struct compose_extend
 	return 0;
 }
 
+static int get_env_files(struct pctx *pc, struct fy_node *n, struct compose_env_files *out,
+			 struct mr_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (cy_is_null(n))
+		return 0;
+	if (fy_node_get_type(n) == FYNT_MAPPING)
+		return cy_fail(pc, n, err, "must be a path or a list");
+	int one = fy_node_get_type(n) == FYNT_SCALAR;
+	void *it = NULL;
+	struct fy_node *item = one ? n : NULL;
+	for (size_t i = 0; one ? i == 0 : (item = fy_node_sequence_iterate(n, &it)) != NULL; i++) {
+		size_t len = one ? strlen(pc->path) : cy_push_index(pc, i);
+		struct compose_env_file *e = compose_push(pc->c->a, &out->v, &out->n, sizeof(*e));
+		e->required = 1;
+		int rc = 0;
+		if (fy_node_get_type(item) == FYNT_MAPPING) {
+			FOR_EACH_PAIR(pc, item, k, v, key)
+			{
+				size_t l2 = cy_push(pc, k);
+				rc = !strcmp(k, "path")       ? cy_str(pc, v, &e->path, err)
+				     : !strcmp(k, "required") ? cy_bool(pc, v, &e->required, err)
+				     : !strcmp(k, "format")   ? 0
+							      : unknown_key(pc, key, err);
+				if (rc < 0)
+					return -1;
+				cy_pop(pc, l2);
+			}
+		} else {
+			rc = cy_str(pc, item, &e->path, err);
+		}
+		if (rc < 0)
+			return -1;
+		if (!e->path)
+			return cy_fail(pc, item, err, "needs a path");
+		e->path = cy_path(pc, e->path);
+		cy_pop(pc, len);
+	}
+	return 0;
+}
+
 /* ---- a service --------------------------------------------------------------------------- */
 
 static int parse_key(struct pctx *pc, const struct compose_svc_keydef *d, struct fy_node *v,
@@ -804,6 +845,7 @@ static int parse_key(struct pctx *pc, const struct compose_svc_keydef *d, struct
 	case K_DEPLOY: return get_deploy(pc, v, f, err);
 	case K_ULIMITS: return get_ulimits(pc, v, f, err);
 	case K_EXTENDS: return get_extends(pc, v, f, err);
+	case K_ENVFILES: return get_env_files(pc, v, f, err);
 	}
 	return 0;
 }

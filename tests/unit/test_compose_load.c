@@ -603,7 +603,14 @@ static void env_file_under_environment(void)
 	CU_ASSERT_PTR_NULL(fx_load(&f));
 	ERR_HAS(&f, "services.w.env_file: ");
 	ERR_HAS(&f, "nope.env");
-	fx_done(&f, NULL);
+	fx_write(&f, "compose.yaml",
+		 "services:\n  w:\n    image: a\n    env_file:\n"
+		 "      - path: nope.env\n        required: false\n"
+		 "      - app.env\n");
+	p = fx_load(&f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_STRING_EQUAL(env_of(&p->services[0], "A"), "file");
+	fx_done(&f, p);
 }
 
 /* ---- schema errors ------------------------------------------------------------------------ */
@@ -898,7 +905,7 @@ static CU_TestInfo tests[] = {
 	{"a missing required variable names file:line",
 	 missing_required_variable_names_file_and_line},
 	{"interpolated values are typed after", interpolated_values_are_typed_after},
-	{"env_file under environment; missing is an error", env_file_under_environment},
+	{"env_file under environment; missing unless required: false", env_file_under_environment},
 	{"schema: unknown service key with file:line", unknown_service_key},
 	{"schema: unknown top-level and nested keys", unknown_top_level_and_nested_keys},
 	{"schema: wrong types name the key path", wrong_types},
