@@ -111,12 +111,141 @@ static int cmd_config(struct project_opts *po, int argc, char **argv)
 	return 0;
 }
 
+/* load the project with the services named in ARGV[FIRST..]; NULL after printing why */
+static struct compose_project *load(struct project_opts *po, int argc, char **argv, int first)
+{
+	po->opt.services = (const char *const *)argv + first;
+	po->opt.nservices = (size_t)(argc - first);
+	struct mr_err err = {0};
+	struct compose_project *p = compose_load(&po->opt, &err);
+	if (!p)
+		fail(&err);
+	return p;
+}
+
+static void up_usage(FILE *out)
+{
+	fprintf(out, "Usage:  minirun compose [OPTIONS] up -d [SERVICE...]\n\n"
+		     "Create and start the project's containers, detached.\n\n"
+		     "Options:\n"
+		     "  -d, --detach   run in the background (the only mode for now)\n");
+}
+
+static int cmd_up(struct project_opts *po, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"detach", no_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	int detach = 0, o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "+dh", lo, NULL)) != -1)
+		switch (o) {
+		case 'd': detach = 1; break;
+		case 'h': up_usage(stdout); return 0;
+		default: up_usage(stderr); return MR_EXIT_USAGE;
+		}
+	if (!detach) {
+		fprintf(stderr, "minirun: compose up runs detached only for now: use 'compose up "
+				"-d', then 'minirun logs NAME'\n");
+		return MR_EXIT_USAGE;
+	}
+	struct compose_project *p = load(po, argc, argv, optind);
+	if (!p)
+		return 1;
+	struct mr_err err = {0};
+	int rc = compose_up(p, &err) < 0 ? fail(&err) : 0;
+	compose_project_free(p);
+	return rc;
+}
+
+static void down_usage(FILE *out)
+{
+	fprintf(out, "Usage:  minirun compose [OPTIONS] down [OPTIONS]\n\n"
+		     "Stop and remove the project's containers and networks.\n\n"
+		     "Options:\n"
+		     "  -v, --volumes          also remove the named volumes and anonymous ones\n"
+		     "  -t, --timeout SECONDS  the stop timeout (default: each container's, 10)\n"
+		     "      --remove-orphans   also remove containers of services no longer "
+		     "defined\n");
+}
+
+static int cmd_down(struct project_opts *po, int argc, char **argv)
+{
+	static const struct option lo[] = {{"volumes", no_argument, 0, 'v'},
+					   {"timeout", required_argument, 0, 't'},
+					   {"remove-orphans", no_argument, 0, 'O'},
+					   {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
+	int volumes = 0, orphans = 0, timeout = -1, o;
+	char *end;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "+vt:h", lo, NULL)) != -1)
+		switch (o) {
+		case 'v': volumes = 1; break;
+		case 'O': orphans = 1; break;
+		case 't':
+			timeout = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg || timeout < 0) {
+				fprintf(stderr, "minirun: down -t %s: not a number of seconds\n",
+					optarg);
+				return MR_EXIT_USAGE;
+			}
+			break;
+		case 'h': down_usage(stdout); return 0;
+		default: down_usage(stderr); return MR_EXIT_USAGE;
+		}
+	if (optind < argc) {
+		down_usage(stderr);
+		return MR_EXIT_USAGE;
+	}
+	/* every service, whatever the profiles: down removes what any up made */
+	po->opt.profiles = (const char *const[]){"*"};
+	po->opt.nprofiles = 1;
+	struct compose_project *p = load(po, argc, argv, optind);
+	if (!p)
+		return 1;
+	struct mr_err err = {0};
+	int rc = compose_down(p, timeout, volumes, orphans, &err) < 0 ? fail(&err) : 0;
+	compose_project_free(p);
+	return rc;
+}
+
+static int cmd_ps(struct project_opts *po, int argc, char **argv)
+{
+	static const struct option lo[] = {{"all", no_argument, 0, 'a'},
+					   {"quiet", no_argument, 0, 'q'},
+					   {"services", no_argument, 0, 's'},
+					   {0, 0, 0, 0}};
+	int all = 0, quiet = 0, services = 0, o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "+aq", lo, NULL)) != -1)
+		switch (o) {
+		case 'a': all = 1; break;
+		case 'q': quiet = 1; break;
+		case 's': services = 1; break;
+		default:
+			fprintf(stderr, "Usage:  minirun compose ps [-a] [-q] [--services]\n");
+			return MR_EXIT_USAGE;
+		}
+	po->opt.profiles = (const char *const[]){"*"};
+	po->opt.nprofiles = 1;
+	struct compose_project *p = load(po, argc, argv, argc);
+	if (!p)
+		return 1;
+	struct mr_err err = {0};
+	int rc = compose_ps(p, all, quiet, services, stdout, &err) < 0 ? fail(&err) : 0;
+	compose_project_free(p);
+	return rc;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct project_opts *po, int argc, char **argv);
 	const char *help;
 } verbs[] = {
 	{"config", cmd_config, "print the project's model after merge and interpolation"},
+	{"up", cmd_up, "create and start the services' containers (-d)"},
+	{"ps", cmd_ps, "list the project's containers"},
+	{"down", cmd_down, "stop and remove the containers and networks (-v: volumes)"},
 };
 
 static void usage(FILE *out)

@@ -418,6 +418,21 @@ void compose_escape_dollars(json_t *j);
 /* Print J as YAML (block style, strings quoted where YAML would read another type). */
 void compose_print_yaml(FILE *out, const json_t *j);
 
+/* ---- running a project (up.c) ----------------------------------------------------------- */
+
+/* compose up -d: networks and volumes made when missing, then each service's containers in
+ * dependency order (unchanged ones kept, changed ones recreated); 0 or -1 with err. */
+int compose_up(struct compose_project *p, struct mr_err *err);
+/* compose down: the project's containers stopped (TIMEOUT seconds, -1 default) and removed
+ * in reverse order (orphans too with REMOVE_ORPHANS), its networks, with VOLUMES its
+ * volumes and the containers' anonymous ones. */
+int compose_down(struct compose_project *p, int timeout, int volumes, int remove_orphans,
+		 struct mr_err *err);
+/* compose ps: the project's containers (ALL: stopped ones too) as a table, their IDs
+ * (QUIET) or their services (SERVICES). */
+int compose_ps(struct compose_project *p, int all, int quiet, int services, FILE *out,
+	       struct mr_err *err);
+
 /* ---- the commands (commands.c) ------------------------------------------------------------ */
 
 /* `minirun compose [OPTIONS] COMMAND ...`; argv[0] = "compose". Returns the exit status. */

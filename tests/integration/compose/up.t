@@ -1,0 +1,105 @@
+# tests/integration/compose/up.t - `minirun compose up -d`, `ps` and `down` for image-only
+# services: docker compose's names (PROJECT-SERVICE-N, PROJECT_default, PROJECT_VOLUME) and
+# labels, services reaching each other by service name and alias on the project network,
+# a second `up` that changes nothing, an edited service recreated alone, `down -v` leaving
+# nothing. Each test runs in a throwaway namespace playing the host
+# (tests/integration/containers/lib.sh's ct_host).
+# Run: sh tests/integration/compose/up.t (as root; make minirun busybox-image)
+. "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/containers/lib.sh"
+
+# the project every test starts from, written into the current directory by ct_host's script
+PROJECT='
+mkdir -p $R/../demo && cd $R/../demo || die cd
+cat >compose.yaml <<EOF2
+services:
+  web:
+    image: busybox
+    command: sh -c "mkdir -p /www && echo hello-web >/www/index.html && exec httpd -f -p 80 -h /www"
+    volumes: [data:/data]
+    networks:
+      default:
+        aliases: [www]
+  client:
+    image: busybox
+    command: sleep 300
+    depends_on: [web]
+    environment:
+      ROLE: client
+volumes:
+  data:
+EOF2
+mc() { mr compose -p demo "$@"; }
+get() { mr exec demo-client-1 sh -c "printf \"GET / HTTP/1.0\r\n\r\n\" | nc -w 3 $1 80" | tail -n 1; }
+'
+
+up_names_labels_reach() {
+	ct_need net
+	out=$(ct_host "$PROJECT"'
+		mc up -d || die "up failed"
+		echo "names: $(mr ps --format "{{.Names}}" | sort | tr "\n" " ")"
+		echo "net: $(mr network ls | grep -o "demo_[a-z]*")"
+		echo "vol: $(mr volume ls -q | grep demo)"
+		echo "labels: $(mr inspect demo-web-1 | jq -r ".[0].Config.Labels | [.[\"com.docker.compose.project\"], .[\"com.docker.compose.service\"], .[\"com.docker.compose.container-number\"], .[\"com.docker.compose.oneoff\"]] | join(\" \")")"
+		echo "env: $(mr exec demo-client-1 sh -c "echo \$ROLE")"
+		i=0; until [ "$(get web)" = hello-web ] || [ $i -gt 30 ]; do sleep 0.2; i=$((i+1)); done
+		echo "by name: $(get web)"
+		echo "by alias: $(get www)"
+		echo "ps: $(mc ps --services | sort | tr "\n" " ")"
+		mc down -v || die "down failed"
+		echo "after: $(mr ps -aq | wc -l) $(mr network ls -q | wc -l) $(mr volume ls -q | wc -l)"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^names: demo-client-1 demo-web-1 $' "PROJECT-SERVICE-N"
+	t_match "$out" '^net: demo_default$' "the project network"
+	t_match "$out" '^vol: demo_data$' "the project volume"
+	t_match "$out" '^labels: demo web 1 False$' "compose's labels"
+	t_match "$out" 'Container demo-client-1  Removed' "down names what it removes"
+	t_match "$out" '^env: client$' "environment"
+	t_match "$out" '^by name: hello-web$' "client reaches web by its service name"
+	t_match "$out" '^by alias: hello-web$' "and by its alias"
+	t_match "$out" '^ps: client web $' "compose ps --services"
+	t_match "$out" '^after: 0 1 0$' "down -v leaves only the default bridge network"
+}
+t "up -d: compose's names and labels, services reach each other by name; down -v" \
+	up_names_labels_reach
+
+up_idempotent_recreate() {
+	ct_need net
+	out=$(ct_host "$PROJECT"'
+		mc up -d 2>/dev/null || die "up failed"
+		web1=$(mr inspect -f "{{.Id}}" demo-web-1) client1=$(mr inspect -f "{{.Id}}" demo-client-1)
+		mc up -d 2>&1 | sed "s/^/second: /"
+		[ "$(mr inspect -f "{{.Id}}" demo-web-1)" = "$web1" ] && echo "web kept"
+		sed -i "s/sleep 300/sleep 301/" compose.yaml
+		mc up -d 2>&1 | sed "s/^/edited: /"
+		[ "$(mr inspect -f "{{.Id}}" demo-web-1)" = "$web1" ] && echo "web still kept"
+		[ "$(mr inspect -f "{{.Id}}" demo-client-1)" != "$client1" ] && echo "client recreated"
+		mr stop demo-web-1 >/dev/null
+		mc up -d 2>&1 | sed "s/^/restarted: /"
+		mc down -v 2>/dev/null || die "down failed"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^second: +Container demo-web-1 +Running$' "an unchanged service is left alone"
+	t_match "$out" '^web kept$'
+	t_match "$out" '^edited: +Container demo-client-1 +Recreate$' "a changed service is recreated"
+	t_match "$out" '^web still kept$' "only the changed service"
+	t_match "$out" '^client recreated$'
+	t_match "$out" '^restarted: +Container demo-web-1 +Started$' "a stopped one is started"
+}
+t "a second up changes nothing; an edited service alone is recreated" up_idempotent_recreate
+
+up_bad_input() {
+	ct_need
+	out=$(ct_host "$PROJECT"'
+		printf "services:\n  a:\n    image: busybox\n    depends_on:\n      b: {condition: service_healthy}\n  b:\n    image: busybox\n" >compose.yaml
+		mc up -d 2>&1 && die "accepted a service_healthy dependency"
+		echo "containers: $(mr ps -aq | wc -l) networks: $(mr network ls -q | wc -l)"
+		printf "services:\n  a:\n    image: nosuchimage-local\n    pull_policy: never\n" >compose.yaml
+		mc up 2>&1 && die "up without -d was accepted"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" 'service_healthy needs healthchecks' "refused before anything is made"
+	t_match "$out" '^containers: 0 networks: 1$' "nothing half-made"
+	t_match "$out" 'runs detached only for now' "up without -d says what to do"
+}
+t "what up cannot do yet is refused before anything is made" up_bad_input
+
+t_end
