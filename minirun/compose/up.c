@@ -130,6 +130,31 @@ static const char *network_name(const struct compose_project *p, const char *key
 	return key;
 }
 
+/* A Go duration ("1m30s", "500ms", "10s") in whole seconds, rounded up; -1 if malformed
+ * (the load has checked it already) */
+static long duration_seconds(const char *d)
+{
+	static const struct {
+		const char *unit;
+		double secs;
+	} units[] = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"m", 60}, {"h", 3600}};
+	double total = 0;
+	while (*d) {
+		char *end;
+		double v = strtod(d, &end);
+		size_t i = 0;
+		while (i < sizeof(units) / sizeof(units[0]) &&
+		       (strncmp(end, units[i].unit, strlen(units[i].unit)) ||
+			(units[i].unit[0] == 'm' && !units[i].unit[1] && end[1] == 's')))
+			i++;
+		if (end == d || i == sizeof(units) / sizeof(units[0]))
+			return *d == '0' && !d[1] ? 0 : -1;
+		total += v * units[i].secs;
+		d = end + strlen(units[i].unit);
+	}
+	return (long)(total + 0.999);
+}
+
 /* `run -d` ARGV for container NUMBER of S, named NAME */
 static void run_args(struct compose_project *p, const struct compose_service *s, int number,
 		     const char *name, const char *hash, struct args *x)
@@ -236,6 +261,9 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 		arg2(x, "--pids-limit", compose_printf(a, "%lld", pids));
 	if (s->shm_size)
 		arg2(x, "--shm-size", compose_printf(a, "%lld", s->shm_size));
+	if (s->stop_grace_period && duration_seconds(s->stop_grace_period) >= 0)
+		arg2(x, "--stop-timeout",
+		     compose_printf(a, "%ld", duration_seconds(s->stop_grace_period)));
 	/* an entrypoint list: its first word is --entrypoint, the rest go before the command */
 	int has_ep = (s->set >> SVC_ENTRYPOINT) & 1;
 	if (has_ep)
@@ -258,6 +286,12 @@ static void narrate(const struct args *x)
 	for (size_t i = 0; i < x->n; i++)
 		fprintf(stderr, strpbrk(x->v[i], " \"'$") || !*x->v[i] ? " '%s'" : " %s", x->v[i]);
 	fputc('\n', stderr);
+}
+
+static void narrate_connect(const char *net, const char *container)
+{
+	if (mr_verbose)
+		fprintf(stderr, "=> minirun network connect %s %s\n", net, container);
 }
 
 /* the image of O, pulled when the store lacks it (as `run` does) */
@@ -320,13 +354,36 @@ static int up_container(struct compose_project *p, const struct compose_service 
 		mr_prefix(err, "service \"%s\": ", s->name);
 		return -1;
 	}
-	int rc = create_pulling(&o, &c, err);
-	if (rc == 0) {
-		rc = container_start(&c, false, err);
-		if (rc < 0) /* nothing half-made: a container that did not start goes */
-			container_remove(&c, true, true, NULL);
+	int rc = create_pulling(&o, &c, err), open = rc == 0;
+	/* the networks after the first: recorded now (connect takes the container's lock, so
+	 * ours is let go first), connected by the start */
+	if (rc == 0 && !s->network_mode && s->networks.n > 1) {
 		container_close(&c);
+		open = 0;
+		for (size_t i = 1; rc == 0 && i < s->networks.n; i++) {
+			const struct compose_svc_net *n = &s->networks.v[i];
+			const char **aliases =
+				compose_alloc(a, (n->aliases.n + 1) * sizeof(char *));
+			aliases[0] = s->name;
+			for (size_t k = 0; k < n->aliases.n; k++)
+				aliases[k + 1] = n->aliases.v[k];
+			narrate_connect(network_name(p, n->name), name);
+			rc = container_net_connect(containers_root(), name,
+						   network_name(p, n->name), aliases,
+						   n->aliases.n + 1, err);
+		}
+		struct mr_err e = {0};
+		if (container_open(containers_root(), name, true, &c, rc == 0 ? err : &e) == 0)
+			open = 1;
+		else
+			rc = -1;
 	}
+	if (rc == 0)
+		rc = container_start(&c, false, err);
+	if (rc < 0 && open) /* nothing half-made: a container that did not start goes */
+		container_remove(&c, true, true, NULL);
+	if (open)
+		container_close(&c);
 	container_opts_free(&o);
 	if (rc < 0)
 		mr_prefix(err, "service \"%s\": ", s->name);

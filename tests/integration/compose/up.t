@@ -87,6 +87,54 @@ up_idempotent_recreate() {
 }
 t "a second up changes nothing; an edited service alone is recreated" up_idempotent_recreate
 
+up_networks() {
+	ct_need net
+	out=$(ct_host '
+		mkdir -p $R/../nets && cd $R/../nets || die cd
+		cat >compose.yaml <<EOF2
+services:
+  db:
+    image: busybox
+    command: sh -c "mkdir -p /w && echo hello-db >/w/index.html && exec httpd -f -p 80 -h /w"
+    networks: [back]
+  api:
+    image: busybox
+    command: sleep 300
+    stop_grace_period: 3s
+    networks:
+      front:
+      back:
+        aliases: [backend-api]
+  web:
+    image: busybox
+    command: sleep 300
+    networks: [front]
+networks:
+  front:
+  back:
+EOF2
+		get() { mr exec "$1" sh -c "printf \"GET / HTTP/1.0\r\n\r\n\" | nc -w 2 $2 80" 2>&1 | tail -n 1; }
+		mr compose -p shop up -d 2>/dev/null || die "up failed"
+		echo "nets: $(mr network ls | grep -o "shop_[a-z]*" | sort | tr "\n" " ")"
+		i=0; until [ "$(get shop-api-1 db)" = hello-db ] || [ $i -gt 30 ]; do sleep 0.2; i=$((i+1)); done
+		echo "api->db: $(get shop-api-1 db)"
+		echo "web->db: $(get shop-web-1 db | grep -c hello)"
+		echo "web->api: $(mr exec shop-web-1 ping -c 1 -W 2 api >/dev/null 2>&1 && echo ok)"
+		echo "db->alias: $(mr exec shop-db-1 ping -c 1 -W 2 backend-api >/dev/null 2>&1 && echo ok)"
+		echo "stop timeout: $(mr inspect shop-api-1 | jq .[0].Config.StopTimeout)"
+		mr compose -p shop down -t 1 2>/dev/null || die "down failed"
+		echo "after: $(mr network ls | grep -c shop_)"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^nets: shop_back shop_front $' "a network per key, PROJECT_KEY"
+	t_match "$out" '^api->db: hello-db$' "a service on two networks reaches both"
+	t_match "$out" '^web->db: 0$' "a service does not reach a network it is not on"
+	t_match "$out" '^web->api: ok$' "peers see it by service name"
+	t_match "$out" '^db->alias: ok$' "and on its second network by that network's alias"
+	t_match "$out" '^stop timeout: 3$' "stop_grace_period is the stop timeout"
+	t_match "$out" '^after: 0$' "down removes both networks"
+}
+t "services on several networks: reach by network, aliases per network" up_networks
+
 up_bad_input() {
 	ct_need
 	out=$(ct_host "$PROJECT"'
