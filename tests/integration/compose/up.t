@@ -135,6 +135,25 @@ EOF2
 }
 t "services on several networks: reach by network, aliases per network" up_networks
 
+up_override_port() {
+	ct_need net
+	out=$(ct_host "$PROJECT"'
+		printf "services:\n  web:\n    ports: [\"127.0.0.1:8080:80\"]\n" >compose.override.yaml
+		mc -f compose.yaml up -d 2>/dev/null || die "up (base only) failed"
+		echo "base only: $(mr port demo-web-1 | wc -l)"
+		mc up -d 2>&1 | grep demo-web-1 | sed "s/^/with override: /"
+		ct_wait_http 127.0.0.1:8080 || echo "no answer on 8080"
+		echo "dev port: $(ct_get 127.0.0.1:8080)"
+		mc down -v 2>/dev/null || die "down failed"
+		echo "after: $(ct_get 127.0.0.1:8080 | grep -c hello)"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^base only: 0$' "-f compose.yaml alone publishes nothing"
+	t_match "$out" '^with override: +Container demo-web-1 +Recreate$' "the override changes web"
+	t_match "$out" '^dev port: hello-web$' "the override's port answers"
+	t_match "$out" '^after: 0$' "down unpublishes it"
+}
+t "compose.override.yaml adds a dev port; a second up recreates web with it" up_override_port
+
 up_bad_input() {
 	ct_need
 	out=$(ct_host "$PROJECT"'
