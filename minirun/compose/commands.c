@@ -33,6 +33,13 @@ static int fail(const struct mr_err *err)
 	return 1;
 }
 
+/* what docker compose warns about, on stderr */
+static void warn(const struct compose_project *p)
+{
+	for (size_t i = 0; i < p->warnings.n; i++)
+		fprintf(stderr, "minirun: WARN: %s\n", p->warnings.v[i]);
+}
+
 static void config_usage(FILE *out)
 {
 	fprintf(out, "Usage:  minirun compose [OPTIONS] config [OPTIONS] [SERVICE...]\n\n"
@@ -78,6 +85,7 @@ static int cmd_config(struct project_opts *po, int argc, char **argv)
 	struct compose_project *p = compose_load(&po->opt, &err);
 	if (!p)
 		return fail(&err);
+	warn(p);
 	FILE *out = output ? fopen(output, "w") : stdout;
 	if (!out) {
 		perror(output);
@@ -120,6 +128,8 @@ static struct compose_project *load(struct project_opts *po, int argc, char **ar
 	struct compose_project *p = compose_load(&po->opt, &err);
 	if (!p)
 		fail(&err);
+	else
+		warn(p);
 	return p;
 }
 

@@ -296,6 +296,8 @@ struct compose_project {
 	struct compose_strv all_profiles;
 	/* the variables interpolation used: the shell's over the env files' */
 	struct compose_kvs env;
+	/* what docker compose would warn about (unset variables), for the command to print */
+	struct compose_strv warnings;
 };
 
 /* ---- variables: interpolation and .env (interp.c) ----------------------------------------- */
@@ -312,6 +314,13 @@ typedef const char *(*compose_lookup_fn)(const char *name, void *data);
  */
 char *compose_interpolate(struct compose_arena *a, const char *in, compose_lookup_fn lookup,
 			  void *data, const char *where, struct mr_err *err);
+
+/* The same, and WARNINGS (may be NULL) gets docker compose's warning for each variable used
+ * without a default and unset ("The "V" variable is not set. Defaulting to a blank
+ * string. (WHERE)"), once per variable. */
+char *compose_interpolate_warn(struct compose_arena *a, const char *in, compose_lookup_fn lookup,
+			       void *data, const char *where, struct compose_strv *warnings,
+			       struct mr_err *err);
 
 /*
  * compose_dotenv_parse - read TEXT (the contents of FILE, for messages) with docker
@@ -377,6 +386,7 @@ struct compose_ctx {
 	const char *dir;
 	compose_lookup_fn lookup;
 	void *data;
+	struct compose_strv *warnings; /* NULL, or where unset variables are noted */
 };
 
 /* A parsed file: the parts of the model one file can hold (before the merge). */

@@ -79,8 +79,29 @@ static const char *closing_brace(const char *p)
 /* ${NAME OP WORD}: the operators, longest first */
 static const char *const ops[] = {":-", ":?", ":+", "-", "?", "+"};
 
+/* docker compose's warning for a variable used bare and unset: once per variable */
+static void warn_unset(struct compose_arena *a, struct compose_strv *warnings, const char *name,
+		       const char *where)
+{
+	if (!warnings)
+		return;
+	char *prefix = compose_printf(a, "The \"%s\" variable", name);
+	for (size_t i = 0; i < warnings->n; i++)
+		if (!strncmp(warnings->v[i], prefix, strlen(prefix)))
+			return;
+	*(char **)compose_push(a, &warnings->v, &warnings->n, sizeof(char *)) = compose_printf(
+		a, "%s is not set. Defaulting to a blank string. (%s)", prefix, where);
+}
+
 char *compose_interpolate(struct compose_arena *a, const char *in, compose_lookup_fn lookup,
 			  void *data, const char *where, struct mr_err *err)
+{
+	return compose_interpolate_warn(a, in, lookup, data, where, NULL, err);
+}
+
+char *compose_interpolate_warn(struct compose_arena *a, const char *in, compose_lookup_fn lookup,
+			       void *data, const char *where, struct compose_strv *warnings,
+			       struct mr_err *err)
 {
 	struct sbuf out = {.a = a};
 	const char *p = in;
@@ -105,6 +126,8 @@ char *compose_interpolate(struct compose_arena *a, const char *in, compose_looku
 			const char *v = lookup(name, data);
 			if (v)
 				sb_add(&out, v, strlen(v));
+			else
+				warn_unset(a, warnings, name, where);
 			p = end;
 			continue;
 		}
@@ -125,6 +148,8 @@ char *compose_interpolate(struct compose_arena *a, const char *in, compose_looku
 		if (name_end == close) { /* ${NAME} */
 			if (v)
 				sb_add(&out, v, strlen(v));
+			else
+				warn_unset(a, warnings, name, where);
 			continue;
 		}
 		const char *op = NULL;
@@ -141,7 +166,8 @@ char *compose_interpolate(struct compose_arena *a, const char *in, compose_looku
 		int unset = !v || (colon && !*v); /* ":" also treats empty as unset */
 		char kind = op[colon];
 		if (kind == '?' && unset) {
-			char *msg = compose_interpolate(a, word, lookup, data, where, err);
+			char *msg = compose_interpolate_warn(a, word, lookup, data, where, warnings,
+							     err);
 			if (!msg)
 				return NULL;
 			mr_fail(err, 0, "%s: required variable %s is missing a value%s%s", where,
@@ -150,7 +176,7 @@ char *compose_interpolate(struct compose_arena *a, const char *in, compose_looku
 		}
 		const char *use = v;
 		if ((kind == '-' && unset) || (kind == '+' && !unset)) {
-			use = compose_interpolate(a, word, lookup, data, where, err);
+			use = compose_interpolate_warn(a, word, lookup, data, where, warnings, err);
 			if (!use)
 				return NULL;
 		} else if (kind == '+') {

@@ -129,8 +129,8 @@ int cy_str(struct pctx *pc, struct fy_node *n, char **out, struct mr_err *err)
 		return cy_fail(pc, n, err, "must be a string, not %s", type_name(n));
 	char where[700];
 	snprintf(where, sizeof(where), "%s:%d: %s", pc->c->file, cy_line(n), pc->path);
-	*out = compose_interpolate(pc->c->a, fy_node_get_scalar0(n), pc->c->lookup, pc->c->data,
-				   where, err);
+	*out = compose_interpolate_warn(pc->c->a, fy_node_get_scalar0(n), pc->c->lookup,
+					pc->c->data, where, pc->c->warnings, err);
 	return *out ? 0 : -1;
 }
 

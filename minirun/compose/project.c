@@ -490,7 +490,8 @@ struct compose_project *compose_load(const struct compose_options *opt, struct m
 		goto fail;
 	struct compose_file merged = {0};
 	for (size_t i = 0; i < p->files.n; i++) {
-		struct compose_ctx ctx = {a, p->files.v[i], p->workdir, env_lookup, &p->env};
+		struct compose_ctx ctx = {a,          p->files.v[i], p->workdir,
+					  env_lookup, &p->env,       &p->warnings};
 		struct compose_file f;
 		if (compose_parse_file(&ctx, &f, err) < 0 ||
 		    compose_resolve_extends(&ctx, &f, err) < 0)

@@ -155,6 +155,22 @@ static void bad_formats_are_errors(void)
 	compose_arena_free(&a);
 }
 
+static void unset_variables_are_warned_once(void)
+{
+	struct compose_arena a = {0};
+	struct compose_strv warnings = {0};
+	struct mr_err err = {0};
+	const char *out = compose_interpolate_warn(&a, "$UNSET ${UNSET} ${NODEF:-d} $OTHER $SET",
+						   vars, NULL, "f.yaml:2", &warnings, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_STRING_EQUAL(out, "  d  value");
+	CU_ASSERT_EQUAL_FATAL(warnings.n, 2); /* UNSET once; a defaulted one is not warned */
+	CU_ASSERT_STRING_EQUAL(warnings.v[0], "The \"UNSET\" variable is not set. Defaulting to "
+					      "a blank string. (f.yaml:2)");
+	CU_ASSERT_PTR_NOT_NULL(strstr(warnings.v[1], "\"OTHER\""));
+	compose_arena_free(&a);
+}
+
 /* ---- .env ------------------------------------------------------------------------------- */
 
 static const char *shell(const char *name, void *data)
@@ -332,6 +348,7 @@ static CU_TestInfo tests[] = {
 	{"${V?msg} accepts an empty V", question_mark_allows_empty},
 	{"the required message is interpolated", required_message_is_interpolated},
 	{"malformed ${...} are errors naming the place", bad_formats_are_errors},
+	{"an unset variable without default is warned once", unset_variables_are_warned_once},
 	{".env: KEY=VALUE lines, blanks trimmed", dotenv_simple_lines},
 	{".env: comments, and # inside a value", dotenv_comments},
 	{".env: export prefix", dotenv_export_prefix},
