@@ -150,8 +150,9 @@ static int find_files(struct compose_project *p, const struct compose_options *o
 		      struct mr_err *err)
 {
 	struct compose_arena *a = &p->arena;
-	for (size_t i = 0; i < opt->nfiles; i++)
-		add_file(p, absolute(a, cwd, opt->files[i]));
+	for (size_t i = 0; i < opt->nfiles; i++) /* "-": the standard input */
+		add_file(p, strcmp(opt->files[i], "-") ? absolute(a, cwd, opt->files[i])
+						       : compose_strdup(a, "-"));
 	if (p->files.n)
 		return 0;
 	const struct compose_kv *cf = compose_kv_find(&p->env, "COMPOSE_FILE");
@@ -467,6 +468,28 @@ static int load_includes(struct compose_project *p, const struct compose_ctx *ct
 	return 0;
 }
 
+/* a file of the project, or the standard input for "-" */
+static int parse_one(struct compose_project *p, const struct compose_ctx *ctx,
+		     struct compose_file *f, struct mr_err *err)
+{
+	if (strcmp(ctx->file, "-"))
+		return compose_parse_file(ctx, f, err);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	char buf[4096];
+	size_t n;
+	while (mem && (n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		fwrite(buf, 1, n, mem);
+	if (!mem || fclose(mem) != 0) {
+		free(text);
+		return mr_fail(err, errno, "read the compose file from the standard input");
+	}
+	char *copy = compose_strdup(&p->arena, text);
+	free(text);
+	return compose_parse_text(ctx, copy, f, err);
+}
+
 struct compose_project *compose_load(const struct compose_options *opt, struct mr_err *err)
 {
 	struct compose_project *p = calloc(1, sizeof(*p));
@@ -484,8 +507,9 @@ struct compose_project *compose_load(const struct compose_options *opt, struct m
 	/* the shell's COMPOSE_FILE may name the files; .env is read once they are known */
 	if (load_env(p, opt, cwd, 0, err) < 0 || find_files(p, opt, cwd, err) < 0)
 		goto fail;
-	p->workdir = opt->project_directory ? absolute(a, cwd, opt->project_directory)
-					    : dirname_of(a, p->files.v[0]);
+	p->workdir = opt->project_directory        ? absolute(a, cwd, opt->project_directory)
+		     : !strcmp(p->files.v[0], "-") ? compose_strdup(a, cwd)
+						   : dirname_of(a, p->files.v[0]);
 	if (load_env(p, opt, cwd, 1, err) < 0)
 		goto fail;
 	struct compose_file merged = {0};
@@ -493,12 +517,10 @@ struct compose_project *compose_load(const struct compose_options *opt, struct m
 		struct compose_ctx ctx = {a,          p->files.v[i], p->workdir,
 					  env_lookup, &p->env,       &p->warnings};
 		struct compose_file f;
-		if (compose_parse_file(&ctx, &f, err) < 0 ||
-		    compose_resolve_extends(&ctx, &f, err) < 0)
+		if (parse_one(p, &ctx, &f, err) < 0 || compose_resolve_extends(&ctx, &f, err) < 0 ||
+		    load_includes(p, &ctx, &f, 0, err) < 0)
 			goto fail;
 		compose_merge_file(a, &merged, &f);
-		if (i == 0 && load_includes(p, &ctx, &merged, 0, err) < 0)
-			goto fail;
 	}
 	const struct compose_kv *envname = compose_kv_find(&p->env, "COMPOSE_PROJECT_NAME");
 	if (opt->project_name) {

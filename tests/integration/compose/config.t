@@ -108,6 +108,16 @@ three_files() {
 }
 t "-f three times: merged in order" three_files
 
+stdin_file() {
+	need_v1
+	printf 'services:\n  a:\n    image: busybox\n    volumes: ["./d:/d"]\n' >in.yaml
+	"$MR" compose -f - config --format json <in.yaml >mr.json || t_fail "minirun -f - failed"
+	docker-compose -f - config <in.yaml >v1.yaml 2>v1.err || t_fail "$(cat v1.err)"
+	t_eq "$($PY "$NORM" json <mr.json)" "$($PY "$NORM" yaml <v1.yaml)" "-f - (stdin)"
+	t_eq "$(jq -r '.services.a.volumes[0].source' mr.json)" "$PWD/d" "paths from the cwd"
+}
+t "-f - reads the standard input, paths relative to the working directory" stdin_file
+
 extends_file() {
 	need_v1
 	mkdir common
