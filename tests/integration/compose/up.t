@@ -154,6 +154,40 @@ up_override_port() {
 }
 t "compose.override.yaml adds a dev port; a second up recreates web with it" up_override_port
 
+up_order_replicas() {
+	ct_need
+	out=$(ct_host '
+		mkdir -p $R/../ord && cd $R/../ord || die cd
+		cat >compose.yaml <<EOF2
+services:
+  migrate:
+    image: busybox
+    command: sh -c "sleep 1; exit \${CODE:-0}"
+  app:
+    image: busybox
+    command: sleep 300
+    depends_on:
+      migrate: {condition: service_completed_successfully}
+    deploy:
+      replicas: 2
+EOF2
+		mr compose -p ord up -d 2>&1 | sed "s/^/up: /"
+		echo "app: $(mr ps --format "{{.Names}}" | sort | tr "\n" " ")"
+		echo "migrate: $(mr inspect ord-migrate-1 | jq .[0].State.ExitCode)"
+		mr compose -p ord down -t 1 2>/dev/null || die "down failed"
+		CODE=3 mr compose -p ord up -d 2>&1 | sed "s/^/failing: /"
+		echo "after failure: $(mr ps -a --format "{{.Names}}" | tr "\n" " ")"
+		mr compose -p ord down -t 1 2>/dev/null || die "down failed"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^up: +Container ord-migrate-1 +Started$'
+	t_match "$out" '^app: ord-app-1 ord-app-2 $' "deploy.replicas: PROJECT-SERVICE-1 and -2"
+	t_match "$out" '^migrate: 0$' "app waited for migrate to complete"
+	t_match "$out" "^failing: minirun: service \"migrate\" didn't complete successfully: exit 3$" \
+		"a dependency exiting non-zero fails up with docker's message"
+	t_match "$out" '^after failure: ord-migrate-1 $' "what was started stays, app is not made"
+}
+t "service_completed_successfully waits; a failing one stops up; replicas" up_order_replicas
+
 up_bad_input() {
 	ct_need
 	out=$(ct_host "$PROJECT"'
