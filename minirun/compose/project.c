@@ -197,11 +197,14 @@ static int load_env(struct compose_project *p, const struct compose_options *opt
 	if (with_files && opt->nenv_files) {
 		for (size_t i = 0; i < opt->nenv_files; i++) {
 			char *f = absolute(a, cwd, opt->env_files[i]);
+			mr_say("variables from %s (--env-file)", f);
 			if (read_env_file(a, f, env_lookup, &shell, &files, err) < 0)
 				return -1;
 		}
 	} else if (with_files) {
 		char *f = compose_printf(a, "%s/.env", p->workdir);
+		if (exists(f))
+			mr_say("variables from %s (the project's .env)", f);
 		if (exists(f) && read_env_file(a, f, env_lookup, &shell, &files, err) < 0)
 			return -1;
 	}
@@ -517,6 +520,7 @@ struct compose_project *compose_load(const struct compose_options *opt, struct m
 		struct compose_ctx ctx = {a,          p->files.v[i], p->workdir,
 					  env_lookup, &p->env,       &p->warnings};
 		struct compose_file f;
+		mr_say("%s %s", i ? "merge" : "read", p->files.v[i]);
 		if (parse_one(p, &ctx, &f, err) < 0 || compose_resolve_extends(&ctx, &f, err) < 0 ||
 		    load_includes(p, &ctx, &f, 0, err) < 0)
 			goto fail;
@@ -548,6 +552,7 @@ struct compose_project *compose_load(const struct compose_options *opt, struct m
 			goto fail;
 		}
 	}
+	mr_say("project %s in %s", p->name, p->workdir);
 	p->networks = merged.networks;
 	p->nnetworks = merged.nnetworks;
 	p->volumes = merged.volumes;
