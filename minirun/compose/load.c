@@ -108,6 +108,18 @@ int cy_tag(const struct pctx *pc, struct fy_node *n, struct mr_err *err)
 		       (int)len, tag);
 }
 
+int cy_unknown(const struct pctx *pc, struct fy_node *key, struct mr_err *err)
+{
+	return cy_fail(pc, key, err, "unknown key (not in the Compose Specification)");
+}
+
+int cy_need_map(const struct pctx *pc, struct fy_node *n, struct mr_err *err)
+{
+	if (fy_node_get_type(n) == FYNT_MAPPING)
+		return 0;
+	return cy_fail(pc, n, err, "must be a mapping");
+}
+
 /* ---- typed scalars ------------------------------------------------------------------- */
 
 static const char *type_name(struct fy_node *n)

@@ -33,6 +33,21 @@ void cy_pop(struct pctx *pc, size_t len);
 enum { TAG_NONE, TAG_RESET, TAG_OVERRIDE };
 int cy_tag(const struct pctx *pc, struct fy_node *n, struct mr_err *err);
 
+/* "unknown key (not in the Compose Specification)" at KEY; -1 */
+int cy_unknown(const struct pctx *pc, struct fy_node *key, struct mr_err *err);
+/* 0 when N is a mapping, else "must be a mapping" and -1 */
+int cy_need_map(const struct pctx *pc, struct fy_node *n, struct mr_err *err);
+
+/* FOR_EACH_PAIR(n, k, v, keynode) { ... } - the body once per entry of the mapping N, with
+ * K its key's text (entries whose key is not a scalar are skipped), V its value node and
+ * KEYNODE its key node (for the line of an error) */
+#define FOR_EACH_PAIR(n, k, v, keynode)                                                            \
+	for (void *it_ = NULL, *p_; (p_ = fy_node_mapping_iterate(n, &it_));)                      \
+		for (struct fy_node *keynode = fy_node_pair_key(p_), *v = fy_node_pair_value(p_),  \
+				    *once_ = keynode;                                              \
+		     once_; once_ = NULL)                                                          \
+			for (const char *k = fy_node_get_scalar0(keynode); k; k = NULL)
+
 /* typed scalars, interpolated; each fails naming the path when the node has another type */
 int cy_str(struct pctx *pc, struct fy_node *n, char **out, struct mr_err *err);
 int cy_bool(struct pctx *pc, struct fy_node *n, int *out, struct mr_err *err);
@@ -77,6 +92,10 @@ struct compose_svc_keydef {
 	size_t off; /* of the field in struct compose_service */
 };
 extern const struct compose_svc_keydef compose_svc_keys[SVC_NKEYS];
+
+/* ports and volumes, both syntaxes (syntax.c) */
+int cy_ports(struct pctx *pc, struct fy_node *n, struct compose_ports *out, struct mr_err *err);
+int cy_mounts(struct pctx *pc, struct fy_node *n, struct compose_mounts *out, struct mr_err *err);
 
 int cy_service(struct pctx *pc, const char *name, struct fy_node *n, struct compose_service *out,
 	       struct mr_err *err);

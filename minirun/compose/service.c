@@ -68,26 +68,6 @@ const struct compose_svc_keydef compose_svc_keys[SVC_NKEYS] = {
 	KEY(SVC_WORKING_DIR, "working_dir", K_STR, working_dir),
 };
 
-static int unknown_key(struct pctx *pc, struct fy_node *key, struct mr_err *err)
-{
-	return cy_fail(pc, key, err, "unknown key (not in the Compose Specification)");
-}
-
-/* walk the mapping N calling FN(key, value) for each entry, with the path kept */
-#define FOR_EACH_PAIR(pc, n, k, v, keynode)                                                        \
-	for (void *it_ = NULL, *p_; (p_ = fy_node_mapping_iterate(n, &it_));)                      \
-		for (struct fy_node *keynode = fy_node_pair_key(p_), *v = fy_node_pair_value(p_),  \
-				    *once_ = keynode;                                              \
-		     once_; once_ = NULL)                                                          \
-			for (const char *k = fy_node_get_scalar0(keynode); k; k = NULL)
-
-static int need_map(struct pctx *pc, struct fy_node *n, struct mr_err *err)
-{
-	if (fy_node_get_type(n) == FYNT_MAPPING)
-		return 0;
-	return cy_fail(pc, n, err, "must be a mapping");
-}
-
 /* ---- command and entrypoint: a list, or a string split as a shell would --------------- */
 
 static int shell_split(struct pctx *pc, struct fy_node *n, const char *s, struct compose_strv *out,
@@ -134,314 +114,6 @@ static int get_cmd(struct pctx *pc, struct fy_node *n, struct compose_strv *out,
 	return cy_strv(pc, n, 0, out, err);
 }
 
-/* ---- ports ----------------------------------------------------------------------------- */
-
-char *cy_port_key(struct compose_arena *a, const struct compose_port *p)
-{
-	return compose_printf(a, "%s:%s:%u/%s", p->host_ip ? p->host_ip : "",
-			      p->published ? p->published : "", p->target,
-			      p->protocol ? p->protocol : "tcp");
-}
-
-/* "80" or "80-81": first and last; 0 on a malformed one */
-static int port_range(const char *s, unsigned *lo, unsigned *hi)
-{
-	char *end;
-	unsigned long a = strtoul(s, &end, 10), b = a;
-	if (end == s || a > 65535)
-		return 0;
-	if (*end == '-') {
-		const char *s2 = end + 1;
-		b = strtoul(s2, &end, 10);
-		if (end == s2 || b > 65535 || b < a)
-			return 0;
-	}
-	if (*end)
-		return 0;
-	*lo = (unsigned)a;
-	*hi = (unsigned)b;
-	return 1;
-}
-
-/* [HOST_IP:][PUBLISHED[-END]:]TARGET[-END][/PROTOCOL]; a target range becomes one port each */
-static int port_short(struct pctx *pc, struct fy_node *n, const char *spec,
-		      struct compose_ports *out, struct mr_err *err)
-{
-	struct compose_arena *a = pc->c->a;
-	char *s = compose_strdup(a, spec), *proto = strchr(s, '/'), *ip = NULL, *pub = NULL;
-	if (proto)
-		*proto++ = '\0';
-	char *target = strrchr(s, ':');
-	if (target) {
-		*target++ = '\0';
-		pub = strrchr(s, ':');
-		if (pub) {
-			*pub++ = '\0';
-			ip = s;
-		} else if (s[0] == '[' || strchr(s, '.')) { /* "IP::80" has no published */
-			ip = s;
-		} else {
-			pub = s;
-		}
-		if (ip && ip[0] == '[') { /* [::1] */
-			size_t l = strlen(ip);
-			if (ip[l - 1] == ']')
-				ip = compose_strndup(a, ip + 1, l - 2);
-		}
-	} else {
-		target = s;
-	}
-	unsigned tlo, thi, plo = 0, phi = 0;
-	if (!port_range(target, &tlo, &thi) || (pub && *pub && !port_range(pub, &plo, &phi)))
-		return cy_fail(pc, n, err,
-			       "invalid port \"%s\" (HOST_IP:PUBLISHED:TARGET/PROTOCOL)", spec);
-	if (proto && strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp"))
-		return cy_fail(pc, n, err, "invalid protocol \"%s\" in port \"%s\"", proto, spec);
-	if (thi > tlo && pub && *pub && phi - plo != thi - tlo && phi != plo)
-		return cy_fail(pc, n, err,
-			       "port ranges \"%s\" and \"%s\" do not have the same length", pub,
-			       target);
-	for (unsigned t = tlo; t <= thi; t++) {
-		struct compose_port *p = compose_push(a, &out->v, &out->n, sizeof(*p));
-		p->target = t;
-		p->host_ip = ip && *ip ? ip : NULL;
-		p->protocol = compose_strdup(a, proto ? proto : "tcp");
-		p->mode = "ingress";
-		if (pub && *pub) {
-			if (thi > tlo && phi > plo)
-				p->published = compose_printf(a, "%u", plo + (t - tlo));
-			else
-				p->published = pub;
-		}
-	}
-	return 0;
-}
-
-static int port_long(struct pctx *pc, struct fy_node *n, struct compose_ports *out,
-		     struct mr_err *err)
-{
-	struct compose_arena *a = pc->c->a;
-	struct compose_port p = {.protocol = "tcp", .mode = "ingress"};
-	long long target = -1;
-	FOR_EACH_PAIR(pc, n, k, v, key)
-	{
-		size_t len = cy_push(pc, k);
-		int rc = 0;
-		if (!strcmp(k, "target"))
-			rc = cy_int(pc, v, &target, err);
-		else if (!strcmp(k, "published"))
-			rc = cy_str(pc, v, &p.published, err);
-		else if (!strcmp(k, "host_ip"))
-			rc = cy_str(pc, v, &p.host_ip, err);
-		else if (!strcmp(k, "protocol"))
-			rc = cy_str(pc, v, &p.protocol, err);
-		else if (!strcmp(k, "mode"))
-			rc = cy_str(pc, v, &p.mode, err);
-		else if (!strcmp(k, "name"))
-			rc = cy_str(pc, v, &p.name, err);
-		else if (!strcmp(k, "app_protocol"))
-			rc = cy_str(pc, v, &p.app_protocol, err);
-		else if (strncmp(k, "x-", 2))
-			rc = unknown_key(pc, key, err);
-		if (rc < 0)
-			return -1;
-		cy_pop(pc, len);
-	}
-	if (target < 1 || target > 65535)
-		return cy_fail(pc, n, err, "needs a target port (1-65535)");
-	unsigned lo, hi;
-	if (p.published && !port_range(p.published, &lo, &hi))
-		return cy_fail(pc, n, err, "published \"%s\" is not a port or a range",
-			       p.published);
-	p.target = (unsigned)target;
-	*(struct compose_port *)compose_push(a, &out->v, &out->n, sizeof(p)) = p;
-	return 0;
-}
-
-static int get_ports(struct pctx *pc, struct fy_node *n, struct compose_ports *out,
-		     struct mr_err *err)
-{
-	memset(out, 0, sizeof(*out));
-	if (cy_is_null(n))
-		return 0;
-	if (fy_node_get_type(n) != FYNT_SEQUENCE)
-		return cy_fail(pc, n, err, "must be a list");
-	void *it = NULL;
-	struct fy_node *item;
-	for (size_t i = 0; (item = fy_node_sequence_iterate(n, &it)); i++) {
-		size_t len = cy_push_index(pc, i);
-		char *s;
-		int rc = fy_node_get_type(item) == FYNT_MAPPING ? port_long(pc, item, out, err)
-			 : cy_str(pc, item, &s, err) < 0        ? -1
-			 : !s ? cy_fail(pc, item, err, "must be a port, not null")
-			      : port_short(pc, item, s, out, err);
-		if (rc < 0)
-			return -1;
-		cy_pop(pc, len);
-	}
-	return 0;
-}
-
-/* ---- volumes ---------------------------------------------------------------------------- */
-
-static int is_path(const char *s)
-{
-	return s[0] == '.' || s[0] == '/' || s[0] == '~';
-}
-
-/* SOURCE:TARGET[:MODE] or TARGET; MODE a comma list of ro rw z Z nocopy and propagations */
-static int mount_short(struct pctx *pc, struct fy_node *n, const char *spec,
-		       struct compose_mount *m, struct mr_err *err)
-{
-	struct compose_arena *a = pc->c->a;
-	char *s = compose_strdup(a, spec), *parts[3] = {s, NULL, NULL};
-	int np = 1;
-	for (char *c = s; *c && np < 3; c++)
-		if (*c == ':') {
-			*c = '\0';
-			parts[np++] = c + 1;
-		}
-	if (np == 3 && strchr(parts[2], ':'))
-		return cy_fail(pc, n, err, "invalid volume \"%s\" (SOURCE:TARGET[:MODE])", spec);
-	if (np == 1) { /* "/data": an anonymous volume */
-		m->type = COMPOSE_MOUNT_VOLUME;
-		m->target = s;
-	} else {
-		m->source = parts[0];
-		m->target = parts[1];
-		m->type = is_path(m->source) ? COMPOSE_MOUNT_BIND : COMPOSE_MOUNT_VOLUME;
-		if (m->type == COMPOSE_MOUNT_BIND) {
-			m->source = cy_path(pc, m->source);
-			m->create_host_path = 1;
-		}
-	}
-	if (!*m->target || m->target[0] != '/')
-		return cy_fail(pc, n, err,
-			       "invalid volume \"%s\": the target must be an "
-			       "absolute path",
-			       spec);
-	static const char *const props[] = {"shared", "rshared", "slave",
-					    "rslave", "private", "rprivate"};
-	for (char *opt = np == 3 ? strtok(parts[2], ",") : NULL; opt; opt = strtok(NULL, ",")) {
-		int known = 0;
-		if (!strcmp(opt, "ro"))
-			m->read_only = known = 1;
-		else if (!strcmp(opt, "rw") || !strcmp(opt, "z") || !strcmp(opt, "Z"))
-			known = 1;
-		else if (!strcmp(opt, "nocopy"))
-			m->nocopy = known = 1;
-		for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
-			if (!strcmp(opt, props[i]))
-				m->propagation = opt, known = 1;
-		if (!known)
-			return cy_fail(pc, n, err, "invalid mode \"%s\" in volume \"%s\"", opt,
-				       spec);
-	}
-	return 0;
-}
-
-static int mount_long(struct pctx *pc, struct fy_node *n, struct compose_mount *m,
-		      struct mr_err *err)
-{
-	char *type = NULL;
-	FOR_EACH_PAIR(pc, n, k, v, key)
-	{
-		size_t len = cy_push(pc, k);
-		int rc = 0;
-		if (!strcmp(k, "type"))
-			rc = cy_str(pc, v, &type, err);
-		else if (!strcmp(k, "source"))
-			rc = cy_str(pc, v, &m->source, err);
-		else if (!strcmp(k, "target"))
-			rc = cy_str(pc, v, &m->target, err);
-		else if (!strcmp(k, "read_only"))
-			rc = cy_bool(pc, v, &m->read_only, err);
-		else if (!strcmp(k, "bind") && !(rc = need_map(pc, v, err))) {
-			FOR_EACH_PAIR(pc, v, bk, bv, bkey)
-			{
-				size_t l2 = cy_push(pc, bk);
-				if (!strcmp(bk, "propagation"))
-					rc = cy_str(pc, bv, &m->propagation, err);
-				else if (!strcmp(bk, "create_host_path"))
-					rc = cy_bool(pc, bv, &m->create_host_path, err);
-				else if (strcmp(bk, "selinux"))
-					rc = unknown_key(pc, bkey, err);
-				if (rc < 0)
-					return -1;
-				cy_pop(pc, l2);
-			}
-		} else if (!strcmp(k, "volume") && !(rc = need_map(pc, v, err))) {
-			FOR_EACH_PAIR(pc, v, vk, vv, vkey)
-			{
-				size_t l2 = cy_push(pc, vk);
-				if (!strcmp(vk, "nocopy"))
-					rc = cy_bool(pc, vv, &m->nocopy, err);
-				else if (strcmp(vk, "subpath"))
-					rc = unknown_key(pc, vkey, err);
-				if (rc < 0)
-					return -1;
-				cy_pop(pc, l2);
-			}
-		} else if (!strcmp(k, "tmpfs") && !(rc = need_map(pc, v, err))) {
-			FOR_EACH_PAIR(pc, v, tk, tv, tkey)
-			{
-				size_t l2 = cy_push(pc, tk);
-				if (!strcmp(tk, "size"))
-					rc = cy_bytes(pc, tv, &m->tmpfs_size, err);
-				else if (strcmp(tk, "mode"))
-					rc = unknown_key(pc, tkey, err);
-				if (rc < 0)
-					return -1;
-				cy_pop(pc, l2);
-			}
-		} else if (rc == 0 && strcmp(k, "consistency") && strncmp(k, "x-", 2))
-			rc = unknown_key(pc, key, err);
-		if (rc < 0)
-			return -1;
-		cy_pop(pc, len);
-	}
-	static const char *const types[] = {"volume", "bind", "tmpfs"};
-	size_t t = 0;
-	while (t < 3 && type && strcmp(type, types[t]))
-		t++;
-	if (t == 3 || !type)
-		return cy_fail(pc, n, err, "type must be volume, bind or tmpfs");
-	m->type = (enum compose_mount_type)t;
-	if (!m->target || m->target[0] != '/')
-		return cy_fail(pc, n, err, "needs an absolute target");
-	if (m->type == COMPOSE_MOUNT_BIND) {
-		if (!m->source)
-			return cy_fail(pc, n, err, "a bind mount needs a source");
-		m->source = cy_path(pc, m->source);
-	}
-	return 0;
-}
-
-static int get_mounts(struct pctx *pc, struct fy_node *n, struct compose_mounts *out,
-		      struct mr_err *err)
-{
-	memset(out, 0, sizeof(*out));
-	if (cy_is_null(n))
-		return 0;
-	if (fy_node_get_type(n) != FYNT_SEQUENCE)
-		return cy_fail(pc, n, err, "must be a list");
-	void *it = NULL;
-	struct fy_node *item;
-	for (size_t i = 0; (item = fy_node_sequence_iterate(n, &it)); i++) {
-		size_t len = cy_push_index(pc, i);
-		struct compose_mount *m = compose_push(pc->c->a, &out->v, &out->n, sizeof(*m));
-		char *s;
-		int rc = fy_node_get_type(item) == FYNT_MAPPING ? mount_long(pc, item, m, err)
-			 : cy_str(pc, item, &s, err) < 0        ? -1
-			 : !s ? cy_fail(pc, item, err, "must be a volume, not null")
-			      : mount_short(pc, item, s, m, err);
-		if (rc < 0)
-			return -1;
-		cy_pop(pc, len);
-	}
-	return 0;
-}
-
 /* ---- depends_on, networks ------------------------------------------------------------------ */
 
 static int get_deps(struct pctx *pc, struct fy_node *n, struct compose_deps *out,
@@ -465,15 +137,15 @@ static int get_deps(struct pctx *pc, struct fy_node *n, struct compose_deps *out
 	}
 	if (fy_node_get_type(n) != FYNT_MAPPING)
 		return cy_fail(pc, n, err, "must be a list or a mapping of services");
-	FOR_EACH_PAIR(pc, n, k, v, key)
+	FOR_EACH_PAIR(n, k, v, key)
 	{
 		size_t len = cy_push(pc, k);
 		struct compose_dep *d = compose_push(a, &out->v, &out->n, sizeof(*d));
 		*d = (struct compose_dep){compose_strdup(a, k), COMPOSE_STARTED, 0, 1};
-		if (!cy_is_null(v) && need_map(pc, v, err) < 0)
+		if (!cy_is_null(v) && cy_need_map(pc, v, err) < 0)
 			return -1;
 		if (!cy_is_null(v))
-			FOR_EACH_PAIR(pc, v, dk, dv, dkey)
+			FOR_EACH_PAIR(v, dk, dv, dkey)
 			{
 				size_t l2 = cy_push(pc, dk);
 				int rc = 0;
@@ -494,7 +166,7 @@ static int get_deps(struct pctx *pc, struct fy_node *n, struct compose_deps *out
 				} else if (!strcmp(dk, "required")) {
 					rc = cy_bool(pc, dv, &d->required, err);
 				} else {
-					rc = unknown_key(pc, dkey, err);
+					rc = cy_unknown(pc, dkey, err);
 				}
 				if (rc < 0)
 					return -1;
@@ -524,16 +196,16 @@ static int get_nets(struct pctx *pc, struct fy_node *n, struct compose_svc_nets 
 	}
 	if (fy_node_get_type(n) != FYNT_MAPPING)
 		return cy_fail(pc, n, err, "must be a list or a mapping of networks");
-	FOR_EACH_PAIR(pc, n, k, v, key)
+	FOR_EACH_PAIR(n, k, v, key)
 	{
 		size_t len = cy_push(pc, k);
 		struct compose_svc_net *sn = compose_push(a, &out->v, &out->n, sizeof(*sn));
 		sn->name = compose_strdup(a, k);
-		if (!cy_is_null(v) && need_map(pc, v, err) < 0)
+		if (!cy_is_null(v) && cy_need_map(pc, v, err) < 0)
 			return -1;
 		if (!cy_is_null(v)) {
 			sn->has_config = 1;
-			FOR_EACH_PAIR(pc, v, nk, nv, nkey)
+			FOR_EACH_PAIR(v, nk, nv, nkey)
 			{
 				size_t l2 = cy_push(pc, nk);
 				int rc = 0;
@@ -543,7 +215,7 @@ static int get_nets(struct pctx *pc, struct fy_node *n, struct compose_svc_nets 
 					rc = cy_str(pc, nv, &sn->ipv4_address, err);
 				else if (strcmp(nk, "ipv6_address") && strcmp(nk, "priority") &&
 					 strcmp(nk, "mac_address") && strcmp(nk, "driver_opts"))
-					rc = unknown_key(pc, nkey, err);
+					rc = cy_unknown(pc, nkey, err);
 				if (rc < 0)
 					return -1;
 				cy_pop(pc, l2);
@@ -563,9 +235,9 @@ static int get_health(struct pctx *pc, struct fy_node *n, struct compose_health 
 	h->retries = -1;
 	if (cy_is_null(n))
 		return 0;
-	if (need_map(pc, n, err) < 0)
+	if (cy_need_map(pc, n, err) < 0)
 		return -1;
-	FOR_EACH_PAIR(pc, n, k, v, key)
+	FOR_EACH_PAIR(n, k, v, key)
 	{
 		size_t len = cy_push(pc, k);
 		int rc;
@@ -593,7 +265,7 @@ static int get_health(struct pctx *pc, struct fy_node *n, struct compose_health 
 		else if (!strcmp(k, "disable"))
 			rc = cy_bool(pc, v, &h->disable, err);
 		else
-			rc = unknown_key(pc, key, err);
+			rc = cy_unknown(pc, key, err);
 		if (rc < 0)
 			return -1;
 		cy_pop(pc, len);
@@ -612,9 +284,9 @@ static int get_build(struct pctx *pc, struct fy_node *n, struct compose_build *b
 		b->context = cy_path(pc, ctx ? ctx : ".");
 		return 0;
 	}
-	if (need_map(pc, n, err) < 0)
+	if (cy_need_map(pc, n, err) < 0)
 		return -1;
-	FOR_EACH_PAIR(pc, n, k, v, key)
+	FOR_EACH_PAIR(n, k, v, key)
 	{
 		size_t len = cy_push(pc, k);
 		int rc = 0;
@@ -632,7 +304,7 @@ static int get_build(struct pctx *pc, struct fy_node *n, struct compose_build *b
 		else if (strcmp(k, "labels") && strcmp(k, "network") && strcmp(k, "cache_from") &&
 			 strcmp(k, "no_cache") && strcmp(k, "pull") && strcmp(k, "platforms") &&
 			 strcmp(k, "tags") && strcmp(k, "shm_size") && strncmp(k, "x-", 2))
-			rc = unknown_key(pc, key, err);
+			rc = cy_unknown(pc, key, err);
 		if (rc < 0)
 			return -1;
 		cy_pop(pc, len);
@@ -647,9 +319,9 @@ static int get_resources(struct pctx *pc, struct fy_node *n, struct compose_reso
 {
 	if (cy_is_null(n))
 		return 0;
-	if (need_map(pc, n, err) < 0)
+	if (cy_need_map(pc, n, err) < 0)
 		return -1;
-	FOR_EACH_PAIR(pc, n, k, v, key)
+	FOR_EACH_PAIR(n, k, v, key)
 	{
 		size_t len = cy_push(pc, k);
 		int rc = 0;
@@ -660,7 +332,7 @@ static int get_resources(struct pctx *pc, struct fy_node *n, struct compose_reso
 		else if (!strcmp(k, "pids"))
 			rc = cy_int(pc, v, &r->pids, err);
 		else if (strcmp(k, "devices") && strcmp(k, "generic_resources"))
-			rc = unknown_key(pc, key, err);
+			rc = cy_unknown(pc, key, err);
 		if (rc < 0)
 			return -1;
 		cy_pop(pc, len);
@@ -675,20 +347,20 @@ static int get_deploy(struct pctx *pc, struct fy_node *n, struct compose_deploy 
 	d->replicas = -1;
 	if (cy_is_null(n))
 		return 0;
-	if (need_map(pc, n, err) < 0)
+	if (cy_need_map(pc, n, err) < 0)
 		return -1;
 	/* known to the specification, meaningful to a swarm, ignored here */
 	static const char *const swarm[] = {"mode",         "labels",        "restart_policy",
 					    "placement",    "update_config", "rollback_config",
 					    "endpoint_mode"};
-	FOR_EACH_PAIR(pc, n, k, v, key)
+	FOR_EACH_PAIR(n, k, v, key)
 	{
 		size_t len = cy_push(pc, k);
 		int rc = 0;
 		if (!strcmp(k, "replicas"))
 			rc = cy_int(pc, v, &d->replicas, err);
-		else if (!strcmp(k, "resources") && !(rc = need_map(pc, v, err))) {
-			FOR_EACH_PAIR(pc, v, rk, rv, rkey)
+		else if (!strcmp(k, "resources") && !(rc = cy_need_map(pc, v, err))) {
+			FOR_EACH_PAIR(v, rk, rv, rkey)
 			{
 				size_t l2 = cy_push(pc, rk);
 				if (!strcmp(rk, "limits"))
@@ -696,7 +368,7 @@ static int get_deploy(struct pctx *pc, struct fy_node *n, struct compose_deploy 
 				else if (!strcmp(rk, "reservations"))
 					rc = get_resources(pc, rv, &d->reservations, err);
 				else
-					rc = unknown_key(pc, rkey, err);
+					rc = cy_unknown(pc, rkey, err);
 				if (rc < 0)
 					return -1;
 				cy_pop(pc, l2);
@@ -706,7 +378,7 @@ static int get_deploy(struct pctx *pc, struct fy_node *n, struct compose_deploy 
 			while (i < sizeof(swarm) / sizeof(swarm[0]) && strcmp(k, swarm[i]))
 				i++;
 			if (i == sizeof(swarm) / sizeof(swarm[0]) && strncmp(k, "x-", 2))
-				rc = unknown_key(pc, key, err);
+				rc = cy_unknown(pc, key, err);
 		}
 		if (rc < 0)
 			return -1;
@@ -721,21 +393,21 @@ static int get_ulimits(struct pctx *pc, struct fy_node *n, struct compose_ulimit
 	memset(out, 0, sizeof(*out));
 	if (cy_is_null(n))
 		return 0;
-	if (need_map(pc, n, err) < 0)
+	if (cy_need_map(pc, n, err) < 0)
 		return -1;
-	FOR_EACH_PAIR(pc, n, k, v, key)
+	FOR_EACH_PAIR(n, k, v, key)
 	{
 		size_t len = cy_push(pc, k);
 		struct compose_ulimit *u = compose_push(pc->c->a, &out->v, &out->n, sizeof(*u));
 		u->name = compose_strdup(pc->c->a, k);
 		if (v && fy_node_get_type(v) == FYNT_MAPPING) {
 			int have = 0;
-			FOR_EACH_PAIR(pc, v, uk, uv, ukey)
+			FOR_EACH_PAIR(v, uk, uv, ukey)
 			{
 				size_t l2 = cy_push(pc, uk);
 				int rc = !strcmp(uk, "soft")   ? cy_int(pc, uv, &u->soft, err)
 					 : !strcmp(uk, "hard") ? cy_int(pc, uv, &u->hard, err)
-							       : unknown_key(pc, ukey, err);
+							       : cy_unknown(pc, ukey, err);
 				if (rc < 0)
 					return -1;
 				have++;
@@ -759,14 +431,14 @@ static int get_extends(struct pctx *pc, struct fy_node *n, struct compose_extend
 	memset(e, 0, sizeof(*e));
 	if (fy_node_get_type(n) == FYNT_SCALAR)
 		return cy_str(pc, n, &e->service, err);
-	if (need_map(pc, n, err) < 0)
+	if (cy_need_map(pc, n, err) < 0)
 		return -1;
-	FOR_EACH_PAIR(pc, n, k, v, key)
+	FOR_EACH_PAIR(n, k, v, key)
 	{
 		size_t len = cy_push(pc, k);
 		int rc = !strcmp(k, "service") ? cy_str(pc, v, &e->service, err)
 			 : !strcmp(k, "file")  ? cy_str(pc, v, &e->file, err)
-					       : unknown_key(pc, key, err);
+					       : cy_unknown(pc, key, err);
 		if (rc < 0)
 			return -1;
 		cy_pop(pc, len);
@@ -795,13 +467,13 @@ static int get_env_files(struct pctx *pc, struct fy_node *n, struct compose_env_
 		e->required = 1;
 		int rc = 0;
 		if (fy_node_get_type(item) == FYNT_MAPPING) {
-			FOR_EACH_PAIR(pc, item, k, v, key)
+			FOR_EACH_PAIR(item, k, v, key)
 			{
 				size_t l2 = cy_push(pc, k);
 				rc = !strcmp(k, "path")       ? cy_str(pc, v, &e->path, err)
 				     : !strcmp(k, "required") ? cy_bool(pc, v, &e->required, err)
 				     : !strcmp(k, "format")   ? 0
-							      : unknown_key(pc, key, err);
+							      : cy_unknown(pc, key, err);
 				if (rc < 0)
 					return -1;
 				cy_pop(pc, l2);
@@ -836,8 +508,8 @@ static int parse_key(struct pctx *pc, const struct compose_svc_keydef *d, struct
 	case K_CMD: return get_cmd(pc, v, f, err);
 	case K_KV: return cy_kvs(pc, v, "=", f, err);
 	case K_HOSTS: return cy_kvs(pc, v, "=:", f, err);
-	case K_PORTS: return get_ports(pc, v, f, err);
-	case K_MOUNTS: return get_mounts(pc, v, f, err);
+	case K_PORTS: return cy_ports(pc, v, f, err);
+	case K_MOUNTS: return cy_mounts(pc, v, f, err);
 	case K_DEPS: return get_deps(pc, v, f, err);
 	case K_NETS: return get_nets(pc, v, f, err);
 	case K_HEALTH: return get_health(pc, v, f, err);
@@ -862,7 +534,7 @@ int cy_service(struct pctx *pc, const char *name, struct fy_node *n, struct comp
 		return 0;
 	if (fy_node_get_type(n) != FYNT_MAPPING)
 		return cy_fail(pc, n, err, "a service must be a mapping");
-	FOR_EACH_PAIR(pc, n, k, v, key)
+	FOR_EACH_PAIR(n, k, v, key)
 	{
 		if (!strncmp(k, "x-", 2))
 			continue;
@@ -871,7 +543,7 @@ int cy_service(struct pctx *pc, const char *name, struct fy_node *n, struct comp
 		while (i < SVC_NKEYS && strcmp(compose_svc_keys[i].name, k))
 			i++;
 		if (i == SVC_NKEYS)
-			return unknown_key(pc, key, err);
+			return cy_unknown(pc, key, err);
 		int tag = cy_tag(pc, v, err);
 		if (tag < 0)
 			return -1;
