@@ -6,8 +6,10 @@
  * it lives in struct compose_service. A service key not in the table is an error, as the
  * specification's schema makes it ("additionalProperties": false), unless it starts with
  * "x-". The simple kinds (string, list, KEY=VALUE ...) are read by load.c's helpers; the
- * structured ones (ports, volumes, depends_on, networks, healthcheck, build, deploy,
- * ulimits, extends) by the functions below, each with both its short and long syntax.
+ * structured ones (depends_on, networks, healthcheck, build, deploy, ulimits, extends,
+ * env_file) by the functions below, ports and volumes by syntax.c, each with both its
+ * short and long syntax; restart and pull_policy take only the values the specification
+ * lists.
  *
  * See: https://docs.docker.com/reference/compose-file/services/
  */
@@ -491,6 +493,38 @@ static int get_env_files(struct pctx *pc, struct fy_node *n, struct compose_env_
 	return 0;
 }
 
+/* the keys whose string is one of a few words: 0, or -1 naming them */
+static int check_words(struct pctx *pc, size_t key, struct fy_node *v,
+		       const struct compose_service *s, struct mr_err *err)
+{
+	static const struct {
+		size_t key;
+		const char *words[8];
+	} enums[] = {
+		{SVC_RESTART, {"no", "always", "unless-stopped", "on-failure"}},
+		{SVC_PULL_POLICY,
+		 {"always", "never", "missing", "build", "if_not_present", "daily", "weekly"}},
+	};
+	for (size_t i = 0; i < sizeof(enums) / sizeof(enums[0]); i++) {
+		if (enums[i].key != key)
+			continue;
+		const char *got = *(char *const *)((const char *)s + compose_svc_keys[key].off);
+		if (!got)
+			return 0;
+		size_t len = strcspn(got, ":"); /* on-failure:N */
+		char list[160] = "";
+		for (const char *const *w = enums[i].words; *w; w++) {
+			if (strlen(*w) == len && !strncmp(got, *w, len) &&
+			    (!got[len] || !strcmp(*w, "on-failure")))
+				return 0;
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 w == enums[i].words ? "" : ", ", *w);
+		}
+		return cy_fail(pc, v, err, "\"%s\" is not one of %s", got, list);
+	}
+	return 0;
+}
+
 /* ---- a service --------------------------------------------------------------------------- */
 
 static int parse_key(struct pctx *pc, const struct compose_svc_keydef *d, struct fy_node *v,
@@ -550,7 +584,8 @@ int cy_service(struct pctx *pc, const char *name, struct fy_node *n, struct comp
 		s->set |= 1ULL << i;
 		if (tag == TAG_RESET) /* the value does not matter: the key is taken away */
 			s->reset |= 1ULL << i;
-		else if (parse_key(pc, &compose_svc_keys[i], v, s, err) < 0)
+		else if (parse_key(pc, &compose_svc_keys[i], v, s, err) < 0 ||
+			 check_words(pc, i, v, s, err) < 0)
 			return -1;
 		if (tag == TAG_OVERRIDE)
 			s->override |= 1ULL << i;

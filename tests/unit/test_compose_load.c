@@ -656,6 +656,10 @@ static void wrong_types(void)
 		{"    volumes: ['data:/x:rx']\n", "invalid mode \"rx\""},
 		{"    volumes: ['data:relative']\n", "the target must be an absolute path"},
 		{"    user: [a]\n", "services.web.user: must be a string, not a list"},
+		{"    restart: sometimes\n",
+		 "services.web.restart: \"sometimes\" is not one of no, "
+		 "always, unless-stopped, on-failure"},
+		{"    pull_policy: often\n", "services.web.pull_policy: \"often\" is not one of"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct fx f;
@@ -666,6 +670,17 @@ static void wrong_types(void)
 		ERR_HAS(&f, "compose.yaml:");
 		fx_done(&f, NULL);
 	}
+}
+
+static void restart_values(void)
+{
+	struct fx f;
+	struct compose_project *p =
+		load_one(&f, "services:\n  a:\n    image: x\n    restart: on-failure:3\n"
+			     "  b:\n    image: x\n    restart: \"no\"\n    pull_policy: never\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_STRING_EQUAL(compose_service_find(p, "a")->restart, "on-failure:3");
+	fx_done(&f, p);
 }
 
 static void extension_keys_are_ignored(void)
@@ -909,6 +924,7 @@ static CU_TestInfo tests[] = {
 	{"schema: unknown service key with file:line", unknown_service_key},
 	{"schema: unknown top-level and nested keys", unknown_top_level_and_nested_keys},
 	{"schema: wrong types name the key path", wrong_types},
+	{"schema: restart and pull_policy values", restart_values},
 	{"schema: x- keys and anchors", extension_keys_are_ignored},
 	{"schema: an unknown tag", unknown_tag_is_an_error},
 	{"schema: invalid YAML names line and column", invalid_yaml_names_line_and_column},
