@@ -300,11 +300,17 @@ void compose_escape_dollars(json_t *j)
 	} else if (json_is_object(j)) {
 		const char *key;
 		json_t *v;
-		json_object_foreach(j, key, v) compose_escape_dollars(v);
+		json_object_foreach(j, key, v)
+		{
+			compose_escape_dollars(v);
+		}
 	} else if (json_is_array(j)) {
 		size_t i;
 		json_t *v;
-		json_array_foreach(j, i, v) compose_escape_dollars(v);
+		json_array_foreach(j, i, v)
+		{
+			compose_escape_dollars(v);
+		}
 	}
 }
 
