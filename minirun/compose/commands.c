@@ -247,6 +247,35 @@ static int cmd_ps(struct project_opts *po, int argc, char **argv)
 	return rc;
 }
 
+/* the verbs over the project's containers (verbs.c), every service whatever its profile */
+static int over_containers(struct project_opts *po, int argc, char **argv,
+			   int (*fn)(struct compose_project *, int, char **))
+{
+	po->opt.profiles = (const char *const[]){"*"};
+	po->opt.nprofiles = 1;
+	struct compose_project *p = load(po, argc, argv, argc);
+	if (!p)
+		return 1;
+	int rc = fn(p, argc, argv);
+	compose_project_free(p);
+	return rc;
+}
+
+static int cmd_passthrough(struct project_opts *po, int argc, char **argv)
+{
+	return over_containers(po, argc, argv, compose_passthrough);
+}
+
+static int cmd_exec(struct project_opts *po, int argc, char **argv)
+{
+	return over_containers(po, argc, argv, compose_exec);
+}
+
+static int cmd_logs(struct project_opts *po, int argc, char **argv)
+{
+	return over_containers(po, argc, argv, compose_logs);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct project_opts *po, int argc, char **argv);
@@ -256,6 +285,16 @@ static const struct {
 	{"up", cmd_up, "create and start the services' containers (-d)"},
 	{"ps", cmd_ps, "list the project's containers"},
 	{"down", cmd_down, "stop and remove the containers and networks (-v: volumes)"},
+	{"logs", cmd_logs, "the containers' logs, each line behind its name (-f, --tail N)"},
+	{"exec", cmd_exec, "run a command in a service's container (-T: no terminal)"},
+	{"start", cmd_passthrough, "start the services' stopped containers"},
+	{"stop", cmd_passthrough, "stop the services' containers (-t SECONDS)"},
+	{"restart", cmd_passthrough, "restart the services' containers"},
+	{"kill", cmd_passthrough, "send a signal to the services' containers (-s SIGNAL)"},
+	{"pause", cmd_passthrough, "pause the services' containers"},
+	{"unpause", cmd_passthrough, "unpause the services' containers"},
+	{"rm", cmd_passthrough, "remove the services' stopped containers (-f: running too)"},
+	{"top", cmd_passthrough, "the processes of each container"},
 };
 
 static void usage(FILE *out)

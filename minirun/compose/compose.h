@@ -443,6 +443,23 @@ int compose_down(struct compose_project *p, int timeout, int volumes, int remove
 int compose_ps(struct compose_project *p, int all, int quiet, int services, FILE *out,
 	       struct mr_err *err);
 
+/* The names of the project's containers (of SERVICES only, when NSERVICES), from the store
+ * by their labels, in dependency order then by number; 0, or -1 with err. */
+int compose_containers(struct compose_project *p, const char *const *services, size_t nservices,
+		       struct compose_strv *names, struct mr_err *err);
+
+/* ---- verbs over the project's containers (verbs.c) ---------------------------------------- */
+
+/* start stop restart kill pause unpause rm top: the container verb of that name over the
+ * containers of the services named in ARGV (all without), its options passed on. */
+int compose_passthrough(struct compose_project *p, int argc, char **argv);
+/* exec [-T] [-d] [-e K=V] [-u U] [-w D] [--index N] SERVICE CMD...: `exec -it` (-i with -T)
+ * in the service's container N (1) */
+int compose_exec(struct compose_project *p, int argc, char **argv);
+/* logs [-f] [-t] [--tail N] [--no-color] [SERVICE...]: each container's log at once,
+ * each line behind "NAME | " (coloured on a terminal) */
+int compose_logs(struct compose_project *p, int argc, char **argv);
+
 /* ---- the commands (commands.c) ------------------------------------------------------------ */
 
 /* `minirun compose [OPTIONS] COMMAND ...`; argv[0] = "compose". Returns the exit status. */

@@ -524,6 +524,63 @@ static char **project_containers(const char *project, struct mr_err *err)
 	return ids;
 }
 
+/* order key of a container: its service's place in dependency order, then its number */
+struct ranked {
+	size_t rank;
+	long number;
+	char *name;
+};
+
+static int cmp_ranked(const void *x, const void *y)
+{
+	const struct ranked *a = x, *b = y;
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	return a->number < b->number ? -1 : a->number > b->number;
+}
+
+int compose_containers(struct compose_project *p, const char *const *services, size_t nservices,
+		       struct compose_strv *names, struct mr_err *err)
+{
+	memset(names, 0, sizeof(*names));
+	char **ids = project_containers(p->name, err);
+	size_t *order = ids ? dependency_order(p) : NULL;
+	if (!ids || !order) {
+		container_ids_free(ids);
+		return ids ? mr_fail(err, ENOMEM, "compose") : -1;
+	}
+	struct ranked *r = NULL;
+	size_t n = 0;
+	for (size_t i = 0; ids[i]; i++) {
+		struct container c;
+		struct mr_err e = {0};
+		if (container_open(containers_root(), ids[i], false, &c, &e) < 0)
+			continue;
+		const char *svc = label_of(c.rec, L_SERVICE), *num = label_of(c.rec, L_NUMBER);
+		const char *nm = json_string_value(json_object_get(c.rec, "Name"));
+		int wanted = !nservices;
+		for (size_t k = 0; svc && k < nservices; k++)
+			wanted |= !strcmp(svc, services[k]);
+		if (wanted && nm) {
+			struct ranked *e2 = compose_push(&p->arena, &r, &n, sizeof(*r));
+			e2->rank = p->nservices; /* an orphan: last */
+			for (size_t k = 0; svc && k < p->nservices; k++)
+				if (!strcmp(p->services[order[k]].name, svc))
+					e2->rank = k;
+			e2->number = num ? strtol(num, NULL, 10) : 0;
+			e2->name = compose_strdup(&p->arena, nm + (nm[0] == '/'));
+		}
+		container_close(&c);
+	}
+	free(order);
+	container_ids_free(ids);
+	if (n)
+		qsort(r, n, sizeof(*r), cmp_ranked);
+	for (size_t i = 0; i < n; i++)
+		*(char **)compose_push(&p->arena, &names->v, &names->n, sizeof(char *)) = r[i].name;
+	return 0;
+}
+
 int compose_down(struct compose_project *p, int timeout, int volumes, int remove_orphans,
 		 struct mr_err *err)
 {

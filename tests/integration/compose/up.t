@@ -188,6 +188,46 @@ EOF2
 }
 t "service_completed_successfully waits; a failing one stops up; replicas" up_order_replicas
 
+verbs_over_containers() {
+	ct_need net
+	out=$(ct_host "$PROJECT"'
+		mc up -d 2>/dev/null || die "up failed"
+		echo "exec: $(mc exec -T client sh -c "echo \$ROLE")"
+		mc logs --no-color web >/dev/null 2>&1 || die "logs failed"
+		mc stop -t 1 client 2>&1 | sed "s/^/stop: /"
+		echo "after stop: $(mc ps --services | tr "\n" " ")"
+		mc start client >/dev/null 2>&1 || die "start failed"
+		echo "after start: $(mc ps --services | tr "\n" " ")"
+		echo "top: $(mc top web | head -n 1)"
+		mc down -t 1 -v 2>/dev/null || die "down failed"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^exec: client$' "exec -T runs in the service's container with its env"
+	t_match "$out" '^stop: demo-client-1$' "stop names the service's containers"
+	t_match "$out" '^after stop: web $' "only the named service stopped"
+	t_match "$out" '^after start: client web $' "start brings it back"
+	t_match "$out" '^top: demo-web-1$' "top heads each container's table with its name"
+}
+t "exec, stop, start, top over a service's containers" verbs_over_containers
+
+logs_prefixed() {
+	ct_need
+	out=$(ct_host '
+		mkdir -p $R/../logs && cd $R/../logs || die cd
+		printf "services:\n  a:\n    image: busybox\n    command: sh -c \"echo one; echo two\"\n  bb:\n    image: busybox\n    command: echo three\n" >compose.yaml
+		mr compose -p lg up -d 2>/dev/null || die "up failed"
+		mr wait lg-a-1 lg-bb-1 >/dev/null
+		mr compose -p lg logs --no-color | sort
+		mr compose -p lg logs --no-color bb | sed "s/^/only bb: /"
+		mr compose -p lg down 2>/dev/null || die "down failed"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^lg-a-1  \| one$' "each line behind its container's name, padded"
+	t_match "$out" '^lg-a-1  \| two$'
+	t_match "$out" '^lg-bb-1 \| three$'
+	t_match "$out" '^only bb: lg-bb-1 \| three$' "logs SERVICE"
+	t_nomatch "$out" '^only bb: lg-a-1' "only that service"
+}
+t "logs: every container's lines behind its name" logs_prefixed
+
 up_bad_input() {
 	ct_need
 	out=$(ct_host "$PROJECT"'
