@@ -276,6 +276,30 @@ static int cmd_logs(struct project_opts *po, int argc, char **argv)
 	return over_containers(po, argc, argv, compose_logs);
 }
 
+static int cmd_port(struct project_opts *po, int argc, char **argv)
+{
+	return over_containers(po, argc, argv, compose_port);
+}
+
+/* ls needs no project: it reads the labels of every container of the store */
+static int cmd_ls(struct project_opts *po, int argc, char **argv)
+{
+	(void)po;
+	int all = 0, quiet = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all"))
+			all = 1;
+		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+			quiet = 1;
+		else {
+			fprintf(stderr, "Usage:  minirun compose ls [-a] [-q]\n");
+			return MR_EXIT_USAGE;
+		}
+	}
+	struct mr_err err = {0};
+	return compose_ls(all, quiet, stdout, &err) < 0 ? fail(&err) : 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct project_opts *po, int argc, char **argv);
@@ -295,6 +319,8 @@ static const struct {
 	{"unpause", cmd_passthrough, "unpause the services' containers"},
 	{"rm", cmd_passthrough, "remove the services' stopped containers (-f: running too)"},
 	{"top", cmd_passthrough, "the processes of each container"},
+	{"port", cmd_port, "where a service's port is published"},
+	{"ls", cmd_ls, "the projects of the store's containers (-a: stopped too)"},
 };
 
 static void usage(FILE *out)

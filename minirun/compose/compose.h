@@ -443,6 +443,11 @@ int compose_down(struct compose_project *p, int timeout, int volumes, int remove
 int compose_ps(struct compose_project *p, int all, int quiet, int services, FILE *out,
 	       struct mr_err *err);
 
+/* compose ls: the projects the store's containers belong to (by their labels), with the
+ * count of running and other containers and the files `up` read; ALL: also projects with
+ * no running container; QUIET: the names only. Needs no compose file. */
+int compose_ls(int all, int quiet, FILE *out, struct mr_err *err);
+
 /* The names of the project's containers (of SERVICES only, when NSERVICES), from the store
  * by their labels, in dependency order then by number; 0, or -1 with err. */
 int compose_containers(struct compose_project *p, const char *const *services, size_t nservices,
@@ -456,6 +461,8 @@ int compose_passthrough(struct compose_project *p, int argc, char **argv);
 /* exec [-T] [-d] [-e K=V] [-u U] [-w D] [--index N] SERVICE CMD...: `exec -it` (-i with -T)
  * in the service's container N (1) */
 int compose_exec(struct compose_project *p, int argc, char **argv);
+/* port [--index N] [--protocol P] SERVICE PRIVATE_PORT: where that port is published */
+int compose_port(struct compose_project *p, int argc, char **argv);
 /* logs [-f] [-t] [--tail N] [--no-color] [SERVICE...]: each container's log at once,
  * each line behind "NAME | " (coloured on a terminal) */
 int compose_logs(struct compose_project *p, int argc, char **argv);

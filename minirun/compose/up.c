@@ -42,6 +42,7 @@
 #define L_HASH    "com.docker.compose.config-hash"
 #define L_WORKDIR "com.docker.compose.project.working_dir"
 #define L_VOLUME  "com.docker.compose.volume"
+#define L_FILES   "com.docker.compose.project.config_files"
 
 /* ---- the order ------------------------------------------------------------------------ */
 
@@ -169,6 +170,10 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 	arg2(x, "-l", L_ONEOFF "=False");
 	arg2(x, "-l", compose_printf(a, L_HASH "=%s", hash));
 	arg2(x, "-l", compose_printf(a, L_WORKDIR "=%s", p->workdir));
+	char *files = compose_strdup(a, "");
+	for (size_t i = 0; i < p->files.n; i++)
+		files = compose_printf(a, "%s%s%s", files, i ? "," : "", p->files.v[i]);
+	arg2(x, "-l", compose_printf(a, L_FILES "=%s", files));
 	for (size_t i = 0; i < s->labels.n; i++)
 		arg2(x, "-l",
 		     compose_printf(a, "%s=%s", s->labels.v[i].key,
@@ -578,6 +583,60 @@ int compose_containers(struct compose_project *p, const char *const *services, s
 		qsort(r, n, sizeof(*r), cmp_ranked);
 	for (size_t i = 0; i < n; i++)
 		*(char **)compose_push(&p->arena, &names->v, &names->n, sizeof(char *)) = r[i].name;
+	return 0;
+}
+
+int compose_ls(int all, int quiet, FILE *out, struct mr_err *err)
+{
+	struct compose_arena a = {0};
+	struct project {
+		char *name, *files, *status;
+		size_t running, other;
+	} *ps = NULL;
+	size_t n = 0;
+	char **ids = container_ids(containers_root(), err);
+	if (!ids)
+		return -1;
+	for (size_t i = 0; ids[i]; i++) {
+		struct container c;
+		struct mr_err e = {0};
+		if (container_open(containers_root(), ids[i], false, &c, &e) < 0)
+			continue;
+		const char *name = label_of(c.rec, L_PROJECT), *files = label_of(c.rec, L_FILES);
+		if (name) {
+			size_t k = 0;
+			while (k < n && strcmp(ps[k].name, name))
+				k++;
+			if (k == n) {
+				struct project *np = compose_push(&a, &ps, &n, sizeof(*ps));
+				np->name = compose_strdup(&a, name);
+				np->files = compose_strdup(&a, files ? files : "");
+			}
+			if (!strcmp(container_status(&c), "running"))
+				ps[k].running++;
+			else
+				ps[k].other++;
+		}
+		container_close(&c);
+	}
+	container_ids_free(ids);
+	if (!quiet)
+		fprintf(out, "%-20s %-24s %s\n", "NAME", "STATUS", "CONFIG FILES");
+	for (size_t k = 0; k < n; k++) {
+		if (!all && !ps[k].running)
+			continue;
+		char status[64] = "";
+		if (ps[k].running)
+			snprintf(status, sizeof(status), "running(%zu)", ps[k].running);
+		if (ps[k].other)
+			snprintf(status + strlen(status), sizeof(status) - strlen(status),
+				 "%sexited(%zu)", ps[k].running ? ", " : "", ps[k].other);
+		if (quiet)
+			fprintf(out, "%s\n", ps[k].name);
+		else
+			fprintf(out, "%-20s %-24s %s\n", ps[k].name, status, ps[k].files);
+	}
+	compose_arena_free(&a);
 	return 0;
 }
 

@@ -174,6 +174,44 @@ int compose_exec(struct compose_project *p, int argc, char **argv)
 	return container_verb("exec")->fn((int)n, v);
 }
 
+/* ---- port ------------------------------------------------------------------------------- */
+
+int compose_port(struct compose_project *p, int argc, char **argv)
+{
+	long index = 1;
+	const char *proto = "tcp";
+	int i = 1;
+	for (; i + 1 < argc && argv[i][0] == '-'; i += 2)
+		if (!strcmp(argv[i], "--index"))
+			index = strtol(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--protocol"))
+			proto = argv[i + 1];
+		else
+			break;
+	if (argc - i != 2) {
+		fprintf(stderr, "Usage:  minirun compose port [--index N] [--protocol tcp|udp] "
+				"SERVICE PRIVATE_PORT\n");
+		return MR_EXIT_USAGE;
+	}
+	struct compose_strv names;
+	struct mr_err err = {0};
+	const char *one = argv[i];
+	if (!compose_service_find(p, one)) {
+		fprintf(stderr, "minirun: no such service: %s\n", one);
+		return 1;
+	}
+	if (compose_containers(p, &one, 1, &names, &err) < 0 || index < 1 ||
+	    (size_t)index > names.n) {
+		fprintf(stderr, "minirun: %s\n",
+			err.msg[0] ? err.msg : "the service has no such container");
+		return 1;
+	}
+	char *v[] = {"port", names.v[index - 1],
+		     compose_printf(&p->arena, "%s/%s", argv[i + 1], proto), NULL};
+	optind = 1;
+	return container_verb("port")->fn(3, v);
+}
+
 /* ---- logs ------------------------------------------------------------------------------- */
 
 /* Run `logs OPTS NAME` with its output into a pipe, and copy that to stdout a line at a

@@ -144,12 +144,14 @@ up_override_port() {
 		mc up -d 2>&1 | grep demo-web-1 | sed "s/^/with override: /"
 		ct_wait_http 127.0.0.1:8080 || echo "no answer on 8080"
 		echo "dev port: $(ct_get 127.0.0.1:8080)"
+		echo "port: $(mc port web 80)"
 		mc down -v 2>/dev/null || die "down failed"
 		echo "after: $(ct_get 127.0.0.1:8080 | grep -c hello)"
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^base only: 0$' "-f compose.yaml alone publishes nothing"
 	t_match "$out" '^with override: +Container demo-web-1 +Recreate$' "the override changes web"
 	t_match "$out" '^dev port: hello-web$' "the override's port answers"
+	t_match "$out" '^port: 127.0.0.1:8080$' "compose port SERVICE 80"
 	t_match "$out" '^after: 0$' "down unpublishes it"
 }
 t "compose.override.yaml adds a dev port; a second up recreates web with it" up_override_port
@@ -199,6 +201,7 @@ verbs_over_containers() {
 		mc start client >/dev/null 2>&1 || die "start failed"
 		echo "after start: $(mc ps --services | tr "\n" " ")"
 		echo "top: $(mc top web | head -n 1)"
+		mr compose ls | sed "s/^/ls: /"
 		mc down -t 1 -v 2>/dev/null || die "down failed"
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^exec: client$' "exec -T runs in the service's container with its env"
@@ -206,8 +209,9 @@ verbs_over_containers() {
 	t_match "$out" '^after stop: web $' "only the named service stopped"
 	t_match "$out" '^after start: client web $' "start brings it back"
 	t_match "$out" '^top: demo-web-1$' "top heads each container's table with its name"
+	t_match "$out" '^ls: demo +running\(2\) +/.*/demo/compose.yaml$' "compose ls, from the labels"
 }
-t "exec, stop, start, top over a service's containers" verbs_over_containers
+t "exec, stop, start, top over a service's containers; ls" verbs_over_containers
 
 logs_prefixed() {
 	ct_need
