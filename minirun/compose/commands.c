@@ -138,18 +138,26 @@ static void up_usage(FILE *out)
 	fprintf(out, "Usage:  minirun compose [OPTIONS] up -d [SERVICE...]\n\n"
 		     "Create and start the project's containers, detached.\n\n"
 		     "Options:\n"
-		     "  -d, --detach   run in the background (the only mode for now)\n");
+		     "  -d, --detach         run in the background (the only mode for now)\n"
+		     "      --force-recreate recreate the containers even if unchanged\n"
+		     "      --no-recreate    keep existing containers even if changed\n");
 }
 
 static int cmd_up(struct project_opts *po, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"detach", no_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	static const struct option lo[] = {{"detach", no_argument, 0, 'd'},
+					   {"force-recreate", no_argument, 0, 'F'},
+					   {"no-recreate", no_argument, 0, 'N'},
+					   {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
 	int detach = 0, o;
+	enum compose_recreate recreate = COMPOSE_RECREATE_CHANGED;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "+dh", lo, NULL)) != -1)
 		switch (o) {
 		case 'd': detach = 1; break;
+		case 'F': recreate = COMPOSE_RECREATE_FORCE; break;
+		case 'N': recreate = COMPOSE_RECREATE_NEVER; break;
 		case 'h': up_usage(stdout); return 0;
 		default: up_usage(stderr); return MR_EXIT_USAGE;
 		}
@@ -162,7 +170,7 @@ static int cmd_up(struct project_opts *po, int argc, char **argv)
 	if (!p)
 		return 1;
 	struct mr_err err = {0};
-	int rc = compose_up(p, &err) < 0 ? fail(&err) : 0;
+	int rc = compose_up(p, recreate, &err) < 0 ? fail(&err) : 0;
 	compose_project_free(p);
 	return rc;
 }

@@ -321,7 +321,7 @@ static const char *label_of(json_t *rec, const char *key)
 
 /* make (or keep, or remake) container NUMBER of S */
 static int up_container(struct compose_project *p, const struct compose_service *s, int number,
-			struct mr_err *err)
+			enum compose_recreate recreate, struct mr_err *err)
 {
 	struct compose_arena *a = &p->arena;
 	const char *name = s->container_name
@@ -332,7 +332,9 @@ static int up_container(struct compose_project *p, const struct compose_service 
 	struct mr_err missing = {0};
 	if (container_open(containers_root(), name, true, &c, &missing) == 0) {
 		const char *old = label_of(c.rec, L_HASH);
-		if (old && !strcmp(old, hash)) {
+		int same = old && !strcmp(old, hash);
+		if ((same && recreate != COMPOSE_RECREATE_FORCE) ||
+		    recreate == COMPOSE_RECREATE_NEVER) {
 			int rc = 0;
 			if (strcmp(container_status(&c), "running")) {
 				rc = container_start(&c, false, err);
@@ -446,7 +448,7 @@ static int up_resources(struct compose_project *p, struct mr_err *err)
 	return 0;
 }
 
-int compose_up(struct compose_project *p, struct mr_err *err)
+int compose_up(struct compose_project *p, enum compose_recreate recreate, struct mr_err *err)
 {
 	for (size_t i = 0; i < p->nservices; i++) {
 		const struct compose_service *s = &p->services[i];
@@ -462,6 +464,21 @@ int compose_up(struct compose_project *p, struct mr_err *err)
 					       "service_healthy needs healthchecks, which compose "
 					       "up does not run yet",
 					       s->name);
+	}
+	for (size_t i = 0; i < p->nservices; i++) {
+		const struct compose_service *s = &p->services[i];
+		static const enum compose_svc_key unapplied[] = {
+			SVC_EXPOSE,      SVC_EXTRA_HOSTS, SVC_DNS,   SVC_DNS_SEARCH,
+			SVC_HEALTHCHECK, SVC_SYSCTLS,     SVC_LINKS, SVC_DOMAINNAME};
+		static const char *const names[] = {"expose",     "extra_hosts", "dns",
+						    "dns_search", "healthcheck", "sysctls",
+						    "links",      "domainname"};
+		for (size_t k = 0; k < sizeof(unapplied) / sizeof(unapplied[0]); k++)
+			if (s->set & (1ULL << unapplied[k]))
+				fprintf(stderr,
+					"minirun: WARN: service \"%s\": %s is not applied by "
+					"compose up yet\n",
+					s->name, names[k]);
 	}
 	if (up_resources(p, err) < 0)
 		return -1;
@@ -495,7 +512,7 @@ int compose_up(struct compose_project *p, struct mr_err *err)
 		}
 		long long n = s->deploy.replicas >= 0 ? s->deploy.replicas : 1;
 		for (long long i = 1; rc == 0 && i <= n; i++)
-			rc = up_container(p, s, (int)i, err);
+			rc = up_container(p, s, (int)i, recreate, err);
 	}
 	free(order);
 	return rc;

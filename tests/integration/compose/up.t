@@ -76,6 +76,7 @@ up_idempotent_recreate() {
 		[ "$(mr inspect -f "{{.Id}}" demo-client-1)" != "$client1" ] && echo "client recreated"
 		mr stop demo-web-1 >/dev/null
 		mc up -d 2>&1 | sed "s/^/restarted: /"
+		mc up -d --force-recreate web 2>&1 | sed "s/^/forced: /"
 		mc down -v 2>/dev/null || die "down failed"
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^second: +Container demo-web-1 +Running$' "an unchanged service is left alone"
@@ -84,6 +85,8 @@ up_idempotent_recreate() {
 	t_match "$out" '^web still kept$' "only the changed service"
 	t_match "$out" '^client recreated$'
 	t_match "$out" '^restarted: +Container demo-web-1 +Started$' "a stopped one is started"
+	t_match "$out" '^forced: +Container demo-web-1 +Recreate$' "--force-recreate SERVICE"
+	t_nomatch "$out" '^forced: +Container demo-client' "only the service named"
 }
 t "a second up changes nothing; an edited service alone is recreated" up_idempotent_recreate
 
