@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "minirun/compose/compose.h"
 
@@ -31,6 +32,17 @@ static int fail(const struct mr_err *err)
 {
 	fprintf(stderr, "minirun: %s\n", err->msg);
 	return 1;
+}
+
+/* append V to LIST (at most MAX_LIST); -1 with a message when full */
+static int add(const char **list, size_t *n, const char *v, const char *flag)
+{
+	if (*n == MAX_LIST) {
+		fprintf(stderr, "minirun: compose: at most %d %s\n", MAX_LIST, flag);
+		return -1;
+	}
+	list[(*n)++] = v;
+	return 0;
 }
 
 /* what docker compose warns about, on stderr */
@@ -289,6 +301,53 @@ static int cmd_port(struct project_opts *po, int argc, char **argv)
 	return over_containers(po, argc, argv, compose_port);
 }
 
+static int cmd_run(struct project_opts *po, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"rm", no_argument, 0, 'r'},        {"no-deps", no_argument, 0, 'N'},
+		{"env", required_argument, 0, 'e'}, {"no-TTY", no_argument, 0, 'T'},
+		{"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
+	struct compose_run_opts ro = {.tty = isatty(0)};
+	const char *env[MAX_LIST];
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "+e:Th", lo, NULL)) != -1)
+		switch (o) {
+		case 'r': ro.rm = 1; break;
+		case 'N': ro.no_deps = 1; break;
+		case 'T': ro.tty = 0; break;
+		case 'e':
+			if (add(env, &ro.nenv, optarg, "-e") < 0)
+				return MR_EXIT_USAGE;
+			break;
+		case 'h':
+		default:
+			fprintf(o == 'h' ? stdout : stderr,
+				"Usage:  minirun compose run [--rm] [--no-deps] [-T] [-e K=V] "
+				"SERVICE [COMMAND [ARG...]]\n");
+			return o == 'h' ? 0 : MR_EXIT_USAGE;
+		}
+	if (optind >= argc) {
+		fprintf(stderr, "minirun: compose run needs a SERVICE\n");
+		return MR_EXIT_USAGE;
+	}
+	ro.env = env;
+	if (optind + 1 < argc) {
+		ro.cmd = argv + optind + 1;
+		ro.ncmd = (size_t)(argc - optind - 1);
+	}
+	const char *service = argv[optind];
+	struct compose_project *p = load(po, optind + 1, argv, optind);
+	if (!p)
+		return 1;
+	struct mr_err err = {0};
+	int rc = compose_run(p, service, &ro, &err);
+	if (rc < 0)
+		rc = fail(&err);
+	compose_project_free(p);
+	return rc;
+}
+
 /* ls needs no project: it reads the labels of every container of the store */
 static int cmd_ls(struct project_opts *po, int argc, char **argv)
 {
@@ -319,6 +378,7 @@ static const struct {
 	{"down", cmd_down, "stop and remove the containers and networks (-v: volumes)"},
 	{"logs", cmd_logs, "the containers' logs, each line behind its name (-f, --tail N)"},
 	{"exec", cmd_exec, "run a command in a service's container (-T: no terminal)"},
+	{"run", cmd_run, "a one-off container of a service, in the foreground (--rm)"},
 	{"start", cmd_passthrough, "start the services' stopped containers"},
 	{"stop", cmd_passthrough, "stop the services' containers (-t SECONDS)"},
 	{"restart", cmd_passthrough, "restart the services' containers"},
@@ -343,17 +403,6 @@ static void usage(FILE *out)
 		     "Commands:\n");
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].help);
-}
-
-/* append V to LIST (at most MAX_LIST); -1 with a message when full */
-static int add(const char **list, size_t *n, const char *v, const char *flag)
-{
-	if (*n == MAX_LIST) {
-		fprintf(stderr, "minirun: compose: at most %d %s\n", MAX_LIST, flag);
-		return -1;
-	}
-	list[(*n)++] = v;
-	return 0;
 }
 
 int compose_main(int argc, char **argv)

@@ -447,6 +447,20 @@ int compose_down(struct compose_project *p, int timeout, int volumes, int remove
 int compose_ps(struct compose_project *p, int all, int quiet, int services, FILE *out,
 	       struct mr_err *err);
 
+/* compose run: a one-off container of SERVICE (PROJECT-SERVICE-run-HEX, labelled oneoff
+ * True) in the foreground, its dependencies started first unless NO_DEPS. Returns the
+ * container's exit status as `run` does, or -1 with err before anything ran. P must have
+ * been loaded with SERVICE named (so it holds SERVICE and its dependencies only). */
+struct compose_run_opts {
+	int rm, tty, no_deps;
+	char *const *cmd; /* NULL: the service's command */
+	size_t ncmd;
+	const char *const *env; /* -e K=V */
+	size_t nenv;
+};
+int compose_run(struct compose_project *p, const char *service, const struct compose_run_opts *ro,
+		struct mr_err *err);
+
 /* compose ls: the projects the store's containers belong to (by their labels), with the
  * count of running and other containers and the files `up` read; ALL: also projects with
  * no running container; QUIET: the names only. Needs no compose file. */

@@ -28,6 +28,8 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "lib/sha256.h"
 #include "minirun/containers/containers.h"
@@ -157,17 +159,31 @@ static long duration_seconds(const char *d)
 }
 
 /* `run -d` ARGV for container NUMBER of S, named NAME */
+/* what `compose run` changes in a service's `run` (NULL for `up`'s -d) */
+struct oneoff {
+	int rm, tty;
+	char *const *cmd; /* NULL: the service's command */
+	size_t ncmd;
+	const char *const *env; /* -e K=V, after the service's */
+	size_t nenv;
+};
+
 static void run_args(struct compose_project *p, const struct compose_service *s, int number,
-		     const char *name, const char *hash, struct args *x)
+		     const char *name, const char *hash, const struct oneoff *one, struct args *x)
 {
 	struct compose_arena *a = &p->arena;
 	arg(x, "run");
-	arg(x, "-d");
+	if (!one)
+		arg(x, "-d");
+	else if (one->rm)
+		arg(x, "--rm");
+	if (one)
+		arg(x, one->tty ? "-it" : "-i");
 	arg2(x, "--name", name);
 	arg2(x, "-l", compose_printf(a, L_PROJECT "=%s", p->name));
 	arg2(x, "-l", compose_printf(a, L_SERVICE "=%s", s->name));
 	arg2(x, "-l", compose_printf(a, L_NUMBER "=%d", number));
-	arg2(x, "-l", L_ONEOFF "=False");
+	arg2(x, "-l", one ? L_ONEOFF "=True" : L_ONEOFF "=False");
 	arg2(x, "-l", compose_printf(a, L_HASH "=%s", hash));
 	arg2(x, "-l", compose_printf(a, L_WORKDIR "=%s", p->workdir));
 	char *files = compose_strdup(a, "");
@@ -273,11 +289,13 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 	int has_ep = (s->set >> SVC_ENTRYPOINT) & 1;
 	if (has_ep)
 		arg2(x, "--entrypoint", s->entrypoint.n ? s->entrypoint.v[0] : "");
+	for (size_t i = 0; one && i < one->nenv; i++)
+		arg2(x, "-e", one->env[i]);
 	arg(x, s->image);
 	for (size_t i = 1; has_ep && i < s->entrypoint.n; i++)
 		arg(x, s->entrypoint.v[i]);
-	for (size_t i = 0; i < s->command.n; i++)
-		arg(x, s->command.v[i]);
+	for (size_t i = 0; one && one->cmd ? i < one->ncmd : i < s->command.n; i++)
+		arg(x, one && one->cmd ? one->cmd[i] : s->command.v[i]);
 	arg(x, NULL);
 	x->n--;
 }
@@ -353,7 +371,7 @@ static int up_container(struct compose_project *p, const struct compose_service 
 			return -1;
 	}
 	struct args x = {.a = a};
-	run_args(p, s, number, name, hash, &x);
+	run_args(p, s, number, name, hash, NULL, &x);
 	narrate(&x);
 	struct container_opts o = {0};
 	bool help = false;
@@ -516,6 +534,46 @@ int compose_up(struct compose_project *p, enum compose_recreate recreate, struct
 	}
 	free(order);
 	return rc;
+}
+
+int compose_run(struct compose_project *p, const char *service, const struct compose_run_opts *ro,
+		struct mr_err *err)
+{
+	const struct compose_service *s = compose_service_find(p, service);
+	if (!s)
+		return mr_fail(err, 0, "no such service: %s", service);
+	if (!s->image)
+		return mr_fail(err, 0, "service \"%s\" has no image", service);
+	if (up_resources(p, err) < 0)
+		return -1;
+	size_t *order = dependency_order(p);
+	if (!order)
+		return mr_fail(err, ENOMEM, "compose run");
+	/* the project was loaded for SERVICE: the others are its dependencies */
+	int rc = 0;
+	for (size_t k = 0; !ro->no_deps && rc == 0 && k < p->nservices; k++)
+		if (&p->services[order[k]] != s)
+			rc = up_container(p, &p->services[order[k]], 1, COMPOSE_RECREATE_CHANGED,
+					  err);
+	free(order);
+	if (rc < 0)
+		return -1;
+	/* a one-off's name: PROJECT-SERVICE-run-<12 hex>, as docker compose's */
+	uint8_t d[32];
+	char seed[64];
+	snprintf(seed, sizeof(seed), "%d.%ld", getpid(), (long)time(NULL));
+	mr_sha256(seed, strlen(seed), d);
+	char *name = compose_printf(&p->arena, "%s-%s-run-%02x%02x%02x%02x%02x%02x", p->name,
+				    s->name, d[0], d[1], d[2], d[3], d[4], d[5]);
+	struct oneoff one = {ro->rm, ro->tty, ro->cmd, ro->ncmd, ro->env, ro->nenv};
+	struct args x = {.a = &p->arena};
+	run_args(p, s, 1, name, config_hash(p, s), &one, &x);
+	narrate(&x);
+	optind = 1;
+	for (const struct container_command *c = container_commands; c->name; c++)
+		if (!strcmp(c->name, "run"))
+			return c->fn((int)x.n, x.v);
+	return mr_fail(err, 0, "no run verb");
 }
 
 /* ---- what the store holds of a project ------------------------------------------------------ */

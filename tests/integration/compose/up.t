@@ -216,6 +216,28 @@ verbs_over_containers() {
 }
 t "exec, stop, start, top over a service's containers; ls" verbs_over_containers
 
+compose_run() {
+	ct_need net
+	out=$(ct_host "$PROJECT"'
+		echo "out: $(mc run --rm -T -e EXTRA=x client sh -c "echo \$ROLE-\$EXTRA" 2>/dev/null)"
+		echo "web started: $(mr ps --format "{{.Names}}" | grep -c demo-web-1)"
+		mc run --rm -T --no-deps client sh -c "exit 3" 2>/dev/null
+		echo "status: $?"
+		echo "one-offs left: $(mr ps -a --format "{{.Names}}" | grep -c run)"
+		mc run -T client true 2>/dev/null
+		echo "kept: $(mr inspect $(mr ps -aq --filter label=com.docker.compose.oneoff=True) | jq -r ".[0].Name")"
+		mc down -t 1 --remove-orphans 2>/dev/null || die "down failed"
+		echo "after: $(mr ps -aq | wc -l)"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^out: client-x$' "the service's environment, and -e"
+	t_match "$out" '^web started: 1$' "its dependency is started first"
+	t_match "$out" '^status: 3$' "the one-off's exit status"
+	t_match "$out" '^one-offs left: 0$' "--rm removes it"
+	t_match "$out" '^kept: /demo-client-run-[0-9a-f]{12}$' "PROJECT-SERVICE-run-HEX, oneoff=True"
+	t_match "$out" '^after: 0$' "down removes one-offs too"
+}
+t "run: a one-off container of a service, its dependencies first" compose_run
+
 logs_prefixed() {
 	ct_need
 	out=$(ct_host '
