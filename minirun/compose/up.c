@@ -1,6 +1,6 @@
 /*
- * minirun/compose/up.c - `compose up -d`, `ps` and `down`: a project's model made real with
- * the front end's own verbs, and found again from the store alone.
+ * minirun/compose/up.c - `compose up -d` and `compose run`: a project's model made real with
+ * the front end's own verbs (store.c finds it again from the store alone: ps, ls, down).
  *
  * There is no compose daemon and no state file of compose's own: what `up` makes carries
  * docker compose's labels, and `ps` and `down` (and the next `up`) find it by them:
@@ -9,7 +9,8 @@
  *	volume      PROJECT_KEY, labels project+volume (volume_create)
  *	container   PROJECT-SERVICE-N (or container_name), labels
  *	            com.docker.compose.project / .service / .container-number / .oneoff /
- *	            .config-hash (sha256 of the service's model) / .project.working_dir
+ *	            .config-hash (sha256 of the service's model) / .project.working_dir /
+ *	            .project.config_files
  *
  * A container is made exactly as `minirun run -d` would make it from the flags docker
  * compose's model stands for (`-v` prints that command line: the teaching view of what a
@@ -17,12 +18,13 @@
  * again if it had stopped), a changed one (another config hash) is recreated. `down`
  * stops and removes in reverse order, then the networks, and with -v the volumes.
  *
- * Not yet here: healthchecks (service_healthy waits are refused), build, --scale, logs.
+ * Not yet here: healthchecks (service_healthy waits are refused), build, --scale. What the
+ * store holds of a project (ps, ls, down) is store.c's.
  *
  * See: https://docs.docker.com/reference/cli/docker/compose/up/,
  *      https://docs.docker.com/compose/how-tos/networking/
  */
-#include "minirun/compose/compose.h"
+#include "minirun/compose/labels.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -36,50 +38,6 @@
 #include "minirun/image/image.h"
 #include "minirun/network/network.h"
 #include "minirun/volume/volume.h"
-
-#define L_PROJECT "com.docker.compose.project"
-#define L_SERVICE "com.docker.compose.service"
-#define L_NUMBER  "com.docker.compose.container-number"
-#define L_ONEOFF  "com.docker.compose.oneoff"
-#define L_HASH    "com.docker.compose.config-hash"
-#define L_WORKDIR "com.docker.compose.project.working_dir"
-#define L_VOLUME  "com.docker.compose.volume"
-#define L_FILES   "com.docker.compose.project.config_files"
-
-/* ---- the order ------------------------------------------------------------------------ */
-
-/* The services of P in dependency order (a dependency before its dependents; the load has
- * refused cycles), as indexes into p->services; caller frees. */
-static size_t *dependency_order(const struct compose_project *p)
-{
-	size_t *order = calloc(p->nservices + 1, sizeof(*order)), n = 0;
-	unsigned char *done = calloc(p->nservices + 1, 1);
-	if (!order || !done) {
-		free(order);
-		free(done);
-		return NULL;
-	}
-	while (n < p->nservices) {
-		size_t before = n;
-		for (size_t i = 0; i < p->nservices; i++) {
-			const struct compose_service *s = &p->services[i];
-			int ready = !done[i];
-			for (size_t d = 0; ready && d < s->depends_on.n; d++) {
-				const struct compose_service *dep =
-					compose_service_find(p, s->depends_on.v[d].service);
-				ready = !dep || done[dep - p->services];
-			}
-			if (ready) {
-				done[i] = 1;
-				order[n++] = i;
-			}
-		}
-		if (n == before)
-			break; /* cannot happen after the load's cycle check */
-	}
-	free(done);
-	return order;
-}
 
 /* ---- one service as the flags of `run` --------------------------------------------------- */
 
@@ -331,12 +289,6 @@ static int create_pulling(const struct container_opts *o, struct container *c, s
 	return container_create(containers_root(), o, c, err);
 }
 
-static const char *label_of(json_t *rec, const char *key)
-{
-	return json_string_value(
-		json_object_get(json_object_get(json_object_get(rec, "Config"), "Labels"), key));
-}
-
 /* make (or keep, or remake) container NUMBER of S */
 static int up_container(struct compose_project *p, const struct compose_service *s, int number,
 			enum compose_recreate recreate, struct mr_err *err)
@@ -500,7 +452,7 @@ int compose_up(struct compose_project *p, enum compose_recreate recreate, struct
 	}
 	if (up_resources(p, err) < 0)
 		return -1;
-	size_t *order = dependency_order(p);
+	size_t *order = compose_dependency_order(p);
 	if (!order)
 		return mr_fail(err, ENOMEM, "compose up");
 	int rc = 0;
@@ -546,7 +498,7 @@ int compose_run(struct compose_project *p, const char *service, const struct com
 		return mr_fail(err, 0, "service \"%s\" has no image", service);
 	if (up_resources(p, err) < 0)
 		return -1;
-	size_t *order = dependency_order(p);
+	size_t *order = compose_dependency_order(p);
 	if (!order)
 		return mr_fail(err, ENOMEM, "compose run");
 	/* the project was loaded for SERVICE: the others are its dependencies */
@@ -574,241 +526,4 @@ int compose_run(struct compose_project *p, const char *service, const struct com
 		if (!strcmp(c->name, "run"))
 			return c->fn((int)x.n, x.v);
 	return mr_fail(err, 0, "no run verb");
-}
-
-/* ---- what the store holds of a project ------------------------------------------------------ */
-
-/* The containers labelled with PROJECT's name: their IDs (a NULL-ended array to free with
- * container_ids_free), or NULL with err. */
-static char **project_containers(const char *project, struct mr_err *err)
-{
-	char **ids = container_ids(containers_root(), err);
-	if (!ids)
-		return NULL;
-	size_t k = 0;
-	for (size_t i = 0; ids[i]; i++) {
-		struct container c;
-		struct mr_err e = {0};
-		int mine = 0;
-		if (container_open(containers_root(), ids[i], false, &c, &e) == 0) {
-			const char *lp = label_of(c.rec, L_PROJECT);
-			mine = lp && !strcmp(lp, project);
-			container_close(&c);
-		}
-		if (mine)
-			ids[k++] = ids[i];
-		else
-			free(ids[i]);
-	}
-	ids[k] = NULL;
-	return ids;
-}
-
-/* order key of a container: its service's place in dependency order, then its number */
-struct ranked {
-	size_t rank;
-	long number;
-	char *name;
-};
-
-static int cmp_ranked(const void *x, const void *y)
-{
-	const struct ranked *a = x, *b = y;
-	if (a->rank != b->rank)
-		return a->rank < b->rank ? -1 : 1;
-	return a->number < b->number ? -1 : a->number > b->number;
-}
-
-int compose_containers(struct compose_project *p, const char *const *services, size_t nservices,
-		       struct compose_strv *names, struct mr_err *err)
-{
-	memset(names, 0, sizeof(*names));
-	char **ids = project_containers(p->name, err);
-	size_t *order = ids ? dependency_order(p) : NULL;
-	if (!ids || !order) {
-		container_ids_free(ids);
-		return ids ? mr_fail(err, ENOMEM, "compose") : -1;
-	}
-	struct ranked *r = NULL;
-	size_t n = 0;
-	for (size_t i = 0; ids[i]; i++) {
-		struct container c;
-		struct mr_err e = {0};
-		if (container_open(containers_root(), ids[i], false, &c, &e) < 0)
-			continue;
-		const char *svc = label_of(c.rec, L_SERVICE), *num = label_of(c.rec, L_NUMBER);
-		const char *nm = json_string_value(json_object_get(c.rec, "Name"));
-		int wanted = !nservices;
-		for (size_t k = 0; svc && k < nservices; k++)
-			wanted |= !strcmp(svc, services[k]);
-		if (wanted && nm) {
-			struct ranked *e2 = compose_push(&p->arena, &r, &n, sizeof(*r));
-			e2->rank = p->nservices; /* an orphan: last */
-			for (size_t k = 0; svc && k < p->nservices; k++)
-				if (!strcmp(p->services[order[k]].name, svc))
-					e2->rank = k;
-			e2->number = num ? strtol(num, NULL, 10) : 0;
-			e2->name = compose_strdup(&p->arena, nm + (nm[0] == '/'));
-		}
-		container_close(&c);
-	}
-	free(order);
-	container_ids_free(ids);
-	if (n)
-		qsort(r, n, sizeof(*r), cmp_ranked);
-	for (size_t i = 0; i < n; i++)
-		*(char **)compose_push(&p->arena, &names->v, &names->n, sizeof(char *)) = r[i].name;
-	return 0;
-}
-
-int compose_ls(int all, int quiet, FILE *out, struct mr_err *err)
-{
-	struct compose_arena a = {0};
-	struct project {
-		char *name, *files, *status;
-		size_t running, other;
-	} *ps = NULL;
-	size_t n = 0;
-	char **ids = container_ids(containers_root(), err);
-	if (!ids)
-		return -1;
-	for (size_t i = 0; ids[i]; i++) {
-		struct container c;
-		struct mr_err e = {0};
-		if (container_open(containers_root(), ids[i], false, &c, &e) < 0)
-			continue;
-		const char *name = label_of(c.rec, L_PROJECT), *files = label_of(c.rec, L_FILES);
-		if (name) {
-			size_t k = 0;
-			while (k < n && strcmp(ps[k].name, name))
-				k++;
-			if (k == n) {
-				struct project *np = compose_push(&a, &ps, &n, sizeof(*ps));
-				np->name = compose_strdup(&a, name);
-				np->files = compose_strdup(&a, files ? files : "");
-			}
-			if (!strcmp(container_status(&c), "running"))
-				ps[k].running++;
-			else
-				ps[k].other++;
-		}
-		container_close(&c);
-	}
-	container_ids_free(ids);
-	if (!quiet)
-		fprintf(out, "%-20s %-24s %s\n", "NAME", "STATUS", "CONFIG FILES");
-	for (size_t k = 0; k < n; k++) {
-		if (!all && !ps[k].running)
-			continue;
-		char status[64] = "";
-		if (ps[k].running)
-			snprintf(status, sizeof(status), "running(%zu)", ps[k].running);
-		if (ps[k].other)
-			snprintf(status + strlen(status), sizeof(status) - strlen(status),
-				 "%sexited(%zu)", ps[k].running ? ", " : "", ps[k].other);
-		if (quiet)
-			fprintf(out, "%s\n", ps[k].name);
-		else
-			fprintf(out, "%-20s %-24s %s\n", ps[k].name, status, ps[k].files);
-	}
-	compose_arena_free(&a);
-	return 0;
-}
-
-int compose_down(struct compose_project *p, int timeout, int volumes, int remove_orphans,
-		 struct mr_err *err)
-{
-	char **ids = project_containers(p->name, err);
-	if (!ids)
-		return -1;
-	size_t *order = dependency_order(p);
-	int rc = 0;
-	/* dependents first: the reverse of up's order, then the orphans (with the flag) */
-	for (size_t k = p->nservices + 1; order && k-- > 0;) {
-		const char *svc = k < p->nservices ? p->services[order[k]].name : NULL;
-		for (size_t i = 0; ids[i]; i++) {
-			struct container c;
-			struct mr_err e = {0};
-			if (container_open(containers_root(), ids[i], true, &c, &e) < 0)
-				continue;
-			const char *ls = label_of(c.rec, L_SERVICE);
-			int orphan = !ls || !compose_service_find(p, ls);
-			/* a copy: removing the container lets its record go */
-			char nm[256];
-			const char *rn = json_string_value(json_object_get(c.rec, "Name"));
-			snprintf(nm, sizeof(nm), "%s", rn ? rn + (rn[0] == '/') : ids[i]);
-			if ((svc && ls && !strcmp(ls, svc)) || (!svc && orphan && remove_orphans)) {
-				if (container_stop(&c, timeout, &e) < 0 ||
-				    container_remove(&c, false, volumes, &e) < 0) {
-					fprintf(stderr, "minirun: %s\n", e.msg);
-					rc = -1;
-				} else {
-					fprintf(stderr, " Container %s  Removed\n", nm);
-				}
-			} else if (!svc && orphan) {
-				fprintf(stderr,
-					"Found orphan container (%s) for this project; remove it "
-					"with --remove-orphans\n",
-					nm);
-			}
-			container_close(&c);
-		}
-	}
-	free(order);
-	container_ids_free(ids);
-	if (rc < 0)
-		return mr_fail(err, 0, "down: some containers were not removed");
-	for (size_t i = 0; i < p->nnetworks; i++) {
-		const struct compose_network *n = &p->networks[i];
-		struct mr_err e = {0};
-		json_t *rec = n->external ? NULL : network_load(network_root(), n->name, &e);
-		if (!rec)
-			continue;
-		json_decref(rec);
-		if (network_remove(network_root(), n->name, err) < 0)
-			return -1;
-		fprintf(stderr, " Network %s  Removed\n", n->name);
-	}
-	for (size_t i = 0; volumes && i < p->nvolumes; i++) {
-		const struct compose_volume *v = &p->volumes[i];
-		struct mr_err e = {0};
-		if (v->external || volume_remove(volume_root(), v->name, 0, &e) < 0)
-			continue; /* not there (never made), or external: docker leaves both */
-		fprintf(stderr, " Volume %s  Removed\n", v->name);
-	}
-	return 0;
-}
-
-int compose_ps(struct compose_project *p, int all, int quiet, int services, FILE *out,
-	       struct mr_err *err)
-{
-	char **ids = project_containers(p->name, err);
-	if (!ids)
-		return -1;
-	if (!quiet && !services)
-		fprintf(out, "%-30s %-20s %-12s %s\n", "NAME", "IMAGE", "SERVICE", "STATUS");
-	for (size_t i = 0; ids[i]; i++) {
-		struct container c;
-		struct mr_err e = {0};
-		if (container_open(containers_root(), ids[i], false, &c, &e) < 0)
-			continue;
-		const char *status = container_status(&c);
-		if (all || !strcmp(status, "running")) {
-			const char *nm = json_string_value(json_object_get(c.rec, "Name"));
-			const char *img = json_string_value(
-				json_object_get(json_object_get(c.rec, "Config"), "Image"));
-			const char *svc = label_of(c.rec, L_SERVICE);
-			if (quiet)
-				fprintf(out, "%s\n", c.id);
-			else if (services)
-				fprintf(out, "%s\n", svc ? svc : "");
-			else
-				fprintf(out, "%-30s %-20s %-12s %s\n",
-					nm ? (nm[0] == '/' ? nm + 1 : nm) : c.id, img ? img : "",
-					svc ? svc : "", status);
-		}
-		container_close(&c);
-	}
-	container_ids_free(ids);
-	return 0;
 }
