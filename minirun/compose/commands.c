@@ -152,38 +152,59 @@ static void up_usage(FILE *out)
 		     "Options:\n"
 		     "  -d, --detach         run in the background (the only mode for now)\n"
 		     "      --force-recreate recreate the containers even if unchanged\n"
-		     "      --no-recreate    keep existing containers even if changed\n");
+		     "      --no-recreate    keep existing containers even if changed\n"
+		     "      --scale SVC=N    N containers of SVC (overrides deploy.replicas)\n");
 }
 
 static int cmd_up(struct project_opts *po, int argc, char **argv)
 {
-	static const struct option lo[] = {{"detach", no_argument, 0, 'd'},
-					   {"force-recreate", no_argument, 0, 'F'},
-					   {"no-recreate", no_argument, 0, 'N'},
-					   {"help", no_argument, 0, 'h'},
-					   {0, 0, 0, 0}};
+	static const struct option lo[] = {
+		{"detach", no_argument, 0, 'd'},      {"force-recreate", no_argument, 0, 'F'},
+		{"no-recreate", no_argument, 0, 'N'}, {"scale", required_argument, 0, 'S'},
+		{"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
 	int detach = 0, o;
-	enum compose_recreate recreate = COMPOSE_RECREATE_CHANGED;
+	struct compose_up_opts uo = {.recreate = COMPOSE_RECREATE_CHANGED};
+	struct compose_arena scratch = {0}; /* the --scale values */
+	char *eq, *end;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "+dh", lo, NULL)) != -1)
 		switch (o) {
 		case 'd': detach = 1; break;
-		case 'F': recreate = COMPOSE_RECREATE_FORCE; break;
-		case 'N': recreate = COMPOSE_RECREATE_NEVER; break;
-		case 'h': up_usage(stdout); return 0;
-		default: up_usage(stderr); return MR_EXIT_USAGE;
+		case 'F': uo.recreate = COMPOSE_RECREATE_FORCE; break;
+		case 'N': uo.recreate = COMPOSE_RECREATE_NEVER; break;
+		case 'S':
+			eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || strtol(eq + 1, &end, 10) < 0 || *end ||
+			    end == eq + 1) {
+				fprintf(stderr, "minirun: --scale %s: give SERVICE=NUMBER\n",
+					optarg);
+				compose_arena_free(&scratch);
+				return MR_EXIT_USAGE;
+			}
+			*eq = '\0';
+			compose_kv_set(&scratch, &uo.scale, optarg, eq + 1);
+			*eq = '=';
+			break;
+		case 'h':
+			compose_arena_free(&scratch);
+			up_usage(stdout);
+			return 0;
+		default:
+			compose_arena_free(&scratch);
+			up_usage(stderr);
+			return MR_EXIT_USAGE;
 		}
 	if (!detach) {
+		compose_arena_free(&scratch);
 		fprintf(stderr, "minirun: compose up runs detached only for now: use 'compose up "
 				"-d', then 'minirun logs NAME'\n");
 		return MR_EXIT_USAGE;
 	}
 	struct compose_project *p = load(po, argc, argv, optind);
-	if (!p)
-		return 1;
 	struct mr_err err = {0};
-	int rc = compose_up(p, recreate, &err) < 0 ? fail(&err) : 0;
+	int rc = !p ? 1 : compose_up(p, &uo, &err) < 0 ? fail(&err) : 0;
 	compose_project_free(p);
+	compose_arena_free(&scratch);
 	return rc;
 }
 

@@ -433,10 +433,15 @@ void compose_print_yaml(FILE *out, const json_t *j);
 /* when up remakes an existing container: on a changed config hash (the default), always
  * (--force-recreate), never (--no-recreate) */
 enum compose_recreate { COMPOSE_RECREATE_CHANGED, COMPOSE_RECREATE_FORCE, COMPOSE_RECREATE_NEVER };
+struct compose_up_opts {
+	enum compose_recreate recreate;
+	struct compose_kvs scale; /* --scale SERVICE=N: N containers instead of replicas */
+};
 /* compose up -d: networks and volumes made when missing, then each service's containers in
- * dependency order (unchanged ones kept, changed ones recreated as RECREATE says); 0 or -1
- * with err. Keys it does not apply yet (expose, healthcheck ...) are warned about. */
-int compose_up(struct compose_project *p, enum compose_recreate recreate, struct mr_err *err);
+ * dependency order (unchanged ones kept, changed ones recreated as RECREATE says, those
+ * numbered above the scale removed); 0 or -1 with err. Keys it does not apply yet (expose,
+ * healthcheck ...) are warned about. */
+int compose_up(struct compose_project *p, const struct compose_up_opts *uo, struct mr_err *err);
 /* compose down: the project's containers stopped (TIMEOUT seconds, -1 default) and removed
  * in reverse order (orphans too with REMOVE_ORPHANS), its networks, with VOLUMES its
  * volumes and the containers' anonymous ones. */

@@ -34,4 +34,8 @@ size_t *compose_dependency_order(const struct compose_project *p);
  * container_ids_free), or NULL with err (store.c). */
 char **compose_project_ids(const char *project, struct mr_err *err);
 
+/* Stop and remove SERVICE's containers numbered above KEEP (up --scale down) (store.c). */
+int compose_scale_down(struct compose_project *p, const char *service, long long keep,
+		       struct mr_err *err);
+
 #endif

@@ -189,6 +189,37 @@ int compose_ls(int all, int quiet, FILE *out, struct mr_err *err)
 	return 0;
 }
 
+int compose_scale_down(struct compose_project *p, const char *service, long long keep,
+		       struct mr_err *err)
+{
+	char **ids = compose_project_ids(p->name, err);
+	if (!ids)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; ids[i]; i++) {
+		struct container c;
+		struct mr_err e = {0};
+		if (container_open(containers_root(), ids[i], true, &c, &e) < 0)
+			continue;
+		const char *svc = label_of(c.rec, L_SERVICE), *num = label_of(c.rec, L_NUMBER),
+			   *oneoff = label_of(c.rec, L_ONEOFF);
+		if (svc && !strcmp(svc, service) && num && strtoll(num, NULL, 10) > keep &&
+		    !(oneoff && !strcmp(oneoff, "True"))) {
+			char nm[256];
+			const char *rn = json_string_value(json_object_get(c.rec, "Name"));
+			snprintf(nm, sizeof(nm), "%s", rn ? rn + (rn[0] == '/') : ids[i]);
+			if (container_stop(&c, -1, err) < 0 ||
+			    container_remove(&c, false, false, err) < 0)
+				rc = -1;
+			else
+				fprintf(stderr, " Container %s  Removed\n", nm);
+		}
+		container_close(&c);
+	}
+	container_ids_free(ids);
+	return rc;
+}
+
 int compose_down(struct compose_project *p, int timeout, int volumes, int remove_orphans,
 		 struct mr_err *err)
 {

@@ -18,7 +18,7 @@
  * again if it had stopped), a changed one (another config hash) is recreated. `down`
  * stops and removes in reverse order, then the networks, and with -v the volumes.
  *
- * Not yet here: healthchecks (service_healthy waits are refused), build, --scale. What the
+ * Not yet here: healthchecks (service_healthy waits are refused), build. What the
  * store holds of a project (ps, ls, down) is store.c's.
  *
  * See: https://docs.docker.com/reference/cli/docker/compose/up/,
@@ -418,8 +418,12 @@ static int up_resources(struct compose_project *p, struct mr_err *err)
 	return 0;
 }
 
-int compose_up(struct compose_project *p, enum compose_recreate recreate, struct mr_err *err)
+int compose_up(struct compose_project *p, const struct compose_up_opts *uo, struct mr_err *err)
 {
+	enum compose_recreate recreate = uo->recreate;
+	for (size_t i = 0; i < uo->scale.n; i++)
+		if (!compose_service_find(p, uo->scale.v[i].key))
+			return mr_fail(err, 0, "--scale %s: no such service", uo->scale.v[i].key);
 	for (size_t i = 0; i < p->nservices; i++) {
 		const struct compose_service *s = &p->services[i];
 		if (!s->image)
@@ -481,8 +485,18 @@ int compose_up(struct compose_project *p, enum compose_recreate recreate, struct
 					     ds->name, code);
 		}
 		long long n = s->deploy.replicas >= 0 ? s->deploy.replicas : 1;
+		const struct compose_kv *scale = compose_kv_find(&uo->scale, s->name);
+		if (scale)
+			n = strtoll(scale->value, NULL, 10);
+		if (n > 1 && s->container_name)
+			rc = mr_fail(err, 0,
+				     "service \"%s\" has a container_name: it cannot have %lld "
+				     "containers",
+				     s->name, n);
 		for (long long i = 1; rc == 0 && i <= n; i++)
 			rc = up_container(p, s, (int)i, recreate, err);
+		if (rc == 0) /* scaled down: the containers numbered above N go */
+			rc = compose_scale_down(p, s->name, n, err);
 	}
 	free(order);
 	return rc;

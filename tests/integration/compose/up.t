@@ -216,6 +216,30 @@ verbs_over_containers() {
 }
 t "exec, stop, start, top over a service's containers; ls" verbs_over_containers
 
+scale() {
+	ct_need net
+	out=$(ct_host "$PROJECT"'
+		mc up -d --scale web=3 2>/dev/null || die "up failed"
+		echo "webs: $(mr ps --format "{{.Names}}" | grep web | sort | tr "\n" " ")"
+		for n in 1 2 3; do
+			i=0; until [ "$(get demo-web-$n)" = hello-web ] || [ $i -gt 30 ]; do sleep 0.2; i=$((i+1)); done
+			echo "web-$n: $(get demo-web-$n)"
+		done
+		mc up -d --scale web=1 2>&1 | grep Removed | sed "s/^/down to 1: /"
+		echo "left: $(mr ps -a --format "{{.Names}}" | grep web | tr "\n" " ")"
+		mc up -d --scale nope=2 2>&1 | sed "s/^/bad: /"
+		mc down -t 1 2>/dev/null || die "down failed"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^webs: demo-web-1 demo-web-2 demo-web-3 $' "--scale web=3"
+	t_match "$out" '^web-1: hello-web$' "each reachable by its name"
+	t_match "$out" '^web-2: hello-web$'
+	t_match "$out" '^web-3: hello-web$'
+	t_match "$out" '^down to 1: +Container demo-web-3 +Removed$' "scaling down removes the highest"
+	t_match "$out" '^left: demo-web-1 $'
+	t_match "$out" '^bad: minirun: --scale nope: no such service$'
+}
+t "up --scale web=3 gives three reachable containers; scaling down removes" scale
+
 compose_run() {
 	ct_need net
 	out=$(ct_host "$PROJECT"'
