@@ -153,15 +153,19 @@ static void up_usage(FILE *out)
 		     "  -d, --detach         run in the background (the only mode for now)\n"
 		     "      --force-recreate recreate the containers even if unchanged\n"
 		     "      --no-recreate    keep existing containers even if changed\n"
-		     "      --scale SVC=N    N containers of SVC (overrides deploy.replicas)\n");
+		     "      --scale SVC=N    N containers of SVC (overrides deploy.replicas)\n"
+		     "      --remove-orphans remove containers of services no longer defined\n");
 }
 
 static int cmd_up(struct project_opts *po, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"detach", no_argument, 0, 'd'},      {"force-recreate", no_argument, 0, 'F'},
-		{"no-recreate", no_argument, 0, 'N'}, {"scale", required_argument, 0, 'S'},
-		{"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+	static const struct option lo[] = {{"detach", no_argument, 0, 'd'},
+					   {"force-recreate", no_argument, 0, 'F'},
+					   {"no-recreate", no_argument, 0, 'N'},
+					   {"scale", required_argument, 0, 'S'},
+					   {"remove-orphans", no_argument, 0, 'O'},
+					   {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
 	int detach = 0, o;
 	struct compose_up_opts uo = {.recreate = COMPOSE_RECREATE_CHANGED};
 	struct compose_arena scratch = {0}; /* the --scale values */
@@ -171,6 +175,7 @@ static int cmd_up(struct project_opts *po, int argc, char **argv)
 		switch (o) {
 		case 'd': detach = 1; break;
 		case 'F': uo.recreate = COMPOSE_RECREATE_FORCE; break;
+		case 'O': uo.remove_orphans = 1; break;
 		case 'N': uo.recreate = COMPOSE_RECREATE_NEVER; break;
 		case 'S':
 			eq = strchr(optarg, '=');
@@ -200,6 +205,7 @@ static int cmd_up(struct project_opts *po, int argc, char **argv)
 				"-d', then 'minirun logs NAME'\n");
 		return MR_EXIT_USAGE;
 	}
+	uo.all_services = optind == argc;
 	struct compose_project *p = load(po, argc, argv, optind);
 	struct mr_err err = {0};
 	int rc = !p ? 1 : compose_up(p, &uo, &err) < 0 ? fail(&err) : 0;

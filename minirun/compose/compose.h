@@ -436,6 +436,9 @@ enum compose_recreate { COMPOSE_RECREATE_CHANGED, COMPOSE_RECREATE_FORCE, COMPOS
 struct compose_up_opts {
 	enum compose_recreate recreate;
 	struct compose_kvs scale; /* --scale SERVICE=N: N containers instead of replicas */
+	int remove_orphans;       /* containers of services no longer defined: removed, else
+				     warned about (only when P holds every service) */
+	int all_services;         /* P was loaded without naming services */
 };
 /* compose up -d: networks and volumes made when missing, then each service's containers in
  * dependency order (unchanged ones kept, changed ones recreated as RECREATE says, those

@@ -38,4 +38,8 @@ char **compose_project_ids(const char *project, struct mr_err *err);
 int compose_scale_down(struct compose_project *p, const char *service, long long keep,
 		       struct mr_err *err);
 
+/* The project's containers whose service is not in P: warned about, or (REMOVE) stopped and
+ * removed (store.c). */
+int compose_orphans(struct compose_project *p, int remove, struct mr_err *err);
+
 #endif

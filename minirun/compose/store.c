@@ -220,6 +220,41 @@ int compose_scale_down(struct compose_project *p, const char *service, long long
 	return rc;
 }
 
+int compose_orphans(struct compose_project *p, int remove, struct mr_err *err)
+{
+	char **ids = compose_project_ids(p->name, err);
+	if (!ids)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; ids[i]; i++) {
+		struct container c;
+		struct mr_err e = {0};
+		if (container_open(containers_root(), ids[i], true, &c, &e) < 0)
+			continue;
+		const char *svc = label_of(c.rec, L_SERVICE);
+		char nm[256];
+		const char *rn = json_string_value(json_object_get(c.rec, "Name"));
+		snprintf(nm, sizeof(nm), "%s", rn ? rn + (rn[0] == '/') : ids[i]);
+		if (!svc || !compose_service_find(p, svc)) {
+			if (!remove)
+				fprintf(stderr,
+					"minirun: WARN: Found orphan container (%s) for this "
+					"project. If you removed or renamed this service in your "
+					"compose file, run this command with --remove-orphans to "
+					"clean it up.\n",
+					nm);
+			else if (container_stop(&c, -1, err) < 0 ||
+				 container_remove(&c, false, false, err) < 0)
+				rc = -1;
+			else
+				fprintf(stderr, " Container %s  Removed\n", nm);
+		}
+		container_close(&c);
+	}
+	container_ids_free(ids);
+	return rc;
+}
+
 int compose_down(struct compose_project *p, int timeout, int volumes, int remove_orphans,
 		 struct mr_err *err)
 {
@@ -270,9 +305,13 @@ int compose_down(struct compose_project *p, int timeout, int volumes, int remove
 		if (!rec)
 			continue;
 		json_decref(rec);
-		if (network_remove(network_root(), n->name, err) < 0)
-			return -1;
-		fprintf(stderr, " Network %s  Removed\n", n->name);
+		/* still used (by an orphan, or a container of another project): said, and
+		 * down goes on with the rest, as docker compose does */
+		if (network_remove(network_root(), n->name, &e) < 0)
+			fprintf(stderr, "minirun: WARN: network %s not removed: %s\n", n->name,
+				e.msg);
+		else
+			fprintf(stderr, " Network %s  Removed\n", n->name);
 	}
 	for (size_t i = 0; volumes && i < p->nvolumes; i++) {
 		const struct compose_volume *v = &p->volumes[i];

@@ -456,6 +456,8 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 	}
 	if (up_resources(p, err) < 0)
 		return -1;
+	if (uo->all_services && compose_orphans(p, uo->remove_orphans, err) < 0)
+		return -1;
 	size_t *order = compose_dependency_order(p);
 	if (!order)
 		return mr_fail(err, ENOMEM, "compose up");

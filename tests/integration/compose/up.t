@@ -77,6 +77,9 @@ up_idempotent_recreate() {
 		mr stop demo-web-1 >/dev/null
 		mc up -d 2>&1 | sed "s/^/restarted: /"
 		mc up -d --force-recreate web 2>&1 | sed "s/^/forced: /"
+		sed -i "s/^  client:/  client2:/" compose.yaml
+		mc up -d 2>&1 | grep -i orphan | sed "s/^/orphan: /"
+		mc up -d --remove-orphans 2>&1 | grep demo-client-1 | sed "s/^/removed: /"
 		mc down -v 2>/dev/null || die "down failed"
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^second: +Container demo-web-1 +Running$' "an unchanged service is left alone"
@@ -87,6 +90,8 @@ up_idempotent_recreate() {
 	t_match "$out" '^restarted: +Container demo-web-1 +Started$' "a stopped one is started"
 	t_match "$out" '^forced: +Container demo-web-1 +Recreate$' "--force-recreate SERVICE"
 	t_nomatch "$out" '^forced: +Container demo-client' "only the service named"
+	t_match "$out" '^orphan: .*Found orphan container \(demo-client-1\)' "a renamed service's container"
+	t_match "$out" '^removed: +Container demo-client-1 +Removed$' "up --remove-orphans"
 }
 t "a second up changes nothing; an edited service alone is recreated" up_idempotent_recreate
 
