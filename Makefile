@@ -52,8 +52,8 @@ DEB_BUILD := gcc make pkg-config libc6-dev libcap-dev libcunit1-dev libseccomp-d
 	libnftables-dev libyaml-dev libfyaml-dev
 # tests: the tools tests use to check what the code did, the VM tier, the peers
 DEB_TEST := iproute2 nftables procps psmisc util-linux kmod zstd tar gzip \
-	busybox-static qemu-system-x86 bats
-DEB_PEERS := runc crun podman containerd skopeo umoci docker-registry hyperfine
+	busybox-static qemu-system-x86 bats jq
+DEB_PEERS := runc crun podman containerd skopeo umoci docker-registry hyperfine docker-compose
 # images: `make debian-image` turns a debootstrap of Debian into an image
 DEB_IMAGES := debootstrap
 # tidy: formatting and static analysis

@@ -14,9 +14,14 @@ NORM=$MR_TOP/tests/integration/compose/norm.py
 # Debian's python3 has the yaml module docker-compose itself uses
 PY=/usr/bin/python3
 
-need_v1() {
-	command -v docker-compose >/dev/null || t_skip "docker-compose (Debian's 1.29) not installed"
+need_tools() {
+	command -v jq >/dev/null || t_skip "jq not installed (make deps)"
 	$PY -c 'import yaml' 2>/dev/null || t_skip "python3-yaml not installed"
+}
+
+need_v1() {
+	need_tools
+	command -v docker-compose >/dev/null || t_skip "docker-compose (Debian's 1.29) not installed"
 }
 
 # same [ARGS...] - run `config` of both in the current directory (with ARGS before it)
@@ -253,6 +258,7 @@ t "bad files fail in both, minirun naming file:line and the key path" errors_bot
 # ---- the specification alone (compose v1 has no name:, no tags, no name in its output) ----
 
 project_name() {
+	need_tools
 	mkdir "My Proj.2" && cd "My Proj.2" || t_fail cd
 	printf 'services:\n  w:\n    image: x\n    volumes: [d:/d]\nvolumes:\n  d:\n' >compose.yaml
 	t_eq "$(jget .name)" "myproj2" "the directory's name, normalized"
@@ -268,6 +274,7 @@ project_name() {
 t "project name: -p, COMPOSE_PROJECT_NAME, name:, the directory (spec only)" project_name
 
 reset_override() {
+	need_tools
 	printf 'services:\n  w:\n    image: x\n    ports: ["80:80"]\n    environment: {A: 1, B: 2}\n' \
 		>compose.yaml
 	printf 'services:\n  w:\n    ports: !reset []\n    environment: !override {C: 3}\n' \
@@ -278,6 +285,7 @@ reset_override() {
 t "!reset and !override in an override file (spec only: v1 has no tags)" reset_override
 
 yaml_output() {
+	need_tools
 	printf 'services:\n  w:\n    image: busybox\n    ports: ["8080:80"]\n    environment: [FLAG=true]\n' \
 		>compose.yaml
 	"$MR" compose config >out.yaml || t_fail "config failed"

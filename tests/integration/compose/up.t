@@ -35,6 +35,7 @@ get() { mr exec demo-client-1 sh -c "printf \"GET / HTTP/1.0\r\n\r\n\" | nc -w 3
 
 up_names_labels_reach() {
 	ct_need net
+	command -v jq >/dev/null || t_skip "jq not installed (make deps)"
 	out=$(ct_host "$PROJECT"'
 		mc up -d || die "up failed"
 		echo "names: $(mr ps --format "{{.Names}}" | sort | tr "\n" " ")"
@@ -97,6 +98,7 @@ t "a second up changes nothing; an edited service alone is recreated" up_idempot
 
 up_networks() {
 	ct_need net
+	command -v jq >/dev/null || t_skip "jq not installed (make deps)"
 	out=$(ct_host '
 		mkdir -p $R/../nets && cd $R/../nets || die cd
 		cat >compose.yaml <<EOF2
@@ -166,6 +168,7 @@ t "compose.override.yaml adds a dev port; a second up recreates web with it" up_
 
 up_order_replicas() {
 	ct_need
+	command -v jq >/dev/null || t_skip "jq not installed (make deps)"
 	out=$(ct_host '
 		mkdir -p $R/../ord && cd $R/../ord || die cd
 		cat >compose.yaml <<EOF2
@@ -247,6 +250,7 @@ t "up --scale web=3 gives three reachable containers; scaling down removes" scal
 
 compose_run() {
 	ct_need net
+	command -v jq >/dev/null || t_skip "jq not installed (make deps)"
 	out=$(ct_host "$PROJECT"'
 		echo "out: $(mc run --rm -T -e EXTRA=x client sh -c "echo \$ROLE-\$EXTRA" 2>/dev/null)"
 		echo "web started: $(mr ps --format "{{.Names}}" | grep -c demo-web-1)"
