@@ -276,19 +276,21 @@ logs_prefixed() {
 	out=$(ct_host '
 		mkdir -p $R/../logs && cd $R/../logs || die cd
 		printf "services:\n  a:\n    image: busybox\n    command: sh -c \"echo one; echo two\"\n  bb:\n    image: busybox\n    command: echo three\n" >compose.yaml
-		mr compose -p lg up -d 2>/dev/null || die "up failed"
+		mr -v compose -p lg up -d 2>&1 | grep "^=> minirun run" | sed "s/^/narrated: /"
 		mr wait lg-a-1 lg-bb-1 >/dev/null
 		mr compose -p lg logs --no-color | sort
 		mr compose -p lg logs --no-color bb | sed "s/^/only bb: /"
 		mr compose -p lg down 2>/dev/null || die "down failed"
 		ct_noleaks') || t_fail "$out"
+	t_match "$out" "^narrated: => minirun run -d --name lg-a-1 -l com.docker.compose.project=lg .* busybox sh -c 'echo one; echo two'\$" \
+		"-v prints the run command a service stands for"
 	t_match "$out" '^lg-a-1  \| one$' "each line behind its container's name, padded"
 	t_match "$out" '^lg-a-1  \| two$'
 	t_match "$out" '^lg-bb-1 \| three$'
 	t_match "$out" '^only bb: lg-bb-1 \| three$' "logs SERVICE"
 	t_nomatch "$out" '^only bb: lg-a-1' "only that service"
 }
-t "logs: every container's lines behind its name" logs_prefixed
+t "logs: every container's lines behind its name; -v narrates up as run" logs_prefixed
 
 up_bad_input() {
 	ct_need
