@@ -2,16 +2,17 @@
 # here (docs/HACKING.md has the map). `make minirun` builds it, minirun-oci (the OCI runtime
 # alone, for engines: minirun/oci/build.mk), and the test helpers.
 # main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS'.
-# The front end's commands: build, containers, the bundle they make, the image store, networks and
-# volumes, over unionfs/ and netns/; then the OCI runtime
-MINIRUN_FRONT := $(LIBBUILD) $(LIBCONTAINERS) $(LIBBUNDLE) $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) \
-	$(LIBUNIONFS) $(LIBNETNS)
+# The front end's commands: compose, build, containers, the bundle they make, the image
+# store, networks and volumes, over unionfs/ and netns/; then the OCI runtime
+MINIRUN_FRONT := $(LIBCOMPOSE) $(LIBBUILD) $(LIBCONTAINERS) $(LIBBUNDLE) $(LIBIMAGE) \
+	$(LIBNETWORK) $(LIBVOLUME) $(LIBUNIONFS) $(LIBNETNS)
 # libarchive, libnftables and libcrypto are not linked: minirun opens each on the first
 # call into it (minirun/lazy/lazylib.h: they were most of the time of a `minirun run`);
 # libcurl likewise (minirun/image/curl_dl.c). MINIRUN_DL: minirun/lazy/build.mk
 # and the three small libraries every verb uses are linked in whole (Debian ships their
-# .a): one shared object less each for the loader at every start (0.2 ms of the 0.9)
-MINIRUN_STATIC_LDLIBS := -Wl,-Bstatic -ljansson -lseccomp -lcap -Wl,-Bdynamic
+# .a): one shared object less each for the loader at every start (0.2 ms of the 0.9);
+# libfyaml (compose's YAML) likewise, so that a plain `run` pays nothing for compose
+MINIRUN_STATIC_LDLIBS := -Wl,-Bstatic -ljansson -lseccomp -lcap -lfyaml -Wl,-Bdynamic
 MINIRUN_FRONT_LDLIBS := -lmnl -lm
 minirun/minirun: minirun/main.o $(OCI_CLI_SRCS:.c=.o) $(MINIRUN_DL) $(MINIRUN_FRONT) \
 		$(LIBOCI) $(LIBCG) $(LIBNS) $(LIBLAZY) $(LIBMR)

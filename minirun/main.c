@@ -17,6 +17,7 @@
  */
 #include "lib/err.h"
 #include "minirun/build/build.h"
+#include "minirun/compose/compose.h"
 #include "minirun/containers/containers.h"
 #include "minirun/image/image.h"
 #include "minirun/network/network.h"
@@ -66,6 +67,12 @@ static int cmd_volume(int argc, char **argv, char **full)
 	return group("volume", volume_commands, argc, argv);
 }
 
+static int cmd_compose(int argc, char **argv, char **full)
+{
+	(void)full;
+	return compose_main(argc, argv);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv, char **full);
@@ -75,6 +82,7 @@ static const struct {
 	{"network", cmd_network, "Manage networks (create, ls, rm, inspect, connect, ...)"},
 	{"volume", cmd_volume, "Manage volumes (create, ls, rm, inspect, prune)"},
 	{"build", build_main, "Build an image from a Dockerfile"},
+	{"compose", cmd_compose, "Define and run multi-container applications"},
 };
 
 /* the container verbs: lifecycle, stdio, and the ones that look at a container */

@@ -1,0 +1,358 @@
+/*
+ * minirun/compose/store.c - what the store holds of a project, found by the labels `up`
+ * put on it (labels.h): its containers in dependency order, `ps`, `ls`, `down`. There is no
+ * state file of compose's own, so a `down` after a killed `up` finds everything the same way.
+ *
+ * See: https://docs.docker.com/reference/cli/docker/compose/down/
+ */
+#include "minirun/compose/labels.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "minirun/containers/containers.h"
+#include "minirun/network/network.h"
+#include "minirun/volume/volume.h"
+
+/* ---- the order ------------------------------------------------------------------------ */
+
+/* The services of P in dependency order (a dependency before its dependents; the load has
+ * refused cycles), as indexes into p->services; caller frees. */
+size_t *compose_dependency_order(const struct compose_project *p)
+{
+	size_t *order = calloc(p->nservices + 1, sizeof(*order)), n = 0;
+	unsigned char *done = calloc(p->nservices + 1, 1);
+	if (!order || !done) {
+		free(order);
+		free(done);
+		return NULL;
+	}
+	while (n < p->nservices) {
+		size_t before = n;
+		for (size_t i = 0; i < p->nservices; i++) {
+			const struct compose_service *s = &p->services[i];
+			int ready = !done[i];
+			for (size_t d = 0; ready && d < s->depends_on.n; d++) {
+				const struct compose_service *dep =
+					compose_service_find(p, s->depends_on.v[d].service);
+				ready = !dep || done[dep - p->services];
+			}
+			if (ready) {
+				done[i] = 1;
+				order[n++] = i;
+			}
+		}
+		if (n == before)
+			break; /* cannot happen after the load's cycle check */
+	}
+	free(done);
+	return order;
+}
+
+/* ---- what the store holds of a project ------------------------------------------------------ */
+
+/* The containers labelled with PROJECT's name: their IDs (a NULL-ended array to free with
+ * container_ids_free), or NULL with err. */
+char **compose_project_ids(const char *project, struct mr_err *err)
+{
+	char **ids = container_ids(containers_root(), err);
+	if (!ids)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; ids[i]; i++) {
+		struct container c;
+		struct mr_err e = {0};
+		int mine = 0;
+		if (container_open(containers_root(), ids[i], false, &c, &e) == 0) {
+			const char *lp = label_of(c.rec, L_PROJECT);
+			mine = lp && !strcmp(lp, project);
+			container_close(&c);
+		}
+		if (mine)
+			ids[k++] = ids[i];
+		else
+			free(ids[i]);
+	}
+	ids[k] = NULL;
+	return ids;
+}
+
+/* order key of a container: its service's place in dependency order, then its number */
+struct ranked {
+	size_t rank;
+	long number;
+	char *name;
+};
+
+static int cmp_ranked(const void *x, const void *y)
+{
+	const struct ranked *a = x, *b = y;
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	return a->number < b->number ? -1 : a->number > b->number;
+}
+
+int compose_containers(struct compose_project *p, const char *const *services, size_t nservices,
+		       struct compose_strv *names, struct mr_err *err)
+{
+	memset(names, 0, sizeof(*names));
+	char **ids = compose_project_ids(p->name, err);
+	size_t *order = ids ? compose_dependency_order(p) : NULL;
+	if (!ids || !order) {
+		container_ids_free(ids);
+		return ids ? mr_fail(err, ENOMEM, "compose") : -1;
+	}
+	struct ranked *r = NULL;
+	size_t n = 0;
+	for (size_t i = 0; ids[i]; i++) {
+		struct container c;
+		struct mr_err e = {0};
+		if (container_open(containers_root(), ids[i], false, &c, &e) < 0)
+			continue;
+		const char *svc = label_of(c.rec, L_SERVICE), *num = label_of(c.rec, L_NUMBER);
+		const char *nm = json_string_value(json_object_get(c.rec, "Name"));
+		int wanted = !nservices;
+		for (size_t k = 0; svc && k < nservices; k++)
+			wanted |= !strcmp(svc, services[k]);
+		if (wanted && nm) {
+			struct ranked *e2 = compose_push(&p->arena, &r, &n, sizeof(*r));
+			e2->rank = p->nservices; /* an orphan: last */
+			for (size_t k = 0; svc && k < p->nservices; k++)
+				if (!strcmp(p->services[order[k]].name, svc))
+					e2->rank = k;
+			e2->number = num ? strtol(num, NULL, 10) : 0;
+			e2->name = compose_strdup(&p->arena, nm + (nm[0] == '/'));
+		}
+		container_close(&c);
+	}
+	free(order);
+	container_ids_free(ids);
+	if (n)
+		qsort(r, n, sizeof(*r), cmp_ranked);
+	for (size_t i = 0; i < n; i++)
+		*(char **)compose_push(&p->arena, &names->v, &names->n, sizeof(char *)) = r[i].name;
+	return 0;
+}
+
+int compose_ls(int all, int quiet, FILE *out, struct mr_err *err)
+{
+	struct compose_arena a = {0};
+	struct project {
+		char *name, *files, *status;
+		size_t running, other;
+	} *ps = NULL;
+	size_t n = 0;
+	char **ids = container_ids(containers_root(), err);
+	if (!ids)
+		return -1;
+	for (size_t i = 0; ids[i]; i++) {
+		struct container c;
+		struct mr_err e = {0};
+		if (container_open(containers_root(), ids[i], false, &c, &e) < 0)
+			continue;
+		const char *name = label_of(c.rec, L_PROJECT), *files = label_of(c.rec, L_FILES);
+		if (name) {
+			size_t k = 0;
+			while (k < n && strcmp(ps[k].name, name))
+				k++;
+			if (k == n) {
+				struct project *np = compose_push(&a, &ps, &n, sizeof(*ps));
+				np->name = compose_strdup(&a, name);
+				np->files = compose_strdup(&a, files ? files : "");
+			}
+			if (!strcmp(container_status(&c), "running"))
+				ps[k].running++;
+			else
+				ps[k].other++;
+		}
+		container_close(&c);
+	}
+	container_ids_free(ids);
+	if (!quiet)
+		fprintf(out, "%-20s %-24s %s\n", "NAME", "STATUS", "CONFIG FILES");
+	for (size_t k = 0; k < n; k++) {
+		if (!all && !ps[k].running)
+			continue;
+		char status[64] = "";
+		if (ps[k].running)
+			snprintf(status, sizeof(status), "running(%zu)", ps[k].running);
+		if (ps[k].other)
+			snprintf(status + strlen(status), sizeof(status) - strlen(status),
+				 "%sexited(%zu)", ps[k].running ? ", " : "", ps[k].other);
+		if (quiet)
+			fprintf(out, "%s\n", ps[k].name);
+		else
+			fprintf(out, "%-20s %-24s %s\n", ps[k].name, status, ps[k].files);
+	}
+	compose_arena_free(&a);
+	return 0;
+}
+
+int compose_scale_down(struct compose_project *p, const char *service, long long keep,
+		       struct mr_err *err)
+{
+	char **ids = compose_project_ids(p->name, err);
+	if (!ids)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; ids[i]; i++) {
+		struct container c;
+		struct mr_err e = {0};
+		if (container_open(containers_root(), ids[i], true, &c, &e) < 0)
+			continue;
+		const char *svc = label_of(c.rec, L_SERVICE), *num = label_of(c.rec, L_NUMBER),
+			   *oneoff = label_of(c.rec, L_ONEOFF);
+		if (svc && !strcmp(svc, service) && num && strtoll(num, NULL, 10) > keep &&
+		    !(oneoff && !strcmp(oneoff, "True"))) {
+			char nm[256];
+			const char *rn = json_string_value(json_object_get(c.rec, "Name"));
+			snprintf(nm, sizeof(nm), "%s", rn ? rn + (rn[0] == '/') : ids[i]);
+			if (container_stop(&c, -1, err) < 0 ||
+			    container_remove(&c, false, false, err) < 0)
+				rc = -1;
+			else
+				fprintf(stderr, " Container %s  Removed\n", nm);
+		}
+		container_close(&c);
+	}
+	container_ids_free(ids);
+	return rc;
+}
+
+int compose_orphans(struct compose_project *p, int remove, struct mr_err *err)
+{
+	char **ids = compose_project_ids(p->name, err);
+	if (!ids)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; ids[i]; i++) {
+		struct container c;
+		struct mr_err e = {0};
+		if (container_open(containers_root(), ids[i], true, &c, &e) < 0)
+			continue;
+		const char *svc = label_of(c.rec, L_SERVICE);
+		char nm[256];
+		const char *rn = json_string_value(json_object_get(c.rec, "Name"));
+		snprintf(nm, sizeof(nm), "%s", rn ? rn + (rn[0] == '/') : ids[i]);
+		if (!svc || !compose_service_find(p, svc)) {
+			if (!remove)
+				fprintf(stderr,
+					"minirun: WARN: Found orphan container (%s) for this "
+					"project. If you removed or renamed this service in your "
+					"compose file, run this command with --remove-orphans to "
+					"clean it up.\n",
+					nm);
+			else if (container_stop(&c, -1, err) < 0 ||
+				 container_remove(&c, false, false, err) < 0)
+				rc = -1;
+			else
+				fprintf(stderr, " Container %s  Removed\n", nm);
+		}
+		container_close(&c);
+	}
+	container_ids_free(ids);
+	return rc;
+}
+
+int compose_down(struct compose_project *p, int timeout, int volumes, int remove_orphans,
+		 struct mr_err *err)
+{
+	char **ids = compose_project_ids(p->name, err);
+	if (!ids)
+		return -1;
+	size_t *order = compose_dependency_order(p);
+	int rc = 0;
+	/* dependents first: the reverse of up's order, then the orphans (with the flag) */
+	for (size_t k = p->nservices + 1; order && k-- > 0;) {
+		const char *svc = k < p->nservices ? p->services[order[k]].name : NULL;
+		for (size_t i = 0; ids[i]; i++) {
+			struct container c;
+			struct mr_err e = {0};
+			if (container_open(containers_root(), ids[i], true, &c, &e) < 0)
+				continue;
+			const char *ls = label_of(c.rec, L_SERVICE);
+			int orphan = !ls || !compose_service_find(p, ls);
+			/* a copy: removing the container lets its record go */
+			char nm[256];
+			const char *rn = json_string_value(json_object_get(c.rec, "Name"));
+			snprintf(nm, sizeof(nm), "%s", rn ? rn + (rn[0] == '/') : ids[i]);
+			if ((svc && ls && !strcmp(ls, svc)) || (!svc && orphan && remove_orphans)) {
+				if (container_stop(&c, timeout, &e) < 0 ||
+				    container_remove(&c, false, volumes, &e) < 0) {
+					fprintf(stderr, "minirun: %s\n", e.msg);
+					rc = -1;
+				} else {
+					fprintf(stderr, " Container %s  Removed\n", nm);
+				}
+			} else if (!svc && orphan) {
+				fprintf(stderr,
+					"Found orphan container (%s) for this project; remove it "
+					"with --remove-orphans\n",
+					nm);
+			}
+			container_close(&c);
+		}
+	}
+	free(order);
+	container_ids_free(ids);
+	if (rc < 0)
+		return mr_fail(err, 0, "down: some containers were not removed");
+	for (size_t i = 0; i < p->nnetworks; i++) {
+		const struct compose_network *n = &p->networks[i];
+		struct mr_err e = {0};
+		json_t *rec = n->external ? NULL : network_load(network_root(), n->name, &e);
+		if (!rec)
+			continue;
+		json_decref(rec);
+		/* still used (by an orphan, or a container of another project): said, and
+		 * down goes on with the rest, as docker compose does */
+		if (network_remove(network_root(), n->name, &e) < 0)
+			fprintf(stderr, "minirun: WARN: network %s not removed: %s\n", n->name,
+				e.msg);
+		else
+			fprintf(stderr, " Network %s  Removed\n", n->name);
+	}
+	for (size_t i = 0; volumes && i < p->nvolumes; i++) {
+		const struct compose_volume *v = &p->volumes[i];
+		struct mr_err e = {0};
+		if (v->external || volume_remove(volume_root(), v->name, 0, &e) < 0)
+			continue; /* not there (never made), or external: docker leaves both */
+		fprintf(stderr, " Volume %s  Removed\n", v->name);
+	}
+	return 0;
+}
+
+int compose_ps(struct compose_project *p, int all, int quiet, int services, FILE *out,
+	       struct mr_err *err)
+{
+	char **ids = compose_project_ids(p->name, err);
+	if (!ids)
+		return -1;
+	if (!quiet && !services)
+		fprintf(out, "%-30s %-20s %-12s %s\n", "NAME", "IMAGE", "SERVICE", "STATUS");
+	for (size_t i = 0; ids[i]; i++) {
+		struct container c;
+		struct mr_err e = {0};
+		if (container_open(containers_root(), ids[i], false, &c, &e) < 0)
+			continue;
+		const char *status = container_status(&c);
+		if (all || !strcmp(status, "running")) {
+			const char *nm = json_string_value(json_object_get(c.rec, "Name"));
+			const char *img = json_string_value(
+				json_object_get(json_object_get(c.rec, "Config"), "Image"));
+			const char *svc = label_of(c.rec, L_SERVICE);
+			if (quiet)
+				fprintf(out, "%s\n", c.id);
+			else if (services)
+				fprintf(out, "%s\n", svc ? svc : "");
+			else
+				fprintf(out, "%-30s %-20s %-12s %s\n",
+					nm ? (nm[0] == '/' ? nm + 1 : nm) : c.id, img ? img : "",
+					svc ? svc : "", status);
+		}
+		container_close(&c);
+	}
+	container_ids_free(ids);
+	return 0;
+}
