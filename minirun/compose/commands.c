@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/cli.h"
 #include "minirun/compose/compose.h"
 
 #define MAX_LIST 32
@@ -75,7 +76,8 @@ static int cmd_config(struct project_opts *po, int argc, char **argv)
 	const char *format = "yaml", *output = NULL;
 	int quiet = 0, list = 0, o;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "+qo:h", lo, NULL)) != -1)
+	opterr = 0; /* mr_flag_error says it */
+	while ((o = getopt_long(argc, argv, "+:qo:h", lo, NULL)) != -1)
 		switch (o) {
 		case 'F': format = optarg; break;
 		case 'q': quiet = 1; break;
@@ -84,7 +86,7 @@ static int cmd_config(struct project_opts *po, int argc, char **argv)
 		case 'P': list = o; break;
 		case 'o': output = optarg; break;
 		case 'h': config_usage(stdout); return 0;
-		default: config_usage(stderr); return MR_EXIT_USAGE;
+		default: return mr_flag_error(o, "compose config", argv);
 		}
 	if (strcmp(format, "yaml") && strcmp(format, "json")) {
 		fprintf(stderr, "minirun: config --format %s: unsupported; use yaml or json\n",
@@ -171,7 +173,8 @@ static int cmd_up(struct project_opts *po, int argc, char **argv)
 	struct compose_arena scratch = {0}; /* the --scale values */
 	char *eq, *end;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "+dh", lo, NULL)) != -1)
+	opterr = 0; /* mr_flag_error says it */
+	while ((o = getopt_long(argc, argv, "+:dh", lo, NULL)) != -1)
 		switch (o) {
 		case 'd': detach = 1; break;
 		case 'F': uo.recreate = COMPOSE_RECREATE_FORCE; break;
@@ -194,10 +197,7 @@ static int cmd_up(struct project_opts *po, int argc, char **argv)
 			compose_arena_free(&scratch);
 			up_usage(stdout);
 			return 0;
-		default:
-			compose_arena_free(&scratch);
-			up_usage(stderr);
-			return MR_EXIT_USAGE;
+		default: compose_arena_free(&scratch); return mr_flag_error(o, "compose up", argv);
 		}
 	if (!detach) {
 		compose_arena_free(&scratch);
@@ -235,7 +235,8 @@ static int cmd_down(struct project_opts *po, int argc, char **argv)
 	int volumes = 0, orphans = 0, timeout = -1, o;
 	char *end;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "+vt:h", lo, NULL)) != -1)
+	opterr = 0; /* mr_flag_error says it */
+	while ((o = getopt_long(argc, argv, "+:vt:h", lo, NULL)) != -1)
 		switch (o) {
 		case 'v': volumes = 1; break;
 		case 'O': orphans = 1; break;
@@ -248,7 +249,7 @@ static int cmd_down(struct project_opts *po, int argc, char **argv)
 			}
 			break;
 		case 'h': down_usage(stdout); return 0;
-		default: down_usage(stderr); return MR_EXIT_USAGE;
+		default: return mr_flag_error(o, "compose down", argv);
 		}
 	if (optind < argc) {
 		down_usage(stderr);
@@ -274,14 +275,13 @@ static int cmd_ps(struct project_opts *po, int argc, char **argv)
 					   {0, 0, 0, 0}};
 	int all = 0, quiet = 0, services = 0, o;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "+aq", lo, NULL)) != -1)
+	opterr = 0; /* mr_flag_error says it */
+	while ((o = getopt_long(argc, argv, "+:aq", lo, NULL)) != -1)
 		switch (o) {
 		case 'a': all = 1; break;
 		case 'q': quiet = 1; break;
 		case 's': services = 1; break;
-		default:
-			fprintf(stderr, "Usage:  minirun compose ps [-a] [-q] [--services]\n");
-			return MR_EXIT_USAGE;
+		default: return mr_flag_error(o, "compose ps", argv);
 		}
 	po->opt.profiles = (const char *const[]){"*"};
 	po->opt.nprofiles = 1;
@@ -338,7 +338,8 @@ static int cmd_run(struct project_opts *po, int argc, char **argv)
 	const char *env[MAX_LIST];
 	int o;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "+e:Th", lo, NULL)) != -1)
+	opterr = 0; /* mr_flag_error says it */
+	while ((o = getopt_long(argc, argv, "+:e:Th", lo, NULL)) != -1)
 		switch (o) {
 		case 'r': ro.rm = 1; break;
 		case 'N': ro.no_deps = 1; break;
@@ -348,11 +349,10 @@ static int cmd_run(struct project_opts *po, int argc, char **argv)
 				return MR_EXIT_USAGE;
 			break;
 		case 'h':
-		default:
-			fprintf(o == 'h' ? stdout : stderr,
-				"Usage:  minirun compose run [--rm] [--no-deps] [-T] [-e K=V] "
-				"SERVICE [COMMAND [ARG...]]\n");
-			return o == 'h' ? 0 : MR_EXIT_USAGE;
+			printf("Usage:  minirun compose run [--rm] [--no-deps] [-T] [-e K=V] "
+			       "SERVICE [COMMAND [ARG...]]\n");
+			return 0;
+		default: return mr_flag_error(o, "compose run", argv);
 		}
 	if (optind >= argc) {
 		fprintf(stderr, "minirun: compose run needs a SERVICE\n");
@@ -447,7 +447,8 @@ int compose_main(int argc, char **argv)
 	po.opt.profiles = po.profiles;
 	int o;
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "+f:p:h", lo, NULL)) != -1) {
+	opterr = 0; /* mr_flag_error says it */
+	while ((o = getopt_long(argc, argv, "+:f:p:h", lo, NULL)) != -1) {
 		int rc = 0;
 		switch (o) {
 		case 'f': rc = add(po.files, &po.opt.nfiles, optarg, "-f"); break;
@@ -456,7 +457,7 @@ int compose_main(int argc, char **argv)
 		case 'E': rc = add(po.env_files, &po.opt.nenv_files, optarg, "--env-file"); break;
 		case 'P': rc = add(po.profiles, &po.opt.nprofiles, optarg, "--profile"); break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return MR_EXIT_USAGE;
+		default: return mr_flag_error(o, "compose", argv);
 		}
 		if (rc < 0)
 			return MR_EXIT_USAGE;
