@@ -144,6 +144,10 @@ static int check(const struct container_opts *o, struct mr_err *err)
 			       ncpu, ncpu);
 	if (o->stop_signal && mr_sig_parse(o->stop_signal) < 0)
 		return mr_fail(err, 0, "Invalid signal: %s", o->stop_signal);
+	if (o->no_healthcheck &&
+	    (o->health_cmd || o->health_interval || o->health_timeout || o->health_retries ||
+	     o->health_start_period || o->health_start_interval))
+		return mr_fail(err, 0, "--no-healthcheck conflicts with --health-* options");
 	if (o->rm && o->restart != RESTART_NO)
 		return mr_fail(err, 0, "Conflicting options: --restart and --rm");
 	if (o->workdir && o->workdir[0] != '/')
