@@ -104,7 +104,7 @@ static int healthcheck_change(json_t *cfg, const char *change, const char *arg, 
 	while (!strncmp(arg, "--", 2)) {
 		size_t n = strcspn(arg, " \t"), i;
 		char word[128], why[256];
-		snprintf(word, sizeof(word), "%.*s", (int)(n < 127 ? n : 127), arg + 2);
+		snprintf(word, sizeof(word), "%.*s", (int)(n - 2 < 127 ? n - 2 : 127), arg + 2);
 		char *eq = strchr(word, '=');
 		long long v = 0;
 		if (eq)
