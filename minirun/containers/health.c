@@ -46,8 +46,9 @@ json_t *health_merge(const struct container_opts *o, json_t *image_hc)
 		return json_pack("{s:[s]}", "Test", "NONE");
 	bool flags = o->health_cmd || o->health_interval || o->health_timeout ||
 		     o->health_start_period || o->health_start_interval || o->health_retries;
-	if (!flags)
-		return image_hc ? json_deep_copy(image_hc) : NULL;
+	if (!flags && !image_hc)
+		return NULL;
+	/* rebuilt in docker's key order (Test, Interval, ..., Retries), whatever the image's */
 	json_t *hc = json_object();
 	json_t *test = o->health_cmd ? json_pack("[s,s]", "CMD-SHELL", o->health_cmd)
 				     : json_deep_copy(json_object_get(image_hc, "Test"));

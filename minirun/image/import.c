@@ -154,8 +154,11 @@ static int healthcheck_change(json_t *cfg, const char *change, const char *arg, 
 		return mr_fail(err, 0, "--change '%s': HEALTHCHECK takes NONE or CMD COMMAND",
 			       change);
 	}
-	json_object_set_new(hc, "Test", test);
-	json_object_set_new(cfg, "Healthcheck", hc);
+	/* docker's key order: Test first, then the options */
+	json_t *ordered = json_pack("{s:o}", "Test", test);
+	json_object_update(ordered, hc);
+	json_decref(hc);
+	json_object_set_new(cfg, "Healthcheck", ordered);
 	return 0;
 }
 
