@@ -163,7 +163,15 @@ char *health_now(char *buf, size_t len)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+	/* Go's RFC3339Nano: the fraction without its trailing zeros ("05.1Z", "05Z") */
+	int digits = 9;
+	long frac = ts.tv_nsec;
+	while (digits > 0 && frac % 10 == 0)
+		frac /= 10, digits--;
+	if (digits)
+		snprintf(buf + n, len - n, ".%0*ldZ", digits, frac);
+	else
+		snprintf(buf + n, len - n, "Z");
 	return buf;
 }
 

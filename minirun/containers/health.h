@@ -114,7 +114,7 @@ enum health_status health_record_result(json_t *rec, const char *start, const ch
 					int exit_code, const char *output, bool in_start_period);
 /* health_record_status - State.Health.Status of REC, or NULL when it has none */
 const char *health_record_status(json_t *rec);
-/* "2026-12-06T07:34:04.123456789Z": now, as docker writes a result's times */
+/* "2026-12-06T07:34:04.12345678Z": now, as docker writes a result's times (Go's RFC3339Nano) */
 char *health_now(char *buf, size_t len);
 
 /* ---- the checker (health_check.c) --------------------------------------------------------- */

@@ -242,8 +242,9 @@ out:
 	return rc;
 }
 
-/* record P under the lock, if the record still describes the run with init INIT (a result
- * that comes after the container stopped or restarted is dropped); the new status to *S */
+/* record P under the lock, if the record still describes the run with init INIT, not paused
+ * (a result that comes after the container stopped, restarted or was paused is dropped, as
+ * docker cancels its probe then); the new status to *S */
 static void record(struct container *c, pid_t init, struct probe *p, bool in_start_period,
 		   enum health_status *s)
 {
@@ -255,7 +256,8 @@ static void record(struct container *c, pid_t init, struct probe *p, bool in_sta
 	json_t *state;
 	if (container_reload(c, &err) == 0 && (state = json_object_get(c->rec, "State")) &&
 	    json_integer_value(json_object_get(state, "Pid")) == init &&
-	    json_is_true(json_object_get(state, "Running"))) {
+	    json_is_true(json_object_get(state, "Running")) &&
+	    !json_is_true(json_object_get(state, "Paused"))) {
 		*s = health_record_result(c->rec, p->start, p->end, p->code,
 					  health_output_text(&p->out), in_start_period);
 		container_save(c, &err);

@@ -225,6 +225,29 @@ stop_kills_probe() {
 }
 t "stop kills a running probe and the checker, and leaves State.Health unhealthy; start: starting" stop_kills_probe
 
+paused() {
+	ct_need
+	ct_host "$HELPERS"'
+		mr run -d --name pz --health-cmd true --health-interval 200ms busybox sleep 100 \
+			>/dev/null || die run
+		wait_health pz healthy 3
+		mr pause pz >/dev/null || die pause
+		# docker stops the check while paused, and says unhealthy
+		[ "$(health pz)" = unhealthy ] || die "paused: $(health pz)"
+		mr ps --format "{{.Status}}" | grep -q "^Up .* (Paused)$" || die "ps: $(mr ps)"
+		n=$(hjson pz | grep -o "\"Start\"" | wc -l)
+		last=$(hjson pz | grep -o "\"End\":\"[^\"]*\"" | tail -n 1)
+		sleep 1
+		[ "$(hjson pz | grep -o "\"End\":\"[^\"]*\"" | tail -n 1)" = "$last" ] ||
+			die "probed while paused: $(hjson pz)"
+		mr unpause pz >/dev/null || die unpause
+		wait_health pz healthy 3
+		mr rm -f pz >/dev/null || die rm
+		ct_noleaks
+	'
+}
+t "pause stops the probes and says unhealthy (as docker); unpause probes again: healthy" paused
+
 bad_flags() {
 	ct_need
 	ct_host '
