@@ -2,10 +2,12 @@
 # image's HEALTHCHECK, run by a checker beside the container's monitor, with docker's state
 # machine in State.Health (starting -> healthy / unhealthy, FailingStreak, the last 5 results),
 # shown by ps ("Up 3 seconds (healthy)"), filtered by ps --filter health=, and read by inspect.
-# Every test ends with lib.sh's leak check: no checker, probe, mount or cgroup left.
+# Every test ends with lib.sh's leak check: no checker, probe, mount or cgroup left. The last
+# compares the JSON with a private dockerd's (tests/lib/peers.sh; skipped without docker.io).
 # Run: sh tests/integration/containers/health.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib.sh"
+. "$MR_TOP/tests/lib/peers.sh"
 
 # the helpers every test's script uses (inside the host namespace)
 HELPERS='
@@ -262,5 +264,61 @@ See '\''minirun run --help'\''." ] || die "said: $out"
 	'
 }
 t "a bad --health-* value or --no-healthcheck with --health-cmd fails with 125, nothing made" bad_flags
+
+# shape - State.Health's JSON with the times as T, the first result only, and (for an
+# unhealthy one, whose streak depends on timing) FailingStreak as N
+shape() {
+	sed -e 's/"\(Start\|End\)":"[^"]*"/"\1":"T"/g' -e 's/},{.*/}]}/' \
+		-e 's/"unhealthy","FailingStreak":[0-9]*/"unhealthy","FailingStreak":N/'
+}
+
+# the runs both engines get; each prints, per container, Config.Healthcheck and the shape of
+# State.Health once the check has settled
+DIFF_RUNS='
+run_all() {
+	$E run -d --name ok --health-cmd "echo fine" --health-interval 1s busybox sleep 100
+	$E run -d --name bad --health-cmd "echo no; exit 3" --health-interval 1s \
+		--health-retries 2 busybox sleep 100
+	$E run -d --name slow --health-cmd "sleep 7" --health-interval 1s --health-timeout 1500ms \
+		--health-retries 1 busybox sleep 100
+	$E run -d --name nf --health-cmd "x" --health-interval 1s --health-retries 1 busybox sleep 100
+} >/dev/null
+settle() {
+	for c in ok:healthy bad:unhealthy slow:unhealthy nf:unhealthy; do
+		i=0
+		while [ "$($E inspect -f "{{.State.Health.Status}}" ${c%%:*})" != "${c#*:}" ]; do
+			[ $i -ge 100 ] && break
+			sleep 0.1
+			i=$((i + 1))
+		done
+		$E inspect -f "{{json .Config.Healthcheck}}" ${c%%:*}
+		$E inspect -f "{{json .State.Health}}" ${c%%:*}
+	done
+	$E rm -f ok bad slow nf >/dev/null
+}
+'
+
+docker_shape() {
+	ct_need
+	pk_dockerd_start "$T_DIR/dk"
+	t_defer pk_dockerd_stop
+	docker import -c 'CMD ["sh"]' "$CT_IMAGE_TAR" busybox:latest >/dev/null || t_fail "docker import"
+	E=docker
+	eval "$DIFF_RUNS"
+	run_all
+	want=$(settle | shape)
+	printf "%s\n" "$want" | grep -q '"Output":"fine' || t_fail "docker said: $want"
+	got=$(ct_host "$DIFF_RUNS"'
+		E=mr
+		run_all
+		settle
+		ct_noleaks
+	' | shape) || t_fail "minirun: $got"
+	[ "$got" = "$want" ] || t_fail "minirun:
+$got
+docker:
+$want"
+}
+t "Config.Healthcheck and State.Health have dockerd's shape (healthy, unhealthy, timeout, not found)" docker_shape
 
 t_end
