@@ -235,6 +235,16 @@ static bool by_health(struct container *c, const char *v)
 	return !strcmp(*h ? h : "none", v);
 }
 
+/* docker takes these four values of health= and refuses any other */
+static bool health_value_ok(const char *v)
+{
+	static const char *const ok[] = {"starting", "healthy", "unhealthy", "none"};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(v, ok[i]))
+			return true;
+	return false;
+}
+
 /* "K" (the label is set) or "K=V" */
 static bool by_label(struct container *c, const char *v)
 {
@@ -424,6 +434,12 @@ int cmd_ps(int argc, char **argv)
 					"exited= label= ancestor= network= volume= "
 					"publish= expose= before= since= health=",
 					optarg);
+			if (filters[nf].match == by_health && !health_value_ok(filters[nf].value)) {
+				fprintf(stderr,
+					"minirun: Unrecognised filter value for health: %s\n",
+					filters[nf].value);
+				return MR_EXIT_RUNTIME;
+			}
 			nf++;
 			break;
 		case 'F': format = optarg; break;

@@ -191,6 +191,8 @@ filters() {
 			got=$(mr ps --filter "health=${s%%:*}" --format "{{.Names}}" | tr "\n" " ")
 			[ "$got" = "${s#*:} " ] || die "health=${s%%:*}: \"$got\", want ${s#*:}"
 		done
+		out=$(mr ps --filter health=ill 2>&1) && die "health=ill was taken"
+		[ "$out" = "minirun: Unrecognised filter value for health: ill" ] || die "said: $out"
 		# the check costs nothing without one: the monitor of fn has the init only
 		mon=$(mr inspect -f "{{.Minirun.MonitorPid}}" fn)
 		[ "$(children "$mon" | wc -l)" = 1 ] || die "the monitor has children $(children "$mon")"
