@@ -252,6 +252,54 @@ paused() {
 }
 t "pause stops the probes and says unhealthy (as docker); unpause probes again: healthy" paused
 
+probe_edges() {
+	ct_need
+	ct_host "$HELPERS"'
+		# a probe whose program is not there: exit -1 and the runtime'\''s error, as docker
+		mr run -d --name nx --health-cmd x --health-interval 300ms --health-retries 1 busybox \
+			sleep 100 >/dev/null || die run
+		mr commit -c "HEALTHCHECK --interval=300ms --retries=1 CMD [\"nonexistent\"]" nx nximg \
+			>/dev/null || die commit
+		mr rm -f nx >/dev/null
+		mr run -d --name nx nximg sleep 100 >/dev/null || die run
+		wait_health nx unhealthy 3
+		hjson nx | grep -q "\"ExitCode\":-1,\"Output\":\"OCI runtime exec failed: .*nonexistent.*not found" ||
+			die "not found: $(hjson nx)"
+		# a probe that leaves a process behind holding its output is not waited for
+		mr run -d --name bg --health-cmd "sleep 30 & echo hi" --health-interval 300ms busybox \
+			sleep 100 >/dev/null || die run
+		wait_health bg healthy 3
+		hjson bg | grep -q "\"ExitCode\":0,\"Output\":\"hi\\\\n\"" || die "bg: $(hjson bg)"
+		mr rm -f nx bg >/dev/null || die rm
+		ct_noleaks
+	'
+}
+t "a probe not found is exit -1 with the runtime's error; one leaving a child behind still ends" probe_edges
+
+monitor_killed() {
+	ct_need
+	ct_host "$HELPERS"'
+		mr run -d --name mk --health-cmd "sleep 60" --health-interval 200ms --health-timeout 1m \
+			busybox sleep 100 >/dev/null || die run
+		mon=$(mr inspect -f "{{.Minirun.MonitorPid}}" mk)
+		sleep 1
+		checker=$(children "$mon" | while read -r p; do
+			[ "$(cat /proc/$p/comm)" = mr-health ] && echo "$p"; done)
+		[ -n "$checker" ] || die "no checker among the monitor'\''s children: $(children "$mon")"
+		kill -9 "$mon"
+		# the checker follows its monitor (PR_SET_PDEATHSIG), killing its probe
+		i=0
+		while [ -d "/proc/$checker" ] && ! _ct_zombie "/proc/$checker" && [ $i -lt 30 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		[ -d "/proc/$checker" ] && ! _ct_zombie "/proc/$checker" && die "the checker outlived its monitor"
+		mr rm -f mk >/dev/null || die rm
+		ct_noleaks
+	'
+}
+t "a checker dies with its monitor (kill -9), and rm -f then leaves nothing" monitor_killed
+
 bad_flags() {
 	ct_need
 	ct_host '
