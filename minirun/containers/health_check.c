@@ -221,13 +221,19 @@ static int run_probe(const char *oci, const char *id, int memfd, int sigfd,
 		;
 	if (pidfd >= 0)
 		close(pidfd);
-	if (timed_out) {
+	if (rc == 1) {
+		/* SIGTERM: nothing to record */
+	} else if (timed_out) {
 		char d[32];
 		p->code = -1;
 		p->out.len = 0, p->out.truncated = false;
 		snprintf(p->out.buf, sizeof(p->out.buf), "Health check exceeded timeout (%s)",
 			 mr_format_duration(cfg->timeout, d, sizeof(d)));
 		p->out.len = strlen(p->out.buf);
+	} else if (!ended) {
+		/* poll itself failed: the probe was killed unheard, which is no success */
+		p->code = -1;
+		health_output_add(&p->out, "health check: the probe could not be watched", 44);
 	} else if (fail->failed) {
 		p->code = -1;
 		p->out.len = 0, p->out.truncated = false;
