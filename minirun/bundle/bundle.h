@@ -80,6 +80,12 @@ struct container_opts {
 	long long shm_size; /* --shm-size bytes; 0: docker's 64m */
 	char **ulimits;     /* --ulimit NAME=SOFT[:HARD], as given (checked: hostflags.c) */
 	char **devices;     /* --device HOST[:CONTAINER[:PERMS]], as given (checked) */
+	/* --health-*: the check (containers/health.c merges it with the image's HEALTHCHECK);
+	 * durations in nanoseconds, 0 (and retries 0) unset */
+	const char *health_cmd;
+	long long health_interval, health_timeout, health_start_period, health_start_interval;
+	int health_retries;
+	bool no_healthcheck;
 };
 
 /* ---- the record -> config.json (config.c, seccomp_default.c) --------------------------- */

@@ -19,6 +19,7 @@
 #include "lib/file.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/bundle/bundle.h"
+#include "minirun/containers/health.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
 #include "minirun/image/registry.h" /* registry_curl_load: --pull */
@@ -271,6 +272,8 @@ static int do_pause(struct container *c, const struct each *e, struct mr_err *er
 		return -1;
 	rec_set(c->rec, "State", "Status", json_string(pause ? "paused" : "running"));
 	rec_set(c->rec, "State", "Paused", json_boolean(pause));
+	if (pause)
+		health_record_stop(c->rec); /* docker's check stops while paused: "unhealthy" */
 	return container_save(c, err);
 }
 

@@ -56,8 +56,17 @@ void info_status(json_t *state, const char *status, char *buf, size_t len)
 	long long code = json_integer_value(json_object_get(state, "ExitCode"));
 	const char *started = str(state, "StartedAt"), *finished = str(state, "FinishedAt");
 	if (!strcmp(status, "running") || !strcmp(status, "paused")) {
+		/* docker's: "(Paused)", else the health check's "(healthy)", "(unhealthy)",
+		 * "(health: starting)" */
+		const char *health = str(json_object_get(state, "Health"), "Status");
+		char tail[32] = "";
+		if (!strcmp(status, "paused"))
+			snprintf(tail, sizeof(tail), " (Paused)");
+		else if (*health)
+			snprintf(tail, sizeof(tail), " (%s%s)",
+				 !strcmp(health, "starting") ? "health: " : "", health);
 		since(started, ago, sizeof(ago));
-		snprintf(buf, len, "Up %s%s", ago, !strcmp(status, "paused") ? " (Paused)" : "");
+		snprintf(buf, len, "Up %s%s", ago, tail);
 	} else if (!strcmp(status, "restarting")) {
 		fmt_since(finished, ago, sizeof(ago));
 		snprintf(buf, len, "Restarting (%lld) %s", code, ago);

@@ -41,6 +41,7 @@
 #include "lib/file.h"
 #include "lib/proc.h"
 #include "minirun/oci/runtime.h"
+#include "minirun/containers/health.h"
 #include "minirun/containers/lifecycle.h"
 
 #include <errno.h>
@@ -375,6 +376,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	rec_set(c->rec, "State", "Error", json_string(""));
 	rec_set(c->rec, "State", "StartedAt", json_string(state_now(now, sizeof(now))));
 	rec_set(c->rec, "Minirun", "Step", json_string("running"));
+	health_record_start(c->rec);
 	if (save_unlock(m, err) < 0)
 		goto fail;
 	container_step("running");
@@ -395,8 +397,13 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	container_step("start");
 	if (ctr_start(m->oci, c->id, err) < 0)
 		goto fail;
+	/* the health check runs beside the process (a child of ours, only when there is one) */
+	struct health_checker hc;
+	if (health_checker_start(c, m->oci, &hc, err) < 0)
+		mr_say("no health check: %s", err->msg);
 	if (io_run(io, pid, &status, err) < 0)
 		status = 255 << 8;
+	health_checker_stop(&hc);
 	*code = mr_exit_status(status);
 	container_step("exited");
 	return 0;
@@ -458,6 +465,7 @@ static bool record_exit(struct mon *m, int code, const char *error)
 	rec_set(rec, "State", "Error", json_string(error ? error : ""));
 	rec_set(rec, "State", "FinishedAt", json_string(state_now(now, sizeof(now))));
 	rec_set(rec, "Minirun", "Step", json_string("exited"));
+	health_record_stop(rec);
 	write_exit_code(m->c, code);
 	if (!error && !again && json_is_true(rec_get(rec, "HostConfig", "AutoRemove"))) {
 		/* --rm: the record goes with the directory, unsaved; the lock stays held until

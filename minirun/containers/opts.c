@@ -106,19 +106,28 @@ void container_opts_usage(const char *verb, FILE *out)
 		verb,
 		strcmp(verb, "create") == 0 ? "Create a new container"
 					    : "Create and run a new container from an image");
-	for (size_t i = 0; i < opts_count; i++) {
-		const struct opt *f = &opts_table[i];
-		char left[64];
-		int n = f->shortname
-				? snprintf(left, sizeof(left), "-%c, --%s", f->shortname, f->name)
-				: snprintf(left, sizeof(left), "    --%s", f->name);
-		if (f->meta)
-			snprintf(left + n, sizeof(left) - (size_t)n, " %s", f->meta);
-		fprintf(out, "  %-28s %s\n", left, f->help);
-		if (f->alias)
-			fprintf(out, "  %-28s the same as --%s\n", "    --net network", f->name);
+	/* the help column starts after the widest flag, as in docker's own table */
+	int width = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < opts_count; i++) {
+			const struct opt *f = &opts_table[i];
+			char left[64];
+			int n = f->shortname ? snprintf(left, sizeof(left), "-%c, --%s",
+							f->shortname, f->name)
+					     : snprintf(left, sizeof(left), "    --%s", f->name);
+			if (f->meta)
+				n += snprintf(left + n, sizeof(left) - (size_t)n, " %s", f->meta);
+			if (pass == 0) {
+				width = n > width ? n : width;
+				continue;
+			}
+			fprintf(out, "  %-*s %s\n", width, left, f->help);
+			if (f->alias)
+				fprintf(out, "  %-*s the same as --%s\n", width,
+					"    --net network", f->name);
+		}
 	}
-	fprintf(out, "  %-28s %s\n", "    --help", "Print usage");
+	fprintf(out, "  %-*s %s\n", width, "    --help", "Print usage");
 }
 
 /* ---- checks across flags (docker's daemon does these at create) -------------------------- */
@@ -181,6 +190,10 @@ static int check(const struct container_opts *o, struct mr_err *err)
 			       ncpu, ncpu);
 	if (o->stop_signal && mr_sig_parse(o->stop_signal) < 0)
 		return mr_fail(err, 0, "Invalid signal: %s", o->stop_signal);
+	if (o->no_healthcheck &&
+	    (o->health_cmd || o->health_interval || o->health_timeout || o->health_retries ||
+	     o->health_start_period || o->health_start_interval))
+		return mr_fail(err, 0, "--no-healthcheck conflicts with --health-* options");
 	if (o->rm && o->restart != RESTART_NO)
 		return mr_fail(err, 0, "Conflicting options: --restart and --rm");
 	if (o->workdir && o->workdir[0] != '/')

@@ -17,6 +17,7 @@
  */
 #include "minirun/containers/opts.h"
 #include "lib/cleanup.h"
+#include "lib/duration.h"
 #include "lib/file.h"
 #include "minirun/bundle/bundle.h"
 
@@ -455,6 +456,40 @@ static int set_pull(struct container_opts *o, const char *v, const struct opt *f
 		       v);
 }
 
+/* --health-interval, --health-timeout, --health-start-period, --health-start-interval: a Go
+ * duration ("1m30s"), into the long long (nanoseconds) at F's offset; 0 leaves the image's
+ * (or docker's default); a negative one is refused, as docker's CLI does, and so is one
+ * under a millisecond, as docker's daemon does */
+static int set_duration(struct container_opts *o, const char *v, const struct opt *f,
+			struct mr_err *err)
+{
+	char why[256];
+	long long ns;
+	if (mr_parse_duration(v, &ns, why, sizeof(why)) < 0)
+		return bad_value(f, v, err, "%s", why);
+	if (ns < 0)
+		return mr_fail(err, 0, "--%s cannot be negative", f->name);
+	if (ns > 0 && ns < 1000000)
+		return mr_fail(err, 0, "--%s cannot be less than 1ms", f->name);
+	*(long long *)((char *)o + f->off) = ns;
+	return 0;
+}
+
+static int set_health_retries(struct container_opts *o, const char *v, const struct opt *f,
+			      struct mr_err *err)
+{
+	long long n;
+	if (set_int64(f, v, &n, err) < 0)
+		return -1;
+	if (n < 0)
+		return mr_fail(err, 0, "--health-retries cannot be negative");
+	if (n > INT32_MAX)
+		return bad_value(f, v, err, "strconv.ParseInt: parsing \"%s\": value out of range",
+				 v);
+	o->health_retries = (int)n;
+	return 0;
+}
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 #define F(field) offsetof(struct container_opts, field)
@@ -474,6 +509,19 @@ const struct opt opts_table[] = {
 	{0, "env-file", NULL, "list", 0, set_env_file, "Read in a file of environment variables"},
 	{0, "group-add", NULL, "list", F(group_add), set_list,
 	 "Add additional groups to join (a name in the container's /etc/group, or a GID)"},
+	{0, "health-cmd", NULL, "string", F(health_cmd), set_string,
+	 "Command to run to check health"},
+	{0, "health-interval", NULL, "duration", F(health_interval), set_duration,
+	 "Time between running the check (ms|s|m|h) (default 0s)"},
+	{0, "health-retries", NULL, "int", 0, set_health_retries,
+	 "Consecutive failures needed to report unhealthy"},
+	{0, "health-start-interval", NULL, "duration", F(health_start_interval), set_duration,
+	 "Time between running the check during the start period (ms|s|m|h) (default 0s)"},
+	{0, "health-start-period", NULL, "duration", F(health_start_period), set_duration,
+	 "Start period for the container to initialize before starting health-retries "
+	 "countdown (ms|s|m|h) (default 0s)"},
+	{0, "health-timeout", NULL, "duration", F(health_timeout), set_duration,
+	 "Maximum time to allow one check to run (ms|s|m|h) (default 0s)"},
 	{'h', "hostname", NULL, "string", F(hostname), set_string, "Container host name"},
 	{0, "init", NULL, NULL, F(init), set_bool,
 	 "Run an init inside the container that forwards signals and reaps processes"},
@@ -493,6 +541,8 @@ const struct opt opts_table[] = {
 	 "Tune container pids limit (set -1 for unlimited)"},
 	{0, "platform", NULL, "string", F(platform), set_string,
 	 "Set platform if server is multi-platform capable"},
+	{0, "no-healthcheck", NULL, NULL, F(no_healthcheck), set_bool,
+	 "Disable any container-specified HEALTHCHECK"},
 	{0, "privileged", NULL, NULL, F(privileged), set_bool,
 	 "Give extended privileges to this container"},
 	{'p', "publish", NULL, "list", 0, set_port, "Publish a container's port(s) to the host"},

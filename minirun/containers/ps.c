@@ -16,7 +16,8 @@
  * .Status .State .Ports .Labels .Mounts .Networks .Size, {{json .}}), with "table" for a
  * header and aligned columns. Filters (-f): id= name= (a substring) status= exited=N
  * label=K[=V] ancestor= (the image as given, or its ID) network= volume= publish=PORT[/P]
- * expose= before=C since=C; the same key twice is "or", two keys are "and".
+ * expose= before=C since=C health=starting|healthy|unhealthy|none; the same key twice is
+ * "or", two keys are "and".
  *
  * See: docker-ps(1); info.h (the pieces shared with the other verbs)
  */
@@ -237,6 +238,23 @@ static bool by_exited(struct container *c, const char *v)
 	       json_integer_value(json_object_get(state, "ExitCode")) == atoll(v);
 }
 
+/* health=starting|healthy|unhealthy|none: State.Health.Status, "none" without a check */
+static bool by_health(struct container *c, const char *v)
+{
+	const char *h = str(json_object_get(json_object_get(c->rec, "State"), "Health"), "Status");
+	return !strcmp(*h ? h : "none", v);
+}
+
+/* docker takes these four values of health= and refuses any other */
+static bool health_value_ok(const char *v)
+{
+	static const char *const ok[] = {"starting", "healthy", "unhealthy", "none"};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(v, ok[i]))
+			return true;
+	return false;
+}
+
 /* "K" (the label is set) or "K=V" */
 static bool by_label(struct container *c, const char *v)
 {
@@ -333,6 +351,7 @@ static const struct {
 	{"exited", by_exited},   {"label", by_label},   {"ancestor", by_ancestor},
 	{"network", by_network}, {"volume", by_volume}, {"publish", by_publish},
 	{"expose", by_expose},   {"before", by_before}, {"since", by_since},
+	{"health", by_health},
 };
 
 struct filter {
@@ -385,6 +404,7 @@ static void ps_usage(void)
 	       "  -f, --filter filter   Filter output: id= name= status= exited= label=K[=V] "
 	       "ancestor=\n"
 	       "                        network= volume= publish= expose= before= since=\n"
+	       "                        health=starting|healthy|unhealthy|none\n"
 	       "      --format string   'table', 'json', 'table TEMPLATE' or a TEMPLATE: "
 	       "'{{.ID}} {{.Names}}'\n"
 	       "  -n, --last int        Show n last created containers (includes all states)\n"
@@ -422,8 +442,14 @@ int cmd_ps(int argc, char **argv)
 					"ps",
 					"invalid filter '%s': use id= name= status= "
 					"exited= label= ancestor= network= volume= "
-					"publish= expose= before= since=",
+					"publish= expose= before= since= health=",
 					optarg);
+			if (filters[nf].match == by_health && !health_value_ok(filters[nf].value)) {
+				fprintf(stderr,
+					"minirun: Unrecognised filter value for health: %s\n",
+					filters[nf].value);
+				return MR_EXIT_RUNTIME;
+			}
 			nf++;
 			break;
 		case 'F': format = optarg; break;

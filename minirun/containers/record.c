@@ -17,12 +17,14 @@
  *   Path, Args  Entrypoint + Cmd, split into the program and its arguments
  *   WorkingDir, User, StopSignal    the flag's, else the image's
  *   ExposedPorts, Labels            the image's, plus the flags' (-p ports are exposed)
+ *   Healthcheck each --health-* flag given, else the image's field (health.c)
  *
  * See: https://docs.docker.com/reference/dockerfile/#understand-how-cmd-and-entrypoint-interact
  *      image-spec config.md (the image's "config" object).
  */
 #include "minirun/containers/containers.h"
 #include "minirun/bundle/bundle.h"
+#include "minirun/containers/health.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -217,6 +219,11 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 		json_object_set_new(c, "StopSignal", json_string(sig));
 	if (o->stop_timeout >= 0)
 		json_object_set_new(c, "StopTimeout", json_integer(o->stop_timeout));
+	json_t *hc = health_merge(o, json_object_get(ic, "Healthcheck"));
+	if (hc)
+		json_object_set_new(c, "Healthcheck", hc);
+	if (json_is_array(json_object_get(ic, "Shell"))) /* a HEALTHCHECK's CMD-SHELL runs in it */
+		json_object_set(c, "Shell", json_object_get(ic, "Shell"));
 	return c;
 }
 

@@ -208,8 +208,9 @@ int image_layer_dirs(const struct store *st, const struct image *img, char ***di
 void image_lowerdirs_free(char **dirs);
 
 /* image_apply_change - apply one Dockerfile-style instruction ("CMD [\"sh\"]", "ENV K=V",
- * "WORKDIR /x", "EXPOSE 80", "VOLUME /data", ...) to CFG, an image config's "config" object (import
- * -c, commit -c). -1 with a message naming the instruction when it is unknown or malformed. */
+ * "WORKDIR /x", "EXPOSE 80", "VOLUME /data", "HEALTHCHECK --interval=5s CMD true", ...) to CFG, an
+ * image config's "config" object (import -c, commit -c). -1 with a message naming the instruction
+ * when it is unknown or malformed. */
 int image_apply_change(json_t *cfg, const char *change, struct mr_err *err);
 
 /* ---- in use: what the containers tell the store ------------------------------------------- */

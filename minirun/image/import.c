@@ -17,13 +17,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/duration.h"
+#include "lib/file.h"
 #include "unionfs/layer.h"
 
 #define MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"
@@ -82,6 +86,81 @@ static json_t *exec_form(const char *text)
 		return NULL;
 	}
 	return a;
+}
+
+/* HEALTHCHECK NONE, or HEALTHCHECK [--interval=D] [--timeout=D] [--start-period=D]
+ * [--start-interval=D] [--retries=N] CMD ...: the config's Healthcheck as docker stores it,
+ * Test ["NONE"] / ["CMD", ...] (the JSON form) / ["CMD-SHELL", "TEXT"], the durations in
+ * nanoseconds and 0 ones left out */
+static int healthcheck_change(json_t *cfg, const char *change, const char *arg, struct mr_err *err)
+{
+	static const struct {
+		const char *flag, *key;
+	} opts[] = {{"interval", "Interval"},
+		    {"timeout", "Timeout"},
+		    {"start-period", "StartPeriod"},
+		    {"start-interval", "StartInterval"},
+		    {"retries", "Retries"}};
+	json_t *hc = json_object();
+	while (!strncmp(arg, "--", 2)) {
+		size_t n = strcspn(arg, " \t"), i;
+		char word[128], why[256];
+		snprintf(word, sizeof(word), "%.*s", (int)(n - 2 < 127 ? n - 2 : 127), arg + 2);
+		char *eq = strchr(word, '=');
+		long long v = 0;
+		if (eq)
+			*eq++ = '\0';
+		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+			if (!strcmp(word, opts[i].flag))
+				break;
+		if (i == sizeof(opts) / sizeof(opts[0]) || !eq) {
+			json_decref(hc);
+			return mr_fail(err, 0,
+				       "--change '%s': HEALTHCHECK takes --interval= "
+				       "--timeout= --start-period= --start-interval= --retries=",
+				       change);
+		}
+		if (!strcmp(word, "retries")
+			    ? mr_parse_ll(eq, 0, INT32_MAX, &v) < 0
+			    : mr_parse_duration(eq, &v, why, sizeof(why)) < 0 || v < 0) {
+			json_decref(hc);
+			return mr_fail(
+				err, 0, "--change '%s': --%s: '%s' is not a %s", change, word, eq,
+				!strcmp(word, "retries") ? "count" : "duration (30s, 1m30s)");
+		}
+		if (v)
+			json_object_set_new(hc, opts[i].key, json_integer(v));
+		arg += n;
+		arg += strspn(arg, " \t");
+	}
+	size_t n = strcspn(arg, " \t");
+	const char *rest = arg + n + strspn(arg + n, " \t");
+	if (n == 4 && !strncasecmp(arg, "NONE", 4) && !*rest) {
+		json_decref(hc);
+		json_object_set_new(cfg, "Healthcheck", json_pack("{s:[s]}", "Test", "NONE"));
+		return 0;
+	}
+	json_t *test = NULL;
+	if (n == 3 && !strncasecmp(arg, "CMD", 3) && *rest) {
+		json_t *form = rest[0] == '[' ? exec_form(rest) : NULL;
+		test = json_pack("[s]", form ? "CMD" : "CMD-SHELL");
+		if (form)
+			json_array_extend(test, form);
+		else
+			json_array_append_new(test, json_string(rest));
+		json_decref(form);
+	}
+	if (!test) {
+		json_decref(hc);
+		return mr_fail(err, 0, "--change '%s': HEALTHCHECK takes NONE or CMD COMMAND",
+			       change);
+	}
+	/* docker's key order: Test first, then the options */
+	json_t *ordered = json_pack("{s:o}", "Test", test);
+	json_object_update(ordered, hc);
+	json_decref(hc);
+	json_object_set_new(cfg, "Healthcheck", ordered);
+	return 0;
 }
 
 int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
@@ -155,6 +234,8 @@ int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
 			json_object_set_new(vols, json_string_value(v), json_object());
 		}
 		json_decref(list);
+	} else if (!strcmp(word, "HEALTHCHECK")) {
+		return healthcheck_change(cfg, change, arg, err);
 	} else if (!strcmp(word, "EXPOSE")) {
 		json_t *ports = json_object_get(cfg, "ExposedPorts");
 		char p[64];
@@ -184,7 +265,7 @@ int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
 			}
 		return mr_fail(err, 0,
 			       "--change '%s': '%s' is not one of CMD ENTRYPOINT ENV LABEL EXPOSE "
-			       "VOLUME WORKDIR USER STOPSIGNAL",
+			       "VOLUME WORKDIR USER STOPSIGNAL HEALTHCHECK",
 			       change, word);
 	}
 	return 0;

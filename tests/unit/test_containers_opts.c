@@ -305,17 +305,15 @@ static void usage_is_an_aligned_table(void)
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(buf, "Usage:  minirun run [OPTIONS] IMAGE [COMMAND] [ARG...]"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\n  -m, --memory bytes"));
-	/* every help text starts in the same column */
-	int col = -1;
+	/* every help text starts in the same column: -m's, after the widest flag */
+	const char *m = strstr(buf, "\n  -m, --memory bytes") + 1;
+	size_t col = strlen("  -m, --memory bytes");
+	col += strspn(m + col, " ");
 	for (char *l = strstr(buf, "Options:\n") + 9; l && *l;
 	     l = strchr(l, '\n'), l = l ? l + 1 : l) {
-		char *h = strstr(l, "  -");
-		if (h != l)
+		if (strncmp(l, "  -", 3) != 0 && strncmp(l, "      --", 8) != 0)
 			continue;
-		char *text = l + 2 + 28 + 1;
-		if (col < 0)
-			col = (int)(text - l);
-		CU_ASSERT(text[-1] == ' ' && text[0] != ' ');
+		CU_ASSERT(strcspn(l, "\n") > col && l[col - 1] == ' ' && l[col] != ' ');
 	}
 	free(buf);
 }
