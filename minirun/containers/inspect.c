@@ -147,7 +147,16 @@ int cmd_inspect(int argc, char **argv)
 			json_object_set_new(c.rec, "SizeRw", json_integer((json_int_t)rw));
 			json_object_set_new(c.rec, "SizeRootFs", json_integer((json_int_t)rootfs));
 		}
+		/* docker's template sees its Go struct, where State.Health is a field that is
+		 * nil without a health check (its JSON leaves it out): so `{{json
+		 * .State.Health}}` prints null here too, not a missing key's error */
+		json_t *state = json_object_get(c.rec, "State");
+		bool no_health = tmpl && json_is_object(state) && !json_object_get(state, "Health");
+		if (no_health)
+			json_object_set_new(state, "Health", json_null());
 		char *s = tmpl ? mr_tmpl_render(tmpl, c.rec, NULL, &err) : NULL;
+		if (no_health)
+			json_object_del(state, "Health");
 		if (s)
 			printf("%s\n", s), printed = true;
 		else if (tmpl)
