@@ -352,7 +352,7 @@ static int pull_locked(const struct store *st, struct registry *r, const struct 
 	char moved[IMAGE_DIGEST_LEN + 1];
 	if (!*fresh) {
 		/* nothing downloaded: "up to date" unless the name pointed elsewhere */
-		struct image cur;
+		struct image cur = {0}; /* image_resolve fills it only when it finds the name */
 		if (image_resolve(st, canon, &cur, NULL) < 0 || strcmp(cur.manifest_digest, md))
 			*fresh = 1;
 		if (cur.manifest)
