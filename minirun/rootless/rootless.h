@@ -46,11 +46,11 @@ int rootless_enter(struct mr_err *err);
  * and devices, ports below 1024 and host networks are the host's to give. */
 bool rootless_active(void);
 
-/* rootless_cgroup_refusal - for a rootless container asking for resource limits: NULL
- * when the controller CONTROLLER ("memory", "cpu", "pids") is delegated to the user in a
- * cgroup v2 subtree it can write, else one line (static) naming the missing controller
- * and how to delegate it. Rootful: always NULL. */
-const char *rootless_cgroup_refusal(const char *controller);
+/* rootless_cgroup_refusal - for a rootless container asking for a limit with FLAG ("-m"):
+ * NULL when CONTROLLER ("memory", "cpu", "pids") is delegated to the user in a cgroup v2
+ * subtree it may write, else one line (static) naming the flag, the missing controller,
+ * why, and how to delegate it (cgroup.c). Rootful: always NULL. */
+const char *rootless_cgroup_refusal(const char *flag, const char *controller);
 
 /* rootless_ovl_mount - ovl_mount of STACK on TARGET from inside the user namespace: the
  * kernel's overlay with `userxattr` (Linux >= 5.11), else fuse-overlayfs. 0, or -1 with

@@ -48,9 +48,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+static int known = -1; /* rootless_active's answer, -1 until asked; reset on entering */
+
 bool rootless_active(void)
 {
-	static int known = -1;
 	if (known < 0) {
 		char *map = NULL;
 		size_t len;
@@ -302,6 +303,7 @@ int rootless_enter(struct mr_err *err)
 		mr_prefix(err, "rootless: ");
 		return -1;
 	}
+	known = 1;
 	/* the host's supplementary groups are unmapped here (nogroup): drop them, so files
 	 * made in the namespace get group 0 like root's */
 	if (setgroups(0, NULL) < 0 && errno != EPERM)
