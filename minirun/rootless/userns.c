@@ -66,7 +66,8 @@ bool rootless_active(void)
 }
 
 /* start_time - field 22 of /proc/PID/stat (clock ticks after boot): with the pid, it names
- * one process for good, as a pid alone does not once the pid is reused; 0 if gone */
+ * one process for good, as a pid alone does not once the pid is reused; 0 if gone or a
+ * zombie */
 static unsigned long long start_time(pid_t pid)
 {
 	char path[64], *text = NULL;
@@ -76,6 +77,8 @@ static unsigned long long start_time(pid_t pid)
 	if (mr_read_file(path, &text, &len, NULL) < 0)
 		return 0;
 	char *p = strrchr(text, ')'); /* the command name may hold spaces and ')' */
+	if (p && (p[2] == 'Z' || p[2] == 'X'))
+		p = NULL; /* dead, not yet reaped: its namespaces are gone already */
 	for (int field = 2; p && field < 22; field++)
 		p = strchr(p + 1, ' ');
 	if (p)

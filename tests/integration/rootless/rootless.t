@@ -1,0 +1,170 @@
+# tests/integration/rootless/rootless.t - minirun as an ordinary user: the store in the
+# user's home, one user namespace per user (kept by a pause process, mapped from
+# /etc/subuid), import, run, run -d + exec + logs + stop + rm, owners as the host sees
+# them, limits refused without a delegated cgroup, the message when there is no range,
+# and nothing left behind. Each test makes a user of its own (lib.sh's rl_user) and
+# removes it.
+#   MR_TOP=$PWD sh tests/integration/rootless/rootless.t
+. "$MR_TOP/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/rootless/lib.sh"
+
+import_goes_to_the_users_home() {
+	rl_need
+	rl_user
+	out=$(rl '$M import $TAR busybox >/dev/null && $M images') || t_fail "import: $out"
+	t_match "$out" '^busybox +latest' "images"
+	store=$RL_HOME/.local/share/minirun
+	[ -d "$store/images/blobs/sha256" ] || t_fail "no store in $store"
+	t_eq "$(stat -c %U "$store/images")" "$RL_USER" "owner of $store/images"
+	# the layer's files belong to the image's root, which is the user outside
+	t_eq "$(stat -c %u "$(find "$store/layers/sha256" -mindepth 2 -maxdepth 2 -name bin)")" \
+		"$RL_UID" "owner of the layer's /bin"
+}
+t "import as an ordinary user lands in ~/.local/share/minirun, owned by the user" \
+	import_goes_to_the_users_home
+
+root_overrides() {
+	rl_need
+	rl_user
+	out=$(rl '$M --root $HOME/elsewhere import $TAR busybox >/dev/null &&
+		MINIRUN_ROOT=$HOME/elsewhere $M images') || t_fail "import: $out"
+	t_match "$out" '^busybox' "images of MINIRUN_ROOT"
+	[ -d "$RL_HOME/elsewhere/images" ] || t_fail "--root was not used"
+	[ ! -e "$RL_HOME/.local/share/minirun" ] || t_fail "the default store was made anyway"
+}
+t "--root (and MINIRUN_ROOT) still choose the store of an ordinary user" root_overrides
+
+run_echo() {
+	rl_need
+	rl_user
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	out=$(rl '$M run --rm --network none busybox echo hi') || t_fail "run: $out"
+	t_eq "$out" hi
+	out=$(rl '$M run --rm --network none busybox id -u') || t_fail "run id: $out"
+	t_eq "$out" 0 "uid inside"
+	t_eq "$(rl '$M ps -aq')" "" "containers left after --rm"
+}
+t "run --rm --network none busybox echo hi prints hi as an ordinary user" run_echo
+
+kept_namespace() {
+	rl_need
+	rl_user
+	rl '$M images' >/dev/null || t_fail "images failed"
+	p1=$(rl_pause)
+	[ -n "$p1" ] || t_fail "no pause.pid in $RL_RUN/minirun"
+	rl '$M images' >/dev/null || t_fail "images failed"
+	t_eq "$(rl_pause)" "$p1" "pause process of the second command"
+	t_eq "$(cat /proc/"$p1"/comm)" minirun-pause "its name"
+	t_eq "$(awk '$1 == 0 { print $2, $3 }' /proc/"$p1"/uid_map)" "$RL_UID 1" "uid 0's map"
+	t_eq "$(awk '$1 == 1 { print $2, $3 }' /proc/"$p1"/uid_map)" "$RL_SUB 65536" \
+		"the subuid range's map"
+	t_eq "$(awk '$1 == 1 { print $2, $3 }' /proc/"$p1"/gid_map)" "$RL_SUB 65536" \
+		"the subgid range's map"
+	# a pause process killed (a logout, kill -9) is made again by the next command
+	kill -9 "$p1"
+	rl '$M images' >/dev/null || t_fail "images after the pause process died failed"
+	p2=$(rl_pause)
+	[ -n "$p2" ] && [ "$p2" != "$p1" ] || t_fail "no new pause process ($p1 -> $p2)"
+}
+t "commands join one user namespace, kept by a pause process, mapped from /etc/subuid" \
+	kept_namespace
+
+detached() {
+	rl_need
+	rl_user
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	id=$(rl '$M run -d --network none --name web busybox sh -c "echo started; sleep 100"') ||
+		t_fail "run -d: $id"
+	t_match "$(rl '$M ps')" 'Up .* web$' "ps"
+	out=$(rl '$M exec web echo from-exec') || t_fail "exec: $out"
+	t_eq "$out" from-exec "exec's output"
+	i=0
+	while ! rl '$M logs web' | grep -q started && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	t_eq "$(rl '$M logs web')" started "logs"
+	rl '$M stop -t 1 web' >/dev/null || t_fail "stop failed"
+	t_match "$(rl '$M ps -a')" 'Exited \(137\).* web$' "ps -a after stop"
+	rl '$M rm web' >/dev/null || t_fail "rm failed"
+	t_eq "$(rl '$M ps -aq')" "" "containers after rm"
+	[ ! -e "$RL_HOME/.local/share/minirun/containers/$id" ] || t_fail "container dir left"
+}
+t "run -d, ps, exec, logs, stop and rm work as an ordinary user" detached
+
+owners_outside() {
+	rl_need
+	rl_user
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	id=$(rl '$M run -d --network none busybox sleep 100') || t_fail "run -d: $id"
+	rl '$M exec '"$id"' sh -c "touch /byroot /by1000 && chown 1000:1000 /by1000"' ||
+		t_fail "exec failed"
+	diff=$RL_HOME/.local/share/minirun/containers/$id/diff
+	t_eq "$(stat -c '%u:%g' "$diff/byroot")" "$RL_UID:$(id -g "$RL_USER")" \
+		"owner outside of a file root made inside"
+	t_eq "$(stat -c '%u:%g' "$diff/by1000")" "$((RL_SUB + 999)):$((RL_SUB + 999))" \
+		"owner outside of a file uid 1000 owns inside"
+	rl '$M rm -f '"$id" >/dev/null || t_fail "rm -f failed"
+}
+t "a file made by root inside belongs to the user outside; uid 1000's to subuid+999" \
+	owners_outside
+
+limits_refused() {
+	rl_need
+	rl_user
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	for f in "-m 64m:memory:-m" "--cpus 1:cpu:--cpus" "--pids-limit 10:pids:--pids-limit"; do
+		flag=${f%%:*} rest=${f#*:}
+		ctl=${rest%%:*} name=${rest#*:}
+		out=$(rl "\$M run --rm --network none $flag busybox echo ran" 2>&1)
+		rc=$?
+		t_eq "$rc" 125 "exit code of run $flag"
+		t_nomatch "$out" '^ran$' "run $flag"
+		t_match "$out" "^minirun: $name needs the cgroup v2 '$ctl' controller delegated" \
+			"run $flag"
+		t_match "$out" "delegate one \\(systemd: Delegate=yes for user@$RL_UID.service" \
+			"the fix"
+		t_eq "$(printf '%s\n' "$out" | grep -c "needs the cgroup")" 1 "lines naming it"
+	done
+	t_eq "$(rl '$M ps -aq')" "" "containers made by the refused runs"
+	# without the flags, the same container runs (with no limit)
+	t_eq "$(rl '$M run --rm --network none busybox echo ran')" ran "run without limits"
+}
+t "-m, --cpus and --pids-limit are refused rootless, naming the undelegated controller" \
+	limits_refused
+
+no_range() {
+	rl_need
+	rl_user norange
+	out=$(rl '$M import $TAR busybox 2>&1 >/dev/null; $M run --rm --network none \
+		busybox echo hi 2>&1') || t_fail "import/run: $out"
+	t_eq "$(printf '%s\n' "$out" | grep -c "no range for")" 1 "lines about the range"
+	t_match "$out" "^minirun: no range for '$RL_USER' in /etc/subuid: only your own uid is \
+mapped" "the line"
+	t_match "$out" "usermod --add-subuids [0-9]+-[0-9]+ --add-subgids [0-9]+-[0-9]+ \
+$RL_USER" "the fix"
+	t_match "$out" '^hi$' "run with one uid"
+	t_eq "$(cat /proc/"$(rl_pause)"/uid_map | awk '{ print $1, $2, $3 }')" "0 $RL_UID 1" \
+		"the only map"
+}
+t "with no subuid range: one line says what it means and how to add one; run works" no_range
+
+nothing_left() {
+	rl_need
+	rl_user
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	id=$(rl '$M run -d --network none busybox sleep 100') || t_fail "run -d: $id"
+	pause=$(rl_pause)
+	grep -q " $RL_HOME/.local/share/minirun/containers/$id/merged " \
+		/proc/"$pause"/mountinfo || t_fail "the overlay is not mounted in the namespace"
+	rl '$M run --rm --network none busybox true' || t_fail "run --rm failed"
+	rl '$M rm -f '"$id" >/dev/null || t_fail "rm -f failed"
+	t_eq "$(rl_procs | awk '{ print $2 }')" minirun-pause "the user's processes"
+	t_eq "$(grep -c "$RL_HOME/.local/share/minirun" /proc/"$pause"/mountinfo)" 0 \
+		"mounts of the store in the user's mount namespace"
+	t_eq "$(grep -c "$RL_HOME" /proc/self/mountinfo)" 0 "mounts on the host"
+}
+t "after rm -f and run --rm nothing is left but the pause process: no process, no mount" \
+	nothing_left
+
+t_end
