@@ -110,9 +110,9 @@ static void set_root(const char *dir)
  * rootless config by the engine that calls it. */
 static int rootless(bool root_given)
 {
-	if (geteuid() == 0)
-		return 0;
 	struct mr_err err = {0};
+	if (geteuid() == 0) /* root, or minirun re-executed inside the namespace already */
+		return rootless_enter(&err);
 	const char *env = getenv("MINIRUN_ROOT");
 	if (!root_given && !(env && *env)) {
 		const char *dir = rootless_data_dir(&err);

@@ -206,8 +206,9 @@ static int clear(struct apply *a, int pfd, const char *base, const char *rel)
 }
 
 /* set_xattrs - the entry's xattrs on fd (or on the symlink at pfd/base when fd < 0).
- * trusted.overlay.* names are never taken from a tar: they would let a layer fake
- * whiteouts, opaque dirs or redirects in the overlay this directory becomes part of. */
+ * trusted.overlay.* names (and user.overlay.*, their names under `userxattr`) are never
+ * taken from a tar: they would let a layer fake whiteouts, opaque dirs or redirects in the
+ * overlay this directory becomes part of. */
 static int set_xattrs(struct apply *a, struct archive_entry *e, int fd, int pfd, const char *base)
 {
 	const char *name;
@@ -215,7 +216,9 @@ static int set_xattrs(struct apply *a, struct archive_entry *e, int fd, int pfd,
 	size_t size;
 	archive_entry_xattr_reset(e);
 	while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
-		if (strncmp(name, LAYER_OVL_XATTR_PREFIX, strlen(LAYER_OVL_XATTR_PREFIX)) == 0) {
+		if (strncmp(name, LAYER_OVL_XATTR_PREFIX, strlen(LAYER_OVL_XATTR_PREFIX)) == 0 ||
+		    strncmp(name, LAYER_OVL_USER_XATTR_PREFIX,
+			    strlen(LAYER_OVL_USER_XATTR_PREFIX)) == 0) {
 			mr_say("%s: skip xattr %s (overlay's own)", a->entry, name);
 			continue;
 		}
@@ -470,9 +473,11 @@ static int apply_opaque(struct apply *a, int pfd, const char *parent)
 	a->st.opaques++;
 	if (a->o->mode == LAYER_OVERLAY) {
 		/* an O_PATH fd can't carry xattrs: open the directory itself */
+		const char *x =
+			a->o->user_xattrs ? LAYER_OVL_USER_OPAQUE_XATTR : LAYER_OVL_OPAQUE_XATTR;
 		_cleanup_close_ int fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || fsetxattr(fd, LAYER_OVL_OPAQUE_XATTR, "y", 1, 0) < 0)
-			return fail(a, errno, "set %s", LAYER_OVL_OPAQUE_XATTR);
+		if (fd < 0 || fsetxattr(fd, x, "y", 1, 0) < 0)
+			return fail(a, errno, "set %s", x);
 		return 0;
 	}
 	/* plain tree: remove every child the layers below put there - not this layer's own,

@@ -37,8 +37,9 @@ const char *rootless_runtime_dir(struct mr_err *err);
 /* rootless_enter - put the calling (single-threaded) process into the user's user and
  * mount namespaces: join the pause process's, or make them (and the pause process) when
  * there is none. The working directory is kept. Afterwards the process is uid 0 there.
- * Returns 0; -1 with err filled (no newuidmap, a refused map, ...). A caller that is
- * root already (or is in a user namespace) is left as it is. */
+ * Returns 0; -1 with err filled (no newuidmap, a refused map, ...). Root on the host is
+ * left as it is; a caller in a user namespace already (minirun re-executed: the monitor,
+ * exec) stays there, and only learns that its overlays use user.overlay.* xattrs. */
 int rootless_enter(struct mr_err *err);
 
 /* rootless_active - whether this process runs in a user namespace other than the host's

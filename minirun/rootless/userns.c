@@ -30,6 +30,7 @@
 #include "lib/file.h"
 #include "lib/proc.h"
 #include "ns/ns.h"
+#include "unionfs/overlay.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -280,7 +281,11 @@ static pid_t make_pause(const char *rundir, struct mr_err *err)
 
 int rootless_enter(struct mr_err *err)
 {
-	if (geteuid() == 0 || rootless_active())
+	if (rootless_active()) {
+		ovl_set_userxattr(1); /* a re-executed minirun (the monitor), inside already */
+		return 0;
+	}
+	if (geteuid() == 0)
 		return 0;
 	const char *rundir = rootless_runtime_dir(err);
 	if (!rundir)
@@ -307,6 +312,7 @@ int rootless_enter(struct mr_err *err)
 		return -1;
 	}
 	known = 1;
+	ovl_set_userxattr(1); /* overlays are mounted with userxattr here (overlay.c) */
 	/* the host's supplementary groups are unmapped here (nogroup): drop them, so files
 	 * made in the namespace get group 0 like root's */
 	if (setgroups(0, NULL) < 0 && errno != EPERM)

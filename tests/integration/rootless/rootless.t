@@ -149,6 +149,25 @@ $RL_USER" "the fix"
 }
 t "with no subuid range: one line says what it means and how to add one; run works" no_range
 
+whiteouts() {
+	rl_need
+	rl_user
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	# a deleted file (an overlay whiteout) and a directory deleted and made again (an
+	# opaque directory: user.overlay.opaque under userxattr), committed, saved, removed,
+	# loaded again and run: both must still hide what the image's first layer has
+	out=$(rl '$M run --name c1 --network none busybox sh -c 		"rm /bin/ls && rm -rf /sbin && mkdir /sbin && echo new >/sbin/new" &&
+		$M commit c1 wh:1 >/dev/null && $M rm c1 >/dev/null &&
+		$M save -o $HOME/wh.tar wh:1 && $M rmi wh:1 >/dev/null &&
+		$M load -i $HOME/wh.tar' 2>&1) || t_fail "commit/save/load: $out"
+	t_match "$out" "Loaded image: wh:1" "load"
+	out=$(rl '$M run --rm --network none wh:1 sh -c "ls /sbin; ls /bin/ls 2>&1; ls /bin/cat"')
+	t_eq "$out" "new
+ls: /bin/ls: No such file or directory
+/bin/cat" "the committed image's /sbin and /bin"
+}
+t "a whiteout and an opaque dir survive rootless commit, save, load and run" whiteouts
+
 nothing_left() {
 	rl_need
 	rl_user
