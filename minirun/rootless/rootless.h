@@ -22,6 +22,8 @@
 #include "lib/err.h"
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 /* rootless_data_dir - the store of an ordinary user: $XDG_DATA_HOME/minirun, else
  * ~/.local/share/minirun (HOME, else the passwd entry). A static buffer; NULL with err
@@ -58,5 +60,32 @@ const char *rootless_cgroup_refusal(const char *flag, const char *controller);
  * err saying what each answered (overlay.c). */
 struct ovl_stack;
 int rootless_ovl_mount(const struct ovl_stack *stack, const char *target, struct mr_err *err);
+
+/* ---- the default network, rootless (net.c) ------------------------------------------ */
+
+/* A port to publish: HOST_IP ("" or "0.0.0.0": every address) HOST_PORT (0: pick a free
+ * one, written back) -> the container's PORT, PROTO "tcp" or "udp". */
+struct rootless_port {
+	const char *host_ip;
+	unsigned host_port, port;
+	const char *proto;
+};
+
+/* rootless_net_helper - "pasta" if installed, else "slirp4netns", else NULL */
+const char *rootless_net_helper(void);
+
+/* rootless_net_check - at create: a helper is installed, -p has pasta, and no host port
+ * of P[0..N) is below net.ipv4.ip_unprivileged_port_start. 0, or -1 with one line in err
+ * naming the port and the sysctl (or the package). */
+int rootless_net_check(const struct rootless_port *p, size_t n, struct mr_err *err);
+
+/* rootless_net_up - give the network namespace of PID (the container's init) a network
+ * through pasta (publishing P[0..N)), else slirp4netns; the helper's pid goes into
+ * PIDFILE. Returns once the namespace is configured: 0, or -1 with err. */
+int rootless_net_up(pid_t pid, struct rootless_port *p, size_t n, const char *pidfile,
+		    struct mr_err *err);
+
+/* rootless_net_down - end the helper PIDFILE names (if it is still one), remove PIDFILE */
+void rootless_net_down(const char *pidfile);
 
 #endif

@@ -20,6 +20,11 @@
 #	rl_procs                the user's live processes, "PID COMM" a line (zombies, which
 #	                        this machine's init reaps late, left out)
 #	rl_pause                the pid of the user's pause process (from $RL_RUN)
+#	rl_tun                  make the user's namespace (its first command) where the user
+#	                        may open /dev/net/tun, which pasta needs: on a machine whose
+#	                        node is 0600 (no udev: this one), from a private mount
+#	                        namespace with a 0666 node bound over it; the host's node is
+#	                        never changed
 #
 # See: minirun/rootless/rootless.h; tests/lib/t.sh.
 
@@ -99,3 +104,28 @@ M='$MINIRUN' TAR='$RL_HOME/busybox.tar' && $1"
 rl_procs() { ps -u "$RL_USER" -o pid= -o stat= -o comm= | awk '$2 !~ /^Z/ { print $1, $3 }'; }
 
 rl_pause() { cut -d' ' -f1 "$RL_RUN/minirun/pause.pid" 2>/dev/null; }
+
+rl_tun() {
+	if rl 'exec 3<>/dev/net/tun' 2>/dev/null; then
+		rl '$M images' >/dev/null || t_fail "images failed"
+		return
+	fi
+	_d=$(mktemp -d /tmp/mr-rl-tun.XXXXXX)
+	t_defer "rmdir $_d"
+	unshare -m sh -c "mount --make-rprivate / && mount -t tmpfs -o mode=755 tmpfs $_d &&
+		mknod -m 666 $_d/tun c 10 200 && mount --bind $_d/tun /dev/net/tun &&
+		su -s /bin/sh $RL_USER -c 'cd / && XDG_RUNTIME_DIR=$RL_RUN $MINIRUN images'" \
+		>/dev/null || t_skip "cannot give the user a /dev/net/tun it may open"
+	t_eq "$(nsenter -t "$(rl_pause)" -m stat -c %a /dev/net/tun)" 666 \
+		"mode of /dev/net/tun in the user's mount namespace"
+}
+
+# rl_settle - wait (at most 5 s) until the user's only process is its pause process (a
+# monitor and pasta end just after `rm -f` returns)
+rl_settle() {
+	_i=0
+	while [ "$(rl_procs | awk '{ print $2 }')" != minirun-pause ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}

@@ -168,6 +168,53 @@ ls: /bin/ls: No such file or directory
 }
 t "a whiteout and an opaque dir survive rootless commit, save, load and run" whiteouts
 
+# the default network, through pasta (or slirp4netns): -p reached on the host's loopback
+default_network() {
+	rl_need
+	command -v pasta >/dev/null || t_skip "needs pasta (Debian: passt), not installed"
+	command -v busybox >/dev/null || t_skip "needs busybox (busybox-static) for wget"
+	rl_user
+	rl_tun
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	out=$(rl '$M run --rm busybox ip -o -4 addr show') || t_fail "run: $out"
+	t_match "$(printf '%s\n' "$out" | grep -v ': lo ')" '^[0-9]+: [a-z0-9]+ +inet [0-9.]+/' \
+		"a non-loopback address inside"
+	port=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000))
+	id=$(rl '$M run -d -p 127.0.0.1:'"$port"':80 busybox sh -c \
+		"mkdir /www && echo hello-rootless >/www/index.html && httpd -f -p 80 -h /www"') ||
+		t_fail "run -d -p: $id"
+	t_match "$(rl '$M port '"$id")" "^80/tcp -> 127.0.0.1:$port\$" "port"
+	i=0 got=""
+	while [ $i -lt 50 ]; do
+		got=$(timeout 2 busybox wget -q -O- "http://127.0.0.1:$port/" 2>/dev/null) && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	t_eq "$got" hello-rootless "GET http://127.0.0.1:$port/ from the host"
+	t_match "$(rl_procs)" ' pas(ta|st)' "the user's pasta while the container runs"
+	rl '$M rm -f '"$id" >/dev/null || t_fail "rm -f failed"
+	rl_settle
+	t_eq "$(rl_procs | awk '{ print $2 }')" minirun-pause "the user's processes after rm -f"
+}
+t "rootless run gets pasta's network by default; -p 127.0.0.1:PORT:80 reaches it" \
+	default_network
+
+low_port() {
+	rl_need
+	command -v pasta >/dev/null || t_skip "needs pasta (Debian: passt), not installed"
+	start=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+	[ "$start" -gt 80 ] || t_skip "net.ipv4.ip_unprivileged_port_start is $start here"
+	rl_user
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	out=$(rl '$M run --rm -p 80:80 busybox echo ran' 2>&1)
+	t_eq "$?" 125 "exit code"
+	t_nomatch "$out" '^ran$' "run"
+	t_match "$out" "^minirun: -p 80:80: host port 80 is below \
+net.ipv4.ip_unprivileged_port_start \($start\)" "the refusal"
+	t_eq "$(rl '$M ps -aq')" "" "containers made by the refused run"
+}
+t "rootless -p with a host port below ip_unprivileged_port_start is refused, naming it" low_port
+
 nothing_left() {
 	rl_need
 	rl_user
@@ -178,6 +225,7 @@ nothing_left() {
 		/proc/"$pause"/mountinfo || t_fail "the overlay is not mounted in the namespace"
 	rl '$M run --rm --network none busybox true' || t_fail "run --rm failed"
 	rl '$M rm -f '"$id" >/dev/null || t_fail "rm -f failed"
+	rl_settle
 	t_eq "$(rl_procs | awk '{ print $2 }')" minirun-pause "the user's processes"
 	t_eq "$(grep -c "$RL_HOME/.local/share/minirun" /proc/"$pause"/mountinfo)" 0 \
 		"mounts of the store in the user's mount namespace"
