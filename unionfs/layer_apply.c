@@ -276,8 +276,13 @@ static int chown_entry(struct apply *a, struct archive_entry *e, int fd, int pfd
 	int rc =
 		fd >= 0 ? fchown(fd, uid, gid) : fchownat(pfd, base, uid, gid, AT_SYMLINK_NOFOLLOW);
 	if (rc < 0)
+		/* EINVAL: the id has no mapping in this user namespace (a rootless store
+		 * whose user has no /etc/subuid range, or too small a one) */
 		return fail(a, errno, "chown %u:%u%s", uid, gid,
-			    errno == EPERM ? " (not root? use the no-owners option)" : "");
+			    errno == EPERM    ? " (not root? use the no-owners option)"
+			    : errno == EINVAL ? " (that uid or gid is not mapped in this user "
+						"namespace: see /etc/subuid and /etc/subgid)"
+					      : "");
 	return 0;
 }
 

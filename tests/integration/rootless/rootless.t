@@ -146,8 +146,17 @@ $RL_USER" "the fix"
 	t_match "$out" '^hi$' "run with one uid"
 	t_eq "$(cat /proc/"$(rl_pause)"/uid_map | awk '{ print $1, $2, $3 }')" "0 $RL_UID 1" \
 		"the only map"
+	# an image with a file of uid 1000 can't be unpacked: the file and the uid are named
+	mkdir -p etc && echo x >etc/owned && chmod -R a+rX . &&
+		tar --owner=1000 --group=1000 -cf owned.tar etc && cp owned.tar "$RL_HOME/" ||
+		t_fail "making owned.tar failed"
+	out=$(rl '$M import $HOME/owned.tar owned' 2>&1) && t_fail "import worked: $out"
+	t_match "$out" "entry 'etc/(owned)?': chown 1000:1000 \(that uid or gid is not mapped" \
+		"import of a file owned by uid 1000"
+	t_nomatch "$(rl '$M images')" '^owned' "images"
 }
-t "with no subuid range: one line says what it means and how to add one; run works" no_range
+t "with no subuid range: one line says so and how to add one; run works, uid 1000 can't" \
+	no_range
 
 whiteouts() {
 	rl_need
