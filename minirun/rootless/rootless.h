@@ -56,10 +56,15 @@ bool rootless_active(void);
 const char *rootless_cgroup_refusal(const char *flag, const char *controller);
 
 /* rootless_ovl_mount - ovl_mount of STACK on TARGET from inside the user namespace: the
- * kernel's overlay with `userxattr` (Linux >= 5.11), else fuse-overlayfs. 0, or -1 with
- * err saying what each answered (overlay.c). */
+ * kernel's overlay with `userxattr` (Linux >= 5.11), else fuse-overlayfs, else a copy
+ * (said once per store); MINIRUN_ROOTLESS_OVERLAY=kernel|fuse|copy forces one. 0, or -1
+ * with err saying what each answered (overlay.c). */
 struct ovl_stack;
 int rootless_ovl_mount(const struct ovl_stack *stack, const char *target, struct mr_err *err);
+
+/* rootless_copy_mount - the last resort: STACK's layers copied into its upper (once: a
+ * `.minirun-copied` file beside it), which is bind-mounted on TARGET (copy.c). */
+int rootless_copy_mount(const struct ovl_stack *stack, const char *target, struct mr_err *err);
 
 /* ---- the default network, rootless (net.c) ------------------------------------------ */
 

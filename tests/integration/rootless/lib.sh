@@ -20,11 +20,12 @@
 #	rl_procs                the user's live processes, "PID COMM" a line (zombies, which
 #	                        this machine's init reaps late, left out)
 #	rl_pause                the pid of the user's pause process (from $RL_RUN)
-#	rl_tun                  make the user's namespace (its first command) where the user
-#	                        may open /dev/net/tun, which pasta needs: on a machine whose
-#	                        node is 0600 (no udev: this one), from a private mount
-#	                        namespace with a 0666 node bound over it; the host's node is
-#	                        never changed
+#	rl_devs tun|fuse...     make the user's namespace (its first command) where the user
+#	                        may open /dev/net/tun (pasta needs it) and /dev/fuse
+#	                        (fuse-overlayfs): on a machine whose nodes are 0600 (no udev:
+#	                        this one), from a private mount namespace with 0666 nodes bound
+#	                        over them; the host's nodes are never changed
+#	rl_settle               wait until the user's only process is its pause process
 #
 # See: minirun/rootless/rootless.h; tests/lib/t.sh.
 
@@ -105,19 +106,34 @@ rl_procs() { ps -u "$RL_USER" -o pid= -o stat= -o comm= | awk '$2 !~ /^Z/ { prin
 
 rl_pause() { cut -d' ' -f1 "$RL_RUN/minirun/pause.pid" 2>/dev/null; }
 
-rl_tun() {
-	if rl 'exec 3<>/dev/net/tun' 2>/dev/null; then
+rl_devs() {
+	_binds="" _need=""
+	for _dev; do
+		case $_dev in
+		tun) _path=/dev/net/tun _num="10 200" ;;
+		fuse) _path=/dev/fuse _num="10 229" ;;
+		*) t_fail "rl_devs: unknown device $_dev" ;;
+		esac
+		[ -c "$_path" ] || t_skip "needs $_path, which this machine has not"
+		[ "$(stat -c %a "$_path")" = 666 ] && continue
+		_need="$_need $_path"
+		_binds="$_binds && mknod -m 666 \$_d/$_dev c $_num && mount --bind \$_d/$_dev $_path"
+	done
+	if [ -z "$_need" ]; then
 		rl '$M images' >/dev/null || t_fail "images failed"
 		return
 	fi
-	_d=$(mktemp -d /tmp/mr-rl-tun.XXXXXX)
+	t_need unshare nsenter
+	_d=$(mktemp -d /tmp/mr-rl-dev.XXXXXX)
 	t_defer "rmdir $_d"
-	unshare -m sh -c "mount --make-rprivate / && mount -t tmpfs -o mode=755 tmpfs $_d &&
-		mknod -m 666 $_d/tun c 10 200 && mount --bind $_d/tun /dev/net/tun &&
+	_d=$_d unshare -m sh -c "mount --make-rprivate / &&
+		mount -t tmpfs -o mode=755 tmpfs \$_d $_binds &&
 		su -s /bin/sh $RL_USER -c 'cd / && XDG_RUNTIME_DIR=$RL_RUN $MINIRUN images'" \
-		>/dev/null || t_skip "cannot give the user a /dev/net/tun it may open"
-	t_eq "$(nsenter -t "$(rl_pause)" -m stat -c %a /dev/net/tun)" 666 \
-		"mode of /dev/net/tun in the user's mount namespace"
+		>/dev/null || t_skip "cannot give the user a$_need it may open"
+	for _p in $_need; do
+		t_eq "$(nsenter -t "$(rl_pause)" -m stat -c %a "$_p")" 666 \
+			"mode of $_p in the user's mount namespace"
+	done
 }
 
 # rl_settle - wait (at most 5 s) until the user's only process is its pause process (a

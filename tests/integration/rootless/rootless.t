@@ -177,13 +177,59 @@ ls: /bin/ls: No such file or directory
 }
 t "a whiteout and an opaque dir survive rootless commit, save, load and run" whiteouts
 
+fuse_overlay() {
+	rl_need
+	t_need fuse-overlayfs
+	rl_user
+	rl_devs fuse
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	id=$(rl 'MINIRUN_ROOTLESS_OVERLAY=fuse $M run -d --network none busybox sh -c \
+		"rm /bin/ls; echo x >/new; sleep 100"') || t_fail "run -d: $id"
+	merged=$RL_HOME/.local/share/minirun/containers/$id/merged
+	t_match "$(grep " $merged " /proc/"$(rl_pause)"/mountinfo)" ' - fuse.fuse-overlayfs ' \
+		"the rootfs mount"
+	out=$(rl '$M exec '"$id"' sh -c "cat /new; ls /bin/ls 2>&1"')
+	t_eq "$out" "x
+ls: /bin/ls: No such file or directory" "the container's view"
+	t_match "$(rl '$M diff '"$id")" '^D /bin/ls$' "diff"
+	rl '$M rm -f '"$id" >/dev/null || t_fail "rm -f failed"
+	rl_settle
+	t_eq "$(rl_procs | awk '{ print $2 }')" minirun-pause "the user's processes after rm -f"
+}
+t "MINIRUN_ROOTLESS_OVERLAY=fuse: the rootfs is fuse-overlayfs's, ended by rm -f" fuse_overlay
+
+copy_rootfs() {
+	rl_need
+	rl_user
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	out=$(rl 'export MINIRUN_ROOTLESS_OVERLAY=copy
+		$M run --name c1 --network none busybox sh -c \
+			"[ -e /new ] && ls /bin/ls; rm -f /bin/ls; echo x >/new" &&
+		i=0 && until o=$($M start -a c1 2>&1) || [ $i -gt 50 ]; do
+			sleep 0.1; i=$((i + 1)); done && echo "$o" &&
+		$M run --rm --network none busybox true' 2>&1) ||
+		t_fail "runs: $out"
+	t_eq "$(printf '%s\n' "$out" | grep -c 'each container.s root is a full copy')" 1 \
+		"warnings about the copy"
+	t_match "$out" '^ls: /bin/ls: No such file or directory$' "the second start's /bin/ls"
+	id=$(rl '$M ps -aq --no-trunc')
+	diff=$RL_HOME/.local/share/minirun/containers/$id/diff
+	[ -f "$diff/bin/busybox" ] && [ -f "$diff/new" ] && [ ! -e "$diff/bin/ls" ] ||
+		t_fail "diff/ is not the image plus the container's changes"
+	t_eq "$(stat -c %u "$diff/bin/busybox")" "$RL_UID" "owner of the copied /bin/busybox"
+	t_match "$(rl '$M ps -a')" 'Exited \(0\) .* c1$' "c1 after its second start"
+	rl '$M rm c1' >/dev/null || t_fail "rm failed"
+	t_eq "$(grep -c "$RL_HOME" /proc/"$(rl_pause)"/mountinfo)" 0 "mounts left"
+}
+t "MINIRUN_ROOTLESS_OVERLAY=copy: the layers copied once, said once, changes kept" copy_rootfs
+
 # the default network, through pasta (or slirp4netns): -p reached on the host's loopback
 default_network() {
 	rl_need
 	command -v pasta >/dev/null || t_skip "needs pasta (Debian: passt), not installed"
 	command -v busybox >/dev/null || t_skip "needs busybox (busybox-static) for wget"
 	rl_user
-	rl_tun
+	rl_devs tun
 	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
 	out=$(rl '$M run --rm busybox ip -o -4 addr show') || t_fail "run: $out"
 	t_match "$(printf '%s\n' "$out" | grep -v ': lo ')" '^[0-9]+: [a-z0-9]+ +inet [0-9.]+/' \
