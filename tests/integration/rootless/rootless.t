@@ -177,6 +177,26 @@ ls: /bin/ls: No such file or directory
 }
 t "a whiteout and an opaque dir survive rootless commit, save, load and run" whiteouts
 
+volumes_and_host() {
+	rl_need
+	rl_user
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	out=$(rl '$M run --rm --network none -v vol1:/data busybox sh -c "echo in-vol >/data/x" &&
+		$M run --rm --network none -v vol1:/data busybox cat /data/x') ||
+		t_fail "named volume: $out"
+	t_eq "$out" in-vol "a named volume, read by a second container"
+	out=$(rl 'mkdir $HOME/bind && echo from-host >$HOME/bind/f &&
+		$M run --rm --network none -v $HOME/bind:/b busybox sh -c "cat /b/f; touch /b/new"') ||
+		t_fail "bind mount: $out"
+	t_eq "$out" from-host "a bind mount of the user's own directory"
+	t_eq "$(stat -c %u "$RL_HOME/bind/new")" "$RL_UID" "owner of a file root made in it"
+	rl '$M volume rm vol1' >/dev/null || t_fail "volume rm failed"
+	t_eq "$(rl '$M run --rm --network host busybox ip -o link | wc -l')" \
+		"$(ip -o link | wc -l)" "links seen with --network host"
+}
+t "rootless: a named volume, a bind mount of the user's dir, and --network host work" \
+	volumes_and_host
+
 fuse_overlay() {
 	rl_need
 	t_need fuse-overlayfs
