@@ -120,6 +120,7 @@ rl_devs() {
 		_binds="$_binds && mknod -m 666 \$_d/$_dev c $_num && mount --bind \$_d/$_dev $_path"
 	done
 	if [ -z "$_need" ]; then
+		# shellcheck disable=SC2016 # $M is the user's shell's
 		rl '$M images' >/dev/null || t_fail "images failed"
 		return
 	fi

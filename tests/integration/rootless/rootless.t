@@ -5,6 +5,7 @@
 # and nothing left behind. Each test makes a user of its own (lib.sh's rl_user) and
 # removes it.
 #   MR_TOP=$PWD sh tests/integration/rootless/rootless.t
+# shellcheck disable=SC2016 # the scripts in single quotes run as the user: $M, $TAR, $HOME there
 . "$MR_TOP/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/rootless/lib.sh"
 
@@ -144,7 +145,7 @@ mapped" "the line"
 	t_match "$out" "usermod --add-subuids [0-9]+-[0-9]+ --add-subgids [0-9]+-[0-9]+ \
 $RL_USER" "the fix"
 	t_match "$out" '^hi$' "run with one uid"
-	t_eq "$(cat /proc/"$(rl_pause)"/uid_map | awk '{ print $1, $2, $3 }')" "0 $RL_UID 1" \
+	t_eq "$(awk '{ print $1, $2, $3 }' /proc/"$(rl_pause)"/uid_map)" "0 $RL_UID 1" \
 		"the only map"
 	# an image with a file of uid 1000 can't be unpacked: the file and the uid are named
 	mkdir -p etc && echo x >etc/owned && chmod -R a+rX . &&
