@@ -87,6 +87,16 @@ int rootless_net_check(const struct rootless_port *p, size_t n, struct mr_err *e
 			       "the default network of a rootless container needs pasta or "
 			       "slirp4netns (Debian: apt-get install passt): install one, or "
 			       "use --network none or host");
+	/* both make a tap device: a node closed to the user fails them half-way, so say it
+	 * now (root of the user namespace is still the user for a host device's mode) */
+	int tun = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (tun < 0)
+		return mr_fail(err, 0,
+			       "the default network of a rootless container needs /dev/net/tun, "
+			       "which you may not open (%s): use --network none or host, or as "
+			       "root: chmod 0666 /dev/net/tun (what udev does)",
+			       strerror(errno));
+	close(tun);
 	if (n && strcmp(helper, "pasta") != 0)
 		return mr_fail(err, 0,
 			       "-p: publishing ports rootless needs pasta (Debian: apt-get "

@@ -275,12 +275,29 @@ default_network() {
 t "rootless run gets pasta's network by default; -p 127.0.0.1:PORT:80 reaches it" \
 	default_network
 
+no_tun() {
+	rl_need
+	[ "$(stat -c %a /dev/net/tun 2>/dev/null)" = 600 ] ||
+		t_skip "/dev/net/tun is open to users here (mode $(stat -c %a /dev/net/tun))"
+	rl_user
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	out=$(rl '$M run --rm busybox echo ran' 2>&1)
+	t_eq "$?" 125 "exit code"
+	t_match "$out" "^minirun: the default network of a rootless container needs \
+/dev/net/tun, which you may not open" "the refusal"
+	t_match "$out" 'use --network none or host, or as root: chmod 0666 /dev/net/tun' "the fix"
+	t_eq "$(rl '$M ps -aq')" "" "containers made by the refused run"
+}
+t "rootless default network where /dev/net/tun is closed to users: one line, nothing made" \
+	no_tun
+
 low_port() {
 	rl_need
 	command -v pasta >/dev/null || t_skip "needs pasta (Debian: passt), not installed"
 	start=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
 	[ "$start" -gt 80 ] || t_skip "net.ipv4.ip_unprivileged_port_start is $start here"
 	rl_user
+	rl_devs tun
 	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
 	out=$(rl '$M run --rm -p 80:80 busybox echo ran' 2>&1)
 	t_eq "$?" 125 "exit code"
