@@ -139,14 +139,13 @@ int rootless_net_up(pid_t pid, struct rootless_port *p, size_t n, const char *pi
 {
 	const char *helper = rootless_net_helper();
 	enum { NETNS_FD = 3 }; /* where the child puts the namespace for pasta */
-	char pidtext[32], netns_path[64], *argv[20 + 2 * 64];
+	char netns_path[64], *argv[20 + 2 * 64];
 	char specs[64][96];
 	int a = 0;
 	if (rootless_net_check(p, n, err) < 0)
 		return -1;
 	if (n > 64)
 		return mr_fail(err, E2BIG, "-p: at most 64 ports rootless");
-	snprintf(pidtext, sizeof(pidtext), "%d", (int)pid);
 	snprintf(netns_path, sizeof(netns_path), "/proc/self/fd/%d", NETNS_FD);
 	unlink(pidfile);
 	if (strcmp(helper, "pasta") == 0) {
@@ -196,11 +195,15 @@ int rootless_net_up(pid_t pid, struct rootless_port *p, size_t n, const char *pi
 		argv[a++] = "--netns";
 		argv[a++] = netns_path;
 	} else {
+		/* the namespace as an fd too (--netns-type=path); --ready-fd: it stays in the
+		 * foreground, so only this says when the tap is up */
 		argv[a++] = "slirp4netns";
 		argv[a++] = "--configure";
 		argv[a++] = "--mtu=65520";
 		argv[a++] = "--disable-host-loopback";
-		argv[a++] = pidtext;
+		argv[a++] = "--ready-fd=4";
+		argv[a++] = "--netns-type=path";
+		argv[a++] = netns_path;
 		argv[a++] = "tap0";
 	}
 	argv[a] = NULL;
@@ -215,12 +218,18 @@ int rootless_net_up(pid_t pid, struct rootless_port *p, size_t n, const char *pi
 
 	char nspath[64];
 	snprintf(nspath, sizeof(nspath), "/proc/%d/ns/net", (int)pid);
-	int netns = open(nspath, O_RDONLY | O_CLOEXEC);
+	int netns = open(nspath, O_RDONLY | O_CLOEXEC), ready[2] = {-1, -1};
 	if (netns < 0)
 		return mr_fail(err, errno, "open '%s'", nspath);
+	if (pipe2(ready, O_CLOEXEC) < 0) {
+		close(netns);
+		return mr_fail(err, errno, "pipe");
+	}
 	pid_t child = fork();
 	if (child < 0) {
 		close(netns);
+		close(ready[0]);
+		close(ready[1]);
 		return mr_fail(err, errno, "fork");
 	}
 	if (child == 0) {
@@ -231,7 +240,7 @@ int rootless_net_up(pid_t pid, struct rootless_port *p, size_t n, const char *pi
 		dup2(null, 1);
 		if (!mr_verbose)
 			dup2(null, 2);
-		if (dup2(netns, NETNS_FD) < 0) /* the copy is not close-on-exec */
+		if (dup2(netns, NETNS_FD) < 0 || dup2(ready[1], 4) < 0) /* copies stay open */
 			_exit(126);
 		if (strcmp(helper, "slirp4netns") == 0) {
 			/* slirp4netns stays in the foreground: be its own daemon, and say its pid
@@ -248,7 +257,15 @@ int rootless_net_up(pid_t pid, struct rootless_port *p, size_t n, const char *pi
 		_exit(127);
 	}
 	close(netns);
+	close(ready[1]);
 	int rc = mr_wait_exit(child);
+	/* slirp4netns writes "1" to its --ready-fd once configured (EOF: it died); pasta
+	 * is configured when its first process exits, and never writes */
+	char c = 0;
+	if (rc == 0 && strcmp(helper, "slirp4netns") == 0 &&
+	    (read(ready[0], &c, 1) != 1 || c != '1'))
+		rc = 1;
+	close(ready[0]);
 	if (rc != 0)
 		return mr_fail(err, 0, "%s for the container's network failed (exit %d)%s", helper,
 			       rc, mr_verbose ? ": see its message above" : "; -v shows why");

@@ -275,6 +275,26 @@ default_network() {
 t "rootless run gets pasta's network by default; -p 127.0.0.1:PORT:80 reaches it" \
 	default_network
 
+slirp() {
+	rl_need
+	command -v slirp4netns >/dev/null || t_skip "needs slirp4netns, not installed"
+	rl_user
+	rl_devs tun
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	# a PATH with slirp4netns and without pasta (the namespace exists: no newuidmap needed)
+	bin=$(mktemp -d /tmp/mr-rl-bin.XXXXXX)
+	t_defer "rm -rf $bin"
+	chmod 755 "$bin" && ln -s "$(command -v slirp4netns)" "$bin/"
+	out=$(rl 'PATH='"$bin"' $M run --rm busybox ip -o -4 addr show tap0') || t_fail "run: $out"
+	t_match "$out" '^[0-9]+: tap0 +inet 10\.0\.2\.100/24' "slirp4netns's tap0"
+	out=$(rl 'PATH='"$bin"' $M run --rm -p 28080:80 busybox echo ran' 2>&1)
+	t_eq "$?" 125 "exit code of -p without pasta"
+	t_match "$out" '^minirun: -p: publishing ports rootless needs pasta' "-p without pasta"
+	rl_settle
+	t_eq "$(rl_procs | awk '{ print $2 }')" minirun-pause "the user's processes after --rm"
+}
+t "without pasta the default network is slirp4netns's; -p then refused naming pasta" slirp
+
 no_tun() {
 	rl_need
 	[ "$(stat -c %a /dev/net/tun 2>/dev/null)" = 600 ] ||
