@@ -25,6 +25,7 @@
  */
 #include "minirun/oci/cgstep.h"
 #include "cgroups/cgroup.h"
+#include "minirun/rootless/rootless.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -385,19 +386,6 @@ static int devices(const struct spec *s, const struct spec *pos, json_t *a, stru
 	return rc;
 }
 
-/* in_user_namespace - whether this process is in a user namespace other than the host's
- * (whose uid_map maps every id to itself): a rootless caller, whom the host's cgroup tree
- * need not let in */
-static bool in_user_namespace(void)
-{
-	unsigned long in = 0, out = 0, count = 0;
-	FILE *f = fopen("/proc/self/uid_map", "re");
-	int n = f ? fscanf(f, "%lu %lu %lu", &in, &out, &count) : 0;
-	if (f)
-		fclose(f);
-	return n == 3 && !(in == 0 && out == 0 && count == 4294967295UL);
-}
-
 /*
  * cgstep_create - the container's cgroup, with its limits and device policy; its
  * recorded name into *NAME (the caller frees). A caller in a user namespace that may not
@@ -429,7 +417,7 @@ int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_e
 	struct cg *cg = cg_create(host(), path, ctl, 0, err);
 	int why = err ? err->errnum : errno;
 	if (!cg && ctl == 0 && (why == EACCES || why == EPERM || why == EROFS) &&
-	    in_user_namespace()) {
+	    rootless_active()) {
 		/* rootless without a delegated cgroup: as runc does, a container that asks for
 		 * no limit runs in its caller's cgroup (the front end refused the limits) */
 		mr_say("no cgroup: %s; running in the caller's cgroup", err ? err->msg : "");

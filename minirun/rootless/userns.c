@@ -3,7 +3,7 @@
  *
  * Made once (the first rootless command after a reboot or after the pause process ended):
  *
- *   1. lock RUNDIR/pause.lock, so two commands starting together make one namespace;
+ *   1. lock RUNDIR/.pause.lock, so two commands starting together make one namespace;
  *   2. fork twice: the grandchild, reparented to init, is the pause process; it calls
  *      unshare(CLONE_NEWUSER | CLONE_NEWNS) and says so over a pipe;
  *   3. the caller, still outside with the user's own uid, has the maps written:
@@ -13,7 +13,7 @@
  *      the maps must be written before anything in the namespace needs its ids;
  *   4. the pause process makes its mounts slaves of the host's, closes every descriptor
  *      it inherited (a caller's pipe left open in it would never see EOF), and sleeps;
- *   5. RUNDIR/pause.pid gets "PID STARTTIME"; the lock is released.
+ *   5. RUNDIR/.pause.pid gets "PID STARTTIME"; the lock is released.
  *
  * Joined by every command (and made only when there is none): setns into the pause
  * process's user namespace, then its mount namespace. Measured here (2 cores, kernel
@@ -51,23 +51,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int known = -1; /* rootless_active's answer, -1 until asked; reset on entering */
-
-bool rootless_active(void)
-{
-	if (known < 0) {
-		char *map = NULL;
-		size_t len;
-		unsigned long in, out, count;
-		/* the host's namespace maps every id to itself: "0 0 4294967295" */
-		known = mr_read_file("/proc/self/uid_map", &map, &len, NULL) == 0 &&
-			!(sscanf(map, "%lu %lu %lu", &in, &out, &count) == 3 && in == 0 &&
-			  out == 0 && count == 4294967295UL);
-		free(map);
-	}
-	return known;
-}
-
 /* start_time - field 22 of /proc/PID/stat (clock ticks after boot): with the pid, it names
  * one process for good, as a pid alone does not once the pid is reused; 0 if gone or a
  * zombie */
@@ -90,14 +73,14 @@ static unsigned long long start_time(pid_t pid)
 	return t;
 }
 
-/* pause_pid - the live pause process RUNDIR/pause.pid names, or 0 */
+/* pause_pid - the live pause process RUNDIR/.pause.pid names, or 0 */
 static pid_t pause_pid(const char *rundir)
 {
 	char path[4200], *text = NULL;
 	size_t len;
 	long long pid = 0;
 	unsigned long long t = 0;
-	snprintf(path, sizeof(path), "%s/pause.pid", rundir);
+	snprintf(path, sizeof(path), "%s/.pause.pid", rundir);
 	if (mr_read_file(path, &text, &len, NULL) < 0)
 		return 0;
 	if (sscanf(text, "%lld %llu", &pid, &t) != 2 || pid <= 1 || start_time(pid) != t)
@@ -268,7 +251,7 @@ static pid_t make_pause(const char *rundir, struct mr_err *err)
 	}
 	char text[64], path[4200];
 	snprintf(text, sizeof(text), "%d %llu\n", (int)pid, start_time(pid));
-	snprintf(path, sizeof(path), "%s/pause.pid", rundir);
+	snprintf(path, sizeof(path), "%s/.pause.pid", rundir);
 	if (mr_replace_file(path, text, 0600, err) < 0) {
 		close(go[1]);
 		return -1;
@@ -295,7 +278,7 @@ int rootless_enter(struct mr_err *err)
 	pid_t pid = pause_pid(rundir);
 	if (pid == 0) {
 		char lock[4200];
-		snprintf(lock, sizeof(lock), "%s/pause.lock", rundir);
+		snprintf(lock, sizeof(lock), "%s/.pause.lock", rundir);
 		_cleanup_close_ int fd = mr_lock_file(lock, err);
 		if (fd < 0)
 			return -1;
@@ -313,7 +296,6 @@ int rootless_enter(struct mr_err *err)
 		mr_prefix(err, "rootless: ");
 		return -1;
 	}
-	known = 1;
 	ovl_set_userxattr(1); /* overlays are mounted with userxattr here (overlay.c) */
 	/* the host's supplementary groups are unmapped here (nogroup): drop them, so files
 	 * made in the namespace get group 0 like root's */

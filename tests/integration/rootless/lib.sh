@@ -104,7 +104,7 @@ M='$MINIRUN' TAR='$RL_HOME/busybox.tar' && $1"
 
 rl_procs() { ps -u "$RL_USER" -o pid= -o stat= -o comm= | awk '$2 !~ /^Z/ { print $1, $3 }'; }
 
-rl_pause() { cut -d' ' -f1 "$RL_RUN/minirun/pause.pid" 2>/dev/null; }
+rl_pause() { cut -d' ' -f1 "$RL_RUN/minirun/.pause.pid" 2>/dev/null; }
 
 rl_devs() {
 	_binds="" _need=""

@@ -52,7 +52,7 @@ kept_namespace() {
 	rl_user
 	rl '$M images' >/dev/null || t_fail "images failed"
 	p1=$(rl_pause)
-	[ -n "$p1" ] || t_fail "no pause.pid in $RL_RUN/minirun"
+	[ -n "$p1" ] || t_fail "no .pause.pid in $RL_RUN/minirun"
 	rl '$M images' >/dev/null || t_fail "images failed"
 	t_eq "$(rl_pause)" "$p1" "pause process of the second command"
 	t_eq "$(cat /proc/"$p1"/comm)" minirun-pause "its name"
@@ -327,6 +327,28 @@ net.ipv4.ip_unprivileged_port_start \($start\)" "the refusal"
 	t_eq "$(rl '$M ps -aq')" "" "containers made by the refused run"
 }
 t "rootless -p with a host port below ip_unprivileged_port_start is refused, naming it" low_port
+
+podman_oci() {
+	rl_need
+	t_need podman
+	rl_user
+	ls /tmp >"$T_DIR/tmp.before"
+	pod='podman --root $HOME/pod/storage --runroot $HOME/pod/run --tmpdir $HOME/pod/tmp'
+	pod="$pod --cgroup-manager=cgroupfs --events-backend file"
+	pod="$pod --runtime $MR_TOP/minirun/minirun-oci"
+	rl "$pod import \$TAR bb" >/dev/null 2>&1 || t_fail "podman import failed"
+	out=$(rl "$pod run --rm --network none --ulimit nofile=20000:20000 \
+		--ulimit nproc=1000:1000 bb sh -c 'echo hi-oci; id -u'" 2>&1) ||
+		t_fail "podman run: $out"
+	t_eq "$out" "hi-oci
+0" "podman's container through minirun-oci"
+	t_eq "$(ls "$RL_RUN/minirun/.pause.pid" 2>/dev/null)" "" "minirun's own namespace made"
+	[ -d "$RL_RUN/minirun-oci" ] || [ -d "$RL_RUN/minirun" ] ||
+		t_fail "the runtime's state is not in XDG_RUNTIME_DIR"
+	ls /tmp | grep -vxF -f "$T_DIR/tmp.before" | grep -v '^mr-' >"$T_DIR/tmp.new" || true
+	t_eq "$(cat "$T_DIR/tmp.new")" "" "new entries in /tmp"
+}
+t "podman as an ordinary user runs a container with --runtime minirun-oci" podman_oci
 
 nothing_left() {
 	rl_need
