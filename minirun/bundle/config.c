@@ -555,8 +555,8 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 		json_object_set(lx, "devices", devs);
 	json_decref(devs);
 	/* docker (20.10+): in a network namespace of its own, binding ports below 1024 and
-	 * ping need no capability: the namespace can't reach beyond the container anyway */
-	/* Rootless, the kernel takes only groups mapped in the user namespace: "0 0" (root's
+	 * ping need no capability: the namespace can't reach beyond the container anyway.
+	 * Rootless, the kernel takes only groups mapped in the user namespace: "0 0" (root's
 	 * group), as podman's rootless default */
 	if (strcmp(mode, "host") != 0 && strncmp(mode, "container:", 10) != 0)
 		json_object_set_new(lx, "sysctl",

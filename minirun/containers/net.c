@@ -254,7 +254,8 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
 
 /* ---- rootless: the default network is pasta's (minirun/rootless/net.c) --------------- */
 
-/* rootless_ports - P[0..N) as rootless.h's ports (into OUT, N of them, caller frees) */
+/* rootless_ports - P[0..N) as rootless.h's ports: a new array (caller frees; its strings
+ * are P's), NULL when out of memory */
 static struct rootless_port *rootless_ports(const struct network_port *p, size_t n)
 {
 	struct rootless_port *r = calloc(n + 1, sizeof(*r));
@@ -310,7 +311,8 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 		return 0;
 	if (rootless_default(mode)) { /* pasta, and its ports checked now */
 		struct rootless_port *rp = rootless_ports(o->ports, o->nports);
-		int rc = rp ? rootless_net_check(rp, o->nports, err) : -1;
+		int rc =
+			rp ? rootless_net_check(rp, o->nports, err) : mr_fail(err, ENOMEM, "ports");
 		free(rp);
 		return rc;
 	}

@@ -104,7 +104,7 @@ static void read_ranges(const char *file, const char *name, uid_t id, struct ran
 	char line[512], idtext[32];
 	snprintf(idtext, sizeof(idtext), "%u", (unsigned)id);
 	unsigned long next = 1;
-	while (f && fgets(line, sizeof(line), f) && r->n < 32) {
+	while (f && fgets(line, sizeof(line), f) && r->n < 16) { /* 16 fit in map */
 		char *start = strchr(line, ':'), *count;
 		if (!start || !(count = strchr(start + 1, ':')))
 			continue;
@@ -127,7 +127,7 @@ static void read_ranges(const char *file, const char *name, uid_t id, struct ran
 static int run_map_helper(const char *helper, pid_t pid, unsigned id, const struct ranges *r,
 			  struct mr_err *err)
 {
-	char *argv[4 + 3 + 3 * 32 + 1], pidtext[32], idtext[32], copy[sizeof(r->map)];
+	char *argv[5 + 3 * 16 + 1], pidtext[32], idtext[32], copy[sizeof(r->map)];
 	int n = 0;
 	snprintf(pidtext, sizeof(pidtext), "%d", (int)pid);
 	snprintf(idtext, sizeof(idtext), "%u", id);
