@@ -35,6 +35,29 @@ root_overrides() {
 }
 t "--root (and MINIRUN_ROOT) still choose the store of an ordinary user" root_overrides
 
+runtime_dir_fallback() {
+	rl_need
+	rl_user
+	[ ! -e "/run/user/$RL_UID" ] || t_skip "/run/user/$RL_UID exists here"
+	dir=/tmp/minirun-run-$RL_UID
+	t_defer "rm -rf $dir"
+	# taken first by someone else (root here): refused, not trusted
+	mkdir -m 0777 "$dir"
+	out=$(su -s /bin/sh "$RL_USER" -c "cd / && env -u XDG_RUNTIME_DIR $MINIRUN images" 2>&1)
+	t_eq "$?" 125 "exit code with $dir not the user's"
+	t_match "$out" "^minirun: '$dir' is not a directory of yours that only you may write: \
+set XDG_RUNTIME_DIR to one\$" "the refusal"
+	[ ! -e "$dir/minirun" ] || t_fail "something was made in $dir"
+	rmdir "$dir"
+	# free: made 0700, the user's, and the pause process's files go there
+	out=$(su -s /bin/sh "$RL_USER" -c "cd / && env -u XDG_RUNTIME_DIR $MINIRUN images" 2>&1) ||
+		t_fail "images without XDG_RUNTIME_DIR: $out"
+	t_eq "$(stat -c '%U %a' "$dir")" "$RL_USER 700" "owner and mode of $dir"
+	[ -f "$dir/minirun/.pause.pid" ] || t_fail "no .pause.pid in $dir/minirun"
+}
+t "without XDG_RUNTIME_DIR: /tmp/minirun-run-UID, made 0700, refused if someone else's" \
+	runtime_dir_fallback
+
 run_echo() {
 	rl_need
 	rl_user
