@@ -8,6 +8,7 @@
 # shellcheck disable=SC2016 # the scripts in single quotes run as the user: $M, $TAR, $HOME there
 . "$MR_TOP/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/rootless/lib.sh"
+. "$MR_TOP/tests/integration/image/image.sh" # registry_start, push_busybox
 
 import_goes_to_the_users_home() {
 	rl_need
@@ -23,6 +24,20 @@ import_goes_to_the_users_home() {
 }
 t "import as an ordinary user lands in ~/.local/share/minirun, owned by the user" \
 	import_goes_to_the_users_home
+
+pull_rootless() {
+	rl_need
+	registry_start
+	push_busybox rl/bb:1
+	rl_user
+	out=$(rl '$M pull '"$REG"'/rl/bb:1 && $M run --rm --network none '"$REG"'/rl/bb:1 \
+		sh -c "echo pulled; stat -c %u /bin/busybox"' 2>&1) || t_fail "pull/run: $out"
+	t_match "$out" '^pulled$' "run of the pulled image"
+	t_match "$out" '^0$' "owner of /bin/busybox inside"
+	t_eq "$(stat -c %u "$(find "$RL_HOME/.local/share/minirun/layers/sha256" -mindepth 3 \
+		-maxdepth 3 -path '*/bin/busybox')")" "$RL_UID" "its owner outside"
+}
+t "pull from a local registry as an ordinary user, then run the image" pull_rootless
 
 root_overrides() {
 	rl_need
