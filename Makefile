@@ -30,9 +30,9 @@ CLEAN :=        # extra files each build.mk wants removed by `make clean`
 all:            # the default goal; its prerequisites come from the build.mk files
 
 # In dependency order: a build.mk may name the archives of the directories before it.
-MR_DIRS := lib ns cgroups unionfs netns minirun/lazy minirun/oci minirun/image \
-	minirun/network minirun/volume minirun/bundle minirun/containers minirun/build \
-	minirun/compose minirun tests
+MR_DIRS := lib ns cgroups unionfs netns minirun/lazy minirun/rootless minirun/oci \
+	minirun/image minirun/network minirun/volume minirun/bundle minirun/containers \
+	minirun/build minirun/compose minirun tests
 include $(foreach d,$(MR_DIRS),$(wildcard $(d)/build.mk))
 
 all: $(PROGS)
@@ -58,11 +58,14 @@ DEB_TEST := iproute2 nftables procps psmisc util-linux kmod zstd tar gzip apache
 	busybox-static qemu-system-x86 bats jq
 DEB_PEERS := runc crun podman containerd skopeo umoci docker-registry hyperfine \
 	docker.io buildah docker-compose
+# rootless: the setuid id mappers, the user-space networks, the overlay fallback
+DEB_ROOTLESS := uidmap passt slirp4netns fuse-overlayfs
 # images: `make debian-image` turns a debootstrap of Debian into an image
 DEB_IMAGES := debootstrap
 # tidy: formatting and static analysis
 DEB_TIDY := clang-format clang-tidy cppcheck clang libclang-rt-14-dev
-DEB_PACKAGES := $(sort $(DEB_BUILD) $(DEB_TEST) $(DEB_PEERS) $(DEB_IMAGES) $(DEB_TIDY))
+DEB_PACKAGES := $(sort $(DEB_BUILD) $(DEB_TEST) $(DEB_ROOTLESS) $(DEB_PEERS) $(DEB_IMAGES) \
+	$(DEB_TIDY))
 
 deps:
 	@tests/deps.sh $(DEB_PACKAGES)

@@ -22,12 +22,15 @@
 #include "minirun/image/image.h"
 #include "minirun/network/network.h"
 #include "minirun/oci/runtime.h"
+#include "minirun/rootless/rootless.h"
 #include "minirun/volume/volume.h"
 
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int cmd_oci(int argc, char **argv, char **full)
 {
@@ -127,7 +130,8 @@ static void usage(FILE *out)
 		     "Options:\n"
 		     "  -v, --verbose   Narrate each step on stderr\n"
 		     "      --root DIR  The store of containers, images, networks and volumes\n"
-		     "                  (default $MINIRUN_ROOT, else /var/lib/minirun)\n"
+		     "                  (default $MINIRUN_ROOT, else /var/lib/minirun; for a user\n"
+		     "                  not root, $XDG_DATA_HOME/minirun: minirun/rootless/)\n"
 		     "      --version   Print the version\n");
 	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
 		bool title = false;
@@ -152,6 +156,30 @@ static void set_root(const char *dir)
 	image_root_opt = network_root_opt = volume_root_opt = containers_root_opt = dir;
 }
 
+/* rootless - for a user other than root: the store in the user's own home unless --root or
+ * MINIRUN_ROOT chose one, then into the user's namespace, where the rest runs as root
+ * (minirun/rootless/rootless.h). `minirun oci` is left alone: an OCI runtime is given its
+ * rootless config by the engine that calls it. */
+static int rootless(bool root_given)
+{
+	struct mr_err err = {0};
+	if (geteuid() == 0) /* root, or minirun re-executed inside the namespace already */
+		return rootless_enter(&err);
+	const char *env = getenv("MINIRUN_ROOT");
+	if (!root_given && !(env && *env)) {
+		const char *dir = rootless_data_dir(&err);
+		if (!dir)
+			return mr_err_report(&err, -1);
+		set_root(dir);
+		/* and for minirun's own re-executions (the monitor, exec): inside the user
+		 * namespace they are root, and would otherwise take root's store */
+		setenv("MINIRUN_ROOT", dir, 1);
+	}
+	if (rootless_enter(&err) < 0)
+		return mr_err_report(&err, -1);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	mr_err_exit_code = MR_EXIT_RUNTIME;
@@ -161,13 +189,14 @@ int main(int argc, char **argv)
 	if (strcmp(base, "minirun-oci") == 0)
 		return oci_main(argc, argv, argv);
 	int i = 1;
+	bool root_given = false;
 	for (; i < argc; i++) {
 		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
 			mr_verbose = 1;
 		else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
-			set_root(argv[++i]);
+			set_root(argv[++i]), root_given = true;
 		else if (strncmp(argv[i], "--root=", 7) == 0)
-			set_root(argv[i] + 7);
+			set_root(argv[i] + 7), root_given = true;
 		else if (strcmp(argv[i], "--root") == 0) {
 			fprintf(stderr, "minirun: flag needs an argument: --root\n"
 					"See 'minirun --help'.\n");
@@ -188,8 +217,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
-		if (strcmp(commands[k].name, argv[i]) == 0)
+		if (strcmp(commands[k].name, argv[i]) == 0) {
+			if (commands[k].fn != cmd_oci && rootless(root_given) < 0)
+				return MR_EXIT_RUNTIME;
 			return commands[k].fn(argc - i, argv + i, argv);
+		}
+	if (rootless(root_given) < 0)
+		return MR_EXIT_RUNTIME;
 	for (size_t t = 0; t < sizeof(container_tables) / sizeof(container_tables[0]); t++)
 		for (const struct mr_command *c = container_tables[t]; c->name; c++)
 			if (strcmp(c->name, argv[i]) == 0)

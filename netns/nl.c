@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,24 +64,40 @@ struct nl *nl_open(struct mr_err *err)
 	return nl;
 }
 
+struct open_in {
+	int netns_fd;
+	struct nl *nl;
+	struct mr_err err;
+};
+
+static void *open_in_thread(void *arg)
+{
+	struct open_in *o = arg;
+	if (setns(o->netns_fd, CLONE_NEWNET) < 0)
+		mr_fail(&o->err, errno, "setns into the network namespace");
+	else
+		o->nl = nl_open(&o->err);
+	return NULL; /* the thread ends in the other namespace: nobody needs to come back */
+}
+
 struct nl *nl_open_netns(int netns_fd, struct mr_err *err)
 {
-	_cleanup_close_ int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (home < 0)
-		return mr_fail(err, errno, "open /proc/thread-self/ns/net"), NULL;
-	mr_say("setns(netns fd %d, CLONE_NEWNET) to open a netlink socket there", netns_fd);
-	if (setns(netns_fd, CLONE_NEWNET) < 0)
-		return mr_fail(err, errno, "setns into the network namespace"), NULL;
 	/* Why this works: a socket belongs to the namespace it was created in, for life.
-	 * So we step in, create it, and step straight back out. */
-	struct nl *nl = nl_open(err);
-	if (setns(home, CLONE_NEWNET) < 0) {
-		/* Staying in the wrong namespace would configure the wrong network: refuse. */
-		int e = errno;
-		nl_close(nl);
-		return mr_fail(err, e, "setns back to our own network namespace"), NULL;
-	}
-	return nl;
+	 * Why a thread: setns(CLONE_NEWNET) moves only the calling thread, so a thread of our
+	 * own steps in, makes the socket and ends there, and we never have to step back: a
+	 * rootless caller (in a user namespace of its own) may enter the namespaces its user
+	 * namespace owns, but not return to the host's. */
+	mr_say("setns(netns fd %d, CLONE_NEWNET) in a thread, to open a netlink socket there",
+	       netns_fd);
+	struct open_in o = {.netns_fd = netns_fd};
+	pthread_t t;
+	int e = pthread_create(&t, NULL, open_in_thread, &o);
+	if (e)
+		return mr_fail(err, e, "pthread_create"), NULL;
+	pthread_join(t, NULL);
+	if (!o.nl && err)
+		*err = o.err;
+	return o.nl;
 }
 
 void nl_close(struct nl *nl)

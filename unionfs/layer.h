@@ -32,6 +32,9 @@
 #define LAYER_WH_OPAQUE        ".wh..wh..opq" /* "dir/.wh..wh..opq" makes dir opaque */
 #define LAYER_OVL_OPAQUE_XATTR "trusted.overlay.opaque"
 #define LAYER_OVL_XATTR_PREFIX "trusted.overlay." /* never taken from, nor put in, a tar */
+/* the same, for an overlay mounted with `userxattr` (in a user namespace: rootless) */
+#define LAYER_OVL_USER_OPAQUE_XATTR "user.overlay.opaque"
+#define LAYER_OVL_USER_XATTR_PREFIX "user.overlay."
 
 enum layer_wh_kind {
 	LAYER_WH_NONE = 0, /* an ordinary name */
@@ -67,7 +70,9 @@ enum layer_mode {
 
 struct layer_apply_opts {
 	enum layer_mode mode;
-	int no_owners; /* do not chown (an unprivileged caller): files stay the caller's */
+	int no_owners;   /* do not chown (an unprivileged caller): files stay the caller's */
+	int user_xattrs; /* LAYER_OVERLAY: opaque dirs as user.overlay.opaque, for an overlay
+			    mounted with `userxattr` (rootless); else trusted.overlay.opaque */
 };
 
 struct layer_stats {

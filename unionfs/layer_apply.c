@@ -205,8 +205,9 @@ static int clear(struct apply *a, int pfd, const char *base, const char *rel)
 }
 
 /* set_xattrs - the entry's xattrs on fd (or on the symlink at pfd/base when fd < 0).
- * trusted.overlay.* names are never taken from a tar: they would let a layer fake
- * whiteouts, opaque dirs or redirects in the overlay this directory becomes part of. */
+ * trusted.overlay.* names (and user.overlay.*, their names under `userxattr`) are never
+ * taken from a tar: they would let a layer fake whiteouts, opaque dirs or redirects in the
+ * overlay this directory becomes part of. */
 static int set_xattrs(struct apply *a, struct archive_entry *e, int fd, int pfd, const char *base)
 {
 	const char *name;
@@ -214,7 +215,9 @@ static int set_xattrs(struct apply *a, struct archive_entry *e, int fd, int pfd,
 	size_t size;
 	archive_entry_xattr_reset(e);
 	while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
-		if (strncmp(name, LAYER_OVL_XATTR_PREFIX, strlen(LAYER_OVL_XATTR_PREFIX)) == 0) {
+		if (strncmp(name, LAYER_OVL_XATTR_PREFIX, strlen(LAYER_OVL_XATTR_PREFIX)) == 0 ||
+		    strncmp(name, LAYER_OVL_USER_XATTR_PREFIX,
+			    strlen(LAYER_OVL_USER_XATTR_PREFIX)) == 0) {
 			char shown[301], sname[301];
 			mr_say("%s: skip xattr %s (overlay's own)",
 			       printable(a->entry, shown, sizeof(shown)),
@@ -275,8 +278,13 @@ static int chown_entry(struct apply *a, struct archive_entry *e, int fd, int pfd
 	int rc =
 		fd >= 0 ? fchown(fd, uid, gid) : fchownat(pfd, base, uid, gid, AT_SYMLINK_NOFOLLOW);
 	if (rc < 0)
+		/* EINVAL: the id has no mapping in this user namespace (a rootless store
+		 * whose user has no /etc/subuid range, or too small a one) */
 		return fail(a, errno, "chown %u:%u%s", uid, gid,
-			    errno == EPERM ? " (not root? use the no-owners option)" : "");
+			    errno == EPERM    ? " (not root? use the no-owners option)"
+			    : errno == EINVAL ? " (that uid or gid is not mapped in this user "
+						"namespace: see /etc/subuid and /etc/subgid)"
+					      : "");
 	return 0;
 }
 
@@ -472,9 +480,11 @@ static int apply_opaque(struct apply *a, int pfd, const char *parent)
 	a->st.opaques++;
 	if (a->o->mode == LAYER_OVERLAY) {
 		/* an O_PATH fd can't carry xattrs: open the directory itself */
+		const char *x =
+			a->o->user_xattrs ? LAYER_OVL_USER_OPAQUE_XATTR : LAYER_OVL_OPAQUE_XATTR;
 		_cleanup_close_ int fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || fsetxattr(fd, LAYER_OVL_OPAQUE_XATTR, "y", 1, 0) < 0)
-			return fail(a, errno, "set %s", LAYER_OVL_OPAQUE_XATTR);
+		if (fd < 0 || fsetxattr(fd, x, "y", 1, 0) < 0)
+			return fail(a, errno, "set %s", x);
 		return 0;
 	}
 	/* plain tree: remove every child the layers below put there - not this layer's own,

@@ -3,7 +3,8 @@
  *
  * After a container ran, its upper directory holds exactly what it changed: new and
  * modified files (copied up whole), overlay whiteouts (char device 0/0) for what it
- * deleted, and opaque directories (trusted.overlay.opaque=y) for directories it deleted
+ * deleted, and opaque directories (trusted.overlay.opaque=y; user.overlay.opaque=y under
+ * `userxattr`, rootless: ovl_set_userxattr) for directories it deleted
  * and made again. `docker commit` and every RUN step of a build turn that into a layer:
  *
  *   upper/etc/motd               ->  etc/motd
@@ -131,7 +132,9 @@ static int add_xattrs(struct diff *d, int fd, int dirfd, const char *name, const
 		for (int i = 0; refused_xattrs[i].name; i++)
 			if (strcmp(k, refused_xattrs[i].name) == 0)
 				return mr_fail(d->err, 0, "'%s' is %s", rel, refused_xattrs[i].why);
-		if (strncmp(k, LAYER_OVL_XATTR_PREFIX, strlen(LAYER_OVL_XATTR_PREFIX)) != 0)
+		if (strncmp(k, LAYER_OVL_XATTR_PREFIX, strlen(LAYER_OVL_XATTR_PREFIX)) != 0 &&
+		    strncmp(k, LAYER_OVL_USER_XATTR_PREFIX, strlen(LAYER_OVL_USER_XATTR_PREFIX)) !=
+			    0)
 			names[n++] = k;
 	}
 	qsort(names, n, sizeof(*names), by_string);

@@ -460,6 +460,13 @@ int ovl_is_whiteout(const struct stat *st)
 	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0);
 }
 
+static int userxattr; /* ovl_set_userxattr */
+
+void ovl_set_userxattr(int on)
+{
+	userxattr = on;
+}
+
 int ovl_is_opaque(int dirfd, const char *name, struct mr_err *err)
 {
 	_cleanup_close_ int fd =
@@ -468,7 +475,8 @@ int ovl_is_opaque(int dirfd, const char *name, struct mr_err *err)
 	if (fd < 0)
 		return mr_fail(err, errno, "open '%s'", name);
 	char v[8];
-	ssize_t n = fgetxattr(fd, "trusted.overlay.opaque", v, sizeof(v));
+	ssize_t n = fgetxattr(fd, userxattr ? "user.overlay.opaque" : "trusted.overlay.opaque", v,
+			      sizeof(v));
 	if (n < 0)
 		return errno == ENODATA || errno == ENOTSUP
 			       ? 0

@@ -75,9 +75,14 @@ int ovl_umount(const char *target, int flags, struct mr_err *err);
 /* ovl_is_whiteout - true if st is an overlay whiteout: a character device 0/0. */
 int ovl_is_whiteout(const struct stat *st);
 
+/* ovl_set_userxattr - this process's overlays are mounted with `userxattr` (it runs in a
+ * user namespace, where trusted.* can't be written): ovl_is_opaque then reads
+ * user.overlay.opaque. Off by default. */
+void ovl_set_userxattr(int on);
+
 /* ovl_is_opaque - 1 if the directory at dirfd/name (name may be "" for dirfd itself) has
- * trusted.overlay.opaque = "y", 0 if not, -1 with err filled on an error other than
- * "no such xattr". */
+ * trusted.overlay.opaque = "y" (user.overlay.opaque after ovl_set_userxattr(1)), 0 if not,
+ * -1 with err filled on an error other than "no such xattr". */
 int ovl_is_opaque(int dirfd, const char *name, struct mr_err *err);
 
 #endif

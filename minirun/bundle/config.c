@@ -30,6 +30,7 @@
  */
 #include "minirun/bundle/bundle.h"
 #include "lib/cleanup.h"
+#include "minirun/rootless/rootless.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -547,11 +548,14 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 		json_object_set(lx, "devices", devs);
 	json_decref(devs);
 	/* docker (20.10+): in a network namespace of its own, binding ports below 1024 and
-	 * ping need no capability: the namespace can't reach beyond the container anyway */
+	 * ping need no capability: the namespace can't reach beyond the container anyway.
+	 * Rootless, the kernel takes only groups mapped in the user namespace: "0 0" (root's
+	 * group), as podman's rootless default */
 	if (strcmp(mode, "host") != 0 && strncmp(mode, "container:", 10) != 0)
 		json_object_set_new(lx, "sysctl",
 				    json_pack("{s:s, s:s}", "net.ipv4.ip_unprivileged_port_start",
-					      "0", "net.ipv4.ping_group_range", "0 2147483647"));
+					      "0", "net.ipv4.ping_group_range",
+					      rootless_active() ? "0 0" : "0 2147483647"));
 	if (sc)
 		json_object_set_new(lx, "seccomp", sc);
 

@@ -41,6 +41,7 @@
 #include "lib/file.h"
 #include "minirun/lazy/lazylib.h"
 #include "minirun/containers/containers.h"
+#include "minirun/rootless/rootless.h"
 #include "netns/nat.h"
 #include "netns/netlink.h"
 
@@ -251,6 +252,47 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
 	return 0;
 }
 
+/* ---- rootless: the default network is pasta's (minirun/rootless/net.c) --------------- */
+
+/* rootless_ports - P[0..N) as rootless.h's ports: a new array (caller frees; its strings
+ * are P's), NULL when out of memory */
+static struct rootless_port *rootless_ports(const struct network_port *p, size_t n)
+{
+	struct rootless_port *r = calloc(n + 1, sizeof(*r));
+	for (size_t i = 0; r && i < n; i++)
+		r[i] = (struct rootless_port){p[i].host_ip, p[i].host_port, p[i].port, p[i].proto};
+	return r;
+}
+
+/* rootless_default - whether MODE, rootless, is the network pasta provides */
+static bool rootless_default(const char *mode)
+{
+	return rootless_active() && strcmp(mode, NETWORK_DEFAULT) == 0;
+}
+
+/* rootless_up - start pasta for C's init PID, publish its ports, record them */
+static int rootless_up(struct container *c, pid_t pid, struct mr_err *err)
+{
+	struct network_port *ports = NULL;
+	size_t n = 0;
+	char pidfile[4400];
+	if (wanted_ports(c->rec, &ports, &n, err) < 0)
+		return -1;
+	struct rootless_port *rp = rootless_ports(ports, n);
+	int rc = rp ? rootless_net_up(pid, rp, n,
+				      container_path(c, "net-helper.pid", pidfile, sizeof(pidfile)),
+				      err)
+		    : mr_fail(err, ENOMEM, "ports");
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		ports[i].host_port = rp[i].host_port; /* -P: the port chosen */
+	if (rc == 0)
+		json_object_set_new(jobj(c->rec, "NetworkSettings"), "Ports",
+				    ports_object(c->rec, ports, n));
+	free(rp);
+	free(ports);
+	return rc;
+}
+
 /*
  * container_net_prepare - at create, before anything runs: check that the network the flags
  * name exists (docker's "network x not found" comes from create, not from start) and
@@ -267,6 +309,13 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 	json_t *nets = jobj(jobj(c->rec, "NetworkSettings"), "Networks"), *al = json_null();
 	if (!mode_connects(mode))
 		return 0;
+	if (rootless_default(mode)) { /* pasta, and its ports checked now */
+		struct rootless_port *rp = rootless_ports(o->ports, o->nports);
+		int rc =
+			rp ? rootless_net_check(rp, o->nports, err) : mr_fail(err, ENOMEM, "ports");
+		free(rp);
+		return rc;
+	}
 	/* published ports need libnftables in the monitor, which opens it on first use: a
 	 * missing one is refused here, before anything is made, not there half-way */
 	if ((o->nports || o->publish_all) && mr_lazy_check(MR_LIB_NFTABLES, err) < 0)
@@ -346,6 +395,8 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 {
 	const char *mode = network_mode(c->rec);
 	json_t *settings = jobj(c->rec, "NetworkSettings");
+	if (rootless_default(mode))
+		return rootless_up(c, pid, err);
 	if (!mode_connects(mode)) {
 		/* docker shows the pseudo network by name; container:ID shares another's, so
 		 * it has none of its own (and its ports are that container's) */
@@ -521,6 +572,8 @@ int container_net_down(struct container *c, struct mr_err *err)
 	json_t *settings = json_object_get(c->rec, "NetworkSettings"), *ep;
 	const char *mode = network_mode(c->rec), *net;
 	int r = 0;
+	if (rootless_active()) /* pasta's, when it has one */
+		rootless_net_down(container_path(c, "net-helper.pid", dir, sizeof(dir)));
 
 	snprintf(dir, sizeof(dir), "%s/networks", c->root);
 	/* no networks directory: no connect ever began in this store, nothing to undo (and

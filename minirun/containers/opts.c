@@ -21,6 +21,7 @@
 #include "lib/printable.h"
 #include "lib/sig.h"
 #include "minirun/oci/runtime.h" /* oci_mount_dest_check */
+#include "minirun/rootless/rootless.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -182,6 +183,15 @@ static int check(const struct container_opts *o, struct mr_err *err)
 		return mr_fail(err, 0,
 			       "Minimum memoryswap limit should be larger than memory limit, see "
 			       "usage");
+	/* rootless: a limit is refused unless its controller is delegated, never dropped */
+	const char *no =
+		o->memory || o->memory_swap ? rootless_cgroup_refusal("-m", "memory") : NULL;
+	if (!no && o->cpus)
+		no = rootless_cgroup_refusal("--cpus", "cpu");
+	if (!no && o->pids_limit > 0)
+		no = rootless_cgroup_refusal("--pids-limit", "pids");
+	if (no)
+		return mr_fail(err, 0, "%s", no);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (o->cpus && (o->cpus < 0.01 || o->cpus > (double)ncpu))
 		return mr_fail(err, 0,

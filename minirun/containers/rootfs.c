@@ -22,6 +22,7 @@
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
 #include "minirun/oci/runtime.h"
+#include "minirun/rootless/rootless.h"
 #include "unionfs/overlay.h"
 
 #include <errno.h>
@@ -98,7 +99,8 @@ int rootfs_mount(struct container *c, struct mr_err *err)
 		.lowers = (const char *const *)dirs, .nlowers = n, .upper = upper, .work = work};
 	enum ovl_method how = OVL_METHOD_NONE;
 	mr_say("mount overlay on %s (%zu image layers + diff/)", merged, n);
-	rc = ovl_mount(&s, merged, &how, err);
+	rc = rootless_active() ? rootless_ovl_mount(&s, merged, err) /* userxattr, or fuse */
+			       : ovl_mount(&s, merged, &how, err);
 	image_lowerdirs_free(dirs);
 	return rc;
 }

@@ -22,6 +22,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "minirun/rootless/rootless.h"
 #include "unionfs/layer.h"
 
 int (*image_in_use_hook)(const struct store *st, const char *id, char *who, size_t wholen);
@@ -312,7 +313,8 @@ int image_unpack_layer(const struct store *st, const struct image *img, size_t i
 	const char *diffid = json_string_value(json_array_get(diffs, i));
 	char dir[4400], blob[4400], size[4400], num[32];
 	struct layer_digests ld;
-	struct layer_apply_opts o = {.mode = LAYER_OVERLAY};
+	/* rootless: the overlay is mounted with userxattr (minirun/rootless/overlay.c) */
+	struct layer_apply_opts o = {.mode = LAYER_OVERLAY, .user_xattrs = rootless_active()};
 	struct layer_stats ls = {0};
 
 	if (!digest || !digest_valid(digest) || !diffid || !digest_valid(diffid))

@@ -13,13 +13,14 @@ UNIT_LDLIBS += $(OCI_LDLIBS)
 # the binary engines run: the OCI verbs alone (oci_main.c), linked statically against
 # the three libraries they use, so that each exec (two per create) loads nothing else.
 # Built beside minirun/minirun, where podman's --runtime and the tests name it.
-minirun/minirun-oci: minirun/oci/oci_main.o $(OCI_CLI_SRCS:.c=.o) $(LIBOCI) $(LIBCG) $(LIBNS) \
-		$(LIBMR)
+minirun/minirun-oci: minirun/oci/oci_main.o $(OCI_CLI_SRCS:.c=.o) $(LIBOCI) $(LIBROOTLESS) \
+		$(LIBUNIONFS) $(LIBCG) $(LIBNS) $(LIBMR)
 	rm -f $@
 	$(CC) $(LDFLAGS) -static -o $@ $(filter %.o %.a,$^) $(OCI_LDLIBS)
 
 # test helper: receives the pty master on a --console-socket (tests/integration/minirun)
-minirun/oci/test_console_recv: minirun/oci/test_console_recv.o $(LIBOCI) $(LIBCG) $(LIBNS) $(LIBMR)
+minirun/oci/test_console_recv: minirun/oci/test_console_recv.o $(LIBOCI) $(LIBROOTLESS) \
+		$(LIBUNIONFS) $(LIBCG) $(LIBNS) $(LIBMR)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(OCI_LDLIBS)
 CLEAN += minirun/minirun-oci minirun/oci/test_console_recv
 

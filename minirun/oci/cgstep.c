@@ -25,6 +25,7 @@
  */
 #include "minirun/oci/cgstep.h"
 #include "cgroups/cgroup.h"
+#include "minirun/rootless/rootless.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -385,6 +386,12 @@ static int devices(const struct spec *s, const struct spec *pos, json_t *a, stru
 	return rc;
 }
 
+/*
+ * cgstep_create - the container's cgroup, with its limits and device policy; its
+ * recorded name into *NAME (the caller frees). A caller in a user namespace that may not
+ * make one (rootless, nothing delegated) gets *NAME NULL and 0 when the config asks for no
+ * limit: the container then shares its caller's cgroup. -1 with err otherwise.
+ */
 int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_err *err)
 {
 	struct cg_resources res;
@@ -408,6 +415,14 @@ int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_e
 	unsigned ctl = s->resources ? cg_resources_controllers(&res) : 0;
 	mr_say("cgroup '%s'", path);
 	struct cg *cg = cg_create(host(), path, ctl, 0, err);
+	int why = err ? err->errnum : errno;
+	if (!cg && ctl == 0 && (why == EACCES || why == EPERM || why == EROFS) &&
+	    rootless_active()) {
+		/* rootless without a delegated cgroup: as runc does, a container that asks for
+		 * no limit runs in its caller's cgroup (the front end refused the limits) */
+		mr_say("no cgroup: %s; running in the caller's cgroup", err ? err->msg : "");
+		return 0;
+	}
 	if (!cg) {
 		mr_prefix(err, "linux.cgroupsPath: ");
 		return -1;

@@ -12,6 +12,7 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/oci/cgstep.h"
+#include "minirun/rootless/rootless.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +33,9 @@ const char *state_default_root(void)
 		snprintf(buf, sizeof(buf), "%s/run", env);
 		return buf;
 	}
-	if (geteuid() == 0)
+	/* root of a user namespace (an engine's rootless one: podman's) is not the host's
+	 * root, and /run is not its to write: runc's rule, XDG_RUNTIME_DIR then */
+	if (geteuid() == 0 && !rootless_active())
 		return "/run/minirun";
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	if (xdg && *xdg) {

@@ -9,7 +9,7 @@
 #
 #   0  lib/                                   error objects, file I/O, signals
 #   1  ns/ cgroups/ unionfs/ netns/           the mechanism libraries
-#   2  minirun/lazy/                          libraries opened on first use
+#   2  minirun/lazy/ minirun/rootless/        libraries opened on first use; the user's namespace
 #   3  minirun/oci/                           the OCI runtime
 #   4  minirun/image/ network/ volume/        the stores: images, networks, volumes
 #   5  minirun/bundle/                        image config + run options -> OCI bundle
@@ -53,6 +53,7 @@ bad=$(
 		if (p ~ /^lib\//) return "0 lib"
 		if (p ~ /^(ns|cgroups|unionfs|netns)\//) { sub(/\/.*/, "", p); return "1 " p }
 		if (p ~ /^minirun\/lazy\//) return "2 minirun/lazy"
+		if (p ~ /^minirun\/rootless\//) return "2 minirun/rootless"
 		if (p ~ /^minirun\/oci\//) return "3 minirun/oci"
 		if (p ~ /^minirun\/(image|network|volume)\//) {
 			d = p; sub(/^minirun\//, "", d); sub(/\/.*/, "", d); return "4 minirun/" d
