@@ -8,7 +8,7 @@
 # shellcheck disable=SC2016 # the scripts in single quotes run as the user: $M, $TAR, $HOME there
 . "$MR_TOP/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/rootless/lib.sh"
-. "$MR_TOP/tests/integration/image/image.sh" # registry_start, push_busybox
+. "$MR_TOP/tests/integration/image/lib.sh" # registry_start, push_busybox
 
 import_goes_to_the_users_home() {
 	rl_need
