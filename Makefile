@@ -32,7 +32,7 @@ all:            # the default goal; its prerequisites come from the build.mk fil
 # In dependency order: a build.mk may name the archives of the directories before it.
 MR_DIRS := lib ns cgroups unionfs netns minirun/lazy minirun/oci minirun/image \
 	minirun/network minirun/volume minirun/bundle minirun/containers minirun/build \
-	minirun/compose minirun tests
+	minirun/compose minirun/scan minirun tests
 include $(foreach d,$(MR_DIRS),$(wildcard $(d)/build.mk))
 
 all: $(PROGS)
@@ -55,7 +55,7 @@ DEB_BUILD := gcc make pkg-config libc6-dev libcap-dev libcunit1-dev libseccomp-d
 	libnftables-dev libyaml-dev
 # tests: the tools tests use to check what the code did, the VM tier, the peers
 DEB_TEST := iproute2 nftables procps psmisc util-linux kmod zstd tar gzip \
-	busybox-static qemu-system-x86 bats
+	busybox-static qemu-system-x86 bats jq
 DEB_PEERS := runc crun podman containerd skopeo umoci docker-registry hyperfine \
 	docker.io buildah docker-compose
 # images: `make debian-image` turns a debootstrap of Debian into an image

@@ -4,7 +4,7 @@
 # main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS'.
 # The front end's commands: containers, the bundle they make, the image store, networks and
 # volumes, over unionfs/ and netns/; then the OCI runtime
-MINIRUN_FRONT := $(LIBCONTAINERS) $(LIBBUNDLE) $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) \
+MINIRUN_FRONT := $(LIBSCAN) $(LIBCONTAINERS) $(LIBBUNDLE) $(LIBIMAGE) $(LIBNETWORK) $(LIBVOLUME) \
 	$(LIBUNIONFS) $(LIBNETNS)
 # libarchive, libnftables and libcrypto are not linked: minirun opens each on the first
 # call into it (minirun/lazy/lazylib.h: they were most of the time of a `minirun run`);

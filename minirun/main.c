@@ -4,7 +4,7 @@
  * The commands: `oci`, the runc-compatible OCI runtime (oci.c); the image store's commands
  * (images, pull, import, load, save, tag, rmi, history, image: minirun/image/); `network`
  * and `volume` (minirun/network/, minirun/volume/); the container verbs (run, ps, logs, ...:
- * minirun/containers/, three tables). Installed or linked under the name
+ * minirun/containers/, three tables); sbom and scan (minirun/scan/). Installed or linked under the name
  * `minirun-oci`, the binary is the OCI runtime directly, which is how podman (--runtime)
  * and containerd (--runc-binary) are handed it.
  *
@@ -20,6 +20,7 @@
 #include "minirun/image/image.h"
 #include "minirun/network/network.h"
 #include "minirun/oci/runtime.h"
+#include "minirun/scan/scan.h"
 #include "minirun/volume/volume.h"
 
 #include <getopt.h>
@@ -89,6 +90,7 @@ static const struct {
 	{"Images", "images pull import load save tag rmi history image"},
 	{"Networks and volumes", "network volume"},
 	{"Build and compose", "build compose"},
+	{"Image contents and vulnerabilities", "sbom scan"},
 	{"The OCI runtime", "oci"},
 	{"System", "system info version"},
 };
@@ -104,6 +106,9 @@ static const char *help_of(const char *name, size_t len)
 			if (strlen(c->name) == len && !strncmp(c->name, name, len))
 				return c->help;
 	for (const struct mr_command *c = image_commands; c->name; c++)
+		if (strlen(c->name) == len && !strncmp(c->name, name, len))
+			return c->help;
+	for (const struct mr_command *c = scan_commands; c->name; c++)
 		if (strlen(c->name) == len && !strncmp(c->name, name, len))
 			return c->help;
 	return NULL;
@@ -185,6 +190,9 @@ int main(int argc, char **argv)
 			if (strcmp(c->name, argv[i]) == 0)
 				return c->fn(argc - i, argv + i);
 	for (const struct mr_command *c = image_commands; c->name; c++)
+		if (strcmp(c->name, argv[i]) == 0)
+			return c->fn(argc - i, argv + i);
+	for (const struct mr_command *c = scan_commands; c->name; c++)
 		if (strcmp(c->name, argv[i]) == 0)
 			return c->fn(argc - i, argv + i);
 	if (argv[i][0] == '-') {
