@@ -4,8 +4,8 @@
  * The commands: `oci`, the runc-compatible OCI runtime (oci.c); the image store's commands
  * (images, pull, import, load, save, tag, rmi, history, image: minirun/image/); `network`
  * and `volume` (minirun/network/, minirun/volume/); the container verbs (run, ps, logs, ...:
- * minirun/containers/, three tables); sbom and scan (minirun/scan/). Installed or linked under the name
- * `minirun-oci`, the binary is the OCI runtime directly, which is how podman (--runtime)
+ * minirun/containers/, three tables); sbom and scan (minirun/scan/). Installed or linked
+ * under the name `minirun-oci`, the binary is the OCI runtime directly, which is how podman (--runtime)
  * and containerd (--runc-binary) are handed it.
  *
  *   minirun oci run --bundle DIR ID
