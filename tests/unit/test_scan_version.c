@@ -37,16 +37,16 @@ static void deb_order_by_hand(void)
 		int want;
 	} cases[] = {
 		{"1.0", "1.0", 0},
-		{"1.0", "1.0-0", 0},          /* no revision = revision "0" */
-		{"0:1.0", "1.0", 0},          /* no epoch = epoch 0 */
-		{"1:0.1", "2.0", 1},          /* the epoch first */
-		{"1.0~rc1", "1.0", -1},       /* '~' before the end */
-		{"1.0~~", "1.0~", -1},        /* and before another '~' that is followed by more */
-		{"1.0", "1.0a", -1},          /* the end before a letter */
-		{"1.0a", "1.0+", -1},         /* a letter before a non-letter */
-		{"1.0.1", "1.0a", 1},         /* '.' after a letter */
-		{"1.010", "1.9", 1},          /* digits as numbers */
-		{"1.01", "1.1", 0},           /* leading zeros do not count */
+		{"1.0", "1.0-0", 0},    /* no revision = revision "0" */
+		{"0:1.0", "1.0", 0},    /* no epoch = epoch 0 */
+		{"1:0.1", "2.0", 1},    /* the epoch first */
+		{"1.0~rc1", "1.0", -1}, /* '~' before the end */
+		{"1.0~~", "1.0~", -1},  /* and before another '~' that is followed by more */
+		{"1.0", "1.0a", -1},    /* the end before a letter */
+		{"1.0a", "1.0+", -1},   /* a letter before a non-letter */
+		{"1.0.1", "1.0a", 1},   /* '.' after a letter */
+		{"1.010", "1.9", 1},    /* digits as numbers */
+		{"1.01", "1.1", 0},     /* leading zeros do not count */
 		{"2.36-9+deb12u4", "2.36-9+deb12u10", -1},
 		{"3.0.11-1~deb12u2", "3.0.11-1", -1},
 		{"1.2.13.dfsg-1", "1.2.13-1", 1},
@@ -196,36 +196,36 @@ static void apk_order_from_the_rules(void)
 	} cases[] = {
 		{"1.0", "1.0", 0},
 		{"1.0", "1.1", -1},
-		{"1.10", "1.9", 1},              /* numbers, not strings */
+		{"1.10", "1.9", 1}, /* numbers, not strings */
 		{"2", "10", -1},
-		{"1.0", "1.0.1", -1},            /* more components is newer */
+		{"1.0", "1.0.1", -1}, /* more components is newer */
 		{"1.0.0", "1.0", 1},
-		{"1.0a", "1.0", 1},              /* a letter after the numbers is newer */
+		{"1.0a", "1.0", 1}, /* a letter after the numbers is newer */
 		{"1.0a", "1.0b", -1},
-		{"1.0a", "1.0.1", -1},           /* a letter sorts before a further number */
-		{"1.0_alpha", "1.0", -1},        /* pre-release suffixes before none */
+		{"1.0a", "1.0.1", -1},    /* a letter sorts before a further number */
+		{"1.0_alpha", "1.0", -1}, /* pre-release suffixes before none */
 		{"1.0_beta", "1.0_alpha", 1},
 		{"1.0_pre", "1.0_beta", 1},
 		{"1.0_rc", "1.0_pre", 1},
 		{"1.0_rc1", "1.0", -1},
 		{"1.0_rc1", "1.0_rc2", -1},
 		{"1.0_alpha2", "1.0_alpha10", -1}, /* a suffix's number as a number */
-		{"1.0_cvs", "1.0", 1},           /* post-release suffixes after none */
+		{"1.0_cvs", "1.0", 1},             /* post-release suffixes after none */
 		{"1.0_svn", "1.0_cvs", 1},
 		{"1.0_git", "1.0_svn", 1},
 		{"1.0_hg", "1.0_git", 1},
 		{"1.0_p", "1.0_hg", 1},
 		{"1.0_p1", "1.0_p2", -1},
-		{"1.0_p1", "1.0.1", -1},         /* a suffix sorts before a further number */
-		{"1.0-r1", "1.0", 1},            /* a revision is newer than none */
+		{"1.0_p1", "1.0.1", -1}, /* a suffix sorts before a further number */
+		{"1.0-r1", "1.0", 1},    /* a revision is newer than none */
 		{"1.0-r1", "1.0-r2", -1},
 		{"1.0-r10", "1.0-r9", 1},
-		{"1.0_rc1-r5", "1.0-r0", -1},     /* the suffix decides before the revision */
+		{"1.0_rc1-r5", "1.0-r0", -1}, /* the suffix decides before the revision */
 		{"1.2.4_git20230717-r4", "1.2.4_git20230717-r5", -1},
 		{"1.2.4_git20230717-r4", "1.2.4-r4", 1},
-		{"1.02", "1.1", -1},             /* a leading zero: compared as strings */
+		{"1.02", "1.1", -1}, /* a leading zero: compared as strings */
 		{"1.01", "1.001", 1},
-		{"1.0~abc", "1.0~abd", -1},       /* commit hashes as strings */
+		{"1.0~abc", "1.0~abd", -1}, /* commit hashes as strings */
 		{"1.0~abc", "1.0", 1},
 		{"1.0~abc-r1", "1.0~abc", 1},
 		{"3.1.4-r5", "3.1.4-r5", 0},
@@ -261,7 +261,8 @@ static void apk_validity(void)
 
 static CU_TestInfo tests[] = {
 	{"dpkg ordering: epochs, '~', letters before symbols, numbers by value", deb_order_by_hand},
-	{"dpkg ordering agrees with dpkg --compare-versions on random pairs", deb_order_matches_dpkg},
+	{"dpkg ordering agrees with dpkg --compare-versions on random pairs",
+	 deb_order_matches_dpkg},
 	{"dpkg versions: what dpkg accepts and refuses", deb_validity},
 	{"apk ordering follows apk-tools' rules: suffixes, letters, -rN, leading zeros",
 	 apk_order_from_the_rules},
