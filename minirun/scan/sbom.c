@@ -117,8 +117,8 @@ int sbom_collect(const struct rootview *v, struct sbom *s, struct mr_err *err)
 		return -1;
 	for (size_t i = 0; names[i]; i++) {
 		char path[512];
-		size_t n = strlen(names[i]);
-		if (n > 9 && !strcmp(names[i] + n - 9, ".md5sums"))
+		size_t n = strlen(names[i]), k = strlen(".md5sums");
+		if (n > k && !strcmp(names[i] + n - k, ".md5sums"))
 			continue; /* distroless ships NAME.md5sums beside NAME: not a stanza */
 		snprintf(path, sizeof(path), "var/lib/dpkg/status.d/%s", names[i]);
 		if (read_db(v, path, dpkg_parse_status, s, err) < 0) {

@@ -1,0 +1,103 @@
+# tests/integration/scan/sbom.t - `minirun sbom`: an image's OS and packages read from its
+# layers without running it: dpkg's status and status.d/ (installed packages only, with
+# their source), a file a later layer deleted left out, each package's purl; the table,
+# SPDX 2.3 and CycloneDX 1.5 with the fields their specifications require; bad input.
+# Run: sh tests/integration/scan/sbom.t (as root; make minirun)
+. "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/scan/lib.sh"
+
+sbom_table() {
+	sc_image
+	out=$(ms sbom fx:1) || t_fail "sbom exited $?: $out"
+	t_match "$out" '^fx:1 \(debian 12\): 6 packages$' "the first line"
+	t_match "$out" '^libc6 +2\.36-9\+deb12u4 +deb +glibc +pkg:deb/debian/libc6@2\.36-9%2Bdeb12u4\?arch=amd64&distro=debian-12$'
+	t_match "$out" '^bash +5\.2\.15-2\+b2 +deb +bash \(5\.2\.15-2\) ' "a binNMU's source version"
+	t_match "$out" '^libgcc-s1 +12\.2\.0-14 +deb +gcc-12 ' "status.d/ with a Source"
+	t_match "$out" '^tzdata +2024a-0\+deb12u1 +deb +- +pkg:deb/debian/tzdata@2024a-0%2Bdeb12u1\?arch=all&distro=debian-12$'
+	t_match "$out" '^zlib1g +1:1\.2\.13\.dfsg-1 .*zlib1g@1%3A1\.2\.13\.dfsg-1\?' "an epoch, encoded in the purl"
+	t_nomatch "$out" 'libpcre3|not-a-package|md5sums' "removed packages and other lines"
+}
+t "sbom: dpkg's status and status.d/, installed only, with source and purl" sbom_table
+
+sbom_whiteout() {
+	sc_image
+	out=$(ms sbom fx:2) || t_fail "sbom fx:2 exited $?: $out"
+	t_match "$out" '^fx:2 \(debian 12\): 5 packages$' "the first line"
+	t_nomatch "$out" '^tzdata ' "the package whose status.d file the second layer deleted"
+	t_match "$out" '^libgcc-s1 ' "the other status.d file"
+	ms history fx:2 | grep -q . || t_fail "fx:2 has no history"
+	[ "$(ms image inspect -f '{{json .RootFS.Layers}}' fx:2 | tr , '\n' | wc -l)" = 2 ] ||
+		t_fail "fx:2 should have two layers: $(ms image inspect -f '{{json .RootFS.Layers}}' fx:2)"
+}
+t "sbom: a file deleted by a later layer (a whiteout from commit) does not count" sbom_whiteout
+
+sbom_spdx() {
+	t_need jq
+	sc_image
+	ms sbom --format spdx-json fx:1 >"$T_DIR/spdx.json" || t_fail "sbom --format spdx-json exited $?"
+	# SPDX 2.3's required document fields (clause 6) and package fields (clause 7)
+	jq -e '.spdxVersion == "SPDX-2.3" and .dataLicense == "CC0-1.0" and
+		.SPDXID == "SPDXRef-DOCUMENT" and .name == "fx:1" and
+		(.documentNamespace | test("^https://[^ #]+$")) and
+		(.creationInfo.created | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")) and
+		(.creationInfo.creators | length >= 1) and
+		(.creationInfo.creators[0] | test("^Tool: "))' "$T_DIR/spdx.json" >/dev/null ||
+		t_fail "document fields: $(head -c 600 "$T_DIR/spdx.json")"
+	jq -e 'all(.packages[]; (.SPDXID | test("^SPDXRef-[A-Za-z0-9.-]+$")) and
+		(.name | length > 0) and .downloadLocation != null and .filesAnalyzed == false)' \
+		"$T_DIR/spdx.json" >/dev/null || t_fail "a package lacks a required field"
+	t_eq "$(jq '[.packages[].SPDXID] | unique | length' "$T_DIR/spdx.json")" \
+		"$(jq '.packages | length' "$T_DIR/spdx.json")" "unique SPDXIDs"
+	t_eq "$(jq '.packages | length' "$T_DIR/spdx.json")" 8 "the image, the OS and 6 packages"
+	t_eq "$(jq -r '.packages[] | select(.name == "libssl3") | .externalRefs[0] |
+		.referenceCategory + " " + .referenceType + " " + .referenceLocator' "$T_DIR/spdx.json")" \
+		"PACKAGE-MANAGER purl pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12"
+	t_eq "$(jq -r '.relationships[] | select(.relationshipType == "DESCRIBES") |
+		.spdxElementId + " " + .relatedSpdxElement' "$T_DIR/spdx.json")" "SPDXRef-DOCUMENT SPDXRef-Image"
+	t_eq "$(jq '[.relationships[] | select(.relationshipType == "CONTAINS")] | length' "$T_DIR/spdx.json")" 7
+	# every relationship names an element of the document
+	jq -e '[.packages[].SPDXID] as $ids | all(.relationships[]; .relatedSpdxElement as $r |
+		$ids | index($r))' "$T_DIR/spdx.json" >/dev/null || t_fail "a relationship names nothing"
+	ns1=$(jq -r .documentNamespace "$T_DIR/spdx.json")
+	ns2=$(ms sbom --format spdx-json fx:1 | jq -r .documentNamespace)
+	t_ne "$ns2" "$ns1" "a second document's namespace"
+}
+t "sbom --format spdx-json: SPDX 2.3's required fields, purls, DESCRIBES/CONTAINS" sbom_spdx
+
+sbom_cyclonedx() {
+	t_need jq
+	sc_image
+	ms sbom -f cyclonedx-json fx:2 >"$T_DIR/cdx.json" || t_fail "sbom --format cyclonedx-json exited $?"
+	jq -e '.bomFormat == "CycloneDX" and .specVersion == "1.5" and .version == 1 and
+		(.serialNumber | test("^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")) and
+		(.metadata.timestamp | test("Z$")) and .metadata.component.type == "container" and
+		.metadata.component.name == "fx:2"' "$T_DIR/cdx.json" >/dev/null ||
+		t_fail "BOM fields: $(head -c 600 "$T_DIR/cdx.json")"
+	jq -e 'all(.components[]; (.type | IN("library", "operating-system")) and (.name | length > 0))' \
+		"$T_DIR/cdx.json" >/dev/null || t_fail "a component lacks type or name"
+	t_eq "$(jq '[.components[]."bom-ref"] | unique | length' "$T_DIR/cdx.json")" 6 "unique bom-refs"
+	t_eq "$(jq -r '.components[] | select(.type == "operating-system") | .name + " " + .version' \
+		"$T_DIR/cdx.json")" "debian 12"
+	t_eq "$(jq -r '.components[] | select(.name == "bash") | .purl' "$T_DIR/cdx.json")" \
+		"pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64&distro=debian-12"
+	t_eq "$(jq -r '.components[] | select(.name == "bash") | .properties[] |
+		select(.name == "minirun:package:source-version") | .value' "$T_DIR/cdx.json")" "5.2.15-2"
+	t_eq "$(jq '[.components[] | select(.name == "tzdata")] | length' "$T_DIR/cdx.json")" 0 \
+		"tzdata in fx:2"
+}
+t "sbom --format cyclonedx-json: CycloneDX 1.5's fields, the OS, purls and properties" sbom_cyclonedx
+
+sbom_bad_input() {
+	sc_image
+	t_status 125 ms sbom nosuch
+	t_eq "$T_OUT" "minirun: No such image: nosuch"
+	t_status 125 ms sbom --format xml fx:1
+	t_eq "$(echo "$T_OUT" | head -n 1)" "minirun: invalid --format 'xml': use table, spdx-json or cyclonedx-json"
+	t_status 125 ms sbom
+	t_match "$T_OUT" "requires exactly 1 argument"
+	t_status 0 ms sbom --help
+	t_match "$T_OUT" "^Usage:  minirun sbom"
+}
+t "sbom bad input: no such image, a bad --format, no image: one line, 125" sbom_bad_input
+
+t_end
