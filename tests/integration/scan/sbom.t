@@ -87,6 +87,26 @@ sbom_cyclonedx() {
 }
 t "sbom --format cyclonedx-json: CycloneDX 1.5's fields, the OS, purls and properties" sbom_cyclonedx
 
+sbom_agrees_with_dpkg_query() {
+	t_need dpkg-query
+	[ -s /var/lib/dpkg/status ] || t_skip "needs a dpkg database on this machine"
+	sc_image
+	# an image holding this machine's own dpkg database: hundreds of real stanzas
+	mkdir -p "$T_DIR/h/var/lib/dpkg" "$T_DIR/h/etc"
+	cp /var/lib/dpkg/status "$T_DIR/h/var/lib/dpkg/status"
+	printf 'ID=debian\nVERSION_ID="12"\n' >"$T_DIR/h/etc/os-release"
+	(cd "$T_DIR/h" && tar -cf "$T_DIR/h.tar" .) || t_fail "tar"
+	ms import "$T_DIR/h.tar" host:db >/dev/null || t_fail "import"
+	ms sbom host:db | sed '1,3d' | awk '{ print $1, $2 }' | sort >"$T_DIR/ours"
+	dpkg-query --admindir="$T_DIR/h/var/lib/dpkg" -W -f '${db:Status-Status} ${Package} ${Version}\n' |
+		awk '$1 == "installed" { print $2, $3 }' | sort >"$T_DIR/theirs"
+	[ -s "$T_DIR/theirs" ] || t_fail "dpkg-query listed nothing"
+	diff "$T_DIR/theirs" "$T_DIR/ours" >"$T_DIR/diff" ||
+		t_fail "sbom and dpkg-query differ (< dpkg-query, > sbom): $(head -n 20 "$T_DIR/diff")"
+	echo "$(wc -l <"$T_DIR/ours") packages, the same as dpkg-query's"
+}
+t "sbom: the same installed packages and versions as dpkg-query, on this machine's dpkg database" sbom_agrees_with_dpkg_query
+
 sbom_bad_input() {
 	sc_image
 	t_status 125 ms sbom nosuch
