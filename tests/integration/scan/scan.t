@@ -115,6 +115,35 @@ for f in sorted(glob.glob(sys.argv[2] + "/*.json")): z.write(f, os.path.basename
 }
 t "scan db import: a JSON array or a zip into ROOT/scan/osv; without a database, a hint" scan_db_import
 
+scan_alpine() {
+	sc_image
+	# an Alpine image by hand: os-release and apk's installed database, one layer
+	mkdir -p "$T_DIR/a/etc" "$T_DIR/a/lib/apk/db"
+	printf 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.19.1\nPRETTY_NAME="Alpine Linux v3.19"\n' \
+		>"$T_DIR/a/etc/os-release"
+	printf 'C:Q1x=\nP:musl\nV:1.2.4_git20230717-r4\nA:x86_64\no:musl\nF:lib\nR:ld-musl-x86_64.so.1\n\n' \
+		>"$T_DIR/a/lib/apk/db/installed"
+	printf 'P:libcrypto3\nV:3.1.4-r5\nA:x86_64\no:openssl\n\nP:busybox\nV:1.36.1-r15\nA:x86_64\no:busybox\n\n' \
+		>>"$T_DIR/a/lib/apk/db/installed"
+	(cd "$T_DIR/a" && tar -cf "$T_DIR/a.tar" .) || t_fail tar
+	ms import "$T_DIR/a.tar" alp:1 >/dev/null || t_fail "import"
+	out=$(ms sbom alp:1) || t_fail "sbom exited $?"
+	t_match "$out" '^alp:1 \(alpine 3\.19\.1\): 3 packages$'
+	t_match "$out" '^libcrypto3 +3\.1\.4-r5 +apk +openssl +pkg:apk/alpine/libcrypto3@3\.1\.4-r5\?arch=x86_64&distro=3\.19$'
+	mkdir "$T_DIR/adb"
+	# openssl fixed in 3.1.4-r6 (> r5: found); busybox fixed in 1.36.1-r7 (< r15: not);
+	# musl fixed in its _git snapshot's -r5 (found); the same openssl for Alpine:v3.18 (not)
+	osv ALPINE-1 Alpine:v3.19 openssl '{"introduced": "0"}, {"fixed": "3.1.4-r6"}' \
+		', "database_specific": {"severity": "HIGH"}' >"$T_DIR/adb/1.json"
+	osv ALPINE-2 Alpine:v3.19 busybox '{"introduced": "0"}, {"fixed": "1.36.1-r7"}' >"$T_DIR/adb/2.json"
+	osv ALPINE-3 Alpine:v3.19 musl '{"introduced": "0"}, {"fixed": "1.2.4_git20230717-r5"}' >"$T_DIR/adb/3.json"
+	osv ALPINE-4 Alpine:v3.18 openssl '{"introduced": "0"}' >"$T_DIR/adb/4.json"
+	out=$(ms scan --db "$T_DIR/adb" alp:1) || t_fail "scan exited $?: $out"
+	t_eq "$(echo "$out" | rows)" "libcrypto3 3.1.4-r6 ALPINE-1 HIGH
+musl 1.2.4_git20230717-r5 ALPINE-3 UNKNOWN" "Alpine findings by origin and apk's ordering"
+}
+t "Alpine: apk's database, apk purls, advisories by origin, release and apk's ordering" scan_alpine
+
 scan_bad_input() {
 	sc_image
 	sc_advisories "$T_DIR/db"
