@@ -262,10 +262,10 @@ int cmd_scan(int argc, char **argv)
 		goto out;
 	}
 	mo.ignore = ignore;
-	if (osv_load_path(&db, dir, &err) < 0) {
-		if (err.kind == MR_E_NOT_FOUND)
+	if (osv_load_path(&db, dir, &err) < 0 || db.files == 0) {
+		if (err.kind == MR_E_NOT_FOUND || db.files == 0)
 			fprintf(stderr,
-				"minirun: no advisory database at '%s': download osv.dev's all.zip "
+				"minirun: no advisories at '%s': download osv.dev's all.zip "
 				"for the image's distribution and add it with 'minirun scan db "
 				"import FILE' (or give --db DIR); see minirun/scan/README.md\n",
 				dir);

@@ -39,6 +39,8 @@
 #include "lib/file.h"
 #include "minirun/scan/scan.h"
 
+#define MAX_MEMBER (64 << 20) /* one record file in a zip: osv.dev's are a few KiB */
+
 static const char *const sev_names[SEV_COUNT] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
 
 const char *severity_name(enum severity s)
@@ -266,23 +268,41 @@ static int load_zip(struct osv_db *db, const char *path, struct mr_err *err)
 	}
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		const char *name = archive_entry_pathname(e);
-		size_t n = name ? strlen(name) : 0;
-		la_int64_t size = archive_entry_size(e);
-		if (n < 5 || strcmp(name + n - 5, ".json") || size <= 0)
+		size_t n = name ? strlen(name) : 0, len = 0, cap = 0;
+		char where[4400], *buf = NULL;
+		la_ssize_t got;
+		if (n < 5 || strcmp(name + n - 5, ".json"))
 			continue;
-		if (size > (64 << 20)) {
-			rc = mr_failk(err, MR_E_INVALID, 0, "%s: %s: larger than 64 MiB", path,
-				      name);
-			break;
-		}
-		char *buf = malloc((size_t)size), where[4400];
 		snprintf(where, sizeof(where), "%s:%s", path, name);
-		if (!buf || archive_read_data(a, buf, (size_t)size) != (la_ssize_t)size) {
-			rc = mr_failk(err, MR_E_INVALID, 0, "%s: cannot read", where);
+		/* read to the member's end, not to the size its header claims: a zip written
+		 * as a stream has no size there, and a header may lie */
+		do {
+			if (len == cap) {
+				char *nb = cap >= MAX_MEMBER ? NULL
+							     : realloc(buf, cap ? 2 * cap : 8192);
+				if (!nb) {
+					free(buf);
+					rc = mr_failk(
+						err, MR_E_INVALID, cap >= MAX_MEMBER ? 0 : ENOMEM,
+						"%s: larger than %d MiB", where, MAX_MEMBER >> 20);
+					break;
+				}
+				buf = nb;
+				cap = cap ? 2 * cap : 8192;
+			}
+			got = archive_read_data(a, buf + len, cap - len);
+			if (got > 0)
+				len += (size_t)got;
+		} while (got > 0);
+		if (rc < 0)
+			break;
+		if (got < 0) {
+			rc = mr_failk(err, MR_E_INVALID, 0, "%s: %s", where,
+				      archive_error_string(a));
 			free(buf);
 			break;
 		}
-		rc = osv_load_json(db, buf, (size_t)size, where, err);
+		rc = osv_load_json(db, buf ? buf : "", len, where, err);
 		free(buf);
 		if (rc < 0)
 			break;

@@ -93,8 +93,11 @@ scan_db_import() {
 	# one file holding an array of records, into the default database under the store
 	{ printf '['; sep=''; for f in "$T_DIR"/db/*.json; do printf '%s' "$sep"; cat "$f"; sep=','; done; printf ']'; } >"$T_DIR/all.json"
 	t_status 125 ms scan fx:1
-	t_match "$T_OUT" "^minirun: no advisory database at '$R/scan/osv': download osv.dev's all.zip"
+	t_match "$T_OUT" "^minirun: no advisories at '$R/scan/osv': download osv.dev's all.zip"
 	t_eq "$(echo "$T_OUT" | wc -l)" 1 "the hint is one line"
+	mkdir "$T_DIR/empty"
+	t_status 125 ms scan --db "$T_DIR/empty" fx:1
+	t_match "$T_OUT" "^minirun: no advisories at '$T_DIR/empty'" "an empty database is no database"
 	out=$(ms scan db import "$T_DIR/all.json") || t_fail "db import exited $?: $out"
 	t_match "$out" "^imported 9 advisories \(9 package entries\) from .*all.json into $R/scan/osv$"
 	[ -f "$R/scan/osv/all.json" ] || t_fail "the file is not in the database"
