@@ -189,6 +189,10 @@ int main(int argc, char **argv)
 		for (const struct mr_command *c = container_tables[t]; c->name; c++)
 			if (strcmp(c->name, argv[i]) == 0)
 				return c->fn(argc - i, argv + i);
+	/* `image layers` reads the layers as scan does (minirun/scan/layers.c), a layer above
+	 * the image store's own verbs */
+	if (strcmp(argv[i], "image") == 0 && i + 1 < argc && strcmp(argv[i + 1], "layers") == 0)
+		return cmd_image_layers(argc - i - 1, argv + i + 1);
 	for (const struct mr_command *c = image_commands; c->name; c++)
 		if (strcmp(c->name, argv[i]) == 0)
 			return c->fn(argc - i, argv + i);

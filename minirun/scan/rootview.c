@@ -192,6 +192,17 @@ static int resolve(const struct rootview *v, const char *path, char out[PATH_MAX
 	return merged(v, out, st, parent, layer, err);
 }
 
+int rootview_lookup(const struct rootview *v, const char *path, size_t *layer, struct stat *st,
+		    struct mr_err *err)
+{
+	int parent = -1;
+	struct stat sb;
+	int r = merged(v, path, st ? st : &sb, &parent, layer, err);
+	if (parent >= 0)
+		close(parent);
+	return r;
+}
+
 /* open_at_parent - open the entry at PATH (symlink-free) below its directory fd PARENT */
 static int open_at_parent(int parent, const char *path, int flags)
 {

@@ -1,6 +1,6 @@
 /*
- * minirun/scan/scan.h - what is in an image, and what in it is vulnerable: `minirun sbom`
- * and `minirun scan`, read from the image's layers without running it.
+ * minirun/scan/scan.h - what is in an image, and what in it is vulnerable: `minirun sbom`,
+ * `minirun scan` and `minirun image layers`, read from the image's layers without running it.
  *
  *   minirun sbom debian:bookworm --format spdx-json
  *   minirun scan --db ~/osv --severity HIGH,CRITICAL --exit-code 1 debian:bookworm
@@ -17,6 +17,7 @@
  *   osv.c          advisories as OSV records (a directory, a JSON array, a zip)
  *   match.c        packages x advisories -> findings (by each ecosystem's ordering)
  *   report.c       findings as a table, JSON or SARIF
+ *   layers.c       `image layers`: where the bytes go, layer by layer
  *   commands.c     the verbs: sbom, scan, scan db import
  *
  * Errors: library functions return -1 and fill struct mr_err (lib/err.h); the cmd_*
@@ -29,6 +30,7 @@
 #define MR_SCAN_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "lib/cmd.h"
 #include "lib/err.h"
@@ -39,6 +41,8 @@
 extern const struct mr_command scan_commands[];
 int cmd_sbom(int argc, char **argv);
 int cmd_scan(int argc, char **argv); /* also `scan db import FILE` */
+/* `image layers IMAGE [--tree N]` (layers.c): where an image's bytes go, layer by layer */
+int cmd_image_layers(int argc, char **argv);
 
 /* ---- version ordering ------------------------------------------------------------------ */
 
@@ -126,6 +130,11 @@ int rootview_read(const struct rootview *v, const char *path, char **out, size_t
  * array). -1 with err on a read error. */
 int rootview_list(const struct rootview *v, const char *dir, char ***names, struct mr_err *err);
 void rootview_names_free(char **names);
+/* rootview_lookup - which layer's entry the merged tree shows at PATH (a path as stored in
+ * a layer: no symlink is followed, not even on the way): 1 with its index in *layer and
+ * its lstat in *st (may be NULL), 0 when the merged tree has nothing there. */
+int rootview_lookup(const struct rootview *v, const char *path, size_t *layer, struct stat *st,
+		    struct mr_err *err);
 
 /* sbom_collect - fill S from the files of V: os-release, dpkg's status and status.d/,
  * apk's installed; packages sorted by name, then version. */
