@@ -8,6 +8,7 @@
  *   minirun scan IMAGE [--db DIR] [--format table|json|sarif] [--severity HIGH,CRITICAL]
  *                      [--ignore-unfixed] [--ignorefile FILE] [--exit-code N]
  *   minirun scan db import FILE [--db DIR]
+ *   minirun scan --outdated [--lists DIR] IMAGE      (outdated.c)
  *
  * The advisory database is a directory (--db, else ROOT/scan/osv) of OSV files; nothing is
  * fetched: README.md says where to download them.
@@ -20,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "lib/cleanup.h"
 #include "lib/cli.h"
@@ -193,7 +196,75 @@ static const char scan_help[] =
 	"  -f, --format FORMAT     table (default), json or sarif\n"
 	"      --ignore-unfixed    leave out what no fixed version exists for\n"
 	"      --ignorefile FILE   ids to leave out, one a line (default .minirunignore)\n"
+	"      --lists DIR         apt's package lists for --outdated (default\n"
+	"                          /var/lib/apt/lists)\n"
+	"      --outdated          instead of advisories: the packages a security suite of\n"
+	"                          the host's apt lists has a newer version of\n"
 	"  -s, --severity LIST     only these levels: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL\n";
+
+/* print_outdated - the packages of S with a security update, as a table or JSON */
+static void print_outdated(const struct sbom *s, const struct outdated *o, const char *lists,
+			   enum report_format format)
+{
+	if (format == REPORT_JSON) {
+		json_t *rows = json_array();
+		for (size_t k = 0; k < s->n; k++)
+			if (o->newest[k])
+				json_array_append_new(
+					rows,
+					json_pack("{s:s, s:s, s:s, s:s}", "package",
+						  s->pkgs[k].name, "installed", s->pkgs[k].version,
+						  "available", o->newest[k], "suite", o->suite[k]));
+		json_t *doc = json_pack("{s:s, s:s, s:o}", "image", s->image, "lists", lists,
+					"outdated", rows);
+		json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(doc);
+		return;
+	}
+	printf("%s (%s %s): %zu of %zu packages have a security update (%zu list(s) in %s)\n",
+	       s->image, s->os.id, s->os.version_id, o->n, s->n, o->lists, lists);
+	if (!o->n)
+		return;
+	struct table t;
+	putchar('\n');
+	table_init(&t, 4);
+	table_add(&t, "PACKAGE", "INSTALLED", "AVAILABLE", "SUITE");
+	for (size_t k = 0; k < s->n; k++)
+		if (o->newest[k])
+			table_add(&t, s->pkgs[k].name, s->pkgs[k].version, o->newest[k],
+				  o->suite[k]);
+	table_print(&t);
+}
+
+/* scan_outdated - `scan --outdated`: IMAGE's packages against the security lists in LISTS */
+static int scan_outdated(const char *image, const char *lists, enum report_format format,
+			 long long exit_code)
+{
+	struct sbom s = {0};
+	struct outdated o = {0};
+	struct mr_err err = {0};
+	int rc = MR_EXIT_RUNTIME;
+	if (format == REPORT_SARIF) {
+		fprintf(stderr, "minirun: --outdated prints a table or json, not sarif\n");
+		return MR_EXIT_RUNTIME;
+	}
+	if (sbom_image(image_root(), image, &s, &err) < 0 ||
+	    outdated_check(&s, lists, &o, &err) < 0)
+		fail(&err);
+	else if (!o.lists)
+		fprintf(stderr,
+			"minirun: no package list of a *-security suite in '%s': add the security "
+			"suite to apt's sources and run 'apt-get update'\n",
+			lists);
+	else {
+		print_outdated(&s, &o, lists, format);
+		rc = o.n ? (int)exit_code : 0;
+	}
+	outdated_free(&o);
+	sbom_free(&s);
+	return rc;
+}
 
 int cmd_scan(int argc, char **argv)
 {
@@ -203,8 +274,11 @@ int cmd_scan(int argc, char **argv)
 					   {"ignore-unfixed", no_argument, 0, 'u'},
 					   {"ignorefile", required_argument, 0, 'i'},
 					   {"severity", required_argument, 0, 's'},
+					   {"outdated", no_argument, 0, 'O'},
+					   {"lists", required_argument, 0, 'L'},
 					   {0, 0, 0, 0}};
-	const char *dbopt = NULL, *ignorefile = NULL;
+	const char *dbopt = NULL, *ignorefile = NULL, *lists = "/var/lib/apt/lists";
+	int outdated = 0;
 	enum report_format format = REPORT_TABLE;
 	struct match_opts mo = {0};
 	long long exit_code = 0;
@@ -234,6 +308,8 @@ int cmd_scan(int argc, char **argv)
 					optarg);
 			break;
 		case 'u': mo.ignore_unfixed = 1; break;
+		case 'O': outdated = 1; break;
+		case 'L': lists = optarg; break;
 		case 'i': ignorefile = optarg; break;
 		case 's': {
 			_cleanup_free_ char *list = strdup(optarg);
@@ -248,6 +324,8 @@ int cmd_scan(int argc, char **argv)
 		}
 	if (argc - optind != 1)
 		return usage_error("scan", "\"scan\" requires exactly 1 argument%s.", "");
+	if (outdated)
+		return scan_outdated(argv[optind], lists, format, exit_code);
 	char dir[4096];
 	struct osv_db db = {0};
 	struct sbom s = {0};

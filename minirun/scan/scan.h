@@ -17,6 +17,7 @@
  *   osv.c          advisories as OSV records (a directory, a JSON array, a zip)
  *   match.c        packages x advisories -> findings (by each ecosystem's ordering)
  *   report.c       findings as a table, JSON or SARIF
+ *   outdated.c     `scan --outdated`: security updates in the host's apt lists
  *   layers.c       `image layers`: where the bytes go, layer by layer
  *   commands.c     the verbs: sbom, scan, scan db import
  *
@@ -230,5 +231,22 @@ int ignore_file_load(const char *path, int required, char ***ids, struct mr_err 
 enum report_format { REPORT_TABLE, REPORT_JSON, REPORT_SARIF };
 int report_print(const struct sbom *s, const struct findings *f, enum report_format format,
 		 struct mr_err *err);
+
+/* ---- security updates in the host's apt lists (outdated.c) ------------------------------ */
+
+struct outdated {
+	char **newest; /* per package of the sbom (same index): the newest security version
+			  above the installed one, or NULL */
+	char **suite;  /* and the suite it is in ("bookworm-security") */
+	size_t count;  /* the sbom's package count (the arrays' length) */
+	size_t n;      /* how many packages have an update */
+	size_t lists;  /* how many security package lists were read */
+};
+/* outdated_check - S's Debian packages against every *-security Packages list in apt's
+ * directory LISTS (/var/lib/apt/lists), compressed or not. -1 with err (MR_E_NOT_FOUND if
+ * LISTS is missing); out->lists == 0 means no security suite was found there. */
+int outdated_check(const struct sbom *s, const char *lists, struct outdated *out,
+		   struct mr_err *err);
+void outdated_free(struct outdated *o);
 
 #endif

@@ -147,6 +147,55 @@ musl 1.2.4_git20230717-r5 ALPINE-3 UNKNOWN" "Alpine findings by origin and apk's
 }
 t "Alpine: apk's database, apk purls, advisories by origin, release and apk's ordering" scan_alpine
 
+scan_outdated() {
+	sc_image
+	# apt's lists, as `apt-get update` leaves them: one per suite, compressed or not
+	L=$T_DIR/lists
+	mkdir "$L"
+	printf 'Package: libc6\nSource: glibc\nVersion: 2.36-9+deb12u7\nArchitecture: amd64\nDescription: C\n library\n\nPackage: libc6\nVersion: 2.36-9+deb12u9\nArchitecture: arm64\n\nPackage: bash\nVersion: 5.2.15-2+b2\nArchitecture: amd64\n\nPackage: tzdata\nVersion: 2024b-0+deb12u1\nArchitecture: all\n' \
+		>"$L/deb.example_debian-security_dists_bookworm-security_main_binary-amd64_Packages"
+	printf 'Package: libssl3\nVersion: 3.0.13-1~deb12u1\nArchitecture: amd64\n\nPackage: libssl3\nVersion: 3.0.15-1~deb12u1\nArchitecture: amd64\n' |
+		gzip >"$L/deb.example_debian-security_dists_bookworm-security_updates_binary-amd64_Packages.gz"
+	# a newer zlib1g in the main suite is no security update
+	printf 'Package: zlib1g\nVersion: 1:1.3-1\nArchitecture: amd64\n' \
+		>"$L/deb.example_debian_dists_bookworm_main_binary-amd64_Packages"
+	out=$(ms scan --outdated --lists "$L" fx:1) || t_fail "scan --outdated exited $?: $out"
+	t_match "$out" '^fx:1 \(debian 12\): 3 of 6 packages have a security update \(2 list\(s\) in '
+	t_eq "$(echo "$out" | sed -n '/^PACKAGE /,$p' | sed 1d | awk '{ print $1, $2, $3, $4 }')" \
+		"libc6 2.36-9+deb12u4 2.36-9+deb12u7 bookworm-security
+libssl3 3.0.11-1~deb12u2 3.0.15-1~deb12u1 bookworm-security
+tzdata 2024a-0+deb12u1 2024b-0+deb12u1 bookworm-security" \
+		"newest security version per package (not arm64's, not bash's equal one, not main's zlib1g)"
+	t_status 5 ms scan --outdated --lists "$L" --exit-code 5 fx:1
+	out=$(ms scan --outdated --lists "$L" --format json fx:2) || t_fail "--format json exited $?"
+	t_nomatch "$out" tzdata "fx:2, without tzdata"
+	rm "$L"/*security*
+	t_status 125 ms scan --outdated --lists "$L" fx:1
+	t_eq "$T_OUT" "minirun: no package list of a *-security suite in '$L': add the security suite to apt's sources and run 'apt-get update'"
+	t_status 125 ms scan --outdated --lists "$T_DIR/none" fx:1
+	t_match "$T_OUT" "^minirun: apt lists '$T_DIR/none': No such file or directory$"
+}
+t "scan --outdated: security updates from apt's lists (plain, gzip), by arch and dpkg's order" scan_outdated
+
+scan_outdated_host() {
+	t_need apt-cache jq dpkg
+	ls /var/lib/apt/lists/*-security_*Packages* >/dev/null 2>&1 ||
+		t_skip "no security suite in this machine's apt lists (apt-get update)"
+	sc_image
+	out=$(ms scan --outdated --format json fx:1) || t_fail "scan --outdated exited $?: $out"
+	# what apt itself says is the newest version of libc6 in a -security suite
+	want=$(apt-cache madison libc6 | awk -F' *[|] *' '$3 ~ /-security\// { print $2 }' |
+		while read -r v; do echo "$v"; done | sort -V | tail -n 1)
+	got=$(echo "$out" | jq -r '.outdated[] | select(.package == "libc6") | .available')
+	[ -n "$want" ] || { [ -z "$got" ] && return 0; t_fail "apt-cache knows no security libc6 but we found $got"; }
+	if dpkg --compare-versions "$want" gt 2.36-9+deb12u4; then
+		t_eq "$got" "$want" "libc6's security update, as apt-cache madison lists it"
+	else
+		t_eq "$got" "" "libc6 (apt's security version $want is not newer)"
+	fi
+}
+t "scan --outdated on this machine's own apt lists (lz4): libc6's update as apt-cache says" scan_outdated_host
+
 scan_bad_input() {
 	sc_image
 	sc_advisories "$T_DIR/db"
