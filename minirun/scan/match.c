@@ -137,6 +137,9 @@ int scan_match(const struct sbom *s, const struct osv_db *db, const struct match
 	for (size_t p = 0; p < s->n; p++) {
 		const struct pkg *pkg = &s->pkgs[p];
 		const char *name = pkg->source, *version = pkg->source_version;
+		/* the OS's advisories are about the OS's packages, not pip's or npm's */
+		if (pkg->type != (!strncmp(eco, "Alpine", 6) ? PKG_APK : PKG_DEB))
+			continue;
 		/* the first entry of this name: a lower bound by binary search */
 		size_t lo = 0, hi = db->naff;
 		while (lo < hi) {

@@ -8,6 +8,7 @@
  *   var/lib/dpkg/status.d/NAME                  the same, one file per package (distroless;
  *                                               NAME.md5sums files there are skipped)
  *   lib/apk/db/installed                        Alpine packages
+ *   *.dist-info/, *.egg-info/, node_modules/    Python and npm packages (langpkgs.c)
  *
  * A file a later layer deleted (a whiteout) is not there, so neither are its packages.
  * Each package gets a package URL (purl), the name scanners and SBOM tools agree on:
@@ -18,6 +19,7 @@
  * See: https://github.com/package-url/purl-spec (PURL-SPECIFICATION.rst, PURL-TYPES.rst:
  *      deb, apk), os-release(5), dpkg.c, apk.c.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +131,8 @@ int sbom_collect(const struct rootview *v, struct sbom *s, struct mr_err *err)
 	rootview_names_free(names);
 	if (read_db(v, "lib/apk/db/installed", apk_parse_installed, s, err) < 0)
 		return -1;
+	if (lang_collect(v, s, err) < 0)
+		return -1;
 	qsort(s->pkgs, s->n, sizeof(*s->pkgs), by_name_version);
 	return 0;
 }
@@ -187,6 +191,31 @@ void pkg_purl(const struct sbom *s, const struct pkg *p, char *buf, size_t len)
 	char name[512], version[512], distro[128];
 	encode(p->name, name, sizeof(name));
 	encode(p->version, version, sizeof(version));
+	if (p->type == PKG_PYPI) {
+		/* PyPI names compare lowercased, with runs of -_. as one '-' (PEP 503) */
+		size_t n = 0;
+		for (const char *c = p->name; *c && n + 1 < sizeof(name); c++)
+			if (strchr("-_.", *c)) {
+				if (n == 0 || name[n - 1] != '-')
+					name[n++] = '-';
+			} else
+				name[n++] = (char)tolower((unsigned char)*c);
+		name[n] = 0;
+		snprintf(buf, len, "pkg:pypi/%s@%s", name, version);
+		return;
+	}
+	if (p->type == PKG_NPM) {
+		/* "@scope/name": the scope is the purl's namespace, its '@' encoded */
+		const char *slash = strchr(p->name, '/');
+		char scope[256] = "";
+		if (p->name[0] == '@' && slash) {
+			snprintf(scope, sizeof(scope), "%%40%.*s/", (int)(slash - p->name - 1),
+				 p->name + 1);
+			encode(slash + 1, name, sizeof(name));
+		}
+		snprintf(buf, len, "pkg:npm/%s%s@%s", scope, name, version);
+		return;
+	}
 	if (p->type == PKG_APK) {
 		/* Alpine's release as its repositories name it: 3.19 (not 3.19.1) */
 		size_t n = strcspn(s->os.version_id, ".");

@@ -55,7 +55,9 @@ static void utc_now(char buf[32])
 
 static const char *type_name(const struct pkg *p)
 {
-	return p->type == PKG_APK ? "apk" : "deb";
+	static const char *const names[] = {
+		[PKG_DEB] = "deb", [PKG_APK] = "apk", [PKG_PYPI] = "python", [PKG_NPM] = "npm"};
+	return p->type <= PKG_NPM && names[p->type] ? names[p->type] : "?";
 }
 
 static void print_table(const struct sbom *s)

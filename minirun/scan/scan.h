@@ -8,6 +8,8 @@
  * The pieces, each in a file of its own:
  *
  *   rootview.c     an image's merged files, read layer by layer (whiteouts honoured)
+ *   rootwalk.c     the whole merged tree, walked once
+ *   langpkgs.c     Python (dist-info, egg-info) and npm (node_modules) packages
  *   osrelease.c    etc/os-release: which distribution, which release
  *   dpkg.c, apk.c  the package databases: var/lib/dpkg/status (+ status.d/), and
  *                  lib/apk/db/installed
@@ -65,7 +67,7 @@ int apk_version_valid(const char *v);
 
 /* ---- what is installed ----------------------------------------------------------------- */
 
-enum pkg_type { PKG_DEB = 1, PKG_APK };
+enum pkg_type { PKG_DEB = 1, PKG_APK, PKG_PYPI, PKG_NPM };
 
 struct pkg {
 	enum pkg_type type;
@@ -137,9 +139,25 @@ void rootview_names_free(char **names);
 int rootview_lookup(const struct rootview *v, const char *path, size_t *layer, struct stat *st,
 		    struct mr_err *err);
 
+/* rootview_walk - every directory of the merged tree, depth first, names in order, from
+ * the root (rootwalk.c): VISIT gets the directory's path ("" for the root) and its merged
+ * entries (whiteouts dropped, symlinks never followed), and returns 1 to go on into the
+ * subdirectories (but those it marks skip), 0 not to, -1 (err filled) to stop the walk. */
+struct rootview_entry {
+	char *name;
+	unsigned char isdir; /* the merged entry is a directory */
+	unsigned char skip;  /* set by VISIT: do not descend into this one */
+};
+typedef int (*rootview_visit)(const char *dir, struct rootview_entry *ents, size_t n, void *arg);
+int rootview_walk(const struct rootview *v, rootview_visit visit, void *arg, struct mr_err *err);
+
 /* sbom_collect - fill S from the files of V: os-release, dpkg's status and status.d/,
- * apk's installed; packages sorted by name, then version. */
+ * apk's installed, language packages (lang_collect); sorted by name, then version. */
 int sbom_collect(const struct rootview *v, struct sbom *s, struct mr_err *err);
+/* lang_collect - the language packages of V's whole tree (langpkgs.c): Python's
+ * NAME.dist-info/METADATA and NAME.egg-info/PKG-INFO, npm's node_modules/[@SCOPE/]NAME/
+ * package.json; appended to S */
+int lang_collect(const struct rootview *v, struct sbom *s, struct mr_err *err);
 /* sbom_image - resolve IMAGE in the store at ROOT, unpack missing layers, collect. */
 int sbom_image(const char *root, const char *image, struct sbom *s, struct mr_err *err);
 

@@ -172,6 +172,19 @@ static void rm_tree(void)
 		fprintf(stderr, "could not remove %s\n", top);
 }
 
+/* walk_record - a rootview_walk visitor: "DIR: NAME NAME/ ..." per directory, into ARG */
+static int walk_record(const char *dir, struct rootview_entry *e, size_t n, void *arg)
+{
+	char *out = arg;
+	size_t len = strlen(out);
+	len += (size_t)snprintf(out + len, 4096 - len, "%s:", dir);
+	for (size_t i = 0; i < n && len < 4000; i++)
+		len += (size_t)snprintf(out + len, 4096 - len, " %s%s", e[i].name,
+					e[i].isdir ? "/" : "");
+	snprintf(out + len, 4096 - len, "\n");
+	return 1;
+}
+
 static void layers_whiteouts_and_opaque_dirs(void)
 {
 	strcpy(top, "/tmp/scan-unit.XXXXXX");
@@ -232,6 +245,17 @@ static void layers_whiteouts_and_opaque_dirs(void)
 	CU_ASSERT_EQUAL_FATAL(rootview_list(&v, "no/such/dir", &names, &err), 0);
 	CU_ASSERT_PTR_NULL(names[0]);
 	rootview_names_free(names);
+
+	/* the whole merged tree, walked once: the same view */
+	char tree[4096] = "";
+	CU_ASSERT_EQUAL_FATAL(rootview_walk(&v, walk_record, tree, &err), 0);
+	CU_ASSERT_STRING_EQUAL(tree, ": etc/ opq/ var/\n"
+				     "etc: os-release real-os-release\n"
+				     "opq: new\n"
+				     "var: lib/\n"
+				     "var/lib: dpkg/\n"
+				     "var/lib/dpkg: status.d/\n"
+				     "var/lib/dpkg/status.d: c d\n");
 
 	/* and the inventory drawn from it */
 	struct sbom s = {0};

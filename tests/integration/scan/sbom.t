@@ -107,6 +107,43 @@ sbom_agrees_with_dpkg_query() {
 }
 t "sbom: the same installed packages and versions as dpkg-query, on this machine's dpkg database" sbom_agrees_with_dpkg_query
 
+sbom_language_packages() {
+	t_need jq
+	sc_image
+	P=$T_DIR/py
+	mkdir -p "$P/etc" "$P/usr/lib/python3/dist-packages/requests-2.28.1.egg-info" \
+		"$P/usr/local/lib/python3.11/site-packages/Flask_Login-0.6.3.dist-info" \
+		"$P/app/node_modules/express/node_modules/debug" "$P/app/node_modules/@babel/core" \
+		"$P/app/node_modules/.bin"
+	printf 'ID=debian\nVERSION_ID="12"\n' >"$P/etc/os-release"
+	printf 'Metadata-Version: 1.2\nName: requests\nVersion: 2.28.1\n\nVersion: 9.9 (the body)\n' \
+		>"$P/usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO"
+	printf 'Metadata-Version: 2.1\nName: Flask-Login\nVersion: 0.6.3\n' \
+		>"$P/usr/local/lib/python3.11/site-packages/Flask_Login-0.6.3.dist-info/METADATA"
+	echo '{"name": "express", "version": "4.18.2"}' >"$P/app/node_modules/express/package.json"
+	echo '{"name": "debug", "version": "2.6.9"}' >"$P/app/node_modules/express/node_modules/debug/package.json"
+	echo '{"name": "@babel/core", "version": "7.23.0"}' >"$P/app/node_modules/@babel/core/package.json"
+	ln -s .. "$P/app/node_modules/loop" # a walk that followed it would never end
+	(cd "$P" && tar -cf "$T_DIR/py.tar" .) || t_fail tar
+	ms import "$T_DIR/py.tar" lang:1 >/dev/null || t_fail import
+	out=$(ms sbom lang:1) || t_fail "sbom exited $?: $out"
+	t_match "$out" '^lang:1 \(debian 12\): 5 packages$'
+	t_match "$out" '^requests +2\.28\.1 +python +- +pkg:pypi/requests@2\.28\.1$'
+	t_match "$out" '^Flask-Login +0\.6\.3 +python +- +pkg:pypi/flask-login@0\.6\.3$'
+	t_match "$out" '^express +4\.18\.2 +npm +- +pkg:npm/express@4\.18\.2$'
+	t_match "$out" '^debug +2\.6\.9 +npm .*pkg:npm/debug@2\.6\.9$' "a nested node_modules"
+	t_match "$out" '^@babel/core +7\.23\.0 +npm .*pkg:npm/%40babel/core@7\.23\.0$' "a scoped package"
+	t_eq "$(ms sbom -f cyclonedx-json lang:1 | jq -r '.components[] | select(.name == "express") |
+		.properties[] | select(.name == "minirun:package:database") | .value')" \
+		"app/node_modules/express/package.json"
+	# a Debian advisory about the source package "requests" is not about pip's requests
+	mkdir "$T_DIR/db"
+	osv DSA-9100-1 Debian:12 requests '{"introduced": "0"}' >"$T_DIR/db/a.json"
+	out=$(ms scan --db "$T_DIR/db" lang:1) || t_fail "scan exited $?"
+	t_match "$out" '^Total: 0 '
+}
+t "sbom: Python (dist-info, egg-info) and npm (nested, scoped) packages, purls; not OS-matched" sbom_language_packages
+
 sbom_bad_input() {
 	sc_image
 	t_status 125 ms sbom nosuch
