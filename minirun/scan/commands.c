@@ -222,8 +222,10 @@ static void print_outdated(const struct sbom *s, const struct outdated *o, const
 		json_decref(doc);
 		return;
 	}
-	printf("%s (%s %s): %zu of %zu packages have a security update (%zu list(s) in %s)\n",
-	       s->image, s->os.id, s->os.version_id, o->n, s->n, o->lists, lists);
+	char os[160];
+	sbom_os_name(s, os, sizeof(os));
+	printf("%s (%s): %zu of %zu packages have a security update (%zu list(s) in %s)\n",
+	       s->image, os, o->n, s->n, o->lists, lists);
 	if (!o->n)
 		return;
 	struct table t;

@@ -38,11 +38,13 @@ static void print_table(const struct sbom *s, const struct findings *f)
 {
 	size_t n[SEV_COUNT];
 	struct table t;
+	char os[160];
 	counts(f, n);
-	printf("%s (%s %s)\nTotal: %zu (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, LOW: %zu, "
+	sbom_os_name(s, os, sizeof(os));
+	printf("%s (%s)\nTotal: %zu (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, LOW: %zu, "
 	       "UNKNOWN: %zu)\n",
-	       s->image, s->os.id[0] ? s->os.id : "unknown OS", s->os.version_id, f->n,
-	       n[SEV_CRITICAL], n[SEV_HIGH], n[SEV_MEDIUM], n[SEV_LOW], n[SEV_UNKNOWN]);
+	       s->image, os, f->n, n[SEV_CRITICAL], n[SEV_HIGH], n[SEV_MEDIUM], n[SEV_LOW],
+	       n[SEV_UNKNOWN]);
 	if (!f->n)
 		return;
 	putchar('\n');

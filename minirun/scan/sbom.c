@@ -186,6 +186,15 @@ static void encode(const char *s, char *buf, size_t len)
 	buf[n] = 0;
 }
 
+void sbom_os_name(const struct sbom *s, char *buf, size_t len)
+{
+	if (!s->os.id[0])
+		snprintf(buf, len, "unknown OS");
+	else
+		snprintf(buf, len, "%s%s%s", s->os.id, s->os.version_id[0] ? " " : "",
+			 s->os.version_id);
+}
+
 void pkg_purl(const struct sbom *s, const struct pkg *p, char *buf, size_t len)
 {
 	char name[512], version[512], distro[128];

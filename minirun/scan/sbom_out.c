@@ -63,9 +63,9 @@ static const char *type_name(const struct pkg *p)
 static void print_table(const struct sbom *s)
 {
 	struct table t;
-	char purl[1024];
-	printf("%s (%s %s): %zu packages\n\n", s->image, s->os.id[0] ? s->os.id : "unknown OS",
-	       s->os.version_id, s->n);
+	char purl[1024], os[160];
+	sbom_os_name(s, os, sizeof(os));
+	printf("%s (%s): %zu packages\n\n", s->image, os, s->n);
 	table_init(&t, 5);
 	table_add(&t, "NAME", "VERSION", "TYPE", "SOURCE", "PURL");
 	for (size_t i = 0; i < s->n; i++) {

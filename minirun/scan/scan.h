@@ -161,6 +161,8 @@ int lang_collect(const struct rootview *v, struct sbom *s, struct mr_err *err);
 /* sbom_image - resolve IMAGE in the store at ROOT, unpack missing layers, collect. */
 int sbom_image(const char *root, const char *image, struct sbom *s, struct mr_err *err);
 
+/* sbom_os_name - "debian 12", or "unknown OS" when the image has no os-release */
+void sbom_os_name(const struct sbom *s, char *buf, size_t len);
 /* pkg_purl - the package URL of P in S's distribution into BUF:
  * pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64&distro=debian-12 */
 void pkg_purl(const struct sbom *s, const struct pkg *p, char *buf, size_t len);
