@@ -228,6 +228,88 @@ static int record(struct osv_db *db, json_t *rec, const char *where, size_t nth,
 	return 0;
 }
 
+/*
+ * The Debian security tracker's JSON (security-tracker.debian.org/tracker/data/json) says
+ * the same things per source package, CVE and release, and is turned into OSV records here:
+ *
+ *   {"openssl": {"CVE-2023-5678": {"description": "...",
+ *       "releases": {"bookworm": {"status": "resolved", "fixed_version": "3.0.13-1~deb12u1",
+ *                                 "urgency": "low"}}}}}
+ *
+ * becomes {"id": "CVE-2023-5678", "affected": [{"package": {"ecosystem": "Debian:12",
+ * "name": "openssl"}, "ranges": [... introduced 0, fixed 3.0.13-1~deb12u1]}]}; "open" and
+ * "undetermined" are unfixed; "resolved" at version 0 means the release never had the bug.
+ */
+static const struct {
+	const char *codename, *number;
+} debian_releases[] = {
+	{"buster", "10"}, {"bullseye", "11"}, {"bookworm", "12"}, {"trixie", "13"}, {"forky", "14"},
+};
+
+/* tracker_like - is DOC the tracker's {package: {CVE: {"releases": ...}}}? */
+static int tracker_like(json_t *doc)
+{
+	void *it = json_object_iter(doc);
+	if (!it || json_object_get(doc, "id"))
+		return 0;
+	json_t *cves = json_object_iter_value(it);
+	void *c = json_is_object(cves) ? json_object_iter(cves) : NULL;
+	return c && json_is_object(json_object_get(json_object_iter_value(c), "releases"));
+}
+
+/* tracker_record - the OSV record of package PKG's entry ENT about CVE (NULL: nothing
+ * affected in a release known here) */
+static json_t *tracker_record(const char *pkg, const char *cve, json_t *ent)
+{
+	json_t *aff = json_array();
+	for (size_t r = 0; r < sizeof(debian_releases) / sizeof(debian_releases[0]); r++) {
+		json_t *rel = json_object_get(json_object_get(ent, "releases"),
+					      debian_releases[r].codename);
+		const char *status = json_string_value(json_object_get(rel, "status"));
+		const char *fixed = json_string_value(json_object_get(rel, "fixed_version"));
+		const char *urgency = json_string_value(json_object_get(rel, "urgency"));
+		if (!status || !strcmp(status, "not-affected") ||
+		    (!strcmp(status, "resolved") && (!fixed || !strcmp(fixed, "0"))))
+			continue;
+		char eco[32];
+		snprintf(eco, sizeof(eco), "Debian:%s", debian_releases[r].number);
+		json_t *events = json_pack("[{s:s}]", "introduced", "0");
+		if (!strcmp(status, "resolved"))
+			json_array_append_new(events, json_pack("{s:s}", "fixed", fixed));
+		json_array_append_new(aff, json_pack("{s:{s:s, s:s}, s:[{s:s, s:o}], s:{s:s}}",
+						     "package", "ecosystem", eco, "name", pkg,
+						     "ranges", "type", "ECOSYSTEM", "events",
+						     events, "ecosystem_specific", "urgency",
+						     urgency ? urgency : "unknown"));
+	}
+	if (!json_array_size(aff)) {
+		json_decref(aff);
+		return NULL;
+	}
+	const char *desc = json_string_value(json_object_get(ent, "description"));
+	return json_pack("{s:s, s:s, s:o}", "id", cve, "summary", desc ? desc : "", "affected",
+			 aff);
+}
+
+static int tracker_load(struct osv_db *db, json_t *doc, const char *where, struct mr_err *err)
+{
+	const char *pkg, *cve;
+	json_t *cves, *ent;
+	size_t nth = 0;
+	json_object_foreach(doc, pkg, cves)
+	{
+		json_object_foreach(cves, cve, ent)
+		{
+			json_t *rec = tracker_record(pkg, cve, ent);
+			int rc = rec ? record(db, rec, where, nth++, err) : 0;
+			json_decref(rec);
+			if (rc < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int osv_load_json(struct osv_db *db, const char *text, size_t len, const char *where,
 		  struct mr_err *err)
 {
@@ -244,7 +326,9 @@ int osv_load_json(struct osv_db *db, const char *text, size_t len, const char *w
 			if ((rc = record(db, rec, where, i, err)) < 0)
 				break;
 		}
-	} else
+	} else if (tracker_like(doc))
+		rc = tracker_load(db, doc, where, err);
+	else
 		rc = record(db, doc, where, 0, err);
 	json_decref(doc);
 	db->files++;

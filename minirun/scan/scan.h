@@ -16,7 +16,8 @@
  *   debver.c       dpkg's version ordering (deb-version(7))
  *   apkver.c       apk's version ordering (apk-tools' version.c rules)
  *   sbom.c         the inventory: collect, purls, table / SPDX 2.3 / CycloneDX 1.5
- *   osv.c          advisories as OSV records (a directory, a JSON array, a zip)
+ *   osv.c          advisories as OSV records (a directory, a JSON array, a zip), or as
+ *                  the Debian security tracker's JSON
  *   match.c        packages x advisories -> findings (by each ecosystem's ordering)
  *   report.c       findings as a table, JSON or SARIF
  *   outdated.c     `scan --outdated`: security updates in the host's apt lists

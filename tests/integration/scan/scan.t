@@ -196,6 +196,28 @@ scan_outdated_host() {
 }
 t "scan --outdated on this machine's own apt lists (lz4): libc6's update as apt-cache says" scan_outdated_host
 
+scan_debian_tracker() {
+	sc_image
+	# the Debian security tracker's JSON: per source package, CVE and release
+	cat >"$T_DIR/tracker.json" <<-'END'
+		{"openssl": {"CVE-2024-0001": {"description": "openssl: a bug",
+		   "releases": {"bookworm": {"status": "resolved", "fixed_version": "3.0.13-1~deb12u1", "urgency": "high"},
+		                "bullseye": {"status": "open", "urgency": "low"}}},
+		             "CVE-2024-0002": {"description": "never in bookworm",
+		   "releases": {"bookworm": {"status": "resolved", "fixed_version": "0", "urgency": "unimportant"}}}},
+		 "zlib": {"CVE-2023-45853": {"description": "zlib: minizip overflow",
+		   "releases": {"bookworm": {"status": "open", "urgency": "low**"}}}},
+		 "glibc": {"CVE-2024-0003": {"description": "glibc: fixed before this version",
+		   "releases": {"bookworm": {"status": "resolved", "fixed_version": "2.36-9+deb12u3", "urgency": "medium"}}}}}
+	END
+	out=$(ms scan db import "$T_DIR/tracker.json") || t_fail "db import of the tracker's JSON exited $?: $out"
+	out=$(ms scan fx:1) || t_fail "scan exited $?"
+	t_eq "$(echo "$out" | rows)" "libssl3 3.0.13-1~deb12u1 CVE-2024-0001 HIGH
+zlib1g (unfixed) CVE-2023-45853 LOW" "findings from the tracker's JSON"
+	t_match "$out" 'zlib: minizip overflow' "the description as the title"
+}
+t "scan: the Debian security tracker's JSON, as a database file: fixed, open, not affected" scan_debian_tracker
+
 scan_bad_input() {
 	sc_image
 	sc_advisories "$T_DIR/db"
