@@ -4,9 +4,10 @@
  * The commands: `oci`, the runc-compatible OCI runtime (oci.c); the image store's commands
  * (images, pull, push, login, logout, import, load, save, tag, rmi, history, image:
  * minirun/image/); `network` and `volume` (minirun/network/, minirun/volume/); the
- * container verbs (run, ps, logs, ...: minirun/containers/, three tables). Installed or
- * linked under the name `minirun-oci`, the binary is the OCI runtime directly, which is how
- * podman (--runtime) and containerd (--runc-binary) are handed it.
+ * container verbs (run, ps, logs, ...: minirun/containers/, three tables); sbom and scan
+ * (minirun/scan/). Installed or linked under the name `minirun-oci`, the binary is the OCI
+ * runtime directly, which is how podman (--runtime) and containerd (--runc-binary) are
+ * handed it.
  *
  *   minirun oci run --bundle DIR ID
  *   minirun-oci --root /run/x create --bundle DIR ID
@@ -23,6 +24,7 @@
 #include "minirun/network/network.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/rootless/rootless.h"
+#include "minirun/scan/scan.h"
 #include "minirun/volume/volume.h"
 
 #include <getopt.h>
@@ -102,6 +104,7 @@ static const struct {
 	{"Images", "images pull import load save tag rmi history image"},
 	{"Networks and volumes", "network volume"},
 	{"Build and compose", "build compose"},
+	{"Image contents and vulnerabilities", "sbom scan"},
 	{"The OCI runtime", "oci"},
 	{"System", "system info version"},
 };
@@ -117,6 +120,9 @@ static const char *help_of(const char *name, size_t len)
 			if (strlen(c->name) == len && !strncmp(c->name, name, len))
 				return c->help;
 	for (const struct mr_command *c = image_commands; c->name; c++)
+		if (strlen(c->name) == len && !strncmp(c->name, name, len))
+			return c->help;
+	for (const struct mr_command *c = scan_commands; c->name; c++)
 		if (strlen(c->name) == len && !strncmp(c->name, name, len))
 			return c->help;
 	return NULL;
@@ -228,7 +234,14 @@ int main(int argc, char **argv)
 		for (const struct mr_command *c = container_tables[t]; c->name; c++)
 			if (strcmp(c->name, argv[i]) == 0)
 				return c->fn(argc - i, argv + i);
+	/* `image layers` reads the layers as scan does (minirun/scan/layers.c), a layer above
+	 * the image store's own verbs */
+	if (strcmp(argv[i], "image") == 0 && i + 1 < argc && strcmp(argv[i + 1], "layers") == 0)
+		return cmd_image_layers(argc - i - 1, argv + i + 1);
 	for (const struct mr_command *c = image_commands; c->name; c++)
+		if (strcmp(c->name, argv[i]) == 0)
+			return c->fn(argc - i, argv + i);
+	for (const struct mr_command *c = scan_commands; c->name; c++)
 		if (strcmp(c->name, argv[i]) == 0)
 			return c->fn(argc - i, argv + i);
 	if (argv[i][0] == '-') {

@@ -48,6 +48,7 @@ MR_LAZY(la, int, archive_read_support_filter_zstd, (struct archive *a), (a))
 MR_LAZY(la, int, archive_read_support_format_gnutar, (struct archive *a), (a))
 MR_LAZY(la, int, archive_read_support_format_raw, (struct archive *a), (a))
 MR_LAZY(la, int, archive_read_support_format_tar, (struct archive *a), (a))
+MR_LAZY(la, int, archive_read_support_format_zip, (struct archive *a), (a))
 
 /* writing: tars to files and fds, and files to disk */
 MR_LAZY(la, int, archive_write_add_filter_gzip, (struct archive *a), (a))

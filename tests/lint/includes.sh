@@ -15,6 +15,7 @@
 #   5  minirun/bundle/                        image config + run options -> OCI bundle
 #   6  minirun/containers/                    docker's containers
 #   7  minirun/build/ minirun/compose/        build and compose, over the front end
+#      minirun/scan/                          sbom and scan: an image's contents, read from the store
 #   8  minirun/*.c                            main.c: the dispatcher
 #
 # And from outside minirun/oci/ only minirun/oci/runtime.h may be included, from outside
@@ -60,7 +61,7 @@ bad=$(
 		}
 		if (p ~ /^minirun\/bundle\//) return "5 minirun/bundle"
 		if (p ~ /^minirun\/containers\//) return "6 minirun/containers"
-		if (p ~ /^minirun\/(build|compose)\//) {
+		if (p ~ /^minirun\/(build|compose|scan)\//) {
 			d = p; sub(/^minirun\//, "", d); sub(/\/.*/, "", d); return "7 minirun/" d
 		}
 		if (p ~ /^minirun\/[^\/]+$/) return "8 minirun"

@@ -77,10 +77,10 @@ t "includes of lower layers, and of a file beside the includer, pass" same_and_l
 
 unknown_folder_fails() {
 	scratch
-	mkdir -p tree/minirun/scan
-	echo '#include "lib/err.h"' >tree/minirun/scan/sbom.c
+	mkdir -p tree/minirun/unplaced
+	echo '#include "lib/err.h"' >tree/minirun/unplaced/x.c
 	out=$(sh "$CHECK" tree 2>&1) && t_fail "passed with a folder that is no layer"
-	t_match "$out" "minirun/scan/sbom.c: its folder is no layer of tests/lint/includes.sh"
+	t_match "$out" "minirun/unplaced/x.c: its folder is no layer of tests/lint/includes.sh"
 }
 t "a new folder of C files that the table does not place fails the check" unknown_folder_fails
 
