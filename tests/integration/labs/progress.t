@@ -10,40 +10,56 @@
 
 LAB=$MR_TOP/labs/lab
 
-first_lab() { "$LAB" list | awk 'NR == 1 { print $1 }'; }
+# fake_course - a course of three tiny labs in $T_DIR/labs, run by a copy of labs/lab (which
+# finds its labs beside itself): the test is about labs/lab, not about any real lab
+fake_course() {
+	mkdir -p "$T_DIR/labs"
+	cp "$LAB" "$T_DIR/labs/lab"
+	for l in 01-mod/01-first 01-mod/02-second 02-next/01-third; do
+		mkdir -p "$T_DIR/labs/$l"
+		echo "# the lab $l" >"$T_DIR/labs/$l/README.md"
+		cat >"$T_DIR/labs/$l/lab.sh" <<'LAB'
+case $1 in
+setup) echo made >"$LAB_STATE/made" ;;
+run) cp "$LAB_STATE/made" "$LAB_STATE/done" ;;
+check) [ -f "$LAB_STATE/done" ] && echo "check: ok - done" ;;
+teardown) rm -f "$LAB_STATE/made" "$LAB_STATE/done" ;;
+esac
+LAB
+	done
+	FAKE=$T_DIR/labs/lab
+}
 
 passing_check_is_recorded_and_next_moves_on() {
-	t_need_root
+	fake_course
 	export MR_LAB_PROGRESS="$T_DIR/state/labs.progress"
-	first=$(first_lab)
-	out=$("$LAB" next) || t_fail "next: $out"
-	t_match "$out" "^next: $first " "next on a fresh state"
-	# the first lab passed by hand, as a learner would: setup, run, check
-	t_defer "'$LAB' '$first' teardown >/dev/null 2>&1"
-	"$LAB" "$first" setup >/dev/null 2>&1 || t_fail "setup of $first"
-	"$LAB" "$first" run >/dev/null 2>&1 || t_fail "run of $first"
-	out=$("$LAB" "$first" check 2>&1) || t_fail "check of $first: $out"
-	t_match "$(cat "$MR_LAB_PROGRESS")" "^$first passed [0-9]+$" "the state file"
-	"$LAB" "$first" teardown >/dev/null 2>&1 || t_fail "teardown of $first"
-	scratch=/tmp/minirun-lab/$(echo "$first" | tr / -)
-	[ ! -e "$scratch" ] || t_fail "teardown left $scratch"
-	out=$("$LAB" next)
-	t_nomatch "$out" "^next: $first " "next after passing $first"
-	module=${first%%/*}
-	total=$("$LAB" list | awk -v m="$module/" 'index($1, m) == 1' | wc -l | tr -d ' ')
-	t_match "$("$LAB" progress)" "^$module: 1 / $total passed$" "progress of $module"
-	t_match "$("$LAB" progress)" "^  \[x\] ${first#*/} +\([0-9]+m [0-9]+s\)$" "the lab's line and time"
+	out=$("$FAKE" next) || t_fail "next: $out"
+	t_match "$out" "^next: 01-mod/01-first " "next on a fresh state"
+	t_defer "'$FAKE' 01-mod/01-first teardown >/dev/null 2>&1"
+	"$FAKE" 01-mod/01-first setup >/dev/null 2>&1 || t_fail "setup"
+	"$FAKE" 01-mod/01-first run >/dev/null 2>&1 || t_fail "run"
+	out=$("$FAKE" 01-mod/01-first check 2>&1) || t_fail "check: $out"
+	t_match "$(cat "$MR_LAB_PROGRESS")" "^01-mod/01-first passed [0-9]+$" "the state file"
+	"$FAKE" 01-mod/01-first teardown >/dev/null 2>&1 || t_fail "teardown"
+	[ ! -e /tmp/minirun-lab/01-mod-01-first ] || t_fail "teardown left its scratch dir"
+	t_match "$("$FAKE" next)" "^next: 01-mod/02-second " "next after passing the first"
+	t_match "$("$FAKE" progress)" "^01-mod: 1 / 2 passed$" "progress of 01-mod"
+	t_match "$("$FAKE" progress)" "^02-next: 0 / 1 passed$" "progress of 02-next"
+	t_match "$("$FAKE" progress)" "^  \[x\] 01-first +\([0-9]+m [0-9]+s\)$" "the lab's line and time"
+	# a failing check records nothing
+	"$FAKE" 02-next/01-third check >/dev/null 2>&1 && t_fail "a check with nothing done passed"
+	t_nomatch "$(cat "$MR_LAB_PROGRESS")" "^02-next/01-third passed" "after a failed check"
 }
 
 reset_forgets_one_lab_or_all() {
+	fake_course
 	export MR_LAB_PROGRESS="$T_DIR/labs.progress"
-	first=$(first_lab)
-	printf '%s passed 1\nother/lab passed 2\n' "$first" >"$MR_LAB_PROGRESS"
-	"$LAB" reset "$first" >/dev/null || t_fail "reset $first"
-	t_eq "$(cat "$MR_LAB_PROGRESS")" "other/lab passed 2" "after reset of one lab"
-	"$LAB" reset >/dev/null || t_fail "reset"
+	printf '01-mod/01-first passed 1\n02-next/01-third passed 2\n' >"$MR_LAB_PROGRESS"
+	"$FAKE" reset first >/dev/null || t_fail "reset first"
+	t_eq "$(cat "$MR_LAB_PROGRESS")" "02-next/01-third passed 2" "after reset of one lab"
+	"$FAKE" reset >/dev/null || t_fail "reset"
 	[ ! -e "$MR_LAB_PROGRESS" ] || t_fail "reset left $MR_LAB_PROGRESS"
-	t_status 2 "$LAB" reset no-such-lab
+	t_status 2 "$FAKE" reset no-such-lab
 }
 
 progress_lists_every_module_on_a_fresh_state() {
