@@ -47,6 +47,7 @@ passing_check_is_recorded_and_next_moves_on() {
 	t_match "$("$FAKE" progress)" "^02-next: 0 / 1 passed$" "progress of 02-next"
 	t_match "$("$FAKE" progress)" "^  \[x\] 01-first +\([0-9]+m [0-9]+s\)$" "the lab's line and time"
 	# a failing check records nothing
+	t_defer "'$FAKE' 02-next/01-third teardown >/dev/null 2>&1"
 	"$FAKE" 02-next/01-third check >/dev/null 2>&1 && t_fail "a check with nothing done passed"
 	t_nomatch "$(cat "$MR_LAB_PROGRESS")" "^02-next/01-third passed" "after a failed check"
 }
