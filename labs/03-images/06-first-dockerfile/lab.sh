@@ -1,0 +1,67 @@
+#!/bin/sh
+# labs/03-images/06-first-dockerfile/lab.sh - a first Dockerfile: one instruction, one
+# history entry; RUN and COPY make a layer, the others only change the config.
+#
+#   sh lab.sh setup|run|check|hint|teardown  (usually through `labs/lab first-dockerfile STEP`)
+#
+# Everything runs in a store and a namespace of the lab's own (mrlab.sh): exit 0 pass,
+# 1 fail (after a hint), 77 skip (reason last).
+LAB_NAME=first-dockerfile
+. "$(dirname "$0")/../../01-fundamentals/mrlab.sh"
+
+hint() {
+	cat <<'HINT'
+hint: after '. $LAB_STATE/env', write $LAB_STATE/hello/Dockerfile as the README's step 2
+shows (FROM busybox, LABEL, ENV GREETING=hello, WORKDIR /app, COPY hello.sh ./, RUN chmod
++x hello.sh && echo built > built.txt, CMD ["./hello.sh"]), then
+  minirun build -t hello:1 $LAB_STATE/hello
+  minirun history hello:1 > $LAB_STATE/history.txt
+HINT
+}
+
+# setup_ - the context: the script the image will run
+setup_() {
+	mkdir -p "$LAB_STATE/hello" &&
+		printf '#!/bin/sh\necho "$GREETING from $(pwd)"\n' >"$LAB_STATE/hello/hello.sh"
+}
+
+run_() {
+	cat >"$LAB_STATE/hello/Dockerfile" <<'DOCKERFILE'
+FROM busybox
+LABEL org.example.course=minirun
+ENV GREETING=hello
+WORKDIR /app
+COPY hello.sh ./
+RUN chmod +x hello.sh && echo built > built.txt
+CMD ["./hello.sh"]
+DOCKERFILE
+	minirun build -t hello:1 "$LAB_STATE/hello" || return 1
+	minirun run --rm hello:1
+	minirun history hello:1 | tee "$LAB_STATE/history.txt"
+	minirun image inspect -f '{{len .RootFS.Layers}}' busybox
+	minirun image inspect -f '{{len .RootFS.Layers}}' hello:1
+}
+
+check_() {
+	minirun image inspect hello:1 >/dev/null 2>&1 || fail "there is no image hello:1: build it (step 3)"
+	out=$(minirun run --rm hello:1 2>&1)
+	[ "$out" = "hello from /app" ] || fail "hello:1 prints '$out', not 'hello from /app': ENV, WORKDIR, CMD"
+	echo "check: ok - hello:1 runs ./hello.sh in /app with GREETING=hello: 'hello from /app'"
+	base=$(minirun image inspect -f '{{len .RootFS.Layers}}' busybox)
+	mine=$(minirun image inspect -f '{{len .RootFS.Layers}}' hello:1)
+	[ "$mine" = $((base + 2)) ] ||
+		fail "hello:1 has $mine layers, busybox $base: the Dockerfile's COPY and RUN add one each, nothing else does"
+	echo "check: ok - hello:1 has busybox's $base layer(s) + 2: one for COPY, one for RUN"
+	have history.txt
+	for i in LABEL ENV WORKDIR CMD; do
+		grep -Eq "^[<a-z0-9][^ ]* +.* $i .* 0B " "$LAB_STATE/history.txt" ||
+			fail "history.txt has no '$i ... 0B' line: save 'minirun history hello:1' there"
+	done
+	grep -Eq " COPY hello.sh ./ .* [1-9][0-9.]*[kMG]?B " "$LAB_STATE/history.txt" ||
+		fail "history.txt has no COPY line with a size above 0B"
+	grep -Eq " RUN .* [1-9][0-9.]*[kMG]?B " "$LAB_STATE/history.txt" ||
+		fail "history.txt has no RUN line with a size above 0B"
+	echo "check: ok - history.txt: LABEL, ENV, WORKDIR, CMD are 0B entries; COPY and RUN have a size"
+}
+
+steps "$@"
