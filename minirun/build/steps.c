@@ -481,8 +481,8 @@ static int copy_tree(struct copier *cp, int dirfd, const char *rel, const char *
 			continue;
 		/* --exclude: patterns on the path below the source being copied */
 		const char *below = crel + cp->src_len + (cp->src_len ? 1 : 0);
-		if (cp->req->exclude && dockerignore_excludes(cp->req->exclude, below) &&
-		    !(S_ISDIR(sb.st_mode) && cp->req->exclude->exceptions))
+		bool excluded = cp->req->exclude && dockerignore_excludes(cp->req->exclude, below);
+		if (excluded && !(S_ISDIR(sb.st_mode) && cp->req->exclude->exceptions))
 			continue;
 		if (S_ISLNK(sb.st_mode)) { /* copied as the link it is, not followed */
 			char target[PATH_MAX];
@@ -505,6 +505,10 @@ static int copy_tree(struct copier *cp, int dirfd, const char *rel, const char *
 		}
 		rc = copy_entry(cp, fd, crel, cdst, &sb);
 		close(fd);
+		/* an excluded directory is walked only for what a `!` exception brings back:
+		 * when that is nothing, it is not part of the copy (docker leaves it out) */
+		if (rc == 0 && (ignored || excluded) && S_ISDIR(sb.st_mode))
+			rmdir(cdst); /* fails, as it should, when something came back */
 	}
 	closedir(d);
 	return rc;

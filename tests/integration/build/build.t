@@ -415,4 +415,24 @@ bad_input() {
 	'
 }
 t "bad input: outside the context, ignored, unknown, no base, parse error: FILE:LINE" bad_input
+# an exception (!README.md) makes the copy walk excluded directories for what it brings
+# back; a directory that brings nothing back is not copied at all (it was, empty)
+ignored_dir_with_exception() {
+	ct_need
+	mkdir -p "$T_DIR/ig/.git" "$T_DIR/ig/docs"
+	echo ref >"$T_DIR/ig/.git/HEAD"
+	echo r >"$T_DIR/ig/README.md"
+	echo d >"$T_DIR/ig/docs/notes.md"
+	printf '.git\n*.md\n!README.md\n' >"$T_DIR/ig/.dockerignore"
+	printf 'FROM busybox\nCOPY . /ctx\n' >"$T_DIR/ig/Dockerfile"
+	export C="$T_DIR/ig"
+	ct_host '
+		mr build -q -t ig "$C" >/dev/null 2>"$R.out" || die "build: $(cat "$R.out")"
+		out=$(mr run --rm ig find /ctx | sort | tr "\n" " ")
+		[ "$out" = "/ctx /ctx/.dockerignore /ctx/Dockerfile /ctx/README.md /ctx/docs /ctx/docs/notes.md " ] ||
+			die "the copied tree: $out"
+		mr rmi ig >/dev/null
+	'
+}
+t ".dockerignore: an excluded dir stays out even when a ! exception is listed" ignored_dir_with_exception
 t_end
