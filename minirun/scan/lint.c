@@ -442,7 +442,8 @@ int cmd_lint(int argc, char **argv)
 			if (p && df.error_line && strstr(msg, paths[i]) == msg)
 				msg = p + 2;
 			char what[sizeof(err.msg) + 64];
-			snprintf(what, sizeof(what), "%s", msg);
+			snprintf(what, sizeof(what), "%s (the file does not parse: fix this line)",
+				 msg);
 			if (!lint_config_ignores(&cfg, "DL1000") &&
 			    lint_add(&files[i].res, df.error_line ? df.error_line : 1, "DL1000",
 				     LINT_ERROR, what) < 0)
