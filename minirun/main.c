@@ -5,8 +5,8 @@
  * (images, pull, push, login, logout, import, load, save, tag, rmi, history, image:
  * minirun/image/); `network` and `volume` (minirun/network/, minirun/volume/); the
  * container verbs (run, ps, logs, ...: minirun/containers/, three tables); sbom, scan and
- * lint (minirun/scan/). Installed or linked under the name `minirun-oci`, the binary is the OCI
- * runtime directly, which is how podman (--runtime) and containerd (--runc-binary) are
+ * lint (minirun/scan/). Installed or linked under the name `minirun-oci`, the binary is the
+ * OCI runtime directly, which is how podman (--runtime) and containerd (--runc-binary) are
  * handed it.
  *
  *   minirun oci run --bundle DIR ID

@@ -112,6 +112,7 @@ static int config_load(const char *path, bool required, struct lint_config *cfg,
 	if (access(path, F_OK) != 0 && !required)
 		return 0;
 	struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2};
+	errno = 0;
 	struct fy_document *doc = fy_document_build_from_file(&pcfg, path);
 	if (!doc) {
 		fprintf(stderr,

@@ -385,8 +385,9 @@ struct walk {
 	struct stage *stages;
 	size_t nstages; /* the current stage is nstages-1 */
 	bool last_stage;
-	bool pipefail;    /* SHELL with -o pipefail is in force */
-	bool posix_shell; /* the SHELL is a POSIX shell (pipefail matters) */
+	bool base_of_later; /* a later FROM names this stage */
+	bool pipefail;      /* SHELL with -o pipefail is in force */
+	bool posix_shell;   /* the SHELL is a POSIX shell (pipefail matters) */
 	bool pip_no_cache;
 	int ncmd, nentry, nhealth;
 	const struct df_instr *prev_run; /* the RUN just before (no other instruction between) */
@@ -723,7 +724,7 @@ static void rule_run(struct walk *w)
 	}
 	const char *mount = df_flag(in, "mount");
 	if (apt_install && !apt_lists_removed && !(mount && strstr(mount, "/var/lib/apt/lists")) &&
-	    w->last_stage)
+	    (w->last_stage || w->base_of_later))
 		report(w, "DL3009");
 	if (cd)
 		report(w, "DL3003");
@@ -799,11 +800,20 @@ static int stage_start(struct walk *w, size_t at)
 	w->stages = s;
 	const struct df_instr *in = &w->df->instrs[at];
 	s[w->nstages].alias = in->nargs >= 3 && !strcasecmp(in->args[1], "AS") ? in->args[2] : NULL;
-	w->nstages++;
+	/* DL3009 looks at what ends up in an image: the final stage, and a stage a later FROM
+	 * builds on (its files are in that image); not one only COPY --from reads */
 	w->last_stage = true;
-	for (size_t j = at + 1; j < w->df->n; j++)
-		if (w->df->instrs[j].kind == DF_FROM)
-			w->last_stage = false;
+	w->base_of_later = false;
+	const char *alias = s[w->nstages].alias;
+	for (size_t j = at + 1; j < w->df->n; j++) {
+		const struct df_instr *later = &w->df->instrs[j];
+		if (later->kind != DF_FROM)
+			continue;
+		w->last_stage = false;
+		if (alias && later->nargs && !strcasecmp(later->args[0], alias))
+			w->base_of_later = true;
+	}
+	w->nstages++;
 	w->pipefail = false;
 	w->posix_shell = true;
 	w->pip_no_cache = false;

@@ -88,6 +88,7 @@ static const struct rule_case cases[] = {
 	{"DL3009", false,
 	 "FROM a:1\nRUN apt-get update && apt-get install -y python && rm -rf "
 	 "/var/lib/apt/lists/*\n"},
+	{"DL3009", true, "FROM a:1 AS base\nRUN apt-get install -y x\nFROM base\nRUN y\n"},
 	{"DL3009", false, "FROM a:1 AS b\nRUN apt-get install -y x\nFROM c:1\nCOPY --from=b / /\n"},
 
 	{"DL3011", true, "FROM a:1\nEXPOSE 80000\n"},

@@ -154,7 +154,8 @@ parse_error_is_dl1000() {
 	printf 'FROM debian:12\nENV ONLYKEY\nRUN true\n' >Dockerfile
 	out=$(ml)
 	t_eq $? 1 "exit on a parse error"
-	t_eq "$out" "Dockerfile:2 DL1000 error: ENV must have two arguments (the file does not parse: fix this line)"
+	t_eq "$out" "Dockerfile:2 DL1000 error: ENV must have two arguments (the file does not \
+parse: fix this line)"
 	printf 'FROM a:1\nRUN <<EOF\nno end\n' >D2
 	out=$(ml -f json D2)
 	t_match "$out" '"code":"DL1000"' "an unterminated heredoc"
