@@ -10,7 +10,8 @@
  * finding at the line the parser names. The shell-form RUNs are also given to `shellcheck`
  * when it is on PATH, its SCxxxx findings reported at the RUN's line. The configuration is
  * .hadolint.yaml in the current directory (or --config): `ignored: [codes]`,
- * `failure-threshold: LEVEL`, `trustedRegistries: [registries]`; the flags add to it.
+ * `failure-threshold: LEVEL`, `trustedRegistries: [registries]`, `override: {error: [codes],
+ * warning: [...], info: [...], style: [...]}` (a rule's level changed); the flags add to it.
  *
  * Exit status: 1 when a finding at or above the failure threshold (default info) was
  * printed, 0 otherwise; 125 for a wrong use or a file or config that cannot be read.
@@ -22,6 +23,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,6 +81,7 @@ static void config_free(struct lint_config *cfg)
 		free(cfg->ignored[i]);
 	for (size_t i = 0; i < cfg->ntrusted; i++)
 		free(cfg->trusted[i]);
+	free(cfg->overrides);
 	free(cfg->ignored);
 	free(cfg->trusted);
 }
@@ -137,6 +140,30 @@ static int config_load(const char *path, bool required, struct lint_config *cfg,
 				"of strings\n",
 				path);
 			rc = -1;
+		}
+		struct fy_node *ov = fy_node_mapping_lookup_by_string(root, "override", FY_NT);
+		if (!rc && ov && fy_node_get_type(ov) != FYNT_MAPPING) {
+			fprintf(stderr,
+				"minirun: %s: override must map error, warning, info, "
+				"style to lists of codes\n",
+				path);
+			rc = -1;
+		}
+		for (int l = LINT_STYLE; !rc && ov && l < LINT_NONE; l++) {
+			char **codes = NULL;
+			size_t n = 0;
+			if (yaml_list(ov, lint_level_name(l), &codes, &n) < 0) {
+				fprintf(stderr,
+					"minirun: %s: override.%s must be a list of codes\n", path,
+					lint_level_name(l));
+				rc = -1;
+			}
+			for (size_t i = 0; i < n; i++) {
+				if (!rc && lint_config_override(cfg, codes[i], l) < 0)
+					rc = -1;
+				free(codes[i]);
+			}
+			free(codes);
 		}
 		struct fy_node *t =
 			fy_node_mapping_lookup_by_string(root, "failure-threshold", FY_NT);
@@ -198,7 +225,11 @@ static void shellcheck_run(const struct dockerfile *df, const struct lint_config
 		}
 		close(to[0]);
 		close(from[1]);
-		/* the script is small (a RUN line): it fits the pipe, so write then read */
+		/* write it all, then read: shellcheck reads its whole input before it writes,
+		 * so neither side waits on the other; SIGPIPE is ignored meanwhile in case it
+		 * exits early */
+		struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+		sigaction(SIGPIPE, &ign, &old);
 		FILE *w = fdopen(to[1], "w");
 		if (w) {
 			fprintf(w, "%s\n", in->args[0]);
@@ -206,6 +237,7 @@ static void shellcheck_run(const struct dockerfile *df, const struct lint_config
 		} else {
 			close(to[1]);
 		}
+		sigaction(SIGPIPE, &old, NULL);
 		FILE *r = fdopen(from[0], "r");
 		char line[4096];
 		while (r && fgets(line, sizeof(line), r)) {
@@ -227,7 +259,8 @@ static void shellcheck_run(const struct dockerfile *df, const struct lint_config
 			if (level < 0)
 				level = LINT_INFO;
 			if (!lint_silenced(df, cfg, in->start_line, code))
-				lint_add(res, in->start_line, code, level, msg);
+				lint_add(res, in->start_line, code,
+					 lint_config_level(cfg, code, level), msg);
 		}
 		if (r)
 			fclose(r);

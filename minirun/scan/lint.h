@@ -47,9 +47,16 @@ struct lint_result {
 	size_t n, cap;
 };
 
+struct lint_override {
+	char code[8];
+	enum lint_level level;
+};
+
 struct lint_config {
 	char **ignored; /* codes never reported */
 	size_t nignored;
+	struct lint_override *overrides; /* .hadolint.yaml's override: a rule's level changed */
+	size_t noverrides;
 	char **trusted; /* trustedRegistries: when any, DL3026 allows only these */
 	size_t ntrusted;
 	enum lint_level threshold;
@@ -78,6 +85,11 @@ void lint_result_free(struct lint_result *res);
 /* lint_fails - whether RES holds a finding at or above THRESHOLD */
 bool lint_fails(const struct lint_result *res, enum lint_level threshold);
 bool lint_config_ignores(const struct lint_config *cfg, const char *code);
+/* lint_config_level - CODE's level after CFG's overrides (LEVEL when none names it) */
+enum lint_level lint_config_level(const struct lint_config *cfg, const char *code,
+				  enum lint_level level);
+/* lint_config_override - set CODE's level in CFG; 0, or -1 when out of memory */
+int lint_config_override(struct lint_config *cfg, const char *code, enum lint_level level);
 /* lint_silenced - whether a finding of CODE at LINE (an instruction's first line) is
  * dropped: by the config, the pragma on the line above it, or a global pragma */
 bool lint_silenced(const struct dockerfile *df, const struct lint_config *cfg, int line,

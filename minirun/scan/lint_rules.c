@@ -176,6 +176,27 @@ bool lint_config_ignores(const struct lint_config *cfg, const char *code)
 	return false;
 }
 
+enum lint_level lint_config_level(const struct lint_config *cfg, const char *code,
+				  enum lint_level level)
+{
+	for (size_t i = 0; cfg && i < cfg->noverrides; i++)
+		if (!strcasecmp(cfg->overrides[i].code, code))
+			level = cfg->overrides[i].level;
+	return level;
+}
+
+int lint_config_override(struct lint_config *cfg, const char *code, enum lint_level level)
+{
+	struct lint_override *o =
+		realloc(cfg->overrides, (cfg->noverrides + 1) * sizeof(*cfg->overrides));
+	if (!o)
+		return -1;
+	cfg->overrides = o;
+	snprintf(o[cfg->noverrides].code, sizeof(o->code), "%s", code);
+	o[cfg->noverrides++].level = level;
+	return 0;
+}
+
 /* ---- the shell splitter ---- */
 
 struct words {
@@ -399,7 +420,8 @@ struct walk {
 static void report(struct walk *w, const char *code)
 {
 	const struct lint_rule *r = lint_rule_of(code);
-	if (r && lint_add(w->res, w->in->start_line, r->code, r->level, r->message) < 0)
+	if (r && lint_add(w->res, w->in->start_line, r->code,
+			  lint_config_level(w->cfg, r->code, r->level), r->message) < 0)
 		w->oom = 1;
 }
 

@@ -297,6 +297,26 @@ static void ignore_pragmas_and_config(void)
 	CU_ASSERT_EQUAL(fired_cfg(base, "DL3015", &cfg), 1);
 }
 
+static void override_levels(void)
+{
+	const char *text = "FROM debian\nMAINTAINER x\n";
+	struct dockerfile df = {0};
+	struct mr_err err = {0};
+	CU_ASSERT_EQUAL_FATAL(dockerfile_parse(text, strlen(text), "D", &df, &err), 0);
+	struct lint_config cfg = {0};
+	CU_ASSERT_EQUAL(lint_config_override(&cfg, "DL3006", LINT_ERROR), 0);
+	CU_ASSERT_EQUAL(lint_config_override(&cfg, "DL4000", LINT_STYLE), 0);
+	struct lint_result res = {0};
+	CU_ASSERT_EQUAL(lint_dockerfile(&df, &cfg, &res), 0);
+	CU_ASSERT_EQUAL_FATAL(res.n, 2);
+	CU_ASSERT_EQUAL(res.f[0].level, LINT_ERROR);
+	CU_ASSERT_EQUAL(res.f[1].level, LINT_STYLE);
+	CU_ASSERT_EQUAL(lint_config_level(NULL, "DL3006", LINT_WARNING), LINT_WARNING);
+	lint_result_free(&res);
+	free(cfg.overrides);
+	dockerfile_free(&df);
+}
+
 static void findings_by_line_with_level(void)
 {
 	const char *text = "FROM debian\nMAINTAINER x\nWORKDIR app\n";
@@ -364,6 +384,7 @@ static CU_TestInfo tests[] = {
 	{"DL3026: FROM only from trustedRegistries when any are set", trusted_registries},
 	{"ignore pragmas (line above, global) and the config's ignored list",
 	 ignore_pragmas_and_config},
+	{"override: a rule's level changed by the config", override_levels},
 	{"findings come by line with the rule's level; thresholds", findings_by_line_with_level},
 	{"the shell splitter: && || ; | newlines, quotes, assignments", shell_splitter},
 	{"a heredoc RUN's body is linted as its script", heredoc_run_is_linted},

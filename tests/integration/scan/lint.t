@@ -1,6 +1,6 @@
 # tests/integration/scan/lint.t - `minirun lint`: findings as `path:line DLxxxx level:
 # message`, the json, sarif and checkstyle formats, --failure-threshold and the exit
-# status, .hadolint.yaml (ignored, failure-threshold, trustedRegistries), the ignore
+# status, .hadolint.yaml (ignored, failure-threshold, trustedRegistries, override), the ignore
 # pragma, a file that does not parse as DL1000, shellcheck's SC findings, bad input.
 # Run: sh tests/integration/scan/lint.t (make minirun; no root, no image store)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
@@ -127,6 +127,11 @@ hadolint_yaml() {
 	# the flag wins over the file's threshold
 	ml --no-shellcheck -t warning >/dev/null
 	t_eq $? 1 "exit with -t warning over the file's error"
+	# override: raises DL3014 to an error, which fails the file's threshold
+	printf 'override:\n  error: [DL3014]\nfailure-threshold: error\n' >o.yaml
+	out=$(ml --no-shellcheck --config o.yaml)
+	t_eq $? 1 "exit with DL3014 raised to error"
+	t_match "$out" '^Dockerfile:3 DL3014 error: ' "the overridden level"
 	# --config names another file; one that does not parse is named
 	printf 'ignored: [DL3006\n' >broken.yaml
 	out=$(ml --no-shellcheck --config broken.yaml 2>&1)
@@ -200,7 +205,7 @@ t "lint: --failure-threshold error|warning|info|none sets the exit status" thres
 t "lint --format json: hadolint's fields per finding" json_format
 t "lint --format sarif: SARIF 2.1.0 with rules, levels and locations" sarif_format
 t "lint --format checkstyle: one error element per finding" checkstyle_format
-t "lint: .hadolint.yaml's ignored, failure-threshold, trustedRegistries" hadolint_yaml
+t "lint: .hadolint.yaml's ignored, failure-threshold, trustedRegistries, override" hadolint_yaml
 t "lint: # hadolint ignore= silences the instruction below it only" ignore_pragma
 t "lint: a Dockerfile that does not parse is one DL1000 at its line" parse_error_is_dl1000
 t "lint: shell-form RUNs go through shellcheck (SC findings)" shellcheck_findings
