@@ -4,9 +4,9 @@
  * The commands: `oci`, the runc-compatible OCI runtime (oci.c); the image store's commands
  * (images, pull, push, login, logout, import, load, save, tag, rmi, history, image:
  * minirun/image/); `network` and `volume` (minirun/network/, minirun/volume/); the
- * container verbs (run, ps, logs, ...: minirun/containers/, three tables); sbom and scan
- * (minirun/scan/). Installed or linked under the name `minirun-oci`, the binary is the OCI
- * runtime directly, which is how podman (--runtime) and containerd (--runc-binary) are
+ * container verbs (run, ps, logs, ...: minirun/containers/, three tables); sbom, scan and
+ * lint (minirun/scan/). Installed or linked under the name `minirun-oci`, the binary is the
+ * OCI runtime directly, which is how podman (--runtime) and containerd (--runc-binary) are
  * handed it.
  *
  *   minirun oci run --bundle DIR ID
@@ -104,7 +104,7 @@ static const struct {
 	{"Images", "images pull import load save tag rmi history image"},
 	{"Networks and volumes", "network volume"},
 	{"Build and compose", "build compose"},
-	{"Image contents and vulnerabilities", "sbom scan"},
+	{"Image contents and vulnerabilities", "sbom scan lint"},
 	{"The OCI runtime", "oci"},
 	{"System", "system info version"},
 };

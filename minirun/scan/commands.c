@@ -28,11 +28,13 @@
 #include "lib/cli.h"
 #include "lib/file.h"
 #include "minirun/image/image.h"
+#include "minirun/scan/lint.h"
 #include "minirun/scan/scan.h"
 
 const struct mr_command scan_commands[] = {
 	{"sbom", cmd_sbom, "List what is installed in an image (table, SPDX, CycloneDX)"},
 	{"scan", cmd_scan, "Find known vulnerabilities in an image's packages, offline"},
+	{"lint", cmd_lint, "Check a Dockerfile against hadolint's rules (lint.c)"},
 	{NULL, NULL, NULL},
 };
 
