@@ -401,7 +401,8 @@ int cmd_lint(int argc, char **argv)
 	bool threshold_set = false, shellcheck = true;
 	int c, rc = MR_EXIT_RUNTIME;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+f:t:c:h", opts, NULL)) != -1) {
+	opterr = 0; /* mr_flag_error says it, in docker's words */
+	while ((c = getopt_long(argc, argv, "+:f:t:c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (!strcmp(optarg, "tty"))
@@ -443,7 +444,7 @@ int cmd_lint(int argc, char **argv)
 			usage(stdout);
 			rc = 0;
 			goto out;
-		default: rc = usage_error("lint: %s", "unknown option"); goto out;
+		default: rc = mr_flag_error(c, "lint", argv); goto out;
 		}
 	}
 	if (config_load(config ? config : ".hadolint.yaml", config != NULL, &cfg, &threshold_set) <
