@@ -246,6 +246,19 @@ ct_get() {
 	fi
 }
 
+# ct_wait_log NAME TEXT - wait (at most 10 s) until the container's log has a line TEXT: a
+# container that traps a signal says "ready" after its trap, and a test sends the signal
+# only then (the init of a PID namespace ignores a signal it has no handler for yet, so a
+# signal sent before the trap is lost, not fatal)
+ct_wait_log() {
+	_i=0
+	until "$MINIRUN" --root "$R" logs "$1" 2>/dev/null | grep -qx "$2"; do
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || return 1
+		sleep 0.1
+	done
+}
+
 # ct_wait_http HOST:PORT [PID] - wait (at most 5 s) until a GET answers
 ct_wait_http() {
 	_i=0

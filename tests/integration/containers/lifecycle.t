@@ -94,8 +94,9 @@ t "stop -t 1: SIGTERM ignored by pid 1, SIGKILL after 1 s: exited, 137" stop_137
 stop_143() {
 	ct_need
 	ct_host '
-		mr run -d --name s1 busybox sh -c "trap \"exit 143\" TERM; while :; do sleep 0.1; done" \
+		mr run -d --name s1 busybox sh -c "trap \"exit 143\" TERM; echo ready; while :; do sleep 0.1; done" \
 			>/dev/null || die run
+		ct_wait_log s1 ready || die "the container never said ready"
 		t0=$(date +%s)
 		mr stop -t 30 s1 >/dev/null || die "stop exited $?"
 		t1=$(date +%s)
@@ -138,8 +139,9 @@ t "create -> start -> pause (kill and start refused) -> unpause -> kill: created
 kill_signal() {
 	ct_need
 	ct_host '
-		mr run -d --name k1 busybox sh -c "trap \"exit 42\" USR1; while :; do sleep 0.1; done" \
+		mr run -d --name k1 busybox sh -c "trap \"exit 42\" USR1; echo ready; while :; do sleep 0.1; done" \
 			>/dev/null || die run
+		ct_wait_log k1 ready || die "the container never said ready"
 		mr kill -s USR1 k1 >/dev/null || die "kill -s USR1"
 		[ "$(mr wait k1)" = 42 ] || die "the USR1 handler did not run"
 		out=$(mr kill k1 2>&1) && die "kill of an exited container succeeded"
@@ -240,8 +242,9 @@ t "a generated adjective_surname name; a container found by its short ID" id_pre
 stop_signal_flag() {
 	ct_need
 	ct_host '
-		mr run -d --name ss busybox sh -c "trap \"exit 10\" USR1; while :; do sleep 0.1; done" \
+		mr run -d --name ss busybox sh -c "trap \"exit 10\" USR1; echo ready; while :; do sleep 0.1; done" \
 			>/dev/null || die run
+		ct_wait_log ss ready || die "the container never said ready"
 		mr stop -s USR1 -t 30 ss >/dev/null || die "stop -s USR1"
 		[ "$(ct_field ss State.ExitCode)" = 10 ] || die "ExitCode $(ct_field ss State.ExitCode)"
 		mr rm ss >/dev/null
@@ -273,9 +276,10 @@ signals_reset() {
 	ct_host '
 		# a background job starts with SIGINT ignored, and a shell can not trap a signal
 		# ignored on entry: the monitor must give the container default dispositions
-		(mr run -d --name bg busybox sh -c "trap \"exit 5\" INT; while :; do sleep 0.1; done" \
+		(mr run -d --name bg busybox sh -c "trap \"exit 5\" INT; echo ready; while :; do sleep 0.1; done" \
 			>/dev/null) &
 		wait
+		ct_wait_log bg ready || die "the container never said ready"
 		mr kill -s INT bg >/dev/null || die "kill -s INT"
 		code=$(timeout 5 "$MINIRUN" --root "$R" wait bg)
 		[ "$code" = 5 ] || die "the container could not trap SIGINT (wait: $code)"
