@@ -52,7 +52,13 @@ alone_in_a_new_namespace() {
 	pid=$!
 	t_defer "kill $pid; wait $pid 2>/dev/null; true"
 	i=0
-	while [ ! -e ready ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	# ready, and the shell has become sleep: touch (its child, in the namespace too) is
+	# reaped by then; "ready" alone could be seen while touch was still a zombie there
+	while { [ ! -e ready ] || [ "$(cat /proc/$pid/comm 2>/dev/null)" != sleep ]; } &&
+		[ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	out=$("$LIST" -t uts,net "$pid") || t_fail "exited $?"
 	echo "$out"
 	t_match "$out" "^uts +$(ino "$pid" uts) +1 +$pid$" "the new uts namespace holds only $pid"
