@@ -209,7 +209,8 @@ void info_ports(json_t *ports, char *buf, size_t len)
 		free(groups);
 		return;
 	}
-	qsort(v, n, sizeof(*v), port_cmp);
+	if (n) /* qsort(NULL, 0, ...) is undefined: v is NULL for no ports */
+		qsort(v, n, sizeof(*v), port_cmp);
 	for (size_t i = 0; i < n; i++) {
 		const struct port_entry *e = &v[i];
 		if (e->ip[0] && e->host_port != e->port)
