@@ -9,6 +9,9 @@
  * messages of any type, attributes of any length. It is copied into a buffer of exactly
  * its size, so ASan sees any read past the end of what the kernel sent.
  *
+ * A reply nl_reply_ok() refuses (a message longer than the buffer) is refused by the
+ * library before any callback runs, so it is skipped here too.
+ *
  * Oracles: every parsed string (link name, kind, MAC, CIDR, route) is NUL-terminated
  * inside its field and every MAC has the xx:xx:xx:xx:xx:xx shape; an ack parses to 0 or
  * to a negative errno, and the kernel's text it extracts is a terminated string.
@@ -44,6 +47,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	void *buf = malloc(size ? size : 1);
 	memcpy(buf, data, size);
+	/* what the library does with every reply before libmnl walks it (nl_reply_ok) */
+	if (!nl_reply_ok(buf, size)) {
+		free(buf);
+		return 0;
+	}
 
 	struct link_list links = {0};
 	mnl_cb_run(buf, size, 0, 0, link_cb, &links);

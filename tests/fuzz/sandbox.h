@@ -7,8 +7,9 @@
  *      propagates to the machine's mount table;
  *   2. bind the worktree (the current directory: libFuzzer writes reproducers there) and
  *      /tmp (fork mode's files) onto themselves, make every mount read-only with
- *      mount_setattr(AT_RECURSIVE), then those two writable again: a parser bug that writes
- *      outside where it should gets EROFS, not the machine's /etc;
+ *      mount_setattr(AT_RECURSIVE), then those two writable again, and chdir into the new
+ *      bind: a parser bug that writes outside where it should gets EROFS, not the
+ *      machine's /etc;
  *   3. mount a tmpfs on TOP (an existing directory, "/mnt"): the scratch space, gone with
  *      the process. Nothing is created on the machine's own filesystems.
  *
@@ -62,6 +63,10 @@ static inline void fuzz_sandbox(const char *top)
 	fuzz_setattr("/tmp", 0, 0, MOUNT_ATTR_RDONLY);
 	if (mount("tmpfs", top, "tmpfs", 0, "size=64m,mode=0755") < 0)
 		fuzz_sandbox_die(top);
+	/* the working directory still is the read-only mount below the new bind: enter the
+	 * bind, or libFuzzer's reproducers (written relative to it) fail with EROFS */
+	if (chdir(cwd) < 0)
+		fuzz_sandbox_die(cwd);
 }
 
 #endif
