@@ -58,7 +58,8 @@ int nl_link_index(struct nl *nl, const char *name)
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return 0;
 	ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-	if (len < 0 || mnl_cb_run(buf, (size_t)len, nlh->nlmsg_seq, nl->portid, index_cb, &idx) < 0)
+	if (len < 0 || !nl_reply_ok(buf, (size_t)len) ||
+	    mnl_cb_run(buf, (size_t)len, nlh->nlmsg_seq, nl->portid, index_cb, &idx) < 0)
 		return 0;
 	return idx;
 }
@@ -330,7 +331,7 @@ int nl_netns_id(struct nl *nl, int netns_fd)
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-	if (len < 0)
+	if (len < 0 || !nl_reply_ok(buf, (size_t)len))
 		return -1;
 	if (mnl_cb_run(buf, (size_t)len, nlh->nlmsg_seq, nl->portid, nsid_cb, &id) < 0)
 		return -1;
