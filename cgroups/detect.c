@@ -176,6 +176,8 @@ int cg_detect_text(const char *mounts, const char *self_cgroup, struct cg_system
 		if (sscanf(line, "%255s %255s %31s %511s", dev, mnt, type, opts) != 4)
 			continue;
 		unescape(mnt);
+		if (mnt[0] != '/')
+			continue; /* the kernel writes absolute mount points: not a mount line */
 		if (!strcmp(type, "cgroup2") && !sys->v2_mount[0]) {
 			snprintf(sys->v2_mount, sizeof(sys->v2_mount), "%s", mnt);
 		} else if (!strcmp(type, "cgroup") && sys->n_v1 < CG_MAX_HIER) {
@@ -199,6 +201,8 @@ int cg_detect_text(const char *mounts, const char *self_cgroup, struct cg_system
 			continue;
 		*c2 = '\0';
 		const char *ctl = c1 + 1, *path = c2 + 1;
+		if (path[0] != '/')
+			continue; /* the kernel writes absolute cgroup paths: not a cgroup line */
 		if (!*ctl && !strncmp(line, "0:", 2)) {
 			snprintf(sys->v2_own, sizeof(sys->v2_own), "%s", path);
 			continue;

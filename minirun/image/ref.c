@@ -235,7 +235,7 @@ int image_platform(const char *spec, char os[32], char arch[32], char variant[32
 		return mr_fail(err, 0, "--platform '%s': too long", spec);
 	strcpy(buf, spec);
 	char *a = strchr(buf, '/'), *v = a ? strchr(a + 1, '/') : NULL;
-	if (!a || !a[1] || a == buf || (v && !v[1]))
+	if (!a || !a[1] || a == buf || v == a + 1 || (v && !v[1]))
 		return mr_fail(err, 0,
 			       "--platform '%s': expected OS/ARCH[/VARIANT], e.g. linux/arm64",
 			       spec);
