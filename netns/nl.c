@@ -136,7 +136,9 @@ bool nl_reply_ok(const void *buf, size_t len)
 	const char *p = buf;
 	while (len >= sizeof(struct nlmsghdr)) {
 		const struct nlmsghdr *h = (const struct nlmsghdr *)p;
-		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len)
+		/* libmnl walks a message's attributes up to its length rounded up to 4: the
+		 * kernel pads every message so, and that padding must be in the buffer too */
+		if (h->nlmsg_len < sizeof(*h) || NLMSG_ALIGN(h->nlmsg_len) > len)
 			return false;
 		size_t step = NLMSG_ALIGN(h->nlmsg_len);
 		if (step >= len)
