@@ -21,6 +21,9 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 MR_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -MMD -MP
 LDFLAGS ?=
+# how minirun-oci is linked: statically (engines exec it twice per create); empty in the
+# sanitizer build (make asan-test-host), as ASan can't link a static program
+MR_STATIC ?= -static
 
 PROGS :=        # every program to build; each build.mk adds its own
 INSTALL_PROGS :=# the subset `make install` puts in $(BINDIR) (the rest go to $(LIBEXEC))

@@ -138,9 +138,9 @@ bool nl_reply_ok(const void *buf, size_t len)
 		const struct nlmsghdr *h = (const struct nlmsghdr *)p;
 		/* libmnl walks a message's attributes up to its length rounded up to 4: the
 		 * kernel pads every message so, and that padding must be in the buffer too */
-		if (h->nlmsg_len < sizeof(*h) || NLMSG_ALIGN(h->nlmsg_len) > len)
+		size_t step = ((size_t)h->nlmsg_len + 3) & ~(size_t)3; /* no 32-bit wrap */
+		if (h->nlmsg_len < sizeof(*h) || step > len)
 			return false;
-		size_t step = NLMSG_ALIGN(h->nlmsg_len);
 		if (step >= len)
 			break;
 		p += step;

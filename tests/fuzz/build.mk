@@ -14,8 +14,7 @@ FUZZ_PROGS := $(addprefix tests/fuzz/fuzz_,$(FUZZ_NAMES))
 FUZZ_S ?= 60
 FUZZ_TARGETS ?= $(FUZZ_NAMES)
 FUZZ_DIR := build/fuzz
-# -Wno-string-concatenation: clang alone warns on a deliberate path split over two literals
-SAN_WNO := -Wno-string-concatenation
+# SAN_WNO: the clang warnings the sanitizer builds turn off (tests/build.mk)
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined $(SAN_WNO)
 
