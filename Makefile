@@ -9,6 +9,9 @@
 #   make vm           boot the pure cgroup v2 test VM with an interactive shell
 #   make install      install the programs under $(PREFIX) (default /usr/local)
 #   make format | lint | clean     (lint: clang-format, the layers' includes, cppcheck)
+#   make analyze      clang's static analyzer (scan-build) over every file; ~6 minutes
+#   make fuzz | fuzz-smoke         the libFuzzer targets (tests/fuzz/README.md)
+#   make asan-test-unit | asan-test-host   the unit / host tier under ASan+UBSan
 #
 # Each directory describes its own programs and library in DIR/build.mk; this file holds
 # the rules they share. A program P.c links P.o, the archives named as its prerequisites
@@ -63,7 +66,7 @@ DEB_PEERS := runc crun podman containerd skopeo umoci docker-registry hyperfine 
 # images: `make debian-image` turns a debootstrap of Debian into an image
 DEB_IMAGES := debootstrap
 # tidy: formatting and static analysis
-DEB_TIDY := clang-format clang-tidy cppcheck clang libclang-rt-14-dev
+DEB_TIDY := clang-format clang-tidy cppcheck clang libclang-rt-14-dev clang-tools-14
 DEB_PACKAGES := $(sort $(DEB_BUILD) $(DEB_TEST) $(DEB_PEERS) $(DEB_IMAGES) $(DEB_TIDY))
 
 deps:

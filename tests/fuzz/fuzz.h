@@ -32,8 +32,7 @@ static inline char *fuzz_str(const uint8_t *data, size_t size)
 }
 
 /* Report a broken oracle and abort (libFuzzer saves the input). */
-static inline __attribute__((noreturn, format(printf, 1, 2))) void fuzz_oracle(const char *fmt,
-									       ...)
+static inline __attribute__((noreturn, format(printf, 1, 2))) void fuzz_oracle(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("oracle: ", stderr);

@@ -101,7 +101,8 @@ static char *expand(const char *s, size_t n, size_t *outlen)
 			size_t k = (size_t)(end - (s + i + 3));
 			const char *hex = "";
 			for (int j = 0; j < nfiles; j++)
-				if (strlen(files[j].name) == k && !memcmp(files[j].name, s + i + 3, k))
+				if (strlen(files[j].name) == k &&
+				    !memcmp(files[j].name, s + i + 3, k))
 					hex = files[j].hex;
 			fputs(hex, f);
 			i = (size_t)(end - s) + 1;

@@ -103,8 +103,7 @@ static void numbers(int which, const char *v)
 		break;
 	case 3:
 		if (cg_parse_cpus(v, &q, &p, &err) == 0 && (q <= 0 || p <= 0))
-			fuzz_oracle("--cpus '%s' gives quota %" PRId64 " period %" PRId64, v, q,
-				    p);
+			fuzz_oracle("--cpus '%s' gives quota %" PRId64 " period %" PRId64, v, q, p);
 		break;
 	case 4:
 		if (cg_parse_max(v, 0, 1000000, "limit", &x, &err) < 0)

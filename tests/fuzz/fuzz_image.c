@@ -153,8 +153,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_t *e;
 		json_array_foreach(json_object_get(idx, "manifests"), i, e)
 		{
-			const char *n = json_string_value(json_object_get(
-				json_object_get(e, "annotations"), IMAGE_ANN_NAME));
+			const char *n = json_string_value(
+				json_object_get(json_object_get(e, "annotations"), IMAGE_ANN_NAME));
 			if (n && i < 4)
 				resolve(&st, n, idx);
 		}

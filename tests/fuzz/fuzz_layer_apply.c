@@ -114,7 +114,10 @@ static int snap_one(const char *path, const struct stat *st, int type, struct FT
 		     st->st_uid, st->st_gid, S_ISDIR(st->st_mode) ? 0LL : (long long)st->st_size,
 		     extra, xattrs) < 0)
 		abort();
-	lines = realloc(lines, (nlines + 1) * sizeof(*lines));
+	char **more = realloc(lines, (nlines + 1) * sizeof(*lines));
+	if (!more)
+		abort();
+	lines = more;
 	lines[nlines++] = line;
 	return 0;
 }

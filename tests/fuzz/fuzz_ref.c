@@ -51,8 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_oracle("'%s': neither tag nor digest", s);
 
 	/* DOMAIN/PATH[:TAG][@DIGEST] -> the same parts */
-	snprintf(form, sizeof(form), "%s/%s%s%s%s%s", r.domain, r.path, r.tag[0] ? ":" : "",
-		 r.tag, r.digest[0] ? "@" : "", r.digest);
+	snprintf(form, sizeof(form), "%s/%s%s%s%s%s", r.domain, r.path, r.tag[0] ? ":" : "", r.tag,
+		 r.digest[0] ? "@" : "", r.digest);
 	if (ref_parse(form, &r2, &err) < 0)
 		fuzz_oracle("'%s': its full form '%s' is refused: %s", s, form, err.msg);
 	same("full form", &r, &r2, s, form);

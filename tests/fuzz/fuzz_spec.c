@@ -43,8 +43,8 @@ static void dump_json(FILE *f, const char *what, json_t *j)
 
 static void dump_process(FILE *f, const struct spec_process *p)
 {
-	fprintf(f, "terminal %d size %ux%u uid %u gid %u umask %d\n", p->terminal, p->cols,
-		p->rows, p->uid, p->gid, p->umask);
+	fprintf(f, "terminal %d size %ux%u uid %u gid %u umask %d\n", p->terminal, p->cols, p->rows,
+		p->uid, p->gid, p->umask);
 	fprintf(f, "gids:");
 	for (size_t i = 0; i < p->ngids; i++)
 		fprintf(f, " %u", p->gids[i]);
@@ -151,8 +151,8 @@ static json_t *process_json(const struct spec_process *p)
 	json_t *o = json_object(), *u = json_object();
 	json_object_set_new(o, "terminal", json_boolean(p->terminal));
 	if (p->rows || p->cols)
-		json_object_set_new(o, "consoleSize", json_pack("{s:i,s:i}", "height", p->rows,
-								"width", p->cols));
+		json_object_set_new(o, "consoleSize",
+				    json_pack("{s:i,s:i}", "height", p->rows, "width", p->cols));
 	json_object_set_new(u, "uid", json_integer(p->uid));
 	json_object_set_new(u, "gid", json_integer(p->gid));
 	if (p->umask >= 0)
@@ -187,10 +187,10 @@ static json_t *process_json(const struct spec_process *p)
 	if (p->nrlimits) {
 		json_t *a = json_array();
 		for (size_t i = 0; i < p->nrlimits; i++)
-			json_array_append_new(a, json_pack("{s:s,s:o,s:o}", "type",
-							   p->rlimits[i].name, "soft",
-							   rlim_json(p->rlimits[i].soft), "hard",
-							   rlim_json(p->rlimits[i].hard)));
+			json_array_append_new(a,
+					      json_pack("{s:s,s:o,s:o}", "type", p->rlimits[i].name,
+							"soft", rlim_json(p->rlimits[i].soft),
+							"hard", rlim_json(p->rlimits[i].hard)));
 		json_object_set_new(o, "rlimits", a);
 	}
 	json_object_set_new(o, "noNewPrivileges", json_boolean(p->no_new_privs));
@@ -206,18 +206,20 @@ static const struct {
 	const char *name;
 	unsigned long flag;
 } flag_names[] = {
-	{"ro", MS_RDONLY},	   {"nosuid", MS_NOSUID},	  {"nodev", MS_NODEV},
-	{"noexec", MS_NOEXEC},	   {"sync", MS_SYNCHRONOUS},	  {"dirsync", MS_DIRSYNC},
-	{"remount", MS_REMOUNT},   {"mand", MS_MANDLOCK},	  {"noatime", MS_NOATIME},
-	{"nodiratime", MS_NODIRATIME}, {"relatime", MS_RELATIME}, {"strictatime", MS_STRICTATIME},
+	{"ro", MS_RDONLY},         {"nosuid", MS_NOSUID},
+	{"nodev", MS_NODEV},       {"noexec", MS_NOEXEC},
+	{"sync", MS_SYNCHRONOUS},  {"dirsync", MS_DIRSYNC},
+	{"remount", MS_REMOUNT},   {"mand", MS_MANDLOCK},
+	{"noatime", MS_NOATIME},   {"nodiratime", MS_NODIRATIME},
+	{"relatime", MS_RELATIME}, {"strictatime", MS_STRICTATIME},
 };
 static const struct {
 	const char *name;
 	unsigned long prop;
 } prop_names[] = {
-	{"private", MS_PRIVATE},	 {"rprivate", MS_PRIVATE | MS_REC},
-	{"shared", MS_SHARED},		 {"rshared", MS_SHARED | MS_REC},
-	{"slave", MS_SLAVE},		 {"rslave", MS_SLAVE | MS_REC},
+	{"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+	{"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+	{"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
 	{"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
@@ -255,8 +257,8 @@ static json_t *idmap_json(const char *map)
 	long long c, h, n;
 	int used;
 	while (map && sscanf(map, "%lld %lld %lld\n%n", &c, &h, &n, &used) == 3) {
-		json_array_append_new(a, json_pack("{s:I,s:I,s:I}", "containerID", c, "hostID", h,
-						   "size", n));
+		json_array_append_new(
+			a, json_pack("{s:I,s:I,s:I}", "containerID", c, "hostID", h, "size", n));
 		map += used;
 	}
 	return a;
@@ -278,12 +280,11 @@ static json_t *linux_json(const struct spec *s)
 	for (size_t i = 0; i < s->ndevices; i++) {
 		const struct spec_device *d = &s->devices[i];
 		char t[2] = {d->type, 0};
-		json_array_append_new(devs, json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "path",
-						      d->path, "type", t, "major",
-						      (json_int_t)d->major, "minor",
-						      (json_int_t)d->minor, "fileMode",
-						      (json_int_t)d->mode, "uid", (json_int_t)d->uid,
-						      "gid", (json_int_t)d->gid));
+		json_array_append_new(
+			devs, json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I}", "path", d->path, "type", t,
+					"major", (json_int_t)d->major, "minor",
+					(json_int_t)d->minor, "fileMode", (json_int_t)d->mode,
+					"uid", (json_int_t)d->uid, "gid", (json_int_t)d->gid));
 	}
 	json_object_set_new(lx, "devices", devs);
 	set_str(lx, "cgroupsPath", s->cgroups_path);

@@ -33,8 +33,8 @@
 
 static inline void fuzz_sandbox_die(const char *what)
 {
-	fprintf(stderr, "fuzz sandbox: %s: %s (a fuzz target that writes files needs root)\n",
-		what, strerror(errno));
+	fprintf(stderr, "fuzz sandbox: %s: %s (a fuzz target that writes files needs root)\n", what,
+		strerror(errno));
 	exit(1);
 }
 
