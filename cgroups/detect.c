@@ -285,14 +285,13 @@ static const char *below_mount(const char *path, const char *mount)
 int cg_fs_path(const struct cg_system *sys, const char *path, int *hier, char *inner, size_t size,
 	       struct mr_err *err)
 {
-	const char *rest;
 	int best = -2;
 	size_t bestlen = 0;
 
 	if (path[0] != '/')
 		return 0;
 	/* the longest mount that holds PATH (the v2 tree may sit inside /sys/fs/cgroup) */
-	if ((rest = below_mount(path, sys->v2_mount))) {
+	if (below_mount(path, sys->v2_mount)) {
 		best = -1;
 		bestlen = strlen(sys->v2_mount);
 	}

@@ -555,7 +555,8 @@ int info_changes(const char *upper, char *const *lowers, const char *const *hide
 		if (!have)
 			change_add(&cs, 'C', parent);
 	}
-	qsort(cs.v, cs.n, sizeof(*cs.v), change_cmp);
+	if (cs.n) /* qsort(NULL, 0) is undefined */
+		qsort(cs.v, cs.n, sizeof(*cs.v), change_cmp);
 	/* a candidate 'c' is shown when something below it is: sorted, "/a/..." follows "/a" */
 	size_t k = 0;
 	for (size_t i = 0; i < cs.n; i++) {
