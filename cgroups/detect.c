@@ -176,6 +176,8 @@ int cg_detect_text(const char *mounts, const char *self_cgroup, struct cg_system
 		if (sscanf(line, "%255s %255s %31s %511s", dev, mnt, type, opts) != 4)
 			continue;
 		unescape(mnt);
+		if (mnt[0] != '/')
+			continue; /* the kernel writes absolute mount points: not a mount line */
 		if (!strcmp(type, "cgroup2") && !sys->v2_mount[0]) {
 			snprintf(sys->v2_mount, sizeof(sys->v2_mount), "%s", mnt);
 		} else if (!strcmp(type, "cgroup") && sys->n_v1 < CG_MAX_HIER) {
@@ -199,6 +201,8 @@ int cg_detect_text(const char *mounts, const char *self_cgroup, struct cg_system
 			continue;
 		*c2 = '\0';
 		const char *ctl = c1 + 1, *path = c2 + 1;
+		if (path[0] != '/')
+			continue; /* the kernel writes absolute cgroup paths: not a cgroup line */
 		if (!*ctl && !strncmp(line, "0:", 2)) {
 			snprintf(sys->v2_own, sizeof(sys->v2_own), "%s", path);
 			continue;
@@ -281,14 +285,13 @@ static const char *below_mount(const char *path, const char *mount)
 int cg_fs_path(const struct cg_system *sys, const char *path, int *hier, char *inner, size_t size,
 	       struct mr_err *err)
 {
-	const char *rest;
 	int best = -2;
 	size_t bestlen = 0;
 
 	if (path[0] != '/')
 		return 0;
 	/* the longest mount that holds PATH (the v2 tree may sit inside /sys/fs/cgroup) */
-	if ((rest = below_mount(path, sys->v2_mount))) {
+	if (below_mount(path, sys->v2_mount)) {
 		best = -1;
 		bestlen = strlen(sys->v2_mount);
 	}

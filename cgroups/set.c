@@ -68,7 +68,8 @@ int main(int argc, char **argv)
 	/* check every argument before writing anything: a typo in the third leaves the
 	 * first two unwritten rather than half-applied */
 	char **values = calloc((size_t)argc, sizeof(char *));
-	if (!values)
+	char(*num)[32] = calloc((size_t)argc, sizeof(*num)); /* sizes rewritten in bytes */
+	if (!values || !num)
 		mr_die("calloc");
 	for (int i = optind + 1; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
@@ -79,13 +80,11 @@ int main(int argc, char **argv)
 		values[i] = eq + 1;
 		for (const char *const *k = size_keys; *k; k++) {
 			int64_t bytes;
-			char num[32];
 			if (strcmp(argv[i], *k))
 				continue;
 			if (cg_parse_size(values[i], &bytes, &err) < 0)
 				mr_diex(MR_EXIT_USAGE, "%s: %s", argv[i], err.msg);
-			if (!(values[i] = strdup(cg_format_max(bytes, num, sizeof(num)))))
-				mr_die("strdup");
+			values[i] = cg_format_max(bytes, num[i], sizeof(num[i]));
 		}
 	}
 	mr_err_exit_code = MR_EXIT_RUNTIME;
@@ -108,5 +107,7 @@ int main(int argc, char **argv)
 		free(now);
 	}
 	cg_free(cg);
+	free(values);
+	free(num);
 	return 0;
 }

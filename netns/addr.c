@@ -104,7 +104,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	struct addr_list *list = data;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[IFA_MAX + 1] = {0};
-	if (ifa->ifa_family != AF_INET)
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa) || ifa->ifa_family != AF_INET)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr_cb, tb);
 	const struct nlattr *a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
@@ -209,7 +209,8 @@ static int route_attr_cb(const struct nlattr *a, void *data)
 {
 	const struct nlattr **tb = data;
 	int type = mnl_attr_get_type(a);
-	if (type <= RTA_MAX)
+	/* every attribute route_cb reads is 4 bytes: an address, the table, the device */
+	if (type <= RTA_MAX && mnl_attr_get_payload_len(a) == 4)
 		tb[type] = a;
 	return MNL_CB_OK;
 }
@@ -220,6 +221,8 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[RTA_MAX + 1] = {0};
 	char ip[INET_ADDRSTRLEN];
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
+		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
 	uint32_t table = tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
 	if (rtm->rtm_family != AF_INET || table != RT_TABLE_MAIN)
@@ -268,7 +271,8 @@ static int fdb_attr_cb(const struct nlattr *a, void *data)
 {
 	const struct nlattr **tb = data;
 	int type = mnl_attr_get_type(a);
-	if (type <= NDA_MAX)
+	/* fdb_cb reads NDA_MASTER as 4 bytes and checks NDA_LLADDR's length itself */
+	if (type <= NDA_MAX && (type != NDA_MASTER || mnl_attr_get_payload_len(a) == 4))
 		tb[type] = a;
 	return MNL_CB_OK;
 }
@@ -278,7 +282,7 @@ static int fdb_cb(const struct nlmsghdr *nlh, void *data)
 	struct fdb_list *list = data;
 	const struct ndmsg *nd = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[NDA_MAX + 1] = {0};
-	if (nd->ndm_family != AF_BRIDGE)
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*nd) || nd->ndm_family != AF_BRIDGE)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*nd), fdb_attr_cb, tb);
 	/* Entries of ports of this bridge carry NDA_MASTER; the bridge's own carry its index. */

@@ -39,7 +39,7 @@ static struct nlmsghdr *link_msg(struct nl *nl, void *buf, int type, int flags, 
 static int index_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	if (nlh->nlmsg_type == RTM_NEWLINK)
+	if (nlh->nlmsg_type == RTM_NEWLINK && mnl_nlmsg_get_payload_len(nlh) >= sizeof(*ifi))
 		*(int *)data = ifi->ifi_index;
 	return MNL_CB_OK;
 }
@@ -58,7 +58,8 @@ int nl_link_index(struct nl *nl, const char *name)
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return 0;
 	ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-	if (len < 0 || mnl_cb_run(buf, (size_t)len, nlh->nlmsg_seq, nl->portid, index_cb, &idx) < 0)
+	if (len < 0 || !nl_reply_ok(buf, (size_t)len) ||
+	    mnl_cb_run(buf, (size_t)len, nlh->nlmsg_seq, nl->portid, index_cb, &idx) < 0)
 		return 0;
 	return idx;
 }
@@ -260,12 +261,17 @@ static int linkinfo_cb(const struct nlattr *a, void *data)
 static int link_attr_cb(const struct nlattr *a, void *data)
 {
 	struct nl_link *l = data;
+	/* each attribute's length is checked before it is read: a short one is skipped */
+	bool u32 = mnl_attr_validate(a, MNL_TYPE_U32) == 0;
 	switch (mnl_attr_get_type(a)) {
-	case IFLA_IFNAME: snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(a)); break;
-	case IFLA_MTU: l->mtu = mnl_attr_get_u32(a); break;
-	case IFLA_MASTER: l->master = (int)mnl_attr_get_u32(a); break;
-	case IFLA_LINK: l->peer = (int)mnl_attr_get_u32(a); break;
-	case IFLA_LINK_NETNSID: l->peer_nsid = (int)mnl_attr_get_u32(a); break;
+	case IFLA_IFNAME:
+		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(a));
+		break;
+	case IFLA_MTU: l->mtu = u32 ? mnl_attr_get_u32(a) : l->mtu; break;
+	case IFLA_MASTER: l->master = u32 ? (int)mnl_attr_get_u32(a) : l->master; break;
+	case IFLA_LINK: l->peer = u32 ? (int)mnl_attr_get_u32(a) : l->peer; break;
+	case IFLA_LINK_NETNSID: l->peer_nsid = u32 ? (int)mnl_attr_get_u32(a) : l->peer_nsid; break;
 	case IFLA_ADDRESS:
 		if (mnl_attr_get_payload_len(a) == 6) {
 			const unsigned char *m = mnl_attr_get_payload(a);
@@ -282,6 +288,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct link_list *list = data;
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+		return MNL_CB_OK; /* too short to be a link */
 	struct nl_link *l = nl_grow((void **)&list->v, &list->n, sizeof(*l));
 	if (!l)
 		return MNL_CB_ERROR;
@@ -308,13 +316,15 @@ int nl_links(struct nl *nl, struct nl_link **out, size_t *n, struct mr_err *err)
 
 static int nsid_attr_cb(const struct nlattr *a, void *data)
 {
-	if (mnl_attr_get_type(a) == NETNSA_NSID)
+	if (mnl_attr_get_type(a) == NETNSA_NSID && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 		*(int *)data = (int)mnl_attr_get_u32(a);
 	return MNL_CB_OK;
 }
 
 static int nsid_cb(const struct nlmsghdr *nlh, void *data)
 {
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct rtgenmsg))
+		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(struct rtgenmsg), nsid_attr_cb, data);
 	return MNL_CB_OK;
 }
@@ -330,7 +340,7 @@ int nl_netns_id(struct nl *nl, int netns_fd)
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-	if (len < 0)
+	if (len < 0 || !nl_reply_ok(buf, (size_t)len))
 		return -1;
 	if (mnl_cb_run(buf, (size_t)len, nlh->nlmsg_seq, nl->portid, nsid_cb, &id) < 0)
 		return -1;

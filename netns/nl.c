@@ -148,6 +148,24 @@ struct nlmsghdr *nl_msg(struct nl *nl, void *buf, int type, int flags)
 	return nlh;
 }
 
+bool nl_reply_ok(const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)p;
+		/* libmnl walks a message's attributes up to its length rounded up to 4: the
+		 * kernel pads every message so, and that padding must be in the buffer too */
+		size_t step = ((size_t)h->nlmsg_len + 3) & ~(size_t)3; /* no 32-bit wrap */
+		if (h->nlmsg_len < sizeof(*h) || step > len)
+			return false;
+		if (step >= len)
+			break;
+		p += step;
+		len -= step;
+	}
+	return true;
+}
+
 /* Pick NLMSGERR_ATTR_MSG out of an error's trailing attributes. */
 static int ext_attr_cb(const struct nlattr *attr, void *data)
 {
@@ -176,7 +194,8 @@ static int parse_ack(const struct nlmsghdr *nlh, char *ext, size_t extsize)
 		if (msg)
 			snprintf(ext, extsize, "%s", msg);
 	}
-	return e->error;
+	/* the kernel sends 0 or a negative errno; anything else is not an answer we know */
+	return e->error > 0 ? -EBADMSG : e->error;
 }
 
 int nl_request(struct nl *nl, struct nlmsghdr *nlh, char *ext, size_t extsize)
@@ -191,6 +210,10 @@ int nl_request(struct nl *nl, struct nlmsghdr *nlh, char *ext, size_t extsize)
 		ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
 		if (len < 0)
 			return -1;
+		if (!nl_reply_ok(buf, (size_t)len)) {
+			errno = EBADMSG;
+			return -1;
+		}
 		int left = (int)len;
 		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, left);
 		     h = mnl_nlmsg_next(h, &left)) {
@@ -235,6 +258,8 @@ int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, const 
 		ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
 		if (len < 0)
 			return mr_fail(err, errno, "dump %s", what);
+		if (!nl_reply_ok(buf, (size_t)len))
+			return mr_fail(err, EBADMSG, "dump %s", what);
 		int rc = mnl_cb_run(buf, (size_t)len, nlh->nlmsg_seq, nl->portid, cb, data);
 		if (rc == MNL_CB_STOP)
 			return 0;

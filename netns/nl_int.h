@@ -10,6 +10,7 @@
 #define MR_NETNS_NL_INT_H
 
 #include <libmnl/libmnl.h>
+#include <stdbool.h>
 
 #include "netns/netlink.h"
 
@@ -38,6 +39,11 @@ int nl_do(struct nl *nl, struct nlmsghdr *nlh, struct mr_err *err, const char *f
  * -1 with err ("dump WHAT: ...") on failure. */
 int nl_dump(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, const char *what,
 	    struct mr_err *err);
+
+/* nl_reply_ok - does BUF[0..LEN) hold whole netlink messages only? Checked before libmnl
+ * walks a reply: mnl_nlmsg_ok() compares a message's length as an int, so a header that
+ * claims 2 GiB or more passes it, and mnl_cb_run() then reads far past the buffer. */
+bool nl_reply_ok(const void *buf, size_t len);
 
 /* Grow *arr (of *n elements of SIZE bytes) by one zeroed element; NULL on ENOMEM. */
 void *nl_grow(void **arr, size_t *n, size_t size);

@@ -36,12 +36,76 @@ vm: all
 test-all:
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	-@$(MAKE) --no-print-directory test-unit
+	-@$(MAKE) --no-print-directory asan-test-unit
+	-@$(MAKE) --no-print-directory fuzz-smoke
 	-@$(MAKE) --no-print-directory test-host
 	-@$(MAKE) --no-print-directory test-vm
 	-@$(MAKE) --no-print-directory test-labs
-	@tests/totals $(RESULTS) unit host vm labs
+	@tests/totals $(RESULTS) unit asan fuzz host vm labs
 
 .PHONY: test-unit test-host test-vm test-labs test-all vm
+
+# ---- sanitizers: the same code built with ASan + UBSan, in a mirror of the tree ----------
+# tests/mirror.sh makes build/asan a tree of links to the sources; the Makefile runs there
+# with clang and the sanitizer flags, so the normal objects are never touched. Leaks are
+# reported too (LeakSanitizer runs at every exit).
+#
+#   make asan-test-unit   the unit tier under ASan/UBSan: build/results/asan.tap (part of
+#                         `make test`)
+#   make asan-test-host   every program under ASan/UBSan, then the host tier run against
+#                         them (MR_TOP=build/asan; MR_SUITES= picks suites as for
+#                         test-host): slow, run it before a release. LeakSanitizer can't
+#                         stop the world in a process that is PID 1 of a new PID namespace
+#                         (it exits with "LeakSanitizer has encountered a fatal error"):
+#                         run such suites (ns/pid, containers) with
+#                         ASAN_OPTIONS=detect_leaks=0
+ASAN_DIR := build/asan
+# -Wno-string-concatenation: clang alone warns on a path deliberately split over two literals
+SAN_WNO := -Wno-string-concatenation
+ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined $(SAN_WNO)
+ASAN_MAKE = $(MAKE) --no-print-directory -C $(ASAN_DIR) CC=clang CFLAGS='$(ASAN_CFLAGS)' \
+	LDFLAGS='-fsanitize=address,undefined'
+# halt on the first error, a report per line; leaks at exit; UBSan with a stack
+export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+
+asan-build-unit:
+	@tests/mirror.sh $(ASAN_DIR)
+	@$(ASAN_MAKE) tests/unit/run-unit
+
+# the unit runner's lines, renamed asan/...; a sanitizer report (the runner dies, or
+# exits non-zero at a leak after its last test) is one failure of its own
+asan-test-unit: asan-build-unit
+	@mkdir -p $(RESULTS)
+	@rc=0; $(ASAN_DIR)/tests/unit/run-unit $(RESULTS)/asan.raw >/dev/null || rc=$$?; \
+	sed 's/^\(not ok\|ok\) - unit\//\1 - asan\//' $(RESULTS)/asan.raw | grep -v '^# done' \
+		>$(RESULTS)/asan.tap; rm -f $(RESULTS)/asan.raw; \
+	if [ $$rc != 0 ]; then echo "not ok - asan: the unit runner exited $$rc under" \
+		"ASan/UBSan (its report is above)" >>$(RESULTS)/asan.tap; fi; \
+	echo "# done" >>$(RESULTS)/asan.tap; \
+	grep '^not ok' $(RESULTS)/asan.tap || true; \
+	echo "asan: $$(grep -c '^ok' $(RESULTS)/asan.tap) passed," \
+		"$$(grep -c '^not ok' $(RESULTS)/asan.tap) failed"; \
+	! grep -q '^not ok' $(RESULTS)/asan.tap
+
+# The programs under ASan, except the two that must be static (the container's init and the
+# escape suite's swapper: they run inside busybox roots without a C library, and ASan can't
+# link statically): those are the normal build's, copied in. MR_STATIC= lets minirun-oci
+# link dynamically there.
+asan-test-host: all
+	@tests/mirror.sh $(ASAN_DIR)
+	@$(ASAN_MAKE) MR_STATIC= $(filter-out $(CONTAINERS_INIT) $(SWAPPER),$(PROGS)) \
+		minirun/minirun minirun/minirun-oci minirun/oci/test_console_recv \
+		$(UNIONFS_TARTOOL)
+	@for p in $(CONTAINERS_INIT) $(SWAPPER); do cp $$p $(ASAN_DIR)/$$p; done
+	@mkdir -p $(ASAN_DIR)/build $(ASAN_DIR)/$(dir $(BUSYBOX_TAR)) $(RESULTS)
+	@[ -e $(ASAN_DIR)/build/rootfs ] || ln -s $(CURDIR)/build/rootfs $(ASAN_DIR)/build/rootfs
+	@ln -sf $(CURDIR)/$(BUSYBOX_TAR) $(ASAN_DIR)/$(BUSYBOX_TAR)
+	@MR_TOP=$(CURDIR)/$(ASAN_DIR) tests/run-suites asan-host $(RESULTS)/asan-host.tap \
+		$(ASAN_DIR)/tests/integration
+
+.PHONY: asan-build-unit asan-test-unit asan-test-host
 
 # A busybox root filesystem for the tests, the labs and ns/container: build/rootfs/busybox
 ROOTFS := build/rootfs/busybox

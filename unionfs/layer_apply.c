@@ -652,19 +652,23 @@ static int run(struct apply *a)
 {
 	struct archive_entry *e;
 	int r;
-	while ((r = archive_read_next_header(a->ar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)
+	/* the last entry's name, copied: a->entry points into libarchive's entry, which the
+	 * next archive_read_next_header overwrites or frees, also when it fails */
+	char last[301] = "";
+	while ((r = archive_read_next_header(a->ar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
 		if (apply_entry(a, e) < 0)
 			return -1;
+		printable(a->entry, last, sizeof(last));
+	}
+	a->entry = NULL;
 	if (r != ARCHIVE_EOF) {
 		const char *why = archive_error_string(a->ar);
 		/* the first header failing means it never was a tar we know */
 		if (a->st.entries == 0 && why && strstr(why, "Unrecognized"))
 			return mr_fail(a->err, 0,
 				       "not a tar layer (plain, gzip, zstd, bzip2 or xz): %s", why);
-		char name[301];
 		return mr_fail(a->err, 0, "%s%s%s", why ? why : "read error",
-			       a->entry ? " after entry " : "",
-			       a->entry ? printable(a->entry, name, sizeof(name)) : "");
+			       last[0] ? " after entry " : "", last);
 	}
 	a->entry = NULL;
 	return finish_dirs(a);

@@ -354,7 +354,7 @@ static int walk(struct diff *d, int dfd, const char *rel)
 		if (!ch->tarname)
 			rc = mr_fail(d->err, ENOMEM, "list '%s'", path);
 	}
-	if (rc == 0)
+	if (rc == 0 && n) /* qsort(NULL, 0) is undefined: c is NULL for an empty directory */
 		qsort(c, n, sizeof(*c), by_tarname);
 	for (size_t i = 0; i < n; i++) {
 		if (rc == 0)

@@ -156,7 +156,8 @@ static void origins(const char *rel, size_t first)
 		size_t n;
 		char **v = names(p, &n);
 		for (size_t j = 0; j < n; j++) {
-			if (bsearch(&v[j], seen, nseen, sizeof(*seen), cmp)) {
+			/* bsearch(NULL, 0) is undefined: nothing is seen before the first name */
+			if (nseen && bsearch(&v[j], seen, nseen, sizeof(*seen), cmp)) {
 				free(v[j]);
 				continue;
 			}

@@ -213,7 +213,6 @@ static int reexec_sealed(struct mr_err *err)
 {
 	if (clone_exe_is_sealed())
 		return 0;
-	_cleanup_free_ char *cmdline = NULL;
 	size_t len = 0;
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/cmdline", "re");
 	if (!f)

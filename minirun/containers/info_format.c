@@ -218,7 +218,8 @@ void info_ports(json_t *ports, char *buf, size_t len)
 		free(groups);
 		return;
 	}
-	qsort(v, n, sizeof(*v), port_cmp);
+	if (n) /* qsort(NULL, 0, ...) is undefined: v is NULL for no ports */
+		qsort(v, n, sizeof(*v), port_cmp);
 	for (size_t i = 0; i < n; i++) {
 		const struct port_entry *e = &v[i];
 		if (e->ip[0] && e->host_port != e->port)
@@ -487,7 +488,8 @@ int info_changes(const char *upper, char *const *lowers, const char *const *hide
 		if (!have)
 			change_add(&cs, 'C', parent);
 	}
-	qsort(cs.v, cs.n, sizeof(*cs.v), change_cmp);
+	if (cs.n) /* qsort(NULL, 0) is undefined */
+		qsort(cs.v, cs.n, sizeof(*cs.v), change_cmp);
 	/* a candidate 'c' is shown when something below it is: sorted, "/a/..." follows "/a" */
 	size_t k = 0;
 	for (size_t i = 0; i < cs.n; i++) {

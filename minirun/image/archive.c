@@ -349,7 +349,7 @@ static int load_oci(const struct store *st, int dirfd, struct mr_err *err)
 	json_array_foreach(json_object_get(idx, "manifests"), i, desc)
 	{
 		char md[IMAGE_DIGEST_LEN + 1], path[600], got[IMAGE_DIGEST_LEN + 1];
-		struct image img;
+		struct image img = {0}; /* freed below also when a blob fails before image_load */
 		if (oci_manifest(st, dirfd, desc, md, err) < 0) {
 			rc = -1;
 			break;

@@ -64,6 +64,8 @@ uint64_t image_size(const struct store *st, const struct image *img)
 		_cleanup_free_ char *text = NULL;
 		long long n;
 		const char *d = json_string_value(json_array_get(diffs, i));
+		if (d && !digest_valid(d)) /* "x" has no "+ 7"; "sha256:../.." climbs out */
+			d = NULL;
 		snprintf(path, sizeof(path), "%s/layers/sizes/%s", st->root, d ? d + 7 : "-");
 		if (d && mr_read_file(path, &text, NULL, NULL) == 0 &&
 		    mr_parse_ll(strtok(text, "\n"), 0, 1LL << 60, &n) == 0)

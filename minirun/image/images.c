@@ -72,10 +72,12 @@ int image_load(const struct store *st, const char *manifest_digest, struct image
 	}
 	json_t *diffs = json_object_get(json_object_get(img->config, "rootfs"), "diff_ids");
 	if (json_array_size(diffs) != json_array_size(json_object_get(img->manifest, "layers"))) {
+		/* the message first: cfg and diffs point into the documents image_free frees */
+		mr_fail(err, 0, "image %s: the config lists %zu diff_ids for %zu layers", cfg,
+			json_array_size(diffs),
+			json_array_size(json_object_get(img->manifest, "layers")));
 		image_free(img);
-		return mr_fail(err, 0, "image %s: the config lists %zu diff_ids for %zu layers",
-			       cfg, json_array_size(diffs),
-			       json_array_size(json_object_get(img->manifest, "layers")));
+		return -1;
 	}
 	strcpy(img->manifest_digest, manifest_digest);
 	strcpy(img->id, cfg);
@@ -88,9 +90,11 @@ static const char *entry_name(json_t *e)
 		json_object_get(json_object_get(e, "annotations"), IMAGE_ANN_NAME));
 }
 
+/* "" when the entry has none: index.json is read as it is, and callers compare and load */
 static const char *entry_digest(json_t *e)
 {
-	return json_string_value(json_object_get(e, "digest"));
+	const char *d = json_string_value(json_object_get(e, "digest"));
+	return d ? d : "";
 }
 
 /* is S a short or full image ID ("3f57d9401f8d", "sha256:3f57...")? */

@@ -172,9 +172,19 @@ void ref_canonical(const struct image_ref *ref, char *buf, size_t len)
 		snprintf(buf, len, "%s/%s:%s", ref->domain, ref->path, ref->tag);
 }
 
+/* would PATH's first component be read as a registry host ("a.b/x", "h:1/x",
+ * "localhost/x")? Then docker.io/PATH can't drop its docker.io: it would name another
+ * registry */
+static int looks_like_host(const char *path)
+{
+	size_t n = strcspn(path, "/");
+	return path[n] == '/' && (memchr(path, '.', n) || memchr(path, ':', n) ||
+				  (n == 9 && !strncmp(path, "localhost", 9)));
+}
+
 void ref_familiar_repo(const struct image_ref *ref, char *buf, size_t len)
 {
-	if (strcmp(ref->domain, DEFAULT_DOMAIN) != 0)
+	if (strcmp(ref->domain, DEFAULT_DOMAIN) != 0 || looks_like_host(ref->path))
 		snprintf(buf, len, "%s/%s", ref->domain, ref->path);
 	else if (!strncmp(ref->path, "library/", 8) && !strchr(ref->path + 8, '/'))
 		snprintf(buf, len, "%s", ref->path + 8);
@@ -235,7 +245,7 @@ int image_platform(const char *spec, char os[32], char arch[32], char variant[32
 		return mr_fail(err, 0, "--platform '%s': too long", spec);
 	strcpy(buf, spec);
 	char *a = strchr(buf, '/'), *v = a ? strchr(a + 1, '/') : NULL;
-	if (!a || !a[1] || a == buf || (v && !v[1]))
+	if (!a || !a[1] || a == buf || v == a + 1 || (v && !v[1]))
 		return mr_fail(err, 0,
 			       "--platform '%s': expected OS/ARCH[/VARIANT], e.g. linux/arm64",
 			       spec);

@@ -16,7 +16,7 @@ UNIT_LDLIBS += $(OCI_LDLIBS)
 minirun/minirun-oci: minirun/oci/oci_main.o $(OCI_CLI_SRCS:.c=.o) $(LIBOCI) $(LIBROOTLESS) \
 		$(LIBUNIONFS) $(LIBCG) $(LIBNS) $(LIBMR)
 	rm -f $@
-	$(CC) $(LDFLAGS) -static -o $@ $(filter %.o %.a,$^) $(OCI_LDLIBS)
+	$(CC) $(LDFLAGS) $(MR_STATIC) -o $@ $(filter %.o %.a,$^) $(OCI_LDLIBS)
 
 # test helper: receives the pty master on a --console-socket (tests/integration/minirun)
 minirun/oci/test_console_recv: minirun/oci/test_console_recv.o $(LIBOCI) $(LIBROOTLESS) \

@@ -69,8 +69,10 @@ static int build_process(const struct spec *s, const struct ctr_exec_opts *o,
 	char **env = calloc(n0 + n1 + 1, sizeof(char *));
 	if (!env)
 		return mr_fail(err, ENOMEM, "env");
-	memcpy(env, s->proc.env, n0 * sizeof(char *));
-	memcpy(env + n0, o->env, n1 * sizeof(char *));
+	if (n0) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(env, s->proc.env, n0 * sizeof(char *));
+	if (n1)
+		memcpy(env + n0, o->env, n1 * sizeof(char *));
 	p->env = *env_owned = env;
 	for (char **c = o->cap_add; c && *c; c++) {
 		int cap = spec_cap_from_name(*c);
