@@ -57,7 +57,7 @@ check_() {
 		fail "missing.txt does not have the error for the missing GREETING: run config before writing .env"
 	ok "without a value, config refused: required variable GREETING is missing a value"
 	says config-dev.txt '^ +MODE: development$' || fail "config-dev.txt has no 'MODE: development': run config with both files (no -f)"
-	says config-dev.txt '^ +host_ip: 127\.0\.0\.1$' && says config-dev.txt '^ +published: "8080"$' ||
+	{ says config-dev.txt '^ +host_ip: 127\.0\.0\.1$' && says config-dev.txt '^ +published: "8080"$'; } ||
 		fail "config-dev.txt does not publish 127.0.0.1:8080: the override's port is missing"
 	says config-dev.txt '^ +GREETING: hello from \.env$' || fail "config-dev.txt: GREETING is not 'hello from .env'"
 	says config-dev.txt '^ +image: busybox:latest$' || fail "config-dev.txt: image is not busybox:latest (TAG's default)"
