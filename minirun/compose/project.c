@@ -296,7 +296,8 @@ static int apply_profiles(struct compose_project *p, struct compose_file *f,
 			if (strv_has(&p->profiles, s->profiles.v[k]))
 				on[i] = 1;
 	}
-	qsort(p->all_profiles.v, p->all_profiles.n, sizeof(char *), cmp_str);
+	if (p->all_profiles.n) /* may be NULL: qsort of NULL is undefined even for 0 */
+		qsort(p->all_profiles.v, p->all_profiles.n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < f->nservices; i++)
 		if (on[i])
 			*(struct compose_service *)compose_push(a, &p->services, &p->nservices,
@@ -434,9 +435,13 @@ static int finish(struct compose_project *p, struct mr_err *err)
 			v->name =
 				v->external ? v->key : compose_printf(a, "%s_%s", p->name, v->key);
 	}
-	qsort(p->services, p->nservices, sizeof(*p->services), cmp_service);
-	qsort(p->networks, p->nnetworks, sizeof(*p->networks), cmp_network);
-	qsort(p->volumes, p->nvolumes, sizeof(*p->volumes), cmp_volume);
+	/* an empty list may be NULL, and qsort of NULL is undefined even for 0 items */
+	if (p->nservices)
+		qsort(p->services, p->nservices, sizeof(*p->services), cmp_service);
+	if (p->nnetworks)
+		qsort(p->networks, p->nnetworks, sizeof(*p->networks), cmp_network);
+	if (p->nvolumes)
+		qsort(p->volumes, p->nvolumes, sizeof(*p->volumes), cmp_volume);
 	return 0;
 }
 
