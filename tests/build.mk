@@ -21,6 +21,12 @@ test-host: all
 	@mkdir -p $(RESULTS)
 	@tests/run-suites host $(RESULTS)/host.tap tests/integration
 
+# the suites tests/long.list leaves out of `make test`: differential runs against dockerd,
+# docker-compose and buildah, and slow scenarios (CI runs them before `make test`)
+test-long: all
+	@mkdir -p $(RESULTS)
+	@MR_LONG=only tests/run-suites long $(RESULTS)/long.tap tests/integration
+
 test-vm: all
 	@mkdir -p $(RESULTS)
 	@tests/vm/run $(RESULTS)/vm.tap
@@ -43,7 +49,7 @@ test-all:
 	-@$(MAKE) --no-print-directory test-labs
 	@tests/totals $(RESULTS) unit asan fuzz host vm labs
 
-.PHONY: test-unit test-host test-vm test-labs test-all vm
+.PHONY: test-unit test-host test-long test-vm test-labs test-all vm
 
 # ---- sanitizers: the same code built with ASan + UBSan, in a mirror of the tree ----------
 # tests/mirror.sh makes build/asan a tree of links to the sources; the Makefile runs there
