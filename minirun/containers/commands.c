@@ -89,6 +89,22 @@ static int pull(const struct container_opts *o, struct mr_err *err)
  * words for a missing image: "Unable to find image 'x:latest' locally", then the pull;
  * with --pull never, "No such image: x:latest". On failure nothing is left.
  */
+/* image_missing - is NAME not in the image store? (A "not found" from container_create may
+ * be the image's, which a pull can mend, or another object's, such as a --network that does
+ * not exist, which it can't: the store decides, not the message.) */
+static bool image_missing(const char *name)
+{
+	struct store st;
+	if (image_open_store(&st) != 0)
+		return false;
+	struct image img = {0};
+	int r = image_resolve(&st, name, &img, NULL);
+	if (r == 0)
+		image_free(&img);
+	store_close(&st);
+	return r < 0;
+}
+
 static int create(struct container_opts *o, struct container *c, struct mr_err *err)
 {
 	char familiar[1024];
@@ -98,7 +114,7 @@ static int create(struct container_opts *o, struct container *c, struct mr_err *
 	if (o->pull_always && pull(o, err) < 0)
 		return -1;
 	int rc = container_create(containers_root(), o, c, err);
-	if (rc < 0 && err->kind == MR_E_NOT_FOUND) { /* only the image step reports that */
+	if (rc < 0 && err->kind == MR_E_NOT_FOUND && image_missing(o->image)) {
 		if (o->pull_never) {
 			mr_failk(err, MR_E_NOT_FOUND, 0, "No such image: %s", familiar);
 			err->errnum = ENOENT;
