@@ -589,26 +589,29 @@ static int wait_container(const char *name, enum want want, const char *prefix, 
 		struct container c;
 		if (container_open(containers_root(), name, false, &c, err) < 0)
 			return -1;
-		const char *status = container_status(&c);
+		/* what is needed of the record, read before it is let go */
 		json_t *state = json_object_get(c.rec, "State");
 		json_t *health = json_object_get(state, "Health");
 		const char *hs = json_string_value(json_object_get(health, "Status"));
-		int code = (int)json_integer_value(json_object_get(state, "ExitCode"));
+		int has_check = health != NULL, unhealthy = hs && !strcmp(hs, "unhealthy"),
+		    healthy = hs && !strcmp(hs, "healthy");
+		const char *status = container_status(&c);
 		int running = !strcmp(status, "running"),
 		    exited = !strcmp(status, "exited") || !strcmp(status, "dead");
+		int code = (int)json_integer_value(json_object_get(state, "ExitCode"));
 		container_close(&c);
-		if (hs && !strcmp(hs, "unhealthy"))
+		if (unhealthy)
 			return mr_fail(err, 0, "%scontainer %s is unhealthy", prefix, name);
 		if (exited)
 			return mr_fail(err, 0, "%scontainer %s exited (%d)", prefix, name, code);
-		if (want == WANT_HEALTHY && !health)
+		if (want == WANT_HEALTHY && !has_check)
 			return mr_fail(err, 0, "%scontainer %s has no healthcheck configured",
 				       prefix, name);
-		if (hs && !strcmp(hs, "healthy")) {
+		if (healthy) {
 			fprintf(stderr, " Container %s  Healthy\n", name);
 			return 0;
 		}
-		if (!health && running)
+		if (!has_check && running)
 			return 0;
 		if (!said)
 			fprintf(stderr, " Container %s  Waiting\n", name);
