@@ -139,9 +139,13 @@ static const char *container_name_of(struct compose_project *p, const struct com
 				 : compose_printf(&p->arena, "%s-%s-%d", p->name, s->name, number);
 }
 
-/* W as one shell word ('...' with each ' as '\'') */
+/* W as one shell word: as it is when it has nothing a shell reads, else '...' with each '
+ * as '\'' */
 static char *shell_quote(struct compose_arena *a, const char *w)
 {
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			    "_./:=@%+,-") == strlen(w))
+		return compose_strdup(a, w);
 	char *q = compose_strdup(a, "'");
 	for (const char *c = w; *c; c++)
 		q = *c == '\'' ? compose_printf(a, "%s'\\''", q) : compose_printf(a, "%s%c", q, *c);
@@ -351,7 +355,7 @@ static void narrate(const struct args *x)
 		return;
 	fprintf(stderr, "=> minirun");
 	for (size_t i = 0; i < x->n; i++)
-		fprintf(stderr, strpbrk(x->v[i], " \"'$") || !*x->v[i] ? " '%s'" : " %s", x->v[i]);
+		fprintf(stderr, " %s", shell_quote(x->a, x->v[i]));
 	fputc('\n', stderr);
 }
 
@@ -546,10 +550,10 @@ static int build_service(struct compose_project *p, const struct compose_service
 				  : b->args.v[i].key;
 	struct build_opts bo = {
 		.context = b->context,
-		.dockerfile = !b->dockerfile ? NULL
-			      : b->dockerfile[0] == '/'
-				      ? b->dockerfile
-				      : compose_printf(a, "%s/%s", b->context, b->dockerfile),
+		.dockerfile = compose_printf(
+			a, "%s%s%s", b->dockerfile && b->dockerfile[0] == '/' ? "" : b->context,
+			b->dockerfile && b->dockerfile[0] == '/' ? "" : "/",
+			b->dockerfile ? b->dockerfile : "Dockerfile"),
 		.tags = &tag,
 		.ntags = 1,
 		.build_args = args,

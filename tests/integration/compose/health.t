@@ -47,7 +47,8 @@ health_stack() {
 	command -v jq >/dev/null || t_skip "jq not installed (make deps)"
 	out=$(ct_host "$STACK"'
 		mr -v compose -p stack up -d --wait >"$R.up" 2>&1 || die "up exited $?: $(cat "$R.up")"
-		sed "s/^/up: /" "$R.up"
+		grep "^ Container" "$R.up" | sed "s/^/up: /"
+		grep "^=> minirun run" "$R.up" | grep -o -- "--health.* busybox" | sed "s/^/flags: /"
 		mr ps --format "{{.Names}} {{.Status}}" | sort | sed "s/ Up [^(]*/ /; s/^/ps: /"
 		echo "api got: $(mr exec stack-api-1 cat /w/index.html)"
 		echo "db test: $(mr inspect stack-db-1 | jq -c .[0].Config.Healthcheck.Test)"
@@ -59,9 +60,9 @@ health_stack() {
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^up: +Container stack-db-1 +Waiting$' "up waits for db before making api"
 	t_match "$out" '^up: +Container stack-db-1 +Healthy$' "and says when db is healthy"
-	t_match "$out" "^up: => minirun run -d .* --health-cmd 'wget' '-q' '-O' '/dev/null' 'http://127.0.0.1:5432/ping' --health-interval 300ms --health-timeout 2s --health-retries 20 " \
+	t_match "$out" "^flags: --health-cmd 'wget -q -O /dev/null http://127.0.0.1:5432/ping' --health-interval 300ms --health-timeout 2s --health-retries 20 busybox$" \
 		"-v: the exec-form check as the --health-cmd a reader could type"
-	t_match "$out" "^up: => minirun run -d .* --health-cmd 'wget -q -O /dev/null http://127.0.0.1/' --health-interval 200ms --health-start-period 5s --health-start-interval 200ms " \
+	t_match "$out" "^flags: --health-cmd 'wget -q -O /dev/null http://127.0.0.1/' --health-interval 200ms --health-start-period 5s --health-start-interval 200ms busybox$" \
 		"the string form and the start_* keys as run's flags"
 	t_match "$out" '^ps: stack-api-1 $' "api has no check"
 	t_match "$out" '^ps: stack-db-1 \(healthy\)$' "ps shows db (healthy)"
