@@ -739,6 +739,13 @@ int compose_run(struct compose_project *p, const char *service, const struct com
 		return mr_fail(err, 0, "no such service: %s", service);
 	if (!s->image && !((s->set >> SVC_BUILD) & 1))
 		return mr_fail(err, 0, "service \"%s\" has no image", service);
+	/* a service's image (and its dependencies') built first when the store lacks it */
+	for (size_t i = 0; i < p->nservices; i++) {
+		const struct compose_service *b = &p->services[i];
+		if ((b->set >> SVC_BUILD) & 1 && !image_id_of(service_image(p, b)) &&
+		    build_service(p, b, err) < 0)
+			return -1;
+	}
 	if (up_resources(p, err) < 0)
 		return -1;
 	size_t *order = compose_dependency_order(p);

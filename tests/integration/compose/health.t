@@ -212,6 +212,10 @@ build_up() {
 		mr rmi bproj-app mytool:1 >/dev/null || die "rmi failed"
 		mr compose -p bproj up -d --no-build 2>&1 | sed "s/^/missing: /"
 		echo "made: $(mr ps -aq | wc -l)"
+		mr compose -p bproj run --rm app cat /greeting 2>"$R.run" | sed "s/^/run: /"
+		grep "Service app" "$R.run" | sed "s/^/run: /"
+		mr compose -p bproj down -t 1 2>/dev/null || die "down after run failed"
+		mr rmi bproj-app >/dev/null || die "rmi after run failed"
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^up: +Service app +Built$' "a missing image is built by up"
 	t_match "$out" '^up: +Service tool +Built$'
@@ -234,6 +238,8 @@ build_up() {
 	t_match "$out" "^missing: minirun: service \"app\": image bproj-app is not built and --no-build was given: run 'minirun compose build app' first$" \
 		"--no-build with the image missing: one line saying what to do"
 	t_match "$out" '^made: 0$' "and nothing made"
+	t_match "$out" '^run: hello-build v2$' "compose run builds a missing image first"
+	t_match "$out" '^run: +Service app +Built$'
 }
 t "build: images built by up (PROJECT-SERVICE or image:), up --build, compose build" build_up
 
