@@ -83,6 +83,9 @@ struct container_opts {
 	/* --health-*: the check (containers/health.c merges it with the image's HEALTHCHECK);
 	 * durations in nanoseconds, 0 (and retries 0) unset */
 	const char *health_cmd;
+	/* the exec form of the check (Test ["CMD", ...]), which no flag gives: compose's
+	 * `healthcheck.test` list; NULL-terminated, not owned, over health_cmd when set */
+	char *const *health_exec;
 	long long health_interval, health_timeout, health_start_period, health_start_interval;
 	int health_retries;
 	bool no_healthcheck;

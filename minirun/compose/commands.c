@@ -147,12 +147,37 @@ static struct compose_project *load(struct project_opts *po, int argc, char **ar
 	return p;
 }
 
+static int cmd_build(struct project_opts *po, int argc, char **argv)
+{
+	static const struct option lo[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	int o;
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "+:h", lo, NULL)) != -1)
+		switch (o) {
+		case 'h':
+			printf("Usage:  minirun compose [OPTIONS] build [SERVICE...]\n\n"
+			       "Build the image of each service with a build section, named by its\n"
+			       "image key, else PROJECT-SERVICE.\n");
+			return 0;
+		default: return mr_flag_error(o, "compose build", argv);
+		}
+	struct compose_project *p = load(po, argc, argv, optind);
+	struct mr_err err = {0};
+	int rc = !p ? 1 : compose_build(p, &err) < 0 ? fail(&err) : 0;
+	compose_project_free(p);
+	return rc;
+}
+
 static void up_usage(FILE *out)
 {
 	fprintf(out, "Usage:  minirun compose [OPTIONS] up -d [SERVICE...]\n\n"
 		     "Create and start the project's containers, detached.\n\n"
 		     "Options:\n"
 		     "  -d, --detach         run in the background (the only mode for now)\n"
+		     "      --build          build images before starting containers\n"
+		     "      --no-build       don't build an image, even if it's missing\n"
+		     "      --wait           wait for services to be running|healthy (implies -d)\n"
 		     "      --force-recreate recreate the containers even if unchanged\n"
 		     "      --no-recreate    keep existing containers even if changed\n"
 		     "      --scale SVC=N    N containers of SVC (overrides deploy.replicas)\n"
@@ -161,13 +186,12 @@ static void up_usage(FILE *out)
 
 static int cmd_up(struct project_opts *po, int argc, char **argv)
 {
-	static const struct option lo[] = {{"detach", no_argument, 0, 'd'},
-					   {"force-recreate", no_argument, 0, 'F'},
-					   {"no-recreate", no_argument, 0, 'N'},
-					   {"scale", required_argument, 0, 'S'},
-					   {"remove-orphans", no_argument, 0, 'O'},
-					   {"help", no_argument, 0, 'h'},
-					   {0, 0, 0, 0}};
+	static const struct option lo[] = {
+		{"detach", no_argument, 0, 'd'},         {"force-recreate", no_argument, 0, 'F'},
+		{"no-recreate", no_argument, 0, 'N'},    {"scale", required_argument, 0, 'S'},
+		{"remove-orphans", no_argument, 0, 'O'}, {"build", no_argument, 0, 'B'},
+		{"no-build", no_argument, 0, 'n'},       {"wait", no_argument, 0, 'W'},
+		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
 	int detach = 0, o;
 	struct compose_up_opts uo = {.recreate = COMPOSE_RECREATE_CHANGED};
 	struct compose_arena scratch = {0}; /* the --scale values */
@@ -180,6 +204,9 @@ static int cmd_up(struct project_opts *po, int argc, char **argv)
 		case 'F': uo.recreate = COMPOSE_RECREATE_FORCE; break;
 		case 'O': uo.remove_orphans = 1; break;
 		case 'N': uo.recreate = COMPOSE_RECREATE_NEVER; break;
+		case 'B': uo.build = 1; break;
+		case 'n': uo.no_build = 1; break;
+		case 'W': uo.wait = detach = 1; break;
 		case 'S':
 			eq = strchr(optarg, '=');
 			if (!eq || eq == optarg || strtol(eq + 1, &end, 10) < 0 || *end ||
@@ -199,6 +226,11 @@ static int cmd_up(struct project_opts *po, int argc, char **argv)
 			return 0;
 		default: compose_arena_free(&scratch); return mr_flag_error(o, "compose up", argv);
 		}
+	if (uo.build && uo.no_build) {
+		compose_arena_free(&scratch);
+		fprintf(stderr, "minirun: compose up: --build and --no-build are incompatible\n");
+		return MR_EXIT_USAGE;
+	}
 	if (!detach) {
 		compose_arena_free(&scratch);
 		fprintf(stderr, "minirun: compose up runs detached only for now: use 'compose up "
@@ -401,6 +433,7 @@ static const struct {
 } verbs[] = {
 	{"config", cmd_config, "print the project's model after merge and interpolation"},
 	{"up", cmd_up, "create and start the services' containers (-d)"},
+	{"build", cmd_build, "build the images of the services with a build section"},
 	{"ps", cmd_ps, "list the project's containers"},
 	{"down", cmd_down, "stop and remove the containers and networks (-v: volumes)"},
 	{"logs", cmd_logs, "the containers' logs, each line behind its name (-f, --tail N)"},

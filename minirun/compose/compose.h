@@ -439,12 +439,22 @@ struct compose_up_opts {
 	int remove_orphans;       /* containers of services no longer defined: removed, else
 				     warned about (only when P holds every service) */
 	int all_services;         /* P was loaded without naming services */
+	int build;                /* --build: build the images of services with `build` first */
+	int no_build;             /* --no-build: never build (a missing image is an error) */
+	int wait;                 /* --wait: return once every container is running, and
+				     healthy where it has a check (an unhealthy one fails) */
 };
-/* compose up -d: networks and volumes made when missing, then each service's containers in
- * dependency order (unchanged ones kept, changed ones recreated as RECREATE says, those
- * numbered above the scale removed); 0 or -1 with err. Keys it does not apply yet (expose,
- * healthcheck ...) are warned about. */
+/* compose up -d: the images of services with `build` built (when missing, or with BUILD),
+ * networks and volumes made when missing, then each service's containers in dependency
+ * order (unchanged ones kept, changed ones or ones over another image recreated as
+ * RECREATE says, those numbered above the scale removed), each after its service_healthy
+ * dependencies are healthy and its service_completed_successfully ones exited 0; 0 or -1
+ * with err ("dependency failed to start: container NAME is unhealthy"). Keys it does not
+ * apply yet (expose ...) are warned about. */
 int compose_up(struct compose_project *p, const struct compose_up_opts *uo, struct mr_err *err);
+/* compose build: the image of each service of P with `build`, named `image:` or else
+ * PROJECT-SERVICE, built by minirun build; 0 or -1 with err. */
+int compose_build(struct compose_project *p, struct mr_err *err);
 /* compose down: the project's containers stopped (TIMEOUT seconds, -1 default) and removed
  * in reverse order (orphans too with REMOVE_ORPHANS), its networks, with VOLUMES its
  * volumes and the containers' anonymous ones. */

@@ -18,8 +18,16 @@
  * again if it had stopped), a changed one (another config hash) is recreated. `down`
  * stops and removes in reverse order, then the networks, and with -v the volumes.
  *
- * Not yet here: healthchecks (service_healthy waits are refused), build. What the
- * store holds of a project (ps, ls, down) is store.c's.
+ * A service's `healthcheck` is run's --health-* flags (the list form `["CMD", ...]`, which
+ * no flag spells, goes in as container_opts.health_exec); a `depends_on` condition
+ * service_healthy waits, before the dependent service is made, until each container of the
+ * dependency reports healthy, and fails `up` with docker compose's "dependency failed to
+ * start: container NAME is unhealthy" when one turns unhealthy (or exits); `up --wait`
+ * waits so for every container at the end. A service with `build` gets its image from
+ * build_image (minirun/build/build.h), named `image:` or else PROJECT-SERVICE as docker
+ * compose names it, when the store lacks it or with `up --build` (`compose build`: every
+ * such service); a container whose image is no longer the one its name points to is
+ * recreated. What the store holds of a project (ps, ls, down) is store.c's.
  *
  * See: https://docs.docker.com/reference/cli/docker/compose/up/,
  *      https://docs.docker.com/compose/how-tos/networking/
@@ -34,6 +42,7 @@
 #include <unistd.h>
 
 #include "lib/sha256.h"
+#include "minirun/build/build.h"
 #include "minirun/containers/containers.h"
 #include "minirun/image/image.h"
 #include "minirun/network/network.h"
@@ -114,6 +123,86 @@ static long duration_seconds(const char *d)
 		d = end + strlen(units[i].unit);
 	}
 	return (long)(total + 0.999);
+}
+
+/* the image S runs: `image:`, else (a service with only `build`) PROJECT-SERVICE */
+static const char *service_image(struct compose_project *p, const struct compose_service *s)
+{
+	return s->image ? s->image : compose_printf(&p->arena, "%s-%s", p->name, s->name);
+}
+
+/* container NUMBER of S's name: container_name, else PROJECT-SERVICE-NUMBER */
+static const char *container_name_of(struct compose_project *p, const struct compose_service *s,
+				     int number)
+{
+	return s->container_name ? s->container_name
+				 : compose_printf(&p->arena, "%s-%s-%d", p->name, s->name, number);
+}
+
+/* W as one shell word: as it is when it has nothing a shell reads, else '...' with each '
+ * as '\'' */
+static char *shell_quote(struct compose_arena *a, const char *w)
+{
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			    "_./:=@%+,-") == strlen(w))
+		return compose_strdup(a, w);
+	char *q = compose_strdup(a, "'");
+	for (const char *c = w; *c; c++)
+		q = *c == '\'' ? compose_printf(a, "%s'\\''", q) : compose_printf(a, "%s%c", q, *c);
+	return compose_printf(a, "%s'", q);
+}
+
+/* The exec form of S's check (Test ["CMD", ...]) NULL-terminated, or NULL when it has
+ * none (the string and CMD-SHELL forms are --health-cmd, NONE is --no-healthcheck) */
+static char **health_exec(struct compose_arena *a, const struct compose_service *s)
+{
+	const struct compose_health *h = &s->healthcheck;
+	if (h->disable || h->test.n < 2 || strcmp(h->test.v[0], "CMD"))
+		return NULL;
+	char **v = compose_alloc(a, h->test.n * sizeof(char *));
+	for (size_t i = 1; i < h->test.n; i++)
+		v[i - 1] = h->test.v[i];
+	v[h->test.n - 1] = NULL;
+	return v;
+}
+
+/* S's healthcheck as run's --health-* flags. The exec form has no flag: it is written as
+ * the --health-cmd a reader could type (each word quoted), which `compose run` uses; `up`
+ * swaps in the exact list (health_exec) after the parse. */
+static void health_args(struct compose_arena *a, const struct compose_service *s, struct args *x)
+{
+	const struct compose_health *h = &s->healthcheck;
+	if (!((s->set >> SVC_HEALTHCHECK) & 1))
+		return;
+	if (h->disable || (h->test.n && !strcmp(h->test.v[0], "NONE"))) {
+		arg(x, "--no-healthcheck");
+		return;
+	}
+	if (h->test.n >= 2 && !strcmp(h->test.v[0], "CMD-SHELL")) {
+		arg2(x, "--health-cmd", h->test.v[1]);
+	} else if (h->test.n >= 2 && !strcmp(h->test.v[0], "CMD")) {
+		char *cmd = compose_strdup(a, "");
+		for (size_t i = 1; i < h->test.n; i++)
+			cmd = compose_printf(a, "%s%s%s", cmd, i > 1 ? " " : "",
+					     shell_quote(a, h->test.v[i]));
+		arg2(x, "--health-cmd", cmd);
+	}
+	static const struct {
+		size_t off;
+		const char *flag;
+	} durs[] = {
+		{offsetof(struct compose_health, interval), "--health-interval"},
+		{offsetof(struct compose_health, timeout), "--health-timeout"},
+		{offsetof(struct compose_health, start_period), "--health-start-period"},
+		{offsetof(struct compose_health, start_interval), "--health-start-interval"},
+	};
+	for (size_t i = 0; i < sizeof(durs) / sizeof(durs[0]); i++) {
+		const char *v = *(char *const *)((const char *)h + durs[i].off);
+		if (v)
+			arg2(x, durs[i].flag, v);
+	}
+	if (h->retries >= 0)
+		arg2(x, "--health-retries", compose_printf(a, "%lld", h->retries));
 }
 
 /* `run -d` ARGV for container NUMBER of S, named NAME */
@@ -243,13 +332,14 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 	if (s->stop_grace_period && duration_seconds(s->stop_grace_period) >= 0)
 		arg2(x, "--stop-timeout",
 		     compose_printf(a, "%ld", duration_seconds(s->stop_grace_period)));
+	health_args(a, s, x);
 	/* an entrypoint list: its first word is --entrypoint, the rest go before the command */
 	int has_ep = (s->set >> SVC_ENTRYPOINT) & 1;
 	if (has_ep)
 		arg2(x, "--entrypoint", s->entrypoint.n ? s->entrypoint.v[0] : "");
 	for (size_t i = 0; one && i < one->nenv; i++)
 		arg2(x, "-e", one->env[i]);
-	arg(x, s->image);
+	arg(x, service_image(p, s));
 	for (size_t i = 1; has_ep && i < s->entrypoint.n; i++)
 		arg(x, s->entrypoint.v[i]);
 	for (size_t i = 0; one && one->cmd ? i < one->ncmd : i < s->command.n; i++)
@@ -265,7 +355,7 @@ static void narrate(const struct args *x)
 		return;
 	fprintf(stderr, "=> minirun");
 	for (size_t i = 0; i < x->n; i++)
-		fprintf(stderr, strpbrk(x->v[i], " \"'$") || !*x->v[i] ? " '%s'" : " %s", x->v[i]);
+		fprintf(stderr, " %s", shell_quote(x->a, x->v[i]));
 	fputc('\n', stderr);
 }
 
@@ -289,20 +379,40 @@ static int create_pulling(const struct container_opts *o, struct container *c, s
 	return container_create(containers_root(), o, c, err);
 }
 
+/* the ID ("sha256:...") of the image NAME names in the store; NULL when it is not there
+ * (a static buffer: the next call overwrites it) */
+static const char *image_id_of(const char *name)
+{
+	static char id[IMAGE_DIGEST_LEN + 1];
+	struct store st;
+	struct image img;
+	struct mr_err e = {0};
+	if (store_open(&st, image_root(), &e) < 0)
+		return NULL;
+	int rc = image_resolve(&st, name, &img, &e);
+	store_close(&st);
+	if (rc < 0)
+		return NULL;
+	snprintf(id, sizeof(id), "%s", img.id);
+	image_free(&img);
+	return id;
+}
+
 /* make (or keep, or remake) container NUMBER of S */
 static int up_container(struct compose_project *p, const struct compose_service *s, int number,
 			enum compose_recreate recreate, struct mr_err *err)
 {
 	struct compose_arena *a = &p->arena;
-	const char *name = s->container_name
-				   ? s->container_name
-				   : compose_printf(a, "%s-%s-%d", p->name, s->name, number);
+	const char *name = container_name_of(p, s, number);
 	const char *hash = config_hash(p, s);
 	struct container c;
 	struct mr_err missing = {0};
 	if (container_open(containers_root(), name, true, &c, &missing) == 0) {
 		const char *old = label_of(c.rec, L_HASH);
-		int same = old && !strcmp(old, hash);
+		const char *had = json_string_value(json_object_get(c.rec, "Image"));
+		const char *now = image_id_of(service_image(p, s));
+		/* the same model over another image (rebuilt, pulled again) is a change too */
+		int same = old && !strcmp(old, hash) && (!now || (had && !strcmp(had, now)));
 		if ((same && recreate != COMPOSE_RECREATE_FORCE) ||
 		    recreate == COMPOSE_RECREATE_NEVER) {
 			int rc = 0;
@@ -330,6 +440,11 @@ static int up_container(struct compose_project *p, const struct compose_service 
 	if (container_opts_parse((int)x.n, x.v, &o, &help, err) < 0) {
 		mr_prefix(err, "service \"%s\": ", s->name);
 		return -1;
+	}
+	char **exec = health_exec(a, s);
+	if (exec) { /* the exact list, not the --health-cmd spelling of it */
+		o.health_cmd = NULL;
+		o.health_exec = exec;
 	}
 	int rc = create_pulling(&o, &c, err), open = rc == 0;
 	/* the networks after the first: recorded now (connect takes the container's lock, so
@@ -418,35 +533,134 @@ static int up_resources(struct compose_project *p, struct mr_err *err)
 	return 0;
 }
 
+/* ---- build, and waiting for health -------------------------------------------------------- */
+
+/* S's image built from its `build` section (docker compose's context, dockerfile relative
+ * to the context, args, target), tagged with service_image */
+static int build_service(struct compose_project *p, const struct compose_service *s,
+			 struct mr_err *err)
+{
+	struct compose_arena *a = &p->arena;
+	const struct compose_build *b = &s->build;
+	char *tag = (char *)service_image(p, s);
+	char **args = compose_alloc(a, (b->args.n + 1) * sizeof(char *));
+	for (size_t i = 0; i < b->args.n; i++) /* K alone: its value from our environment */
+		args[i] = b->args.v[i].value
+				  ? compose_printf(a, "%s=%s", b->args.v[i].key, b->args.v[i].value)
+				  : b->args.v[i].key;
+	struct build_opts bo = {
+		.context = b->context,
+		.dockerfile = compose_printf(
+			a, "%s%s%s", b->dockerfile && b->dockerfile[0] == '/' ? "" : b->context,
+			b->dockerfile && b->dockerfile[0] == '/' ? "" : "/",
+			b->dockerfile ? b->dockerfile : "Dockerfile"),
+		.tags = &tag,
+		.ntags = 1,
+		.build_args = args,
+		.nbuild_args = b->args.n,
+		.target = b->target,
+	};
+	fprintf(stderr, " Service %s  Building\n", s->name);
+	char id[IMAGE_DIGEST_LEN + 1];
+	if (build_image(&bo, id, err) < 0) {
+		mr_prefix(err, "service \"%s\" failed to build: ", s->name);
+		return -1;
+	}
+	fprintf(stderr, " Service %s  Built\n", s->name);
+	return 0;
+}
+
+int compose_build(struct compose_project *p, struct mr_err *err)
+{
+	for (size_t i = 0; i < p->nservices; i++) {
+		const struct compose_service *s = &p->services[i];
+		if ((s->set >> SVC_BUILD) & 1 && build_service(p, s, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* what a waiter wants of a container: healthy (a service_healthy dependency), or running
+ * and healthy if it has a check (up --wait) */
+enum want { WANT_HEALTHY, WANT_RUNNING_OR_HEALTHY };
+
+/* Wait until container NAME is as WANT says, reading its record every 100 ms (its monitor's
+ * checker writes State.Health there). Docker compose's messages when it never will be:
+ * it turned unhealthy, it exited, it has no check; PREFIX goes before them. */
+static int wait_container(const char *name, enum want want, const char *prefix, struct mr_err *err)
+{
+	for (int said = 0;; said = 1) {
+		struct container c;
+		if (container_open(containers_root(), name, false, &c, err) < 0)
+			return -1;
+		/* what is needed of the record, read before it is let go */
+		json_t *state = json_object_get(c.rec, "State");
+		json_t *health = json_object_get(state, "Health");
+		const char *hs = json_string_value(json_object_get(health, "Status"));
+		int has_check = health != NULL, unhealthy = hs && !strcmp(hs, "unhealthy"),
+		    healthy = hs && !strcmp(hs, "healthy");
+		const char *status = container_status(&c);
+		int running = !strcmp(status, "running"),
+		    exited = !strcmp(status, "exited") || !strcmp(status, "dead");
+		int code = (int)json_integer_value(json_object_get(state, "ExitCode"));
+		container_close(&c);
+		if (unhealthy)
+			return mr_fail(err, 0, "%scontainer %s is unhealthy", prefix, name);
+		if (exited)
+			return mr_fail(err, 0, "%scontainer %s exited (%d)", prefix, name, code);
+		if (want == WANT_HEALTHY && !has_check)
+			return mr_fail(err, 0, "%scontainer %s has no healthcheck configured",
+				       prefix, name);
+		if (healthy) {
+			fprintf(stderr, " Container %s  Healthy\n", name);
+			return 0;
+		}
+		if (!has_check && running)
+			return 0;
+		if (!said)
+			fprintf(stderr, " Container %s  Waiting\n", name);
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* how many containers S has in this up: --scale, else deploy.replicas, else 1 */
+static long long service_count(const struct compose_up_opts *uo, const struct compose_service *s)
+{
+	const struct compose_kv *scale = compose_kv_find(&uo->scale, s->name);
+	if (scale)
+		return strtoll(scale->value, NULL, 10);
+	return s->deploy.replicas >= 0 ? s->deploy.replicas : 1;
+}
+
 int compose_up(struct compose_project *p, const struct compose_up_opts *uo, struct mr_err *err)
 {
 	enum compose_recreate recreate = uo->recreate;
 	for (size_t i = 0; i < uo->scale.n; i++)
 		if (!compose_service_find(p, uo->scale.v[i].key))
 			return mr_fail(err, 0, "--scale %s: no such service", uo->scale.v[i].key);
+	/* images first, as docker compose builds before it creates anything */
 	for (size_t i = 0; i < p->nservices; i++) {
 		const struct compose_service *s = &p->services[i];
-		if (!s->image)
+		if (!((s->set >> SVC_BUILD) & 1))
+			continue;
+		int missing = !image_id_of(service_image(p, s));
+		if (missing && uo->no_build)
 			return mr_fail(err, 0,
-				       "service \"%s\" has no image: build is not supported by "
-				       "compose up yet; build it with 'minirun build' and name it",
-				       s->name);
-		for (size_t d = 0; d < s->depends_on.n; d++)
-			if (s->depends_on.v[d].condition == COMPOSE_HEALTHY)
-				return mr_fail(err, 0,
-					       "service \"%s\": depends_on condition "
-					       "service_healthy needs healthchecks, which compose "
-					       "up does not run yet",
-					       s->name);
+				       "service \"%s\": image %s is not built and --no-build was "
+				       "given: run 'minirun compose build %s' first",
+				       s->name, service_image(p, s), s->name);
+		if ((missing || uo->build) && !uo->no_build && build_service(p, s, err) < 0)
+			return -1;
 	}
 	for (size_t i = 0; i < p->nservices; i++) {
 		const struct compose_service *s = &p->services[i];
 		static const enum compose_svc_key unapplied[] = {
-			SVC_EXPOSE,      SVC_EXTRA_HOSTS, SVC_DNS,   SVC_DNS_SEARCH,
-			SVC_HEALTHCHECK, SVC_SYSCTLS,     SVC_LINKS, SVC_DOMAINNAME};
+			SVC_EXPOSE,  SVC_EXTRA_HOSTS, SVC_DNS,       SVC_DNS_SEARCH,
+			SVC_SYSCTLS, SVC_LINKS,       SVC_DOMAINNAME};
 		static const char *const names[] = {"expose",     "extra_hosts", "dns",
-						    "dns_search", "healthcheck", "sysctls",
-						    "links",      "domainname"};
+						    "dns_search", "sysctls",     "links",
+						    "domainname"};
 		for (size_t k = 0; k < sizeof(unapplied) / sizeof(unapplied[0]); k++)
 			if (s->set & (1ULL << unapplied[k]))
 				fprintf(stderr,
@@ -468,8 +682,16 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 		for (size_t d = 0; rc == 0 && d < s->depends_on.n; d++) {
 			const struct compose_dep *dep = &s->depends_on.v[d];
 			const struct compose_service *ds = compose_service_find(p, dep->service);
-			if (dep->condition != COMPOSE_COMPLETED || !ds)
+			if (dep->condition == COMPOSE_STARTED || !ds)
 				continue;
+			if (dep->condition == COMPOSE_HEALTHY) {
+				long long dn = service_count(uo, ds);
+				for (long long i = 1; rc == 0 && i <= dn; i++)
+					rc = wait_container(container_name_of(p, ds, (int)i),
+							    WANT_HEALTHY,
+							    "dependency failed to start: ", err);
+				continue;
+			}
 			struct container c;
 			const char *dn = ds->container_name ? ds->container_name
 							    : compose_printf(&p->arena, "%s-%s-1",
@@ -486,10 +708,7 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 					     "service \"%s\" didn't complete successfully: exit %d",
 					     ds->name, code);
 		}
-		long long n = s->deploy.replicas >= 0 ? s->deploy.replicas : 1;
-		const struct compose_kv *scale = compose_kv_find(&uo->scale, s->name);
-		if (scale)
-			n = strtoll(scale->value, NULL, 10);
+		long long n = service_count(uo, s);
 		if (n > 1 && s->container_name)
 			rc = mr_fail(err, 0,
 				     "service \"%s\" has a container_name: it cannot have %lld "
@@ -499,6 +718,14 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 			rc = up_container(p, s, (int)i, recreate, err);
 		if (rc == 0) /* scaled down: the containers numbered above N go */
 			rc = compose_scale_down(p, s->name, n, err);
+	}
+	/* --wait: every container running, and healthy where it has a check */
+	for (size_t k = 0; uo->wait && rc == 0 && k < p->nservices; k++) {
+		const struct compose_service *s = &p->services[order[k]];
+		long long n = service_count(uo, s);
+		for (long long i = 1; rc == 0 && i <= n; i++)
+			rc = wait_container(container_name_of(p, s, (int)i),
+					    WANT_RUNNING_OR_HEALTHY, "", err);
 	}
 	free(order);
 	return rc;
@@ -510,8 +737,15 @@ int compose_run(struct compose_project *p, const char *service, const struct com
 	const struct compose_service *s = compose_service_find(p, service);
 	if (!s)
 		return mr_fail(err, 0, "no such service: %s", service);
-	if (!s->image)
+	if (!s->image && !((s->set >> SVC_BUILD) & 1))
 		return mr_fail(err, 0, "service \"%s\" has no image", service);
+	/* a service's image (and its dependencies') built first when the store lacks it */
+	for (size_t i = 0; i < p->nservices; i++) {
+		const struct compose_service *b = &p->services[i];
+		if ((b->set >> SVC_BUILD) & 1 && !image_id_of(service_image(p, b)) &&
+		    build_service(p, b, err) < 0)
+			return -1;
+	}
 	if (up_resources(p, err) < 0)
 		return -1;
 	size_t *order = compose_dependency_order(p);

@@ -44,7 +44,7 @@ json_t *health_merge(const struct container_opts *o, json_t *image_hc)
 		image_hc = NULL;
 	if (o->no_healthcheck)
 		return json_pack("{s:[s]}", "Test", "NONE");
-	bool flags = o->health_cmd || o->health_interval || o->health_timeout ||
+	bool flags = o->health_cmd || o->health_exec || o->health_interval || o->health_timeout ||
 		     o->health_start_period || o->health_start_interval || o->health_retries;
 	if (!flags && !image_hc)
 		return NULL;
@@ -52,6 +52,12 @@ json_t *health_merge(const struct container_opts *o, json_t *image_hc)
 	json_t *hc = json_object();
 	json_t *test = o->health_cmd ? json_pack("[s,s]", "CMD-SHELL", o->health_cmd)
 				     : json_deep_copy(json_object_get(image_hc, "Test"));
+	if (o->health_exec) {
+		json_decref(test);
+		test = json_pack("[s]", "CMD");
+		for (char *const *w = o->health_exec; *w; w++)
+			json_array_append_new(test, json_string(*w));
+	}
 	if (json_array_size(test))
 		json_object_set_new(hc, "Test", test);
 	else

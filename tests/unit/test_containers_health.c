@@ -154,6 +154,23 @@ static void flags_merge_over_the_image_check_field_by_field(void)
 	json_decref(img);
 }
 
+/* compose's healthcheck.test list: the exec form, which no flag spells (health_exec) */
+static void exec_form_is_a_cmd_test(void)
+{
+	char *argv[] = {"wget", "-q", "http://127.0.0.1/", NULL};
+	struct container_opts o = {.health_exec = argv, .health_interval = SEC};
+	json_t *img = json_pack("{s:[s,s]}", "Test", "CMD-SHELL", "exit 1");
+	CU_ASSERT_STRING_EQUAL(dump(health_merge(&o, img)),
+			       "{\"Interval\":1000000000,\"Test\":[\"CMD\",\"wget\",\"-q\","
+			       "\"http://127.0.0.1/\"]}");
+	/* over a --health-cmd too: the list is what compose meant */
+	o.health_cmd = "exit 0";
+	CU_ASSERT_STRING_EQUAL(dump(health_merge(&o, NULL)),
+			       "{\"Interval\":1000000000,\"Test\":[\"CMD\",\"wget\",\"-q\","
+			       "\"http://127.0.0.1/\"]}");
+	json_decref(img);
+}
+
 static void probe_args_follow_the_test_kind(void)
 {
 	json_t *c = json_pack("{s:{s:[s,s,s]}}", "Healthcheck", "Test", "CMD", "ls", "/");
@@ -317,6 +334,7 @@ static CU_TestInfo tests[] = {
 	 health_flags_refuse_bad_values},
 	{"flags merge over the image's check field by field",
 	 flags_merge_over_the_image_check_field_by_field},
+	{"the exec form (compose's test list) is a CMD test", exec_form_is_a_cmd_test},
 	{"the probe's argv follows the Test kind (CMD, CMD-SHELL, NONE)",
 	 probe_args_follow_the_test_kind},
 	{"zero fields take docker's defaults", zero_fields_take_dockers_defaults},
