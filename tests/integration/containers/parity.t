@@ -42,4 +42,32 @@ exec_user_gets_gid_groups_and_home() {
 t "exec -u resolves uid, gid, groups and HOME in the container's files, as run -u does" \
 	exec_user_gets_gid_groups_and_home
 
+flags_after_operands_are_taken() {
+	ct_need
+	ct_host '
+		mr run -d --name sx --network none busybox sh -c "echo a; echo b; sleep 300" \
+			>/dev/null || die "run -d"
+		i=0
+		until [ "$(mr logs sx 2>&1)" = "a
+b" ] || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+		t_eq "$(mr logs sx --tail 1 2>&1)" b "logs NAME --tail 1"
+		t_eq "$(mr logs sx -n 1 2>&1)" b "logs NAME -n 1"
+		t_eq "$(mr inspect sx -f "{{.Name}}" 2>&1)" /sx "inspect NAME -f"
+		t_match "$(mr port sx --help 2>&1)" "^Usage:  minirun port" "port NAME --help"
+		t_match "$(mr diff sx --help 2>&1)" "^Usage:  minirun diff" "diff NAME --help"
+		t_eq "$(mr port sx --bogus 2>&1)" "minirun: unknown flag: --bogus
+See '"'"'minirun port --help'"'"'." "port NAME --bogus"
+		# a command ends the flags: exec, run (docker: SetInterspersed(false))
+		t_eq "$(mr exec sx echo -n x)" x "exec NAME echo -n: -n is echo'"'"'s"
+		t_eq "$(mr run --rm --network none busybox echo -e "a\tb")" "$(printf "a\tb")" \
+			"run IMAGE echo -e: -e is echo'"'"'s"
+		mr stop sx -t 0 >/dev/null 2>&1 || die "stop NAME -t 0"
+		t_eq "$(ct_status sx)" exited "status after stop NAME -t 0"
+		mr rm sx -f >/dev/null 2>&1 || die "rm NAME -f"
+		ct_noleaks
+	'
+}
+t "flags after the operands are taken (logs, inspect, port, diff, stop, rm), not after a command" \
+	flags_after_operands_are_taken
+
 t_end
