@@ -70,4 +70,17 @@ See '"'"'minirun port --help'"'"'." "port NAME --bogus"
 t "flags after the operands are taken (logs, inspect, port, diff, stop, rm), not after a command" \
 	flags_after_operands_are_taken
 
+ps_command_quotes_arguments_with_spaces() {
+	ct_need
+	ct_host '
+		mr create --name qq --network none busybox sh -c "exit 4" >/dev/null || die create
+		t_eq "$(mr ps -a --no-trunc --format "{{.Command}}")" "\"sh -c '"'"'exit 4'"'"'\"" \
+			"ps COMMAND"
+		mr rm qq >/dev/null || die rm
+		ct_noleaks
+	'
+}
+t "ps COMMAND puts an argument with a space in single quotes, as docker" \
+	ps_command_quotes_arguments_with_spaces
+
 t_end
