@@ -482,11 +482,13 @@ int cmd_exec(int argc, char **argv)
 		return MR_EXIT_RUNTIME;
 	}
 	struct container c = {.lockfd = -1};
+	/* docker's CLI exits 1 for what its daemon refuses: no such container, or one that
+	 * is not running; 125 stays for our own failures */
 	if (container_open(containers_root(), a.operands[0], false, &c, &err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
-		return MR_EXIT_RUNTIME;
+		return err.kind == MR_E_NOT_FOUND ? 1 : MR_EXIT_RUNTIME;
 	}
-	rc = MR_EXIT_RUNTIME;
+	rc = 1;
 	_cleanup_free_ char *text = NULL;
 	_cleanup_close_ int mfd = -1, dirfd = -1, console = -1;
 	char sock[64] = "", spath[128];
@@ -503,6 +505,7 @@ int cmd_exec(int argc, char **argv)
 		fprintf(stderr, "minirun: Container %s is not running\n", c.id);
 		goto out;
 	}
+	rc = MR_EXIT_RUNTIME;
 	json_t *proc =
 		exec_process(&c, pid, a.operands + 1, env, o.user, o.workdir, a.tty, o.privileged);
 	if (!proc)

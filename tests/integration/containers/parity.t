@@ -83,4 +83,25 @@ ps_command_quotes_arguments_with_spaces() {
 t "ps COMMAND puts an argument with a space in single quotes, as docker" \
 	ps_command_quotes_arguments_with_spaces
 
+exit_codes_are_dockers() {
+	ct_need
+	ct_host '
+		st() { "$@" >/dev/null 2>&1; echo $?; }
+		mr create --name cx --network none busybox true >/dev/null || die create
+		t_eq "$(st mr create --name cx --network none busybox true)" 1 "create, a name in use"
+		t_eq "$(st mr run --name cx --network none busybox true)" 125 "run, a name in use"
+		t_eq "$(st mr exec cx true)" 1 "exec on a container never started"
+		t_eq "$(st mr exec nosuch true)" 1 "exec on an unknown container"
+		t_eq "$(st mr ps --filter bogus=1)" 1 "ps --filter bogus=1"
+		t_eq "$(st mr volume rm nosuchvol)" 1 "volume rm of an unknown volume"
+		t_eq "$(st mr run)" 1 "run with no arguments"
+		t_eq "$(st mr create)" 1 "create with no arguments"
+		t_eq "$(st mr run --bogus busybox)" 125 "run with an unknown flag"
+		mr rm cx >/dev/null || die rm
+		ct_noleaks
+	'
+}
+t "exit codes as docker's CLI: 1 for what the daemon refuses, 125 for a bad flag" \
+	exit_codes_are_dockers
+
 t_end
