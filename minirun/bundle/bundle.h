@@ -139,7 +139,7 @@ int container_caps(bool privileged, json_t *cap_add, json_t *cap_drop, unsigned 
 struct container_user {
 	uid_t uid;
 	gid_t gid;
-	gid_t gids[64]; /* additionalGids: the primary gid, the /etc/group entries listing the user */
+	gid_t gids[64]; /* additionalGids: the primary gid, the groups listing the user */
 	size_t ngids;
 	char home[256]; /* from /etc/passwd; "/" when there is no entry */
 };

@@ -104,4 +104,19 @@ exit_codes_are_dockers() {
 t "exit codes as docker's CLI: 1 for what the daemon refuses, 125 for a bad flag" \
 	exit_codes_are_dockers
 
+init_is_a_session_leader() {
+	ct_need
+	ct_host '
+		out=$(mr run --rm --network none busybox cut -d" " -f5,6 /proc/self/stat) ||
+			die "run: $out"
+		t_eq "$out" "1 1" "pgid and sid of the init without -t"
+		mr run -d --name sl --network none busybox sleep 300 >/dev/null || die "run -d"
+		t_eq "$(mr exec sl cut -d" " -f5,6 /proc/1/stat)" "1 1" "pid 1 of a -d container"
+		mr rm -f sl >/dev/null || die "rm -f"
+		ct_noleaks
+	'
+}
+t "the init without -t leads its own session and process group (/proc/1/stat: 1 1), as runc's" \
+	init_is_a_session_leader
+
 t_end
