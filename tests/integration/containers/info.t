@@ -18,7 +18,7 @@ ps_columns() {
 			die "running row: $out"
 		echo "$out" | grep -q gone && die "ps without -a shows an exited container: $out"
 		out=$(mr ps -a)
-		echo "$out" | grep -Eq "^[0-9a-f]{12} +busybox +\"sh -c exit 3\" +.* ago +Exited \(3\) .* ago +gone$" ||
+		echo "$out" | grep -Eq "^[0-9a-f]{12} +busybox +\"sh -c '"'"'exit 3'"'"'\" +.* ago +Exited \(3\) .* ago +gone$" ||
 			die "exited row: $out"
 		[ "$(mr ps -a | wc -l)" = 3 ] || die "ps -a: $(mr ps -a)"
 		mr ps -q | grep -Eqx "[0-9a-f]{12}" || die "ps -q: $(mr ps -q)"
@@ -39,9 +39,9 @@ ps_command_truncated() {
 	ct_host '
 		mr create --name long busybox sh -c "echo a long command line here" >/dev/null || die create
 		out=$(mr ps -a --format "{{.Command}}|{{.Status}}|{{.State}}")
-		[ "$out" = "\"sh -c echo a long c…\"|Created|created" ] || die "got: $out"
+		[ "$out" = "\"sh -c '"'"'echo a long …\"|Created|created" ] || die "got: $out"
 		out=$(mr ps -a --no-trunc --format "{{.Command}}")
-		[ "$out" = "\"sh -c echo a long command line here\"" ] || die "--no-trunc: $out"
+		[ "$out" = "\"sh -c '"'"'echo a long command line here'"'"'\"" ] || die "--no-trunc: $out"
 		mr rm long >/dev/null
 		ct_noleaks
 	'
