@@ -119,4 +119,27 @@ init_is_a_session_leader() {
 t "the init without -t leads its own session and process group (/proc/1/stat: 1 1), as runc's" \
 	init_is_a_session_leader
 
+host_network_hosts_and_read_only_files() {
+	ct_need
+	ct_host '
+		# the namespace that plays the host gets an /etc/hosts of its own (a bind in
+		# its private mount namespace): the machine'"'"'s file is never written
+		printf "127.0.0.1 localhost\n10.9.8.7 parity-marker\n" >"'"$T_DIR"'/hosts"
+		mount --bind "'"$T_DIR"'/hosts" /etc/hosts || die "bind a test /etc/hosts"
+		out=$(mr run --rm --network host busybox grep parity-marker /etc/hosts) ||
+			die "--network host: no copy of the host'"'"'s /etc/hosts: $out"
+		t_eq "$out" "10.9.8.7 parity-marker" "--network host: /etc/hosts"
+		for f in hosts hostname resolv.conf; do
+			out=$(mr run --rm --read-only --network none busybox \
+				sh -c "echo x >>/etc/$f" 2>&1) && die "--read-only: /etc/$f is writable"
+			t_match "$out" "Read-only file system" "--read-only: /etc/$f"
+		done
+		mr run --rm --network none busybox sh -c "echo x >>/etc/hosts" ||
+			die "without --read-only, /etc/hosts is writable"
+		ct_noleaks
+	'
+}
+t "--network host gets a copy of the host's /etc/hosts; --read-only makes hosts, hostname, resolv.conf read-only" \
+	host_network_hosts_and_read_only_files
+
 t_end
