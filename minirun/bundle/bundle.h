@@ -142,7 +142,7 @@ int container_caps(bool privileged, json_t *cap_add, json_t *cap_drop, unsigned 
 struct container_user {
 	uid_t uid;
 	gid_t gid;
-	gid_t gids[64]; /* additionalGids: the /etc/group entries that list the user */
+	gid_t gids[64]; /* additionalGids: the primary gid, the groups listing the user */
 	size_t ngids;
 	char home[256]; /* from /etc/passwd; "/" when there is no entry */
 };

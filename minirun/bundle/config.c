@@ -270,10 +270,14 @@ static json_t *mounts(json_t *rec, const struct container_paths *p, bool privile
 		{"/etc/hostname", p->hostname},
 		{"/etc/hosts", p->hosts},
 	};
+	/* --read-only: these three read-only too, as docker binds them */
+	bool ro =
+		json_is_true(json_object_get(json_object_get(rec, "HostConfig"), "ReadonlyRootfs"));
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (files[i].src && !has_dest(user, files[i].dest))
-			json_array_append_new(
-				out, mnt(files[i].dest, "bind", files[i].src, "rbind,rprivate"));
+			json_array_append_new(out,
+					      mnt(files[i].dest, "bind", files[i].src,
+						  ro ? "rbind,rprivate,ro" : "rbind,rprivate"));
 	json_array_extend(out, user);
 	json_decref(user);
 	if (p->init)

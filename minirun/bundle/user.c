@@ -12,6 +12,11 @@
  *   -u 1000:1000     numbers need no entry at all (an image may have no /etc/passwd)
  *   --group-add X    a group name in /etc/group, else a number as it is, added after those
  *
+ * The primary gid is always one of the supplementary groups too, as under docker: `id` in
+ * its busybox shows "uid=1000 gid=1000 groups=1000" for -u 1000:1000, "groups=0(root)" for
+ * root even when no /etc/group line lists root (a process with an empty list would show no
+ * groups= at all, and would lose access a file's group gives it after a setgid program).
+ *
  * config.c puts the result in the OCI config's process.user (uid, gid, additionalGids) and
  * HOME in its env. A name with no entry fails with docker's message ("unable to find user
  * app: no matching entries in passwd file") before the container is started.
@@ -104,6 +109,16 @@ static bool numeric(const char *s, unsigned long *v)
 	return !*end && !errno && *v <= 0x7fffffff; /* moby/sys/user's range: 0 .. 2^31-1 */
 }
 
+/* Add GID to U's supplementary groups, once. */
+static void add_gid(struct container_user *u, gid_t gid)
+{
+	for (size_t k = 0; k < u->ngids; k++)
+		if (u->gids[k] == gid)
+			return;
+	if (u->ngids < sizeof(u->gids) / sizeof(u->gids[0]))
+		u->gids[u->ngids++] = gid;
+}
+
 /* ---- -u USER[:GROUP] ---------------------------------------------------------------------- */
 
 int container_resolve_user(const char *rootfs, const char *spec, struct container_user *u,
@@ -170,8 +185,8 @@ int container_resolve_user(const char *rootfs, const char *spec, struct containe
 		}
 		for (m = f[3] && *name ? strtok_r(f[3], ",", &msave) : NULL; m;
 		     m = strtok_r(NULL, ",", &msave))
-			if (strcmp(m, name) == 0 && u->ngids < 64) {
-				u->gids[u->ngids++] = (gid_t)gid;
+			if (strcmp(m, name) == 0) {
+				add_gid(u, (gid_t)gid);
 				break;
 			}
 	}
@@ -182,6 +197,7 @@ int container_resolve_user(const char *rootfs, const char *spec, struct containe
 				       garg);
 		u->gid = (gid_t)v;
 	}
+	add_gid(u, u->gid);
 	return 0;
 }
 
@@ -218,11 +234,7 @@ int container_group_add(const char *rootfs, json_t *names, struct container_user
 			return mr_fail(err, 0,
 				       "Unable to find group %s: no matching entries in group file",
 				       want ? want : "?");
-		bool dup = gid == u->gid;
-		for (size_t k = 0; k < u->ngids && !dup; k++)
-			dup = u->gids[k] == gid;
-		if (!dup && u->ngids < sizeof(u->gids) / sizeof(u->gids[0]))
-			u->gids[u->ngids++] = gid;
+		add_gid(u, gid);
 	}
 	return 0;
 }

@@ -140,7 +140,8 @@ static int parse_run_opts(int argc, char **argv, struct container_opts *o)
 	bool help = false;
 	if (container_opts_parse(argc, argv, o, &help, &err) < 0) {
 		fprintf(stderr, "minirun: %s\nSee 'minirun %s --help'.\n", err.msg, argv[0]);
-		return MR_EXIT_RUNTIME;
+		/* docker's CLI: no IMAGE (an operand count) exits 1, a refused flag 125 */
+		return err.kind == MR_E_INVALID ? 1 : MR_EXIT_RUNTIME;
 	}
 	if (help) {
 		container_opts_usage(argv[0], stdout);
@@ -157,8 +158,8 @@ static int cmd_create(int argc, char **argv)
 	int rc = parse_run_opts(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	if (create(&o, &c, &err) < 0)
-		rc = fail(&err, MR_EXIT_RUNTIME);
+	if (create(&o, &c, &err) < 0) /* docker's create exits 1 for a name in use; run 125 */
+		rc = fail(&err, err.kind == MR_E_CONFLICT ? 1 : MR_EXIT_RUNTIME);
 	else {
 		printf("%s\n", c.id);
 		container_close(&c);

@@ -22,6 +22,7 @@
  * See: docker-diff(1); Documentation/filesystems/overlayfs.rst ("whiteouts and opaque
  *      directories"); unionfs/ (the same overlay, by hand)
  */
+#include "lib/cli.h"
 #include "minirun/containers/info.h"
 
 #include <stdio.h>
@@ -59,13 +60,15 @@ int info_lowers(struct container *c, char ***out, struct mr_err *err)
 
 int cmd_diff(int argc, char **argv)
 {
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("Usage:  minirun diff CONTAINER\n\n"
-		       "Inspect changes to files or directories on a container's filesystem\n");
-		return 0;
-	}
-	if (argc >= 2 && argv[1][0] == '-') /* no flag of its own */
-		return info_usage_error("diff", "unknown flag: %s", argv[1]);
+	static const char help[] =
+		"Usage:  minirun diff CONTAINER\n\n"
+		"Inspect changes to files or directories on a container's filesystem\n";
+	int st, opt;
+	optind = 0; /* no flag of its own but --help, taken anywhere, as docker's CLI */
+	if ((opt = mr_verb_opt(argc, argv, "diff", "", NULL, help, &st)) != -1)
+		return opt == MR_OPT_DONE ? st : MR_EXIT_RUNTIME;
+	argc -= optind - 1; /* the operands, from argv[1] on */
+	argv += optind - 1;
 	if (argc != 2)
 		return info_usage_error("diff", "\"diff\" requires exactly 1 argument.");
 	struct container c;

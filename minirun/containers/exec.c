@@ -13,7 +13,7 @@
  *	         (a later K=V replaces an earlier K); TERM=xterm with -t, as docker adds
  *	cwd      -w, else the container's WorkingDir
  *	user     -u NAME|UID[:GROUP|GID], looked up in the container's /etc/passwd and
- *	         /etc/group, else the container's user
+ *	         /etc/group as run -u is (uid, gid, groups, HOME), else the container's user
  *	caps     --privileged: every capability
  *
  * handed to ctr_exec as a process.json in a memfd. Its exit status is exec's (127 when
@@ -122,59 +122,50 @@ static int env_file(json_t *env, const char *path)
 	return 0;
 }
 
-/* Look NAME up in the container's /etc/passwd (FIELD 2: uid, 3: gid) or /etc/group (2: gid),
- * opened below the init's root so that a symlink can't lead out. -1 when not found. */
-static long long lookup_id(pid_t pid, const char *file, const char *name, int field, long long *gid)
+/* env_has - does the JSON array of "K=V" strings ENV set KEY? */
+static bool env_has(json_t *env, const char *key)
 {
-	char path[64], fdp[64];
-	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
-	_cleanup_close_ int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_close_ int p = root < 0 ? -1 : mnt_open_in_root(root, file, false, false, NULL);
-	if (p < 0)
-		return -1;
-	_cleanup_fclose_ FILE *f = fopen(mr_fd_path(fdp, sizeof(fdp), p), "re");
-	char line[4096];
-	while (f && fgets(line, sizeof(line), f)) {
-		char *save = NULL, *cols[4] = {0};
-		char *t = strtok_r(line, ":", &save);
-		for (int i = 0; t && i < 4; i++, t = strtok_r(NULL, ":", &save))
-			cols[i] = t;
-		if (cols[0] && cols[field] && strcmp(cols[0], name) == 0) {
-			if (gid && cols[3])
-				*gid = atoll(cols[3]);
-			return atoll(cols[field]);
-		}
+	size_t i, n = strlen(key);
+	json_t *v;
+	json_array_foreach(env, i, v)
+	{
+		const char *kv = json_string_value(v);
+		if (kv && strncmp(kv, key, n) == 0 && kv[n] == '=')
+			return true;
 	}
-	return -1;
+	return false;
 }
 
-/* -u NAME|UID[:GROUP|GID] -> process.user, docker's lookup rules; -1 with a message. */
-static int set_user(json_t *proc, pid_t pid, const char *spec)
+/*
+ * set_user - -u NAME|UID[:GROUP|GID] into PROC (process.user, and HOME in its env), with
+ * the rules `run -u` follows (container_resolve_user): the container's /etc/passwd and
+ * /etc/group, read in-root below the init's root (/proc/PID/root), give the uid, the primary
+ * gid (the passwd entry's, else 0), the supplementary groups and HOME. HOME is the user's
+ * unless the container's Config.Env (the image's or run's -e) set it, as runc fills it in
+ * only when the environment lacks it; exec's own -e is applied after this. -1 after a message.
+ */
+static int set_user(json_t *proc, struct container *c, pid_t pid, const char *spec)
 {
-	_cleanup_free_ char *u = strdup(spec);
-	if (!u)
-		return -1;
-	char *g = strchr(u, ':');
-	if (g)
-		*g++ = '\0';
-	long long uid, gid = 0;
-	if (mr_parse_ll(u, 0, 4294967294LL, &uid) < 0 &&
-	    (uid = lookup_id(pid, "/etc/passwd", u, 2, &gid)) < 0) {
-		fprintf(stderr,
-			"minirun: unable to find user %s: no matching entries in passwd "
-			"file\n",
-			u);
+	char root[64];
+	struct container_user u;
+	struct mr_err err = {0};
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	if (container_resolve_user(root, spec, &u, &err) < 0) {
+		fprintf(stderr, "minirun: %s\n", err.msg);
 		return -1;
 	}
-	if (g && mr_parse_ll(g, 0, 4294967294LL, &gid) < 0 &&
-	    (gid = lookup_id(pid, "/etc/group", g, 2, NULL)) < 0) {
-		fprintf(stderr,
-			"minirun: unable to find group %s: no matching entries in group "
-			"file\n",
-			g);
-		return -1;
+	json_t *gids = json_array();
+	for (size_t i = 0; i < u.ngids; i++)
+		json_array_append_new(gids, json_integer(u.gids[i]));
+	json_object_set_new(proc, "user",
+			    json_pack("{s:I,s:I,s:o}", "uid", (json_int_t)u.uid, "gid",
+				      (json_int_t)u.gid, "additionalGids", gids));
+	json_t *cfg_env = json_object_get(json_object_get(c->rec, "Config"), "Env");
+	if (!env_has(cfg_env, "HOME")) {
+		char kv[300];
+		snprintf(kv, sizeof(kv), "HOME=%s", u.home);
+		env_set(json_object_get(proc, "env"), kv);
 	}
-	json_object_set_new(proc, "user", json_pack("{s:I,s:I}", "uid", uid, "gid", gid));
 	return 0;
 }
 
@@ -256,6 +247,10 @@ static json_t *exec_process(struct container *c, pid_t pid, char **cmd, json_t *
 		env = json_array();
 		json_object_set_new(p, "env", env);
 	}
+	if (user && set_user(p, c, pid, user) < 0) {
+		json_decref(p);
+		return NULL;
+	}
 	for (size_t i = 0; i < json_array_size(env_args); i++)
 		env_set(env, json_string_value(json_array_get(env_args, i)));
 	if (tty) {
@@ -277,10 +272,6 @@ static json_t *exec_process(struct container *c, pid_t pid, char **cmd, json_t *
 			json_pack("{s:i,s:i}", "height", ws.ws_row, "width", ws.ws_col));
 	else
 		json_object_del(p, "consoleSize");
-	if (user && set_user(p, pid, user) < 0) {
-		json_decref(p);
-		return NULL;
-	}
 	if (privileged)
 		all_caps(p);
 	return p;
@@ -490,11 +481,13 @@ int cmd_exec(int argc, char **argv)
 		return MR_EXIT_RUNTIME;
 	}
 	struct container c = {.lockfd = -1};
+	/* docker's CLI exits 1 for what its daemon refuses: no such container, or one that
+	 * is not running; 125 stays for our own failures */
 	if (container_open(containers_root(), a.operands[0], false, &c, &err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
-		return MR_EXIT_RUNTIME;
+		return err.kind == MR_E_NOT_FOUND ? 1 : MR_EXIT_RUNTIME;
 	}
-	rc = MR_EXIT_RUNTIME;
+	rc = 1;
 	_cleanup_free_ char *text = NULL;
 	_cleanup_close_ int mfd = -1, dirfd = -1, console = -1;
 	char sock[64] = "", spath[128];
@@ -511,6 +504,7 @@ int cmd_exec(int argc, char **argv)
 		fprintf(stderr, "minirun: Container %s is not running\n", c.id);
 		goto out;
 	}
+	rc = MR_EXIT_RUNTIME;
 	json_t *proc =
 		exec_process(&c, pid, a.operands + 1, env, o.user, o.workdir, a.tty, o.privileged);
 	if (!proc)

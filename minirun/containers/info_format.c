@@ -260,11 +260,15 @@ void info_command(json_t *rec, bool notrunc, char *buf, size_t len)
 	size_t used = (size_t)snprintf(cmd, sizeof(cmd), "%s", str(rec, "Path"));
 	size_t i;
 	json_t *a;
+	/* as docker's daemon writes Command: an argument with a space in single quotes,
+	 * nothing else escaped ("sh -c 'exit 4'") */
 	json_array_foreach(json_object_get(rec, "Args"), i, a)
 	{
+		const char *v = json_string_value(a) ? json_string_value(a) : "";
+		const char *q = strchr(v, ' ') ? "'" : "";
 		if (used < sizeof(cmd))
-			used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, " %s",
-						 json_string_value(a) ? json_string_value(a) : "");
+			used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, " %s%s%s", q, v,
+						 q);
 	}
 	/* docker's Ellipsis(cmd, 20): a longer command is cut to 19 characters and "…" */
 	size_t chars = 0, cut = 0;

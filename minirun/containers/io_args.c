@@ -100,8 +100,14 @@ static int shared(struct io_args *a, int val, const char *arg)
 bool io_parse_args(const struct io_verb *v, int argc, char **argv, struct io_args *a, int *status)
 {
 	struct option opts[IO_MAX_FLAGS + 2];
-	char letters[3 * IO_MAX_FLAGS + 4] = "+:"; /* ':': a missing value is told apart */
+	/* '+' (stop at the first operand) only for a verb whose operands end in a command,
+	 * as docker's exec: `exec c sh -c x` passes -c to sh. Others take their flags
+	 * anywhere, as docker's CLI does: `logs web --tail 1`. ':': a missing value is told
+	 * apart */
+	char letters[3 * IO_MAX_FLAGS + 4] = "+:";
 	size_t n = 0, l = 2;
+	if (v->max_operands >= 0)
+		letters[0] = ':', l = 1;
 	for (const struct io_flag *f = v->flags; f->name && n < IO_MAX_FLAGS; f++, n++) {
 		opts[n] =
 			(struct option){f->name, f->has_arg, NULL, f->letter ? f->letter : f->val};
@@ -121,7 +127,7 @@ bool io_parse_args(const struct io_verb *v, int argc, char **argv, struct io_arg
 	*a = (struct io_args){.sig_proxy = true};
 	*status = MR_EXIT_RUNTIME;
 	int ch;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc's getopt starts afresh (its permutation state too) */
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, letters, opts, NULL)) != -1) {
 		const struct io_flag *f = ch == 'h' ? NULL : flag_of(v, ch);

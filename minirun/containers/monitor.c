@@ -265,13 +265,22 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 		return -1;
 	struct container_paths p = {
 		.rootfs = container_path(c, "merged", merged, sizeof(merged)),
-		.hosts = mode && !strcmp(mode, "host")
-				 ? NULL
-				 : container_path(c, "hosts", hosts, sizeof(hosts)),
+		.hosts = container_path(c, "hosts", hosts, sizeof(hosts)),
 		.hostname = container_path(c, "hostname", hostname, sizeof(hostname)),
 		.resolv_conf = container_path(c, "resolv.conf", resolv, sizeof(resolv)),
 		.netns = j ? netns : NULL,
 	};
+	/* --network host: a copy of the host's /etc/hosts, taken at each start, as docker
+	 * binds one (the container may write its copy; the host's stays the host's) */
+	if (mode && !strcmp(mode, "host")) {
+		_cleanup_free_ char *text = NULL;
+		size_t len;
+		if (mr_read_file("/etc/hosts", &text, &len, err) < 0 ||
+		    mr_replace_file(hosts, text, 0644, err) < 0) {
+			mr_prefix(err, "--network host: copy /etc/hosts");
+			return -1;
+		}
+	}
 	if (json_is_true(rec_get(c->rec, "HostConfig", "Init")) &&
 	    !(p.init = container_init_path()))
 		return mr_fail(err, 0, "--init: minirun-init not found (build it: make minirun)");

@@ -334,7 +334,9 @@ int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *
 	}
 	if (i >= argc) {
 		container_opts_free(o);
-		return mr_fail(err, 0, "\"minirun %s\" requires at least 1 argument.", argv[0]);
+		/* MR_E_INVALID: the operand count, which docker's CLI exits 1 for (a flag: 125) */
+		return mr_failk(err, MR_E_INVALID, 0,
+				"\"minirun %s\" requires at least 1 argument.", argv[0]);
 	}
 	o->image = argv[i++];
 	if (!*o->image) {

@@ -14,6 +14,7 @@
  *
  * See: docker-port(1); minirun/network/README.md (port publishing)
  */
+#include "lib/cli.h"
 #include "minirun/containers/info.h"
 
 #include <stdio.h>
@@ -34,20 +35,17 @@ static int row_cmp(const void *a, const void *b)
 	return k ? k : strcmp(x->host, y->host);
 }
 
-static void port_usage(void)
-{
-	printf("Usage:  minirun port CONTAINER [PRIVATE_PORT[/PROTO]]\n\n"
-	       "List port mappings or a specific mapping for the container\n");
-}
+static const char port_help[] = "Usage:  minirun port CONTAINER [PRIVATE_PORT[/PROTO]]\n\n"
+				"List port mappings or a specific mapping for the container\n";
 
 int cmd_port(int argc, char **argv)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		port_usage();
-		return 0;
-	}
-	if (argc >= 2 && argv[1][0] == '-') /* no flag of its own */
-		return info_usage_error("port", "unknown flag: %s", argv[1]);
+	int st, opt;
+	optind = 0; /* no flag of its own but --help, taken anywhere, as docker's CLI */
+	if ((opt = mr_verb_opt(argc, argv, "port", "", NULL, port_help, &st)) != -1)
+		return opt == MR_OPT_DONE ? st : MR_EXIT_RUNTIME;
+	argc -= optind - 1; /* the operands, from argv[1] on */
+	argv += optind - 1;
 	if (argc < 2 || argc > 3)
 		return info_usage_error("port", "\"port\" requires at least 1 and at most 2 "
 						"arguments.");

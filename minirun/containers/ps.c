@@ -437,13 +437,14 @@ int cmd_ps(int argc, char **argv)
 		switch (ch) {
 		case 'a': all = true; break;
 		case 'f':
-			if (nf >= 32 || parse_filter(optarg, &filters[nf]) < 0)
-				return info_usage_error(
-					"ps",
-					"invalid filter '%s': use id= name= status= "
-					"exited= label= ancestor= network= volume= "
-					"publish= expose= before= since= health=",
-					optarg);
+			if (nf >= 32 || parse_filter(optarg, &filters[nf]) < 0) {
+				info_usage_error("ps",
+						 "invalid filter '%s': use id= name= status= "
+						 "exited= label= ancestor= network= volume= "
+						 "publish= expose= before= since= health=",
+						 optarg);
+				return 1; /* docker's CLI: its daemon refuses it, exit 1 */
+			}
 			if (filters[nf].match == by_health && !health_value_ok(filters[nf].value)) {
 				fprintf(stderr,
 					"minirun: Unrecognised filter value for health: %s\n",

@@ -186,7 +186,7 @@ static int setup_console(struct init_ctx *c, int rootfd, struct mr_err *err)
 	close(master);
 	close(c->console);
 	c->console = -1;
-	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+	if (ioctl(slave, TIOCSCTTY, 0) < 0) /* a session leader already: before_pivot */
 		return mr_fail(err, errno, "make the pty our controlling terminal");
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(slave, fd) < 0)
@@ -206,6 +206,12 @@ static int before_pivot(struct init_ctx *c, struct mr_err *err)
 		return -1;
 	if (mnt_config_mounts(s, rootfd, err) < 0 || dev_setup(s, rootfd, err) < 0)
 		return -1;
+	/* a session and process group of its own, with a terminal or without, as runc's init
+	 * (its nsexec calls setsid for every container process): /proc/1/stat shows pgid 1 and
+	 * sid 1, and the container's job control and group signals stay its own. Before the
+	 * console: TIOCSCTTY needs a session leader */
+	if (setsid() < 0)
+		return mr_fail(err, errno, "setsid");
 	if (s->proc.terminal && setup_console(c, rootfd, err) < 0)
 		return -1;
 	if (s->hostname && *s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)

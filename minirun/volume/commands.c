@@ -201,7 +201,7 @@ static int cmd_rm(int argc, char **argv)
 	for (; i < argc; i++) {
 		struct mr_err err = {0};
 		if (volume_remove(volume_root(), argv[i], force, &err) < 0)
-			rc = fail(&err);
+			rc = mr_err_report(&err, 1); /* docker's CLI: 1 for the daemon's refusal */
 		else
 			printf("%s\n", argv[i]);
 	}

@@ -255,16 +255,18 @@ static void users_resolve_inside_the_rootfs(void)
 	struct mr_err err = {0};
 	CU_ASSERT_EQUAL_FATAL(make_rootfs(), 0);
 	CU_ASSERT_EQUAL(container_resolve_user(rootfs, "", &u, &err), 0);
-	CU_ASSERT(u.uid == 0 && u.gid == 0 && u.ngids == 0);
+	CU_ASSERT(u.uid == 0 && u.gid == 0 && u.ngids == 1 &&
+		  u.gids[0] == 0); /* docker's groups=0 */
 	CU_ASSERT_EQUAL(container_resolve_user(rootfs, "app", &u, &err), 0);
 	CU_ASSERT(u.uid == 1000 && u.gid == 1001);
 	CU_ASSERT_STRING_EQUAL(u.home, "/home/app");
-	CU_ASSERT_EQUAL_FATAL(u.ngids, 2); /* the groups listing "app" */
-	CU_ASSERT(u.gids[0] == 2000 && u.gids[1] == 4000);
+	CU_ASSERT_EQUAL_FATAL(u.ngids, 3); /* the groups listing "app", and its primary */
+	CU_ASSERT(u.gids[0] == 2000 && u.gids[1] == 4000 && u.gids[2] == 1001);
 	CU_ASSERT_EQUAL(container_resolve_user(rootfs, "1000", &u, &err), 0);
-	CU_ASSERT(u.uid == 1000 && u.gid == 1001 && u.ngids == 2);
+	CU_ASSERT(u.uid == 1000 && u.gid == 1001 && u.ngids == 3);
 	CU_ASSERT_EQUAL(container_resolve_user(rootfs, "app:other", &u, &err), 0);
-	CU_ASSERT(u.uid == 1000 && u.gid == 3000 && u.ngids == 0); /* explicit: no extras */
+	CU_ASSERT(u.uid == 1000 && u.gid == 3000 && u.ngids == 1 &&
+		  u.gids[0] == 3000); /* explicit: no listed groups, only itself */
 	CU_ASSERT_EQUAL(container_resolve_user(rootfs, "bob:4242", &u, &err), 0);
 	CU_ASSERT(u.uid == 1002 && u.gid == 4242);
 	CU_ASSERT_EQUAL(container_resolve_user(rootfs, "5000", &u, &err), 0);
@@ -377,7 +379,7 @@ static void config_has_dockers_mounts_and_masks(void)
 			1000);
 	CU_ASSERT_EQUAL(
 		json_array_size(json_object_get(json_object_get(proc, "user"), "additionalGids")),
-		2);
+		3); /* app: its two listed groups and its primary */
 	CU_ASSERT_TRUE(json_is_true(json_object_get(proc, "terminal")));
 	CU_ASSERT_TRUE(has_string(json_object_get(proc, "env"), "TERM=xterm"));
 	CU_ASSERT_TRUE(has_string(json_object_get(proc, "env"), "HOSTNAME=0123456789ab"));

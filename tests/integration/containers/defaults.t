@@ -143,7 +143,7 @@ user_from_the_image() {
 	ct_need
 	ct_host '
 		out=$(mr run --rm --network none -u nobody busybox id) || die "run -u nobody"
-		[ "$out" = "uid=65534(nobody) gid=65534(nogroup)" ] || die "id: $out"
+		[ "$out" = "uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)" ] || die "id: $out"
 		out=$(mr run --rm --network none -u 1234:5678 busybox sh -c "id -u; id -g" 2>&1 | tr "\n" " ")
 		[ "$out" = "1234 5678 " ] || die "uid:gid: $out"
 		out=$(mr run --rm --network none -u nosuch busybox true 2>&1); rc=$?
