@@ -5,8 +5,8 @@
  *
  *   1. unshare(CLONE_NEWNS), then make every mount MS_PRIVATE: nothing done from here on
  *      propagates to the machine's mount table;
- *   2. bind the worktree (the current directory: libFuzzer writes reproducers there) and
- *      /tmp (fork mode's files) onto themselves, make every mount read-only with
+ *   2. bind /tmp (fork mode's files) and then the worktree (the current directory:
+ *      libFuzzer writes reproducers there; it may lie below /tmp) onto themselves, make every mount read-only with
  *      mount_setattr(AT_RECURSIVE), then those two writable again, and chdir into the new
  *      bind: a parser bug that writes outside where it should gets EROFS, not the
  *      machine's /etc;
@@ -55,9 +55,12 @@ static inline void fuzz_sandbox(const char *top)
 	/* private first: none of what follows may propagate to the machine's mounts */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		fuzz_sandbox_die("make / private");
-	if (mount(cwd, cwd, NULL, MS_BIND, NULL) < 0 ||
-	    mount("/tmp", "/tmp", NULL, MS_BIND, NULL) < 0)
-		fuzz_sandbox_die("bind the worktree and /tmp");
+	/* /tmp first, then the worktree: a worktree below /tmp (a CI clone may be there) must
+	 * be bound over the /tmp bind, not hidden beneath it, or it is no mount of its own to
+	 * make writable again (mount_setattr: EINVAL) */
+	if (mount("/tmp", "/tmp", NULL, MS_BIND, NULL) < 0 ||
+	    mount(cwd, cwd, NULL, MS_BIND, NULL) < 0)
+		fuzz_sandbox_die("bind /tmp and the worktree");
 	fuzz_setattr("/", AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0);
 	fuzz_setattr(cwd, 0, 0, MOUNT_ATTR_RDONLY);
 	fuzz_setattr("/tmp", 0, 0, MOUNT_ATTR_RDONLY);

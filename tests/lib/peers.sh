@@ -18,7 +18,9 @@
 # --network none); `docker network create` still works inside its namespace.
 #
 # What it leaves that the namespace cannot hold: cgroup directories (`docker/` at the root
-# of each v1 hierarchy on this hybrid host). pk_cgroups_before records the engines' part of
+# of each v1 hierarchy on this hybrid host), and /run/docker (its plugins dir) and
+# /run/containerd (containerd 1.6's shims put their sockets in /run/containerd/s whatever the
+# exec-root): pk_dockerd_stop removes each of those two only when it made it. pk_cgroups_before records the engines' part of
 # the tree and pk_cgroups_cleanup removes the new ones once empty (deepest first).
 
 PK_DK=""
@@ -60,6 +62,10 @@ pk_dockerd_start() {
 	PK_DK=$1
 	mkdir -p "$PK_DK"
 	pk_cgroups_before "$PK_DK"
+	: >"$PK_DK/run.new"
+	for _r in /run/docker /run/containerd; do
+		[ -e "$_r" ] || echo "$_r" >>"$PK_DK/run.new"
+	done
 	# the namespace's own loopback up, then dockerd in place of the shell: $! is its PID
 	unshare -m -n sh -c "ip link set lo up && exec dockerd --data-root '$PK_DK/root' \
 		--exec-root '$PK_DK/exec' -H 'unix://$PK_DK/sock' --pidfile '$PK_DK/pid' \
@@ -97,6 +103,10 @@ pk_dockerd_stop() {
 		kill -0 "$_pid" 2>/dev/null && kill -9 "$_pid"
 	fi
 	pk_cgroups_cleanup "$PK_DK"
+	# what it made in /run, only when it was not there before it started
+	[ -f "$PK_DK/run.new" ] && while read -r _r; do
+		rm -rf "$_r"
+	done <"$PK_DK/run.new"
 	# the data root holds root-owned overlay dirs: gone with the suite's temp dir
 	PK_DK=""
 }

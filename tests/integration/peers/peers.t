@@ -13,13 +13,15 @@
 
 IMG=$MR_TOP/build/images/busybox.tar
 
-# the machine's state a peer could change: mounts, interfaces, ip_forward, and the cgroups
+# the machine's state a peer could change: mounts, interfaces, ip_forward, /run's engine
+# directories, and the cgroups
 # the engines make (docker/, libpod*, buildah*: the rest of the tree is the machine's own
 # supervisor's and minirun's, which change on their own)
 machine_state() {
 	t_mounts
 	ip -o link show | awk -F': ' '{ print $2 }'
 	cat /proc/sys/net/ipv4/ip_forward
+	ls -d /run/docker /run/containerd /run/libpod /run/runc /run/crun 2>/dev/null
 	find /sys/fs/cgroup -type d \( -name 'docker*' -o -name 'libpod*' -o -name 'buildah*' \) | sort
 }
 
