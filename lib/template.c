@@ -586,3 +586,12 @@ char *mr_tmpl_render(const struct mr_tmpl *t, json_t *data, const struct mr_tmpl
 	}
 	return buf;
 }
+
+static json_t *label_of(void *ctx, json_t *const *args)
+{
+	const char *key = json_string_value(args[0]);
+	json_t *v = json_object_get(ctx, key ? key : "");
+	return json_is_string(v) ? json_incref(v) : json_string("");
+}
+
+const struct mr_tmpl_method mr_tmpl_label_methods[] = {{"Label", 1, label_of}, {NULL, 0, NULL}};

@@ -72,6 +72,10 @@ struct mr_tmpl_method {
 	json_t *(*call)(void *ctx, json_t *const *args);
 };
 
+/* mr_tmpl_label_methods - docker's `.Label "KEY"` of a row (ps, network ls, volume ls): the
+ * value of label KEY in the labels object given as the options' ctx, "" when it has none */
+extern const struct mr_tmpl_method mr_tmpl_label_methods[];
+
 struct mr_tmpl_opts {
 	enum mr_tmpl_missing missing;
 	const char *type_name; /* for MR_TMPL_MISSING_FIELD's message, and GUESS's at the top

@@ -193,14 +193,6 @@ static json_t *ps_row(struct container *c, bool notrunc, bool with_size)
 		"Mounts", mnames, "LocalVolumes", nvol, "Size", size);
 }
 
-/* .Label "KEY": the value of the container's label KEY, "" if it has none (CTX: the labels) */
-static json_t *ps_label(void *ctx, json_t *const *args)
-{
-	json_t *v =
-		json_object_get(ctx, json_string_value(args[0]) ? json_string_value(args[0]) : "");
-	return json_is_string(v) ? json_incref(v) : json_string("");
-}
-
 /* the header row: each field's column title */
 static json_t *ps_header(void)
 {
@@ -489,10 +481,9 @@ int cmd_ps(int argc, char **argv)
 		fprintf(stderr, "minirun: %s\n", err.msg);
 		return 1;
 	}
-	static const struct mr_tmpl_method methods[] = {{"Label", 1, ps_label}, {NULL, 0, NULL}};
 	struct mr_tmpl_opts o = {.missing = MR_TMPL_MISSING_FIELD,
 				 .type_name = "*formatter.ContainerContext",
-				 .methods = methods};
+				 .methods = mr_tmpl_label_methods};
 	int rc = 0;
 	long long shown = 0;
 	for (char **id = ids; *id && (last < 0 || shown < last) && !rc; id++) {

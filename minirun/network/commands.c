@@ -107,14 +107,6 @@ static json_t *joined_labels(json_t *labels)
 	return json_string(out);
 }
 
-/* .Label "KEY" (CTX: the network's Labels) */
-static json_t *label(void *ctx, json_t *const *args)
-{
-	json_t *v =
-		json_object_get(ctx, json_string_value(args[0]) ? json_string_value(args[0]) : "");
-	return json_is_string(v) ? json_incref(v) : json_string("");
-}
-
 /* the row `ls --format` sees: docker's networkContext */
 static json_t *ls_row(json_t *rec, bool notrunc)
 {
@@ -187,10 +179,9 @@ static int cmd_ls(int argc, char **argv)
 	}
 	size_t i;
 	rc = 0;
-	struct mr_tmpl_opts to = {
-		.missing = MR_TMPL_MISSING_FIELD,
-		.type_name = "*network.networkContext",
-		.methods = (const struct mr_tmpl_method[]){{"Label", 1, label}, {0}}};
+	struct mr_tmpl_opts to = {.missing = MR_TMPL_MISSING_FIELD,
+				  .type_name = "*network.networkContext",
+				  .methods = mr_tmpl_label_methods};
 	json_array_foreach(all, i, rec)
 	{
 		json_t *row = ls_row(rec, notrunc);

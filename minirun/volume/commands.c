@@ -88,14 +88,6 @@ static int cmd_create(int argc, char **argv)
 	return 0;
 }
 
-/* .Label "KEY" (CTX: the volume's Labels) */
-static json_t *label(void *ctx, json_t *const *args)
-{
-	json_t *v =
-		json_object_get(ctx, json_string_value(args[0]) ? json_string_value(args[0]) : "");
-	return json_is_string(v) ? json_incref(v) : json_string("");
-}
-
 /* the row `ls --format` sees: docker's volumeContext */
 static json_t *ls_row(json_t *rec)
 {
@@ -153,10 +145,9 @@ static int cmd_ls(int argc, char **argv)
 	}
 	size_t i;
 	rc = 0;
-	struct mr_tmpl_opts to = {
-		.missing = MR_TMPL_MISSING_FIELD,
-		.type_name = "*formatter.volumeContext",
-		.methods = (const struct mr_tmpl_method[]){{"Label", 1, label}, {0}}};
+	struct mr_tmpl_opts to = {.missing = MR_TMPL_MISSING_FIELD,
+				  .type_name = "*formatter.volumeContext",
+				  .methods = mr_tmpl_label_methods};
 	json_array_foreach(all, i, rec)
 	{
 		json_t *row = ls_row(rec);
