@@ -91,6 +91,7 @@ struct container {
 	const char *root;
 	json_t *rec;
 	int lockfd; /* ROOT/containers/ID/lock, flock()ed exclusively while >= 0 */
+	bool swept; /* this process has swept dead writers' temp files from DIR (store.c) */
 };
 
 /*

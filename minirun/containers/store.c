@@ -321,8 +321,12 @@ void container_sweep_temps(struct container *c)
 int container_save(struct container *c, struct mr_err *err)
 {
 	char path[4400];
-	if (c->lockfd >= 0)
+	/* once a process, not at every save: run saves the record several times, and a temp
+	 * file of a killed writer only needs to go before the next rename over it */
+	if (c->lockfd >= 0 && !c->swept) {
 		container_sweep_temps(c);
+		c->swept = true;
+	}
 	_cleanup_free_ char *text = json_dumps(c->rec, JSON_COMPACT);
 	if (!text)
 		return mr_fail(err, ENOMEM, "encode the record of %.12s", c->id);
