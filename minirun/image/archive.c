@@ -78,7 +78,21 @@ static int extract(const char *file, const char *dir, struct mr_err *err)
 	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 						  ARCHIVE_EXTRACT_SECURE_NODOTDOT);
 	if (archive_read_open_filename(a, file, 1 << 16) != ARCHIVE_OK) {
-		rc = mr_fail(err, archive_errno(a), "open '%s'", file);
+		/* libarchive reads the first block to find the format while it opens: random
+		 * bytes or an empty file fail here with its "unrecognized format" errno, which
+		 * is EILSEQ on Linux (archive.h leaves the symbol to libarchive's own platform
+		 * header) and whose strerror ("Invalid or incomplete multibyte or wide
+		 * character") says nothing to a user */
+		if (archive_errno(a) == EILSEQ)
+			rc = mr_failk(
+				err, MR_E_INVALID, 0,
+				"%s%s%s is not a tar archive (a docker-archive or oci-archive): "
+				"give a file made by 'minirun save' or 'docker save'",
+				strcmp(file, "/dev/stdin") ? "'" : "",
+				strcmp(file, "/dev/stdin") ? file : "standard input",
+				strcmp(file, "/dev/stdin") ? "'" : "");
+		else
+			rc = mr_fail(err, archive_errno(a), "open '%s'", file);
 		goto out;
 	}
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {

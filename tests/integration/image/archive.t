@@ -151,7 +151,22 @@ load_moves_a_name() {
 	t_match "$(mi images)" '^<none> +<none> ' "the old one, unnamed"
 }
 
+not_an_archive_is_named() {
+	need_cli
+	head -c 4096 /dev/urandom >"$T_DIR/random.bin"
+	: >"$T_DIR/empty.tar"
+	for f in random.bin empty.tar; do
+		out=$(mi load -i "$T_DIR/$f" 2>&1) && t_fail "load of $f succeeded: $out"
+		t_eq "$out" "minirun: '$T_DIR/$f' is not a tar archive (a docker-archive or oci-archive): give a file made by 'minirun save' or 'docker save'" "load -i $f"
+	done
+	out=$(mi load </dev/null 2>&1) && t_fail "load < /dev/null succeeded: $out"
+	t_match "$out" "^minirun: standard input is not a tar archive" "load < /dev/null"
+	t_eq "$(mi images -q | wc -l | tr -d ' ')" 0 "images stored"
+	t_eq "$(ls -A "$T_DIR/root/images/.tmp" 2>/dev/null | wc -l | tr -d ' ')" 0 "temp dirs left in the store"
+}
+
 t "save then load (oci-archive, docker-archive) keeps every digest" round_trip_keeps_digests
+t "load of random bytes, an empty file or empty stdin says it is not a tar archive" not_an_archive_is_named
 t "a zstd tarball imports as a zstd layer; docker-archive gets it plain" zstd_import_and_save
 t "a docker-archive whose layer.tar is a symlink to a host file is refused" hostile_archives_refused
 t "an archive with a '..' entry is refused, nothing written outside" climbing_archive_refused
