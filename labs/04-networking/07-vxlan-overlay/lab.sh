@@ -10,7 +10,8 @@ hint() {
 hint: netns/overlay -k builds the two hosts and keeps them; its last line names the PIDs:
   nsenter -t $machine -n ./netns/overlay -v -k | tee $LAB_STATE/overlay.txt
 then from c2 (host B) ping c1 (host A):
-  nsenter -t C2PID -n busybox ping -c 1 10.77.0.2 > $LAB_STATE/c2ping.txt
+  nsenter -t $c2 -n busybox ping -c 1 10.77.0.2 > $LAB_STATE/c2ping.txt
+(step 3 of the README reads $c2 and the others from overlay.txt's last line)
 HINT
 }
 
@@ -40,4 +41,15 @@ check_() {
 	echo "check: ok - c1 (host A) and c2 (host B) share 10.77.0.0/24 through VXLAN 42"
 }
 
+# kill_kept - the four holders `overlay -k` kept, read from overlay.txt's last line: a learner
+# who followed the README (not `run`) has them in no *.pid file. Only a process still named as
+# overlay names its holders (ovl-hostA ...) is ours to kill.
+kill_kept() {
+	[ -f "$LAB_STATE/overlay.txt" ] || return 0
+	for _p in $(sed -n 's/^kept: host A pid \([0-9]*\), host B pid \([0-9]*\), c1 pid \([0-9]*\), c2 pid \([0-9]*\).*/\1 \2 \3 \4/p' "$LAB_STATE/overlay.txt"); do
+		case $(cat "/proc/$_p/comm" 2>/dev/null) in ovl-*) kill "$_p" ;; esac
+	done
+}
+
+[ "${1:-}" = teardown ] && kill_kept
 steps "$@"
