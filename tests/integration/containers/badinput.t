@@ -77,6 +77,23 @@ bad_memory() {
 	t_nomatch "$out" '^leak:'
 }
 
+bad_tmpfs_options() {
+	ct_need
+	out=$(ct_host "$BAD"'
+		bad --rm --tmpfs /x:size=-1 busybox true
+		bad --rm --tmpfs /x:mode=9 busybox true
+		bad --rm --tmpfs /x:bogus busybox true
+		mr run --rm --network none --tmpfs /x:size=8m,mode=700,noexec busybox \
+			sh -c "grep \" /x \" /proc/mounts" | sed "s/^/ok: /"
+		ct_leaks') || t_fail "$out"
+	t_match "$out" "^err: minirun: invalid argument \"/x:size=-1\" for \"--tmpfs\" flag: size=-1 is not a size: give bytes, with k, m or g \(size=64m\), or a percentage of memory \(size=10%\)\$"
+	t_match "$out" "^err: minirun: invalid argument \"/x:mode=9\" for \"--tmpfs\" flag: mode=9 is not an octal mode"
+	t_match "$out" "^err: minirun: invalid argument \"/x:bogus\" for \"--tmpfs\" flag: unknown tmpfs option 'bogus'\$"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^rc=125$')" 3 "each exits 125"
+	t_match "$out" '^ok: tmpfs /x tmpfs rw,nosuid,nodev,noexec,.*size=8192k,.*mode=700' "good options still mount"
+	t_nomatch "$out" '^leak:'
+}
+
 relative_volume() {
 	ct_need
 	out=$(ct_host "$BAD"'
@@ -190,6 +207,7 @@ t "an unknown image: exit 125, the image named, nothing left" unknown_image
 t "a bad -p spec: docker's message, exit 125, nothing left" bad_port_spec
 t "a name in use: docker's Conflict message, exit 125, the first one untouched" name_in_use
 t "a bad -m size: docker's message, exit 125, nothing left" bad_memory
+t "a bad --tmpfs option or value: refused as a flag, before any config, 125, nothing left" bad_tmpfs_options
 t "a volume path that is not absolute: docker's message, exit 125, nothing left" relative_volume
 t "a port already taken: docker's message, exit 125, nothing left (not even its anonymous volume)" port_taken
 t "an image config field of the wrong type or shape: one line naming the image and the field, 125, nothing left" \
