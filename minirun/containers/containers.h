@@ -170,6 +170,9 @@ bool container_exit_lost(struct container *c);
 #define CONTAINER_LOST_ERROR "its monitor was killed: the exit code is unknown"
 /* the OCI runtime's state root for the containers of ROOT (ROOT/oci) */
 char *container_oci_root(const char *root, char *buf, size_t len);
+/* container_oom_killed - the OOM killer killed a process of C's cgroup (read before the
+ * cgroup goes: v2 memory.events, v1 memory.oom_control); stats.c */
+bool container_oom_killed(const struct container *c);
 /* the host pid of the container's init, 0 when it is not running */
 pid_t container_pid(struct container *c);
 

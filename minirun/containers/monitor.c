@@ -456,9 +456,12 @@ static bool record_exit(struct mon *m, int code, const char *error)
 	json_t *rec;
 	if (lock_reload(m, &err) < 0)
 		return false;
+	/* before teardown: the OOM kill count lives in the cgroup that ctr_delete removes */
+	bool oom = !error && container_oom_killed(m->c);
 	container_step("teardown");
 	teardown(m);
 	rec = m->c->rec;
+	rec_set(rec, "State", "OOMKilled", json_boolean(oom));
 	const char *was = json_string_value(rec_get(rec, "State", "Status"));
 	bool again = !error && want_restart(rec, code);
 	/* a container that never ran stays "created", as docker leaves one whose command

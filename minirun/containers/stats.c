@@ -129,6 +129,35 @@ static void merge_dir(const char *dir, struct cg_stats *st)
 	cg_free(cg);
 }
 
+/*
+ * container_oom_killed - did the kernel's OOM killer kill a process of C's cgroup? Read
+ * from the cgroup before it is deleted: memory.events' oom_kill on v2, memory.oom_control's
+ * on a hybrid host's v1 memory hierarchy (which has a directory for C only with -m; without
+ * a limit there is no OOM kill of its own to count). docker's State.OOMKilled.
+ */
+bool container_oom_killed(const struct container *c)
+{
+	char oci[4200];
+	struct ctr_state st;
+	bool killed = false;
+	container_oci_root(c->root, oci, sizeof(oci));
+	if (state_load(oci, c->id, &st, NULL) < 0)
+		return false;
+	/* the recorded cgroup is one directory per hierarchy, joined by ':' */
+	char *dirs = strdup(st.cgroup ? st.cgroup : ""), *save = NULL;
+	for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d && !killed;
+	     d = strtok_r(NULL, ":", &save)) {
+		struct cg_stats one;
+		struct cg *cg = cg_open(NULL, d, NULL);
+		if (cg && cg_stats_read(cg, &one, NULL) == 0 && one.memory_oom_kill > 0)
+			killed = true;
+		cg_free(cg);
+	}
+	free(dirs);
+	state_free(&st);
+	return killed;
+}
+
 /* what the processes PIDS[0..n) have resident (VmRSS), in bytes */
 static int64_t rss_of(const pid_t *pids, size_t n)
 {

@@ -213,4 +213,20 @@ limits_reach_the_cgroup() {
 }
 t "-m and --pids-limit reach the container's cgroup, and stats reads them back" limits_reach_the_cgroup
 
+oom_kill_is_recorded() {
+	ct_need
+	ct_host '
+		mr run --name hog --network none -m 8m busybox sh -c "x=a; while :; do x=\$x\$x; done"
+		echo "hog: $? $(mr inspect -f "{{.State.OOMKilled}} {{.State.ExitCode}}" hog)"
+		mr run --name calm --network none -m 8m busybox sh -c "exit 3"
+		echo "calm: $? $(mr inspect -f "{{.State.OOMKilled}} {{.State.ExitCode}}" calm)"
+		mr rm -f hog calm >/dev/null
+		ct_noleaks
+	' >"$T_DIR/out" 2>&1 || t_fail "$(cat "$T_DIR/out")"
+	out=$(cat "$T_DIR/out")
+	t_match "$out" "^hog: 137 true 137$" "the memory hog (v2 memory.events, or a hybrid host's v1 oom_control)"
+	t_match "$out" "^calm: 3 false 3$" "a container that exits on its own"
+}
+t "a memory-limit kill sets State.OOMKilled (exit 137), an ordinary exit does not" oom_kill_is_recorded
+
 t_end
