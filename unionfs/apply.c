@@ -19,7 +19,9 @@
 #include "unionfs/layer.h"
 
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 static void usage(FILE *out)
@@ -68,8 +70,15 @@ int main(int argc, char **argv)
 	struct layer_stats st;
 	mr_say("apply %s to %s (%s whiteouts)", layer, dir,
 	       o.mode == LAYER_OVERLAY ? "overlay" : "plain");
-	if (layer_apply(layer, dir, &o, &st, &err) < 0)
+	if (layer_apply(layer, dir, &o, &st, &err) < 0) {
+		/* the library's words name no option of this program's; its -n does */
+		if (err.errnum == EPERM && !o.no_owners) {
+			size_t n = strlen(err.msg);
+			snprintf(err.msg + n, sizeof(err.msg) - n,
+				 "; -n (--no-owners) keeps the files yours");
+		}
 		mr_die_err(&err);
+	}
 	if (!quiet)
 		printf("%s -> %s: %lu entries (%lu files, %lu dirs, %lu hard links, %lu whiteouts, %lu opaque), "
 		       "%.1f MiB\n",

@@ -281,7 +281,8 @@ static int chown_entry(struct apply *a, struct archive_entry *e, int fd, int pfd
 		/* EINVAL: the id has no mapping in this user namespace (a rootless store
 		 * whose user has no /etc/subuid range, or too small a one) */
 		return fail(a, errno, "chown %u:%u%s", uid, gid,
-			    errno == EPERM    ? " (not root? use the no-owners option)"
+			    errno == EPERM ? " (only root, or a user namespace that maps the id, "
+					     "may give a file to another owner)"
 			    : errno == EINVAL ? " (that uid or gid is not mapped in this user "
 						"namespace: see /etc/subuid and /etc/subgid)"
 					      : "");
