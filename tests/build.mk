@@ -21,6 +21,13 @@ test-host: all
 	@mkdir -p $(RESULTS)
 	@tests/run-suites host $(RESULTS)/host.tap tests/integration
 
+# the host tier as on the hosts users have: ip_forward 1, / shared, a UTF-8 locale
+# (tests/host-as-users.sh says how each is made and undone); not part of `make test`, whose
+# host tier runs on this machine as it is: CI runs it where time allows
+test-host-as-users: all
+	@mkdir -p $(RESULTS)
+	@tests/host-as-users.sh $(RESULTS)/host-as-users.tap
+
 # the suites tests/long.list leaves out of `make test`: differential runs against dockerd,
 # docker-compose and buildah, and slow scenarios (CI runs them before `make test`)
 test-long: all
@@ -49,7 +56,7 @@ test-all:
 	-@$(MAKE) --no-print-directory test-labs
 	@tests/totals $(RESULTS) unit asan fuzz host vm labs
 
-.PHONY: test-unit test-host test-long test-vm test-labs test-all vm
+.PHONY: test-unit test-host test-host-as-users test-long test-vm test-labs test-all vm
 
 # ---- sanitizers: the same code built with ASan + UBSan, in a mirror of the tree ----------
 # tests/mirror.sh makes build/asan a tree of links to the sources; the Makefile runs there
