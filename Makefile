@@ -83,6 +83,8 @@ demo: deps
 	@./demo.sh
 
 test: deps
+	@echo "make test: every tier (unit, asan, fuzz, host, vm, labs), about 14 minutes on 2 cores;" \
+		"the vm tier downloads Debian's kernel the first time (it says the size; kept in build/vm/cache)"
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test-all
 

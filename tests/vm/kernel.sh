@@ -50,7 +50,8 @@ fi
 
 deb=$(ls "$cache"/linux-image-"$kver"_*.deb 2>/dev/null | head -n 1 || true)
 if [ -z "$deb" ]; then
-	say "downloading linux-image-$kver with apt-get download (once; cached in $cache)"
+	size=$(apt-cache show "linux-image-$kver" 2>/dev/null | sed -n 's/^Size: //p' | head -n 1)
+	say "downloading linux-image-$kver${size:+ ($((size / 1048576)) MiB)} with apt-get download, once: it stays in $cache (make clean keeps it, make distclean removes it)"
 	# apt drops to the _apt user to download; it warns and goes on as root when _apt cannot
 	# write here, which is fine for a build folder
 	(cd "$cache" && apt-get download -q "linux-image-$kver" 2>&1 | grep -v 'unsandboxed' >&2) || true
