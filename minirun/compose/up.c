@@ -526,7 +526,7 @@ static int up_resources(struct compose_project *p, struct mr_err *err)
 				compose_printf(&p->arena, "%s=%s", v->labels.v[k].key,
 					       v->labels.v[k].value ? v->labels.v[k].value : "");
 		char out[VOLUME_NAME_MAX + 1];
-		if (volume_create(volume_root(), v->name, labels, nl, 0, out, err) < 0)
+		if (volume_create(volume_root(), v->name, labels, nl, 0, NULL, out, err) < 0)
 			return -1;
 		fprintf(stderr, " Volume %s  Created\n", v->name);
 	}

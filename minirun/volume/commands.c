@@ -82,7 +82,7 @@ static int cmd_create(int argc, char **argv)
 		name = argv[optind];
 	char out[VOLUME_NAME_MAX + 1];
 	struct mr_err err = {0};
-	if (volume_create(volume_root(), name, labels, nl, 0, out, &err) < 0)
+	if (volume_create(volume_root(), name, labels, nl, 0, NULL, out, &err) < 0)
 		return fail(&err);
 	printf("%s\n", out);
 	return 0;

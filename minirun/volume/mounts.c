@@ -225,8 +225,10 @@ int volume_resolve(const char *root, struct volume_mount *m, const char *contain
 		snprintf(m->host_path, sizeof(m->host_path), "%s", m->source);
 		return 0;
 	case VOLUME_MOUNT_VOLUME:
+		/* an anonymous volume is born in use by its container: a kill before
+		 * volume_use must not leave one that the container's rm -v can't find */
 		if (volume_create(root, m->source[0] ? m->source : NULL, NULL, 0, !m->source[0],
-				  name, err) < 0 ||
+				  m->source[0] ? NULL : container_id, name, err) < 0 ||
 		    volume_use(root, name, container_id, err) < 0)
 			return -1;
 		snprintf(m->source, sizeof(m->source), "%s", name);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,9 +112,33 @@ json_t *volume_list(const char *root, struct mr_err *err)
 	return all;
 }
 
-int volume_create(const char *root, const char *name, const char *const *labels, size_t nlabels,
-		  int anonymous, char name_out[VOLUME_NAME_MAX + 1], struct mr_err *err)
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw);
+
+/* sweep_new - remove the .new.NAME.PID directories of creates whose process is gone (a kill
+ * between mkdir and rename); with the lock held, so no live create is half-way through one */
+static void sweep_new(const char *root)
 {
+	char dir[PATH_MAX], path[PATH_MAX + 300];
+	snprintf(dir, sizeof(dir), "%s/volumes", root);
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		const char *dot = strrchr(e->d_name, '.');
+		if (strncmp(e->d_name, ".new.", 5) != 0 || !dot || dot == e->d_name + 4)
+			continue;
+		int pid = atoi(dot + 1);
+		if (pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		mr_say("removed %s (a create that was killed half-way)", path);
+	}
+}
+
+int volume_create(const char *root, const char *name, const char *const *labels, size_t nlabels,
+		  int anonymous, const char *user, char name_out[VOLUME_NAME_MAX + 1],
+		  struct mr_err *err)
+{
+	char tmp[PATH_MAX], tpath[PATH_MAX + 32], *text = NULL;
 	char path[PATH_MAX], created[40];
 	if (name && volume_check_name(name, err) < 0)
 		return -1;
@@ -134,8 +159,26 @@ int volume_create(const char *root, const char *name, const char *const *labels,
 		return -1;
 	if (access(vpath(root, name_out, "volume.json", path, sizeof(path)), F_OK) == 0)
 		return 0; /* docker: creating an existing volume just names it */
-	if (mr_mkdir_p(vpath(root, name_out, "_data", path, sizeof(path)), 0755, err) < 0)
+	/* The volume is made whole in a hidden directory (its _data, the users file naming
+	 * USER, its record) and renamed into place: a kill half-way leaves no volume that nobody
+	 * owns (an anonymous one made for a container its rm -v could not find) but a
+	 * .new.NAME.PID directory that the next create sweeps. A directory without a record
+	 * (left by a create of an older minirun) is not a volume: it goes. */
+	sweep_new(root);
+	if (access(vpath(root, name_out, NULL, path, sizeof(path)), F_OK) == 0)
+		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	snprintf(tmp, sizeof(tmp), "%s/volumes/.new.%s.%d", root, name_out, (int)getpid());
+	snprintf(tpath, sizeof(tpath), "%s/_data", tmp);
+	if (mr_mkdir_p(tpath, 0755, err) < 0)
 		return -1;
+	if (user) {
+		char line[VOLUME_NAME_MAX + 80];
+		int n = snprintf(line, sizeof(line), "%s\n", user);
+		snprintf(tpath, sizeof(tpath), "%s/users", tmp);
+		if (mr_write_file_atomic(tpath, line, (size_t)n, 0600, err) < 0)
+			goto fail;
+	}
+	vpath(root, name_out, "_data", path, sizeof(path));
 	mr_say("volume %s: %s", name_out, path);
 	time_t now = time(NULL);
 	struct tm tm;
@@ -152,12 +195,26 @@ int volume_create(const char *root, const char *name, const char *const *labels,
 	json_t *rec = json_pack("{s:s, s:s, s:o, s:s, s:s, s:{}, s:s}", "CreatedAt", created,
 				"Driver", "local", "Labels", lab, "Mountpoint", path, "Name",
 				name_out, "Options", "Scope", "local");
-	_cleanup_free_ char *text = json_dumps(rec, JSON_INDENT(4));
+	text = json_dumps(rec, JSON_INDENT(4));
 	json_decref(rec);
-	if (!text)
-		return mr_fail(err, ENOMEM, "encode volume record");
-	return mr_write_file_atomic(vpath(root, name_out, "volume.json", path, sizeof(path)), text,
-				    strlen(text), 0600, err);
+	if (!text) {
+		mr_fail(err, ENOMEM, "encode volume record");
+		goto fail;
+	}
+	snprintf(tpath, sizeof(tpath), "%s/volume.json", tmp);
+	if (mr_write_file_atomic(tpath, text, strlen(text), 0600, err) < 0)
+		goto fail;
+	free(text);
+	text = NULL;
+	if (rename(tmp, vpath(root, name_out, NULL, path, sizeof(path))) < 0) {
+		mr_fail(err, errno, "rename '%s' to '%s'", tmp, path);
+		goto fail;
+	}
+	return 0;
+fail:
+	free(text);
+	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return -1;
 }
 
 json_t *volume_users(const char *root, const char *name, struct mr_err *err)

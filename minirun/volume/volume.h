@@ -56,10 +56,13 @@ int volume_check_name(const char *name, struct mr_err *err);
 int volume_lock(const char *root, struct mr_err *err);
 
 /* docker volume create: NAME (NULL: 64 random hex, and with anonymous != 0 the
- * com.docker.volume.anonymous label), LABELS "k=v" each. An existing volume is fine (its
- * labels stay, as docker). The name goes to name_out. Takes the lock. */
+ * com.docker.volume.anonymous label), LABELS "k=v" each, in use by USER (a container ID, or
+ * NULL) from the moment it exists: all or nothing, even if killed. An existing volume is
+ * fine (its labels stay, as docker; USER is not added: volume_use does that). The name goes
+ * to name_out. Takes the lock. */
 int volume_create(const char *root, const char *name, const char *const *labels, size_t nlabels,
-		  int anonymous, char name_out[VOLUME_NAME_MAX + 1], struct mr_err *err);
+		  int anonymous, const char *user, char name_out[VOLUME_NAME_MAX + 1],
+		  struct mr_err *err);
 /* docker volume rm: refused while the users file names a container ("remove x: volume is
  * in use - [ID, ...]") unless force. "get x: no such volume". Takes the lock. */
 int volume_remove(const char *root, const char *name, int force, struct mr_err *err);
