@@ -74,7 +74,7 @@ static int python(const struct rootview *v, const char *dir, const char *file, s
 	if (!header(text, "Name", name, sizeof(name)) ||
 	    !header(text, "Version", version, sizeof(version)))
 		return 0; /* not metadata pip wrote: nothing to say */
-	struct pkg p = {PKG_PYPI, name, version, "", name, version, path};
+	struct pkg p = {PKG_PYPI, name, version, "", name, version, path, NULL};
 	return sbom_add(s, &p, err);
 }
 
@@ -94,8 +94,9 @@ static int npm(const struct rootview *v, const char *dir, struct sbom *s, struct
 	const char *version = json_string_value(json_object_get(doc, "version"));
 	int rc = 0;
 	if (name && version && *name && *version) {
-		struct pkg p = {PKG_NPM,         (char *)name, (char *)version, "", (char *)name,
-				(char *)version, path};
+		struct pkg p = {PKG_NPM, (char *)name, (char *)version,
+				"",      (char *)name, (char *)version,
+				path,    NULL};
 		rc = sbom_add(s, &p, err);
 	}
 	json_decref(doc);
