@@ -61,7 +61,7 @@ DEB_BUILD := gcc make pkg-config libc6-dev libcap-dev libcunit1-dev libseccomp-d
 	libnftables-dev libyaml-dev libfyaml-dev libsqlite3-dev
 # tests: the tools tests use to check what the code did, the VM tier, the peers
 DEB_TEST := iproute2 nftables procps psmisc util-linux kmod zstd tar gzip apache2-utils openssl \
-	busybox-static qemu-system-x86 bats jq rpm
+	busybox-static qemu-system-x86 bats jq rpm python3-jsonschema
 DEB_PEERS := runc crun podman containerd skopeo umoci docker-registry hyperfine \
 	docker.io buildah docker-compose
 # rootless: the setuid id mappers, the user-space networks, the overlay fallback

@@ -11,79 +11,7 @@
 # Run: sh tests/integration/scan/rpm.t (as root; make minirun; apt-get install rpm)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 
-MINIRUN=${MINIRUN:-$MR_TOP/minirun/minirun}
-ms() { "$MINIRUN" --root "$T_DIR/root" "$@"; }
-
-# rpm_pkg NAME EPOCH VERSION RELEASE ARCH LICENSE SOURCE - build one empty package into
-# $T_DIR/top/RPMS (EPOCH "" for none); SOURCE names the source package (its .src.rpm)
-rpm_pkg() {
-	mkdir -p "$T_DIR/top/SPECS"
-	{
-		echo "Name: $1"
-		[ -n "$2" ] && echo "Epoch: $2"
-		echo "Version: $3"
-		echo "Release: $4"
-		echo "License: $6"
-		echo "Summary: $1, a test package with no files"
-		echo "BuildArch: $5"
-		# the source rpm's name is the spec's Name: a subpackage-like binary is
-		# the spec's %package; a separate spec per source keeps this simple
-		echo "%description"
-		echo "$1 for tests/integration/scan/rpm.t"
-		echo "%files"
-	} >"$T_DIR/top/SPECS/$1.spec"
-	if [ "$7" != "$1" ]; then
-		# a binary package built from another source: the spec is the source's,
-		# the package a subpackage named fully (%package -n)
-		{
-			echo "Name: $7"
-			[ -n "$2" ] && echo "Epoch: $2"
-			echo "Version: $3"
-			echo "Release: $4"
-			echo "License: $6"
-			echo "Summary: $7"
-			echo "BuildArch: $5"
-			echo "%description"
-			echo "$7"
-			echo "%package -n $1"
-			echo "Summary: $1 from $7"
-			echo "%description -n $1"
-			echo "$1 from $7"
-			echo "%files -n $1"
-		} >"$T_DIR/top/SPECS/$1.spec"
-	fi
-	rpmbuild --define "_topdir $T_DIR/top" --define '_build_id_links none' \
-		-bb "$T_DIR/top/SPECS/$1.spec" >"$T_DIR/rpmbuild.log" 2>&1 ||
-		t_fail "rpmbuild $1: $(tail -n 5 "$T_DIR/rpmbuild.log")"
-}
-
-# rpm_image REF [DBDIR] - a Rocky Linux 9.3 image REF whose rpmdb (in DBDIR, default
-# var/lib/rpm) holds openssl-libs (epoch 1, from openssl), bash and tzdata (noarch)
-rpm_image() {
-	t_need rpm rpmbuild
-	dbdir=${2:-var/lib/rpm}
-	rm -rf "$T_DIR/top" "$T_DIR/tree"
-	rpm_pkg openssl-libs 1 3.0.7 18.el9_2 x86_64 'ASL 2.0' openssl
-	rpm_pkg bash "" 5.1.8 6.el9_1 x86_64 'GPLv3+' bash
-	rpm_pkg tzdata "" 2023c 1.el9 noarch 'Public Domain' tzdata
-	mkdir -p "$T_DIR/tree/etc" "$T_DIR/tree/$dbdir"
-	cat >"$T_DIR/tree/etc/os-release" <<-'END'
-		NAME="Rocky Linux"
-		VERSION="9.3 (Blue Onyx)"
-		ID="rocky"
-		ID_LIKE="rhel centos fedora"
-		VERSION_ID="9.3"
-		PRETTY_NAME="Rocky Linux 9.3 (Blue Onyx)"
-	END
-	rpm --dbpath "$T_DIR/tree/$dbdir" --initdb || t_fail "rpm --initdb"
-	# --justdb: record, unpack nothing; --ignorearch: x86_64 packages on any host
-	rpm --dbpath "$T_DIR/tree/$dbdir" -i --nodeps --justdb --ignorearch --ignoreos \
-		"$T_DIR"/top/RPMS/*/*.rpm 2>"$T_DIR/rpm.log" || t_fail "rpm -i: $(cat "$T_DIR/rpm.log")"
-	[ -s "$T_DIR/tree/$dbdir/rpmdb.sqlite" ] || t_fail "rpm made no rpmdb.sqlite in $dbdir"
-	rm -f "$T_DIR/tree/$dbdir/.rpm.lock" "$T_DIR/tree/$dbdir"/rpmdb.sqlite-*
-	(cd "$T_DIR/tree" && tar -cf "$T_DIR/tree.tar" .) || t_fail "tar of the tree"
-	ms import "$T_DIR/tree.tar" "$1" >/dev/null || t_fail "import $1"
-}
+. "$MR_TOP/tests/integration/scan/lib.sh"
 
 sbom_rpm() {
 	rpm_image rk:1
@@ -158,6 +86,7 @@ scan_rpm() {
 t "scan: Rocky Linux records by package and rpm's order (epochs, releases, ~)" scan_rpm
 
 bad_rpmdb() {
+	R=$T_DIR/root
 	mkdir -p "$T_DIR/tree/etc" "$T_DIR/tree/var/lib/rpm"
 	printf 'ID=rocky\nVERSION_ID=9.3\n' >"$T_DIR/tree/etc/os-release"
 	head -c 4096 /dev/urandom >"$T_DIR/tree/var/lib/rpm/rpmdb.sqlite"
