@@ -61,8 +61,8 @@ int cmd_sbom(int argc, char **argv)
 	while ((o = mr_verb_opt(
 			argc, argv, "sbom", "f:", lo,
 			"Usage:  minirun sbom [OPTIONS] IMAGE\n\n"
-			"List what is installed in an image: its OS and packages, read from\n"
-			"its layers without running it\n\n"
+			"List what is installed in an image: its OS and packages (dpkg, apk,\n"
+			"rpm's rpmdb.sqlite, pip, npm), read from its layers without running it\n\n"
 			"Options:\n"
 			"  -f, --format FORMAT   table (default), spdx-json (SPDX 2.3) or\n"
 			"                        cyclonedx-json (CycloneDX 1.5)\n",
