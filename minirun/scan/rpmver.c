@@ -13,7 +13,9 @@
  *   letters against letters as strings (bytes); a number is newer than letters (1.a < 1.1)
  *   when one runs out, the longer one is newer (1.0 < 1.0.1, 1.0 < 1.0a)
  *
- * A version without a release compares as if its release were empty (older than any).
+ * When only one of the two has a release (a '-'), that one is the newer, whatever the
+ * release says (rpm's rpmverCmp: 1.0-0 > 1.0, 1.0-_ > 1.0); two versions without one
+ * compare by epoch and version alone.
  * Unlike dpkg there is no validity check: rpm accepts any string and compares it this way.
  *
  * See: rpm's rpmio/rpmvercmp.c and lib/rpmver.c (the algorithm), rpm.org's "Package version
@@ -89,9 +91,9 @@ static int seg_cmp(const char *a, size_t n, const char *b, size_t m)
 	return a >= ae ? -1 : 1;
 }
 
-/* split - EVR into the epoch's digits (ES, EN: none when EN == 0), version and release */
+/* split - EVR into the epoch's digits (E, EN: none when EN == 0), version and release */
 struct evr {
-	const char *e, *v, *r;
+	const char *e, *v, *r; /* r: NULL when there is no '-' */
 	size_t en, vn, rn;
 };
 static void split(const char *s, struct evr *x)
@@ -106,8 +108,8 @@ static void split(const char *s, struct evr *x)
 	const char *dash = strrchr(s, '-');
 	x->v = s;
 	x->vn = dash ? (size_t)(dash - s) : strlen(s);
-	x->r = dash ? dash + 1 : "";
-	x->rn = strlen(x->r);
+	x->r = dash ? dash + 1 : NULL;
+	x->rn = dash ? strlen(x->r) : 0;
 }
 
 int rpm_version_cmp(const char *a, const char *b)
@@ -118,7 +120,9 @@ int rpm_version_cmp(const char *a, const char *b)
 	int c = seg_cmp(x.en ? x.e : "0", x.en ? x.en : 1, y.en ? y.e : "0", y.en ? y.en : 1);
 	if (!c)
 		c = seg_cmp(x.v, x.vn, y.v, y.vn);
-	if (!c)
+	if (!c && x.r && y.r)
 		c = seg_cmp(x.r, x.rn, y.r, y.rn);
+	else if (!c && (x.r || y.r))
+		c = x.r ? 1 : -1;
 	return c;
 }

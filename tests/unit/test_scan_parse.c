@@ -498,6 +498,63 @@ static void rpm_header_damaged_named(void)
 	sbom_free(&s);
 }
 
+/* RPM distributions: Red Hat's records are per product stream, all of release 9 fit */
+static const char rpm_osv_text[] =
+	"[{\"id\": \"RHSA-1\", \"affected\": [{\"package\": {\"ecosystem\": "
+	"  \"Red Hat:enterprise_linux:9::appstream\", \"name\": \"openssl-libs\"},"
+	"  \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"},"
+	"  {\"fixed\": \"1:3.0.7-24.el9\"}]}]}]},"
+	" {\"id\": \"RHSA-8\", \"affected\": [{\"package\": {\"ecosystem\": "
+	"  \"Red Hat:enterprise_linux:8::baseos\", \"name\": \"openssl-libs\"},"
+	"  \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"}]}]}]},"
+	" {\"id\": \"ALSA-1\", \"affected\": [{\"package\": {\"ecosystem\": \"AlmaLinux:9\","
+	"  \"name\": \"openssl-libs\"},"
+	"  \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"}]}]}]},"
+	" {\"id\": \"RHSA-SRC\", \"affected\": [{\"package\": {\"ecosystem\": "
+	"  \"Red Hat:enterprise_linux:9::baseos\", \"name\": \"openssl\"},"
+	"  \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"}]}]}]}]";
+
+static void osv_rpm_ecosystems(void)
+{
+	struct osv_db db = {0};
+	struct sbom s = {0};
+	struct findings f = {0};
+	struct mr_err err = {0};
+	struct pkg p = {PKG_RPM,  "openssl-libs", "1:3.0.7-18.el9_2",
+			"x86_64", "openssl",      "1:3.0.7-18.el9_2",
+			"rpmdb",  "ASL 2.0"};
+	CU_ASSERT_EQUAL_FATAL(
+		osv_load_json(&db, rpm_osv_text, strlen(rpm_osv_text), "r.json", &err), 0);
+	CU_ASSERT_EQUAL_FATAL(sbom_add(&s, &p, &err), 0);
+	strcpy(s.os.id, "rhel");
+	strcpy(s.os.version_id, "9.4");
+	char eco[80];
+	osv_ecosystem(&s.os, eco, sizeof(eco));
+	CU_ASSERT_STRING_EQUAL(eco, "Red Hat:enterprise_linux:9");
+	struct match_opts o = {0};
+	CU_ASSERT_EQUAL_FATAL(scan_match(&s, &db, &o, &f, &err), 0);
+	/* RHSA-1 only: not release 8's, not AlmaLinux's, not one naming the source package */
+	CU_ASSERT_EQUAL_FATAL(f.n, 1);
+	CU_ASSERT_STRING_EQUAL(f.v[0].adv->id, "RHSA-1");
+	CU_ASSERT_STRING_EQUAL(f.v[0].fixed, "1:3.0.7-24.el9");
+	findings_free(&f);
+	/* the same package on AlmaLinux 9.3: ALSA-1 only */
+	strcpy(s.os.id, "almalinux");
+	strcpy(s.os.version_id, "9.3");
+	CU_ASSERT_EQUAL_FATAL(scan_match(&s, &db, &o, &f, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(f.n, 1);
+	CU_ASSERT_STRING_EQUAL(f.v[0].adv->id, "ALSA-1");
+	CU_ASSERT_PTR_NULL(f.v[0].fixed);
+	findings_free(&f);
+	/* a distribution OSV has no records for (Fedora): nothing is matched */
+	strcpy(s.os.id, "fedora");
+	strcpy(s.os.version_id, "39");
+	osv_ecosystem(&s.os, eco, sizeof(eco));
+	CU_ASSERT_STRING_EQUAL(eco, "");
+	sbom_free(&s);
+	osv_db_free(&db);
+}
+
 static CU_TestInfo tests[] = {
 	{"dpkg status: installed stanzas only, multi-line fields, Source (version)",
 	 dpkg_status_installed_only},
@@ -516,6 +573,8 @@ static CU_TestInfo tests[] = {
 	{"OSV: the events walk (introduced, fixed, re-introduced, last_affected), per ecosystem",
 	 osv_event_walk},
 	{"OSV: malformed records are named with file and id", osv_malformed_named},
+	{"OSV: RPM distributions by binary package and EVR; Red Hat's product streams fit",
+	 osv_rpm_ecosystems},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("scan parse", tests)

@@ -149,40 +149,28 @@ sc_advisories() {
 # $T_DIR/top/RPMS (EPOCH "" for none); SOURCE names the source package (its .src.rpm)
 rpm_pkg() {
 	mkdir -p "$T_DIR/top/SPECS"
+	# the spec is the source package's (its Name names the .src.rpm); the binary package
+	# is the spec's main package when the names agree, else a subpackage named in full
 	{
-		echo "Name: $1"
+		echo "Name: $7"
 		[ -n "$2" ] && echo "Epoch: $2"
 		echo "Version: $3"
 		echo "Release: $4"
 		echo "License: $6"
-		echo "Summary: $1, a test package with no files"
+		echo "Summary: $7, a test package with no files"
 		echo "BuildArch: $5"
-		# the source rpm's name is the spec's Name: a subpackage-like binary is
-		# the spec's %package; a separate spec per source keeps this simple
 		echo "%description"
-		echo "$1 for tests/integration/scan/rpm.t"
-		echo "%files"
-	} >"$T_DIR/top/SPECS/$1.spec"
-	if [ "$7" != "$1" ]; then
-		# a binary package built from another source: the spec is the source's,
-		# the package a subpackage named fully (%package -n)
-		{
-			echo "Name: $7"
-			[ -n "$2" ] && echo "Epoch: $2"
-			echo "Version: $3"
-			echo "Release: $4"
-			echo "License: $6"
-			echo "Summary: $7"
-			echo "BuildArch: $5"
-			echo "%description"
-			echo "$7"
+		echo "$7 for tests/integration/scan"
+		if [ "$7" = "$1" ]; then
+			echo "%files"
+		else
 			echo "%package -n $1"
 			echo "Summary: $1 from $7"
 			echo "%description -n $1"
 			echo "$1 from $7"
 			echo "%files -n $1"
-		} >"$T_DIR/top/SPECS/$1.spec"
-	fi
+		fi
+	} >"$T_DIR/top/SPECS/$1.spec"
 	rpmbuild --define "_topdir $T_DIR/top" --define '_build_id_links none' \
 		-bb "$T_DIR/top/SPECS/$1.spec" >"$T_DIR/rpmbuild.log" 2>&1 ||
 		t_fail "rpmbuild $1: $(tail -n 5 "$T_DIR/rpmbuild.log")"
