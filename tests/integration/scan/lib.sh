@@ -17,8 +17,9 @@
 #	rpm_image REF [DBDIR]  a Rocky Linux 9.3 image REF in $R (default $T_DIR/root) whose
 #	                rpmdb.sqlite (in DBDIR, default var/lib/rpm) rpmbuild and rpm made:
 #	                openssl-libs 1:3.0.7-18.el9_2 (from openssl), bash, tzdata (noarch)
-#	sc_validate SCHEMA FILE  FILE against the JSON schema SCHEMA (schemas/ here) with
-#	                python3-jsonschema: every error printed (path: message), 1 if any
+#	sc_validate SCHEMA FILE...  each FILE against the JSON schema SCHEMA (schemas/ here)
+#	                with python3-jsonschema: every error printed (file: path: message),
+#	                the exit status how many FILEs are invalid
 #
 # No network: the images are made from files, the advisories are written here. The real
 # debootstrap image is debootstrap.t's (tests/lib/debootstrap.sh caches it).
@@ -205,18 +206,23 @@ rpm_image() {
 	ms import "$T_DIR/tree.tar" "$1" >/dev/null || t_fail "import $1"
 }
 
-# sc_validate SCHEMA FILE - FILE against SCHEMA (draft-07), every error on its own line
+# sc_validate SCHEMA FILE... - each FILE against SCHEMA (draft-07), every error on its own
+# line ("FILE: PATH: message"); the exit status is how many FILEs are invalid (one python
+# start for them all: the schema tests validate dozens of documents)
 sc_validate() {
 	python3 -c 'import jsonschema' 2>/dev/null || t_skip "needs python3-jsonschema, not installed"
-	python3 - "$1" "$2" <<-'END'
+	python3 - "$@" <<-'END'
 		import json, sys
 		import jsonschema
 		schema = json.load(open(sys.argv[1]))
 		jsonschema.Draft7Validator.check_schema(schema)
-		doc = json.load(open(sys.argv[2]))
-		errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(doc), key=lambda e: list(e.absolute_path))
-		for e in errors[:20]:
-		    print("%s: %s: %s" % (sys.argv[2], "/".join(str(p) for p in e.absolute_path) or "(top)", e.message[:300]))
-		sys.exit(1 if errors else 0)
+		validator = jsonschema.Draft7Validator(schema)
+		bad = 0
+		for name in sys.argv[2:]:
+		    errors = sorted(validator.iter_errors(json.load(open(name))), key=lambda e: list(e.absolute_path))
+		    for e in errors[:20]:
+		        print("%s: %s: %s" % (name, "/".join(str(p) for p in e.absolute_path) or "(top)", e.message[:300]))
+		    bad += 1 if errors else 0
+		sys.exit(min(bad, 100))
 	END
 }

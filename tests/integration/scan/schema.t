@@ -37,22 +37,29 @@ validator_fails() {
 	ms sbom --format spdx-json e:1 >"$T_DIR/good.json" && ms sbom --format cyclonedx-json e:1 >"$T_DIR/cgood.json" ||
 		t_fail "sbom"
 	sc_validate "$S/spdx-2.3.schema.json" "$T_DIR/good.json" >/dev/null || t_fail "the good SPDX document"
-	# each a field the specification requires, misspelt or of the wrong shape
+	sc_validate "$S/cyclonedx-1.5.schema.json" "$T_DIR/cgood.json" >/dev/null || t_fail "the good CycloneDX document"
+	# each a field the specification requires, misspelt or of the wrong shape: every
+	# broken document must be refused, each with an error naming it
+	i=0
 	for f in 'del(.documentNamespace)' '.spdxVersion = "SPDX-2.2"' '.packages[0].SPDXID = "Image"' \
 		'.creationInfo.created = "2026-12-06 08:00"' '.relationships[0].relationshipType = "HAS"' \
 		'.packages[0].lisenceDeclared = "MIT"'; do
-		jq "$f" "$T_DIR/good.json" >"$T_DIR/bad.json"
-		out=$(sc_validate "$S/spdx-2.3.schema.json" "$T_DIR/bad.json") &&
-			t_fail "the SPDX schema accepted $f"
-		printf '%s\n' "$out" | grep -q . || t_fail "no error printed for $f"
+		i=$((i + 1))
+		jq "$f" "$T_DIR/good.json" >"$T_DIR/bad$i.json" || t_fail "jq $f"
 	done
-	sc_validate "$S/cyclonedx-1.5.schema.json" "$T_DIR/cgood.json" >/dev/null || t_fail "the good CycloneDX document"
+	sc_validate "$S/spdx-2.3.schema.json" "$T_DIR"/bad?.json >"$T_DIR/out"
+	t_eq $? 6 "SPDX documents refused, of 6 broken ones: $(cat "$T_DIR/out")"
+	for k in 1 2 3 4 5 6; do
+		grep -q "bad$k.json: " "$T_DIR/out" || t_fail "no error printed for bad$k.json"
+	done
+	i=0
 	for f in 'del(.bomFormat)' '.specVersion = "1.4"' '.serialNumber = "1234"' \
 		'.components[0].type = "package"' '.metadata.component |= del(.name)' '.version = 0'; do
-		jq "$f" "$T_DIR/cgood.json" >"$T_DIR/bad.json"
-		sc_validate "$S/cyclonedx-1.5.schema.json" "$T_DIR/bad.json" >/dev/null &&
-			t_fail "the CycloneDX schema accepted $f"
+		i=$((i + 1))
+		jq "$f" "$T_DIR/cgood.json" >"$T_DIR/cbad$i.json" || t_fail "jq $f"
 	done
+	sc_validate "$S/cyclonedx-1.5.schema.json" "$T_DIR"/cbad?.json >"$T_DIR/out"
+	t_eq $? 6 "CycloneDX documents refused, of 6 broken ones: $(cat "$T_DIR/out")"
 	return 0
 }
 t "the schemas and the validator refuse documents broken on purpose" validator_fails
