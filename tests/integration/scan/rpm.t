@@ -98,4 +98,19 @@ bad_rpmdb() {
 }
 t "sbom: a damaged rpmdb.sqlite is one line naming the image and the file" bad_rpmdb
 
+bdb_said() {
+	R=$T_DIR/root
+	mkdir -p "$T_DIR/tree/etc" "$T_DIR/tree/var/lib/rpm"
+	printf 'ID="rocky"\nVERSION_ID="8.9"\n' >"$T_DIR/tree/etc/os-release"
+	# where RHEL 8 keeps its Berkeley DB rpmdb: sbom only notes that the file is there
+	head -c 4096 /dev/zero >"$T_DIR/tree/var/lib/rpm/Packages"
+	(cd "$T_DIR/tree" && tar -cf "$T_DIR/tree.tar" .) || t_fail "tar"
+	ms import "$T_DIR/tree.tar" rk:8 >/dev/null || t_fail "import"
+	out=$(ms -v sbom rk:8 2>&1) || t_fail "sbom exited $?: $out"
+	t_match "$out" '^rk:8 \(rocky 8\.9\): 0 packages$' "no packages read"
+	t_match "$out" 'var/lib/rpm/Packages: an rpm database in Berkeley DB or ndb form, not read' \
+		"-v says why"
+}
+t "sbom: an older Berkeley DB rpmdb is not read, and -v says so" bdb_said
+
 t_end
