@@ -7,7 +7,8 @@
 # name, epoch, version, release, arch, license, source rpm) from specs written below,
 # `rpm --dbpath DIR --initdb` makes an SQLite rpmdb and `rpm -i --justdb` records them in
 # it, exactly as dnf would have in a Rocky 9 image. The tree (os-release and the database)
-# is imported as a one-layer image.
+# is imported as a one-layer image. Also: a damaged database (one line naming it), and a
+# RHEL 8-style Berkeley DB one (not read; -v says so).
 # Run: sh tests/integration/scan/rpm.t (as root; make minirun; apt-get install rpm)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 
