@@ -40,7 +40,8 @@ static int take(const struct record *r, const char *where, struct sbom *s, struc
 			(char *)r->arch,
 			(char *)(r->origin[0] ? r->origin : r->name),
 			(char *)r->version,
-			(char *)where};
+			(char *)where,
+			NULL};
 	return sbom_add(s, &p, err);
 }
 

@@ -61,8 +61,8 @@ int cmd_sbom(int argc, char **argv)
 	while ((o = mr_verb_opt(
 			argc, argv, "sbom", "f:", lo,
 			"Usage:  minirun sbom [OPTIONS] IMAGE\n\n"
-			"List what is installed in an image: its OS and packages, read from\n"
-			"its layers without running it\n\n"
+			"List what is installed in an image: its OS and packages (dpkg, apk,\n"
+			"rpm's rpmdb.sqlite, pip, npm), read from its layers without running it\n\n"
 			"Options:\n"
 			"  -f, --format FORMAT   table (default), spdx-json (SPDX 2.3) or\n"
 			"                        cyclonedx-json (CycloneDX 1.5)\n",
@@ -191,7 +191,7 @@ static const char scan_help[] =
 	"        minirun scan db import FILE\n\n"
 	"Find known vulnerabilities in an image's OS packages, from advisory files on disk\n"
 	"(OSV; no network): Debian by source package and dpkg's version order, Alpine by\n"
-	"origin and apk's\n\n"
+	"origin and apk's, Rocky Linux, AlmaLinux and RHEL by package and rpm's\n\n"
 	"Options:\n"
 	"      --db DIR            the advisories (default ROOT/scan/osv)\n"
 	"      --exit-code N       exit N when anything is found (default 0)\n"
@@ -365,8 +365,8 @@ int cmd_scan(int argc, char **argv)
 	osv_ecosystem(&s.os, eco, sizeof(eco));
 	if (!eco[0])
 		fprintf(stderr,
-			"minirun: image '%s': OS '%s %s' has no advisories here (Debian and Alpine "
-			"are matched): nothing was checked\n",
+			"minirun: image '%s': OS '%s %s' has no advisories here (Debian, Alpine, "
+			"Rocky, AlmaLinux and RHEL are matched): nothing was checked\n",
 			argv[optind], s.os.id[0] ? s.os.id : "unknown", s.os.version_id);
 	if (scan_match(&s, &db, &mo, &f, &err) < 0 || report_print(&s, &f, format, &err) < 0) {
 		fail(&err);

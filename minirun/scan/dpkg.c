@@ -86,7 +86,7 @@ static int take(const struct stanza *st, const char *where, struct sbom *s, stru
 			*paren = 0;
 		}
 	}
-	struct pkg p = {PKG_DEB, name, version, arch, source, srcver, (char *)where};
+	struct pkg p = {PKG_DEB, name, version, arch, source, srcver, (char *)where, NULL};
 	return sbom_add(s, &p, err);
 }
 

@@ -10,7 +10,10 @@
  *
  * The whole merged tree is walked (rootview.c: whiteouts honoured, symlinked directories
  * not followed, so the walk ends), except the kernel's filesystems a container mounts
- * (proc, sys, dev) which hold nothing in an image anyway. Only installed metadata is read:
+ * (proc, sys, dev) which hold nothing in an image anyway, and the few directories the
+ * FHS gives to documentation and data that no package manager installs code into
+ * (unwalked[] below): in a Debian base they are most of its directories (locales, man
+ * pages, time zones), and skipping them is what keeps sbom near dpkg-query's speed. Only installed metadata is read:
  * a requirements.txt or package-lock.json says what an app wants, not what is there.
  *
  * scan does not match these against advisories yet: PyPI and npm order versions by their
@@ -31,6 +34,31 @@
 #include "minirun/scan/scan.h"
 
 #define MAX_DIRS 200000 /* a walk that would visit more directories stops, saying so */
+
+/* directories never holding a dist-info, egg-info or node_modules: documentation and
+ * locale data (FHS 4.11), C headers, dpkg's own per-package files */
+static const char *const unwalked[] = {
+	"dev",
+	"proc",
+	"sys",
+	"usr/include",
+	"usr/lib/locale",
+	"usr/share/doc",
+	"usr/share/i18n",
+	"usr/share/info",
+	"usr/share/locale",
+	"usr/share/man",
+	"usr/share/zoneinfo",
+	"var/lib/dpkg/info",
+};
+
+static int unwalked_dir(const char *path)
+{
+	for (size_t i = 0; i < sizeof(unwalked) / sizeof(unwalked[0]); i++)
+		if (!strcmp(path, unwalked[i]))
+			return 1;
+	return 0;
+}
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -74,7 +102,7 @@ static int python(const struct rootview *v, const char *dir, const char *file, s
 	if (!header(text, "Name", name, sizeof(name)) ||
 	    !header(text, "Version", version, sizeof(version)))
 		return 0; /* not metadata pip wrote: nothing to say */
-	struct pkg p = {PKG_PYPI, name, version, "", name, version, path};
+	struct pkg p = {PKG_PYPI, name, version, "", name, version, path, NULL};
 	return sbom_add(s, &p, err);
 }
 
@@ -94,8 +122,9 @@ static int npm(const struct rootview *v, const char *dir, struct sbom *s, struct
 	const char *version = json_string_value(json_object_get(doc, "version"));
 	int rc = 0;
 	if (name && version && *name && *version) {
-		struct pkg p = {PKG_NPM,         (char *)name, (char *)version, "", (char *)name,
-				(char *)version, path};
+		struct pkg p = {PKG_NPM, (char *)name, (char *)version,
+				"",      (char *)name, (char *)version,
+				path,    NULL};
 		rc = sbom_add(s, &p, err);
 	}
 	json_decref(doc);
@@ -131,13 +160,14 @@ static int visit(const char *dir, struct rootview_entry *e, size_t n, void *arg)
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_MAX];
 		int rc = 0;
-		if (!*dir && (!strcmp(e[i].name, "proc") || !strcmp(e[i].name, "sys") ||
-			      !strcmp(e[i].name, "dev")))
-			e[i].skip = 1;
 		if (!e[i].isdir || e[i].skip ||
 		    snprintf(path, sizeof(path), "%s%s%s", dir, *dir ? "/" : "", e[i].name) >=
 			    (int)sizeof(path))
 			continue;
+		if (unwalked_dir(path)) {
+			e[i].skip = 1;
+			continue;
+		}
 		if (ends_with(e[i].name, ".dist-info"))
 			rc = python(w->v, path, "METADATA", w->s, w->err);
 		else if (ends_with(e[i].name, ".egg-info"))

@@ -8,9 +8,11 @@
  *                   3.19.1 is "Alpine:v3.19" (a record for plain "Debian" fits any release)
  *   the name        Debian's advisories are about source packages: libc6 is matched as
  *                   glibc (its Source:), at the source's version; Alpine's are about the
- *                   origin (o:), at the package's version
+ *                   origin (o:), at the package's version; Red Hat's, Rocky's and
+ *                   AlmaLinux's about the binary package, at its [EPOCH:]VERSION-RELEASE
  *   the version     inside one of the record's ECOSYSTEM ranges, ordered by that
- *                   ecosystem's rules (debver.c, apkver.c), or listed in "versions"
+ *                   ecosystem's rules (debver.c, apkver.c, rpmver.c), or listed in
+ *                   "versions"
  *
  * A range is a list of events in version order; walking it, "introduced" at or below the
  * installed version opens an affected interval, "fixed" at or below it closes it again
@@ -28,9 +30,19 @@
 #include "lib/file.h"
 #include "minirun/scan/scan.h"
 
+/* the RPM distributions OSV has records for: os-release's ID, the ecosystem's name */
+static const struct {
+	const char *id, *eco;
+} rpm_ecos[] = {
+	{"rocky", "Rocky Linux"},
+	{"almalinux", "AlmaLinux"},
+	{"rhel", "Red Hat:enterprise_linux"},
+};
+
 void osv_ecosystem(const struct os_release *os, char *buf, size_t len)
 {
 	size_t major = strcspn(os->version_id, ".");
+	snprintf(buf, len, "%s", "");
 	if (!strcmp(os->id, "debian") && os->version_id[0])
 		snprintf(buf, len, "Debian:%.*s", (int)major, os->version_id);
 	else if (!strcmp(os->id, "alpine") && os->version_id[0]) {
@@ -38,13 +50,30 @@ void osv_ecosystem(const struct os_release *os, char *buf, size_t len)
 				       ? major + 1 + strcspn(os->version_id + major + 1, ".")
 				       : major;
 		snprintf(buf, len, "Alpine:v%.*s", (int)minor, os->version_id);
-	} else
-		snprintf(buf, len, "%s", "");
+	} else if (os->version_id[0])
+		for (size_t i = 0; i < sizeof(rpm_ecos) / sizeof(rpm_ecos[0]); i++)
+			if (!strcmp(os->id, rpm_ecos[i].id))
+				snprintf(buf, len, "%s:%.*s", rpm_ecos[i].eco, (int)major,
+					 os->version_id);
+}
+
+/* eco_type - the package type an ecosystem's records are about */
+static enum pkg_type eco_type(const char *eco)
+{
+	if (!strncmp(eco, "Alpine", 6))
+		return PKG_APK;
+	if (!strncmp(eco, "Debian", 6))
+		return PKG_DEB;
+	return PKG_RPM;
 }
 
 static int eco_cmp(const char *eco, const char *a, const char *b)
 {
-	return !strncmp(eco, "Alpine", 6) ? apk_version_cmp(a, b) : deb_version_cmp(a, b);
+	switch (eco_type(eco)) {
+	case PKG_APK: return apk_version_cmp(a, b);
+	case PKG_RPM: return rpm_version_cmp(a, b);
+	default: return deb_version_cmp(a, b);
+	}
 }
 
 int osv_affects(const struct osv_affected *a, const char *eco, const char *version,
@@ -95,11 +124,14 @@ static int aff_by_name(const void *a, const void *b)
 	return strcmp(sort_db->aff[*(const size_t *)a].name, sort_db->aff[*(const size_t *)b].name);
 }
 
-/* eco_fits - does the record's ecosystem A cover the image's ECO ("Debian" covers "Debian:12") */
+/* eco_fits - does the record's ecosystem A cover the image's ECO: the same, the
+ * distribution alone ("Debian" covers "Debian:12"), or a part of the release (Red Hat's
+ * "Red Hat:enterprise_linux:9::appstream" covers "Red Hat:enterprise_linux:9") */
 static int eco_fits(const char *a, const char *eco)
 {
-	size_t n = strcspn(eco, ":");
-	return !strcmp(a, eco) || (strlen(a) == n && !strncmp(a, eco, n));
+	size_t n = strcspn(eco, ":"), e = strlen(eco);
+	return !strcmp(a, eco) || (strlen(a) == n && !strncmp(a, eco, n)) ||
+	       (!strncmp(a, eco, e) && a[e] == ':');
 }
 
 static int by_severity(const void *a, const void *b)
@@ -138,8 +170,11 @@ int scan_match(const struct sbom *s, const struct osv_db *db, const struct match
 		const struct pkg *pkg = &s->pkgs[p];
 		const char *name = pkg->source, *version = pkg->source_version;
 		/* the OS's advisories are about the OS's packages, not pip's or npm's */
-		if (pkg->type != (!strncmp(eco, "Alpine", 6) ? PKG_APK : PKG_DEB))
+		if (pkg->type != eco_type(eco))
 			continue;
+		/* RPM distributions' records name the binary package, at its own EVR */
+		if (pkg->type == PKG_RPM)
+			name = pkg->name, version = pkg->version;
 		/* the first entry of this name: a lower bound by binary search */
 		size_t lo = 0, hi = db->naff;
 		while (lo < hi) {

@@ -10,8 +10,8 @@
  *                  "ecosystem_specific": {"urgency": "high"}}],
  *    "database_specific": {"severity": "HIGH"}}
  *
- * Only ECOSYSTEM ranges are read (a Debian or Alpine version is only ordered by its own
- * ecosystem's rules: debver.c, apkver.c); SEMVER and GIT ranges name upstream code, not
+ * Only ECOSYSTEM ranges are read (a Debian, Alpine or RPM version is only ordered by its
+ * own ecosystem's rules: debver.c, apkver.c, rpmver.c); SEMVER and GIT ranges name upstream code, not
  * packages. A severity level is taken from, in order: the package's ecosystem_specific
  * "severity" or "urgency" (Debian's), its database_specific "severity", the record's
  * database_specific "severity" (GitHub's CRITICAL/HIGH/MODERATE/LOW). Records that carry

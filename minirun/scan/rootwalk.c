@@ -5,7 +5,7 @@
  * look each directory's path up again from the root, in every layer. Here the walk
  * carries, for the directory it is in, the directory of each layer that contributes to it
  * (top-most first, down to the first opaque one), so each child is found by one
- * fstatat per layer:
+ * openat per layer:
  *
  *   a child that is a directory in the top-most layer that has it   -> descend, with that
  *       layer's copy and those of the layers below it, as long as they are directories
@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "minirun/scan/scan.h"
@@ -74,65 +75,67 @@ static int by_name(const void *a, const void *b)
 		      ((const struct rootview_entry *)b)->name);
 }
 
-/* read_layers - the merged entries of the directory whose copies are FDS[0..NFDS) */
+/* read_layers - the merged entries of the directory whose copies are FDS[0..NFDS). Each fd
+ * is a directory opened for this walk alone and read once, so getdents64 reads it from
+ * where it was opened (offset 0), with no dup/fdopendir/rewind around it: a directory
+ * costs open, getdents until empty, close. */
 static int read_layers(const int *fds, size_t nfds, struct list *l, const char *path,
 		       struct mr_err *err)
 {
+	char buf[32768] __attribute__((aligned(8)));
 	for (size_t i = 0; i < nfds; i++) {
-		int fd = dup(fds[i]);
-		DIR *d = fd < 0 ? NULL : fdopendir(fd);
-		if (!d) {
-			if (fd >= 0)
-				close(fd);
-			return mr_fail(err, errno, "list '%s'", path);
-		}
-		rewinddir(d);
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-			    find(l, de->d_name))
-				continue;
-			int isdir = de->d_type == DT_DIR, gone = 0;
-			if (de->d_type == DT_UNKNOWN || de->d_type == DT_CHR) {
-				struct stat st;
-				if (fstatat(fds[i], de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-					closedir(d);
-					return mr_fail(err, errno, "stat '%s/%s'", path,
-						       de->d_name);
+		for (;;) {
+			long got = syscall(SYS_getdents64, fds[i], buf, sizeof(buf));
+			if (got < 0)
+				return mr_fail(err, errno, "list '%s'", path);
+			if (got == 0)
+				break;
+			for (long off = 0; off < got;) {
+				struct dirent64 *de = (struct dirent64 *)(void *)(buf + off);
+				off += de->d_reclen;
+				/* one layer's names are unique: only a lower copy can repeat one */
+				if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+				    (i > 0 && find(l, de->d_name)))
+					continue;
+				int isdir = de->d_type == DT_DIR, gone = 0;
+				if (de->d_type == DT_UNKNOWN || de->d_type == DT_CHR) {
+					struct stat st;
+					if (fstatat(fds[i], de->d_name, &st, AT_SYMLINK_NOFOLLOW) <
+					    0)
+						return mr_fail(err, errno, "stat '%s/%s'", path,
+							       de->d_name);
+					isdir = S_ISDIR(st.st_mode);
+					gone = ovl_is_whiteout(&st);
 				}
-				isdir = S_ISDIR(st.st_mode);
-				gone = ovl_is_whiteout(&st);
-			}
-			if (add(l, de->d_name, gone, isdir) < 0) {
-				closedir(d);
-				return mr_fail(err, ENOMEM, "list '%s'", path);
+				if (add(l, de->d_name, gone, isdir) < 0)
+					return mr_fail(err, ENOMEM, "list '%s'", path);
 			}
 		}
-		closedir(d);
 	}
 	return 0;
 }
 
-/* child_fds - the layers' copies of directory NAME below FDS: into OUT, how many */
+/* child_fds - the layers' copies of directory NAME below FDS: into OUT, how many. Opened
+ * with O_DIRECTORY|O_NOFOLLOW: ENOENT means the layer has no NAME (look lower), ENOTDIR or
+ * ELOOP a file, whiteout or symlink (nothing below it shows). Opacity is asked only of a
+ * copy with layers below it: the last one's can change nothing. */
 static int child_fds(const int *fds, size_t nfds, const char *name, int *out, struct mr_err *err)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < nfds; i++) {
-		struct stat st;
-		if (fstatat(fds[i], name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno == ENOENT)
-				continue;
-			break;
-		}
-		if (!S_ISDIR(st.st_mode))
-			break; /* a whiteout or a file: nothing below it shows */
 		int fd = openat(fds[i], name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0 && (errno == ENOTDIR || errno == ELOOP))
+			break;
 		if (fd < 0) {
 			for (size_t k = 0; k < n; k++)
 				close(out[k]);
 			return mr_fail(err, errno, "open '%s'", name);
 		}
 		out[n++] = fd;
+		if (i + 1 == nfds)
+			break;
 		int opq = ovl_is_opaque(fd, "", err);
 		if (opq < 0) {
 			for (size_t k = 0; k < n; k++)

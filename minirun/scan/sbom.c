@@ -8,6 +8,8 @@
  *   var/lib/dpkg/status.d/NAME                  the same, one file per package (distroless;
  *                                               NAME.md5sums files there are skipped)
  *   lib/apk/db/installed                        Alpine packages
+ *   var/lib/rpm/rpmdb.sqlite, or                RPM packages (Fedora, RHEL 9, Rocky,
+ *   usr/lib/sysimage/rpm/rpmdb.sqlite           AlmaLinux: rpm.c); the first one found
  *   *.dist-info/, *.egg-info/, node_modules/    Python and npm packages (langpkgs.c)
  *
  * A file a later layer deleted (a whiteout) is not there, so neither are its packages.
@@ -15,9 +17,10 @@
  *
  *   pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12
  *   pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64&distro=3.19
+ *   pkg:rpm/rocky/openssl@3.0.7-18.el9_2?arch=x86_64&epoch=1&distro=rocky-9.3
  *
  * See: https://github.com/package-url/purl-spec (PURL-SPECIFICATION.rst, PURL-TYPES.rst:
- *      deb, apk), os-release(5), dpkg.c, apk.c.
+ *      deb, apk, rpm), os-release(5), dpkg.c, apk.c, rpm.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -37,6 +40,7 @@ static void pkg_free(struct pkg *p)
 	free(p->source);
 	free(p->source_version);
 	free(p->where);
+	free(p->license);
 }
 
 void sbom_free(struct sbom *s)
@@ -66,7 +70,9 @@ int sbom_add(struct sbom *s, const struct pkg *p, struct mr_err *err)
 	q->source = strdup(p->source ? p->source : "");
 	q->source_version = strdup(p->source_version ? p->source_version : "");
 	q->where = strdup(p->where ? p->where : "");
-	if (!q->name || !q->version || !q->arch || !q->source || !q->source_version || !q->where) {
+	q->license = strdup(p->license ? p->license : "");
+	if (!q->name || !q->version || !q->arch || !q->source || !q->source_version || !q->where ||
+	    !q->license) {
 		pkg_free(q);
 		return mr_fail(err, ENOMEM, "package list");
 	}
@@ -95,6 +101,35 @@ static int read_db(const struct rootview *v, const char *path,
 		return r < 0 ? -1 : 0;
 	mr_say("read %s", path);
 	return parse(text, path, s, err);
+}
+
+/* read_rpmdb - the image's SQLite rpmdb, if it has one (rpm 4.16+ keeps it in one of two
+ * places: usr/lib/sysimage/rpm is Fedora's newer one, var/lib/rpm a symlink to it or the
+ * database itself) */
+static int read_rpmdb(const struct rootview *v, struct sbom *s, struct mr_err *err)
+{
+	static const char *const dbs[] = {"var/lib/rpm/rpmdb.sqlite",
+					  "usr/lib/sysimage/rpm/rpmdb.sqlite"};
+	for (size_t i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
+		_cleanup_free_ char *file = NULL;
+		size_t len = 0;
+		int r = rootview_read(v, dbs[i], &file, &len, err);
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			mr_say("read %s (%zu bytes)", dbs[i], len);
+			return rpm_parse_sqlite(file, len, dbs[i], s, err);
+		}
+	}
+	static const char *const old[] = {"var/lib/rpm/Packages", "var/lib/rpm/Packages.db",
+					  "usr/lib/sysimage/rpm/Packages.db"};
+	size_t layer;
+	for (size_t i = 0; i < sizeof(old) / sizeof(old[0]); i++)
+		if (rootview_lookup(v, old[i], &layer, NULL, err) == 1)
+			mr_say("%s: an rpm database in Berkeley DB or ndb form, not read (only "
+			       "rpmdb.sqlite is)",
+			       old[i]);
+	return 0;
 }
 
 int sbom_collect(const struct rootview *v, struct sbom *s, struct mr_err *err)
@@ -130,6 +165,8 @@ int sbom_collect(const struct rootview *v, struct sbom *s, struct mr_err *err)
 	}
 	rootview_names_free(names);
 	if (read_db(v, "lib/apk/db/installed", apk_parse_installed, s, err) < 0)
+		return -1;
+	if (read_rpmdb(v, s, err) < 0)
 		return -1;
 	if (lang_collect(v, s, err) < 0)
 		return -1;
@@ -233,6 +270,20 @@ void pkg_purl(const struct sbom *s, const struct pkg *p, char *buf, size_t len)
 		snprintf(distro, sizeof(distro), "%.*s", (int)n, s->os.version_id);
 		snprintf(buf, len, "pkg:apk/alpine/%s@%s?arch=%s&distro=%s", name, version, p->arch,
 			 distro);
+		return;
+	}
+	if (p->type == PKG_RPM) {
+		/* the version without its epoch, which is a qualifier of its own */
+		const char *colon = strchr(p->version, ':');
+		size_t e = strspn(p->version, "0123456789");
+		char epoch[32] = "";
+		if (colon && (size_t)(colon - p->version) == e && e > 0) {
+			snprintf(epoch, sizeof(epoch), "&epoch=%.*s", (int)e, p->version);
+			encode(colon + 1, version, sizeof(version));
+		}
+		snprintf(buf, len, "pkg:rpm/%s/%s@%s?arch=%s%s&distro=%s-%s",
+			 s->os.id[0] ? s->os.id : "redhat", name, version, p->arch, epoch,
+			 s->os.id[0] ? s->os.id : "redhat", s->os.version_id);
 		return;
 	}
 	snprintf(distro, sizeof(distro), "%s-%s", s->os.id[0] ? s->os.id : "debian",

@@ -55,9 +55,12 @@ static void utc_now(char buf[32])
 
 static const char *type_name(const struct pkg *p)
 {
-	static const char *const names[] = {
-		[PKG_DEB] = "deb", [PKG_APK] = "apk", [PKG_PYPI] = "python", [PKG_NPM] = "npm"};
-	return p->type <= PKG_NPM && names[p->type] ? names[p->type] : "?";
+	static const char *const names[] = {[PKG_DEB] = "deb",
+					    [PKG_APK] = "apk",
+					    [PKG_PYPI] = "python",
+					    [PKG_NPM] = "npm",
+					    [PKG_RPM] = "rpm"};
+	return p->type <= PKG_RPM && names[p->type] ? names[p->type] : "?";
 }
 
 static void print_table(const struct sbom *s)
@@ -142,6 +145,15 @@ static json_t *spdx(const struct sbom *s)
 				"sourceInfo", src, "externalRefs", "referenceCategory",
 				"PACKAGE-MANAGER", "referenceType", "purl", "referenceLocator",
 				purl));
+		/* rpm's LICENSE is free text ("GPLv3+ and GFDL"), not always an SPDX
+		 * expression: said as a comment, the declared license left unasserted */
+		if (p->license[0]) {
+			char note[700];
+			snprintf(note, sizeof(note), "the package database's license: %s",
+				 p->license);
+			json_object_set_new(json_array_get(pkgs, json_array_size(pkgs) - 1),
+					    "licenseComments", json_string(note));
+		}
 		json_array_append_new(rels, json_pack("{s:s, s:s, s:s}", "spdxElementId",
 						      "SPDXRef-Image", "relationshipType",
 						      "CONTAINS", "relatedSpdxElement", id));
@@ -177,6 +189,10 @@ static json_t *cyclonedx(const struct sbom *s)
 				  "minirun:package:source", "value", p->source, "name",
 				  "minirun:package:source-version", "value", p->source_version,
 				  "name", "minirun:package:database", "value", p->where));
+		if (p->license[0])
+			json_object_set_new(
+				json_array_get(comps, json_array_size(comps) - 1), "licenses",
+				json_pack("[{s:{s:s}}]", "license", "name", p->license));
 	}
 	return json_pack("{s:s, s:s, s:s, s:i, s:{s:s, s:{s:[{s:s, s:s, s:s}]}, s:{s:s, s:s, "
 			 "s:s, s:s}}, s:o}",

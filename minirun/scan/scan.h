@@ -13,8 +13,10 @@
  *   osrelease.c    etc/os-release: which distribution, which release
  *   dpkg.c, apk.c  the package databases: var/lib/dpkg/status (+ status.d/), and
  *                  lib/apk/db/installed
+ *   rpm.c          the SQLite rpmdb (rpmdb.sqlite): RPM headers read through libsqlite3
  *   debver.c       dpkg's version ordering (deb-version(7))
  *   apkver.c       apk's version ordering (apk-tools' version.c rules)
+ *   rpmver.c       rpm's version ordering (rpmvercmp, and epoch:version-release)
  *   sbom.c         the inventory: collect, purls, table / SPDX 2.3 / CycloneDX 1.5
  *   osv.c          advisories as OSV records (a directory, a JSON array, a zip), or as
  *                  the Debian security tracker's JSON
@@ -66,18 +68,26 @@ int apk_version_cmp(const char *a, const char *b);
 /* apk_version_valid - 1 if V follows the grammar above */
 int apk_version_valid(const char *v);
 
+/* rpm_version_cmp - <0, 0, >0 by rpm's rules over [EPOCH:]VERSION[-RELEASE]: the epoch as a
+ * number (none: 0), then version and release by rpmvercmp (segments of digits or letters,
+ * '~' before everything, '^' after the end only). Any string compares. */
+int rpm_version_cmp(const char *a, const char *b);
+
 /* ---- what is installed ----------------------------------------------------------------- */
 
-enum pkg_type { PKG_DEB = 1, PKG_APK, PKG_PYPI, PKG_NPM };
+enum pkg_type { PKG_DEB = 1, PKG_APK, PKG_PYPI, PKG_NPM, PKG_RPM };
 
 struct pkg {
 	enum pkg_type type;
 	char *name;
 	char *version;
 	char *arch;           /* "amd64", "x86_64", "all"; "" if none */
-	char *source;         /* deb: Source's name (else the name); apk: o: origin */
-	char *source_version; /* deb: Source's "(version)" if given, else version; apk: version */
+	char *source;         /* deb: Source's name (else the name); apk: o: origin;
+				 rpm: SOURCERPM's name */
+	char *source_version; /* deb: Source's "(version)" if given, else version; apk: version;
+				 rpm: SOURCERPM's version-release (with the epoch) */
 	char *where;          /* the database file it came from: "var/lib/dpkg/status" */
+	char *license;        /* as the package database says it (rpm's LICENSE); "" if not */
 };
 
 struct os_release {
@@ -112,6 +122,17 @@ int dpkg_parse_status(const char *text, const char *where, struct sbom *s, struc
 /* apk_parse_installed - lib/apk/db/installed (blank-line separated records of "X:value"
  * lines: P name, V version, A arch, o origin) appended to S, as dpkg_parse_status. */
 int apk_parse_installed(const char *text, const char *where, struct sbom *s, struct mr_err *err);
+
+/* rpm_parse_header - one RPM header BLOB of LEN bytes (the Packages table's blob: index
+ * count, data length, index entries, data store, big-endian) appended to S as a package
+ * ([EPOCH:]VERSION-RELEASE, ARCH, SOURCERPM's name and version, LICENSE); a gpg-pubkey
+ * header is skipped. -1 with err naming WHERE for a header too short or inconsistent. */
+int rpm_parse_header(const unsigned char *blob, size_t len, const char *where, struct sbom *s,
+		     struct mr_err *err);
+/* rpm_parse_sqlite - every header of the SQLite rpmdb whose bytes are FILE (LEN long),
+ * read in memory (the file is not touched); -1 with err naming WHERE and the row. */
+int rpm_parse_sqlite(const char *file, size_t len, const char *where, struct sbom *s,
+		     struct mr_err *err);
 
 /* ---- reading an image's files ---------------------------------------------------------- */
 
@@ -153,7 +174,7 @@ typedef int (*rootview_visit)(const char *dir, struct rootview_entry *ents, size
 int rootview_walk(const struct rootview *v, rootview_visit visit, void *arg, struct mr_err *err);
 
 /* sbom_collect - fill S from the files of V: os-release, dpkg's status and status.d/,
- * apk's installed, language packages (lang_collect); sorted by name, then version. */
+ * apk's installed, rpm's rpmdb.sqlite, language packages (lang_collect); sorted by name, then version. */
 int sbom_collect(const struct rootview *v, struct sbom *s, struct mr_err *err);
 /* lang_collect - the language packages of V's whole tree (langpkgs.c): Python's
  * NAME.dist-info/METADATA and NAME.egg-info/PKG-INFO, npm's node_modules/[@SCOPE/]NAME/
@@ -227,7 +248,8 @@ struct findings {
 	size_t n, cap;
 };
 
-/* osv_ecosystem - "Debian:12" / "Alpine:v3.19" for OS ("" when no OSV ecosystem fits) */
+/* osv_ecosystem - "Debian:12" / "Alpine:v3.19" / "Rocky Linux:9" / "AlmaLinux:9" /
+ * "Red Hat:enterprise_linux:9" for OS ("" when no OSV ecosystem fits) */
 void osv_ecosystem(const struct os_release *os, char *buf, size_t len);
 /* osv_affects - is VERSION (of ecosystem ECO, "Debian:12") inside A's ranges? 1 and the
  * fixed version (or NULL) in *fixed; 0 if not */

@@ -1,6 +1,7 @@
 /*
  * tests/unit/test_scan_parse.c - what scan reads from an image (minirun/scan/): dpkg's
- * status file and status.d/, apk's installed database, os-release, the merged view of
+ * status file and status.d/, apk's installed database, RPM headers (built here byte by
+ * byte, as rpm's header.c lays them out), os-release, the merged view of
  * layers with whiteouts and opaque directories, OSV records and how they match.
  *
  * Run with `make test-unit` (as root: the whiteouts are character devices 0/0 and the
@@ -375,12 +376,195 @@ static void osv_malformed_named(void)
 	osv_db_free(&db);
 }
 
+/* ---- RPM headers ------------------------------------------------------------------------ */
+
+/* a header being built: the index entries and the data store, big-endian */
+struct hb {
+	unsigned char index[16 * 16], data[1024];
+	unsigned il, dl;
+};
+static void be(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+static void hb_entry(struct hb *h, unsigned tag, unsigned type, const void *val, size_t len)
+{
+	unsigned char *e = h->index + 16 * h->il++;
+	be(e, tag), be(e + 4, type), be(e + 8, h->dl), be(e + 12, 1);
+	memcpy(h->data + h->dl, val, len);
+	h->dl += (unsigned)len;
+}
+static void hb_str(struct hb *h, unsigned tag, const char *s)
+{
+	hb_entry(h, tag, 6, s, strlen(s) + 1);
+}
+/* hb_blob - the header as the Packages table's blob into OUT; its length */
+static size_t hb_blob(const struct hb *h, unsigned char *out)
+{
+	be(out, h->il), be(out + 4, h->dl);
+	memcpy(out + 8, h->index, 16 * h->il);
+	memcpy(out + 8 + 16 * h->il, h->data, h->dl);
+	return 8 + 16 * h->il + h->dl;
+}
+
+static void rpm_header_fields(void)
+{
+	struct hb h = {0};
+	unsigned char blob[2048], epoch[4] = {0, 0, 0, 1};
+	hb_entry(&h, 63, 7, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16); /* a region: skipped */
+	hb_str(&h, 1000, "openssl-libs");
+	hb_str(&h, 1001, "3.0.7");
+	hb_str(&h, 1002, "18.el9_2");
+	hb_entry(&h, 1003, 4, epoch, 4);
+	hb_str(&h, 1014, "ASL 2.0");
+	hb_str(&h, 1022, "x86_64");
+	hb_str(&h, 1044, "openssl-3.0.7-18.el9_2.src.rpm");
+	size_t n = hb_blob(&h, blob);
+	struct sbom s = {0};
+	struct mr_err err = {0};
+	CU_ASSERT_EQUAL_FATAL(rpm_parse_header(blob, n, "rpmdb", &s, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(s.n, 1);
+	CU_ASSERT_EQUAL(s.pkgs[0].type, PKG_RPM);
+	CU_ASSERT_STRING_EQUAL(s.pkgs[0].name, "openssl-libs");
+	CU_ASSERT_STRING_EQUAL(s.pkgs[0].version, "1:3.0.7-18.el9_2");
+	CU_ASSERT_STRING_EQUAL(s.pkgs[0].arch, "x86_64");
+	CU_ASSERT_STRING_EQUAL(s.pkgs[0].source, "openssl");
+	CU_ASSERT_STRING_EQUAL(s.pkgs[0].source_version, "1:3.0.7-18.el9_2");
+	CU_ASSERT_STRING_EQUAL(s.pkgs[0].license, "ASL 2.0");
+	char purl[512];
+	snprintf(s.os.id, sizeof(s.os.id), "rocky");
+	snprintf(s.os.version_id, sizeof(s.os.version_id), "9.3");
+	pkg_purl(&s, &s.pkgs[0], purl, sizeof(purl));
+	CU_ASSERT_STRING_EQUAL(purl, "pkg:rpm/rocky/openssl-libs@3.0.7-18.el9_2?arch=x86_64&"
+				     "epoch=1&distro=rocky-9.3");
+	char eco[80];
+	osv_ecosystem(&s.os, eco, sizeof(eco));
+	CU_ASSERT_STRING_EQUAL(eco, "Rocky Linux:9");
+
+	/* no epoch, no source rpm: the package is its own source */
+	struct hb g = {0};
+	hb_str(&g, 1000, "bash");
+	hb_str(&g, 1001, "5.1.8");
+	hb_str(&g, 1002, "6.el9_1");
+	n = hb_blob(&g, blob);
+	CU_ASSERT_EQUAL(rpm_parse_header(blob, n, "rpmdb", &s, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(s.n, 2);
+	CU_ASSERT_STRING_EQUAL(s.pkgs[1].version, "5.1.8-6.el9_1");
+	CU_ASSERT_STRING_EQUAL(s.pkgs[1].source, "bash");
+
+	/* a gpg-pubkey "package" is a key rpm trusts: left out */
+	struct hb k = {0};
+	hb_str(&k, 1000, "gpg-pubkey");
+	hb_str(&k, 1001, "8483c65d");
+	hb_str(&k, 1002, "5ccc5b19");
+	n = hb_blob(&k, blob);
+	CU_ASSERT_EQUAL(rpm_parse_header(blob, n, "rpmdb", &s, &err), 0);
+	CU_ASSERT_EQUAL(s.n, 2);
+	sbom_free(&s);
+}
+
+static void rpm_header_damaged_named(void)
+{
+	struct hb h = {0};
+	unsigned char blob[2048];
+	hb_str(&h, 1000, "bash");
+	hb_str(&h, 1001, "5.1.8");
+	size_t n = hb_blob(&h, blob);
+	struct sbom s = {0};
+	struct mr_err err = {0};
+	/* cut short: the index says more data than there is */
+	CU_ASSERT_EQUAL(rpm_parse_header(blob, n - 3, "db: package 7", &s, &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "db: package 7: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "not an RPM header"));
+	/* too short for even the counts */
+	CU_ASSERT_EQUAL(rpm_parse_header(blob, 5, "db", &s, &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "too short"));
+	/* a string's offset past the data store */
+	be(blob + 8 + 16 + 8, 0xfff0);
+	CU_ASSERT_EQUAL(rpm_parse_header(blob, n, "db", &s, &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "runs past"));
+	/* a string without its NUL at the end of the data store */
+	hb_blob(&h, blob);
+	blob[n - 1] = 'x';
+	CU_ASSERT_EQUAL(rpm_parse_header(blob, n, "db", &s, &err), -1);
+	/* no VERSION: not a package */
+	struct hb g = {0};
+	hb_str(&g, 1000, "bash");
+	n = hb_blob(&g, blob);
+	CU_ASSERT_EQUAL(rpm_parse_header(blob, n, "db", &s, &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "without VERSION"));
+	CU_ASSERT_EQUAL(s.n, 0);
+	sbom_free(&s);
+}
+
+/* RPM distributions: Red Hat's records are per product stream, all of release 9 fit */
+static const char rpm_osv_text[] =
+	"[{\"id\": \"RHSA-1\", \"affected\": [{\"package\": {\"ecosystem\": "
+	"  \"Red Hat:enterprise_linux:9::appstream\", \"name\": \"openssl-libs\"},"
+	"  \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"},"
+	"  {\"fixed\": \"1:3.0.7-24.el9\"}]}]}]},"
+	" {\"id\": \"RHSA-8\", \"affected\": [{\"package\": {\"ecosystem\": "
+	"  \"Red Hat:enterprise_linux:8::baseos\", \"name\": \"openssl-libs\"},"
+	"  \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"}]}]}]},"
+	" {\"id\": \"ALSA-1\", \"affected\": [{\"package\": {\"ecosystem\": \"AlmaLinux:9\","
+	"  \"name\": \"openssl-libs\"},"
+	"  \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"}]}]}]},"
+	" {\"id\": \"RHSA-SRC\", \"affected\": [{\"package\": {\"ecosystem\": "
+	"  \"Red Hat:enterprise_linux:9::baseos\", \"name\": \"openssl\"},"
+	"  \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"}]}]}]}]";
+
+static void osv_rpm_ecosystems(void)
+{
+	struct osv_db db = {0};
+	struct sbom s = {0};
+	struct findings f = {0};
+	struct mr_err err = {0};
+	struct pkg p = {PKG_RPM,  "openssl-libs", "1:3.0.7-18.el9_2",
+			"x86_64", "openssl",      "1:3.0.7-18.el9_2",
+			"rpmdb",  "ASL 2.0"};
+	CU_ASSERT_EQUAL_FATAL(
+		osv_load_json(&db, rpm_osv_text, strlen(rpm_osv_text), "r.json", &err), 0);
+	CU_ASSERT_EQUAL_FATAL(sbom_add(&s, &p, &err), 0);
+	strcpy(s.os.id, "rhel");
+	strcpy(s.os.version_id, "9.4");
+	char eco[80];
+	osv_ecosystem(&s.os, eco, sizeof(eco));
+	CU_ASSERT_STRING_EQUAL(eco, "Red Hat:enterprise_linux:9");
+	struct match_opts o = {0};
+	CU_ASSERT_EQUAL_FATAL(scan_match(&s, &db, &o, &f, &err), 0);
+	/* RHSA-1 only: not release 8's, not AlmaLinux's, not one naming the source package */
+	CU_ASSERT_EQUAL_FATAL(f.n, 1);
+	CU_ASSERT_STRING_EQUAL(f.v[0].adv->id, "RHSA-1");
+	CU_ASSERT_STRING_EQUAL(f.v[0].fixed, "1:3.0.7-24.el9");
+	findings_free(&f);
+	/* the same package on AlmaLinux 9.3: ALSA-1 only */
+	strcpy(s.os.id, "almalinux");
+	strcpy(s.os.version_id, "9.3");
+	CU_ASSERT_EQUAL_FATAL(scan_match(&s, &db, &o, &f, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(f.n, 1);
+	CU_ASSERT_STRING_EQUAL(f.v[0].adv->id, "ALSA-1");
+	CU_ASSERT_PTR_NULL(f.v[0].fixed);
+	findings_free(&f);
+	/* a distribution OSV has no records for (Fedora): nothing is matched */
+	strcpy(s.os.id, "fedora");
+	strcpy(s.os.version_id, "39");
+	osv_ecosystem(&s.os, eco, sizeof(eco));
+	CU_ASSERT_STRING_EQUAL(eco, "");
+	sbom_free(&s);
+	osv_db_free(&db);
+}
+
 static CU_TestInfo tests[] = {
 	{"dpkg status: installed stanzas only, multi-line fields, Source (version)",
 	 dpkg_status_installed_only},
 	{"dpkg status: a stanza without Version, a bad version or line: named with file:line",
 	 dpkg_status_bad_input_named},
 	{"apk installed: P/V/A/o records; a record without V: named", apk_installed_with_origin},
+	{"rpm header: name, EVR, arch, license, source rpm; purl; gpg-pubkey left out",
+	 rpm_header_fields},
+	{"rpm header: short, inconsistent or unterminated headers named, nothing added",
+	 rpm_header_damaged_named},
 	{"os-release: quoted and bare values; OSV's ecosystem name", os_release_quoted_values},
 	{"layers: whiteouts and opaque dirs hide lower files; status.d merged; symlinks followed",
 	 layers_whiteouts_and_opaque_dirs},
@@ -389,6 +573,8 @@ static CU_TestInfo tests[] = {
 	{"OSV: the events walk (introduced, fixed, re-introduced, last_affected), per ecosystem",
 	 osv_event_walk},
 	{"OSV: malformed records are named with file and id", osv_malformed_named},
+	{"OSV: RPM distributions by binary package and EVR; Red Hat's product streams fit",
+	 osv_rpm_ecosystems},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("scan parse", tests)

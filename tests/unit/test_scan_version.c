@@ -1,12 +1,14 @@
 /*
  * tests/unit/test_scan_version.c - the version orderings scan matches advisories by
- * (minirun/scan/debver.c, apkver.c).
+ * (minirun/scan/debver.c, apkver.c, rpmver.c).
  *
  * dpkg's: thousands of random pairs (half of them near-twins: one changed by a '~', a
  * leading zero, an epoch, a revision) each checked against `dpkg --compare-versions`, the
  * reference. The pairs come from a seeded generator; the seed is printed and
  * MR_SCAN_SEED=N repeats a run. Without dpkg on the machine only the fixed cases run.
  * apk's: cases written from apk-tools' rules (no apk here to ask).
+ * rpm's: cases by hand, then random pairs checked against rpm's own rpm.vercmp (rpm's Lua,
+ * one `rpm --eval` run for all of them) when Debian's `rpm` package is installed.
  *
  * Run with `make test-unit`.
  */
@@ -259,6 +261,130 @@ static void apk_validity(void)
 	CU_ASSERT_FALSE(apk_version_valid("1.0_rc1a")); /* no letter after a suffix */
 }
 
+/* ---- rpm -------------------------------------------------------------------------------- */
+
+static void rpm_order_by_hand(void)
+{
+	static const struct {
+		const char *a, *b;
+		int want;
+	} cases[] = {
+		{"1.0-1", "1.0-1", 0},
+		{"1.0-1", "1.0-2", -1},
+		{"1.10-1", "1.9-1", 1}, /* numbers by value */
+		{"1.010", "1.10", 0},   /* leading zeros dropped */
+		{"1.0", "1_0", 0},      /* separators do not count */
+		{"1.0", "1.0.1", -1},   /* the longer is newer */
+		{"1.a", "1.1", -1},     /* a number is newer than letters */
+		{"1.0a", "1.0", 1},     /* letters after the end: newer */
+		{"1.0~rc1", "1.0", -1}, /* '~' before even the end */
+		{"1.0~rc1", "1.0~rc2", -1},
+		{"1.0^git1", "1.0", 1},    /* '^' after the end */
+		{"1.0^git1", "1.0.1", -1}, /* ... but before anything else */
+		{"1:1.0-1", "2.0-1", 1},   /* the epoch first */
+		{"0:1.0-1", "1.0-1", 0},   /* no epoch is 0 */
+		{"3.0.7-18.el9_2", "3.0.7-18.el9", 1},
+		{"2023c-1.el9", "2023c-1.el9~rc1", 1},
+		{"abc", "abd", -1},   /* letters as strings */
+		{"1.0", "1.0-2", -1}, /* no release: older than any */
+		{"5.1.8-6.el9_1", "5.1.8-6.el9_1", 0},
+		{"1.0.fc30", "1.0.fc30", 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int got = sign(rpm_version_cmp(cases[i].a, cases[i].b));
+		int back = sign(rpm_version_cmp(cases[i].b, cases[i].a));
+		if (got != cases[i].want || back != -cases[i].want)
+			printf("    # %s vs %s: %d, back %d (want %d)\n", cases[i].a, cases[i].b,
+			       got, back, cases[i].want);
+		CU_ASSERT_EQUAL(got, cases[i].want);
+		CU_ASSERT_EQUAL(back, -cases[i].want);
+	}
+}
+
+/* a random rpm EVR: [epoch:]version[-release], of the characters rpm versions use */
+static void rand_evr(char *buf)
+{
+	size_t n = 0;
+	if (rnd(5) == 0)
+		n += (size_t)sprintf(buf, "%u:", rnd(3));
+	buf[n++] = (char)('0' + rnd(10));
+	rand_chars(buf, &n, "0012345789..._abz~^", rnd(8));
+	if (rnd(4)) {
+		buf[n++] = '-';
+		rand_chars(buf, &n, "0123456789.el_~^a", 1 + rnd(6));
+	}
+	buf[n] = 0;
+}
+
+static void rpm_order_matches_rpm(void)
+{
+	char script[] = "/tmp/mr-rpmver.XXXXXX", out[] = "/tmp/mr-rpmver-out.XXXXXX";
+	int fd = mkstemp(script), ofd = mkstemp(out);
+	CU_ASSERT_FATAL(fd >= 0 && ofd >= 0);
+	FILE *f = fdopen(fd, "w");
+	const char *env = getenv("MR_SCAN_SEED");
+	unsigned long long seed = env ? strtoull(env, NULL, 10) : (unsigned long long)time(NULL);
+	rng = seed;
+	static char as[NPAIRS][48], bs[NPAIRS][48];
+	for (int i = 0; i < NPAIRS; i++) {
+		rand_evr(as[i]);
+		if (i % 2 == 0)
+			rand_evr(bs[i]);
+		else /* a near-twin: a '~', '^' or segment appended, or the epoch dropped */
+			switch (rnd(4)) {
+			case 0: sprintf(bs[i], "%.40s~1", as[i]); break;
+			case 1: sprintf(bs[i], "%.40s^1", as[i]); break;
+			case 2: sprintf(bs[i], "%.40s.a", as[i]); break;
+			default:
+				sprintf(bs[i], "%.40s",
+					strchr(as[i], ':') ? strchr(as[i], ':') + 1 : as[i]);
+			}
+		fprintf(f, "io.write(rpm.vercmp(\"%s\", \"%s\"), \"\\n\")\n", as[i], bs[i]);
+	}
+	fclose(f);
+	char expr[128];
+	snprintf(expr, sizeof(expr), "%%{lua: dofile('%s')}", script);
+	char *argv[] = {"rpm", "--eval", expr, NULL};
+	pid_t pid;
+	int status = -1;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, ofd, 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 1, 0);
+	int r = posix_spawnp(&pid, "rpm", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r == 0)
+		waitpid(pid, &status, 0);
+	close(ofd);
+	unlink(script);
+	FILE *o = fopen(out, "r");
+	unlink(out);
+	if (r != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !o) {
+		printf("    # rpm is not installed (apt-get install rpm): the random pairs were "
+		       "not checked\n");
+		if (o)
+			fclose(o);
+		return;
+	}
+	printf("    # rpm ordering: %d random pairs, seed %llu (MR_SCAN_SEED=%llu repeats it)\n",
+	       NPAIRS, seed, seed);
+	int bad = 0, read = 0, eq = 0;
+	for (int i = 0; i < NPAIRS; i++) {
+		int theirs;
+		if (fscanf(o, "%d", &theirs) != 1)
+			break;
+		read++;
+		int ours = sign(rpm_version_cmp(as[i], bs[i]));
+		eq += ours == 0;
+		if (ours != theirs && bad++ < 10)
+			printf("    # %s vs %s: ours %d, rpm %d\n", as[i], bs[i], ours, theirs);
+	}
+	fclose(o);
+	printf("    # %d answers from rpm, %d equal by our ordering\n", read, eq);
+	CU_ASSERT_EQUAL(read, NPAIRS);
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
 static CU_TestInfo tests[] = {
 	{"dpkg ordering: epochs, '~', letters before symbols, numbers by value", deb_order_by_hand},
 	{"dpkg ordering agrees with dpkg --compare-versions on random pairs",
@@ -267,6 +393,9 @@ static CU_TestInfo tests[] = {
 	{"apk ordering follows apk-tools' rules: suffixes, letters, -rN, leading zeros",
 	 apk_order_from_the_rules},
 	{"apk versions: the grammar's valid and invalid forms", apk_validity},
+	{"rpm ordering: epochs, '~' and '^', numbers against letters, no release",
+	 rpm_order_by_hand},
+	{"rpm ordering agrees with rpm's rpm.vercmp on random pairs", rpm_order_matches_rpm},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("scan versions", tests)

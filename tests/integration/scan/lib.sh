@@ -14,9 +14,15 @@
 #	                advisories, one fixed below the installed version, one for another
 #	                release, one for a binary (not source) name, one to ignore
 #	ms ARGS...      `minirun --root $R ARGS`
+#	rpm_image REF [DBDIR]  a Rocky Linux 9.3 image REF in $R (default $T_DIR/root) whose
+#	                rpmdb.sqlite (in DBDIR, default var/lib/rpm) rpmbuild and rpm made:
+#	                openssl-libs 1:3.0.7-18.el9_2 (from openssl), bash, tzdata (noarch)
+#	sc_validate SCHEMA FILE...  each FILE against the JSON schema SCHEMA (schemas/ here)
+#	                with python3-jsonschema: every error printed (file: path: message),
+#	                the exit status how many FILEs are invalid
 #
-# No network: the image is made from files, the advisories are written here. A real
-# debootstrap image (`make debian-image`) needs a Debian mirror and is not used.
+# No network: the images are made from files, the advisories are written here. The real
+# debootstrap image is debootstrap.t's (tests/lib/debootstrap.sh caches it).
 # See: minirun/scan/README.md, tests/integration/containers/lib.sh.
 . "$MR_TOP/tests/integration/containers/lib.sh"
 
@@ -138,4 +144,85 @@ sc_advisories() {
 	osv DSA-9008-1 Debian:12 libc6 '{"introduced": "0"}' \
 		', "database_specific": {"severity": "CRITICAL"}' >"$1/DSA-9008-1.json"
 	echo "not an advisory" >"$1/README.txt"
+}
+
+# rpm_pkg NAME EPOCH VERSION RELEASE ARCH LICENSE SOURCE - build one empty package into
+# $T_DIR/top/RPMS (EPOCH "" for none); SOURCE names the source package (its .src.rpm)
+rpm_pkg() {
+	mkdir -p "$T_DIR/top/SPECS"
+	# the spec is the source package's (its Name names the .src.rpm); the binary package
+	# is the spec's main package when the names agree, else a subpackage named in full
+	{
+		echo "Name: $7"
+		[ -n "$2" ] && echo "Epoch: $2"
+		echo "Version: $3"
+		echo "Release: $4"
+		echo "License: $6"
+		echo "Summary: $7, a test package with no files"
+		echo "BuildArch: $5"
+		echo "%description"
+		echo "$7 for tests/integration/scan"
+		if [ "$7" = "$1" ]; then
+			echo "%files"
+		else
+			echo "%package -n $1"
+			echo "Summary: $1 from $7"
+			echo "%description -n $1"
+			echo "$1 from $7"
+			echo "%files -n $1"
+		fi
+	} >"$T_DIR/top/SPECS/$1.spec"
+	rpmbuild --define "_topdir $T_DIR/top" --define '_build_id_links none' \
+		-bb "$T_DIR/top/SPECS/$1.spec" >"$T_DIR/rpmbuild.log" 2>&1 ||
+		t_fail "rpmbuild $1: $(tail -n 5 "$T_DIR/rpmbuild.log")"
+}
+
+# rpm_image REF [DBDIR] - a Rocky Linux 9.3 image REF whose rpmdb (in DBDIR, default
+# var/lib/rpm) holds openssl-libs (epoch 1, from openssl), bash and tzdata (noarch)
+rpm_image() {
+	t_need rpm rpmbuild
+	R=${R:-$T_DIR/root}
+	dbdir=${2:-var/lib/rpm}
+	rm -rf "$T_DIR/top" "$T_DIR/tree"
+	rpm_pkg openssl-libs 1 3.0.7 18.el9_2 x86_64 'ASL 2.0' openssl
+	rpm_pkg bash "" 5.1.8 6.el9_1 x86_64 'GPLv3+' bash
+	rpm_pkg tzdata "" 2023c 1.el9 noarch 'Public Domain' tzdata
+	mkdir -p "$T_DIR/tree/etc" "$T_DIR/tree/$dbdir"
+	cat >"$T_DIR/tree/etc/os-release" <<-'END'
+		NAME="Rocky Linux"
+		VERSION="9.3 (Blue Onyx)"
+		ID="rocky"
+		ID_LIKE="rhel centos fedora"
+		VERSION_ID="9.3"
+		PRETTY_NAME="Rocky Linux 9.3 (Blue Onyx)"
+	END
+	rpm --dbpath "$T_DIR/tree/$dbdir" --initdb || t_fail "rpm --initdb"
+	# --justdb: record, unpack nothing; --ignorearch: x86_64 packages on any host
+	rpm --dbpath "$T_DIR/tree/$dbdir" -i --nodeps --justdb --ignorearch --ignoreos \
+		"$T_DIR"/top/RPMS/*/*.rpm 2>"$T_DIR/rpm.log" || t_fail "rpm -i: $(cat "$T_DIR/rpm.log")"
+	[ -s "$T_DIR/tree/$dbdir/rpmdb.sqlite" ] || t_fail "rpm made no rpmdb.sqlite in $dbdir"
+	rm -f "$T_DIR/tree/$dbdir/.rpm.lock" "$T_DIR/tree/$dbdir"/rpmdb.sqlite-*
+	(cd "$T_DIR/tree" && tar -cf "$T_DIR/tree.tar" .) || t_fail "tar of the tree"
+	ms import "$T_DIR/tree.tar" "$1" >/dev/null || t_fail "import $1"
+}
+
+# sc_validate SCHEMA FILE... - each FILE against SCHEMA (draft-07), every error on its own
+# line ("FILE: PATH: message"); the exit status is how many FILEs are invalid (one python
+# start for them all: the schema tests validate dozens of documents)
+sc_validate() {
+	python3 -c 'import jsonschema' 2>/dev/null || t_skip "needs python3-jsonschema, not installed"
+	python3 - "$@" <<-'END'
+		import json, sys
+		import jsonschema
+		schema = json.load(open(sys.argv[1]))
+		jsonschema.Draft7Validator.check_schema(schema)
+		validator = jsonschema.Draft7Validator(schema)
+		bad = 0
+		for name in sys.argv[2:]:
+		    errors = sorted(validator.iter_errors(json.load(open(name))), key=lambda e: list(e.absolute_path))
+		    for e in errors[:20]:
+		        print("%s: %s: %s" % (name, "/".join(str(p) for p in e.absolute_path) or "(top)", e.message[:300]))
+		    bad += 1 if errors else 0
+		sys.exit(min(bad, 100))
+	END
 }
