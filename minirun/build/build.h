@@ -38,6 +38,7 @@ struct build_opts {
 	const char *target;  /* --target STAGE: build that stage (and what it needs) */
 	const char *output;  /* --output type=local,dest=DIR|type=tar,dest=F: no image */
 	bool no_cache, quiet;
+	bool pull; /* --pull: pull every base image again, even when the store has it */
 };
 
 /*

@@ -243,6 +243,75 @@ int bld_from_lowers(struct builder *b, const char *ref, char ***lowers)
 	return image_lowerdirs(&b->st, s->image, lowers, NULL, b->err);
 }
 
+/*
+ * resolve_base - the base image NAME in the store: by its name, or NAME@DIGEST by the
+ * manifest digest (or the repo digest a pull recorded), else - an imported or loaded image
+ * has no repo digest - by DIGEST as the image ID (the config's digest). 0 with IMG, -1
+ * with ERR (errnum ENOENT when it is not there).
+ */
+static int resolve_base(struct builder *b, const char *name, struct image *img, struct mr_err *err)
+{
+	struct image_ref ref;
+	if (image_resolve(&b->st, name, img, err) == 0)
+		return 0;
+	if (err && err->errnum != ENOENT)
+		return -1;
+	if (ref_parse(name, &ref, NULL) < 0 || !ref.digest[0])
+		return -1;
+	if (image_resolve(&b->st, ref.digest, img, NULL) == 0)
+		return 0;
+	return mr_failk(err, MR_E_NOT_FOUND, ENOENT,
+			"no image in the store has the manifest digest, repo digest or image ID "
+			"%s",
+			ref.digest);
+}
+
+/*
+ * pull_base - FROM NAME of a stage, before any stage is built: pulled from its registry as
+ * `minirun pull` does when the store lacks it, or always with --pull (but a NAME@DIGEST
+ * already here: that content cannot have changed). BuildKit's line for it is
+ * "[internal] load metadata for NAME". The caller holds no store lock (a failed pull
+ * collects its garbage, which needs the store to itself).
+ */
+static int pull_base(struct builder *b, const char *name)
+{
+	struct image_ref ref;
+	struct image img;
+	char canon[600];
+	if (!strcasecmp(name, "scratch") || !strncmp(name, "sha256:", 7) ||
+	    ref_parse(name, &ref, NULL) < 0)
+		return 0; /* no registry's: do_from resolves it or says what is wrong */
+	bool have = resolve_base(b, name, &img, NULL) == 0;
+	if (have)
+		image_free(&img);
+	if (have && (!b->o->pull || ref.digest[0]))
+		return 0;
+	ref_canonical(&ref, canon, sizeof(canon));
+	bld_say(b, "#%d [internal] load metadata for %s\n", ++b->vertex, canon);
+	double t0 = bld_now();
+	struct pull_opts po = {.quiet = 1};
+	mr_say("FROM %s: %s, pulled as `minirun pull` would", name,
+	       have ? "--pull" : "not in the store");
+	if (image_pull(&b->st, name, &po, b->err) < 0) {
+		bld_say(b, "#%d ERROR: %s\n", b->vertex, b->err->msg);
+		if (ref.digest[0])
+			mr_prefix(b->err,
+				  "FROM %s: no image in the store has the manifest digest, repo "
+				  "digest or image ID %s, and the pull failed: ",
+				  name, ref.digest);
+		else
+			mr_prefix(b->err, "FROM %s: %s: ", name,
+				  have ? "--pull" : "not in the store, and the pull failed");
+		return -1;
+	}
+	if (resolve_base(b, name, &img, NULL) == 0) {
+		bld_say(b, "#%d resolve %s done\n", b->vertex, img.manifest_digest);
+		image_free(&img);
+	}
+	bld_say(b, "#%d DONE %.1fs\n\n", b->vertex, bld_now() - t0);
+	return 0;
+}
+
 /* FROM IMAGE|STAGE [AS NAME]: the base's config and layers are the start */
 static int do_from(struct builder *b, const struct df_instr *in, struct strv *global)
 {
@@ -263,7 +332,7 @@ static int do_from(struct builder *b, const struct df_instr *in, struct strv *gl
 		snprintf(b->key, sizeof(b->key), "%s", from->key);
 	} else {
 		struct image img;
-		if (image_resolve(&b->st, name, &img, b->err) < 0) {
+		if (resolve_base(b, name, &img, b->err) < 0) {
 			if (b->err->errnum == ENOENT)
 				mr_prefix(b->err, "FROM %s: ", name);
 			return -1;
@@ -598,6 +667,22 @@ static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 	}
 	if (rc == 0)
 		mark_needed(b, target, &global);
+	/* the bases the stages need, pulled first if missing: without the build's store lock,
+	 * as nothing of this build is in the store yet */
+	store_unlock(&b->st, STORE_ADDING);
+	for (size_t i = 0; rc == 0 && i <= target; i++) {
+		const struct df_instr *in = &b->df.instrs[b->stages[i].from];
+		char *name = b->stages[i].needed && in->nargs
+				     ? expand_global(b, in->args[0], &global)
+				     : NULL;
+		if (name && find_stage(b, name, i) < 0)
+			rc = pull_base(b, name);
+		if (rc < 0)
+			mr_prefix(b->err, "%s:%d: ", b->o->dockerfile, in->start_line);
+		free(name);
+	}
+	if (store_lock(&b->st, STORE_ADDING, rc < 0 ? NULL : b->err) < 0)
+		rc = -1;
 	for (size_t i = 0; rc == 0 && i <= target; i++)
 		if (b->stages[i].needed) /* a stage the target does not need is not built */
 			rc = build_stage(b, i, &global);

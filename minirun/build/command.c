@@ -49,6 +49,8 @@ static void usage(FILE *out)
 		"      --label K=V          set a label on the image (more than once: several)\n"
 		"      --network MODE       RUN's network: none (default) or host\n"
 		"      --no-cache           do not use the cache\n"
+		"      --pull               pull each base image again, even when the store has it\n"
+		"                           (a missing one is always pulled, as `minirun pull` does)\n"
 		"  -o, --output SPEC        write the filesystem instead of storing an image:\n"
 		"                           type=local,dest=DIR or type=tar,dest=FILE\n"
 		"      --print-parse FILE   print the parse of FILE (\"-\": stdin) in BuildKit's\n"
@@ -96,6 +98,7 @@ int build_main(int argc, char **argv, char **full)
 		{"label", required_argument, NULL, 'L'},
 		{"network", required_argument, NULL, 'N'},
 		{"no-cache", no_argument, NULL, 'C'},
+		{"pull", no_argument, NULL, 'U'},
 		{"output", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"tag", required_argument, NULL, 't'},
@@ -124,6 +127,7 @@ int build_main(int argc, char **argv, char **full)
 			o.network = optarg;
 			break;
 		case 'C': o.no_cache = true; break;
+		case 'U': o.pull = true; break;
 		case 'o': o.output = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 't': tags[o.ntags++] = optarg; break;
