@@ -18,11 +18,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/cmd.h"
 #include "lib/err.h"
 #include "minirun/image/image.h"
 
 /* `minirun build ...`: ARGV[0] is "build"; returns the exit status. FULL: minirun's argv. */
 int build_main(int argc, char **argv, char **full);
+
+/* `minirun builder du|prune` (cache.c): the build cache's records, their sizes, removal */
+extern const struct mr_command builder_commands[];
 
 /* What `minirun build` was asked for. */
 struct build_opts {

@@ -37,6 +37,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -394,8 +395,10 @@ static char *export_text(struct builder *b)
 	bool cache =
 		snprintf(dir, sizeof(dir), "%s/build/cache", b->st.root) < (int)sizeof(dir) &&
 		snprintf(path, sizeof(path), "%s/export-%s.json", dir, hex) < (int)sizeof(path);
-	if (cache && !b->o->no_cache && mr_read_file(path, &text, NULL, NULL) == 0)
+	if (cache && !b->o->no_cache && mr_read_file(path, &text, NULL, NULL) == 0) {
+		utimensat(AT_FDCWD, path, NULL, 0); /* last used, for `builder du` and prune */
 		return text;
+	}
 	fmt_now(now, sizeof(now));
 	json_object_set_new(b->s.config, "created", json_string(now));
 	text = json_dumps(b->s.config, JSON_COMPACT);

@@ -80,16 +80,19 @@ static int cache_get(struct builder *b, json_t **layer, const char **diffid)
 		return 0;
 	}
 	*layer = e;
+	utimensat(AT_FDCWD, path, NULL, 0); /* last used: `builder du` and `prune --filter` */
 	return 1;
 }
 
-static void cache_put(struct builder *b, json_t *desc, const char *diffid)
+/* record the layer DESC (DIFFID) of the step BY under the current key */
+static void cache_put(struct builder *b, json_t *desc, const char *diffid, const char *by)
 {
 	char path[PATH_MAX], dir[PATH_MAX];
 	if (snprintf(dir, sizeof(dir), "%s/build/cache", b->st.root) >= (int)sizeof(dir) ||
 	    cache_path(b, path, sizeof(path)) < 0)
 		return;
-	json_t *e = json_pack("{s:O, s:s}", "layer", desc, "diff_id", diffid);
+	json_t *e =
+		json_pack("{s:O, s:s, s:s}", "layer", desc, "diff_id", diffid, "description", by);
 	_cleanup_free_ char *text = json_dumps(e, JSON_COMPACT);
 	json_decref(e);
 	if (text && mr_mkdir_p(dir, 0700, NULL) == 0)
@@ -314,7 +317,7 @@ int bld_run(struct builder *b, const struct df_instr *in)
 	}
 	if (rc == 0) {
 		json_t *desc = layer_desc(&r.ld);
-		cache_put(b, desc, r.ld.diffid);
+		cache_put(b, desc, r.ld.diffid, sb_str(&by));
 		add_layer(b, desc, r.ld.diffid, sb_str(&by));
 		json_decref(desc);
 		bld_say(b, "#%d DONE %.1fs\n\n", b->vertex, bld_now() - t0);
@@ -676,7 +679,7 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 	} else if (step_copy_layer(&b->st, staging, layer, sizeof(layer), &ld, b->err) == 0 &&
 		   step_put_layer(&b->st, layer, &ld, b->err) == 0) {
 		json_t *desc = layer_desc(&ld);
-		cache_put(b, desc, ld.diffid);
+		cache_put(b, desc, ld.diffid, sb_str(&by));
 		add_layer(b, desc, ld.diffid, sb_str(&by));
 		json_decref(desc);
 		bld_say(b, "#%d DONE %.1fs\n\n", b->vertex, bld_now() - t0);
