@@ -46,6 +46,19 @@ struct build_opts {
 };
 
 /*
+ * build_output_spec - --output SPEC split into TYPE ("local" or "tar") and DEST: "type=local,
+ * dest=DIR", "type=tar,dest=FILE" (FILE "-": stdout), or buildx's shorthands "DIR" and "-"
+ * (a tar on stdout). -1 with err naming SPEC and what to give.
+ */
+int build_output_spec(const char *spec, char type[16], char dest[4096], struct mr_err *err);
+
+/*
+ * build_platform_check - 0 if SPEC ("os/arch[/variant]") is this machine's platform, the
+ * only one minirun builds for (no emulation); else -1 with err naming SPEC and the host's.
+ */
+int build_platform_check(const char *spec, struct mr_err *err);
+
+/*
  * build_image - build O's Dockerfile in O's context into the image store (image_root()),
  * naming it with each -t; its ID ("sha256:...") to ID ("" with --output, which writes the
  * filesystem out instead). Progress on stderr (BuildKit's plain

@@ -47,6 +47,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
@@ -244,6 +245,28 @@ int bld_from_lowers(struct builder *b, const char *ref, char ***lowers)
 	return image_lowerdirs(&b->st, s->image, lowers, NULL, b->err);
 }
 
+int build_platform_check(const char *spec, struct mr_err *err)
+{
+	char os[32], arch[32], variant[32], hos[32], harch[32], hvariant[32];
+	if (image_platform(NULL, hos, harch, hvariant, err) < 0)
+		return -1;
+	if (strchr(spec, ','))
+		return mr_fail(err, 0,
+			       "%s: one platform only (a multi-platform build needs emulation, "
+			       "which minirun does not do)",
+			       spec);
+	if (image_platform(spec, os, arch, variant, NULL) < 0)
+		return mr_fail(err, 0, "%s: expected OS/ARCH[/VARIANT], e.g. %s/%s", spec, hos,
+			       harch);
+	if (strcmp(os, hos) || strcmp(arch, harch) || (variant[0] && strcmp(variant, hvariant)))
+		return mr_fail(
+			err, 0,
+			"%s: this machine builds for %s/%s%s%s only (RUN runs natively here, "
+			"without emulation)",
+			spec, hos, harch, hvariant[0] ? "/" : "", hvariant);
+	return 0;
+}
+
 /*
  * resolve_base - the base image NAME in the store: by its name, or NAME@DIGEST by the
  * manifest digest (or the repo digest a pull recorded), else - an imported or loaded image
@@ -316,8 +339,14 @@ static int pull_base(struct builder *b, const char *name)
 /* FROM IMAGE|STAGE [AS NAME]: the base's config and layers are the start */
 static int do_from(struct builder *b, const struct df_instr *in, struct strv *global)
 {
-	if (df_flag(in, "platform"))
-		return mr_fail(b->err, 0, "FROM --platform is not written yet");
+	if (df_flag(in, "platform")) { /* $BUILDPLATFORM, $TARGETPLATFORM or the same by name */
+		_cleanup_free_ char *p = expand_global(b, df_flag(in, "platform"), global);
+		if (!p || build_platform_check(p, b->err) < 0) {
+			if (p)
+				mr_prefix(b->err, "FROM --platform=%s: ", p);
+			return -1;
+		}
+	}
 	if (in->nargs != 1 && !(in->nargs == 3 && !strcasecmp(in->args[1], "AS")))
 		return mr_fail(b->err, 0, "FROM requires either one or three arguments");
 	_cleanup_free_ char *name = expand_global(b, in->args[0], global);
@@ -483,27 +512,70 @@ static int onbuild_triggers(struct builder *b)
 	return rc;
 }
 
+int build_output_spec(const char *spec, char type[16], char dest[PATH_MAX], struct mr_err *err)
+{
+	type[0] = dest[0] = '\0';
+	if (!strchr(spec, '=')) { /* buildx's shorthands: "-o DIR", and "-o -" for a tar */
+		snprintf(type, 16, "%s", strcmp(spec, "-") ? "local" : "tar");
+		if (snprintf(dest, PATH_MAX, "%s", spec) >= PATH_MAX)
+			return mr_fail(err, ENAMETOOLONG, "--output %.40s...", spec);
+		return spec[0] ? 0 : mr_fail(err, 0, "--output: empty");
+	}
+	for (const char *p = spec; *p;) {
+		size_t n = strcspn(p, ",");
+		if (!strncmp(p, "type=", 5))
+			snprintf(type, 16, "%.*s", (int)(n - 5), p + 5);
+		else if (!strncmp(p, "dest=", 5))
+			snprintf(dest, PATH_MAX, "%.*s", (int)(n - 5), p + 5);
+		else
+			return mr_fail(err, 0,
+				       "--output %s: unknown key '%.*s' (type= and dest= only)",
+				       spec, (int)strcspn(p, "=,"), p);
+		p += n + (p[n] == ',');
+	}
+	if ((strcmp(type, "tar") && strcmp(type, "local")) || !dest[0] ||
+	    (!strcmp(type, "local") && !strcmp(dest, "-")))
+		return mr_fail(err, 0,
+			       "--output %s: give type=local,dest=DIR or type=tar,dest=FILE "
+			       "(dest=-: the tar on stdout)",
+			       spec);
+	return 0;
+}
+
+/* tar_to_stdout - the tar at PATH written on stdout (--output type=tar,dest=-) */
+static int tar_to_stdout(const char *path, struct mr_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[1 << 16];
+	ssize_t n;
+	if (fd < 0)
+		return mr_fail(err, errno, "open '%s'", path);
+	fflush(stdout);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(1, buf + off, (size_t)(n - off));
+			if (w < 0)
+				return mr_fail(err, errno, "write the tar on stdout");
+			off += w;
+		}
+	return n < 0 ? mr_fail(err, errno, "read '%s'", path) : 0;
+}
+
 /*
  * export_files - --output type=local,dest=DIR: the image's filesystem, its layers applied
  * in order onto DIR (whiteouts remove what they name); type=tar,dest=FILE: the same tree
- * as one tar. No image is stored, as with BuildKit's --output.
+ * as one tar (dest=-: on stdout). No image is stored, as with BuildKit's --output.
  */
 static int export_files(struct builder *b)
 {
 	const char *spec = b->o->output;
-	char type[16] = "", dest[PATH_MAX] = "", dir[PATH_MAX];
-	for (const char *p = spec; *p;) {
-		size_t n = strcspn(p, ",");
-		if (!strncmp(p, "type=", 5))
-			snprintf(type, sizeof(type), "%.*s", (int)(n - 5), p + 5);
-		else if (!strncmp(p, "dest=", 5))
-			snprintf(dest, sizeof(dest), "%.*s", (int)(n - 5), p + 5);
-		p += n + (p[n] == ',');
-	}
+	char type[16], dest[PATH_MAX], dir[PATH_MAX], tmptar[PATH_MAX] = "";
+	if (build_output_spec(spec, type, dest, b->err) < 0)
+		return -1;
 	bool tar = !strcmp(type, "tar");
-	if ((!tar && strcmp(type, "local")) || !dest[0])
-		return mr_fail(b->err, 0,
-			       "--output %s: give type=local,dest=DIR or type=tar,dest=FILE", spec);
+	if (tar && !strcmp(dest, "-") &&
+	    store_tmp_path(&b->st, "output-tar", tmptar, sizeof(tmptar), b->err) < 0)
+		return -1;
 	bld_say(b, "#%d exporting to %s %s\n", ++b->vertex, type, dest);
 	double t0 = bld_now();
 	if (tar) {
@@ -531,7 +603,11 @@ static int export_files(struct builder *b)
 	}
 	if (tar && rc == 0) {
 		struct layer_diff_opts dopts = {.mtime = -1, .compression = LAYER_COMP_NONE};
-		rc = layer_diff(dir, dest, &dopts, NULL, b->err);
+		rc = layer_diff(dir, tmptar[0] ? tmptar : dest, &dopts, NULL, b->err);
+		if (rc == 0 && tmptar[0])
+			rc = tar_to_stdout(tmptar, b->err);
+		if (tmptar[0])
+			unlink(tmptar);
 	}
 	if (tar)
 		step_copy_end(dir); /* the scratch tree */
