@@ -28,6 +28,12 @@ int build_main(int argc, char **argv, char **full);
 /* `minirun builder du|prune` (cache.c): the build cache's records, their sizes, removal */
 extern const struct mr_command builder_commands[];
 
+/* --progress: BuildKit's plain lines, or its redrawing tty view (auto: tty when stderr is
+ * a terminal and TERM is not "dumb") */
+enum build_progress { BUILD_PROGRESS_AUTO, BUILD_PROGRESS_PLAIN, BUILD_PROGRESS_TTY };
+/* build_progress_tty - does P draw the tty view here? */
+bool build_progress_tty(enum build_progress p);
+
 /* What `minirun build` was asked for. */
 struct build_opts {
 	const char *context;    /* the context directory */
@@ -43,6 +49,7 @@ struct build_opts {
 	const char *output;  /* --output type=local,dest=DIR|type=tar,dest=F: no image */
 	bool no_cache, quiet;
 	bool pull; /* --pull: pull every base image again, even when the store has it */
+	enum build_progress progress;
 };
 
 /*

@@ -56,6 +56,7 @@
 #include "minirun/build/builder.h"
 #include "minirun/build/dockerfile.h"
 #include "minirun/build/shlex.h"
+#include "minirun/build/ttyview.h"
 
 double bld_now(void)
 {
@@ -792,8 +793,13 @@ int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struc
 	struct builder b = {.o = &so, .err = err, .out = o->quiet ? NULL : stderr};
 	char ctx[PATH_MAX] = "", df[PATH_MAX * 2];
 	int rc = -1;
+	pid_t view = -1;
 	if (store_open(&b.st, image_root(), err) < 0)
 		return -1;
+	/* --progress tty (auto: when stderr, where the progress goes, is a terminal): a view
+	 * process redraws the steps from the plain lines (ttyview.h); plain when it fails */
+	if (b.out && build_progress_tty(o->progress) && ttyview_start(2, &b.out, &view) < 0)
+		b.out = stderr;
 	if (!strcmp(o->context, "-")) {
 		if (o->dockerfile && !strcmp(o->dockerfile, "-")) {
 			store_close(&b.st);
@@ -832,6 +838,10 @@ int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struc
 		step_running_done(&b.st);
 		store_unlock(&b.st, STORE_ADDING);
 	}
+	if (view > 0) { /* the final state drawn, before anything else is said */
+		ttyview_end(b.out, view);
+		view = -1;
+	}
 	json_decref(b.made);
 	for (size_t i = 0; i < b.nstages; i++) {
 		json_decref(b.stages[i].s.config);
@@ -857,7 +867,16 @@ int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struc
 out_df:
 	dockerfile_free(&b.df);
 out_store:
+	if (view > 0)
+		ttyview_end(b.out, view);
 	step_copy_end(ctx);
 	store_close(&b.st);
 	return rc;
+}
+
+bool build_progress_tty(enum build_progress p)
+{
+	const char *term = getenv("TERM");
+	return p == BUILD_PROGRESS_TTY ||
+	       (p == BUILD_PROGRESS_AUTO && isatty(2) && !(term && !strcmp(term, "dumb")));
 }

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/cli.h"
 #include "lib/err.h"
@@ -56,6 +57,8 @@ static void usage(FILE *out)
 		"                           type=local,dest=DIR or type=tar,dest=FILE (FILE -:\n"
 		"                           stdout); DIR alone is type=local, - alone a tar\n"
 		"      --platform OS/ARCH   the target platform: only this machine's (no emulation)\n"
+		"      --progress MODE      auto (default: tty when stderr is a terminal), plain\n"
+		"                           (BuildKit's lines: #N ...), or tty (a redrawn view)\n"
 		"      --print-parse FILE   print the parse of FILE (\"-\": stdin) in BuildKit's\n"
 		"                           notation, one line per instruction, and build nothing\n"
 		"  -q, --quiet              no progress; print the image ID\n"
@@ -103,6 +106,7 @@ int build_main(int argc, char **argv, char **full)
 		{"no-cache", no_argument, NULL, 'C'},
 		{"pull", no_argument, NULL, 'U'},
 		{"platform", required_argument, NULL, 'p'},
+		{"progress", required_argument, NULL, 'R'},
 		{"output", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"tag", required_argument, NULL, 't'},
@@ -132,6 +136,19 @@ int build_main(int argc, char **argv, char **full)
 			break;
 		case 'C': o.no_cache = true; break;
 		case 'U': o.pull = true; break;
+		case 'R':
+			if (!strcmp(optarg, "auto"))
+				o.progress = BUILD_PROGRESS_AUTO;
+			else if (!strcmp(optarg, "plain"))
+				o.progress = BUILD_PROGRESS_PLAIN;
+			else if (!strcmp(optarg, "tty"))
+				o.progress = BUILD_PROGRESS_TTY;
+			else
+				return usage_error("--progress takes auto, plain or tty");
+			if (o.progress == BUILD_PROGRESS_TTY && !isatty(2))
+				return usage_error("--progress tty: stderr is not a terminal (use "
+						   "plain)");
+			break;
 		case 'p': {
 			struct mr_err perr = {0};
 			if (build_platform_check(optarg, &perr) < 0) {
