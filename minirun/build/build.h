@@ -69,7 +69,7 @@ int build_platform_check(const char *spec, struct mr_err *err);
  * build_image - build O's Dockerfile in O's context into the image store (image_root()),
  * naming it with each -t; its ID ("sha256:...") to ID ("" with --output, which writes the
  * filesystem out instead). Progress on stderr (BuildKit's plain
- * form) unless O->quiet. Returns 0, or -1 with err: a parse error as "FILE:LINE: what", a
+ * form, or its tty view: O->progress) unless O->quiet. Returns 0, or -1 with err: a parse error as "FILE:LINE: what", a
  * failed RUN as docker says it ("process \"/bin/sh -c false\" did not complete
  * successfully: exit code: 1").
  */

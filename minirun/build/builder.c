@@ -22,14 +22,15 @@
  * declares is warned about.
  *
  * The progress is BuildKit's plain output on stderr: "#N [2/5] RUN ...", the command's
- * output under it ("#N 0.131 hello"), then "#N DONE 0.4s" or "#N CACHED".
+ * output under it ("#N 0.131 hello"), then "#N DONE 0.4s" or "#N CACHED". On a terminal
+ * those lines go to a view process that redraws them as BuildKit's tty view (ttyview.h).
  *
  * Stages: each FROM starts one; the target (the last, or --target's) and the stages it
  * needs (FROM STAGE, COPY --from=STAGE) are built in the file's order, the others not at
  * all. A base image's ONBUILD triggers run right after its FROM. Heredocs: RUN's become
  * part of its shell script, COPY's are files (layers.c).
- * ADD unpacks local tars (steps.c). Not written yet: pulling a missing base, ADD of
- * URLs, RUN --mount.
+ * ADD unpacks local tars and downloads URLs (copy.c, fetch.c). A base the store lacks
+ * is pulled before any stage is built (pull_base). Not written yet: RUN --mount.
  *
  * See: https://docs.docker.com/reference/dockerfile/ ; build.h, builder.h
  */

@@ -67,7 +67,8 @@ static void usage(FILE *out)
 		"  -h, --help               print this help\n"
 		"\n"
 		"CONTEXT - reads a tar of the context, or a Dockerfile alone, from stdin.\n"
-		"Not written yet: --platform, ADD of URLs, RUN --mount, pulling a missing base.\n");
+		"A FROM image the store lacks is pulled as `minirun pull` does.\n"
+		"Not written yet: RUN --mount; --platform other than this machine's.\n");
 }
 
 static int print_parse(const char *file)
