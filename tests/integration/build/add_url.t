@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/integration/build/add_url.t - ADD of an http(s) URL, against a server the test starts
-# on 127.0.0.1 inside its own network namespace (python3's http.server; openssl s_server
+# on 127.0.0.1 inside its own network namespace (busybox httpd; openssl s_server
 # with a certificate made here for https): the file lands with docker's rules (its name from
 # the URL when DEST ends in /, mode 0600, mtime from Last-Modified, a tar not unpacked),
 # --checksum is checked, the cache follows the content, and a failure names the URL and
@@ -11,7 +11,7 @@
 
 # the served files in $T_DIR/srv, an empty context in $T_DIR/ctx
 served() {
-	t_need python3
+	[ -n "$BB" ] || t_skip "needs busybox (busybox-static) for its httpd"
 	mkdir -p "$T_DIR/srv" "$T_DIR/ctx"
 	echo hello >"$T_DIR/srv/hello.txt"
 	touch -d "2020-01-02 03:04:05Z" "$T_DIR/srv/hello.txt"
@@ -19,9 +19,9 @@ served() {
 	export S="$T_DIR/srv" C="$T_DIR/ctx"
 }
 
-# inside ct_host: http.server on 127.0.0.1:8000 of the test's namespace, serving $S
+# inside ct_host: busybox httpd on 127.0.0.1:8000 of the test's namespace, serving $S
 serve='
-	(cd "$S" && exec python3 -m http.server 8000 --bind 127.0.0.1 >"$R.http" 2>&1) &
+	"$BB" httpd -f -p 127.0.0.1:8000 -h "$S" >"$R.http" 2>&1 &
 	srv=$!
 	i=0
 	until grep -qi ":1F40 00000000:0000 0A" /proc/net/tcp; do
@@ -75,7 +75,7 @@ add_url_failures() {
 	ct_host "$serve"'
 		printf "FROM busybox\nADD http://127.0.0.1:8000/nope /x\n" >"$C/Dockerfile"
 		mr build "$C" >"$R.out" 2>&1 && die "a 404 built"
-		grep -q "^minirun: .*Dockerfile:2: GET http://127.0.0.1:8000/nope: invalid response status 404" "$R.out" ||
+		grep -q "^minirun: .*Dockerfile:2: GET http://127.0.0.1:8000/nope: invalid response status 404 Not Found" "$R.out" ||
 			die "404: $(cat "$R.out")"
 		printf "FROM busybox\nADD http://127.0.0.1:1/x /x\n" >"$C/Dockerfile"
 		mr build -q "$C" >"$R.out" 2>&1 && die "a refused connection built"
