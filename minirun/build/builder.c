@@ -338,6 +338,39 @@ static int pull_base(struct builder *b, const char *name)
 	return 0;
 }
 
+/*
+ * pull_bases - pull_base for each image the stages up to TARGET that it needs name: FROM
+ * IMAGE, and COPY --from=IMAGE written without variables (one with a stage's ARG in it is
+ * only known when the stage runs: bld_from_lowers then finds it in the store or says so).
+ */
+static int pull_bases(struct builder *b, size_t target, struct strv *global)
+{
+	for (size_t i = 0; i <= target; i++) {
+		const struct stage *st = &b->stages[i];
+		for (size_t k = st->from; st->needed && k < st->end; k++) {
+			const struct df_instr *in = &b->df.instrs[k];
+			const char *ref = NULL;
+			if (in->kind == DF_FROM && in->nargs)
+				ref = in->args[0];
+			else if (in->kind == DF_COPY || in->kind == DF_ADD)
+				ref = df_flag(in, "from");
+			if (!ref || (in->kind != DF_FROM && strchr(ref, '$')))
+				continue;
+			char *name = expand_global(b, ref, global);
+			/* a stage's name or number is no image (a wrong one: bld_from_lowers says) */
+			bool stage = name && (find_stage(b, name, i) >= 0 ||
+					      name[strspn(name, "0123456789")] == '\0');
+			int rc = !name ? -1 : stage ? 0 : pull_base(b, name);
+			free(name);
+			if (rc < 0) {
+				mr_prefix(b->err, "%s:%d: ", b->o->dockerfile, in->start_line);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* FROM IMAGE|STAGE [AS NAME]: the base's config and layers are the start */
 static int do_from(struct builder *b, const struct df_instr *in, struct strv *global)
 {
@@ -751,17 +784,8 @@ static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 	/* the bases the stages need, pulled first if missing: without the build's store lock,
 	 * as nothing of this build is in the store yet */
 	store_unlock(&b->st, STORE_ADDING);
-	for (size_t i = 0; rc == 0 && i <= target; i++) {
-		const struct df_instr *in = &b->df.instrs[b->stages[i].from];
-		char *name = b->stages[i].needed && in->nargs
-				     ? expand_global(b, in->args[0], &global)
-				     : NULL;
-		if (name && find_stage(b, name, i) < 0)
-			rc = pull_base(b, name);
-		if (rc < 0)
-			mr_prefix(b->err, "%s:%d: ", b->o->dockerfile, in->start_line);
-		free(name);
-	}
+	if (rc == 0)
+		rc = pull_bases(b, target, &global);
 	if (store_lock(&b->st, STORE_ADDING, rc < 0 ? NULL : b->err) < 0)
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i <= target; i++)

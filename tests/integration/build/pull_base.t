@@ -67,6 +67,23 @@ pull_takes_the_new_base() {
 }
 t "--pull takes the registry's new image under the same tag; without it the store's" pull_takes_the_new_base
 
+copy_from_image_is_pulled() {
+	need_cli
+	registry_start
+	import_busybox "$REG/test/bb:1" >/dev/null
+	mi push -q "$REG/test/bb:1" >/dev/null || t_fail "push"
+	import_busybox busybox >/dev/null
+	mi save -o "$T_DIR/bb.tar" busybox && b load -i "$T_DIR/bb.tar" >/dev/null || t_fail "busybox into b"
+	mkdir -p "$T_DIR/ctx"
+	printf 'FROM busybox AS one\nFROM busybox\nCOPY --from=%s /bin/busybox /bb\nCOPY --from=one /bin/sh /sh\nCOPY --from=0 /bin/sh /sh0\n' \
+		"$REG/test/bb:1" >"$T_DIR/ctx/Dockerfile"
+	b build -q -o "$T_DIR/out" "$T_DIR/ctx" >/dev/null 2>"$T_DIR/err" || t_fail "build: $(cat "$T_DIR/err")"
+	[ -f "$T_DIR/out/bb" ] && [ -e "$T_DIR/out/sh" ] && [ -e "$T_DIR/out/sh0" ] || t_fail "the copied files: $(ls "$T_DIR/out")"
+	b image inspect "$REG/test/bb:1" >/dev/null || t_fail "the --from image was not pulled"
+	t_eq "$(manifest_gets test/bb)" 1 "manifest requests (a stage's name or number is no image)"
+}
+t "COPY --from=IMAGE the store lacks is pulled too; stage names and numbers are not" copy_from_image_is_pulled
+
 digest_offline() {
 	need_cli
 	registry_start
