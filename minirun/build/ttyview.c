@@ -45,6 +45,17 @@ static void set_str(char **dst, const char *s)
 	*dst = strdup(s);
 }
 
+/* append S to the list V of *N lines, dropping the oldest past TTYVIEW_LOGS */
+static void push_last(char **v, int *n, const char *s)
+{
+	if (*n == TTYVIEW_LOGS) {
+		free(v[0]);
+		memmove(v, v + 1, (TTYVIEW_LOGS - 1) * sizeof(char *));
+		(*n)--;
+	}
+	v[(*n)++] = strdup(s);
+}
+
 /* is S "0.131 ..." (a RUN's output line: seconds with three decimals, a space)? */
 static bool log_line(const char *s)
 {
@@ -81,30 +92,25 @@ void ttyview_feed(struct ttyview *t, const char *line, double now)
 		v->cached |= !strcmp(rest, "CACHED");
 		if (!strncmp(rest, "ERROR", 5)) {
 			v->error = true;
-			set_str(&v->status, rest + strspn(rest, "ERROR: "));
+			set_str(&v->errmsg, rest + strspn(rest, "ERROR: "));
 		}
 		if (v->end < 0)
 			v->end = now;
 		return;
 	}
-	if (log_line(rest)) { /* output: keep the last TTYVIEW_LOGS lines */
-		const char *text = strchr(rest, ' ') + 1;
-		if (v->nlogs == TTYVIEW_LOGS) {
-			free(v->logs[0]);
-			memmove(v->logs, v->logs + 1, (TTYVIEW_LOGS - 1) * sizeof(char *));
-			v->nlogs--;
-		}
-		v->logs[v->nlogs++] = strdup(text);
-		return;
-	}
-	set_str(&v->status, rest);
+	if (log_line(rest)) /* output: keep the last TTYVIEW_LOGS lines */
+		push_last(v->logs, &v->nlogs, strchr(rest, ' ') + 1);
+	else
+		push_last(v->status, &v->nstatus, rest);
 }
 
 void ttyview_free(struct ttyview *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		free(t->v[i].name);
-		free(t->v[i].status);
+		free(t->v[i].errmsg);
+		for (int k = 0; k < t->v[i].nstatus; k++)
+			free(t->v[i].status[k]);
 		for (int k = 0; k < t->v[i].nlogs; k++)
 			free(t->v[i].logs[k]);
 	}
@@ -135,11 +141,12 @@ static void put_line(struct sb *out, const char *text, const char *right, int wi
 	sb_putc(out, '\n');
 }
 
-/* the lines step V takes: itself, its status and its output while it runs (or failed) */
+/* the lines step V takes: itself, its status lines, its error, and its output while it
+ * runs (or when it failed) */
 static int vertex_lines(const struct ttyvertex *v, bool final)
 {
 	bool open = v->end < 0 && !final;
-	return 1 + ((open || v->error) && v->status) + ((open || v->error) ? v->nlogs : 0);
+	return 1 + v->nstatus + (v->errmsg != NULL) + ((open || v->error) ? v->nlogs : 0);
 }
 
 static void put_vertex(struct sb *out, const struct ttyvertex *v, double now, int width, bool final)
@@ -154,8 +161,12 @@ static void put_vertex(struct sb *out, const struct ttyvertex *v, double now, in
 			    : "",
 		 v->name);
 	put_line(out, text, right, width);
-	if ((open || v->error) && v->status) {
-		snprintf(text, sizeof(text), " => => %s", v->status);
+	for (int k = 0; k < v->nstatus; k++) {
+		snprintf(text, sizeof(text), " => => %s", v->status[k]);
+		put_line(out, text, "", width);
+	}
+	if (v->errmsg) {
+		snprintf(text, sizeof(text), " => => %s", v->errmsg);
 		put_line(out, text, "", width);
 	}
 	for (int k = 0; (open || v->error) && k < v->nlogs; k++) {

@@ -14,7 +14,7 @@
  *    => => # cc -o app app.c
  *
  * A running step shows its timer and its last output lines; a finished one collapses to
- * its line. The view runs in a process of its own (ttyview_start), fed through a pipe,
+ * its line and its status lines (an export's "writing image sha256:...", as BuildKit's). The view runs in a process of its own (ttyview_start), fed through a pipe,
  * so the timers tick while the builder waits on a RUN, and it draws the final state once
  * the pipe closes - however the build ended.
  *
@@ -33,12 +33,14 @@
 
 /* One step ("vertex" in BuildKit's words). */
 struct ttyvertex {
-	int id;                   /* N of "#N" */
-	char *name;               /* "[2/3] RUN make" */
-	double start, end;        /* the view's clock; end < 0 while running */
-	bool cached, error;       /* "#N CACHED", "#N ERROR: ..." */
-	char *status;             /* the last "#N other text" line ("writing image ...") */
-	char *logs[TTYVIEW_LOGS]; /* the last output lines, oldest first */
+	int id;                     /* N of "#N" */
+	char *name;                 /* "[2/3] RUN make" */
+	double start, end;          /* the view's clock; end < 0 while running */
+	bool cached, error;         /* "#N CACHED", "#N ERROR: ..." */
+	char *status[TTYVIEW_LOGS]; /* its "#N other text" lines ("writing image ..."), */
+	int nstatus;                /* the last TTYVIEW_LOGS, shown even once it is done */
+	char *errmsg;               /* "#N ERROR: msg" */
+	char *logs[TTYVIEW_LOGS];   /* the last output lines, oldest first */
 	int nlogs;
 };
 
@@ -52,7 +54,7 @@ struct ttyview {
 /*
  * ttyview_feed - one plain progress LINE (no newline) at time NOW (seconds, any origin):
  * a new "#N" starts a step; "#N DONE 0.4s", "#N CACHED", "#N ERROR: msg" end it; "#N 0.131
- * text" is its output; any other "#N text" its status. Lines without "#N" are ignored.
+ * text" is its output; any other "#N text" a status line. Lines without "#N" are ignored.
  */
 void ttyview_feed(struct ttyview *t, const char *line, double now);
 

@@ -83,7 +83,8 @@ static void finished(void)
 				  " => [1/3] FROM busybox              1.0s\n"
 				  " => CACHED [2/3] COPY a /a          1.0s\n"
 				  " => [3/3] RUN make                  3.0s\n"
-				  " => exporting to image              2.0s\n");
+				  " => exporting to image              2.0s\n"
+				  " => => writing image sha256:abc done\n");
 	free(v);
 }
 
@@ -128,7 +129,7 @@ static void fits_the_screen(void)
 
 static CU_TestInfo tests[] = {
 	{"a running step: its timer and output; finished ones collapsed", running_step},
-	{"the final state: FINISHED, every step one line", finished},
+	{"the final state: FINISHED, each step one line and its status lines", finished},
 	{"a failed step: ERROR, its message and its last six lines", error_and_logs},
 	{"more steps than lines: the latest ones", fits_the_screen},
 	CU_TEST_INFO_NULL,
