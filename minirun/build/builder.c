@@ -247,99 +247,8 @@ int bld_from_lowers(struct builder *b, const char *ref, char ***lowers)
 	return image_lowerdirs(&b->st, s->image, lowers, NULL, b->err);
 }
 
-int build_platform_check(const char *spec, struct mr_err *err)
-{
-	char os[32], arch[32], variant[32], hos[32], harch[32], hvariant[32];
-	if (image_platform(NULL, hos, harch, hvariant, err) < 0)
-		return -1;
-	if (strchr(spec, ','))
-		return mr_fail(err, 0,
-			       "%s: one platform only (a multi-platform build needs emulation, "
-			       "which minirun does not do)",
-			       spec);
-	if (image_platform(spec, os, arch, variant, NULL) < 0)
-		return mr_fail(err, 0, "%s: expected OS/ARCH[/VARIANT], e.g. %s/%s", spec, hos,
-			       harch);
-	if (strcmp(os, hos) || strcmp(arch, harch) || (variant[0] && strcmp(variant, hvariant)))
-		return mr_fail(
-			err, 0,
-			"%s: this machine builds for %s/%s%s%s only (RUN runs natively here, "
-			"without emulation)",
-			spec, hos, harch, hvariant[0] ? "/" : "", hvariant);
-	return 0;
-}
-
 /*
- * resolve_base - the base image NAME in the store: by its name, or NAME@DIGEST by the
- * manifest digest (or the repo digest a pull recorded), else - an imported or loaded image
- * has no repo digest - by DIGEST as the image ID (the config's digest). 0 with IMG, -1
- * with ERR (errnum ENOENT when it is not there).
- */
-static int resolve_base(struct builder *b, const char *name, struct image *img, struct mr_err *err)
-{
-	struct image_ref ref;
-	if (image_resolve(&b->st, name, img, err) == 0)
-		return 0;
-	if (err && err->errnum != ENOENT)
-		return -1;
-	if (ref_parse(name, &ref, NULL) < 0 || !ref.digest[0])
-		return -1;
-	if (image_resolve(&b->st, ref.digest, img, NULL) == 0)
-		return 0;
-	return mr_failk(err, MR_E_NOT_FOUND, ENOENT,
-			"no image in the store has the manifest digest, repo digest or image ID "
-			"%s",
-			ref.digest);
-}
-
-/*
- * pull_base - FROM NAME of a stage, before any stage is built: pulled from its registry as
- * `minirun pull` does when the store lacks it, or always with --pull (but a NAME@DIGEST
- * already here: that content cannot have changed). BuildKit's line for it is
- * "[internal] load metadata for NAME". The caller holds no store lock (a failed pull
- * collects its garbage, which needs the store to itself).
- */
-static int pull_base(struct builder *b, const char *name)
-{
-	struct image_ref ref;
-	struct image img;
-	char canon[600];
-	if (!strcasecmp(name, "scratch") || !strncmp(name, "sha256:", 7) ||
-	    ref_parse(name, &ref, NULL) < 0)
-		return 0; /* no registry's: do_from resolves it or says what is wrong */
-	bool have = resolve_base(b, name, &img, NULL) == 0;
-	if (have)
-		image_free(&img);
-	if (have && (!b->o->pull || ref.digest[0]))
-		return 0;
-	ref_canonical(&ref, canon, sizeof(canon));
-	bld_say(b, "#%d [internal] load metadata for %s\n", ++b->vertex, canon);
-	double t0 = bld_now();
-	struct pull_opts po = {.quiet = 1};
-	mr_say("FROM %s: %s, pulled as `minirun pull` would", name,
-	       have ? "--pull" : "not in the store");
-	if (image_pull(&b->st, name, &po, b->err) < 0) {
-		bld_say(b, "#%d ERROR: %s\n", b->vertex, b->err->msg);
-		if (ref.digest[0])
-			mr_prefix(b->err,
-				  "FROM %s: no image in the store has the manifest digest, repo "
-				  "digest or image ID %s, and the pull failed: ",
-				  name, ref.digest);
-		else
-			mr_prefix(b->err, "FROM %s: %s: ", name,
-				  have ? "--pull" : "not in the store, and the pull failed");
-		return -1;
-	}
-	if (resolve_base(b, name, &img, NULL) == 0) {
-		bld_say(b, "#%d resolve %s done\n", b->vertex, img.manifest_digest);
-		image_free(&img);
-	}
-	bld_say(b, "#%d DONE %.1fs\n\n", b->vertex, bld_now() - t0);
-	return 0;
-}
-
-/*
- * pull_bases - pull_base for each image the stages up to TARGET that it needs name: FROM
+ * pull_bases - bld_pull_base for each image the stages up to TARGET that it needs name: FROM
  * IMAGE, and COPY --from=IMAGE written without variables (one with a stage's ARG in it is
  * only known when the stage runs: bld_from_lowers then finds it in the store or says so).
  */
@@ -360,7 +269,12 @@ static int pull_bases(struct builder *b, size_t target, struct strv *global)
 			/* a stage's name or number is no image (a wrong one: bld_from_lowers says) */
 			bool stage = name && (find_stage(b, name, i) >= 0 ||
 					      name[strspn(name, "0123456789")] == '\0');
-			int rc = !name ? -1 : stage ? 0 : pull_base(b, name);
+			int rc = !name   ? -1
+				 : stage ? 0
+					 : bld_pull_base(b, name,
+							 in->kind == DF_FROM  ? "FROM"
+							 : in->kind == DF_ADD ? "ADD --from"
+									      : "COPY --from");
 			free(name);
 			if (rc < 0) {
 				mr_prefix(b->err, "%s:%d: ", b->o->dockerfile, in->start_line);
@@ -397,7 +311,7 @@ static int do_from(struct builder *b, const struct df_instr *in, struct strv *gl
 		snprintf(b->key, sizeof(b->key), "%s", from->key);
 	} else {
 		struct image img;
-		if (resolve_base(b, name, &img, b->err) < 0) {
+		if (bld_resolve_base(b, name, &img, b->err) < 0) {
 			if (b->err->errnum == ENOENT)
 				mr_prefix(b->err, "FROM %s: ", name);
 			return -1;

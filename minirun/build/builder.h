@@ -95,6 +95,15 @@ void bld_history(struct builder *b, const char *created_by, bool empty);
  * of a stage before this one), else of the image REF in the store */
 int bld_from_lowers(struct builder *b, const char *ref, char ***lowers);
 
+/* ---- from.c: the images a build starts from ------------------------------------------------ */
+
+/* bld_resolve_base - the base image NAME in the store (NAME@DIGEST: by manifest digest, repo
+ * digest, or image ID); 0 with IMG, -1 with ERR (may be NULL; errnum ENOENT if absent) */
+int bld_resolve_base(struct builder *b, const char *name, struct image *img, struct mr_err *err);
+/* bld_pull_base - NAME (of the instruction WHAT: "FROM", "COPY --from") pulled when the
+ * store lacks it, or with --pull; 0 for names no registry has (scratch, an image ID) */
+int bld_pull_base(struct builder *b, const char *name, const char *what);
+
 /* ---- config.c: the instructions that make no layer ----------------------------------------- */
 
 /* set K=V in the config's Env, replacing K's old value in its place */
