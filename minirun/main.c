@@ -72,6 +72,12 @@ static int cmd_volume(int argc, char **argv, char **full)
 	return group("volume", volume_commands, argc, argv);
 }
 
+static int cmd_builder(int argc, char **argv, char **full)
+{
+	(void)full;
+	return group("builder", builder_commands, argc, argv);
+}
+
 static int cmd_compose(int argc, char **argv, char **full)
 {
 	(void)full;
@@ -87,6 +93,7 @@ static const struct {
 	{"network", cmd_network, "Manage networks (create, ls, rm, inspect, connect, ...)"},
 	{"volume", cmd_volume, "Manage volumes (create, ls, rm, inspect, prune)"},
 	{"build", build_main, "Build an image from a Dockerfile"},
+	{"builder", cmd_builder, "Manage the build cache (du, prune)"},
 	{"compose", cmd_compose, "Define and run multi-container applications"},
 };
 
@@ -103,7 +110,7 @@ static const struct {
 		       "ps inspect top stats port diff cp commit container"},
 	{"Images", "images pull import load save tag rmi history image"},
 	{"Networks and volumes", "network volume"},
-	{"Build and compose", "build compose"},
+	{"Build and compose", "build builder compose"},
 	{"Image contents and vulnerabilities", "sbom scan lint"},
 	{"The OCI runtime", "oci"},
 	{"System", "system info version"},

@@ -18,11 +18,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/cmd.h"
 #include "lib/err.h"
 #include "minirun/image/image.h"
 
 /* `minirun build ...`: ARGV[0] is "build"; returns the exit status. FULL: minirun's argv. */
 int build_main(int argc, char **argv, char **full);
+
+/* `minirun builder du|prune` (cache.c): the build cache's records, their sizes, removal */
+extern const struct mr_command builder_commands[];
+
+/* --progress: BuildKit's plain lines, or its redrawing tty view (auto: tty when stderr is
+ * a terminal and TERM is not "dumb") */
+enum build_progress { BUILD_PROGRESS_AUTO, BUILD_PROGRESS_PLAIN, BUILD_PROGRESS_TTY };
+/* build_progress_tty - does P draw the tty view here? */
+bool build_progress_tty(enum build_progress p);
 
 /* What `minirun build` was asked for. */
 struct build_opts {
@@ -38,13 +48,28 @@ struct build_opts {
 	const char *target;  /* --target STAGE: build that stage (and what it needs) */
 	const char *output;  /* --output type=local,dest=DIR|type=tar,dest=F: no image */
 	bool no_cache, quiet;
+	bool pull; /* --pull: pull every base image again, even when the store has it */
+	enum build_progress progress;
 };
+
+/*
+ * build_output_spec - --output SPEC split into TYPE ("local" or "tar") and DEST: "type=local,
+ * dest=DIR", "type=tar,dest=FILE" (FILE "-": stdout), or buildx's shorthands "DIR" and "-"
+ * (a tar on stdout). -1 with err naming SPEC and what to give.
+ */
+int build_output_spec(const char *spec, char type[16], char dest[4096], struct mr_err *err);
+
+/*
+ * build_platform_check - 0 if SPEC ("os/arch[/variant]") is this machine's platform, the
+ * only one minirun builds for (no emulation); else -1 with err naming SPEC and the host's.
+ */
+int build_platform_check(const char *spec, struct mr_err *err);
 
 /*
  * build_image - build O's Dockerfile in O's context into the image store (image_root()),
  * naming it with each -t; its ID ("sha256:...") to ID ("" with --output, which writes the
  * filesystem out instead). Progress on stderr (BuildKit's plain
- * form) unless O->quiet. Returns 0, or -1 with err: a parse error as "FILE:LINE: what", a
+ * form, or its tty view: O->progress) unless O->quiet. Returns 0, or -1 with err: a parse error as "FILE:LINE: what", a
  * failed RUN as docker says it ("process \"/bin/sh -c false\" did not complete
  * successfully: exit code: 1").
  */

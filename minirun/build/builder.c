@@ -22,14 +22,15 @@
  * declares is warned about.
  *
  * The progress is BuildKit's plain output on stderr: "#N [2/5] RUN ...", the command's
- * output under it ("#N 0.131 hello"), then "#N DONE 0.4s" or "#N CACHED".
+ * output under it ("#N 0.131 hello"), then "#N DONE 0.4s" or "#N CACHED". On a terminal
+ * those lines go to a view process that redraws them as BuildKit's tty view (ttyview.h).
  *
  * Stages: each FROM starts one; the target (the last, or --target's) and the stages it
  * needs (FROM STAGE, COPY --from=STAGE) are built in the file's order, the others not at
  * all. A base image's ONBUILD triggers run right after its FROM. Heredocs: RUN's become
  * part of its shell script, COPY's are files (layers.c).
- * ADD unpacks local tars (steps.c). Not written yet: pulling a missing base, ADD of
- * URLs, RUN --mount.
+ * ADD unpacks local tars and downloads URLs (copy.c, fetch.c). A base the store lacks
+ * is pulled before any stage is built (pull_base). Not written yet: RUN --mount.
  *
  * See: https://docs.docker.com/reference/dockerfile/ ; build.h, builder.h
  */
@@ -37,6 +38,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -46,6 +48,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
@@ -54,6 +57,7 @@
 #include "minirun/build/builder.h"
 #include "minirun/build/dockerfile.h"
 #include "minirun/build/shlex.h"
+#include "minirun/build/ttyview.h"
 
 double bld_now(void)
 {
@@ -243,11 +247,55 @@ int bld_from_lowers(struct builder *b, const char *ref, char ***lowers)
 	return image_lowerdirs(&b->st, s->image, lowers, NULL, b->err);
 }
 
+/*
+ * pull_bases - bld_pull_base for each image the stages up to TARGET that it needs name: FROM
+ * IMAGE, and COPY --from=IMAGE written without variables (one with a stage's ARG in it is
+ * only known when the stage runs: bld_from_lowers then finds it in the store or says so).
+ */
+static int pull_bases(struct builder *b, size_t target, struct strv *global)
+{
+	for (size_t i = 0; i <= target; i++) {
+		const struct stage *st = &b->stages[i];
+		for (size_t k = st->from; st->needed && k < st->end; k++) {
+			const struct df_instr *in = &b->df.instrs[k];
+			const char *ref = NULL;
+			if (in->kind == DF_FROM && in->nargs)
+				ref = in->args[0];
+			else if (in->kind == DF_COPY || in->kind == DF_ADD)
+				ref = df_flag(in, "from");
+			if (!ref || (in->kind != DF_FROM && strchr(ref, '$')))
+				continue;
+			char *name = expand_global(b, ref, global);
+			/* a stage's name or number is no image (a wrong one: bld_from_lowers says) */
+			bool stage = name && (find_stage(b, name, i) >= 0 ||
+					      name[strspn(name, "0123456789")] == '\0');
+			int rc = !name   ? -1
+				 : stage ? 0
+					 : bld_pull_base(b, name,
+							 in->kind == DF_FROM  ? "FROM"
+							 : in->kind == DF_ADD ? "ADD --from"
+									      : "COPY --from");
+			free(name);
+			if (rc < 0) {
+				mr_prefix(b->err, "%s:%d: ", b->o->dockerfile, in->start_line);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* FROM IMAGE|STAGE [AS NAME]: the base's config and layers are the start */
 static int do_from(struct builder *b, const struct df_instr *in, struct strv *global)
 {
-	if (df_flag(in, "platform"))
-		return mr_fail(b->err, 0, "FROM --platform is not written yet");
+	if (df_flag(in, "platform")) { /* $BUILDPLATFORM, $TARGETPLATFORM or the same by name */
+		_cleanup_free_ char *p = expand_global(b, df_flag(in, "platform"), global);
+		if (!p || build_platform_check(p, b->err) < 0) {
+			if (p)
+				mr_prefix(b->err, "FROM --platform=%s: ", p);
+			return -1;
+		}
+	}
 	if (in->nargs != 1 && !(in->nargs == 3 && !strcasecmp(in->args[1], "AS")))
 		return mr_fail(b->err, 0, "FROM requires either one or three arguments");
 	_cleanup_free_ char *name = expand_global(b, in->args[0], global);
@@ -263,7 +311,7 @@ static int do_from(struct builder *b, const struct df_instr *in, struct strv *gl
 		snprintf(b->key, sizeof(b->key), "%s", from->key);
 	} else {
 		struct image img;
-		if (image_resolve(&b->st, name, &img, b->err) < 0) {
+		if (bld_resolve_base(b, name, &img, b->err) < 0) {
 			if (b->err->errnum == ENOENT)
 				mr_prefix(b->err, "FROM %s: ", name);
 			return -1;
@@ -325,8 +373,10 @@ static char *export_text(struct builder *b)
 	bool cache =
 		snprintf(dir, sizeof(dir), "%s/build/cache", b->st.root) < (int)sizeof(dir) &&
 		snprintf(path, sizeof(path), "%s/export-%s.json", dir, hex) < (int)sizeof(path);
-	if (cache && !b->o->no_cache && mr_read_file(path, &text, NULL, NULL) == 0)
+	if (cache && !b->o->no_cache && mr_read_file(path, &text, NULL, NULL) == 0) {
+		utimensat(AT_FDCWD, path, NULL, 0); /* last used, for `builder du` and prune */
 		return text;
+	}
 	fmt_now(now, sizeof(now));
 	json_object_set_new(b->s.config, "created", json_string(now));
 	text = json_dumps(b->s.config, JSON_COMPACT);
@@ -411,27 +461,70 @@ static int onbuild_triggers(struct builder *b)
 	return rc;
 }
 
+int build_output_spec(const char *spec, char type[16], char dest[PATH_MAX], struct mr_err *err)
+{
+	type[0] = dest[0] = '\0';
+	if (!strchr(spec, '=')) { /* buildx's shorthands: "-o DIR", and "-o -" for a tar */
+		snprintf(type, 16, "%s", strcmp(spec, "-") ? "local" : "tar");
+		if (snprintf(dest, PATH_MAX, "%s", spec) >= PATH_MAX)
+			return mr_fail(err, ENAMETOOLONG, "--output %.40s...", spec);
+		return spec[0] ? 0 : mr_fail(err, 0, "--output: empty");
+	}
+	for (const char *p = spec; *p;) {
+		size_t n = strcspn(p, ",");
+		if (!strncmp(p, "type=", 5))
+			snprintf(type, 16, "%.*s", (int)(n - 5), p + 5);
+		else if (!strncmp(p, "dest=", 5))
+			snprintf(dest, PATH_MAX, "%.*s", (int)(n - 5), p + 5);
+		else
+			return mr_fail(err, 0,
+				       "--output %s: unknown key '%.*s' (type= and dest= only)",
+				       spec, (int)strcspn(p, "=,"), p);
+		p += n + (p[n] == ',');
+	}
+	if ((strcmp(type, "tar") && strcmp(type, "local")) || !dest[0] ||
+	    (!strcmp(type, "local") && !strcmp(dest, "-")))
+		return mr_fail(err, 0,
+			       "--output %s: give type=local,dest=DIR or type=tar,dest=FILE "
+			       "(dest=-: the tar on stdout)",
+			       spec);
+	return 0;
+}
+
+/* tar_to_stdout - the tar at PATH written on stdout (--output type=tar,dest=-) */
+static int tar_to_stdout(const char *path, struct mr_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[1 << 16];
+	ssize_t n;
+	if (fd < 0)
+		return mr_fail(err, errno, "open '%s'", path);
+	fflush(stdout);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(1, buf + off, (size_t)(n - off));
+			if (w < 0)
+				return mr_fail(err, errno, "write the tar on stdout");
+			off += w;
+		}
+	return n < 0 ? mr_fail(err, errno, "read '%s'", path) : 0;
+}
+
 /*
  * export_files - --output type=local,dest=DIR: the image's filesystem, its layers applied
  * in order onto DIR (whiteouts remove what they name); type=tar,dest=FILE: the same tree
- * as one tar. No image is stored, as with BuildKit's --output.
+ * as one tar (dest=-: on stdout). No image is stored, as with BuildKit's --output.
  */
 static int export_files(struct builder *b)
 {
 	const char *spec = b->o->output;
-	char type[16] = "", dest[PATH_MAX] = "", dir[PATH_MAX];
-	for (const char *p = spec; *p;) {
-		size_t n = strcspn(p, ",");
-		if (!strncmp(p, "type=", 5))
-			snprintf(type, sizeof(type), "%.*s", (int)(n - 5), p + 5);
-		else if (!strncmp(p, "dest=", 5))
-			snprintf(dest, sizeof(dest), "%.*s", (int)(n - 5), p + 5);
-		p += n + (p[n] == ',');
-	}
+	char type[16], dest[PATH_MAX], dir[PATH_MAX], tmptar[PATH_MAX] = "";
+	if (build_output_spec(spec, type, dest, b->err) < 0)
+		return -1;
 	bool tar = !strcmp(type, "tar");
-	if ((!tar && strcmp(type, "local")) || !dest[0])
-		return mr_fail(b->err, 0,
-			       "--output %s: give type=local,dest=DIR or type=tar,dest=FILE", spec);
+	if (tar && !strcmp(dest, "-") &&
+	    store_tmp_path(&b->st, "output-tar", tmptar, sizeof(tmptar), b->err) < 0)
+		return -1;
 	bld_say(b, "#%d exporting to %s %s\n", ++b->vertex, type, dest);
 	double t0 = bld_now();
 	if (tar) {
@@ -459,7 +552,11 @@ static int export_files(struct builder *b)
 	}
 	if (tar && rc == 0) {
 		struct layer_diff_opts dopts = {.mtime = -1, .compression = LAYER_COMP_NONE};
-		rc = layer_diff(dir, dest, &dopts, NULL, b->err);
+		rc = layer_diff(dir, tmptar[0] ? tmptar : dest, &dopts, NULL, b->err);
+		if (rc == 0 && tmptar[0])
+			rc = tar_to_stdout(tmptar, b->err);
+		if (tmptar[0])
+			unlink(tmptar);
 	}
 	if (tar)
 		step_copy_end(dir); /* the scratch tree */
@@ -598,6 +695,13 @@ static int build(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 	}
 	if (rc == 0)
 		mark_needed(b, target, &global);
+	/* the bases the stages need, pulled first if missing: without the build's store lock,
+	 * as nothing of this build is in the store yet */
+	store_unlock(&b->st, STORE_ADDING);
+	if (rc == 0)
+		rc = pull_bases(b, target, &global);
+	if (store_lock(&b->st, STORE_ADDING, rc < 0 ? NULL : b->err) < 0)
+		rc = -1;
 	for (size_t i = 0; rc == 0 && i <= target; i++)
 		if (b->stages[i].needed) /* a stage the target does not need is not built */
 			rc = build_stage(b, i, &global);
@@ -628,8 +732,13 @@ int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struc
 	struct builder b = {.o = &so, .err = err, .out = o->quiet ? NULL : stderr};
 	char ctx[PATH_MAX] = "", df[PATH_MAX * 2];
 	int rc = -1;
+	pid_t view = -1;
 	if (store_open(&b.st, image_root(), err) < 0)
 		return -1;
+	/* --progress tty (auto: when stderr, where the progress goes, is a terminal): a view
+	 * process redraws the steps from the plain lines (ttyview.h); plain when it fails */
+	if (b.out && build_progress_tty(o->progress) && ttyview_start(2, &b.out, &view) < 0)
+		b.out = stderr;
 	if (!strcmp(o->context, "-")) {
 		if (o->dockerfile && !strcmp(o->dockerfile, "-")) {
 			store_close(&b.st);
@@ -668,6 +777,10 @@ int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struc
 		step_running_done(&b.st);
 		store_unlock(&b.st, STORE_ADDING);
 	}
+	if (view > 0) { /* the final state drawn, before anything else is said */
+		ttyview_end(b.out, view);
+		view = -1;
+	}
 	json_decref(b.made);
 	for (size_t i = 0; i < b.nstages; i++) {
 		json_decref(b.stages[i].s.config);
@@ -693,7 +806,16 @@ int build_image(const struct build_opts *o, char id[IMAGE_DIGEST_LEN + 1], struc
 out_df:
 	dockerfile_free(&b.df);
 out_store:
+	if (view > 0)
+		ttyview_end(b.out, view);
 	step_copy_end(ctx);
 	store_close(&b.st);
 	return rc;
+}
+
+bool build_progress_tty(enum build_progress p)
+{
+	const char *term = getenv("TERM");
+	return p == BUILD_PROGRESS_TTY ||
+	       (p == BUILD_PROGRESS_AUTO && isatty(2) && !(term && !strcmp(term, "dumb")));
 }

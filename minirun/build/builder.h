@@ -6,7 +6,9 @@
 #define MR_BUILD_BUILDER_H
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/err.h"
 #include "minirun/build/build.h"
@@ -93,6 +95,15 @@ void bld_history(struct builder *b, const char *created_by, bool empty);
  * of a stage before this one), else of the image REF in the store */
 int bld_from_lowers(struct builder *b, const char *ref, char ***lowers);
 
+/* ---- from.c: the images a build starts from ------------------------------------------------ */
+
+/* bld_resolve_base - the base image NAME in the store (NAME@DIGEST: by manifest digest, repo
+ * digest, or image ID); 0 with IMG, -1 with ERR (may be NULL; errnum ENOENT if absent) */
+int bld_resolve_base(struct builder *b, const char *name, struct image *img, struct mr_err *err);
+/* bld_pull_base - NAME (of the instruction WHAT: "FROM", "COPY --from") pulled when the
+ * store lacks it, or with --pull; 0 for names no registry has (scratch, an image ID) */
+int bld_pull_base(struct builder *b, const char *name, const char *what);
+
 /* ---- config.c: the instructions that make no layer ----------------------------------------- */
 
 /* set K=V in the config's Env, replacing K's old value in its place */
@@ -144,7 +155,39 @@ struct copy_req {
 	bool add;                           /* ADD: a local tar is unpacked, not copied */
 	const struct dockerignore *exclude; /* --exclude patterns, on paths below each source */
 	bool parents;                       /* --parents: each source's path is kept under DEST */
+	const struct copy_url *urls;        /* ADD URL: the downloads (nurls of them) */
+	size_t nurls;
 };
+
+/* An ADD source that was a URL, downloaded (fetch.c) into a temp file of the store. */
+struct copy_url {
+	char path[PATH_MAX]; /* the download; step_copy moves it into the staging dir */
+	char name[256];      /* its name under DEST when DEST is a directory */
+	long long mtime;     /* Last-Modified, seconds since the epoch; -1: not sent */
+};
+
+/* ---- fetch.c: ADD's http(s) sources ------------------------------------------------------- */
+
+/* What a download brought. */
+struct url_fetch {
+	long status;                       /* the last response's HTTP status */
+	char reason[128];                  /* its reason phrase ("Not Found"), "" if none */
+	long long mtime;                   /* Last-Modified, seconds since the epoch; -1: none */
+	char digest[IMAGE_DIGEST_LEN + 1]; /* sha256 of the body */
+	uint64_t size;
+};
+
+/*
+ * fetch_url - GET URL (redirects followed), its body written to FD, what came back in F.
+ * -1 with err naming the URL: no answer ("GET URL: Couldn't connect to server"), or a
+ * status that is not 2xx/3xx ("GET URL: invalid response status 404 Not Found").
+ */
+int fetch_url(const char *url, int fd, struct url_fetch *f, struct mr_err *err);
+/* is S an http:// or https:// URL (ADD downloads those)? */
+bool fetch_is_url(const char *s);
+/* the file name ADD gives URL's download in a directory: its path's last element, else
+ * "__unnamed__" (BuildKit's) */
+void fetch_url_filename(const char *url, char *buf, size_t len);
 
 /*
  * step_copy - the files REQ selects, copied to their destination under a staging dir in

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/cli.h"
 #include "lib/err.h"
@@ -47,10 +48,17 @@ static void usage(FILE *out)
 		"  -f, --file FILE          the Dockerfile (default CONTEXT/Dockerfile)\n"
 		"      --iidfile FILE       write the image ID to FILE\n"
 		"      --label K=V          set a label on the image (more than once: several)\n"
-		"      --network MODE       RUN's network: none (default) or host\n"
+		"      --network MODE       RUN's network: none (the default), host, or bridge\n"
+		"                           (a container on the default bridge, as `run` makes it)\n"
 		"      --no-cache           do not use the cache\n"
+		"      --pull               pull each base image again, even when the store has it\n"
+		"                           (a missing one is always pulled, as `minirun pull` does)\n"
 		"  -o, --output SPEC        write the filesystem instead of storing an image:\n"
-		"                           type=local,dest=DIR or type=tar,dest=FILE\n"
+		"                           type=local,dest=DIR or type=tar,dest=FILE (FILE -:\n"
+		"                           stdout); DIR alone is type=local, - alone a tar\n"
+		"      --platform OS/ARCH   the target platform: only this machine's (no emulation)\n"
+		"      --progress MODE      auto (default: tty when stderr is a terminal), plain\n"
+		"                           (BuildKit's lines: #N ...), or tty (a redrawn view)\n"
 		"      --print-parse FILE   print the parse of FILE (\"-\": stdin) in BuildKit's\n"
 		"                           notation, one line per instruction, and build nothing\n"
 		"  -q, --quiet              no progress; print the image ID\n"
@@ -59,7 +67,8 @@ static void usage(FILE *out)
 		"  -h, --help               print this help\n"
 		"\n"
 		"CONTEXT - reads a tar of the context, or a Dockerfile alone, from stdin.\n"
-		"Not written yet: --platform, ADD of URLs, RUN --mount, pulling a missing base.\n");
+		"A FROM image the store lacks is pulled as `minirun pull` does.\n"
+		"Not written yet: RUN --mount; --platform other than this machine's.\n");
 }
 
 static int print_parse(const char *file)
@@ -96,6 +105,9 @@ int build_main(int argc, char **argv, char **full)
 		{"label", required_argument, NULL, 'L'},
 		{"network", required_argument, NULL, 'N'},
 		{"no-cache", no_argument, NULL, 'C'},
+		{"pull", no_argument, NULL, 'U'},
+		{"platform", required_argument, NULL, 'p'},
+		{"progress", required_argument, NULL, 'R'},
 		{"output", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"tag", required_argument, NULL, 't'},
@@ -118,13 +130,43 @@ int build_main(int argc, char **argv, char **full)
 		case 'I': iidfile = optarg; break;
 		case 'L': labels[o.nlabels++] = optarg; break;
 		case 'N':
-			if (strcmp(optarg, "none") && strcmp(optarg, "host"))
-				return usage_error("--network takes none or host (bridge is not "
-						   "written yet)");
+			if (strcmp(optarg, "none") && strcmp(optarg, "host") &&
+			    strcmp(optarg, "bridge"))
+				return usage_error("--network takes none, host or bridge");
 			o.network = optarg;
 			break;
 		case 'C': o.no_cache = true; break;
-		case 'o': o.output = optarg; break;
+		case 'U': o.pull = true; break;
+		case 'R':
+			if (!strcmp(optarg, "auto"))
+				o.progress = BUILD_PROGRESS_AUTO;
+			else if (!strcmp(optarg, "plain"))
+				o.progress = BUILD_PROGRESS_PLAIN;
+			else if (!strcmp(optarg, "tty"))
+				o.progress = BUILD_PROGRESS_TTY;
+			else
+				return usage_error("--progress takes auto, plain or tty");
+			if (o.progress == BUILD_PROGRESS_TTY && !isatty(2))
+				return usage_error("--progress tty: stderr is not a terminal (use "
+						   "plain)");
+			break;
+		case 'p': {
+			struct mr_err perr = {0};
+			if (build_platform_check(optarg, &perr) < 0) {
+				char msg[sizeof(perr.msg) + 16];
+				snprintf(msg, sizeof(msg), "--platform %s", perr.msg);
+				return usage_error(msg);
+			}
+			break;
+		}
+		case 'o': {
+			struct mr_err oerr = {0};
+			char type[16], dest[4096];
+			if (build_output_spec(optarg, type, dest, &oerr) < 0)
+				return usage_error(oerr.msg);
+			o.output = optarg;
+			break;
+		}
 		case 'q': o.quiet = true; break;
 		case 't': tags[o.ntags++] = optarg; break;
 		case 'T': o.target = optarg; break;

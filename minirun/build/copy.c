@@ -396,6 +396,38 @@ static int copy_heredocs(struct copier *cp)
 }
 
 /*
+ * copy_urls - ADD's downloads to their place: DEST/NAME when DEST is a directory, else DEST
+ * itself; mode 0600 (or --chmod's), --chown's owner, the mtime Last-Modified gave (else
+ * the download's), and never unpacked, even when it is a tar (BuildKit's HTTP source).
+ */
+static int copy_urls(struct copier *cp)
+{
+	const struct copy_req *r = cp->req;
+	for (size_t i = 0; i < r->nurls; i++) {
+		const struct copy_url *u = &r->urls[i];
+		char dst[PATH_MAX], parent[PATH_MAX];
+		struct stat sb;
+		if (snprintf(dst, sizeof(dst), "%s%s%s%s", cp->staging, r->dest,
+			     r->dest_is_dir ? "/" : "",
+			     r->dest_is_dir ? u->name : "") >= (int)sizeof(dst))
+			return mr_fail(cp->err, ENAMETOOLONG, "ADD %s", u->name);
+		snprintf(parent, sizeof(parent), "%s", dst);
+		*strrchr(parent, '/') = '\0';
+		if (mr_mkdir_p(parent, 0755, cp->err) < 0)
+			return -1;
+		if (rename(u->path, dst) < 0 || lstat(dst, &sb) < 0)
+			return mr_fail(cp->err, errno, "move the download of %s to '%s'", u->name,
+				       dst);
+		sb.st_mode = (sb.st_mode & ~07777) | 0600;
+		if (u->mtime >= 0)
+			sb.st_mtim = sb.st_atim = (struct timespec){.tv_sec = u->mtime};
+		if (apply_attrs(cp, dst, &sb) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * copy_from_layers - copy_all with the sources in an image's filesystem (COPY --from):
  * a child process in a mount namespace of its own mounts the layers read-only as one
  * overlay at MNT and copies from there, so the mount dies with it, however it ends (no
@@ -530,7 +562,7 @@ int step_copy(const struct store *st, const struct copy_req *req, char *staging,
 	}
 	mr_say("COPY into the staging dir %s%s", cp.staging, req->from_lowers ? " (--from)" : "");
 	if ((req->from_lowers ? copy_from_layers(&cp, mnt) : copy_all(&cp)) < 0 ||
-	    copy_heredocs(&cp) < 0)
+	    copy_heredocs(&cp) < 0 || copy_urls(&cp) < 0)
 		goto out;
 	parents_from_image(&cp);
 	/* the cache's view: the tree without its mtimes */

@@ -80,16 +80,19 @@ static int cache_get(struct builder *b, json_t **layer, const char **diffid)
 		return 0;
 	}
 	*layer = e;
+	utimensat(AT_FDCWD, path, NULL, 0); /* last used: `builder du` and `prune --filter` */
 	return 1;
 }
 
-static void cache_put(struct builder *b, json_t *desc, const char *diffid)
+/* record the layer DESC (DIFFID) of the step BY under the current key */
+static void cache_put(struct builder *b, json_t *desc, const char *diffid, const char *by)
 {
 	char path[PATH_MAX], dir[PATH_MAX];
 	if (snprintf(dir, sizeof(dir), "%s/build/cache", b->st.root) >= (int)sizeof(dir) ||
 	    cache_path(b, path, sizeof(path)) < 0)
 		return;
-	json_t *e = json_pack("{s:O, s:s}", "layer", desc, "diff_id", diffid);
+	json_t *e =
+		json_pack("{s:O, s:s, s:s}", "layer", desc, "diff_id", diffid, "description", by);
 	_cleanup_free_ char *text = json_dumps(e, JSON_COMPACT);
 	json_decref(e);
 	if (text && mr_mkdir_p(dir, 0700, NULL) == 0)
@@ -314,7 +317,7 @@ int bld_run(struct builder *b, const struct df_instr *in)
 	}
 	if (rc == 0) {
 		json_t *desc = layer_desc(&r.ld);
-		cache_put(b, desc, r.ld.diffid);
+		cache_put(b, desc, r.ld.diffid, sb_str(&by));
 		add_layer(b, desc, r.ld.diffid, sb_str(&by));
 		json_decref(desc);
 		bld_say(b, "#%d DONE %.1fs\n\n", b->vertex, bld_now() - t0);
@@ -434,6 +437,55 @@ static bool dest_is_image_dir(char *const *lowers, const char *dest)
 	return false;
 }
 
+/*
+ * add_downloads - ADD's URL sources, each downloaded into a temp file of the store (the
+ * file name from the URL's path, the mtime from Last-Modified); with --checksum, each
+ * download's sha256 must be the one given. A calloc'd array of URLS->n, or NULL with
+ * b->err naming the URL (and nothing left behind).
+ */
+static struct copy_url *add_downloads(struct builder *b, const struct strv *urls,
+				      const char *checksum)
+{
+	struct copy_url *got = calloc(urls->n, sizeof(*got));
+	if (!got) {
+		mr_fail(b->err, ENOMEM, "ADD");
+		return NULL;
+	}
+	if (checksum && (strncmp(checksum, "sha256:", 7) || !digest_valid(checksum))) {
+		mr_fail(b->err, 0,
+			"invalid checksum digest format: %s (want sha256:<64 hex digits>)",
+			checksum);
+		free(got);
+		return NULL;
+	}
+	for (size_t i = 0; i < urls->n; i++) {
+		struct url_fetch f;
+		struct copy_url *u = &got[i];
+		int rc = store_tmp_path(&b->st, "add-url", u->path, sizeof(u->path), b->err);
+		_cleanup_close_ int fd =
+			rc < 0 ? -1 : open(u->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (rc == 0 && fd < 0)
+			rc = mr_fail(b->err, errno, "create '%s'", u->path);
+		if (rc == 0)
+			rc = fetch_url(urls->v[i], fd, &f, b->err);
+		if (rc == 0 && checksum && strcmp(checksum, f.digest))
+			rc = mr_fail(b->err, 0,
+				     "ADD %s: checksum mismatch: --checksum=%s, the download is %s",
+				     urls->v[i], checksum, f.digest);
+		if (rc < 0) {
+			bld_say(b, "#%d ERROR: %s\n", b->vertex, b->err->msg);
+			for (size_t k = 0; k <= i; k++)
+				if (got[k].path[0])
+					unlink(got[k].path);
+			free(got);
+			return NULL;
+		}
+		u->mtime = f.mtime;
+		fetch_url_filename(urls->v[i], u->name, sizeof(u->name));
+	}
+	return got;
+}
+
 /* --chown=USER[:GROUP]: numbers, or names in the image's /etc/passwd and /etc/group */
 static int resolve_chown(struct builder *b, const char *spec, char *const *lowers, long *uid,
 			 long *gid)
@@ -470,8 +522,10 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 		return mr_fail(b->err, 0, "%s requires at least two arguments", verb);
 	struct copy_req req = {
 		.context = b->o->context, .ignore = &b->di, .chmod = -1, .add = in->kind == DF_ADD};
-	struct strv srcs = {0}, hnames = {0}, htexts = {0};
+	struct strv srcs = {0}, hnames = {0}, htexts = {0}, urls = {0};
+	struct copy_url *got = NULL;
 	struct dockerignore exclude = {0};
+	const char *checksum = in->kind == DF_ADD ? df_flag(in, "checksum") : NULL;
 	const char *parents = df_flag(in, "parents");
 	req.parents = parents && strcmp(parents, "false") != 0;
 	for (size_t i = 0; i < in->nflags; i++) /* every --exclude, in order */
@@ -515,9 +569,26 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 		char *s = bld_expand(b, in->args[i]);
 		if (!s)
 			goto out;
-		if (in->kind == DF_ADD && strstr(s, "://")) {
+		if (fetch_is_url(s) && in->kind == DF_COPY) {
 			free(s);
-			mr_fail(b->err, 0, "ADD of a URL is not written yet");
+			mr_fail(b->err, 0, "source can't be a URL for COPY");
+			goto out;
+		}
+		if (fetch_is_url(s)) { /* downloaded once the step starts (below) */
+			strv_push(&urls, s);
+			continue;
+		}
+		if (in->kind == DF_ADD && strstr(s, "://")) {
+			mr_fail(b->err, 0,
+				"ADD %s: only http:// and https:// URLs are supported (git and "
+				"other schemes are not written yet)",
+				s);
+			free(s);
+			goto out;
+		}
+		if (checksum) {
+			mr_fail(b->err, 0, "checksum can't be specified for non-HTTP(S) sources");
+			free(s);
 			goto out;
 		}
 		ignore_clean_path(s);
@@ -546,9 +617,9 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 	req.heredoc_names = hnames.v;
 	req.heredoc_texts = htexts.v;
 	req.nheredocs = hnames.n;
-	if (srcs.n + hnames.n > 1)
+	if (srcs.n + hnames.n + urls.n > 1)
 		req.dest_is_dir = true;
-	if (srcs.oom || hnames.oom || htexts.oom) {
+	if (srcs.oom || hnames.oom || htexts.oom || urls.oom) {
 		mr_fail(b->err, ENOMEM, "%s", verb);
 		goto out;
 	}
@@ -582,6 +653,10 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 	}
 	bld_say(b, "#%d [%s%d/%d] %s\n", ++b->vertex, b->label, ++b->step, b->nsteps, in->original);
 	double t0 = bld_now();
+	if (urls.n && !(got = add_downloads(b, &urls, checksum)))
+		goto out;
+	req.urls = got;
+	req.nurls = urls.n;
 	if (step_copy(&b->st, &req, staging, sizeof(staging), key, b->err) < 0)
 		goto out;
 	struct sb what = {0}, by = {0};
@@ -604,7 +679,7 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 	} else if (step_copy_layer(&b->st, staging, layer, sizeof(layer), &ld, b->err) == 0 &&
 		   step_put_layer(&b->st, layer, &ld, b->err) == 0) {
 		json_t *desc = layer_desc(&ld);
-		cache_put(b, desc, ld.diffid);
+		cache_put(b, desc, ld.diffid, sb_str(&by));
 		add_layer(b, desc, ld.diffid, sb_str(&by));
 		json_decref(desc);
 		bld_say(b, "#%d DONE %.1fs\n\n", b->vertex, bld_now() - t0);
@@ -616,6 +691,10 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 	sb_free(&what);
 	sb_free(&by);
 out:
+	for (size_t i = 0; got && i < urls.n; i++)
+		unlink(got[i].path); /* a download the copy did not take */
+	free(got);
+	strv_free(&urls);
 	if (req.lowers)
 		image_lowerdirs_free(req.lowers);
 	if (req.from_lowers)

@@ -64,7 +64,7 @@ listed() { sed -n 's/^  \([a-z][a-z-]*\)  *[^ ].*$/\1/p; s/^  \([a-z][a-z-]*\)$/
 minirun_verbs() {
 	for v in $("$MR" --help | sed -n '/^Options:/,/^$/d; /:$/,/^$/p' | listed); do
 		case $v in
-		container | image | network | volume) echo "$v"
+		builder | container | image | network | volume) echo "$v"
 			for s in $("$MR" "$v" --help | sed -n '/^Commands:/,/^$/p' | listed); do
 				echo "$v $s"
 			done ;;
@@ -94,7 +94,7 @@ check_verb() {
 		[ "$(wc -l <"$T_DIR/err")" = 1 ] || echo "minirun $1 $BOGUS: $(wc -l <"$T_DIR/err") lines"
 		grep -q -- "$BOGUS" "$T_DIR/err" || echo "minirun $1 $BOGUS: not named: $(cat "$T_DIR/err")"
 		;;
-	container | image | network | volume) # a group: BOGUS is an unknown command to it
+	builder | container | image | network | volume) # a group: BOGUS is an unknown command to it
 		[ $rc = 1 ] || echo "minirun $1 $BOGUS exited $rc, not 1"
 		t_eq "$(sed -n 1p "$T_DIR/err")" "minirun: unknown command \"$BOGUS\" for \"minirun $1\"" \
 			"minirun $1 $BOGUS" 2>&1 | sed 's/^FAIL: //'
