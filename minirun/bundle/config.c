@@ -555,11 +555,24 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 	 * ping need no capability: the namespace can't reach beyond the container anyway.
 	 * Rootless, the kernel takes only groups mapped in the user namespace: "0 0" (root's
 	 * group), as podman's rootless default */
-	if (strcmp(mode, "host") != 0 && strncmp(mode, "container:", 10) != 0)
-		json_object_set_new(lx, "sysctl",
-				    json_pack("{s:s, s:s}", "net.ipv4.ip_unprivileged_port_start",
-					      "0", "net.ipv4.ping_group_range",
-					      rootless_active() ? "0 0" : "0 2147483647"));
+	if (strcmp(mode, "host") != 0 && strncmp(mode, "container:", 10) != 0) {
+		json_t *sysctl = json_pack("{s:s, s:s}", "net.ipv4.ip_unprivileged_port_start", "0",
+					   "net.ipv4.ping_group_range",
+					   rootless_active() ? "0 0" : "0 2147483647");
+		/* No network of minirun's asks for IPv6 (EnableIPv6 is always false), so, as
+		 * docker does, IPv6 is off in the container's namespace: no ::1 on lo, no fe80::
+		 * on eth0. "all" turns it off on lo, which exists already; "default" on the eth0
+		 * that moves in later. Rootless, pasta gives the namespace its IPv6 on purpose
+		 * (as podman's), so it stays on there; and a kernel booted without IPv6 has no
+		 * such sysctl to write. */
+		if (!rootless_active() && access("/proc/sys/net/ipv6", F_OK) == 0) {
+			json_object_set_new(sysctl, "net.ipv6.conf.all.disable_ipv6",
+					    json_string("1"));
+			json_object_set_new(sysctl, "net.ipv6.conf.default.disable_ipv6",
+					    json_string("1"));
+		}
+		json_object_set_new(lx, "sysctl", sysctl);
+	}
 	if (sc)
 		json_object_set_new(lx, "seccomp", sc);
 
