@@ -221,6 +221,9 @@ struct each {
 	int (*fn)(struct container *c, const struct each *e, struct mr_err *err);
 	int timeout, sig;
 	bool force, volumes, attach;
+	const char *ref;  /* the container as the user typed it, set by for_each */
+	const char *what; /* docker's prefix for any failure of this verb ("Cannot kill
+			   * container"), followed by the ref; NULL: none */
 };
 
 /* run E on each REF; print the REF of each success (docker prints what it was given) */
@@ -230,9 +233,14 @@ static int for_each(char **refs, int n, const struct each *e, bool print)
 	for (int i = 0; i < n; i++) {
 		struct container c;
 		struct mr_err err = {0};
+		struct each one = *e;
+		one.ref = refs[i];
 		if (container_open(containers_root(), refs[i], true, &c, &err) < 0 ||
-		    e->fn(&c, e, &err) < 0) {
-			fprintf(stderr, "minirun: %s\n", err.msg);
+		    e->fn(&c, &one, &err) < 0) {
+			if (e->what)
+				fprintf(stderr, "minirun: %s: %s: %s\n", e->what, refs[i], err.msg);
+			else
+				fprintf(stderr, "minirun: %s\n", err.msg);
 			rc = 1;
 		} else if (print)
 			printf("%s\n", refs[i]);
@@ -264,14 +272,14 @@ static int do_rm(struct container *c, const struct each *e, struct mr_err *err)
 static int do_kill(struct container *c, const struct each *e, struct mr_err *err)
 {
 	char oci[4400];
+	/* for_each puts "Cannot kill container: REF: " before these, REF as typed (docker) */
 	if (!strcmp(container_status(c), "paused"))
 		return mr_fail(err, 0,
-			       "Cannot kill container: %.12s: Container %s is paused. Unpause the "
-			       "container before stopping or killing",
-			       c->id, c->id);
+			       "Container %s is paused. Unpause the container before stopping "
+			       "or killing",
+			       c->id);
 	if (strcmp(container_status(c), "running") != 0)
-		return mr_fail(err, 0, "Cannot kill container: %.12s: Container %s is not running",
-			       c->id, c->id);
+		return mr_fail(err, 0, "Container %s is not running", c->id);
 	if (ctr_kill(container_oci_root(c->root, oci, sizeof(oci)), c->id, e->sig, false, err) < 0)
 		return -1;
 	container_reap_orphan(c, 1000); /* no monitor to clean up after it: we do */
@@ -283,6 +291,8 @@ static int do_pause(struct container *c, const struct each *e, struct mr_err *er
 	char oci[4400];
 	bool pause = e->force; /* reused: true = pause */
 	const char *want = pause ? "running" : "paused";
+	if (pause && !strcmp(container_status(c), "paused"))
+		return mr_fail(err, 0, "Container %s is already paused", c->id);
 	if (strcmp(container_status(c), want) != 0)
 		return mr_fail(err, 0, "Container %s is not %s", c->id, want);
 	if (ctr_pause(container_oci_root(c->root, oci, sizeof(oci)), c->id, pause, err) < 0)
@@ -318,7 +328,7 @@ static int verb_flags(int argc, char **argv, const char *shorts, const struct op
 			break;
 		case 's':
 			if ((e->sig = mr_sig_parse(optarg)) <= 0) {
-				fprintf(stderr, "minirun: invalid signal: %s\n", optarg);
+				fprintf(stderr, "minirun: Invalid signal: %s\n", optarg);
 				return -1;
 			}
 			break;
@@ -377,7 +387,7 @@ static int cmd_restart(int argc, char **argv)
 
 static int cmd_kill(int argc, char **argv)
 {
-	struct each e = {.fn = do_kill, .sig = SIGKILL};
+	struct each e = {.fn = do_kill, .sig = SIGKILL, .what = "Cannot kill container"};
 	return verb(argc, argv, "s:h", o_time, &e,
 		    "Usage:  minirun kill [OPTIONS] CONTAINER [CONTAINER...]\n\n"
 		    "  -s, --signal string   signal to send (default \"KILL\")\n",
