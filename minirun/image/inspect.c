@@ -264,7 +264,7 @@ int cmd_history(int argc, char **argv)
 		mr_format_close(&f);
 		return 1;
 	}
-	if (image_resolve(&st, argv[optind], &img, &err) < 0) {
+	if (image_resolve_tagged(&st, argv[optind], &img, &err) < 0) {
 		mr_format_close(&f);
 		store_close(&st);
 		return image_error(&err);
