@@ -41,8 +41,8 @@ network_bad_input() {
 		bad "network nosuch not found" mrn rm nosuch
 		bad "network nosuch not found" mrn connect nosuch "$(cid c2)" "$c1"
 		bad "no such process|No such" mrn connect web "$(cid c2)" 999999
-		bad "invalid containerPort: abc" mrn publish "$(cid c1)" 8080:abc
-		bad "invalid hostPort: x" mrn publish "$(cid c1)" x:80
+		bad "Invalid containerPort: abc" mrn publish "$(cid c1)" 8080:abc
+		bad "Invalid hostPort: x" mrn publish "$(cid c1)" x:80
 		bad "invalid proto: sctp" mrn publish "$(cid c1)" 8080:80/sctp
 		bad "invalid IP address: 1.2.3" mrn publish "$(cid c1)" 1.2.3:8080:80
 		bad "it is on no network" mrn publish "$(cid c9)" 8080:80
