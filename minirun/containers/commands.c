@@ -195,6 +195,11 @@ static int cmd_run(int argc, char **argv)
 		container_close(&c);
 		goto out;
 	}
+	/* The ID only now that the container runs. Not docker's: its `run -d` prints the ID
+	 * of a container whose start then fails (then the error, status 125/126/127). Kept
+	 * apart on purpose (issue 22, "not to copy"): `id=$(minirun run -d ...)` never holds a
+	 * container that is not running, and the error alone says what happened
+	 * (tests/differential/docker.cases: run-d-fails-id). */
 	if (o.detach) {
 		printf("%s\n", c.id);
 		container_close(&c);
