@@ -29,6 +29,16 @@ static int fail(const struct mr_err *err)
 	return mr_err_report(err, MR_EXIT_RUNTIME);
 }
 
+/* a network named on the command line (inspect, rm) that is not there: docker's words and
+ * its status 1, as for every object its daemon does not know; anything else: fail() */
+static int fail_named(const struct mr_err *err, const char *name)
+{
+	if (err->kind != MR_E_NOT_FOUND)
+		return fail(err);
+	fprintf(stderr, "minirun: No such network: %s\n", name);
+	return 1;
+}
+
 static int usage_err(const char *verb, const char *synopsis)
 {
 	fprintf(stderr, "minirun: \"network %s\" requires %s; see 'minirun network %s --help'\n",
@@ -218,7 +228,7 @@ static int cmd_rm(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct mr_err err = {0};
 		if (network_remove(network_root(), argv[i], &err) < 0)
-			rc = fail(&err);
+			rc = fail_named(&err, argv[i]);
 		else
 			printf("%s\n", argv[i]);
 	}
@@ -264,7 +274,7 @@ static int cmd_inspect(int argc, char **argv)
 		json_t *rec = network_load(network_root(), argv[i], &err);
 		char *text = rec && tmpl ? mr_tmpl_render(tmpl, rec, NULL, &err) : NULL;
 		if (!rec)
-			rc = fail(&err);
+			rc = fail_named(&err, argv[i]);
 		else if (text)
 			printf("%s\n", text), printed = true;
 		else if (tmpl)
