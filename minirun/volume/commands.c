@@ -236,8 +236,8 @@ static int cmd_inspect(int argc, char **argv)
 		struct mr_tmpl_opts to = {.missing = MR_TMPL_MISSING_GUESS,
 					  .type_name = "volume.Volume"};
 		char *text = rec && tmpl ? mr_tmpl_render(tmpl, rec, &to, &err) : NULL;
-		if (!rec)
-			rc = fail(&err);
+		if (!rec) /* docker's CLI: 1 for a volume its daemon does not know */
+			rc = mr_err_report(&err, err.kind == MR_E_NOT_FOUND ? 1 : MR_EXIT_RUNTIME);
 		else if (text)
 			printf("%s\n", text), printed = true;
 		else if (tmpl)
