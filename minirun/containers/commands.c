@@ -445,8 +445,21 @@ static int cmd_start(int argc, char **argv)
 	int r = verb_flags(argc, argv, "aih", o, &e, usage);
 	if (r <= 0)
 		return r == -2 ? MR_EXIT_RUNTIME : V_RC(r);
-	if (!e.attach)
-		return for_each(argv + optind, argc - optind, &e, true);
+	if (!e.attach) {
+		/* each failure on its line, then docker's summary naming them all */
+		int rc = 0;
+		char failed[1024] = "";
+		for (int i = optind; i < argc; i++)
+			if (for_each(argv + i, 1, &e, true) != 0) {
+				size_t l = strlen(failed);
+				snprintf(failed + l, sizeof(failed) - l, "%s%s", rc ? ", " : "",
+					 argv[i]);
+				rc = 1;
+			}
+		if (rc)
+			fprintf(stderr, "minirun: failed to start containers: %s\n", failed);
+		return rc;
+	}
 	if (argc - optind != 1) {
 		fprintf(stderr,
 			"minirun: you cannot start and attach multiple containers at once\n");

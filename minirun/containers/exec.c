@@ -498,10 +498,11 @@ int cmd_exec(int argc, char **argv)
 	const char *status = container_status(&c);
 	pid_t pid = container_pid(&c);
 	if (strcmp(status, "paused") == 0) {
+		/* docker names it as typed here (and by its ID when it is not running) */
 		fprintf(stderr,
 			"minirun: Container %s is paused, unpause the container before "
 			"exec\n",
-			c.id);
+			a.operands[0]);
 		goto out;
 	}
 	if (strcmp(status, "running") != 0 || pid <= 0) {

@@ -355,7 +355,8 @@ int cmd_logs(int argc, char **argv)
 	struct container c = {.lockfd = -1};
 	if (container_open(containers_root(), a.operands[0], false, &c, &err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
-		return MR_EXIT_RUNTIME;
+		/* docker's CLI: 1 for a container its daemon does not know */
+		return err.kind == MR_E_NOT_FOUND ? 1 : MR_EXIT_RUNTIME;
 	}
 	char path[4096];
 	container_path(&c, "ctr.log", path, sizeof(path));

@@ -430,12 +430,16 @@ int cmd_ps(int argc, char **argv)
 		case 'a': all = true; break;
 		case 'f':
 			if (nf >= 32 || parse_filter(optarg, &filters[nf]) < 0) {
-				info_usage_error("ps",
-						 "invalid filter '%s': use id= name= status= "
-						 "exited= label= ancestor= network= volume= "
-						 "publish= expose= before= since= health=",
-						 optarg);
-				return 1; /* docker's CLI: its daemon refuses it, exit 1 */
+				/* docker's daemon's words, naming the key; its CLI exits 1 */
+				char key[64];
+				snprintf(key, sizeof(key), "%.*s", (int)strcspn(optarg, "="),
+					 optarg);
+				fprintf(stderr,
+					"minirun: Invalid filter '%s' (use id= name= status= "
+					"exited= label= ancestor= network= volume= publish= "
+					"expose= before= since= health=)\n",
+					key);
+				return 1;
 			}
 			if (filters[nf].match == by_health && !health_value_ok(filters[nf].value)) {
 				fprintf(stderr,

@@ -89,7 +89,7 @@ ps_filters() {
 		[ "$(f -f since=web)" = "db job " ] || die "since=web: $(f -f since=web)"
 		out=$(mr ps -f bogus=1 2>&1); rc=$?
 		[ $rc = 1 ] || die "bad filter: exit $rc (docker: 1)"
-		echo "$out" | grep -q "invalid filter .bogus=1." || die "bad filter message: $out"
+		echo "$out" | grep -q "Invalid filter .bogus." || die "bad filter message: $out"
 		mr rm -f web db job >/dev/null
 		ct_noleaks
 	'
