@@ -67,7 +67,8 @@ unsigned long long container_caps_default(void)
 	return m;
 }
 
-/* NAMES (a JSON array of "CAP_X"/"ALL") as a mask; *all set when "ALL" is among them */
+/* NAMES (a JSON array of capability names as docker takes them: "CAP_X", "net_admin",
+ * "ALL", any case) as a mask; *all set when "ALL" is among them */
 static int caps_mask(json_t *names, unsigned long long *mask, bool *all, struct mr_err *err)
 {
 	size_t i;
@@ -78,11 +79,17 @@ static int caps_mask(json_t *names, unsigned long long *mask, bool *all, struct 
 	{
 		const char *s = json_string_value(n);
 		cap_value_t v;
+		char name[64];
 		if (s && strcasecmp(s, "ALL") == 0) {
 			*all = true;
 			continue;
 		}
-		if (!s || !container_cap_known(s) || cap_from_name(s, &v) != 0)
+		/* the record keeps them as typed: "CAP_" and upper case here */
+		snprintf(name, sizeof(name), "%s%s",
+			 s && strncasecmp(s, "CAP_", 4) == 0 ? "" : "CAP_", s ? s : "?");
+		for (char *c = name; *c; c++)
+			*c = (char)toupper((unsigned char)*c);
+		if (!s || !container_cap_known(name) || cap_from_name(name, &v) != 0)
 			return mr_fail(err, 0, "unknown capability: \"%s\"", s ? s : "?");
 		*mask |= 1ULL << v;
 	}
