@@ -323,11 +323,13 @@ static int verb_flags(int argc, char **argv, const char *shorts, const struct op
 		switch (ch) {
 		case 't':
 			if (mr_parse_ll(optarg, 0, 1 << 30, &n) < 0) {
+				/* docker's CLI: Go's parse error, then where to look; 125 */
 				fprintf(stderr,
 					"minirun: invalid argument \"%s\" for \"-t, --time\" flag: "
-					"not a number of seconds\n",
-					optarg);
-				return -1;
+					"strconv.ParseInt: parsing \"%s\": invalid syntax"
+					"\nSee 'minirun %s --help'.\n",
+					optarg, optarg, argv[0]);
+				return -2;
 			}
 			e->timeout = (int)n;
 			break;
