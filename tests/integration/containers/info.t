@@ -253,7 +253,7 @@ top_processes() {
 		[ "$(echo "$out" | wc -l)" = 4 ] || die "aux: three processes: $out"
 		echo "$out" | grep -Eq "^root +$pid .* sh -c sleep 301 & sleep 302 & wait$" || die "aux: the init row: $out"
 		out=$(mr top web -o pid,comm) || die "top -o pid,comm exited $?"
-		[ "$(echo "$out" | head -n 1)" = "PID       COMMAND" ] || die "-o pid,comm header: $out"
+		[ "$(echo "$out" | head -n 1)" = "PID                 COMMAND" ] || die "-o pid,comm header: $out"
 		echo "$out" | sed 1d | awk "{ print \$2 }" | sort | tr "\n" " " | grep -qx "sh sleep sleep " ||
 			die "-o pid,comm rows: $out"
 		echo "$out" | grep -Eq "^$pid +sh$" || die "-o pid,comm: the init row: $out"

@@ -107,7 +107,9 @@ bad_input() {
 		mrv $args >/dev/null 2>"$T_DIR/err"
 		rc=$?
 		want=125
-		[ "$args" = "rm nosuch" ] && want=1 # docker's CLI: 1 for the daemon's refusal
+		case $args in # docker's CLI: 1 for the daemon's refusal
+		"rm nosuch" | "inspect nosuch") want=1 ;;
+		esac
 		t_eq "$rc" "$want" "exit of volume $args"
 		t_eq "$(wc -l <"$T_DIR/err" | tr -d ' ')" 1 "lines from volume $args"
 		t_match "$(cat "$T_DIR/err")" '^minirun: ' "message of volume $args"
