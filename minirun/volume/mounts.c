@@ -151,7 +151,7 @@ int volume_parse_mount(const char *spec, struct volume_mount *out, struct mr_err
 			if (t == 3)
 				return mr_fail(err, 0,
 					       "invalid mount config for type \"%s\": mount type "
-					       "unknown (bind, volume or tmpfs)",
+					       "unknown",
 					       v);
 			out->type = (enum volume_mount_type)t;
 			have_type = 1;

@@ -21,7 +21,8 @@
 # What is compared is normalised the same way on both sides (dc_norm): the error prefixes of
 # each CLI ("Error response from daemon: ", "docker: ", "Error: ", "minirun: "; one error
 # voice is minirun's choice, the words after it must match), the program's name in "See
-# 'docker run --help'." and "Usage:  docker", a period ending a line (docker's CLI adds one
+# 'docker run --help'." and "Usage:  docker", docker's CLI's own log lines (time="..."
+# level=...), a period ending a line (docker's CLI adds one
 # to some daemon errors and not to others), and IDs (64 and 12 hex digits).
 #
 #	dc_parse FILE                 the cases as NAME<TAB>COMPARE<TAB>COMMAND<TAB>DELIBERATE lines
@@ -74,7 +75,9 @@ dc_run_all() {
 
 # dc_norm - stdin to stdout with what may differ between the engines made the same
 dc_norm() {
-	sed -E "s/^(docker: )?(Error response from daemon: |Error: )?//;
+	# (a logrus line docker's CLI may add, "time=... level=error msg=...", is not output)
+	sed -E "/^time=\"[^\"]*\" level=/d;
+		s/^(docker: )?(Error response from daemon: |Error: )?//;
 		s/^minirun: //; s/\.\$//;
 		s/'docker /'minirun /g; s/Usage:  docker /Usage:  minirun /;
 		s/[0-9a-f]{64}/<ID>/g; s/(^|[^0-9a-f])[0-9a-f]{12}([^0-9a-f]|\$)/\1<id>\2/g"
