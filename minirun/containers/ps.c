@@ -441,6 +441,20 @@ int cmd_ps(int argc, char **argv)
 					key);
 				return 1;
 			}
+			/* docker's daemon checks a status against the states a container has */
+			static const char *const states[] = {"created",  "restarting", "running",
+							     "removing", "paused",     "exited",
+							     "dead"};
+			bool known = filters[nf].match != by_status;
+			for (size_t k = 0; !known && k < sizeof(states) / sizeof(states[0]); k++)
+				known = !strcmp(filters[nf].value, states[k]);
+			if (!known) {
+				fprintf(stderr,
+					"minirun: Invalid filter 'status=%s' (a status is created, "
+					"restarting, running, removing, paused, exited or dead)\n",
+					filters[nf].value);
+				return 1;
+			}
 			if (filters[nf].match == by_health && !health_value_ok(filters[nf].value)) {
 				fprintf(stderr,
 					"minirun: Unrecognised filter value for health: %s\n",
