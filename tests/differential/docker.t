@@ -15,8 +15,9 @@
 #
 #	make test-docker            (or: sh tests/differential/docker.t)
 #	DC_ONLY='^lc-' make test-docker   only the cases whose name matches the grep -E pattern
-#	DC_DOCKER_RESULTS=DIR sh tests/differential/docker.t   docker's results of an earlier run
-#	                            (dc_run_all's output dir) instead of running docker again
+#	DC_SAVE_DOCKER=DIR make test-docker   keep docker's results in DIR, and later
+#	DC_DOCKER_RESULTS=DIR sh tests/differential/docker.t   compare minirun with them instead
+#	                            of running docker again (minirun's side takes ~40 s)
 #
 # See: tests/differential/lib.sh (the case format, the runner), docker.cases.
 : "${MR_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -50,6 +51,9 @@ docker_side() {
 	mkdir -p "$W"
 	dc_run_all "$T_TMP/cases" docker "$RES/docker" || t_fail "docker side"
 	pk_dockerd_stop
+	if [ -n "${DC_SAVE_DOCKER:-}" ]; then
+		rm -rf "$DC_SAVE_DOCKER" && cp -r "$RES/docker" "$DC_SAVE_DOCKER"
+	fi
 }
 
 both_engines_run_the_cases() {
