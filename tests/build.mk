@@ -32,7 +32,7 @@ test-long: all
 # private dockerd and by minirun, compared (minutes: docker's side is most of it)
 test-docker: all
 	@mkdir -p $(RESULTS)
-	@MR_SUITE_TIMEOUT=1800 tests/run-suites docker $(RESULTS)/docker.tap tests/differential
+	@MR_LONG=1 MR_SUITE_TIMEOUT=1800 tests/run-suites docker $(RESULTS)/docker.tap tests/differential
 
 test-vm: all
 	@mkdir -p $(RESULTS)
