@@ -255,6 +255,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "minirun: unknown flag: %s\nSee 'minirun --help'.\n", argv[i]);
 		return MR_EXIT_RUNTIME;
 	}
-	fprintf(stderr, "minirun: unknown command: %s\nSee 'minirun --help'.\n", argv[i]);
+	fprintf(stderr, "minirun: '%s' is not a minirun command.\nSee 'minirun --help'.\n",
+		argv[i]);
 	return 1; /* docker's status for an unknown command */
 }

@@ -32,7 +32,14 @@ test-host-as-users: all
 # docker-compose and buildah, and slow scenarios (CI runs them before `make test`)
 test-long: all
 	@mkdir -p $(RESULTS)
-	@MR_LONG=only tests/run-suites long $(RESULTS)/long.tap tests/integration
+	@MR_LONG=only MR_SUITE_TIMEOUT=1800 tests/run-suites long $(RESULTS)/long.tap \
+		tests/integration tests/differential
+
+# the differential suite alone: every case of tests/differential/docker.cases run by a
+# private dockerd and by minirun, compared (minutes: docker's side is most of it)
+test-docker: all
+	@mkdir -p $(RESULTS)
+	@MR_LONG=1 MR_SUITE_TIMEOUT=1800 tests/run-suites docker $(RESULTS)/docker.tap tests/differential
 
 test-vm: all
 	@mkdir -p $(RESULTS)
@@ -56,7 +63,7 @@ test-all:
 	-@$(MAKE) --no-print-directory test-labs
 	@tests/totals $(RESULTS) unit asan fuzz host vm labs
 
-.PHONY: test-unit test-host test-host-as-users test-long test-vm test-labs test-all vm
+.PHONY: test-unit test-host test-host-as-users test-long test-docker test-vm test-labs test-all vm
 
 # ---- sanitizers: the same code built with ASan + UBSan, in a mirror of the tree ----------
 # tests/mirror.sh makes build/asan a tree of links to the sources; the Makefile runs there

@@ -288,6 +288,10 @@ static int mount_new_api(const struct ovl_stack *s, const char *target, struct m
 					       fs_log(fsfd, log, sizeof(log)));
 		}
 	}
+	/* the mount's source, which /proc/mounts shows first: "overlay" as mount(2) below
+	 * and docker give it (without it the new API's mount reads "none") */
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0)
+		return mr_fail(err, errno, "overlay source%s", fs_log(fsfd, log, sizeof(log)));
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return mr_fail(err, errno, "create the overlay%s", fs_log(fsfd, log, sizeof(log)));
 	_cleanup_close_ int mfd =

@@ -67,7 +67,8 @@ unsigned long long container_caps_default(void)
 	return m;
 }
 
-/* NAMES (a JSON array of "CAP_X"/"ALL") as a mask; *all set when "ALL" is among them */
+/* NAMES (a JSON array of capability names as docker takes them: "CAP_X", "net_admin",
+ * "ALL", any case) as a mask; *all set when "ALL" is among them */
 static int caps_mask(json_t *names, unsigned long long *mask, bool *all, struct mr_err *err)
 {
 	size_t i;
@@ -78,11 +79,17 @@ static int caps_mask(json_t *names, unsigned long long *mask, bool *all, struct 
 	{
 		const char *s = json_string_value(n);
 		cap_value_t v;
+		char name[64];
 		if (s && strcasecmp(s, "ALL") == 0) {
 			*all = true;
 			continue;
 		}
-		if (!s || !container_cap_known(s) || cap_from_name(s, &v) != 0)
+		/* the record keeps them as typed: "CAP_" and upper case here */
+		snprintf(name, sizeof(name), "%s%s",
+			 s && strncasecmp(s, "CAP_", 4) == 0 ? "" : "CAP_", s ? s : "?");
+		for (char *c = name; *c; c++)
+			*c = (char)toupper((unsigned char)*c);
+		if (!s || !container_cap_known(name) || cap_from_name(name, &v) != 0)
 			return mr_fail(err, 0, "unknown capability: \"%s\"", s ? s : "?");
 		*mask |= 1ULL << v;
 	}
@@ -555,11 +562,24 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 	 * ping need no capability: the namespace can't reach beyond the container anyway.
 	 * Rootless, the kernel takes only groups mapped in the user namespace: "0 0" (root's
 	 * group), as podman's rootless default */
-	if (strcmp(mode, "host") != 0 && strncmp(mode, "container:", 10) != 0)
-		json_object_set_new(lx, "sysctl",
-				    json_pack("{s:s, s:s}", "net.ipv4.ip_unprivileged_port_start",
-					      "0", "net.ipv4.ping_group_range",
-					      rootless_active() ? "0 0" : "0 2147483647"));
+	if (strcmp(mode, "host") != 0 && strncmp(mode, "container:", 10) != 0) {
+		json_t *sysctl = json_pack("{s:s, s:s}", "net.ipv4.ip_unprivileged_port_start", "0",
+					   "net.ipv4.ping_group_range",
+					   rootless_active() ? "0 0" : "0 2147483647");
+		/* No network of minirun's asks for IPv6 (EnableIPv6 is always false), so, as
+		 * docker does, IPv6 is off in the container's namespace: no ::1 on lo, no fe80::
+		 * on eth0. "all" turns it off on lo, which exists already; "default" on the eth0
+		 * that moves in later. Rootless, pasta gives the namespace its IPv6 on purpose
+		 * (as podman's), so it stays on there; and a kernel booted without IPv6 has no
+		 * such sysctl to write. */
+		if (!rootless_active() && access("/proc/sys/net/ipv6", F_OK) == 0) {
+			json_object_set_new(sysctl, "net.ipv6.conf.all.disable_ipv6",
+					    json_string("1"));
+			json_object_set_new(sysctl, "net.ipv6.conf.default.disable_ipv6",
+					    json_string("1"));
+		}
+		json_object_set_new(lx, "sysctl", sysctl);
+	}
 	if (sc)
 		json_object_set_new(lx, "seccomp", sc);
 

@@ -700,17 +700,28 @@ int cmd_cp(int argc, char **argv)
 	const char *ref = spath ? sref : dref;
 	/* a stopped container is mounted here for the copy: hold its lock, so that no
 	 * `start` mounts the same upper dir at the same time */
-	if (info_open(ref, false, &c) < 0)
+	if (container_open(containers_root(), ref, false, &c, &err) < 0) {
+		/* docker's words name the operand: "No such container:path: web:/x" */
+		if (err.kind == MR_E_NOT_FOUND)
+			fprintf(stderr, "minirun: No such container:path: %s\n", spath ? src : dst);
+		else
+			fprintf(stderr, "minirun: %s\n", err.msg);
 		return 1;
+	}
 	if (!container_pid(&c)) {
 		container_close(&c);
 		if (info_open(ref, true, &c) < 0)
 			return 1;
 	}
 	umask(0);
-	int rc = 0, root = cp_root(&c, &err);
+	int rc = 0, root = cp_root(&c, &err), probe = -1;
 	if (root < 0) {
 		rc = 1;
+	} else if (spath && (probe = mr_open_in_root(root, spath, O_PATH | O_NOFOLLOW, 0)) < 0 &&
+		   errno == ENOENT) {
+		/* the source is not in the container: docker's words, naming the operand */
+		fprintf(stderr, "minirun: No such container:path: %s\n", src);
+		rc = 2; /* said: 1 below */
 	} else if (spath && !strcmp(dst, "-")) {
 		/* a tar of SRC on stdout, its entries named from SRC's last name */
 		char parent[4096], name[1024];
@@ -733,10 +744,13 @@ int cmd_cp(int argc, char **argv)
 		o.uid = 0, o.gid = 0; /* the container's root */
 		rc = cp_transfer(-1, src, root, dpath, &o, &err) < 0;
 	}
-	if (rc)
+	if (rc == 1)
 		fprintf(stderr, "minirun: %s\n", err.msg[0] ? err.msg : "copy failed");
+	rc = rc ? 1 : 0;
 	if (root >= 0)
 		close(root);
+	if (probe >= 0)
+		close(probe);
 	container_close(&c);
 	return rc;
 }

@@ -354,7 +354,11 @@ struct exec_call {
 };
 
 /* exec's exit code for ctr_exec's answer R: the command's status ST, or after a message
- * 127 (not found), 126 (can't be executed), 125 (minirun's own failure) */
+ * 127 (not found), 126 (can't be executed), 125 (minirun's own failure).
+ * Not docker's: its exec exits 126 for a command that is not found too. Kept apart on
+ * purpose (issue 22, "not to copy"): 127 is what a shell, `run`, runc and crun say for "not
+ * found", and a script can only tell a typo from a missing execute bit when the two differ
+ * (tests/differential/docker.cases: exec-notfound). */
 static int exec_code(int r, int st, const struct mr_err *err)
 {
 	if (r == 0)
@@ -494,10 +498,11 @@ int cmd_exec(int argc, char **argv)
 	const char *status = container_status(&c);
 	pid_t pid = container_pid(&c);
 	if (strcmp(status, "paused") == 0) {
+		/* docker names it as typed here (and by its ID when it is not running) */
 		fprintf(stderr,
 			"minirun: Container %s is paused, unpause the container before "
 			"exec\n",
-			c.id);
+			a.operands[0]);
 		goto out;
 	}
 	if (strcmp(status, "running") != 0 || pid <= 0) {

@@ -49,6 +49,8 @@ int info_usage_error(const char *verb, const char *fmt, ...) __attribute__((form
 /* info_print_rows - print ROWS (strings whose cells are separated by '\t') as docker's
  * tabwriter does: each column as wide as its widest cell + 3 (at least 10). Frees nothing. */
 void info_print_rows(char **rows, size_t n);
+/* info_print_rows_min - the same with cells at least MINWIDTH wide (top: 20, as docker 20) */
+void info_print_rows_min(char **rows, size_t n, size_t minwidth);
 
 /* ---- what ps shows (ps.c), pure ------------------------------------------------------------ */
 

@@ -314,8 +314,13 @@ static size_t display_width(const char *s, size_t len)
 
 void info_print_rows(char **rows, size_t n)
 {
-	/* docker: tabwriter.NewWriter(out, 10, 1, 3, ' ', 0) - at least 10 wide, 3 of padding,
-	 * the last cell of a line not padded; widths count characters, not bytes */
+	info_print_rows_min(rows, n, 10);
+}
+
+void info_print_rows_min(char **rows, size_t n, size_t minwidth)
+{
+	/* docker: tabwriter.NewWriter(out, MINWIDTH, 1, 3, ' ', 0) - at least MINWIDTH wide, 3
+	 * of padding, the last cell of a line not padded; widths count characters, not bytes */
 	enum { MAXCOLS = 64 };
 	size_t w[MAXCOLS] = {0};
 	for (size_t i = 0; i < n; i++) {
@@ -337,7 +342,7 @@ void info_print_rows(char **rows, size_t n)
 				printf("%s\n", c);
 				break;
 			}
-			size_t width = w[col] + 3 < 10 ? 10 : w[col] + 3;
+			size_t width = w[col] + 3 < minwidth ? minwidth : w[col] + 3;
 			printf("%.*s%*s", (int)l, c, (int)(width - display_width(c, l)), "");
 			c += l + 1;
 		}

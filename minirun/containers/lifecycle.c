@@ -517,12 +517,18 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 			return r < 0 ? -1 : 0;
 	}
 	if (mon && mon != getpid()) {
-		const char *name = json_string_value(json_object_get(c->rec, "Name"));
+		/* docker 20.10's daemon's words */
+		if (!force && !strcmp(container_status(c), "paused"))
+			return mr_fail(err, 0,
+				       "You cannot remove a paused container %s. Unpause and then "
+				       "stop the container before attempting removal or force "
+				       "remove",
+				       c->id);
 		if (!force)
 			return mr_fail(err, 0,
-				       "cannot remove container \"%s\": container is %s: stop the "
-				       "container before removing or force remove",
-				       name ? name : c->id, container_status(c));
+				       "You cannot remove a running container %s. Stop the "
+				       "container before attempting removal or force remove",
+				       c->id);
 		int r = kill_and_wait(c, SIGKILL, 0, err);
 		if (r != 0)
 			return r < 0 ? -1 : 0; /* gone: it was --rm, its monitor removed it */

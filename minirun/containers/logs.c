@@ -232,6 +232,11 @@ static size_t print_lines(const char *buf, size_t len, const struct logs_opts *o
 			continue; /* not one of ours: skip it, as docker skips a torn line */
 		if ((!o->since && !o->until) || log_parse_time(e.time, 0, &t) < 0 ||
 		    ((!o->since || t >= o->since) && (!o->until || t <= o->until))) {
+			/* Entries go out in the order the log holds them, each flushed before the
+			 * next. Not docker's: its `logs` copies the two streams through separate
+			 * goroutines, so a stderr line can come out before earlier stdout lines.
+			 * Kept apart on purpose (issue 22, "not to copy"): the order the
+			 * container wrote in is the one worth showing. */
 			FILE *out = strcmp(e.stream, "stderr") == 0 ? stderr : stdout;
 			if (o->timestamps)
 				fprintf(out, "%s ", e.time);
@@ -350,7 +355,8 @@ int cmd_logs(int argc, char **argv)
 	struct container c = {.lockfd = -1};
 	if (container_open(containers_root(), a.operands[0], false, &c, &err) < 0) {
 		fprintf(stderr, "minirun: %s\n", err.msg);
-		return MR_EXIT_RUNTIME;
+		/* docker's CLI: 1 for a container its daemon does not know */
+		return err.kind == MR_E_NOT_FOUND ? 1 : MR_EXIT_RUNTIME;
 	}
 	char path[4096];
 	container_path(&c, "ctr.log", path, sizeof(path));

@@ -120,7 +120,7 @@ static int wanted_ports(json_t *rec, struct network_port **out, size_t *n, struc
 			if (*n == cap)
 				break;
 			if (hp && *hp && mr_parse_ll(hp, 0, 65535, &v) < 0) {
-				mr_fail(err, 0, "invalid hostPort: %s", hp);
+				mr_fail(err, 0, "Invalid hostPort: %s", hp);
 				goto bad;
 			}
 			p[*n] = base;

@@ -173,8 +173,13 @@ static int set_env_file(struct container_opts *o, const char *v, const struct op
 	struct parse *ps = (struct parse *)o;
 	(void)f;
 	_cleanup_free_ char *text = NULL;
-	if (mr_read_file(v, &text, NULL, err) < 0)
-		return mr_fail(err, errno, "open %s", v);
+	if (mr_read_file(v, &text, NULL, err) < 0) {
+		/* docker's words: Go's error, strerror's text in lower case */
+		char why[128];
+		snprintf(why, sizeof(why), "%s", strerror(errno));
+		why[0] = (char)tolower((unsigned char)why[0]);
+		return mr_fail(err, 0, "open %s: %s", v, why);
+	}
 	struct env_lines l = {0};
 	char *save = NULL, *line = text;
 	if (strncmp(line, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 BOM some editors write */
@@ -366,10 +371,9 @@ static bool tmpfs_opt_ok(const char *o, size_t n, char *why, size_t len)
 static int set_tmpfs(struct container_opts *o, const char *v, const struct opt *f,
 		     struct mr_err *err)
 {
-	if (v[0] != '/')
-		return bad_value(f, v, err,
-				 "invalid mount path: '%.*s' mount path must be absolute",
-				 (int)strcspn(v, ":"), v);
+	if (v[0] != '/') /* docker's daemon's words (its CLI takes any value) */
+		return mr_fail(err, 0, "invalid mount path: '%.*s' mount path must be absolute",
+			       (int)strcspn(v, ":"), v);
 	const char *opts = strchr(v, ':');
 	while (opts && *opts) {
 		opts++;
@@ -382,22 +386,28 @@ static int set_tmpfs(struct container_opts *o, const char *v, const struct opt *
 	return opts_strv_add(&o->tmpfs, v, err);
 }
 
-/* capability names as docker takes them: any case, with or without CAP_, or ALL */
+/* capability names as docker takes them: any case, with or without CAP_, or ALL. Kept as
+ * typed (docker's HostConfig.CapAdd shows "net_admin" when that was typed); the bundle
+ * normalises them (container_caps). A name that is no capability is refused now, in
+ * docker's words ("invalid CapAdd: unknown capability: "CAP_FLY""). */
 static int set_cap(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
 {
 	char name[64];
-	char ***list = f->name[4] == 'a' ? &o->cap_add : &o->cap_drop;
+	bool add = f->name[4] == 'a';
+	char ***list = add ? &o->cap_add : &o->cap_drop;
 	size_t n = strlen(v);
 	if (n == 0 || n > 40)
-		return mr_fail(err, 0, "unknown capability: \"%s\"", v);
+		return mr_fail(err, 0, "invalid Cap%s: unknown capability: \"%s\"",
+			       add ? "Add" : "Drop", v);
 	if (strcasecmp(v, "ALL") == 0)
-		return opts_strv_add(list, "ALL", err);
+		return opts_strv_add(list, v, err);
 	snprintf(name, sizeof(name), "%s%s", strncasecmp(v, "CAP_", 4) == 0 ? "" : "CAP_", v);
 	for (char *c = name; *c; c++)
 		*c = (char)toupper((unsigned char)*c);
 	if (!container_cap_known(name))
-		return mr_fail(err, 0, "unknown capability: \"%s\"", name);
-	return opts_strv_add(list, name, err);
+		return mr_fail(err, 0, "invalid Cap%s: unknown capability: \"%s\"",
+			       add ? "Add" : "Drop", name);
+	return opts_strv_add(list, v, err);
 }
 
 /* --security-opt: the options minirun honours; anything else is refused by name (docker
@@ -509,8 +519,13 @@ static int set_mount(struct container_opts *o, const char *v, const struct opt *
 	if (f->name[0] == 'v') { /* -v: the volume library's message is docker's whole one */
 		if (volume_parse_v(v, &m[o->nmounts], err) < 0)
 			return -1;
-	} else if (volume_parse_mount(v, &m[o->nmounts], &why) < 0)
-		return bad_value(f, v, err, "%s", why.msg);
+	} else if (volume_parse_mount(v, &m[o->nmounts], &why) < 0) {
+		/* the library's message is docker's whole one too: its CLI's ("invalid argument
+		 * ... for "--mount" flag: ...") for the syntax, its daemon's ("invalid mount
+		 * config for type ...") for the meaning */
+		*err = why;
+		return -1;
+	}
 	o->nmounts++;
 	return 0;
 }

@@ -430,12 +430,30 @@ int cmd_ps(int argc, char **argv)
 		case 'a': all = true; break;
 		case 'f':
 			if (nf >= 32 || parse_filter(optarg, &filters[nf]) < 0) {
-				info_usage_error("ps",
-						 "invalid filter '%s': use id= name= status= "
-						 "exited= label= ancestor= network= volume= "
-						 "publish= expose= before= since= health=",
-						 optarg);
-				return 1; /* docker's CLI: its daemon refuses it, exit 1 */
+				/* docker's daemon's words, naming the key; its CLI exits 1 */
+				char key[64];
+				snprintf(key, sizeof(key), "%.*s", (int)strcspn(optarg, "="),
+					 optarg);
+				fprintf(stderr,
+					"minirun: Invalid filter '%s' (use id= name= status= "
+					"exited= label= ancestor= network= volume= publish= "
+					"expose= before= since= health=)\n",
+					key);
+				return 1;
+			}
+			/* docker's daemon checks a status against the states a container has */
+			static const char *const states[] = {"created",  "restarting", "running",
+							     "removing", "paused",     "exited",
+							     "dead"};
+			bool known = filters[nf].match != by_status;
+			for (size_t k = 0; !known && k < sizeof(states) / sizeof(states[0]); k++)
+				known = !strcmp(filters[nf].value, states[k]);
+			if (!known) {
+				fprintf(stderr,
+					"minirun: Invalid filter 'status=%s' (a status is created, "
+					"restarting, running, removing, paused, exited or dead)\n",
+					filters[nf].value);
+				return 1;
 			}
 			if (filters[nf].match == by_health && !health_value_ok(filters[nf].value)) {
 				fprintf(stderr,

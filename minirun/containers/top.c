@@ -3,8 +3,8 @@
  *
  *   minirun top CONTAINER [ps OPTIONS]       (default -ef)
  *
- *   UID    PID     PPID    C    STIME   TTY   TIME       CMD
- *   root   41022   41010   0    21:30   ?     00:00:00   sleep 100
+ *   UID                 PID                 PPID                C                   STIME  ...
+ *   root                41022               41010               0                   21:30  ...
  *
  * As docker's daemon does, top runs ps(1) on the host with the options given (`top C aux`,
  * `top C -o pid,comm`), and keeps the header and the rows of the container's processes:
@@ -83,7 +83,7 @@ int cmd_top(int argc, char **argv)
 		return 1;
 	pid_t init = container_pid(&c);
 	if (!init) {
-		fprintf(stderr, "minirun: container %s is not running\n", c.id);
+		fprintf(stderr, "minirun: Container %s is not running\n", c.id);
 		container_close(&c);
 		return 1;
 	}
@@ -102,7 +102,9 @@ int cmd_top(int argc, char **argv)
 	for (size_t i = 0; rows && i < t.n; i++)
 		if ((rows[nr] = cells(t.lines[i], &ncols)))
 			nr++;
-	info_print_rows(rows, nr);
+	/* docker 20's client writes top's table with a tabwriter of minimum width 20 (ps and
+	 * the other lists use 10) */
+	info_print_rows_min(rows, nr, 20);
 	for (size_t i = 0; i < nr; i++)
 		free(rows[i]);
 	free(rows);

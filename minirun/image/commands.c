@@ -296,7 +296,7 @@ int cmd_tag(int argc, char **argv)
 	if (image_open_store(&st))
 		return 1;
 	int rc = 0;
-	if (image_resolve(&st, argv[1], &img, &err) < 0 ||
+	if (image_resolve_tagged(&st, argv[1], &img, &err) < 0 ||
 	    image_add(&st, canon, img.manifest_digest, NULL, NULL, &err) < 0)
 		rc = image_error(&err);
 	if (img.manifest)

@@ -169,6 +169,11 @@ int image_config_check(json_t *config, const char *image, struct mr_err *err);
 /* image_resolve - find NAME (a reference, a full or short image ID, or name@digest) and load
  * it. Error "No such image: NAME" (errnum ENOENT) if absent. */
 int image_resolve(const struct store *st, const char *name, struct image *img, struct mr_err *err);
+/* image_resolve_tagged - image_resolve, but "No such image" names a reference without a tag
+ * with its ":latest" (docker's `tag` and `history` say "No such image: web:latest"; its
+ * `rmi` and `inspect` say "web", as image_resolve) */
+int image_resolve_tagged(const struct store *st, const char *name, struct image *img,
+			 struct mr_err *err);
 
 /* image_add - record MANIFEST_DIGEST (already stored) under NAME (canonical, or NULL for an
  * untagged image). A name that pointed elsewhere moves here; the image it left behind stays

@@ -116,6 +116,14 @@ static int no_such_image(const char *name, struct mr_err *err)
 	return -1;
 }
 
+/* no_such_image with ":latest" after NAME */
+static void no_such_image_tagged(const char *name, struct mr_err *err)
+{
+	char tagged[600];
+	snprintf(tagged, sizeof(tagged), "%s:latest", name);
+	no_such_image(tagged, err);
+}
+
 int image_resolve(const struct store *st, const char *name, struct image *img, struct mr_err *err)
 {
 	struct image_ref ref;
@@ -187,6 +195,18 @@ int image_resolve(const struct store *st, const char *name, struct image *img, s
 		json_decref(idx);
 	}
 	return no_such_image(name, err);
+}
+
+int image_resolve_tagged(const struct store *st, const char *name, struct image *img,
+			 struct mr_err *err)
+{
+	if (image_resolve(st, name, img, err) == 0)
+		return 0;
+	const char *last = strrchr(name, '/');
+	if (err && err->kind == MR_E_NOT_FOUND && !looks_like_id(name) && !strchr(name, '@') &&
+	    !strchr(last ? last : name, ':'))
+		no_such_image_tagged(name, err);
+	return -1;
 }
 
 /* a new index.json entry for a manifest already in the store */

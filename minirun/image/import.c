@@ -404,8 +404,11 @@ int cmd_import(int argc, char **argv)
 		goto out;
 	created_time(created, sizeof(created));
 	snprintf(comment, sizeof(comment), "%s", message ? message : "");
+	/* docker's CLI sends a local file's bytes as the request body, so its daemon records
+	 * "Imported from -" for a file and for stdin alike; the same words here (the host's
+	 * path would also leak into every image made from it) */
 	if (!message)
-		snprintf(comment, sizeof(comment), "Imported from %s", file);
+		snprintf(comment, sizeof(comment), "Imported from -");
 	json_t *config =
 		json_pack("{s:s, s:s, s:s, s:o, s:{s:s, s:[s]}, s:[{s:s, s:s, s:s}]}", "created",
 			  created, "architecture", arch, "os", os, "config", json_incref(cfg),

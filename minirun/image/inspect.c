@@ -131,6 +131,23 @@ static json_t *inspect_object(const struct store *st, const struct image *img)
 	const char *variant = json_string_value(json_object_get(c, "variant"));
 	if (variant)
 		json_object_set_new(o, "Variant", json_string(variant));
+	/* the rest of docker 20.10's keys: the legacy build fields (what a docker build's
+	 * config carries, empty for an import or an OCI image), VirtualSize (= Size since
+	 * docker 1.10's content store), where the layers live, and the tag time (Go's zero
+	 * time: minirun does not keep it). Docker has no Descriptor (docker 25's containerd
+	 * store adds it); it stays, as `minirun image inspect -f {{.Descriptor.digest}}` is
+	 * how a script finds the manifest. */
+	json_t *cc = json_object_get(c, "container_config");
+	json_object_set_new(o, "Container",
+			    json_string(json_string_value(json_object_get(c, "container")) ?: ""));
+	json_object_set_new(o, "ContainerConfig", docker_config(json_is_object(cc) ? cc : NULL));
+	json_object_set_new(
+		o, "DockerVersion",
+		json_string(json_string_value(json_object_get(c, "docker_version")) ?: ""));
+	json_object_set(o, "VirtualSize", json_object_get(o, "Size"));
+	json_object_set_new(o, "GraphDriver", json_pack("{s:n, s:s}", "Data", "Name", "overlay"));
+	json_object_set_new(o, "Metadata",
+			    json_pack("{s:s}", "LastTagTime", "0001-01-01T00:00:00Z"));
 	char path[4400];
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
@@ -264,7 +281,7 @@ int cmd_history(int argc, char **argv)
 		mr_format_close(&f);
 		return 1;
 	}
-	if (image_resolve(&st, argv[optind], &img, &err) < 0) {
+	if (image_resolve_tagged(&st, argv[optind], &img, &err) < 0) {
 		mr_format_close(&f);
 		store_close(&st);
 		return image_error(&err);

@@ -163,6 +163,56 @@ static void arg_tags(const struct store *st, const char *arg, json_t *tags)
 	json_decref(idx);
 }
 
+/*
+ * The legacy files of docker's format (before manifest.json, docker 1.10): HEX/VERSION
+ * ("1.0") and HEX/json (the layer's id and its parent's) in each layer's directory, and
+ * `repositories` ({"REPO":{"TAG":"TOP-LAYER-HEX"}}). docker 20.10 still writes them and
+ * older tools (and some scanners) read only them. The ids here are the directory names (the
+ * layers' diffIDs), which is all these files must agree with.
+ */
+static int add_legacy_layer(struct archive *a, const char *dir, const char *parent,
+			    const json_t *config, struct mr_err *err)
+{
+	char name[100];
+	snprintf(name, sizeof(name), "%s/VERSION", dir);
+	if (add_file(a, name, "1.0", -1, 3, err) < 0)
+		return -1;
+	json_t *j = json_pack("{s:s}", "id", dir);
+	if (parent)
+		json_object_set_new(j, "parent", json_string(parent));
+	const char *created = json_string_value(json_object_get(config, "created"));
+	json_object_set_new(j, "created", json_string(created ? created : "1970-01-01T00:00:00Z"));
+	json_object_set_new(j, "container_config", json_pack("{s:n}", "Cmd"));
+	const char *os = json_string_value(json_object_get(config, "os"));
+	if (os)
+		json_object_set_new(j, "os", json_string(os));
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	snprintf(name, sizeof(name), "%s/json", dir);
+	int rc = text ? add_file(a, name, text, -1, strlen(text), err) : -1;
+	free(text);
+	return rc;
+}
+
+/* note TAGS ("repo:tag" strings) as pointing at layer directory TOP in REPOS */
+static void legacy_repositories(json_t *repos, const json_t *tags, const char *top)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach(tags, i, t)
+	{
+		const char *s = json_string_value(t), *colon = strrchr(s, ':');
+		if (!colon || strchr(colon, '/'))
+			continue;
+		char repo[600];
+		snprintf(repo, sizeof(repo), "%.*s", (int)(colon - s), s);
+		json_t *r = json_object_get(repos, repo);
+		if (!r)
+			json_object_set_new(repos, repo, r = json_object());
+		json_object_set_new(r, colon + 1, json_string(top));
+	}
+}
+
 /* has NAME been written already? (layers and blobs shared by several images go in once) */
 static int seen(json_t *set, const char *name)
 {
@@ -179,6 +229,7 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 	_cleanup_free_ char *text = NULL;
 	struct archive *a = archive_write_new();
 	json_t *done = json_object(), *docker = json_array(), *oci = json_array();
+	json_t *repos = json_object(); /* the legacy `repositories` file */
 	int rc = -1, to_stdout = !file || !strcmp(file, "-");
 	struct stat sb;
 	/* temp + rename only for a regular file: a device, fifo or symlink (/dev/stdout) is written
@@ -210,6 +261,7 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 		json_t *layers = json_object_get(img.manifest, "layers");
 		if (format == ARCHIVE_DOCKER) {
 			json_t *entry = NULL, *e, *files = json_array();
+			char top[80] = "";
 			/* the same image named twice is one entry with two RepoTags */
 			snprintf(name, sizeof(name), "%s.json", img.id + 7);
 			json_array_foreach(docker, i, e)
@@ -223,8 +275,10 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 				json_array_foreach(layers, i, l)
 				{
 					const char *d = json_string_value(json_array_get(diffs, i));
-					char dir[80];
+					char dir[80], parent[80];
+					snprintf(parent, sizeof(parent), "%s", top);
 					snprintf(dir, sizeof(dir), "%s", d + 7);
+					snprintf(top, sizeof(top), "%s", dir);
 					snprintf(name, sizeof(name), "%s/layer.tar", d + 7);
 					json_array_append_new(files, json_string(name));
 					if (seen(done, name))
@@ -236,7 +290,9 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 						    json_string_value(
 							    json_object_get(l, "mediaType"))
 							    ?: "",
-						    err) < 0) {
+						    err) < 0 ||
+					    add_legacy_layer(a, dir, *parent ? parent : NULL,
+							     img.config, err) < 0) {
 						json_decref(files);
 						goto fail;
 					}
@@ -249,6 +305,12 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 				json_decref(files);
 			}
 			arg_tags(st, names[k], json_object_get(entry, "RepoTags"));
+			const char *last = json_string_value(
+				json_array_get(diffs, json_array_size(diffs) - 1));
+			if (last && strlen(last) > 7)
+				snprintf(top, sizeof(top), "%s", last + 7);
+			if (*top)
+				legacy_repositories(repos, json_object_get(entry, "RepoTags"), top);
 		} else {
 			json_t *blobs = json_copy(layers);
 			json_array_append(blobs, json_object_get(img.manifest, "config"));
@@ -301,6 +363,19 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 		image_free(&img);
 		goto out;
 	}
+	if (format == ARCHIVE_DOCKER && json_object_size(repos)) {
+		/* one line, newline-ended, as docker writes it */
+		char *r = json_dumps(repos, JSON_COMPACT | JSON_SORT_KEYS);
+		char *line = NULL;
+		if (r && asprintf(&line, "%s\n", r) < 0)
+			line = NULL;
+		free(r);
+		r = line;
+		int bad = !r || add_file(a, "repositories", r, -1, strlen(r), err) < 0;
+		free(r);
+		if (bad)
+			goto out;
+	}
 	/* the index last, as docker writes manifest.json last */
 	json_t *top = format == ARCHIVE_DOCKER
 			      ? json_incref(docker)
@@ -326,6 +401,7 @@ out:
 	json_decref(done);
 	json_decref(docker);
 	json_decref(oci);
+	json_decref(repos);
 	return rc;
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/cli.h"
+#include "lib/sha256.h"
 #include "lib/template.h"
 #include "minirun/network/network.h"
 #include "netns/netlink.h"
@@ -27,6 +28,16 @@ const struct network_container_ops *network_containers;
 static int fail(const struct mr_err *err)
 {
 	return mr_err_report(err, MR_EXIT_RUNTIME);
+}
+
+/* a network named on the command line (inspect, rm) that is not there: docker's words and
+ * its status 1, as for every object its daemon does not know; anything else: fail() */
+static int fail_named(const struct mr_err *err, const char *name)
+{
+	if (err->kind != MR_E_NOT_FOUND)
+		return fail(err);
+	fprintf(stderr, "minirun: No such network: %s\n", name);
+	return 1;
 }
 
 static int usage_err(const char *verb, const char *synopsis)
@@ -132,26 +143,118 @@ static json_t *ls_row(json_t *rec, bool notrunc)
 			 "Labels", joined_labels(json_object_get(rec, "Labels")), "CreatedAt", at);
 }
 
+/*
+ * docker's predefined networks besides bridge: `--network host` and `--network none` are
+ * modes, not records here, but docker lists them, so `network ls` does too. Their IDs are
+ * the SHA-256 of their names: stable, and the same on every machine.
+ */
+static json_t *pseudo_network(const char *name, const char *driver)
+{
+	uint8_t d[32];
+	char id[65];
+	mr_sha256(name, strlen(name), d);
+	for (int i = 0; i < 32; i++)
+		snprintf(id + 2 * i, 3, "%02x", d[i]);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:{}}", "Name", name, "Id", id,
+			 "Created", "", "Scope", "local", "Driver", driver, "EnableIPv6", 0,
+			 "Internal", 0, "Labels");
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(json_string_value(json_object_get(*(json_t *const *)a, "Name")),
+		      json_string_value(json_object_get(*(json_t *const *)b, "Name")));
+}
+
+/* label=KEY or label=KEY=VALUE against LABELS */
+static bool label_match(json_t *labels, const char *v)
+{
+	const char *eq = strchr(v, '=');
+	if (!eq)
+		return json_object_get(labels, v) != NULL;
+	char key[256];
+	snprintf(key, sizeof(key), "%.*s", (int)(eq - v), v);
+	const char *have = json_string_value(json_object_get(labels, key));
+	return have && !strcmp(have, eq + 1);
+}
+
+/* the filter keys of `network ls` (docker's), each with what a record must have */
+static const char *const ls_filter_keys[] = {"name", "id", "driver", "label", "scope", "type"};
+
+/* does REC pass every --filter of FILTERS[0..n) (KEY=VALUE, KEY one of ls_filter_keys:
+ * name= a part of the name, id= a prefix of the ID, driver=, label=KEY[=VALUE], scope=local,
+ * type=builtin or custom)? */
+static bool ls_match(json_t *rec, char **filters, int n)
+{
+	const char *name = json_string_value(json_object_get(rec, "Name")) ?: "";
+	const char *id = json_string_value(json_object_get(rec, "Id")) ?: "";
+	const char *driver = json_string_value(json_object_get(rec, "Driver")) ?: "";
+	bool builtin = !strcmp(name, "bridge") || !strcmp(name, "host") || !strcmp(name, "none");
+	for (int i = 0; i < n; i++) {
+		const char *v = strchr(filters[i], '=') + 1;
+		bool ok = true;
+		switch (filters[i][0]) { /* the keys differ in their first letter */
+		case 'n': ok = strstr(name, v) != NULL; break;
+		case 'i': ok = !strncmp(id, v, strlen(v)); break;
+		case 'd': ok = !strcmp(driver, v); break;
+		case 'l': ok = label_match(json_object_get(rec, "Labels"), v); break;
+		case 's': ok = !strcmp(v, "local"); break;
+		case 't': ok = builtin == !strcmp(v, "builtin"); break;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* is F a KEY=VALUE filter `network ls` knows? */
+static bool ls_filter_ok(const char *f)
+{
+	const char *eq = strchr(f, '=');
+	for (size_t i = 0; eq && i < sizeof(ls_filter_keys) / sizeof(ls_filter_keys[0]); i++)
+		if (strlen(ls_filter_keys[i]) == (size_t)(eq - f) &&
+		    !strncmp(f, ls_filter_keys[i], (size_t)(eq - f)))
+			return true;
+	return false;
+}
+
 static int cmd_ls(int argc, char **argv)
 {
 	static const struct option lo[] = {{"quiet", no_argument, 0, 'q'},
 					   {"format", required_argument, 0, 'F'},
 					   {"no-trunc", no_argument, 0, 'T'},
+					   {"filter", required_argument, 0, 'f'},
 					   {0, 0, 0, 0}};
 	const char *format = NULL;
 	bool notrunc = false;
-	int o, rc;
+	char *filters[32];
+	int o, rc, nf = 0;
 	optind = 0;
-	while ((o = mr_verb_opt(argc, argv, "network ls", "q", lo,
-				"Usage:  minirun network ls [OPTIONS]\n\n"
-				"List networks\n\n"
-				"Options:\n"
-				"      --format string   Format output using a Go template\n"
-				"      --no-trunc        Do not truncate the output\n"
-				"  -q, --quiet           Only display network IDs\n",
-				&rc)) != -1)
+	while ((o = mr_verb_opt(
+			argc, argv, "network ls", "qf:", lo,
+			"Usage:  minirun network ls [OPTIONS]\n\n"
+			"List networks\n\n"
+			"Options:\n"
+			"  -f, --filter filter   Provide filter values (name=, id=, driver=, "
+			"label=,\n"
+			"                        scope=, type=builtin|custom)\n"
+			"      --format string   Format output using a Go template\n"
+			"      --no-trunc        Do not truncate the output\n"
+			"  -q, --quiet           Only display network IDs\n",
+			&rc)) != -1)
 		switch (o) {
 		case MR_OPT_DONE: return rc;
+		case 'f':
+			if (!ls_filter_ok(optarg) || nf == 32) {
+				/* docker's daemon's words; its CLI exits 1 */
+				fprintf(stderr,
+					"minirun: Invalid filter '%.*s' (use name= id= driver= "
+					"label= scope= type=)\n",
+					(int)strcspn(optarg, "="), optarg);
+				return 1;
+			}
+			filters[nf++] = optarg;
+			break;
 		case 'q': format = "{{.ID}}"; break;
 		case 'F': format = format && !strcmp(format, "{{.ID}}") ? format : optarg; break;
 		case 'T': notrunc = true; break;
@@ -182,8 +285,19 @@ static int cmd_ls(int argc, char **argv)
 	struct mr_tmpl_opts to = {.missing = MR_TMPL_MISSING_FIELD,
 				  .type_name = "*network.networkContext",
 				  .methods = mr_tmpl_label_methods};
-	json_array_foreach(all, i, rec)
-	{
+	/* docker's list: the records and the two modes, by name */
+	json_array_append_new(all, pseudo_network("host", "host"));
+	json_array_append_new(all, pseudo_network("none", "null"));
+	size_t n = json_array_size(all);
+	json_t **sorted = calloc(n ? n : 1, sizeof(*sorted));
+	for (i = 0; sorted && i < n; i++)
+		sorted[i] = json_array_get(all, i);
+	if (sorted)
+		qsort(sorted, n, sizeof(*sorted), by_name);
+	for (i = 0; sorted && i < n; i++) {
+		rec = sorted[i];
+		if (!ls_match(rec, filters, nf))
+			continue;
 		json_t *row = ls_row(rec, notrunc);
 		to.ctx = json_object_get(rec, "Labels");
 		if (!rc && mr_format_row(&f, row, &to, &err) < 0)
@@ -201,6 +315,7 @@ static int cmd_ls(int argc, char **argv)
 		json_decref(h);
 	}
 	mr_format_close(&f);
+	free(sorted);
 	json_decref(all);
 	return rc;
 }
@@ -218,7 +333,7 @@ static int cmd_rm(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct mr_err err = {0};
 		if (network_remove(network_root(), argv[i], &err) < 0)
-			rc = fail(&err);
+			rc = fail_named(&err, argv[i]);
 		else
 			printf("%s\n", argv[i]);
 	}
@@ -264,7 +379,7 @@ static int cmd_inspect(int argc, char **argv)
 		json_t *rec = network_load(network_root(), argv[i], &err);
 		char *text = rec && tmpl ? mr_tmpl_render(tmpl, rec, NULL, &err) : NULL;
 		if (!rec)
-			rc = fail(&err);
+			rc = fail_named(&err, argv[i]);
 		else if (text)
 			printf("%s\n", text), printed = true;
 		else if (tmpl)

@@ -195,7 +195,7 @@ struct network_port {
 /* Parse docker's -p: "[IP:][HOSTPORT:]PORT[/tcp|/udp]" ("8080:80", "127.0.0.1::53/udp",
  * "80"), and ranges, "[IP:][FIRST-LAST:]FIRST-LAST[/PROTO]" ("8000-8002:80-82", "80-82"),
  * appending one port each to *PORTS (realloc'ed; *N counts them). Pure. -1 with err in
- * docker's words ("invalid containerPort: x", "invalid hostPort: x", "invalid proto: sctp",
+ * docker's words ("Invalid containerPort: x", "Invalid hostPort: x", "invalid proto: sctp",
  * "invalid IP address: x", "invalid ranges specified for container and host Ports: 80 and
  * 8000-8002"); an IPv6 address is refused (minirun's networks are IPv4-only). */
 int network_parse_ports(const char *spec, struct network_port **ports, size_t *n,

@@ -88,11 +88,11 @@ static int parse_spec(const char *spec, struct port_spec *out, struct mr_err *er
 			       spec);
 	const char *port = c2 ? c2 + 1 : spec;
 	if (parse_range(port, (size_t)(end - port), &out->first, &out->last) < 0)
-		return mr_fail(err, 0, "invalid containerPort: %.*s", (int)(end - port), port);
+		return mr_fail(err, 0, "Invalid containerPort: %.*s", (int)(end - port), port);
 	const char *hp = c2 ? (c1 ? c1 + 1 : spec) : NULL;
 	if (hp && hp < c2) {
 		if (parse_range(hp, (size_t)(c2 - hp), &out->host_first, &out->host_last) < 0)
-			return mr_fail(err, 0, "invalid hostPort: %.*s", (int)(c2 - hp), hp);
+			return mr_fail(err, 0, "Invalid hostPort: %.*s", (int)(c2 - hp), hp);
 		/* docker takes "8000-8002:80" as "one free port of 8000-8002": minirun, like
 		 * the ranges of equal length, gives each container port its own */
 		if (out->host_last - out->host_first != out->last - out->first)

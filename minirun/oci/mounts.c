@@ -200,7 +200,39 @@ static int bind_mount(const struct spec *s, const struct spec_mount *m, int root
 	return 0;
 }
 
-/* A v1 (hybrid) host: a tmpfs with one cgroup mount per hierarchy of /proc/self/cgroup. */
+/* one line of /proc/self/cgroup ("4:memory:/path"): its hierarchy mounted below M's
+ * destination, read-only when M is; the v2 line ("0::/path") is skipped */
+static int cgroup_v1_one(char *line, const struct spec_mount *m, int rootfd, struct mr_err *err)
+{
+	char p[64], dir[600], opts[300];
+	char *ctl = strchr(line, ':'), *end;
+	if (!ctl || !(end = strchr(++ctl, ':')) || end == ctl)
+		return 0;
+	*end = '\0';
+	const char *name = ctl;
+	if (strncmp(name, "name=", 5) == 0)
+		name += 5;
+	snprintf(dir, sizeof(dir), "%s/%s", m->dest, name);
+	_cleanup_close_ int d = mnt_open_in_root(rootfd, dir, true, true, err);
+	if (d < 0)
+		return -1;
+	mr_fd_path(p, sizeof(p), d);
+	snprintf(opts, sizeof(opts), "%s", ctl);
+	if (mount("cgroup", p, "cgroup", m->flags & ~MS_RDONLY, opts) < 0)
+		return mr_fail(err, errno, "mount cgroup '%s' on '%s'", ctl, dir);
+	if ((m->flags & MS_RDONLY) && remount_bind(rootfd, dir, MS_RDONLY, err) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * A v1 (hybrid) host: a tmpfs with one cgroup mount per v1 hierarchy of /proc/self/cgroup,
+ * as runc makes it: the tmpfs stays writable (only the hierarchies are read-only), the
+ * hierarchies come in the order the host mounted them (lowest hierarchy ID first, the
+ * reverse of /proc/self/cgroup's), and the v2 hierarchy a hybrid host also has
+ * (/sys/fs/cgroup/unified, the "0::" line) is left out: runc and docker mount only the v1
+ * ones, and a container on a hybrid host is a v1 container.
+ */
 static int cgroup_v1_tree(int fd, const struct spec_mount *m, int rootfd, struct mr_err *err)
 {
 	char p[64], line[512];
@@ -208,32 +240,22 @@ static int cgroup_v1_tree(int fd, const struct spec_mount *m, int rootfd, struct
 	if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
 		return mr_fail(err, errno, "mount tmpfs on '%s'", m->dest);
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
-	while (f && fgets(line, sizeof(line), f)) {
-		char *ctl = strchr(line, ':'), *end;
-		if (!ctl || !(end = strchr(++ctl, ':')))
-			continue;
-		*end = '\0';
-		char dir[600], opts[300];
-		const char *name = *ctl ? ctl : "unified";
-		if (strncmp(name, "name=", 5) == 0)
-			name += 5;
-		snprintf(dir, sizeof(dir), "%s/%s", m->dest, name);
-		_cleanup_close_ int d = mnt_open_in_root(rootfd, dir, true, true, err);
-		if (d < 0)
-			return -1;
-		mr_fd_path(p, sizeof(p), d);
-		snprintf(opts, sizeof(opts), "%s", ctl);
-		int rc = *ctl ? mount("cgroup", p, "cgroup", m->flags & ~MS_RDONLY, opts)
-			      : mount("cgroup2", p, "cgroup2", m->flags & ~MS_RDONLY, NULL);
-		if (rc < 0)
-			return mr_fail(err, errno, "mount cgroup '%s' on '%s'", ctl, dir);
-		if ((m->flags & MS_RDONLY) && remount_bind(rootfd, dir, MS_RDONLY, err) < 0)
-			return -1;
+	char *lines[64];
+	size_t n = 0;
+	int rc = 0;
+	while (f && n < 64 && fgets(line, sizeof(line), f)) {
+		if (!(lines[n] = strdup(line))) {
+			rc = mr_fail(err, errno, "read /proc/self/cgroup");
+			break;
+		}
+		n++;
 	}
-	if ((m->flags & MS_RDONLY) &&
-	    remount_bind(rootfd, m->dest, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
-		return -1;
-	return 0;
+	for (size_t k = n; k-- > 0;) {
+		if (rc == 0)
+			rc = cgroup_v1_one(lines[k], m, rootfd, err);
+		free(lines[k]);
+	}
+	return rc;
 }
 
 static int cgroup_mount(int fd, const struct spec_mount *m, int rootfd, struct mr_err *err)
@@ -422,11 +444,22 @@ int mnt_config_mounts(const struct spec *s, int rootfd, struct mr_err *err)
 	return 0;
 }
 
-/* The host's /dev/null, checked to be the null device itself and not a symlink. */
-static int open_null(struct mr_err *err)
+/* The null device to bind over a masked file: the container's own /dev/null (made by
+ * dev_setup on the container's /dev tmpfs, as runc binds it), else the host's; checked to be
+ * the null device itself and not a symlink. The container's own is what docker shows: the
+ * masked file's mount line then names the container's /dev (`tmpfs ... size=65536k`), not
+ * the host's devtmpfs with its size and inode count. */
+static int open_null(int rootfd, struct mr_err *err)
 {
 	struct stat st;
-	int fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	int fd = mnt_open_in_root(rootfd, "/dev/null", false, false, NULL);
+	if (fd >= 0 &&
+	    (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return mr_fail(err, errno, "open /dev/null");
 	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
@@ -450,11 +483,13 @@ int mnt_mask_paths(const struct spec *s, int rootfd, struct mr_err *err)
 		if (fstat(fd, &st) < 0)
 			return mr_fail(err, errno, "stat masked path '%s'", s->masked[i]);
 		if (S_ISDIR(st.st_mode)) {
-			if (mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0k") < 0)
+			/* no size option: it would show in the mount line, and docker's (runc's)
+			 * read-only empty tmpfs has none */
+			if (mount("tmpfs", p, "tmpfs", MS_RDONLY, NULL) < 0)
 				return mr_fail(err, errno, "mask '%s'", s->masked[i]);
 			continue;
 		}
-		if (null < 0 && (null = open_null(err)) < 0)
+		if (null < 0 && (null = open_null(rootfd, err)) < 0)
 			return -1;
 		if (mount(mr_fd_path(q, sizeof(q), null), p, NULL, MS_BIND, NULL) < 0)
 			return mr_fail(err, errno, "mask '%s'", s->masked[i]);

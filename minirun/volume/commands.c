@@ -109,23 +109,97 @@ static json_t *ls_row(json_t *rec)
 			 "Size", "N/A");
 }
 
+/* label=KEY or label=KEY=VALUE against LABELS */
+static bool label_match(json_t *labels, const char *v)
+{
+	const char *eq = strchr(v, '=');
+	if (!eq)
+		return json_object_get(labels, v) != NULL;
+	char key[256];
+	snprintf(key, sizeof(key), "%.*s", (int)(eq - v), v);
+	const char *have = json_string_value(json_object_get(labels, key));
+	return have && !strcmp(have, eq + 1);
+}
+
+/* docker's `volume ls` filter keys; they differ in their first letter */
+static const char *const ls_filter_keys[] = {"name", "driver", "label", "dangling"};
+
+/* is F a KEY=VALUE filter `volume ls` knows (dangling= true or false)? */
+static bool ls_filter_ok(const char *f)
+{
+	const char *eq = strchr(f, '=');
+	if (eq && !strncmp(f, "dangling=", 9))
+		return !strcmp(eq + 1, "true") || !strcmp(eq + 1, "false") ||
+		       !strcmp(eq + 1, "1") || !strcmp(eq + 1, "0");
+	for (size_t i = 0; eq && i < sizeof(ls_filter_keys) / sizeof(ls_filter_keys[0]); i++)
+		if (strlen(ls_filter_keys[i]) == (size_t)(eq - f) &&
+		    !strncmp(f, ls_filter_keys[i], (size_t)(eq - f)))
+			return true;
+	return false;
+}
+
+/* does REC pass every filter of FILTERS[0..n)? name= a part of the name, driver=,
+ * label=KEY[=VALUE], dangling=true: no container uses it (its users file names none) */
+static bool ls_match(json_t *rec, char **filters, int n)
+{
+	const char *name = json_string_value(json_object_get(rec, "Name")) ?: "";
+	for (int i = 0; i < n; i++) {
+		const char *v = strchr(filters[i], '=') + 1;
+		bool ok = true;
+		switch (filters[i][0]) {
+		case 'n': ok = strstr(name, v) != NULL; break;
+		case 'd':
+			if (filters[i][1] == 'r') {
+				ok = !strcmp(
+					json_string_value(json_object_get(rec, "Driver")) ?: "", v);
+			} else {
+				json_t *users = volume_users(volume_root(), name, NULL);
+				bool dangling = users && json_array_size(users) == 0;
+				json_decref(users);
+				ok = dangling == (!strcmp(v, "true") || !strcmp(v, "1"));
+			}
+			break;
+		case 'l': ok = label_match(json_object_get(rec, "Labels"), v); break;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 static int cmd_ls(int argc, char **argv)
 {
 	static const struct option lo[] = {{"quiet", no_argument, 0, 'q'},
 					   {"format", required_argument, 0, 'F'},
+					   {"filter", required_argument, 0, 'f'},
 					   {0, 0, 0, 0}};
 	const char *format = NULL;
-	int o, rc;
+	char *filters[32];
+	int o, rc, nf = 0;
 	optind = 0;
-	while ((o = mr_verb_opt(argc, argv, "volume ls", "q", lo,
+	while ((o = mr_verb_opt(argc, argv, "volume ls", "qf:", lo,
 				"Usage:  minirun volume ls [OPTIONS]\n\n"
 				"List volumes\n\n"
 				"Options:\n"
+				"  -f, --filter filter   Provide filter values (name=, driver=, "
+				"label=,\n"
+				"                        dangling=true|false)\n"
 				"      --format string   Format output using a Go template\n"
 				"  -q, --quiet           Only display volume names\n",
 				&rc)) != -1)
 		switch (o) {
 		case MR_OPT_DONE: return rc;
+		case 'f':
+			if (!ls_filter_ok(optarg) || nf == 32) {
+				/* docker's daemon's words; its CLI exits 1 */
+				fprintf(stderr,
+					"minirun: Invalid filter '%.*s' (use name= driver= label= "
+					"dangling=true|false)\n",
+					(int)strcspn(optarg, "="), optarg);
+				return 1;
+			}
+			filters[nf++] = optarg;
+			break;
 		case 'q': format = "{{.Name}}"; break;
 		case 'F': format = format && !strcmp(format, "{{.Name}}") ? format : optarg; break;
 		}
@@ -150,6 +224,8 @@ static int cmd_ls(int argc, char **argv)
 				  .methods = mr_tmpl_label_methods};
 	json_array_foreach(all, i, rec)
 	{
+		if (!ls_match(rec, filters, nf))
+			continue;
 		json_t *row = ls_row(rec);
 		to.ctx = json_object_get(rec, "Labels");
 		if (!rc && mr_format_row(&f, row, &to, &err) < 0)
@@ -236,8 +312,8 @@ static int cmd_inspect(int argc, char **argv)
 		struct mr_tmpl_opts to = {.missing = MR_TMPL_MISSING_GUESS,
 					  .type_name = "volume.Volume"};
 		char *text = rec && tmpl ? mr_tmpl_render(tmpl, rec, &to, &err) : NULL;
-		if (!rec)
-			rc = fail(&err);
+		if (!rec) /* docker's CLI: 1 for a volume its daemon does not know */
+			rc = mr_err_report(&err, err.kind == MR_E_NOT_FOUND ? 1 : MR_EXIT_RUNTIME);
 		else if (text)
 			printf("%s\n", text), printed = true;
 		else if (tmpl)

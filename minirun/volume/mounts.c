@@ -150,10 +150,9 @@ int volume_parse_mount(const char *spec, struct volume_mount *out, struct mr_err
 				t++;
 			if (t == 3)
 				return mr_fail(err, 0,
-					       "invalid argument \"%s\" for \"--mount\" flag: "
-					       "invalid mount type: %s (bind, volume or "
-					       "tmpfs)",
-					       spec, v);
+					       "invalid mount config for type \"%s\": mount type "
+					       "unknown",
+					       v);
 			out->type = (enum volume_mount_type)t;
 			have_type = 1;
 		} else if ((!strcmp(kv, "source") || !strcmp(kv, "src")) && v)

@@ -74,14 +74,14 @@ json_t *volume_inspect(const char *root, const char *name, struct mr_err *err)
 	char path[PATH_MAX];
 	json_error_t je;
 	if (volume_check_name(name, NULL) < 0) { /* never look outside the store */
-		mr_failk(err, MR_E_NOT_FOUND, 0, "get %s: no such volume", name);
+		mr_failk(err, MR_E_NOT_FOUND, 0, "No such volume: %s", name);
 		return NULL;
 	}
 	vpath(root, name, "volume.json", path, sizeof(path));
 	json_t *rec = json_load_file(path, 0, &je);
 	if (!rec)
 		mr_failk(err, errno == ENOENT ? MR_E_NOT_FOUND : MR_E_SYSTEM, 0,
-			 errno == ENOENT ? "get %s: no such volume" : "%s: %s: %s", name, path,
+			 errno == ENOENT ? "No such volume: %s" : "%s: %s: %s", name, path,
 			 je.text);
 	return rec;
 }

@@ -53,13 +53,19 @@ pk_cgroups_cleanup() {
 	return 1
 }
 
-# pk_dockerd_start DIR - start a private dockerd with its state under DIR; export DOCKER_HOST.
+# pk_dockerd_start DIR [bridge] - start a private dockerd with its state under DIR; export
+# DOCKER_HOST. With `bridge` it makes its default bridge docker0 (172.17.0.1/16) as a stock
+# dockerd does, so `docker run` without --network behaves as a tutorial shows: the bridge,
+# its veths and docker-proxy for -p all live in dockerd's own network namespace, and
+# --ip-forward=false / --iptables=false still keep it off the machine's sysctls and rules.
 # Skips the current test (t_skip) when docker.io is not installed; fails when it does not
 # answer within 30 s (its log is printed).
 pk_dockerd_start() {
 	command -v dockerd >/dev/null 2>&1 || t_skip "needs dockerd (Debian's docker.io), not installed"
 	command -v docker >/dev/null 2>&1 || t_skip "needs docker (Debian's docker.io), not installed"
 	PK_DK=$1
+	_bridge=--bridge=none
+	[ "${2:-}" = bridge ] && _bridge=--bip=172.17.0.1/16
 	mkdir -p "$PK_DK"
 	pk_cgroups_before "$PK_DK"
 	: >"$PK_DK/run.new"
@@ -67,9 +73,13 @@ pk_dockerd_start() {
 		[ -e "$_r" ] || echo "$_r" >>"$PK_DK/run.new"
 	done
 	# the namespace's own loopback up, then dockerd in place of the shell: $! is its PID
-	unshare -m -n sh -c "ip link set lo up && exec dockerd --data-root '$PK_DK/root' \
+	# (with the bridge, forwarding on in that namespace only, as on a docker host: else every
+	# `docker run` warns "IPv4 forwarding is disabled" on stderr)
+	_fwd=true
+	[ "${2:-}" = bridge ] && _fwd="echo 1 >/proc/sys/net/ipv4/ip_forward"
+	unshare -m -n sh -c "ip link set lo up && $_fwd && exec dockerd --data-root '$PK_DK/root' \
 		--exec-root '$PK_DK/exec' -H 'unix://$PK_DK/sock' --pidfile '$PK_DK/pid' \
-		--iptables=false --ip6tables=false --ip-forward=false --bridge=none \
+		--iptables=false --ip6tables=false --ip-forward=false $_bridge \
 		--containerd-namespace mrtest --containerd-plugins-namespace mrtest-plugins" \
 		>"$PK_DK/log" 2>&1 &
 	echo $! >"$PK_DK/unshare.pid"

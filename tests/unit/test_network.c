@@ -92,15 +92,15 @@ static void port_specs_as_docker(void)
 	static const struct {
 		const char *spec, *msg;
 	} bad[] = {
-		{"abc", "invalid containerPort: abc"},
-		{"x:80", "invalid hostPort: x"},
-		{"8080:0", "invalid containerPort: 0"},
-		{"8080:70000", "invalid containerPort: 70000"},
+		{"abc", "Invalid containerPort: abc"},
+		{"x:80", "Invalid hostPort: x"},
+		{"8080:0", "Invalid containerPort: 0"},
+		{"8080:70000", "Invalid containerPort: 70000"},
 		{"8080:80/sctp", "invalid proto: sctp"},
 		{"1.2.3:8080:80", "invalid IP address: 1.2.3"},
 		{"8000-8010:80", "port ranges"},
 		{"a:b:c:d", "invalid port format"},
-		{"", "invalid containerPort"},
+		{"", "Invalid containerPort"},
 	};
 	struct network_port p;
 	struct mr_err err = {0};

@@ -93,8 +93,8 @@ static void bad_ranges_and_ipv6_are_refused(void)
 				 "8000-8002"},
 		{"8000-8001:80-82", "invalid ranges specified for container and host Ports: 80-82 "
 				    "and 8000-8001"},
-		{"82-80", "invalid containerPort: 82-80"},
-		{"8000-:80", "invalid hostPort: 8000-"},
+		{"82-80", "Invalid containerPort: 82-80"},
+		{"8000-:80", "Invalid hostPort: 8000-"},
 		{"[::1]:8080:80", "IPv6 publishing is not supported"},
 		{"::1:8080:80", "IPv6 publishing is not supported"},
 	};

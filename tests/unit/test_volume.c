@@ -98,7 +98,7 @@ static void mount_specs(void)
 		{"type=tmpfs,source=x,target=/x", "field Source must not be specified"},
 		{"type=tmpfs,target=/x,tmpfs-size=lots",
 		 "unexpected key or value 'tmpfs-size=lots'"},
-		{"type=nfs,target=/x", "invalid mount type: nfs"},
+		{"type=nfs,target=/x", "invalid mount config for type \"nfs\": mount type unknown"},
 		{"type=volume,foo=bar,target=/x", "unexpected key or value 'foo=bar'"},
 		{"type=volume,source=a/b,target=/x", "invalid characters"},
 		{"type=volume,target=/x,readonly=maybe", "readonly=maybe"},

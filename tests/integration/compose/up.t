@@ -59,7 +59,7 @@ up_names_labels_reach() {
 	t_match "$out" '^by name: hello-web$' "client reaches web by its service name"
 	t_match "$out" '^by alias: hello-web$' "and by its alias"
 	t_match "$out" '^ps: client web $' "compose ps --services"
-	t_match "$out" '^after: 0 1 0$' "down -v leaves only the default bridge network"
+	t_match "$out" '^after: 0 3 0$' "down -v leaves only the predefined networks (bridge, host, none)"
 }
 t "up -d: compose's names and labels, services reach each other by name; down -v" \
 	up_names_labels_reach

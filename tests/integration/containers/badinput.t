@@ -42,8 +42,8 @@ bad_port_spec() {
 		bad --rm -p 99999:80 busybox true
 		bad --rm -p 80:80/sctp busybox true
 		ct_leaks') || t_fail "$out"
-	t_match "$out" '^err: minirun: invalid containerPort: abc$' "docker's message for the container port"
-	t_match "$out" '^err: minirun: invalid hostPort: 99999$' "and for the host port"
+	t_match "$out" '^err: minirun: Invalid containerPort: abc$' "docker's message for the container port"
+	t_match "$out" '^err: minirun: Invalid hostPort: 99999$' "and for the host port"
 	t_match "$out" '^err: minirun: invalid proto: sctp' "and for the protocol"
 	t_eq "$(printf '%s\n' "$out" | grep -c '^rc=125$')" 3 "each exits 125"
 	t_eq "$(printf '%s\n' "$out" | grep -c '^lines: 1$')" 3 "each says one line"

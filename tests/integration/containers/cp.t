@@ -167,7 +167,7 @@ cp_bad_input() {
 		out=$(mr cp a:/x b:/y 2>&1); rc=$?
 		[ $rc = 125 ] && echo "$out" | grep -q "between containers" || die "two containers: $rc $out"
 		out=$(mr cp nosuch:/x /tmp/x 2>&1); rc=$?
-		[ $rc = 1 ] && [ "$out" = "minirun: No such container: nosuch" ] || die "unknown: $rc $out"
+		[ $rc = 1 ] && [ "$out" = "minirun: No such container:path: nosuch:/x" ] || die "unknown: $rc $out"
 		mr create --name c1 busybox true >/dev/null
 		out=$(mr cp c1:/nosuchfile $R/x 2>&1); rc=$?
 		[ $rc = 1 ] && echo "$out" | grep -q "nosuchfile" || die "missing source: $rc $out"

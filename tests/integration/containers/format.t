@@ -122,7 +122,7 @@ network_volume() {
 		out=$(mr network inspect -f "{{.Name}} {{.Driver}} {{range .IPAM.Config}}{{.Subnet}}{{end}}" front)
 		[ "$out" = "front bridge 10.91.0.0/24" ] || die "network inspect -f: $out"
 		out=$(mr network ls --format "{{.Name}}/{{.Driver}}" | sort | tr "\n" " ")
-		[ "$out" = "bridge/bridge front/bridge " ] || die "network ls --format: $out"
+		[ "$out" = "bridge/bridge front/bridge host/host none/null " ] || die "network ls --format: $out"
 		out=$(mr network ls --format "table {{.Name}}\t{{.Scope}}" | head -n 1)
 		[ "$out" = "NAME      SCOPE" ] || die "network ls table: $out"
 		mr network inspect -f "{{" front >/dev/null 2>&1; rc=$?

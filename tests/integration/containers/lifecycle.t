@@ -216,7 +216,7 @@ rm_running() {
 	ct_host '
 		mr run -d --name busy busybox sleep 100 >/dev/null || die run
 		out=$(mr rm busy 2>&1) && die "rm of a running container succeeded"
-		echo "$out" | grep -q "cannot remove container \"/busy\": container is running: stop the container before removing or force remove$" ||
+		echo "$out" | grep -q "You cannot remove a running container [0-9a-f]\{64\}. Stop the container before attempting removal or force remove$" ||
 			die "message: $out"
 		[ "$(ct_status busy)" = running ] || die "rm hurt it: $(ct_status busy)"
 		[ "$(mr rm busy -f)" = busy ] || die "rm busy -f (flags after the name, as docker allows)"

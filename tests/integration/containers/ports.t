@@ -217,7 +217,7 @@ bad_specs() {
 	t_match "$out" '^8000-8001:80-82 rc=125 lines=1 minirun: invalid ranges specified for container and host Ports: 80-82 and 8000-8001 '
 	t_match "$out" '^\[::1\]:8080:80 rc=125 lines=1 minirun: -p \[::1\]:8080:80: IPv6 publishing is not supported' "IPv6: one line saying so"
 	t_match "$out" '^::1:8080:80 rc=125 lines=1 minirun: -p ::1:8080:80: IPv6 publishing is not supported'
-	t_match "$out" '^8002-8000:80-82 rc=125 lines=1 minirun: invalid hostPort: 8002-8000$' "a range upside down"
+	t_match "$out" '^8002-8000:80-82 rc=125 lines=1 minirun: Invalid hostPort: 8002-8000$' "a range upside down"
 	t_nomatch "$out" '^leak:' "nothing is left of any"
 }
 

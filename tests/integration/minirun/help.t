@@ -153,7 +153,7 @@ minirun_groups_in_one_voice() {
 unknown_command_and_global_flag() {
 	need_built
 	t_status 1 "$MR" no-such-verb
-	t_eq "$T_OUT" "minirun: unknown command: no-such-verb
+	t_eq "$T_OUT" "minirun: 'no-such-verb' is not a minirun command.
 See 'minirun --help'."
 	t_status 125 "$MR" $BOGUS
 	t_eq "$T_OUT" "minirun: unknown flag: $BOGUS

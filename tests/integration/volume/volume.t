@@ -107,7 +107,9 @@ bad_input() {
 		mrv $args >/dev/null 2>"$T_DIR/err"
 		rc=$?
 		want=125
-		[ "$args" = "rm nosuch" ] && want=1 # docker's CLI: 1 for the daemon's refusal
+		case $args in # docker's CLI: 1 for the daemon's refusal
+		"rm nosuch" | "inspect nosuch") want=1 ;;
+		esac
 		t_eq "$rc" "$want" "exit of volume $args"
 		t_eq "$(wc -l <"$T_DIR/err" | tr -d ' ')" 1 "lines from volume $args"
 		t_match "$(cat "$T_DIR/err")" '^minirun: ' "message of volume $args"
@@ -117,8 +119,8 @@ bad_input() {
 	t_match "$T_OUT" 'create rel/path: "rel/path" includes invalid characters for a local volume name, only "\[a-zA-Z0-9\]\[a-zA-Z0-9_.-\]" are allowed. If you intended to pass a host directory, use absolute path'
 	t_status 125 mrv resolve -v data:x c1
 	t_match "$T_OUT" "invalid volume specification: 'data:x': invalid mount config for type \"volume\": invalid mount path: 'x' mount path must be absolute"
-	t_status 125 mrv inspect nosuch
-	t_match "$T_OUT" 'get nosuch: no such volume'
+	t_status 1 mrv inspect nosuch
+	t_match "$T_OUT" 'No such volume: nosuch'
 }
 
 t "volume create/ls/inspect/rm in docker's shape and layout" create_ls_inspect_rm
