@@ -134,7 +134,7 @@ struct copy_req {
 	size_t nsrcs;
 	const char *dest;     /* absolute, expanded (WORKDIR applied) */
 	bool dest_is_dir;     /* DEST ends with / (or there are several sources) */
-	long uid, gid;        /* --chown, resolved; 0:0 by default */
+	long uid, gid;        /* --chown, resolved; 0:0 by default, -1 the source's (--from) */
 	long chmod;           /* --chmod, or -1 */
 	char **lowers;        /* the image's layer dirs, top-most first (parents' modes) */
 	char **from_lowers;   /* COPY --from: the layer dirs of the sources' image, else NULL */

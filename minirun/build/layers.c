@@ -454,9 +454,14 @@ static int resolve_chown(struct builder *b, const char *spec, char *const *lower
 			break;
 		}
 	}
-	if (rc == 0) { /* USER alone: its primary group from /etc/passwd, as docker does */
+	if (rc == 0) { /* a name alone: its primary group from /etc/passwd, as BuildKit does */
 		*uid = u.uid;
 		*gid = u.gid;
+		/* an ID alone is the group's ID too, whatever /etc/passwd says (BuildKit's
+		 * readUser, and the reference: "a UID without GID will use the same numeric
+		 * UID as the GID") */
+		if (exp[strspn(exp, "0123456789")] == '\0')
+			*gid = u.uid;
 	}
 	free(exp);
 	return rc;
@@ -566,6 +571,8 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 		goto out;
 	if (resolve_chown(b, df_flag(in, "chown"), req.lowers, &req.uid, &req.gid) < 0)
 		goto out;
+	if (from && !df_flag(in, "chown")) /* another image's files keep their owners */
+		req.uid = req.gid = -1;
 	if (dest[0]) { /* resolved as a directory too: COPY x /link/ with /link -> /real */
 		strncat(dest, "/", sizeof(dest) - strlen(dest) - 1);
 		resolve_dest(req.lowers, dest, sizeof(dest));
