@@ -111,6 +111,10 @@ int bld_meta(struct builder *b, const struct df_instr *in);
 
 int bld_run(struct builder *b, const struct df_instr *in);
 int bld_copy(struct builder *b, const struct df_instr *in); /* and ADD */
+/* WORKDIR PATH's directory, made as BuildKit does (missing parents too, 0755, owned by the
+ * stage's USER) in a layer with the history entry BY: 1; 0 when PATH is there already (no
+ * layer, no history entry); -1 with b->err */
+int bld_workdir(struct builder *b, const char *path, const char *by);
 
 /* step_is_archive - does FD hold a tar, plain or gzip/bzip2/xz/zstd compressed? */
 bool step_is_archive(int fd);
@@ -144,6 +148,7 @@ struct copy_req {
 	bool add;                           /* ADD: a local tar is unpacked, not copied */
 	const struct dockerignore *exclude; /* --exclude patterns, on paths below each source */
 	bool parents;                       /* --parents: each source's path is kept under DEST */
+	bool mkdir;                         /* WORKDIR: DEST made a directory (owner uid:gid) */
 };
 
 /*

@@ -280,6 +280,12 @@ int bld_meta(struct builder *b, const struct df_instr *in)
 		sb_putc(&by, ' ');
 		sb_puts(&by, path);
 		free(d);
+		/* the directory, when missing, in a layer of its own (history added there) */
+		int made = bld_workdir(b, path, sb_str(&by));
+		if (made != 0) {
+			sb_free(&by);
+			return made < 0 ? -1 : 0;
+		}
 		break;
 	}
 	case DF_USER:

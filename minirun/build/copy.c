@@ -533,6 +533,32 @@ static int copy_from_layers(struct copier *cp, const char *mnt)
 	return mr_fail(cp->err, 0, "COPY --from: the copy exited with status %d", status);
 }
 
+/* WORKDIR's directory: DEST and its parents, 0755, owned as the request says (the parents
+ * the image has take their own modes and owners back in parents_from_image) */
+static int make_dest_dir(struct copier *cp)
+{
+	const struct copy_req *r = cp->req;
+	char p[PATH_MAX];
+	size_t base = strlen(cp->staging);
+	if (snprintf(p, sizeof(p), "%s%s", cp->staging, r->dest) >= (int)sizeof(p))
+		return mr_fail(cp->err, ENAMETOOLONG, "WORKDIR %s", r->dest);
+	if (mr_mkdir_p(p, 0755, cp->err) < 0)
+		return -1;
+	for (char *s = p + base + 1;; s++) {
+		if (*s && *s != '/')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (lchown(p, (uid_t)(r->uid > 0 ? r->uid : 0), (gid_t)(r->gid > 0 ? r->gid : 0)) <
+			    0 ||
+		    chmod(p, 0755) < 0)
+			return mr_fail(cp->err, errno, "mkdir '%s'", p);
+		*s = c;
+		if (!c)
+			return 0;
+	}
+}
+
 /*
  * hash_tree - feed MD the tree under DIR/REL in a fixed order (names sorted, a directory
  * before its contents): for each entry its path, type, mode, owner, size, link target and
@@ -633,7 +659,7 @@ int step_copy(const struct store *st, const struct copy_req *req, char *staging,
 	}
 	mr_say("COPY into the staging dir %s%s", cp.staging, req->from_lowers ? " (--from)" : "");
 	if ((req->from_lowers ? copy_from_layers(&cp, mnt) : copy_all(&cp)) < 0 ||
-	    copy_heredocs(&cp) < 0)
+	    copy_heredocs(&cp) < 0 || (req->mkdir && make_dest_dir(&cp) < 0))
 		goto out;
 	parents_from_image(&cp);
 	/* the cache's view: the tree without its mtimes */
