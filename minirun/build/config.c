@@ -7,6 +7,8 @@
  * are the container's business), the config's field set as docker's image config has it
  * (Env "K=V" in order, ExposedPorts {"80/tcp":{}}, Healthcheck {Test, Interval in ns ...}),
  * and a history entry is added with BuildKit's "created_by" and "empty_layer": true.
+ * WORKDIR is the one exception: when its directory is missing, it is made, in a layer
+ * (bld_workdir, layers.c), as BuildKit makes it.
  *
  * See: https://docs.docker.com/reference/dockerfile/ ; image-spec config.md; builder.h
  */
