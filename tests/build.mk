@@ -27,6 +27,13 @@ test-long: all
 	@mkdir -p $(RESULTS)
 	@MR_LONG=only tests/run-suites long $(RESULTS)/long.tap tests/integration
 
+# the build conformance suite alone (tests/integration/build/conformance/README.md): every
+# case built by minirun, docker's classic builder and buildah, and compared; minutes
+test-build-conformance: all
+	@mkdir -p $(RESULTS)
+	@MR_SUITE_TIMEOUT=1800 tests/run-suites conformance $(RESULTS)/conformance.tap \
+		tests/integration/build/conformance.t
+
 test-vm: all
 	@mkdir -p $(RESULTS)
 	@tests/vm/run $(RESULTS)/vm.tap
@@ -49,7 +56,7 @@ test-all:
 	-@$(MAKE) --no-print-directory test-labs
 	@tests/totals $(RESULTS) unit asan fuzz host vm labs
 
-.PHONY: test-unit test-host test-long test-vm test-labs test-all vm
+.PHONY: test-unit test-host test-long test-build-conformance test-vm test-labs test-all vm
 
 # ---- sanitizers: the same code built with ASan + UBSan, in a mirror of the tree ----------
 # tests/mirror.sh makes build/asan a tree of links to the sources; the Makefile runs there
