@@ -132,6 +132,8 @@ cf_case() {
 	ARGS=$(cat "$CASE_DIR/args" 2>/dev/null)
 	cp -a "$CASE_DIR/ctx" "$T_DIR/ctx" || t_fail "no ctx/ in $CASE_DIR"
 	[ -d "$CASE_DIR/pre" ] && cp -a "$CASE_DIR/pre" "$T_DIR/pre"
+	# git keeps only the x bit: the modes of a checkout made with umask 022 whatever its umask
+	chmod -R go-w "$T_DIR/ctx"
 	if [ -f "$CASE_DIR/setup" ]; then
 		(cd "$T_DIR/ctx" && sh -e "$CASE_DIR/setup") || t_fail "the case's setup failed"
 	fi
