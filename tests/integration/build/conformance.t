@@ -96,7 +96,10 @@ cf_one() {
 	if [ -d "$T_DIR/pre" ]; then
 		cf_build "$1" cfpre "$T_DIR/pre" || return 1
 	fi
+	_t0=$(date +%s.%N)
 	eval "cf_build $1 cf-$CASE '$T_DIR/ctx' $ARGS" || return 1
+	# the build's own time (not the save and the listing), summed per builder for the summary
+	echo "$_t0 $(date +%s.%N)" | awk '{ print $2 - $1 }' >>"$SUMMARY.time.$1"
 	cf_save "$1" "cf-$CASE" "$T_DIR/$1.tar" || return 1
 	cf_canon "$T_DIR/$1.tar" "$T_DIR/$1.txt"
 	rm -f "$T_DIR/$1.tar"
@@ -209,6 +212,11 @@ for CASE_DIR in "$CF"/cases/*/; do
 	t "$CASE: $(head -n 1 "$CASE_DIR/about" 2>/dev/null)" cf_case
 done
 pk_dockerd_stop
+for _p in minirun $PEERS; do
+	[ -f "$SUMMARY.time.$_p" ] && awk -v p="$_p" '{ s += $1; n++ }
+		END { printf "# %s: %d builds, %.1f s in all (run side by side, per case)\n", p, n, s }' \
+		"$SUMMARY.time.$_p"
+done
 if [ -f "$SUMMARY.deliberate" ]; then
 	echo "# deliberate differences:"
 	sort -u "$SUMMARY.deliberate" | sed 's/^/#   /'
