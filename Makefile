@@ -7,6 +7,7 @@
 #   make test         deps + build + every test tier, then one line of totals
 #   make test-unit | test-host | test-vm | test-labs    one tier
 #   make test-long | test-docker   the slow suites (tests/long.list) | the docker differential
+#   make test-build-conformance   `minirun build` vs docker build and buildah, every case
 #   make vm           boot the pure cgroup v2 test VM with an interactive shell
 #   make install      install the programs under $(PREFIX) (default /usr/local)
 #   make format | lint | clean     (lint: clang-format, the layers' includes, cppcheck,

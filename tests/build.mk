@@ -41,6 +41,13 @@ test-docker: all
 	@mkdir -p $(RESULTS)
 	@MR_LONG=1 MR_SUITE_TIMEOUT=1800 tests/run-suites docker $(RESULTS)/docker.tap tests/differential
 
+# the build conformance suite alone (tests/integration/build/conformance/README.md): every
+# case built by minirun, docker's classic builder and buildah, and compared; minutes
+test-build-conformance: all
+	@mkdir -p $(RESULTS)
+	@MR_SUITE_TIMEOUT=1800 MR_SUITES='build/conformance\.t' tests/run-suites conformance \
+		$(RESULTS)/conformance.tap tests/integration/build
+
 test-vm: all
 	@mkdir -p $(RESULTS)
 	@tests/vm/run $(RESULTS)/vm.tap
@@ -63,7 +70,7 @@ test-all:
 	-@$(MAKE) --no-print-directory test-labs
 	@tests/totals $(RESULTS) unit asan fuzz host vm labs
 
-.PHONY: test-unit test-host test-host-as-users test-long test-docker test-vm test-labs test-all vm
+.PHONY: test-unit test-host test-host-as-users test-long test-docker test-build-conformance test-vm test-labs test-all vm
 
 # ---- sanitizers: the same code built with ASan + UBSan, in a mirror of the tree ----------
 # tests/mirror.sh makes build/asan a tree of links to the sources; the Makefile runs there

@@ -7,8 +7,8 @@
  *
  *   FROM                    the base: its config and layers are the start (here)
  *   ENV LABEL WORKDIR USER  the config only: a history entry marked "empty_layer", as
- *   CMD ENTRYPOINT SHELL    BuildKit marks them, and no layer (config.c)
- *   EXPOSE VOLUME ARG ...
+ *   CMD ENTRYPOINT SHELL    BuildKit marks them, and no layer (config.c); but a WORKDIR
+ *   EXPOSE VOLUME ARG ...   whose directory is missing makes it, in a layer (layers.c)
  *   RUN                     a container of the image so far runs the command; what it
  *                           changed is a new layer (layers.c, steps.c)
  *   COPY ADD                files of the context, copied to their place: a new layer

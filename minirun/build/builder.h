@@ -122,6 +122,10 @@ int bld_meta(struct builder *b, const struct df_instr *in);
 
 int bld_run(struct builder *b, const struct df_instr *in);
 int bld_copy(struct builder *b, const struct df_instr *in); /* and ADD */
+/* WORKDIR PATH's directory, made as BuildKit does (missing parents too, 0755, owned by the
+ * stage's USER) in a layer with the history entry BY: 1; 0 when PATH is there already (no
+ * layer, no history entry); -1 with b->err */
+int bld_workdir(struct builder *b, const char *path, const char *by);
 
 /* step_is_archive - does FD hold a tar, plain or gzip/bzip2/xz/zstd compressed? */
 bool step_is_archive(int fd);
@@ -145,7 +149,7 @@ struct copy_req {
 	size_t nsrcs;
 	const char *dest;     /* absolute, expanded (WORKDIR applied) */
 	bool dest_is_dir;     /* DEST ends with / (or there are several sources) */
-	long uid, gid;        /* --chown, resolved; 0:0 by default */
+	long uid, gid;        /* --chown, resolved; 0:0 by default, -1 the source's (--from) */
 	long chmod;           /* --chmod, or -1 */
 	char **lowers;        /* the image's layer dirs, top-most first (parents' modes) */
 	char **from_lowers;   /* COPY --from: the layer dirs of the sources' image, else NULL */
@@ -157,6 +161,7 @@ struct copy_req {
 	bool parents;                       /* --parents: each source's path is kept under DEST */
 	const struct copy_url *urls;        /* ADD URL: the downloads (nurls of them) */
 	size_t nurls;
+	bool mkdir; /* WORKDIR: DEST made a directory (owner uid:gid) */
 };
 
 /* An ADD source that was a URL, downloaded (fetch.c) into a temp file of the store. */

@@ -7,9 +7,12 @@
  * are the container's business), the config's field set as docker's image config has it
  * (Env "K=V" in order, ExposedPorts {"80/tcp":{}}, Healthcheck {Test, Interval in ns ...}),
  * and a history entry is added with BuildKit's "created_by" and "empty_layer": true.
+ * WORKDIR is the one exception: when its directory is missing, it is made, in a layer
+ * (bld_workdir, layers.c), as BuildKit makes it.
  *
  * See: https://docs.docker.com/reference/dockerfile/ ; image-spec config.md; builder.h
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -195,6 +198,41 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/*
+ * expose_ports - EXPOSE SPEC into the map M (and ADDED, for the history) as docker's
+ * port parser reads it: [[IP:]HOSTPORT:]PORT[-END][/PROTO], the protocol lower-cased
+ * ("443/TCP" is 443/tcp) and tcp by default, a range one entry per port; the IP and the
+ * host port mean nothing in an image and are dropped, as BuildKit does.
+ */
+static int expose_ports(struct builder *b, const char *spec, json_t *m, json_t *added)
+{
+	const char *p = strrchr(spec, ':') ? strrchr(spec, ':') + 1 : spec;
+	const char *slash = strchr(p, '/');
+	char proto[16] = "tcp";
+	if (slash && slash[1]) {
+		size_t i = 0;
+		for (const char *q = slash + 1; *q && i + 1 < sizeof(proto); q++)
+			proto[i++] = (char)tolower((unsigned char)*q);
+		proto[i] = '\0';
+	}
+	if (strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp"))
+		return mr_fail(b->err, 0, "invalid proto: %s", slash + 1);
+	char *end;
+	long lo = strtol(p, &end, 10), hi = lo;
+	if (end != p && *end == '-')
+		hi = strtol(end + 1, &end, 10);
+	if (end == p || (*end && *end != '/') || lo < 0 || hi < lo || hi > 65535)
+		return mr_fail(b->err, 0, "invalid containerPort: %.*s",
+			       (int)(slash ? (size_t)(slash - p) : strlen(p)), p);
+	for (long port = lo; port <= hi; port++) {
+		char key[32];
+		snprintf(key, sizeof(key), "%ld/%s", port, proto);
+		json_object_set_new(m, key, json_object());
+		json_object_set_new(added, key, json_true());
+	}
+	return 0;
+}
+
 int bld_meta(struct builder *b, const struct df_instr *in)
 {
 	struct sb by = {0};
@@ -244,6 +282,12 @@ int bld_meta(struct builder *b, const struct df_instr *in)
 		sb_putc(&by, ' ');
 		sb_puts(&by, path);
 		free(d);
+		/* the directory, when missing, in a layer of its own (history added there) */
+		int made = bld_workdir(b, path, sb_str(&by));
+		if (made != 0) {
+			sb_free(&by);
+			return made < 0 ? -1 : 0;
+		}
 		break;
 	}
 	case DF_USER:
@@ -301,12 +345,15 @@ int bld_meta(struct builder *b, const struct df_instr *in)
 			json_t *m = json_object_get(c, key);
 			if (!json_is_object(m))
 				json_object_set_new(c, key, m = json_object());
-			char port[300];
-			snprintf(port, sizeof(port), "%s%s", v,
-				 in->kind == DF_EXPOSE && !strchr(v, '/') ? "/tcp" : "");
-			json_object_set_new(m, port, json_object());
-			json_object_set_new(added, port, json_true());
+			if (in->kind == DF_EXPOSE) {
+				rc = expose_ports(b, v, m, added);
+			} else {
+				json_object_set_new(m, v, json_object());
+				json_object_set_new(added, v, json_true());
+			}
 			free(v);
+			if (rc < 0)
+				break;
 		}
 		const char **keys = calloc(json_object_size(added) + 1, sizeof(char *));
 		size_t nk = 0;

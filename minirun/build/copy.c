@@ -39,6 +39,7 @@
 #include "lib/proc.h"
 #include "minirun/build/buf.h"
 
+#include <archive.h>
 #include <openssl/evp.h>
 #include "minirun/containers/containers.h"
 
@@ -47,6 +48,7 @@ struct copier {
 	size_t src_len; /* the length of the source being copied, as a context path ("." is 0) */
 	int ctx;        /* the context directory */
 	char staging[PATH_MAX];
+	struct sb owners; /* each copied entry's owner in the context, for the cache key */
 	struct mr_err *err;
 };
 
@@ -55,7 +57,16 @@ static int apply_attrs(struct copier *cp, const char *dst, const struct stat *sr
 	const struct copy_req *r = cp->req;
 	mode_t mode = r->chmod >= 0 ? (mode_t)r->chmod : src->st_mode & 07777;
 	struct timespec ts[2] = {src->st_atim, src->st_mtim};
-	if (lchown(dst, (uid_t)r->uid, (gid_t)r->gid) < 0)
+	/* the key sees the source's owner even where the copy resets it (BuildKit hashes the
+	 * context files' uid/gid): chown'ing a context file is a change, as docker documents */
+	char line[PATH_MAX + 64];
+	int n = snprintf(line, sizeof(line), "%s %u:%u\n", dst + strlen(cp->staging),
+			 (unsigned)src->st_uid, (unsigned)src->st_gid);
+	if (n > 0 && n < (int)sizeof(line))
+		sb_puts(&cp->owners, line);
+	/* -1: the source's own (COPY --from without --chown keeps the owners, as BuildKit) */
+	if (lchown(dst, (uid_t)(r->uid >= 0 ? r->uid : (long)src->st_uid),
+		   (gid_t)(r->gid >= 0 ? r->gid : (long)src->st_gid)) < 0)
 		return mr_fail(cp->err, errno, "chown '%s'", dst);
 	if (!S_ISLNK(src->st_mode) && chmod(dst, mode) < 0)
 		return mr_fail(cp->err, errno, "chmod '%s'", dst);
@@ -165,23 +176,39 @@ static int copy_tree(struct copier *cp, int dirfd, const char *rel, const char *
 	return rc;
 }
 
-/* does FD hold a tar, plain or compressed (gzip, bzip2, xz, zstd)? ADD unpacks those */
+/*
+ * does FD hold a tar, plain or compressed (gzip, bzip2, xz, zstd)? ADD unpacks those. A
+ * compressed file is a tar only if what it decompresses to starts with a tar header, as
+ * docker and BuildKit decide: ADD of a gzip'd text file copies the .gz as it is.
+ */
 bool step_is_archive(int fd)
 {
 	unsigned char h[262];
 	ssize_t n = pread(fd, h, sizeof(h), 0);
-	if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b)
-		return true;
-	if (n >= 3 && !memcmp(h, "BZh", 3))
-		return true;
-	if (n >= 6 && !memcmp(h,
-			      "\xfd"
-			      "7zXZ\0",
-			      6))
-		return true;
-	if (n >= 4 && !memcmp(h, "\x28\xb5\x2f\xfd", 4))
-		return true;
-	return n >= 262 && !memcmp(h + 257, "ustar", 5);
+	bool compressed = (n >= 2 && h[0] == 0x1f && h[1] == 0x8b) ||
+			  (n >= 3 && !memcmp(h, "BZh", 3)) ||
+			  (n >= 6 && !memcmp(h,
+					     "\xfd"
+					     "7zXZ\0",
+					     6)) ||
+			  (n >= 4 && !memcmp(h, "\x28\xb5\x2f\xfd", 4));
+	if (!compressed)
+		return n >= 262 && !memcmp(h + 257, "ustar", 5);
+	/* a description of the file of its own (offset 0), for libarchive to read */
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	_cleanup_close_ int rd = open(proc, O_RDONLY | O_CLOEXEC);
+	struct archive *a = rd >= 0 ? archive_read_new() : NULL;
+	if (!a)
+		return false;
+	struct archive_entry *e;
+	bool tar = archive_read_support_filter_all(a) == ARCHIVE_OK &&
+		   archive_read_support_format_tar(a) == ARCHIVE_OK &&
+		   archive_read_support_format_gnutar(a) == ARCHIVE_OK &&
+		   archive_read_open_fd(a, rd, 1 << 16) == ARCHIVE_OK &&
+		   archive_read_next_header(a, &e) == ARCHIVE_OK;
+	archive_read_free(a);
+	return tar;
 }
 
 /* ADD of a local archive: unpacked into DEST (a directory), as securely as a layer is */
@@ -256,49 +283,94 @@ static int copy_source(struct copier *cp, const char *src, bool dest_dir)
 	return copy_entry(cp, fd, src, dst, &sb);
 }
 
-/* the sources SRC names: itself, or the matches of a wildcard in its last component */
-static int expand_source(struct copier *cp, const char *src, char ***out, size_t *n)
+static int cmp_str(const void *a, const void *b)
 {
-	const char *base = strrchr(src, '/');
-	size_t dirlen = base ? (size_t)(base - src) : 0;
-	base = base ? base + 1 : src;
-	*n = 0;
-	*out = calloc(1, sizeof(char *));
-	if (!*out)
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* append a copy of PATH to OUT (NULL-terminated, *N entries) */
+static int add_match(struct copier *cp, char ***out, size_t *n, const char *path)
+{
+	char **v = realloc(*out, (*n + 2) * sizeof(char *));
+	if (v)
+		*out = v;
+	if (!v || !(v[*n] = strdup(path)))
 		return mr_fail(cp->err, ENOMEM, "COPY");
+	v[++*n] = NULL;
+	return 0;
+}
+
+/*
+ * expand_in - what BASE matches in the context directory DIR ("" for its root), as
+ * DIR/NAME, appended to OUT in name order (Go's filepath.Glob sorts too). A BASE with no
+ * wildcard is itself, unless MUST_EXIST (below a wildcard directory) and it is not there.
+ */
+static int expand_in(struct copier *cp, const char *dir, const char *base, bool must_exist,
+		     char ***out, size_t *n)
+{
+	char path[PATH_MAX];
 	if (!strpbrk(base, "*?[")) {
-		(*out)[0] = strdup(src);
-		*n = 1;
-		return 0;
+		if (snprintf(path, sizeof(path), "%s%s%s", dir, *dir ? "/" : "", base) >=
+		    (int)sizeof(path))
+			return mr_fail(cp->err, ENAMETOOLONG, "COPY %s", base);
+		if (must_exist) {
+			int fd = mr_open_in_root(cp->ctx, path, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+			if (fd < 0)
+				return 0;
+			close(fd);
+		}
+		return add_match(cp, out, n, path);
 	}
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%.*s", (int)(dirlen ? dirlen : 1), dirlen ? src : ".");
-	int dfd = mr_open_in_root(cp->ctx, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	int dfd = mr_open_in_root(cp->ctx, *dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	if (!d) {
 		if (dfd >= 0)
 			close(dfd);
 		return 0;
 	}
+	size_t first = *n;
+	int rc = 0;
 	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' && base[0] != '.')
+	while (rc == 0 && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    fnmatch(base, e->d_name, 0) != 0)
 			continue;
-		if (fnmatch(base, e->d_name, FNM_PERIOD) != 0)
-			continue;
-		char **v = realloc(*out, (*n + 2) * sizeof(char *));
-		if (!v)
-			break;
-		*out = v;
-		char path[PATH_MAX];
-		if (snprintf(path, sizeof(path), "%s%s%s", dirlen ? dir : "", dirlen ? "/" : "",
-			     e->d_name) >= (int)sizeof(path))
-			continue;
-		v[(*n)++] = strdup(path);
-		v[*n] = NULL;
+		if (snprintf(path, sizeof(path), "%s%s%s", dir, *dir ? "/" : "", e->d_name) <
+		    (int)sizeof(path))
+			rc = add_match(cp, out, n, path);
 	}
 	closedir(d);
-	return 0;
+	qsort(*out + first, *n - first, sizeof(char *), cmp_str);
+	return rc;
+}
+
+/*
+ * expand_source - the sources SRC names: itself, or the matches of its wildcards, which
+ * may be in any component: a wildcard directory is walked for each directory it matches
+ */
+static int expand_source(struct copier *cp, const char *src, char ***out, size_t *n)
+{
+	const char *slash = strrchr(src, '/');
+	*n = 0;
+	*out = calloc(1, sizeof(char *));
+	if (!*out)
+		return mr_fail(cp->err, ENOMEM, "COPY");
+	if (!slash)
+		return expand_in(cp, "", src, false, out, n);
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - src), src);
+	if (!strpbrk(dir, "*?["))
+		return expand_in(cp, dir, slash + 1, false, out, n);
+	char **dirs = NULL;
+	size_t nd = 0;
+	int rc = expand_source(cp, dir, &dirs, &nd);
+	for (size_t i = 0; i < nd; i++) {
+		if (rc == 0)
+			rc = expand_in(cp, dirs[i], slash + 1, true, out, n);
+		free(dirs[i]);
+	}
+	free(dirs);
+	return rc;
 }
 
 static int rm_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
@@ -321,20 +393,29 @@ static void parents_from_image(struct copier *cp)
 			*s = '\0';
 		else
 			keep = 0;
-		for (char *const *l = cp->req->lowers; l && *l; l++) {
-			char p[PATH_MAX], q[PATH_MAX];
+		bool found = false;
+		char q[PATH_MAX];
+		if (snprintf(q, sizeof(q), "%s/%s", cp->staging, rel) >= (int)sizeof(q))
+			break;
+		for (char *const *l = cp->req->lowers; l && *l && !found; l++) {
+			char p[PATH_MAX];
 			struct stat sb;
 			if (snprintf(p, sizeof(p), "%s/%s", *l, rel) >= (int)sizeof(p) ||
 			    lstat(p, &sb) < 0)
 				continue;
-			if (snprintf(q, sizeof(q), "%s/%s", cp->staging, rel) >= (int)sizeof(q))
-				break;
+			found = true;
 			struct timespec ts[2] = {sb.st_atim, sb.st_mtim};
 			if (S_ISDIR(sb.st_mode) && lchown(q, sb.st_uid, sb.st_gid) == 0 &&
 			    chmod(q, sb.st_mode & 07777) == 0)
 				utimensat(AT_FDCWD, q, ts, AT_SYMLINK_NOFOLLOW);
-			break;
 		}
+		/* a directory the copy made (not in the image) is --chown's too, as docker and
+		 * BuildKit make them: COPY --chown=app f /new/ gives app /new */
+		struct stat qs;
+		const struct copy_req *r = cp->req;
+		if (!found && (r->uid > 0 || r->gid > 0) && lstat(q, &qs) == 0 &&
+		    S_ISDIR(qs.st_mode))
+			(void)!lchown(q, (uid_t)r->uid, (gid_t)(r->gid > 0 ? r->gid : 0));
 		if (keep)
 			*s = '/';
 	}
@@ -484,6 +565,32 @@ static int copy_from_layers(struct copier *cp, const char *mnt)
 	return mr_fail(cp->err, 0, "COPY --from: the copy exited with status %d", status);
 }
 
+/* WORKDIR's directory: DEST and its parents, 0755, owned as the request says (the parents
+ * the image has take their own modes and owners back in parents_from_image) */
+static int make_dest_dir(struct copier *cp)
+{
+	const struct copy_req *r = cp->req;
+	char p[PATH_MAX];
+	size_t base = strlen(cp->staging);
+	if (snprintf(p, sizeof(p), "%s%s", cp->staging, r->dest) >= (int)sizeof(p))
+		return mr_fail(cp->err, ENAMETOOLONG, "WORKDIR %s", r->dest);
+	if (mr_mkdir_p(p, 0755, cp->err) < 0)
+		return -1;
+	for (char *s = p + base + 1;; s++) {
+		if (*s && *s != '/')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (lchown(p, (uid_t)(r->uid > 0 ? r->uid : 0), (gid_t)(r->gid > 0 ? r->gid : 0)) <
+			    0 ||
+		    chmod(p, 0755) < 0)
+			return mr_fail(cp->err, errno, "mkdir '%s'", p);
+		*s = c;
+		if (!c)
+			return 0;
+	}
+}
+
 /*
  * hash_tree - feed MD the tree under DIR/REL in a fixed order (names sorted, a directory
  * before its contents): for each entry its path, type, mode, owner, size, link target and
@@ -541,6 +648,28 @@ static int hash_tree(EVP_MD_CTX *md, const char *dir, const char *rel, struct mr
 	return rc;
 }
 
+/* feed MD the owner lines in name order (the copy's walk follows readdir's order) */
+static void hash_owners(EVP_MD_CTX *md, struct sb *owners)
+{
+	size_t n = 0;
+	char *text = owners->len ? sb_take(owners) : NULL;
+	for (char *p = text; p && *p; p++)
+		n += *p == '\n';
+	char **lines = n ? calloc(n, sizeof(char *)) : NULL;
+	size_t i = 0;
+	for (char *save = NULL, *l = lines ? strtok_r(text, "\n", &save) : NULL; l && i < n;
+	     l = strtok_r(NULL, "\n", &save))
+		lines[i++] = l;
+	if (lines)
+		qsort(lines, i, sizeof(char *), cmp_str);
+	for (size_t k = 0; lines && k < i; k++) {
+		EVP_DigestUpdate(md, lines[k], strlen(lines[k]));
+		EVP_DigestUpdate(md, "\n", 1);
+	}
+	free(lines);
+	free(text);
+}
+
 int step_copy(const struct store *st, const struct copy_req *req, char *staging, size_t len,
 	      char key[IMAGE_DIGEST_LEN + 1], struct mr_err *err)
 {
@@ -562,7 +691,7 @@ int step_copy(const struct store *st, const struct copy_req *req, char *staging,
 	}
 	mr_say("COPY into the staging dir %s%s", cp.staging, req->from_lowers ? " (--from)" : "");
 	if ((req->from_lowers ? copy_from_layers(&cp, mnt) : copy_all(&cp)) < 0 ||
-	    copy_heredocs(&cp) < 0 || copy_urls(&cp) < 0)
+	    copy_heredocs(&cp) < 0 || copy_urls(&cp) < 0 || (req->mkdir && make_dest_dir(&cp) < 0))
 		goto out;
 	parents_from_image(&cp);
 	/* the cache's view: the tree without its mtimes */
@@ -574,6 +703,7 @@ int step_copy(const struct store *st, const struct copy_req *req, char *staging,
 		goto out;
 	}
 	int hr = hash_tree(md, cp.staging, "", err);
+	hash_owners(md, &cp.owners);
 	EVP_DigestFinal_ex(md, d, NULL);
 	EVP_MD_CTX_free(md);
 	if (hr < 0)
@@ -588,6 +718,7 @@ int step_copy(const struct store *st, const struct copy_req *req, char *staging,
 	}
 	rc = 0;
 out:
+	sb_free(&cp.owners);
 	if (rc < 0)
 		step_copy_end(cp.staging);
 	if (mnt[0])

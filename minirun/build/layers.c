@@ -506,9 +506,14 @@ static int resolve_chown(struct builder *b, const char *spec, char *const *lower
 			break;
 		}
 	}
-	if (rc == 0) { /* USER alone: its primary group from /etc/passwd, as docker does */
+	if (rc == 0) { /* a name alone: its primary group from /etc/passwd, as BuildKit does */
 		*uid = u.uid;
 		*gid = u.gid;
+		/* an ID alone is the group's ID too, whatever /etc/passwd says (BuildKit's
+		 * readUser, and the reference: "a UID without GID will use the same numeric
+		 * UID as the GID") */
+		if (exp[strspn(exp, "0123456789")] == '\0')
+			*gid = u.uid;
 	}
 	free(exp);
 	return rc;
@@ -637,6 +642,8 @@ int bld_copy(struct builder *b, const struct df_instr *in)
 		goto out;
 	if (resolve_chown(b, df_flag(in, "chown"), req.lowers, &req.uid, &req.gid) < 0)
 		goto out;
+	if (from && !df_flag(in, "chown")) /* another image's files keep their owners */
+		req.uid = req.gid = -1;
 	if (dest[0]) { /* resolved as a directory too: COPY x /link/ with /link -> /real */
 		strncat(dest, "/", sizeof(dest) - strlen(dest) - 1);
 		resolve_dest(req.lowers, dest, sizeof(dest));
@@ -703,5 +710,56 @@ out:
 	strv_free(&hnames);
 	strv_free(&htexts);
 	dockerignore_free(&exclude);
+	return rc;
+}
+
+int bld_workdir(struct builder *b, const char *path, const char *by)
+{
+	char dest[PATH_MAX], staging[PATH_MAX], layer[PATH_MAX] = "", key[IMAGE_DIGEST_LEN + 1];
+	struct copy_req req = {.context = b->o->context, .chmod = -1, .mkdir = true};
+	struct layer_digests ld;
+	int rc = -1;
+	if (!strcmp(path, "/") || snprintf(dest, sizeof(dest), "%s/", path) >= (int)sizeof(dest))
+		return 0;
+	if (state_lowers(b, &req.lowers) < 0)
+		return -1;
+	resolve_dest(req.lowers, dest, sizeof(dest));
+	ignore_clean_path(dest);
+	if (!strcmp(dest, "/") || dest_is_image_dir(req.lowers, dest)) {
+		rc = 0;
+		goto out;
+	}
+	const char *user = json_string_value(json_object_get(bld_cfg(b), "User"));
+	if (user && *user && resolve_chown(b, user, req.lowers, &req.uid, &req.gid) < 0)
+		goto out;
+	req.dest = dest;
+	mr_say("WORKDIR %s: made, owned by %ld:%ld, in a layer of its own", dest, req.uid, req.gid);
+	if (step_copy(&b->st, &req, staging, sizeof(staging), key, b->err) < 0)
+		goto out;
+	struct sb what = {0};
+	sb_puts(&what, by);
+	sb_putc(&what, '\n');
+	sb_puts(&what, key);
+	next_key(b, sb_str(&what));
+	sb_free(&what);
+	FILE *out = b->out; /* no step of its own in the progress: no "CACHED" line either */
+	b->out = NULL;
+	int hit = try_cache(b, by);
+	b->out = out;
+	if (hit) {
+		rc = 1;
+	} else if (step_copy_layer(&b->st, staging, layer, sizeof(layer), &ld, b->err) == 0 &&
+		   step_put_layer(&b->st, layer, &ld, b->err) == 0) {
+		json_t *desc = layer_desc(&ld);
+		cache_put(b, desc, ld.diffid);
+		add_layer(b, desc, ld.diffid, by);
+		json_decref(desc);
+		rc = 1;
+	}
+	if (layer[0])
+		unlink(layer);
+	step_copy_end(staging);
+out:
+	image_lowerdirs_free(req.lowers);
 	return rc;
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # labs/03-images/06-first-dockerfile/lab.sh - a first Dockerfile: one instruction, one
-# history entry; RUN and COPY make a layer, the others only change the config.
+# history entry; RUN and COPY make a layer (WORKDIR too, when it makes its directory), the
+# others only change the config.
 #
 #   sh lab.sh setup|run|check|hint|teardown  (usually through `labs/lab first-dockerfile STEP`)
 #
@@ -49,9 +50,9 @@ check_() {
 	echo "check: ok - hello:1 runs ./hello.sh in /app with GREETING=hello: 'hello from /app'"
 	base=$(minirun image inspect -f '{{len .RootFS.Layers}}' busybox)
 	mine=$(minirun image inspect -f '{{len .RootFS.Layers}}' hello:1)
-	[ "$mine" = $((base + 2)) ] ||
-		fail "hello:1 has $mine layers, busybox $base: the Dockerfile's COPY and RUN add one each, nothing else does"
-	echo "check: ok - hello:1 has busybox's $base layer(s) + 2: one for COPY, one for RUN"
+	[ "$mine" = $((base + 3)) ] ||
+		fail "hello:1 has $mine layers, busybox $base: COPY and RUN add one each, and WORKDIR one (it made /app)"
+	echo "check: ok - hello:1 has busybox's $base layer(s) + 3: WORKDIR's /app, COPY, RUN"
 	have history.txt
 	for i in LABEL ENV WORKDIR CMD; do
 		grep -Eq "^[<a-z0-9][^ ]* +.* $i .* 0B " "$LAB_STATE/history.txt" ||

@@ -49,9 +49,10 @@ build_and_run() {
 		[ "$(mr image inspect -f "{{.Config.WorkingDir}}" hello)" = /app ] || die WorkingDir
 		mr image inspect hello | grep -q "\"org.example.kind\": \"test\"" || die Labels
 		mr image inspect hello | grep -q "\"8080/tcp\": {}" || die ExposedPorts
-		# one layer per RUN and COPY, none for the rest
+		# one layer per RUN and COPY, one for WORKDIR (it made /app, as BuildKit does),
+		# none for the rest
 		n=$(mr image inspect -f "{{json .RootFS.Layers}}" busybox | tr , "\n" | wc -l)
-		[ "$(mr image inspect -f "{{json .RootFS.Layers}}" hello | tr , "\n" | wc -l)" = $((n + 3)) ] ||
+		[ "$(mr image inspect -f "{{json .RootFS.Layers}}" hello | tr , "\n" | wc -l)" = $((n + 4)) ] ||
 			die "layers: $(mr image inspect -f "{{json .RootFS.Layers}}" hello)"
 		h=$(mr history --no-trunc hello)
 		echo "$h" | grep -q "RUN |1 GREETING=hi /bin/sh -c echo \"\$GREETING\" > greeting && echo built # buildkit" ||
@@ -66,7 +67,7 @@ build_and_run() {
 		ct_noleaks
 	'
 }
-t "build: the image runs with its files and config; history; one layer per RUN/COPY" build_and_run
+t "build: the image runs with its files and config; history; a layer per RUN/COPY/new WORKDIR" build_and_run
 
 cache() {
 	ct_need
