@@ -751,7 +751,7 @@ int bld_workdir(struct builder *b, const char *path, const char *by)
 	} else if (step_copy_layer(&b->st, staging, layer, sizeof(layer), &ld, b->err) == 0 &&
 		   step_put_layer(&b->st, layer, &ld, b->err) == 0) {
 		json_t *desc = layer_desc(&ld);
-		cache_put(b, desc, ld.diffid);
+		cache_put(b, desc, ld.diffid, by);
 		add_layer(b, desc, ld.diffid, by);
 		json_decref(desc);
 		rc = 1;
