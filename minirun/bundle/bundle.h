@@ -52,8 +52,12 @@ struct container_opts {
 	char **env;        /* -e and --env-file entries in order ("K=V"; "K" alone was
 			      resolved from the caller's environment, or dropped) */
 	char **labels;     /* -l/--label K=V */
+	char **expose;     /* --expose, one "PORT/PROTO" per port (ranges expanded) */
 	const char *workdir, *user, *hostname;
-	const char *entrypoint;     /* --entrypoint; "" clears the image's */
+	const char *entrypoint; /* --entrypoint; "" clears the image's */
+	/* the whole exec-form entrypoint, which --entrypoint (one word) can't spell: compose's
+	 * `entrypoint` list; NULL-terminated, not owned, over entrypoint when set */
+	char *const *entrypoint_exec;
 	long long memory;           /* -m bytes; 0 unset */
 	long long memory_swap;      /* --memory-swap bytes (memory+swap); 0 unset, -1 unlimited */
 	double cpus;                /* --cpus; 0 unset */

@@ -364,6 +364,7 @@ void container_opts_free(struct container_opts *o)
 	free(o->cmd);
 	opts_strv_free(o->env);
 	opts_strv_free(o->labels);
+	opts_strv_free(o->expose);
 	opts_strv_free(o->network_aliases);
 	opts_strv_free(o->tmpfs);
 	opts_strv_free(o->cap_add);
