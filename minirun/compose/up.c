@@ -348,6 +348,9 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 	long long mem = s->mem_limit ? s->mem_limit : s->deploy.limits.memory;
 	if (mem)
 		arg2(x, "-m", compose_printf(a, "%lld", mem));
+	if (s->deploy.reservations.memory) /* a soft limit, as docker compose asks dockerd */
+		arg2(x, "--memory-reservation",
+		     compose_printf(a, "%lld", s->deploy.reservations.memory));
 	if (!s->cpus && s->deploy.limits.cpus)
 		arg2(x, "--cpus", s->deploy.limits.cpus);
 	long long pids = s->pids_limit ? s->pids_limit : s->deploy.limits.pids;

@@ -557,6 +557,8 @@ const struct opt opts_table[] = {
 	 "Keep STDIN open even if not attached"},
 	{'l', "label", NULL, "list", 0, set_label, "Set meta data on a container"},
 	{'m', "memory", NULL, "bytes", F(memory), set_bytes, "Memory limit"},
+	{0, "memory-reservation", NULL, "bytes", F(memory_reservation), set_bytes,
+	 "Memory soft limit"},
 	{0, "memory-swap", NULL, "bytes", 0, set_memory_swap,
 	 "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"},
 	{0, "mount", NULL, "mount", 0, set_mount, "Attach a filesystem mount to the container"},

@@ -113,6 +113,7 @@ static json_t *host_config(const struct container_opts *o)
 	json_object_set_new(hc, "SecurityOpt", strv_json(o->security_opt));
 	json_object_set_new(hc, "Tmpfs", tmpfs);
 	json_object_set_new(hc, "Memory", json_integer(o->memory));
+	json_object_set_new(hc, "MemoryReservation", json_integer(o->memory_reservation));
 	json_object_set_new(hc, "MemorySwap", json_integer(swap));
 	json_object_set_new(hc, "NanoCpus", json_integer((json_int_t)(o->cpus * 1e9 + 0.5)));
 	json_object_set_new(hc, "PidsLimit",
