@@ -112,4 +112,7 @@ for CASE in "$D"/*/; do
 	[ -f "$CASE/case" ] || continue
 	t "$(basename "$CASE"): $(sed -n '1s/^# *//p' "$CASE/case")" run_case
 done
+# before t_end, which removes $T_TMP and with it the PID file pk_dockerd_stop reads (the
+# EXIT trap is for a suite cut short)
+pk_dockerd_stop
 t_end
