@@ -7,14 +7,16 @@
 # (compose v1's PROJECT_SERVICE_N read as the specification's PROJECT-SERVICE-N), each with
 # its image, env, command, entrypoint, user, working dir, hostname, ports, mounts, labels
 # (the com.docker.compose ones that say what the container is, and the user's), resources,
-# restart policy, init, read-only root, health check, networks with their aliases, state,
+# restart policy, init, read-only root, capabilities, ulimits, security options, stop signal
+# and timeout, shm size, network mode, health check, networks with their aliases, state,
 # exit code, whether it is the container of the previous snapshot (`kept`), and its output;
 # then the networks and volumes made, with their compose labels.
 # Normalized away: IDs (a hostname that is the container's short ID reads <id>, an alias
 # that is, is dropped), the project directory's path (reads .), the labels that must
 # differ (config-hash, version, project.working_dir/config_files/environment_file),
-# "0.0.0.0" as a host IP (both mean any address), docker's default PATH in Config.Env (minirun
-# records it there, dockerd gives it to the process alone).
+# "0.0.0.0" as a host IP (both mean any address), a capability's CAP_ prefix, docker's
+# default PATH in Config.Env (minirun records it there, dockerd gives it to the process
+# alone).
 # A tmpfs reads "tmpfs::TARGET:rw" whether it came as --tmpfs (HostConfig.Tmpfs) or as a
 # mount (compose's long syntax: v1 makes a Mounts entry, minirun a --tmpfs): the same mount.
 # IGNORE: dotted paths (`web-1.env`, `*.hostname`, `volumes`) the case records as a
@@ -81,6 +83,20 @@ def mounts(c):
     return sorted(out)
 
 
+def caps(v):
+    # dockerd 20.10 keeps a capability as written (NET_ADMIN), docker 23 and minirun with
+    # its CAP_ prefix: the same capability
+    return sorted(c[4:] if c.upper().startswith("CAP_") else c for c in v or [])
+
+
+def mode(m):
+    # a project network's name (what compose passes) reads "<project network>": the
+    # networks field says which; none, host and container: modes as they are
+    if m in (None, "", "default", "bridge", "none", "host") or m.startswith("container:"):
+        return m or "default"
+    return "<project network>"
+
+
 def health(cfg):
     h = cfg.get("Healthcheck")
     if not h:
@@ -121,6 +137,15 @@ def container(c, prev):
         "memory_reservation": hc.get("MemoryReservation") or 0,
         "nano_cpus": hc.get("NanoCpus") or 0,
         "pids_limit": hc.get("PidsLimit") or 0,
+        "shm_size": hc.get("ShmSize") or 0,
+        "cap_add": caps(hc.get("CapAdd")),
+        "cap_drop": caps(hc.get("CapDrop")),
+        "security_opt": sorted(hc.get("SecurityOpt") or []),
+        "ulimits": sorted("%s=%s:%s" % (u.get("Name"), u.get("Soft"), u.get("Hard"))
+                          for u in hc.get("Ulimits") or []),
+        "stop_signal": cfg.get("StopSignal") or "",
+        "stop_timeout": cfg.get("StopTimeout"),
+        "network_mode": mode(hc.get("NetworkMode")),
         "labels": labels(cfg.get("Labels")),
         "health": health(cfg),
         "networks": nets,
