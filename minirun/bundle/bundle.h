@@ -52,16 +52,21 @@ struct container_opts {
 	char **env;        /* -e and --env-file entries in order ("K=V"; "K" alone was
 			      resolved from the caller's environment, or dropped) */
 	char **labels;     /* -l/--label K=V */
+	char **expose;     /* --expose, one "PORT/PROTO" per port (ranges expanded) */
 	const char *workdir, *user, *hostname;
-	const char *entrypoint;     /* --entrypoint; "" clears the image's */
-	long long memory;           /* -m bytes; 0 unset */
-	long long memory_swap;      /* --memory-swap bytes (memory+swap); 0 unset, -1 unlimited */
-	double cpus;                /* --cpus; 0 unset */
-	long long pids_limit;       /* --pids-limit; 0 unset, -1 unlimited */
-	char **tmpfs;               /* --tmpfs PATH[:OPTS] */
-	char **cap_add, **cap_drop; /* names as given ("NET_ADMIN", "CAP_NET_ADMIN", "ALL") */
-	char **security_opt;        /* as given, for the record */
-	char *seccomp_profile;      /* --security-opt seccomp=unconfined|FILE; NULL default */
+	const char *entrypoint; /* --entrypoint; "" clears the image's */
+	/* the whole exec-form entrypoint, which --entrypoint (one word) can't spell: compose's
+	 * `entrypoint` list; NULL-terminated, not owned, over entrypoint when set */
+	char *const *entrypoint_exec;
+	long long memory;             /* -m bytes; 0 unset */
+	long long memory_reservation; /* --memory-reservation bytes (a soft limit); 0 unset */
+	long long memory_swap;        /* --memory-swap bytes (memory+swap); 0 unset, -1 unlimited */
+	double cpus;                  /* --cpus; 0 unset */
+	long long pids_limit;         /* --pids-limit; 0 unset, -1 unlimited */
+	char **tmpfs;                 /* --tmpfs PATH[:OPTS] */
+	char **cap_add, **cap_drop;   /* names as given ("NET_ADMIN", "CAP_NET_ADMIN", "ALL") */
+	char **security_opt;          /* as given, for the record */
+	char *seccomp_profile;        /* --security-opt seccomp=unconfined|FILE; NULL default */
 	enum container_restart restart;
 	int restart_max;            /* on-failure:N; 0 = no limit */
 	const char *network;        /* --network none|host|bridge|NAME|container:ID; NULL bridge */

@@ -451,12 +451,13 @@ static json_t *namespaces(const char *mode, const struct container_paths *p, str
 }
 
 /* linux.resources from HostConfig HC: the device policy (deny all, then ALLOW: the --device
- * rules), memory (+swap), cpu quota, pids. Takes over ALLOW. */
+ * rules), memory (+swap, the reservation), cpu quota, pids. Takes over ALLOW. */
 static json_t *resources(json_t *hc, bool privileged, json_t *allow)
 {
 	json_t *r = json_object();
 	json_int_t mem = json_integer_value(json_object_get(hc, "Memory"));
 	json_int_t swap = json_integer_value(json_object_get(hc, "MemorySwap"));
+	json_int_t soft = json_integer_value(json_object_get(hc, "MemoryReservation"));
 	json_int_t nano = json_integer_value(json_object_get(hc, "NanoCpus"));
 	json_t *pids = json_object_get(hc, "PidsLimit");
 	/* the cgroup allows no device but the runtime's defaults. --privileged: no device
@@ -469,10 +470,15 @@ static json_t *resources(json_t *hc, bool privileged, json_t *allow)
 		json_object_set_new(r, "devices", rules);
 	}
 	json_decref(allow);
-	if (mem > 0) {
-		json_t *m = json_pack("{s:I}", "limit", mem);
-		if (swap)
+	if (mem > 0 || soft > 0) {
+		json_t *m = json_object();
+		if (mem > 0)
+			json_object_set_new(m, "limit", json_integer(mem));
+		if (mem > 0 && swap)
 			json_object_set_new(m, "swap", json_integer(swap));
+		/* --memory-reservation: memory.low (v2), memory.soft_limit_in_bytes (v1) */
+		if (soft > 0)
+			json_object_set_new(m, "reservation", json_integer(soft));
 		json_object_set_new(r, "memory", m);
 	}
 	if (nano > 0) /* --cpus 1.5 = 150 ms of CPU time every 100 ms period */

@@ -17,6 +17,7 @@
 #define L_HASH    "com.docker.compose.config-hash"
 #define L_WORKDIR "com.docker.compose.project.working_dir"
 #define L_VOLUME  "com.docker.compose.volume"
+#define L_NETWORK "com.docker.compose.network"
 #define L_FILES   "com.docker.compose.project.config_files"
 
 /* a label of a container record (Config.Labels), NULL when absent */

@@ -330,6 +330,45 @@ static struct compose_service *find(struct compose_file *f, const char *name)
 	return NULL;
 }
 
+/* A {T *v; size_t n} list of the service at OFF given its own copy of the array, so that a
+ * merge into it (in place, by key) leaves the service it was copied from alone */
+static void unshare_list(struct compose_arena *a, void *field, size_t elem)
+{
+	struct {
+		void *v;
+		size_t n;
+	} *l = field;
+	if (!l->n)
+		return;
+	void *copy = compose_alloc(a, l->n * elem);
+	memcpy(copy, l->v, l->n * elem);
+	l->v = copy;
+}
+
+/* S, a shallow copy of the service an `extends` starts from, with lists of its own: the
+ * extending service's environment, ports ... merge into them, never into the base's */
+static void unshare(struct compose_arena *a, struct compose_service *s)
+{
+	static const size_t elem[] = {
+		[K_STRV] = sizeof(char *),
+		[K_STRV1] = sizeof(char *),
+		[K_KV] = sizeof(struct compose_kv),
+		[K_HOSTS] = sizeof(struct compose_kv),
+		[K_PORTS] = sizeof(struct compose_port),
+		[K_MOUNTS] = sizeof(struct compose_mount),
+		[K_DEPS] = sizeof(struct compose_dep),
+		[K_NETS] = sizeof(struct compose_svc_net),
+		[K_ULIMITS] = sizeof(struct compose_ulimit),
+		[K_ENVFILES] = sizeof(struct compose_env_file),
+	};
+	for (size_t i = 0; i < SVC_NKEYS; i++) {
+		const struct compose_svc_keydef *d = &compose_svc_keys[i];
+		if ((size_t)d->kind < sizeof(elem) / sizeof(elem[0]) && elem[d->kind])
+			unshare_list(a, (char *)s + d->off, elem[d->kind]);
+	}
+	unshare_list(a, &s->build.args, sizeof(struct compose_kv));
+}
+
 /* Resolve S's extends (S in F, parsed with CTX); DEPTH guards against a cycle. */
 static int resolve_one(const struct compose_ctx *ctx, struct compose_file *f,
 		       struct compose_service *s, int depth, struct mr_err *err)
@@ -360,6 +399,7 @@ static int resolve_one(const struct compose_ctx *ctx, struct compose_file *f,
 	if (resolve_one(&octx, from, base, depth + 1, err) < 0)
 		return -1;
 	struct compose_service merged = *base;
+	unshare(ctx->a, &merged);
 	merged.reset = merged.override = 0;
 	struct compose_service over = *s;
 	over.set &= ~(1ULL << SVC_EXTENDS);

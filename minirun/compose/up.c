@@ -5,7 +5,7 @@
  * There is no compose daemon and no state file of compose's own: what `up` makes carries
  * docker compose's labels, and `ps` and `down` (and the next `up`) find it by them:
  *
- *	network     PROJECT_KEY                       (network_create)
+ *	network     PROJECT_KEY, labels project+network (network_create)
  *	volume      PROJECT_KEY, labels project+volume (volume_create)
  *	container   PROJECT-SERVICE-N (or container_name), labels
  *	            com.docker.compose.project / .service / .container-number / .oneoff /
@@ -166,6 +166,30 @@ static char **health_exec(struct compose_arena *a, const struct compose_service 
 	return v;
 }
 
+/* An entrypoint list of more than one word: run_args spelled it as --entrypoint and the
+ * rest before the command (what a reader could type, and the same argv); the record gets
+ * it as compose does, the whole list the Entrypoint and the command alone the Cmd. */
+static void exact_entrypoint(struct compose_arena *a, const struct compose_service *s,
+			     struct container_opts *o)
+{
+	if (!((s->set >> SVC_ENTRYPOINT) & 1) || s->entrypoint.n < 2 || !o->cmd)
+		return;
+	char **v = compose_alloc(a, (s->entrypoint.n + 1) * sizeof(char *));
+	for (size_t i = 0; i < s->entrypoint.n; i++)
+		v[i] = s->entrypoint.v[i];
+	v[s->entrypoint.n] = NULL;
+	o->entrypoint_exec = v;
+	/* the words after the first out of the command (o owns the array: moved, not offset) */
+	size_t skip = s->entrypoint.n - 1, n = 0;
+	while (o->cmd[n])
+		n++;
+	memmove(o->cmd, o->cmd + skip, (n - skip + 1) * sizeof(char *));
+	if (!o->cmd[0]) {
+		free(o->cmd);
+		o->cmd = NULL;
+	}
+}
+
 /* S's healthcheck as run's --health-* flags. The exec form has no flag: it is written as
  * the --health-cmd a reader could type (each word quoted), which `compose run` uses; `up`
  * swaps in the exact list (health_exec) after the parse. */
@@ -279,6 +303,8 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 	}
 	for (size_t i = 0; i < s->tmpfs.n; i++)
 		arg2(x, "--tmpfs", s->tmpfs.v[i]);
+	for (size_t i = 0; i < s->expose.n; i++)
+		arg2(x, "--expose", s->expose.v[i]);
 	static const struct {
 		size_t off;
 		const char *flag;
@@ -322,6 +348,9 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 	long long mem = s->mem_limit ? s->mem_limit : s->deploy.limits.memory;
 	if (mem)
 		arg2(x, "-m", compose_printf(a, "%lld", mem));
+	if (s->deploy.reservations.memory) /* a soft limit, as docker compose asks dockerd */
+		arg2(x, "--memory-reservation",
+		     compose_printf(a, "%lld", s->deploy.reservations.memory));
 	if (!s->cpus && s->deploy.limits.cpus)
 		arg2(x, "--cpus", s->deploy.limits.cpus);
 	long long pids = s->pids_limit ? s->pids_limit : s->deploy.limits.pids;
@@ -446,6 +475,7 @@ static int up_container(struct compose_project *p, const struct compose_service 
 		o.health_cmd = NULL;
 		o.health_exec = exec;
 	}
+	exact_entrypoint(a, s, &o);
 	int rc = create_pulling(&o, &c, err), open = rc == 0;
 	/* the networks after the first: recorded now (connect takes the container's lock, so
 	 * ours is let go first), connected by the start */
@@ -500,7 +530,16 @@ static int up_resources(struct compose_project *p, struct mr_err *err)
 				       "network %s declared as external, but could not be found",
 				       n->name);
 		char id[NETWORK_ID_LEN + 1];
-		if (network_create(network_root(), n->name, NULL, NULL, id, err) < 0)
+		/* labelled as docker compose labels it: project, the network's key, the file's */
+		const char *labels[2 + 32];
+		size_t nl = 0;
+		labels[nl++] = compose_printf(&p->arena, L_PROJECT "=%s", p->name);
+		labels[nl++] = compose_printf(&p->arena, L_NETWORK "=%s", n->key);
+		for (size_t k = 0; k < n->labels.n && nl < 34; k++)
+			labels[nl++] =
+				compose_printf(&p->arena, "%s=%s", n->labels.v[k].key,
+					       n->labels.v[k].value ? n->labels.v[k].value : "");
+		if (network_create(network_root(), n->name, NULL, NULL, labels, nl, id, err) < 0)
 			return -1;
 		fprintf(stderr, " Network %s  Created\n", n->name);
 	}
@@ -655,12 +694,11 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 	}
 	for (size_t i = 0; i < p->nservices; i++) {
 		const struct compose_service *s = &p->services[i];
-		static const enum compose_svc_key unapplied[] = {
-			SVC_EXPOSE,  SVC_EXTRA_HOSTS, SVC_DNS,       SVC_DNS_SEARCH,
-			SVC_SYSCTLS, SVC_LINKS,       SVC_DOMAINNAME};
-		static const char *const names[] = {"expose",     "extra_hosts", "dns",
-						    "dns_search", "sysctls",     "links",
-						    "domainname"};
+		static const enum compose_svc_key unapplied[] = {SVC_EXTRA_HOSTS, SVC_DNS,
+								 SVC_DNS_SEARCH,  SVC_SYSCTLS,
+								 SVC_LINKS,       SVC_DOMAINNAME};
+		static const char *const names[] = {"extra_hosts", "dns",   "dns_search",
+						    "sysctls",     "links", "domainname"};
 		for (size_t k = 0; k < sizeof(unapplied) / sizeof(unapplied[0]); k++)
 			if (s->set & (1ULL << unapplied[k]))
 				fprintf(stderr,

@@ -174,6 +174,11 @@ static int check(const struct container_opts *o, struct mr_err *err)
 				       mr_printable(o->hostname, shown, sizeof(shown)));
 	if (o->memory > 0 && o->memory < 6 * 1024 * 1024)
 		return mr_fail(err, 0, "Minimum memory limit allowed is 6MB");
+	if (o->memory > 0 && o->memory_reservation > o->memory)
+		return mr_fail(
+			err, 0,
+			"Minimum memory limit can not be less than memory reservation limit, "
+			"see usage");
 	if (o->memory_swap && !o->memory)
 		return mr_fail(
 			err, 0,
@@ -364,6 +369,7 @@ void container_opts_free(struct container_opts *o)
 	free(o->cmd);
 	opts_strv_free(o->env);
 	opts_strv_free(o->labels);
+	opts_strv_free(o->expose);
 	opts_strv_free(o->network_aliases);
 	opts_strv_free(o->tmpfs);
 	opts_strv_free(o->cap_add);

@@ -386,6 +386,33 @@ static int set_tmpfs(struct container_opts *o, const char *v, const struct opt *
 	return opts_strv_add(&o->tmpfs, v, err);
 }
 
+/* --expose PORT[/PROTO] or START-END[/PROTO]: one "PORT/PROTO" entry per port (docker's
+ * ExposedPorts keys), tcp unless a protocol is given */
+static int set_expose(struct container_opts *o, const char *v, const struct opt *f,
+		      struct mr_err *err)
+{
+	unsigned lo, hi;
+	int n = 0;
+	const char *slash = strchr(v, '/'), *proto = slash ? slash + 1 : "tcp";
+	if (sscanf(v, "%u-%u%n", &lo, &hi, &n) == 2 && n == (slash ? slash - v : (int)strlen(v)))
+		;
+	else if (sscanf(v, "%u%n", &lo, &n) == 1 && n == (slash ? slash - v : (int)strlen(v)))
+		hi = lo;
+	else
+		return bad_value(f, v, err, "invalid range format for --expose: %s", v);
+	if (!lo || hi > 65535 || hi < lo)
+		return bad_value(f, v, err, "invalid range format for --expose: %s", v);
+	if (strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp"))
+		return bad_value(f, v, err, "invalid proto: %s", proto);
+	for (unsigned p = lo; p <= hi; p++) {
+		char key[32];
+		snprintf(key, sizeof(key), "%u/%s", p, proto);
+		if (opts_strv_add(&o->expose, key, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* capability names as docker takes them: any case, with or without CAP_, or ALL. Kept as
  * typed (docker's HostConfig.CapAdd shows "net_admin" when that was typed); the bundle
  * normalises them (container_caps). A name that is no capability is refused now, in
@@ -606,6 +633,7 @@ const struct opt opts_table[] = {
 	 "Consecutive failures needed to report unhealthy"},
 	{0, "health-start-interval", NULL, "duration", F(health_start_interval), set_duration,
 	 "Time between running the check during the start period (ms|s|m|h) (default 0s)"},
+	{0, "expose", NULL, "list", 0, set_expose, "Expose a port or a range of ports"},
 	{0, "health-start-period", NULL, "duration", F(health_start_period), set_duration,
 	 "Start period for the container to initialize before starting health-retries "
 	 "countdown (ms|s|m|h) (default 0s)"},
@@ -618,6 +646,8 @@ const struct opt opts_table[] = {
 	 "Keep STDIN open even if not attached"},
 	{'l', "label", NULL, "list", 0, set_label, "Set meta data on a container"},
 	{'m', "memory", NULL, "bytes", F(memory), set_bytes, "Memory limit"},
+	{0, "memory-reservation", NULL, "bytes", F(memory_reservation), set_bytes,
+	 "Memory soft limit"},
 	{0, "memory-swap", NULL, "bytes", 0, set_memory_swap,
 	 "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"},
 	{0, "mount", NULL, "mount", 0, set_mount, "Attach a filesystem mount to the container"},

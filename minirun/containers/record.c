@@ -16,7 +16,7 @@
  *               a COMMAND given after the image replaces Cmd
  *   Path, Args  Entrypoint + Cmd, split into the program and its arguments
  *   WorkingDir, User, StopSignal    the flag's, else the image's
- *   ExposedPorts, Labels            the image's, plus the flags' (-p ports are exposed)
+ *   ExposedPorts, Labels            the image's, plus the flags' (-p and --expose ports)
  *   Healthcheck each --health-* flag given, else the image's field (health.c)
  *
  * See: https://docs.docker.com/reference/dockerfile/#understand-how-cmd-and-entrypoint-interact
@@ -113,6 +113,7 @@ static json_t *host_config(const struct container_opts *o)
 	json_object_set_new(hc, "SecurityOpt", strv_json(o->security_opt));
 	json_object_set_new(hc, "Tmpfs", tmpfs);
 	json_object_set_new(hc, "Memory", json_integer(o->memory));
+	json_object_set_new(hc, "MemoryReservation", json_integer(o->memory_reservation));
 	json_object_set_new(hc, "MemorySwap", json_integer(swap));
 	json_object_set_new(hc, "NanoCpus", json_integer((json_int_t)(o->cpus * 1e9 + 0.5)));
 	json_object_set_new(hc, "PidsLimit",
@@ -130,14 +131,16 @@ static json_t *host_config(const struct container_opts *o)
 static void entry_and_cmd(const struct container_opts *o, json_t *ic, json_t **ep, json_t **cmd)
 {
 	json_t *iep = json_object_get(ic, "Entrypoint"), *icmd = json_object_get(ic, "Cmd");
-	if (o->entrypoint)
+	if (o->entrypoint_exec)
+		*ep = o->entrypoint_exec[0] ? strv_json(o->entrypoint_exec) : json_null();
+	else if (o->entrypoint)
 		*ep = o->entrypoint[0] ? json_pack("[s]", o->entrypoint) : json_null();
 	else
 		*ep = json_is_array(iep) && json_array_size(iep) ? json_deep_copy(iep)
 								 : json_null();
 	if (o->cmd)
 		*cmd = strv_json(o->cmd);
-	else if (o->entrypoint)
+	else if (o->entrypoint || o->entrypoint_exec)
 		*cmd = json_null(); /* the image's Cmd belonged to the image's entrypoint */
 	else
 		*cmd = json_is_array(icmd) && json_array_size(icmd) ? json_deep_copy(icmd)
@@ -177,6 +180,8 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 		snprintf(key, sizeof(key), "%u/%s", o->ports[i].port, o->ports[i].proto);
 		json_object_set_new(ports, key, json_object());
 	}
+	for (size_t i = 0; o->expose && o->expose[i]; i++)
+		json_object_set_new(ports, o->expose[i], json_object());
 	json_t *labels = object_copy(json_object_get(ic, "Labels"));
 	for (size_t i = 0; o->labels && o->labels[i]; i++) {
 		const char *kv = o->labels[i], *eq = strchr(kv, '=');

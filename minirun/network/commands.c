@@ -95,7 +95,7 @@ static int cmd_create(int argc, char **argv)
 		return usage_err("create", "exactly 1 argument (NETWORK)");
 	char id[NETWORK_ID_LEN + 1];
 	struct mr_err err = {0};
-	if (network_create(network_root(), argv[optind], subnet, gateway, id, &err) < 0)
+	if (network_create(network_root(), argv[optind], subnet, gateway, NULL, 0, id, &err) < 0)
 		return fail(&err);
 	printf("%s\n", id);
 	return 0;

@@ -126,9 +126,11 @@ int network_is_default(json_t *rec);
  * every other record (overlap: "Pool overlaps with other one on this address space"), make
  * the bridge with the gateway address and NAT (netns_network_create), then write the record.
  * GATEWAY NULL: the subnet's first address. On failure nothing is left (no record, no bridge,
- * no nft element). The new ID goes to id_out. */
+ * no nft element). LABELS ("K=V", NLABELS of them; NULL and 0 for none) go into the record's
+ * Labels (compose's com.docker.compose.project/.network). The new ID goes to id_out. */
 int network_create(const char *root, const char *name, const char *subnet, const char *gateway,
-		   char id_out[NETWORK_ID_LEN + 1], struct mr_err *err);
+		   const char *const *labels, size_t nlabels, char id_out[NETWORK_ID_LEN + 1],
+		   struct mr_err *err);
 /* docker network rm: refused for the default network and while containers are connected
  * ("error while removing network: network x id ... has active endpoints"); else remove the
  * bridge and its NAT elements, then the record. */

@@ -286,7 +286,8 @@ static int plan_subnet(json_t *all, const char *subnet, const char *gateway, cha
 }
 
 int network_create(const char *root, const char *name, const char *subnet, const char *gateway,
-		   char id_out[NETWORK_ID_LEN + 1], struct mr_err *err)
+		   const char *const *labels, size_t nlabels, char id_out[NETWORK_ID_LEN + 1],
+		   struct mr_err *err)
 {
 	char snet[32], sgw[32], bridge[IFNAMSIZ], cidr[40], path[4200];
 	if (network_check_name(name, err) < 0)
@@ -322,6 +323,14 @@ int network_create(const char *root, const char *name, const char *subnet, const
 		return -1;
 	}
 	rec = new_record(name, id_out, bridge, snet, sgw);
+	json_t *lab = json_object_get(rec, "Labels");
+	for (size_t k = 0; k < nlabels; k++) {
+		const char *eq = strchr(labels[k], '=');
+		char key[256];
+		snprintf(key, sizeof(key), "%.*s",
+			 eq ? (int)(eq - labels[k]) : (int)strlen(labels[k]), labels[k]);
+		json_object_set_new(lab, key, json_string(eq ? eq + 1 : ""));
+	}
 	r = network_save(root, rec, err);
 	json_decref(rec);
 	if (r < 0) {

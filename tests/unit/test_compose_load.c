@@ -325,6 +325,25 @@ static void extends_in_the_same_file(void)
 	fx_done(&f, p);
 }
 
+/* the extending service's values merge into a copy: the base keeps its own (a value of
+ * the same key once leaked into the base: the differential suite's 17-extends) */
+static void extends_leaves_the_base_alone(void)
+{
+	struct fx f;
+	struct compose_project *p =
+		load_one(&f, "services:\n  base:\n    image: b\n    environment: {L: base}\n"
+			     "    ports: ['80:80']\n"
+			     "  web:\n    extends: base\n    environment: {L: web}\n"
+			     "    ports: ['80:8080']\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	const struct compose_service *b = compose_service_find(p, "base");
+	const struct compose_service *w = compose_service_find(p, "web");
+	CU_ASSERT_STRING_EQUAL(env_of(b, "L"), "base");
+	CU_ASSERT_STRING_EQUAL(env_of(w, "L"), "web");
+	CU_ASSERT_EQUAL(b->ports.v[0].target, 80);
+	fx_done(&f, p);
+}
+
 static void extends_another_file_resolves_its_paths(void)
 {
 	struct fx f;
@@ -900,6 +919,7 @@ static CU_TestInfo tests[] = {
 	{"merge: healthcheck field by field", merge_healthcheck_field_by_field},
 	{"merge: an empty override file", empty_override_file_is_fine},
 	{"extends in the same file", extends_in_the_same_file},
+	{"extends leaves the base service alone", extends_leaves_the_base_alone},
 	{"extends another file, its paths its own", extends_another_file_resolves_its_paths},
 	{"extends: a cycle is an error", extends_cycle_is_an_error},
 	{"extends: an unknown service is an error", extends_unknown_service_is_an_error},

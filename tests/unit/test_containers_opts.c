@@ -105,8 +105,13 @@ static void every_flag_of_the_list_is_known(void)
 				    "--stop-signal", "SIGINT", "--stop-timeout", "5",
 				    "--detach-keys", "ctrl-x", "-l", "a=b", "--label", "c",
 				    "--platform", "linux/amd64", "--pull", "never", "--memory-swap",
-				    "-1", "-m", "8m", "busybox"),
+				    "-1", "-m", "8m", "--expose", "80-81/udp", "--expose", "90",
+				    "--memory-reservation", "4m", "busybox"),
 			      0);
+	CU_ASSERT_STRING_EQUAL(o.expose[0], "80/udp"); /* a range: one entry a port */
+	CU_ASSERT_STRING_EQUAL(o.expose[1], "81/udp");
+	CU_ASSERT_STRING_EQUAL(o.expose[2], "90/tcp");
+	CU_ASSERT_EQUAL(o.memory_reservation, 4LL << 20);
 	CU_ASSERT_STRING_EQUAL(o.tmpfs[0], "/run:size=1m");
 	CU_ASSERT_STRING_EQUAL(o.cap_add[0], "net_admin"); /* kept as typed, as docker */
 	CU_ASSERT_STRING_EQUAL(o.cap_drop[0], "CAP_NET_RAW");
@@ -139,6 +144,11 @@ static const struct {
 	 "You should always set the Memory limit when using Memoryswap limit, see usage"},
 	{{"-m", "1g", "--memory-swap", "512m", "busybox"},
 	 "Minimum memoryswap limit should be larger than memory limit, see usage"},
+	{{"-m", "8m", "--memory-reservation", "16m", "busybox"},
+	 "Minimum memory limit can not be less than memory reservation limit, see usage"},
+	{{"--expose", "80-x", "busybox"},
+	 "invalid argument \"80-x\" for \"--expose\" flag: invalid range format for --expose: "
+	 "80-x"},
 	{{"--cpus", "lots", "busybox"},
 	 "invalid argument \"lots\" for \"--cpus\" flag: failed to parse lots as a rational number"},
 	{{"--pids-limit", "x", "busybox"},
