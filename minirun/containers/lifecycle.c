@@ -57,7 +57,8 @@ void rec_set(json_t *rec, const char *obj, const char *key, json_t *val)
 
 char *container_oci_root(const char *root, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/oci", root);
+	char run[4096];
+	snprintf(buf, len, "%s/oci", containers_run_root(root, run, sizeof(run)));
 	return buf;
 }
 
@@ -74,7 +75,7 @@ static bool live_status(const char *s)
 /*
  * orphan_pid - the container's init when it runs without a monitor (the monitor was killed,
  * the init was not), else 0; *paused says whether its cgroup is frozen. Asked of the OCI
- * runtime's state (ROOT/oci/ID/state.json), which names the init by pid AND start time, so
+ * runtime's state (RUN/oci/ID/state.json), which names the init by pid AND start time, so
  * a pid reused since by another process is never taken for the container's.
  */
 static pid_t orphan_pid(struct container *c, bool *paused)

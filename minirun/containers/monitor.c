@@ -170,7 +170,9 @@ static void note_arm(const char *root, const char *id, const struct mr_err *err)
 				    SIGALRM, SIGUSR2, SIGXCPU, SIGXFSZ};
 	static pid_t registered;
 	struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = SA_RESETHAND | SA_NODEFER};
-	snprintf(note_path, sizeof(note_path), "%s/containers/%s/monitor.err", root, id);
+	char run[4096];
+	snprintf(note_path, sizeof(note_path), "%s/monitor.err",
+		 containers_run_dir(root, id, run, sizeof(run)));
 	note_pid = getpid();
 	note_err = err;
 	if (registered != note_pid && on_exit(on_exit_note, NULL) == 0)
@@ -665,6 +667,9 @@ int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
 	int sv[2];
 	struct notice n = {0};
 	char path[4400], why[1500];
+	/* the run directory, where the monitor's files go (a reboot may have emptied RUN) */
+	if (rootfs_run_dir(c, err) < 0)
+		return -1;
 	unlink(container_path(c, "monitor.err", path, sizeof(path))); /* an earlier start's */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return mr_fail(err, errno, "socketpair");

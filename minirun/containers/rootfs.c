@@ -91,6 +91,10 @@ int rootfs_mount(struct container *c, struct mr_err *err)
 	container_path(c, "merged", merged, sizeof(merged));
 	container_path(c, "diff", upper, sizeof(upper));
 	container_path(c, "work", work, sizeof(work));
+	if (rootfs_run_dir(c, err) < 0) {
+		image_lowerdirs_free(dirs);
+		return -1;
+	}
 	if (mkdir(merged, 0755) < 0 && errno != EEXIST) {
 		image_lowerdirs_free(dirs);
 		return mr_fail(err, errno, "mkdir '%s'", merged);
@@ -208,16 +212,32 @@ static int rm_one(const char *path, const struct stat *st, int type, struct FTW 
 	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
-int rootfs_remove_dir(struct container *c, struct mr_err *err)
+/* remove the tree DIR, never crossing into a mount */
+static int remove_tree(const char *dir, struct mr_err *err)
 {
 	struct stat st;
-	if (lstat(c->dir, &st) < 0)
-		return errno == ENOENT ? 0 : mr_fail(err, errno, "stat '%s'", c->dir);
+	if (lstat(dir, &st) < 0)
+		return errno == ENOENT ? 0 : mr_fail(err, errno, "stat '%s'", dir);
 	/* FTW_MOUNT: never walk into a mount (merged/ still mounted would mean deleting the
 	 * files through the overlay); FTW_PHYS: never follow a symlink out */
 	top_dev = st.st_dev;
-	if (nftw(c->dir, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 ||
-	    access(c->dir, F_OK) == 0)
-		return mr_fail(err, errno ? errno : EBUSY, "remove '%s'", c->dir);
+	errno = 0;
+	if (nftw(dir, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 || access(dir, F_OK) == 0)
+		return mr_fail(err, errno ? errno : EBUSY, "remove '%s'", dir);
 	return 0;
+}
+
+int rootfs_remove_dir(struct container *c, struct mr_err *err)
+{
+	char run[4096];
+	/* the run directory first: the container's directory is what finds it again */
+	if (remove_tree(containers_run_dir(c->root, c->id, run, sizeof(run)), err) < 0)
+		return -1;
+	return remove_tree(c->dir, err);
+}
+
+int rootfs_run_dir(struct container *c, struct mr_err *err)
+{
+	char run[4096];
+	return mr_mkdir_p(containers_run_dir(c->root, c->id, run, sizeof(run)), 0700, err);
 }
