@@ -553,7 +553,8 @@ int container_wait_exit(struct container *c, int *code, struct mr_err *err)
 	 * monitor's pidfd: a monitor killed before it could record anything; exit-code, held
 	 * open: what a --rm monitor wrote before it removed the directory under us */
 	_cleanup_close_ int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (in < 0 || inotify_add_watch(in, c->dir, IN_MOVED_TO | IN_DELETE_SELF) < 0)
+	if (in < 0 ||
+	    inotify_add_watch(in, c->dir, IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF) < 0)
 		return mr_fail(err, errno, "inotify '%s'", c->dir);
 	_cleanup_close_ int ec =
 		open(container_path(c, "exit-code", path, sizeof(path)), O_RDONLY | O_CLOEXEC);

@@ -631,12 +631,15 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	if (json_is_true(rec_get(c->rec, "HostConfig", "AutoRemove")) &&
 	    (c->lockfd >= 0 || lock_reload(&m, &err) == 0)) {
 		/* record_exit kept the lock for this (and skipped the save); a removal that fails
-		 * half-way leaves a container that must still say how it ended: saved then */
+		 * half-way leaves a container that must still say how it ended: saved then. The
+		 * files themselves are deleted after the client has the exit code (rootfs.c) */
+		rootfs_defer_trash = true;
 		if (container_remove(c, false, true, &err) < 0)
 			container_save(c, NULL);
 		container_close(c);
 	}
 	io_finish(&io, code);
+	rootfs_trash_empty();
 	_exit(0);
 }
 

@@ -27,7 +27,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -227,13 +230,62 @@ static int remove_tree(const char *dir, struct mr_err *err)
 	return 0;
 }
 
+/*
+ * The container's directory goes in two steps: renamed into ROOT/containers/.trash/ID.PID
+ * (one rename: from then on no command finds the container, and its name is free), then
+ * its files deleted. A --rm monitor defers the second step until it has told its client the
+ * exit code (rootfs_defer_trash), so that `run --rm` does not wait for a disk to unlink a
+ * dozen files. A trash entry whose PID is gone (a killed deleter) is swept by the next
+ * removal.
+ */
+bool rootfs_defer_trash;
+static char trash_path[4400];
+
+/* remove the trash entries of dead deleters (ROOT/containers/.trash/ID.PID) */
+static void sweep_trash(const char *trash)
+{
+	_cleanup_closedir_ DIR *d = opendir(trash);
+	struct dirent *de;
+	char path[4600];
+	while (d && (de = readdir(d))) {
+		const char *dot = strrchr(de->d_name, '.');
+		long pid = dot ? strtol(dot + 1, NULL, 10) : 0;
+		if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", trash, de->d_name);
+		mr_say("remove %s: its deleter (pid %ld) died before it was done", path, pid);
+		remove_tree(path, NULL);
+	}
+}
+
+void rootfs_trash_empty(void)
+{
+	if (!trash_path[0])
+		return;
+	remove_tree(trash_path, NULL);
+	trash_path[0] = '\0';
+}
+
 int rootfs_remove_dir(struct container *c, struct mr_err *err)
 {
-	char run[4096];
+	char run[4096], trash[4200];
 	/* the run directory first: the container's directory is what finds it again */
 	if (remove_tree(containers_run_dir(c->root, c->id, run, sizeof(run)), err) < 0)
 		return -1;
-	return remove_tree(c->dir, err);
+	snprintf(trash, sizeof(trash), "%s/containers/.trash", c->root);
+	if (mkdir(trash, 0700) < 0 && errno != EEXIST)
+		return remove_tree(c->dir, err); /* no trash can: at once, then */
+	rootfs_trash_empty();                    /* one entry at a time */
+	snprintf(trash_path, sizeof(trash_path), "%s/%s.%d", trash, c->id, (int)getpid());
+	if (rename(c->dir, trash_path) < 0) {
+		trash_path[0] = '\0';
+		return errno == ENOENT ? 0 : remove_tree(c->dir, err);
+	}
+	mr_say("moved %s to %s", c->dir, trash_path);
+	if (!rootfs_defer_trash)
+		rootfs_trash_empty();
+	sweep_trash(trash);
+	return 0;
 }
 
 int rootfs_run_dir(struct container *c, struct mr_err *err)

@@ -163,6 +163,9 @@ ct_leaks() {
 		sleep 0.01
 		_i=$((_i + 1))
 	done
+	# a --rm monitor deletes its container's files after telling the exit code (its
+	# last step, waited for above): then nothing is left in the trash
+	ls -A "$R/containers/.trash" 2>/dev/null | sed 's/^/leak: trash /'
 	_mr=$(readlink -f "$MINIRUN")
 	for _p in /proc/[0-9]*; do
 		# a zombie holds nothing: an exited monitor, reparented to the shell that is this
