@@ -124,7 +124,7 @@ char **container_ids(const char *root, struct mr_err *err);
 void container_ids_free(char **ids);
 /* the path of FILE of the container, into buf: in its directory, or for the files of one
  * start (monitor.pid, monitor.err, bundle/, merged/, attach.sock, hostname, resolv.conf,
- * net-helper.pid, exec-console-*.sock) in its run directory (root.c) */
+ * net-helper.pid, exit-code, exec-console-*.sock) in its run directory (root.c) */
 char *container_path(const struct container *c, const char *file, char *buf, size_t len);
 
 /* ---- the record (record.c); the OCI config made from it: minirun/bundle/bundle.h ---------- */

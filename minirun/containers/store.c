@@ -56,9 +56,9 @@ static char *containers_dir(const char *root, char *buf, size_t len)
 static bool run_file(const char *file)
 {
 	/* not hosts: minirun/network rewrites it where it has always been (connect.c) */
-	static const char *const run[] = {"monitor.pid", "monitor.err",    "bundle",
-					  "merged",      "attach.sock",    "hostname",
-					  "resolv.conf", "net-helper.pid", "exec-console-"};
+	static const char *const run[] = {
+		"monitor.pid", "monitor.err", "bundle",         "merged",    "attach.sock",
+		"hostname",    "resolv.conf", "net-helper.pid", "exit-code", "exec-console-"};
 	for (size_t i = 0; i < NELEMS(run); i++) {
 		size_t n = strlen(run[i]);
 		if (!strncmp(file, run[i], n) &&
