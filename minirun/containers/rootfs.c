@@ -81,6 +81,8 @@ static int lowerdirs(struct container *c, char ***dirs, struct mr_err *err)
 	return rc;
 }
 
+static int remove_tree(const char *dir, struct mr_err *err);
+
 int rootfs_mount(struct container *c, struct mr_err *err)
 {
 	char merged[4400], upper[4400], work[4400];
@@ -104,10 +106,32 @@ int rootfs_mount(struct container *c, struct mr_err *err)
 	}
 	struct ovl_stack s = {
 		.lowers = (const char *const *)dirs, .nlowers = n, .upper = upper, .work = work};
+	/* --rm: overlay's "volatile" (Linux 5.10), as podman gives its --rm containers: no
+	 * sync of the upper's file system at umount (a syncfs that waits for every dirty page
+	 * of the whole disk) nor at the container's fsyncs, for changes deleted at exit
+	 * anyway. A crash leaves work/work/incompat/volatile, and overlay then refuses the
+	 * upper until it goes: such an upper is not to be trusted, but its container was to be
+	 * removed, so the marker goes and the start goes on. Rootless may mount with
+	 * fuse-overlayfs, which has no such option: kernel overlay as root only. */
+	if (json_is_true(rec_get(c->rec, "HostConfig", "AutoRemove")) && !rootless_active()) {
+		char stale[4500], marker[4600];
+		snprintf(stale, sizeof(stale), "%s/work", work);
+		snprintf(marker, sizeof(marker), "%s/incompat/volatile", stale);
+		if (access(marker, F_OK) == 0) {
+			mr_say("a volatile upper never unmounted (a crash): remove %s", stale);
+			remove_tree(stale, NULL);
+		}
+		s.options = "volatile";
+	}
 	enum ovl_method how = OVL_METHOD_NONE;
 	mr_say("mount overlay on %s (%zu image layers + diff/)", merged, n);
 	rc = rootless_active() ? rootless_ovl_mount(&s, merged, err) /* userxattr, or fuse */
 			       : ovl_mount(&s, merged, &how, err);
+	if (rc < 0 && s.options) { /* a kernel before 5.10: without, then */
+		mr_say("overlay refused volatile (%s): mount without it", err->msg);
+		s.options = NULL;
+		rc = ovl_mount(&s, merged, &how, err);
+	}
 	image_lowerdirs_free(dirs);
 	return rc;
 }
