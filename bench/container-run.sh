@@ -57,8 +57,7 @@ if [ "${MR_BENCH_V2:-}" = 1 ]; then
 fi
 
 W=$(mktemp -d /tmp/mr-crun-bench.XXXXXX)
-# --tmpdir and runc's own --root there too: left to their defaults, podman and runc make
-# /run/libpod and /run/runc on the machine
+# podman's store on disk under W, its runroot, --tmpdir and runc's --root on the tmpfs
 POD="podman --root $W/pod/storage --runroot /run/pod --tmpdir /run/pod/tmp"
 POD="$POD --runtime-flag root=/run/pod/runc --cgroup-manager=cgroupfs"
 POD="$POD --storage-driver overlay --events-backend file --runtime $(command -v runc)"
@@ -69,9 +68,6 @@ PODRUN="--rm --network none --ulimit nofile=20000:20000 --ulimit nproc=1000:1000
 # ones of podman's when done, deepest first (MACHINE.md); never one that was there before,
 # nor one of another name (other tests make cgroups on this machine at the same time)
 find /sys/fs/cgroup -type d 2>/dev/null | sort >"$W/cg.before"
-# podman still runs runc once without its --runtime-flag (so with runc's default root,
-# /run/runc): if that directory is new, it goes when empty
-[ -e /run/runc ] && runc_was=1 || runc_was=
 new_libpod_cgroups() {
 	find /sys/fs/cgroup -depth -type d -path '*libpod*' 2>/dev/null | grep -vxF -f "$W/cg.before"
 }
@@ -96,7 +92,8 @@ cleanup() {
 		[ -z "$(new_libpod_cgroups)" ] && break
 		sleep 0.2
 	done
-	[ -n "$runc_was" ] || rmdir /run/runc 2>/dev/null
+	# what the engines made in /run (podman's runc without its --runtime-flag uses
+	# /run/runc) goes with this namespace's tmpfs
 	rm -rf "$W"
 }
 trap cleanup EXIT INT TERM
