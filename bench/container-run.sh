@@ -1,24 +1,35 @@
 #!/bin/sh
-# bench/container-run.sh - `minirun run --rm busybox true` against `podman run --rm` of the
-# same image, and minirun's --network none against its default bridge, side by side.
+# bench/container-run.sh - `minirun run --rm busybox true` against `podman run --rm` and
+# `docker run --rm` of the same image, and minirun's --network none against its default
+# bridge, side by side in one hyperfine run.
 #
-#   bench/container-run.sh [RUNS]     (root; needs hyperfine, podman, runc; `make minirun
-#                                      busybox-image`; MINIRUN=PATH picks another binary)
+#   bench/container-run.sh [RUNS]     (root; needs hyperfine, podman, runc; docker.io for the
+#                                      docker row (left out, with a note, without it);
+#                                      `make minirun busybox-image`; MINIRUN=PATH picks
+#                                      another binary)
 #
-# Both tools run the built-in busybox image (build/images/busybox.tar, imported into each):
-#   minirun  a store of its own under a temp dir (--root)
-#   podman   its own storage root and runroot there too (overlay, its default driver; events
-#            to a file; the mount namespace below keeps its mounts private), runc as the
-#            runtime, --cgroup-manager=cgroupfs (no systemd here) and the rlimit flags this
-#            machine needs (no CAP_SYS_RESOURCE: MACHINE.md)
+# Every engine runs the built-in busybox image (build/images/busybox.tar, imported into each),
+# and each keeps its store on disk and its run files on a tmpfs, as on a usual host
+# (/var/lib/X on disk, /run a tmpfs); this machine's /run is on disk, so the namespace below
+# mounts a tmpfs on /run, as systemd does at boot:
+#   minirun  its store under a temp dir (--root), its run root on /run (--runroot: the files
+#            of one start, minirun/containers/root.c)
+#   podman   its storage root under the temp dir, its runroot and runc's root on /run
+#            (overlay, its default driver; events to a file), runc as the runtime,
+#            --cgroup-manager=cgroupfs (no systemd here) and the rlimit flags this machine
+#            needs (no CAP_SYS_RESOURCE: MACHINE.md)
+#   docker   dockerd 20.10 started as the tests start it (tests/lib/peers.sh: a namespace of
+#            its own, --bridge=none, its containerd and runc), its data root and exec-root
+#            on /run: the tmpfs favours it a little (its data root is on disk elsewhere)
 # Everything runs inside a throwaway namespace that plays the host (new network, mount and
 # PID namespaces): minirun's default bridge mr0, its veths and nft table are made and die
-# there, never on the machine's own network. podman runs with --network none (its bridge
-# would need netavark and the host's firewall), so the like-for-like row is minirun's
-# --network none; the bridge row shows what a network costs.
-# Prints hyperfine's table, then the means and the ratios: the targets are podman / minirun
-# >= 10 and bridge / none <= 2. MR_BENCH_V2=1 runs both on a pure cgroup v2 view of
-# /sys/fs/cgroup (see below), what most hosts have; the default is this machine's layout.
+# there, never on the machine's own network. podman and docker run with --network none
+# (podman's bridge would need netavark and the host's firewall), so the like-for-like row is
+# minirun's --network none; the bridge row shows what a network costs.
+# Prints hyperfine's table, then the means and the ratios: the targets are minirun / podman
+# and minirun / docker <= 0.05 (issue 14), bridge / none <= 2. MR_BENCH_V2=1 runs all on a
+# pure cgroup v2 view of /sys/fs/cgroup (see below), what most hosts have; the default is
+# this machine's layout.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${1:-20}
@@ -35,6 +46,8 @@ if [ "${MR_BENCH_INNER:-}" != 1 ]; then
 	exec unshare -n -m -p -f --mount-proc env MR_BENCH_INNER=1 sh "$0" "$@"
 fi
 ip link set lo up
+# /run a tmpfs, as on a systemd host (here it is on the root disk): private to this namespace
+mount -t tmpfs -o mode=755 tmpfs /run
 if [ "${MR_BENCH_V2:-}" = 1 ]; then
 	# a pure cgroup v2 view, as on a systemd host (oci-run.sh does the same for crun): in
 	# this private mount namespace only, the v1 trees go and cgroup2 takes /sys/fs/cgroup.
@@ -44,10 +57,9 @@ if [ "${MR_BENCH_V2:-}" = 1 ]; then
 fi
 
 W=$(mktemp -d /tmp/mr-crun-bench.XXXXXX)
-# --tmpdir and runc's own --root there too: left to their defaults, podman and runc make
-# /run/libpod and /run/runc on the machine
-POD="podman --root $W/pod/storage --runroot $W/pod/run --tmpdir $W/pod/tmp"
-POD="$POD --runtime-flag root=$W/pod/runc --cgroup-manager=cgroupfs"
+# podman's store on disk under W, its runroot, --tmpdir and runc's --root on the tmpfs
+POD="podman --root $W/pod/storage --runroot /run/pod --tmpdir /run/pod/tmp"
+POD="$POD --runtime-flag root=/run/pod/runc --cgroup-manager=cgroupfs"
 POD="$POD --storage-driver overlay --events-backend file --runtime $(command -v runc)"
 PODRUN="--rm --network none --ulimit nofile=20000:20000 --ulimit nproc=1000:1000"
 # podman's default pids limit needs the pids controller, which the v2 view may not offer
@@ -56,13 +68,21 @@ PODRUN="--rm --network none --ulimit nofile=20000:20000 --ulimit nproc=1000:1000
 # ones of podman's when done, deepest first (MACHINE.md); never one that was there before,
 # nor one of another name (other tests make cgroups on this machine at the same time)
 find /sys/fs/cgroup -type d 2>/dev/null | sort >"$W/cg.before"
-# podman still runs runc once without its --runtime-flag (so with runc's default root,
-# /run/runc): if that directory is new, it goes when empty
-[ -e /run/runc ] && runc_was=1 || runc_was=
 new_libpod_cgroups() {
 	find /sys/fs/cgroup -depth -type d -path '*libpod*' 2>/dev/null | grep -vxF -f "$W/cg.before"
 }
+# docker's engine, as the tests start it (peers.sh's pk_* want t.sh's t_skip and t_fail)
+t_skip() { echo "container-run.sh: $*" >&2; exit 1; }
+t_fail() { echo "container-run.sh: $*" >&2; exit 1; }
+. "$TOP/tests/lib/peers.sh"
+DK=
+if command -v dockerd >/dev/null && command -v docker >/dev/null; then
+	DK=1
+else
+	echo "container-run.sh: no docker row: docker.io is not installed (make deps)" >&2
+fi
 cleanup() {
+	[ -n "$DK" ] && pk_dockerd_stop >/dev/null 2>&1
 	$POD rm -af >/dev/null 2>&1 || true
 	# the last conmon may still be on its way out: a few tries, 200 ms apart
 	for _try in 1 2 3 4 5 6 7 8 9 10; do
@@ -72,33 +92,42 @@ cleanup() {
 		[ -z "$(new_libpod_cgroups)" ] && break
 		sleep 0.2
 	done
-	[ -n "$runc_was" ] || rmdir /run/runc 2>/dev/null
+	# what the engines made in /run (podman's runc without its --runtime-flag uses
+	# /run/runc) goes with this namespace's tmpfs
 	rm -rf "$W"
 }
 trap cleanup EXIT INT TERM
 
-"$MR" --root "$W/mr" import -c 'CMD ["sh"]' "$TAR" busybox >/dev/null
+MRR="$MR --root $W/mr --runroot /run/minirun"
+$MRR import -c 'CMD ["sh"]' "$TAR" busybox >/dev/null
 $POD import "$TAR" busybox >/dev/null 2>&1
+[ -n "$DK" ] && pk_dockerd_start /run/dk
+[ -n "$DK" ] && { docker import "$TAR" busybox >/dev/null || t_fail "docker import failed"; }
 # one run each first, so a broken setup fails here with its message, not inside hyperfine
-"$MR" --root "$W/mr" run --rm busybox true
-"$MR" --root "$W/mr" run --rm --network none busybox true
+$MRR run --rm busybox true
+$MRR run --rm --network none busybox true
 $POD run $PODRUN busybox true
+[ -n "$DK" ] && docker run --rm --network none busybox true
 
-hyperfine -N -w 3 -r "$RUNS" --export-csv "$W/run.csv" \
-	-n "minirun --network none" "$MR --root $W/mr run --rm --network none busybox true" \
-	-n "minirun (bridge)" "$MR --root $W/mr run --rm busybox true" \
+set -- -n "minirun --network none" "$MRR run --rm --network none busybox true" \
+	-n "minirun (bridge)" "$MRR run --rm busybox true" \
 	-n "podman --network none" "$POD run $PODRUN busybox true"
+[ -n "$DK" ] && set -- "$@" -n "docker --network none" "docker run --rm --network none busybox true"
+hyperfine -N -w 3 -r "$RUNS" --export-csv "$W/run.csv" "$@"
 
 # the means (ms) from hyperfine's CSV (command,mean,stddev,median,user,system,min,max)
 mean() { awk -F, -v n="$1" '$1 == n { printf "%.2f", $2 * 1000 }' "$W/run.csv"; }
 none=$(mean "minirun --network none")
 bridge=$(mean "minirun (bridge)")
 pod=$(mean "podman --network none")
+dk=$(mean "docker --network none")
 echo "== run --rm busybox true, mean of $RUNS runs"
 echo "  minirun --network none  $none ms"
 echo "  minirun (bridge)        $bridge ms"
 echo "  podman --network none   $pod ms"
-awk -v p="$pod" -v n="$none" -v b="$bridge" 'BEGIN {
-	printf "  podman / minirun (none):   %5.1fx   (target >= 10x)\n", p / n
-	printf "  podman / minirun (bridge): %5.1fx\n", p / b
+[ -n "$dk" ] && echo "  docker --network none   $dk ms"
+awk -v p="$pod" -v d="${dk:-0}" -v n="$none" -v b="$bridge" 'BEGIN {
+	printf "  minirun (none) / podman:   %5.3fx  (target <= 0.05x)\n", n / p
+	if (d > 0) printf "  minirun (none) / docker:   %5.3fx  (target <= 0.05x)\n", n / d
+	printf "  minirun (bridge) / podman: %5.3fx\n", b / p
 	printf "  bridge / none (minirun):   %5.2fx   (target <= 2x)\n", b / n }'

@@ -13,6 +13,9 @@
 # of its own where the v1 trees are unmounted and the pure cgroup v2 hierarchy is mounted
 # on /sys/fs/cgroup instead (MACHINE.md):
 # every runtime then sees the same v2 tree. Nothing of the host's mounts is changed.
+# Each runtime's --root (its state: runc's /run/runc, crun's /run/crun, minirun-oci's
+# /run/minirun-oci by default) is on a tmpfs mounted there too, as /run is on a usual host;
+# this machine's /run is on its disk.
 # Prints hyperfine's table, then each mean, min and CPU time and their ratios to
 # minirun-oci's. Load matters: run it when `uptime` says the load is below 1, and compare
 # the ratios of one run, not times across runs.
@@ -28,7 +31,8 @@ done
 if [ "${MR_BENCH_INNER:-}" != 1 ]; then
 	# re-run inside a private mount namespace with cgroup v2 on /sys/fs/cgroup
 	exec unshare -m --propagation private sh -c \
-		'umount -R /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && MR_BENCH_INNER=1 exec "$0" "$@"' "$0" "$@"
+		'umount -R /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup &&
+		 mount -t tmpfs -o mode=755 tmpfs /run && MR_BENCH_INNER=1 exec "$0" "$@"' "$0" "$@"
 fi
 
 D=$(mktemp -d /tmp/mr-bench.XXXXXX)
@@ -63,9 +67,10 @@ cat >"$B/config.json" <<JSON
 }
 JSON
 
-run_cmd() { echo "$1 --root $D/$2 run --bundle $B b-$2"; }
+# the state roots on the tmpfs (/run here is this namespace's own)
+run_cmd() { echo "$1 --root /run/$2 run --bundle $B b-$2"; }
 cycle_cmd() {
-	echo "sh -c '$1 --root $D/$2 create --bundle $B c-$2 && $1 --root $D/$2 start c-$2 && $1 --root $D/$2 delete --force c-$2'"
+	echo "sh -c '$1 --root /run/$2 create --bundle $B c-$2 && $1 --root /run/$2 start c-$2 && $1 --root /run/$2 delete --force c-$2'"
 }
 
 hyperfine -N -w 5 -r "$RUNS" --export-csv "$D/run.csv" \

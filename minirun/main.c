@@ -145,6 +145,10 @@ static void usage(FILE *out)
 		     "      --root DIR  The store of containers, images, networks and volumes\n"
 		     "                  (default $MINIRUN_ROOT, else /var/lib/minirun; for a user\n"
 		     "                  not root, $XDG_DATA_HOME/minirun: minirun/rootless/)\n"
+		     "      --runroot DIR  The files of running containers, best on a tmpfs\n"
+		     "                  (default $MINIRUN_RUNROOT, else /run/minirun for the\n"
+		     "                  default store, else ROOT/run; for a user not root,\n"
+		     "                  $XDG_RUNTIME_DIR/minirun)\n"
 		     "      --version   Print the version\n");
 	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
 		bool title = false;
@@ -187,6 +191,12 @@ static int rootless(bool root_given)
 		/* and for minirun's own re-executions (the monitor, exec): inside the user
 		 * namespace they are root, and would otherwise take root's store */
 		setenv("MINIRUN_ROOT", dir, 1);
+		/* the run files on the user's runtime dir (a tmpfs under pam_systemd), as
+		 * podman's runroot; ROOT/run would be on disk */
+		const char *run = getenv("MINIRUN_RUNROOT");
+		if (!(run && *run) && (run = rootless_runtime_dir(&err)) == NULL)
+			return mr_err_report(&err, -1);
+		setenv("MINIRUN_RUNROOT", run, 1);
 	}
 	if (rootless_enter(&err) < 0)
 		return mr_err_report(&err, -1);
@@ -210,9 +220,16 @@ int main(int argc, char **argv)
 			set_root(argv[++i]), root_given = true;
 		else if (strncmp(argv[i], "--root=", 7) == 0)
 			set_root(argv[i] + 7), root_given = true;
-		else if (strcmp(argv[i], "--root") == 0) {
-			fprintf(stderr, "minirun: flag needs an argument: --root\n"
-					"See 'minirun --help'.\n");
+		/* --runroot: through the environment, which the monitor's re-exec keeps */
+		else if (strcmp(argv[i], "--runroot") == 0 && i + 1 < argc)
+			setenv("MINIRUN_RUNROOT", argv[++i], 1);
+		else if (strncmp(argv[i], "--runroot=", 10) == 0)
+			setenv("MINIRUN_RUNROOT", argv[i] + 10, 1);
+		else if (strcmp(argv[i], "--root") == 0 || strcmp(argv[i], "--runroot") == 0) {
+			fprintf(stderr,
+				"minirun: flag needs an argument: %s\n"
+				"See 'minirun --help'.\n",
+				argv[i]);
 			return MR_EXIT_RUNTIME;
 		} else
 			break;

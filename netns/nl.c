@@ -21,14 +21,19 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/netlink.h>
+#include <linux/nsfs.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -80,13 +85,61 @@ static void *open_in_thread(void *arg)
 	return NULL; /* the thread ends in the other namespace: nobody needs to come back */
 }
 
+/*
+ * can_return - true when this thread may setns() back into its own network namespace:
+ * that needs CAP_SYS_ADMIN in the user namespace owning it, so it is ours (not a user
+ * namespace's caller looking at the host's) and CAP_SYS_ADMIN is in our effective set.
+ * *self is then an fd of our namespace, to go back with.
+ */
+static bool can_return(int *self)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2] = {{0}};
+	struct stat mine, owner_st;
+	if (syscall(SYS_capget, &h, d) < 0 || !(d[0].effective & (1U << CAP_SYS_ADMIN)))
+		return false;
+	*self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*self < 0)
+		return false;
+	int owner = ioctl(*self, NS_GET_USERNS);
+	bool ok = owner >= 0 && fstat(owner, &owner_st) == 0 &&
+		  stat("/proc/thread-self/ns/user", &mine) == 0 && mine.st_ino == owner_st.st_ino &&
+		  mine.st_dev == owner_st.st_dev;
+	if (owner >= 0)
+		close(owner);
+	if (!ok) {
+		close(*self);
+		*self = -1;
+	}
+	return ok;
+}
+
 struct nl *nl_open_netns(int netns_fd, struct mr_err *err)
 {
 	/* Why this works: a socket belongs to the namespace it was created in, for life.
-	 * Why a thread: setns(CLONE_NEWNET) moves only the calling thread, so a thread of our
-	 * own steps in, makes the socket and ends there, and we never have to step back: a
-	 * rootless caller (in a user namespace of its own) may enter the namespaces its user
-	 * namespace owns, but not return to the host's. */
+	 * setns(CLONE_NEWNET) moves only the calling thread. Root of the host's user
+	 * namespace steps in, makes the socket and steps back (no thread: a run's cost). */
+	int self = -1;
+	if (can_return(&self)) {
+		mr_say("setns(netns fd %d, CLONE_NEWNET), open a netlink socket, setns back",
+		       netns_fd);
+		struct nl *nl = NULL;
+		if (setns(netns_fd, CLONE_NEWNET) < 0)
+			mr_fail(err, errno, "setns into the network namespace");
+		else {
+			nl = nl_open(err);
+			if (setns(self, CLONE_NEWNET) < 0) {
+				/* can_return said we could: going on in the wrong one is worse */
+				perror("minirun: setns back into our own network namespace");
+				abort();
+			}
+		}
+		close(self);
+		return nl;
+	}
+	/* Why a thread then: a thread of our own steps in, makes the socket and ends there,
+	 * and we never have to step back: a rootless caller (in a user namespace of its own)
+	 * may enter the namespaces its user namespace owns, but not return to the host's. */
 	mr_say("setns(netns fd %d, CLONE_NEWNET) in a thread, to open a netlink socket there",
 	       netns_fd);
 	struct open_in o = {.netns_fd = netns_fd};

@@ -113,7 +113,7 @@ teardown_all() {
 	fi
 	# what a broken `rm -f` may have left: monitors ("PID STARTTIME" files), the
 	# containers' processes (in their cgroups, minirun-ID: ours, by ID), mounts
-	for _m in "$LAB_STATE"/root/containers/*/monitor.pid; do
+	for _m in "$LAB_STATE"/root/run/containers/*/monitor.pid; do
 		[ -f "$_m" ] || continue
 		read -r _p _t <"$_m" && [ -n "$_t" ] && [ "$(starttime "$_p")" = "$_t" ] && kill -KILL "$_p" 2>/dev/null
 	done

@@ -2,7 +2,7 @@
  * minirun/containers/attach.c - the client side of a container's stdio: what `run` (without
  * -d), `start -a` and `attach` do once the container's monitor listens on attach.sock.
  *
- * The client does not copy a byte. It connects to ROOT/containers/ID/attach.sock and hands
+ * The client does not copy a byte. It connects to RUN/containers/ID/attach.sock and hands
  * the monitor its own stdout, stderr and (with -i) stdin by SCM_RIGHTS, in one IO_HELLO
  * message (io_proto.h); the monitor then writes the container's output straight into them
  * and reads the keyboard itself. What stays here is what only the client's process can do:
@@ -100,16 +100,18 @@ static void on_signal(int sig)
 /* Connect to the monitor's socket, retrying a moment while it is being made. */
 static int connect_monitor(struct container *c, struct mr_err *err)
 {
-	_cleanup_close_ int dir = open(c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return mr_fail(err, errno, "open '%s'", c->dir);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	io_short_path(dir, "attach.sock", sa.sun_path, sizeof(sa.sun_path));
+	char run[4096];
+	containers_run_dir(c->root, c->id, run, sizeof(run));
 	for (int tries = 0;; tries++) {
+		/* the run directory too may still be in the making (the monitor makes it) */
+		_cleanup_close_ int dir = open(run, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			return mr_fail(err, errno, "socket");
-		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+		if (dir >= 0)
+			io_short_path(dir, "attach.sock", sa.sun_path, sizeof(sa.sun_path));
+		if (dir >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
 			return fd;
 		int e = errno;
 		close(fd);

@@ -62,6 +62,12 @@ extern const struct mr_command container_info_commands[];
  * /var/lib/minirun). containers_root() returns the one in effect. */
 extern const char *containers_root_opt;
 const char *containers_root(void);
+/* The run root of the store ROOT (root.c): the files of one start, on a tmpfs where the
+ * machine has one. $MINIRUN_RUNROOT (--runroot sets it), else /run/minirun for the store
+ * /var/lib/minirun, else ROOT/run. Into buf. */
+char *containers_run_root(const char *root, char *buf, size_t len);
+/* RUN/containers/ID: the run files of the container ID of ROOT, into buf */
+char *containers_run_dir(const char *root, const char *id, char *buf, size_t len);
 
 /* ---- run / create flags (opts.c, opts_set.c) ---------------------------------------------- */
 
@@ -116,7 +122,9 @@ void container_close(struct container *c);
  * caller frees with container_ids_free */
 char **container_ids(const char *root, struct mr_err *err);
 void container_ids_free(char **ids);
-/* the path of FILE in the container's directory, into buf */
+/* the path of FILE of the container, into buf: in its directory, or for the files of one
+ * start (monitor.pid, monitor.err, bundle/, merged/, attach.sock, hostname, resolv.conf,
+ * net-helper.pid, exit-code, exec-console-*.sock) in its run directory (root.c) */
 char *container_path(const struct container *c, const char *file, char *buf, size_t len);
 
 /* ---- the record (record.c); the OCI config made from it: minirun/bundle/bundle.h ---------- */
@@ -168,7 +176,7 @@ const char *container_status(struct container *c);
 bool container_exit_lost(struct container *c);
 #define CONTAINER_EXIT_LOST  255
 #define CONTAINER_LOST_ERROR "its monitor was killed: the exit code is unknown"
-/* the OCI runtime's state root for the containers of ROOT (ROOT/oci) */
+/* the OCI runtime's state root for the containers of ROOT (RUN/oci: root.c) */
 char *container_oci_root(const char *root, char *buf, size_t len);
 /* container_oom_killed - the OOM killer killed a process of C's cgroup (read before the
  * cgroup goes: v2 memory.events, v1 memory.oom_control); stats.c */

@@ -54,6 +54,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/file.h"
 #include "lib/inroot.h"
 #include "minirun/image/image.h"
 #include "minirun/oci/runtime.h"
@@ -164,7 +165,7 @@ static int cp_root(struct container *c, struct mr_err *err)
 		int fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		return fd < 0 ? mr_fail(err, errno, "open '%s'", p) : fd;
 	}
-	char upper[4200], work[4200], merged[4200], **lowers = NULL;
+	char upper[4200], work[4200], merged[4200], run[4096], **lowers = NULL;
 	container_path(c, "diff", upper, sizeof(upper));
 	container_path(c, "work", work, sizeof(work));
 	container_path(c, "merged", merged, sizeof(merged));
@@ -181,6 +182,8 @@ static int cp_root(struct container *c, struct mr_err *err)
 		mr_fail(err, errno, "unshare(CLONE_NEWNS)");
 	else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		mr_fail(err, errno, "make / private in cp's mount namespace");
+	else if (mr_mkdir_p(containers_run_dir(c->root, c->id, run, sizeof(run)), 0700, err) < 0)
+		; /* err says why */
 	else if (mkdir(merged, 0700) < 0 && errno != EEXIST)
 		mr_fail(err, errno, "mkdir '%s'", merged);
 	else if (mkdir(work, 0700) < 0 && errno != EEXIST)

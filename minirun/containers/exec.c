@@ -552,7 +552,9 @@ int cmd_exec(int argc, char **argv)
 	if (a.detach) {
 		/* exec -d -t: the runtime sends the new pty's master to a console socket */
 		snprintf(sock, sizeof(sock), "exec-console-%d.sock", (int)getpid());
-		dirfd = open(c.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		char run[4096];
+		dirfd = open(containers_run_dir(c.root, c.id, run, sizeof(run)),
+			     O_PATH | O_DIRECTORY | O_CLOEXEC);
 		console = dirfd < 0 ? -1 : console_listen(dirfd, sock, &err);
 		if (console < 0) {
 			fprintf(stderr, "minirun: exec -d -t: %s\n",

@@ -12,7 +12,7 @@
  *   a client's IO_WINCH                                --> TIOCSWINSZ on the pty master
  *   the init's pidfd readable                          --> drain the output, return
  *
- * The clients connect to ROOT/containers/ID/attach.sock and pass their fds with SCM_RIGHTS
+ * The clients connect to RUN/containers/ID/attach.sock and pass their fds with SCM_RIGHTS
  * (the protocol: io_proto.h). The monitor writes into those fds itself, so the client is
  * only a waiter; when the container exits, every byte is written before the exit code is
  * sent and the client's fds are closed here, so `$(minirun run ...)` sees EOF at once.

@@ -2,7 +2,7 @@
  * minirun/containers/io_proto.h - the attach socket's protocol, shared by the monitor's io
  * loop (io.c) and its client (attach.c), and the helpers logs.c and exec.c share with them.
  *
- * The socket is ROOT/containers/ID/attach.sock, AF_UNIX SOCK_SEQPACKET (one message per
+ * The socket is RUN/containers/ID/attach.sock, AF_UNIX SOCK_SEQPACKET (one message per
  * send, so a header and its file descriptors arrive together). Every message is one
  * struct io_msg:
  *
@@ -52,7 +52,7 @@ struct io_msg {
 int io_parse_detach_keys(const char *spec, unsigned char *out, struct mr_err *err);
 
 /* io_short_path - "/proc/self/fd/DIRFD/NAME" into buf: a socket's path short enough for
- * sun_path (108 bytes), which ROOT/containers/ID/attach.sock under a long ROOT is not */
+ * sun_path (108 bytes), which RUN/containers/ID/attach.sock under a long ROOT is not */
 char *io_short_path(int dirfd, const char *name, char *buf, size_t len);
 
 /* log_parse_time - docker's --since/--until: RFC 3339, a date, Unix seconds, or a duration

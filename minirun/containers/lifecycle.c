@@ -57,7 +57,8 @@ void rec_set(json_t *rec, const char *obj, const char *key, json_t *val)
 
 char *container_oci_root(const char *root, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/oci", root);
+	char run[4096];
+	snprintf(buf, len, "%s/oci", containers_run_root(root, run, sizeof(run)));
 	return buf;
 }
 
@@ -74,7 +75,7 @@ static bool live_status(const char *s)
 /*
  * orphan_pid - the container's init when it runs without a monitor (the monitor was killed,
  * the init was not), else 0; *paused says whether its cgroup is frozen. Asked of the OCI
- * runtime's state (ROOT/oci/ID/state.json), which names the init by pid AND start time, so
+ * runtime's state (RUN/oci/ID/state.json), which names the init by pid AND start time, so
  * a pid reused since by another process is never taken for the container's.
  */
 static pid_t orphan_pid(struct container *c, bool *paused)
@@ -250,8 +251,10 @@ int container_create(const char *root, const struct container_opts *o, struct co
 		mr_fail(err, errno, "mkdir '%s'", path);
 		goto fail;
 	}
-	/* made empty here, written by the monitor at each exit (see container_wait_exit) */
-	if (mr_replace_file(container_path(c, "exit-code", path, sizeof(path)), "", 0600, err) < 0)
+	/* made empty here, written by the monitor at each exit (see container_wait_exit); a
+	 * run file: the record keeps the code across a reboot */
+	if (rootfs_run_dir(c, err) < 0 ||
+	    mr_replace_file(container_path(c, "exit-code", path, sizeof(path)), "", 0600, err) < 0)
 		goto fail;
 	container_step("volumes");
 	/* saved again only when the networks or volumes changed the record: each save is a
@@ -493,6 +496,27 @@ int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err 
 	return r < 0 ? -1 : 0;
 }
 
+/* the claim of the record's name, when it holds this ID, renamed into the container's
+ * directory: the name is free at once, and the claim's unlink goes with the directory into
+ * the trash (rootfs.c), off the path of `run --rm` (an unlink on a disk that discards freed
+ * blocks waits for the disk). container_release_name still drops any other claim. */
+static void claim_into_dir(struct container *c)
+{
+	char claim[4400], dest[4400], held[CONTAINER_ID_LEN + 2] = "";
+	const char *name = json_string_value(json_object_get(c->rec, "Name"));
+	if (!name)
+		return;
+	name += *name == '/';
+	if (!*name || *name == '.' || strchr(name, '/'))
+		return;
+	snprintf(claim, sizeof(claim), "%s/containers/.names/%s", c->root, name);
+	_cleanup_close_ int fd = open(claim, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || read(fd, held, sizeof(held) - 1) != CONTAINER_ID_LEN ||
+	    strncmp(held, c->id, CONTAINER_ID_LEN) != 0)
+		return;
+	rename(claim, container_path(c, "name-claim", dest, sizeof(dest)));
+}
+
 int container_remove(struct container *c, bool force, bool volumes, struct mr_err *err)
 {
 	pid_t mon = monitor_alive(c);
@@ -541,6 +565,7 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 		return ctr_delete(oci, c->id, true, err);
 	if (json_object_get(c->rec, "Mounts") && container_volumes_down(c, volumes, err) < 0)
 		return -1;
+	claim_into_dir(c);
 	if (container_release_name(c->root, c->id) < 0)
 		return mr_fail(err, errno, "release the name of %.12s", c->id);
 	if (rootfs_remove_dir(c, err) < 0)
@@ -558,7 +583,8 @@ int container_wait_exit(struct container *c, int *code, struct mr_err *err)
 	 * monitor's pidfd: a monitor killed before it could record anything; exit-code, held
 	 * open: what a --rm monitor wrote before it removed the directory under us */
 	_cleanup_close_ int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (in < 0 || inotify_add_watch(in, c->dir, IN_MOVED_TO | IN_DELETE_SELF) < 0)
+	if (in < 0 ||
+	    inotify_add_watch(in, c->dir, IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF) < 0)
 		return mr_fail(err, errno, "inotify '%s'", c->dir);
 	_cleanup_close_ int ec =
 		open(container_path(c, "exit-code", path, sizeof(path)), O_RDONLY | O_CLOEXEC);

@@ -20,11 +20,17 @@ int container_release_name(const char *root, const char *id);
 int rootfs_mount(struct container *c, struct mr_err *err);
 /* rootfs.c: unmount merged/ if mounted (every stacked mount); safe to repeat */
 int rootfs_umount(struct container *c, struct mr_err *err);
-/* rootfs.c: write hostname, resolv.conf and (if missing) hosts beside the record */
+/* rootfs.c: write hostname, resolv.conf (run files) and (if missing) hosts */
 int rootfs_files(struct container *c, struct mr_err *err);
-/* rootfs.c: remove the container's directory, never crossing into a mount; -1 with err
- * when something is still mounted there */
+/* rootfs.c: remove the container's run directory, then its directory (renamed into
+ * ROOT/containers/.trash, then deleted), never crossing into a mount; -1 with err when
+ * something is still mounted there. With rootfs_defer_trash set (a --rm monitor), the
+ * deletion waits for rootfs_trash_empty(), called once the client has its exit code. */
 int rootfs_remove_dir(struct container *c, struct mr_err *err);
+extern bool rootfs_defer_trash;
+void rootfs_trash_empty(void);
+/* rootfs.c: make the container's run directory (RUN/containers/ID, root.c) if missing */
+int rootfs_run_dir(struct container *c, struct mr_err *err);
 
 /* monitor.c: fork the monitor (double fork, setsid) and wait until it says the container
  * runs (0) or failed (-1, err with errnum ENOENT/EACCES for 127/126). The caller holds the

@@ -170,7 +170,9 @@ static void note_arm(const char *root, const char *id, const struct mr_err *err)
 				    SIGALRM, SIGUSR2, SIGXCPU, SIGXFSZ};
 	static pid_t registered;
 	struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = SA_RESETHAND | SA_NODEFER};
-	snprintf(note_path, sizeof(note_path), "%s/containers/%s/monitor.err", root, id);
+	char run[4096];
+	snprintf(note_path, sizeof(note_path), "%s/monitor.err",
+		 containers_run_dir(root, id, run, sizeof(run)));
 	note_pid = getpid();
 	note_err = err;
 	if (registered != note_pid && on_exit(on_exit_note, NULL) == 0)
@@ -632,12 +634,15 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	if (json_is_true(rec_get(c->rec, "HostConfig", "AutoRemove")) &&
 	    (c->lockfd >= 0 || lock_reload(&m, &err) == 0)) {
 		/* record_exit kept the lock for this (and skipped the save); a removal that fails
-		 * half-way leaves a container that must still say how it ended: saved then */
+		 * half-way leaves a container that must still say how it ended: saved then. The
+		 * files themselves are deleted after the client has the exit code (rootfs.c) */
+		rootfs_defer_trash = true;
 		if (container_remove(c, false, true, &err) < 0)
 			container_save(c, NULL);
 		container_close(c);
 	}
 	io_finish(&io, code);
+	rootfs_trash_empty();
 	_exit(0);
 }
 
@@ -668,6 +673,9 @@ int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
 	int sv[2];
 	struct notice n = {0};
 	char path[4400], why[1500];
+	/* the run directory, where the monitor's files go (a reboot may have emptied RUN) */
+	if (rootfs_run_dir(c, err) < 0)
+		return -1;
 	unlink(container_path(c, "monitor.err", path, sizeof(path))); /* an earlier start's */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return mr_fail(err, errno, "socketpair");

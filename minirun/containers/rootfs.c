@@ -27,7 +27,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -78,6 +81,8 @@ static int lowerdirs(struct container *c, char ***dirs, struct mr_err *err)
 	return rc;
 }
 
+static int remove_tree(const char *dir, struct mr_err *err);
+
 int rootfs_mount(struct container *c, struct mr_err *err)
 {
 	char merged[4400], upper[4400], work[4400];
@@ -91,16 +96,42 @@ int rootfs_mount(struct container *c, struct mr_err *err)
 	container_path(c, "merged", merged, sizeof(merged));
 	container_path(c, "diff", upper, sizeof(upper));
 	container_path(c, "work", work, sizeof(work));
+	if (rootfs_run_dir(c, err) < 0) {
+		image_lowerdirs_free(dirs);
+		return -1;
+	}
 	if (mkdir(merged, 0755) < 0 && errno != EEXIST) {
 		image_lowerdirs_free(dirs);
 		return mr_fail(err, errno, "mkdir '%s'", merged);
 	}
 	struct ovl_stack s = {
 		.lowers = (const char *const *)dirs, .nlowers = n, .upper = upper, .work = work};
+	/* --rm: overlay's "volatile" (Linux 5.10), as podman gives its --rm containers: no
+	 * sync of the upper's file system at umount (a syncfs that waits for every dirty page
+	 * of the whole disk) nor at the container's fsyncs, for changes deleted at exit
+	 * anyway. A crash leaves work/work/incompat/volatile, and overlay then refuses the
+	 * upper until it goes: such an upper is not to be trusted, but its container was to be
+	 * removed, so the marker goes and the start goes on. Rootless may mount with
+	 * fuse-overlayfs, which has no such option: kernel overlay as root only. */
+	if (json_is_true(rec_get(c->rec, "HostConfig", "AutoRemove")) && !rootless_active()) {
+		char stale[4500], marker[4600];
+		snprintf(stale, sizeof(stale), "%s/work", work);
+		snprintf(marker, sizeof(marker), "%s/incompat/volatile", stale);
+		if (access(marker, F_OK) == 0) {
+			mr_say("a volatile upper never unmounted (a crash): remove %s", stale);
+			remove_tree(stale, NULL);
+		}
+		s.options = "volatile";
+	}
 	enum ovl_method how = OVL_METHOD_NONE;
 	mr_say("mount overlay on %s (%zu image layers + diff/)", merged, n);
 	rc = rootless_active() ? rootless_ovl_mount(&s, merged, err) /* userxattr, or fuse */
 			       : ovl_mount(&s, merged, &how, err);
+	if (rc < 0 && s.options) { /* a kernel before 5.10: without, then */
+		mr_say("overlay refused volatile (%s): mount without it", err->msg);
+		s.options = NULL;
+		rc = ovl_mount(&s, merged, &how, err);
+	}
 	image_lowerdirs_free(dirs);
 	return rc;
 }
@@ -208,16 +239,81 @@ static int rm_one(const char *path, const struct stat *st, int type, struct FTW 
 	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
-int rootfs_remove_dir(struct container *c, struct mr_err *err)
+/* remove the tree DIR, never crossing into a mount */
+static int remove_tree(const char *dir, struct mr_err *err)
 {
 	struct stat st;
-	if (lstat(c->dir, &st) < 0)
-		return errno == ENOENT ? 0 : mr_fail(err, errno, "stat '%s'", c->dir);
+	if (lstat(dir, &st) < 0)
+		return errno == ENOENT ? 0 : mr_fail(err, errno, "stat '%s'", dir);
 	/* FTW_MOUNT: never walk into a mount (merged/ still mounted would mean deleting the
 	 * files through the overlay); FTW_PHYS: never follow a symlink out */
 	top_dev = st.st_dev;
-	if (nftw(c->dir, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 ||
-	    access(c->dir, F_OK) == 0)
-		return mr_fail(err, errno ? errno : EBUSY, "remove '%s'", c->dir);
+	errno = 0;
+	if (nftw(dir, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 || access(dir, F_OK) == 0)
+		return mr_fail(err, errno ? errno : EBUSY, "remove '%s'", dir);
 	return 0;
+}
+
+/*
+ * The container's directory goes in two steps: renamed into ROOT/containers/.trash/ID.PID
+ * (one rename: from then on no command finds the container, and its name is free), then
+ * its files deleted. A --rm monitor defers the second step until it has told its client the
+ * exit code (rootfs_defer_trash), so that `run --rm` does not wait for a disk to unlink a
+ * dozen files. A trash entry whose PID is gone (a killed deleter) is swept by the next
+ * removal.
+ */
+bool rootfs_defer_trash;
+static char trash_path[4400];
+
+/* remove the trash entries of dead deleters (ROOT/containers/.trash/ID.PID) */
+static void sweep_trash(const char *trash)
+{
+	_cleanup_closedir_ DIR *d = opendir(trash);
+	struct dirent *de;
+	char path[4600];
+	while (d && (de = readdir(d))) {
+		const char *dot = strrchr(de->d_name, '.');
+		long pid = dot ? strtol(dot + 1, NULL, 10) : 0;
+		if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", trash, de->d_name);
+		mr_say("remove %s: its deleter (pid %ld) died before it was done", path, pid);
+		remove_tree(path, NULL);
+	}
+}
+
+void rootfs_trash_empty(void)
+{
+	if (!trash_path[0])
+		return;
+	remove_tree(trash_path, NULL);
+	trash_path[0] = '\0';
+}
+
+int rootfs_remove_dir(struct container *c, struct mr_err *err)
+{
+	char run[4096], trash[4200];
+	/* the run directory first: the container's directory is what finds it again */
+	if (remove_tree(containers_run_dir(c->root, c->id, run, sizeof(run)), err) < 0)
+		return -1;
+	snprintf(trash, sizeof(trash), "%s/containers/.trash", c->root);
+	if (mkdir(trash, 0700) < 0 && errno != EEXIST)
+		return remove_tree(c->dir, err); /* no trash can: at once, then */
+	rootfs_trash_empty();                    /* one entry at a time */
+	snprintf(trash_path, sizeof(trash_path), "%s/%s.%d", trash, c->id, (int)getpid());
+	if (rename(c->dir, trash_path) < 0) {
+		trash_path[0] = '\0';
+		return errno == ENOENT ? 0 : remove_tree(c->dir, err);
+	}
+	mr_say("moved %s to %s", c->dir, trash_path);
+	if (!rootfs_defer_trash)
+		rootfs_trash_empty();
+	sweep_trash(trash);
+	return 0;
+}
+
+int rootfs_run_dir(struct container *c, struct mr_err *err)
+{
+	char run[4096];
+	return mr_mkdir_p(containers_run_dir(c->root, c->id, run, sizeof(run)), 0700, err);
 }

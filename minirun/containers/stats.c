@@ -7,7 +7,7 @@
  *   3f1c0a9d2b7e   web    0.12%   1.23MiB / 23.4GiB     0.01%   1.2kB / 648B    0B / 0B     2
  *
  * No daemon collects anything: every number is a file the kernel keeps. The cgroup (named
- * in the OCI state, ROOT/oci/ID/state.json) gives memory (memory.current, v1
+ * in the OCI state, RUN/oci/ID/state.json) gives memory (memory.current, v1
  * memory.usage_in_bytes), the limit (memory.max, else the host's MemTotal), cpu time
  * (cpu.stat usage_usec, v1 cpuacct.usage), block I/O (io.stat, v1 blkio) and pids
  * (pids.current): cgroups/'s cg_stats_read reads them on v2 and on a hybrid host's v1

@@ -52,9 +52,30 @@ static char *containers_dir(const char *root, char *buf, size_t len)
 	return buf;
 }
 
+/* the files of one start, kept in the run directory (root.c) */
+static bool run_file(const char *file)
+{
+	/* not hosts: minirun/network rewrites it where it has always been (connect.c) */
+	static const char *const run[] = {
+		"monitor.pid", "monitor.err", "bundle",         "merged",    "attach.sock",
+		"hostname",    "resolv.conf", "net-helper.pid", "exit-code", "exec-console-"};
+	for (size_t i = 0; i < NELEMS(run); i++) {
+		size_t n = strlen(run[i]);
+		if (!strncmp(file, run[i], n) &&
+		    (!file[n] || file[n] == '/' || run[i][n - 1] == '-'))
+			return true;
+	}
+	return false;
+}
+
 char *container_path(const struct container *c, const char *file, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s", c->dir, file);
+	char run[4096];
+	if (run_file(file))
+		snprintf(buf, len, "%s/%s", containers_run_dir(c->root, c->id, run, sizeof(run)),
+			 file);
+	else
+		snprintf(buf, len, "%s/%s", c->dir, file);
 	return buf;
 }
 

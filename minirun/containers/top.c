@@ -8,7 +8,7 @@
  *
  * As docker's daemon does, top runs ps(1) on the host with the options given (`top C aux`,
  * `top C -o pid,comm`), and keeps the header and the rows of the container's processes:
- * those of its cgroup (the OCI state, ROOT/oci/ID/state.json, names it), else those that
+ * those of its cgroup (the OCI state, RUN/oci/ID/state.json, names it), else those that
  * share its init's pid namespace. The pids and user names are the host's. Both halves are
  * minirun/oci/procs.c, which `minirun oci ps` (runc's ps) shares. The rows are then cut into
  * the header's columns (the last one, CMD, takes the rest of the line) and aligned as

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/file.h"
 #include "lib/inroot.h"
 #include "minirun/containers/containers.h"
 #include "minirun/image/image.h"
@@ -232,6 +233,9 @@ static int populate_child(struct container *c, char **lowers, const struct volum
 	if (nl >
 	    1) { /* a single layer is its own root (overlay wants two lowers without an upper) */
 		container_path(c, "merged", merged, sizeof(merged));
+		char run[4096];
+		if (mr_mkdir_p(containers_run_dir(c->root, c->id, run, sizeof(run)), 0700, err) < 0)
+			return -1;
 		if (mkdir(merged, 0755) < 0 && errno != EEXIST)
 			return mr_fail(err, errno, "mkdir '%s'", merged);
 		struct ovl_stack s = {

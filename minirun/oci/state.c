@@ -29,20 +29,22 @@ const char *state_default_root(void)
 {
 	static char buf[4096];
 	const char *env = getenv("MINIRUN_ROOT");
+	/* a name of its own, as runc's /run/runc beside docker's /run/docker: the front
+	 * end's run root (/run/minirun, ROOT/run) holds containers/ and oci/ */
 	if (env && *env) {
-		snprintf(buf, sizeof(buf), "%s/run", env);
+		snprintf(buf, sizeof(buf), "%s/run-oci", env);
 		return buf;
 	}
 	/* root of a user namespace (an engine's rootless one: podman's) is not the host's
 	 * root, and /run is not its to write: runc's rule, XDG_RUNTIME_DIR then */
 	if (geteuid() == 0 && !rootless_active())
-		return "/run/minirun";
+		return "/run/minirun-oci";
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	if (xdg && *xdg) {
-		snprintf(buf, sizeof(buf), "%s/minirun", xdg);
+		snprintf(buf, sizeof(buf), "%s/minirun-oci", xdg);
 		return buf;
 	}
-	snprintf(buf, sizeof(buf), "/tmp/minirun-%u", (unsigned)geteuid());
+	snprintf(buf, sizeof(buf), "/tmp/minirun-oci-%u", (unsigned)geteuid());
 	return buf;
 }
 

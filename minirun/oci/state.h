@@ -34,7 +34,8 @@ struct ctr_state {
 	char status[16]; /* computed: creating created running paused stopped */
 };
 
-/* The default --root: /run/minirun for root, $XDG_RUNTIME_DIR/minirun otherwise. */
+/* The default --root: $MINIRUN_ROOT/run-oci when set, else /run/minirun-oci for root,
+ * else $XDG_RUNTIME_DIR/minirun-oci (else /tmp/minirun-oci-UID). */
 const char *state_default_root(void);
 
 /* A container id is 1..1024 characters of [A-Za-z0-9_+.-] and not "." or "..": it names a

@@ -175,7 +175,7 @@ devices() {
 			(exec 3>/dev/dv) 2>/dev/null && echo write=ok || echo write=refused" | tr "\n" " ")
 		echo "$out" | grep -q "^$want read=ok " || die "node or read: $out (want $want)"
 		# the OCI config: the node, and after the deny-all the rule with PERMS
-		cfg=$(tr -d " \n\t" <"$R/containers/$id/bundle/config.json")
+		cfg=$(tr -d " \n\t" <"$R/run/containers/$id/bundle/config.json")
 		echo "$cfg" | grep -q "{\"path\":\"/dev/dv\",\"type\":\"c\",\"major\":$maj,\"minor\":$min," ||
 			die "no linux.devices entry for /dev/dv"
 		echo "$cfg" | grep -q "{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":$maj,\"minor\":$min,\"access\":\"r\"}" ||
@@ -208,7 +208,7 @@ seccomp_flags() {
 		echo "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"]}" >"$R.p1"
 		echo "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_NOPE\"]}" >"$R.p2"
 		mr run --name sc --network none --security-opt "seccomp=$R.p1" busybox true || die "run p1"
-		cfg=$R/containers/$(ct_field sc Id)/bundle/config.json
+		cfg=$R/run/containers/$(ct_field sc Id)/bundle/config.json
 		tr -d " \n" <"$cfg" | grep -q "\"flags\":\[\"SECCOMP_FILTER_FLAG_LOG\"\]" ||
 			die "the profile'"'"'s flags are not in the OCI config"
 		mr rm sc >/dev/null

@@ -219,7 +219,7 @@ stop_kills_probe() {
 		[ "$(health st)" = unhealthy ] || die "after stop: $(health st)"
 		mr ps -a --format "{{.Status}}" | grep -q "^Exited" || die "ps: $(mr ps -a)"
 		[ -z "$(probes)" ] || die "the probe outlived the container: $(probes)"
-		ct_leaks | grep -v "state dir\|name claim" | grep . && die "a stopped container left the above"
+		ct_leaks | grep -v "state dir\|run dir\|name claim" | grep . && die "a stopped container left the above"
 		# a restart starts over from starting
 		mr start st >/dev/null || die start
 		[ "$(health st)" = starting ] || die "after start: $(health st)"

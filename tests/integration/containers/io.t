@@ -387,7 +387,7 @@ exec_detached_tty() {
 		readers | sed "s/^/readers after: /"
 		mr logs dt | wc -l | sed "s/^ */log lines: /"
 		mr exec -d -t dt nosuchcmd 2>/dev/null; echo "notfound $?"
-		ls "$R/containers/$(ct_ids | head -n 1)" | grep -c sock | sed "s/^/sockets: /"
+		ls "$R/run/containers/$(ct_ids | head -n 1)" | grep -c sock | sed "s/^/sockets: /"
 		mr rm -f dt >/dev/null
 		ct_leaks') || t_fail "$out"
 	t_match "$out" '^status 0$' "exec -d -t is accepted"
@@ -408,7 +408,7 @@ no_socket_left() {
 	out=$(io_host '
 		mr run --network none --name ns busybox true
 		id=$(ct_ids | head -n 1)
-		ls "$R/containers/$id" | sed "s/^/file: /"
+		ls "$R/containers/$id" "$R/run/containers/$id" 2>/dev/null | sed "s/^/file: /"
 		mr rm ns >/dev/null
 		ct_leaks') || t_fail "$out"
 	t_match "$out" '^file: ctr.log$' "the log stays after the exit"

@@ -148,7 +148,11 @@ ct_leaks() {
 		[ -e "$_d" ] && echo "leak: state dir $_d"
 	done
 	ls -A "$R/containers/.names" 2>/dev/null | sed 's/^/leak: name claim /'
-	ls "$R/oci" 2>/dev/null | sed 's/^/leak: OCI state /' # not .seccomp-cache: a cache, kept
+	# the run root (minirun/containers/root.c): ROOT/run for a store of its own
+	for _d in "$R"/run/containers/*; do
+		[ -e "$_d" ] && echo "leak: run dir $_d"
+	done
+	ls "$R/run/oci" 2>/dev/null | sed 's/^/leak: OCI state /' # not .seccomp-cache: a cache, kept
 	_ct_cgroups | sed 's/^/leak: cgroup /'
 	# minirun or a container's program; and, this PID namespace being the test's own, any
 	# process but the shells and the tools the tests (and this function) run. A monitor
@@ -159,6 +163,9 @@ ct_leaks() {
 		sleep 0.01
 		_i=$((_i + 1))
 	done
+	# a --rm monitor deletes its container's files after telling the exit code (its
+	# last step, waited for above): then nothing is left in the trash
+	ls -A "$R/containers/.trash" 2>/dev/null | sed 's/^/leak: trash /'
 	_mr=$(readlink -f "$MINIRUN")
 	for _p in /proc/[0-9]*; do
 		# a zombie holds nothing: an exited monitor, reparented to the shell that is this

@@ -11,7 +11,7 @@
 
 # the monitor's pid, from monitor.pid ("PID STARTTIME")
 ORPHAN_HELPERS='
-monitor_of() { cut -d" " -f1 "$R/containers/$(cat "$R/containers/.names/$1")/monitor.pid"; }
+monitor_of() { cut -d" " -f1 "$R/run/containers/$(cat "$R/containers/.names/$1")/monitor.pid"; }
 # orphan NAME: kill -9 the monitor of NAME and wait for it to go (it is not our child)
 orphan() {
 	_m=$(monitor_of "$1") || die "no monitor.pid for $1"
@@ -45,7 +45,7 @@ orphan_state_from_process() {
 		alive "$pid" && die "stop exited 0 and the process $pid keeps running"
 		[ "$(ct_status orph)" = exited ] || die "after stop: $(ct_status orph)"
 		[ "$(ct_field orph State.ExitCode)" = 255 ] || die "ExitCode $(ct_field orph State.ExitCode), want 255 (lost)"
-		grep -qF "$R/containers" /proc/self/mountinfo && die "the rootfs is still mounted after stop"
+		grep -qF "$R/run/containers" /proc/self/mountinfo && die "the rootfs is still mounted after stop"
 		mr start orph >/dev/null || die "start after stop exited $?"
 		[ "$(ct_status orph)" = running ] || die "restarted: $(ct_status orph)"
 		mr rm -f orph >/dev/null || die "rm -f exited $?"
@@ -134,8 +134,8 @@ orphan_pid_reused() {
 		# recorded with it tells them apart
 		sleep 600 &
 		other=$!
-		sed -i "s/\"realPid\": *$pid/\"realPid\":$other/" "$R/oci/$id/state.json"
-		grep -q "\"realPid\":$other" "$R/oci/$id/state.json" || die "state.json: $(cat "$R/oci/$id/state.json")"
+		sed -i "s/\"realPid\": *$pid/\"realPid\":$other/" "$R/run/oci/$id/state.json"
+		grep -q "\"realPid\":$other" "$R/run/oci/$id/state.json" || die "state.json: $(cat "$R/run/oci/$id/state.json")"
 		[ "$(ct_status re)" = exited ] || die "a reused pid read as the container: $(ct_status re)"
 		mr stop re >/dev/null || die "stop exited $?"
 		mr rm -f re >/dev/null || die "rm -f exited $?"

@@ -244,7 +244,7 @@ fuse_overlay() {
 	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
 	id=$(rl 'MINIRUN_ROOTLESS_OVERLAY=fuse $M run -d --network none busybox sh -c \
 		"rm /bin/ls; echo x >/new; sleep 100"') || t_fail "run -d: $id"
-	merged=$RL_HOME/.local/share/minirun/containers/$id/merged
+	merged=$RL_RUN/minirun/containers/$id/merged
 	t_match "$(grep " $merged " /proc/"$(rl_pause)"/mountinfo)" ' - fuse.fuse-overlayfs ' \
 		"the rootfs mount"
 	out=$(rl '$M exec '"$id"' sh -c "cat /new; ls /bin/ls 2>&1"')
@@ -394,7 +394,7 @@ nothing_left() {
 	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
 	id=$(rl '$M run -d --network none busybox sleep 100') || t_fail "run -d: $id"
 	pause=$(rl_pause)
-	grep -q " $RL_HOME/.local/share/minirun/containers/$id/merged " \
+	grep -q " $RL_RUN/minirun/containers/$id/merged " \
 		/proc/"$pause"/mountinfo || t_fail "the overlay is not mounted in the namespace"
 	rl '$M run --rm --network none busybox true' || t_fail "run --rm failed"
 	rl '$M rm -f '"$id" >/dev/null || t_fail "rm -f failed"
