@@ -46,6 +46,18 @@ static int add(const char **list, size_t *n, const char *v, const char *flag)
 	return 0;
 }
 
+/* -t SECONDS of down, stop and up: a number of seconds, or -1 after saying why */
+static int parse_timeout(const char *verb, const char *arg)
+{
+	char *end;
+	long t = strtol(arg, &end, 10);
+	if (*end || end == arg || t < 0 || t > 1 << 30) {
+		fprintf(stderr, "minirun: %s -t %s: not a number of seconds\n", verb, arg);
+		return -1;
+	}
+	return (int)t;
+}
+
 /* what docker compose warns about, on stderr */
 static void warn(const struct compose_project *p)
 {
@@ -265,7 +277,6 @@ static int cmd_down(struct project_opts *po, int argc, char **argv)
 					   {"help", no_argument, 0, 'h'},
 					   {0, 0, 0, 0}};
 	int volumes = 0, orphans = 0, timeout = -1, o;
-	char *end;
 	optind = 1;
 	opterr = 0; /* mr_flag_error says it */
 	while ((o = getopt_long(argc, argv, "+:vt:h", lo, NULL)) != -1)
@@ -273,12 +284,8 @@ static int cmd_down(struct project_opts *po, int argc, char **argv)
 		case 'v': volumes = 1; break;
 		case 'O': orphans = 1; break;
 		case 't':
-			timeout = (int)strtol(optarg, &end, 10);
-			if (*end || end == optarg || timeout < 0) {
-				fprintf(stderr, "minirun: down -t %s: not a number of seconds\n",
-					optarg);
+			if ((timeout = parse_timeout("compose down", optarg)) < 0)
 				return MR_EXIT_USAGE;
-			}
 			break;
 		case 'h': down_usage(stdout); return 0;
 		default: return mr_flag_error(o, "compose down", argv);
@@ -295,6 +302,51 @@ static int cmd_down(struct project_opts *po, int argc, char **argv)
 		return 1;
 	struct mr_err err = {0};
 	int rc = compose_down(p, timeout, volumes, orphans, &err) < 0 ? fail(&err) : 0;
+	compose_project_free(p);
+	return rc;
+}
+
+static int cmd_stop(struct project_opts *po, int argc, char **argv)
+{
+	static const struct option lo[] = {{"timeout", required_argument, 0, 't'},
+					   {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
+	struct compose_stop_opts so = {.timeout = -1};
+	int o;
+	optind = 1;
+	opterr = 0; /* mr_flag_error says it */
+	while ((o = getopt_long(argc, argv, "+:t:h", lo, NULL)) != -1)
+		switch (o) {
+		case 't':
+			if ((so.timeout = parse_timeout("compose stop", optarg)) < 0)
+				return MR_EXIT_USAGE;
+			break;
+		case 'h':
+			printf("Usage:  minirun compose [OPTIONS] stop [-t SECONDS] [SERVICE...]\n\n"
+			       "Stop the services' containers, dependents first; the containers of "
+			       "one\ndependency level at once.\n\n"
+			       "Options:\n"
+			       "  -t, --timeout SECONDS  the stop timeout (default: each container's, "
+			       "10)\n");
+			return 0;
+		default: return mr_flag_error(o, "compose stop", argv);
+		}
+	po->opt.profiles = (const char *const[]){"*"};
+	po->opt.nprofiles = 1;
+	struct compose_project *p = load(po, argc, argv, argc);
+	if (!p)
+		return 1;
+	for (int i = optind; i < argc; i++)
+		if (!compose_service_find(p, argv[i])) {
+			fprintf(stderr, "minirun: no such service: %s\n", argv[i]);
+			compose_project_free(p);
+			return 1;
+		}
+	struct mr_err err = {0};
+	int rc = compose_stop(p, (const char *const *)argv + optind, (size_t)(argc - optind), &so,
+			      &err) < 0
+			 ? fail(&err)
+			 : 0;
 	compose_project_free(p);
 	return rc;
 }
@@ -440,7 +492,7 @@ static const struct {
 	{"exec", cmd_exec, "run a command in a service's container (-T: no terminal)"},
 	{"run", cmd_run, "a one-off container of a service, in the foreground (--rm)"},
 	{"start", cmd_passthrough, "start the services' stopped containers"},
-	{"stop", cmd_passthrough, "stop the services' containers (-t SECONDS)"},
+	{"stop", cmd_stop, "stop the services' containers (-t SECONDS)"},
 	{"restart", cmd_passthrough, "restart the services' containers"},
 	{"kill", cmd_passthrough, "send a signal to the services' containers (-s SIGNAL)"},
 	{"pause", cmd_passthrough, "pause the services' containers"},

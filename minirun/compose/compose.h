@@ -460,6 +460,20 @@ int compose_build(struct compose_project *p, struct mr_err *err);
  * volumes and the containers' anonymous ones. */
 int compose_down(struct compose_project *p, int timeout, int volumes, int remove_orphans,
 		 struct mr_err *err);
+/* what compose_stop does to each container, and to which */
+struct compose_stop_opts {
+	int timeout; /* seconds before SIGKILL; -1: each container's own (stop_grace_period) */
+	int remove;  /* down: each container removed once stopped */
+	int volumes; /* with remove: its anonymous volumes too */
+	int orphans; /* the containers of services P no longer has: taken too (first) */
+};
+/* compose stop / down / an interrupted up: the containers of SERVICES (all when NSERVICES
+ * is 0) stopped, dependents first: one dependency level at a time, every container of a
+ * level at once (a process each), so a container ignoring its stop signal costs its
+ * timeout once per level. " Container NAME  Stopping/Stopped" on stderr. 0, or -1 with err
+ * when one failed (each said on stderr; the others are still done). (stop.c) */
+int compose_stop(struct compose_project *p, const char *const *services, size_t nservices,
+		 const struct compose_stop_opts *so, struct mr_err *err);
 /* compose ps: the project's containers (ALL: stopped ones too) as a table, their IDs
  * (QUIET) or their services (SERVICES). */
 int compose_ps(struct compose_project *p, int all, int quiet, int services, FILE *out,

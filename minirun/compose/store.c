@@ -258,45 +258,9 @@ int compose_orphans(struct compose_project *p, int remove, struct mr_err *err)
 int compose_down(struct compose_project *p, int timeout, int volumes, int remove_orphans,
 		 struct mr_err *err)
 {
-	char **ids = compose_project_ids(p->name, err);
-	if (!ids)
-		return -1;
-	size_t *order = compose_dependency_order(p);
-	int rc = 0;
-	/* dependents first: the reverse of up's order, then the orphans (with the flag) */
-	for (size_t k = p->nservices + 1; order && k-- > 0;) {
-		const char *svc = k < p->nservices ? p->services[order[k]].name : NULL;
-		for (size_t i = 0; ids[i]; i++) {
-			struct container c;
-			struct mr_err e = {0};
-			if (container_open(containers_root(), ids[i], true, &c, &e) < 0)
-				continue;
-			const char *ls = label_of(c.rec, L_SERVICE);
-			int orphan = !ls || !compose_service_find(p, ls);
-			/* a copy: removing the container lets its record go */
-			char nm[256];
-			const char *rn = json_string_value(json_object_get(c.rec, "Name"));
-			snprintf(nm, sizeof(nm), "%s", rn ? rn + (rn[0] == '/') : ids[i]);
-			if ((svc && ls && !strcmp(ls, svc)) || (!svc && orphan && remove_orphans)) {
-				if (container_stop(&c, timeout, &e) < 0 ||
-				    container_remove(&c, false, volumes, &e) < 0) {
-					fprintf(stderr, "minirun: %s\n", e.msg);
-					rc = -1;
-				} else {
-					fprintf(stderr, " Container %s  Removed\n", nm);
-				}
-			} else if (!svc && orphan) {
-				fprintf(stderr,
-					"Found orphan container (%s) for this project; remove it "
-					"with --remove-orphans\n",
-					nm);
-			}
-			container_close(&c);
-		}
-	}
-	free(order);
-	container_ids_free(ids);
-	if (rc < 0)
+	/* dependents first, a level at once (stop.c), then the networks and volumes */
+	struct compose_stop_opts so = {timeout, 1, volumes, remove_orphans};
+	if (compose_stop(p, NULL, 0, &so, err) < 0)
 		return mr_fail(err, 0, "down: some containers were not removed");
 	for (size_t i = 0; i < p->nnetworks; i++) {
 		const struct compose_network *n = &p->networks[i];
