@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cli.h"
@@ -183,34 +184,71 @@ static int cmd_build(struct project_opts *po, int argc, char **argv)
 
 static void up_usage(FILE *out)
 {
-	fprintf(out, "Usage:  minirun compose [OPTIONS] up -d [SERVICE...]\n\n"
-		     "Create and start the project's containers, detached.\n\n"
-		     "Options:\n"
-		     "  -d, --detach         run in the background (the only mode for now)\n"
-		     "      --build          build images before starting containers\n"
-		     "      --no-build       don't build an image, even if it's missing\n"
-		     "      --wait           wait for services to be running|healthy (implies -d)\n"
-		     "      --force-recreate recreate the containers even if unchanged\n"
-		     "      --no-recreate    keep existing containers even if changed\n"
-		     "      --scale SVC=N    N containers of SVC (overrides deploy.replicas)\n"
-		     "      --remove-orphans remove containers of services no longer defined\n");
+	fprintf(out,
+		"Usage:  minirun compose [OPTIONS] up [OPTIONS] [SERVICE...]\n\n"
+		"Create and start the project's containers; without -d, follow their output\n"
+		"until they have all exited (Ctrl-C stops them, a second Ctrl-C kills them).\n\n"
+		"Options:\n"
+		"  -d, --detach                    run in the background\n"
+		"      --build                     build images before starting containers\n"
+		"      --no-build                  don't build an image, even if it's missing\n"
+		"      --wait                      wait for services to be running|healthy "
+		"(implies -d)\n"
+		"      --force-recreate            recreate the containers even if unchanged\n"
+		"      --no-recreate               keep existing containers even if changed\n"
+		"      --no-deps                   don't start the services' dependencies\n"
+		"      --scale SVC=N               N containers of SVC (overrides "
+		"deploy.replicas)\n"
+		"      --remove-orphans            remove containers of services no longer "
+		"defined\n"
+		"  -t, --timeout SECONDS           the stop timeout on Ctrl-C or an abort\n"
+		"      --abort-on-container-exit   stop every container when one exits\n"
+		"      --abort-on-container-failure  the same, when one exits non-zero\n"
+		"      --exit-code-from SERVICE    exit with SERVICE's exit code (implies\n"
+		"                                  --abort-on-container-exit)\n"
+		"      --attach SERVICE            show only these services' output\n"
+		"      --no-attach SERVICE         don't show this service's output\n"
+		"      --no-color                  no colours in the output\n");
 }
+
+/* up's options that are lists (--attach, --no-attach) */
+struct up_lists {
+	const char *attach[MAX_LIST], *no_attach[MAX_LIST];
+};
 
 static int cmd_up(struct project_opts *po, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"detach", no_argument, 0, 'd'},         {"force-recreate", no_argument, 0, 'F'},
-		{"no-recreate", no_argument, 0, 'N'},    {"scale", required_argument, 0, 'S'},
-		{"remove-orphans", no_argument, 0, 'O'}, {"build", no_argument, 0, 'B'},
-		{"no-build", no_argument, 0, 'n'},       {"wait", no_argument, 0, 'W'},
-		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+	static const struct option lo[] = {{"detach", no_argument, 0, 'd'},
+					   {"force-recreate", no_argument, 0, 'F'},
+					   {"no-recreate", no_argument, 0, 'N'},
+					   {"scale", required_argument, 0, 'S'},
+					   {"remove-orphans", no_argument, 0, 'O'},
+					   {"build", no_argument, 0, 'B'},
+					   {"no-build", no_argument, 0, 'n'},
+					   {"wait", no_argument, 0, 'W'},
+					   {"no-deps", no_argument, 0, 'D'},
+					   {"timeout", required_argument, 0, 't'},
+					   {"abort-on-container-exit", no_argument, 0, 'A'},
+					   {"abort-on-container-failure", no_argument, 0, 'a'},
+					   {"exit-code-from", required_argument, 0, 'x'},
+					   {"attach", required_argument, 0, 'T'},
+					   {"no-attach", required_argument, 0, 'U'},
+					   {"no-color", no_argument, 0, 'C'},
+					   {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
 	int detach = 0, o;
 	struct compose_up_opts uo = {.recreate = COMPOSE_RECREATE_CHANGED};
+	struct compose_attach_opts ao = {.timeout = -1, .colour = isatty(1)};
+	struct up_lists ul;
 	struct compose_arena scratch = {0}; /* the --scale values */
 	char *eq, *end;
+	clock_gettime(CLOCK_REALTIME, &ao.since); /* the output shown starts here */
+	ao.attach = ul.attach;
+	ao.no_attach = ul.no_attach;
 	optind = 1;
 	opterr = 0; /* mr_flag_error says it */
-	while ((o = getopt_long(argc, argv, "+:dh", lo, NULL)) != -1)
+	while ((o = getopt_long(argc, argv, "+:dt:h", lo, NULL)) != -1) {
+		int rc = 0;
 		switch (o) {
 		case 'd': detach = 1; break;
 		case 'F': uo.recreate = COMPOSE_RECREATE_FORCE; break;
@@ -219,14 +257,25 @@ static int cmd_up(struct project_opts *po, int argc, char **argv)
 		case 'B': uo.build = 1; break;
 		case 'n': uo.no_build = 1; break;
 		case 'W': uo.wait = detach = 1; break;
+		case 'D': uo.no_deps = 1; break;
+		case 'A': ao.on_exit = COMPOSE_EXIT_ABORT; break;
+		case 'a': ao.on_exit = COMPOSE_EXIT_ABORT_FAILURE; break;
+		case 'x':
+			ao.exit_code_from = optarg;
+			ao.on_exit = COMPOSE_EXIT_ABORT;
+			break;
+		case 'T': rc = add(ul.attach, &ao.nattach, optarg, "--attach"); break;
+		case 'U': rc = add(ul.no_attach, &ao.nno_attach, optarg, "--no-attach"); break;
+		case 'C': ao.colour = 0; break;
+		case 't': rc = (ao.timeout = parse_timeout("compose up", optarg)); break;
 		case 'S':
 			eq = strchr(optarg, '=');
 			if (!eq || eq == optarg || strtol(eq + 1, &end, 10) < 0 || *end ||
 			    end == eq + 1) {
 				fprintf(stderr, "minirun: --scale %s: give SERVICE=NUMBER\n",
 					optarg);
-				compose_arena_free(&scratch);
-				return MR_EXIT_USAGE;
+				rc = -1;
+				break;
 			}
 			*eq = '\0';
 			compose_kv_set(&scratch, &uo.scale, optarg, eq + 1);
@@ -238,21 +287,46 @@ static int cmd_up(struct project_opts *po, int argc, char **argv)
 			return 0;
 		default: compose_arena_free(&scratch); return mr_flag_error(o, "compose up", argv);
 		}
-	if (uo.build && uo.no_build) {
-		compose_arena_free(&scratch);
-		fprintf(stderr, "minirun: compose up: --build and --no-build are incompatible\n");
-		return MR_EXIT_USAGE;
+		if (rc < 0) {
+			compose_arena_free(&scratch);
+			return MR_EXIT_USAGE;
+		}
 	}
-	if (!detach) {
+	const char *clash = uo.build && uo.no_build       ? "--build and --no-build"
+			    : detach && ao.exit_code_from ? "--exit-code-from and --detach"
+			    : detach && ao.on_exit        ? "--abort-on-container-exit and --detach"
+							  : NULL;
+	if (clash) {
 		compose_arena_free(&scratch);
-		fprintf(stderr, "minirun: compose up runs detached only for now: use 'compose up "
-				"-d', then 'minirun logs NAME'\n");
+		fprintf(stderr, "minirun: compose up: %s are incompatible\n", clash);
 		return MR_EXIT_USAGE;
 	}
 	uo.all_services = optind == argc;
+	ao.services = uo.services = (const char *const *)argv + optind;
+	ao.nservices = uo.nservices = (size_t)(argc - optind);
 	struct compose_project *p = load(po, argc, argv, optind);
 	struct mr_err err = {0};
+	/* the services the attach flags name, checked before anything is made */
+	const char *bad = NULL, *flag = NULL;
+	for (size_t i = 0; p && !bad && i < ao.nattach + ao.nno_attach + 1; i++) {
+		const char *svc = i < ao.nattach                   ? ao.attach[i]
+				  : i < ao.nattach + ao.nno_attach ? ao.no_attach[i - ao.nattach]
+								   : ao.exit_code_from;
+		flag = i < ao.nattach                   ? "--attach"
+		       : i < ao.nattach + ao.nno_attach ? "--no-attach"
+							: "--exit-code-from";
+		if (svc && !compose_service_find(p, svc))
+			bad = svc;
+	}
+	if (bad) {
+		fprintf(stderr, "minirun: compose up %s %s: no such service\n", flag, bad);
+		compose_project_free(p);
+		compose_arena_free(&scratch);
+		return 1;
+	}
 	int rc = !p ? 1 : compose_up(p, &uo, &err) < 0 ? fail(&err) : 0;
+	if (rc == 0 && !detach)
+		rc = compose_attach(p, &ao);
 	compose_project_free(p);
 	compose_arena_free(&scratch);
 	return rc;
@@ -484,7 +558,7 @@ static const struct {
 	const char *help;
 } verbs[] = {
 	{"config", cmd_config, "print the project's model after merge and interpolation"},
-	{"up", cmd_up, "create and start the services' containers (-d)"},
+	{"up", cmd_up, "create and start the services' containers, and follow them (-d: not)"},
 	{"build", cmd_build, "build the images of the services with a build section"},
 	{"ps", cmd_ps, "list the project's containers"},
 	{"down", cmd_down, "stop and remove the containers and networks (-v: volumes)"},
