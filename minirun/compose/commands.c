@@ -21,6 +21,7 @@
 
 #include "lib/cli.h"
 #include "minirun/compose/compose.h"
+#include "minirun/oci/runtime.h" /* MINIRUN_VERSION */
 
 #define MAX_LIST 32
 
@@ -340,23 +341,35 @@ static void down_usage(FILE *out)
 		     "  -v, --volumes          also remove the named volumes and anonymous ones\n"
 		     "  -t, --timeout SECONDS  the stop timeout (default: each container's, 10)\n"
 		     "      --remove-orphans   also remove containers of services no longer "
-		     "defined\n");
+		     "defined\n"
+		     "      --rmi local|all    also remove the images built for services without "
+		     "image: (local),\n"
+		     "                         or every service's image (all)\n");
 }
 
 static int cmd_down(struct project_opts *po, int argc, char **argv)
 {
-	static const struct option lo[] = {{"volumes", no_argument, 0, 'v'},
-					   {"timeout", required_argument, 0, 't'},
-					   {"remove-orphans", no_argument, 0, 'O'},
-					   {"help", no_argument, 0, 'h'},
-					   {0, 0, 0, 0}};
-	int volumes = 0, orphans = 0, timeout = -1, o;
+	static const struct option lo[] = {
+		{"volumes", no_argument, 0, 'v'},        {"timeout", required_argument, 0, 't'},
+		{"remove-orphans", no_argument, 0, 'O'}, {"rmi", required_argument, 0, 'R'},
+		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+	int volumes = 0, orphans = 0, timeout = -1, rmi = -1, o;
 	optind = 1;
 	opterr = 0; /* mr_flag_error says it */
 	while ((o = getopt_long(argc, argv, "+:vt:h", lo, NULL)) != -1)
 		switch (o) {
 		case 'v': volumes = 1; break;
 		case 'O': orphans = 1; break;
+		case 'R':
+			if (strcmp(optarg, "local") && strcmp(optarg, "all")) {
+				fprintf(stderr,
+					"minirun: compose down --rmi %s: give local (the images "
+					"built for services without image:) or all\n",
+					optarg);
+				return MR_EXIT_USAGE;
+			}
+			rmi = !strcmp(optarg, "all");
+			break;
 		case 't':
 			if ((timeout = parse_timeout("compose down", optarg)) < 0)
 				return MR_EXIT_USAGE;
@@ -376,6 +389,8 @@ static int cmd_down(struct project_opts *po, int argc, char **argv)
 		return 1;
 	struct mr_err err = {0};
 	int rc = compose_down(p, timeout, volumes, orphans, &err) < 0 ? fail(&err) : 0;
+	if (rc == 0 && rmi >= 0 && compose_remove_images(p, rmi) < 0)
+		rc = 1;
 	compose_project_free(p);
 	return rc;
 }
@@ -427,18 +442,38 @@ static int cmd_stop(struct project_opts *po, int argc, char **argv)
 
 static int cmd_ps(struct project_opts *po, int argc, char **argv)
 {
-	static const struct option lo[] = {{"all", no_argument, 0, 'a'},
-					   {"quiet", no_argument, 0, 'q'},
-					   {"services", no_argument, 0, 's'},
-					   {0, 0, 0, 0}};
-	int all = 0, quiet = 0, services = 0, o;
+	static const struct option lo[] = {
+		{"all", no_argument, 0, 'a'},      {"quiet", no_argument, 0, 'q'},
+		{"services", no_argument, 0, 's'}, {"format", required_argument, 0, 'F'},
+		{"help", no_argument, 0, 'h'},     {0, 0, 0, 0}};
+	int all = 0, quiet = 0, services = 0, json = 0, o;
 	optind = 1;
 	opterr = 0; /* mr_flag_error says it */
-	while ((o = getopt_long(argc, argv, "+:aq", lo, NULL)) != -1)
+	while ((o = getopt_long(argc, argv, "+:aqh", lo, NULL)) != -1)
 		switch (o) {
 		case 'a': all = 1; break;
 		case 'q': quiet = 1; break;
 		case 's': services = 1; break;
+		case 'F':
+			if (strcmp(optarg, "table") && strcmp(optarg, "json")) {
+				fprintf(stderr,
+					"minirun: compose ps --format %s: unsupported; use table or "
+					"json\n",
+					optarg);
+				return MR_EXIT_USAGE;
+			}
+			json = !strcmp(optarg, "json");
+			break;
+		case 'h':
+			printf("Usage:  minirun compose [OPTIONS] ps [OPTIONS]\n\n"
+			       "List the project's containers.\n\n"
+			       "Options:\n"
+			       "  -a, --all             stopped containers too\n"
+			       "  -q, --quiet           only the IDs\n"
+			       "      --services        only the services' names\n"
+			       "      --format FORMAT   table (default) or json (one object a "
+			       "line)\n");
+			return 0;
 		default: return mr_flag_error(o, "compose ps", argv);
 		}
 	po->opt.profiles = (const char *const[]){"*"};
@@ -447,7 +482,7 @@ static int cmd_ps(struct project_opts *po, int argc, char **argv)
 	if (!p)
 		return 1;
 	struct mr_err err = {0};
-	int rc = compose_ps(p, all, quiet, services, stdout, &err) < 0 ? fail(&err) : 0;
+	int rc = compose_ps(p, all, quiet, services, json, stdout, &err) < 0 ? fail(&err) : 0;
 	compose_project_free(p);
 	return rc;
 }
@@ -484,6 +519,72 @@ static int cmd_logs(struct project_opts *po, int argc, char **argv)
 static int cmd_port(struct project_opts *po, int argc, char **argv)
 {
 	return over_containers(po, argc, argv, compose_port);
+}
+
+/* FLAG refused in docker's words, for the verbs that parse without getopt */
+static int unknown_flag(const char *verb, const char *flag)
+{
+	fprintf(stderr, "minirun: unknown flag: %s\nSee 'minirun compose %s --help'.\n", flag,
+		verb);
+	return MR_EXIT_RUNTIME;
+}
+
+/* the verbs over the services' images: their flags are refused, but --help */
+static int over_images(struct project_opts *po, int argc, char **argv,
+		       int (*fn)(struct compose_project *, int, char **), const char *usage)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("Usage:  minirun compose [OPTIONS] %s\n", usage);
+			return 0;
+		}
+		if (argv[i][0] == '-' && strcmp(argv[0], "images"))
+			return unknown_flag(argv[0], argv[i]);
+	}
+	po->opt.profiles = (const char *const[]){"*"};
+	po->opt.nprofiles = 1;
+	struct compose_project *p = load(po, argc, argv, argc);
+	if (!p)
+		return 1;
+	int rc = fn(p, argc, argv);
+	compose_project_free(p);
+	return rc;
+}
+
+static int cmd_pull(struct project_opts *po, int argc, char **argv)
+{
+	return over_images(po, argc, argv, compose_pull_images,
+			   "pull [SERVICE...]\n\nPull the image of each service with image:.");
+}
+
+static int cmd_push(struct project_opts *po, int argc, char **argv)
+{
+	return over_images(po, argc, argv, compose_push_images,
+			   "push [SERVICE...]\n\nPush the image of each service with image: to "
+			   "its registry.");
+}
+
+static int cmd_images(struct project_opts *po, int argc, char **argv)
+{
+	return over_images(po, argc, argv, compose_images,
+			   "images [-q] [SERVICE...]\n\nThe image of each of the project's "
+			   "containers (-q: their IDs).");
+}
+
+/* version needs no project: minirun's own, which `compose` is part of */
+static int cmd_version(struct project_opts *po, int argc, char **argv)
+{
+	(void)po;
+	int shrt = argc == 2 && !strcmp(argv[1], "--short");
+	if (argc > 1 && !shrt) {
+		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+			printf("Usage:  minirun compose version [--short]\n");
+			return 0;
+		}
+		return unknown_flag("version", argv[1]);
+	}
+	printf(shrt ? "%s\n" : "minirun compose version %s\n", MINIRUN_VERSION);
+	return 0;
 }
 
 static int cmd_run(struct project_opts *po, int argc, char **argv)
@@ -574,6 +675,10 @@ static const struct {
 	{"rm", cmd_passthrough, "remove the services' stopped containers (-f: running too)"},
 	{"top", cmd_passthrough, "the processes of each container"},
 	{"port", cmd_port, "where a service's port is published"},
+	{"pull", cmd_pull, "pull the services' images"},
+	{"push", cmd_push, "push the services' images to their registries"},
+	{"images", cmd_images, "the images of the project's containers"},
+	{"version", cmd_version, "minirun compose's version"},
 	{"ls", cmd_ls, "the projects of the store's containers (-a: stopped too)"},
 };
 

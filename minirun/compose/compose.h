@@ -502,8 +502,9 @@ struct compose_stop_opts {
 int compose_stop(struct compose_project *p, const char *const *services, size_t nservices,
 		 const struct compose_stop_opts *so, struct mr_err *err);
 /* compose ps: the project's containers (ALL: stopped ones too) as a table, their IDs
- * (QUIET) or their services (SERVICES). */
-int compose_ps(struct compose_project *p, int all, int quiet, int services, FILE *out,
+ * (QUIET), their services (SERVICES), or with JSON one object a line as docker compose's
+ * --format json. */
+int compose_ps(struct compose_project *p, int all, int quiet, int services, int json, FILE *out,
 	       struct mr_err *err);
 
 /* compose run: a one-off container of SERVICE (PROJECT-SERVICE-run-HEX, labelled oneoff
@@ -550,6 +551,17 @@ int compose_log_relay(char **opts, size_t nopts, const char *name, const char *p
 /* "NAME | " padded to WIDTH, in the Ith colour when COLOUR (a terminal), in A */
 char *compose_log_prefix(struct compose_arena *a, const char *name, size_t i, size_t width,
 			 int colour);
+
+/* ---- the services' images (images.c) ------------------------------------------------------ */
+
+/* pull [SERVICE...], push [SERVICE...]: the image verb over each service's `image:` */
+int compose_pull_images(struct compose_project *p, int argc, char **argv);
+int compose_push_images(struct compose_project *p, int argc, char **argv);
+/* images [-q] [SERVICE...]: the image of each of the project's containers */
+int compose_images(struct compose_project *p, int argc, char **argv);
+/* down --rmi: the images up built (no `image:`), or with ALL every service's; 0, or -1
+ * when one could not go (said on stderr) */
+int compose_remove_images(struct compose_project *p, int all);
 
 /* ---- the commands (commands.c) ------------------------------------------------------------ */
 
