@@ -90,4 +90,20 @@ EOF2
 }
 t "ps --format json, images, down --rmi local|all" listing_and_rmi
 
+logs_flags() {
+	ct_need
+	out=$(ct_host '
+		mkdir -p $R/../lf && cd $R/../lf || die cd
+		printf "services:\n  a:\n    image: busybox\n    command: sh -c \"echo one; echo two\"\n" >compose.yaml
+		mr compose -p lf up --no-color >/dev/null 2>&1 || die "up failed"
+		mr compose -p lf logs -t --tail 1 --no-color | sed "s/^/t: /"
+		mr compose -p lf logs --tail=1 --no-color a | sed "s/^/tail: /"
+		mr compose -p lf down 2>/dev/null || die "down failed"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^t: lf-a-1 \| 20[0-9-]{8}T[0-9:.]+Z two$' "-t: each line's time after the prefix"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^t: ')" 1 "--tail 1: the last line only"
+	t_match "$out" '^tail: lf-a-1 \| two$' "--tail=1 SERVICE"
+}
+t "logs -t --tail N --no-color" logs_flags
+
 t_end
