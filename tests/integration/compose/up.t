@@ -216,7 +216,7 @@ verbs_over_containers() {
 		mc down -t 1 -v 2>/dev/null || die "down failed"
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^exec: client$' "exec -T runs in the service's container with its env"
-	t_match "$out" '^stop: demo-client-1$' "stop names the service's containers"
+	t_match "$out" '^stop: +Container demo-client-1 +Stopped$' "stop says what it stopped, as v2"
 	t_match "$out" '^after stop: web $' "only the named service stopped"
 	t_match "$out" '^after start: client web $' "start brings it back"
 	t_match "$out" '^top: demo-web-1$' "top heads each container's table with its name"
