@@ -53,14 +53,16 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "minirun/containers/containers.h"
 
 /* one attached container and its relay */
 struct watched {
-	char *name, *service;
-	pid_t relay; /* 0 once ended */
+	char *name, *service, *prefix;
+	pid_t relay;  /* 0 once ended */
+	int restarts; /* relays started again for a container still running */
 };
 
 /* the state of the foreground up */
@@ -135,28 +137,33 @@ static int find_watched(struct session *s, struct mr_err *err)
 	return 0;
 }
 
-/* fork a relay for each watched container: `logs -f --since SINCE NAME`, prefixed */
+/* fork W's relay: `logs -f --since SINCE NAME`, each line behind W's prefix */
+static void start_relay(struct session *s, struct watched *w, const struct timespec *since)
+{
+	char from[48];
+	snprintf(from, sizeof(from), "%lld.%09ld", (long long)since->tv_sec, since->tv_nsec);
+	char *opts[] = {"-f", "--since", from};
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		child_setup(s);
+		_exit(compose_log_relay(opts, 3, w->name, w->prefix));
+	}
+	w->relay = pid > 0 ? pid : 0;
+	s->alive += pid > 0;
+}
+
+/* a relay for each watched container, from the time up began */
 static void start_relays(struct session *s)
 {
 	size_t width = 0;
-	char since[48];
-	snprintf(since, sizeof(since), "%lld.%09ld", (long long)s->ao->since.tv_sec,
-		 s->ao->since.tv_nsec);
-	char *opts[] = {"-f", "--since", since};
 	for (size_t i = 0; i < s->n; i++)
 		if (strlen(s->w[i].name) > width)
 			width = strlen(s->w[i].name);
-	fflush(NULL);
 	for (size_t i = 0; i < s->n; i++) {
-		char *prefix =
+		s->w[i].prefix =
 			compose_log_prefix(&s->p->arena, s->w[i].name, i, width, s->ao->colour);
-		pid_t pid = fork();
-		if (pid == 0) {
-			child_setup(s);
-			_exit(compose_log_relay(opts, 3, s->w[i].name, prefix));
-		}
-		s->w[i].relay = pid > 0 ? pid : 0;
-		s->alive += pid > 0;
+		start_relay(s, &s->w[i], &s->ao->since);
 	}
 }
 
@@ -210,12 +217,26 @@ static void exited(struct session *s, struct watched *w)
 {
 	struct container c;
 	struct mr_err err = {0};
-	int code = -1;
+	int code = -1, running = 0;
+	/* read, not waited for: up must stay free to act on a signal. A relay that ended
+	 * while its container still runs (its logs failed) is started again, from now, a
+	 * few times; a container that is gone (removed meanwhile) has no code to say */
 	if (container_open(containers_root(), w->name, false, &c, &err) == 0) {
-		if (container_wait_exit(&c, &code, &err) < 0)
-			code = -1;
+		const char *st = container_status(&c);
+		running = !strcmp(st, "running") || !strcmp(st, "restarting") ||
+			  !strcmp(st, "paused");
+		code = (int)json_integer_value(
+			json_object_get(json_object_get(c.rec, "State"), "ExitCode"));
 		container_close(&c);
 	}
+	if (running && w->restarts++ < 3) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		start_relay(s, w, &now);
+		return;
+	}
+	if (running)
+		code = -1;
 	if (code >= 0) {
 		printf("%s exited with code %d\n", w->name, code);
 		fflush(stdout);
