@@ -125,6 +125,40 @@ EOF2
 }
 t "a second Ctrl-C kills the containers" second_ctrl_c_kills
 
+on_a_terminal() {
+	ct_need
+	command -v script >/dev/null || t_skip "needs script (util-linux) for a pseudo-terminal"
+	out=$(ct_host "$FG"'
+		cat >compose.yaml <<EOF2
+services:
+  web:
+    image: busybox
+    init: true
+    command: sh -c "trap \"echo bye; exit 3\" TERM; echo ready; while :; do sleep 0.2; done"
+EOF2
+		: >out
+		# script(1) runs up on a pseudo-terminal and copies its own input there: the ^C
+		# (0x03) it is fed is the terminal line discipline SIGINTing the foreground group
+		# (on a terminal the prefix is coloured: "fg-web-1 |ESC[0m ready"); timeout: a
+		# ^C that up missed fails the test instead of hanging it
+		{ i=0; until grep -q "ready" out || [ $i -gt 100 ]; do sleep 0.1; i=$((i+1)); done
+		  printf "\003"
+		  i=0; until grep -q "exited with code" out || [ $i -gt 200 ]; do sleep 0.1; i=$((i+1)); done; } |
+			timeout 60 script -qfec "\"$MINIRUN\" --root \"$R\" compose -p fg up" out >/dev/null 2>&1
+		echo "status $?"
+		tr -d "\r" <out | sed "s/\x1b\[[0-9;]*m//g; s/^/out: /"
+		echo "web: $(mr inspect -f "{{.State.Status}} {{.State.ExitCode}}" fg-web-1)"
+		mc down 2>/dev/null || die "down failed"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^out: .*Gracefully stopping\.\.\. \(press Ctrl\+C again to force\)$' \
+		"a ^C on the terminal is up's first Ctrl-C"
+	t_match "$out" '^out: fg-web-1 \| bye$' "the relay outlived the ^C that reached its group"
+	t_match "$out" '^out: fg-web-1 exited with code 3$'
+	t_match "$out" '^web: exited 3$' "stopped, not removed"
+	t_match "$out" '^status 130$' "script passes up's 130 on"
+}
+t "on a terminal: ^C stops the services, the output goes on (script's pty)" on_a_terminal
+
 sigkill_then_down() {
 	ct_need
 	out=$(ct_host "$FG"'
