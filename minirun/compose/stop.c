@@ -149,16 +149,12 @@ int compose_stop(struct compose_project *p, const char *const *services, size_t 
 			if (t[i].level != lv)
 				continue;
 			if (mr_verbose) /* what each child does, as the command a reader could type */
-				fprintf(stderr, "=> minirun stop%s %s%s   (level %zu, at once)\n",
-					so->timeout >= 0 ? " -t" : "",
+				fprintf(stderr, "=> minirun stop%s %s%s%s   (level %zu, at once)\n",
 					so->timeout >= 0
-						? compose_printf(&p->arena, "%d", so->timeout)
+						? compose_printf(&p->arena, " -t %d", so->timeout)
 						: "",
-					so->remove
-						? compose_printf(&p->arena, "%s && minirun rm %s",
-								 t[i].name, t[i].name)
-						: t[i].name,
-					lv);
+					t[i].name, so->remove ? " && minirun rm " : "",
+					so->remove ? t[i].name : "", lv);
 			kids[i] = fork();
 			if (kids[i] == 0)
 				_exit(stop_one(t[i].name, so));

@@ -259,7 +259,8 @@ int compose_down(struct compose_project *p, int timeout, int volumes, int remove
 		 struct mr_err *err)
 {
 	/* dependents first, a level at once (stop.c), then the networks and volumes */
-	struct compose_stop_opts so = {timeout, 1, volumes, remove_orphans};
+	struct compose_stop_opts so = {
+		.timeout = timeout, .remove = 1, .volumes = volumes, .orphans = remove_orphans};
 	if (compose_stop(p, NULL, 0, &so, err) < 0)
 		return mr_fail(err, 0, "down: some containers were not removed");
 	for (size_t i = 0; i < p->nnetworks; i++) {

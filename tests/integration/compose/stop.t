@@ -30,7 +30,7 @@ stop_level_at_once() {
 	out=$(ct_host "$STUBBORN"'
 		mr compose -p st up -d 2>/dev/null || die "up failed"
 		ready st-a-1 st-b-1 st-c-1
-		mr compose -p st stop -t 2 2>&1 | sed "s/^/stop: /"
+		mr -v compose -p st stop -t 2 2>&1 | grep -e "^ " -e "^=> minirun stop" | sed "s/^/stop: /"
 		for c in a b c; do echo "$c: $(mr inspect -f "{{.State.Status}} {{.State.ExitCode}}" st-$c-1)"; done
 		echo "spread: $(printf "%s\n" $(fin st-a-1) $(fin st-b-1) $(fin st-c-1) | sort -n |
 			awk "NR == 1 { lo = \$1 } { hi = \$1 } END { print (hi - lo < 2) ? \"under one timeout\" : \"spread \" hi - lo }")"
@@ -42,9 +42,11 @@ stop_level_at_once() {
 	t_match "$out" '^spread: under one timeout$' \
 		"the three finished within one timeout of each other: stopped at once"
 	t_match "$out" '^stop: +Container st-a-1 +Stopping$' "docker compose's lines"
+	t_match "$out" '^stop: => minirun stop -t 2 st-b-1   \(level 0, at once\)$' \
+		"-v: what each container's process does"
 	t_match "$out" '^stop: +Container st-c-1 +Stopped$'
 	# all three are sent their signal before any of them is done with
-	t_eq "$(printf '%s\n' "$out" | grep '^stop:' | head -n 3 | grep -c Stopping)" 3 \
+	t_eq "$(printf '%s\n' "$out" | grep '^stop:  ' | head -n 3 | grep -c Stopping)" 3 \
 		"every Stopping before the first Stopped"
 }
 t "stop -t 2: three services ignoring SIGTERM are stopped at once" stop_level_at_once
