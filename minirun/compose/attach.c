@@ -287,16 +287,16 @@ int compose_attach(struct compose_project *p, const struct compose_attach_opts *
 	for (size_t i = 0; i < s.n; i++)
 		printf("%s%s", i ? ", " : "", s.w[i].name);
 	printf("\n");
-	/* blocked and read from the signalfd; the default action first, as a shell leaves
-	 * SIGINT ignored for a command it starts in the background */
+	/* blocked and read from the signalfd, their action the default again (a shell
+	 * leaves SIGINT ignored for a command it starts in the background) */
 	sigset_t set, old;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old); /* first: a signal now is kept pending, not lost */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	sigprocmask(SIG_BLOCK, &set, &old);
 	s.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (s.sfd < 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -325,6 +325,8 @@ int compose_attach(struct compose_project *p, const struct compose_attach_opts *
 		reap(&s); /* a SIGCHLD merged with one read before the child ended */
 	}
 	close(s.sfd);
+	signal(SIGINT, SIG_IGN); /* one more Ctrl-C now is too late to act on: up is done */
+	signal(SIGTERM, SIG_IGN);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (s.signals)
 		return 128 + SIGINT;
