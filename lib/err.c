@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 int mr_verbose;
+int mr_say_fd = STDERR_FILENO;
 int mr_err_exit_code = 1;
 
 int mr_fail(struct mr_err *err, int errnum, const char *fmt, ...)
@@ -76,7 +77,7 @@ void mr_die_err(const struct mr_err *err)
 
 /* vsay - print PREFIX, the message and, if errnum, ": strerror" as ONE line in ONE write:
  * a parent and a child narrating at once must not interleave their halves of a line. */
-static void vsay(const char *prefix, const char *fmt, va_list ap, int errnum)
+static void vsay(int fd, const char *prefix, const char *fmt, va_list ap, int errnum)
 {
 	char line[2048];
 	int n = snprintf(line, sizeof(line), "%s", prefix);
@@ -89,7 +90,7 @@ static void vsay(const char *prefix, const char *fmt, va_list ap, int errnum)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
 	fflush(stderr);
-	if (write(STDERR_FILENO, line, n) < 0) {
+	if (write(fd, line, n) < 0) {
 		/* nowhere left to report it */
 	}
 }
@@ -99,7 +100,7 @@ static void vsay_prog(const char *fmt, va_list ap, int errnum)
 {
 	char prefix[128];
 	snprintf(prefix, sizeof(prefix), "%s: ", program_invocation_short_name);
-	vsay(prefix, fmt, ap, errnum);
+	vsay(STDERR_FILENO, prefix, fmt, ap, errnum);
 }
 
 void mr_die(const char *fmt, ...)
@@ -135,6 +136,6 @@ void mr_say(const char *fmt, ...)
 	if (!mr_verbose)
 		return;
 	va_start(ap, fmt);
-	vsay("=> ", fmt, ap, 0);
+	vsay(mr_say_fd, "=> ", fmt, ap, 0);
 	va_end(ap);
 }

@@ -73,8 +73,11 @@ void mr_diex(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* mr_warn - print "PROG: WHAT" on stderr and go on. */
 void mr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* -v narration: mr_say prints "=> WHAT" on stderr when mr_verbose is set. */
+/* -v narration: mr_say prints "=> WHAT" on stderr when mr_verbose is set; on MR_SAY_FD
+ * instead when a process's stderr is not its own to narrate on (a health probe's caller:
+ * its fd 2 is the probe's output, which the narration must not join). */
 extern int mr_verbose;
+extern int mr_say_fd;
 void mr_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The exit status to use with mr_die_err; tiny programs keep 1, minirun sets 125. */

@@ -16,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cli.h"
 #include "minirun/compose/compose.h"
+#include "minirun/oci/runtime.h" /* MINIRUN_VERSION */
 
 #define MAX_LIST 32
 
@@ -44,6 +46,18 @@ static int add(const char **list, size_t *n, const char *v, const char *flag)
 	}
 	list[(*n)++] = v;
 	return 0;
+}
+
+/* -t SECONDS of down, stop and up: a number of seconds, or -1 after saying why */
+static int parse_timeout(const char *verb, const char *arg)
+{
+	char *end;
+	long t = strtol(arg, &end, 10);
+	if (*end || end == arg || t < 0 || t > 1 << 30) {
+		fprintf(stderr, "minirun: %s -t %s: not a number of seconds\n", verb, arg);
+		return -1;
+	}
+	return (int)t;
 }
 
 /* what docker compose warns about, on stderr */
@@ -171,34 +185,71 @@ static int cmd_build(struct project_opts *po, int argc, char **argv)
 
 static void up_usage(FILE *out)
 {
-	fprintf(out, "Usage:  minirun compose [OPTIONS] up -d [SERVICE...]\n\n"
-		     "Create and start the project's containers, detached.\n\n"
-		     "Options:\n"
-		     "  -d, --detach         run in the background (the only mode for now)\n"
-		     "      --build          build images before starting containers\n"
-		     "      --no-build       don't build an image, even if it's missing\n"
-		     "      --wait           wait for services to be running|healthy (implies -d)\n"
-		     "      --force-recreate recreate the containers even if unchanged\n"
-		     "      --no-recreate    keep existing containers even if changed\n"
-		     "      --scale SVC=N    N containers of SVC (overrides deploy.replicas)\n"
-		     "      --remove-orphans remove containers of services no longer defined\n");
+	fprintf(out,
+		"Usage:  minirun compose [OPTIONS] up [OPTIONS] [SERVICE...]\n\n"
+		"Create and start the project's containers; without -d, follow their output\n"
+		"until they have all exited (Ctrl-C stops them, a second Ctrl-C kills them).\n\n"
+		"Options:\n"
+		"  -d, --detach                    run in the background\n"
+		"      --build                     build images before starting containers\n"
+		"      --no-build                  don't build an image, even if it's missing\n"
+		"      --wait                      wait for services to be running|healthy "
+		"(implies -d)\n"
+		"      --force-recreate            recreate the containers even if unchanged\n"
+		"      --no-recreate               keep existing containers even if changed\n"
+		"      --no-deps                   don't start the services' dependencies\n"
+		"      --scale SVC=N               N containers of SVC (overrides "
+		"deploy.replicas)\n"
+		"      --remove-orphans            remove containers of services no longer "
+		"defined\n"
+		"  -t, --timeout SECONDS           the stop timeout on Ctrl-C or an abort\n"
+		"      --abort-on-container-exit   stop every container when one exits\n"
+		"      --abort-on-container-failure  the same, when one exits non-zero\n"
+		"      --exit-code-from SERVICE    exit with SERVICE's exit code (implies\n"
+		"                                  --abort-on-container-exit)\n"
+		"      --attach SERVICE            show only these services' output\n"
+		"      --no-attach SERVICE         don't show this service's output\n"
+		"      --no-color                  no colours in the output\n");
 }
+
+/* up's options that are lists (--attach, --no-attach) */
+struct up_lists {
+	const char *attach[MAX_LIST], *no_attach[MAX_LIST];
+};
 
 static int cmd_up(struct project_opts *po, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"detach", no_argument, 0, 'd'},         {"force-recreate", no_argument, 0, 'F'},
-		{"no-recreate", no_argument, 0, 'N'},    {"scale", required_argument, 0, 'S'},
-		{"remove-orphans", no_argument, 0, 'O'}, {"build", no_argument, 0, 'B'},
-		{"no-build", no_argument, 0, 'n'},       {"wait", no_argument, 0, 'W'},
-		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+	static const struct option lo[] = {{"detach", no_argument, 0, 'd'},
+					   {"force-recreate", no_argument, 0, 'F'},
+					   {"no-recreate", no_argument, 0, 'N'},
+					   {"scale", required_argument, 0, 'S'},
+					   {"remove-orphans", no_argument, 0, 'O'},
+					   {"build", no_argument, 0, 'B'},
+					   {"no-build", no_argument, 0, 'n'},
+					   {"wait", no_argument, 0, 'W'},
+					   {"no-deps", no_argument, 0, 'D'},
+					   {"timeout", required_argument, 0, 't'},
+					   {"abort-on-container-exit", no_argument, 0, 'A'},
+					   {"abort-on-container-failure", no_argument, 0, 'a'},
+					   {"exit-code-from", required_argument, 0, 'x'},
+					   {"attach", required_argument, 0, 'T'},
+					   {"no-attach", required_argument, 0, 'U'},
+					   {"no-color", no_argument, 0, 'C'},
+					   {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
 	int detach = 0, o;
 	struct compose_up_opts uo = {.recreate = COMPOSE_RECREATE_CHANGED};
+	struct compose_attach_opts ao = {.timeout = -1, .colour = isatty(1)};
+	struct up_lists ul;
 	struct compose_arena scratch = {0}; /* the --scale values */
 	char *eq, *end;
+	clock_gettime(CLOCK_REALTIME, &ao.since); /* the output shown starts here */
+	ao.attach = ul.attach;
+	ao.no_attach = ul.no_attach;
 	optind = 1;
 	opterr = 0; /* mr_flag_error says it */
-	while ((o = getopt_long(argc, argv, "+:dh", lo, NULL)) != -1)
+	while ((o = getopt_long(argc, argv, "+:dt:h", lo, NULL)) != -1) {
+		int rc = 0;
 		switch (o) {
 		case 'd': detach = 1; break;
 		case 'F': uo.recreate = COMPOSE_RECREATE_FORCE; break;
@@ -207,14 +258,25 @@ static int cmd_up(struct project_opts *po, int argc, char **argv)
 		case 'B': uo.build = 1; break;
 		case 'n': uo.no_build = 1; break;
 		case 'W': uo.wait = detach = 1; break;
+		case 'D': uo.no_deps = 1; break;
+		case 'A': ao.on_exit = COMPOSE_EXIT_ABORT; break;
+		case 'a': ao.on_exit = COMPOSE_EXIT_ABORT_FAILURE; break;
+		case 'x':
+			ao.exit_code_from = optarg;
+			ao.on_exit = COMPOSE_EXIT_ABORT;
+			break;
+		case 'T': rc = add(ul.attach, &ao.nattach, optarg, "--attach"); break;
+		case 'U': rc = add(ul.no_attach, &ao.nno_attach, optarg, "--no-attach"); break;
+		case 'C': ao.colour = 0; break;
+		case 't': rc = (ao.timeout = parse_timeout("compose up", optarg)); break;
 		case 'S':
 			eq = strchr(optarg, '=');
 			if (!eq || eq == optarg || strtol(eq + 1, &end, 10) < 0 || *end ||
 			    end == eq + 1) {
 				fprintf(stderr, "minirun: --scale %s: give SERVICE=NUMBER\n",
 					optarg);
-				compose_arena_free(&scratch);
-				return MR_EXIT_USAGE;
+				rc = -1;
+				break;
 			}
 			*eq = '\0';
 			compose_kv_set(&scratch, &uo.scale, optarg, eq + 1);
@@ -226,21 +288,46 @@ static int cmd_up(struct project_opts *po, int argc, char **argv)
 			return 0;
 		default: compose_arena_free(&scratch); return mr_flag_error(o, "compose up", argv);
 		}
-	if (uo.build && uo.no_build) {
-		compose_arena_free(&scratch);
-		fprintf(stderr, "minirun: compose up: --build and --no-build are incompatible\n");
-		return MR_EXIT_USAGE;
+		if (rc < 0) {
+			compose_arena_free(&scratch);
+			return MR_EXIT_USAGE;
+		}
 	}
-	if (!detach) {
+	const char *clash = uo.build && uo.no_build       ? "--build and --no-build"
+			    : detach && ao.exit_code_from ? "--exit-code-from and --detach"
+			    : detach && ao.on_exit        ? "--abort-on-container-exit and --detach"
+							  : NULL;
+	if (clash) {
 		compose_arena_free(&scratch);
-		fprintf(stderr, "minirun: compose up runs detached only for now: use 'compose up "
-				"-d', then 'minirun logs NAME'\n");
+		fprintf(stderr, "minirun: compose up: %s are incompatible\n", clash);
 		return MR_EXIT_USAGE;
 	}
 	uo.all_services = optind == argc;
+	ao.services = uo.services = (const char *const *)argv + optind;
+	ao.nservices = uo.nservices = (size_t)(argc - optind);
 	struct compose_project *p = load(po, argc, argv, optind);
 	struct mr_err err = {0};
+	/* the services the attach flags name, checked before anything is made */
+	const char *bad = NULL, *flag = NULL;
+	for (size_t i = 0; p && !bad && i < ao.nattach + ao.nno_attach + 1; i++) {
+		const char *svc = i < ao.nattach                   ? ao.attach[i]
+				  : i < ao.nattach + ao.nno_attach ? ao.no_attach[i - ao.nattach]
+								   : ao.exit_code_from;
+		flag = i < ao.nattach                   ? "--attach"
+		       : i < ao.nattach + ao.nno_attach ? "--no-attach"
+							: "--exit-code-from";
+		if (svc && !compose_service_find(p, svc))
+			bad = svc;
+	}
+	if (bad) {
+		fprintf(stderr, "minirun: compose up %s %s: no such service\n", flag, bad);
+		compose_project_free(p);
+		compose_arena_free(&scratch);
+		return 1;
+	}
 	int rc = !p ? 1 : compose_up(p, &uo, &err) < 0 ? fail(&err) : 0;
+	if (rc == 0 && !detach)
+		rc = compose_attach(p, &ao);
 	compose_project_free(p);
 	compose_arena_free(&scratch);
 	return rc;
@@ -254,31 +341,38 @@ static void down_usage(FILE *out)
 		     "  -v, --volumes          also remove the named volumes and anonymous ones\n"
 		     "  -t, --timeout SECONDS  the stop timeout (default: each container's, 10)\n"
 		     "      --remove-orphans   also remove containers of services no longer "
-		     "defined\n");
+		     "defined\n"
+		     "      --rmi local|all    also remove the images built for services without "
+		     "image: (local),\n"
+		     "                         or every service's image (all)\n");
 }
 
 static int cmd_down(struct project_opts *po, int argc, char **argv)
 {
-	static const struct option lo[] = {{"volumes", no_argument, 0, 'v'},
-					   {"timeout", required_argument, 0, 't'},
-					   {"remove-orphans", no_argument, 0, 'O'},
-					   {"help", no_argument, 0, 'h'},
-					   {0, 0, 0, 0}};
-	int volumes = 0, orphans = 0, timeout = -1, o;
-	char *end;
+	static const struct option lo[] = {
+		{"volumes", no_argument, 0, 'v'},        {"timeout", required_argument, 0, 't'},
+		{"remove-orphans", no_argument, 0, 'O'}, {"rmi", required_argument, 0, 'R'},
+		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+	int volumes = 0, orphans = 0, timeout = -1, rmi = -1, o;
 	optind = 1;
 	opterr = 0; /* mr_flag_error says it */
 	while ((o = getopt_long(argc, argv, "+:vt:h", lo, NULL)) != -1)
 		switch (o) {
 		case 'v': volumes = 1; break;
 		case 'O': orphans = 1; break;
-		case 't':
-			timeout = (int)strtol(optarg, &end, 10);
-			if (*end || end == optarg || timeout < 0) {
-				fprintf(stderr, "minirun: down -t %s: not a number of seconds\n",
+		case 'R':
+			if (strcmp(optarg, "local") && strcmp(optarg, "all")) {
+				fprintf(stderr,
+					"minirun: compose down --rmi %s: give local (the images "
+					"built for services without image:) or all\n",
 					optarg);
 				return MR_EXIT_USAGE;
 			}
+			rmi = !strcmp(optarg, "all");
+			break;
+		case 't':
+			if ((timeout = parse_timeout("compose down", optarg)) < 0)
+				return MR_EXIT_USAGE;
 			break;
 		case 'h': down_usage(stdout); return 0;
 		default: return mr_flag_error(o, "compose down", argv);
@@ -295,24 +389,91 @@ static int cmd_down(struct project_opts *po, int argc, char **argv)
 		return 1;
 	struct mr_err err = {0};
 	int rc = compose_down(p, timeout, volumes, orphans, &err) < 0 ? fail(&err) : 0;
+	if (rc == 0 && rmi >= 0 && compose_remove_images(p, rmi) < 0)
+		rc = 1;
+	compose_project_free(p);
+	return rc;
+}
+
+static int cmd_stop(struct project_opts *po, int argc, char **argv)
+{
+	static const struct option lo[] = {{"timeout", required_argument, 0, 't'},
+					   {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
+	struct compose_stop_opts so = {.timeout = -1};
+	int o;
+	optind = 1;
+	opterr = 0; /* mr_flag_error says it */
+	while ((o = getopt_long(argc, argv, "+:t:h", lo, NULL)) != -1)
+		switch (o) {
+		case 't':
+			if ((so.timeout = parse_timeout("compose stop", optarg)) < 0)
+				return MR_EXIT_USAGE;
+			break;
+		case 'h':
+			printf("Usage:  minirun compose [OPTIONS] stop [-t SECONDS] [SERVICE...]\n\n"
+			       "Stop the services' containers, dependents first; the containers of "
+			       "one\ndependency level at once.\n\n"
+			       "Options:\n"
+			       "  -t, --timeout SECONDS  the stop timeout (default: each container's, "
+			       "10)\n");
+			return 0;
+		default: return mr_flag_error(o, "compose stop", argv);
+		}
+	po->opt.profiles = (const char *const[]){"*"};
+	po->opt.nprofiles = 1;
+	struct compose_project *p = load(po, argc, argv, argc);
+	if (!p)
+		return 1;
+	for (int i = optind; i < argc; i++)
+		if (!compose_service_find(p, argv[i])) {
+			fprintf(stderr, "minirun: no such service: %s\n", argv[i]);
+			compose_project_free(p);
+			return 1;
+		}
+	struct mr_err err = {0};
+	int rc = compose_stop(p, (const char *const *)argv + optind, (size_t)(argc - optind), &so,
+			      &err) < 0
+			 ? fail(&err)
+			 : 0;
 	compose_project_free(p);
 	return rc;
 }
 
 static int cmd_ps(struct project_opts *po, int argc, char **argv)
 {
-	static const struct option lo[] = {{"all", no_argument, 0, 'a'},
-					   {"quiet", no_argument, 0, 'q'},
-					   {"services", no_argument, 0, 's'},
-					   {0, 0, 0, 0}};
-	int all = 0, quiet = 0, services = 0, o;
+	static const struct option lo[] = {
+		{"all", no_argument, 0, 'a'},      {"quiet", no_argument, 0, 'q'},
+		{"services", no_argument, 0, 's'}, {"format", required_argument, 0, 'F'},
+		{"help", no_argument, 0, 'h'},     {0, 0, 0, 0}};
+	int all = 0, quiet = 0, services = 0, json = 0, o;
 	optind = 1;
 	opterr = 0; /* mr_flag_error says it */
-	while ((o = getopt_long(argc, argv, "+:aq", lo, NULL)) != -1)
+	while ((o = getopt_long(argc, argv, "+:aqh", lo, NULL)) != -1)
 		switch (o) {
 		case 'a': all = 1; break;
 		case 'q': quiet = 1; break;
 		case 's': services = 1; break;
+		case 'F':
+			if (strcmp(optarg, "table") && strcmp(optarg, "json")) {
+				fprintf(stderr,
+					"minirun: compose ps --format %s: unsupported; use table or "
+					"json\n",
+					optarg);
+				return MR_EXIT_USAGE;
+			}
+			json = !strcmp(optarg, "json");
+			break;
+		case 'h':
+			printf("Usage:  minirun compose [OPTIONS] ps [OPTIONS]\n\n"
+			       "List the project's containers.\n\n"
+			       "Options:\n"
+			       "  -a, --all             stopped containers too\n"
+			       "  -q, --quiet           only the IDs\n"
+			       "      --services        only the services' names\n"
+			       "      --format FORMAT   table (default) or json (one object a "
+			       "line)\n");
+			return 0;
 		default: return mr_flag_error(o, "compose ps", argv);
 		}
 	po->opt.profiles = (const char *const[]){"*"};
@@ -321,7 +482,7 @@ static int cmd_ps(struct project_opts *po, int argc, char **argv)
 	if (!p)
 		return 1;
 	struct mr_err err = {0};
-	int rc = compose_ps(p, all, quiet, services, stdout, &err) < 0 ? fail(&err) : 0;
+	int rc = compose_ps(p, all, quiet, services, json, stdout, &err) < 0 ? fail(&err) : 0;
 	compose_project_free(p);
 	return rc;
 }
@@ -358,6 +519,72 @@ static int cmd_logs(struct project_opts *po, int argc, char **argv)
 static int cmd_port(struct project_opts *po, int argc, char **argv)
 {
 	return over_containers(po, argc, argv, compose_port);
+}
+
+/* FLAG refused in docker's words, for the verbs that parse without getopt */
+static int unknown_flag(const char *verb, const char *flag)
+{
+	fprintf(stderr, "minirun: unknown flag: %s\nSee 'minirun compose %s --help'.\n", flag,
+		verb);
+	return MR_EXIT_RUNTIME;
+}
+
+/* the verbs over the services' images: their flags are refused, but --help */
+static int over_images(struct project_opts *po, int argc, char **argv,
+		       int (*fn)(struct compose_project *, int, char **), const char *usage)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("Usage:  minirun compose [OPTIONS] %s\n", usage);
+			return 0;
+		}
+		if (argv[i][0] == '-' && strcmp(argv[0], "images"))
+			return unknown_flag(argv[0], argv[i]);
+	}
+	po->opt.profiles = (const char *const[]){"*"};
+	po->opt.nprofiles = 1;
+	struct compose_project *p = load(po, argc, argv, argc);
+	if (!p)
+		return 1;
+	int rc = fn(p, argc, argv);
+	compose_project_free(p);
+	return rc;
+}
+
+static int cmd_pull(struct project_opts *po, int argc, char **argv)
+{
+	return over_images(po, argc, argv, compose_pull_images,
+			   "pull [SERVICE...]\n\nPull the image of each service with image:.");
+}
+
+static int cmd_push(struct project_opts *po, int argc, char **argv)
+{
+	return over_images(po, argc, argv, compose_push_images,
+			   "push [SERVICE...]\n\nPush the image of each service with image: to "
+			   "its registry.");
+}
+
+static int cmd_images(struct project_opts *po, int argc, char **argv)
+{
+	return over_images(po, argc, argv, compose_images,
+			   "images [-q] [SERVICE...]\n\nThe image of each of the project's "
+			   "containers (-q: their IDs).");
+}
+
+/* version needs no project: minirun's own, which `compose` is part of */
+static int cmd_version(struct project_opts *po, int argc, char **argv)
+{
+	(void)po;
+	int shrt = argc == 2 && !strcmp(argv[1], "--short");
+	if (argc > 1 && !shrt) {
+		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+			printf("Usage:  minirun compose version [--short]\n");
+			return 0;
+		}
+		return unknown_flag("version", argv[1]);
+	}
+	printf(shrt ? "%s\n" : "minirun compose version %s\n", MINIRUN_VERSION);
+	return 0;
 }
 
 static int cmd_run(struct project_opts *po, int argc, char **argv)
@@ -432,7 +659,7 @@ static const struct {
 	const char *help;
 } verbs[] = {
 	{"config", cmd_config, "print the project's model after merge and interpolation"},
-	{"up", cmd_up, "create and start the services' containers (-d)"},
+	{"up", cmd_up, "create and start the services' containers, and follow them (-d: not)"},
 	{"build", cmd_build, "build the images of the services with a build section"},
 	{"ps", cmd_ps, "list the project's containers"},
 	{"down", cmd_down, "stop and remove the containers and networks (-v: volumes)"},
@@ -440,7 +667,7 @@ static const struct {
 	{"exec", cmd_exec, "run a command in a service's container (-T: no terminal)"},
 	{"run", cmd_run, "a one-off container of a service, in the foreground (--rm)"},
 	{"start", cmd_passthrough, "start the services' stopped containers"},
-	{"stop", cmd_passthrough, "stop the services' containers (-t SECONDS)"},
+	{"stop", cmd_stop, "stop the services' containers (-t SECONDS)"},
 	{"restart", cmd_passthrough, "restart the services' containers"},
 	{"kill", cmd_passthrough, "send a signal to the services' containers (-s SIGNAL)"},
 	{"pause", cmd_passthrough, "pause the services' containers"},
@@ -448,6 +675,10 @@ static const struct {
 	{"rm", cmd_passthrough, "remove the services' stopped containers (-f: running too)"},
 	{"top", cmd_passthrough, "the processes of each container"},
 	{"port", cmd_port, "where a service's port is published"},
+	{"pull", cmd_pull, "pull the services' images"},
+	{"push", cmd_push, "push the services' images to their registries"},
+	{"images", cmd_images, "the images of the project's containers"},
+	{"version", cmd_version, "minirun compose's version"},
 	{"ls", cmd_ls, "the projects of the store's containers (-a: stopped too)"},
 };
 

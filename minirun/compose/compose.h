@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -435,14 +436,17 @@ void compose_print_yaml(FILE *out, const json_t *j);
 enum compose_recreate { COMPOSE_RECREATE_CHANGED, COMPOSE_RECREATE_FORCE, COMPOSE_RECREATE_NEVER };
 struct compose_up_opts {
 	enum compose_recreate recreate;
-	struct compose_kvs scale; /* --scale SERVICE=N: N containers instead of replicas */
-	int remove_orphans;       /* containers of services no longer defined: removed, else
+	struct compose_kvs scale;    /* --scale SERVICE=N: N containers instead of replicas */
+	int remove_orphans;          /* containers of services no longer defined: removed, else
 				     warned about (only when P holds every service) */
-	int all_services;         /* P was loaded without naming services */
-	int build;                /* --build: build the images of services with `build` first */
-	int no_build;             /* --no-build: never build (a missing image is an error) */
-	int wait;                 /* --wait: return once every container is running, and
+	int all_services;            /* P was loaded without naming services */
+	int build;                   /* --build: build the images of services with `build` first */
+	int no_build;                /* --no-build: never build (a missing image is an error) */
+	int wait;                    /* --wait: return once every container is running, and
 				     healthy where it has a check (an unhealthy one fails) */
+	int no_deps;                 /* --no-deps: only the SERVICES named, not what they need */
+	const char *const *services; /* the services named on the command line */
+	size_t nservices;
 };
 /* compose up -d: the images of services with `build` built (when missing, or with BUILD),
  * networks and volumes made when missing, then each service's containers in dependency
@@ -452,6 +456,29 @@ struct compose_up_opts {
  * with err ("dependency failed to start: container NAME is unhealthy"). Keys it does not
  * apply yet (expose ...) are warned about. */
 int compose_up(struct compose_project *p, const struct compose_up_opts *uo, struct mr_err *err);
+/* what a foreground up does when an attached container exits: nothing (up returns once
+ * all have), stop them all (--abort-on-container-exit), or stop them all on a non-zero
+ * exit (--abort-on-container-failure) */
+enum compose_on_exit { COMPOSE_EXIT_IGNORE, COMPOSE_EXIT_ABORT, COMPOSE_EXIT_ABORT_FAILURE };
+struct compose_attach_opts {
+	const char *const *services; /* named on up's command line (0: every one) */
+	size_t nservices;
+	const char *const *attach; /* --attach: only these services' output (0: see above) */
+	size_t nattach;
+	const char *const *no_attach; /* --no-attach: not these */
+	size_t nno_attach;
+	enum compose_on_exit on_exit;
+	const char *exit_code_from; /* --exit-code-from SERVICE: up's status is its exit code */
+	int timeout;                /* -t: the stop timeout on Ctrl-C or abort; -1 each's own */
+	struct timespec since;      /* when up began: the output shown starts there */
+	int colour;                 /* each container's prefix in a colour of its own */
+};
+/* compose up without -d, after compose_up: "Attaching to ...", each attached container's
+ * output behind "NAME | " as it comes, "NAME exited with code N" as each exits; a first
+ * SIGINT/SIGTERM stops them (compose_stop), a second kills them; returns the exit status
+ * for up once every attached container has exited: 130 when interrupted, the code
+ * --abort-on-container-exit or --exit-code-from chose, else 0 (attach.c). */
+int compose_attach(struct compose_project *p, const struct compose_attach_opts *ao);
 /* compose build: the image of each service of P with `build`, named `image:` or else
  * PROJECT-SERVICE, built by minirun build; 0 or -1 with err. */
 int compose_build(struct compose_project *p, struct mr_err *err);
@@ -460,9 +487,24 @@ int compose_build(struct compose_project *p, struct mr_err *err);
  * volumes and the containers' anonymous ones. */
 int compose_down(struct compose_project *p, int timeout, int volumes, int remove_orphans,
 		 struct mr_err *err);
+/* what compose_stop does to each container, and to which */
+struct compose_stop_opts {
+	int timeout; /* seconds before SIGKILL; -1: each container's own (stop_grace_period) */
+	int remove;  /* down: each container removed once stopped */
+	int volumes; /* with remove: its anonymous volumes too */
+	int orphans; /* the containers of services P no longer has: taken too (first) */
+};
+/* compose stop / down / an interrupted up: the containers of SERVICES (all when NSERVICES
+ * is 0) stopped, dependents first: one dependency level at a time, every container of a
+ * level at once (a process each), so a container ignoring its stop signal costs its
+ * timeout once per level. " Container NAME  Stopping/Stopped" on stderr. 0, or -1 with err
+ * when one failed (each said on stderr; the others are still done). (stop.c) */
+int compose_stop(struct compose_project *p, const char *const *services, size_t nservices,
+		 const struct compose_stop_opts *so, struct mr_err *err);
 /* compose ps: the project's containers (ALL: stopped ones too) as a table, their IDs
- * (QUIET) or their services (SERVICES). */
-int compose_ps(struct compose_project *p, int all, int quiet, int services, FILE *out,
+ * (QUIET), their services (SERVICES), or with JSON one object a line as docker compose's
+ * --format json. */
+int compose_ps(struct compose_project *p, int all, int quiet, int services, int json, FILE *out,
 	       struct mr_err *err);
 
 /* compose run: a one-off container of SERVICE (PROJECT-SERVICE-run-HEX, labelled oneoff
@@ -502,6 +544,24 @@ int compose_port(struct compose_project *p, int argc, char **argv);
 /* logs [-f] [-t] [--tail N] [--no-color] [SERVICE...]: each container's log at once,
  * each line behind "NAME | " (coloured on a terminal) */
 int compose_logs(struct compose_project *p, int argc, char **argv);
+/* `logs OPTS NAME` run in a child, its output copied to stdout a line at a time behind
+ * PREFIX (one write a line, so that the lines of several containers interleave whole);
+ * returns that child's exit status. For a process of its own (logs, foreground up). */
+int compose_log_relay(char **opts, size_t nopts, const char *name, const char *prefix);
+/* "NAME | " padded to WIDTH, in the Ith colour when COLOUR (a terminal), in A */
+char *compose_log_prefix(struct compose_arena *a, const char *name, size_t i, size_t width,
+			 int colour);
+
+/* ---- the services' images (images.c) ------------------------------------------------------ */
+
+/* pull [SERVICE...], push [SERVICE...]: the image verb over each service's `image:` */
+int compose_pull_images(struct compose_project *p, int argc, char **argv);
+int compose_push_images(struct compose_project *p, int argc, char **argv);
+/* images [-q] [SERVICE...]: the image of each of the project's containers */
+int compose_images(struct compose_project *p, int argc, char **argv);
+/* down --rmi: the images up built (no `image:`), or with ALL every service's; 0, or -1
+ * when one could not go (said on stderr) */
+int compose_remove_images(struct compose_project *p, int all);
 
 /* ---- the commands (commands.c) ------------------------------------------------------------ */
 

@@ -258,45 +258,10 @@ int compose_orphans(struct compose_project *p, int remove, struct mr_err *err)
 int compose_down(struct compose_project *p, int timeout, int volumes, int remove_orphans,
 		 struct mr_err *err)
 {
-	char **ids = compose_project_ids(p->name, err);
-	if (!ids)
-		return -1;
-	size_t *order = compose_dependency_order(p);
-	int rc = 0;
-	/* dependents first: the reverse of up's order, then the orphans (with the flag) */
-	for (size_t k = p->nservices + 1; order && k-- > 0;) {
-		const char *svc = k < p->nservices ? p->services[order[k]].name : NULL;
-		for (size_t i = 0; ids[i]; i++) {
-			struct container c;
-			struct mr_err e = {0};
-			if (container_open(containers_root(), ids[i], true, &c, &e) < 0)
-				continue;
-			const char *ls = label_of(c.rec, L_SERVICE);
-			int orphan = !ls || !compose_service_find(p, ls);
-			/* a copy: removing the container lets its record go */
-			char nm[256];
-			const char *rn = json_string_value(json_object_get(c.rec, "Name"));
-			snprintf(nm, sizeof(nm), "%s", rn ? rn + (rn[0] == '/') : ids[i]);
-			if ((svc && ls && !strcmp(ls, svc)) || (!svc && orphan && remove_orphans)) {
-				if (container_stop(&c, timeout, &e) < 0 ||
-				    container_remove(&c, false, volumes, &e) < 0) {
-					fprintf(stderr, "minirun: %s\n", e.msg);
-					rc = -1;
-				} else {
-					fprintf(stderr, " Container %s  Removed\n", nm);
-				}
-			} else if (!svc && orphan) {
-				fprintf(stderr,
-					"Found orphan container (%s) for this project; remove it "
-					"with --remove-orphans\n",
-					nm);
-			}
-			container_close(&c);
-		}
-	}
-	free(order);
-	container_ids_free(ids);
-	if (rc < 0)
+	/* dependents first, a level at once (stop.c), then the networks and volumes */
+	struct compose_stop_opts so = {
+		.timeout = timeout, .remove = 1, .volumes = volumes, .orphans = remove_orphans};
+	if (compose_stop(p, NULL, 0, &so, err) < 0)
 		return mr_fail(err, 0, "down: some containers were not removed");
 	for (size_t i = 0; i < p->nnetworks; i++) {
 		const struct compose_network *n = &p->networks[i];
@@ -323,13 +288,45 @@ int compose_down(struct compose_project *p, int timeout, int volumes, int remove
 	return 0;
 }
 
-int compose_ps(struct compose_project *p, int all, int quiet, int services, FILE *out,
+/* one container as a line of `compose ps --format json`: docker compose's keys */
+static void ps_json(struct container *c, const char *project, FILE *out)
+{
+	json_t *state = json_object_get(c->rec, "State"), *cfg = json_object_get(c->rec, "Config");
+	const char *nm = json_string_value(json_object_get(c->rec, "Name"));
+	const char *hs =
+		json_string_value(json_object_get(json_object_get(state, "Health"), "Status"));
+	const char *svc = label_of(c->rec, L_SERVICE);
+	json_t *cmd = json_object_get(cfg, "Cmd");
+	char *command = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&command, &len);
+	for (size_t i = 0; m && i < json_array_size(cmd); i++)
+		fprintf(m, "%s%s", i ? " " : "", json_string_value(json_array_get(cmd, i)));
+	if (m)
+		fclose(m);
+	json_t *j = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:s, s:s, s:I, s:s?}", "ID", c->id,
+			      "Name", nm ? nm + (nm[0] == '/') : c->id, "Image",
+			      json_string_value(json_object_get(cfg, "Image")), "Command",
+			      command ? command : "", "Project", project, "Service", svc ? svc : "",
+			      "State", container_status(c), "Health", hs ? hs : "", "ExitCode",
+			      json_integer_value(json_object_get(state, "ExitCode")), "CreatedAt",
+			      json_string_value(json_object_get(c->rec, "Created")));
+	free(command);
+	if (j) {
+		json_object_set(j, "Labels", json_object_get(cfg, "Labels"));
+		json_dumpf(j, out, JSON_COMPACT);
+		fputc('\n', out);
+		json_decref(j);
+	}
+}
+
+int compose_ps(struct compose_project *p, int all, int quiet, int services, int json, FILE *out,
 	       struct mr_err *err)
 {
 	char **ids = compose_project_ids(p->name, err);
 	if (!ids)
 		return -1;
-	if (!quiet && !services)
+	if (!quiet && !services && !json)
 		fprintf(out, "%-30s %-20s %-12s %s\n", "NAME", "IMAGE", "SERVICE", "STATUS");
 	for (size_t i = 0; ids[i]; i++) {
 		struct container c;
@@ -344,6 +341,8 @@ int compose_ps(struct compose_project *p, int all, int quiet, int services, FILE
 			const char *svc = label_of(c.rec, L_SERVICE);
 			if (quiet)
 				fprintf(out, "%s\n", c.id);
+			else if (json)
+				ps_json(&c, p->name, out);
 			else if (services)
 				fprintf(out, "%s\n", svc ? svc : "");
 			else

@@ -672,6 +672,15 @@ static long long service_count(const struct compose_up_opts *uo, const struct co
 	return s->deploy.replicas >= 0 ? s->deploy.replicas : 1;
 }
 
+/* is SERVICE one of those named on up's command line (all when none was) */
+static int named(const struct compose_up_opts *uo, const char *service)
+{
+	for (size_t i = 0; i < uo->nservices; i++)
+		if (!strcmp(uo->services[i], service))
+			return 1;
+	return !uo->nservices;
+}
+
 int compose_up(struct compose_project *p, const struct compose_up_opts *uo, struct mr_err *err)
 {
 	enum compose_recreate recreate = uo->recreate;
@@ -716,8 +725,10 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 	int rc = 0;
 	for (size_t k = 0; rc == 0 && k < p->nservices; k++) {
 		const struct compose_service *s = &p->services[order[k]];
+		if (uo->no_deps && !named(uo, s->name))
+			continue; /* --no-deps: a dependency is neither made nor waited for */
 		/* a dependency that must complete first is waited for, and must exit 0 */
-		for (size_t d = 0; rc == 0 && d < s->depends_on.n; d++) {
+		for (size_t d = 0; !uo->no_deps && rc == 0 && d < s->depends_on.n; d++) {
 			const struct compose_dep *dep = &s->depends_on.v[d];
 			const struct compose_service *ds = compose_service_find(p, dep->service);
 			if (dep->condition == COMPOSE_STARTED || !ds)
@@ -760,6 +771,8 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 	/* --wait: every container running, and healthy where it has a check */
 	for (size_t k = 0; uo->wait && rc == 0 && k < p->nservices; k++) {
 		const struct compose_service *s = &p->services[order[k]];
+		if (uo->no_deps && !named(uo, s->name))
+			continue;
 		long long n = service_count(uo, s);
 		for (long long i = 1; rc == 0 && i <= n; i++)
 			rc = wait_container(container_name_of(p, s, (int)i),

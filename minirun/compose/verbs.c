@@ -15,8 +15,10 @@
  */
 #include "minirun/compose/compose.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -214,10 +216,7 @@ int compose_port(struct compose_project *p, int argc, char **argv)
 
 /* ---- logs ------------------------------------------------------------------------------- */
 
-/* Run `logs OPTS NAME` with its output into a pipe, and copy that to stdout a line at a
- * time behind PREFIX (one write per line, so that lines of several containers interleave
- * whole). Runs in a child of its own; returns the exit status for that child to exit with. */
-static int prefixed_logs(char **opts, size_t nopts, const char *name, const char *prefix)
+int compose_log_relay(char **opts, size_t nopts, const char *name, const char *prefix)
 {
 	int fds[2];
 	if (pipe(fds) < 0)
@@ -226,6 +225,7 @@ static int prefixed_logs(char **opts, size_t nopts, const char *name, const char
 	if (pid < 0)
 		return 1;
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a relay that dies takes its reader along */
 		dup2(fds[1], 1);
 		dup2(fds[1], 2);
 		close(fds[0]);
@@ -264,10 +264,18 @@ static int prefixed_logs(char **opts, size_t nopts, const char *name, const char
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+char *compose_log_prefix(struct compose_arena *a, const char *name, size_t i, size_t width,
+			 int colour)
+{
+	static const int colours[] = {36, 33, 32, 35, 34, 96, 93, 92, 95, 94};
+	return colour ? compose_printf(a, "\033[%dm%-*s |\033[0m ", colours[i % 10], (int)width,
+				       name)
+		      : compose_printf(a, "%-*s | ", (int)width, name);
+}
+
 int compose_logs(struct compose_project *p, int argc, char **argv)
 {
 	static const char *const takes[] = {"--tail", "-n", "--since", "--until", NULL};
-	static const int colours[] = {36, 33, 32, 35, 34, 96, 93, 92, 95, 94};
 	struct compose_arena *a = &p->arena;
 	struct compose_strv opts = {0}, services = {0}, names;
 	int colour = isatty(1);
@@ -293,12 +301,12 @@ int compose_logs(struct compose_project *p, int argc, char **argv)
 	fflush(stdout);
 	pid_t *kids = compose_alloc(a, (names.n + 1) * sizeof(pid_t));
 	for (size_t i = 0; i < names.n; i++) {
-		char *prefix = colour ? compose_printf(a, "\033[%dm%-*s |\033[0m ", colours[i % 10],
-						       (int)width, names.v[i])
-				      : compose_printf(a, "%-*s | ", (int)width, names.v[i]);
+		char *prefix = compose_log_prefix(a, names.v[i], i, width, colour);
 		kids[i] = fork();
-		if (kids[i] == 0)
-			_exit(prefixed_logs(opts.v, opts.n, names.v[i], prefix));
+		if (kids[i] == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			_exit(compose_log_relay(opts.v, opts.n, names.v[i], prefix));
+		}
 	}
 	int rc = 0;
 	for (size_t i = 0; i < names.n; i++) {

@@ -115,12 +115,20 @@ caller_main(const char *oci, const char *id, int memfd, int pipe_w, struct exec_
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL); /* the probe inherits our mask */
+	/* under -v, the runtime narrates its exec (and the process it forks, until it
+	 * executes the probe): on the monitor's stderr, kept as fd 4, not into the pipe that
+	 * is the probe's Output */
+	int said = mr_verbose ? fcntl(2, F_DUPFD_CLOEXEC, 5) : -1;
 	int null = open("/dev/null", O_RDONLY);
 	dup2(null, 0);
 	dup2(pipe_w, 1);
 	dup2(pipe_w, 2);
 	dup2(memfd, 3);
-	syscall(SYS_close_range, 4U, ~0U, 0U);
+	if (said >= 0 && dup3(said, 4, O_CLOEXEC) == 4)
+		mr_say_fd = 4;
+	else
+		mr_verbose = 0; /* nowhere else to say it: not said */
+	syscall(SYS_close_range, mr_say_fd == 4 ? 5U : 4U, ~0U, 0U);
 	snprintf(pfile, sizeof(pfile), "/proc/self/fd/3");
 	struct ctr_exec_opts x = {.id = id, .process_file = pfile};
 	if (ctr_exec(oci, &x, &st, &err) < 0) {
