@@ -185,7 +185,10 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	if (create(&o, &c, &err) < 0) {
+		/* docker's CLI adds where to look to any error of run before the start (a
+		 * name in use, a missing image); `create` does not */
 		rc = fail(&err, MR_EXIT_RUNTIME);
+		fprintf(stderr, "See 'minirun run --help'.\n");
 		goto out;
 	}
 	if (container_start(&c, !o.detach, &err) < 0) {
