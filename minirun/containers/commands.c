@@ -23,6 +23,7 @@
 #include "minirun/containers/lifecycle.h"
 #include "minirun/image/image.h"
 #include "minirun/image/registry.h" /* registry_curl_load: --pull */
+#include "minirun/network/network.h"
 #include "lib/sig.h"
 
 #include <errno.h>
@@ -185,7 +186,17 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	if (create(&o, &c, &err) < 0) {
+		/* docker's CLI adds where to look to an error of run's create step (a name
+		 * in use, a missing image); `create` does not, nor does run for a network that
+		 * is not there (docker finds that out at the start, minirun at the create) */
 		rc = fail(&err, MR_EXIT_RUNTIME);
+		json_t *net = o.network ? network_load(network_root(), o.network, NULL) : NULL;
+		bool no_net = o.network && !net && strcmp(o.network, "host") &&
+			      strcmp(o.network, "none") && strcmp(o.network, "bridge") &&
+			      strcmp(o.network, "default") && strncmp(o.network, "container:", 10);
+		json_decref(net);
+		if (!no_net)
+			fprintf(stderr, "See 'minirun run --help'.\n");
 		goto out;
 	}
 	if (container_start(&c, !o.detach, &err) < 0) {

@@ -154,7 +154,27 @@ int cmd_inspect(int argc, char **argv)
 		bool no_health = tmpl && json_is_object(state) && !json_object_get(state, "Health");
 		if (no_health)
 			json_object_set_new(state, "Health", json_null());
+		/* likewise a mount's Name and Driver: fields of docker's MountPoint that its JSON
+		 * leaves out when empty (a bind has neither), "" to a template */
+		static const char *const omitted[] = {"Name", "Driver"};
+		json_t *added = json_array(), *m;
+		size_t k;
+		json_array_foreach(tmpl ? json_object_get(c.rec, "Mounts") : NULL, k, m)
+		{
+			for (size_t f = 0; f < 2 && json_is_object(m); f++)
+				if (!json_object_get(m, omitted[f])) {
+					json_object_set_new(m, omitted[f], json_string(""));
+					json_array_append_new(added, json_pack("{s:O, s:s}", "m", m,
+									       "f", omitted[f]));
+				}
+		}
 		char *s = tmpl ? mr_tmpl_render(tmpl, c.rec, NULL, &err) : NULL;
+		json_array_foreach(added, k, m)
+		{
+			json_object_del(json_object_get(m, "m"),
+					json_string_value(json_object_get(m, "f")));
+		}
+		json_decref(added);
 		if (no_health)
 			json_object_del(state, "Health");
 		if (s)

@@ -619,7 +619,12 @@ int container_net_connect(const char *root, const char *ref, const char *net,
 	const char *mode = network_mode(c.rec);
 	int r = -1;
 	pid_t pid = container_pid(&c);
-	if (!mode_connects(mode))
+	/* docker's daemon's words for each mode that has no network of its own to add to */
+	if (!strcmp(mode, "none"))
+		mr_fail(err, 0,
+			"container cannot be connected to multiple networks with one of the "
+			"networks in private (none) mode");
+	else if (!mode_connects(mode))
 		mr_fail(err, 0,
 			"container sharing network namespace with another container or host "
 			"cannot be connected to any other network");

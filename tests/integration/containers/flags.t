@@ -13,7 +13,8 @@ pull_never_and_missing() {
 	ct_host '
 		out=$(mr run --rm --network none --pull never nosuchimage true 2>&1); rc=$?
 		[ $rc = 125 ] || die "--pull never, no image: exit $rc: $out"
-		[ "$out" = "minirun: No such image: nosuchimage:latest" ] || die "never: $out"
+		[ "$out" = "minirun: No such image: nosuchimage:latest
+See '"'"'minirun run --help'"'"'." ] || die "never: $out"
 		out=$(mr run --rm --network none --pull never busybox echo here 2>&1) ||
 			die "--pull never, image here: $out"
 		[ "$out" = here ] || die "never, here: $out"
