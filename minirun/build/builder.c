@@ -303,7 +303,22 @@ static int do_from(struct builder *b, const struct df_instr *in, struct strv *gl
 		return -1;
 	bld_say(b, "#%d [%s%d/%d] FROM %s\n", ++b->vertex, b->label, ++b->step, b->nsteps, name);
 	int j = find_stage(b, name, b->cur);
-	if (j >= 0) { /* an earlier stage: where it ended */
+	if (j < 0 && !strcasecmp(name, "scratch")) {
+		/* the empty image: no layer, a config with nothing in it but the platform (a
+		 * stage that only COPYs a static program in; a RUN there finds no shell, as in
+		 * docker) */
+		char os[32], arch[32], variant[32];
+		if (image_platform(NULL, os, arch, variant, b->err) < 0)
+			return -1;
+		b->s.config = json_pack("{s:s, s:s, s:{}, s:{s:s, s:[]}, s:[]}", "architecture",
+					arch, "os", os, "config", "rootfs", "type", "layers",
+					"diff_ids", "history");
+		if (b->s.config && variant[0])
+			json_object_set_new(b->s.config, "variant", json_string(variant));
+		b->s.layers = json_array();
+		b->s.image[0] = '\0';
+		snprintf(b->key, sizeof(b->key), "scratch");
+	} else if (j >= 0) { /* an earlier stage: where it ended */
 		struct stage *from = &b->stages[j];
 		b->s.config = json_deep_copy(from->s.config);
 		b->s.layers = json_deep_copy(from->s.layers);

@@ -277,6 +277,15 @@ int step_run(const struct store *st, const struct bstate *s, char *const *argv, 
 	     const char *network, int *code, struct layer_digests *ld, struct mr_err *err)
 {
 	json_t *cfg = json_object_get(s->config, "config");
+	/* a stage FROM scratch with nothing copied in yet has no file at all, so no program to
+	 * run: BuildKit's runc fails to exec it; say what is missing instead of what the
+	 * overlay of zero layers would (a mount error) */
+	if (json_array_size(json_object_get(json_object_get(s->config, "rootfs"), "diff_ids")) == 0)
+		return mr_fail(
+			err, 0,
+			"RUN in an empty image (FROM scratch): there is no '%s' to run; COPY "
+			"a program in first, or build FROM an image that has one",
+			argv[0]);
 	const char *wd = json_string_value(json_object_get(cfg, "WorkingDir"));
 	const char *user = json_string_value(json_object_get(cfg, "User"));
 	struct container_opts o = {

@@ -437,4 +437,30 @@ ignored_dir_with_exception() {
 	'
 }
 t ".dockerignore: an excluded dir stays out even when a ! exception is listed" ignored_dir_with_exception
+
+# FROM scratch: the empty image, for a stage that only copies a program in (the classic
+# static-binary multi-stage build); a RUN there has nothing to run and says so
+from_scratch() {
+	ct_need
+	mkdir -p "$T_DIR/sc"
+	printf 'FROM busybox AS b\nRUN echo built > /out\nFROM scratch\nCOPY --from=b /bin/busybox /bin/busybox\nCOPY --from=b /out /out\nCMD ["/bin/busybox", "cat", "/out"]\n' >"$T_DIR/sc/Dockerfile"
+	printf 'FROM scratch\nRUN true\n' >"$T_DIR/sc/Dockerfile.run"
+	export C="$T_DIR/sc"
+	ct_host '
+		mr build -q -t sc "$C" >/dev/null 2>"$R.out" || die "build: $(cat "$R.out")"
+		echo "run: $(mr run --rm --network none sc)"
+		echo "layers: $(mr image inspect -f "{{len .RootFS.Layers}} {{.Os}}" sc)"
+		mr build -f "$C/Dockerfile.run" "$C" >/dev/null 2>"$R.err"
+		echo "rc=$?"
+		tail -n 1 "$R.err" | sed "s/^/err: /"
+		mr rmi sc >/dev/null
+		ct_noleaks
+	' >"$T_DIR/out" 2>&1 || t_fail "$(cat "$T_DIR/out")"
+	out=$(cat "$T_DIR/out")
+	t_match "$out" '^run: built$' "the program copied into an empty image runs"
+	t_match "$out" '^layers: 2 linux$' "two layers (the two COPYs), the platform in the config"
+	t_match "$out" '^rc=1$' "RUN in an empty stage fails the build"
+	t_match "$out" "^err: minirun: RUN in an empty image \(FROM scratch\): there is no '/bin/sh' to run"
+}
+t "FROM scratch: an empty base that COPY fills; RUN there says there is nothing to run" from_scratch
 t_end
