@@ -315,7 +315,7 @@ int cmd_commit(int argc, char **argv)
 		return 1;
 	container_oci_root(c.root, oci, sizeof(oci));
 	bool paused = false;
-	if (pause && !strcmp(container_status(&c), "running")) {
+	if (pause && container_status(&c) == CONTAINER_RUNNING) {
 		mr_say("pause %s while its upper dir is read", c.id);
 		if (ctr_pause(oci, c.id, true, &err) < 0) {
 			fprintf(stderr, "minirun: pause the container for the commit: %s\n",

@@ -50,29 +50,32 @@ static bool time_set(const char *t)
 	return t && *t && strncmp(t, "0001-01-01", 10) != 0;
 }
 
-void info_status(json_t *state, const char *status, char *buf, size_t len)
+void info_status(const struct container_record *r, enum container_state status, char *buf,
+		 size_t len)
 {
 	char ago[64];
-	long long code = json_integer_value(json_object_get(state, "ExitCode"));
-	const char *started = str(state, "StartedAt"), *finished = str(state, "FinishedAt");
-	if (!strcmp(status, "running") || !strcmp(status, "paused")) {
+	long long code = r->state.exit_code;
+	const char *started = r->state.started_at ? r->state.started_at : "";
+	const char *finished = r->state.finished_at ? r->state.finished_at : "";
+	if (status == CONTAINER_RUNNING || status == CONTAINER_PAUSED) {
 		/* docker's: "(Paused)", else the health check's "(healthy)", "(unhealthy)",
 		 * "(health: starting)" */
-		const char *health = str(json_object_get(state, "Health"), "Status");
+		enum container_health health = r->state.health;
 		char tail[32] = "";
-		if (!strcmp(status, "paused"))
+		if (status == CONTAINER_PAUSED)
 			snprintf(tail, sizeof(tail), " (Paused)");
-		else if (*health)
+		else if (health != CONTAINER_HEALTH_NONE)
 			snprintf(tail, sizeof(tail), " (%s%s)",
-				 !strcmp(health, "starting") ? "health: " : "", health);
+				 health == CONTAINER_HEALTH_STARTING ? "health: " : "",
+				 container_health_name(health));
 		since(started, ago, sizeof(ago));
 		snprintf(buf, len, "Up %s%s", ago, tail);
-	} else if (!strcmp(status, "restarting")) {
+	} else if (status == CONTAINER_RESTARTING) {
 		fmt_since(finished, ago, sizeof(ago));
 		snprintf(buf, len, "Restarting (%lld) %s", code, ago);
-	} else if (!strcmp(status, "dead")) {
+	} else if (status == CONTAINER_DEAD) {
 		snprintf(buf, len, "Dead");
-	} else if (!strcmp(status, "created") || !time_set(started)) {
+	} else if (status == CONTAINER_CREATED || !time_set(started)) {
 		snprintf(buf, len, "Created");
 	} else if (!time_set(finished)) {
 		snprintf(buf, len, "Exited (%lld)", code);
@@ -254,17 +257,14 @@ void info_ports(json_t *ports, char *buf, size_t len)
 	free(v);
 }
 
-void info_command(json_t *rec, bool notrunc, char *buf, size_t len)
+void info_command(const struct container_record *r, bool notrunc, char *buf, size_t len)
 {
 	char cmd[4096];
-	size_t used = (size_t)snprintf(cmd, sizeof(cmd), "%s", str(rec, "Path"));
-	size_t i;
-	json_t *a;
+	size_t used = (size_t)snprintf(cmd, sizeof(cmd), "%s", r->path ? r->path : "");
 	/* as docker's daemon writes Command: an argument with a space in single quotes,
 	 * nothing else escaped ("sh -c 'exit 4'") */
-	json_array_foreach(json_object_get(rec, "Args"), i, a)
-	{
-		const char *v = json_string_value(a) ? json_string_value(a) : "";
+	for (size_t i = 0; r->args && r->args[i]; i++) {
+		const char *v = r->args[i];
 		const char *q = strchr(v, ' ') ? "'" : "";
 		if (used < sizeof(cmd))
 			used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, " %s%s%s", q, v,

@@ -64,8 +64,8 @@ int cmd_port(int argc, char **argv)
 	struct container c;
 	if (info_open(argv[1], false, &c) < 0)
 		return 1;
-	const char *status = container_status(&c);
-	bool up = !strcmp(status, "running") || !strcmp(status, "paused");
+	enum container_state status = container_status(&c);
+	bool up = status == CONTAINER_RUNNING || status == CONTAINER_PAUSED;
 	json_t *ports = json_object_get(json_object_get(c.rec, "NetworkSettings"), "Ports");
 	struct port_row rows[256];
 	size_t n = 0;
