@@ -234,7 +234,7 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 			     const char *image_ref, const char *image_id, json_t *image_config,
 			     struct mr_err *err);
 
-/* ---- lifecycle (lifecycle.c, rootfs.c, monitor.c) ----------------------------------------- */
+/* ---- lifecycle (lifecycle.c, monitor.c; the rootfs: minirun/bundle/rootfs.c) ------------- */
 
 /* container_create - everything `create` does: resolve the image, claim the name, write the
  * record and the `image` file (the image store's in-use mark), make the upper/work dirs,

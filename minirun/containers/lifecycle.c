@@ -138,6 +138,15 @@ pid_t container_pid(struct container *c)
 	return c->r.state.pid;
 }
 
+struct bundle_rootfs container_rootfs(const struct container *c)
+{
+	return (struct bundle_rootfs){.store = c->root,
+				      .dir = c->dir,
+				      .id = c->id,
+				      .image = c->r.image,
+				      .lowers = c->r.mr.lower_dirs};
+}
+
 /* ---- create ------------------------------------------------------------------------------- */
 
 /* the name container_new claimed (generated or given), for the record */
@@ -188,7 +197,7 @@ static void rec_paths(struct container *c)
 /* the image's layer directories, top-most first: as docker's inspect shows them (one
  * string), and as the monitor mounts them (an array: a path may hold a ':'). The monitor
  * reads them here instead of opening the image store, which would verify the image's
- * blobs once more (rootfs.c). */
+ * blobs once more (bundle/rootfs.c). */
 static void rec_lowers(struct container *c, char **lowers)
 {
 	json_t *arr = json_array();
@@ -270,7 +279,7 @@ fail:
 	image_lowerdirs_free(lowers);
 	container_volumes_down(c, true, NULL);
 	container_release_name(root, c->id);
-	rootfs_remove_dir(c, NULL);
+	bundle_dir_remove(c->dir, NULL);
 	container_close(c);
 	return -1;
 }
@@ -330,7 +339,7 @@ void container_cleanup(struct container *c)
 		container_net_down(c, NULL);
 	if (c->r.mr.broken)
 		forget_by_id(c);
-	rootfs_umount(c, NULL);
+	bundle_rootfs_umount(c->dir, NULL);
 	enum container_state s = c->r.state.status;
 	if (c->r.state.present && s != CONTAINER_CREATED && s != CONTAINER_EXITED) {
 		/* nobody saw the exit (the monitor, its parent, was gone): docker's code for a
@@ -533,7 +542,7 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 		return -1;
 	if (container_release_name(c->root, c->id) < 0)
 		return mr_fail(err, errno, "release the name of %.12s", c->id);
-	if (rootfs_remove_dir(c, err) < 0)
+	if (bundle_dir_remove(c->dir, err) < 0)
 		return -1;
 	mr_say("removed %s", c->dir);
 	return 0;

@@ -1,5 +1,5 @@
 /*
- * minirun/containers/lifecycle.h - what store.c, rootfs.c, monitor.c and lifecycle.c share
+ * minirun/containers/lifecycle.h - what store.c, monitor.c and lifecycle.c share
  * (private to the lifecycle: other parts code against containers.h only).
  *
  * See: README.md here, "The steps of run" and "How rm -f undoes them".
@@ -16,15 +16,9 @@ void container_sweep_temps(struct container *c);
 /* store.c: give up every name claim that holds ID. Safe to repeat. */
 int container_release_name(const char *root, const char *id);
 
-/* rootfs.c: mount the overlay (the record's Image's layers + diff/) on merged/ */
-int rootfs_mount(struct container *c, struct mr_err *err);
-/* rootfs.c: unmount merged/ if mounted (every stacked mount); safe to repeat */
-int rootfs_umount(struct container *c, struct mr_err *err);
-/* rootfs.c: write hostname, resolv.conf and (if missing) hosts beside the record */
-int rootfs_files(struct container *c, struct mr_err *err);
-/* rootfs.c: remove the container's directory, never crossing into a mount; -1 with err
- * when something is still mounted there */
-int rootfs_remove_dir(struct container *c, struct mr_err *err);
+/* the rootfs of C for minirun/bundle's rootfs.c (bundle_rootfs_mount, bundle_files): its
+ * directory and the record's image and layers; valid while c->r is */
+struct bundle_rootfs container_rootfs(const struct container *c);
 
 /* monitor.c: fork the monitor (double fork, setsid) and wait until it says the container
  * runs (0) or failed (-1, err with errnum ENOENT/EACCES for 127/126). The caller holds the

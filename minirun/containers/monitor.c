@@ -10,7 +10,7 @@
  *
  * One start of the container, in order (README.md, "The steps of run"):
  *
- *	mount      the overlay rootfs (rootfs.c)
+ *	mount      the overlay rootfs (bundle/rootfs.c)
  *	files      hostname, resolv.conf, hosts
  *	config     bundle/config.json (container_oci_config)
  *	io         the stdio pipes or pty, the log, the attach socket (io_prepare)
@@ -315,7 +315,7 @@ static void teardown(struct mon *m)
 {
 	container_net_down(m->c, NULL);
 	ctr_delete(m->oci, m->c->id, true, NULL);
-	rootfs_umount(m->c, NULL);
+	bundle_rootfs_umount(m->c->dir, NULL);
 }
 
 /*
@@ -335,10 +335,13 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	bool io_made = false, oci_failed = false;
 
 	container_step("mount");
-	if (rootfs_mount(c, err) < 0)
+	struct bundle_rootfs fs = container_rootfs(c);
+	if (bundle_rootfs_mount(&fs, err) < 0)
 		goto fail;
 	container_step("files");
-	if (rootfs_files(c, err) < 0)
+	const char *mode = c->r.host.network_mode;
+	if (bundle_files(&fs, c->r.config.hostname, mode && !strcmp(mode, "host"),
+			 c->r.config.working_dir, err) < 0)
 		goto fail;
 	container_step("config");
 	if (write_bundle(m, err) < 0)

@@ -1,5 +1,6 @@
 /*
- * minirun/containers/rootfs.c - a container's root filesystem and its /etc files.
+ * minirun/bundle/rootfs.c - the bundle's root filesystem (the image's layers as an overlay
+ * mount) and the /etc files beside config.json.
  *
  * The rootfs is an overlay: the image's unpacked layers (shared by every container of the
  * image, read-only) as the lowers, the container's own diff/ as the upper, work/ as
@@ -14,12 +15,16 @@
  * inside the rootfs, as docker does (`-w /srv/app` just works), every step resolved inside
  * the rootfs so that a symlink in the image can't make it elsewhere.
  *
+ * Everything here works on the container's directory DIR (ROOT/containers/ID: diff/, work/,
+ * merged/, hostname, resolv.conf, hosts) and on values the caller read from the record; the
+ * bundle knows neither the record nor the container store (containers/ calls these).
+ *
  * See: unionfs/overlay.h; Documentation/filesystems/overlayfs.rst; resolv.conf(5);
  *      docker's libnetwork/resolvconf (the loopback-nameserver rule).
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/containers/lifecycle.h"
+#include "minirun/bundle/bundle.h"
 #include "minirun/image/image.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/rootless/rootless.h"
@@ -35,10 +40,10 @@
 #include <unistd.h>
 
 /* The image's layers, top-most first, into *DIRS (image_lowerdirs_free). create recorded
- * them (Minirun.LowerDirs): each must still be a directory, as the image store keeps the
- * layers of an image a container uses. A record without them (made by an older minirun)
- * asks the store, by image ID, not by the name given to run: a tag moved since keeps this
- * container's layers. */
+ * them (the record's Minirun.LowerDirs, B->lowers): each must still be a directory, as the
+ * image store keeps the layers of an image a container uses. A record without them (made by
+ * an older minirun) asks the store, by image ID, not by the name given to run: a tag moved
+ * since keeps this container's layers. */
 /* Is DIR ROOT/layers/sha256/<64 hex>, a layer of this store? Anything else in the record
  * (a store moved elsewhere, a hand-edited record) goes back to the store's own answer. */
 static bool is_layer_dir(const char *root, const char *dir)
@@ -50,15 +55,16 @@ static bool is_layer_dir(const char *root, const char *dir)
 	return strlen(hex) == 64 && strspn(hex, "0123456789abcdef") == 64;
 }
 
-static int lowerdirs(struct container *c, char ***dirs, struct mr_err *err)
+static int lowerdirs(const struct bundle_rootfs *b, char ***dirs, struct mr_err *err)
 {
-	json_t *rec = rec_get(c->rec, "Minirun", "LowerDirs");
-	size_t i, n = json_array_size(rec);
+	size_t i, n = 0;
+	while (b->lowers && b->lowers[n])
+		n++;
 	char **v = n ? calloc(n + 1, sizeof(*v)) : NULL;
 	for (i = 0; v && i < n; i++) {
 		struct stat sb;
-		const char *d = json_string_value(json_array_get(rec, i));
-		if (!d || !is_layer_dir(c->root, d) || stat(d, &sb) < 0 || !S_ISDIR(sb.st_mode) ||
+		const char *d = b->lowers[i];
+		if (!is_layer_dir(b->store, d) || stat(d, &sb) < 0 || !S_ISDIR(sb.st_mode) ||
 		    !(v[i] = strdup(d)))
 			break;
 	}
@@ -68,29 +74,36 @@ static int lowerdirs(struct container *c, char ***dirs, struct mr_err *err)
 	}
 	image_lowerdirs_free(v);
 	struct store st;
-	const char *image = json_string_value(json_object_get(c->rec, "Image"));
+	const char *image = b->image;
 	if (!image)
-		return mr_fail(err, 0, "container %.12s: its record names no image", c->id);
-	if (store_open(&st, c->root, err) < 0)
+		return mr_fail(err, 0, "container %.12s: its record names no image", b->id);
+	if (store_open(&st, b->store, err) < 0)
 		return -1;
 	int rc = image_lowerdirs(&st, image, dirs, NULL, err);
 	store_close(&st);
 	return rc;
 }
 
-int rootfs_mount(struct container *c, struct mr_err *err)
+/* DIR/NAME into buf */
+static char *in_dir(const char *dir, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+	return buf;
+}
+
+int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err)
 {
 	char merged[4400], upper[4400], work[4400];
 	char **dirs = NULL;
-	int rc = lowerdirs(c, &dirs, err);
+	int rc = lowerdirs(b, &dirs, err);
 	if (rc < 0)
 		return -1;
 	size_t n = 0;
 	while (dirs[n])
 		n++;
-	container_path(c, "merged", merged, sizeof(merged));
-	container_path(c, "diff", upper, sizeof(upper));
-	container_path(c, "work", work, sizeof(work));
+	in_dir(b->dir, "merged", merged, sizeof(merged));
+	in_dir(b->dir, "diff", upper, sizeof(upper));
+	in_dir(b->dir, "work", work, sizeof(work));
 	if (mkdir(merged, 0755) < 0 && errno != EEXIST) {
 		image_lowerdirs_free(dirs);
 		return mr_fail(err, errno, "mkdir '%s'", merged);
@@ -105,10 +118,10 @@ int rootfs_mount(struct container *c, struct mr_err *err)
 	return rc;
 }
 
-int rootfs_umount(struct container *c, struct mr_err *err)
+int bundle_rootfs_umount(const char *dir, struct mr_err *err)
 {
 	char merged[4400];
-	container_path(c, "merged", merged, sizeof(merged));
+	in_dir(dir, "merged", merged, sizeof(merged));
 	/* MNT_DETACH: a process that still has a cwd inside must not keep the rm from going on;
 	 * loop, in case a killed monitor's restart stacked a second mount on the first */
 	for (int i = 0; i < 16; i++) {
@@ -167,29 +180,28 @@ static int workdir_make(const char *root, const char *dir, struct mr_err *err)
 	return 0;
 }
 
-int rootfs_files(struct container *c, struct mr_err *err)
+int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_network,
+		 const char *workdir, struct mr_err *err)
 {
 	char path[4400];
-	const char *mode =
-		json_string_value(rec_get(c->rec, "HostConfig", "NetworkMode")) ?: "bridge";
-	const char *host = json_string_value(rec_get(c->rec, "Config", "Hostname"));
+	const char *host = hostname;
 	char text[300];
-	snprintf(text, sizeof(text), "%.255s\n", host && *host ? host : c->id);
+	snprintf(text, sizeof(text), "%.255s\n", host && *host ? host : b->id);
 	if (!(host && *host))
 		text[12] = '\n', text[13] = 0; /* docker's default: the short ID */
-	if (mr_replace_file(container_path(c, "hostname", path, sizeof(path)), text, 0644, err) < 0)
+	if (mr_replace_file(in_dir(b->dir, "hostname", path, sizeof(path)), text, 0644, err) < 0)
 		return -1;
-	_cleanup_free_ char *resolv = resolv_text(!strcmp(mode, "host"));
+	_cleanup_free_ char *resolv = resolv_text(host_network);
 	if (!resolv)
 		return mr_fail(err, ENOMEM, "resolv.conf");
-	if (mr_replace_file(container_path(c, "resolv.conf", path, sizeof(path)), resolv, 0644,
-			    err) < 0)
+	if (mr_replace_file(in_dir(b->dir, "resolv.conf", path, sizeof(path)), resolv, 0644, err) <
+	    0)
 		return -1;
-	const char *wd = json_string_value(rec_get(c->rec, "Config", "WorkingDir"));
+	const char *wd = workdir;
 	if (wd && *wd && strcmp(wd, "/") != 0 &&
-	    workdir_make(container_path(c, "merged", path, sizeof(path)), wd, err) < 0)
+	    workdir_make(in_dir(b->dir, "merged", path, sizeof(path)), wd, err) < 0)
 		return -1;
-	container_path(c, "hosts", path, sizeof(path));
+	in_dir(b->dir, "hosts", path, sizeof(path));
 	if (access(path, F_OK) == 0)
 		return 0;
 	_cleanup_free_ char *hosts = network_hosts_format(NULL, 0);
@@ -208,16 +220,15 @@ static int rm_one(const char *path, const struct stat *st, int type, struct FTW 
 	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
-int rootfs_remove_dir(struct container *c, struct mr_err *err)
+int bundle_dir_remove(const char *dir, struct mr_err *err)
 {
 	struct stat st;
-	if (lstat(c->dir, &st) < 0)
-		return errno == ENOENT ? 0 : mr_fail(err, errno, "stat '%s'", c->dir);
+	if (lstat(dir, &st) < 0)
+		return errno == ENOENT ? 0 : mr_fail(err, errno, "stat '%s'", dir);
 	/* FTW_MOUNT: never walk into a mount (merged/ still mounted would mean deleting the
 	 * files through the overlay); FTW_PHYS: never follow a symlink out */
 	top_dev = st.st_dev;
-	if (nftw(c->dir, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 ||
-	    access(c->dir, F_OK) == 0)
-		return mr_fail(err, errno ? errno : EBUSY, "remove '%s'", c->dir);
+	if (nftw(dir, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 || access(dir, F_OK) == 0)
+		return mr_fail(err, errno ? errno : EBUSY, "remove '%s'", dir);
 	return 0;
 }
