@@ -113,6 +113,18 @@ struct container_label {
 	char *key, *value;
 };
 
+/* one entry of Mounts, docker's MountPoint */
+struct container_mount {
+	char *type;        /* "bind", "volume", "tmpfs" */
+	char *name;        /* a volume's name; NULL for the others (no Name key) */
+	char *source;      /* the host path */
+	char *destination; /* the path in the container */
+	char *driver;      /* "local" for a volume; NULL for the others */
+	char *mode;        /* "", "ro", "z" */
+	bool rw;
+	char *propagation; /* a bind's ("rprivate"), else "" */
+};
+
 /*
  * struct container_record - container.json as the front end reads and changes it: every
  * field a command decides by (state, names, IDs, pids, exit codes, health, restart policy,
@@ -165,6 +177,9 @@ struct container_record {
 		pid_t monitor_pid;
 		char **lower_dirs; /* the image's layer dirs, top first; NULL: ask the store */
 	} mr;
+	struct container_mount *mounts; /* Mounts, in the record's order */
+	size_t nmounts;
+	bool has_mounts; /* the record has Mounts (a broken or half-made one has not) */
 };
 
 /* container_record_from_json - fill R from the tree REC (borrowed); -1 with err on ENOMEM */
@@ -172,6 +187,8 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 /* container_record_to_json - write R's fields into the tree REC, in place */
 void container_record_to_json(const struct container_record *r, json_t *rec);
 void container_record_free(struct container_record *r);
+/* container_record_add_mount - append a copy of M to R's mounts; -1 on ENOMEM */
+int container_record_add_mount(struct container_record *r, const struct container_mount *m);
 /* the value of label KEY, or NULL */
 const char *container_label(const struct container_record *r, const char *key);
 /* set the state and docker's booleans that go with it (Running, Paused, Restarting, Dead) */

@@ -538,7 +538,7 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 	state_path(path, sizeof(path), container_oci_root(c->root, oci, sizeof(oci)), c->id, "");
 	if (access(path, F_OK) == 0) /* ctr_delete failed: say so rather than leave it */
 		return ctr_delete(oci, c->id, true, err);
-	if (json_object_get(c->rec, "Mounts") && container_volumes_down(c, volumes, err) < 0)
+	if (c->r.has_mounts && container_volumes_down(c, volumes, err) < 0)
 		return -1;
 	if (container_release_name(c->root, c->id) < 0)
 		return mr_fail(err, errno, "release the name of %.12s", c->id);

@@ -70,9 +70,9 @@ static json_t *jobj(json_t *o, const char *key)
 }
 
 /* The network the record asks for: "bridge" when unset (docker's "default" too). */
-static const char *network_mode(json_t *rec)
+static const char *network_mode(const struct container *c)
 {
-	const char *m = json_string_value(jget(rec, "HostConfig", "NetworkMode"));
+	const char *m = c->r.host.network_mode;
 	return !m || !*m || !strcmp(m, "default") ? NETWORK_DEFAULT : m;
 }
 
@@ -87,9 +87,9 @@ static int mode_connects(const char *mode)
 }
 
 /* The container's name without docker's leading '/' ("" when it has none). */
-static const char *short_name(json_t *rec)
+static const char *short_name(const struct container *c)
 {
-	const char *n = json_string_value(json_object_get(rec, "Name"));
+	const char *n = c->r.name;
 	return n ? n + (*n == '/') : "";
 }
 
@@ -220,7 +220,7 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
 	}
 	snprintf(shortid, sizeof(shortid), "%.12s", c->id);
 	json_t *al = naliases ? json_array() : json_null(), *dns = json_array();
-	json_array_append_new(dns, json_string(short_name(c->rec)));
+	json_array_append_new(dns, json_string(short_name(c)));
 	for (size_t i = 0; i < naliases; i++) {
 		json_array_append_new(al, json_string(aliases[i]));
 		json_array_append_new(dns, json_string(aliases[i]));
@@ -353,7 +353,7 @@ static int connect_one(struct container *c, const char *net, pid_t pid, struct n
 	struct network_connect nc = {.root = c->root,
 				     .network = net,
 				     .container_id = c->id,
-				     .name = short_name(c->rec),
+				     .name = short_name(c),
 				     .aliases = aliases,
 				     .naliases = naliases,
 				     .netns_fd = -1,
@@ -393,7 +393,7 @@ static int lo_up(pid_t pid, struct mr_err *err)
 
 int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 {
-	const char *mode = network_mode(c->rec);
+	const char *mode = network_mode(c);
 	json_t *settings = jobj(c->rec, "NetworkSettings");
 	if (rootless_default(mode))
 		return rootless_up(c, pid, err);
@@ -570,7 +570,7 @@ int container_net_down(struct container *c, struct mr_err *err)
 {
 	char dir[4200];
 	json_t *settings = json_object_get(c->rec, "NetworkSettings"), *ep;
-	const char *mode = network_mode(c->rec), *net;
+	const char *mode = network_mode(c), *net;
 	int r = 0;
 	if (rootless_active()) /* pasta's, when it has one */
 		rootless_net_down(container_path(c, "net-helper.pid", dir, sizeof(dir)));
@@ -616,7 +616,7 @@ int container_net_connect(const char *root, const char *ref, const char *net,
 	struct container c = {0};
 	if (container_open(root, ref, true, &c, err) < 0)
 		return -1;
-	const char *mode = network_mode(c.rec);
+	const char *mode = network_mode(&c);
 	int r = -1;
 	pid_t pid = container_pid(&c);
 	if (!mode_connects(mode))
@@ -632,7 +632,7 @@ int container_net_connect(const char *root, const char *ref, const char *net,
 		json_t *before = json_deep_copy(c.rec);
 		if (json_object_get(jget(c.rec, "NetworkSettings", "Networks"), net))
 			r = mr_fail(err, 0, "endpoint with name %s already exists in network %s",
-				    short_name(c.rec), net);
+				    short_name(&c), net);
 		else
 			r = container_net_prepare(&c, &o, err);
 		if (r == 0 && pid > 0)

@@ -99,7 +99,7 @@ int cmd_port(int argc, char **argv)
 	}
 	int rc = 0;
 	if (*want && !n) {
-		const char *name = json_string_value(json_object_get(c.rec, "Name"));
+		const char *name = c.r.name;
 		fprintf(stderr, "minirun: No public port '%s' published for %s\n", want,
 			name ? name + (name[0] == '/') : c.id);
 		rc = 1;

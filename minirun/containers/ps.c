@@ -35,12 +35,6 @@
 #include "lib/template.h"
 #include "minirun/image/image.h"
 
-static const char *str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 void info_refresh(struct container *c)
 {
 	/* a record read just before its monitor recorded the exit and ended: read it again */
@@ -159,11 +153,11 @@ static json_t *ps_row(struct container *c, bool notrunc, bool with_size)
 	const char *name = r->name ? r->name : "";
 	json_t *mounts = json_array(), *m;
 	size_t i, volumes = 0;
-	json_array_foreach(json_object_get(rec, "Mounts"), i, m)
-	{
-		const char *n = str(m, "Name");
-		json_array_append_new(mounts, json_string(*n ? n : str(m, "Source")));
-		volumes += !strcmp(str(m, "Type"), "volume");
+	for (i = 0; i < r->nmounts; i++) {
+		const struct container_mount *mt = &r->mounts[i];
+		const char *n = mt->name && *mt->name ? mt->name : mt->source ? mt->source : "";
+		json_array_append_new(mounts, json_string(n));
+		volumes += mt->type && !strcmp(mt->type, "volume");
 	}
 	json_t *mnames = json_string("");
 	json_array_foreach(mounts, i, m)
@@ -271,12 +265,10 @@ static bool by_network(struct container *c, const char *v)
 /* a volume's name, or a mount's source or destination */
 static bool by_volume(struct container *c, const char *v)
 {
-	size_t i;
-	json_t *m;
-	json_array_foreach(json_object_get(c->rec, "Mounts"), i, m)
-	{
-		if (!strcmp(str(m, "Name"), v) || !strcmp(str(m, "Source"), v) ||
-		    !strcmp(str(m, "Destination"), v))
+	for (size_t i = 0; i < c->r.nmounts; i++) {
+		const struct container_mount *m = &c->r.mounts[i];
+		if ((m->name && !strcmp(m->name, v)) || (m->source && !strcmp(m->source, v)) ||
+		    (m->destination && !strcmp(m->destination, v)))
 			return true;
 	}
 	return false;

@@ -16,11 +16,12 @@
  *   Config: Hostname User Image        Config: Env Cmd Entrypoint ExposedPorts
  *     WorkingDir Tty OpenStdin           Healthcheck Shell (the image's, merged: record.c)
  *     StopSignal StopTimeout Labels    HostConfig: the rest (bundle/config.c reads it)
- *   HostConfig: NetworkMode            NetworkSettings (net.c), Mounts (vol.c)
+ *   HostConfig: NetworkMode            NetworkSettings (net.c)
  *     RestartPolicy AutoRemove Init    Minirun: Seccomp, NoNewPrivileges, Platform,
  *     Privileged ReadonlyRootfs          OciMounts ... (bundle/config.c)
  *     PublishAllPorts
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
+ *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
  *
  * Reading is forgiving (a missing key is docker's zero value: an older record loads);
  * writing adds an optional key only when it has a value (StopTimeout, StopSignal,
@@ -159,6 +160,7 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	json_t *st = get(rec, "State"), *cfg = get(rec, "Config"), *hc = get(rec, "HostConfig");
 	json_t *mr = get(rec, "Minirun"), *v;
 	const char *k;
+	size_t i;
 
 	container_record_free(r);
 	r->id = dup_str(get(rec, "Id"));
@@ -225,6 +227,26 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->mr.stop_requested = json_is_true(get(mr, "StopRequested"));
 	r->mr.monitor_pid = (pid_t)json_integer_value(get(mr, "MonitorPid"));
 	r->mr.lower_dirs = dup_strv(get(mr, "LowerDirs"));
+
+	json_t *mounts = get(rec, "Mounts");
+	r->has_mounts = json_is_array(mounts);
+	json_array_foreach(mounts, i, v)
+	{
+		struct container_mount m = {
+			.type = (char *)json_string_value(get(v, "Type")),
+			.name = (char *)json_string_value(get(v, "Name")),
+			.source = (char *)json_string_value(get(v, "Source")),
+			.destination = (char *)json_string_value(get(v, "Destination")),
+			.driver = (char *)json_string_value(get(v, "Driver")),
+			.mode = (char *)json_string_value(get(v, "Mode")),
+			.rw = json_is_true(get(v, "RW")),
+			.propagation = (char *)json_string_value(get(v, "Propagation")),
+		};
+		if (container_record_add_mount(r, &m) < 0) {
+			container_record_free(r);
+			return mr_fail(err, ENOMEM, "container record");
+		}
+	}
 
 	/* strdup's failures: the fields are all optional, so check the ones that were there */
 	bool short_of_memory = (json_is_string(get(rec, "Id")) && !r->id) ||
@@ -355,6 +377,28 @@ static void minirun_to_json(const struct container_record *r, json_t *rec)
 		json_object_del(mr, "StopRequested");
 }
 
+/* Mounts, in docker's key order (Name and Driver for volumes only) */
+static void mounts_to_json(const struct container_record *r, json_t *rec)
+{
+	if (!r->has_mounts && !r->nmounts)
+		return;
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->nmounts; i++) {
+		const struct container_mount *m = &r->mounts[i];
+		json_t *e = json_object();
+		put_str(e, "Type", m->type);
+		put_str(e, "Name", m->name);
+		put_str(e, "Source", m->source);
+		put_str(e, "Destination", m->destination);
+		put_str(e, "Driver", m->driver);
+		put_str(e, "Mode", m->mode);
+		json_object_set_new(e, "RW", json_boolean(m->rw));
+		put_str(e, "Propagation", m->propagation);
+		json_array_append_new(a, e);
+	}
+	json_object_set_new(rec, "Mounts", a);
+}
+
 void container_record_to_json(const struct container_record *r, json_t *rec)
 {
 	if (!json_is_object(rec))
@@ -371,10 +415,33 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 		json_object_set_new(rec, "RestartCount", json_integer(r->restart_count));
 	host_to_json(r, rec);
 	config_to_json(r, rec);
+	mounts_to_json(r, rec);
 	minirun_to_json(r, rec);
 }
 
 /* ---- the rest --------------------------------------------------------------------------- */
+
+int container_record_add_mount(struct container_record *r, const struct container_mount *m)
+{
+	struct container_mount *v = realloc(r->mounts, (r->nmounts + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	r->mounts = v;
+	struct container_mount *c = &v[r->nmounts];
+	*c = (struct container_mount){.rw = m->rw};
+	const char *from[] = {m->type,   m->name, m->source,     m->destination,
+			      m->driver, m->mode, m->propagation};
+	char **to[] = {&c->type,   &c->name, &c->source,     &c->destination,
+		       &c->driver, &c->mode, &c->propagation};
+	for (size_t i = 0; i < NELEMS(from); i++)
+		if (from[i] && !(*to[i] = strdup(from[i]))) {
+			r->nmounts++;
+			return -1;
+		}
+	r->nmounts++;
+	r->has_mounts = true;
+	return 0;
+}
 
 const char *container_label(const struct container_record *r, const char *key)
 {
@@ -418,6 +485,17 @@ void container_record_free(struct container_record *r)
 	free(r->mr.image_ref);
 	free(r->mr.detach_keys);
 	strv_free(r->mr.lower_dirs);
+	for (size_t i = 0; i < r->nmounts; i++) {
+		struct container_mount *m = &r->mounts[i];
+		free(m->type);
+		free(m->name);
+		free(m->source);
+		free(m->destination);
+		free(m->driver);
+		free(m->mode);
+		free(m->propagation);
+	}
+	free(r->mounts);
 	memset(r, 0, sizeof(*r));
 	r->config.stop_timeout = -1;
 }

@@ -84,6 +84,13 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_EQUAL(r.mr.monitor_pid, 53);
 	CU_ASSERT_STRING_EQUAL(r.mr.image_ref, "busybox");
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.mr.lower_dirs[0], "/layers/sha256/@LAYER@"));
+	CU_ASSERT_EQUAL_FATAL(r.nmounts, 1);
+	CU_ASSERT_STRING_EQUAL(r.mounts[0].type, "volume");
+	CU_ASSERT_STRING_EQUAL(r.mounts[0].name, "oldvol");
+	CU_ASSERT_STRING_EQUAL(r.mounts[0].destination, "/data");
+	CU_ASSERT_STRING_EQUAL(r.mounts[0].driver, "local");
+	CU_ASSERT_STRING_EQUAL(r.mounts[0].mode, "z");
+	CU_ASSERT_TRUE(r.mounts[0].rw);
 	free(text);
 	container_record_free(&r);
 	json_decref(tree);
@@ -98,6 +105,8 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_PTR_NULL(r.config.stop_signal);
 	CU_ASSERT_STRING_EQUAL(r.host.network_mode, "none");
 	CU_ASSERT_EQUAL(r.host.restart, RESTART_NO);
+	CU_ASSERT_TRUE(r.has_mounts);
+	CU_ASSERT_EQUAL(r.nmounts, 0);
 	free(text);
 	container_record_free(&r);
 	json_decref(tree);
