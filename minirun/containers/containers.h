@@ -113,6 +113,17 @@ struct container_label {
 	char *key, *value;
 };
 
+/* one entry of NetworkSettings.Ports: the container's port and where it is published */
+struct container_port_binding {
+	char *host_ip, *host_port; /* "0.0.0.0", "8080" */
+};
+struct container_port {
+	char *key;      /* "80/tcp" */
+	bool published; /* false: exposed only (JSON null) */
+	struct container_port_binding *bindings;
+	size_t nbindings;
+};
+
 /* one entry of Mounts, docker's MountPoint */
 struct container_mount {
 	char *type;        /* "bind", "volume", "tmpfs" */
@@ -180,6 +191,9 @@ struct container_record {
 	struct container_mount *mounts; /* Mounts, in the record's order */
 	size_t nmounts;
 	bool has_mounts; /* the record has Mounts (a broken or half-made one has not) */
+	struct container_port *ports; /* NetworkSettings.Ports, in the record's order */
+	size_t nports;
+	bool has_ports; /* the record has NetworkSettings.Ports */
 };
 
 /* container_record_from_json - fill R from the tree REC (borrowed); -1 with err on ENOMEM */
@@ -189,6 +203,15 @@ void container_record_to_json(const struct container_record *r, json_t *rec);
 void container_record_free(struct container_record *r);
 /* container_record_add_mount - append a copy of M to R's mounts; -1 on ENOMEM */
 int container_record_add_mount(struct container_record *r, const struct container_mount *m);
+/* container_record_add_port - KEY ("80/tcp") in R's ports: exposed only when HOST_IP is
+ * NULL, else published on HOST_IP:HOST_PORT (a binding added to the entry KEY has); -1 on
+ * ENOMEM. container_record_clear_ports: none (docker's {} for a container not running). */
+int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
+			      const char *host_port);
+void container_record_clear_ports(struct container_record *r);
+/* the entry KEY ("80/tcp") of R's ports, or NULL */
+const struct container_port *container_record_port(const struct container_record *r,
+						   const char *key);
 /* the value of label KEY, or NULL */
 const char *container_label(const struct container_record *r, const char *key);
 /* set the state and docker's booleans that go with it (Running, Paused, Restarting, Dead) */

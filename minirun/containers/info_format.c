@@ -29,12 +29,6 @@
 
 /* ---- docker's words (pure) --------------------------------------------------------------- */
 
-static const char *str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 /* "3 seconds" for the time since RFC3339 (fmt_since without its " ago") */
 static void since(const char *rfc3339, char *buf, size_t len)
 {
@@ -164,19 +158,18 @@ static void ports_add_group(char *buf, size_t len, const struct port_entry *e, u
 
 /* the ports of NetworkSettings.Ports, one entry a binding (an exposed port: one, no IP); a
  * new array in *OUT (the caller frees it), their count returned */
-static size_t port_entries(json_t *ports, struct port_entry **out)
+static size_t port_entries(const struct container_port *ports, size_t nports,
+			   struct port_entry **out)
 {
 	size_t n = 0, cap = 0;
 	struct port_entry *v = NULL;
-	const char *key;
-	json_t *binds;
-	json_object_foreach(ports, key, binds)
-	{
+	for (size_t k = 0; k < nports; k++) {
+		const char *key = ports[k].key;
 		unsigned port = 0;
 		char proto[8] = "tcp";
 		if (sscanf(key, "%u/%7s", &port, proto) < 1)
 			continue;
-		size_t nb = json_array_size(binds);
+		size_t nb = ports[k].nbindings;
 		for (size_t i = 0; i < (nb ? nb : 1); i++) {
 			if (n == cap) {
 				cap = cap ? 2 * cap : 16;
@@ -190,20 +183,20 @@ static size_t port_entries(json_t *ports, struct port_entry **out)
 			snprintf(e->proto, sizeof(e->proto), "%s", proto);
 			if (!nb)
 				continue;
-			json_t *b = json_array_get(binds, i);
-			const char *ip = str(b, "HostIp");
+			const struct container_port_binding *b = &ports[k].bindings[i];
+			const char *ip = b->host_ip;
 			snprintf(e->ip, sizeof(e->ip), "%s", *ip ? ip : "0.0.0.0");
-			e->host_port = (unsigned)strtoul(str(b, "HostPort"), NULL, 10);
+			e->host_port = (unsigned)strtoul(b->host_port, NULL, 10);
 		}
 	}
 	*out = v;
 	return n;
 }
 
-void info_ports(json_t *ports, char *buf, size_t len)
+void info_ports(const struct container_port *ports, size_t nports, char *buf, size_t len)
 {
 	struct port_entry *v = NULL;
-	size_t n = port_entries(ports, &v);
+	size_t n = port_entries(ports, nports, &v);
 	/* docker's DisplayablePorts: sorted, then consecutive ports of one address and proto
 	 * are one group ("80-82/tcp", "0.0.0.0:8000-8002->8000-8002/tcp"): an exposed port,
 	 * or one published on the same host port. A group is written when a gap ends it, and

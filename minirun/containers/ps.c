@@ -146,8 +146,7 @@ static json_t *ps_row(struct container *c, bool notrunc, bool with_size)
 	if (r->mr.broken)
 		snprintf(status, sizeof(status),
 			 "Broken (record unreadable)"); /* rm -f removes it */
-	info_ports(json_object_get(json_object_get(rec, "NetworkSettings"), "Ports"), ports,
-		   sizeof(ports));
+	info_ports(r->ports, r->nports, ports, sizeof(ports));
 	if (with_size)
 		ps_size(c, size, sizeof(size));
 	const char *name = r->name ? r->name : "";
@@ -274,27 +273,30 @@ static bool by_volume(struct container *c, const char *v)
 	return false;
 }
 
-/* PORT[/PROTO] in OBJ's keys ("80/tcp"); PUBLISHED: only with a host binding */
-static bool port_in(json_t *obj, const char *v, bool published)
+/* PORT[/PROTO] as a key ("80/tcp"), into buf */
+static const char *port_key(const char *v, char *buf, size_t len)
 {
-	char key[32];
-	snprintf(key, sizeof(key), "%s%s", v, strchr(v, '/') ? "" : "/tcp");
-	json_t *b = json_object_get(obj, key);
-	return b && (!published || json_array_size(b) > 0);
+	snprintf(buf, len, "%s%s", v, strchr(v, '/') ? "" : "/tcp");
+	return buf;
 }
 
+/* published: the record's ports have the key with a host binding */
 static bool by_publish(struct container *c, const char *v)
 {
-	return port_in(json_object_get(json_object_get(c->rec, "NetworkSettings"), "Ports"), v,
-		       true);
+	char key[32];
+	const struct container_port *p =
+		container_record_port(&c->r, port_key(v, key, sizeof(key)));
+	return p && p->nbindings > 0;
 }
 
+/* exposed: the key among Config.ExposedPorts (the tree's: passed through) or the ports */
 static bool by_expose(struct container *c, const char *v)
 {
-	return port_in(json_object_get(json_object_get(c->rec, "Config"), "ExposedPorts"), v,
-		       false) ||
-	       port_in(json_object_get(json_object_get(c->rec, "NetworkSettings"), "Ports"), v,
-		       false);
+	char key[32];
+	port_key(v, key, sizeof(key));
+	return json_object_get(json_object_get(json_object_get(c->rec, "Config"), "ExposedPorts"),
+			       key) ||
+	       container_record_port(&c->r, key);
 }
 
 /* created before / after the container V (RFC 3339 UTC times compare as strings) */

@@ -16,12 +16,13 @@
  *   Config: Hostname User Image        Config: Env Cmd Entrypoint ExposedPorts
  *     WorkingDir Tty OpenStdin           Healthcheck Shell (the image's, merged: record.c)
  *     StopSignal StopTimeout Labels    HostConfig: the rest (bundle/config.c reads it)
- *   HostConfig: NetworkMode            NetworkSettings (net.c)
+ *   HostConfig: NetworkMode            NetworkSettings but Ports (net.c)
  *     RestartPolicy AutoRemove Init    Minirun: Seccomp, NoNewPrivileges, Platform,
  *     Privileged ReadonlyRootfs          OciMounts ... (bundle/config.c)
  *     PublishAllPorts
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
+ *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
  *
  * Reading is forgiving (a missing key is docker's zero value: an older record loads);
  * writing adds an optional key only when it has a value (StopTimeout, StopSignal,
@@ -228,6 +229,28 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->mr.monitor_pid = (pid_t)json_integer_value(get(mr, "MonitorPid"));
 	r->mr.lower_dirs = dup_strv(get(mr, "LowerDirs"));
 
+	json_t *ports = get(get(rec, "NetworkSettings"), "Ports");
+	r->has_ports = json_is_object(ports);
+	json_object_foreach(ports, k, v)
+	{
+		/* null: exposed only; an array (even []): published, with its bindings */
+		int rc = container_record_add_port(r, k, NULL, NULL);
+		json_t *b;
+		if (rc == 0 && json_is_array(v))
+			r->ports[r->nports - 1].published = true;
+		json_array_foreach(v, i, b)
+		{
+			if (rc == 0)
+				rc = container_record_add_port(
+					r, k, json_string_value(get(b, "HostIp")) ?: "",
+					json_string_value(get(b, "HostPort")) ?: "");
+		}
+		if (rc < 0) {
+			container_record_free(r);
+			return mr_fail(err, ENOMEM, "container record");
+		}
+	}
+
 	json_t *mounts = get(rec, "Mounts");
 	r->has_mounts = json_is_array(mounts);
 	json_array_foreach(mounts, i, v)
@@ -377,6 +400,25 @@ static void minirun_to_json(const struct container_record *r, json_t *rec)
 		json_object_del(mr, "StopRequested");
 }
 
+/* NetworkSettings.Ports: "80/tcp": null for a port only exposed, else its bindings */
+static void ports_to_json(const struct container_record *r, json_t *rec)
+{
+	json_t *ns = obj(rec, "NetworkSettings", false);
+	if (!ns || (!r->has_ports && !r->nports))
+		return;
+	json_t *o = json_object();
+	for (size_t i = 0; i < r->nports; i++) {
+		const struct container_port *p = &r->ports[i];
+		json_t *list = p->published ? json_array() : json_null();
+		for (size_t k = 0; k < p->nbindings; k++)
+			json_array_append_new(list, json_pack("{s:s, s:s}", "HostIp",
+							      p->bindings[k].host_ip, "HostPort",
+							      p->bindings[k].host_port));
+		json_object_set_new(o, p->key, list);
+	}
+	json_object_set_new(ns, "Ports", o);
+}
+
 /* Mounts, in docker's key order (Name and Driver for volumes only) */
 static void mounts_to_json(const struct container_record *r, json_t *rec)
 {
@@ -415,6 +457,7 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 		json_object_set_new(rec, "RestartCount", json_integer(r->restart_count));
 	host_to_json(r, rec);
 	config_to_json(r, rec);
+	ports_to_json(r, rec);
 	mounts_to_json(r, rec);
 	minirun_to_json(r, rec);
 }
@@ -441,6 +484,59 @@ int container_record_add_mount(struct container_record *r, const struct containe
 	r->nmounts++;
 	r->has_mounts = true;
 	return 0;
+}
+
+const struct container_port *container_record_port(const struct container_record *r,
+						   const char *key)
+{
+	for (size_t i = 0; i < r->nports; i++)
+		if (!strcmp(r->ports[i].key, key))
+			return &r->ports[i];
+	return NULL;
+}
+
+int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
+			      const char *host_port)
+{
+	struct container_port *p = (struct container_port *)container_record_port(r, key);
+	r->has_ports = true;
+	if (!p) {
+		struct container_port *v = realloc(r->ports, (r->nports + 1) * sizeof(*v));
+		if (!v)
+			return -1;
+		r->ports = v;
+		p = &v[r->nports];
+		*p = (struct container_port){.key = strdup(key)};
+		if (!p->key)
+			return -1;
+		r->nports++;
+	}
+	if (!host_ip)
+		return 0;
+	struct container_port_binding *b = realloc(p->bindings, (p->nbindings + 1) * sizeof(*b));
+	if (!b)
+		return -1;
+	p->bindings = b;
+	p->published = true;
+	b[p->nbindings] = (struct container_port_binding){strdup(host_ip), strdup(host_port)};
+	p->nbindings++;
+	return b[p->nbindings - 1].host_ip && b[p->nbindings - 1].host_port ? 0 : -1;
+}
+
+void container_record_clear_ports(struct container_record *r)
+{
+	for (size_t i = 0; i < r->nports; i++) {
+		for (size_t k = 0; k < r->ports[i].nbindings; k++) {
+			free(r->ports[i].bindings[k].host_ip);
+			free(r->ports[i].bindings[k].host_port);
+		}
+		free(r->ports[i].bindings);
+		free(r->ports[i].key);
+	}
+	free(r->ports);
+	r->ports = NULL;
+	r->nports = 0;
+	r->has_ports = true;
 }
 
 const char *container_label(const struct container_record *r, const char *key)
@@ -496,6 +592,7 @@ void container_record_free(struct container_record *r)
 		free(m->propagation);
 	}
 	free(r->mounts);
+	container_record_clear_ports(r);
 	memset(r, 0, sizeof(*r));
 	r->config.stop_timeout = -1;
 }

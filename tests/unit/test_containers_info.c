@@ -66,15 +66,19 @@ static void status_says_up_paused_exited_created_as_docker(void)
 	container_record_free(&st);
 }
 
-/* PORTS of a NetworkSettings.Ports object given as JSON */
+/* PORTS of a NetworkSettings.Ports object given as JSON, loaded as the store loads it */
 static const char *ports_of(const char *json)
 {
 	static char buf[512];
 	json_error_t e;
+	struct container_record r = {0};
 	json_t *p = json_loads(json, 0, &e);
 	CU_ASSERT_PTR_NOT_NULL(p);
-	info_ports(p, buf, sizeof(buf));
-	json_decref(p);
+	json_t *rec = json_pack("{s:{s:o}}", "NetworkSettings", "Ports", p);
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	info_ports(r.ports, r.nports, buf, sizeof(buf));
+	container_record_free(&r);
+	json_decref(rec);
 	return buf;
 }
 
@@ -91,7 +95,7 @@ static void ports_are_sorted_and_joined_as_docker(void)
 	CU_ASSERT_STRING_EQUAL(
 		ports_of("{\"80/tcp\": [{\"HostIp\": \"\", \"HostPort\": \"8080\"}]}"),
 		"0.0.0.0:8080->80/tcp");
-	info_ports(NULL, buf, sizeof(buf));
+	info_ports(NULL, 0, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "");
 }
 

@@ -172,6 +172,36 @@ static void a_record_without_state_reads_dead_and_stays_so(void)
 	json_decref(tree);
 }
 
+static void ports_are_typed_and_written_back_in_order(void)
+{
+	const char *text = "{\"NetworkSettings\":{\"Networks\":{},\"Ports\":{\"90/udp\":null,"
+			   "\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"8080\"},"
+			   "{\"HostIp\":\"::\",\"HostPort\":\"8080\"}],\"91/tcp\":[]},"
+			   "\"IPAddress\":\"\"}}";
+	json_t *tree = json_loads(text, 0, NULL);
+	struct container_record r = {0};
+	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(r.nports, 3);
+	CU_ASSERT_FALSE(container_record_port(&r, "90/udp")->published);
+	const struct container_port *p = container_record_port(&r, "80/tcp");
+	CU_ASSERT_EQUAL_FATAL(p->nbindings, 2);
+	CU_ASSERT_STRING_EQUAL(p->bindings[1].host_ip, "::");
+	CU_ASSERT_STRING_EQUAL(p->bindings[1].host_port, "8080");
+	CU_ASSERT_TRUE(container_record_port(&r, "91/tcp")->published);
+	container_record_to_json(&r, tree);
+	char *again = json_dumps(tree, JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(again, text);
+	free(again);
+	/* a container that stops publishes nothing: {} */
+	container_record_clear_ports(&r);
+	container_record_to_json(&r, tree);
+	CU_ASSERT_EQUAL(json_object_size(
+				json_object_get(json_object_get(tree, "NetworkSettings"), "Ports")),
+			0);
+	container_record_free(&r);
+	json_decref(tree);
+}
+
 static void states_have_docker_words(void)
 {
 	const char *words[] = {"created",  "running", "paused", "restarting",
@@ -196,6 +226,8 @@ static CU_TestInfo tests[] = {
 	 a_change_is_written_in_place},
 	{"a record without State reads dead and is not given one",
 	 a_record_without_state_reads_dead_and_stays_so},
+	{"NetworkSettings.Ports: exposed, published and [] typed, written back in order",
+	 ports_are_typed_and_written_back_in_order},
 	{"the states and health statuses have docker's words", states_have_docker_words},
 	CU_TEST_INFO_NULL,
 };
