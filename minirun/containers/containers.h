@@ -8,7 +8,9 @@
  * layout of that directory and the order in which `run` makes things (and `rm -f` undoes
  * them, even after a `kill -9` at any step).
  *
- *   record     container.json, shaped like `docker inspect` prints it (store.c)
+ *   record     container.json, shaped like `docker inspect` prints it (store.c), read and
+ *              changed as struct container_record (record_json.c: the one file that knows
+ *              its keys)
  *   flags      `run`/`create` argv -> struct container_opts (opts.c: the syntax; opts_set.c:
  *              the flags), pure
  *   config     record + image -> the OCI config.json handed to the runtime, with docker's
@@ -240,7 +242,8 @@ struct container {
  * (ROOT/containers/.names/NAME, O_EXCL), create ROOT/containers/ID and take its lock.
  * "Conflict. The container name \"/x\" is already in use by container \"ID\". You have to
  * remove (or rename) that container to be able to reuse that name." when taken.
- * c->rec is NULL until the caller sets it (container_record_new) and saves.
+ * c->rec is NULL until the caller sets it (container_record_new), loads c->r from it
+ * (container_record_from_json) and saves.
  */
 int container_new(const char *root, const char *name, struct container *c, struct mr_err *err);
 /* container_open - find REF (a name, with or without '/', a full ID or a unique ID prefix)
@@ -248,9 +251,11 @@ int container_new(const char *root, const char *name, struct container *c, struc
  * (errnum ENOENT); an ambiguous prefix: "multiple IDs found with provided prefix: REF". */
 int container_open(const char *root, const char *ref, bool lock, struct container *c,
 		   struct mr_err *err);
-/* container_save - write c->rec atomically (the lock must be held) */
+/* container_save - write c->r into c->rec, and c->rec to the file atomically (the lock must
+ * be held) */
 int container_save(struct container *c, struct mr_err *err);
-/* container_reload - re-read c->rec (after taking the lock, or to see the monitor's news) */
+/* container_reload - re-read c->rec and c->r (after taking the lock, or to see the monitor's
+ * news); pointers into the old c->r go stale */
 int container_reload(struct container *c, struct mr_err *err);
 void container_close(struct container *c);
 /* container_ids - every container's ID, newest first (by Created); NULL-terminated, the
