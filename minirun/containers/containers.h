@@ -126,6 +126,14 @@ struct container_port {
 	size_t nbindings;
 };
 
+/* one entry of NetworkSettings.Networks: the container's endpoint on a network */
+struct container_network {
+	char *name;       /* the key: the network's name */
+	char *network_id; /* NetworkID */
+	char *ip_address; /* IPAddress ("" while not running) */
+	char **aliases;   /* Aliases (--network-alias), NULL-terminated; NULL: none (null) */
+};
+
 /* one entry of Mounts, docker's MountPoint */
 struct container_mount {
 	char *type;        /* "bind", "volume", "tmpfs" */
@@ -196,6 +204,11 @@ struct container_record {
 	struct container_port *ports; /* NetworkSettings.Ports, in the record's order */
 	size_t nports;
 	bool has_ports; /* the record has NetworkSettings.Ports */
+	/* NetworkSettings.Networks, as loaded: net.c, their one writer, edits them in the tree
+	 * (docker's two endpoint shapes: the one create records, the one a connect fills), so
+	 * these are read-only and as fresh as the last container_open/reload */
+	struct container_network *networks;
+	size_t nnetworks;
 };
 
 /* container_record_from_json - fill R from the tree REC (borrowed); -1 with err on ENOMEM */
@@ -214,6 +227,9 @@ void container_record_clear_ports(struct container_record *r);
 /* the entry KEY ("80/tcp") of R's ports, or NULL */
 const struct container_port *container_record_port(const struct container_record *r,
 						   const char *key);
+/* the endpoint of R on network NAME, or NULL */
+const struct container_network *container_record_network(const struct container_record *r,
+							 const char *name);
 /* the value of label KEY, or NULL */
 const char *container_label(const struct container_record *r, const char *key);
 /* set the state and docker's booleans that go with it (Running, Paused, Restarting, Dead) */

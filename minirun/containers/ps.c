@@ -95,20 +95,14 @@ static void ps_size(struct container *c, char *buf, size_t len)
 	snprintf(buf, len, "%s (virtual %s)", a, b);
 }
 
-/* the names of an object's keys, joined by ',' */
-static json_t *joined(json_t *o)
+/* the names of the networks, joined by ',' */
+static json_t *networks_joined(const struct container_record *r)
 {
 	char out[4096] = "";
 	size_t used = 0;
-	const char *k;
-	json_t *v;
-	json_object_foreach(o, k, v)
-	{
-		if (used >= sizeof(out))
-			break;
+	for (size_t i = 0; i < r->nnetworks && used < sizeof(out); i++)
 		used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s", used ? "," : "",
-					 k);
-	}
+					 r->networks[i].name);
 	return json_string(out);
 }
 
@@ -126,7 +120,6 @@ static json_t *labels_joined(const struct container_record *r)
 /* the object a --format template sees for container C (its State refreshed) */
 static json_t *ps_row(struct container *c, bool notrunc, bool with_size)
 {
-	json_t *rec = c->rec;
 	const struct container_record *r = &c->r;
 	char id[CONTAINER_ID_LEN + 1], cmd[256], created[64], ago[64], status[128], ports[2048];
 	char size[96] = "";
@@ -170,14 +163,12 @@ static json_t *ps_row(struct container *c, bool notrunc, bool with_size)
 	json_decref(mounts);
 	char nvol[32];
 	snprintf(nvol, sizeof(nvol), "%zu", volumes);
-	return json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}", "ID", id,
-		"Names", name[0] == '/' ? name + 1 : name, "Image",
-		r->config.image ? r->config.image : "", "Command", cmd, "CreatedAt", created,
-		"RunningFor", ago, "Status", status, "State", status_now, "Ports", ports, "Labels",
-		labels_joined(r), "Networks",
-		joined(json_object_get(json_object_get(rec, "NetworkSettings"), "Networks")),
-		"Mounts", mnames, "LocalVolumes", nvol, "Size", size);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}",
+			 "ID", id, "Names", name[0] == '/' ? name + 1 : name, "Image",
+			 r->config.image ? r->config.image : "", "Command", cmd, "CreatedAt",
+			 created, "RunningFor", ago, "Status", status, "State", status_now, "Ports",
+			 ports, "Labels", labels_joined(r), "Networks", networks_joined(r),
+			 "Mounts", mnames, "LocalVolumes", nvol, "Size", size);
 }
 
 /* the header row: each field's column title */
@@ -256,8 +247,7 @@ static bool by_ancestor(struct container *c, const char *v)
 
 static bool by_network(struct container *c, const char *v)
 {
-	json_t *nets = json_object_get(json_object_get(c->rec, "NetworkSettings"), "Networks");
-	return json_object_get(nets, v) ||
+	return container_record_network(&c->r, v) ||
 	       (c->r.host.network_mode && !strcmp(c->r.host.network_mode, v));
 }
 

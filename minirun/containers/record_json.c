@@ -16,13 +16,14 @@
  *   Config: Hostname User Image        Config: Env Cmd Entrypoint ExposedPorts
  *     WorkingDir Tty OpenStdin           Healthcheck Shell (the image's, merged: record.c)
  *     StopSignal StopTimeout Labels    HostConfig: the rest (bundle/config.c reads it)
- *   HostConfig: NetworkMode            NetworkSettings but Ports (net.c)
+ *   HostConfig: NetworkMode            NetworkSettings but Ports: net.c writes them
  *     RestartPolicy AutoRemove Init    Minirun: Seccomp, NoNewPrivileges, Platform,
  *     Privileged ReadonlyRootfs          OciMounts ... (bundle/config.c)
  *     PublishAllPorts
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
  *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
+ *   NetworkSettings.Networks, read only (NAME: NetworkID IPAddress Aliases)
  *
  * Reading is forgiving (a missing key is docker's zero value: an older record loads);
  * writing adds an optional key only when it has a value (StopTimeout, StopSignal,
@@ -248,6 +249,29 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 		if (rc < 0) {
 			container_record_free(r);
 			return mr_fail(err, ENOMEM, "container record");
+		}
+	}
+
+	json_t *nets = get(get(rec, "NetworkSettings"), "Networks");
+	if (json_object_size(nets)) {
+		r->networks = calloc(json_object_size(nets), sizeof(*r->networks));
+		if (!r->networks) {
+			container_record_free(r);
+			return mr_fail(err, ENOMEM, "container record");
+		}
+		json_object_foreach(nets, k, v)
+		{
+			if (!json_is_object(v))
+				continue;
+			struct container_network *n = &r->networks[r->nnetworks++];
+			n->name = strdup(k);
+			n->network_id = dup_str(get(v, "NetworkID"));
+			n->ip_address = dup_str(get(v, "IPAddress"));
+			n->aliases = dup_strv(get(v, "Aliases"));
+			if (!n->name) {
+				container_record_free(r);
+				return mr_fail(err, ENOMEM, "container record");
+			}
 		}
 	}
 
@@ -539,6 +563,15 @@ void container_record_clear_ports(struct container_record *r)
 	r->has_ports = true;
 }
 
+const struct container_network *container_record_network(const struct container_record *r,
+							 const char *name)
+{
+	for (size_t i = 0; i < r->nnetworks; i++)
+		if (!strcmp(r->networks[i].name, name))
+			return &r->networks[i];
+	return NULL;
+}
+
 const char *container_label(const struct container_record *r, const char *key)
 {
 	for (size_t i = 0; i < r->config.nlabels; i++)
@@ -593,6 +626,13 @@ void container_record_free(struct container_record *r)
 	}
 	free(r->mounts);
 	container_record_clear_ports(r);
+	for (size_t i = 0; i < r->nnetworks; i++) {
+		free(r->networks[i].name);
+		free(r->networks[i].network_id);
+		free(r->networks[i].ip_address);
+		strv_free(r->networks[i].aliases);
+	}
+	free(r->networks);
 	memset(r, 0, sizeof(*r));
 	r->config.stop_timeout = -1;
 }

@@ -91,6 +91,16 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_STRING_EQUAL(r.mounts[0].driver, "local");
 	CU_ASSERT_STRING_EQUAL(r.mounts[0].mode, "z");
 	CU_ASSERT_TRUE(r.mounts[0].rw);
+	/* the networks, as loaded: the default bridge and one connected with an alias */
+	CU_ASSERT_EQUAL_FATAL(r.nnetworks, 2);
+	CU_ASSERT_STRING_EQUAL(r.networks[0].name, "bridge");
+	CU_ASSERT_PTR_NULL(r.networks[0].aliases);
+	const struct container_network *n = container_record_network(&r, "oldnet");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_EQUAL(strlen(n->network_id), 64);
+	CU_ASSERT_STRING_EQUAL(n->ip_address, "");
+	CU_ASSERT_STRING_EQUAL(n->aliases[0], "aka");
+	CU_ASSERT_PTR_NULL(n->aliases[1]);
 	free(text);
 	container_record_free(&r);
 	json_decref(tree);

@@ -47,6 +47,11 @@ old_records_list_and_inspect_as_before() {
 		echo "$rows" | grep -q "^old-exited|Exited (3) .* ago|" || die "ps -a, old-exited: $rows"
 		mr ps -a -q --filter status=exited --filter label=tier=web | grep -q . ||
 			die "ps --filter status=exited,label=tier=web found nothing"
+		nets=$(mr ps -a --filter network=oldnet --format "{{.Names}} {{.Networks}}" | sort)
+		[ "$nets" = "old-exited oldnet
+old-web bridge,oldnet" ] || die "ps --filter network=oldnet: $nets"
+		vols=$(mr ps -a --filter volume=oldvol --format "{{.Names}} {{.Mounts}} {{.LocalVolumes}}")
+		[ "$vols" = "old-web oldvol 1" ] || die "ps --filter volume=oldvol: $vols"
 		for n in old-web old-created old-exited; do
 			mr inspect $n >"$R.$n.now" || die "inspect $n exited $?"
 			old $n.inspect | diff - "$R.$n.now" >&2 || die "inspect $n differs from the old minirun'"'"'s"
