@@ -1,7 +1,8 @@
 # tests/integration/containers/oldrecord.t - records written by the minirun before the typed
 # record (issue 14, "The model": struct container_record, minirun/containers/record_json.c)
 # still load: ps lists them, inspect prints exactly what the old minirun printed, start runs
-# one, rm removes them and leaves nothing.
+# one, rm removes them and leaves nothing. And a record this minirun writes, by the same
+# commands, has the old one's shape: the same keys in the same order (oldrecord/shape.py).
 #
 # oldrecord/NAME.json is container.json as the old minirun wrote it, NAME.inspect what its
 # `inspect NAME` printed then (commit d79486b, by `run -d -p 8080:80 -l ... --restart
@@ -84,5 +85,33 @@ old_record_starts_and_is_removed() {
 	'
 }
 t "an old record starts, execs, stops, starts again and is removed by rm -f, leaving nothing" old_record_starts_and_is_removed
+
+new_record_has_the_old_shape() {
+	ct_need net
+	[ -x /usr/bin/python3 ] || t_skip "needs python3 (the shape of a JSON document)"
+	ct_host "$OLD_HELPERS"'
+		# the commands the old minirun ran for old-web (see the top of this file)
+		mr network create --subnet 10.77.0.0/24 oldnet >/dev/null || die "network create"
+		mr run -d --name old-web -p 8080:80 -p 9090:90/udp -l tier=web -l "k=v w" \
+			--restart on-failure:3 --health-cmd "true" --health-interval 1s \
+			-e FOO=bar -w /srv --stop-signal SIGINT --stop-timeout 3 \
+			-v oldvol:/data --tmpfs /scratch busybox sleep 600 >/dev/null || die "run"
+		i=0
+		while [ "$(mr inspect -f "{{len .State.Health.Log}}" old-web)" -lt 1 ]; do
+			i=$((i + 1)); [ $i -lt 100 ] || die "no health probe ran"; sleep 0.1
+		done
+		mr network connect --alias aka oldnet old-web || die "network connect"
+		mr stop old-web >/dev/null || die "stop"
+		id=$(cat "$R/containers/.names/old-web")
+		/usr/bin/python3 "$OLD/shape.py" "$R/containers/$id/container.json" >"$R.new" &&
+			old old-web.json >"$R.old.json" &&
+			/usr/bin/python3 "$OLD/shape.py" "$R.old.json" >"$R.old" || die "shape.py failed"
+		diff "$R.old" "$R.new" >&2 || die "container.json has another shape than the old minirun'"'"'s"
+		mr rm old-web >/dev/null && mr volume rm oldvol >/dev/null &&
+			mr network rm oldnet >/dev/null || die "clean up"
+		ct_noleaks
+	'
+}
+t "a record this minirun writes has the old one's shape: the same keys in the same order" new_record_has_the_old_shape
 
 t_end
