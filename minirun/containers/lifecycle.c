@@ -195,24 +195,34 @@ static void rec_paths(struct container *c)
 }
 
 /* the image's layer directories, top-most first: as docker's inspect shows them (one
- * string), and as the monitor mounts them (an array: a path may hold a ':'). The monitor
- * reads them here instead of opening the image store, which would verify the image's
- * blobs once more (bundle/rootfs.c). */
-static void rec_lowers(struct container *c, char **lowers)
+ * string, GraphDriver.Data.LowerDir in the tree), and as the monitor mounts them (the
+ * record's mr.lower_dirs: a path may hold a ':'). The monitor reads them there instead of
+ * opening the image store, which would verify the image's blobs once more
+ * (bundle/rootfs.c). -1 on ENOMEM. */
+static int rec_lowers(struct container *c, char **lowers, struct mr_err *err)
 {
-	json_t *arr = json_array();
-	size_t len = 1;
-	for (char **p = lowers; *p; p++) {
-		json_array_append_new(arr, json_string(*p));
+	size_t len = 1, n = 0;
+	for (char **p = lowers; *p; p++, n++)
 		len += strlen(*p) + 1;
-	}
 	char *text = calloc(1, len);
 	for (char **p = lowers; text && *p; p++)
 		strcat(strcat(text, p == lowers ? "" : ":"), *p);
 	json_object_set_new(rec_get(c->rec, "GraphDriver", "Data"), "LowerDir",
 			    json_string(text ? text : ""));
+	bool joined = text != NULL;
 	free(text);
-	rec_set(c->rec, "Minirun", "LowerDirs", arr);
+	char **v = calloc(n + 1, sizeof(*v));
+	for (size_t i = 0; v && i < n; i++)
+		if (!(v[i] = strdup(lowers[i]))) {
+			image_lowerdirs_free(v);
+			v = NULL;
+		}
+	if (!v || !joined) {
+		image_lowerdirs_free(v);
+		return mr_fail(err, ENOMEM, "record the image's layers");
+	}
+	c->r.mr.lower_dirs = v;
+	return 0;
 }
 
 int container_create(const char *root, const struct container_opts *o, struct container *c,
@@ -244,8 +254,8 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	if (!c->rec)
 		goto fail;
 	rec_paths(c);
-	rec_lowers(c, lowers);
-	if (container_record_from_json(c->rec, &c->r, err) < 0 || container_save(c, err) < 0)
+	if (container_record_from_json(c->rec, &c->r, err) < 0 || rec_lowers(c, lowers, err) < 0 ||
+	    container_save(c, err) < 0)
 		goto fail;
 	container_step("image-mark");
 	/* the image store's "in use" mark (minirun/image/image.h, image_in_use) */
