@@ -257,8 +257,7 @@ void step_sweep(const struct store *st)
 		struct container c;
 		if (container_open(containers_root(), *id, false, &c, &err) < 0)
 			continue;
-		json_t *l = json_object_get(json_object_get(c.rec, "Config"), "Labels");
-		const char *owner = json_string_value(json_object_get(l, OWNER_LABEL));
+		const char *owner = container_label(&c.r, OWNER_LABEL);
 		int pid = 0;
 		unsigned long long when = 0;
 		bool stale = owner && sscanf(owner, "%d:%llu", &pid, &when) == 2 &&

@@ -127,6 +127,35 @@ json_t *container_seccomp_default(unsigned long long caps);
  * OCI "seccomp" object for a process with capabilities CAPS. New reference, NULL with err. */
 json_t *container_seccomp_profile(json_t *profile, unsigned long long caps, struct mr_err *err);
 
+/* ---- the root filesystem and the files beside config.json (rootfs.c) ------------------- */
+
+/* A container's rootfs, as the front end read it from the record. DIR is the container's
+ * directory (ROOT/containers/ID): diff/ (the overlay's upper), work/, merged/ (the mount
+ * point, config.json's root.path), hostname, resolv.conf, hosts. */
+struct bundle_rootfs {
+	const char *store;   /* ROOT: the image store whose layers LOWERS must be */
+	const char *dir;     /* ROOT/containers/ID: diff/, work/, hosts */
+	const char *run;     /* its run directory (a tmpfs): merged/, hostname, resolv.conf */
+	const char *id;      /* the container's ID (messages; the default hostname) */
+	const char *image;   /* the image ID ("sha256:..."), asked of the store when
+				     LOWERS is NULL or no longer the store's */
+	char *const *lowers; /* the image's layer dirs recorded at create, top first */
+	bool volatile_upper; /* --rm: the upper is deleted at exit, so overlay need not sync it */
+};
+/* bundle_rootfs_mount - mount the overlay (B's image layers + diff/) on merged/; rootless:
+ * with userxattr, or fuse-overlayfs */
+int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err);
+/* bundle_rootfs_umount - unmount RUN/merged if mounted (every stacked mount); safe to repeat */
+int bundle_rootfs_umount(const char *run, struct mr_err *err);
+/* bundle_files - write hostname (HOSTNAME, else the short ID), resolv.conf (the host's,
+ * without loopback nameservers unless HOST_NETWORK) and, if missing, hosts beside merged/;
+ * make WORKDIR (absolute, may be NULL) inside the mounted rootfs, as docker does */
+int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_network,
+		 const char *workdir, struct mr_err *err);
+/* bundle_dir_remove - remove DIR, never crossing into a mount; -1 with err when something
+ * is still mounted there */
+int bundle_dir_remove(const char *dir, struct mr_err *err);
+
 /* ---- capabilities, users, --init: what the config is made of (config.c, user.c) -------- */
 
 /* Is NAME ("CAP_NET_ADMIN", upper case, with CAP_) a capability this libcap knows? */

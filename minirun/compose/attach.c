@@ -125,7 +125,7 @@ static int find_watched(struct session *s, struct mr_err *err)
 		struct mr_err e = {0};
 		if (container_open(containers_root(), names.v[i], false, &c, &e) < 0)
 			continue;
-		const char *svc = label_of(c.rec, L_SERVICE), *one = label_of(c.rec, L_ONEOFF);
+		const char *svc = label_of(&c.r, L_SERVICE), *one = label_of(&c.r, L_ONEOFF);
 		if (svc && !(one && !strcmp(one, "True")) && compose_service_find(s->p, svc) &&
 		    attached(s->ao, svc)) {
 			struct watched *w = compose_push(&s->p->arena, &s->w, &s->n, sizeof(*w));
@@ -222,11 +222,10 @@ static void exited(struct session *s, struct watched *w)
 	 * while its container still runs (its logs failed) is started again, from now, a
 	 * few times; a container that is gone (removed meanwhile) has no code to say */
 	if (container_open(containers_root(), w->name, false, &c, &err) == 0) {
-		const char *st = container_status(&c);
-		running = !strcmp(st, "running") || !strcmp(st, "restarting") ||
-			  !strcmp(st, "paused");
-		code = (int)json_integer_value(
-			json_object_get(json_object_get(c.rec, "State"), "ExitCode"));
+		enum container_state st = container_status(&c);
+		running = st == CONTAINER_RUNNING || st == CONTAINER_RESTARTING ||
+			  st == CONTAINER_PAUSED;
+		code = c.r.state.exit_code;
 		container_close(&c);
 	}
 	if (running && w->restarts++ < 3) {

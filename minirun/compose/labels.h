@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "minirun/compose/compose.h"
+#include "minirun/containers/containers.h"
 
 #define L_PROJECT "com.docker.compose.project"
 #define L_SERVICE "com.docker.compose.service"
@@ -21,10 +22,9 @@
 #define L_FILES   "com.docker.compose.project.config_files"
 
 /* a label of a container record (Config.Labels), NULL when absent */
-static inline const char *label_of(json_t *rec, const char *key)
+static inline const char *label_of(const struct container_record *r, const char *key)
 {
-	return json_string_value(
-		json_object_get(json_object_get(json_object_get(rec, "Config"), "Labels"), key));
+	return container_label(r, key);
 }
 
 /* The services of P in dependency order (a dependency before its dependents), as indexes

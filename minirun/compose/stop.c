@@ -62,9 +62,8 @@ static int stop_one(const char *name, const struct compose_stop_opts *so)
 	if (container_open(containers_root(), name, true, &c, &err) < 0)
 		return err.kind == MR_E_NOT_FOUND ? 0
 						  : (fprintf(stderr, "minirun: %s\n", err.msg), 1);
-	int was_running = strcmp(container_status(&c), "exited") &&
-			  strcmp(container_status(&c), "created") &&
-			  strcmp(container_status(&c), "dead");
+	enum container_state st = container_status(&c);
+	int was_running = st != CONTAINER_EXITED && st != CONTAINER_CREATED && st != CONTAINER_DEAD;
 	if (was_running)
 		fprintf(stderr, " Container %s  Stopping\n", name);
 	int rc = container_stop(&c, so->timeout, &err);
@@ -108,8 +107,8 @@ static int targets(struct compose_project *p, const char *const *services, size_
 		struct mr_err e = {0};
 		if (container_open(containers_root(), ids[i], false, &c, &e) < 0)
 			continue;
-		const char *svc = label_of(c.rec, L_SERVICE);
-		const char *rn = json_string_value(json_object_get(c.rec, "Name"));
+		const char *svc = label_of(&c.r, L_SERVICE);
+		const char *rn = c.r.name;
 		const struct compose_service *s = svc ? compose_service_find(p, svc) : NULL;
 		int wanted = !nservices;
 		for (size_t k = 0; svc && k < nservices; k++)

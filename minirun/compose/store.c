@@ -65,7 +65,7 @@ char **compose_project_ids(const char *project, struct mr_err *err)
 		struct mr_err e = {0};
 		int mine = 0;
 		if (container_open(containers_root(), ids[i], false, &c, &e) == 0) {
-			const char *lp = label_of(c.rec, L_PROJECT);
+			const char *lp = label_of(&c.r, L_PROJECT);
 			mine = lp && !strcmp(lp, project);
 			container_close(&c);
 		}
@@ -110,8 +110,8 @@ int compose_containers(struct compose_project *p, const char *const *services, s
 		struct mr_err e = {0};
 		if (container_open(containers_root(), ids[i], false, &c, &e) < 0)
 			continue;
-		const char *svc = label_of(c.rec, L_SERVICE), *num = label_of(c.rec, L_NUMBER);
-		const char *nm = json_string_value(json_object_get(c.rec, "Name"));
+		const char *svc = label_of(&c.r, L_SERVICE), *num = label_of(&c.r, L_NUMBER);
+		const char *nm = c.r.name;
 		int wanted = !nservices;
 		for (size_t k = 0; svc && k < nservices; k++)
 			wanted |= !strcmp(svc, services[k]);
@@ -151,7 +151,7 @@ int compose_ls(int all, int quiet, FILE *out, struct mr_err *err)
 		struct mr_err e = {0};
 		if (container_open(containers_root(), ids[i], false, &c, &e) < 0)
 			continue;
-		const char *name = label_of(c.rec, L_PROJECT), *files = label_of(c.rec, L_FILES);
+		const char *name = label_of(&c.r, L_PROJECT), *files = label_of(&c.r, L_FILES);
 		if (name) {
 			size_t k = 0;
 			while (k < n && strcmp(ps[k].name, name))
@@ -161,7 +161,7 @@ int compose_ls(int all, int quiet, FILE *out, struct mr_err *err)
 				np->name = compose_strdup(&a, name);
 				np->files = compose_strdup(&a, files ? files : "");
 			}
-			if (!strcmp(container_status(&c), "running"))
+			if (container_status(&c) == CONTAINER_RUNNING)
 				ps[k].running++;
 			else
 				ps[k].other++;
@@ -201,12 +201,12 @@ int compose_scale_down(struct compose_project *p, const char *service, long long
 		struct mr_err e = {0};
 		if (container_open(containers_root(), ids[i], true, &c, &e) < 0)
 			continue;
-		const char *svc = label_of(c.rec, L_SERVICE), *num = label_of(c.rec, L_NUMBER),
-			   *oneoff = label_of(c.rec, L_ONEOFF);
+		const char *svc = label_of(&c.r, L_SERVICE), *num = label_of(&c.r, L_NUMBER),
+			   *oneoff = label_of(&c.r, L_ONEOFF);
 		if (svc && !strcmp(svc, service) && num && strtoll(num, NULL, 10) > keep &&
 		    !(oneoff && !strcmp(oneoff, "True"))) {
 			char nm[256];
-			const char *rn = json_string_value(json_object_get(c.rec, "Name"));
+			const char *rn = c.r.name;
 			snprintf(nm, sizeof(nm), "%s", rn ? rn + (rn[0] == '/') : ids[i]);
 			if (container_stop(&c, -1, err) < 0 ||
 			    container_remove(&c, false, false, err) < 0)
@@ -231,9 +231,9 @@ int compose_orphans(struct compose_project *p, int remove, struct mr_err *err)
 		struct mr_err e = {0};
 		if (container_open(containers_root(), ids[i], true, &c, &e) < 0)
 			continue;
-		const char *svc = label_of(c.rec, L_SERVICE);
+		const char *svc = label_of(&c.r, L_SERVICE);
 		char nm[256];
-		const char *rn = json_string_value(json_object_get(c.rec, "Name"));
+		const char *rn = c.r.name;
 		snprintf(nm, sizeof(nm), "%s", rn ? rn + (rn[0] == '/') : ids[i]);
 		if (!svc || !compose_service_find(p, svc)) {
 			if (!remove)
@@ -295,7 +295,7 @@ static void ps_json(struct container *c, const char *project, FILE *out)
 	const char *nm = json_string_value(json_object_get(c->rec, "Name"));
 	const char *hs =
 		json_string_value(json_object_get(json_object_get(state, "Health"), "Status"));
-	const char *svc = label_of(c->rec, L_SERVICE);
+	const char *svc = label_of(&c->r, L_SERVICE);
 	json_t *cmd = json_object_get(cfg, "Cmd");
 	char *command = NULL;
 	size_t len = 0;
@@ -333,12 +333,11 @@ int compose_ps(struct compose_project *p, int all, int quiet, int services, int 
 		struct mr_err e = {0};
 		if (container_open(containers_root(), ids[i], false, &c, &e) < 0)
 			continue;
-		const char *status = container_status(&c);
-		if (all || !strcmp(status, "running")) {
-			const char *nm = json_string_value(json_object_get(c.rec, "Name"));
-			const char *img = json_string_value(
-				json_object_get(json_object_get(c.rec, "Config"), "Image"));
-			const char *svc = label_of(c.rec, L_SERVICE);
+		enum container_state status = container_status(&c);
+		if (all || status == CONTAINER_RUNNING) {
+			const char *nm = c.r.name;
+			const char *img = c.r.config.image;
+			const char *svc = label_of(&c.r, L_SERVICE);
 			if (quiet)
 				fprintf(out, "%s\n", c.id);
 			else if (json)
@@ -348,7 +347,7 @@ int compose_ps(struct compose_project *p, int all, int quiet, int services, int 
 			else
 				fprintf(out, "%-30s %-20s %-12s %s\n",
 					nm ? (nm[0] == '/' ? nm + 1 : nm) : c.id, img ? img : "",
-					svc ? svc : "", status);
+					svc ? svc : "", container_state_name(status));
 		}
 		container_close(&c);
 	}

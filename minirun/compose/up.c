@@ -437,15 +437,15 @@ static int up_container(struct compose_project *p, const struct compose_service 
 	struct container c;
 	struct mr_err missing = {0};
 	if (container_open(containers_root(), name, true, &c, &missing) == 0) {
-		const char *old = label_of(c.rec, L_HASH);
-		const char *had = json_string_value(json_object_get(c.rec, "Image"));
+		const char *old = label_of(&c.r, L_HASH);
+		const char *had = c.r.image;
 		const char *now = image_id_of(service_image(p, s));
 		/* the same model over another image (rebuilt, pulled again) is a change too */
 		int same = old && !strcmp(old, hash) && (!now || (had && !strcmp(had, now)));
 		if ((same && recreate != COMPOSE_RECREATE_FORCE) ||
 		    recreate == COMPOSE_RECREATE_NEVER) {
 			int rc = 0;
-			if (strcmp(container_status(&c), "running")) {
+			if (container_status(&c) != CONTAINER_RUNNING) {
 				rc = container_start(&c, false, err);
 				if (rc == 0)
 					fprintf(stderr, " Container %s  Started\n", name);
@@ -633,15 +633,14 @@ static int wait_container(const char *name, enum want want, const char *prefix, 
 		if (container_open(containers_root(), name, false, &c, err) < 0)
 			return -1;
 		/* what is needed of the record, read before it is let go */
-		json_t *state = json_object_get(c.rec, "State");
-		json_t *health = json_object_get(state, "Health");
-		const char *hs = json_string_value(json_object_get(health, "Status"));
-		int has_check = health != NULL, unhealthy = hs && !strcmp(hs, "unhealthy"),
-		    healthy = hs && !strcmp(hs, "healthy");
-		const char *status = container_status(&c);
-		int running = !strcmp(status, "running"),
-		    exited = !strcmp(status, "exited") || !strcmp(status, "dead");
-		int code = (int)json_integer_value(json_object_get(state, "ExitCode"));
+		enum container_health hs = c.r.state.health;
+		int has_check = hs != CONTAINER_HEALTH_NONE,
+		    unhealthy = hs == CONTAINER_HEALTH_UNHEALTHY,
+		    healthy = hs == CONTAINER_HEALTH_HEALTHY;
+		enum container_state status = container_status(&c);
+		int running = status == CONTAINER_RUNNING,
+		    exited = status == CONTAINER_EXITED || status == CONTAINER_DEAD;
+		int code = c.r.state.exit_code;
 		container_close(&c);
 		if (unhealthy)
 			return mr_fail(err, 0, "%scontainer %s is unhealthy", prefix, name);

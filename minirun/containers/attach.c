@@ -165,9 +165,8 @@ int container_attach(struct container *c, bool with_stdin, bool tty, const char 
 {
 	unsigned char keys[IO_MAX_KEYS];
 	if (!detach_keys) {
-		json_t *k = json_object_get(json_object_get(c->rec, "Minirun"), "DetachKeys");
-		detach_keys = json_is_string(k) && *json_string_value(k) ? json_string_value(k)
-									 : IO_DEFAULT_DETACH_KEYS;
+		const char *k = c->r.mr.detach_keys;
+		detach_keys = k && *k ? k : IO_DEFAULT_DETACH_KEYS;
 	}
 	int nkeys = io_parse_detach_keys(detach_keys, keys, err);
 	if (nkeys < 0)
@@ -297,14 +296,13 @@ int cmd_attach(int argc, char **argv)
 	}
 	int code = -1;
 	rc = MR_EXIT_RUNTIME;
-	const char *status = container_status(&c);
-	json_t *cfg = json_object_get(c.rec, "Config");
-	bool tty = json_is_true(json_object_get(cfg, "Tty"));
-	bool in = !a.no_stdin && json_is_true(json_object_get(cfg, "OpenStdin"));
-	if (strcmp(status, "paused") == 0)
+	enum container_state status = container_status(&c);
+	bool tty = c.r.config.tty;
+	bool in = !a.no_stdin && c.r.config.open_stdin;
+	if (status == CONTAINER_PAUSED)
 		fprintf(stderr, "minirun: You cannot attach to a paused container, unpause it "
 				"first\n");
-	else if (strcmp(status, "running") != 0)
+	else if (status != CONTAINER_RUNNING)
 		fprintf(stderr, "minirun: You cannot attach to a stopped container, start it "
 				"first\n");
 	else if (tty && in && !isatty(0))

@@ -289,12 +289,13 @@ static int do_kill(struct container *c, const struct each *e, struct mr_err *err
 {
 	char oci[4400];
 	/* for_each puts "Cannot kill container: REF: " before these, REF as typed (docker) */
-	if (!strcmp(container_status(c), "paused"))
+	enum container_state s = container_status(c);
+	if (s == CONTAINER_PAUSED)
 		return mr_fail(err, 0,
 			       "Container %s is paused. Unpause the container before stopping "
 			       "or killing",
 			       c->id);
-	if (strcmp(container_status(c), "running") != 0)
+	if (s != CONTAINER_RUNNING)
 		return mr_fail(err, 0, "Container %s is not running", c->id);
 	if (ctr_kill(container_oci_root(c->root, oci, sizeof(oci)), c->id, e->sig, false, err) < 0)
 		return -1;
@@ -306,17 +307,17 @@ static int do_pause(struct container *c, const struct each *e, struct mr_err *er
 {
 	char oci[4400];
 	bool pause = e->force; /* reused: true = pause */
-	const char *want = pause ? "running" : "paused";
-	if (pause && !strcmp(container_status(c), "paused"))
+	enum container_state want = pause ? CONTAINER_RUNNING : CONTAINER_PAUSED;
+	enum container_state now = container_status(c);
+	if (pause && now == CONTAINER_PAUSED)
 		return mr_fail(err, 0, "Container %s is already paused", c->id);
-	if (strcmp(container_status(c), want) != 0)
-		return mr_fail(err, 0, "Container %s is not %s", c->id, want);
+	if (now != want)
+		return mr_fail(err, 0, "Container %s is not %s", c->id, container_state_name(want));
 	if (ctr_pause(container_oci_root(c->root, oci, sizeof(oci)), c->id, pause, err) < 0)
 		return -1;
-	rec_set(c->rec, "State", "Status", json_string(pause ? "paused" : "running"));
-	rec_set(c->rec, "State", "Paused", json_boolean(pause));
+	c->r.state.status = pause ? CONTAINER_PAUSED : CONTAINER_RUNNING;
 	if (pause)
-		health_record_stop(c->rec); /* docker's check stops while paused: "unhealthy" */
+		health_record_stop(&c->r); /* docker's check stops while paused: "unhealthy" */
 	return container_save(c, err);
 }
 
@@ -483,8 +484,8 @@ static int cmd_start(int argc, char **argv)
 	int code = 0;
 	if (container_open(containers_root(), argv[optind], true, &c, &err) < 0)
 		return fail(&err, 1);
-	bool tty = json_is_true(rec_get(c.rec, "Config", "Tty"));
-	bool in = json_is_true(rec_get(c.rec, "Config", "OpenStdin"));
+	bool tty = c.r.config.tty;
+	bool in = c.r.config.open_stdin;
 	int rc;
 	if (container_start(&c, true, &err) < 0)
 		rc = fail(&err, 1);

@@ -175,15 +175,10 @@ static json_t *commit_config(json_t *base, struct container *c, const struct lay
 	json_array_append_new(json_object_get(rootfs, "diff_ids"), json_string(ld->diffid));
 	/* history: what made the layer - the container's command, as docker records it */
 	char by[4096] = "";
-	size_t used = (size_t)snprintf(by, sizeof(by), "%s",
-				       json_string_value(json_object_get(c->rec, "Path")) ?: "");
-	size_t i;
-	json_t *a;
-	json_array_foreach(json_object_get(c->rec, "Args"), i, a)
-	{
+	size_t used = (size_t)snprintf(by, sizeof(by), "%s", c->r.path ? c->r.path : "");
+	for (size_t i = 0; c->r.args && c->r.args[i]; i++) {
 		if (used < sizeof(by))
-			used += (size_t)snprintf(by + used, sizeof(by) - used, " %s",
-						 json_string_value(a) ?: "");
+			used += (size_t)snprintf(by + used, sizeof(by) - used, " %s", c->r.args[i]);
 	}
 	json_t *h = json_pack("{s:s, s:s}", "created", now, "created_by", by);
 	if (author)
@@ -214,7 +209,7 @@ static int commit(struct container *c, const char *name, const char *author, con
 		store_close(&st);
 		return -1;
 	}
-	const char *image = json_string_value(json_object_get(c->rec, "Image"));
+	const char *image = c->r.image;
 	if (image_resolve(&st, image ? image : "", &base, err) < 0) {
 		mr_prefix(err, "the container's image: ");
 		goto out;
@@ -315,7 +310,7 @@ int cmd_commit(int argc, char **argv)
 		return 1;
 	container_oci_root(c.root, oci, sizeof(oci));
 	bool paused = false;
-	if (pause && !strcmp(container_status(&c), "running")) {
+	if (pause && container_status(&c) == CONTAINER_RUNNING) {
 		mr_say("pause %s while its upper dir is read", c.id);
 		if (ctr_pause(oci, c.id, true, &err) < 0) {
 			fprintf(stderr, "minirun: pause the container for the commit: %s\n",

@@ -8,7 +8,9 @@
  * layout of that directory and the order in which `run` makes things (and `rm -f` undoes
  * them, even after a `kill -9` at any step).
  *
- *   record     container.json, shaped like `docker inspect` prints it (store.c)
+ *   record     container.json, shaped like `docker inspect` prints it (store.c), read and
+ *              changed as struct container_record (record_json.c: the one file that knows
+ *              its keys)
  *   flags      `run`/`create` argv -> struct container_opts (opts.c: the syntax; opts_set.c:
  *              the flags), pure
  *   config     record + image -> the OCI config.json handed to the runtime, with docker's
@@ -88,13 +90,170 @@ long long container_parse_bytes(const char *s, struct mr_err *err);
 /* the option table printed by `run --help` / `create --help` */
 void container_opts_usage(const char *verb, FILE *out);
 
-/* ---- the record (store.c) ---------------------------------------------------------------- */
+/* ---- the record, typed (record_json.c) ---------------------------------------------------- */
 
-/* One container, opened. rec is container.json (docker's inspect shape, see README.md). */
+/* docker's State.Status words, in docker's order */
+enum container_state {
+	CONTAINER_CREATED,
+	CONTAINER_RUNNING,
+	CONTAINER_PAUSED,
+	CONTAINER_RESTARTING,
+	CONTAINER_REMOVING,
+	CONTAINER_EXITED,
+	CONTAINER_DEAD,
+};
+/* "created" "running" ...; container_state_parse: -1 for a word docker does not have */
+const char *container_state_name(enum container_state s);
+int container_state_parse(const char *word);
+/* running, paused or restarting: by the record, a monitor (or an orphan init) is alive */
+bool container_state_live(enum container_state s);
+
+/* State.Health.Status: CONTAINER_HEALTH_NONE when the record has no State.Health */
+enum container_health {
+	CONTAINER_HEALTH_NONE,
+	CONTAINER_HEALTH_STARTING,
+	CONTAINER_HEALTH_HEALTHY,
+	CONTAINER_HEALTH_UNHEALTHY,
+};
+const char *container_health_name(enum container_health h); /* "" for NONE */
+
+struct container_label {
+	char *key, *value;
+};
+
+/* one entry of NetworkSettings.Ports: the container's port and where it is published */
+struct container_port_binding {
+	char *host_ip, *host_port; /* "0.0.0.0", "8080" */
+};
+struct container_port {
+	char *key;      /* "80/tcp" */
+	bool published; /* false: exposed only (JSON null) */
+	struct container_port_binding *bindings;
+	size_t nbindings;
+};
+
+/* one entry of NetworkSettings.Networks: the container's endpoint on a network */
+struct container_network {
+	char *name;       /* the key: the network's name */
+	char *network_id; /* NetworkID */
+	char *ip_address; /* IPAddress ("" while not running) */
+	char **aliases;   /* Aliases (--network-alias), NULL-terminated; NULL: none (null) */
+};
+
+/* one entry of Mounts, docker's MountPoint */
+struct container_mount {
+	char *type;        /* "bind", "volume", "tmpfs" */
+	char *name;        /* a volume's name; NULL for the others (no Name key) */
+	char *source;      /* the host path */
+	char *destination; /* the path in the container */
+	char *driver;      /* "local" for a volume; NULL for the others */
+	char *mode;        /* "", "ro", "z" */
+	bool rw;
+	char *propagation; /* a bind's ("rprivate"), else "" */
+};
+
+/*
+ * struct container_record - container.json as the front end reads and changes it: every
+ * field a command decides by (state, names, IDs, pids, exit codes, health, restart policy,
+ * labels ...) typed, in docker's inspect names. record_json.c is the one place that knows
+ * the JSON keys: container_record_from_json fills this from the tree, container_record_to_json
+ * writes it back into the same tree (in place: the keys keep their order, and the parts not
+ * typed here, such as the image's Config copy, Env, Cmd, HostConfig's resource limits,
+ * NetworkSettings and Mounts, pass through unchanged). Strings are owned; NULL when the
+ * record has no such key. A record written by an older minirun loads (missing keys read as
+ * docker's zero values and are not added back unless set).
+ */
+struct container_record {
+	char *id;      /* Id */
+	char *name;    /* Name, with docker's leading '/' */
+	char *created; /* Created, RFC 3339 */
+	char *path;    /* Path: the program */
+	char **args;   /* Args, NULL-terminated */
+	char *image;   /* Image: "sha256:..." */
+	long restart_count;
+	struct {
+		bool present; /* the record has a State (a half-made or broken one has none) */
+		enum container_state status;
+		bool oom_killed, dead;
+		pid_t pid;
+		int exit_code;
+		char *error, *started_at, *finished_at;
+		enum container_health health;
+		int failing_streak;
+	} state;
+	struct {
+		char *hostname, *user, *image, *working_dir;
+		char *stop_signal; /* NULL: none (SIGTERM) */
+		int stop_timeout;  /* -1: none (10 s) */
+		bool tty, open_stdin;
+		struct container_label *labels;
+		size_t nlabels;
+	} config;
+	struct {
+		char *network_mode; /* "bridge", "none", "host", "container:ID", a network */
+		enum container_restart restart;
+		int restart_max;
+		bool auto_remove, init, privileged, readonly_rootfs, publish_all;
+	} host;
+	struct {                   /* "Minirun": what docker's inspect has no key for */
+		char *step;        /* the last step of run the monitor recorded */
+		char *broken;      /* why the record could not be read (never saved) */
+		char *image_ref;   /* the image as given to run */
+		char *detach_keys; /* "ctrl-p,ctrl-q" */
+		bool stop_requested;
+		pid_t monitor_pid;
+		char **lower_dirs; /* the image's layer dirs, top first; NULL: ask the store */
+	} mr;
+	struct container_mount *mounts; /* Mounts, in the record's order */
+	size_t nmounts;
+	bool has_mounts; /* the record has Mounts (a broken or half-made one has not) */
+	struct container_port *ports; /* NetworkSettings.Ports, in the record's order */
+	size_t nports;
+	bool has_ports; /* the record has NetworkSettings.Ports */
+	/* NetworkSettings.Networks, as loaded: net.c, their one writer, edits them in the tree
+	 * (docker's two endpoint shapes: the one create records, the one a connect fills), so
+	 * these are read-only and as fresh as the last container_open/reload */
+	struct container_network *networks;
+	size_t nnetworks;
+};
+
+/* container_record_from_json - fill R from the tree REC (borrowed); -1 with err on ENOMEM */
+int container_record_from_json(json_t *rec, struct container_record *r, struct mr_err *err);
+/* container_record_to_json - write R's fields into the tree REC, in place */
+void container_record_to_json(const struct container_record *r, json_t *rec);
+void container_record_free(struct container_record *r);
+/* container_record_add_mount - append a copy of M to R's mounts; -1 on ENOMEM */
+int container_record_add_mount(struct container_record *r, const struct container_mount *m);
+/* container_record_add_port - KEY ("80/tcp") in R's ports: exposed only when HOST_IP is
+ * NULL, else published on HOST_IP:HOST_PORT (a binding added to the entry KEY has); -1 on
+ * ENOMEM. container_record_clear_ports: none (docker's {} for a container not running). */
+int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
+			      const char *host_port);
+void container_record_clear_ports(struct container_record *r);
+/* the entry KEY ("80/tcp") of R's ports, or NULL */
+const struct container_port *container_record_port(const struct container_record *r,
+						   const char *key);
+/* the endpoint of R on network NAME, or NULL */
+const struct container_network *container_record_network(const struct container_record *r,
+							 const char *name);
+/* the value of label KEY, or NULL */
+const char *container_label(const struct container_record *r, const char *key);
+/* set the state and docker's booleans that go with it (Running, Paused, Restarting, Dead) */
+void container_record_set_state(struct container_record *r, enum container_state s);
+/* replace the string *DST with a copy of SRC (NULL allowed) */
+void container_record_set_str(char **dst, const char *src);
+
+/* ---- the store (store.c) ----------------------------------------------------------------- */
+
+/* One container, opened: r is its record, typed; rec is the same record as container.json's
+ * tree (docker's inspect shape, see README.md), for the parts r does not type (passed
+ * through, printed by inspect, read by the OCI config). container_open/reload fill both,
+ * container_save writes r into rec and rec to the file. */
 struct container {
 	char id[CONTAINER_ID_LEN + 1];
 	char dir[4096]; /* ROOT/containers/ID */
 	const char *root;
+	struct container_record r;
 	json_t *rec;
 	int lockfd; /* ROOT/containers/ID/lock, flock()ed exclusively while >= 0 */
 	bool swept; /* this process has swept dead writers' temp files from DIR (store.c) */
@@ -105,7 +264,8 @@ struct container {
  * (ROOT/containers/.names/NAME, O_EXCL), create ROOT/containers/ID and take its lock.
  * "Conflict. The container name \"/x\" is already in use by container \"ID\". You have to
  * remove (or rename) that container to be able to reuse that name." when taken.
- * c->rec is NULL until the caller sets it (container_record_new) and saves.
+ * c->rec is NULL until the caller sets it (container_record_new), loads c->r from it
+ * (container_record_from_json) and saves.
  */
 int container_new(const char *root, const char *name, struct container *c, struct mr_err *err);
 /* container_open - find REF (a name, with or without '/', a full ID or a unique ID prefix)
@@ -113,9 +273,11 @@ int container_new(const char *root, const char *name, struct container *c, struc
  * (errnum ENOENT); an ambiguous prefix: "multiple IDs found with provided prefix: REF". */
 int container_open(const char *root, const char *ref, bool lock, struct container *c,
 		   struct mr_err *err);
-/* container_save - write c->rec atomically (the lock must be held) */
+/* container_save - write c->r into c->rec, and c->rec to the file atomically (the lock must
+ * be held) */
 int container_save(struct container *c, struct mr_err *err);
-/* container_reload - re-read c->rec (after taking the lock, or to see the monitor's news) */
+/* container_reload - re-read c->rec and c->r (after taking the lock, or to see the monitor's
+ * news); pointers into the old c->r go stale */
 int container_reload(struct container *c, struct mr_err *err);
 void container_close(struct container *c);
 /* container_ids - every container's ID, newest first (by Created); NULL-terminated, the
@@ -141,7 +303,7 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 			     const char *image_ref, const char *image_id, json_t *image_config,
 			     struct mr_err *err);
 
-/* ---- lifecycle (lifecycle.c, rootfs.c, monitor.c) ----------------------------------------- */
+/* ---- lifecycle (lifecycle.c, monitor.c; the rootfs: minirun/bundle/rootfs.c) ------------- */
 
 /* container_create - everything `create` does: resolve the image, claim the name, write the
  * record and the `image` file (the image store's in-use mark), make the upper/work dirs,
@@ -165,11 +327,11 @@ int container_stop(struct container *c, int timeout, struct mr_err *err);
 int container_remove(struct container *c, bool force, bool volumes, struct mr_err *err);
 /* container_wait_exit - block until the container is not running; its exit code to *code */
 int container_wait_exit(struct container *c, int *code, struct mr_err *err);
-/* the container's state now: "created" "running" "paused" "restarting" "exited" "dead",
- * checked against the processes (a record saying running with its monitor gone reads as
- * its init does, through the OCI state: "running"/"paused" while it runs, else "exited");
- * "dead": no record yet, or one that can't be read (Minirun.Broken says why) */
-const char *container_status(struct container *c);
+/* the container's state now, checked against the processes (a record saying running with
+ * its monitor gone reads as its init does, through the OCI state: running/paused while it
+ * runs, else exited); CONTAINER_DEAD: no record yet, or one that can't be read
+ * (c->r.mr.broken says why). container_state_name gives docker's word. */
+enum container_state container_status(struct container *c);
 /* true when the record says running but nobody saw the exit (its monitor was killed):
  * the exit code is lost; CONTAINER_EXIT_LOST stands in (docker's code for a container whose
  * daemon died with it), with CONTAINER_LOST_ERROR as State.Error */

@@ -82,8 +82,8 @@ static int in_root(int rootfd, const char *path, int flags, struct mr_err *err)
 
 static int by_length(const void *a, const void *b)
 {
-	size_t la = strlen(json_string_value(json_object_get(*(json_t *const *)a, "Destination")));
-	size_t lb = strlen(json_string_value(json_object_get(*(json_t *const *)b, "Destination")));
+	size_t la = strlen((*(const struct container_mount *const *)a)->destination);
+	size_t lb = strlen((*(const struct container_mount *const *)b)->destination);
 	return la < lb ? -1 : la > lb;
 }
 
@@ -97,27 +97,25 @@ static int by_length(const void *a, const void *b)
  */
 static int mount_volumes(struct container *c, int rootfd, struct mr_err *err)
 {
-	json_t *mounts = json_object_get(c->rec, "Mounts");
-	size_t n = json_array_size(mounts), k = 0;
+	size_t n = c->r.nmounts, k = 0;
 	if (!n)
 		return 0;
-	json_t **v = calloc(n, sizeof(*v));
+	const struct container_mount **v = calloc(n, sizeof(*v));
 	if (!v)
 		return mr_fail(err, ENOMEM, "volumes");
 	for (size_t i = 0; i < n; i++) {
-		json_t *m = json_array_get(mounts, i);
-		const char *type = json_string_value(json_object_get(m, "Type")) ?: "";
-		if ((!strcmp(type, "volume") || !strcmp(type, "bind")) &&
-		    json_is_string(json_object_get(m, "Source")) &&
-		    json_is_string(json_object_get(m, "Destination")))
+		const struct container_mount *m = &c->r.mounts[i];
+		const char *type = m->type ? m->type : "";
+		if ((!strcmp(type, "volume") || !strcmp(type, "bind")) && m->source &&
+		    m->destination)
 			v[k++] = m;
 	}
 	qsort(v, k, sizeof(*v), by_length);
 	int rc = 0;
 	for (size_t i = 0; i < k && rc == 0; i++) {
-		const char *src = json_string_value(json_object_get(v[i], "Source"));
-		const char *dst = json_string_value(json_object_get(v[i], "Destination"));
-		bool ro = json_is_false(json_object_get(v[i], "RW"));
+		const char *src = v[i]->source;
+		const char *dst = v[i]->destination;
+		bool ro = !v[i]->rw;
 		struct stat st;
 		if (stat(src, &st) < 0) {
 			rc = mr_fail(err, errno, "the container's mount source '%s'", src);

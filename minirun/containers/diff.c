@@ -52,7 +52,7 @@ int info_lowers(struct container *c, char ***out, struct mr_err *err)
 	struct store st;
 	if (store_open(&st, c->root, err) < 0)
 		return -1;
-	const char *image = json_string_value(json_object_get(c->rec, "Image"));
+	const char *image = c->r.image;
 	int rc = image_lowerdirs(&st, image ? image : "", out, NULL, err);
 	store_close(&st);
 	return rc;

@@ -495,9 +495,9 @@ int cmd_exec(int argc, char **argv)
 	_cleanup_free_ char *text = NULL;
 	_cleanup_close_ int mfd = -1, dirfd = -1, console = -1;
 	char sock[64] = "", spath[128];
-	const char *status = container_status(&c);
+	enum container_state status = container_status(&c);
 	pid_t pid = container_pid(&c);
-	if (strcmp(status, "paused") == 0) {
+	if (status == CONTAINER_PAUSED) {
 		/* docker names it as typed here (and by its ID when it is not running) */
 		fprintf(stderr,
 			"minirun: Container %s is paused, unpause the container before "
@@ -505,7 +505,7 @@ int cmd_exec(int argc, char **argv)
 			a.operands[0]);
 		goto out;
 	}
-	if (strcmp(status, "running") != 0 || pid <= 0) {
+	if (status != CONTAINER_RUNNING || pid <= 0) {
 		fprintf(stderr, "minirun: Container %s is not running\n", c.id);
 		goto out;
 	}

@@ -197,49 +197,57 @@ static json_t *health_obj(json_t *rec)
 	return h;
 }
 
-void health_record_start(json_t *rec)
+/* enum health_status <-> the record's enum container_health (which has NONE first) */
+static enum container_health to_record(enum health_status s)
+{
+	return (enum container_health)(s + 1);
+}
+
+static enum health_status from_record(enum container_health h)
+{
+	return h == CONTAINER_HEALTH_NONE ? HEALTH_STARTING : (enum health_status)(h - 1);
+}
+
+void health_record_start(struct container_record *r, json_t *rec)
 {
 	json_t *args = health_probe_args(json_object_get(rec, "Config"));
 	if (!args)
 		return; /* no check: no State.Health, as docker */
 	json_decref(args);
-	json_t *h = health_obj(rec);
-	json_object_set_new(h, "Status", json_string("starting"));
-	json_object_set_new(h, "FailingStreak", json_integer(0));
+	r->state.health = CONTAINER_HEALTH_STARTING;
+	r->state.failing_streak = 0;
 }
 
-void health_record_stop(json_t *rec)
+void health_record_stop(struct container_record *r)
 {
-	json_t *h = json_object_get(json_object_get(rec, "State"), "Health");
-	if (json_is_object(h))
-		json_object_set_new(h, "Status", json_string("unhealthy"));
+	if (r->state.health != CONTAINER_HEALTH_NONE)
+		r->state.health = CONTAINER_HEALTH_UNHEALTHY;
 }
 
-const char *health_record_status(json_t *rec)
+const char *health_record_status(const struct container_record *r)
 {
-	return json_string_value(json_object_get(
-		json_object_get(json_object_get(rec, "State"), "Health"), "Status"));
+	return r->state.health == CONTAINER_HEALTH_NONE ? NULL
+							: container_health_name(r->state.health);
 }
 
-enum health_status health_record_result(json_t *rec, const char *start, const char *end,
-					int exit_code, const char *output, bool in_start_period)
+enum health_status health_record_result(struct container_record *r, json_t *rec, const char *start,
+					const char *end, int exit_code, const char *output,
+					bool in_start_period)
 {
+	/* the Log is the record's JSON (passed through); the status and streak are typed */
 	json_t *h = health_obj(rec), *log = json_object_get(h, "Log");
 	json_array_append_new(log, json_pack("{s:s, s:s, s:i, s:s}", "Start", start, "End", end,
 					     "ExitCode", exit_code, "Output", output));
 	while (json_array_size(log) > HEALTH_MAX_LOG)
 		json_array_remove(log, 0);
-	const char *was = json_string_value(json_object_get(h, "Status"));
 	struct health_state s = {
-		.status = was && !strcmp(was, "healthy")     ? HEALTH_HEALTHY
-			  : was && !strcmp(was, "unhealthy") ? HEALTH_UNHEALTHY
-							     : HEALTH_STARTING,
-		.failing_streak = (int)json_integer_value(json_object_get(h, "FailingStreak")),
+		.status = from_record(r->state.health),
+		.failing_streak = r->state.failing_streak,
 	};
 	struct health_config cfg =
 		health_config_of(json_object_get(json_object_get(rec, "Config"), "Healthcheck"));
 	s = health_next(s, exit_code, in_start_period, cfg.retries);
-	json_object_set_new(h, "Status", json_string(health_status_name(s.status)));
-	json_object_set_new(h, "FailingStreak", json_integer(s.failing_streak));
+	r->state.health = to_record(s.status);
+	r->state.failing_streak = s.failing_streak;
 	return s.status;
 }

@@ -23,6 +23,7 @@
 
 #include "lib/err.h"
 #include "minirun/bundle/bundle.h"
+#include "minirun/containers/containers.h"
 
 /* docker's defaults, applied where Config.Healthcheck leaves a value 0 */
 #define HEALTH_DEFAULT_INTERVAL       30000000000LL /* 30s */
@@ -99,21 +100,25 @@ const char *health_output_text(struct health_output *out);
 
 /* ---- State.Health in the record ----------------------------------------------------------- */
 
-/* health_record_start - at each start of a container with a check: State.Health's Status
- * "starting" and FailingStreak 0; the Log of an earlier run stays (docker's) */
-void health_record_start(json_t *rec);
+/* The record's State.Health: its Status and FailingStreak are the typed record's (R), its Log
+ * is kept in the record's JSON (REC), which health_record_result appends to. */
+/* health_record_start - at each start of a container with a check (its Config in REC):
+ * State.Health's Status "starting" and FailingStreak 0; the Log of an earlier run stays
+ * (docker's) */
+void health_record_start(struct container_record *r, json_t *rec);
 /* health_record_stop - the check has stopped with the container: docker then says
  * "unhealthy" (for compatibility, its daemon says), the Log stays */
-void health_record_stop(json_t *rec);
+void health_record_stop(struct container_record *r);
 /*
  * health_record_result - add one probe's result to State.Health: its Start and End
  * (RFC 3339), EXIT_CODE and OUTPUT to the Log (the last HEALTH_MAX_LOG kept), then the state
  * machine's step (health_next). Returns the new status.
  */
-enum health_status health_record_result(json_t *rec, const char *start, const char *end,
-					int exit_code, const char *output, bool in_start_period);
-/* health_record_status - State.Health.Status of REC, or NULL when it has none */
-const char *health_record_status(json_t *rec);
+enum health_status health_record_result(struct container_record *r, json_t *rec, const char *start,
+					const char *end, int exit_code, const char *output,
+					bool in_start_period);
+/* health_record_status - State.Health.Status of R, or NULL when it has none */
+const char *health_record_status(const struct container_record *r);
 /* "2026-12-06T07:34:04.12345678Z": now, as docker writes a result's times (Go's RFC3339Nano) */
 char *health_now(char *buf, size_t len);
 

@@ -267,12 +267,9 @@ static void record(struct container *c, pid_t init, struct probe *p, bool in_sta
 	c->lockfd = mr_lock_file(container_path(c, "lock", path, sizeof(path)), &err);
 	if (c->lockfd < 0)
 		return;
-	json_t *state;
-	if (container_reload(c, &err) == 0 && (state = json_object_get(c->rec, "State")) &&
-	    json_integer_value(json_object_get(state, "Pid")) == init &&
-	    json_is_true(json_object_get(state, "Running")) &&
-	    !json_is_true(json_object_get(state, "Paused"))) {
-		*s = health_record_result(c->rec, p->start, p->end, p->code,
+	if (container_reload(c, &err) == 0 && c->r.state.pid == init &&
+	    c->r.state.status == CONTAINER_RUNNING) {
+		*s = health_record_result(&c->r, c->rec, p->start, p->end, p->code,
 					  health_output_text(&p->out), in_start_period);
 		container_save(c, &err);
 	}
@@ -309,8 +306,7 @@ checker_main(struct container *c, const char *oci, pid_t monitor, pid_t init,
 		if (poll(&pf, 1, poll_ms(wait)) > 0)
 			_exit(0);
 		/* a paused container is not probed (docker stops its monitor while paused) */
-		if (container_reload(c, NULL) == 0 &&
-		    json_is_true(json_object_get(json_object_get(c->rec, "State"), "Paused")))
+		if (container_reload(c, NULL) == 0 && c->r.state.status == CONTAINER_PAUSED)
 			continue;
 		struct probe p;
 		if (run_probe(oci, c->id, memfd, sigfd, cfg, &p) == 1)
@@ -329,8 +325,7 @@ int health_checker_start(struct container *c, const char *oci, struct health_che
 	if (!args)
 		return 0; /* no check: no process, no timer */
 	struct health_config cfg = health_config_of(json_object_get(config, "Healthcheck"));
-	pid_t init =
-		(pid_t)json_integer_value(json_object_get(json_object_get(c->rec, "State"), "Pid"));
+	pid_t init = c->r.state.pid;
 	_cleanup_free_ char *process = probe_process(c, args, err);
 	if (!process)
 		return -1;

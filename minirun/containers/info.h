@@ -54,20 +54,21 @@ void info_print_rows_min(char **rows, size_t n, size_t minwidth);
 
 /* ---- what ps shows (ps.c), pure ------------------------------------------------------------ */
 
-/* info_status - docker's STATUS from the record's State and the status now (STATUS, from
+/* info_status - docker's STATUS from the record R's State and the status now (STATUS, from
  * container_status): "Up 3 seconds", "Up 3 seconds (Paused)", "Exited (137) 2 minutes ago",
  * "Restarting (1) 5 seconds ago", "Created", "Dead". */
-void info_status(json_t *state, const char *status, char *buf, size_t len);
-/* info_ports - docker's PORTS from NetworkSettings.Ports ({"80/tcp": [{HostIp, HostPort}]}
- * or null for an exposed, unpublished port), as docker's DisplayablePorts writes them:
+void info_status(const struct container_record *r, enum container_state status, char *buf,
+		 size_t len);
+/* info_ports - docker's PORTS from the record's ports (NetworkSettings.Ports: "80/tcp" with
+ * its bindings, or none for an exposed, unpublished port), as docker's DisplayablePorts writes them:
  * sorted; runs of consecutive ports collapsed where docker collapses them (exposed ones,
  * "80-82/tcp", and those published on the same host port of one address,
  * "0.0.0.0:8000-8002->8000-8002/tcp"), then each port published on another host port,
  * never collapsed: "443/tcp, 0.0.0.0:8080->80/tcp, 0.0.0.0:8081->81/tcp". */
-void info_ports(json_t *ports, char *buf, size_t len);
+void info_ports(const struct container_port *ports, size_t nports, char *buf, size_t len);
 /* info_command - docker's COMMAND: Path and Args joined, truncated to 20 characters with
  * "…" unless NOTRUNC, then quoted as Go's strconv.Quote does ("\"sh -c 'sleep 1…\""). */
-void info_command(json_t *rec, bool notrunc, char *buf, size_t len);
+void info_command(const struct container_record *r, bool notrunc, char *buf, size_t len);
 
 /* ---- what diff shows (diff.c) -------------------------------------------------------------- */
 

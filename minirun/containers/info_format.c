@@ -29,12 +29,6 @@
 
 /* ---- docker's words (pure) --------------------------------------------------------------- */
 
-static const char *str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 /* "3 seconds" for the time since RFC3339 (fmt_since without its " ago") */
 static void since(const char *rfc3339, char *buf, size_t len)
 {
@@ -50,29 +44,32 @@ static bool time_set(const char *t)
 	return t && *t && strncmp(t, "0001-01-01", 10) != 0;
 }
 
-void info_status(json_t *state, const char *status, char *buf, size_t len)
+void info_status(const struct container_record *r, enum container_state status, char *buf,
+		 size_t len)
 {
 	char ago[64];
-	long long code = json_integer_value(json_object_get(state, "ExitCode"));
-	const char *started = str(state, "StartedAt"), *finished = str(state, "FinishedAt");
-	if (!strcmp(status, "running") || !strcmp(status, "paused")) {
+	long long code = r->state.exit_code;
+	const char *started = r->state.started_at ? r->state.started_at : "";
+	const char *finished = r->state.finished_at ? r->state.finished_at : "";
+	if (status == CONTAINER_RUNNING || status == CONTAINER_PAUSED) {
 		/* docker's: "(Paused)", else the health check's "(healthy)", "(unhealthy)",
 		 * "(health: starting)" */
-		const char *health = str(json_object_get(state, "Health"), "Status");
+		enum container_health health = r->state.health;
 		char tail[32] = "";
-		if (!strcmp(status, "paused"))
+		if (status == CONTAINER_PAUSED)
 			snprintf(tail, sizeof(tail), " (Paused)");
-		else if (*health)
+		else if (health != CONTAINER_HEALTH_NONE)
 			snprintf(tail, sizeof(tail), " (%s%s)",
-				 !strcmp(health, "starting") ? "health: " : "", health);
+				 health == CONTAINER_HEALTH_STARTING ? "health: " : "",
+				 container_health_name(health));
 		since(started, ago, sizeof(ago));
 		snprintf(buf, len, "Up %s%s", ago, tail);
-	} else if (!strcmp(status, "restarting")) {
+	} else if (status == CONTAINER_RESTARTING) {
 		fmt_since(finished, ago, sizeof(ago));
 		snprintf(buf, len, "Restarting (%lld) %s", code, ago);
-	} else if (!strcmp(status, "dead")) {
+	} else if (status == CONTAINER_DEAD) {
 		snprintf(buf, len, "Dead");
-	} else if (!strcmp(status, "created") || !time_set(started)) {
+	} else if (status == CONTAINER_CREATED || !time_set(started)) {
 		snprintf(buf, len, "Created");
 	} else if (!time_set(finished)) {
 		snprintf(buf, len, "Exited (%lld)", code);
@@ -161,19 +158,18 @@ static void ports_add_group(char *buf, size_t len, const struct port_entry *e, u
 
 /* the ports of NetworkSettings.Ports, one entry a binding (an exposed port: one, no IP); a
  * new array in *OUT (the caller frees it), their count returned */
-static size_t port_entries(json_t *ports, struct port_entry **out)
+static size_t port_entries(const struct container_port *ports, size_t nports,
+			   struct port_entry **out)
 {
 	size_t n = 0, cap = 0;
 	struct port_entry *v = NULL;
-	const char *key;
-	json_t *binds;
-	json_object_foreach(ports, key, binds)
-	{
+	for (size_t k = 0; k < nports; k++) {
+		const char *key = ports[k].key;
 		unsigned port = 0;
 		char proto[8] = "tcp";
 		if (sscanf(key, "%u/%7s", &port, proto) < 1)
 			continue;
-		size_t nb = json_array_size(binds);
+		size_t nb = ports[k].nbindings;
 		for (size_t i = 0; i < (nb ? nb : 1); i++) {
 			if (n == cap) {
 				cap = cap ? 2 * cap : 16;
@@ -187,20 +183,20 @@ static size_t port_entries(json_t *ports, struct port_entry **out)
 			snprintf(e->proto, sizeof(e->proto), "%s", proto);
 			if (!nb)
 				continue;
-			json_t *b = json_array_get(binds, i);
-			const char *ip = str(b, "HostIp");
+			const struct container_port_binding *b = &ports[k].bindings[i];
+			const char *ip = b->host_ip;
 			snprintf(e->ip, sizeof(e->ip), "%s", *ip ? ip : "0.0.0.0");
-			e->host_port = (unsigned)strtoul(str(b, "HostPort"), NULL, 10);
+			e->host_port = (unsigned)strtoul(b->host_port, NULL, 10);
 		}
 	}
 	*out = v;
 	return n;
 }
 
-void info_ports(json_t *ports, char *buf, size_t len)
+void info_ports(const struct container_port *ports, size_t nports, char *buf, size_t len)
 {
 	struct port_entry *v = NULL;
-	size_t n = port_entries(ports, &v);
+	size_t n = port_entries(ports, nports, &v);
 	/* docker's DisplayablePorts: sorted, then consecutive ports of one address and proto
 	 * are one group ("80-82/tcp", "0.0.0.0:8000-8002->8000-8002/tcp"): an exposed port,
 	 * or one published on the same host port. A group is written when a gap ends it, and
@@ -254,17 +250,14 @@ void info_ports(json_t *ports, char *buf, size_t len)
 	free(v);
 }
 
-void info_command(json_t *rec, bool notrunc, char *buf, size_t len)
+void info_command(const struct container_record *r, bool notrunc, char *buf, size_t len)
 {
 	char cmd[4096];
-	size_t used = (size_t)snprintf(cmd, sizeof(cmd), "%s", str(rec, "Path"));
-	size_t i;
-	json_t *a;
+	size_t used = (size_t)snprintf(cmd, sizeof(cmd), "%s", r->path ? r->path : "");
 	/* as docker's daemon writes Command: an argument with a space in single quotes,
 	 * nothing else escaped ("sh -c 'exit 4'") */
-	json_array_foreach(json_object_get(rec, "Args"), i, a)
-	{
-		const char *v = json_string_value(a) ? json_string_value(a) : "";
+	for (size_t i = 0; r->args && r->args[i]; i++) {
+		const char *v = r->args[i];
 		const char *q = strchr(v, ' ') ? "'" : "";
 		if (used < sizeof(cmd))
 			used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, " %s%s%s", q, v,

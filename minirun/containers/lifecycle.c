@@ -62,14 +62,10 @@ char *container_oci_root(const char *root, char *buf, size_t len)
 	return buf;
 }
 
-static const char *rec_status(struct container *c)
+/* the record says a monitor (or an orphan init) is alive */
+static bool rec_live(struct container *c)
 {
-	return json_string_value(rec_get(c->rec, "State", "Status"));
-}
-
-static bool live_status(const char *s)
-{
-	return s && (!strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting"));
+	return container_state_live(c->r.state.status);
 }
 
 /*
@@ -96,7 +92,7 @@ static pid_t orphan_pid(struct container *c, bool *paused)
 
 pid_t container_orphan(struct container *c)
 {
-	if (!live_status(rec_status(c)) || monitor_alive(c))
+	if (!rec_live(c) || monitor_alive(c))
 		return 0;
 	return orphan_pid(c, NULL);
 }
@@ -104,41 +100,54 @@ pid_t container_orphan(struct container *c)
 bool container_exit_lost(struct container *c)
 {
 	char path[4400];
-	if (!live_status(rec_status(c)) || strcmp(container_status(c), "exited") != 0)
+	if (!rec_live(c) || container_status(c) != CONTAINER_EXITED)
 		return false;
-	/* a monitor records the exit, then ends: c->rec, read before it did, is stale. The
+	/* a monitor records the exit, then ends: c->r, read before it did, is stale. The
 	 * record on disk decides: lost only when it still says live with its monitor gone */
 	json_t *now =
 		json_load_file(container_path(c, "container.json", path, sizeof(path)), 0, NULL);
-	bool lost = now && live_status(json_string_value(rec_get(now, "State", "Status")));
+	struct container_record r = {0};
+	bool lost = now && container_record_from_json(now, &r, NULL) == 0 &&
+		    container_state_live(r.state.status);
+	container_record_free(&r);
 	json_decref(now);
 	return lost;
 }
 
-const char *container_status(struct container *c)
+enum container_state container_status(struct container *c)
 {
-	const char *s = rec_status(c);
-	/* no status: a half-made container (killed before its record), or a broken record */
-	if (!s)
-		return "dead";
-	if (!live_status(s) || monitor_alive(c))
+	/* no status (a half-made container, killed before its record, or a broken record)
+	 * loaded as "dead" (record_json.c) */
+	enum container_state s = c->r.state.status;
+	if (!container_state_live(s) || monitor_alive(c))
 		return s;
 	/* its monitor was killed: the container's own process says whether it still runs
 	 * (docker's shim outlives its daemon the same way); an orphan is never "restarting" */
 	bool paused = false;
 	if (orphan_pid(c, &paused))
-		return paused ? "paused" : "running";
-	return "exited";
+		return paused ? CONTAINER_PAUSED : CONTAINER_RUNNING;
+	return CONTAINER_EXITED;
 }
 
 pid_t container_pid(struct container *c)
 {
-	const char *s = container_status(c);
-	if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0)
+	enum container_state s = container_status(c);
+	if (s != CONTAINER_RUNNING && s != CONTAINER_PAUSED)
 		return 0;
 	if (!monitor_alive(c))
 		return orphan_pid(c, NULL); /* the OCI state's: checked by start time */
-	return (pid_t)json_integer_value(rec_get(c->rec, "State", "Pid"));
+	return c->r.state.pid;
+}
+
+struct bundle_rootfs container_rootfs(const struct container *c, char *runbuf, size_t runlen)
+{
+	return (struct bundle_rootfs){.store = c->root,
+				      .dir = c->dir,
+				      .run = containers_run_dir(c->root, c->id, runbuf, runlen),
+				      .id = c->id,
+				      .image = c->r.image,
+				      .lowers = c->r.mr.lower_dirs,
+				      .volatile_upper = c->r.host.auto_remove};
 }
 
 /* ---- create ------------------------------------------------------------------------------- */
@@ -189,24 +198,34 @@ static void rec_paths(struct container *c)
 }
 
 /* the image's layer directories, top-most first: as docker's inspect shows them (one
- * string), and as the monitor mounts them (an array: a path may hold a ':'). The monitor
- * reads them here instead of opening the image store, which would verify the image's
- * blobs once more (rootfs.c). */
-static void rec_lowers(struct container *c, char **lowers)
+ * string, GraphDriver.Data.LowerDir in the tree), and as the monitor mounts them (the
+ * record's mr.lower_dirs: a path may hold a ':'). The monitor reads them there instead of
+ * opening the image store, which would verify the image's blobs once more
+ * (bundle/rootfs.c). -1 on ENOMEM. */
+static int rec_lowers(struct container *c, char **lowers, struct mr_err *err)
 {
-	json_t *arr = json_array();
-	size_t len = 1;
-	for (char **p = lowers; *p; p++) {
-		json_array_append_new(arr, json_string(*p));
+	size_t len = 1, n = 0;
+	for (char **p = lowers; *p; p++, n++)
 		len += strlen(*p) + 1;
-	}
 	char *text = calloc(1, len);
 	for (char **p = lowers; text && *p; p++)
 		strcat(strcat(text, p == lowers ? "" : ":"), *p);
 	json_object_set_new(rec_get(c->rec, "GraphDriver", "Data"), "LowerDir",
 			    json_string(text ? text : ""));
+	bool joined = text != NULL;
 	free(text);
-	rec_set(c->rec, "Minirun", "LowerDirs", arr);
+	char **v = calloc(n + 1, sizeof(*v));
+	for (size_t i = 0; v && i < n; i++)
+		if (!(v[i] = strdup(lowers[i]))) {
+			image_lowerdirs_free(v);
+			v = NULL;
+		}
+	if (!v || !joined) {
+		image_lowerdirs_free(v);
+		return mr_fail(err, ENOMEM, "record the image's layers");
+	}
+	c->r.mr.lower_dirs = v;
+	return 0;
 }
 
 int container_create(const char *root, const struct container_opts *o, struct container *c,
@@ -238,8 +257,8 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	if (!c->rec)
 		goto fail;
 	rec_paths(c);
-	rec_lowers(c, lowers);
-	if (container_save(c, err) < 0)
+	if (container_record_from_json(c->rec, &c->r, err) < 0 || rec_lowers(c, lowers, err) < 0 ||
+	    container_save(c, err) < 0)
 		goto fail;
 	container_step("image-mark");
 	/* the image store's "in use" mark (minirun/image/image.h, image_in_use) */
@@ -261,6 +280,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	 * new file renamed over the old one, and most runs have neither */
 	json_t *before = json_deep_copy(c->rec);
 	rc = container_volumes_up(c, o, err);
+	container_record_to_json(&c->r, c->rec);
 	bool same = rc == 0 && before && json_equal(before, c->rec);
 	json_decref(before);
 	if (rc < 0 || (!same && container_save(c, err) < 0))
@@ -274,7 +294,7 @@ fail:
 	image_lowerdirs_free(lowers);
 	container_volumes_down(c, true, NULL);
 	container_release_name(root, c->id);
-	rootfs_remove_dir(c, NULL);
+	bundle_dir_remove(c->dir, NULL);
 	container_close(c);
 	return -1;
 }
@@ -332,22 +352,20 @@ void container_cleanup(struct container *c)
 		ctr_delete(oci, c->id, true, NULL);
 	if (c->rec && json_object_get(c->rec, "NetworkSettings"))
 		container_net_down(c, NULL);
-	if (rec_get(c->rec, "Minirun", "Broken"))
+	if (c->r.mr.broken)
 		forget_by_id(c);
-	rootfs_umount(c, NULL);
-	const char *s = rec_status(c);
-	if (s && strcmp(s, "created") != 0 && strcmp(s, "exited") != 0) {
+	char run[4096];
+	bundle_rootfs_umount(containers_run_dir(c->root, c->id, run, sizeof(run)), NULL);
+	enum container_state s = c->r.state.status;
+	if (c->r.state.present && s != CONTAINER_CREATED && s != CONTAINER_EXITED) {
 		/* nobody saw the exit (the monitor, its parent, was gone): docker's code for a
 		 * status it lost (a daemon that died with its containers) is 255 */
 		char now[64];
-		rec_set(c->rec, "State", "Status", json_string("exited"));
-		rec_set(c->rec, "State", "Running", json_false());
-		rec_set(c->rec, "State", "Paused", json_false());
-		rec_set(c->rec, "State", "Restarting", json_false());
-		rec_set(c->rec, "State", "Pid", json_integer(0));
-		rec_set(c->rec, "State", "ExitCode", json_integer(CONTAINER_EXIT_LOST));
-		rec_set(c->rec, "State", "Error", json_string(CONTAINER_LOST_ERROR));
-		rec_set(c->rec, "State", "FinishedAt", json_string(state_now(now, sizeof(now))));
+		container_record_set_state(&c->r, CONTAINER_EXITED);
+		c->r.state.pid = 0;
+		c->r.state.exit_code = CONTAINER_EXIT_LOST;
+		container_record_set_str(&c->r.state.error, CONTAINER_LOST_ERROR);
+		container_record_set_str(&c->r.state.finished_at, state_now(now, sizeof(now)));
 		if (c->lockfd >= 0)
 			container_save(c, NULL);
 	}
@@ -355,7 +373,7 @@ void container_cleanup(struct container *c)
 
 int container_reap_orphan(struct container *c, int ms)
 {
-	if (monitor_alive(c) || !live_status(rec_status(c)))
+	if (monitor_alive(c) || !rec_live(c))
 		return 0;
 	_cleanup_close_ int fd = pidfd_of(orphan_pid(c, NULL));
 	if (fd >= 0 && !wait_pidfd(fd, ms))
@@ -366,25 +384,25 @@ int container_reap_orphan(struct container *c, int ms)
 
 int container_start(struct container *c, bool attach, struct mr_err *err)
 {
-	const char *s = container_status(c);
+	enum container_state s = container_status(c);
 	if (container_orphan(c))
 		return mr_fail(err, 0,
 			       "container %.12s runs without its monitor (the monitor was killed): "
 			       "its output is no longer logged and its exit code can't be "
 			       "recorded; stop it, then start it again",
 			       c->id);
-	if (!strcmp(s, "paused"))
+	if (s == CONTAINER_PAUSED)
 		return mr_fail(err, 0, "cannot start a paused container, try unpause instead");
-	if (!strcmp(s, "running") || !strcmp(s, "restarting"))
+	if (s == CONTAINER_RUNNING || s == CONTAINER_RESTARTING)
 		return 0; /* docker: starting a running container is not an error */
-	const char *broken = json_string_value(rec_get(c->rec, "Minirun", "Broken"));
+	const char *broken = c->r.mr.broken;
 	if (broken)
 		return mr_fail(err, 0,
 			       "container %.12s can't be started: its record is unreadable (%s); "
 			       "remove it with rm -f (minirun/containers/README.md, \"A broken "
 			       "record\")",
 			       c->id, broken);
-	if (!strcmp(s, "dead"))
+	if (s == CONTAINER_DEAD)
 		return mr_fail(err, 0, "container %.12s is half-made (a killed create): remove it",
 			       c->id);
 	if (monitor_alive(c))
@@ -392,9 +410,11 @@ int container_start(struct container *c, bool attach, struct mr_err *err)
 	container_cleanup(c); /* what a killed monitor left, if anything */
 	container_sweep_temps(c);
 	/* an explicit start lifts an earlier stop: the restart policy applies again */
-	if (json_object_del(json_object_get(c->rec, "Minirun"), "StopRequested") == 0 &&
-	    container_save(c, err) < 0)
-		return -1;
+	if (c->r.mr.stop_requested) {
+		c->r.mr.stop_requested = false;
+		if (container_save(c, err) < 0)
+			return -1;
+	}
 	if (monitor_spawn(c, attach, err) < 0) {
 		container_reload(c, NULL);
 		return -1;
@@ -435,16 +455,16 @@ static int kill_and_wait(struct container *c, int sig, int timeout, struct mr_er
 {
 	char oci[4400];
 	container_oci_root(c->root, oci, sizeof(oci));
-	rec_set(c->rec, "Minirun", "StopRequested", json_true()); /* no restart after this */
+	c->r.mr.stop_requested = true; /* no restart after this */
 	if (container_save(c, err) < 0)
 		return -1;
 	pid_t mon = monitor_alive(c);
 	_cleanup_close_ int mfd = pidfd_of(mon);
 	_cleanup_close_ int ifd = pidfd_of(container_pid(c));
-	if (!strcmp(container_status(c), "paused"))
+	if (container_status(c) == CONTAINER_PAUSED)
 		ctr_pause(oci, c->id, false, NULL); /* a frozen process can't act on a signal */
 	unlock(c);
-	if (mon > 0 && rec_status(c) && !strcmp(rec_status(c), "restarting")) {
+	if (mon > 0 && c->r.state.status == CONTAINER_RESTARTING) {
 		kill(mon, SIGUSR1); /* cut its back-off short: it sees StopRequested */
 	} else {
 		mr_say("kill %.12s with signal %d", c->id, sig);
@@ -478,20 +498,17 @@ int container_stop(struct container *c, int timeout, struct mr_err *err)
 
 int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err *err)
 {
-	const char *s = container_status(c);
-	if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 && strcmp(s, "restarting") != 0) {
+	if (!container_state_live(container_status(c))) {
 		container_reap_orphan(c, 0); /* an orphan that ended by itself: clean up now */
 		return 0;                    /* docker: stopping a stopped container succeeds */
 	}
-	const char *name = json_string_value(rec_get(c->rec, "Config", "StopSignal"));
+	const char *name = c->r.config.stop_signal;
 	if (sig <= 0)
 		sig = name && *name ? mr_sig_parse(name) : SIGTERM;
 	if (sig <= 0)
 		sig = SIGTERM;
-	if (timeout < 0) {
-		json_t *t = rec_get(c->rec, "Config", "StopTimeout");
-		timeout = json_is_integer(t) ? (int)json_integer_value(t) : 10;
-	}
+	if (timeout < 0)
+		timeout = c->r.config.stop_timeout >= 0 ? c->r.config.stop_timeout : 10;
 	int r = kill_and_wait(c, sig, timeout, err);
 	return r < 0 ? -1 : 0;
 }
@@ -520,8 +537,8 @@ static void claim_into_dir(struct container *c)
 int container_remove(struct container *c, bool force, bool volumes, struct mr_err *err)
 {
 	pid_t mon = monitor_alive(c);
-	const char *st = rec_status(c);
-	if (mon && mon != getpid() && st && (!strcmp(st, "exited") || !strcmp(st, "created"))) {
+	enum container_state st = c->r.state.status;
+	if (mon && mon != getpid() && (st == CONTAINER_EXITED || st == CONTAINER_CREATED)) {
 		/* a monitor whose container has ended is on its way out: it tells its client
 		 * the exit code as its last step but one. Let it finish rather than refuse a
 		 * `run` followed at once by `rm` (bounded: it is ours to wait for, not hang on) */
@@ -542,7 +559,7 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 	}
 	if (mon && mon != getpid()) {
 		/* docker 20.10's daemon's words */
-		if (!force && !strcmp(container_status(c), "paused"))
+		if (!force && container_status(c) == CONTAINER_PAUSED)
 			return mr_fail(err, 0,
 				       "You cannot remove a paused container %s. Unpause and then "
 				       "stop the container before attempting removal or force "
@@ -563,12 +580,12 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 	state_path(path, sizeof(path), container_oci_root(c->root, oci, sizeof(oci)), c->id, "");
 	if (access(path, F_OK) == 0) /* ctr_delete failed: say so rather than leave it */
 		return ctr_delete(oci, c->id, true, err);
-	if (json_object_get(c->rec, "Mounts") && container_volumes_down(c, volumes, err) < 0)
+	if (c->r.has_mounts && container_volumes_down(c, volumes, err) < 0)
 		return -1;
 	claim_into_dir(c);
 	if (container_release_name(c->root, c->id) < 0)
 		return mr_fail(err, errno, "release the name of %.12s", c->id);
-	if (rootfs_remove_dir(c, err) < 0)
+	if (bundle_dir_remove(c->dir, err) < 0)
 		return -1;
 	mr_say("removed %s", c->dir);
 	return 0;
@@ -598,15 +615,11 @@ int container_wait_exit(struct container *c, int *code, struct mr_err *err)
 			}
 			return -1;
 		}
-		const char *s = container_status(c);
-		if (strcmp(s, "running") != 0 && strcmp(s, "paused") != 0 &&
-		    strcmp(s, "restarting") != 0) {
+		if (!container_state_live(container_status(c))) {
 			bool lost = container_exit_lost(c);
-			if (!lost && live_status(rec_status(c)))
+			if (!lost && rec_live(c))
 				continue; /* the monitor recorded the exit since our read */
-			*code = lost ? CONTAINER_EXIT_LOST
-				     : (int)json_integer_value(
-					       rec_get(c->rec, "State", "ExitCode"));
+			*code = lost ? CONTAINER_EXIT_LOST : c->r.state.exit_code;
 			return 0;
 		}
 		/* the monitor, or (the monitor killed) the container's own init; neither: it

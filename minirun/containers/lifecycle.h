@@ -1,5 +1,5 @@
 /*
- * minirun/containers/lifecycle.h - what store.c, rootfs.c, monitor.c and lifecycle.c share
+ * minirun/containers/lifecycle.h - what store.c, monitor.c and lifecycle.c share
  * (private to the lifecycle: other parts code against containers.h only).
  *
  * See: README.md here, "The steps of run" and "How rm -f undoes them".
@@ -16,21 +16,19 @@ void container_sweep_temps(struct container *c);
 /* store.c: give up every name claim that holds ID. Safe to repeat. */
 int container_release_name(const char *root, const char *id);
 
-/* rootfs.c: mount the overlay (the record's Image's layers + diff/) on merged/ */
-int rootfs_mount(struct container *c, struct mr_err *err);
-/* rootfs.c: unmount merged/ if mounted (every stacked mount); safe to repeat */
-int rootfs_umount(struct container *c, struct mr_err *err);
-/* rootfs.c: write hostname, resolv.conf (run files) and (if missing) hosts */
-int rootfs_files(struct container *c, struct mr_err *err);
-/* rootfs.c: remove the container's run directory, then its directory (renamed into
+/* trash.c: remove the container's run directory, then its directory (renamed into
  * ROOT/containers/.trash, then deleted), never crossing into a mount; -1 with err when
  * something is still mounted there. With rootfs_defer_trash set (a --rm monitor), the
  * deletion waits for rootfs_trash_empty(), called once the client has its exit code. */
 int rootfs_remove_dir(struct container *c, struct mr_err *err);
 extern bool rootfs_defer_trash;
 void rootfs_trash_empty(void);
-/* rootfs.c: make the container's run directory (RUN/containers/ID, root.c) if missing */
+/* trash.c: make the container's run directory (RUN/containers/ID, root.c) if missing */
 int rootfs_run_dir(struct container *c, struct mr_err *err);
+/* the rootfs of C for minirun/bundle's rootfs.c (bundle_rootfs_mount, bundle_files): its
+ * directory, its run directory (RUN: RUN/containers/ID, written into RUNBUF of RUNLEN) and
+ * the record's image and layers; valid while c->r and RUNBUF are */
+struct bundle_rootfs container_rootfs(const struct container *c, char *runbuf, size_t runlen);
 
 /* monitor.c: fork the monitor (double fork, setsid) and wait until it says the container
  * runs (0) or failed (-1, err with errnum ENOENT/EACCES for 127/126). The caller holds the

@@ -327,8 +327,7 @@ static bool still_following(struct container *c)
 	struct mr_err err = {0};
 	if (container_reload(c, &err) < 0)
 		return false; /* removed */
-	const char *s = container_status(c);
-	return !strcmp(s, "running") || !strcmp(s, "paused") || !strcmp(s, "restarting");
+	return container_state_live(container_status(c));
 }
 
 int cmd_logs(int argc, char **argv)

@@ -10,7 +10,7 @@
  *
  * One start of the container, in order (README.md, "The steps of run"):
  *
- *	mount      the overlay rootfs (rootfs.c)
+ *	mount      the overlay rootfs (bundle/rootfs.c)
  *	files      hostname, resolv.conf, hosts
  *	config     bundle/config.json (container_oci_config)
  *	io         the stdio pipes or pty, the log, the attach socket (io_prepare)
@@ -229,20 +229,10 @@ static int save_unlock(struct mon *m, struct mr_err *err)
 	return rc;
 }
 
-static void set_state(json_t *rec, const char *status)
-{
-	rec_set(rec, "State", "Status", json_string(status));
-	rec_set(rec, "State", "Running",
-		json_boolean(!strcmp(status, "running") || !strcmp(status, "paused")));
-	rec_set(rec, "State", "Paused", json_boolean(!strcmp(status, "paused")));
-	rec_set(rec, "State", "Restarting", json_boolean(!strcmp(status, "restarting")));
-	rec_set(rec, "State", "Dead", json_false());
-}
-
 /* the netns path for --network container:X: X's init's namespace */
 static int joined_netns(struct mon *m, char *buf, size_t len, struct mr_err *err)
 {
-	const char *mode = json_string_value(rec_get(m->c->rec, "HostConfig", "NetworkMode"));
+	const char *mode = m->c->r.host.network_mode;
 	if (!mode || strncmp(mode, "container:", 10) != 0)
 		return 0;
 	struct container other;
@@ -261,7 +251,7 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 {
 	char merged[4400], hosts[4400], hostname[4400], resolv[4400], netns[64], path[4400];
 	struct container *c = m->c;
-	const char *mode = json_string_value(rec_get(c->rec, "HostConfig", "NetworkMode"));
+	const char *mode = c->r.host.network_mode;
 	int j = joined_netns(m, netns, sizeof(netns), err);
 	if (j < 0)
 		return -1;
@@ -283,9 +273,9 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 			return -1;
 		}
 	}
-	if (json_is_true(rec_get(c->rec, "HostConfig", "Init")) &&
-	    !(p.init = container_init_path()))
+	if (c->r.host.init && !(p.init = container_init_path()))
 		return mr_fail(err, 0, "--init: minirun-init not found (build it: make minirun)");
+	container_record_to_json(&c->r, c->rec); /* the bundle reads the record's JSON */
 	json_t *cfg = container_oci_config(c->rec, &p, err);
 	if (!cfg)
 		return -1;
@@ -327,7 +317,8 @@ static void teardown(struct mon *m)
 {
 	container_net_down(m->c, NULL);
 	ctr_delete(m->oci, m->c->id, true, NULL);
-	rootfs_umount(m->c, NULL);
+	char run[4096];
+	bundle_rootfs_umount(containers_run_dir(m->c->root, m->c->id, run, sizeof(run)), NULL);
 }
 
 /*
@@ -342,15 +333,19 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	struct container *c = m->c;
 	pid_t pid = 0;
 	int status = 0;
-	bool tty = json_is_true(rec_get(c->rec, "Config", "Tty"));
-	bool open_stdin = json_is_true(rec_get(c->rec, "Config", "OpenStdin"));
+	bool tty = c->r.config.tty;
+	bool open_stdin = c->r.config.open_stdin;
 	bool io_made = false, oci_failed = false;
 
 	container_step("mount");
-	if (rootfs_mount(c, err) < 0)
+	char run[4096];
+	struct bundle_rootfs fs = container_rootfs(c, run, sizeof(run));
+	if (bundle_rootfs_mount(&fs, err) < 0)
 		goto fail;
 	container_step("files");
-	if (rootfs_files(c, err) < 0)
+	const char *mode = c->r.host.network_mode;
+	if (bundle_files(&fs, c->r.config.hostname, mode && !strcmp(mode, "host"),
+			 c->r.config.working_dir, err) < 0)
 		goto fail;
 	container_step("config");
 	if (write_bundle(m, err) < 0)
@@ -369,7 +364,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	}
 	if (lock_reload(m, err) < 0)
 		goto fail;
-	if (json_is_true(rec_get(c->rec, "Minirun", "StopRequested"))) {
+	if (c->r.mr.stop_requested) {
 		/* `stop` came while a restart was being set up: this start is cancelled */
 		save_unlock(m, NULL);
 		mr_fail(err, 0, "stopped while restarting");
@@ -380,14 +375,14 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 		save_unlock(m, NULL);
 		goto fail;
 	}
-	set_state(c->rec, "running");
-	rec_set(c->rec, "Minirun", "MonitorPid", json_integer(getpid()));
-	rec_set(c->rec, "State", "Pid", json_integer(pid));
-	rec_set(c->rec, "State", "ExitCode", json_integer(0));
-	rec_set(c->rec, "State", "Error", json_string(""));
-	rec_set(c->rec, "State", "StartedAt", json_string(state_now(now, sizeof(now))));
-	rec_set(c->rec, "Minirun", "Step", json_string("running"));
-	health_record_start(c->rec);
+	container_record_set_state(&c->r, CONTAINER_RUNNING);
+	c->r.mr.monitor_pid = getpid();
+	c->r.state.pid = pid;
+	c->r.state.exit_code = 0;
+	container_record_set_str(&c->r.state.error, "");
+	container_record_set_str(&c->r.state.started_at, state_now(now, sizeof(now)));
+	container_record_set_str(&c->r.mr.step, "running");
+	health_record_start(&c->r, c->rec);
 	if (save_unlock(m, err) < 0)
 		goto fail;
 	container_step("running");
@@ -428,7 +423,7 @@ fail:
 }
 
 /* docker's restart policies: should the container be started again after CODE? */
-static bool want_restart(json_t *rec, int code);
+static bool want_restart(const struct container_record *r, int code);
 
 /* exit-code: the last exit code, rewritten IN PLACE (same inode), so that a `wait` holding
  * it open still reads it after a --rm monitor has removed the whole directory */
@@ -455,33 +450,29 @@ static bool record_exit(struct mon *m, int code, const char *error)
 {
 	char now[64];
 	struct mr_err err = {0};
-	json_t *rec;
 	if (lock_reload(m, &err) < 0)
 		return false;
 	/* before teardown: the OOM kill count lives in the cgroup that ctr_delete removes */
 	bool oom = !error && container_oom_killed(m->c);
 	container_step("teardown");
 	teardown(m);
-	rec = m->c->rec;
-	rec_set(rec, "State", "OOMKilled", json_boolean(oom));
-	const char *was = json_string_value(rec_get(rec, "State", "Status"));
-	bool again = !error && want_restart(rec, code);
+	struct container_record *r = &m->c->r;
+	r->state.oom_killed = oom;
+	bool again = !error && want_restart(r, code);
 	/* a container that never ran stays "created", as docker leaves one whose command
 	 * was not found */
-	if (!error || (was && strcmp(was, "created") != 0))
-		set_state(rec, again ? "restarting" : "exited");
-	if (again) {
-		long long count = json_integer_value(json_object_get(rec, "RestartCount"));
-		rec_set(rec, NULL, "RestartCount", json_integer(count + 1));
-	}
-	rec_set(rec, "State", "Pid", json_integer(0));
-	rec_set(rec, "State", "ExitCode", json_integer(code));
-	rec_set(rec, "State", "Error", json_string(error ? error : ""));
-	rec_set(rec, "State", "FinishedAt", json_string(state_now(now, sizeof(now))));
-	rec_set(rec, "Minirun", "Step", json_string("exited"));
-	health_record_stop(rec);
+	if (!error || (r->state.present && r->state.status != CONTAINER_CREATED))
+		container_record_set_state(r, again ? CONTAINER_RESTARTING : CONTAINER_EXITED);
+	if (again)
+		r->restart_count++;
+	r->state.pid = 0;
+	r->state.exit_code = code;
+	container_record_set_str(&r->state.error, error ? error : "");
+	container_record_set_str(&r->state.finished_at, state_now(now, sizeof(now)));
+	container_record_set_str(&r->mr.step, "exited");
+	health_record_stop(r);
 	write_exit_code(m->c, code);
-	if (!error && !again && json_is_true(rec_get(rec, "HostConfig", "AutoRemove"))) {
+	if (!error && !again && r->host.auto_remove) {
 		/* --rm: the record goes with the directory, unsaved; the lock stays held until
 		 * monitor_main has removed it all (waiters read exit-code) */
 		container_step("recorded");
@@ -493,19 +484,18 @@ static bool record_exit(struct mon *m, int code, const char *error)
 }
 
 /* docker's restart policies: should the container be started again after CODE? */
-static bool want_restart(json_t *rec, int code)
+static bool want_restart(const struct container_record *r, int code)
 {
-	if (json_is_true(rec_get(rec, "Minirun", "StopRequested")) ||
-	    json_is_true(rec_get(rec, "HostConfig", "AutoRemove")))
+	if (r->mr.stop_requested || r->host.auto_remove)
 		return false;
-	json_t *pol = rec_get(rec, "HostConfig", "RestartPolicy");
-	const char *name = json_string_value(json_object_get(pol, "Name")) ?: "no";
-	long long max = json_integer_value(json_object_get(pol, "MaximumRetryCount"));
-	long long count = json_integer_value(json_object_get(rec, "RestartCount"));
-	if (!strcmp(name, "always") || !strcmp(name, "unless-stopped"))
-		return true;
-	if (!strcmp(name, "on-failure"))
-		return code != 0 && (max <= 0 || count < max);
+	switch (r->host.restart) {
+	case RESTART_ALWAYS:
+	case RESTART_UNLESS_STOPPED: return true;
+	case RESTART_ON_FAILURE:
+		return code != 0 &&
+		       (r->host.restart_max <= 0 || r->restart_count < r->host.restart_max);
+	case RESTART_NO: break;
+	}
 	return false;
 }
 
@@ -602,8 +592,8 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 							   : MR_EXIT_RUNTIME;
 			if (m.notify >= 0) {
 				/* the first start: the starter reports it; the record keeps it */
-				rec_set(c->rec, "State", "ExitCode", json_integer(ecode));
-				rec_set(c->rec, "State", "Error", json_string(err.msg));
+				c->r.state.exit_code = ecode;
+				container_record_set_str(&c->r.state.error, err.msg);
 				container_save(c, NULL);
 				tell(m.notify, N_FAILED, 0, &err);
 				_exit(1);
@@ -624,15 +614,14 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 		delay = delay * 2 > 60000 ? 60000 : delay * 2;
 		if (lock_reload(&m, &err) < 0)
 			_exit(1);
-		bool stop = json_is_true(rec_get(c->rec, "Minirun", "StopRequested"));
+		bool stop = c->r.mr.stop_requested;
 		if (stop)
-			set_state(c->rec, "exited");
+			container_record_set_state(&c->r, CONTAINER_EXITED);
 		save_unlock(&m, NULL);
 		if (stop)
 			_exit(0);
 	}
-	if (json_is_true(rec_get(c->rec, "HostConfig", "AutoRemove")) &&
-	    (c->lockfd >= 0 || lock_reload(&m, &err) == 0)) {
+	if (c->r.host.auto_remove && (c->lockfd >= 0 || lock_reload(&m, &err) == 0)) {
 		/* record_exit kept the lock for this (and skipped the save); a removal that fails
 		 * half-way leaves a container that must still say how it ended: saved then. The
 		 * files themselves are deleted after the client has the exit code (rootfs.c) */

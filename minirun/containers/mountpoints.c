@@ -113,12 +113,9 @@ char **container_mountpoints(const struct container *c)
 	const char *key;
 	for (i = 0; runtime_mountpoints[i]; i++)
 		add_clean(&out, runtime_mountpoints[i]);
-	json_array_foreach(json_object_get(c->rec, "Mounts"), i, m)
-	{
-		const char *d = json_string_value(json_object_get(m, "Destination"));
-		if (d)
-			add_clean(&out, d);
-	}
+	for (i = 0; i < c->r.nmounts; i++)
+		if (c->r.mounts[i].destination)
+			add_clean(&out, c->r.mounts[i].destination);
 	json_t *tmpfs = json_object_get(json_object_get(c->rec, "HostConfig"), "Tmpfs");
 	json_object_foreach(tmpfs, key, m)
 	{

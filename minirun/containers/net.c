@@ -70,9 +70,9 @@ static json_t *jobj(json_t *o, const char *key)
 }
 
 /* The network the record asks for: "bridge" when unset (docker's "default" too). */
-static const char *network_mode(json_t *rec)
+static const char *network_mode(const struct container *c)
 {
-	const char *m = json_string_value(jget(rec, "HostConfig", "NetworkMode"));
+	const char *m = c->r.host.network_mode;
 	return !m || !*m || !strcmp(m, "default") ? NETWORK_DEFAULT : m;
 }
 
@@ -87,9 +87,9 @@ static int mode_connects(const char *mode)
 }
 
 /* The container's name without docker's leading '/' ("" when it has none). */
-static const char *short_name(json_t *rec)
+static const char *short_name(const struct container *c)
 {
-	const char *n = json_string_value(json_object_get(rec, "Name"));
+	const char *n = c->r.name;
 	return n ? n + (*n == '/') : "";
 }
 
@@ -146,30 +146,27 @@ bad:
 	return -1;
 }
 
-/* NetworkSettings.Ports as docker shows it: every exposed port (null when not published),
- * then each published one with the host port it got. */
-static json_t *ports_object(json_t *rec, const struct network_port *p, size_t n)
+/* The record's ports (NetworkSettings.Ports) as docker shows them: every exposed port (not
+ * published), then each published one with the host port it got. -1 on ENOMEM. */
+static int ports_record(struct container *c, const struct network_port *p, size_t n)
 {
-	json_t *ports = json_object(), *v;
+	json_t *v;
 	const char *key;
 	char k[16], hp[8];
-	json_object_foreach(jget(rec, "Config", "ExposedPorts"), key, v)
+	int rc = 0;
+	container_record_clear_ports(&c->r);
+	json_object_foreach(jget(c->rec, "Config", "ExposedPorts"), key, v)
 	{
-		json_object_set_new(ports, key, json_null());
+		if (rc == 0)
+			rc = container_record_add_port(&c->r, key, NULL, NULL);
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		snprintf(k, sizeof(k), "%u/%s", p[i].port, p[i].proto);
 		snprintf(hp, sizeof(hp), "%u", p[i].host_port);
-		json_t *list = json_object_get(ports, k);
-		if (!json_is_array(list)) {
-			list = json_array();
-			json_object_set_new(ports, k, list);
-		}
-		json_array_append_new(list, json_pack("{s:s, s:s}", "HostIp",
-						      p[i].host_ip[0] ? p[i].host_ip : "0.0.0.0",
-						      "HostPort", hp));
+		rc = container_record_add_port(&c->r, k, p[i].host_ip[0] ? p[i].host_ip : "0.0.0.0",
+					       hp);
 	}
-	return ports;
+	return rc;
 }
 
 /* The --network-alias names the record holds for network NET (docker keeps them in the
@@ -220,7 +217,7 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
 	}
 	snprintf(shortid, sizeof(shortid), "%.12s", c->id);
 	json_t *al = naliases ? json_array() : json_null(), *dns = json_array();
-	json_array_append_new(dns, json_string(short_name(c->rec)));
+	json_array_append_new(dns, json_string(short_name(c)));
 	for (size_t i = 0; i < naliases; i++) {
 		json_array_append_new(al, json_string(aliases[i]));
 		json_array_append_new(dns, json_string(aliases[i]));
@@ -285,9 +282,9 @@ static int rootless_up(struct container *c, pid_t pid, struct mr_err *err)
 		    : mr_fail(err, ENOMEM, "ports");
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		ports[i].host_port = rp[i].host_port; /* -P: the port chosen */
-	if (rc == 0)
-		json_object_set_new(jobj(c->rec, "NetworkSettings"), "Ports",
-				    ports_object(c->rec, ports, n));
+	jobj(c->rec, "NetworkSettings");              /* where the record keeps its ports */
+	if (rc == 0 && ports_record(c, ports, n) < 0)
+		rc = mr_fail(err, ENOMEM, "record the ports");
 	free(rp);
 	free(ports);
 	return rc;
@@ -353,7 +350,7 @@ static int connect_one(struct container *c, const char *net, pid_t pid, struct n
 	struct network_connect nc = {.root = c->root,
 				     .network = net,
 				     .container_id = c->id,
-				     .name = short_name(c->rec),
+				     .name = short_name(c),
 				     .aliases = aliases,
 				     .naliases = naliases,
 				     .netns_fd = -1,
@@ -393,7 +390,7 @@ static int lo_up(pid_t pid, struct mr_err *err)
 
 int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 {
-	const char *mode = network_mode(c->rec);
+	const char *mode = network_mode(c);
 	json_t *settings = jobj(c->rec, "NetworkSettings");
 	if (rootless_default(mode))
 		return rootless_up(c, pid, err);
@@ -406,7 +403,7 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 					    json_pack("{s:n, s:s, s:s, s:s, s:i, s:s}", "Aliases",
 						      "NetworkID", "", "IPAddress", "", "Gateway",
 						      "", "IPPrefixLen", 0, "MacAddress", ""));
-		json_object_set_new(settings, "Ports", json_object());
+		container_record_clear_ports(&c->r);
 		mr_say("network %s: nothing to connect", mode);
 		return strcmp(mode, "none") ? 0 : lo_up(pid, err);
 	}
@@ -429,7 +426,8 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 	int primary = 0, r = wanted_ports(c->rec, &ports, &nports, err);
 	if (r == 0 && (r = connect_one(c, mode, pid, ports, nports, err)) == 0) {
 		primary = 1;
-		json_object_set_new(settings, "Ports", ports_object(c->rec, ports, nports));
+		if (ports_record(c, ports, nports) < 0)
+			r = mr_fail(err, ENOMEM, "record the ports");
 	}
 	json_array_foreach(extra, i, net)
 	{
@@ -570,7 +568,7 @@ int container_net_down(struct container *c, struct mr_err *err)
 {
 	char dir[4200];
 	json_t *settings = json_object_get(c->rec, "NetworkSettings"), *ep;
-	const char *mode = network_mode(c->rec), *net;
+	const char *mode = network_mode(c), *net;
 	int r = 0;
 	if (rootless_active()) /* pasta's, when it has one */
 		rootless_net_down(container_path(c, "net-helper.pid", dir, sizeof(dir)));
@@ -599,7 +597,7 @@ int container_net_down(struct container *c, struct mr_err *err)
 				json_object_set_new(settings, cleared[i], json_string(""));
 		if (json_object_get(settings, "IPPrefixLen"))
 			json_object_set_new(settings, "IPPrefixLen", json_integer(0));
-		json_object_set_new(settings, "Ports", json_object());
+		container_record_clear_ports(&c->r);
 	}
 	return r;
 }
@@ -616,7 +614,7 @@ int container_net_connect(const char *root, const char *ref, const char *net,
 	struct container c = {0};
 	if (container_open(root, ref, true, &c, err) < 0)
 		return -1;
-	const char *mode = network_mode(c.rec);
+	const char *mode = network_mode(&c);
 	int r = -1;
 	pid_t pid = container_pid(&c);
 	/* docker's daemon's words for each mode that has no network of its own to add to */
@@ -637,7 +635,7 @@ int container_net_connect(const char *root, const char *ref, const char *net,
 		json_t *before = json_deep_copy(c.rec);
 		if (json_object_get(jget(c.rec, "NetworkSettings", "Networks"), net))
 			r = mr_fail(err, 0, "endpoint with name %s already exists in network %s",
-				    short_name(c.rec), net);
+				    short_name(&c), net);
 		else
 			r = container_net_prepare(&c, &o, err);
 		if (r == 0 && pid > 0)

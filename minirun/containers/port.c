@@ -64,25 +64,20 @@ int cmd_port(int argc, char **argv)
 	struct container c;
 	if (info_open(argv[1], false, &c) < 0)
 		return 1;
-	const char *status = container_status(&c);
-	bool up = !strcmp(status, "running") || !strcmp(status, "paused");
-	json_t *ports = json_object_get(json_object_get(c.rec, "NetworkSettings"), "Ports");
+	enum container_state status = container_status(&c);
+	bool up = status == CONTAINER_RUNNING || status == CONTAINER_PAUSED;
 	struct port_row rows[256];
 	size_t n = 0;
-	const char *key;
-	json_t *binds;
-	json_object_foreach(up ? ports : NULL, key, binds)
-	{
-		size_t i;
-		json_t *b;
+	for (size_t k = 0; up && k < c.r.nports; k++) {
+		const struct container_port *p = &c.r.ports[k];
+		const char *key = p->key;
 		if (*want && strcmp(key, want))
 			continue;
-		json_array_foreach(binds, i, b)
-		{
+		for (size_t i = 0; i < p->nbindings; i++) {
 			if (n >= 256)
 				break;
-			const char *ip = json_string_value(json_object_get(b, "HostIp"));
-			const char *hp = json_string_value(json_object_get(b, "HostPort"));
+			const char *ip = p->bindings[i].host_ip;
+			const char *hp = p->bindings[i].host_port;
 			rows[n].port = (unsigned)strtoul(key, NULL, 10);
 			snprintf(rows[n].key, sizeof(rows[n].key), "%s", key);
 			snprintf(rows[n].host, sizeof(rows[n].host), "%s:%s",
@@ -90,7 +85,8 @@ int cmd_port(int argc, char **argv)
 			n++;
 		}
 	}
-	qsort(rows, n, sizeof(rows[0]), row_cmp);
+	if (n > 1)
+		qsort(rows, n, sizeof(rows[0]), row_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (*want)
 			printf("%s\n", rows[i].host);
@@ -99,7 +95,7 @@ int cmd_port(int argc, char **argv)
 	}
 	int rc = 0;
 	if (*want && !n) {
-		const char *name = json_string_value(json_object_get(c.rec, "Name"));
+		const char *name = c.r.name;
 		fprintf(stderr, "minirun: No public port '%s' published for %s\n", want,
 			name ? name + (name[0] == '/') : c.id);
 		rc = 1;

@@ -35,47 +35,23 @@
 #include "lib/template.h"
 #include "minirun/image/image.h"
 
-static const char *str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 void info_refresh(struct container *c)
 {
-	json_t *state = json_object_get(c->rec, "State");
-	if (!json_is_object(state)) {
-		state = json_object();
-		json_object_set_new(c->rec, "State", state);
-	}
 	/* a record read just before its monitor recorded the exit and ended: read it again */
-	const char *was = json_string_value(json_object_get(state, "Status"));
-	if (was &&
-	    (!strcmp(was, "running") || !strcmp(was, "paused") || !strcmp(was, "restarting")) &&
-	    !strcmp(container_status(c), "exited") && !container_exit_lost(c) &&
-	    container_reload(c, NULL) == 0) {
-		state = json_object_get(c->rec, "State");
-		if (!json_is_object(state)) {
-			state = json_object();
-			json_object_set_new(c->rec, "State", state);
-		}
-	}
-	/* a copy: the status may point into the State object this function rewrites */
-	char s[32];
-	snprintf(s, sizeof(s), "%s", container_status(c));
+	if (container_state_live(c->r.state.status) && container_status(c) == CONTAINER_EXITED &&
+	    !container_exit_lost(c))
+		container_reload(c, NULL);
+	enum container_state s = container_status(c);
 	pid_t pid = container_pid(c);
 	if (container_exit_lost(c)) {
 		/* it ended with nobody to see it (its monitor was killed): say so */
-		json_object_set_new(state, "ExitCode", json_integer(CONTAINER_EXIT_LOST));
-		json_object_set_new(state, "Error", json_string(CONTAINER_LOST_ERROR));
+		c->r.state.exit_code = CONTAINER_EXIT_LOST;
+		container_record_set_str(&c->r.state.error, CONTAINER_LOST_ERROR);
 	}
-	json_object_set_new(state, "Status", json_string(s));
-	json_object_set_new(state, "Running",
-			    json_boolean(!strcmp(s, "running") || !strcmp(s, "paused")));
-	json_object_set_new(state, "Paused", json_boolean(!strcmp(s, "paused")));
-	json_object_set_new(state, "Restarting", json_boolean(!strcmp(s, "restarting")));
-	json_object_set_new(state, "Dead", json_boolean(!strcmp(s, "dead")));
-	json_object_set_new(state, "Pid", json_integer(pid));
+	container_record_set_state(&c->r, s);
+	c->r.state.dead = s == CONTAINER_DEAD;
+	c->r.state.pid = pid;
+	container_record_to_json(&c->r, c->rec); /* what inspect and --format print */
 }
 
 /* ---- one row ----------------------------------------------------------------------------- */
@@ -98,7 +74,7 @@ void info_sizes(struct container *c, uint64_t *rw, uint64_t *rootfs)
 	size_sum_total = 0;
 	nftw(container_path(c, "diff", dir, sizeof(dir)), size_add, 16, FTW_PHYS);
 	if (store_open(&st, c->root, NULL) == 0) {
-		if (image_resolve(&st, str(c->rec, "Image"), &img, NULL) == 0) {
+		if (image_resolve(&st, c->r.image ? c->r.image : "", &img, NULL) == 0) {
 			image_bytes = image_size(&st, &img);
 			image_free(&img);
 		}
@@ -119,58 +95,61 @@ static void ps_size(struct container *c, char *buf, size_t len)
 	snprintf(buf, len, "%s (virtual %s)", a, b);
 }
 
-/* the names of an object's keys, or "K=V" pairs, joined by ',' */
-static json_t *joined(json_t *o, bool values)
+/* the names of the networks, joined by ',' */
+static json_t *networks_joined(const struct container_record *r)
 {
 	char out[4096] = "";
 	size_t used = 0;
-	const char *k;
-	json_t *v;
-	json_object_foreach(o, k, v)
-	{
-		if (used >= sizeof(out))
-			break;
-		used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s%s%s",
-					 used ? "," : "", k, values ? "=" : "",
-					 values ? str(o, k) : "");
-	}
+	for (size_t i = 0; i < r->nnetworks && used < sizeof(out); i++)
+		used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s", used ? "," : "",
+					 r->networks[i].name);
+	return json_string(out);
+}
+
+/* the labels as "K=V" pairs, joined by ',' */
+static json_t *labels_joined(const struct container_record *r)
+{
+	char out[4096] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < r->config.nlabels && used < sizeof(out); i++)
+		used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s=%s", used ? "," : "",
+					 r->config.labels[i].key, r->config.labels[i].value);
 	return json_string(out);
 }
 
 /* the object a --format template sees for container C (its State refreshed) */
 static json_t *ps_row(struct container *c, bool notrunc, bool with_size)
 {
-	json_t *rec = c->rec, *state = json_object_get(rec, "State"), *cfg;
+	const struct container_record *r = &c->r;
 	char id[CONTAINER_ID_LEN + 1], cmd[256], created[64], ago[64], status[128], ports[2048];
 	char size[96] = "";
-	const char *status_now = str(state, "Status");
-	cfg = json_object_get(rec, "Config");
+	const char *status_now = container_state_name(r->state.status);
+	const char *created_at = r->created ? r->created : "";
 	snprintf(id, sizeof(id), "%s", c->id);
 	if (!notrunc)
 		id[12] = 0;
-	info_command(rec, notrunc, cmd, sizeof(cmd));
-	long long t = parse_rfc3339(str(rec, "Created"));
+	info_command(r, notrunc, cmd, sizeof(cmd));
+	long long t = parse_rfc3339(created_at);
 	time_t tt = (time_t)(t < 0 ? 0 : t);
 	struct tm tm;
 	gmtime_r(&tt, &tm);
 	strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
-	fmt_since(str(rec, "Created"), ago, sizeof(ago));
-	info_status(state, status_now, status, sizeof(status));
-	if (json_object_get(json_object_get(rec, "Minirun"), "Broken"))
+	fmt_since(created_at, ago, sizeof(ago));
+	info_status(r, r->state.status, status, sizeof(status));
+	if (r->mr.broken)
 		snprintf(status, sizeof(status),
 			 "Broken (record unreadable)"); /* rm -f removes it */
-	info_ports(json_object_get(json_object_get(rec, "NetworkSettings"), "Ports"), ports,
-		   sizeof(ports));
+	info_ports(r->ports, r->nports, ports, sizeof(ports));
 	if (with_size)
 		ps_size(c, size, sizeof(size));
-	const char *name = str(rec, "Name");
+	const char *name = r->name ? r->name : "";
 	json_t *mounts = json_array(), *m;
 	size_t i, volumes = 0;
-	json_array_foreach(json_object_get(rec, "Mounts"), i, m)
-	{
-		const char *n = str(m, "Name");
-		json_array_append_new(mounts, json_string(*n ? n : str(m, "Source")));
-		volumes += !strcmp(str(m, "Type"), "volume");
+	for (i = 0; i < r->nmounts; i++) {
+		const struct container_mount *mt = &r->mounts[i];
+		const char *n = mt->name && *mt->name ? mt->name : mt->source ? mt->source : "";
+		json_array_append_new(mounts, json_string(n));
+		volumes += mt->type && !strcmp(mt->type, "volume");
 	}
 	json_t *mnames = json_string("");
 	json_array_foreach(mounts, i, m)
@@ -184,13 +163,12 @@ static json_t *ps_row(struct container *c, bool notrunc, bool with_size)
 	json_decref(mounts);
 	char nvol[32];
 	snprintf(nvol, sizeof(nvol), "%zu", volumes);
-	return json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}", "ID", id,
-		"Names", name[0] == '/' ? name + 1 : name, "Image", str(cfg, "Image"), "Command",
-		cmd, "CreatedAt", created, "RunningFor", ago, "Status", status, "State", status_now,
-		"Ports", ports, "Labels", joined(json_object_get(cfg, "Labels"), true), "Networks",
-		joined(json_object_get(json_object_get(rec, "NetworkSettings"), "Networks"), false),
-		"Mounts", mnames, "LocalVolumes", nvol, "Size", size);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}",
+			 "ID", id, "Names", name[0] == '/' ? name + 1 : name, "Image",
+			 r->config.image ? r->config.image : "", "Command", cmd, "CreatedAt",
+			 created, "RunningFor", ago, "Status", status, "State", status_now, "Ports",
+			 ports, "Labels", labels_joined(r), "Networks", networks_joined(r),
+			 "Mounts", mnames, "LocalVolumes", nvol, "Size", size);
 }
 
 /* the header row: each field's column title */
@@ -215,26 +193,24 @@ static bool by_id(struct container *c, const char *v)
 /* a substring of the name (docker takes a regular expression) */
 static bool by_name(struct container *c, const char *v)
 {
-	return strstr(str(c->rec, "Name"), v[0] == '/' ? v + 1 : v) != NULL;
+	return strstr(c->r.name ? c->r.name : "", v[0] == '/' ? v + 1 : v) != NULL;
 }
 
 static bool by_status(struct container *c, const char *v)
 {
-	return !strcmp(str(json_object_get(c->rec, "State"), "Status"), v);
+	return container_state_parse(v) == (int)c->r.state.status;
 }
 
 static bool by_exited(struct container *c, const char *v)
 {
-	json_t *state = json_object_get(c->rec, "State");
-	return !strcmp(str(state, "Status"), "exited") &&
-	       json_integer_value(json_object_get(state, "ExitCode")) == atoll(v);
+	return c->r.state.status == CONTAINER_EXITED && c->r.state.exit_code == atoll(v);
 }
 
 /* health=starting|healthy|unhealthy|none: State.Health.Status, "none" without a check */
 static bool by_health(struct container *c, const char *v)
 {
-	const char *h = str(json_object_get(json_object_get(c->rec, "State"), "Health"), "Status");
-	return !strcmp(*h ? h : "none", v);
+	enum container_health h = c->r.state.health;
+	return !strcmp(h != CONTAINER_HEALTH_NONE ? container_health_name(h) : "none", v);
 }
 
 /* docker takes these four values of health= and refuses any other */
@@ -253,16 +229,15 @@ static bool by_label(struct container *c, const char *v)
 	char k[256];
 	const char *eq = strchr(v, '=');
 	snprintf(k, sizeof(k), "%.*s", (int)(eq ? (size_t)(eq - v) : strlen(v)), v);
-	json_t *l =
-		json_object_get(json_object_get(json_object_get(c->rec, "Config"), "Labels"), k);
-	return l && (!eq || !strcmp(json_string_value(l) ? json_string_value(l) : "", eq + 1));
+	const char *l = container_label(&c->r, k);
+	return l && (!eq || !strcmp(l, eq + 1));
 }
 
 /* the image as given (with or without ":latest"), or its ID or a prefix of it */
 static bool by_ancestor(struct container *c, const char *v)
 {
-	const char *image = str(json_object_get(c->rec, "Config"), "Image");
-	const char *id = str(c->rec, "Image"), *hex = strncmp(v, "sha256:", 7) ? v : v + 7;
+	const char *image = c->r.config.image ? c->r.config.image : "";
+	const char *id = c->r.image ? c->r.image : "", *hex = strncmp(v, "sha256:", 7) ? v : v + 7;
 	size_t n = strlen(v), ni = strlen(image);
 	if (!strcmp(image, v) || (!strncmp(image, v, n) && !strcmp(image + n, ":latest")) ||
 	    (!strncmp(v, image, ni) && !strcmp(v + ni, ":latest")))
@@ -272,46 +247,46 @@ static bool by_ancestor(struct container *c, const char *v)
 
 static bool by_network(struct container *c, const char *v)
 {
-	json_t *nets = json_object_get(json_object_get(c->rec, "NetworkSettings"), "Networks");
-	return json_object_get(nets, v) ||
-	       !strcmp(str(json_object_get(c->rec, "HostConfig"), "NetworkMode"), v);
+	return container_record_network(&c->r, v) ||
+	       (c->r.host.network_mode && !strcmp(c->r.host.network_mode, v));
 }
 
 /* a volume's name, or a mount's source or destination */
 static bool by_volume(struct container *c, const char *v)
 {
-	size_t i;
-	json_t *m;
-	json_array_foreach(json_object_get(c->rec, "Mounts"), i, m)
-	{
-		if (!strcmp(str(m, "Name"), v) || !strcmp(str(m, "Source"), v) ||
-		    !strcmp(str(m, "Destination"), v))
+	for (size_t i = 0; i < c->r.nmounts; i++) {
+		const struct container_mount *m = &c->r.mounts[i];
+		if ((m->name && !strcmp(m->name, v)) || (m->source && !strcmp(m->source, v)) ||
+		    (m->destination && !strcmp(m->destination, v)))
 			return true;
 	}
 	return false;
 }
 
-/* PORT[/PROTO] in OBJ's keys ("80/tcp"); PUBLISHED: only with a host binding */
-static bool port_in(json_t *obj, const char *v, bool published)
+/* PORT[/PROTO] as a key ("80/tcp"), into buf */
+static const char *port_key(const char *v, char *buf, size_t len)
 {
-	char key[32];
-	snprintf(key, sizeof(key), "%s%s", v, strchr(v, '/') ? "" : "/tcp");
-	json_t *b = json_object_get(obj, key);
-	return b && (!published || json_array_size(b) > 0);
+	snprintf(buf, len, "%s%s", v, strchr(v, '/') ? "" : "/tcp");
+	return buf;
 }
 
+/* published: the record's ports have the key with a host binding */
 static bool by_publish(struct container *c, const char *v)
 {
-	return port_in(json_object_get(json_object_get(c->rec, "NetworkSettings"), "Ports"), v,
-		       true);
+	char key[32];
+	const struct container_port *p =
+		container_record_port(&c->r, port_key(v, key, sizeof(key)));
+	return p && p->nbindings > 0;
 }
 
+/* exposed: the key among Config.ExposedPorts (the tree's: passed through) or the ports */
 static bool by_expose(struct container *c, const char *v)
 {
-	return port_in(json_object_get(json_object_get(c->rec, "Config"), "ExposedPorts"), v,
-		       false) ||
-	       port_in(json_object_get(json_object_get(c->rec, "NetworkSettings"), "Ports"), v,
-		       false);
+	char key[32];
+	port_key(v, key, sizeof(key));
+	return json_object_get(json_object_get(json_object_get(c->rec, "Config"), "ExposedPorts"),
+			       key) ||
+	       container_record_port(&c->r, key);
 }
 
 /* created before / after the container V (RFC 3339 UTC times compare as strings) */
@@ -320,7 +295,7 @@ static int created_cmp(struct container *c, const char *v)
 	struct container other;
 	if (container_open(containers_root(), v, false, &other, NULL) < 0)
 		return 0;
-	int r = strcmp(str(c->rec, "Created"), str(other.rec, "Created"));
+	int r = strcmp(c->r.created ? c->r.created : "", other.r.created ? other.r.created : "");
 	container_close(&other);
 	return r;
 }
@@ -509,9 +484,7 @@ int cmd_ps(int argc, char **argv)
 		if (container_open(containers_root(), *id, false, &c, NULL) < 0)
 			continue; /* removed meanwhile */
 		info_refresh(&c);
-		const char *st = str(json_object_get(c.rec, "State"), "Status");
-		if ((all || last >= 0 || !strcmp(st, "running") || !strcmp(st, "paused") ||
-		     !strcmp(st, "restarting")) &&
+		if ((all || last >= 0 || container_state_live(c.r.state.status)) &&
 		    filters_match(&c, filters, nf)) {
 			shown++;
 			if (quiet) {

@@ -182,7 +182,7 @@ static void sample_read(const char *id, struct sample *s, int64_t host_mem)
 	s->when = now_s();
 	if (container_open(containers_root(), id, false, &c, NULL) < 0)
 		return;
-	const char *name = json_string_value(json_object_get(c.rec, "Name"));
+	const char *name = c.r.name;
 	snprintf(s->name, sizeof(s->name), "%s", name ? name + (name[0] == '/') : "");
 	pid_t pid = container_pid(&c);
 	char oci[4200];
@@ -357,8 +357,8 @@ int cmd_stats(int argc, char **argv)
 			struct container c;
 			if (container_open(containers_root(), every[i], false, &c, NULL) < 0)
 				continue;
-			const char *s = container_status(&c);
-			if (all || !strcmp(s, "running") || !strcmp(s, "paused"))
+			enum container_state s = container_status(&c);
+			if (all || s == CONTAINER_RUNNING || s == CONTAINER_PAUSED)
 				ids[n++] = strdup(c.id);
 			container_close(&c);
 		}

@@ -217,7 +217,7 @@ fail:
 }
 
 /* the name claimed for ID ("/NAME"), found by its claim: for a record that can't say */
-static json_t *claimed_by(const char *root, const char *id)
+static char *claimed_by(const char *root, const char *id)
 {
 	char path[4400], held[CONTAINER_ID_LEN + 1];
 	snprintf(path, sizeof(path), "%s/containers/.names", root);
@@ -227,10 +227,10 @@ static json_t *claimed_by(const char *root, const char *id)
 		if (de->d_name[0] != '.' && read_claim(root, de->d_name, held) == 0 &&
 		    !strcmp(held, id)) {
 			snprintf(path, sizeof(path), "/%s", de->d_name);
-			return json_string(path);
+			return strdup(path);
 		}
 	}
-	return json_string("");
+	return strdup("");
 }
 
 int container_reload(struct container *c, struct mr_err *err)
@@ -246,14 +246,25 @@ int container_reload(struct container *c, struct mr_err *err)
 		 * read (a full disk, a hand edit): `ps -a` must still show it and `rm -f` still
 		 * find it, so it opens as a record holding its Id and the name it claimed (no
 		 * State: its status reads "dead"), with Minirun.Broken saying why when broken */
-		rec = json_pack("{s:s, s:o}", "Id", c->id, "Name", claimed_by(c->root, c->id));
-		if (rec && access(path, F_OK) == 0) {
+		struct container_record r = {.state.status = CONTAINER_DEAD,
+					     .config.stop_timeout = -1};
+		r.id = strdup(c->id);
+		r.name = claimed_by(c->root, c->id);
+		if (access(path, F_OK) == 0) {
 			snprintf(why, sizeof(why), "%s:%d:%d: %s", path, je.line, je.column,
 				 je.text);
-			json_object_set_new(rec, "Minirun", json_pack("{s:s}", "Broken", why));
+			r.mr.broken = strdup(why);
 		}
+		rec = json_object();
+		if (rec && r.id && r.name)
+			container_record_to_json(&r, rec);
+		container_record_free(&r);
 		if (!rec)
 			return mr_fail(err, ENOMEM, "read '%s'", path);
+	}
+	if (container_record_from_json(rec, &c->r, err) < 0) {
+		json_decref(rec);
+		return -1;
 	}
 	json_decref(c->rec);
 	c->rec = rec;
@@ -348,6 +359,7 @@ int container_save(struct container *c, struct mr_err *err)
 		container_sweep_temps(c);
 		c->swept = true;
 	}
+	container_record_to_json(&c->r, c->rec);
 	_cleanup_free_ char *text = json_dumps(c->rec, JSON_COMPACT);
 	if (!text)
 		return mr_fail(err, ENOMEM, "encode the record of %.12s", c->id);
@@ -362,6 +374,7 @@ void container_close(struct container *c)
 {
 	json_decref(c->rec);
 	c->rec = NULL;
+	container_record_free(&c->r);
 	if (c->lockfd >= 0)
 		close(c->lockfd);
 	c->lockfd = -1;
@@ -415,8 +428,11 @@ char **container_ids(const char *root, struct mr_err *err)
 			goto nomem;
 		snprintf(path, sizeof(path), "%s/containers/%s/container.json", root, de->d_name);
 		json_t *rec = json_load_file(path, 0, NULL);
-		snprintf(v[n].created, sizeof(v[n].created), "%s",
-			 json_string_value(json_object_get(rec, "Created")) ?: "");
+		struct container_record r = {0};
+		if (rec)
+			container_record_from_json(rec, &r, NULL);
+		snprintf(v[n].created, sizeof(v[n].created), "%s", r.created ? r.created : "");
+		container_record_free(&r);
 		json_decref(rec);
 		n++;
 	}

@@ -88,33 +88,33 @@ static void unresolve(const char *root, const struct volume_mount *m, int made, 
 		volume_remove(root, m->source, 0, NULL);
 }
 
-/* Record one resolved mount M in REC: Mounts, Binds or HostConfig.Mounts (neither for one
- * of the image's VOLUMEs: FROM_IMAGE), Config.Volumes, Minirun.OciMounts. */
-static void record_mount(json_t *rec, const struct volume_mount *m, int anonymous, int from_image)
+/* Record one resolved mount M in C's record: Mounts (typed), Binds or HostConfig.Mounts
+ * (neither for one of the image's VOLUMEs: FROM_IMAGE), Config.Volumes, Minirun.OciMounts
+ * (the tree's, passed through). -1 on ENOMEM. */
+static int record_mount(struct container *c, const struct volume_mount *m, int anonymous,
+			int from_image)
 {
+	json_t *rec = c->rec;
 	json_t *host = jmember(rec, "HostConfig", JSON_OBJECT);
-	json_t *mounts = jmember(rec, "Mounts", JSON_ARRAY);
 	json_t *mr = jmember(rec, "Minirun", JSON_OBJECT);
-	/* in docker's order: Type, Name, Source, Destination, Driver, Mode, RW, Propagation
-	 * (Name and Driver for volumes only) */
+	/* Name and Driver for volumes only, as docker */
 	int vol = m->type == VOLUME_MOUNT_VOLUME;
-	json_t *entry = json_pack("{s:s}", "Type", type_names[m->type]);
-	if (vol)
-		json_object_set_new(entry, "Name", json_string(m->source));
-	json_object_set_new(entry, "Source", json_string(m->host_path));
-	json_object_set_new(entry, "Destination", json_string(m->target));
-	if (vol)
-		json_object_set_new(entry, "Driver", json_string("local"));
-	json_object_set_new(entry, "Mode",
-			    json_string(m->readonly        ? "ro"
-					: m->from_v && vol ? "z"
-							   : ""));
-	json_object_set_new(entry, "RW", json_boolean(!m->readonly));
-	json_object_set_new(entry, "Propagation",
-			    json_string(m->type == VOLUME_MOUNT_BIND
-						? (m->propagation[0] ? m->propagation : "rprivate")
-						: ""));
-	json_array_append_new(mounts, entry);
+	struct container_mount entry = {
+		.type = (char *)type_names[m->type],
+		.name = vol ? (char *)m->source : NULL,
+		.source = (char *)m->host_path,
+		.destination = (char *)m->target,
+		.driver = vol ? "local" : NULL,
+		.mode = m->readonly        ? "ro"
+			: m->from_v && vol ? "z"
+					   : "",
+		.rw = !m->readonly,
+		.propagation = m->type == VOLUME_MOUNT_BIND
+				       ? (m->propagation[0] ? (char *)m->propagation : "rprivate")
+				       : "",
+	};
+	if (container_record_add_mount(&c->r, &entry) < 0)
+		return -1;
 
 	if (from_image) {
 		/* docker's inspect shows it in Mounts and Config.Volumes only */
@@ -136,6 +136,7 @@ static void record_mount(json_t *rec, const struct volume_mount *m, int anonymou
 			jmember(jmember(rec, "Config", JSON_OBJECT), "Volumes", JSON_OBJECT),
 			m->target, json_object());
 	json_array_append_new(jmember(mr, "OciMounts", JSON_ARRAY), volume_oci_mount(m));
+	return 0;
 }
 
 /* P without its trailing slashes ("/data/" -> "/data"), into BUF */
@@ -284,7 +285,7 @@ static int populate(struct container *c, const struct volume_mount *m, size_t n,
 	}
 	char **lowers = NULL, msg[sizeof(err->msg)] = "";
 	struct store st;
-	const char *image = json_string_value(json_object_get(c->rec, "Image"));
+	const char *image = c->r.image;
 	int rc = store_open(&st, c->root, err);
 	if (rc == 0) {
 		rc = image_lowerdirs(&st, image ? image : "", &lowers, NULL, err);
@@ -331,7 +332,7 @@ static json_t *image_config_of(struct container *c, struct mr_err *err)
 {
 	struct store st;
 	struct image img = {0};
-	const char *image = json_string_value(json_object_get(c->rec, "Image"));
+	const char *image = c->r.image;
 	if (store_open(&st, c->root, err) < 0)
 		return NULL;
 	int rc = image_resolve(&st, image ? image : "", &img, err);
@@ -381,10 +382,14 @@ int container_volumes_up(struct container *c, const struct container_opts *o, st
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
-		record_mount(c->rec, &m[i],
-			     m[i].type == VOLUME_MOUNT_VOLUME &&
-				     (i >= o->nmounts || !o->mounts[i].source[0]),
-			     i >= o->nmounts);
+		if (record_mount(c, &m[i],
+				 m[i].type == VOLUME_MOUNT_VOLUME &&
+					 (i >= o->nmounts || !o->mounts[i].source[0]),
+				 i >= o->nmounts) < 0) {
+			free(m);
+			free(made);
+			return mr_fail(err, ENOMEM, "record the mounts");
+		}
 	free(m);
 	free(made);
 	return 0;
@@ -408,11 +413,10 @@ static json_t *volumes_of(struct container *c)
 {
 	json_t *names = json_array(), *v, *all;
 	size_t i, j;
-	json_array_foreach(json_object_get(c->rec, "Mounts"), i, v)
-	{
-		const char *name = json_string_value(json_object_get(v, "Name"));
-		if (name && !strcmp(json_string_value(json_object_get(v, "Type")) ?: "", "volume"))
-			add_name(names, name);
+	for (i = 0; i < c->r.nmounts; i++) {
+		const struct container_mount *m = &c->r.mounts[i];
+		if (m->name && m->type && !strcmp(m->type, "volume"))
+			add_name(names, m->name);
 	}
 	all = volume_list(c->root, NULL);
 	json_array_foreach(all, i, v)

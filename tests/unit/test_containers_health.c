@@ -269,35 +269,45 @@ static void output_keeps_4096_bytes_then_dots(void)
 
 static void record_keeps_the_last_five_results(void)
 {
+	struct container_record r = {0};
 	json_t *rec = json_pack("{s:{s:{s:[s,s], s:i}}, s:{s:s}}", "Config", "Healthcheck", "Test",
 				"CMD", "true", "Retries", 2, "State", "Status", "running");
-	health_record_start(rec);
-	CU_ASSERT_STRING_EQUAL(health_record_status(rec), "starting");
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	health_record_start(&r, rec);
+	CU_ASSERT_STRING_EQUAL(health_record_status(&r), "starting");
 	char out[8];
 	for (int i = 0; i < 7; i++) {
 		snprintf(out, sizeof(out), "r%d", i);
-		health_record_result(rec, "S", "E", i < 5 ? 0 : 1, out, false);
+		health_record_result(&r, rec, "S", "E", i < 5 ? 0 : 1, out, false);
 	}
+	/* the status and streak are the typed record's; saved, they are State.Health's */
+	container_record_to_json(&r, rec);
 	json_t *h = json_object_get(json_object_get(rec, "State"), "Health");
 	json_t *log = json_object_get(h, "Log");
 	CU_ASSERT_EQUAL(json_array_size(log), 5);
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(log, 0), "Output")),
 			       "r2");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_array_get(log, 4), "ExitCode")), 1);
-	CU_ASSERT_STRING_EQUAL(health_record_status(rec), "unhealthy");
+	CU_ASSERT_STRING_EQUAL(health_record_status(&r), "unhealthy");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(h, "Status")), "unhealthy");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(h, "FailingStreak")), 2);
 	/* a restart starts over, keeping the log; a stop says unhealthy */
-	health_record_start(rec);
-	CU_ASSERT_STRING_EQUAL(health_record_status(rec), "starting");
+	health_record_start(&r, rec);
+	CU_ASSERT_STRING_EQUAL(health_record_status(&r), "starting");
 	CU_ASSERT_EQUAL(json_array_size(log), 5);
-	health_record_stop(rec);
-	CU_ASSERT_STRING_EQUAL(health_record_status(rec), "unhealthy");
+	health_record_stop(&r);
+	CU_ASSERT_STRING_EQUAL(health_record_status(&r), "unhealthy");
+	container_record_free(&r);
 	json_decref(rec);
 	/* no check: no State.Health */
 	rec = json_pack("{s:{}, s:{}}", "Config", "State");
-	health_record_start(rec);
-	health_record_stop(rec);
-	CU_ASSERT_PTR_NULL(health_record_status(rec));
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	health_record_start(&r, rec);
+	health_record_stop(&r);
+	CU_ASSERT_PTR_NULL(health_record_status(&r));
+	container_record_to_json(&r, rec);
+	CU_ASSERT_PTR_NULL(json_object_get(json_object_get(rec, "State"), "Health"));
+	container_record_free(&r);
 	json_decref(rec);
 }
 

@@ -24,48 +24,61 @@ static void ago(long seconds, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%S.123456789Z", &tm);
 }
 
-static json_t *state(long started_ago, long finished_ago, int code)
+/* a record whose State has these times and exit code, loaded as the store loads one */
+static struct container_record state(long started_ago, long finished_ago, int code)
 {
 	char s[64] = "0001-01-01T00:00:00Z", f[64] = "0001-01-01T00:00:00Z";
+	struct container_record r = {0};
 	if (started_ago >= 0)
 		ago(started_ago, s, sizeof(s));
 	if (finished_ago >= 0)
 		ago(finished_ago, f, sizeof(f));
-	return json_pack("{s:s, s:s, s:i}", "StartedAt", s, "FinishedAt", f, "ExitCode", code);
+	json_t *rec = json_pack("{s:{s:s, s:s, s:i}}", "State", "StartedAt", s, "FinishedAt", f,
+				"ExitCode", code);
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	json_decref(rec);
+	return r;
 }
 
 static void status_says_up_paused_exited_created_as_docker(void)
 {
 	char buf[128];
-	json_t *st = state(600, -1, 0);
-	info_status(st, "running", buf, sizeof(buf));
+	struct container_record st = state(600, -1, 0);
+	info_status(&st, CONTAINER_RUNNING, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "Up 10 minutes");
-	info_status(st, "paused", buf, sizeof(buf));
+	info_status(&st, CONTAINER_PAUSED, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "Up 10 minutes (Paused)");
-	json_decref(st);
+	st.state.health = CONTAINER_HEALTH_STARTING;
+	info_status(&st, CONTAINER_RUNNING, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "Up 10 minutes (health: starting)");
+	container_record_free(&st);
 	st = state(900, 120 * 60, 137);
-	info_status(st, "exited", buf, sizeof(buf));
+	info_status(&st, CONTAINER_EXITED, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "Exited (137) 2 hours ago");
-	info_status(st, "restarting", buf, sizeof(buf));
+	info_status(&st, CONTAINER_RESTARTING, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "Restarting (137) 2 hours ago");
-	info_status(st, "dead", buf, sizeof(buf));
+	info_status(&st, CONTAINER_DEAD, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "Dead");
-	json_decref(st);
+	container_record_free(&st);
 	st = state(-1, -1, 0);
-	info_status(st, "created", buf, sizeof(buf));
+	info_status(&st, CONTAINER_CREATED, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "Created");
-	json_decref(st);
+	container_record_free(&st);
 }
 
-/* PORTS of a NetworkSettings.Ports object given as JSON */
+/* PORTS of a NetworkSettings.Ports object given as JSON, loaded as the store loads it */
 static const char *ports_of(const char *json)
 {
 	static char buf[512];
 	json_error_t e;
+	struct container_record r = {0};
 	json_t *p = json_loads(json, 0, &e);
 	CU_ASSERT_PTR_NOT_NULL(p);
-	info_ports(p, buf, sizeof(buf));
-	json_decref(p);
+	json_t *rec = json_pack("{s:{s:o}}", "NetworkSettings", "Ports", p);
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	info_ports(r.ports, r.nports, buf, sizeof(buf));
+	container_record_free(&r);
+	json_decref(rec);
 	return buf;
 }
 
@@ -82,7 +95,7 @@ static void ports_are_sorted_and_joined_as_docker(void)
 	CU_ASSERT_STRING_EQUAL(
 		ports_of("{\"80/tcp\": [{\"HostIp\": \"\", \"HostPort\": \"8080\"}]}"),
 		"0.0.0.0:8080->80/tcp");
-	info_ports(NULL, buf, sizeof(buf));
+	info_ports(NULL, 0, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "");
 }
 
@@ -127,17 +140,16 @@ static void ports_collapse_into_ranges_where_docker_does(void)
 static void command_is_quoted_and_cut_at_20_characters(void)
 {
 	char buf[256];
-	json_t *rec = json_pack("{s:s, s:[s]}", "Path", "sleep", "Args", "100");
-	info_command(rec, false, buf, sizeof(buf));
+	char *sleep_args[] = {"100", NULL}, *sh_args[] = {"-c", "echo \"hi\" && sleep 1000", NULL};
+	struct container_record r = {.path = "sleep", .args = sleep_args};
+	info_command(&r, false, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "\"sleep 100\"");
-	json_decref(rec);
-	rec = json_pack("{s:s, s:[s,s]}", "Path", "sh", "Args", "-c", "echo \"hi\" && sleep 1000");
-	info_command(rec, false, buf, sizeof(buf));
+	r = (struct container_record){.path = "sh", .args = sh_args};
+	info_command(&r, false, buf, sizeof(buf));
 	/* an argument with a space in single quotes, as docker's daemon writes Command */
 	CU_ASSERT_STRING_EQUAL(buf, "\"sh -c 'echo \\\"hi\\\" &&…\"");
-	info_command(rec, true, buf, sizeof(buf));
+	info_command(&r, true, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "\"sh -c 'echo \\\"hi\\\" && sleep 1000'\"");
-	json_decref(rec);
 }
 
 /* a tree: lower has /etc/passwd, /etc/group, /gone, /dir/x, /usr; upper changes /etc/passwd,

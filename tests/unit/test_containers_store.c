@@ -52,6 +52,7 @@ static void make(const char *name, const char *created, struct container *c)
 	CU_ASSERT_EQUAL_FATAL(container_new(root, name, c, &err), 0);
 	c->rec = json_pack("{s:s, s:s, s:s, s:{s:s}}", "Id", c->id, "Name", "/x", "Created",
 			   created, "State", "Status", "created");
+	CU_ASSERT_EQUAL(container_record_from_json(c->rec, &c->r, &err), 0);
 	CU_ASSERT_EQUAL(container_save(c, &err), 0);
 }
 
@@ -209,12 +210,13 @@ static void status_checks_the_monitor(void)
 	struct mr_err err = {0};
 	mkroot();
 	make("st", "2026-01-01T00:00:00Z", &c);
-	CU_ASSERT_STRING_EQUAL(container_status(&c), "created");
+	CU_ASSERT_EQUAL(container_status(&c), CONTAINER_CREATED);
 	/* a record that says running, with no live monitor: exited */
-	rec_set(c.rec, "State", "Status", json_string("running"));
+	container_record_set_state(&c.r, CONTAINER_RUNNING);
 	CU_ASSERT_EQUAL(container_save(&c, &err), 0);
 	CU_ASSERT_EQUAL(container_reload(&c, &err), 0);
-	CU_ASSERT_STRING_EQUAL(container_status(&c), "exited");
+	CU_ASSERT_EQUAL(c.r.state.status, CONTAINER_RUNNING);
+	CU_ASSERT_EQUAL(container_status(&c), CONTAINER_EXITED);
 	CU_ASSERT_EQUAL(container_pid(&c), 0);
 	/* a directory without a record (killed before it was written): dead, still openable */
 	char path[4400];
@@ -223,7 +225,7 @@ static void status_checks_the_monitor(void)
 	strcpy(id, c.id);
 	container_close(&c);
 	CU_ASSERT_EQUAL(container_open(root, id, true, &c, &err), 0);
-	CU_ASSERT_STRING_EQUAL(container_status(&c), "dead");
+	CU_ASSERT_EQUAL(container_status(&c), CONTAINER_DEAD);
 	container_close(&c);
 	rmroot();
 }
@@ -245,7 +247,9 @@ static void broken_record_opens_with_id_and_name(void)
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(c.rec, "Name")), "/brk");
 	const char *why = json_string_value(rec_get(c.rec, "Minirun", "Broken"));
 	CU_ASSERT(why && strstr(why, "container.json:"));
-	CU_ASSERT_STRING_EQUAL(container_status(&c), "dead");
+	CU_ASSERT(c.r.mr.broken && !strcmp(c.r.mr.broken, why));
+	CU_ASSERT_STRING_EQUAL(c.r.name, "/brk");
+	CU_ASSERT_EQUAL(container_status(&c), CONTAINER_DEAD);
 	container_close(&c);
 	rmroot();
 }

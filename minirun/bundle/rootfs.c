@@ -1,5 +1,6 @@
 /*
- * minirun/containers/rootfs.c - a container's root filesystem and its /etc files.
+ * minirun/bundle/rootfs.c - the bundle's root filesystem (the image's layers as an overlay
+ * mount) and the /etc files beside config.json.
  *
  * The rootfs is an overlay: the image's unpacked layers (shared by every container of the
  * image, read-only) as the lowers, the container's own diff/ as the upper, work/ as
@@ -7,19 +8,25 @@
  * unmounts it at each exit; `rm` unmounts what a killed monitor left. Nothing in diff/ is
  * lost between starts: that is `docker start` keeping a container's changes.
  *
- * hostname and resolv.conf are written beside the record and bind-mounted by the OCI
- * config onto /etc/hostname and /etc/resolv.conf; hosts belongs to minirun/network (it is
+ * hostname and resolv.conf are written in the run directory RUN (a tmpfs: they mean nothing
+ * after a reboot) and bind-mounted by the OCI config onto /etc/hostname and
+ * /etc/resolv.conf; hosts belongs to minirun/network (it is
  * rewritten in place on each connect), made here empty (localhost only) if missing, since
  * a bind mount needs its source to exist. A WorkingDir missing from the image is made
  * inside the rootfs, as docker does (`-w /srv/app` just works), every step resolved inside
  * the rootfs so that a symlink in the image can't make it elsewhere.
+ *
+ * Everything here works on the container's directory DIR (ROOT/containers/ID: diff/, work/,
+ * hosts), its run directory RUN (RUN/containers/ID: merged/, hostname, resolv.conf) and on
+ * values the caller read from the record; the bundle knows neither the record nor the
+ * container store (containers/ calls these).
  *
  * See: unionfs/overlay.h; Documentation/filesystems/overlayfs.rst; resolv.conf(5);
  *      docker's libnetwork/resolvconf (the loopback-nameserver rule).
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"
-#include "minirun/containers/lifecycle.h"
+#include "minirun/bundle/bundle.h"
 #include "minirun/image/image.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/rootless/rootless.h"
@@ -27,9 +34,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <ftw.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +43,10 @@
 #include <unistd.h>
 
 /* The image's layers, top-most first, into *DIRS (image_lowerdirs_free). create recorded
- * them (Minirun.LowerDirs): each must still be a directory, as the image store keeps the
- * layers of an image a container uses. A record without them (made by an older minirun)
- * asks the store, by image ID, not by the name given to run: a tag moved since keeps this
- * container's layers. */
+ * them (the record's Minirun.LowerDirs, B->lowers): each must still be a directory, as the
+ * image store keeps the layers of an image a container uses. A record without them (made by
+ * an older minirun) asks the store, by image ID, not by the name given to run: a tag moved
+ * since keeps this container's layers. */
 /* Is DIR ROOT/layers/sha256/<64 hex>, a layer of this store? Anything else in the record
  * (a store moved elsewhere, a hand-edited record) goes back to the store's own answer. */
 static bool is_layer_dir(const char *root, const char *dir)
@@ -53,15 +58,16 @@ static bool is_layer_dir(const char *root, const char *dir)
 	return strlen(hex) == 64 && strspn(hex, "0123456789abcdef") == 64;
 }
 
-static int lowerdirs(struct container *c, char ***dirs, struct mr_err *err)
+static int lowerdirs(const struct bundle_rootfs *b, char ***dirs, struct mr_err *err)
 {
-	json_t *rec = rec_get(c->rec, "Minirun", "LowerDirs");
-	size_t i, n = json_array_size(rec);
+	size_t i, n = 0;
+	while (b->lowers && b->lowers[n])
+		n++;
 	char **v = n ? calloc(n + 1, sizeof(*v)) : NULL;
 	for (i = 0; v && i < n; i++) {
 		struct stat sb;
-		const char *d = json_string_value(json_array_get(rec, i));
-		if (!d || !is_layer_dir(c->root, d) || stat(d, &sb) < 0 || !S_ISDIR(sb.st_mode) ||
+		const char *d = b->lowers[i];
+		if (!is_layer_dir(b->store, d) || stat(d, &sb) < 0 || !S_ISDIR(sb.st_mode) ||
 		    !(v[i] = strdup(d)))
 			break;
 	}
@@ -71,38 +77,39 @@ static int lowerdirs(struct container *c, char ***dirs, struct mr_err *err)
 	}
 	image_lowerdirs_free(v);
 	struct store st;
-	const char *image = json_string_value(json_object_get(c->rec, "Image"));
+	const char *image = b->image;
 	if (!image)
-		return mr_fail(err, 0, "container %.12s: its record names no image", c->id);
-	if (store_open(&st, c->root, err) < 0)
+		return mr_fail(err, 0, "container %.12s: its record names no image", b->id);
+	if (store_open(&st, b->store, err) < 0)
 		return -1;
 	int rc = image_lowerdirs(&st, image, dirs, NULL, err);
 	store_close(&st);
 	return rc;
 }
 
-static int remove_tree(const char *dir, struct mr_err *err);
+/* DIR/NAME into buf */
+static char *in_dir(const char *dir, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+	return buf;
+}
 
-int rootfs_mount(struct container *c, struct mr_err *err)
+int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err)
 {
 	char merged[4400], upper[4400], work[4400];
 	char **dirs = NULL;
-	int rc = lowerdirs(c, &dirs, err);
+	int rc = lowerdirs(b, &dirs, err);
 	if (rc < 0)
 		return -1;
 	size_t n = 0;
 	while (dirs[n])
 		n++;
-	container_path(c, "merged", merged, sizeof(merged));
-	container_path(c, "diff", upper, sizeof(upper));
-	container_path(c, "work", work, sizeof(work));
-	if (rootfs_run_dir(c, err) < 0) {
+	in_dir(b->run, "merged", merged, sizeof(merged));
+	in_dir(b->dir, "diff", upper, sizeof(upper));
+	in_dir(b->dir, "work", work, sizeof(work));
+	if (mr_mkdir_p(b->run, 0700, err) < 0 || (mkdir(merged, 0755) < 0 && errno != EEXIST)) {
 		image_lowerdirs_free(dirs);
-		return -1;
-	}
-	if (mkdir(merged, 0755) < 0 && errno != EEXIST) {
-		image_lowerdirs_free(dirs);
-		return mr_fail(err, errno, "mkdir '%s'", merged);
+		return errno == EEXIST ? -1 : mr_fail(err, errno, "mkdir '%s'", merged);
 	}
 	struct ovl_stack s = {
 		.lowers = (const char *const *)dirs, .nlowers = n, .upper = upper, .work = work};
@@ -113,13 +120,13 @@ int rootfs_mount(struct container *c, struct mr_err *err)
 	 * upper until it goes: such an upper is not to be trusted, but its container was to be
 	 * removed, so the marker goes and the start goes on. Rootless may mount with
 	 * fuse-overlayfs, which has no such option: kernel overlay as root only. */
-	if (json_is_true(rec_get(c->rec, "HostConfig", "AutoRemove")) && !rootless_active()) {
+	if (b->volatile_upper && !rootless_active()) {
 		char stale[4500], marker[4600];
 		snprintf(stale, sizeof(stale), "%s/work", work);
 		snprintf(marker, sizeof(marker), "%s/incompat/volatile", stale);
 		if (access(marker, F_OK) == 0) {
 			mr_say("a volatile upper never unmounted (a crash): remove %s", stale);
-			remove_tree(stale, NULL);
+			bundle_dir_remove(stale, NULL);
 		}
 		s.options = "volatile";
 	}
@@ -136,10 +143,10 @@ int rootfs_mount(struct container *c, struct mr_err *err)
 	return rc;
 }
 
-int rootfs_umount(struct container *c, struct mr_err *err)
+int bundle_rootfs_umount(const char *run, struct mr_err *err)
 {
 	char merged[4400];
-	container_path(c, "merged", merged, sizeof(merged));
+	in_dir(run, "merged", merged, sizeof(merged));
 	/* MNT_DETACH: a process that still has a cwd inside must not keep the rm from going on;
 	 * loop, in case a killed monitor's restart stacked a second mount on the first */
 	for (int i = 0; i < 16; i++) {
@@ -198,29 +205,28 @@ static int workdir_make(const char *root, const char *dir, struct mr_err *err)
 	return 0;
 }
 
-int rootfs_files(struct container *c, struct mr_err *err)
+int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_network,
+		 const char *workdir, struct mr_err *err)
 {
 	char path[4400];
-	const char *mode =
-		json_string_value(rec_get(c->rec, "HostConfig", "NetworkMode")) ?: "bridge";
-	const char *host = json_string_value(rec_get(c->rec, "Config", "Hostname"));
+	const char *host = hostname;
 	char text[300];
-	snprintf(text, sizeof(text), "%.255s\n", host && *host ? host : c->id);
+	snprintf(text, sizeof(text), "%.255s\n", host && *host ? host : b->id);
 	if (!(host && *host))
 		text[12] = '\n', text[13] = 0; /* docker's default: the short ID */
-	if (mr_replace_file(container_path(c, "hostname", path, sizeof(path)), text, 0644, err) < 0)
+	if (mr_replace_file(in_dir(b->run, "hostname", path, sizeof(path)), text, 0644, err) < 0)
 		return -1;
-	_cleanup_free_ char *resolv = resolv_text(!strcmp(mode, "host"));
+	_cleanup_free_ char *resolv = resolv_text(host_network);
 	if (!resolv)
 		return mr_fail(err, ENOMEM, "resolv.conf");
-	if (mr_replace_file(container_path(c, "resolv.conf", path, sizeof(path)), resolv, 0644,
-			    err) < 0)
+	if (mr_replace_file(in_dir(b->run, "resolv.conf", path, sizeof(path)), resolv, 0644, err) <
+	    0)
 		return -1;
-	const char *wd = json_string_value(rec_get(c->rec, "Config", "WorkingDir"));
+	const char *wd = workdir;
 	if (wd && *wd && strcmp(wd, "/") != 0 &&
-	    workdir_make(container_path(c, "merged", path, sizeof(path)), wd, err) < 0)
+	    workdir_make(in_dir(b->run, "merged", path, sizeof(path)), wd, err) < 0)
 		return -1;
-	container_path(c, "hosts", path, sizeof(path));
+	in_dir(b->dir, "hosts", path, sizeof(path));
 	if (access(path, F_OK) == 0)
 		return 0;
 	_cleanup_free_ char *hosts = network_hosts_format(NULL, 0);
@@ -239,8 +245,7 @@ static int rm_one(const char *path, const struct stat *st, int type, struct FTW 
 	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
-/* remove the tree DIR, never crossing into a mount */
-static int remove_tree(const char *dir, struct mr_err *err)
+int bundle_dir_remove(const char *dir, struct mr_err *err)
 {
 	struct stat st;
 	if (lstat(dir, &st) < 0)
@@ -252,68 +257,4 @@ static int remove_tree(const char *dir, struct mr_err *err)
 	if (nftw(dir, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 || access(dir, F_OK) == 0)
 		return mr_fail(err, errno ? errno : EBUSY, "remove '%s'", dir);
 	return 0;
-}
-
-/*
- * The container's directory goes in two steps: renamed into ROOT/containers/.trash/ID.PID
- * (one rename: from then on no command finds the container, and its name is free), then
- * its files deleted. A --rm monitor defers the second step until it has told its client the
- * exit code (rootfs_defer_trash), so that `run --rm` does not wait for a disk to unlink a
- * dozen files. A trash entry whose PID is gone (a killed deleter) is swept by the next
- * removal.
- */
-bool rootfs_defer_trash;
-static char trash_path[4400];
-
-/* remove the trash entries of dead deleters (ROOT/containers/.trash/ID.PID) */
-static void sweep_trash(const char *trash)
-{
-	_cleanup_closedir_ DIR *d = opendir(trash);
-	struct dirent *de;
-	char path[4600];
-	while (d && (de = readdir(d))) {
-		const char *dot = strrchr(de->d_name, '.');
-		long pid = dot ? strtol(dot + 1, NULL, 10) : 0;
-		if (pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", trash, de->d_name);
-		mr_say("remove %s: its deleter (pid %ld) died before it was done", path, pid);
-		remove_tree(path, NULL);
-	}
-}
-
-void rootfs_trash_empty(void)
-{
-	if (!trash_path[0])
-		return;
-	remove_tree(trash_path, NULL);
-	trash_path[0] = '\0';
-}
-
-int rootfs_remove_dir(struct container *c, struct mr_err *err)
-{
-	char run[4096], trash[4200];
-	/* the run directory first: the container's directory is what finds it again */
-	if (remove_tree(containers_run_dir(c->root, c->id, run, sizeof(run)), err) < 0)
-		return -1;
-	snprintf(trash, sizeof(trash), "%s/containers/.trash", c->root);
-	if (mkdir(trash, 0700) < 0 && errno != EEXIST)
-		return remove_tree(c->dir, err); /* no trash can: at once, then */
-	rootfs_trash_empty();                    /* one entry at a time */
-	snprintf(trash_path, sizeof(trash_path), "%s/%s.%d", trash, c->id, (int)getpid());
-	if (rename(c->dir, trash_path) < 0) {
-		trash_path[0] = '\0';
-		return errno == ENOENT ? 0 : remove_tree(c->dir, err);
-	}
-	mr_say("moved %s to %s", c->dir, trash_path);
-	if (!rootfs_defer_trash)
-		rootfs_trash_empty();
-	sweep_trash(trash);
-	return 0;
-}
-
-int rootfs_run_dir(struct container *c, struct mr_err *err)
-{
-	char run[4096];
-	return mr_mkdir_p(containers_run_dir(c->root, c->id, run, sizeof(run)), 0700, err);
 }

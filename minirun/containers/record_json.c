@@ -1,0 +1,638 @@
+/*
+ * minirun/containers/record_json.c - struct container_record <-> container.json: the one
+ * file that knows the record's JSON keys.
+ *
+ * container.json keeps the shape `docker inspect` prints (README.md here), so that inspect
+ * can print it as it is and a record written by any earlier minirun still loads. The front
+ * end decides by typed fields (containers.h): this file reads them out of the tree after a
+ * load and writes them back into the same tree before a save. It writes in place, so that
+ * a key keeps its position (jansson keeps insertion order) and the parts the struct does not
+ * type pass through untouched:
+ *
+ *   typed here                         passed through (the tree, c->rec)
+ *   Id Name Created Path Args Image    ResolvConfPath HostnamePath HostsPath LogPath
+ *   RestartCount                       Driver Platform GraphDriver
+ *   State (Health: Status, Streak)     State.Health.Log (health.c)
+ *   Config: Hostname User Image        Config: Env Cmd Entrypoint ExposedPorts
+ *     WorkingDir Tty OpenStdin           Healthcheck Shell (the image's, merged: record.c)
+ *     StopSignal StopTimeout Labels    HostConfig: the rest (bundle/config.c reads it)
+ *   HostConfig: NetworkMode            NetworkSettings but Ports: net.c writes them
+ *     RestartPolicy AutoRemove Init    Minirun: Seccomp, NoNewPrivileges, Platform,
+ *     Privileged ReadonlyRootfs          OciMounts ... (bundle/config.c)
+ *     PublishAllPorts
+ *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
+ *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
+ *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
+ *   NetworkSettings.Networks, read only (NAME: NetworkID IPAddress Aliases)
+ *
+ * Reading is forgiving (a missing key is docker's zero value: an older record loads);
+ * writing adds an optional key only when it has a value (StopTimeout, StopSignal,
+ * MonitorPid, StopRequested, State.Health), so a record nobody changed is written back as
+ * it was read.
+ *
+ * See: containers.h (the struct); README.md here (the record's layout);
+ *      https://docs.docker.com/reference/api/engine/ (ContainerInspectResponse)
+ */
+#include "minirun/containers/containers.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- the words -------------------------------------------------------------------------- */
+
+static const char *const state_names[] = {
+	[CONTAINER_CREATED] = "created",   [CONTAINER_RUNNING] = "running",
+	[CONTAINER_PAUSED] = "paused",     [CONTAINER_RESTARTING] = "restarting",
+	[CONTAINER_REMOVING] = "removing", [CONTAINER_EXITED] = "exited",
+	[CONTAINER_DEAD] = "dead",
+};
+
+const char *container_state_name(enum container_state s)
+{
+	return (size_t)s < NELEMS(state_names) ? state_names[s] : "dead";
+}
+
+int container_state_parse(const char *word)
+{
+	for (size_t i = 0; word && i < NELEMS(state_names); i++)
+		if (!strcmp(word, state_names[i]))
+			return (int)i;
+	return -1;
+}
+
+bool container_state_live(enum container_state s)
+{
+	return s == CONTAINER_RUNNING || s == CONTAINER_PAUSED || s == CONTAINER_RESTARTING;
+}
+
+static const char *const health_names[] = {
+	[CONTAINER_HEALTH_NONE] = "",
+	[CONTAINER_HEALTH_STARTING] = "starting",
+	[CONTAINER_HEALTH_HEALTHY] = "healthy",
+	[CONTAINER_HEALTH_UNHEALTHY] = "unhealthy",
+};
+
+const char *container_health_name(enum container_health h)
+{
+	return (size_t)h < NELEMS(health_names) ? health_names[h] : "";
+}
+
+static enum container_health health_parse(const char *word)
+{
+	for (size_t i = 1; word && i < NELEMS(health_names); i++)
+		if (!strcmp(word, health_names[i]))
+			return (enum container_health)i;
+	return word ? CONTAINER_HEALTH_STARTING : CONTAINER_HEALTH_NONE;
+}
+
+static const char *const restart_names[] = {
+	[RESTART_NO] = "no",
+	[RESTART_ON_FAILURE] = "on-failure",
+	[RESTART_ALWAYS] = "always",
+	[RESTART_UNLESS_STOPPED] = "unless-stopped",
+};
+
+static enum container_restart restart_parse(const char *word)
+{
+	for (size_t i = 0; word && i < NELEMS(restart_names); i++)
+		if (!strcmp(word, restart_names[i]))
+			return (enum container_restart)i;
+	return RESTART_NO;
+}
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+void container_record_set_str(char **dst, const char *src)
+{
+	char *copy = src ? strdup(src) : NULL;
+	free(*dst);
+	*dst = copy;
+}
+
+static char *dup_str(json_t *v)
+{
+	const char *s = json_string_value(v);
+	return s ? strdup(s) : NULL;
+}
+
+/* a JSON array of strings -> a NULL-terminated vector (non-strings skipped); NULL when V is
+ * not an array */
+static char **dup_strv(json_t *v)
+{
+	if (!json_is_array(v))
+		return NULL;
+	char **out = calloc(json_array_size(v) + 1, sizeof(*out));
+	size_t i, n = 0;
+	json_t *s;
+	json_array_foreach(v, i, s)
+	{
+		if (out && json_is_string(s))
+			out[n++] = strdup(json_string_value(s));
+	}
+	return out;
+}
+
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static json_t *strv_json(char *const *v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; v && v[i]; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *get(json_t *o, const char *key)
+{
+	return json_object_get(o, key);
+}
+
+/* ---- from JSON -------------------------------------------------------------------------- */
+
+int container_record_from_json(json_t *rec, struct container_record *r, struct mr_err *err)
+{
+	json_t *st = get(rec, "State"), *cfg = get(rec, "Config"), *hc = get(rec, "HostConfig");
+	json_t *mr = get(rec, "Minirun"), *v;
+	const char *k;
+	size_t i;
+
+	container_record_free(r);
+	r->id = dup_str(get(rec, "Id"));
+	r->name = dup_str(get(rec, "Name"));
+	r->created = dup_str(get(rec, "Created"));
+	r->path = dup_str(get(rec, "Path"));
+	r->args = dup_strv(get(rec, "Args"));
+	r->image = dup_str(get(rec, "Image"));
+	r->restart_count = (long)json_integer_value(get(rec, "RestartCount"));
+
+	/* no State.Status: a half-made container (killed before its record), or a broken
+	 * record: "dead" */
+	int s = container_state_parse(json_string_value(get(st, "Status")));
+	r->state.present = json_is_object(st);
+	r->state.status = s < 0 ? CONTAINER_DEAD : (enum container_state)s;
+	r->state.oom_killed = json_is_true(get(st, "OOMKilled"));
+	r->state.dead = json_is_true(get(st, "Dead"));
+	r->state.pid = (pid_t)json_integer_value(get(st, "Pid"));
+	r->state.exit_code = (int)json_integer_value(get(st, "ExitCode"));
+	r->state.error = dup_str(get(st, "Error"));
+	r->state.started_at = dup_str(get(st, "StartedAt"));
+	r->state.finished_at = dup_str(get(st, "FinishedAt"));
+	json_t *h = get(st, "Health");
+	r->state.health = json_is_object(h) ? health_parse(json_string_value(get(h, "Status")))
+					    : CONTAINER_HEALTH_NONE;
+	r->state.failing_streak = (int)json_integer_value(get(h, "FailingStreak"));
+
+	r->config.hostname = dup_str(get(cfg, "Hostname"));
+	r->config.user = dup_str(get(cfg, "User"));
+	r->config.image = dup_str(get(cfg, "Image"));
+	r->config.working_dir = dup_str(get(cfg, "WorkingDir"));
+	r->config.stop_signal = dup_str(get(cfg, "StopSignal"));
+	v = get(cfg, "StopTimeout");
+	r->config.stop_timeout = json_is_integer(v) ? (int)json_integer_value(v) : -1;
+	r->config.tty = json_is_true(get(cfg, "Tty"));
+	r->config.open_stdin = json_is_true(get(cfg, "OpenStdin"));
+	json_t *labels = get(cfg, "Labels");
+	if (json_object_size(labels)) {
+		r->config.labels = calloc(json_object_size(labels), sizeof(*r->config.labels));
+		json_object_foreach(labels, k, v)
+		{
+			if (!r->config.labels || !json_is_string(v))
+				continue;
+			struct container_label *l = &r->config.labels[r->config.nlabels++];
+			l->key = strdup(k);
+			l->value = strdup(json_string_value(v));
+		}
+	}
+
+	r->host.network_mode = dup_str(get(hc, "NetworkMode"));
+	json_t *pol = get(hc, "RestartPolicy");
+	r->host.restart = restart_parse(json_string_value(get(pol, "Name")));
+	r->host.restart_max = (int)json_integer_value(get(pol, "MaximumRetryCount"));
+	r->host.auto_remove = json_is_true(get(hc, "AutoRemove"));
+	r->host.init = json_is_true(get(hc, "Init"));
+	r->host.privileged = json_is_true(get(hc, "Privileged"));
+	r->host.readonly_rootfs = json_is_true(get(hc, "ReadonlyRootfs"));
+	r->host.publish_all = json_is_true(get(hc, "PublishAllPorts"));
+
+	r->mr.step = dup_str(get(mr, "Step"));
+	r->mr.broken = dup_str(get(mr, "Broken"));
+	r->mr.image_ref = dup_str(get(mr, "ImageRef"));
+	r->mr.detach_keys = dup_str(get(mr, "DetachKeys"));
+	r->mr.stop_requested = json_is_true(get(mr, "StopRequested"));
+	r->mr.monitor_pid = (pid_t)json_integer_value(get(mr, "MonitorPid"));
+	r->mr.lower_dirs = dup_strv(get(mr, "LowerDirs"));
+
+	json_t *ports = get(get(rec, "NetworkSettings"), "Ports");
+	r->has_ports = json_is_object(ports);
+	json_object_foreach(ports, k, v)
+	{
+		/* null: exposed only; an array (even []): published, with its bindings */
+		int rc = container_record_add_port(r, k, NULL, NULL);
+		json_t *b;
+		if (rc == 0 && json_is_array(v))
+			r->ports[r->nports - 1].published = true;
+		json_array_foreach(v, i, b)
+		{
+			if (rc == 0)
+				rc = container_record_add_port(
+					r, k, json_string_value(get(b, "HostIp")) ?: "",
+					json_string_value(get(b, "HostPort")) ?: "");
+		}
+		if (rc < 0) {
+			container_record_free(r);
+			return mr_fail(err, ENOMEM, "container record");
+		}
+	}
+
+	json_t *nets = get(get(rec, "NetworkSettings"), "Networks");
+	if (json_object_size(nets)) {
+		r->networks = calloc(json_object_size(nets), sizeof(*r->networks));
+		if (!r->networks) {
+			container_record_free(r);
+			return mr_fail(err, ENOMEM, "container record");
+		}
+		json_object_foreach(nets, k, v)
+		{
+			if (!json_is_object(v))
+				continue;
+			struct container_network *n = &r->networks[r->nnetworks++];
+			n->name = strdup(k);
+			n->network_id = dup_str(get(v, "NetworkID"));
+			n->ip_address = dup_str(get(v, "IPAddress"));
+			n->aliases = dup_strv(get(v, "Aliases"));
+			if (!n->name) {
+				container_record_free(r);
+				return mr_fail(err, ENOMEM, "container record");
+			}
+		}
+	}
+
+	json_t *mounts = get(rec, "Mounts");
+	r->has_mounts = json_is_array(mounts);
+	json_array_foreach(mounts, i, v)
+	{
+		struct container_mount m = {
+			.type = (char *)json_string_value(get(v, "Type")),
+			.name = (char *)json_string_value(get(v, "Name")),
+			.source = (char *)json_string_value(get(v, "Source")),
+			.destination = (char *)json_string_value(get(v, "Destination")),
+			.driver = (char *)json_string_value(get(v, "Driver")),
+			.mode = (char *)json_string_value(get(v, "Mode")),
+			.rw = json_is_true(get(v, "RW")),
+			.propagation = (char *)json_string_value(get(v, "Propagation")),
+		};
+		if (container_record_add_mount(r, &m) < 0) {
+			container_record_free(r);
+			return mr_fail(err, ENOMEM, "container record");
+		}
+	}
+
+	/* strdup's failures: the fields are all optional, so check the ones that were there */
+	bool short_of_memory = (json_is_string(get(rec, "Id")) && !r->id) ||
+			       (json_is_string(get(rec, "Name")) && !r->name) ||
+			       (json_is_array(get(rec, "Args")) && !r->args) ||
+			       (json_object_size(labels) && !r->config.labels);
+	if (short_of_memory) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
+	}
+	return 0;
+}
+
+/* ---- to JSON ---------------------------------------------------------------------------- */
+
+/* set KEY of O to the string S; NULL leaves the key as it is (absent stays absent) */
+static void put_str(json_t *o, const char *key, const char *s)
+{
+	if (s)
+		json_object_set_new(o, key, json_string(s));
+}
+
+/* the object KEY of O, made (empty, at the end) when missing and MAKE */
+static json_t *obj(json_t *o, const char *key, bool make)
+{
+	json_t *v = json_object_get(o, key);
+	if (!json_is_object(v) && make) {
+		v = json_object();
+		json_object_set_new(o, key, v);
+	}
+	return json_is_object(v) ? v : NULL;
+}
+
+static void state_to_json(const struct container_record *r, json_t *rec)
+{
+	/* a record without a State (half-made, broken) gets one only when given a state
+	 * (container_record_set_state) */
+	json_t *st = obj(rec, "State", r->state.present);
+	if (!st)
+		return;
+	enum container_state s = r->state.status;
+	put_str(st, "Status", container_state_name(s));
+	json_object_set_new(st, "Running",
+			    json_boolean(s == CONTAINER_RUNNING || s == CONTAINER_PAUSED));
+	json_object_set_new(st, "Paused", json_boolean(s == CONTAINER_PAUSED));
+	json_object_set_new(st, "Restarting", json_boolean(s == CONTAINER_RESTARTING));
+	/* a State made here (a broken record's, for inspect) has no OOMKilled, ExitCode */
+	if (json_object_get(st, "OOMKilled") || r->state.oom_killed)
+		json_object_set_new(st, "OOMKilled", json_boolean(r->state.oom_killed));
+	json_object_set_new(st, "Dead", json_boolean(r->state.dead));
+	json_object_set_new(st, "Pid", json_integer(r->state.pid));
+	if (json_object_get(st, "ExitCode") || r->state.exit_code)
+		json_object_set_new(st, "ExitCode", json_integer(r->state.exit_code));
+	put_str(st, "Error", r->state.error);
+	put_str(st, "StartedAt", r->state.started_at);
+	put_str(st, "FinishedAt", r->state.finished_at);
+	if (r->state.health == CONTAINER_HEALTH_NONE)
+		return; /* no check: no State.Health, as docker */
+	json_t *h = json_object_get(st, "Health");
+	if (!json_is_object(h)) {
+		h = json_pack("{s:s, s:i, s:[]}", "Status", "starting", "FailingStreak", 0, "Log");
+		json_object_set_new(st, "Health", h);
+	}
+	put_str(h, "Status", container_health_name(r->state.health));
+	json_object_set_new(h, "FailingStreak", json_integer(r->state.failing_streak));
+	if (!json_is_array(json_object_get(h, "Log")))
+		json_object_set_new(h, "Log", json_array());
+}
+
+static void config_to_json(const struct container_record *r, json_t *rec)
+{
+	json_t *cfg = obj(rec, "Config", false);
+	if (!cfg)
+		return;
+	put_str(cfg, "Hostname", r->config.hostname);
+	put_str(cfg, "User", r->config.user);
+	put_str(cfg, "Image", r->config.image);
+	put_str(cfg, "WorkingDir", r->config.working_dir);
+	put_str(cfg, "StopSignal", r->config.stop_signal);
+	if (r->config.stop_timeout >= 0)
+		json_object_set_new(cfg, "StopTimeout", json_integer(r->config.stop_timeout));
+	json_object_set_new(cfg, "Tty", json_boolean(r->config.tty));
+	json_object_set_new(cfg, "OpenStdin", json_boolean(r->config.open_stdin));
+	if (!json_object_get(cfg, "Labels") && !r->config.nlabels)
+		return;
+	json_t *labels = json_object();
+	for (size_t i = 0; i < r->config.nlabels; i++)
+		json_object_set_new(labels, r->config.labels[i].key,
+				    json_string(r->config.labels[i].value));
+	json_object_set_new(cfg, "Labels", labels);
+}
+
+static void host_to_json(const struct container_record *r, json_t *rec)
+{
+	json_t *hc = obj(rec, "HostConfig", false);
+	if (!hc)
+		return;
+	put_str(hc, "NetworkMode", r->host.network_mode);
+	json_t *pol = obj(hc, "RestartPolicy", true);
+	json_object_set_new(pol, "Name", json_string(restart_names[r->host.restart]));
+	json_object_set_new(pol, "MaximumRetryCount", json_integer(r->host.restart_max));
+	json_object_set_new(hc, "AutoRemove", json_boolean(r->host.auto_remove));
+	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(r->host.readonly_rootfs));
+	json_object_set_new(hc, "Init", json_boolean(r->host.init));
+	json_object_set_new(hc, "Privileged", json_boolean(r->host.privileged));
+	json_object_set_new(hc, "PublishAllPorts", json_boolean(r->host.publish_all));
+}
+
+static void minirun_to_json(const struct container_record *r, json_t *rec)
+{
+	bool any = r->mr.step || r->mr.broken || r->mr.image_ref || r->mr.detach_keys ||
+		   r->mr.stop_requested || r->mr.monitor_pid || r->mr.lower_dirs;
+	json_t *mr = obj(rec, "Minirun", any);
+	if (!mr)
+		return;
+	put_str(mr, "DetachKeys", r->mr.detach_keys);
+	put_str(mr, "Step", r->mr.step);
+	put_str(mr, "ImageRef", r->mr.image_ref);
+	put_str(mr, "Broken", r->mr.broken);
+	if (r->mr.lower_dirs)
+		json_object_set_new(mr, "LowerDirs", strv_json(r->mr.lower_dirs));
+	if (r->mr.monitor_pid)
+		json_object_set_new(mr, "MonitorPid", json_integer(r->mr.monitor_pid));
+	/* present only while asked: a later start must not see an old stop */
+	if (r->mr.stop_requested)
+		json_object_set_new(mr, "StopRequested", json_true());
+	else
+		json_object_del(mr, "StopRequested");
+}
+
+/* NetworkSettings.Ports: "80/tcp": null for a port only exposed, else its bindings */
+static void ports_to_json(const struct container_record *r, json_t *rec)
+{
+	json_t *ns = obj(rec, "NetworkSettings", false);
+	if (!ns || (!r->has_ports && !r->nports))
+		return;
+	json_t *o = json_object();
+	for (size_t i = 0; i < r->nports; i++) {
+		const struct container_port *p = &r->ports[i];
+		json_t *list = p->published ? json_array() : json_null();
+		for (size_t k = 0; k < p->nbindings; k++)
+			json_array_append_new(list, json_pack("{s:s, s:s}", "HostIp",
+							      p->bindings[k].host_ip, "HostPort",
+							      p->bindings[k].host_port));
+		json_object_set_new(o, p->key, list);
+	}
+	json_object_set_new(ns, "Ports", o);
+}
+
+/* Mounts, in docker's key order (Name and Driver for volumes only) */
+static void mounts_to_json(const struct container_record *r, json_t *rec)
+{
+	if (!r->has_mounts && !r->nmounts)
+		return;
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->nmounts; i++) {
+		const struct container_mount *m = &r->mounts[i];
+		json_t *e = json_object();
+		put_str(e, "Type", m->type);
+		put_str(e, "Name", m->name);
+		put_str(e, "Source", m->source);
+		put_str(e, "Destination", m->destination);
+		put_str(e, "Driver", m->driver);
+		put_str(e, "Mode", m->mode);
+		json_object_set_new(e, "RW", json_boolean(m->rw));
+		put_str(e, "Propagation", m->propagation);
+		json_array_append_new(a, e);
+	}
+	json_object_set_new(rec, "Mounts", a);
+}
+
+void container_record_to_json(const struct container_record *r, json_t *rec)
+{
+	if (!json_is_object(rec))
+		return;
+	put_str(rec, "Id", r->id);
+	put_str(rec, "Created", r->created);
+	put_str(rec, "Path", r->path);
+	if (r->args)
+		json_object_set_new(rec, "Args", strv_json(r->args));
+	state_to_json(r, rec);
+	put_str(rec, "Image", r->image);
+	put_str(rec, "Name", r->name);
+	if (json_object_get(rec, "RestartCount") || r->restart_count)
+		json_object_set_new(rec, "RestartCount", json_integer(r->restart_count));
+	host_to_json(r, rec);
+	config_to_json(r, rec);
+	ports_to_json(r, rec);
+	mounts_to_json(r, rec);
+	minirun_to_json(r, rec);
+}
+
+/* ---- the rest --------------------------------------------------------------------------- */
+
+int container_record_add_mount(struct container_record *r, const struct container_mount *m)
+{
+	struct container_mount *v = realloc(r->mounts, (r->nmounts + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	r->mounts = v;
+	struct container_mount *c = &v[r->nmounts];
+	*c = (struct container_mount){.rw = m->rw};
+	const char *from[] = {m->type,   m->name, m->source,     m->destination,
+			      m->driver, m->mode, m->propagation};
+	char **to[] = {&c->type,   &c->name, &c->source,     &c->destination,
+		       &c->driver, &c->mode, &c->propagation};
+	for (size_t i = 0; i < NELEMS(from); i++)
+		if (from[i] && !(*to[i] = strdup(from[i]))) {
+			r->nmounts++;
+			return -1;
+		}
+	r->nmounts++;
+	r->has_mounts = true;
+	return 0;
+}
+
+const struct container_port *container_record_port(const struct container_record *r,
+						   const char *key)
+{
+	for (size_t i = 0; i < r->nports; i++)
+		if (!strcmp(r->ports[i].key, key))
+			return &r->ports[i];
+	return NULL;
+}
+
+int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
+			      const char *host_port)
+{
+	struct container_port *p = (struct container_port *)container_record_port(r, key);
+	r->has_ports = true;
+	if (!p) {
+		struct container_port *v = realloc(r->ports, (r->nports + 1) * sizeof(*v));
+		if (!v)
+			return -1;
+		r->ports = v;
+		p = &v[r->nports];
+		*p = (struct container_port){.key = strdup(key)};
+		if (!p->key)
+			return -1;
+		r->nports++;
+	}
+	if (!host_ip)
+		return 0;
+	struct container_port_binding *b = realloc(p->bindings, (p->nbindings + 1) * sizeof(*b));
+	if (!b)
+		return -1;
+	p->bindings = b;
+	p->published = true;
+	b[p->nbindings] = (struct container_port_binding){strdup(host_ip), strdup(host_port)};
+	p->nbindings++;
+	return b[p->nbindings - 1].host_ip && b[p->nbindings - 1].host_port ? 0 : -1;
+}
+
+void container_record_clear_ports(struct container_record *r)
+{
+	for (size_t i = 0; i < r->nports; i++) {
+		for (size_t k = 0; k < r->ports[i].nbindings; k++) {
+			free(r->ports[i].bindings[k].host_ip);
+			free(r->ports[i].bindings[k].host_port);
+		}
+		free(r->ports[i].bindings);
+		free(r->ports[i].key);
+	}
+	free(r->ports);
+	r->ports = NULL;
+	r->nports = 0;
+	r->has_ports = true;
+}
+
+const struct container_network *container_record_network(const struct container_record *r,
+							 const char *name)
+{
+	for (size_t i = 0; i < r->nnetworks; i++)
+		if (!strcmp(r->networks[i].name, name))
+			return &r->networks[i];
+	return NULL;
+}
+
+const char *container_label(const struct container_record *r, const char *key)
+{
+	for (size_t i = 0; i < r->config.nlabels; i++)
+		if (!strcmp(r->config.labels[i].key, key))
+			return r->config.labels[i].value;
+	return NULL;
+}
+
+void container_record_set_state(struct container_record *r, enum container_state s)
+{
+	r->state.present = true;
+	r->state.status = s;
+	r->state.dead = false;
+}
+
+void container_record_free(struct container_record *r)
+{
+	free(r->id);
+	free(r->name);
+	free(r->created);
+	free(r->path);
+	strv_free(r->args);
+	free(r->image);
+	free(r->state.error);
+	free(r->state.started_at);
+	free(r->state.finished_at);
+	free(r->config.hostname);
+	free(r->config.user);
+	free(r->config.image);
+	free(r->config.working_dir);
+	free(r->config.stop_signal);
+	for (size_t i = 0; i < r->config.nlabels; i++) {
+		free(r->config.labels[i].key);
+		free(r->config.labels[i].value);
+	}
+	free(r->config.labels);
+	free(r->host.network_mode);
+	free(r->mr.step);
+	free(r->mr.broken);
+	free(r->mr.image_ref);
+	free(r->mr.detach_keys);
+	strv_free(r->mr.lower_dirs);
+	for (size_t i = 0; i < r->nmounts; i++) {
+		struct container_mount *m = &r->mounts[i];
+		free(m->type);
+		free(m->name);
+		free(m->source);
+		free(m->destination);
+		free(m->driver);
+		free(m->mode);
+		free(m->propagation);
+	}
+	free(r->mounts);
+	container_record_clear_ports(r);
+	for (size_t i = 0; i < r->nnetworks; i++) {
+		free(r->networks[i].name);
+		free(r->networks[i].network_id);
+		free(r->networks[i].ip_address);
+		strv_free(r->networks[i].aliases);
+	}
+	free(r->networks);
+	memset(r, 0, sizeof(*r));
+	r->config.stop_timeout = -1;
+}

@@ -1,0 +1,117 @@
+# tests/integration/containers/oldrecord.t - records written by the minirun before the typed
+# record (issue 14, "The model": struct container_record, minirun/containers/record_json.c)
+# still load: ps lists them, inspect prints exactly what the old minirun printed, start runs
+# one, rm removes them and leaves nothing. And a record this minirun writes, by the same
+# commands, has the old one's shape: the same keys in the same order (oldrecord/shape.py).
+#
+# oldrecord/NAME.json is container.json as the old minirun wrote it, NAME.inspect what its
+# `inspect NAME` printed then (commit d79486b, by `run -d -p 8080:80 -l ... --restart
+# on-failure:3 --health-cmd true -v oldvol:/data ...; network connect; stop` for old-web,
+# `create -t -i --network none` for old-created, `run --network oldnet sh -c "exit 3"` for
+# old-exited), with the store's path, the image ID and its layer replaced by @ROOT@,
+# @IMAGE@, @LAYER@; each is installed into this test's store as the old minirun left it
+# (the directory, its lock, image mark, diff/ and work/, the name claim).
+# Run: sh tests/integration/containers/oldrecord.t (as root; make minirun busybox-image)
+. "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/containers/lib.sh"
+
+OLD=$MR_TOP/tests/integration/containers/oldrecord
+
+OLD_HELPERS='
+OLD='"$OLD"'
+image=$(mr image inspect -f "{{.Id}}" busybox) || die "no busybox image"
+layer=$(ls "$R/layers/sha256" | head -n 1)
+# old FILE: a fixture with this store'"'"'s path, image and layer put in
+old() { sed "s|@ROOT@|$R|g; s|@IMAGE@|${image#sha256:}|g; s|@LAYER@|$layer|g" "$OLD/$1"; }
+# install NAME: the container NAME as the old minirun left it in the store
+install() {
+	_id=$(old "$1.json" | sed "s/^{\"Id\":\"\([0-9a-f]*\)\".*/\1/")
+	_d=$R/containers/$_id
+	mkdir -p "$R/containers/.names" "$_d/diff" "$_d/work" || die "mkdir $_d"
+	old "$1.json" >"$_d/container.json"
+	: >"$_d/lock"
+	printf %s "$image" >"$_d/image"
+	: >"$_d/exit-code"
+	printf %s "$_id" >"$R/containers/.names/$1"
+}
+'
+
+old_records_list_and_inspect_as_before() {
+	ct_need
+	ct_host "$OLD_HELPERS"'
+		for n in old-web old-created old-exited; do install $n; done
+		rows=$(mr ps -a --format "{{.Names}}|{{.Status}}|{{.Command}}|{{.Labels}}") ||
+			die "ps -a exited $?"
+		echo "$rows" | grep -q "^old-web|Exited (137) .* ago|\"sleep 600\"|tier=web,k=v w$" ||
+			die "ps -a, old-web: $rows"
+		echo "$rows" | grep -q "^old-created|Created|\"sh\"|$" || die "ps -a, old-created: $rows"
+		echo "$rows" | grep -q "^old-exited|Exited (3) .* ago|" || die "ps -a, old-exited: $rows"
+		mr ps -a -q --filter status=exited --filter label=tier=web | grep -q . ||
+			die "ps --filter status=exited,label=tier=web found nothing"
+		nets=$(mr ps -a --filter network=oldnet --format "{{.Names}} {{.Networks}}" | sort)
+		[ "$nets" = "old-exited oldnet
+old-web bridge,oldnet" ] || die "ps --filter network=oldnet: $nets"
+		vols=$(mr ps -a --filter volume=oldvol --format "{{.Names}} {{.Mounts}} {{.LocalVolumes}}")
+		[ "$vols" = "old-web oldvol 1" ] || die "ps --filter volume=oldvol: $vols"
+		for n in old-web old-created old-exited; do
+			mr inspect $n >"$R.$n.now" || die "inspect $n exited $?"
+			old $n.inspect | diff - "$R.$n.now" >&2 || die "inspect $n differs from the old minirun'"'"'s"
+		done
+		[ "$(mr inspect -f "{{.State.Health.Status}} {{.HostConfig.RestartPolicy.Name}}" old-web)" = \
+			"unhealthy on-failure" ] || die "health/restart policy of old-web"
+		mr rm old-web old-created old-exited >/dev/null || die "rm exited $?"
+		[ -z "$(mr ps -a -q)" ] || die "left: $(mr ps -a)"
+		ct_noleaks
+	'
+}
+t "old records: ps -a lists them, inspect prints what the old minirun printed, rm removes them" old_records_list_and_inspect_as_before
+
+old_record_starts_and_is_removed() {
+	ct_need
+	ct_host "$OLD_HELPERS"'
+		install old-created
+		mr start old-created >/dev/null || die "start exited $?"
+		[ "$(ct_status old-created)" = running ] || die "status $(ct_status old-created)"
+		pid=$(ct_field old-created State.Pid)
+		[ "$pid" -gt 0 ] || die "no pid: $pid"
+		out=$(mr exec old-created echo inside 2>&1) || die "exec exited $?: $out"
+		[ "$out" = inside ] || die "exec printed $out"
+		mr ps --format "{{.Names}} {{.Status}}" | grep -q "^old-created Up" || die "ps: $(mr ps)"
+		mr stop -t 1 old-created >/dev/null || die "stop exited $?"
+		[ "$(ct_status old-created)" = exited ] || die "status after stop $(ct_status old-created)"
+		mr start old-created >/dev/null || die "second start exited $?"
+		mr rm -f old-created >/dev/null || die "rm -f exited $?"
+		ct_noleaks
+	'
+}
+t "an old record starts, execs, stops, starts again and is removed by rm -f, leaving nothing" old_record_starts_and_is_removed
+
+new_record_has_the_old_shape() {
+	ct_need net
+	[ -x /usr/bin/python3 ] || t_skip "needs python3 (the shape of a JSON document)"
+	ct_host "$OLD_HELPERS"'
+		# the commands the old minirun ran for old-web (see the top of this file)
+		mr network create --subnet 10.77.0.0/24 oldnet >/dev/null || die "network create"
+		mr run -d --name old-web -p 8080:80 -p 9090:90/udp -l tier=web -l "k=v w" \
+			--restart on-failure:3 --health-cmd "true" --health-interval 1s \
+			-e FOO=bar -w /srv --stop-signal SIGINT --stop-timeout 3 \
+			-v oldvol:/data --tmpfs /scratch busybox sleep 600 >/dev/null || die "run"
+		i=0
+		while [ "$(mr inspect -f "{{len .State.Health.Log}}" old-web)" -lt 1 ]; do
+			i=$((i + 1)); [ $i -lt 100 ] || die "no health probe ran"; sleep 0.1
+		done
+		mr network connect --alias aka oldnet old-web || die "network connect"
+		mr stop old-web >/dev/null || die "stop"
+		id=$(cat "$R/containers/.names/old-web")
+		/usr/bin/python3 "$OLD/shape.py" "$R/containers/$id/container.json" >"$R.new" &&
+			old old-web.json >"$R.old.json" &&
+			/usr/bin/python3 "$OLD/shape.py" "$R.old.json" >"$R.old" || die "shape.py failed"
+		diff "$R.old" "$R.new" >&2 || die "container.json has another shape than the old minirun'"'"'s"
+		mr rm old-web >/dev/null && mr volume rm oldvol >/dev/null &&
+			mr network rm oldnet >/dev/null || die "clean up"
+		ct_noleaks
+	'
+}
+t "a record this minirun writes has the old one's shape: the same keys in the same order" new_record_has_the_old_shape
+
+t_end

@@ -1,0 +1,244 @@
+/*
+ * tests/unit/test_containers_record.c - struct container_record <-> container.json
+ * (minirun/containers/record_json.c): records written by the previous minirun load into the
+ * typed fields and are written back byte for byte; a change goes in place, keys keep their
+ * order; the states and their words.
+ *
+ * The records are the .json files of tests/integration/containers/oldrecord/, written by minirun before
+ * the record was typed (their paths and image ID replaced by @ROOT@, @IMAGE@, @LAYER@);
+ * tests/integration/containers/oldrecord.t runs ps, inspect, start and rm on them.
+ */
+#include "lib/file.h"
+#include "minirun/containers/containers.h"
+#include "tests/unit/unit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FIXTURES "tests/integration/containers/oldrecord/"
+
+/* the fixture NAME's text (trailing newline dropped) and tree */
+static char *fixture(const char *name, json_t **tree)
+{
+	char path[256];
+	char *text = NULL;
+	snprintf(path, sizeof(path), FIXTURES "%s.json", name);
+	if (mr_read_file(path, &text, NULL, NULL) < 0) {
+		CU_FAIL_FATAL("fixture missing (run the unit tests from the top of the tree)");
+		return NULL;
+	}
+	text[strcspn(text, "\n")] = 0;
+	*tree = json_loads(text, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(*tree);
+	return text;
+}
+
+static void old_records_load_and_are_written_back_unchanged(void)
+{
+	const char *names[] = {"old-web", "old-created", "old-exited"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		json_t *tree;
+		struct container_record r = {0};
+		char *text = fixture(names[i], &tree);
+		CU_ASSERT_EQUAL(container_record_from_json(tree, &r, NULL), 0);
+		container_record_to_json(&r, tree);
+		char *again = json_dumps(tree, JSON_COMPACT);
+		CU_ASSERT_STRING_EQUAL(again, text);
+		free(again);
+		free(text);
+		container_record_free(&r);
+		json_decref(tree);
+	}
+}
+
+static void old_record_fields_are_typed(void)
+{
+	json_t *tree;
+	struct container_record r = {0};
+	char *text = fixture("old-web", &tree);
+	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(r.name, "/old-web");
+	CU_ASSERT_EQUAL(strlen(r.id), CONTAINER_ID_LEN);
+	CU_ASSERT_STRING_EQUAL(r.path, "sleep");
+	CU_ASSERT_STRING_EQUAL(r.args[0], "600");
+	CU_ASSERT_PTR_NULL(r.args[1]);
+	CU_ASSERT_STRING_EQUAL(r.image, "sha256:@IMAGE@");
+	CU_ASSERT_TRUE(r.state.present);
+	CU_ASSERT_EQUAL(r.state.status, CONTAINER_EXITED);
+	CU_ASSERT_EQUAL(r.state.exit_code, 137);
+	CU_ASSERT_EQUAL(r.state.pid, 0);
+	CU_ASSERT_EQUAL(r.state.health, CONTAINER_HEALTH_UNHEALTHY);
+	CU_ASSERT_EQUAL(r.host.restart, RESTART_ON_FAILURE);
+	CU_ASSERT_EQUAL(r.host.restart_max, 3);
+	CU_ASSERT_STRING_EQUAL(r.host.network_mode, "bridge");
+	CU_ASSERT_FALSE(r.host.auto_remove);
+	CU_ASSERT_STRING_EQUAL(r.config.image, "busybox");
+	CU_ASSERT_STRING_EQUAL(r.config.working_dir, "/srv");
+	CU_ASSERT_STRING_EQUAL(r.config.stop_signal, "SIGINT");
+	CU_ASSERT_EQUAL(r.config.stop_timeout, 3);
+	CU_ASSERT_EQUAL(r.config.nlabels, 2);
+	CU_ASSERT_STRING_EQUAL(container_label(&r, "k"), "v w");
+	CU_ASSERT_STRING_EQUAL(container_label(&r, "tier"), "web");
+	CU_ASSERT_PTR_NULL(container_label(&r, "nope"));
+	CU_ASSERT_TRUE(r.mr.stop_requested);
+	CU_ASSERT_EQUAL(r.mr.monitor_pid, 53);
+	CU_ASSERT_STRING_EQUAL(r.mr.image_ref, "busybox");
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.mr.lower_dirs[0], "/layers/sha256/@LAYER@"));
+	CU_ASSERT_EQUAL_FATAL(r.nmounts, 1);
+	CU_ASSERT_STRING_EQUAL(r.mounts[0].type, "volume");
+	CU_ASSERT_STRING_EQUAL(r.mounts[0].name, "oldvol");
+	CU_ASSERT_STRING_EQUAL(r.mounts[0].destination, "/data");
+	CU_ASSERT_STRING_EQUAL(r.mounts[0].driver, "local");
+	CU_ASSERT_STRING_EQUAL(r.mounts[0].mode, "z");
+	CU_ASSERT_TRUE(r.mounts[0].rw);
+	/* the networks, as loaded: the default bridge and one connected with an alias */
+	CU_ASSERT_EQUAL_FATAL(r.nnetworks, 2);
+	CU_ASSERT_STRING_EQUAL(r.networks[0].name, "bridge");
+	CU_ASSERT_PTR_NULL(r.networks[0].aliases);
+	const struct container_network *n = container_record_network(&r, "oldnet");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_EQUAL(strlen(n->network_id), 64);
+	CU_ASSERT_STRING_EQUAL(n->ip_address, "");
+	CU_ASSERT_STRING_EQUAL(n->aliases[0], "aka");
+	CU_ASSERT_PTR_NULL(n->aliases[1]);
+	free(text);
+	container_record_free(&r);
+	json_decref(tree);
+
+	text = fixture("old-created", &tree);
+	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
+	CU_ASSERT_EQUAL(r.state.status, CONTAINER_CREATED);
+	CU_ASSERT_EQUAL(r.state.health, CONTAINER_HEALTH_NONE);
+	CU_ASSERT_TRUE(r.config.tty);
+	CU_ASSERT_TRUE(r.config.open_stdin);
+	CU_ASSERT_EQUAL(r.config.stop_timeout, -1);
+	CU_ASSERT_PTR_NULL(r.config.stop_signal);
+	CU_ASSERT_STRING_EQUAL(r.host.network_mode, "none");
+	CU_ASSERT_EQUAL(r.host.restart, RESTART_NO);
+	CU_ASSERT_TRUE(r.has_mounts);
+	CU_ASSERT_EQUAL(r.nmounts, 0);
+	free(text);
+	container_record_free(&r);
+	json_decref(tree);
+}
+
+/* the keys of OBJ, joined by ',' */
+static void keys_of(json_t *obj, char *buf, size_t len)
+{
+	const char *k;
+	json_t *v;
+	size_t used = 0;
+	buf[0] = 0;
+	json_object_foreach(obj, k, v)
+	{
+		used += (size_t)snprintf(buf + used, len - used, "%s,", k);
+	}
+}
+
+static void a_change_is_written_in_place(void)
+{
+	json_t *tree;
+	struct container_record r = {0};
+	char before[1024], after[1024];
+	char *text = fixture("old-exited", &tree);
+	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
+	keys_of(json_object_get(tree, "State"), before, sizeof(before));
+	container_record_set_state(&r, CONTAINER_PAUSED);
+	r.state.pid = 4242;
+	r.restart_count = 2;
+	r.mr.stop_requested = true;
+	container_record_to_json(&r, tree);
+	json_t *st = json_object_get(tree, "State");
+	keys_of(st, after, sizeof(after));
+	CU_ASSERT_STRING_EQUAL(after, before);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(st, "Status")), "paused");
+	CU_ASSERT_TRUE(json_is_true(json_object_get(st, "Running")));
+	CU_ASSERT_TRUE(json_is_true(json_object_get(st, "Paused")));
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(st, "Pid")), 4242);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(tree, "RestartCount")), 2);
+	CU_ASSERT_TRUE(
+		json_is_true(json_object_get(json_object_get(tree, "Minirun"), "StopRequested")));
+	/* StopRequested goes away again when lifted */
+	r.mr.stop_requested = false;
+	container_record_to_json(&r, tree);
+	CU_ASSERT_PTR_NULL(json_object_get(json_object_get(tree, "Minirun"), "StopRequested"));
+	free(text);
+	container_record_free(&r);
+	json_decref(tree);
+}
+
+static void a_record_without_state_reads_dead_and_stays_so(void)
+{
+	json_t *tree = json_pack("{s:s, s:s}", "Id", "abc", "Name", "/half");
+	struct container_record r = {0};
+	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
+	CU_ASSERT_FALSE(r.state.present);
+	CU_ASSERT_EQUAL(r.state.status, CONTAINER_DEAD);
+	container_record_to_json(&r, tree);
+	char *text = json_dumps(tree, JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(text, "{\"Id\":\"abc\",\"Name\":\"/half\"}");
+	free(text);
+	container_record_free(&r);
+	json_decref(tree);
+}
+
+static void ports_are_typed_and_written_back_in_order(void)
+{
+	const char *text = "{\"NetworkSettings\":{\"Networks\":{},\"Ports\":{\"90/udp\":null,"
+			   "\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"8080\"},"
+			   "{\"HostIp\":\"::\",\"HostPort\":\"8080\"}],\"91/tcp\":[]},"
+			   "\"IPAddress\":\"\"}}";
+	json_t *tree = json_loads(text, 0, NULL);
+	struct container_record r = {0};
+	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(r.nports, 3);
+	CU_ASSERT_FALSE(container_record_port(&r, "90/udp")->published);
+	const struct container_port *p = container_record_port(&r, "80/tcp");
+	CU_ASSERT_EQUAL_FATAL(p->nbindings, 2);
+	CU_ASSERT_STRING_EQUAL(p->bindings[1].host_ip, "::");
+	CU_ASSERT_STRING_EQUAL(p->bindings[1].host_port, "8080");
+	CU_ASSERT_TRUE(container_record_port(&r, "91/tcp")->published);
+	container_record_to_json(&r, tree);
+	char *again = json_dumps(tree, JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(again, text);
+	free(again);
+	/* a container that stops publishes nothing: {} */
+	container_record_clear_ports(&r);
+	container_record_to_json(&r, tree);
+	CU_ASSERT_EQUAL(json_object_size(
+				json_object_get(json_object_get(tree, "NetworkSettings"), "Ports")),
+			0);
+	container_record_free(&r);
+	json_decref(tree);
+}
+
+static void states_have_docker_words(void)
+{
+	const char *words[] = {"created",  "running", "paused", "restarting",
+			       "removing", "exited",  "dead"};
+	for (int i = 0; i < 7; i++) {
+		CU_ASSERT_STRING_EQUAL(container_state_name((enum container_state)i), words[i]);
+		CU_ASSERT_EQUAL(container_state_parse(words[i]), i);
+	}
+	CU_ASSERT_EQUAL(container_state_parse("up"), -1);
+	CU_ASSERT_EQUAL(container_state_parse(NULL), -1);
+	CU_ASSERT_TRUE(container_state_live(CONTAINER_RESTARTING));
+	CU_ASSERT_FALSE(container_state_live(CONTAINER_EXITED));
+	CU_ASSERT_STRING_EQUAL(container_health_name(CONTAINER_HEALTH_STARTING), "starting");
+}
+
+static CU_TestInfo tests[] = {
+	{"records written by the previous minirun load and are written back byte for byte",
+	 old_records_load_and_are_written_back_unchanged},
+	{"an old record's state, names, exit code, health, restart policy, labels are typed",
+	 old_record_fields_are_typed},
+	{"a change to the typed record is written in place: State keeps its keys and order",
+	 a_change_is_written_in_place},
+	{"a record without State reads dead and is not given one",
+	 a_record_without_state_reads_dead_and_stays_so},
+	{"NetworkSettings.Ports: exposed, published and [] typed, written back in order",
+	 ports_are_typed_and_written_back_in_order},
+	{"the states and health statuses have docker's words", states_have_docker_words},
+	CU_TEST_INFO_NULL,
+};
+MR_UNIT_SUITE("containers record", tests)
