@@ -113,7 +113,7 @@ bad_flags() {
 	t_match "$out" '^minirun: compose up --attach nosuch: no such service$'
 	t_match "$out" '^minirun: compose up -t never: not a number of seconds$'
 	t_nomatch "$out" '^status 0$' "each refused"
-	t_match "$out" '^made: 0 1$' "before anything is made"
+	t_match "$out" '^made: 0 3$' "before anything is made (the networks: bridge, host, none)"
 }
 t "conflicting or unknown attach flags are refused before anything is made" bad_flags
 

@@ -202,10 +202,10 @@ EOF2
 		echo "after kill attached: $(mr ps -aq | wc -l) $(mr network ls -q | wc -l) $(mr volume ls -q | wc -l)"
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^made: fg-migrate-1 $' "killed mid-way: one container made"
-	t_match "$out" '^after kill mid-up: 0 1 0$' \
-		"down removes every container, network and volume (only the default bridge stays)"
+	t_match "$out" '^after kill mid-up: 0 3 0$' \
+		"down removes every container, network and volume (only the built-in networks stay)"
 	t_match "$out" '^attached: fg-app-1 fg-migrate-1 fg-web-1 $'
-	t_match "$out" '^after kill attached: 0 1 0$' "and no relay outlives up (ct_noleaks)"
+	t_match "$out" '^after kill attached: 0 3 0$' "and no relay outlives up (ct_noleaks)"
 }
 t "down after a SIGKILLed up removes everything the project made" sigkill_then_down
 
