@@ -22,8 +22,8 @@ hint() {
 	cat <<'HINT'
 hint: after '. $LAB_STATE/env':
   minirun run -d --name web busybox sleep 1000 > $LAB_STATE/id.txt
-  the monitor is the process whose command line has '__monitor ID' (pgrep -f); the
-  container's init is {{.State.Pid}} of inspect. Save 'monitor PID init PID' in pids.txt,
+  the container's init is {{.State.Pid}} of inspect, the monitor its parent (its command
+  line has '__monitor ID'). Save 'monitor PID init PID' in pids.txt,
   one 'NS monitor-link init-link' line per namespace in ns.txt, the init's '0::' cgroup
   line in cgroup.txt; then with pod: import, run -d web2, info's OCI runtime in
   pod-runtime.txt, ls of $LAB_STATE/podman/rt in pod-state.txt, minirun-oci state in
@@ -34,7 +34,6 @@ HINT
 setup_() {
 	command -v podman >/dev/null ||
 		{ echo "podman is not installed (apt-get install podman); 'make vm' has no podman either: this lab runs on a host with it"; exit 77; }
-	command -v pgrep >/dev/null || { echo "needs pgrep: apt-get install procps"; exit 77; }
 	[ -x "$MR_TOP/minirun/minirun-oci" ] || { echo "minirun-oci is not built: run 'make minirun'"; return 1; }
 	mkdir -p "$POD_DIR"
 	# podman wants a run root of at most 50 characters: a directory of its own in /tmp
@@ -56,7 +55,7 @@ run_() {
 	minirun run -d --name web busybox sleep 1000 | tee "$LAB_STATE/id.txt"
 	id=$(cat "$LAB_STATE/id.txt")
 	init=$(minirun inspect -f '{{.State.Pid}}' web)
-	mon=$(pgrep -f "__monitor $id")
+	mon=$(ps -o ppid= -p "$init" | tr -d ' ')
 	echo "monitor $mon init $init" | tee "$LAB_STATE/pids.txt"
 	ps -o pid,ppid,args -p "$mon,$init" | tee "$LAB_STATE/ps.txt"
 	for n in pid mnt uts ipc net cgroup user; do
@@ -123,7 +122,7 @@ pod_teardown() {
 		_left=0
 		for _g in $(find /sys/fs/cgroup -type d -name libpod_parent 2>/dev/null); do
 			grep -qxF "$_g" "$POD_DIR/cg.before" 2>/dev/null && continue
-			for _d in $(find "$_g" -depth -type d); do
+			for _d in $(find "$_g" -depth -type d 2>/dev/null); do
 				[ -z "$(cat "$_d/cgroup.procs" 2>/dev/null)" ] && rmdir "$_d" 2>/dev/null
 			done
 			[ -d "$_g" ] && _left=1

@@ -14,7 +14,7 @@ hint() {
 	cat <<'HINT'
 hint: after '. $LAB_STATE/env':
   minirun run -d --name svc busybox sh -c 'trap "exit 0" TERM; while :; do sleep 1; done' > $LAB_STATE/id.txt
-  mon=$(pgrep -f "__monitor $(cat $LAB_STATE/id.txt)"); init=$(minirun inspect -f '{{.State.Pid}}' svc)
+  init=$(minirun inspect -f '{{.State.Pid}}' svc); mon: the init's parent (ps -o ppid= -p $init)
   ps -o pid,ppid,args -p "$mon,$init" > $LAB_STATE/ps-before.txt; kill -KILL $mon
   ps -o pid,ppid,args -p $init > $LAB_STATE/ps-after.txt; minirun ps > $LAB_STATE/minirun-ps.txt
   minirun exec svc echo still here > $LAB_STATE/exec.txt; minirun stop svc
@@ -23,15 +23,15 @@ hint: after '. $LAB_STATE/env':
 HINT
 }
 
-setup_() { command -v pgrep >/dev/null || { echo "needs pgrep: apt-get install procps"; exit 77; }; }
+setup_() { :; }
 
 run_() {
 	need_verbs run ps exec stop inspect rm
 	loop='trap "exit 0" TERM; while :; do sleep 1; done'
 	minirun run -d --name svc busybox sh -c "$loop" | tee "$LAB_STATE/id.txt"
 	id=$(cat "$LAB_STATE/id.txt")
-	mon=$(pgrep -f "__monitor $id")
 	init=$(minirun inspect -f '{{.State.Pid}}' svc)
+	mon=$(ps -o ppid= -p "$init" | tr -d ' ')
 	ps -o pid,ppid,args -p "$mon,$init" | tee "$LAB_STATE/ps-before.txt"
 	ls "$LAB_STATE/root/run/containers/$id"
 	kill -KILL "$mon"
@@ -42,6 +42,7 @@ run_() {
 	minirun stop svc
 	minirun inspect -f '{{.State.Status}} {{.State.ExitCode}}' svc | tee "$LAB_STATE/orphan-exit.txt"
 	minirun run -d --name svc2 busybox sh -c "$loop"
+	sleep 1
 	minirun stop svc2
 	minirun inspect -f '{{.State.Status}} {{.State.ExitCode}}' svc2 | tee "$LAB_STATE/normal-exit.txt"
 	minirun rm svc svc2
