@@ -14,9 +14,9 @@ hint() {
 	cat <<'HINT'
 hint: after '. $LAB_STATE/env':
   minirun run -d --name svc busybox sh -c 'trap "exit 0" TERM; while :; do sleep 1; done' > $LAB_STATE/id.txt
-  init=$(minirun inspect -f '{{.State.Pid}}' svc); mon: the init's parent (ps -o ppid= -p $init)
-  ps -o pid,ppid,args -p "$mon,$init" > $LAB_STATE/ps-before.txt; kill -KILL $mon
-  ps -o pid,ppid,args -p $init > $LAB_STATE/ps-after.txt; minirun ps > $LAB_STATE/minirun-ps.txt
+  init=$(minirun inspect -f '{{.State.Pid}}' svc); mon: the init's parent (field 4 of /proc/$init/stat)
+  "PID PPID COMMAND-LINE" of both (from /proc) > $LAB_STATE/ps-before.txt; kill -KILL $mon
+  the init's line again > $LAB_STATE/ps-after.txt; minirun ps > $LAB_STATE/minirun-ps.txt
   minirun exec svc echo still here > $LAB_STATE/exec.txt; minirun stop svc
   minirun inspect -f '{{.State.Status}} {{.State.ExitCode}}' svc > $LAB_STATE/orphan-exit.txt
   the same run, stop and inspect for svc2 (monitor alive) into $LAB_STATE/normal-exit.txt; rm both.
@@ -25,18 +25,22 @@ HINT
 
 setup_() { :; }
 
+# pinfo PID... - "PID PPID COMMAND-LINE" from /proc, as ps reads them (busybox's ps, the
+# VM's, has no -p)
+pinfo() { for _p; do echo "$_p $(cut -d' ' -f4 "/proc/$_p/stat") $(tr '\0' ' ' <"/proc/$_p/cmdline")"; done; }
+
 run_() {
 	need_verbs run ps exec stop inspect rm
 	loop='trap "exit 0" TERM; while :; do sleep 1; done'
 	minirun run -d --name svc busybox sh -c "$loop" | tee "$LAB_STATE/id.txt"
 	id=$(cat "$LAB_STATE/id.txt")
 	init=$(minirun inspect -f '{{.State.Pid}}' svc)
-	mon=$(ps -o ppid= -p "$init" | tr -d ' ')
-	ps -o pid,ppid,args -p "$mon,$init" | tee "$LAB_STATE/ps-before.txt"
+	mon=$(cut -d' ' -f4 "/proc/$init/stat")
+	pinfo "$mon" "$init" | tee "$LAB_STATE/ps-before.txt"
 	ls "$LAB_STATE/root/run/containers/$id"
 	kill -KILL "$mon"
 	sleep 0.5
-	ps -o pid,ppid,args -p "$init" | tee "$LAB_STATE/ps-after.txt"
+	pinfo "$init" | tee "$LAB_STATE/ps-after.txt"
 	minirun ps | tee "$LAB_STATE/minirun-ps.txt"
 	minirun exec svc echo still here | tee "$LAB_STATE/exec.txt"
 	minirun stop svc
