@@ -39,10 +39,16 @@ wait_registry() {
 	done
 }
 
-setup_() {
+# deps - the registry and the tools the steps use are here, else exit 77 (setup and check:
+# a check after a skipped setup skips too)
+deps() {
 	for t in docker-registry curl jq; do
 		command -v $t >/dev/null || { echo "needs $t: apt-get install docker-registry curl jq"; exit 77; }
 	done
+}
+
+setup_() {
+	deps
 	mkdir -p "$LAB_STATE/reg" "$LAB_STATE/ctx"
 	cat >"$LAB_STATE/reg.yml" <<YML
 version: 0.1
@@ -96,6 +102,7 @@ run_() {
 }
 
 check_() {
+	deps
 	need_verbs pull tag images history save load rmi
 	for f in pull.txt images.txt history.txt shared.txt after-rmi.txt hello.tar run.txt; do have $f; done
 	# the registry's truth: the layers of each image, from the manifests it serves

@@ -31,9 +31,16 @@ hint: after '. $LAB_STATE/env':
 HINT
 }
 
-setup_() {
+# deps - podman and jq are here, else exit 77 (setup and check: a check after a skipped
+# setup skips too)
+deps() {
 	command -v podman >/dev/null ||
 		{ echo "podman is not installed (apt-get install podman); 'make vm' has no podman either: this lab runs on a host with it"; exit 77; }
+	command -v jq >/dev/null || { echo "needs jq: apt-get install jq"; exit 77; }
+}
+
+setup_() {
+	deps
 	[ -x "$MR_TOP/minirun/minirun-oci" ] || { echo "minirun-oci is not built: run 'make minirun'"; return 1; }
 	mkdir -p "$POD_DIR"
 	# podman wants a run root of at most 50 characters: a directory of its own in /tmp
@@ -78,6 +85,7 @@ run_() {
 link() { awk -v n="$2" -v c="$3" '$1 == n { print $c }' "$LAB_STATE/$1"; }
 
 check_() {
+	deps
 	need_verbs run inspect
 	for f in id.txt pids.txt ps.txt ns.txt cgroup.txt pod-id.txt pod-runtime.txt pod-ps.txt pod-state.txt pod-state.json; do have $f; done
 	id=$(cat "$LAB_STATE/id.txt")

@@ -24,13 +24,19 @@ hint: after '. $LAB_STATE/env':
 HINT
 }
 
-setup_() {
+# deps - qemu, GNU time and a static busybox are here, else exit 77 (setup and check: a
+# check after a skipped setup skips too)
+deps() {
 	command -v qemu-system-x86_64 >/dev/null ||
 		{ echo "needs qemu (apt-get install qemu-system-x86): the VM side boots with it, as make vm does"; exit 77; }
 	[ -x /usr/bin/time ] || { echo "needs GNU time for the measurements: apt-get install time"; exit 77; }
 	bb=$(command -v busybox)
 	[ -n "$bb" ] && ! ldd "$bb" >/dev/null 2>&1 ||
 		{ echo "needs a static busybox for the VM's initramfs: apt-get install busybox-static"; exit 77; }
+}
+
+setup_() {
+	deps
 	mkdir -p "$LAB_STATE/vm/stage/bin"
 	k=$(bash tests/vm/kernel.sh "$MR_TOP/build/vm/cache" 2>"$LAB_STATE/vm/kernel.log") && [ -f "$k/vmlinuz" ] ||
 		{ cat "$LAB_STATE/vm/kernel.log"; echo "no kernel for the VM: tests/vm/kernel.sh could not fetch Debian's (it needs apt and a mirror once)"; exit 77; }
@@ -74,6 +80,9 @@ wall() { sed -n 's/^wall \([0-9.]*\) s.*/\1/p' "$LAB_STATE/$1"; }
 rss() { sed -n 's/^wall .*max RSS \([0-9]*\) KiB/\1/p' "$LAB_STATE/$1"; }
 
 check_() {
+	deps
+	[ -f "$LAB_STATE/vm/kernel" ] ||
+		{ echo "no kernel for the VM: setup could not fetch Debian's (tests/vm/kernel.sh needs apt and a mirror once)"; exit 77; }
 	need_verbs run
 	have vm.txt
 	have container.txt
