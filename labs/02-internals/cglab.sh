@@ -1,5 +1,5 @@
 # labs/02-internals/cglab.sh - what the cgroup labs share (sourced by the lab.sh of
-# labs/02-internals/11-15; not a lab itself).
+# labs/02-internals/11-15 and 17; not a lab itself).
 #
 # A cgroup lab runs the cgroups/ tools on cgroups of its own, named after the lab: $CG, or
 # $CG-SOMETHING (mr-lab-psi-free). `cgroups/run -c NAME` makes one below the cgroup it runs
@@ -48,6 +48,8 @@ v1_controllers() {
 need_controller() {
 	_v1=$(v1_controllers)
 	if [ -n "$_v1" ]; then
+		# io's v1 name is blkio (cgroups/cgroup_v1.c writes io.max as blkio.throttle.*)
+		[ "$1" = io ] && set -- blkio
 		echo "$_v1" | grep -qx "$1" ||
 			{ echo "no v1 hierarchy has the $1 controller here (v1: $(echo "$_v1" | oneline)); see grep $1 /proc/cgroups"; exit 77; }
 		return 0
