@@ -140,9 +140,17 @@ static int parse_run_opts(int argc, char **argv, struct container_opts *o)
 	struct mr_err err = {0};
 	bool help = false;
 	if (container_opts_parse(argc, argv, o, &help, &err) < 0) {
+		/* what docker's daemon refuses (a bad name, restart policy): `create` says it
+		 * in one line and exits 1, `run` adds where to look and exits 125, as docker's
+		 * CLI does with the daemon's answer */
+		bool create = strcmp(argv[0], "create") == 0;
+		if (err.kind == MR_E_INVALID && create) {
+			fprintf(stderr, "minirun: %s\n", err.msg);
+			return 1;
+		}
 		fprintf(stderr, "minirun: %s\nSee 'minirun %s --help'.\n", err.msg, argv[0]);
 		/* docker's CLI: no IMAGE (an operand count) exits 1, a refused flag 125 */
-		return err.kind == MR_E_INVALID ? 1 : MR_EXIT_RUNTIME;
+		return err.kind == MR_E_USAGE ? MR_EXIT_OPERANDS : MR_EXIT_RUNTIME;
 	}
 	if (help) {
 		container_opts_usage(argv[0], stdout);

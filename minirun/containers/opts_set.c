@@ -513,18 +513,19 @@ static int set_restart(struct container_opts *o, const char *v, const struct opt
 	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
 		if (strlen(policies[i].name) != len || strncmp(policies[i].name, v, len) != 0)
 			continue;
-		if (colon && policies[i].policy != RESTART_ON_FAILURE)
-			return mr_fail(err, 0,
-				       "invalid restart policy: maximum retry count can only be "
-				       "used with 'on-failure'");
+		/* docker's daemon's words and kind (create exits 1, run 125); a count of 0
+		 * is no count, as there */
+		if (max != 0 && policies[i].policy != RESTART_ON_FAILURE)
+			return mr_failk(err, MR_E_INVALID, 0,
+					"maximum retry count cannot be used with restart policy "
+					"'%s'",
+					policies[i].name);
 		o->restart = policies[i].policy;
 		o->restart_max = (int)max;
 		return 0;
 	}
-	return mr_fail(err, 0,
-		       "invalid restart policy: unknown policy '%.*s'; use one of 'no', "
-		       "'always', 'on-failure', or 'unless-stopped'",
-		       (int)len, v);
+	/* docker's daemon's words (it lists no choices; --help does) */
+	return mr_failk(err, MR_E_INVALID, 0, "invalid restart policy '%.*s'", (int)len, v);
 }
 
 static int set_port(struct container_opts *o, const char *v, const struct opt *f,

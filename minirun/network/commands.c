@@ -44,7 +44,7 @@ static int usage_err(const char *verb, const char *synopsis)
 {
 	fprintf(stderr, "minirun: \"network %s\" requires %s; see 'minirun network %s --help'\n",
 		verb, synopsis, verb);
-	return MR_EXIT_RUNTIME;
+	return MR_EXIT_OPERANDS;
 }
 
 /* operands - a verb without flags of its own: --help prints HELP (*rc = 0), another flag

@@ -25,7 +25,7 @@ static int usage_err(const char *verb, const char *what)
 {
 	fprintf(stderr, "minirun: \"volume %s\" requires %s; see 'minirun volume %s --help'\n",
 		verb, what, verb);
-	return MR_EXIT_RUNTIME;
+	return MR_EXIT_OPERANDS;
 }
 
 /* operands - a verb without flags of its own: --help prints HELP (*rc = 0), another flag
@@ -61,8 +61,10 @@ static int cmd_create(int argc, char **argv)
 		switch (o) {
 		case MR_OPT_DONE: return rc;
 		case 'l':
-			if (nl == 32)
-				return usage_err("create", "at most 32 --label");
+			if (nl == 32) {
+				usage_err("create", "at most 32 --label");
+				return MR_EXIT_RUNTIME; /* a flag's value, not an operand count */
+			}
 			labels[nl++] = optarg;
 			break;
 		case 'd':
