@@ -287,8 +287,11 @@ int cmd_tag(int argc, char **argv)
 			return image_usage_error("tag", "unknown flag: %s", argv[i]);
 	if (argc != 3)
 		return mr_operand_error(argv[0], "\"tag\" requires exactly 2 arguments.");
-	if (ref_parse(argv[2], &ref, &err) < 0)
+	if (ref_parse(argv[2], &ref, &err) < 0) { /* docker's CLI's words */
+		mr_prefix(&err, "Error parsing reference: \"%s\" is not a valid repository/tag: ",
+			  argv[2]);
 		return image_error(&err);
+	}
 	if (ref.digest[0])
 		return image_errorf("refusing to create a tag with a digest reference: '%s'",
 				    argv[2]);
