@@ -21,6 +21,7 @@
 #include "lib/file.h"
 #include "minirun/bundle/bundle.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -86,6 +87,17 @@ static int set_string(struct container_opts *o, const char *v, const struct opt 
 {
 	(void)err;
 	*(const char **)((char *)o + f->off) = v;
+	return 0;
+}
+
+/* --ip: an IPv4 address (docker's CLI checks the form; the network, its subnet) */
+static int set_ip(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
+{
+	struct in_addr a;
+	(void)f;
+	if (inet_pton(AF_INET, v, &a) != 1)
+		return mr_fail(err, 0, "invalid IPv4 address: %s", v);
+	o->ip = v;
 	return 0;
 }
 
@@ -645,6 +657,8 @@ const struct opt opts_table[] = {
 	 "Run an init inside the container that forwards signals and reaps processes"},
 	{'i', "interactive", NULL, NULL, F(interactive), set_bool,
 	 "Keep STDIN open even if not attached"},
+	{0, "ip", NULL, "string", 0, set_ip,
+	 "IPv4 address (e.g., 172.30.100.104), on a user-defined network"},
 	{'l', "label", NULL, "list", 0, set_label, "Set meta data on a container"},
 	{'m', "memory", NULL, "bytes", F(memory), set_bytes, "Memory limit"},
 	{0, "memory-reservation", NULL, "bytes", F(memory_reservation), set_bytes,
