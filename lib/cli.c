@@ -5,6 +5,7 @@
 #include "lib/err.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,19 @@ int mr_flag_error(int ch, const char *verb, char **argv)
 	fprintf(stderr, "%s: %s: %s\nSee '%s %s --help'.\n", prog,
 		ch == ':' ? "flag needs an argument" : "unknown flag", flag, prog, verb);
 	return MR_EXIT_RUNTIME;
+}
+
+int mr_operand_error(const char *verb, const char *fmt, ...)
+{
+	const char *prog = program_invocation_short_name;
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nSee '%s %s --help'.\n", prog, verb);
+	return MR_EXIT_OPERANDS;
 }
 
 int mr_verb_opt(int argc, char **argv, const char *verb, const char *shorts,

@@ -4,7 +4,7 @@
  *
  * Every front-end verb (`minirun network ls`, `minirun ps`, ...) takes -h/--help, prints
  * its usage on stdout and exits 0; a flag it does not know is refused before anything is
- * done, as docker's CLI refuses it, with status 125:
+ * done, as docker's CLI refuses it, with status 125 (a wrong operand count: status 1):
  *
  *	$ minirun network ls --bogus
  *	minirun: unknown flag: --bogus
@@ -29,6 +29,22 @@
  * and returns MR_EXIT_RUNTIME (125), docker's status for a usage error.
  */
 int mr_flag_error(int ch, const char *verb, char **argv);
+
+/*
+ * The status for a wrong operand count ("\"logs\" requires exactly 1 argument."): docker's
+ * CLI checks the count with cobra's Args, whose error is a plain one, so it exits 1, where
+ * a flag pflag refuses is a StatusError and exits 125.
+ */
+#define MR_EXIT_OPERANDS 1
+
+/*
+ * mr_operand_error - refuse a wrong operand count: prints on stderr
+ *	PROG: MSG
+ *	See 'PROG VERB --help'.
+ * (MSG from FMT, docker's "\"VERB\" requires exactly 1 argument.") and returns
+ * MR_EXIT_OPERANDS (1).
+ */
+int mr_operand_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* What mr_verb_opt returns when the verb is done: *rc holds the status to return. */
 #define MR_OPT_DONE (-2)

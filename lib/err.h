@@ -34,6 +34,7 @@ enum mr_err_kind {
 	MR_E_NOT_FOUND,  /* the named object does not exist ("No such image: x") */
 	MR_E_CONFLICT,   /* it exists already or is in use ("Conflict. The container name ...") */
 	MR_E_INVALID,    /* the input is wrong (a name, a reference, a value) */
+	MR_E_USAGE,      /* the command line's shape is wrong: an operand count (docker's CLI: 1) */
 };
 
 struct mr_err {

@@ -122,8 +122,11 @@ static int nft(const char *cmd, char **out, struct mr_err *err)
 	snprintf(line, sizeof(line), "%.*s", (int)strcspn(e, "\n"), e);
 	int errnum = strstr(e, "File exists")                 ? EEXIST
 		     : strstr(e, "No such file or directory") ? ENOENT
-		     : strstr(e, "Operation not permitted")   ? EPERM
-							      : EINVAL;
+		     /* nft 1.0.6 says so for a missing set element (an --internal network's
+		      * masq element, never added) */
+		     : strstr(e, "does not exist")          ? ENOENT
+		     : strstr(e, "Operation not permitted") ? EPERM
+							    : EINVAL;
 	nft_ctx_free(ctx);
 	mr_fail(err, 0, "nft '%.*s': %s", (int)strcspn(cmd, "\n"), cmd, line);
 	errno = errnum;

@@ -198,9 +198,7 @@ static int du(int argc, char **argv)
 		verbose = true;
 	}
 	if (optind != argc) {
-		fprintf(stderr, "minirun: \"builder du\" accepts no arguments\n"
-				"See 'minirun builder du --help'.\n");
-		return MR_EXIT_RUNTIME;
+		return mr_operand_error("builder du", "\"builder du\" accepts no arguments");
 	}
 	struct store st;
 	struct mr_err err = {0};
@@ -292,9 +290,7 @@ static int prune(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "minirun: \"builder prune\" accepts no arguments\n"
-				"See 'minirun builder prune --help'.\n");
-		return MR_EXIT_RUNTIME;
+		return mr_operand_error("builder prune", "\"builder prune\" accepts no arguments");
 	}
 	if (!force) {
 		char line[16] = "";

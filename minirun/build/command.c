@@ -180,8 +180,12 @@ int build_main(int argc, char **argv, char **full)
 		}
 		return print_parse(parse_file);
 	}
-	if (argc - optind != 1)
-		return usage_error("\"build\" requires exactly 1 argument (the context)");
+	if (argc - optind != 1) {
+		fprintf(stderr,
+			"minirun: build: \"build\" requires exactly 1 argument (the context)\n"
+			"See 'minirun build --help'.\n");
+		return MR_EXIT_OPERANDS; /* docker's CLI: 1 for an operand count */
+	}
 	o.context = argv[optind];
 	struct stat sb;
 	if (strcmp(o.context, "-") && (stat(o.context, &sb) < 0 || !S_ISDIR(sb.st_mode))) {

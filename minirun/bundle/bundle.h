@@ -71,6 +71,7 @@ struct container_opts {
 	int restart_max;            /* on-failure:N; 0 = no limit */
 	const char *network;        /* --network none|host|bridge|NAME|container:ID; NULL bridge */
 	char **network_aliases;     /* --network-alias */
+	const char *ip;             /* --ip: the address to lease on --network (user networks) */
 	struct network_port *ports; /* -p, parsed with network_parse_port */
 	size_t nports;
 	struct volume_mount *mounts; /* -v and --mount, parsed with volume_parse_* */

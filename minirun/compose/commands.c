@@ -379,7 +379,7 @@ static int cmd_down(struct project_opts *po, int argc, char **argv)
 		}
 	if (optind < argc) {
 		down_usage(stderr);
-		return MR_EXIT_USAGE;
+		return MR_EXIT_OPERANDS; /* an operand count: 1, as docker compose's cobra Args */
 	}
 	/* every service, whatever the profiles: down removes what any up made */
 	po->opt.profiles = (const char *const[]){"*"};
@@ -615,7 +615,7 @@ static int cmd_run(struct project_opts *po, int argc, char **argv)
 		}
 	if (optind >= argc) {
 		fprintf(stderr, "minirun: compose run needs a SERVICE\n");
-		return MR_EXIT_USAGE;
+		return MR_EXIT_OPERANDS;
 	}
 	ro.env = env;
 	if (optind + 1 < argc) {

@@ -112,6 +112,15 @@ static int create(struct container_opts *o, struct container *c, struct mr_err *
 	familiar_name(o->image, familiar, sizeof(familiar));
 	if (container_hostflags_check(o, err) < 0)
 		return -1;
+	/* a reference docker's CLI cannot parse is refused before anything, in its words
+	 * (run: 125 and the See line, create: 1), not looked for and pulled; an image ID
+	 * the store knows is no reference but is fine */
+	struct image_ref ref;
+	struct mr_err why = {0};
+	if (ref_parse(o->image, &ref, &why) < 0 && image_missing(o->image)) {
+		mr_failk(err, MR_E_INVALID, 0, "%s", why.msg);
+		return -1;
+	}
 	if (o->pull_always && pull(o, err) < 0)
 		return -1;
 	int rc = container_create(containers_root(), o, c, err);
@@ -140,9 +149,17 @@ static int parse_run_opts(int argc, char **argv, struct container_opts *o)
 	struct mr_err err = {0};
 	bool help = false;
 	if (container_opts_parse(argc, argv, o, &help, &err) < 0) {
+		/* what docker's daemon refuses (a bad name, restart policy): `create` says it
+		 * in one line and exits 1, `run` adds where to look and exits 125, as docker's
+		 * CLI does with the daemon's answer */
+		bool create = strcmp(argv[0], "create") == 0;
+		if (err.kind == MR_E_INVALID && create) {
+			fprintf(stderr, "minirun: %s\n", err.msg);
+			return 1;
+		}
 		fprintf(stderr, "minirun: %s\nSee 'minirun %s --help'.\n", err.msg, argv[0]);
 		/* docker's CLI: no IMAGE (an operand count) exits 1, a refused flag 125 */
-		return err.kind == MR_E_INVALID ? 1 : MR_EXIT_RUNTIME;
+		return err.kind == MR_E_USAGE ? MR_EXIT_OPERANDS : MR_EXIT_RUNTIME;
 	}
 	if (help) {
 		container_opts_usage(argv[0], stdout);
@@ -159,8 +176,11 @@ static int cmd_create(int argc, char **argv)
 	int rc = parse_run_opts(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	if (create(&o, &c, &err) < 0) /* docker's create exits 1 for a name in use; run 125 */
-		rc = fail(&err, err.kind == MR_E_CONFLICT ? 1 : MR_EXIT_RUNTIME);
+	if (create(&o, &c, &err) < 0) /* docker's create exits 1 for a name in use or a bad
+					 * reference; run 125 */
+		rc = fail(&err, err.kind == MR_E_CONFLICT || err.kind == MR_E_INVALID
+					? 1
+					: MR_EXIT_RUNTIME);
 	else {
 		printf("%s\n", c.id);
 		container_close(&c);

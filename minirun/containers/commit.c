@@ -286,7 +286,7 @@ int cmd_commit(int argc, char **argv)
 	changes[nchanges] = NULL;
 	json_decref(scratch);
 	if (argc - optind < 1 || argc - optind > 2)
-		return info_usage_error("commit", "\"commit\" requires at least 1 and at most 2 "
+		return mr_operand_error("commit", "\"commit\" requires at least 1 and at most 2 "
 						  "arguments.");
 	struct mr_err err = {0};
 	char canon[600], id[IMAGE_DIGEST_LEN + 1], oci[4200];

@@ -684,7 +684,7 @@ int cmd_cp(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2)
-		return info_usage_error("cp", "\"cp\" requires exactly 2 arguments.");
+		return mr_operand_error("cp", "\"cp\" requires exactly 2 arguments.");
 	const char *src = argv[optind], *dst = argv[optind + 1];
 	char sref[256], dref[256];
 	const char *spath = container_part(src, sref, sizeof(sref));

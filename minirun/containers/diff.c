@@ -70,7 +70,7 @@ int cmd_diff(int argc, char **argv)
 	argc -= optind - 1; /* the operands, from argv[1] on */
 	argv += optind - 1;
 	if (argc != 2)
-		return info_usage_error("diff", "\"diff\" requires exactly 1 argument.");
+		return mr_operand_error("diff", "\"diff\" requires exactly 1 argument.");
 	struct container c;
 	struct mr_err err = {0};
 	if (info_open(argv[1], false, &c) < 0)

@@ -33,14 +33,17 @@
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "lib/inroot.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/containers/containers.h"
 #include "minirun/containers/io_args.h"
 #include "minirun/containers/io_proto.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -346,6 +349,37 @@ static int keep_draining(int listenfd, struct mr_err *err)
 	return 0;
 }
 
+/*
+ * workdir_missing - is exec -w DIR not a directory the container's process could enter?
+ * Then say so in docker's words (runc's "chdir to cwd" through containerd) and the caller
+ * exits 126, docker's status for a process that could not be started. The runtime checks
+ * the cwd again (a directory removed in between): there a missing one is ENOENT, which
+ * exec_code reports as 127, the status this saves the user from. Not docker's quirk of
+ * the "not to copy" list (126 for a missing command): a missing workdir is a start that
+ * failed, which 126 means for a shell too.
+ */
+static bool workdir_missing(pid_t pid, const char *workdir)
+{
+	if (!workdir || !*workdir)
+		return false;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	_cleanup_close_ int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0) /* the container is gone: the runtime says so */
+		return false;
+	_cleanup_close_ int fd = mr_open_in_root(root, workdir, O_PATH | O_DIRECTORY, 0);
+	if (fd >= 0 || (errno != ENOENT && errno != ENOTDIR))
+		return false;
+	char low[128];
+	snprintf(low, sizeof(low), "%s", strerror(errno));
+	low[0] = (char)tolower((unsigned char)low[0]); /* Go's error text is lower case */
+	fprintf(stderr,
+		"minirun: OCI runtime exec failed: exec failed: unable to start container "
+		"process: chdir to cwd (\"%s\") set in config.json failed: %s: unknown\n",
+		workdir, low);
+	return true;
+}
+
 /* ---- the runtime's exec, and the process's stdio ----------------------------------------- */
 
 struct exec_call {
@@ -507,6 +541,10 @@ int cmd_exec(int argc, char **argv)
 	}
 	if (status != CONTAINER_RUNNING || pid <= 0) {
 		fprintf(stderr, "minirun: Container %s is not running\n", c.id);
+		goto out;
+	}
+	if (workdir_missing(pid, o.workdir)) {
+		rc = MR_EXIT_CANNOT_EXEC;
 		goto out;
 	}
 	rc = MR_EXIT_RUNTIME;

@@ -94,7 +94,7 @@ int cmd_inspect(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return info_usage_error("inspect", "\"inspect\" requires at least 1 argument.");
+		return mr_operand_error("inspect", "\"inspect\" requires at least 1 argument.");
 	if (type && strcmp(type, "container") && strcmp(type, "image"))
 		return info_usage_error("inspect",
 					"\"%s\" is not a valid value for --type: use "

@@ -53,16 +53,17 @@ void io_usage(const struct io_verb *v, FILE *out)
 	}
 }
 
-/* "minirun: MSG\nSee 'minirun VERB --help'.\n\nUsage: ..." : docker's shape for a wrong count */
+/* "minirun: \"minirun VERB\" requires ...\nSee 'minirun VERB --help'.\n\nUsage: ...\n\nABOUT":
+ * docker's shape for a wrong count (cobra names the command by its whole path) */
 static int operand_error(const struct io_verb *v)
 {
 	int n = v->min_operands;
 	const char *how = v->max_operands == n ? "exactly" : "at least";
 	fprintf(stderr,
-		"minirun: \"%s\" requires %s %d argument%s.\nSee 'minirun %s --help'.\n\n"
-		"Usage:  minirun %s %s\n",
-		v->name, how, n, n == 1 ? "" : "s", v->name, v->name, v->synopsis);
-	return MR_EXIT_RUNTIME;
+		"minirun: \"minirun %s\" requires %s %d argument%s.\nSee 'minirun %s --help'.\n\n"
+		"Usage:  minirun %s %s\n\n%s\n",
+		v->name, how, n, n == 1 ? "" : "s", v->name, v->name, v->synopsis, v->about);
+	return MR_EXIT_OPERANDS;
 }
 
 /* a shared option: into *A; 0, or -1 after a message */

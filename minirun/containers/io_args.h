@@ -14,7 +14,7 @@
  *
  * Any other row is the verb's own: its `own` function gets the row's val and the argument.
  * The operands are counted too, with docker's message ("\"exec\" requires at least 2
- * arguments."), so that the verb itself starts at what it is for.
+ * arguments.", status 1 as docker's), so that the verb itself starts at what it is for.
  *
  * See: getopt_long(3); https://docs.docker.com/reference/cli/docker/container/exec/
  */

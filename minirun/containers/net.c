@@ -226,12 +226,16 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
 	json_t *settings = jobj(c->rec, "NetworkSettings");
 	/* keyed by the network's name, whatever the user typed (an ID prefix works too) */
 	json_t *nets = jobj(settings, "Networks");
+	/* --ip's request stays (docker's IPAMConfig.IPv4Address), for the next start */
+	json_t *ipam = json_incref(jget(nets, net, "IPAMConfig"));
+	if (!ipam)
+		ipam = json_null();
 	if (strcmp(net, json_string_value(json_object_get(nrec, "Name"))))
 		json_object_del(nets, net);
 	json_object_set_new(
 		nets, json_string_value(json_object_get(nrec, "Name")),
-		json_pack("{s:n, s:n, s:o, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:n, s:o}",
-			  "IPAMConfig", "Links", "Aliases", al, "MacAddress", mac ? mac : "",
+		json_pack("{s:o, s:n, s:o, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:n, s:o}",
+			  "IPAMConfig", ipam, "Links", "Aliases", al, "MacAddress", mac ? mac : "",
 			  "NetworkID", json_string_value(json_object_get(nrec, "Id")), "Gateway",
 			  gw ? gw : "", "IPAddress", addr, "IPPrefixLen", prefix, "IPv6Gateway", "",
 			  "GlobalIPv6Address", "", "GlobalIPv6PrefixLen", 0, "DriverOpts",
@@ -304,6 +308,11 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 				   ? o->network
 				   : NETWORK_DEFAULT;
 	json_t *nets = jobj(jobj(c->rec, "NetworkSettings"), "Networks"), *al = json_null();
+	/* docker's daemon's words: --ip on the default bridge, or on no network at all */
+	if (o->ip && (!mode_connects(mode) || !strcmp(mode, NETWORK_DEFAULT)))
+		return mr_failk(err, MR_E_INVALID, 0,
+				"user specified IP address is supported on user defined networks "
+				"only");
 	if (!mode_connects(mode))
 		return 0;
 	if (rootless_default(mode)) { /* pasta, and its ports checked now */
@@ -328,12 +337,17 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 			al = json_array();
 		json_array_append_new(al, json_string(o->network_aliases[i]));
 	}
+	json_t *ipam = o->ip ? json_pack("{s:s}", "IPv4Address", o->ip) : json_null();
 	json_object_set_new(nets, json_string_value(json_object_get(nrec, "Name")),
-			    json_pack("{s:o, s:s, s:s, s:s, s:i, s:s}", "Aliases", al, "NetworkID",
+			    json_pack("{s:o, s:o, s:s, s:s, s:s, s:i, s:s}", "IPAMConfig", ipam,
+				      "Aliases", al, "NetworkID",
 				      json_string_value(json_object_get(nrec, "Id")), "IPAddress",
 				      "", "Gateway", "", "IPPrefixLen", 0, "MacAddress", ""));
+	/* the address is checked now (its subnet, not taken), before anything is made; the
+	 * connect at the start leases it, and says so again if it was taken meanwhile */
+	int rc = o->ip ? network_check_address(nrec, o->ip, c->id, err) : 0;
 	json_decref(nrec);
-	return 0;
+	return rc;
 }
 
 /*
@@ -347,14 +361,17 @@ static int connect_one(struct container *c, const char *net, pid_t pid, struct n
 	const char *aliases[64];
 	size_t naliases = aliases_of(c->rec, net, aliases, 64);
 	char addr[INET_ADDRSTRLEN];
-	struct network_connect nc = {.root = c->root,
-				     .network = net,
-				     .container_id = c->id,
-				     .name = short_name(c),
-				     .aliases = aliases,
-				     .naliases = naliases,
-				     .netns_fd = -1,
-				     .pid = (int)pid};
+	struct network_connect nc = {
+		.ip = json_string_value(jget(jget(c->rec, "NetworkSettings", "Networks"), net,
+					     "IPAMConfig", "IPv4Address")),
+		.root = c->root,
+		.network = net,
+		.container_id = c->id,
+		.name = short_name(c),
+		.aliases = aliases,
+		.naliases = naliases,
+		.netns_fd = -1,
+		.pid = (int)pid};
 	mr_say("connect %.12s (pid %d) to network %s", c->id, (int)pid, net);
 	if (network_connect(&nc, addr, err) < 0)
 		return -1;

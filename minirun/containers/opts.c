@@ -153,15 +153,17 @@ static int check(const struct container_opts *o, struct mr_err *err)
 	bool user_net = !host && !joined && strcmp(net, "none") != 0 &&
 			strcmp(net, NETWORK_DEFAULT) != 0 && strcmp(net, "default") != 0;
 	char shown[80]; /* a name or hostname as given, escaped and cut for the message */
+	/* MR_E_INVALID: what docker's daemon refuses, not its CLI (create: 1, run: 125) */
 	if (o->name && !name_ok(o->name))
-		return mr_fail(err, 0,
-			       "Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
-			       "allowed",
-			       mr_printable(o->name, shown, sizeof(shown)));
+		return mr_failk(err, MR_E_INVALID, 0,
+				"Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
+				"allowed",
+				mr_printable(o->name, shown, sizeof(shown)));
 	/* the name is a file of the store (containers/.names/NAME) */
 	if (o->name && strlen(o->name + (o->name[0] == '/')) > CONTAINER_NAME_MAX)
-		return mr_fail(err, 0, "Invalid container name (%s): longer than %d characters",
-			       mr_printable(o->name, shown, sizeof(shown)), CONTAINER_NAME_MAX);
+		return mr_failk(err, MR_E_INVALID, 0,
+				"Invalid container name (%s): longer than %d characters",
+				mr_printable(o->name, shown, sizeof(shown)), CONTAINER_NAME_MAX);
 	/* the kernel's limit (sethostname(2)); a control character would reach /etc/hosts and
 	 * every prompt that shows the name */
 	if (o->hostname && strlen(o->hostname) > HOST_NAME_MAX)
@@ -339,9 +341,9 @@ int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *
 	}
 	if (i >= argc) {
 		container_opts_free(o);
-		/* MR_E_INVALID: the operand count, which docker's CLI exits 1 for (a flag: 125) */
-		return mr_failk(err, MR_E_INVALID, 0,
-				"\"minirun %s\" requires at least 1 argument.", argv[0]);
+		/* MR_E_USAGE: the operand count, which docker's CLI exits 1 for (a flag: 125) */
+		return mr_failk(err, MR_E_USAGE, 0, "\"minirun %s\" requires at least 1 argument.",
+				argv[0]);
 	}
 	o->image = argv[i++];
 	if (!*o->image) {

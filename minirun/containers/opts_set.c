@@ -21,6 +21,7 @@
 #include "lib/file.h"
 #include "minirun/bundle/bundle.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -86,6 +87,17 @@ static int set_string(struct container_opts *o, const char *v, const struct opt 
 {
 	(void)err;
 	*(const char **)((char *)o + f->off) = v;
+	return 0;
+}
+
+/* --ip: an IPv4 address (docker's CLI checks the form; the network, its subnet) */
+static int set_ip(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
+{
+	struct in_addr a;
+	(void)f;
+	if (inet_pton(AF_INET, v, &a) != 1)
+		return mr_fail(err, 0, "invalid IPv4 address: %s", v);
+	o->ip = v;
 	return 0;
 }
 
@@ -513,18 +525,19 @@ static int set_restart(struct container_opts *o, const char *v, const struct opt
 	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
 		if (strlen(policies[i].name) != len || strncmp(policies[i].name, v, len) != 0)
 			continue;
-		if (colon && policies[i].policy != RESTART_ON_FAILURE)
-			return mr_fail(err, 0,
-				       "invalid restart policy: maximum retry count can only be "
-				       "used with 'on-failure'");
+		/* docker's daemon's words and kind (create exits 1, run 125); a count of 0
+		 * is no count, as there */
+		if (max != 0 && policies[i].policy != RESTART_ON_FAILURE)
+			return mr_failk(err, MR_E_INVALID, 0,
+					"maximum retry count cannot be used with restart policy "
+					"'%s'",
+					policies[i].name);
 		o->restart = policies[i].policy;
 		o->restart_max = (int)max;
 		return 0;
 	}
-	return mr_fail(err, 0,
-		       "invalid restart policy: unknown policy '%.*s'; use one of 'no', "
-		       "'always', 'on-failure', or 'unless-stopped'",
-		       (int)len, v);
+	/* docker's daemon's words (it lists no choices; --help does) */
+	return mr_failk(err, MR_E_INVALID, 0, "invalid restart policy '%.*s'", (int)len, v);
 }
 
 static int set_port(struct container_opts *o, const char *v, const struct opt *f,
@@ -644,6 +657,8 @@ const struct opt opts_table[] = {
 	 "Run an init inside the container that forwards signals and reaps processes"},
 	{'i', "interactive", NULL, NULL, F(interactive), set_bool,
 	 "Keep STDIN open even if not attached"},
+	{0, "ip", NULL, "string", 0, set_ip,
+	 "IPv4 address (e.g., 172.30.100.104), on a user-defined network"},
 	{'l', "label", NULL, "list", 0, set_label, "Set meta data on a container"},
 	{'m', "memory", NULL, "bytes", F(memory), set_bytes, "Memory limit"},
 	{0, "memory-reservation", NULL, "bytes", F(memory_reservation), set_bytes,

@@ -47,7 +47,7 @@ int cmd_port(int argc, char **argv)
 	argc -= optind - 1; /* the operands, from argv[1] on */
 	argv += optind - 1;
 	if (argc < 2 || argc > 3)
-		return info_usage_error("port", "\"port\" requires at least 1 and at most 2 "
+		return mr_operand_error("port", "\"port\" requires at least 1 and at most 2 "
 						"arguments.");
 	char want[32] = "";
 	if (argc == 3) {

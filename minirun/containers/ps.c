@@ -456,7 +456,7 @@ int cmd_ps(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return info_usage_error("ps", "\"ps\" accepts no arguments.");
+		return mr_operand_error("ps", "\"ps\" accepts no arguments.");
 	if (format && strstr(format, ".Size"))
 		size = true; /* docker computes the sizes when the template shows them */
 	/* docker checks the template before it lists anything */

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/cli.h"
 #include "minirun/oci/runtime.h"
 
 /* LINE cut into NCOLS whitespace-separated cells (the last takes the rest), tab-separated,
@@ -76,7 +77,7 @@ int cmd_top(int argc, char **argv)
 	if (argc >= 2 && argv[1][0] == '-') /* no flag of its own */
 		return info_usage_error("top", "unknown flag: %s", argv[1]);
 	if (argc < 2)
-		return info_usage_error("top", "\"top\" requires at least 1 argument.");
+		return mr_operand_error("top", "\"top\" requires at least 1 argument.");
 	struct container c;
 	struct mr_err err = {0};
 	if (info_open(argv[1], false, &c) < 0)

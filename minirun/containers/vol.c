@@ -277,8 +277,11 @@ static int populate(struct container *c, const struct volume_mount *m, size_t n,
 	if (!want)
 		return mr_fail(err, ENOMEM, "volumes");
 	for (size_t i = 0; i < n; i++)
+		/* a volume of the local driver's device (--opt type=...) is mounted by the
+		 * container's runtime, after this: nothing of it to fill here (docker fills
+		 * the device; a difference kept for now) */
 		any |= want[i] = m[i].type == VOLUME_MOUNT_VOLUME && !m[i].nocopy &&
-				 dir_empty(m[i].host_path);
+				 !m[i].fs_type[0] && dir_empty(m[i].host_path);
 	if (!any) {
 		free(want);
 		return 0;

@@ -500,7 +500,7 @@ int cmd_load(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return image_usage_error("load", "\"load\" accepts no arguments.");
+		return mr_operand_error("load", "\"load\" accepts no arguments.");
 	if (!strcmp(file, "/dev/stdin") && isatty(STDIN_FILENO))
 		return image_errorf("requested load from stdin, but stdin is empty: use -i FILE");
 	struct store st;

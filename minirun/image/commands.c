@@ -132,7 +132,7 @@ int cmd_images(int argc, char **argv)
 		}
 	}
 	if (argc - optind > 1)
-		return image_usage_error(argv[0], "\"images\" requires at most 1 argument.");
+		return mr_operand_error(argv[0], "\"images\" requires at most 1 argument.");
 	struct image_ref filter;
 	const char *want = optind < argc ? argv[optind] : NULL;
 	int filter_tag = want && strchr(strrchr(want, '/') ? strrchr(want, '/') : want, ':');
@@ -286,9 +286,12 @@ int cmd_tag(int argc, char **argv)
 		if (argv[i][0] == '-')
 			return image_usage_error("tag", "unknown flag: %s", argv[i]);
 	if (argc != 3)
-		return image_usage_error(argv[0], "\"tag\" requires exactly 2 arguments.");
-	if (ref_parse(argv[2], &ref, &err) < 0)
+		return mr_operand_error(argv[0], "\"tag\" requires exactly 2 arguments.");
+	if (ref_parse(argv[2], &ref, &err) < 0) { /* docker's CLI's words */
+		mr_prefix(&err, "Error parsing reference: \"%s\" is not a valid repository/tag: ",
+			  argv[2]);
 		return image_error(&err);
+	}
 	if (ref.digest[0])
 		return image_errorf("refusing to create a tag with a digest reference: '%s'",
 				    argv[2]);

@@ -360,7 +360,7 @@ int cmd_import(int argc, char **argv)
 	}
 	if (argc - optind < 1 || argc - optind > 2) {
 		json_decref(cfg);
-		return image_usage_error("import", "\"import\" requires 1 or 2 arguments.");
+		return mr_operand_error("import", "\"import\" requires 1 or 2 arguments.");
 	}
 	const char *file = argv[optind], *name = argv[optind + 1];
 	char canon[600], os[32], arch[32], variant[32];

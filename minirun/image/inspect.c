@@ -182,8 +182,8 @@ int image_inspect(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return image_usage_error("image inspect",
-					 "\"inspect\" requires at least 1 argument.");
+		return mr_operand_error("image inspect",
+					"\"inspect\" requires at least 1 argument.");
 	struct mr_err perr = {0};
 	if (format && !*format)
 		format = NULL; /* docker: -f '' is the JSON */
@@ -262,7 +262,7 @@ int cmd_history(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return image_usage_error("history", "\"history\" requires exactly 1 argument.");
+		return mr_operand_error("history", "\"history\" requires exactly 1 argument.");
 	struct store st;
 	struct image img;
 	struct mr_err err = {0};

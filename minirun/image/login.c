@@ -122,7 +122,7 @@ int cmd_login(int argc, char **argv)
 		}
 	}
 	if (argc - optind > 1)
-		return image_usage_error("login", "\"login\" requires at most 1 argument.");
+		return mr_operand_error("login", "\"login\" requires at most 1 argument.");
 	if (have_pass && from_stdin)
 		return image_usage_error("login", "--password and --password-stdin are mutually "
 						  "exclusive");
@@ -191,7 +191,7 @@ int cmd_logout(int argc, char **argv)
 		return MR_EXIT_RUNTIME;
 	}
 	if (argc > 2)
-		return image_usage_error("logout", "\"logout\" requires at most 1 argument.");
+		return mr_operand_error("logout", "\"logout\" requires at most 1 argument.");
 	const char *server = argc == 2 ? argv[1] : "docker.io";
 	if (!strncmp(server, "https://", 8))
 		server += 8;

@@ -440,7 +440,7 @@ int cmd_pull(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return image_usage_error("pull", "\"pull\" requires exactly 1 argument.");
+		return mr_operand_error("pull", "\"pull\" requires exactly 1 argument.");
 	struct store st;
 	struct mr_err err = {0};
 	struct image_ref ref;

@@ -434,7 +434,7 @@ int cmd_push(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return image_usage_error("push", "\"push\" requires exactly 1 argument.");
+		return mr_operand_error("push", "\"push\" requires exactly 1 argument.");
 	struct store st;
 	struct mr_err err = {0};
 	if (image_open_store(&st))

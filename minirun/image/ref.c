@@ -140,10 +140,10 @@ int ref_parse(const char *s, struct image_ref *ref, struct mr_err *err)
 		if (!path_component_ok(c, n)) {
 			for (size_t i = 0; i < n; i++)
 				if (isupper((unsigned char)c[i]))
+					/* docker's words (distribution/reference's) */
 					return mr_fail(err, 0,
 						       "invalid reference format: repository name "
-						       "'%s' must be lowercase",
-						       name);
+						       "must be lowercase");
 			return mr_fail(err, 0,
 				       "invalid reference format: '%s': a repository name is "
 				       "[a-z0-9] parts separated by '/', '.', '_' or '-'",

@@ -173,7 +173,7 @@ int cmd_rmi(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return image_usage_error(argv[0], "\"rmi\" requires at least 1 argument.");
+		return mr_operand_error(argv[0], "\"rmi\" requires at least 1 argument.");
 	struct store st;
 	if (image_open_store(&st))
 		return 1;

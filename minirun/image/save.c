@@ -449,7 +449,7 @@ int cmd_save(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return image_usage_error("save", "\"save\" requires at least 1 argument.");
+		return mr_operand_error("save", "\"save\" requires at least 1 argument.");
 	if (!file && isatty(STDOUT_FILENO))
 		return image_errorf("cowardly refusing to save to a terminal. Use the -o flag or "
 				    "redirect");

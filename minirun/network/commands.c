@@ -44,7 +44,7 @@ static int usage_err(const char *verb, const char *synopsis)
 {
 	fprintf(stderr, "minirun: \"network %s\" requires %s; see 'minirun network %s --help'\n",
 		verb, synopsis, verb);
-	return MR_EXIT_RUNTIME;
+	return MR_EXIT_OPERANDS;
 }
 
 /* operands - a verb without flags of its own: --help prints HELP (*rc = 0), another flag
@@ -63,15 +63,19 @@ static int cmd_create(int argc, char **argv)
 	static const struct option lo[] = {{"subnet", required_argument, 0, 's'},
 					   {"gateway", required_argument, 0, 'g'},
 					   {"driver", required_argument, 0, 'd'},
+					   {"internal", no_argument, 0, 'I'},
 					   {0, 0, 0, 0}};
-	char help[512];
+	char help[768];
+	unsigned flags = 0;
 	snprintf(help, sizeof(help),
 		 "Usage:  minirun network create [OPTIONS] NETWORK\n\n"
 		 "Create a network\n\n"
 		 "Options:\n"
 		 "  -d, --driver bridge    the only driver\n"
 		 "      --subnet CIDR      e.g. 10.90.0.0/24 (default: a free /24 of %s)\n"
-		 "      --gateway IP       default: the subnet's first address\n",
+		 "      --gateway IP       default: the subnet's first address\n"
+		 "      --internal         no way out: no NAT on the bridge, no default route in\n"
+		 "                         the containers (only the subnet is reachable)\n",
 		 NETWORK_USER_POOL);
 	const char *subnet = NULL, *gateway = NULL;
 	int o, rc;
@@ -81,6 +85,7 @@ static int cmd_create(int argc, char **argv)
 		case MR_OPT_DONE: return rc;
 		case 's': subnet = optarg; break;
 		case 'g': gateway = optarg; break;
+		case 'I': flags |= NETWORK_INTERNAL; break;
 		case 'd':
 			if (strcmp(optarg, "bridge")) {
 				fprintf(stderr,
@@ -95,7 +100,8 @@ static int cmd_create(int argc, char **argv)
 		return usage_err("create", "exactly 1 argument (NETWORK)");
 	char id[NETWORK_ID_LEN + 1];
 	struct mr_err err = {0};
-	if (network_create(network_root(), argv[optind], subnet, gateway, NULL, 0, id, &err) < 0)
+	if (network_create_flags(network_root(), argv[optind], subnet, gateway, NULL, 0, flags, id,
+				 &err) < 0)
 		return fail(&err);
 	printf("%s\n", id);
 	return 0;

@@ -183,6 +183,40 @@ static void inner_ifname(const char *root, const char *cid, char out[IFNAMSIZ])
 	json_decref(all);
 }
 
+int network_check_address(json_t *rec, const char *ip, const char *container_id, struct mr_err *err)
+{
+	struct network_subnet sn;
+	struct in_addr gw, a;
+	const char *id;
+	json_t *ep;
+	if (network_subnet_of(rec, &sn, &gw) < 0)
+		return mr_fail(err, 0, "network %s: record has no usable IPAM config",
+			       json_string_value(json_object_get(rec, "Name")));
+	if (inet_pton(AF_INET, ip, &a) != 1)
+		return mr_failk(err, MR_E_INVALID, 0, "invalid IPv4 address: %s", ip);
+	uint32_t m = sn.prefix ? ~0u << (32 - sn.prefix) : 0, h = ntohl(a.s_addr);
+	if ((h & m) != (ntohl(sn.net.s_addr) & m))
+		return mr_failk(err, MR_E_INVALID, 0,
+				"Invalid address %s: It does not belong to any of this network's "
+				"subnets",
+				ip);
+	if (sn.prefix < 31 && ((h & ~m) == 0 || (h & ~m) == ~m))
+		return mr_failk(err, MR_E_INVALID, 0,
+				"Invalid address %s: it is the subnet's network or broadcast "
+				"address",
+				ip);
+	if (h == ntohl(gw.s_addr))
+		return mr_failk(err, MR_E_CONFLICT, 0, "Address already in use");
+	json_object_foreach(json_object_get(rec, "Containers"), id, ep)
+	{
+		char held[INET_ADDRSTRLEN];
+		endpoint_addr(ep, held);
+		if (strcmp(id, container_id) && !strcmp(held, ip))
+			return mr_failk(err, MR_E_CONFLICT, 0, "Address already in use");
+	}
+	return 0;
+}
+
 /* Steps 3 and 4 of the sequence at the top, with the lock held and REC loaded. */
 static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd, char *addr_out,
 			 struct mr_err *err)
@@ -204,7 +238,11 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 		if (n < 4096 && inet_pton(AF_INET, a, &taken[n]) == 1)
 			n++;
 	}
-	if (network_pick_address(sn, gw, taken, n, &addr, err) < 0)
+	if (c->ip) { /* run --ip: that address or nothing */
+		if (network_check_address(rec, c->ip, c->container_id, err) < 0)
+			return -1;
+		inet_pton(AF_INET, c->ip, &addr);
+	} else if (network_pick_address(sn, gw, taken, n, &addr, err) < 0)
 		return -1;
 	inet_ntop(AF_INET, &addr, addr_out, INET_ADDRSTRLEN);
 	inet_ntop(AF_INET, &gw, gws, sizeof(gws));
@@ -220,7 +258,8 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 				 .host_if = host_if,
 				 .inner_if = inner,
 				 .cidr = cidr,
-				 .gateway = gws,
+				 /* --internal: no route out, only the subnet's */
+				 .gateway = network_is_internal(rec) ? NULL : gws,
 				 .mac = mac};
 	/* A veth of this name is left by the container's last run (a veth set down when it
 	 * ended, freed by the kernel with its namespace a few ms later: netns_release; still
@@ -281,7 +320,8 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 		mr_fail(err, 0,
 			"network-scoped alias is supported only for containers in user defined "
 			"networks");
-	else if (netns_network_create(network_bridge_of(rec), gwcidr, 1, err) < 0)
+	else if (netns_network_create(network_bridge_of(rec), gwcidr, !network_is_internal(rec),
+				      err) < 0)
 		mr_prefix(err, "network %s: ", net);
 	else if (attach_locked(c, rec, fd, addr_out, err) == 0)
 		r = refresh_all(c->root, rec, NULL, err);

@@ -131,6 +131,15 @@ int network_is_default(json_t *rec);
 int network_create(const char *root, const char *name, const char *subnet, const char *gateway,
 		   const char *const *labels, size_t nlabels, char id_out[NETWORK_ID_LEN + 1],
 		   struct mr_err *err);
+/* network_create with FLAGS: NETWORK_INTERNAL is docker's --internal, a network with no
+ * way out: its bridge gets no NAT (no masquerade, no forwarding) and its containers no
+ * default route, only their subnet; the record says "Internal": true. */
+#define NETWORK_INTERNAL 1u
+int network_create_flags(const char *root, const char *name, const char *subnet,
+			 const char *gateway, const char *const *labels, size_t nlabels,
+			 unsigned flags, char id_out[NETWORK_ID_LEN + 1], struct mr_err *err);
+/* Is REC an --internal network? */
+int network_is_internal(json_t *rec);
 /* docker network rm: refused for the default network and while containers are connected
  * ("error while removing network: network x id ... has active endpoints"); else remove the
  * bridge and its NAT elements, then the record. */
@@ -147,7 +156,16 @@ struct network_connect {
 	size_t naliases;
 	int netns_fd; /* the container's network namespace, or -1 to open /proc/PID/ns/net */
 	int pid;
+	const char *ip; /* the address to lease (run --ip), NULL = the lowest free one */
 };
+/*
+ * network_check_address - may container CONTAINER_ID lease IP on the network of record
+ * REC? 0, or -1 with docker's words: "Invalid address X: It does not belong to any of this
+ * network's subnets" (or it is the subnet's network or broadcast address), "Address already
+ * in use" (another container's lease, or the gateway's). Call with the lock held.
+ */
+int network_check_address(json_t *rec, const char *ip, const char *container_id,
+			  struct mr_err *err);
 /*
  * docker network connect: under the lock, lease the lowest free address of the network,
  * give the namespace an interface on the bridge (netns_attach: eth0, or ethN when it is on

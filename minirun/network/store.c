@@ -78,7 +78,7 @@ static void now_rfc3339(char *buf, size_t size)
 
 /* A new record in docker's shape. */
 static json_t *new_record(const char *name, const char *id, const char *bridge, const char *subnet,
-			  const char *gateway)
+			  const char *gateway, bool internal)
 {
 	char created[64];
 	now_rfc3339(created, sizeof(created));
@@ -86,7 +86,7 @@ static json_t *new_record(const char *name, const char *id, const char *bridge, 
 			 "s:b, s:{}, s:{s:s, s:s}, s:{}}",
 			 "Name", name, "Id", id, "Created", created, "Scope", "local", "Driver",
 			 "bridge", "EnableIPv6", 0, "IPAM", "Driver", "default", "Options",
-			 "Config", "Subnet", subnet, "Gateway", gateway, "Internal", 0,
+			 "Config", "Subnet", subnet, "Gateway", gateway, "Internal", internal,
 			 "Attachable", 0, "Containers", "Options", "com.docker.network.bridge.name",
 			 bridge, "com.docker.network.bridge.enable_ip_masquerade", "true",
 			 "Labels");
@@ -135,8 +135,8 @@ static json_t *ensure_default(const char *root, struct mr_err *err)
 	random_id(id);
 	mr_say("first use of the default network: bridge %s, %s", NETWORK_DEFAULT_BRIDGE,
 	       NETWORK_DEFAULT_SUBNET);
-	json_t *rec =
-		new_record(NETWORK_DEFAULT, id, NETWORK_DEFAULT_BRIDGE, NETWORK_DEFAULT_SUBNET, gw);
+	json_t *rec = new_record(NETWORK_DEFAULT, id, NETWORK_DEFAULT_BRIDGE,
+				 NETWORK_DEFAULT_SUBNET, gw, false);
 	json_object_set_new(json_object_get(rec, "Options"),
 			    "com.docker.network.bridge.default_bridge", json_string("true"));
 	if (network_save(root, rec, err) < 0) {
@@ -289,6 +289,19 @@ int network_create(const char *root, const char *name, const char *subnet, const
 		   const char *const *labels, size_t nlabels, char id_out[NETWORK_ID_LEN + 1],
 		   struct mr_err *err)
 {
+	return network_create_flags(root, name, subnet, gateway, labels, nlabels, 0, id_out, err);
+}
+
+int network_is_internal(json_t *rec)
+{
+	return json_is_true(json_object_get(rec, "Internal"));
+}
+
+int network_create_flags(const char *root, const char *name, const char *subnet,
+			 const char *gateway, const char *const *labels, size_t nlabels,
+			 unsigned flags, char id_out[NETWORK_ID_LEN + 1], struct mr_err *err)
+{
+	bool internal = flags & NETWORK_INTERNAL;
 	char snet[32], sgw[32], bridge[IFNAMSIZ], cidr[40], path[4200];
 	if (network_check_name(name, err) < 0)
 		return -1;
@@ -317,12 +330,13 @@ int network_create(const char *root, const char *name, const char *subnet, const
 	random_id(id_out);
 	snprintf(bridge, sizeof(bridge), "mr-%.12s", id_out);
 	snprintf(cidr, sizeof(cidr), "%s/%s", sgw, strchr(snet, '/') + 1);
-	mr_say("network %s: bridge %s, subnet %s, gateway %s", name, bridge, snet, sgw);
-	if (netns_network_create(bridge, cidr, 1, err) < 0) {
+	mr_say("network %s: bridge %s, subnet %s, gateway %s%s", name, bridge, snet, sgw,
+	       internal ? ", internal: no NAT, no route out" : "");
+	if (netns_network_create(bridge, cidr, !internal, err) < 0) {
 		mr_prefix(err, "create network %s: ", name);
 		return -1;
 	}
-	rec = new_record(name, id_out, bridge, snet, sgw);
+	rec = new_record(name, id_out, bridge, snet, sgw, internal);
 	json_t *lab = json_object_get(rec, "Labels");
 	for (size_t k = 0; k < nlabels; k++) {
 		const char *eq = strchr(labels[k], '=');

@@ -84,7 +84,7 @@ int cmd_sbom(int argc, char **argv)
 			break;
 		}
 	if (argc - optind != 1)
-		return usage_error("sbom", "\"sbom\" requires exactly 1 argument%s.", "");
+		return mr_operand_error("sbom", "\"sbom\" requires exactly 1 argument.");
 	struct sbom s = {0};
 	struct mr_err err = {0};
 	rc = sbom_image(image_root(), argv[optind], &s, &err) < 0 ||
@@ -136,8 +136,8 @@ static int cmd_db_import(int argc, char **argv)
 		case 'd': dbopt = optarg; break;
 		}
 	if (argc - optind != 1)
-		return usage_error("scan db import",
-				   "\"scan db import\" requires exactly 1 argument%s.", "");
+		return mr_operand_error("scan db import",
+					"\"scan db import\" requires exactly 1 argument.");
 	const char *file = argv[optind];
 	char dir[4096], dest[8192];
 	struct osv_db db = {0};
@@ -327,7 +327,7 @@ int cmd_scan(int argc, char **argv)
 		}
 		}
 	if (argc - optind != 1)
-		return usage_error("scan", "\"scan\" requires exactly 1 argument%s.", "");
+		return mr_operand_error("scan", "\"scan\" requires exactly 1 argument.");
 	if (outdated)
 		return scan_outdated(argv[optind], lists, format, exit_code);
 	char dir[4096];

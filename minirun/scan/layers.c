@@ -266,7 +266,7 @@ int cmd_image_layers(int argc, char **argv)
 	if (argc - optind != 1) {
 		fprintf(stderr, "minirun: \"image layers\" requires exactly 1 argument.\n"
 				"See 'minirun image layers --help'.\n");
-		return MR_EXIT_RUNTIME;
+		return MR_EXIT_OPERANDS;
 	}
 	struct store st;
 	struct image img = {0};

@@ -25,7 +25,7 @@ static int usage_err(const char *verb, const char *what)
 {
 	fprintf(stderr, "minirun: \"volume %s\" requires %s; see 'minirun volume %s --help'\n",
 		verb, what, verb);
-	return MR_EXIT_RUNTIME;
+	return MR_EXIT_OPERANDS;
 }
 
 /* operands - a verb without flags of its own: --help prints HELP (*rc = 0), another flag
@@ -44,26 +44,40 @@ static int cmd_create(int argc, char **argv)
 	static const struct option lo[] = {{"label", required_argument, 0, 'l'},
 					   {"driver", required_argument, 0, 'd'},
 					   {"name", required_argument, 0, 'n'},
+					   {"opt", required_argument, 0, 'o'},
 					   {0, 0, 0, 0}};
-	const char *labels[32], *name = NULL;
-	size_t nl = 0;
+	const char *labels[32], *opts[32], *name = NULL;
+	size_t nl = 0, no = 0;
 	int o, rc;
 	optind = 0;
 	while ((o = mr_verb_opt(
-			argc, argv, "volume create", "d:", lo,
+			argc, argv, "volume create", "d:o:", lo,
 			"Usage:  minirun volume create [OPTIONS] [VOLUME]\n\n"
 			"Create a volume\n\n"
 			"Options:\n"
 			"  -d, --driver local   the only driver\n"
 			"      --label K=V      set metadata on the volume (up to 32)\n"
-			"      --name NAME      the volume's name (default: 64 random hex)\n",
+			"      --name NAME      the volume's name (default: 64 random hex)\n"
+			"  -o, --opt K=V        the local driver's options, as mount(8)'s: type=FS,\n"
+			"                       device=SOURCE, o=OPTIONS (up to 32); a container\n"
+			"                       mounts that instead of the volume's directory\n"
+			"                       (--opt type=tmpfs --opt device=tmpfs --opt o=size=1m)\n",
 			&rc)) != -1)
 		switch (o) {
 		case MR_OPT_DONE: return rc;
 		case 'l':
-			if (nl == 32)
-				return usage_err("create", "at most 32 --label");
+			if (nl == 32) {
+				usage_err("create", "at most 32 --label");
+				return MR_EXIT_RUNTIME; /* a flag's value, not an operand count */
+			}
 			labels[nl++] = optarg;
+			break;
+		case 'o':
+			if (no == 32) {
+				usage_err("create", "at most 32 --opt");
+				return MR_EXIT_RUNTIME; /* a flag's value, not an operand count */
+			}
+			opts[no++] = optarg;
 			break;
 		case 'd':
 			if (strcmp(optarg, "local")) {
@@ -82,7 +96,7 @@ static int cmd_create(int argc, char **argv)
 		name = argv[optind];
 	char out[VOLUME_NAME_MAX + 1];
 	struct mr_err err = {0};
-	if (volume_create(volume_root(), name, labels, nl, 0, NULL, out, &err) < 0)
+	if (volume_create_opts(volume_root(), name, labels, nl, opts, no, 0, NULL, out, &err) < 0)
 		return fail(&err);
 	printf("%s\n", out);
 	return 0;

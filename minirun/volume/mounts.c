@@ -212,6 +212,30 @@ int volume_parse_mount(const char *spec, struct volume_mount *out, struct mr_err
 	return check_target(out, spec, 0, err);
 }
 
+/* device_of - M's volume's Options (volume create --opt type=,device=,o=) into m->fs_*:
+ * the local driver mounts that device, not _data. docker mounts it once on the host while
+ * containers use it; minirun has no daemon to unmount it after the last one, so each
+ * container's runtime mounts it in the container's own mount namespace (gone with it). A
+ * tmpfs volume is therefore one tmpfs per container, not one shared by them all. */
+static int device_of(const char *root, struct volume_mount *m, struct mr_err *err)
+{
+	m->fs_type[0] = m->fs_device[0] = m->fs_opts[0] = '\0';
+	json_t *rec = volume_inspect(root, m->source, err);
+	if (!rec)
+		return -1;
+	json_t *o = json_object_get(rec, "Options");
+	const char *type = json_string_value(json_object_get(o, "type"));
+	const char *device = json_string_value(json_object_get(o, "device"));
+	const char *opts = json_string_value(json_object_get(o, "o"));
+	if (type && device) {
+		snprintf(m->fs_type, sizeof(m->fs_type), "%s", type);
+		snprintf(m->fs_device, sizeof(m->fs_device), "%s", device);
+		snprintf(m->fs_opts, sizeof(m->fs_opts), "%s", opts ? opts : "");
+	}
+	json_decref(rec);
+	return 0;
+}
+
 int volume_resolve(const char *root, struct volume_mount *m, const char *container_id,
 		   struct mr_err *err)
 {
@@ -232,7 +256,7 @@ int volume_resolve(const char *root, struct volume_mount *m, const char *contain
 			return -1;
 		snprintf(m->source, sizeof(m->source), "%s", name);
 		snprintf(m->host_path, sizeof(m->host_path), "%s/volumes/%s/_data", root, name);
-		return 0;
+		return device_of(root, m, err);
 	}
 	return mr_fail(err, 0, "unknown mount type %d", (int)m->type);
 }
@@ -241,6 +265,18 @@ json_t *volume_oci_mount(const struct volume_mount *m)
 {
 	json_t *opts = json_array();
 	char buf[64];
+	if (m->type == VOLUME_MOUNT_VOLUME && m->fs_type[0]) {
+		/* the local driver's device: its o= options as they are (mount(8)'s -o) */
+		for (const char *o = m->fs_opts; *o;) {
+			size_t n = strcspn(o, ",");
+			if (n)
+				json_array_append_new(opts, json_stringn(o, n));
+			o += n + (o[n] == ',');
+		}
+		json_array_append_new(opts, json_string(m->readonly ? "ro" : "rw"));
+		return json_pack("{s:s, s:s, s:s, s:o}", "destination", m->target, "type",
+				 m->fs_type, "source", m->fs_device, "options", opts);
+	}
 	if (m->type == VOLUME_MOUNT_TMPFS) {
 		json_array_append_new(opts, json_string("nosuid"));
 		json_array_append_new(opts, json_string("nodev"));

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,14 +135,68 @@ static void sweep_new(const char *root)
 	}
 }
 
+/*
+ * options_of - the local driver's --opt K=V list as the record's Options object (keys
+ * sorted, as docker's Go map prints them), or NULL with docker's words: only type, device
+ * and o are known ("invalid option key: \"x\"", its validOpts less the XFS quota's size),
+ * and each of type and device needs the other, o needs both ("missing required option").
+ */
+static json_t *options_of(const char *const *opts, size_t n, struct mr_err *err)
+{
+	static const char *const known[] = {"device", "o", "type"}; /* sorted */
+	json_t *obj = json_object();
+	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+		for (size_t i = 0; i < n; i++) {
+			size_t klen = strcspn(opts[i], "=");
+			if (strlen(known[k]) == klen && !strncmp(known[k], opts[i], klen))
+				json_object_set_new(obj, known[k],
+						    json_string(opts[i] + klen + !!opts[i][klen]));
+		}
+	for (size_t i = 0; i < n; i++) {
+		size_t klen = strcspn(opts[i], "=");
+		char key[64];
+		snprintf(key, sizeof(key), "%.*s", (int)klen, opts[i]);
+		if (!json_object_get(obj, key)) {
+			json_decref(obj);
+			mr_failk(err, MR_E_INVALID, 0,
+				 "invalid option key: \"%s\" (the local driver knows type, device "
+				 "and o)",
+				 key);
+			return NULL;
+		}
+	}
+	bool type = json_object_get(obj, "type"), device = json_object_get(obj, "device");
+	const char *missing = (type || json_object_get(obj, "o")) && !device   ? "device"
+			      : (device || json_object_get(obj, "o")) && !type ? "type"
+									       : NULL;
+	if (missing) {
+		json_decref(obj);
+		mr_failk(err, MR_E_INVALID, 0, "missing required option: \"%s\"", missing);
+		return NULL;
+	}
+	return obj;
+}
+
 int volume_create(const char *root, const char *name, const char *const *labels, size_t nlabels,
 		  int anonymous, const char *user, char name_out[VOLUME_NAME_MAX + 1],
 		  struct mr_err *err)
+{
+	return volume_create_opts(root, name, labels, nlabels, NULL, 0, anonymous, user, name_out,
+				  err);
+}
+
+int volume_create_opts(const char *root, const char *name, const char *const *labels,
+		       size_t nlabels, const char *const *opts, size_t nopts, int anonymous,
+		       const char *user, char name_out[VOLUME_NAME_MAX + 1], struct mr_err *err)
 {
 	char tmp[PATH_MAX], tpath[PATH_MAX + 32], *text = NULL;
 	char path[PATH_MAX], created[40];
 	if (name && volume_check_name(name, err) < 0)
 		return -1;
+	json_t *options = options_of(opts, nopts, err);
+	if (!options)
+		return -1;
+	json_decref(options); /* checked now, made again below: nothing to free on the way */
 	for (size_t i = 0; i < nlabels; i++)
 		if (!strchr(labels[i], '=') || labels[i][0] == '=')
 			return mr_fail(err, 0, "invalid label '%s': use KEY=VALUE", labels[i]);
@@ -192,9 +247,10 @@ int volume_create(const char *root, const char *name, const char *const *labels,
 	}
 	if (anonymous)
 		json_object_set_new(lab, VOLUME_ANON_LABEL, json_string(""));
-	json_t *rec = json_pack("{s:s, s:s, s:o, s:s, s:s, s:{}, s:s}", "CreatedAt", created,
-				"Driver", "local", "Labels", lab, "Mountpoint", path, "Name",
-				name_out, "Options", "Scope", "local");
+	json_t *rec =
+		json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:s}", "CreatedAt", created, "Driver",
+			  "local", "Labels", lab, "Mountpoint", path, "Name", name_out, "Options",
+			  options_of(opts, nopts, NULL), "Scope", "local");
 	text = json_dumps(rec, JSON_INDENT(4));
 	json_decref(rec);
 	if (!text) {

@@ -63,6 +63,14 @@ int volume_lock(const char *root, struct mr_err *err);
 int volume_create(const char *root, const char *name, const char *const *labels, size_t nlabels,
 		  int anonymous, const char *user, char name_out[VOLUME_NAME_MAX + 1],
 		  struct mr_err *err);
+/* volume_create with the local driver's options (OPTS "K=V" each, `volume create --opt`):
+ * type, device and o, kept in the record's Options; a container that uses the volume
+ * mounts DEVICE with filesystem TYPE and options O (mount(8)'s -t, source and -o) there
+ * instead of binding _data. docker's words for a bad one: "invalid option key: \"x\"",
+ * "missing required option: \"device\"". */
+int volume_create_opts(const char *root, const char *name, const char *const *labels,
+		       size_t nlabels, const char *const *opts, size_t nopts, int anonymous,
+		       const char *user, char name_out[VOLUME_NAME_MAX + 1], struct mr_err *err);
 /* docker volume rm: refused while the users file names a container ("remove x: volume is
  * in use - [ID, ...]") unless force. "get x: no such volume". Takes the lock. */
 int volume_remove(const char *root, const char *name, int force, struct mr_err *err);
@@ -111,6 +119,11 @@ struct volume_mount {
 	char host_path[PATH_MAX];      /* filled by volume_resolve: what gets bind-mounted */
 	int from_v;                    /* parsed from -v (docker records it in HostConfig.Binds;
 					  --mount's go to HostConfig.Mounts) */
+	/* filled by volume_resolve from a volume's Options (volume create --opt): what the
+	 * container mounts instead of binding host_path; fs_type "" for a plain volume */
+	char fs_type[32];
+	char fs_device[PATH_MAX];
+	char fs_opts[1024];
 };
 
 /* Parse -v SRC:DST[:OPTS] or -v DST (an anonymous volume). Pure. -1 with docker's words:

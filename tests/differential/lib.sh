@@ -79,7 +79,7 @@ dc_norm() {
 	sed -E "/^time=\"[^\"]*\" level=/d;
 		s/^(docker: )?(Error response from daemon: |Error: )?//;
 		s/^minirun: //; s/\.\$//;
-		s/'docker /'minirun /g; s/Usage:  docker /Usage:  minirun /;
+		s/'docker /'minirun /g; s/Usage:  docker /Usage:  minirun /; s/^\"docker /\"minirun /;
 		s/is not a docker command/is not a minirun command/;
 		s/[0-9a-f]{64}/<ID>/g; s/(^|[^0-9a-f])[0-9a-f]{12}([^0-9a-f]|\$)/\1<id>\2/g"
 }

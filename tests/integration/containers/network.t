@@ -181,6 +181,53 @@ killed_mid_network() {
 	t_nomatch "$out" '^leak:' "rm -f undoes a network step killed half-way"
 }
 
+internal_network() {
+	ct_need net
+	out=$(ct_host '
+		mr run --rm busybox true || die "run" # the nft table exists: rm must not trip on it
+		mr network create --internal --subnet 10.93.4.0/24 ni >/dev/null || die "create"
+		mr network inspect -f "{{.Internal}}" ni | sed "s/^/internal: /"
+		mr run --rm --network ni busybox sh -c "ip route" | sed "s/^/in: /"
+		echo "masq: $(nft list set ip minirun masq | grep -c "10\.93\.4\.0/24")"
+		mr network rm ni >/dev/null && echo "removed"
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^internal: true$' "inspect shows Internal true"
+	t_match "$out" '^in: 10\.93\.4\.0/24 dev eth0' "the subnet is reachable"
+	t_nomatch "$out" '^in: default' "no default route: no way out"
+	t_match "$out" '^masq: 0$' "the bridge is not masqueraded"
+	t_match "$out" '^removed$' "rm works with no NAT element to remove"
+	t_nomatch "$out" '^leak:'
+}
+
+user_ip() {
+	ct_need net
+	out=$(ct_host '
+		mr network create --subnet 10.93.1.0/24 u >/dev/null || die "create"
+		mr run --rm --network u --ip 10.93.1.50 busybox ip -o -4 addr show eth0 | sed "s/^/in: /"
+		st() { mr "$@" >/dev/null 2>"$R/err"; echo "rc $? $(head -n 1 "$R/err")"; }
+		echo "outside: $(st run --rm --network u --ip 10.93.9.50 busybox true)"
+		echo "gateway: $(st run --rm --network u --ip 10.93.1.1 busybox true)"
+		mr run -d --name hold --network u --ip 10.93.1.60 busybox sleep 30 >/dev/null || die "run -d"
+		echo "taken: $(st run --rm --network u --ip 10.93.1.60 busybox true)"
+		echo "taken create: $(st create --network u --ip 10.93.1.60 busybox true)"
+		echo "default: $(st run --rm --ip 10.88.0.50 busybox true)"
+		echo "bogus: $(st run --rm --ip bogus busybox true)"
+		mr restart -t 0 hold >/dev/null || die "restart"
+		mr inspect -f "{{json .NetworkSettings.Networks.u.IPAMConfig}} {{.NetworkSettings.Networks.u.IPAddress}}" hold |
+			sed "s/^/restarted: /"
+		mr rm -f hold >/dev/null && mr network rm u >/dev/null || die "cleanup"
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^in: .* eth0 +inet 10\.93\.1\.50/24' "--ip: that address is leased"
+	t_match "$out" "^outside: rc 125 minirun: Invalid address 10\.93\.9\.50: It does not belong to any of this network's subnets$"
+	t_match "$out" '^gateway: rc 125 minirun: Address already in use$'
+	t_match "$out" '^taken: rc 125 minirun: Address already in use$' "another container's address"
+	t_match "$out" '^taken create: rc 1 minirun: Address already in use$' "create: 1, as docker"
+	t_match "$out" '^default: rc 125 minirun: user specified IP address is supported on user defined networks only$'
+	t_match "$out" '^bogus: rc 125 minirun: invalid IPv4 address: bogus$'
+	t_match "$out" '^restarted: \{"IPv4Address":"10\.93\.1\.60"\} 10\.93\.1\.60$' "kept across a restart"
+	t_nomatch "$out" '^leak:'
+}
+
 t "the default bridge: eth0 with 10.88.0.x/16, a route via mr0, docker's inspect fields" bridge_default
 t "the default bridge's NAT is set up again after a flush of the ruleset (the bridge survived it)" nat_after_flush
 t "--network host sees the host's links; --network none has lo only" host_and_none
@@ -190,4 +237,6 @@ t "a removed container's address is handed out again; no lease is left" leases_r
 t "network connect / disconnect NET CONTAINER: a second network, kept across a restart" network_connect_container
 t "a kill -9 of the monitor between connect and publish, or after publish: rm -f leaves nothing" killed_mid_network
 t "an unknown network: docker's message, exit 125, nothing left" unknown_network
+t "network create --internal: no NAT, no default route, Internal true" internal_network
+t "run --ip on a user network: that address; outside, taken, on the default bridge: refused" user_ip
 t_end

@@ -96,12 +96,15 @@ exit_codes_are_dockers() {
 		t_eq "$(st mr volume rm nosuchvol)" 1 "volume rm of an unknown volume"
 		t_eq "$(st mr run)" 1 "run with no arguments"
 		t_eq "$(st mr create)" 1 "create with no arguments"
+		t_eq "$(st mr logs a b)" 1 "logs with two operands"
+		t_eq "$(st mr inspect)" 1 "inspect with none"
+		t_eq "$(st mr exec onlyone)" 1 "exec with one"
 		t_eq "$(st mr run --bogus busybox)" 125 "run with an unknown flag"
 		mr rm cx >/dev/null || die rm
 		ct_noleaks
 	'
 }
-t "exit codes as docker's CLI: 1 for what the daemon refuses, 125 for a bad flag" \
+t "exit codes as docker's CLI: 1 for what the daemon refuses or an operand count, 125 for a bad flag" \
 	exit_codes_are_dockers
 
 init_is_a_session_leader() {

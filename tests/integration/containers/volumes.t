@@ -148,9 +148,24 @@ image_volumes() {
 	t_nomatch "$out" '^leak:'
 }
 
+tmpfs_volume() {
+	ct_need
+	out=$(ct_host '
+		mr volume create --opt type=tmpfs --opt device=tmpfs --opt o=size=1m tv >/dev/null ||
+			die "volume create"
+		mr run --rm --network none -v tv:/t busybox sh -c "grep \" /t \" /proc/mounts; echo x >/t/f; ls /t" |
+			sed "s/^/in: /"
+		mr volume rm tv >/dev/null || die "volume rm"
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^in: tmpfs /t tmpfs rw,.*size=1024k' "the device mounted with its options"
+	t_match "$out" '^in: f$' "writable"
+	t_nomatch "$out" '^leak:'
+}
+
 t "-v NAME:/path: created on first use, kept after rm (even -v), read-only with :ro" named_volume_kept
 t "-v /path: an anonymous volume, kept by rm, removed by rm -v" anonymous_volume
 t "-v /host:/path[:ro] and --mount type=bind|volume|tmpfs" bind_mounts
 t "bad -v / --mount: docker's message, exit 125, nothing made" bad_volumes
 t "an image's VOLUME: an anonymous volume populated from the image; rm keeps it, rm -v and --rm don't" image_volumes
+t "volume create --opt type=tmpfs: the container mounts a tmpfs of that size" tmpfs_volume
 t_end

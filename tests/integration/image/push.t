@@ -107,7 +107,7 @@ push_unknown_image() {
 	t_match "$T_OUT" "^The push refers to repository \[$REG/test/nope\]$"
 	t_match "$T_OUT" "^minirun: An image does not exist locally with the tag: $REG/test/nope$"
 	t_eq "$(reg_requests '/v2/test/nope')" 0 "requests to the registry"
-	t_status 125 mi push
+	t_status 1 mi push
 	t_match "$T_OUT" '"push" requires exactly 1 argument'
 }
 

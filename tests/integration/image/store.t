@@ -72,7 +72,7 @@ bad_input_leaves_nothing() {
 	t_status 1 mi load -i "$T_DIR/busybox.tar"
 	t_match "$T_OUT" 'is not an image archive: it has neither manifest.json'
 	t_status 1 mi pull 'Bad/Name'
-	t_match "$T_OUT" '^minirun: invalid reference format: repository name .* must be lowercase$'
+	t_match "$T_OUT" '^minirun: invalid reference format: repository name must be lowercase$'
 	t_status 1 mi images 'a:b:c'
 	t_status 125 mi images --bogus
 	t_eq "$(store_files)" "" "files left in the store"

@@ -150,11 +150,11 @@ sbom_bad_input() {
 	t_eq "$T_OUT" "minirun: No such image: nosuch"
 	t_status 125 ms sbom --format xml fx:1
 	t_eq "$(echo "$T_OUT" | head -n 1)" "minirun: invalid --format 'xml': use table, spdx-json or cyclonedx-json"
-	t_status 125 ms sbom
+	t_status 1 ms sbom
 	t_match "$T_OUT" "requires exactly 1 argument"
 	t_status 0 ms sbom --help
 	t_match "$T_OUT" "^Usage:  minirun sbom"
 }
-t "sbom bad input: no such image, a bad --format, no image: one line, 125" sbom_bad_input
+t "sbom bad input: no such image, a bad --format, no image: one line, 125 (no image: 1)" sbom_bad_input
 
 t_end

@@ -128,4 +128,27 @@ t "rm is refused while a container uses the volume, unless -f" in_use_refused
 t "prune removes unused anonymous volumes; -a every unused one" prune_anonymous
 t "-v and --mount become OCI mounts; volumes are created on first use" mounts_resolved
 t "bad input: one line, exit 125, nothing left behind" bad_input
+
+driver_options() {
+	vol_need
+	mrv create --opt type=tmpfs --opt device=tmpfs -o o=size=1m,mode=0700 --label a=b tv \
+		>/dev/null || t_fail "create --opt"
+	t_eq "$(mrv inspect -f '{{json .Labels}} {{json .Options}}' tv)" \
+		'{"a":"b"} {"device":"tmpfs","o":"size=1m,mode=0700","type":"tmpfs"}' \
+		"Options as docker shows them (sorted)"
+	t_eq "$(mrv inspect -f '{{json .Options}}' "$(mrv create)")" '{}' "no options: {}"
+	out=$(mrv resolve -v tv:/t c1) || t_fail "resolve: $out"
+	t_match "$out" '"type": *"tmpfs"' "a container mounts the device, not _data: $out"
+	t_match "$out" '"source": *"tmpfs"'
+	t_match "$out" '"size=1m", *"mode=0700", *"rw"' "o= split into mount options"
+	before=$(state)
+	t_status 125 mrv create --opt size=1m x1
+	t_eq "$T_OUT" 'minirun: invalid option key: "size" (the local driver knows type, device and o)'
+	t_status 125 mrv create --opt type=tmpfs x2
+	t_eq "$T_OUT" 'minirun: missing required option: "device"'
+	t_status 125 mrv create --opt o=size=1m --opt device=tmpfs x3
+	t_eq "$T_OUT" 'minirun: missing required option: "type"'
+	t_eq "$(state)" "$before" "a refused create makes nothing"
+}
+t "create --opt type=,device=,o=: kept in Options, mounted by the container, checked" driver_options
 t_end
