@@ -21,9 +21,10 @@
 #   layer tars      image/archive.t ('..' entries, a layer.tar that is a link to a host file)
 #                   and unionfs/hostile.t (absolute names, links out then a file through
 #                   them, hard links out, a parent swapped for a link between entries)
-#   --userns        minirun run has no --userns yet (issue #17): no test of a remapped
-#                   container writing host files mapped to nobody until it has
-# Rootful only: the rootless variants (tests/integration/rootless/'s real user) are to do.
+#   --userns        minirun run has no --userns yet (issue #17); the same class rootless,
+#                   a host file of an unmapped uid (nobody inside) that the container's
+#                   root can't change, is in rootless/cve.t
+# Rootless variants (a real user made by the test): tests/integration/rootless/cve.t.
 # Run: sh tests/integration/containers/cve.t (as root; make minirun busybox-image
 #      tests/containers/swapper)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
