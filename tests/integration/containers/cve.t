@@ -133,6 +133,11 @@ cve_2024_21626_fds() {
 			fi
 			[ "$(echo $out)" = "0 1 2 -- 0 1 2" ] || die "$how: fds open in the container: $(echo $out)"
 		done
+		# fds the caller of minirun holds (a host directory among them: the very leak of
+		# the CVE) stay out too
+		out=$(mr run --rm --network none busybox sh -c "ls /proc/\$\$/fd; true" 5</etc/hostname 7<"$R") ||
+			die "run with fds 5 and 7 open: $out"
+		[ "$(echo $out)" = "0 1 2" ] || die "the caller'"'"'s fds reached the container: $(echo $out)"
 		# -i: stdin is 0, nothing more
 		out=$(mr run --rm --network none -i busybox sh -c "ls /proc/\$\$/fd; true" </dev/null) || die "run -i: $out"
 		[ "$(echo $out)" = "0 1 2" ] || die "run -i: $(echo $out)"
