@@ -337,15 +337,29 @@ cve_2025_31133() {
 		echo "$out" | grep -q "/dev" || die "the error does not name /dev: $out"
 		mr volume rm devvol >/dev/null || die "volume rm"
 		echo notnull >$R/../notnull && ln -s $C/secret $R/../tosecret
-		for v in "$R/../notnull:/dev/null" "$R/../tosecret:/dev/null" "$R/../notnull:/dev/console" \
-			"/proc/sys/kernel/core_pattern:/dev/null"; do
-			out=$(mr run --rm --network none -v $v busybox sh -c "
-				echo x >/proc/sysrq-trigger 2>/dev/null && echo SYSRQ
-				cat /proc/kcore /proc/timer_list 2>/dev/null | head -c 10 | grep -q . && echo READ; true" 2>&1)
-			echo "$out" | grep -Eq "SYSRQ|READ" && die "-v $v: a masked path was reachable: $out"
+		probe="echo x >/proc/sysrq-trigger 2>/dev/null && echo SYSRQ
+			cat /proc/kcore /proc/timer_list 2>/dev/null | head -c 10 | grep -q . && echo READ
+			echo console-write >/dev/console 2>/dev/null; echo RAN"
+		# a file (or a link to one, or a host /proc file) bound at /dev/null: the container
+		# would mask with it; refused (the runtime then finds no null device to make)
+		for v in "$R/../notnull:/dev/null" "$R/../tosecret:/dev/null" "/proc/sys/kernel/core_pattern:/dev/null"; do
+			out=$(mr run --rm --network none -v $v busybox sh -c "$probe" 2>&1) &&
+				die "-v $v: ran with a /dev/null that is not the null device: $out"
 			canary_ok
 		done
-		[ "$(cat $R/../notnull)" = notnull ] || die "the planted file was written through a mask"
+		# a file bound at /dev/console (read-only here: without -t, a rw one is simply a
+		# file the container may write); with -t the pty is bound over even a rw one,
+		# and the file stays as it was
+		out=$(mr run --rm --network none -v $R/../notnull:/dev/console:ro busybox sh -c "$probe" 2>&1)
+		echo "$out" | grep -qx RAN || die "-v FILE:/dev/console: did not run: $out"
+		echo "$out" | grep -Eq "SYSRQ|READ" && die "-v FILE:/dev/console: a masked path was reachable: $out"
+		if command -v script >/dev/null; then
+			out=$(script -qec "$MINIRUN --root $R run --rm -t --network none -v $R/../notnull:/dev/console busybox sh -c '"'"'$probe'"'"'" /dev/null 2>&1)
+			echo "$out" | grep -q RAN || die "-t -v FILE:/dev/console: did not run: $out"
+			echo "$out" | grep -Eq "SYSRQ|READ" && die "-t -v FILE:/dev/console: a masked path was reachable: $out"
+		fi
+		[ "$(cat $R/../notnull)" = notnull ] || die "the bound file was written: $(cat $R/../notnull)"
+		canary_ok
 		ct_noleaks
 	'
 }

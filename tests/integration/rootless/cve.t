@@ -99,6 +99,57 @@ rl_cve_2019_5736() {
 t "CVE-2019-5736 rootless: rewriting every /proc/PID/exe during exec leaves minirun unchanged" \
 	rl_cve_2019_5736
 
+rl_cve_2021_30465() {
+	rl_need
+	[ -x "$MR_TOP/tests/containers/swapper" ] || t_fail "tests/containers/swapper is not built"
+	rl_user
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	# the canary: a directory of the user's (the container could reach nothing else of the
+	# host's anyway: the race would give it the user's files)
+	mkdir -p "$RL_HOME/canary" "$RL_HOME/payload" "$RL_HOME/sw" &&
+		echo hostonly >"$RL_HOME/canary/secret" && echo payload >"$RL_HOME/payload/payload-file" &&
+		cp "$MR_TOP/tests/containers/swapper" "$RL_HOME/sw/" && chown -R "$RL_USER:" "$RL_HOME" ||
+		t_fail "the canary"
+	rl '$M volume create escvol && $M run -d --name swap --network none -v escvol:/data -v $HOME/sw:/sw:ro busybox sh -c \
+		"mkdir -p /data/sub && ln -s $HOME/canary /data/link && exec /sw/swapper /data/sub /data/link"' >/dev/null ||
+		t_fail "run the swapper"
+	i=0 ok=0
+	while [ $i -lt 20 ]; do
+		rl '$M run --rm --network none -v escvol:/data -v $HOME/payload:/data/sub:ro busybox true' \
+			>/dev/null 2>&1 && ok=$((ok + 1))
+		i=$((i + 1))
+	done
+	[ $ok -gt 0 ] || t_fail "no run started: the race was never run"
+	t_eq "$(ls "$RL_HOME/canary") $(cat "$RL_HOME/canary/secret")" "secret hostonly" "the canary after $ok runs"
+	grep -F " $RL_HOME/canary" /proc/self/mountinfo && t_fail "something was mounted on the canary"
+	t_eq "$(nsenter -t "$(rl_pause)" -m grep -cF " $RL_HOME/canary" /proc/self/mountinfo)" 0 \
+		"mounts on the canary in the user's mount namespace"
+	rl '$M rm -f swap && $M volume rm escvol' >/dev/null || t_fail "rm"
+}
+t "CVE-2021-30465 rootless: a volume target swapped for a symlink to the user's dir never mounts outside the rootfs" \
+	rl_cve_2021_30465
+
+rl_cve_2025_31133() {
+	rl_need
+	rl_user
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	rl 'echo notnull >$HOME/notnull' || t_fail "the file"
+	for v in '$M volume create devvol >/dev/null && $M run --rm --network none -v devvol:/dev' \
+		'$M run --rm --network none -v $HOME/notnull:/dev/null' '$M run --rm --network none -v $HOME/notnull:/dev/console'; do
+		out=$(rl "$v"' busybox sh -c "echo x >/proc/sysrq-trigger 2>/dev/null && echo SYSRQ;
+			cat /proc/timer_list 2>/dev/null | head -c 10 | grep -q . && echo READ; echo RAN"' 2>&1)
+		t_nomatch "$out" "SYSRQ|READ" "$v: a masked path"
+		# it ran (masking with the real null device), or was refused naming the path
+		t_match "$out" "^RAN$|/dev" "$v: the outcome"
+		echo "$v: $out"
+	done
+	t_eq "$(cat "$RL_HOME/notnull")" notnull "the planted file"
+	rl '$M volume rm devvol' >/dev/null 2>&1
+	return 0
+}
+t "CVE-2025-31133 / -52565 rootless: /dev, /dev/null or /dev/console from the user's files mask nothing with them" \
+	rl_cve_2025_31133
+
 rl_nobody_files() {
 	rl_need
 	rl_user
