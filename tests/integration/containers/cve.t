@@ -345,6 +345,8 @@ cve_2025_31133() {
 		for v in "$R/../notnull:/dev/null" "$R/../tosecret:/dev/null" "/proc/sys/kernel/core_pattern:/dev/null"; do
 			out=$(mr run --rm --network none -v $v busybox sh -c "$probe" 2>&1) &&
 				die "-v $v: ran with a /dev/null that is not the null device: $out"
+			echo "$out" | grep -q "device ./dev/null.: a mount is already there" ||
+				die "-v $v: the error does not say why: $out"
 			canary_ok
 		done
 		# a file bound at /dev/console (read-only here: without -t, a rw one is simply a
