@@ -173,7 +173,10 @@ static int set_user(json_t *proc, struct container *c, pid_t pid, const char *sp
 }
 
 /* --privileged: every capability the kernel has and we hold in our bounding set (a
- * capability we lack can't be given: the exec would fail on it), in every set but ambient. */
+ * capability we lack can't be given: the exec would fail on it), in bounding, effective and
+ * permitted. Never inheritable (nor ambient): with a file capability on a program in the image,
+ * an inheritable set would pass it to an unprivileged user's execve (CVE-2022-29162; run's
+ * --privileged leaves it empty too, minirun/bundle/config.c). */
 static void all_caps(json_t *proc)
 {
 	json_t *list = json_array();
@@ -193,7 +196,7 @@ static void all_caps(json_t *proc)
 			json_array_append_new(list, json_string(up));
 	}
 	json_t *caps = json_object();
-	static const char *const sets[] = {"bounding", "effective", "permitted", "inheritable"};
+	static const char *const sets[] = {"bounding", "effective", "permitted"};
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
 		json_object_set(caps, sets[i], list);
 	json_decref(list);

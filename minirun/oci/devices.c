@@ -60,6 +60,14 @@ static int make_node(const struct spec_device *d, int rootfd, struct mr_err *err
 			return mr_fail(err, errno, "chmod '%s'", d->path);
 		return 0;
 	}
+	if (errno == EEXIST)
+		/* the unlinkat above failed: a mount of the config sits there (-v FILE:/dev/null).
+		 * Refused: the container would take that file for the device, and the masks of
+		 * /proc are bound from /dev/null (CVE-2025-31133) */
+		return mr_fail(err, EEXIST,
+			       "device '%s': a mount is already there; mount no volume or bind "
+			       "at a device node",
+			       d->path);
 	if (errno != EPERM || d->type == 'p')
 		return mr_fail(err, errno, "mknod '%s'", d->path);
 	/* no CAP_MKNOD here (a user namespace): bind the host's node instead */

@@ -242,11 +242,16 @@ int volume_resolve(const char *root, struct volume_mount *m, const char *contain
 	char name[VOLUME_NAME_MAX + 1];
 	switch (m->type) {
 	case VOLUME_MOUNT_TMPFS: m->host_path[0] = '\0'; return 0;
-	case VOLUME_MOUNT_BIND:
-		if (m->create_source && mr_mkdir_p(m->source, 0755, err) < 0)
+	case VOLUME_MOUNT_BIND: {
+		/* docker makes a *missing* source a directory; one that exists is bound as it
+		 * is, a file included (-v /etc/hostname:/x): mr_mkdir_p would refuse a file */
+		struct stat st;
+		if (m->create_source && stat(m->source, &st) < 0 &&
+		    mr_mkdir_p(m->source, 0755, err) < 0)
 			return -1;
 		snprintf(m->host_path, sizeof(m->host_path), "%s", m->source);
 		return 0;
+	}
 	case VOLUME_MOUNT_VOLUME:
 		/* an anonymous volume is born in use by its container: a kill before
 		 * volume_use must not leave one that the container's rm -v can't find */

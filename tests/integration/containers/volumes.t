@@ -63,6 +63,7 @@ bind_mounts() {
 		cat "$h/out" | sed "s/^/host reads: /"
 		mr run --rm -v "$h:/h:ro" busybox sh -c "touch /h/x" 2>&1 | sed "s/^/ro: /"
 		mr run --rm -v "$h/new/dir:/n" busybox true && [ -d "$h/new/dir" ] && echo "-v made the missing source"
+		mr run --rm -v "$h/in:/etc/in-file:ro" busybox cat /etc/in-file | sed "s/^/file: /"
 		mr run --rm --mount "type=bind,source=$h,target=/m,readonly" busybox cat /m/in | sed "s/^/mount bind: /"
 		mr run --rm --mount type=volume,source=mv,target=/v busybox sh -c "echo in-mv >/v/f"
 		cat "$R/volumes/mv/_data/f" | sed "s/^/mount volume: /"
@@ -74,6 +75,7 @@ bind_mounts() {
 	t_match "$out" '^host reads: from-container$' "and the container's writes reach the host"
 	t_match "$out" '^ro: .*Read-only file system' ":ro refuses writes"
 	t_match "$out" '^-v made the missing source$' "-v creates a missing host directory, as docker"
+	t_match "$out" '^file: from-host$' "-v /host/file:/path binds an existing file (it was refused: mkdir)"
 	t_match "$out" '^mount bind: from-host$' "--mount type=bind"
 	t_match "$out" '^mount volume: in-mv$' "--mount type=volume (created on first use)"
 	t_match "$out" '^mount tmpfs: tmpfs /t tmpfs .*size=1024k' "--mount type=tmpfs with its size"
@@ -164,7 +166,7 @@ tmpfs_volume() {
 
 t "-v NAME:/path: created on first use, kept after rm (even -v), read-only with :ro" named_volume_kept
 t "-v /path: an anonymous volume, kept by rm, removed by rm -v" anonymous_volume
-t "-v /host:/path[:ro] and --mount type=bind|volume|tmpfs" bind_mounts
+t "-v /host:/path[:ro] (a directory or a file) and --mount type=bind|volume|tmpfs" bind_mounts
 t "bad -v / --mount: docker's message, exit 125, nothing made" bad_volumes
 t "an image's VOLUME: an anonymous volume populated from the image; rm keeps it, rm -v and --rm don't" image_volumes
 t "volume create --opt type=tmpfs: the container mounts a tmpfs of that size" tmpfs_volume

@@ -1,0 +1,57 @@
+#!/bin/sh
+# labs/06-best-practices/01-root-inside/lab.sh - the container's root is the host's root;
+# a user namespace's root is an ordinary uid outside (ns/user, as minirun has no --userns).
+#
+#   sh lab.sh setup|run|check|hint|teardown     (usually through `labs/lab root-inside STEP`)
+#
+# check reads what the learner saved: rootful.txt (the owner of a file made by a container)
+# and userns.txt (the same made by ns/user's root, and its try at a root-owned host file).
+# Exit 0 pass, 1 fail (after a hint), 77 skip (reason last).
+LAB_NAME=root-inside
+. "$(dirname "$0")/../bplab.sh"
+
+hint() {
+	cat <<'HINT'
+hint: after '. $LAB_STATE/env':
+  minirun run --rm -v $LAB_STATE/shared:/shared busybox touch /shared/by-container-root
+  stat -c '%u %n' $LAB_STATE/shared/by-container-root > $LAB_STATE/rootful.txt
+  ./ns/user -m 0:100000:65536 -- sh -c 'touch $LAB_STATE/shared/by-userns-root; echo x >>$LAB_STATE/shared/host-file' 2>&1 | tee $LAB_STATE/userns.txt
+  stat -c '%u %n' $LAB_STATE/shared/by-userns-root >> $LAB_STATE/userns.txt
+HINT
+}
+
+setup_() {
+	[ -x "$MR_TOP/ns/user" ] || { echo "ns/user is not built: run 'make ns' first"; return 1; }
+	mkdir -p "$LAB_STATE/shared" && chmod 1777 "$LAB_STATE/shared" &&
+		echo "root's" >"$LAB_STATE/shared/host-file" && chmod 644 "$LAB_STATE/shared/host-file" &&
+		chmod 755 "$LAB_STATE"
+}
+
+run_() {
+	minirun run --rm -v "$LAB_STATE/shared:/shared" busybox sh -c \
+		'id -u; cat /proc/self/uid_map; touch /shared/by-container-root; echo x >>/shared/host-file && echo "host-file: written"'
+	stat -c '%u %n' "$LAB_STATE/shared/by-container-root" | tee "$LAB_STATE/rootful.txt"
+	./ns/user -m 0:100000:65536 -- sh -c \
+		'id -u; cat /proc/self/uid_map; touch $LAB_STATE/shared/by-userns-root; echo x >>$LAB_STATE/shared/host-file && echo "host-file: written"' \
+		2>&1 | tee "$LAB_STATE/userns.txt"
+	stat -c '%u %n' "$LAB_STATE/shared/by-userns-root" | tee -a "$LAB_STATE/userns.txt"
+}
+
+check_() {
+	have rootful.txt
+	have userns.txt
+	grep -q "^0 .*by-container-root" "$LAB_STATE/rootful.txt" ||
+		fail "rootful.txt should say the container's file belongs to uid 0: $(cat "$LAB_STATE/rootful.txt")"
+	[ "$(stat -c %u "$LAB_STATE/shared/by-container-root")" = 0 ] || fail "by-container-root is not root's"
+	echo "check: ok - the container's root made a file owned by uid 0 on the host (uid_map 0 0 4294967295)"
+	grep -q "^100000 .*by-userns-root" "$LAB_STATE/userns.txt" ||
+		fail "userns.txt should end with the owner of by-userns-root, 100000: $(cat "$LAB_STATE/userns.txt")"
+	grep -Eq '^ *0 +100000 +65536' "$LAB_STATE/userns.txt" || fail "userns.txt has no map line '0 100000 65536'"
+	echo "check: ok - the user namespace's root made a file owned by uid 100000 on the host"
+	grep -q "host-file: Permission denied" "$LAB_STATE/userns.txt" ||
+		fail "userns.txt should show the write to host-file refused (Permission denied)"
+	grep -q "host-file: written" "$LAB_STATE/userns.txt" && fail "the user namespace's root wrote host-file?"
+	echo "check: ok - and could not write the host's root-owned host-file (Permission denied)"
+}
+
+steps "$@"
