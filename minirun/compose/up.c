@@ -539,7 +539,9 @@ static int up_resources(struct compose_project *p, struct mr_err *err)
 			labels[nl++] =
 				compose_printf(&p->arena, "%s=%s", n->labels.v[k].key,
 					       n->labels.v[k].value ? n->labels.v[k].value : "");
-		if (network_create(network_root(), n->name, NULL, NULL, labels, nl, id, err) < 0)
+		/* internal: true is the network's --internal: no NAT, no route out */
+		if (network_create_flags(network_root(), n->name, NULL, NULL, labels, nl,
+					 n->internal ? NETWORK_INTERNAL : 0, id, err) < 0)
 			return -1;
 		fprintf(stderr, " Network %s  Created\n", n->name);
 	}

@@ -359,7 +359,19 @@ static int connect_one(struct container *c, const char *net, pid_t pid, struct n
 		       size_t nports, struct mr_err *err)
 {
 	const char *aliases[64];
-	size_t naliases = aliases_of(c->rec, net, aliases, 64);
+	size_t naliases = aliases_of(c->rec, net, aliases, 63);
+	/* on a user-defined network docker (20.10) also answers for the container's hostname
+	 * (the short ID unless -h): it is among the endpoint's aliases */
+	char host[256];
+	const char *h = c->r.config.hostname;
+	snprintf(host, sizeof(host), "%.255s", h && *h ? h : c->id);
+	if (!(h && *h))
+		host[12] = '\0';
+	bool have = false;
+	for (size_t i = 0; i < naliases; i++)
+		have |= !strcmp(aliases[i], host);
+	if (strcmp(net, NETWORK_DEFAULT) != 0 && !have)
+		aliases[naliases++] = host;
 	char addr[INET_ADDRSTRLEN];
 	struct network_connect nc = {
 		.ip = json_string_value(jget(jget(c->rec, "NetworkSettings", "Networks"), net,
