@@ -201,10 +201,13 @@ static int before_pivot(struct init_ctx *c, struct mr_err *err)
 {
 	const struct spec *s = c->s;
 	struct sync_msg m;
-	int rootfd = mnt_prepare_root(s, err);
-	if (rootfd < 0)
+	/* without a mount namespace nothing is mounted (runtime.c's check_spec refused every
+	 * field that needs a mount): the caller's table stays as it is */
+	bool mntns = spec_ns(s, CLONE_NEWNS) != NULL;
+	int rootfd = mntns ? mnt_prepare_root(s, err) : -1;
+	if (mntns && rootfd < 0)
 		return -1;
-	if (mnt_config_mounts(s, rootfd, err) < 0 || dev_setup(s, rootfd, err) < 0)
+	if (mntns && (mnt_config_mounts(s, rootfd, err) < 0 || dev_setup(s, rootfd, err) < 0))
 		return -1;
 	/* a session and process group of its own, with a terminal or without, as runc's init
 	 * (its nsexec calls setsid for every container process): /proc/1/stat shows pgid 1 and
@@ -221,9 +224,10 @@ static int before_pivot(struct init_ctx *c, struct mr_err *err)
 		return mr_fail(err, errno, "setdomainname('%s')", s->domainname);
 	/* sysctl and the oom score go through /proc before the read-only /proc/sys is made */
 	if (proc_sysctl(s, err) < 0 || proc_oom_score(&s->proc, err) < 0 ||
-	    mnt_mask_paths(s, rootfd, err) < 0)
+	    (mntns && mnt_mask_paths(s, rootfd, err) < 0))
 		return -1;
-	close(rootfd);
+	if (rootfd >= 0)
+		close(rootfd);
 	/* the namespaces and mounts exist: the runtime's createRuntime hooks run now, then
 	 * ours (createContainer), both before pivot_root as the spec orders */
 	sync_send(c->sync, SYNC_HOOKS, 0, NULL);

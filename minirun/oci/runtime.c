@@ -88,9 +88,29 @@ static int open_ns_paths(const struct spec *s, int *fds, struct mr_err *err)
 /* The config checks that need more than one field, before anything is made. */
 static int check_spec(const struct spec *s, const struct ctr_create_opts *o, struct mr_err *err)
 {
-	if (!spec_ns(s, CLONE_NEWNS))
-		return spec_bad(s, err, "linux.namespaces",
-				"needs a mount namespace (type \"mount\")");
+	/* No mount namespace: the spec lets the container share the caller's mount table. Then
+	 * nothing is mounted at all (a mount would land in the caller's table, and stay there
+	 * after the container): the root is entered by chroot, and every field that needs a
+	 * mount is refused rather than applied to the caller's mounts. runc refuses maskedPaths
+	 * and readonlyPaths the same way; it would make the other mounts in the caller's table,
+	 * which minirun does not. */
+	if (!spec_ns(s, CLONE_NEWNS)) {
+		const char *field = s->nmounts         ? "mounts"
+				    : s->nmasked       ? "linux.maskedPaths"
+				    : s->nreadonly     ? "linux.readonlyPaths"
+				    : s->ndevices      ? "linux.devices"
+				    : s->root_ro       ? "root.readonly"
+				    : s->proc.terminal ? "process.terminal"
+				    : o->no_pivot      ? "--no-pivot"
+						       : NULL;
+		if (field)
+			return spec_bad(s, err, "linux.namespaces",
+					"no \"mount\" namespace, so %s can't be applied: it "
+					"would change the caller's mounts; add {\"type\": "
+					"\"mount\"} or leave %s out",
+					field, field);
+		mr_say("no mount namespace: no mounts, the root entered by chroot");
+	}
 	if (s->proc.terminal && !o->console_socket && o->console_fd < 0)
 		return mr_fail(err, 0,
 			       "process.terminal is true: give --console-socket, or set it "

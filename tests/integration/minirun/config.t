@@ -150,6 +150,44 @@ devices_nodes() {
 	t_match "$OUT" "^ok\$"
 }
 
+# A config with no mount namespace (the spec allows it): the container shares the caller's
+# mount table, so nothing may be mounted in it and its root is entered by chroot. The run
+# happens inside a mount namespace of the test's own, so that the mountinfo compared before
+# and after is not changed by anything else on the machine meanwhile.
+no_mount_namespace() {
+	mr_need
+	t_need unshare
+	id=$(mr_id nomnt)
+	t_defer "mr_cleanup $id"
+	mr_rootfs
+	mkdir -p b
+	cat >b/config.json <<EOF
+{
+	"ociVersion": "1.0.2",
+	"process": {"user": {"uid": 0, "gid": 0}, "cwd": "/",
+		"args": ["sh", "-c", "test -x /bin/busybox && echo in-rootfs; echo \$\$"],
+		"env": ["PATH=/bin:/usr/bin"]},
+	"root": {"path": "$ROOTFS"},
+	"hostname": "nomnt",
+	"mounts": [],
+	"linux": {"namespaces": [{"type": "pid"}, {"type": "uts"}, {"type": "ipc"}, {"type": "network"}]}
+}
+EOF
+	OUT=$(unshare -m --propagation private sh -c '
+		cat /proc/self/mountinfo >"$1/before"
+		"$2" --root "$3" run --bundle b "$4" 2>&1 || echo "rc=$?"
+		cat /proc/self/mountinfo >"$1/after"' sh "$T_DIR" "$MR" "$MR_STATE" "$id")
+	t_eq "$OUT" "in-rootfs
+1" "the process ran chrooted in the rootfs, pid 1 of its namespace"
+	t_eq "$(diff "$T_DIR/before" "$T_DIR/after")" "" "the caller's mountinfo is unchanged"
+	# a field that needs a mount is refused, naming it, and nothing is left
+	sed -i 's|"mounts": \[\]|"mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}]|' b/config.json
+	OUT=$(mr run --bundle b "$id" 2>&1)
+	t_ne $? 0 "a mount without a mount namespace"
+	t_match "$OUT" "no \"mount\" namespace, so mounts can't be applied"
+	mr_leaks "$id"
+}
+
 hooks_in_order_with_state() {
 	mr_need
 	log=$T_DIR/hooks.log
@@ -344,6 +382,7 @@ t "mounts: rbind ro and tmpfs with options" mounts_bind_ro_tmpfs
 t "maskedPaths are empty, readonlyPaths read-only" masked_and_readonly_paths
 t "root.readonly true and false" root_readonly
 t "default devices, linux.devices and the /dev symlinks" devices_nodes
+t "no mount namespace: chroot, no mounts, the caller's mountinfo unchanged" no_mount_namespace
 t "hooks run in order with the state on stdin" hooks_in_order_with_state
 t "a failing createRuntime hook stops create and leaves nothing" failing_hook_stops_create
 t "a seccomp rule returns EPERM (and one with an argument filter)" seccomp_errno
