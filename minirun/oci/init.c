@@ -290,8 +290,13 @@ void init_main(struct init_ctx *c)
 		perror("minirun: wait for start");
 		_exit(MR_EXIT_RUNTIME);
 	}
-	if (hooks_run(s, HOOK_START_CONTAINER, c->state, &err) < 0)
-		goto die;
+	if (hooks_run(s, HOOK_START_CONTAINER, c->state, &err) < 0) {
+		/* runtime.md: the runtime errors and the container stops. `start` reads this
+		 * and fails; exiting is the stop (delete then runs poststop) */
+		if (write(c->start_err, err.msg, strlen(err.msg)) < 0)
+			fprintf(stderr, "minirun: %s\n", err.msg);
+		_exit(MR_EXIT_RUNTIME);
+	}
 	/* without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we have it */
 	if (!p->no_new_privs && seccomp_install(c->seccomp, &err) < 0)
 		goto die;

@@ -9,7 +9,10 @@
  *
  * "Wait for start" is a FIFO, as runc's exec.fifo: the init holds its read end and polls
  * it; `start` opens the write end without blocking (ENXIO tells it the init is gone) and
- * writes one byte, then removes the FIFO: its absence is what "running" means.
+ * writes one byte, then removes the FIFO: its absence is what "running" means. A second
+ * FIFO, start.fifo, carries the answer back: the init holds it open (close-on-exec) and
+ * writes there why a startContainer hook failed; `start` reads it to its end, which comes
+ * when the init has executed process.args or died, so `start` fails when the hook did.
  *
  * See: runtime-spec runtime.md "Lifecycle"; mkfifo(3), fifo(7); pidfd_open(2),
  *      pidfd_send_signal(2).
@@ -42,6 +45,8 @@ struct made {
 	char *cgroup;
 	pid_t child, init;
 	int lock;
+	bool hooks_began; /* the prestart hooks were reached: a failure from here on runs
+			     the poststop hooks once the container is destroyed */
 };
 
 static void undo(struct made *m)
@@ -187,6 +192,7 @@ static int drive_child(const struct spec *s, struct made *m, int sock, bool dire
 	snprintf(st->status, sizeof(st->status), "creating");
 	if (sync_expect(sock, SYNC_HOOKS, &msg, err) < 0)
 		return -1;
+	m->hooks_began = true;
 	_cleanup_free_ char *text = state_text(st);
 	if (hooks_run(s, HOOK_PRESTART, text, err) < 0 ||
 	    hooks_run(s, HOOK_CREATE_RUNTIME, text, err) < 0) {
@@ -201,7 +207,8 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 {
 	char path[4096], now[64];
 	struct made m = {.root = root, .id = o->id, .lock = -1};
-	struct init_ctx c = {.fifo = -1, .lock = -1, .console = -1, .sync = -1, .o = o};
+	struct init_ctx c = {
+		.fifo = -1, .start_err = -1, .lock = -1, .console = -1, .sync = -1, .o = o};
 	struct ctr_state st = {0};
 	struct seccomp_prog *filter = NULL;
 	int sv[2] = {-1, -1}, rc = -1;
@@ -227,6 +234,12 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	state_path(path, sizeof(path), root, o->id, "exec.fifo");
 	if (mkfifo(path, 0600) < 0 ||
 	    (c.fifo = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		mr_fail(err, errno, "make '%s'", path);
+		goto out;
+	}
+	/* O_RDWR: a FIFO open for both never blocks, and keeps it open for start's reader */
+	state_path(path, sizeof(path), root, o->id, "start.fifo");
+	if (mkfifo(path, 0600) < 0 || (c.start_err = open(path, O_RDWR | O_CLOEXEC)) < 0) {
 		mr_fail(err, errno, "make '%s'", path);
 		goto out;
 	}
@@ -298,11 +311,25 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	rc = 0;
 out:
 	undo(&m);
+	/* runtime.md "Lifecycle": a failing prestart, createRuntime or createContainer hook
+	 * stops the container and the lifecycle goes on at its destruction, then the poststop
+	 * hooks (whose failures only warn). runc does the same for any create that fails once
+	 * the container's process exists. */
+	if (rc < 0 && m.hooks_began && s->hooks[HOOK_POSTSTOP].n) {
+		struct mr_err herr = {0};
+		snprintf(st.status, sizeof(st.status), "stopped");
+		st.cgroup = NULL; /* undo freed it, with the cgroup */
+		_cleanup_free_ char *text = state_text(&st);
+		if (hooks_run(s, HOOK_POSTSTOP, text, &herr) < 0)
+			mr_warn("%s", herr.msg);
+	}
 	for (int i = 0; i < 2; i++)
 		if (sv[i] >= 0)
 			close(sv[i]);
 	if (c.fifo >= 0)
 		close(c.fifo);
+	if (c.start_err >= 0)
+		close(c.start_err);
 	if (c.console >= 0 && c.console != o->console_fd)
 		close(c.console);
 	for (size_t i = 0; i < SPEC_MAX_NS; i++)
@@ -334,11 +361,37 @@ static bool needs_hook(const struct ctr_state *st, int kind)
 	return !(st->hooks & STATE_HOOKS_KNOWN) || (st->hooks & (1u << kind));
 }
 
+/* Read start.fifo to its end: the init's error when a startContainer hook failed (the
+ * init then exits: the container is stopped), nothing when it executed process.args. */
+static int read_answer(int fd, struct mr_err *err)
+{
+	char msg[sizeof(err->msg)];
+	size_t len = 0;
+	struct pollfd p = {fd, POLLIN, 0};
+	for (;;) {
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return mr_fail(err, errno, "wait for the init's answer");
+		}
+		ssize_t n = read(fd, msg + len, sizeof(msg) - 1 - len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0 || (len += (size_t)n) == sizeof(msg) - 1)
+			break;
+	}
+	if (!len)
+		return 0;
+	msg[len] = '\0';
+	return mr_fail(err, 0, "%s", msg);
+}
+
 int ctr_start(const char *root, const char *id, struct mr_err *err)
 {
 	char path[4096];
 	struct ctr_state st;
 	_cleanup_close_ int lock = -1;
+	_cleanup_close_ int answer = -1;
 	int rc = -1;
 	if (load_locked(root, id, &st, &lock, err) < 0)
 		return -1;
@@ -359,6 +412,11 @@ int ctr_start(const char *root, const char *id, struct mr_err *err)
 			mr_fail(err, errno, "open '%s'", path);
 		goto out;
 	}
+	/* the init's answer: opened before the byte goes (a state from before start.fifo
+	 * has none, and gets no answer) */
+	state_path(path, sizeof(path), root, id, "start.fifo");
+	answer = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	state_path(path, sizeof(path), root, id, "exec.fifo");
 	mr_say("write a byte to exec.fifo: the init executes process.args");
 	ssize_t n = write(fd, "0", 1);
 	close(fd);
@@ -366,6 +424,10 @@ int ctr_start(const char *root, const char *id, struct mr_err *err)
 		mr_fail(err, errno, "write '%s'", path);
 		goto out;
 	}
+	unlink(path);
+	if (answer >= 0 && read_answer(answer, err) < 0)
+		goto out;
+	state_path(path, sizeof(path), root, id, "start.fifo");
 	unlink(path);
 	rc = 0;
 	/* poststart hooks: a failure is a warning, the container runs on (runtime-spec).

@@ -191,19 +191,71 @@ EOF
 hooks_in_order_with_state() {
 	mr_need
 	log=$T_DIR/hooks.log
-	hook() { printf '{"path": "/bin/sh", "args": ["sh", "-c", "echo %s $(cat | grep -o status...[a-z]*) >>%s"]}' "$1" "$log"; }
-	TOP_EXTRA=",\"hooks\": {\"prestart\": [$(hook prestart)], \"createRuntime\": [$(hook createRuntime)], \"createContainer\": [$(hook createContainer)], \"startContainer\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo startContainer >/dev/null\"]}], \"poststart\": [$(hook poststart)], \"poststop\": [$(hook poststop)]}" \
-		run_in hooks '["true"]'
+	: >"$log"
+	hook() { printf '{"path": "/bin/sh", "args": ["sh", "-c", "echo %s $(cat | grep -o status...[a-z]*) >>%s"]}' "$1" "$2"; }
+	# startContainer runs inside the container, after pivot_root: it writes the same log
+	# through a bind mount of its directory
+	MOUNTS_EXTRA=",{\"destination\": \"/hooks\", \"type\": \"bind\", \"source\": \"$T_DIR\", \"options\": [\"rbind\"]}" \
+		TOP_EXTRA=",\"hooks\": {\"prestart\": [$(hook prestart "$log")], \"createRuntime\": [$(hook createRuntime "$log")], \"createContainer\": [$(hook createContainer "$log")], \"startContainer\": [$(hook startContainer /hooks/hooks.log)], \"poststart\": [$(hook poststart "$log")], \"poststop\": [$(hook poststop "$log")]}" \
+		run_in hooks '["sh", "-c", "echo process >>/hooks/hooks.log"]'
 	t_eq "$RC" 0 "exit: $OUT"
-	t_eq "$(tr '\n' ' ' <"$log")" 'prestart status":"creating createRuntime status":"creating createContainer status":"creating poststart status":"running poststop status":"stopped '
+	# poststart runs once the process was executed: before or after it wrote its line
+	t_eq "$(grep -v '^process$' "$log" | tr '\n' ' ')" 'prestart status":"creating createRuntime status":"creating createContainer status":"creating startContainer status":"creating poststart status":"running poststop status":"stopped '
+	t_match "$(tr '\n' ' ' <"$log")" "startContainer .*process .*poststop" "the process ran after startContainer"
 }
 
-failing_hook_stops_create() {
+# one hook of KIND that fails (exit 3), one poststop hook that records it ran
+hooks_with_failing() {
+	printf ',"hooks": {"%s": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}], "poststop": [{"path": "/bin/sh", "args": ["sh", "-c", "echo poststop >>%s"]}]}' "$1" "$2"
+}
+
+failing_create_hooks_stop_create() {
 	mr_need
-	TOP_EXTRA=',"hooks": {"createRuntime": [{"path": "/bin/false"}]}' run_in hookfail '["true"]'
-	t_ne "$RC" 0 "exit"
-	t_match "$OUT" "hooks.createRuntime\\[0\\] '/bin/false' exited 1"
+	for kind in prestart createRuntime createContainer; do
+		: >"$T_DIR/post.log"
+		TOP_EXTRA=$(hooks_with_failing $kind "$T_DIR/post.log") run_in "hookfail-$kind" '["true"]'
+		t_ne "$RC" 0 "$kind: exit"
+		t_match "$OUT" "hooks.$kind\\[0\\] '/bin/sh' exited 3" "$kind: the error"
+		t_eq "$(cat "$T_DIR/post.log")" poststop "$kind: poststop ran after the destruction"
+		mr_leaks "$id"
+	done
+}
+
+failing_start_container_hook_fails_start() {
+	mr_need
+	: >"$T_DIR/post.log"
+	id=$(mr_id hookfail-start)
+	t_defer "mr_cleanup $id"
+	TOP_EXTRA=$(hooks_with_failing startContainer "$T_DIR/post.log") mr_bundle b '["sh", "-c", "echo ran"]'
+	mr create --bundle b "$id" >/dev/null 2>&1 || t_fail "create"
+	OUT=$(mr start "$id" 2>&1)
+	t_ne $? 0 "start fails when startContainer does"
+	t_match "$OUT" "hooks.startContainer\\[0\\] '/bin/sh' exited 3"
+	mr_wait_status "$id" stopped
+	OUT=$(mr delete "$id" 2>&1)
+	t_eq $? 0 "delete: $OUT"
+	t_eq "$(cat "$T_DIR/post.log")" poststop "poststop ran at delete"
 	mr_leaks "$id"
+}
+
+failing_post_hooks_only_warn() {
+	mr_need
+	TOP_EXTRA=',"hooks": {"poststart": [{"path": "/bin/false"}], "poststop": [{"path": "/bin/false"}]}' \
+		run_in hookwarn '["sh", "-c", "echo ran"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	t_match "$OUT" "^ran\$" "the process ran"
+	t_match "$OUT" "hooks.poststart\\[0\\] '/bin/false' exited 1" "poststart's warning"
+	t_match "$OUT" "hooks.poststop\\[0\\] '/bin/false' exited 1" "poststop's warning"
+	mr_leaks "$id"
+}
+
+pid_file_at_create() {
+	mr_need
+	id=$(mr_id pidfile)
+	t_defer "mr_cleanup $id"
+	mr_bundle b '["true"]'
+	mr create --pid-file "$T_DIR/pid" --bundle b "$id" >/dev/null 2>&1 || t_fail "create"
+	t_eq "$(cat "$T_DIR/pid")" "$(mr_field "$id" pid)" "--pid-file holds the init's pid after create"
 }
 
 seccomp_errno() {
@@ -383,8 +435,11 @@ t "maskedPaths are empty, readonlyPaths read-only" masked_and_readonly_paths
 t "root.readonly true and false" root_readonly
 t "default devices, linux.devices and the /dev symlinks" devices_nodes
 t "no mount namespace: chroot, no mounts, the caller's mountinfo unchanged" no_mount_namespace
-t "hooks run in order with the state on stdin" hooks_in_order_with_state
-t "a failing createRuntime hook stops create and leaves nothing" failing_hook_stops_create
+t "the six kinds of hooks run in order with the state on stdin" hooks_in_order_with_state
+t "a failing prestart/createRuntime/createContainer hook fails create, runs poststop, leaves nothing" failing_create_hooks_stop_create
+t "a failing startContainer hook fails start; the container stops, delete runs poststop" failing_start_container_hook_fails_start
+t "failing poststart and poststop hooks only warn" failing_post_hooks_only_warn
+t "--pid-file is written at create" pid_file_at_create
 t "a seccomp rule returns EPERM (and one with an argument filter)" seccomp_errno
 t "a seccomp default errno filter without no_new_privs" seccomp_default_errno_without_nnp
 t "a user namespace maps 0 to 100000" user_namespace_mapping
