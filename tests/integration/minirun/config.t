@@ -300,6 +300,49 @@ cgroup_resources() {
 	mr_leaks "$id"
 }
 
+# linux.resources.network: v1 net_cls/net_prio where a hierarchy of them is mounted (the
+# files read back on the host, at the cgroup the config's cgroupsPath names, with the
+# memory limit beside them in the v1 memory tree); refused, naming the field, on a v1 or
+# hybrid host without one (this project's host: net_cls is not mounted); ignored with a
+# -v line on pure v2 (the VM), as runc and crun do.
+network_resources() {
+	mr_need
+	id=$(mr_id netres)
+	t_defer "mr_cleanup $id"
+	net='"network": {"classID": 1048577, "priorities": [{"name": "lo", "priority": 5}]}'
+	LINUX_EXTRA=",\"cgroupsPath\": \"mrt-$$-netres\", \"resources\": {\"memory\": {\"limit\": 33554432}, $net}" \
+		mr_bundle b '["sleep", "100"]'
+	OUT=$("$MR" -v --root "$MR_STATE" run --detach --bundle b "$id" 2>&1)
+	RC=$?
+	if t_in_vm; then
+		t_eq "$RC" 0 "v2: accepted: $OUT"
+		t_match "$OUT" "linux.resources.network: ignored on this cgroup v2 host" "v2: the -v line"
+		return 0
+	fi
+	if ! grep -q '[ ,]net_cls[ ,]' /proc/self/mounts; then
+		t_ne "$RC" 0 "no net_cls hierarchy: refused"
+		t_match "$OUT" "linux.resources.network.classID needs the cgroup v1 net_cls controller"
+		mr_leaks "$id"
+		# without the network field, the memory limit lands in the v1 memory tree at
+		# cgroupsPath, below our own memory cgroup (the spec's relative path rule)
+		LINUX_EXTRA=",\"cgroupsPath\": \"mrt-$$-netres\", \"resources\": {\"memory\": {\"limit\": 33554432}}" \
+			mr_bundle b '["sleep", "100"]'
+		mr run --detach --bundle b "$id" || t_fail "run without network resources"
+		own=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+		f=/sys/fs/cgroup/memory${own%/}/mrt-$$-netres/memory.limit_in_bytes
+		t_eq "$(cat "$f" 2>&1)" 33554432 "memory.limit_in_bytes at cgroupsPath ($f)"
+		return 0
+	fi
+	t_eq "$RC" 0 "exit: $OUT"
+	for c in net_cls net_prio; do
+		mnt=$(awk -v c="$c" '$3 == "cgroup" && $4 ~ "(^|,)" c "(,|$)" {print $2; exit}' /proc/self/mounts)
+		own=$(sed -n "s/^[0-9]*:[^:]*\\b$c\\b[^:]*://p" /proc/self/cgroup)
+		d=$mnt${own%/}/mrt-$$-netres
+		[ $c = net_cls ] && t_eq "$(cat "$d/net_cls.classid")" 1048577 "net_cls.classid"
+		[ $c = net_prio ] && t_match "$(cat "$d/net_prio.ifpriomap")" "^lo 5\$" "net_prio.ifpriomap"
+	done
+}
+
 cgroup_limit_enforced() {
 	mr_need
 	LINUX_EXTRA=',"resources": {"pids": {"limit": 5}}' \
@@ -444,6 +487,7 @@ t "a seccomp rule returns EPERM (and one with an argument filter)" seccomp_errno
 t "a seccomp default errno filter without no_new_privs" seccomp_default_errno_without_nnp
 t "a user namespace maps 0 to 100000" user_namespace_mapping
 t "linux.resources reach the cgroup (v1 on the host, v2 in the VM)" cgroup_resources
+t "linux.resources.network: v1 net_cls/net_prio, refused without them, ignored on v2" network_resources
 t "pids.max is enforced" cgroup_limit_enforced
 t "update --resources changes a running container's limit" update_resources
 t "linux.resources.devices: a denied device can't be opened, an allowed one can" resources_devices_enforced
