@@ -342,6 +342,9 @@ static int parse_network(struct pctx *pc, const char *key, struct fy_node *n,
 	while ((pair = fy_node_mapping_iterate(n, &it))) {
 		const char *k = fy_node_get_scalar0(fy_node_pair_key(pair));
 		struct fy_node *v = fy_node_pair_value(pair);
+		if (!k) /* `? [a]: x` or `? {a: b}`: a key that is not text (found by fuzz_compose) */
+			return cy_fail(pc, fy_node_pair_key(pair) ? fy_node_pair_key(pair) : n, err,
+				       "a key must be a string");
 		size_t len = cy_push(pc, k);
 		int rc = 0;
 		if (!strcmp(k, "driver"))
@@ -378,6 +381,9 @@ static int parse_volume(struct pctx *pc, const char *key, struct fy_node *n,
 	while ((pair = fy_node_mapping_iterate(n, &it))) {
 		const char *k = fy_node_get_scalar0(fy_node_pair_key(pair));
 		struct fy_node *v = fy_node_pair_value(pair);
+		if (!k) /* `? [a]: x` or `? {a: b}`: a key that is not text (found by fuzz_compose) */
+			return cy_fail(pc, fy_node_pair_key(pair) ? fy_node_pair_key(pair) : n, err,
+				       "a key must be a string");
 		size_t len = cy_push(pc, k);
 		int rc = 0;
 		if (!strcmp(k, "driver"))
