@@ -603,7 +603,7 @@ int compose_parse_file(const struct compose_ctx *ctx, struct compose_file *out, 
 {
 	char *text;
 	if (mr_read_file(ctx->file, &text, NULL, err) < 0) {
-		mr_prefix(err, "open compose file: ");
+		mr_prefix(err, "compose file: ");
 		return -1;
 	}
 	int rc = parse_doc(ctx, text, out, err);
