@@ -290,6 +290,14 @@ void init_main(struct init_ctx *c)
 		perror("minirun: wait for start");
 		_exit(MR_EXIT_RUNTIME);
 	}
+	/* startContainer sees the container as `state` would show it now: "created" (runc's
+	 * init says the same), where createContainer saw "creating" */
+	char *st = strstr(c->state, "\"status\":\"creating\"");
+	if (st) { /* "creat|ing" -> "creat|ed": one byte shorter */
+		st[15] = 'e';
+		st[16] = 'd';
+		memmove(st + 17, st + 18, strlen(st + 18) + 1);
+	}
 	if (hooks_run(s, HOOK_START_CONTAINER, c->state, &err) < 0) {
 		/* runtime.md: the runtime errors and the container stops. `start` reads this
 		 * and fails; exiting is the stop (delete then runs poststop) */

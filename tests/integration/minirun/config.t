@@ -200,7 +200,7 @@ hooks_in_order_with_state() {
 		run_in hooks '["sh", "-c", "echo process >>/hooks/hooks.log"]'
 	t_eq "$RC" 0 "exit: $OUT"
 	# poststart runs once the process was executed: before or after it wrote its line
-	t_eq "$(grep -v '^process$' "$log" | tr '\n' ' ')" 'prestart status":"creating createRuntime status":"creating createContainer status":"creating startContainer status":"creating poststart status":"running poststop status":"stopped '
+	t_eq "$(grep -v '^process$' "$log" | tr '\n' ' ')" 'prestart status":"creating createRuntime status":"creating createContainer status":"creating startContainer status":"created poststart status":"running poststop status":"stopped '
 	t_match "$(tr '\n' ' ' <"$log")" "startContainer .*process .*poststop" "the process ran after startContainer"
 }
 
