@@ -94,7 +94,9 @@ enum {
 	CG_MEMORY = 1 << 3,
 	CG_PIDS = 1 << 4,
 	CG_HUGETLB = 1 << 5,
-	CG_NCONTROLLERS = 6,
+	CG_NET_CLS = 1 << 6,  /* v1 only: v2 has no such controller (nftables/BPF instead) */
+	CG_NET_PRIO = 1 << 7, /* v1 only, the same */
+	CG_NCONTROLLERS = 8,
 	/* every controller the kernel offers, skipping the missing ones without an error
 	 * (what a runtime wants, so that a later `update` can set any limit) */
 	CG_ALL = 1 << 30,
@@ -110,9 +112,16 @@ unsigned cg_controller_bit(const char *name);
 #define CG_UNSET     (-1)      /* leave this limit as the kernel has it */
 #define CG_LIMIT_MAX INT64_MAX /* no limit: "max" on v2, -1 on v1 */
 
-#define CG_MAX_IO_DEV  16
-#define CG_MAX_HUGETLB 8
-#define CG_MAX_UNIFIED 32
+#define CG_MAX_IO_DEV   16
+#define CG_MAX_HUGETLB  8
+#define CG_MAX_UNIFIED  32
+#define CG_MAX_NET_PRIO 16
+
+/* A net_prio.ifpriomap line: the priority of the cgroup's traffic on one interface. */
+struct cg_net_prio {
+	char ifname[16];
+	uint32_t priority;
+};
 
 /* An io.max line for one block device; CG_UNSET leaves a field as it is. */
 struct cg_io_limit {
@@ -158,6 +167,9 @@ struct cg_resources {
 	struct cg_io_limit io[CG_MAX_IO_DEV];
 	int n_hugetlb;
 	struct cg_hugetlb_limit hugetlb[CG_MAX_HUGETLB];
+	int64_t net_classid; /* v1 net_cls.classid (0xAAAABBBB: tc handle AAAA:BBBB); v2: none */
+	int n_net_prio;      /* v1 net_prio.ifpriomap, one line each; v2: none */
+	struct cg_net_prio net_prio[CG_MAX_NET_PRIO];
 	int n_unified; /* raw writes, done last, in order */
 	struct cg_kv unified[CG_MAX_UNIFIED];
 };

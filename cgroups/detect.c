@@ -48,8 +48,10 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } controllers[] = {
-	{"cpu", CG_CPU},   {"cpuset", CG_CPUSET},   {"io", CG_IO},       {"memory", CG_MEMORY},
-	{"pids", CG_PIDS}, {"hugetlb", CG_HUGETLB}, {"cpuacct", CG_CPU}, {"blkio", CG_IO},
+	{"cpu", CG_CPU},           {"cpuset", CG_CPUSET}, {"io", CG_IO},
+	{"memory", CG_MEMORY},     {"pids", CG_PIDS},     {"hugetlb", CG_HUGETLB},
+	{"cpuacct", CG_CPU},       {"blkio", CG_IO},      {"net_cls", CG_NET_CLS},
+	{"net_prio", CG_NET_PRIO},
 };
 #define N_CONTROLLERS (sizeof(controllers) / sizeof(controllers[0]))
 

@@ -34,6 +34,7 @@ void cg_resources_init(struct cg_resources *res)
 	res->pids_max = CG_UNSET;
 	res->cpu_quota = res->cpu_period = res->cpu_weight = res->cpu_shares = CG_UNSET;
 	res->io_weight = CG_UNSET;
+	res->net_classid = CG_UNSET;
 }
 
 unsigned cg_resources_controllers(const struct cg_resources *res)
@@ -54,6 +55,10 @@ unsigned cg_resources_controllers(const struct cg_resources *res)
 		bits |= CG_IO;
 	if (res->n_hugetlb)
 		bits |= CG_HUGETLB;
+	if (res->net_classid != CG_UNSET)
+		bits |= CG_NET_CLS;
+	if (res->n_net_prio)
+		bits |= CG_NET_PRIO;
 	for (int i = 0; i < res->n_unified; i++) {
 		char ctl[64];
 		snprintf(ctl, sizeof(ctl), "%.*s", (int)strcspn(res->unified[i].key, "."),
@@ -219,8 +224,36 @@ static int cpuset_error(const struct cg *cg, const char *cpus, struct mr_err *er
 			cpus, cg_path(cg), may ? "it may use " : "see nproc", may ? may : "");
 }
 
+/* net_cls.classid and net_prio.ifpriomap: v1 files only (cgroup v2 has neither
+ * controller); a cgroup made without the hierarchy has no node for them, and says so. */
+static int apply_net(struct cg *cg, const struct cg_resources *res, struct mr_err *err)
+{
+	char buf[64];
+	struct cg_node *cls = cg_node_for(cg, CG_NET_CLS), *prio = cg_node_for(cg, CG_NET_PRIO);
+	if ((res->net_classid != CG_UNSET && (!cls || cls->v2)) ||
+	    (res->n_net_prio && (!prio || prio->v2)))
+		return cg_failx(err, ENOENT,
+				"cgroup '%s' has no %s hierarchy: net_cls and net_prio are cgroup "
+				"v1 controllers, and none is mounted for this cgroup",
+				cg->path, res->net_classid != CG_UNSET ? "net_cls" : "net_prio");
+	if (res->net_classid != CG_UNSET) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)res->net_classid);
+		if (cg_node_write(cls, "net_cls.classid", buf, err) < 0)
+			return -1;
+	}
+	for (int i = 0; i < res->n_net_prio; i++) {
+		snprintf(buf, sizeof(buf), "%s %u", res->net_prio[i].ifname,
+			 res->net_prio[i].priority);
+		if (cg_node_write(prio, "net_prio.ifpriomap", buf, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int cg_apply(struct cg *cg, const struct cg_resources *res, struct mr_err *err)
 {
+	if ((res->net_classid != CG_UNSET || res->n_net_prio) && apply_net(cg, res, err) < 0)
+		return -1;
 	struct cg_node *mem = cg_node_for(cg, CG_MEMORY);
 	char key[64];
 

@@ -502,34 +502,52 @@ const char *shlex_list_get(void *ctx, const char *name)
 
 int shlex_glob_match(const char *pat, const char *s, size_t len)
 {
-	const char *end = s + len;
-	for (; *pat; pat++) {
-		switch (*pat) {
-		case '*':
-			for (const char *t = end; t >= s; t--) {
-				int m = shlex_glob_match(pat + 1, t, end - t);
-				if (m != 0)
-					return m;
-			}
-			return 0;
-		case '?':
-			if (s == end)
-				return 0;
-			s++;
-			break;
-		case '\\':
+	/* The pattern as tokens first: a literal byte, '?' (any one) or '*' (any run), runs of
+	 * '*' as one. An escape BuildKit refuses is an error wherever it stands, as its regexp
+	 * compile is. */
+	size_t plen = strlen(pat), n = 0;
+	short *tok = malloc((plen + 1) * sizeof(*tok));
+	if (!tok)
+		return -1;
+	enum { ANY = -1, STAR = -2 };
+	for (const char *p = pat; *p; p++) {
+		if (*p == '\\') {
 			/* \} and \/ were escapes for ${...} itself: the backslash is not pattern */
-			if (pat[1] == '}' || pat[1] == '/')
-				break;
-			if (pat[1] != '*' && pat[1] != '?' && pat[1] != '\\')
+			if (p[1] == '}' || p[1] == '/')
+				continue;
+			if (p[1] != '*' && p[1] != '?' && p[1] != '\\') {
+				free(tok);
 				return -1;
-			pat++;
-			/* fall through */
-		default:
-			if (s == end || *s != *pat)
-				return 0;
-			s++;
+			}
+			tok[n++] = (unsigned char)*++p;
+		} else if (*p == '*') {
+			if (!n || tok[n - 1] != STAR)
+				tok[n++] = STAR;
+		} else {
+			tok[n++] = *p == '?' ? ANY : (unsigned char)*p;
 		}
 	}
-	return s == end;
+	/* Greedy match with one backtrack point (the last '*'): O(len * n), where trying every
+	 * split at every '*' recursively was exponential (found by fuzz_dockerfile: a pattern of
+	 * many stars ran for minutes). */
+	size_t t = 0, i = 0, star = (size_t)-1, mark = 0;
+	while (i < len) {
+		if (t < n && tok[t] == STAR) {
+			star = t++;
+			mark = i;
+		} else if (t < n && (tok[t] == ANY || tok[t] == (unsigned char)s[i])) {
+			t++;
+			i++;
+		} else if (star != (size_t)-1) {
+			t = star + 1;
+			i = ++mark;
+		} else {
+			free(tok);
+			return 0;
+		}
+	}
+	while (t < n && tok[t] == STAR)
+		t++;
+	free(tok);
+	return t == n;
 }

@@ -16,6 +16,7 @@
  * See: https://docs.docker.com/reference/compose-file/ ; libfyaml's libfyaml.h.
  */
 #include "minirun/compose/parse.h"
+#include "lib/file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -341,6 +342,9 @@ static int parse_network(struct pctx *pc, const char *key, struct fy_node *n,
 	while ((pair = fy_node_mapping_iterate(n, &it))) {
 		const char *k = fy_node_get_scalar0(fy_node_pair_key(pair));
 		struct fy_node *v = fy_node_pair_value(pair);
+		if (!k) /* `? [a]: x` or `? {a: b}`: a key that is not text (found by fuzz_compose) */
+			return cy_fail(pc, fy_node_pair_key(pair) ? fy_node_pair_key(pair) : n, err,
+				       "a key must be a string");
 		size_t len = cy_push(pc, k);
 		int rc = 0;
 		if (!strcmp(k, "driver"))
@@ -377,6 +381,9 @@ static int parse_volume(struct pctx *pc, const char *key, struct fy_node *n,
 	while ((pair = fy_node_mapping_iterate(n, &it))) {
 		const char *k = fy_node_get_scalar0(fy_node_pair_key(pair));
 		struct fy_node *v = fy_node_pair_value(pair);
+		if (!k) /* `? [a]: x` or `? {a: b}`: a key that is not text (found by fuzz_compose) */
+			return cy_fail(pc, fy_node_pair_key(pair) ? fy_node_pair_key(pair) : n, err,
+				       "a key must be a string");
 		size_t len = cy_push(pc, k);
 		int rc = 0;
 		if (!strcmp(k, "driver"))
@@ -529,9 +536,47 @@ static int yaml_fail(const char *file, struct fy_diag *diag, struct mr_err *err)
 		       e->msg);
 }
 
+/* Where TEXT first breaks UTF-8 (line and column, 1-based), or 0 when it is all UTF-8. YAML
+ * is UTF-8 text (docker compose's parser refuses other bytes too), and libfyaml 0.7 loops
+ * forever on a bad byte in a %directive line (found by fuzz_compose): it never sees one. */
+static int bad_utf8(const char *text, int *line, int *col)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	*line = 1;
+	*col = 1;
+	while (*s) {
+		size_t n = *s < 0x80                  ? 1
+			   : *s >= 0xc2 && *s <= 0xdf ? 2
+			   : *s >= 0xe0 && *s <= 0xef ? 3
+			   : *s >= 0xf0 && *s <= 0xf4 ? 4
+						      : 0;
+		if (!n)
+			return 1;
+		for (size_t i = 1; i < n; i++)
+			if ((s[i] & 0xc0) != 0x80)
+				return 1;
+		/* overlong 3- and 4-byte forms, surrogates, above U+10FFFF */
+		if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+		    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+			return 1;
+		if (*s == '\n') {
+			(*line)++;
+			*col = 0;
+		}
+		(*col)++;
+		s += n;
+	}
+	return 0;
+}
+
 static int parse_doc(const struct compose_ctx *ctx, const char *text, struct compose_file *out,
 		     struct mr_err *err)
 {
+	int line, col;
+	if (bad_utf8(text, &line, &col))
+		return mr_fail(err, 0,
+			       "%s:%d:%d: invalid YAML: not UTF-8 text (save the file as UTF-8)",
+			       ctx->file, line, col);
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
@@ -543,8 +588,7 @@ static int parse_doc(const struct compose_ctx *ctx, const char *text, struct com
 		.flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT | FYPCF_DEFAULT_VERSION_1_2,
 		.diag = diag,
 	};
-	struct fy_document *doc = text ? fy_document_build_from_string(&cfg, text, FY_NT)
-				       : fy_document_build_from_file(&cfg, ctx->file);
+	struct fy_document *doc = fy_document_build_from_string(&cfg, text, FY_NT);
 	int rc;
 	if (!doc) /* no document and no error: a file of nothing but comments */
 		rc = yaml_fail(ctx->file, diag, err) < 0 ? -1 : parse_root(ctx, NULL, out, err);
@@ -557,11 +601,14 @@ static int parse_doc(const struct compose_ctx *ctx, const char *text, struct com
 
 int compose_parse_file(const struct compose_ctx *ctx, struct compose_file *out, struct mr_err *err)
 {
-	FILE *f = fopen(ctx->file, "r");
-	if (!f)
-		return mr_fail(err, errno, "open compose file %s", ctx->file);
-	fclose(f);
-	return parse_doc(ctx, NULL, out, err);
+	char *text;
+	if (mr_read_file(ctx->file, &text, NULL, err) < 0) {
+		mr_prefix(err, "compose file: ");
+		return -1;
+	}
+	int rc = parse_doc(ctx, text, out, err);
+	free(text);
+	return rc;
 }
 
 int compose_parse_text(const struct compose_ctx *ctx, const char *text, struct compose_file *out,

@@ -75,8 +75,16 @@ static int port_short(struct pctx *pc, struct fy_node *n, const char *spec,
 	} else {
 		target = s;
 	}
+	/* an IPv6 address is written in brackets: a bare one with ':' is a bad split
+	 * ("1.2.3.4:80-81::90" used to give host_ip "1.2.3.4:80-81") */
+	if (ip && ip == s && strchr(ip, ':'))
+		return cy_fail(pc, n, err,
+			       "invalid host IP \"%s\" in port \"%s\" (write IPv6 as [::1])", ip,
+			       spec);
 	unsigned tlo, thi, plo = 0, phi = 0;
-	if (!port_range(target, &tlo, &thi) || (pub && *pub && !port_range(pub, &plo, &phi)))
+	/* target 0 is no port (the long syntax refuses it too: found by fuzz_compose) */
+	if (!port_range(target, &tlo, &thi) || tlo == 0 ||
+	    (pub && *pub && !port_range(pub, &plo, &phi)))
 		return cy_fail(pc, n, err,
 			       "invalid port \"%s\" (HOST_IP:PUBLISHED:TARGET/PROTOCOL)", spec);
 	if (proto && strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp"))
@@ -133,6 +141,12 @@ static int port_long(struct pctx *pc, struct fy_node *n, struct compose_ports *o
 	}
 	if (target < 1 || target > 65535)
 		return cy_fail(pc, n, err, "needs a target port (1-65535)");
+	/* `protocol: null` is the key left out: the default, as the short syntax's (else
+	 * `config` would print no protocol, which loads back as tcp: found by fuzz_compose) */
+	if (!p.protocol)
+		p.protocol = "tcp";
+	if (!p.mode)
+		p.mode = "ingress";
 	unsigned lo, hi;
 	if (p.published && !port_range(p.published, &lo, &hi))
 		return cy_fail(pc, n, err, "published \"%s\" is not a port or a range",

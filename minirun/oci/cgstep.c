@@ -19,7 +19,9 @@
  * defaults (see cgstep_create for why). `update` with a "devices" array replaces the
  * policy: the same three parts, with update's rules in the middle.
  *
- * Not enforced: network/rdma: accepted, said under -v.
+ * linux.resources.network: the v1 net_cls and net_prio controllers where they are
+ * mounted (refused on a v1/hybrid host without them), ignored under -v on pure v2 (see
+ * network()). Not enforced: rdma: accepted, said under -v.
  *
  * See: cgroups/cgroup.h; runtime-spec config-linux.md "Control groups".
  */
@@ -204,6 +206,72 @@ static int io_list(const struct spec *s, json_t *blk, const char *key, struct cg
 	return 0;
 }
 
+/*
+ * linux.resources.network: classID -> net_cls.classid, priorities -> net_prio.ifpriomap.
+ * Both controllers exist in cgroup v1 only. On a pure v2 host the field is ignored, said
+ * under -v, as runc and crun do (v2 has no such files; nftables' "socket cgroupv2" match
+ * classifies by path instead). On a v1 or hybrid host a hierarchy must be mounted for
+ * each: without one the field is refused (runc: "cannot set net_cls limit"), rather
+ * than a container running untagged that was meant to be tagged.
+ */
+static int network(const struct spec *s, json_t *n, struct cg_resources *res, struct mr_err *err)
+{
+	const char *p = "linux.resources.network";
+	json_t *prios = n ? json_object_get(n, "priorities") : NULL, *e;
+	int64_t classid;
+	if (!n || json_is_null(n))
+		return 0;
+	if (!json_is_object(n))
+		return bad(s, err, p, "must be an object {classID, priorities}");
+	if (num(s, n, p, "classID", &classid, err) < 0)
+		return -1;
+	if (classid != CG_UNSET && (classid < 0 || classid > UINT32_MAX))
+		return bad(s, err, "linux.resources.network.classID",
+			   "must be a 32-bit class id (0xAAAABBBB, tc's AAAA:BBBB)");
+	if (prios && !json_is_array(prios))
+		return bad(s, err, "linux.resources.network.priorities",
+			   "must be a list of {name, priority}");
+	const struct cg_system *sys = host();
+	if (sys && sys->mode == CG_UNIFIED) {
+		mr_say("%s: ignored on this cgroup v2 host (net_cls and net_prio are v1 "
+		       "controllers), as runc and crun do",
+		       p);
+		return 0;
+	}
+	if (classid != CG_UNSET && !(sys && cg_v1_hier(sys, "net_cls")))
+		return bad(s, err, "linux.resources.network.classID",
+			   "needs the cgroup v1 net_cls controller, and no hierarchy of it is "
+			   "mounted on this host (grep net_cls /proc/self/mounts): mount one, or "
+			   "leave classID out");
+	if (json_array_size(prios) && !(sys && cg_v1_hier(sys, "net_prio")))
+		return bad(s, err, "linux.resources.network.priorities",
+			   "needs the cgroup v1 net_prio controller, and no hierarchy of it is "
+			   "mounted on this host (grep net_prio /proc/self/mounts): mount one, or "
+			   "leave priorities out");
+	res->net_classid = classid;
+	size_t i;
+	json_array_foreach(prios, i, e)
+	{
+		char q[96];
+		int64_t prio;
+		snprintf(q, sizeof(q), "%s.priorities[%zu]", p, i);
+		json_t *name = json_object_get(e, "name");
+		if (num(s, e, q, "priority", &prio, err) < 0)
+			return -1;
+		if (!json_is_string(name) || !*json_string_value(name) ||
+		    strlen(json_string_value(name)) >= sizeof(res->net_prio[0].ifname) ||
+		    strpbrk(json_string_value(name), " /\n") || prio < 0 || prio > UINT32_MAX)
+			return bad(s, err, q,
+				   "needs an interface name and a priority (0-4294967295)");
+		if (res->n_net_prio == CG_MAX_NET_PRIO)
+			return bad(s, err, q, "is one interface too many");
+		struct cg_net_prio *np = &res->net_prio[res->n_net_prio++];
+		snprintf(np->ifname, sizeof(np->ifname), "%s", json_string_value(name));
+		np->priority = (uint32_t)prio;
+	}
+	return 0;
+}
+
 /* linux.resources (R) -> RES. S (may be NULL) gives error positions. */
 static int resources(const struct spec *s, json_t *r, struct cg_resources *res, struct mr_err *err)
 {
@@ -285,8 +353,10 @@ static int resources(const struct spec *s, json_t *r, struct cg_resources *res, 
 		snprintf(res->unified[res->n_unified].key, 64, "%s", key);
 		snprintf(res->unified[res->n_unified++].value, 256, "%s", json_string_value(h));
 	}
-	if (json_object_get(r, "network") || json_object_get(r, "rdma"))
-		mr_say("linux.resources.network/rdma: not enforced by minirun");
+	if (network(s, json_object_get(r, "network"), res, err) < 0)
+		return -1;
+	if (json_object_get(r, "rdma"))
+		mr_say("linux.resources.rdma: not enforced by minirun");
 	return 0;
 }
 

@@ -201,10 +201,13 @@ static int before_pivot(struct init_ctx *c, struct mr_err *err)
 {
 	const struct spec *s = c->s;
 	struct sync_msg m;
-	int rootfd = mnt_prepare_root(s, err);
-	if (rootfd < 0)
+	/* without a mount namespace nothing is mounted (runtime.c's check_spec refused every
+	 * field that needs a mount): the caller's table stays as it is */
+	bool mntns = spec_ns(s, CLONE_NEWNS) != NULL;
+	int rootfd = mntns ? mnt_prepare_root(s, err) : -1;
+	if (mntns && rootfd < 0)
 		return -1;
-	if (mnt_config_mounts(s, rootfd, err) < 0 || dev_setup(s, rootfd, err) < 0)
+	if (mntns && (mnt_config_mounts(s, rootfd, err) < 0 || dev_setup(s, rootfd, err) < 0))
 		return -1;
 	/* a session and process group of its own, with a terminal or without, as runc's init
 	 * (its nsexec calls setsid for every container process): /proc/1/stat shows pgid 1 and
@@ -221,9 +224,10 @@ static int before_pivot(struct init_ctx *c, struct mr_err *err)
 		return mr_fail(err, errno, "setdomainname('%s')", s->domainname);
 	/* sysctl and the oom score go through /proc before the read-only /proc/sys is made */
 	if (proc_sysctl(s, err) < 0 || proc_oom_score(&s->proc, err) < 0 ||
-	    mnt_mask_paths(s, rootfd, err) < 0)
+	    (mntns && mnt_mask_paths(s, rootfd, err) < 0))
 		return -1;
-	close(rootfd);
+	if (rootfd >= 0)
+		close(rootfd);
 	/* the namespaces and mounts exist: the runtime's createRuntime hooks run now, then
 	 * ours (createContainer), both before pivot_root as the spec orders */
 	sync_send(c->sync, SYNC_HOOKS, 0, NULL);
@@ -286,8 +290,21 @@ void init_main(struct init_ctx *c)
 		perror("minirun: wait for start");
 		_exit(MR_EXIT_RUNTIME);
 	}
-	if (hooks_run(s, HOOK_START_CONTAINER, c->state, &err) < 0)
-		goto die;
+	/* startContainer sees the container as `state` would show it now: "created" (runc's
+	 * init says the same), where createContainer saw "creating" */
+	char *st = strstr(c->state, "\"status\":\"creating\"");
+	if (st) { /* "creat|ing" -> "creat|ed": one byte shorter */
+		st[15] = 'e';
+		st[16] = 'd';
+		memmove(st + 17, st + 18, strlen(st + 18) + 1);
+	}
+	if (hooks_run(s, HOOK_START_CONTAINER, c->state, &err) < 0) {
+		/* runtime.md: the runtime errors and the container stops. `start` reads this
+		 * and fails; exiting is the stop (delete then runs poststop) */
+		if (write(c->start_err, err.msg, strlen(err.msg)) < 0)
+			fprintf(stderr, "minirun: %s\n", err.msg);
+		_exit(MR_EXIT_RUNTIME);
+	}
 	/* without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we have it */
 	if (!p->no_new_privs && seccomp_install(c->seccomp, &err) < 0)
 		goto die;

@@ -13,11 +13,13 @@
 struct init_ctx {
 	const struct spec *s;
 	const struct ctr_create_opts *o;
-	int sync;    /* our end of the socketpair with the create process */
-	int fifo;    /* exec.fifo, opened O_RDONLY|O_NONBLOCK: start writes a byte */
-	int lock;    /* the create's state lock: closed first, or start would wait
+	int sync;      /* our end of the socketpair with the create process */
+	int fifo;      /* exec.fifo, opened O_RDONLY|O_NONBLOCK: start writes a byte */
+	int start_err; /* start.fifo, opened O_RDWR|O_CLOEXEC: a failing startContainer hook
+			  writes its error there for `start`; execve closes it (EOF: ran) */
+	int lock;      /* the create's state lock: closed first, or start would wait
 			on it forever (flock belongs to the open file, shared by fork) */
-	int console; /* where the pty master goes (console socket or run's pair), or -1 */
+	int console;   /* where the pty master goes (console socket or run's pair), or -1 */
 	int ns_fds[SPEC_MAX_NS];      /* fds of the namespaces joined by path (spec order), or -1 */
 	struct seccomp_prog *seccomp; /* prepared (BPF) before the fork */
 	bool direct;                  /* cloned into its new namespaces already (see ctr_create) */

@@ -23,6 +23,7 @@
 #include "lib/printable.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
@@ -512,6 +513,16 @@ int mnt_pivot(const struct spec *s, bool no_pivot, struct mr_err *err)
 {
 	if (chdir(s->rootfs) < 0)
 		return mr_fail(err, errno, "chdir '%s'", s->rootfs);
+	if (!spec_ns(s, CLONE_NEWNS)) {
+		/* the caller's mount table: pivot_root would swap its root for everyone in it,
+		 * so this process alone changes its root, as runc does without a namespace */
+		mr_say("chroot(\"%s\"): no mount namespace, no pivot_root", s->rootfs);
+		if (chroot(".") < 0)
+			return mr_fail(err, errno, "chroot into '%s'", s->rootfs);
+		if (chdir("/") < 0)
+			return mr_fail(err, errno, "chdir /");
+		return 0;
+	}
 	if (no_pivot) {
 		if (mount(s->rootfs, "/", NULL, MS_MOVE, NULL) < 0)
 			return mr_fail(err, errno, "move rootfs onto /");

@@ -9,7 +9,10 @@
  *
  * "Wait for start" is a FIFO, as runc's exec.fifo: the init holds its read end and polls
  * it; `start` opens the write end without blocking (ENXIO tells it the init is gone) and
- * writes one byte, then removes the FIFO: its absence is what "running" means.
+ * writes one byte, then removes the FIFO: its absence is what "running" means. A second
+ * FIFO, start.fifo, carries the answer back: the init holds it open (close-on-exec) and
+ * writes there why a startContainer hook failed; `start` reads it to its end, which comes
+ * when the init has executed process.args or died, so `start` fails when the hook did.
  *
  * See: runtime-spec runtime.md "Lifecycle"; mkfifo(3), fifo(7); pidfd_open(2),
  *      pidfd_send_signal(2).
@@ -42,6 +45,8 @@ struct made {
 	char *cgroup;
 	pid_t child, init;
 	int lock;
+	bool hooks_began; /* the prestart hooks were reached: a failure from here on runs
+			     the poststop hooks once the container is destroyed */
 };
 
 static void undo(struct made *m)
@@ -88,9 +93,29 @@ static int open_ns_paths(const struct spec *s, int *fds, struct mr_err *err)
 /* The config checks that need more than one field, before anything is made. */
 static int check_spec(const struct spec *s, const struct ctr_create_opts *o, struct mr_err *err)
 {
-	if (!spec_ns(s, CLONE_NEWNS))
-		return spec_bad(s, err, "linux.namespaces",
-				"needs a mount namespace (type \"mount\")");
+	/* No mount namespace: the spec lets the container share the caller's mount table. Then
+	 * nothing is mounted at all (a mount would land in the caller's table, and stay there
+	 * after the container): the root is entered by chroot, and every field that needs a
+	 * mount is refused rather than applied to the caller's mounts. runc refuses maskedPaths
+	 * and readonlyPaths the same way; it would make the other mounts in the caller's table,
+	 * which minirun does not. */
+	if (!spec_ns(s, CLONE_NEWNS)) {
+		const char *field = s->nmounts         ? "mounts"
+				    : s->nmasked       ? "linux.maskedPaths"
+				    : s->nreadonly     ? "linux.readonlyPaths"
+				    : s->ndevices      ? "linux.devices"
+				    : s->root_ro       ? "root.readonly"
+				    : s->proc.terminal ? "process.terminal"
+				    : o->no_pivot      ? "--no-pivot"
+						       : NULL;
+		if (field)
+			return spec_bad(s, err, "linux.namespaces",
+					"no \"mount\" namespace, so %s can't be applied: it "
+					"would change the caller's mounts; add {\"type\": "
+					"\"mount\"} or leave %s out",
+					field, field);
+		mr_say("no mount namespace: no mounts, the root entered by chroot");
+	}
 	if (s->proc.terminal && !o->console_socket && o->console_fd < 0)
 		return mr_fail(err, 0,
 			       "process.terminal is true: give --console-socket, or set it "
@@ -167,6 +192,7 @@ static int drive_child(const struct spec *s, struct made *m, int sock, bool dire
 	snprintf(st->status, sizeof(st->status), "creating");
 	if (sync_expect(sock, SYNC_HOOKS, &msg, err) < 0)
 		return -1;
+	m->hooks_began = true;
 	_cleanup_free_ char *text = state_text(st);
 	if (hooks_run(s, HOOK_PRESTART, text, err) < 0 ||
 	    hooks_run(s, HOOK_CREATE_RUNTIME, text, err) < 0) {
@@ -181,7 +207,8 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 {
 	char path[4096], now[64];
 	struct made m = {.root = root, .id = o->id, .lock = -1};
-	struct init_ctx c = {.fifo = -1, .lock = -1, .console = -1, .sync = -1, .o = o};
+	struct init_ctx c = {
+		.fifo = -1, .start_err = -1, .lock = -1, .console = -1, .sync = -1, .o = o};
 	struct ctr_state st = {0};
 	struct seccomp_prog *filter = NULL;
 	int sv[2] = {-1, -1}, rc = -1;
@@ -207,6 +234,12 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	state_path(path, sizeof(path), root, o->id, "exec.fifo");
 	if (mkfifo(path, 0600) < 0 ||
 	    (c.fifo = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		mr_fail(err, errno, "make '%s'", path);
+		goto out;
+	}
+	/* O_RDWR: a FIFO open for both never blocks, and keeps it open for start's reader */
+	state_path(path, sizeof(path), root, o->id, "start.fifo");
+	if (mkfifo(path, 0600) < 0 || (c.start_err = open(path, O_RDWR | O_CLOEXEC)) < 0) {
 		mr_fail(err, errno, "make '%s'", path);
 		goto out;
 	}
@@ -278,11 +311,25 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	rc = 0;
 out:
 	undo(&m);
+	/* runtime.md "Lifecycle": a failing prestart, createRuntime or createContainer hook
+	 * stops the container and the lifecycle goes on at its destruction, then the poststop
+	 * hooks (whose failures only warn). runc does the same for any create that fails once
+	 * the container's process exists. */
+	if (rc < 0 && m.hooks_began && s->hooks[HOOK_POSTSTOP].n) {
+		struct mr_err herr = {0};
+		snprintf(st.status, sizeof(st.status), "stopped");
+		st.cgroup = NULL; /* undo freed it, with the cgroup */
+		_cleanup_free_ char *text = state_text(&st);
+		if (hooks_run(s, HOOK_POSTSTOP, text, &herr) < 0)
+			mr_warn("%s", herr.msg);
+	}
 	for (int i = 0; i < 2; i++)
 		if (sv[i] >= 0)
 			close(sv[i]);
 	if (c.fifo >= 0)
 		close(c.fifo);
+	if (c.start_err >= 0)
+		close(c.start_err);
 	if (c.console >= 0 && c.console != o->console_fd)
 		close(c.console);
 	for (size_t i = 0; i < SPEC_MAX_NS; i++)
@@ -314,11 +361,37 @@ static bool needs_hook(const struct ctr_state *st, int kind)
 	return !(st->hooks & STATE_HOOKS_KNOWN) || (st->hooks & (1u << kind));
 }
 
+/* Read start.fifo to its end: the init's error when a startContainer hook failed (the
+ * init then exits: the container is stopped), nothing when it executed process.args. */
+static int read_answer(int fd, struct mr_err *err)
+{
+	char msg[sizeof(err->msg)];
+	size_t len = 0;
+	struct pollfd p = {fd, POLLIN, 0};
+	for (;;) {
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return mr_fail(err, errno, "wait for the init's answer");
+		}
+		ssize_t n = read(fd, msg + len, sizeof(msg) - 1 - len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0 || (len += (size_t)n) == sizeof(msg) - 1)
+			break;
+	}
+	if (!len)
+		return 0;
+	msg[len] = '\0';
+	return mr_fail(err, 0, "%s", msg);
+}
+
 int ctr_start(const char *root, const char *id, struct mr_err *err)
 {
 	char path[4096];
 	struct ctr_state st;
 	_cleanup_close_ int lock = -1;
+	_cleanup_close_ int answer = -1;
 	int rc = -1;
 	if (load_locked(root, id, &st, &lock, err) < 0)
 		return -1;
@@ -339,6 +412,11 @@ int ctr_start(const char *root, const char *id, struct mr_err *err)
 			mr_fail(err, errno, "open '%s'", path);
 		goto out;
 	}
+	/* the init's answer: opened before the byte goes (a state from before start.fifo
+	 * has none, and gets no answer) */
+	state_path(path, sizeof(path), root, id, "start.fifo");
+	answer = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	state_path(path, sizeof(path), root, id, "exec.fifo");
 	mr_say("write a byte to exec.fifo: the init executes process.args");
 	ssize_t n = write(fd, "0", 1);
 	close(fd);
@@ -346,6 +424,10 @@ int ctr_start(const char *root, const char *id, struct mr_err *err)
 		mr_fail(err, errno, "write '%s'", path);
 		goto out;
 	}
+	unlink(path);
+	if (answer >= 0 && read_answer(answer, err) < 0)
+		goto out;
+	state_path(path, sizeof(path), root, id, "start.fifo");
 	unlink(path);
 	rc = 0;
 	/* poststart hooks: a failure is a warning, the container runs on (runtime-spec).

@@ -173,6 +173,16 @@ static void glob_patterns(void)
 	CU_ASSERT_EQUAL(shlex_glob_match("a\\*", "a*", 2), 1);
 	CU_ASSERT_EQUAL(shlex_glob_match("a\\*", "ab", 2), 0);
 	CU_ASSERT_EQUAL(shlex_glob_match("\\q", "q", 1), -1); /* BuildKit: invalid escape */
+	CU_ASSERT_EQUAL(shlex_glob_match("*\\}", "a}", 2), 1);
+	CU_ASSERT_EQUAL(shlex_glob_match("*b*b*", "abcb", 4), 1);
+	CU_ASSERT_EQUAL(shlex_glob_match("", "", 0), 1);
+	CU_ASSERT_EQUAL(shlex_glob_match("**", "", 0), 1);
+	/* many stars against a long text that does not match: linear, not exponential (this
+	 * ran for minutes before; tests/fuzz/crashes/dockerfile/timeout-0e80dd...) */
+	char text[4001];
+	memset(text, 'a', 4000);
+	text[4000] = '\0';
+	CU_ASSERT_EQUAL(shlex_glob_match("*a*a*a*a*a*a*a*a*a*a*a*a*b", text, 4000), 0);
 }
 
 static CU_TestInfo tests[] = {

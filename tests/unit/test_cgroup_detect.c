@@ -154,6 +154,31 @@ static void controller_names_and_bits_match(void)
 	CU_ASSERT_PTR_NULL(cg_controller_name(CG_ALL));
 }
 
+/* net_cls and net_prio: v1 controllers (comounted as on most v1 hosts), with a bit each */
+static void net_cls_and_net_prio_are_v1_controllers(void)
+{
+	struct cg_system sys;
+	const char *m = "cgroup /sys/fs/cgroup/net_cls,net_prio cgroup rw,net_cls,net_prio 0 0\n"
+			"cgroup /sys/fs/cgroup/memory cgroup rw,memory 0 0\n";
+	const char *c = "3:net_cls,net_prio:/\n2:memory:/a\n";
+	CU_ASSERT_EQUAL_FATAL(cg_detect_text(m, c, &sys, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(cg_v1_hier(&sys, "net_cls"));
+	CU_ASSERT_PTR_NOT_NULL(cg_v1_hier(&sys, "net_prio"));
+	CU_ASSERT_EQUAL(cg_v1_bits("net_cls,net_prio"), CG_NET_CLS | CG_NET_PRIO);
+	CU_ASSERT_EQUAL(cg_controller_bit("net_cls"), CG_NET_CLS);
+	CU_ASSERT_STRING_EQUAL(cg_controller_name(CG_NET_PRIO), "net_prio");
+	struct cg_resources res;
+	cg_resources_init(&res);
+	CU_ASSERT_EQUAL(cg_resources_controllers(&res), 0);
+	res.net_classid = 0x100001;
+	CU_ASSERT_EQUAL(cg_resources_controllers(&res), CG_NET_CLS);
+	res.n_net_prio = 1;
+	CU_ASSERT_EQUAL(cg_resources_controllers(&res), CG_NET_CLS | CG_NET_PRIO);
+	/* this host's hierarchy list (hybrid, no net_cls mounted) has neither */
+	CU_ASSERT_EQUAL_FATAL(cg_detect_text(hybrid_mounts, hybrid_cgroup, &sys, NULL), 0);
+	CU_ASSERT_PTR_NULL(cg_v1_hier(&sys, "net_cls"));
+}
+
 static CU_TestInfo tests[] = {
 	{"v1 controllers plus an empty cgroup2 mount is hybrid", hybrid_host_is_hybrid},
 	{"cgroup2 alone is unified, own cgroup from 0::", pure_v2_is_unified},
@@ -167,6 +192,8 @@ static CU_TestInfo tests[] = {
 	{"filesystem paths map to their hierarchy; /tmp is outside",
 	 filesystem_paths_map_to_their_hierarchy},
 	{"controller names and bits match", controller_names_and_bits_match},
+	{"net_cls and net_prio are v1 controllers with bits of their own",
+	 net_cls_and_net_prio_are_v1_controllers},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("cgroup detection", tests)

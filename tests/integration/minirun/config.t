@@ -150,22 +150,112 @@ devices_nodes() {
 	t_match "$OUT" "^ok\$"
 }
 
+# A config with no mount namespace (the spec allows it): the container shares the caller's
+# mount table, so nothing may be mounted in it and its root is entered by chroot. The run
+# happens inside a mount namespace of the test's own, so that the mountinfo compared before
+# and after is not changed by anything else on the machine meanwhile.
+no_mount_namespace() {
+	mr_need
+	t_need unshare
+	id=$(mr_id nomnt)
+	t_defer "mr_cleanup $id"
+	mr_rootfs
+	mkdir -p b
+	cat >b/config.json <<EOF
+{
+	"ociVersion": "1.0.2",
+	"process": {"user": {"uid": 0, "gid": 0}, "cwd": "/",
+		"args": ["sh", "-c", "test -x /bin/busybox && echo in-rootfs; echo \$\$"],
+		"env": ["PATH=/bin:/usr/bin"]},
+	"root": {"path": "$ROOTFS"},
+	"hostname": "nomnt",
+	"mounts": [],
+	"linux": {"namespaces": [{"type": "pid"}, {"type": "uts"}, {"type": "ipc"}, {"type": "network"}]}
+}
+EOF
+	OUT=$(unshare -m --propagation private sh -c '
+		cat /proc/self/mountinfo >"$1/before"
+		"$2" --root "$3" run --bundle b "$4" 2>&1 || echo "rc=$?"
+		cat /proc/self/mountinfo >"$1/after"' sh "$T_DIR" "$MR" "$MR_STATE" "$id")
+	t_eq "$OUT" "in-rootfs
+1" "the process ran chrooted in the rootfs, pid 1 of its namespace"
+	t_eq "$(diff "$T_DIR/before" "$T_DIR/after")" "" "the caller's mountinfo is unchanged"
+	# a field that needs a mount is refused, naming it, and nothing is left
+	sed -i 's|"mounts": \[\]|"mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}]|' b/config.json
+	OUT=$(mr run --bundle b "$id" 2>&1)
+	t_ne $? 0 "a mount without a mount namespace"
+	t_match "$OUT" "no \"mount\" namespace, so mounts can't be applied"
+	mr_leaks "$id"
+}
+
 hooks_in_order_with_state() {
 	mr_need
 	log=$T_DIR/hooks.log
-	hook() { printf '{"path": "/bin/sh", "args": ["sh", "-c", "echo %s $(cat | grep -o status...[a-z]*) >>%s"]}' "$1" "$log"; }
-	TOP_EXTRA=",\"hooks\": {\"prestart\": [$(hook prestart)], \"createRuntime\": [$(hook createRuntime)], \"createContainer\": [$(hook createContainer)], \"startContainer\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo startContainer >/dev/null\"]}], \"poststart\": [$(hook poststart)], \"poststop\": [$(hook poststop)]}" \
-		run_in hooks '["true"]'
+	: >"$log"
+	hook() { printf '{"path": "/bin/sh", "args": ["sh", "-c", "echo %s $(cat | grep -o status...[a-z]*) >>%s"]}' "$1" "$2"; }
+	# startContainer runs inside the container, after pivot_root: it writes the same log
+	# through a bind mount of its directory
+	MOUNTS_EXTRA=",{\"destination\": \"/hooks\", \"type\": \"bind\", \"source\": \"$T_DIR\", \"options\": [\"rbind\"]}" \
+		TOP_EXTRA=",\"hooks\": {\"prestart\": [$(hook prestart "$log")], \"createRuntime\": [$(hook createRuntime "$log")], \"createContainer\": [$(hook createContainer "$log")], \"startContainer\": [$(hook startContainer /hooks/hooks.log)], \"poststart\": [$(hook poststart "$log")], \"poststop\": [$(hook poststop "$log")]}" \
+		run_in hooks '["sh", "-c", "echo process >>/hooks/hooks.log"]'
 	t_eq "$RC" 0 "exit: $OUT"
-	t_eq "$(tr '\n' ' ' <"$log")" 'prestart status":"creating createRuntime status":"creating createContainer status":"creating poststart status":"running poststop status":"stopped '
+	# poststart runs once the process was executed: before or after it wrote its line
+	t_eq "$(grep -v '^process$' "$log" | tr '\n' ' ')" 'prestart status":"creating createRuntime status":"creating createContainer status":"creating startContainer status":"created poststart status":"running poststop status":"stopped '
+	t_match "$(tr '\n' ' ' <"$log")" "startContainer .*process .*poststop" "the process ran after startContainer"
 }
 
-failing_hook_stops_create() {
+# one hook of KIND that fails (exit 3), one poststop hook that records it ran
+hooks_with_failing() {
+	printf ',"hooks": {"%s": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}], "poststop": [{"path": "/bin/sh", "args": ["sh", "-c", "echo poststop >>%s"]}]}' "$1" "$2"
+}
+
+failing_create_hooks_stop_create() {
 	mr_need
-	TOP_EXTRA=',"hooks": {"createRuntime": [{"path": "/bin/false"}]}' run_in hookfail '["true"]'
-	t_ne "$RC" 0 "exit"
-	t_match "$OUT" "hooks.createRuntime\\[0\\] '/bin/false' exited 1"
+	for kind in prestart createRuntime createContainer; do
+		: >"$T_DIR/post.log"
+		TOP_EXTRA=$(hooks_with_failing $kind "$T_DIR/post.log") run_in "hookfail-$kind" '["true"]'
+		t_ne "$RC" 0 "$kind: exit"
+		t_match "$OUT" "hooks.$kind\\[0\\] '/bin/sh' exited 3" "$kind: the error"
+		t_eq "$(cat "$T_DIR/post.log")" poststop "$kind: poststop ran after the destruction"
+		mr_leaks "$id"
+	done
+}
+
+failing_start_container_hook_fails_start() {
+	mr_need
+	: >"$T_DIR/post.log"
+	id=$(mr_id hookfail-start)
+	t_defer "mr_cleanup $id"
+	TOP_EXTRA=$(hooks_with_failing startContainer "$T_DIR/post.log") mr_bundle b '["sh", "-c", "echo ran"]'
+	mr create --bundle b "$id" >/dev/null 2>&1 || t_fail "create"
+	OUT=$(mr start "$id" 2>&1)
+	t_ne $? 0 "start fails when startContainer does"
+	t_match "$OUT" "hooks.startContainer\\[0\\] '/bin/sh' exited 3"
+	mr_wait_status "$id" stopped
+	OUT=$(mr delete "$id" 2>&1)
+	t_eq $? 0 "delete: $OUT"
+	t_eq "$(cat "$T_DIR/post.log")" poststop "poststop ran at delete"
 	mr_leaks "$id"
+}
+
+failing_post_hooks_only_warn() {
+	mr_need
+	TOP_EXTRA=',"hooks": {"poststart": [{"path": "/bin/false"}], "poststop": [{"path": "/bin/false"}]}' \
+		run_in hookwarn '["sh", "-c", "echo ran"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	t_match "$OUT" "^ran\$" "the process ran"
+	t_match "$OUT" "hooks.poststart\\[0\\] '/bin/false' exited 1" "poststart's warning"
+	t_match "$OUT" "hooks.poststop\\[0\\] '/bin/false' exited 1" "poststop's warning"
+	mr_leaks "$id"
+}
+
+pid_file_at_create() {
+	mr_need
+	id=$(mr_id pidfile)
+	t_defer "mr_cleanup $id"
+	mr_bundle b '["true"]'
+	mr create --pid-file "$T_DIR/pid" --bundle b "$id" >/dev/null 2>&1 || t_fail "create"
+	t_eq "$(cat "$T_DIR/pid")" "$(mr_field "$id" pid)" "--pid-file holds the init's pid after create"
 }
 
 seccomp_errno() {
@@ -208,6 +298,49 @@ cgroup_resources() {
 	t_match "$OUT" "pids(.max|/pids.max)=50" "pids limit ($v)"
 	t_match "$OUT" "cpu.max=50000 100000|cpu.cfs_quota_us=50000" "cpu quota ($v)"
 	mr_leaks "$id"
+}
+
+# linux.resources.network: v1 net_cls/net_prio where a hierarchy of them is mounted (the
+# files read back on the host, at the cgroup the config's cgroupsPath names, with the
+# memory limit beside them in the v1 memory tree); refused, naming the field, on a v1 or
+# hybrid host without one (this project's host: net_cls is not mounted); ignored with a
+# -v line on pure v2 (the VM), as runc and crun do.
+network_resources() {
+	mr_need
+	id=$(mr_id netres)
+	t_defer "mr_cleanup $id"
+	net='"network": {"classID": 1048577, "priorities": [{"name": "lo", "priority": 5}]}'
+	LINUX_EXTRA=",\"cgroupsPath\": \"mrt-$$-netres\", \"resources\": {\"memory\": {\"limit\": 33554432}, $net}" \
+		mr_bundle b '["sleep", "100"]'
+	OUT=$("$MR" -v --root "$MR_STATE" run --detach --bundle b "$id" 2>&1)
+	RC=$?
+	if t_in_vm; then
+		t_eq "$RC" 0 "v2: accepted: $OUT"
+		t_match "$OUT" "linux.resources.network: ignored on this cgroup v2 host" "v2: the -v line"
+		return 0
+	fi
+	if ! grep -q '[ ,]net_cls[ ,]' /proc/self/mounts; then
+		t_ne "$RC" 0 "no net_cls hierarchy: refused"
+		t_match "$OUT" "linux.resources.network.classID needs the cgroup v1 net_cls controller"
+		mr_leaks "$id"
+		# without the network field, the memory limit lands in the v1 memory tree at
+		# cgroupsPath, below our own memory cgroup (the spec's relative path rule)
+		LINUX_EXTRA=",\"cgroupsPath\": \"mrt-$$-netres\", \"resources\": {\"memory\": {\"limit\": 33554432}}" \
+			mr_bundle b '["sleep", "100"]'
+		mr run --detach --bundle b "$id" || t_fail "run without network resources"
+		own=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+		f=/sys/fs/cgroup/memory${own%/}/mrt-$$-netres/memory.limit_in_bytes
+		t_eq "$(cat "$f" 2>&1)" 33554432 "memory.limit_in_bytes at cgroupsPath ($f)"
+		return 0
+	fi
+	t_eq "$RC" 0 "exit: $OUT"
+	for c in net_cls net_prio; do
+		mnt=$(awk -v c="$c" '$3 == "cgroup" && $4 ~ "(^|,)" c "(,|$)" {print $2; exit}' /proc/self/mounts)
+		own=$(sed -n "s/^[0-9]*:[^:]*\\b$c\\b[^:]*://p" /proc/self/cgroup)
+		d=$mnt${own%/}/mrt-$$-netres
+		[ $c = net_cls ] && t_eq "$(cat "$d/net_cls.classid")" 1048577 "net_cls.classid"
+		[ $c = net_prio ] && t_match "$(cat "$d/net_prio.ifpriomap")" "^lo 5\$" "net_prio.ifpriomap"
+	done
 }
 
 cgroup_limit_enforced() {
@@ -344,12 +477,17 @@ t "mounts: rbind ro and tmpfs with options" mounts_bind_ro_tmpfs
 t "maskedPaths are empty, readonlyPaths read-only" masked_and_readonly_paths
 t "root.readonly true and false" root_readonly
 t "default devices, linux.devices and the /dev symlinks" devices_nodes
-t "hooks run in order with the state on stdin" hooks_in_order_with_state
-t "a failing createRuntime hook stops create and leaves nothing" failing_hook_stops_create
+t "no mount namespace: chroot, no mounts, the caller's mountinfo unchanged" no_mount_namespace
+t "the six kinds of hooks run in order with the state on stdin" hooks_in_order_with_state
+t "a failing prestart/createRuntime/createContainer hook fails create, runs poststop, leaves nothing" failing_create_hooks_stop_create
+t "a failing startContainer hook fails start; the container stops, delete runs poststop" failing_start_container_hook_fails_start
+t "failing poststart and poststop hooks only warn" failing_post_hooks_only_warn
+t "--pid-file is written at create" pid_file_at_create
 t "a seccomp rule returns EPERM (and one with an argument filter)" seccomp_errno
 t "a seccomp default errno filter without no_new_privs" seccomp_default_errno_without_nnp
 t "a user namespace maps 0 to 100000" user_namespace_mapping
 t "linux.resources reach the cgroup (v1 on the host, v2 in the VM)" cgroup_resources
+t "linux.resources.network: v1 net_cls/net_prio, refused without them, ignored on v2" network_resources
 t "pids.max is enforced" cgroup_limit_enforced
 t "update --resources changes a running container's limit" update_resources
 t "linux.resources.devices: a denied device can't be opened, an allowed one can" resources_devices_enforced
