@@ -294,7 +294,7 @@ fail:
 	image_lowerdirs_free(lowers);
 	container_volumes_down(c, true, NULL);
 	container_release_name(root, c->id);
-	bundle_dir_remove(c->dir, NULL);
+	rootfs_remove_dir(c, NULL);
 	container_close(c);
 	return -1;
 }
@@ -585,7 +585,7 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 	claim_into_dir(c);
 	if (container_release_name(c->root, c->id) < 0)
 		return mr_fail(err, errno, "release the name of %.12s", c->id);
-	if (bundle_dir_remove(c->dir, err) < 0)
+	if (rootfs_remove_dir(c, err) < 0)
 		return -1;
 	mr_say("removed %s", c->dir);
 	return 0;
