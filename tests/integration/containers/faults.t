@@ -32,13 +32,33 @@ killed() {
 	wait "$_p" 2>/dev/null
 	_ct_seen
 }
+# monitor_of NAME CLIENT - the PID of the monitor of container NAME that the `run` client
+# CLIENT forked: from its monitor.pid where the store keeps it there, else from /proc (the
+# record and the per-run state may live elsewhere): the client forks a middle process that
+# forks the monitor, so the monitor is the oldest process with the client'"'"'s command line
+# whose parent is not the client (this PID namespace is fresh: PIDs only grow)
+monitor_of() {
+	_id=$(cat "$R/containers/.names/$1" 2>/dev/null)
+	_f=$R/containers/$_id/monitor.pid
+	if [ -n "$_id" ] && [ -f "$_f" ]; then
+		cut -d" " -f1 "$_f"
+		return
+	fi
+	_want="$M run -d --name $1 -v /data busybox sleep 300 "
+	for _q in $(ls /proc | grep -E "^[0-9]+$" | sort -n); do
+		[ "$_q" = "$2" ] && continue
+		[ "$(awk "/^PPid:/ { print \$2 }" "/proc/$_q/status" 2>/dev/null)" = "$2" ] && continue
+		[ "$(tr "\0" " " <"/proc/$_q/cmdline" 2>/dev/null)" = "$_want" ] || continue
+		echo "$_q"
+		return
+	done
+}
 # monitor_killed NAME DELAY - run -d NAME, and SIGKILL its monitor DELAY s after the start
 monitor_killed() {
-	$M run -d --name "$1" -v /data busybox sleep 300 >/dev/null 2>&1 &
+	$M run -d --name "$1" -v /data busybox sleep 300 >/dev/null 2>&1 & # as monitor_of says
 	_p=$!
 	sleep "$2"
-	_id=$(cat "$R/containers/.names/$1" 2>/dev/null)
-	_m=$(cut -d" " -f1 "$R/containers/$_id/monitor.pid" 2>/dev/null)
+	_m=$(monitor_of "$1" "$_p")
 	[ -n "$_m" ] && kill -9 "$_m" 2>/dev/null && echo "hit: the monitor of $1 after $2 s"
 	wait "$_p" 2>/dev/null
 	_ct_seen
@@ -87,6 +107,27 @@ kills_at_random_moments() {
 	t_match "$out" '^again: again$' "the store works again, for the same names and ports"
 }
 
+# create makes the cgroup, then loads the device filter (bpf(2)), then records the state:
+# a kill injected at that first bpf(2) (strace) lands in between, every time
+killed_between_cgroup_and_state() {
+	ct_need
+	t_need strace
+	out=$(ct_host '
+		strace -f -qq -o /dev/null -e trace=bpf -e inject=bpf:signal=SIGKILL:when=1 \
+			$MINIRUN --root $R run -d --name c1 busybox sleep 300 >/dev/null 2>&1
+		echo "run exited $?"
+		_ct_seen
+		for _id in $(ct_ids); do
+			_o=$(mr rm -f -v "$_id" 2>&1) || echo "rm -f -v $_id: $_o"
+		done
+		ct_leaks') || t_fail "$out"
+	t_nomatch "$out" "^run exited 0$" "the kill landed (run failed)"
+	t_nomatch "$out" "^rm -f -v " "rm -f -v removes it"
+	t_nomatch "$out" "^leak:" "nothing is left, the unrecorded cgroup included"
+}
+
 t "SIGKILL at random moments of run -d, run --rm, create, start, rm -f and the monitor: rm -f cleans all" \
 	kills_at_random_moments
+t "SIGKILL between the cgroup's mkdir and the first state save: rm -f removes the cgroup" \
+	killed_between_cgroup_and_state
 t_end
