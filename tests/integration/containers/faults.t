@@ -34,11 +34,12 @@ killed() {
 }
 # monitor_of NAME CLIENT - the PID of the monitor of container NAME that the `run` client
 # CLIENT forked: from its monitor.pid where the store keeps it there, else from /proc (the
-# record and the per-run state may live elsewhere): the client forks a middle process that
-# forks the monitor, so the monitor is the oldest process with the client'"'"'s command line
-# whose parent is not the client (this PID namespace is fresh: PIDs only grow)
+# record and the per-run state may live elsewhere): the process running `__monitor ID`, or
+# before its re-exec the oldest process with the client'"'"'s command line whose parent is
+# not the client (the client forks a middle process that forks the monitor; this PID
+# namespace is fresh: PIDs only grow)
 monitor_of() {
-	_id=$(cat "$R/containers/.names/$1" 2>/dev/null)
+	_id=$($M inspect -f "{{.Id}}" "$1" 2>/dev/null)
 	_f=$R/containers/$_id/monitor.pid
 	if [ -n "$_id" ] && [ -f "$_f" ]; then
 		cut -d" " -f1 "$_f"
@@ -47,8 +48,14 @@ monitor_of() {
 	_want="$M run -d --name $1 -v /data busybox sleep 300 "
 	for _q in $(ls /proc | grep -E "^[0-9]+$" | sort -n); do
 		[ "$_q" = "$2" ] && continue
-		[ "$(awk "/^PPid:/ { print \$2 }" "/proc/$_q/status" 2>/dev/null)" = "$2" ] && continue
-		[ "$(tr "\0" " " <"/proc/$_q/cmdline" 2>/dev/null)" = "$_want" ] || continue
+		_c=$(tr "\0" " " <"/proc/$_q/cmdline" 2>/dev/null)
+		case $_c in
+		*" --root $R __monitor ${_id:-none} "*) ;;
+		"$_want")
+			[ "$(awk "/^PPid:/ { print \$2 }" "/proc/$_q/status" 2>/dev/null)" = "$2" ] &&
+				continue ;;
+		*) continue ;;
+		esac
 		echo "$_q"
 		return
 	done
