@@ -200,9 +200,12 @@ static dev_t top_dev;
 
 static int rm_one(const char *path, const struct stat *st, int type, struct FTW *f)
 {
-	(void)f;
 	if (st->st_dev != top_dev)
 		return 0; /* FTW_MOUNT keeps us out; this is the mount point itself */
+	if (f->level == 0)
+		return 0; /* the directory itself: after the record (rootfs_remove_dir) */
+	if (f->level == 1 && !strcmp(path + f->base, "container.json"))
+		return 0;
 	if (type == FTW_DP)
 		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
 	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
@@ -216,8 +219,15 @@ int rootfs_remove_dir(struct container *c, struct mr_err *err)
 	/* FTW_MOUNT: never walk into a mount (merged/ still mounted would mean deleting the
 	 * files through the overlay); FTW_PHYS: never follow a symlink out */
 	top_dev = st.st_dev;
+	/* Why the record goes last: nftw deletes in directory order, and a remove killed
+	 * midway (a build's RUN cleanup, an `rm -f`) that had taken container.json first
+	 * left a directory nobody could name: listed as a Dead container without labels,
+	 * so a build's step_sweep could not tell it was its own. With the record last, a
+	 * half-removed container is still a whole record, which rm -f removes again. */
+	char rec[PATH_MAX];
+	container_path(c, "container.json", rec, sizeof(rec));
 	if (nftw(c->dir, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 ||
-	    access(c->dir, F_OK) == 0)
+	    (unlink(rec) < 0 && errno != ENOENT) || (rmdir(c->dir) < 0 && errno != ENOENT))
 		return mr_fail(err, errno ? errno : EBUSY, "remove '%s'", c->dir);
 	return 0;
 }
