@@ -554,7 +554,11 @@ static int disconnect_all(struct container *c, const char *mode, struct mr_err *
 		if (lock >= 0)
 			close(lock);
 		if (!again || jget(again, "Containers", c->id)) {
-			*err = e;
+			/* err may be NULL (the monitor's teardown, rm's cleanup): a disconnect that
+			 * fails there (a full disk refusing the network's record) crashed the
+			 * monitor before it could record the exit code */
+			if (err)
+				*err = e;
 			r = -1;
 		}
 		json_decref(again);
