@@ -114,6 +114,28 @@ bool container_exit_lost(struct container *c)
 	return lost;
 }
 
+/*
+ * Why exit-code is asked: the monitor writes it (in place, into the file the start made,
+ * so with no new block) before it saves the record. On a full disk the save fails and the
+ * monitor ends with the record still saying "running": without this the exit read as lost
+ * (255, "its monitor was killed") though the monitor had seen it. A start empties the file,
+ * so a code there is this start's.
+ */
+int container_exit_noted(struct container *c, const char **error)
+{
+	char path[4400];
+	_cleanup_free_ char *text = NULL;
+	char *end = NULL;
+	long code = -1;
+	if (mr_read_file(container_path(c, "exit-code", path, sizeof(path)), &text, NULL, NULL) ==
+		    0 &&
+	    *text)
+		code = strtol(text, &end, 10);
+	bool noted = end && end != text && code >= 0 && code <= 255;
+	*error = noted ? "" : CONTAINER_LOST_ERROR;
+	return noted ? (int)code : CONTAINER_EXIT_LOST;
+}
+
 const char *container_status(struct container *c)
 {
 	const char *s = rec_status(c);
@@ -342,8 +364,10 @@ void container_cleanup(struct container *c)
 		rec_set(c->rec, "State", "Paused", json_false());
 		rec_set(c->rec, "State", "Restarting", json_false());
 		rec_set(c->rec, "State", "Pid", json_integer(0));
-		rec_set(c->rec, "State", "ExitCode", json_integer(CONTAINER_EXIT_LOST));
-		rec_set(c->rec, "State", "Error", json_string(CONTAINER_LOST_ERROR));
+		const char *why;
+		int code = container_exit_noted(c, &why);
+		rec_set(c->rec, "State", "ExitCode", json_integer(code));
+		rec_set(c->rec, "State", "Error", json_string(why));
 		rec_set(c->rec, "State", "FinishedAt", json_string(state_now(now, sizeof(now))));
 		if (c->lockfd >= 0)
 			container_save(c, NULL);
@@ -572,7 +596,8 @@ int container_wait_exit(struct container *c, int *code, struct mr_err *err)
 			bool lost = container_exit_lost(c);
 			if (!lost && live_status(rec_status(c)))
 				continue; /* the monitor recorded the exit since our read */
-			*code = lost ? CONTAINER_EXIT_LOST
+			const char *why;
+			*code = lost ? container_exit_noted(c, &why)
 				     : (int)json_integer_value(
 					       rec_get(c->rec, "State", "ExitCode"));
 			return 0;

@@ -66,8 +66,10 @@ void info_refresh(struct container *c)
 	pid_t pid = container_pid(c);
 	if (container_exit_lost(c)) {
 		/* it ended with nobody to see it (its monitor was killed): say so */
-		json_object_set_new(state, "ExitCode", json_integer(CONTAINER_EXIT_LOST));
-		json_object_set_new(state, "Error", json_string(CONTAINER_LOST_ERROR));
+		const char *why;
+		int code = container_exit_noted(c, &why);
+		json_object_set_new(state, "ExitCode", json_integer(code));
+		json_object_set_new(state, "Error", json_string(why));
 	}
 	json_object_set_new(state, "Status", json_string(s));
 	json_object_set_new(state, "Running",
