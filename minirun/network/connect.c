@@ -116,8 +116,11 @@ int network_hosts_refresh(const char *root, const char *container_id, struct mr_
 		return mr_fail(err, ENOMEM, "hosts file");
 	network_hosts_path(root, container_id, path, sizeof(path));
 	snprintf(dir, sizeof(dir), "%s/containers/%s", root, container_id);
-	if (mr_mkdir_p(dir, 0700, err) < 0)
-		return -1;
+	/* a container removed while its endpoint stayed (a record whose save failed: a full
+	 * disk) has no hosts file to keep: making its directory again brought it back as a
+	 * Dead container with nothing but this file */
+	if (access(dir, F_OK) < 0)
+		return errno == ENOENT ? 0 : mr_fail(err, errno, "'%s'", dir);
 	/* In place, not renamed over: the container sees this inode through a bind mount. */
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	size_t len = strlen(text);
@@ -246,6 +249,34 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 	return 0;
 }
 
+/*
+ * Why a connect sweeps: an endpoint whose container is gone holds its address forever. A
+ * disconnect saves the record after the kernel side is undone, and when that save fails (a
+ * full disk, in the teardown of the very container that filled it) the removal of the
+ * container goes on without it. Under the lock, with the record in hand, such endpoints
+ * (their container's directory is gone: removed, as each container's lives as long as its
+ * record) lose their ports and veth here, and the record is saved with the new endpoint.
+ */
+static void drop_gone(const char *root, json_t *rec)
+{
+	json_t *eps = json_object_get(rec, "Containers"), *ep;
+	const char *id;
+	void *tmp;
+	char dir[4200];
+	json_object_foreach_safe(eps, tmp, id, ep)
+	{
+		snprintf(dir, sizeof(dir), "%s/containers/%s", root, id);
+		if (access(dir, F_OK) == 0 || errno != ENOENT)
+			continue;
+		mr_say("drop the endpoint of %.12s, a container that is gone", id);
+		const char *veth = json_string_value(json_object_get(ep, "HostInterface"));
+		network_ports_drop(ep, NULL);
+		if (veth && *veth)
+			netns_detach(veth, 1, NULL);
+		json_object_del(eps, id);
+	}
+}
+
 int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRLEN],
 		    struct mr_err *err)
 {
@@ -264,6 +295,7 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 	json_t *rec = network_load(c->root, c->network, err);
 	if (!rec)
 		return -1;
+	drop_gone(c->root, rec);
 	const char *net = json_string_value(json_object_get(rec, "Name"));
 	int r = -1;
 	struct network_subnet sn;
