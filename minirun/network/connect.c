@@ -116,11 +116,8 @@ int network_hosts_refresh(const char *root, const char *container_id, struct mr_
 		return mr_fail(err, ENOMEM, "hosts file");
 	network_hosts_path(root, container_id, path, sizeof(path));
 	snprintf(dir, sizeof(dir), "%s/containers/%s", root, container_id);
-	/* a container removed while its endpoint stayed (a record whose save failed: a full
-	 * disk) has no hosts file to keep: making its directory again brought it back as a
-	 * Dead container with nothing but this file */
-	if (access(dir, F_OK) < 0)
-		return errno == ENOENT ? 0 : mr_fail(err, errno, "'%s'", dir);
+	if (mr_mkdir_p(dir, 0700, err) < 0)
+		return -1;
 	/* In place, not renamed over: the container sees this inode through a bind mount. */
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	size_t len = strlen(text);
@@ -130,17 +127,35 @@ int network_hosts_refresh(const char *root, const char *container_id, struct mr_
 	return 0;
 }
 
-/* Rewrite the hosts file of every container on REC (plus EXTRA, one that just left). */
-static int refresh_all(const char *root, json_t *rec, const char *extra, struct mr_err *err)
+/* whether the directory of container ID is gone (removed) */
+static bool gone(const char *root, const char *id)
+{
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/containers/%s", root, id);
+	return access(dir, F_OK) < 0 && errno == ENOENT;
+}
+
+/*
+ * Rewrite the hosts file of every container on REC (plus EXTRA, one that just left). SELF
+ * (the one connecting, or NULL) gets its directory made if need be; the others are skipped
+ * when theirs is gone. Why: the endpoint of a container removed before its disconnect
+ * could be saved (a full disk) stays in the record until someone drops it, and writing its
+ * hosts file (network_hosts_refresh makes the directory) brought the removed container
+ * back, as a Dead one holding nothing but that file.
+ */
+static int refresh_all(const char *root, json_t *rec, const char *self, const char *extra,
+		       struct mr_err *err)
 {
 	const char *id;
 	json_t *ep;
 	json_object_foreach(json_object_get(rec, "Containers"), id, ep)
 	{
+		if ((!self || strcmp(id, self) != 0) && gone(root, id))
+			continue;
 		if (network_hosts_refresh(root, id, err) < 0)
 			return -1;
 	}
-	return extra ? network_hosts_refresh(root, extra, err) : 0;
+	return extra && !gone(root, extra) ? network_hosts_refresh(root, extra, err) : 0;
 }
 
 /* The host end's name: "mrv" + 12 hex of an FNV-1a hash of the network and container IDs
@@ -249,34 +264,6 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 	return 0;
 }
 
-/*
- * Why a connect sweeps: an endpoint whose container is gone holds its address forever. A
- * disconnect saves the record after the kernel side is undone, and when that save fails (a
- * full disk, in the teardown of the very container that filled it) the removal of the
- * container goes on without it. Under the lock, with the record in hand, such endpoints
- * (their container's directory is gone: removed, as each container's lives as long as its
- * record) lose their ports and veth here, and the record is saved with the new endpoint.
- */
-static void drop_gone(const char *root, json_t *rec)
-{
-	json_t *eps = json_object_get(rec, "Containers"), *ep;
-	const char *id;
-	void *tmp;
-	char dir[4200];
-	json_object_foreach_safe(eps, tmp, id, ep)
-	{
-		snprintf(dir, sizeof(dir), "%s/containers/%s", root, id);
-		if (access(dir, F_OK) == 0 || errno != ENOENT)
-			continue;
-		mr_say("drop the endpoint of %.12s, a container that is gone", id);
-		const char *veth = json_string_value(json_object_get(ep, "HostInterface"));
-		network_ports_drop(ep, NULL);
-		if (veth && *veth)
-			netns_detach(veth, 1, NULL);
-		json_object_del(eps, id);
-	}
-}
-
 int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRLEN],
 		    struct mr_err *err)
 {
@@ -295,7 +282,6 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 	json_t *rec = network_load(c->root, c->network, err);
 	if (!rec)
 		return -1;
-	drop_gone(c->root, rec);
 	const char *net = json_string_value(json_object_get(rec, "Name"));
 	int r = -1;
 	struct network_subnet sn;
@@ -316,7 +302,7 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 	else if (netns_network_create(network_bridge_of(rec), gwcidr, 1, err) < 0)
 		mr_prefix(err, "network %s: ", net);
 	else if (attach_locked(c, rec, fd, addr_out, err) == 0)
-		r = refresh_all(c->root, rec, NULL, err);
+		r = refresh_all(c->root, rec, c->container_id, NULL, err);
 	json_decref(rec);
 	return r;
 }
@@ -344,7 +330,7 @@ static int disconnect(const char *root, const char *network, const char *contain
 		/* the record last: until it is written, a retry finds what is left to undo */
 		json_object_del(eps, container_id);
 		if (network_save(root, rec, err) == 0)
-			r = refresh_all(root, rec, container_id, err);
+			r = refresh_all(root, rec, NULL, container_id, err);
 	}
 	json_decref(rec);
 	return r;
