@@ -408,7 +408,16 @@ int container_start(struct container *c, bool attach, struct mr_err *err)
 	if (!strcmp(s, "dead"))
 		return mr_fail(err, 0, "container %.12s is half-made (a killed create): remove it",
 			       c->id);
-	if (monitor_alive(c))
+	pid_t mon = monitor_alive(c);
+	if (mon && (!strcmp(s, "exited") || !strcmp(s, "created"))) {
+		/* a monitor whose container has ended is on its way out (it tells its client
+		 * the exit code as its last step but one): `run` then at once `start` met it
+		 * still there, as rm does (bounded: it is ours to wait for, not hang on) */
+		_cleanup_close_ int fd = pidfd_of(mon);
+		if (wait_pidfd(fd, 2000))
+			mon = monitor_alive(c);
+	}
+	if (mon)
 		return mr_fail(err, 0, "container %.12s is being started or stopped", c->id);
 	container_cleanup(c); /* what a killed monitor left, if anything */
 	container_sweep_temps(c);
