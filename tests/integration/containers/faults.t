@@ -116,27 +116,41 @@ kills_at_random_moments() {
 	t_match "$out" '^again: again$' "the store works again, for the same names and ports"
 }
 
-# create makes the cgroup, then loads the device filter (bpf(2)), then records the state:
-# a kill injected at that first bpf(2) (strace) lands in between, every time
-killed_between_cgroup_and_state() {
+# killed_at SYSCALLS - `run -d --name c1` SIGKILLed (strace injects it) at the first call
+# of one of SYSCALLS; then rm -f -v of what the store holds leaves nothing, and the name
+# works again
+killed_at() {
 	ct_need
 	t_need strace
 	out=$(ct_host '
-		strace -f -qq -o /dev/null -e trace=bpf -e inject=bpf:signal=SIGKILL:when=1 \
+		strace -f -qq -o /dev/null -e trace='"$1"' -e inject='"$1"':signal=SIGKILL:when=1 \
 			$MINIRUN --root $R run -d --name c1 busybox sleep 300 >/dev/null 2>&1
 		echo "run exited $?"
 		_ct_seen
 		for _id in $(ct_ids); do
 			_o=$(mr rm -f -v "$_id" 2>&1) || echo "rm -f -v $_id: $_o"
 		done
-		ct_leaks') || t_fail "$out"
+		ct_leaks
+		_o=$(mr run --rm --name c1 busybox echo again 2>&1)
+		echo "again: $_o"') || t_fail "$out"
 	t_nomatch "$out" "^run exited 0$" "the kill landed (run failed)"
 	t_nomatch "$out" "^rm -f -v " "rm -f -v removes it"
-	t_nomatch "$out" "^leak:" "nothing is left, the unrecorded cgroup included"
+	t_nomatch "$out" "^leak:" "nothing is left"
+	t_match "$out" "^again: again$" "the name works again"
 }
+
+# create makes the cgroup, then loads the device filter (bpf(2)), then records the state:
+# a kill at that first bpf(2) lands in between, every time
+killed_between_cgroup_and_state() { killed_at bpf; }
+
+# the name claim is linked into .names/ whole (link(2)): a kill there, or just before,
+# leaves no empty claim nobody can remove
+killed_at_the_name_claim() { killed_at link,linkat; }
 
 t "SIGKILL at random moments of run -d, run --rm, create, start, rm -f and the monitor: rm -f cleans all" \
 	kills_at_random_moments
 t "SIGKILL between the cgroup's mkdir and the first state save: rm -f removes the cgroup" \
 	killed_between_cgroup_and_state
+t "SIGKILL at the name claim's link: rm -f leaves no claim, the name works again" \
+	killed_at_the_name_claim
 t_end
