@@ -115,11 +115,11 @@ bool container_exit_lost(struct container *c)
 }
 
 /*
- * Why exit-code is asked: the monitor writes it (in place, into the file the start made,
- * so with no new block) before it saves the record. On a full disk the save fails and the
- * monitor ends with the record still saying "running": without this the exit read as lost
- * (255, "its monitor was killed") though the monitor had seen it. A start empties the file,
- * so a code there is this start's.
+ * Why exit-code is asked: the monitor writes it (in place, into the block its blank holds:
+ * monitor.c write_exit_code) before it saves the record. On a full disk the save fails and
+ * the monitor ends with the record still saying "running": without this the exit read as
+ * lost (255, "its monitor was killed") though the monitor had seen it. Each start blanks
+ * the file, so a code there is this start's.
  */
 int container_exit_noted(struct container *c, const char **error)
 {
@@ -593,7 +593,8 @@ int container_wait_exit(struct container *c, int *code, struct mr_err *err)
 		if (container_reload(c, err) < 0) {
 			char text[16] = "";
 			if (err->errnum == ENOENT && ec >= 0 &&
-			    pread(ec, text, sizeof(text) - 1, 0) > 0) {
+			    pread(ec, text, sizeof(text) - 1, 0) > 0 && text[0] >= '0' &&
+			    text[0] <= '9') {
 				*code = atoi(text); /* removed by its --rm monitor on exit */
 				return 0;
 			}
