@@ -3,7 +3,8 @@
 # from one seed (printed; MR_FAULT_SEED=N repeats a run), from Debian's docker-registry on
 # 127.0.0.1: after each kill `images` works, every blob hashes to its name, every image
 # listed inspects, and the next pull succeeds with the layer whole; what killed pulls left
-# in the store's .tmp/ is swept by the next store_gc (rmi), leaving nothing.
+# in the store's .tmp/ is swept by the next store_gc (rmi), leaving nothing. And a pull into
+# a store whose disk fills up: one line naming it, the store whole, the next pull works.
 #
 #   MR_FAULT_SEED=1733480000 MR_FAULT_ROUNDS=10 sh tests/integration/image/faults.t
 #
@@ -56,6 +57,40 @@ pulls_killed_at_random_moments() {
 	[ -z "$left" ] || t_fail "left in the store after rmi: $left"
 }
 
+# a full disk mid-pull: the store on a 16 MiB tmpfs in a mount namespace of its own, a
+# filler leaving 512 KiB (less than the layer unpacked)
+pull_on_a_full_disk() {
+	need_cli
+	t_need docker-registry skopeo curl unshare fallocate
+	[ "$(id -u)" = 0 ] || t_skip "needs root (a tmpfs in a mount namespace of its own)"
+	registry_start
+	push_busybox test/busybox:1
+	out=$(unshare -m sh -c '
+		d=$1/small M="$2 --root $1/small/root" ref=$3
+		mkdir -p "$d" && mount -t tmpfs -o size=16m tmpfs "$d" || exit 1
+		$M images >/dev/null
+		free=$(df -k "$d" | awk "NR == 2 { print \$4 }")
+		fallocate -l $(((free - 512) * 1024)) "$d/filler"
+		$M pull -q "$ref" >/dev/null 2>"$1/err"
+		echo "pull exited $?: $(wc -l <"$1/err") lines: $(cat "$1/err")"
+		$M images -q >/dev/null && echo "images work"
+		for b in "$d"/root/images/blobs/sha256/*; do
+			[ -f "$b" ] || continue
+			[ "$(sha256sum "$b" | cut -d" " -f1)" = "${b##*/}" ] || echo "broken: blob ${b##*/}"
+		done
+		rm "$d/filler"
+		$M pull -q "$ref" >/dev/null && echo "pull again: $($M images -q | wc -l) image"
+		ls -A "$d/root/images/.tmp" | sed "s/^/left: /"
+		umount "$d"' - "$T_DIR" "$MI" "$REG/test/busybox:1" 2>&1)
+	t_match "$out" '^pull exited [1-9][0-9]*: 1 lines: .*No space left on device' \
+		"pull fails with one line naming the full disk"
+	t_match "$out" '^images work$' "images still works"
+	t_nomatch "$out" '^broken: ' "every blob hashes to its name"
+	t_match "$out" '^pull again: 1 image$' "the next pull succeeds once space is freed"
+	t_nomatch "$out" '^left: ' "no temp file is left"
+}
+
 t "SIGKILL at random moments of pull: the store stays whole, the next pull works" \
 	pulls_killed_at_random_moments
+t "a full disk mid-pull: one line, the store whole, the next pull works" pull_on_a_full_disk
 t_end
