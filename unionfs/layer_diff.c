@@ -162,10 +162,18 @@ static void header(struct diff *d, const char *rel, const struct stat *st)
 		archive_entry_set_mtime(d->e, st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
 }
 
+/* the errno behind a failed archive write (ENOSPC on a full disk), for mr_fail to name:
+ * libarchive's own text says only "Write error" */
+static int write_errno(struct archive *a)
+{
+	return archive_errno(a) > 0 ? archive_errno(a) : 0;
+}
+
 static int write_header(struct diff *d, const char *rel)
 {
 	if (archive_write_header(d->ar, d->e) < ARCHIVE_WARN)
-		return mr_fail(d->err, 0, "write entry '%s': %s", rel, archive_error_string(d->ar));
+		return mr_fail(d->err, write_errno(d->ar), "write entry '%s': %s", rel,
+			       archive_error_string(d->ar));
 	return 0;
 }
 
@@ -188,7 +196,7 @@ static int file_data(struct diff *d, int fd, const char *rel)
 	ssize_t n;
 	while ((n = read(fd, d->buf, sizeof(d->buf))) > 0)
 		if (archive_write_data(d->ar, d->buf, (size_t)n) < 0)
-			return mr_fail(d->err, 0, "write '%s': %s", rel,
+			return mr_fail(d->err, write_errno(d->ar), "write '%s': %s", rel,
 				       archive_error_string(d->ar));
 	return n < 0 ? mr_fail(d->err, errno, "read '%s'", rel) : 0;
 }
@@ -402,13 +410,15 @@ int layer_diff(const char *upper, const char *out, const struct layer_diff_opts 
 	}
 	archive_write_set_bytes_in_last_block(d->ar, 1); /* no padding to 10 KiB records */
 	if (archive_write_open_fd(d->ar, fd) != ARCHIVE_OK) {
-		mr_fail(err, 0, "write '%s': %s", tmp, archive_error_string(d->ar));
+		mr_fail(err, write_errno(d->ar), "write '%s': %s", tmp,
+			archive_error_string(d->ar));
 		goto out;
 	}
 	if (walk(d, upperfd, "") < 0)
 		goto out;
 	if (archive_write_close(d->ar) != ARCHIVE_OK) {
-		mr_fail(err, 0, "write '%s': %s", tmp, archive_error_string(d->ar));
+		mr_fail(err, write_errno(d->ar), "write '%s': %s", tmp,
+			archive_error_string(d->ar));
 		goto out;
 	}
 	if (fsync(fd) < 0) {

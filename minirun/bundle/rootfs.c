@@ -237,9 +237,12 @@ static dev_t top_dev;
 
 static int rm_one(const char *path, const struct stat *st, int type, struct FTW *f)
 {
-	(void)f;
 	if (st->st_dev != top_dev)
 		return 0; /* FTW_MOUNT keeps us out; this is the mount point itself */
+	if (f->level == 0)
+		return 0; /* the directory itself: after the record (rootfs_remove_dir) */
+	if (f->level == 1 && !strcmp(path + f->base, "container.json"))
+		return 0;
 	if (type == FTW_DP)
 		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
 	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;

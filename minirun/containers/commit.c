@@ -41,6 +41,13 @@
 #include "minirun/image/image.h"
 #include "unionfs/layer.h"
 
+/* the errno behind a failed archive write (ENOSPC on a full disk), for mr_fail to name:
+ * libarchive's own text says only "Write error" */
+static int write_errno(struct archive *a)
+{
+	return archive_errno(a) > 0 ? archive_errno(a) : 0;
+}
+
 /* copy the layer tar IN to OUT without the entries LITTER names; the same format as
  * layer_diff writes (pax, written only where needed; no padding), so an unchanged entry
  * keeps its bytes */
@@ -64,7 +71,8 @@ static int drop_entries(const char *in, const char *out, char *const *litter, st
 			continue;
 		}
 		if (archive_write_header(w, e) < ARCHIVE_WARN) {
-			rc = mr_fail(err, 0, "write '%s': %s", out, archive_error_string(w));
+			rc = mr_fail(err, write_errno(w), "write '%s': %s", out,
+				     archive_error_string(w));
 			break;
 		}
 		const void *buf;
@@ -76,13 +84,14 @@ static int drop_entries(const char *in, const char *out, char *const *litter, st
 				break;
 			}
 		if (st != ARCHIVE_EOF)
-			rc = mr_fail(err, 0, "copy '%s': %s", archive_entry_pathname(e),
+			rc = mr_fail(err, write_errno(w), "copy '%s': %s",
+				     archive_entry_pathname(e),
 				     archive_error_string(r) ?: archive_error_string(w));
 	}
 	if (rc == 0 && st != ARCHIVE_EOF)
 		rc = mr_fail(err, 0, "read '%s': %s", in, archive_error_string(r));
 	if (archive_write_close(w) != ARCHIVE_OK && rc == 0)
-		rc = mr_fail(err, 0, "write '%s': %s", out, archive_error_string(w));
+		rc = mr_fail(err, write_errno(w), "write '%s': %s", out, archive_error_string(w));
 out:
 	archive_read_free(r);
 	archive_write_free(w);

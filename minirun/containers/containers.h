@@ -338,6 +338,10 @@ enum container_state container_status(struct container *c);
 bool container_exit_lost(struct container *c);
 #define CONTAINER_EXIT_LOST  255
 #define CONTAINER_LOST_ERROR "its monitor was killed: the exit code is unknown"
+/* for a lost exit (container_exit_lost): the code its monitor wrote to exit-code before the
+ * record's save failed (a full disk), else CONTAINER_EXIT_LOST; *error gets the State.Error
+ * to show with it ("" or CONTAINER_LOST_ERROR) */
+int container_exit_noted(struct container *c, const char **error);
 /* the OCI runtime's state root for the containers of ROOT (RUN/oci: root.c) */
 char *container_oci_root(const char *root, char *buf, size_t len);
 /* container_oom_killed - the OOM killer killed a process of C's cgroup (read before the

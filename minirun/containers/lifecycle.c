@@ -114,6 +114,28 @@ bool container_exit_lost(struct container *c)
 	return lost;
 }
 
+/*
+ * Why exit-code is asked: the monitor writes it (in place, into the block its blank holds:
+ * monitor.c write_exit_code) before it saves the record. On a full disk the save fails and
+ * the monitor ends with the record still saying "running": without this the exit read as
+ * lost (255, "its monitor was killed") though the monitor had seen it. Each start blanks
+ * the file, so a code there is this start's.
+ */
+int container_exit_noted(struct container *c, const char **error)
+{
+	char path[4400];
+	_cleanup_free_ char *text = NULL;
+	char *end = NULL;
+	long code = -1;
+	if (mr_read_file(container_path(c, "exit-code", path, sizeof(path)), &text, NULL, NULL) ==
+		    0 &&
+	    *text)
+		code = strtol(text, &end, 10);
+	bool noted = end && end != text && code >= 0 && code <= 255;
+	*error = noted ? "" : CONTAINER_LOST_ERROR;
+	return noted ? (int)code : CONTAINER_EXIT_LOST;
+}
+
 enum container_state container_status(struct container *c)
 {
 	/* no status (a half-made container, killed before its record, or a broken record)
@@ -363,8 +385,9 @@ void container_cleanup(struct container *c)
 		char now[64];
 		container_record_set_state(&c->r, CONTAINER_EXITED);
 		c->r.state.pid = 0;
-		c->r.state.exit_code = CONTAINER_EXIT_LOST;
-		container_record_set_str(&c->r.state.error, CONTAINER_LOST_ERROR);
+		const char *why;
+		c->r.state.exit_code = container_exit_noted(c, &why);
+		container_record_set_str(&c->r.state.error, why);
 		container_record_set_str(&c->r.state.finished_at, state_now(now, sizeof(now)));
 		if (c->lockfd >= 0)
 			container_save(c, NULL);
@@ -405,7 +428,16 @@ int container_start(struct container *c, bool attach, struct mr_err *err)
 	if (s == CONTAINER_DEAD)
 		return mr_fail(err, 0, "container %.12s is half-made (a killed create): remove it",
 			       c->id);
-	if (monitor_alive(c))
+	pid_t mon = monitor_alive(c);
+	if (mon && (s == CONTAINER_EXITED || s == CONTAINER_CREATED)) {
+		/* a monitor whose container has ended is on its way out (it tells its client
+		 * the exit code as its last step but one): `run` then at once `start` met it
+		 * still there, as rm does (bounded: it is ours to wait for, not hang on) */
+		_cleanup_close_ int fd = pidfd_of(mon);
+		if (wait_pidfd(fd, 2000))
+			mon = monitor_alive(c);
+	}
+	if (mon)
 		return mr_fail(err, 0, "container %.12s is being started or stopped", c->id);
 	container_cleanup(c); /* what a killed monitor left, if anything */
 	container_sweep_temps(c);
@@ -609,7 +641,8 @@ int container_wait_exit(struct container *c, int *code, struct mr_err *err)
 		if (container_reload(c, err) < 0) {
 			char text[16] = "";
 			if (err->errnum == ENOENT && ec >= 0 &&
-			    pread(ec, text, sizeof(text) - 1, 0) > 0) {
+			    pread(ec, text, sizeof(text) - 1, 0) > 0 && text[0] >= '0' &&
+			    text[0] <= '9') {
 				*code = atoi(text); /* removed by its --rm monitor on exit */
 				return 0;
 			}
@@ -619,7 +652,8 @@ int container_wait_exit(struct container *c, int *code, struct mr_err *err)
 			bool lost = container_exit_lost(c);
 			if (!lost && rec_live(c))
 				continue; /* the monitor recorded the exit since our read */
-			*code = lost ? CONTAINER_EXIT_LOST : c->r.state.exit_code;
+			const char *why;
+			*code = lost ? container_exit_noted(c, &why) : c->r.state.exit_code;
 			return 0;
 		}
 		/* the monitor, or (the monitor killed) the container's own init; neither: it

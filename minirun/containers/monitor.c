@@ -426,15 +426,19 @@ fail:
 static bool want_restart(const struct container_record *r, int code);
 
 /* exit-code: the last exit code, rewritten IN PLACE (same inode), so that a `wait` holding
- * it open still reads it after a --rm monitor has removed the whole directory */
+ * it open still reads it after a --rm monitor has removed the whole directory. CODE < 0:
+ * a start's blank, one newline. Why not empty: the code is written before the record is
+ * saved, and container_exit_noted reads it when that save failed on a full disk; into an
+ * empty file the code needs a new block, which that disk refuses, and this byte holds one.
+ * Why at each start: a code left from the last run would pass for this one's. */
 static void write_exit_code(struct container *c, int code)
 {
-	char path[4400], text[16];
+	char path[4400], text[16] = "\n";
 	int fd = open(container_path(c, "exit-code", path, sizeof(path)),
 		      O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
-	int n = snprintf(text, sizeof(text), "%d\n", code);
+	int n = code < 0 ? 1 : snprintf(text, sizeof(text), "%d\n", code);
 	if (pwrite(fd, text, (size_t)n, 0) == n)
 		(void)ftruncate(fd, n);
 	close(fd);
@@ -586,6 +590,7 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	for (;;) {
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
+		write_exit_code(m.c, -1);
 		if (run_once(&m, attach, &io, &code, &err) < 0) {
 			int ecode = err.errnum == ENOENT   ? MR_EXIT_NOT_FOUND
 				    : err.errnum == EACCES ? MR_EXIT_CANNOT_EXEC

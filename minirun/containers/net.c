@@ -537,6 +537,29 @@ static int is_network(json_t *nrec, const char *net)
 }
 
 /*
+ * Why a container's disconnect also frees the endpoints of containers that are gone: a
+ * disconnect saves the network's record after the kernel side is undone, and when that
+ * save fails (a full disk, in the teardown of the very container that filled it) the
+ * container's removal goes on without it, and its address stays taken for good. An
+ * endpoint whose container has no directory any more (it lives as long as the record) is
+ * such a one; undone here as its own disconnect would have (ports, veth, lease).
+ */
+static void drop_gone(struct container *c, const char *net, json_t *eps)
+{
+	char dir[4400];
+	const char *id;
+	json_t *ep;
+	json_object_foreach(eps, id, ep)
+	{
+		snprintf(dir, sizeof(dir), "%s/containers/%s", c->root, id);
+		if (!strcmp(id, c->id) || access(dir, F_OK) == 0 || errno != ENOENT)
+			continue;
+		mr_say("disconnect %.12s from network %s: the container is gone", id, net);
+		network_disconnect_exited(c->root, net, id, NULL);
+	}
+}
+
+/*
  * Take C off every network: those whose record lists it (network_disconnect: its recorded
  * ports, the veth, the lease, the neighbours' hosts files), and, on the networks the
  * record asked for but whose record does not list it, the veth a killed connect left.
@@ -560,6 +583,7 @@ static int disconnect_all(struct container *c, const char *mode, struct mr_err *
 		const char *net = json_string_value(json_object_get(nrec, "Name")), *key;
 		json_t *v;
 		struct mr_err e = {0};
+		drop_gone(c, net, json_object_get(nrec, "Containers"));
 		if (!ep) {
 			int asked = mode_connects(mode) && is_network(nrec, mode);
 			json_object_foreach(wanted, key, v)
@@ -581,7 +605,11 @@ static int disconnect_all(struct container *c, const char *mode, struct mr_err *
 		if (lock >= 0)
 			close(lock);
 		if (!again || jget(again, "Containers", c->id)) {
-			*err = e;
+			/* err may be NULL (the monitor's teardown, rm's cleanup): a disconnect that
+			 * fails there (a full disk refusing the network's record) crashed the
+			 * monitor before it could record the exit code */
+			if (err)
+				*err = e;
 			r = -1;
 		}
 		json_decref(again);

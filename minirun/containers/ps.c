@@ -45,8 +45,9 @@ void info_refresh(struct container *c)
 	pid_t pid = container_pid(c);
 	if (container_exit_lost(c)) {
 		/* it ended with nobody to see it (its monitor was killed): say so */
-		c->r.state.exit_code = CONTAINER_EXIT_LOST;
-		container_record_set_str(&c->r.state.error, CONTAINER_LOST_ERROR);
+		const char *why;
+		c->r.state.exit_code = container_exit_noted(c, &why);
+		container_record_set_str(&c->r.state.error, why);
 	}
 	container_record_set_state(&c->r, s);
 	c->r.state.dead = s == CONTAINER_DEAD;

@@ -2,11 +2,11 @@
  * minirun/containers/store.c - the container store: IDs, names, records, locks.
  *
  * A container is the directory ROOT/containers/ID. Its name is a separate claim,
- * ROOT/containers/.names/NAME, a file created with O_EXCL that holds the ID: two `run --name
- * web` racing each other can't both create it, so exactly one wins (the other gets docker's
- * "Conflict" message). The directory is made before the claim and the claim removed before
- * the directory, so a claim whose directory is missing is stale (a `kill -9` between the
- * two) and is taken over.
+ * ROOT/containers/.names/NAME, a file holding the ID, linked into place whole (link(2) fails
+ * on an existing name): two `run --name web` racing each other can't both create it, so
+ * exactly one wins (the other gets docker's "Conflict" message). The directory is made
+ * before the claim and the claim removed before the directory, so a claim whose directory
+ * is missing is stale (a `kill -9` between the two) and is taken over.
  *
  * The record, container.json, is replaced atomically (a temp file renamed over it) by a
  * process holding the container's flock (ROOT/containers/ID/lock). Readers never lock: a
@@ -135,29 +135,44 @@ static int read_claim(const char *root, const char *name, char id[CONTAINER_ID_L
 static int claim_name(const char *root, const char *name, const char *id,
 		      char other[CONTAINER_ID_LEN + 1], struct mr_err *err)
 {
-	char path[4400], dir[4400];
+	char path[4400], dir[4400], whole[4400];
 	snprintf(path, sizeof(path), "%s/containers/.names/%s", root, name);
+	/* Why the claim is a link to a file already written, not an O_EXCL create then a
+	 * write: in between, the claim was empty. A kill there left an empty claim no rm
+	 * could find (it names no ID), and a racing claimer took an empty claim for a stale
+	 * one, unlinked it and won as well. link(2) makes the claim appear whole; the file
+	 * it links from is in the container's own directory, which rm removes. */
+	snprintf(whole, sizeof(whole), "%s/containers/%s/claim", root, id);
+	int fd = open(whole, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n = fd < 0 ? -1 : write(fd, id, CONTAINER_ID_LEN);
+	if (fd >= 0)
+		close(fd);
+	if (n != CONTAINER_ID_LEN) {
+		mr_fail(err, errno ? errno : EIO, "write '%s'", whole);
+		unlink(whole);
+		return -1;
+	}
 	for (int attempt = 0; attempt < 2; attempt++) {
-		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			ssize_t n = write(fd, id, CONTAINER_ID_LEN);
-			close(fd);
-			if (n != CONTAINER_ID_LEN) {
-				unlink(path);
-				return mr_fail(err, errno ? errno : EIO, "write '%s'", path);
-			}
+		if (link(whole, path) == 0) {
+			unlink(whole);
 			return 0;
 		}
-		if (errno != EEXIST)
-			return mr_fail(err, errno, "create '%s'", path);
+		if (errno != EEXIST) {
+			mr_fail(err, errno, "create '%s'", path);
+			unlink(whole);
+			return -1;
+		}
 		if (read_claim(root, name, other) < 0)
 			continue; /* removed meanwhile: try again */
 		snprintf(dir, sizeof(dir), "%s/containers/%s", root, other);
-		if (strlen(other) == CONTAINER_ID_LEN && access(dir, F_OK) == 0)
+		if (strlen(other) == CONTAINER_ID_LEN && access(dir, F_OK) == 0) {
+			unlink(whole);
 			return 1;
+		}
 		/* stale: its container directory is gone (a kill -9 between the two steps) */
 		unlink(path);
 	}
+	unlink(whole);
 	return mr_fail(err, EBUSY, "claim name '%s': it keeps changing", name);
 }
 

@@ -67,6 +67,13 @@ static int read_in(int dirfd, const char *path, char **out, size_t *len, struct 
 	return mr_read_file(p, out, len, err);
 }
 
+/* the errno behind a failed archive write (ENOSPC on a full disk), for mr_fail to name:
+ * libarchive's own text says only "Write error" */
+static int write_errno(struct archive *a)
+{
+	return archive_errno(a) > 0 ? archive_errno(a) : 0;
+}
+
 /* extract FILE into the directory DIR, refusing entries that climb out */
 static int extract(const char *file, const char *dir, struct mr_err *err)
 {
@@ -122,7 +129,7 @@ static int extract(const char *file, const char *dir, struct mr_err *err)
 		char shown[300]; /* the archive's names are untrusted: escaped */
 		mr_printable(clean, shown, sizeof(shown));
 		if (archive_write_header(w, e) != ARCHIVE_OK) {
-			rc = mr_fail(err, 0, "'%s': extract '%s': %s", file, shown,
+			rc = mr_fail(err, write_errno(w), "'%s': extract '%s': %s", file, shown,
 				     archive_error_string(w));
 			goto out;
 		}
@@ -132,8 +139,8 @@ static int extract(const char *file, const char *dir, struct mr_err *err)
 			la_int64_t off;
 			while ((r = archive_read_data_block(a, &buf, &n, &off)) == ARCHIVE_OK)
 				if (archive_write_data_block(w, buf, n, off) != ARCHIVE_OK) {
-					rc = mr_fail(err, 0, "'%s': write '%s': %s", file, shown,
-						     archive_error_string(w));
+					rc = mr_fail(err, write_errno(w), "'%s': write '%s': %s",
+						     file, shown, archive_error_string(w));
 					goto out;
 				}
 			if (r != ARCHIVE_EOF) {

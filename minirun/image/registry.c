@@ -98,7 +98,12 @@ static size_t on_body(char *data, size_t size, size_t n, void *ctx)
 			r->too_big = 1;
 			return 0;
 		}
-		return r->sink(r->sink_ctx, data, len) < 0 ? 0 : len;
+		errno = 0;
+		if (r->sink(r->sink_ctx, data, len) < 0) {
+			r->sink_errno = errno;
+			return 0;
+		}
+		return len;
 	}
 	if (code == 200 && r->max && r->received > r->max) {
 		r->too_big = 1;
@@ -269,6 +274,11 @@ static int perform(struct registry *r, const char *url, const char *accept, int 
 		return mr_fail(err, 0,
 			       "%s \"%s\": the response is larger than the %zu bytes expected",
 			       verb, url, resp->max);
+	/* Why before the short-read message: a sink that could not store what came (a full
+	 * disk) stops the transfer too, and curl's "Failed writing received data" read as
+	 * the connection's fault */
+	if (rc == CURLE_WRITE_ERROR && resp->sink_errno)
+		return mr_fail(err, resp->sink_errno, "%s \"%s\": store what it sent", verb, url);
 	if (resp->status == 200 && resp->length > 0)
 		return mr_fail(err, 0, "%s \"%s\": connection closed after %llu of %lld bytes (%s)",
 			       verb, url, (unsigned long long)resp->received, resp->length,

@@ -52,6 +52,7 @@ struct reg_resp {
 	char *body;     /* the caller frees */
 	size_t len, cap;
 	int too_big, curl_error;
+	int sink_errno; /* the errno of a sink that failed (ENOSPC: the store's disk is full) */
 	CURL *curl;
 };
 

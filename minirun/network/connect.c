@@ -127,17 +127,35 @@ int network_hosts_refresh(const char *root, const char *container_id, struct mr_
 	return 0;
 }
 
-/* Rewrite the hosts file of every container on REC (plus EXTRA, one that just left). */
-static int refresh_all(const char *root, json_t *rec, const char *extra, struct mr_err *err)
+/* whether the directory of container ID is gone (removed) */
+static bool gone(const char *root, const char *id)
+{
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/containers/%s", root, id);
+	return access(dir, F_OK) < 0 && errno == ENOENT;
+}
+
+/*
+ * Rewrite the hosts file of every container on REC (plus EXTRA, one that just left). SELF
+ * (the one connecting, or NULL) gets its directory made if need be; the others are skipped
+ * when theirs is gone. Why: the endpoint of a container removed before its disconnect
+ * could be saved (a full disk) stays in the record until someone drops it, and writing its
+ * hosts file (network_hosts_refresh makes the directory) brought the removed container
+ * back, as a Dead one holding nothing but that file.
+ */
+static int refresh_all(const char *root, json_t *rec, const char *self, const char *extra,
+		       struct mr_err *err)
 {
 	const char *id;
 	json_t *ep;
 	json_object_foreach(json_object_get(rec, "Containers"), id, ep)
 	{
+		if ((!self || strcmp(id, self) != 0) && gone(root, id))
+			continue;
 		if (network_hosts_refresh(root, id, err) < 0)
 			return -1;
 	}
-	return extra ? network_hosts_refresh(root, extra, err) : 0;
+	return extra && !gone(root, extra) ? network_hosts_refresh(root, extra, err) : 0;
 }
 
 /* The host end's name: "mrv" + 12 hex of an FNV-1a hash of the network and container IDs
@@ -324,7 +342,7 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 				      err) < 0)
 		mr_prefix(err, "network %s: ", net);
 	else if (attach_locked(c, rec, fd, addr_out, err) == 0)
-		r = refresh_all(c->root, rec, NULL, err);
+		r = refresh_all(c->root, rec, c->container_id, NULL, err);
 	json_decref(rec);
 	return r;
 }
@@ -352,7 +370,7 @@ static int disconnect(const char *root, const char *network, const char *contain
 		/* the record last: until it is written, a retry finds what is left to undo */
 		json_object_del(eps, container_id);
 		if (network_save(root, rec, err) == 0)
-			r = refresh_all(root, rec, container_id, err);
+			r = refresh_all(root, rec, NULL, container_id, err);
 	}
 	json_decref(rec);
 	return r;

@@ -660,6 +660,20 @@ int cgstep_remove(const char *name, struct mr_err *err)
 	return rc;
 }
 
+int cgstep_remove_unrecorded(const char *id, struct mr_err *err)
+{
+	char path[128];
+	struct mr_err e = {0};
+	snprintf(path, sizeof(path), "minirun-%s", id);
+	struct cg *cg = cg_open(host(), path, &e);
+	if (!cg) /* none made (the usual case), or no cgroups here: nothing to remove */
+		return 0;
+	mr_say("cgroup '%s' was made but not recorded: removing it", path);
+	int rc = cg_remove(cg, 5000, err);
+	cg_free(cg);
+	return rc;
+}
+
 const char *cgstep_mode(void)
 {
 	struct cg_system sys;

@@ -55,6 +55,11 @@ int cgstep_kill(const char *name, int sig, struct mr_err *err);
 /* cgstep_remove - remove the cgroup (it must be empty; waits briefly for exiting tasks). */
 int cgstep_remove(const char *name, struct mr_err *err);
 
+/* cgstep_remove_unrecorded - remove the cgroup a create of ID killed before it recorded one
+ * may have left: the one cgstep_create makes when the config names no cgroupsPath. 0 when
+ * there is none. */
+int cgstep_remove_unrecorded(const char *id, struct mr_err *err);
+
 /* A short description of the cgroup setup for `features` and -v ("v2", "v1 (hybrid)"). */
 const char *cgstep_mode(void);
 

@@ -527,6 +527,13 @@ int ctr_delete(const char *root, const char *id, bool force, struct mr_err *err)
 	}
 	if (st.cgroup && *st.cgroup && cgstep_remove(st.cgroup, err) < 0)
 		goto out;
+	/* Why a state without a bundle still has a cgroup to look for: create makes the
+	 * cgroup (a mkdir per hierarchy, then the device filter's bpf load, milliseconds)
+	 * before its first state_save can name it, so a create killed in between leaves a
+	 * state directory with no state.json and a cgroup nobody recorded. Only the default
+	 * name can be guessed: a config's own cgroupsPath is its engine's to remove. */
+	if (!st.bundle && cgstep_remove_unrecorded(id, err) < 0)
+		goto out;
 	struct spec *s =
 		st.bundle && needs_hook(&st, HOOK_POSTSTOP) ? spec_load(st.bundle, NULL) : NULL;
 	if (s && s->hooks[HOOK_POSTSTOP].n) {
