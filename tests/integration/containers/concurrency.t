@@ -61,7 +61,7 @@ eight_loops_at_once() {
 	t_match "$out" '^containers: 0$' "no container is left"
 	t_match "$out" '^images: busybox:latest loaded:1 $' "the images are those expected"
 	t_nomatch "$out" '^broken: ' "every image and blob is whole"
-	t_match "$out" '^networks: bridge $' "no network is left"
+	t_match "$out" '^networks: bridge host none $' "no network is left (but the three built-in ones)"
 	t_match "$out" '^volumes: shared $' "no volume is left but the shared one"
 	t_nomatch "$out" '^leak:' "nothing is left behind"
 }
