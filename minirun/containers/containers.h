@@ -261,6 +261,14 @@ int container_attach(struct container *c, bool with_stdin, bool tty, const char 
 /* log_append - one json-file line {"log":TEXT,"stream":STREAM,"time":RFC3339Nano} */
 int log_append(int fd, const char *stream, const char *text, size_t len);
 
+/* ---- housekeeping (prune.c) --------------------------------------------------------------- */
+
+struct mr_prune_filter; /* lib/prune_filter.h */
+/* container_prune - remove every stopped container (created, exited, dead) that passes F;
+ * unless QUIET, "Deleted Containers:" and their IDs on stdout. The bytes their upper dirs
+ * held are added to *RECLAIMED. -1 (after printing why) when one could not be removed. */
+int container_prune(const struct mr_prune_filter *f, bool quiet, unsigned long long *reclaimed);
+
 /* ---- for tests: dying at a named step ---------------------------------------------------- */
 
 /* container_step - if $MINIRUN_TEST_DIE_AT equals STEP, SIGKILL this process right here

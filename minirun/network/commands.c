@@ -534,6 +534,7 @@ const struct mr_command network_commands[] = {
 	{"ls", cmd_ls, "List networks"},
 	{"rm", cmd_rm, "Remove one or more networks"},
 	{"inspect", cmd_inspect, "Display detailed information on one or more networks"},
+	{"prune", network_cmd_prune, "Remove all unused networks"},
 	{"connect", cmd_connect, "Connect a container to a network"},
 	{"disconnect", cmd_disconnect, "Disconnect a container from a network"},
 	{"publish", cmd_publish, "Publish a container's ports (what run -p will call)"},
