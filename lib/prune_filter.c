@@ -70,8 +70,8 @@ int mr_prune_filter_add(struct mr_prune_filter *f, const char *arg, char *why, s
 	size_t key = neg ? klen - 1 : klen;
 	if (key == 5 && !strncmp(arg, "until", 5) && !neg) {
 		if (parse_until(eq + 1, &f->until) < 0) {
-			snprintf(why, whylen,
-				 "failed to parse value as time or duration: \"%s\"", eq + 1);
+			snprintf(why, whylen, "failed to parse value as time or duration: \"%s\"",
+				 eq + 1);
 			return -1;
 		}
 		return 0;

@@ -65,8 +65,8 @@ static json_t *apply(json_t *hc, const struct update *u)
 {
 	json_t *r = json_object();
 	if (u->memory || u->swap_set) {
-		long long mem = u->memory ? u->memory
-					  : json_integer_value(json_object_get(hc, "Memory"));
+		long long mem =
+			u->memory ? u->memory : json_integer_value(json_object_get(hc, "Memory"));
 		long long swap = json_integer_value(json_object_get(hc, "MemorySwap"));
 		if (u->swap_set)
 			swap = u->swap;
@@ -91,8 +91,9 @@ static json_t *apply(json_t *hc, const struct update *u)
 	if (u->pids_set) {
 		json_object_set_new(hc, "PidsLimit",
 				    u->pids > 0 ? json_integer(u->pids) : json_null());
-		json_object_set_new(r, "pids",
-				    json_pack("{s:I}", "limit", (json_int_t)(u->pids > 0 ? u->pids : -1)));
+		json_object_set_new(
+			r, "pids",
+			json_pack("{s:I}", "limit", (json_int_t)(u->pids > 0 ? u->pids : -1)));
 	}
 	if (u->restart)
 		json_object_set_new(hc, "RestartPolicy",
@@ -111,8 +112,9 @@ static int update_one(const char *ref, const struct update *u)
 	int rc = -1;
 	if (u->restart && strcmp(u->restart, "no") &&
 	    json_is_true(json_object_get(hc, "AutoRemove"))) {
-		fprintf(stderr, "minirun: Cannot update container %s: Restart policy cannot be "
-				"updated because AutoRemove is enabled for the container\n",
+		fprintf(stderr,
+			"minirun: Cannot update container %s: Restart policy cannot be "
+			"updated because AutoRemove is enabled for the container\n",
 			ref);
 		container_close(&c);
 		return -1;
@@ -121,8 +123,7 @@ static int update_one(const char *ref, const struct update *u)
 	json_t *res = apply(hc, u);
 	const char *st = container_status(&c);
 	char oci[4400];
-	if (json_object_size(res) &&
-	    (!strcmp(st, "running") || !strcmp(st, "paused"))) {
+	if (json_object_size(res) && (!strcmp(st, "running") || !strcmp(st, "paused"))) {
 		mr_say("ctr_update %.12s: new limits on its cgroup", c.id);
 		if (ctr_update(container_oci_root(c.root, oci, sizeof(oci)), c.id, res, &err) < 0) {
 			json_object_set(c.rec, "HostConfig", was); /* nothing half-made */
