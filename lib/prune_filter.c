@@ -63,7 +63,7 @@ int mr_prune_filter_add(struct mr_prune_filter *f, const char *arg, char *why, s
 	const char *eq = strchr(arg, '=');
 	if (!eq) {
 		snprintf(why, whylen, "bad format of filter (expected name=value)");
-		return -1;
+		return -2;
 	}
 	size_t klen = (size_t)(eq - arg);
 	bool neg = klen > 0 && arg[klen - 1] == '!';
@@ -85,8 +85,26 @@ int mr_prune_filter_add(struct mr_prune_filter *f, const char *arg, char *why, s
 		f->labels[f->nlabels++] = eq + 1;
 		return 0;
 	}
-	snprintf(why, whylen, "invalid filter '%.*s'", (int)key, arg);
+	snprintf(why, whylen, "Invalid filter '%.*s'", (int)key, arg);
 	return -1;
+}
+
+int mr_prune_filter_flag(struct mr_prune_filter *f, const char *arg, const char *verb)
+{
+	char why[256];
+	int r = mr_prune_filter_add(f, arg, why, sizeof(why));
+	if (r == -2) {
+		fprintf(stderr,
+			"minirun: invalid argument \"%s\" for \"--filter\" flag: %s\nSee 'minirun %s "
+			"--help'.\n",
+			arg, why, verb);
+		return 125; /* docker's CLI refuses it: a usage error */
+	}
+	if (r < 0) {
+		fprintf(stderr, "minirun: %s\n", why);
+		return 1; /* docker's daemon refuses it */
+	}
+	return 0;
 }
 
 /* has LABELS the label SPEC ("K" or "K=V")? */

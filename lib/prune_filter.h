@@ -30,10 +30,14 @@ struct mr_prune_filter {
 
 /*
  * mr_prune_filter_add - add the --filter value ARG (until=..., label=..., label!=...) to F.
- * -1 with docker's words in WHY on a bad key or value ("invalid filter 'x'",
- * "Error: ... could not be parsed").
+ * -2 with docker's words in WHY when ARG is no KEY=VALUE ("bad format of filter (expected
+ * name=value)": docker's CLI refuses it), -1 on a key or value its daemon refuses ("Invalid
+ * filter 'x'", "failed to parse value as time or duration: \"x\"").
  */
 int mr_prune_filter_add(struct mr_prune_filter *f, const char *arg, char *why, size_t whylen);
+/* mr_prune_filter_flag - the same for the --filter of `minirun VERB`, refused on stderr in
+ * docker's words: 0, or the status to exit with (125 for -2, 1 for -1) */
+int mr_prune_filter_flag(struct mr_prune_filter *f, const char *arg, const char *verb);
 /* mr_prune_filter_match - does an object CREATED (seconds since the epoch; <0: unknown,
  * which `until` keeps) with LABELS (a JSON object of strings, or NULL) pass every filter? */
 bool mr_prune_filter_match(const struct mr_prune_filter *f, long long created, json_t *labels);

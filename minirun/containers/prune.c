@@ -75,17 +75,14 @@ int cmd_container_prune(int argc, char **argv)
 	struct mr_prune_filter f = {0};
 	bool force = false;
 	int ch, rc = 0;
-	char why[256];
 	optind = 0;
 	while ((ch = mr_verb_opt(argc, argv, "container prune", "f", opts, help, &rc)) != -1)
 		switch (ch) {
 		case MR_OPT_DONE: return rc;
 		case 'f': force = true; break;
 		case 'F':
-			if (mr_prune_filter_add(&f, optarg, why, sizeof(why)) < 0) {
-				fprintf(stderr, "minirun: %s\n", why);
-				return MR_EXIT_RUNTIME;
-			}
+			if ((rc = mr_prune_filter_flag(&f, optarg, "container prune")) != 0)
+				return rc;
 			break;
 		}
 	if (optind != argc)

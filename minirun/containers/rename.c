@@ -86,8 +86,8 @@ int cmd_rename(int argc, char **argv)
 		name++;
 	if (!valid_name(name)) {
 		fprintf(stderr,
-			"minirun: Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
-			"allowed\n",
+			"minirun: Error when allocating new name: Invalid container name (/%s), only "
+			"[a-zA-Z0-9][a-zA-Z0-9_.-] are allowed\n",
 			name);
 		return 1;
 	}

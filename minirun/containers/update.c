@@ -53,10 +53,8 @@ static int parse_restart(const char *v, struct update *u)
 			}
 			return 0;
 		}
-	fprintf(stderr,
-		"minirun: invalid restart policy: unknown policy '%.*s'; use one of 'no', "
-		"'always', 'on-failure', or 'unless-stopped'\n",
-		(int)len, v);
+	/* docker's daemon's words; no, always, on-failure and unless-stopped are the ones */
+	fprintf(stderr, "minirun: invalid restart policy '%s'\n", v);
 	return -1;
 }
 
@@ -210,7 +208,7 @@ int cmd_update(int argc, char **argv)
 			break;
 		case 'r':
 			if (parse_restart(optarg, &u) < 0)
-				return MR_EXIT_RUNTIME;
+				return 1; /* docker's daemon refuses it */
 			break;
 		}
 	}

@@ -216,7 +216,6 @@ int image_prune(int argc, char **argv)
 	};
 	struct mr_prune_filter filter = {0};
 	bool filtered = false;
-	char why[256];
 	int all = 0, force = 0, c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":afh", opts, NULL)) != -1) {
@@ -224,10 +223,8 @@ int image_prune(int argc, char **argv)
 		case 'a': all = 1; break;
 		case 'f': force = 1; break;
 		case 'F':
-			if (mr_prune_filter_add(&filter, optarg, why, sizeof(why)) < 0) {
-				fprintf(stderr, "minirun: %s\n", why);
-				return MR_EXIT_RUNTIME;
-			}
+			if ((c = mr_prune_filter_flag(&filter, optarg, "image prune")) != 0)
+				return c;
 			filtered = true;
 			break;
 		case 'h':

@@ -64,17 +64,14 @@ int network_cmd_prune(int argc, char **argv)
 	struct mr_prune_filter f = {0};
 	bool force = false;
 	int ch, rc = 0;
-	char why[256];
 	optind = 0;
 	while ((ch = mr_verb_opt(argc, argv, "network prune", "f", opts, help, &rc)) != -1)
 		switch (ch) {
 		case MR_OPT_DONE: return rc;
 		case 'f': force = true; break;
 		case 'F':
-			if (mr_prune_filter_add(&f, optarg, why, sizeof(why)) < 0) {
-				fprintf(stderr, "minirun: %s\n", why);
-				return MR_EXIT_RUNTIME;
-			}
+			if ((rc = mr_prune_filter_flag(&f, optarg, "network prune")) != 0)
+				return rc;
 			break;
 		}
 	if (optind != argc) {
@@ -97,7 +94,12 @@ int network_cmd_prune(int argc, char **argv)
 		return mr_err_report(&err, 1);
 	if (json_array_size(removed))
 		printf("Deleted Networks:\n");
-	json_array_foreach(removed, i, n) printf("%s\n", json_string_value(n));
+	json_array_foreach(removed, i, n)
+	{
+		printf("%s\n", json_string_value(n));
+	}
+	if (json_array_size(removed))
+		printf("\n"); /* docker's blank line after the list */
 	json_decref(removed);
 	return 0;
 }

@@ -149,15 +149,19 @@ static void containers_usage(struct usage *u, bool verbose)
 			json_t *r = c.rec;
 			size_t vols = 0, k;
 			json_t *m;
-			json_array_foreach(json_object_get(r, "Mounts"), k, m) vols +=
-				!strcmp(json_string_value(json_object_get(m, "Type")) ?: "", "volume");
+			json_array_foreach(json_object_get(r, "Mounts"), k, m)
+			{
+				vols += !strcmp(json_string_value(json_object_get(m, "Type")) ?: "",
+						"volume");
+			}
 			system_human_size(rw, sz, sizeof(sz));
 			fmt_since(json_string_value(json_object_get(r, "Created")) ?: "", when,
 				  sizeof(when));
 			const char *name = json_string_value(json_object_get(r, "Name")) ?: "";
 			fprintf(out, "%.12s\t%s\t\"%s\"\t%zu\t%s\t%s\t%s\t%s\n", c.id,
-				json_string_value(json_object_get(
-					json_object_get(r, "Config"), "Image")) ?: "",
+				json_string_value(
+					json_object_get(json_object_get(r, "Config"), "Image"))
+					?: "",
 				json_string_value(json_object_get(r, "Path")) ?: "", vols, sz, when,
 				status, name + (*name == '/'));
 		}

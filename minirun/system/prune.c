@@ -125,7 +125,6 @@ int system_cmd_prune(int argc, char **argv)
 	char *filters[MR_PRUNE_FILTER_MAX + 1];
 	int nfilters = 0;
 	bool all = false, force = false, volumes = false;
-	char why[256];
 	int ch, rc = 0;
 	optind = 0;
 	while ((ch = mr_verb_opt(argc, argv, "system prune", "af", opts, help, &rc)) != -1)
@@ -135,12 +134,13 @@ int system_cmd_prune(int argc, char **argv)
 		case 'f': force = true; break;
 		case 'V': volumes = true; break;
 		case 'F':
-			if (mr_prune_filter_add(&f, optarg, why, sizeof(why)) < 0 ||
-			    nfilters == MR_PRUNE_FILTER_MAX) {
-				fprintf(stderr, "minirun: %s\n",
-					nfilters == MR_PRUNE_FILTER_MAX ? "too many filters" : why);
+			if (nfilters == MR_PRUNE_FILTER_MAX) {
+				fprintf(stderr, "minirun: at most %d --filter\n",
+					MR_PRUNE_FILTER_MAX);
 				return MR_EXIT_RUNTIME;
 			}
+			if ((rc = mr_prune_filter_flag(&f, optarg, "system prune")) != 0)
+				return rc;
 			filters[nfilters++] = optarg;
 			break;
 		}
@@ -165,7 +165,10 @@ int system_cmd_prune(int argc, char **argv)
 		rc = mr_err_report(&err, 1);
 	if (json_array_size(removed)) {
 		printf("Deleted Networks:\n");
-		json_array_foreach(removed, i, n) printf("%s\n", json_string_value(n));
+		json_array_foreach(removed, i, n)
+		{
+			printf("%s\n", json_string_value(n));
+		}
 		printf("\n");
 	}
 	json_decref(removed);
@@ -177,7 +180,10 @@ int system_cmd_prune(int argc, char **argv)
 			rc = mr_err_report(&err, 1);
 		if (json_array_size(removed)) {
 			printf("Deleted Volumes:\n");
-			json_array_foreach(removed, i, n) printf("%s\n", json_string_value(n));
+			json_array_foreach(removed, i, n)
+			{
+				printf("%s\n", json_string_value(n));
+			}
 			printf("\n");
 		}
 		json_decref(removed);

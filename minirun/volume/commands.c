@@ -342,7 +342,6 @@ static int cmd_prune(int argc, char **argv)
 					   {"filter", required_argument, 0, 'F'},
 					   {0, 0, 0, 0}};
 	struct mr_prune_filter f = {0};
-	char why[256];
 	int o, rc, all = 0;
 	optind = 0;
 	while ((o = mr_verb_opt(argc, argv, "volume prune", "af", lo,
@@ -358,10 +357,8 @@ static int cmd_prune(int argc, char **argv)
 		case MR_OPT_DONE: return rc;
 		case 'a': all = 1; break;
 		case 'F':
-			if (mr_prune_filter_add(&f, optarg, why, sizeof(why)) < 0) {
-				fprintf(stderr, "minirun: %s\n", why);
-				return MR_EXIT_RUNTIME;
-			}
+			if ((rc = mr_prune_filter_flag(&f, optarg, "volume prune")) != 0)
+				return rc;
 			break;
 		}
 	if (optind != argc)

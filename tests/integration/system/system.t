@@ -104,7 +104,7 @@ sys_prune() {
 		[ "$(mr images -q | wc -l)" = 0 ] || die "images left: $(mr images)"
 		mr network inspect keepnet >/dev/null 2>&1 && die "keepnet stayed"
 		out=$(mr system prune -f --filter nope=1 2>&1); rc=$?
-		[ $rc = 125 ] && echo "$out" | grep -q "invalid filter" || die "bad filter: $rc $out"
+		[ $rc = 1 ] && echo "$out" | grep -q "Invalid filter" || die "bad filter: $rc $out"
 		ct_noleaks
 	'
 }
