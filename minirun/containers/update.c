@@ -67,9 +67,7 @@ static json_t *apply(json_t *hc, const struct update *u)
 			u->memory ? u->memory : json_integer_value(json_object_get(hc, "Memory"));
 		long long swap = json_integer_value(json_object_get(hc, "MemorySwap"));
 		if (u->swap_set)
-			swap = u->swap;
-		else if (swap > 0 && swap < mem)
-			swap = 2 * mem; /* docker's default: as much swap as memory */
+			swap = u->swap; /* else the one set stays (update_one checked it holds) */
 		json_object_set_new(hc, "Memory", json_integer(mem));
 		json_object_set_new(hc, "MemorySwap", json_integer(swap));
 		json_t *m = json_pack("{s:I}", "limit", (json_int_t)(mem > 0 ? mem : -1));
@@ -113,6 +111,16 @@ static int update_one(const char *ref, const struct update *u)
 		fprintf(stderr,
 			"minirun: Cannot update container %s: Restart policy cannot be "
 			"updated because AutoRemove is enabled for the container\n",
+			ref);
+		container_close(&c);
+		return -1;
+	}
+	long long oldswap = json_integer_value(json_object_get(hc, "MemorySwap"));
+	if (u->memory > 0 && !u->swap_set && oldswap > 0 && u->memory > oldswap) {
+		/* docker's rule: the swap total would fall below the memory */
+		fprintf(stderr,
+			"minirun: Cannot update container %s: Memory limit should be smaller than "
+			"already set memoryswap limit, update the memoryswap at the same time\n",
 			ref);
 		container_close(&c);
 		return -1;

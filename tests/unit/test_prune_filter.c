@@ -15,8 +15,8 @@ static void until_takes_durations_times_and_seconds(void)
 	char why[256];
 	CU_ASSERT_EQUAL(mr_prune_filter_add(&f, "until=2026-12-06T10:00:00Z", why, sizeof(why)), 0);
 	CU_ASSERT_EQUAL(f.until, 1796551200LL);
-	CU_ASSERT_EQUAL(mr_prune_filter_add(&f, "until=2026-12-06T11:00:00+01:00", why, sizeof(why)),
-			0);
+	CU_ASSERT_EQUAL(
+		mr_prune_filter_add(&f, "until=2026-12-06T11:00:00+01:00", why, sizeof(why)), 0);
 	CU_ASSERT_EQUAL(f.until, 1796551200LL);
 	CU_ASSERT_EQUAL(mr_prune_filter_add(&f, "until=1796551200", why, sizeof(why)), 0);
 	CU_ASSERT_EQUAL(f.until, 1796551200LL);

@@ -93,6 +93,10 @@ hk_update() {
 			die "bad policy: $rc $out"
 		out=$(mr update --memory lots u1 2>&1); rc=$?
 		[ $rc = 125 ] || die "bad memory: $rc $out"
+		out=$(mr update --memory 512m u1 2>&1); rc=$?
+		[ $rc = 1 ] && echo "$out" | grep -q "Memory limit should be smaller than already set memoryswap limit" ||
+			die "memory over the swap total: $rc $out"
+		[ "$(ct_field u1 HostConfig.Memory)" = 67108864 ] || die "a refused update was recorded"
 		out=$(mr update u1 2>&1); rc=$?
 		[ $rc = 1 ] && echo "$out" | grep -q "provide one or more flags" || die "no flag: $rc $out"
 		mr rm -f u1 >/dev/null
