@@ -69,6 +69,13 @@ static int claim(const char *root, const char *name, const char *id, char *other
 	return -1;
 }
 
+/* docker's CLI's second line under every refused rename */
+static int refused(const char *ref)
+{
+	fprintf(stderr, "minirun: failed to rename container named %s\n", ref);
+	return 1;
+}
+
 int cmd_rename(int argc, char **argv)
 {
 	static const char help[] = "Usage:  minirun rename CONTAINER NEW_NAME\n\n"
@@ -89,11 +96,11 @@ int cmd_rename(int argc, char **argv)
 			"minirun: Error when allocating new name: Invalid container name (/%s), only "
 			"[a-zA-Z0-9][a-zA-Z0-9_.-] are allowed\n",
 			name);
-		return 1;
+		return refused(ref);
 	}
 	struct container c;
 	if (info_open(ref, true, &c) < 0)
-		return 1;
+		return refused(ref);
 	struct mr_err err = {0};
 	char old[CONTAINER_NAME_MAX + 2], other[CONTAINER_ID_LEN + 8] = "", path[4400];
 	snprintf(old, sizeof(old), "%s", json_string_value(json_object_get(c.rec, "Name")) ?: "");
@@ -102,7 +109,7 @@ int cmd_rename(int argc, char **argv)
 		fprintf(stderr, "minirun: Renaming a container with the same name as its current "
 				"name\n");
 		container_close(&c);
-		return 1;
+		return refused(ref);
 	}
 	int r = claim(c.root, name, c.id, other, sizeof(other));
 	if (r != 0) {
@@ -116,7 +123,7 @@ int cmd_rename(int argc, char **argv)
 			fprintf(stderr, "minirun: rename %s: claim the name '%s': %s\n", ref, name,
 				strerror(errno));
 		container_close(&c);
-		return 1;
+		return refused(ref);
 	}
 	snprintf(path, sizeof(path), "/%s", name);
 	json_object_set_new(c.rec, "Name", json_string(path));

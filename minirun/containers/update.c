@@ -111,7 +111,7 @@ static int update_one(const char *ref, const struct update *u)
 		fprintf(stderr,
 			"minirun: Cannot update container %s: Restart policy cannot be "
 			"updated because AutoRemove is enabled for the container\n",
-			ref);
+			c.id);
 		container_close(&c);
 		return -1;
 	}
@@ -121,7 +121,7 @@ static int update_one(const char *ref, const struct update *u)
 		fprintf(stderr,
 			"minirun: Cannot update container %s: Memory limit should be smaller than "
 			"already set memoryswap limit, update the memoryswap at the same time\n",
-			ref);
+			c.id);
 		container_close(&c);
 		return -1;
 	}
@@ -133,12 +133,12 @@ static int update_one(const char *ref, const struct update *u)
 		mr_say("ctr_update %.12s: new limits on its cgroup", c.id);
 		if (ctr_update(container_oci_root(c.root, oci, sizeof(oci)), c.id, res, &err) < 0) {
 			json_object_set(c.rec, "HostConfig", was); /* nothing half-made */
-			fprintf(stderr, "minirun: Cannot update container %s: %s\n", ref, err.msg);
+			fprintf(stderr, "minirun: Cannot update container %s: %s\n", c.id, err.msg);
 			goto out;
 		}
 	}
 	if (container_save(&c, &err) < 0)
-		fprintf(stderr, "minirun: Cannot update container %s: %s\n", ref, err.msg);
+		fprintf(stderr, "minirun: Cannot update container %s: %s\n", c.id, err.msg);
 	else
 		rc = 0;
 out:

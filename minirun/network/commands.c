@@ -63,15 +63,19 @@ static int cmd_create(int argc, char **argv)
 	static const struct option lo[] = {{"subnet", required_argument, 0, 's'},
 					   {"gateway", required_argument, 0, 'g'},
 					   {"driver", required_argument, 0, 'd'},
+					   {"label", required_argument, 0, 'l'},
 					   {0, 0, 0, 0}};
-	char help[512];
+	char help[640];
+	const char *labels[32];
+	size_t nlabels = 0;
 	snprintf(help, sizeof(help),
 		 "Usage:  minirun network create [OPTIONS] NETWORK\n\n"
 		 "Create a network\n\n"
 		 "Options:\n"
 		 "  -d, --driver bridge    the only driver\n"
 		 "      --subnet CIDR      e.g. 10.90.0.0/24 (default: a free /24 of %s)\n"
-		 "      --gateway IP       default: the subnet's first address\n",
+		 "      --gateway IP       default: the subnet's first address\n"
+		 "      --label K=V        set metadata on the network (up to 32)\n",
 		 NETWORK_USER_POOL);
 	const char *subnet = NULL, *gateway = NULL;
 	int o, rc;
@@ -81,6 +85,11 @@ static int cmd_create(int argc, char **argv)
 		case MR_OPT_DONE: return rc;
 		case 's': subnet = optarg; break;
 		case 'g': gateway = optarg; break;
+		case 'l':
+			if (nlabels == sizeof(labels) / sizeof(labels[0]))
+				return usage_err("create", "at most 32 --label");
+			labels[nlabels++] = optarg;
+			break;
 		case 'd':
 			if (strcmp(optarg, "bridge")) {
 				fprintf(stderr,
@@ -95,7 +104,8 @@ static int cmd_create(int argc, char **argv)
 		return usage_err("create", "exactly 1 argument (NETWORK)");
 	char id[NETWORK_ID_LEN + 1];
 	struct mr_err err = {0};
-	if (network_create(network_root(), argv[optind], subnet, gateway, NULL, 0, id, &err) < 0)
+	if (network_create(network_root(), argv[optind], subnet, gateway, labels, nlabels, id,
+			   &err) < 0)
 		return fail(&err);
 	printf("%s\n", id);
 	return 0;

@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/cli.h"
 #include "lib/prune_filter.h"
@@ -23,7 +24,13 @@
 int network_prune(const char *root, const struct mr_prune_filter *f, json_t **removed,
 		  struct mr_err *err)
 {
+	/* the list under the lock (it may write the default network's record); each removal
+	 * takes it again */
+	int lock = network_lock(root, err);
+	if (lock < 0)
+		return -1;
 	json_t *nets = network_list(root, err), *rec;
+	close(lock);
 	size_t i;
 	if (!nets)
 		return -1;

@@ -25,7 +25,8 @@ hk_rename() {
 		out=$(mr rename new "b@d" 2>&1); rc=$?
 		[ $rc = 1 ] && echo "$out" | grep -q "Invalid container name (/b@d)" || die "bad: $rc $out"
 		out=$(mr rename nosuch x1 2>&1); rc=$?
-		[ $rc = 1 ] && [ "$out" = "minirun: No such container: nosuch" ] || die "unknown: $rc $out"
+		[ $rc = 1 ] && [ "$out" = "minirun: No such container: nosuch
+minirun: failed to rename container named nosuch" ] || die "unknown: $rc $out"
 		out=$(mr rename new 2>&1); rc=$?
 		[ $rc = 125 ] || die "one operand: $rc $out"
 		mr rm new old other >/dev/null || die rm
