@@ -33,6 +33,11 @@ extern const struct mr_command builder_commands[];
 struct builder_usage {
 	size_t count, active;
 	uint64_t size, reclaimable;
+	/* optional: called for each live record (df -v's rows): its ID, the step that made it,
+	 * its bytes, when it was last used, whether an image shares it */
+	void (*each)(void *ctx, const char *id, const char *desc, uint64_t size, long long used,
+		     bool shared);
+	void *ctx;
 };
 int builder_cache_usage(struct builder_usage *u, struct mr_err *err);
 

@@ -352,7 +352,8 @@ int builder_cache_usage(struct builder_usage *u, struct mr_err *err)
 	struct store st;
 	struct crec *recs;
 	size_t n;
-	memset(u, 0, sizeof(*u));
+	u->count = u->active = 0;
+	u->size = u->reclaimable = 0;
 	if (store_open(&st, image_root(), err) < 0)
 		return -1;
 	int rc = load_recs(&st, &recs, &n, err);
@@ -364,6 +365,9 @@ int builder_cache_usage(struct builder_usage *u, struct mr_err *err)
 			continue;
 		u->count++;
 		u->size += recs[i].size;
+		if (u->each)
+			u->each(u->ctx, recs[i].id, recs[i].desc, recs[i].size,
+				(long long)recs[i].used, recs[i].shared);
 		if (recs[i].shared)
 			u->active++;
 		else

@@ -13,7 +13,8 @@
  * where docker counts them once). Containers: their writable layers (the upper dirs);
  * ACTIVE the running ones, the stopped ones' layers reclaimable. Local Volumes: ACTIVE is
  * those a container uses. Build Cache: the records of `builder du`; ACTIVE the ones an
- * image shares. -v prints a table per kind instead.
+ * image shares. -v prints a table per kind instead (the build cache's records with
+ * BuildKit's columns: minirun's are all "regular", used once).
  *
  * See: https://docs.docker.com/reference/cli/docker/system/df/
  */
@@ -32,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 struct usage {
 	long long total, active;
@@ -215,10 +217,30 @@ static void volumes_usage(struct usage *u, bool verbose)
 	json_decref(vols);
 }
 
+/* one row of -v's build cache table, as docker's (BuildKit's record types: "regular") */
+static void cache_row(void *ctx, const char *id, const char *desc, uint64_t size, long long used,
+		      bool shared)
+{
+	char sz[32], when[64], stamp[64];
+	struct tm tm;
+	time_t t = (time_t)used;
+	(void)desc;
+	system_human_size(size, sz, sizeof(sz));
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fmt_since(stamp, when, sizeof(when));
+	fprintf((FILE *)ctx, "%.12s\tregular\t%s\t%s\t%s\t1\t%s\n", id, sz, when, when,
+		shared ? "true" : "false");
+}
+
 static void cache_usage(struct usage *u, bool verbose)
 {
-	struct builder_usage b;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	struct builder_usage b = {.each = verbose ? cache_row : NULL, .ctx = out};
 	struct mr_err err = {0};
+	fprintf(out, "CACHE ID\tCACHE TYPE\tSIZE\tCREATED\tLAST USED\tUSAGE\tSHARED\n");
 	if (builder_cache_usage(&b, &err) == 0) {
 		u->total = (long long)b.count;
 		u->active = (long long)b.active;
@@ -228,8 +250,12 @@ static void cache_usage(struct usage *u, bool verbose)
 	if (verbose) {
 		char sz[32];
 		system_human_size(u->size, sz, sizeof(sz));
-		printf("Build cache usage: %s\n\n(the records: minirun builder du)\n", sz);
+		printf("Build cache usage: %s\n\n", sz);
 	}
+	fclose(out);
+	if (verbose)
+		mr_tabwrite(text, len, stdout);
+	free(text);
 }
 
 /* RECLAIMABLE as docker's formatter writes it: "X (N%)" when there is a total */

@@ -67,6 +67,16 @@ sys_df() {
 		done
 		echo "$out" | grep -Eq "^busybox +latest " || die "df -v images: $out"
 		echo "$out" | grep -Eq " live$" || die "df -v containers: $out"
+		# a build leaves cache records: the fourth row counts them, -v lists them
+		mkdir -p $T_DIR/ctx && printf "FROM busybox\nRUN echo built >/built\n" >$T_DIR/ctx/Dockerfile
+		mr build -q -t built:1 $T_DIR/ctx >/dev/null 2>&1 || die "build"
+		echo "$(mr system df)" | grep -Eq "^Build Cache +[1-9][0-9]* " || die "cache row: $(mr system df)"
+		mr system df -v | grep -Eq "^[0-9a-f]{12} +regular +" || die "df -v cache: $(mr system df -v)"
+		out=$(mr system prune -f -a --filter label=nosuch=1)
+		mr image inspect built:1 >/dev/null 2>&1 || die "label=nosuch=1 pruned an image"
+		mr rmi built:1 >/dev/null
+		mr builder prune -f -a >/dev/null
+		rm -rf $T_DIR/ctx
 		out=$(mr system df --bogus 2>&1); rc=$?
 		[ $rc = 125 ] && [ "$out" = "minirun: unknown flag: --bogus
 See '"'"'minirun system df --help'"'"'." ] || die "bad flag: $rc $out"
