@@ -1,6 +1,7 @@
 /*
  * minirun/containers/commands.c - the lifecycle verbs: run create start stop kill restart
- * rm pause unpause wait (the table container_commands[], dispatched by minirun/main.c).
+ * rm pause unpause wait (the table container_commands[], dispatched by minirun/main.c;
+ * wait's code, with --condition, is wait.c).
  *
  * Each verb is a thin layer over lifecycle.c: parse docker's flags, open each container
  * named (by name, ID or ID prefix) with its lock, act, print what docker prints. Exit

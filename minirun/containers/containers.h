@@ -52,7 +52,8 @@
  * dispatches all three. Each ends with a {NULL} entry.
  *   container_commands       run create start stop kill restart rm pause unpause wait (commands.c)
  *   container_io_commands    logs exec attach (io_commands.c)
- *   container_info_commands  ps inspect top stats port diff cp commit container (info_commands.c)
+ *   container_info_commands  ps inspect top stats port diff cp commit rename update export
+ *                            container (info_commands.c; `container prune`: prune.c)
  */
 extern const struct mr_command container_commands[];
 extern const struct mr_command container_io_commands[];

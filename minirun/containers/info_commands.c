@@ -1,6 +1,7 @@
 /*
  * minirun/containers/info_commands.c - the verb table container_info_commands[]: ps inspect
- * top stats port diff cp commit, and the `container` management command; the helpers those
+ * top stats port diff cp commit rename update export (their code: one file each), and the
+ * `container` management command (with `container prune`); the helpers those
  * verbs share (opening a container, usage errors). The pure formatting is info_format.c.
  *
  *   minirun container ls|ps|inspect|rm|run|logs|...   docker's management-command names:
