@@ -2,9 +2,9 @@
 # here (docs/HACKING.md has the map). `make minirun` builds it, minirun-oci (the OCI runtime
 # alone, for engines: minirun/oci/build.mk), and the test helpers.
 # main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS'.
-# The front end's commands: compose, build, scan, containers, the bundle they make, the
+# The front end's commands: system, compose, build, scan, containers, the bundle they make, the
 # image store, networks and volumes, over unionfs/ and netns/; then the OCI runtime
-MINIRUN_FRONT := $(LIBCOMPOSE) $(LIBBUILD) $(LIBSCAN) $(LIBCONTAINERS) $(LIBBUNDLE) $(LIBIMAGE) \
+MINIRUN_FRONT := $(LIBSYSTEM) $(LIBCOMPOSE) $(LIBBUILD) $(LIBSCAN) $(LIBCONTAINERS) $(LIBBUNDLE) $(LIBIMAGE) \
 	$(LIBNETWORK) $(LIBVOLUME) $(LIBUNIONFS) $(LIBNETNS)
 # libarchive, libnftables and libcrypto are not linked: minirun opens each on the first
 # call into it (minirun/lazy/lazylib.h: they were most of the time of a `minirun run`);

@@ -25,6 +25,7 @@
 #include "minirun/oci/runtime.h"
 #include "minirun/rootless/rootless.h"
 #include "minirun/scan/scan.h"
+#include "minirun/system/system.h"
 #include "minirun/volume/volume.h"
 
 #include <getopt.h>
@@ -78,6 +79,25 @@ static int cmd_builder(int argc, char **argv, char **full)
 	return group("builder", builder_commands, argc, argv);
 }
 
+static int cmd_system(int argc, char **argv, char **full)
+{
+	(void)full;
+	network_containers = &container_network_ops; /* system prune removes networks */
+	return group("system", system_commands, argc, argv);
+}
+
+static int cmd_info(int argc, char **argv, char **full)
+{
+	(void)full;
+	return system_cmd_info(argc, argv);
+}
+
+static int cmd_version(int argc, char **argv, char **full)
+{
+	(void)full;
+	return system_cmd_version(argc, argv);
+}
+
 static int cmd_compose(int argc, char **argv, char **full)
 {
 	(void)full;
@@ -95,6 +115,9 @@ static const struct {
 	{"build", build_main, "Build an image from a Dockerfile"},
 	{"builder", cmd_builder, "Manage the build cache (du, prune)"},
 	{"compose", cmd_compose, "Define and run multi-container applications"},
+	{"system", cmd_system, "Manage minirun (df, prune, info)"},
+	{"info", cmd_info, "Display system-wide information"},
+	{"version", cmd_version, "Show the minirun version information"},
 };
 
 /* the container verbs: lifecycle, stdio, and the ones that look at a container */
@@ -107,7 +130,7 @@ static const struct {
 	const char *title, *names;
 } groups[] = {
 	{"Containers", "run create start stop kill restart rm pause unpause wait logs exec attach "
-		       "ps inspect top stats port diff cp commit container"},
+		       "ps inspect top stats port diff cp commit rename update export container"},
 	{"Images", "images pull import load save tag rmi history image"},
 	{"Networks and volumes", "network volume"},
 	{"Build and compose", "build builder compose"},

@@ -27,6 +27,19 @@ int build_main(int argc, char **argv, char **full);
 
 /* `minirun builder du|prune` (cache.c): the build cache's records, their sizes, removal */
 extern const struct mr_command builder_commands[];
+/* builder_cache_usage - the build cache's totals for `system df` (cache.c): its records,
+ * those an image in the store shares (ACTIVE: removing them frees nothing), their bytes,
+ * and the bytes the others hold (reclaimable). -1 with err. */
+struct builder_usage {
+	size_t count, active;
+	uint64_t size, reclaimable;
+	/* optional: called for each live record (df -v's rows): its ID, the step that made it,
+	 * its bytes, when it was last used, whether an image shares it */
+	void (*each)(void *ctx, const char *id, const char *desc, uint64_t size, long long used,
+		     bool shared);
+	void *ctx;
+};
+int builder_cache_usage(struct builder_usage *u, struct mr_err *err);
 
 /* --progress: BuildKit's plain lines, or its redrawing tty view (auto: tty when stderr is
  * a terminal and TERM is not "dumb") */

@@ -343,6 +343,36 @@ static int prune(int argc, char **argv)
 	return 0;
 }
 
+int builder_cache_usage(struct builder_usage *u, struct mr_err *err)
+{
+	struct store st;
+	struct crec *recs;
+	size_t n;
+	u->count = u->active = 0;
+	u->size = u->reclaimable = 0;
+	if (store_open(&st, image_root(), err) < 0)
+		return -1;
+	int rc = load_recs(&st, &recs, &n, err);
+	store_close(&st);
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (recs[i].dead)
+			continue;
+		u->count++;
+		u->size += recs[i].size;
+		if (u->each)
+			u->each(u->ctx, recs[i].id, recs[i].desc, recs[i].size,
+				(long long)recs[i].used, recs[i].shared);
+		if (recs[i].shared)
+			u->active++;
+		else
+			u->reclaimable += recs[i].size;
+	}
+	free(recs);
+	return 0;
+}
+
 const struct mr_command builder_commands[] = {
 	{"du", du, "Show the build cache's records and their sizes"},
 	{"prune", prune, "Remove build cache (-a: all of it)"},

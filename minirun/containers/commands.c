@@ -1,6 +1,7 @@
 /*
  * minirun/containers/commands.c - the lifecycle verbs: run create start stop kill restart
- * rm pause unpause wait (the table container_commands[], dispatched by minirun/main.c).
+ * rm pause unpause wait (the table container_commands[], dispatched by minirun/main.c;
+ * wait's code, with --condition, is wait.c).
  *
  * Each verb is a thin layer over lifecycle.c: parse docker's flags, open each container
  * named (by name, ID or ID prefix) with its lock, act, print what docker prints. Exit
@@ -518,31 +519,6 @@ static int cmd_start(int argc, char **argv)
 			rc = code < 0 ? 0 : code;
 	}
 	container_close(&c);
-	return rc;
-}
-
-static int cmd_wait(int argc, char **argv)
-{
-	static const struct option o[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	struct each e = {0};
-	int r = verb_flags(argc, argv, "h", o, &e,
-			   "Usage:  minirun wait CONTAINER [CONTAINER...]\n\n"
-			   "Block until each container stops, then print its exit code\n");
-	if (r <= 0)
-		return r == -2 ? MR_EXIT_RUNTIME : V_RC(r);
-	int rc = 0;
-	for (int i = optind; i < argc; i++) {
-		struct container c;
-		struct mr_err err = {0};
-		int code;
-		if (container_open(containers_root(), argv[i], false, &c, &err) < 0 ||
-		    container_wait_exit(&c, &code, &err) < 0)
-			rc = fail(&err, 1);
-		else
-			printf("%d\n", code);
-		fflush(stdout);
-		container_close(&c);
-	}
 	return rc;
 }
 

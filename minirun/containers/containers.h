@@ -54,7 +54,8 @@
  * dispatches all three. Each ends with a {NULL} entry.
  *   container_commands       run create start stop kill restart rm pause unpause wait (commands.c)
  *   container_io_commands    logs exec attach (io_commands.c)
- *   container_info_commands  ps inspect top stats port diff cp commit container (info_commands.c)
+ *   container_info_commands  ps inspect top stats port diff cp commit rename update export
+ *                            container (info_commands.c; `container prune`: prune.c)
  */
 extern const struct mr_command container_commands[];
 extern const struct mr_command container_io_commands[];
@@ -426,6 +427,14 @@ int container_attach(struct container *c, bool with_stdin, bool tty, const char 
 		     int *exit_code, struct mr_err *err);
 /* log_append - one json-file line {"log":TEXT,"stream":STREAM,"time":RFC3339Nano} */
 int log_append(int fd, const char *stream, const char *text, size_t len);
+
+/* ---- housekeeping (prune.c) --------------------------------------------------------------- */
+
+struct mr_prune_filter; /* lib/prune_filter.h */
+/* container_prune - remove every stopped container (created, exited, dead) that passes F;
+ * unless QUIET, "Deleted Containers:" and their IDs on stdout. The bytes their upper dirs
+ * held are added to *RECLAIMED. -1 (after printing why) when one could not be removed. */
+int container_prune(const struct mr_prune_filter *f, bool quiet, unsigned long long *reclaimed);
 
 /* ---- for tests: dying at a named step ---------------------------------------------------- */
 

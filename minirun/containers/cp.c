@@ -153,7 +153,7 @@ static int mount_volumes(struct container *c, int rootfd, struct mr_err *err)
  * overlay mounted in a private mount namespace of this process (gone when it exits), its
  * volumes and bind mounts on it (mount_volumes).
  */
-static int cp_root(struct container *c, struct mr_err *err)
+int cp_root(struct container *c, struct mr_err *err)
 {
 	pid_t pid = container_pid(c);
 	if (pid > 0) {
@@ -377,8 +377,7 @@ static int copy_tree(int sfd, const char *sname, int dfd, const char *dname,
 /* ---- tar streams ("-") ------------------------------------------------------------------- */
 
 /* write SFD/SNAME (not followed) as NAME into the tar A, recursively */
-static int tar_tree(struct archive *a, int sfd, const char *sname, const char *name,
-		    struct mr_err *err)
+int cp_tar_tree(struct archive *a, int sfd, const char *sname, const char *name, struct mr_err *err)
 {
 	struct stat sb;
 	if (fstatat(sfd, sname, &sb, AT_SYMLINK_NOFOLLOW) < 0)
@@ -418,7 +417,7 @@ static int tar_tree(struct archive *a, int sfd, const char *sname, const char *n
 				continue;
 			char sub[4096];
 			snprintf(sub, sizeof(sub), "%s/%s", name, de->d_name);
-			rc = tar_tree(a, dirfd(d), de->d_name, sub, err);
+			rc = cp_tar_tree(a, dirfd(d), de->d_name, sub, err);
 		}
 		if (d)
 			closedir(d);
@@ -731,7 +730,8 @@ int cmd_cp(int argc, char **argv)
 		struct archive *a = archive_write_new();
 		archive_write_set_format_pax_restricted(a);
 		if (pdir < 0 || archive_write_open_fd(a, 1) != ARCHIVE_OK ||
-		    tar_tree(a, pdir, name, name, &err) < 0 || archive_write_close(a) != ARCHIVE_OK)
+		    cp_tar_tree(a, pdir, name, name, &err) < 0 ||
+		    archive_write_close(a) != ARCHIVE_OK)
 			rc = 1;
 		archive_write_free(a);
 	} else if (spath) {

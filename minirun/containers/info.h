@@ -21,15 +21,27 @@
 #include "minirun/containers/containers.h"
 
 /* the verbs (argv[0] = the verb's name; return the exit status) */
-int cmd_ps(int argc, char **argv);        /* ps.c */
-int cmd_inspect(int argc, char **argv);   /* inspect.c */
-int cmd_top(int argc, char **argv);       /* top.c */
-int cmd_stats(int argc, char **argv);     /* stats.c */
-int cmd_port(int argc, char **argv);      /* port.c */
-int cmd_diff(int argc, char **argv);      /* diff.c */
-int cmd_cp(int argc, char **argv);        /* cp.c */
-int cmd_commit(int argc, char **argv);    /* commit.c */
-int cmd_container(int argc, char **argv); /* info_commands.c: container ls|inspect|rm|... */
+int cmd_ps(int argc, char **argv);              /* ps.c */
+int cmd_inspect(int argc, char **argv);         /* inspect.c */
+int cmd_top(int argc, char **argv);             /* top.c */
+int cmd_stats(int argc, char **argv);           /* stats.c */
+int cmd_port(int argc, char **argv);            /* port.c */
+int cmd_diff(int argc, char **argv);            /* diff.c */
+int cmd_cp(int argc, char **argv);              /* cp.c */
+int cmd_commit(int argc, char **argv);          /* commit.c */
+int cmd_container(int argc, char **argv);       /* info_commands.c: container ls|inspect|rm|... */
+int cmd_rename(int argc, char **argv);          /* rename.c */
+int cmd_update(int argc, char **argv);          /* update.c */
+int cmd_export(int argc, char **argv);          /* export.c */
+int cmd_container_prune(int argc, char **argv); /* prune.c: container prune */
+
+/* cp.c, for export.c: C's root directory as an fd (/proc/PID/root while it runs, else its
+ * overlay mounted in a private mount namespace of this process), and SFD/SNAME written as
+ * NAME into the tar A, recursively, never following a link */
+struct archive;
+int cp_root(struct container *c, struct mr_err *err);
+int cp_tar_tree(struct archive *a, int sfd, const char *sname, const char *name,
+		struct mr_err *err);
 
 /* ---- shared by the verbs (info_commands.c) ------------------------------------------------ */
 

@@ -1,6 +1,7 @@
 /*
  * minirun/containers/info_commands.c - the verb table container_info_commands[]: ps inspect
- * top stats port diff cp commit, and the `container` management command; the helpers those
+ * top stats port diff cp commit rename update export (their code: one file each), and the
+ * `container` management command (with `container prune`); the helpers those
  * verbs share (opening a container, usage errors). The pure formatting is info_format.c.
  *
  *   minirun container ls|ps|inspect|rm|run|logs|...   docker's management-command names:
@@ -27,6 +28,9 @@ const struct mr_command container_info_commands[] = {
 	{"diff", cmd_diff, "Show the files a container added, changed, deleted"},
 	{"cp", cmd_cp, "Copy files between a container and the host (-a, -L, -)"},
 	{"commit", cmd_commit, "Create a new image from a container's changes (-m -a)"},
+	{"rename", cmd_rename, "Rename a container"},
+	{"update", cmd_update, "Update the limits and restart policy of containers"},
+	{"export", cmd_export, "Export a container's filesystem as a tar archive"},
 	{"container", cmd_container, "Manage containers (container ls, inspect, rm, ...)"},
 	{NULL, NULL, NULL},
 };
@@ -61,7 +65,8 @@ static void container_usage(FILE *out)
 	const struct mr_command *const tables[] = {container_commands, container_io_commands,
 						   container_info_commands};
 	fprintf(out, "Usage:  minirun container COMMAND\n\nManage containers\n\nCommands:\n"
-		     "  ls          List containers (= ps)\n");
+		     "  ls          List containers (= ps)\n"
+		     "  prune       Remove all stopped containers\n");
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (const struct mr_command *c = tables[t]; c->name; c++)
 			if (c->fn != cmd_container && c->name[0] != '_')
@@ -76,6 +81,8 @@ int cmd_container(int argc, char **argv)
 		container_usage(argc < 2 ? stderr : stdout);
 		return 0; /* as docker: the group alone prints its usage, status 0 */
 	}
+	if (!strcmp(argv[1], "prune")) /* docker has no top-level `prune` */
+		return cmd_container_prune(argc - 1, argv + 1);
 	const struct mr_command *c = find_verb(argv[1]);
 	if (!c) {
 		info_usage_error("container", "unknown command \"%s\" for \"minirun container\"",

@@ -13,6 +13,7 @@
  *
  * See: docker-rmi(1), docker-image-prune(1)
  */
+#include "lib/prune_filter.h"
 #include "lib/cli.h"
 #include "minirun/image/image.h"
 
@@ -191,27 +192,50 @@ int cmd_rmi(int argc, char **argv)
 	return rc;
 }
 
+/* does the image of index entry E pass the prune filter F (its config's created, Labels)? */
+static bool prune_filter_pass(const struct store *st, json_t *e, const struct mr_prune_filter *f)
+{
+	struct image img;
+	if (image_load(st, json_string_value(json_object_get(e, "digest")), &img, NULL) < 0)
+		return false; /* unreadable: left alone */
+	const char *created = json_string_value(json_object_get(img.config, "created"));
+	json_t *labels = json_object_get(json_object_get(img.config, "config"), "Labels");
+	bool pass = mr_prune_filter_match(f, created ? mr_prune_rfc3339(created) : -1, labels);
+	image_free(&img);
+	return pass;
+}
+
 int image_prune(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"all", no_argument, NULL, 'a'},
 		{"force", no_argument, NULL, 'f'},
+		{"filter", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	struct mr_prune_filter filter = {0};
+	bool filtered = false;
 	int all = 0, force = 0, c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":afh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = 1; break;
 		case 'f': force = 1; break;
+		case 'F':
+			if ((c = mr_prune_filter_flag(&filter, optarg, "image prune")) != 0)
+				return c;
+			filtered = true;
+			break;
 		case 'h':
 			printf("Usage:  minirun image prune [OPTIONS]\n\n"
 			       "Remove unused images, blobs and unpacked layers\n\n"
 			       "Options:\n"
-			       "  -a, --all     Remove all images no container uses, not just dangling "
-			       "ones\n"
-			       "  -f, --force   Do not prompt for confirmation\n");
+			       "  -a, --all             Remove all images no container uses, not just "
+			       "dangling ones\n"
+			       "      --filter filter   until=<timestamp|duration>, label=K[=V], "
+			       "label!=K[=V]\n"
+			       "  -f, --force           Do not prompt for confirmation\n");
 			return 0;
 		default: return mr_flag_error(c, "image prune", argv);
 		}
@@ -249,6 +273,8 @@ int image_prune(int argc, char **argv)
 			continue;
 		entry_id(&st, e, id);
 		if (id[0] && image_in_use(&st, id, NULL, 0))
+			continue;
+		if (filtered && !prune_filter_pass(&st, e, &filter))
 			continue;
 		if (!header++)
 			printf("Deleted Images:\n");

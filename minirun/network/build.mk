@@ -2,7 +2,8 @@
 # and NAT through netns/, published ports, hosts files. libnetwork.a is linked by minirun,
 # whose dispatcher runs network_commands[] (minirun network ...).
 NETWORK_LIB_SRCS := minirun/network/ipam.c minirun/network/store.c \
-	minirun/network/connect.c minirun/network/ports.c minirun/network/commands.c
+	minirun/network/connect.c minirun/network/ports.c minirun/network/commands.c \
+	minirun/network/prune.c
 LIBNETWORK := minirun/network/libnetwork.a
 minirun/network/libnetwork.a: $(NETWORK_LIB_SRCS:.c=.o)
 MR_ARCHIVES += $(LIBNETWORK)

@@ -60,13 +60,14 @@ static int operands(int argc, char **argv, const char *verb, const char *help, i
 
 static int cmd_create(int argc, char **argv)
 {
-	static const struct option lo[] = {{"subnet", required_argument, 0, 's'},
-					   {"gateway", required_argument, 0, 'g'},
-					   {"driver", required_argument, 0, 'd'},
-					   {"internal", no_argument, 0, 'I'},
-					   {0, 0, 0, 0}};
-	char help[768];
+	static const struct option lo[] = {
+		{"subnet", required_argument, 0, 's'}, {"gateway", required_argument, 0, 'g'},
+		{"driver", required_argument, 0, 'd'}, {"internal", no_argument, 0, 'I'},
+		{"label", required_argument, 0, 'l'},  {0, 0, 0, 0}};
+	char help[900];
 	unsigned flags = 0;
+	const char *labels[32];
+	size_t nlabels = 0;
 	snprintf(help, sizeof(help),
 		 "Usage:  minirun network create [OPTIONS] NETWORK\n\n"
 		 "Create a network\n\n"
@@ -75,7 +76,8 @@ static int cmd_create(int argc, char **argv)
 		 "      --subnet CIDR      e.g. 10.90.0.0/24 (default: a free /24 of %s)\n"
 		 "      --gateway IP       default: the subnet's first address\n"
 		 "      --internal         no way out: no NAT on the bridge, no default route in\n"
-		 "                         the containers (only the subnet is reachable)\n",
+		 "                         the containers (only the subnet is reachable)\n"
+		 "      --label K=V        set metadata on the network (up to 32)\n",
 		 NETWORK_USER_POOL);
 	const char *subnet = NULL, *gateway = NULL;
 	int o, rc;
@@ -86,6 +88,11 @@ static int cmd_create(int argc, char **argv)
 		case 's': subnet = optarg; break;
 		case 'g': gateway = optarg; break;
 		case 'I': flags |= NETWORK_INTERNAL; break;
+		case 'l':
+			if (nlabels == sizeof(labels) / sizeof(labels[0]))
+				return usage_err("create", "at most 32 --label");
+			labels[nlabels++] = optarg;
+			break;
 		case 'd':
 			if (strcmp(optarg, "bridge")) {
 				fprintf(stderr,
@@ -100,8 +107,8 @@ static int cmd_create(int argc, char **argv)
 		return usage_err("create", "exactly 1 argument (NETWORK)");
 	char id[NETWORK_ID_LEN + 1];
 	struct mr_err err = {0};
-	if (network_create_flags(network_root(), argv[optind], subnet, gateway, NULL, 0, flags, id,
-				 &err) < 0)
+	if (network_create_flags(network_root(), argv[optind], subnet, gateway, labels, nlabels,
+				 flags, id, &err) < 0)
 		return fail(&err);
 	printf("%s\n", id);
 	return 0;
@@ -540,6 +547,7 @@ const struct mr_command network_commands[] = {
 	{"ls", cmd_ls, "List networks"},
 	{"rm", cmd_rm, "Remove one or more networks"},
 	{"inspect", cmd_inspect, "Display detailed information on one or more networks"},
+	{"prune", network_cmd_prune, "Remove all unused networks"},
 	{"connect", cmd_connect, "Connect a container to a network"},
 	{"disconnect", cmd_disconnect, "Disconnect a container from a network"},
 	{"publish", cmd_publish, "Publish a container's ports (what run -p will call)"},

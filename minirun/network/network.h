@@ -144,6 +144,14 @@ int network_is_internal(json_t *rec);
  * ("error while removing network: network x id ... has active endpoints"); else remove the
  * bridge and its NAT elements, then the record. */
 int network_remove(const char *root, const char *name, struct mr_err *err);
+/* docker network prune (prune.c): network_remove every network but the pre-defined ones
+ * that no container is connected to and that passes F (--filter until=/label=,
+ * lib/prune_filter.h; NULL: none). The removed names go to *removed (a new array). */
+struct mr_prune_filter;
+int network_prune(const char *root, const struct mr_prune_filter *f, json_t **removed,
+		  struct mr_err *err);
+/* `minirun network prune [-f] [--filter F]` (prune.c), a row of network_commands */
+int network_cmd_prune(int argc, char **argv);
 
 /* ---- containers on networks (connect.c) ----------------------------------------------------- */
 

@@ -568,6 +568,23 @@ int ctr_pause(const char *root, const char *id, bool pause, struct mr_err *err)
 	return rc;
 }
 
+int ctr_update(const char *root, const char *id, json_t *resources, struct mr_err *err)
+{
+	struct ctr_state st;
+	_cleanup_close_ int lock = -1;
+	int rc = -1;
+	if (load_locked(root, id, &st, &lock, err) < 0)
+		return -1;
+	if (strcmp(st.status, "running") != 0 && strcmp(st.status, "paused") != 0)
+		mr_fail(err, 0, "container not running");
+	else if (!st.cgroup || !*st.cgroup)
+		mr_fail(err, 0, "container %s has no cgroup to update", id);
+	else
+		rc = cgstep_update(st.cgroup, resources, NULL, err);
+	state_free(&st);
+	return rc;
+}
+
 int ctr_wait(pid_t pid, int *status)
 {
 	int st;

@@ -60,6 +60,11 @@ int ctr_delete(const char *root, const char *id, bool force, struct mr_err *err)
 /* ctr_pause / ctr_resume - freeze and thaw every process of the container's cgroup. */
 int ctr_pause(const char *root, const char *id, bool pause, struct mr_err *err);
 
+/* ctr_update - write RESOURCES (a linux.resources object: memory, cpu, pids) to the cgroup of
+ * a running or paused container, as `update --resources` does; "container not running"
+ * once it has stopped. The caller keeps RESOURCES. */
+int ctr_update(const char *root, const char *id, json_t *resources, struct mr_err *err);
+
 /* Options of `exec`. */
 struct ctr_exec_opts {
 	const char *id;

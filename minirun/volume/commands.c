@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/prune_filter.h"
 #include "lib/cli.h"
 #include "lib/template.h"
 #include "minirun/volume/volume.h"
@@ -350,20 +351,29 @@ static int cmd_inspect(int argc, char **argv)
 
 static int cmd_prune(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"all", no_argument, 0, 'a'}, {"force", no_argument, 0, 'f'}, {0, 0, 0, 0}};
+	static const struct option lo[] = {{"all", no_argument, 0, 'a'},
+					   {"force", no_argument, 0, 'f'},
+					   {"filter", required_argument, 0, 'F'},
+					   {0, 0, 0, 0}};
+	struct mr_prune_filter f = {0};
 	int o, rc, all = 0;
 	optind = 0;
 	while ((o = mr_verb_opt(argc, argv, "volume prune", "af", lo,
 				"Usage:  minirun volume prune [OPTIONS]\n\n"
 				"Remove unused anonymous volumes\n\n"
 				"Options:\n"
-				"  -a, --all     every unused volume, named ones too\n"
-				"  -f, --force   do not prompt (minirun never does)\n",
+				"  -a, --all             every unused volume, named ones too\n"
+				"      --filter filter   until=<timestamp|duration>, label=K[=V],\n"
+				"                        label!=K[=V]\n"
+				"  -f, --force           do not prompt (minirun never does)\n",
 				&rc)) != -1)
 		switch (o) {
 		case MR_OPT_DONE: return rc;
 		case 'a': all = 1; break;
+		case 'F':
+			if ((rc = mr_prune_filter_flag(&f, optarg, "volume prune")) != 0)
+				return rc;
+			break;
 		}
 	if (optind != argc)
 		return usage_err("prune", "no arguments");
@@ -371,7 +381,7 @@ static int cmd_prune(int argc, char **argv)
 	json_t *removed;
 	unsigned long long bytes;
 	size_t i;
-	if (volume_prune(volume_root(), all, &removed, &bytes, &err) < 0)
+	if (volume_prune(volume_root(), all, &f, &removed, &bytes, &err) < 0)
 		return fail(&err);
 	if (json_array_size(removed)) {
 		printf("Deleted Volumes:\n");

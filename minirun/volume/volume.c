@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/prune_filter.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/volume/volume.h"
@@ -417,8 +418,8 @@ int volume_remove(const char *root, const char *name, int force, struct mr_err *
 	return remove_locked(root, name, NULL, err);
 }
 
-int volume_prune(const char *root, int all, json_t **removed, unsigned long long *bytes,
-		 struct mr_err *err)
+int volume_prune(const char *root, int all, const struct mr_prune_filter *f, json_t **removed,
+		 unsigned long long *bytes, struct mr_err *err)
 {
 	_cleanup_close_ int lock = volume_lock(root, err);
 	if (lock < 0)
@@ -435,8 +436,11 @@ int volume_prune(const char *root, int all, json_t **removed, unsigned long long
 		json_t *users = volume_users(root, name, NULL);
 		int busy = !users || json_array_size(users) > 0;
 		json_decref(users);
-		if (busy ||
-		    (!all && !json_object_get(json_object_get(rec, "Labels"), VOLUME_ANON_LABEL)))
+		json_t *labels = json_object_get(rec, "Labels");
+		const char *created = json_string_value(json_object_get(rec, "CreatedAt"));
+		if (busy || (!all && !json_object_get(labels, VOLUME_ANON_LABEL)) ||
+		    (f &&
+		     !mr_prune_filter_match(f, created ? mr_prune_rfc3339(created) : -1, labels)))
 			continue;
 		if (remove_locked(root, name, bytes, err) < 0) {
 			json_decref(vols);

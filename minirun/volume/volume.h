@@ -78,11 +78,13 @@ int volume_remove(const char *root, const char *name, int force, struct mr_err *
 json_t *volume_inspect(const char *root, const char *name, struct mr_err *err);
 /* Every record, by name (new array). */
 json_t *volume_list(const char *root, struct mr_err *err);
-/* docker volume prune: remove every unused volume, anonymous ones only unless all. The
+/* docker volume prune: remove every unused volume, anonymous ones only unless all, that
+ * passes F (--filter until=/label=, lib/prune_filter.h; NULL: no filter). The
  * removed names are appended to *removed (a new array; caller decrefs), their sizes added
  * to *bytes. Takes the lock. */
-int volume_prune(const char *root, int all, json_t **removed, unsigned long long *bytes,
-		 struct mr_err *err);
+struct mr_prune_filter;
+int volume_prune(const char *root, int all, const struct mr_prune_filter *f, json_t **removed,
+		 unsigned long long *bytes, struct mr_err *err);
 
 /* Record that container ID uses / no longer uses NAME (idempotent). Take the lock. */
 int volume_use(const char *root, const char *name, const char *id, struct mr_err *err);

@@ -16,6 +16,7 @@
 #   6  minirun/containers/                    docker's containers
 #   7  minirun/build/ minirun/compose/        build and compose, over the front end
 #      minirun/scan/                          sbom and scan: an image's contents, read from the store
+#      minirun/system/                        system df/prune/info, info, version: over all the stores
 #   8  minirun/*.c                            main.c: the dispatcher
 #
 # And from outside minirun/oci/ only minirun/oci/runtime.h may be included, from outside
@@ -61,7 +62,7 @@ bad=$(
 		}
 		if (p ~ /^minirun\/bundle\//) return "5 minirun/bundle"
 		if (p ~ /^minirun\/containers\//) return "6 minirun/containers"
-		if (p ~ /^minirun\/(build|compose|scan)\//) {
+		if (p ~ /^minirun\/(build|compose|scan|system)\//) {
 			d = p; sub(/^minirun\//, "", d); sub(/\/.*/, "", d); return "7 minirun/" d
 		}
 		if (p ~ /^minirun\/[^\/]+$/) return "8 minirun"

@@ -64,7 +64,7 @@ listed() { sed -n 's/^  \([a-z][a-z-]*\)  *[^ ].*$/\1/p; s/^  \([a-z][a-z-]*\)$/
 minirun_verbs() {
 	for v in $("$MR" --help | sed -n '/^Options:/,/^$/d; /:$/,/^$/p' | listed); do
 		case $v in
-		builder | container | image | network | volume) echo "$v"
+		builder | container | image | network | system | volume) echo "$v"
 			for s in $("$MR" "$v" --help | sed -n '/^Commands:/,/^$/p' | listed); do
 				echo "$v $s"
 			done ;;
@@ -94,7 +94,7 @@ check_verb() {
 		[ "$(wc -l <"$T_DIR/err")" = 1 ] || echo "minirun $1 $BOGUS: $(wc -l <"$T_DIR/err") lines"
 		grep -q -- "$BOGUS" "$T_DIR/err" || echo "minirun $1 $BOGUS: not named: $(cat "$T_DIR/err")"
 		;;
-	builder | container | image | network | volume) # a group: BOGUS is an unknown command to it
+	builder | container | image | network | system | volume) # a group: BOGUS is an unknown command to it
 		[ $rc = 1 ] || echo "minirun $1 $BOGUS exited $rc, not 1"
 		t_eq "$(sed -n 1p "$T_DIR/err")" "minirun: unknown command \"$BOGUS\" for \"minirun $1\"" \
 			"minirun $1 $BOGUS" 2>&1 | sed 's/^FAIL: //'
@@ -143,7 +143,7 @@ minirun_help_and_bogus_flag() {
 minirun_groups_in_one_voice() {
 	need_built
 	out=$("$MR" --help) || t_fail "minirun --help exited $?"
-	for g in "Containers:" "Images:" "Networks and volumes:" "The OCI runtime:"; do
+	for g in "Containers:" "Images:" "Networks and volumes:" "The OCI runtime:" "System:"; do
 		t_match "$out" "^$g\$" "minirun --help's groups"
 	done
 	lower=$(echo "$out" | sed -n '/^Options:/,/^$/d; /:$/,/^$/p' | grep -E '^  [a-z-]+ +[a-z]')
@@ -164,7 +164,7 @@ See 'minirun --help'."
 
 alone_is_usage() {
 	need_built
-	for g in "" container image network volume; do
+	for g in "" container image network system volume; do
 		# shellcheck disable=SC2086
 		out=$("$MR" --root "$T_DIR/root" $g 2>&1)
 		rc=$?

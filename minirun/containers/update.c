@@ -1,0 +1,250 @@
+/*
+ * minirun/containers/update.c - `minirun update [OPTIONS] CONTAINER...`: change the limits
+ * and the restart policy of containers, running or not.
+ *
+ * The record's HostConfig takes the new values (every later start applies them through the
+ * OCI config); a running or paused container also gets them at once: the runtime writes
+ * them to its cgroup (ctr_update: memory.max / memory.swap.max, cpu.max, pids.max on v2,
+ * their v1 names otherwise), as `runc update` does. The restart policy is read by the
+ * monitor when the container exits, so a new one holds for the next exit.
+ *
+ *   minirun update --memory 64m --cpus 0.5 --pids-limit 100 web
+ *   minirun update --restart on-failure:3 web
+ *
+ * See: https://docs.docker.com/reference/cli/docker/container/update/; runc-update(8)
+ */
+#include "minirun/containers/info.h"
+#include "minirun/containers/lifecycle.h"
+#include "minirun/oci/runtime.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/cli.h"
+
+struct update {
+	long long memory, swap, pids; /* 0: not given (pids: -1 = unlimited) */
+	double cpus;                  /* <0: not given */
+	bool pids_set, swap_set;
+	const char *restart; /* the policy's name, NULL: not given */
+	long long restart_max;
+};
+
+/* "no" "always" "unless-stopped" "on-failure[:N]" -> U; -1 with docker's words */
+static int parse_restart(const char *v, struct update *u)
+{
+	static const char *const names[] = {"no", "always", "unless-stopped", "on-failure"};
+	size_t len = strcspn(v, ":");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && !strncmp(v, names[i], len)) {
+			u->restart = names[i];
+			u->restart_max = 0;
+			if (v[len] == ':') {
+				char *end;
+				u->restart_max = strtoll(v + len + 1, &end, 10);
+				if (i != 3 || *end || end == v + len + 1 || u->restart_max < 0) {
+					fprintf(stderr,
+						"minirun: invalid restart policy format: maximum "
+						"retry count can only be used with 'on-failure'\n");
+					return -1;
+				}
+			}
+			return 0;
+		}
+	/* docker's daemon's words; no, always, on-failure and unless-stopped are the ones */
+	fprintf(stderr, "minirun: invalid restart policy '%s'\n", v);
+	return -1;
+}
+
+/* the record's HostConfig after U, and the linux.resources object of what U changes */
+static json_t *apply(json_t *hc, const struct update *u)
+{
+	json_t *r = json_object();
+	if (u->memory || u->swap_set) {
+		long long mem =
+			u->memory ? u->memory : json_integer_value(json_object_get(hc, "Memory"));
+		long long swap = json_integer_value(json_object_get(hc, "MemorySwap"));
+		if (u->swap_set)
+			swap = u->swap; /* else the one set stays (update_one checked it holds) */
+		json_object_set_new(hc, "Memory", json_integer(mem));
+		json_object_set_new(hc, "MemorySwap", json_integer(swap));
+		json_t *m = json_pack("{s:I}", "limit", (json_int_t)(mem > 0 ? mem : -1));
+		if (swap)
+			json_object_set_new(m, "swap", json_integer(swap));
+		json_object_set_new(r, "memory", m);
+	}
+	if (u->cpus >= 0) {
+		long long nano = (long long)(u->cpus * 1e9 + 0.5);
+		json_object_set_new(hc, "NanoCpus", json_integer(nano));
+		/* --cpus 0: no quota ("max") */
+		json_object_set_new(r, "cpu",
+				    json_pack("{s:I, s:I}", "quota",
+					      (json_int_t)(nano > 0 ? nano / 10000 : -1), "period",
+					      (json_int_t)100000));
+	}
+	if (u->pids_set) {
+		json_object_set_new(hc, "PidsLimit",
+				    u->pids > 0 ? json_integer(u->pids) : json_null());
+		json_object_set_new(
+			r, "pids",
+			json_pack("{s:I}", "limit", (json_int_t)(u->pids > 0 ? u->pids : -1)));
+	}
+	if (u->restart)
+		json_object_set_new(hc, "RestartPolicy",
+				    json_pack("{s:s, s:I}", "Name", u->restart, "MaximumRetryCount",
+					      (json_int_t)u->restart_max));
+	return r;
+}
+
+static int update_one(const char *ref, const struct update *u)
+{
+	struct container c;
+	struct mr_err err = {0};
+	if (info_open(ref, true, &c) < 0)
+		return -1;
+	json_t *hc = json_object_get(c.rec, "HostConfig");
+	int rc = -1;
+	if (u->restart && strcmp(u->restart, "no") &&
+	    json_is_true(json_object_get(hc, "AutoRemove"))) {
+		fprintf(stderr,
+			"minirun: Cannot update container %s: Restart policy cannot be "
+			"updated because AutoRemove is enabled for the container\n",
+			c.id);
+		container_close(&c);
+		return -1;
+	}
+	long long oldswap = json_integer_value(json_object_get(hc, "MemorySwap"));
+	if (u->memory > 0 && !u->swap_set && oldswap > 0 && u->memory > oldswap) {
+		/* docker's rule: the swap total would fall below the memory */
+		fprintf(stderr,
+			"minirun: Cannot update container %s: Memory limit should be smaller than "
+			"already set memoryswap limit, update the memoryswap at the same time\n",
+			c.id);
+		container_close(&c);
+		return -1;
+	}
+	json_t *was = json_deep_copy(hc);
+	json_t *res = apply(hc, u);
+	/* the typed record is what is saved: read the changed HostConfig into it (the restart
+	 * policy is a typed field) */
+	if (container_record_from_json(c.rec, &c.r, &err) < 0) {
+		fprintf(stderr, "minirun: Cannot update container %s: %s\n", c.id, err.msg);
+		goto out;
+	}
+	enum container_state st = container_status(&c);
+	char oci[4400];
+	if (json_object_size(res) && (st == CONTAINER_RUNNING || st == CONTAINER_PAUSED)) {
+		mr_say("ctr_update %.12s: new limits on its cgroup", c.id);
+		if (ctr_update(container_oci_root(c.root, oci, sizeof(oci)), c.id, res, &err) < 0) {
+			json_object_set(c.rec, "HostConfig", was); /* nothing half-made */
+			fprintf(stderr, "minirun: Cannot update container %s: %s\n", c.id, err.msg);
+			goto out;
+		}
+	}
+	if (container_save(&c, &err) < 0)
+		fprintf(stderr, "minirun: Cannot update container %s: %s\n", c.id, err.msg);
+	else
+		rc = 0;
+out:
+	json_decref(res);
+	json_decref(was);
+	container_close(&c);
+	return rc;
+}
+
+int cmd_update(int argc, char **argv)
+{
+	static const struct option opts[] = {{"memory", required_argument, NULL, 'm'},
+					     {"memory-swap", required_argument, NULL, 'S'},
+					     {"cpus", required_argument, NULL, 'c'},
+					     {"pids-limit", required_argument, NULL, 'p'},
+					     {"restart", required_argument, NULL, 'r'},
+					     {NULL, 0, NULL, 0}};
+	static const char help[] =
+		"Usage:  minirun update [OPTIONS] CONTAINER [CONTAINER...]\n\n"
+		"Update configuration of one or more containers\n\n"
+		"Options:\n"
+		"      --cpus decimal         Number of CPUs (0: no limit)\n"
+		"  -m, --memory bytes         Memory limit\n"
+		"      --memory-swap bytes    Swap limit equal to memory plus swap: -1 to enable\n"
+		"                             unlimited swap\n"
+		"      --pids-limit int       Tune container pids limit (set -1 for unlimited)\n"
+		"      --restart string       Restart policy to apply when a container exits\n";
+	struct update u = {.cpus = -1};
+	struct mr_err err = {0};
+	int ch, rc = 0;
+	char *end;
+	bool any = false;
+	optind = 0;
+	while ((ch = mr_verb_opt(argc, argv, "update", "m:", opts, help, &rc)) != -1) {
+		any = true;
+		switch (ch) {
+		case MR_OPT_DONE: return rc;
+		case 'm':
+			if ((u.memory = container_parse_bytes(optarg, &err)) < 0)
+				goto bad;
+			if (u.memory > 0 && u.memory < 6 * 1024 * 1024) {
+				fprintf(stderr, "minirun: Minimum memory limit allowed is 6MB\n");
+				return MR_EXIT_RUNTIME;
+			}
+			break;
+		case 'S':
+			u.swap_set = true;
+			if (!strcmp(optarg, "-1"))
+				u.swap = -1;
+			else if ((u.swap = container_parse_bytes(optarg, &err)) < 0)
+				goto bad;
+			break;
+		case 'c':
+			u.cpus = strtod(optarg, &end);
+			if (*end || end == optarg || u.cpus < 0) {
+				fprintf(stderr,
+					"minirun: invalid argument \"%s\" for \"--cpus\" flag: failed "
+					"to parse %s as a rational number\nSee 'minirun update "
+					"--help'.\n",
+					optarg, optarg);
+				return MR_EXIT_RUNTIME;
+			}
+			break;
+		case 'p':
+			u.pids_set = true;
+			u.pids = strtoll(optarg, &end, 10);
+			if (*end || end == optarg) {
+				fprintf(stderr,
+					"minirun: invalid argument \"%s\" for \"--pids-limit\" flag: "
+					"strconv.ParseInt: parsing \"%s\": invalid syntax\nSee "
+					"'minirun update --help'.\n",
+					optarg, optarg);
+				return MR_EXIT_RUNTIME;
+			}
+			break;
+		case 'r':
+			if (parse_restart(optarg, &u) < 0)
+				return 1; /* docker's daemon refuses it */
+			break;
+		}
+	}
+	if (optind >= argc)
+		return info_usage_error("update", "\"update\" requires at least 1 argument.");
+	if (!any) {
+		fprintf(stderr, "minirun: you must provide one or more flags when using this "
+				"command\n");
+		return 1;
+	}
+	if (u.swap_set && u.swap > 0 && u.memory > 0 && u.swap < u.memory) {
+		fprintf(stderr, "minirun: Minimum memoryswap limit should be larger than memory "
+				"limit, see usage\n");
+		return 1;
+	}
+	for (int i = optind; i < argc; i++)
+		if (update_one(argv[i], &u) < 0)
+			rc = 1;
+		else
+			printf("%s\n", argv[i]);
+	return rc;
+bad:
+	fprintf(stderr, "minirun: %s\nSee 'minirun update --help'.\n", err.msg);
+	return MR_EXIT_RUNTIME;
+}
