@@ -35,8 +35,8 @@ int container_prune(const struct mr_prune_filter *f, bool quiet, unsigned long l
 		long long created =
 			parse_rfc3339(json_string_value(json_object_get(c.rec, "Created")) ?: "");
 		json_t *labels = json_object_get(json_object_get(c.rec, "Config"), "Labels");
-		if (st == CONTAINER_RUNNING || st == CONTAINER_PAUSED || st == CONTAINER_RESTARTING ||
-		    !mr_prune_filter_match(f, created, labels)) {
+		if (st == CONTAINER_RUNNING || st == CONTAINER_PAUSED ||
+		    st == CONTAINER_RESTARTING || !mr_prune_filter_match(f, created, labels)) {
 			container_close(&c);
 			continue;
 		}
