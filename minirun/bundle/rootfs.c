@@ -235,14 +235,14 @@ int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_
 
 static dev_t top_dev;
 
+/* one entry of the tree bundle_dir_remove removes. A container's directory reaches here
+ * already renamed out of the store (containers/trash.c), so a removal killed midway leaves
+ * a trash entry, swept later, never a half-removed container */
 static int rm_one(const char *path, const struct stat *st, int type, struct FTW *f)
 {
+	(void)f;
 	if (st->st_dev != top_dev)
 		return 0; /* FTW_MOUNT keeps us out; this is the mount point itself */
-	if (f->level == 0)
-		return 0; /* the directory itself: after the record (rootfs_remove_dir) */
-	if (f->level == 1 && !strcmp(path + f->base, "container.json"))
-		return 0;
 	if (type == FTW_DP)
 		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
 	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
