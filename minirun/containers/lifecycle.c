@@ -585,7 +585,9 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 	claim_into_dir(c);
 	if (container_release_name(c->root, c->id) < 0)
 		return mr_fail(err, errno, "release the name of %.12s", c->id);
-	if (bundle_dir_remove(c->dir, err) < 0)
+	/* the run directory too, and the record's into the trash (trash.c); the merge of the
+	 * typed record had lost this for a plain bundle_dir_remove, which left RUN behind */
+	if (rootfs_remove_dir(c, err) < 0)
 		return -1;
 	mr_say("removed %s", c->dir);
 	return 0;
