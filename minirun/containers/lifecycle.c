@@ -294,6 +294,8 @@ fail:
 	image_lowerdirs_free(lowers);
 	container_volumes_down(c, true, NULL);
 	container_release_name(root, c->id);
+	char run[4096]; /* the run directory (exit-code) too: nothing half-made stays */
+	bundle_dir_remove(containers_run_dir(root, c->id, run, sizeof(run)), NULL);
 	bundle_dir_remove(c->dir, NULL);
 	container_close(c);
 	return -1;
