@@ -120,6 +120,10 @@ struct container_paths {
  * --read-only, noNewPrivileges, hostname. New reference.
  */
 json_t *container_oci_config(json_t *rec, const struct container_paths *p, struct mr_err *err);
+/* the paths every container but a --privileged one gets masked / read-only (config.c's
+ * lists), for inspect's HostConfig.MaskedPaths and ReadonlyPaths. New references. */
+json_t *bundle_masked_paths(void);
+json_t *bundle_readonly_paths(void);
 /* docker's default seccomp profile as an OCI "seccomp" object, for a process with the
  * capability bitmask CAPS (bit N = capability N: some syscalls are allowed only with theirs) */
 json_t *container_seccomp_default(unsigned long long caps);

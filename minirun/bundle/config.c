@@ -426,6 +426,16 @@ static json_t *str_array(const char *const *v, size_t n)
 	return a;
 }
 
+json_t *bundle_masked_paths(void)
+{
+	return str_array(masked_paths, sizeof(masked_paths) / sizeof(masked_paths[0]));
+}
+
+json_t *bundle_readonly_paths(void)
+{
+	return str_array(readonly_paths, sizeof(readonly_paths) / sizeof(readonly_paths[0]));
+}
+
 /* linux.namespaces for the network MODE ("host": no network namespace; "container:ID":
  * P->netns, which must be known; else P->netns or a new one). NULL with err. */
 static json_t *namespaces(const char *mode, const struct container_paths *p, struct mr_err *err)

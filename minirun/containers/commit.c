@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -225,8 +226,17 @@ static int commit(struct container *c, const char *name, const char *author, con
 	}
 	if (commit_layer(&st, c, &ld, err) == 0) {
 		json_t *cfg = commit_config(base.config, c, &ld, author, message);
-		for (char **ch = changes; *ch; ch++) /* checked as they were parsed */
-			image_apply_change(json_object_get(cfg, "config"), *ch, NULL);
+		json_t *inner = json_object_get(cfg, "config");
+		bool cmd_set = false; /* as a Dockerfile's ENTRYPOINT: it drops the Cmd unless a
+					 CMD came before it */
+		for (char **ch = changes; *ch; ch++) { /* checked as they were parsed */
+			image_apply_change(inner, *ch, NULL);
+			if (!strncasecmp(*ch, "CMD", 3) && strchr(" \t", (*ch)[3]))
+				cmd_set = true;
+			else if (!strncasecmp(*ch, "ENTRYPOINT", 10) && strchr(" \t", (*ch)[10]) &&
+				 !cmd_set)
+				json_object_set_new(inner, "Cmd", json_null());
+		}
 		_cleanup_free_ char *text = json_dumps(cfg, JSON_COMPACT);
 		json_decref(cfg);
 		json_t *layers = json_deep_copy(json_object_get(base.manifest, "layers"));

@@ -71,6 +71,59 @@ static int inspect_images(const char *format, int n, char **names)
 	return rc;
 }
 
+/*
+ * render - TMPL over the record REC the way docker's CLI runs an inspect template: first
+ * over the raw JSON object (what `range` over `.` or `.HostConfig` sees: docker's keys only,
+ * without the "Minirun" part), and when that fails, over docker's typed view, where a field
+ * its JSON leaves out is still there (nil or ""): State.Health and HostConfig.Init (null), a
+ * mount's Name and Driver (""), and minirun's own keys (.Minirun.MonitorPid). docker's CLI
+ * does the same two tries the other way round: its Go struct first, and the raw JSON when a
+ * struct can't be ranged over. REC is restored before return. NULL with ERR on a failure.
+ */
+static char *render(struct mr_tmpl *tmpl, json_t *rec, struct mr_err *err)
+{
+	json_t *mr = json_incref(json_object_get(rec, "Minirun"));
+	json_object_del(rec, "Minirun");
+	char *s = mr_tmpl_render(tmpl, rec, NULL, err);
+	if (mr)
+		json_object_set_new(rec, "Minirun", mr);
+	if (s)
+		return s;
+	memset(err, 0, sizeof(*err));
+	/* the fields docker's struct has with a nil or empty value */
+	json_t *added = json_array(), *m;
+	static const struct {
+		const char *obj, *key;
+	} nils[] = {{"State", "Health"}, {"HostConfig", "Init"}};
+	for (size_t i = 0; i < sizeof(nils) / sizeof(nils[0]); i++) {
+		json_t *o = json_object_get(rec, nils[i].obj);
+		if (json_is_object(o) && !json_object_get(o, nils[i].key)) {
+			json_object_set_new(o, nils[i].key, json_null());
+			json_array_append_new(added,
+					      json_pack("{s:O, s:s}", "m", o, "f", nils[i].key));
+		}
+	}
+	static const char *const omitted[] = {"Name", "Driver"};
+	size_t k;
+	json_array_foreach(json_object_get(rec, "Mounts"), k, m)
+	{
+		for (size_t f = 0; f < 2 && json_is_object(m); f++)
+			if (!json_object_get(m, omitted[f])) {
+				json_object_set_new(m, omitted[f], json_string(""));
+				json_array_append_new(
+					added, json_pack("{s:O, s:s}", "m", m, "f", omitted[f]));
+			}
+	}
+	s = mr_tmpl_render(tmpl, rec, NULL, err);
+	json_array_foreach(added, k, m)
+	{
+		json_object_del(json_object_get(m, "m"),
+				json_string_value(json_object_get(m, "f")));
+	}
+	json_decref(added);
+	return s;
+}
+
 int cmd_inspect(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -147,36 +200,7 @@ int cmd_inspect(int argc, char **argv)
 			json_object_set_new(c.rec, "SizeRw", json_integer((json_int_t)rw));
 			json_object_set_new(c.rec, "SizeRootFs", json_integer((json_int_t)rootfs));
 		}
-		/* docker's template sees its Go struct, where State.Health is a field that is
-		 * nil without a health check (its JSON leaves it out): so `{{json
-		 * .State.Health}}` prints null here too, not a missing key's error */
-		json_t *state = json_object_get(c.rec, "State");
-		bool no_health = tmpl && json_is_object(state) && !json_object_get(state, "Health");
-		if (no_health)
-			json_object_set_new(state, "Health", json_null());
-		/* likewise a mount's Name and Driver: fields of docker's MountPoint that its JSON
-		 * leaves out when empty (a bind has neither), "" to a template */
-		static const char *const omitted[] = {"Name", "Driver"};
-		json_t *added = json_array(), *m;
-		size_t k;
-		json_array_foreach(tmpl ? json_object_get(c.rec, "Mounts") : NULL, k, m)
-		{
-			for (size_t f = 0; f < 2 && json_is_object(m); f++)
-				if (!json_object_get(m, omitted[f])) {
-					json_object_set_new(m, omitted[f], json_string(""));
-					json_array_append_new(added, json_pack("{s:O, s:s}", "m", m,
-									       "f", omitted[f]));
-				}
-		}
-		char *s = tmpl ? mr_tmpl_render(tmpl, c.rec, NULL, &err) : NULL;
-		json_array_foreach(added, k, m)
-		{
-			json_object_del(json_object_get(m, "m"),
-					json_string_value(json_object_get(m, "f")));
-		}
-		json_decref(added);
-		if (no_health)
-			json_object_del(state, "Health");
+		char *s = tmpl ? render(tmpl, c.rec, &err) : NULL;
 		if (s)
 			printf("%s\n", s), printed = true;
 		else if (tmpl)

@@ -5,7 +5,8 @@
  *
  * The record says what was asked for; this file makes it so and writes back what it got:
  *
- *	HostConfig.NetworkMode      "bridge" (default), a user network NAME, "none", "host",
+ *	HostConfig.NetworkMode      "default" (docker's word: the default bridge, as "bridge"),
+ *	                            a user network NAME, "none", "host",
  *	                            "container:ID" (the last three: nothing to connect here; the
  *	                            OCI config gives no netns, a new empty one, or that one's)
  *	HostConfig.PortBindings     {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}  (-p)

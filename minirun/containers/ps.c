@@ -248,8 +248,10 @@ static bool by_ancestor(struct container *c, const char *v)
 
 static bool by_network(struct container *c, const char *v)
 {
-	return container_record_network(&c->r, v) ||
-	       (c->r.host.network_mode && !strcmp(c->r.host.network_mode, v));
+	const char *mode = c->r.host.network_mode;
+	if (mode && !strcmp(mode, "default")) /* docker's word for the default bridge */
+		mode = NETWORK_DEFAULT;
+	return container_record_network(&c->r, v) || (mode && !strcmp(mode, v));
 }
 
 /* a volume's name, or a mount's source or destination */

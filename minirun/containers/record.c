@@ -10,7 +10,8 @@
  *
  * The merge, as docker does it at `create`:
  *   Env         the image's, then the -e/--env-file ones; a key given again replaces the
- *               earlier entry in place; PATH is docker's default when neither has one
+ *               earlier entry in place (no PATH added: the process gets docker's default
+ *               PATH at start, bundle/config.c, as docker leaves Config.Env alone)
  *   Entrypoint  --entrypoint X replaces the image's ("" clears it) AND drops the image's
  *               Cmd (the image's Cmd was written as arguments for the image's entrypoint);
  *               a COMMAND given after the image replaces Cmd
@@ -31,8 +32,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* docker's "zero" time, for StartedAt/FinishedAt of a container that never ran */
 #define ZERO_TIME "0001-01-01T00:00:00Z"
@@ -97,33 +96,97 @@ static json_t *host_config(const struct container_opts *o)
 	}
 	/* docker: -m without --memory-swap allows as much swap as memory (swap = 2 x -m) */
 	long long swap = o->memory_swap ? o->memory_swap : o->memory ? 2 * o->memory : 0;
-	json_object_set_new(hc, "Binds", json_array());
-	json_object_set_new(hc, "NetworkMode",
-			    json_string(o->network && strcmp(o->network, "default") != 0
-						? o->network
-						: NETWORK_DEFAULT));
+	/* docker 20.10's keys in its order (api/types/container HostConfig, Resources), with
+	 * the values of a plain `docker create` where no flag of minirun's sets them. null and
+	 * [] are docker's own choice per key. GroupAdd, ShmSize, Devices, Ulimits are set in
+	 * place by hostflags.c; Binds and Mounts by vol.c (null/absent until a -v gives one). */
+	json_object_set_new(hc, "Binds", json_null());
+	json_object_set_new(hc, "ContainerIDFile", json_string(""));
+	json_object_set_new(hc, "LogConfig",
+			    json_pack("{s:s, s:{}}", "Type", "json-file", "Config"));
+	/* docker shows "default" (the default bridge) until --network names one; net.c and
+	 * the bundle read "default" as NETWORK_DEFAULT */
+	json_object_set_new(hc, "NetworkMode", json_string(o->network ? o->network : "default"));
 	json_object_set_new(hc, "PortBindings", pb);
 	json_object_set_new(hc, "RestartPolicy",
 			    json_pack("{s:s, s:i}", "Name", restart_name(o->restart),
 				      "MaximumRetryCount", o->restart_max));
 	json_object_set_new(hc, "AutoRemove", json_boolean(o->rm));
+	json_object_set_new(hc, "VolumeDriver", json_string(""));
+	json_object_set_new(hc, "VolumesFrom", json_null());
 	json_object_set_new(hc, "CapAdd", strv_json(o->cap_add));
 	json_object_set_new(hc, "CapDrop", strv_json(o->cap_drop));
-	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(o->read_only));
-	json_object_set_new(hc, "SecurityOpt", strv_json(o->security_opt));
-	json_object_set_new(hc, "Tmpfs", tmpfs);
-	json_object_set_new(hc, "Memory", json_integer(o->memory));
-	json_object_set_new(hc, "MemoryReservation", json_integer(o->memory_reservation));
-	json_object_set_new(hc, "MemorySwap", json_integer(swap));
-	json_object_set_new(hc, "NanoCpus", json_integer((json_int_t)(o->cpus * 1e9 + 0.5)));
-	json_object_set_new(hc, "PidsLimit",
-			    o->pids_limit ? json_integer(o->pids_limit) : json_null());
-	json_object_set_new(hc, "Init", json_boolean(o->init));
+	/* the bundle always unshares the cgroup namespace (config.c namespaces()), on v1 too:
+	 * "private" says what the container has (docker 20.10 says "host" on a v1 host, where
+	 * it shares the host's) */
+	json_object_set_new(hc, "CgroupnsMode", json_string("private"));
+	json_object_set_new(hc, "Dns", json_array());
+	json_object_set_new(hc, "DnsOptions", json_array());
+	json_object_set_new(hc, "DnsSearch", json_array());
+	json_object_set_new(hc, "ExtraHosts", json_null());
+	json_object_set_new(hc, "GroupAdd", json_null());
+	json_object_set_new(hc, "IpcMode", json_string("private")); /* its own ipc namespace */
+	json_object_set_new(hc, "Cgroup", json_string(""));
+	json_object_set_new(hc, "Links", json_null());
+	json_object_set_new(hc, "OomScoreAdj", json_integer(0));
+	json_object_set_new(hc, "PidMode", json_string(""));
 	json_object_set_new(hc, "Privileged", json_boolean(o->privileged));
 	json_object_set_new(hc, "PublishAllPorts", json_boolean(o->publish_all));
-	json_object_set_new(hc, "Mounts", json_array());
-	json_object_set_new(hc, "LogConfig",
-			    json_pack("{s:s, s:{}}", "Type", "json-file", "Config"));
+	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(o->read_only));
+	json_object_set_new(hc, "SecurityOpt", strv_json(o->security_opt));
+	if (json_object_size(tmpfs)) /* docker's omitempty */
+		json_object_set_new(hc, "Tmpfs", tmpfs);
+	else
+		json_decref(tmpfs);
+	json_object_set_new(hc, "UTSMode", json_string(""));
+	json_object_set_new(hc, "UsernsMode", json_string(""));
+	json_object_set_new(hc, "ShmSize", json_integer(64 << 20));
+	/* the OCI runtime is minirun's own (minirun/oci), not runc: the name says which */
+	json_object_set_new(hc, "Runtime", json_string("minirun"));
+	json_object_set_new(hc, "ConsoleSize", json_pack("[i, i]", 0, 0));
+	json_object_set_new(hc, "Isolation", json_string(""));
+	json_object_set_new(hc, "CpuShares", json_integer(0));
+	json_object_set_new(hc, "Memory", json_integer(o->memory));
+	/* --cpus is NanoCpus only: the cgroup's quota/period come from it at each start, and
+	 * CpuQuota/CpuPeriod stay 0 as docker's (they are --cpu-quota/--cpu-period's) */
+	json_object_set_new(hc, "NanoCpus", json_integer((json_int_t)(o->cpus * 1e9 + 0.5)));
+	json_object_set_new(hc, "CgroupParent", json_string(""));
+	json_object_set_new(hc, "BlkioWeight", json_integer(0));
+	json_object_set_new(hc, "BlkioWeightDevice", json_array());
+	json_object_set_new(hc, "BlkioDeviceReadBps", json_null());
+	json_object_set_new(hc, "BlkioDeviceWriteBps", json_null());
+	json_object_set_new(hc, "BlkioDeviceReadIOps", json_null());
+	json_object_set_new(hc, "BlkioDeviceWriteIOps", json_null());
+	json_object_set_new(hc, "CpuPeriod", json_integer(0));
+	json_object_set_new(hc, "CpuQuota", json_integer(0));
+	json_object_set_new(hc, "CpuRealtimePeriod", json_integer(0));
+	json_object_set_new(hc, "CpuRealtimeRuntime", json_integer(0));
+	json_object_set_new(hc, "CpusetCpus", json_string(""));
+	json_object_set_new(hc, "CpusetMems", json_string(""));
+	json_object_set_new(hc, "Devices", json_array());
+	json_object_set_new(hc, "DeviceCgroupRules", json_null());
+	json_object_set_new(hc, "DeviceRequests", json_null());
+	json_object_set_new(hc, "KernelMemory", json_integer(0));
+	json_object_set_new(hc, "KernelMemoryTCP", json_integer(0));
+	json_object_set_new(hc, "MemoryReservation", json_integer(o->memory_reservation));
+	json_object_set_new(hc, "MemorySwap", json_integer(swap));
+	json_object_set_new(hc, "MemorySwappiness", json_null());
+	json_object_set_new(hc, "OomKillDisable", json_false());
+	json_object_set_new(hc, "PidsLimit",
+			    o->pids_limit ? json_integer(o->pids_limit) : json_null());
+	json_object_set_new(hc, "Ulimits", json_null());
+	json_object_set_new(hc, "CpuCount", json_integer(0));
+	json_object_set_new(hc, "CpuPercent", json_integer(0));
+	json_object_set_new(hc, "IOMaximumIOps", json_integer(0));
+	json_object_set_new(hc, "IOMaximumBandwidth", json_integer(0));
+	/* what the bundle masks and makes read-only (none with --privileged, as docker) */
+	json_object_set_new(hc, "MaskedPaths", o->privileged ? json_null() : bundle_masked_paths());
+	json_object_set_new(hc, "ReadonlyPaths",
+			    o->privileged ? json_null() : bundle_readonly_paths());
+	/* docker's Init is a *bool with omitempty: absent unless --init (inspect -f shows
+	 * null for it then, as docker's template does) */
+	if (o->init)
+		json_object_set_new(hc, "Init", json_true());
 	return hc;
 }
 
@@ -161,18 +224,16 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 {
 	char host[256];
 	bool host_net = o->network && strcmp(o->network, "host") == 0;
-	json_t *env = json_is_array(json_object_get(ic, "Env"))
-			      ? json_deep_copy(json_object_get(ic, "Env"))
-			      : json_array();
+	/* docker's Env is the image's and the flags', no more: the default PATH is the
+	 * process's alone (bundle/config.c adds it at each start, exec.c for an exec) */
+	bool image_env = json_is_array(json_object_get(ic, "Env"));
+	json_t *env = image_env ? json_deep_copy(json_object_get(ic, "Env")) : json_array();
 	/* docker's ReplaceOrAppendEnvValues, by a key index (env.c): linear in the count */
 	struct container_env ce;
 	container_env_init(&ce, env);
 	for (size_t i = 0; o->env && o->env[i]; i++)
 		container_env_set(&ce, o->env[i], true);
-	bool has_path = container_env_has(&ce, "PATH");
 	container_env_done(&ce);
-	if (!has_path)
-		json_array_insert_new(env, 0, json_string(DEFAULT_PATH));
 
 	json_t *ports = object_copy(json_object_get(ic, "ExposedPorts"));
 	for (size_t i = 0; i < o->nports; i++) {
@@ -210,6 +271,11 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 	json_object_set_new(c, "Tty", json_boolean(o->tty));
 	json_object_set_new(c, "OpenStdin", json_boolean(o->interactive));
 	json_object_set_new(c, "StdinOnce", json_boolean(o->interactive && !o->detach));
+	/* null, as docker's, when neither the image nor a flag gives a variable */
+	if (!image_env && !json_array_size(env)) {
+		json_decref(env);
+		env = json_null();
+	}
 	json_object_set_new(c, "Env", env);
 	json_object_set_new(c, "Cmd", cmd);
 	json_object_set_new(c, "Image", json_string(o->image));
@@ -302,6 +368,12 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 	json_object_set_new(rec, "RestartCount", json_integer(0));
 	json_object_set_new(rec, "Driver", json_string("overlay2"));
 	json_object_set_new(rec, "Platform", json_string("linux"));
+	/* no SELinux labels, no AppArmor profile (seccomp and capabilities only); ExecIDs:
+	 * minirun keeps no IDs of running execs, so null, docker's word for none running */
+	json_object_set_new(rec, "MountLabel", json_string(""));
+	json_object_set_new(rec, "ProcessLabel", json_string(""));
+	json_object_set_new(rec, "AppArmorProfile", json_string(""));
+	json_object_set_new(rec, "ExecIDs", json_null());
 	json_object_set_new(rec, "HostConfig", host_config(o));
 	json_object_set_new(rec, "Config", config(o, id, ic, ep, cmd));
 	json_object_set_new(rec, "NetworkSettings", json_pack("{s:{}, s:{}}", "Networks", "Ports"));

@@ -397,7 +397,9 @@ static void host_to_json(const struct container_record *r, json_t *rec)
 	json_object_set_new(pol, "MaximumRetryCount", json_integer(r->host.restart_max));
 	json_object_set_new(hc, "AutoRemove", json_boolean(r->host.auto_remove));
 	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(r->host.readonly_rootfs));
-	json_object_set_new(hc, "Init", json_boolean(r->host.init));
+	/* docker leaves Init out unless --init; an older record's false stays */
+	if (r->host.init || json_object_get(hc, "Init"))
+		json_object_set_new(hc, "Init", json_boolean(r->host.init));
 	json_object_set_new(hc, "Privileged", json_boolean(r->host.privileged));
 	json_object_set_new(hc, "PublishAllPorts", json_boolean(r->host.publish_all));
 }

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,85 @@ static int healthcheck_change(json_t *cfg, const char *change, const char *arg, 
 	return 0;
 }
 
+/* One word of a Dockerfile line from S on: quotes removed ("..." and '...'), a backslash
+ * escaping the next character; ends at unquoted whitespace, or at the string's end with
+ * SPACES (the old `ENV KEY VALUE` form, whose value is the rest of the line). Into OUT (LEN);
+ * returns where it stopped, NULL on an unclosed quote. */
+static const char *dockerfile_word(const char *s, bool spaces, char *out, size_t len)
+{
+	size_t n = 0;
+	char q = 0;
+	for (; *s && (q || spaces || (*s != ' ' && *s != '\t')); s++) {
+		char ch = *s;
+		if (q && ch == q) {
+			q = 0;
+			continue;
+		}
+		if (!q && (ch == '"' || ch == '\'')) {
+			q = ch;
+			continue;
+		}
+		if (ch == '\\' && q != '\'' && s[1])
+			ch = *++s;
+		if (n + 1 < len)
+			out[n++] = ch;
+	}
+	out[n] = '\0';
+	return q ? NULL : s;
+}
+
+/* ENV or LABEL's arguments ARG into CFG's Env (a key given again replaces its entry in
+ * place) or Labels: KEY=VALUE pairs, or the old form KEY VALUE. -1 when malformed. */
+static int name_values(json_t *cfg, bool env, const char *arg)
+{
+	char w[8192];
+	size_t first = strcspn(arg, " \t=");
+	bool old = arg[first] != '=';
+	for (const char *s = arg; *s; s += strspn(s, " \t")) {
+		const char *end = s;
+		if (old) { /* KEY, then the rest of the line as the value */
+			size_t k = strcspn(s, " \t");
+			const char *v = s + k + strspn(s + k, " \t");
+			if (!*v)
+				return -1;
+			char val[8000];
+			if (!dockerfile_word(v, true, val, sizeof(val)))
+				return -1;
+			snprintf(w, sizeof(w), "%.*s=%s", (int)k, s, val);
+			end = s + strlen(s);
+		} else if (!(end = dockerfile_word(s, false, w, sizeof(w))) || !strchr(w, '=') ||
+			   w[0] == '=') {
+			return -1;
+		}
+		char *eq = strchr(w, '=');
+		if (env) {
+			json_t *list = json_object_get(cfg, "Env"), *e;
+			size_t i, klen = (size_t)(eq - w) + 1;
+			if (!json_is_array(list))
+				json_object_set_new(cfg, "Env", list = json_array());
+			bool set = false;
+			json_array_foreach(list, i, e)
+			{
+				if (!set && json_is_string(e) &&
+				    !strncmp(json_string_value(e), w, klen)) {
+					json_array_set_new(list, i, json_string(w));
+					set = true;
+				}
+			}
+			if (!set)
+				json_array_append_new(list, json_string(w));
+		} else {
+			json_t *labels = json_object_get(cfg, "Labels");
+			if (!json_is_object(labels))
+				json_object_set_new(cfg, "Labels", labels = json_object());
+			*eq = '\0';
+			json_object_set_new(labels, w, json_string(eq + 1));
+		}
+		s = end;
+	}
+	return 0;
+}
+
 int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
 {
 	char word[16];
@@ -180,28 +260,28 @@ int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
 				       change);
 		json_object_set_new(cfg, !strcmp(word, "CMD") ? "Cmd" : "Entrypoint", a);
 	} else if (!strcmp(word, "ENV") || !strcmp(word, "LABEL")) {
-		/* KEY=VALUE, or ENV's old form "KEY VALUE" */
-		char kv[4096];
-		snprintf(kv, sizeof(kv), "%s", arg);
-		char *eq = strchr(kv, '='), *sp = strpbrk(kv, " \t");
-		if (!eq || (sp && sp < eq)) {
-			if (!sp)
-				return mr_fail(err, 0, "--change '%s': expected KEY=VALUE", change);
-			*sp = '=';
-			eq = sp;
-		}
-		if (!strcmp(word, "ENV")) {
-			json_t *env = json_object_get(cfg, "Env");
-			if (!env)
-				json_object_set_new(cfg, "Env", env = json_array());
-			json_array_append_new(env, json_string(kv));
-		} else {
-			json_t *labels = json_object_get(cfg, "Labels");
-			if (!labels)
-				json_object_set_new(cfg, "Labels", labels = json_object());
-			*eq = 0;
-			json_object_set_new(labels, kv, json_string(eq + 1));
-		}
+		if (name_values(cfg, !strcmp(word, "ENV"), arg) < 0)
+			return mr_fail(err, 0,
+				       "--change '%s': expected KEY=VALUE ... (quote a value with "
+				       "spaces), or %s KEY VALUE",
+				       change, word);
+	} else if (!strcmp(word, "ONBUILD")) {
+		/* kept as text, run by a build FROM this image: "WORD rest", WORD in capitals */
+		char inner[16];
+		size_t m = strcspn(arg, " \t");
+		snprintf(inner, sizeof(inner), "%.*s", (int)(m < 15 ? m : 15), arg);
+		for (char *p = inner; *p; p++)
+			*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+		if (!strcmp(inner, "ONBUILD") || !strcmp(inner, "FROM") ||
+		    !strcmp(inner, "MAINTAINER") || !arg[m])
+			return mr_fail(err, 0,
+				       "--change '%s': ONBUILD takes one instruction with its "
+				       "arguments, not FROM, MAINTAINER or ONBUILD",
+				       change);
+		json_t *list = json_object_get(cfg, "OnBuild");
+		if (!json_is_array(list))
+			json_object_set_new(cfg, "OnBuild", list = json_array());
+		json_array_append_new(list, json_sprintf("%s%s", inner, arg + m));
 	} else if (!strcmp(word, "VOLUME")) {
 		/* VOLUME ["/a", "/b"] or VOLUME /a /b: each an absolute path, a key of Volumes */
 		json_t *list = arg[0] == '[' ? json_loads(arg, 0, NULL) : json_array(), *v;
@@ -241,8 +321,14 @@ int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
 		char p[64];
 		if (!ports)
 			json_object_set_new(cfg, "ExposedPorts", ports = json_object());
-		snprintf(p, sizeof(p), "%s%s", arg, strchr(arg, '/') ? "" : "/tcp");
-		json_object_set_new(ports, p, json_object());
+		/* EXPOSE 80 81/udp: each word a port */
+		for (const char *w = arg; *w; w += strspn(w, " \t")) {
+			size_t m = strcspn(w, " \t");
+			snprintf(p, sizeof(p), "%.*s%s", (int)m, w,
+				 memchr(w, '/', m) ? "" : "/tcp");
+			json_object_set_new(ports, p, json_object());
+			w += m;
+		}
 	} else {
 		static const struct {
 			const char *word, *key;
@@ -265,7 +351,7 @@ int image_apply_change(json_t *cfg, const char *change, struct mr_err *err)
 			}
 		return mr_fail(err, 0,
 			       "--change '%s': '%s' is not one of CMD ENTRYPOINT ENV LABEL EXPOSE "
-			       "VOLUME WORKDIR USER STOPSIGNAL HEALTHCHECK",
+			       "VOLUME WORKDIR USER STOPSIGNAL HEALTHCHECK ONBUILD",
 			       change, word);
 	}
 	return 0;

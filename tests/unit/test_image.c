@@ -315,7 +315,32 @@ static void change_volume_both_forms(void)
 	json_decref(cfg);
 }
 
+/* docker's commit -c: pairs with quotes, the old ENV form, a key set again replaced in
+ * place, EXPOSE's words, ONBUILD kept as text (docker 20.10's results for the same lines) */
+static void change_env_label_expose_onbuild_as_docker(void)
+{
+	struct mr_err err = {0};
+	json_t *cfg = json_pack("{s:[s]}", "Env", "Y=0");
+	const char *ok[] = {"LABEL a=b c=\"d e\"", "EXPOSE 80 81/udp", "ONBUILD RUN x",
+			    "ENV Y=2 Z=3",         "ENV W \"a b\"",    "onbuild  run  y"};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		CU_ASSERT_EQUAL(image_apply_change(cfg, ok[i], &err), 0);
+	char *s = json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS);
+	CU_ASSERT_STRING_EQUAL(s, "{\"Env\":[\"Y=2\",\"Z=3\",\"W=a b\"],"
+				  "\"ExposedPorts\":{\"80/tcp\":{},\"81/udp\":{}},"
+				  "\"Labels\":{\"a\":\"b\",\"c\":\"d e\"},"
+				  "\"OnBuild\":[\"RUN x\",\"RUN  y\"]}");
+	free(s);
+	const char *bad[] = {"ENV X",          "ENV =1",      "LABEL a=\"b",
+			     "ONBUILD FROM x", "ONBUILD RUN", "RUN x"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(image_apply_change(cfg, bad[i], &err), -1);
+	json_decref(cfg);
+}
+
 static CU_TestInfo tests[] = {
+	{"--change ENV LABEL EXPOSE ONBUILD: docker's parsing of each",
+	 change_env_label_expose_onbuild_as_docker},
 	{"--change VOLUME: the shell and JSON forms add Volumes; a relative path is refused",
 	 change_volume_both_forms},
 	{"a bare name means docker.io/library/NAME:latest", ref_defaults_are_dockers},
