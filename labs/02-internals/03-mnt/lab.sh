@@ -65,7 +65,7 @@ check)
 	[ -e "$LAB_STATE/outside.txt" ] || fail "$LAB_STATE/outside.txt is missing: do step 4"
 	expect_or "outside.txt is empty: the outside sees an empty box" "it lists '$(cat "$LAB_STATE/outside.txt")'" \
 		[ ! -s "$LAB_STATE/outside.txt" ]
-	expect "$LAB_STATE/box is no mount point on the host: no mount leaked out" not mounted "$LAB_STATE/box"
+	expect "box/ is no mount point on the host: no mount leaked out" not mounted "$LAB_STATE/box"
 	expect "hello went to the tmpfs, not the host's directory" [ ! -e "$LAB_STATE/box/hello" ]
 	echo "check: ok - private, shared and slave behave as they should; your tmpfs stayed inside"
 	;;
