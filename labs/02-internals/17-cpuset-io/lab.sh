@@ -80,9 +80,9 @@ check_() {
 	cpu=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$LAB_STATE/pinned.txt")
 	expect_or "pinned.txt: Cpus_allowed_list is one CPU (--cpuset N)" "it is '$cpu'" \
 		eval 'case $cpu in "" | *[!0-9]*) false ;; esac'
-	expect "pinned.txt has the '=> echo $cpu > .../cpuset.cpus' line (cgroups/run -v)" grep -q "cpuset.cpus" "$LAB_STATE/pinned.txt"
+	expect "pinned.txt has the '=> echo N > .../cpuset.cpus' line (cgroups/run -v)" grep -q "cpuset.cpus" "$LAB_STATE/pinned.txt"
 	ran=$(sed -n 's/^loop [0-9]* last ran on CPU \([0-9]*\)$/\1/p' "$LAB_STATE/pinned.txt")
-	expect_or "pinned.txt: the loop last ran on CPU $cpu (field 39 of /proc/PID/stat)" "it ran on '$ran'" [ "$ran" = "$cpu" ]
+	expect_or "pinned.txt: the loop last ran on its one CPU (field 39 of /proc/PID/stat)" "it ran on '$ran', not $cpu" [ "$ran" = "$cpu" ]
 	free=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$LAB_STATE/free.txt")
 	expect_or "free.txt: without --cpuset the list is every CPU" "it is '$free'" eval '[ -n "$free" ] && [ "$free" != "$cpu" ]'
 	expect "throttled.txt has the '=> echo ... io.max' (or blkio.throttle) line (--io-max with -v)" \
@@ -93,7 +93,7 @@ check_() {
 	expect_or "the throttled dd took about 3 s: 6 MiB at wbps=2m" "it took $t s" awk -v t="$t" 'BEGIN { exit !(t >= 2) }'
 	expect_or "the unthrottled dd took much less time" "$u s, against $t s" awk -v t="$t" -v u="$u" 'BEGIN { exit !(u < t / 2) }'
 	dev=$(cat "$LAB_STATE/loopdev")
-	expect_or "disk.img is detached (losetup -d $dev)" "$(attached) is still attached" [ -z "$(attached)" ]
+	expect_or "disk.img is detached (losetup -d)" "$(attached) is still attached: losetup -d $dev" [ -z "$(attached)" ]
 	passed "the loop ran only on CPU $cpu (every CPU: $free); dd wrote 6 MiB in $t s under wbps=2m, $u s free"
 }
 

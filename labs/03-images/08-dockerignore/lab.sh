@@ -52,7 +52,7 @@ run_() {
 size() { minirun image inspect -f '{{.Size}}' "$1"; }
 
 check_() {
-	expect "there is a $LAB_STATE/site/.dockerignore" [ -f "$LAB_STATE/site/.dockerignore" ]
+	expect "there is a site/.dockerignore" [ -f "$LAB_STATE/site/.dockerignore" ]
 	expect "there is an image site:clean (built in step 4)" minirun image inspect site:clean
 	files=$(minirun run --rm site:clean find /site 2>&1)
 	for f in /site/src/index.html /site/src/app.js; do
