@@ -61,7 +61,7 @@ DOCKERFILE
 check_() {
 	have findings.txt
 	for r in $RULES; do
-		expect "findings.txt (the first report, of the Dockerfile as setup wrote it) has $r" grep -q " $r " "$LAB_STATE/findings.txt"
+		expect "findings.txt (the first report, of the Dockerfile as setup wrote it) lists $r" grep -q " $r " "$LAB_STATE/findings.txt"
 	done
 	echo "check: ok - findings.txt: the first report, with $(grep -c ' DL[0-9]* ' "$LAB_STATE/findings.txt") findings ($RULES)"
 	f=$LAB_STATE/app/Dockerfile
