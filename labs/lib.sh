@@ -1,7 +1,7 @@
 # labs/lib.sh - the shell helpers every lab helper shares: sourced by
 # labs/01-fundamentals/mrlab.sh (the container labs) and labs/04-networking/netlab.sh (the
 # namespace labs) once they have set MR_TOP and LAB_STATE; not a lab itself.
-# labs/02-internals/cglab.sh (the cgroup labs, 11-15) sources it too, for fail.
+# labs/02-internals/cglab.sh (the cgroup labs, 11-17) sources it too, for the assertions.
 #
 #	realtool NAME       the path of the real NAME on the PATH, not a busybox applet
 #	starttime PID       field 22 of /proc/PID/stat: with the PID, it names a process uniquely
@@ -9,7 +9,7 @@
 #	kill_remembered     kill the processes noted in $LAB_STATE/all.pids, each only if it is
 #	                    still the one we started (same start time: never a reused PID)
 #	pid NAME            the PID holding the lab's namespace NAME ($LAB_STATE/NAME.pid)
-#	fail MSG            print "check: MSG" and the lab's hint, exit 1 (for check)
+#	expect, expect_or, pass, fail, not   check's assertions, from labs/check.sh
 #	BB                  a busybox binary (for wget, nc, ping), or empty
 #
 # realtool, starttime and BB come from tests/lib/tools.sh, which the test suites source
@@ -17,6 +17,7 @@
 # POSIX sh: runs under dash and busybox ash.
 
 . "$MR_TOP/tests/lib/tools.sh" # realtool, starttime, BB: shared with the test suites
+. "$MR_TOP/labs/check.sh"       # expect, expect_or, pass, fail, not
 
 # remember PID FILE - record a process we started, to kill it (and only it) at teardown
 remember() { echo "$1 $(starttime "$1")" >>"$LAB_STATE/$2"; }
@@ -33,5 +34,3 @@ kill_remembered() {
 # pid NAME - the PID holding NAME's namespace
 pid() { cut -d' ' -f1 "$LAB_STATE/$1.pid"; }
 
-# fail MSG - print MSG and the hint, exit 1 (for check)
-fail() { echo "check: $*"; hint; exit 1; }

@@ -45,15 +45,17 @@ code() { sed -n "s/^$1 //p" "$LAB_STATE/codes.txt" | tail -n 1; }
 check_() {
 	need_verbs run kill wait ps
 	have hello.txt
-	grep -qx 'hello from a container' "$LAB_STATE/hello.txt" || fail "hello.txt does not hold the container's output"
+	expect "hello.txt holds the container's output, 'hello from a container'" \
+		grep -qx 'hello from a container' "$LAB_STATE/hello.txt"
 	have codes.txt
 	for want in "own 3" "not-found 127" "not-executable 126" "no-image 125" "killed 137"; do
 		got=$(code "${want% *}")
-		[ "$got" = "${want#* }" ] || fail "the code saved for ${want% *} is '$got', docker's is ${want#* }"
+		expect_or "the code saved for ${want% *} is ${want#* }, docker's" "codes.txt says '$got'" \
+			[ "$got" = "${want#* }" ]
 	done
 	ps=$(minirun ps -a)
-	echo "$ps" | grep -q 'Exited (3)' || fail "'minirun ps -a' shows no container that exited with 3: $ps"
-	echo "$ps" | grep -q 'Exited (137).*victim' || fail "'minirun ps -a' does not show victim as Exited (137)"
+	expect "'minirun ps -a' shows a container that exited with 3" eval 'echo "$ps" | grep -q "Exited (3)"'
+	expect "'minirun ps -a' shows victim as Exited (137)" eval 'echo "$ps" | grep -q "Exited (137).*victim"'
 	echo "check: ok - exit codes as docker's: 3 (the command's own), 127, 126, 125 (minirun's), 137 (128+SIGKILL)"
 }
 

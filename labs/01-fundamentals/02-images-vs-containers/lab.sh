@@ -40,21 +40,21 @@ check_() {
 	have diff-two.txt
 	have fresh.txt
 	for l in "A /etc/motd" "D /bin/vi"; do
-		grep -qx "$l" "$LAB_STATE/diff-one.txt" || fail "diff-one.txt has no line '$l'"
+		expect "one's diff (diff-one.txt) lists '$l'" grep -qx "$l" "$LAB_STATE/diff-one.txt"
 	done
-	grep -qx "A /data/file" "$LAB_STATE/diff-two.txt" || fail "diff-two.txt has no line 'A /data/file'"
-	grep -q "/data" "$LAB_STATE/diff-one.txt" && fail "one's diff lists /data: that was two's write"
-	grep -q "/etc/motd" "$LAB_STATE/diff-two.txt" && fail "two's diff lists /etc/motd: that was one's write"
-	grep -q "written by" "$LAB_STATE/fresh.txt" && fail "a fresh container sees /etc/motd: the image changed?"
-	grep -qx "/bin/vi" "$LAB_STATE/fresh.txt" || fail "a fresh container has no /bin/vi (fresh.txt): the image changed?"
+	expect "two's diff (diff-two.txt) lists 'A /data/file'" grep -qx "A /data/file" "$LAB_STATE/diff-two.txt"
+	expect "one's diff does not list /data, two's write" not grep -q "/data" "$LAB_STATE/diff-one.txt"
+	expect "two's diff does not list /etc/motd, one's write" not grep -q "/etc/motd" "$LAB_STATE/diff-two.txt"
+	expect "a fresh container does not see one's /etc/motd" not grep -q "written by" "$LAB_STATE/fresh.txt"
+	expect "a fresh container still has /bin/vi (fresh.txt)" grep -qx "/bin/vi" "$LAB_STATE/fresh.txt"
 	# and in the store: each change is in its own container's upper directory
-	up1=$(minirun inspect -f '{{.GraphDriver.Data.UpperDir}}' one) || fail "no container 'one'"
-	up2=$(minirun inspect -f '{{.GraphDriver.Data.UpperDir}}' two) || fail "no container 'two'"
-	[ "$(cat "$up1/etc/motd" 2>/dev/null)" = "written by one" ] || fail "one's upper dir $up1 has no etc/motd"
-	[ -c "$up1/bin/vi" ] || fail "one's upper dir has no whiteout (a 0/0 character device) for bin/vi"
-	[ -e "$up2/etc/motd" ] && fail "two's upper dir has etc/motd"
-	[ "$(cat "$up2/data/file" 2>/dev/null)" = "written by two" ] || fail "two's upper dir $up2 has no data/file"
-	[ "$(minirun images -q | sort -u | grep -c .)" = 1 ] || fail "the store should still hold one image"
+	up1=$(minirun inspect -f '{{.GraphDriver.Data.UpperDir}}' one) || fail "there is a container 'one'"
+	up2=$(minirun inspect -f '{{.GraphDriver.Data.UpperDir}}' two) || fail "there is a container 'two'"
+	expect "one's upper dir holds etc/motd, 'written by one'" [ "$(cat "$up1/etc/motd" 2>/dev/null)" = "written by one" ]
+	expect "one's upper dir holds a whiteout (a 0/0 character device) for bin/vi" [ -c "$up1/bin/vi" ]
+	expect "two's upper dir has no etc/motd" not [ -e "$up2/etc/motd" ]
+	expect "two's upper dir holds data/file, 'written by two'" [ "$(cat "$up2/data/file" 2>/dev/null)" = "written by two" ]
+	expect "the store still holds one image" [ "$(minirun images -q | sort -u | grep -c .)" = 1 ]
 	echo "check: ok - one's layer holds /etc/motd and the whiteout of /bin/vi, two's holds /data/file; the image is unchanged"
 }
 

@@ -52,11 +52,12 @@ check_() {
 	have states.txt
 	have ps-paused.txt
 	got=$(tr '\n' ' ' <"$LAB_STATE/states.txt")
-	[ "$got" = "created running paused running exited running exited " ] ||
-		fail "states.txt reads '$got', not 'created running paused running exited running exited'"
-	grep 'life' "$LAB_STATE/ps-paused.txt" | grep -q '(Paused)' || fail "ps-paused.txt does not show life as '(Paused)'"
-	out=$(minirun inspect life 2>&1) && fail "life still exists: remove it with 'minirun rm life'"
-	echo "$out" | grep -Eq 'No such (container|object)' || fail "inspect of a removed container says: $out"
+	expect_or "states.txt reads created running paused running exited running exited" "it reads '$got'" \
+		[ "$got" = "created running paused running exited running exited " ]
+	expect "ps-paused.txt shows life as '(Paused)'" eval 'grep life "$LAB_STATE/ps-paused.txt" | grep -q "(Paused)"'
+	out=$(minirun inspect life 2>&1) && fail "life is removed: remove it with 'minirun rm life'"
+	expect_or "inspect of the removed life says 'No such container'" "it says: $out" \
+		eval 'echo "$out" | grep -Eq "No such (container|object)"'
 	echo "check: ok - life went created -> running -> paused -> running -> exited -> running -> exited, and rm removed it"
 }
 

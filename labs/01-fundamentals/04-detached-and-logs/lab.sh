@@ -39,22 +39,22 @@ check_() {
 	need_verbs run logs ps inspect
 	for f in id.txt ps.txt follow.txt tail.txt stdout.txt; do have $f; done
 	id=$(cat "$LAB_STATE/id.txt")
-	echo "$id" | grep -Eqx '[0-9a-f]{64}' || fail "id.txt is not the 64-hex ID 'run -d' prints: $id"
-	[ "$(minirun inspect -f '{{.Id}}' ticker)" = "$id" ] || fail "ticker's ID is not the one in id.txt"
-	grep -q 'ticker' "$LAB_STATE/ps.txt" && grep 'ticker' "$LAB_STATE/ps.txt" | grep -q ' Up ' ||
-		fail "ps.txt does not show ticker 'Up': save 'minirun ps' while it runs"
+	expect_or "id.txt is the 64-hex ID 'run -d' printed" "it holds '$id'" eval 'echo "$id" | grep -Eqx "[0-9a-f]{64}"'
+	expect "ticker's ID is the one in id.txt" [ "$(minirun inspect -f '{{.Id}}' ticker)" = "$id" ]
+	expect "ps.txt shows ticker 'Up' (saved while it ran)" eval 'grep ticker "$LAB_STATE/ps.txt" | grep -q " Up "'
 	want="tick 1
 tick 2
 tick 3
 tick 4
 tick 5
 done"
-	[ "$(cat "$LAB_STATE/follow.txt")" = "$want" ] || fail "follow.txt is not tick 1..5 and done: $(cat "$LAB_STATE/follow.txt")"
-	[ "$(cat "$LAB_STATE/tail.txt")" = "tick 5
-done" ] || fail "tail.txt is not the last two lines (tick 5, done)"
-	grep -q done "$LAB_STATE/stdout.txt" && fail "stdout.txt has 'done', which the container wrote to stderr"
-	[ "$(grep -c tick "$LAB_STATE/stdout.txt")" = 5 ] || fail "stdout.txt does not have the five ticks"
-	[ "$(minirun inspect -f '{{.State.Status}}' ticker)" = exited ] || fail "ticker has not exited"
+	expect_or "follow.txt (logs -f) is tick 1..5 and done" "it holds: $(cat "$LAB_STATE/follow.txt")" \
+		[ "$(cat "$LAB_STATE/follow.txt")" = "$want" ]
+	expect "tail.txt (--tail 2) is the last two lines, tick 5 and done" [ "$(cat "$LAB_STATE/tail.txt")" = "tick 5
+done" ]
+	expect "stdout.txt has no 'done', which the container wrote to stderr" not grep -q done "$LAB_STATE/stdout.txt"
+	expect "stdout.txt has the five ticks" [ "$(grep -c tick "$LAB_STATE/stdout.txt")" = 5 ]
+	expect "ticker has exited" [ "$(minirun inspect -f '{{.State.Status}}' ticker)" = exited ]
 	echo "check: ok - ticker ran detached, logs -f followed it to the end, --tail 2 and the stderr line are right"
 }
 

@@ -36,16 +36,17 @@ run_() {
 check_() {
 	need_verbs run exec top inspect
 	for f in hostname.txt note.txt ps.txt ns.txt flags.txt; do have $f; done
-	[ "$(cat "$LAB_STATE/hostname.txt")" = box1 ] || fail "hostname.txt is not box1: exec must see the container's hostname"
-	[ "$(cat "$LAB_STATE/note.txt")" = secret ] || fail "note.txt is not 'secret': exec must see the container's files"
-	awk '$1 == 1' "$LAB_STATE/ps.txt" | grep -q 'sleep 1000' || fail "ps.txt does not show 'sleep 1000' as PID 1"
-	[ "$(tr '\n' ' ' <"$LAB_STATE/ns.txt")" = "uts shared ipc shared net shared pid shared mnt shared " ] ||
-		fail "ns.txt should say uts, ipc, net, pid and mnt are shared with PID 1: $(cat "$LAB_STATE/ns.txt")"
-	[ "$(cat "$LAB_STATE/flags.txt")" = "exec in /tmp" ] || fail "flags.txt is not 'exec in /tmp'"
+	expect "hostname.txt is box1: exec sees the container's hostname" [ "$(cat "$LAB_STATE/hostname.txt")" = box1 ]
+	expect "note.txt is 'secret': exec sees the container's files" [ "$(cat "$LAB_STATE/note.txt")" = secret ]
+	expect "ps.txt shows 'sleep 1000' as PID 1" eval 'awk "\$1 == 1" "$LAB_STATE/ps.txt" | grep -q "sleep 1000"'
+	expect_or "ns.txt says uts, ipc, net, pid and mnt are shared with PID 1" "it says: $(cat "$LAB_STATE/ns.txt")" \
+		[ "$(tr '\n' ' ' <"$LAB_STATE/ns.txt")" = "uts shared ipc shared net shared pid shared mnt shared " ]
+	expect "flags.txt is 'exec in /tmp' (-w /tmp)" [ "$(cat "$LAB_STATE/flags.txt")" = "exec in /tmp" ]
 	# seen from the host: PID 1 of box is another PID, in other namespaces than ours
-	p=$(minirun inspect -f '{{.State.Pid}}' box) || fail "no container box"
-	[ -n "$p" ] && [ "$p" -gt 1 ] 2>/dev/null || fail "box is not running (State.Pid '$p')"
-	[ "$(readlink "/proc/$p/ns/pid")" != "$(readlink /proc/self/ns/pid)" ] || fail "box's PID 1 is in the host's pid namespace"
+	p=$(minirun inspect -f '{{.State.Pid}}' box) || fail "there is a container box"
+	expect_or "box is running" "State.Pid is '$p'" eval '[ -n "$p" ] && [ "$p" -gt 1 ]'
+	expect "box's PID 1 is in its own pid namespace, not the host's" \
+		[ "$(readlink "/proc/$p/ns/pid")" != "$(readlink /proc/self/ns/pid)" ]
 	echo "check: ok - exec ran in box's uts, ipc, net, pid and mnt namespaces: hostname box1, /tmp/note, PID 1 is sleep"
 }
 

@@ -43,16 +43,16 @@ check_() {
 	need_verbs run rm ps logs
 	have conflict.txt
 	have ps.txt
-	grep -q 'Conflict. The container name "/web" is already in use by container' "$LAB_STATE/conflict.txt" ||
-		fail "conflict.txt has no 'Conflict. The container name \"/web\" is already in use' message"
-	grep -qx 'code 125' "$LAB_STATE/conflict.txt" || fail "conflict.txt does not end with 'code 125'"
+	expect "conflict.txt has the 'Conflict. The container name \"/web\" is already in use' message" \
+		grep -q 'Conflict. The container name "/web" is already in use by container' "$LAB_STATE/conflict.txt"
+	expect "conflict.txt ends with 'code 125'" grep -qx 'code 125' "$LAB_STATE/conflict.txt"
 	ps=$(minirun ps -a --format '{{.Names}}')
-	echo "$ps" | grep -qx web || fail "there is no container named web"
-	[ "$(minirun logs web)" = "second web" ] || fail "web is not the second one (its log should be 'second web')"
-	echo "$ps" | grep -qx temp && fail "temp is still there: run it with --rm"
-	echo "$ps" | grep -qx busy && fail "busy is still there: remove it with 'rm -f'"
-	echo "$ps" | grep -Eqx '[a-z]+_[a-z0-9]+' || fail "no container with a generated name (adjective_surname)"
-	grep -q temp "$LAB_STATE/ps.txt" && fail "ps.txt lists temp"
+	expect "there is a container named web" eval 'echo "$ps" | grep -qx web'
+	expect "web is the second one (its log is 'second web')" [ "$(minirun logs web)" = "second web" ]
+	expect "temp removed itself (--rm)" not eval 'echo "$ps" | grep -qx temp'
+	expect "busy is gone ('rm -f')" not eval 'echo "$ps" | grep -qx busy'
+	expect "a container has a generated name (adjective_surname)" eval 'echo "$ps" | grep -Eqx "[a-z]+_[a-z0-9]+"'
+	expect "ps.txt does not list temp" not grep -q temp "$LAB_STATE/ps.txt"
 	echo "check: ok - the second --name web was a 125 Conflict; web was reused after rm, temp removed itself, busy is gone"
 }
 

@@ -43,18 +43,20 @@ check_() {
 	need_verbs run stop wait logs
 	have stop.txt
 	set -- $(line stubborn)
-	[ "${1:-}" = 137 ] || fail "stubborn's code is '${1:-}', not 137: PID 1 ignored SIGTERM, SIGKILL came after -t"
+	expect_or "stubborn's code is 137: PID 1 ignored SIGTERM, SIGKILL came after -t" "it is '${1:-}'" [ "${1:-}" = 137 ]
 	slow=${2:-0}
-	[ "$slow" -ge 4 ] || fail "stubborn stopped in ${slow}s: it should have taken the 5s timeout"
+	expect_or "stubborn took the 5s timeout to stop" "it stopped in ${slow}s" [ "$slow" -ge 4 ]
 	# the others end before the timeout: well under stubborn's time (a slow machine, such
 	# as an emulated VM, adds the same few seconds of its own to every stop)
 	set -- $(line trapper)
-	[ "${1:-}" = 0 ] || fail "trapper's code is '${1:-}', not 0: its trap exits 0"
-	[ "${2:-99}" -le $((slow - 2)) ] || fail "trapper took ${2:-?}s, stubborn ${slow}s: its trap should end it at once"
-	minirun logs trapper 2>&1 | grep -q 'caught TERM, cleaning up' || fail "trapper's log has no 'caught TERM'"
+	expect_or "trapper's code is 0: its trap exits 0" "it is '${1:-}'" [ "${1:-}" = 0 ]
+	expect_or "trapper stopped at once, well before stubborn" "it took ${2:-?}s, stubborn ${slow}s" \
+		[ "${2:-99}" -le $((slow - 2)) ]
+	expect "trapper's log has 'caught TERM, cleaning up'" eval 'minirun logs trapper 2>&1 | grep -q "caught TERM, cleaning up"'
 	set -- $(line initd)
-	[ "${1:-}" = 143 ] || fail "initd's code is '${1:-}', not 143: with --init, sleep is not PID 1 and dies of SIGTERM"
-	[ "${2:-99}" -le $((slow - 2)) ] || fail "initd took ${2:-?}s, stubborn ${slow}s: the init forwards SIGTERM at once"
+	expect_or "initd's code is 143: with --init, sleep is not PID 1 and dies of SIGTERM" "it is '${1:-}'" [ "${1:-}" = 143 ]
+	expect_or "initd stopped at once: the init forwards SIGTERM" "it took ${2:-?}s, stubborn ${slow}s" \
+		[ "${2:-99}" -le $((slow - 2)) ]
 	echo "check: ok - stubborn: 137 after the timeout; trapper: its trap ran, 0 at once; initd: 143 at once"
 }
 

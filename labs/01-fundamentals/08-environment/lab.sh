@@ -41,15 +41,15 @@ check_() {
 	need_verbs run
 	for f in env.txt override.txt fromshell.txt envfile.txt workdir.txt user.txt; do have $f; done
 	for v in GREETING=hello 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' HOME=/root; do
-		grep -qx "$v" "$LAB_STATE/env.txt" || fail "env.txt has no $v (the image's Env, and HOME for root)"
+		expect "env.txt has ${v%%=*} (the image's Env, and HOME for root)" grep -qx "$v" "$LAB_STATE/env.txt"
 	done
-	grep -Eqx 'HOSTNAME=[0-9a-f]{12}' "$LAB_STATE/env.txt" || fail "env.txt has no HOSTNAME=<the short ID>"
-	[ "$(cat "$LAB_STATE/override.txt")" = "hi 1" ] || fail "override.txt is not 'hi 1': -e wins over the image's Env"
-	[ "$(cat "$LAB_STATE/fromshell.txt")" = passed ] || fail "fromshell.txt is not 'passed': -e K takes K from your environment"
-	[ "$(cat "$LAB_STATE/envfile.txt")" = db:5432 ] || fail "envfile.txt is not 'db:5432'"
-	[ "$(tr '\n' ' ' <"$LAB_STATE/workdir.txt")" = "/home /tmp " ] || fail "workdir.txt is not /home (the image's) then /tmp (-w)"
-	head -n 1 "$LAB_STATE/user.txt" | grep -q '^uid=65534(nobody) gid=65534(nogroup)' || fail "-u nobody did not give uid 65534"
-	sed -n 2p "$LAB_STATE/user.txt" | grep -q '^uid=1000 gid=1000' || fail "-u 1000:1000 did not give uid 1000, gid 1000"
+	expect "env.txt has HOSTNAME=<the short ID>" grep -Eqx 'HOSTNAME=[0-9a-f]{12}' "$LAB_STATE/env.txt"
+	expect "override.txt is 'hi 1': -e wins over the image's Env" [ "$(cat "$LAB_STATE/override.txt")" = "hi 1" ]
+	expect "fromshell.txt is 'passed': -e K takes K from your environment" [ "$(cat "$LAB_STATE/fromshell.txt")" = passed ]
+	expect "envfile.txt is 'db:5432' (--env-file)" [ "$(cat "$LAB_STATE/envfile.txt")" = db:5432 ]
+	expect "workdir.txt is /home (the image's WORKDIR) then /tmp (-w)" [ "$(tr '\n' ' ' <"$LAB_STATE/workdir.txt")" = "/home /tmp " ]
+	expect "-u nobody gave uid 65534" eval 'head -n 1 "$LAB_STATE/user.txt" | grep -q "^uid=65534(nobody) gid=65534(nogroup)"'
+	expect "-u 1000:1000 gave uid 1000, gid 1000" eval 'sed -n 2p "$LAB_STATE/user.txt" | grep -q "^uid=1000 gid=1000"'
 	echo "check: ok - the image's GREETING and WORKDIR, -e overriding it, -e K from the shell, --env-file, -w, -u all as docker's"
 }
 

@@ -108,31 +108,30 @@ check_() {
 	# the registry's truth: the layers of each image, from the manifests it serves
 	mf() { onhost curl -sf -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$REG/v2/lab/$1/manifests/1" | jq -r '.layers[].digest'; }
 	bl=$(mf busybox) hl=$(mf hello)
-	[ -n "$bl" ] && [ -n "$hl" ] || fail "the lab's registry does not answer: run 'labs/lab image-commands setup' again"
+	[ -n "$bl" ] && [ -n "$hl" ] || fail "the lab's registry answers: run 'labs/lab image-commands setup' again"
 	shared=$(echo "$hl" | grep -xF "$bl")
 	own=$(echo "$hl" | grep -vxF "$bl")
-	grep -q "$(echo "${shared#sha256:}" | cut -c1-12): Already exists" "$LAB_STATE/pull.txt" ||
-		fail "pull.txt does not say the shared layer 'Already exists': pull lab/busybox:1 first, then lab/hello:1"
+	expect "pull.txt says the shared layer 'Already exists' (lab/busybox:1 pulled first, then lab/hello:1)" \
+		grep -q "$(echo "${shared#sha256:}" | cut -c1-12): Already exists" "$LAB_STATE/pull.txt"
 	id=$(minirun images -q --no-trunc hello:v1)
-	[ -n "$id" ] || fail "hello:v1 is not in the store: load $LAB_STATE/hello.tar back"
+	expect "hello:v1 is in the store (loaded back from hello.tar)" [ -n "$id" ]
 	short=$(echo "${id#sha256:}" | cut -c1-12)
-	grep -E "^hello +v1 +$short " "$LAB_STATE/images.txt" >/dev/null &&
-		grep -E "^$REG/lab/hello +1 +$short " "$LAB_STATE/images.txt" >/dev/null ||
-		fail "images.txt does not show hello:v1 and $REG/lab/hello:1 with one IMAGE ID ($short)"
-	grep -q 'COPY hello.txt /hello.txt' "$LAB_STATE/history.txt" || fail "history.txt has no 'COPY hello.txt /hello.txt' line"
-	[ "$(cat "$LAB_STATE/shared.txt")" = "$shared" ] ||
-		fail "shared.txt is '$(cat "$LAB_STATE/shared.txt")', not the one layer both manifests list ($shared)"
+	expect "images.txt shows hello:v1 and $REG/lab/hello:1 with one IMAGE ID" \
+		eval 'grep -E "^hello +v1 +$short " "$LAB_STATE/images.txt" && grep -E "^$REG/lab/hello +1 +$short " "$LAB_STATE/images.txt"'
+	expect "history.txt has the 'COPY hello.txt /hello.txt' line" grep -q 'COPY hello.txt /hello.txt' "$LAB_STATE/history.txt"
+	expect_or "shared.txt is the one layer both manifests list" "it is '$(cat "$LAB_STATE/shared.txt")', not $shared" \
+		[ "$(cat "$LAB_STATE/shared.txt")" = "$shared" ]
 	blob=$LAB_STATE/root/images/blobs/sha256/${shared#sha256:}
-	[ "$(find "$LAB_STATE/root" -name "${shared#sha256:}" -path '*/images/blobs/*' | wc -l)" = 1 ] ||
-		fail "the shared layer is not one file under images/blobs/sha256"
-	[ "sha256:$(sha256sum "$blob" | cut -d' ' -f1)" = "$shared" ] || fail "the blob's sha256 is not its name"
-	grep -qx "${shared#sha256:}" "$LAB_STATE/after-rmi.txt" ||
-		fail "after-rmi.txt lacks the shared layer: after 'rmi lab/busybox:1' it stays, since hello still uses it"
-	grep -qx "${own#sha256:}" "$LAB_STATE/after-rmi.txt" || fail "after-rmi.txt lacks hello's own layer"
-	minirun images -q $REG/lab/busybox:1 | grep -q . && fail "$REG/lab/busybox:1 is still in the store: rmi it"
-	minirun images -q $REG/lab/hello:1 | grep -q . && fail "$REG/lab/hello:1 is still in the store: rmi it before the load"
-	tar -tf "$LAB_STATE/hello.tar" | grep -q manifest.json || fail "hello.tar is not a docker-archive (no manifest.json)"
-	[ "$(cat "$LAB_STATE/run.txt")" = "hello from a layer of its own" ] || fail "run.txt is not the loaded image's output"
+	expect "the shared layer is one file under images/blobs/sha256" \
+		[ "$(find "$LAB_STATE/root" -name "${shared#sha256:}" -path '*/images/blobs/*' | wc -l)" = 1 ]
+	expect "the blob's sha256 is its name" [ "sha256:$(sha256sum "$blob" | cut -d' ' -f1)" = "$shared" ]
+	expect "after-rmi.txt has the shared layer: 'rmi lab/busybox:1' kept it, hello still uses it" \
+		grep -qx "${shared#sha256:}" "$LAB_STATE/after-rmi.txt"
+	expect "after-rmi.txt has hello's own layer" grep -qx "${own#sha256:}" "$LAB_STATE/after-rmi.txt"
+	expect "$REG/lab/busybox:1 is gone from the store (rmi)" not eval 'minirun images -q $REG/lab/busybox:1 | grep -q .'
+	expect "$REG/lab/hello:1 is gone from the store (rmi before the load)" not eval 'minirun images -q $REG/lab/hello:1 | grep -q .'
+	expect "hello.tar is a docker-archive (it has a manifest.json)" eval 'tar -tf "$LAB_STATE/hello.tar" | grep -q manifest.json'
+	expect "run.txt is the loaded image's output" [ "$(cat "$LAB_STATE/run.txt")" = "hello from a layer of its own" ]
 	echo "check: ok - pulled two images sharing layer ${shared#sha256:} (pulled once, stored once: one blob that hashes to its name)"
 	echo "check: ok - tag gave one image two names, rmi of busybox kept the shared layer, save/rmi/load/run brought hello:v1 back"
 }

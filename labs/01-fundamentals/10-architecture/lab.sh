@@ -89,28 +89,29 @@ check_() {
 	need_verbs run inspect
 	for f in id.txt pids.txt ps.txt ns.txt cgroup.txt pod-id.txt pod-runtime.txt pod-ps.txt pod-state.txt pod-state.json; do have $f; done
 	id=$(cat "$LAB_STATE/id.txt")
-	[ "$(minirun inspect -f '{{.State.Status}}' web 2>/dev/null)" = running ] || fail "web is not running: keep it until the check"
+	expect "web is still running (kept until the check)" [ "$(minirun inspect -f '{{.State.Status}}' web 2>/dev/null)" = running ]
 	init=$(minirun inspect -f '{{.State.Pid}}' web)
 	read -r _ mon _ i <"$LAB_STATE/pids.txt"
-	[ "$i" = "$init" ] || fail "pids.txt's init is '$i'; web's init is $init (inspect -f '{{.State.Pid}}')"
-	tr '\0' ' ' <"/proc/$mon/cmdline" 2>/dev/null | grep -q "__monitor $id" ||
-		fail "pids.txt's monitor $mon is not web's monitor (its command line has '__monitor $id')"
-	[ "$(awk -v p="$init" '$1 == p { print $2 }' "$LAB_STATE/ps.txt")" = "$mon" ] ||
-		fail "ps.txt does not show the init ($init) as the monitor's ($mon) child"
+	expect_or "pids.txt's init is web's init (inspect -f '{{.State.Pid}}')" "it is '$i', web's is $init" [ "$i" = "$init" ]
+	expect "pids.txt's monitor is web's monitor (its command line has '__monitor ID')" \
+		eval 'tr "\0" " " <"/proc/$mon/cmdline" 2>/dev/null | grep -q "__monitor $id"'
+	expect "ps.txt shows the init as the monitor's child" \
+		[ "$(awk -v p="$init" '$1 == p { print $2 }' "$LAB_STATE/ps.txt")" = "$mon" ]
 	for n in pid mnt uts ipc net cgroup; do
 		m=$(link ns.txt $n 2) c=$(link ns.txt $n 3)
-		[ "$c" = "$(readlink "/proc/$init/ns/$n")" ] || fail "ns.txt's $n link for the init is not /proc/$init/ns/$n's"
-		[ -n "$m" ] && [ "$m" != "$c" ] || fail "ns.txt: the monitor and the init should be in two $n namespaces"
+		[ "$c" = "$(readlink "/proc/$init/ns/$n")" ] || fail "ns.txt's $n link for the init is /proc/$init/ns/$n's"
+		[ -n "$m" ] && [ "$m" != "$c" ] || fail "ns.txt: the monitor and the init are in two $n namespaces"
 	done
-	[ "$(link ns.txt user 2)" = "$(link ns.txt user 3)" ] || fail "ns.txt: without --userns the user namespace is the host's for both"
-	grep -q "^0::.*minirun-$id" "$LAB_STATE/cgroup.txt" || fail "cgroup.txt is not the init's v2 line (0::/.../minirun-$id)"
-	grep -q 'minirun-oci' "$LAB_STATE/pod-runtime.txt" || fail "pod-runtime.txt does not name minirun-oci as podman's OCI runtime"
+	pass "ns.txt: the init has its own pid, mnt, uts, ipc, net and cgroup namespaces, the monitor the host's"
+	expect "ns.txt: without --userns both are in the host's user namespace" [ "$(link ns.txt user 2)" = "$(link ns.txt user 3)" ]
+	expect "cgroup.txt is the init's v2 line (0::/.../minirun-ID)" grep -q "^0::.*minirun-$id" "$LAB_STATE/cgroup.txt"
+	expect "pod-runtime.txt names minirun-oci as podman's OCI runtime" grep -q 'minirun-oci' "$LAB_STATE/pod-runtime.txt"
 	pid=$(cat "$LAB_STATE/pod-id.txt")
-	grep -qx "$pid" "$LAB_STATE/pod-state.txt" || fail "pod-state.txt (ls of the runtime's --root) does not list web2's ID"
-	jq -e --arg id "$pid" '.id == $id and .status == "running"' "$LAB_STATE/pod-state.json" >/dev/null ||
-		fail "pod-state.json is not minirun-oci's state of web2, running"
-	grep -q 'conmon' "$LAB_STATE/pod-ps.txt" && grep -q 'sleep 1000' "$LAB_STATE/pod-ps.txt" ||
-		fail "pod-ps.txt does not show conmon and its child, sleep 1000"
+	expect "pod-state.txt (ls of the runtime's --root) lists web2's ID" grep -qx "$pid" "$LAB_STATE/pod-state.txt"
+	expect "pod-state.json is minirun-oci's state of web2, running" \
+		jq -e --arg id "$pid" '.id == $id and .status == "running"' "$LAB_STATE/pod-state.json"
+	expect "pod-ps.txt shows conmon and its child, sleep 1000" \
+		eval 'grep -q conmon "$LAB_STATE/pod-ps.txt" && grep -q "sleep 1000" "$LAB_STATE/pod-ps.txt"'
 	echo "check: ok - web: monitor $mon -> init $init, in their own pid, mnt, uts, ipc, net and cgroup namespaces, cgroup minirun-${id%"${id#????????????}"}"
 	echo "check: ok - podman ran web2 through minirun-oci: conmon -> sleep, the runtime's state in podman/rt"
 }

@@ -87,16 +87,19 @@ check_() {
 	have vm.txt
 	have container.txt
 	vk=$(field vm.txt kernel) ck=$(field container.txt kernel)
-	[ -n "$vk" ] || fail "vm.txt has no 'vm: kernel' line: did the VM boot? (its console: the qemu command without the grep)"
-	[ "$ck" = "$(uname -r)" ] || fail "container.txt's kernel is '$ck', not this machine's $(uname -r)"
+	expect "vm.txt has a 'vm: kernel' line: the VM booted" [ -n "$vk" ]
+	expect_or "container.txt's kernel is this machine's (uname -r)" "it is '$ck', not $(uname -r)" [ "$ck" = "$(uname -r)" ]
 	vw=$(wall vm.txt) cw=$(wall container.txt)
-	[ -n "$vw" ] && [ -n "$cw" ] || fail "a 'wall N s' line is missing (GNU time's in vm.txt, took's in container.txt)"
-	awk -v v="$vw" -v c="$cw" 'BEGIN { exit !(v > c) }' || fail "the VM took $vw s, the container $cw s: the VM should be slower"
+	expect "vm.txt and container.txt each have a 'wall N s' line" eval '[ -n "$vw" ] && [ -n "$cw" ]'
+	expect_or "the VM was slower than the container" "the VM took $vw s, the container $cw s" \
+		awk -v v="$vw" -v c="$cw" 'BEGIN { exit !(v > c) }'
 	vm_mem=$(field vm.txt MemTotal) host_mem=$(awk '/MemTotal/ { print $2 }' /proc/meminfo)
-	[ "$(field container.txt MemTotal)" = "$host_mem" ] || fail "container.txt's MemTotal is not this machine's ($host_mem kB)"
-	[ -n "$vm_mem" ] && [ "$vm_mem" -lt "$host_mem" ] || fail "vm.txt's MemTotal ($vm_mem) should be the VM's own 256 MiB, less the kernel's"
+	expect_or "container.txt's MemTotal is this machine's" "not $host_mem kB" [ "$(field container.txt MemTotal)" = "$host_mem" ]
+	expect_or "vm.txt's MemTotal is the VM's own 256 MiB, less the kernel's" "it is '$vm_mem'" \
+		eval '[ -n "$vm_mem" ] && [ "$vm_mem" -lt "$host_mem" ]'
 	vp=$(field vm.txt processes) cp=$(field container.txt processes)
-	[ -n "$vp" ] && [ -n "$cp" ] && [ "$vp" -gt "$cp" ] || fail "the VM should show more processes ($vp: its kernel's threads) than the container ($cp)"
+	expect_or "the VM shows more processes (its kernel's threads) than the container" "the VM $vp, the container $cp" \
+		eval '[ -n "$vp" ] && [ -n "$cp" ] && [ "$vp" -gt "$cp" ]'
 	echo "check: ok - the VM: kernel $vk, ${vw} s to boot and power off, qemu's RSS $(rss vm.txt) KiB, $vp processes"
 	echo "check: ok - the container: this machine's kernel $ck, ${cw} s for run --rm, $cp processes, the host's memory"
 }

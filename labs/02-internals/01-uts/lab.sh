@@ -19,7 +19,7 @@ The hostname set inside a new UTS namespace changes only that namespace's copy.
 HINT
 }
 
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: creating a UTS namespace needs CAP_SYS_ADMIN (use sudo)"; exit 77; }
@@ -46,12 +46,12 @@ check)
 	done
 	in_name=$(sed -n 1p "$LAB_STATE/inside.txt") in_ns=$(sed -n 2p "$LAB_STATE/inside.txt")
 	out_name=$(sed -n 1p "$LAB_STATE/outside.txt") out_ns=$(sed -n 2p "$LAB_STATE/outside.txt")
-	[ "$in_name" = lab-box ] || fail "inside.txt says hostname '$in_name', expected lab-box"
-	case "$in_ns" in uts:\[*\]) ;; *) fail "inside.txt's second line '$in_ns' is not a uts namespace" ;; esac
-	[ "$in_ns" != "$out_ns" ] || fail "inside and outside are the same namespace $in_ns"
-	[ "$out_ns" = "$(readlink /proc/self/ns/uts)" ] || fail "outside.txt's namespace is not the host's"
-	[ "$out_name" = "$(hostname)" ] || fail "outside.txt says '$out_name', the host is '$(hostname)'"
-	[ "$(hostname)" != lab-box ] || fail "the host's hostname is lab-box: it was set outside a new namespace"
+	expect_or "inside.txt says hostname lab-box" "it says '$in_name'" [ "$in_name" = lab-box ]
+	expect_or "inside.txt's second line is a uts namespace" "it is '$in_ns'" eval 'case "$in_ns" in uts:\[*\]) ;; *) false ;; esac'
+	expect_or "inside and outside are two uts namespaces" "both are $in_ns" [ "$in_ns" != "$out_ns" ]
+	expect "outside.txt's namespace is the host's" [ "$out_ns" = "$(readlink /proc/self/ns/uts)" ]
+	expect_or "outside.txt says the host's hostname, '$(hostname)'" "it says '$out_name'" [ "$out_name" = "$(hostname)" ]
+	expect "the host's hostname is not lab-box: it was set only in the new namespace" [ "$(hostname)" != lab-box ]
 	echo "check: ok - lab-box lived in $in_ns only; the host kept '$out_name' in $out_ns"
 	;;
 hint) hint ;;

@@ -19,7 +19,7 @@ The command given after -- is the first process forked into the new PID namespac
 HINT
 }
 
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: creating a PID namespace needs CAP_SYS_ADMIN (use sudo)"; exit 77; }
@@ -45,14 +45,14 @@ check)
 		[ -s "$LAB_STATE/$f" ] || fail "$LAB_STATE/$f is missing: do the steps first"
 	done
 	first=$(sed -n 1p "$LAB_STATE/inside.txt")
-	[ "$first" = "my pid: 1" ] || fail "inside.txt begins '$first', expected 'my pid: 1'"
+	expect_or "inside.txt begins 'my pid: 1': the command is PID 1" "it begins '$first'" [ "$first" = "my pid: 1" ]
 	# ps inside lists only the namespace's processes: the shell (1) and ps itself (2)
 	pids=$(sed -n '3,$p' "$LAB_STATE/inside.txt" | awk '{ print $1 }' | tr '\n' ' ')
-	[ "$pids" = "1 2 " ] || fail "ps inside listed PIDs '$pids', expected just 1 and 2 (a fresh /proc?)"
-	grep -q 'is gone too' "$LAB_STATE/init-death.txt" || fail "init-death.txt does not show the second process killed"
+	expect_or "ps inside lists just PIDs 1 and 2 (a fresh /proc)" "it lists '$pids'" [ "$pids" = "1 2 " ]
+	expect "init-death.txt shows the second process killed with PID 1" grep -q 'is gone too' "$LAB_STATE/init-death.txt"
 	second=$(sed -n 's/^outside: the second process is pid \([0-9]*\) here.*/\1/p' "$LAB_STATE/init-death.txt")
-	[ -n "$second" ] && [ ! -d "/proc/$second" ] || fail "the second process ($second) is still running"
-	[ -d "/proc/$$" ] || fail "the host's /proc does not show this shell: a /proc mount leaked"
+	expect_or "the second process is gone" "pid '$second' is still running" eval '[ -n "$second" ] && [ ! -d "/proc/$second" ]'
+	expect "the host's /proc still shows this shell: no /proc mount leaked" [ -d "/proc/$$" ]
 	echo "check: ok - the command was PID 1 with a /proc of its own; PID 1's death took pid $second with it"
 	;;
 hint) hint ;;

@@ -23,7 +23,7 @@ A mount made in a new mount namespace whose mounts are private stays there.
 HINT
 }
 
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: creating a mount namespace needs CAP_SYS_ADMIN (use sudo)"; exit 77; }
@@ -33,13 +33,11 @@ need() {
 # mounted PATH - true if PATH is a mount point in this (the host's) mount namespace
 mounted() { awk -v p="$1" '$5 == p { found = 1 } END { exit !found }' /proc/self/mountinfo; }
 
-# expect FILE IN OUT - FILE shows the child's tmpfs IN outside and the parent's OUT inside
-expect() {
+# seen FILE IN OUT - FILE shows the child's tmpfs IN outside and the parent's OUT inside
+seen() {
 	[ -s "$LAB_STATE/$1" ] || fail "$LAB_STATE/$1 is missing: do the steps first"
-	grep -q "^outside: the child's tmpfs on .*: $2 here$" "$LAB_STATE/$1" ||
-		fail "$1: the child's mount should be '$2' outside"
-	grep -q "^inside:  the parent's tmpfs on .*: $3 here$" "$LAB_STATE/$1" ||
-		fail "$1: the parent's mount should be '$3' inside"
+	expect "$1: the child's mount is '$2' outside" grep -q "^outside: the child's tmpfs on .*: $2 here$" "$LAB_STATE/$1"
+	expect "$1: the parent's mount is '$3' inside" grep -q "^inside:  the parent's tmpfs on .*: $3 here$" "$LAB_STATE/$1"
 }
 
 case "${1:-}" in
@@ -59,15 +57,16 @@ run)
 	;;
 check)
 	need
-	expect private.txt "not visible" "not visible"
-	expect shared.txt visible visible
-	expect slave.txt "not visible" visible
+	seen private.txt "not visible" "not visible"
+	seen shared.txt visible visible
+	seen slave.txt "not visible" visible
 	[ -s "$LAB_STATE/inside.txt" ] || fail "$LAB_STATE/inside.txt is missing: do step 3"
-	grep -qx hello "$LAB_STATE/inside.txt" || fail "inside.txt does not list the file 'hello' written into the tmpfs"
+	expect "inside.txt lists the file 'hello' written into the tmpfs" grep -qx hello "$LAB_STATE/inside.txt"
 	[ -e "$LAB_STATE/outside.txt" ] || fail "$LAB_STATE/outside.txt is missing: do step 4"
-	[ ! -s "$LAB_STATE/outside.txt" ] || fail "outside.txt lists '$(cat "$LAB_STATE/outside.txt")': the outside should see an empty box"
-	! mounted "$LAB_STATE/box" || fail "$LAB_STATE/box is a mount point on the host: a mount leaked out"
-	[ ! -e "$LAB_STATE/box/hello" ] || fail "hello was written to the host's directory, not the tmpfs"
+	expect_or "outside.txt is empty: the outside sees an empty box" "it lists '$(cat "$LAB_STATE/outside.txt")'" \
+		[ ! -s "$LAB_STATE/outside.txt" ]
+	expect "box/ is no mount point on the host: no mount leaked out" not mounted "$LAB_STATE/box"
+	expect "hello went to the tmpfs, not the host's directory" [ ! -e "$LAB_STATE/box/hello" ]
 	echo "check: ok - private, shared and slave behave as they should; your tmpfs stayed inside"
 	;;
 hint) hint ;;

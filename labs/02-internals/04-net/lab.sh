@@ -19,7 +19,7 @@ Bit 0 of a device's flags is IFF_UP: 0x8 is a loopback that is down, 0x9 one tha
 HINT
 }
 
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: creating a network namespace needs CAP_SYS_ADMIN (use sudo)"; exit 77; }
@@ -46,11 +46,12 @@ check)
 		[ -s "$LAB_STATE/$f" ] || fail "$LAB_STATE/$f is missing: do the steps first"
 	done
 	links=$(cat "$LAB_STATE/links.txt")
-	[ "$links" = lo ] || fail "links.txt lists '$(echo $links)', expected only lo (a fresh sysfs inside?)"
+	expect_or "links.txt lists only lo (a fresh sysfs inside)" "it lists '$(echo $links)'" [ "$links" = lo ]
 	before=$(sed -n 1p "$LAB_STATE/lo.txt") after=$(sed -n 2p "$LAB_STATE/lo.txt")
-	case "$before$after" in 0x*0x*) ;; *) fail "lo.txt should hold two flag values like 0x8, got '$before' '$after'" ;; esac
-	[ $((before & 1)) = 0 ] || fail "lo was already up ($before) in the new namespace?"
-	[ $((after & 1)) = 1 ] || fail "lo is still down after 'ip link set lo up' ($after)"
+	expect_or "lo.txt holds two flag values like 0x8" "it holds '$before' '$after'" \
+		eval 'case "$before$after" in 0x*0x*) ;; *) false ;; esac'
+	expect_or "lo starts down in the new namespace" "its flags were $before" [ $((before & 1)) = 0 ]
+	expect_or "lo is up after 'ip link set lo up'" "its flags are $after" [ $((after & 1)) = 1 ]
 	echo "check: ok - a new network namespace has only lo, down ($before), until you bring it up ($after)"
 	;;
 hint) hint ;;

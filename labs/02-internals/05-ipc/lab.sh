@@ -19,7 +19,7 @@ hint: from the top of the checkout, as root, with LAB_STATE set:
 HINT
 }
 
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: creating an IPC namespace needs CAP_SYS_ADMIN (use sudo)"; exit 77; }
@@ -45,13 +45,12 @@ check)
 	done
 	r=$LAB_STATE/report.txt
 	shm=$(sed -n 's/^outside: .* shm id \([0-9]*\),.*/\1/p' "$r")
-	[ -n "$shm" ] || fail "report.txt has no 'outside: ... shm id N' line"
-	grep -q "^inside:  .*shm id $shm: not found  msg queue id [0-9]*: not found  mq /ns-ipc\.[0-9]*: not found  (0 shm, 0 msg" "$r" ||
-		fail "report.txt does not show all three objects missing inside"
-	[ "$(grep -c . "$LAB_STATE/inside-shm.txt")" = 1 ] ||
-		fail "inside-shm.txt lists segments besides its header: was cat run inside?"
-	! awk 'NR > 1 { print $2 }' /proc/sysvipc/shm | grep -qx "$shm" ||
-		fail "shm id $shm is still on the host: ns/ipc should have removed it"
+	expect "report.txt has the 'outside: ... shm id N' line" [ -n "$shm" ]
+	expect "report.txt shows all three objects missing inside" \
+		grep -q "^inside:  .*shm id $shm: not found  msg queue id [0-9]*: not found  mq /ns-ipc\.[0-9]*: not found  (0 shm, 0 msg" "$r"
+	expect "inside-shm.txt lists no segment besides its header (cat ran inside)" [ "$(grep -c . "$LAB_STATE/inside-shm.txt")" = 1 ]
+	expect_or "the shm segment is gone from the host: ns/ipc removed it" "shm id $shm is still there" \
+		not eval 'awk "NR > 1 { print \$2 }" /proc/sysvipc/shm | grep -qx "$shm"'
 	echo "check: ok - shm id $shm, a msg queue and a POSIX mq existed outside and not inside, and are gone"
 	;;
 hint) hint ;;

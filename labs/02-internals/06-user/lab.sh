@@ -21,7 +21,7 @@ files are still checked against the uid outside (65534).
 HINT
 }
 
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 
 # setpriv from util-linux (busybox's applet has no --reuid)
 SETPRIV=
@@ -62,11 +62,11 @@ check)
 	f=$LAB_STATE/inside.txt
 	[ -s "$f" ] || fail "$f is missing: do the steps first"
 	uid=$(sed -n 1p "$f") map=$(sed -n 2p "$f" | tr -s ' \t' '  ' | sed 's/^ //') owner=$(sed -n 3p "$f") secret=$(sed -n 4p "$f")
-	[ "$uid" = 0 ] || fail "the uid inside was '$uid', expected 0"
-	[ "$map" = "0 65534 1" ] || fail "uid_map inside was '$map', expected '0 65534 1' (run as uid 65534?)"
-	[ "$owner" = 65534 ] || fail "/ was owned by '$owner' inside, expected 65534 (root is not mapped)"
-	[ "$secret" = "cannot read the secret" ] || fail "the fourth line is '$secret': root inside read a root-only file?"
-	[ "$(stat -c %u "$LAB_STATE/secret")" = 0 ] || fail "the secret is no longer owned by root"
+	expect_or "the uid inside is 0" "it was '$uid'" [ "$uid" = 0 ]
+	expect_or "uid_map inside is '0 65534 1' (run as uid 65534)" "it was '$map'" [ "$map" = "0 65534 1" ]
+	expect_or "/ is owned by 65534 inside (root is not mapped)" "it was '$owner'" [ "$owner" = 65534 ]
+	expect_or "root inside cannot read the root-only secret" "the fourth line is '$secret'" [ "$secret" = "cannot read the secret" ]
+	expect "the secret is still owned by root" [ "$(stat -c %u "$LAB_STATE/secret")" = 0 ]
 	echo "check: ok - uid 0 inside is uid 65534 outside (map '$map'); / shows as 65534; the secret stayed secret"
 	;;
 hint) hint ;;

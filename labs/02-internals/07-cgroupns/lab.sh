@@ -18,7 +18,7 @@ The first line is the new namespace; every line after it should end in ":/".
 HINT
 }
 
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: a cgroup namespace needs CAP_SYS_ADMIN (use sudo, or ns/cgroup -U by hand)"; exit 77; }
@@ -44,13 +44,14 @@ check)
 	f=$LAB_STATE/inside.txt
 	[ -s "$f" ] || fail "$f is missing: do the steps first"
 	ns=$(sed -n 1p "$f") ours=$(readlink /proc/self/ns/cgroup)
-	case "$ns" in cgroup:\[*\]) ;; *) fail "the first line '$ns' is not a cgroup namespace" ;; esac
-	[ "$ns" != "$ours" ] || fail "inside.txt was written from our own cgroup namespace $ours"
+	expect_or "inside.txt's first line is a cgroup namespace" "it is '$ns'" eval 'case "$ns" in cgroup:\[*\]) ;; *) false ;; esac'
+	expect "inside.txt was written from a new cgroup namespace, not ours" [ "$ns" != "$ours" ]
 	n=$(sed -n '2,$p' "$f" | grep -c .)
-	[ "$n" = "$(grep -c . /proc/self/cgroup)" ] || fail "inside.txt has $n cgroup lines, /proc/self/cgroup has $(grep -c . /proc/self/cgroup)"
+	expect_or "inside.txt has as many cgroup lines as /proc/self/cgroup" "$n, not $(grep -c . /proc/self/cgroup)" \
+		[ "$n" = "$(grep -c . /proc/self/cgroup)" ]
 	bad=$(sed -n '2,$p' "$f" | grep -v ':/$')
-	[ -z "$bad" ] || fail "not rooted at / inside: $bad"
-	sed -n '2,$p' "$f" | grep -q '^0::/$' || fail "no cgroup v2 line '0::/' inside"
+	expect_or "every hierarchy is rooted at / inside" "not: $bad" [ -z "$bad" ]
+	expect "the cgroup v2 line inside is '0::/'" eval 'sed -n "2,\$p" "$f" | grep -q "^0::/\$"'
 	echo "check: ok - in $ns every one of $n hierarchies is rooted at /; we stay in $ours"
 	;;
 hint) hint ;;

@@ -21,7 +21,7 @@ Offsets move CLOCK_MONOTONIC and CLOCK_BOOTTIME (and /proc/uptime) only, never t
 HINT
 }
 
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: creating a time namespace needs CAP_SYS_ADMIN (use sudo)"; exit 77; }
@@ -55,13 +55,13 @@ check)
 	done
 	in=$(num uptime-inside.txt) out=$(num uptime-outside.txt)
 	# about a day apart: the two were read a moment (or a few minutes) from each other
-	awk -v i="$in" -v o="$out" 'BEGIN { d = i - o - 86400; exit !(d > -600 && d < 600) }' ||
-		fail "uptime inside ($in) is not about a day (86400 s) more than outside ($out)"
-	grep -Eq '^inside: .* monotonic [0-9.]+ s \(\+360[01]\)' "$LAB_STATE/monotonic.txt" 2>/dev/null ||
-		fail "monotonic.txt does not show CLOCK_MONOTONIC 3600 s ahead inside"
+	expect_or "uptime inside is about a day (86400 s) more than outside" "inside $in, outside $out" \
+		awk -v i="$in" -v o="$out" 'BEGIN { d = i - o - 86400; exit !(d > -600 && d < 600) }'
+	expect "monotonic.txt shows CLOCK_MONOTONIC 3600 s ahead inside" \
+		grep -Eq '^inside: .* monotonic [0-9.]+ s \(\+360[01]\)' "$LAB_STATE/monotonic.txt"
 	din=$(num date-inside.txt) dout=$(num date-outside.txt)
-	[ $((dout - din)) -ge 0 ] && [ $((dout - din)) -lt 600 ] ||
-		fail "the wall clock inside ($din) and outside ($dout) should agree: CLOCK_REALTIME is not namespaced"
+	expect_or "the wall clock inside and outside agree: CLOCK_REALTIME is not namespaced" "inside $din, outside $dout" \
+		eval '[ $((dout - din)) -ge 0 ] && [ $((dout - din)) -lt 600 ]'
 	echo "check: ok - uptime a day ahead inside, monotonic an hour ahead, the wall clock the same"
 	;;
 hint) hint ;;

@@ -21,7 +21,7 @@ Without -t, ns/join enters every namespace of PID; -t net enters only its networ
 HINT
 }
 
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: the lab's container and setns need CAP_SYS_ADMIN (use sudo)"; exit 77; }
@@ -82,12 +82,13 @@ check)
 		[ -s "$LAB_STATE/$f" ] || fail "$LAB_STATE/$f is missing: do the steps first"
 	done
 	name=$(sed -n 1p "$LAB_STATE/exec.txt") pid=$(sed -n 2p "$LAB_STATE/exec.txt")
-	[ "$name" = lab-box ] || fail "exec.txt says hostname '$name', expected lab-box (uts not joined?)"
-	case "$pid" in [2-9] | [1-9][0-9]) ;; *) fail "exec.txt says pid '$pid', expected a small pid after 1 (pid not joined?)" ;; esac
-	[ "$(sed -n '3,$p' "$LAB_STATE/exec.txt")" = "$(ls "$LAB_STATE/rootfs")" ] ||
-		fail "exec.txt's 'ls /' is not the container's rootfs (mnt not joined?)"
+	expect_or "exec.txt says hostname lab-box: uts joined" "it says '$name'" [ "$name" = lab-box ]
+	expect_or "exec.txt says a small pid after 1: pid joined" "it says '$pid'" \
+		eval 'case "$pid" in [2-9] | [1-9][0-9]) ;; *) false ;; esac'
+	expect "exec.txt's 'ls /' is the container's rootfs: mnt joined" \
+		[ "$(sed -n '3,$p' "$LAB_STATE/exec.txt")" = "$(ls "$LAB_STATE/rootfs")" ]
 	devs=$(sed -n '3,$p' "$LAB_STATE/net.txt" | cut -d: -f1 | tr -d ' ')
-	[ "$devs" = lo ] || fail "net.txt lists devices '$devs', expected only lo"
+	expect_or "net.txt (-t net) lists only lo" "it lists '$devs'" [ "$devs" = lo ]
 	echo "check: ok - exec ran as pid $pid in lab-box's namespaces and saw its rootfs; -t net saw only lo"
 	;;
 hint) hint ;;

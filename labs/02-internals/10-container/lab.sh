@@ -19,7 +19,7 @@ The command is PID 1 of a new pid namespace, and "/" is the rootfs after pivot_r
 HINT
 }
 
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: the namespaces and mounts need CAP_SYS_ADMIN (use sudo, or ns/container -U by hand)"; exit 77; }
@@ -54,16 +54,17 @@ check)
 	need
 	f=$LAB_STATE/inside.txt
 	[ -s "$f" ] || fail "$f is missing: do the steps first"
-	[ "$(sed -n 1p "$f")" = "pid 1" ] || fail "the first line is '$(sed -n 1p "$f")', expected 'pid 1' (a new pid namespace?)"
-	[ "$(sed -n 2p "$f")" = lab-box ] || fail "the hostname inside was '$(sed -n 2p "$f")', expected lab-box (-n lab-box)"
+	expect_or "the first line is 'pid 1' (a new pid namespace)" "it is '$(sed -n 1p "$f")'" [ "$(sed -n 1p "$f")" = "pid 1" ]
+	expect_or "the hostname inside is lab-box (-n lab-box)" "it was '$(sed -n 2p "$f")'" [ "$(sed -n 2p "$f")" = lab-box ]
 	nps=$(sed -n 3p "$f")
 	# ps prints a header, sh (PID 1) and ps itself (grep may be listed too)
-	case "$nps" in 3 | 4) ;; *) fail "ps inside printed $nps lines: it saw processes outside the container" ;; esac
-	[ "$(sed -n '4,$p' "$f")" = "$(ls "$LAB_STATE/rootfs")" ] || fail "'ls /' inside is not the rootfs's listing"
-	[ "$(cat "$LAB_STATE/rootfs/root/from-inside" 2>/dev/null)" = hello ] ||
-		fail "rootfs/root/from-inside does not say hello: the file written inside did not reach the rootfs"
-	! grep -q " $LAB_STATE/rootfs" /proc/self/mountinfo || fail "a mount under the rootfs was left on the host"
-	! ls -a "$LAB_STATE/rootfs" | grep -q mr-oldroot || fail "an old-root directory was left in the rootfs"
+	expect_or "ps inside saw only the container's processes" "it printed $nps lines" \
+		eval 'case "$nps" in 3 | 4) ;; *) false ;; esac'
+	expect "'ls /' inside is the rootfs's listing" [ "$(sed -n '4,$p' "$f")" = "$(ls "$LAB_STATE/rootfs")" ]
+	expect "rootfs/root/from-inside says hello: the file written inside reached the rootfs" \
+		[ "$(cat "$LAB_STATE/rootfs/root/from-inside" 2>/dev/null)" = hello ]
+	expect "no mount under the rootfs is left on the host" not grep -q " $LAB_STATE/rootfs" /proc/self/mountinfo
+	expect "no old-root directory is left in the rootfs" not eval 'ls -a "$LAB_STATE/rootfs" | grep -q mr-oldroot'
 	echo "check: ok - lab-box ran as pid 1 seeing only its rootfs ($nps ps lines); from-inside reached the host; no mount left"
 	;;
 hint) hint ;;

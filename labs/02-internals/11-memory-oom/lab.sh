@@ -29,11 +29,11 @@ run_() {
 check_() {
 	have oom.txt fits.txt
 	oom=$(cat "$LAB_STATE/oom.txt") fits=$(cat "$LAB_STATE/fits.txt")
-	echo "$oom" | grep -q 'exit status 137: killed by signal 9' || fail "oom.txt: the command was not SIGKILLed"
-	echo "$oom" | grep -Eq 'the OOM killer killed [1-9][0-9]* process.*oom_kill [1-9]' ||
-		fail "oom.txt does not say the OOM killer struck"
-	echo "$fits" | grep -q '^run: exit status 0$' || fail "fits.txt: dd under 128m did not succeed"
-	echo "$fits" | grep -q 'OOM killer' && fail "fits.txt: the OOM killer struck under 128m"
+	expect "oom.txt: the command was SIGKILLed (exit status 137)" eval 'echo "$oom" | grep -q "exit status 137: killed by signal 9"'
+	expect "oom.txt says the OOM killer struck" \
+		eval 'echo "$oom" | grep -Eq "the OOM killer killed [1-9][0-9]* process.*oom_kill [1-9]"'
+	expect "fits.txt: dd under 128m succeeded" eval 'echo "$fits" | grep -q "^run: exit status 0\$"'
+	expect "fits.txt: the OOM killer did not strike under 128m" not eval 'echo "$fits" | grep -q "OOM killer"'
 	passed "64M under 16M: $(echo "$oom" | grep -o 'the OOM killer killed [^;]*'); under 128M it fit"
 }
 

@@ -27,9 +27,9 @@ run_() {
 
 check_() {
 	have refused.txt fits.txt
-	grep -Eq 'forks refused: [1-9][0-9]* at pids.max 8' "$LAB_STATE/refused.txt" ||
-		fail "refused.txt does not report refused forks"
-	grep -q 'no fork refused' "$LAB_STATE/fits.txt" || fail "fits.txt: forks were refused with 6 tasks under 8"
+	expect "refused.txt reports forks refused at pids.max 8" \
+		grep -Eq 'forks refused: [1-9][0-9]* at pids.max 8' "$LAB_STATE/refused.txt"
+	expect "fits.txt: no fork was refused with 6 tasks under 8" grep -q 'no fork refused' "$LAB_STATE/fits.txt"
 	passed "10 sleeps under pids.max 8: $(grep -o 'forks refused: [0-9]*' "$LAB_STATE/refused.txt"); 5 fit"
 }
 

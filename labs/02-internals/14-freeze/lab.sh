@@ -44,9 +44,9 @@ run_() {
 check_() {
 	have seen
 	set -- $(cat "$LAB_STATE/seen")
-	[ $# = 3 ] || fail "seen holds $# counts, not 3"
-	[ "$1" = "$2" ] || fail "the count moved while frozen: $1 -> $2"
-	[ "$3" -gt "$2" ] || fail "the count did not move after thaw: $2 -> $3"
+	expect_or "seen holds 3 counts" "it holds $#" [ $# = 3 ]
+	expect_or "the count stood still while frozen" "it moved: $1 -> $2" [ "$1" = "$2" ]
+	expect_or "the count moved on after thaw" "it stayed: $2 -> $3" [ "$3" -gt "$2" ]
 	passed "frozen at $1 for a second, counting on to $3 once thawed"
 }
 

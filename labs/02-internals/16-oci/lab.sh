@@ -17,7 +17,7 @@ MR_TOP=${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 LAB_STATE=${LAB_STATE:-/tmp/minirun-lab/02-internals-16-oci}
 export MR_TOP LAB_STATE
 cd "$MR_TOP" || exit 1
-. "$MR_TOP/labs/lib.sh" # fail
+. "$MR_TOP/labs/lib.sh" # fail, expect, expect_or
 
 OCI="$MR_TOP/minirun/minirun-oci --root $LAB_STATE/oci"
 RUNC="runc --root $LAB_STATE/runc"
@@ -114,32 +114,32 @@ check() {
 		[ -f "$LAB_STATE/$f" ] || fail "$LAB_STATE/$f is missing: do the steps first"
 	done
 	img=$LAB_STATE/image
-	[ -f "$img/index.json" ] || fail "$img/index.json is missing: save the image as an oci-archive and untar it there"
+	expect "image/index.json is there: the image saved as an oci-archive and untarred" [ -f "$img/index.json" ]
 	m=$(jq -r '.manifests[0].digest' "$img/index.json" | cut -d: -f2)
 	want=$(printf '%s\n' "$m" "$(jq -r '.config.digest, .layers[].digest' "$img/blobs/sha256/$m" | cut -d: -f2)" | sort)
-	[ "$(awk '{ print $2 }' "$LAB_STATE/sums.txt" | sed 's|.*/||' | sort)" = "$want" ] ||
-		fail "sums.txt is not the sha256sum of the manifest, the config and the layer"
-	awk '{ n = $2; sub(/.*\//, "", n); if ($1 != n) exit 1 }' "$LAB_STATE/sums.txt" ||
-		fail "sums.txt: a blob's sha256 is not its name"
+	expect "sums.txt is the sha256sum of the manifest, the config and the layer" \
+		[ "$(awk '{ print $2 }' "$LAB_STATE/sums.txt" | sed 's|.*/||' | sort)" = "$want" ]
+	expect "sums.txt: each blob's sha256 is its name" \
+		awk '{ n = $2; sub(/.*\//, "", n); if ($1 != n) exit 1 }' "$LAB_STATE/sums.txt"
 	cfg=$LAB_STATE/bundle/config.json
-	jq -e '.process.terminal == false and (.hooks.prestart | length) > 0 and (.hooks.poststart | length) > 0' "$cfg" >/dev/null ||
-		fail "bundle/config.json: terminal must be false, with a prestart and a poststart hook"
-	[ -x "$LAB_STATE/bundle/rootfs/bin/busybox" ] || fail "bundle/rootfs has no bin/busybox: untar the image's layer into it"
-	[ -f "$LAB_STATE/bundle/rootfs/started" ] || fail "bundle/rootfs/started is missing: the container's process never ran"
+	expect "bundle/config.json: terminal is false, with a prestart and a poststart hook" \
+		jq -e '.process.terminal == false and (.hooks.prestart | length) > 0 and (.hooks.poststart | length) > 0' "$cfg"
+	expect "bundle/rootfs has bin/busybox: the image's layer untarred into it" [ -x "$LAB_STATE/bundle/rootfs/bin/busybox" ]
+	expect "bundle/rootfs/started is there: the container's process ran" [ -f "$LAB_STATE/bundle/rootfs/started" ]
 	for f in states.txt runc-states.txt; do
 		got=$(tr '\n' ' ' <"$LAB_STATE/$f")
-		[ "$got" = "created running stopped " ] || fail "$f reads '$got', not 'created running stopped'"
+		expect_or "$f reads 'created running stopped'" "it reads '$got'" [ "$got" = "created running stopped " ]
 	done
 	for id in box rbox; do
-		jq -se --arg id "$id" 'map(select(.id == $id)) | length >= 1' "$LAB_STATE/prestart.jsonl" >/dev/null ||
-			fail "prestart.jsonl has no state of $id: the prestart hook did not run for it"
-		jq -se --arg id "$id" 'map(select(.id == $id)) | length >= 1' "$LAB_STATE/poststart.jsonl" >/dev/null ||
-			fail "poststart.jsonl has no state of $id: the poststart hook did not run for it"
+		expect "prestart.jsonl has a state of $id: the prestart hook ran for it" \
+			jq -se --arg id "$id" 'map(select(.id == $id)) | length >= 1' "$LAB_STATE/prestart.jsonl"
+		expect "poststart.jsonl has a state of $id: the poststart hook ran for it" \
+			jq -se --arg id "$id" 'map(select(.id == $id)) | length >= 1' "$LAB_STATE/poststart.jsonl"
 	done
-	jq -se 'map(select(.id == "box"))[0].status == "running"' "$LAB_STATE/poststart.jsonl" >/dev/null ||
-		fail "poststart.jsonl: minirun-oci's poststart hook should see box running"
-	[ -z "$($OCI list -q 2>/dev/null)" ] || fail "minirun-oci still lists a container: delete box"
-	[ -z "$($RUNC list -q 2>/dev/null)" ] || fail "runc still lists a container: delete rbox"
+	expect "poststart.jsonl: minirun-oci's poststart hook saw box running" \
+		jq -se 'map(select(.id == "box"))[0].status == "running"' "$LAB_STATE/poststart.jsonl"
+	expect "minirun-oci lists no container: box is deleted" [ -z "$($OCI list -q 2>/dev/null)" ]
+	expect "runc lists no container: rbox is deleted" [ -z "$($RUNC list -q 2>/dev/null)" ]
 	echo "check: ok - index.json -> manifest $(echo "$m" | cut -c1-12) -> config and layer, each blob named by its sha256"
 	echo "check: ok - box and rbox went created -> running -> stopped and were deleted; both hooks ran under both runtimes"
 }

@@ -78,23 +78,22 @@ check_() {
 	need_more
 	have pinned.txt free.txt throttled.txt unthrottled.txt loopdev
 	cpu=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$LAB_STATE/pinned.txt")
-	case $cpu in
-	'' | *[!0-9]*) fail "pinned.txt: Cpus_allowed_list is '$cpu', not one CPU (run with --cpuset N)" ;;
-	esac
-	grep -q "cpuset.cpus" "$LAB_STATE/pinned.txt" || fail "pinned.txt has no '=> echo $cpu > .../cpuset.cpus' line: run cgroups/run with -v"
+	expect_or "pinned.txt: Cpus_allowed_list is one CPU (--cpuset N)" "it is '$cpu'" \
+		eval 'case $cpu in "" | *[!0-9]*) false ;; esac'
+	expect "pinned.txt has the '=> echo N > .../cpuset.cpus' line (cgroups/run -v)" grep -q "cpuset.cpus" "$LAB_STATE/pinned.txt"
 	ran=$(sed -n 's/^loop [0-9]* last ran on CPU \([0-9]*\)$/\1/p' "$LAB_STATE/pinned.txt")
-	[ "$ran" = "$cpu" ] || fail "pinned.txt: the loop last ran on CPU '$ran', not $cpu (field 39 of /proc/PID/stat)"
+	expect_or "pinned.txt: the loop last ran on its one CPU (field 39 of /proc/PID/stat)" "it ran on '$ran', not $cpu" [ "$ran" = "$cpu" ]
 	free=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$LAB_STATE/free.txt")
-	[ -n "$free" ] && [ "$free" != "$cpu" ] || fail "free.txt: without --cpuset the list should be every CPU, not '$free'"
-	grep -q 'blkio.throttle.write_bps_device\|io.max' "$LAB_STATE/throttled.txt" ||
-		fail "throttled.txt has no '=> echo ... io.max' (or blkio.throttle) line: --io-max with -v"
+	expect_or "free.txt: without --cpuset the list is every CPU" "it is '$free'" eval '[ -n "$free" ] && [ "$free" != "$cpu" ]'
+	expect "throttled.txt has the '=> echo ... io.max' (or blkio.throttle) line (--io-max with -v)" \
+		grep -q 'blkio.throttle.write_bps_device\|io.max' "$LAB_STATE/throttled.txt"
 	t=$(secs throttled.txt) u=$(secs unthrottled.txt)
-	[ -n "$t" ] && [ -n "$u" ] || fail "a dd report has no 'run: cpu: ... used in N s' line (cgroups/run's)"
+	expect "both dd reports have a 'run: cpu: ... used in N s' line (cgroups/run's)" eval '[ -n "$t" ] && [ -n "$u" ]'
 	# 6 MiB at 2 MiB/s is 3 s; the first bytes may pass in the first slice: at least 2 s
-	awk -v t="$t" 'BEGIN { exit !(t >= 2) }' || fail "the throttled dd took $t s: 6 MiB at wbps=2m takes about 3 s"
-	awk -v t="$t" -v u="$u" 'BEGIN { exit !(u < t / 2) }' || fail "the unthrottled dd took $u s, not much less than $t s"
+	expect_or "the throttled dd took about 3 s: 6 MiB at wbps=2m" "it took $t s" awk -v t="$t" 'BEGIN { exit !(t >= 2) }'
+	expect_or "the unthrottled dd took much less time" "$u s, against $t s" awk -v t="$t" -v u="$u" 'BEGIN { exit !(u < t / 2) }'
 	dev=$(cat "$LAB_STATE/loopdev")
-	[ -z "$(attached)" ] || fail "$(attached) is still attached to disk.img: losetup -d $dev"
+	expect_or "disk.img is detached (losetup -d)" "$(attached) is still attached: losetup -d $dev" [ -z "$(attached)" ]
 	passed "the loop ran only on CPU $cpu (every CPU: $free); dd wrote 6 MiB in $t s under wbps=2m, $u s free"
 }
 

@@ -57,19 +57,20 @@ check_() {
 	for f in id.txt ps-before.txt ps-after.txt minirun-ps.txt exec.txt orphan-exit.txt normal-exit.txt; do have $f; done
 	id=$(cat "$LAB_STATE/id.txt")
 	mon=$(awk '/__monitor/ { print $1 }' "$LAB_STATE/ps-before.txt")
-	grep -q "__monitor $id" "$LAB_STATE/ps-before.txt" || fail "ps-before.txt does not show svc's monitor (__monitor $id)"
+	expect "ps-before.txt shows svc's monitor (__monitor ID)" grep -q "__monitor $id" "$LAB_STATE/ps-before.txt"
 	init=$(awk -v m="$mon" '$2 == m { print $1 }' "$LAB_STATE/ps-before.txt")
-	[ -n "$init" ] || fail "ps-before.txt does not show the container's init as the monitor's ($mon) child"
+	expect "ps-before.txt shows the container's init as the monitor's child" [ -n "$init" ]
 	ppid=$(awk -v p="$init" '$1 == p { print $2 }' "$LAB_STATE/ps-after.txt")
-	[ -n "$ppid" ] || fail "ps-after.txt does not show the init ($init): it should live on after the monitor's death"
-	[ "$ppid" != "$mon" ] || fail "ps-after.txt: the init's parent is still $mon: kill -KILL the monitor first"
-	grep 'svc' "$LAB_STATE/minirun-ps.txt" | grep -q ' Up ' || fail "minirun-ps.txt does not show svc Up after the monitor died"
-	[ "$(cat "$LAB_STATE/exec.txt")" = "still here" ] || fail "exec.txt is not 'still here'"
-	[ "$(cat "$LAB_STATE/orphan-exit.txt")" = "exited 255" ] ||
-		fail "orphan-exit.txt is '$(cat "$LAB_STATE/orphan-exit.txt")', not 'exited 255' (no parent left to collect the code)"
-	[ "$(cat "$LAB_STATE/normal-exit.txt")" = "exited 0" ] ||
-		fail "normal-exit.txt is '$(cat "$LAB_STATE/normal-exit.txt")', not 'exited 0' (the trap's exit code, collected by the monitor)"
-	[ -z "$(minirun ps -a -q)" ] || fail "a container is left: minirun rm svc svc2"
+	expect "ps-after.txt shows the init living on after the monitor's death" [ -n "$ppid" ]
+	expect_or "ps-after.txt: the init's parent is no longer the monitor (kill -KILL the monitor first)" "it is still $mon" \
+		[ "$ppid" != "$mon" ]
+	expect "minirun-ps.txt shows svc Up after the monitor died" eval 'grep svc "$LAB_STATE/minirun-ps.txt" | grep -q " Up "'
+	expect "exec.txt is 'still here'" [ "$(cat "$LAB_STATE/exec.txt")" = "still here" ]
+	expect_or "orphan-exit.txt is 'exited 255' (no parent left to collect the code)" "it is '$(cat "$LAB_STATE/orphan-exit.txt")'" \
+		[ "$(cat "$LAB_STATE/orphan-exit.txt")" = "exited 255" ]
+	expect_or "normal-exit.txt is 'exited 0' (the trap's exit code, collected by the monitor)" \
+		"it is '$(cat "$LAB_STATE/normal-exit.txt")'" [ "$(cat "$LAB_STATE/normal-exit.txt")" = "exited 0" ]
+	expect "no container is left (minirun rm svc svc2)" [ -z "$(minirun ps -a -q)" ]
 	echo "check: ok - run -d left monitor $mon and init $init; with the monitor killed svc ran on (parent $ppid), exec and stop worked"
 	echo "check: ok - the exit code died with the monitor (exited 255); with its monitor alive svc2 exited 0"
 }

@@ -19,7 +19,7 @@ hint: from $LAB_STATE, mount the stack with a command and write through merged/:
 then save `unionfs/show upper app base` to show.txt. Only upper/ may change.
 HINT
 }
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: mounting overlayfs needs CAP_SYS_ADMIN (use sudo)"; exit 77; }
 	grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null
@@ -54,15 +54,15 @@ run)
 check)
 	need
 	cd "$LAB_STATE" 2>/dev/null || fail "no lab state: run 'labs/lab upper-writes setup' first"
-	[ "$(cat upper/etc/greeting 2>/dev/null)" = hello ] || fail "upper/etc/greeting is not 'hello'"
-	[ "$(cat upper/etc/motd 2>/dev/null)" = "welcome
-maintenance tonight" ] || fail "upper/etc/motd is not the whole changed file"
+	expect "upper/etc/greeting is 'hello'" [ "$(cat upper/etc/greeting 2>/dev/null)" = hello ]
+	expect "upper/etc/motd is the whole changed file" [ "$(cat upper/etc/motd 2>/dev/null)" = "welcome
+maintenance tonight" ]
 	manifest() { find base app | sort | while read -r f; do stat -c '%n %a %s %Y' "$f"; done; cat base/etc/motd; }
-	manifest | cmp -s - lowers.before || fail "a lower layer changed: the lowers must never be written"
+	expect "the lower layers (base/, app/) are unchanged: never written" eval 'manifest | cmp -s - lowers.before'
 	[ -s show.txt ] || fail "show.txt is missing: save the output of unionfs/show"
-	grep -qx "A /etc/greeting" show.txt && grep -qx "C /etc/motd" show.txt ||
-		fail "show.txt does not say 'A /etc/greeting' and 'C /etc/motd'"
-	grep -q " $LAB_STATE/merged " /proc/self/mountinfo && fail "merged/ is still mounted in this namespace"
+	expect "show.txt says 'A /etc/greeting' and 'C /etc/motd'" \
+		eval 'grep -qx "A /etc/greeting" show.txt && grep -qx "C /etc/motd" show.txt'
+	expect "merged/ is unmounted in this namespace" not grep -q " $LAB_STATE/merged " /proc/self/mountinfo
 	echo "check: ok - both writes are in upper/ (etc/greeting, etc/motd), base/ and app/ are unchanged"
 	;;
 hint) hint ;;

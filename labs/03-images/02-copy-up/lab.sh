@@ -17,7 +17,7 @@ hint: run the demo with its directories kept and its output saved:
 lower/big must stay 64 MiB; upper/big is the copied-up file plus one byte... twice.
 HINT
 }
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: mounting overlayfs needs CAP_SYS_ADMIN (use sudo)"; exit 77; }
 	grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null
@@ -42,13 +42,13 @@ check)
 	[ -s "$out" ] || fail "$out is missing: save the demo's output there"
 	first=$(sed -n 's/^1st append of 1 byte: *\([0-9.]*\) ms.*upper\/big is now \([0-9.]*\) MiB.*/\1 \2/p' "$out")
 	second=$(sed -n 's/^2nd append of 1 byte: *\([0-9.]*\) ms.*/\1/p' "$out")
-	[ -n "$first" ] && [ -n "$second" ] || fail "$out does not have both append lines"
+	expect "copyup.txt has both append lines" eval '[ -n "$first" ] && [ -n "$second" ]'
 	set -- $first
-	[ "$2" = 64.0 ] || fail "upper/big was $2 MiB after the first append, expected the whole 64.0"
-	lower=$(stat -c %s "$LAB_STATE/cu/lower/big" 2>/dev/null) || fail "keep the directories with -k"
-	upper=$(stat -c %s "$LAB_STATE/cu/upper/big" 2>/dev/null) || fail "upper/big is missing"
-	[ "$lower" = $((64 * 1048576)) ] || fail "lower/big is $lower bytes: the lower layer changed"
-	[ "$upper" = $((64 * 1048576 + 2)) ] || fail "upper/big is $upper bytes, expected lower + 2 appended bytes"
+	expect_or "upper/big was the whole 64.0 MiB after the first append: copied up" "it was $2 MiB" [ "$2" = 64.0 ]
+	lower=$(stat -c %s "$LAB_STATE/cu/lower/big" 2>/dev/null) || fail "the directories are kept (-k)"
+	upper=$(stat -c %s "$LAB_STATE/cu/upper/big" 2>/dev/null) || fail "upper/big is there"
+	expect_or "lower/big is unchanged, 64 MiB" "it is $lower bytes" [ "$lower" = $((64 * 1048576)) ]
+	expect_or "upper/big is lower/big + the 2 appended bytes" "it is $upper bytes" [ "$upper" = $((64 * 1048576 + 2)) ]
 	echo "check: ok - the first append copied 64 MiB up ($1 ms), the second took $second ms; lower/big unchanged"
 	;;
 hint) hint ;;

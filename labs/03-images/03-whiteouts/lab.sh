@@ -21,7 +21,7 @@ hint: delete through the mount, then read the upper layer:
   unionfs/diff -t 0 $S/upper $S/layer.tar
 HINT
 }
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: overlay mounts and whiteouts need CAP_SYS_ADMIN and CAP_MKNOD (use sudo)"; exit 77; }
 	grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null
@@ -51,16 +51,16 @@ run)
 check)
 	need
 	[ -d "$S/upper" ] || fail "no lab state: run 'labs/lab whiteouts setup' first"
-	[ -c "$S/upper/etc/motd" ] && [ "$(stat -c %t,%T "$S/upper/etc/motd")" = 0,0 ] ||
-		fail "upper/etc/motd is not a character device 0,0 (a whiteout)"
-	[ -f "$S/lower/etc/motd" ] || fail "lower/etc/motd is gone: the lower layer must not change"
+	expect "upper/etc/motd is a character device 0,0 (a whiteout)" \
+		eval '[ -c "$S/upper/etc/motd" ] && [ "$(stat -c %t,%T "$S/upper/etc/motd")" = 0,0 ]'
+	expect "lower/etc/motd is still there: the lower layer is unchanged" [ -f "$S/lower/etc/motd" ]
 	[ -s "$S/show.txt" ] || fail "show.txt is missing"
-	grep -qx "D /etc/motd" "$S/show.txt" || fail "show.txt has no 'D /etc/motd'"
-	grep -q "^C /var/cache .*opaque" "$S/show.txt" || fail "show.txt does not show var/cache as opaque"
+	expect "show.txt has 'D /etc/motd'" grep -qx "D /etc/motd" "$S/show.txt"
+	expect "show.txt shows var/cache as opaque" grep -q "^C /var/cache .*opaque" "$S/show.txt"
 	[ -s "$S/layer.tar" ] || fail "layer.tar is missing: make it with unionfs/diff"
 	list=$(tar -tf "$S/layer.tar" 2>/dev/null)
-	echo "$list" | grep -qx "etc/.wh.motd" || fail "layer.tar has no etc/.wh.motd"
-	echo "$list" | grep -qx "var/cache/.wh..wh..opq" || fail "layer.tar has no var/cache/.wh..wh..opq"
+	expect "layer.tar has etc/.wh.motd" eval 'echo "$list" | grep -qx "etc/.wh.motd"'
+	expect "layer.tar has var/cache/.wh..wh..opq" eval 'echo "$list" | grep -qx "var/cache/.wh..wh..opq"'
 	echo "check: ok - etc/motd is a whiteout (c 0,0), var/cache is opaque, layer.tar has etc/.wh.motd and var/cache/.wh..wh..opq"
 	;;
 hint) hint ;;

@@ -19,7 +19,7 @@ right/ is layer1 then layer2, wrong/ is layer2 then layer1 (both with unionfs/ap
 stacked.txt is `find . | sort` inside the overlay of layers/2 over layers/1 (apply -o).
 HINT
 }
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: overlay mounts and whiteouts need CAP_SYS_ADMIN and CAP_MKNOD (use sudo)"; exit 77; }
 	grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null
@@ -53,13 +53,13 @@ run)
 check)
 	need
 	[ -d "$S/right" ] && [ -d "$S/wrong" ] || fail "right/ and wrong/ are missing: do step 3"
-	[ ! -e "$S/right/etc/motd" ] || fail "right/etc/motd exists: layer 2's whiteout should remove it"
-	[ "$(cat "$S/right/app/config" 2>/dev/null)" = debug=1 ] || fail "right/app/config is not layer 2's debug=1"
-	[ -f "$S/right/app/new" ] || fail "right/app/new is missing"
-	[ -f "$S/wrong/etc/motd" ] || fail "wrong/etc/motd is missing: applied out of order, layer 1 brings it back"
-	[ "$(cat "$S/wrong/app/config")" = debug=0 ] || fail "wrong/app/config should be layer 1's debug=0"
+	expect "right/etc/motd is gone: layer 2's whiteout removed it" [ ! -e "$S/right/etc/motd" ]
+	expect "right/app/config is layer 2's debug=1" [ "$(cat "$S/right/app/config" 2>/dev/null)" = debug=1 ]
+	expect "right/app/new is there" [ -f "$S/right/app/new" ]
+	expect "wrong/etc/motd is there: applied out of order, layer 1 brings it back" [ -f "$S/wrong/etc/motd" ]
+	expect "wrong/app/config is layer 1's debug=0" [ "$(cat "$S/wrong/app/config")" = debug=0 ]
 	[ -s "$S/stacked.txt" ] || fail "stacked.txt is missing: do step 4"
-	(cd "$S/right" && find . | sort) | cmp -s - "$S/stacked.txt" || fail "the stacked layers list other files than right/"
+	expect "the stacked layers list the files of right/" eval '(cd "$S/right" && find . | sort) | cmp -s - "$S/stacked.txt"'
 	echo "check: ok - right/ has no etc/motd and app/config says debug=1; wrong/ brought etc/motd back; the stack matches right/"
 	;;
 hint) hint ;;

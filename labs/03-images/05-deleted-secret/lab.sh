@@ -21,7 +21,7 @@ then layer2 applied with unionfs/apply; recovered.txt is what
 prints.
 HINT
 }
-fail() { echo "check: $*"; hint; exit 1; }
+. "$MR_TOP/labs/check.sh" # expect, expect_or, pass, fail, not: check's assertions
 need() {
 	[ "$(id -u)" = 0 ] || { echo "needs root: overlay mounts and whiteouts need CAP_SYS_ADMIN and CAP_MKNOD (use sudo)"; exit 77; }
 	grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null
@@ -52,11 +52,11 @@ run)
 check)
 	need
 	[ -d "$S/rootfs/app" ] || fail "rootfs/app is missing: do step 3"
-	[ ! -e "$S/rootfs/app/deploy.key" ] || fail "rootfs/app/deploy.key exists: apply layer2.tar after layer1.tar"
+	expect "rootfs/app/deploy.key is gone: layer2.tar applied after layer1.tar" [ ! -e "$S/rootfs/app/deploy.key" ]
 	[ -s "$S/layer2.tar" ] || fail "layer2.tar is missing: do step 2"
-	tar -tf "$S/layer2.tar" | grep -qx "app/.wh.deploy.key" || fail "layer2.tar has no app/.wh.deploy.key"
-	tar -xOf "$S/layer2.tar" 2>/dev/null | grep -q "s3cr3t" && fail "layer2.tar holds the key itself"
-	[ "$(cat "$S/recovered.txt" 2>/dev/null)" = "$KEY" ] || fail "recovered.txt is not the key from layer1.tar"
+	expect "layer2.tar has app/.wh.deploy.key" eval 'tar -tf "$S/layer2.tar" | grep -qx "app/.wh.deploy.key"'
+	expect "layer2.tar does not hold the key itself" not eval 'tar -xOf "$S/layer2.tar" 2>/dev/null | grep -q s3cr3t'
+	expect "recovered.txt is the key, from layer1.tar" [ "$(cat "$S/recovered.txt" 2>/dev/null)" = "$KEY" ]
 	echo "check: ok - rootfs/ has no app/deploy.key, yet layer1.tar still gave up the key (recovered.txt)"
 	;;
 hint) hint ;;

@@ -44,24 +44,23 @@ DOCKERFILE
 }
 
 check_() {
-	minirun image inspect hello:1 >/dev/null 2>&1 || fail "there is no image hello:1: build it (step 3)"
+	expect "there is an image hello:1 (built in step 3)" minirun image inspect hello:1
 	out=$(minirun run --rm hello:1 2>&1)
-	[ "$out" = "hello from /app" ] || fail "hello:1 prints '$out', not 'hello from /app': ENV, WORKDIR, CMD"
+	expect_or "hello:1 prints 'hello from /app': ENV, WORKDIR, CMD" "it prints '$out'" [ "$out" = "hello from /app" ]
 	echo "check: ok - hello:1 runs ./hello.sh in /app with GREETING=hello: 'hello from /app'"
 	base=$(minirun image inspect -f '{{len .RootFS.Layers}}' busybox)
 	mine=$(minirun image inspect -f '{{len .RootFS.Layers}}' hello:1)
-	[ "$mine" = $((base + 3)) ] ||
-		fail "hello:1 has $mine layers, busybox $base: COPY and RUN add one each, and WORKDIR one (it made /app)"
+	expect_or "hello:1 has busybox's layers + 3: COPY and RUN add one each, and WORKDIR one (it made /app)" \
+		"it has $mine, busybox $base" [ "$mine" = $((base + 3)) ]
 	echo "check: ok - hello:1 has busybox's $base layer(s) + 3: WORKDIR's /app, COPY, RUN"
 	have history.txt
 	for i in LABEL ENV WORKDIR CMD; do
-		grep -Eq "^[<a-z0-9][^ ]* +.* $i .* 0B " "$LAB_STATE/history.txt" ||
-			fail "history.txt has no '$i ... 0B' line: save 'minirun history hello:1' there"
+		expect "history.txt has a '$i ... 0B' line ('minirun history hello:1')" \
+			grep -Eq "^[<a-z0-9][^ ]* +.* $i .* 0B " "$LAB_STATE/history.txt"
 	done
-	grep -Eq " COPY hello.sh ./ .* [1-9][0-9.]*[kMG]?B " "$LAB_STATE/history.txt" ||
-		fail "history.txt has no COPY line with a size above 0B"
-	grep -Eq " RUN .* [1-9][0-9.]*[kMG]?B " "$LAB_STATE/history.txt" ||
-		fail "history.txt has no RUN line with a size above 0B"
+	expect "history.txt has a COPY line with a size above 0B" \
+		grep -Eq " COPY hello.sh ./ .* [1-9][0-9.]*[kMG]?B " "$LAB_STATE/history.txt"
+	expect "history.txt has a RUN line with a size above 0B" grep -Eq " RUN .* [1-9][0-9.]*[kMG]?B " "$LAB_STATE/history.txt"
 	echo "check: ok - history.txt: LABEL, ENV, WORKDIR, CMD are 0B entries; COPY and RUN have a size"
 }
 

@@ -73,33 +73,33 @@ steps_of() {
 # state FILE PREFIX - "cached" or "built": the first step of FILE whose title starts PREFIX
 state() { steps_of "$LAB_STATE/$1" | while read -r s t; do case $t in "$2"*) echo "$s"; break ;; esac; done; }
 
-# expect FILE PREFIX STATE WHY - fail unless that step of FILE was STATE
-expect() {
+# step_was FILE PREFIX STATE WHY - assert that step of FILE was STATE (WHY: why it should be)
+step_was() {
 	_s=$(state "$1" "$2")
-	[ -n "$_s" ] || fail "$1 has no step '$2': save the whole progress (2>&1) of that build"
-	[ "$_s" = "$3" ] || fail "$1: '$2' was $_s, not $3: $4"
+	[ -n "$_s" ] || fail "$1 has a step '$2': save the whole progress (2>&1) of that build"
+	expect_or "$1: '$2' was $3: $4" "it was $_s" [ "$_s" = "$3" ]
 }
 
 check_() {
 	for f in slow-edit.txt fast-edit.txt touch.txt mode.txt; do have $f; done
-	expect slow-edit.txt "COPY . ./" built "the edit of app.sh changed the context COPY . copies"
-	expect slow-edit.txt "RUN " built "with COPY . before it, an edit of app.sh invalidates the RUN"
+	step_was slow-edit.txt "COPY . ./" built "the edit of app.sh changed the context COPY . copies"
+	step_was slow-edit.txt "RUN " built "with COPY . before it, an edit of app.sh invalidates the RUN"
 	echo "check: ok - slow-edit.txt: COPY . and the RUN after it were rebuilt for an edit of app.sh"
-	expect fast-edit.txt "COPY requirements.txt" cached "requirements.txt did not change"
-	expect fast-edit.txt "RUN " cached "the RUN only sees requirements.txt, which did not change"
-	expect fast-edit.txt "COPY app.sh" built "app.sh changed, so its COPY is a miss"
+	step_was fast-edit.txt "COPY requirements.txt" cached "requirements.txt did not change"
+	step_was fast-edit.txt "RUN " cached "the RUN only sees requirements.txt, which did not change"
+	step_was fast-edit.txt "COPY app.sh" built "app.sh changed, so its COPY is a miss"
 	echo "check: ok - fast-edit.txt: the RUN was CACHED, only COPY app.sh rebuilt"
 	n=$(steps_of "$LAB_STATE/touch.txt" | grep -c '^built')
-	[ "$n" = 0 ] || fail "touch.txt: $n step(s) rebuilt after a touch: the cache key hashes no mtime"
-	[ "$(steps_of "$LAB_STATE/touch.txt" | grep -c '^cached')" = 3 ] || fail "touch.txt is not a build of Dockerfile"
+	expect_or "touch.txt: no step rebuilt after a touch: the cache key hashes no mtime" "$n were" [ "$n" = 0 ]
+	expect "touch.txt is a build of Dockerfile, 3 steps CACHED" [ "$(steps_of "$LAB_STATE/touch.txt" | grep -c '^cached')" = 3 ]
 	echo "check: ok - touch.txt: all 3 steps CACHED after touch: an mtime is not a change"
-	expect mode.txt "COPY requirements.txt" built "a mode is part of the key"
-	expect mode.txt "RUN " built "the step before it was rebuilt, so every later one is"
-	expect mode.txt "COPY app.sh" built "the step before it was rebuilt, so every later one is"
+	step_was mode.txt "COPY requirements.txt" built "a mode is part of the key"
+	step_was mode.txt "RUN " built "the step before it was rebuilt, so every later one is"
+	step_was mode.txt "COPY app.sh" built "the step before it was rebuilt, so every later one is"
 	echo "check: ok - mode.txt: chmod rebuilt COPY requirements.txt and every step after it"
 	v=$(sed -n 's/.*app v\([0-9]*\).*/\1/p' "$LAB_STATE/app/app.sh")
 	out=$(minirun run --rm app:fast 2>&1)
-	[ "$out" = "app v$v, with 2 packages" ] || fail "app:fast prints '$out', not 'app v$v, with 2 packages'"
+	expect_or "app:fast prints 'app v$v, with 2 packages': the latest app.sh" "it prints '$out'" [ "$out" = "app v$v, with 2 packages" ]
 	echo "check: ok - app:fast runs the latest app.sh: '$out'"
 }
 

@@ -52,27 +52,27 @@ run_() {
 size() { minirun image inspect -f '{{.Size}}' "$1"; }
 
 check_() {
-	[ -f "$LAB_STATE/site/.dockerignore" ] || fail "there is no $LAB_STATE/site/.dockerignore"
-	minirun image inspect site:clean >/dev/null 2>&1 || fail "there is no image site:clean: build it (step 4)"
+	expect "there is a site/.dockerignore" [ -f "$LAB_STATE/site/.dockerignore" ]
+	expect "there is an image site:clean (built in step 4)" minirun image inspect site:clean
 	files=$(minirun run --rm site:clean find /site 2>&1)
 	for f in /site/src/index.html /site/src/app.js; do
-		echo "$files" | grep -qx "$f" || fail "site:clean has no $f: the sources must stay in"
+		expect "site:clean has $f: the sources stay in" eval 'echo "$files" | grep -qx "$f"'
 	done
 	echo "check: ok - site:clean has the sources (src/index.html, src/app.js)"
 	for f in /site/.env /site/.git /site/node_modules; do
-		echo "$files" | grep -qx "$f" && fail "site:clean has $f: .dockerignore must leave it out of the context"
+		expect "site:clean has no $f: .dockerignore left it out of the context" not eval 'echo "$files" | grep -qx "$f"'
 	done
 	echo "check: ok - site:clean has no .env, .git or node_modules"
-	minirun save site:clean | tar -xO | grep -aq "$SECRET" &&
-		fail "a layer of site:clean holds the password of .env"
+	expect "no layer of site:clean holds the password of .env" not eval 'minirun save site:clean | tar -xO | grep -aq "$SECRET"'
 	echo "check: ok - no layer of site:clean holds the password (minirun save | tar -xO | grep)"
 	have clean.txt
-	grep -qx /site/src/index.html "$LAB_STATE/clean.txt" && ! grep -q '/site/\.env' "$LAB_STATE/clean.txt" ||
-		fail "clean.txt is not the listing of site:clean: save 'find /site' run in it"
+	expect "clean.txt is the listing of site:clean ('find /site' run in it)" \
+		eval 'grep -qx /site/src/index.html "$LAB_STATE/clean.txt" && ! grep -q "/site/\.env" "$LAB_STATE/clean.txt"'
 	echo "check: ok - clean.txt lists site:clean's /site"
 	if minirun image inspect site:leaky >/dev/null 2>&1; then
 		l=$(size site:leaky) c=$(size site:clean)
-		[ "$c" -lt $((l - 2000000)) ] || fail "site:clean is $c bytes, site:leaky $l: node_modules alone is 2 MB"
+		expect_or "site:clean is over 2 MB (node_modules) smaller than site:leaky" "$c bytes, site:leaky $l" \
+			[ "$c" -lt $((l - 2000000)) ]
 		echo "check: ok - site:clean is $c bytes, site:leaky $l: $((l - c)) bytes never sent"
 	fi
 }

@@ -77,28 +77,30 @@ pid1() { awk '$1 == 1 { $1 = ""; $2 = ""; sub(/^ +/, ""); print }' "$LAB_STATE/$
 
 check_() {
 	ep=$(minirun image inspect -f '{{json .Config.Entrypoint}}' srv:exec 2>/dev/null)
-	[ "$ep" = '["/server.sh"]' ] || fail "srv:exec's Entrypoint is '$ep', not [\"/server.sh\"]: build Dockerfile.exec"
+	expect_or "srv:exec's Entrypoint is [\"/server.sh\"] (Dockerfile.exec)" "it is '$ep'" [ "$ep" = '["/server.sh"]' ]
 	ep=$(minirun image inspect -f '{{json .Config.Entrypoint}}' srv:shell 2>/dev/null)
-	[ "$ep" = '["/bin/sh","-c","/server.sh port $PORT | tee /tmp/server.log"]' ] ||
-		fail "srv:shell's Entrypoint is '$ep': build Dockerfile.shell"
+	expect_or "srv:shell's Entrypoint is /bin/sh -c '...' (Dockerfile.shell)" "it is '$ep'" \
+		[ "$ep" = '["/bin/sh","-c","/server.sh port $PORT | tee /tmp/server.log"]' ]
 	echo "check: ok - Entrypoint: srv:exec runs /server.sh itself, srv:shell runs /bin/sh -c '...'"
 	have ps-exec.txt
 	have ps-shell.txt
-	case $(pid1 ps-exec.txt) in *"/server.sh port 80") ;; *) fail "in ps-exec.txt PID 1 is '$(pid1 ps-exec.txt)', not the server with CMD's 'port 80'" ;; esac
-	case $(pid1 ps-shell.txt) in "/bin/sh -c "*) ;; *) fail "in ps-shell.txt PID 1 is '$(pid1 ps-shell.txt)', not /bin/sh -c" ;; esac
+	p1=$(pid1 ps-exec.txt) p2=$(pid1 ps-shell.txt)
+	expect_or "in ps-exec.txt PID 1 is the server, with CMD's 'port 80'" "it is '$p1'" \
+		eval 'case $p1 in *"/server.sh port 80") ;; *) false ;; esac'
+	expect_or "in ps-shell.txt PID 1 is /bin/sh -c" "it is '$p2'" eval 'case $p2 in "/bin/sh -c "*) ;; *) false ;; esac'
 	echo "check: ok - PID 1: in exec1 the server (with CMD as its arguments), in shell1 /bin/sh"
 	have stop.txt
 	set -- $(line shell1)
-	[ "${1:-}" = 137 ] || fail "shell1's code is '${1:-}', not 137: sh as PID 1 ignores SIGTERM, SIGKILL came after -t"
+	expect_or "shell1's code is 137: sh as PID 1 ignores SIGTERM, SIGKILL came after -t" "it is '${1:-}'" [ "${1:-}" = 137 ]
 	slow=${2:-0}
-	[ "$slow" -ge 3 ] || fail "shell1 stopped in ${slow}s: it should have taken the 4s timeout"
+	expect_or "shell1 took the 4s timeout to stop" "it stopped in ${slow}s" [ "$slow" -ge 3 ]
 	set -- $(line exec1)
-	[ "${1:-}" = 0 ] || fail "exec1's code is '${1:-}', not 0: the server's trap exits 0"
+	expect_or "exec1's code is 0: the server's trap exits 0" "it is '${1:-}'" [ "${1:-}" = 0 ]
 	# well under shell1's time: a slow machine adds the same few seconds to every stop
-	[ "${2:-99}" -le $((slow - 2)) ] || fail "exec1 took ${2:-?}s, shell1 ${slow}s: its trap should end it at once"
+	expect_or "exec1 stopped at once, well before shell1" "it took ${2:-?}s, shell1 ${slow}s" [ "${2:-99}" -le $((slow - 2)) ]
 	echo "check: ok - stop: exec1 0 after ${2}s, shell1 137 after the ${slow}s timeout"
-	minirun logs exec1 2>&1 | grep -q "server: SIGTERM, cleaning up" || fail "exec1's log has no 'SIGTERM, cleaning up'"
-	minirun logs shell1 2>&1 | grep -q "SIGTERM" && fail "shell1's log has the server's SIGTERM line: the signal reached it?"
+	expect "exec1's log has 'SIGTERM, cleaning up'" eval 'minirun logs exec1 2>&1 | grep -q "server: SIGTERM, cleaning up"'
+	expect "shell1's log has no SIGTERM line: the signal never reached the server" not eval 'minirun logs shell1 2>&1 | grep -q SIGTERM'
 	echo "check: ok - logs: exec1's server cleaned up, shell1's never heard the SIGTERM"
 }
 

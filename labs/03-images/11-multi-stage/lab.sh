@@ -77,25 +77,26 @@ size() { minirun image inspect -f '{{.Size}}' "app:$1"; }
 
 check_() {
 	for i in single prod dev; do
-		minirun image inspect app:$i >/dev/null 2>&1 || fail "there is no image app:$i: build it (steps 2-4)"
+		expect "there is an image app:$i (built in steps 2-4)" minirun image inspect app:$i
 	done
 	out=$(minirun run --rm app:prod 2>&1)
-	[ "$out" = "hello from app" ] || fail "app:prod prints '$out', not 'hello from app'"
-	[ "$(minirun image inspect -f '{{.Config.User}}' app:prod)" = 65534 ] || fail "app:prod does not run as user 65534"
+	expect_or "app:prod prints 'hello from app'" "it prints '$out'" [ "$out" = "hello from app" ]
+	expect "app:prod runs as user 65534" [ "$(minirun image inspect -f '{{.Config.User}}' app:prod)" = 65534 ]
 	echo "check: ok - app:prod runs the app as user 65534: 'hello from app'"
-	minirun run --rm app:prod test -e /opt/sdk && fail "app:prod has /opt/sdk: build the prod stage, not the build stage"
-	minirun run --rm app:prod test -e /src && fail "app:prod has the sources in /src: COPY --from takes only the app"
+	expect "app:prod has no /opt/sdk: the prod stage, not the build stage" not minirun run --rm app:prod test -e /opt/sdk
+	expect "app:prod has no sources in /src: COPY --from took only the app" not minirun run --rm app:prod test -e /src
 	echo "check: ok - app:prod has neither the SDK (/opt/sdk) nor the sources (/src)"
-	minirun run --rm app:dev test -s /opt/sdk/compiler || fail "app:dev has no /opt/sdk/compiler: build it with --target dev"
-	[ "$(minirun image inspect -f '{{json .Config.Cmd}}' app:dev)" = '["sh"]' ] || fail "app:dev's Cmd is not [\"sh\"]: --target dev"
+	expect "app:dev has /opt/sdk/compiler (--target dev)" minirun run --rm app:dev test -s /opt/sdk/compiler
+	expect "app:dev's Cmd is [\"sh\"] (--target dev)" [ "$(minirun image inspect -f '{{json .Config.Cmd}}' app:dev)" = '["sh"]' ]
 	echo "check: ok - app:dev (--target dev) is the build stage with the SDK, and a shell"
 	have sizes.txt
 	for i in single prod dev; do
 		s=$(sed -n "s/^$i \([0-9]*\)$/\1/p" "$LAB_STATE/sizes.txt" | tail -n 1)
-		[ "$s" = "$(size $i)" ] || fail "sizes.txt says app:$i is '$s' bytes, the store $(size $i): save them again"
+		expect_or "sizes.txt has app:$i's size in the store" "it says '$s' bytes, the store $(size $i): save them again" \
+			[ "$s" = "$(size $i)" ]
 	done
 	single=$(size single) prod=$(size prod)
-	[ "$prod" -lt $((single - 5000000)) ] || fail "app:prod ($prod bytes) is not 6 MB smaller than app:single ($single)"
+	expect_or "app:prod is over 5 MB smaller than app:single" "$prod bytes, app:single $single" [ "$prod" -lt $((single - 5000000)) ]
 	echo "check: ok - sizes.txt: app:single $single bytes, app:prod $prod ($((single / prod))x smaller)"
 }
 

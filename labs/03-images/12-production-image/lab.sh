@@ -69,24 +69,24 @@ run_() {
 
 check_() {
 	for i in site:naive site:prod; do
-		minirun image inspect $i >/dev/null 2>&1 || fail "there is no image $i: build it (step 2)"
+		expect "there is an image $i (built in step 2)" minirun image inspect $i
 	done
-	minirun save site:naive | tar -xO | grep -aq "$KEY" ||
-		fail "no layer of site:naive holds the key: build it from Dockerfile.naive"
-	minirun save site:prod | tar -xO | grep -aq "$KEY" &&
-		fail "a layer of site:prod holds the deploy key: it must stay in the fetch stage"
+	expect "a layer of site:naive holds the key (Dockerfile.naive: rm came too late)" \
+		eval 'minirun save site:naive | tar -xO | grep -aq "$KEY"'
+	expect "no layer of site:prod holds the deploy key: it stayed in the fetch stage" \
+		not eval 'minirun save site:prod | tar -xO | grep -aq "$KEY"'
 	echo "check: ok - the deploy key is in a layer of site:naive (rm came too late), in none of site:prod"
 	u=$(minirun image inspect -f '{{.Config.User}}' site:prod)
-	case $u in "" | 0 | 0:* | root | root:*) fail "site:prod's User is '$u': it must not run as root" ;; esac
+	expect_or "site:prod's User is not root" "it is '$u'" eval 'case $u in "" | 0 | 0:* | root | root:*) false ;; esac'
 	hc=$(minirun image inspect -f '{{json .Config.Healthcheck}}' site:prod)
-	case $hc in *CMD-SHELL*wget*) ;; *) fail "site:prod has no HEALTHCHECK that asks the server: $hc" ;; esac
+	expect_or "site:prod has a HEALTHCHECK that asks the server (wget)" "it has $hc" eval 'case $hc in *CMD-SHELL*wget*) ;; *) false ;; esac'
 	echo "check: ok - site:prod's config: User $u, a HEALTHCHECK"
-	minirun inspect web >/dev/null 2>&1 || fail "there is no container web: run site:prod (step 3)"
-	[ "$(minirun inspect -f '{{.Config.Image}}' web)" = site:prod ] || fail "web is not a container of site:prod"
+	expect "there is a container web (site:prod run in step 3)" minirun inspect web
+	expect "web is a container of site:prod" [ "$(minirun inspect -f '{{.Config.Image}}' web)" = site:prod ]
 	h=$(minirun inspect -f '{{.State.Health.Status}}' web)
-	[ "$h" = healthy ] || fail "web is '$h', not healthy: is it running? (minirun ps, minirun logs web)"
+	expect_or "web is healthy" "it is '$h': is it running? (minirun ps, minirun logs web)" [ "$h" = healthy ]
 	id=$(minirun exec web id -u)
-	[ "$id" = 65534 ] || fail "web's processes run as uid '$id', not 65534"
+	expect_or "web's processes run as uid 65534" "they run as '$id'" [ "$id" = 65534 ]
 	echo "check: ok - web is healthy, and its server runs as uid $id"
 }
 

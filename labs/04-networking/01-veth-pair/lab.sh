@@ -25,11 +25,10 @@ run_() {
 
 check_() {
 	[ -s "$LAB_STATE/ping.txt" ] || fail "$LAB_STATE/ping.txt is missing: do the steps first"
-	grep -q '1 packets received' "$LAB_STATE/ping.txt" || fail "c1 got no reply from 10.88.1.1"
-	inns c1 ip -o -4 addr show dev eth0 2>/dev/null | grep -q ' 10.88.1.2/24 ' ||
-		fail "c1 has no eth0 with 10.88.1.2/24"
-	inns host ip -o link show veth0 >/dev/null 2>&1 || fail "the host has no veth0"
-	inns host ip -o link show veth0p >/dev/null 2>&1 && fail "veth0p is still in the host: move it with -n"
+	expect "c1 got a reply from the host's 10.88.1.1 (ping.txt)" grep -q '1 packets received' "$LAB_STATE/ping.txt"
+	expect "c1 has eth0 with 10.88.1.2/24" eval 'inns c1 ip -o -4 addr show dev eth0 | grep -q " 10.88.1.2/24 "'
+	expect "the host has veth0" inns host ip -o link show veth0
+	expect "veth0p left the host: moved into c1 with -n" not inns host ip -o link show veth0p
 	echo "check: ok - c1's eth0 (10.88.1.2) answers the host's veth0 (10.88.1.1) over the pair"
 }
 

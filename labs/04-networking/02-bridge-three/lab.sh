@@ -39,10 +39,9 @@ run_() {
 
 check_() {
 	[ -s "$LAB_STATE/pings.txt" ] || fail "$LAB_STATE/pings.txt is missing: do the steps first"
-	[ "$(grep -c ' ok$' "$LAB_STATE/pings.txt")" = 6 ] ||
-		fail "not all six pairs answered: $(grep -v ' ok$' "$LAB_STATE/pings.txt" | tr '\n' ' ')"
-	[ "$(inns host ip -o link show master mrbr0 | wc -l)" = 3 ] ||
-		fail "mrbr0 does not have three ports"
+	expect_or "all six pairs answered (pings.txt)" "not: $(grep -v ' ok$' "$LAB_STATE/pings.txt" | tr '\n' ' ')" \
+		[ "$(grep -c ' ok$' "$LAB_STATE/pings.txt")" = 6 ]
+	expect "mrbr0 has three ports" [ "$(inns host ip -o link show master mrbr0 | wc -l)" = 3 ]
 	echo "check: ok - c1, c2 and c3 reach each other through mrbr0 (6 of 6 pairs)"
 }
 

@@ -33,9 +33,9 @@ run_() {
 
 check_() {
 	[ -f "$LAB_STATE/outside.txt" ] || fail "$LAB_STATE/outside.txt is missing: do the steps first"
-	grep -q hello-from-c1 "$LAB_STATE/outside.txt" || fail "the other machine got no answer on 198.51.100.1:8080"
-	grep -q hello-from-c1 "$LAB_STATE/loopback.txt" 2>/dev/null || fail "the host got no answer on 127.0.0.1:8080"
-	inns host ./netns/publish -l | grep -q '^8080:10.88.0.2:80/tcp$' || fail "8080 is not published"
+	expect "the other machine got c1's answer on 198.51.100.1:8080" grep -q hello-from-c1 "$LAB_STATE/outside.txt"
+	expect "the host got c1's answer on 127.0.0.1:8080" grep -q hello-from-c1 "$LAB_STATE/loopback.txt"
+	expect "8080 is published to 10.88.0.2:80" eval 'inns host ./netns/publish -l | grep -q "^8080:10.88.0.2:80/tcp\$"'
 	echo "check: ok - c1's port 80 answers on the host's 8080, from the other machine and from 127.0.0.1"
 }
 

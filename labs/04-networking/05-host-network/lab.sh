@@ -44,12 +44,12 @@ run_() {
 check_() {
 	[ -s "$LAB_STATE/ids.txt" ] || fail "$LAB_STATE/ids.txt is missing: do the steps first"
 	h=$(sed -n 's/^host //p' "$LAB_STATE/ids.txt")
-	[ "$(sed -n 's/^hostnet //p' "$LAB_STATE/ids.txt")" = "$h" ] || fail "hostnet is not in the host's namespace"
-	[ "$(sed -n 's/^c1 //p' "$LAB_STATE/ids.txt")" != "$h" ] || fail "c1 should have a namespace of its own"
-	grep -q '^hostnet sees: .*uplink' "$LAB_STATE/links.txt" || fail "hostnet should see the host's uplink"
-	grep -q '^c1 sees: lo eth0 $' "$LAB_STATE/links.txt" || fail "c1 should see only lo and eth0"
-	grep -q '(hostnet): hello-from-hostnet' "$LAB_STATE/reach.txt" || fail "hostnet's port was not reachable"
-	grep -q 'not published): .*hello' "$LAB_STATE/reach.txt" && fail "c1's unpublished port answered"
+	expect "hostnet is in the host's network namespace" [ "$(sed -n 's/^hostnet //p' "$LAB_STATE/ids.txt")" = "$h" ]
+	expect "c1 has a network namespace of its own" [ "$(sed -n 's/^c1 //p' "$LAB_STATE/ids.txt")" != "$h" ]
+	expect "hostnet sees the host's uplink" grep -q '^hostnet sees: .*uplink' "$LAB_STATE/links.txt"
+	expect "c1 sees only lo and eth0" grep -q '^c1 sees: lo eth0 $' "$LAB_STATE/links.txt"
+	expect "hostnet's port is reachable on the host" grep -q '(hostnet): hello-from-hostnet' "$LAB_STATE/reach.txt"
+	expect "c1's unpublished port does not answer" not grep -q 'not published): .*hello' "$LAB_STATE/reach.txt"
 	echo "check: ok - hostnet shares the host's namespace, interfaces and ports; c1 has its own"
 }
 

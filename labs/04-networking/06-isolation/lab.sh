@@ -46,11 +46,11 @@ run_() {
 
 check_() {
 	[ -s "$LAB_STATE/nat.txt" ] || fail "$LAB_STATE/nat.txt is missing: do the steps first"
-	grep -q 'plain bridges): reached' "$LAB_STATE/plain.txt" || fail "plain bridges should be routed"
-	grep -q '(b, other NAT bridge): blocked' "$LAB_STATE/nat.txt" || fail "a reached b across NAT bridges"
-	grep -q '(a, other NAT bridge): blocked' "$LAB_STATE/nat.txt" || fail "b reached a across NAT bridges"
-	grep -q '(a2, same bridge): reached' "$LAB_STATE/nat.txt" || fail "a should reach a2 on its own bridge"
-	grep -q '(own gateway): reached' "$LAB_STATE/nat.txt" || fail "a should reach its gateway"
+	expect "plain bridges are routed to each other" grep -q 'plain bridges): reached' "$LAB_STATE/plain.txt"
+	expect "a cannot reach b across NAT bridges" grep -q '(b, other NAT bridge): blocked' "$LAB_STATE/nat.txt"
+	expect "b cannot reach a across NAT bridges" grep -q '(a, other NAT bridge): blocked' "$LAB_STATE/nat.txt"
+	expect "a reaches a2 on its own bridge" grep -q '(a2, same bridge): reached' "$LAB_STATE/nat.txt"
+	expect "a reaches its gateway" grep -q '(own gateway): reached' "$LAB_STATE/nat.txt"
 	echo "check: ok - mrbra and mrbrb are isolated; each still works inside"
 }
 

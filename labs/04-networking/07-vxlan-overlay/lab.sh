@@ -35,9 +35,9 @@ run_() {
 
 check_() {
 	[ -s "$LAB_STATE/overlay.txt" ] || fail "$LAB_STATE/overlay.txt is missing: do the steps first"
-	grep -q 'reply in' "$LAB_STATE/overlay.txt" || fail "overlay's ping from c1 to c2 got no reply"
-	grep -q '1 packets received' "$LAB_STATE/c2ping.txt" 2>/dev/null || fail "c2 got no reply from c1"
-	grep -Eq '^    [|`]-- vxlan42 +UP +vxlan' "$LAB_STATE/showA.txt" || fail "vxlan42 is not a port of host A's br0"
+	expect "overlay's ping from c1 to c2 got a reply" grep -q 'reply in' "$LAB_STATE/overlay.txt"
+	expect "c2 got a reply from c1 (c2ping.txt)" grep -q '1 packets received' "$LAB_STATE/c2ping.txt"
+	expect "vxlan42 is a port of host A's br0" grep -Eq '^    [|`]-- vxlan42 +UP +vxlan' "$LAB_STATE/showA.txt"
 	echo "check: ok - c1 (host A) and c2 (host B) share 10.77.0.0/24 through VXLAN 42"
 }
 

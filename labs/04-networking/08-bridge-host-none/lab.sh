@@ -39,15 +39,15 @@ run_() {
 check_() {
 	need_verbs run rm
 	for f in none.txt bridge.txt host.txt ping-bridge.txt ping-none.txt; do have $f; done
-	grep -q ': lo ' "$LAB_STATE/none.txt" || fail "none.txt shows no lo"
-	grep -Eq 'eth0|uplink|mr0' "$LAB_STATE/none.txt" && fail "none.txt shows an interface besides lo"
-	grep -q '^default' "$LAB_STATE/none.txt" && fail "none.txt shows a default route"
-	grep -Eq ': eth0 +inet 10\.88\.[0-9]+\.[0-9]+/16 ' "$LAB_STATE/bridge.txt" || fail "bridge.txt has no eth0 with an address in 10.88.0.0/16"
-	grep -q '^default via 10.88.0.1 dev eth0' "$LAB_STATE/bridge.txt" || fail "bridge.txt has no default route via 10.88.0.1"
-	grep -Eq ': uplink +inet 198\.51\.100\.1/24' "$LAB_STATE/host.txt" || fail "host.txt does not show the host's uplink (198.51.100.1)"
-	grep -q 'eth0' "$LAB_STATE/host.txt" && fail "host.txt shows an eth0: with --network host there is no veth"
-	grep -q '1 packets received' "$LAB_STATE/ping-bridge.txt" || fail "the bridge container got no answer from 198.51.100.2"
-	grep -q '1 packets received' "$LAB_STATE/ping-none.txt" && fail "a --network none container reached the internet?"
+	expect "none.txt shows lo" grep -q ': lo ' "$LAB_STATE/none.txt"
+	expect "none.txt shows no interface besides lo" not grep -Eq 'eth0|uplink|mr0' "$LAB_STATE/none.txt"
+	expect "none.txt shows no default route" not grep -q '^default' "$LAB_STATE/none.txt"
+	expect "bridge.txt has eth0 with an address in 10.88.0.0/16" grep -Eq ': eth0 +inet 10\.88\.[0-9]+\.[0-9]+/16 ' "$LAB_STATE/bridge.txt"
+	expect "bridge.txt has a default route via 10.88.0.1" grep -q '^default via 10.88.0.1 dev eth0' "$LAB_STATE/bridge.txt"
+	expect "host.txt shows the host's uplink (198.51.100.1)" grep -Eq ': uplink +inet 198\.51\.100\.1/24' "$LAB_STATE/host.txt"
+	expect "host.txt shows no eth0: with --network host there is no veth" not grep -q eth0 "$LAB_STATE/host.txt"
+	expect "the bridge container got an answer from 198.51.100.2" grep -q '1 packets received' "$LAB_STATE/ping-bridge.txt"
+	expect "the --network none container did not reach the internet" not grep -q '1 packets received' "$LAB_STATE/ping-none.txt"
 	echo "check: ok - none: lo only; bridge: eth0 in 10.88.0.0/16 with a default route, the internet answers; host: the host's uplink"
 }
 

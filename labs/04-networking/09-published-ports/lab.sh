@@ -56,16 +56,16 @@ run_() {
 check_() {
 	need_verbs run port ps
 	for f in port.txt outside.txt loopback.txt port-local.txt local.txt; do have $f; done
-	grep -qx '80/tcp -> 0.0.0.0:8080' "$LAB_STATE/port.txt" || fail "port.txt is not '80/tcp -> 0.0.0.0:8080'"
-	grep -qx 'hello from web' "$LAB_STATE/outside.txt" || fail "the other machine got no page from 198.51.100.1:8080"
-	grep -qx 'hello from web' "$LAB_STATE/loopback.txt" || fail "the host got no page from 127.0.0.1:8080"
-	[ "$(fetch internet http://198.51.100.1:8080/)" = "hello from web" ] || fail "198.51.100.1:8080 does not answer now: is web still running?"
-	grep -qx '80/tcp -> 127.0.0.1:8081' "$LAB_STATE/port-local.txt" || fail "port-local.txt is not '80/tcp -> 127.0.0.1:8081'"
-	grep -qx 'hello from local' "$LAB_STATE/local.txt" || fail "the host got no page from 127.0.0.1:8081"
-	[ "$(fetch host http://127.0.0.1:8081/)" = "hello from local" ] || fail "127.0.0.1:8081 does not answer now: is local still running?"
+	expect "port.txt is '80/tcp -> 0.0.0.0:8080'" grep -qx '80/tcp -> 0.0.0.0:8080' "$LAB_STATE/port.txt"
+	expect "the other machine got web's page from 198.51.100.1:8080" grep -qx 'hello from web' "$LAB_STATE/outside.txt"
+	expect "the host got web's page from 127.0.0.1:8080" grep -qx 'hello from web' "$LAB_STATE/loopback.txt"
+	expect "198.51.100.1:8080 answers now: web is still running" [ "$(fetch internet http://198.51.100.1:8080/)" = "hello from web" ]
+	expect "port-local.txt is '80/tcp -> 127.0.0.1:8081'" grep -qx '80/tcp -> 127.0.0.1:8081' "$LAB_STATE/port-local.txt"
+	expect "the host got local's page from 127.0.0.1:8081" grep -qx 'hello from local' "$LAB_STATE/local.txt"
+	expect "127.0.0.1:8081 answers now: local is still running" [ "$(fetch host http://127.0.0.1:8081/)" = "hello from local" ]
 	# once: a refused connection fails at once, no need to wait for a server
-	innet internet timeout 5 "$BB" wget -q -O - http://198.51.100.1:8081/ >/dev/null 2>&1 &&
-		fail "198.51.100.1:8081 answers the other machine: local should be published on 127.0.0.1 only"
+	expect "198.51.100.1:8081 does not answer the other machine: local is published on 127.0.0.1 only" \
+		not innet internet timeout 5 "$BB" wget -q -O - http://198.51.100.1:8081/
 	echo "check: ok - web's port 80 answers on the host's 8080, from the other machine and from 127.0.0.1; local's only on 127.0.0.1:8081"
 }
 

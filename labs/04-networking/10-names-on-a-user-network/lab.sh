@@ -39,11 +39,11 @@ run_() {
 check_() {
 	need_verbs run network
 	for f in byname.txt byalias.txt bridge.txt; do have $f; done
-	minirun network ls | grep -q ' labnet ' || fail "there is no network labnet: 'minirun network create labnet'"
-	grep -Eq '^PING db \(10\.89\.' "$LAB_STATE/byname.txt" || fail "byname.txt: 'db' did not resolve to a labnet address (10.89.x.x)"
-	grep -q '1 packets received' "$LAB_STATE/byname.txt" || fail "byname.txt: db did not answer"
-	grep -q '1 packets received' "$LAB_STATE/byalias.txt" || fail "byalias.txt: the alias 'database' did not answer"
-	grep -q "bad address 'solo'" "$LAB_STATE/bridge.txt" || fail "bridge.txt should say ping: bad address 'solo'"
+	expect "there is a network labnet ('minirun network create labnet')" eval 'minirun network ls | grep -q " labnet "'
+	expect "byname.txt: 'db' resolved to a labnet address (10.89.x.x)" grep -Eq '^PING db \(10\.89\.' "$LAB_STATE/byname.txt"
+	expect "byname.txt: db answered" grep -q '1 packets received' "$LAB_STATE/byname.txt"
+	expect "byalias.txt: the alias 'database' answered" grep -q '1 packets received' "$LAB_STATE/byalias.txt"
+	expect "bridge.txt says ping: bad address 'solo': no names on the default bridge" grep -q "bad address 'solo'" "$LAB_STATE/bridge.txt"
 	echo "check: ok - on labnet, db answers by name and by alias; on the default bridge, solo has no name"
 }
 

@@ -41,14 +41,14 @@ run_() {
 check_() {
 	need_verbs run rm volume
 	for f in volume.txt readonly.txt; do have $f; done
-	[ "$(cat "$LAB_STATE/volume.txt")" = kept ] || fail "volume.txt is not 'kept': the second container should read the volume"
-	minirun ps -a --format '{{.Names}}' | grep -qx writer && fail "writer still exists: the point is that the data outlives 'rm writer'"
-	minirun volume ls -q | grep -qx data || fail "there is no volume 'data'"
-	[ "$(cat "$LAB_STATE/site/new.txt" 2>/dev/null)" = "from the container" ] ||
-		fail "site/new.txt is not 'from the container': the bind mount's writes are the host's files"
-	grep -qx 'from the host' "$LAB_STATE/readonly.txt" || fail "readonly.txt: the container could not read site/index.html"
-	grep -q 'Read-only file system' "$LAB_STATE/readonly.txt" || fail "readonly.txt: the write was not refused as 'Read-only file system'"
-	[ -e "$LAB_STATE/site/x" ] && fail "site/x exists: the readonly mount let a write through"
+	expect "volume.txt is 'kept': the second container read the volume" [ "$(cat "$LAB_STATE/volume.txt")" = kept ]
+	expect "writer is removed: the data outlives 'rm writer'" not eval 'minirun ps -a --format "{{.Names}}" | grep -qx writer'
+	expect "there is a volume 'data'" eval 'minirun volume ls -q | grep -qx data'
+	expect "site/new.txt is 'from the container': the bind mount's writes are the host's files" \
+		[ "$(cat "$LAB_STATE/site/new.txt" 2>/dev/null)" = "from the container" ]
+	expect "readonly.txt: the container read site/index.html" grep -qx 'from the host' "$LAB_STATE/readonly.txt"
+	expect "readonly.txt: the write was refused as 'Read-only file system'" grep -q 'Read-only file system' "$LAB_STATE/readonly.txt"
+	expect "site/x does not exist: the readonly mount let no write through" [ ! -e "$LAB_STATE/site/x" ]
 	echo "check: ok - the volume 'data' kept /data/file after rm; the bind mount shared site/ both ways; --mount readonly refused the write"
 }
 

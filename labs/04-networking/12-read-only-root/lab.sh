@@ -35,14 +35,14 @@ run_() {
 check_() {
 	need_verbs run
 	for f in ro.txt writable.txt; do have $f; done
-	grep -qx 0 "$LAB_STATE/ro.txt" || fail "ro.txt does not show uid 0: the point is that even root cannot write"
-	grep -q "touch: /etc/x: Read-only file system" "$LAB_STATE/ro.txt" || fail "ro.txt: touch /etc/x was not refused as Read-only"
-	grep -qx "exit 1" "$LAB_STATE/ro.txt" || fail "ro.txt: writing /tmp/x without --tmpfs should fail (exit 1)"
-	grep -qx scratch "$LAB_STATE/writable.txt" || fail "writable.txt: /tmp was not writable with --tmpfs /tmp"
-	grep -qx kept "$LAB_STATE/writable.txt" || fail "writable.txt: the volume at /var/cache was not writable"
-	grep -Eq '^[^ ]+ / overlay ro[, ]' "$LAB_STATE/writable.txt" || fail "writable.txt: / is not an overlay mounted ro"
-	grep -Eq '^[^ ]+ /tmp tmpfs rw,' "$LAB_STATE/writable.txt" || fail "writable.txt: /tmp is not a tmpfs mounted rw"
-	grep ' /tmp ' "$LAB_STATE/writable.txt" | grep -q noexec || fail "writable.txt: docker's --tmpfs is noexec"
+	expect "ro.txt shows uid 0: even root cannot write" grep -qx 0 "$LAB_STATE/ro.txt"
+	expect "ro.txt: touch /etc/x was refused as Read-only" grep -q "touch: /etc/x: Read-only file system" "$LAB_STATE/ro.txt"
+	expect "ro.txt: writing /tmp/x without --tmpfs failed (exit 1)" grep -qx "exit 1" "$LAB_STATE/ro.txt"
+	expect "writable.txt: /tmp was writable with --tmpfs /tmp" grep -qx scratch "$LAB_STATE/writable.txt"
+	expect "writable.txt: the volume at /var/cache was writable" grep -qx kept "$LAB_STATE/writable.txt"
+	expect "writable.txt: / is an overlay mounted ro" grep -Eq '^[^ ]+ / overlay ro[, ]' "$LAB_STATE/writable.txt"
+	expect "writable.txt: /tmp is a tmpfs mounted rw" grep -Eq '^[^ ]+ /tmp tmpfs rw,' "$LAB_STATE/writable.txt"
+	expect "writable.txt: /tmp is noexec, as docker's --tmpfs" eval 'grep " /tmp " "$LAB_STATE/writable.txt" | grep -q noexec'
 	echo "check: ok - --read-only refused writes to / (even as root); --tmpfs /tmp and the volume took theirs"
 }
 

@@ -58,18 +58,19 @@ check_() {
 	for f in first.txt rows.txt final.txt backup/db.tar; do have $f; done
 	first=$(awk '{ print $1 }' "$LAB_STATE/first.txt")
 	n=$(consecutive rows.txt)
-	[ -n "$n" ] || fail "rows.txt is not row 1, row 2, ... without a gap: did the second db start from the volume's count?"
-	[ -n "$first" ] && [ "$n" -gt "$first" ] || fail "rows.txt has $n rows, not more than the first run's $first: the second db should add to them"
-	tar -tf "$LAB_STATE/backup/db.tar" | grep -q 'rows$' && tar -tf "$LAB_STATE/backup/db.tar" | grep -q 'count$' ||
-		fail "backup/db.tar does not hold rows and count"
+	expect "rows.txt is row 1, row 2, ... without a gap: the second db started from the volume's count" [ -n "$n" ]
+	expect_or "rows.txt has more rows than the first run: the second db added to them" "$n rows, the first run $first" \
+		eval '[ -n "$first" ] && [ "$n" -gt "$first" ]'
+	expect "backup/db.tar holds rows and count" \
+		eval 'tar -tf "$LAB_STATE/backup/db.tar" | grep -q "rows\$" && tar -tf "$LAB_STATE/backup/db.tar" | grep -q "count\$"'
 	b=$(tar -xOf "$LAB_STATE/backup/db.tar" ./count 2>/dev/null || tar -xOf "$LAB_STATE/backup/db.tar" count)
-	[ "$b" = "$n" ] || fail "the backup's count is '$b', not the $n rows rows.txt had"
-	minirun volume inspect dbdata >/dev/null 2>&1 && fail "the volume dbdata is still there: remove it (the 'disaster') before restoring"
-	minirun volume inspect dbrestored >/dev/null 2>&1 || fail "there is no volume dbrestored: restore the backup into it"
+	expect_or "the backup's count is the $n rows rows.txt had" "it is '$b'" [ "$b" = "$n" ]
+	expect "the volume dbdata is gone (the 'disaster') before the restore" not minirun volume inspect dbdata
+	expect "there is a volume dbrestored, the backup restored into it" minirun volume inspect dbrestored
 	f=$(consecutive final.txt)
-	[ -n "$f" ] || fail "final.txt is not row 1, row 2, ... without a gap: restore the backup before the db runs on dbrestored"
-	[ "$f" -gt "$n" ] || fail "final.txt has $f rows, not more than the backup's $n"
-	[ -z "$(minirun ps -a -q)" ] || fail "a container is left: minirun rm it"
+	expect "final.txt is row 1, row 2, ... without a gap: the backup restored before the db ran on dbrestored" [ -n "$f" ]
+	expect_or "final.txt has more rows than the backup's $n" "it has $f" [ "$f" -gt "$n" ]
+	expect "no container is left (minirun rm)" [ -z "$(minirun ps -a -q)" ]
 	echo "check: ok - the db's rows outlived two containers (1..$first, then 1..$n), no gap, no repeat"
 	echo "check: ok - tar backed the volume up, the volume went, the restore into dbrestored went on to row $f"
 }

@@ -49,23 +49,22 @@ check_() {
 	need_compose
 	for f in up.txt ps.txt byname.txt logs.txt; do have $f; done
 	names=$(minirun ps --filter label=com.docker.compose.project=hello --format '{{.Names}}' | sort | tr '\n' ' ')
-	[ "$names" = "hello-client-1 hello-web-1 " ] ||
-		fail "the running containers of project hello are '$names', not hello-client-1 and hello-web-1: 'minirun compose up -d' in \$LAB_STATE/hello"
+	expect_or "hello-web-1 and hello-client-1 run, project hello's ('minirun compose up -d' in \$LAB_STATE/hello)" \
+		"the running ones are '$names'" [ "$names" = "hello-client-1 hello-web-1 " ]
 	ok "hello-web-1 and hello-client-1 are running, made by compose for project hello"
 	for c in hello-web-1 hello-client-1; do
 		n=$(minirun inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' $c)
-		[ "$n" = "hello_default " ] || fail "$c is on '$n', not on the project network hello_default"
+		expect_or "$c is on the project network hello_default" "it is on '$n'" [ "$n" = "hello_default " ]
 	done
 	ok "they share the network hello_default"
-	grep -q '^=> minirun run -d --name hello-web-1 .* busybox sh -c ' "$LAB_STATE/up.txt" ||
-		fail "up.txt has no '=> minirun run -d --name hello-web-1 ...' line: save what 'minirun -v compose up -d' narrates (do 'minirun compose down' first, or it has nothing to make)"
+	expect "up.txt has the '=> minirun run -d --name hello-web-1 ...' line 'minirun -v compose up -d' narrates" \
+		grep -q '^=> minirun run -d --name hello-web-1 .* busybox sh -c ' "$LAB_STATE/up.txt"
 	ok "up.txt shows the 'minirun run -d --name hello-web-1' compose stood for"
 	got=$(in_project hello fetch http://web/)
-	[ "$got" = "hello from web" ] || fail "the client does not get 'hello from web' from http://web/ now (got '$got')"
+	expect_or "the client gets 'hello from web' from http://web/ now" "it got '$got'" [ "$got" = "hello from web" ]
 	ok "the client reaches http://web/ by name: $got"
-	[ "$(cat "$LAB_STATE/byname.txt")" = "hello from web" ] || fail "byname.txt is not 'hello from web'"
-	grep -Eq '^hello-client-1 +\| hello from web$' "$LAB_STATE/logs.txt" ||
-		fail "logs.txt has no 'hello-client-1 | hello from web' line"
+	expect "byname.txt is 'hello from web'" [ "$(cat "$LAB_STATE/byname.txt")" = "hello from web" ]
+	expect "logs.txt has the 'hello-client-1 | hello from web' line" grep -Eq '^hello-client-1 +\| hello from web$' "$LAB_STATE/logs.txt"
 	ok "byname.txt and logs.txt have the client's 'hello from web'"
 }
 

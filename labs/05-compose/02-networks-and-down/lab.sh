@@ -52,26 +52,28 @@ check_() {
 	need_compose
 	for f in nets-up.txt api-db.txt api-outsider.txt web-db.txt down.txt nets-down.txt; do have $f; done
 	for n in shop_front shop_back shared; do
-		has_net nets-up.txt $n || fail "nets-up.txt does not list $n: save 'minirun network ls' while shop is up"
+		expect "nets-up.txt ('minirun network ls' while shop is up) lists $n" has_net nets-up.txt $n
 	done
-	has_net nets-up.txt shop_shared && fail "nets-up.txt lists shop_shared: 'shared' is external, compose should not make it"
+	expect "nets-up.txt lists no shop_shared: 'shared' is external, compose does not make it" not has_net nets-up.txt shop_shared
 	ok "up made shop_front and shop_back beside the external shared"
-	grep -q '1 packets received' "$LAB_STATE/api-db.txt" || fail "api-db.txt: api got no answer from db"
-	grep -q '1 packets received' "$LAB_STATE/api-outsider.txt" || fail "api-outsider.txt: api got no answer from outsider"
+	expect "api-db.txt: api got an answer from db" grep -q '1 packets received' "$LAB_STATE/api-db.txt"
+	expect "api-outsider.txt: api got an answer from outsider" grep -q '1 packets received' "$LAB_STATE/api-outsider.txt"
 	ok "api reached db (back) and outsider (shared)"
-	grep -q "bad address 'db'" "$LAB_STATE/web-db.txt" || fail "web-db.txt should say ping: bad address 'db'"
+	expect "web-db.txt says ping: bad address 'db'" grep -q "bad address 'db'" "$LAB_STATE/web-db.txt"
 	ok "web could not resolve db: they share no network"
 	left=$(minirun ps -a --filter label=com.docker.compose.project=shop -q | wc -l)
-	[ "$left" = 0 ] || fail "$left container(s) of project shop are left: 'minirun compose down' in \$LAB_STATE/shop"
+	expect_or "no container of project shop is left ('minirun compose down' in \$LAB_STATE/shop)" "$left are" [ "$left" = 0 ]
 	for n in shop_front shop_back; do
-		minirun network ls --format '{{.Name}}' | grep -qx $n && fail "the network $n is still there: down removes the project's networks"
-		grep -Eq "Network $n +Removed" "$LAB_STATE/down.txt" || fail "down.txt does not say 'Network $n  Removed'"
+		expect "the network $n is gone: down removes the project's networks" \
+			not eval 'minirun network ls --format "{{.Name}}" | grep -qx $n'
+		expect "down.txt says 'Network $n  Removed'" grep -Eq "Network $n +Removed" "$LAB_STATE/down.txt"
 	done
 	ok "down removed shop's containers and its networks shop_front and shop_back"
-	minirun network ls --format '{{.Name}}' | grep -qx shared || fail "the network shared is gone: down should leave an external network alone"
-	grep -q 'shared' "$LAB_STATE/down.txt" && fail "down.txt names shared: it should not touch it"
-	[ "$(minirun inspect -f '{{.State.Status}}' outsider 2>/dev/null)" = running ] ||
-		fail "outsider is not running: down should leave containers that are not the project's"
+	expect "the network shared is still there: down leaves an external network alone" \
+		eval 'minirun network ls --format "{{.Name}}" | grep -qx shared'
+	expect "down.txt does not name shared: down did not touch it" not grep -q shared "$LAB_STATE/down.txt"
+	expect "outsider is still running: down leaves containers that are not the project's" \
+		[ "$(minirun inspect -f '{{.State.Status}}' outsider 2>/dev/null)" = running ]
 	ok "down left the external network shared and the container outsider"
 }
 

@@ -53,23 +53,23 @@ run_() {
 check_() {
 	need_compose
 	for f in id-before.txt vols-down.txt id-after.txt after-down.txt down-v.txt; do have $f; done
-	awk '$2 == "notes_dbdata" { f = 1 } END { exit !f }' "$LAB_STATE/vols-down.txt" ||
-		fail "vols-down.txt does not list notes_dbdata: save 'minirun volume ls' after 'minirun compose down'"
+	expect "vols-down.txt ('minirun volume ls' after 'minirun compose down') lists notes_dbdata" \
+		awk '$2 == "notes_dbdata" { f = 1 } END { exit !f }' "$LAB_STATE/vols-down.txt"
 	ok "down left the volume notes_dbdata (vols-down.txt)"
 	before=$(cat "$LAB_STATE/id-before.txt") after=$(cat "$LAB_STATE/id-after.txt")
-	echo "$before$after" | grep -Eqx '[0-9a-f]{128}' || fail "id-before.txt and id-after.txt should each hold notes-db-1's 64-hex ID"
-	[ "$before" != "$after" ] || fail "id-before.txt and id-after.txt are the same container: take the project down between them"
-	[ "$(cat "$LAB_STATE/after-down.txt")" = "first note" ] ||
-		fail "after-down.txt is not 'first note': the new container should read the note from the volume"
+	expect "id-before.txt and id-after.txt each hold notes-db-1's 64-hex ID" eval 'echo "$before$after" | grep -Eqx "[0-9a-f]{128}"'
+	expect "id-before.txt and id-after.txt are two containers: the project went down between them" [ "$before" != "$after" ]
+	expect "after-down.txt is 'first note': the new container read the note from the volume" \
+		[ "$(cat "$LAB_STATE/after-down.txt")" = "first note" ]
 	ok "a new container (another ID) read 'first note' from it after down and up"
-	grep -Eq 'Volume notes_dbdata +Removed' "$LAB_STATE/down-v.txt" || fail "down-v.txt does not say 'Volume notes_dbdata  Removed'"
-	minirun volume ls -q | grep -qx notes_dbdata && fail "the volume notes_dbdata is still there: 'minirun compose down -v'"
+	expect "down-v.txt says 'Volume notes_dbdata  Removed'" grep -Eq 'Volume notes_dbdata +Removed' "$LAB_STATE/down-v.txt"
+	expect "the volume notes_dbdata is gone ('minirun compose down -v')" not eval 'minirun volume ls -q | grep -qx notes_dbdata'
 	left=$(minirun ps -a --filter label=com.docker.compose.project=notes -q | wc -l)
-	[ "$left" = 0 ] || fail "$left container(s) of project notes are left: 'minirun compose down -v' in \$LAB_STATE/notes"
-	minirun network ls --format '{{.Name}}' | grep -qx notes_default && fail "the network notes_default is still there"
+	expect_or "no container of project notes is left" "$left are" [ "$left" = 0 ]
+	expect "the network notes_default is gone" not eval 'minirun network ls --format "{{.Name}}" | grep -qx notes_default'
 	ok "down -v removed the volume notes_dbdata, and nothing of project notes is left"
-	[ "$(cat "$LAB_STATE/notes/backup/notes" 2>/dev/null)" = "first note" ] ||
-		fail "\$LAB_STATE/notes/backup/notes is not 'first note': copy the note to /backup in step 3"
+	expect "\$LAB_STATE/notes/backup/notes is 'first note' (copied to /backup in step 3)" \
+		[ "$(cat "$LAB_STATE/notes/backup/notes" 2>/dev/null)" = "first note" ]
 	ok "the bind mount's backup/notes is still on the host: first note"
 }
 

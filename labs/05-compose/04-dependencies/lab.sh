@@ -56,28 +56,27 @@ run_() {
 check_() {
 	need_compose
 	for f in up.txt first.txt worker.txt later.txt failed.txt; do have $f; done
-	grep -q '^orders-app-1 *| app sees schema v2$' "$LAB_STATE/first.txt" ||
-		fail "first.txt has no 'orders-app-1 | app sees schema v2': save 'minirun compose logs migrate app' of the first up"
-	grep -Eq 'Container orders-app-1 +Started' "$LAB_STATE/up.txt" || fail "up.txt does not say that orders-app-1 started"
+	expect "first.txt (the first up's 'minirun compose logs migrate app') has 'orders-app-1 | app sees schema v2'" \
+		grep -q '^orders-app-1 *| app sees schema v2$' "$LAB_STATE/first.txt"
+	expect "up.txt says orders-app-1 started" grep -Eq 'Container orders-app-1 +Started' "$LAB_STATE/up.txt"
 	ok "app started after migrate completed: it saw 'schema v2'"
-	grep -q '^orders-app-1 *| db not answering yet$' "$LAB_STATE/first.txt" ||
-		fail "first.txt has no 'db not answering yet' from the app: was db ready before the app started? (it sleeps 6 s)"
+	expect "first.txt has the app's 'db not answering yet': db was started, not ready (it sleeps 6 s)" \
+		grep -q '^orders-app-1 *| db not answering yet$' "$LAB_STATE/first.txt"
 	ok "but db was only started, not ready: app printed 'db not answering yet'"
 	n=$(grep -c '^orders-worker-1 *| waiting for db$' "$LAB_STATE/worker.txt")
-	[ "$n" -ge 1 ] || fail "worker.txt has no 'waiting for db': the worker should have waited"
-	grep -q '^orders-worker-1 *| db answered$' "$LAB_STATE/worker.txt" ||
-		fail "worker.txt has no 'db answered': give the database its 6 s, then save the worker's logs"
-	[ "$(cat "$LAB_STATE/later.txt")" = "db is ready" ] || fail "later.txt is not 'db is ready'"
+	expect "worker.txt has 'waiting for db': the worker waited" [ "$n" -ge 1 ]
+	expect "worker.txt has 'db answered' (the database given its 6 s)" grep -q '^orders-worker-1 *| db answered$' "$LAB_STATE/worker.txt"
+	expect "later.txt is 'db is ready'" [ "$(cat "$LAB_STATE/later.txt")" = "db is ready" ]
 	ok "the worker waited ($n x 'waiting for db') until db answered; later the app got 'db is ready'"
-	grep -q "service \"migrate\" didn't complete successfully: exit 3" "$LAB_STATE/failed.txt" ||
-		fail "failed.txt does not say 'service \"migrate\" didn't complete successfully: exit 3': MIGRATE_EXIT=3 minirun compose up -d"
+	expect "failed.txt says 'service \"migrate\" didn't complete successfully: exit 3' (MIGRATE_EXIT=3)" \
+		grep -q "service \"migrate\" didn't complete successfully: exit 3" "$LAB_STATE/failed.txt"
 	ok "with MIGRATE_EXIT=3, up failed: service \"migrate\" didn't complete successfully: exit 3"
-	[ "$(minirun inspect -f '{{.State.ExitCode}}' orders-migrate-1 2>/dev/null)" = 3 ] ||
-		fail "orders-migrate-1 did not exit 3: leave the project as the failed up left it"
+	expect "orders-migrate-1 exited 3 (the project left as the failed up left it)" \
+		[ "$(minirun inspect -f '{{.State.ExitCode}}' orders-migrate-1 2>/dev/null)" = 3 ]
 	for c in orders-db-1 orders-worker-1; do
-		[ "$(minirun inspect -f '{{.State.Status}}' $c 2>/dev/null)" = running ] || fail "$c is not running: a failed up leaves what it started"
+		expect "$c is running: a failed up leaves what it started" [ "$(minirun inspect -f '{{.State.Status}}' $c 2>/dev/null)" = running ]
 	done
-	minirun inspect orders-app-1 >/dev/null 2>&1 && fail "orders-app-1 exists: after a failed migration, the app should never be made"
+	expect "orders-app-1 was never made: the migration failed" not minirun inspect orders-app-1
 	ok "orders-migrate-1 exited 3, db and worker run, and orders-app-1 was never made"
 }
 

@@ -53,32 +53,31 @@ says() { grep -Eq "$2" "$LAB_STATE/$1"; }
 check_() {
 	need_compose
 	for f in missing.txt config-dev.txt config-prod.txt config-shell.txt services.txt services-debug.txt page.txt; do have $f; done
-	says missing.txt 'compose.yaml:[0-9]+: services.web.environment.GREETING: required variable GREETING is missing a value' ||
-		fail "missing.txt does not have the error for the missing GREETING: run config before writing .env"
+	expect "missing.txt has the error for the missing GREETING (config run before writing .env)" \
+		says missing.txt 'compose.yaml:[0-9]+: services.web.environment.GREETING: required variable GREETING is missing a value'
 	ok "without a value, config refused: required variable GREETING is missing a value"
-	says config-dev.txt '^ +MODE: development$' || fail "config-dev.txt has no 'MODE: development': run config with both files (no -f)"
-	{ says config-dev.txt '^ +host_ip: 127\.0\.0\.1$' && says config-dev.txt '^ +published: "8080"$'; } ||
-		fail "config-dev.txt does not publish 127.0.0.1:8080: the override's port is missing"
-	says config-dev.txt '^ +GREETING: hello from \.env$' || fail "config-dev.txt: GREETING is not 'hello from .env'"
-	says config-dev.txt '^ +image: busybox:latest$' || fail "config-dev.txt: image is not busybox:latest (TAG's default)"
+	expect "config-dev.txt (both files, no -f) has 'MODE: development'" says config-dev.txt '^ +MODE: development$'
+	expect "config-dev.txt publishes 127.0.0.1:8080: the override's port" \
+		eval "says config-dev.txt '^ +host_ip: 127\.0\.0\.1$' && says config-dev.txt '^ +published: \"8080\"$'"
+	expect "config-dev.txt: GREETING is 'hello from .env'" says config-dev.txt '^ +GREETING: hello from \.env$'
+	expect "config-dev.txt: image is busybox:latest (TAG's default)" says config-dev.txt '^ +image: busybox:latest$'
 	ok "development (both files): MODE development, port 127.0.0.1:8080, GREETING from .env, image busybox:latest"
-	says config-prod.txt '^ +MODE: production$' || fail "config-prod.txt has no 'MODE: production': minirun compose -f compose.yaml config"
-	says config-prod.txt '^ +ports:' && fail "config-prod.txt has ports: production is compose.yaml alone"
+	expect "config-prod.txt (-f compose.yaml) has 'MODE: production'" says config-prod.txt '^ +MODE: production$'
+	expect "config-prod.txt has no ports: production is compose.yaml alone" not says config-prod.txt '^ +ports:'
 	ok "production (-f compose.yaml): MODE production, no ports"
-	says config-shell.txt '^ +GREETING: hello from the shell$' || fail "config-shell.txt: GREETING is not 'hello from the shell'"
+	expect "config-shell.txt: GREETING is 'hello from the shell'" says config-shell.txt '^ +GREETING: hello from the shell$'
 	ok "the shell's GREETING won over .env's"
-	[ "$(cat "$LAB_STATE/services.txt")" = web ] || fail "services.txt is not just 'web': without the profile, debug is left out"
-	[ "$(sort "$LAB_STATE/services-debug.txt" | tr '\n' ' ')" = "debug web " ] || fail "services-debug.txt is not debug and web"
+	expect "services.txt is just 'web': without the profile, debug is left out" [ "$(cat "$LAB_STATE/services.txt")" = web ]
+	expect "services-debug.txt is debug and web" [ "$(sort "$LAB_STATE/services-debug.txt" | tr '\n' ' ')" = "debug web " ]
 	ok "debug is a service only with --profile debug"
-	[ "$(minirun inspect -f '{{.State.Status}}' site-web-1 2>/dev/null)" = running ] ||
-		fail "site-web-1 is not running: minirun compose --profile debug up -d (in \$LAB_STATE/site)"
-	[ "$(in_project site minirun compose exec -T web sh -c 'echo $MODE')" = development ] ||
-		fail "site-web-1's MODE is not development: was it started with the override file?"
-	[ "$(cat "$LAB_STATE/page.txt")" = "hello from .env" ] || fail "page.txt is not 'hello from .env'"
-	[ "$(onhost_fetch http://127.0.0.1:8080/)" = "hello from .env" ] || fail "http://127.0.0.1:8080/ on the host does not answer 'hello from .env' now"
+	expect "site-web-1 is running (minirun compose --profile debug up -d, in \$LAB_STATE/site)" \
+		[ "$(minirun inspect -f '{{.State.Status}}' site-web-1 2>/dev/null)" = running ]
+	expect "site-web-1's MODE is development: started with the override file" \
+		[ "$(in_project site minirun compose exec -T web sh -c 'echo $MODE')" = development ]
+	expect "page.txt is 'hello from .env'" [ "$(cat "$LAB_STATE/page.txt")" = "hello from .env" ]
+	expect "http://127.0.0.1:8080/ on the host answers 'hello from .env' now" [ "$(onhost_fetch http://127.0.0.1:8080/)" = "hello from .env" ]
 	ok "site-web-1 runs as development, its page on the host's 127.0.0.1:8080 says 'hello from .env'"
-	[ "$(minirun inspect -f '{{.State.Status}}' site-debug-1 2>/dev/null)" = running ] ||
-		fail "site-debug-1 is not running: up with --profile debug"
+	expect "site-debug-1 is running (up with --profile debug)" [ "$(minirun inspect -f '{{.State.Status}}' site-debug-1 2>/dev/null)" = running ]
 	ok "site-debug-1 runs: the debug profile was on"
 }
 

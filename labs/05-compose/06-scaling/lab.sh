@@ -48,30 +48,31 @@ check_() {
 	need_compose
 	for f in up.txt replicas.txt byservice.txt down-to-2.txt; do have $f; done
 	for n in 1 2 3; do
-		grep -Eq "Container farm-web-$n +Started" "$LAB_STATE/up.txt" ||
-			fail "up.txt does not say farm-web-$n started: minirun compose up -d --scale web=3 (in \$LAB_STATE/farm)"
+		expect "up.txt says farm-web-$n started (minirun compose up -d --scale web=3)" \
+			grep -Eq "Container farm-web-$n +Started" "$LAB_STATE/up.txt"
 	done
 	ok "up --scale web=3 started farm-web-1, farm-web-2 and farm-web-3"
-	[ "$(wc -l <"$LAB_STATE/replicas.txt")" = 3 ] || fail "replicas.txt should have 3 lines, one per replica"
-	grep -Evq '^[0-9a-f]{12}$' "$LAB_STATE/replicas.txt" && fail "replicas.txt should hold 3 hostnames (12-hex short IDs)"
-	[ "$(sort -u "$LAB_STATE/replicas.txt" | wc -l)" = 3 ] || fail "replicas.txt does not have 3 different hostnames"
+	expect "replicas.txt has 3 lines, one per replica" [ "$(wc -l <"$LAB_STATE/replicas.txt")" = 3 ]
+	expect "replicas.txt holds hostnames (12-hex short IDs)" not grep -Evq '^[0-9a-f]{12}$' "$LAB_STATE/replicas.txt"
+	expect "replicas.txt has 3 different hostnames" [ "$(sort -u "$LAB_STATE/replicas.txt" | wc -l)" = 3 ]
 	for n in 1 2; do
-		[ "$(sed -n "${n}p" "$LAB_STATE/replicas.txt")" = "$(host_of farm-web-$n)" ] ||
-			fail "line $n of replicas.txt is not farm-web-$n's hostname ($(host_of farm-web-$n))"
+		expect "line $n of replicas.txt is farm-web-$n's hostname" [ "$(sed -n "${n}p" "$LAB_STATE/replicas.txt")" = "$(host_of farm-web-$n)" ]
 	done
 	ok "each replica answered by its name with its own hostname: 3 different"
-	[ "$(wc -l <"$LAB_STATE/byservice.txt")" = 4 ] || fail "byservice.txt should have 4 lines"
-	[ "$(sort -u "$LAB_STATE/byservice.txt" | wc -l)" = 1 ] || fail "byservice.txt has different answers: with a hosts file, 'web' is always the first line's"
+	expect "byservice.txt has 4 lines" [ "$(wc -l <"$LAB_STATE/byservice.txt")" = 4 ]
+	expect "byservice.txt has one answer 4 times: with a hosts file, 'web' is always the first line's" \
+		[ "$(sort -u "$LAB_STATE/byservice.txt" | wc -l)" = 1 ]
 	first=$(head -n 1 "$LAB_STATE/byservice.txt")
-	grep -qx "$first" "$LAB_STATE/replicas.txt" || fail "byservice.txt's answer '$first' is none of the replicas"
+	expect_or "byservice.txt's answer is one of the replicas" "it is '$first'" grep -qx "$first" "$LAB_STATE/replicas.txt"
 	ok "'web' gave the same replica all 4 times: a hosts file's first line (replica $(grep -nx "$first" "$LAB_STATE/replicas.txt" | cut -d: -f1))"
-	grep -Eq 'Container farm-web-3 +Removed' "$LAB_STATE/down-to-2.txt" || fail "down-to-2.txt does not say 'Container farm-web-3  Removed'"
+	expect "down-to-2.txt says 'Container farm-web-3  Removed'" grep -Eq 'Container farm-web-3 +Removed' "$LAB_STATE/down-to-2.txt"
 	webs=$(minirun ps --filter label=com.docker.compose.service=web --format '{{.Names}}' | sort | tr '\n' ' ')
-	[ "$webs" = "farm-web-1 farm-web-2 " ] || fail "the running web replicas are '$webs', not farm-web-1 and farm-web-2: minirun compose up -d --scale web=2"
-	minirun inspect farm-web-3 >/dev/null 2>&1 && fail "farm-web-3 still exists"
+	expect_or "the running web replicas are farm-web-1 and farm-web-2 (minirun compose up -d --scale web=2)" "they are '$webs'" \
+		[ "$webs" = "farm-web-1 farm-web-2 " ]
+	expect "farm-web-3 is gone" not minirun inspect farm-web-3
 	for n in 1 2; do
-		[ "$(in_project farm fetch "http://farm-web-$n/")" = "$(host_of farm-web-$n)" ] ||
-			fail "farm-web-$n does not answer the client with its hostname now"
+		expect "farm-web-$n answers the client with its hostname now" \
+			[ "$(in_project farm fetch "http://farm-web-$n/")" = "$(host_of farm-web-$n)" ]
 	done
 	ok "scaling to 2 removed farm-web-3; farm-web-1 and farm-web-2 run and answer now"
 }

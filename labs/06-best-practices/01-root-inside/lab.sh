@@ -40,17 +40,17 @@ run_() {
 check_() {
 	have rootful.txt
 	have userns.txt
-	grep -q "^0 .*by-container-root" "$LAB_STATE/rootful.txt" ||
-		fail "rootful.txt should say the container's file belongs to uid 0: $(cat "$LAB_STATE/rootful.txt")"
-	[ "$(stat -c %u "$LAB_STATE/shared/by-container-root")" = 0 ] || fail "by-container-root is not root's"
+	expect_or "rootful.txt says the container's file belongs to uid 0" "it says: $(cat "$LAB_STATE/rootful.txt")" \
+		grep -q "^0 .*by-container-root" "$LAB_STATE/rootful.txt"
+	expect "by-container-root is root's on the host" [ "$(stat -c %u "$LAB_STATE/shared/by-container-root")" = 0 ]
 	echo "check: ok - the container's root made a file owned by uid 0 on the host (uid_map 0 0 4294967295)"
-	grep -q "^100000 .*by-userns-root" "$LAB_STATE/userns.txt" ||
-		fail "userns.txt should end with the owner of by-userns-root, 100000: $(cat "$LAB_STATE/userns.txt")"
-	grep -Eq '^ *0 +100000 +65536' "$LAB_STATE/userns.txt" || fail "userns.txt has no map line '0 100000 65536'"
+	expect_or "userns.txt ends with the owner of by-userns-root, 100000" "it says: $(cat "$LAB_STATE/userns.txt")" \
+		grep -q "^100000 .*by-userns-root" "$LAB_STATE/userns.txt"
+	expect "userns.txt has the map line '0 100000 65536'" grep -Eq '^ *0 +100000 +65536' "$LAB_STATE/userns.txt"
 	echo "check: ok - the user namespace's root made a file owned by uid 100000 on the host"
-	grep -q "host-file: Permission denied" "$LAB_STATE/userns.txt" ||
-		fail "userns.txt should show the write to host-file refused (Permission denied)"
-	grep -q "host-file: written" "$LAB_STATE/userns.txt" && fail "the user namespace's root wrote host-file?"
+	expect "userns.txt shows the write to host-file refused (Permission denied)" \
+		grep -q "host-file: Permission denied" "$LAB_STATE/userns.txt"
+	expect "the user namespace's root did not write host-file" not grep -q "host-file: written" "$LAB_STATE/userns.txt"
 	echo "check: ok - and could not write the host's root-owned host-file (Permission denied)"
 }
 

@@ -34,16 +34,16 @@ check_() {
 	have default.txt
 	have dropped.txt
 	have chown.txt
-	grep -q "^CapEff:.*00000000a80425fb" "$LAB_STATE/default.txt" ||
-		fail "default.txt should show the default set: $(grep CapEff "$LAB_STATE/default.txt")"
+	expect_or "default.txt shows docker's default set, CapEff 00000000a80425fb" "it shows $(grep CapEff "$LAB_STATE/default.txt")" \
+		grep -q "^CapEff:.*00000000a80425fb" "$LAB_STATE/default.txt"
 	echo "check: ok - default.txt: docker's default set, CapEff 00000000a80425fb"
-	grep -q "^CapEff:.*0000000000000000" "$LAB_STATE/dropped.txt" || fail "dropped.txt: CapEff is not all zeros"
-	grep -q "Operation not permitted" "$LAB_STATE/dropped.txt" && grep -q "chown exit 1" "$LAB_STATE/dropped.txt" ||
-		fail "dropped.txt should show chown refused (Operation not permitted, exit 1)"
+	expect "dropped.txt: CapEff is all zeros" grep -q "^CapEff:.*0000000000000000" "$LAB_STATE/dropped.txt"
+	expect "dropped.txt shows chown refused (Operation not permitted, exit 1)" \
+		eval 'grep -q "Operation not permitted" "$LAB_STATE/dropped.txt" && grep -q "chown exit 1" "$LAB_STATE/dropped.txt"'
 	echo "check: ok - dropped.txt: no capability, and chown refused (Operation not permitted)"
-	grep -q "^CapEff:.*0000000000000001" "$LAB_STATE/chown.txt" || fail "chown.txt: CapEff should be CAP_CHOWN alone (1)"
-	grep -q "chown exit 0" "$LAB_STATE/chown.txt" || fail "chown.txt: chown should work with CAP_CHOWN"
-	grep -qi "hostname.*not permitted" "$LAB_STATE/chown.txt" || fail "chown.txt: 'hostname other' should be refused"
+	expect "chown.txt: CapEff is CAP_CHOWN alone (1)" grep -q "^CapEff:.*0000000000000001" "$LAB_STATE/chown.txt"
+	expect "chown.txt: chown works with CAP_CHOWN" grep -q "chown exit 0" "$LAB_STATE/chown.txt"
+	expect "chown.txt: 'hostname other' is still refused" grep -qi "hostname.*not permitted" "$LAB_STATE/chown.txt"
 	echo "check: ok - chown.txt: CAP_CHOWN alone (CapEff 0000000000000001), chown works, hostname still refused"
 }
 

@@ -34,16 +34,16 @@ run_() {
 check_() {
 	have writable.txt
 	have readonly.txt
-	grep -q "dropped tool ran" "$LAB_STATE/writable.txt" ||
-		fail "writable.txt should show the dropped tool running: $(cat "$LAB_STATE/writable.txt")"
+	expect_or "writable.txt shows the dropped tool running" "it shows: $(cat "$LAB_STATE/writable.txt")" \
+		grep -q "dropped tool ran" "$LAB_STATE/writable.txt"
 	echo "check: ok - writable.txt: on a writable root the dropped tool ran"
 	f=$LAB_STATE/readonly.txt
-	grep -q "Read-only file system" "$f" && grep -q "root: exit 1" "$f" ||
-		fail "readonly.txt should show the copy into /usr/local/bin refused (Read-only file system)"
+	expect "readonly.txt shows the copy into /usr/local/bin refused (Read-only file system)" \
+		eval 'grep -q "Read-only file system" "$f" && grep -q "root: exit 1" "$f"'
 	echo "check: ok - readonly.txt: the root refused it (Read-only file system)"
-	grep -q "tmp: exit 126" "$f" && grep -q "shm: exit 126" "$f" && grep -q "Permission denied" "$f" ||
-		fail "readonly.txt should show the tool copied to /tmp and /dev/shm failing to run (exit 126)"
-	grep -q " /tmp tmpfs .*noexec" "$f" || fail "readonly.txt: /tmp should be a noexec tmpfs"
+	expect "readonly.txt shows the tool copied to /tmp and /dev/shm failing to run (exit 126)" \
+		eval 'grep -q "tmp: exit 126" "$f" && grep -q "shm: exit 126" "$f" && grep -q "Permission denied" "$f"'
+	expect "readonly.txt: /tmp is a noexec tmpfs" grep -q " /tmp tmpfs .*noexec" "$f"
 	echo "check: ok - readonly.txt: written to /tmp and /dev/shm it would not run (Permission denied: noexec)"
 }
 

@@ -38,14 +38,14 @@ check_() {
 	have setuid.txt
 	have nnp.txt
 	f=$LAB_STATE/setuid.txt
-	grep -qx 1000 "$f" && grep -qx 0 "$f" && grep -q "su exit 0" "$f" ||
-		fail "setuid.txt should show uid 1000, then 0 from su (exit 0): $(cat "$f")"
+	expect_or "setuid.txt shows uid 1000, then 0 from su (exit 0)" "it shows: $(cat "$f")" \
+		eval 'grep -qx 1000 "$f" && grep -qx 0 "$f" && grep -q "su exit 0" "$f"'
 	echo "check: ok - setuid.txt: uid 1000 became uid 0 through the setuid su"
 	f=$LAB_STATE/nnp.txt
-	grep -q "^NoNewPrivs:.*1" "$f" && grep -q "su exit 1" "$f" && ! grep -qx 0 "$f" ||
-		fail "nnp.txt should show NoNewPrivs 1 and su failing (exit 1): $(cat "$f")"
+	expect_or "nnp.txt shows NoNewPrivs 1 and su failing (exit 1)" "it shows: $(cat "$f")" \
+		eval 'grep -q "^NoNewPrivs:.*1" "$f" && grep -q "su exit 1" "$f" && ! grep -qx 0 "$f"'
 	out=$(minirun run --rm -u 1000 --security-opt no-new-privileges suid:1 /usr/local/bin/su -c "id -u" root 2>&1)
-	[ "$out" = 0 ] && fail "suid:1 still gives root with no-new-privileges"
+	expect "suid:1 gives no root with no-new-privileges" [ "$out" != 0 ]
 	echo "check: ok - nnp.txt: with no-new-privileges (NoNewPrivs 1) su stayed uid 1000 and failed"
 }
 

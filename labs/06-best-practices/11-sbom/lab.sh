@@ -39,23 +39,21 @@ check_() {
 	have counts.txt
 	for i in busybox debian:full debian:slim; do
 		want=$(minirun sbom "$i" | head -n 1)
-		grep -qxF "$want" "$LAB_STATE/counts.txt" || fail "counts.txt lacks sbom's first line for $i: '$want'"
+		expect_or "counts.txt has sbom's first line for $i" "it lacks '$want'" grep -qxF "$want" "$LAB_STATE/counts.txt"
 	done
 	b=$(count busybox) f=$(count debian:full) s=$(count debian:slim)
-	[ "$b" = 0 ] || fail "busybox has $b packages? it has no package database"
-	[ "$s" -lt "$f" ] || fail "debian:slim ($s packages) is not smaller than debian:full ($f)"
+	expect_or "busybox has 0 packages: it has no package database" "it has $b" [ "$b" = 0 ]
+	expect_or "debian:slim has fewer packages than debian:full" "$s, debian:full $f" [ "$s" -lt "$f" ]
 	echo "check: ok - counts.txt: busybox $b packages, debian:slim $s, debian:full $f"
 	have slim.spdx.json
-	jq -e '.spdxVersion == "SPDX-2.3"' "$LAB_STATE/slim.spdx.json" >/dev/null 2>&1 ||
-		fail "slim.spdx.json is not an SPDX 2.3 JSON document: --format spdx-json"
+	expect "slim.spdx.json is an SPDX 2.3 JSON document (--format spdx-json)" jq -e '.spdxVersion == "SPDX-2.3"' "$LAB_STATE/slim.spdx.json"
 	n=$(jq '[.packages[] | select(.SPDXID | startswith("SPDXRef-Package-"))] | length' "$LAB_STATE/slim.spdx.json")
-	[ "$n" = "$s" ] || fail "slim.spdx.json has $n packages, debian:slim $s: make it of debian:slim"
+	expect_or "slim.spdx.json has debian:slim's $s packages" "it has $n" [ "$n" = "$s" ]
 	echo "check: ok - slim.spdx.json: SPDX 2.3, the $s packages of debian:slim, each with its purl"
 	have glibc.txt
 	want=$(minirun sbom debian:slim | awk '$4 == "glibc" { print $1 }')
-	[ -n "$want" ] || fail "debian:slim has no package built from glibc? (look at the SOURCE column)"
-	[ "$(cat "$LAB_STATE/glibc.txt")" = "$want" ] ||
-		fail "glibc.txt should list the packages whose SOURCE is glibc: $(echo $want)"
+	[ -n "$want" ] || fail "debian:slim has packages built from glibc (the SOURCE column)"
+	expect_or "glibc.txt lists the packages whose SOURCE is glibc" "they are: $(echo $want)" [ "$(cat "$LAB_STATE/glibc.txt")" = "$want" ]
 	echo "check: ok - glibc.txt: $(echo $want) come from the source package glibc"
 }
 

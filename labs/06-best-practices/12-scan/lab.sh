@@ -79,31 +79,29 @@ run_() {
 }
 
 check_() {
-	out=$(minirun scan debian:slim 2>&1) || fail "'minirun scan debian:slim' failed: $out"
-	printf '%s\n' "$out" | grep -q DSA-9301-1 ||
-		fail "scan without --db finds nothing: import the advisories with 'minirun scan db import'"
+	out=$(minirun scan debian:slim 2>&1) || fail "'minirun scan debian:slim' works: $out"
+	expect "scan without --db finds DSA-9301-1: the advisories are imported ('minirun scan db import')" \
+		eval 'printf "%s\n" "$out" | grep -q DSA-9301-1'
 	echo "check: ok - the advisories are in the store's database (scan db import)"
 	have report.json
 	want=$(minirun scan --format json debian:slim | jq -c '[.findings[] | [.package, .id]] | sort')
 	got=$(jq -c '[.findings[] | [.package, .id]] | sort' "$LAB_STATE/report.json" 2>/dev/null)
-	[ "$got" = "$want" ] || fail "report.json is not the JSON report of debian:slim's scan (--format json)"
+	expect "report.json is the JSON report of debian:slim's scan (--format json)" [ "$got" = "$want" ]
 	n=$(printf '%s' "$want" | jq length)
 	unfixed=$(jq '[.findings[] | select(.fixed == null)] | length' "$LAB_STATE/report.json")
 	echo "check: ok - report.json: $n findings, $unfixed of them without a fix yet"
 	have fix-first.txt
-	[ "$(tr -d ' \n' <"$LAB_STATE/fix-first.txt")" = DSA-9301-1 ] ||
-		fail "fix-first.txt: the most severe finding that CAN be fixed now comes first"
+	expect "fix-first.txt is the most severe finding that CAN be fixed now" [ "$(tr -d ' \n' <"$LAB_STATE/fix-first.txt")" = DSA-9301-1 ]
 	echo "check: ok - fix first: DSA-9301-1, CRITICAL and fixed (upgrade glibc's packages)"
 	have exit.txt
-	[ "$(cat "$LAB_STATE/exit.txt")" = 1 ] ||
-		fail "exit.txt: the CI gate (--severity CRITICAL --ignore-unfixed --exit-code 1) exits 1 here"
+	expect "exit.txt: the CI gate (--severity CRITICAL --ignore-unfixed --exit-code 1) exits 1 here" [ "$(cat "$LAB_STATE/exit.txt")" = 1 ]
 	echo "check: ok - the CI gate fails the build (exit 1) on a fixable CRITICAL"
 	have .minirunignore
-	grep -q '^DEBIAN-CVE-2099-1001' "$LAB_STATE/.minirunignore" ||
-		fail ".minirunignore: the accepted risk is the unfixed CRITICAL one, DEBIAN-CVE-2099-1001"
-	grep -q '#' "$LAB_STATE/.minirunignore" || fail ".minirunignore: say why it is accepted, after a '#'"
+	expect ".minirunignore accepts the unfixed CRITICAL one, DEBIAN-CVE-2099-1001" \
+		grep -q '^DEBIAN-CVE-2099-1001' "$LAB_STATE/.minirunignore"
+	expect ".minirunignore says why it is accepted, after a '#'" grep -q '#' "$LAB_STATE/.minirunignore"
 	out=$(minirun scan --ignorefile "$LAB_STATE/.minirunignore" debian:slim)
-	printf '%s\n' "$out" | grep -q DEBIAN-CVE-2099-1001 && fail "the ignore file does not hide DEBIAN-CVE-2099-1001"
+	expect "the ignore file hides DEBIAN-CVE-2099-1001" not eval 'printf "%s\n" "$out" | grep -q DEBIAN-CVE-2099-1001'
 	echo "check: ok - .minirunignore accepts DEBIAN-CVE-2099-1001, with a reason"
 }
 

@@ -61,20 +61,19 @@ DOCKERFILE
 check_() {
 	have findings.txt
 	for r in $RULES; do
-		grep -q " $r " "$LAB_STATE/findings.txt" ||
-			fail "findings.txt has no $r: save the first report, of the Dockerfile as setup wrote it"
+		expect "findings.txt (the first report, of the Dockerfile as setup wrote it) lists $r" grep -q " $r " "$LAB_STATE/findings.txt"
 	done
 	echo "check: ok - findings.txt: the first report, with $(grep -c ' DL[0-9]* ' "$LAB_STATE/findings.txt") findings ($RULES)"
 	f=$LAB_STATE/app/Dockerfile
 	out=$(minirun lint "$f" 2>&1)
 	rc=$?
-	[ $rc = 0 ] && [ -z "$out" ] || fail "the Dockerfile is not clean yet (exit $rc): $out"
+	expect_or "minirun lint Dockerfile finds nothing, exit 0" "exit $rc: $out" eval '[ $rc = 0 ] && [ -z "$out" ]'
 	echo "check: ok - minirun lint Dockerfile: no finding, exit 0"
-	grep -Eq '^FROM +debian[:@]' "$f" || fail "the Dockerfile should still start FROM debian (with a tag now)"
-	grep -Eq 'apt-get +install.*curl' "$f" || fail "the Dockerfile should still install curl"
-	grep -Eq '^COPY +app\.sh +/app/' "$f" || fail "the Dockerfile should still put app.sh in /app (with COPY)"
-	grep -Eq '^CMD +\["sh", *"/app/app\.sh"\]' "$f" || fail "the Dockerfile should keep its CMD"
-	grep -Eq '^LABEL +maintainer=' "$f" || fail "keep the maintainer, as a LABEL"
+	expect "the Dockerfile still starts FROM debian (with a tag now)" grep -Eq '^FROM +debian[:@]' "$f"
+	expect "the Dockerfile still installs curl" grep -Eq 'apt-get +install.*curl' "$f"
+	expect "the Dockerfile still puts app.sh in /app (with COPY)" grep -Eq '^COPY +app\.sh +/app/' "$f"
+	expect "the Dockerfile keeps its CMD" grep -Eq '^CMD +\["sh", *"/app/app\.sh"\]' "$f"
+	expect "the Dockerfile keeps the maintainer, as a LABEL" grep -Eq '^LABEL +maintainer=' "$f"
 	echo "check: ok - it still installs curl, copies app.sh into /app, and runs it"
 }
 

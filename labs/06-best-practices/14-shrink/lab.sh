@@ -74,25 +74,25 @@ total() { minirun image layers "app:$1" | grep '^Total: '; }
 
 check_() {
 	for i in fat slim; do
-		minirun image inspect app:$i >/dev/null 2>&1 || fail "there is no image app:$i: build it"
+		expect "there is an image app:$i" minirun image inspect app:$i
 	done
 	have fat-layers.txt
-	grep -qxF "$(total fat)" "$LAB_STATE/fat-layers.txt" ||
-		fail "fat-layers.txt is not 'minirun image layers app:fat' of the app:fat you have"
+	expect "fat-layers.txt is 'minirun image layers app:fat' of the app:fat you have" grep -qxF "$(total fat)" "$LAB_STATE/fat-layers.txt"
 	wasted=$(total fat | sed -n 's/.*, \([0-9.]*[kMG]*B\) wasted.*/\1/p')
-	case $wasted in 0B | "") fail "app:fat wastes nothing? build it from Dockerfile.fat as setup wrote it" ;; esac
+	expect_or "app:fat wastes bytes (built from Dockerfile.fat as setup wrote it)" "it wastes '$wasted'" \
+		eval 'case $wasted in 0B | "") false ;; esac'
 	echo "check: ok - fat-layers.txt: app:fat wastes $wasted (the SDK, deleted by a later layer but still shipped)"
 	out=$(minirun run --rm app:slim 2>&1)
-	[ "$out" = "hello from app" ] || fail "app:slim prints '$out', not 'hello from app'"
-	minirun run --rm app:slim test -e /opt/sdk && fail "app:slim has /opt/sdk: copy only the program out of the build stage"
-	minirun run --rm app:slim test -e /src && fail "app:slim has the sources in /src: copy only the program"
+	expect_or "app:slim prints 'hello from app'" "it prints '$out'" [ "$out" = "hello from app" ]
+	expect "app:slim has no /opt/sdk: only the program copied out of the build stage" not minirun run --rm app:slim test -e /opt/sdk
+	expect "app:slim has no sources in /src: only the program copied" not minirun run --rm app:slim test -e /src
 	echo "check: ok - app:slim prints 'hello from app', without the SDK or the sources"
 	have slim-layers.txt
-	grep -qxF "$(total slim)" "$LAB_STATE/slim-layers.txt" ||
-		fail "slim-layers.txt is not 'minirun image layers app:slim' of the app:slim you have"
-	total slim | grep -q ', 0B wasted' || fail "app:slim still wastes bytes: $(total slim)"
+	expect "slim-layers.txt is 'minirun image layers app:slim' of the app:slim you have" \
+		grep -qxF "$(total slim)" "$LAB_STATE/slim-layers.txt"
+	expect_or "app:slim wastes 0B" "$(total slim)" eval 'total slim | grep -q ", 0B wasted"'
 	fat=$(size fat) slim=$(size slim)
-	[ "$slim" -lt $((fat - 7000000)) ] || fail "app:slim ($slim bytes) is not 7 MB smaller than app:fat ($fat)"
+	expect_or "app:slim is over 7 MB smaller than app:fat" "$slim bytes, app:fat $fat" [ "$slim" -lt $((fat - 7000000)) ]
 	echo "check: ok - app:slim: $slim bytes, 0B wasted; app:fat: $fat bytes ($((fat / slim))x bigger)"
 }
 
