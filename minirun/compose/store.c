@@ -308,7 +308,8 @@ static void ps_json(struct container *c, const char *project, FILE *out)
 			      "Name", nm ? nm + (nm[0] == '/') : c->id, "Image",
 			      json_string_value(json_object_get(cfg, "Image")), "Command",
 			      command ? command : "", "Project", project, "Service", svc ? svc : "",
-			      "State", container_status(c), "Health", hs ? hs : "", "ExitCode",
+			      "State", container_state_name(container_status(c)), "Health",
+			      hs ? hs : "", "ExitCode",
 			      json_integer_value(json_object_get(state, "ExitCode")), "CreatedAt",
 			      json_string_value(json_object_get(c->rec, "Created")));
 	free(command);
