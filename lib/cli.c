@@ -65,3 +65,15 @@ int mr_verb_opt(int argc, char **argv, const char *verb, const char *shorts,
 	default: return ch;
 	}
 }
+
+bool mr_confirm(const char *fmt, ...)
+{
+	char line[16] = "";
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("Are you sure you want to continue? [y/N] ");
+	fflush(stdout);
+	return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
+}

@@ -19,6 +19,7 @@
 #define MR_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
 
 /*
  * mr_flag_error - report the flag getopt_long() just refused, called from its '?' or ':'
@@ -29,6 +30,11 @@
  * and returns MR_EXIT_RUNTIME (125), docker's status for a usage error.
  */
 int mr_flag_error(int ch, const char *verb, char **argv);
+
+/* mr_confirm - docker's prune question: print the warning FMT (with its own line ends),
+ * then "Are you sure you want to continue? [y/N] ", and read the answer from stdin: true
+ * for y or Y; false for anything else, an empty line or EOF (the prunes' -f skips it) */
+bool mr_confirm(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * The status for a wrong operand count ("\"logs\" requires exactly 1 argument."): docker's

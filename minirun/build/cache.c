@@ -292,15 +292,9 @@ static int prune(int argc, char **argv)
 	if (optind != argc) {
 		return mr_operand_error("builder prune", "\"builder prune\" accepts no arguments");
 	}
-	if (!force) {
-		char line[16] = "";
-		printf("WARNING! This will remove all %sbuild cache. Are you sure you want to "
-		       "continue? [y/N] ",
-		       all ? "" : "dangling ");
-		fflush(stdout);
-		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
-			return 0;
-	}
+	if (!force &&
+	    !mr_confirm("WARNING! This will remove all %sbuild cache. ", all ? "" : "dangling "))
+		return 0;
 	struct store st;
 	struct mr_err err = {0};
 	struct crec *recs;

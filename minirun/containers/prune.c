@@ -88,14 +88,8 @@ int cmd_container_prune(int argc, char **argv)
 	if (optind != argc)
 		return info_usage_error("container prune", "\"container prune\" accepts no "
 							   "arguments.");
-	if (!force) {
-		char line[16] = "";
-		printf("WARNING! This will remove all stopped containers.\n"
-		       "Are you sure you want to continue? [y/N] ");
-		fflush(stdout);
-		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
-			return 0;
-	}
+	if (!force && !mr_confirm("WARNING! This will remove all stopped containers.\n"))
+		return 0;
 	unsigned long long bytes = 0;
 	rc = container_prune(&f, false, &bytes);
 	char size[32];

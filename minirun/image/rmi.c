@@ -240,16 +240,10 @@ int image_prune(int argc, char **argv)
 		default: return mr_flag_error(c, "image prune", argv);
 		}
 	}
-	if (!force) {
-		char line[16] = "";
-		printf("WARNING! This will remove all %s images.\n"
-		       "Are you sure you want to continue? [y/N] ",
-		       all ? "images without at least one container associated to them"
-			   : "dangling");
-		fflush(stdout);
-		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
-			return 0;
-	}
+	if (!force && !mr_confirm("WARNING! This will remove all %s images.\n",
+				  all ? "images without at least one container associated to them"
+				      : "dangling"))
+		return 0;
 	struct store st;
 	struct mr_err err = {0};
 	if (image_open_store(&st))

@@ -86,14 +86,9 @@ int network_cmd_prune(int argc, char **argv)
 				"See 'minirun network prune --help'.\n");
 		return MR_EXIT_RUNTIME;
 	}
-	if (!force) {
-		char line[16] = "";
-		printf("WARNING! This will remove all custom networks not used by at least one "
-		       "container.\nAre you sure you want to continue? [y/N] ");
-		fflush(stdout);
-		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
-			return 0;
-	}
+	if (!force && !mr_confirm("WARNING! This will remove all custom networks not used by at "
+				  "least one container.\n"))
+		return 0;
 	struct mr_err err = {0};
 	json_t *removed = NULL, *n;
 	size_t i;

@@ -91,7 +91,6 @@ static int (*builder_prune(void))(int, char **)
 
 static bool confirm(bool all, bool volumes)
 {
-	char line[16] = "";
 	printf("WARNING! This will remove:\n"
 	       "  - all stopped containers\n"
 	       "  - all networks not used by at least one container\n");
@@ -100,9 +99,7 @@ static bool confirm(bool all, bool volumes)
 	printf(all ? "  - all images without at least one container associated to them\n"
 		     "  - all build cache\n"
 		   : "  - all dangling images\n  - unused build cache\n");
-	printf("\nAre you sure you want to continue? [y/N] ");
-	fflush(stdout);
-	return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
+	return mr_confirm("\n");
 }
 
 int system_cmd_prune(int argc, char **argv)
