@@ -301,7 +301,7 @@ up_bad_input() {
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" 'minirun: --scale nosuch: no such service' "refused before anything is made"
 	t_match "$out" 'minirun: compose up: --build and --no-build are incompatible' "conflicting flags"
-	t_match "$out" '^containers: 0 networks: 1$' "nothing half-made"
+	t_match "$out" '^containers: 0 networks: 3$' "nothing half-made (the networks: the three built in)"
 }
 t "what up cannot do yet is refused before anything is made" up_bad_input
 
