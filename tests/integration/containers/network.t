@@ -96,7 +96,7 @@ user_network_names() {
 	t_match "$out" '^web: by-name$' "a container on the same user network resolves db"
 	t_match "$out" '^web: by-alias$' "and its --network-alias"
 	t_match "$out" '^bridge: unknown$' "a container on the default bridge does not"
-	t_match "$out" '"Aliases":\["database"\]' "inspect shows the alias"
+	t_match "$out" '"Aliases":\["database","[0-9a-f]{12}"\]' "inspect shows the alias, then the hostname (the short ID), as dockerd"
 	t_match "$out" '"IPAddress":"10\.89\.0\.2"' "the address is the user network's"
 	t_match "$out" '"NetworkID":"[0-9a-f]{64}"' "and its ID"
 	t_nomatch "$out" '^leak:'

@@ -27,7 +27,7 @@ rl_cve_2024_21626() {
 			t_fail "exec -w /proc/self/fd/$n was accepted: $out"
 		# (refused as a magic link when the runtime has that fd open as it resolves the
 		# path, else as a path that does not exist: either way never followed)
-		t_match "$out" "magic link|No such file" "exec -w /proc/self/fd/$n's error"
+		t_match "$out" "magic link|[Nn]o such file" "exec -w /proc/self/fd/$n's error"
 	done
 	rl '$M rm -f fds' >/dev/null || t_fail "rm -f"
 }
