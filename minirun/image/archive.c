@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +85,11 @@ static int extract(const char *file, const char *dir, struct mr_err *err)
 	archive_read_support_format_tar(a);
 	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 						  ARCHIVE_EXTRACT_SECURE_NODOTDOT);
-	if (archive_read_open_filename(a, file, 1 << 16) != ARCHIVE_OK) {
+	/* standard input as fd 0, not by the name /dev/stdin: a minimal /dev (a VM's initramfs,
+	 * some containers) has no such link */
+	bool is_stdin = !strcmp(file, "/dev/stdin");
+	if ((is_stdin ? archive_read_open_fd(a, STDIN_FILENO, 1 << 16)
+		      : archive_read_open_filename(a, file, 1 << 16)) != ARCHIVE_OK) {
 		/* libarchive reads the first block to find the format while it opens: random
 		 * bytes or an empty file fail here with its "unrecognized format" errno, which
 		 * is EILSEQ on Linux (archive.h leaves the symbol to libarchive's own platform
@@ -95,9 +100,8 @@ static int extract(const char *file, const char *dir, struct mr_err *err)
 				err, MR_E_INVALID, 0,
 				"%s%s%s is not a tar archive (a docker-archive or oci-archive): "
 				"give a file made by 'minirun save' or 'docker save'",
-				strcmp(file, "/dev/stdin") ? "'" : "",
-				strcmp(file, "/dev/stdin") ? file : "standard input",
-				strcmp(file, "/dev/stdin") ? "'" : "");
+				is_stdin ? "" : "'", is_stdin ? "standard input" : file,
+				is_stdin ? "" : "'");
 		else
 			rc = mr_fail(err, archive_errno(a), "open '%s'", file);
 		goto out;
