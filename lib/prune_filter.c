@@ -3,6 +3,7 @@
  * and label= / label!=. See prune_filter.h.
  */
 #include "lib/prune_filter.h"
+#include "lib/cli.h"
 #include "lib/duration.h"
 
 #include <stdio.h>
@@ -105,6 +106,33 @@ int mr_prune_filter_flag(struct mr_prune_filter *f, const char *arg, const char 
 		return 1; /* docker's daemon refuses it */
 	}
 	return 0;
+}
+
+int mr_prune_args(int argc, char **argv, const char *verb, const char *what,
+		  struct mr_prune_filter *f, bool *force)
+{
+	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
+					     {"filter", required_argument, NULL, 'F'},
+					     {NULL, 0, NULL, 0}};
+	char help[640];
+	snprintf(help, sizeof(help),
+		 "Usage:  minirun %s [OPTIONS]\n\n%s\n\nOptions:\n"
+		 "      --filter filter   Provide filter values (e.g. \"until=<timestamp>\",\n"
+		 "                        \"label=K[=V]\", \"label!=K[=V]\")\n"
+		 "  -f, --force           Do not prompt for confirmation\n",
+		 verb, what);
+	int ch, rc = 0;
+	optind = 0;
+	while ((ch = mr_verb_opt(argc, argv, verb, "f", opts, help, &rc)) != -1)
+		switch (ch) {
+		case MR_OPT_DONE: return rc;
+		case 'f': *force = true; break;
+		case 'F':
+			if ((rc = mr_prune_filter_flag(f, optarg, verb)) != 0)
+				return rc;
+			break;
+		}
+	return -1;
 }
 
 /* has LABELS the label SPEC ("K" or "K=V")? */

@@ -38,6 +38,11 @@ int mr_prune_filter_add(struct mr_prune_filter *f, const char *arg, char *why, s
 /* mr_prune_filter_flag - the same for the --filter of `minirun VERB`, refused on stderr in
  * docker's words: 0, or the status to exit with (125 for -2, 1 for -1) */
 int mr_prune_filter_flag(struct mr_prune_filter *f, const char *arg, const char *verb);
+/* mr_prune_args - a prune verb's flags, as docker's: -f/--force into *FORCE, each --filter
+ * into F, --help (its usage names VERB and says WHAT it removes). -1: go on (optind at the
+ * first operand); else the exit status to return (0 after --help) */
+int mr_prune_args(int argc, char **argv, const char *verb, const char *what,
+		  struct mr_prune_filter *f, bool *force);
 /* mr_prune_filter_match - does an object CREATED (seconds since the epoch; <0: unknown,
  * which `until` keeps) with LABELS (a JSON object of strings, or NULL) pass every filter? */
 bool mr_prune_filter_match(const struct mr_prune_filter *f, long long created, json_t *labels);

@@ -62,29 +62,12 @@ int container_prune(const struct mr_prune_filter *f, bool quiet, unsigned long l
 
 int cmd_container_prune(int argc, char **argv)
 {
-	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
-					     {"filter", required_argument, NULL, 'F'},
-					     {NULL, 0, NULL, 0}};
-	static const char help[] =
-		"Usage:  minirun container prune [OPTIONS]\n\n"
-		"Remove all stopped containers\n\n"
-		"Options:\n"
-		"      --filter filter   Provide filter values (e.g. \"until=<timestamp>\",\n"
-		"                        \"label=K[=V]\", \"label!=K[=V]\")\n"
-		"  -f, --force           Do not prompt for confirmation\n";
 	struct mr_prune_filter f = {0};
 	bool force = false;
-	int ch, rc = 0;
-	optind = 0;
-	while ((ch = mr_verb_opt(argc, argv, "container prune", "f", opts, help, &rc)) != -1)
-		switch (ch) {
-		case MR_OPT_DONE: return rc;
-		case 'f': force = true; break;
-		case 'F':
-			if ((rc = mr_prune_filter_flag(&f, optarg, "container prune")) != 0)
-				return rc;
-			break;
-		}
+	int rc = mr_prune_args(argc, argv, "container prune", "Remove all stopped containers", &f,
+			       &force);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc)
 		return info_usage_error("container prune", "\"container prune\" accepts no "
 							   "arguments.");

@@ -58,29 +58,12 @@ int network_prune(const char *root, const struct mr_prune_filter *f, json_t **re
 
 int network_cmd_prune(int argc, char **argv)
 {
-	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
-					     {"filter", required_argument, NULL, 'F'},
-					     {NULL, 0, NULL, 0}};
-	static const char help[] =
-		"Usage:  minirun network prune [OPTIONS]\n\n"
-		"Remove all unused networks\n\n"
-		"Options:\n"
-		"      --filter filter   Provide filter values (e.g. \"until=<timestamp>\",\n"
-		"                        \"label=K[=V]\", \"label!=K[=V]\")\n"
-		"  -f, --force           Do not prompt for confirmation\n";
 	struct mr_prune_filter f = {0};
 	bool force = false;
-	int ch, rc = 0;
-	optind = 0;
-	while ((ch = mr_verb_opt(argc, argv, "network prune", "f", opts, help, &rc)) != -1)
-		switch (ch) {
-		case MR_OPT_DONE: return rc;
-		case 'f': force = true; break;
-		case 'F':
-			if ((rc = mr_prune_filter_flag(&f, optarg, "network prune")) != 0)
-				return rc;
-			break;
-		}
+	int rc = mr_prune_args(argc, argv, "network prune", "Remove all unused networks", &f,
+			       &force);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc) {
 		fprintf(stderr, "minirun: \"network prune\" accepts no arguments.\n"
 				"See 'minirun network prune --help'.\n");
