@@ -189,7 +189,7 @@ cve_t "CVE-2024-21626: -w or a WorkingDir of /proc/self/fd/N is refused: the cwd
 
 cve_2021_30465() {
 	cve_need
-	ct_host "$CVE_LIB"'
+	out=$(ct_host "$CVE_LIB"'
 		# The attack (runc < 1.0.0-rc95): two containers share a volume; one swaps, in a
 		# loop, the directory /data/sub (the other'"'"'s mount destination) with a symlink
 		# (/data/link -> the host'"'"'s canary dir, by its host path). runc checked the
@@ -216,11 +216,15 @@ cve_2021_30465() {
 			i=$((i + 1))
 		done
 		echo "$ok of $i runs started ($seen with the link followed inside the rootfs)"
-		[ $ok -gt 0 ] || die "no run started: the race was never run"
+		[ $ok -gt 0 ] || echo "NORACE: no run started: every start met the link"
 		mr rm -f swap >/dev/null
 		mr volume rm escvol >/dev/null || die "volume rm"
 		ct_noleaks
-	'
+	') || t_fail "$out"
+	echo "$out"
+	# the canary held either way; without one started run the race itself was not shown
+	echo "$out" | grep -q "^NORACE" && t_skip "the race could not be run here: no run started in $CVE_N x 5 tries"
+	return 0
 }
 cve_t "CVE-2021-30465: a volume target swapped for a symlink to a host path never mounts outside the rootfs" \
 	cve_2021_30465
