@@ -38,7 +38,7 @@ CLEAN :=        # extra files each build.mk wants removed by `make clean`
 all:            # the default goal; its prerequisites come from the build.mk files
 
 # In dependency order: a build.mk may name the archives of the directories before it.
-MR_DIRS := lib ns cgroups unionfs netns minirun/lazy minirun/rootless minirun/oci \
+MR_DIRS := lib ns cgroups unionfs netns minirun/lazy minirun/rootless minirun/events minirun/oci \
 	minirun/image minirun/network minirun/volume minirun/bundle minirun/containers \
 	minirun/build minirun/compose minirun/scan minirun/system minirun tests tests/fuzz
 include $(foreach d,$(MR_DIRS),$(wildcard $(d)/build.mk))

@@ -15,7 +15,7 @@ MINIRUN_FRONT := $(LIBSYSTEM) $(LIBCOMPOSE) $(LIBBUILD) $(LIBSCAN) $(LIBCONTAINE
 MINIRUN_STATIC_LDLIBS := -Wl,-Bstatic -ljansson -lseccomp -lcap -lfyaml -Wl,-Bdynamic
 MINIRUN_FRONT_LDLIBS := -lmnl -lm
 minirun/minirun: minirun/main.o $(OCI_CLI_SRCS:.c=.o) $(MINIRUN_DL) $(MINIRUN_FRONT) \
-		$(LIBOCI) $(LIBCG) $(LIBNS) $(LIBROOTLESS) $(LIBLAZY) $(LIBMR)
+		$(LIBOCI) $(LIBCG) $(LIBNS) $(LIBROOTLESS) $(LIBLAZY) $(LIBEVENTS) $(LIBMR)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MINIRUN_STATIC_LDLIBS) $(MINIRUN_FRONT_LDLIBS)
 INSTALL_PROGS += minirun/minirun
 CLEAN += minirun/minirun

@@ -10,6 +10,7 @@
 #   0  lib/                                   error objects, file I/O, signals
 #   1  ns/ cgroups/ unionfs/ netns/           the mechanism libraries
 #   2  minirun/lazy/ minirun/rootless/        libraries opened on first use; the user's namespace
+#      minirun/events/                        the event journal every store and verb appends to
 #   3  minirun/oci/                           the OCI runtime
 #   4  minirun/image/ network/ volume/        the stores: images, networks, volumes
 #   5  minirun/bundle/                        image config + run options -> OCI bundle
@@ -20,9 +21,10 @@
 #   8  minirun/*.c                            main.c: the dispatcher
 #
 # And from outside minirun/oci/ only minirun/oci/runtime.h may be included, from outside
-# minirun/bundle/ only minirun/bundle/bundle.h: the rest of those folders is theirs to
-# change. tests/ is not checked (unit tests include what they test). A folder of C files
-# not in the table is an error too: a new folder gets its place here deliberately.
+# minirun/bundle/ only minirun/bundle/bundle.h, from outside minirun/events/ only
+# minirun/events/events.h: the rest of those folders is theirs to change. tests/ is not
+# checked (unit tests include what they test). A folder of C files not in the table is an
+# error too: a new folder gets its place here deliberately.
 #
 # Prints one line per wrong include (FILE:LINE: what is wrong) and exits 1; exits 0 and
 # prints nothing when every include is right.
@@ -56,6 +58,7 @@ bad=$(
 		if (p ~ /^(ns|cgroups|unionfs|netns)\//) { sub(/\/.*/, "", p); return "1 " p }
 		if (p ~ /^minirun\/lazy\//) return "2 minirun/lazy"
 		if (p ~ /^minirun\/rootless\//) return "2 minirun/rootless"
+		if (p ~ /^minirun\/events\//) return "2 minirun/events"
 		if (p ~ /^minirun\/oci\//) return "3 minirun/oci"
 		if (p ~ /^minirun\/(image|network|volume)\//) {
 			d = p; sub(/^minirun\//, "", d); sub(/\/.*/, "", d); return "4 minirun/" d
@@ -72,6 +75,7 @@ bad=$(
 	function public_header(name) {
 		if (name == "minirun/oci") return "minirun/oci/runtime.h"
 		if (name == "minirun/bundle") return "minirun/bundle/bundle.h"
+		if (name == "minirun/events") return "minirun/events/events.h"
 		return ""
 	}
 	function rank(l) { return substr(l, 1, index(l, " ") - 1) + 0 }
