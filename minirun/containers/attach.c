@@ -307,10 +307,13 @@ int cmd_attach(int argc, char **argv)
 				"first\n");
 	else if (tty && in && !isatty(0))
 		fprintf(stderr, "minirun: the input device is not a TTY\n");
-	else if (container_attach(&c, in, tty, a.detach_keys, &code, &err) < 0)
-		fprintf(stderr, "minirun: %s\n", err.msg);
-	else
-		rc = code < 0 ? 0 : code;
+	else {
+		container_event(&c, "attach", NULL);
+		if (container_attach(&c, in, tty, a.detach_keys, &code, &err) < 0)
+			fprintf(stderr, "minirun: %s\n", err.msg);
+		else
+			rc = code < 0 ? 0 : code;
+	}
 	container_close(&c);
 	return rc;
 }

@@ -220,6 +220,8 @@ static int cmd_run(int argc, char **argv)
 			fprintf(stderr, "See 'minirun run --help'.\n");
 		goto out;
 	}
+	if (!o.detach) /* docker's order: attach, then start */
+		container_event(&c, "attach", NULL);
 	if (container_start(&c, !o.detach, &err) < 0) {
 		rc = fail(&err, start_status(&err));
 		if (o.rm)
@@ -300,7 +302,10 @@ static int do_restart(struct container *c, const struct each *e, struct mr_err *
 		return -1;
 	if (c->lockfd < 0)
 		return mr_fail(err, 0, "No such container: %.12s", c->id);
-	return container_start(c, false, err);
+	if (container_start(c, false, err) < 0)
+		return -1;
+	container_event(c, "restart", NULL);
+	return 0;
 }
 static int do_rm(struct container *c, const struct each *e, struct mr_err *err)
 {
@@ -320,6 +325,7 @@ static int do_kill(struct container *c, const struct each *e, struct mr_err *err
 		return mr_fail(err, 0, "Container %s is not running", c->id);
 	if (ctr_kill(container_oci_root(c->root, oci, sizeof(oci)), c->id, e->sig, false, err) < 0)
 		return -1;
+	container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(e->sig), NULL);
 	container_reap_orphan(c, 1000); /* no monitor to clean up after it: we do */
 	return 0;
 }
@@ -339,7 +345,10 @@ static int do_pause(struct container *c, const struct each *e, struct mr_err *er
 	c->r.state.status = pause ? CONTAINER_PAUSED : CONTAINER_RUNNING;
 	if (pause)
 		health_record_stop(&c->r); /* docker's check stops while paused: "unhealthy" */
-	return container_save(c, err);
+	if (container_save(c, err) < 0)
+		return -1;
+	container_event(c, pause ? "pause" : "unpause", NULL);
+	return 0;
 }
 
 /* parse the verb's flags with OPTS (getopt_long); -1 on a bad flag */
@@ -508,6 +517,7 @@ static int cmd_start(int argc, char **argv)
 	bool tty = c.r.config.tty;
 	bool in = c.r.config.open_stdin;
 	int rc;
+	container_event(&c, "attach", NULL); /* docker's order: attach, then start */
 	if (container_start(&c, true, &err) < 0)
 		rc = fail(&err, 1);
 	else {

@@ -304,6 +304,26 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 			     const char *image_ref, const char *image_id, json_t *image_config,
 			     struct mr_err *err);
 
+/* ---- events (events.c) ----------------------------------------------------------------- */
+
+/* container_event - append C's event ACTION ("start", "die", ...) to the store's journal
+ * (minirun/events/events.h) with docker's attributes (labels, image, name), then the KEY,
+ * VALUE pairs given, ended by NULL: container_event(c, "die", "exitCode", "3", NULL).
+ * Never fails the caller. */
+void container_event(const struct container *c, const char *action, ...) __attribute__((sentinel));
+/* the text of the number V for an attribute, in a buffer that lives as long as the call's
+ * block: container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(sig), NULL) */
+#define CONTAINER_EVENT_NUM(v) container_event_num((char[24]){0}, (long long)(v))
+const char *container_event_num(char *buf, long long v);
+/* container_exec_events - an exec's first two events, exec_create and exec_start, whose
+ * action names CMD as docker does ("exec_create: sh -c date"), under a new random execID
+ * (into EXEC_ID, 64 hex digits, for the exec_die the caller logs) */
+void container_exec_events(const struct container *c, char *const *cmd,
+			   char exec_id[CONTAINER_ID_LEN + 1]);
+/* container_volume_events - docker's volume mount (MOUNT) or unmount event for each named
+ * volume C mounts, as a start and an exit of C make them */
+void container_volume_events(const struct container *c, bool mount);
+
 /* ---- lifecycle (lifecycle.c, monitor.c; the rootfs: minirun/bundle/rootfs.c) ------------- */
 
 /* container_create - everything `create` does: resolve the image, claim the name, write the

@@ -531,7 +531,7 @@ int cmd_exec(int argc, char **argv)
 	rc = 1;
 	_cleanup_free_ char *text = NULL;
 	_cleanup_close_ int mfd = -1, dirfd = -1, console = -1;
-	char sock[64] = "", spath[128];
+	char sock[64] = "", spath[128], exec_id[CONTAINER_ID_LEN + 1] = "";
 	enum container_state status = container_status(&c);
 	pid_t pid = container_pid(&c);
 	if (status == CONTAINER_PAUSED) {
@@ -570,6 +570,7 @@ int cmd_exec(int argc, char **argv)
 		.id = c.id, .process_file = pfile, .tty = a.tty, .detach = a.detach};
 	struct exec_call call = {.oci_root = oci_root, .x = &x};
 	mr_say("exec: %s in container %.12s", a.operands[1], c.id);
+	container_exec_events(&c, a.operands + 1, exec_id); /* exec_create, exec_start */
 	if (!a.tty && !a.detach) {
 		/* pipes, never our own fds (relay.c); with -i our stdin is copied in */
 		rc = io_relay(a.interactive, call_exec, &call, &err);
@@ -615,6 +616,9 @@ int cmd_exec(int argc, char **argv)
 		rc = MR_EXIT_RUNTIME;
 	}
 out:
+	if (exec_id[0] && !a.detach) /* a detached one's end is nobody's to see */
+		container_event(&c, "exec_die", "execID", exec_id, "exitCode",
+				CONTAINER_EVENT_NUM(rc), NULL);
 	container_close(&c);
 	return rc;
 }

@@ -269,9 +269,15 @@ static void record(struct container *c, pid_t init, struct probe *p, bool in_sta
 		return;
 	if (container_reload(c, &err) == 0 && c->r.state.pid == init &&
 	    c->r.state.status == CONTAINER_RUNNING) {
+		enum health_status was = *s;
 		*s = health_record_result(&c->r, c->rec, p->start, p->end, p->code,
 					  health_output_text(&p->out), in_start_period);
 		container_save(c, &err);
+		if (*s != was) /* docker logs a change of status, not each probe */
+			container_event(c,
+					*s == HEALTH_HEALTHY ? "health_status: healthy"
+							     : "health_status: unhealthy",
+					NULL);
 	}
 	close(c->lockfd);
 	c->lockfd = -1;

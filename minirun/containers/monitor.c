@@ -385,6 +385,8 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	health_record_start(&c->r, c->rec);
 	if (save_unlock(m, err) < 0)
 		goto fail;
+	container_volume_events(c, true);
+	container_event(c, "start", NULL); /* before the starter returns: its next verb sees it */
 	container_step("running");
 	if (m->notify >= 0) {
 		tell(m->notify, N_RUNNING, 0, NULL);
@@ -456,6 +458,9 @@ static bool record_exit(struct mon *m, int code, const char *error)
 	struct mr_err err = {0};
 	if (lock_reload(m, &err) < 0)
 		return false;
+	/* the record said running: its start event was written, so its die is due */
+	enum container_state was = m->c->r.state.status;
+	bool ran = was == CONTAINER_RUNNING || was == CONTAINER_PAUSED;
 	/* before teardown: the OOM kill count lives in the cgroup that ctr_delete removes */
 	bool oom = !error && container_oom_killed(m->c);
 	container_step("teardown");
@@ -476,6 +481,10 @@ static bool record_exit(struct mon *m, int code, const char *error)
 	container_record_set_str(&r->mr.step, "exited");
 	health_record_stop(r);
 	write_exit_code(m->c, code);
+	if (!error || ran) /* a start that failed before it ran has no die: docker's */
+		container_event(m->c, "die", "exitCode", CONTAINER_EVENT_NUM(code), NULL);
+	if (!error || ran)
+		container_volume_events(m->c, false);
 	if (!error && !again && r->host.auto_remove) {
 		/* --rm: the record goes with the directory, unsaved; the lock stays held until
 		 * monitor_main has removed it all (waiters read exit-code) */
