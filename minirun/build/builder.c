@@ -403,7 +403,7 @@ static char *export_text(struct builder *b)
 /* the last steps: the config and a manifest in the store, named by each -t */
 static int export(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 {
-	char manifest[IMAGE_DIGEST_LEN + 1], canon[600];
+	char manifest[IMAGE_DIGEST_LEN + 1], canon[600], fam[700];
 	double t0 = bld_now();
 	b->s.image[0] = '\0';
 	bld_say(b, "#%d exporting to image\n", ++b->vertex);
@@ -429,6 +429,7 @@ static int export(struct builder *b, char id[IMAGE_DIGEST_LEN + 1])
 		ref_canonical(&ref, canon, sizeof(canon));
 		if (i && image_add(&b->st, canon, manifest, NULL, NULL, b->err) < 0)
 			return -1;
+		image_event(&b->st, "tag", id, ref_familiar_name(canon, fam, sizeof(fam)), NULL);
 		bld_say(b, "#%d naming to %s done\n", b->vertex, canon);
 	}
 	bld_say(b, "#%d DONE %.1fs\n", b->vertex, bld_now() - t0);

@@ -293,6 +293,7 @@ static int load_docker(const struct store *st, int dirfd, struct mr_err *err)
 			break;
 		}
 		json_decref(layers);
+		image_event(st, "load", cfgd, NULL, NULL);
 		json_t *tags = json_object_get(m, "RepoTags");
 		if (!json_array_size(tags))
 			printf("Loaded image ID: %s\n", cfgd);
@@ -442,6 +443,8 @@ static int load_oci(const struct store *st, int dirfd, struct mr_err *err)
 			else
 				printf("Loaded image ID: %s\n", img.id);
 		}
+		if (rc == 0)
+			image_event(st, "load", img.id, NULL, img.config);
 		image_free(&img);
 		if (rc < 0)
 			break;

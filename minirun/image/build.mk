@@ -6,7 +6,8 @@ IMAGE_LIB_SRCS := minirun/image/ref.c minirun/image/store.c minirun/image/images
 	minirun/image/rmi.c minirun/image/inspect.c minirun/image/import.c \
 	minirun/image/archive.c minirun/image/save.c minirun/image/pull.c minirun/image/registry.c \
 	minirun/image/progress.c minirun/image/curl_dl.c minirun/image/config_check.c \
-	minirun/image/auth.c minirun/image/login.c minirun/image/push.c
+	minirun/image/auth.c minirun/image/login.c minirun/image/push.c \
+	minirun/image/events.c
 LIBIMAGE := minirun/image/libimage.a
 # no -lcurl: curl_dl.c opens libcurl when pull needs it (loading it costs every start ~5 ms)
 IMAGE_LDLIBS := -ljansson -larchive -lcrypto

@@ -276,7 +276,7 @@ int cmd_tag(int argc, char **argv)
 	struct image_ref ref;
 	struct image img;
 	struct store st;
-	char canon[600];
+	char canon[600], fam[700];
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("Usage:  minirun tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]\n\n"
 		       "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n");
@@ -302,6 +302,9 @@ int cmd_tag(int argc, char **argv)
 	if (image_resolve_tagged(&st, argv[1], &img, &err) < 0 ||
 	    image_add(&st, canon, img.manifest_digest, NULL, NULL, &err) < 0)
 		rc = image_error(&err);
+	else
+		image_event(&st, "tag", img.id, ref_familiar_name(canon, fam, sizeof(fam)),
+			    img.config);
 	if (img.manifest)
 		image_free(&img);
 	store_close(&st);

@@ -79,8 +79,8 @@ int ref_parse(const char *s, struct image_ref *ref, struct mr_err *err);
 void ref_canonical(const struct image_ref *ref, char *buf, size_t len);
 /* the repository as docker shows it: "busybox", "foo/bar", "127.0.0.1:5000/x" */
 void ref_familiar_repo(const struct image_ref *ref, char *buf, size_t len);
-/* familiar form of a canonical name: "busybox:latest" */
-void ref_familiar_name(const char *canonical, char *buf, size_t len);
+/* familiar form of a canonical name: "busybox:latest", into BUF; returns BUF */
+char *ref_familiar_name(const char *canonical, char *buf, size_t len);
 /* the host to talk to: docker.io -> registry-1.docker.io */
 const char *ref_registry_host(const struct image_ref *ref);
 /* image_platform - SPEC "os/arch[/variant]" (NULL: this machine's, e.g. linux/amd64) split
@@ -102,6 +102,13 @@ struct store {
 /* store_open - create the layout under ROOT if missing and open its lock files. */
 int store_open(struct store *st, const char *root, struct mr_err *err);
 void store_close(struct store *st);
+
+/* image_event - append the image event ACTION to ST's journal (minirun/events/events.h):
+ * actor ID (an image ID, or the reference a pull or push named), attribute name NAME (NULL:
+ * ID, as docker names an untag or a delete), and the labels of CONFIG (an image's config as
+ * image_load reads it; NULL: none). Never fails the caller. (events.c) */
+void image_event(const struct store *st, const char *action, const char *id, const char *name,
+		 json_t *config);
 
 enum { STORE_INDEX = 1, STORE_ADDING, STORE_DELETING };
 /* store_lock - STORE_INDEX: exclusive index lock; STORE_ADDING: shared gc lock (blobs being

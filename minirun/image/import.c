@@ -449,7 +449,7 @@ int cmd_import(int argc, char **argv)
 		return mr_operand_error("import", "\"import\" requires 1 or 2 arguments.");
 	}
 	const char *file = argv[optind], *name = argv[optind + 1];
-	char canon[600], os[32], arch[32], variant[32];
+	char canon[600], fam[700], os[32], arch[32], variant[32];
 	struct image_ref ref;
 	/* what the changes made is checked as a pulled image's would be (EXPOSE abc, VOLUME
 	 * /proc, STOPSIGNAL NOPE ...): refused here, not at the first run */
@@ -512,6 +512,10 @@ int cmd_import(int argc, char **argv)
 		    0) {
 		struct image img;
 		if (image_load(&st, md, &img, &err) == 0) {
+			if (name) /* docker's import: the tag, then the import */
+				image_event(&st, "tag", img.id,
+					    ref_familiar_name(canon, fam, sizeof(fam)), img.config);
+			image_event(&st, "import", img.id, NULL, img.config);
 			printf("%s\n", img.id);
 			image_free(&img);
 			rc = 0;

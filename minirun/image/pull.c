@@ -395,6 +395,9 @@ int image_pull(const struct store *st, const char *name, const struct pull_opts 
 		store_gc(st, NULL, NULL);
 		return -1;
 	}
+	char repo[600]; /* docker's pull event: the reference, named by its repository */
+	ref_familiar_repo(&ref, repo, sizeof(repo));
+	image_event(st, "pull", familiar, repo, NULL);
 	/* docker's last two lines: the digest the name now holds (RepoDigests), and what the
 	 * pull did */
 	if (!o->quiet) {

@@ -392,6 +392,9 @@ int image_push(const struct store *st, const char *name, const struct push_opts 
 			snprintf(ref.tag, sizeof(ref.tag), "%s", json_string_value(t));
 			if ((rc = push_tag(st, &r, &ref, repo, o, err)) < 0)
 				break;
+			char pushed[800]; /* docker's push event: REPO:TAG, named by REPO */
+			snprintf(pushed, sizeof(pushed), "%s:%s", repo, ref.tag);
+			image_event(st, "push", pushed, repo, NULL);
 		}
 		store_unlock(st, STORE_ADDING);
 	}

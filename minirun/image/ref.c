@@ -192,19 +192,20 @@ void ref_familiar_repo(const struct image_ref *ref, char *buf, size_t len)
 		snprintf(buf, len, "%s", ref->path);
 }
 
-void ref_familiar_name(const char *canonical, char *buf, size_t len)
+char *ref_familiar_name(const char *canonical, char *buf, size_t len)
 {
 	struct image_ref r;
 	char repo[600];
 	if (ref_parse(canonical, &r, NULL) < 0) {
 		snprintf(buf, len, "%s", canonical);
-		return;
+		return buf;
 	}
 	ref_familiar_repo(&r, repo, sizeof(repo));
 	if (r.digest[0])
 		snprintf(buf, len, "%s@%s", repo, r.digest);
 	else
 		snprintf(buf, len, "%s:%s", repo, r.tag);
+	return buf;
 }
 
 const char *ref_registry_host(const struct image_ref *ref)

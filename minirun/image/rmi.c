@@ -40,11 +40,12 @@ static void entry_id(const struct store *st, json_t *e, char id[IMAGE_DIGEST_LEN
 	}
 }
 
-static void print_untagged(const char *name)
+static void print_untagged(const struct store *st, const char *id, const char *name)
 {
 	char fam[700];
 	ref_familiar_name(name, fam, sizeof(fam));
 	printf("Untagged: %s\n", fam);
+	image_event(st, "untag", id, NULL, NULL); /* docker names the ID, not the name */
 }
 
 /* remove ARG from the index as docker's rmi does; *deleted set when blobs may be freed */
@@ -89,7 +90,7 @@ static int rmi_one(const struct store *st, const char *arg, int force, int *dele
 		json_array_foreach(ms, i, e)
 		{
 			if (!strcmp(ids[i], want) && ann_name(e) && !strcmp(ann_name(e), canon)) {
-				print_untagged(ann_name(e));
+				print_untagged(st, want, ann_name(e));
 				json_array_remove(ms, i);
 				break;
 			}
@@ -128,7 +129,7 @@ static int rmi_one(const struct store *st, const char *arg, int force, int *dele
 		if (strcmp(ids[i], want) != 0)
 			continue;
 		if (ann_name(e))
-			print_untagged(ann_name(e));
+			print_untagged(st, want, ann_name(e));
 		if (used && !kept) {
 			json_object_del(e, "annotations");
 			kept = 1;
@@ -139,6 +140,7 @@ static int rmi_one(const struct store *st, const char *arg, int force, int *dele
 	free(ids);
 	if (!used) {
 		printf("Deleted: %s\n", want);
+		image_event(st, "delete", want, NULL, NULL);
 		*deleted = 1;
 	}
 	rc = store_index_save(st, idx, err);

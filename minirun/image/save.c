@@ -257,6 +257,8 @@ int archive_save(const struct store *st, const char *file, int format, char **na
 		json_t *l;
 		if (image_resolve(st, names[k], &img, err) < 0)
 			goto out;
+		if (!seen(done, img.id)) /* one save event an image, however often named */
+			image_event(st, "save", img.id, NULL, img.config);
 		json_t *diffs = json_object_get(json_object_get(img.config, "rootfs"), "diff_ids");
 		json_t *layers = json_object_get(img.manifest, "layers");
 		if (format == ARCHIVE_DOCKER) {

@@ -343,6 +343,8 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 		mr_prefix(err, "network %s: ", net);
 	else if (attach_locked(c, rec, fd, addr_out, err) == 0)
 		r = refresh_all(c->root, rec, c->container_id, NULL, err);
+	if (r == 0)
+		network_event(c->root, rec, "connect", c->container_id);
 	json_decref(rec);
 	return r;
 }
@@ -372,6 +374,8 @@ static int disconnect(const char *root, const char *network, const char *contain
 		if (network_save(root, rec, err) == 0)
 			r = refresh_all(root, rec, NULL, container_id, err);
 	}
+	if (r == 0)
+		network_event(root, rec, "disconnect", container_id);
 	json_decref(rec);
 	return r;
 }

@@ -108,6 +108,11 @@ int network_pick_address(struct network_subnet subnet, struct in_addr gateway,
  * the locked fd to close when done, or -1 with err. Blocks while another process holds it. */
 int network_lock(const char *root, struct mr_err *err);
 
+/* network_event - append the network event ACTION (create, connect, disconnect, destroy)
+ * of the network whose record is REC to ROOT's journal (minirun/events/events.h), with
+ * docker's attributes: name, type (the driver), and container (CONTAINER_ID; NULL: none) */
+void network_event(const char *root, json_t *rec, const char *action, const char *container_id);
+
 /* Load the record of NAME (a name, or a unique prefix of an ID) into a new json object (the
  * caller json_decref()s it). The default network's record is made (file only) when asked
  * for and missing. -1 / NULL with err "network x not found". Call with the lock held. */

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "minirun/events/events.h"
 #include "lib/file.h"
 #include "minirun/network/network.h"
 #include "netns/netlink.h"
@@ -346,6 +347,8 @@ int network_create_flags(const char *root, const char *name, const char *subnet,
 		json_object_set_new(lab, key, json_string(eq ? eq + 1 : ""));
 	}
 	r = network_save(root, rec, err);
+	if (r == 0)
+		network_event(root, rec, "create", NULL);
 	json_decref(rec);
 	if (r < 0) {
 		netns_network_remove(bridge, 1, NULL);
@@ -379,6 +382,17 @@ int network_remove(const char *root, const char *name, struct mr_err *err)
 		mr_fail(err, errno, "remove '%s'", path);
 	else
 		r = 0;
+	if (r == 0)
+		network_event(root, rec, "destroy", NULL);
 	json_decref(rec);
 	return r;
+}
+
+void network_event(const char *root, json_t *rec, const char *action, const char *container_id)
+{
+	const char *driver = json_string_value(json_object_get(rec, "Driver"));
+	events_emit(root, "network", action, json_string_value(json_object_get(rec, "Id")),
+		    "container", container_id, "name",
+		    json_string_value(json_object_get(rec, "Name")), "type",
+		    driver ? driver : "bridge", NULL);
 }

@@ -26,6 +26,7 @@
 #include "lib/prune_filter.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "minirun/events/events.h"
 #include "minirun/volume/volume.h"
 
 const char *volume_root_opt;
@@ -213,8 +214,11 @@ int volume_create_opts(const char *root, const char *name, const char *const *la
 	_cleanup_close_ int lock = volume_lock(root, err);
 	if (lock < 0)
 		return -1;
-	if (access(vpath(root, name_out, "volume.json", path, sizeof(path)), F_OK) == 0)
-		return 0; /* docker: creating an existing volume just names it */
+	if (access(vpath(root, name_out, "volume.json", path, sizeof(path)), F_OK) == 0) {
+		/* docker: creating an existing volume just names it (and says create again) */
+		events_emit(root, "volume", "create", name_out, "driver", "local", NULL);
+		return 0;
+	}
 	/* The volume is made whole in a hidden directory (its _data, the users file naming
 	 * USER, its record) and renamed into place: a kill half-way leaves no volume that nobody
 	 * owns (an anonymous one made for a container its rm -v could not find) but a
@@ -267,6 +271,7 @@ int volume_create_opts(const char *root, const char *name, const char *const *la
 		mr_fail(err, errno, "rename '%s' to '%s'", tmp, path);
 		goto fail;
 	}
+	events_emit(root, "volume", "create", name_out, "driver", "local", NULL);
 	return 0;
 fail:
 	free(text);
@@ -386,6 +391,7 @@ static int remove_locked(const char *root, const char *name, unsigned long long 
 	if (nftw(vpath(root, name, NULL, path, sizeof(path)), rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
 		return mr_fail(err, errno, "remove '%s'", path);
 	mr_say("removed volume %s", name);
+	events_emit(root, "volume", "destroy", name, "driver", "local", NULL);
 	return 0;
 }
 
