@@ -98,6 +98,12 @@ static int cmd_version(int argc, char **argv, char **full)
 	return system_cmd_version(argc, argv);
 }
 
+static int cmd_events(int argc, char **argv, char **full)
+{
+	(void)full;
+	return system_cmd_events(argc, argv);
+}
+
 static int cmd_compose(int argc, char **argv, char **full)
 {
 	(void)full;
@@ -115,9 +121,10 @@ static const struct {
 	{"build", build_main, "Build an image from a Dockerfile"},
 	{"builder", cmd_builder, "Manage the build cache (du, prune)"},
 	{"compose", cmd_compose, "Define and run multi-container applications"},
-	{"system", cmd_system, "Manage minirun (df, prune, info)"},
+	{"system", cmd_system, "Manage minirun (df, events, prune, info)"},
 	{"info", cmd_info, "Display system-wide information"},
 	{"version", cmd_version, "Show the minirun version information"},
+	{"events", cmd_events, "Get real time events from the store"},
 };
 
 /* the container verbs: lifecycle, stdio, and the ones that look at a container */
@@ -136,7 +143,7 @@ static const struct {
 	{"Build and compose", "build builder compose"},
 	{"Image contents and vulnerabilities", "sbom scan lint"},
 	{"The OCI runtime", "oci"},
-	{"System", "system info version"},
+	{"System", "system info version events"},
 };
 
 /* help_of - the one-line help of command NAME (LEN bytes), NULL if no table has it */

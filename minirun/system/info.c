@@ -44,6 +44,7 @@ static int system_info(int argc, char **argv)
 
 const struct mr_command system_commands[] = {
 	{"df", system_cmd_df, "Show minirun disk usage"},
+	{"events", system_cmd_events, "Get real time events from the store"},
 	{"info", system_info, "Display system-wide information"},
 	{"prune", system_cmd_prune, "Remove unused data"},
 	{NULL, NULL, NULL},
