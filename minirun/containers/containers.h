@@ -323,6 +323,9 @@ void container_exec_events(const struct container *c, char *const *cmd,
 /* container_volume_events - docker's volume mount (MOUNT) or unmount event for each named
  * volume C mounts, as a start and an exit of C make them */
 void container_volume_events(const struct container *c, bool mount);
+/* container_mode_net_event - for a container of --network none or host, the network event
+ * ACTION ("connect", "disconnect") docker logs for its predefined network of that name */
+void container_mode_net_event(const struct container *c, const char *action);
 
 /* ---- lifecycle (lifecycle.c, monitor.c; the rootfs: minirun/bundle/rootfs.c) ------------- */
 

@@ -15,6 +15,7 @@
  * See: minirun/events/events.h; https://docs.docker.com/reference/cli/docker/system/events/
  * Try: minirun events --filter container=web --since 10m --until 0s
  */
+#include "lib/sha256.h"
 #include "minirun/containers/containers.h"
 #include "minirun/events/events.h"
 
@@ -103,4 +104,21 @@ void container_volume_events(const struct container *c, bool mount)
 			events_emit(c->root, "volume", "unmount", m->name, "container", c->id,
 				    "driver", m->driver ? m->driver : "local", NULL);
 	}
+}
+
+void container_mode_net_event(const struct container *c, const char *action)
+{
+	/* docker's predefined none and host networks are networks there, and a container
+	 * joins and leaves them like any other; here they are modes (network/commands.c gives
+	 * them their IDs: the SHA-256 of the name) */
+	const char *mode = c->r.host.network_mode;
+	if (!mode || (strcmp(mode, "none") && strcmp(mode, "host")))
+		return;
+	uint8_t d[32];
+	char id[65];
+	mr_sha256(mode, strlen(mode), d);
+	for (int i = 0; i < 32; i++)
+		snprintf(id + 2 * i, 3, "%02x", d[i]);
+	events_emit(c->root, "network", action, id, "container", c->id, "name", mode, "type",
+		    strcmp(mode, "none") ? "host" : "null", NULL);
 }

@@ -385,6 +385,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	health_record_start(&c->r, c->rec);
 	if (save_unlock(m, err) < 0)
 		goto fail;
+	container_mode_net_event(c, "connect");
 	container_volume_events(c, true);
 	container_event(c, "start", NULL); /* before the starter returns: its next verb sees it */
 	container_step("running");
@@ -483,6 +484,8 @@ static bool record_exit(struct mon *m, int code, const char *error)
 	write_exit_code(m->c, code);
 	if (!error || ran) /* a start that failed before it ran has no die: docker's */
 		container_event(m->c, "die", "exitCode", CONTAINER_EVENT_NUM(code), NULL);
+	if (!error || ran)
+		container_mode_net_event(m->c, "disconnect");
 	if (!error || ran)
 		container_volume_events(m->c, false);
 	if (!error && !again && r->host.auto_remove) {
