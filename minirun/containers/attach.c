@@ -308,7 +308,7 @@ int cmd_attach(int argc, char **argv)
 	else if (tty && in && !isatty(0))
 		fprintf(stderr, "minirun: the input device is not a TTY\n");
 	else {
-		container_event(&c, "attach", NULL);
+		container_event(&c, "attach");
 		if (container_attach(&c, in, tty, a.detach_keys, &code, &err) < 0)
 			fprintf(stderr, "minirun: %s\n", err.msg);
 		else

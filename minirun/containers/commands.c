@@ -221,7 +221,7 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (!o.detach) /* docker's order: attach, then start */
-		container_event(&c, "attach", NULL);
+		container_event(&c, "attach");
 	if (container_start(&c, !o.detach, &err) < 0) {
 		rc = fail(&err, start_status(&err));
 		if (o.rm)
@@ -304,7 +304,7 @@ static int do_restart(struct container *c, const struct each *e, struct mr_err *
 		return mr_fail(err, 0, "No such container: %.12s", c->id);
 	if (container_start(c, false, err) < 0)
 		return -1;
-	container_event(c, "restart", NULL);
+	container_event(c, "restart");
 	return 0;
 }
 static int do_rm(struct container *c, const struct each *e, struct mr_err *err)
@@ -325,7 +325,7 @@ static int do_kill(struct container *c, const struct each *e, struct mr_err *err
 		return mr_fail(err, 0, "Container %s is not running", c->id);
 	if (ctr_kill(container_oci_root(c->root, oci, sizeof(oci)), c->id, e->sig, false, err) < 0)
 		return -1;
-	container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(e->sig), NULL);
+	container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(e->sig));
 	container_reap_orphan(c, 1000); /* no monitor to clean up after it: we do */
 	return 0;
 }
@@ -347,7 +347,7 @@ static int do_pause(struct container *c, const struct each *e, struct mr_err *er
 		health_record_stop(&c->r); /* docker's check stops while paused: "unhealthy" */
 	if (container_save(c, err) < 0)
 		return -1;
-	container_event(c, pause ? "pause" : "unpause", NULL);
+	container_event(c, pause ? "pause" : "unpause");
 	return 0;
 }
 
@@ -517,7 +517,7 @@ static int cmd_start(int argc, char **argv)
 	bool tty = c.r.config.tty;
 	bool in = c.r.config.open_stdin;
 	int rc;
-	container_event(&c, "attach", NULL); /* docker's order: attach, then start */
+	container_event(&c, "attach"); /* docker's order: attach, then start */
 	if (container_start(&c, true, &err) < 0)
 		rc = fail(&err, 1);
 	else {

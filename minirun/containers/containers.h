@@ -308,11 +308,13 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 
 /* container_event - append C's event ACTION ("start", "die", ...) to the store's journal
  * (minirun/events/events.h) with docker's attributes (labels, image, name), then the KEY,
- * VALUE pairs given, ended by NULL: container_event(c, "die", "exitCode", "3", NULL).
- * Never fails the caller. */
-void container_event(const struct container *c, const char *action, ...) __attribute__((sentinel));
+ * VALUE pairs given: container_event(c, "die", "exitCode", "3"). Never fails the caller. */
+#define container_event(c, action, ...)                                                            \
+	container_event_list(c, action, ##__VA_ARGS__, (const char *)NULL)
+void container_event_list(const struct container *c, const char *action, ...)
+	__attribute__((sentinel));
 /* the text of the number V for an attribute, in a buffer that lives as long as the call's
- * block: container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(sig), NULL) */
+ * block: container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(sig)) */
 #define CONTAINER_EVENT_NUM(v) container_event_num((char[24]){0}, (long long)(v))
 const char *container_event_num(char *buf, long long v);
 /* container_exec_events - an exec's first two events, exec_create and exec_start, whose

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-void container_event(const struct container *c, const char *action, ...)
+void container_event_list(const struct container *c, const char *action, ...)
 {
 	const struct container_record *r = &c->r;
 	size_t n = 0, max = r->config.nlabels + 2 + 8;
@@ -81,8 +81,8 @@ void container_exec_events(const struct container *c, char *const *cmd,
 			o += (size_t)snprintf(create + o, len - o, "%s%s", p == cmd + 1 ? "" : " ",
 					      *p);
 		snprintf(start, len, "exec_start: %s", create + strlen("exec_create: "));
-		container_event(c, create, "execID", exec_id, NULL);
-		container_event(c, start, "execID", exec_id, NULL);
+		container_event(c, create, "execID", exec_id);
+		container_event(c, start, "execID", exec_id);
 	}
 	free(create);
 	free(start);
@@ -99,10 +99,10 @@ void container_volume_events(const struct container *c, bool mount)
 				    "destination", m->destination, "driver",
 				    m->driver ? m->driver : "local", "propagation",
 				    m->propagation ? m->propagation : "", "read/write",
-				    m->rw ? "true" : "false", NULL);
+				    m->rw ? "true" : "false");
 		else
 			events_emit(c->root, "volume", "unmount", m->name, "container", c->id,
-				    "driver", m->driver ? m->driver : "local", NULL);
+				    "driver", m->driver ? m->driver : "local");
 	}
 }
 
@@ -120,5 +120,5 @@ void container_mode_net_event(const struct container *c, const char *action)
 	for (int i = 0; i < 32; i++)
 		snprintf(id + 2 * i, 3, "%02x", d[i]);
 	events_emit(c->root, "network", action, id, "container", c->id, "name", mode, "type",
-		    strcmp(mode, "none") ? "host" : "null", NULL);
+		    strcmp(mode, "none") ? "host" : "null");
 }

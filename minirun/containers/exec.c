@@ -618,7 +618,7 @@ int cmd_exec(int argc, char **argv)
 out:
 	if (exec_id[0] && !a.detach) /* a detached one's end is nobody's to see */
 		container_event(&c, "exec_die", "execID", exec_id, "exitCode",
-				CONTAINER_EVENT_NUM(rc), NULL);
+				CONTAINER_EVENT_NUM(rc));
 	container_close(&c);
 	return rc;
 }

@@ -274,10 +274,8 @@ static void record(struct container *c, pid_t init, struct probe *p, bool in_sta
 					  health_output_text(&p->out), in_start_period);
 		container_save(c, &err);
 		if (*s != was) /* docker logs a change of status, not each probe */
-			container_event(c,
-					*s == HEALTH_HEALTHY ? "health_status: healthy"
-							     : "health_status: unhealthy",
-					NULL);
+			container_event(c, *s == HEALTH_HEALTHY ? "health_status: healthy"
+								: "health_status: unhealthy");
 	}
 	close(c->lockfd);
 	c->lockfd = -1;

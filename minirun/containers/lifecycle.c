@@ -308,7 +308,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	if (rc < 0 || (!same && container_save(c, err) < 0))
 		goto fail;
 	container_step("created");
-	container_event(c, "create", NULL);
+	container_event(c, "create");
 	image_free(&img);
 	image_lowerdirs_free(lowers);
 	return 0;
@@ -503,7 +503,7 @@ static int kill_and_wait(struct container *c, int sig, int timeout, struct mr_er
 		mr_say("kill %.12s with signal %d", c->id, sig);
 		int k = ctr_kill(oci, c->id, sig, false, NULL);
 		if (k == 0)
-			container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(sig), NULL);
+			container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(sig));
 		if (k < 0 && mon > 0) {
 			/* no OCI container yet: the monitor is still setting up. End it; what it
 			 * made is undone by whoever removes or starts the container next */
@@ -511,8 +511,7 @@ static int kill_and_wait(struct container *c, int sig, int timeout, struct mr_er
 		} else if (k == 0 && sig != SIGKILL && !wait_pidfd(ifd, timeout * 1000)) {
 			mr_say("still running after %d s: SIGKILL", timeout);
 			if (ctr_kill(oci, c->id, SIGKILL, true, NULL) == 0)
-				container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(SIGKILL),
-						NULL);
+				container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(SIGKILL));
 		}
 	}
 	if (!wait_pidfd(mfd, 15000) && mon > 0) {
@@ -548,7 +547,7 @@ int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err 
 		timeout = c->r.config.stop_timeout >= 0 ? c->r.config.stop_timeout : 10;
 	int r = kill_and_wait(c, sig, timeout, err);
 	if (r >= 0)
-		container_event(c, "stop", NULL);
+		container_event(c, "stop");
 	return r < 0 ? -1 : 0;
 }
 
@@ -627,7 +626,7 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 	if (rootfs_remove_dir(c, err) < 0)
 		return -1;
 	mr_say("removed %s", c->dir);
-	container_event(c, "destroy", NULL);
+	container_event(c, "destroy");
 	return 0;
 }
 

@@ -387,7 +387,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 		goto fail;
 	container_mode_net_event(c, "connect");
 	container_volume_events(c, true);
-	container_event(c, "start", NULL); /* before the starter returns: its next verb sees it */
+	container_event(c, "start"); /* before the starter returns: its next verb sees it */
 	container_step("running");
 	if (m->notify >= 0) {
 		tell(m->notify, N_RUNNING, 0, NULL);
@@ -483,7 +483,7 @@ static bool record_exit(struct mon *m, int code, const char *error)
 	health_record_stop(r);
 	write_exit_code(m->c, code);
 	if (!error || ran) /* a start that failed before it ran has no die: docker's */
-		container_event(m->c, "die", "exitCode", CONTAINER_EVENT_NUM(code), NULL);
+		container_event(m->c, "die", "exitCode", CONTAINER_EVENT_NUM(code));
 	if (!error || ran)
 		container_mode_net_event(m->c, "disconnect");
 	if (!error || ran)

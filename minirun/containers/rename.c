@@ -137,7 +137,7 @@ int cmd_rename(int argc, char **argv)
 	if (*oldn)
 		unlink(path);
 	mr_say("renamed %.12s: /%s -> /%s", c.id, oldn, name);
-	container_event(&c, "rename", "oldName", old, NULL);
+	container_event(&c, "rename", "oldName", old);
 	container_close(&c);
 	return 0;
 }

@@ -184,7 +184,7 @@ void events_emitv(const char *root, const char *type, const char *action, const 
 	}
 }
 
-void events_emit(const char *root, const char *type, const char *action, const char *id, ...)
+void events_emit_list(const char *root, const char *type, const char *action, const char *id, ...)
 {
 	struct events_attr attrs[32];
 	size_t n = 0;

@@ -54,12 +54,15 @@ struct events_attr {
  * events_emit - append one event to ROOT's journal: TYPE ("container", "image", "network",
  * "volume"), ACTION ("start", "die", "health_status: healthy"), the actor's ID (a container
  * or network ID, an image ID or reference, a volume name), then its attributes as KEY,
- * VALUE pairs ended by NULL (a NULL value: the pair is left out). Attributes are written
- * sorted by key, as docker's JSON prints them. Never fails; a failure is said with -v.
+ * VALUE pairs (a NULL value: the pair is left out; the macro ends the list). Attributes
+ * are written sorted by key, as docker's JSON prints them. Never fails; a failure is said
+ * with -v.
  *
- *	events_emit(root, "network", "create", id, "name", name, "type", "bridge", NULL);
+ *	events_emit(root, "network", "create", id, "name", name, "type", "bridge");
  */
-void events_emit(const char *root, const char *type, const char *action, const char *id, ...)
+#define events_emit(root, type, action, id, ...)                                                   \
+	events_emit_list(root, type, action, id, ##__VA_ARGS__, (const char *)NULL)
+void events_emit_list(const char *root, const char *type, const char *action, const char *id, ...)
 	__attribute__((sentinel));
 /* events_emitv - the same with the attributes as an array of N (NULL values skipped) */
 void events_emitv(const char *root, const char *type, const char *action, const char *id,

@@ -394,5 +394,5 @@ void network_event(const char *root, json_t *rec, const char *action, const char
 	events_emit(root, "network", action, json_string_value(json_object_get(rec, "Id")),
 		    "container", container_id, "name",
 		    json_string_value(json_object_get(rec, "Name")), "type",
-		    driver ? driver : "bridge", NULL);
+		    driver ? driver : "bridge");
 }

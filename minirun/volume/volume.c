@@ -216,7 +216,7 @@ int volume_create_opts(const char *root, const char *name, const char *const *la
 		return -1;
 	if (access(vpath(root, name_out, "volume.json", path, sizeof(path)), F_OK) == 0) {
 		/* docker: creating an existing volume just names it (and says create again) */
-		events_emit(root, "volume", "create", name_out, "driver", "local", NULL);
+		events_emit(root, "volume", "create", name_out, "driver", "local");
 		return 0;
 	}
 	/* The volume is made whole in a hidden directory (its _data, the users file naming
@@ -271,7 +271,7 @@ int volume_create_opts(const char *root, const char *name, const char *const *la
 		mr_fail(err, errno, "rename '%s' to '%s'", tmp, path);
 		goto fail;
 	}
-	events_emit(root, "volume", "create", name_out, "driver", "local", NULL);
+	events_emit(root, "volume", "create", name_out, "driver", "local");
 	return 0;
 fail:
 	free(text);
@@ -391,7 +391,7 @@ static int remove_locked(const char *root, const char *name, unsigned long long 
 	if (nftw(vpath(root, name, NULL, path, sizeof(path)), rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
 		return mr_fail(err, errno, "remove '%s'", path);
 	mr_say("removed volume %s", name);
-	events_emit(root, "volume", "destroy", name, "driver", "local", NULL);
+	events_emit(root, "volume", "destroy", name, "driver", "local");
 	return 0;
 }
 
