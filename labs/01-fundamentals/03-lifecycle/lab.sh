@@ -14,7 +14,9 @@ hint: after '. $LAB_STATE/env', create 'life' and append its state after each ve
   S() { minirun inspect -f '{{.State.Status}}' life | tee -a $LAB_STATE/states.txt; }
   minirun create --name life busybox sh -c 'trap "exit 0" TERM; while :; do sleep 0.2; done'; S
   start, pause ('minirun ps -a > $LAB_STATE/ps-paused.txt' then), unpause, stop, start, stop
-  (each followed by S), then 'minirun rm life'.
+  (each followed by S), then 'minirun rm life', then
+  minirun events --since 10m --until -1s --filter container=life --format '{{.Action}}' |
+      tee $LAB_STATE/events.txt
 HINT
 }
 
@@ -23,7 +25,7 @@ setup_() { :; }
 S() { minirun inspect -f '{{.State.Status}}' life | tee -a "$LAB_STATE/states.txt"; }
 
 run_() {
-	need_verbs create start pause unpause stop rm ps inspect
+	need_verbs create start pause unpause stop rm ps inspect events
 	: >"$LAB_STATE/states.txt"
 	minirun create --name life busybox sh -c 'trap "exit 0" TERM; while :; do sleep 0.2; done'
 	minirun ps -a
@@ -44,11 +46,13 @@ run_() {
 	S
 	minirun rm life
 	minirun inspect life
+	minirun events --since 10m --until -1s --filter container=life --format '{{.Action}}' |
+		tee "$LAB_STATE/events.txt"
 	true
 }
 
 check_() {
-	need_verbs create start pause unpause stop rm ps inspect
+	need_verbs create start pause unpause stop rm ps inspect events
 	have states.txt
 	have ps-paused.txt
 	got=$(tr '\n' ' ' <"$LAB_STATE/states.txt")
@@ -58,6 +62,10 @@ check_() {
 	out=$(minirun inspect life 2>&1) && fail "life is removed: remove it with 'minirun rm life'"
 	expect_or "inspect of the removed life says 'No such container'" "it says: $out" \
 		eval 'echo "$out" | grep -Eq "No such (container|object)"'
+	have events.txt
+	want="create start pause unpause kill die stop start kill die stop destroy "
+	got=$(tail -n 12 "$LAB_STATE/events.txt" | tr '\n' ' ')
+	expect_or "events.txt ends with ${want% }" "it ends with '$got'" [ "$got" = "$want" ]
 	echo "check: ok - life went created -> running -> paused -> running -> exited -> running -> exited, and rm removed it"
 }
 
