@@ -278,6 +278,21 @@ podman_pulls_and_runs() {
 	t_eq "$out" "hello from the pushed image" "podman run"
 }
 
+# push and pull: docker's events, the reference as the actor and its repository as the name
+push_pull_events() {
+	need_registry
+	t_need jq
+	bb "$REG/test/ev:1"
+	S=$(date +%s.%N)
+	mi push "$REG/test/ev:1" >/dev/null || t_fail "push"
+	mi rmi "$REG/test/ev:1" >/dev/null || t_fail "rmi"
+	mi pull "$REG/test/ev:1" >/dev/null || t_fail "pull"
+	got=$(mi events --since "$S" --until "$(date +%s.%N)" --filter type=image --format json |
+		jq -r 'select(.Action == "push" or .Action == "pull") | [.Action, .Actor.ID, .Actor.Attributes.name, .status, .id] | join(" ")')
+	t_eq "$got" "push $REG/test/ev:1 $REG/test/ev push $REG/test/ev:1
+pull $REG/test/ev:1 $REG/test/ev pull $REG/test/ev:1" "push and pull events"
+}
+
 t "push then pull back: docker's lines, same manifest and image ID" push_then_pull_back
 t "a second push sends no blob: every layer already exists" push_twice_sends_nothing
 t "push of an image not in the store: docker's line, exit 1" push_unknown_image
@@ -288,4 +303,5 @@ t "login checks the password, saves docker's config.json 0600; logout" login_log
 t "push and pull with saved credentials; skopeo reads the same file" push_and_pull_with_auth
 t "TLS with the test's own CA: refused until certs.d has it" tls_with_own_ca
 t "podman pulls the pushed image and runs it" podman_pulls_and_runs
+t "push and pull leave docker's events: the reference, named by its repository" push_pull_events
 t_end
