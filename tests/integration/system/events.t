@@ -140,6 +140,31 @@ ev_stores() {
 }
 t "images (tag, untag, delete, save, load), networks (create, connect, disconnect, destroy), volumes (create, mount, unmount, destroy)" ev_stores
 
+ev_health_build() {
+	ev_need
+	ct_host "$EV_LIB"'
+		S=$(now)
+		mr run -d --name hc --network none --health-cmd true --health-interval 1s busybox sleep 300 >/dev/null || die run
+		i=0
+		until grep -q "health_status" $R/events.log || [ $i -gt 60 ]; do sleep 0.1; i=$((i + 1)); done
+		e=$(ev "$S" --filter event=health_status)
+		check "$e" ".Action == \"health_status: healthy\" and .status == \"health_status: healthy\" and .Actor.Attributes.name == \"hc\""
+		# the action with its status matches too
+		[ "$(ev "$S" --filter "event=health_status: healthy" | wc -l)" = 1 ] || die "full action"
+		mr rm -f hc >/dev/null
+		# import with a name: tag, then import; build -t: tag
+		img=$(mr import "$CT_IMAGE_TAR" imp:1) || die import
+		mkdir $T_DIR/ctx && printf "FROM busybox\nLABEL stage=ev\n" >$T_DIR/ctx/Dockerfile
+		mr build -q -t built:ev $T_DIR/ctx >/dev/null 2>&1 || die build
+		bid=$(mr image inspect -f "{{.Id}}" built:ev)
+		ev "$S" --filter type=image | jq -r "[.Action, .Actor.ID, .Actor.Attributes.name] | join(\" \")" >$T_DIR/i
+		printf "tag %s imp:1\nimport %s %s\ntag %s built:ev\n" "$img" "$img" "$img" "$bid" >$T_DIR/want
+		diff $T_DIR/want $T_DIR/i || die "image events"
+		ct_noleaks
+	'
+}
+t "health_status: healthy when the check first passes; import and build -t tag their image" ev_health_build
+
 ev_filters() {
 	ev_need
 	ct_host "$EV_LIB"'
