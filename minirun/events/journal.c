@@ -90,9 +90,11 @@ int events_reader_next(struct events_reader *r, char **line, int timeout_ms, str
 			r->at = (size_t)(nl + 1 - r->buf);
 			return 1;
 		}
-		memmove(r->buf, r->buf + r->at, r->len - r->at);
-		r->len -= r->at;
-		r->at = 0;
+		if (r->at) { /* what was handed out goes: the partial line moves to the front */
+			memmove(r->buf, r->buf + r->at, r->len - r->at);
+			r->len -= r->at;
+			r->at = 0;
+		}
 		int src = r->old_fd >= 0 ? r->old_fd : r->fd;
 		if (src >= 0) {
 			if (r->cap - r->len < 16384) {
