@@ -1,6 +1,7 @@
 # tests/integration/system/events-docker.t - `minirun events` against a private dockerd's
 # `docker events --since ... --until ... --format '{{json .}}'` for the same short sequence
-# (create, start, die, destroy; run --rm; a volume, a network and a tag made and removed):
+# (create, start, die, destroy; run --rm; kill, pause, unpause, rename, exec, stop, restart,
+# rm -f; a volume, a network and a tag made and removed):
 # the same events, each with the same Type, Action, top-level keys and attribute keys.
 # In tests/long.list (dockerd takes seconds to start and stop); skipped without docker.io.
 # Run: sh tests/integration/system/events-docker.t (as root; make minirun busybox-image)
@@ -18,6 +19,15 @@ sequence() {
 	$E wait evx
 	$E rm evx
 	$E run --rm --name evy --network none busybox true
+	$E run -d --name evz --network none busybox sleep 100
+	$E kill -s USR1 evz
+	$E pause evz
+	$E unpause evz
+	$E rename evz evz2
+	$E exec evz2 true
+	$E stop -t 1 evz2
+	$E restart -t 1 evz2
+	$E rm -f evz2
 	$E volume create evv
 	$E volume rm evv
 	$E network create evn
@@ -54,4 +64,4 @@ docker_events() {
 	[ "$got" = "$want" ] || t_fail "differs (< docker, > minirun):
 $(printf "%s\n" "$want" >"$T_DIR/w"; printf "%s\n" "$got" >"$T_DIR/g"; diff "$T_DIR/w" "$T_DIR/g")"
 }
-t "the events of create/start/die/destroy, run --rm, volume, network and tag: dockerd's types, actions and keys" docker_events
+t "the events of the lifecycle verbs, exec, a volume, a network and a tag: dockerd's types, actions and keys" docker_events
