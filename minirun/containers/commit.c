@@ -243,10 +243,16 @@ static int commit(struct container *c, const char *name, const char *author, con
 		json_array_append_new(layers, json_pack("{s:s, s:s, s:I}", "mediaType",
 							layer_media_type("none"), "digest",
 							ld.digest, "size", (json_int_t)ld.size));
-		char manifest[IMAGE_DIGEST_LEN + 1];
+		char manifest[IMAGE_DIGEST_LEN + 1], fam[700] = "";
 		if (text && store_put_blob(&st, text, strlen(text), id, err) == 0 &&
 		    image_create(&st, id, strlen(text), layers, name, manifest, NULL, err) == 0)
 			rc = 0;
+		if (rc == 0 && name) /* docker's commit: the new name's tag, then the commit */
+			image_event(&st, "tag", id, ref_familiar_name(name, fam, sizeof(fam)),
+				    NULL);
+		if (rc == 0)
+			container_event(c, "commit", "comment", message ? message : "", "imageID",
+					id, "imageRef", fam);
 		json_decref(layers);
 	}
 	image_free(&base);
@@ -338,12 +344,15 @@ int cmd_commit(int argc, char **argv)
 			return 1;
 		}
 		paused = true;
+		container_event(&c, "pause"); /* docker's commit says its pause and unpause */
 	}
 	int rc = commit(&c, name, author, message, changes, id, &err);
 	if (paused) {
 		struct mr_err e2 = {0};
 		if (ctr_pause(oci, c.id, false, &e2) < 0)
 			fprintf(stderr, "minirun: resume after the commit: %s\n", e2.msg);
+		else
+			container_event(&c, "unpause");
 	}
 	container_close(&c);
 	if (rc < 0) {

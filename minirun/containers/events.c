@@ -4,7 +4,7 @@
  * (as it was given to run: Config.Image) and its name, plus what the action adds (exitCode
  * on die, signal on kill, oldName on rename, execID on exec_*).
  *
- *	create start attach kill die stop restart pause unpause rename destroy
+ *	create start attach kill die stop restart pause unpause rename commit destroy
  *	exec_create: CMD  exec_start: CMD  exec_die  health_status: healthy|unhealthy
  *
  * Who writes each one, since minirun has no daemon: the verb that did it (create, kill,

@@ -1,7 +1,7 @@
 # tests/integration/system/events-docker.t - `minirun events` against a private dockerd's
 # `docker events --since ... --until ... --format '{{json .}}'` for the same short sequence
 # (create, start, die, destroy; run --rm; kill, pause, unpause, rename, exec, stop, restart,
-# rm -f; a volume, a network and a tag made and removed):
+# commit, rm -f; a volume, a network and a tag made and removed):
 # the same events, each with the same Type, Action, top-level keys and attribute keys.
 # In tests/long.list (dockerd takes seconds to start and stop); skipped without docker.io.
 # Run: sh tests/integration/system/events-docker.t (as root; make minirun busybox-image)
@@ -27,7 +27,9 @@ sequence() {
 	$E exec evz2 true
 	$E stop -t 1 evz2
 	$E restart -t 1 evz2
+	$E commit -m note evz2 evc:1
 	$E rm -f evz2
+	$E rmi evc:1
 	$E volume create evv
 	$E volume rm evv
 	$E network create evn

@@ -77,10 +77,11 @@ ev_verbs() {
 		mr exec deux sh -c "exit 4"
 		mr stop -t 1 deux >/dev/null || die stop
 		mr restart -t 1 deux >/dev/null || die restart
+		cid=$(mr commit -m note deux cm:1) || die commit
 		mr rm -f deux >/dev/null || die rm
 		ev "$S" --filter type=container >$T_DIR/e
 		jq -r .Action $T_DIR/e >$T_DIR/a
-		want="create start kill pause unpause rename exec_create: sh -c exit 4 exec_start: sh -c exit 4 exec_die kill kill die stop start restart kill die destroy"
+		want="create start kill pause unpause rename exec_create: sh -c exit 4 exec_start: sh -c exit 4 exec_die kill kill die stop start restart pause commit unpause kill die destroy"
 		[ "$(tr "\n" " " <$T_DIR/a)" = "$want " ] || die "actions: $(cat $T_DIR/a)"
 		check "$(jq -c "select(.Action == \"kill\")" $T_DIR/e | sed -n 1p)" ".Actor.Attributes.signal == \"10\" and .Actor.Attributes.name == \"two\""
 		check "$(jq -c "select(.Action == \"kill\")" $T_DIR/e | sed -n 2p)" ".Actor.Attributes.signal == \"15\""
@@ -91,10 +92,11 @@ ev_verbs() {
 		xid=$(echo "$x" | jq -r .Actor.Attributes.execID)
 		check "$(ev_one $T_DIR/e "exec_create: sh -c exit 4")" ".Actor.Attributes.execID == \"$xid\""
 		check "$(jq -c "select(.Action == \"die\")" $T_DIR/e | sed -n 1p)" ".Actor.Attributes.exitCode == \"137\""
+		check "$(ev_one $T_DIR/e commit)" ".Actor.Attributes.comment == \"note\" and .Actor.Attributes.imageID == \"$cid\" and .Actor.Attributes.imageRef == \"cm:1\""
 		ct_noleaks
 	'
 }
-t "kill (signal), pause, unpause, rename (oldName), exec_* (execID, exitCode), stop, restart, rm -f" ev_verbs
+t "kill (signal), pause, unpause, rename (oldName), exec_* (execID, exitCode), stop, restart, commit, rm -f" ev_verbs
 
 ev_stores() {
 	ev_need
