@@ -28,6 +28,12 @@ ev_one() {
 }
 # check EVENT JQ-EXPRESSION: the expression holds for the event, else die naming both
 check() { echo "$1" | jq -e "$2" >/dev/null || die "not ($2): $1"; }
+# ready FILE - wait (5 s at most) until a reader started with -v, its stderr in FILE, says it
+# reads: from then on it sees every new event
+ready() {
+	_i=0
+	until grep -q "=> events: reading" "$1" 2>/dev/null || [ $_i -gt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+}
 '
 
 ev_container() {
@@ -262,10 +268,10 @@ ev_follow() {
 	ct_host "$EV_LIB"'
 		mr volume create before >/dev/null
 		# minirun itself in the background ($! its PID; mr is a shell function)
-		"$MINIRUN" --root $R events --format "{{.Action}} {{.Actor.ID}}" \
-			--filter type=container --filter type=volume >$T_DIR/f 2>&1 &
+		"$MINIRUN" -v --root $R events --format "{{.Action}} {{.Actor.ID}}" \
+			--filter type=container --filter type=volume >$T_DIR/f 2>$T_DIR/f.err &
 		pid=$!
-		sleep 0.3
+		ready $T_DIR/f.err
 		mr volume create after1 >/dev/null
 		mr run --rm --network none --name fol busybox true
 		mr volume create after2 >/dev/null
@@ -278,10 +284,10 @@ ev_follow() {
 		# --until in the future: follows, then ends by itself, with the events in between
 		# (--until alone would read the kept ones from the start first, as docker does)
 		U=$(( $(date +%s) + 2 ))
-		"$MINIRUN" --root $R events --since "$(now)" --until $U --format "{{.Actor.ID}}" \
-			--filter type=volume >$T_DIR/u &
+		"$MINIRUN" -v --root $R events --since "$(now)" --until $U --format "{{.Actor.ID}}" \
+			--filter type=volume >$T_DIR/u 2>$T_DIR/u.err &
 		pid=$!
-		sleep 0.3
+		ready $T_DIR/u.err
 		mr volume create inwindow >/dev/null
 		i=0
 		while kill -0 $pid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -298,9 +304,10 @@ ev_rotate() {
 	ct_host "$EV_LIB"'
 		export MINIRUN_EVENTS_MAX_SIZE=600
 		S=$(now)
-		"$MINIRUN" --root $R events --format "{{.Actor.ID}}" --filter type=volume >$T_DIR/f &
+		"$MINIRUN" -v --root $R events --format "{{.Actor.ID}}" --filter type=volume \
+			>$T_DIR/f 2>$T_DIR/f.err &
 		pid=$!
-		sleep 0.3
+		ready $T_DIR/f.err
 		for i in 1 2 3 4 5 6 7 8; do mr volume create rot$i >/dev/null; done
 		[ -f $R/events.log.1 ] || die "no rotation: $(ls -l $R)"
 		[ "$(stat -c %s $R/events.log.1)" -ge 600 ] || die "rotated early"
