@@ -4,12 +4,12 @@
  * (as it was given to run: Config.Image) and its name, plus what the action adds (exitCode
  * on die, signal on kill, oldName on rename, execID on exec_*).
  *
- *	create start attach kill die stop restart pause unpause rename commit destroy
+ *	create start attach kill oom die stop restart pause unpause rename commit destroy
  *	exec_create: CMD  exec_start: CMD  exec_die  health_status: healthy|unhealthy
  *
  * Who writes each one, since minirun has no daemon: the verb that did it (create, kill,
  * pause, rename, rm, exec ...), and for what happens while nobody waits, the container's
- * monitor (start, and die with the exit code; a --rm container's destroy) and its health
+ * monitor (start, oom, and die with the exit code; a --rm container's destroy) and its health
  * checker (health_status). The journal is minirun/events/.
  *
  * See: minirun/events/events.h; https://docs.docker.com/reference/cli/docker/system/events/

@@ -482,6 +482,8 @@ static bool record_exit(struct mon *m, int code, const char *error)
 	container_record_set_str(&r->mr.step, "exited");
 	health_record_stop(r);
 	write_exit_code(m->c, code);
+	if (oom) /* docker's order: oom, then die */
+		container_event(m->c, "oom");
 	if (!error || ran) /* a start that failed before it ran has no die: docker's */
 		container_event(m->c, "die", "exitCode", CONTAINER_EVENT_NUM(code));
 	if (!error || ran)

@@ -104,6 +104,22 @@ ev_verbs() {
 }
 t "kill (signal), pause, unpause, rename (oldName), exec_* (execID, exitCode), stop, restart, commit, rm -f" ev_verbs
 
+ev_oom() {
+	ev_need
+	ct_host "$EV_LIB"'
+		S=$(now)
+		mr run --rm --name oomy --network none -m 16m --memory-swap 16m busybox \
+			sh -c "x=\$(head -c 64m /dev/zero | tr \"\\\\0\" a)"
+		[ $? = 137 ] || die "not killed"
+		ev "$S" --filter type=container >$T_DIR/e
+		[ "$(jq -r .Action $T_DIR/e | tr "\n" " ")" = "create attach start oom die destroy " ] ||
+			die "actions: $(jq -r .Action $T_DIR/e)"
+		check "$(ev_one $T_DIR/e oom)" ".Actor.Attributes.name == \"oomy\" and (.Actor.Attributes | has(\"exitCode\") | not)"
+		ct_noleaks
+	'
+}
+t "a container the OOM killer ends: oom, then die 137, as docker logs them" ev_oom
+
 ev_stores() {
 	ev_need
 	ct_host "$EV_LIB"'
