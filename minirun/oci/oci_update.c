@@ -27,17 +27,12 @@ int oci_update(struct oci_global *g, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:r:h", opts, NULL)) != -1) {
 		if (c == 'r')
 			file = optarg;
-		else if (c == '?' || c == ':')
-			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
-					 argv[optind - 1],
-					 c == ':' ? "needs a value" : "is unknown", argv[0]);
-		else {
-			fprintf(c == 'h' ? stdout : stderr,
+		else
+			return oci_flag_other(
+				g, c, argv,
 				"usage: minirun oci update --resources FILE|- ID\n\n"
 				"  -r, --resources FILE   a linux.resources JSON object ('-': stdin);\n"
 				"                         a \"devices\" array in it replaces the rules\n");
-			return c == 'h' ? 0 : 2;
-		}
 	}
 	const char *id = oci_need_id(g, argc, argv, optind, "update");
 	if (!id)
