@@ -117,6 +117,7 @@ static void res_for(const struct cg_resources *res, unsigned bits, bool core,
 	if (bits & CG_MEMORY) {
 		out->memory_max = res->memory_max, out->memory_high = res->memory_high;
 		out->memory_low = res->memory_low, out->swap_max = res->swap_max;
+		out->swappiness = res->swappiness, out->oom_kill_disable = res->oom_kill_disable;
 	}
 	if (bits & CG_PIDS)
 		out->pids_max = res->pids_max;
@@ -272,6 +273,35 @@ static int network(const struct spec *s, json_t *n, struct cg_resources *res, st
 	return 0;
 }
 
+/*
+ * linux.resources.memory's v1-only knobs: swappiness (memory.swappiness, 0..100) and
+ * disableOOMKiller (memory.oom_control = 1). cgroup v2 has neither file: on a pure v2 host
+ * both are ignored, said under -v, as runc does (docker drops them before they get here).
+ */
+static int memory_v1(const struct spec *s, json_t *o, struct cg_resources *res, struct mr_err *err)
+{
+	const char *p = "linux.resources.memory";
+	json_t *oom = json_object_get(o, "disableOOMKiller");
+	int64_t v;
+	if (num(s, o, p, "swappiness", &v, err) < 0)
+		return -1;
+	/* runc takes -1 (docker's "unset", as an unsigned 2^64-1 too) as "leave it" */
+	if (v != CG_UNSET && v != -1 && (v < 0 || v > 100))
+		return bad(s, err, "linux.resources.memory.swappiness", "must be in 0..100");
+	if (oom && !json_is_boolean(oom) && !json_is_null(oom))
+		return bad(s, err, "linux.resources.memory.disableOOMKiller", "must be a boolean");
+	bool off = json_is_true(oom);
+	const struct cg_system *sys = host();
+	if ((v >= 0 || off) && sys && sys->mode == CG_UNIFIED) {
+		mr_say("%s.%s: ignored on this cgroup v2 host (a v1 memory file), as runc does", p,
+		       v >= 0 ? "swappiness" : "disableOOMKiller");
+		return 0;
+	}
+	res->swappiness = v >= 0 ? v : CG_UNSET;
+	res->oom_kill_disable = off;
+	return 0;
+}
+
 /* linux.resources (R) -> RES. S (may be NULL) gives error positions. */
 static int resources(const struct spec *s, json_t *r, struct cg_resources *res, struct mr_err *err)
 {
@@ -288,6 +318,8 @@ static int resources(const struct spec *s, json_t *r, struct cg_resources *res, 
 		res->memory_low = unlimited(v);
 		if (num(s, o, p, "swap", &swap, err) < 0 ||
 		    cg_swap_from_total(res->memory_max, unlimited(swap), &res->swap_max, err) < 0)
+			return -1;
+		if (memory_v1(s, o, res, err) < 0)
 			return -1;
 	}
 	if ((o = json_object_get(r, "cpu"))) {
