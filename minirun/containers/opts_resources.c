@@ -259,10 +259,12 @@ int opts_resources_check(const struct container_opts *o, struct mr_err *err)
 #define MAX_CPUS 8192
 
 /* parse a kernel CPU/node list ("0-1,3") into SET (MAX_CPUS bits); -1 when not one (docker's
- * parsers.ParseUintList: numbers and ranges, comma-separated, nothing else) */
-static int parse_list(const char *s, unsigned char *set)
+ * parsers.ParseUintList: numbers and ranges, comma-separated, nothing else). A number past
+ * MAX_CPUS is a list still, of CPUs no machine here has: *BEYOND is set. */
+static int parse_list(const char *s, unsigned char *set, bool *beyond)
 {
 	memset(set, 0, MAX_CPUS / 8);
+	*beyond = false;
 	if (!*s)
 		return -1;
 	while (*s) {
@@ -275,9 +277,11 @@ static int parse_list(const char *s, unsigned char *set)
 				return -1;
 			b = strtoul(end + 1, &end, 10);
 		}
-		if (b < a || b >= MAX_CPUS || (*end && *end != ','))
+		if (b < a || (*end && *end != ','))
 			return -1;
-		for (unsigned long i = a; i <= b; i++)
+		if (b >= MAX_CPUS)
+			*beyond = true;
+		for (unsigned long i = a; i <= b && i < MAX_CPUS; i++)
 			set[i / 8] |= (unsigned char)(1u << (i % 8));
 		s = *end ? end + 1 : end;
 		if (*end == ',' && !*s)
@@ -292,7 +296,8 @@ static int parse_list(const char *s, unsigned char *set)
 static int cpuset_check(const char *want, const char *kind, const char *online, struct mr_err *err)
 {
 	unsigned char w[MAX_CPUS / 8], have[MAX_CPUS / 8];
-	if (parse_list(want, w) < 0)
+	bool beyond, ignored;
+	if (parse_list(want, w, &beyond) < 0)
 		return mr_fail(err, 0, "Invalid value %s for cpuset %s: invalid format: %s", want,
 			       kind, want);
 	_cleanup_free_ char *text = NULL;
@@ -300,10 +305,10 @@ static int cpuset_check(const char *want, const char *kind, const char *online, 
 	if (mr_read_file(online, &text, NULL, &e2) < 0 && !(text = strdup("0")))
 		return mr_fail(err, ENOMEM, "cpuset");
 	text[strcspn(text, "\n")] = '\0';
-	if (parse_list(text, have) < 0)
+	if (parse_list(text, have, &ignored) < 0)
 		return mr_fail(err, 0, "%s: '%s' is not a list", online, text);
 	for (size_t i = 0; i < sizeof(w); i++)
-		if (w[i] & ~have[i])
+		if (beyond || (w[i] & ~have[i]))
 			return mr_fail(
 				err, 0,
 				"Requested %s are not available - requested %s, available: %s",
