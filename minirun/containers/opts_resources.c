@@ -420,6 +420,11 @@ int container_resources_host_check(struct container_opts *o, struct mr_err *err)
 		return -1;
 	if (!o->blkio_weight && !o->swappiness_set && !o->oom_kill_disable)
 		return 0;
+	/* docker's CLI warns first, from the flags alone; its daemon again below, once it kept
+	 * the flag */
+	if (o->oom_kill_disable && !o->memory)
+		fprintf(stderr, "WARNING: Disabling the OOM killer on containers without setting a "
+				"'-m/--memory' limit may be dangerous.\n");
 	struct cg_system sys;
 	if (cg_detect(&sys, err) < 0)
 		return -1;
