@@ -27,6 +27,7 @@
  */
 #include "minirun/oci/cgstep.h"
 #include "cgroups/cgroup.h"
+#include "lib/cleanup.h"
 #include "minirun/rootless/rootless.h"
 
 #include <errno.h>
@@ -609,16 +610,82 @@ pid_t cgstep_clone(const char *name, unsigned long flags, struct mr_err *err)
 	return pid;
 }
 
-int cgstep_update(const char *name, json_t *r, const struct spec *s, struct mr_err *err)
+/*
+ * grow - give the container's cgroup (SET, recorded as NAME) the controllers MISSING, which
+ * an update asks for and the create did not make (cgstep_create makes only those its limits
+ * need; runc makes them all). cg_create joins the cgroup at its own path (cg_path of the core
+ * directory, placed as at create) with those controllers: on v2 that enables them on its
+ * ancestors and the directory is the same; on v1 it makes a directory in each new hierarchy,
+ * and every process of the container is moved in (three passes: a process forked during
+ * one is caught by the next). *GROWN: NAME with the new directories (the caller records
+ * it, so delete removes them), or NULL when there are none.
+ */
+static int grow(struct cgset *set, const char *name, unsigned missing, char **grown,
+		struct mr_err *err)
+{
+	*grown = NULL;
+	mr_say("update: cgroup '%s' lacks controllers it now needs: added", cg_path(set->h[0]));
+	struct cg *cg = cg_create(host(), cg_path(set->h[0]), missing, CG_EXIST_OK, err);
+	if (!cg) {
+		mr_prefix(err, "adding a controller to the container's cgroup: ");
+		return -1;
+	}
+	_cleanup_free_ char *dirs = set_name(cg);
+	char out[8192];
+	size_t len = (size_t)snprintf(out, sizeof(out), "%s", name);
+	char *save = NULL;
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		char key[4200];
+		snprintf(key, sizeof(key), ":%s:", d);
+		char have[8200];
+		snprintf(have, sizeof(have), ":%s:", name);
+		if (!strstr(have, key) && len < sizeof(out))
+			len += (size_t)snprintf(out + len, sizeof(out) - len, ":%s", d);
+	}
+	if (strcmp(out, name) != 0) {
+		for (int pass = 0; pass < 3; pass++) {
+			pid_t *pids = NULL;
+			size_t n = 0;
+			if (cg_pids(set->h[0], &pids, &n, err) < 0) {
+				cg_free(cg);
+				return -1;
+			}
+			for (size_t i = 0; i < n; i++)
+				cg_add_pid(cg, pids[i],
+					   NULL); /* one gone meanwhile needs no move */
+			free(pids);
+		}
+		if (!(*grown = strdup(out))) {
+			cg_free(cg);
+			return mr_fail(err, ENOMEM, "cgroup name");
+		}
+	}
+	if (set->n < CGSET_MAX)
+		set->h[set->n++] = cg;
+	else
+		cg_free(cg);
+	return 0;
+}
+
+int cgstep_update(const char *name, json_t *r, const struct spec *s, char **grown,
+		  struct mr_err *err)
 {
 	struct cg_resources res, part;
 	struct cgset set;
 	int rc = 0;
 	json_t *rules = json_object_get(r, "devices");
+	*grown = NULL;
 	if (rules && !json_is_array(rules))
 		return mr_fail(err, 0, "devices must be an array of device rules");
 	if (resources(NULL, r, &res, err) < 0 || set_open(name, &set, err) < 0)
 		return -1;
+	unsigned have = 0, need = cg_resources_controllers(&res);
+	for (int i = 0; i < set.n; i++)
+		have |= cg_controllers(set.h[i]);
+	if ((need & ~have) && grow(&set, name, need & ~have, grown, err) < 0) {
+		set_free(&set);
+		return -1;
+	}
 	for (int i = 0; i < set.n && rc == 0; i++) {
 		res_for(&res, cg_controllers(set.h[i]), i == 0, &part);
 		rc = cg_apply(set.h[i], &part, err);
