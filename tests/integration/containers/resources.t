@@ -246,6 +246,44 @@ cidfile_labels_stop_timeout() {
 }
 t "--cidfile (docker's refusals), --label-file, --stop-timeout on create" cidfile_labels_stop_timeout
 
+update_changes_a_running_container() {
+	ct_need
+	ct_host '
+		# made without any cgroup flag: the update adds the controllers it needs (runc has
+		# them all from the start) and moves the container in; the kernel'"'"'s own
+		# Cpus_allowed_list says the cpuset holds
+		mr run -d --network none --name u1 busybox sleep 60 >/dev/null || die "run"
+		out=$(mr update -c 300 --cpuset-cpus 0 --cpu-period 50000 --cpu-quota 20000 u1 2>&1) ||
+			die "update: $out"
+		[ "$out" = u1 ] || die "update said: $out"
+		a=$(mr exec u1 grep Cpus_allowed_list /proc/1/status) || die "exec"
+		[ "$(echo "$a" | awk "{print \$2}")" = 0 ] || die "not pinned to CPU 0: $a"
+		hc=$(mr inspect -f "{{.HostConfig.CpuShares}} {{.HostConfig.CpusetCpus}} {{.HostConfig.CpuPeriod}} {{.HostConfig.CpuQuota}}" u1)
+		[ "$hc" = "300 0 50000 20000" ] || die "inspect: $hc"
+		if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+			w=$(mr exec u1 cat /sys/fs/cgroup/cpu.weight /sys/fs/cgroup/cpu.max | tr "\n" " ")
+			[ "$w" = "12 20000 50000 " ] || die "v2 cpu.weight, cpu.max after update: $w"
+		fi
+		# docker'"'"'s conflicts across updates: --cpus once the CFS pair is set
+		out=$(mr update --cpus 1 u1 2>&1); rc=$?
+		[ $rc = 1 ] || die "--cpus over --cpu-period: exit $rc: $out"
+		echo "$out" | grep -q "Conflicting options: Nano CPUs cannot be updated as CPU Period has already been set$" ||
+			die "message: $out"
+		out=$(mr update --cpuset-cpus 9999 u1 2>&1); rc=$?
+		[ $rc = 1 ] || die "--cpuset-cpus 9999: exit $rc: $out"
+		[ "$(mr inspect -f "{{.HostConfig.CpusetCpus}}" u1)" = 0 ] || die "a refused update changed the record"
+		mr rm -f u1 >/dev/null
+		mr run -d --network none --name u2 --cpus 1 busybox sleep 60 >/dev/null || die "run --cpus"
+		out=$(mr update --cpu-quota 20000 u2 2>&1) &&
+			die "--cpu-quota over --cpus was taken"
+		echo "$out" | grep -q "Conflicting options: CPU Quota cannot be updated as NanoCPUs has already been set$" ||
+			die "message: $out"
+		mr rm -f u2 >/dev/null
+		ct_noleaks
+	'
+}
+t "update -c, --cpuset-cpus, --cpu-period/quota: a running container made without them; docker's conflicts" update_changes_a_running_container
+
 help_lists_the_flags() {
 	ct_need
 	out=$("$MINIRUN" run --help) || t_fail "run --help"
