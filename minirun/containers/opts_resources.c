@@ -313,6 +313,7 @@ static int cpuset_check(const char *want, const char *kind, const char *online, 
 				err, 0,
 				"Requested %s are not available - requested %s, available: %s",
 				kind[0] == 'c' ? "CPUs" : "memory nodes", want, text);
+	mr_say("--cpuset-%s %s: within the ones online here (%s: %s)", kind, want, online, text);
 	return 0;
 }
 
@@ -337,8 +338,11 @@ static int blkio_weight_check(const struct cg_system *sys, struct mr_err *err)
 	char dir[2048];
 	if (h) {
 		snprintf(dir, sizeof(dir), "%s%s", h->mount, strcmp(h->own, "/") ? h->own : "");
-		if (has_file(dir, "blkio.weight") || has_file(dir, "blkio.bfq.weight"))
+		if (has_file(dir, "blkio.weight") || has_file(dir, "blkio.bfq.weight")) {
+			mr_say("--blkio-weight: the v1 blkio hierarchy has a weight file (%s)",
+			       dir);
 			return 0;
+		}
 		return mr_fail(err, 0,
 			       "--blkio-weight: this host's blkio cgroup has no weight file (no "
 			       "%s/blkio.weight nor blkio.bfq.weight: no IO scheduler here keeps "
@@ -352,8 +356,11 @@ static int blkio_weight_check(const struct cg_system *sys, struct mr_err *err)
 			 strcmp(sys->v2_own, "/") ? sys->v2_own : "");
 		if (mr_read_file(dir, &ctl, NULL, &e2) == 0) {
 			for (char *t = strtok(ctl, " \n"); t; t = strtok(NULL, " \n"))
-				if (strcmp(t, "io") == 0)
+				if (strcmp(t, "io") == 0) {
+					mr_say("--blkio-weight: the v2 io controller is here: "
+					       "io.bfq.weight or io.weight takes it");
 					return 0;
+				}
 		}
 		return mr_fail(err, 0,
 			       "--blkio-weight: the cgroup v2 io controller is not available here "
