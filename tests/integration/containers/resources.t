@@ -88,6 +88,31 @@ oom_kill_disable 1" ] || die "v1 memory files: $out"
 }
 t "--memory-swappiness, --oom-kill-disable: v1 memory files, or dropped with docker's warnings on v2" memory_knobs_v1_or_dropped
 
+oom_kill_disable_makes_it_wait() {
+	ct_need
+	[ -d /sys/fs/cgroup/memory ] ||
+		t_skip "no v1 memory hierarchy: --oom-kill-disable is dropped here, as docker does"
+	ct_host '
+		# 64 MiB asked of a 16 MiB cgroup with no swap: without the OOM killer the task
+		# waits for memory (under_oom 1) instead of dying; rm -f still ends it
+		id=$(mr run -d --network none -m 16m --memory-swap 16m --oom-kill-disable busybox \
+			dd if=/dev/zero bs=64M count=1 of=/dev/null) || die "run: $id"
+		i=0 f=
+		until [ -n "$f" ] && grep -q "^under_oom 1" "$f" 2>/dev/null; do
+			f=$(find /sys/fs/cgroup/memory -path "*$id*" -name memory.oom_control | head -n 1)
+			i=$((i + 1))
+			[ $i -lt 50 ] || die "not under OOM: ${f:-no cgroup of $id}: $(cat "$f" 2>&1)"
+			sleep 0.1
+		done
+		sleep 0.5
+		grep -q "^oom_kill 0" "$f" || die "the OOM killer struck: $(cat "$f")"
+		[ "$(ct_status "$id")" = running ] || die "status $(ct_status "$id")"
+		mr rm -f "$id" >/dev/null || die "rm -f of a task waiting on memory"
+		ct_noleaks
+	'
+}
+t "--oom-kill-disable: past its limit a task waits (under_oom 1), is not killed; rm -f ends it" oom_kill_disable_makes_it_wait
+
 oom_score_adj_inside() {
 	ct_need
 	ct_host '
