@@ -4,8 +4,10 @@
 # and --oom-kill-disable (v1 memory files; dropped with docker's warnings on a pure v2 host),
 # --oom-score-adj (/proc/self/oom_score_adj), --blkio-weight and --device-*-bps/iops (the
 # blkio throttle files, or io.max), with inspect's HostConfig fields; --label-file,
-# --cidfile and --stop-timeout on create. Bad values: one line in docker's words, exit 125,
-# nothing left. Runs on the hybrid host (v1 controllers) and in the VM (pure v2), where the
+# --cidfile and --stop-timeout on create; what two of them do (a writer throttled to 1 MiB/s
+# on a loop device of the test's own, a task past its limit left waiting by
+# --oom-kill-disable); `update` of a running container made without them, and docker's
+# conflicts across updates. Bad values: one line in docker's words, exit 125, nothing left. Runs on the hybrid host (v1 controllers) and in the VM (pure v2), where the
 # same flags land in other files. Each test runs in a namespace playing the host.
 # Run: sh tests/integration/containers/resources.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
