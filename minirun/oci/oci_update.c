@@ -14,6 +14,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int oci_update(struct oci_global *g, int argc, char **argv)
@@ -61,8 +62,15 @@ int oci_update(struct oci_global *g, int argc, char **argv)
 		struct spec *s = json_object_get(r, "devices") && st.bundle
 					 ? spec_load(st.bundle, NULL)
 					 : NULL;
-		if (cgstep_update(st.cgroup, r, s, &err) < 0)
+		char *grown = NULL;
+		if (cgstep_update(st.cgroup, r, s, &grown, &err) < 0)
 			rc = oci_fail(g, &err);
+		if (grown) { /* a controller added: delete must find its directory too */
+			free(st.cgroup);
+			st.cgroup = grown;
+			if (state_save(g->root, &st, &err) < 0)
+				rc = oci_fail(g, &err);
+		}
 		spec_free(s);
 	}
 	if (rc == 0 || st.id[0])
