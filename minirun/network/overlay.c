@@ -1,0 +1,873 @@
+/*
+ * minirun/network/overlay.c - docker's overlay driver, without swarm: one subnet stretched
+ * over several hosts with VXLAN, the peers named by the user.
+ *
+ *	host A (underlay 172.30.0.1)                  host B (underlay 172.30.0.2)
+ *	 c1 10.77.0.2 ==veth== mr-<id> + mrx<id>       c2 10.77.0.3 ==veth== mr-<id> + mrx<id>
+ *	                         bridge   vxlan  <== UDP 4789, VNI 4242 ==>  bridge   vxlan
+ *
+ *	A$ minirun network create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 ov
+ *	B$ minirun network create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.1 ov
+ *
+ * On each host the network is a bridge with a VXLAN link as one of its ports (netns/vxlan.c
+ * tells how VXLAN carries Ethernet in UDP). The containers join the bridge as on any user
+ * network, with MTU 1450 (docker's overlay MTU: the 50 bytes of VXLAN, UDP and IP headers
+ * come out of the underlay's 1500). The VXLAN link has no single `remote`: its own
+ * forwarding table says where frames go (what `bridge fdb show dev mrx...` prints):
+ *
+ *	00:00:00:00:00:00 dst 172.30.0.2   broadcasts (ARP) and unknown MACs: one copy to
+ *	                                   each peer host, an entry each
+ *	02:42:0a:4d:00:03 dst 172.30.0.2   c2 lives behind host B (with a peers directory)
+ *
+ * Who the peers are is what docker swarm's gossip (memberlist, over TCP/UDP 7946) tells
+ * every host's daemon: which hosts are in the network, which containers each one has,
+ * their IP and MAC. minirun has no daemon and no gossip; the user names the peers:
+ *
+ *  --opt peers=IP,IP   a static list of the other hosts' underlay addresses (one list on
+ *                      every host is fine: this host's own address is skipped). Each host
+ *                      floods to the others and learns MACs from the frames that arrive.
+ *                      Addresses: the hosts are sorted by underlay address and the subnet
+ *                      is cut into as many equal slices (a power of two): host i leases
+ *                      from slice i only, so no two hosts hand out the same address
+ *                      without talking. Every host must list the same set of hosts.
+ *                      Names: only this host's containers (no host knows the others').
+ *  --opt peers-dir=PATH a directory every host can read and write (NFS, a shared disk; in
+ *                      the tests and the lab, one directory both "hosts" see). Each host
+ *                      keeps one file there, PATH/UNDERLAY.json: its underlay address, the
+ *                      subnet and VNI, and its containers' names, addresses and MACs. The
+ *                      other hosts read it to fill their flood list, their forwarding
+ *                      entries and their containers' /etc/hosts. Addresses are leased under
+ *                      PATH/.lock (flock) over the whole subnet, minus every host's leases.
+ *                      A small watcher process per host and network (minirun-overlay,
+ *                      started by create, stopped by rm) notices the other hosts' changes
+ *                      (inotify, or a look every 2 s where inotify cannot see them, as on
+ *                      NFS) and applies them: that is this driver's gossip.
+ *  --opt local=IP      this host's underlay address (default: the source address of the
+ *                      route to the first peer, as `ip route get PEER` shows it)
+ *  --opt vni=N         the VXLAN network id, 1..16777215; the same on every host (default:
+ *                      the one in the peers directory, else 4096 + a hash of the name)
+ *
+ * An overlay network is internal, as docker's is without its docker_gwbridge: the bridge has
+ * no address, the containers no default route and no published ports; they reach each other.
+ *
+ * Files: ROOT/networks/NAME.json (the record; Options holds the choices above, docker's
+ * com.docker.network.driver.overlay.vxlanid_list and the devices' names) and
+ * ROOT/networks/NAME.overlay.pid (the watcher: "PID STARTTIME").
+ *
+ * See: netns/vxlan.c, bridge(8) "bridge fdb", RFC 7348,
+ * https://docs.docker.com/engine/network/drivers/overlay/,
+ * labs/04-networking/14-overlay-network.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "minirun/network/overlay.h"
+#include "netns/netlink.h"
+
+#define OPT_BRIDGE "com.docker.network.bridge.name"
+#define OPT_VXLAN  "com.docker.network.driver.overlay.vxlan_name"
+#define OPT_VNI    "com.docker.network.driver.overlay.vxlanid_list"
+#define OPT_MTU    "com.docker.network.driver.mtu"
+#define OPT_LOCAL  "local"
+#define OPT_PEERS  "peers"
+#define OPT_DIR    "peers-dir"
+#define MAX_HOSTS  64
+#define ZERO_MAC   "00:00:00:00:00:00"
+
+bool network_is_overlay(json_t *rec)
+{
+	const char *d = json_string_value(json_object_get(rec, "Driver"));
+	return d && !strcmp(d, "overlay");
+}
+
+static const char *opt(json_t *rec, const char *key)
+{
+	return json_string_value(json_object_get(json_object_get(rec, "Options"), key));
+}
+
+/* ---- the user's choices -------------------------------------------------------------------- */
+
+struct choices {
+	char peers[MAX_HOSTS][INET_ADDRSTRLEN]; /* the other hosts, this one left out */
+	size_t npeers;
+	const char *peers_text; /* as given */
+	const char *dir;
+	const char *local;
+	long long vni; /* 0: not given */
+};
+
+/* Parse "a,b,c" into c->peers, refusing anything that is not an IPv4 address. */
+static int parse_peers(const char *text, struct choices *c, struct mr_err *err)
+{
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (char *save = NULL, *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		struct in_addr a;
+		if (inet_pton(AF_INET, p, &a) != 1 || a.s_addr == 0 || (ntohl(a.s_addr) >> 28) >= 14)
+			return mr_failk(err, MR_E_INVALID, 0,
+					"--opt peers=%s: \"%s\" is not a host's IPv4 address "
+					"(peers=172.30.0.2,172.30.0.3)",
+					text, p);
+		if (c->npeers == MAX_HOSTS)
+			return mr_failk(err, MR_E_INVALID, 0, "--opt peers: at most %d hosts",
+					MAX_HOSTS);
+		inet_ntop(AF_INET, &a, c->peers[c->npeers++], INET_ADDRSTRLEN);
+	}
+	if (!c->npeers)
+		return mr_failk(err, MR_E_INVALID, 0,
+				"--opt peers=%s names no host: give peers=IP[,IP...]", text);
+	return 0;
+}
+
+/* The --opt K=V of `network create -d overlay`, checked. */
+static int parse_choices(const char *const *opts, size_t n, struct choices *c,
+			 struct mr_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(opts[i], '=');
+		size_t klen = eq ? (size_t)(eq - opts[i]) : strlen(opts[i]);
+		const char *v = eq ? eq + 1 : "";
+		if (klen == 5 && !strncmp(opts[i], OPT_PEERS, 5)) {
+			c->peers_text = v;
+			if (parse_peers(v, c, err) < 0)
+				return -1;
+		} else if (klen == 9 && !strncmp(opts[i], OPT_DIR, 9)) {
+			if (*v != '/')
+				return mr_failk(err, MR_E_INVALID, 0,
+						"--opt peers-dir=%s: give an absolute path", v);
+			c->dir = v;
+		} else if (klen == 5 && !strncmp(opts[i], OPT_LOCAL, 5)) {
+			struct in_addr a;
+			if (inet_pton(AF_INET, v, &a) != 1)
+				return mr_failk(err, MR_E_INVALID, 0,
+						"--opt local=%s: not an IPv4 address", v);
+			c->local = v;
+		} else if (klen == 3 && !strncmp(opts[i], "vni", 3)) {
+			if (mr_parse_ll(v, 1, 0xffffff, &c->vni) < 0)
+				return mr_failk(err, MR_E_INVALID, 0,
+						"--opt vni=%s: a VXLAN id is a number from 1 to "
+						"16777215",
+						v);
+		} else
+			return mr_failk(err, MR_E_INVALID, 0,
+					"--opt %s: the overlay driver knows peers=, peers-dir=, "
+					"local= and vni=",
+					opts[i]);
+	}
+	if (!c->npeers && !c->dir)
+		return mr_failk(err, MR_E_INVALID, 0,
+				"an overlay network needs its peers: --opt peers=IP,IP (the other "
+				"hosts' underlay addresses) or --opt peers-dir=PATH (a directory "
+				"every host shares)");
+	return 0;
+}
+
+/* The source address the kernel would use towards PEER (`ip route get PEER`'s "src"): a
+ * UDP socket connect()ed there, which sends nothing, then getsockname(). */
+static int route_source(const char *peer, char out[INET_ADDRSTRLEN], struct mr_err *err)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(4789)};
+	socklen_t len = sizeof(sa);
+	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	inet_pton(AF_INET, peer, &sa.sin_addr);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+		return mr_fail(err, errno,
+			       "no route to peer %s from this host (give --opt local=IP, this "
+			       "host's underlay address)",
+			       peer);
+	inet_ntop(AF_INET, &sa.sin_addr, out, INET_ADDRSTRLEN);
+	return 0;
+}
+
+/* Is ADDR one of this host's addresses? bind(2) says so (EADDRNOTAVAIL if not). */
+static int check_local(const char *addr, struct mr_err *err)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return mr_failk(err, MR_E_INVALID, errno,
+				"--opt local=%s: not an address of this host", addr);
+	return 0;
+}
+
+/* ---- the peers directory ------------------------------------------------------------------- */
+
+/* Every other host's file in DIR (a new array of their objects; LOCAL's own is skipped). */
+static json_t *peer_files(const char *dir, const char *local)
+{
+	json_t *all = json_array();
+	_cleanup_closedir_ DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char path[4400], self[INET_ADDRSTRLEN + 8];
+		size_t len = strlen(e->d_name);
+		snprintf(self, sizeof(self), "%s.json", local ? local : "");
+		if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json") ||
+		    !strcmp(e->d_name, self))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		json_t *f = json_load_file(path, 0, NULL);
+		if (json_is_string(json_object_get(f, "Underlay")))
+			json_array_append(all, f);
+		json_decref(f);
+	}
+	return all;
+}
+
+int overlay_lock(json_t *rec, int *fd, struct mr_err *err)
+{
+	char path[4200];
+	const char *dir = opt(rec, OPT_DIR);
+	*fd = -1;
+	if (!dir)
+		return 0;
+	if (mr_mkdir_p(dir, 0755, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/.lock", dir);
+	if ((*fd = mr_lock_file(path, err)) < 0)
+		return -1;
+	mr_say("locked %s (leases across hosts)", path);
+	return 0;
+}
+
+/* ---- the VXLAN forwarding table ------------------------------------------------------------ */
+
+struct fdb_want {
+	char mac[18];
+	char dst[INET_ADDRSTRLEN];
+};
+
+/* What the table should hold: a flood entry per peer (static and in the directory), and
+ * with a directory, an entry per container of another host. */
+static size_t wanted(json_t *rec, struct fdb_want *w, size_t max)
+{
+	size_t n = 0;
+	struct choices c = {0};
+	const char *peers = opt(rec, OPT_PEERS), *local = opt(rec, OPT_LOCAL);
+	if (peers)
+		parse_peers(peers, &c, NULL);
+	for (size_t i = 0; i < c.npeers && n < max; i++)
+		if (strcmp(c.peers[i], local)) {
+			snprintf(w[n].mac, sizeof(w[n].mac), ZERO_MAC);
+			snprintf(w[n++].dst, sizeof(w[0].dst), "%s", c.peers[i]);
+		}
+	json_t *files = peer_files(opt(rec, OPT_DIR), local), *f, *ep;
+	size_t i;
+	const char *id;
+	json_array_foreach(files, i, f)
+	{
+		const char *u = json_string_value(json_object_get(f, "Underlay"));
+		size_t k = 0;
+		while (k < n && strcmp(w[k].dst, u))
+			k++;
+		if (k == n && n < max) { /* not a static peer already */
+			snprintf(w[n].mac, sizeof(w[n].mac), ZERO_MAC);
+			snprintf(w[n++].dst, sizeof(w[0].dst), "%s", u);
+		}
+		json_object_foreach(json_object_get(f, "Containers"), id, ep)
+		{
+			const char *mac = json_string_value(json_object_get(ep, "MacAddress"));
+			if (mac && strlen(mac) == 17 && n < max) {
+				snprintf(w[n].mac, sizeof(w[n].mac), "%s", mac);
+				snprintf(w[n++].dst, sizeof(w[0].dst), "%s", u);
+			}
+		}
+	}
+	json_decref(files);
+	return n;
+}
+
+/* Bring the VXLAN link's table to what wanted() says: remove the permanent entries no
+ * longer wanted (a host or container gone), add the missing ones. Learned entries stay. */
+static int sync_fdb(json_t *rec, struct mr_err *err)
+{
+	struct fdb_want w[1024];
+	size_t nw = wanted(rec, w, 1024), nh = 0;
+	const char *dev = opt(rec, OPT_VXLAN);
+	_cleanup_nl_ struct nl *nl = nl_open(err);
+	struct nl_vxlan_fdb *have = NULL;
+	if (!nl || nl_vxlan_fdb(nl, dev, &have, &nh, err) < 0)
+		return -1;
+	int r = 0;
+	for (size_t i = 0; i < nh && r == 0; i++) {
+		size_t k = 0;
+		while (k < nw && (strcmp(w[k].mac, have[i].mac) || strcmp(w[k].dst, have[i].dst)))
+			k++;
+		if (k == nw && have[i].permanent)
+			r = nl_vxlan_fdb_del(nl, dev, have[i].mac, have[i].dst, 1, err);
+	}
+	for (size_t k = 0; k < nw && r == 0; k++) {
+		size_t i = 0;
+		while (i < nh && (strcmp(w[k].mac, have[i].mac) || strcmp(w[k].dst, have[i].dst) ||
+				  !have[i].permanent))
+			i++;
+		if (i == nh)
+			r = nl_vxlan_fdb_add(nl, dev, w[k].mac, w[k].dst, err);
+	}
+	free(have);
+	return r;
+}
+
+/* ---- publishing this host's containers ----------------------------------------------------- */
+
+static void own_file(json_t *rec, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s.json", opt(rec, OPT_DIR), opt(rec, OPT_LOCAL));
+}
+
+int overlay_publish_locked(const char *root, json_t *rec, struct mr_err *err)
+{
+	(void)root;
+	if (opt(rec, OPT_DIR)) {
+		char path[4200];
+		const char *id;
+		json_t *ep, *mine = json_object();
+		json_object_foreach(json_object_get(rec, "Containers"), id, ep)
+		{
+			json_object_set_new(
+				mine, id,
+				json_pack("{s:O, s:O, s:O, s:O}", "Name", json_object_get(ep, "Name"),
+					  "IPv4Address", json_object_get(ep, "IPv4Address"),
+					  "MacAddress", json_object_get(ep, "MacAddress"), "Aliases",
+					  json_object_get(ep, "Aliases")));
+		}
+		json_t *f = json_pack("{s:O, s:s, s:O, s:s, s:o}", "Network",
+				      json_object_get(rec, "Name"), "Underlay", opt(rec, OPT_LOCAL),
+				      "Subnet",
+				      json_object_get(json_array_get(json_object_get(json_object_get(
+									     rec, "IPAM"),
+									     "Config"),
+								     0),
+						      "Subnet"),
+				      "VNI", opt(rec, OPT_VNI), "Containers", mine);
+		_cleanup_free_ char *text = json_dumps(f, JSON_INDENT(2));
+		json_decref(f);
+		if (!text)
+			return mr_fail(err, ENOMEM, "encode the peers file");
+		own_file(rec, path, sizeof(path));
+		mr_say("publish %zu container(s) in %s", json_object_size(mine), path);
+		if (mr_write_file_atomic(path, text, strlen(text), 0644, err) < 0)
+			return -1;
+	}
+	return sync_fdb(rec, err);
+}
+
+int overlay_publish(const char *root, json_t *rec, struct mr_err *err)
+{
+	int fd;
+	if (overlay_lock(rec, &fd, err) < 0)
+		return -1;
+	int r = overlay_publish_locked(root, rec, err);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* ---- addresses ----------------------------------------------------------------------------- */
+
+static int by_addr(const void *a, const void *b)
+{
+	struct in_addr x, y;
+	inet_pton(AF_INET, a, &x);
+	inet_pton(AF_INET, b, &y);
+	return ntohl(x.s_addr) < ntohl(y.s_addr) ? -1 : ntohl(x.s_addr) > ntohl(y.s_addr);
+}
+
+/* This host's slice of SUBNET among the hosts LOCAL + PEERS (static peers, no directory). */
+static int slice(struct network_subnet *pool, const char *local, const char *peers,
+		 struct mr_err *err)
+{
+	struct choices c = {0};
+	if (parse_peers(peers, &c, err) < 0)
+		return -1;
+	size_t n = 0, me = 0;
+	char hosts[MAX_HOSTS + 1][INET_ADDRSTRLEN];
+	snprintf(hosts[n++], INET_ADDRSTRLEN, "%s", local);
+	for (size_t i = 0; i < c.npeers; i++)
+		if (strcmp(c.peers[i], local))
+			snprintf(hosts[n++], INET_ADDRSTRLEN, "%s", c.peers[i]);
+	qsort(hosts, n, INET_ADDRSTRLEN, by_addr);
+	while (strcmp(hosts[me], local))
+		me++;
+	int bits = 0;
+	while ((1u << bits) < n)
+		bits++;
+	if (pool->prefix + bits > 30)
+		return mr_fail(err, 0,
+			       "subnet /%d is too small to give each of %zu hosts a slice (use a "
+			       "larger --subnet, or --opt peers-dir)",
+			       pool->prefix, n);
+	uint32_t size = 1u << (32 - pool->prefix - bits);
+	pool->net.s_addr = htonl(ntohl(pool->net.s_addr) + (uint32_t)me * size);
+	pool->prefix += bits;
+	return 0;
+}
+
+int overlay_pool(json_t *rec, struct network_subnet *pool, struct in_addr *taken, size_t *n,
+		 size_t max, struct mr_err *err)
+{
+	const char *dir = opt(rec, OPT_DIR), *peers = opt(rec, OPT_PEERS);
+	if (!dir) {
+		if (slice(pool, opt(rec, OPT_LOCAL), peers, err) < 0)
+			return -1;
+		char b[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &pool->net, b, sizeof(b));
+		mr_say("overlay: this host leases from its slice %s/%d", b, pool->prefix);
+		return 0;
+	}
+	json_t *files = peer_files(dir, opt(rec, OPT_LOCAL)), *f, *ep;
+	size_t i;
+	const char *id;
+	json_array_foreach(files, i, f)
+	{
+		json_object_foreach(json_object_get(f, "Containers"), id, ep)
+		{
+			const char *a = json_string_value(json_object_get(ep, "IPv4Address"));
+			char ip[INET_ADDRSTRLEN];
+			snprintf(ip, sizeof(ip), "%.*s", a ? (int)strcspn(a, "/") : 0, a ? a : "");
+			if (*n < max && inet_pton(AF_INET, ip, &taken[*n]) == 1)
+				(*n)++;
+		}
+	}
+	mr_say("overlay: %zu host(s) in %s, %zu address(es) taken in all", json_array_size(files),
+	       dir, *n);
+	json_decref(files);
+	return 0;
+}
+
+/* ---- names --------------------------------------------------------------------------------- */
+
+void overlay_hosts_lines(json_t *rec, struct network_hosts_line *lines, char (*addrs)[16],
+			 char (*names)[512], size_t *n, size_t max)
+{
+	json_t *files = peer_files(opt(rec, OPT_DIR), opt(rec, OPT_LOCAL)), *f, *ep, *a;
+	size_t i, j;
+	const char *id;
+	json_array_foreach(files, i, f)
+	{
+		json_object_foreach(json_object_get(f, "Containers"), id, ep)
+		{
+			const char *ip = json_string_value(json_object_get(ep, "IPv4Address"));
+			const char *name = json_string_value(json_object_get(ep, "Name"));
+			if (*n == max || !ip)
+				continue;
+			size_t off = 0;
+			snprintf(addrs[*n], 16, "%.*s", (int)strcspn(ip, "/"), ip);
+			names[*n][0] = '\0';
+			if (name && *name)
+				off += (size_t)snprintf(names[*n], 512, "%s ", name);
+			json_array_foreach(json_object_get(ep, "Aliases"), j, a)
+			{
+				if (off < 512)
+					off += (size_t)snprintf(names[*n] + off, 512 - off, "%s ",
+								json_string_value(a));
+			}
+			if (off < 512)
+				snprintf(names[*n] + off, 512 - off, "%.12s", id);
+			lines[*n].addr = addrs[*n];
+			lines[*n].names = names[*n];
+			(*n)++;
+		}
+	}
+	json_decref(files);
+}
+
+/* ---- the kernel objects -------------------------------------------------------------------- */
+
+/* The bridge and the VXLAN link on it, up, MTU 1450 (made if missing). */
+static int make_links(json_t *rec, struct mr_err *err)
+{
+	const char *br = opt(rec, OPT_BRIDGE), *vx = opt(rec, OPT_VXLAN);
+	_cleanup_nl_ struct nl *nl = nl_open(err);
+	if (!nl)
+		return -1;
+	struct nl_vxlan v = {.name = vx,
+			     .vni = (unsigned)strtoul(opt(rec, OPT_VNI), NULL, 10),
+			     .local = opt(rec, OPT_LOCAL)};
+	mr_say("overlay %s: bridge %s, vxlan %s (VNI %u, local %s)",
+	       json_string_value(json_object_get(rec, "Name")), br, vx, v.vni, v.local);
+	/* The bridge first: the VXLAN link is a port of it. Why no address on the bridge: the
+	 * gateway would be on every host at once, answering ARP from all of them. */
+	if (nl_bridge_add(nl, br, err) < 0)
+		return -1;
+	if ((nl_link_index(nl, vx) == 0 && nl_vxlan_add(nl, &v, err) < 0) ||
+	    nl_link_set_mtu(nl, vx, OVERLAY_MTU, err) < 0 ||
+	    nl_link_set_master(nl, vx, br, err) < 0 || nl_link_set_up(nl, vx, 1, err) < 0 ||
+	    nl_link_set_up(nl, br, 1, err) < 0)
+		return -1;
+	return sync_fdb(rec, err);
+}
+
+
+static void drop_links(json_t *rec)
+{
+	_cleanup_nl_ struct nl *nl = nl_open(NULL);
+	if (!nl)
+		return;
+	nl_link_del(nl, opt(rec, OPT_VXLAN), 1, NULL);
+	nl_link_del(nl, opt(rec, OPT_BRIDGE), 1, NULL);
+}
+
+/* ---- the watcher: this driver's gossip ------------------------------------------------------ */
+
+static char *pid_path(const char *root, const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/networks/%s.overlay.pid", root, name);
+	return buf;
+}
+
+/* /proc/PID/stat's 22nd field, the start time: tells a reused PID from ours. */
+static unsigned long long starttime(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long long t = 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	size_t len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	char *p = strrchr(buf, ')'); /* the command name may hold spaces: count after it */
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		t = strtoull(p + 1, NULL, 10);
+	return t;
+}
+
+/* A digest of the directory: names, sizes and mtimes of its files. */
+static unsigned long long dir_digest(const char *dir)
+{
+	unsigned long long h = 1469598103934665603ull;
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		struct stat st;
+		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, 0) < 0)
+			continue;
+		for (const char *s = e->d_name; *s; s++)
+			h = (h ^ (unsigned char)*s) * 1099511628211ull;
+		h = (h ^ (unsigned long long)st.st_size) * 1099511628211ull;
+		h = (h ^ (unsigned long long)st.st_mtim.tv_nsec) * 1099511628211ull;
+		h = (h ^ (unsigned long long)st.st_mtim.tv_sec) * 1099511628211ull;
+	}
+	return h;
+}
+
+/* Apply the directory to this host: the table, and the hosts files of our containers. */
+static int apply(const char *root, const char *name, const char *id)
+{
+	_cleanup_close_ int lock = network_lock(root, NULL);
+	json_t *rec = lock >= 0 ? network_load(root, name, NULL) : NULL;
+	const char *cid;
+	json_t *ep;
+	if (!rec || strcmp(json_string_value(json_object_get(rec, "Id")), id)) {
+		json_decref(rec);
+		return -1; /* the network is gone: so is our reason to run */
+	}
+	sync_fdb(rec, NULL);
+	json_object_foreach(json_object_get(rec, "Containers"), cid, ep)
+	{
+		char dir[4200];
+		snprintf(dir, sizeof(dir), "%s/containers/%s", root, cid);
+		if (access(dir, F_OK) == 0)
+			network_hosts_refresh(root, cid, NULL);
+	}
+	json_decref(rec);
+	return 0;
+}
+
+static _Noreturn void watch(const char *root, const char *name, const char *id, const char *dir)
+{
+	char record[4200];
+	snprintf(record, sizeof(record), "%s/networks/%s.json", root, name);
+	int in = inotify_init1(IN_CLOEXEC);
+	if (in >= 0)
+		inotify_add_watch(in, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM);
+	unsigned long long last = 0;
+	for (;;) {
+		/* inotify sees this machine's writes at once; a look every 2 s sees the rest */
+		struct pollfd p = {.fd = in, .events = POLLIN};
+		if (poll(&p, in >= 0 ? 1 : 0, 2000) > 0) {
+			char buf[4096];
+			(void)!read(in, buf, sizeof(buf));
+		}
+		if (access(record, F_OK) < 0 && errno == ENOENT)
+			_exit(0); /* the store went without `network rm`: so do we */
+		unsigned long long now = dir_digest(dir);
+		if (now == last)
+			continue;
+		last = now;
+		if (apply(root, name, id) < 0)
+			_exit(0);
+	}
+}
+
+/* Start the watcher (a process of its own session, comm "minirun-overlay") and record it. */
+static int watcher_start(const char *root, json_t *rec, struct mr_err *err)
+{
+	char path[4200], text[64];
+	const char *name = json_string_value(json_object_get(rec, "Name"));
+	pid_t pid = fork();
+	if (pid < 0)
+		return mr_fail(err, errno, "fork the overlay watcher");
+	if (pid == 0) {
+		/* nothing of the parent's: its networks lock above all, or it would be held
+		 * for as long as the watcher runs */
+		close_range(3, ~0u, 0);
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		dup2(null, 0), dup2(null, 1), dup2(null, 2);
+		setsid();
+		prctl(PR_SET_NAME, "minirun-overlay");
+		signal(SIGTERM, SIG_DFL);
+		mr_verbose = 0;
+		watch(root, name, json_string_value(json_object_get(rec, "Id")), opt(rec, OPT_DIR));
+	}
+	snprintf(text, sizeof(text), "%d %llu\n", (int)pid, starttime(pid));
+	mr_say("overlay watcher for %s: pid %d", name, (int)pid);
+	if (mr_write_file_atomic(pid_path(root, name, path, sizeof(path)), text, strlen(text), 0600,
+				 err) < 0) {
+		kill(pid, SIGKILL);
+		return -1;
+	}
+	return 0;
+}
+
+static void watcher_stop(const char *root, const char *name)
+{
+	char path[4200];
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int pid;
+	unsigned long long t;
+	pid_path(root, name, path, sizeof(path));
+	if (mr_read_file(path, &text, &len, NULL) == 0 && sscanf(text, "%d %llu", &pid, &t) == 2 &&
+	    pid > 0 && starttime(pid) == t && starttime(pid) != 0) {
+		mr_say("stop the overlay watcher, pid %d", pid);
+		kill(pid, SIGTERM);
+	}
+	unlink(path);
+}
+
+static bool watcher_alive(const char *root, const char *name)
+{
+	char path[4200];
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int pid;
+	unsigned long long t;
+	pid_path(root, name, path, sizeof(path));
+	return mr_read_file(path, &text, &len, NULL) == 0 &&
+	       sscanf(text, "%d %llu", &pid, &t) == 2 && pid > 0 && starttime(pid) == t;
+}
+
+int overlay_ensure(const char *root, json_t *rec, struct mr_err *err)
+{
+	_cleanup_nl_ struct nl *nl = nl_open(err);
+	if (!nl)
+		return -1;
+	/* after a reboot: the links, and the watcher, are made again */
+	if ((!nl_link_index(nl, opt(rec, OPT_BRIDGE)) || !nl_link_index(nl, opt(rec, OPT_VXLAN))) &&
+	    make_links(rec, err) < 0)
+		return -1;
+	if (opt(rec, OPT_DIR) && !watcher_alive(root, json_string_value(json_object_get(rec, "Name"))))
+		return watcher_start(root, rec, err);
+	return 0;
+}
+
+/* ---- create and remove --------------------------------------------------------------------- */
+
+/* The VNI: the one given, else the one the directory's hosts use, else 4096 + a hash of the
+ * name (docker starts its VNIs at 4096 too; the same name gives the same VNI everywhere). */
+static unsigned pick_vni(const struct choices *c, json_t *files, const char *name)
+{
+	if (c->vni)
+		return (unsigned)c->vni;
+	const char *v = json_string_value(json_object_get(json_array_get(files, 0), "VNI"));
+	if (v)
+		return (unsigned)strtoul(v, NULL, 10);
+	uint32_t h = 2166136261u;
+	for (const char *s = name; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return 4096 + h % (0xffffff - 4096);
+}
+
+/* The directory's hosts must agree with us on subnet and VNI. */
+static int agree(json_t *files, const char *subnet, unsigned vni, const char *dir,
+		 struct mr_err *err)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(files, i, f)
+	{
+		const char *s = json_string_value(json_object_get(f, "Subnet"));
+		const char *v = json_string_value(json_object_get(f, "VNI"));
+		if ((s && strcmp(s, subnet)) || (v && strtoul(v, NULL, 10) != vni))
+			return mr_failk(err, MR_E_CONFLICT, 0,
+					"--opt peers-dir=%s: host %s uses subnet %s and VNI %s; "
+					"every host of an overlay network needs the same",
+					dir, json_string_value(json_object_get(f, "Underlay")),
+					s ? s : "?", v ? v : "?");
+	}
+	return 0;
+}
+
+int overlay_create(const char *root, const char *name, const char *subnet, const char *gateway,
+		   const char *const *labels, size_t nlabels, const char *const *opts,
+		   size_t nopts, char id_out[NETWORK_ID_LEN + 1], struct mr_err *err)
+{
+	struct choices c;
+	char snet[32], sgw[32], local[INET_ADDRSTRLEN], br[IFNAMSIZ], vx[IFNAMSIZ], vni[16];
+	if (network_check_name(name, err) < 0 || parse_choices(opts, nopts, &c, err) < 0)
+		return -1;
+	if (!subnet)
+		return mr_failk(err, MR_E_INVALID, 0,
+				"an overlay network needs --subnet CIDR: every host of %s must use "
+				"the same one",
+				name);
+	_cleanup_close_ int lock = network_lock(root, err);
+	if (lock < 0)
+		return -1;
+	json_t *all = network_list(root, err), *rec;
+	if (!all)
+		return -1;
+	size_t i;
+	int r = 0;
+	json_array_foreach(all, i, rec)
+	{
+		if (!strcmp(json_string_value(json_object_get(rec, "Name")), name))
+			r = mr_failk(err, MR_E_CONFLICT, 0, "network with name %s already exists",
+				     name);
+	}
+	if (r == 0)
+		r = network_plan_subnet(all, subnet, gateway, snet, sgw, sizeof(snet), err);
+	json_decref(all);
+	if (r < 0)
+		return -1;
+
+	/* this host's underlay address */
+	if (c.local) {
+		if (check_local(c.local, err) < 0)
+			return -1;
+		snprintf(local, sizeof(local), "%s", c.local);
+	} else if (c.npeers) {
+		if (route_source(c.peers[0], local, err) < 0)
+			return -1;
+	} else
+		return mr_failk(err, MR_E_INVALID, 0,
+				"--opt peers-dir alone does not say which address is this host's: "
+				"add --opt local=IP (its underlay address)");
+
+	int dirlock = -1;
+	json_t *files = NULL;
+	if (c.dir) { /* the directory's lock until our file is there */
+		if (mr_mkdir_p(c.dir, 0755, err) < 0)
+			return -1;
+		char lp[4200];
+		snprintf(lp, sizeof(lp), "%s/.lock", c.dir);
+		if ((dirlock = mr_lock_file(lp, err)) < 0)
+			return -1;
+		files = peer_files(c.dir, local);
+	}
+	unsigned v = pick_vni(&c, files, name);
+	if (c.dir && agree(files, snet, v, c.dir, err) < 0) {
+		json_decref(files);
+		close(dirlock);
+		return -1;
+	}
+	json_decref(files);
+
+	network_random_id(id_out);
+	snprintf(br, sizeof(br), "mr-%.12s", id_out);
+	snprintf(vx, sizeof(vx), "mrx%.12s", id_out);
+	snprintf(vni, sizeof(vni), "%u", v);
+	char created[64];
+	network_now(created, sizeof(created));
+	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s, s:{}, s:[{s:s, s:s}]}, s:b, "
+			"s:b, s:{}, s:{s:s, s:s, s:s, s:s, s:s}, s:{}}",
+			"Name", name, "Id", id_out, "Created", created, "Scope", "global",
+			"Driver", "overlay", "EnableIPv6", 0, "IPAM", "Driver", "default",
+			"Options", "Config", "Subnet", snet, "Gateway", sgw, "Internal", 0,
+			"Attachable", 1, "Containers", "Options", OPT_VNI, vni, OPT_MTU, "1450",
+			OPT_BRIDGE, br, OPT_VXLAN, vx, OPT_LOCAL, local, "Labels");
+	json_t *o = json_object_get(rec, "Options");
+	if (c.peers_text)
+		json_object_set_new(o, OPT_PEERS, json_string(c.peers_text));
+	if (c.dir)
+		json_object_set_new(o, OPT_DIR, json_string(c.dir));
+	json_t *lab = json_object_get(rec, "Labels");
+	for (size_t k = 0; k < nlabels; k++) {
+		const char *eq = strchr(labels[k], '=');
+		char key[256];
+		snprintf(key, sizeof(key), "%.*s",
+			 eq ? (int)(eq - labels[k]) : (int)strlen(labels[k]), labels[k]);
+		json_object_set_new(lab, key, json_string(eq ? eq + 1 : ""));
+	}
+
+	/* Ordering: the links, this host's file, the record, then the watcher; each failure
+	 * undoes what came before it. */
+	char own[4200] = "";
+	r = make_links(rec, err);
+	if (r == 0 && c.dir) {
+		own_file(rec, own, sizeof(own));
+		r = overlay_publish_locked(root, rec, err);
+	}
+	if (r == 0)
+		r = network_save(root, rec, err);
+	if (dirlock >= 0)
+		close(dirlock);
+	if (r == 0 && c.dir && (r = watcher_start(root, rec, err)) < 0) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/networks/%s.json", root, name);
+		unlink(path);
+	}
+	if (r < 0) {
+		mr_prefix(err, "create network %s: ", name);
+		drop_links(rec);
+		if (*own)
+			unlink(own);
+	}
+	json_decref(rec);
+	return r;
+}
+
+int overlay_remove(const char *root, json_t *rec, struct mr_err *err)
+{
+	const char *name = json_string_value(json_object_get(rec, "Name"));
+	watcher_stop(root, name);
+	_cleanup_nl_ struct nl *nl = nl_open(err);
+	if (!nl || nl_link_del(nl, opt(rec, OPT_VXLAN), 1, err) < 0 ||
+	    nl_link_del(nl, opt(rec, OPT_BRIDGE), 1, err) < 0)
+		return -1;
+	if (opt(rec, OPT_DIR)) {
+		int fd;
+		char path[4200];
+		if (overlay_lock(rec, &fd, err) < 0)
+			return -1;
+		own_file(rec, path, sizeof(path));
+		mr_say("remove %s", path);
+		int r = unlink(path) < 0 && errno != ENOENT ? mr_fail(err, errno, "remove '%s'", path)
+							    : 0;
+		close(fd);
+		return r;
+	}
+	return 0;
+}

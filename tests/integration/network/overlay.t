@@ -1,0 +1,214 @@
+# tests/integration/network/overlay.t - `minirun network create -d overlay`: one subnet
+# across two hosts over VXLAN. Inside a throwaway namespace playing the machine
+# (tests/integration/netns/lib.sh), two more play host A and host B, joined by a veth
+# "wire" (underlay 172.30.0.1 and .2); each host has its own store ($R/A, $R/B)
+# and runs minirun in its own network namespace. A "container" (box) on each host joins
+# the overlay; they ping each other by address and by name, both ways. `network rm` on both
+# must leave nothing: no link, no forwarding entry, no nft table, no record, no file in
+# the shared directory, no watcher process. Bad input is refused in one line, exit 125.
+. "$MR_TOP/tests/lib/t.sh"
+. "$MR_TOP/tests/integration/network/lib.sh"
+
+# The two hosts, and helpers (inside the machine's namespace):
+#	onA/onB CMD...          CMD in host A's / B's network namespace
+#	mrA/mrB ARGS...         `minirun --root $R/A network ARGS` on host A / B
+#	incontA/B PID NAME CMD  CMD in box PID with container NAME's hosts file of A / B
+#	leftover H              what of ours is left on host H (links, fdb, nft, records)
+HOSTS='
+	case $R in /?*) ;; *) die "no store dir (R=$R)" ;; esac
+	hA=$(box) hB=$(box)
+	ip link add wire netns "$hA" type veth peer name wire netns "$hB" || die "wire"
+	inns "$hA" ip addr add 172.30.0.1/24 dev wire && inns "$hA" ip link set wire up &&
+		inns "$hA" ip link set lo up || die "host A"
+	inns "$hB" ip addr add 172.30.0.2/24 dev wire && inns "$hB" ip link set wire up &&
+		inns "$hB" ip link set lo up || die "host B"
+	RA=$R/A RB=$R/B
+	mkdir -p "$RA" "$RB"
+	onA() { nsenter -t "$hA" -n "$@"; }
+	onB() { nsenter -t "$hB" -n "$@"; }
+	mrA() { onA "$MINIRUN" --root "$RA" network "$@"; }
+	mrB() { onB "$MINIRUN" --root "$RB" network "$@"; }
+	incontA() { _p=$1 _c=$2; shift 2; nsenter -t "$_p" -n "$UNSHARE" -m sh -c "mount -o bind $RA/containers/$(cid "$_c")/hosts /etc/hosts && $*"; }
+	incontB() { _p=$1 _c=$2; shift 2; nsenter -t "$_p" -n "$UNSHARE" -m sh -c "mount -o bind $RB/containers/$(cid "$_c")/hosts /etc/hosts && $*"; }
+	leftover() {
+		_h=$1 _r=$2
+		echo "links: $(inns "$_h" ip -o link | grep -v ": lo:\|: wire@" | grep -o ": [^:@]*" | tr -d ": " | tr "\n" " ")"
+		echo "fdb: $(inns "$_h" bridge fdb show 2>/dev/null | grep -c " dst ")"
+		echo "nft: $(inns "$_h" nft list tables | wc -l)"
+		echo "records: $(ls "$_r/networks" | grep -v "^bridge.json$" | tr "\n" " ")"
+	}
+	# wait_for CMD... - up to 5 s for CMD to succeed
+	wait_for() { _i=0; until "$@" 2>/dev/null; do _i=$((_i + 1)); [ $_i -lt 50 ] || return 1; sleep 0.1; done; }
+'
+
+static_peers() {
+	net_need
+	out=$(net_host "$HOSTS"'
+		mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 ov >/dev/null || die "create on A"
+		mrB create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.1,172.30.0.2 ov >/dev/null || die "create on B"
+		mrA inspect ov
+		c1=$(box) c2=$(box)
+		echo "c1=$(onA "$MINIRUN" --root "$RA" network connect --name c1 ov "$(cid c1)" "$c1")" || die "c1"
+		echo "c2=$(onB "$MINIRUN" --root "$RB" network connect --name c2 ov "$(cid c2)" "$c2")" || die "c2"
+		echo "mtu: $(inns "$c1" ip -o link show eth0 | grep -o "mtu [0-9]*")"
+		echo "routes: $(inns "$c1" ip route | grep -c default)"
+		echo "flood on A: $(onA bridge fdb show | grep "^00:00:00:00:00:00 .*dst" | grep -o "dst [0-9.]*")"
+		pingok "$c1" 10.77.0.129 && echo "ping A->B by address: ok"
+		pingok "$c2" 10.77.0.2 && echo "ping B->A by address: ok"
+		mrA disconnect ov "$(cid c1)" && mrB disconnect ov "$(cid c2)" || die disconnect
+		mrA rm ov >/dev/null && mrB rm ov >/dev/null || die rm
+		nt_settle
+		leftover "$hA" "$RA" | sed "s/^/A /"
+		leftover "$hB" "$RB" | sed "s/^/B /"') || t_fail "$out"
+	t_match "$out" '"Driver": "overlay"' "inspect: the driver"
+	t_match "$out" '"Scope": "global"' "inspect: a multi-host scope"
+	t_match "$out" '"peers": "172.30.0.2"' "inspect: the options as given"
+	t_match "$out" '"local": "172.30.0.1"' "inspect: the underlay address, from the route to the peer"
+	t_match "$out" '"com.docker.network.driver.overlay.vxlanid_list": "[0-9]+"' "inspect: the VNI"
+	t_match "$out" '"com.docker.network.driver.mtu": "1450"' "inspect: the MTU"
+	t_match "$out" '^c1=10\.77\.0\.2$' "host A leases from the first half"
+	t_match "$out" '^c2=10\.77\.0\.129$' "host B leases from the second half: no collision without talking"
+	t_match "$out" '^mtu: mtu 1450$' "the container's MTU is docker's overlay MTU"
+	t_match "$out" '^routes: 0$' "no route out of an overlay"
+	t_match "$out" '^flood on A: dst 172.30.0.2$' "host A floods to host B, and only there"
+	t_match "$out" '^ping A->B by address: ok$'
+	t_match "$out" '^ping B->A by address: ok$'
+	for h in A B; do
+		t_match "$out" "^$h links: \$" "no link left on host $h"
+		t_match "$out" "^$h fdb: 0\$" "no forwarding entry left on host $h"
+		t_match "$out" "^$h nft: 0\$" "no nft table on host $h"
+		t_match "$out" "^$h records: \$" "no record left on host $h"
+	done
+}
+
+peers_dir() {
+	net_need
+	out=$(net_host "$HOSTS"'
+		D=$R/shared
+		mrA create -d overlay --subnet 10.78.0.0/24 --opt peers-dir=$D --opt local=172.30.0.1 ov >/dev/null || die "create on A"
+		mrB create -d overlay --subnet 10.78.0.0/24 --opt peers-dir=$D --opt local=172.30.0.2 ov >/dev/null || die "create on B"
+		echo "vni: $(mrA inspect -f "{{index .Options \"com.docker.network.driver.overlay.vxlanid_list\"}}" ov) $(mrB inspect -f "{{index .Options \"com.docker.network.driver.overlay.vxlanid_list\"}}" ov)"
+		echo "watchers: $(cat /proc/[0-9]*/comm 2>/dev/null | grep -c "^minirun-overlay$")"
+		c1=$(box) c2=$(box)
+		echo "c1=$(onA "$MINIRUN" --root "$RA" network connect --name c1 --alias db ov "$(cid c1)" "$c1")" || die "c1"
+		echo "c2=$(onB "$MINIRUN" --root "$RB" network connect --name c2 ov "$(cid c2)" "$c2")" || die "c2"
+		echo "files: $(cd "$D" && ls *.json | tr "\n" " ")"
+		# host A learns of c2 from the shared directory, through its watcher
+		wait_for grep -q "c2" "$RA/containers/$(cid c1)/hosts" || echo "A never saw c2"
+		echo "B in A: $(grep c2 "$RA/containers/$(cid c1)/hosts")"
+		echo "A in B: $(grep c1 "$RB/containers/$(cid c2)/hosts")"
+		echo "c2 mac on A: $(onA bridge fdb show | grep "^02:42:0a:4e:00:03 .*dst" | grep -o "dst [0-9.]*")"
+		incontA "$c1" c1 "$BB ping -c 1 -W 2 c2 >/dev/null" && echo "ping A->B by name: ok"
+		incontB "$c2" c2 "$BB ping -c 1 -W 2 c1 >/dev/null" && echo "ping B->A by name: ok"
+		incontB "$c2" c2 "$BB ping -c 1 -W 2 db >/dev/null" && echo "ping B->A by alias: ok"
+		mrA disconnect ov "$(cid c1)" || die disconnect
+		wait_for sh -c "! grep -q c1 $RB/containers/$(cid c2)/hosts" || echo "B never saw c1 go"
+		echo "c1 gone from B: $(grep -c c1 "$RB/containers/$(cid c2)/hosts")"
+		mrB disconnect ov "$(cid c2)" || die disconnect
+		mrA rm ov >/dev/null && mrB rm ov >/dev/null || die rm
+		nt_settle
+		sleep 0.2
+		echo "watchers after: $(cat /proc/[0-9]*/comm 2>/dev/null | grep -c "^minirun-overlay$")"
+		echo "files after: $(ls "$D" | tr "\n" " ")"
+		leftover "$hA" "$RA" | sed "s/^/A /"
+		leftover "$hB" "$RB" | sed "s/^/B /"') || t_fail "$out"
+	t_match "$out" '^vni: ([0-9]+) \1$' "both hosts use one VNI"
+	t_match "$out" '^watchers: 2$' "a watcher per host"
+	t_match "$out" '^c1=10\.78\.0\.2$'
+	t_match "$out" '^c2=10\.78\.0\.3$' "leases through the shared directory do not collide"
+	t_match "$out" '^files: 172\.30\.0\.1\.json 172\.30\.0\.2\.json $' "a file per host"
+	t_match "$out" '^B in A: 10\.78\.0\.3	c2 c20000000000$' "host A's container has host B's by name"
+	t_match "$out" '^A in B: 10\.78\.0\.2	c1 db c10000000000$' "and the other way round, with the alias"
+	t_match "$out" '^c2 mac on A: dst 172\.30\.0\.2$' "host A knows c2's MAC lives behind host B"
+	t_match "$out" '^ping A->B by name: ok$'
+	t_match "$out" '^ping B->A by name: ok$'
+	t_match "$out" '^ping B->A by alias: ok$'
+	t_match "$out" '^c1 gone from B: 0$' "a container that left is gone from the other host's hosts file"
+	t_match "$out" '^watchers after: 0$' "rm stops the watchers"
+	t_match "$out" '^files after: $' "rm removes each host's file"
+	for h in A B; do
+		t_match "$out" "^$h links: \$" "no link left on host $h"
+		t_match "$out" "^$h fdb: 0\$" "no forwarding entry left on host $h"
+		t_match "$out" "^$h nft: 0\$" "no nft table on host $h"
+		t_match "$out" "^$h records: \$" "no record left on host $h"
+	done
+}
+
+bad_input() {
+	net_need
+	out=$(net_host "$HOSTS"'
+		bad() {
+			_re=$1; shift
+			"$@" >"$R/out" 2>"$R/err"; _rc=$?
+			[ "$_rc" = 125 ] || { echo "rc $_rc: $*"; return; }
+			[ "$(wc -l <"$R/err")" = 1 ] || { echo "not one line: $(cat "$R/err")"; return; }
+			grep -Eq -- "$_re" "$R/err" || { echo "message: $(cat "$R/err")"; return; }
+			echo "bad ok: $(cat "$R/err")"
+		}
+		bad "needs --subnet" mrA create -d overlay --opt peers=172.30.0.2 x
+		bad "peers=172.30.0.300: \"172.30.0.300\" is not a host.s IPv4 address" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.300 x
+		bad "\"224.0.0.1\" is not a host.s IPv4 address" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=224.0.0.1 x
+		bad "vni=16777216: a VXLAN id is a number from 1 to 16777215" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 --opt vni=16777216 x
+		bad "vni=0: a VXLAN id" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 --opt vni=0 x
+		bad "needs its peers" mrA create -d overlay --subnet 10.77.0.0/24 x
+		bad "--opt mtu=9000: the overlay driver knows" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 --opt mtu=9000 x
+		bad "local=10.9.9.9: not an address of this host" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 --opt local=10.9.9.9 x
+		bad "peers-dir alone" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers-dir=$R/d x
+		bad "no route to peer 192.0.2.9" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=192.0.2.9 x
+		bad "the bridge driver takes no options" mrA create --opt peers=172.30.0.2 x
+		bad "plugin \"macvlan\" not found" mrA create -d macvlan x
+		mrA create -d overlay --subnet 10.77.0.0/24 --opt peers-dir=$R/d --opt local=172.30.0.1 --opt vni=7 ov >/dev/null || die create
+		bad "host 172.30.0.1 uses subnet 10.77.0.0/24 and VNI 7" mrB create -d overlay --subnet 10.79.0.0/24 --opt peers-dir=$R/d --opt local=172.30.0.2 ov
+		mrA rm ov >/dev/null || die rm
+		leftover "$hA" "$RA" | sed "s/^/A /"
+		leftover "$hB" "$RB" | sed "s/^/B /"
+		echo "files: $(ls "$R/d" | tr "\n" " ")"') || t_fail "$out"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^bad ok: ')" 13 "refusals: $out"
+	t_match "$out" '^bad ok: minirun: .*needs --subnet'
+	for h in A B; do
+		t_match "$out" "^$h links: \$" "no link left on host $h"
+		t_match "$out" "^$h records: \$" "no record left on host $h"
+	done
+	t_match "$out" '^files: $' "nothing left in the shared directory"
+}
+
+real_containers() {
+	net_need
+	tar=$MR_TOP/build/images/busybox.tar
+	[ -f "$tar" ] || t_fail "$tar is missing (make busybox-image)"
+	out=$(net_host "$HOSTS"'
+		for h in A B; do
+			"$MINIRUN" --root "$R/$h" import -c "CMD [\"sh\"]" '"$tar"' busybox >/dev/null || die "import on $h"
+		done
+		A() { onA "$MINIRUN" --root "$RA" "$@"; }
+		B() { onB "$MINIRUN" --root "$RB" "$@"; }
+		mrA create -d overlay --subnet 10.80.0.0/24 --opt peers-dir=$R/shared --opt local=172.30.0.1 ov >/dev/null || die "create on A"
+		mrB create -d overlay --subnet 10.80.0.0/24 --opt peers-dir=$R/shared --opt local=172.30.0.2 ov >/dev/null || die "create on B"
+		A run -d --name web --network ov busybox sleep 600 >/dev/null || die "run web on A"
+		B run -d --name api --network ov busybox sleep 600 >/dev/null || die "run api on B"
+		wait_for sh -c "A exec web grep -q api /etc/hosts" 2>/dev/null
+		A exec web ping -c 1 -W 2 api >/dev/null && echo "web (A) -> api (B) by name: ok"
+		B exec api ping -c 1 -W 2 web >/dev/null && echo "api (B) -> web (A) by name: ok"
+		A run --rm --network ov busybox ping -c 1 -W 2 api | grep -o "^PING api ([0-9.]*)"
+		A run -d -p 8080:80 --network ov busybox sleep 1 2>&1 | tail -n 1
+		A rm -f web >/dev/null && B rm -f api >/dev/null || die "rm"
+		A rm -f $(A ps -aq) >/dev/null 2>&1
+		mrA rm ov >/dev/null && mrB rm ov >/dev/null || die "network rm"
+		nt_settle
+		leftover "$hA" "$RA" | sed "s/^/A /"
+		leftover "$hB" "$RB" | sed "s/^/B /"') || t_fail "$out"
+	t_match "$out" '^web \(A\) -> api \(B\) by name: ok$' "a container on host A reaches one on host B by name"
+	t_match "$out" '^api \(B\) -> web \(A\) by name: ok$' "and back"
+	t_match "$out" '^PING api \(10\.80\.0\.3\)$' "a newcomer on A finds api at its address"
+	t_match "$out" 'cannot publish ports on overlay network ov' "-p on an overlay is refused, saying why"
+	for h in A B; do
+		t_match "$out" "^$h links: \$" "no link left on host $h"
+		t_match "$out" "^$h records: \$" "no record left on host $h"
+	done
+}
+
+t "overlay with static peers: two hosts, a slice of the subnet each, ping across, rm leaves nothing" static_peers
+t "overlay with a shared peers directory: names across hosts, both ways, rm leaves nothing" peers_dir
+t "real containers (minirun run) on two hosts reach each other by name over an overlay" real_containers
+t "overlay bad input: no subnet, a bad peer, a VNI out of range, each refused in one line" bad_input
+t_end
