@@ -54,9 +54,10 @@ int nl_vxlan_add(struct nl *nl, const struct nl_vxlan *vx, struct mr_err *err)
 		return -1;
 	unsigned port = vx->port ? vx->port : 4789;
 
-	mr_say("RTM_NEWLINK vxlan '%s' id %u %s %s%s%s dstport %u", vx->name, vx->vni,
-	       vx->remote ? "remote" : "local", vx->remote ? vx->remote : vx->local ? vx->local : "-",
-	       vx->dev ? " dev " : "", vx->dev ? vx->dev : "", port);
+	/* no remote: the forwarding table says where (nl_vxlan_fdb_add) */
+	const char *remote_shown = vx->remote ? vx->remote : "(by forwarding table)";
+	mr_say("RTM_NEWLINK vxlan '%s' id %u remote %s%s%s dstport %u", vx->name, vx->vni,
+	       remote_shown, vx->dev ? " dev " : "", vx->dev ? vx->dev : "", port);
 	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
@@ -91,8 +92,8 @@ static int fdb_change(struct nl *nl, int type, int flags, const char *dev, const
 	int idx = nl_need_index(nl, dev, err);
 	if (idx < 0 || nl_parse_mac(mac, m, err) < 0 || nl_parse_ipv4(dst, &d, err) < 0)
 		return -1;
-	mr_say("%s %s dst %s dev %s self permanent", type == RTM_NEWNEIGH ? "RTM_NEWNEIGH" :
-	       "RTM_DELNEIGH", mac, dst, dev);
+	mr_say("%s %s dst %s dev %s self permanent",
+	       type == RTM_NEWNEIGH ? "RTM_NEWNEIGH" : "RTM_DELNEIGH", mac, dst, dev);
 	struct nlmsghdr *nlh = nl_msg(nl, buf, type, flags);
 	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
 	nd->ndm_family = AF_BRIDGE;
@@ -113,8 +114,8 @@ int nl_vxlan_fdb_add(struct nl *nl, const char *dev, const char *mac, const char
 	/* The all-zero MAC may have many destinations (one per peer): append. Any other MAC
 	 * lives behind one host: replace. */
 	int flood = !strcmp(mac, "00:00:00:00:00:00");
-	if (fdb_change(nl, RTM_NEWNEIGH, NLM_F_CREATE | (flood ? NLM_F_APPEND : NLM_F_REPLACE),
-		       dev, mac, dst, err) == 0)
+	if (fdb_change(nl, RTM_NEWNEIGH, NLM_F_CREATE | (flood ? NLM_F_APPEND : NLM_F_REPLACE), dev,
+		       mac, dst, err) == 0)
 		return 0;
 	return errno == EEXIST ? 0 : -1; /* that very entry is there already */
 }

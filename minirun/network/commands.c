@@ -61,11 +61,13 @@ static int operands(int argc, char **argv, const char *verb, const char *help, i
 
 static int cmd_create(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"subnet", required_argument, 0, 's'}, {"gateway", required_argument, 0, 'g'},
-		{"driver", required_argument, 0, 'd'}, {"internal", no_argument, 0, 'I'},
-		{"label", required_argument, 0, 'l'},  {"opt", required_argument, 0, 'o'},
-		{0, 0, 0, 0}};
+	static const struct option lo[] = {{"subnet", required_argument, 0, 's'},
+					   {"gateway", required_argument, 0, 'g'},
+					   {"driver", required_argument, 0, 'd'},
+					   {"internal", no_argument, 0, 'I'},
+					   {"label", required_argument, 0, 'l'},
+					   {"opt", required_argument, 0, 'o'},
+					   {0, 0, 0, 0}};
 	char help[1600];
 	const char *opts[16];
 	size_t nopts = 0;
@@ -124,8 +126,10 @@ static int cmd_create(int argc, char **argv)
 	struct mr_err err = {0};
 	if (overlay || nopts) {
 		if (!overlay) {
-			fprintf(stderr, "minirun: --opt %s: the bridge driver takes no options here "
-					"(--opt is the overlay driver's)\n", opts[0]);
+			fprintf(stderr,
+				"minirun: --opt %s: the bridge driver takes no options here "
+				"(--opt is the overlay driver's)\n",
+				opts[0]);
 			return MR_EXIT_RUNTIME;
 		}
 		if (flags & NETWORK_INTERNAL) {

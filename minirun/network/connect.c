@@ -264,12 +264,14 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 			n++;
 	}
 	if (c->ip) { /* run --ip: that address or nothing */
-		if (network_check_address(rec, c->ip, c->container_id, err) < 0)
+		if (network_check_address(rec, c->ip, c->container_id, err) < 0 ||
+		    (network_is_overlay(rec) && overlay_check_address(rec, sn, c->ip, err) < 0))
 			return -1;
 		inet_pton(AF_INET, c->ip, &addr);
 	} else {
 		struct network_subnet pool = sn; /* an overlay: this host's part of it */
-		if ((network_is_overlay(rec) && overlay_pool(rec, &pool, taken, &n, 4096, err) < 0) ||
+		if ((network_is_overlay(rec) &&
+		     overlay_pool(rec, &pool, taken, &n, 4096, err) < 0) ||
 		    network_pick_address(pool, gw, taken, n, &addr, err) < 0)
 			return -1;
 	}
@@ -282,13 +284,14 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 	mr_say("lease %s on %s for %.12s: %s <-> %s", cidr,
 	       json_string_value(json_object_get(rec, "Name")), c->container_id, host_if, inner);
 
+	/* --internal and overlay: no route out, only the subnet's */
+	const char *via = network_is_internal(rec) || network_is_overlay(rec) ? NULL : gws;
 	struct netns_attach a = {.bridge = network_bridge_of(rec),
 				 .netns_fd = nsfd,
 				 .host_if = host_if,
 				 .inner_if = inner,
 				 .cidr = cidr,
-				 /* --internal: no route out, only the subnet's */
-				 .gateway = network_is_internal(rec) || network_is_overlay(rec) ? NULL : gws,
+				 .gateway = via,
 				 .mtu = network_is_overlay(rec) ? OVERLAY_MTU : 0,
 				 .mac = mac};
 	/* A veth of this name is left by the container's last run (a veth set down when it
@@ -350,10 +353,12 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 		mr_fail(err, 0,
 			"network-scoped alias is supported only for containers in user defined "
 			"networks");
-	else if (network_is_overlay(rec)
-			 ? overlay_lock(rec, &olock, err) < 0 || overlay_ensure(c->root, rec, err) < 0
-			 : netns_network_create(network_bridge_of(rec), gwcidr,
-						!network_is_internal(rec), err) < 0)
+	else if (network_is_overlay(rec) &&
+		 (overlay_lock(rec, &olock, err) < 0 || overlay_ensure(c->root, rec, err) < 0))
+		mr_prefix(err, "network %s: ", net);
+	else if (!network_is_overlay(rec) &&
+		 netns_network_create(network_bridge_of(rec), gwcidr, !network_is_internal(rec),
+				      err) < 0)
 		mr_prefix(err, "network %s: ", net);
 	else if (attach_locked(c, rec, fd, addr_out, err) == 0 &&
 		 refresh_all(c->root, rec, c->container_id, NULL, err) == 0)

@@ -117,7 +117,8 @@ static int parse_peers(const char *text, struct choices *c, struct mr_err *err)
 	snprintf(buf, sizeof(buf), "%s", text);
 	for (char *save = NULL, *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		struct in_addr a;
-		if (inet_pton(AF_INET, p, &a) != 1 || a.s_addr == 0 || (ntohl(a.s_addr) >> 28) >= 14)
+		if (inet_pton(AF_INET, p, &a) != 1 || a.s_addr == 0 ||
+		    (ntohl(a.s_addr) >> 28) >= 14)
 			return mr_failk(err, MR_E_INVALID, 0,
 					"--opt peers=%s: \"%s\" is not a host's IPv4 address "
 					"(peers=172.30.0.2,172.30.0.3)",
@@ -134,8 +135,7 @@ static int parse_peers(const char *text, struct choices *c, struct mr_err *err)
 }
 
 /* The --opt K=V of `network create -d overlay`, checked. */
-static int parse_choices(const char *const *opts, size_t n, struct choices *c,
-			 struct mr_err *err)
+static int parse_choices(const char *const *opts, size_t n, struct choices *c, struct mr_err *err)
 {
 	memset(c, 0, sizeof(*c));
 	for (size_t i = 0; i < n; i++) {
@@ -341,22 +341,22 @@ int overlay_publish_locked(const char *root, json_t *rec, struct mr_err *err)
 		json_t *ep, *mine = json_object();
 		json_object_foreach(json_object_get(rec, "Containers"), id, ep)
 		{
-			json_object_set_new(
-				mine, id,
-				json_pack("{s:O, s:O, s:O, s:O}", "Name", json_object_get(ep, "Name"),
-					  "IPv4Address", json_object_get(ep, "IPv4Address"),
-					  "MacAddress", json_object_get(ep, "MacAddress"), "Aliases",
-					  json_object_get(ep, "Aliases")));
+			json_object_set_new(mine, id,
+					    json_pack("{s:O, s:O, s:O, s:O}", "Name",
+						      json_object_get(ep, "Name"), "IPv4Address",
+						      json_object_get(ep, "IPv4Address"),
+						      "MacAddress",
+						      json_object_get(ep, "MacAddress"), "Aliases",
+						      json_object_get(ep, "Aliases")));
 		}
-		json_t *f = json_pack("{s:O, s:s, s:O, s:s, s:o}", "Network",
-				      json_object_get(rec, "Name"), "Underlay", opt(rec, OPT_LOCAL),
-				      "Subnet",
-				      json_object_get(json_array_get(json_object_get(json_object_get(
-									     rec, "IPAM"),
-									     "Config"),
-								     0),
-						      "Subnet"),
-				      "VNI", opt(rec, OPT_VNI), "Containers", mine);
+		json_t *f = json_pack(
+			"{s:O, s:s, s:O, s:s, s:o}", "Network", json_object_get(rec, "Name"),
+			"Underlay", opt(rec, OPT_LOCAL), "Subnet",
+			json_object_get(
+				json_array_get(
+					json_object_get(json_object_get(rec, "IPAM"), "Config"), 0),
+				"Subnet"),
+			"VNI", opt(rec, OPT_VNI), "Containers", mine);
 		_cleanup_free_ char *text = json_dumps(f, JSON_INDENT(2));
 		json_decref(f);
 		if (!text)
@@ -452,6 +452,31 @@ int overlay_pool(json_t *rec, struct network_subnet *pool, struct in_addr *taken
 	return 0;
 }
 
+int overlay_check_address(json_t *rec, struct network_subnet subnet, const char *ip,
+			  struct mr_err *err)
+{
+	struct in_addr taken[4096], a;
+	size_t n = 0;
+	struct network_subnet pool = subnet;
+	if (overlay_pool(rec, &pool, taken, &n, 4096, err) < 0)
+		return -1;
+	inet_pton(AF_INET, ip, &a);
+	uint32_t m = ~0u << (32 - pool.prefix);
+	if ((ntohl(a.s_addr) & m) != (ntohl(pool.net.s_addr) & m)) {
+		char b[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &pool.net, b, sizeof(b));
+		return mr_failk(err, MR_E_INVALID, 0,
+				"Invalid address %s: this host leases from its slice %s/%d of the "
+				"overlay (static peers: each host has its own)",
+				ip, b, pool.prefix);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (taken[i].s_addr == a.s_addr)
+			return mr_failk(err, MR_E_CONFLICT, 0,
+					"Address already in use (by a container on another host)");
+	return 0;
+}
+
 /* ---- names --------------------------------------------------------------------------------- */
 
 void overlay_hosts_lines(json_t *rec, struct network_hosts_line *lines, char (*addrs)[16],
@@ -514,7 +539,6 @@ static int make_links(json_t *rec, struct mr_err *err)
 		return -1;
 	return sync_fdb(rec, err);
 }
-
 
 static void drop_links(json_t *rec)
 {
@@ -601,7 +625,8 @@ static _Noreturn void watch(const char *root, const char *name, const char *id, 
 	snprintf(record, sizeof(record), "%s/networks/%s.json", root, name);
 	int in = inotify_init1(IN_CLOEXEC);
 	if (in >= 0)
-		inotify_add_watch(in, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM);
+		inotify_add_watch(in, dir,
+				  IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM);
 	unsigned long long last = 0;
 	for (;;) {
 		/* inotify sees this machine's writes at once; a look every 2 s sees the rest */
@@ -688,7 +713,8 @@ int overlay_ensure(const char *root, json_t *rec, struct mr_err *err)
 	if ((!nl_link_index(nl, opt(rec, OPT_BRIDGE)) || !nl_link_index(nl, opt(rec, OPT_VXLAN))) &&
 	    make_links(rec, err) < 0)
 		return -1;
-	if (opt(rec, OPT_DIR) && !watcher_alive(root, json_string_value(json_object_get(rec, "Name"))))
+	if (opt(rec, OPT_DIR) &&
+	    !watcher_alive(root, json_string_value(json_object_get(rec, "Name"))))
 		return watcher_start(root, rec, err);
 	return 0;
 }
@@ -731,8 +757,8 @@ static int agree(json_t *files, const char *subnet, unsigned vni, const char *di
 }
 
 int overlay_create(const char *root, const char *name, const char *subnet, const char *gateway,
-		   const char *const *labels, size_t nlabels, const char *const *opts,
-		   size_t nopts, char id_out[NETWORK_ID_LEN + 1], struct mr_err *err)
+		   const char *const *labels, size_t nlabels, const char *const *opts, size_t nopts,
+		   char id_out[NETWORK_ID_LEN + 1], struct mr_err *err)
 {
 	struct choices c;
 	char snet[32], sgw[32], local[INET_ADDRSTRLEN], br[IFNAMSIZ], vx[IFNAMSIZ], vni[16];
@@ -803,11 +829,11 @@ int overlay_create(const char *root, const char *name, const char *subnet, const
 	network_now(created, sizeof(created));
 	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s, s:{}, s:[{s:s, s:s}]}, s:b, "
 			"s:b, s:{}, s:{s:s, s:s, s:s, s:s, s:s}, s:{}}",
-			"Name", name, "Id", id_out, "Created", created, "Scope", "global",
-			"Driver", "overlay", "EnableIPv6", 0, "IPAM", "Driver", "default",
-			"Options", "Config", "Subnet", snet, "Gateway", sgw, "Internal", 0,
-			"Attachable", 1, "Containers", "Options", OPT_VNI, vni, OPT_MTU, "1450",
-			OPT_BRIDGE, br, OPT_VXLAN, vx, OPT_LOCAL, local, "Labels");
+			"Name", name, "Id", id_out, "Created", created, "Scope", "global", "Driver",
+			"overlay", "EnableIPv6", 0, "IPAM", "Driver", "default", "Options",
+			"Config", "Subnet", snet, "Gateway", sgw, "Internal", 0, "Attachable", 1,
+			"Containers", "Options", OPT_VNI, vni, OPT_MTU, "1450", OPT_BRIDGE, br,
+			OPT_VXLAN, vx, OPT_LOCAL, local, "Labels");
 	json_t *o = json_object_get(rec, "Options");
 	if (c.peers_text)
 		json_object_set_new(o, OPT_PEERS, json_string(c.peers_text));
@@ -864,8 +890,9 @@ int overlay_remove(const char *root, json_t *rec, struct mr_err *err)
 			return -1;
 		own_file(rec, path, sizeof(path));
 		mr_say("remove %s", path);
-		int r = unlink(path) < 0 && errno != ENOENT ? mr_fail(err, errno, "remove '%s'", path)
-							    : 0;
+		int r = unlink(path) < 0 && errno != ENOENT
+				? mr_fail(err, errno, "remove '%s'", path)
+				: 0;
 		close(fd);
 		return r;
 	}

@@ -34,8 +34,8 @@ bool network_is_overlay(json_t *rec);
  * local, vni); SUBNET is required (every host must use the same). All or nothing: no
  * record, no link, no file in the peers directory is left on failure. */
 int overlay_create(const char *root, const char *name, const char *subnet, const char *gateway,
-		   const char *const *labels, size_t nlabels, const char *const *opts,
-		   size_t nopts, char id_out[NETWORK_ID_LEN + 1], struct mr_err *err);
+		   const char *const *labels, size_t nlabels, const char *const *opts, size_t nopts,
+		   char id_out[NETWORK_ID_LEN + 1], struct mr_err *err);
 
 /* The kernel side and the shared side of `network rm` (the caller removes the record, with
  * the networks lock held): the watcher stopped, the VXLAN link (its forwarding entries go
@@ -58,6 +58,12 @@ int overlay_lock(json_t *rec, int *fd, struct mr_err *err);
 int overlay_pool(json_t *rec, struct network_subnet *pool, struct in_addr *taken, size_t *n,
 		 size_t max, struct mr_err *err);
 
+/* May this host lease IP (run --ip) on overlay REC of SUBNET? Its slice (static peers),
+ * not another host's lease (peers directory). 0, or -1 with docker's words. Locks as
+ * overlay_pool. */
+int overlay_check_address(json_t *rec, struct network_subnet subnet, const char *ip,
+			  struct mr_err *err);
+
 /* Write this host's file in the peers directory from REC's containers and bring the VXLAN
  * forwarding table up to date; the _locked form with overlay_lock held. No peers
  * directory: only the table. */
@@ -75,7 +81,7 @@ void overlay_hosts_lines(json_t *rec, struct network_hosts_line *lines, char (*a
  * them as text into SNET and SGW (SIZE bytes each). */
 void network_random_id(char id[NETWORK_ID_LEN + 1]);
 void network_now(char *buf, size_t size);
-int network_plan_subnet(json_t *all, const char *subnet, const char *gateway, char *snet,
-			char *sgw, size_t size, struct mr_err *err);
+int network_plan_subnet(json_t *all, const char *subnet, const char *gateway, char *snet, char *sgw,
+			size_t size, struct mr_err *err);
 
 #endif

@@ -237,8 +237,8 @@ int network_subnet_of(json_t *rec, struct network_subnet *out, struct in_addr *g
 }
 
 /* Check what a user typed for `network create` and settle subnet and gateway (as text). */
-int network_plan_subnet(json_t *all, const char *subnet, const char *gateway, char *snet,
-			char *sgw, size_t size, struct mr_err *err)
+int network_plan_subnet(json_t *all, const char *subnet, const char *gateway, char *snet, char *sgw,
+			size_t size, struct mr_err *err)
 {
 	struct network_subnet used[512], want;
 	struct in_addr gw;
@@ -374,8 +374,10 @@ int network_remove(const char *root, const char *name, struct mr_err *err)
 			"error while removing network: network %s id %s has active endpoints "
 			"(disconnect them first: minirun network disconnect %s CONTAINER)",
 			n, id, n);
-	else if ((network_is_overlay(rec) ? overlay_remove(root, rec, err)
-					  : netns_network_remove(network_bridge_of(rec), 1, err)) < 0)
+	else if (network_is_overlay(rec) && overlay_remove(root, rec, err) < 0)
+		mr_prefix(err, "remove network %s: ", n);
+	else if (!network_is_overlay(rec) &&
+		 netns_network_remove(network_bridge_of(rec), 1, err) < 0)
 		mr_prefix(err, "remove network %s: ", n);
 	else if (unlink(record_path(root, n, path, sizeof(path))) < 0)
 		mr_fail(err, errno, "remove '%s'", path);

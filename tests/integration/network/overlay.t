@@ -191,6 +191,7 @@ real_containers() {
 		B exec api ping -c 1 -W 2 web >/dev/null && echo "api (B) -> web (A) by name: ok"
 		A run --rm --network ov busybox ping -c 1 -W 2 api | grep -o "^PING api ([0-9.]*)"
 		A run -d -p 8080:80 --network ov busybox sleep 1 2>&1 | tail -n 1
+		A run -d --network ov --ip 10.80.0.3 busybox sleep 1 2>&1 | tail -n 1
 		A rm -f web >/dev/null && B rm -f api >/dev/null || die "rm"
 		A rm -f $(A ps -aq) >/dev/null 2>&1
 		mrA rm ov >/dev/null && mrB rm ov >/dev/null || die "network rm"
@@ -201,6 +202,7 @@ real_containers() {
 	t_match "$out" '^api \(B\) -> web \(A\) by name: ok$' "and back"
 	t_match "$out" '^PING api \(10\.80\.0\.3\)$' "a newcomer on A finds api at its address"
 	t_match "$out" 'cannot publish ports on overlay network ov' "-p on an overlay is refused, saying why"
+	t_match "$out" 'Address already in use \(by a container on another host\)' "--ip of a container on the other host is refused"
 	for h in A B; do
 		t_match "$out" "^$h links: \$" "no link left on host $h"
 		t_match "$out" "^$h records: \$" "no record left on host $h"
