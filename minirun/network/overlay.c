@@ -88,6 +88,38 @@
 #define MAX_HOSTS  64
 #define ZERO_MAC   "00:00:00:00:00:00"
 
+/* The other hosts' files come from a directory others write: take from them only what
+ * looks as it should. A name goes into /etc/hosts, so it must not carry a newline or a
+ * space (a hostname's characters only); an address and a MAC are parsed. */
+static bool valid_name(const char *s)
+{
+	return s && *s && strlen(s) < 256 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz"
+			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == strlen(s);
+}
+
+static bool valid_ipv4(const char *s)
+{
+	struct in_addr a;
+	return s && inet_pton(AF_INET, s, &a) == 1;
+}
+
+/* "10.77.0.3/24" -> "10.77.0.3" into out; false when it is no address */
+static bool endpoint_ip(json_t *ep, char out[INET_ADDRSTRLEN])
+{
+	const char *a = json_string_value(json_object_get(ep, "IPv4Address"));
+	if (!a || strcspn(a, "/") >= INET_ADDRSTRLEN)
+		return false;
+	snprintf(out, INET_ADDRSTRLEN, "%.*s", (int)strcspn(a, "/"), a);
+	return valid_ipv4(out);
+}
+
+static bool valid_mac(const char *s)
+{
+	unsigned char m[6];
+	return s && strlen(s) == 17 && nl_parse_mac(s, m, NULL) == 0;
+}
+
 bool network_is_overlay(json_t *rec)
 {
 	const char *d = json_string_value(json_object_get(rec, "Driver"));
@@ -123,10 +155,17 @@ static int parse_peers(const char *text, struct choices *c, struct mr_err *err)
 					"--opt peers=%s: \"%s\" is not a host's IPv4 address "
 					"(peers=172.30.0.2,172.30.0.3)",
 					text, p);
+		char norm[INET_ADDRSTRLEN];
+		size_t k = 0;
+		inet_ntop(AF_INET, &a, norm, sizeof(norm));
+		while (k < c->npeers && strcmp(c->peers[k], norm))
+			k++;
+		if (k < c->npeers)
+			continue; /* named twice */
 		if (c->npeers == MAX_HOSTS)
 			return mr_failk(err, MR_E_INVALID, 0, "--opt peers: at most %d hosts",
 					MAX_HOSTS);
-		inet_ntop(AF_INET, &a, c->peers[c->npeers++], INET_ADDRSTRLEN);
+		snprintf(c->peers[c->npeers++], INET_ADDRSTRLEN, "%s", norm);
 	}
 	if (!c->npeers)
 		return mr_failk(err, MR_E_INVALID, 0,
@@ -224,7 +263,7 @@ static json_t *peer_files(const char *dir, const char *local)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		json_t *f = json_load_file(path, 0, NULL);
-		if (json_is_string(json_object_get(f, "Underlay")))
+		if (valid_ipv4(json_string_value(json_object_get(f, "Underlay"))))
 			json_array_append(all, f);
 		json_decref(f);
 	}
@@ -284,7 +323,7 @@ static size_t wanted(json_t *rec, struct fdb_want *w, size_t max)
 		json_object_foreach(json_object_get(f, "Containers"), id, ep)
 		{
 			const char *mac = json_string_value(json_object_get(ep, "MacAddress"));
-			if (mac && strlen(mac) == 17 && n < max) {
+			if (valid_mac(mac) && n < max) {
 				snprintf(w[n].mac, sizeof(w[n].mac), "%s", mac);
 				snprintf(w[n++].dst, sizeof(w[0].dst), "%s", u);
 			}
@@ -390,9 +429,8 @@ static int by_addr(const void *a, const void *b)
 	return ntohl(x.s_addr) < ntohl(y.s_addr) ? -1 : ntohl(x.s_addr) > ntohl(y.s_addr);
 }
 
-/* This host's slice of SUBNET among the hosts LOCAL + PEERS (static peers, no directory). */
-static int slice(struct network_subnet *pool, const char *local, const char *peers,
-		 struct mr_err *err)
+int overlay_slice(struct network_subnet *pool, const char *local, const char *peers,
+		  struct mr_err *err)
 {
 	struct choices c = {0};
 	if (parse_peers(peers, &c, err) < 0)
@@ -425,7 +463,7 @@ int overlay_pool(json_t *rec, struct network_subnet *pool, struct in_addr *taken
 {
 	const char *dir = opt(rec, OPT_DIR), *peers = opt(rec, OPT_PEERS);
 	if (!dir) {
-		if (slice(pool, opt(rec, OPT_LOCAL), peers, err) < 0)
+		if (overlay_slice(pool, opt(rec, OPT_LOCAL), peers, err) < 0)
 			return -1;
 		char b[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &pool->net, b, sizeof(b));
@@ -439,10 +477,9 @@ int overlay_pool(json_t *rec, struct network_subnet *pool, struct in_addr *taken
 	{
 		json_object_foreach(json_object_get(f, "Containers"), id, ep)
 		{
-			const char *a = json_string_value(json_object_get(ep, "IPv4Address"));
 			char ip[INET_ADDRSTRLEN];
-			snprintf(ip, sizeof(ip), "%.*s", a ? (int)strcspn(a, "/") : 0, a ? a : "");
-			if (*n < max && inet_pton(AF_INET, ip, &taken[*n]) == 1)
+			if (*n < max && endpoint_ip(ep, ip) &&
+			    inet_pton(AF_INET, ip, &taken[*n]) == 1)
 				(*n)++;
 		}
 	}
@@ -489,18 +526,16 @@ void overlay_hosts_lines(json_t *rec, struct network_hosts_line *lines, char (*a
 	{
 		json_object_foreach(json_object_get(f, "Containers"), id, ep)
 		{
-			const char *ip = json_string_value(json_object_get(ep, "IPv4Address"));
 			const char *name = json_string_value(json_object_get(ep, "Name"));
-			if (*n == max || !ip)
+			if (*n == max || !endpoint_ip(ep, addrs[*n]) || !valid_name(id))
 				continue;
 			size_t off = 0;
-			snprintf(addrs[*n], 16, "%.*s", (int)strcspn(ip, "/"), ip);
 			names[*n][0] = '\0';
-			if (name && *name)
+			if (valid_name(name))
 				off += (size_t)snprintf(names[*n], 512, "%s ", name);
 			json_array_foreach(json_object_get(ep, "Aliases"), j, a)
 			{
-				if (off < 512)
+				if (off < 512 && valid_name(json_string_value(a)))
 					off += (size_t)snprintf(names[*n] + off, 512 - off, "%s ",
 								json_string_value(a));
 			}
@@ -661,6 +696,7 @@ static int watcher_start(const char *root, json_t *rec, struct mr_err *err)
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		dup2(null, 0), dup2(null, 1), dup2(null, 2);
 		setsid();
+		(void)!chdir("/"); /* pin no directory, nor the mount it is on */
 		prctl(PR_SET_NAME, "minirun-overlay");
 		signal(SIGTERM, SIG_DFL);
 		mr_verbose = 0;

@@ -58,6 +58,14 @@ int overlay_lock(json_t *rec, int *fd, struct mr_err *err);
 int overlay_pool(json_t *rec, struct network_subnet *pool, struct in_addr *taken, size_t *n,
 		 size_t max, struct mr_err *err);
 
+/* overlay_slice - static peers: this host's slice of the subnet POOL (changed in place).
+ * The hosts LOCAL and PEERS ("IP,IP"; LOCAL in it or not, repeats ignored) sorted by
+ * address cut the subnet into 2^k equal slices (2^k >= hosts); the i-th host takes the
+ * i-th. Every host computes the same cut without talking, so long as all name the same
+ * set. Pure; -1 with err when a slice would be smaller than a /30. */
+int overlay_slice(struct network_subnet *pool, const char *local, const char *peers,
+		  struct mr_err *err);
+
 /* May this host lease IP (run --ip) on overlay REC of SUBNET? Its slice (static peers),
  * not another host's lease (peers directory). 0, or -1 with docker's words. Locks as
  * overlay_pool. */
