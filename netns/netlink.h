@@ -184,6 +184,7 @@ struct nl_vxlan {
 			     * the link's forwarding table says where (nl_vxlan_fdb_add) */
 	const char *dev;    /* the underlay link, "uplink" (NULL: by route) */
 	unsigned port;      /* UDP port, 0 = 4789 (IANA) */
+	int proxy;          /* 1: answer ARP from the neighbour table, never flood it */
 };
 /* Create a VXLAN link. An existing name is an error. */
 int nl_vxlan_add(struct nl *nl, const struct nl_vxlan *vx, struct mr_err *err);
@@ -205,6 +206,14 @@ struct nl_vxlan_fdb {
 /* List DEV's entries that have a destination (*out, caller frees). */
 int nl_vxlan_fdb(struct nl *nl, const char *dev, struct nl_vxlan_fdb **out, size_t *n,
 		 struct mr_err *err);
+/* The neighbour (ARP) entries a proxy VXLAN link answers from (`ip neigh add IP lladdr MAC
+ * dev DEV nud permanent`): add or replace, delete (one that is not there is fine), list
+ * (in struct nl_vxlan_fdb: mac, and the IP address in dst). */
+int nl_vxlan_neigh_add(struct nl *nl, const char *dev, const char *ip, const char *mac,
+		       struct mr_err *err);
+int nl_vxlan_neigh_del(struct nl *nl, const char *dev, const char *ip, struct mr_err *err);
+int nl_vxlan_neighs(struct nl *nl, const char *dev, struct nl_vxlan_fdb **out, size_t *n,
+		    struct mr_err *err);
 
 /* ---- the whole sequences (plug.c) --------------------------------------------------------- */
 

@@ -23,6 +23,9 @@
  *
  * That table is what docker's overlay driver fills from what swarm's gossip tells it
  * (minirun/network/overlay.c fills it from a static peer list or a shared directory).
+ * Docker also sets the link's `proxy` flag and gives it a neighbour (ARP) entry per remote
+ * container, 10.77.0.3 -> 02:42:0a:4d:00:03: the link answers a container's ARP request
+ * itself, and no broadcast crosses the underlay for it.
  *
  * See: ip-link(8) "VXLAN Type Support", RFC 7348, Documentation/networking/vxlan.rst.
  */
@@ -73,6 +76,10 @@ int nl_vxlan_add(struct nl *nl, const struct nl_vxlan *vx, struct mr_err *err)
 		mnl_attr_put(nlh, IFLA_VXLAN_LOCAL, sizeof(local), &local);
 	if (dev)
 		mnl_attr_put_u32(nlh, IFLA_VXLAN_LINK, (uint32_t)dev);
+	/* proxy: ARP requests from the bridge are answered by the link itself, from its
+	 * neighbour table (nl_vxlan_neigh_add), and never sent across (`ip link ... proxy`) */
+	if (vx->proxy)
+		mnl_attr_put_u8(nlh, IFLA_VXLAN_PROXY, 1);
 	/* The one attribute in network byte order: it goes on the wire as is. */
 	mnl_attr_put_u16(nlh, IFLA_VXLAN_PORT, htons((uint16_t)port));
 	mnl_attr_nest_end(nlh, data);
@@ -179,6 +186,89 @@ int nl_vxlan_fdb(struct nl *nl, const char *dev, struct nl_vxlan_fdb **out, size
 	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
 	nd->ndm_family = AF_BRIDGE;
 	if (nl_dump(nl, nlh, vfdb_cb, &list, "vxlan forwarding table", err) < 0) {
+		free(list.v);
+		return -1;
+	}
+	*out = list.v;
+	*n = list.n;
+	return 0;
+}
+
+/* ---- the ARP entries a proxy link answers from (RTM_NEWNEIGH, family AF_INET) ------------ */
+
+int nl_vxlan_neigh_add(struct nl *nl, const char *dev, const char *ip, const char *mac,
+		       struct mr_err *err)
+{
+	char buf[NL_BUFSIZE];
+	unsigned char m[6];
+	struct in_addr a;
+	int idx = nl_need_index(nl, dev, err);
+	if (idx < 0 || nl_parse_ipv4(ip, &a, err) < 0 || nl_parse_mac(mac, m, err) < 0)
+		return -1;
+	mr_say("RTM_NEWNEIGH %s lladdr %s dev %s permanent", ip, mac, dev);
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE);
+	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	nd->ndm_family = AF_INET;
+	nd->ndm_ifindex = idx;
+	nd->ndm_state = NUD_PERMANENT;
+	mnl_attr_put(nlh, NDA_DST, sizeof(a), &a);
+	mnl_attr_put(nlh, NDA_LLADDR, sizeof(m), m);
+	return nl_do(nl, nlh, err, "add neighbour %s lladdr %s on '%s'", ip, mac, dev);
+}
+
+int nl_vxlan_neigh_del(struct nl *nl, const char *dev, const char *ip, struct mr_err *err)
+{
+	char buf[NL_BUFSIZE];
+	struct in_addr a;
+	int idx = nl_need_index(nl, dev, err);
+	if (idx < 0 || nl_parse_ipv4(ip, &a, err) < 0)
+		return -1;
+	mr_say("RTM_DELNEIGH %s dev %s", ip, dev);
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_DELNEIGH, 0);
+	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	nd->ndm_family = AF_INET;
+	nd->ndm_ifindex = idx;
+	mnl_attr_put(nlh, NDA_DST, sizeof(a), &a);
+	if (nl_do(nl, nlh, err, "delete neighbour %s on '%s'", ip, dev) == 0)
+		return 0;
+	return errno == ENOENT ? 0 : -1;
+}
+
+static int neigh_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct vfdb_list *list = data;
+	const struct ndmsg *nd = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[NDA_MAX + 1] = {0};
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*nd) || nd->ndm_family != AF_INET ||
+	    nd->ndm_ifindex != list->dev)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*nd), vfdb_attr_cb, tb);
+	if (!tb[NDA_DST] || mnl_attr_get_payload_len(tb[NDA_DST]) != 4 || !tb[NDA_LLADDR] ||
+	    mnl_attr_get_payload_len(tb[NDA_LLADDR]) != 6)
+		return MNL_CB_OK;
+	struct nl_vxlan_fdb *f = nl_grow((void **)&list->v, &list->n, sizeof(*f));
+	if (!f)
+		return MNL_CB_ERROR;
+	const unsigned char *m = mnl_attr_get_payload(tb[NDA_LLADDR]);
+	snprintf(f->mac, sizeof(f->mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+		 m[4], m[5]);
+	inet_ntop(AF_INET, mnl_attr_get_payload(tb[NDA_DST]), f->dst, sizeof(f->dst));
+	f->permanent = (nd->ndm_state & NUD_PERMANENT) ? 1 : 0;
+	return MNL_CB_OK;
+}
+
+int nl_vxlan_neighs(struct nl *nl, const char *dev, struct nl_vxlan_fdb **out, size_t *n,
+		    struct mr_err *err)
+{
+	char buf[NL_BUFSIZE];
+	struct vfdb_list list = {0};
+	list.dev = nl_need_index(nl, dev, err);
+	if (list.dev < 0)
+		return -1;
+	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETNEIGH, 0);
+	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	nd->ndm_family = AF_INET;
+	if (nl_dump(nl, nlh, neigh_cb, &list, "neighbour table", err) < 0) {
 		free(list.v);
 		return -1;
 	}

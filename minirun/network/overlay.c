@@ -19,6 +19,10 @@
  *	                                   each peer host, an entry each
  *	02:42:0a:4d:00:03 dst 172.30.0.2   c2 lives behind host B (with a peers directory)
  *
+ * and, with a peers directory, its neighbour table (`ip neigh show dev mrx...`) answers the
+ * containers' ARP requests for the other hosts' containers itself (the link's `proxy`
+ * flag), as docker's overlay does: 10.77.0.3 lladdr 02:42:0a:4d:00:03 PERMANENT.
+ *
  * Who the peers are is what docker swarm's gossip (memberlist, over TCP/UDP 7946) tells
  * every host's daemon: which hosts are in the network, which containers each one has,
  * their IP and MAC. minirun has no daemon and no gossip; the user names the peers:
@@ -41,7 +45,8 @@
  *                      A small watcher process per host and network (minirun-overlay,
  *                      started by create, stopped by rm) notices the other hosts' changes
  *                      (inotify, or a look every 2 s where inotify cannot see them, as on
- *                      NFS) and applies them: that is this driver's gossip.
+ *                      NFS) and applies them: that is this driver's gossip. Until it has,
+ *                      a newcomer on another host is not answered for (ARP, names).
  *  --opt local=IP      this host's underlay address (default: the source address of the
  *                      route to the first peer, as `ip route get PEER` shows it)
  *  --opt vni=N         the VXLAN network id, 1..16777215; the same on every host (default:
@@ -333,8 +338,59 @@ static size_t wanted(json_t *rec, struct fdb_want *w, size_t max)
 	return n;
 }
 
+/* The ARP entries the link answers from (a peers directory only): the other hosts'
+ * containers' addresses and MACs (dst holds the address). */
+static size_t wanted_neighs(json_t *rec, struct fdb_want *w, size_t max)
+{
+	size_t n = 0, i;
+	const char *id;
+	json_t *files = peer_files(opt(rec, OPT_DIR), opt(rec, OPT_LOCAL)), *f, *ep;
+	json_array_foreach(files, i, f)
+	{
+		json_object_foreach(json_object_get(f, "Containers"), id, ep)
+		{
+			const char *mac = json_string_value(json_object_get(ep, "MacAddress"));
+			if (n < max && valid_mac(mac) && endpoint_ip(ep, w[n].dst)) {
+				snprintf(w[n].mac, sizeof(w[n].mac), "%s", mac);
+				n++;
+			}
+		}
+	}
+	json_decref(files);
+	return n;
+}
+
+/* Bring the link's ARP entries to what wanted_neighs() says (the proxy answers from them). */
+static int sync_neighs(struct nl *nl, json_t *rec, struct mr_err *err)
+{
+	struct fdb_want w[1024];
+	size_t nw = wanted_neighs(rec, w, 1024), nh = 0;
+	const char *dev = opt(rec, OPT_VXLAN);
+	struct nl_vxlan_fdb *have = NULL;
+	if (nl_vxlan_neighs(nl, dev, &have, &nh, err) < 0)
+		return -1;
+	int r = 0;
+	for (size_t i = 0; i < nh && r == 0; i++) {
+		size_t k = 0;
+		while (k < nw && (strcmp(w[k].mac, have[i].mac) || strcmp(w[k].dst, have[i].dst)))
+			k++;
+		if (k == nw && have[i].permanent)
+			r = nl_vxlan_neigh_del(nl, dev, have[i].dst, err);
+	}
+	for (size_t k = 0; k < nw && r == 0; k++) {
+		size_t i = 0;
+		while (i < nh && (strcmp(w[k].mac, have[i].mac) || strcmp(w[k].dst, have[i].dst)))
+			i++;
+		if (i == nh)
+			r = nl_vxlan_neigh_add(nl, dev, w[k].dst, w[k].mac, err);
+	}
+	free(have);
+	return r;
+}
+
 /* Bring the VXLAN link's table to what wanted() says: remove the permanent entries no
- * longer wanted (a host or container gone), add the missing ones. Learned entries stay. */
+ * longer wanted (a host or container gone), add the missing ones. Learned entries stay.
+ * With a peers directory, the ARP entries too (sync_neighs). */
 static int sync_fdb(json_t *rec, struct mr_err *err)
 {
 	struct fdb_want w[1024];
@@ -361,6 +417,9 @@ static int sync_fdb(json_t *rec, struct mr_err *err)
 			r = nl_vxlan_fdb_add(nl, dev, w[k].mac, w[k].dst, err);
 	}
 	free(have);
+	/* the MACs first: the proxy answers only for a MAC the table places behind a host */
+	if (r == 0 && opt(rec, OPT_DIR))
+		r = sync_neighs(nl, rec, err);
 	return r;
 }
 
@@ -558,9 +617,11 @@ static int make_links(json_t *rec, struct mr_err *err)
 	_cleanup_nl_ struct nl *nl = nl_open(err);
 	if (!nl)
 		return -1;
+	/* with a peers directory every remote container is known: answer ARP locally */
 	struct nl_vxlan v = {.name = vx,
 			     .vni = (unsigned)strtoul(opt(rec, OPT_VNI), NULL, 10),
-			     .local = opt(rec, OPT_LOCAL)};
+			     .local = opt(rec, OPT_LOCAL),
+			     .proxy = opt(rec, OPT_DIR) != NULL};
 	mr_say("overlay %s: bridge %s, vxlan %s (VNI %u, local %s)",
 	       json_string_value(json_object_get(rec, "Name")), br, vx, v.vni, v.local);
 	/* The bridge first: the VXLAN link is a port of it. Why no address on the bridge: the

@@ -22,6 +22,7 @@ hint: after '. $LAB_STATE/env' (minirun = host A, minirun_b = host B):
   minirun_b run -d --name api --network ov busybox sleep 1000
   minirun exec web ping -c 1 -W 2 api > $LAB_STATE/a-to-b.txt     (and the other way: b-to-a.txt)
   onhost bridge fdb show | grep dst > $LAB_STATE/fdb.txt
+  onhost ip neigh show nud permanent > $LAB_STATE/neigh.txt
 then remove both containers and 'network rm ov' on both hosts; save what is left:
   onhost ip -o link > $LAB_STATE/links-after.txt; ls $LAB_STATE/shared > $LAB_STATE/shared-after.txt
 HINT
@@ -58,6 +59,7 @@ run_() {
 	minirun exec web ping -c 1 -W 2 api | tee "$LAB_STATE/a-to-b.txt"
 	minirun_b exec api ping -c 1 -W 2 web | tee "$LAB_STATE/b-to-a.txt"
 	onhost bridge fdb show | grep dst | tee "$LAB_STATE/fdb.txt"
+	onhost ip neigh show nud permanent | tee "$LAB_STATE/neigh.txt"
 	minirun rm -f web
 	minirun_b rm -f api
 	minirun network rm ov
@@ -68,13 +70,14 @@ run_() {
 
 check_() {
 	need_verbs run network
-	for f in inspect.txt a-to-b.txt b-to-a.txt fdb.txt links-after.txt shared-after.txt; do have $f; done
+	for f in inspect.txt a-to-b.txt b-to-a.txt fdb.txt neigh.txt links-after.txt shared-after.txt; do have $f; done
 	expect "inspect.txt: ov's driver is overlay" grep -q '"Driver": "overlay"' "$LAB_STATE/inspect.txt"
 	expect "inspect.txt: a VXLAN id (vxlanid_list)" grep -Eq '"com.docker.network.driver.overlay.vxlanid_list": "[0-9]+"' "$LAB_STATE/inspect.txt"
 	expect "a-to-b.txt: web (host A) reached api (host B) by name" grep -q '1 packets received' "$LAB_STATE/a-to-b.txt"
 	expect "b-to-a.txt: api (host B) reached web (host A) by name" grep -q '1 packets received' "$LAB_STATE/b-to-a.txt"
 	expect "fdb.txt: host A floods to host B (00:00:00:00:00:00 ... dst 172.30.0.2)" grep -q '^00:00:00:00:00:00 dev mrx.* dst 172.30.0.2' "$LAB_STATE/fdb.txt"
 	expect "fdb.txt: api's MAC lives behind host B" grep -Eq '^02:42:0a:4d:00:[0-9a-f]{2} dev mrx.* dst 172.30.0.2' "$LAB_STATE/fdb.txt"
+	expect "neigh.txt: host A's VXLAN link answers ARP for api (10.77.0.3)" grep -q '^10.77.0.3 dev mrx.* lladdr 02:42:0a:4d:00:03' "$LAB_STATE/neigh.txt"
 	expect_or "links-after.txt: no overlay link left on host A (network rm ov)" "an mr- or mrx link is still there" \
 		not grep -q ': mrx\?[-0-9a-f]' "$LAB_STATE/links-after.txt"
 	expect_or "shared-after.txt: each host took its file out of the shared directory" "a .json file is still there" \

@@ -104,12 +104,15 @@ peers_dir() {
 		echo "B in A: $(grep c2 "$RA/containers/$(cid c1)/hosts")"
 		echo "A in B: $(grep c1 "$RB/containers/$(cid c2)/hosts")"
 		echo "c2 mac on A: $(onA bridge fdb show | grep "^02:42:0a:4e:00:03 .*dst" | grep -o "dst [0-9.]*")"
+		echo "c2 neigh on A: $(onA ip neigh show 10.78.0.3 | grep -o "lladdr .*")"
+		echo "proxy on A: $(onA ip -d link show | grep -c " proxy ")"
 		incontA "$c1" c1 "$BB ping -c 1 -W 2 c2 >/dev/null" && echo "ping A->B by name: ok"
 		incontB "$c2" c2 "$BB ping -c 1 -W 2 c1 >/dev/null" && echo "ping B->A by name: ok"
 		incontB "$c2" c2 "$BB ping -c 1 -W 2 db >/dev/null" && echo "ping B->A by alias: ok"
 		mrA disconnect ov "$(cid c1)" || die disconnect
 		wait_for sh -c "! grep -q c1 $RB/containers/$(cid c2)/hosts" || echo "B never saw c1 go"
 		echo "c1 gone from B: $(grep -c c1 "$RB/containers/$(cid c2)/hosts")"
+		echo "c1 neigh on B: $(onB ip neigh show 10.78.0.2 | wc -l)"
 		mrB disconnect ov "$(cid c2)" || die disconnect
 		mrA rm ov >/dev/null && mrB rm ov >/dev/null || die rm
 		nt_settle
@@ -126,10 +129,13 @@ peers_dir() {
 	t_match "$out" '^B in A: 10\.78\.0\.3	c2 c20000000000$' "host A's container has host B's by name"
 	t_match "$out" '^A in B: 10\.78\.0\.2	c1 db c10000000000$' "and the other way round, with the alias"
 	t_match "$out" '^c2 mac on A: dst 172\.30\.0\.2$' "host A knows c2's MAC lives behind host B"
+	t_match "$out" '^c2 neigh on A: lladdr 02:42:0a:4e:00:03 PERMANENT *$' "host A's VXLAN link answers ARP for c2"
+	t_match "$out" '^proxy on A: 1$' "the link answers ARP itself (proxy), as docker's overlay does"
 	t_match "$out" '^ping A->B by name: ok$'
 	t_match "$out" '^ping B->A by name: ok$'
 	t_match "$out" '^ping B->A by alias: ok$'
 	t_match "$out" '^c1 gone from B: 0$' "a container that left is gone from the other host's hosts file"
+	t_match "$out" '^c1 neigh on B: 0$' "and from its ARP entries"
 	t_match "$out" '^watchers after: 0$' "rm stops the watchers"
 	t_match "$out" '^files after: $' "rm removes each host's file"
 	for h in A B; do
