@@ -87,6 +87,49 @@ static_peers() {
 	done
 }
 
+three_hosts() {
+	ov_need
+	out=$(net_host '
+		case $R in /?*) ;; *) die "no store dir (R=$R)" ;; esac
+		# the underlay: a switch (a bridge in this namespace) and three hosts on it
+		ip link add sw type bridge && ip link set sw up || die "switch"
+		i=0
+		for h in A B C; do
+			i=$((i + 1))
+			p=$(box)
+			eval "h$h=$p"
+			ip link add "u$h" type veth peer name wire netns "$p" &&
+				ip link set "u$h" master sw && ip link set "u$h" up || die "host $h"
+			inns "$p" ip addr add "172.30.0.$i/24" dev wire && inns "$p" ip link set wire up &&
+				inns "$p" ip link set lo up || die "host $h"
+			mkdir -p "$R/$h"
+			# the same list on every host: each skips its own address
+			nsenter -t "$p" -n "$MINIRUN" --root "$R/$h" network create -d overlay --subnet 10.81.0.0/24 \
+				--opt peers=172.30.0.1,172.30.0.2,172.30.0.3 ov >/dev/null || die "create on $h"
+			c=$(box)
+			eval "c$h=$c"
+			echo "$h=$(nsenter -t "$p" -n "$MINIRUN" --root "$R/$h" network connect ov "$(cid "c$h")" "$c")" || die "connect on $h"
+		done
+		echo "flood on A: $(inns "$hA" bridge fdb show | grep -c "^00:00:00:00:00:00 .*dst")"
+		pingok "$cA" 10.81.0.65 && echo "A->B: ok"
+		pingok "$cA" 10.81.0.129 && echo "A->C: ok"
+		pingok "$cC" 10.81.0.65 && echo "C->B: ok"
+		for h in A B C; do
+			eval "p=\$h$h c=\$c$h"
+			nsenter -t "$p" -n "$MINIRUN" --root "$R/$h" network disconnect ov "$(cid "c$h")" &&
+				nsenter -t "$p" -n "$MINIRUN" --root "$R/$h" network rm ov >/dev/null || die "rm on $h"
+			echo "$h left: $(inns "$p" ip -o link | grep -c ": mr")"
+		done') || t_fail "$out"
+	t_match "$out" '^A=10\.81\.0\.2$' "host A leases from the first quarter"
+	t_match "$out" '^B=10\.81\.0\.65$' "host B from the second"
+	t_match "$out" '^C=10\.81\.0\.129$' "host C from the third"
+	t_match "$out" '^flood on A: 2$' "host A floods to both other hosts, an entry each"
+	t_match "$out" '^A->B: ok$'
+	t_match "$out" '^A->C: ok$'
+	t_match "$out" '^C->B: ok$'
+	for h in A B C; do t_match "$out" "^$h left: 0\$" "nothing left on host $h"; done
+}
+
 peers_dir() {
 	ov_need
 	out=$(net_host "$HOSTS"'
@@ -225,6 +268,7 @@ real_containers() {
 }
 
 t "overlay with static peers: two hosts, a slice of the subnet each, ping across, rm leaves nothing" static_peers
+t "three hosts, one list of peers on each: a quarter of the subnet each, flooding to both others" three_hosts
 t "overlay with a shared peers directory: names across hosts, both ways, rm leaves nothing" peers_dir
 t "real containers (minirun run) on two hosts reach each other by name over an overlay" real_containers
 t "overlay bad input: no subnet, a bad peer, a VNI out of range, each refused in one line" bad_input
