@@ -3,7 +3,7 @@
  * over several hosts with VXLAN, the peers named by the user.
  *
  *	host A (underlay 172.30.0.1)                  host B (underlay 172.30.0.2)
- *	 c1 10.77.0.2 ==veth== mr-<id> + mrx<id>       c2 10.77.0.3 ==veth== mr-<id> + mrx<id>
+ *	 c1 10.77.0.2 ==veth== mro<h> + mrx<h>         c2 10.77.0.3 ==veth== mro<h> + mrx<h>
  *	                         bridge   vxlan  <== UDP 4789, VNI 4242 ==>  bridge   vxlan
  *
  *	A$ minirun network create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 ov
@@ -816,6 +816,23 @@ int overlay_ensure(const char *root, json_t *rec, struct mr_err *err)
 	return 0;
 }
 
+/* The devices' names: "mro" (the bridge) and "mrx" (the VXLAN link) + 12 hex of a hash of
+ * the store's root and the network's name (15 bytes, IFNAMSIZ). Why not of the random ID,
+ * as a bridge network's: a create killed after making them but before writing the record
+ * leaves them with no record naming them; the next create of that name in that store finds
+ * them by name and removes them, where the VNI they hold would have failed it. */
+static void link_names(const char *root, const char *name, char br[IFNAMSIZ], char vx[IFNAMSIZ])
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const char *s = root; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	h = (h ^ '/') * 1099511628211ull;
+	for (const char *s = name; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	snprintf(br, IFNAMSIZ, "mro%012llx", (unsigned long long)(h & 0xffffffffffffull));
+	snprintf(vx, IFNAMSIZ, "mrx%012llx", (unsigned long long)(h & 0xffffffffffffull));
+}
+
 /* ---- create and remove --------------------------------------------------------------------- */
 
 /* The VNI: the one given, else the one the directory's hosts use, else 4096 + a hash of the
@@ -919,8 +936,7 @@ int overlay_create(const char *root, const char *name, const char *subnet, const
 	json_decref(files);
 
 	network_random_id(id_out);
-	snprintf(br, sizeof(br), "mr-%.12s", id_out);
-	snprintf(vx, sizeof(vx), "mrx%.12s", id_out);
+	link_names(root, name, br, vx);
 	snprintf(vni, sizeof(vni), "%u", v);
 	char created[64];
 	network_now(created, sizeof(created));
@@ -948,6 +964,7 @@ int overlay_create(const char *root, const char *name, const char *subnet, const
 	/* Ordering: the links, this host's file, the record, then the watcher; each failure
 	 * undoes what came before it. */
 	char own[4200] = "";
+	drop_links(rec); /* a create killed before its record was written left these */
 	r = make_links(rec, err);
 	if (r == 0 && c.dir) {
 		own_file(rec, own, sizeof(own));

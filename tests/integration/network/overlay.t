@@ -87,6 +87,22 @@ static_peers() {
 	done
 }
 
+killed_create_recovered() {
+	ov_need
+	out=$(net_host "$HOSTS"'
+		mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 --opt vni=77 ov >/dev/null || die "create"
+		# as if killed before its record was written: the links are there, no record
+		rm "$RA/networks/ov.json"
+		mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 --opt vni=77 ov >/dev/null && echo "again: ok"
+		echo "links: $(onA ip -o link | grep -c ": mr[ox]")"
+		mrA rm ov >/dev/null || die rm
+		leftover "$hA" "$RA"') || t_fail "$out"
+	t_match "$out" '^again: ok$' "a create killed before its record does not block the next"
+	t_match "$out" '^links: 2$' "one bridge and one VXLAN link, not two of each"
+	t_match "$out" '^links: $' "rm leaves none"
+	t_match "$out" '^fdb: 0$'
+}
+
 three_hosts() {
 	ov_need
 	out=$(net_host '
@@ -271,5 +287,6 @@ t "overlay with static peers: two hosts, a slice of the subnet each, ping across
 t "three hosts, one list of peers on each: a quarter of the subnet each, flooding to both others" three_hosts
 t "overlay with a shared peers directory: names across hosts, both ways, rm leaves nothing" peers_dir
 t "real containers (minirun run) on two hosts reach each other by name over an overlay" real_containers
+t "a create killed before its record was written is no obstacle to the next" killed_create_recovered
 t "overlay bad input: no subnet, a bad peer, a VNI out of range, each refused in one line" bad_input
 t_end
