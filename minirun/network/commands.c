@@ -426,6 +426,7 @@ static int cmd_inspect(int argc, char **argv)
 	bool printed = false;
 	for (int i = optind; i < argc; i++) {
 		json_t *rec = network_load(network_root(), argv[i], &err);
+		overlay_inspect(rec); /* an overlay's Peers, as they are now */
 		char *text = rec && tmpl ? mr_tmpl_render(tmpl, rec, NULL, &err) : NULL;
 		if (!rec)
 			rc = fail_named(&err, argv[i]);

@@ -447,14 +447,14 @@ int overlay_publish_locked(const char *root, json_t *rec, struct mr_err *err)
 						      json_object_get(ep, "MacAddress"), "Aliases",
 						      json_object_get(ep, "Aliases")));
 		}
-		json_t *f = json_pack(
-			"{s:O, s:s, s:O, s:s, s:o}", "Network", json_object_get(rec, "Name"),
-			"Underlay", opt(rec, OPT_LOCAL), "Subnet",
-			json_object_get(
-				json_array_get(
-					json_object_get(json_object_get(rec, "IPAM"), "Config"), 0),
-				"Subnet"),
-			"VNI", opt(rec, OPT_VNI), "Containers", mine);
+		json_t *cfg =
+			json_array_get(json_object_get(json_object_get(rec, "IPAM"), "Config"), 0);
+		char host[256] = "";
+		gethostname(host, sizeof(host) - 1);
+		json_t *f = json_pack("{s:O, s:s, s:s, s:O, s:s, s:o}", "Network",
+				      json_object_get(rec, "Name"), "Hostname", host, "Underlay",
+				      opt(rec, OPT_LOCAL), "Subnet", json_object_get(cfg, "Subnet"),
+				      "VNI", opt(rec, OPT_VNI), "Containers", mine);
 		_cleanup_free_ char *text = json_dumps(f, JSON_INDENT(2));
 		json_decref(f);
 		if (!text)
@@ -571,6 +571,42 @@ int overlay_check_address(json_t *rec, struct network_subnet subnet, const char 
 			return mr_failk(err, MR_E_CONFLICT, 0,
 					"Address already in use (by a container on another host)");
 	return 0;
+}
+
+void overlay_inspect(json_t *rec)
+{
+	if (!rec || !network_is_overlay(rec))
+		return;
+	char host[256] = "";
+	gethostname(host, sizeof(host) - 1);
+	json_t *peers = json_array(), *files = peer_files(opt(rec, OPT_DIR), opt(rec, OPT_LOCAL));
+	json_t *f;
+	size_t i;
+	json_array_append_new(peers,
+			      json_pack("{s:s, s:s}", "Name", host, "IP", opt(rec, OPT_LOCAL)));
+	json_array_foreach(files, i, f)
+	{
+		const char *name = json_string_value(json_object_get(f, "Hostname"));
+		const char *ip = json_string_value(json_object_get(f, "Underlay"));
+		json_array_append_new(peers, json_pack("{s:s, s:s}", "Name",
+						       valid_name(name) ? name : ip, "IP", ip));
+	}
+	struct choices c = {0};
+	if (opt(rec, OPT_PEERS))
+		parse_peers(opt(rec, OPT_PEERS), &c, NULL);
+	for (size_t k = 0; k < c.npeers; k++) {
+		bool seen = !strcmp(c.peers[k], opt(rec, OPT_LOCAL));
+		json_array_foreach(files, i, f)
+		{
+			seen |= !strcmp(c.peers[k],
+					json_string_value(json_object_get(f, "Underlay")));
+		}
+		if (!seen)
+			json_array_append_new(peers, json_pack("{s:s, s:s}", "Name", c.peers[k],
+							       "IP", c.peers[k]));
+	}
+	json_decref(files);
+	json_object_set_new(rec, "Peers", peers);
 }
 
 /* ---- names --------------------------------------------------------------------------------- */

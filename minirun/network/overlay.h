@@ -78,6 +78,11 @@ int overlay_check_address(json_t *rec, struct network_subnet subnet, const char 
 int overlay_publish(const char *root, json_t *rec, struct mr_err *err);
 int overlay_publish_locked(const char *root, json_t *rec, struct mr_err *err);
 
+/* For `network inspect`: add to an overlay's REC (anything else, or NULL: nothing) docker's
+ * "Peers", the hosts of the network as this host knows them now, itself first:
+ * [{"Name": HOSTNAME or address, "IP": underlay address}, ...]. */
+void overlay_inspect(json_t *rec);
+
 /* Append to LINES (up to MAX; *n counts) one hosts line for each container the other hosts
  * of overlay REC publish; ADDRS and NAMES (INET_ADDRSTRLEN and NAMESZ bytes each) hold the
  * text the lines point to. */
