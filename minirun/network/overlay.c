@@ -59,96 +59,32 @@
  * com.docker.network.driver.overlay.vxlanid_list and the devices' names) and
  * ROOT/networks/NAME.overlay.pid (the watcher: "PID STARTTIME").
  *
+ * The driver's files: this one (the choices, addresses, the links, create and rm),
+ * overlay_peers.c (the shared directory, the VXLAN tables, names, inspect's Peers) and
+ * overlay_watch.c (the watcher).
+ *
  * See: netns/vxlan.c, bridge(8) "bridge fdb", RFC 7348,
  * https://docs.docker.com/engine/network/drivers/overlay/,
  * labs/04-networking/14-overlay-network.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/network/overlay.h"
+#include "minirun/network/overlay_int.h"
 #include "netns/netlink.h"
-
-#define OPT_BRIDGE "com.docker.network.bridge.name"
-#define OPT_VXLAN  "com.docker.network.driver.overlay.vxlan_name"
-#define OPT_VNI    "com.docker.network.driver.overlay.vxlanid_list"
-#define OPT_MTU    "com.docker.network.driver.mtu"
-#define OPT_LOCAL  "local"
-#define OPT_PEERS  "peers"
-#define OPT_DIR    "peers-dir"
-#define MAX_HOSTS  64
-#define ZERO_MAC   "00:00:00:00:00:00"
-
-/* The other hosts' files come from a directory others write: take from them only what
- * looks as it should. A name goes into /etc/hosts, so it must not carry a newline or a
- * space (a hostname's characters only); an address and a MAC are parsed. */
-static bool valid_name(const char *s)
-{
-	return s && *s && strlen(s) < 256 &&
-	       strspn(s, "abcdefghijklmnopqrstuvwxyz"
-			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == strlen(s);
-}
-
-static bool valid_ipv4(const char *s)
-{
-	struct in_addr a;
-	return s && inet_pton(AF_INET, s, &a) == 1;
-}
-
-/* "10.77.0.3/24" -> "10.77.0.3" into out; false when it is no address */
-static bool endpoint_ip(json_t *ep, char out[INET_ADDRSTRLEN])
-{
-	const char *a = json_string_value(json_object_get(ep, "IPv4Address"));
-	if (!a || strcspn(a, "/") >= INET_ADDRSTRLEN)
-		return false;
-	snprintf(out, INET_ADDRSTRLEN, "%.*s", (int)strcspn(a, "/"), a);
-	return valid_ipv4(out);
-}
-
-static bool valid_mac(const char *s)
-{
-	unsigned char m[6];
-	return s && strlen(s) == 17 && nl_parse_mac(s, m, NULL) == 0;
-}
-
-bool network_is_overlay(json_t *rec)
-{
-	const char *d = json_string_value(json_object_get(rec, "Driver"));
-	return d && !strcmp(d, "overlay");
-}
-
-static const char *opt(json_t *rec, const char *key)
-{
-	return json_string_value(json_object_get(json_object_get(rec, "Options"), key));
-}
 
 /* ---- the user's choices -------------------------------------------------------------------- */
 
-struct choices {
-	char peers[MAX_HOSTS][INET_ADDRSTRLEN]; /* the other hosts, this one left out */
-	size_t npeers;
-	const char *peers_text; /* as given */
-	const char *dir;
-	const char *local;
-	long long vni; /* 0: not given */
-};
-
 /* Parse "a,b,c" into c->peers, refusing anything that is not an IPv4 address. */
-static int parse_peers(const char *text, struct choices *c, struct mr_err *err)
+int overlay_parse_peers(const char *text, struct choices *c, struct mr_err *err)
 {
 	char buf[4096];
 	snprintf(buf, sizeof(buf), "%s", text);
@@ -188,7 +124,7 @@ static int parse_choices(const char *const *opts, size_t n, struct choices *c, s
 		const char *v = eq ? eq + 1 : "";
 		if (klen == 5 && !strncmp(opts[i], OPT_PEERS, 5)) {
 			c->peers_text = v;
-			if (parse_peers(v, c, err) < 0)
+			if (overlay_parse_peers(v, c, err) < 0)
 				return -1;
 		} else if (klen == 9 && !strncmp(opts[i], OPT_DIR, 9)) {
 			if (*v != '/')
@@ -250,234 +186,6 @@ static int check_local(const char *addr, struct mr_err *err)
 				"--opt local=%s: not an address of this host", addr);
 	return 0;
 }
-
-/* ---- the peers directory ------------------------------------------------------------------- */
-
-/* Every other host's file in DIR (a new array of their objects; LOCAL's own is skipped). */
-static json_t *peer_files(const char *dir, const char *local)
-{
-	json_t *all = json_array();
-	_cleanup_closedir_ DIR *d = dir ? opendir(dir) : NULL;
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		char path[4400], self[INET_ADDRSTRLEN + 8];
-		size_t len = strlen(e->d_name);
-		snprintf(self, sizeof(self), "%s.json", local ? local : "");
-		if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json") ||
-		    !strcmp(e->d_name, self))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		json_t *f = json_load_file(path, 0, NULL);
-		if (valid_ipv4(json_string_value(json_object_get(f, "Underlay"))))
-			json_array_append(all, f);
-		json_decref(f);
-	}
-	return all;
-}
-
-int overlay_lock(json_t *rec, int *fd, struct mr_err *err)
-{
-	char path[4200];
-	const char *dir = opt(rec, OPT_DIR);
-	*fd = -1;
-	if (!dir)
-		return 0;
-	if (mr_mkdir_p(dir, 0755, err) < 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/.lock", dir);
-	if ((*fd = mr_lock_file(path, err)) < 0)
-		return -1;
-	mr_say("locked %s (leases across hosts)", path);
-	return 0;
-}
-
-/* ---- the VXLAN forwarding table ------------------------------------------------------------ */
-
-struct fdb_want {
-	char mac[18];
-	char dst[INET_ADDRSTRLEN];
-};
-
-/* What the table should hold: a flood entry per peer (static and in the directory), and
- * with a directory, an entry per container of another host. */
-static size_t wanted(json_t *rec, struct fdb_want *w, size_t max)
-{
-	size_t n = 0;
-	struct choices c = {0};
-	const char *peers = opt(rec, OPT_PEERS), *local = opt(rec, OPT_LOCAL);
-	if (peers)
-		parse_peers(peers, &c, NULL);
-	for (size_t i = 0; i < c.npeers && n < max; i++)
-		if (strcmp(c.peers[i], local)) {
-			snprintf(w[n].mac, sizeof(w[n].mac), ZERO_MAC);
-			snprintf(w[n++].dst, sizeof(w[0].dst), "%s", c.peers[i]);
-		}
-	json_t *files = peer_files(opt(rec, OPT_DIR), local), *f, *ep;
-	size_t i;
-	const char *id;
-	json_array_foreach(files, i, f)
-	{
-		const char *u = json_string_value(json_object_get(f, "Underlay"));
-		size_t k = 0;
-		while (k < n && strcmp(w[k].dst, u))
-			k++;
-		if (k == n && n < max) { /* not a static peer already */
-			snprintf(w[n].mac, sizeof(w[n].mac), ZERO_MAC);
-			snprintf(w[n++].dst, sizeof(w[0].dst), "%s", u);
-		}
-		json_object_foreach(json_object_get(f, "Containers"), id, ep)
-		{
-			const char *mac = json_string_value(json_object_get(ep, "MacAddress"));
-			if (valid_mac(mac) && n < max) {
-				snprintf(w[n].mac, sizeof(w[n].mac), "%s", mac);
-				snprintf(w[n++].dst, sizeof(w[0].dst), "%s", u);
-			}
-		}
-	}
-	json_decref(files);
-	return n;
-}
-
-/* The ARP entries the link answers from (a peers directory only): the other hosts'
- * containers' addresses and MACs (dst holds the address). */
-static size_t wanted_neighs(json_t *rec, struct fdb_want *w, size_t max)
-{
-	size_t n = 0, i;
-	const char *id;
-	json_t *files = peer_files(opt(rec, OPT_DIR), opt(rec, OPT_LOCAL)), *f, *ep;
-	json_array_foreach(files, i, f)
-	{
-		json_object_foreach(json_object_get(f, "Containers"), id, ep)
-		{
-			const char *mac = json_string_value(json_object_get(ep, "MacAddress"));
-			if (n < max && valid_mac(mac) && endpoint_ip(ep, w[n].dst)) {
-				snprintf(w[n].mac, sizeof(w[n].mac), "%s", mac);
-				n++;
-			}
-		}
-	}
-	json_decref(files);
-	return n;
-}
-
-/* Bring the link's ARP entries to what wanted_neighs() says (the proxy answers from them). */
-static int sync_neighs(struct nl *nl, json_t *rec, struct mr_err *err)
-{
-	struct fdb_want w[1024];
-	size_t nw = wanted_neighs(rec, w, 1024), nh = 0;
-	const char *dev = opt(rec, OPT_VXLAN);
-	struct nl_vxlan_fdb *have = NULL;
-	if (nl_vxlan_neighs(nl, dev, &have, &nh, err) < 0)
-		return -1;
-	int r = 0;
-	for (size_t i = 0; i < nh && r == 0; i++) {
-		size_t k = 0;
-		while (k < nw && (strcmp(w[k].mac, have[i].mac) || strcmp(w[k].dst, have[i].dst)))
-			k++;
-		if (k == nw && have[i].permanent)
-			r = nl_vxlan_neigh_del(nl, dev, have[i].dst, err);
-	}
-	for (size_t k = 0; k < nw && r == 0; k++) {
-		size_t i = 0;
-		while (i < nh && (strcmp(w[k].mac, have[i].mac) || strcmp(w[k].dst, have[i].dst)))
-			i++;
-		if (i == nh)
-			r = nl_vxlan_neigh_add(nl, dev, w[k].dst, w[k].mac, err);
-	}
-	free(have);
-	return r;
-}
-
-/* Bring the VXLAN link's table to what wanted() says: remove the permanent entries no
- * longer wanted (a host or container gone), add the missing ones. Learned entries stay.
- * With a peers directory, the ARP entries too (sync_neighs). */
-static int sync_fdb(json_t *rec, struct mr_err *err)
-{
-	struct fdb_want w[1024];
-	size_t nw = wanted(rec, w, 1024), nh = 0;
-	const char *dev = opt(rec, OPT_VXLAN);
-	_cleanup_nl_ struct nl *nl = nl_open(err);
-	struct nl_vxlan_fdb *have = NULL;
-	if (!nl || nl_vxlan_fdb(nl, dev, &have, &nh, err) < 0)
-		return -1;
-	int r = 0;
-	for (size_t i = 0; i < nh && r == 0; i++) {
-		size_t k = 0;
-		while (k < nw && (strcmp(w[k].mac, have[i].mac) || strcmp(w[k].dst, have[i].dst)))
-			k++;
-		if (k == nw && have[i].permanent)
-			r = nl_vxlan_fdb_del(nl, dev, have[i].mac, have[i].dst, 1, err);
-	}
-	for (size_t k = 0; k < nw && r == 0; k++) {
-		size_t i = 0;
-		while (i < nh && (strcmp(w[k].mac, have[i].mac) || strcmp(w[k].dst, have[i].dst) ||
-				  !have[i].permanent))
-			i++;
-		if (i == nh)
-			r = nl_vxlan_fdb_add(nl, dev, w[k].mac, w[k].dst, err);
-	}
-	free(have);
-	/* the MACs first: the proxy answers only for a MAC the table places behind a host */
-	if (r == 0 && opt(rec, OPT_DIR))
-		r = sync_neighs(nl, rec, err);
-	return r;
-}
-
-/* ---- publishing this host's containers ----------------------------------------------------- */
-
-static void own_file(json_t *rec, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s/%s.json", opt(rec, OPT_DIR), opt(rec, OPT_LOCAL));
-}
-
-int overlay_publish_locked(const char *root, json_t *rec, struct mr_err *err)
-{
-	(void)root;
-	if (opt(rec, OPT_DIR)) {
-		char path[4200];
-		const char *id;
-		json_t *ep, *mine = json_object();
-		json_object_foreach(json_object_get(rec, "Containers"), id, ep)
-		{
-			json_object_set_new(mine, id,
-					    json_pack("{s:O, s:O, s:O, s:O}", "Name",
-						      json_object_get(ep, "Name"), "IPv4Address",
-						      json_object_get(ep, "IPv4Address"),
-						      "MacAddress",
-						      json_object_get(ep, "MacAddress"), "Aliases",
-						      json_object_get(ep, "Aliases")));
-		}
-		json_t *cfg =
-			json_array_get(json_object_get(json_object_get(rec, "IPAM"), "Config"), 0);
-		char host[256] = "";
-		gethostname(host, sizeof(host) - 1);
-		json_t *f = json_pack("{s:O, s:s, s:s, s:O, s:s, s:o}", "Network",
-				      json_object_get(rec, "Name"), "Hostname", host, "Underlay",
-				      opt(rec, OPT_LOCAL), "Subnet", json_object_get(cfg, "Subnet"),
-				      "VNI", opt(rec, OPT_VNI), "Containers", mine);
-		_cleanup_free_ char *text = json_dumps(f, JSON_INDENT(2));
-		json_decref(f);
-		if (!text)
-			return mr_fail(err, ENOMEM, "encode the peers file");
-		own_file(rec, path, sizeof(path));
-		mr_say("publish %zu container(s) in %s", json_object_size(mine), path);
-		if (mr_write_file_atomic(path, text, strlen(text), 0644, err) < 0)
-			return -1;
-	}
-	return sync_fdb(rec, err);
-}
-
-int overlay_publish(const char *root, json_t *rec, struct mr_err *err)
-{
-	int fd;
-	if (overlay_lock(rec, &fd, err) < 0)
-		return -1;
-	int r = overlay_publish_locked(root, rec, err);
-	if (fd >= 0)
-		close(fd);
-	return r;
-}
-
 /* ---- addresses ----------------------------------------------------------------------------- */
 
 static int by_addr(const void *a, const void *b)
@@ -492,7 +200,7 @@ int overlay_slice(struct network_subnet *pool, const char *local, const char *pe
 		  struct mr_err *err)
 {
 	struct choices c = {0};
-	if (parse_peers(peers, &c, err) < 0)
+	if (overlay_parse_peers(peers, &c, err) < 0)
 		return -1;
 	size_t n = 0, me = 0;
 	char hosts[MAX_HOSTS + 1][INET_ADDRSTRLEN];
@@ -529,7 +237,7 @@ int overlay_pool(json_t *rec, struct network_subnet *pool, struct in_addr *taken
 		mr_say("overlay: this host leases from its slice %s/%d", b, pool->prefix);
 		return 0;
 	}
-	json_t *files = peer_files(dir, opt(rec, OPT_LOCAL)), *f, *ep;
+	json_t *files = overlay_peer_files(dir, opt(rec, OPT_LOCAL)), *f, *ep;
 	size_t i;
 	const char *id;
 	json_array_foreach(files, i, f)
@@ -537,7 +245,7 @@ int overlay_pool(json_t *rec, struct network_subnet *pool, struct in_addr *taken
 		json_object_foreach(json_object_get(f, "Containers"), id, ep)
 		{
 			char ip[INET_ADDRSTRLEN];
-			if (*n < max && endpoint_ip(ep, ip) &&
+			if (*n < max && overlay_endpoint_ip(ep, ip) &&
 			    inet_pton(AF_INET, ip, &taken[*n]) == 1)
 				(*n)++;
 		}
@@ -572,78 +280,6 @@ int overlay_check_address(json_t *rec, struct network_subnet subnet, const char 
 					"Address already in use (by a container on another host)");
 	return 0;
 }
-
-void overlay_inspect(json_t *rec)
-{
-	if (!rec || !network_is_overlay(rec))
-		return;
-	char host[256] = "";
-	gethostname(host, sizeof(host) - 1);
-	json_t *peers = json_array(), *files = peer_files(opt(rec, OPT_DIR), opt(rec, OPT_LOCAL));
-	json_t *f;
-	size_t i;
-	json_array_append_new(peers,
-			      json_pack("{s:s, s:s}", "Name", host, "IP", opt(rec, OPT_LOCAL)));
-	json_array_foreach(files, i, f)
-	{
-		const char *name = json_string_value(json_object_get(f, "Hostname"));
-		const char *ip = json_string_value(json_object_get(f, "Underlay"));
-		json_array_append_new(peers, json_pack("{s:s, s:s}", "Name",
-						       valid_name(name) ? name : ip, "IP", ip));
-	}
-	struct choices c = {0};
-	if (opt(rec, OPT_PEERS))
-		parse_peers(opt(rec, OPT_PEERS), &c, NULL);
-	for (size_t k = 0; k < c.npeers; k++) {
-		bool seen = !strcmp(c.peers[k], opt(rec, OPT_LOCAL));
-		json_array_foreach(files, i, f)
-		{
-			seen |= !strcmp(c.peers[k],
-					json_string_value(json_object_get(f, "Underlay")));
-		}
-		if (!seen)
-			json_array_append_new(peers, json_pack("{s:s, s:s}", "Name", c.peers[k],
-							       "IP", c.peers[k]));
-	}
-	json_decref(files);
-	json_object_set_new(rec, "Peers", peers);
-}
-
-/* ---- names --------------------------------------------------------------------------------- */
-
-void overlay_hosts_lines(json_t *rec, struct network_hosts_line *lines, char (*addrs)[16],
-			 char (*names)[512], size_t *n, size_t max)
-{
-	json_t *files = peer_files(opt(rec, OPT_DIR), opt(rec, OPT_LOCAL)), *f, *ep, *a;
-	size_t i, j;
-	const char *id;
-	json_array_foreach(files, i, f)
-	{
-		json_object_foreach(json_object_get(f, "Containers"), id, ep)
-		{
-			const char *name = json_string_value(json_object_get(ep, "Name"));
-			if (*n == max || !endpoint_ip(ep, addrs[*n]) || !valid_name(id))
-				continue;
-			size_t off = 0;
-			names[*n][0] = '\0';
-			if (valid_name(name))
-				off += (size_t)snprintf(names[*n], 512, "%s ", name);
-			json_array_foreach(json_object_get(ep, "Aliases"), j, a)
-			{
-				if (off < 512 && valid_name(json_string_value(a)))
-					off += (size_t)snprintf(names[*n] + off, 512 - off, "%s ",
-								json_string_value(a));
-			}
-			if (off < 512)
-				snprintf(names[*n] + off, 512 - off, "%.12s", id);
-			lines[*n].addr = addrs[*n];
-			lines[*n].names = names[*n];
-			(*n)++;
-		}
-	}
-	json_decref(files);
-}
-
 /* ---- the kernel objects -------------------------------------------------------------------- */
 
 /* The bridge and the VXLAN link on it, up, MTU 1450 (made if missing). */
@@ -669,7 +305,7 @@ static int make_links(json_t *rec, struct mr_err *err)
 	    nl_link_set_master(nl, vx, br, err) < 0 || nl_link_set_up(nl, vx, 1, err) < 0 ||
 	    nl_link_set_up(nl, br, 1, err) < 0)
 		return -1;
-	return sync_fdb(rec, err);
+	return overlay_sync_tables(rec, err);
 }
 
 static void drop_links(json_t *rec)
@@ -680,163 +316,6 @@ static void drop_links(json_t *rec)
 	nl_link_del(nl, opt(rec, OPT_VXLAN), 1, NULL);
 	nl_link_del(nl, opt(rec, OPT_BRIDGE), 1, NULL);
 }
-
-/* ---- the watcher: this driver's gossip ------------------------------------------------------ */
-
-static char *pid_path(const char *root, const char *name, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s/networks/%s.overlay.pid", root, name);
-	return buf;
-}
-
-/* /proc/PID/stat's 22nd field, the start time: tells a reused PID from ours. */
-static unsigned long long starttime(pid_t pid)
-{
-	char path[64], buf[1024];
-	unsigned long long t = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return 0;
-	size_t len = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	char *p = strrchr(buf, ')'); /* the command name may hold spaces: count after it */
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		t = strtoull(p + 1, NULL, 10);
-	return t;
-}
-
-/* A digest of the directory: names, sizes and mtimes of its files. */
-static unsigned long long dir_digest(const char *dir)
-{
-	unsigned long long h = 1469598103934665603ull;
-	_cleanup_closedir_ DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		struct stat st;
-		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, 0) < 0)
-			continue;
-		for (const char *s = e->d_name; *s; s++)
-			h = (h ^ (unsigned char)*s) * 1099511628211ull;
-		h = (h ^ (unsigned long long)st.st_size) * 1099511628211ull;
-		h = (h ^ (unsigned long long)st.st_mtim.tv_nsec) * 1099511628211ull;
-		h = (h ^ (unsigned long long)st.st_mtim.tv_sec) * 1099511628211ull;
-	}
-	return h;
-}
-
-/* Apply the directory to this host: the table, and the hosts files of our containers. */
-static int apply(const char *root, const char *name, const char *id)
-{
-	_cleanup_close_ int lock = network_lock(root, NULL);
-	json_t *rec = lock >= 0 ? network_load(root, name, NULL) : NULL;
-	const char *cid;
-	json_t *ep;
-	if (!rec || strcmp(json_string_value(json_object_get(rec, "Id")), id)) {
-		json_decref(rec);
-		return -1; /* the network is gone: so is our reason to run */
-	}
-	sync_fdb(rec, NULL);
-	json_object_foreach(json_object_get(rec, "Containers"), cid, ep)
-	{
-		char dir[4200];
-		snprintf(dir, sizeof(dir), "%s/containers/%s", root, cid);
-		if (access(dir, F_OK) == 0)
-			network_hosts_refresh(root, cid, NULL);
-	}
-	json_decref(rec);
-	return 0;
-}
-
-static _Noreturn void watch(const char *root, const char *name, const char *id, const char *dir)
-{
-	char record[4200];
-	snprintf(record, sizeof(record), "%s/networks/%s.json", root, name);
-	int in = inotify_init1(IN_CLOEXEC);
-	if (in >= 0)
-		inotify_add_watch(in, dir,
-				  IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM);
-	unsigned long long last = 0;
-	for (;;) {
-		/* inotify sees this machine's writes at once; a look every 2 s sees the rest */
-		struct pollfd p = {.fd = in, .events = POLLIN};
-		if (poll(&p, in >= 0 ? 1 : 0, 2000) > 0) {
-			char buf[4096];
-			(void)!read(in, buf, sizeof(buf));
-		}
-		if (access(record, F_OK) < 0 && errno == ENOENT)
-			_exit(0); /* the store went without `network rm`: so do we */
-		unsigned long long now = dir_digest(dir);
-		if (now == last)
-			continue;
-		last = now;
-		if (apply(root, name, id) < 0)
-			_exit(0);
-	}
-}
-
-/* Start the watcher (a process of its own session, comm "minirun-overlay") and record it. */
-static int watcher_start(const char *root, json_t *rec, struct mr_err *err)
-{
-	char path[4200], text[64];
-	const char *name = json_string_value(json_object_get(rec, "Name"));
-	pid_t pid = fork();
-	if (pid < 0)
-		return mr_fail(err, errno, "fork the overlay watcher");
-	if (pid == 0) {
-		/* nothing of the parent's: its networks lock above all, or it would be held
-		 * for as long as the watcher runs */
-		close_range(3, ~0u, 0);
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		dup2(null, 0), dup2(null, 1), dup2(null, 2);
-		setsid();
-		(void)!chdir("/"); /* pin no directory, nor the mount it is on */
-		prctl(PR_SET_NAME, "minirun-overlay");
-		signal(SIGTERM, SIG_DFL);
-		mr_verbose = 0;
-		watch(root, name, json_string_value(json_object_get(rec, "Id")), opt(rec, OPT_DIR));
-	}
-	snprintf(text, sizeof(text), "%d %llu\n", (int)pid, starttime(pid));
-	mr_say("overlay watcher for %s: pid %d", name, (int)pid);
-	if (mr_write_file_atomic(pid_path(root, name, path, sizeof(path)), text, strlen(text), 0600,
-				 err) < 0) {
-		kill(pid, SIGKILL);
-		return -1;
-	}
-	return 0;
-}
-
-static void watcher_stop(const char *root, const char *name)
-{
-	char path[4200];
-	_cleanup_free_ char *text = NULL;
-	size_t len;
-	int pid;
-	unsigned long long t;
-	pid_path(root, name, path, sizeof(path));
-	if (mr_read_file(path, &text, &len, NULL) == 0 && sscanf(text, "%d %llu", &pid, &t) == 2 &&
-	    pid > 0 && starttime(pid) == t && starttime(pid) != 0) {
-		mr_say("stop the overlay watcher, pid %d", pid);
-		kill(pid, SIGTERM);
-	}
-	unlink(path);
-}
-
-static bool watcher_alive(const char *root, const char *name)
-{
-	char path[4200];
-	_cleanup_free_ char *text = NULL;
-	size_t len;
-	int pid;
-	unsigned long long t;
-	pid_path(root, name, path, sizeof(path));
-	return mr_read_file(path, &text, &len, NULL) == 0 &&
-	       sscanf(text, "%d %llu", &pid, &t) == 2 && pid > 0 && starttime(pid) == t;
-}
-
 int overlay_ensure(const char *root, json_t *rec, struct mr_err *err)
 {
 	_cleanup_nl_ struct nl *nl = nl_open(err);
@@ -847,8 +326,8 @@ int overlay_ensure(const char *root, json_t *rec, struct mr_err *err)
 	    make_links(rec, err) < 0)
 		return -1;
 	if (opt(rec, OPT_DIR) &&
-	    !watcher_alive(root, json_string_value(json_object_get(rec, "Name"))))
-		return watcher_start(root, rec, err);
+	    !overlay_watch_alive(root, json_string_value(json_object_get(rec, "Name"))))
+		return overlay_watch_start(root, rec, err);
 	return 0;
 }
 
@@ -961,7 +440,7 @@ int overlay_create(const char *root, const char *name, const char *subnet, const
 		snprintf(lp, sizeof(lp), "%s/.lock", c.dir);
 		if ((dirlock = mr_lock_file(lp, err)) < 0)
 			return -1;
-		files = peer_files(c.dir, local);
+		files = overlay_peer_files(c.dir, local);
 	}
 	unsigned v = pick_vni(&c, files, name);
 	if (c.dir && agree(files, snet, v, c.dir, err) < 0) {
@@ -1003,14 +482,14 @@ int overlay_create(const char *root, const char *name, const char *subnet, const
 	drop_links(rec); /* a create killed before its record was written left these */
 	r = make_links(rec, err);
 	if (r == 0 && c.dir) {
-		own_file(rec, own, sizeof(own));
+		overlay_own_file(rec, own, sizeof(own));
 		r = overlay_publish_locked(root, rec, err);
 	}
 	if (r == 0)
 		r = network_save(root, rec, err);
 	if (dirlock >= 0)
 		close(dirlock);
-	if (r == 0 && c.dir && (r = watcher_start(root, rec, err)) < 0) {
+	if (r == 0 && c.dir && (r = overlay_watch_start(root, rec, err)) < 0) {
 		char path[4200];
 		snprintf(path, sizeof(path), "%s/networks/%s.json", root, name);
 		unlink(path);
@@ -1028,7 +507,7 @@ int overlay_create(const char *root, const char *name, const char *subnet, const
 int overlay_remove(const char *root, json_t *rec, struct mr_err *err)
 {
 	const char *name = json_string_value(json_object_get(rec, "Name"));
-	watcher_stop(root, name);
+	overlay_watch_stop(root, name);
 	_cleanup_nl_ struct nl *nl = nl_open(err);
 	if (!nl || nl_link_del(nl, opt(rec, OPT_VXLAN), 1, err) < 0 ||
 	    nl_link_del(nl, opt(rec, OPT_BRIDGE), 1, err) < 0)
@@ -1038,7 +517,7 @@ int overlay_remove(const char *root, json_t *rec, struct mr_err *err)
 		char path[4200];
 		if (overlay_lock(rec, &fd, err) < 0)
 			return -1;
-		own_file(rec, path, sizeof(path));
+		overlay_own_file(rec, path, sizeof(path));
 		mr_say("remove %s", path);
 		int r = unlink(path) < 0 && errno != ENOENT
 				? mr_fail(err, errno, "remove '%s'", path)
