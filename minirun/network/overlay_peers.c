@@ -290,6 +290,8 @@ int overlay_publish(const char *root, json_t *rec, struct mr_err *err)
 		close(fd);
 	return r;
 }
+/* ---- inspect's Peers ------------------------------------------------------------------------ */
+
 void overlay_inspect(json_t *rec)
 {
 	if (!rec || !network_is_overlay(rec))
