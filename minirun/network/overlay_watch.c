@@ -137,6 +137,7 @@ int overlay_watch_start(const char *root, json_t *rec, struct mr_err *err)
 	if (pid < 0)
 		return mr_fail(err, errno, "fork the overlay watcher");
 	if (pid == 0) {
+		prctl(PR_SET_NAME, "minirun-overlay"); /* first: ps names it at once */
 		/* nothing of the parent's: its networks lock above all, or it would be held
 		 * for as long as the watcher runs */
 		close_range(3, ~0u, 0);
@@ -144,7 +145,6 @@ int overlay_watch_start(const char *root, json_t *rec, struct mr_err *err)
 		dup2(null, 0), dup2(null, 1), dup2(null, 2);
 		setsid();
 		(void)!chdir("/"); /* pin no directory, nor the mount it is on */
-		prctl(PR_SET_NAME, "minirun-overlay");
 		signal(SIGTERM, SIG_DFL);
 		mr_verbose = 0;
 		watch(root, name, json_string_value(json_object_get(rec, "Id")), opt(rec, OPT_DIR));

@@ -103,6 +103,26 @@ killed_create_recovered() {
 	t_match "$out" '^fdb: 0$'
 }
 
+prune_removes_overlay() {
+	ov_need
+	out=$(net_host "$HOSTS"'
+		mrA create -d overlay --subnet 10.77.0.0/24 --opt peers-dir=$R/shared --opt local=172.30.0.1 ov >/dev/null || die "create"
+		# the watcher names itself a moment after create returns
+		wait_for sh -c "cat /proc/[0-9]*/comm 2>/dev/null | grep -q ^minirun-overlay\$"
+		echo "watchers: $(cat /proc/[0-9]*/comm 2>/dev/null | grep -c "^minirun-overlay$")"
+		mrA prune -f
+		sleep 0.2
+		echo "watchers after: $(cat /proc/[0-9]*/comm 2>/dev/null | grep -c "^minirun-overlay$")"
+		echo "files after: $(ls "$R/shared" | tr "\n" " ")"
+		leftover "$hA" "$RA"') || t_fail "$out"
+	t_match "$out" '^watchers: 1$'
+	t_match "$out" '^ov$' "prune names the overlay it removed"
+	t_match "$out" '^watchers after: 0$' "and stops its watcher"
+	t_match "$out" '^files after: $' "and takes this host's file out of the shared directory"
+	t_match "$out" '^links: $' "and removes its links"
+	t_match "$out" '^records: $'
+}
+
 three_hosts() {
 	ov_need
 	out=$(net_host '
@@ -153,6 +173,7 @@ peers_dir() {
 		mrA create -d overlay --subnet 10.78.0.0/24 --opt peers-dir=$D --opt local=172.30.0.1 ov >/dev/null || die "create on A"
 		mrB create -d overlay --subnet 10.78.0.0/24 --opt peers-dir=$D --opt local=172.30.0.2 ov >/dev/null || die "create on B"
 		echo "vni: $(mrA inspect -f "{{index .Options \"com.docker.network.driver.overlay.vxlanid_list\"}}" ov) $(mrB inspect -f "{{index .Options \"com.docker.network.driver.overlay.vxlanid_list\"}}" ov)"
+		wait_for sh -c "[ \$(cat /proc/[0-9]*/comm 2>/dev/null | grep -c ^minirun-overlay\$) = 2 ]"
 		echo "watchers: $(cat /proc/[0-9]*/comm 2>/dev/null | grep -c "^minirun-overlay$")"
 		c1=$(box) c2=$(box)
 		echo "c1=$(onA "$MINIRUN" --root "$RA" network connect --name c1 --alias db ov "$(cid c1)" "$c1")" || die "c1"
@@ -288,5 +309,6 @@ t "three hosts, one list of peers on each: a quarter of the subnet each, floodin
 t "overlay with a shared peers directory: names across hosts, both ways, rm leaves nothing" peers_dir
 t "real containers (minirun run) on two hosts reach each other by name over an overlay" real_containers
 t "a create killed before its record was written is no obstacle to the next" killed_create_recovered
+t "network prune removes an unused overlay: watcher, file, links" prune_removes_overlay
 t "overlay bad input: no subnet, a bad peer, a VNI out of range, each refused in one line" bad_input
 t_end
