@@ -365,6 +365,26 @@ static unsigned pick_vni(const struct choices *c, json_t *files, const char *nam
 	return 4096 + h % (0xffffff - 4096);
 }
 
+/* No other overlay network of this store uses VNI V (the kernel allows one link per VNI
+ * and port; said before it refuses, with what to do). Call with the networks lock held. */
+static int vni_free(const char *root, unsigned v, struct mr_err *err)
+{
+	json_t *all = network_list(root, NULL), *rec;
+	size_t i;
+	int r = 0;
+	json_array_foreach(all, i, rec)
+	{
+		const char *have = network_is_overlay(rec) ? opt(rec, OPT_VNI) : NULL;
+		if (r == 0 && have && strtoul(have, NULL, 10) == v)
+			r = mr_failk(err, MR_E_CONFLICT, 0,
+				     "VXLAN id %u is used by overlay network %s on this host: give "
+				     "another with --opt vni=N (the same on every host)",
+				     v, json_string_value(json_object_get(rec, "Name")));
+	}
+	json_decref(all);
+	return r;
+}
+
 /* The directory's hosts must agree with us on subnet and VNI. */
 static int agree(json_t *files, const char *subnet, unsigned vni, const char *dir,
 		 struct mr_err *err)
@@ -443,9 +463,10 @@ int overlay_create(const char *root, const char *name, const char *subnet, const
 		files = overlay_peer_files(c.dir, local);
 	}
 	unsigned v = pick_vni(&c, files, name);
-	if (c.dir && agree(files, snet, v, c.dir, err) < 0) {
+	if ((c.dir && agree(files, snet, v, c.dir, err) < 0) || vni_free(root, v, err) < 0) {
 		json_decref(files);
-		close(dirlock);
+		if (dirlock >= 0)
+			close(dirlock);
 		return -1;
 	}
 	json_decref(files);

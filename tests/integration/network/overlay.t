@@ -251,11 +251,19 @@ bad_input() {
 		bad "plugin \"macvlan\" not found" mrA create -d macvlan x
 		mrA create -d overlay --subnet 10.77.0.0/24 --opt peers-dir=$R/d --opt local=172.30.0.1 --opt vni=7 ov >/dev/null || die create
 		bad "host 172.30.0.1 uses subnet 10.77.0.0/24 and VNI 7" mrB create -d overlay --subnet 10.79.0.0/24 --opt peers-dir=$R/d --opt local=172.30.0.2 ov
+		bad "VXLAN id 7 is used by overlay network ov on this host: give another with --opt vni=N" mrA create -d overlay --subnet 10.79.0.0/24 --opt peers=172.30.0.2 --opt vni=7 x2
+		# the kernel refuses a second link of one VNI (another store on this host here):
+		# the bridge made before it goes too
+		mkdir -p "$R/A2"
+		onA "$MINIRUN" --root "$R/A2" network create -d overlay --subnet 10.79.0.0/24 --opt peers=172.30.0.2 --opt vni=7 x2 2>&1 | grep -o "A VXLAN device with the specified VNI already exists"
+		echo "links after the refused VNI: $(onA ip -o link | grep -c ": mr") records: $(ls "$R/A2/networks" | grep -c x2)"
 		mrA rm ov >/dev/null || die rm
 		leftover "$hA" "$RA" | sed "s/^/A /"
 		leftover "$hB" "$RB" | sed "s/^/B /"
 		echo "files: $(ls "$R/d" | tr "\n" " ")"') || t_fail "$out"
-	t_eq "$(printf '%s\n' "$out" | grep -c '^bad ok: ')" 13 "refusals: $out"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^bad ok: ')" 14 "refusals: $out"
+	t_match "$out" '^A VXLAN device with the specified VNI already exists$' "the kernel's words reach the user"
+	t_match "$out" '^links after the refused VNI: 2 records: 0$' "only ov's two links: nothing of x2 is left"
 	t_match "$out" '^bad ok: minirun: .*needs --subnet'
 	for h in A B; do
 		t_match "$out" "^$h links: \$" "no link left on host $h"
