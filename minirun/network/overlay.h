@@ -4,7 +4,9 @@
  * --opt peers=IP,IP | --opt peers-dir=PATH NAME`). overlay.c tells the whole story; this
  * header is what the rest of minirun/network calls, each at one place:
  *
- *	commands.c  `network create -d overlay` -> overlay_create
+ *	commands.c  `network create -d overlay` -> overlay_create; `network inspect` ->
+ *	            overlay_inspect (docker's Peers)
+ *	ports.c     `run -p` on an overlay is refused (network_is_overlay)
  *	store.c     `network rm` of an overlay  -> overlay_remove (then the record goes)
  *	connect.c   connect: overlay_lock, overlay_ensure, overlay_pool (which addresses),
  *	            overlay_publish_locked; disconnect: overlay_publish; the hosts files:
