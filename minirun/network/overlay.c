@@ -47,6 +47,11 @@
  *                      (inotify, or a look every 2 s where inotify cannot see them, as on
  *                      NFS) and applies them: that is this driver's gossip. Until it has,
  *                      a newcomer on another host is not answered for (ARP, names).
+ *                      Trust: whoever can write the directory is a member of the network
+ *                      (as any swarm node is): its file decides where this host sends the
+ *                      frames for the MACs it names. The lock must hold across hosts:
+ *                      flock(2) does on a local disk and on NFSv4, not on NFSv3 with
+ *                      local_lock.
  *  --opt local=IP      this host's underlay address (default: the source address of the
  *                      route to the first peer, as `ip route get PEER` shows it)
  *  --opt vni=N         the VXLAN network id, 1..16777215; the same on every host (default:
