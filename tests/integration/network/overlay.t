@@ -53,6 +53,8 @@ static_peers() {
 		mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 ov >/dev/null || die "create on A"
 		mrB create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.1,172.30.0.2 ov >/dev/null || die "create on B"
 		mrA inspect ov
+		mrA inspect -f "peers: {{range .Peers}}{{.IP}} {{end}}" ov
+		echo "ls overlay: $(mrA ls --filter driver=overlay --format "{{.Name}} {{.Driver}} {{.Scope}}")"
 		c1=$(box) c2=$(box)
 		echo "c1=$(onA "$MINIRUN" --root "$RA" network connect --name c1 ov "$(cid c1)" "$c1")" || die "c1"
 		echo "c2=$(onB "$MINIRUN" --root "$RB" network connect --name c2 ov "$(cid c2)" "$c2")" || die "c2"
@@ -67,6 +69,8 @@ static_peers() {
 		leftover "$hA" "$RA" | sed "s/^/A /"
 		leftover "$hB" "$RB" | sed "s/^/B /"') || t_fail "$out"
 	t_match "$out" '"Driver": "overlay"' "inspect: the driver"
+	t_match "$out" '^peers: 172\.30\.0\.1 172\.30\.0\.2 $' "inspect: the peers, this host first"
+	t_match "$out" '^ls overlay: ov overlay global$' "ls filters by the overlay driver"
 	t_match "$out" '"Scope": "global"' "inspect: a multi-host scope"
 	t_match "$out" '"peers": "172.30.0.2"' "inspect: the options as given"
 	t_match "$out" '"local": "172.30.0.1"' "inspect: the underlay address, from the route to the peer"
@@ -179,6 +183,7 @@ peers_dir() {
 		echo "c1=$(onA "$MINIRUN" --root "$RA" network connect --name c1 --alias db ov "$(cid c1)" "$c1")" || die "c1"
 		echo "c2=$(onB "$MINIRUN" --root "$RB" network connect --name c2 ov "$(cid c2)" "$c2")" || die "c2"
 		echo "files: $(cd "$D" && ls *.json | tr "\n" " ")"
+		echo "peers on A: $(mrA inspect -f "{{range .Peers}}{{.IP}} {{end}}" ov)"
 		# host A learns of c2 from the shared directory, through its watcher
 		wait_for grep -q "c2" "$RA/containers/$(cid c1)/hosts" || echo "A never saw c2"
 		echo "B in A: $(grep c2 "$RA/containers/$(cid c1)/hosts")"
@@ -205,6 +210,7 @@ peers_dir() {
 	t_match "$out" '^watchers: 2$' "a watcher per host"
 	t_match "$out" '^c1=10\.78\.0\.2$'
 	t_match "$out" '^c2=10\.78\.0\.3$' "leases through the shared directory do not collide"
+	t_match "$out" '^peers on A: 172\.30\.0\.1 172\.30\.0\.2 $' "inspect lists the hosts as docker's Peers, this one first"
 	t_match "$out" '^files: 172\.30\.0\.1\.json 172\.30\.0\.2\.json $' "a file per host"
 	t_match "$out" '^B in A: 10\.78\.0\.3	c2 c20000000000$' "host A's container has host B's by name"
 	t_match "$out" '^A in B: 10\.78\.0\.2	c1 db c10000000000$' "and the other way round, with the alias"
@@ -243,6 +249,9 @@ bad_input() {
 		bad "vni=16777216: a VXLAN id is a number from 1 to 16777215" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 --opt vni=16777216 x
 		bad "vni=0: a VXLAN id" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 --opt vni=0 x
 		bad "needs its peers" mrA create -d overlay --subnet 10.77.0.0/24 x
+		bad "--opt peers= names no host" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers= x
+		bad "--opt peers-dir=shared: give an absolute path" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers-dir=shared x
+		bad "--internal: an overlay network is internal already" mrA create -d overlay --internal --subnet 10.77.0.0/24 --opt peers=172.30.0.2 x
 		bad "--opt mtu=9000: the overlay driver knows" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 --opt mtu=9000 x
 		bad "local=10.9.9.9: not an address of this host" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers=172.30.0.2 --opt local=10.9.9.9 x
 		bad "peers-dir alone" mrA create -d overlay --subnet 10.77.0.0/24 --opt peers-dir=$R/d x
@@ -261,7 +270,7 @@ bad_input() {
 		leftover "$hA" "$RA" | sed "s/^/A /"
 		leftover "$hB" "$RB" | sed "s/^/B /"
 		echo "files: $(ls "$R/d" | tr "\n" " ")"') || t_fail "$out"
-	t_eq "$(printf '%s\n' "$out" | grep -c '^bad ok: ')" 14 "refusals: $out"
+	t_eq "$(printf '%s\n' "$out" | grep -c '^bad ok: ')" 17 "refusals: $out"
 	t_match "$out" '^A VXLAN device with the specified VNI already exists$' "the kernel's words reach the user"
 	t_match "$out" '^links after the refused VNI: 2 records: 0$' "only ov's two links: nothing of x2 is left"
 	t_match "$out" '^bad ok: minirun: .*needs --subnet'
