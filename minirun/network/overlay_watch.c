@@ -123,7 +123,14 @@ static _Noreturn void watch(const char *root, const char *name, const char *id, 
 		if (now == last)
 			continue;
 		last = now;
-		if (apply(root, name, id) < 0)
+		/* network rm's SIGTERM waits while a hosts file is half rewritten in place */
+		sigset_t term, old;
+		sigemptyset(&term);
+		sigaddset(&term, SIGTERM);
+		sigprocmask(SIG_BLOCK, &term, &old);
+		int r = apply(root, name, id);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (r < 0)
 			_exit(0);
 	}
 }
@@ -144,8 +151,14 @@ int overlay_watch_start(const char *root, json_t *rec, struct mr_err *err)
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		dup2(null, 0), dup2(null, 1), dup2(null, 2);
 		setsid();
-		(void)!chdir("/"); /* pin no directory, nor the mount it is on */
+		/* pin no directory, nor the mount it is on; a relative --root made absolute first */
+		char *abs = realpath(root, NULL);
+		if (abs && chdir("/") == 0)
+			root = abs;
 		signal(SIGTERM, SIG_DFL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		mr_verbose = 0;
 		watch(root, name, json_string_value(json_object_get(rec, "Id")), opt(rec, OPT_DIR));
 	}

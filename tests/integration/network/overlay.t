@@ -107,6 +107,33 @@ killed_create_recovered() {
 	t_match "$out" '^fdb: 0$'
 }
 
+hand_written_peer() {
+	ov_need
+	out=$(net_host "$HOSTS"'
+		D=$R/shared
+		# a relative --root: the watcher works from / and must have made it absolute
+		cd "$R" || die cd
+		onA "$MINIRUN" --root A network create -d overlay --subnet 10.77.0.0/24 --opt peers-dir=$D --opt local=172.30.0.1 ov >/dev/null || die create
+		c1=$(box)
+		onA "$MINIRUN" --root A network connect --name c1 ov "$(cid c1)" "$c1" >/dev/null || die connect
+		# another host, as its file in the shared directory says it is
+		printf "%s" "{\"Underlay\": \"172.30.0.9\", \"Subnet\": \"10.77.0.0/24\", \"Containers\": {\"$(cid g)\": {\"Name\": \"ghost\", \"IPv4Address\": \"10.77.0.9/24\", \"MacAddress\": \"02:42:0a:4d:00:09\", \"Aliases\": []}}}" >"$D/.tmp" && mv "$D/.tmp" "$D/172.30.0.9.json"
+		wait_for grep -q ghost "$RA/containers/$(cid c1)/hosts" || echo "never saw ghost"
+		echo "hosts: $(grep ghost "$RA/containers/$(cid c1)/hosts")"
+		echo "fdb: $(onA bridge fdb show | grep "dst 172.30.0.9" | cut -d" " -f1 | sort | tr "\n" " ")"
+		echo "neigh: $(onA ip neigh show 10.77.0.9 | grep -o "lladdr [0-9a-f:]*")"
+		rm "$D/172.30.0.9.json"
+		wait_for sh -c "! grep -q ghost $RA/containers/$(cid c1)/hosts" || echo "ghost stayed"
+		echo "after: $(grep -c ghost "$RA/containers/$(cid c1)/hosts") $(onA bridge fdb show | grep -c "dst 172.30.0.9") $(onA ip neigh show 10.77.0.9 | wc -l)"
+		onA "$MINIRUN" --root A network disconnect ov "$(cid c1)" && onA "$MINIRUN" --root A network rm ov >/dev/null || die rm
+		leftover "$hA" "$RA"') || t_fail "$out"
+	t_match "$out" '^hosts: 10\.77\.0\.9	ghost g00000000000$' "a host's file written by hand is read: its container gets a name here"
+	t_match "$out" '^fdb: 00:00:00:00:00:00 02:42:0a:4d:00:09 $' "a flood entry for the new host, and one for its container's MAC"
+	t_match "$out" '^neigh: lladdr 02:42:0a:4d:00:09$' "and an ARP entry"
+	t_match "$out" '^after: 0 0 0$' "the file gone, all three go"
+	t_match "$out" '^links: $'
+}
+
 prune_removes_overlay() {
 	ov_need
 	out=$(net_host "$HOSTS"'
@@ -326,6 +353,7 @@ t "three hosts, one list of peers on each: a quarter of the subnet each, floodin
 t "overlay with a shared peers directory: names across hosts, both ways, rm leaves nothing" peers_dir
 t "real containers (minirun run) on two hosts reach each other by name over an overlay" real_containers
 t "a create killed before its record was written is no obstacle to the next" killed_create_recovered
+t "a host's file written by hand into the peers directory is applied, and its removal too" hand_written_peer
 t "network prune removes an unused overlay: watcher, file, links" prune_removes_overlay
 t "overlay bad input: no subnet, a bad peer, a VNI out of range, each refused in one line" bad_input
 t_end
