@@ -39,7 +39,8 @@ static char *pid_path(const char *root, const char *name, char *buf, size_t size
 	return buf;
 }
 
-/* /proc/PID/stat's 22nd field, the start time: tells a reused PID from ours. */
+/* /proc/PID/stat's 22nd field, the start time: tells a reused PID from ours. 0 when PID
+ * is gone, or is a zombie (done, only not reaped yet: the watcher is no child of ours). */
 static unsigned long long starttime(pid_t pid)
 {
 	char path[64], buf[1024];
@@ -52,6 +53,8 @@ static unsigned long long starttime(pid_t pid)
 	fclose(f);
 	buf[len] = '\0';
 	char *p = strrchr(buf, ')'); /* the command name may hold spaces: count after it */
+	if (p && p[1] == ' ' && p[2] == 'Z')
+		return 0;
 	for (int field = 2; p && field < 22; field++)
 		p = strchr(p + 1, ' ');
 	if (p)
@@ -184,6 +187,9 @@ void overlay_watch_stop(const char *root, const char *name)
 	    pid > 0 && starttime(pid) == t && starttime(pid) != 0) {
 		mr_say("stop the overlay watcher, pid %d", pid);
 		kill(pid, SIGTERM);
+		/* wait (up to 2 s) until it is gone: when rm returns, nothing of it runs */
+		for (int i = 0; i < 200 && starttime(pid) == t; i++)
+			usleep(10000);
 	}
 	unlink(path);
 }

@@ -37,6 +37,13 @@ HOSTS='
 		echo "nft: $(inns "$_h" nft list tables | wc -l)"
 		echo "records: $(ls "$_r/networks" | grep -v "^bridge.json$" | tr "\n" " ")"
 	}
+	# watchers - how many overlay watchers run (a zombie, done but not reaped yet, is none)
+	watchers() {
+		for _s in /proc/[0-9]*/stat; do
+			case $(cat "$_s" 2>/dev/null) in *"(minirun-overlay) "[!Z]*) echo ;; esac
+		done | wc -l
+	}
+	watchers_are() { [ "$(watchers)" = "$1" ]; }
 	# wait_for CMD... - up to 5 s for CMD to succeed
 	wait_for() { _i=0; until "$@" 2>/dev/null; do _i=$((_i + 1)); [ $_i -lt 50 ] || return 1; sleep 0.1; done; }
 '
@@ -139,11 +146,10 @@ prune_removes_overlay() {
 	out=$(net_host "$HOSTS"'
 		mrA create -d overlay --subnet 10.77.0.0/24 --opt peers-dir=$R/shared --opt local=172.30.0.1 ov >/dev/null || die "create"
 		# the watcher names itself a moment after create returns
-		wait_for sh -c "cat /proc/[0-9]*/comm 2>/dev/null | grep -q ^minirun-overlay\$"
-		echo "watchers: $(cat /proc/[0-9]*/comm 2>/dev/null | grep -c "^minirun-overlay$")"
+		wait_for watchers_are 1
+		echo "watchers: $(watchers)"
 		mrA prune -f
-		sleep 0.2
-		echo "watchers after: $(cat /proc/[0-9]*/comm 2>/dev/null | grep -c "^minirun-overlay$")"
+		echo "watchers after: $(watchers)"
 		echo "files after: $(ls "$R/shared" | tr "\n" " ")"
 		leftover "$hA" "$RA"') || t_fail "$out"
 	t_match "$out" '^watchers: 1$'
@@ -204,8 +210,8 @@ peers_dir() {
 		mrA create -d overlay --subnet 10.78.0.0/24 --opt peers-dir=$D --opt local=172.30.0.1 ov >/dev/null || die "create on A"
 		mrB create -d overlay --subnet 10.78.0.0/24 --opt peers-dir=$D --opt local=172.30.0.2 ov >/dev/null || die "create on B"
 		echo "vni: $(mrA inspect -f "{{index .Options \"com.docker.network.driver.overlay.vxlanid_list\"}}" ov) $(mrB inspect -f "{{index .Options \"com.docker.network.driver.overlay.vxlanid_list\"}}" ov)"
-		wait_for sh -c "[ \$(cat /proc/[0-9]*/comm 2>/dev/null | grep -c ^minirun-overlay\$) = 2 ]"
-		echo "watchers: $(cat /proc/[0-9]*/comm 2>/dev/null | grep -c "^minirun-overlay$")"
+		wait_for watchers_are 2
+		echo "watchers: $(watchers)"
 		c1=$(box) c2=$(box)
 		echo "c1=$(onA "$MINIRUN" --root "$RA" network connect --name c1 --alias db ov "$(cid c1)" "$c1")" || die "c1"
 		echo "c2=$(onB "$MINIRUN" --root "$RB" network connect --name c2 ov "$(cid c2)" "$c2")" || die "c2"
@@ -228,8 +234,7 @@ peers_dir() {
 		mrB disconnect ov "$(cid c2)" || die disconnect
 		mrA rm ov >/dev/null && mrB rm ov >/dev/null || die rm
 		nt_settle
-		sleep 0.2
-		echo "watchers after: $(cat /proc/[0-9]*/comm 2>/dev/null | grep -c "^minirun-overlay$")"
+		echo "watchers after: $(watchers)"
 		echo "files after: $(ls "$D" | tr "\n" " ")"
 		leftover "$hA" "$RA" | sed "s/^/A /"
 		leftover "$hB" "$RB" | sed "s/^/B /"') || t_fail "$out"
@@ -325,7 +330,8 @@ real_containers() {
 		mrB create -d overlay --subnet 10.80.0.0/24 --opt peers-dir=$R/shared --opt local=172.30.0.2 ov >/dev/null || die "create on B"
 		A run -d --name web --network ov busybox sleep 600 >/dev/null || die "run web on A"
 		B run -d --name api --network ov busybox sleep 600 >/dev/null || die "run api on B"
-		wait_for sh -c "A exec web grep -q api /etc/hosts" 2>/dev/null
+		knows_api() { A exec web grep -q api /etc/hosts; }
+		wait_for knows_api || echo "web never saw api"
 		A exec web ping -c 1 -W 2 api >/dev/null && echo "web (A) -> api (B) by name: ok"
 		B exec api ping -c 1 -W 2 web >/dev/null && echo "api (B) -> web (A) by name: ok"
 		A run --rm --network ov busybox ping -c 1 -W 2 api | grep -o "^PING api ([0-9.]*)"
