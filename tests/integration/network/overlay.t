@@ -70,6 +70,7 @@ static_peers() {
 		echo "flood on A: $(onA bridge fdb show | grep "^00:00:00:00:00:00 .*dst" | grep -o "dst [0-9.]*")"
 		pingok "$c1" 10.77.0.129 && echo "ping A->B by address: ok"
 		pingok "$c2" 10.77.0.2 && echo "ping B->A by address: ok"
+		inns "$c1" "$BB" ping -c 1 -W 2 -s 1400 10.77.0.129 >/dev/null 2>&1 && echo "1400-byte ping: ok"
 		mrA disconnect ov "$(cid c1)" && mrB disconnect ov "$(cid c2)" || die disconnect
 		mrA rm ov >/dev/null && mrB rm ov >/dev/null || die rm
 		nt_settle
@@ -90,6 +91,7 @@ static_peers() {
 	t_match "$out" '^flood on A: dst 172.30.0.2$' "host A floods to host B, and only there"
 	t_match "$out" '^ping A->B by address: ok$'
 	t_match "$out" '^ping B->A by address: ok$'
+	t_match "$out" '^1400-byte ping: ok$' "a large packet fits inside the 1450 MTU and crosses"
 	for h in A B; do
 		t_match "$out" "^$h links: \$" "no link left on host $h"
 		t_match "$out" "^$h fdb: 0\$" "no forwarding entry left on host $h"
@@ -139,6 +141,55 @@ hand_written_peer() {
 	t_match "$out" '^neigh: lladdr 02:42:0a:4d:00:09$' "and an ARP entry"
 	t_match "$out" '^after: 0 0 0$' "the file gone, all three go"
 	t_match "$out" '^links: $'
+}
+
+after_reboot() {
+	ov_need
+	out=$(net_host "$HOSTS"'
+		mrA create -d overlay --subnet 10.77.0.0/24 --opt peers-dir=$R/shared --opt local=172.30.0.1 ov >/dev/null || die create
+		wait_for watchers_are 1
+		# a reboot: the links and the watcher are gone, the record and the shared file stay
+		read -r wpid _ <"$RA/networks/ov.overlay.pid"
+		kill "$wpid"
+		wait_for watchers_are 0
+		for l in $(onA ip -o link | grep -o ": mr[ox][0-9a-f]*" | tr -d ": "); do onA ip link del "$l"; done
+		echo "before: $(onA ip -o link | grep -c ": mr[ox]") $(watchers)"
+		c1=$(box)
+		onA "$MINIRUN" --root "$RA" network connect --name c1 ov "$(cid c1)" "$c1" >/dev/null && echo "connect: ok"
+		wait_for watchers_are 1
+		echo "after: $(onA ip -o link | grep -c ": mr[ox]") $(watchers) $(onA ip -d link show | grep -c " proxy ")"
+		mrA disconnect ov "$(cid c1)" && mrA rm ov >/dev/null || die rm
+		echo "watchers at the end: $(watchers)"
+		leftover "$hA" "$RA"') || t_fail "$out"
+	t_match "$out" '^before: 0 0$'
+	t_match "$out" '^connect: ok$' "a connect after a reboot works"
+	t_match "$out" '^after: 2 1 1$' "it made the bridge and the VXLAN link (proxy) again, and started the watcher"
+	t_match "$out" '^watchers at the end: 0$'
+	t_match "$out" '^links: $'
+}
+
+concurrent_leases() {
+	ov_need
+	out=$(net_host "$HOSTS"'
+		D=$R/shared
+		mrA create -d overlay --subnet 10.77.0.0/24 --opt peers-dir=$D --opt local=172.30.0.1 ov >/dev/null || die "create on A"
+		mrB create -d overlay --subnet 10.77.0.0/24 --opt peers-dir=$D --opt local=172.30.0.2 ov >/dev/null || die "create on B"
+		# four containers on each host, all connecting at once
+		for i in 1 2 3 4; do
+			a=$(box) b=$(box)
+			onA "$MINIRUN" --root "$RA" network connect ov "$(cid a$i)" "$a" >"$R/a$i" &
+			onB "$MINIRUN" --root "$RB" network connect ov "$(cid b$i)" "$b" >"$R/b$i" &
+		done
+		wait
+		echo "leases: $(cat "$R"/a? "$R"/b? | wc -l) distinct: $(cat "$R"/a? "$R"/b? | sort -u | wc -l)"
+		for i in 1 2 3 4; do
+			mrA disconnect ov "$(cid a$i)" && mrB disconnect ov "$(cid b$i)" || die disconnect
+		done
+		mrA rm ov >/dev/null && mrB rm ov >/dev/null || die rm
+		leftover "$hA" "$RA" | sed "s/^/A /"
+		leftover "$hB" "$RB" | sed "s/^/B /"') || t_fail "$out"
+	t_match "$out" '^leases: 8 distinct: 8$' "eight containers connecting at once on two hosts get eight addresses"
+	for h in A B; do t_match "$out" "^$h links: \$" "no link left on host $h"; done
 }
 
 prune_removes_overlay() {
@@ -360,6 +411,8 @@ t "overlay with a shared peers directory: names across hosts, both ways, rm leav
 t "real containers (minirun run) on two hosts reach each other by name over an overlay" real_containers
 t "a create killed before its record was written is no obstacle to the next" killed_create_recovered
 t "a host's file written by hand into the peers directory is applied, and its removal too" hand_written_peer
+t "after a reboot (no links, no watcher), the next connect makes them again" after_reboot
+t "connects at once on two hosts lease distinct addresses through the shared directory" concurrent_leases
 t "network prune removes an unused overlay: watcher, file, links" prune_removes_overlay
 t "overlay bad input: no subnet, a bad peer, a VNI out of range, each refused in one line" bad_input
 t_end
