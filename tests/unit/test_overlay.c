@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_overlay.c - minirun/network/overlay.c before any kernel: how static peers
  * cut the subnet into one slice per host, and what of another host's file in the peers
- * directory reaches a hosts file (a hostile name or address does not).
+ * directory reaches a hosts file (a hostile name or address does not) or takes an address.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -102,6 +102,37 @@ static void only_sane_entries_reach_the_hosts_file(void)
 	rmdir(dir);
 }
 
+static void run_ip_respects_the_slice_and_other_hosts(void)
+{
+	struct mr_err err = {0};
+	struct network_subnet sub = sn("10.77.0.0", 24);
+	/* static peers: host 172.30.0.1 has the first half */
+	json_t *rec = json_pack("{s:s, s:{s:s, s:s}}", "Driver", "overlay", "Options", "local",
+				"172.30.0.1", "peers", "172.30.0.2");
+	CU_ASSERT_EQUAL(overlay_check_address(rec, sub, "10.77.0.100", &err), 0);
+	CU_ASSERT_EQUAL(overlay_check_address(rec, sub, "10.77.0.200", &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "its slice 10.77.0.0/25"));
+	json_decref(rec);
+	/* a peers directory: the whole subnet, but not another host's lease */
+	char dir[] = "/tmp/test_overlay.XXXXXX", path[64];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/172.30.0.2.json", dir);
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("{\"Underlay\": \"172.30.0.2\", \"Containers\": {\"c2\": {\"Name\": \"api\", "
+	      "\"IPv4Address\": \"10.77.0.3/24\"}}}",
+	      f);
+	fclose(f);
+	rec = json_pack("{s:s, s:{s:s, s:s}}", "Driver", "overlay", "Options", "local",
+			"172.30.0.1", "peers-dir", dir);
+	CU_ASSERT_EQUAL(overlay_check_address(rec, sub, "10.77.0.200", &err), 0);
+	CU_ASSERT_EQUAL(overlay_check_address(rec, sub, "10.77.0.3", &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "by a container on another host"));
+	json_decref(rec);
+	unlink(path);
+	rmdir(dir);
+}
+
 static CU_TestInfo tests[] = {
 	{"static peers: two hosts take a half of the subnet each, whoever lists them how",
 	 two_hosts_take_a_half_each},
@@ -110,6 +141,8 @@ static CU_TestInfo tests[] = {
 	 too_small_a_subnet_is_refused},
 	{"peers directory: a hostile name or address never reaches a hosts file",
 	 only_sane_entries_reach_the_hosts_file},
+	{"run --ip: this host's slice (static peers), not another host's lease (directory)",
+	 run_ip_respects_the_slice_and_other_hosts},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("network overlay", tests)
