@@ -389,6 +389,20 @@ static int cmd_rm(int argc, char **argv)
 	return rc;
 }
 
+/* the keys docker's inspect shows that a record of ours never sets (swarm's ingress, config-only
+ * networks): their docker defaults, so templates that read them get what docker prints */
+static void inspect_defaults(json_t *rec)
+{
+	if (!rec)
+		return;
+	if (!json_object_get(rec, "Ingress"))
+		json_object_set_new(rec, "Ingress", json_false());
+	if (!json_object_get(rec, "ConfigFrom"))
+		json_object_set_new(rec, "ConfigFrom", json_pack("{s:s}", "Network", ""));
+	if (!json_object_get(rec, "ConfigOnly"))
+		json_object_set_new(rec, "ConfigOnly", json_false());
+}
+
 static int cmd_inspect(int argc, char **argv)
 {
 	static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {0, 0, 0, 0}};
@@ -427,6 +441,7 @@ static int cmd_inspect(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		json_t *rec = network_load(network_root(), argv[i], &err);
 		overlay_inspect(rec); /* an overlay's Peers, as they are now */
+		inspect_defaults(rec);
 		char *text = rec && tmpl ? mr_tmpl_render(tmpl, rec, NULL, &err) : NULL;
 		if (!rec)
 			rc = fail_named(&err, argv[i]);
