@@ -95,6 +95,10 @@ struct container_opts {
 	long long health_interval, health_timeout, health_start_period, health_start_interval;
 	int health_retries;
 	bool no_healthcheck;
+	/* --log-driver (NULL: json-file) and --log-opt K=V, as given (checked, read and
+	 * recorded: containers/logopts.c) */
+	const char *log_driver;
+	char **log_opts;
 };
 
 /* ---- the record -> config.json (config.c, seccomp_default.c) --------------------------- */

@@ -16,6 +16,7 @@
  * Try: minirun run --help
  */
 #include "minirun/containers/opts.h"
+#include "minirun/containers/logdriver.h"
 #include "lib/cleanup.h"
 #include "lib/duration.h"
 #include "lib/file.h"
@@ -660,6 +661,10 @@ const struct opt opts_table[] = {
 	{0, "ip", NULL, "string", 0, set_ip,
 	 "IPv4 address (e.g., 172.30.100.104), on a user-defined network"},
 	{'l', "label", NULL, "list", 0, set_label, "Set meta data on a container"},
+	{0, "log-driver", NULL, "string", 0, log_set_driver,
+	 "Logging driver for the container (json-file, local, none)"},
+	{0, "log-opt", NULL, "list", 0, log_set_opt,
+	 "Log driver options (max-size, max-file, compress=false)"},
 	{'m', "memory", NULL, "bytes", F(memory), set_bytes, "Memory limit"},
 	{0, "memory-reservation", NULL, "bytes", F(memory_reservation), set_bytes,
 	 "Memory soft limit"},
