@@ -193,15 +193,37 @@ int log_check_opts(const struct container_opts *o, struct mr_err *err)
 	return config_parse(o->log_driver ? o->log_driver : "json-file", o->log_opts, &lc, err);
 }
 
+static int by_key(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t kx = strcspn(x, "="), ky = strcspn(y, "=");
+	int c = strncmp(x, y, kx < ky ? kx : ky);
+	return c ? c : (kx > ky) - (kx < ky);
+}
+
 json_t *log_config_json(const struct container_opts *o)
 {
 	json_t *cfg = json_object();
-	for (size_t i = 0; o->log_opts && o->log_opts[i]; i++) {
-		const char *kv = o->log_opts[i], *eq = strchr(kv, '=');
+	size_t n = 0;
+	while (o->log_opts && o->log_opts[n])
+		n++;
+	/* docker's Config is a Go map: its JSON has the keys sorted (a stable sort keeps the
+	 * last of a key given twice last, so it wins, as in docker's map) */
+	const char **sorted = n ? malloc(n * sizeof(*sorted)) : NULL;
+	for (size_t i = 0; sorted && i < n; i++)
+		sorted[i] = o->log_opts[i];
+	for (size_t i = 1; sorted && i < n; i++) /* insertion sort: stable, and n is tiny */
+		for (size_t k = i; k > 0 && by_key(&sorted[k - 1], &sorted[k]) > 0; k--) {
+			const char *t = sorted[k];
+			sorted[k] = sorted[k - 1], sorted[k - 1] = t;
+		}
+	for (size_t i = 0; sorted && i < n; i++) {
+		const char *kv = sorted[i], *eq = strchr(kv, '=');
 		char key[256];
 		snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
 		json_object_set_new(cfg, key, json_string(eq + 1));
 	}
+	free(sorted);
 	return json_pack("{s:s, s:o}", "Type", o->log_driver ? o->log_driver : "json-file",
 			 "Config", cfg);
 }
