@@ -314,17 +314,11 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* One chunk of output: a log line, then every client's stdout or stderr. */
+/* One chunk of output: its log entries (a line each: logwrite.c), then every client's
+ * stdout or stderr. */
 static void output(struct io_state *s, bool is_err, const char *buf, size_t len)
 {
-	/* docker's json-file keeps a line per object: split the chunk after each newline (a
-	 * trailing piece without one is an object of its own, as docker's "partial" lines) */
-	for (size_t off = 0; off < len;) {
-		const char *nl = memchr(buf + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (buf + off)) + 1 : len - off;
-		log_writer_append(s->log, is_err, buf + off, n);
-		off += n;
-	}
+	log_writer_append(s->log, is_err, buf, len);
 	for (size_t i = 0; i < s->n;) {
 		if (write_all(is_err ? s->c[i].err : s->c[i].out, buf, len) < 0) {
 			drop_client(s, i);

@@ -82,9 +82,11 @@ struct log_writer *log_writer_for(const struct container *c, struct mr_err *err)
  * writer that keeps nothing (PATH is not opened). */
 struct log_writer *log_writer_open(const char *path, const struct log_config *lc,
 				   struct mr_err *err);
-/* log_writer_append - one entry: TEXT[0..len) written on STREAM (stdout, or stderr when
- * IS_ERR) now; rotates first when the entry would take the file past max-size. -1 when the
- * write failed (the disk is full: the entry is lost, as docker loses it). */
+/* log_writer_append - the output TEXT[0..len), read now from STREAM (stdout, or stderr when
+ * IS_ERR), as entries: one per line, split after each newline (a trailing piece without one
+ * is an entry of its own, as docker's "partial" messages), all stamped with this moment.
+ * Rotates before an entry that would take the file past max-size. -1 when a write failed
+ * (the disk is full: those entries are lost, as docker loses them). */
 int log_writer_append(struct log_writer *w, bool is_err, const char *text, size_t len);
 void log_writer_close(struct log_writer *w);
 /* log_json_escape - TEXT as the inside of a JSON string into OUT (room: 6 bytes an input

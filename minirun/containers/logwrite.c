@@ -2,11 +2,13 @@
  * minirun/containers/logwrite.c - the monitor writes a container's log: one entry per
  * write(2), in the driver's format, rotated by size.
  *
- * Every chunk of output the monitor reads (io.c) becomes entries here, one per line. This
- * is the monitor's hot path (a container that prints 100 MB passes 100 MB through it), so
- * each entry costs one clock_gettime, one encode into a buffer kept for the writer's life,
- * and one write(2) with O_APPEND: no allocation, and the date's formatting is redone only
- * when the second changes.
+ Every chunk of output the monitor reads (io.c, up to 8 KiB) becomes entries here, one per
+ * line. This is the monitor's hot path (a container that prints 100 MB passes 100 MB
+ * through it, a million lines or more), so a chunk costs one clock_gettime (its entries
+ * were read at the same moment), an encode of each entry into a buffer kept for the
+ * writer's life, and one write(2) with O_APPEND for all of them: no allocation, no
+ * syscall per line, and the date's formatting redone only when the second changes. A
+ * reader may see the last entry half written; it waits for the rest (logread.c).
  *
  * The two formats:
  *
@@ -43,6 +45,9 @@
 
 /* The largest entry: the monitor reads at most 8 KiB at a time (io.c pump_output) */
 #define LOG_CHUNK_MAX 8192
+/* the entries of one chunk, encoded before their one write: room for the largest entry's
+ * worst case (every byte escaped), and many small ones */
+#define ENTRY_BUF (LOG_CHUNK_MAX * 6 + 128 + 65536)
 
 struct log_writer {
 	struct log_config lc;
@@ -51,7 +56,7 @@ struct log_writer {
 	char path[4096];   /* the current file; NAME.1 ... beside it */
 	time_t sec;        /* the second whose text is in date */
 	char date[32];     /* "2026-12-06T14:00:00" */
-	char buf[LOG_CHUNK_MAX * 6 + 128];
+	char buf[ENTRY_BUF];
 };
 
 /* The length of the valid UTF-8 sequence at S (of N bytes), 0 when it is not one. */
@@ -189,15 +194,15 @@ static int rotate(struct log_writer *w)
 	return open_current(w, NULL);
 }
 
-/* Encode one entry into w->buf; its length. */
-static size_t encode(struct log_writer *w, bool is_err, const char *text, size_t len)
+/* Encode one entry at OUT (room: ENTRY_MAX(len)); its length. */
+#define ENTRY_MAX(len) ((len) * 6 + 128)
+static size_t encode(struct log_writer *w, const struct timespec *ts, bool is_err, char *out,
+		     const char *text, size_t len)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	char *b = w->buf;
+	char *b = out;
 	if (w->lc.driver == LOG_LOCAL) {
 		uint32_t l = (uint32_t)(LOG_LOCAL_HEAD + len);
-		uint64_t t = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		uint64_t t = (uint64_t)ts->tv_sec * 1000000000u + (uint64_t)ts->tv_nsec;
 		for (int i = 0; i < 4; i++)
 			b[i] = (char)(l >> (24 - 8 * i));
 		for (int i = 0; i < 8; i++)
@@ -207,45 +212,68 @@ static size_t encode(struct log_writer *w, bool is_err, const char *text, size_t
 		memcpy(b + 13 + len, b, 4);
 		return 17 + len;
 	}
-	if (ts.tv_sec != w->sec) {
-		struct tm tm;
-		gmtime_r(&ts.tv_sec, &tm);
-		strftime(w->date, sizeof(w->date), "%Y-%m-%dT%H:%M:%S", &tm);
-		w->sec = ts.tv_sec;
-	}
 	size_t o = 8;
 	memcpy(b, "{\"log\":\"", 8);
 	o += log_json_escape(b + o, text, len);
-	o += (size_t)snprintf(b + o, sizeof(w->buf) - o,
-			      "\",\"stream\":\"%s\",\"time\":\"%s.%09ldZ\"}\n",
-			      is_err ? "stderr" : "stdout", w->date, ts.tv_nsec);
+	o += (size_t)snprintf(b + o, 128, "\",\"stream\":\"%s\",\"time\":\"%s.%09ldZ\"}\n",
+			      is_err ? "stderr" : "stdout", w->date, ts->tv_nsec);
 	return o;
+}
+
+/* Write the N bytes encoded at w->buf; -1 when they could not all be written. */
+static int flush(struct log_writer *w, size_t n)
+{
+	if (!n)
+		return 0;
+	if (w->fd < 0 && open_current(w, NULL) < 0)
+		return -1; /* a rotation that could not open the new file: try at each chunk */
+	/* one write: O_APPEND puts it all at the end, whoever else appends */
+	ssize_t r = write(w->fd, w->buf, n);
+	if (r > 0)
+		w->size += r;
+	return r == (ssize_t)n ? 0 : -1;
 }
 
 int log_writer_append(struct log_writer *w, bool is_err, const char *text, size_t len)
 {
 	if (!w || w->lc.driver == LOG_NONE)
 		return 0;
-	if (len > LOG_CHUNK_MAX) {
-		/* never from the monitor; a caller with more writes it in pieces */
-		for (size_t off = 0; off < len; off += LOG_CHUNK_MAX)
-			if (log_writer_append(w, is_err, text + off,
-					      len - off > LOG_CHUNK_MAX ? LOG_CHUNK_MAX
-									: len - off) < 0)
-				return -1;
-		return 0;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (w->lc.driver == LOG_JSON_FILE && ts.tv_sec != w->sec) {
+		struct tm tm;
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(w->date, sizeof(w->date), "%Y-%m-%dT%H:%M:%S", &tm);
+		w->sec = ts.tv_sec;
 	}
-	size_t n = encode(w, is_err, text, len);
-	if (w->lc.max_size > 0 && w->size > 0 && w->size + (long long)n > w->lc.max_size &&
-	    rotate(w) < 0)
-		return -1;
-	if (w->fd < 0 && open_current(w, NULL) < 0)
-		return -1; /* a rotation that could not open the new file: try at each entry */
-	/* one write: O_APPEND puts the whole entry at the end, whoever else appends */
-	ssize_t r = write(w->fd, w->buf, n);
-	if (r > 0)
-		w->size += r;
-	return r == (ssize_t)n ? 0 : -1;
+	int rc = 0;
+	size_t pending = 0; /* bytes encoded in w->buf, not yet written */
+	for (size_t off = 0; off < len;) {
+		const char *nl = memchr(text + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - (text + off)) + 1 : len - off;
+		if (n > LOG_CHUNK_MAX)
+			n = LOG_CHUNK_MAX; /* never from the monitor: a longer piece is split */
+		if (sizeof(w->buf) - pending < ENTRY_MAX(n)) {
+			rc |= flush(w, pending);
+			pending = 0;
+		}
+		size_t e = encode(w, &ts, is_err, w->buf + pending, text + off, n);
+		/* an entry that would take the file past max-size goes into a new one (a file
+		 * holds at least one entry, however large) */
+		long long now = w->size + (long long)pending;
+		if (w->lc.max_size > 0 && now > 0 && now + (long long)e > w->lc.max_size) {
+			rc |= flush(w, pending);
+			if (pending)
+				memmove(w->buf, w->buf + pending, e);
+			pending = 0;
+			if (rotate(w) < 0)
+				rc = -1;
+		}
+		pending += e;
+		off += n;
+	}
+	rc |= flush(w, pending);
+	return rc;
 }
 
 char *log_path(const struct container *c, char *buf, size_t len)
