@@ -20,7 +20,8 @@
  *              owner of its stdio and log, which records the exit code and applies --restart
  *              and --rm (monitor.c)
  *   io         the monitor's stdio loop, the attach socket, the client side of `run`,
- *              `start -a`, `attach`, and the json-file log (io.c, attach.c, logs.c)
+ *              `start -a`, `attach`, and the log: its drivers and rotation (io.c, attach.c,
+ *              logs.c; logdriver.h: logopts.c, logwrite.c, logread.c)
  *
  * Errors: library functions return -1 (or NULL) and fill struct mr_err with docker's wording
  * ("No such container: x"); the commands print "minirun: MSG" and return docker's status:

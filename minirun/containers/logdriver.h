@@ -52,8 +52,7 @@ struct opt;
 /* the setters of --log-driver and --log-opt K=V (opts_set.c's table rows point here) */
 int log_set_driver(struct container_opts *o, const char *v, const struct opt *f,
 		   struct mr_err *err);
-int log_set_opt(struct container_opts *o, const char *v, const struct opt *f,
-		struct mr_err *err);
+int log_set_opt(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err);
 /* log_check_opts - the driver and its options together, as docker's daemon checks them at
  * create: "logger: no log driver named 'x' is registered", "unknown log opt 'k' for
  * json-file log driver", "max-size must be a positive number" ... -1 with err. */
@@ -114,8 +113,8 @@ struct log_reader;
  * opened at once, read oldest first; TAIL >= 0: start at the last TAIL entries (found
  * walking back from the end, so a long log is not read whole). FOLLOW: read on as the
  * monitor writes and rotates; else stop where the log ended when opened. NULL with err. */
-struct log_reader *log_reader_open(const char *dir, const struct log_config *lc,
-				   long long tail, bool follow, struct mr_err *err);
+struct log_reader *log_reader_open(const char *dir, const struct log_config *lc, long long tail,
+				   bool follow, struct mr_err *err);
 /* log_reader_next - the next entry into E: 1; 0 at the end of what is written so far (when
  * following, call again later: a rotation meanwhile is crossed, the files rotated past
  * read in order); -1 on a read error */

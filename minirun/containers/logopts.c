@@ -19,9 +19,10 @@
  *   compress=false  accepted; rotated files are never compressed here (docker gzips them
  *                   with compress=true, which minirun refuses rather than ignores)
  *
- * Docker accepts more (tag, labels, env, for drivers that send logs elsewhere): those name
- * attributes of other drivers' messages; json-file keeps none of them here, so they are
- * refused with what to do instead, never silently dropped.
+ * Docker accepts more (tag, labels, env: attributes of the messages its other drivers send
+ * to syslog, journald, fluentd ...); json-file keeps none of them here, so they are refused
+ * with what to do instead, never silently dropped. So are those other drivers: with no
+ * daemon, there is nothing to send the log elsewhere.
  *
  * See: logdriver.h; https://docs.docker.com/engine/logging/drivers/json-file/ (the options),
  *      https://docs.docker.com/engine/logging/drivers/local/ (local's defaults: 20m x 5).
@@ -44,6 +45,24 @@ static const char *const driver_names[] = {
 	[LOG_NONE] = "none",
 };
 
+/* docker's other drivers: they send the log elsewhere (a daemon, a service), which a
+ * daemonless runtime has no place for; named, so the refusal can say so */
+static const char *const docker_only_drivers[] = {
+	"syslog", "journald", "gelf",    "fluentd",    "awslogs",
+	"splunk", "etwlogs",  "gcplogs", "logentries",
+};
+/* the options docker's json-file and local take that minirun does not: attributes of the
+ * messages those drivers send elsewhere */
+static const char *const docker_only_opts[] = {"labels", "labels-regex", "env", "env-regex", "tag"};
+
+static bool in(const char *s, size_t len, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(list[i]) == len && !strncmp(s, list[i], len))
+			return true;
+	return false;
+}
+
 static int driver_parse(const char *name)
 {
 	for (size_t i = 0; i < sizeof(driver_names) / sizeof(driver_names[0]); i++)
@@ -57,16 +76,14 @@ const char *log_file_name(enum log_driver d)
 	return d == LOG_JSON_FILE ? "ctr.log" : d == LOG_LOCAL ? "ctr-local.log" : NULL;
 }
 
-int log_set_driver(struct container_opts *o, const char *v, const struct opt *f,
-		   struct mr_err *err)
+int log_set_driver(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
 {
 	(void)f, (void)err;
 	o->log_driver = v; /* checked with the options, once all flags are read */
 	return 0;
 }
 
-int log_set_opt(struct container_opts *o, const char *v, const struct opt *f,
-		struct mr_err *err)
+int log_set_opt(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
 {
 	(void)f;
 	/* docker's CLI: a KEY=VALUE, else "invalid key/value pair format in logging opts" */
@@ -122,10 +139,15 @@ static const char *opt_value(char **opts, const char *key)
 static int config_parse(const char *name, char **opts, struct log_config *lc, struct mr_err *err)
 {
 	int d = driver_parse(name);
-	if (d < 0)
+	size_t nd = sizeof(docker_only_drivers) / sizeof(docker_only_drivers[0]);
+	if (d < 0 && in(name, strlen(name), docker_only_drivers, nd))
 		return mr_failk(err, MR_E_INVALID, 0,
-				"logger: no log driver named '%s' is registered (minirun has "
-				"json-file, local and none)",
+				"log driver '%s': minirun keeps logs itself, with json-file, "
+				"local or none (no daemon sends them elsewhere)",
+				name);
+	if (d < 0) /* docker's own words for a name it does not know either */
+		return mr_failk(err, MR_E_INVALID, 0,
+				"error looking up logging plugin %s: plugin \"%s\" not found", name,
 				name);
 	lc->driver = (enum log_driver)d;
 	/* docker's local driver keeps 100 MB by default: 5 files of 20 MB */
@@ -136,12 +158,18 @@ static int config_parse(const char *name, char **opts, struct log_config *lc, st
 	for (size_t i = 0; opts && opts[i]; i++) {
 		const char *o = opts[i];
 		size_t kl = strcspn(o, "=");
-		if (strncmp(o, "max-size=", 9) && strncmp(o, "max-file=", 9) &&
-		    strncmp(o, "compress=", 9))
-			return mr_failk(err, MR_E_INVALID, 0,
-					"unknown log opt '%.*s' for %s log driver (minirun knows "
-					"max-size, max-file and compress=false)",
-					(int)kl, o, name);
+		if (!strncmp(o, "max-size=", 9) || !strncmp(o, "max-file=", 9) ||
+		    !strncmp(o, "compress=", 9))
+			continue;
+		size_t no = sizeof(docker_only_opts) / sizeof(docker_only_opts[0]);
+		if (in(o, kl, docker_only_opts, no))
+			return mr_failk(
+				err, MR_E_INVALID, 0,
+				"log opt '%.*s': minirun's %s driver keeps no message "
+				"attributes; it takes max-size, max-file and compress=false",
+				(int)kl, o, name);
+		return mr_failk(err, MR_E_INVALID, 0, "unknown log opt '%.*s' for %s log driver",
+				(int)kl, o, name);
 	}
 	const char *size = opt_value(opts, "max-size"), *files = opt_value(opts, "max-file");
 	const char *compress = opt_value(opts, "compress");

@@ -41,16 +41,16 @@
 
 struct log_reader {
 	struct log_config lc;
-	char path[4200];  /* NAME: the file the monitor writes */
+	char path[4200];         /* NAME: the file the monitor writes */
 	int fds[READ_MAX_FILES]; /* the files still to read, oldest first; fds[cur] is read */
 	size_t nfds, cur;
-	ino_t ino;        /* the inode of fds[cur] */
-	bool follow;      /* cross rotations that happen after the open */
-	off_t limit;      /* not following: stop the newest file here (its size at open) */
-	off_t pos;        /* read so far in fds[cur] */
-	char *buf;        /* bytes of fds[cur] read and not yet returned */
+	ino_t ino;   /* the inode of fds[cur] */
+	bool follow; /* cross rotations that happen after the open */
+	off_t limit; /* not following: stop the newest file here (its size at open) */
+	off_t pos;   /* read so far in fds[cur] */
+	char *buf;   /* bytes of fds[cur] read and not yet returned */
 	size_t len, off, cap;
-	json_t *doc;      /* the json-file entry last returned */
+	json_t *doc; /* the json-file entry last returned */
 };
 
 static void close_files(struct log_reader *r)
@@ -150,7 +150,8 @@ static off_t back_local(int fd, off_t size, long long *want)
 		if (pread(fd, l, 4, pos - 4) != 4)
 			break;
 		off_t frame = (off_t)((uint32_t)l[0] << 24 | (uint32_t)l[1] << 16 |
-				      (uint32_t)l[2] << 8 | l[3]) + 8;
+				      (uint32_t)l[2] << 8 | l[3]) +
+			      8;
 		if (frame > pos)
 			break; /* not a frame of ours: start from there */
 		pos -= frame;
@@ -168,9 +169,9 @@ static void seek_tail(struct log_reader *r, long long tail)
 		off_t size = fstat(r->fds[i], &st) == 0 ? st.st_size : 0;
 		if (i == r->nfds - 1 && r->limit >= 0 && size > r->limit)
 			size = r->limit;
-		off_t at = want == 0 ? size
-				     : r->lc.driver == LOG_LOCAL ? back_local(r->fds[i], size, &want)
-								 : back_json(r->fds[i], size, &want);
+		off_t at = want == 0                   ? size
+			   : r->lc.driver == LOG_LOCAL ? back_local(r->fds[i], size, &want)
+						       : back_json(r->fds[i], size, &want);
 		if (want == 0 || i == 0) {
 			for (size_t k = 0; k < i; k++)
 				close(r->fds[k]);
@@ -181,8 +182,8 @@ static void seek_tail(struct log_reader *r, long long tail)
 	}
 }
 
-struct log_reader *log_reader_open(const char *dir, const struct log_config *lc,
-				   long long tail, bool follow, struct mr_err *err)
+struct log_reader *log_reader_open(const char *dir, const struct log_config *lc, long long tail,
+				   bool follow, struct mr_err *err)
 {
 	struct log_reader *r = calloc(1, sizeof(*r));
 	if (!r || !(r->buf = malloc(r->cap = 65536))) {

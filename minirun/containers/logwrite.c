@@ -1,9 +1,13 @@
 /*
- * minirun/containers/logwrite.c - the monitor writes a container's log: one entry per
- * write(2), in the driver's format, rotated by size.
+ * minirun/containers/logwrite.c - the monitor writes a container's log: one write(2) per
+ * chunk of output, in the driver's format, rotated by size.
  *
- Every chunk of output the monitor reads (io.c, up to 8 KiB) becomes entries here, one per
- * line. This is the monitor's hot path (a container that prints 100 MB passes 100 MB
+ * Every chunk of output the monitor reads (io.c, up to 8 KiB) becomes entries here, one per
+ * line. A read ends wherever the container's own buffer ended, often mid-line: the start
+ * of such a line is held (per stream) until its newline comes, so an entry is a whole line
+ * as in docker's log, and `--tail 3` is three lines. A line longer than 16 KiB is cut into
+ * 16 KiB entries (docker's "partial" messages), and what is held when the container ends
+ * (a prompt without a newline) is written then. This is the monitor's hot path (a container that prints 100 MB passes 100 MB
  * through it, a million lines or more), so a chunk costs one clock_gettime (its entries
  * were read at the same moment), an encode of each entry into a buffer kept for the
  * writer's life, and one write(2) with O_APPEND for all of them: no allocation, no
@@ -43,19 +47,28 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The largest entry: the monitor reads at most 8 KiB at a time (io.c pump_output) */
-#define LOG_CHUNK_MAX 8192
+/* The longest entry: a line longer than this is cut into entries of this size (docker's
+ * copier does the same at 16 KiB, marking the pieces "partial") */
+#define LOG_LINE_MAX 16384
 /* the entries of one chunk, encoded before their one write: room for the largest entry's
  * worst case (every byte escaped), and many small ones */
-#define ENTRY_BUF (LOG_CHUNK_MAX * 6 + 128 + 65536)
+#define ENTRY_BUF (LOG_LINE_MAX * 6 + 128 + 65536)
+
+/* The start of a line whose newline has not come yet, per stream: a read from the pipe
+ * ends wherever the writer's buffer ended, often mid-line. */
+struct carry {
+	size_t n;
+	char buf[LOG_LINE_MAX];
+};
 
 struct log_writer {
 	struct log_config lc;
-	int fd;            /* -1: none */
-	long long size;    /* of the current file */
-	char path[4096];   /* the current file; NAME.1 ... beside it */
-	time_t sec;        /* the second whose text is in date */
-	char date[32];     /* "2026-12-06T14:00:00" */
+	int fd;                /* -1: none */
+	long long size;        /* of the current file */
+	char path[4096];       /* the current file; NAME.1 ... beside it */
+	time_t sec;            /* the second whose text is in date */
+	char date[32];         /* "2026-12-06T14:00:00" */
+	struct carry carry[2]; /* [0] stdout, [1] stderr */
 	char buf[ENTRY_BUF];
 };
 
@@ -156,6 +169,11 @@ void log_writer_close(struct log_writer *w)
 {
 	if (!w)
 		return;
+	/* the lines still waiting for their newline: the container has ended, they are all
+	 * there will be (docker's copier flushes them at EOF too) */
+	for (int i = 0; i < 2; i++)
+		if (w->carry[i].n)
+			log_writer_append(w, i, NULL, 0);
 	if (w->fd >= 0)
 		close(w->fd);
 	free(w);
@@ -195,7 +213,7 @@ static int rotate(struct log_writer *w)
 }
 
 /* Encode one entry at OUT (room: ENTRY_MAX(len)); its length. */
-#define ENTRY_MAX(len) ((len) * 6 + 128)
+#define ENTRY_MAX(len) ((len)*6 + 128)
 static size_t encode(struct log_writer *w, const struct timespec *ts, bool is_err, char *out,
 		     const char *text, size_t len)
 {
@@ -234,46 +252,80 @@ static int flush(struct log_writer *w, size_t n)
 	return r == (ssize_t)n ? 0 : -1;
 }
 
+/* One chunk's encoding in progress: what w->buf holds, not yet written, and its moment */
+struct batch {
+	struct timespec ts;
+	size_t pending;
+	int rc;
+};
+
+/* Encode the entry TEXT[0..len) (len <= LOG_LINE_MAX) into the batch, rotating first when
+ * it would take the file past max-size. */
+static void add_entry(struct log_writer *w, struct batch *b, bool is_err, const char *text,
+		      size_t len)
+{
+	if (sizeof(w->buf) - b->pending < ENTRY_MAX(len)) {
+		b->rc |= flush(w, b->pending);
+		b->pending = 0;
+	}
+	size_t e = encode(w, &b->ts, is_err, w->buf + b->pending, text, len);
+	/* an entry that would take the file past max-size goes into a new one (a file holds
+	 * at least one entry, however large) */
+	long long now = w->size + (long long)b->pending;
+	if (w->lc.max_size > 0 && now > 0 && now + (long long)e > w->lc.max_size) {
+		b->rc |= flush(w, b->pending);
+		if (b->pending)
+			memmove(w->buf, w->buf + b->pending, e);
+		b->pending = 0;
+		if (rotate(w) < 0)
+			b->rc = -1;
+	}
+	b->pending += e;
+}
+
 int log_writer_append(struct log_writer *w, bool is_err, const char *text, size_t len)
 {
 	if (!w || w->lc.driver == LOG_NONE)
 		return 0;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (w->lc.driver == LOG_JSON_FILE && ts.tv_sec != w->sec) {
+	struct batch b = {.pending = 0, .rc = 0};
+	clock_gettime(CLOCK_REALTIME, &b.ts);
+	if (w->lc.driver == LOG_JSON_FILE && b.ts.tv_sec != w->sec) {
 		struct tm tm;
-		gmtime_r(&ts.tv_sec, &tm);
+		gmtime_r(&b.ts.tv_sec, &tm);
 		strftime(w->date, sizeof(w->date), "%Y-%m-%dT%H:%M:%S", &tm);
-		w->sec = ts.tv_sec;
+		w->sec = b.ts.tv_sec;
 	}
-	int rc = 0;
-	size_t pending = 0; /* bytes encoded in w->buf, not yet written */
+	struct carry *c = &w->carry[is_err];
+	if (!text && c->n) { /* log_writer_close: what is held goes out as it is */
+		add_entry(w, &b, is_err, c->buf, c->n);
+		c->n = 0;
+	}
 	for (size_t off = 0; off < len;) {
 		const char *nl = memchr(text + off, '\n', len - off);
 		size_t n = nl ? (size_t)(nl - (text + off)) + 1 : len - off;
-		if (n > LOG_CHUNK_MAX)
-			n = LOG_CHUNK_MAX; /* never from the monitor: a longer piece is split */
-		if (sizeof(w->buf) - pending < ENTRY_MAX(n)) {
-			rc |= flush(w, pending);
-			pending = 0;
+		if (c->n + n > LOG_LINE_MAX) {
+			/* too long to wait for its end: 16 KiB of it go out as a piece */
+			size_t room = LOG_LINE_MAX - c->n;
+			memcpy(c->buf + c->n, text + off, room);
+			add_entry(w, &b, is_err, c->buf, LOG_LINE_MAX);
+			c->n = 0;
+			off += room;
+			continue;
 		}
-		size_t e = encode(w, &ts, is_err, w->buf + pending, text + off, n);
-		/* an entry that would take the file past max-size goes into a new one (a file
-		 * holds at least one entry, however large) */
-		long long now = w->size + (long long)pending;
-		if (w->lc.max_size > 0 && now > 0 && now + (long long)e > w->lc.max_size) {
-			rc |= flush(w, pending);
-			if (pending)
-				memmove(w->buf, w->buf + pending, e);
-			pending = 0;
-			if (rotate(w) < 0)
-				rc = -1;
+		if (!nl) { /* no newline yet: held until it comes */
+			memcpy(c->buf + c->n, text + off, n);
+			c->n += n;
+		} else if (c->n) { /* the end of a held line */
+			memcpy(c->buf + c->n, text + off, n);
+			add_entry(w, &b, is_err, c->buf, c->n + n);
+			c->n = 0;
+		} else {
+			add_entry(w, &b, is_err, text + off, n);
 		}
-		pending += e;
 		off += n;
 	}
-	rc |= flush(w, pending);
-	return rc;
+	b.rc |= flush(w, b.pending);
+	return b.rc;
 }
 
 char *log_path(const struct container *c, char *buf, size_t len)
@@ -294,7 +346,6 @@ struct log_writer *log_writer_for(const struct container *c, struct mr_err *err)
 	char path[4400];
 	log_config_read(c->rec, &lc);
 	mr_say("log: driver %s, max-size %lld, max-file %d",
-	       lc.driver == LOG_NONE ? "none" : log_file_name(lc.driver), lc.max_size,
-	       lc.max_file);
+	       lc.driver == LOG_NONE ? "none" : log_file_name(lc.driver), lc.max_size, lc.max_file);
 	return log_writer_open(log_path(c, path, sizeof(path)), &lc, err);
 }

@@ -144,6 +144,58 @@ static void no_max_size_never_rotates(void)
 	rm_dir(dir);
 }
 
+/* a line read in pieces is one entry; a piece left without a newline is written at close */
+static void a_line_in_pieces_is_one_entry(void)
+{
+	char dir[64], p[4200];
+	mk_dir(dir);
+	struct log_config lc = {LOG_JSON_FILE, -1, 1};
+	snprintf(p, sizeof(p), "%s/ctr.log", dir);
+	struct log_writer *w = log_writer_open(p, &lc, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	log_writer_append(w, false, "li", 2);
+	log_writer_append(w, true, "err ", 4);
+	log_writer_append(w, false, "ne 1\nline 2\npro", 15);
+	log_writer_append(w, true, "line\n", 5);
+	log_writer_append(w, false, "mpt> ", 5);
+	struct log_reader *r = log_reader_open(dir, &lc, -1, false, NULL);
+	struct log_entry e;
+	CU_ASSERT_EQUAL_FATAL(log_reader_next(r, &e), 1);
+	CU_ASSERT_EQUAL(e.len, 7);
+	CU_ASSERT_EQUAL(memcmp(e.text, "line 1\n", 7), 0);
+	CU_ASSERT_EQUAL_FATAL(log_reader_next(r, &e), 1);
+	CU_ASSERT_EQUAL(memcmp(e.text, "line 2\n", 7), 0);
+	CU_ASSERT_EQUAL_FATAL(log_reader_next(r, &e), 1);
+	CU_ASSERT(e.is_err);
+	CU_ASSERT_EQUAL(memcmp(e.text, "err line\n", 9), 0);
+	CU_ASSERT_EQUAL(log_reader_next(r, &e), 0); /* the prompt is held */
+	log_reader_close(r);
+	log_writer_close(w);
+	r = log_reader_open(dir, &lc, 1, false, NULL);
+	CU_ASSERT_EQUAL_FATAL(log_reader_next(r, &e), 1);
+	CU_ASSERT_EQUAL(e.len, 8);
+	CU_ASSERT_EQUAL(memcmp(e.text, "prompt> ", 8), 0); /* written at close */
+	log_reader_close(r);
+	/* a line longer than 16 KiB: 16 KiB pieces */
+	char *big = malloc(40000);
+	memset(big, 'x', 40000);
+	big[39999] = '\n';
+	w = log_writer_open(p, &lc, NULL);
+	for (int i = 0; i < 5; i++)
+		log_writer_append(w, false, big + i * 8000, 8000);
+	log_writer_close(w);
+	r = log_reader_open(dir, &lc, 3, false, NULL);
+	size_t lens[3] = {0};
+	for (int i = 0; i < 3 && log_reader_next(r, &e) == 1; i++)
+		lens[i] = e.len;
+	CU_ASSERT_EQUAL(lens[0], 16384);
+	CU_ASSERT_EQUAL(lens[1], 16384);
+	CU_ASSERT_EQUAL(lens[2], 40000 - 2 * 16384);
+	log_reader_close(r);
+	free(big);
+	rm_dir(dir);
+}
+
 /* the option checks, through the same parse run/create use */
 static int parse(const char *a1, const char *a2, const char *a3, struct mr_err *err)
 {
@@ -167,9 +219,14 @@ static void log_opts_are_checked_in_dockers_words(void)
 			0);
 	CU_ASSERT_EQUAL(parse("--log-driver=none", "--log-opt=max-size=1k", "-d", &err), 0);
 	CU_ASSERT_EQUAL(parse("--log-driver=syslog", "-d", "-d", &err), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no log driver named 'syslog' is registered"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'syslog': minirun keeps logs itself"));
+	CU_ASSERT_EQUAL(parse("--log-driver=nosuch", "-d", "-d", &err), -1);
+	CU_ASSERT_STRING_EQUAL(
+		err.msg, "error looking up logging plugin nosuch: plugin \"nosuch\" not found");
+	CU_ASSERT_EQUAL(parse("--log-opt=foo=x", "-d", "-d", &err), -1);
+	CU_ASSERT_STRING_EQUAL(err.msg, "unknown log opt 'foo' for json-file log driver");
 	CU_ASSERT_EQUAL(parse("--log-opt=tag=x", "-d", "-d", &err), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "unknown log opt 'tag' for json-file log driver"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "takes max-size, max-file and compress=false"));
 	CU_ASSERT_EQUAL(parse("--log-opt=max-size=10x", "-d", "-d", &err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "invalid size: '10x'"));
 	CU_ASSERT_EQUAL(parse("--log-opt=max-file=0", "-d", "-d", &err), -1);
@@ -210,6 +267,8 @@ static CU_TestInfo tests[] = {
 	{"local: the same, in minirun's framed format", local_rotates_and_reads_across},
 	{"max-file=1: the file starts again, no .1", max_file_1_starts_the_file_again},
 	{"no max-size: one file, never rotated", no_max_size_never_rotates},
+	{"a line read in pieces is one entry; 16 KiB pieces past that; the rest at close",
+	 a_line_in_pieces_is_one_entry},
 	{"--log-driver / --log-opt are checked in docker's words",
 	 log_opts_are_checked_in_dockers_words},
 	{"HostConfig.LogConfig is docker's {Type, Config}, and read back",
