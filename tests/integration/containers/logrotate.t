@@ -255,6 +255,48 @@ bad_options_refused() {
 	t_nomatch "$out" '^leak:'
 }
 
+compose_logging() {
+	ct_need
+	mkdir -p "$T_DIR/proj"
+	cat >"$T_DIR/proj/compose.yaml" <<'EOF'
+services:
+  chatty:
+    image: busybox
+    network_mode: none
+    command: seq 1 3000
+    logging:
+      driver: json-file
+      options:
+        max-size: 10k
+        max-file: "2"
+  quiet:
+    image: busybox
+    network_mode: none
+    command: echo hidden
+    logging:
+      driver: none
+EOF
+	out=$(ct_host '
+		cd "'"$T_DIR"'/proj"
+		mr compose config | sed -n "/logging:/,/^  [a-z]/p" | sed "s/^/config: /"
+		mr compose up -d >/dev/null 2>&1 || die "compose up"
+		mr wait proj-chatty-1 proj-quiet-1 >/dev/null
+		mr inspect -f "{{json .HostConfig.LogConfig}}" proj-chatty-1 | sed "s/^/chatty: /"
+		mr logs proj-chatty-1 | tail -n 1 | sed "s/^/chatty last: /"
+		ls "$R"/containers/$(mr inspect -f "{{.Id}}" proj-chatty-1)/ | grep -c "^ctr.log" | sed "s/^/chatty files: /"
+		mr logs proj-quiet-1 2>&1 | sed "s/^/quiet: /"
+		mr compose down >/dev/null 2>&1
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^config: +max-size: 10k' "compose config keeps logging"
+	t_match "$out" '^chatty: \{"Type":"json-file","Config":\{"max-file":"2","max-size":"10k"\}\}$' \
+		"logging: becomes --log-driver / --log-opt"
+	t_match "$out" '^chatty last: 3000$'
+	t_match "$out" '^chatty files: 2$' "and rotates"
+	t_match "$out" '^quiet: minirun: configured logging driver does not support reading$' \
+		"driver: none"
+	t_nomatch "$out" '^leak:'
+}
+
 t "max-size=${LR_SIZE}m,max-file=3: $LR_MB MB written, at most $((3 * LR_SIZE)) MB on disk" bounded_on_disk
 if [ -n "${LR_ONLY_BOUNDED:-}" ]; then
 	t_end
@@ -266,4 +308,5 @@ t "logs -f: follows the monitor through rotations, killed by its PID" follow_acr
 t "local driver: its own file and format, rotated; inspect's LogConfig and LogPath" local_driver
 t "--log-driver none: no file, logs says docker's words, attach still sees output" driver_none
 t "bad --log-driver/--log-opt: docker's words, exit 125, nothing made" bad_options_refused
+t "compose: a service's logging: is --log-driver / --log-opt" compose_logging
 t_end
