@@ -134,7 +134,7 @@ static const struct io_flag logs_flags[] = {
 	{"details", 0, no_argument, OPT_DETAILS, NULL,
 	 "Show extra details provided to logs (the json-file here has none)"},
 	{"follow", 'f', no_argument, 'f', NULL,
-	 "Follow log output (across restarts, until the container stops)"},
+	 "Follow log output (across restarts and rotations, until the container stops)"},
 	{"since", 0, required_argument, OPT_SINCE, "string",
 	 "Show logs since timestamp (e.g. \"2026-11-27T21:00:00Z\")\nor relative (e.g. "
 	 "\"42m\" for 42 minutes)"},
