@@ -255,6 +255,30 @@ bad_options_refused() {
 	t_nomatch "$out" '^leak:'
 }
 
+across_restarts() {
+	ct_need
+	out=$(ct_host '
+		mr run -d --network none --name rs --restart on-failure:3 --log-opt max-size=10k \
+			--log-opt max-file=2 busybox sh -c "seq 1 150; exit 1" >/dev/null || die "run"
+		mr wait rs >/dev/null
+		mr inspect -f "{{.RestartCount}}" rs | sed "s/^/restarts: /"
+		dir=$R/containers/$(mr inspect -f "{{.Id}}" rs)
+		ls "$dir" | grep "^ctr" | tr "\n" " " | sed "s/^/files: /"; echo
+		for f in "$dir"/ctr.log*; do [ "$(stat -c %s "$f")" -le 10000 ] || echo "too big: $f"; done
+		mr logs rs | tail -n 1 | sed "s/^/last: /"
+		mr logs rs | grep -c "^1$" | sed "s/^/runs seen: /"
+		mr logs rs | wc -l | sed "s/^ */lines: /"
+		mr rm rs >/dev/null
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^restarts: 3$' "the container ran four times"
+	t_match "$out" '^files: ctr.log ctr.log.1 $' "its runs share the log and its rotation"
+	t_nomatch "$out" '^too big:' "each file within max-size, whatever the restarts"
+	t_match "$out" '^last: 150$' "the last run's last line"
+	t_match "$out" '^runs seen: [12]$' "the last run whole"
+	t_match "$out" '^lines: [1-4][0-9][0-9]$' "the oldest runs rotated away (4 x 150 lines written)"
+	t_nomatch "$out" '^leak:'
+}
+
 compose_logging() {
 	ct_need
 	mkdir -p "$T_DIR/proj"
@@ -308,5 +332,6 @@ t "logs -f: follows the monitor through rotations, killed by its PID" follow_acr
 t "local driver: its own file and format, rotated; inspect's LogConfig and LogPath" local_driver
 t "--log-driver none: no file, logs says docker's words, attach still sees output" driver_none
 t "bad --log-driver/--log-opt: docker's words, exit 125, nothing made" bad_options_refused
+t "--restart: the runs share one log, rotated across the restarts" across_restarts
 t "compose: a service's logging: is --log-driver / --log-opt" compose_logging
 t_end
