@@ -201,7 +201,7 @@ static void rec_paths(struct container *c)
 {
 	char p[4400];
 	json_t *rec = c->rec;
-	json_object_set_new(rec, "LogPath", json_string(log_path(c, p, sizeof(p))));
+	json_object_set_new(rec, "LogPath", json_string(log_inspect_path(c, p, sizeof(p))));
 	json_object_set_new(rec, "HostsPath",
 			    json_string(container_path(c, "hosts", p, sizeof(p))));
 	json_object_set_new(rec, "HostnamePath",

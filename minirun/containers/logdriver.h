@@ -71,9 +71,13 @@ const char *log_file_name(enum log_driver d);
 
 struct log_writer;
 struct container;
-/* log_path - the container C's current log file (its record says which driver) into BUF;
- * "" for none (docker's LogPath then) */
-char *log_path(const struct container *c, char *buf, size_t len);
+/* log_file_path - the container C's current log file (its record says which driver) into
+ * BUF; "" for none */
+char *log_file_path(const struct container *c, char *buf, size_t len);
+/* log_inspect_path - docker's LogPath: the json-file's path, "" for local and none (docker
+ * keeps local's files out of its API: their format is its own and may change; so is
+ * minirun's) */
+char *log_inspect_path(const struct container *c, char *buf, size_t len);
 /* log_writer_for - the writer of C's log, as its record's LogConfig says (the monitor's,
  * at each start); NULL with err */
 struct log_writer *log_writer_for(const struct container *c, struct mr_err *err);

@@ -328,7 +328,18 @@ int log_writer_append(struct log_writer *w, bool is_err, const char *text, size_
 	return b.rc;
 }
 
-char *log_path(const struct container *c, char *buf, size_t len)
+char *log_inspect_path(const struct container *c, char *buf, size_t len)
+{
+	struct log_config lc;
+	log_config_read(c->rec, &lc);
+	if (lc.driver != LOG_JSON_FILE) {
+		*buf = '\0';
+		return buf;
+	}
+	return log_file_path(c, buf, len);
+}
+
+char *log_file_path(const struct container *c, char *buf, size_t len)
 {
 	struct log_config lc;
 	log_config_read(c->rec, &lc);
@@ -347,5 +358,5 @@ struct log_writer *log_writer_for(const struct container *c, struct mr_err *err)
 	log_config_read(c->rec, &lc);
 	mr_say("log: driver %s, max-size %lld, max-file %d",
 	       lc.driver == LOG_NONE ? "none" : log_file_name(lc.driver), lc.max_size, lc.max_file);
-	return log_writer_open(log_path(c, path, sizeof(path)), &lc, err);
+	return log_writer_open(log_file_path(c, path, sizeof(path)), &lc, err);
 }
