@@ -177,6 +177,8 @@ local_driver() {
 		mr logs lo 2>&1 >/dev/null | sed "s/^/stderr: /"
 		mr logs lo 2>/dev/null | tail -n 1 | sed "s/^/last: /"
 		mr logs -t --tail 1 lo 2>&1 | sed "s/^/ts: /"
+		mr logs --since 1h lo 2>&1 | grep -c . | sed "s/^/local since-1h: /"
+		mr logs --until 10m lo 2>&1 | grep -c . | sed "s/^/local until-10m: /"
 		mr inspect -f "{{json .HostConfig.LogConfig}} {{.LogPath}}" lo | sed "s/^/inspect: /"
 		mr run --network none --name dflt busybox true
 		mr inspect -f "{{json .HostConfig.LogConfig}} {{.LogPath}}" dflt | sed "s/^/default: /"
@@ -190,6 +192,8 @@ local_driver() {
 	t_match "$out" '^stderr: err$' "streams apart"
 	t_match "$out" '^last: 3000$'
 	t_match "$out" '^ts: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z err$' "-t"
+	t_match "$out" '^local since-1h: 2[0-9]{3}$' "--since reads local's times"
+	t_match "$out" '^local until-10m: 0$' "--until too"
 	t_match "$out" '^inspect: \{"Type":"local","Config":\{"max-size":"10k"\}\} $' \
 		"inspect: LogConfig {Type, Config}; LogPath empty for local, as docker's"
 	t_match "$out" '^default: \{"Type":"json-file","Config":\{\}\} /.*/containers/[0-9a-f]{64}/ctr.log$' \
