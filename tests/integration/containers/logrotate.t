@@ -167,6 +167,38 @@ follow_across_rotation() {
 	t_nomatch "$out" '^leak:'
 }
 
+follow_tail_until_and_killed_monitor() {
+	ct_need
+	out=$(ct_host '
+		mr run -d --network none --name ft --log-opt max-size=5k --log-opt max-file=10 \
+			busybox sh -c "seq 1 300; sleep 1.5; seq 301 600; sleep 60" >/dev/null || die "run"
+		until [ "$(mr logs --tail 1 ft)" = 300 ]; do sleep 0.1; done
+		"$MINIRUN" --root "$R" logs -f --tail 0 ft >"$R/new" &
+		reader=$!
+		i=0
+		until [ "$(tail -n 1 "$R/new")" = 600 ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+		kill $reader; wait $reader 2>/dev/null
+		head -n 1 "$R/new" | sed "s/^/tail0 first: /"
+		wc -l <"$R/new" | sed "s/^ */tail0 lines: /"
+		until=$(( $(date +%s) + 2 ))
+		start=$(date +%s)
+		timeout 20 "$MINIRUN" --root "$R" logs -f --until "$until" ft >/dev/null
+		echo "until ended after $(( $(date +%s) - start )) s"
+		# the monitor killed: the container lives on as an orphan, the log stays readable
+		kill -9 "$(mr inspect -f "{{.Minirun.MonitorPid}}" ft)"
+		sleep 0.3
+		mr logs --tail 1 ft | sed "s/^/after kill: /"
+		mr rm -f ft >/dev/null
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^tail0 first: 301$' "logs -f --tail 0: only what comes after"
+	# 300 lines (22 kB) come at once: 10 files of 5k keep them until the reader's next look
+	# (a reader more than max-file files behind loses the ones removed, as docker's does)
+	t_match "$out" '^tail0 lines: 300$' "across the rotations it made"
+	t_match "$out" '^until ended after [1-5] s$' "logs -f --until stops following at that time"
+	t_match "$out" '^after kill: 600$' "a killed monitor leaves the log readable"
+	t_nomatch "$out" '^leak:'
+}
+
 local_driver() {
 	ct_need
 	out=$(ct_host '
@@ -333,6 +365,7 @@ fi
 t "logs: every rotated file, oldest first, in order; --tail walks back across them" order_across_files
 t "logs --since/--until: unix seconds, RFC 3339, durations, across rotated files" since_until_across_files
 t "logs -f: follows the monitor through rotations, killed by its PID" follow_across_rotation
+t "logs -f --tail 0, -f --until; a killed monitor's log stays readable" follow_tail_until_and_killed_monitor
 t "local driver: its own file and format, rotated; inspect's LogConfig and LogPath" local_driver
 t "--log-driver none: no file, logs says docker's words, attach still sees output" driver_none
 t "bad --log-driver/--log-opt: docker's words, exit 125, nothing made" bad_options_refused
