@@ -109,6 +109,10 @@ struct container_opts {
 	char **blkio_rbps, **blkio_wbps;   /* --device-read-bps, --device-write-bps: "PATH:BYTES" */
 	char **blkio_riops, **blkio_wiops; /* --device-read-iops, --device-write-iops: "PATH:N" */
 	const char *cidfile;               /* --cidfile: the ID is written there after create */
+	/* --log-driver (NULL: json-file) and --log-opt K=V, as given (checked, read and
+	 * recorded: containers/logopts.c) */
+	const char *log_driver;
+	char **log_opts;
 };
 
 /* ---- the record -> config.json (config.c, seccomp_default.c) --------------------------- */

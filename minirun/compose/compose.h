@@ -143,6 +143,12 @@ struct compose_health {
 	int disable;
 };
 
+/* logging: run's --log-driver and --log-opt (checked by the containers' front end) */
+struct compose_logging {
+	char *driver;
+	struct compose_kvs options;
+};
+
 struct compose_build {
 	char *context; /* absolute, relative paths resolved against the project directory */
 	char *dockerfile;
@@ -213,6 +219,7 @@ enum compose_svc_key {
 	SVC_INIT,
 	SVC_LABELS,
 	SVC_LINKS,
+	SVC_LOGGING,
 	SVC_MEM_LIMIT,
 	SVC_NETWORK_MODE,
 	SVC_NETWORKS,
@@ -255,6 +262,7 @@ struct compose_service {
 	struct compose_env_files env_file; /* read into environment by the load, then empty */
 	struct compose_kvs environment, extra_hosts, labels, sysctls;
 	struct compose_health healthcheck;
+	struct compose_logging logging;
 	int init, privileged, read_only, stdin_open, tty;
 	long long mem_limit, pids_limit, shm_size;
 	struct compose_svc_nets networks;

@@ -220,6 +220,14 @@ static json_t *key_json(const struct compose_svc_keydef *d, const void *f)
 								"hard", u->v[i].hard));
 		return o;
 	}
+	case K_LOGGING: {
+		const struct compose_logging *l = f;
+		json_t *o = json_object();
+		set_str(o, "driver", l->driver);
+		if (l->options.n)
+			json_object_set_new(o, "options", kvs_json(&l->options));
+		return o;
+	}
 	case K_EXTENDS:
 	case K_ENVFILES: return NULL; /* resolved by the load */
 	}

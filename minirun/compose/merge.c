@@ -167,6 +167,13 @@ static void merge_key(struct compose_arena *a, const struct compose_svc_keydef *
 		return;
 	}
 	case K_HEALTH: merge_health(bf, of); return;
+	case K_LOGGING: {
+		struct compose_logging *b = bf;
+		const struct compose_logging *o = of;
+		SET_IF(driver);
+		kvs_merge(a, &b->options, &o->options);
+		return;
+	}
 	case K_BUILD: {
 		struct compose_build *b = bf;
 		const struct compose_build *o = of;
@@ -213,6 +220,7 @@ static size_t kind_size(enum svc_kind k)
 		[K_ULIMITS] = sizeof(struct compose_ulimits),
 		[K_EXTENDS] = sizeof(struct compose_extends),
 		[K_ENVFILES] = sizeof(struct compose_env_files),
+		[K_LOGGING] = sizeof(struct compose_logging),
 	};
 	return sizes[k];
 }

@@ -88,6 +88,7 @@ enum svc_kind {
 	K_ULIMITS,
 	K_EXTENDS,
 	K_ENVFILES,
+	K_LOGGING,
 };
 struct compose_svc_keydef {
 	const char *name;

@@ -45,6 +45,7 @@ const struct compose_svc_keydef compose_svc_keys[SVC_NKEYS] = {
 	KEY(SVC_INIT, "init", K_BOOL, init),
 	KEY(SVC_LABELS, "labels", K_KV, labels),
 	KEY(SVC_LINKS, "links", K_STRV, links),
+	KEY(SVC_LOGGING, "logging", K_LOGGING, logging),
 	KEY(SVC_MEM_LIMIT, "mem_limit", K_BYTES, mem_limit),
 	KEY(SVC_NETWORK_MODE, "network_mode", K_STR, network_mode),
 	KEY(SVC_NETWORKS, "networks", K_NETS, networks),
@@ -316,6 +317,31 @@ static int get_build(struct pctx *pc, struct fy_node *n, struct compose_build *b
 	return 0;
 }
 
+/* logging: {driver: NAME, options: {KEY: VALUE}} */
+static int get_logging(struct pctx *pc, struct fy_node *n, struct compose_logging *l,
+		       struct mr_err *err)
+{
+	if (cy_is_null(n))
+		return 0;
+	if (cy_need_map(pc, n, err) < 0)
+		return -1;
+	FOR_EACH_PAIR(n, k, v, key)
+	{
+		size_t len = cy_push(pc, k);
+		int rc = 0;
+		if (!strcmp(k, "driver"))
+			rc = cy_str(pc, v, &l->driver, err);
+		else if (!strcmp(k, "options"))
+			rc = cy_kvs(pc, v, "=", &l->options, err);
+		else if (strncmp(k, "x-", 2))
+			rc = cy_unknown(pc, key, err);
+		if (rc < 0)
+			return -1;
+		cy_pop(pc, len);
+	}
+	return 0;
+}
+
 static int get_resources(struct pctx *pc, struct fy_node *n, struct compose_resources *r,
 			 struct mr_err *err)
 {
@@ -552,6 +578,7 @@ static int parse_key(struct pctx *pc, const struct compose_svc_keydef *d, struct
 	case K_ULIMITS: return get_ulimits(pc, v, f, err);
 	case K_EXTENDS: return get_extends(pc, v, f, err);
 	case K_ENVFILES: return get_env_files(pc, v, f, err);
+	case K_LOGGING: return get_logging(pc, v, f, err);
 	}
 	return 0;
 }

@@ -334,6 +334,13 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 		arg2(x, "--cap-drop", s->cap_drop.v[i]);
 	for (size_t i = 0; i < s->security_opt.n; i++)
 		arg2(x, "--security-opt", s->security_opt.v[i]);
+	if (s->logging.driver)
+		arg2(x, "--log-driver", s->logging.driver);
+	for (size_t i = 0; i < s->logging.options.n; i++)
+		arg2(x, "--log-opt",
+		     compose_printf(a, "%s=%s", s->logging.options.v[i].key,
+				    s->logging.options.v[i].value ? s->logging.options.v[i].value
+								  : ""));
 	for (size_t i = 0; i < s->ulimits.n; i++)
 		arg2(x, "--ulimit",
 		     compose_printf(a, "%s=%lld:%lld", s->ulimits.v[i].name, s->ulimits.v[i].soft,

@@ -20,7 +20,8 @@
  *              owner of its stdio and log, which records the exit code and applies --restart
  *              and --rm (monitor.c)
  *   io         the monitor's stdio loop, the attach socket, the client side of `run`,
- *              `start -a`, `attach`, and the json-file log (io.c, attach.c, logs.c)
+ *              `start -a`, `attach`, and the log: its drivers and rotation (io.c, attach.c,
+ *              logs.c; logdriver.h: logopts.c, logwrite.c, logread.c)
  *
  * Errors: library functions return -1 (or NULL) and fill struct mr_err with docker's wording
  * ("No such container: x"); the commands print "minirun: MSG" and return docker's status:
@@ -441,9 +442,11 @@ struct container_io {
 	int priv[8];      /* the io loop's own fds: pipes' other ends, listen socket, log */
 	void *impl;       /* the loop's state */
 };
-/* io_prepare - make the container's stdio (pipes or a pty via console_fd), the log file
- * LOG (json-file lines) and the listening attach socket SOCK. */
-int io_prepare(struct container_io *io, bool tty, bool stdin_open, const char *log,
+struct log_writer; /* logdriver.h */
+/* io_prepare - make the container's stdio (pipes or a pty via console_fd) and the listening
+ * attach socket SOCK; the output goes to LOG too (taken over: io_finish closes it, also on
+ * failure). */
+int io_prepare(struct container_io *io, bool tty, bool stdin_open, struct log_writer *log,
 	       const char *sock, struct mr_err *err);
 /* io_wait_client - block until one client has attached (run/start -a), at most TIMEOUT_MS */
 int io_wait_client(struct container_io *io, int timeout_ms, struct mr_err *err);
@@ -463,8 +466,6 @@ void io_finish(struct container_io *io, int exit_code);
  */
 int container_attach(struct container *c, bool with_stdin, bool tty, const char *detach_keys,
 		     int *exit_code, struct mr_err *err);
-/* log_append - one json-file line {"log":TEXT,"stream":STREAM,"time":RFC3339Nano} */
-int log_append(int fd, const char *stream, const char *text, size_t len);
 
 /* ---- housekeeping (prune.c) --------------------------------------------------------------- */
 

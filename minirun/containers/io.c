@@ -6,7 +6,8 @@
  * and a client's keystrokes into the container. Without a daemon, the per-container
  * monitor does it, in one poll(2) loop:
  *
- *   container stdout/stderr (pipes, or the pty master) --> ctr.log (a json object a line)
+ *   container stdout/stderr (pipes, or the pty master) --> the log (logwrite.c: json-file,
+ *                                                          local or none; rotated by size)
  *                                                      --> each client's own stdout/stderr
  *   a client's stdin (its fd, passed to us)            --> the container's stdin / the pty
  *   a client's IO_WINCH                                --> TIOCSWINSZ on the pty master
@@ -31,6 +32,7 @@
 #include "lib/cleanup.h"
 #include "minirun/containers/containers.h"
 #include "minirun/containers/io_proto.h"
+#include "minirun/containers/logdriver.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,7 +56,7 @@
 #define IO_DRAIN_MS 2000
 
 /* priv[] slots: the loop's own fds */
-enum { P_STDIN_W, P_STDOUT_R, P_STDERR_R, P_LISTEN, P_LOG, P_CONSOLE, P_MASTER, P_DIR };
+enum { P_STDIN_W, P_STDOUT_R, P_STDERR_R, P_LISTEN, P_CONSOLE, P_MASTER, P_DIR };
 
 struct io_client {
 	int sock, in, out, err; /* -1 when closed */
@@ -72,6 +74,7 @@ struct io_state {
 	char in[8192];             /* input on its way to the container */
 	size_t inlen;
 	bool in_eof; /* close the container's stdin once s->in is written */
+	struct log_writer *log;
 };
 
 char *io_short_path(int dirfd, const char *name, char *buf, size_t len)
@@ -107,7 +110,7 @@ static void set_winsize(struct container_io *io, struct io_state *s, unsigned ro
 	}
 }
 
-int io_prepare(struct container_io *io, bool tty, bool stdin_open, const char *log,
+int io_prepare(struct container_io *io, bool tty, bool stdin_open, struct log_writer *log,
 	       const char *sock, struct mr_err *err)
 {
 	_cleanup_free_ char *dir = NULL; /* before the first goto: the cleanup runs there */
@@ -119,9 +122,12 @@ int io_prepare(struct container_io *io, bool tty, bool stdin_open, const char *l
 	for (int i = 0; i < 8; i++)
 		io->priv[i] = -1;
 	struct io_state *s = calloc(1, sizeof(*s));
-	if (!s)
+	if (!s) {
+		log_writer_close(log);
 		return mr_fail(err, ENOMEM, "io");
+	}
 	io->impl = s;
+	s->log = log;
 	snprintf(s->sock, sizeof(s->sock), "%s", sock);
 
 	/* The monitor reads a client's terminal as a stranger: in the terminal's session it
@@ -149,11 +155,6 @@ int io_prepare(struct container_io *io, bool tty, bool stdin_open, const char *l
 			io->priv[i == 1 ? P_STDOUT_R : P_STDERR_R] = p[0], io->child_fds[i] = p[1];
 		}
 	}
-	io->priv[P_LOG] = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (io->priv[P_LOG] < 0) {
-		mr_fail(err, errno, "open the log '%s'", log);
-		goto fail;
-	}
 
 	/* the socket: bound through the directory's fd, as sun_path is short */
 	dir = strdup(sock);
@@ -178,7 +179,7 @@ int io_prepare(struct container_io *io, bool tty, bool stdin_open, const char *l
 		mr_fail(err, errno, "listen on '%s'", sock);
 		goto fail;
 	}
-	mr_say("io: %s, log %s, attach socket %s", tty ? "a pty" : "pipes", log, sock);
+	mr_say("io: %s, attach socket %s", tty ? "a pty" : "pipes", sock);
 	return 0;
 fail_errno:
 	mr_fail(err, errno, "make the container's stdio");
@@ -313,18 +314,11 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* One chunk of output: a log line, then every client's stdout or stderr. */
-static void output(struct container_io *io, struct io_state *s, bool is_err, const char *buf,
-		   size_t len)
+/* One chunk of output: its log entries (a line each: logwrite.c), then every client's
+ * stdout or stderr. */
+static void output(struct io_state *s, bool is_err, const char *buf, size_t len)
 {
-	/* docker's json-file keeps a line per object: split the chunk after each newline (a
-	 * trailing piece without one is an object of its own, as docker's "partial" lines) */
-	for (size_t off = 0; off < len;) {
-		const char *nl = memchr(buf + off, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - (buf + off)) + 1 : len - off;
-		log_append(io->priv[P_LOG], is_err ? "stderr" : "stdout", buf + off, n);
-		off += n;
-	}
+	log_writer_append(s->log, is_err, buf, len);
 	for (size_t i = 0; i < s->n;) {
 		if (write_all(is_err ? s->c[i].err : s->c[i].out, buf, len) < 0) {
 			drop_client(s, i);
@@ -336,7 +330,7 @@ static void output(struct container_io *io, struct io_state *s, bool is_err, con
 
 /* Read one chunk from FD (a pipe or the master) into the log and the clients; 0 at EOF (a
  * master says EIO when the last slave closed), 1 when there may be more. */
-static int pump_output(struct container_io *io, struct io_state *s, int *fd, bool is_err)
+static int pump_output(struct io_state *s, int *fd, bool is_err)
 {
 	char buf[8192];
 	ssize_t n = read(*fd, buf, sizeof(buf));
@@ -346,7 +340,7 @@ static int pump_output(struct container_io *io, struct io_state *s, int *fd, boo
 		close_fd(fd);
 		return 0;
 	}
-	output(io, s, is_err, buf, (size_t)n);
+	output(s, is_err, buf, (size_t)n);
 	return 1;
 }
 
@@ -503,10 +497,10 @@ int io_run(struct container_io *io, pid_t pid, int *status, struct mr_err *err)
 		if (exited && (p[0].revents | p[1].revents))
 			clock_gettime(CLOCK_MONOTONIC, &t_data);
 		if (p[0].revents)
-			pump_output(io, s, io->tty ? &io->priv[P_MASTER] : &io->priv[P_STDOUT_R],
+			pump_output(s, io->tty ? &io->priv[P_MASTER] : &io->priv[P_STDOUT_R],
 				    false);
 		if (p[1].revents)
-			pump_output(io, s, &io->priv[P_STDERR_R], true);
+			pump_output(s, &io->priv[P_STDERR_R], true);
 		if (p[3].revents & POLLIN)
 			accept_client(io, s, false); /* a later `attach`: its EOF is its own */
 		if (p[5].revents)
@@ -577,6 +571,7 @@ void io_finish(struct container_io *io, int exit_code)
 			const char *base = strrchr(s->sock, '/');
 			unlinkat(io->priv[P_DIR], base ? base + 1 : s->sock, 0);
 		}
+		log_writer_close(s->log);
 		free(s);
 		io->impl = NULL;
 	}

@@ -19,6 +19,7 @@
 #include "lib/file.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/containers/lifecycle.h"
+#include "minirun/containers/logdriver.h"
 #include "minirun/image/image.h"
 #include "lib/sig.h"
 
@@ -200,8 +201,7 @@ static void rec_paths(struct container *c)
 {
 	char p[4400];
 	json_t *rec = c->rec;
-	json_object_set_new(rec, "LogPath",
-			    json_string(container_path(c, "ctr.log", p, sizeof(p))));
+	json_object_set_new(rec, "LogPath", json_string(log_inspect_path(c, p, sizeof(p))));
 	json_object_set_new(rec, "HostsPath",
 			    json_string(container_path(c, "hosts", p, sizeof(p))));
 	json_object_set_new(rec, "HostnamePath",

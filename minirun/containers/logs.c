@@ -1,21 +1,21 @@
 /*
- * minirun/containers/logs.c - the json-file log (ROOT/containers/ID/ctr.log) and `logs`.
+ * minirun/containers/logs.c - `minirun logs`: a container's log, as its logging driver
+ * kept it (logdriver.h: json-file, local, none).
  *
- * The log is docker's json-file format: one JSON object per line of output (the monitor
- * splits what it reads after each newline; a piece without one, as a prompt, is an object
- * of its own), with a tty's output all on "stdout":
+ *   minirun logs [-f] [-t] [--tail N|all] [--since TIME] [--until TIME] CONTAINER
  *
- *	{"log":"hi\n","stream":"stdout","time":"2026-11-27T21:15:02.123456789Z"}
+ * The entries come out in the order the container wrote them, across the rotated files
+ * (logread.c reads ctr.log.2, ctr.log.1, ctr.log as one stream), stdout's to our stdout and
+ * stderr's to our stderr; -t puts each entry's time first. --since and --until take docker's
+ * time forms: RFC 3339 ("2026-12-06T14:00:00Z", a fraction and an offset allowed), a date,
+ * Unix seconds ("1765029600.5"), or a duration before now ("10m", "1h30m").
  *
- * The monitor appends with O_APPEND and one write(2) per object, so a reader never sees
- * half an object unless the disk is full. Bytes that are not UTF-8 become U+FFFD, as
- * docker's encoder does.
+ * -f follows the log as the monitor appends to it and rotates it, across the restarts of a
+ * --restart policy (the same log, the monitor alive in between), until the container has
+ * exited for good or is removed, --until has passed, or the user interrupts.
  *
- *   minirun logs [-f] [-t] [--tail N|all] [--since TIME] CONTAINER
- *
- * -f follows the log as the monitor appends to it, across the restarts of a --restart
- * policy (the same ctr.log, the monitor alive in between), until the container has exited
- * for good or is removed, or the user interrupts.
+ * With --log-driver none there is nothing to read: docker's "configured logging driver
+ * does not support reading", exit 1 as docker's CLI.
  *
  * See: https://docs.docker.com/engine/logging/drivers/json-file/,
  *      https://docs.docker.com/reference/cli/docker/container/logs/
@@ -25,6 +25,7 @@
 #include "minirun/containers/containers.h"
 #include "minirun/containers/io_args.h"
 #include "minirun/containers/io_proto.h"
+#include "minirun/containers/logdriver.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,88 +34,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-/* The length of the valid UTF-8 sequence at S (of N bytes), 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned min;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		len = 2, min = 0x80;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, min = 0x800;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	unsigned cp = s[0] & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates and past U+10FFFF are not UTF-8 either */
-	if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
-/* Append TEXT as the inside of a JSON string to OUT (room for 6 bytes per input byte). */
-static size_t json_escape(char *out, const char *text, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	/* JSON's two-character escapes; other control characters become \u00XX */
-	static const char *const escapes[] = {
-		['"'] = "\\\"", ['\\'] = "\\\\", ['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
-	};
-	const unsigned char *s = (const unsigned char *)text;
-	size_t o = 0;
-	for (size_t i = 0; i < len;) {
-		unsigned char ch = s[i];
-		const char *esc = ch < sizeof(escapes) / sizeof(escapes[0]) ? escapes[ch] : NULL;
-		if (esc) {
-			memcpy(out + o, esc, 2), o += 2, i++;
-		} else if (ch < 0x20 || ch == 0x7f) {
-			memcpy(out + o, "\\u00", 4);
-			out[o + 4] = hex[ch >> 4], out[o + 5] = hex[ch & 15];
-			o += 6, i++;
-		} else {
-			size_t l = utf8_len(s + i, len - i);
-			if (l == 0) {
-				memcpy(out + o, "\\ufffd", 6), o += 6, i++;
-			} else {
-				memcpy(out + o, s + i, l), o += l, i += l;
-			}
-		}
-	}
-	return o;
-}
-
-int log_append(int fd, const char *stream, const char *text, size_t len)
-{
-	if (fd < 0)
-		return 0;
-	struct timespec ts;
-	struct tm tm;
-	char when[64];
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t w = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(when + w, sizeof(when) - w, ".%09ldZ", ts.tv_nsec);
-
-	_cleanup_free_ char *line = malloc(len * 6 + strlen(stream) + sizeof(when) + 64);
-	if (!line)
-		return -1;
-	size_t o = (size_t)sprintf(line, "{\"log\":\"");
-	o += json_escape(line + o, text, len);
-	o += (size_t)sprintf(line + o, "\",\"stream\":\"%s\",\"time\":\"%s\"}\n", stream, when);
-	/* one write: O_APPEND puts the whole object at the end, whoever else appends */
-	return write(fd, line, o) == (ssize_t)o ? 0 : -1;
-}
 
 /* ---- reading: `minirun logs` ------------------------------------------------------------- */
 
@@ -186,28 +105,6 @@ int log_parse_time(const char *s, double now, double *out)
 	return 0;
 }
 
-/* One object of the log, parsed. The strings point into doc. */
-struct log_entry {
-	json_t *doc;
-	const char *log, *stream, *time;
-	size_t len;
-};
-
-static int entry_parse(const char *line, struct log_entry *e)
-{
-	e->doc = json_loads(line, JSON_ALLOW_NUL, NULL);
-	json_t *l = json_object_get(e->doc, "log");
-	e->stream = json_string_value(json_object_get(e->doc, "stream"));
-	e->time = json_string_value(json_object_get(e->doc, "time"));
-	if (!json_is_string(l) || !e->stream || !e->time) {
-		json_decref(e->doc);
-		return -1;
-	}
-	e->log = json_string_value(l);
-	e->len = json_string_length(l);
-	return 0;
-}
-
 struct logs_opts {
 	bool follow, timestamps;
 	long long tail;      /* -1: all */
@@ -215,55 +112,20 @@ struct logs_opts {
 	double now;          /* when logs started: --since 10m is before it */
 };
 
-/* Print the complete lines of BUF[0..len) that pass O; returns the bytes consumed (a last
- * line without its newline is left for the next read, the monitor is still writing it). */
-static size_t print_lines(const char *buf, size_t len, const struct logs_opts *o)
+/* Print entry E if it passes O's times. Entries go out in the order the log holds them,
+ * each flushed before the next. Not docker's: its `logs` copies the two streams through
+ * separate goroutines, so a stderr line can come out before earlier stdout lines. Kept
+ * apart on purpose (issue 22, "not to copy"): the order the container wrote in is the one
+ * worth showing. */
+static void print_entry(const struct log_entry *e, const struct logs_opts *o)
 {
-	size_t off = 0;
-	while (off < len) {
-		const char *nl = memchr(buf + off, '\n', len - off);
-		if (!nl)
-			break;
-		_cleanup_free_ char *line = strndup(buf + off, (size_t)(nl - (buf + off)));
-		off = (size_t)(nl - buf) + 1;
-		struct log_entry e;
-		double t;
-		if (!line || entry_parse(line, &e) < 0)
-			continue; /* not one of ours: skip it, as docker skips a torn line */
-		if ((!o->since && !o->until) || log_parse_time(e.time, 0, &t) < 0 ||
-		    ((!o->since || t >= o->since) && (!o->until || t <= o->until))) {
-			/* Entries go out in the order the log holds them, each flushed before the
-			 * next. Not docker's: its `logs` copies the two streams through separate
-			 * goroutines, so a stderr line can come out before earlier stdout lines.
-			 * Kept apart on purpose (issue 22, "not to copy"): the order the
-			 * container wrote in is the one worth showing. */
-			FILE *out = strcmp(e.stream, "stderr") == 0 ? stderr : stdout;
-			if (o->timestamps)
-				fprintf(out, "%s ", e.time);
-			fwrite(e.log, 1, e.len, out);
-			fflush(out);
-		}
-		json_decref(e.doc);
-	}
-	return off;
-}
-
-/* Where the last N lines of BUF start. */
-static size_t tail_start(const char *buf, size_t len, long long n)
-{
-	if (n < 0)
-		return 0;
-	if (n == 0)
-		return len;
-	size_t i = len;
-	if (i > 0 && buf[i - 1] == '\n')
-		i--;
-	while (i > 0) {
-		if (buf[i - 1] == '\n' && --n == 0)
-			return i;
-		i--;
-	}
-	return 0;
+	if ((o->since && e->when < o->since) || (o->until && e->when > o->until))
+		return;
+	FILE *out = e->is_err ? stderr : stdout;
+	if (o->timestamps)
+		fprintf(out, "%s ", e->time);
+	fwrite(e->text, 1, e->len, out);
+	fflush(out);
 }
 
 enum { OPT_SINCE = IO_OPT_OWN, OPT_UNTIL, OPT_DETAILS };
@@ -272,7 +134,7 @@ static const struct io_flag logs_flags[] = {
 	{"details", 0, no_argument, OPT_DETAILS, NULL,
 	 "Show extra details provided to logs (the json-file here has none)"},
 	{"follow", 'f', no_argument, 'f', NULL,
-	 "Follow log output (across restarts, until the container stops)"},
+	 "Follow log output (across restarts and rotations, until the container stops)"},
 	{"since", 0, required_argument, OPT_SINCE, "string",
 	 "Show logs since timestamp (e.g. \"2026-11-27T21:00:00Z\")\nor relative (e.g. "
 	 "\"42m\" for 42 minutes)"},
@@ -357,41 +219,37 @@ int cmd_logs(int argc, char **argv)
 		/* docker's CLI: 1 for a container its daemon does not know */
 		return err.kind == MR_E_NOT_FOUND ? 1 : MR_EXIT_RUNTIME;
 	}
-	char path[4096];
-	container_path(&c, "ctr.log", path, sizeof(path));
-	_cleanup_close_ int fd = -1;
-	size_t len = 0, cap = 65536, skip = 0;
-	_cleanup_free_ char *buf = malloc(cap);
-	if (!buf) {
+	struct log_config lc;
+	log_config_read(c.rec, &lc);
+	if (lc.driver == LOG_NONE) {
+		/* docker's daemon's words; its CLI exits 1 for them */
+		fprintf(stderr, "minirun: configured logging driver does not support reading\n");
 		container_close(&c);
-		return MR_EXIT_RUNTIME;
+		return 1;
 	}
-	for (bool first = true;; first = false) {
+	struct log_reader *r = log_reader_open(c.dir, &lc, o.tail, o.follow, &err);
+	if (!r) {
+		container_close(&c);
+		return mr_err_report(&err, MR_EXIT_RUNTIME);
+	}
+	for (;;) {
 		/* the status before the read: a container running then may have written more
-		 * since, and gets one more round after it stops (or is removed: our fd still
-		 * reads the log) */
+		 * since, and gets one more round after it stops (or is removed: our fds still
+		 * read the log) */
 		bool running = o.follow && still_following(&c);
-		if (fd < 0) /* no log yet: a container that never started has printed nothing */
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-		for (ssize_t n = 1; fd >= 0 && n > 0; len += n > 0 ? (size_t)n : 0) {
-			if (cap - len < 4096) {
-				char *nb = realloc(buf, cap * 2);
-				if (!nb)
-					break;
-				buf = nb, cap *= 2;
-			}
-			n = read(fd, buf + len, cap - len);
-		}
-		if (first)
-			skip = tail_start(buf, len, o.tail);
-		size_t used = skip + print_lines(buf + skip, len - skip, &o);
-		memmove(buf, buf + used, len - used);
-		len -= used, skip = 0;
-		if (!running)
+		struct log_entry e;
+		int k;
+		while ((k = log_reader_next(r, &e)) == 1)
+			print_entry(&e, &o);
+		if (!running || k < 0)
 			break;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (o.until && (double)ts.tv_sec > o.until)
+			break; /* docker's -f --until: nothing later is wanted */
 		struct timespec nap = {0, 100 * 1000 * 1000};
 		nanosleep(&nap, NULL);
 	}
+	log_reader_close(r);
 	container_close(&c);
 	return 0;
 }

@@ -43,6 +43,7 @@
 #include "minirun/oci/runtime.h"
 #include "minirun/containers/health.h"
 #include "minirun/containers/lifecycle.h"
+#include "minirun/containers/logdriver.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -329,7 +330,7 @@ static void teardown(struct mon *m)
 static int run_once(struct mon *m, bool attach, struct container_io *io, int *code,
 		    struct mr_err *err)
 {
-	char now[64], log[4400], sock[4400];
+	char now[64], sock[4400];
 	struct container *c = m->c;
 	pid_t pid = 0;
 	int status = 0;
@@ -351,8 +352,9 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	if (write_bundle(m, err) < 0)
 		goto fail;
 	container_step("io");
-	if (io_prepare(io, tty, open_stdin, container_path(c, "ctr.log", log, sizeof(log)),
-		       container_path(c, "attach.sock", sock, sizeof(sock)), err) < 0)
+	struct log_writer *lw = log_writer_for(c, err);
+	if (!lw || io_prepare(io, tty, open_stdin, lw,
+			      container_path(c, "attach.sock", sock, sizeof(sock)), err) < 0)
 		goto fail;
 	io_made = true;
 	container_step("oci-create");

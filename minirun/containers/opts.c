@@ -18,6 +18,7 @@
  * Try: minirun run --help
  */
 #include "minirun/containers/opts.h"
+#include "minirun/containers/logdriver.h"
 #include "lib/printable.h"
 #include "lib/sig.h"
 #include "minirun/oci/runtime.h" /* oci_mount_dest_check */
@@ -154,6 +155,8 @@ static int check(const struct container_opts *o, struct mr_err *err)
 			strcmp(net, NETWORK_DEFAULT) != 0 && strcmp(net, "default") != 0;
 	char shown[80]; /* a name or hostname as given, escaped and cut for the message */
 	/* MR_E_INVALID: what docker's daemon refuses, not its CLI (create: 1, run: 125) */
+	if (log_check_opts(o, err) < 0) /* --log-driver, --log-opt: logopts.c */
+		return -1;
 	if (o->name && !name_ok(o->name))
 		return mr_failk(err, MR_E_INVALID, 0,
 				"Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
@@ -407,6 +410,7 @@ void container_opts_free(struct container_opts *o)
 	opts_strv_free(o->blkio_wbps);
 	opts_strv_free(o->blkio_riops);
 	opts_strv_free(o->blkio_wiops);
+	opts_strv_free(o->log_opts);
 	free(o->ports);
 	free(o->mounts);
 	memset(o, 0, sizeof(*o));

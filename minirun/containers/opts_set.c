@@ -16,6 +16,7 @@
  * Try: minirun run --help
  */
 #include "minirun/containers/opts.h"
+#include "minirun/containers/logdriver.h"
 #include "lib/cleanup.h"
 #include "lib/duration.h"
 #include "lib/file.h"
@@ -684,6 +685,10 @@ const struct opt opts_table[] = {
 	{'l', "label", NULL, "list", 0, set_label, "Set meta data on a container"},
 	{0, "label-file", NULL, "list", 0, opts_set_label_file,
 	 "Read in a line delimited file of labels"},
+	{0, "log-driver", NULL, "string", 0, log_set_driver,
+	 "Logging driver for the container (json-file, local, none)"},
+	{0, "log-opt", NULL, "list", 0, log_set_opt,
+	 "Log driver options (max-size, max-file, compress=false)"},
 	{'m', "memory", NULL, "bytes", F(memory), set_bytes, "Memory limit"},
 	{0, "memory-reservation", NULL, "bytes", F(memory_reservation), set_bytes,
 	 "Memory soft limit"},

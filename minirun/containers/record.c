@@ -26,6 +26,7 @@
 #include "minirun/containers/containers.h"
 #include "minirun/bundle/bundle.h"
 #include "minirun/containers/health.h"
+#include "minirun/containers/logdriver.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -102,8 +103,7 @@ static json_t *host_config(const struct container_opts *o)
 	 * place by hostflags.c; Binds and Mounts by vol.c (null/absent until a -v gives one). */
 	json_object_set_new(hc, "Binds", json_null());
 	json_object_set_new(hc, "ContainerIDFile", json_string(""));
-	json_object_set_new(hc, "LogConfig",
-			    json_pack("{s:s, s:{}}", "Type", "json-file", "Config"));
+	json_object_set_new(hc, "LogConfig", log_config_json(o)); /* logopts.c */
 	/* docker shows "default" (the default bridge) until --network names one; net.c and
 	 * the bundle read "default" as NETWORK_DEFAULT */
 	json_object_set_new(hc, "NetworkMode", json_string(o->network ? o->network : "default"));

@@ -1,13 +1,15 @@
 /*
  * tests/unit/test_containers_io.c - the pure parts of a container's stdio: docker's
- * --detach-keys syntax, the json-file log line (log_append), and the times `logs --since`
+ * --detach-keys syntax, the json-file log line (logwrite.c), and the times `logs --since`
  * takes (minirun/containers/attach.c, logs.c).
  */
 #include "minirun/containers/containers.h"
 #include "minirun/containers/io_proto.h"
+#include "minirun/containers/logdriver.h"
 #include "tests/unit/unit.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -43,17 +45,22 @@ static void detach_keys_bad_key_is_named(void)
 	CU_ASSERT_EQUAL(io_parse_detach_keys("", k, &err), -1);
 }
 
-/* log_append's line, read back from a pipe and parsed */
+/* one entry through a json-file log_writer, read back from its file and parsed */
 static json_t *append_and_parse(const char *stream, const char *text, size_t len, char *raw,
 				size_t rawlen)
 {
-	int p[2];
-	if (pipe(p) < 0)
+	char path[] = "/tmp/mr-unit-log-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
 		return NULL;
-	CU_ASSERT_EQUAL(log_append(p[1], stream, text, len), 0);
-	close(p[1]);
-	ssize_t n = read(p[0], raw, rawlen - 1);
-	close(p[0]);
+	struct log_config lc = {LOG_JSON_FILE, -1, 1};
+	struct log_writer *w = log_writer_open(path, &lc, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	CU_ASSERT_EQUAL(log_writer_append(w, !strcmp(stream, "stderr"), text, len), 0);
+	log_writer_close(w);
+	ssize_t n = read(fd, raw, rawlen - 1);
+	close(fd);
+	unlink(path);
 	raw[n > 0 ? n : 0] = '\0';
 	return json_loads(raw, JSON_ALLOW_NUL, NULL);
 }
@@ -112,9 +119,9 @@ static CU_TestInfo tests[] = {
 	{"detach keys: ctrl-letters, ctrl-punctuation and plain characters",
 	 detach_keys_letters_and_punctuation},
 	{"detach keys: a bad key is named", detach_keys_bad_key_is_named},
-	{"log_append writes one json-file line: log, stream, RFC 3339 time",
+	{"the log writer writes one json-file line: log, stream, RFC 3339 time",
 	 log_line_is_docker_json_file},
-	{"log_append escapes JSON and replaces bytes that are not UTF-8",
+	{"the log writer escapes JSON and replaces bytes that are not UTF-8",
 	 log_line_escapes_and_replaces_bad_utf8},
 	{"--since takes RFC 3339, dates, Unix seconds and durations",
 	 since_takes_rfc3339_unix_and_durations},

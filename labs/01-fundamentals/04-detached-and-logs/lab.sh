@@ -1,6 +1,6 @@
 #!/bin/sh
-# labs/01-fundamentals/04-detached-and-logs/lab.sh - run -d, and logs, logs -f, --tail
-# (README.md tells the story).
+# labs/01-fundamentals/04-detached-and-logs/lab.sh - run -d, and logs, logs -f, --tail, and
+# a log rotated by --log-opt max-size/max-file (README.md tells the story).
 #
 #   sh lab.sh setup|run|check|hint|teardown  (usually through `labs/lab detached-and-logs STEP`)
 #
@@ -17,6 +17,9 @@ hint: after '. $LAB_STATE/env':
   minirun logs -f ticker > $LAB_STATE/follow.txt 2>&1
   minirun logs --tail 2 ticker > $LAB_STATE/tail.txt 2>&1
   minirun logs ticker 2>/dev/null > $LAB_STATE/stdout.txt
+  minirun run --name chatty --log-opt max-size=100k --log-opt max-file=3 busybox seq 1 100000 >/dev/null
+  ls -l $(dirname $(minirun inspect -f '{{.LogPath}}' chatty))/ctr.log* > $LAB_STATE/files.txt
+  minirun logs chatty > $LAB_STATE/chatty.txt
 HINT
 }
 
@@ -33,6 +36,13 @@ run_() {
 	minirun logs -t ticker
 	minirun ps -a
 	cat "$(minirun inspect -f '{{.LogPath}}' ticker)"
+	minirun run --name chatty --log-opt max-size=100k --log-opt max-file=3 \
+		busybox seq 1 100000 >/dev/null
+	minirun inspect -f '{{json .HostConfig.LogConfig}}' chatty
+	ls -l "$(dirname "$(minirun inspect -f '{{.LogPath}}' chatty)")"/ctr.log* | tee "$LAB_STATE/files.txt"
+	minirun logs chatty >"$LAB_STATE/chatty.txt"
+	head -n 1 "$LAB_STATE/chatty.txt"
+	tail -n 1 "$LAB_STATE/chatty.txt"
 }
 
 check_() {
@@ -55,7 +65,17 @@ done" ]
 	expect "stdout.txt has no 'done', which the container wrote to stderr" not grep -q done "$LAB_STATE/stdout.txt"
 	expect "stdout.txt has the five ticks" [ "$(grep -c tick "$LAB_STATE/stdout.txt")" = 5 ]
 	expect "ticker has exited" [ "$(minirun inspect -f '{{.State.Status}}' ticker)" = exited ]
-	echo "check: ok - ticker ran detached, logs -f followed it to the end, --tail 2 and the stderr line are right"
+	for f in files.txt chatty.txt; do have $f; done
+	expect_or "files.txt lists ctr.log, ctr.log.1 and ctr.log.2, no more" "it holds: $(cat "$LAB_STATE/files.txt")" \
+		[ "$(sed 's|.*/||' "$LAB_STATE/files.txt" | sort | tr '\n' ' ')" = "ctr.log ctr.log.1 ctr.log.2 " ]
+	dir=$(dirname "$(minirun inspect -f '{{.LogPath}}' chatty)")
+	bytes=$(cat "$dir"/ctr.log* | wc -c)
+	expect_or "chatty's log files hold at most 300 kB" "they hold $bytes bytes" [ "$bytes" -le 300000 ]
+	first=$(head -n 1 "$LAB_STATE/chatty.txt")
+	expect_or "chatty.txt ends with 100000, starts past 1, every number in between once" \
+		"it starts at '$first' and ends at '$(tail -n 1 "$LAB_STATE/chatty.txt")'" \
+		eval '[ "$first" -gt 1 ] && seq "$first" 100000 | cmp -s - "$LAB_STATE/chatty.txt"'
+	echo "check: ok - ticker ran detached, logs -f followed it to the end, --tail 2 and the stderr line are right; chatty's log rotated"
 }
 
 steps "$@"

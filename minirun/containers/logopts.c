@@ -1,0 +1,279 @@
+/*
+ * minirun/containers/logopts.c - `--log-driver` and `--log-opt`: which logging driver a
+ * container gets, and how its log is rotated.
+ *
+ * Docker's daemon keeps a container's output through a logging driver chosen at create;
+ * minirun's monitor does the same (logwrite.c). What the flags asked is kept in the record
+ * as docker's inspect shows it, the option values as given:
+ *
+ *	"LogConfig": {"Type": "json-file", "Config": {"max-file": "3", "max-size": "10m"}}
+ *
+ * and read back at each start (log_config_read), so `inspect` and the monitor agree.
+ *
+ * The options minirun knows (others are refused by name, before anything is made):
+ *
+ *   max-size=SIZE   rotate when the file would pass SIZE: "10m" is 10,000,000 bytes, as
+ *                   docker's units.FromHumanSize reads it (decimal, unlike -m's 1024)
+ *   max-file=N      files kept, the current one included (docker's default 1: without
+ *                   max-size, nothing rotates; with max-file=1 the file starts again)
+ *   compress=false  accepted; rotated files are never compressed here (docker gzips them
+ *                   with compress=true, which minirun refuses rather than ignores)
+ *
+ * Docker accepts more (tag, labels, env: attributes of the messages its other drivers send
+ * to syslog, journald, fluentd ...); json-file keeps none of them here, so they are refused
+ * with what to do instead, never silently dropped. So are those other drivers: with no
+ * daemon, there is nothing to send the log elsewhere.
+ *
+ * See: logdriver.h; https://docs.docker.com/engine/logging/drivers/json-file/ (the options),
+ *      https://docs.docker.com/engine/logging/drivers/local/ (local's defaults: 20m x 5).
+ * Try: minirun run -d --log-opt max-size=1m --log-opt max-file=3 busybox yes
+ *      minirun inspect -f '{{json .HostConfig.LogConfig}}' CONTAINER
+ */
+#include "minirun/containers/logdriver.h"
+#include "lib/file.h"
+#include "minirun/containers/opts.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const driver_names[] = {
+	[LOG_JSON_FILE] = "json-file",
+	[LOG_LOCAL] = "local",
+	[LOG_NONE] = "none",
+};
+
+/* docker's other drivers: they send the log elsewhere (a daemon, a service), which a
+ * daemonless runtime has no place for; named, so the refusal can say so */
+static const char *const docker_only_drivers[] = {
+	"syslog", "journald", "gelf",    "fluentd",    "awslogs",
+	"splunk", "etwlogs",  "gcplogs", "logentries",
+};
+/* the options docker's json-file and local take that minirun does not: attributes of the
+ * messages those drivers send elsewhere */
+static const char *const docker_only_opts[] = {"labels", "labels-regex", "env", "env-regex", "tag"};
+
+static bool in(const char *s, size_t len, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(list[i]) == len && !strncmp(s, list[i], len))
+			return true;
+	return false;
+}
+
+static int driver_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof(driver_names) / sizeof(driver_names[0]); i++)
+		if (!strcmp(name, driver_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *log_file_name(enum log_driver d)
+{
+	return d == LOG_JSON_FILE ? "ctr.log" : d == LOG_LOCAL ? "ctr-local.log" : NULL;
+}
+
+int log_set_driver(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
+{
+	(void)f, (void)err;
+	o->log_driver = v; /* checked with the options, once all flags are read */
+	return 0;
+}
+
+int log_set_opt(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
+{
+	(void)f;
+	/* docker's CLI: a KEY=VALUE, else "invalid key/value pair format in logging opts" */
+	const char *eq = strchr(v, '=');
+	if (!eq || eq == v)
+		return mr_fail(err, 0, "invalid key/value pair format in logging opts: %s", v);
+	return opts_strv_add(&o->log_opts, v, err);
+}
+
+/*
+ * parse_size - docker's units.FromHumanSize: "10m", "10MB", "1.5k", "2048" -> bytes, with
+ * decimal multiples (k = 1000); -1 when S is not a size.
+ */
+static long long parse_size(const char *s)
+{
+	static const char units[] = "kmgtp";
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || !isdigit((unsigned char)*s) || errno)
+		return -1;
+	double mult = 1;
+	if (*end == ' ')
+		end++;
+	const char *u = *end ? strchr(units, tolower((unsigned char)*end)) : NULL;
+	if (u && *end) {
+		for (const char *p = units; p <= u; p++)
+			mult *= 1000;
+		end++;
+	}
+	if (*end == 'i' || *end == 'I')
+		end++;
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end || v * mult > (double)LLONG_MAX)
+		return -1;
+	return (long long)(v * mult);
+}
+
+/* The value of KEY in the list of "K=V" OPTS, or NULL. The last one given wins, as a map
+ * filled in order does in docker's CLI. */
+static const char *opt_value(char **opts, const char *key)
+{
+	const char *v = NULL;
+	size_t n = strlen(key);
+	for (size_t i = 0; opts && opts[i]; i++)
+		if (!strncmp(opts[i], key, n) && opts[i][n] == '=')
+			v = opts[i] + n + 1;
+	return v;
+}
+
+/* Check the driver NAME's options OPTS and fill LC from them; -1 with docker's words. */
+static int config_parse(const char *name, char **opts, struct log_config *lc, struct mr_err *err)
+{
+	int d = driver_parse(name);
+	size_t nd = sizeof(docker_only_drivers) / sizeof(docker_only_drivers[0]);
+	if (d < 0 && in(name, strlen(name), docker_only_drivers, nd))
+		return mr_failk(err, MR_E_INVALID, 0,
+				"log driver '%s': minirun keeps logs itself, with json-file, "
+				"local or none (no daemon sends them elsewhere)",
+				name);
+	if (d < 0) /* docker's own words for a name it does not know either */
+		return mr_failk(err, MR_E_INVALID, 0,
+				"error looking up logging plugin %s: plugin \"%s\" not found", name,
+				name);
+	lc->driver = (enum log_driver)d;
+	/* docker's local driver keeps 100 MB by default: 5 files of 20 MB */
+	lc->max_size = d == LOG_LOCAL ? 20 * 1000 * 1000 : -1;
+	lc->max_file = d == LOG_LOCAL ? 5 : 1;
+	if (d == LOG_NONE)
+		return 0; /* docker checks no options for none: there is no file to shape */
+	for (size_t i = 0; opts && opts[i]; i++) {
+		const char *o = opts[i];
+		size_t kl = strcspn(o, "=");
+		if (!strncmp(o, "max-size=", 9) || !strncmp(o, "max-file=", 9) ||
+		    !strncmp(o, "compress=", 9))
+			continue;
+		size_t no = sizeof(docker_only_opts) / sizeof(docker_only_opts[0]);
+		if (in(o, kl, docker_only_opts, no))
+			return mr_failk(
+				err, MR_E_INVALID, 0,
+				"log opt '%.*s': minirun's %s driver keeps no message "
+				"attributes; it takes max-size, max-file and compress=false",
+				(int)kl, o, name);
+		return mr_failk(err, MR_E_INVALID, 0, "unknown log opt '%.*s' for %s log driver",
+				(int)kl, o, name);
+	}
+	const char *size = opt_value(opts, "max-size"), *files = opt_value(opts, "max-file");
+	const char *compress = opt_value(opts, "compress");
+	if (size) {
+		lc->max_size = parse_size(size);
+		if (lc->max_size < 0)
+			return mr_failk(err, MR_E_INVALID, 0,
+					"failed to initialize logging driver: invalid size: '%s'",
+					size);
+		if (lc->max_size == 0)
+			return mr_failk(err, MR_E_INVALID, 0, "max-size must be a positive number");
+	}
+	if (files) {
+		long long n;
+		if (mr_parse_ll(files, LLONG_MIN, LLONG_MAX, &n) < 0)
+			return mr_failk(err, MR_E_INVALID, 0,
+					"failed to initialize logging driver: strconv.Atoi: "
+					"parsing \"%s\": invalid syntax",
+					files);
+		if (n < 1)
+			return mr_failk(err, MR_E_INVALID, 0, "max-file cannot be less than 1");
+		lc->max_file = n > 1000 ? 1000 : (int)n;
+	}
+	if (compress) {
+		static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
+		static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+		bool known = false, on = false;
+		for (size_t i = 0; i < 6; i++) {
+			known |= !strcmp(compress, no[i]) || !strcmp(compress, yes[i]);
+			on |= !strcmp(compress, yes[i]);
+		}
+		if (!known)
+			return mr_failk(err, MR_E_INVALID, 0,
+					"failed to initialize logging driver: strconv.ParseBool: "
+					"parsing \"%s\": invalid syntax",
+					compress);
+		if (on)
+			return mr_failk(err, MR_E_INVALID, 0,
+					"log opt 'compress=%s': minirun keeps rotated logs "
+					"uncompressed; give compress=false or leave it out",
+					compress);
+	}
+	return 0;
+}
+
+int log_check_opts(const struct container_opts *o, struct mr_err *err)
+{
+	struct log_config lc;
+	return config_parse(o->log_driver ? o->log_driver : "json-file", o->log_opts, &lc, err);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t kx = strcspn(x, "="), ky = strcspn(y, "=");
+	int c = strncmp(x, y, kx < ky ? kx : ky);
+	return c ? c : (kx > ky) - (kx < ky);
+}
+
+json_t *log_config_json(const struct container_opts *o)
+{
+	json_t *cfg = json_object();
+	size_t n = 0;
+	while (o->log_opts && o->log_opts[n])
+		n++;
+	/* docker's Config is a Go map: its JSON has the keys sorted (a stable sort keeps the
+	 * last of a key given twice last, so it wins, as in docker's map) */
+	const char **sorted = n ? malloc(n * sizeof(*sorted)) : NULL;
+	for (size_t i = 0; sorted && i < n; i++)
+		sorted[i] = o->log_opts[i];
+	for (size_t i = 1; sorted && i < n; i++) /* insertion sort: stable, and n is tiny */
+		for (size_t k = i; k > 0 && by_key(&sorted[k - 1], &sorted[k]) > 0; k--) {
+			const char *t = sorted[k];
+			sorted[k] = sorted[k - 1], sorted[k - 1] = t;
+		}
+	for (size_t i = 0; sorted && i < n; i++) {
+		const char *kv = sorted[i], *eq = strchr(kv, '=');
+		char key[256];
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
+		json_object_set_new(cfg, key, json_string(eq + 1));
+	}
+	free(sorted);
+	return json_pack("{s:s, s:o}", "Type", o->log_driver ? o->log_driver : "json-file",
+			 "Config", cfg);
+}
+
+void log_config_read(json_t *rec, struct log_config *lc)
+{
+	json_t *c = json_object_get(json_object_get(rec, "HostConfig"), "LogConfig");
+	const char *type = json_string_value(json_object_get(c, "Type"));
+	json_t *cfg = json_object_get(c, "Config");
+	/* back to the "K=V" list the checks read; a record is ours, checked when written */
+	char *opts[8] = {0}, buf[8][300];
+	size_t n = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(cfg, k, v)
+	{
+		if (n < 7 && json_is_string(v)) {
+			snprintf(buf[n], sizeof(buf[n]), "%s=%s", k, json_string_value(v));
+			opts[n] = buf[n];
+			n++;
+		}
+	}
+	if (config_parse(type ? type : "json-file", opts, lc, NULL) < 0)
+		*lc = (struct log_config){LOG_JSON_FILE, -1, 1};
+}
