@@ -64,7 +64,19 @@ static int cmd_network(int argc, char **argv, char **full)
 {
 	(void)full;
 	network_containers = &container_network_ops; /* NETWORK CONTAINER: containers/net.c */
-	return group("network", network_commands, argc, argv);
+	/* rootless, the verbs that touch bridges and rules do so in the user's own network
+	 * namespace (minirun/rootless/netns.c); ls and inspect only read records */
+	static const char *const reads[] = {"ls", "list", "inspect", "-h", "--help", NULL};
+	bool reading = argc < 2;
+	for (size_t i = 0; !reading && reads[i]; i++)
+		reading = !strcmp(argv[1], reads[i]);
+	struct mr_err err = {0};
+	if (rootless_active() && !reading && rootless_netns_join(&err) < 0)
+		return mr_err_report(&err, 125);
+	int rc = group("network", network_commands, argc, argv);
+	if (rootless_active() && !reading) /* the last user network gone: the namespace too */
+		rootless_netns_release(network_root());
+	return rc;
 }
 
 static int cmd_volume(int argc, char **argv, char **full)
