@@ -533,10 +533,10 @@ static int rootless_user_up(struct container *c, pid_t pid, struct mr_err *err)
 	char pidfile[4400], tap[IFNAMSIZ];
 	snprintf(tap, sizeof(tap), "mrp%.10s", c->id); /* pasta refuses 15 bytes */
 	_cleanup_close_ int fd = rootless_netns_fd(err);
-	if (fd < 0 || rootless_net_publish(fd, tap, rp, n,
-					   container_path(c, "net-helper.pid", pidfile,
-							  sizeof(pidfile)),
-					   err) < 0) {
+	if (fd < 0 ||
+	    rootless_net_publish(fd, tap, rp, n,
+				 container_path(c, "net-helper.pid", pidfile, sizeof(pidfile)),
+				 err) < 0) {
 		container_net_down(c, NULL);
 		return -1;
 	}
@@ -719,8 +719,8 @@ int container_net_down(struct container *c, struct mr_err *err)
 	/* no networks directory: no connect ever began in this store, nothing to undo (and
 	 * --network none/host stay free of the network store) */
 	if (access(dir, F_OK) == 0 && rootless_active()) /* in the user's network namespace */
-		r = rootless_netns_call(down_job, &(struct down_job){c, mode, err},
-					 RL_NETNS_UNDO, err);
+		r = rootless_netns_call(down_job, &(struct down_job){c, mode, err}, RL_NETNS_UNDO,
+					err);
 	else if (access(dir, F_OK) == 0)
 		r = disconnect_all(c, mode, err);
 	/* what docker shows for a stopped container: the networks stay named, their

@@ -193,8 +193,9 @@ int rootless_netns_ensure(struct mr_err *err)
 		 * or process that has joined the user's (rootless_netns_join's callers) */
 		if (in_it(fd)) {
 			close(fd);
-			mr_fail(err, 0, "the user's network namespace has no pasta, and this "
-					"process can't start one from inside it");
+			mr_fail(err, 0,
+				"the user's network namespace has no pasta, and this "
+				"process can't start one from inside it");
 			goto undo;
 		}
 		int rc = rootless_net_attach(fd, pidfile, err);

@@ -55,6 +55,11 @@ bool rootless_active(void);
  * why, and how to delegate it (cgroup.c). Rootful: always NULL. */
 const char *rootless_cgroup_refusal(const char *flag, const char *controller);
 
+/* rootless_cgroup_path - the cgroupsPath of a rootless container ID: "minirun-ID" in the
+ * user's delegated cgroup (the nearest ancestor of its own it may write: cgroup.c), into
+ * BUF; NULL when none is delegated (the container shares its caller's cgroup) or rootful */
+const char *rootless_cgroup_path(const char *id, char *buf, size_t size);
+
 /* rootless_ovl_mount - ovl_mount of STACK on TARGET from inside the user namespace: the
  * kernel's overlay with `userxattr` (Linux >= 5.11), else fuse-overlayfs, else a copy
  * (said once per store); MINIRUN_ROOTLESS_OVERLAY=kernel|fuse|copy forces one. 0, or -1

@@ -35,7 +35,7 @@ rl_wget() {
 	return 1
 }
 
-# rl_nsenter ARGS... - run ARGS in the user's network namespace (as root, for checks)
+# rl_netns ARGS... - run ARGS in the user's network namespace (as root, for checks)
 rl_netns() { nsenter -t "$(rl_pause)" -m -- nsenter --net="$RL_RUN/minirun/netns" -- "$@"; }
 
 two_by_name() {
