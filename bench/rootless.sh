@@ -141,7 +141,7 @@ bridge=$(gbits "/proc/$(pid_of br)/ns/net" 40003)
 as_user "$MR rm -f br >/dev/null && $MR network rm bench >/dev/null"
 
 # slirp4netns: a namespace of the user's (an unprivileged user + network namespace)
-su -s /bin/sh "$U" -c "exec unshare -r -n sleep 600" &
+su -s /bin/sh "$U" -c "exec unshare -r -n sleep 600" 2>/dev/null &  # (su says "Killed" at the end)
 SLIRP_NS=$!
 sleep 0.3
 nspid=$(ps -o pid= --ppid "$SLIRP_NS" | tr -d ' ')

@@ -284,8 +284,9 @@ static int helper_up(int netns, enum helper_how how, const char *tap, struct roo
 		rc = 1;
 	close(ready[0]);
 	if (rc != 0)
-		return mr_fail(err, 0, "%s for the container's network failed (exit %d)%s", helper,
-			       rc, mr_verbose ? ": see its message above" : "; -v shows why");
+		return mr_fail(err, 0, "%s for %s failed (exit %d)%s", helper,
+			       how == HOW_CONFIG ? "the network namespace" : "the ports", rc,
+			       mr_verbose ? ": see its message above" : "; -v shows why");
 	return 0;
 }
 

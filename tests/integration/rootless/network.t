@@ -128,4 +128,58 @@ refused_in_use() {
 t "rootless network rm is refused while a container is on it, and the namespace stays" \
 	refused_in_use
 
+connect_second() {
+	rl_need
+	net_host_up
+	t_need pasta busybox
+	rl_user
+	rl_devs tun
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	rl '$M network create front >/dev/null && $M network create back >/dev/null' ||
+		t_fail "network create failed"
+	rl '$M run -d --name api --network back busybox sleep 100 >/dev/null' || t_fail "run api"
+	rl '$M run -d --name web --network front busybox sleep 100 >/dev/null' || t_fail "run web"
+	out=$(rl '$M exec web ping -c 1 -W 1 api' 2>&1) && t_fail "api reached before connect: $out"
+	out=$(rl '$M network connect back web' 2>&1) || t_fail "network connect: $out"
+	out=$(rl '$M exec web ping -c 1 -W 2 api' 2>&1) || t_fail "ping api after connect: $out"
+	t_match "$out" '1 packets received' "ping api from web, on back now"
+	t_match "$(rl '$M exec web ip -o -4 addr show')" 'eth1 +inet 10\.89\.' \
+		"web's second interface"
+	out=$(rl '$M network disconnect back web' 2>&1) || t_fail "network disconnect: $out"
+	out=$(rl '$M exec web ping -c 1 -W 1 api' 2>&1) && t_fail "api reached after disconnect"
+	rl '$M rm -f web api >/dev/null && $M network rm front back >/dev/null' ||
+		t_fail "rm, network rm failed"
+	t_eq "$(nft list tables 2>/dev/null)" "" "nft tables of the host after it all"
+	t_eq "$(grep -c " $RL_RUN/minirun/netns " /proc/"$(rl_pause)"/mountinfo)" 0 \
+		"the user's network namespace after its last network went"
+}
+t "rootless network connect puts a running container on a second network; disconnect undoes" \
+	connect_second
+
+pause_killed() {
+	rl_need
+	net_host_up
+	t_need pasta busybox
+	rl_user
+	rl_devs tun
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	rl '$M network create gone >/dev/null' || t_fail "network create failed"
+	id=$(rl '$M run -d --network gone busybox sleep 100') || t_fail "run -d: $id"
+	# the pause process killed (a reboot, an OOM kill): its namespaces go, with the
+	# user's network namespace mounted in them; the container is out of reach, as podman's
+	for p in $(rl_procs | awk '{ print $1 }'); do kill -9 "$p"; done
+	rl_settle
+	rl_devs tun # (a new pause process, where the user may open /dev/net/tun)
+	out=$(rl '$M rm -f '"$id" 2>&1) || t_fail "rm -f after the pause process died: $out"
+	t_eq "$(rl '$M network inspect -f "{{len .Containers}}" gone')" 0 \
+		"endpoints left on gone after rm -f"
+	out=$(rl '$M network rm gone' 2>&1) || t_fail "network rm: $out"
+	rl_settle
+	t_eq "$(rl_procs | awk '{ print $2 }')" minirun-pause "the user's processes after it all"
+	t_eq "$(grep -c " $RL_RUN/minirun/netns " /proc/"$(rl_pause)"/mountinfo)" 0 \
+		"the new user's network namespace after its last network went"
+}
+t "after the pause process is killed, rm -f and network rm still clean the records" \
+	pause_killed
+
 t_end
