@@ -40,8 +40,14 @@ done
 	{ echo "rootless.sh: run 'make minirun busybox-image' first" >&2; exit 1; }
 
 if [ "${MR_BENCH_INNER:-}" != 1 ]; then
-	# the namespace that plays the host; when it ends, every process it started goes too
-	exec unshare -n -m -p -f --mount-proc env MR_BENCH_INNER=1 sh "$0" "$@"
+	# the namespace that plays the host; when it ends, every process it started goes too,
+	# and only then is the work dir removed (a monitor may still be writing in it before)
+	W=$(mktemp -d /tmp/mr-rl-bench.XXXXXX)
+	rc=0
+	unshare -n -m -p -f --mount-proc env MR_BENCH_INNER=1 MR_BENCH_W="$W" sh "$0" "$@" ||
+		rc=$?
+	rm -rf "$W"
+	exit "$rc"
 fi
 mount --make-rprivate /
 ip link set lo up
@@ -52,9 +58,10 @@ ip link set eth0 up
 ip route add default via 192.0.2.1
 
 U=mrbench-$(od -An -N2 -tx2 /dev/urandom | tr -d ' ')
-W=$(mktemp -d /tmp/mr-rl-bench.XXXXXX)
+W=$MR_BENCH_W
 chmod 755 "$W"
 cleanup() {
+	set +e           # every step below is tried, whatever the one before did
 	exec 2>/dev/null # the shell's "Killed" for the user's processes killed below
 	"$MR" --root "$W/root" rm -f veth >/dev/null 2>&1 || true
 	for _i in 1 2 3 4 5 6 7 8 9 10; do
@@ -64,11 +71,10 @@ cleanup() {
 		kill -9 $_p 2>/dev/null || true
 		sleep 0.2
 	done
-	[ -n "${SLIRP_NS:-}" ] && kill "$SLIRP_NS" 2>/dev/null
+	[ -z "${SLIRP_NS:-}" ] || kill "$SLIRP_NS" 2>/dev/null
 	userdel -r "$U" >/dev/null 2>&1 || true
 	umount -R "$W/dev" "$W/root/overlay" 2>/dev/null || true
 	umount /dev/net/tun 2>/dev/null || true
-	rm -rf "$W"
 }
 trap cleanup EXIT INT TERM
 mkdir "$W/dev" "$W/run"

@@ -225,11 +225,15 @@ int rootless_netns_fd(struct mr_err *err)
 	return fd < 0 ? mr_fail(err, errno, "open '%s'", path) : fd;
 }
 
-int rootless_netns_join(struct mr_err *err)
+int rootless_netns_join(enum rootless_netns_how how, struct mr_err *err)
 {
 	_cleanup_close_ int fd = rootless_netns_fd(NULL);
 	if (fd >= 0 && in_it(fd))
 		return 0;
+	if (fd < 0 && how == RL_NETNS_UNDO) { /* nothing to undo in there: an empty one */
+		mr_say("unshare(CLONE_NEWNET): the user's network namespace is gone already");
+		return unshare(CLONE_NEWNET) < 0 ? mr_fail(err, errno, "unshare(CLONE_NEWNET)") : 0;
+	}
 	if (fd < 0 && rootless_netns_ensure(err) < 0)
 		return -1;
 	if (fd < 0 && (fd = rootless_netns_fd(err)) < 0)

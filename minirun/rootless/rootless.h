@@ -125,18 +125,19 @@ int rootless_netns_ensure(struct mr_err *err);
  * when it does not exist */
 int rootless_netns_fd(struct mr_err *err);
 
-/* rootless_netns_join - ensure it, then move the calling thread into it for good (the
- * host's network namespace is root's: there is no way back). 0, or -1 with err. */
-int rootless_netns_join(struct mr_err *err);
+/* HOW, when there is no such namespace: RL_NETNS_MAKE makes it; RL_NETNS_UNDO (for what
+ * only removes) uses a new empty one instead: the kernel side went with the old one. */
+enum rootless_netns_how { RL_NETNS_MAKE, RL_NETNS_UNDO };
+
+/* rootless_netns_join - move the calling thread into it (HOW: above) for good (the host's
+ * network namespace is root's: there is no way back). 0, or -1 with err. */
+int rootless_netns_join(enum rootless_netns_how how, struct mr_err *err);
 
 /* rootless_netns_call - FN(ARG) run in a thread that joined the user's network
- * namespace, while the caller stays where it is: how a process that still needs the
- * host's namespace (the monitor, which starts pasta there) does its netlink and nftables
- * work in the user's. HOW when there is none: RL_NETNS_MAKE makes it; RL_NETNS_UNDO
- * runs FN in a new empty one (an undo: the kernel side went with the old namespace, the
- * records are what is left to clean). Returns FN's result (FN fills its own err), or -1
- * with err when the thread could not get there. Already in it, or root: FN called here. */
-enum rootless_netns_how { RL_NETNS_MAKE, RL_NETNS_UNDO };
+ * namespace (HOW: above), while the caller stays where it is: how a process that still
+ * needs the host's namespace (the monitor, which starts pasta there) does its netlink and
+ * nftables work in the user's. Returns FN's result (FN fills its own err), or -1 with err
+ * when the thread could not get there. Already in it, or root: FN called here. */
 int rootless_netns_call(int (*fn)(void *arg), void *arg, enum rootless_netns_how how,
 			struct mr_err *err);
 

@@ -169,10 +169,11 @@ pause_killed() {
 	# user's network namespace mounted in them; the container is out of reach, as podman's
 	for p in $(rl_procs | awk '{ print $1 }'); do kill -9 "$p"; done
 	rl_settle
-	rl_devs tun # (a new pause process, where the user may open /dev/net/tun)
 	out=$(rl '$M rm -f '"$id" 2>&1) || t_fail "rm -f after the pause process died: $out"
 	t_eq "$(rl '$M network inspect -f "{{len .Containers}}" gone')" 0 \
 		"endpoints left on gone after rm -f"
+	# (no new namespace, no pasta, just to remove: the new pause process's mount
+	# namespace has no /dev/net/tun the user may open here, so pasta would fail)
 	out=$(rl '$M network rm gone' 2>&1) || t_fail "network rm: $out"
 	rl_settle
 	t_eq "$(rl_procs | awk '{ print $2 }')" minirun-pause "the user's processes after it all"
@@ -181,5 +182,25 @@ pause_killed() {
 }
 t "after the pause process is killed, rm -f and network rm still clean the records" \
 	pause_killed
+
+system_prune() {
+	rl_need
+	net_host_up
+	t_need pasta busybox
+	rl_user
+	rl_devs tun
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	rl '$M network create old >/dev/null && $M run --network old busybox true' ||
+		t_fail "network create, run failed"
+	out=$(rl '$M system prune -f' 2>&1) || t_fail "system prune: $out"
+	t_eq "$(rl '$M ps -aq')" "" "containers after system prune"
+	t_eq "$(rl '$M network ls -q | wc -l')" 3 "networks after system prune (bridge, host, none)"
+	rl_settle
+	t_eq "$(rl_procs | awk '{ print $2 }')" minirun-pause "the user's processes after prune"
+	t_eq "$(grep -c " $RL_RUN/minirun/netns " /proc/"$(rl_pause)"/mountinfo)" 0 \
+		"the user's network namespace after system prune"
+}
+t "rootless system prune removes a user network with its container, and the namespace" \
+	system_prune
 
 t_end
