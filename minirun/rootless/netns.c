@@ -36,6 +36,9 @@
  *
  * See: network_namespaces(7), setns(2) ("CLONE_NEWNET ... the calling thread"),
  * pasta(1); rootlesskit's docs/network.md; podman's rootless netns; rootless.h.
+ * Try (as an ordinary user): minirun -v network create web; then, as root,
+ *   nsenter -t $(cut -d' ' -f1 $XDG_RUNTIME_DIR/minirun/.pause.pid) -m \
+ *     nsenter --net=$XDG_RUNTIME_DIR/minirun/netns ip -br link
  */
 #include "minirun/rootless/rootless.h"
 
@@ -165,6 +168,24 @@ static int lo_up(const char *path, struct mr_err *err)
 	return nl ? nl_link_set_up(nl, "lo", 1, err) : -1;
 }
 
+/* way_out_check - a helper is installed, and /dev/net/tun is the user's to open (root of
+ * the user namespace is still the user for a host device's mode); 0, or -1 with err */
+static int way_out_check(struct mr_err *err)
+{
+	if (!rootless_net_helper())
+		return mr_fail(err, 0,
+			       "rootless user-defined networks need pasta or slirp4netns for "
+			       "their way out (Debian: apt-get install passt): install one");
+	int tun = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (tun < 0)
+		return mr_fail(err, 0,
+			       "rootless user-defined networks need /dev/net/tun, which you may "
+			       "not open (%s): as root, chmod 0666 /dev/net/tun (what udev does)",
+			       strerror(errno));
+	close(tun);
+	return 0;
+}
+
 int rootless_netns_ensure(struct mr_err *err)
 {
 	char path[4200], lock[4200], pidfile[4200];
@@ -176,6 +197,10 @@ int rootless_netns_ensure(struct mr_err *err)
 	if (lk < 0)
 		return -1;
 	bool made = false;
+	/* the way out needs pasta or slirp4netns and a /dev/net/tun the user may open: said
+	 * now, in one line with the fix, rather than by the helper half-way */
+	if (!is_netns(path) && way_out_check(err) < 0)
+		return -1;
 	if (!is_netns(path)) {
 		if (make_netns(path, err) < 0)
 			return -1;

@@ -203,4 +203,24 @@ system_prune() {
 t "rootless system prune removes a user network with its container, and the namespace" \
 	system_prune
 
+no_tun() {
+	rl_need
+	[ "$(stat -c %a /dev/net/tun 2>/dev/null)" = 600 ] ||
+		t_skip "/dev/net/tun is open to users here (mode $(stat -c %a /dev/net/tun))"
+	command -v pasta >/dev/null || command -v slirp4netns >/dev/null ||
+		t_skip "needs pasta or slirp4netns"
+	rl_user
+	rl '$M images >/dev/null' || t_fail "images failed"
+	out=$(rl '$M network create web' 2>&1)
+	t_eq "$?" 125 "exit code"
+	t_eq "$out" "minirun: rootless user-defined networks need /dev/net/tun, which you may not \
+open (Permission denied): as root, chmod 0666 /dev/net/tun (what udev does)" "the refusal"
+	t_eq "$(rl '$M network ls -q | wc -l')" 3 "networks after the refusal"
+	t_eq "$(grep -c " $RL_RUN/minirun/netns " /proc/"$(rl_pause)"/mountinfo)" 0 \
+		"the user's network namespace after the refusal"
+	t_eq "$(find "$RL_RUN/minirun" -maxdepth 1 -name 'netns*')" "" "files of a namespace"
+}
+t "rootless network create where /dev/net/tun is closed to users: one line, nothing made" \
+	no_tun
+
 t_end
