@@ -84,7 +84,7 @@ published() {
 	rl '$M network create pub >/dev/null' || t_fail "network create failed"
 	port=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000))
 	id=$(rl '$M run -d --network pub -p 127.0.0.1:'"$port"':80 busybox sh -c \
-		"mkdir /www && echo hello-published >/www/index.html && httpd -f -p 80 -h /www"') ||
+		"mkdir -p /www && echo hello-published >/www/index.html && httpd -f -p 80 -h /www"') ||
 		t_fail "run -d -p: $id"
 	t_match "$(rl '$M port '"$id")" "^80/tcp -> 127.0.0.1:$port\$" "port"
 	got=$(rl_wget "http://127.0.0.1:$port/")
@@ -97,14 +97,29 @@ published() {
 		t_fail "-p on another host address worked: $out"
 	t_match "$out" 'published on every host address or on 127.0.0.1 only' \
 		"-p on another host address, rootless"
+	# stop ends the port's pasta; start makes it again
+	rl '$M stop -t 1 '"$id" >/dev/null || t_fail "stop failed"
+	t_eq "$(timeout 2 busybox wget -q -O- "http://127.0.0.1:$port/" 2>/dev/null ||
+		echo refused)" refused "GET after stop"
+	rl '$M start '"$id" >/dev/null || t_fail "start failed"
+	t_eq "$(rl_wget "http://127.0.0.1:$port/")" hello-published "GET after start"
+	# -P: a free host port for an exposed one
+	id2=$(rl '$M run -d --network pub --expose 8080 -P busybox sh -c \
+		"mkdir /www && echo hello-P >/www/index.html && httpd -f -p 8080 -h /www"') ||
+		t_fail "run -d -P: $id2"
+	p2=$(rl '$M port '"$id2"' 8080/tcp' | sed -n 's/^0\.0\.0\.0:\([0-9]*\)$/\1/p')
+	t_match "$p2" '^[0-9]+$' "the host port -P chose"
+	t_eq "$(rl_wget "http://127.0.0.1:$p2/")" hello-P "GET http://127.0.0.1:$p2/ (-P)"
+	rl '$M rm -f '"$id2" >/dev/null || t_fail "rm -f -P's container failed"
 	rl '$M rm -f '"$id" >/dev/null || t_fail "rm -f failed"
-	t_eq "$(rl_wget "http://127.0.0.1:$port/" || echo refused)" refused "GET after rm -f"
+	t_eq "$(timeout 2 busybox wget -q -O- "http://127.0.0.1:$port/" 2>/dev/null ||
+		echo refused)" refused "GET after rm -f"
 	rl '$M rm -f $($M ps -aq) >/dev/null 2>&1; $M network rm pub' >/dev/null ||
 		t_fail "network rm failed"
 	rl_settle
 	t_eq "$(rl_procs | awk '{ print $2 }')" minirun-pause "the user's processes after rm"
 }
-t "rootless -p on a user network reaches the container from the host's loopback via pasta" \
+t "rootless -p (and -P) on a user network reach the container via pasta; stop/start too" \
 	published
 
 refused_in_use() {
