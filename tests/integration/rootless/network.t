@@ -1,8 +1,9 @@
 # tests/integration/rootless/network.t - user-defined networks of an ordinary user: the
 # bridge and veths in the user's own network namespace (minirun/rootless/netns.c), two
 # containers reaching each other by name, -p reached from the host's loopback through a
-# pasta attached to that namespace, `network rm` taking the namespace away with the last
-# network, and nothing left behind. The suite runs in a throwaway network namespace that
+# pasta attached to that namespace, connect/disconnect, a killed pause process, system
+# prune and compose, `network rm` taking the namespace away with the last network, and
+# nothing left behind. The suite runs in a throwaway network namespace that
 # plays the host (a veth eth0 with a default route, so pasta finds an interface to copy),
 # so the machine's own interfaces are never involved.
 #   MR_TOP=$PWD sh tests/integration/rootless/network.t
@@ -237,5 +238,38 @@ open (Permission denied): as root, chmod 0666 /dev/net/tun (what udev does)" "th
 }
 t "rootless network create where /dev/net/tun is closed to users: one line, nothing made" \
 	no_tun
+
+compose_by_name() {
+	rl_need
+	net_host_up
+	t_need pasta
+	rl_user
+	rl_devs tun
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	mkdir -p "$RL_HOME/proj" && cat >"$RL_HOME/proj/compose.yml" <<'EOF'
+services:
+  web:
+    image: busybox
+    command: ["sh", "-c", "mkdir -p /www && echo hello-compose >/www/index.html && httpd -f -p 80 -h /www"]
+  client:
+    image: busybox
+    command: ["sleep", "100"]
+EOF
+	chown -R "$RL_USER:" "$RL_HOME/proj"
+	out=$(rl 'cd $HOME/proj && $M compose up -d' 2>&1) || t_fail "compose up: $out"
+	t_match "$out" 'Network proj_default +Created' "compose up"
+	got=$(rl 'cd $HOME/proj && i=0; while [ $i -lt 30 ]; do
+		$M compose exec client wget -q -O- http://web/ 2>/dev/null && break
+		sleep 0.2; i=$((i + 1)); done')
+	t_eq "$got" hello-compose "GET http://web/ from the client service"
+	out=$(rl 'cd $HOME/proj && $M compose down -t 1' 2>&1) || t_fail "compose down: $out"
+	t_match "$out" 'Network proj_default +Removed' "compose down"
+	rl_settle
+	t_eq "$(rl_procs | awk '{ print $2 }')" minirun-pause "the user's processes after down"
+	t_eq "$(grep -c " $RL_RUN/minirun/netns " /proc/"$(rl_pause)"/mountinfo)" 0 \
+		"the user's network namespace after compose down"
+}
+t "rootless compose up: two services reach each other by name; compose down cleans it all" \
+	compose_by_name
 
 t_end
