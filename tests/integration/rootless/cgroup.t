@@ -188,4 +188,36 @@ delegated_limits() {
 t "rootless -m, --cpus, --pids-limit land in a delegated v2 subtree; -m's OOM kill exits 137" \
 	delegated_limits
 
+# the VM tier: a delegated subtree whose parent handed down memory and cpu, not pids
+delegated_missing() {
+	t_need_root
+	cg_prepare
+	for c in memory pids cpu; do
+		grep -qw "$c" "$(cg_v2)/cgroup.controllers" ||
+			t_skip "needs the v2 '$c' controller (this host is hybrid: the VM tier runs it)"
+		grep -qw "$c" "$(dirname "$CG_D")/cgroup.subtree_control" ||
+			echo "+$c" >"$(dirname "$CG_D")/cgroup.subtree_control" ||
+			t_skip "cannot enable '$c' below our own cgroup"
+	done
+	cg_user
+	# CG_D stays root's, and gives its child only memory and cpu; the child is the user's
+	mkdir "$CG_D" && echo "+memory +cpu" >"$CG_D/cgroup.subtree_control" ||
+		t_fail "making $CG_D failed"
+	top=$CG_D
+	CG_D=$top/d
+	cg_delegate
+	t_eq "$(cat "$CG_D/cgroup.controllers")" "cpu memory" "the delegated cgroup's controllers"
+	rl_cg '$M import $TAR busybox' >/dev/null 2>&1 || t_fail "import failed"
+	out=$(rl_cg '$M run --rm --network none --pids-limit 10 busybox echo ran' 2>&1)
+	t_eq "$?" 125 "exit code of run --pids-limit"
+	t_match "$out" "^minirun: --pids-limit needs the cgroup v2 'pids' controller delegated to \
+you, and none is \(your delegated cgroup $CG_D does not have it in cgroup.controllers\)" \
+		"run --pids-limit"
+	t_eq "$(rl_cg '$M run --rm --network none -m 32m busybox echo ran')" ran "run -m 32m"
+	t_eq "$(cd "$top" && find . -mindepth 1 -type d | sort | tr '\n' ' ')" "./d ./d/shell " \
+		"cgroups left in the subtree"
+}
+t "a delegated subtree without pids: --pids-limit refused naming it; -m runs (VM tier)" \
+	delegated_missing
+
 t_end
