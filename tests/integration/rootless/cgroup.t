@@ -61,7 +61,7 @@ _cg_user_remove() {
 		grep -v "^$1:" "$_f" >"$_f.mrtest" && cat "$_f.mrtest" >"$_f"
 		rm -f "$_f.mrtest"
 	done
-	rm -rf "/home/$1" "$3"
+	rm -rf "/home/${1:?}" "${3:?}"
 	[ -z "$(_cg_pids "$2")" ] || { echo "left behind by $1: processes"; return 1; }
 }
 
