@@ -127,8 +127,15 @@ static int make_netns(const char *path, struct mr_err *err)
 		return mr_fail(err, errno, "pipe");
 	}
 	pid_t child = fork();
-	if (child < 0)
-		return mr_fail(err, errno, "fork");
+	if (child < 0) {
+		int e = errno;
+		close(up[0]);
+		close(up[1]);
+		close(go[0]);
+		close(go[1]);
+		unlink(path);
+		return mr_fail(err, e, "fork");
+	}
 	if (child == 0) {
 		close(up[0]); /* or the parent's close of go[1] would never be our EOF */
 		close(go[1]);
