@@ -64,7 +64,7 @@ DEB_BUILD := gcc make pkg-config libc6-dev libcap-dev libcunit1-dev libseccomp-d
 # tests: the tools tests use to check what the code did, the VM tier, the peers
 DEB_TEST := iproute2 nftables procps psmisc util-linux kmod zstd tar gzip apache2-utils openssl \
 	busybox-static qemu-system-x86 bats jq rpm python3-jsonschema
-DEB_PEERS := runc crun podman containerd skopeo umoci docker-registry hyperfine \
+DEB_PEERS := runc crun podman containerd skopeo umoci docker-registry hyperfine iperf3 \
 	docker.io buildah docker-compose
 # rootless: the setuid id mappers, the user-space networks, the overlay fallback
 DEB_ROOTLESS := uidmap passt slirp4netns fuse-overlayfs

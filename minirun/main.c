@@ -64,7 +64,23 @@ static int cmd_network(int argc, char **argv, char **full)
 {
 	(void)full;
 	network_containers = &container_network_ops; /* NETWORK CONTAINER: containers/net.c */
-	return group("network", network_commands, argc, argv);
+	/* rootless, the verbs that touch bridges and rules do so in the user's own network
+	 * namespace (minirun/rootless/netns.c); ls and inspect only read records */
+	static const char *const reads[] = {"ls", "list", "inspect", "-h", "--help", NULL};
+	static const char *const removes[] = {"rm", "remove", "prune", "disconnect", NULL};
+	bool reading = argc < 2, removing = false;
+	for (size_t i = 0; !reading && reads[i]; i++)
+		reading = !strcmp(argv[1], reads[i]);
+	for (size_t i = 0; !reading && removes[i]; i++)
+		removing |= !strcmp(argv[1], removes[i]);
+	struct mr_err err = {0};
+	if (rootless_active() && !reading &&
+	    rootless_netns_join(removing ? RL_NETNS_UNDO : RL_NETNS_MAKE, &err) < 0)
+		return mr_err_report(&err, 125);
+	int rc = group("network", network_commands, argc, argv);
+	if (rootless_active() && !reading) /* the last user network gone: the namespace too */
+		rootless_netns_release(network_root());
+	return rc;
 }
 
 static int cmd_volume(int argc, char **argv, char **full)
@@ -83,7 +99,15 @@ static int cmd_system(int argc, char **argv, char **full)
 {
 	(void)full;
 	network_containers = &container_network_ops; /* system prune removes networks */
-	return group("system", system_commands, argc, argv);
+	struct mr_err err = {0};
+	bool prune = argc > 1 && !strcmp(argv[1], "prune");
+	/* rootless: the networks' bridges and rules are in the user's network namespace */
+	if (prune && rootless_active() && rootless_netns_join(RL_NETNS_UNDO, &err) < 0)
+		return mr_err_report(&err, 125);
+	int rc = group("system", system_commands, argc, argv);
+	if (prune && rootless_active())
+		rootless_netns_release(network_root());
+	return rc;
 }
 
 static int cmd_info(int argc, char **argv, char **full)

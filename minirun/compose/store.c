@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "minirun/containers/containers.h"
+#include "minirun/compose/netns.h"
 #include "minirun/network/network.h"
 #include "minirun/volume/volume.h"
 
@@ -272,7 +273,7 @@ int compose_down(struct compose_project *p, int timeout, int volumes, int remove
 		json_decref(rec);
 		/* still used (by an orphan, or a container of another project): said, and
 		 * down goes on with the rest, as docker compose does */
-		if (network_remove(network_root(), n->name, &e) < 0)
+		if (compose_network_remove(network_root(), n->name, &e) < 0)
 			fprintf(stderr, "minirun: WARN: network %s not removed: %s\n", n->name,
 				e.msg);
 		else

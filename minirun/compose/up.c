@@ -33,6 +33,7 @@
  *      https://docs.docker.com/compose/how-tos/networking/
  */
 #include "minirun/compose/labels.h"
+#include "minirun/compose/netns.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -540,8 +541,8 @@ static int up_resources(struct compose_project *p, struct mr_err *err)
 				compose_printf(&p->arena, "%s=%s", n->labels.v[k].key,
 					       n->labels.v[k].value ? n->labels.v[k].value : "");
 		/* internal: true is the network's --internal: no NAT, no route out */
-		if (network_create_flags(network_root(), n->name, NULL, NULL, labels, nl,
-					 n->internal ? NETWORK_INTERNAL : 0, id, err) < 0)
+		if (compose_network_create(network_root(), n->name, labels, nl,
+					   n->internal ? NETWORK_INTERNAL : 0, id, err) < 0)
 			return -1;
 		fprintf(stderr, " Network %s  Created\n", n->name);
 	}

@@ -41,6 +41,7 @@
 #include "lib/file.h"
 #include "lib/proc.h"
 #include "minirun/oci/runtime.h"
+#include "minirun/rootless/rootless.h"
 #include "minirun/containers/health.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/containers/logdriver.h"
@@ -251,6 +252,7 @@ static int joined_netns(struct mon *m, char *buf, size_t len, struct mr_err *err
 static int write_bundle(struct mon *m, struct mr_err *err)
 {
 	char merged[4400], hosts[4400], hostname[4400], resolv[4400], netns[64], path[4400];
+	char cgpath[1200];
 	struct container *c = m->c;
 	const char *mode = c->r.host.network_mode;
 	int j = joined_netns(m, netns, sizeof(netns), err);
@@ -262,6 +264,8 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 		.hostname = container_path(c, "hostname", hostname, sizeof(hostname)),
 		.resolv_conf = container_path(c, "resolv.conf", resolv, sizeof(resolv)),
 		.netns = j ? netns : NULL,
+		/* rootless: in the user's delegated cgroup, if any (NULL: the default) */
+		.cgroups_path = rootless_cgroup_path(c->id, cgpath, sizeof(cgpath)),
 	};
 	/* --network host: a copy of the host's /etc/hosts, taken at each start, as docker
 	 * binds one (the container may write its copy; the host's stays the host's) */

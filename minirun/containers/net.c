@@ -323,6 +323,22 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 		free(rp);
 		return rc;
 	}
+	if (rootless_active()) { /* a user network, rootless: minirun/rootless/netns.c */
+		struct rootless_port *rp = rootless_ports(o->ports, o->nports);
+		int rc =
+			rp ? rootless_net_check(rp, o->nports, err) : mr_fail(err, ENOMEM, "ports");
+		for (size_t i = 0; rc == 0 && i < o->nports; i++)
+			if (*o->ports[i].host_ip && strcmp(o->ports[i].host_ip, "0.0.0.0") &&
+			    strcmp(o->ports[i].host_ip, "127.0.0.1"))
+				rc = mr_fail(err, 0,
+					     "-p %s:%u:%u: rootless, a port of a user network is "
+					     "published on every host address or on 127.0.0.1 only",
+					     o->ports[i].host_ip, o->ports[i].host_port,
+					     o->ports[i].port);
+		free(rp);
+		if (rc < 0)
+			return -1;
+	}
 	/* published ports need libnftables in the monitor, which opens it on first use: a
 	 * missing one is refused here, before anything is made, not there half-way */
 	if ((o->nports || o->publish_all) && mr_lazy_check(MR_LIB_NFTABLES, err) < 0)
@@ -418,7 +434,7 @@ static int lo_up(pid_t pid, struct mr_err *err)
 	return nl ? nl_link_set_up(nl, "lo", 1, err) : -1;
 }
 
-int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
+static int net_up_here(struct container *c, pid_t pid, struct mr_err *err)
 {
 	const char *mode = network_mode(c);
 	json_t *settings = jobj(c->rec, "NetworkSettings");
@@ -478,6 +494,74 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 	free(ports);
 	json_decref(extra);
 	return r;
+}
+
+/* ---- rootless: user networks in the user's own network namespace --------------------
+ * (minirun/rootless/netns.c): the work above done there by a thread, and the published
+ * ports carried from the host by a pasta of the container's own. */
+
+struct netns_job {
+	struct container *c;
+	pid_t pid;
+	struct mr_err *err;
+};
+
+static int up_job(void *p)
+{
+	struct netns_job *j = p;
+	return net_up_here(j->c, j->pid, j->err);
+}
+
+/* rootless_user_up - C (init PID) on its user networks, rootless; then its published
+ * ports (as recorded, host port = the port the DNAT rule inside answers) from the host */
+static int rootless_user_up(struct container *c, pid_t pid, struct mr_err *err)
+{
+	struct netns_job j = {c, pid, err};
+	if (rootless_netns_call(up_job, &j, RL_NETNS_MAKE, err) < 0)
+		return -1;
+	struct rootless_port rp[64];
+	size_t n = 0;
+	for (size_t i = 0; i < c->r.nports; i++)
+		for (size_t k = 0; k < c->r.ports[i].nbindings && n < 64; k++) {
+			const struct container_port_binding *b = &c->r.ports[i].bindings[k];
+			unsigned hp = (unsigned)atoi(b->host_port ? b->host_port : "0");
+			bool udp = strstr(c->r.ports[i].key, "/udp") != NULL;
+			rp[n++] = (struct rootless_port){b->host_ip, hp, hp, udp ? "udp" : "tcp"};
+		}
+	if (!n)
+		return 0;
+	char pidfile[4400], tap[IFNAMSIZ];
+	snprintf(tap, sizeof(tap), "mrp%.10s", c->id); /* pasta refuses 15 bytes */
+	_cleanup_close_ int fd = rootless_netns_fd(err);
+	if (fd < 0 ||
+	    rootless_net_publish(fd, tap, rp, n,
+				 container_path(c, "net-helper.pid", pidfile, sizeof(pidfile)),
+				 err) < 0) {
+		container_net_down(c, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
+{
+	const char *mode = network_mode(c);
+	if (rootless_active() && mode_connects(mode) && !rootless_default(mode))
+		return rootless_user_up(c, pid, err);
+	return net_up_here(c, pid, err);
+}
+
+struct down_job {
+	struct container *c;
+	const char *mode;
+	struct mr_err *err;
+};
+
+static int disconnect_all(struct container *c, const char *mode, struct mr_err *err);
+static int down_job(void *p)
+{
+	struct down_job *j = p;
+	return disconnect_all(j->c, j->mode, j->err);
 }
 
 /* whether the record asks for published ports (-p, or -P) */
@@ -634,7 +718,10 @@ int container_net_down(struct container *c, struct mr_err *err)
 	snprintf(dir, sizeof(dir), "%s/networks", c->root);
 	/* no networks directory: no connect ever began in this store, nothing to undo (and
 	 * --network none/host stay free of the network store) */
-	if (access(dir, F_OK) == 0)
+	if (access(dir, F_OK) == 0 && rootless_active()) /* in the user's network namespace */
+		r = rootless_netns_call(down_job, &(struct down_job){c, mode, err}, RL_NETNS_UNDO,
+					err);
+	else if (access(dir, F_OK) == 0)
 		r = disconnect_all(c, mode, err);
 	/* what docker shows for a stopped container: the networks stay named, their
 	 * addresses go, no port is published */

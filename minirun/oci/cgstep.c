@@ -539,7 +539,11 @@ int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_e
 	 * mknod the host's disk and read it. Only a caller that is not root, who can't load
 	 * a device filter anyway, goes without when the config asks for none. */
 	json_t *rules = s->resources ? json_object_get(s->resources, "devices") : NULL;
-	if (rc == 0 && (rules || geteuid() == 0))
+	if (rc == 0 && rootless_active())
+		/* as runc: the kernel lets no user namespace mknod a device or load a device
+		 * filter; the host's nodes are bound in (devices.c), their modes still hold */
+		mr_say("no device policy: rootless, in a cgroup delegated to the user");
+	else if (rc == 0 && (rules || geteuid() == 0))
 		rc = devices(s, s, rules, cg, err);
 	else if (rc == 0)
 		mr_say("no device policy: not root, and linux.resources.devices is empty");

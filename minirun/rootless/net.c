@@ -134,23 +134,42 @@ static unsigned free_port(const char *proto, const char *host_ip)
 	return port;
 }
 
-int rootless_net_up(pid_t pid, struct rootless_port *p, size_t n, const char *pidfile,
-		    struct mr_err *err)
+/*
+ * helper_up - start the helper on the network namespace NETNS (an fd, ours to close):
+ * HOW_CONFIG gives it pasta's --config-net tap (or slirp4netns's tap0, configured), or
+ * HOW_PORTS only ports, through pasta's tap TAP left unconfigured: what reaches the
+ * namespace then is pasta's loopback "splice" (a connection to the host's port is made
+ * anew to 127.0.0.1:PORT inside). Publishes P[0..N); the helper's pid goes into PIDFILE.
+ * Returns once the namespace is configured: 0, or -1 with err.
+ */
+enum helper_how { HOW_CONFIG, HOW_PORTS };
+static int helper_up(int netns, enum helper_how how, const char *tap, struct rootless_port *p,
+		     size_t n, const char *pidfile, struct mr_err *err)
 {
-	const char *helper = rootless_net_helper();
+	const char *helper = how == HOW_PORTS ? "pasta" : rootless_net_helper();
 	enum { NETNS_FD = 3 }; /* where the child puts the namespace for pasta */
-	char netns_path[64], *argv[20 + 2 * 64];
+	char netns_path[64], *argv[24 + 2 * 64];
 	char specs[64][96];
 	int a = 0;
-	if (rootless_net_check(p, n, err) < 0)
-		return -1;
-	if (n > 64)
+	if (!helper) {
+		close(netns);
+		return mr_fail(err, 0, "no pasta or slirp4netns (Debian: apt-get install passt)");
+	}
+	if (n > 64) {
+		close(netns);
 		return mr_fail(err, E2BIG, "-p: at most 64 ports rootless");
+	}
 	snprintf(netns_path, sizeof(netns_path), "/proc/self/fd/%d", NETNS_FD);
 	unlink(pidfile);
 	if (strcmp(helper, "pasta") == 0) {
 		argv[a++] = "pasta";
-		argv[a++] = "--config-net";
+		if (how == HOW_CONFIG)
+			argv[a++] = "--config-net";
+		else { /* a tap of its own name, left down: ports only, by splicing */
+			argv[a++] = "-I";
+			argv[a++] = (char *)tap;
+			argv[a++] = "--no-icmp";
+		}
 		argv[a++] = "--quiet";
 		argv[a++] = "--pid";
 		argv[a++] = (char *)pidfile;
@@ -163,8 +182,10 @@ int rootless_net_up(pid_t pid, struct rootless_port *p, size_t n, const char *pi
 		for (size_t i = 0; i < n; i++) {
 			bool is_udp = strcmp(p[i].proto, "udp") == 0;
 			if (!p[i].host_port &&
-			    !(p[i].host_port = free_port(p[i].proto, p[i].host_ip)))
+			    !(p[i].host_port = free_port(p[i].proto, p[i].host_ip))) {
+				close(netns);
 				return mr_fail(err, 0, "-p %u: no free host port", p[i].port);
+			}
 			/* pasta's spec: [ADDRESS/]HOSTPORT:PORT */
 			snprintf(specs[i], sizeof(specs[i]), "%s%s%u:%u",
 				 p[i].host_ip && *p[i].host_ip && strcmp(p[i].host_ip, "0.0.0.0")
@@ -216,11 +237,7 @@ int rootless_net_up(pid_t pid, struct rootless_port *p, size_t n, const char *pi
 		mr_say("%s", line);
 	}
 
-	char nspath[64];
-	snprintf(nspath, sizeof(nspath), "/proc/%d/ns/net", (int)pid);
-	int netns = open(nspath, O_RDONLY | O_CLOEXEC), ready[2] = {-1, -1};
-	if (netns < 0)
-		return mr_fail(err, errno, "open '%s'", nspath);
+	int ready[2] = {-1, -1};
 	if (pipe2(ready, O_CLOEXEC) < 0) {
 		close(netns);
 		return mr_fail(err, errno, "pipe");
@@ -267,9 +284,40 @@ int rootless_net_up(pid_t pid, struct rootless_port *p, size_t n, const char *pi
 		rc = 1;
 	close(ready[0]);
 	if (rc != 0)
-		return mr_fail(err, 0, "%s for the container's network failed (exit %d)%s", helper,
-			       rc, mr_verbose ? ": see its message above" : "; -v shows why");
+		return mr_fail(err, 0, "%s for %s failed (exit %d)%s", helper,
+			       how == HOW_CONFIG ? "the network namespace" : "the ports", rc,
+			       mr_verbose ? ": see its message above" : "; -v shows why");
 	return 0;
+}
+
+int rootless_net_up(pid_t pid, struct rootless_port *p, size_t n, const char *pidfile,
+		    struct mr_err *err)
+{
+	char nspath[64];
+	if (rootless_net_check(p, n, err) < 0)
+		return -1;
+	snprintf(nspath, sizeof(nspath), "/proc/%d/ns/net", (int)pid);
+	int netns = open(nspath, O_RDONLY | O_CLOEXEC);
+	if (netns < 0)
+		return mr_fail(err, errno, "open '%s'", nspath);
+	return helper_up(netns, HOW_CONFIG, NULL, p, n, pidfile, err);
+}
+
+int rootless_net_attach(int netns, const char *pidfile, struct mr_err *err)
+{
+	int fd = fcntl(netns, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return mr_fail(err, errno, "dup");
+	return helper_up(fd, HOW_CONFIG, NULL, NULL, 0, pidfile, err);
+}
+
+int rootless_net_publish(int netns, const char *tap, struct rootless_port *p, size_t n,
+			 const char *pidfile, struct mr_err *err)
+{
+	int fd = fcntl(netns, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return mr_fail(err, errno, "dup");
+	return helper_up(fd, HOW_PORTS, tap, p, n, pidfile, err);
 }
 
 void rootless_net_down(const char *pidfile)

@@ -55,6 +55,11 @@ bool rootless_active(void);
  * why, and how to delegate it (cgroup.c). Rootful: always NULL. */
 const char *rootless_cgroup_refusal(const char *flag, const char *controller);
 
+/* rootless_cgroup_path - the cgroupsPath of a rootless container ID: "minirun-ID" in the
+ * user's delegated cgroup (the nearest ancestor of its own it may write: cgroup.c), into
+ * BUF; NULL when none is delegated (the container shares its caller's cgroup) or rootful */
+const char *rootless_cgroup_path(const char *id, char *buf, size_t size);
+
 /* rootless_ovl_mount - ovl_mount of STACK on TARGET from inside the user namespace: the
  * kernel's overlay with `userxattr` (Linux >= 5.11), else fuse-overlayfs, else a copy
  * (said once per store); MINIRUN_ROOTLESS_OVERLAY=kernel|fuse|copy forces one. 0, or -1
@@ -92,5 +97,53 @@ int rootless_net_up(pid_t pid, struct rootless_port *p, size_t n, const char *pi
 
 /* rootless_net_down - end the helper PIDFILE names (if it is still one), remove PIDFILE */
 void rootless_net_down(const char *pidfile);
+
+/* rootless_net_attach - the same for the user's network namespace (the fd NETNS, left
+ * open): pasta's --config-net tap (else slirp4netns's), no port; its pid into PIDFILE */
+int rootless_net_attach(int netns, const char *pidfile, struct mr_err *err);
+
+/* rootless_net_publish - publish P[0..N) (each port's PORT is the port inside NETNS)
+ * from the host into the namespace fd NETNS with a pasta of its own, whose tap TAP
+ * stays unconfigured: connections to the host's loopback are spliced to 127.0.0.1:PORT
+ * inside, and only those (the rootless user networks' ports, netns.c). Its pid into
+ * PIDFILE. 0, or -1 with err. */
+int rootless_net_publish(int netns, const char *tap, struct rootless_port *p, size_t n,
+			 const char *pidfile, struct mr_err *err);
+
+/* ---- user-defined networks, rootless (netns.c) --------------------------------------- */
+
+/* rootless_netns_ensure - make the user's network namespace if there is none: a new
+ * network namespace (owned by the user namespace) bind-mounted on RUNDIR/netns in the
+ * user's mount namespace (so it lives as long as the pause process's), lo up, and pasta
+ * (else slirp4netns) attached to it for the way out. Bridges, veths and nftables of the
+ * user's networks live there, as in rootlesskit's and podman's "rootless netns". Call
+ * from the host's network namespace (the helper must sit there). 0, or -1 with err;
+ * nothing half-made. */
+int rootless_netns_ensure(struct mr_err *err);
+
+/* rootless_netns_fd - an fd (O_CLOEXEC, the caller's) of that namespace; -1 with err
+ * when it does not exist */
+int rootless_netns_fd(struct mr_err *err);
+
+/* HOW, when there is no such namespace: RL_NETNS_MAKE makes it; RL_NETNS_UNDO (for what
+ * only removes) uses a new empty one instead: the kernel side went with the old one. */
+enum rootless_netns_how { RL_NETNS_MAKE, RL_NETNS_UNDO };
+
+/* rootless_netns_join - move the calling thread into it (HOW: above) for good (the host's
+ * network namespace is root's: there is no way back). 0, or -1 with err. */
+int rootless_netns_join(enum rootless_netns_how how, struct mr_err *err);
+
+/* rootless_netns_call - FN(ARG) run in a thread that joined the user's network
+ * namespace (HOW: above), while the caller stays where it is: how a process that still
+ * needs the host's namespace (the monitor, which starts pasta there) does its netlink and
+ * nftables work in the user's. Returns FN's result (FN fills its own err), or -1 with err
+ * when the thread could not get there. Already in it, or root: FN called here. */
+int rootless_netns_call(int (*fn)(void *arg), void *arg, enum rootless_netns_how how,
+			struct mr_err *err);
+
+/* rootless_netns_release - when the store ROOT has no user-defined network left (only
+ * bridge.json in ROOT/networks): end the namespace's helper and unmount the namespace
+ * (gone with its last user). Quiet; nothing to do when there is none. */
+void rootless_netns_release(const char *root);
 
 #endif

@@ -275,6 +275,9 @@ int rootless_enter(struct mr_err *err)
 	const char *rundir = rootless_runtime_dir(err);
 	if (!rundir)
 		return -1;
+	/* for minirun's re-executions, root in the namespace, which would not find it again
+	 * (the user's network namespace lives there: netns.c) */
+	setenv("MINIRUN_ROOTLESS_RUN", rundir, 1);
 	pid_t pid = pause_pid(rundir);
 	if (pid == 0) {
 		char lock[4200];
