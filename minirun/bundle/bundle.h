@@ -95,6 +95,15 @@ struct container_opts {
 	long long health_interval, health_timeout, health_start_period, health_start_interval;
 	int health_retries;
 	bool no_healthcheck;
+	/* namespaces and confinement (containers/opts_ns.c; the bundle: nsmodes.c) */
+	char **sysctls;              /* --sysctl NAME=VALUE, as given (namespaced ones only) */
+	const char *pid_mode;        /* --pid host|container:X; NULL: a new one */
+	const char *ipc_mode;        /* --ipc private|shareable|none|host|container:X; NULL */
+	const char *uts_mode;        /* --uts host|container:X; NULL: a new one */
+	const char *cgroupns_mode;   /* --cgroupns host|private; NULL: private */
+	const char *userns_mode;     /* --userns host|auto; NULL: the store's default */
+	bool systempaths_unconfined; /* --security-opt systempaths=unconfined */
+	const char *apparmor;        /* --security-opt apparmor=PROFILE (only unconfined here) */
 };
 
 /* ---- the record -> config.json (config.c, seccomp_default.c) --------------------------- */
@@ -108,6 +117,9 @@ struct container_paths {
 	const char *netns;       /* join this network namespace (host: NULL and no new one) */
 	const char *init;        /* --init: the host path of the init binary to bind-mount */
 	const char *cgroups_path;
+	/* --pid/--ipc/--uts container:X: the namespaces of X's init to join (/proc/PID/ns/..),
+	 * and X's /dev/shm for --ipc container:X; NULL: per the mode (nsmodes.c) */
+	const char *pidns, *ipcns, *utsns, *shm;
 };
 /*
  * container_oci_config - the config.json (runtime-spec 1.x) for the record REC: process
@@ -131,6 +143,19 @@ json_t *container_seccomp_default(unsigned long long caps);
  * format: archMap, includes/excludes by capability and architecture; or plain OCI) as the
  * OCI "seccomp" object for a process with capabilities CAPS. New reference, NULL with err. */
 json_t *container_seccomp_profile(json_t *profile, unsigned long long caps, struct mr_err *err);
+
+/* ---- namespaces, --sysctl, systempaths (nsmodes.c) ------------------------------------- */
+
+/* container_ns_record - O's namespace flags into HostConfig HC in docker's keys, in place:
+ * PidMode, IpcMode ("private" by default), UTSMode, CgroupnsMode ("private"), UsernsMode,
+ * Sysctls (only when given), MaskedPaths/ReadonlyPaths [] for systempaths=unconfined */
+void container_ns_record(json_t *hc, const struct container_opts *o);
+/* bundle_ns_config - the record REC's modes applied to CFG, config.c's config: namespaces
+ * left out (host) or joined (container:X, through P's pidns/ipcns/utsns), /dev/shm per
+ * IpcMode, no hostname without a new uts namespace, Sysctls into linux.sysctl, no masked or
+ * read-only paths when the record's lists are [], a user namespace for Minirun.IdMap.
+ * -1 with err when a container:X path is not known. */
+int bundle_ns_config(json_t *rec, json_t *cfg, const struct container_paths *p, struct mr_err *err);
 
 /* ---- the root filesystem and the files beside config.json (rootfs.c) ------------------- */
 

@@ -146,6 +146,9 @@ int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err)
 int bundle_rootfs_umount(const char *run, struct mr_err *err)
 {
 	char merged[4400];
+	/* --ipc shareable's /dev/shm (containers/nsjoin.c): gone with the rootfs */
+	if (umount2(in_dir(run, "shm", merged, sizeof(merged)), MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+		mr_say("umount %s", merged);
 	in_dir(run, "merged", merged, sizeof(merged));
 	/* MNT_DETACH: a process that still has a cwd inside must not keep the rm from going on;
 	 * loop, in case a killed monitor's restart stacked a second mount on the first */

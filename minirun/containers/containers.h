@@ -351,6 +351,23 @@ bool container_oom_killed(const struct container *c);
 /* the host pid of the container's init, 0 when it is not running */
 pid_t container_pid(struct container *c);
 
+/* ---- --pid/--ipc/--uts container:X (nsjoin.c) -------------------------------------------- */
+
+/* the /proc/PID/ns paths of the containers joined, for one start */
+struct container_nsjoin {
+	char pid[64], ipc[64], uts[64], shm[4400];
+};
+/* container_ns_targets_check - at create: each container:X of O's --pid/--ipc/--uts names a
+ * container ("No such container: X"), for --ipc a shareable one; RUNNING (run): each runs
+ * ("cannot join PID of a non running container: X"). -1 with docker's words. */
+int container_ns_targets_check(const char *root, const struct container_opts *o, bool running,
+			       struct mr_err *err);
+/* container_ns_joins - at each start of C: the namespaces of the running containers its
+ * record's PidMode/IpcMode/UTSMode name, into P (pidns, ipcns, utsns, shm: strings in J).
+ * -1 with docker's words when one is not running. */
+int container_ns_joins(struct container *c, struct container_paths *p, struct container_nsjoin *j,
+		       struct mr_err *err);
+
 /* ---- a container's networks and volumes (net.c, vol.c) ------------------------------------ */
 
 /*

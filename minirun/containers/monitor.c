@@ -273,6 +273,9 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 			return -1;
 		}
 	}
+	struct container_nsjoin nsj;
+	if (container_ns_joins(c, &p, &nsj, err) < 0) /* --pid/--ipc/--uts container:X */
+		return -1;
 	if (c->r.host.init && !(p.init = container_init_path()))
 		return mr_fail(err, 0, "--init: minirun-init not found (build it: make minirun)");
 	container_record_to_json(&c->r, c->rec); /* the bundle reads the record's JSON */

@@ -244,7 +244,7 @@ static int check(const struct container_opts *o, struct mr_err *err)
 			       "defined networks");
 	if (user_net && network_check_name(net, err) < 0)
 		return -1;
-	return 0;
+	return opts_ns_check(o, err); /* --sysctl, --pid, --ipc, --uts, --userns: opts_ns.c */
 }
 
 /* ---- the parser -------------------------------------------------------------------------- */
@@ -381,6 +381,7 @@ void container_opts_free(struct container_opts *o)
 	opts_strv_free(o->group_add);
 	opts_strv_free(o->ulimits);
 	opts_strv_free(o->devices);
+	opts_strv_free(o->sysctls);
 	free(o->ports);
 	free(o->mounts);
 	memset(o, 0, sizeof(*o));
