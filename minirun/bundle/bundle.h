@@ -171,6 +171,11 @@ struct bundle_rootfs {
 				     LOWERS is NULL or no longer the store's */
 	char *const *lowers; /* the image's layer dirs recorded at create, top first */
 	bool volatile_upper; /* --rm: the upper is deleted at exit, so overlay need not sync it */
+	/* --userns=auto: the layers are mounted idmapped, host 0.. -> MAP_UID.., MAP_GID.. for
+	 * MAP_SIZE ids (idmap.c); MAP_SIZE 0: as they are */
+	uid_t map_uid;
+	gid_t map_gid;
+	unsigned long map_size;
 };
 /* bundle_rootfs_mount - mount the overlay (B's image layers + diff/) on merged/; rootless:
  * with userxattr, or fuse-overlayfs */
@@ -182,6 +187,13 @@ int bundle_rootfs_umount(const char *run, struct mr_err *err);
  * make WORKDIR (absolute, may be NULL) inside the mounted rootfs, as docker does */
 int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_network,
 		 const char *workdir, struct mr_err *err);
+/* bundle_idmap_lowers - each of the N layer dirs DIRS mounted idmapped (on-disk 0.. reads as
+ * UID.., GID.. for SIZE ids) at RUN/idmap/I, DIRS[I] replaced by that path; -1 with err,
+ * naming the step the kernel refused (nothing left). bundle_idmap_release - detach them and
+ * remove RUN/idmap (once overlay is mounted: it holds its own references). idmap.c. */
+int bundle_idmap_lowers(char **dirs, size_t n, const char *run, uid_t uid, gid_t gid,
+			unsigned long size, struct mr_err *err);
+void bundle_idmap_release(const char *run, size_t n);
 /* bundle_dir_remove - remove DIR, never crossing into a mount; -1 with err when something
  * is still mounted there */
 int bundle_dir_remove(const char *dir, struct mr_err *err);

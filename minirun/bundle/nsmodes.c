@@ -20,8 +20,8 @@
  *   CgroupnsMode "private"  a new cgroup namespace, on v1 and v2 alike (docker 20.10 says
  *                           "host" on a v1 host, where it shares the host's); "host": none
  *   UsernsMode "auto"       a user entry and uidMappings/gidMappings: container 0..SIZE-1
- *                           is host HOSTID..HOSTID+SIZE-1 (Minirun.IdMap, chosen at create by
- *                           containers/userns.c)
+ *                           is host HostUID.. / HostGID.. (Minirun.IdMap, chosen at create by
+ *                           containers/userns.c; the layers idmapped to match: idmap.c)
  *   Sysctls                 merged into linux.sysctl (over config.c's own two)
  *   systempaths=unconfined  MaskedPaths and ReadonlyPaths [] in the record: none in the config
  *
@@ -175,18 +175,29 @@ int bundle_ns_config(json_t *rec, json_t *cfg, const struct container_paths *p, 
 	if (json_is_array(ro) && !json_array_size(ro))
 		json_object_del(lx, "readonlyPaths");
 
-	/* --userns=auto: root in the container is HOSTID on the host (Minirun.IdMap) */
+	/* --userns=auto: root in the container is HostUID/HostGID on the host (Minirun.IdMap) */
 	json_t *map = json_object_get(json_object_get(rec, "Minirun"), "IdMap");
 	if (json_is_object(map)) {
-		json_int_t host = json_integer_value(json_object_get(map, "HostID"));
+		json_int_t uid = json_integer_value(json_object_get(map, "HostUID"));
+		json_int_t gid = json_integer_value(json_object_get(map, "HostGID"));
 		json_int_t size = json_integer_value(json_object_get(map, "Size"));
-		if (host <= 0 || size <= 0)
+		if (uid <= 0 || gid <= 0 || size <= 0)
 			return mr_fail(err, 0, "the record's Minirun.IdMap is not a range");
 		json_array_append_new(ns, json_pack("{s:s}", "type", "user"));
-		json_t *m = json_pack("[{s:i, s:I, s:I}]", "containerID", 0, "hostID", host, "size",
-				      size);
-		json_object_set_new(lx, "uidMappings", m);
-		json_object_set_new(lx, "gidMappings", json_deep_copy(m));
+		/* the kernel takes only groups mapped in the namespace (as rootless: config.c) */
+		json_t *sc = json_object_get(lx, "sysctl");
+		if (json_object_get(sc, "net.ipv4.ping_group_range") &&
+		    !json_object_get(json_object_get(hc, "Sysctls"), "net.ipv4.ping_group_range")) {
+			char range[48];
+			snprintf(range, sizeof(range), "0 %lld", (long long)size - 1);
+			json_object_set_new(sc, "net.ipv4.ping_group_range", json_string(range));
+		}
+		json_object_set_new(lx, "uidMappings",
+				    json_pack("[{s:i, s:I, s:I}]", "containerID", 0, "hostID", uid,
+					      "size", size));
+		json_object_set_new(lx, "gidMappings",
+				    json_pack("[{s:i, s:I, s:I}]", "containerID", 0, "hostID", gid,
+					      "size", size));
 	}
 	return 0;
 }

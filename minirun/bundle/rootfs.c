@@ -111,6 +111,12 @@ int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err)
 		image_lowerdirs_free(dirs);
 		return errno == EEXIST ? -1 : mr_fail(err, errno, "mkdir '%s'", merged);
 	}
+	/* --userns=auto: the layers as the container's root owns them (idmap.c) */
+	if (b->map_size &&
+	    bundle_idmap_lowers(dirs, n, b->run, b->map_uid, b->map_gid, b->map_size, err) < 0) {
+		image_lowerdirs_free(dirs);
+		return -1;
+	}
 	struct ovl_stack s = {
 		.lowers = (const char *const *)dirs, .nlowers = n, .upper = upper, .work = work};
 	/* --rm: overlay's "volatile" (Linux 5.10), as podman gives its --rm containers: no
@@ -139,6 +145,8 @@ int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err)
 		s.options = NULL;
 		rc = ovl_mount(&s, merged, &how, err);
 	}
+	if (b->map_size) /* overlay holds the idmapped layers now (or failed): detach ours */
+		bundle_idmap_release(b->run, n);
 	image_lowerdirs_free(dirs);
 	return rc;
 }

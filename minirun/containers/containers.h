@@ -368,6 +368,22 @@ int container_ns_targets_check(const char *root, const struct container_opts *o,
 int container_ns_joins(struct container *c, struct container_paths *p, struct container_nsjoin *j,
 		       struct mr_err *err);
 
+/* ---- --userns=auto (userns.c) and minirun.conf (conf.c) ------------------------------------ */
+
+/* container_userns_setup - at create: O's --userns, else minirun.conf's userns-remap; for
+ * auto, a free range of the userns-user's subordinate ids taken under the store's lock
+ * (ROOT/userns/ID), recorded as Minirun.IdMap {HostUID, HostGID, Size}, the upper and work
+ * dirs chowned to it, the record saved. -1 with err naming the file to fill when no range. */
+int container_userns_setup(struct container *c, const struct container_opts *o, struct mr_err *err);
+/* container_userns_release - at rm: the range of ID is free again (safe to repeat) */
+void container_userns_release(const char *root, const char *id);
+/* container_userns_rootfs - the record's Minirun.IdMap into FS (map_uid, map_gid, map_size) */
+void container_userns_rootfs(const struct container *c, struct bundle_rootfs *fs);
+/* minirun_conf_get - KEY's value in minirun.conf (read once), else its default; -1 with
+ * "FILE:LINE: ..." for a file that says something wrong. minirun_conf_path: which file. */
+int minirun_conf_get(const char *key, const char **value, struct mr_err *err);
+const char *minirun_conf_path(void);
+
 /* ---- a container's networks and volumes (net.c, vol.c) ------------------------------------ */
 
 /*

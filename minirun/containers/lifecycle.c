@@ -295,7 +295,9 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	/* made empty here, written by the monitor at each exit (see container_wait_exit); a
 	 * run file: the record keeps the code across a reboot */
 	if (rootfs_run_dir(c, err) < 0 ||
-	    mr_replace_file(container_path(c, "exit-code", path, sizeof(path)), "", 0600, err) < 0)
+	    mr_replace_file(container_path(c, "exit-code", path, sizeof(path)), "", 0600, err) <
+		    0 ||
+	    container_userns_setup(c, o, err) < 0) /* --userns=auto: userns.c */
 		goto fail;
 	container_step("volumes");
 	/* saved again only when the networks or volumes changed the record: each save is a
@@ -316,6 +318,7 @@ fail:
 	image_lowerdirs_free(lowers);
 	container_volumes_down(c, true, NULL);
 	container_release_name(root, c->id);
+	container_userns_release(root, c->id);
 	rootfs_remove_dir(c, NULL);
 	container_close(c);
 	return -1;
@@ -619,6 +622,7 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 		return mr_fail(err, errno, "release the name of %.12s", c->id);
 	if (rootfs_remove_dir(c, err) < 0)
 		return -1;
+	container_userns_release(c->root, c->id); /* after the dir: its files held the range */
 	mr_say("removed %s", c->dir);
 	return 0;
 }

@@ -343,6 +343,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	container_step("mount");
 	char run[4096];
 	struct bundle_rootfs fs = container_rootfs(c, run, sizeof(run));
+	container_userns_rootfs(c, &fs); /* --userns=auto: idmapped layers */
 	if (bundle_rootfs_mount(&fs, err) < 0)
 		goto fail;
 	container_step("files");
