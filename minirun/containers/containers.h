@@ -359,7 +359,7 @@ struct container_nsjoin {
 };
 /* container_ns_targets_check - at create: each container:X of O's --pid/--ipc/--uts names a
  * container ("No such container: X"), for --ipc a shareable one; RUNNING (run): each runs
- * ("cannot join PID of a non running container: X"). -1 with docker's words. */
+ * ("container ID is not running"). -1 with docker's words. */
 int container_ns_targets_check(const char *root, const struct container_opts *o, bool running,
 			       struct mr_err *err);
 /* container_ns_joins - at each start of C: the namespaces of the running containers its

@@ -11,7 +11,7 @@
  * setns, never by the caller itself: see pid_namespaces(7)).
  *
  * Docker's rules: the container named must exist (create says "No such container: X"), must
- * be running when this one starts ("cannot join PID of a non running container: X"), and, for
+ * be running when this one starts ("container ID is not running"), and, for
  * --ipc, must have been made --ipc shareable (its default, private, can't be joined). `run`
  * checks the running part before anything is made, so a refusal leaves nothing; `create`
  * checks it at the start, as docker does.
@@ -58,17 +58,16 @@ static int check_target(const char *root, size_t k, const char *ref, const char 
 		json_string_value(json_object_get(json_object_get(x.rec, "HostConfig"), "IpcMode"));
 	if (!rc && k == 1 && (!ipc || (strcmp(ipc, "shareable") && strcmp(ipc, "host"))))
 		rc = mr_failk(err, MR_E_INVALID, 0,
-			      "container %s: non-shareable IPC (hint: use IpcMode:shareable for "
-			      "the donor container: run it with --ipc shareable)",
-			      ref);
+			      "can't join IPC of container %s: non-shareable IPC (hint: use "
+			      "IpcMode:shareable for the donor container)",
+			      x.id);
 	*pid = 0;
 	if (!rc) {
 		enum container_state s = container_status(&x);
 		if (s == CONTAINER_RUNNING || s == CONTAINER_PAUSED)
 			*pid = container_pid(&x);
 		if (running && *pid <= 0)
-			rc = mr_fail(err, 0, "cannot join %s of a non running container: %s",
-				     joins[k].word, ref);
+			rc = mr_fail(err, 0, "container %s is not running", x.id);
 	}
 	container_close(&x);
 	return rc;

@@ -94,16 +94,17 @@ t "--pid/--ipc/--uts container:X join X's init's namespaces: same inodes, its pr
 joining_refused_as_docker_does() {
 	ct_need
 	ct_host '
-		mr create --name stopped --network none --ipc shareable busybox true >/dev/null || die create
+		sid=$(mr create --name stopped --network none --ipc shareable busybox true) || die create
 		mr run -d --name private --network none busybox sleep 60 >/dev/null || die "run private"
 		for f in "--pid container:stopped" "--ipc container:stopped" "--uts container:stopped"; do
 			out=$(mr run --rm --network none $f busybox true 2>&1); rc=$?
 			[ $rc = 125 ] || die "$f: exit $rc: $out"
-			echo "$out" | grep -q "cannot join .* of a non running container: stopped" ||
+			[ "$out" = "minirun: container $sid is not running" ] ||
 				die "$f: $out"
 		done
 		out=$(mr run --rm --network none --ipc container:private busybox true 2>&1); rc=$?
-		[ $rc = 125 ] && echo "$out" | grep -q "non-shareable IPC" || die "private donor: $rc $out"
+		[ $rc = 125 ] && echo "$out" | grep -q "can.t join IPC of container [0-9a-f]*: non-shareable IPC" ||
+			die "private donor: $rc $out"
 		out=$(mr run --rm --network none --pid container:nosuch busybox true 2>&1); rc=$?
 		[ $rc = 125 ] && echo "$out" | grep -q "No such container: nosuch" || die "nosuch: $rc $out"
 		out=$(mr run --rm --network none --pid bogus busybox true 2>&1); rc=$?
@@ -115,7 +116,7 @@ joining_refused_as_docker_does() {
 		# create takes a stopped donor (docker does); its start refuses
 		id=$(mr create --network none --pid container:stopped busybox true) || die "create"
 		out=$(mr start "$id" 2>&1) && die "start joined to a stopped container: $out"
-		echo "$out" | grep -q "cannot join PID of a non running container" || die "start: $out"
+		echo "$out" | grep -q "container $sid is not running" || die "start: $out"
 		mr rm -f "$id" stopped private >/dev/null || die rm
 		ct_noleaks
 	'
