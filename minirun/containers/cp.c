@@ -742,7 +742,9 @@ int cmd_cp(int argc, char **argv)
 		_cleanup_close_ int ddir = in_root(root, dpath, O_RDONLY | O_DIRECTORY, &err);
 		rc = ddir < 0 || untar(ddir, dpath, &err) < 0;
 	} else {
-		o.uid = 0, o.gid = 0; /* the container's root */
+		struct bundle_rootfs map = {0}; /* --userns=auto: its root is a host uid */
+		container_userns_rootfs(&c, &map);
+		o.uid = map.map_uid, o.gid = map.map_gid; /* the container's root: 0 unless so */
 		rc = cp_transfer(-1, src, root, dpath, &o, &err) < 0;
 	}
 	if (rc == 1)

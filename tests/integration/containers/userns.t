@@ -164,14 +164,19 @@ commit_writes_the_containers_own_ids() {
 		up=$(mr inspect -f "{{.GraphDriver.Data.UpperDir}}" made)
 		[ "$(stat -c %u:%g "$up/root-file" "$up/app" | tr "\n" " ")" = "1000000:1000000 1001000:1001000 " ] ||
 			die "upper: $(stat -c %u:%g "$up/root-file" "$up/app")"
+		echo copied >"$R.cpfile"
+		mr cp "$R.cpfile" made:/copied || die "cp into it"
+		[ "$(stat -c %u:%g "$up/copied")" = 1000000:1000000 ] ||
+			die "cp: $(stat -c %u:%g "$up/copied") on the host, not the container root"
 		mr commit made made:1 >/dev/null || die commit
-		out=$(mr run --rm --userns=host --network none made:1 stat -c "%u:%g %n" /root-file /app) ||
+		out=$(mr run --rm --userns=host --network none made:1 stat -c "%u:%g %n" /root-file /app /copied) ||
 			die "run the commit: $out"
 		[ "$out" = "0:0 /root-file
-1000:1000 /app" ] || die "the committed layer: $out"
+1000:1000 /app
+0:0 /copied" ] || die "the committed layer: $out"
 		mr rm made >/dev/null && mr rmi made:1 >/dev/null || die "rm, rmi"
 		ct_noleaks
 	'
 }
-t "--userns=auto: the upper dir holds host ids, commit writes the container's own (0, 1000)" \
+t "--userns=auto: the upper dir holds host ids (cp in too), commit writes the container's own (0, 1000)" \
 	commit_writes_the_containers_own_ids
