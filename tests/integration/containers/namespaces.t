@@ -190,3 +190,29 @@ cap_drop_all_then_add() {
 	'
 }
 t "--cap-drop ALL then --cap-add one; --cap-add ALL minus one" cap_drop_all_then_add
+
+compose_sysctls_applied() {
+	ct_need
+	ct_host '
+		mkdir -p "$R/../proj" && cd "$R/../proj" || die cd
+		cat >compose.yaml <<EOF2
+services:
+  app:
+    image: busybox
+    command: sleep 60
+    network_mode: none
+    stop_signal: SIGKILL
+    sysctls:
+      net.core.somaxconn: 1024
+      kernel.shmmax: 123456
+EOF2
+		mr compose -p proj up -d 2>"$R.err" || die "up: $(cat "$R.err")"
+		grep -q "sysctls is not applied" "$R.err" && die "up still warns: $(cat "$R.err")"
+		out=$(mr exec proj-app-1 cat /proc/sys/net/core/somaxconn /proc/sys/kernel/shmmax)
+		[ "$out" = "1024
+123456" ] || die "inside: $out"
+		mr compose -p proj down >/dev/null 2>&1 || die down
+		ct_noleaks
+	'
+}
+t "compose sysctls: reach the container's /proc/sys as --sysctl does" compose_sysctls_applied
