@@ -375,6 +375,9 @@ int container_ns_joins(struct container *c, struct container_paths *p, struct co
  * (ROOT/userns/ID), recorded as Minirun.IdMap {HostUID, HostGID, Size}, the upper and work
  * dirs chowned to it, the record saved. -1 with err naming the file to fill when no range. */
 int container_userns_setup(struct container *c, const struct container_opts *o, struct mr_err *err);
+/* container_userns_volumes - at create, after the volumes: each volume C alone uses, its
+ * data chowned into C's range (owner u -> HostUID + u); -1 with err */
+int container_userns_volumes(struct container *c, struct mr_err *err);
 /* container_userns_release - at rm: the range of ID is free again (safe to repeat) */
 void container_userns_release(const char *root, const char *id);
 /* container_userns_rootfs - the record's Minirun.IdMap into FS (map_uid, map_gid, map_size) */

@@ -304,6 +304,8 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	 * new file renamed over the old one, and most runs have neither */
 	json_t *before = json_deep_copy(c->rec);
 	rc = container_volumes_up(c, o, err);
+	if (rc == 0) /* --userns=auto: its own volumes become its root's (userns.c) */
+		rc = container_userns_volumes(c, err);
 	container_record_to_json(&c->r, c->rec);
 	bool same = rc == 0 && before && json_equal(before, c->rec);
 	json_decref(before);

@@ -17,6 +17,11 @@
  * ROOT/userns/lock, so two creates at once never pick the same range. A file whose container
  * is gone (a killed create) is taken back by the next allocation.
  *
+ * A volume only this container uses (a new named one, an anonymous one) is chowned to its
+ * range at create, image files copied into it included, as docker's userns-remap makes its
+ * volumes the remapped root's (container_userns_volumes). A volume other containers use too
+ * keeps its owners: its root-owned files are nobody's here.
+ *
  * The image's layers are owned by host root, shared by every container of the image; they are
  * not copied or chowned. The monitor mounts each layer idmapped (mount_setattr(2),
  * MOUNT_ATTR_IDMAP: bundle/idmap.c) so that, through the overlay, host uid 0 reads as the
@@ -36,6 +41,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +272,71 @@ int container_userns_setup(struct container *c, const struct container_opts *o, 
 	if (open_the_way(c, err) < 0)
 		return -1;
 	return container_save(c, err);
+}
+
+/* the shift of one volume walk (nftw has no user argument) */
+static unsigned long shift_uid, shift_gid;
+
+/* one entry: owner u (< USERNS_SIZE, an id of the container's) becomes shift + u, as the
+ * container's root would have made it; an owner already in the range, or beyond 65535, is
+ * left as it is. Symlinks themselves (lchown), never what they point to. */
+static int shift_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)flag;
+	(void)ftw;
+	uid_t u = st->st_uid < USERNS_SIZE ? (uid_t)(shift_uid + st->st_uid) : st->st_uid;
+	gid_t g = st->st_gid < USERNS_SIZE ? (gid_t)(shift_gid + st->st_gid) : st->st_gid;
+	if ((u != st->st_uid || g != st->st_gid) && lchown(path, u, g) < 0)
+		return errno;
+	/* chown drops set-id bits: give them back, as the image's copy had them */
+	if (!S_ISLNK(st->st_mode) && (st->st_mode & 06000) && chmod(path, st->st_mode & 07777) < 0)
+		return errno;
+	return 0;
+}
+
+int container_userns_volumes(struct container *c, struct mr_err *err)
+{
+	json_t *map = json_object_get(json_object_get(c->rec, "Minirun"), "IdMap");
+	if (!json_is_object(map))
+		return 0;
+	shift_uid = (unsigned long)json_integer_value(json_object_get(map, "HostUID"));
+	shift_gid = (unsigned long)json_integer_value(json_object_get(map, "HostGID"));
+	for (size_t i = 0; i < c->r.nmounts; i++) {
+		const struct container_mount *m = &c->r.mounts[i];
+		struct stat st;
+		if (!m->type || strcmp(m->type, "volume") || !m->name || !m->source)
+			continue;
+		/* ROOT/volumes/NAME/_data: the remapped root passes through volumes/ and NAME/ */
+		char up[4096];
+		snprintf(up, sizeof(up), "%s", m->source);
+		for (int k = 0; k < 2; k++) {
+			char *slash = strrchr(up, '/');
+			if (!slash || slash == up)
+				break;
+			*slash = '\0';
+			if (search_for_all(up, err) < 0)
+				return -1;
+		}
+		if (lstat(m->source, &st) < 0 || st.st_uid >= USERNS_SIZE)
+			continue; /* shifted already (by this range or another) */
+		json_t *users = volume_users(c->root, m->name, NULL);
+		bool alone = json_array_size(users) == 1 &&
+			     !strcmp(json_string_value(json_array_get(users, 0)) ?: "", c->id);
+		json_decref(users);
+		if (!alone) {
+			mr_say("--userns=auto: volume %s is shared: its owners are left as they are "
+			       "(its root-owned files are nobody's in this container)",
+			       m->name);
+			continue;
+		}
+		mr_say("--userns=auto: volume %s chowned to the container's range (+%lu)", m->name,
+		       shift_uid);
+		int e = nftw(m->source, shift_one, 32, FTW_PHYS | FTW_MOUNT);
+		if (e)
+			return mr_fail(err, e > 0 ? e : errno, "--userns=auto: chown volume %s",
+				       m->name);
+	}
+	return 0;
 }
 
 void container_userns_release(const char *root, const char *id)
