@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -202,12 +203,23 @@ static char *resolv_text(bool host_network)
 
 /* mkdir -p DIR (absolute, inside the container) in the rootfs ROOT, each step resolved
  * inside it (the OCI runtime's mnt_open_in_root, which mount destinations use too) */
-static int workdir_make(const char *root, const char *dir, struct mr_err *err)
+static int workdir_make(const struct bundle_rootfs *b, const char *root, const char *dir,
+			struct mr_err *err)
 {
 	_cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return mr_fail(err, errno, "open '%s'", root);
+	/* --userns=auto: made as the container's root (its host ids) would make it, so it is
+	 * root's inside; a fsuid other than 0 also drops the fs capabilities until it is back */
+	if (b->map_size) {
+		setfsgid(b->map_gid);
+		setfsuid(b->map_uid);
+	}
 	int fd = mnt_open_in_root(rootfd, dir, true, true, err);
+	if (b->map_size) {
+		setfsuid(0);
+		setfsgid(0);
+	}
 	if (fd < 0) {
 		mr_prefix(err, "WorkingDir '%s': ", dir);
 		return -1;
@@ -235,7 +247,7 @@ int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_
 		return -1;
 	const char *wd = workdir;
 	if (wd && *wd && strcmp(wd, "/") != 0 &&
-	    workdir_make(in_dir(b->run, "merged", path, sizeof(path)), wd, err) < 0)
+	    workdir_make(b, in_dir(b->run, "merged", path, sizeof(path)), wd, err) < 0)
 		return -1;
 	in_dir(b->dir, "hosts", path, sizeof(path));
 	if (access(path, F_OK) == 0)

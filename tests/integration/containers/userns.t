@@ -190,9 +190,10 @@ volumes_belong_to_the_remapped_root() {
 	ct_host "$US_LIB"'
 		us_need_idmap
 		out=$(mr run --rm --userns=auto --network none -v data:/data -v etcv:/etc -v /scratch \
-			busybox sh -c "echo w >/data/f && echo w >/scratch/f && stat -c %u:%g /data/f /etc/passwd /etc" 2>&1) ||
-			die "run: $out"
+			-w /srv/app busybox sh -c "echo w >/data/f && echo w >/scratch/f && echo w >f &&
+				stat -c %u:%g /data/f /etc/passwd /etc /srv/app" 2>&1) || die "run: $out"
 		[ "$out" = "0:0
+0:0
 0:0
 0:0" ] || die "inside: $out"
 		[ "$(stat -c %u "$R/volumes/data/_data/f" "$R/volumes/etcv/_data/passwd" | tr "\n" " ")" = "1000000 1000000 " ] ||
@@ -201,5 +202,5 @@ volumes_belong_to_the_remapped_root() {
 		ct_noleaks
 	'
 }
-t "--userns=auto: a volume only it uses (named, populated, anonymous) is its root's, writable" \
+t "--userns=auto: a volume only it uses (named, populated, anonymous) and a -w dir made for it are its root's" \
 	volumes_belong_to_the_remapped_root
