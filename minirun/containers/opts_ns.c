@@ -13,7 +13,7 @@
  * would change the host for every process on it, so it is refused by name, as docker's CLI
  * refuses it.
  *
- * The setters check the syntax (docker's words); check_ns() below checks the flags against
+ * The setters check the syntax (docker's words); opts_ns_check() below checks the flags against
  * each other (a net.* sysctl with --network host, -h with --uts host ...) before anything is
  * made. Whether container:X exists and runs is asked at create and at each start
  * (containers/nsjoin.c); the OCI config is written by bundle/nsmodes.c.
@@ -168,7 +168,7 @@ int opts_ns_security_opt(struct container_opts *o, const char *v, struct mr_err 
 	return 0;
 }
 
-/* is MODE "host"? (NULL is no) */
+/* is MODE the word WORD? (NULL is not) */
 static bool is(const char *mode, const char *word)
 {
 	return mode && !strcmp(mode, word);
