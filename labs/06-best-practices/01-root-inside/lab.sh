@@ -67,6 +67,12 @@ check_() {
 	expect "the user namespace's root did not write host-file" not grep -q "host-file: written" "$LAB_STATE/userns.txt"
 	echo "check: ok - and could not write the host's root-owned host-file (Permission denied)"
 	have auto.txt
+	# a kernel before 5.19, or a file system without idmapped mounts (tmpfs before 6.3: the
+	# VM tier's /tmp), can't run step 4: said, and the lab passes on its first three
+	if grep -q "layers idmapped" "$LAB_STATE/auto.txt"; then
+		echo "  --   step 4 not possible here: $(grep -m1 "layers idmapped" "$LAB_STATE/auto.txt")"
+		return 0
+	fi
 	expect_or "auto.txt has the map line '0 200000 65536'" "it says: $(cat "$LAB_STATE/auto.txt")" \
 		grep -Eq '^ *0 +200000 +65536' "$LAB_STATE/auto.txt"
 	expect_or "auto.txt ends with the owner of by-auto-root, 200000" "it says: $(tail -1 "$LAB_STATE/auto.txt")" \
