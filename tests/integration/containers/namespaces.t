@@ -52,6 +52,7 @@ sysctl_refusals() {
 		refuse "not allowed in host network namespace" --network host --sysctl net.ipv4.ip_forward=1
 		refuse "not allowed in host ipc namespace" --ipc host --sysctl kernel.shmmax=1
 		refuse "hostname" --sysctl kernel.hostname=x
+		refuse "not allowed in host uts namespace" --uts host --sysctl kernel.domainname=x
 		[ -z "$(ct_ids)" ] || die "a refusal left a container: $(ct_ids)"
 		ct_noleaks
 	'
@@ -132,6 +133,11 @@ host_namespaces() {
 			2>&1) || die "run host: $out"
 		want=$(for n in pid ipc uts cgroup; do readlink /proc/self/ns/$n; done)
 		[ "$out" = "$want" ] || die "host: got $out, want $want"
+		# the host'"'"'s processes are there: a sleep of the host namespace, by its own PID
+		sleep 123 & sp=$!
+		out=$(mr run --rm --network none --pid host busybox cat /proc/$sp/cmdline | tr "\0" " ")
+		kill $sp; wait $sp 2>/dev/null
+		[ "$out" = "sleep 123 " ] || die "--pid host: /proc/$sp/cmdline: $out"
 		out=$(mr run --rm --network none busybox sh -c \
 			"readlink /proc/self/ns/pid; readlink /proc/self/ns/cgroup")
 		echo "$out" | grep -qx "$(readlink /proc/self/ns/pid)" && die "default shares the pid ns"
