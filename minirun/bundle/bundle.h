@@ -194,6 +194,9 @@ int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_
 int bundle_idmap_lowers(char **dirs, size_t n, const char *run, uid_t uid, gid_t gid,
 			unsigned long size, struct mr_err *err);
 void bundle_idmap_release(const char *run, size_t n);
+/* bundle_idmap_sweep - what a monitor killed between the two left under RUN/idmap: unmounted
+ * and removed (bundle_rootfs_umount calls it; safe to repeat) */
+void bundle_idmap_sweep(const char *run);
 /* bundle_dir_remove - remove DIR, never crossing into a mount; -1 with err when something
  * is still mounted there */
 int bundle_dir_remove(const char *dir, struct mr_err *err);

@@ -29,6 +29,7 @@
 #include "lib/file.h"
 #include "minirun/bundle/bundle.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -97,6 +98,23 @@ static char *idmap_dir(const char *run, size_t i, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s/idmap/%zu", run, i);
 	return buf;
+}
+
+void bundle_idmap_sweep(const char *run)
+{
+	char dir[4400], path[4700];
+	_cleanup_closedir_ DIR *d = opendir(idmap_dir(run, (size_t)-1, dir, sizeof(dir)));
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+			mr_say("umount %s (an idmapped layer a killed monitor left)", path);
+		rmdir(path);
+	}
+	if (d)
+		rmdir(dir);
 }
 
 void bundle_idmap_release(const char *run, size_t n)

@@ -155,6 +155,7 @@ int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err)
 int bundle_rootfs_umount(const char *run, struct mr_err *err)
 {
 	char merged[4400];
+	bundle_idmap_sweep(run); /* --userns: idmapped layers a killed monitor left */
 	/* --ipc shareable's /dev/shm (containers/nsjoin.c): gone with the rootfs */
 	if (umount2(in_dir(run, "shm", merged, sizeof(merged)), MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
 		mr_say("umount %s", merged);

@@ -203,10 +203,27 @@ static int search_for_all(const char *dir, struct mr_err *err)
 	return 0;
 }
 
-/* every dir from the store's and run root's container dirs up to the roots themselves gets
- * o+x; above the roots nothing is changed (not minirun's), only checked: one a remapped root
- * can't pass through is named, with what to do */
-static int open_the_way(struct container *c, struct mr_err *err)
+/* group_only - DIR (the container's own, or a volume only it uses) passable by group GID,
+ * the container's root's, and by nobody else: chgrp GID, g+x, no o bits. So the dirs shared
+ * by every container (the roots, containers/) are o+x (never o+r: nobody lists them), and
+ * what is below them is this container's alone, as docker's userns-remap keeps each range's
+ * data under a dir of its remapped root (0700). */
+static int group_only(const char *dir, gid_t gid, struct mr_err *err)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return mr_fail(err, errno, "--userns=auto: stat '%s'", dir);
+	mr_say("--userns=auto: chgrp %u, chmod g+x,o-rwx %s", (unsigned)gid, dir);
+	if (chown(dir, (uid_t)-1, gid) < 0 || chmod(dir, ((st.st_mode & 07770) | 0010)) < 0)
+		return mr_fail(err, errno, "--userns=auto: chgrp/chmod '%s'", dir);
+	return 0;
+}
+
+/* the container's own dirs (in the store and in the run root) passable by its root's group
+ * only; the dirs above them up to the roots themselves o+x; above the roots nothing is
+ * changed (not minirun's), only checked: one a remapped root can't pass is named, with what
+ * to do */
+static int open_the_way(struct container *c, gid_t gid, struct mr_err *err)
 {
 	char run[4096], buf[4096];
 	const char *dirs[] = {c->dir, containers_run_dir(c->root, c->id, run, sizeof(run))};
@@ -214,7 +231,10 @@ static int open_the_way(struct container *c, struct mr_err *err)
 		snprintf(buf, sizeof(buf), "%s", dirs[i]);
 		for (int up = 0;; up++) {
 			struct stat st;
-			if (up < 3 && search_for_all(buf, err) < 0) /* ID, containers/, the root */
+			if (up == 0 && group_only(buf, gid, err) < 0) /* ID: its own */
+				return -1;
+			if (up > 0 && up < 3 &&
+			    search_for_all(buf, err) < 0) /* containers/, root */
 				return -1;
 			if (up >= 3 && stat(buf, &st) == 0 && !(st.st_mode & 0001))
 				return mr_fail(
@@ -269,7 +289,7 @@ int container_userns_setup(struct container *c, const struct container_opts *o, 
 		if (chown(container_path(c, dirs[i], path, sizeof(path)), (uid_t)uid, (gid_t)gid) <
 		    0)
 			return mr_fail(err, errno, "--userns=auto: chown '%s'", path);
-	if (open_the_way(c, err) < 0)
+	if (open_the_way(c, (gid_t)gid, err) < 0)
 		return -1;
 	return container_save(c, err);
 }
@@ -306,7 +326,12 @@ int container_userns_volumes(struct container *c, struct mr_err *err)
 		struct stat st;
 		if (!m->type || strcmp(m->type, "volume") || !m->name || !m->source)
 			continue;
-		/* ROOT/volumes/NAME/_data: the remapped root passes through volumes/ and NAME/ */
+		json_t *users = volume_users(c->root, m->name, NULL);
+		bool alone = json_array_size(users) == 1 &&
+			     !strcmp(json_string_value(json_array_get(users, 0)) ?: "", c->id);
+		json_decref(users);
+		/* ROOT/volumes/NAME/_data: the remapped root passes through volumes/ and NAME/
+		 * (NAME its group's only, when the volume is its alone) */
 		char up[4096];
 		snprintf(up, sizeof(up), "%s", m->source);
 		for (int k = 0; k < 2; k++) {
@@ -314,15 +339,12 @@ int container_userns_volumes(struct container *c, struct mr_err *err)
 			if (!slash || slash == up)
 				break;
 			*slash = '\0';
-			if (search_for_all(up, err) < 0)
+			if ((k == 0 && alone ? group_only(up, (gid_t)shift_gid, err)
+					     : search_for_all(up, err)) < 0)
 				return -1;
 		}
 		if (lstat(m->source, &st) < 0 || st.st_uid >= USERNS_SIZE)
 			continue; /* shifted already (by this range or another) */
-		json_t *users = volume_users(c->root, m->name, NULL);
-		bool alone = json_array_size(users) == 1 &&
-			     !strcmp(json_string_value(json_array_get(users, 0)) ?: "", c->id);
-		json_decref(users);
 		if (!alone) {
 			mr_say("--userns=auto: volume %s is shared: its owners are left as they are "
 			       "(its root-owned files are nobody's in this container)",

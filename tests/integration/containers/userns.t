@@ -89,6 +89,13 @@ ranges_are_disjoint_and_freed() {
 		[ "$(mr inspect -f "{{.HostConfig.UsernsMode}} {{json .Minirun.IdMap}}" "$b")" = \
 			"auto {\"HostUID\":1065536,\"HostGID\":1065536,\"Size\":65536}" ] ||
 			die "inspect: $(mr inspect -f "{{.HostConfig.UsernsMode}} {{json .Minirun.IdMap}}" "$b")"
+		# its own dirs are its root group'"'"'s only; the shared ones above are passable, not listable
+		[ "$(stat -c %a:%g "$R/containers/$a" "$R/run/containers/$a" | tr "\n" " ")" = "710:1000000 710:1000000 " ] ||
+			die "own dirs: $(stat -c %a:%g "$R/containers/$a" "$R/run/containers/$a")"
+		for d in "$R" "$R/containers" "$R/run/containers"; do
+			m=$(stat -c %A "$d"); case $m in *x) ;; *) die "$d is not o+x: $m" ;; esac
+			case $m in *r??) die "$d is o+r: $m" ;; esac
+		done
 		# the process itself runs as the mapped uid on the host
 		[ "$(stat -c %u /proc/$(ct_field "$a" State.Pid))" = 1000000 ] || die "a runs as $(stat -c %u /proc/$(ct_field "$a" State.Pid))"
 		mr rm -f "$a" >/dev/null || die "rm a"
