@@ -316,6 +316,11 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 		{offsetof(struct compose_service, stop_signal), "--stop-signal"},
 		{offsetof(struct compose_service, cpus), "--cpus"},
 		{offsetof(struct compose_service, platform), "--platform"},
+		{offsetof(struct compose_service, pid), "--pid"},
+		{offsetof(struct compose_service, ipc), "--ipc"},
+		{offsetof(struct compose_service, uts), "--uts"},
+		{offsetof(struct compose_service, userns_mode), "--userns"},
+		{offsetof(struct compose_service, cgroup), "--cgroupns"},
 	};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		const char *v = *(char *const *)((const char *)s + strs[i].off);

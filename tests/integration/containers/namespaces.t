@@ -211,14 +211,19 @@ services:
     sysctls:
       net.core.somaxconn: 1024
       kernel.shmmax: 123456
+    pid: host
+    ipc: shareable
+    cgroup: host
 EOF2
 		mr compose -p proj up -d 2>"$R.err" || die "up: $(cat "$R.err")"
 		grep -q "sysctls is not applied" "$R.err" && die "up still warns: $(cat "$R.err")"
 		out=$(mr exec proj-app-1 cat /proc/sys/net/core/somaxconn /proc/sys/kernel/shmmax)
 		[ "$out" = "1024
 123456" ] || die "inside: $out"
+		[ "$(mr inspect -f "{{.HostConfig.PidMode}} {{.HostConfig.IpcMode}} {{.HostConfig.CgroupnsMode}}" proj-app-1)" = "host shareable host" ] ||
+			die "pid/ipc/cgroup: $(mr inspect -f "{{.HostConfig.PidMode}} {{.HostConfig.IpcMode}} {{.HostConfig.CgroupnsMode}}" proj-app-1)"
 		mr compose -p proj down >/dev/null 2>&1 || die down
 		ct_noleaks
 	'
 }
-t "compose sysctls: reach the container's /proc/sys as --sysctl does" compose_sysctls_applied
+t "compose sysctls, pid, ipc, cgroup: applied as --sysctl, --pid, --ipc, --cgroupns" compose_sysctls_applied
