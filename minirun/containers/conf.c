@@ -32,6 +32,7 @@
 #include "lib/err.h"
 #include "lib/file.h"
 #include "minirun/containers/containers.h"
+#include "minirun/rootless/rootless.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -60,7 +61,7 @@ const char *minirun_conf_path(void)
 	const char *env = getenv("MINIRUN_CONFIG");
 	if (env && *env)
 		snprintf(path_used, sizeof(path_used), "%s", env);
-	else if (geteuid() == 0)
+	else if (geteuid() == 0 && !rootless_active()) /* root in a user's namespace: rootless */
 		snprintf(path_used, sizeof(path_used), "/etc/minirun/minirun.conf");
 	else if (getenv("XDG_CONFIG_HOME") && *getenv("XDG_CONFIG_HOME"))
 		snprintf(path_used, sizeof(path_used), "%s/minirun/minirun.conf",
