@@ -178,6 +178,14 @@ commit_writes_the_containers_own_ids() {
 		mr cp "$R.cpfile" made:/copied || die "cp into it"
 		[ "$(stat -c %u:%g "$up/copied")" = 1000000:1000000 ] ||
 			die "cp: $(stat -c %u:%g "$up/copied") on the host, not the container root"
+		# export and cp to a tar name the container'"'"'s own ids too, stopped (its overlay
+		# mounted here, lowers not idmapped) as running
+		out=$(mr export made | tar -tvf - root-file app copied 2>&1 | awk "{print \$2, \$NF}" | sort -k2)
+		[ "$out" = "1000/1000 app/
+0/0 copied
+0/0 root-file" ] || die "export: $out"
+		out=$(mr cp made:/bin/busybox - | tar -tvf - | awk "{print \$2}")
+		[ "$out" = 0/0 ] || die "cp to a tar: $out"
 		mr commit made made:1 >/dev/null || die commit
 		out=$(mr run --rm --userns=host --network none made:1 stat -c "%u:%g %n" /root-file /app /copied) ||
 			die "run the commit: $out"
