@@ -103,6 +103,15 @@ ranges_are_disjoint_and_freed() {
 		c=$(mr run -d --userns=auto --network none busybox sleep 60) || die "run c"
 		[ "$(mr exec "$c" cat /proc/self/uid_map | tr -s " ")" = " 0 1000000 65536" ] ||
 			die "c did not take the range a freed"
+		mr rm -f "$c" >/dev/null || die "rm c"
+		# three creates at once (b holds the fourth range of the file) take three
+		# different ranges (under the store lock)
+		for i in 1 2 3; do mr create --userns=auto --network none busybox true >"$R.par$i" & done
+		wait
+		starts=$(for i in 1 2 3; do cut -d" " -f1 "$R/userns/$(cat "$R.par$i")"; done | sort -u | wc -l)
+		[ "$starts" = 3 ] || die "parallel creates shared a range: $(cat "$R"/userns/[0-9a-f]*)"
+		for i in 1 2 3; do mr rm "$(cat "$R.par$i")" >/dev/null || die "rm par$i"; done
+		c=$(mr run -d --userns=auto --network none busybox sleep 60) || die "run c again"
 		# a fifth range does not fit in 300000 ids: refused, nothing left
 		d=$(mr run -d --userns=auto --network none busybox sleep 60) || die "run d"
 		e=$(mr run -d --userns=auto --network none busybox sleep 60) || die "run e"
