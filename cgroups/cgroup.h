@@ -153,7 +153,10 @@ struct cg_resources {
 	int64_t swap_max;   /* bytes of swap, NOT memory+swap: v2 memory.swap.max,
 			       v1 memory.memsw.limit_in_bytes = memory_max + swap_max.
 			       From OCI/docker's memory+swap use cg_swap_from_total().  */
-	int64_t pids_max;   /* count or CG_LIMIT_MAX    pids.max */
+	int64_t swappiness; /* 0..100: v1 memory.swappiness; v2 has no such file (refused) */
+	int oom_kill_disable; /* 1: v1 memory.oom_control = 1 (no OOM kill: tasks wait for
+				 memory instead); v2 has no such switch (refused) */
+	int64_t pids_max;     /* count or CG_LIMIT_MAX    pids.max */
 	int64_t cpu_quota;  /* usec per period or CG_LIMIT_MAX  v2 cpu.max "Q P"  v1 cfs_quota_us */
 	int64_t cpu_period; /* usec (1000..1000000)                                  cfs_period_us
 			     */
@@ -162,7 +165,9 @@ struct cg_resources {
 			       wins where both are set                                           */
 	char cpuset_cpus[256]; /* "0-1,3"; "" unset   cpuset.cpus */
 	char cpuset_mems[256]; /* "0";     "" unset   cpuset.mems */
-	int64_t io_weight; /* 1..10000 v2 io.weight (OCI blkio weight: cg_io_weight_from_blkio) */
+	int64_t io_weight;     /* 1..10000 v2 io.weight (OCI blkio weight: cg_io_weight_from_blkio);
+			      where BFQ is loaded, io.bfq.weight (1..1000) instead, converted
+			      back, as runc writes it; v1 blkio.weight or blkio.bfq.weight */
 	int n_io;
 	struct cg_io_limit io[CG_MAX_IO_DEV];
 	int n_hugetlb;
@@ -364,9 +369,10 @@ char *cg_format_size(int64_t bytes, char *buf, size_t size);
 char *cg_format_max(int64_t v, char *buf, size_t size);
 
 /* Conversions between the v1 / OCI units and v2 (the formulas crun and runc use). */
-int64_t cg_weight_from_shares(int64_t shares);  /* 2..262144 -> 1..10000 */
-int64_t cg_shares_from_weight(int64_t weight);  /* 1..10000 -> 2..262144 */
-int64_t cg_io_weight_from_blkio(int64_t blkio); /* 10..1000 -> 1..10000 */
+int64_t cg_weight_from_shares(int64_t shares);   /* 2..262144 -> 1..10000 */
+int64_t cg_shares_from_weight(int64_t weight);   /* 1..10000 -> 2..262144 */
+int64_t cg_io_weight_from_blkio(int64_t blkio);  /* 10..1000 -> 1..10000 */
+int64_t cg_blkio_from_io_weight(int64_t weight); /* 1..10000 -> 10..1000 (its inverse) */
 /* OCI/docker memory.swap is memory+swap; v2 wants swap alone: swap = total - memory.
  * TOTAL is CG_UNSET when not given (-> *swap CG_UNSET); pass OCI's -1 ("unlimited") as
  * CG_LIMIT_MAX (-> *swap CG_LIMIT_MAX), since -1 is CG_UNSET here. -1 with err when

@@ -34,6 +34,7 @@ void cg_resources_init(struct cg_resources *res)
 	res->pids_max = CG_UNSET;
 	res->cpu_quota = res->cpu_period = res->cpu_weight = res->cpu_shares = CG_UNSET;
 	res->io_weight = CG_UNSET;
+	res->swappiness = CG_UNSET;
 	res->net_classid = CG_UNSET;
 }
 
@@ -42,7 +43,8 @@ unsigned cg_resources_controllers(const struct cg_resources *res)
 	unsigned bits = 0;
 
 	if (res->memory_max != CG_UNSET || res->memory_high != CG_UNSET ||
-	    res->memory_low != CG_UNSET || res->swap_max != CG_UNSET)
+	    res->memory_low != CG_UNSET || res->swap_max != CG_UNSET ||
+	    res->swappiness != CG_UNSET || res->oom_kill_disable)
 		bits |= CG_MEMORY;
 	if (res->pids_max != CG_UNSET)
 		bits |= CG_PIDS;
@@ -250,6 +252,32 @@ static int apply_net(struct cg *cg, const struct cg_resources *res, struct mr_er
 	return 0;
 }
 
+/* The IO weight. v2 has two files, each there only when its policy is: io.bfq.weight
+ * (1..1000, the BFQ scheduler's module loaded) and io.weight (1..10000, blk-iocost). runc
+ * and crun try BFQ's first; so does this, converting back to BFQ's scale. v1: cg_set's
+ * blkio.weight / blkio.bfq.weight (cgroup_v1.c). */
+static int apply_io_weight(struct cg *cg, int64_t w, struct mr_err *err)
+{
+	struct cg_node *io = cg_node_for(cg, CG_IO);
+	char buf[32];
+	if (!io || !io->v2)
+		return set_max(cg, "io.weight", w, err);
+	snprintf(buf, sizeof(buf), "%lld", (long long)cg_blkio_from_io_weight(w));
+	if (cg_node_write(io, "io.bfq.weight", buf, err) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	snprintf(buf, sizeof(buf), "%lld", (long long)w);
+	if (cg_node_write(io, "io.weight", buf, err) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	return cg_failx(err, ENOTSUP,
+			"cgroup '%s': neither io.bfq.weight nor io.weight is here (the io "
+			"controller keeps weights only with the BFQ scheduler or blk-iocost)",
+			cg->path);
+}
+
 int cg_apply(struct cg *cg, const struct cg_resources *res, struct mr_err *err)
 {
 	if ((res->net_classid != CG_UNSET || res->n_net_prio) && apply_net(cg, res, err) < 0)
@@ -257,8 +285,23 @@ int cg_apply(struct cg *cg, const struct cg_resources *res, struct mr_err *err)
 	struct cg_node *mem = cg_node_for(cg, CG_MEMORY);
 	char key[64];
 
+	if ((res->swappiness != CG_UNSET || res->oom_kill_disable) && (!mem || mem->v2))
+		return cg_failx(err, ENOTSUP,
+				"cgroup '%s': %s is a cgroup v1 file, and this cgroup's memory "
+				"controller is v2 (which has none)",
+				cg->path,
+				res->swappiness != CG_UNSET ? "memory.swappiness"
+							    : "memory.oom_control");
 	if (mem && !mem->v2) {
+		char buf[32];
 		if (cg_v1_apply_memory(cg, mem, res, err) < 0)
+			return -1;
+		snprintf(buf, sizeof(buf), "%lld", (long long)res->swappiness);
+		if (res->swappiness != CG_UNSET &&
+		    cg_node_write(mem, "memory.swappiness", buf, err) < 0)
+			return -1;
+		/* 1: a task over the limit waits for memory (under_oom 1) instead of a kill */
+		if (res->oom_kill_disable && cg_node_write(mem, "memory.oom_control", "1", err) < 0)
 			return -1;
 	} else {
 		/* v2: the four are independent files, no order to keep */
@@ -296,7 +339,7 @@ int cg_apply(struct cg *cg, const struct cg_resources *res, struct mr_err *err)
 		return cpuset_error(cg, res->cpuset_cpus, err);
 	if (res->cpuset_mems[0] && cg_set(cg, "cpuset.mems", res->cpuset_mems, err) < 0)
 		return -1;
-	if (res->io_weight != CG_UNSET && set_max(cg, "io.weight", res->io_weight, err) < 0)
+	if (res->io_weight != CG_UNSET && apply_io_weight(cg, res->io_weight, err) < 0)
 		return -1;
 	for (int i = 0; i < res->n_io; i++)
 		if (apply_io_limit(cg, &res->io[i], err) < 0)

@@ -239,6 +239,17 @@ int64_t cg_io_weight_from_blkio(int64_t blkio)
 	return 1 + ((blkio - 10) * 9999) / 990;
 }
 
+int64_t cg_blkio_from_io_weight(int64_t weight)
+{
+	if (weight < 1)
+		weight = 1;
+	if (weight > 10000)
+		weight = 10000;
+	/* rounded up: the exact inverse of cg_io_weight_from_blkio, whose division rounds
+	 * down (500 -> 4949 -> 500) */
+	return 10 + ((weight - 1) * 990 + 9998) / 9999;
+}
+
 int cg_swap_from_total(int64_t memory, int64_t total, int64_t *swap, struct mr_err *err)
 {
 	if (total == CG_UNSET) {

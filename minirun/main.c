@@ -131,7 +131,7 @@ static const struct {
 } groups[] = {
 	{"Containers", "run create start stop kill restart rm pause unpause wait logs exec attach "
 		       "ps inspect top stats port diff cp commit rename update export container"},
-	{"Images", "images pull import load save tag rmi history image"},
+	{"Images", "images pull push import load save tag rmi history image login logout search"},
 	{"Networks and volumes", "network volume"},
 	{"Build and compose", "build builder compose"},
 	{"Image contents and vulnerabilities", "sbom scan lint"},

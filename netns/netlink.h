@@ -180,12 +180,40 @@ struct nl_vxlan {
 	const char *name;   /* "vxlan42" */
 	unsigned vni;       /* 1..16777215: the overlay network's id */
 	const char *local;  /* this host's underlay address, "172.30.0.1" */
-	const char *remote; /* the other host's underlay address (unicast peer) */
+	const char *remote; /* the other host's underlay address (unicast peer); NULL: none,
+			     * the link's forwarding table says where (nl_vxlan_fdb_add) */
 	const char *dev;    /* the underlay link, "uplink" (NULL: by route) */
 	unsigned port;      /* UDP port, 0 = 4789 (IANA) */
+	int proxy;          /* 1: answer ARP from the neighbour table, never flood it */
 };
 /* Create a VXLAN link. An existing name is an error. */
 int nl_vxlan_add(struct nl *nl, const struct nl_vxlan *vx, struct mr_err *err);
+
+/* The VXLAN link DEV's own forwarding table (`bridge fdb add MAC dev DEV dst DST self
+ * permanent`): frames for MAC go in UDP to underlay address DST. MAC "00:00:00:00:00:00"
+ * is the flood list, one entry per peer (appended); any other MAC has one destination
+ * (replaced). Adding an entry that is there already is fine. */
+int nl_vxlan_fdb_add(struct nl *nl, const char *dev, const char *mac, const char *dst,
+		     struct mr_err *err);
+/* Remove that entry; with missing_ok, an entry (or device) that is not there is fine. */
+int nl_vxlan_fdb_del(struct nl *nl, const char *dev, const char *mac, const char *dst,
+		     int missing_ok, struct mr_err *err);
+struct nl_vxlan_fdb {
+	char mac[18];
+	char dst[INET_ADDRSTRLEN];
+	int permanent; /* 1: put there (by us); 0: learned from arriving frames */
+};
+/* List DEV's entries that have a destination (*out, caller frees). */
+int nl_vxlan_fdb(struct nl *nl, const char *dev, struct nl_vxlan_fdb **out, size_t *n,
+		 struct mr_err *err);
+/* The neighbour (ARP) entries a proxy VXLAN link answers from (`ip neigh add IP lladdr MAC
+ * dev DEV nud permanent`): add or replace, delete (one that is not there is fine), list
+ * (in struct nl_vxlan_fdb: mac, and the IP address in dst). */
+int nl_vxlan_neigh_add(struct nl *nl, const char *dev, const char *ip, const char *mac,
+		       struct mr_err *err);
+int nl_vxlan_neigh_del(struct nl *nl, const char *dev, const char *ip, struct mr_err *err);
+int nl_vxlan_neighs(struct nl *nl, const char *dev, struct nl_vxlan_fdb **out, size_t *n,
+		    struct mr_err *err);
 
 /* ---- the whole sequences (plug.c) --------------------------------------------------------- */
 

@@ -1,5 +1,5 @@
 /*
- * ns/container.c - a container in 300 lines: every namespace at once, and a new root.
+ * ns/container.c - a container in about 300 lines: every namespace at once, and a new root.
  *
  * Everything the other programs in ns/ show one at a time, together: clone(2) a child into
  * new uts, pid, mount, network, ipc and cgroup namespaces (and a user namespace with -U),

@@ -59,16 +59,10 @@ test-labs: all
 vm: all
 	@tests/vm/run --shell
 
-# test-all: every tier, even after one fails, then the totals (non-zero on any failure)
+# test-all: every tier, even after one fails, then the totals (non-zero on any failure);
+# the VM tier runs beside the others (tests/tiers says why)
 test-all:
-	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
-	-@$(MAKE) --no-print-directory test-unit
-	-@$(MAKE) --no-print-directory asan-test-unit
-	-@$(MAKE) --no-print-directory fuzz-smoke
-	-@$(MAKE) --no-print-directory test-host
-	-@$(MAKE) --no-print-directory test-vm
-	-@$(MAKE) --no-print-directory test-labs
-	@tests/totals $(RESULTS) unit asan fuzz host vm labs
+	@MAKE="$(MAKE)" tests/tiers $(RESULTS)
 
 .PHONY: test-unit test-host test-host-as-users test-long test-docker test-build-conformance test-vm test-labs test-all vm
 

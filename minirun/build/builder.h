@@ -127,6 +127,13 @@ int bld_copy(struct builder *b, const struct df_instr *in); /* and ADD */
  * layer, no history entry); -1 with b->err */
 int bld_workdir(struct builder *b, const char *path, const char *by);
 
+/* bld_export_image - the last step: the config and a manifest in the store, named by each
+ * -t; ID gets the image's ID (export.c) */
+int bld_export_image(struct builder *b, char id[IMAGE_DIGEST_LEN + 1]);
+/* bld_export_files - the last step with --output: the image's files to a directory or a
+ * tar (dest=-: stdout), no image stored (export.c) */
+int bld_export_files(struct builder *b);
+
 /* step_is_archive - does FD hold a tar, plain or gzip/bzip2/xz/zstd compressed? */
 bool step_is_archive(int fd);
 /* step_stdin_context - `build -`: stdin as the context (a tar) or as the Dockerfile alone,

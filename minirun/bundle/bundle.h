@@ -104,6 +104,20 @@ struct container_opts {
 	const char *userns_mode;     /* --userns host|auto; NULL: the store's default */
 	bool systempaths_unconfined; /* --security-opt systempaths=unconfined */
 	const char *apparmor;        /* --security-opt apparmor=PROFILE (only unconfined here) */
+	/* the cgroup's CPU, memory and block IO knobs and the OOM score (containers/
+	 * opts_resources.c parses them, resources.c records and maps them); 0/NULL/false unset */
+	long long cpu_shares;              /* --cpu-shares (-c): v1 cpu.shares units */
+	long long cpu_period, cpu_quota;   /* --cpu-period, --cpu-quota: microseconds */
+	const char *cpuset_cpus;           /* --cpuset-cpus "0-1,3" */
+	const char *cpuset_mems;           /* --cpuset-mems "0" */
+	bool swappiness_set;               /* --memory-swappiness given (docker's -1: not) */
+	int swappiness;                    /* 0..100 */
+	bool oom_kill_disable;             /* --oom-kill-disable */
+	int oom_score_adj;                 /* --oom-score-adj -1000..1000 */
+	int blkio_weight;                  /* --blkio-weight 10..1000 */
+	char **blkio_rbps, **blkio_wbps;   /* --device-read-bps, --device-write-bps: "PATH:BYTES" */
+	char **blkio_riops, **blkio_wiops; /* --device-read-iops, --device-write-iops: "PATH:N" */
+	const char *cidfile;               /* --cidfile: the ID is written there after create */
 };
 
 /* ---- the record -> config.json (config.c, seccomp_default.c) --------------------------- */
@@ -282,6 +296,19 @@ int container_hostflags_check(const struct container_opts *o, struct mr_err *err
 /* container_hostflags_record - put O's flags in the record's HostConfig: GroupAdd, ShmSize,
  * Ulimits [{Name, Soft, Hard}], Devices [{PathOnHost, PathInContainer, CgroupPermissions}] */
 int container_hostflags_record(json_t *rec, const struct container_opts *o, struct mr_err *err);
+
+/* container_resources_record - put O's CPU, memory, block IO and OOM flags in the record's
+ * HostConfig (resources.c): CpuShares, CpuPeriod, CpuQuota, CpusetCpus, CpusetMems,
+ * MemorySwappiness, OomKillDisable, OomScoreAdj, BlkioWeight, BlkioDevice{Read,Write}{Bps,IOps}
+ * [{Path, Rate}], ContainerIDFile. -1 with err on ENOMEM. */
+int container_resources_record(json_t *rec, const struct container_opts *o, struct mr_err *err);
+
+/* container_resources_oci - those HostConfig keys of HC into linux.resources R (cpu shares,
+ * quota, period, cpus, mems; memory swappiness, disableOOMKiller; blockIO weight and the
+ * throttle lists, each device's major:minor read from its node now, as docker does at each
+ * start) and process.oomScoreAdj into PROC. -1 with err when a throttled path is no longer
+ * a block device. */
+int container_resources_oci(json_t *hc, json_t *r, json_t *proc, struct mr_err *err);
 
 /* container_rlimits_oci - HostConfig.Ulimits as OCI process.rlimits (a new array; -1, docker's
  * unlimited, is written as -1: see hostflags.c). NULL with err on a bad record. */

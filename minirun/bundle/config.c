@@ -558,9 +558,21 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 		return NULL;
 	}
 
+	/* -m, --cpus, --pids-limit, the device rules here; --cpu-shares, --cpuset-*, --blkio-*,
+	 * --oom-* and the rest in resources.c */
+	json_t *res = resources(hc, privileged, allow);
+	if (container_resources_oci(hc, res, proc, err) < 0) {
+		json_decref(res);
+		json_decref(devs);
+		json_decref(sc);
+		json_decref(ns);
+		json_decref(proc);
+		return NULL;
+	}
+
 	json_t *lx = json_object();
 	json_object_set_new(lx, "namespaces", ns);
-	json_object_set_new(lx, "resources", resources(hc, privileged, allow));
+	json_object_set_new(lx, "resources", res);
 	if (p->cgroups_path)
 		json_object_set_new(lx, "cgroupsPath", json_string(p->cgroups_path));
 	if (!privileged) {

@@ -43,4 +43,20 @@ int compose_scale_down(struct compose_project *p, const char *service, long long
  * removed (store.c). */
 int compose_orphans(struct compose_project *p, int remove, struct mr_err *err);
 
+/* the image S runs: `image:`, else (a service with only `build`) PROJECT-SERVICE (wait.c) */
+const char *compose_service_image(struct compose_project *p, const struct compose_service *s);
+
+/* S's image built from its `build` section and tagged compose_service_image (wait.c) */
+int compose_build_service(struct compose_project *p, const struct compose_service *s,
+			  struct mr_err *err);
+
+/* what a waiter wants of a container: healthy (a service_healthy dependency), or running
+ * and healthy if it has a check (up --wait) */
+enum compose_want { COMPOSE_WANT_HEALTHY, COMPOSE_WANT_RUNNING_OR_HEALTHY };
+
+/* Wait until container NAME is as WANT says; docker compose's message, after PREFIX, when
+ * it never will be (unhealthy, exited, no check) (wait.c) */
+int compose_wait_container(const char *name, enum compose_want want, const char *prefix,
+			   struct mr_err *err);
+
 #endif

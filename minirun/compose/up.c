@@ -42,7 +42,6 @@
 #include <unistd.h>
 
 #include "lib/sha256.h"
-#include "minirun/build/build.h"
 #include "minirun/containers/containers.h"
 #include "minirun/image/image.h"
 #include "minirun/network/network.h"
@@ -123,12 +122,6 @@ static long duration_seconds(const char *d)
 		d = end + strlen(units[i].unit);
 	}
 	return (long)(total + 0.999);
-}
-
-/* the image S runs: `image:`, else (a service with only `build`) PROJECT-SERVICE */
-static const char *service_image(struct compose_project *p, const struct compose_service *s)
-{
-	return s->image ? s->image : compose_printf(&p->arena, "%s-%s", p->name, s->name);
 }
 
 /* container NUMBER of S's name: container_name, else PROJECT-SERVICE-NUMBER */
@@ -378,7 +371,7 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 		arg2(x, "--entrypoint", s->entrypoint.n ? s->entrypoint.v[0] : "");
 	for (size_t i = 0; one && i < one->nenv; i++)
 		arg2(x, "-e", one->env[i]);
-	arg(x, service_image(p, s));
+	arg(x, compose_service_image(p, s));
 	for (size_t i = 1; has_ep && i < s->entrypoint.n; i++)
 		arg(x, s->entrypoint.v[i]);
 	for (size_t i = 0; one && one->cmd ? i < one->ncmd : i < s->command.n; i++)
@@ -449,7 +442,7 @@ static int up_container(struct compose_project *p, const struct compose_service 
 	if (container_open(containers_root(), name, true, &c, &missing) == 0) {
 		const char *old = label_of(&c.r, L_HASH);
 		const char *had = c.r.image;
-		const char *now = image_id_of(service_image(p, s));
+		const char *now = image_id_of(compose_service_image(p, s));
 		/* the same model over another image (rebuilt, pulled again) is a change too */
 		int same = old && !strcmp(old, hash) && (!now || (had && !strcmp(had, now)));
 		if ((same && recreate != COMPOSE_RECREATE_FORCE) ||
@@ -584,96 +577,6 @@ static int up_resources(struct compose_project *p, struct mr_err *err)
 	return 0;
 }
 
-/* ---- build, and waiting for health -------------------------------------------------------- */
-
-/* S's image built from its `build` section (docker compose's context, dockerfile relative
- * to the context, args, target), tagged with service_image */
-static int build_service(struct compose_project *p, const struct compose_service *s,
-			 struct mr_err *err)
-{
-	struct compose_arena *a = &p->arena;
-	const struct compose_build *b = &s->build;
-	char *tag = (char *)service_image(p, s);
-	char **args = compose_alloc(a, (b->args.n + 1) * sizeof(char *));
-	for (size_t i = 0; i < b->args.n; i++) /* K alone: its value from our environment */
-		args[i] = b->args.v[i].value
-				  ? compose_printf(a, "%s=%s", b->args.v[i].key, b->args.v[i].value)
-				  : b->args.v[i].key;
-	struct build_opts bo = {
-		.context = b->context,
-		.dockerfile = compose_printf(
-			a, "%s%s%s", b->dockerfile && b->dockerfile[0] == '/' ? "" : b->context,
-			b->dockerfile && b->dockerfile[0] == '/' ? "" : "/",
-			b->dockerfile ? b->dockerfile : "Dockerfile"),
-		.tags = &tag,
-		.ntags = 1,
-		.build_args = args,
-		.nbuild_args = b->args.n,
-		.target = b->target,
-	};
-	fprintf(stderr, " Service %s  Building\n", s->name);
-	char id[IMAGE_DIGEST_LEN + 1];
-	if (build_image(&bo, id, err) < 0) {
-		mr_prefix(err, "service \"%s\" failed to build: ", s->name);
-		return -1;
-	}
-	fprintf(stderr, " Service %s  Built\n", s->name);
-	return 0;
-}
-
-int compose_build(struct compose_project *p, struct mr_err *err)
-{
-	for (size_t i = 0; i < p->nservices; i++) {
-		const struct compose_service *s = &p->services[i];
-		if ((s->set >> SVC_BUILD) & 1 && build_service(p, s, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* what a waiter wants of a container: healthy (a service_healthy dependency), or running
- * and healthy if it has a check (up --wait) */
-enum want { WANT_HEALTHY, WANT_RUNNING_OR_HEALTHY };
-
-/* Wait until container NAME is as WANT says, reading its record every 100 ms (its monitor's
- * checker writes State.Health there). Docker compose's messages when it never will be:
- * it turned unhealthy, it exited, it has no check; PREFIX goes before them. */
-static int wait_container(const char *name, enum want want, const char *prefix, struct mr_err *err)
-{
-	for (int said = 0;; said = 1) {
-		struct container c;
-		if (container_open(containers_root(), name, false, &c, err) < 0)
-			return -1;
-		/* what is needed of the record, read before it is let go */
-		enum container_health hs = c.r.state.health;
-		int has_check = hs != CONTAINER_HEALTH_NONE,
-		    unhealthy = hs == CONTAINER_HEALTH_UNHEALTHY,
-		    healthy = hs == CONTAINER_HEALTH_HEALTHY;
-		enum container_state status = container_status(&c);
-		int running = status == CONTAINER_RUNNING,
-		    exited = status == CONTAINER_EXITED || status == CONTAINER_DEAD;
-		int code = c.r.state.exit_code;
-		container_close(&c);
-		if (unhealthy)
-			return mr_fail(err, 0, "%scontainer %s is unhealthy", prefix, name);
-		if (exited)
-			return mr_fail(err, 0, "%scontainer %s exited (%d)", prefix, name, code);
-		if (want == WANT_HEALTHY && !has_check)
-			return mr_fail(err, 0, "%scontainer %s has no healthcheck configured",
-				       prefix, name);
-		if (healthy) {
-			fprintf(stderr, " Container %s  Healthy\n", name);
-			return 0;
-		}
-		if (!has_check && running)
-			return 0;
-		if (!said)
-			fprintf(stderr, " Container %s  Waiting\n", name);
-		struct timespec ts = {0, 100 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-}
-
 /* how many containers S has in this up: --scale, else deploy.replicas, else 1 */
 static long long service_count(const struct compose_up_opts *uo, const struct compose_service *s)
 {
@@ -703,13 +606,13 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 		const struct compose_service *s = &p->services[i];
 		if (!((s->set >> SVC_BUILD) & 1))
 			continue;
-		int missing = !image_id_of(service_image(p, s));
+		int missing = !image_id_of(compose_service_image(p, s));
 		if (missing && uo->no_build)
 			return mr_fail(err, 0,
 				       "service \"%s\": image %s is not built and --no-build was "
 				       "given: run 'minirun compose build %s' first",
-				       s->name, service_image(p, s), s->name);
-		if ((missing || uo->build) && !uo->no_build && build_service(p, s, err) < 0)
+				       s->name, compose_service_image(p, s), s->name);
+		if ((missing || uo->build) && !uo->no_build && compose_build_service(p, s, err) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < p->nservices; i++) {
@@ -746,9 +649,10 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 			if (dep->condition == COMPOSE_HEALTHY) {
 				long long dn = service_count(uo, ds);
 				for (long long i = 1; rc == 0 && i <= dn; i++)
-					rc = wait_container(container_name_of(p, ds, (int)i),
-							    WANT_HEALTHY,
-							    "dependency failed to start: ", err);
+					rc = compose_wait_container(
+						container_name_of(p, ds, (int)i),
+						COMPOSE_WANT_HEALTHY,
+						"dependency failed to start: ", err);
 				continue;
 			}
 			struct container c;
@@ -785,8 +689,8 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 			continue;
 		long long n = service_count(uo, s);
 		for (long long i = 1; rc == 0 && i <= n; i++)
-			rc = wait_container(container_name_of(p, s, (int)i),
-					    WANT_RUNNING_OR_HEALTHY, "", err);
+			rc = compose_wait_container(container_name_of(p, s, (int)i),
+						    COMPOSE_WANT_RUNNING_OR_HEALTHY, "", err);
 	}
 	free(order);
 	return rc;
@@ -803,8 +707,8 @@ int compose_run(struct compose_project *p, const char *service, const struct com
 	/* a service's image (and its dependencies') built first when the store lacks it */
 	for (size_t i = 0; i < p->nservices; i++) {
 		const struct compose_service *b = &p->services[i];
-		if ((b->set >> SVC_BUILD) & 1 && !image_id_of(service_image(p, b)) &&
-		    build_service(p, b, err) < 0)
+		if ((b->set >> SVC_BUILD) & 1 && !image_id_of(compose_service_image(p, b)) &&
+		    compose_build_service(p, b, err) < 0)
 			return -1;
 	}
 	if (up_resources(p, err) < 0)

@@ -107,11 +107,11 @@ static bool image_missing(const char *name)
 	return r < 0;
 }
 
-static int create(struct container_opts *o, struct container *c, struct mr_err *err)
+static int create_container(struct container_opts *o, struct container *c, struct mr_err *err)
 {
 	char familiar[1024];
 	familiar_name(o->image, familiar, sizeof(familiar));
-	if (container_hostflags_check(o, err) < 0 ||
+	if (container_hostflags_check(o, err) < 0 || container_resources_host_check(o, err) < 0 ||
 	    container_ns_targets_check(containers_root(), o, false, err) < 0)
 		return -1;
 	/* a reference docker's CLI cannot parse is refused before anything, in its words
@@ -144,6 +144,22 @@ static int create(struct container_opts *o, struct container *c, struct mr_err *
 		rc = container_create(containers_root(), o, c, err);
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+/* create_container, with --cidfile's file made first and its ID written after (cidfile.c) */
+static int create(struct container_opts *o, struct container *c, struct mr_err *err)
+{
+	int cid = -1;
+	if (o->cidfile && (cid = container_cidfile_open(o->cidfile, err)) < 0)
+		return -1;
+	int rc = create_container(o, c, err);
+	if (cid >= 0 && container_cidfile_close(cid, o->cidfile, rc == 0 ? c->id : NULL,
+						rc == 0 ? err : &(struct mr_err){0}) < 0) {
+		container_remove(c, true, true, NULL); /* as it never was */
+		container_close(c);
+		return -1;
+	}
+	return rc;
 }
 
 static int parse_run_opts(int argc, char **argv, struct container_opts *o)

@@ -90,6 +90,19 @@ void container_opts_free(struct container_opts *o);
 long long container_parse_bytes(const char *s, struct mr_err *err);
 /* the option table printed by `run --help` / `create --help` */
 void container_opts_usage(const char *verb, FILE *out);
+/* container_resources_host_check - what only this host can say of the cgroup flags, before
+ * anything is made (opts_resources.c): --cpuset-cpus/--cpuset-mems online here, a blkio
+ * weight file for --blkio-weight, each --device-*-bps/iops path a block device, an
+ * --oom-score-adj this process may set. -1 with docker's words. Where docker's daemon drops a
+ * flag with a warning (--memory-swappiness, --oom-kill-disable without a v1 memory
+ * hierarchy) the same warning goes to stderr and the flag is cleared in O. */
+int container_resources_host_check(struct container_opts *o, struct mr_err *err);
+/* --cidfile (cidfile.c), as docker's CLI: container_cidfile_open refuses a PATH that exists
+ * ("container ID file found, ...") and creates it empty, before the container is made: the
+ * fd, or -1 with err. container_cidfile_close writes ID (NULL: the create failed, and the
+ * file is removed again) and closes FD; -1 with err when the write fails. */
+int container_cidfile_open(const char *path, struct mr_err *err);
+int container_cidfile_close(int fd, const char *path, const char *id, struct mr_err *err);
 
 /* ---- the record, typed (record_json.c) ---------------------------------------------------- */
 

@@ -205,6 +205,8 @@ static int check(const struct container_opts *o, struct mr_err *err)
 			       "Range of CPUs is from 0.01 to %ld.00, as there are only %ld CPUs "
 			       "available",
 			       ncpu, ncpu);
+	if (opts_resources_check(o, err) < 0) /* --cpu-*, --blkio-weight, --oom-score-adj */
+		return -1;
 	if (o->stop_signal && mr_sig_parse(o->stop_signal) < 0)
 		return mr_fail(err, 0, "Invalid signal: %s", o->stop_signal);
 	if (o->no_healthcheck &&
@@ -309,6 +311,23 @@ static int join_env(struct parse *ps, struct mr_err *err)
 	return opts_strv_take(&o->env, e, n, err);
 }
 
+/* The same for labels: the --label-file entries first, then -l (the last of a key wins) */
+static int join_labels(struct parse *ps, struct mr_err *err)
+{
+	struct container_opts *o = &ps->o;
+	size_t n = 0;
+	while (o->labels && o->labels[n])
+		n++;
+	char **l = o->labels;
+	o->labels = ps->label_files;
+	ps->label_files = NULL;
+	if (!n) {
+		free(l);
+		return 0;
+	}
+	return opts_strv_take(&o->labels, l, n, err);
+}
+
 int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *help,
 			 struct mr_err *err)
 {
@@ -316,7 +335,7 @@ int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *
 	/* parse into a struct parse (the flags, and what only the parse needs), then hand
 	 * its flags over to *out */
 	struct container_opts *out = o;
-	struct parse ps = {.o = {.stop_timeout = -1}, .env_files = NULL};
+	struct parse ps = {.o = {.stop_timeout = -1}, .env_files = NULL, .label_files = NULL};
 	o = &ps.o;
 	*help = false;
 	for (i = 1; i < argc && rc == 0 && !*help; i++) {
@@ -332,7 +351,10 @@ int container_opts_parse(int argc, char **argv, struct container_opts *o, bool *
 	}
 	if (rc == 0 && !*help)
 		rc = join_env(&ps, err);
+	if (rc == 0 && !*help)
+		rc = join_labels(&ps, err);
 	opts_strv_free(ps.env_files);
+	opts_strv_free(ps.label_files);
 	*out = ps.o;
 	o = out;
 	if (rc < 0 || *help) {
@@ -382,6 +404,10 @@ void container_opts_free(struct container_opts *o)
 	opts_strv_free(o->ulimits);
 	opts_strv_free(o->devices);
 	opts_strv_free(o->sysctls);
+	opts_strv_free(o->blkio_rbps);
+	opts_strv_free(o->blkio_wbps);
+	opts_strv_free(o->blkio_riops);
+	opts_strv_free(o->blkio_wiops);
 	free(o->ports);
 	free(o->mounts);
 	memset(o, 0, sizeof(*o));

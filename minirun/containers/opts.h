@@ -44,6 +44,7 @@ extern const size_t opts_count;
 struct parse {
 	struct container_opts o; /* first: a setter's O is the parse it belongs to */
 	char **env_files;        /* the --env-file entries, in order */
+	char **label_files;      /* the --label-file entries, in order (before every -l) */
 };
 
 /* opts.c: append a copy of S to the NULL-terminated list *V (allocated as it grows);
@@ -68,5 +69,21 @@ int opts_ns_check(const struct container_opts *o, struct mr_err *err);
 /* the namespace that owns the sysctl of KV ("net.ipv4.x=1"): "net", "ipc", "uts"; NULL for
  * one no namespace owns */
 const char *opts_sysctl_ns(const char *kv);
+/* opts_resources.c: the setters of the cgroup and OOM flags and of --label-file (rows of
+ * opts_set.c's table), and docker's daemon's checks across them (called by opts.c's check) */
+int opts_set_ll(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err);
+int opts_set_oom_score_adj(struct container_opts *o, const char *v, const struct opt *f,
+			   struct mr_err *err);
+int opts_set_blkio_weight(struct container_opts *o, const char *v, const struct opt *f,
+			  struct mr_err *err);
+int opts_set_swappiness(struct container_opts *o, const char *v, const struct opt *f,
+			struct mr_err *err);
+int opts_set_cpuset(struct container_opts *o, const char *v, const struct opt *f,
+		    struct mr_err *err);
+int opts_set_throttle(struct container_opts *o, const char *v, const struct opt *f,
+		      struct mr_err *err);
+int opts_set_label_file(struct container_opts *o, const char *v, const struct opt *f,
+			struct mr_err *err);
+int opts_resources_check(const struct container_opts *o, struct mr_err *err);
 
 #endif

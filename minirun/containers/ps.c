@@ -313,15 +313,38 @@ static bool by_since(struct container *c, const char *v)
 	return created_cmp(c, v) > 0;
 }
 
+/* isolation= is a Windows setting: on Linux docker's daemon matches every container */
+static bool by_isolation(struct container *c, const char *v)
+{
+	(void)c, (void)v;
+	return true;
+}
+
+/* is-task=: a swarm service's task; there are none here, so true matches none */
+static bool by_is_task(struct container *c, const char *v)
+{
+	(void)c;
+	return strcmp(v, "true") != 0 && strcmp(v, "1") != 0;
+}
+
+static bool bool_value(const char *v)
+{
+	static const char *const ok[] = {"true", "false", "1", "0"};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(v, ok[i]))
+			return true;
+	return false;
+}
+
 static const struct {
 	const char *key;
 	bool (*match)(struct container *c, const char *value);
 } filter_table[] = {
-	{"id", by_id},           {"name", by_name},     {"status", by_status},
-	{"exited", by_exited},   {"label", by_label},   {"ancestor", by_ancestor},
-	{"network", by_network}, {"volume", by_volume}, {"publish", by_publish},
-	{"expose", by_expose},   {"before", by_before}, {"since", by_since},
-	{"health", by_health},
+	{"id", by_id},           {"name", by_name},           {"status", by_status},
+	{"exited", by_exited},   {"label", by_label},         {"ancestor", by_ancestor},
+	{"network", by_network}, {"volume", by_volume},       {"publish", by_publish},
+	{"expose", by_expose},   {"before", by_before},       {"since", by_since},
+	{"health", by_health},   {"isolation", by_isolation}, {"is-task", by_is_task},
 };
 
 struct filter {
@@ -374,7 +397,8 @@ static void ps_usage(void)
 	       "  -f, --filter filter   Filter output: id= name= status= exited= label=K[=V] "
 	       "ancestor=\n"
 	       "                        network= volume= publish= expose= before= since=\n"
-	       "                        health=starting|healthy|unhealthy|none\n"
+	       "                        health=starting|healthy|unhealthy|none isolation= "
+	       "is-task=\n"
 	       "      --format string   'table', 'json', 'table TEMPLATE' or a TEMPLATE: "
 	       "'{{.ID}} {{.Names}}'\n"
 	       "  -n, --last int        Show n last created containers (includes all states)\n"
@@ -415,7 +439,7 @@ int cmd_ps(int argc, char **argv)
 				fprintf(stderr,
 					"minirun: Invalid filter '%s' (use id= name= status= "
 					"exited= label= ancestor= network= volume= publish= "
-					"expose= before= since= health=)\n",
+					"expose= before= since= health= isolation= is-task=)\n",
 					key);
 				return 1;
 			}
@@ -430,6 +454,11 @@ int cmd_ps(int argc, char **argv)
 				fprintf(stderr,
 					"minirun: Invalid filter 'status=%s' (a status is created, "
 					"restarting, running, removing, paused, exited or dead)\n",
+					filters[nf].value);
+				return 1;
+			}
+			if (filters[nf].match == by_is_task && !bool_value(filters[nf].value)) {
+				fprintf(stderr, "minirun: Invalid filter 'is-task=[%s]'\n",
 					filters[nf].value);
 				return 1;
 			}

@@ -383,7 +383,8 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 			    json_pack("{s:s, s:{}}", "Name", "overlay2", "Data"));
 	json_object_set_new(rec, "Minirun", mr);
 	/* GroupAdd, ShmSize, Ulimits, Devices: hostflags.c's part of HostConfig */
-	if (container_hostflags_record(rec, o, err) < 0) {
+	if (container_hostflags_record(rec, o, err) < 0 ||
+	    container_resources_record(rec, o, err) < 0) { /* --cpu-shares, --blkio-* ... */
 		json_decref(rec);
 		return NULL;
 	}

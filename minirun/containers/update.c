@@ -1,6 +1,7 @@
 /*
  * minirun/containers/update.c - `minirun update [OPTIONS] CONTAINER...`: change the limits
- * and the restart policy of containers, running or not.
+ * and the restart policy of containers, running or not (-c, --cpu-period, --cpu-quota,
+ * --cpuset-*, --blkio-weight: update_res.c, parsed and checked as run's are).
  *
  * The record's HostConfig takes the new values (every later start applies them through the
  * OCI config); a running or paused container also gets them at once: the runtime writes
@@ -15,6 +16,7 @@
  */
 #include "minirun/containers/info.h"
 #include "minirun/containers/lifecycle.h"
+#include "minirun/containers/update_res.h"
 #include "minirun/oci/runtime.h"
 
 #include <getopt.h>
@@ -30,6 +32,7 @@ struct update {
 	bool pids_set, swap_set;
 	const char *restart; /* the policy's name, NULL: not given */
 	long long restart_max;
+	struct container_opts res; /* -c, --cpu-period ...: update_res.c; 0 not given */
 };
 
 /* "no" "always" "unless-stopped" "on-failure[:N]" -> U; -1 with docker's words */
@@ -91,6 +94,7 @@ static json_t *apply(json_t *hc, const struct update *u)
 			r, "pids",
 			json_pack("{s:I}", "limit", (json_int_t)(u->pids > 0 ? u->pids : -1)));
 	}
+	update_res_apply(hc, &u->res, r); /* -c, --cpu-period, --cpuset-*, --blkio-weight */
 	if (u->restart)
 		json_object_set_new(hc, "RestartPolicy",
 				    json_pack("{s:s, s:I}", "Name", u->restart, "MaximumRetryCount",
@@ -122,6 +126,11 @@ static int update_one(const char *ref, const struct update *u)
 			"minirun: Cannot update container %s: Memory limit should be smaller than "
 			"already set memoryswap limit, update the memoryswap at the same time\n",
 			c.id);
+		container_close(&c);
+		return -1;
+	}
+	if (update_res_conflicts(hc, &u->res, u->cpus, &err) < 0) {
+		fprintf(stderr, "minirun: Cannot update container %s: %s\n", c.id, err.msg);
 		container_close(&c);
 		return -1;
 	}
@@ -158,7 +167,13 @@ int cmd_update(int argc, char **argv)
 {
 	static const struct option opts[] = {{"memory", required_argument, NULL, 'm'},
 					     {"memory-swap", required_argument, NULL, 'S'},
-					     {"cpus", required_argument, NULL, 'c'},
+					     {"cpus", required_argument, NULL, 'C'},
+					     {"cpu-shares", required_argument, NULL, 'c'},
+					     {"cpu-period", required_argument, NULL, 1001},
+					     {"cpu-quota", required_argument, NULL, 1002},
+					     {"cpuset-cpus", required_argument, NULL, 1003},
+					     {"cpuset-mems", required_argument, NULL, 1004},
+					     {"blkio-weight", required_argument, NULL, 1005},
 					     {"pids-limit", required_argument, NULL, 'p'},
 					     {"restart", required_argument, NULL, 'r'},
 					     {NULL, 0, NULL, 0}};
@@ -166,7 +181,13 @@ int cmd_update(int argc, char **argv)
 		"Usage:  minirun update [OPTIONS] CONTAINER [CONTAINER...]\n\n"
 		"Update configuration of one or more containers\n\n"
 		"Options:\n"
+		"      --blkio-weight uint16  Block IO (relative weight), between 10 and 1000\n"
+		"      --cpu-period int       Limit CPU CFS (Completely Fair Scheduler) period\n"
+		"      --cpu-quota int        Limit CPU CFS (Completely Fair Scheduler) quota\n"
+		"  -c, --cpu-shares int       CPU shares (relative weight)\n"
 		"      --cpus decimal         Number of CPUs (0: no limit)\n"
+		"      --cpuset-cpus string   CPUs in which to allow execution (0-3, 0,1)\n"
+		"      --cpuset-mems string   MEMs in which to allow execution (0-3, 0,1)\n"
 		"  -m, --memory bytes         Memory limit\n"
 		"      --memory-swap bytes    Swap limit equal to memory plus swap: -1 to enable\n"
 		"                             unlimited swap\n"
@@ -178,7 +199,7 @@ int cmd_update(int argc, char **argv)
 	char *end;
 	bool any = false;
 	optind = 0;
-	while ((ch = mr_verb_opt(argc, argv, "update", "m:", opts, help, &rc)) != -1) {
+	while ((ch = mr_verb_opt(argc, argv, "update", "m:c:", opts, help, &rc)) != -1) {
 		any = true;
 		switch (ch) {
 		case MR_OPT_DONE: return rc;
@@ -197,7 +218,18 @@ int cmd_update(int argc, char **argv)
 			else if ((u.swap = container_parse_bytes(optarg, &err)) < 0)
 				goto bad;
 			break;
-		case 'c':
+		case 'c': /* -c, --cpu-shares and the others run has too: its table's words */
+		case 1001:
+		case 1002:
+		case 1003:
+		case 1004:
+		case 1005:
+			for (const struct option *o = opts; o->name; o++)
+				if (o->val == ch &&
+				    update_res_flag(&u.res, o->name, optarg, &err) < 0)
+					goto bad;
+			break;
+		case 'C':
 			u.cpus = strtod(optarg, &end);
 			if (*end || end == optarg || u.cpus < 0) {
 				fprintf(stderr,
@@ -236,6 +268,11 @@ int cmd_update(int argc, char **argv)
 	if (u.swap_set && u.swap > 0 && u.memory > 0 && u.swap < u.memory) {
 		fprintf(stderr, "minirun: Minimum memoryswap limit should be larger than memory "
 				"limit, see usage\n");
+		return 1;
+	}
+	/* run's checks of the cgroup flags (docker's daemon makes them before any container) */
+	if (update_res_any(&u.res) && update_res_check(&u.res, u.cpus, &err) < 0) {
+		fprintf(stderr, "minirun: %s\n", err.msg);
 		return 1;
 	}
 	for (int i = optind; i < argc; i++)

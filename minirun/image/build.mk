@@ -1,7 +1,7 @@
 # minirun/image/ - the image store (OCI layout), import/load/save, pull from v2 registries.
 # libimage.a is linked by minirun, whose dispatcher runs image_commands[] (minirun images ...). `make busybox-image` makes the built-in image's
 # tarball; `make debian-image` a Debian one with debootstrap (network to a mirror needed).
-IMAGE_LIB_SRCS := minirun/image/ref.c minirun/image/store.c minirun/image/images.c \
+IMAGE_LIB_SRCS := minirun/image/ref.c minirun/image/store.c minirun/image/images.c minirun/image/images_filter.c \
 	minirun/image/gc.c minirun/image/format.c minirun/image/commands.c \
 	minirun/image/rmi.c minirun/image/inspect.c minirun/image/import.c \
 	minirun/image/archive.c minirun/image/save.c minirun/image/pull.c minirun/image/registry.c \

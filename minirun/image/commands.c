@@ -1,7 +1,8 @@
 /*
  * minirun/image/commands.c - the command table, and `images`, `tag`, `image SUBCOMMAND`.
  *
- *   minirun images [-a] [-q] [--digests] [--no-trunc] [--format json|TEMPLATE] [REPO[:TAG]]
+ *   minirun images [-a] [-q] [--digests] [-f FILTER] [--no-trunc] [--format json|TEMPLATE]
+ *                  [REPO[:TAG]]
  *   minirun tag SOURCE TARGET
  *   minirun image ls|inspect|history|rm|prune|tag|pull|push|import|load|save ...
  *
@@ -13,6 +14,7 @@
  */
 #include "lib/cli.h"
 #include "minirun/image/image.h"
+#include "minirun/image/images_filter.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -39,6 +41,7 @@ const struct mr_command image_commands[] = {
 	{"push", cmd_push, "Upload an image to a registry"},
 	{"login", cmd_login, "Log in to a registry"},
 	{"logout", cmd_logout, "Log out from a registry"},
+	{"search", cmd_search, "Search Docker Hub for images (refused: there is no index service)"},
 	{NULL, NULL, NULL},
 };
 
@@ -76,6 +79,42 @@ uint64_t image_size(const struct store *st, const struct image *img)
 	return total;
 }
 
+/*
+ * search - refused, in one line. `docker search` asks Docker Hub's index service
+ * (index.docker.io/v1/search), which is not part of the registry API (/v2/) that pull
+ * and push speak: a private registry has no such thing, and minirun sends nothing to an
+ * address the user did not name. What the user can do instead is said.
+ */
+int cmd_search(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"filter", required_argument, NULL, 'f'}, {"format", required_argument, NULL, 'F'},
+		{"limit", required_argument, NULL, 'l'},  {"no-trunc", no_argument, NULL, 'T'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	};
+	int c;
+	optind = 0;
+	opterr = 0; /* mr_flag_error says it */
+	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			printf("Usage:  minirun search [OPTIONS] TERM\n\n"
+			       "Search Docker Hub for images: refused, as minirun does not use Docker "
+			       "Hub's index service (docker's flags -f, --format, --limit, --no-trunc "
+			       "are read, then refused with it)\n");
+			return 0;
+		}
+		if (c == '?' || c == ':')
+			return mr_flag_error(c, argv[0], argv);
+	}
+	if (argc - optind != 1)
+		return mr_operand_error(argv[0], "\"search\" requires exactly 1 argument.");
+	fprintf(stderr,
+		"minirun: search needs Docker Hub's index service (index.docker.io/v1/search), "
+		"which minirun does not use: search on https://hub.docker.com, or list a "
+		"registry's repositories with 'curl https://REGISTRY/v2/_catalog'\n");
+	return 1;
+}
+
 /* ---- images --------------------------------------------------------------------------- */
 
 struct row {
@@ -101,6 +140,8 @@ static void images_usage(void)
 	       "Options:\n"
 	       "  -a, --all             Show all images (there are no intermediate ones here)\n"
 	       "      --digests         Show digests\n"
+	       "  -f, --filter filter   Filter output based on conditions provided: dangling=true|false,\n"
+	       "                        reference=PATTERN, label=KEY[=VALUE], before=IMAGE, since=IMAGE\n"
 	       "      --format string   'table', 'json', or a template: '{{.Repository}}:{{.Tag}}'\n"
 	       "      --no-trunc        Don't truncate output\n"
 	       "  -q, --quiet           Only show image IDs\n");
@@ -109,20 +150,27 @@ static void images_usage(void)
 int cmd_images(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"all", no_argument, NULL, 'a'},
-		{"digests", no_argument, NULL, 'D'},
-		{"format", required_argument, NULL, 'F'},
-		{"no-trunc", no_argument, NULL, 'T'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"all", no_argument, NULL, 'a'},          {"digests", no_argument, NULL, 'D'},
+		{"filter", required_argument, NULL, 'f'}, {"format", required_argument, NULL, 'F'},
+		{"no-trunc", no_argument, NULL, 'T'},     {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	int digests = 0, notrunc = 0, quiet = 0, c;
 	const char *format = NULL;
+	struct images_filter flt = {.dangling = -1};
+	char why[600];
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":aqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":af:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': break;
+		case 'f':
+			switch (images_filter_add(&flt, optarg, why, sizeof(why))) {
+			case -2: /* docker's CLI refuses it: a usage error */
+				fprintf(stderr, "minirun: %s\nSee 'minirun images --help'.\n", why);
+				return 125;
+			case -1: return image_errorf("%s", why); /* its daemon does: 1 */
+			}
+			break;
 		case 'D': digests = 1; break;
 		case 'F': format = optarg; break;
 		case 'T': notrunc = 1; break;
@@ -143,7 +191,8 @@ int cmd_images(int argc, char **argv)
 	struct store st;
 	if (image_open_store(&st))
 		return 1;
-	json_t *idx = store_index_load(&st, &err);
+	json_t *idx =
+		images_filter_resolve(&st, &flt, &err) < 0 ? NULL : store_index_load(&st, &err);
 	if (!idx) {
 		store_close(&st);
 		return image_error(&err);
@@ -188,6 +237,14 @@ int cmd_images(int argc, char **argv)
 		const char *created = json_string_value(json_object_get(img.config, "created"));
 		snprintf(r->created, sizeof(r->created), "%s", created ? created : "");
 		r->when = parse_rfc3339(created);
+		char familiar[900];
+		snprintf(familiar, sizeof(familiar), "%s%s%s", r->repo,
+			 r->tag[0] == '<' ? "@" : ":", r->tag[0] == '<' ? r->digest : r->tag);
+		if (!images_filter_match(&flt, strcmp(r->repo, "<none>") ? familiar : NULL,
+					 img.config, r->when)) {
+			image_free(&img);
+			continue;
+		}
 		r->size = image_size(&st, &img);
 		image_free(&img);
 		n++;

@@ -55,6 +55,7 @@ int cmd_pull(int argc, char **argv);
 int cmd_push(int argc, char **argv);   /* push.c */
 int cmd_login(int argc, char **argv);  /* login.c */
 int cmd_logout(int argc, char **argv); /* login.c */
+int cmd_search(int argc, char **argv);
 
 /* The store root the commands use: set by the dispatcher from --root (NULL: $MINIRUN_ROOT,
  * else /var/lib/minirun). image_root() returns the one in effect. */

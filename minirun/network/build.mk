@@ -3,7 +3,8 @@
 # whose dispatcher runs network_commands[] (minirun network ...).
 NETWORK_LIB_SRCS := minirun/network/ipam.c minirun/network/store.c \
 	minirun/network/connect.c minirun/network/ports.c minirun/network/commands.c \
-	minirun/network/prune.c
+	minirun/network/prune.c minirun/network/overlay.c \
+	minirun/network/overlay_peers.c minirun/network/overlay_watch.c
 LIBNETWORK := minirun/network/libnetwork.a
 minirun/network/libnetwork.a: $(NETWORK_LIB_SRCS:.c=.o)
 MR_ARCHIVES += $(LIBNETWORK)

@@ -21,6 +21,7 @@
 #include "lib/sha256.h"
 #include "lib/template.h"
 #include "minirun/network/network.h"
+#include "minirun/network/overlay.h"
 #include "netns/netlink.h"
 
 const struct network_container_ops *network_containers;
@@ -60,11 +61,17 @@ static int operands(int argc, char **argv, const char *verb, const char *help, i
 
 static int cmd_create(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{"subnet", required_argument, 0, 's'}, {"gateway", required_argument, 0, 'g'},
-		{"driver", required_argument, 0, 'd'}, {"internal", no_argument, 0, 'I'},
-		{"label", required_argument, 0, 'l'},  {0, 0, 0, 0}};
-	char help[900];
+	static const struct option lo[] = {{"subnet", required_argument, 0, 's'},
+					   {"gateway", required_argument, 0, 'g'},
+					   {"driver", required_argument, 0, 'd'},
+					   {"internal", no_argument, 0, 'I'},
+					   {"label", required_argument, 0, 'l'},
+					   {"opt", required_argument, 0, 'o'},
+					   {0, 0, 0, 0}};
+	char help[1600];
+	const char *opts[16];
+	size_t nopts = 0;
+	bool overlay = false;
 	unsigned flags = 0;
 	const char *labels[32];
 	size_t nlabels = 0;
@@ -72,7 +79,11 @@ static int cmd_create(int argc, char **argv)
 		 "Usage:  minirun network create [OPTIONS] NETWORK\n\n"
 		 "Create a network\n\n"
 		 "Options:\n"
-		 "  -d, --driver bridge    the only driver\n"
+		 "  -d, --driver DRIVER    bridge (default), or overlay: one subnet across\n"
+		 "                         hosts over VXLAN (needs --subnet and peers)\n"
+		 "  -o, --opt K=V          overlay: peers=IP,IP (the other hosts' underlay\n"
+		 "                         addresses), peers-dir=PATH (a directory every host\n"
+		 "                         shares), local=IP (this host's), vni=N (1..16777215)\n"
 		 "      --subnet CIDR      e.g. 10.90.0.0/24 (default: a free /24 of %s)\n"
 		 "      --gateway IP       default: the subnet's first address\n"
 		 "      --internal         no way out: no NAT on the bridge, no default route in\n"
@@ -82,7 +93,7 @@ static int cmd_create(int argc, char **argv)
 	const char *subnet = NULL, *gateway = NULL;
 	int o, rc;
 	optind = 0;
-	while ((o = mr_verb_opt(argc, argv, "network create", "d:", lo, help, &rc)) != -1)
+	while ((o = mr_verb_opt(argc, argv, "network create", "d:o:", lo, help, &rc)) != -1)
 		switch (o) {
 		case MR_OPT_DONE: return rc;
 		case 's': subnet = optarg; break;
@@ -93,11 +104,17 @@ static int cmd_create(int argc, char **argv)
 				return usage_err("create", "at most 32 --label");
 			labels[nlabels++] = optarg;
 			break;
+		case 'o':
+			if (nopts == sizeof(opts) / sizeof(opts[0]))
+				return usage_err("create", "at most 16 --opt");
+			opts[nopts++] = optarg;
+			break;
 		case 'd':
-			if (strcmp(optarg, "bridge")) {
+			overlay = !strcmp(optarg, "overlay");
+			if (!overlay && strcmp(optarg, "bridge")) {
 				fprintf(stderr,
-					"minirun: plugin \"%s\" not found (only the bridge "
-					"driver exists)\n",
+					"minirun: plugin \"%s\" not found (the drivers are bridge "
+					"and overlay)\n",
 					optarg);
 				return MR_EXIT_RUNTIME;
 			}
@@ -107,6 +124,25 @@ static int cmd_create(int argc, char **argv)
 		return usage_err("create", "exactly 1 argument (NETWORK)");
 	char id[NETWORK_ID_LEN + 1];
 	struct mr_err err = {0};
+	if (overlay || nopts) {
+		if (!overlay) {
+			fprintf(stderr,
+				"minirun: --opt %s: the bridge driver takes no options here "
+				"(--opt is the overlay driver's)\n",
+				opts[0]);
+			return MR_EXIT_RUNTIME;
+		}
+		if (flags & NETWORK_INTERNAL) {
+			fprintf(stderr, "minirun: --internal: an overlay network is internal "
+					"already (no way out)\n");
+			return MR_EXIT_RUNTIME;
+		}
+		if (overlay_create(network_root(), argv[optind], subnet, gateway, labels, nlabels,
+				   opts, nopts, id, &err) < 0)
+			return fail(&err);
+		printf("%s\n", id);
+		return 0;
+	}
 	if (network_create_flags(network_root(), argv[optind], subnet, gateway, labels, nlabels,
 				 flags, id, &err) < 0)
 		return fail(&err);
@@ -353,6 +389,20 @@ static int cmd_rm(int argc, char **argv)
 	return rc;
 }
 
+/* the keys docker's inspect shows that a record of ours never sets (swarm's ingress, config-only
+ * networks): their docker defaults, so templates that read them get what docker prints */
+static void inspect_defaults(json_t *rec)
+{
+	if (!rec)
+		return;
+	if (!json_object_get(rec, "Ingress"))
+		json_object_set_new(rec, "Ingress", json_false());
+	if (!json_object_get(rec, "ConfigFrom"))
+		json_object_set_new(rec, "ConfigFrom", json_pack("{s:s}", "Network", ""));
+	if (!json_object_get(rec, "ConfigOnly"))
+		json_object_set_new(rec, "ConfigOnly", json_false());
+}
+
 static int cmd_inspect(int argc, char **argv)
 {
 	static const struct option lo[] = {{"format", required_argument, 0, 'f'}, {0, 0, 0, 0}};
@@ -390,6 +440,8 @@ static int cmd_inspect(int argc, char **argv)
 	bool printed = false;
 	for (int i = optind; i < argc; i++) {
 		json_t *rec = network_load(network_root(), argv[i], &err);
+		overlay_inspect(rec); /* an overlay's Peers, as they are now */
+		inspect_defaults(rec);
 		char *text = rec && tmpl ? mr_tmpl_render(tmpl, rec, NULL, &err) : NULL;
 		if (!rec)
 			rc = fail_named(&err, argv[i]);

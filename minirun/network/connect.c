@@ -26,6 +26,7 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/network/network.h"
+#include "minirun/network/overlay.h"
 #include "netns/netlink.h"
 
 char *network_hosts_path(const char *root, const char *container_id, char *buf, size_t size)
@@ -110,6 +111,12 @@ int network_hosts_refresh(const char *root, const char *container_id, struct mr_
 				n++;
 			}
 		}
+	json_array_foreach(all, i, rec) /* an overlay's containers on the other hosts */
+	{
+		if (network_is_overlay(rec) &&
+		    json_object_get(json_object_get(rec, "Containers"), container_id))
+			overlay_hosts_lines(rec, lines, addrs, names, &n, 256);
+	}
 	json_decref(all);
 	_cleanup_free_ char *text = network_hosts_format(lines, n);
 	if (!text)
@@ -257,11 +264,17 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 			n++;
 	}
 	if (c->ip) { /* run --ip: that address or nothing */
-		if (network_check_address(rec, c->ip, c->container_id, err) < 0)
+		if (network_check_address(rec, c->ip, c->container_id, err) < 0 ||
+		    (network_is_overlay(rec) && overlay_check_address(rec, sn, c->ip, err) < 0))
 			return -1;
 		inet_pton(AF_INET, c->ip, &addr);
-	} else if (network_pick_address(sn, gw, taken, n, &addr, err) < 0)
-		return -1;
+	} else {
+		struct network_subnet pool = sn; /* an overlay: this host's part of it */
+		if ((network_is_overlay(rec) &&
+		     overlay_pool(rec, &pool, taken, &n, 4096, err) < 0) ||
+		    network_pick_address(pool, gw, taken, n, &addr, err) < 0)
+			return -1;
+	}
 	inet_ntop(AF_INET, &addr, addr_out, INET_ADDRSTRLEN);
 	inet_ntop(AF_INET, &gw, gws, sizeof(gws));
 	snprintf(cidr, sizeof(cidr), "%s/%d", addr_out, sn.prefix);
@@ -271,13 +284,15 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 	mr_say("lease %s on %s for %.12s: %s <-> %s", cidr,
 	       json_string_value(json_object_get(rec, "Name")), c->container_id, host_if, inner);
 
+	/* --internal and overlay: no route out, only the subnet's */
+	const char *via = network_is_internal(rec) || network_is_overlay(rec) ? NULL : gws;
 	struct netns_attach a = {.bridge = network_bridge_of(rec),
 				 .netns_fd = nsfd,
 				 .host_if = host_if,
 				 .inner_if = inner,
 				 .cidr = cidr,
-				 /* --internal: no route out, only the subnet's */
-				 .gateway = network_is_internal(rec) ? NULL : gws,
+				 .gateway = via,
+				 .mtu = network_is_overlay(rec) ? OVERLAY_MTU : 0,
 				 .mac = mac};
 	/* A veth of this name is left by the container's last run (a veth set down when it
 	 * ended, freed by the kernel with its namespace a few ms later: netns_release; still
@@ -322,7 +337,7 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 	if (!rec)
 		return -1;
 	const char *net = json_string_value(json_object_get(rec, "Name"));
-	int r = -1;
+	int r = -1, olock = -1;
 	struct network_subnet sn;
 	struct in_addr gw;
 	char gwcidr[40], gws[INET_ADDRSTRLEN];
@@ -338,11 +353,20 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 		mr_fail(err, 0,
 			"network-scoped alias is supported only for containers in user defined "
 			"networks");
-	else if (netns_network_create(network_bridge_of(rec), gwcidr, !network_is_internal(rec),
+	else if (network_is_overlay(rec) &&
+		 (overlay_lock(rec, &olock, err) < 0 || overlay_ensure(c->root, rec, err) < 0))
+		mr_prefix(err, "network %s: ", net);
+	else if (!network_is_overlay(rec) &&
+		 netns_network_create(network_bridge_of(rec), gwcidr, !network_is_internal(rec),
 				      err) < 0)
 		mr_prefix(err, "network %s: ", net);
-	else if (attach_locked(c, rec, fd, addr_out, err) == 0)
-		r = refresh_all(c->root, rec, c->container_id, NULL, err);
+	else if (attach_locked(c, rec, fd, addr_out, err) == 0 &&
+		 refresh_all(c->root, rec, c->container_id, NULL, err) == 0)
+		/* an overlay: the other hosts learn of the newcomer (the lease is theirs to see
+		 * before the lock across hosts goes) */
+		r = network_is_overlay(rec) ? overlay_publish_locked(c->root, rec, err) : 0;
+	if (olock >= 0)
+		close(olock);
 	json_decref(rec);
 	return r;
 }
@@ -369,8 +393,9 @@ static int disconnect(const char *root, const char *network, const char *contain
 			 json_string_value(json_object_get(ep, "HostInterface")), 1, err) == 0) {
 		/* the record last: until it is written, a retry finds what is left to undo */
 		json_object_del(eps, container_id);
-		if (network_save(root, rec, err) == 0)
-			r = refresh_all(root, rec, NULL, container_id, err);
+		if (network_save(root, rec, err) == 0 &&
+		    refresh_all(root, rec, NULL, container_id, err) == 0)
+			r = network_is_overlay(rec) ? overlay_publish(root, rec, err) : 0;
 	}
 	json_decref(rec);
 	return r;

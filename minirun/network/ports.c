@@ -27,6 +27,7 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/network/network.h"
+#include "minirun/network/overlay.h"
 #include "netns/nat.h"
 
 #define EPHEMERAL_FIRST 32768
@@ -291,6 +292,15 @@ int network_publish(const char *root, const char *cid, struct network_port *port
 	if (!ep) {
 		mr_fail(err, 0, "cannot publish ports of container %.12s: it is on no network",
 			cid);
+		goto out;
+	}
+	if (network_is_overlay(rec)) { /* no address on its bridge: nothing to DNAT through */
+		mr_fail(err, 0,
+			"cannot publish ports on overlay network %s: it has no way in from the "
+			"host (docker adds docker_gwbridge for that): publish on a bridge network, "
+			"then 'minirun network connect %s CONTAINER'",
+			json_string_value(json_object_get(rec, "Name")),
+			json_string_value(json_object_get(rec, "Name")));
 		goto out;
 	}
 	if (nat_published(&pub, &npub, err) < 0)

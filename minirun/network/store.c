@@ -29,6 +29,7 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/network/network.h"
+#include "minirun/network/overlay.h"
 #include "netns/netlink.h"
 
 const char *network_root_opt;
@@ -56,7 +57,7 @@ int network_lock(const char *root, struct mr_err *err)
 	return fd;
 }
 
-static void random_id(char id[NETWORK_ID_LEN + 1])
+void network_random_id(char id[NETWORK_ID_LEN + 1])
 {
 	unsigned char b[32];
 	if (getrandom(b, sizeof(b), 0) != sizeof(b)) /* never short for 32 bytes; be safe */
@@ -66,7 +67,7 @@ static void random_id(char id[NETWORK_ID_LEN + 1])
 		sprintf(id + 2 * i, "%02x", b[i]);
 }
 
-static void now_rfc3339(char *buf, size_t size)
+void network_now(char *buf, size_t size)
 {
 	struct timespec ts;
 	struct tm tm;
@@ -81,7 +82,7 @@ static json_t *new_record(const char *name, const char *id, const char *bridge, 
 			  const char *gateway, bool internal)
 {
 	char created[64];
-	now_rfc3339(created, sizeof(created));
+	network_now(created, sizeof(created));
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:{s:s, s:{}, s:[{s:s, s:s}]}, s:b, "
 			 "s:b, s:{}, s:{s:s, s:s}, s:{}}",
 			 "Name", name, "Id", id, "Created", created, "Scope", "local", "Driver",
@@ -132,7 +133,7 @@ static json_t *ensure_default(const char *root, struct mr_err *err)
 	nl_parse_cidr(NETWORK_DEFAULT_SUBNET, &c, NULL);
 	c.addr.s_addr = htonl(ntohl(c.addr.s_addr) + 1);
 	inet_ntop(AF_INET, &c.addr, gw, sizeof(gw));
-	random_id(id);
+	network_random_id(id);
 	mr_say("first use of the default network: bridge %s, %s", NETWORK_DEFAULT_BRIDGE,
 	       NETWORK_DEFAULT_SUBNET);
 	json_t *rec = new_record(NETWORK_DEFAULT, id, NETWORK_DEFAULT_BRIDGE,
@@ -236,8 +237,8 @@ int network_subnet_of(json_t *rec, struct network_subnet *out, struct in_addr *g
 }
 
 /* Check what a user typed for `network create` and settle subnet and gateway (as text). */
-static int plan_subnet(json_t *all, const char *subnet, const char *gateway, char *snet, char *sgw,
-		       size_t size, struct mr_err *err)
+int network_plan_subnet(json_t *all, const char *subnet, const char *gateway, char *snet, char *sgw,
+			size_t size, struct mr_err *err)
 {
 	struct network_subnet used[512], want;
 	struct in_addr gw;
@@ -323,11 +324,11 @@ int network_create_flags(const char *root, const char *name, const char *subnet,
 					"network with name %s already exists", name);
 		}
 	}
-	int r = plan_subnet(all, subnet, gateway, snet, sgw, sizeof(snet), err);
+	int r = network_plan_subnet(all, subnet, gateway, snet, sgw, sizeof(snet), err);
 	json_decref(all);
 	if (r < 0)
 		return -1;
-	random_id(id_out);
+	network_random_id(id_out);
 	snprintf(bridge, sizeof(bridge), "mr-%.12s", id_out);
 	snprintf(cidr, sizeof(cidr), "%s/%s", sgw, strchr(snet, '/') + 1);
 	mr_say("network %s: bridge %s, subnet %s, gateway %s%s", name, bridge, snet, sgw,
@@ -373,7 +374,10 @@ int network_remove(const char *root, const char *name, struct mr_err *err)
 			"error while removing network: network %s id %s has active endpoints "
 			"(disconnect them first: minirun network disconnect %s CONTAINER)",
 			n, id, n);
-	else if (netns_network_remove(network_bridge_of(rec), 1, err) < 0)
+	else if (network_is_overlay(rec) && overlay_remove(root, rec, err) < 0)
+		mr_prefix(err, "remove network %s: ", n);
+	else if (!network_is_overlay(rec) &&
+		 netns_network_remove(network_bridge_of(rec), 1, err) < 0)
 		mr_prefix(err, "remove network %s: ", n);
 	else if (unlink(record_path(root, n, path, sizeof(path))) < 0)
 		mr_fail(err, errno, "remove '%s'", path);

@@ -27,6 +27,7 @@
  */
 #include "minirun/oci/cgstep.h"
 #include "cgroups/cgroup.h"
+#include "lib/cleanup.h"
 #include "minirun/rootless/rootless.h"
 
 #include <errno.h>
@@ -117,6 +118,7 @@ static void res_for(const struct cg_resources *res, unsigned bits, bool core,
 	if (bits & CG_MEMORY) {
 		out->memory_max = res->memory_max, out->memory_high = res->memory_high;
 		out->memory_low = res->memory_low, out->swap_max = res->swap_max;
+		out->swappiness = res->swappiness, out->oom_kill_disable = res->oom_kill_disable;
 	}
 	if (bits & CG_PIDS)
 		out->pids_max = res->pids_max;
@@ -272,6 +274,35 @@ static int network(const struct spec *s, json_t *n, struct cg_resources *res, st
 	return 0;
 }
 
+/*
+ * linux.resources.memory's v1-only knobs: swappiness (memory.swappiness, 0..100) and
+ * disableOOMKiller (memory.oom_control = 1). cgroup v2 has neither file: on a pure v2 host
+ * both are ignored, said under -v, as runc does (docker drops them before they get here).
+ */
+static int memory_v1(const struct spec *s, json_t *o, struct cg_resources *res, struct mr_err *err)
+{
+	const char *p = "linux.resources.memory";
+	json_t *oom = json_object_get(o, "disableOOMKiller");
+	int64_t v;
+	if (num(s, o, p, "swappiness", &v, err) < 0)
+		return -1;
+	/* runc takes -1 (docker's "unset", as an unsigned 2^64-1 too) as "leave it" */
+	if (v != CG_UNSET && v != -1 && (v < 0 || v > 100))
+		return bad(s, err, "linux.resources.memory.swappiness", "must be in 0..100");
+	if (oom && !json_is_boolean(oom) && !json_is_null(oom))
+		return bad(s, err, "linux.resources.memory.disableOOMKiller", "must be a boolean");
+	bool off = json_is_true(oom);
+	const struct cg_system *sys = host();
+	if ((v >= 0 || off) && sys && sys->mode == CG_UNIFIED) {
+		mr_say("%s.%s: ignored on this cgroup v2 host (a v1 memory file), as runc does", p,
+		       v >= 0 ? "swappiness" : "disableOOMKiller");
+		return 0;
+	}
+	res->swappiness = v >= 0 ? v : CG_UNSET;
+	res->oom_kill_disable = off;
+	return 0;
+}
+
 /* linux.resources (R) -> RES. S (may be NULL) gives error positions. */
 static int resources(const struct spec *s, json_t *r, struct cg_resources *res, struct mr_err *err)
 {
@@ -288,6 +319,8 @@ static int resources(const struct spec *s, json_t *r, struct cg_resources *res, 
 		res->memory_low = unlimited(v);
 		if (num(s, o, p, "swap", &swap, err) < 0 ||
 		    cg_swap_from_total(res->memory_max, unlimited(swap), &res->swap_max, err) < 0)
+			return -1;
+		if (memory_v1(s, o, res, err) < 0)
 			return -1;
 	}
 	if ((o = json_object_get(r, "cpu"))) {
@@ -577,16 +610,82 @@ pid_t cgstep_clone(const char *name, unsigned long flags, struct mr_err *err)
 	return pid;
 }
 
-int cgstep_update(const char *name, json_t *r, const struct spec *s, struct mr_err *err)
+/*
+ * grow - give the container's cgroup (SET, recorded as NAME) the controllers MISSING, which
+ * an update asks for and the create did not make (cgstep_create makes only those its limits
+ * need; runc makes them all). cg_create joins the cgroup at its own path (cg_path of the core
+ * directory, placed as at create) with those controllers: on v2 that enables them on its
+ * ancestors and the directory is the same; on v1 it makes a directory in each new hierarchy,
+ * and every process of the container is moved in (three passes: a process forked during
+ * one is caught by the next). *GROWN: NAME with the new directories (the caller records
+ * it, so delete removes them), or NULL when there are none.
+ */
+static int grow(struct cgset *set, const char *name, unsigned missing, char **grown,
+		struct mr_err *err)
+{
+	*grown = NULL;
+	mr_say("update: cgroup '%s' lacks controllers it now needs: added", cg_path(set->h[0]));
+	struct cg *cg = cg_create(host(), cg_path(set->h[0]), missing, CG_EXIST_OK, err);
+	if (!cg) {
+		mr_prefix(err, "adding a controller to the container's cgroup: ");
+		return -1;
+	}
+	_cleanup_free_ char *dirs = set_name(cg);
+	char out[8192];
+	size_t len = (size_t)snprintf(out, sizeof(out), "%s", name);
+	char *save = NULL;
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		char key[4200];
+		snprintf(key, sizeof(key), ":%s:", d);
+		char have[8200];
+		snprintf(have, sizeof(have), ":%s:", name);
+		if (!strstr(have, key) && len < sizeof(out))
+			len += (size_t)snprintf(out + len, sizeof(out) - len, ":%s", d);
+	}
+	if (strcmp(out, name) != 0) {
+		for (int pass = 0; pass < 3; pass++) {
+			pid_t *pids = NULL;
+			size_t n = 0;
+			if (cg_pids(set->h[0], &pids, &n, err) < 0) {
+				cg_free(cg);
+				return -1;
+			}
+			for (size_t i = 0; i < n; i++)
+				cg_add_pid(cg, pids[i],
+					   NULL); /* one gone meanwhile needs no move */
+			free(pids);
+		}
+		if (!(*grown = strdup(out))) {
+			cg_free(cg);
+			return mr_fail(err, ENOMEM, "cgroup name");
+		}
+	}
+	if (set->n < CGSET_MAX)
+		set->h[set->n++] = cg;
+	else
+		cg_free(cg);
+	return 0;
+}
+
+int cgstep_update(const char *name, json_t *r, const struct spec *s, char **grown,
+		  struct mr_err *err)
 {
 	struct cg_resources res, part;
 	struct cgset set;
 	int rc = 0;
 	json_t *rules = json_object_get(r, "devices");
+	*grown = NULL;
 	if (rules && !json_is_array(rules))
 		return mr_fail(err, 0, "devices must be an array of device rules");
 	if (resources(NULL, r, &res, err) < 0 || set_open(name, &set, err) < 0)
 		return -1;
+	unsigned have = 0, need = cg_resources_controllers(&res);
+	for (int i = 0; i < set.n; i++)
+		have |= cg_controllers(set.h[i]);
+	if ((need & ~have) && grow(&set, name, need & ~have, grown, err) < 0) {
+		set_free(&set);
+		return -1;
+	}
 	for (int i = 0; i < set.n && rc == 0; i++) {
 		res_for(&res, cg_controllers(set.h[i]), i == 0, &part);
 		rc = cg_apply(set.h[i], &part, err);

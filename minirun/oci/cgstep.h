@@ -37,8 +37,11 @@ pid_t cgstep_clone(const char *name, unsigned long flags, struct mr_err *err);
 
 /* cgstep_update - apply a linux.resources object to an existing cgroup. A "devices"
  * array replaces the device policy (with the defaults and the linux.devices of S, the
- * container's config, which may be NULL); without one the policy stays. */
-int cgstep_update(const char *name, json_t *resources, const struct spec *s, struct mr_err *err);
+ * container's config, which may be NULL); without one the policy stays. A limit whose
+ * controller the cgroup was made without gets it now: *GROWN is then the cgroup's new
+ * recorded name (malloc'd; the caller saves it in the state), else NULL. */
+int cgstep_update(const char *name, json_t *resources, const struct spec *s, char **grown,
+		  struct mr_err *err);
 
 /* cgstep_freeze - freeze (pause) or thaw (resume) every process of the cgroup. */
 int cgstep_freeze(const char *name, bool freeze, struct mr_err *err);

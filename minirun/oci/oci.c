@@ -100,6 +100,16 @@ int oci_failx(const struct oci_global *g, int code, const char *fmt, ...)
 	return code;
 }
 
+int oci_flag_other(const struct oci_global *g, int c, char **argv, const char *usage)
+{
+	if (c == '?' || c == ':')
+		return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
+				 argv[optind - 1], c == ':' ? "needs a value" : "is unknown",
+				 argv[0]);
+	fputs(usage, c == 'h' ? stdout : stderr);
+	return c == 'h' ? 0 : 2;
+}
+
 const char *oci_need_id(const struct oci_global *g, int argc, char **argv, int optind,
 			const char *verb)
 {

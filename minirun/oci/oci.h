@@ -21,6 +21,10 @@ struct oci_global {
 
 /* oci_fail - print "minirun-oci: MSG" on stderr (and into --log), return the exit code 1. */
 int oci_fail(const struct oci_global *g, const struct mr_err *err);
+/* oci_flag_other - the last branch of a verb's getopt loop, for C that is none of its
+ * flags: an unknown flag or a missing value is one line (exit 2); -h prints USAGE on
+ * stdout (0); anything else USAGE on stderr (2). Returns the exit code. */
+int oci_flag_other(const struct oci_global *g, int c, char **argv, const char *usage);
 /* oci_failx - the same for a message without an error object (bad flags: exit 2). */
 int oci_failx(const struct oci_global *g, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

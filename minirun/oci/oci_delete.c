@@ -24,16 +24,10 @@ int oci_delete(struct oci_global *g, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:fh", opts, NULL)) != -1) {
 		if (c == 'f')
 			force = true;
-		else if (c == '?' || c == ':')
-			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
-					 argv[optind - 1],
-					 c == ':' ? "needs a value" : "is unknown", argv[0]);
-		else {
-			fprintf(c == 'h' ? stdout : stderr,
-				"usage: minirun oci delete [--force] ID\n\n"
-				"  -f, --force   kill a running container first\n");
-			return c == 'h' ? 0 : 2;
-		}
+		else
+			return oci_flag_other(g, c, argv,
+					      "usage: minirun oci delete [--force] ID\n\n"
+					      "  -f, --force   kill a running container first\n");
 	}
 	const char *id = oci_need_id(g, argc, argv, optind, "delete");
 	if (!id)

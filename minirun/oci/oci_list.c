@@ -49,17 +49,11 @@ int oci_list(struct oci_global *g, int argc, char **argv)
 			json = optarg[0] == 'j';
 		else if (c == 'q')
 			quiet = true;
-		else if (c == '?' || c == ':')
-			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
-					 argv[optind - 1],
-					 c == ':' ? "needs a value" : "is unknown", argv[0]);
-		else {
-			fprintf(c == 'h' ? stdout : stderr,
-				"usage: minirun oci list [OPTIONS]\n\n"
-				"  -f, --format FORMAT   table (default) or json\n"
-				"  -q, --quiet           print the ids only\n");
-			return c == 'h' ? 0 : 2;
-		}
+		else
+			return oci_flag_other(g, c, argv,
+					      "usage: minirun oci list [OPTIONS]\n\n"
+					      "  -f, --format FORMAT   table (default) or json\n"
+					      "  -q, --quiet           print the ids only\n");
 	}
 	json_t *all = json_array();
 	DIR *d = opendir(g->root);

@@ -35,17 +35,12 @@ int oci_ps(struct oci_global *g, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:f:h", opts, NULL)) != -1) {
 		if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
 			json = optarg[0] == 'j';
-		else if (c == '?' || c == ':')
-			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
-					 argv[optind - 1],
-					 c == ':' ? "needs a value" : "is unknown", argv[0]);
-		else {
-			fprintf(c == 'h' ? stdout : stderr,
+		else
+			return oci_flag_other(
+				g, c, argv,
 				"usage: minirun oci ps [OPTIONS] ID [PS OPTIONS]\n\n"
 				"  -f, --format FORMAT   table (ps's own, default) or json (the pids)\n"
 				"  PS OPTIONS            passed to ps(1) (default -ef)\n");
-			return c == 'h' ? 0 : 2;
-		}
 	}
 	if (optind >= argc)
 		return oci_failx(g, 2, "ps needs a container id");

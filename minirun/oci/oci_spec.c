@@ -31,17 +31,12 @@ int oci_spec(struct oci_global *g, int argc, char **argv)
 			rootless = true;
 		else if (c == 'b')
 			bundle = optarg;
-		else if (c == '?' || c == ':')
-			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
-					 argv[optind - 1],
-					 c == ':' ? "needs a value" : "is unknown", argv[0]);
-		else {
-			fprintf(c == 'h' ? stdout : stderr,
+		else
+			return oci_flag_other(
+				g, c, argv,
 				"usage: minirun oci spec [OPTIONS]\n\n"
 				"  -b, --bundle DIR   write DIR/config.json (default .)\n"
 				"      --rootless     for a user without privileges: a user namespace\n");
-			return c == 'h' ? 0 : 2;
-		}
 	}
 	if (optind != argc)
 		return oci_failx(g, 2, "spec takes no arguments");

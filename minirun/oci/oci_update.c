@@ -14,6 +14,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int oci_update(struct oci_global *g, int argc, char **argv)
@@ -27,17 +28,12 @@ int oci_update(struct oci_global *g, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:r:h", opts, NULL)) != -1) {
 		if (c == 'r')
 			file = optarg;
-		else if (c == '?' || c == ':')
-			return oci_failx(g, 2, "flag '%s' %s; see 'minirun oci %s --help'",
-					 argv[optind - 1],
-					 c == ':' ? "needs a value" : "is unknown", argv[0]);
-		else {
-			fprintf(c == 'h' ? stdout : stderr,
+		else
+			return oci_flag_other(
+				g, c, argv,
 				"usage: minirun oci update --resources FILE|- ID\n\n"
 				"  -r, --resources FILE   a linux.resources JSON object ('-': stdin);\n"
 				"                         a \"devices\" array in it replaces the rules\n");
-			return c == 'h' ? 0 : 2;
-		}
 	}
 	const char *id = oci_need_id(g, argc, argv, optind, "update");
 	if (!id)
@@ -66,8 +62,15 @@ int oci_update(struct oci_global *g, int argc, char **argv)
 		struct spec *s = json_object_get(r, "devices") && st.bundle
 					 ? spec_load(st.bundle, NULL)
 					 : NULL;
-		if (cgstep_update(st.cgroup, r, s, &err) < 0)
+		char *grown = NULL;
+		if (cgstep_update(st.cgroup, r, s, &grown, &err) < 0)
 			rc = oci_fail(g, &err);
+		if (grown) { /* a controller added: delete must find its directory too */
+			free(st.cgroup);
+			st.cgroup = grown;
+			if (state_save(g->root, &st, &err) < 0)
+				rc = oci_fail(g, &err);
+		}
 		spec_free(s);
 	}
 	if (rc == 0 || st.id[0])

@@ -579,8 +579,16 @@ int ctr_update(const char *root, const char *id, json_t *resources, struct mr_er
 		mr_fail(err, 0, "container not running");
 	else if (!st.cgroup || !*st.cgroup)
 		mr_fail(err, 0, "container %s has no cgroup to update", id);
-	else
-		rc = cgstep_update(st.cgroup, resources, NULL, err);
+	else {
+		char *grown = NULL;
+		rc = cgstep_update(st.cgroup, resources, NULL, &grown, err);
+		if (grown) { /* a controller added: delete must find its directory too */
+			free(st.cgroup);
+			st.cgroup = grown;
+			if (state_save(root, &st, err) < 0)
+				rc = -1;
+		}
+	}
 	state_free(&st);
 	return rc;
 }

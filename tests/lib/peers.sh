@@ -53,6 +53,32 @@ pk_cgroups_cleanup() {
 	return 1
 }
 
+# pk_podman_setup - podman as a peer in the current test: its store, runroot, tmpdir and
+# its runtime's state (runc's --root) under $T_DIR, through pk_podman. Skips without
+# podman. At the test's end (t_defer): the cgroup directories it made are removed, and
+# /run/runc and /run/libpod when it made them (podman 4.3 makes both whatever its flags).
+# DOCKER_CONFIG becomes an empty config of the test's own (podman reads its auths too).
+pk_podman_setup() {
+	t_need podman
+	pk_cgroups_before "$T_DIR"
+	t_defer "pk_cgroups_cleanup '$T_DIR' >/dev/null || true"
+	for _r in /run/runc /run/libpod; do
+		[ -e "$_r" ] || t_defer "rm -rf '$_r'"
+	done
+	t_defer "rm -rf '$T_DIR/proot' '$T_DIR/prun' 2>/dev/null || true"
+	DOCKER_CONFIG=$T_DIR/docker
+	export DOCKER_CONFIG
+	mkdir -p "$DOCKER_CONFIG" && echo '{}' >"$DOCKER_CONFIG/config.json"
+}
+
+# pk_podman ARGS - podman with the test's own store (pk_podman_setup), cgroupfs (no systemd
+# here), the vfs driver and no event log
+pk_podman() {
+	podman --root "$T_DIR/proot" --runroot "$T_DIR/prun" --tmpdir "$T_DIR/ptmp" \
+		--runtime-flag "root=$T_DIR/rtroot" \
+		--cgroup-manager=cgroupfs --storage-driver=vfs --events-backend=none "$@"
+}
+
 # pk_dockerd_start DIR [bridge] - start a private dockerd with its state under DIR; export
 # DOCKER_HOST. With `bridge` it makes its default bridge docker0 (172.17.0.1/16) as a stock
 # dockerd does, so `docker run` without --network behaves as a tutorial shows: the bridge,

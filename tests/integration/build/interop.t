@@ -7,6 +7,7 @@
 # Run: sh tests/integration/build/interop.t (as root; make minirun busybox-image)
 . "${MR_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/image/lib.sh"
+. "$MR_TOP/tests/lib/peers.sh"
 
 # the machine's ~/.docker is never read or written
 export DOCKER_CONFIG="$T_TMP/docker-config-unset"
@@ -15,35 +16,9 @@ export DOCKER_CONFIG="$T_TMP/docker-config-unset"
 # of its own (RUN's overlay and container never touch the machine's)
 mb() { unshare -m -n -p -f --mount-proc "$MI" --root "$T_DIR/root" build "$@"; }
 
-# podman with a store of its own, and its runtime's state too (runc's --root, else runc
-# makes /run/runc on the machine); the cgroup dirs it leaves are removed after (MACHINE.md)
-pod() {
-	podman --root "$T_DIR/proot" --runroot "$T_DIR/prun" --tmpdir "$T_DIR/ptmp" \
-		--runtime-flag "root=$T_DIR/rtroot" \
-		--cgroup-manager=cgroupfs --storage-driver=vfs --events-backend=none "$@"
-}
-cg_tops() {
-	find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d -path '*libpod*' 2>/dev/null | sort
-}
-cg_forget_new() {
-	cg_tops >"$T_DIR/cg.after"
-	comm -13 "$T_DIR/cg.before" "$T_DIR/cg.after" | sort -r | while read -r d; do
-		[ -s "$d/cgroup.procs" ] || rmdir "$d" 2>/dev/null || true
-	done
-}
 need_podman() {
-	t_need podman runc
-	cg_tops >"$T_DIR/cg.before"
-	t_defer "cg_forget_new"
-	# podman 4.3 makes /run/runc and /run/libpod whatever its flags: removed when the test
-	# made them (as image/push.t does)
-	for r in /run/runc /run/libpod; do
-		[ -e "$r" ] || t_defer "rm -rf '$r'"
-	done
-	t_defer "rm -rf '$T_DIR/proot' '$T_DIR/prun' 2>/dev/null || true"
-	# podman reads $DOCKER_CONFIG/config.json: an empty one of the test's own
-	DOCKER_CONFIG=$T_DIR/docker
-	mkdir -p "$DOCKER_CONFIG" && echo '{}' >"$DOCKER_CONFIG/config.json"
+	pk_podman_setup
+	t_need runc
 }
 
 # a context whose image has a file from COPY, one from RUN, and a config to check
@@ -68,11 +43,11 @@ built_here_runs_in_podman() {
 	mb -q -t localhost/built:1 "$T_DIR/ctx" >/dev/null 2>"$T_DIR/build.err" ||
 		t_fail "build: $(cat "$T_DIR/build.err")"
 	mi save -o "$T_DIR/built.tar" localhost/built:1 || t_fail "save"
-	out=$(pod load -i "$T_DIR/built.tar" 2>&1) || t_fail "podman load: $out"
+	out=$(pk_podman load -i "$T_DIR/built.tar" 2>&1) || t_fail "podman load: $out"
 	t_match "$out" 'Loaded image.*built:1'
-	t_eq "sha256:$(pod image inspect -f '{{.Id}}' localhost/built:1)" \
+	t_eq "sha256:$(pk_podman image inspect -f '{{.Id}}' localhost/built:1)" \
 		"$(mi image inspect -f '{{.Id}}' localhost/built:1)" "image ID in podman"
-	out=$(pod run --rm --runtime "$(command -v runc)" --network none \
+	out=$(pk_podman run --rm --runtime "$(command -v runc)" --network none \
 		--ulimit nofile=20000:20000 --ulimit nproc=1000:1000 localhost/built:1 2>&1) ||
 		t_fail "podman run: $out"
 	t_eq "$out" "copied in

@@ -6,36 +6,20 @@
 #   sh tests/integration/image/interop.t
 . "${MR_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/image/lib.sh"
+. "$MR_TOP/tests/lib/peers.sh"
 
-# podman with a store (and its tmpdir, else /run/libpod) of its own under $T_DIR; the cgroup dirs
-# it leaves are removed after
-pod() {
-	podman --root "$T_DIR/proot" --runroot "$T_DIR/prun" --tmpdir "$T_DIR/ptmp" \
-		--cgroup-manager=cgroupfs --storage-driver=vfs --events-backend=none "$@"
-}
-
-# cgroup directories at the top of each hierarchy, to remove what podman adds (MACHINE.md)
-cg_tops() { find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d 2>/dev/null | sort; }
-cg_forget_new() {
-	cg_tops >"$T_DIR/cg.after"
-	comm -13 "$T_DIR/cg.before" "$T_DIR/cg.after" | sort -r | while read -r d; do
-		[ -s "$d/cgroup.procs" ] || rmdir "$d" 2>/dev/null || true
-	done
-}
 need_podman() {
 	need_cli
-	t_need podman skopeo
-	cg_tops >"$T_DIR/cg.before"
-	t_defer "cg_forget_new"
-	t_defer "rm -rf '$T_DIR/proot' '$T_DIR/prun' 2>/dev/null || true"
+	pk_podman_setup
+	t_need skopeo
 }
 
 podman_save_loads_here() {
 	need_podman
 	busybox_tar
-	pid=$(pod import -q "$T_DIR/busybox.tar" localhost/pbox:1 2>&1) || t_fail "podman import: $pid"
+	pid=$(pk_podman import -q "$T_DIR/busybox.tar" localhost/pbox:1 2>&1) || t_fail "podman import: $pid"
 	for fmt in docker-archive oci-archive; do
-		pod save -q --format $fmt -o "$T_DIR/p-$fmt.tar" localhost/pbox:1 ||
+		pk_podman save -q --format $fmt -o "$T_DIR/p-$fmt.tar" localhost/pbox:1 ||
 			t_fail "podman save --format $fmt failed"
 		out=$("$MI" --root "$T_DIR/$fmt" load -i "$T_DIR/p-$fmt.tar") || t_fail "load $fmt: $out"
 		t_eq "$out" "Loaded image: localhost/pbox:1" "load of podman's $fmt"
@@ -56,17 +40,17 @@ minirun_save_loads_into_podman() {
 	t_match "$sd" '"architecture": "' "skopeo inspect --config docker-archive"
 	so=$(skopeo inspect oci-archive:"$T_DIR/o.tar" 2>&1) || t_fail "skopeo: $so"
 	t_match "$so" "\"$(mi image inspect -f '{{json .RootFS.Layers}}' mbox:2 | tr -d '[]"')\"" "oci-archive layer"
-	out=$(pod load -i "$T_DIR/d.tar" 2>&1) || t_fail "podman load docker-archive: $out"
+	out=$(pk_podman load -i "$T_DIR/d.tar" 2>&1) || t_fail "podman load docker-archive: $out"
 	t_match "$out" 'Loaded image.*mbox:2'
-	out=$(pod load -i "$T_DIR/o.tar" 2>&1) || t_fail "podman load oci-archive: $out"
+	out=$(pk_podman load -i "$T_DIR/o.tar" 2>&1) || t_fail "podman load oci-archive: $out"
 	t_match "$out" 'Loaded image.*mbox:2'
-	t_match "$(pod images --format '{{.ID}}' --no-trunc)" "${id#sha256:}" "podman's image ID"
+	t_match "$(pk_podman images --format '{{.ID}}' --no-trunc)" "${id#sha256:}" "podman's image ID"
 	# and podman's files are the ones we imported
-	cid=$(pod create localhost/mbox:2 true 2>/dev/null) || t_fail "podman create"
-	mnt=$(pod mount "$cid") || t_fail "podman mount"
+	cid=$(pk_podman create localhost/mbox:2 true 2>/dev/null) || t_fail "podman create"
+	mnt=$(pk_podman mount "$cid") || t_fail "podman mount"
 	cmp -s "$mnt/bin/busybox" /bin/busybox || t_fail "podman's /bin/busybox differs"
-	pod umount "$cid" >/dev/null
-	pod rm "$cid" >/dev/null
+	pk_podman umount "$cid" >/dev/null
+	pk_podman rm "$cid" >/dev/null
 }
 
 t "podman save (docker-archive, oci-archive) loads here, same image ID" podman_save_loads_here

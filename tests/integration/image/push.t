@@ -6,6 +6,7 @@
 #   sh tests/integration/image/push.t
 . "${MR_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/image/lib.sh"
+. "$MR_TOP/tests/lib/peers.sh"
 
 # every test has its own docker config dir: the machine's ~/.docker is never read or written
 export DOCKER_CONFIG="$T_TMP/docker-config-unset"
@@ -235,44 +236,16 @@ tls_with_own_ca() {
 		t_fail "pull with --tls-verify=false"
 }
 
-# podman with a store of its own, and its runtime's state too (runc's --root, else runc
-# makes /run/runc on the machine); the cgroup dirs it leaves are removed after (MACHINE.md)
-pod() {
-	podman --root "$T_DIR/proot" --runroot "$T_DIR/prun" --tmpdir "$T_DIR/ptmp" \
-		--runtime-flag "root=$T_DIR/rtroot" \
-		--cgroup-manager=cgroupfs --storage-driver=vfs --events-backend=none "$@"
-}
-# podman's cgroups only (libpod_parent/conmon, up to depth 4): the rest of the tree is the
-# machine's and other runs'
-cg_tops() {
-	find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d -path '*libpod*' 2>/dev/null | sort
-}
-cg_forget_new() {
-	cg_tops >"$T_DIR/cg.after"
-	comm -13 "$T_DIR/cg.before" "$T_DIR/cg.after" | sort -r | while read -r d; do
-		[ -s "$d/cgroup.procs" ] || rmdir "$d" 2>/dev/null || true
-	done
-}
-
 podman_pulls_and_runs() {
 	need_registry
-	t_need podman runc
-	cg_tops >"$T_DIR/cg.before"
-	t_defer "cg_forget_new"
-	# podman 4.3 makes a bare runc call (state in /run/runc) and /run/libpod whatever its
-	# flags: removed when the test made them, as engines.t does
-	for r in /run/runc /run/libpod; do
-		[ -e "$r" ] || t_defer "rm -rf '$r'"
-	done
-	t_defer "rm -rf '$T_DIR/proot' '$T_DIR/prun' 2>/dev/null || true"
+	t_need runc
 	bb "$REG/test/bb:1"
 	mi push -q "$REG/test/bb:1" >/dev/null || t_fail "push"
-	# podman reads $DOCKER_CONFIG/config.json too: an empty one
-	mkdir -p "$DOCKER_CONFIG" && echo '{}' >"$DOCKER_CONFIG/config.json"
-	out=$(pod pull -q --tls-verify=false "$REG/test/bb:1" 2>&1) || t_fail "podman pull: $out"
-	t_eq "sha256:$(pod image inspect -f '{{.Id}}' "$REG/test/bb:1")" \
+	pk_podman_setup
+	out=$(pk_podman pull -q --tls-verify=false "$REG/test/bb:1" 2>&1) || t_fail "podman pull: $out"
+	t_eq "sha256:$(pk_podman image inspect -f '{{.Id}}' "$REG/test/bb:1")" \
 		"$(mi image inspect -f '{{.Id}}' "$REG/test/bb:1")" "image ID in podman"
-	out=$(pod run --rm --runtime "$(command -v runc)" --network none \
+	out=$(pk_podman run --rm --runtime "$(command -v runc)" --network none \
 		--ulimit nofile=20000:20000 --ulimit nproc=1000:1000 \
 		"$REG/test/bb:1" echo hello from the pushed image 2>&1) || t_fail "podman run: $out"
 	t_eq "$out" "hello from the pushed image" "podman run"

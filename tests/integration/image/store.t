@@ -95,10 +95,54 @@ builtin_busybox_image() {
 	t_eq "$(mi images -q | wc -l | tr -d ' ')" 1 "images after a second import"
 }
 
+# docker's answers, read off a private dockerd 20.10 on the same images (and kept as cases in
+# tests/differential: img-filter-*)
+images_filter() {
+	need_cli
+	import_busybox busybox >/dev/null
+	mi tag busybox library2/box:1.0 && mi tag busybox example.com/team/app:v2 || t_fail "tag"
+	sleep 1.1 # a later created time, for before= and since=
+	mi import -c 'LABEL env=prod' "$T_DIR/busybox.tar" labeled:1 >/dev/null || t_fail "import"
+	sleep 1.1
+	mi import -c 'LABEL x=y' "$T_DIR/busybox.tar" >/dev/null || t_fail "import, no name"
+	f() { mi images --filter "$1" --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' '; }
+	t_eq "$(f dangling=true)" "<none>:<none> " "dangling=true"
+	t_eq "$(f dangling=false)" "busybox:latest example.com/team/app:v2 labeled:1 library2/box:1.0 " \
+		"dangling=false"
+	t_eq "$(f 'reference=busy*')" "busybox:latest " "reference=busy*: the whole name"
+	t_eq "$(f 'reference=*box*')" "busybox:latest " "reference=*box*: * stops at /"
+	t_eq "$(f 'reference=*/box')" "library2/box:1.0 " "reference=*/box: the repository alone"
+	t_eq "$(f 'reference=box')" "" "reference=box: no partial names"
+	t_eq "$(f 'reference=example.com/*/*')" "example.com/team/app:v2 " "a registry's name"
+	t_eq "$(f label=env)" "labeled:1 " "label=KEY"
+	t_eq "$(f label=env=prod)" "labeled:1 " "label=KEY=VALUE"
+	t_eq "$(f label=env=dev)" "" "label=KEY=another value"
+	t_eq "$(f before=labeled:1)" "busybox:latest example.com/team/app:v2 library2/box:1.0 " "before="
+	t_eq "$(f since=busybox)" "<none>:<none> labeled:1 " "since="
+	t_eq "$(mi images -f dangling=false -f label=env -q | wc -l)" 1 "two keys AND"
+	t_status 1 mi images -f dangling=maybe
+	t_eq "$T_OUT" "minirun: Invalid filter 'dangling=[maybe]'" "a dangling= not a boolean"
+	t_status 1 mi images -f bogus=1
+	t_eq "$T_OUT" "minirun: Invalid filter 'bogus'" "an unknown key"
+	t_status 1 mi images -f before=nosuch
+	t_match "$T_OUT" "No such image: nosuch" "before= an unknown image"
+	t_status 125 mi images -f dangling
+	t_match "$T_OUT" 'bad format of filter \(expected name=value\)' "no ="
+}
+
+search_is_refused() {
+	need_cli
+	t_status 1 mi search busybox
+	t_match "$T_OUT" "^minirun: search needs Docker Hub's index service" "one line, saying why"
+	t_eq "$(echo "$T_OUT" | wc -l)" 1 "one line"
+}
+
 t "import prints the image ID and images lists it" import_then_images
 t "image inspect shows the config, the diffIDs and the unpacked layer" inspect_shows_config_and_layers
 t "history lists the import step with its size and comment" history_lists_the_import
 t "images --digests, --format json and a template" images_digests_and_json
+t "images --filter: dangling, reference, label, before, since, as docker's daemon" images_filter
+t "search is refused in one line: there is no index service" search_is_refused
 t "MINIRUN_ROOT picks the store" root_from_env
 t "bad input: one line, exit 1 (125 for a bad flag), nothing stored" bad_input_leaves_nothing
 t "make busybox-image-import puts a reproducible busybox:latest in the store" builtin_busybox_image

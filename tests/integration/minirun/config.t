@@ -300,6 +300,29 @@ cgroup_resources() {
 	mr_leaks "$id"
 }
 
+# linux.resources.memory's v1-only knobs (swappiness, disableOOMKiller), cpu.shares and
+# cpu.cpus, as docker's --memory-swappiness, --oom-kill-disable, -c and --cpuset-cpus write
+# them: the v1 files on the host; on pure v2 (the VM) the memory knobs are ignored with a -v
+# line, as runc does, and the shares become cpu.weight (1 + (512 - 2) * 9999 / 262142 = 20)
+memory_knobs_and_shares() {
+	mr_need
+	id=$(mr_id memknobs)
+	t_defer "mr_cleanup $id"
+	LINUX_EXTRA=',"resources": {"memory": {"limit": 33554432, "swappiness": 10, "disableOOMKiller": true}, "cpu": {"shares": 512, "cpus": "0"}}' \
+		mr_bundle b '["sh", "-c", "cd /sys/fs/cgroup; if [ -f cgroup.controllers ]; then echo $(cat cpu.weight cpuset.cpus); else echo $(cat memory/memory.swappiness) $(grep oom_kill_disable memory/memory.oom_control) $(cat cpu/cpu.shares cpuset/cpuset.cpus); fi"]'
+	OUT=$("$MR" -v --root "$MR_STATE" run --bundle b "$id" 2>&1)
+	RC=$?
+	t_eq "$RC" 0 "exit: $OUT"
+	if t_in_vm; then
+		t_match "$OUT" "^20 0\$" "v2: cpu.weight and cpuset.cpus"
+		t_match "$OUT" "linux.resources.memory.swappiness: ignored on this cgroup v2 host" \
+			"v2: the -v line"
+	else
+		t_match "$OUT" "^10 oom_kill_disable 1 512 0\$" "v1: swappiness, oom_control, shares, cpus"
+	fi
+	mr_leaks "$id"
+}
+
 # linux.resources.network: v1 net_cls/net_prio where a hierarchy of them is mounted (the
 # files read back on the host, at the cgroup the config's cgroupsPath names, with the
 # memory limit beside them in the v1 memory tree); refused, naming the field, on a v1 or
@@ -487,6 +510,7 @@ t "a seccomp rule returns EPERM (and one with an argument filter)" seccomp_errno
 t "a seccomp default errno filter without no_new_privs" seccomp_default_errno_without_nnp
 t "a user namespace maps 0 to 100000" user_namespace_mapping
 t "linux.resources reach the cgroup (v1 on the host, v2 in the VM)" cgroup_resources
+t "memory swappiness/disableOOMKiller (v1; ignored on v2), cpu shares and cpus" memory_knobs_and_shares
 t "linux.resources.network: v1 net_cls/net_prio, refused without them, ignored on v2" network_resources
 t "pids.max is enforced" cgroup_limit_enforced
 t "update --resources changes a running container's limit" update_resources
