@@ -33,7 +33,10 @@
  */
 #include "minirun/bundle/bundle.h"
 
+#include "lib/file.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void set_mode(json_t *hc, const char *key, const char *mode, const char *dflt)
@@ -184,6 +187,19 @@ int bundle_ns_config(json_t *rec, json_t *cfg, const struct container_paths *p, 
 		if (uid <= 0 || gid <= 0 || size <= 0)
 			return mr_fail(err, 0, "the record's Minirun.IdMap is not a range");
 		json_array_append_new(ns, json_pack("{s:s}", "type", "user"));
+		/* the runtime writes oomScoreAdj from inside the container, where the remapped
+		 * root can't open /proc/self/oom_score_adj (the init is not dumpable then: the
+		 * file is host root's). The score the init inherits is the monitor's, read here:
+		 * asked for again, it is left out; any other value stays, and the runtime says
+		 * why it can't be set */
+		json_t *proc = json_object_get(cfg, "process"),
+		       *adj = json_object_get(proc, "oomScoreAdj");
+		char *own = NULL;
+		if (json_is_integer(adj) &&
+		    mr_read_file("/proc/self/oom_score_adj", &own, NULL, NULL) == 0 &&
+		    atoll(own) == json_integer_value(adj))
+			json_object_del(proc, "oomScoreAdj");
+		free(own);
 		/* the kernel takes only groups mapped in the namespace (as rootless: config.c) */
 		json_t *sc = json_object_get(lx, "sysctl");
 		if (json_object_get(sc, "net.ipv4.ping_group_range") &&

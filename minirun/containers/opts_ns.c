@@ -212,6 +212,11 @@ int opts_ns_check(const struct container_opts *o, struct mr_err *err)
 		return mr_fail(err, 0,
 			       "privileged mode is incompatible with user namespaces: you must "
 			       "run the container in the host namespace (--userns=host)");
+	if (is(o->userns_mode, "auto") && o->oom_score_adj)
+		return mr_fail(
+			err, 0,
+			"--oom-score-adj and --userns=auto conflict: the remapped root can't "
+			"write its own /proc/self/oom_score_adj (give --userns=host)");
 	if (is(o->userns_mode, "auto") && (is(o->pid_mode, "host") || is(net, "host") ||
 					   is(o->ipc_mode, "host") || is(o->uts_mode, "host")))
 		return mr_fail(err, 0,

@@ -158,6 +158,7 @@ userns_refusals() {
 		refuse "privileged mode is incompatible with user namespaces" --userns=auto --privileged
 		refuse "can.t share the host.s pid" --userns=auto --pid host
 		refuse "invalid USER mode" --userns=bogus
+		refuse "oom-score-adj and --userns=auto conflict" --userns=auto --oom-score-adj 500
 		refuse "keep-id" --userns=keep-id
 		echo "nobody:5:5" >"'"$T_DIR"'/subid"
 		refuse "containers has no range in" --userns=auto
