@@ -127,6 +127,11 @@ struct layer_diff_opts {
 	long long mtime;                    /* >= 0: every entry gets this mtime (seconds), for
 					       reproducible digests; < 0: keep the files' own */
 	enum layer_compression compression; /* of the written tar */
+	/* owners as a user namespace sees them: a uid in [shift_uid, shift_uid + shift_size) is
+	 * written less shift_uid (a gid likewise with shift_gid), others as they are. An upper
+	 * dir of a container whose root is host uid H (--userns=auto) holds H for root's files;
+	 * its layer must say 0. shift_size 0: no shift. */
+	unsigned long shift_uid, shift_gid, shift_size;
 };
 
 /*

@@ -154,8 +154,13 @@ static void header(struct diff *d, const char *rel, const struct stat *st)
 	archive_entry_clear(d->e);
 	archive_entry_set_pathname(d->e, rel);
 	archive_entry_set_mode(d->e, st->st_mode);
-	archive_entry_set_uid(d->e, st->st_uid);
-	archive_entry_set_gid(d->e, st->st_gid);
+	unsigned long uid = st->st_uid, gid = st->st_gid, n = d->o->shift_size;
+	if (n && uid >= d->o->shift_uid && uid - d->o->shift_uid < n)
+		uid -= d->o->shift_uid; /* back to the container's own ids */
+	if (n && gid >= d->o->shift_gid && gid - d->o->shift_gid < n)
+		gid -= d->o->shift_gid;
+	archive_entry_set_uid(d->e, (la_int64_t)uid);
+	archive_entry_set_gid(d->e, (la_int64_t)gid);
 	if (d->o->mtime >= 0)
 		archive_entry_set_mtime(d->e, d->o->mtime, 0);
 	else

@@ -95,6 +95,15 @@ struct container_opts {
 	long long health_interval, health_timeout, health_start_period, health_start_interval;
 	int health_retries;
 	bool no_healthcheck;
+	/* namespaces and confinement (containers/opts_ns.c; the bundle: nsmodes.c) */
+	char **sysctls;              /* --sysctl NAME=VALUE, as given (namespaced ones only) */
+	const char *pid_mode;        /* --pid host|container:X; NULL: a new one */
+	const char *ipc_mode;        /* --ipc private|shareable|none|host|container:X; NULL */
+	const char *uts_mode;        /* --uts host|container:X; NULL: a new one */
+	const char *cgroupns_mode;   /* --cgroupns host|private; NULL: private */
+	const char *userns_mode;     /* --userns host|auto; NULL: the store's default */
+	bool systempaths_unconfined; /* --security-opt systempaths=unconfined */
+	const char *apparmor;        /* --security-opt apparmor=PROFILE (only unconfined here) */
 	/* the cgroup's CPU, memory and block IO knobs and the OOM score (containers/
 	 * opts_resources.c parses them, resources.c records and maps them); 0/NULL/false unset */
 	long long cpu_shares;              /* --cpu-shares (-c): v1 cpu.shares units */
@@ -126,6 +135,9 @@ struct container_paths {
 	const char *netns;       /* join this network namespace (host: NULL and no new one) */
 	const char *init;        /* --init: the host path of the init binary to bind-mount */
 	const char *cgroups_path;
+	/* --pid/--ipc/--uts container:X: the namespaces of X's init to join (/proc/PID/ns/..),
+	 * and X's /dev/shm for --ipc container:X; NULL: per the mode (nsmodes.c) */
+	const char *pidns, *ipcns, *utsns, *shm;
 };
 /*
  * container_oci_config - the config.json (runtime-spec 1.x) for the record REC: process
@@ -150,6 +162,19 @@ json_t *container_seccomp_default(unsigned long long caps);
  * OCI "seccomp" object for a process with capabilities CAPS. New reference, NULL with err. */
 json_t *container_seccomp_profile(json_t *profile, unsigned long long caps, struct mr_err *err);
 
+/* ---- namespaces, --sysctl, systempaths (nsmodes.c) ------------------------------------- */
+
+/* container_ns_record - O's namespace flags into HostConfig HC in docker's keys, in place:
+ * PidMode, IpcMode ("private" by default), UTSMode, CgroupnsMode ("private"), UsernsMode,
+ * Sysctls (only when given), MaskedPaths/ReadonlyPaths [] for systempaths=unconfined */
+void container_ns_record(json_t *hc, const struct container_opts *o);
+/* bundle_ns_config - the record REC's modes applied to CFG, config.c's config: namespaces
+ * left out (host) or joined (container:X, through P's pidns/ipcns/utsns), /dev/shm per
+ * IpcMode, no hostname without a new uts namespace, Sysctls into linux.sysctl, no masked or
+ * read-only paths when the record's lists are [], a user namespace for Minirun.IdMap.
+ * -1 with err when a container:X path is not known. */
+int bundle_ns_config(json_t *rec, json_t *cfg, const struct container_paths *p, struct mr_err *err);
+
 /* ---- the root filesystem and the files beside config.json (rootfs.c) ------------------- */
 
 /* A container's rootfs, as the front end read it from the record. DIR is the container's
@@ -164,6 +189,11 @@ struct bundle_rootfs {
 				     LOWERS is NULL or no longer the store's */
 	char *const *lowers; /* the image's layer dirs recorded at create, top first */
 	bool volatile_upper; /* --rm: the upper is deleted at exit, so overlay need not sync it */
+	/* --userns=auto: the layers are mounted idmapped, host 0.. -> MAP_UID.., MAP_GID.. for
+	 * MAP_SIZE ids (idmap.c); MAP_SIZE 0: as they are */
+	uid_t map_uid;
+	gid_t map_gid;
+	unsigned long map_size;
 };
 /* bundle_rootfs_mount - mount the overlay (B's image layers + diff/) on merged/; rootless:
  * with userxattr, or fuse-overlayfs */
@@ -175,6 +205,16 @@ int bundle_rootfs_umount(const char *run, struct mr_err *err);
  * make WORKDIR (absolute, may be NULL) inside the mounted rootfs, as docker does */
 int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_network,
 		 const char *workdir, struct mr_err *err);
+/* bundle_idmap_lowers - each of the N layer dirs DIRS mounted idmapped (on-disk 0.. reads as
+ * UID.., GID.. for SIZE ids) at RUN/idmap/I, DIRS[I] replaced by that path; -1 with err,
+ * naming the step the kernel refused (nothing left). bundle_idmap_release - detach them and
+ * remove RUN/idmap (once overlay is mounted: it holds its own references). idmap.c. */
+int bundle_idmap_lowers(char **dirs, size_t n, const char *run, uid_t uid, gid_t gid,
+			unsigned long size, struct mr_err *err);
+void bundle_idmap_release(const char *run, size_t n);
+/* bundle_idmap_sweep - what a monitor killed between the two left under RUN/idmap: unmounted
+ * and removed (bundle_rootfs_umount calls it; safe to repeat) */
+void bundle_idmap_sweep(const char *run);
 /* bundle_dir_remove - remove DIR, never crossing into a mount; -1 with err when something
  * is still mounted there */
 int bundle_dir_remove(const char *dir, struct mr_err *err);

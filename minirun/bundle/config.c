@@ -624,5 +624,9 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 				    : ""));
 	json_object_set_new(c, "mounts", mounts(rec, p, privileged));
 	json_object_set_new(c, "linux", lx);
+	if (bundle_ns_config(rec, c, p, err) < 0) { /* --pid --ipc --uts --sysctl ...: nsmodes.c */
+		json_decref(c);
+		return NULL;
+	}
 	return c;
 }

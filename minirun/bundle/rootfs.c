@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -111,6 +112,12 @@ int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err)
 		image_lowerdirs_free(dirs);
 		return errno == EEXIST ? -1 : mr_fail(err, errno, "mkdir '%s'", merged);
 	}
+	/* --userns=auto: the layers as the container's root owns them (idmap.c) */
+	if (b->map_size &&
+	    bundle_idmap_lowers(dirs, n, b->run, b->map_uid, b->map_gid, b->map_size, err) < 0) {
+		image_lowerdirs_free(dirs);
+		return -1;
+	}
 	struct ovl_stack s = {
 		.lowers = (const char *const *)dirs, .nlowers = n, .upper = upper, .work = work};
 	/* --rm: overlay's "volatile" (Linux 5.10), as podman gives its --rm containers: no
@@ -139,6 +146,8 @@ int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err)
 		s.options = NULL;
 		rc = ovl_mount(&s, merged, &how, err);
 	}
+	if (b->map_size) /* overlay holds the idmapped layers now (or failed): detach ours */
+		bundle_idmap_release(b->run, n);
 	image_lowerdirs_free(dirs);
 	return rc;
 }
@@ -146,6 +155,10 @@ int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err)
 int bundle_rootfs_umount(const char *run, struct mr_err *err)
 {
 	char merged[4400];
+	bundle_idmap_sweep(run); /* --userns: idmapped layers a killed monitor left */
+	/* --ipc shareable's /dev/shm (containers/nsjoin.c): gone with the rootfs */
+	if (umount2(in_dir(run, "shm", merged, sizeof(merged)), MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+		mr_say("umount %s", merged);
 	in_dir(run, "merged", merged, sizeof(merged));
 	/* MNT_DETACH: a process that still has a cwd inside must not keep the rm from going on;
 	 * loop, in case a killed monitor's restart stacked a second mount on the first */
@@ -191,12 +204,23 @@ static char *resolv_text(bool host_network)
 
 /* mkdir -p DIR (absolute, inside the container) in the rootfs ROOT, each step resolved
  * inside it (the OCI runtime's mnt_open_in_root, which mount destinations use too) */
-static int workdir_make(const char *root, const char *dir, struct mr_err *err)
+static int workdir_make(const struct bundle_rootfs *b, const char *root, const char *dir,
+			struct mr_err *err)
 {
 	_cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return mr_fail(err, errno, "open '%s'", root);
+	/* --userns=auto: made as the container's root (its host ids) would make it, so it is
+	 * root's inside; a fsuid other than 0 also drops the fs capabilities until it is back */
+	if (b->map_size) {
+		setfsgid(b->map_gid);
+		setfsuid(b->map_uid);
+	}
 	int fd = mnt_open_in_root(rootfd, dir, true, true, err);
+	if (b->map_size) {
+		setfsuid(0);
+		setfsgid(0);
+	}
 	if (fd < 0) {
 		mr_prefix(err, "WorkingDir '%s': ", dir);
 		return -1;
@@ -224,7 +248,7 @@ int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_
 		return -1;
 	const char *wd = workdir;
 	if (wd && *wd && strcmp(wd, "/") != 0 &&
-	    workdir_make(in_dir(b->run, "merged", path, sizeof(path)), wd, err) < 0)
+	    workdir_make(b, in_dir(b->run, "merged", path, sizeof(path)), wd, err) < 0)
 		return -1;
 	in_dir(b->dir, "hosts", path, sizeof(path));
 	if (access(path, F_OK) == 0)

@@ -199,6 +199,7 @@ enum compose_svc_key {
 	SVC_BUILD,
 	SVC_CAP_ADD,
 	SVC_CAP_DROP,
+	SVC_CGROUP,
 	SVC_COMMAND,
 	SVC_CONTAINER_NAME,
 	SVC_CPUS,
@@ -217,12 +218,14 @@ enum compose_svc_key {
 	SVC_HOSTNAME,
 	SVC_IMAGE,
 	SVC_INIT,
+	SVC_IPC,
 	SVC_LABELS,
 	SVC_LINKS,
 	SVC_LOGGING,
 	SVC_MEM_LIMIT,
 	SVC_NETWORK_MODE,
 	SVC_NETWORKS,
+	SVC_PID,
 	SVC_PIDS_LIMIT,
 	SVC_PLATFORM,
 	SVC_PORTS,
@@ -241,6 +244,8 @@ enum compose_svc_key {
 	SVC_TTY,
 	SVC_ULIMITS,
 	SVC_USER,
+	SVC_USERNS_MODE,
+	SVC_UTS,
 	SVC_VOLUMES,
 	SVC_WORKING_DIR,
 	SVC_NKEYS
@@ -257,6 +262,8 @@ struct compose_service {
 		profiles, security_opt, tmpfs;
 	char *container_name, *cpus, *domainname, *hostname, *image, *network_mode, *platform,
 		*pull_policy, *restart, *stop_grace_period, *stop_signal, *user, *working_dir;
+	/* pid, ipc, uts, userns_mode, cgroup: run's --pid --ipc --uts --userns --cgroupns */
+	char *pid, *ipc, *uts, *userns_mode, *cgroup;
 	struct compose_deps depends_on;
 	struct compose_deploy deploy;
 	struct compose_env_files env_file; /* read into environment by the load, then empty */

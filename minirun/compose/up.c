@@ -310,6 +310,11 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 		{offsetof(struct compose_service, stop_signal), "--stop-signal"},
 		{offsetof(struct compose_service, cpus), "--cpus"},
 		{offsetof(struct compose_service, platform), "--platform"},
+		{offsetof(struct compose_service, pid), "--pid"},
+		{offsetof(struct compose_service, ipc), "--ipc"},
+		{offsetof(struct compose_service, uts), "--uts"},
+		{offsetof(struct compose_service, userns_mode), "--userns"},
+		{offsetof(struct compose_service, cgroup), "--cgroupns"},
 	};
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		const char *v = *(char *const *)((const char *)s + strs[i].off);
@@ -342,6 +347,11 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 		     compose_printf(a, "%s=%s", s->logging.options.v[i].key,
 				    s->logging.options.v[i].value ? s->logging.options.v[i].value
 								  : ""));
+	for (size_t i = 0; i < s->sysctls.n; i++) /* namespaced only: run's --sysctl checks */
+		if (s->sysctls.v[i].value)
+			arg2(x, "--sysctl",
+			     compose_printf(a, "%s=%s", s->sysctls.v[i].key,
+					    s->sysctls.v[i].value));
 	for (size_t i = 0; i < s->ulimits.n; i++)
 		arg2(x, "--ulimit",
 		     compose_printf(a, "%s=%lld:%lld", s->ulimits.v[i].name, s->ulimits.v[i].soft,
@@ -615,11 +625,10 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 	}
 	for (size_t i = 0; i < p->nservices; i++) {
 		const struct compose_service *s = &p->services[i];
-		static const enum compose_svc_key unapplied[] = {SVC_EXTRA_HOSTS, SVC_DNS,
-								 SVC_DNS_SEARCH,  SVC_SYSCTLS,
-								 SVC_LINKS,       SVC_DOMAINNAME};
-		static const char *const names[] = {"extra_hosts", "dns",   "dns_search",
-						    "sysctls",     "links", "domainname"};
+		static const enum compose_svc_key unapplied[] = {
+			SVC_EXTRA_HOSTS, SVC_DNS, SVC_DNS_SEARCH, SVC_LINKS, SVC_DOMAINNAME};
+		static const char *const names[] = {"extra_hosts", "dns", "dns_search", "links",
+						    "domainname"};
 		for (size_t k = 0; k < sizeof(unapplied) / sizeof(unapplied[0]); k++)
 			if (s->set & (1ULL << unapplied[k]))
 				fprintf(stderr,

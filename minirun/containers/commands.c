@@ -111,7 +111,8 @@ static int create_container(struct container_opts *o, struct container *c, struc
 {
 	char familiar[1024];
 	familiar_name(o->image, familiar, sizeof(familiar));
-	if (container_hostflags_check(o, err) < 0 || container_resources_host_check(o, err) < 0)
+	if (container_hostflags_check(o, err) < 0 || container_resources_host_check(o, err) < 0 ||
+	    container_ns_targets_check(containers_root(), o, false, err) < 0)
 		return -1;
 	/* a reference docker's CLI cannot parse is refused before anything, in its words
 	 * (run: 125 and the See line, create: 1), not looked for and pulled; an image ID
@@ -221,6 +222,12 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "minirun: the input device is not a TTY\n");
 		container_opts_free(&o);
 		return 1;
+	}
+	/* run starts at once: --pid/--ipc/--uts container:X not running is refused before
+	 * anything is made (docker's run leaves a created container behind; nsjoin.c) */
+	if (container_ns_targets_check(containers_root(), &o, true, &err) < 0) {
+		rc = fail(&err, MR_EXIT_RUNTIME);
+		goto out;
 	}
 	if (create(&o, &c, &err) < 0) {
 		/* docker's CLI adds where to look to an error of run's create step (a name

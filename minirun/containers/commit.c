@@ -105,6 +105,9 @@ static int commit_layer(const struct store *st, struct container *c, struct laye
 {
 	char upper[4200], tmp[4200];
 	struct layer_diff_opts lo = {.mtime = -1, .compression = LAYER_COMP_NONE};
+	struct bundle_rootfs map = {0}; /* --userns=auto: owners back to the container's ids */
+	container_userns_rootfs(c, &map);
+	lo.shift_uid = map.map_uid, lo.shift_gid = map.map_gid, lo.shift_size = map.map_size;
 	container_path(c, "diff", upper, sizeof(upper));
 	if (store_tmp_path(st, "commit", tmp, sizeof(tmp), err) < 0)
 		return -1;

@@ -390,6 +390,42 @@ bool container_oom_killed(const struct container *c);
 /* the host pid of the container's init, 0 when it is not running */
 pid_t container_pid(struct container *c);
 
+/* ---- --pid/--ipc/--uts container:X (nsjoin.c) -------------------------------------------- */
+
+/* the /proc/PID/ns paths of the containers joined, for one start */
+struct container_nsjoin {
+	char pid[64], ipc[64], uts[64], shm[4400];
+};
+/* container_ns_targets_check - at create: each container:X of O's --pid/--ipc/--uts names a
+ * container ("No such container: X"), for --ipc a shareable one; RUNNING (run): each runs
+ * ("container ID is not running"). -1 with docker's words. */
+int container_ns_targets_check(const char *root, const struct container_opts *o, bool running,
+			       struct mr_err *err);
+/* container_ns_joins - at each start of C: the namespaces of the running containers its
+ * record's PidMode/IpcMode/UTSMode name, into P (pidns, ipcns, utsns, shm: strings in J).
+ * -1 with docker's words when one is not running. */
+int container_ns_joins(struct container *c, struct container_paths *p, struct container_nsjoin *j,
+		       struct mr_err *err);
+
+/* ---- --userns=auto (userns.c) and minirun.conf (conf.c) ------------------------------------ */
+
+/* container_userns_setup - at create: O's --userns, else minirun.conf's userns-remap; for
+ * auto, a free range of the userns-user's subordinate ids taken under the store's lock
+ * (ROOT/userns/ID), recorded as Minirun.IdMap {HostUID, HostGID, Size}, the upper and work
+ * dirs chowned to it, the record saved. -1 with err naming the file to fill when no range. */
+int container_userns_setup(struct container *c, const struct container_opts *o, struct mr_err *err);
+/* container_userns_volumes - at create, after the volumes: each volume C alone uses, its
+ * data chowned into C's range (owner u -> HostUID + u); -1 with err */
+int container_userns_volumes(struct container *c, struct mr_err *err);
+/* container_userns_release - at rm: the range of ID is free again (safe to repeat) */
+void container_userns_release(const char *root, const char *id);
+/* container_userns_rootfs - the record's Minirun.IdMap into FS (map_uid, map_gid, map_size) */
+void container_userns_rootfs(const struct container *c, struct bundle_rootfs *fs);
+/* minirun_conf_get - KEY's value in minirun.conf (read once), else its default; -1 with
+ * "FILE:LINE: ..." for a file that says something wrong. minirun_conf_path: which file. */
+int minirun_conf_get(const char *key, const char **value, struct mr_err *err);
+const char *minirun_conf_path(void);
+
 /* ---- a container's networks and volumes (net.c, vol.c) ------------------------------------ */
 
 /*

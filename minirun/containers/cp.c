@@ -376,6 +376,15 @@ static int copy_tree(int sfd, const char *sname, int dfd, const char *dname,
 
 /* ---- tar streams ("-") ------------------------------------------------------------------- */
 
+/* --userns=auto: the container's range, whose ids a tar names as the container sees them */
+static struct bundle_rootfs tar_map;
+
+void cp_tar_shift(const struct container *c)
+{
+	memset(&tar_map, 0, sizeof(tar_map));
+	container_userns_rootfs(c, &tar_map);
+}
+
 /* write SFD/SNAME (not followed) as NAME into the tar A, recursively */
 int cp_tar_tree(struct archive *a, int sfd, const char *sname, const char *name, struct mr_err *err)
 {
@@ -390,6 +399,11 @@ int cp_tar_tree(struct archive *a, int sfd, const char *sname, const char *name,
 		return mr_fail(err, errno, "open '%s'", name);
 	struct archive_entry *e = archive_entry_new();
 	archive_entry_copy_stat(e, &sb);
+	unsigned long n = tar_map.map_size; /* host ids of the range: the container's own */
+	if (n && sb.st_uid >= tar_map.map_uid && sb.st_uid - tar_map.map_uid < n)
+		archive_entry_set_uid(e, (la_int64_t)(sb.st_uid - tar_map.map_uid));
+	if (n && sb.st_gid >= tar_map.map_gid && sb.st_gid - tar_map.map_gid < n)
+		archive_entry_set_gid(e, (la_int64_t)(sb.st_gid - tar_map.map_gid));
 	archive_entry_set_pathname(e, name);
 	if (S_ISLNK(sb.st_mode)) {
 		ssize_t n = readlinkat(sfd, sname, target, sizeof(target) - 1);
@@ -729,6 +743,7 @@ int cmd_cp(int argc, char **argv)
 		_cleanup_close_ int pdir = in_root(root, parent, O_PATH | O_DIRECTORY, &err);
 		struct archive *a = archive_write_new();
 		archive_write_set_format_pax_restricted(a);
+		cp_tar_shift(&c);
 		if (pdir < 0 || archive_write_open_fd(a, 1) != ARCHIVE_OK ||
 		    cp_tar_tree(a, pdir, name, name, &err) < 0 ||
 		    archive_write_close(a) != ARCHIVE_OK)
@@ -742,7 +757,9 @@ int cmd_cp(int argc, char **argv)
 		_cleanup_close_ int ddir = in_root(root, dpath, O_RDONLY | O_DIRECTORY, &err);
 		rc = ddir < 0 || untar(ddir, dpath, &err) < 0;
 	} else {
-		o.uid = 0, o.gid = 0; /* the container's root */
+		struct bundle_rootfs map = {0}; /* --userns=auto: its root is a host uid */
+		container_userns_rootfs(&c, &map);
+		o.uid = map.map_uid, o.gid = map.map_gid; /* the container's root: 0 unless so */
 		rc = cp_transfer(-1, src, root, dpath, &o, &err) < 0;
 	}
 	if (rc == 1)

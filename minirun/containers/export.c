@@ -98,6 +98,7 @@ int cmd_export(int argc, char **argv)
 		mr_fail(&err, errno, "failed to export container: open '%s'", out);
 	rc = 1;
 	if (root >= 0 && fd >= 0) {
+		cp_tar_shift(&c); /* --userns=auto: the container's own ids */
 		struct archive *a = archive_write_new();
 		archive_write_set_format_pax_restricted(a);
 		if (archive_write_open_fd(a, fd) != ARCHIVE_OK)

@@ -42,6 +42,9 @@ struct archive;
 int cp_root(struct container *c, struct mr_err *err);
 int cp_tar_tree(struct archive *a, int sfd, const char *sname, const char *name,
 		struct mr_err *err);
+/* cp_tar_shift - the tars cp_tar_tree writes next name C's files with C's own ids: a
+ * --userns=auto container's host range shifted back (0 for its root), as commit does */
+void cp_tar_shift(const struct container *c);
 
 /* ---- shared by the verbs (info_commands.c) ------------------------------------------------ */
 

@@ -295,13 +295,17 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	/* made empty here, written by the monitor at each exit (see container_wait_exit); a
 	 * run file: the record keeps the code across a reboot */
 	if (rootfs_run_dir(c, err) < 0 ||
-	    mr_replace_file(container_path(c, "exit-code", path, sizeof(path)), "", 0600, err) < 0)
+	    mr_replace_file(container_path(c, "exit-code", path, sizeof(path)), "", 0600, err) <
+		    0 ||
+	    container_userns_setup(c, o, err) < 0) /* --userns=auto: userns.c */
 		goto fail;
 	container_step("volumes");
 	/* saved again only when the networks or volumes changed the record: each save is a
 	 * new file renamed over the old one, and most runs have neither */
 	json_t *before = json_deep_copy(c->rec);
 	rc = container_volumes_up(c, o, err);
+	if (rc == 0) /* --userns=auto: its own volumes become its root's (userns.c) */
+		rc = container_userns_volumes(c, err);
 	container_record_to_json(&c->r, c->rec);
 	bool same = rc == 0 && before && json_equal(before, c->rec);
 	json_decref(before);
@@ -317,6 +321,7 @@ fail:
 	image_lowerdirs_free(lowers);
 	container_volumes_down(c, true, NULL);
 	container_release_name(root, c->id);
+	container_userns_release(root, c->id);
 	rootfs_remove_dir(c, NULL);
 	container_close(c);
 	return -1;
@@ -625,6 +630,7 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 		return mr_fail(err, errno, "release the name of %.12s", c->id);
 	if (rootfs_remove_dir(c, err) < 0)
 		return -1;
+	container_userns_release(c->root, c->id); /* after the dir: its files held the range */
 	mr_say("removed %s", c->dir);
 	container_event(c, "destroy");
 	return 0;

@@ -278,6 +278,9 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 			return -1;
 		}
 	}
+	struct container_nsjoin nsj;
+	if (container_ns_joins(c, &p, &nsj, err) < 0) /* --pid/--ipc/--uts container:X */
+		return -1;
 	if (c->r.host.init && !(p.init = container_init_path()))
 		return mr_fail(err, 0, "--init: minirun-init not found (build it: make minirun)");
 	container_record_to_json(&c->r, c->rec); /* the bundle reads the record's JSON */
@@ -345,6 +348,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	container_step("mount");
 	char run[4096];
 	struct bundle_rootfs fs = container_rootfs(c, run, sizeof(run));
+	container_userns_rootfs(c, &fs); /* --userns=auto: idmapped layers */
 	if (bundle_rootfs_mount(&fs, err) < 0)
 		goto fail;
 	container_step("files");

@@ -249,7 +249,7 @@ static int check(const struct container_opts *o, struct mr_err *err)
 			       "defined networks");
 	if (user_net && network_check_name(net, err) < 0)
 		return -1;
-	return 0;
+	return opts_ns_check(o, err); /* --sysctl, --pid, --ipc, --uts, --userns: opts_ns.c */
 }
 
 /* ---- the parser -------------------------------------------------------------------------- */
@@ -406,6 +406,7 @@ void container_opts_free(struct container_opts *o)
 	opts_strv_free(o->group_add);
 	opts_strv_free(o->ulimits);
 	opts_strv_free(o->devices);
+	opts_strv_free(o->sysctls);
 	opts_strv_free(o->blkio_rbps);
 	opts_strv_free(o->blkio_wbps);
 	opts_strv_free(o->blkio_riops);

@@ -57,6 +57,18 @@ int opts_strv_take(char ***v, char **add, size_t n, struct mr_err *err);
 /* opts.c: free such a list (NULL is fine) */
 void opts_strv_free(char **v);
 
+/* opts_ns.c: --sysctl, --pid, --ipc, --uts, --cgroupns, --userns (setters for the table),
+ * --security-opt systempaths= and apparmor= (1: handled, 0: not one of them, -1: bad), and
+ * the checks across them (called by opts.c's check) */
+int opts_set_sysctl(struct container_opts *o, const char *v, const struct opt *f,
+		    struct mr_err *err);
+int opts_set_ns_mode(struct container_opts *o, const char *v, const struct opt *f,
+		     struct mr_err *err);
+int opts_ns_security_opt(struct container_opts *o, const char *v, struct mr_err *err);
+int opts_ns_check(const struct container_opts *o, struct mr_err *err);
+/* the namespace that owns the sysctl of KV ("net.ipv4.x=1"): "net", "ipc", "uts"; NULL for
+ * one no namespace owns */
+const char *opts_sysctl_ns(const char *kv);
 /* opts_resources.c: the setters of the cgroup and OOM flags and of --label-file (rows of
  * opts_set.c's table), and docker's daemon's checks across them (called by opts.c's check) */
 int opts_set_ll(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err);

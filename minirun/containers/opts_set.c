@@ -456,6 +456,9 @@ static int set_security_opt(struct container_opts *o, const char *v, const struc
 			    struct mr_err *err)
 {
 	(void)f;
+	int mine = opts_ns_security_opt(o, v, err); /* systempaths=, apparmor= */
+	if (mine)
+		return mine < 0 ? -1 : 0;
 	if (strcmp(v, "no-new-privileges") == 0 || strcmp(v, "no-new-privileges=true") == 0 ||
 	    strcmp(v, "no-new-privileges:true") == 0)
 		o->no_new_privs = true;
@@ -495,7 +498,8 @@ static int set_security_opt(struct container_opts *o, const char *v, const struc
 	} else
 		return mr_fail(err, 0,
 			       "invalid --security-opt: \"%s\" (minirun knows no-new-privileges"
-			       "[:true|false] and seccomp=unconfined|FILE)",
+			       "[:true|false], seccomp=unconfined|FILE, systempaths=unconfined "
+			       "and apparmor=unconfined)",
 			       v);
 	return opts_strv_add(&o->security_opt, v, err);
 }
@@ -628,6 +632,8 @@ const struct opt opts_table[] = {
 	 "Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)"},
 	{0, "cap-add", NULL, "list", 0, set_cap, "Add Linux capabilities"},
 	{0, "cap-drop", NULL, "list", 0, set_cap, "Drop Linux capabilities"},
+	{0, "cgroupns", NULL, "string", 0, opts_set_ns_mode,
+	 "Cgroup namespace to use (host|private) (default \"private\")"},
 	{0, "cidfile", NULL, "string", F(cidfile), set_string,
 	 "Write the container ID to the file"},
 	{0, "cpu-period", NULL, "int", F(cpu_period), opts_set_ll,
@@ -682,6 +688,8 @@ const struct opt opts_table[] = {
 	 "Keep STDIN open even if not attached"},
 	{0, "ip", NULL, "string", 0, set_ip,
 	 "IPv4 address (e.g., 172.30.100.104), on a user-defined network"},
+	{0, "ipc", NULL, "string", 0, opts_set_ns_mode,
+	 "IPC mode to use (private, shareable, none, host, container:NAME|ID)"},
 	{'l', "label", NULL, "list", 0, set_label, "Set meta data on a container"},
 	{0, "label-file", NULL, "list", 0, opts_set_label_file,
 	 "Read in a line delimited file of labels"},
@@ -705,6 +713,8 @@ const struct opt opts_table[] = {
 	{0, "oom-kill-disable", NULL, NULL, F(oom_kill_disable), set_bool, "Disable OOM Killer"},
 	{0, "oom-score-adj", NULL, "int", 0, opts_set_oom_score_adj,
 	 "Tune host's OOM preferences (-1000 to 1000)"},
+	{0, "pid", NULL, "string", 0, opts_set_ns_mode,
+	 "PID namespace to use (host, container:NAME|ID)"},
 	{0, "pids-limit", NULL, "int", 0, set_pids,
 	 "Tune container pids limit (set -1 for unlimited)"},
 	{0, "platform", NULL, "string", F(platform), set_string,
@@ -726,18 +736,26 @@ const struct opt opts_table[] = {
 	{0, "rm", NULL, NULL, F(rm), set_bool,
 	 "Automatically remove the container and its associated anonymous volumes when it exits"},
 	{0, "security-opt", NULL, "list", 0, set_security_opt,
-	 "Security Options (no-new-privileges, seccomp=unconfined|FILE)"},
+	 "Security Options (no-new-privileges, seccomp=unconfined|FILE, "
+	 "systempaths=unconfined, apparmor=unconfined)"},
 	{0, "shm-size", NULL, "bytes", F(shm_size), set_bytes, "Size of /dev/shm (default 64m)"},
 	{0, "stop-signal", NULL, "string", F(stop_signal), set_string,
 	 "Signal to stop the container"},
 	{0, "stop-timeout", NULL, "int", 0, set_stop_timeout,
 	 "Timeout (in seconds) to stop a container"},
+	{0, "sysctl", NULL, "map", 0, opts_set_sysctl,
+	 "Sysctl options (namespaced ones: net.*, kernel.shm*, kernel.msg*, kernel.sem, "
+	 "fs.mqueue.*, kernel.domainname)"},
 	{0, "tmpfs", NULL, "list", 0, set_tmpfs, "Mount a tmpfs directory"},
 	{'t', "tty", NULL, NULL, F(tty), set_bool, "Allocate a pseudo-TTY"},
 	{0, "ulimit", NULL, "ulimit", F(ulimits), set_host_list,
 	 "Ulimit options (NAME=SOFT[:HARD], -1 unlimited)"},
 	{'u', "user", NULL, "string", F(user), set_string,
 	 "Username or UID (format: <name|uid>[:<group|gid>])"},
+	{0, "userns", NULL, "string", 0, opts_set_ns_mode,
+	 "User namespace to use (host, auto: a subordinate id range of its own)"},
+	{0, "uts", NULL, "string", 0, opts_set_ns_mode,
+	 "UTS namespace to use (host, container:NAME|ID)"},
 	{'v', "volume", NULL, "list", 0, set_mount, "Bind mount a volume"},
 	{'w', "workdir", NULL, "string", F(workdir), set_string,
 	 "Working directory inside the container"},

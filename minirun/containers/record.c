@@ -187,6 +187,7 @@ static json_t *host_config(const struct container_opts *o)
 	 * null for it then, as docker's template does) */
 	if (o->init)
 		json_object_set_new(hc, "Init", json_true());
+	container_ns_record(hc, o); /* PidMode IpcMode UTSMode ... Sysctls: bundle/nsmodes.c */
 	return hc;
 }
 

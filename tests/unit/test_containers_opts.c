@@ -172,9 +172,27 @@ static const struct {
 	{{"--restart", "always", "--rm", "busybox"}, "Conflicting options: --restart and --rm"},
 	{{"--cap-add", "FLY", "busybox"}, "invalid CapAdd: unknown capability: \"CAP_FLY\""},
 	{{"--stop-signal", "SIGNOPE", "busybox"}, "Invalid signal: SIGNOPE"},
-	{{"--security-opt", "apparmor=x", "busybox"},
-	 "invalid --security-opt: \"apparmor=x\" (minirun knows no-new-privileges[:true|false] "
-	 "and seccomp=unconfined|FILE)"},
+	{{"--security-opt", "label=x", "busybox"},
+	 "invalid --security-opt: \"label=x\" (minirun knows no-new-privileges[:true|false], "
+	 "seccomp=unconfined|FILE, systempaths=unconfined and apparmor=unconfined)"},
+	{{"--security-opt", "systempaths=x", "busybox"},
+	 "invalid --security-opt: \"systempaths=x\" (systempaths takes only unconfined)"},
+	{{"--sysctl", "kernel.panic=1", "busybox"},
+	 "invalid argument \"kernel.panic=1\" for \"--sysctl\" flag: sysctl 'kernel.panic=1' is "
+	 "not whitelisted (only namespaced ones: net.*, kernel.shm*, kernel.msg*, kernel.sem, "
+	 "fs.mqueue.*, kernel.domainname)"},
+	{{"--network", "host", "--sysctl", "net.ipv4.ip_forward=1", "busybox"},
+	 "--sysctl net.ipv4.ip_forward=1: sysctl \"net.ipv4.ip_forward\" not allowed in host "
+	 "network namespace (it would change the host's; drop --network host)"},
+	{{"--pid", "bogus", "busybox"},
+	 "--pid: invalid PID mode: \"bogus\" (use host or container:NAME|ID)"},
+	{{"--ipc", "container:", "busybox"},
+	 "--ipc: invalid IPC mode: \"container:\" (use private|shareable|none|host or "
+	 "container:NAME|ID)"},
+	{{"--uts", "host", "-h", "x", "busybox"}, "conflicting options: hostname and the UTS mode"},
+	{{"--userns", "auto", "--privileged", "busybox"},
+	 "privileged mode is incompatible with user namespaces: you must run the container in the "
+	 "host namespace (--userns=host)"},
 	{{"--security-opt", "seccomp=/nonexistent/p.json", "busybox"},
 	 "opening seccomp profile (/nonexistent/p.json) failed: No such file or directory"},
 	{{"--name", "-x", "busybox"},

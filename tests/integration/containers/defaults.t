@@ -131,8 +131,8 @@ security_opts() {
 		echo "$out"
 		echo "$out" | grep -q "mkdir=1" || die "the profile did not refuse mkdir"
 		echo "$out" | grep -q "touch=0" || die "the profile refused touch"
-		out=$(mr run --rm --security-opt apparmor=x busybox true 2>&1); rc=$?
-		[ $rc = 125 ] || die "apparmor=x: exit $rc"
+		out=$(mr run --rm --security-opt label=x busybox true 2>&1); rc=$?
+		[ $rc = 125 ] || die "label=x: exit $rc"
 		echo "$out" | grep -q "invalid --security-opt" || die "$out"
 		ct_noleaks
 	'
