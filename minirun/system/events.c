@@ -312,6 +312,9 @@ static long long now_ns(void)
 	return (long long)ts.tv_sec * NS + ts.tv_nsec;
 }
 
+/* "system events" when reached through the group: its messages name the verb so typed */
+const char *system_events_verb = "events";
+
 /* parse the flags into O; -1: go on, else the status to exit with */
 static int parse(int argc, char **argv, struct events_opts *o, long long now)
 {
@@ -323,7 +326,7 @@ static int parse(int argc, char **argv, struct events_opts *o, long long now)
 	const char *since = NULL, *until = NULL;
 	int ch, rc = 0;
 	optind = 0;
-	while ((ch = mr_verb_opt(argc, argv, "events", "f:", opts, help, &rc)) != -1)
+	while ((ch = mr_verb_opt(argc, argv, system_events_verb, "f:", opts, help, &rc)) != -1)
 		switch (ch) {
 		case MR_OPT_DONE: return rc;
 		case 'f':
@@ -335,7 +338,8 @@ static int parse(int argc, char **argv, struct events_opts *o, long long now)
 		case 'U': until = optarg; break;
 		}
 	if (optind != argc)
-		return mr_operand_error("events", "'minirun events' accepts no arguments");
+		return mr_operand_error(system_events_verb, "'minirun %s' accepts no arguments",
+					system_events_verb);
 	char why[512];
 	o->since = o->until = -1;
 	if ((since && mr_parse_timestamp(since, now, &o->since, why, sizeof(why)) < 0) ||

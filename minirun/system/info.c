@@ -42,9 +42,15 @@ static int system_info(int argc, char **argv)
 	return system_cmd_info(argc, argv);
 }
 
+static int system_events(int argc, char **argv)
+{
+	system_events_verb = "system events";
+	return system_cmd_events(argc, argv);
+}
+
 const struct mr_command system_commands[] = {
 	{"df", system_cmd_df, "Show minirun disk usage"},
-	{"events", system_cmd_events, "Get real time events from the store"},
+	{"events", system_events, "Get real time events from the store"},
 	{"info", system_info, "Display system-wide information"},
 	{"prune", system_cmd_prune, "Remove unused data"},
 	{NULL, NULL, NULL},

@@ -29,6 +29,8 @@ int system_cmd_version(int argc, char **argv); /* info.c: `version` */
 int system_cmd_df(int argc, char **argv);      /* df.c */
 int system_cmd_prune(int argc, char **argv);   /* prune.c */
 int system_cmd_events(int argc, char **argv);  /* events.c: `events`, `system events` */
+/* the verb events' messages name: "events", or "system events" through the group */
+extern const char *system_events_verb;
 
 /* docker's units.HumanSize (decimal, 4 significant digits: "4.261MB", "0B"), into buf */
 void system_human_size(uint64_t bytes, char *buf, size_t len);
