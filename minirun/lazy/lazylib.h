@@ -52,6 +52,7 @@ int mr_lazy_check(const char *soname, const char *package, struct mr_err *err);
 #define MR_LIB_NFTABLES "libnftables.so.1", "libnftables1"
 #define MR_LIB_CRYPTO   "libcrypto.so.3", "libssl3"
 #define MR_LIB_SQLITE   "libsqlite3.so.0", "libsqlite3-0"
+#define MR_LIB_LDNS     "libldns.so.3", "libldns3"
 
 /* MR_LAZY(LIB, RET, NAME, (PARAMS), (ARGS)) defines RET NAME(PARAMS), forwarding ARGS to
  * the real NAME in LIB; MR_LAZY_VOID the same for a function returning nothing. */

@@ -25,6 +25,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "minirun/network/dns.h"
 #include "minirun/network/network.h"
 #include "netns/netlink.h"
 
@@ -303,6 +304,17 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 	return 0;
 }
 
+/* names by DNS on a user network (dns.h): its responder runs while it has containers. Not
+ * a failure of the connect when it can't (port 53 of the gateway taken): the names are still
+ * in every container's hosts file. */
+static void dns_up(const char *root, json_t *rec)
+{
+	struct mr_err why = {0};
+	if (dns_start(root, rec, &why) < 0)
+		mr_warn("network %s: no names by DNS: %s",
+			json_string_value(json_object_get(rec, "Name")), why.msg);
+}
+
 int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRLEN],
 		    struct mr_err *err)
 {
@@ -343,6 +355,8 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 		mr_prefix(err, "network %s: ", net);
 	else if (attach_locked(c, rec, fd, addr_out, err) == 0)
 		r = refresh_all(c->root, rec, c->container_id, NULL, err);
+	if (r == 0 && !network_is_default(rec))
+		dns_up(c->root, rec);
 	json_decref(rec);
 	return r;
 }
@@ -371,6 +385,9 @@ static int disconnect(const char *root, const char *network, const char *contain
 		json_object_del(eps, container_id);
 		if (network_save(root, rec, err) == 0)
 			r = refresh_all(root, rec, NULL, container_id, err);
+		/* the last one gone: so is the network's DNS responder (dns.h) */
+		if (r == 0 && json_object_size(eps) == 0 && !network_is_default(rec))
+			r = dns_stop(root, json_string_value(json_object_get(rec, "Id")), err);
 	}
 	json_decref(rec);
 	return r;

@@ -28,6 +28,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "minirun/network/dns.h"
 #include "minirun/network/network.h"
 #include "netns/netlink.h"
 
@@ -373,6 +374,8 @@ int network_remove(const char *root, const char *name, struct mr_err *err)
 			"error while removing network: network %s id %s has active endpoints "
 			"(disconnect them first: minirun network disconnect %s CONTAINER)",
 			n, id, n);
+	else if (dns_stop(root, id, err) < 0) /* one a killed minirun left running (dns.h) */
+		mr_prefix(err, "remove network %s: ", n);
 	else if (netns_network_remove(network_bridge_of(rec), 1, err) < 0)
 		mr_prefix(err, "remove network %s: ", n);
 	else if (unlink(record_path(root, n, path, sizeof(path))) < 0)
