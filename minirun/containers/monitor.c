@@ -41,6 +41,7 @@
 #include "lib/file.h"
 #include "lib/proc.h"
 #include "minirun/oci/runtime.h"
+#include "minirun/containers/dns_flags.h"
 #include "minirun/containers/health.h"
 #include "minirun/containers/lifecycle.h"
 
@@ -273,6 +274,8 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 			return -1;
 		}
 	}
+	if (container_dns_files(c, err) < 0) /* resolv.conf, --add-host lines (dns_flags.c) */
+		return -1;
 	if (c->r.host.init && !(p.init = container_init_path()))
 		return mr_fail(err, 0, "--init: minirun-init not found (build it: make minirun)");
 	container_record_to_json(&c->r, c->rec); /* the bundle reads the record's JSON */

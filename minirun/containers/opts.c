@@ -381,6 +381,10 @@ void container_opts_free(struct container_opts *o)
 	opts_strv_free(o->group_add);
 	opts_strv_free(o->ulimits);
 	opts_strv_free(o->devices);
+	opts_strv_free(o->dns);
+	opts_strv_free(o->dns_search);
+	opts_strv_free(o->dns_options);
+	opts_strv_free(o->extra_hosts);
 	free(o->ports);
 	free(o->mounts);
 	memset(o, 0, sizeof(*o));

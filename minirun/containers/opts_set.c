@@ -16,6 +16,7 @@
  * Try: minirun run --help
  */
 #include "minirun/containers/opts.h"
+#include "minirun/containers/dns_flags.h"
 #include "lib/cleanup.h"
 #include "lib/duration.h"
 #include "lib/file.h"
@@ -623,6 +624,8 @@ static int set_health_retries(struct container_opts *o, const char *v, const str
 
 #define F(field) offsetof(struct container_opts, field)
 const struct opt opts_table[] = {
+	{0, "add-host", NULL, "list", 0, opts_set_dns,
+	 "Add a custom host-to-IP mapping (host:ip, or host:host-gateway)"},
 	{0, "cap-add", NULL, "list", 0, set_cap, "Add Linux capabilities"},
 	{0, "cap-drop", NULL, "list", 0, set_cap, "Drop Linux capabilities"},
 	{0, "cpus", NULL, "decimal", 0, set_cpus, "Number of CPUs"},
@@ -632,6 +635,9 @@ const struct opt opts_table[] = {
 	 "Override the key sequence for detaching a container"},
 	{0, "device", NULL, "list", F(devices), set_host_list,
 	 "Add a host device to the container (HOST[:CONTAINER[:PERMS]], PERMS of rwm)"},
+	{0, "dns", NULL, "list", 0, opts_set_dns, "Set custom DNS servers"},
+	{0, "dns-option", NULL, "list", 0, opts_set_dns, "Set DNS options"},
+	{0, "dns-search", NULL, "list", 0, opts_set_dns, "Set custom DNS search domains"},
 	{0, "entrypoint", NULL, "string", F(entrypoint), set_string,
 	 "Overwrite the default ENTRYPOINT of the image"},
 	{'e', "env", NULL, "list", 0, set_env, "Set environment variables"},

@@ -80,6 +80,26 @@ static void endpoint_addr(json_t *ep, char out[INET_ADDRSTRLEN])
 	snprintf(out, INET_ADDRSTRLEN, "%.*s", a ? (int)strcspn(a, "/") : 0, a ? a : "");
 }
 
+/* the hosts file's text: the localhost lines, the container's --add-host lines (docker's
+ * place for them; ROOT/containers/ID/hosts.extra, written at its start by
+ * containers/dns_flags.c), then LINES */
+static char *hosts_text(const char *root, const char *container_id,
+			const struct network_hosts_line *lines, size_t n)
+{
+	char path[4200];
+	_cleanup_free_ char *base = network_hosts_format(NULL, 0);
+	_cleanup_free_ char *full = network_hosts_format(lines, n);
+	_cleanup_free_ char *extra = NULL;
+	char *text = NULL;
+	snprintf(path, sizeof(path), "%s/containers/%s/hosts.extra", root, container_id);
+	if (mr_read_file(path, &extra, NULL, NULL) < 0)
+		extra = NULL;
+	if (!base || !full ||
+	    asprintf(&text, "%s%s%s", base, extra ? extra : "", full + strlen(base)) < 0)
+		return NULL;
+	return text;
+}
+
 int network_hosts_refresh(const char *root, const char *container_id, struct mr_err *err)
 {
 	char path[4200], dir[4200];
@@ -112,7 +132,7 @@ int network_hosts_refresh(const char *root, const char *container_id, struct mr_
 			}
 		}
 	json_decref(all);
-	_cleanup_free_ char *text = network_hosts_format(lines, n);
+	_cleanup_free_ char *text = hosts_text(root, container_id, lines, n);
 	if (!text)
 		return mr_fail(err, ENOMEM, "hosts file");
 	network_hosts_path(root, container_id, path, sizeof(path));
