@@ -59,4 +59,5 @@ MR_LAZY(ldns, ldns_rdf *, ldns_rdf_clone, (const ldns_rdf *rd), (rd))
 MR_LAZY(ldns, ldns_rdf *, ldns_rdf_new_frm_data, (ldns_rdf_type type, size_t size,
 	const void *data), (type, size, data))
 MR_LAZY_VOID(ldns, ldns_rdf_deep_free, (ldns_rdf *rd), (rd))
+MR_LAZY(ldns, ldns_rdf *, ldns_dname_new_frm_str, (const char *str), (str))
 /* clang-format on */

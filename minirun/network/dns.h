@@ -10,6 +10,7 @@
  *	  every user network the asking container shares with the named one; TTL 600, as docker;
  *	- says NOERROR with no answer for AAAA of such a name (the networks are IPv4 only), as
  *	  docker does for a name it knows without an IPv6 address;
+ *	- answers a reverse lookup (PTR) of such a container's address with CONTAINER.NETWORK;
  *	- forwards every other query to the asking container's --dns servers, else to the host's
  *	  resolvers (/etc/resolv.conf, read at each forward), and relays the reply as it comes;
  *	  SERVFAIL when no upstream answers, or on an --internal network (no way out, as docker);
@@ -77,6 +78,10 @@ int dns_header_id(const uint8_t *msg, size_t len, uint16_t *id);
  */
 int dns_answer(const uint8_t *msg, size_t len, int rcode, const struct in_addr *addrs, size_t n,
 	       uint8_t **out, size_t *outlen);
+/* dns_answer_ptr - the same with one PTR record naming TARGET ("api.n"), for a reverse
+ * lookup (10.89.0.2 -> 2.0.89.10.in-addr.arpa). */
+int dns_answer_ptr(const uint8_t *msg, size_t len, const char *target, uint8_t **out,
+		   size_t *outlen);
 /* A bare response: the header of ID with RCODE, QR set, no question (FORMERR, NOTIMP). */
 void dns_bare_answer(uint16_t id, int rcode, uint8_t out[12]);
 
@@ -93,6 +98,15 @@ void dns_bare_answer(uint16_t id, int rcode, uint8_t out[12]);
  */
 int dns_lookup(json_t *all, const char *net_id, struct in_addr asker, const char *name,
 	       struct in_addr *out, size_t max, const char **asker_id);
+
+/*
+ * dns_lookup_ptr - the reverse: NAME a reverse-lookup name ("2.0.89.10.in-addr.arpa"), the
+ * container holding that address on a user network the asker at ASKER (on NET_ID) is on,
+ * named as docker names it: "CONTAINER.NETWORK" into OUT. 1 found, 0 not (no such address,
+ * or NAME no IPv4 reverse name), -1 for a stranger as dns_lookup. Pure.
+ */
+int dns_lookup_ptr(json_t *all, const char *net_id, struct in_addr asker, const char *name,
+		   char *out, size_t size);
 
 /* Parse resolv.conf TEXT: its nameserver addresses (IPv4 and IPv6, port 53), at most MAX,
  * into OUT; returns how many. Pure. */

@@ -79,12 +79,11 @@ int dns_query_parse(const uint8_t *msg, size_t len, struct dns_query *q)
 	return r;
 }
 
-/* one A record: OWNER IN A TTL ADDR (owner copied) */
-static ldns_rr *a_record(const ldns_rdf *owner, struct in_addr addr)
+/* one record OWNER IN TYPE TTL DATA (owner copied, DATA taken), or NULL */
+static ldns_rr *record(const ldns_rdf *owner, ldns_rr_type type, ldns_rdf *data)
 {
 	ldns_rr *rr = ldns_rr_new();
 	ldns_rdf *owner2 = ldns_rdf_clone(owner);
-	ldns_rdf *data = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_A, 4, &addr.s_addr);
 	if (!rr || !owner2 || !data) {
 		ldns_rr_free(rr);
 		ldns_rdf_deep_free(owner2);
@@ -92,18 +91,21 @@ static ldns_rr *a_record(const ldns_rdf *owner, struct in_addr addr)
 		return NULL;
 	}
 	ldns_rr_set_owner(rr, owner2);
-	ldns_rr_set_type(rr, LDNS_RR_TYPE_A);
+	ldns_rr_set_type(rr, type);
 	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
 	ldns_rr_set_ttl(rr, DNS_TTL);
 	ldns_rr_push_rdf(rr, data);
 	return rr;
 }
 
-int dns_answer(const uint8_t *msg, size_t len, int rcode, const struct in_addr *addrs, size_t n,
-	       uint8_t **out, size_t *outlen)
+/* the answer to the query MSG: RCODE, and the N records DATA[i] of TYPE for the asked name
+ * (each DATA taken, also on failure) */
+static int answer(const uint8_t *msg, size_t len, int rcode, ldns_rr_type type, ldns_rdf **data,
+		  size_t n, uint8_t **out, size_t *outlen)
 {
 	ldns_pkt *q = NULL, *a = NULL;
 	struct dns_query dq;
+	size_t i = 0;
 	int r = -1;
 	if (len < 12 || ldns_wire2pkt(&q, msg, len) != LDNS_STATUS_OK || question_of(q, &dq) < 0)
 		goto done;
@@ -126,17 +128,38 @@ int dns_answer(const uint8_t *msg, size_t len, int rcode, const struct in_addr *
 	if (ldns_pkt_edns(q))
 		ldns_pkt_set_edns_udp_size(a, 1232); /* DNS flag day 2020's size */
 	const ldns_rdf *owner = ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(q), 0));
-	for (size_t i = 0; i < n && i < DNS_MAX_ANSWERS; i++) {
-		ldns_rr *rr = a_record(owner, addrs[i]);
+	for (; i < n && i < DNS_MAX_ANSWERS; i++) {
+		ldns_rr *rr = record(owner, type, data[i]);
 		if (!rr || !ldns_pkt_push_rr(a, LDNS_SECTION_ANSWER, rr)) {
 			ldns_rr_free(rr);
+			i++;
 			goto done;
 		}
 	}
 	if (ldns_pkt2wire(out, a, outlen) == LDNS_STATUS_OK)
 		r = 0;
 done:
+	for (; i < n; i++)
+		ldns_rdf_deep_free(data[i]);
 	ldns_pkt_free(q);
 	ldns_pkt_free(a);
 	return r;
+}
+
+int dns_answer(const uint8_t *msg, size_t len, int rcode, const struct in_addr *addrs, size_t n,
+	       uint8_t **out, size_t *outlen)
+{
+	ldns_rdf *data[DNS_MAX_ANSWERS];
+	if (n > DNS_MAX_ANSWERS)
+		n = DNS_MAX_ANSWERS;
+	for (size_t i = 0; i < n; i++)
+		data[i] = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_A, 4, &addrs[i].s_addr);
+	return answer(msg, len, rcode, LDNS_RR_TYPE_A, data, n, out, outlen);
+}
+
+int dns_answer_ptr(const uint8_t *msg, size_t len, const char *target, uint8_t **out,
+		   size_t *outlen)
+{
+	ldns_rdf *data = ldns_dname_new_frm_str(target);
+	return answer(msg, len, DNS_NOERROR, LDNS_RR_TYPE_PTR, &data, 1, out, outlen);
 }

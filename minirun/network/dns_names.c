@@ -102,6 +102,52 @@ int dns_lookup(json_t *all, const char *net_id, struct in_addr asker, const char
 	return (int)n;
 }
 
+/* "d.c.b.a.in-addr.arpa" -> a.b.c.d; -1 when NAME is no IPv4 reverse name */
+static int reverse_addr(const char *name, struct in_addr *out)
+{
+	unsigned b[4];
+	char tail[32], text[INET_ADDRSTRLEN];
+	int used = 0;
+	if (sscanf(name, "%3u.%3u.%3u.%3u.%31s%n", &b[3], &b[2], &b[1], &b[0], tail, &used) != 5 ||
+	    (size_t)used != strlen(name) || strcmp(tail, "in-addr.arpa") != 0)
+		return -1;
+	snprintf(text, sizeof(text), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	return inet_pton(AF_INET, text, out) == 1 ? 0 : -1;
+}
+
+int dns_lookup_ptr(json_t *all, const char *net_id, struct in_addr asker, const char *name,
+		   char *out, size_t size)
+{
+	struct in_addr want, none[1];
+	const char *who = NULL, *id;
+	json_t *rec, *ep;
+	size_t i;
+	/* the asker as dns_lookup finds it (a name nobody has: only the asker is looked up) */
+	if (dns_lookup(all, net_id, asker, "", none, 0, &who) < 0)
+		return -1;
+	if (reverse_addr(name, &want) < 0)
+		return 0;
+	json_array_foreach(all, i, rec)
+	{
+		json_t *eps = json_object_get(rec, "Containers");
+		if (network_is_default(rec) || !json_object_get(eps, who))
+			continue;
+		json_object_foreach(eps, id, ep)
+		{
+			struct in_addr a;
+			const char *n = json_string_value(json_object_get(ep, "Name"));
+			if (endpoint_in_addr(ep, &a) == 0 && a.s_addr == want.s_addr) {
+				/* no name (a bare `network connect ID PID`): the short ID */
+				snprintf(out, size, "%.*s.%s", n && *n ? (int)strlen(n) : 12,
+					 n && *n ? n : id,
+					 json_string_value(json_object_get(rec, "Name")));
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 size_t dns_resolv_servers(const char *text, struct dns_upstream *out, size_t max)
 {
 	size_t n = 0;

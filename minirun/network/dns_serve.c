@@ -327,6 +327,10 @@ static int answer(struct serve *s, const uint8_t *query, size_t len, struct in_a
 			internal = network_is_internal(rec);
 	}
 	n = all ? dns_lookup(all, s->net_id, from, q.name, addrs, DNS_MAX_ANSWERS, &asker) : -1;
+	char ptr[512];
+	int rev = n >= 0 && q.qtype == DNS_PTR && q.qclass == DNS_CLASS_IN
+			  ? dns_lookup_ptr(all, s->net_id, from, q.name, ptr, sizeof(ptr))
+			  : 0;
 	char who[13];
 	snprintf(who, sizeof(who), "%.12s", asker ? asker : "?");
 	int fwd = 0;
@@ -334,7 +338,11 @@ static int answer(struct serve *s, const uint8_t *query, size_t len, struct in_a
 		rcode = DNS_NOTIMP;
 	else if (n < 0)
 		rcode = DNS_REFUSED;
-	else if (n > 0 && q.qclass == DNS_CLASS_IN && (q.qtype == DNS_A || q.qtype == DNS_AAAA)) {
+	else if (rev > 0) {
+		mr_say("dns: %s (%s) asks %s: %s", inet_ntoa(from), who, q.name, ptr);
+		json_decref(all);
+		return dns_answer_ptr(query, len, ptr, out, outlen) < 0 ? -1 : 0;
+	} else if (n > 0 && q.qclass == DNS_CLASS_IN && (q.qtype == DNS_A || q.qtype == DNS_AAAA)) {
 		if (q.qtype == DNS_AAAA)
 			n = 0; /* known, but no IPv6 address: NOERROR, no answer (docker's) */
 	} else if (internal)

@@ -136,6 +136,44 @@ static void names_for_the_asker(void)
 	json_decref(all);
 }
 
+static void reverse_lookups(void)
+{
+	json_t *all = records();
+	struct in_addr asker = ip("10.89.0.5");
+	char out[256];
+	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", asker, "2.0.89.10.in-addr.arpa", out,
+				       sizeof(out)),
+			1);
+	CU_ASSERT_STRING_EQUAL(out, "api.n1");
+	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", asker, "2.1.89.10.in-addr.arpa", out,
+				       sizeof(out)),
+			1);
+	CU_ASSERT_STRING_EQUAL(out, "api2.n2"); /* on the asker's other network */
+	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", asker, "2.2.89.10.in-addr.arpa", out,
+				       sizeof(out)),
+			0); /* n3: not the asker's */
+	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", asker, "2.0.89.10.in-addr.arpa.x", out,
+				       sizeof(out)),
+			0);
+	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", asker, "300.0.89.10.in-addr.arpa", out,
+				       sizeof(out)),
+			0);
+	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", ip("10.1.1.1"), "2.0.89.10.in-addr.arpa", out,
+				       sizeof(out)),
+			-1);
+	/* the answer: one PTR record naming api.n1 */
+	static const uint8_t q[] = {0, 7, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, '2', 1, '0', 2, '8',
+				    '9', 2, '1', '0', 7, 'i', 'n', '-', 'a', 'd', 'd', 'r', 4,
+				    'a', 'r', 'p', 'a', 0, 0, 12, 0, 1};
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	CU_ASSERT_EQUAL_FATAL(dns_answer_ptr(q, sizeof(q), "api.n1", &wire, &len), 0);
+	CU_ASSERT(wire[7] == 1 && len > sizeof(q) + 12);
+	CU_ASSERT(memmem(wire, len, "\x03" "api" "\x02" "n1", 7) != NULL);
+	free(wire);
+	json_decref(all);
+}
+
 static void nameservers_of_resolv_conf(void)
 {
 	struct dns_upstream up[4];
@@ -214,6 +252,7 @@ static CU_TestInfo tests[] = {
 	{"a response, a short message, two questions: no query", no_query_is_refused},
 	{"a name means the containers of the asker's user networks; a stranger is refused",
 	 names_for_the_asker},
+	{"a reverse lookup names the container CONTAINER.NETWORK", reverse_lookups},
 	{"resolv.conf's nameservers, IPv4 and IPv6, port 53", nameservers_of_resolv_conf},
 	{"resolv.conf as docker writes it: host's, flags, a user network's responder",
 	 resolv_conf_as_docker_writes_it},

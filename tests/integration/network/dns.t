@@ -46,6 +46,7 @@ names_answered() {
 			nslookup db | sed s/^/db:\ /
 			nslookup $(echo $id | cut -c1-12) | sed s/^/short:\ /
 			nslookup API.  | sed s/^/upper:\ /
+			nslookup 10.91.0.2 | sed s/^/reverse:\ /
 			ping -c 1 -W 2 api >/dev/null && echo ping: ok"
 		c=$(mr run -d --network n busybox sleep 60) || die client
 		p=$(pid $c)
@@ -66,6 +67,7 @@ names_answered() {
 	t_match "$out" '^db: Address: 10\.91\.0\.2$' "nslookup ALIAS"
 	t_match "$out" '^short: Address: 10\.91\.0\.2$' "nslookup SHORT-ID"
 	t_match "$out" '^upper: Address: 10\.91\.0\.2$' "names are case-insensitive"
+	t_match "$out" '^reverse: 2\.0\.91\.10\.in-addr\.arpa[[:space:]]+name = api\.n$' "nslookup ADDRESS: CONTAINER.NETWORK, as docker"
 	t_match "$out" '^ping: ok$' "busybox ping NAME"
 	t_match "$out" '^udp: rcode=0 aa=1 an=1 10\.91\.0\.2$'
 	t_match "$out" '^tcp: rcode=0 aa=1 an=1 10\.91\.0\.2$' "over TCP too"
