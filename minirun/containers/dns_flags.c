@@ -18,6 +18,9 @@
  *	                          upstreams for this container: --dns ones in
  *	                          ROOT/containers/ID/dns.upstream, else the host's own
  *	--network host            the host's file as it is
+ * A container of the default bridge that `network connect` puts on a user network is
+ * switched to that network's responder there and then (the file rewritten in place: it is
+ * bind-mounted), as docker switches it to 127.0.0.11; so at its next starts.
  *
  * --add-host NAME:IP adds "IP<TAB>NAME" to /etc/hosts after the localhost lines (docker's
  * place); NAME:host-gateway is the gateway of the container's first network, the address by
@@ -35,6 +38,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,6 +321,61 @@ static int gateway_of(const char *root, const char *network, char gw[INET_ADDRST
 	return r;
 }
 
+/* the DNS responder a container's resolv.conf names: the gateway of its first user network,
+ * NetworkMode's, else one `network connect` added (docker switches a container of the
+ * default bridge to its embedded server on such a connect); 0 when it is on none */
+static bool embedded_gateway(struct container *c, const char *mode, char gw[INET_ADDRSTRLEN])
+{
+	bool user = false;
+	const char *name;
+	json_t *ep;
+	if (gateway_of(c->root, mode, gw, &user) == 0 && user)
+		return true;
+	json_object_foreach(json_object_get(json_object_get(c->rec, "NetworkSettings"), "Networks"),
+			    name, ep)
+	{
+		if (strcmp(name, mode) && gateway_of(c->root, name, gw, &user) == 0 && user)
+			return true;
+	}
+	return false;
+}
+
+/* write C's resolv.conf (the run file bind-mounted on /etc/resolv.conf): renamed over
+ * before a start, IN PLACE while it runs (the bind mount pins the inode); dns.upstream too */
+static int write_resolv(struct container *c, const char *mode, bool in_place, struct mr_err *err)
+{
+	json_t *hc = json_object_get(c->rec, "HostConfig");
+	char gw[INET_ADDRSTRLEN], path[4400];
+	bool user = embedded_gateway(c, mode, gw);
+	_cleanup_free_ char *hostrc = NULL, *up = NULL;
+	if (mr_read_file("/etc/resolv.conf", &hostrc, NULL, NULL) < 0)
+		hostrc = strdup("");
+	_cleanup_free_ char *text = container_resolv_build(hostrc, hc, user ? gw : NULL, &up);
+	if (!text)
+		return mr_fail(err, ENOMEM, "resolv.conf");
+	container_path(c, "resolv.conf", path, sizeof(path));
+	if (in_place) {
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+		size_t len = strlen(text);
+		if (fd < 0 || pwrite(fd, text, len, 0) != (ssize_t)len ||
+		    ftruncate(fd, (off_t)len) < 0)
+			return mr_fail(err, errno, "write '%s'", path);
+	} else if (mr_replace_file(path, text, 0644, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/dns.upstream", c->dir);
+	if (up ? mr_replace_file(path, up, 0600, err) < 0 : unlink(path) < 0 && errno != ENOENT)
+		return mr_fail(err, errno, "remove '%s'", path);
+	return 0;
+}
+
+int container_dns_connected(struct container *c, struct mr_err *err)
+{
+	const char *mode = c->r.host.network_mode;
+	if (!mode || !*mode || !strcmp(mode, "default"))
+		mode = NETWORK_DEFAULT;
+	return write_resolv(c, mode, true, err);
+}
+
 int container_dns_files(struct container *c, struct mr_err *err)
 {
 	const char *mode = c->r.host.network_mode;
@@ -327,25 +386,11 @@ int container_dns_files(struct container *c, struct mr_err *err)
 		mode = NETWORK_DEFAULT;
 	bool connects = !host && strcmp(mode, "none") && strncmp(mode, "container:", 10);
 	if (connects && gateway_of(c->root, mode, gw, &user) < 0)
-		user = false; /* no such network: the connect says so, a moment later */
+		strcpy(gw, "10.88.0.1"); /* no such network: the connect says so, a moment later */
 
 	/* resolv.conf: host networking keeps the host's file as it is (bundle_files wrote it) */
-	if (!host) {
-		_cleanup_free_ char *hostrc = NULL, *up = NULL;
-		if (mr_read_file("/etc/resolv.conf", &hostrc, NULL, NULL) < 0)
-			hostrc = strdup("");
-		_cleanup_free_ char *text =
-			container_resolv_build(hostrc, hc, user ? gw : NULL, &up);
-		if (!text)
-			return mr_fail(err, ENOMEM, "resolv.conf");
-		if (mr_replace_file(container_path(c, "resolv.conf", path, sizeof(path)), text,
-				    0644, err) < 0)
-			return -1;
-		snprintf(path, sizeof(path), "%s/dns.upstream", c->dir);
-		if (up ? mr_replace_file(path, up, 0600, err) < 0
-		       : unlink(path) < 0 && errno != ENOENT)
-			return mr_fail(err, errno, "remove '%s'", path);
-	}
+	if (!host && write_resolv(c, mode, false, err) < 0)
+		return -1;
 
 	/* hosts: the --add-host lines */
 	_cleanup_free_ char *extra = container_extra_hosts(hc, gw);

@@ -51,5 +51,10 @@ char *container_extra_hosts(json_t *hc, const char *gateway);
  * responder, dns.h), then the hosts file itself. 0, or -1 with err.
  */
 int container_dns_files(struct container *c, struct mr_err *err);
+/* container_dns_connected - after `network connect` of running container C: its
+ * resolv.conf again, rewritten in place (a container of the default bridge connected to a
+ * user network is switched to that network's responder, as docker switches it to
+ * 127.0.0.11). 0, or -1 with err. */
+int container_dns_connected(struct container *c, struct mr_err *err);
 
 #endif

@@ -162,7 +162,13 @@ other_network() {
 		echo "responders: $(responders)"
 		mr network connect a $c || die connect
 		echo "connected: $(q $(pid $c) api)"
-		mr rm -f api $c >/dev/null && mr network rm a b >/dev/null || die cleanup
+		l=$(mr run -d busybox sleep 60) || die "run on the default bridge"
+		mr network connect a $l || die "connect the bridge one"
+		mr exec $l grep ^nameserver /etc/resolv.conf | sed "s/^/late: /"
+		mr exec $l nslookup api. | grep "^Address: 10" | sed "s/^/late: /"
+		mr restart -t 0 $l >/dev/null || die restart
+		mr exec $l grep ^nameserver /etc/resolv.conf | sed "s/^/restarted: /"
+		mr rm -f api $c $l >/dev/null && mr network rm a b >/dev/null || die cleanup
 		upstream_stop
 		ct_leaks') || t_fail "$out"
 	t_match "$out" '^own gateway: rcode=3 aa=0 an=0 $' "a container of another network is no name (the upstream says NXDOMAIN)"
@@ -173,6 +179,9 @@ other_network() {
 	t_match "$out" '^bridge gateway: 0$' "nothing answers on the default bridge's gateway"
 	t_match "$out" '^responders: 2$' "one responder per user network"
 	t_match "$out" '^connected: rcode=0 aa=1 an=1 10\.91\.4\.2$' "after network connect, the name is known"
+	t_match "$out" '^late: nameserver 10\.91\.4\.1$' "a default-bridge container connected to a user network: its responder, as docker switches to 127.0.0.11"
+	t_match "$out" '^late: Address: 10\.91\.4\.2$'
+	t_match "$out" '^restarted: nameserver 10\.91\.4\.1$' "and after a restart"
 	t_nomatch "$out" '^leak:'
 }
 
