@@ -8,6 +8,6 @@ NETWORK_LIB_SRCS := minirun/network/ipam.c minirun/network/store.c \
 LIBNETWORK := minirun/network/libnetwork.a
 minirun/network/libnetwork.a: $(NETWORK_LIB_SRCS:.c=.o)
 MR_ARCHIVES += $(LIBNETWORK)
-UNIT_LDLIBS += -ljansson -lmnl -lnftables -lldns
+UNIT_LDLIBS += -ljansson -lmnl -lnftables -lldns -lcap
 minirun/network: $(LIBNETWORK)
 .PHONY: minirun/network

@@ -16,6 +16,8 @@
  *	   dns-serve NET-ID
  * Stop (dns_stop, from the last disconnect and from network rm): SIGTERM to the PID in the
  * file if its start time still matches, then wait until it is gone.
+ * Once running, it drops every capability (drop_privileges): it reads root's files as
+ * root's uid, and answers on sockets it holds already.
  *
  * The loop: poll the two sockets and the forwarded queries in flight (one connected UDP
  * socket each, so a reply can only come from the server asked); each second, check that
@@ -40,6 +42,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -543,6 +547,24 @@ static int own_sockets(struct serve *s, struct mr_err *err)
 		       : 0;
 }
 
+/* Once the sockets are bound, the responder needs no privilege: what it reads (the records,
+ * /etc/resolv.conf) belongs to root, its uid, and it only sends from sockets of its own. So
+ * it drops every capability and can't gain one back (no_new_privs): a flaw in the handling
+ * of a container's query can't reach beyond what root's uid alone can do. */
+static int drop_privileges(struct mr_err *err)
+{
+	cap_t none = cap_init();
+	int r = none && cap_set_proc(none) == 0 ? 0 : -1;
+	int e = errno;
+	cap_free(none);
+	if (r < 0)
+		return mr_fail(err, e, "dns-serve: drop capabilities");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return mr_fail(err, errno, "dns-serve: PR_SET_NO_NEW_PRIVS");
+	mr_say("dns: capabilities dropped, no_new_privs set");
+	return 0;
+}
+
 int network_cmd_dns_serve(int argc, char **argv)
 {
 	if (argc != 2 || argv[1][0] == '-') {
@@ -566,7 +588,7 @@ int network_cmd_dns_serve(int argc, char **argv)
 		s.net_id = strdup(json_string_value(json_object_get(rec, "Id")));
 		json_decref(rec);
 	}
-	if (!s.net_id || own_sockets(&s, &err) < 0)
+	if (!s.net_id || own_sockets(&s, &err) < 0 || drop_privileges(&err) < 0)
 		return mr_err_report(&err, MR_EXIT_RUNTIME);
 	for (int i = 0; i < MAX_PENDING; i++)
 		s.p[i].fd = -1;

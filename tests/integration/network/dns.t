@@ -41,6 +41,7 @@ names_answered() {
 		mr network create --subnet 10.91.0.0/24 n >/dev/null || die create
 		id=$(mr run -d --name api --network n --network-alias db busybox sleep 60) || die run
 		echo "responders: $(responders)"
+		grep -E "^Cap(Eff|Prm)|^NoNewPrivs" /proc/$(cut -d" " -f1 $R/networks/.dns/*[0-9a-f])/status | sed "s/^/responder /"
 		mr run --rm --network n busybox sh -c "cat /etc/resolv.conf | sed s/^/resolv:\ /
 			nslookup api | sed s/^/api:\ /
 			nslookup db | sed s/^/db:\ /
@@ -60,6 +61,9 @@ names_answered() {
 		mr network rm n >/dev/null || die "network rm"
 		ct_leaks') || t_fail "$out"
 	t_match "$out" '^responders: 1$' "one responder for the network"
+	t_match "$out" '^responder CapEff:[[:space:]]+0+$' "the responder holds no capability"
+	t_match "$out" '^responder CapPrm:[[:space:]]+0+$'
+	t_match "$out" '^responder NoNewPrivs:[[:space:]]+1$'
 	t_match "$out" '^resolv: nameserver 10\.91\.0\.1$' "resolv.conf names the responder"
 	t_match "$out" '^resolv: options ndots:0$' "and docker's ndots:0"
 	t_eq "$(printf '%s\n' "$out" | grep -c '^resolv: nameserver')" 1 "one nameserver only"
