@@ -18,8 +18,7 @@ struct container;
 /* the setter of the four flags (opts_set.c's table): the value checked in docker's words
  * ("invalid argument \"x\" for \"--dns\" flag: x is not an ip address"), then appended to
  * o->dns, dns_search, dns_options or extra_hosts */
-int opts_set_dns(struct container_opts *o, const char *v, const struct opt *f,
-		 struct mr_err *err);
+int opts_set_dns(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err);
 
 /* put O's four lists in the record's HostConfig: Dns, DnsSearch, DnsOptions ([] when none,
  * as docker) and ExtraHosts (null when none) */
@@ -36,8 +35,7 @@ void container_dnsflags_record(json_t *rec, const struct container_opts *o);
  * *UPSTREAM (may be NULL) gets, for EMBEDDED, the servers it is to forward to when the
  * flags name them ("nameserver X" lines; NULL when the host's are to be used). New strings.
  */
-char *container_resolv_build(const char *host, json_t *hc, const char *embedded,
-			     char **upstream);
+char *container_resolv_build(const char *host, json_t *hc, const char *embedded, char **upstream);
 
 /* container_extra_hosts - HC's ExtraHosts as hosts-file lines ("10.0.0.5\tdb\n"), with
  * host-gateway replaced by GATEWAY. New string ("" when none). */

@@ -54,11 +54,18 @@ struct dns_query {
 	int opcode;     /* 0 = QUERY */
 	uint16_t qtype; /* 1 = A, 28 = AAAA, 12 = PTR ... */
 	uint16_t qclass;
-	char name[256]; /* lower case, without the final dot: "api", "db.example.com" */
+	char name[256]; /* lower case, without the final dot: "api", "db.example.com"; other
+			  bytes as ldns writes them ("a\\.b" for a dot in a label, "\\000") */
 };
 enum { DNS_A = 1, DNS_PTR = 12, DNS_AAAA = 28, DNS_CLASS_IN = 1 };
-enum { DNS_NOERROR = 0, DNS_FORMERR = 1, DNS_SERVFAIL = 2, DNS_NXDOMAIN = 3, DNS_NOTIMP = 4,
-       DNS_REFUSED = 5 };
+enum {
+	DNS_NOERROR = 0,
+	DNS_FORMERR = 1,
+	DNS_SERVFAIL = 2,
+	DNS_NXDOMAIN = 3,
+	DNS_NOTIMP = 4,
+	DNS_REFUSED = 5
+};
 
 /*
  * dns_query_parse - read MSG[0..len) as a query with exactly one question. 0 with *q filled;

@@ -38,7 +38,7 @@ void dns_bare_answer(uint16_t id, int rcode, uint8_t out[12])
 	memset(out, 0, 12);
 	out[0] = (uint8_t)(id >> 8);
 	out[1] = (uint8_t)id;
-	out[2] = 0x80;                   /* QR: a response; OPCODE 0 */
+	out[2] = 0x80;                  /* QR: a response; OPCODE 0 */
 	out[3] = 0x80 | (rcode & 0x0f); /* RA, RCODE */
 }
 

@@ -61,8 +61,7 @@
 
 /* ---- the PID file ------------------------------------------------------------------------ */
 
-static char *pid_path(const char *root, const char *net_id, const char *ext, char *buf,
-		      size_t size)
+static char *pid_path(const char *root, const char *net_id, const char *ext, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s/networks/.dns/%.64s%s", root, net_id, ext);
 	return buf;
@@ -82,9 +81,11 @@ static unsigned long long start_time(int pid)
 	char *p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
 	unsigned long long t = 0;
 	char state = 0;
-	if (!p || sscanf(p + 1, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-				"%*s %*s %*s %llu",
-			 &state, &t) != 2 ||
+	if (!p ||
+	    sscanf(p + 1,
+		   " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+		   "%*s %*s %*s %llu",
+		   &state, &t) != 2 ||
 	    state == 'Z')
 		return 0;
 	return t;
@@ -117,8 +118,8 @@ int dns_stop(const char *root, const char *net_id, struct mr_err *err)
 			nanosleep(&ts, NULL);
 		}
 		if (start_time(pid) == t)
-			return mr_fail(err, 0, "dns responder %d of network %.12s does not exit", pid,
-				       net_id);
+			return mr_fail(err, 0, "dns responder %d of network %.12s does not exit",
+				       pid, net_id);
 	}
 	unlink(pid_path(root, net_id, ".log", path, sizeof(path)));
 	if (unlink(pid_path(root, net_id, "", path, sizeof(path))) < 0 && errno != ENOENT)
@@ -282,8 +283,8 @@ static int forward_next(struct pending *p)
 	for (; p->k < p->nup; p->k++) {
 		if (p->fd >= 0)
 			close(p->fd);
-		p->fd = socket(p->up[p->k].addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			       0);
+		p->fd = socket(p->up[p->k].addr.ss_family,
+			       SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (p->fd >= 0 &&
 		    connect(p->fd, (struct sockaddr *)&p->up[p->k].addr, p->up[p->k].len) == 0 &&
 		    send(p->fd, p->query, p->len, 0) == (ssize_t)p->len) {
@@ -356,12 +357,14 @@ static int answer(struct serve *s, const uint8_t *query, size_t len, struct in_a
 	else
 		fwd = 1;
 	mr_say("dns: %s (%s) asks %s type %u: %s", inet_ntoa(from), who, q.name, q.qtype,
-	       fwd ? "forwarded" : n > 0 ? "answered" : "rcode");
+	       fwd     ? "forwarded"
+	       : n > 0 ? "answered"
+		       : "rcode");
 	json_decref(all);
 	if (fwd)
 		return 1;
-	if (rcode == DNS_NOTIMP || dns_answer(query, len, rcode, addrs, rcode ? 0 : (size_t)n, out,
-					      outlen) < 0) {
+	if (rcode == DNS_NOTIMP ||
+	    dns_answer(query, len, rcode, addrs, rcode ? 0 : (size_t)n, out, outlen) < 0) {
 		if (!(*out = malloc(12)))
 			return -1;
 		dns_bare_answer(q.id, rcode == DNS_NOERROR ? DNS_SERVFAIL : rcode, *out);
@@ -377,8 +380,8 @@ static void serve_udp(struct serve *s)
 	socklen_t flen = sizeof(from);
 	struct dns_upstream up[MAX_UPSTREAM];
 	size_t outlen = 0, nup = 0;
-	ssize_t len = recvfrom(s->udp, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from,
-			       &flen);
+	ssize_t len =
+		recvfrom(s->udp, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
 	if (len <= 0 || from.sin_family != AF_INET)
 		return;
 	int r = answer(s, buf, (size_t)len, from.sin_addr, &out, &outlen, up, &nup);
@@ -492,7 +495,8 @@ static void serve_tcp(struct serve *s)
 	if (out) {
 		uint8_t l[2] = {(uint8_t)(outlen >> 8), (uint8_t)outlen};
 		if (write(c, l, 2) == 2 && write(c, out, outlen) < 0)
-			mr_say("dns: tcp answer to %s: %s", inet_ntoa(from.sin_addr), strerror(errno));
+			mr_say("dns: tcp answer to %s: %s", inet_ntoa(from.sin_addr),
+			       strerror(errno));
 	}
 	free(out);
 }
@@ -568,10 +572,11 @@ static int drop_privileges(struct mr_err *err)
 int network_cmd_dns_serve(int argc, char **argv)
 {
 	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "Usage:  minirun network dns-serve NETWORK\n\n"
-				"Answer names of the network's containers by DNS on its gateway "
-				"address, port 53\n(network connect starts this; by hand: stop that "
-				"one first)\n");
+		fprintf(stderr,
+			"Usage:  minirun network dns-serve NETWORK\n\n"
+			"Answer names of the network's containers by DNS on its gateway "
+			"address, port 53\n(network connect starts this; by hand: stop that "
+			"one first)\n");
 		return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 			       ? 0
 			       : MR_EXIT_RUNTIME;

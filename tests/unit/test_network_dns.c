@@ -20,8 +20,8 @@ static struct in_addr ip(const char *s)
 }
 
 /* a query for "Api" type A, ID 0x1234, RD set: RFC 1035's wire form, by hand */
-static const uint8_t query_api[] = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
-				    3,    'A',  'p',  'i',  0, 0, 1, 0, 1};
+static const uint8_t query_api[] = {0x12, 0x34, 0x01, 0x00, 0,   1, 0, 0, 0, 0, 0,
+				    0,    3,    'A',  'p',  'i', 0, 0, 1, 0, 1};
 
 static void a_query_read_and_answered(void)
 {
@@ -37,24 +37,22 @@ static void a_query_read_and_answered(void)
 	struct in_addr addrs[] = {ip("10.89.0.2"), ip("10.89.0.3")};
 	uint8_t *out = NULL;
 	size_t len = 0;
-	CU_ASSERT_EQUAL_FATAL(dns_answer(query_api, sizeof(query_api), DNS_NOERROR, addrs, 2, &out,
-					 &len),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		dns_answer(query_api, sizeof(query_api), DNS_NOERROR, addrs, 2, &out, &len), 0);
 	CU_ASSERT_FATAL(len == 21 + 2 * 16); /* the question, then 2 x (pointer + 10 + 4) */
 	CU_ASSERT(out[0] == 0x12 && out[1] == 0x34);
-	CU_ASSERT_EQUAL(out[2], 0x85); /* QR, AA, RD */
-	CU_ASSERT_EQUAL(out[3], 0x80); /* RA, NOERROR */
-	CU_ASSERT(out[6] == 0 && out[7] == 2);                   /* two answers */
-	CU_ASSERT(memcmp(out + 12, query_api + 12, 9) == 0);     /* the question as asked */
-	CU_ASSERT(out[21] == 0xc0 && out[22] == 12);             /* owner: a pointer to it */
+	CU_ASSERT_EQUAL(out[2], 0x85);                       /* QR, AA, RD */
+	CU_ASSERT_EQUAL(out[3], 0x80);                       /* RA, NOERROR */
+	CU_ASSERT(out[6] == 0 && out[7] == 2);               /* two answers */
+	CU_ASSERT(memcmp(out + 12, query_api + 12, 9) == 0); /* the question as asked */
+	CU_ASSERT(out[21] == 0xc0 && out[22] == 12);         /* owner: a pointer to it */
 	CU_ASSERT(memcmp(out + 27, "\x00\x00\x02\x58\x00\x04", 6) == 0); /* TTL 600, 4 bytes */
 	CU_ASSERT(memcmp(out + 33, "\x0a\x59\x00\x02", 4) == 0);
 	CU_ASSERT(memcmp(out + 49, "\x0a\x59\x00\x03", 4) == 0);
 	free(out);
 
-	CU_ASSERT_EQUAL_FATAL(dns_answer(query_api, sizeof(query_api), DNS_REFUSED, NULL, 0, &out,
-					 &len),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		dns_answer(query_api, sizeof(query_api), DNS_REFUSED, NULL, 0, &out, &len), 0);
 	CU_ASSERT_EQUAL(out[3] & 0x0f, DNS_REFUSED);
 	CU_ASSERT_EQUAL(out[2] & 0x04, 0); /* not authoritative for a refusal */
 	free(out);
@@ -141,35 +139,39 @@ static void reverse_lookups(void)
 	json_t *all = records();
 	struct in_addr asker = ip("10.89.0.5");
 	char out[256];
-	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", asker, "2.0.89.10.in-addr.arpa", out,
-				       sizeof(out)),
-			1);
+	CU_ASSERT_EQUAL(
+		dns_lookup_ptr(all, "n1id", asker, "2.0.89.10.in-addr.arpa", out, sizeof(out)), 1);
 	CU_ASSERT_STRING_EQUAL(out, "api.n1");
-	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", asker, "2.1.89.10.in-addr.arpa", out,
-				       sizeof(out)),
-			1);
+	CU_ASSERT_EQUAL(
+		dns_lookup_ptr(all, "n1id", asker, "2.1.89.10.in-addr.arpa", out, sizeof(out)), 1);
 	CU_ASSERT_STRING_EQUAL(out, "api2.n2"); /* on the asker's other network */
-	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", asker, "2.2.89.10.in-addr.arpa", out,
-				       sizeof(out)),
-			0); /* n3: not the asker's */
-	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", asker, "2.0.89.10.in-addr.arpa.x", out,
-				       sizeof(out)),
-			0);
-	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", asker, "300.0.89.10.in-addr.arpa", out,
-				       sizeof(out)),
-			0);
+	CU_ASSERT_EQUAL(
+		dns_lookup_ptr(all, "n1id", asker, "2.2.89.10.in-addr.arpa", out, sizeof(out)),
+		0); /* n3: not the asker's */
+	CU_ASSERT_EQUAL(
+		dns_lookup_ptr(all, "n1id", asker, "2.0.89.10.in-addr.arpa.x", out, sizeof(out)),
+		0);
+	CU_ASSERT_EQUAL(
+		dns_lookup_ptr(all, "n1id", asker, "300.0.89.10.in-addr.arpa", out, sizeof(out)),
+		0);
 	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", ip("10.1.1.1"), "2.0.89.10.in-addr.arpa", out,
 				       sizeof(out)),
 			-1);
 	/* the answer: one PTR record naming api.n1 */
-	static const uint8_t q[] = {0, 7, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, '2', 1, '0', 2, '8',
-				    '9', 2, '1', '0', 7, 'i', 'n', '-', 'a', 'd', 'd', 'r', 4,
-				    'a', 'r', 'p', 'a', 0, 0, 12, 0, 1};
+	static const uint8_t q[] = {0,   7,   1,   0,   0,   1,   0,   0,   0,   0,
+				    0,   0,   1,   '2', 1,   '0', 2,   '8', '9', 2,
+				    '1', '0', 7,   'i', 'n', '-', 'a', 'd', 'd', 'r',
+				    4,   'a', 'r', 'p', 'a', 0,   0,   12,  0,   1};
 	uint8_t *wire = NULL;
 	size_t len = 0;
 	CU_ASSERT_EQUAL_FATAL(dns_answer_ptr(q, sizeof(q), "api.n1", &wire, &len), 0);
 	CU_ASSERT(wire[7] == 1 && len > sizeof(q) + 12);
-	CU_ASSERT(memmem(wire, len, "\x03" "api" "\x02" "n1", 7) != NULL);
+	CU_ASSERT(memmem(wire, len,
+			 "\x03"
+			 "api"
+			 "\x02"
+			 "n1",
+			 7) != NULL);
 	free(wire);
 	json_decref(all);
 }
@@ -219,7 +221,8 @@ static void resolv_conf_as_docker_writes_it(void)
 	free(t);
 	/* a user network: its responder only, ndots:0 unless the user set one */
 	t = container_resolv_build(host, none, "10.89.0.1", &up);
-	CU_ASSERT_STRING_EQUAL(t, "search h.example\nnameserver 10.89.0.1\noptions edns0 ndots:0\n");
+	CU_ASSERT_STRING_EQUAL(t,
+			       "search h.example\nnameserver 10.89.0.1\noptions edns0 ndots:0\n");
 	CU_ASSERT_PTR_NULL(up);
 	free(t);
 	t = container_resolv_build(host, flags, "10.89.0.1", &up);
