@@ -12,8 +12,8 @@
  *	   and exits
  *	3. the responder puts the sockets on fds 3 and 4, /dev/null on 0 and 1, its log on 2,
  *	   closes every other fd (the networks lock among them: a lock held by a process that
- *	   lives on would block every later command), and execs /proc/self/exe network
- *	   dns-serve NET-ID
+ *	   lives on would block every later command), goes to /, and execs /proc/self/exe
+ *	   network dns-serve NET-ID
  * Stop (dns_stop, from the last disconnect and from network rm): SIGTERM to the PID in the
  * file if its start time still matches, then wait until it is gone.
  * Once running, it drops every capability (drop_privileges): it reads root's files as
@@ -162,6 +162,9 @@ static void become_responder(const char *root, const char *net_id, int udp, int 
 	    dup2(11, 4) < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(logfd, 2) < 0)
 		_exit(127);
 	close_range(5, ~0u, 0);
+	/* nor a directory of ours: a cwd pins its mount (a test's tmpfs, a store being removed) */
+	if (chdir("/") < 0)
+		_exit(127);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	char *argv[8];
