@@ -232,6 +232,9 @@ struct serve {
 	const char *root;
 	const char *net_id;
 	int udp, tcp;
+	json_t *all;           /* the records as last read (network_list), or NULL */
+	struct timespec mtime; /* ROOT/networks' mtime then */
+	bool settled;          /* ALL was read 100 ms or more after that mtime */
 	struct pending {
 		int fd; /* connected to upstream[k]; -1 = a free slot */
 		struct sockaddr_in client;
@@ -242,6 +245,36 @@ struct serve {
 		long long deadline;
 	} p[MAX_PENDING];
 };
+
+/*
+ * records - every network record, fresh: read again only when ROOT/networks changed since
+ * the last read (each record is written by a rename into it, which changes its mtime), so a
+ * query costs a stat, not a parse of every record. The kernel stamps mtimes from a coarse
+ * clock (a tick, 1-10 ms): two renames within one tick leave the same mtime, so a read made
+ * less than 100 ms after the last change is used once and never kept (git's "racy" index
+ * entries, the same trap). Borrowed (S owns it); NULL when the records can't be read.
+ */
+static json_t *records(struct serve *s)
+{
+	char dir[4200];
+	struct stat st;
+	struct timespec now;
+	snprintf(dir, sizeof(dir), "%s/networks", s->root);
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (stat(dir, &st) < 0) {
+		json_decref(s->all);
+		return s->all = NULL;
+	}
+	long long age_ms = (now.tv_sec - st.st_mtim.tv_sec) * 1000LL +
+			   (now.tv_nsec - st.st_mtim.tv_nsec) / 1000000;
+	if (s->all && s->settled && st.st_mtim.tv_sec == s->mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == s->mtime.tv_nsec)
+		return s->all;
+	json_decref(s->all);
+	s->mtime = st.st_mtim;
+	s->settled = age_ms >= 100; /* read well after the last change: safe to keep */
+	return s->all = network_list(s->root, NULL);
+}
 
 static volatile sig_atomic_t stopping;
 static void on_term(int sig)
@@ -325,7 +358,7 @@ static int answer(struct serve *s, const uint8_t *query, size_t len, struct in_a
 		*outlen = 12;
 		return 0;
 	}
-	json_t *all = network_list(s->root, NULL), *rec;
+	json_t *all = records(s), *rec;
 	size_t i;
 	bool internal = false;
 	json_array_foreach(all, i, rec)
@@ -348,7 +381,6 @@ static int answer(struct serve *s, const uint8_t *query, size_t len, struct in_a
 		rcode = DNS_REFUSED;
 	else if (rev > 0) {
 		mr_say("dns: %s (%s) asks %s: %s", inet_ntoa(from), who, q.name, ptr);
-		json_decref(all);
 		return dns_answer_ptr(query, len, ptr, out, outlen) < 0 ? -1 : 0;
 	} else if (n > 0 && q.qclass == DNS_CLASS_IN && (q.qtype == DNS_A || q.qtype == DNS_AAAA)) {
 		if (q.qtype == DNS_AAAA)
@@ -363,7 +395,6 @@ static int answer(struct serve *s, const uint8_t *query, size_t len, struct in_a
 	       fwd     ? "forwarded"
 	       : n > 0 ? "answered"
 		       : "rcode");
-	json_decref(all);
 	if (fwd)
 		return 1;
 	if (rcode == DNS_NOTIMP ||
@@ -508,7 +539,7 @@ static void serve_tcp(struct serve *s)
  * names us (a stop, or another responder started after ours was taken for dead) */
 static bool still_wanted(struct serve *s)
 {
-	json_t *all = network_list(s->root, NULL), *rec;
+	json_t *all = records(s), *rec;
 	size_t i;
 	bool want = false;
 	json_array_foreach(all, i, rec)
@@ -517,7 +548,6 @@ static bool still_wanted(struct serve *s)
 		if (rid && !strcmp(rid, s->net_id))
 			want = json_object_size(json_object_get(rec, "Containers")) > 0;
 	}
-	json_decref(all);
 	return want && dns_pid(s->root, s->net_id) == getpid();
 }
 
