@@ -10,7 +10,8 @@
  *
  * So minirun is linked without them. Instead a file per library (archive_dl.c,
  * nftables_dl.c, crypto_dl.c) defines, under the library's own names and with the prototypes of its
- * own header, each function minirun calls (sqlite_dl.c: libsqlite3, for rpm databases);
+ * own header, each function minirun calls (sqlite_dl.c: libsqlite3, for rpm databases;
+ * ldns_dl.c: ldns, for the DNS responder of a user network);
  * MR_LAZY writes one such forwarder. The first
  * call dlopen()s the library and looks the real function up (once per function: the
  * pointer is kept in the forwarder); every call then jumps to it. The rest of the code
