@@ -15,7 +15,7 @@
  *	   lives on would block every later command), goes to /, and execs /proc/self/exe
  *	   network dns-serve NET-ID
  * Stop (dns_stop, from the last disconnect and from network rm): SIGTERM to the PID in the
- * file if its start time still matches, then wait until it is gone.
+ * file if its start time still matches, then wait on its pidfd until it is gone.
  * Once running, it drops every capability (drop_privileges): it reads root's files as
  * root's uid, and answers on sockets it holds already.
  *
@@ -31,7 +31,7 @@
  *                                       (stop the one connect started first)
  *
  * See: dns.h; RFC 1035 4.2 (UDP 512 bytes, TCP with a 2-byte length); setsid(2);
- *      close_range(2); proc(5) /proc/PID/stat field 22 (starttime).
+ *      close_range(2); pidfd_open(2); proc(5) /proc/PID/stat field 22 (starttime).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -46,6 +46,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -103,6 +104,24 @@ int dns_pid(const char *root, const char *net_id)
 	return start_time(pid) == t ? pid : 0;
 }
 
+/* wait up to MS for PID (started at T) to be gone: on its pidfd when the kernel has them
+ * (woken the moment it exits), else by looking every 10 ms. true when gone. */
+static bool gone_within(int pid, unsigned long long t, int ms)
+{
+	_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* the pidfd is of the PID checked after it was opened: not of a process that took
+	 * the number since */
+	if (pfd >= 0 && start_time(pid) == t) {
+		struct pollfd p = {.fd = pfd, .events = POLLIN};
+		return poll(&p, 1, ms) == 1;
+	}
+	for (int i = 0; i < ms / 10 && start_time(pid) == t; i++) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return start_time(pid) != t;
+}
+
 int dns_stop(const char *root, const char *net_id, struct mr_err *err)
 {
 	char path[4400];
@@ -111,13 +130,8 @@ int dns_stop(const char *root, const char *net_id, struct mr_err *err)
 		unsigned long long t = start_time(pid);
 		mr_say("dns: stop the responder of network %.12s (pid %d)", net_id, pid);
 		kill(pid, SIGTERM);
-		for (int i = 0; i < 200 && start_time(pid) == t; i++) {
-			if (i == 100)
-				kill(pid, SIGKILL); /* 1 s of SIGTERM ignored: a stuck responder */
-			struct timespec ts = {0, 10 * 1000 * 1000};
-			nanosleep(&ts, NULL);
-		}
-		if (start_time(pid) == t)
+		/* 1 s of SIGTERM ignored: a stuck responder */
+		if (!gone_within(pid, t, 1000) && (kill(pid, SIGKILL), !gone_within(pid, t, 1000)))
 			return mr_fail(err, 0, "dns responder %d of network %.12s does not exit",
 				       pid, net_id);
 	}
