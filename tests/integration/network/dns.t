@@ -129,6 +129,7 @@ forwarded() {
 		mr run -d --name api --network n busybox sleep 60 >/dev/null || die run
 		c=$(mr run -d --network n busybox sleep 60) || die client
 		echo "outside: $(q $(pid $c) outside.example)"
+		echo "tcp outside: $(q $(pid $c) outside.example 1 tcp)"
 		echo "nosuch: $(q $(pid $c) nosuch.example)"
 		mr exec $c nslookup outside.example | grep "^Address: 192" | sed "s/^/nslookup: /"
 		mr exec $c cat /etc/resolv.conf | sed "s/^/resolv: /"
@@ -137,11 +138,22 @@ forwarded() {
 		d=$(mr run -d --network n --dns 127.0.0.9 busybox sleep 60) || die dns
 		echo "own dns: $(q $(pid $d) outside.example)"
 		mr exec $d cat /etc/resolv.conf | sed "s/^/dns resolv: /"
+		# a server that takes queries and never answers: SERVFAIL after its 2 s
+		python3 -c "import socket,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind((\"127.0.0.2\",53)); open(\"$R.silent\",\"w\").close(); time.sleep(30)" &
+		sp=$!
+		j=0; until [ -f $R.silent ] || [ $j -gt 50 ]; do sleep 0.1; j=$((j + 1)); done
+		e=$(mr run -d --network n --dns 127.0.0.2 busybox sleep 60) || die silent
+		t0=$(date +%s)
+		echo "silent: $(q $(pid $e) outside.example) after $(( $(date +%s) - t0 )) s"
+		kill $sp; wait $sp 2>/dev/null
+		mr rm -f $e >/dev/null
 		cat $R.upstream | sed "s/^/upstream saw: /"
 		mr rm -f api $c $i $d >/dev/null && mr network rm n closed >/dev/null || die cleanup
 		upstream_stop
 		ct_leaks') || t_fail "$out"
 	t_match "$out" '^outside: rcode=0 aa=0 an=1 192\.0\.2\.7$' "another name: the upstream's answer"
+	t_match "$out" '^tcp outside: rcode=0 aa=0 an=1 192\.0\.2\.7$' "over TCP too"
+	t_match "$out" '^silent: rcode=2 aa=0 an=0  after [23] s$' "an upstream that never answers: SERVFAIL after 2 s"
 	t_match "$out" '^nosuch: rcode=3 aa=0 an=0 $' "the upstream's NXDOMAIN, relayed"
 	t_match "$out" '^nslookup: Address: 192\.0\.2\.7$'
 	t_match "$out" '^resolv: search test\.example$' "the host's search domains are kept"
@@ -226,6 +238,40 @@ responder_killed() {
 	t_nomatch "$out" '^leak:'
 }
 
+bad_input() {
+	ct_need net
+	command -v python3 >/dev/null || t_skip "python3 not installed"
+	out=$(ct_host "$DNS_HELPERS"'
+		mr network dns-serve >/dev/null 2>&1; echo "no network: rc $?"
+		mr network dns-serve nosuch 2>&1 | sed "s/^/nosuch: /"
+		mr network create --subnet 10.91.8.0/24 n >/dev/null || die create
+		mr run -d --name api --network n busybox sleep 60 >/dev/null || die run
+		mr network dns-serve n 2>&1 | sed "s/^/second: /"
+		c=$(mr run -d --network n busybox sleep 60) || die client
+		nsenter -t $(pid $c) -n python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
+for name, msg in ((\"garbage\", b\"\\x12\\x34\\x01\\x00\\x00\\x01\" + bytes(6) + b\"\\x3fa\"), (\"short\", b\"\\x01\\x02\"),
+                  (\"response\", b\"\\x12\\x34\\x81\\x80\" + bytes(8))):
+    s.sendto(msg, (\"10.91.8.1\", 53))
+    try:
+        r = s.recv(512); print(name, \"rcode=%d id=%02x%02x\" % (r[3] & 15, r[0], r[1]))
+    except OSError:
+        print(name, \"no answer\")
+"
+		echo "still answers: $(q $(pid $c) api)"
+		mr rm -f api $c >/dev/null && mr network rm n >/dev/null || die cleanup
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^no network: rc 125$'
+	t_match "$out" '^nosuch: minirun: network nosuch not found$'
+	t_match "$out" '^second: minirun: bind 10\.91\.8\.1:53/udp: Address already in use$' "a second responder by hand: the port is taken"
+	t_match "$out" '^garbage rcode=1 id=1234$' "a query that does not parse: FORMERR"
+	t_match "$out" '^short no answer$' "no header: nobody to answer"
+	t_match "$out" '^response no answer$' "a response is not answered"
+	t_match "$out" '^still answers: rcode=0 aa=1 an=1 10\.91\.8\.2$'
+	t_nomatch "$out" '^leak:'
+}
+
 flags_written() {
 	ct_need net
 	out=$(ct_host '
@@ -283,5 +329,6 @@ t "compose up --scale web=3: the service name answers with three addresses" comp
 t "other names go to the host's resolver (a fake one on loopback); --internal and --dns change that" forwarded
 t "a container of another network is no name; another network's responder refuses it" other_network
 t "a killed responder is replaced at the next connect; disconnect and network rm leave none" responder_killed
+t "dns-serve by hand, garbage, a response: refused or ignored, the responder goes on" bad_input
 t "--dns, --dns-search, --dns-option, --add-host: resolv.conf, hosts and inspect as docker's" flags_written
 t_end
