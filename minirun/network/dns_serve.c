@@ -619,14 +619,12 @@ static int drop_privileges(struct mr_err *err)
 int network_cmd_dns_serve(int argc, char **argv)
 {
 	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr,
+		bool help = argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+		fprintf(help ? stdout : stderr,
 			"Usage:  minirun network dns-serve NETWORK\n\n"
-			"Answer names of the network's containers by DNS on its gateway "
-			"address, port 53\n(network connect starts this; by hand: stop that "
-			"one first)\n");
-		return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-			       ? 0
-			       : MR_EXIT_RUNTIME;
+			"Answer names of the network's containers by DNS on its gateway address, "
+			"port 53\n(network connect starts this; by hand: stop that one first)\n");
+		return help ? 0 : MR_EXIT_RUNTIME;
 	}
 	struct mr_err err = {0};
 	static struct serve s;
