@@ -224,6 +224,11 @@ responder_killed() {
 		kill -9 $(cut -d" " -f1 $R/networks/.dns/*)
 		mr rm -f api $c >/dev/null || die rm
 		echo "pid files: $(ls $R/networks/.dns | wc -l)"
+		# the monitor of the last container killed: rm -f still stops the responder
+		mr run -d --name solo --network n busybox sleep 60 >/dev/null || die solo
+		kill -9 $(mr inspect -f "{{.Minirun.MonitorPid}}" solo)
+		mr rm -f solo >/dev/null || die "rm -f after a killed monitor"
+		echo "killed monitor, rm -f: $(responders) $(ls $R/networks/.dns | wc -l)"
 		id=$(mr network inspect -f "{{.Id}}" n)
 		echo "99999999 1" >$R/networks/.dns/$id
 		mr network rm n >/dev/null || die "network rm"
@@ -234,6 +239,7 @@ responder_killed() {
 	t_match "$out" '^disconnected: 0 0$' "network disconnect of the last container stops it"
 	t_match "$out" '^connected: 1$' "network connect starts it again"
 	t_match "$out" '^pid files: 0$' "rm of the last container removes a dead one's PID file"
+	t_match "$out" '^killed monitor, rm -f: 0 0$' "rm -f of a container whose monitor was killed stops it too"
 	t_match "$out" '^after network rm: 0 0$' "network rm removes a stale one"
 	t_nomatch "$out" '^leak:'
 }
