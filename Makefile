@@ -60,7 +60,7 @@ $(PROGS): %: %.o
 # build: compiler, and the libraries DESIGN.md chose
 DEB_BUILD := gcc make pkg-config libc6-dev libcap-dev libcunit1-dev libseccomp-dev \
 	libjansson-dev libarchive-dev libssl-dev libcurl4-openssl-dev libmnl-dev \
-	libnftables-dev libyaml-dev libfyaml-dev libsqlite3-dev
+	libnftables-dev libyaml-dev libfyaml-dev libsqlite3-dev libldns-dev
 # tests: the tools tests use to check what the code did, the VM tier, the peers
 DEB_TEST := iproute2 nftables procps psmisc util-linux kmod zstd tar gzip apache2-utils openssl \
 	busybox-static qemu-system-x86 bats jq rpm python3-jsonschema

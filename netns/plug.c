@@ -140,7 +140,18 @@ int netns_network_create(const char *name, const char *cidr, int nat, struct mr_
 		return -1;
 	/* The bridge needs its address before NAT: nat_masquerade_add takes the subnet, and
 	 * route_localnet is a setting of the existing link. */
-	if ((cidr && nl_addr_add(nl, name, cidr, err) < 0) || nl_link_set_up(nl, name, 1, err) < 0)
+	/* A MAC of its own, set before the first port joins: a bridge left to choose takes the
+	 * lowest MAC of its ports and changes it when that port leaves, and its containers keep
+	 * sending to the old one (their ARP entry for the gateway) until it goes stale - seconds
+	 * in which nothing reaches the gateway (the DNS responder on it, NAT). 02:42 then the
+	 * gateway's four bytes, as the containers' MACs are made from theirs (docker sets a
+	 * random one). */
+	char mac[18];
+	const unsigned char *b = (const unsigned char *)&c.addr.s_addr;
+	if (cidr)
+		snprintf(mac, sizeof(mac), "02:42:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3]);
+	if ((cidr && made && nl_link_set_mac(nl, name, mac, err) < 0) ||
+	    (cidr && nl_addr_add(nl, name, cidr, err) < 0) || nl_link_set_up(nl, name, 1, err) < 0)
 		goto undo;
 	if (nat && !made && nat_ready(name)) {
 		mr_say("NAT for bridge '%s' is set up already (route_localnet is 1)", name);

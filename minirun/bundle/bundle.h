@@ -86,6 +86,9 @@ struct container_opts {
 	long long shm_size; /* --shm-size bytes; 0: docker's 64m */
 	char **ulimits;     /* --ulimit NAME=SOFT[:HARD], as given (checked: hostflags.c) */
 	char **devices;     /* --device HOST[:CONTAINER[:PERMS]], as given (checked) */
+	/* --dns, --dns-search, --dns-option, --add-host NAME:IP|host-gateway, checked
+	 * (containers/dns_flags.c) */
+	char **dns, **dns_search, **dns_options, **extra_hosts;
 	/* --health-*: the check (containers/health.c merges it with the image's HEALTHCHECK);
 	 * durations in nanoseconds, 0 (and retries 0) unset */
 	const char *health_cmd;

@@ -42,6 +42,7 @@
 #include "lib/proc.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/rootless/rootless.h"
+#include "minirun/containers/dns_flags.h"
 #include "minirun/containers/health.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/containers/logdriver.h"
@@ -278,6 +279,8 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 			return -1;
 		}
 	}
+	if (container_dns_files(c, err) < 0) /* resolv.conf, --add-host lines (dns_flags.c) */
+		return -1;
 	struct container_nsjoin nsj;
 	if (container_ns_joins(c, &p, &nsj, err) < 0) /* --pid/--ipc/--uts container:X */
 		return -1;

@@ -42,6 +42,7 @@
 #include "lib/file.h"
 #include "minirun/lazy/lazylib.h"
 #include "minirun/containers/containers.h"
+#include "minirun/containers/dns_flags.h"
 #include "minirun/rootless/rootless.h"
 #include "netns/nat.h"
 #include "netns/netlink.h"
@@ -783,8 +784,8 @@ int container_net_connect(const char *root, const char *ref, const char *net,
 				    short_name(&c), net);
 		else
 			r = container_net_prepare(&c, &o, err);
-		if (r == 0 && pid > 0)
-			r = connect_one(&c, net, pid, NULL, 0, err);
+		if (r == 0 && pid > 0 && (r = connect_one(&c, net, pid, NULL, 0, err)) == 0)
+			container_dns_connected(&c, NULL); /* resolv.conf (dns_flags.c) */
 		if (r == 0 && (r = container_save(&c, err)) < 0 && pid > 0)
 			network_disconnect(root, net, c.id, NULL);
 		if (r < 0) { /* the record as it was */

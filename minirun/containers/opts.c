@@ -412,6 +412,10 @@ void container_opts_free(struct container_opts *o)
 	opts_strv_free(o->blkio_riops);
 	opts_strv_free(o->blkio_wiops);
 	opts_strv_free(o->log_opts);
+	opts_strv_free(o->dns);
+	opts_strv_free(o->dns_search);
+	opts_strv_free(o->dns_options);
+	opts_strv_free(o->extra_hosts);
 	free(o->ports);
 	free(o->mounts);
 	memset(o, 0, sizeof(*o));

@@ -17,6 +17,7 @@
  */
 #include "minirun/containers/opts.h"
 #include "minirun/containers/logdriver.h"
+#include "minirun/containers/dns_flags.h"
 #include "lib/cleanup.h"
 #include "lib/duration.h"
 #include "lib/file.h"
@@ -628,6 +629,8 @@ static int set_health_retries(struct container_opts *o, const char *v, const str
 
 #define F(field) offsetof(struct container_opts, field)
 const struct opt opts_table[] = {
+	{0, "add-host", NULL, "list", 0, opts_set_dns,
+	 "Add a custom host-to-IP mapping (host:ip, or host:host-gateway)"},
 	{0, "blkio-weight", NULL, "uint16", 0, opts_set_blkio_weight,
 	 "Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)"},
 	{0, "cap-add", NULL, "list", 0, set_cap, "Add Linux capabilities"},
@@ -661,6 +664,9 @@ const struct opt opts_table[] = {
 	 "Limit write rate (bytes per second) to a device"},
 	{0, "device-write-iops", NULL, "list", F(blkio_wiops), opts_set_throttle,
 	 "Limit write rate (IO per second) to a device"},
+	{0, "dns", NULL, "list", 0, opts_set_dns, "Set custom DNS servers"},
+	{0, "dns-option", NULL, "list", 0, opts_set_dns, "Set DNS options"},
+	{0, "dns-search", NULL, "list", 0, opts_set_dns, "Set custom DNS search domains"},
 	{0, "entrypoint", NULL, "string", F(entrypoint), set_string,
 	 "Overwrite the default ENTRYPOINT of the image"},
 	{'e', "env", NULL, "list", 0, set_env, "Set environment variables"},

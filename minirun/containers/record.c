@@ -25,6 +25,7 @@
  */
 #include "minirun/containers/containers.h"
 #include "minirun/bundle/bundle.h"
+#include "minirun/containers/dns_flags.h"
 #include "minirun/containers/health.h"
 #include "minirun/containers/logdriver.h"
 
@@ -382,6 +383,7 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 	json_object_set_new(rec, "GraphDriver",
 			    json_pack("{s:s, s:{}}", "Name", "overlay2", "Data"));
 	json_object_set_new(rec, "Minirun", mr);
+	container_dnsflags_record(rec, o); /* Dns DnsSearch DnsOptions ExtraHosts */
 	/* GroupAdd, ShmSize, Ulimits, Devices: hostflags.c's part of HostConfig */
 	if (container_hostflags_record(rec, o, err) < 0 ||
 	    container_resources_record(rec, o, err) < 0) { /* --cpu-shares, --blkio-* ... */

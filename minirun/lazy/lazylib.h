@@ -10,7 +10,8 @@
  *
  * So minirun is linked without them. Instead a file per library (archive_dl.c,
  * nftables_dl.c, crypto_dl.c) defines, under the library's own names and with the prototypes of its
- * own header, each function minirun calls (sqlite_dl.c: libsqlite3, for rpm databases);
+ * own header, each function minirun calls (sqlite_dl.c: libsqlite3, for rpm databases;
+ * ldns_dl.c: ldns, for the DNS responder of a user network);
  * MR_LAZY writes one such forwarder. The first
  * call dlopen()s the library and looks the real function up (once per function: the
  * pointer is kept in the forwarder); every call then jumps to it. The rest of the code
@@ -52,6 +53,7 @@ int mr_lazy_check(const char *soname, const char *package, struct mr_err *err);
 #define MR_LIB_NFTABLES "libnftables.so.1", "libnftables1"
 #define MR_LIB_CRYPTO   "libcrypto.so.3", "libssl3"
 #define MR_LIB_SQLITE   "libsqlite3.so.0", "libsqlite3-0"
+#define MR_LIB_LDNS     "libldns.so.3", "libldns3"
 
 /* MR_LAZY(LIB, RET, NAME, (PARAMS), (ARGS)) defines RET NAME(PARAMS), forwarding ARGS to
  * the real NAME in LIB; MR_LAZY_VOID the same for a function returning nothing. */

@@ -20,6 +20,7 @@
 #include "lib/cli.h"
 #include "lib/sha256.h"
 #include "lib/template.h"
+#include "minirun/network/dns.h"
 #include "minirun/network/network.h"
 #include "minirun/network/overlay.h"
 #include "netns/netlink.h"
@@ -604,5 +605,7 @@ const struct mr_command network_commands[] = {
 	{"disconnect", cmd_disconnect, "Disconnect a container from a network"},
 	{"publish", cmd_publish, "Publish a container's ports (what run -p will call)"},
 	{"unpublish", cmd_unpublish, "Remove every port a container published"},
+	{"dns-serve", network_cmd_dns_serve,
+	 "Answer the network's names by DNS (connect starts it)"},
 	{NULL, NULL, NULL},
 };

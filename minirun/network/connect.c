@@ -25,6 +25,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "minirun/network/dns.h"
 #include "minirun/network/network.h"
 #include "minirun/network/overlay.h"
 #include "netns/netlink.h"
@@ -80,6 +81,26 @@ static void endpoint_addr(json_t *ep, char out[INET_ADDRSTRLEN])
 	snprintf(out, INET_ADDRSTRLEN, "%.*s", a ? (int)strcspn(a, "/") : 0, a ? a : "");
 }
 
+/* the hosts file's text: the localhost lines, the container's --add-host lines (docker's
+ * place for them; ROOT/containers/ID/hosts.extra, written at its start by
+ * containers/dns_flags.c), then LINES */
+static char *hosts_text(const char *root, const char *container_id,
+			const struct network_hosts_line *lines, size_t n)
+{
+	char path[4200];
+	_cleanup_free_ char *base = network_hosts_format(NULL, 0);
+	_cleanup_free_ char *full = network_hosts_format(lines, n);
+	_cleanup_free_ char *extra = NULL;
+	char *text = NULL;
+	snprintf(path, sizeof(path), "%s/containers/%s/hosts.extra", root, container_id);
+	if (mr_read_file(path, &extra, NULL, NULL) < 0)
+		extra = NULL;
+	if (!base || !full ||
+	    asprintf(&text, "%s%s%s", base, extra ? extra : "", full + strlen(base)) < 0)
+		return NULL;
+	return text;
+}
+
 int network_hosts_refresh(const char *root, const char *container_id, struct mr_err *err)
 {
 	char path[4200], dir[4200];
@@ -118,7 +139,7 @@ int network_hosts_refresh(const char *root, const char *container_id, struct mr_
 			overlay_hosts_lines(rec, lines, addrs, names, &n, 256);
 	}
 	json_decref(all);
-	_cleanup_free_ char *text = network_hosts_format(lines, n);
+	_cleanup_free_ char *text = hosts_text(root, container_id, lines, n);
 	if (!text)
 		return mr_fail(err, ENOMEM, "hosts file");
 	network_hosts_path(root, container_id, path, sizeof(path));
@@ -318,6 +339,17 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 	return 0;
 }
 
+/* names by DNS on a user network (dns.h): its responder runs while it has containers. Not
+ * a failure of the connect when it can't (port 53 of the gateway taken): the names are still
+ * in every container's hosts file. */
+static void dns_up(const char *root, json_t *rec)
+{
+	struct mr_err why = {0};
+	if (dns_start(root, rec, &why) < 0)
+		mr_warn("network %s: no names by DNS: %s",
+			json_string_value(json_object_get(rec, "Name")), why.msg);
+}
+
 int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRLEN],
 		    struct mr_err *err)
 {
@@ -367,6 +399,9 @@ int network_connect(const struct network_connect *c, char addr_out[INET_ADDRSTRL
 		r = network_is_overlay(rec) ? overlay_publish_locked(c->root, rec, err) : 0;
 	if (olock >= 0)
 		close(olock);
+	/* a user network's DNS responder (dns.h); an overlay's bridge has no address to listen on */
+	if (r == 0 && !network_is_default(rec) && !network_is_overlay(rec))
+		dns_up(c->root, rec);
 	if (r == 0)
 		network_event(c->root, rec, "connect", c->container_id);
 	json_decref(rec);
@@ -398,6 +433,10 @@ static int disconnect(const char *root, const char *network, const char *contain
 		if (network_save(root, rec, err) == 0 &&
 		    refresh_all(root, rec, NULL, container_id, err) == 0)
 			r = network_is_overlay(rec) ? overlay_publish(root, rec, err) : 0;
+		/* the last one gone: so is the network's DNS responder (dns.h) */
+		if (r == 0 && json_object_size(eps) == 0 && !network_is_default(rec) &&
+		    !network_is_overlay(rec))
+			r = dns_stop(root, json_string_value(json_object_get(rec, "Id")), err);
 	}
 	if (r == 0)
 		network_event(root, rec, "disconnect", container_id);

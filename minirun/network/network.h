@@ -20,14 +20,14 @@
  * read-allocate-attach-write sequence, so two processes never hand out the same address.
  * Disconnect removes the entry: the address is free again.
  *
- * Name resolution: docker answers names through an embedded DNS server (127.0.0.11) that
- * its daemon runs. minirun has no daemon, so it writes the names into each container's
- * hosts file instead: on a user-defined network every container's hosts file lists every
- * other container by name, aliases and short ID; on the default bridge only the container
- * itself (docker's default bridge does not resolve names either). The file is rewritten
- * IN PLACE (one write, then truncate), not renamed over: the runtime bind-mounts it onto
- * /etc/hosts, and a bind mount pins the inode, so a renamed-over file would never be seen
- * inside. Writers are serialised by the lock.
+ * Name resolution: on a user-defined network, by DNS: a responder per network on its
+ * gateway address (dns.h; docker's daemon answers at 127.0.0.11, README.md says why minirun
+ * does not), and in each container's hosts file too: on a user-defined network it lists
+ * every other container by name, aliases and short ID; on the default bridge only the
+ * container itself (docker's default bridge does not resolve names either). The file is
+ * rewritten IN PLACE (one write, then truncate), not renamed over: the runtime bind-mounts
+ * it onto /etc/hosts, and a bind mount pins the inode, so a renamed-over file would never
+ * be seen inside. Writers are serialised by the lock.
  *
  * Errors: functions return -1 and fill struct mr_err with docker's wording where docker
  * has one ("network with name x already exists"). See also: docs of netns/netlink.h and

@@ -29,6 +29,7 @@
 #include "lib/cleanup.h"
 #include "minirun/events/events.h"
 #include "lib/file.h"
+#include "minirun/network/dns.h"
 #include "minirun/network/network.h"
 #include "minirun/network/overlay.h"
 #include "netns/netlink.h"
@@ -377,6 +378,8 @@ int network_remove(const char *root, const char *name, struct mr_err *err)
 			"error while removing network: network %s id %s has active endpoints "
 			"(disconnect them first: minirun network disconnect %s CONTAINER)",
 			n, id, n);
+	else if (dns_stop(root, id, err) < 0) /* one a killed minirun left running (dns.h) */
+		mr_prefix(err, "remove network %s: ", n);
 	else if (network_is_overlay(rec) && overlay_remove(root, rec, err) < 0)
 		mr_prefix(err, "remove network %s: ", n);
 	else if (!network_is_overlay(rec) &&

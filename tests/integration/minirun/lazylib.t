@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/integration/minirun/lazylib.t - minirun loads libarchive, libnftables, libcrypto,
-# libsqlite3 and libcurl only when a verb calls into them (minirun/lazy/lazylib.h, minirun/image/curl_dl.c):
+# libsqlite3, ldns and libcurl only when a verb calls into them (minirun/lazy/lazylib.h, minirun/image/curl_dl.c):
 # none is linked, and the verbs that need them still work through the forwarders. (jansson,
 # libseccomp and libcap are linked in whole: minirun/build.mk.)
 . "$MR_TOP/tests/lib/t.sh"
@@ -16,12 +16,12 @@ need() {
 not_linked() {
 	need
 	libs=$(ldd "$MINIRUN") || t_fail "ldd $MINIRUN failed"
-	for lib in libarchive libnftables libcrypto libsqlite3 libcurl libxml2 libicu; do
+	for lib in libarchive libnftables libcrypto libsqlite3 libldns libcurl libxml2 libicu; do
 		t_nomatch "$libs" "$lib" "$lib is not linked (loaded on first use, if at all)"
 	done
 	t_match "$libs" "libc\.so" "libc is (ldd read the binary)"
 }
-t "minirun links none of libarchive, libnftables, libcrypto, libsqlite3, libcurl (nor libxml2/ICU)" not_linked
+t "minirun links none of libarchive, libnftables, libcrypto, libsqlite3, ldns, libcurl (nor libxml2/ICU)" not_linked
 
 verbs_still_work() {
 	need
@@ -49,7 +49,7 @@ run_loads_none() {
 		M=$1; R=$2
 		id=$("$M" --root "$R" run -d --network none busybox sleep 30) || exit 1
 		mon=$("$M" --root "$R" inspect -f "{{.Minirun.MonitorPid}}" "$id")
-		echo "monitor: $(grep -oE "lib(archive|crypto|nftables|sqlite3|curl|xml2)[^ /]*" /proc/$mon/maps | sort -u | tr "\n" " ")."
+		echo "monitor: $(grep -oE "lib(archive|crypto|nftables|sqlite3|ldns|curl|xml2)[^ /]*" /proc/$mon/maps | sort -u | tr "\n" " ")."
 		"$M" --root "$R" rm -f "$id" >/dev/null
 	' sh "$MINIRUN" "$root") || t_fail "run -d: $out"
 	t_eq "$out" "monitor: ." "a running container's monitor has mapped none of them"
