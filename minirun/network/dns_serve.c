@@ -618,8 +618,14 @@ static int drop_privileges(struct mr_err *err)
 
 int network_cmd_dns_serve(int argc, char **argv)
 {
-	if (argc != 2 || argv[1][0] == '-') {
-		bool help = argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+	bool help = argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+	if (argc >= 2 && argv[1][0] == '-' && !help) { /* a flag: docker's two lines */
+		fprintf(stderr,
+			"minirun: unknown flag: %s\nSee 'minirun network dns-serve --help'.\n",
+			argv[1]);
+		return MR_EXIT_RUNTIME;
+	}
+	if (argc != 2 || help) {
 		fprintf(help ? stdout : stderr,
 			"Usage:  minirun network dns-serve NETWORK\n\n"
 			"Answer names of the network's containers by DNS on its gateway address, "
