@@ -6,8 +6,9 @@
 # the test shows traffic flows with those rules, is dropped without them (the state before
 # the rules existed: the same ruleset with ours deleted by hand), comes back at the next
 # connect, that iptables (and so docker) still reads the chain, and that `network rm` and
-# `network prune` take the rules away. The machine's own ruleset is compared before and
-# after: nothing of this reaches it.
+# `network prune` take the rules away. Without docker, a FORWARD policy drop of another
+# firewall gets nothing added and a -v line saying what to do. The machine's own ruleset is
+# compared before and after: nothing of this reaches it.
 #   MR_TOP=$PWD sh tests/integration/network/docker_user.t
 . "$MR_TOP/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib.sh"
@@ -78,10 +79,11 @@ STOP_DOCKERD='
 		case $(cat "$p/comm" 2>/dev/null) in dockerd | containerd) kill -9 "${p#/proc/}" ;; esac
 	done
 '
-# ours - minirun's rules in DOCKER-USER, as iptables prints them
+# ours - minirun's rules in DOCKER-USER, as iptables prints them; unrule [BRIDGE] - delete
+# them (BRIDGE's only), by hand, as if minirun had never added them
 OURS='ours() { iptables -S DOCKER-USER | grep "minirun"; }
 unrule() {
-	for h in $(nft -a list chain ip filter DOCKER-USER | grep "comment \"minirun" | sed "s/.*# handle //"); do
+	for h in $(nft -a list chain ip filter DOCKER-USER | grep "comment \"minirun ${1:-}" | sed "s/.*# handle //"); do
 		nft delete rule ip filter DOCKER-USER handle "$h"
 	done
 }'
@@ -168,6 +170,10 @@ internal_and_prune() {
 		mr run -d --name pa --network priv busybox sleep 600 >/dev/null || die "run pa"
 		mr run -d --name pb --network priv busybox sleep 600 >/dev/null || die "run pb"
 		echo "internal neighbour: $(mr exec pa ping -c 1 -W 2 pb >/dev/null 2>&1 && echo ok)"
+		unrule "$p"
+		echo "internal without: $(mr exec pa ping -c 1 -W 2 pb >/dev/null 2>&1 && echo ok || echo dropped)"
+		mr run --rm --network priv busybox true || die "run --rm" # a connect: back again
+		echo "before prune: $(ours | wc -l) rules"
 		mr rm -f pa pb >/dev/null || die "rm -f"
 		mr network prune -f >/dev/null || die "prune"
 		echo "after prune: $(ours | wc -l) rules"
@@ -177,12 +183,36 @@ internal_and_prune() {
 	t_eq "$(printf '%s\n' "$out" | grep -c '^ipt: .*PRIV')" 1 "one rule for the internal network"
 	t_eq "$(printf '%s\n' "$out" | grep -c '^ipt: .*SPARE')" 2 "two for a network with NAT"
 	t_match "$out" '^internal neighbour: ok$' "containers of an internal network reach each other"
+	t_match "$out" '^internal without: dropped$' "and would not without the rule (br_netfilter, docker's drop)"
+	t_match "$out" '^before prune: 3 rules$'
 	t_match "$out" '^after prune: 0 rules$' "network prune removes them"
 	t_nomatch "$out" '^leak:'
 	nft list ruleset >"$DK/machine.after" 2>&1
 	cmp -s "$DK/machine.before" "$DK/machine.after" || t_fail "the machine's own ruleset changed"
 }
 
+# no dockerd needed: another firewall's FORWARD policy drop, with no DOCKER-USER chain to put
+# rules in (ufw, firewalld, a hand-made ruleset); minirun adds nothing to a chain that is not
+# docker's, and -v says what will be dropped and what to do
+drop_without_docker_user() {
+	ct_need net
+	out=$(ct_host '
+		nft add table ip filter &&
+			nft "add chain ip filter FORWARD { type filter hook forward priority filter; policy drop; }" ||
+			die "a FORWARD chain with policy drop"
+		"$MINIRUN" --root "$R" -v network create web 2>&1 >/dev/null | grep -i "policy drop\|bridge-nf" |
+			sed "s/mr-[0-9a-f]\{12\}/BR/g; s/^/say: /"
+		echo "rules added: $(nft list table ip filter | grep -c minirun)"
+		"$MINIRUN" --root "$R" network rm web >/dev/null || die "network rm"
+		echo "table after rm: $(nft list table ip filter | grep -c "policy drop")"
+		ct_leaks') || t_fail "$out"
+	t_match "$out" "^say: => table ip filter's FORWARD chain drops what it does not accept \(policy drop\) and has no DOCKER-USER chain: traffic of bridge BR may be dropped; accept it there yourself \(iptables -I FORWARD -i BR -j ACCEPT; iptables -I FORWARD -o BR -j ACCEPT\)$" "-v names the drop and the fix"
+	t_match "$out" '^rules added: 0$' "nothing is put in a chain that is not docker's"
+	t_match "$out" '^table after rm: 1$' "and the other firewall's table is left as it was"
+	t_nomatch "$out" '^leak:'
+}
+
 t "on a docker host (FORWARD policy drop, br_netfilter) minirun's bridges are accepted in DOCKER-USER, and only while the network lives" accepted_in_docker_user
 t "an --internal network gets a bridge-to-itself rule; network prune removes every rule" internal_and_prune
+t "a FORWARD policy drop with no DOCKER-USER chain: nothing added, -v says what to do" drop_without_docker_user
 t_end
