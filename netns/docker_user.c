@@ -41,11 +41,11 @@
  * later process. They are added at every connect when missing (docker may have started
  * after the network was made) and removed with the network (netns_network_remove).
  *
- * The reads are raw nf_tables netlink (libmnl: one GETCHAIN, one GETRULE dump), cheap
- * enough for every container start; the writes go through nat.c's libnftables
- * transactions. IPv4 only, as the rest of netns/ (docker's ip6tables FORWARD is its own
- * chain). A docker on iptables-legacy keeps its rules out of nftables' reach: we can only
- * say so (-v).
+ * The reads are raw nf_tables netlink (libmnl: a GETCHAIN each for FORWARD and
+ * DOCKER-USER, and a GETRULE dump when docker is there), cheap enough for every container
+ * start; the writes go through nat.c's libnftables transactions. IPv4 only, as the rest of
+ * netns/ (docker's ip6tables FORWARD is its own chain). A docker on iptables-legacy keeps
+ * its rules out of nftables' reach: we can only say so (-v).
  *
  * See: https://docs.docker.com/engine/network/packet-filtering-firewalls/ ("Docker on a
  * router"), nft(8) (rule handles, comments), iptables-nft(8),
