@@ -4,6 +4,7 @@
  * Every message starts with the program's name (program_invocation_short_name, a GNU
  * extension set by the C library before main), so a learner always knows who spoke.
  */
+#define MR_ERR_DEFINING /* the real mr_fail, not lib/err.h's analyzer-only macro */
 #include "lib/err.h"
 
 #include <errno.h>

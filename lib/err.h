@@ -55,6 +55,15 @@ int mr_fail(struct mr_err *err, int errnum, const char *fmt, ...)
 int mr_failk(struct mr_err *err, enum mr_err_kind kind, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* For clang's static analyzer (make lint), which reads one file at a time and so can't see
+ * that mr_fail and mr_failk always return -1: without this, every `return ok ? 0 :
+ * mr_fail(...)` looked to it as if 0 could come back with nothing done. Only while
+ * analysing (__clang_analyzer__); lib/err.c, which defines them, undoes it. */
+#if defined(__clang_analyzer__) && !defined(MR_ERR_DEFINING)
+#define mr_fail(...)  (mr_fail(__VA_ARGS__), -1)
+#define mr_failk(...) (mr_failk(__VA_ARGS__), -1)
+#endif
+
 /* mr_prefix - put context in front of an error already recorded ("create 'x': " + msg). */
 void mr_prefix(struct mr_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -37,7 +37,9 @@ static void usage(FILE *out)
 		"  CIDR           the bridge's own address: the containers' gateway (10.88.0.1/24)\n"
 		"  -m, --nat      NAT: masquerade CIDR's subnet, forward to and from the uplink, isolate\n"
 		"                 from other -m bridges, let published ports answer on 127.0.0.1\n"
-		"  -d, --delete   delete: remove NAME's NAT elements, then the bridge (ports stay, unplugged)\n"
+		"                 (where docker runs, NAME is also accepted in its DOCKER-USER chain)\n"
+		"  -d, --delete   delete: remove NAME's NAT elements and DOCKER-USER rules, then the\n"
+		"                 bridge (ports stay, unplugged)\n"
 		"  -f, --fdb      the forwarding table: which MAC was seen behind which port\n"
 		"  -v, --verbose  narrate every netlink message and nft command\n"
 		"  -h, --help     show this help\n");

@@ -1,6 +1,7 @@
 # netns/ - rtnetlink (veth, bridge, addresses, routes, VXLAN) over libmnl, NAT and published
 # ports over libnftables, and the tiny programs that show them.
 NETNS_LIB_OBJS := netns/nl.o netns/link.o netns/addr.o netns/vxlan.o netns/plug.o \
+	netns/docker_user.o \
 	netns/ping.o netns/nat.o
 NETNS_PROGS := netns/veth netns/bridge netns/connect netns/publish netns/overlay netns/show
 LIBNETNS := netns/libnetns.a

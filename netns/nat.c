@@ -39,6 +39,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "netns/nat_int.h"
 #include "netns/netlink.h"
 
 #define T "ip " NAT_TABLE
@@ -84,7 +85,8 @@ static const char table_text[] =
 	/* forward: our bridges may reach the uplink and be reached through a published
 	 * port, but not each other (isolation); the same bridge to itself is fine (that
 	 * only passes here when br_netfilter is loaded). Another table's drop still wins:
-	 * every base chain on a hook must accept a packet. */
+	 * every base chain on a hook must accept a packet (docker's FORWARD policy drop is
+	 * one: netns/docker_user.c). */
 	"  chain filter_fwd { type filter hook forward priority filter; policy accept;\n"
 	"    ct state established,related accept\n"
 	"    iifname . oifname @same accept\n"
@@ -670,4 +672,14 @@ int nat_table_present(void)
 	}
 	mnl_socket_close(nl);
 	return r;
+}
+
+int nat_nft(const char *cmd, char **out, struct mr_err *err)
+{
+	return nft(cmd, out, err);
+}
+
+int nat_check_ifname(const char *name, struct mr_err *err)
+{
+	return check_nft_ifname(name, err);
 }

@@ -38,6 +38,9 @@
  * refused here. (The kernel refuses only one order, a single address after the wildcard
  * that covers it; the wildcard after a single address it would take, and match either.)
  *
+ * On a host that runs docker, docker's own forward chain (policy drop) must accept our
+ * bridges too: netns/docker_user.c puts them in its DOCKER-USER chain (below).
+ *
  * When the last element is removed the table is deleted, so a torn-down host shows no
  * rule of ours. A table made by an older minirun (its map keyed by protocol and port only)
  * is converted in one transaction, its ports kept as published on every address.
@@ -132,5 +135,21 @@ int nat_enable_forwarding(struct mr_err *err);
  * not, -1 when nf_tables can't be asked. One NFT_MSG_GETTABLE through libmnl: no
  * libnftables, no listing, for a caller that only wants to know whether to set NAT up. */
 int nat_table_present(void);
+
+/* ---- beside docker (netns/docker_user.c) ------------------------------------------------- */
+
+/* What a bridge's containers must reach through docker's FORWARD chain: everything (a
+ * network with NAT: out, in through published ports, each other), or only each other (an
+ * --internal network). */
+enum nat_reach { NAT_REACH_ALL, NAT_REACH_BRIDGE };
+
+/* On a host where docker's chains are (table ip filter, chain DOCKER-USER; docker's FORWARD
+ * policy drop would drop our bridges' traffic), insert the rules that accept bridge BRIDGE
+ * there, commented "minirun BRIDGE", unless they are there already. No DOCKER-USER chain:
+ * nothing to do (-v says when a FORWARD policy drop will still drop). 1 when rules were
+ * added, 0 when none were needed, -1 with err. */
+int nat_docker_user_add(const char *bridge, enum nat_reach reach, struct mr_err *err);
+/* Remove BRIDGE's rules from DOCKER-USER (none, or no chain: 0). */
+int nat_docker_user_del(const char *bridge, struct mr_err *err);
 
 #endif

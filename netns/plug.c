@@ -153,9 +153,12 @@ int netns_network_create(const char *name, const char *cidr, int nat, struct mr_
 	if ((cidr && made && nl_link_set_mac(nl, name, mac, err) < 0) ||
 	    (cidr && nl_addr_add(nl, name, cidr, err) < 0) || nl_link_set_up(nl, name, 1, err) < 0)
 		goto undo;
+	/* Docker's FORWARD policy drop (netns/docker_user.c) is looked at on every call, the
+	 * fast one too: dockerd may have started since the bridge was made. */
+	enum nat_reach reach = nat ? NAT_REACH_ALL : NAT_REACH_BRIDGE;
 	if (nat && !made && nat_ready(name)) {
 		mr_say("NAT for bridge '%s' is set up already (route_localnet is 1)", name);
-		return 0;
+		return nat_docker_user_add(name, reach, err) < 0 ? -1 : 0;
 	}
 	if (nat) {
 		if (nat_masquerade_add(cidr, err) < 0)
@@ -164,9 +167,13 @@ int netns_network_create(const char *name, const char *cidr, int nat, struct mr_
 		if (nat_bridge_add(name, err) < 0)
 			goto undo;
 	}
+	if (nat_docker_user_add(name, reach, err) < 0)
+		goto undo;
 	return 0;
 undo:;
 	int e = errno;
+	if (made)
+		nat_docker_user_del(name, NULL);
 	if (nat_made && made)
 		nat_masquerade_del(cidr, 1, NULL);
 	if (made)
@@ -181,6 +188,10 @@ int netns_network_remove(const char *name, int missing_ok, struct mr_err *err)
 	size_t n = 0;
 
 	if (nl_check_ifname(name, err) < 0)
+		return -1;
+	/* docker's DOCKER-USER rules first, and whether the bridge is there or not: they are
+	 * found by their comment, and a remove killed after the link went still has them */
+	if (nat_docker_user_del(name, err) < 0)
 		return -1;
 	_cleanup_nl_ struct nl *nl = nl_open(err);
 	if (!nl)

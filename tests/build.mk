@@ -59,12 +59,18 @@ test-labs: all
 vm: all
 	@tests/vm/run --shell
 
-# test-all: every tier, even after one fails, then the totals (non-zero on any failure);
-# the VM tier runs beside the others (tests/tiers says why)
-test-all:
+# test-tiers: every tier, even after one fails (each tier's failure is in its results file),
+# the VM tier beside the others (tests/tiers says why); test-all: then the totals (non-zero
+# on any failure). `make test` runs the two steps itself: the Makefile says why, above its
+# `test` target.
+TEST_TOTALS = tests/totals $(RESULTS) unit asan fuzz host vm labs
+test-tiers:
 	@MAKE="$(MAKE)" tests/tiers $(RESULTS)
+test-all:
+	@$(MAKE) --no-print-directory -s test-tiers
+	@$(TEST_TOTALS)
 
-.PHONY: test-unit test-host test-host-as-users test-long test-docker test-build-conformance test-vm test-labs test-all vm
+.PHONY: test-unit test-host test-host-as-users test-long test-docker test-build-conformance test-vm test-labs test-tiers test-all vm
 
 # ---- sanitizers: the same code built with ASan + UBSan, in a mirror of the tree ----------
 # tests/mirror.sh makes build/asan a tree of links to the sources; the Makefile runs there

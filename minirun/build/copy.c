@@ -428,8 +428,13 @@ static int copy_all(struct copier *cp)
 	for (size_t i = 0; i < req->nsrcs; i++) {
 		char **srcs = NULL;
 		size_t n = 0;
-		if (expand_source(cp, req->srcs[i], &srcs, &n) < 0)
+		if (expand_source(cp, req->srcs[i], &srcs, &n) < 0) {
+			/* what it matched before it failed is ours to free */
+			for (size_t k = 0; k < n; k++)
+				free(srcs[k]);
+			free(srcs);
 			return -1;
+		}
 		if (n == 0) {
 			free(srcs);
 			return mr_fail(cp->err, 0, "COPY failed: no source files were specified");

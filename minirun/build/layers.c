@@ -459,7 +459,7 @@ static struct copy_url *add_downloads(struct builder *b, const struct strv *urls
 		return NULL;
 	}
 	for (size_t i = 0; i < urls->n; i++) {
-		struct url_fetch f;
+		struct url_fetch f = {0}; /* fetch_url fills it (the analyzer sees one file) */
 		struct copy_url *u = &got[i];
 		int rc = store_tmp_path(&b->st, "add-url", u->path, sizeof(u->path), b->err);
 		_cleanup_close_ int fd =

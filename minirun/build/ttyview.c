@@ -264,6 +264,8 @@ static void run_view(int in, int fd)
 			if (n <= 0)
 				break;
 			sb_putn(&pending, buf, (size_t)n);
+			if (pending.oom) /* nothing to scan: pending.s may be NULL */
+				break;
 			char *s = pending.s, *nl;
 			while ((nl = memchr(s, '\n', pending.len - (size_t)(s - pending.s)))) {
 				*nl = '\0';

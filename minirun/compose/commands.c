@@ -240,7 +240,7 @@ static int cmd_up(struct project_opts *po, int argc, char **argv)
 	int detach = 0, o;
 	struct compose_up_opts uo = {.recreate = COMPOSE_RECREATE_CHANGED};
 	struct compose_attach_opts ao = {.timeout = -1, .colour = isatty(1)};
-	struct up_lists ul;
+	struct up_lists ul = {0};
 	struct compose_arena scratch = {0}; /* the --scale values */
 	char *eq, *end;
 	clock_gettime(CLOCK_REALTIME, &ao.since); /* the output shown starts here */

@@ -134,10 +134,9 @@ static const char *type_name(struct fy_node *n)
 
 int cy_str(struct pctx *pc, struct fy_node *n, char **out, struct mr_err *err)
 {
-	if (cy_is_null(n)) {
-		*out = NULL;
+	*out = NULL; /* on every return: a failure leaves no garbage for the caller */
+	if (cy_is_null(n))
 		return 0;
-	}
 	if (fy_node_get_type(n) != FYNT_SCALAR)
 		return cy_fail(pc, n, err, "must be a string, not %s", type_name(n));
 	char where[700];
@@ -152,8 +151,10 @@ static int get_value(struct pctx *pc, struct fy_node *n, char **out, struct mr_e
 {
 	if (cy_str(pc, n, out, err) < 0)
 		return -1;
-	if (!*out)
-		return cy_fail(pc, n, err, "must have a value");
+	if (!*out) { /* -1 here, not cy_fail's return: callers use *out on 0 */
+		cy_fail(pc, n, err, "must have a value");
+		return -1;
+	}
 	return 0;
 }
 

@@ -286,7 +286,7 @@ static int rootless_up(struct container *c, pid_t pid, struct mr_err *err)
 				      container_path(c, "net-helper.pid", pidfile, sizeof(pidfile)),
 				      err)
 		    : mr_fail(err, ENOMEM, "ports");
-	for (size_t i = 0; rc == 0 && i < n; i++)
+	for (size_t i = 0; rc == 0 && rp && i < n; i++)
 		ports[i].host_port = rp[i].host_port; /* -P: the port chosen */
 	jobj(c->rec, "NetworkSettings");              /* where the record keeps its ports */
 	if (rc == 0 && ports_record(c, ports, n) < 0)

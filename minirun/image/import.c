@@ -199,7 +199,8 @@ static int name_values(json_t *cfg, bool env, const char *arg)
 	size_t first = strcspn(arg, " \t=");
 	bool old = arg[first] != '=';
 	for (const char *s = arg; *s; s += strspn(s, " \t")) {
-		const char *end = s;
+		/* each branch below sets end */
+		const char *end;
 		if (old) { /* KEY, then the rest of the line as the value */
 			size_t k = strcspn(s, " \t");
 			const char *v = s + k + strspn(s + k, " \t");

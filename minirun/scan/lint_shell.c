@@ -133,6 +133,9 @@ int lint_sh_split(const char *p, struct lint_script *s)
 			else if (c == '|' && p[1] == '&')
 				p++;
 			if (end_command(s, &w, piped) < 0) {
+				for (size_t i = 0; i < w.n; i++) /* the words it could not keep */
+					free(w.v[i]);
+				free(w.v);
 				free(buf);
 				return -1;
 			}
