@@ -58,14 +58,13 @@ static char path_used[4096];
 
 const char *minirun_conf_path(void)
 {
-	const char *env = getenv("MINIRUN_CONFIG");
+	const char *env = getenv("MINIRUN_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME");
 	if (env && *env)
 		snprintf(path_used, sizeof(path_used), "%s", env);
 	else if (geteuid() == 0 && !rootless_active()) /* root in a user's namespace: rootless */
 		snprintf(path_used, sizeof(path_used), "/etc/minirun/minirun.conf");
-	else if (getenv("XDG_CONFIG_HOME") && *getenv("XDG_CONFIG_HOME"))
-		snprintf(path_used, sizeof(path_used), "%s/minirun/minirun.conf",
-			 getenv("XDG_CONFIG_HOME"));
+	else if (xdg && *xdg)
+		snprintf(path_used, sizeof(path_used), "%s/minirun/minirun.conf", xdg);
 	else
 		snprintf(path_used, sizeof(path_used), "%s/.config/minirun/minirun.conf",
 			 getenv("HOME") ? getenv("HOME") : "/");

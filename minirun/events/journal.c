@@ -90,7 +90,7 @@ int events_reader_next(struct events_reader *r, char **line, int timeout_ms, str
 			r->at = (size_t)(nl + 1 - r->buf);
 			return 1;
 		}
-		if (r->at) { /* what was handed out goes: the partial line moves to the front */
+		if (r->at && r->buf) { /* what was handed out goes: the partial line moves first */
 			memmove(r->buf, r->buf + r->at, r->len - r->at);
 			r->len -= r->at;
 			r->at = 0;

@@ -424,7 +424,7 @@ static int answer(struct serve *s, const uint8_t *query, size_t len, struct in_a
 static void serve_udp(struct serve *s)
 {
 	uint8_t buf[4096], *out = NULL;
-	struct sockaddr_in from;
+	struct sockaddr_in from = {0}; /* unfilled by a peer without an address */
 	socklen_t flen = sizeof(from);
 	struct dns_upstream up[MAX_UPSTREAM];
 	size_t outlen = 0, nup = 0;
@@ -518,7 +518,7 @@ static int forward_wait(const uint8_t *query, size_t len, struct dns_upstream *u
 
 static void serve_tcp(struct serve *s)
 {
-	struct sockaddr_in from;
+	struct sockaddr_in from = {0}; /* unfilled by a peer without an address */
 	socklen_t flen = sizeof(from);
 	_cleanup_close_ int c = accept4(s->tcp, (struct sockaddr *)&from, &flen, SOCK_CLOEXEC);
 	if (c < 0 || from.sin_family != AF_INET)
