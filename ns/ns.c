@@ -99,6 +99,10 @@ int ns_open(pid_t pid, const struct ns_type *t, struct mr_err *err)
 		snprintf(procdir, sizeof(procdir), "/proc/%d", (int)pid);
 		if (pid > 0 && access(procdir, F_OK) < 0)
 			return mr_fail(err, 0, "no such process %d", (int)pid);
+		char self[64];
+		if (pid > 0 && access(ns_proc_path(self, sizeof(self), 0, t), F_OK) == 0)
+			return mr_fail(err, 0, "process %d is exiting: its namespaces are gone",
+				       (int)pid);
 		return mr_fail(err, 0, "%s: this kernel has no %s namespace", path, t->name);
 	}
 	if (fd < 0)

@@ -86,6 +86,11 @@ static pid_t pause_pid(const char *rundir)
 	if (sscanf(text, "%lld %llu", &pid, &t) != 2 || pid <= 1 || start_time(pid) != t)
 		pid = 0;
 	free(text);
+	/* a killed pause process is a zombie for a moment: /proc/PID and its start time are
+	 * still there, its namespaces no longer (so it is gone, and a new one is made) */
+	snprintf(path, sizeof(path), "/proc/%lld/ns/mnt", pid);
+	if (pid && access(path, F_OK) < 0)
+		pid = 0;
 	return (pid_t)pid;
 }
 

@@ -85,6 +85,32 @@ run_echo() {
 }
 t "run --rm --network none busybox echo hi prints hi as an ordinary user" run_echo
 
+# build as an ordinary user: FROM an image of the user's store, RUN in a rootless
+# container, COPY with --chown, the image run afterwards; the layer's files belong to the
+# user (and the subuid range) outside
+build_rootless() {
+	rl_need
+	rl_user
+	ctx=$RL_HOME/ctx
+	mkdir -p "$ctx" && echo copied >"$ctx/msg.txt"
+	printf 'FROM busybox\nRUN echo made by RUN >/made.txt && echo app:x:1000:1000::/home/app:/bin/sh >>/etc/passwd\nCOPY --chown=1000:1000 msg.txt /home/app/\nUSER app\nCMD ["sh", "-c", "cat /made.txt /home/app/msg.txt; id -u"]\n' \
+		>"$ctx/Dockerfile"
+	chown -R "$RL_USER" "$ctx"
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	out=$(rl '$M build -q -t built:1 $HOME/ctx 2>&1') || t_fail "build: $out"
+	out=$(rl '$M run --rm --network none built:1') || t_fail "run: $out"
+	t_eq "$out" "made by RUN
+copied
+1000" "the built image's files and USER"
+	t_eq "$(rl '$M image inspect -f "{{.Config.User}}" built:1')" app "Config.User"
+	# the COPY's owner, uid 1000 inside, is the range's 1000th id outside
+	f=$(find "$RL_HOME/.local/share/minirun/layers" -path '*/home/app/msg.txt' | head -n 1)
+	[ -n "$f" ] || t_fail "no layer holds home/app/msg.txt"
+	t_eq "$(stat -c %u "$f")" "$((RL_SUB + 999))" "owner of the COPY's file outside"
+	t_eq "$(rl '$M ps -aq')" "" "containers left by the build"
+}
+t "build as an ordinary user: RUN, COPY --chown and USER, the image then run" build_rootless
+
 kept_namespace() {
 	rl_need
 	rl_user
