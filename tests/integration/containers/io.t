@@ -32,7 +32,9 @@ in_pty() {
 
 # wait_log TEXT - wait (at most 60 s) until a container's log holds TEXT. Control keys wait
 # for output that shows the client attached: until the client's raw mode the terminal's
-# line discipline would take them (^Q is flow control there).
+# line discipline would take them (^Q is flow control there). The shell's banner is that
+# output, not its prompt: "/ # " ends no line, and the log holds a line until it ends (as
+# docker's json-file does).
 wait_log() {
 	_i=0
 	until grep -qF -- "$1" "$R"/containers/*/ctr.log 2>/dev/null; do
@@ -201,7 +203,7 @@ detach_and_attach() {
 	ct_need
 	t_need script
 	out=$(io_host '
-		(wait_log "/ # "; printf "echo one-\$((40+2))\r"; wait_log one-42
+		(wait_log "built-in commands"; printf "echo one-\$((40+2))\r"; wait_log one-42
 		 printf "\020\021"; sleep 1) |
 			script -qec "$M run -it --name tt --network none busybox sh" /dev/null |
 			tr -d "\r" | sed "s/^/run: /"
@@ -226,7 +228,7 @@ custom_detach_keys() {
 	ct_need
 	t_need script
 	out=$(io_host '
-		(wait_log "/ # "; printf "\001x"; sleep 1) |
+		(wait_log "built-in commands"; printf "\001x"; sleep 1) |
 			script -qec "$M run -it --detach-keys ctrl-a,x --name dk --network none \
 				busybox sh; echo status \$?" /dev/null | tr -d "\r" | sed "s/^/run: /"
 		echo | mr attach --detach-keys ctrl-y,bogus dk 2>&1 | sed "s/^/bad: /"

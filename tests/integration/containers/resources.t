@@ -205,9 +205,10 @@ blkio_weight_or_a_named_refusal() {
 			if [ -f cgroup.controllers ]; then cat io.bfq.weight 2>/dev/null || cat io.weight
 			else cat blkio/blkio.bfq.weight 2>/dev/null || cat blkio/blkio.weight; fi" 2>&1); rc=$?
 		if [ $rc = 0 ]; then
-			# BFQ takes the weight as it is; io.weight on its 1..10000 scale (runc: 2929)
+			# BFQ takes the weight as it is; io.weight on its 1..10000 scale, as runc
+			# converts it: 1 + (300 - 10) * 9999 / 990 = 2930
 			case $out in
-			"default 300" | 300 | "default 2929" | 2929) ;;
+			"default 300" | 300 | "default 2930" | 2930) ;;
 			*) die "the weight inside: $out" ;;
 			esac
 		else

@@ -84,14 +84,16 @@ rl_cve_2019_5736() {
 		[ \"\$(readlink \$e)\" = /bin/busybox ] && continue; echo SEEN >>/tmp/log
 		( exec 3<\$e || exit; sleep 0.05; echo EVIL >>/proc/self/fd/3 && echo WROTE >>/tmp/log ) 2>/dev/null &
 		done; sleep 0.01; done"' >/dev/null || t_fail "run -d"
+	# 20 execs, and on (200 at most) until the container has seen one: on a busy machine
+	# the joining runtime can come and go between two of the loop's scans
 	i=0
-	while [ $i -lt 20 ]; do
+	while [ $i -lt 20 ] || { [ $i -lt 200 ] && ! rl '$M exec evil test -s /tmp/log'; }; do
 		rl '$M exec evil true' || t_fail "exec $i"
 		i=$((i + 1))
 	done
 	sleep 0.3
-	t_eq "$(md5sum <"$MINIRUN")" "$sum" "minirun after 20 rootless execs under attack"
-	log=$(rl '$M exec evil cat /tmp/log') || t_fail "no attack log"
+	t_eq "$(md5sum <"$MINIRUN")" "$sum" "minirun after $i rootless execs under attack"
+	log=$(rl '$M exec evil cat /tmp/log') || t_fail "no attack log after $i execs: the race was never run"
 	t_match "$log" SEEN "the container saw the joining runtime"
 	case $log in *WROTE*) t_fail "the container wrote a runtime's exe" ;; esac
 	rl '$M rm -f evil' >/dev/null || t_fail "rm -f"
