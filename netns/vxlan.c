@@ -135,10 +135,12 @@ int nl_vxlan_fdb_del(struct nl *nl, const char *dev, const char *mac, const char
 	return missing_ok && (errno == ENOENT || errno == ENODEV) ? 0 : -1;
 }
 
+/* what entries_cb collects: DEV's entries of one address FAMILY (AF_BRIDGE: the vxlan
+ * device's forwarding table; AF_INET: its ARP entries) */
 struct vfdb_list {
 	struct nl_vxlan_fdb *v;
 	size_t n;
-	int dev;
+	int dev, family;
 };
 
 static int vfdb_attr_cb(const struct nlattr *a, void *data)
@@ -150,16 +152,17 @@ static int vfdb_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-static int vfdb_cb(const struct nlmsghdr *nlh, void *data)
+static int entries_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct vfdb_list *list = data;
 	const struct ndmsg *nd = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[NDA_MAX + 1] = {0};
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*nd) || nd->ndm_family != AF_BRIDGE ||
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*nd) || nd->ndm_family != list->family ||
 	    nd->ndm_ifindex != list->dev)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*nd), vfdb_attr_cb, tb);
-	/* the bridge's entries for this port carry no NDA_DST: only the device's own do */
+	/* a MAC and an IPv4 address: the bridge's own entries for this port carry no NDA_DST,
+	 * only the vxlan device's do */
 	if (!tb[NDA_LLADDR] || mnl_attr_get_payload_len(tb[NDA_LLADDR]) != 6 || !tb[NDA_DST] ||
 	    mnl_attr_get_payload_len(tb[NDA_DST]) != 4)
 		return MNL_CB_OK;
@@ -174,24 +177,31 @@ static int vfdb_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nl_vxlan_fdb(struct nl *nl, const char *dev, struct nl_vxlan_fdb **out, size_t *n,
-		 struct mr_err *err)
+/* the RTM_GETNEIGH dump of DEV's FAMILY entries (WHAT names them in an error) */
+static int dump_entries(struct nl *nl, const char *dev, int family, const char *what,
+			struct nl_vxlan_fdb **out, size_t *n, struct mr_err *err)
 {
 	char buf[NL_BUFSIZE];
-	struct vfdb_list list = {0};
+	struct vfdb_list list = {.family = family};
 	list.dev = nl_need_index(nl, dev, err);
 	if (list.dev < 0)
 		return -1;
 	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETNEIGH, 0);
 	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
-	nd->ndm_family = AF_BRIDGE;
-	if (nl_dump(nl, nlh, vfdb_cb, &list, "vxlan forwarding table", err) < 0) {
+	nd->ndm_family = (unsigned char)family;
+	if (nl_dump(nl, nlh, entries_cb, &list, what, err) < 0) {
 		free(list.v);
 		return -1;
 	}
 	*out = list.v;
 	*n = list.n;
 	return 0;
+}
+
+int nl_vxlan_fdb(struct nl *nl, const char *dev, struct nl_vxlan_fdb **out, size_t *n,
+		 struct mr_err *err)
+{
+	return dump_entries(nl, dev, AF_BRIDGE, "vxlan forwarding table", out, n, err);
 }
 
 /* ---- the ARP entries a proxy link answers from (RTM_NEWNEIGH, family AF_INET) ------------ */
@@ -234,45 +244,8 @@ int nl_vxlan_neigh_del(struct nl *nl, const char *dev, const char *ip, struct mr
 	return errno == ENOENT ? 0 : -1;
 }
 
-static int neigh_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct vfdb_list *list = data;
-	const struct ndmsg *nd = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[NDA_MAX + 1] = {0};
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*nd) || nd->ndm_family != AF_INET ||
-	    nd->ndm_ifindex != list->dev)
-		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*nd), vfdb_attr_cb, tb);
-	if (!tb[NDA_DST] || mnl_attr_get_payload_len(tb[NDA_DST]) != 4 || !tb[NDA_LLADDR] ||
-	    mnl_attr_get_payload_len(tb[NDA_LLADDR]) != 6)
-		return MNL_CB_OK;
-	struct nl_vxlan_fdb *f = nl_grow((void **)&list->v, &list->n, sizeof(*f));
-	if (!f)
-		return MNL_CB_ERROR;
-	const unsigned char *m = mnl_attr_get_payload(tb[NDA_LLADDR]);
-	snprintf(f->mac, sizeof(f->mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-		 m[4], m[5]);
-	inet_ntop(AF_INET, mnl_attr_get_payload(tb[NDA_DST]), f->dst, sizeof(f->dst));
-	f->permanent = (nd->ndm_state & NUD_PERMANENT) ? 1 : 0;
-	return MNL_CB_OK;
-}
-
 int nl_vxlan_neighs(struct nl *nl, const char *dev, struct nl_vxlan_fdb **out, size_t *n,
 		    struct mr_err *err)
 {
-	char buf[NL_BUFSIZE];
-	struct vfdb_list list = {0};
-	list.dev = nl_need_index(nl, dev, err);
-	if (list.dev < 0)
-		return -1;
-	struct nlmsghdr *nlh = nl_msg(nl, buf, RTM_GETNEIGH, 0);
-	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
-	nd->ndm_family = AF_INET;
-	if (nl_dump(nl, nlh, neigh_cb, &list, "neighbour table", err) < 0) {
-		free(list.v);
-		return -1;
-	}
-	*out = list.v;
-	*n = list.n;
-	return 0;
+	return dump_entries(nl, dev, AF_INET, "neighbour table", out, n, err);
 }
