@@ -97,7 +97,7 @@ demo: deps
 # not in a sub-make, whose failure would add a second line. The totals go to stdout, make's
 # line to stderr: `make test 2>/dev/null | tail -n 1` is the totals line.
 test: deps
-	@echo "make test: every tier (unit, asan, fuzz, host, vm, labs), about 14 minutes on 2 cores;" \
+	@echo "make test: every tier (unit, asan, fuzz, host, vm, labs), about 15 minutes on 2 cores;" \
 		"the vm tier downloads Debian's kernel the first time (it says the size; kept in build/vm/cache)"
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory -s test-tiers
