@@ -332,6 +332,13 @@ static void teardown(struct mon *m)
 	bundle_rootfs_umount(containers_run_dir(m->c->root, m->c->id, run, sizeof(run)), NULL);
 }
 
+/* the init, waiting on exec.fifo since oci-create, executes the container's command */
+static int start_process(struct mon *m, struct mr_err *err)
+{
+	container_step("start");
+	return ctr_start(m->oci, m->c->id, err);
+}
+
 /*
  * run_once - one start of the container, up to its exit. Returns 0 with the exit code in
  * *code and the io still open (the caller finishes it), or -1 with err when the start
@@ -402,6 +409,12 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	container_volume_events(c, true);
 	container_event(c, "start"); /* before the starter returns: its next verb sees it */
 	container_step("running");
+	/* With no client to wait for, the process is let go before the starter is told: once
+	 * `run -d` has returned, a monitor killed leaves an orphan that runs its command, not
+	 * an init still waiting on exec.fifo (orphan.t). A client must attach first, or the
+	 * first output would find no reader. */
+	if (!attach && start_process(m, err) < 0)
+		goto fail;
 	if (m->notify >= 0) {
 		tell(m->notify, N_RUNNING, 0, NULL);
 		close(m->notify);
@@ -414,11 +427,12 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 			close(null);
 		}
 	}
-	if (attach && io_wait_client(io, 30000, err) < 0)
-		mr_say("no client attached: %s", err->msg);
-	container_step("start");
-	if (ctr_start(m->oci, c->id, err) < 0)
-		goto fail;
+	if (attach) {
+		if (io_wait_client(io, 30000, err) < 0)
+			mr_say("no client attached: %s", err->msg);
+		if (start_process(m, err) < 0)
+			goto fail;
+	}
 	/* the health check runs beside the process (a child of ours, only when there is one) */
 	struct health_checker hc;
 	if (health_checker_start(c, m->oci, &hc, err) < 0)
@@ -623,7 +637,10 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 				    : err.errnum == EACCES ? MR_EXIT_CANNOT_EXEC
 							   : MR_EXIT_RUNTIME;
 			if (m.notify >= 0) {
-				/* the first start: the starter reports it; the record keeps it */
+				/* the first start: the starter reports it; the record keeps it. A
+				 * process that failed to start never ran: "created", as docker */
+				if (container_state_live(c->r.state.status))
+					container_record_set_state(&c->r, CONTAINER_CREATED);
 				c->r.state.exit_code = ecode;
 				container_record_set_str(&c->r.state.error, err.msg);
 				container_save(c, NULL);

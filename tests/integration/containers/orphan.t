@@ -79,6 +79,11 @@ orphan_wait_returns() {
 	ct_need
 	ct_host "$ORPHAN_HELPERS"'
 		mr run -d --name ww busybox sleep 600 >/dev/null || die "run"
+		# run -d returns once the command runs, not while its init still waits on
+		# exec.fifo: a monitor killed from then on leaves the command running
+		for f in "$R"/run/oci/*/exec.fifo; do
+			[ -e "$f" ] && die "run -d returned before the start: $f is still there"
+		done
 		pid=$(ct_field ww State.Pid)
 		orphan ww
 		mr wait ww >"$R.wait" 2>&1 &
