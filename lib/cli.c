@@ -66,6 +66,13 @@ int mr_verb_opt(int argc, char **argv, const char *verb, const char *shorts,
 	}
 }
 
+int mr_verb_operands(int argc, char **argv, const char *verb, const char *help, int *rc)
+{
+	optind = 0;
+	/* no flag of its own: anything but -1 is --help or a refused flag */
+	return mr_verb_opt(argc, argv, verb, "", NULL, help, rc) == -1 ? 0 : -1;
+}
+
 bool mr_confirm(const char *fmt, ...)
 {
 	char line[16] = "";

@@ -65,4 +65,11 @@ int mr_operand_error(const char *verb, const char *fmt, ...) __attribute__((form
 int mr_verb_opt(int argc, char **argv, const char *verb, const char *shorts,
 		const struct option *longs, const char *help, int *rc);
 
+/*
+ * mr_verb_operands - mr_verb_opt for a verb with no flags of its own ("network rm"): 0 with
+ * optind at the first operand, or -1 after --help (*rc = 0) or a refused flag (*rc = 125).
+ * Sets optind itself.
+ */
+int mr_verb_operands(int argc, char **argv, const char *verb, const char *help, int *rc);
+
 #endif

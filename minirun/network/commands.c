@@ -49,15 +49,12 @@ static int usage_err(const char *verb, const char *synopsis)
 	return MR_EXIT_OPERANDS;
 }
 
-/* operands - a verb without flags of its own: --help prints HELP (*rc = 0), another flag
- * is refused (*rc = 125), both returning -1; else 0 with optind at the first operand */
+/* a verb of the group without flags of its own (lib/cli.h) */
 static int operands(int argc, char **argv, const char *verb, const char *help, int *rc)
 {
 	char what[32];
 	snprintf(what, sizeof(what), "network %s", verb);
-	optind = 0;
-	/* no flag of its own: anything but -1 is --help or a refused flag */
-	return mr_verb_opt(argc, argv, what, "", NULL, help, rc) == -1 ? 0 : -1;
+	return mr_verb_operands(argc, argv, what, help, rc);
 }
 
 static int cmd_create(int argc, char **argv)
