@@ -38,20 +38,19 @@ pair_need() {
 signal() { : >"$SH/sync/$ME.$1"; }
 # await WHAT [SECS] - wait (default 180 s) until the other VM signalled WHAT
 await() {
-	_i=0
+	_end=$(($(date +%s) + ${2:-180}))
 	until [ -e "$SH/sync/$OTHER.$1" ]; do
-		_i=$((_i + 1))
-		[ $_i -lt $((${2:-180} * 2)) ] || t_fail "host $OTHER never got as far as '$1'"
+		[ "$(date +%s)" -lt $_end ] || t_fail "host $OTHER never got as far as '$1'"
 		sleep 0.5
 	done
 }
-# retry SECS CMD... - run CMD every half second until it succeeds, for up to SECS
+# retry SECS CMD... - run CMD every half second until it succeeds, for up to SECS (wall
+# clock: each try may itself take a while under emulation)
 retry() {
-	_n=$(($1 * 2)) _i=0
+	_end=$(($(date +%s) + $1))
 	shift
 	until "$@" >/dev/null 2>&1; do
-		_i=$((_i + 1))
-		[ $_i -lt $_n ] || return 1
+		[ "$(date +%s)" -lt $_end ] || return 1
 		sleep 0.5
 	done
 }
