@@ -52,6 +52,12 @@ test-vm: all
 	@mkdir -p $(RESULTS)
 	@tests/vm/run $(RESULTS)/vm.tap
 
+# an overlay network across two VMs joined by a wire (tests/vm/pair/overlay.t): not in
+# test-vm, as it boots two more VMs for one suite
+test-vm-overlay: all
+	@mkdir -p $(RESULTS)
+	@tests/vm/run --pair tests/vm/pair/overlay.t $(RESULTS)/vm-overlay.tap
+
 test-labs: all
 	@mkdir -p $(RESULTS)
 	@labs/lab test-all $(RESULTS)/labs.tap
@@ -71,6 +77,7 @@ test-all:
 	@$(TEST_TOTALS)
 
 .PHONY: test-unit test-host test-host-as-users test-long test-docker test-build-conformance test-vm test-labs test-tiers test-all vm
+.PHONY: test-vm-overlay
 
 # ---- sanitizers: the same code built with ASan + UBSan, in a mirror of the tree ----------
 # tests/mirror.sh makes build/asan a tree of links to the sources; the Makefile runs there
