@@ -1,7 +1,8 @@
 # minirun/ - the `minirun` command: main.c, a dispatcher over the layers in the folders
 # here (docs/HACKING.md has the map). `make minirun` builds it, minirun-oci (the OCI runtime
 # alone, for engines: minirun/oci/build.mk), and the test helpers.
-# main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS'.
+# main.c (not minirun.c) holds main(): the binary has its own link rule instead of PROGS';
+# commands.c its tables of commands and --help.
 # The front end's commands: system, compose, build, scan, containers, the bundle they make, the
 # image store, networks and volumes, over unionfs/ and netns/; then the OCI runtime
 MINIRUN_FRONT := $(LIBSYSTEM) $(LIBCOMPOSE) $(LIBBUILD) $(LIBSCAN) $(LIBCONTAINERS) $(LIBBUNDLE) $(LIBIMAGE) \
@@ -14,7 +15,7 @@ MINIRUN_FRONT := $(LIBSYSTEM) $(LIBCOMPOSE) $(LIBBUILD) $(LIBSCAN) $(LIBCONTAINE
 # libfyaml (compose's YAML) likewise, so that a plain `run` pays nothing for compose
 MINIRUN_STATIC_LDLIBS := -Wl,-Bstatic -ljansson -lseccomp -lcap -lfyaml -Wl,-Bdynamic
 MINIRUN_FRONT_LDLIBS := -lmnl -lm
-minirun/minirun: minirun/main.o $(OCI_CLI_SRCS:.c=.o) $(MINIRUN_DL) $(MINIRUN_FRONT) \
+minirun/minirun: minirun/main.o minirun/commands.o $(OCI_CLI_SRCS:.c=.o) $(MINIRUN_DL) $(MINIRUN_FRONT) \
 		$(LIBOCI) $(LIBCG) $(LIBNS) $(LIBROOTLESS) $(LIBLAZY) $(LIBEVENTS) $(LIBMR)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MINIRUN_STATIC_LDLIBS) $(MINIRUN_FRONT_LDLIBS)
 INSTALL_PROGS += minirun/minirun

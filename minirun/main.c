@@ -1,5 +1,5 @@
 /*
- * minirun/main.c - `minirun COMMAND ...`: the one binary, a table of top-level commands.
+ * minirun/main.c - `minirun COMMAND ...`: the one binary's entry point.
  *
  * The commands: `oci`, the runc-compatible OCI runtime (oci.c); the image store's commands
  * (images, pull, push, login, logout, import, load, save, tag, rmi, history, image:
@@ -9,6 +9,10 @@
  * OCI runtime directly, which is how podman (--runtime) and containerd (--runc-binary) are
  * handed it.
  *
+ * This file reads the global flags (-v, --root, --runroot), enters the user's namespace
+ * for a user other than root, and finds the command; the tables it looks in, the groups'
+ * dispatchers and `minirun --help` are commands.c's.
+ *
  *   minirun oci run --bundle DIR ID
  *   minirun-oci --root /run/x create --bundle DIR ID
  *   minirun --root /tmp/store images        (the store: --root, else $MINIRUN_ROOT,
@@ -16,16 +20,14 @@
  *
  * See: docs/HACKING.md; DESIGN.md "The layers of minirun".
  */
+#include "minirun/commands.h"
 #include "lib/err.h"
-#include "minirun/build/build.h"
-#include "minirun/compose/compose.h"
 #include "minirun/containers/containers.h"
 #include "minirun/image/image.h"
 #include "minirun/network/network.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/rootless/rootless.h"
 #include "minirun/scan/scan.h"
-#include "minirun/system/system.h"
 #include "minirun/volume/volume.h"
 
 #include <getopt.h>
@@ -34,192 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int cmd_oci(int argc, char **argv, char **full)
-{
-	return oci_main(argc, argv, full);
-}
-
-/* A command that is a group of verbs ("network create", "volume ls") dispatches VERBS, a
- * table ending in {NULL} (lib/cmd.h). */
-static int group(const char *what, const struct mr_command *verbs, int argc, char **argv)
-{
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		FILE *out = argc < 2 ? stderr : stdout;
-		fprintf(out, "Usage:  minirun %s COMMAND\n\nCommands:\n", what);
-		for (const struct mr_command *v = verbs; v->name; v++)
-			fprintf(out, "  %-11s %s\n", v->name, v->help);
-		return 0; /* as docker: a group alone prints its usage (on stderr), status 0 */
-	}
-	for (const struct mr_command *v = verbs; v->name; v++)
-		if (!strcmp(argv[1], v->name))
-			return v->fn(argc - 1, argv + 1);
-	fprintf(stderr,
-		"minirun: unknown command \"%s\" for \"minirun %s\"\nSee 'minirun %s --help'.\n",
-		argv[1], what, what);
-	return 1; /* docker's status for an unknown command (an unknown flag is 125) */
-}
-
-static int cmd_network(int argc, char **argv, char **full)
-{
-	(void)full;
-	network_containers = &container_network_ops; /* NETWORK CONTAINER: containers/net.c */
-	/* rootless, the verbs that touch bridges and rules do so in the user's own network
-	 * namespace (minirun/rootless/netns.c); ls and inspect only read records */
-	static const char *const reads[] = {"ls", "list", "inspect", "-h", "--help", NULL};
-	static const char *const removes[] = {"rm", "remove", "prune", "disconnect", NULL};
-	bool reading = argc < 2, removing = false;
-	for (size_t i = 0; !reading && reads[i]; i++)
-		reading = !strcmp(argv[1], reads[i]);
-	for (size_t i = 0; !reading && removes[i]; i++)
-		removing |= !strcmp(argv[1], removes[i]);
-	struct mr_err err = {0};
-	if (rootless_active() && !reading &&
-	    rootless_netns_join(removing ? RL_NETNS_UNDO : RL_NETNS_MAKE, &err) < 0)
-		return mr_err_report(&err, 125);
-	int rc = group("network", network_commands, argc, argv);
-	if (rootless_active() && !reading) /* the last user network gone: the namespace too */
-		rootless_netns_release(network_root());
-	return rc;
-}
-
-static int cmd_volume(int argc, char **argv, char **full)
-{
-	(void)full;
-	return group("volume", volume_commands, argc, argv);
-}
-
-static int cmd_builder(int argc, char **argv, char **full)
-{
-	(void)full;
-	return group("builder", builder_commands, argc, argv);
-}
-
-static int cmd_system(int argc, char **argv, char **full)
-{
-	(void)full;
-	network_containers = &container_network_ops; /* system prune removes networks */
-	struct mr_err err = {0};
-	bool prune = argc > 1 && !strcmp(argv[1], "prune");
-	/* rootless: the networks' bridges and rules are in the user's network namespace */
-	if (prune && rootless_active() && rootless_netns_join(RL_NETNS_UNDO, &err) < 0)
-		return mr_err_report(&err, 125);
-	int rc = group("system", system_commands, argc, argv);
-	if (prune && rootless_active())
-		rootless_netns_release(network_root());
-	return rc;
-}
-
-static int cmd_info(int argc, char **argv, char **full)
-{
-	(void)full;
-	return system_cmd_info(argc, argv);
-}
-
-static int cmd_version(int argc, char **argv, char **full)
-{
-	(void)full;
-	return system_cmd_version(argc, argv);
-}
-
-static int cmd_events(int argc, char **argv, char **full)
-{
-	(void)full;
-	return system_cmd_events(argc, argv);
-}
-
-static int cmd_compose(int argc, char **argv, char **full)
-{
-	(void)full;
-	return compose_main(argc, argv);
-}
-
-static const struct {
-	const char *name;
-	int (*fn)(int argc, char **argv, char **full);
-	const char *what;
-} commands[] = {
-	{"oci", cmd_oci, "The OCI runtime: runc's verbs over a bundle (create, start, ...)"},
-	{"network", cmd_network, "Manage networks (create, ls, rm, inspect, connect, ...)"},
-	{"volume", cmd_volume, "Manage volumes (create, ls, rm, inspect, prune)"},
-	{"build", build_main, "Build an image from a Dockerfile"},
-	{"builder", cmd_builder, "Manage the build cache (du, prune)"},
-	{"compose", cmd_compose, "Define and run multi-container applications"},
-	{"system", cmd_system, "Manage minirun (df, events, prune, info)"},
-	{"info", cmd_info, "Display system-wide information"},
-	{"version", cmd_version, "Show the minirun version information"},
-	{"events", cmd_events, "Get real time events from the store"},
-};
-
-/* the container verbs: lifecycle, stdio, and the ones that look at a container */
-static const struct mr_command *const container_tables[] = {
-	container_commands, container_io_commands, container_info_commands};
-
-/* The groups of `minirun --help`, as docker groups its commands; a name no table has yet
- * (build, compose) is left out until it exists. */
-static const struct {
-	const char *title, *names;
-} groups[] = {
-	{"Containers", "run create start stop kill restart rm pause unpause wait logs exec attach "
-		       "ps inspect top stats port diff cp commit rename update export container"},
-	{"Images", "images pull push import load save tag rmi history image login logout search"},
-	{"Networks and volumes", "network volume"},
-	{"Build and compose", "build builder compose"},
-	{"Image contents and vulnerabilities", "sbom scan lint"},
-	{"The OCI runtime", "oci"},
-	{"System", "system info version events"},
-};
-
-/* help_of - the one-line help of command NAME (LEN bytes), NULL if no table has it */
-static const char *help_of(const char *name, size_t len)
-{
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strlen(commands[i].name) == len && !strncmp(commands[i].name, name, len))
-			return commands[i].what;
-	for (size_t t = 0; t < sizeof(container_tables) / sizeof(container_tables[0]); t++)
-		for (const struct mr_command *c = container_tables[t]; c->name; c++)
-			if (strlen(c->name) == len && !strncmp(c->name, name, len))
-				return c->help;
-	for (const struct mr_command *c = image_commands; c->name; c++)
-		if (strlen(c->name) == len && !strncmp(c->name, name, len))
-			return c->help;
-	for (const struct mr_command *c = scan_commands; c->name; c++)
-		if (strlen(c->name) == len && !strncmp(c->name, name, len))
-			return c->help;
-	return NULL;
-}
-
-static void usage(FILE *out)
-{
-	fprintf(out, "Usage:  minirun [OPTIONS] COMMAND [ARGS...]\n"
-		     "        minirun-oci VERB ...    (= minirun oci VERB ...)\n\n"
-		     "Containers without a daemon, and the OCI runtime under them\n\n"
-		     "Options:\n"
-		     "  -v, --verbose   Narrate each step on stderr\n"
-		     "      --root DIR  The store of containers, images, networks and volumes\n"
-		     "                  (default $MINIRUN_ROOT, else /var/lib/minirun; for a user\n"
-		     "                  not root, $XDG_DATA_HOME/minirun: minirun/rootless/)\n"
-		     "      --runroot DIR  The files of running containers, best on a tmpfs\n"
-		     "                  (default $MINIRUN_RUNROOT, else /run/minirun for the\n"
-		     "                  default store, else ROOT/run; for a user not root,\n"
-		     "                  $XDG_RUNTIME_DIR/minirun)\n"
-		     "      --version   Print the version\n");
-	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
-		bool title = false;
-		for (const char *p = groups[g].names; *p;) {
-			size_t len = strcspn(p, " ");
-			const char *help = help_of(p, len);
-			if (help && !title) {
-				fprintf(out, "\n%s:\n", groups[g].title);
-				title = true;
-			}
-			if (help)
-				fprintf(out, "  %-10.*s %s\n", (int)len, p, help);
-			p += len + (p[len] == ' ');
-		}
-	}
-	fprintf(out, "\nRun 'minirun COMMAND --help' for more information on a command.\n");
-}
 
 /* set_root - the front end's --root: one store for images, networks and volumes */
 static void set_root(const char *dir)
@@ -289,7 +105,7 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (i >= argc) { /* as docker: the usage on stderr, status 0 */
-		usage(stderr);
+		minirun_usage(stderr);
 		return 0;
 	}
 	if (strcmp(argv[i], "--version") == 0) {
@@ -297,19 +113,20 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-		usage(stdout);
+		minirun_usage(stdout);
 		return 0;
 	}
-	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
-		if (strcmp(commands[k].name, argv[i]) == 0) {
-			if (commands[k].fn != cmd_oci && rootless(root_given) < 0)
+	for (size_t k = 0; k < minirun_ncommands; k++)
+		if (strcmp(minirun_commands[k].name, argv[i]) == 0) {
+			/* `oci` runs as called: an engine gives its runtime a rootless config */
+			if (strcmp(argv[i], "oci") != 0 && rootless(root_given) < 0)
 				return MR_EXIT_RUNTIME;
-			return commands[k].fn(argc - i, argv + i, argv);
+			return minirun_commands[k].fn(argc - i, argv + i, argv);
 		}
 	if (rootless(root_given) < 0)
 		return MR_EXIT_RUNTIME;
-	for (size_t t = 0; t < sizeof(container_tables) / sizeof(container_tables[0]); t++)
-		for (const struct mr_command *c = container_tables[t]; c->name; c++)
+	for (size_t t = 0; t < minirun_ncontainer_tables; t++)
+		for (const struct mr_command *c = minirun_container_tables[t]; c->name; c++)
 			if (strcmp(c->name, argv[i]) == 0)
 				return c->fn(argc - i, argv + i);
 	/* `image layers` reads the layers as scan does (minirun/scan/layers.c), a layer above

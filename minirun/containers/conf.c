@@ -22,9 +22,20 @@
  *	                            (podman's choice: "containers"); default containers
  *	subuid-file    PATH         default /etc/subuid (a test, or a host keeping the ranges
  *	subgid-file    PATH         elsewhere, names its own); default /etc/subgid
+ *	log-driver     json-file|local|none   the logging driver of a container created
+ *	                            without --log-driver (daemon.json's "log-driver");
+ *	                            default json-file
+ *	log-opts       K=V[,K=V...]  that driver's options (daemon.json's "log-opts"): a
+ *	                            container on the same driver takes those it does not give
+ *	                            itself; one on another driver, none (logopts.c); default none
+ *
+ * A value is checked here when the file is read (one of the listed ones, or K=V pairs);
+ * log-opts' values are checked against log-driver at every create (logopts.c), as docker's
+ * daemon checks its own defaults: a bad one stops every create, naming this file.
  *
  * See: subuid(5); docker's dockerd --userns-remap; podman's containers.conf(5) [containers]
- *      userns; containers/userns.c (the one reader today).
+ *      userns; https://docs.docker.com/engine/logging/configure/ (daemon.json's log-driver
+ *      and log-opts); containers/userns.c and logopts.c (the readers).
  * Try: printf 'userns-remap=auto\n' >/tmp/mr.conf
  *      MINIRUN_CONFIG=/tmp/mr.conf minirun run --rm busybox cat /proc/self/uid_map
  */
@@ -41,7 +52,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* every key: its default, and the values it takes ('|' between; NULL: any) */
+/* LOG_OPTS: the key takes a comma-separated list of K=V (log-opts) */
+static const char LOG_OPTS[] = "K=V[,K=V...]";
+
+/* every key: its default, and the values it takes ('|' between; NULL: any; LOG_OPTS) */
 static struct {
 	const char *key, *dflt, *values;
 	char *set; /* the file's value, once read */
@@ -50,6 +64,8 @@ static struct {
 	{"userns-user", "containers", NULL, NULL},
 	{"subuid-file", "/etc/subuid", NULL, NULL},
 	{"subgid-file", "/etc/subgid", NULL, NULL},
+	{"log-driver", "json-file", "json-file|local|none", NULL},
+	{"log-opts", "", LOG_OPTS, NULL},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -81,8 +97,23 @@ static char *trim(char *s)
 	return s;
 }
 
+/* V as log-opts takes it: "K=V" pairs, a comma between, blanks around each allowed */
+static bool kv_list_ok(const char *v)
+{
+	while (*v) {
+		size_t n = strcspn(v, ","), lead = strspn(v, " \t");
+		const char *eq = memchr(v, '=', n);
+		if (!eq || eq == v + lead || (v[n] == ',' && !v[n + 1]))
+			return false;
+		v += n + (v[n] == ',');
+	}
+	return true;
+}
+
 static bool value_ok(const char *values, const char *v)
 {
+	if (values == LOG_OPTS)
+		return kv_list_ok(v);
 	while (values && *values) {
 		size_t n = strcspn(values, "|");
 		if (strlen(v) == n && !strncmp(values, v, n))
@@ -120,11 +151,14 @@ static int load(struct mr_err *err)
 		size_t i;
 		for (i = 0; i < NKEYS && strcmp(keys[i].key, k); i++)
 			;
-		if (i == NKEYS)
-			return mr_fail(err, 0,
-				       "%s:%d: unknown key '%s' (minirun knows userns-remap, "
-				       "userns-user, subuid-file, subgid-file)",
-				       path, lineno, k);
+		if (i == NKEYS) {
+			char known[256] = "";
+			for (size_t j = 0; j < NKEYS; j++)
+				snprintf(known + strlen(known), sizeof(known) - strlen(known),
+					 "%s%s", j ? ", " : "", keys[j].key);
+			return mr_fail(err, 0, "%s:%d: unknown key '%s' (minirun knows %s)", path,
+				       lineno, k, known);
+		}
 		if (!value_ok(keys[i].values, v))
 			return mr_fail(err, 0, "%s:%d: %s takes %s, not '%s'", path, lineno, k,
 				       keys[i].values, v);

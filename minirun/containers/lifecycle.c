@@ -256,6 +256,10 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	char path[4400], name[256];
 	struct store st;
 	struct image img = {0};
+	/* minirun.conf's log-driver and log-opts: a bad default stops every create, before
+	 * anything is made (logopts.c) */
+	if (log_conf_check(err) < 0)
+		return -1;
 	container_step("image");
 	if (store_open(&st, root, err) < 0)
 		return -1;

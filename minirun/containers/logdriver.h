@@ -55,11 +55,17 @@ int log_set_driver(struct container_opts *o, const char *v, const struct opt *f,
 int log_set_opt(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err);
 /* log_check_opts - the driver and its options together, as docker's daemon checks them at
  * create: "logger: no log driver named 'x' is registered", "unknown log opt 'k' for
- * json-file log driver", "max-size must be a positive number" ... -1 with err. */
+ * json-file log driver", "max-size must be a positive number" ... (no --log-driver: the
+ * options as minirun.conf's log-driver takes them). -1 with err. */
 int log_check_opts(const struct container_opts *o, struct mr_err *err);
 /* log_config_json - HostConfig.LogConfig for O: {"Type": DRIVER, "Config": {K: V ...}} as
- * given (docker keeps the strings). New reference. */
+ * given (docker keeps the strings), with minirun.conf's defaults merged in as docker's
+ * daemon merges daemon.json's (logopts.c's header). New reference. */
 json_t *log_config_json(const struct container_opts *o);
+/* log_conf_check - minirun.conf's log-driver and log-opts, checked as a container's own
+ * would be; at every create, before anything is made (a bad default stops every create,
+ * as docker's daemon refuses to start with one). -1 with "FILE: log-opts: ..." in err. */
+int log_conf_check(struct mr_err *err);
 /* log_config_read - the struct from the record REC's HostConfig.LogConfig (a record without
  * one: json-file without rotation, what every container had before the flags existed) */
 void log_config_read(json_t *rec, struct log_config *lc);

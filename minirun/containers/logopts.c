@@ -19,6 +19,20 @@
  *   compress=false  accepted; rotated files are never compressed here (docker gzips them
  *                   with compress=true, which minirun refuses rather than ignores)
  *
+ * A container created without --log-driver gets minirun.conf's log-driver (json-file when
+ * it names none), and a container whose driver is the conf's (given or not) the conf's
+ * log-opts for every key it does not set itself: docker's daemon merges daemon.json's
+ * "log-driver" and "log-opts" the same way. A container on another driver gets none of
+ * them. inspect shows the result:
+ *
+ *	minirun.conf:   log-driver = json-file
+ *	                log-opts = max-size=10m, max-file=3
+ *	run             {"Type": "json-file", "Config": {"max-file": "3", "max-size": "10m"}}
+ *	run --log-opt max-file=5
+ *	                {"Type": "json-file", "Config": {"max-file": "5", "max-size": "10m"}}
+ *	run --log-driver local
+ *	                {"Type": "local", "Config": {}}
+ *
  * Docker accepts more (tag, labels, env: attributes of the messages its other drivers send
  * to syslog, journald, fluentd ...); json-file keeps none of them here, so they are refused
  * with what to do instead, never silently dropped. So are those other drivers: with no
@@ -36,6 +50,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,10 +230,92 @@ static int config_parse(const char *name, char **opts, struct log_config *lc, st
 	return 0;
 }
 
+/* ---- minirun.conf's defaults: daemon.json's "log-driver" and "log-opts" ---------------- */
+
+/* The conf's log-driver and its log-opts as a NULL-terminated list of "K=V" (read once,
+ * kept for the process). -1 with err when minirun.conf can't be read or says something
+ * wrong (conf.c's "FILE:LINE: ..."). */
+static int conf_default(const char **driver, char *const **opts, struct mr_err *err)
+{
+	static const char *d;
+	static char **list;
+	static char *text;
+	const char *v;
+	if (d) {
+		*driver = d, *opts = list;
+		return 0;
+	}
+	if (minirun_conf_get("log-driver", driver, err) < 0 ||
+	    minirun_conf_get("log-opts", &v, err) < 0)
+		return -1;
+	size_t n = 1;
+	for (const char *c = v; *c; c++)
+		n += *c == ',';
+	free(text);
+	free(list);
+	text = strdup(v);
+	list = calloc(n + 1, sizeof(*list));
+	if (!text || !list)
+		return mr_fail(err, ENOMEM, "log-opts");
+	n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(text, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		while (*t == ' ' || *t == '\t')
+			t++;
+		size_t len = strlen(t);
+		while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+			t[--len] = '\0';
+		if (len)
+			list[n++] = t;
+	}
+	d = *driver;
+	*opts = list;
+	return 0;
+}
+
+/* the driver of a container created without --log-driver: the conf's, else json-file (a
+ * conf that can't be read is log_conf_check's to report, at create) */
+static const char *default_driver(void)
+{
+	const char *d;
+	char *const *opts;
+	struct mr_err ignored = {0};
+	return conf_default(&d, &opts, &ignored) == 0 ? d : "json-file";
+}
+
+int log_conf_check(struct mr_err *err)
+{
+	const char *d;
+	char *const *opts;
+	struct log_config lc;
+	struct mr_err why = {0};
+	if (conf_default(&d, &opts, err) < 0)
+		return -1;
+	if (!strcmp(d, "none")) /* docker checks no options for none */
+		return 0;
+	for (size_t i = 0; opts[i]; i++) {
+		static const char *const known[] = {"max-size", "max-file", "compress"};
+		size_t kl = strcspn(opts[i], "=");
+		if (!in(opts[i], kl, known, sizeof(known) / sizeof(known[0])))
+			return mr_fail(
+				err, 0,
+				"%s: log-opts: unknown option '%.*s' (%s takes max-size=SIZE, "
+				"max-file=N and compress=false)",
+				minirun_conf_path(), (int)kl, opts[i], d);
+	}
+	if (config_parse(d, (char **)opts, &lc, &why) < 0)
+		return mr_fail(err, 0,
+			       "%s: log-opts: %s (%s takes max-size=SIZE, max-file=N and "
+			       "compress=false)",
+			       minirun_conf_path(), why.msg, d);
+	return 0;
+}
+
 int log_check_opts(const struct container_opts *o, struct mr_err *err)
 {
 	struct log_config lc;
-	return config_parse(o->log_driver ? o->log_driver : "json-file", o->log_opts, &lc, err);
+	return config_parse(o->log_driver ? o->log_driver : default_driver(), o->log_opts, &lc,
+			    err);
 }
 
 static int by_key(const void *a, const void *b)
@@ -229,31 +326,52 @@ static int by_key(const void *a, const void *b)
 	return c ? c : (kx > ky) - (kx < ky);
 }
 
+/* does the "K=V" list OPTS give KEY_VALUE's key? */
+static bool has_key(char *const *opts, const char *key_value)
+{
+	size_t kl = strcspn(key_value, "=");
+	for (size_t i = 0; opts && opts[i]; i++)
+		if (!strncmp(opts[i], key_value, kl) && opts[i][kl] == '=')
+			return true;
+	return false;
+}
+
 json_t *log_config_json(const struct container_opts *o)
 {
 	json_t *cfg = json_object();
-	size_t n = 0;
+	const char *driver = o->log_driver ? o->log_driver : default_driver(), *d;
+	char *const *conf = NULL;
+	struct mr_err ignored = {0};
+	/* the conf's options, for the keys O does not give, when O is on the conf's driver */
+	if (conf_default(&d, &conf, &ignored) < 0 || strcmp(driver, d))
+		conf = NULL;
+	size_t n = 0, nc = 0;
 	while (o->log_opts && o->log_opts[n])
 		n++;
+	while (conf && conf[nc])
+		nc++;
 	/* docker's Config is a Go map: its JSON has the keys sorted (a stable sort keeps the
 	 * last of a key given twice last, so it wins, as in docker's map) */
-	const char **sorted = n ? malloc(n * sizeof(*sorted)) : NULL;
+	const char **sorted = n + nc ? malloc((n + nc) * sizeof(*sorted)) : NULL;
+	size_t m = 0;
+	for (size_t i = 0; sorted && i < nc; i++)
+		if (!has_key(o->log_opts, conf[i]))
+			sorted[m++] = conf[i];
 	for (size_t i = 0; sorted && i < n; i++)
-		sorted[i] = o->log_opts[i];
-	for (size_t i = 1; sorted && i < n; i++) /* insertion sort: stable, and n is tiny */
+		sorted[m++] = o->log_opts[i];
+	for (size_t i = 1; sorted && i < m; i++) /* insertion sort: stable, and m is tiny */
 		for (size_t k = i; k > 0 && by_key(&sorted[k - 1], &sorted[k]) > 0; k--) {
 			const char *t = sorted[k];
 			sorted[k] = sorted[k - 1], sorted[k - 1] = t;
 		}
-	for (size_t i = 0; sorted && i < n; i++) {
+	for (size_t i = 0; sorted && i < m; i++) {
 		const char *kv = sorted[i], *eq = strchr(kv, '=');
 		char key[256];
 		snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
 		json_object_set_new(cfg, key, json_string(eq + 1));
 	}
 	free(sorted);
-	return json_pack("{s:s, s:o}", "Type", o->log_driver ? o->log_driver : "json-file",
-			 "Config", cfg);
+	return json_pack("{s:s, s:o}", "Type", driver, "Config", cfg);
 }
 
 void log_config_read(json_t *rec, struct log_config *lc)

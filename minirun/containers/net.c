@@ -27,6 +27,11 @@
  * and every start connects each recorded network, the NetworkMode one first (it gets the
  * ports); `network disconnect` forgets it again.
  *
+ * Rootless, the same record is made so by net_rootless.c: pasta for the default network,
+ * and this file's steps run in the user's own network namespace for user networks
+ * (net_rootless.h names what the two files share). The resolv.conf and hosts lines that
+ * follow a connect are dns_flags.c's.
+ *
  * See: containers.h, minirun/network/README.md ("The contract for the container code"),
  *      https://docs.docker.com/engine/network/. Run: `minirun run -p 8080:80 --network web IMAGE`.
  */
@@ -43,6 +48,7 @@
 #include "minirun/lazy/lazylib.h"
 #include "minirun/containers/containers.h"
 #include "minirun/containers/dns_flags.h"
+#include "minirun/containers/net_rootless.h"
 #include "minirun/rootless/rootless.h"
 #include "netns/nat.h"
 #include "netns/netlink.h"
@@ -98,7 +104,7 @@ static const char *short_name(const struct container *c)
 /* The ports to publish, from HostConfig.PortBindings and (with PublishAllPorts) the exposed
  * ports that no -p names, into a new array (*out, caller frees). -1 with err on a record
  * whose port keys or host ports do not parse (a hand-edited record: docker says "invalid"). */
-static int wanted_ports(json_t *rec, struct network_port **out, size_t *n, struct mr_err *err)
+int net_wanted_ports(json_t *rec, struct network_port **out, size_t *n, struct mr_err *err)
 {
 	json_t *bindings = jget(rec, "HostConfig", "PortBindings"), *list, *b;
 	json_t *exposed = jget(rec, "Config", "ExposedPorts"), *v;
@@ -150,12 +156,13 @@ bad:
 
 /* The record's ports (NetworkSettings.Ports) as docker shows them: every exposed port (not
  * published), then each published one with the host port it got. -1 on ENOMEM. */
-static int ports_record(struct container *c, const struct network_port *p, size_t n)
+int net_ports_record(struct container *c, const struct network_port *p, size_t n)
 {
 	json_t *v;
 	const char *key;
 	char k[16], hp[8];
 	int rc = 0;
+	jobj(c->rec, "NetworkSettings"); /* where the record keeps its ports */
 	container_record_clear_ports(&c->r);
 	json_object_foreach(jget(c->rec, "Config", "ExposedPorts"), key, v)
 	{
@@ -255,47 +262,6 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
 	return 0;
 }
 
-/* ---- rootless: the default network is pasta's (minirun/rootless/net.c) --------------- */
-
-/* rootless_ports - P[0..N) as rootless.h's ports: a new array (caller frees; its strings
- * are P's), NULL when out of memory */
-static struct rootless_port *rootless_ports(const struct network_port *p, size_t n)
-{
-	struct rootless_port *r = calloc(n + 1, sizeof(*r));
-	for (size_t i = 0; r && i < n; i++)
-		r[i] = (struct rootless_port){p[i].host_ip, p[i].host_port, p[i].port, p[i].proto};
-	return r;
-}
-
-/* rootless_default - whether MODE, rootless, is the network pasta provides */
-static bool rootless_default(const char *mode)
-{
-	return rootless_active() && strcmp(mode, NETWORK_DEFAULT) == 0;
-}
-
-/* rootless_up - start pasta for C's init PID, publish its ports, record them */
-static int rootless_up(struct container *c, pid_t pid, struct mr_err *err)
-{
-	struct network_port *ports = NULL;
-	size_t n = 0;
-	char pidfile[4400];
-	if (wanted_ports(c->rec, &ports, &n, err) < 0)
-		return -1;
-	struct rootless_port *rp = rootless_ports(ports, n);
-	int rc = rp ? rootless_net_up(pid, rp, n,
-				      container_path(c, "net-helper.pid", pidfile, sizeof(pidfile)),
-				      err)
-		    : mr_fail(err, ENOMEM, "ports");
-	for (size_t i = 0; rc == 0 && rp && i < n; i++)
-		ports[i].host_port = rp[i].host_port; /* -P: the port chosen */
-	jobj(c->rec, "NetworkSettings");              /* where the record keeps its ports */
-	if (rc == 0 && ports_record(c, ports, n) < 0)
-		rc = mr_fail(err, ENOMEM, "record the ports");
-	free(rp);
-	free(ports);
-	return rc;
-}
-
 /*
  * container_net_prepare - at create, before anything runs: check that the network the flags
  * name exists (docker's "network x not found" comes from create, not from start) and
@@ -317,29 +283,10 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 				"only");
 	if (!mode_connects(mode))
 		return 0;
-	if (rootless_default(mode)) { /* pasta, and its ports checked now */
-		struct rootless_port *rp = rootless_ports(o->ports, o->nports);
-		int rc =
-			rp ? rootless_net_check(rp, o->nports, err) : mr_fail(err, ENOMEM, "ports");
-		free(rp);
-		return rc;
-	}
-	if (rootless_active()) { /* a user network, rootless: minirun/rootless/netns.c */
-		struct rootless_port *rp = rootless_ports(o->ports, o->nports);
-		int rc =
-			rp ? rootless_net_check(rp, o->nports, err) : mr_fail(err, ENOMEM, "ports");
-		for (size_t i = 0; rc == 0 && i < o->nports; i++)
-			if (*o->ports[i].host_ip && strcmp(o->ports[i].host_ip, "0.0.0.0") &&
-			    strcmp(o->ports[i].host_ip, "127.0.0.1"))
-				rc = mr_fail(err, 0,
-					     "-p %s:%u:%u: rootless, a port of a user network is "
-					     "published on every host address or on 127.0.0.1 only",
-					     o->ports[i].host_ip, o->ports[i].host_port,
-					     o->ports[i].port);
-		free(rp);
-		if (rc < 0)
-			return -1;
-	}
+	if (rootless_active() && net_rootless_check(o, mode, err) < 0)
+		return -1;
+	if (net_rootless_default(mode)) /* pasta's: no network record (net_rootless.c) */
+		return 0;
 	/* published ports need libnftables in the monitor, which opens it on first use: a
 	 * missing one is refused here, before anything is made, not there half-way */
 	if ((o->nports || o->publish_all) && mr_lazy_check(MR_LIB_NFTABLES, err) < 0)
@@ -435,12 +382,12 @@ static int lo_up(pid_t pid, struct mr_err *err)
 	return nl ? nl_link_set_up(nl, "lo", 1, err) : -1;
 }
 
-static int net_up_here(struct container *c, pid_t pid, struct mr_err *err)
+int net_up_here(struct container *c, pid_t pid, struct mr_err *err)
 {
 	const char *mode = network_mode(c);
 	json_t *settings = jobj(c->rec, "NetworkSettings");
-	if (rootless_default(mode))
-		return rootless_up(c, pid, err);
+	if (net_rootless_default(mode))
+		return net_rootless_up(c, pid, err);
 	if (!mode_connects(mode)) {
 		/* docker shows the pseudo network by name; container:ID shares another's, so
 		 * it has none of its own (and its ports are that container's) */
@@ -470,10 +417,10 @@ static int net_up_here(struct container *c, pid_t pid, struct mr_err *err)
 	struct network_port *ports = NULL;
 	size_t nports = 0, i, done = 0;
 	json_t *net;
-	int primary = 0, r = wanted_ports(c->rec, &ports, &nports, err);
+	int primary = 0, r = net_wanted_ports(c->rec, &ports, &nports, err);
 	if (r == 0 && (r = connect_one(c, mode, pid, ports, nports, err)) == 0) {
 		primary = 1;
-		if (ports_record(c, ports, nports) < 0)
+		if (net_ports_record(c, ports, nports) < 0)
 			r = mr_fail(err, ENOMEM, "record the ports");
 	}
 	json_array_foreach(extra, i, net)
@@ -497,72 +444,12 @@ static int net_up_here(struct container *c, pid_t pid, struct mr_err *err)
 	return r;
 }
 
-/* ---- rootless: user networks in the user's own network namespace --------------------
- * (minirun/rootless/netns.c): the work above done there by a thread, and the published
- * ports carried from the host by a pasta of the container's own. */
-
-struct netns_job {
-	struct container *c;
-	pid_t pid;
-	struct mr_err *err;
-};
-
-static int up_job(void *p)
-{
-	struct netns_job *j = p;
-	return net_up_here(j->c, j->pid, j->err);
-}
-
-/* rootless_user_up - C (init PID) on its user networks, rootless; then its published
- * ports (as recorded, host port = the port the DNAT rule inside answers) from the host */
-static int rootless_user_up(struct container *c, pid_t pid, struct mr_err *err)
-{
-	struct netns_job j = {c, pid, err};
-	if (rootless_netns_call(up_job, &j, RL_NETNS_MAKE, err) < 0)
-		return -1;
-	struct rootless_port rp[64];
-	size_t n = 0;
-	for (size_t i = 0; i < c->r.nports; i++)
-		for (size_t k = 0; k < c->r.ports[i].nbindings && n < 64; k++) {
-			const struct container_port_binding *b = &c->r.ports[i].bindings[k];
-			unsigned hp = (unsigned)atoi(b->host_port ? b->host_port : "0");
-			bool udp = strstr(c->r.ports[i].key, "/udp") != NULL;
-			rp[n++] = (struct rootless_port){b->host_ip, hp, hp, udp ? "udp" : "tcp"};
-		}
-	if (!n)
-		return 0;
-	char pidfile[4400], tap[IFNAMSIZ];
-	snprintf(tap, sizeof(tap), "mrp%.10s", c->id); /* pasta refuses 15 bytes */
-	_cleanup_close_ int fd = rootless_netns_fd(err);
-	if (fd < 0 ||
-	    rootless_net_publish(fd, tap, rp, n,
-				 container_path(c, "net-helper.pid", pidfile, sizeof(pidfile)),
-				 err) < 0) {
-		container_net_down(c, NULL);
-		return -1;
-	}
-	return 0;
-}
-
 int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 {
 	const char *mode = network_mode(c);
-	if (rootless_active() && mode_connects(mode) && !rootless_default(mode))
-		return rootless_user_up(c, pid, err);
+	if (rootless_active() && mode_connects(mode) && !net_rootless_default(mode))
+		return net_rootless_user_up(c, pid, err);
 	return net_up_here(c, pid, err);
-}
-
-struct down_job {
-	struct container *c;
-	const char *mode;
-	struct mr_err *err;
-};
-
-static int disconnect_all(struct container *c, const char *mode, struct mr_err *err);
-static int down_job(void *p)
-{
-	struct down_job *j = p;
-	return disconnect_all(j->c, j->mode, j->err);
 }
 
 /* whether the record asks for published ports (-p, or -P) */
@@ -652,7 +539,7 @@ static void drop_gone(struct container *c, const char *net, json_t *eps)
  * Then any port element still aimed at one of its addresses. 0, or -1 with err (the first
  * failure; the rest is still tried).
  */
-static int disconnect_all(struct container *c, const char *mode, struct mr_err *err)
+int net_disconnect_all(struct container *c, const char *mode, struct mr_err *err)
 {
 	json_t *all = network_list(c->root, err), *nrec;
 	json_t *wanted = json_object_get(json_object_get(c->rec, "NetworkSettings"), "Networks");
@@ -720,10 +607,9 @@ int container_net_down(struct container *c, struct mr_err *err)
 	/* no networks directory: no connect ever began in this store, nothing to undo (and
 	 * --network none/host stay free of the network store) */
 	if (access(dir, F_OK) == 0 && rootless_active()) /* in the user's network namespace */
-		r = rootless_netns_call(down_job, &(struct down_job){c, mode, err}, RL_NETNS_UNDO,
-					err);
+		r = net_rootless_disconnect_all(c, mode, err);
 	else if (access(dir, F_OK) == 0)
-		r = disconnect_all(c, mode, err);
+		r = net_disconnect_all(c, mode, err);
 	/* what docker shows for a stopped container: the networks stay named, their
 	 * addresses go, no port is published */
 	json_object_foreach(json_object_get(settings, "Networks"), net, ep)

@@ -3,6 +3,7 @@
  * opts.c and opts_set.c: other parts use container_opts_* from containers.h).
  *
  *   opts_set.c   the table: every flag, its help line, and the setter its value goes to
+ *   opts_kvfile.c  the env-file format, read for --env-file and --label-file
  *   opts.c       the syntax: argv words -> (flag, value) as pflag reads them, `--help` from
  *                the table, the checks across flags, and container_opts_free
  *
@@ -56,6 +57,24 @@ int opts_strv_add(char ***v, const char *s, struct mr_err *err);
 int opts_strv_take(char ***v, char **add, size_t n, struct mr_err *err);
 /* opts.c: free such a list (NULL is fine) */
 void opts_strv_free(char **v);
+
+/* opts_kvfile.c: one entry of an env-format file, as opts_read_kv_file hands it over */
+enum opts_kv_kind {
+	OPTS_KV_VALUE, /* "KEY=VALUE" */
+	OPTS_KV_BARE,  /* "KEY" alone: what it means is the flag's (env: the caller's value) */
+};
+/* The callback gets each entry's LINE (blanks before it and a CR after it gone; valid only
+ * during the call) and its kind; ARG is opts_read_kv_file's. 0 goes on; -1 with err stops
+ * the read, which then returns -1. */
+typedef int (*opts_kv_line)(void *arg, const char *line, enum opts_kv_kind kind,
+			    struct mr_err *err);
+/* opts_read_kv_file - read PATH in docker's env-file format (opts_kvfile.c's header) and
+ * hand each entry to FN in order. -1 with err: the file can't be read ("open PATH: no such
+ * file or directory", docker's words), a key is empty or holds a blank (the message after
+ * PREFIX, "" for none), or FN failed. Entries handed over before a failure stay the
+ * caller's to drop. */
+int opts_read_kv_file(const char *path, const char *prefix, opts_kv_line fn, void *arg,
+		      struct mr_err *err);
 
 /* opts_ns.c: --sysctl, --pid, --ipc, --uts, --cgroupns, --userns (setters for the table),
  * --security-opt systempaths= and apparmor= (1: handled, 0: not one of them, -1: bad), and

@@ -155,51 +155,26 @@ int opts_set_throttle(struct container_opts *o, const char *v, const struct opt 
 	return opts_strv_add((char ***)((char *)o + f->off), entry, err);
 }
 
+/* a --label-file entry (opts_kv_line) onto the parse ARG's own list; a bare KEY dropped */
+static int label_line(void *arg, const char *line, enum opts_kv_kind kind, struct mr_err *err)
+{
+	struct parse *ps = arg;
+	return kind == OPTS_KV_BARE ? 0 : opts_strv_add(&ps->label_files, line, err);
+}
+
 /*
- * --label-file FILE: docker reads it as an env file (one KEY=VALUE a line, leading blanks,
- * blank lines and '#' lines skipped) but, unlike --env-file, drops a bare KEY: a label
- * takes no value from the environment. Its labels go before every -l (docker reads the
- * files first, so -l wins over a file): struct parse keeps them aside until the end.
+ * --label-file FILE: docker reads it as an env file (opts_kvfile.c) but, unlike --env-file,
+ * drops a bare KEY: a label takes no value from the environment. Its labels go before every
+ * -l (docker reads the files first, so -l wins over a file): struct parse keeps them aside
+ * until the end.
  */
 int opts_set_label_file(struct container_opts *o, const char *v, const struct opt *f,
 			struct mr_err *err)
 {
-	struct parse *ps = (struct parse *)o;
-	_cleanup_free_ char *text = NULL;
+	char prefix[4200];
 	(void)f;
-	if (mr_read_file(v, &text, NULL, err) < 0) {
-		char why[128];
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-		why[0] = (char)tolower((unsigned char)why[0]);
-		return mr_fail(err, 0, "open %s: %s", v, why);
-	}
-	char *save = NULL, *line = text;
-	if (strncmp(line, "\xEF\xBB\xBF", 3) == 0)
-		line += 3;
-	for (line = strtok_r(line, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		while (*line == ' ' || *line == '\t')
-			line++;
-		size_t n = strlen(line);
-		if (n && line[n - 1] == '\r')
-			line[--n] = '\0';
-		if (!n || line[0] == '#')
-			continue;
-		char *eq = strchr(line, '=');
-		size_t klen = eq ? (size_t)(eq - line) : n;
-		if (klen == 0)
-			return mr_fail(err, 0,
-				       "invalid env file (%s): no variable name on line '%s'", v,
-				       line);
-		for (size_t i = 0; i < klen; i++)
-			if (isspace((unsigned char)line[i]))
-				return mr_fail(err, 0,
-					       "invalid env file (%s): variable '%.*s' contains "
-					       "whitespaces",
-					       v, (int)klen, line);
-		if (eq && opts_strv_add(&ps->label_files, line, err) < 0)
-			return -1;
-	}
-	return 0;
+	snprintf(prefix, sizeof(prefix), "invalid env file (%s): ", v);
+	return opts_read_kv_file(v, prefix, label_line, (struct parse *)o, err);
 }
 
 /* ---- the checks across flags (docker's daemon, before anything is made) ----------------- */

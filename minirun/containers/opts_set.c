@@ -155,10 +155,13 @@ static void env_lines_free(struct env_lines *l)
 	free(l->v);
 }
 
-/* append the entry of LINE (env_entry) to L; -1 with err on ENOMEM */
-static int env_lines_add(struct env_lines *l, const char *line, struct mr_err *err)
+/* an env-file entry (opts_kv_line) into the env_lines ARG: "K=V" as it is, a bare "K" with
+ * the caller's value (env_entry); -1 with err on ENOMEM */
+static int env_lines_add(void *arg, const char *line, enum opts_kv_kind kind, struct mr_err *err)
 {
+	struct env_lines *l = arg;
 	char *kv;
+	(void)kind; /* env_entry tells "K" from "K=V" itself, as -e does */
 	if (env_entry(line, &kv, err) < 0)
 		return -1;
 	if (!kv)
@@ -177,51 +180,18 @@ static int env_lines_add(struct env_lines *l, const char *line, struct mr_err *e
 	return 0;
 }
 
-/* --env-file FILE: docker's format. One variable a line; leading blanks and blank lines
- * and lines starting with '#' are skipped; "K=V" is taken as it is (V keeps its spaces
- * and quotes: no shell here); a bare "K" takes the caller's value, or is dropped. The
- * file's entries go to the parse's own list, before every -e (struct parse, opts.h). */
+/* --env-file FILE: docker's env-file format (opts_kvfile.c); a bare "K" takes the caller's
+ * value, or is dropped. The file's entries go to the parse's own list, before every -e
+ * (struct parse, opts.h). */
 static int set_env_file(struct container_opts *o, const char *v, const struct opt *f,
 			struct mr_err *err)
 {
 	struct parse *ps = (struct parse *)o;
 	(void)f;
-	_cleanup_free_ char *text = NULL;
-	if (mr_read_file(v, &text, NULL, err) < 0) {
-		/* docker's words: Go's error, strerror's text in lower case */
-		char why[128];
-		snprintf(why, sizeof(why), "%s", strerror(errno));
-		why[0] = (char)tolower((unsigned char)why[0]);
-		return mr_fail(err, 0, "open %s: %s", v, why);
-	}
 	struct env_lines l = {0};
-	char *save = NULL, *line = text;
-	if (strncmp(line, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 BOM some editors write */
-		line += 3;
-	for (line = strtok_r(line, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		while (*line == ' ' || *line == '\t')
-			line++;
-		size_t n = strlen(line);
-		if (n && line[n - 1] == '\r')
-			line[--n] = '\0';
-		if (!n || line[0] == '#')
-			continue;
-		char *eq = strchr(line, '=');
-		size_t klen = eq ? (size_t)(eq - line) : n;
-		if (klen == 0) {
-			env_lines_free(&l);
-			return mr_fail(err, 0, "no variable name on line '%s'", line);
-		}
-		for (size_t i = 0; i < klen; i++)
-			if (isspace((unsigned char)line[i])) {
-				env_lines_free(&l);
-				return mr_fail(err, 0, "variable '%.*s' contains whitespaces",
-					       (int)klen, line);
-			}
-		if (env_lines_add(&l, line, err) < 0) {
-			env_lines_free(&l);
-			return -1;
-		}
+	if (opts_read_kv_file(v, "", env_lines_add, &l, err) < 0) {
+		env_lines_free(&l);
+		return -1;
 	}
 	return l.n ? opts_strv_take(&ps->env_files, l.v, l.n, err) : (free(l.v), 0);
 }

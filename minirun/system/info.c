@@ -203,6 +203,14 @@ static json_t *info_object(void)
 		snprintf(root, sizeof(root), "%s", abs);
 		free(abs);
 	}
+	/* the driver of a container created without --log-driver: minirun.conf's (docker
+	 * shows daemon.json's); a bad file is said, and the default shown */
+	const char *logdrv = "json-file";
+	struct mr_err conf = {0};
+	if (minirun_conf_get("log-driver", &logdrv, &conf) < 0) {
+		mr_warn("%s", conf.msg);
+		logdrv = "json-file";
+	}
 	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
 	cpu_set_t set;
 	long ncpu = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set)
@@ -213,7 +221,7 @@ static json_t *info_object(void)
 		"ID", "", "Containers", n[0], "ContainersRunning", n[1], "ContainersPaused", n[2],
 		"ContainersStopped", n[3], "Images", count_images(), "Driver", "overlay2",
 		"DriverStatus", "Backing Filesystem", backing_fs(root), "Supports d_type", "true",
-		"LoggingDriver", "json-file", "CgroupDriver", "cgroupfs", "CgroupVersion",
+		"LoggingDriver", logdrv, "CgroupDriver", "cgroupfs", "CgroupVersion",
 		v2 ? "2" : "1", "KernelVersion", u.release, "OperatingSystem", pretty, "OSVersion",
 		osver, "OSType", "linux", "Architecture", u.machine, "NCPU", (json_int_t)ncpu,
 		"MemTotal", (json_int_t)pages * psize, "DockerRootDir", root, "Name", host,

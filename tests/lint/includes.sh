@@ -18,7 +18,7 @@
 #   7  minirun/build/ minirun/compose/        build and compose, over the front end
 #      minirun/scan/                          sbom and scan: an image's contents, read from the store
 #      minirun/system/                        system df/prune/info, info, version: over all the stores
-#   8  minirun/*.c                            main.c: the dispatcher
+#   8  minirun/*.c                            main.c, commands.c: the dispatcher
 #
 # And from outside minirun/oci/ only minirun/oci/runtime.h may be included, from outside
 # minirun/bundle/ only minirun/bundle/bundle.h, from outside minirun/events/ only

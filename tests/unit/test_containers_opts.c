@@ -1,11 +1,13 @@
 /*
  * tests/unit/test_containers_opts.c - `run`/`create` flags as docker parses them
  * (minirun/containers/opts.c, opts_set.c): the flag syntax pflag allows, each flag's value,
- * docker's messages for bad values and conflicting flags, sizes, --env-file, the usage table.
+ * docker's messages for bad values and conflicting flags, sizes, --env-file, the usage table,
+ * and the env-file reader --env-file and --label-file share (opts_kvfile.c).
  *
  * Run: make test-unit (all suites), or build tests/unit/run-unit and run it.
  */
 #include "minirun/containers/containers.h"
+#include "minirun/containers/opts.h"
 #include "tests/unit/unit.h"
 
 #include <fcntl.h>
@@ -289,6 +291,73 @@ static void env_file_format_and_order_before_dash_e(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no such file or directory"));
 }
 
+/* the entries opts_read_kv_file hands over, "V:line" or "B:line"; stops at "STOP" */
+struct kv_seen {
+	char got[8][64];
+	size_t n;
+};
+
+static int kv_collect(void *arg, const char *line, enum opts_kv_kind kind, struct mr_err *err)
+{
+	struct kv_seen *s = arg;
+	if (strcmp(line, "STOP") == 0)
+		return mr_fail(err, 0, "stopped at %s", line);
+	if (s->n < 8)
+		snprintf(s->got[s->n++], sizeof(s->got[0]), "%c:%s",
+			 kind == OPTS_KV_BARE ? 'B' : 'V', line);
+	return 0;
+}
+
+/* write TEXT to PATH (a mkstemp name) */
+static void kv_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void kv_file_reader_hands_over_each_entry(void)
+{
+	char path[] = "/tmp/mr-unit-kvfile-XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	struct mr_err err = {0};
+	struct kv_seen s = {0};
+
+	/* BOM, comment, blank line, leading blanks, CRLF, a value kept as written, bare keys */
+	kv_write(path, "\xEF\xBB\xBF# c\n\n \tA=1\r\nB= two \"q\" \nBARE\n  # indented c\nC=\n");
+	CU_ASSERT_EQUAL_FATAL(opts_read_kv_file(path, "", kv_collect, &s, &err), 0);
+	const char *want[] = {"V:A=1", "V:B= two \"q\" ", "B:BARE", "V:C="};
+	CU_ASSERT_EQUAL_FATAL(s.n, 4);
+	for (size_t i = 0; i < 4; i++)
+		CU_ASSERT_STRING_EQUAL(s.got[i], want[i]);
+
+	/* bad keys: refused with the caller's prefix, after the entries before them */
+	s.n = 0;
+	kv_write(path, "OK=1\nA B=1\n");
+	CU_ASSERT_EQUAL(opts_read_kv_file(path, "P: ", kv_collect, &s, &err), -1);
+	CU_ASSERT_STRING_EQUAL(err.msg, "P: variable 'A B' contains whitespaces");
+	CU_ASSERT_EQUAL(s.n, 1);
+	kv_write(path, "=1\n");
+	CU_ASSERT_EQUAL(opts_read_kv_file(path, "", kv_collect, &s, &err), -1);
+	CU_ASSERT_STRING_EQUAL(err.msg, "no variable name on line '=1'");
+
+	/* the callback's failure ends the read with its error */
+	s.n = 0;
+	kv_write(path, "A=1\nSTOP\nB=2\n");
+	CU_ASSERT_EQUAL(opts_read_kv_file(path, "", kv_collect, &s, &err), -1);
+	CU_ASSERT_STRING_EQUAL(err.msg, "stopped at STOP");
+	CU_ASSERT_EQUAL(s.n, 1);
+
+	unlink(path);
+	char msg[128];
+	snprintf(msg, sizeof(msg), "open %s: no such file or directory", path);
+	CU_ASSERT_EQUAL(opts_read_kv_file(path, "", kv_collect, &s, &err), -1);
+	CU_ASSERT_STRING_EQUAL(err.msg, msg);
+}
+
 static void pids_limit_zero_means_unlimited(void)
 {
 	struct container_opts o;
@@ -357,6 +426,8 @@ static CU_TestInfo tests[] = {
 	 bare_env_takes_the_callers_value_or_is_dropped},
 	{"--env-file: comments, blanks, bare keys; before every -e",
 	 env_file_format_and_order_before_dash_e},
+	{"env-file reader: BOM, comments, blanks, CR; bare keys; bad keys refused",
+	 kv_file_reader_hands_over_each_entry},
 	{"--pids-limit 0 means unlimited", pids_limit_zero_means_unlimited},
 	{"--security-opt seccomp=FILE is read when parsed", seccomp_file_is_read_at_parse_time},
 	{"run --help prints an aligned option table", usage_is_an_aligned_table},

@@ -2,9 +2,10 @@
 # containers: --log-opt max-size/max-file bound the log on disk however much a container
 # writes, `logs` reads across the rotated files in order (--tail, -t, --since/--until in
 # docker's time forms, -f following the monitor through rotations), the local driver's own
-# format, --log-driver none, inspect's LogConfig and LogPath, and bad options refused in
-# docker's words with nothing made. Each test runs in a throwaway namespace playing the host
-# (lib.sh's ct_host), with a store of its own.
+# format, --log-driver none, inspect's LogConfig and LogPath, bad options refused in
+# docker's words with nothing made, and minirun.conf's store-wide log-driver and log-opts.
+# Each test runs in a throwaway namespace playing the host (lib.sh's ct_host), with a store
+# of its own.
 #   MR_TOP=$PWD sh tests/integration/containers/logrotate.t
 # logrotate-1g.t (in tests/long.list) runs the first test alone with LR_MB=1000 LR_SIZE=10
 # (1 GB through max-size=10m,max-file=3: at most 30 MB on disk).
@@ -291,6 +292,62 @@ bad_options_refused() {
 	t_nomatch "$out" '^leak:'
 }
 
+# minirun.conf's log-driver and log-opts (docker's daemon.json "log-driver"/"log-opts"): the
+# store-wide default, merged into a container on the same driver key by key, not into one
+# on another driver; a bad default stops every create, naming the file
+conf_default_and_override() {
+	ct_need
+	out=$(ct_host '
+		MINIRUN_CONFIG=$R.conf
+		export MINIRUN_CONFIG
+		printf "# the store-wide default\nlog-driver = local\nlog-opts = max-size=7m, max-file=2\n" \
+			>"$MINIRUN_CONFIG"
+		mr info | grep "Logging Driver" | sed "s/^ */info: /"
+		mr create --network none --name dflt busybox true >/dev/null
+		mr create --network none --name own --log-opt max-file=4 busybox true >/dev/null
+		mr create --network none --name same --log-driver local busybox true >/dev/null
+		mr create --network none --name other --log-driver json-file busybox true >/dev/null
+		for n in dflt own same other; do
+			mr inspect -f "{{json .HostConfig.LogConfig}}" $n | sed "s/^/$n: /"
+		done
+		mr run --network none --name runs busybox echo hi >/dev/null
+		ls "$R/containers/$(mr inspect -f "{{.Id}}" runs)" | grep "^ctr" | sed "s/^/file: /"
+		mr logs runs | sed "s/^/logs: /"
+		mr rm dflt own same other runs >/dev/null
+		for bad in "log-driver = syslog" "log-opts = max-size" "log-opts = max-size=10x" \
+			"log-opts = tag=x"; do
+			printf "%s\n" "$bad" >"$MINIRUN_CONFIG"
+			mr create --network none --name bad busybox true >"$R.out" 2>&1
+			echo "$bad: create $?, $(grep -c . "$R.out") line: $(cat "$R.out")"
+			mr run --rm --network none --log-driver json-file busybox true >/dev/null 2>&1
+			echo "$bad: run $?"
+		done
+		ls "$R/containers" | grep -v "^\.names$" | wc -l | sed "s/^ */containers: /"
+		rm -f "$MINIRUN_CONFIG" "$R.out"
+		ct_leaks') || t_fail "$out"
+	t_match "$out" '^info: Logging Driver: local$' "info shows the conf's driver"
+	t_match "$out" '^dflt: \{"Type":"local","Config":\{"max-file":"2","max-size":"7m"\}\}$' \
+		"no --log-driver: the conf's driver and options"
+	t_match "$out" '^own: \{"Type":"local","Config":\{"max-file":"4","max-size":"7m"\}\}$' \
+		"--log-opt wins over the conf's, key by key"
+	t_match "$out" '^same: \{"Type":"local","Config":\{"max-file":"2","max-size":"7m"\}\}$' \
+		"--log-driver naming the conf's driver still takes its options (as docker)"
+	t_match "$out" '^other: \{"Type":"json-file","Config":\{\}\}$' \
+		"another --log-driver: none of the conf's options"
+	t_match "$out" '^file: ctr-local.log$' "the monitor writes with the conf's driver"
+	t_match "$out" '^logs: hi$'
+	t_match "$out" "^log-driver = syslog: create 125, 1 line: minirun: .*/root.conf:1: log-driver takes json-file\|local\|none, not 'syslog'$" \
+		"a bad driver: one line naming the file, the key and what it takes, 125"
+	t_match "$out" "^log-opts = max-size: create 125, 1 line: minirun: .*/root.conf:1: log-opts takes K=V\[,K=V...\], not 'max-size'$"
+	t_match "$out" "^log-opts = max-size=10x: create 125, 1 line: minirun: .*/root.conf: log-opts: .*invalid size: '10x' \(json-file takes max-size=SIZE, max-file=N and compress=false\)$" \
+		"a bad option value, checked against the conf's driver"
+	t_match "$out" "^log-opts = tag=x: create 125, 1 line: minirun: .*/root.conf: log-opts: unknown option 'tag' \(json-file takes"
+	t_eq "$(printf '%s\n' "$out" | grep -c ': run 125$')" 4 \
+		"run refuses each too, 125, even with a --log-driver of its own"
+	t_match "$out" '^containers: 0$' "nothing made"
+	t_nomatch "$out" '^leak:'
+}
+
 across_restarts() {
 	ct_need
 	out=$(ct_host '
@@ -369,6 +426,8 @@ t "logs -f --tail 0, -f --until; a killed monitor's log stays readable" follow_t
 t "local driver: its own file and format, rotated; inspect's LogConfig and LogPath" local_driver
 t "--log-driver none: no file, logs says docker's words, attach still sees output" driver_none
 t "bad --log-driver/--log-opt: docker's words, exit 125, nothing made" bad_options_refused
+t "minirun.conf log-driver/log-opts: the default, merged as docker's daemon.json; bad ones 125" \
+	conf_default_and_override
 t "--restart: the runs share one log, rotated across the restarts" across_restarts
 t "compose: a service's logging: is --log-driver / --log-opt" compose_logging
 t_end
