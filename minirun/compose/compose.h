@@ -166,6 +166,21 @@ struct compose_deploy {
 	struct compose_resources limits, reservations;
 };
 
+/* blkio_config: a weight, and per device a weight or a rate (path: the device node) */
+struct compose_blkio_dev {
+	char *path;
+	long long value; /* weight_device: the weight; the others: bytes or IO per second */
+};
+struct compose_blkio_devs {
+	struct compose_blkio_dev *v;
+	size_t n;
+};
+struct compose_blkio {
+	long long weight; /* 0: unset */
+	struct compose_blkio_devs weight_device, device_read_bps, device_write_bps,
+		device_read_iops, device_write_iops;
+};
+
 struct compose_ulimit {
 	char *name;
 	long long soft, hard;
@@ -193,19 +208,31 @@ struct compose_extends {
 /* ---- a service ----------------------------------------------------------------------------
  * Which keys a file set is the bitmask `set` (bit = the key's row in service.c's table,
  * enum compose_svc_key), so that a merge knows "unset" from "empty"; `reset` and `override`
- * are the keys tagged !reset / !override in the file the service came from.
+ * are the keys tagged !reset / !override in the file the service came from. There are more
+ * keys than 64: the mask is 128 bits wide (a GNU C type; SVC_BIT and SVC_HAS spell it).
  */
+typedef unsigned __int128 compose_keyset;
+#define SVC_BIT(key)    ((compose_keyset)1 << (key))
+#define SVC_HAS(s, key) (((s)->set & SVC_BIT(key)) != 0)
 enum compose_svc_key {
+	SVC_BLKIO_CONFIG,
 	SVC_BUILD,
 	SVC_CAP_ADD,
 	SVC_CAP_DROP,
 	SVC_CGROUP,
 	SVC_COMMAND,
 	SVC_CONTAINER_NAME,
+	SVC_CPU_COUNT,
+	SVC_CPU_PERCENT,
+	SVC_CPU_PERIOD,
+	SVC_CPU_QUOTA,
+	SVC_CPU_SHARES,
 	SVC_CPUS,
+	SVC_CPUSET,
 	SVC_DEPENDS_ON,
 	SVC_DEPLOY,
 	SVC_DNS,
+	SVC_DNS_OPT,
 	SVC_DNS_SEARCH,
 	SVC_DOMAINNAME,
 	SVC_ENTRYPOINT,
@@ -219,12 +246,19 @@ enum compose_svc_key {
 	SVC_IMAGE,
 	SVC_INIT,
 	SVC_IPC,
+	SVC_LABEL_FILE,
 	SVC_LABELS,
 	SVC_LINKS,
 	SVC_LOGGING,
+	SVC_MAC_ADDRESS,
 	SVC_MEM_LIMIT,
+	SVC_MEM_RESERVATION,
+	SVC_MEM_SWAPPINESS,
+	SVC_MEMSWAP_LIMIT,
 	SVC_NETWORK_MODE,
 	SVC_NETWORKS,
+	SVC_OOM_KILL_DISABLE,
+	SVC_OOM_SCORE_ADJ,
 	SVC_PID,
 	SVC_PIDS_LIMIT,
 	SVC_PLATFORM,
@@ -239,6 +273,7 @@ enum compose_svc_key {
 	SVC_STDIN_OPEN,
 	SVC_STOP_GRACE_PERIOD,
 	SVC_STOP_SIGNAL,
+	SVC_STORAGE_OPT,
 	SVC_SYSCTLS,
 	SVC_TMPFS,
 	SVC_TTY,
@@ -247,31 +282,40 @@ enum compose_svc_key {
 	SVC_USERNS_MODE,
 	SVC_UTS,
 	SVC_VOLUMES,
+	SVC_VOLUMES_FROM,
 	SVC_WORKING_DIR,
 	SVC_NKEYS
 };
 
 struct compose_service {
 	char *name;
-	uint64_t set, reset, override;
+	compose_keyset set, reset, override;
 	const char *file; /* where it was defined (the last file that named it) */
 	int line;
 
 	struct compose_build build;
-	struct compose_strv cap_add, cap_drop, command, dns, dns_search, entrypoint, expose, links,
-		profiles, security_opt, tmpfs;
-	char *container_name, *cpus, *domainname, *hostname, *image, *network_mode, *platform,
-		*pull_policy, *restart, *stop_grace_period, *stop_signal, *user, *working_dir;
+	struct compose_strv cap_add, cap_drop, command, dns, dns_opt, dns_search, entrypoint,
+		expose, label_file, links, profiles, security_opt, tmpfs, volumes_from;
+	char *container_name, *cpus, *cpuset, *domainname, *hostname, *image, *mac_address,
+		*network_mode, *platform, *pull_policy, *restart, *stop_grace_period, *stop_signal,
+		*user, *working_dir;
 	/* pid, ipc, uts, userns_mode, cgroup: run's --pid --ipc --uts --userns --cgroupns */
 	char *pid, *ipc, *uts, *userns_mode, *cgroup;
 	struct compose_deps depends_on;
 	struct compose_deploy deploy;
 	struct compose_env_files env_file; /* read into environment by the load, then empty */
-	struct compose_kvs environment, extra_hosts, labels, sysctls;
+	struct compose_kvs environment, extra_hosts, labels, storage_opt, sysctls;
 	struct compose_health healthcheck;
 	struct compose_logging logging;
-	int init, privileged, read_only, stdin_open, tty;
+	int init, oom_kill_disable, privileged, read_only, stdin_open, tty;
 	long long mem_limit, pids_limit, shm_size;
+	/* run's --memory-reservation, --memory-swap (-1: unlimited), --memory-swappiness,
+	 * --oom-score-adj, -c, --cpu-period, --cpu-quota: 0 unset, but for swappiness and
+	 * oom_score_adj, where 0 is a value and `set` tells; cpu_count and cpu_percent are
+	 * Windows' and only warned about */
+	long long mem_reservation, memswap_limit, mem_swappiness, oom_score_adj, cpu_shares,
+		cpu_period, cpu_quota, cpu_count, cpu_percent;
+	struct compose_blkio blkio_config;
 	struct compose_svc_nets networks;
 	struct compose_ports ports;
 	struct compose_ulimits ulimits;

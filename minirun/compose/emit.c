@@ -171,6 +171,36 @@ static json_t *deploy_json(const struct compose_deploy *d)
 	return o;
 }
 
+/* blkio_config as written: the weight, each device list as [{path, weight|rate}] */
+static json_t *blkio_json(const struct compose_blkio *b)
+{
+	static const struct {
+		const char *name, *what;
+		size_t off;
+	} lists[] = {
+		{"weight_device", "weight", offsetof(struct compose_blkio, weight_device)},
+		{"device_read_bps", "rate", offsetof(struct compose_blkio, device_read_bps)},
+		{"device_write_bps", "rate", offsetof(struct compose_blkio, device_write_bps)},
+		{"device_read_iops", "rate", offsetof(struct compose_blkio, device_read_iops)},
+		{"device_write_iops", "rate", offsetof(struct compose_blkio, device_write_iops)},
+	};
+	json_t *o = json_object();
+	if (b->weight)
+		json_object_set_new(o, "weight", json_integer(b->weight));
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		const struct compose_blkio_devs *l =
+			(const struct compose_blkio_devs *)((const char *)b + lists[i].off);
+		if (!l->n)
+			continue;
+		json_t *a = json_array();
+		for (size_t k = 0; k < l->n; k++)
+			json_array_append_new(a, json_pack("{sssI}", "path", l->v[k].path,
+							   lists[i].what, l->v[k].value));
+		json_object_set_new(o, lists[i].name, a);
+	}
+	return o;
+}
+
 static json_t *key_json(const struct compose_svc_keydef *d, const void *f)
 {
 	switch (d->kind) {
@@ -178,7 +208,8 @@ static json_t *key_json(const struct compose_svc_keydef *d, const void *f)
 	case K_DURATION: return *(char *const *)f ? json_string(*(char *const *)f) : NULL;
 	case K_BOOL: return json_boolean(*(const int *)f);
 	case K_INT: return json_integer(*(const long long *)f);
-	case K_BYTES: return json_sprintf("%lld", *(const long long *)f);
+	case K_BYTES:
+	case K_SWAP: return json_sprintf("%lld", *(const long long *)f);
 	case K_STRV:
 	case K_STRV1:
 	case K_CMD: return strv_json(f);
@@ -209,6 +240,7 @@ static json_t *key_json(const struct compose_svc_keydef *d, const void *f)
 		return o;
 	}
 	case K_DEPLOY: return deploy_json(f);
+	case K_BLKIO: return blkio_json(f);
 	case K_ULIMITS: {
 		const struct compose_ulimits *u = f;
 		json_t *o = json_object();
@@ -241,7 +273,7 @@ static json_t *service_json(const struct compose_service *s)
 		const struct compose_svc_keydef *d = &compose_svc_keys[i];
 		/* networks are always shown: the load gave every service one (but a
 		 * network_mode) */
-		if (!(s->set & (1ULL << i)) && (i != SVC_NETWORKS || !s->networks.n))
+		if (!(s->set & SVC_BIT(i)) && (i != SVC_NETWORKS || !s->networks.n))
 			continue;
 		json_t *v = key_json(d, (const char *)s + d->off);
 		if (v)

@@ -59,4 +59,10 @@ enum compose_want { COMPOSE_WANT_HEALTHY, COMPOSE_WANT_RUNNING_OR_HEALTHY };
 int compose_wait_container(const char *name, enum compose_want want, const char *prefix,
 			   struct mr_err *err);
 
+/* The run flags of S's resource, OOM, block-IO, DNS and label_file keys, appended to the
+ * argv *V of *N words (strings in A) (resources.c). */
+void compose_resource_args(struct compose_arena *a, const struct compose_service *s, char ***v,
+			   size_t *n);
+/* Warn on stderr about each key of S that no run flag stands for (resources.c). */
+void compose_warn_unapplied(const struct compose_service *s);
 #endif

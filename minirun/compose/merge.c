@@ -10,7 +10,8 @@
  *	ports                                       merged by ip:published:target/protocol
  *	volumes                                     merged by target (the later one wins)
  *	depends_on, networks, ulimits, env_file     merged by name (or path)
- *	build, deploy, healthcheck                  merged field by field
+ *	build, deploy, healthcheck, blkio_config    merged field by field (blkio_config's
+ *	                                            device lists by path)
  *
  * and two YAML tags in the later file: `!reset` takes the key away altogether,
  * `!override` replaces the value instead of merging it.
@@ -86,6 +87,11 @@ static const char *key_env_file(struct compose_arena *a, const void *e)
 	(void)a;
 	return ((const struct compose_env_file *)e)->path;
 }
+static const char *key_blkio(struct compose_arena *a, const void *d)
+{
+	(void)a;
+	return ((const struct compose_blkio_dev *)d)->path;
+}
 static const char *key_ulimit(struct compose_arena *a, const void *u)
 {
 	(void)a;
@@ -116,6 +122,22 @@ static void merge_resources(struct compose_resources *b, const struct compose_re
 	SET_IF(cpus);
 	SET_IF(memory);
 	SET_IF(pids);
+}
+
+/* blkio_config: the weight replaced, each device list merged by path */
+static void merge_blkio(struct compose_arena *a, struct compose_blkio *b,
+			const struct compose_blkio *o)
+{
+	struct compose_blkio_devs *bl[] = {&b->weight_device, &b->device_read_bps,
+					   &b->device_write_bps, &b->device_read_iops,
+					   &b->device_write_iops};
+	const struct compose_blkio_devs *ol[] = {&o->weight_device, &o->device_read_bps,
+						 &o->device_write_bps, &o->device_read_iops,
+						 &o->device_write_iops};
+	SET_IF(weight);
+	for (size_t i = 0; i < sizeof(bl) / sizeof(bl[0]); i++)
+		merge_by_key(a, &bl[i]->v, &bl[i]->n, ol[i]->v, ol[i]->n, sizeof(*ol[i]->v),
+			     key_blkio);
 }
 
 static size_t kind_size(enum svc_kind k);
@@ -167,6 +189,7 @@ static void merge_key(struct compose_arena *a, const struct compose_svc_keydef *
 		return;
 	}
 	case K_HEALTH: merge_health(bf, of); return;
+	case K_BLKIO: merge_blkio(a, bf, of); return;
 	case K_LOGGING: {
 		struct compose_logging *b = bf;
 		const struct compose_logging *o = of;
@@ -204,6 +227,7 @@ static size_t kind_size(enum svc_kind k)
 		[K_BOOL] = sizeof(int),
 		[K_INT] = sizeof(long long),
 		[K_BYTES] = sizeof(long long),
+		[K_SWAP] = sizeof(long long),
 		[K_DURATION] = sizeof(char *),
 		[K_STRV] = sizeof(struct compose_strv),
 		[K_STRV1] = sizeof(struct compose_strv),
@@ -221,6 +245,7 @@ static size_t kind_size(enum svc_kind k)
 		[K_EXTENDS] = sizeof(struct compose_extends),
 		[K_ENVFILES] = sizeof(struct compose_env_files),
 		[K_LOGGING] = sizeof(struct compose_logging),
+		[K_BLKIO] = sizeof(struct compose_blkio),
 	};
 	return sizes[k];
 }
@@ -240,7 +265,7 @@ void compose_merge_service(struct compose_arena *a, struct compose_service *b,
 			   const struct compose_service *o)
 {
 	for (size_t i = 0; i < SVC_NKEYS; i++) {
-		uint64_t bit = 1ULL << i;
+		compose_keyset bit = SVC_BIT(i);
 		if (!(o->set & bit))
 			continue;
 		const struct compose_svc_keydef *d = &compose_svc_keys[i];
@@ -375,13 +400,19 @@ static void unshare(struct compose_arena *a, struct compose_service *s)
 			unshare_list(a, (char *)s + d->off, elem[d->kind]);
 	}
 	unshare_list(a, &s->build.args, sizeof(struct compose_kv));
+	struct compose_blkio *b = &s->blkio_config;
+	struct compose_blkio_devs *bl[] = {&b->weight_device, &b->device_read_bps,
+					   &b->device_write_bps, &b->device_read_iops,
+					   &b->device_write_iops};
+	for (size_t i = 0; i < sizeof(bl) / sizeof(bl[0]); i++)
+		unshare_list(a, bl[i], sizeof(struct compose_blkio_dev));
 }
 
 /* Resolve S's extends (S in F, parsed with CTX); DEPTH guards against a cycle. */
 static int resolve_one(const struct compose_ctx *ctx, struct compose_file *f,
 		       struct compose_service *s, int depth, struct mr_err *err)
 {
-	if (!(s->set & (1ULL << SVC_EXTENDS)))
+	if (!(s->set & SVC_BIT(SVC_EXTENDS)))
 		return 0;
 	if (depth > 16)
 		return mr_fail(err, 0, "%s:%d: services.%s.extends: a cycle of extends (%s)",
@@ -410,10 +441,10 @@ static int resolve_one(const struct compose_ctx *ctx, struct compose_file *f,
 	unshare(ctx->a, &merged);
 	merged.reset = merged.override = 0;
 	struct compose_service over = *s;
-	over.set &= ~(1ULL << SVC_EXTENDS);
+	over.set &= ~SVC_BIT(SVC_EXTENDS);
 	compose_merge_service(ctx->a, &merged, &over);
 	merged.name = s->name;
-	merged.set &= ~(1ULL << SVC_EXTENDS);
+	merged.set &= ~SVC_BIT(SVC_EXTENDS);
 	merged.reset = s->reset;
 	merged.override = s->override;
 	*s = merged;

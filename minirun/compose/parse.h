@@ -72,6 +72,7 @@ enum svc_kind {
 	K_BOOL,
 	K_INT,
 	K_BYTES,
+	K_SWAP, /* a size in bytes, or -1 (memswap_limit: unlimited swap) */
 	K_DURATION,
 	K_STRV,
 	K_STRV1,
@@ -89,6 +90,7 @@ enum svc_kind {
 	K_EXTENDS,
 	K_ENVFILES,
 	K_LOGGING,
+	K_BLKIO,
 };
 struct compose_svc_keydef {
 	const char *name;

@@ -370,10 +370,10 @@ static int finish_service(struct compose_project *p, struct compose_service *s, 
 		compose_kv_set(a, &env, kv->key, v);
 	}
 	if (s->env_file.n || s->environment.n)
-		s->set |= 1ULL << SVC_ENVIRONMENT;
+		s->set |= SVC_BIT(SVC_ENVIRONMENT);
 	s->environment = env;
 	s->env_file = (struct compose_env_files){0};
-	s->set &= ~(1ULL << SVC_ENV_FILE);
+	s->set &= ~SVC_BIT(SVC_ENV_FILE);
 
 	if (!s->networks.n && !s->network_mode) {
 		struct compose_svc_net *n =
@@ -407,7 +407,7 @@ static int finish_service(struct compose_project *p, struct compose_service *s, 
 		if (!compose_service_find(p, d->service) && d->required)
 			return fail_svc(s, err, "depends on undefined service \"%s\"", d->service);
 	}
-	if (!s->image && !(s->set & (1ULL << SVC_BUILD)))
+	if (!s->image && !(s->set & SVC_BIT(SVC_BUILD)))
 		return fail_svc(s, err, "has neither an image nor a build context %s",
 				"specified; give it one");
 	return 0;

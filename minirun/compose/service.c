@@ -7,9 +7,11 @@
  * specification's schema makes it ("additionalProperties": false), unless it starts with
  * "x-". The simple kinds (string, list, KEY=VALUE ...) are read by load.c's helpers; the
  * structured ones (depends_on, networks, healthcheck, build, deploy, ulimits, extends,
- * env_file) by the functions below, ports and volumes by syntax.c, each with both its
- * short and long syntax; restart and pull_policy take only the values the specification
- * lists.
+ * env_file, blkio_config) by the functions below, ports and volumes by syntax.c, each with
+ * both its short and long syntax; restart and pull_policy take only the values the
+ * specification lists, oom_score_adj, mem_swappiness, cpu_percent and cpu_count only the
+ * range its schema (or, for swappiness, the daemon) allows; label_file paths are made
+ * absolute against the project directory, as env_file's are.
  *
  * See: https://docs.docker.com/reference/compose-file/services/
  */
@@ -22,16 +24,24 @@
 
 #define KEY(id, name, kind, field) [id] = {name, kind, offsetof(struct compose_service, field)}
 const struct compose_svc_keydef compose_svc_keys[SVC_NKEYS] = {
+	KEY(SVC_BLKIO_CONFIG, "blkio_config", K_BLKIO, blkio_config),
 	KEY(SVC_BUILD, "build", K_BUILD, build),
 	KEY(SVC_CAP_ADD, "cap_add", K_STRV, cap_add),
 	KEY(SVC_CAP_DROP, "cap_drop", K_STRV, cap_drop),
 	KEY(SVC_CGROUP, "cgroup", K_STR, cgroup),
 	KEY(SVC_COMMAND, "command", K_CMD, command),
 	KEY(SVC_CONTAINER_NAME, "container_name", K_STR, container_name),
+	KEY(SVC_CPU_COUNT, "cpu_count", K_INT, cpu_count),
+	KEY(SVC_CPU_PERCENT, "cpu_percent", K_INT, cpu_percent),
+	KEY(SVC_CPU_PERIOD, "cpu_period", K_INT, cpu_period),
+	KEY(SVC_CPU_QUOTA, "cpu_quota", K_INT, cpu_quota),
+	KEY(SVC_CPU_SHARES, "cpu_shares", K_INT, cpu_shares),
 	KEY(SVC_CPUS, "cpus", K_STR, cpus),
+	KEY(SVC_CPUSET, "cpuset", K_STR, cpuset),
 	KEY(SVC_DEPENDS_ON, "depends_on", K_DEPS, depends_on),
 	KEY(SVC_DEPLOY, "deploy", K_DEPLOY, deploy),
 	KEY(SVC_DNS, "dns", K_STRV1, dns),
+	KEY(SVC_DNS_OPT, "dns_opt", K_STRV, dns_opt),
 	KEY(SVC_DNS_SEARCH, "dns_search", K_STRV1, dns_search),
 	KEY(SVC_DOMAINNAME, "domainname", K_STR, domainname),
 	KEY(SVC_ENTRYPOINT, "entrypoint", K_CMD, entrypoint),
@@ -45,12 +55,19 @@ const struct compose_svc_keydef compose_svc_keys[SVC_NKEYS] = {
 	KEY(SVC_IMAGE, "image", K_STR, image),
 	KEY(SVC_INIT, "init", K_BOOL, init),
 	KEY(SVC_IPC, "ipc", K_STR, ipc),
+	KEY(SVC_LABEL_FILE, "label_file", K_STRV1, label_file),
 	KEY(SVC_LABELS, "labels", K_KV, labels),
 	KEY(SVC_LINKS, "links", K_STRV, links),
 	KEY(SVC_LOGGING, "logging", K_LOGGING, logging),
+	KEY(SVC_MAC_ADDRESS, "mac_address", K_STR, mac_address),
 	KEY(SVC_MEM_LIMIT, "mem_limit", K_BYTES, mem_limit),
+	KEY(SVC_MEM_RESERVATION, "mem_reservation", K_BYTES, mem_reservation),
+	KEY(SVC_MEM_SWAPPINESS, "mem_swappiness", K_INT, mem_swappiness),
+	KEY(SVC_MEMSWAP_LIMIT, "memswap_limit", K_SWAP, memswap_limit),
 	KEY(SVC_NETWORK_MODE, "network_mode", K_STR, network_mode),
 	KEY(SVC_NETWORKS, "networks", K_NETS, networks),
+	KEY(SVC_OOM_KILL_DISABLE, "oom_kill_disable", K_BOOL, oom_kill_disable),
+	KEY(SVC_OOM_SCORE_ADJ, "oom_score_adj", K_INT, oom_score_adj),
 	KEY(SVC_PID, "pid", K_STR, pid),
 	KEY(SVC_PIDS_LIMIT, "pids_limit", K_INT, pids_limit),
 	KEY(SVC_PLATFORM, "platform", K_STR, platform),
@@ -65,6 +82,7 @@ const struct compose_svc_keydef compose_svc_keys[SVC_NKEYS] = {
 	KEY(SVC_STDIN_OPEN, "stdin_open", K_BOOL, stdin_open),
 	KEY(SVC_STOP_GRACE_PERIOD, "stop_grace_period", K_DURATION, stop_grace_period),
 	KEY(SVC_STOP_SIGNAL, "stop_signal", K_STR, stop_signal),
+	KEY(SVC_STORAGE_OPT, "storage_opt", K_KV, storage_opt),
 	KEY(SVC_SYSCTLS, "sysctls", K_KV, sysctls),
 	KEY(SVC_TMPFS, "tmpfs", K_STRV1, tmpfs),
 	KEY(SVC_TTY, "tty", K_BOOL, tty),
@@ -73,6 +91,7 @@ const struct compose_svc_keydef compose_svc_keys[SVC_NKEYS] = {
 	KEY(SVC_USERNS_MODE, "userns_mode", K_STR, userns_mode),
 	KEY(SVC_UTS, "uts", K_STR, uts),
 	KEY(SVC_VOLUMES, "volumes", K_MOUNTS, volumes),
+	KEY(SVC_VOLUMES_FROM, "volumes_from", K_STRV, volumes_from),
 	KEY(SVC_WORKING_DIR, "working_dir", K_STR, working_dir),
 };
 
@@ -524,6 +543,109 @@ static int get_env_files(struct pctx *pc, struct fy_node *n, struct compose_env_
 	return 0;
 }
 
+/* blkio_config: {weight, weight_device: [{path, weight}], device_read_bps: [{path, rate}],
+ * ...}; a bps rate is an integer or a size ("12mb"), an iops rate an integer */
+static int get_blkio_devs(struct pctx *pc, struct fy_node *n, const char *what, int bytes,
+			  struct compose_blkio_devs *out, struct mr_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (cy_is_null(n))
+		return 0;
+	if (fy_node_get_type(n) != FYNT_SEQUENCE)
+		return cy_fail(pc, n, err, "must be a list of {path, %s}", what);
+	void *it = NULL;
+	struct fy_node *item;
+	for (size_t i = 0; (item = fy_node_sequence_iterate(n, &it)) != NULL; i++) {
+		size_t len = cy_push_index(pc, i);
+		struct compose_blkio_dev *d = compose_push(pc->c->a, &out->v, &out->n, sizeof(*d));
+		int have = 0;
+		if (cy_need_map(pc, item, err) < 0)
+			return -1;
+		FOR_EACH_PAIR(item, k, v, key)
+		{
+			size_t l2 = cy_push(pc, k);
+			int rc;
+			if (!strcmp(k, "path"))
+				rc = cy_str(pc, v, &d->path, err);
+			else if (strcmp(k, what))
+				rc = cy_unknown(pc, key, err);
+			else /* a byte rate may be written as a size, the others are counts */
+				rc = bytes ? cy_bytes(pc, v, &d->value, err)
+					   : cy_int(pc, v, &d->value, err);
+			if (rc < 0)
+				return -1;
+			have |= !strcmp(k, "path") ? 1 : 2;
+			cy_pop(pc, l2);
+		}
+		if (have != 3)
+			return cy_fail(pc, item, err, "needs both path and %s", what);
+		cy_pop(pc, len);
+	}
+	return 0;
+}
+
+static int get_blkio(struct pctx *pc, struct fy_node *n, struct compose_blkio *b,
+		     struct mr_err *err)
+{
+	static const struct {
+		const char *name, *what;
+		int bytes;
+		size_t off;
+	} lists[] = {
+		{"weight_device", "weight", 0, offsetof(struct compose_blkio, weight_device)},
+		{"device_read_bps", "rate", 1, offsetof(struct compose_blkio, device_read_bps)},
+		{"device_write_bps", "rate", 1, offsetof(struct compose_blkio, device_write_bps)},
+		{"device_read_iops", "rate", 0, offsetof(struct compose_blkio, device_read_iops)},
+		{"device_write_iops", "rate", 0, offsetof(struct compose_blkio, device_write_iops)},
+	};
+	memset(b, 0, sizeof(*b));
+	if (cy_is_null(n))
+		return 0;
+	if (cy_need_map(pc, n, err) < 0)
+		return -1;
+	FOR_EACH_PAIR(n, k, v, key)
+	{
+		size_t len = cy_push(pc, k), i = 0;
+		while (i < sizeof(lists) / sizeof(lists[0]) && strcmp(k, lists[i].name))
+			i++;
+		int rc = !strcmp(k, "weight") ? cy_int(pc, v, &b->weight, err)
+			 : i < sizeof(lists) / sizeof(lists[0])
+				 ? get_blkio_devs(
+					   pc, v, lists[i].what, lists[i].bytes,
+					   (struct compose_blkio_devs *)((char *)b + lists[i].off),
+					   err)
+				 : cy_unknown(pc, key, err);
+		if (rc < 0)
+			return -1;
+		cy_pop(pc, len);
+	}
+	return 0;
+}
+
+/* the integers the specification's schema bounds: 0, or -1 naming the range */
+static int check_range(struct pctx *pc, size_t key, struct fy_node *v,
+		       const struct compose_service *s, struct mr_err *err)
+{
+	static const struct {
+		size_t key;
+		long long min, max;
+	} ranges[] = {
+		{SVC_OOM_SCORE_ADJ, -1000, 1000},
+		{SVC_CPU_PERCENT, 0, 100},
+		{SVC_CPU_COUNT, 0, 1LL << 31},
+		{SVC_MEM_SWAPPINESS, -1, 100}, /* -1: the kernel's default */
+	};
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		if (ranges[i].key != key)
+			continue;
+		long long got = *(const long long *)((const char *)s + compose_svc_keys[key].off);
+		if (got < ranges[i].min || got > ranges[i].max)
+			return cy_fail(pc, v, err, "%lld is out of range: it must be %lld to %lld",
+				       got, ranges[i].min, ranges[i].max);
+	}
+	return 0;
+}
+
 /* the keys whose string is one of a few words: 0, or -1 naming them */
 static int check_words(struct pctx *pc, size_t key, struct fy_node *v,
 		       const struct compose_service *s, struct mr_err *err)
@@ -567,6 +689,13 @@ static int parse_key(struct pctx *pc, const struct compose_svc_keydef *d, struct
 	case K_BOOL: return cy_bool(pc, v, f, err);
 	case K_INT: return cy_int(pc, v, f, err);
 	case K_BYTES: return cy_bytes(pc, v, f, err);
+	case K_SWAP: {
+		char *raw;
+		if (fy_node_get_type(v) == FYNT_SCALAR && cy_str(pc, v, &raw, err) == 0 && raw &&
+		    !strcmp(raw, "-1"))
+			return *(long long *)f = -1, 0;
+		return cy_bytes(pc, v, f, err);
+	}
 	case K_DURATION: return cy_duration(pc, v, f, err);
 	case K_STRV: return cy_strv(pc, v, 0, f, err);
 	case K_STRV1: return cy_strv(pc, v, 1, f, err);
@@ -584,6 +713,7 @@ static int parse_key(struct pctx *pc, const struct compose_svc_keydef *d, struct
 	case K_EXTENDS: return get_extends(pc, v, f, err);
 	case K_ENVFILES: return get_env_files(pc, v, f, err);
 	case K_LOGGING: return get_logging(pc, v, f, err);
+	case K_BLKIO: return get_blkio(pc, v, f, err);
 	}
 	return 0;
 }
@@ -613,14 +743,16 @@ int cy_service(struct pctx *pc, const char *name, struct fy_node *n, struct comp
 		int tag = cy_tag(pc, v, err);
 		if (tag < 0)
 			return -1;
-		s->set |= 1ULL << i;
+		s->set |= SVC_BIT(i);
 		if (tag == TAG_RESET) /* the value does not matter: the key is taken away */
-			s->reset |= 1ULL << i;
+			s->reset |= SVC_BIT(i);
 		else if (parse_key(pc, &compose_svc_keys[i], v, s, err) < 0 ||
-			 check_words(pc, i, v, s, err) < 0)
+			 check_words(pc, i, v, s, err) < 0 || check_range(pc, i, v, s, err) < 0)
 			return -1;
+		for (size_t f = 0; i == SVC_LABEL_FILE && f < s->label_file.n; f++)
+			s->label_file.v[f] = cy_path(pc, s->label_file.v[f]);
 		if (tag == TAG_OVERRIDE)
-			s->override |= 1ULL << i;
+			s->override |= SVC_BIT(i);
 		cy_pop(pc, len);
 	}
 	return 0;

@@ -166,7 +166,7 @@ static char **health_exec(struct compose_arena *a, const struct compose_service 
 static void exact_entrypoint(struct compose_arena *a, const struct compose_service *s,
 			     struct container_opts *o)
 {
-	if (!((s->set >> SVC_ENTRYPOINT) & 1) || s->entrypoint.n < 2 || !o->cmd)
+	if (!SVC_HAS(s, SVC_ENTRYPOINT) || s->entrypoint.n < 2 || !o->cmd)
 		return;
 	char **v = compose_alloc(a, (s->entrypoint.n + 1) * sizeof(char *));
 	for (size_t i = 0; i < s->entrypoint.n; i++)
@@ -190,7 +190,7 @@ static void exact_entrypoint(struct compose_arena *a, const struct compose_servi
 static void health_args(struct compose_arena *a, const struct compose_service *s, struct args *x)
 {
 	const struct compose_health *h = &s->healthcheck;
-	if (!((s->set >> SVC_HEALTHCHECK) & 1))
+	if (!SVC_HAS(s, SVC_HEALTHCHECK))
 		return;
 	if (h->disable || (h->test.n && !strcmp(h->test.v[0], "NONE"))) {
 		arg(x, "--no-healthcheck");
@@ -268,6 +268,8 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 		arg2(x, "--network", s->network_mode);
 	} else if (s->networks.n) {
 		arg2(x, "--network", network_name(p, s->networks.v[0].name));
+		if (s->networks.v[0].ipv4_address)
+			arg2(x, "--ip", s->networks.v[0].ipv4_address);
 		arg2(x, "--network-alias", s->name);
 		for (size_t i = 0; i < s->networks.v[0].aliases.n; i++)
 			arg2(x, "--network-alias", s->networks.v[0].aliases.v[i]);
@@ -356,25 +358,13 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 		arg2(x, "--ulimit",
 		     compose_printf(a, "%s=%lld:%lld", s->ulimits.v[i].name, s->ulimits.v[i].soft,
 				    s->ulimits.v[i].hard));
-	long long mem = s->mem_limit ? s->mem_limit : s->deploy.limits.memory;
-	if (mem)
-		arg2(x, "-m", compose_printf(a, "%lld", mem));
-	if (s->deploy.reservations.memory) /* a soft limit, as docker compose asks dockerd */
-		arg2(x, "--memory-reservation",
-		     compose_printf(a, "%lld", s->deploy.reservations.memory));
-	if (!s->cpus && s->deploy.limits.cpus)
-		arg2(x, "--cpus", s->deploy.limits.cpus);
-	long long pids = s->pids_limit ? s->pids_limit : s->deploy.limits.pids;
-	if (pids)
-		arg2(x, "--pids-limit", compose_printf(a, "%lld", pids));
-	if (s->shm_size)
-		arg2(x, "--shm-size", compose_printf(a, "%lld", s->shm_size));
+	compose_resource_args(a, s, &x->v, &x->n);
 	if (s->stop_grace_period && duration_seconds(s->stop_grace_period) >= 0)
 		arg2(x, "--stop-timeout",
 		     compose_printf(a, "%ld", duration_seconds(s->stop_grace_period)));
 	health_args(a, s, x);
 	/* an entrypoint list: its first word is --entrypoint, the rest go before the command */
-	int has_ep = (s->set >> SVC_ENTRYPOINT) & 1;
+	int has_ep = SVC_HAS(s, SVC_ENTRYPOINT);
 	if (has_ep)
 		arg2(x, "--entrypoint", s->entrypoint.n ? s->entrypoint.v[0] : "");
 	for (size_t i = 0; one && i < one->nenv; i++)
@@ -405,9 +395,13 @@ static void narrate_connect(const char *net, const char *container)
 		fprintf(stderr, "=> minirun network connect %s %s\n", net, container);
 }
 
-/* the image of O, pulled when the store lacks it (as `run` does) */
-static int create_pulling(const struct container_opts *o, struct container *c, struct mr_err *err)
+/* the image of O, pulled when the store lacks it (as `run` does); first what only this host
+ * can say of O's flags, as run checks it (a cpuset of CPUs online here, the devices, the
+ * hard limits; a v1-only memory knob dropped with docker's warning on v2) */
+static int create_pulling(struct container_opts *o, struct container *c, struct mr_err *err)
 {
+	if (container_hostflags_check(o, err) < 0 || container_resources_host_check(o, err) < 0)
+		return -1;
 	if (container_create(containers_root(), o, c, err) == 0)
 		return 0;
 	if (err->errnum != ENOENT || !strstr(err->msg, "No such image"))
@@ -612,7 +606,7 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 	/* images first, as docker compose builds before it creates anything */
 	for (size_t i = 0; i < p->nservices; i++) {
 		const struct compose_service *s = &p->services[i];
-		if (!((s->set >> SVC_BUILD) & 1))
+		if (!SVC_HAS(s, SVC_BUILD))
 			continue;
 		int missing = !image_id_of(compose_service_image(p, s));
 		if (missing && uo->no_build)
@@ -623,19 +617,8 @@ int compose_up(struct compose_project *p, const struct compose_up_opts *uo, stru
 		if ((missing || uo->build) && !uo->no_build && compose_build_service(p, s, err) < 0)
 			return -1;
 	}
-	for (size_t i = 0; i < p->nservices; i++) {
-		const struct compose_service *s = &p->services[i];
-		static const enum compose_svc_key unapplied[] = {
-			SVC_EXTRA_HOSTS, SVC_DNS, SVC_DNS_SEARCH, SVC_LINKS, SVC_DOMAINNAME};
-		static const char *const names[] = {"extra_hosts", "dns", "dns_search", "links",
-						    "domainname"};
-		for (size_t k = 0; k < sizeof(unapplied) / sizeof(unapplied[0]); k++)
-			if (s->set & (1ULL << unapplied[k]))
-				fprintf(stderr,
-					"minirun: WARN: service \"%s\": %s is not applied by "
-					"compose up yet\n",
-					s->name, names[k]);
-	}
+	for (size_t i = 0; i < p->nservices; i++)
+		compose_warn_unapplied(&p->services[i]);
 	if (up_resources(p, err) < 0)
 		return -1;
 	if (uo->all_services && compose_orphans(p, uo->remove_orphans, err) < 0)
@@ -710,12 +693,12 @@ int compose_run(struct compose_project *p, const char *service, const struct com
 	const struct compose_service *s = compose_service_find(p, service);
 	if (!s)
 		return mr_fail(err, 0, "no such service: %s", service);
-	if (!s->image && !((s->set >> SVC_BUILD) & 1))
+	if (!s->image && !SVC_HAS(s, SVC_BUILD))
 		return mr_fail(err, 0, "service \"%s\" has no image", service);
 	/* a service's image (and its dependencies') built first when the store lacks it */
 	for (size_t i = 0; i < p->nservices; i++) {
 		const struct compose_service *b = &p->services[i];
-		if ((b->set >> SVC_BUILD) & 1 && !image_id_of(compose_service_image(p, b)) &&
+		if (SVC_HAS(b, SVC_BUILD) && !image_id_of(compose_service_image(p, b)) &&
 		    compose_build_service(p, b, err) < 0)
 			return -1;
 	}

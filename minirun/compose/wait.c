@@ -62,7 +62,7 @@ int compose_build(struct compose_project *p, struct mr_err *err)
 {
 	for (size_t i = 0; i < p->nservices; i++) {
 		const struct compose_service *s = &p->services[i];
-		if ((s->set >> SVC_BUILD) & 1 && compose_build_service(p, s, err) < 0)
+		if (SVC_HAS(s, SVC_BUILD) && compose_build_service(p, s, err) < 0)
 			return -1;
 	}
 	return 0;

@@ -679,6 +679,21 @@ static void wrong_types(void)
 		 "services.web.restart: \"sometimes\" is not one of no, "
 		 "always, unless-stopped, on-failure"},
 		{"    pull_policy: often\n", "services.web.pull_policy: \"often\" is not one of"},
+		{"    oom_score_adj: 1001\n",
+		 "services.web.oom_score_adj: 1001 is out of range: it must be -1000 to 1000"},
+		{"    mem_swappiness: 101\n", "services.web.mem_swappiness: 101 is out of range"},
+		{"    cpu_percent: 101\n", "services.web.cpu_percent: 101 is out of range"},
+		{"    cpu_shares: many\n", "services.web.cpu_shares: must be an integer"},
+		{"    memswap_limit: -2\n", "services.web.memswap_limit: must be a size"},
+		{"    blkio_config: {weight: x}\n", "services.web.blkio_config.weight: must be an "
+						    "integer"},
+		{"    blkio_config: {device_read_bps: [{path: /dev/sda}]}\n",
+		 "services.web.blkio_config.device_read_bps.0: needs both path and rate"},
+		{"    blkio_config: {device_read_iops: [{path: /dev/sda, rate: 1k}]}\n",
+		 "services.web.blkio_config.device_read_iops.0.rate: must be an integer"},
+		{"    blkio_config: {wieght: 1}\n",
+		 "services.web.blkio_config.wieght: unknown key"},
+		{"    dns_opt: ndots:1\n", "services.web.dns_opt: must be a list"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct fx f;
@@ -689,6 +704,58 @@ static void wrong_types(void)
 		ERR_HAS(&f, "compose.yaml:");
 		fx_done(&f, NULL);
 	}
+}
+
+static void resource_keys(void)
+{
+	struct fx f;
+	struct compose_project *p = load_one(
+		&f, "services:\n  web:\n    image: x\n    cpu_shares: 512\n    cpu_quota: -1\n"
+		    "    cpuset: 0-1\n    mem_reservation: 32m\n    memswap_limit: -1\n"
+		    "    mem_swappiness: 0\n    oom_kill_disable: true\n    oom_score_adj: -10\n"
+		    "    label_file: a.labels\n    dns_opt: [ndots:2]\n"
+		    "    blkio_config:\n      weight: 300\n"
+		    "      device_read_bps: [{path: /dev/sda, rate: 1mb}]\n"
+		    "      device_write_iops: [{path: /dev/sda, rate: 30}]\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	const struct compose_service *s = &p->services[0];
+	CU_ASSERT_EQUAL(s->cpu_shares, 512);
+	CU_ASSERT_EQUAL(s->cpu_quota, -1);
+	CU_ASSERT_STRING_EQUAL(s->cpuset, "0-1");
+	CU_ASSERT_EQUAL(s->mem_reservation, 32 << 20);
+	CU_ASSERT_EQUAL(s->memswap_limit, -1); /* unlimited */
+	CU_ASSERT(SVC_HAS(s, SVC_MEM_SWAPPINESS) && s->mem_swappiness == 0);
+	CU_ASSERT(s->oom_kill_disable && s->oom_score_adj == -10);
+	CU_ASSERT_EQUAL(s->label_file.n, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s->label_file.v[0], "/a.labels"));
+	CU_ASSERT_EQUAL(s->label_file.v[0][0], '/'); /* against the project directory */
+	CU_ASSERT_STRING_EQUAL(s->dns_opt.v[0], "ndots:2");
+	CU_ASSERT_EQUAL(s->blkio_config.weight, 300);
+	CU_ASSERT_EQUAL_FATAL(s->blkio_config.device_read_bps.n, 1);
+	CU_ASSERT_EQUAL(s->blkio_config.device_read_bps.v[0].value, 1 << 20);
+	CU_ASSERT_EQUAL(s->blkio_config.device_write_iops.v[0].value, 30);
+	fx_done(&f, p);
+}
+
+static void merge_blkio_by_path(void)
+{
+	struct fx f;
+	fx_make(&f);
+	fx_write(&f, "compose.yaml",
+		 "services:\n  web:\n    image: x\n    blkio_config:\n      weight: 300\n"
+		 "      device_read_bps: [{path: /dev/a, rate: 1}, {path: /dev/b, rate: 2}]\n");
+	fx_write(&f, "compose.override.yaml",
+		 "services:\n  web:\n    blkio_config:\n"
+		 "      device_read_bps: [{path: /dev/b, rate: 5}, {path: /dev/c, rate: 6}]\n");
+	struct compose_project *p = fx_load(&f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	const struct compose_blkio *b = &p->services[0].blkio_config;
+	CU_ASSERT_EQUAL(b->weight, 300);
+	CU_ASSERT_EQUAL_FATAL(b->device_read_bps.n, 3);
+	CU_ASSERT_EQUAL(b->device_read_bps.v[0].value, 1);
+	CU_ASSERT_EQUAL(b->device_read_bps.v[1].value, 5); /* /dev/b: the later file's */
+	CU_ASSERT_STRING_EQUAL(b->device_read_bps.v[2].path, "/dev/c");
+	fx_done(&f, p);
 }
 
 static void restart_values(void)
@@ -945,6 +1012,8 @@ static CU_TestInfo tests[] = {
 	{"schema: unknown top-level and nested keys", unknown_top_level_and_nested_keys},
 	{"schema: wrong types name the key path", wrong_types},
 	{"schema: restart and pull_policy values", restart_values},
+	{"resource, OOM, blkio and dns_opt keys typed", resource_keys},
+	{"merge: blkio_config device lists by path", merge_blkio_by_path},
 	{"schema: x- keys and anchors", extension_keys_are_ignored},
 	{"schema: an unknown tag", unknown_tag_is_an_error},
 	{"schema: invalid YAML names line and column", invalid_yaml_names_line_and_column},

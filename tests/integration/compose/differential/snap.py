@@ -8,7 +8,8 @@
 # its image, env, command, entrypoint, user, working dir, hostname, ports, mounts, labels
 # (the com.docker.compose ones that say what the container is, and the user's), resources,
 # restart policy, init, read-only root, capabilities, ulimits, security options, stop signal
-# and timeout, shm size, network mode, health check, networks with their aliases, state,
+# and timeout, shm size, the cpu, memory, OOM and blkio knobs, DNS and extra hosts, network
+# mode, health check, networks with their aliases, state,
 # exit code, whether it is the container of the previous snapshot (`kept`), and its output;
 # then the networks and volumes made, with their compose labels.
 # Normalized away: IDs (a hostname that is the container's short ID reads <id>, an alias
@@ -105,6 +106,20 @@ def health(cfg):
             if h.get(k) not in (None, 0)}
 
 
+def swappiness(v):
+    # unset: dockerd 20.10 records null, minirun -1 (docker's flag default): both "the
+    # kernel's"
+    return -1 if v is None else v
+
+
+def blkio(hc):
+    out = ["weight=%s" % (hc.get("BlkioWeight") or 0)]
+    for k in ("BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
+              "BlkioDeviceWriteIOps"):
+        out += ["%s=%s:%s" % (k, d.get("Path"), d.get("Rate")) for d in hc.get(k) or []]
+    return out
+
+
 def container(c, prev):
     cfg, hc = c["Config"], c["HostConfig"]
     n = name(c["Name"])
@@ -138,6 +153,19 @@ def container(c, prev):
         "nano_cpus": hc.get("NanoCpus") or 0,
         "pids_limit": hc.get("PidsLimit") or 0,
         "shm_size": hc.get("ShmSize") or 0,
+        "cpu_shares": hc.get("CpuShares") or 0,
+        "cpu_period": hc.get("CpuPeriod") or 0,
+        "cpu_quota": hc.get("CpuQuota") or 0,
+        "cpuset_cpus": hc.get("CpusetCpus") or "",
+        "cpu_count": hc.get("CpuCount") or 0,
+        "cpu_percent": hc.get("CpuPercent") or 0,
+        "memory_swap": hc.get("MemorySwap") or 0,
+        "memory_swappiness": swappiness(hc.get("MemorySwappiness")),
+        "oom_kill_disable": bool(hc.get("OomKillDisable")),
+        "oom_score_adj": hc.get("OomScoreAdj") or 0,
+        "blkio": blkio(hc),
+        "dns": [hc.get("Dns") or [], hc.get("DnsSearch") or [], hc.get("DnsOptions") or []],
+        "extra_hosts": sorted(hc.get("ExtraHosts") or []),
         "cap_add": caps(hc.get("CapAdd")),
         "cap_drop": caps(hc.get("CapDrop")),
         "security_opt": sorted(hc.get("SecurityOpt") or []),
