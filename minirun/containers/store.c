@@ -56,9 +56,10 @@ static char *containers_dir(const char *root, char *buf, size_t len)
 static bool run_file(const char *file)
 {
 	/* not hosts: minirun/network rewrites it where it has always been (connect.c) */
-	static const char *const run[] = {
-		"monitor.pid", "monitor.err", "bundle",         "merged",    "attach.sock",
-		"hostname",    "resolv.conf", "net-helper.pid", "exit-code", "exec-console-"};
+	static const char *const run[] = {"monitor.pid",   "monitor.err",    "bundle",
+					  "merged",        "attach.sock",    "hostname",
+					  "resolv.conf",   "net-helper.pid", "exit-code",
+					  "exec-console-", "upper"};
 	for (size_t i = 0; i < NELEMS(run); i++) {
 		size_t n = strlen(run[i]);
 		if (!strncmp(file, run[i], n) &&
@@ -68,10 +69,30 @@ static bool run_file(const char *file)
 	return false;
 }
 
+bool container_upper_in_run(const struct container *c)
+{
+	char run[4096], want[4200];
+	json_t *data = json_object_get(json_object_get(c->rec, "GraphDriver"), "Data");
+	json_t *upper = json_object_get(data, "UpperDir");
+	snprintf(want, sizeof(want), "%s/upper/diff",
+		 containers_run_dir(c->root, c->id, run, sizeof(run)));
+	return json_is_string(upper) && !strcmp(json_string_value(upper), want);
+}
+
+/* diff/ or work/ (or a path below them) */
+static bool upper_file(const char *file)
+{
+	size_t n = strcspn(file, "/");
+	return (n == 4 && (!strncmp(file, "diff", 4) || !strncmp(file, "work", 4)));
+}
+
 char *container_path(const struct container *c, const char *file, char *buf, size_t len)
 {
 	char run[4096];
-	if (run_file(file))
+	if (upper_file(file) && container_upper_in_run(c))
+		snprintf(buf, len, "%s/upper/%s",
+			 containers_run_dir(c->root, c->id, run, sizeof(run)), file);
+	else if (run_file(file))
 		snprintf(buf, len, "%s/%s", containers_run_dir(c->root, c->id, run, sizeof(run)),
 			 file);
 	else
