@@ -3,7 +3,7 @@
  *
  * A container is the directory ROOT/containers/ID. Its name is a separate claim,
  * ROOT/containers/.names/NAME, a file holding the ID, linked into place whole (link(2) fails
- * on an existing name): two `run --name web` racing each other can't both create it, so
+ * on an existing name; the file is the container's lock, which holds its ID): two `run --name web` racing each other can't both create it, so
  * exactly one wins (the other gets docker's "Conflict" message). The directory is made
  * before the claim and the claim removed before the directory, so a claim whose directory
  * is missing is stale (a `kill -9` between the two) and is taken over.
@@ -163,37 +163,29 @@ static int claim_name(const char *root, const char *name, const char *id,
 	 * could find (it names no ID), and a racing claimer took an empty claim for a stale
 	 * one, unlinked it and won as well. link(2) makes the claim appear whole; the file
 	 * it links from is in the container's own directory, which rm removes. */
-	snprintf(whole, sizeof(whole), "%s/containers/%s/claim", root, id);
-	int fd = open(whole, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n = fd < 0 ? -1 : write(fd, id, CONTAINER_ID_LEN);
+	/* The file linked is the container's lock, which container_new wrote the ID into: no
+	 * file of its own for the claim (each new file is an inode on the store's disk). */
+	snprintf(whole, sizeof(whole), "%s/containers/%s/lock", root, id);
+	char held[CONTAINER_ID_LEN + 1] = "";
+	int fd = open(whole, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n = fd < 0 ? -1 : read(fd, held, CONTAINER_ID_LEN);
 	if (fd >= 0)
 		close(fd);
-	if (n != CONTAINER_ID_LEN) {
-		mr_fail(err, errno ? errno : EIO, "write '%s'", whole);
-		unlink(whole);
-		return -1;
-	}
+	if (n != CONTAINER_ID_LEN || strcmp(held, id) != 0)
+		return mr_fail(err, errno ? errno : EIO, "read the ID back from '%s'", whole);
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if (link(whole, path) == 0) {
-			unlink(whole);
+		if (link(whole, path) == 0)
 			return 0;
-		}
-		if (errno != EEXIST) {
-			mr_fail(err, errno, "create '%s'", path);
-			unlink(whole);
-			return -1;
-		}
+		if (errno != EEXIST)
+			return mr_fail(err, errno, "create '%s'", path);
 		if (read_claim(root, name, other) < 0)
 			continue; /* removed meanwhile: try again */
 		snprintf(dir, sizeof(dir), "%s/containers/%s", root, other);
-		if (strlen(other) == CONTAINER_ID_LEN && access(dir, F_OK) == 0) {
-			unlink(whole);
+		if (strlen(other) == CONTAINER_ID_LEN && access(dir, F_OK) == 0)
 			return 1;
-		}
 		/* stale: its container directory is gone (a kill -9 between the two steps) */
 		unlink(path);
 	}
-	unlink(whole);
 	return mr_fail(err, EBUSY, "claim name '%s': it keeps changing", name);
 }
 
@@ -217,6 +209,11 @@ int container_new(const char *root, const char *name, struct container *c, struc
 	container_step("dir");
 	if ((c->lockfd = mr_lock_file(container_path(c, "lock", path, sizeof(path)), err)) < 0)
 		goto fail;
+	/* the ID in the lock: the name claim is a link to it (claim_name) */
+	if (pwrite(c->lockfd, c->id, CONTAINER_ID_LEN, 0) != CONTAINER_ID_LEN) {
+		mr_fail(err, errno ? errno : EIO, "write '%s'", path);
+		goto fail;
+	}
 	container_step("name");
 	int r = 1;
 	if (name)
