@@ -275,6 +275,34 @@ static int rec_lowers(struct container *c, char **lowers, struct mr_err *err)
 	return 0;
 }
 
+/*
+ * image_mark - the image store's "in use" mark (minirun/image/image.h, image_in_use): the
+ * file `image` holding the image ID. A hard link to ROOT/containers/.images/ID, a file of
+ * that text made by the image's first container and kept (its name says its content, so it
+ * is never stale; a few bytes per image ever run): a link is no new inode on the store's
+ * disk, a file is. Past the file system's link limit (EMLINK) or wherever a link fails, a
+ * file of its own, as before. Nothing writes `image` in place: a link shared is safe.
+ */
+static int image_mark(struct container *c, const char *image_id, struct mr_err *err)
+{
+	char mark[4400], shared[4400];
+	container_path(c, "image", mark, sizeof(mark));
+	snprintf(shared, sizeof(shared), "%s/containers/.images/%s", c->root, image_id);
+	if (!strchr(image_id, '/') && *image_id != '.') {
+		if (link(shared, mark) == 0)
+			return 0;
+		snprintf(shared, sizeof(shared), "%s/containers/.images", c->root);
+		if (errno == ENOENT && mr_mkdir_p(shared, 0700, NULL) == 0) {
+			snprintf(shared, sizeof(shared), "%s/containers/.images/%s", c->root,
+				 image_id);
+			if (mr_replace_file(shared, image_id, 0600, NULL) == 0 &&
+			    link(shared, mark) == 0)
+				return 0;
+		}
+	}
+	return mr_replace_file(mark, image_id, 0600, err);
+}
+
 int container_create(const char *root, const struct container_opts *o, struct container *c,
 		     struct mr_err *err)
 {
@@ -308,8 +336,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	    container_save(c, err) < 0)
 		goto fail;
 	container_step("image-mark");
-	/* the image store's "in use" mark (minirun/image/image.h, image_in_use) */
-	if (mr_replace_file(container_path(c, "image", path, sizeof(path)), img.id, 0600, err) < 0)
+	if (image_mark(c, img.id, err) < 0)
 		goto fail;
 	container_step("dirs");
 	if (container_upper_in_run(c)) { /* --rm: on a tmpfs of its own (bundle_upper_tmpfs) */
