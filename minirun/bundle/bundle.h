@@ -192,6 +192,7 @@ struct bundle_rootfs {
 				     LOWERS is NULL or no longer the store's */
 	char *const *lowers; /* the image's layer dirs recorded at create, top first */
 	bool volatile_upper; /* --rm: the upper is deleted at exit, so overlay need not sync it */
+	bool upper_in_run;   /* diff/ and work/ in RUN/upper, a tmpfs (bundle_upper_tmpfs) */
 	/* --userns=auto: the layers are mounted idmapped, host 0.. -> MAP_UID.., MAP_GID.. for
 	 * MAP_SIZE ids (idmap.c); MAP_SIZE 0: as they are */
 	uid_t map_uid;
@@ -203,6 +204,13 @@ struct bundle_rootfs {
 int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err);
 /* bundle_rootfs_umount - unmount RUN/merged if mounted (every stacked mount); safe to repeat */
 int bundle_rootfs_umount(const char *run, struct mr_err *err);
+/* bundle_upper_tmpfs - a tmpfs of its own on RUN/upper (unless one is there already) with
+ * diff/ and work/ in it: an --rm container's writable layer, which dies with it anyway, kept
+ * off the store's disk (rootfs.c says why and what limits it); -1 with err */
+int bundle_upper_tmpfs(const char *run, struct mr_err *err);
+/* bundle_upper_umount - unmount RUN/upper if mounted: the writable layer is gone (rm only:
+ * a start after a killed monitor keeps it, as it keeps a disk upper); safe to repeat */
+void bundle_upper_umount(const char *run);
 /* bundle_files - write hostname (HOSTNAME, else the short ID), resolv.conf (the host's,
  * without loopback nameservers unless HOST_NETWORK) and, if missing, hosts beside merged/;
  * make WORKDIR (absolute, may be NULL) inside the mounted rootfs, as docker does */

@@ -17,7 +17,8 @@
  * the rootfs so that a symlink in the image can't make it elsewhere.
  *
  * Everything here works on the container's directory DIR (ROOT/containers/ID: diff/, work/,
- * hosts), its run directory RUN (RUN/containers/ID: merged/, hostname, resolv.conf) and on
+ * hosts), its run directory RUN (RUN/containers/ID: merged/, hostname, resolv.conf; an --rm
+ * container's diff/ and work/ in upper/, a tmpfs: bundle_upper_tmpfs) and on
  * values the caller read from the record; the bundle knows neither the record nor the
  * container store (containers/ calls these).
  *
@@ -106,11 +107,17 @@ int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err)
 	while (dirs[n])
 		n++;
 	in_dir(b->run, "merged", merged, sizeof(merged));
-	in_dir(b->dir, "diff", upper, sizeof(upper));
-	in_dir(b->dir, "work", work, sizeof(work));
+	in_dir(b->upper_in_run ? b->run : b->dir, b->upper_in_run ? "upper/diff" : "diff", upper,
+	       sizeof(upper));
+	in_dir(b->upper_in_run ? b->run : b->dir, b->upper_in_run ? "upper/work" : "work", work,
+	       sizeof(work));
 	if (mr_mkdir_p(b->run, 0700, err) < 0 || (mkdir(merged, 0755) < 0 && errno != EEXIST)) {
 		image_lowerdirs_free(dirs);
 		return errno == EEXIST ? -1 : mr_fail(err, errno, "mkdir '%s'", merged);
+	}
+	if (b->upper_in_run && bundle_upper_tmpfs(b->run, err) < 0) {
+		image_lowerdirs_free(dirs);
+		return -1;
 	}
 	/* --userns=auto: the layers as the container's root owns them (idmap.c) */
 	if (b->map_size &&
@@ -172,6 +179,55 @@ int bundle_rootfs_umount(const char *run, struct mr_err *err)
 		return mr_fail(err, errno, "umount '%s'", merged);
 	}
 	return mr_fail(err, EBUSY, "umount '%s': still mounted", merged);
+}
+
+void bundle_upper_umount(const char *run)
+{
+	char upper[4400];
+	/* MNT_DETACH: an overlay detached lazily may still hold it; its files go with the
+	 * last user, at memory speed */
+	if (umount2(in_dir(run, "upper", upper, sizeof(upper)), MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+		mr_say("umount %s", upper);
+}
+
+/*
+ * Why an --rm container's upper and work dirs are on a tmpfs: they die with the container,
+ * and on a disk file system each file the overlay makes there costs an inode (on this
+ * project's journal-less ext4, ~0.2 ms each, and as much again to delete): diff/ and work/,
+ * overlay's work/work and its volatile marker (incompat/volatile/dirty), the mount points it
+ * copies up (/etc, /etc/hosts, /etc/resolv.conf) and the files of its feature checks at
+ * mount (a tmpfile, a whiteout): a dozen per run, most of what `run --rm` wrote to the
+ * store. A tmpfs of the container's own, not RUN itself: a container that writes a lot
+ * fills its own tmpfs (the kernel's default size, half of RAM; ENOSPC past it), never the
+ * host's /run. Its pages are memory, charged to the container's cgroup: containers with a
+ * memory limit keep their upper on disk (lifecycle.c decides, at create, and records the
+ * paths in GraphDriver.Data). No nosuid/nodev: the layer holds what the image's files
+ * become when copied up (a setuid binary, a device node) and must keep them working.
+ */
+int bundle_upper_tmpfs(const char *run, struct mr_err *err)
+{
+	char upper[4400], path[4500];
+	struct stat parent, here;
+	in_dir(run, "upper", upper, sizeof(upper));
+	if (mr_mkdir_p(upper, 0700, err) < 0)
+		return -1;
+	if (stat(run, &parent) < 0 || stat(upper, &here) < 0)
+		return mr_fail(err, errno, "stat '%s'", upper);
+	/* another device than its parent's: mounted already (create did, or an earlier start
+	 * whose changes a restarted monitor must find again) */
+	if (parent.st_dev == here.st_dev) {
+		mr_say("mount tmpfs on %s (--rm: the writable layer dies with the container)",
+		       upper);
+		if (mount("tmpfs", upper, "tmpfs", 0, "mode=0700") < 0)
+			return mr_fail(err, errno, "mount tmpfs on '%s'", upper);
+	}
+	const char *dirs[] = {"diff", "work"};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", upper, dirs[i]);
+		if (mkdir(path, i == 0 ? 0755 : 0700) < 0 && errno != EEXIST)
+			return mr_fail(err, errno, "mkdir '%s'", path);
+	}
+	return 0;
 }
 
 /* the host's resolv.conf without loopback nameservers (they mean nothing in another

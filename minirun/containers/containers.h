@@ -301,8 +301,13 @@ char **container_ids(const char *root, struct mr_err *err);
 void container_ids_free(char **ids);
 /* the path of FILE of the container, into buf: in its directory, or for the files of one
  * start (monitor.pid, monitor.err, bundle/, merged/, attach.sock, hostname, resolv.conf,
- * net-helper.pid, exit-code, exec-console-*.sock) in its run directory (root.c) */
+ * net-helper.pid, exit-code, exec-console-*.sock, upper/) in its run directory (root.c);
+ * diff/ and work/ in RUN/upper/ when container_upper_in_run says so */
 char *container_path(const struct container *c, const char *file, char *buf, size_t len);
+/* container_upper_in_run - the record puts C's writable layer on a tmpfs in its run
+ * directory (an --rm container's: bundle_upper_tmpfs): its GraphDriver.Data.UpperDir is
+ * RUN/containers/ID/upper/diff. create decides, once (lifecycle.c). */
+bool container_upper_in_run(const struct container *c);
 
 /* ---- the record (record.c); the OCI config made from it: minirun/bundle/bundle.h ---------- */
 

@@ -21,6 +21,7 @@
 #include "minirun/containers/lifecycle.h"
 #include "minirun/containers/logdriver.h"
 #include "minirun/image/image.h"
+#include "minirun/rootless/rootless.h"
 #include "lib/sig.h"
 
 #include <errno.h>
@@ -170,7 +171,8 @@ struct bundle_rootfs container_rootfs(const struct container *c, char *runbuf, s
 				      .id = c->id,
 				      .image = c->r.image,
 				      .lowers = c->r.mr.lower_dirs,
-				      .volatile_upper = c->r.host.auto_remove};
+				      .volatile_upper = c->r.host.auto_remove,
+				      .upper_in_run = container_upper_in_run(c)};
 }
 
 /* ---- create ------------------------------------------------------------------------------- */
@@ -196,11 +198,32 @@ static void claimed_name(struct container *c, const char *given, char *buf, size
 	}
 }
 
-/* the paths docker's inspect shows, filled once the directory exists */
-static void rec_paths(struct container *c)
+/*
+ * upper_in_run_wanted - an --rm container's writable layer goes on a tmpfs of its own in RUN
+ * (bundle_upper_tmpfs says why): decided here, once, and recorded in GraphDriver.Data (the
+ * paths), so a later `update -m` or minirun.conf edit never moves it. Kept on disk: with a
+ * memory limit (tmpfs pages would count against it: a container that writes its files would
+ * be OOM-killed where docker's is not), --userns=auto (create chowns the dirs into the
+ * container's range), rootless (its overlay may be fuse-overlayfs).
+ */
+static bool upper_in_run_wanted(const struct container *c, const struct container_opts *o)
 {
-	char p[4400];
+	json_t *hc = json_object_get(c->rec, "HostConfig");
+	const char *mode = o->userns_mode, *dflt = NULL;
+	if (!mode && minirun_conf_get("userns-remap", &dflt, NULL) == 0)
+		mode = dflt;
+	return json_is_true(json_object_get(hc, "AutoRemove")) &&
+	       json_integer_value(json_object_get(hc, "Memory")) == 0 &&
+	       !(mode && !strcmp(mode, "auto")) && !rootless_active();
+}
+
+/* the paths docker's inspect shows, filled once the directory exists */
+static void rec_paths(struct container *c, const struct container_opts *o)
+{
+	char p[4400], run[4096];
 	json_t *rec = c->rec;
+	bool in_run = upper_in_run_wanted(c, o);
+	containers_run_dir(c->root, c->id, run, sizeof(run));
 	json_object_set_new(rec, "LogPath", json_string(log_inspect_path(c, p, sizeof(p))));
 	json_object_set_new(rec, "HostsPath",
 			    json_string(container_path(c, "hosts", p, sizeof(p))));
@@ -210,8 +233,10 @@ static void rec_paths(struct container *c)
 			    json_string(container_path(c, "resolv.conf", p, sizeof(p))));
 	rec_set(rec, "GraphDriver", "Name", json_string("overlay2"));
 	json_t *data = json_object();
-	json_object_set_new(data, "UpperDir", json_string(container_path(c, "diff", p, sizeof(p))));
-	json_object_set_new(data, "WorkDir", json_string(container_path(c, "work", p, sizeof(p))));
+	snprintf(p, sizeof(p), "%s/%s", in_run ? run : c->dir, in_run ? "upper/diff" : "diff");
+	json_object_set_new(data, "UpperDir", json_string(p));
+	snprintf(p, sizeof(p), "%s/%s", in_run ? run : c->dir, in_run ? "upper/work" : "work");
+	json_object_set_new(data, "WorkDir", json_string(p));
 	json_object_set_new(data, "MergedDir",
 			    json_string(container_path(c, "merged", p, sizeof(p))));
 	rec_set(rec, "GraphDriver", "Data", data);
@@ -250,6 +275,34 @@ static int rec_lowers(struct container *c, char **lowers, struct mr_err *err)
 	return 0;
 }
 
+/*
+ * image_mark - the image store's "in use" mark (minirun/image/image.h, image_in_use): the
+ * file `image` holding the image ID. A hard link to ROOT/containers/.images/ID, a file of
+ * that text made by the image's first container and kept (its name says its content, so it
+ * is never stale; a few bytes per image ever run): a link is no new inode on the store's
+ * disk, a file is. Past the file system's link limit (EMLINK) or wherever a link fails, a
+ * file of its own, as before. Nothing writes `image` in place: a link shared is safe.
+ */
+static int image_mark(struct container *c, const char *image_id, struct mr_err *err)
+{
+	char mark[4400], shared[4400];
+	container_path(c, "image", mark, sizeof(mark));
+	snprintf(shared, sizeof(shared), "%s/containers/.images/%s", c->root, image_id);
+	if (!strchr(image_id, '/') && *image_id != '.') {
+		if (link(shared, mark) == 0)
+			return 0;
+		snprintf(shared, sizeof(shared), "%s/containers/.images", c->root);
+		if (errno == ENOENT && mr_mkdir_p(shared, 0700, NULL) == 0) {
+			snprintf(shared, sizeof(shared), "%s/containers/.images/%s", c->root,
+				 image_id);
+			if (mr_replace_file(shared, image_id, 0600, NULL) == 0 &&
+			    link(shared, mark) == 0)
+				return 0;
+		}
+	}
+	return mr_replace_file(mark, image_id, 0600, err);
+}
+
 int container_create(const char *root, const struct container_opts *o, struct container *c,
 		     struct mr_err *err)
 {
@@ -282,17 +335,20 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	c->rec = container_record_new(o, c->id, name, o->image, img.id, img.config, err);
 	if (!c->rec)
 		goto fail;
-	rec_paths(c);
+	rec_paths(c, o);
 	if (container_record_from_json(c->rec, &c->r, err) < 0 || rec_lowers(c, lowers, err) < 0 ||
 	    container_save(c, err) < 0)
 		goto fail;
 	container_step("image-mark");
-	/* the image store's "in use" mark (minirun/image/image.h, image_in_use) */
-	if (mr_replace_file(container_path(c, "image", path, sizeof(path)), img.id, 0600, err) < 0)
+	if (image_mark(c, img.id, err) < 0)
 		goto fail;
 	container_step("dirs");
-	if (mkdir(container_path(c, "diff", path, sizeof(path)), 0755) < 0 ||
-	    mkdir(container_path(c, "work", path, sizeof(path)), 0700) < 0) {
+	if (container_upper_in_run(c)) { /* --rm: on a tmpfs of its own (bundle_upper_tmpfs) */
+		if (bundle_upper_tmpfs(containers_run_dir(root, c->id, path, sizeof(path)), err) <
+		    0)
+			goto fail;
+	} else if (mkdir(container_path(c, "diff", path, sizeof(path)), 0755) < 0 ||
+		   mkdir(container_path(c, "work", path, sizeof(path)), 0700) < 0) {
 		mr_fail(err, errno, "mkdir '%s'", path);
 		goto fail;
 	}
@@ -326,6 +382,8 @@ fail:
 	container_volumes_down(c, true, NULL);
 	container_release_name(root, c->id);
 	container_userns_release(root, c->id);
+	/* the upper's tmpfs, if the dirs step mounted one: the removal never crosses a mount */
+	bundle_upper_umount(containers_run_dir(root, c->id, path, sizeof(path)));
 	rootfs_remove_dir(c, NULL);
 	container_close(c);
 	return -1;
@@ -623,6 +681,8 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 	}
 	/* the monitor is gone (or is us): undo every step run may have made, newest first */
 	container_cleanup(c);
+	char run[4096]; /* and --rm's writable layer, on a tmpfs of its own (dirs) */
+	bundle_upper_umount(containers_run_dir(c->root, c->id, run, sizeof(run)));
 	char oci[4400], path[4400];
 	state_path(path, sizeof(path), container_oci_root(c->root, oci, sizeof(oci)), c->id, "");
 	if (access(path, F_OK) == 0) /* ctr_delete failed: say so rather than leave it */

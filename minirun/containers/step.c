@@ -7,7 +7,8 @@
  * tests/integration/containers/killsteps.t proves that `rm -f` cleans up after a `kill -9`
  * at every step. The monitor inherits the environment, so the steps it runs die too.
  * $MINIRUN_TEST_DIE_AT=NAME:SIG sends SIG instead (a crash: its last words, monitor.c);
- * NAME:exit=N calls exit(N) there.
+ * NAME:exit=N calls exit(N) there. $MINIRUN_TEST_STEP_TIMES=FILE appends "PID STEP USEC" (the
+ * monotonic clock) to FILE at each step: where a run's time goes (bench/README.md).
  *
  * See: README.md here; signal(7).
  */
@@ -15,8 +16,10 @@
 #include "lib/sig.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *container_step_last = "";
@@ -26,6 +29,17 @@ void container_step(const char *step)
 	const char *die = getenv("MINIRUN_TEST_DIE_AT");
 	size_t n = die ? strcspn(die, ":") : 0;
 	container_step_last = step;
+	const char *times = getenv("MINIRUN_TEST_STEP_TIMES");
+	if (times) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		FILE *f = fopen(times, "ae");
+		if (f) {
+			fprintf(f, "%d %s %lld\n", (int)getpid(), step,
+				(long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+			fclose(f);
+		}
+	}
 	mr_say("step %s", step);
 	/* "STEP" dies of SIGKILL (no cleanup at all: that is the point); "STEP:SEGV" of the
 	 * signal named, as a crash there would (the monitor's last words, monitor.c) */

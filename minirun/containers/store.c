@@ -3,7 +3,7 @@
  *
  * A container is the directory ROOT/containers/ID. Its name is a separate claim,
  * ROOT/containers/.names/NAME, a file holding the ID, linked into place whole (link(2) fails
- * on an existing name): two `run --name web` racing each other can't both create it, so
+ * on an existing name; the file is the container's lock, which holds its ID): two `run --name web` racing each other can't both create it, so
  * exactly one wins (the other gets docker's "Conflict" message). The directory is made
  * before the claim and the claim removed before the directory, so a claim whose directory
  * is missing is stale (a `kill -9` between the two) and is taken over.
@@ -56,9 +56,10 @@ static char *containers_dir(const char *root, char *buf, size_t len)
 static bool run_file(const char *file)
 {
 	/* not hosts: minirun/network rewrites it where it has always been (connect.c) */
-	static const char *const run[] = {
-		"monitor.pid", "monitor.err", "bundle",         "merged",    "attach.sock",
-		"hostname",    "resolv.conf", "net-helper.pid", "exit-code", "exec-console-"};
+	static const char *const run[] = {"monitor.pid",   "monitor.err",    "bundle",
+					  "merged",        "attach.sock",    "hostname",
+					  "resolv.conf",   "net-helper.pid", "exit-code",
+					  "exec-console-", "upper"};
 	for (size_t i = 0; i < NELEMS(run); i++) {
 		size_t n = strlen(run[i]);
 		if (!strncmp(file, run[i], n) &&
@@ -68,10 +69,30 @@ static bool run_file(const char *file)
 	return false;
 }
 
+bool container_upper_in_run(const struct container *c)
+{
+	char run[4096], want[4200];
+	json_t *data = json_object_get(json_object_get(c->rec, "GraphDriver"), "Data");
+	json_t *upper = json_object_get(data, "UpperDir");
+	snprintf(want, sizeof(want), "%s/upper/diff",
+		 containers_run_dir(c->root, c->id, run, sizeof(run)));
+	return json_is_string(upper) && !strcmp(json_string_value(upper), want);
+}
+
+/* diff/ or work/ (or a path below them) */
+static bool upper_file(const char *file)
+{
+	size_t n = strcspn(file, "/");
+	return (n == 4 && (!strncmp(file, "diff", 4) || !strncmp(file, "work", 4)));
+}
+
 char *container_path(const struct container *c, const char *file, char *buf, size_t len)
 {
 	char run[4096];
-	if (run_file(file))
+	if (upper_file(file) && container_upper_in_run(c))
+		snprintf(buf, len, "%s/upper/%s",
+			 containers_run_dir(c->root, c->id, run, sizeof(run)), file);
+	else if (run_file(file))
 		snprintf(buf, len, "%s/%s", containers_run_dir(c->root, c->id, run, sizeof(run)),
 			 file);
 	else
@@ -142,37 +163,29 @@ static int claim_name(const char *root, const char *name, const char *id,
 	 * could find (it names no ID), and a racing claimer took an empty claim for a stale
 	 * one, unlinked it and won as well. link(2) makes the claim appear whole; the file
 	 * it links from is in the container's own directory, which rm removes. */
-	snprintf(whole, sizeof(whole), "%s/containers/%s/claim", root, id);
-	int fd = open(whole, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n = fd < 0 ? -1 : write(fd, id, CONTAINER_ID_LEN);
+	/* The file linked is the container's lock, which container_new wrote the ID into: no
+	 * file of its own for the claim (each new file is an inode on the store's disk). */
+	snprintf(whole, sizeof(whole), "%s/containers/%s/lock", root, id);
+	char held[CONTAINER_ID_LEN + 1] = "";
+	int fd = open(whole, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n = fd < 0 ? -1 : read(fd, held, CONTAINER_ID_LEN);
 	if (fd >= 0)
 		close(fd);
-	if (n != CONTAINER_ID_LEN) {
-		mr_fail(err, errno ? errno : EIO, "write '%s'", whole);
-		unlink(whole);
-		return -1;
-	}
+	if (n != CONTAINER_ID_LEN || strcmp(held, id) != 0)
+		return mr_fail(err, errno ? errno : EIO, "read the ID back from '%s'", whole);
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if (link(whole, path) == 0) {
-			unlink(whole);
+		if (link(whole, path) == 0)
 			return 0;
-		}
-		if (errno != EEXIST) {
-			mr_fail(err, errno, "create '%s'", path);
-			unlink(whole);
-			return -1;
-		}
+		if (errno != EEXIST)
+			return mr_fail(err, errno, "create '%s'", path);
 		if (read_claim(root, name, other) < 0)
 			continue; /* removed meanwhile: try again */
 		snprintf(dir, sizeof(dir), "%s/containers/%s", root, other);
-		if (strlen(other) == CONTAINER_ID_LEN && access(dir, F_OK) == 0) {
-			unlink(whole);
+		if (strlen(other) == CONTAINER_ID_LEN && access(dir, F_OK) == 0)
 			return 1;
-		}
 		/* stale: its container directory is gone (a kill -9 between the two steps) */
 		unlink(path);
 	}
-	unlink(whole);
 	return mr_fail(err, EBUSY, "claim name '%s': it keeps changing", name);
 }
 
@@ -196,6 +209,11 @@ int container_new(const char *root, const char *name, struct container *c, struc
 	container_step("dir");
 	if ((c->lockfd = mr_lock_file(container_path(c, "lock", path, sizeof(path)), err)) < 0)
 		goto fail;
+	/* the ID in the lock: the name claim is a link to it (claim_name) */
+	if (pwrite(c->lockfd, c->id, CONTAINER_ID_LEN, 0) != CONTAINER_ID_LEN) {
+		mr_fail(err, errno ? errno : EIO, "write '%s'", path);
+		goto fail;
+	}
 	container_step("name");
 	int r = 1;
 	if (name)
