@@ -105,17 +105,20 @@ int dns_lookup(json_t *all, const char *net_id, struct in_addr asker, const char
 	return (int)n;
 }
 
-/* "d.c.b.a.in-addr.arpa" -> a.b.c.d; -1 when NAME is no IPv4 reverse name */
+/* "d.c.b.a.in-addr.arpa" -> a.b.c.d; -1 when NAME is no IPv4 reverse name. Only the name
+ * itself: its labels are the bytes in plain decimal, so "02.0.89.10.in-addr.arpa" or
+ * "+2.0..." (which sscanf's %u would take) is another name, no container's. */
 static int reverse_addr(const char *name, struct in_addr *out)
 {
 	unsigned b[4];
-	char tail[32], text[INET_ADDRSTRLEN];
+	char tail[32], text[INET_ADDRSTRLEN], again[64];
 	int used = 0;
 	if (sscanf(name, "%3u.%3u.%3u.%3u.%31s%n", &b[3], &b[2], &b[1], &b[0], tail, &used) != 5 ||
 	    (size_t)used != strlen(name) || strcmp(tail, "in-addr.arpa") != 0)
 		return -1;
 	snprintf(text, sizeof(text), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-	return inet_pton(AF_INET, text, out) == 1 ? 0 : -1;
+	snprintf(again, sizeof(again), "%u.%u.%u.%u.in-addr.arpa", b[3], b[2], b[1], b[0]);
+	return strcmp(again, name) == 0 && inet_pton(AF_INET, text, out) == 1 ? 0 : -1;
 }
 
 int dns_lookup_ptr(json_t *all, const char *net_id, struct in_addr asker, const char *name,

@@ -154,6 +154,11 @@ static void reverse_lookups(void)
 	CU_ASSERT_EQUAL(
 		dns_lookup_ptr(all, "n1id", asker, "300.0.89.10.in-addr.arpa", out, sizeof(out)),
 		0);
+	/* a label with a leading zero or a sign is another name (tests/fuzz/crashes/dns_respond) */
+	CU_ASSERT_EQUAL(
+		dns_lookup_ptr(all, "n1id", asker, "02.0.89.10.in-addr.arpa", out, sizeof(out)), 0);
+	CU_ASSERT_EQUAL(
+		dns_lookup_ptr(all, "n1id", asker, "+2.0.89.10.in-addr.arpa", out, sizeof(out)), 0);
 	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", ip("10.1.1.1"), "2.0.89.10.in-addr.arpa", out,
 				       sizeof(out)),
 			-1);
