@@ -118,7 +118,8 @@ static long long parse_size(const char *s)
 		end++;
 	if (*end == 'b' || *end == 'B')
 		end++;
-	if (*end || v * mult > (double)LLONG_MAX)
+	/* (double)LLONG_MAX is 2^63, one past it: a size that large does not convert */
+	if (*end || v * mult >= (double)LLONG_MAX)
 		return -1;
 	return (long long)(v * mult);
 }
@@ -215,10 +216,15 @@ static int config_parse(const char *name, char **opts, struct log_config *lc, st
 	return 0;
 }
 
+int log_config_parse(const struct container_opts *o, struct log_config *lc, struct mr_err *err)
+{
+	return config_parse(o->log_driver ? o->log_driver : "json-file", o->log_opts, lc, err);
+}
+
 int log_check_opts(const struct container_opts *o, struct mr_err *err)
 {
 	struct log_config lc;
-	return config_parse(o->log_driver ? o->log_driver : "json-file", o->log_opts, &lc, err);
+	return log_config_parse(o, &lc, err);
 }
 
 static int by_key(const void *a, const void *b)

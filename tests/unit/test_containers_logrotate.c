@@ -229,6 +229,11 @@ static void log_opts_are_checked_in_dockers_words(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "takes max-size, max-file and compress=false"));
 	CU_ASSERT_EQUAL(parse("--log-opt=max-size=10x", "-d", "-d", &err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "invalid size: '10x'"));
+	/* 2^63 bytes, or more: no size (it was converted to a long long: undefined) */
+	CU_ASSERT_EQUAL(parse("--log-opt=max-size=9223372036854775807", "-d", "-d", &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "invalid size: '9223372036854775807'"));
+	CU_ASSERT_EQUAL(parse("--log-opt=max-size=9223372036854775k", "-d", "-d", &err), -1);
+	CU_ASSERT_EQUAL(parse("--log-opt=max-size=9223372036854774k", "-d", "-d", &err), 0);
 	CU_ASSERT_EQUAL(parse("--log-opt=max-file=0", "-d", "-d", &err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "max-file cannot be less than 1"));
 	CU_ASSERT_EQUAL(parse("--log-opt=compress=true", "-d", "-d", &err), -1);
