@@ -344,6 +344,26 @@ static void usage_is_an_aligned_table(void)
 	free(buf);
 }
 
+/* --sysctl: ".." is refused in the name only, and what is no UTF-8 is refused rather than
+ * dropped from the record (both found by tests/fuzz/fuzz_sysctl.c) */
+static void sysctl_values_and_the_record(void)
+{
+	struct container_opts o;
+	struct mr_err err;
+	CU_ASSERT_EQUAL_FATAL(PARSE(&o, &err, "--sysctl", "net.ipv4.x=a..b", "busybox"), 0);
+	json_t *hc = json_object();
+	container_ns_record(hc, &o);
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(json_object_get(hc, "Sysctls"), "net.ipv4.x")),
+		"a..b");
+	json_decref(hc);
+	container_opts_free(&o);
+	CU_ASSERT_EQUAL(PARSE(&o, &err, "--sysctl", "net..x=1", "busybox"), -1);
+	CU_ASSERT_EQUAL(PARSE(&o, &err, "--sysctl", "net.x\xff=1", "busybox"), -1);
+	CU_ASSERT_STRING_EQUAL(err.msg,
+			       "invalid argument \"net.x\xff=1\" for \"--sysctl\" flag: not UTF-8");
+}
+
 static CU_TestInfo tests[] = {
 	{"sizes are 1024-based with docker's units; bad ones: invalid size",
 	 sizes_are_1024_based_with_docker_units},
@@ -360,6 +380,8 @@ static CU_TestInfo tests[] = {
 	{"--pids-limit 0 means unlimited", pids_limit_zero_means_unlimited},
 	{"--security-opt seccomp=FILE is read when parsed", seccomp_file_is_read_at_parse_time},
 	{"run --help prints an aligned option table", usage_is_an_aligned_table},
+	{"--sysctl: \"..\" only in the name is refused, and what is no UTF-8",
+	 sysctl_values_and_the_record},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("containers: run flags", tests)
