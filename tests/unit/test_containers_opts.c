@@ -208,6 +208,13 @@ static const struct {
 	{{"--tmpfs", "run", "busybox"},
 	 "invalid mount path: 'run' mount path "
 	 "must be absolute"},
+	/* a value the record can't hold, or that would start a line of resolv.conf or
+	 * /etc/hosts of its own (found by tests/fuzz/fuzz_dns_flags.c) */
+	{{"--dns-option", "ndots:1\nnameserver 6.6.6.6", "busybox"},
+	 "invalid argument \"ndots:1\nnameserver 6.6.6.6\" for \"--dns-option\" flag: a line "
+	 "break (give one line)"},
+	{{"--add-host", "db\xff:10.0.0.5", "busybox"},
+	 "invalid argument \"db\xff:10.0.0.5\" for \"--add-host\" flag: not UTF-8"},
 	{{"-p", "80:abc", "busybox"}, NULL}, /* the network library's message: just refused */
 	{{"-v", "data:rel", "busybox"}, NULL},
 };
