@@ -57,6 +57,9 @@ int log_set_opt(struct container_opts *o, const char *v, const struct opt *f, st
  * create: "logger: no log driver named 'x' is registered", "unknown log opt 'k' for
  * json-file log driver", "max-size must be a positive number" ... -1 with err. */
 int log_check_opts(const struct container_opts *o, struct mr_err *err);
+/* log_config_parse - the same, and what they mean into LC (tests/fuzz/fuzz_logopts.c checks
+ * it against what log_config_read makes of the record) */
+int log_config_parse(const struct container_opts *o, struct log_config *lc, struct mr_err *err);
 /* log_config_json - HostConfig.LogConfig for O: {"Type": DRIVER, "Config": {K: V ...}} as
  * given (docker keeps the strings). New reference. */
 json_t *log_config_json(const struct container_opts *o);
