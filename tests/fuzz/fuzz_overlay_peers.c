@@ -6,8 +6,8 @@
  *
  * The input: a first line, the value of `--opt peers=` (overlay_parse_peers), then the text
  * of one other host's file, written as DIR/172.30.0.9.json in a directory of this process
- * (/tmp/fuzz-overlay-PID, there only while it is read), which a network record with peers-dir=DIR and
- * local=172.30.0.1 reads: its hosts lines (overlay_hosts_lines, through
+ * (/tmp/fuzz-overlay-PID, there only while it is read), which a network record with
+ * peers-dir=DIR and local=172.30.0.1 reads: its hosts lines (overlay_hosts_lines, through
  * network_hosts_format) and inspect's Peers (overlay_inspect).
  *
  * Oracles:
@@ -17,7 +17,7 @@
  *  - hosts lines: each is an IPv4 address, the one the file gives the container, and its
  *    words are each whole: the container's name, one of its aliases, or its short ID (never
  *    a word cut short); the hosts text holds nothing but a hostname's characters, the
- *    addresses, spaces, tabs and newlines, one line per entry after localhost's;
+ *    addresses, spaces, tabs and newlines;
  *  - Peers: this host first, then every peer with a valid IPv4 and a name that is a
  *    hostname's characters or that IP.
  *
@@ -141,8 +141,9 @@ static void hosts_lines(json_t *f, struct network_hosts_line *lines, size_t n)
 			}
 		}
 		if (!found)
-			fuzz_oracle("line %zu '%s %s': not the whole names of a container of the file",
-				    i, lines[i].addr, lines[i].names);
+			fuzz_oracle(
+				"line %zu '%s %s': not the whole names of a container of the file",
+				i, lines[i].addr, lines[i].names);
 	}
 	char *text = network_hosts_format(lines, n);
 	if (!text)

@@ -27,8 +27,8 @@
 /* the namespace owning NAME (KLEN bytes), from docker's list; NULL: not allowed */
 static const char *owner(const char *name, size_t klen)
 {
-	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-					  "kernel.sem",    "kernel.shmall", "kernel.shmmax",
+	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",         "kernel.msgmni",
+					  "kernel.sem",    "kernel.shmall",         "kernel.shmmax",
 					  "kernel.shmmni", "kernel.shm_rmid_forced"};
 	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
 		if (klen == strlen(ipc[i]) && !strncmp(name, ipc[i], klen))
@@ -80,13 +80,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_oracle("--sysctl '%s' %s", line, ok ? "refused" : "accepted");
 		if (r < 0) {
 			if (!strstr(err.msg, line))
-				fuzz_oracle("the refusal of '%s' does not name it: %s", line, err.msg);
+				fuzz_oracle("the refusal of '%s' does not name it: %s", line,
+					    err.msg);
 			continue;
 		}
 		char key[4096];
 		snprintf(key, sizeof(key), "%.*s", (int)klen, line);
 		json_object_set_new(want, key, json_string(eq + 1));
-		conflict |= (!strcmp(ns, "net") && o.network) || (!strcmp(ns, "ipc") && o.ipc_mode) ||
+		conflict |= (!strcmp(ns, "net") && o.network) ||
+			    (!strcmp(ns, "ipc") && o.ipc_mode) ||
 			    (!strcmp(ns, "uts") && o.uts_mode) ||
 			    (klen == 15 && !strncmp(line, "kernel.hostname", 15));
 	}

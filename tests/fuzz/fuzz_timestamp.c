@@ -55,9 +55,11 @@ static void reads_as(const char *value, const char *text, long long ns)
 	long long back = 0;
 	char why[512] = "";
 	if (mr_parse_timestamp(text, NOW, &back, why, sizeof(why)) < 0)
-		fuzz_oracle("'%s' read as %lld, written '%s', is refused: %s", value, ns, text, why);
+		fuzz_oracle("'%s' read as %lld, written '%s', is refused: %s", value, ns, text,
+			    why);
 	if (back != ns)
-		fuzz_oracle("'%s' read as %lld, written '%s', reads as %lld", value, ns, text, back);
+		fuzz_oracle("'%s' read as %lld, written '%s', reads as %lld", value, ns, text,
+			    back);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
