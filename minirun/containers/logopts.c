@@ -267,19 +267,20 @@ void log_config_read(json_t *rec, struct log_config *lc)
 	json_t *c = json_object_get(json_object_get(rec, "HostConfig"), "LogConfig");
 	const char *type = json_string_value(json_object_get(c, "Type"));
 	json_t *cfg = json_object_get(c, "Config");
-	/* back to the "K=V" list the checks read; a record is ours, checked when written */
-	char *opts[8] = {0}, buf[8][300];
+	/* back to the "K=V" list the checks read, each whole (a value cut short would mean
+	 * another size); a record is ours, checked when written */
+	char *opts[8] = {0};
 	size_t n = 0;
 	const char *k;
 	json_t *v;
 	json_object_foreach(cfg, k, v)
 	{
-		if (n < 7 && json_is_string(v)) {
-			snprintf(buf[n], sizeof(buf[n]), "%s=%s", k, json_string_value(v));
-			opts[n] = buf[n];
+		if (n < 7 && json_is_string(v) &&
+		    asprintf(&opts[n], "%s=%s", k, json_string_value(v)) >= 0)
 			n++;
-		}
 	}
 	if (config_parse(type ? type : "json-file", opts, lc, NULL) < 0)
 		*lc = (struct log_config){LOG_JSON_FILE, -1, 1};
+	for (size_t i = 0; i < n; i++)
+		free(opts[i]);
 }

@@ -258,6 +258,16 @@ static void log_config_is_recorded_as_docker_shows_it(void)
 	CU_ASSERT_EQUAL(c.max_file, 3);
 	json_decref(rec);
 	free(s);
+	/* a value of any length is read back whole (it was cut at 300 bytes: found by
+	 * tests/fuzz/fuzz_logopts.c) */
+	char size[400];
+	snprintf(size, sizeof(size), "max-size=%0300dk", 1);
+	char *long_opts[] = {size, NULL};
+	struct container_opts lo = {.log_driver = "json-file", .log_opts = long_opts};
+	rec = json_pack("{s:{s:o}}", "HostConfig", "LogConfig", log_config_json(&lo));
+	log_config_read(rec, &c);
+	CU_ASSERT_EQUAL(c.max_size, 1000);
+	json_decref(rec);
 	/* a record from before the flags: json-file, no rotation */
 	json_t *old = json_pack("{s:{}}", "HostConfig");
 	log_config_read(old, &c);
