@@ -18,6 +18,7 @@
 #include <ctype.h>
 #include <stddef.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,17 @@ static int go_parse(const char *layout, const char *value, struct parsed *t, cha
 	return 0;
 }
 
+/* S seconds and F nanoseconds as nanoseconds, held at the ends of what a long long holds
+ * (years 1677 to 2262) past them: docker takes any year from 0000 to 9999, and a --since of
+ * 1000-01-01 or an --until of 3000-01-01 means "everything" here as there */
+static long long clamp_ns(long long s, long long f)
+{
+	long long r;
+	if (__builtin_mul_overflow(s, NS, &r) || __builtin_add_overflow(r, f, &r))
+		return s < 0 ? LLONG_MIN : LLONG_MAX;
+	return r;
+}
+
 /* Unix seconds with an optional fraction ("1796564121", "1796564121.5"), as docker's
  * daemon reads what its client sends; false when VALUE is not that */
 static bool unix_seconds(const char *value, long long *ns)
@@ -171,7 +183,7 @@ static bool unix_seconds(const char *value, long long *ns)
 			frac += (*f - '0') * scale;
 		}
 	}
-	*ns = sec * NS + (sec < 0 ? -frac : frac);
+	*ns = clamp_ns(sec, sec < 0 ? -frac : frac);
 	return true;
 }
 
@@ -181,8 +193,10 @@ int mr_parse_timestamp(const char *value, long long now_ns, long long *ns, char 
 	char dwhy[128];
 	if (strcmp(value, "0") != 0 && mr_parse_duration(value, &d, dwhy, sizeof(dwhy)) == 0) {
 		/* docker's client sends whole seconds: time.Now().Add(-d).Unix() */
-		long long t = now_ns - d;
-		*ns = (t >= 0 ? t / NS : (t - NS + 1) / NS) * NS;
+		long long t;
+		if (__builtin_sub_overflow(now_ns, d, &t))
+			t = d < 0 ? LLONG_MAX : LLONG_MIN;
+		*ns = clamp_ns(t / NS - (t % NS < 0), 0); /* floor: a second of the past */
 		return 0;
 	}
 	/* the layout, chosen by the characters of the value (docker's GetTimestamp) */
@@ -235,6 +249,6 @@ int mr_parse_timestamp(const char *value, long long now_ns, long long *ns, char 
 			.tm_hour = t.hour,
 			.tm_min = t.min,
 			.tm_sec = t.sec};
-	*ns = ((long long)timegm(&tm) - t.offset) * NS + t.frac;
+	*ns = clamp_ns((long long)timegm(&tm) - t.offset, t.frac);
 	return 0;
 }

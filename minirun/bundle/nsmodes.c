@@ -54,11 +54,9 @@ void container_ns_record(json_t *hc, const struct container_opts *o)
 	set_mode(hc, "UsernsMode", o->userns_mode, "");
 	if (o->sysctls) { /* docker's omitempty map */
 		json_t *m = json_object();
-		for (size_t i = 0; o->sysctls[i]; i++) {
-			char key[256];
+		for (size_t i = 0; o->sysctls[i]; i++) { /* the name whole, however long */
 			const char *kv = o->sysctls[i], *eq = strchr(kv, '=');
-			snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
-			json_object_set_new(m, key, json_string(eq + 1));
+			json_object_setn_new(m, kv, (size_t)(eq - kv), json_string(eq + 1));
 		}
 		json_object_set_new(hc, "Sysctls", m);
 	}

@@ -92,6 +92,14 @@ int opts_set_dns(struct container_opts *o, const char *v, const struct opt *f, s
 	char canon[INET6_ADDRSTRLEN];
 	const char *keep = v;
 	char ***list;
+	/* the record keeps each value as a JSON string, and the files a start writes take one
+	 * a line: what is no UTF-8 would be dropped from the record, and a line break would
+	 * start a line of its own in resolv.conf or /etc/hosts */
+	json_t *utf8 = json_string(v);
+	json_decref(utf8);
+	if (!utf8 || strpbrk(v, "\r\n"))
+		return mr_fail(err, 0, "invalid argument \"%s\" for \"--%s\" flag: %s", v, f->name,
+			       utf8 ? "a line break (give one line)" : "not UTF-8");
 	if (!strcmp(f->name, "dns")) {
 		if (!ip_ok(v, canon, sizeof(canon)))
 			return mr_fail(

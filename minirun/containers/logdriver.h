@@ -58,6 +58,9 @@ int log_set_opt(struct container_opts *o, const char *v, const struct opt *f, st
  * json-file log driver", "max-size must be a positive number" ... (no --log-driver: the
  * options as minirun.conf's log-driver takes them). -1 with err. */
 int log_check_opts(const struct container_opts *o, struct mr_err *err);
+/* log_config_parse - the same, and what they mean into LC (tests/fuzz/fuzz_logopts.c checks
+ * it against what log_config_read makes of the record) */
+int log_config_parse(const struct container_opts *o, struct log_config *lc, struct mr_err *err);
 /* log_config_json - HostConfig.LogConfig for O: {"Type": DRIVER, "Config": {K: V ...}} as
  * given (docker keeps the strings), with minirun.conf's defaults merged in as docker's
  * daemon merges daemon.json's (logopts.c's header). New reference. */

@@ -133,7 +133,8 @@ static long long parse_size(const char *s)
 		end++;
 	if (*end == 'b' || *end == 'B')
 		end++;
-	if (*end || v * mult > (double)LLONG_MAX)
+	/* (double)LLONG_MAX is 2^63, one past it: a size that large does not convert */
+	if (*end || v * mult >= (double)LLONG_MAX)
 		return -1;
 	return (long long)(v * mult);
 }
@@ -311,11 +312,15 @@ int log_conf_check(struct mr_err *err)
 	return 0;
 }
 
+int log_config_parse(const struct container_opts *o, struct log_config *lc, struct mr_err *err)
+{
+	return config_parse(o->log_driver ? o->log_driver : default_driver(), o->log_opts, lc, err);
+}
+
 int log_check_opts(const struct container_opts *o, struct mr_err *err)
 {
 	struct log_config lc;
-	return config_parse(o->log_driver ? o->log_driver : default_driver(), o->log_opts, &lc,
-			    err);
+	return log_config_parse(o, &lc, err);
 }
 
 static int by_key(const void *a, const void *b)
@@ -379,19 +384,20 @@ void log_config_read(json_t *rec, struct log_config *lc)
 	json_t *c = json_object_get(json_object_get(rec, "HostConfig"), "LogConfig");
 	const char *type = json_string_value(json_object_get(c, "Type"));
 	json_t *cfg = json_object_get(c, "Config");
-	/* back to the "K=V" list the checks read; a record is ours, checked when written */
-	char *opts[8] = {0}, buf[8][300];
+	/* back to the "K=V" list the checks read, each whole (a value cut short would mean
+	 * another size); a record is ours, checked when written */
+	char *opts[8] = {0};
 	size_t n = 0;
 	const char *k;
 	json_t *v;
 	json_object_foreach(cfg, k, v)
 	{
-		if (n < 7 && json_is_string(v)) {
-			snprintf(buf[n], sizeof(buf[n]), "%s=%s", k, json_string_value(v));
-			opts[n] = buf[n];
+		if (n < 7 && json_is_string(v) &&
+		    asprintf(&opts[n], "%s=%s", k, json_string_value(v)) >= 0)
 			n++;
-		}
 	}
 	if (config_parse(type ? type : "json-file", opts, lc, NULL) < 0)
 		*lc = (struct log_config){LOG_JSON_FILE, -1, 1};
+	for (size_t i = 0; i < n; i++)
+		free(opts[i]);
 }

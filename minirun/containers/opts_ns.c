@@ -60,15 +60,22 @@ const char *opts_sysctl_ns(const char *kv)
 }
 
 /* --sysctl NAME=VALUE: a namespaced sysctl (the table above), else refused in docker's CLI
- * words. A name with '/' or ".." could climb out of /proc/sys: refused too. */
+ * words. A name with '/' or ".." could climb out of /proc/sys: refused too (the value may
+ * hold anything: it is what is written into the file). The record keeps both as JSON
+ * strings: what is no UTF-8 is refused, rather than dropped from it. */
 int opts_set_sysctl(struct container_opts *o, const char *v, const struct opt *f,
 		    struct mr_err *err)
 {
 	(void)f;
 	const char *eq = strchr(v, '=');
 	size_t klen = eq ? (size_t)(eq - v) : strlen(v);
+	json_t *utf8 = json_string(v);
+	json_decref(utf8);
+	if (!utf8)
+		return mr_fail(err, 0, "invalid argument \"%s\" for \"--sysctl\" flag: not UTF-8",
+			       v);
 	if (!eq || klen == 0 || !opts_sysctl_ns(v) || memchr(v, '/', klen) ||
-	    strstr(v, "..") != NULL)
+	    memmem(v, klen, "..", 2) != NULL)
 		return mr_fail(
 			err, 0,
 			"invalid argument \"%s\" for \"--sysctl\" flag: sysctl '%s' is not "

@@ -115,6 +115,24 @@ int dns_lookup(json_t *all, const char *net_id, struct in_addr asker, const char
 int dns_lookup_ptr(json_t *all, const char *net_id, struct in_addr asker, const char *name,
 		   char *out, size_t size);
 
+/*
+ * dns_respond - the responder's decision for QUERY[0..len) from the container at FROM, on the
+ * network NET_ID, ALL being every network record (network_list's array; NULL when they can't
+ * be read: REFUSED). The rules of the header above, in this order: no header, or a response:
+ * DNS_DROP; a query that does not parse: FORMERR; an opcode not QUERY: NOTIMP; FROM holds no
+ * lease: REFUSED; a reverse name of a container the asker sees: its PTR; a name it sees, A
+ * or AAAA in class IN: its addresses (none for AAAA); else on an --internal network SERVFAIL,
+ * else DNS_FORWARD (*asker: the asker's container ID, a pointer into ALL, for its --dns
+ * servers). DNS_REPLY: the answer into *out (new; the caller frees) and *outlen. DNS_DROP
+ * also when out of memory. Pure: what a container sends can only reach this far.
+ */
+enum dns_verdict { DNS_DROP = -1, DNS_REPLY = 0, DNS_FORWARD = 1 };
+int dns_respond(json_t *all, const char *net_id, struct in_addr from, const uint8_t *query,
+		size_t len, uint8_t **out, size_t *outlen, const char **asker);
+/* dns_reply_rcode - RCODE to QUERY (a query that parses): dns_answer without records, or a
+ * bare header when that can't be written. DNS_REPLY, or DNS_DROP (out of memory). */
+int dns_reply_rcode(const uint8_t *query, size_t len, int rcode, uint8_t **out, size_t *outlen);
+
 /* Parse resolv.conf TEXT: its nameserver addresses (IPv4 and IPv6, port 53), at most MAX,
  * into OUT; returns how many. Pure. */
 struct dns_upstream {

@@ -12,12 +12,15 @@
  * The asker is told by its source address: a lease of the network the query came in on. An
  * address that holds none gets REFUSED (a process on the host, another network's container
  * writing to this gateway): the caller's business, signalled by -1.
+ * dns_respond puts it together: from the bytes a container sent to the answer, or the word
+ * to forward, without I/O, so tests/fuzz/fuzz_dns_respond.c runs it on a fixed table.
  *
  * See: dns.h; network.h (the record's Containers map); docker's libnetwork sandbox_dns_unix.go
  *      ResolveName.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -102,17 +105,20 @@ int dns_lookup(json_t *all, const char *net_id, struct in_addr asker, const char
 	return (int)n;
 }
 
-/* "d.c.b.a.in-addr.arpa" -> a.b.c.d; -1 when NAME is no IPv4 reverse name */
+/* "d.c.b.a.in-addr.arpa" -> a.b.c.d; -1 when NAME is no IPv4 reverse name. Only the name
+ * itself: its labels are the bytes in plain decimal, so "02.0.89.10.in-addr.arpa" or
+ * "+2.0..." (which sscanf's %u would take) is another name, no container's. */
 static int reverse_addr(const char *name, struct in_addr *out)
 {
 	unsigned b[4];
-	char tail[32], text[INET_ADDRSTRLEN];
+	char tail[32], text[INET_ADDRSTRLEN], again[64];
 	int used = 0;
 	if (sscanf(name, "%3u.%3u.%3u.%3u.%31s%n", &b[3], &b[2], &b[1], &b[0], tail, &used) != 5 ||
 	    (size_t)used != strlen(name) || strcmp(tail, "in-addr.arpa") != 0)
 		return -1;
 	snprintf(text, sizeof(text), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-	return inet_pton(AF_INET, text, out) == 1 ? 0 : -1;
+	snprintf(again, sizeof(again), "%u.%u.%u.%u.in-addr.arpa", b[3], b[2], b[1], b[0]);
+	return strcmp(again, name) == 0 && inet_pton(AF_INET, text, out) == 1 ? 0 : -1;
 }
 
 int dns_lookup_ptr(json_t *all, const char *net_id, struct in_addr asker, const char *name,
@@ -146,6 +152,79 @@ int dns_lookup_ptr(json_t *all, const char *net_id, struct in_addr asker, const 
 		}
 	}
 	return 0;
+}
+
+int dns_reply_rcode(const uint8_t *query, size_t len, int rcode, uint8_t **out, size_t *outlen)
+{
+	uint16_t id;
+	if (dns_answer(query, len, rcode, NULL, 0, out, outlen) == 0)
+		return DNS_REPLY;
+	if (dns_header_id(query, len, &id) < 0 || !(*out = malloc(12)))
+		return DNS_DROP;
+	dns_bare_answer(id, rcode, *out);
+	*outlen = 12;
+	return DNS_REPLY;
+}
+
+int dns_respond(json_t *all, const char *net_id, struct in_addr from, const uint8_t *query,
+		size_t len, uint8_t **out, size_t *outlen, const char **asker)
+{
+	struct dns_query q;
+	struct in_addr addrs[DNS_MAX_ANSWERS];
+	uint16_t id;
+	json_t *rec;
+	size_t i;
+	bool internal = false;
+	*out = NULL;
+	*asker = NULL;
+	if (dns_query_parse(query, len, &q) < 0) {
+		if (dns_header_id(query, len, &id) < 0 || (query[2] & 0x80))
+			return DNS_DROP; /* no header, or a response: nobody to answer */
+		if (!(*out = malloc(12)))
+			return DNS_DROP;
+		dns_bare_answer(id, DNS_FORMERR, *out);
+		*outlen = 12;
+		return DNS_REPLY;
+	}
+	json_array_foreach(all, i, rec)
+	{
+		const char *rid = json_string_value(json_object_get(rec, "Id"));
+		if (rid && !strcmp(rid, net_id))
+			internal = network_is_internal(rec);
+	}
+	int n = all ? dns_lookup(all, net_id, from, q.name, addrs, DNS_MAX_ANSWERS, asker) : -1;
+	char ptr[512], who[13], from_s[INET_ADDRSTRLEN];
+	int rev = n >= 0 && q.qtype == DNS_PTR && q.qclass == DNS_CLASS_IN
+			  ? dns_lookup_ptr(all, net_id, from, q.name, ptr, sizeof(ptr))
+			  : 0;
+	snprintf(who, sizeof(who), "%.12s", *asker ? *asker : "?");
+	inet_ntop(AF_INET, &from, from_s, sizeof(from_s));
+	if (q.opcode != 0) { /* a bare header: the answer's would say opcode QUERY */
+		if (!(*out = malloc(12)))
+			return DNS_DROP;
+		dns_bare_answer(q.id, DNS_NOTIMP, *out);
+		*outlen = 12;
+		return DNS_REPLY;
+	}
+	if (n < 0)
+		return dns_reply_rcode(query, len, DNS_REFUSED, out, outlen);
+	if (rev > 0) {
+		mr_say("dns: %s (%s) asks %s: %s", from_s, who, q.name, ptr);
+		return dns_answer_ptr(query, len, ptr, out, outlen) < 0 ? DNS_DROP : DNS_REPLY;
+	}
+	if (n > 0 && q.qclass == DNS_CLASS_IN && (q.qtype == DNS_A || q.qtype == DNS_AAAA)) {
+		if (q.qtype == DNS_AAAA)
+			n = 0; /* known, but no IPv6 address: NOERROR, no answer (docker's) */
+		mr_say("dns: %s (%s) asks %s type %u: %d address(es)", from_s, who, q.name, q.qtype,
+		       n);
+		if (dns_answer(query, len, DNS_NOERROR, addrs, (size_t)n, out, outlen) == 0)
+			return DNS_REPLY;
+		return dns_reply_rcode(query, len, DNS_SERVFAIL, out, outlen);
+	}
+	mr_say("dns: %s (%s) asks %s type %u: %s", from_s, who, q.name, q.qtype,
+	       internal ? "SERVFAIL (internal network)" : "forwarded");
+	/* --internal: no way out, for names neither */
+	return internal ? dns_reply_rcode(query, len, DNS_SERVFAIL, out, outlen) : DNS_FORWARD;
 }
 
 size_t dns_resolv_servers(const char *text, struct dns_upstream *out, size_t max)

@@ -349,76 +349,20 @@ static int forward_next(struct pending *p)
 }
 
 /*
- * answer - what to say to QUERY[0..len) from FROM: *out (a new buffer, len *outlen) when we
- * answer ourselves; 1 when it is to be forwarded (the upstreams in UP, *nup of them); 0 when
- * answered; -1 to drop it.
+ * answer - what to say to QUERY[0..len) from FROM: dns_respond's verdict (dns_names.c)
+ * with the records as they are now; a query to forward gets the asker's upstream servers
+ * (in UP, *nup of them), SERVFAIL when it has none.
  */
 static int answer(struct serve *s, const uint8_t *query, size_t len, struct in_addr from,
 		  uint8_t **out, size_t *outlen, struct dns_upstream *up, size_t *nup)
 {
-	struct dns_query q;
-	uint16_t id;
-	int rcode = DNS_NOERROR, n = 0;
-	struct in_addr addrs[DNS_MAX_ANSWERS];
 	const char *asker = NULL;
-	*out = NULL;
-	if (dns_query_parse(query, len, &q) < 0) {
-		if (dns_header_id(query, len, &id) < 0 || (query[2] & 0x80))
-			return -1; /* no header, or a response: nobody to answer */
-		*out = malloc(12);
-		if (!*out)
-			return -1;
-		dns_bare_answer(id, DNS_FORMERR, *out);
-		*outlen = 12;
-		return 0;
+	int r = dns_respond(records(s), s->net_id, from, query, len, out, outlen, &asker);
+	if (r == DNS_FORWARD && (*nup = upstreams(s->root, asker, up)) == 0) {
+		mr_say("dns: no upstream server to forward to: SERVFAIL");
+		return dns_reply_rcode(query, len, DNS_SERVFAIL, out, outlen);
 	}
-	json_t *all = records(s), *rec;
-	size_t i;
-	bool internal = false;
-	json_array_foreach(all, i, rec)
-	{
-		const char *rid = json_string_value(json_object_get(rec, "Id"));
-		if (rid && !strcmp(rid, s->net_id))
-			internal = network_is_internal(rec);
-	}
-	n = all ? dns_lookup(all, s->net_id, from, q.name, addrs, DNS_MAX_ANSWERS, &asker) : -1;
-	char ptr[512];
-	int rev = n >= 0 && q.qtype == DNS_PTR && q.qclass == DNS_CLASS_IN
-			  ? dns_lookup_ptr(all, s->net_id, from, q.name, ptr, sizeof(ptr))
-			  : 0;
-	char who[13];
-	snprintf(who, sizeof(who), "%.12s", asker ? asker : "?");
-	int fwd = 0;
-	if (q.opcode != 0)
-		rcode = DNS_NOTIMP;
-	else if (n < 0)
-		rcode = DNS_REFUSED;
-	else if (rev > 0) {
-		mr_say("dns: %s (%s) asks %s: %s", inet_ntoa(from), who, q.name, ptr);
-		return dns_answer_ptr(query, len, ptr, out, outlen) < 0 ? -1 : 0;
-	} else if (n > 0 && q.qclass == DNS_CLASS_IN && (q.qtype == DNS_A || q.qtype == DNS_AAAA)) {
-		if (q.qtype == DNS_AAAA)
-			n = 0; /* known, but no IPv6 address: NOERROR, no answer (docker's) */
-	} else if (internal)
-		rcode = DNS_SERVFAIL; /* --internal: no way out, for names neither */
-	else if ((*nup = upstreams(s->root, asker, up)) == 0)
-		rcode = DNS_SERVFAIL;
-	else
-		fwd = 1;
-	mr_say("dns: %s (%s) asks %s type %u: %s", inet_ntoa(from), who, q.name, q.qtype,
-	       fwd     ? "forwarded"
-	       : n > 0 ? "answered"
-		       : "rcode");
-	if (fwd)
-		return 1;
-	if (rcode == DNS_NOTIMP ||
-	    dns_answer(query, len, rcode, addrs, rcode ? 0 : (size_t)n, out, outlen) < 0) {
-		if (!(*out = malloc(12)))
-			return -1;
-		dns_bare_answer(q.id, rcode == DNS_NOERROR ? DNS_SERVFAIL : rcode, *out);
-		*outlen = 12;
-	}
-	return 0;
+	return r;
 }
 
 static void serve_udp(struct serve *s)

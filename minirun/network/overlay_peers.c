@@ -345,18 +345,20 @@ void overlay_hosts_lines(json_t *rec, struct network_hosts_line *lines, char (*a
 			if (*n == max || !overlay_endpoint_ip(ep, addrs[*n]) ||
 			    !overlay_valid_name(id))
 				continue;
-			size_t off = 0;
-			names[*n][0] = '\0';
-			if (overlay_valid_name(name))
+			/* each name whole or not at all (a name cut short would be another
+			 * name of this address), with room kept for the short ID at the end */
+			size_t off = 0, room = 512 - 13;
+			const char *s;
+			if (overlay_valid_name(name) && strlen(name) + 1 <= room)
 				off += (size_t)snprintf(names[*n], 512, "%s ", name);
 			json_array_foreach(json_object_get(ep, "Aliases"), j, a)
 			{
-				if (off < 512 && overlay_valid_name(json_string_value(a)))
+				s = json_string_value(a);
+				if (overlay_valid_name(s) && off + strlen(s) + 1 <= room)
 					off += (size_t)snprintf(names[*n] + off, 512 - off, "%s ",
-								json_string_value(a));
+								s);
 			}
-			if (off < 512)
-				snprintf(names[*n] + off, 512 - off, "%.12s", id);
+			snprintf(names[*n] + off, 512 - off, "%.12s", id);
 			lines[*n].addr = addrs[*n];
 			lines[*n].names = names[*n];
 			(*n)++;

@@ -229,6 +229,11 @@ static void log_opts_are_checked_in_dockers_words(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "takes max-size, max-file and compress=false"));
 	CU_ASSERT_EQUAL(parse("--log-opt=max-size=10x", "-d", "-d", &err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "invalid size: '10x'"));
+	/* 2^63 bytes, or more: no size (it was converted to a long long: undefined) */
+	CU_ASSERT_EQUAL(parse("--log-opt=max-size=9223372036854775807", "-d", "-d", &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "invalid size: '9223372036854775807'"));
+	CU_ASSERT_EQUAL(parse("--log-opt=max-size=9223372036854775k", "-d", "-d", &err), -1);
+	CU_ASSERT_EQUAL(parse("--log-opt=max-size=9223372036854774k", "-d", "-d", &err), 0);
 	CU_ASSERT_EQUAL(parse("--log-opt=max-file=0", "-d", "-d", &err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "max-file cannot be less than 1"));
 	CU_ASSERT_EQUAL(parse("--log-opt=compress=true", "-d", "-d", &err), -1);
@@ -253,6 +258,16 @@ static void log_config_is_recorded_as_docker_shows_it(void)
 	CU_ASSERT_EQUAL(c.max_file, 3);
 	json_decref(rec);
 	free(s);
+	/* a value of any length is read back whole (it was cut at 300 bytes: found by
+	 * tests/fuzz/fuzz_logopts.c) */
+	char size[400];
+	snprintf(size, sizeof(size), "max-size=%0300dk", 1);
+	char *long_opts[] = {size, NULL};
+	struct container_opts lo = {.log_driver = "json-file", .log_opts = long_opts};
+	rec = json_pack("{s:{s:o}}", "HostConfig", "LogConfig", log_config_json(&lo));
+	log_config_read(rec, &c);
+	CU_ASSERT_EQUAL(c.max_size, 1000);
+	json_decref(rec);
 	/* a record from before the flags: json-file, no rotation */
 	json_t *old = json_pack("{s:{}}", "HostConfig");
 	log_config_read(old, &c);

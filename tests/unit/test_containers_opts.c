@@ -210,6 +210,13 @@ static const struct {
 	{{"--tmpfs", "run", "busybox"},
 	 "invalid mount path: 'run' mount path "
 	 "must be absolute"},
+	/* a value the record can't hold, or that would start a line of resolv.conf or
+	 * /etc/hosts of its own (found by tests/fuzz/fuzz_dns_flags.c) */
+	{{"--dns-option", "ndots:1\nnameserver 6.6.6.6", "busybox"},
+	 "invalid argument \"ndots:1\nnameserver 6.6.6.6\" for \"--dns-option\" flag: a line "
+	 "break (give one line)"},
+	{{"--add-host", "db\xff:10.0.0.5", "busybox"},
+	 "invalid argument \"db\xff:10.0.0.5\" for \"--add-host\" flag: not UTF-8"},
 	{{"-p", "80:abc", "busybox"}, NULL}, /* the network library's message: just refused */
 	{{"-v", "data:rel", "busybox"}, NULL},
 };
@@ -413,6 +420,39 @@ static void usage_is_an_aligned_table(void)
 	free(buf);
 }
 
+/* --sysctl: ".." is refused in the name only, and what is no UTF-8 is refused rather than
+ * dropped from the record (both found by tests/fuzz/fuzz_sysctl.c) */
+static void sysctl_values_and_the_record(void)
+{
+	struct container_opts o;
+	struct mr_err err;
+	CU_ASSERT_EQUAL_FATAL(PARSE(&o, &err, "--sysctl", "net.ipv4.x=a..b", "busybox"), 0);
+	json_t *hc = json_object();
+	container_ns_record(hc, &o);
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(json_object_get(hc, "Sysctls"), "net.ipv4.x")),
+		"a..b");
+	json_decref(hc);
+	container_opts_free(&o);
+	/* a name past 255 bytes is recorded whole (it was cut: found by fuzz_sysctl) */
+	char longname[400];
+	snprintf(longname, sizeof(longname), "net.%0300d=7", 1);
+	CU_ASSERT_EQUAL_FATAL(PARSE(&o, &err, "--sysctl", longname, "busybox"), 0);
+	hc = json_object();
+	container_ns_record(hc, &o);
+	longname[304] = '\0';
+	const char *seven =
+		json_string_value(json_object_get(json_object_get(hc, "Sysctls"), longname));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(seven);
+	CU_ASSERT_STRING_EQUAL(seven, "7");
+	json_decref(hc);
+	container_opts_free(&o);
+	CU_ASSERT_EQUAL(PARSE(&o, &err, "--sysctl", "net..x=1", "busybox"), -1);
+	CU_ASSERT_EQUAL(PARSE(&o, &err, "--sysctl", "net.x\xff=1", "busybox"), -1);
+	CU_ASSERT_STRING_EQUAL(err.msg,
+			       "invalid argument \"net.x\xff=1\" for \"--sysctl\" flag: not UTF-8");
+}
+
 static CU_TestInfo tests[] = {
 	{"sizes are 1024-based with docker's units; bad ones: invalid size",
 	 sizes_are_1024_based_with_docker_units},
@@ -431,6 +471,8 @@ static CU_TestInfo tests[] = {
 	{"--pids-limit 0 means unlimited", pids_limit_zero_means_unlimited},
 	{"--security-opt seccomp=FILE is read when parsed", seccomp_file_is_read_at_parse_time},
 	{"run --help prints an aligned option table", usage_is_an_aligned_table},
+	{"--sysctl: \"..\" in the name and no UTF-8 refused; a long name kept whole",
+	 sysctl_values_and_the_record},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("containers: run flags", tests)

@@ -154,6 +154,11 @@ static void reverse_lookups(void)
 	CU_ASSERT_EQUAL(
 		dns_lookup_ptr(all, "n1id", asker, "300.0.89.10.in-addr.arpa", out, sizeof(out)),
 		0);
+	/* a label with a leading zero or a sign is another name (tests/fuzz/crashes/dns_respond) */
+	CU_ASSERT_EQUAL(
+		dns_lookup_ptr(all, "n1id", asker, "02.0.89.10.in-addr.arpa", out, sizeof(out)), 0);
+	CU_ASSERT_EQUAL(
+		dns_lookup_ptr(all, "n1id", asker, "+2.0.89.10.in-addr.arpa", out, sizeof(out)), 0);
 	CU_ASSERT_EQUAL(dns_lookup_ptr(all, "n1id", ip("10.1.1.1"), "2.0.89.10.in-addr.arpa", out,
 				       sizeof(out)),
 			-1);
@@ -173,6 +178,49 @@ static void reverse_lookups(void)
 			 "n1",
 			 7) != NULL);
 	free(wire);
+	json_decref(all);
+}
+
+/* dns_respond: the responder's verdict on what a container sends */
+static void the_responders_verdicts(void)
+{
+	json_t *all = records();
+	uint8_t *out = NULL, refused[sizeof(query_api)];
+	size_t len = 0;
+	const char *who = NULL;
+	static const uint8_t other[] = {0, 9,   1, 0,   0,   1,   0, 0, 0, 0, 0, 0,
+					1, 'x', 3, 'o', 'r', 'g', 0, 0, 1, 0, 1};
+	CU_ASSERT_EQUAL_FATAL(dns_respond(all, "n1id", ip("10.89.0.5"), query_api,
+					  sizeof(query_api), &out, &len, &who),
+			      DNS_REPLY);
+	CU_ASSERT(len > 12 && out[7] == 1); /* one A record: api's */
+	CU_ASSERT_STRING_EQUAL(who, "c1c1c1c1c1c1c1c1");
+	free(out);
+	/* a name nobody here has: forwarded, for the asker's --dns servers */
+	CU_ASSERT_EQUAL(
+		dns_respond(all, "n1id", ip("10.89.0.5"), other, sizeof(other), &out, &len, &who),
+		DNS_FORWARD);
+	CU_ASSERT_PTR_NULL(out);
+	CU_ASSERT_STRING_EQUAL(who, "c1c1c1c1c1c1c1c1");
+	/* no lease: REFUSED */
+	CU_ASSERT_EQUAL_FATAL(dns_respond(all, "n1id", ip("10.89.0.9"), query_api,
+					  sizeof(query_api), &out, &len, &who),
+			      DNS_REPLY);
+	CU_ASSERT_EQUAL(out[3] & 0x0f, DNS_REFUSED);
+	free(out);
+	/* two questions said, one sent: FORMERR; a response: dropped */
+	memcpy(refused, query_api, sizeof(refused));
+	refused[5] = 2;
+	CU_ASSERT_EQUAL_FATAL(dns_respond(all, "n1id", ip("10.89.0.5"), refused, sizeof(refused),
+					  &out, &len, &who),
+			      DNS_REPLY);
+	CU_ASSERT(len == 12 && (out[3] & 0x0f) == DNS_FORMERR);
+	free(out);
+	refused[5] = 1;
+	refused[2] |= 0x80;
+	CU_ASSERT_EQUAL(dns_respond(all, "n1id", ip("10.89.0.5"), refused, sizeof(refused), &out,
+				    &len, &who),
+			DNS_DROP);
 	json_decref(all);
 }
 
@@ -256,6 +304,8 @@ static CU_TestInfo tests[] = {
 	{"a name means the containers of the asker's user networks; a stranger is refused",
 	 names_for_the_asker},
 	{"a reverse lookup names the container CONTAINER.NETWORK", reverse_lookups},
+	{"the responder answers a name it knows, forwards others, refuses a stranger",
+	 the_responders_verdicts},
 	{"resolv.conf's nameservers, IPv4 and IPv6, port 53", nameservers_of_resolv_conf},
 	{"resolv.conf as docker writes it: host's, flags, a user network's responder",
 	 resolv_conf_as_docker_writes_it},

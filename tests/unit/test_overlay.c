@@ -102,6 +102,37 @@ static void only_sane_entries_reach_the_hosts_file(void)
 	rmdir(dir);
 }
 
+/* names past a line's 512 bytes are left out whole, never cut (a cut alias is another name
+ * of that address), and the short ID stays (found by tests/fuzz/fuzz_overlay_peers.c) */
+static void long_aliases_are_never_cut(void)
+{
+	char dir[] = "/tmp/test_overlay.XXXXXX", path[64], a[201], b[201], c[201];
+	memset(a, 'a', 200), memset(b, 'b', 200), memset(c, 'c', 200);
+	a[200] = b[200] = c[200] = '\0';
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/172.30.0.2.json", dir);
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f,
+		"{\"Underlay\": \"172.30.0.2\", \"Containers\": {\"c5c5c5c5c5c5c5\": {"
+		"\"Name\": \"web\", \"IPv4Address\": \"10.77.0.5/24\", "
+		"\"Aliases\": [\"%s\", \"%s\", \"%s\", \"db\"]}}}",
+		a, b, c);
+	fclose(f);
+	json_t *rec = json_pack("{s:s, s:{s:s, s:s}}", "Driver", "overlay", "Options", "peers-dir",
+				dir, "local", "172.30.0.1");
+	struct network_hosts_line lines[2];
+	char addrs[2][16], names[2][512], want[512];
+	size_t n = 0;
+	overlay_hosts_lines(rec, lines, addrs, names, &n, 2);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	snprintf(want, sizeof(want), "web %s %s db c5c5c5c5c5c5", a, b);
+	CU_ASSERT_STRING_EQUAL(lines[0].names, want);
+	json_decref(rec);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void run_ip_respects_the_slice_and_other_hosts(void)
 {
 	struct mr_err err = {0};
@@ -141,6 +172,8 @@ static CU_TestInfo tests[] = {
 	 too_small_a_subnet_is_refused},
 	{"peers directory: a hostile name or address never reaches a hosts file",
 	 only_sane_entries_reach_the_hosts_file},
+	{"peers directory: names past a hosts line's room are left out whole, never cut",
+	 long_aliases_are_never_cut},
 	{"run --ip: this host's slice (static peers), not another host's lease (directory)",
 	 run_ip_respects_the_slice_and_other_hosts},
 	CU_TEST_INFO_NULL,

@@ -6,6 +6,7 @@
 #include "lib/timestamp.h"
 #include "tests/unit/unit.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,22 @@ static void durations_count_back_in_whole_seconds(void)
 	CU_ASSERT_EQUAL(ts("1.5s", now), (T0 - 1) * NS);
 }
 
+/* past what nanoseconds in a long long hold (1677 to 2262): held at the ends, not wrapped
+ * (found by tests/fuzz/fuzz_timestamp.c: the products overflowed) */
+static void far_times_are_held_at_the_ends(void)
+{
+	long long now = T0 * NS;
+	CU_ASSERT_EQUAL(ts("3000-01-01", now), LLONG_MAX);
+	CU_ASSERT_EQUAL(ts("9999-12-31T23:59:59.999999999Z", now), LLONG_MAX);
+	CU_ASSERT_EQUAL(ts("1000-01-01T00:00:00Z", now), LLONG_MIN);
+	CU_ASSERT_EQUAL(ts("99999999999", now), LLONG_MAX);
+	CU_ASSERT_EQUAL(ts("9223372036.854775807", now), LLONG_MAX);
+	CU_ASSERT_EQUAL(ts("2262-04-11T23:47:16.854775807Z", now), LLONG_MAX);
+	/* a duration from now: the last whole second there is, or the first */
+	CU_ASSERT_EQUAL(ts("-2562047h", now), LLONG_MAX / NS * NS);
+	CU_ASSERT_EQUAL(ts("2562047h", -now), LLONG_MIN);
+}
+
 static void refusals_in_go_words(void)
 {
 	long long ns;
@@ -76,6 +93,7 @@ static CU_TestInfo tests[] = {
 	 layouts_as_docker_chooses_them},
 	{"a Go duration counts back from now in whole seconds",
 	 durations_count_back_in_whole_seconds},
+	{"a time past 2262 or before 1677 is held at the ends", far_times_are_held_at_the_ends},
 	{"what is no time is refused in Go's and docker's words", refusals_in_go_words},
 	CU_TEST_INFO_NULL,
 };
