@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 /* Start an RTM_*LINK message about the link with ifindex IDX (0: named by IFLA_IFNAME). */
 static struct nlmsghdr *link_msg(struct nl *nl, void *buf, int type, int flags, int idx,
@@ -120,9 +121,20 @@ int nl_bridge_add(struct nl *nl, const char *name, struct mr_err *err)
 		mr_say("bridge '%s' exists already", name);
 		return 0;
 	}
-	mr_say("RTM_NEWLINK bridge '%s'", name);
+	/* A MAC of its own, set at creation: a bridge whose address was never set takes the
+	 * lowest of its ports' (the host ends of the veths) and changes it when that port
+	 * leaves, under the others' ARP entries for the gateway (netns/bridge.t shows it).
+	 * Random, as docker's (libnetwork's bridge setupDevice); minirun's networks then get
+	 * 02:42 + the gateway's address (plug.c). Locally administered, unicast. */
+	uint8_t mac[6];
+	if (getrandom(mac, sizeof(mac), 0) != (ssize_t)sizeof(mac))
+		return mr_fail(err, errno, "create bridge '%s': getrandom", name);
+	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
+	mr_say("RTM_NEWLINK bridge '%s' (address %02x:%02x:%02x:%02x:%02x:%02x)", name, mac[0],
+	       mac[1], mac[2], mac[3], mac[4], mac[5]);
 	struct nlmsghdr *nlh = link_msg(nl, buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, NULL);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(mac), mac);
 	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, info);

@@ -112,7 +112,27 @@ teardown_leaves_nothing() {
 	t_match "$out" '^inside: 1$' "only lo left inside c1"
 }
 
+# The gateway's MAC must not move when ports go: the others' ARP entries for it would
+# point at the old one (netns/link.c, nl_bridge_add)
+bridge_mac_stays() {
+	nt_need
+	out=$(nt_host "$THREE"'
+		mac() { ip -o link show "$1" | sed -n "s/.* link\/ether \([0-9a-f:]*\) .*/\1/p"; }
+		echo "mac: $(mac mrbr0)"
+		for c in $c1 $c2 $c3; do echo "port: $(mac "vmr$c")"; done
+		ip link del "vmr$c1" && ip link del "vmr$c2" || die "del"
+		echo "after: $(mac mrbr0)"
+		pingok "$c3" 10.88.0.1 && echo "c3 reaches the gateway"') || t_fail "$out"
+	mac=$(printf '%s\n' "$out" | sed -n 's/^mac: //p')
+	[ -n "$mac" ] || t_fail "no MAC read: $out"
+	t_nomatch "$out" "^port: $mac$" "set at creation: none of the ports' addresses"
+	t_match "$out" "^after: $mac$" "it stays when the ports go"
+	t_match "$mac" '^.[2367abef]:' "a locally administered unicast address"
+	t_match "$out" '^c3 reaches the gateway$'
+}
+
 t "three namespaces on a bridge ping every pair and the gateway" three_ping_every_pair
+t "the bridge's MAC is its own: set at creation, kept as ports come and go" bridge_mac_stays
 t "connect gives the namespace eth0, its address, lo up and a default route" connect_configures_inside
 t "netns/show draws the bridge with its three containers" show_draws_three_containers
 t "creating a bridge twice is harmless: one bridge, one address" bridge_is_idempotent
