@@ -76,6 +76,7 @@ struct container_opts {
 	size_t nports;
 	struct volume_mount *mounts; /* -v and --mount, parsed with volume_parse_* */
 	size_t nmounts;
+	char **volumes_from;     /* --volumes-from CONTAINER[:MODE], as given (volfrom.c) */
 	const char *stop_signal; /* --stop-signal; NULL: the image's StopSignal, else SIGTERM */
 	int stop_timeout;        /* --stop-timeout seconds; -1 unset (docker's 10) */
 	const char *detach_keys; /* --detach-keys; NULL: "ctrl-p,ctrl-q" */

@@ -402,6 +402,26 @@ static int finish_service(struct compose_project *p, struct compose_service *s, 
 		if (k == p->nvolumes)
 			return fail_svc(s, err, "refers to undefined volume %s", m->source);
 	}
+	/* volumes_from a service (service:NAME, or the older bare NAME; container:NAME is no
+	 * service): it must exist, and is a dependency (created first, as compose does) */
+	for (size_t i = 0; i < s->volumes_from.n; i++) {
+		const char *v = s->volumes_from.v[i];
+		if (!strncmp(v, "container:", 10))
+			continue;
+		v += strncmp(v, "service:", 8) ? 0 : 8;
+		char *name = compose_printf(a, "%.*s", (int)strcspn(v, ":"), v);
+		if (!compose_service_find(p, name))
+			return fail_svc(s, err, "has volumes_from an undefined service: %s", name);
+		size_t d = 0;
+		while (d < s->depends_on.n && strcmp(s->depends_on.v[d].service, name))
+			d++;
+		if (d == s->depends_on.n)
+			*(struct compose_dep *)compose_push(a, &s->depends_on.v, &s->depends_on.n,
+							    sizeof(struct compose_dep)) =
+				(struct compose_dep){.service = name,
+						     .condition = COMPOSE_STARTED,
+						     .required = 1};
+	}
 	for (size_t i = 0; i < s->depends_on.n; i++) {
 		const struct compose_dep *d = &s->depends_on.v[i];
 		if (!compose_service_find(p, d->service) && d->required)

@@ -133,6 +133,28 @@ static const char *container_name_of(struct compose_project *p, const struct com
 				 : compose_printf(&p->arena, "%s-%s-%d", p->name, s->name, number);
 }
 
+/* volumes_from as run's --volumes-from: service:NAME (or the older bare NAME) is that
+ * service's first container, container:NAME that container; a :ro or :rw stays */
+static void volumes_from_args(struct compose_project *p, const struct compose_service *s,
+			      struct args *x)
+{
+	for (size_t i = 0; i < s->volumes_from.n; i++) {
+		const char *v = s->volumes_from.v[i];
+		if (!strncmp(v, "container:", 10)) {
+			arg2(x, "--volumes-from", v + 10);
+			continue;
+		}
+		v += strncmp(v, "service:", 8) ? 0 : 8;
+		size_t n = strcspn(v, ":");
+		const struct compose_service *from =
+			compose_service_find(p, compose_printf(&p->arena, "%.*s", (int)n, v));
+		/* project.c refused an undefined service */
+		arg2(x, "--volumes-from",
+		     compose_printf(&p->arena, "%s%s", from ? container_name_of(p, from, 1) : "",
+				    v + n));
+	}
+}
+
 /* W as one shell word: as it is when it has nothing a shell reads, else '...' with each '
  * as '\'' */
 static char *shell_quote(struct compose_arena *a, const char *w)
@@ -359,6 +381,7 @@ static void run_args(struct compose_project *p, const struct compose_service *s,
 		     compose_printf(a, "%s=%lld:%lld", s->ulimits.v[i].name, s->ulimits.v[i].soft,
 				    s->ulimits.v[i].hard));
 	compose_resource_args(a, s, &x->v, &x->n);
+	volumes_from_args(p, s, x);
 	if (s->stop_grace_period && duration_seconds(s->stop_grace_period) >= 0)
 		arg2(x, "--stop-timeout",
 		     compose_printf(a, "%ld", duration_seconds(s->stop_grace_period)));

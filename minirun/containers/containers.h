@@ -442,6 +442,17 @@ const char *minirun_conf_path(void);
  * nothing: on failure every volume it registered is released.
  */
 int container_volumes_up(struct container *c, const struct container_opts *o, struct mr_err *err);
+/* container_volumes_from_check - at create, before anything is made: each --volumes-from
+ * of O names a container of ROOT ("No such container: X") with a valid mode ("invalid mode:
+ * x"). -1 with docker's words. (volfrom.c) */
+int container_volumes_from_check(const char *root, const struct container_opts *o,
+				 struct mr_err *err);
+/* container_volumes_from - the mounts new container C gets from O's --volumes-from: each
+ * named container's volumes and bind mounts (not its tmpfs ones), read-only per the flag
+ * or the mount, a later flag winning at a destination. A new array of *N (the caller frees;
+ * NULL when none), or -1 with err. Not resolved: container_volumes_up does that. */
+int container_volumes_from(const struct container *c, const struct container_opts *o,
+			   struct volume_mount **out, size_t *n, struct mr_err *err);
 /* container_volumes_down - at rm: volume_release() each volume; ANONYMOUS (rm -v): then
  * remove its anonymous volumes. Safe to repeat, and on a half-made record. */
 int container_volumes_down(struct container *c, bool anonymous, struct mr_err *err);

@@ -323,6 +323,11 @@ int container_create(const char *root, const struct container_opts *o, struct co
 			(rc = image_layer_dirs(&st, &img, &lowers, err)) < 0))
 		image_free(&img);
 	store_close(&st);
+	/* --volumes-from an unknown container: refused before anything is made (volfrom.c) */
+	if (rc == 0 && (rc = container_volumes_from_check(root, o, err)) < 0) {
+		image_free(&img);
+		image_lowerdirs_free(lowers);
+	}
 	if (rc < 0)
 		return -1;
 	if (container_new(root, o->name, c, err) < 0) {

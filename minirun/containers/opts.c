@@ -399,6 +399,7 @@ void container_opts_free(struct container_opts *o)
 	opts_strv_free(o->expose);
 	opts_strv_free(o->network_aliases);
 	opts_strv_free(o->tmpfs);
+	opts_strv_free(o->volumes_from);
 	opts_strv_free(o->cap_add);
 	opts_strv_free(o->cap_drop);
 	opts_strv_free(o->security_opt);

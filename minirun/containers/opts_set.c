@@ -733,6 +733,8 @@ const struct opt opts_table[] = {
 	{0, "uts", NULL, "string", 0, opts_set_ns_mode,
 	 "UTS namespace to use (host, container:NAME|ID)"},
 	{'v', "volume", NULL, "list", 0, set_mount, "Bind mount a volume"},
+	{0, "volumes-from", NULL, "list", F(volumes_from), set_list,
+	 "Mount volumes from the specified container(s)"},
 	{'w', "workdir", NULL, "string", F(workdir), set_string,
 	 "Working directory inside the container"},
 };

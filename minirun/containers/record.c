@@ -114,7 +114,8 @@ static json_t *host_config(const struct container_opts *o)
 				      "MaximumRetryCount", o->restart_max));
 	json_object_set_new(hc, "AutoRemove", json_boolean(o->rm));
 	json_object_set_new(hc, "VolumeDriver", json_string(""));
-	json_object_set_new(hc, "VolumesFrom", json_null());
+	json_object_set_new(hc, "VolumesFrom", /* as given, as docker (null: none) */
+			    o->volumes_from ? strv_json(o->volumes_from) : json_null());
 	json_object_set_new(hc, "CapAdd", strv_json(o->cap_add));
 	json_object_set_new(hc, "CapDrop", strv_json(o->cap_drop));
 	/* the bundle always unshares the cgroup namespace (config.c namespaces()), on v1 too:

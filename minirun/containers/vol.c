@@ -6,8 +6,10 @@
  *	-v /srv                 anonymous volume (a 64-hex name), removed by `rm -v`
  *	-v /host/dir:/srv:ro    bind mount (a missing /host/dir is created, as docker does)
  *	--mount type=bind|volume|tmpfs,source=..,target=..,readonly
+ *	--volumes-from other    other's volumes and binds at their paths (volfrom.c), where
+ *	                        no -v/--mount/--tmpfs of the container mounts something
  *	VOLUME ["/data"]        (the image's config.Volumes) an anonymous volume on each path
- *	                        no -v/--mount/--tmpfs of the container names, as docker does
+ *	                        none of the above names, as docker does
  *
  * A volume new or empty when the container is created starts with a copy of what the
  * image has at its path (docker's "populate"; not with nocopy): the image is mounted
@@ -88,11 +90,15 @@ static void unresolve(const char *root, const struct volume_mount *m, int made, 
 		volume_remove(root, m->source, 0, NULL);
 }
 
+/* where a mount of a new container comes from: its -v/--mount, another container
+ * (--volumes-from), its image's VOLUMEs */
+enum mount_origin { FROM_FLAGS, FROM_CONTAINER, FROM_IMAGE };
+
 /* Record one resolved mount M in C's record: Mounts (typed), Binds or HostConfig.Mounts
- * (neither for one of the image's VOLUMEs: FROM_IMAGE), Config.Volumes, Minirun.OciMounts
+ * (only for one of the flags, FROM), Config.Volumes (ANONYMOUS), Minirun.OciMounts
  * (the tree's, passed through). -1 on ENOMEM. */
 static int record_mount(struct container *c, const struct volume_mount *m, int anonymous,
-			int from_image)
+			enum mount_origin from)
 {
 	json_t *rec = c->rec;
 	json_t *host = jmember(rec, "HostConfig", JSON_OBJECT);
@@ -105,9 +111,11 @@ static int record_mount(struct container *c, const struct volume_mount *m, int a
 		.source = (char *)m->host_path,
 		.destination = (char *)m->target,
 		.driver = vol ? "local" : NULL,
-		.mode = m->readonly        ? "ro"
-			: m->from_v && vol ? "z"
-					   : "",
+		/* docker leaves a shared mount's Mode empty, even a read-only one */
+		.mode = from == FROM_CONTAINER ? ""
+			: m->readonly          ? "ro"
+			: m->from_v && vol     ? "z"
+					       : "",
 		.rw = !m->readonly,
 		.propagation = m->type == VOLUME_MOUNT_BIND
 				       ? (m->propagation[0] ? (char *)m->propagation : "rprivate")
@@ -116,8 +124,8 @@ static int record_mount(struct container *c, const struct volume_mount *m, int a
 	if (container_record_add_mount(&c->r, &entry) < 0)
 		return -1;
 
-	if (from_image) {
-		/* docker's inspect shows it in Mounts and Config.Volumes only */
+	if (from != FROM_FLAGS) {
+		/* docker's inspect shows these in Mounts (and Config.Volumes) only */
 	} else if (m->from_v && !anonymous) {
 		char bind[3 * 4096];
 		snprintf(bind, sizeof(bind), "%s:%s%s", m->source, m->target,
@@ -163,26 +171,50 @@ static int target_taken(const struct container_opts *o, const char *target)
 	return 0;
 }
 
+/* Does one of the first N mounts of M mount something on TARGET? */
+static int target_in(const struct volume_mount *m, size_t n, const char *target)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(m[i].target, target))
+			return 1;
+	return 0;
+}
+
 /*
- * all_mounts - the mounts of a new container: O's -v/--mount, then an anonymous volume for
- * each path of its image's config.Volumes (IMAGE_CONFIG: the whole image config) that none
- * of O's mounts or --tmpfs names (docker: the explicit one wins). A new array of *n entries
- * (the caller frees), *nimage of them from the image, at the end. -1 with err for a Volumes
- * path that is not absolute (a hostile or broken image).
+ * all_mounts - the mounts of new container C: O's -v/--mount, then those --volumes-from
+ * gives (volfrom.c) at a path none of O's mounts or --tmpfs names, then an anonymous volume
+ * for each path of its image's config.Volumes (IMAGE_CONFIG: the whole image config) that
+ * none of those names (docker: the explicit one wins). A new array of *n entries (the
+ * caller frees): *nfrom from --volumes-from after O's, then *nimage from the image, at the
+ * end. -1 with err for an unknown --volumes-from container, or a Volumes path that is not
+ * absolute (a hostile or broken image).
  */
-static struct volume_mount *all_mounts(const struct container_opts *o, json_t *image_config,
-				       size_t *n, size_t *nimage, struct mr_err *err)
+static struct volume_mount *all_mounts(const struct container *c, const struct container_opts *o,
+				       json_t *image_config, size_t *n, size_t *nfrom,
+				       size_t *nimage, struct mr_err *err)
 {
 	json_t *vols = json_object_get(json_object_get(image_config, "config"), "Volumes"), *v;
 	const char *key;
-	size_t cap = o->nmounts + json_object_size(vols);
+	struct volume_mount *from = NULL;
+	size_t nf = 0;
+	if (container_volumes_from(c, o, &from, &nf, err) < 0)
+		return NULL;
+	size_t cap = o->nmounts + nf + json_object_size(vols);
 	struct volume_mount *m = calloc(cap ? cap : 1, sizeof(*m));
 	if (!m) {
+		free(from);
 		mr_fail(err, ENOMEM, "volumes");
 		return NULL;
 	}
 	for (*n = 0; *n < o->nmounts; (*n)++)
 		m[*n] = o->mounts[*n];
+	*nfrom = 0;
+	for (size_t i = 0; i < nf; i++)
+		if (!target_taken(o, from[i].target)) {
+			m[(*n)++] = from[i];
+			(*nfrom)++;
+		}
+	free(from);
 	*nimage = 0;
 	json_object_foreach(vols, key, v)
 	{
@@ -199,7 +231,8 @@ static struct volume_mount *all_mounts(const struct container_opts *o, json_t *i
 				key);
 			return NULL;
 		}
-		if (target_taken(o, target))
+		if (target_taken(o, target) ||
+		    target_in(m + o->nmounts, *nfrom, target)) /* --volumes-from's wins */
 			continue;
 		struct volume_mount *im = &m[(*n)++];
 		im->type = VOLUME_MOUNT_VOLUME; /* source "": anonymous */
@@ -355,8 +388,8 @@ int container_volumes_up(struct container *c, const struct container_opts *o, st
 	json_t *icfg = image_config_of(c, err);
 	if (!icfg)
 		return -1;
-	size_t n = 0, nimage = 0, done = 0;
-	struct volume_mount *m = all_mounts(o, icfg, &n, &nimage, err);
+	size_t n = 0, nfrom = 0, nimage = 0, done = 0;
+	struct volume_mount *m = all_mounts(c, o, icfg, &n, &nfrom, &nimage, err);
 	json_decref(icfg);
 	if (!m)
 		return -1;
@@ -371,7 +404,9 @@ int container_volumes_up(struct container *c, const struct container_opts *o, st
 			     !volume_exists(c->root, m[done].source);
 		mr_say("%s %s -> %s%s", type_names[m[done].type],
 		       m[done].source[0] ? m[done].source : "(anonymous)", m[done].target,
-		       done >= n - nimage ? " (the image's VOLUME)" : "");
+		       done >= n - nimage   ? " (the image's VOLUME)"
+		       : done >= o->nmounts ? " (--volumes-from)"
+					    : "");
 		if (volume_resolve(c->root, &m[done], c->id, err) < 0)
 			break;
 	}
@@ -384,15 +419,20 @@ int container_volumes_up(struct container *c, const struct container_opts *o, st
 		errno = saved;
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (record_mount(c, &m[i],
-				 m[i].type == VOLUME_MOUNT_VOLUME &&
-					 (i >= o->nmounts || !o->mounts[i].source[0]),
-				 i >= o->nmounts) < 0) {
+	for (size_t i = 0; i < n; i++) {
+		/* an anonymous volume of O's or the image's goes in Config.Volumes; one
+		 * --volumes-from shares does not, nor does it go in Binds or HostConfig.Mounts */
+		enum mount_origin from = i < o->nmounts           ? FROM_FLAGS
+					 : i < o->nmounts + nfrom ? FROM_CONTAINER
+								  : FROM_IMAGE;
+		bool anon = m[i].type == VOLUME_MOUNT_VOLUME && from != FROM_CONTAINER &&
+			    (from == FROM_IMAGE || !o->mounts[i].source[0]);
+		if (record_mount(c, &m[i], anon, from) < 0) {
 			free(m);
 			free(made);
 			return mr_fail(err, ENOMEM, "record the mounts");
 		}
+	}
 	free(m);
 	free(made);
 	return 0;

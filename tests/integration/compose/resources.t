@@ -6,8 +6,8 @@
 # throttles; dns, dns_search, dns_opt, extra_hosts; label_file under labels; the first
 # network's ipv4_address. Each key is a flag of `run` (minirun/compose/resources.c), which
 # `-v` shows. Bad values: the load's one line (FILE:LINE: services.S.KEY: ...) or the front end's behind `service "S": `, and
-# no container left; the keys no run flag stands for (cpu_count, volumes_from ...) warned
-# about. Host-only, like the other compose suites (tests/vm/host-only.list): in the VM,
+# no container left; the keys no run flag stands for (cpu_count ...) warned about;
+# volumes_from as --volumes-from. Host-only, like the other compose suites (tests/vm/host-only.list): in the VM,
 # containers/resources.t runs the same flags against the pure v2 files; the v2 branches
 # here follow it. Each test runs in a throwaway namespace playing the host.
 # Run: sh tests/integration/compose/resources.t (as root; make minirun busybox-image)
@@ -200,17 +200,52 @@ unapplied_keys_are_warned() {
 	ct_need
 	out=$(ct_host "$(proj '    network_mode: none
     cpu_count: 2
-    cpu_percent: 50
-    volumes_from: [other]')"'
+    cpu_percent: 50')"'
 		mc up -d 2>&1 || die "up failed"
 		echo "cpu count: $(mr inspect -f "{{.HostConfig.CpuCount}}" rs-w-1)"
 		mc down -t 1 >/dev/null 2>&1 || die down
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^minirun: WARN: service "w": cpu_count is a Windows key' "cpu_count"
 	t_match "$out" '^minirun: WARN: service "w": cpu_percent is a Windows key' "cpu_percent"
-	t_match "$out" '^minirun: WARN: service "w": volumes_from is not applied' "volumes_from"
 	t_match "$out" 'Container rs-w-1  Started' "up goes on"
 }
-t "cpu_count, cpu_percent, volumes_from: warned about, up goes on" unapplied_keys_are_warned
+t "cpu_count, cpu_percent: warned about, up goes on" unapplied_keys_are_warned
+
+volumes_from_mapped() {
+	ct_need
+	out=$(ct_host "$(proj '    network_mode: none
+    volumes_from: [d, "service:b:ro", "container:plain"]
+  d:
+    image: busybox
+    network_mode: none
+    volumes: [/shared]
+    command: sh -c "echo from-d >/shared/f; sleep 300"
+  b:
+    image: busybox
+    network_mode: none
+    volumes: [bvol:/bv]
+    command: sleep 300
+volumes:
+  bvol: {}')"'
+		mr run -d --network none --name plain -v /pv busybox sleep 300 >/dev/null || die "plain"
+		mr -v compose -p rs up -d >up.log 2>&1 || die "up: $(cat up.log)"
+		grep -o -- "--volumes-from [^ ]*" up.log | sed "s/^/flag: /"
+		mr inspect -f "{{json .HostConfig.VolumesFrom}}" rs-w-1 | sed "s/^/from: /"
+		mr exec rs-w-1 sh -c "cat /shared/f; touch /bv/x 2>&1; ls -d /pv" | sed "s/^/in w: /"
+		mc down -v -t 1 >/dev/null 2>&1 || die down
+		mr rm -f -v plain >/dev/null
+		printf "services:\n  x:\n    image: busybox\n    volumes_from: [nosuch]\n" >bad.yaml
+		mr compose -p rs -f bad.yaml up -d 2>&1 | sed "s/^/bad: /"
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^flag: --volumes-from rs-d-1$' "a bare NAME is the service's first container"
+	t_match "$out" '^flag: --volumes-from rs-b-1:ro$' "service:NAME:ro, the mode kept"
+	t_match "$out" '^flag: --volumes-from plain$' "container:NAME is that container"
+	t_match "$out" '^from: \["rs-d-1","rs-b-1:ro","plain"\]$' "inspect shows them"
+	t_match "$out" '^in w: from-d$' "the service's volume is shared (and d was created first)"
+	t_match "$out" '^in w: .*Read-only file system' ":ro holds"
+	t_match "$out" '^in w: /pv$' "the container's volume is shared"
+	t_match "$out" '^bad: .*service "x" has volumes_from an undefined service: nosuch' "an undefined service is refused"
+}
+t "volumes_from: service:NAME, NAME, container:NAME as run's --volumes-from" volumes_from_mapped
 
 t_end
