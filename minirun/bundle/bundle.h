@@ -72,6 +72,7 @@ struct container_opts {
 	const char *network;        /* --network none|host|bridge|NAME|container:ID; NULL bridge */
 	char **network_aliases;     /* --network-alias */
 	const char *ip;             /* --ip: the address to lease on --network (user networks) */
+	const char *mac_address;    /* --mac-address as given (checked); NULL: docker's 02:42+IP */
 	struct network_port *ports; /* -p, parsed with network_parse_port */
 	size_t nports;
 	struct volume_mount *mounts; /* -v and --mount, parsed with volume_parse_* */

@@ -25,8 +25,8 @@
  * refused by the front end with docker's message, behind `service "NAME": ` (up.c), before
  * anything is made. The keys no run flag stands for are warned about at `up`, not dropped
  * silently: cpu_count and cpu_percent (Windows' keys, which dockerd on Linux discards too),
- * blkio_config.weight_device, mac_address, storage_opt, links, domainname. (volumes_from
- * is run's --volumes-from: up.c.)
+ * blkio_config.weight_device, storage_opt, links, domainname. (volumes_from and mac_address
+ * are run's --volumes-from and --mac-address: up.c.)
  *
  * See: https://docs.docker.com/reference/compose-file/services/ (each key),
  *      https://docs.docker.com/reference/cli/docker/container/run/ (each flag)
@@ -123,7 +123,6 @@ void compose_warn_unapplied(const struct compose_service *s)
 	} keys[] = {
 		{SVC_CPU_COUNT, "is a Windows key (dockerd on Linux discards it too)"},
 		{SVC_CPU_PERCENT, "is a Windows key (dockerd on Linux discards it too)"},
-		{SVC_MAC_ADDRESS, "is not applied: run has no --mac-address yet"},
 		{SVC_STORAGE_OPT, "is not applied: run has no --storage-opt"},
 		{SVC_LINKS, "is not applied by compose up yet"},
 		{SVC_DOMAINNAME, "is not applied by compose up yet"},

@@ -315,6 +315,18 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 	return rc;
 }
 
+/* The MAC C's interface on NET gets: Config.MacAddress (--mac-address, docker 20.10's
+ * place) on the NetworkMode network, as docker's daemon gives it, into OUT; NULL on every
+ * other network, and without the flag: network/ derives docker's own from the address. The
+ * record keeps the flag, so every start gives the same MAC. */
+static const char *wanted_mac(const struct container *c, const char *net, char out[18])
+{
+	const char *mac = json_string_value(jget(c->rec, "Config", "MacAddress"));
+	if (!mac || !*mac || strcmp(net, network_mode(c)))
+		return NULL;
+	return network_parse_mac(mac, out, NULL) == 0 ? out : NULL; /* checked at create */
+}
+
 /*
  * Connect C (its init is PID) to network NET with the aliases its record holds, publish
  * PORTS[0..n) there (the first network only), fill NetworkSettings.Networks.NET. All or
@@ -337,8 +349,9 @@ static int connect_one(struct container *c, const char *net, pid_t pid, struct n
 		have |= !strcmp(aliases[i], host);
 	if (strcmp(net, NETWORK_DEFAULT) != 0 && !have)
 		aliases[naliases++] = host;
-	char addr[INET_ADDRSTRLEN];
+	char addr[INET_ADDRSTRLEN], mac[18];
 	struct network_connect nc = {
+		.mac = wanted_mac(c, net, mac),
 		.ip = json_string_value(jget(jget(c->rec, "NetworkSettings", "Networks"), net,
 					     "IPAMConfig", "IPv4Address")),
 		.root = c->root,

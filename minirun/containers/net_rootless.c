@@ -55,6 +55,13 @@ int net_rootless_check(const struct container_opts *o, const char *mode, struct 
 				     "-p %s:%u:%u: rootless, a port of a user network is "
 				     "published on every host address or on 127.0.0.1 only",
 				     o->ports[i].host_ip, o->ports[i].host_port, o->ports[i].port);
+	/* pasta's tap (or slirp4netns') is not a veth of minirun's: its MAC is the helper's */
+	if (rc == 0 && o->mac_address && net_rootless_default(mode))
+		rc = mr_fail(err, 0,
+			     "--mac-address %s: rootless, the default network's interface is "
+			     "pasta's or slirp4netns', not minirun's to set; use a user network "
+			     "(--network NAME)",
+			     o->mac_address);
 	free(rp);
 	return rc;
 }

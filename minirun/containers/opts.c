@@ -237,6 +237,10 @@ static int check(const struct container_opts *o, struct mr_err *err)
 	}
 	if (o->hostname && (host || joined))
 		return mr_fail(err, 0, "conflicting options: hostname and the network mode");
+	/* no interface of its own to give the MAC to (--network none: kept, and unused) */
+	if (o->mac_address && (host || joined))
+		return mr_failk(err, MR_E_INVALID, 0,
+				"conflicting options: mac-address and the network mode");
 	if (joined && (o->nports || o->publish_all))
 		return mr_fail(err, 0,
 			       "conflicting options: port publishing and the container type "

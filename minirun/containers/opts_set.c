@@ -103,6 +103,17 @@ static int set_ip(struct container_opts *o, const char *v, const struct opt *f, 
 	return 0;
 }
 
+/* --mac-address: six bytes, not multicast (network_parse_mac); "" is none, as docker's */
+static int set_mac(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err)
+{
+	char mac[18];
+	(void)f;
+	if (*v && network_parse_mac(v, mac, err) < 0)
+		return -1;
+	o->mac_address = *v ? v : NULL;
+	return 0;
+}
+
 static int set_list(struct container_opts *o, const char *v, const struct opt *f,
 		    struct mr_err *err)
 {
@@ -673,6 +684,8 @@ const struct opt opts_table[] = {
 	 "Logging driver for the container (json-file, local, none)"},
 	{0, "log-opt", NULL, "list", 0, log_set_opt,
 	 "Log driver options (max-size, max-file, compress=false)"},
+	{0, "mac-address", NULL, "string", 0, set_mac,
+	 "Container MAC address (e.g., 92:d0:c6:0a:29:33), on its first network"},
 	{'m', "memory", NULL, "bytes", F(memory), set_bytes, "Memory limit"},
 	{0, "memory-reservation", NULL, "bytes", F(memory_reservation), set_bytes,
 	 "Memory soft limit"},

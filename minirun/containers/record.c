@@ -287,6 +287,10 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 	json_object_set_new(c, "WorkingDir",
 			    json_sprintf("%s%s", *wd && *wd != '/' ? "/" : "", wd));
 	json_object_set_new(c, "Entrypoint", ep);
+	/* --mac-address as given (docker 20.10's place; net.c gives it to the first network's
+	 * interface at every start); no key without it, as docker's omitempty */
+	if (o->mac_address)
+		json_object_set_new(c, "MacAddress", json_string(o->mac_address));
 	json_object_set_new(c, "Labels", labels);
 	const char *sig = pick(o->stop_signal, ic, "StopSignal");
 	if (*sig)

@@ -7,7 +7,8 @@
  *	1. load the record (the default one is made on first use); refuse a second endpoint
  *	2. make sure the bridge exists (idempotent: it may be the default's first use, or the
  *	   machine rebooted since `network create`)
- *	3. lease the lowest free address; pick ethN and the host end's name
+ *	3. lease the lowest free address (or run --ip's); pick ethN, the host end's name and
+ *	   the MAC (run --mac-address's, else docker's: 02:42 + the address's four bytes)
  *	4. netns_attach (all-or-nothing in netns/), then write the record with the lease
  *	5. rewrite the hosts file of every container on the network
  * A failure at 4 deletes the veth again, so nothing is left and no lease was written.
@@ -299,7 +300,10 @@ static int attach_locked(const struct network_connect *c, json_t *rec, int nsfd,
 	inet_ntop(AF_INET, &addr, addr_out, INET_ADDRSTRLEN);
 	inet_ntop(AF_INET, &gw, gws, sizeof(gws));
 	snprintf(cidr, sizeof(cidr), "%s/%d", addr_out, sn.prefix);
-	endpoint_mac(addr, mac);
+	if (c->mac) /* run --mac-address (checked: network_parse_mac) */
+		snprintf(mac, sizeof(mac), "%s", c->mac);
+	else
+		endpoint_mac(addr, mac);
 	network_veth_name(json_string_value(json_object_get(rec, "Id")), c->container_id, host_if);
 	inner_ifname(c->root, c->container_id, inner);
 	mr_say("lease %s on %s for %.12s: %s <-> %s", cidr,

@@ -6,7 +6,8 @@
  * Addresses are compared as host-order 32-bit numbers: a /N subnet is the numbers whose
  * top N bits equal the network's.
  *
- * See: RFC 4632 (CIDR), docker's libnetwork/ipam (the default address pools).
+ * See: RFC 4632 (CIDR), docker's libnetwork/ipam (the default address pools), IEEE 802
+ *      (the I/G and U/L bits of a MAC's first byte).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -91,4 +92,53 @@ int network_pick_address(struct network_subnet subnet, struct in_addr gateway,
 	inet_ntop(AF_INET, &subnet.net, buf, sizeof(buf));
 	return mr_fail(err, 0, "no available IPv4 addresses on this network's address pools: %s/%d",
 		       buf, subnet.prefix);
+}
+
+/* the value of hex digit C, or -1 */
+static int hexval(char c)
+{
+	const char *digits = "0123456789abcdef", *p = strchr(digits, tolower((unsigned char)c));
+	return c && p ? (int)(p - digits) : -1;
+}
+
+int network_parse_mac(const char *s, char out[18], struct mr_err *err)
+{
+	unsigned char b[6];
+	size_t len = strlen(s);
+	/* the three spellings of Go's net.ParseMAC, six bytes only: 02:42:ac:11:00:02,
+	 * 02-42-ac-11-00-02, 0242.ac11.0002 (docker also takes the 8- and 20-byte forms, which
+	 * the kernel cuts to an Ethernet address's six: refused here) */
+	char sep = len == 17 && (s[2] == ':' || s[2] == '-') ? s[2] : len == 14 ? '.' : 0;
+	int group = sep == '.' ? 4 : 2; /* hex digits between separators */
+	if (!sep)
+		goto bad;
+	/* 12 digits in both layouts: 17 - 5 separators, 14 - 2 */
+	for (size_t i = 0, k = 0; i < len && k < 12; i++) {
+		if ((i + 1) % (group + 1) == 0) { /* a separator's place */
+			if (s[i] != sep)
+				goto bad;
+			continue;
+		}
+		int v = hexval(s[i]);
+		if (v < 0)
+			goto bad;
+		b[k / 2] = (unsigned char)(k % 2 ? b[k / 2] << 4 | v : v);
+		k++;
+	}
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+	/* what the kernel refuses an interface (is_valid_ether_addr: EADDRNOTAVAIL): docker
+	 * finds out when the container starts and leaves it created; refused here, before */
+	if (b[0] & 1)
+		return mr_fail(err, 0,
+			       "%s is not a valid mac address: it is a multicast address (the "
+			       "first byte is odd); give a unicast one, such as 02:42:ac:11:00:02",
+			       s);
+	if (!(b[0] | b[1] | b[2] | b[3] | b[4] | b[5]))
+		return mr_fail(err, 0,
+			       "%s is not a valid mac address: no interface may have the all-zero "
+			       "one; give another, such as 02:42:ac:11:00:02",
+			       s);
+	return 0;
+bad:
+	return mr_fail(err, 0, "%s is not a valid mac address", s);
 }

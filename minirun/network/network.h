@@ -84,6 +84,13 @@ const char *network_root(void);
  * not "host" or "none" (pre-defined). 0, or -1 with err naming the input. */
 int network_check_name(const char *name, struct mr_err *err);
 
+/* network_parse_mac - the MAC address S as an interface may have it (run --mac-address):
+ * six bytes written 02:42:ac:11:00:02, 02-42-AC-11-00-02 or 0242.ac11.0002 (Go's
+ * net.ParseMAC's spellings), into OUT as six lowercase colon-separated pairs. Pure. -1 with
+ * err in docker's words, "X is not a valid mac address", and the reason when the kernel
+ * would refuse it: a multicast address (the first byte odd), or all zeros. */
+int network_parse_mac(const char *s, char out[18], struct mr_err *err);
+
 /* Do the two subnets share an address? (Pure.) */
 int network_subnets_overlap(struct in_addr a, int alen, struct in_addr b, int blen);
 
@@ -170,6 +177,9 @@ struct network_connect {
 	int netns_fd; /* the container's network namespace, or -1 to open /proc/PID/ns/net */
 	int pid;
 	const char *ip; /* the address to lease (run --ip), NULL = the lowest free one */
+	/* the interface's MAC (run --mac-address, as network_parse_mac gives it), NULL =
+	 * docker's, 02:42 + the address's four bytes */
+	const char *mac;
 };
 /*
  * network_check_address - may container CONTAINER_ID lease IP on the network of record

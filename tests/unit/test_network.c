@@ -1,6 +1,7 @@
 /*
  * tests/unit/test_network.c - the pure parts of minirun/network: network names, subnet
- * overlap, the next free subnet and address, docker's -p specs, the hosts file text.
+ * overlap, the next free subnet and address, docker's -p specs, the hosts file text, the
+ * MAC addresses --mac-address takes.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -133,6 +134,47 @@ static void hosts_text_lists_lines_after_localhost(void)
 	free(t);
 }
 
+static void macs_as_go_parses_them(void)
+{
+	static const struct {
+		const char *in, *out;
+	} good[] = {
+		{"02:42:ac:11:00:02", "02:42:ac:11:00:02"},
+		{"02-AB-cd-EF-00-01", "02:ab:cd:ef:00:01"},
+		{"02ab.cdef.0003", "02:ab:cd:ef:00:03"},
+		{"00:11:22:33:44:55", "00:11:22:33:44:55"}, /* a global one is fine */
+	};
+	static const struct {
+		const char *in, *why;
+	} bad[] = {
+		{"", "is not a valid mac address"},
+		{"zz", "is not a valid mac address"},
+		{"02:42:ac:11:00", "is not a valid mac address"},
+		{"02:42:ac:11:00:0g", "is not a valid mac address"},
+		{"2:42:ac:11:0:93", "is not a valid mac address"},
+		{"02:42-ac:11:00:93", "is not a valid mac address"},
+		{"02:42:ac:11:00:93:aa", "is not a valid mac address"},
+		{"02:00:00:00:00:00:00:01", "is not a valid mac address"},
+		{"0242.ac11.00 2", "is not a valid mac address"},
+		{" 02:42:ac:11:00:9", "is not a valid mac address"},
+		{"01:00:5e:00:00:01", "multicast"},
+		{"ff:ff:ff:ff:ff:ff", "multicast"},
+		{"00:00:00:00:00:00", "all-zero"},
+	};
+	char mac[18];
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct mr_err err = {0};
+		CU_ASSERT_EQUAL(network_parse_mac(good[i].in, mac, &err), 0);
+		CU_ASSERT_STRING_EQUAL(mac, good[i].out);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct mr_err err = {0};
+		CU_ASSERT_EQUAL(network_parse_mac(bad[i].in, mac, &err), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, bad[i].why));
+		CU_ASSERT_EQUAL(strncmp(err.msg, bad[i].in, strlen(bad[i].in)), 0);
+	}
+}
+
 static CU_TestInfo tests[] = {
 	{"network names follow docker's rule; host and none are reserved", names_as_docker_allows},
 	{"subnets overlap when the shorter prefix holds the other", overlap_of_subnets},
@@ -143,6 +185,8 @@ static CU_TestInfo tests[] = {
 	{"-p specs parse as docker's, bad ones named in docker's words", port_specs_as_docker},
 	{"a hosts file is the localhost lines then one line per container",
 	 hosts_text_lists_lines_after_localhost},
+	{"a MAC is six bytes in Go's three spellings, not multicast, not all zeros",
+	 macs_as_go_parses_them},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("minirun network", tests)

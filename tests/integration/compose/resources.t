@@ -4,7 +4,7 @@
 # and from inspect: cpu_shares, cpu_period, cpu_quota, cpuset; mem_limit, mem_reservation,
 # memswap_limit, mem_swappiness, oom_kill_disable, oom_score_adj; blkio_config's device
 # throttles; dns, dns_search, dns_opt, extra_hosts; label_file under labels; the first
-# network's ipv4_address. Each key is a flag of `run` (minirun/compose/resources.c), which
+# network's ipv4_address; mac_address. Each key is a flag of `run` (minirun/compose/resources.c), which
 # `-v` shows. Bad values: the load's one line (FILE:LINE: services.S.KEY: ...) or the front end's behind `service "S": `, and
 # no container left; the keys no run flag stands for (cpu_count ...) warned about;
 # volumes_from as --volumes-from. Host-only, like the other compose suites (tests/vm/host-only.list): in the VM,
@@ -172,6 +172,23 @@ ipv4_address_is_the_address_inside() {
 	t_match "$out" "^inside: inet $ip\$" "eth0's address inside"
 }
 t "networks.NET.ipv4_address (the first network's): run's --ip, the address inside" ipv4_address_is_the_address_inside
+
+mac_address_is_the_mac_inside() {
+	ct_need net
+	out=$(ct_host "$(proj '    mac_address: 02:42:0a:59:00:42')"'
+		mr -v compose -p rs up -d 2>"$R.v" || die "up: $(cat "$R.v")"
+		grep -o -- "--mac-address [0-9a-f:]*" "$R.v" | sed "s/^/flag: /"
+		grep "mac_address" "$R.v" | sed "s/^/warned: /"
+		mr exec rs-w-1 cat /sys/class/net/eth0/address | sed "s/^/inside: /"
+		mr inspect -f "{{.Config.MacAddress}}" rs-w-1 | sed "s/^/inspect: /"
+		mc down -t 1 >/dev/null 2>&1 || die down
+		ct_noleaks') || t_fail "$out"
+	t_match "$out" '^flag: --mac-address 02:42:0a:59:00:42$' "run's --mac-address"
+	t_match "$out" '^inside: 02:42:0a:59:00:42$' "eth0's MAC inside (on the project's network)"
+	t_match "$out" '^inspect: 02:42:0a:59:00:42$' "Config.MacAddress"
+	t_nomatch "$out" '^warned: ' "no longer warned about as not applied"
+}
+t "mac_address: run's --mac-address, the MAC inside" mac_address_is_the_mac_inside
 
 bad_values_one_line_nothing_left() {
 	ct_need

@@ -2,7 +2,7 @@
 # bridge and veths in the user's own network namespace (minirun/rootless/netns.c), two
 # containers reaching each other by name, -p reached from the host's loopback through a
 # pasta attached to that namespace, connect/disconnect, a killed pause process, system
-# prune and compose, `network rm` taking the namespace away with the last network, and
+# prune and compose, --mac-address, `network rm` taking the namespace away with the last network, and
 # nothing left behind. The suite runs in a throwaway network namespace that
 # plays the host (a veth eth0 with a default route, so pasta finds an interface to copy),
 # so the machine's own interfaces are never involved.
@@ -271,5 +271,26 @@ EOF
 }
 t "rootless compose up: two services reach each other by name; compose down cleans it all" \
 	compose_by_name
+
+mac_address() {
+	rl_need
+	net_host_up
+	t_need pasta
+	rl_user
+	rl_devs tun
+	rl '$M import $TAR busybox' >/dev/null || t_fail "import failed"
+	rl '$M network create macn >/dev/null' || t_fail "network create failed"
+	got=$(rl '$M run --rm --network macn --mac-address 02:42:0a:59:00:77 busybox \
+		cat /sys/class/net/eth0/address' 2>&1)
+	t_eq "$got" 02:42:0a:59:00:77 "eth0's MAC on a user network"
+	out=$(rl '$M run --rm --mac-address 02:42:0a:59:00:77 busybox true' 2>&1) &&
+		t_fail "--mac-address on pasta's default network worked: $out"
+	t_match "$out" "^minirun: --mac-address 02:42:0a:59:00:77: rootless, the default network's" \
+		"the default network (pasta's) refuses it, naming what to do"
+	t_eq "$(rl '$M ps -aq | wc -l')" 0 "containers after the refusal"
+	rl '$M network rm macn >/dev/null' || t_fail "network rm failed"
+}
+t "rootless --mac-address: a user network's eth0 has it; the default network refuses it" \
+	mac_address
 
 t_end
