@@ -49,7 +49,11 @@ all: $(PROGS)
 %.o: %.c
 	$(CC) $(MR_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# made anew each time: `ar r` replaces members but never drops one, so an object whose
+# source was renamed or removed would stay in the archive and, earlier in it, win the link
+# over the file that now defines the same function (seen: a stale netns/attach.o)
 %.a:
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(PROGS): %: %.o
