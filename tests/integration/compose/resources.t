@@ -29,15 +29,6 @@ services:
 	printf '%s\n' 'EOF2'
 }
 
-# a block device of this machine (/dev/NAME of /sys/block), or nothing
-disk() {
-	for _b in /sys/block/*; do
-		[ -b "/dev/${_b##*/}" ] && [ "$(cat "$_b/size" 2>/dev/null)" != 0 ] &&
-			echo "/dev/${_b##*/}" && return 0
-	done
-	return 0
-}
-
 cpu_keys_reach_the_cgroup() {
 	ct_need
 	out=$(ct_host "$(proj '    network_mode: none

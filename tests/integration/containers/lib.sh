@@ -101,6 +101,16 @@ ct_host() {
 $1"
 }
 
+# disk - a block device of this machine (/dev/NAME of /sys/block), or nothing: what the
+# blkio throttles of containers/resources.t and compose/resources.t act on
+disk() {
+	for _b in /sys/block/*; do
+		[ -b "/dev/${_b##*/}" ] && [ "$(cat "$_b/size" 2>/dev/null)" != 0 ] &&
+			echo "/dev/${_b##*/}" && return 0
+	done
+	return 0
+}
+
 # ---- inside the host namespace -------------------------------------------------------------
 
 # every container ID a test made, for the cgroup check (after rm, the store forgets them)

@@ -13,15 +13,6 @@
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib.sh"
 
-# a block device of this machine (/dev/NAME of /sys/block), or nothing
-disk() {
-	for _b in /sys/block/*; do
-		[ -b "/dev/${_b##*/}" ] && [ "$(cat "$_b/size" 2>/dev/null)" != 0 ] &&
-			echo "/dev/${_b##*/}" && return 0
-	done
-	return 0
-}
-
 cpu_flags_reach_the_cgroup() {
 	ct_need
 	ct_host '
