@@ -3,10 +3,11 @@
  *
  * A container is the directory ROOT/containers/ID. Its name is a separate claim,
  * ROOT/containers/.names/NAME, a file holding the ID, linked into place whole (link(2) fails
- * on an existing name; the file is the container's lock, which holds its ID): two `run --name web` racing each other can't both create it, so
- * exactly one wins (the other gets docker's "Conflict" message). The directory is made
- * before the claim and the claim removed before the directory, so a claim whose directory
- * is missing is stale (a `kill -9` between the two) and is taken over.
+ * on an existing name; the file is the container's lock, which holds its ID): two `run
+ * --name web` racing each other can't both create it, so exactly one wins (the other gets
+ * docker's "Conflict" message). The directory is made before the claim and the claim
+ * removed before the directory, so a claim whose directory is missing is stale (a `kill -9`
+ * between the two) and is taken over.
  *
  * The record, container.json, is replaced atomically (a temp file renamed over it) by a
  * process holding the container's flock (ROOT/containers/ID/lock). Readers never lock: a
