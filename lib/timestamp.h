@@ -26,8 +26,8 @@
  * mr_parse_timestamp - VALUE as nanoseconds since the epoch into *NS, durations counted back
  * from NOW_NS (nanoseconds since the epoch). A time before 1677 or after 2262 (what a long
  * long of nanoseconds holds) is LLONG_MIN or LLONG_MAX: "before" or "after everything".
- * Returns 0, or -1 with docker's message in WHY ("failed to parse value as time or duration: \"x\"", "parsing time \"2026-13-01\": month
- * out of range").
+ * Returns 0, or -1 with docker's message in WHY ("failed to parse value as time or
+ * duration: \"x\"", "parsing time \"2026-13-01\": month out of range").
  */
 int mr_parse_timestamp(const char *value, long long now_ns, long long *ns, char *why,
 		       size_t whylen);
