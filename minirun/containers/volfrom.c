@@ -10,9 +10,9 @@
  * which hold nothing another container could see (docker 20.10 instead fails on a
  * source's --mount type=tmpfs, looking it up as a volume: a bug not copied). Each keeps
  * its own mode unless the flag says `:ro` (then all are read-only; `:rw` makes no
- * read-only mount writable, as docker). A later --volumes-from wins at a destination an earlier one gave; the new
- * container's own -v/--mount/--tmpfs wins over both, and they win over the image's
- * VOLUMEs (vol.c's all_mounts puts them in that order).
+ * read-only mount writable, as docker). A later --volumes-from wins at a destination an
+ * earlier one gave; the new container's own -v/--mount/--tmpfs wins over both, and they
+ * win over the image's VOLUMEs (vol.c's all_mounts puts them in that order).
  *
  * Nothing is copied: the new container registers as a user of each volume (volume_resolve
  * adds it to the volume's users file), so `volume rm` refuses a volume while either
