@@ -72,6 +72,8 @@ const char *containers_root(void);
 char *containers_run_root(const char *root, char *buf, size_t len);
 /* RUN/containers/ID: the run files of the container ID of ROOT, into buf */
 char *containers_run_dir(const char *root, const char *id, char *buf, size_t len);
+/* RUN/records/ID: the directory of an --rm container (ROOT/containers/ID links to it) */
+char *containers_record_dir(const char *root, const char *id, char *buf, size_t len);
 
 /* ---- run / create flags (opts.c, opts_set.c) ---------------------------------------------- */
 
@@ -271,18 +273,28 @@ struct container {
 	struct container_record r;
 	json_t *rec;
 	int lockfd; /* ROOT/containers/ID/lock, flock()ed exclusively while >= 0 */
+	bool in_run; /* DIR is a link to RUN/records/ID: an --rm container's (store.c) */
 	bool swept; /* this process has swept dead writers' temp files from DIR (store.c) */
 };
 
 /*
  * container_new - make a fresh ID and claim NAME (NULL: generate one) atomically
  * (ROOT/containers/.names/NAME, O_EXCL), create ROOT/containers/ID and take its lock.
+ * IN_RUN (an --rm container's): the directory is RUN/records/ID, ROOT/containers/ID a
+ * link to it (c->in_run; store.c says why).
  * "Conflict. The container name \"/x\" is already in use by container \"ID\". You have to
  * remove (or rename) that container to be able to reuse that name." when taken.
  * c->rec is NULL until the caller sets it (container_record_new), loads c->r from it
  * (container_record_from_json) and saves.
  */
-int container_new(const char *root, const char *name, struct container *c, struct mr_err *err);
+int container_new(const char *root, const char *name, bool in_run, struct container *c,
+		  struct mr_err *err);
+/* container_claim_read - the ID the name claim NAME holds, into id: 0; -1 (errno ENOENT)
+ * when there is no such claim */
+int container_claim_read(const char *root, const char *name, char id[CONTAINER_ID_LEN + 1]);
+/* container_claimed_by - the name ("/NAME") whose claim holds ID, "" when none; malloc()ed,
+ * NULL when out of memory */
+char *container_claimed_by(const char *root, const char *id);
 /* container_open - find REF (a name, with or without '/', a full ID or a unique ID prefix)
  * and load its record; LOCK: take its lock first (for a change). "No such container: REF"
  * (errnum ENOENT); an ambiguous prefix: "multiple IDs found with provided prefix: REF". */

@@ -180,49 +180,36 @@ struct bundle_rootfs container_rootfs(const struct container *c, char *runbuf, s
 /* the name container_new claimed (generated or given), for the record */
 static void claimed_name(struct container *c, const char *given, char *buf, size_t len)
 {
-	char path[4400];
 	snprintf(buf, len, "%s", given ? given + (*given == '/') : "");
 	if (*buf)
 		return;
-	snprintf(path, sizeof(path), "%s/containers/.names", c->root);
-	_cleanup_closedir_ DIR *d = opendir(path);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		_cleanup_free_ char *id = NULL;
-		snprintf(path, sizeof(path), "%s/containers/.names/%s", c->root, de->d_name);
-		if (de->d_name[0] != '.' && mr_read_file(path, &id, NULL, NULL) == 0 &&
-		    !strcmp(id, c->id)) {
-			snprintf(buf, len, "%s", de->d_name);
-			return;
-		}
-	}
+	_cleanup_free_ char *name = container_claimed_by(c->root, c->id);
+	snprintf(buf, len, "%s", name && *name == '/' ? name + 1 : "");
 }
 
 /*
- * upper_in_run_wanted - an --rm container's writable layer goes on a tmpfs of its own in RUN
- * (bundle_upper_tmpfs says why): decided here, once, and recorded in GraphDriver.Data (the
- * paths), so a later `update -m` or minirun.conf edit never moves it. Kept on disk: with a
- * memory limit (tmpfs pages would count against it: a container that writes its files would
- * be OOM-killed where docker's is not), --userns=auto (create chowns the dirs into the
- * container's range), rootless (its overlay may be fuse-overlayfs).
+ * in_run_wanted - an --rm container lives in RUN: its directory (RUN/records/ID, linked
+ * from the store: store.c) and its writable layer, on a tmpfs of its own
+ * (bundle_upper_tmpfs says why). Decided here, once, and recorded (the link, and the paths
+ * of GraphDriver.Data), so a later `update -m` or minirun.conf edit never moves it. Kept on
+ * disk: with a memory limit (tmpfs pages would count against it: a container that writes
+ * its files would be OOM-killed where docker's is not), --userns=auto (create chowns the
+ * dirs into the container's range), rootless (its overlay may be fuse-overlayfs).
  */
-static bool upper_in_run_wanted(const struct container *c, const struct container_opts *o)
+static bool in_run_wanted(const struct container_opts *o)
 {
-	json_t *hc = json_object_get(c->rec, "HostConfig");
 	const char *mode = o->userns_mode, *dflt = NULL;
 	if (!mode && minirun_conf_get("userns-remap", &dflt, NULL) == 0)
 		mode = dflt;
-	return json_is_true(json_object_get(hc, "AutoRemove")) &&
-	       json_integer_value(json_object_get(hc, "Memory")) == 0 &&
-	       !(mode && !strcmp(mode, "auto")) && !rootless_active();
+	return o->rm && o->memory == 0 && !(mode && !strcmp(mode, "auto")) && !rootless_active();
 }
 
 /* the paths docker's inspect shows, filled once the directory exists */
-static void rec_paths(struct container *c, const struct container_opts *o)
+static void rec_paths(struct container *c)
 {
 	char p[4400], run[4096];
 	json_t *rec = c->rec;
-	bool in_run = upper_in_run_wanted(c, o);
+	bool in_run = c->in_run;
 	containers_run_dir(c->root, c->id, run, sizeof(run));
 	json_object_set_new(rec, "LogPath", json_string(log_inspect_path(c, p, sizeof(p))));
 	json_object_set_new(rec, "HostsPath",
@@ -330,7 +317,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	}
 	if (rc < 0)
 		return -1;
-	if (container_new(root, o->name, c, err) < 0) {
+	if (container_new(root, o->name, in_run_wanted(o), c, err) < 0) {
 		image_free(&img);
 		image_lowerdirs_free(lowers);
 		return -1;
@@ -340,7 +327,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	c->rec = container_record_new(o, c->id, name, o->image, img.id, img.config, err);
 	if (!c->rec)
 		goto fail;
-	rec_paths(c, o);
+	rec_paths(c);
 	if (container_record_from_json(c->rec, &c->r, err) < 0 || rec_lowers(c, lowers, err) < 0 ||
 	    container_save(c, err) < 0)
 		goto fail;

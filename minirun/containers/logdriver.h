@@ -81,8 +81,12 @@ const char *log_file_name(enum log_driver d);
 struct log_writer;
 struct container;
 /* log_file_path - the container C's current log file (its record says which driver) into
- * BUF; "" for none */
+ * BUF; "" for none. In its directory, but for an --rm container's (c->in_run: store.c)
+ * ROOT/containers/.logs/ID-NAME: a log may grow without bound, and the run root is memory */
 char *log_file_path(const struct container *c, char *buf, size_t len);
+/* container_log_drop - remove the log files of the --rm container ID of ROOT (all of
+ * ROOT/containers/.logs/ID-*); its rm's last step */
+void container_log_drop(const char *root, const char *id);
 /* log_inspect_path - docker's LogPath: the json-file's path, "" for local and none (docker
  * keeps local's files out of its API: their format is its own and may change; so is
  * minirun's) */
@@ -122,11 +126,11 @@ struct log_entry {
 };
 
 struct log_reader;
-/* log_reader_open - the log in DIR (NAME, NAME.1 ... older: log_file_name) as LC says,
+/* log_reader_open - the log PATH (PATH.1 ... older: log_file_path) as LC says,
  * opened at once, read oldest first; TAIL >= 0: start at the last TAIL entries (found
  * walking back from the end, so a long log is not read whole). FOLLOW: read on as the
  * monitor writes and rotates; else stop where the log ended when opened. NULL with err. */
-struct log_reader *log_reader_open(const char *dir, const struct log_config *lc, long long tail,
+struct log_reader *log_reader_open(const char *path, const struct log_config *lc, long long tail,
 				   bool follow, struct mr_err *err);
 /* log_reader_next - the next entry into E: 1; 0 at the end of what is written so far (when
  * following, call again later: a rotation meanwhile is crossed, the files rotated past

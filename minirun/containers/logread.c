@@ -182,7 +182,7 @@ static void seek_tail(struct log_reader *r, long long tail)
 	}
 }
 
-struct log_reader *log_reader_open(const char *dir, const struct log_config *lc, long long tail,
+struct log_reader *log_reader_open(const char *path, const struct log_config *lc, long long tail,
 				   bool follow, struct mr_err *err)
 {
 	struct log_reader *r = calloc(1, sizeof(*r));
@@ -192,7 +192,7 @@ struct log_reader *log_reader_open(const char *dir, const struct log_config *lc,
 		return NULL;
 	}
 	r->lc = *lc, r->follow = follow, r->limit = -1;
-	snprintf(r->path, sizeof(r->path), "%s/%s", dir, log_file_name(lc->driver));
+	snprintf(r->path, sizeof(r->path), "%s", path);
 	if (open_set(r, 0) == 0)
 		return r; /* no log yet: a container that never ran has written nothing */
 	struct stat st;

@@ -227,7 +227,9 @@ int cmd_logs(int argc, char **argv)
 		container_close(&c);
 		return 1;
 	}
-	struct log_reader *r = log_reader_open(c.dir, &lc, o.tail, o.follow, &err);
+	char path[4400];
+	struct log_reader *r =
+		log_reader_open(log_file_path(&c, path, sizeof(path)), &lc, o.tail, o.follow, &err);
 	if (!r) {
 		container_close(&c);
 		return mr_err_report(&err, MR_EXIT_RUNTIME);

@@ -36,8 +36,10 @@
  *      https://docs.docker.com/engine/logging/drivers/json-file/
  */
 #include "minirun/containers/logdriver.h"
+#include "lib/cleanup.h"
 #include "minirun/containers/containers.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -146,8 +148,9 @@ static int open_current(struct log_writer *w, struct mr_err *err)
 	return 0;
 }
 
-struct log_writer *log_writer_open(const char *path, const struct log_config *lc,
-				   struct mr_err *err)
+/* LAZY: the file is made at the first entry (flush), not now */
+static struct log_writer *writer_new(const char *path, const struct log_config *lc, bool lazy,
+				     struct mr_err *err)
 {
 	struct log_writer *w = calloc(1, sizeof(*w));
 	if (!w) {
@@ -158,11 +161,17 @@ struct log_writer *log_writer_open(const char *path, const struct log_config *lc
 	if (lc->driver == LOG_NONE)
 		return w;
 	snprintf(w->path, sizeof(w->path), "%s", path);
-	if (open_current(w, err) < 0) {
+	if (!lazy && open_current(w, err) < 0) {
 		free(w);
 		return NULL;
 	}
 	return w;
+}
+
+struct log_writer *log_writer_open(const char *path, const struct log_config *lc,
+				   struct mr_err *err)
+{
+	return writer_new(path, lc, false, err);
 }
 
 void log_writer_close(struct log_writer *w)
@@ -348,7 +357,25 @@ char *log_file_path(const struct container *c, char *buf, size_t len)
 		*buf = '\0';
 		return buf;
 	}
+	if (c->in_run) {
+		snprintf(buf, len, "%s/containers/.logs/%s-%s", c->root, c->id, name);
+		return buf;
+	}
 	return container_path(c, name, buf, len);
+}
+
+void container_log_drop(const char *root, const char *id)
+{
+	char path[4400];
+	snprintf(path, sizeof(path), "%s/containers/.logs", root);
+	_cleanup_closedir_ DIR *d = opendir(path);
+	struct dirent *de;
+	size_t n = strlen(id);
+	while (d && (de = readdir(d)))
+		if (!strncmp(de->d_name, id, n) && de->d_name[n] == '-') {
+			snprintf(path, sizeof(path), "%s/containers/.logs/%s", root, de->d_name);
+			unlink(path);
+		}
 }
 
 struct log_writer *log_writer_for(const struct container *c, struct mr_err *err)
@@ -356,7 +383,16 @@ struct log_writer *log_writer_for(const struct container *c, struct mr_err *err)
 	struct log_config lc;
 	char path[4400];
 	log_config_read(c->rec, &lc);
+	if (c->in_run) { /* its log's directory (log_file_path) */
+		snprintf(path, sizeof(path), "%s/containers/.logs", c->root);
+		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+			mr_fail(err, errno, "mkdir '%s'", path);
+			return NULL;
+		}
+	}
 	mr_say("log: driver %s, max-size %lld, max-file %d",
 	       lc.driver == LOG_NONE ? "none" : log_file_name(lc.driver), lc.max_size, lc.max_file);
-	return log_writer_open(log_file_path(c, path, sizeof(path)), &lc, err);
+	/* an --rm container's log is made at its first output: a run that prints nothing
+	 * makes no file on the store's disk (a reader finds no log: logread.c) */
+	return writer_new(log_file_path(c, path, sizeof(path)), &lc, c->in_run, err);
 }

@@ -56,11 +56,10 @@ static int claim(const char *root, const char *name, const char *id, char *other
 		}
 		if (errno != EEXIST)
 			return -1;
-		char *text = NULL;
-		if (mr_read_file(path, &text, NULL, NULL) < 0)
+		char held[CONTAINER_ID_LEN + 1];
+		if (container_claim_read(root, name, held) < 0)
 			continue;
-		snprintf(other, olen, "%.64s", text);
-		free(text);
+		snprintf(other, olen, "%s", held);
 		snprintf(dir, sizeof(dir), "%s/containers/%s", root, other);
 		if (strlen(other) == CONTAINER_ID_LEN && access(dir, F_OK) == 0)
 			return 1;

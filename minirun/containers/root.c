@@ -17,6 +17,11 @@
  * $XDG_RUNTIME_DIR/minirun (main.c exports it). Losing RUN (a reboot, or `rm -rf`) loses
  * nothing a container needs: a container whose monitor.pid is gone reads as exited (as
  * docker's after a daemon restart) and its next start makes its run files again.
+ *
+ * An --rm container lives for one start, so its whole directory is a run file too:
+ * RUN/records/ID, with ROOT/containers/ID a symbolic link to it (store.c says why and
+ * how). A reboot takes such a container with it, as docker's daemon removes --rm
+ * containers when it starts again; the link left dangling is swept by the next listing.
  */
 #include "minirun/containers/containers.h"
 
@@ -53,5 +58,12 @@ char *containers_run_dir(const char *root, const char *id, char *buf, size_t len
 {
 	char run[4096];
 	snprintf(buf, len, "%s/containers/%s", containers_run_root(root, run, sizeof(run)), id);
+	return buf;
+}
+
+char *containers_record_dir(const char *root, const char *id, char *buf, size_t len)
+{
+	char run[4096];
+	snprintf(buf, len, "%s/records/%s", containers_run_root(root, run, sizeof(run)), id);
 	return buf;
 }

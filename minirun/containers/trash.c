@@ -9,6 +9,11 @@
  * files (each waits for a block discard on some disks). A trash entry whose PID is gone (a
  * killed deleter) is swept by the next removal.
  *
+ * An --rm container's directory is RUN/records/ID behind the link ROOT/containers/ID
+ * (store.c): the link is what is renamed into the trash, and the directory it points to
+ * removed at once (a tmpfs's files cost nothing to unlink), so the link dangles only
+ * when the run root itself was lost.
+ *
  * See: lifecycle.h; minirun/bundle/rootfs.c (bundle_dir_remove: never into a mount)
  */
 #include "lib/cleanup.h"
@@ -16,6 +21,7 @@
 #include "minirun/bundle/bundle.h"
 #include "minirun/containers/containers.h"
 #include "minirun/containers/lifecycle.h"
+#include "minirun/containers/logdriver.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,9 +34,26 @@
 
 bool rootfs_defer_trash;
 static char trash_path[4400];
+/* an --rm container's log files, on the store's disk: they go with its trash entry */
+static char log_root[4096], log_id[CONTAINER_ID_LEN + 1];
+
+/* remove the trash entry PATH (ROOT/containers/.trash/ID.PID); an --rm container's link
+ * takes its record directory along, found by the ID, never by following the link */
+static void trash_entry_remove(const char *root, const char *path)
+{
+	char rec[4096], id[CONTAINER_ID_LEN + 1];
+	struct stat st;
+	const char *base = strrchr(path, '/');
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && base &&
+	    sscanf(base + 1, "%64[0-9a-f].", id) == 1 && strlen(id) == CONTAINER_ID_LEN) {
+		bundle_dir_remove(containers_record_dir(root, id, rec, sizeof(rec)), NULL);
+		container_log_drop(root, id);
+	}
+	bundle_dir_remove(path, NULL);
+}
 
 /* remove the trash entries of dead deleters (ROOT/containers/.trash/ID.PID) */
-static void sweep_trash(const char *trash)
+static void sweep_trash(const char *root, const char *trash)
 {
 	_cleanup_closedir_ DIR *d = opendir(trash);
 	struct dirent *de;
@@ -42,7 +65,7 @@ static void sweep_trash(const char *trash)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", trash, de->d_name);
 		mr_say("remove %s: its deleter (pid %ld) died before it was done", path, pid);
-		bundle_dir_remove(path, NULL);
+		trash_entry_remove(root, path);
 	}
 }
 
@@ -52,6 +75,19 @@ void rootfs_trash_empty(void)
 		return;
 	bundle_dir_remove(trash_path, NULL);
 	trash_path[0] = '\0';
+	if (log_id[0])
+		container_log_drop(log_root, log_id);
+	log_id[0] = '\0';
+}
+
+/* an --rm container's record directory and log files, at once */
+static int in_run_remove(struct container *c, struct mr_err *err)
+{
+	char rec[4096];
+	if (bundle_dir_remove(containers_record_dir(c->root, c->id, rec, sizeof(rec)), err) < 0)
+		return -1;
+	container_log_drop(c->root, c->id);
+	return 0;
 }
 
 int rootfs_remove_dir(struct container *c, struct mr_err *err)
@@ -61,18 +97,35 @@ int rootfs_remove_dir(struct container *c, struct mr_err *err)
 	if (bundle_dir_remove(containers_run_dir(c->root, c->id, run, sizeof(run)), err) < 0)
 		return -1;
 	snprintf(trash, sizeof(trash), "%s/containers/.trash", c->root);
-	if (mkdir(trash, 0700) < 0 && errno != EEXIST)
-		return bundle_dir_remove(c->dir, err); /* no trash can: at once, then */
-	rootfs_trash_empty();                          /* one entry at a time */
+	if (mkdir(trash, 0700) < 0 && errno != EEXIST) { /* no trash can: at once, then */
+		if (c->in_run && in_run_remove(c, err) < 0)
+			return -1;
+		return bundle_dir_remove(c->dir, err);
+	}
+	rootfs_trash_empty(); /* one entry at a time */
 	snprintf(trash_path, sizeof(trash_path), "%s/%s.%d", trash, c->id, (int)getpid());
 	if (rename(c->dir, trash_path) < 0) {
 		trash_path[0] = '\0';
-		return errno == ENOENT ? 0 : bundle_dir_remove(c->dir, err);
+		if (errno == ENOENT)
+			return 0;
+		if (c->in_run && in_run_remove(c, err) < 0)
+			return -1;
+		return bundle_dir_remove(c->dir, err);
 	}
 	mr_say("moved %s to %s", c->dir, trash_path);
+	/* the link is in the trash: its directory goes now, on the run root's tmpfs; its log
+	 * files, on the disk, with the link */
+	char rec[4096];
+	containers_record_dir(c->root, c->id, rec, sizeof(rec));
+	if (c->in_run && bundle_dir_remove(rec, err) < 0)
+		return -1;
+	if (c->in_run) {
+		snprintf(log_root, sizeof(log_root), "%s", c->root);
+		snprintf(log_id, sizeof(log_id), "%s", c->id);
+	}
 	if (!rootfs_defer_trash)
 		rootfs_trash_empty();
-	sweep_trash(trash);
+	sweep_trash(c->root, trash);
 	return 0;
 }
 

@@ -37,7 +37,7 @@ in_pty() {
 # docker's json-file does).
 wait_log() {
 	_i=0
-	until grep -qF -- "$1" "$R"/containers/*/ctr.log 2>/dev/null; do
+	until grep -qF -- "$1" "$R"/containers/*/ctr.log "$R"/containers/.logs/* 2>/dev/null; do
 		_i=$((_i + 1))
 		[ $_i -lt 600 ] || return 1
 		sleep 0.1
@@ -127,7 +127,7 @@ stty rows 20 cols 50
 $M run -it --rm --network none busybox sh -c \
 	"trap \"stty size; exit 0\" WINCH; stty size; sleep 60 & wait" </dev/tty &
 i=0
-until grep -q "20 50" "$R"/containers/*/ctr.log 2>/dev/null; do
+until grep -q "20 50" "$R"/containers/.logs/* 2>/dev/null; do
 	i=\$((i + 1)); [ \$i -lt 600 ] || break; sleep 0.1
 done
 stty rows 40
