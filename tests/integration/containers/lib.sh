@@ -154,12 +154,14 @@ ct_leaks() {
 		[ -f "$_n" ] || continue
 		tr -d ' \n\t' <"$_n" | grep -q '"Containers":{"\|"IPv4Address"' && echo "leak: lease in $_n"
 	done
+	# an --rm container's directory is a link to RUN/records/ID (store.c): a dangling
+	# link is a leak too
 	for _d in "$R"/containers/*; do
-		[ -e "$_d" ] && echo "leak: state dir $_d"
+		{ [ -e "$_d" ] || [ -L "$_d" ]; } && echo "leak: state dir $_d"
 	done
 	ls -A "$R/containers/.names" 2>/dev/null | sed 's/^/leak: name claim /'
 	# the run root (minirun/containers/root.c): ROOT/run for a store of its own
-	for _d in "$R"/run/containers/*; do
+	for _d in "$R"/run/containers/* "$R"/run/records/*; do
 		[ -e "$_d" ] && echo "leak: run dir $_d"
 	done
 	ls "$R/run/oci" 2>/dev/null | sed 's/^/leak: OCI state /' # not .seccomp-cache: a cache, kept
@@ -176,6 +178,7 @@ ct_leaks() {
 	# a --rm monitor deletes its container's files after telling the exit code (its
 	# last step, waited for above): then nothing is left in the trash
 	ls -A "$R/containers/.trash" 2>/dev/null | sed 's/^/leak: trash /'
+	ls -A "$R/containers/.logs" 2>/dev/null | sed 's/^/leak: --rm log /'
 	_mr=$(readlink -f "$MINIRUN")
 	for _p in /proc/[0-9]*; do
 		# a zombie holds nothing: an exited monitor, reparented to the shell that is this
