@@ -25,14 +25,17 @@ struct cg_node {
 /* room for a node directory plus a file name, for building "DIR/FILE" */
 #define CG_PATHBUF (PATH_MAX + 256)
 
+/* Everything up to node[] is set when the handle is made (cg_new); node[i] only when it
+ * is added (i < n), made[i] only when it is made (i < n_made): the handle is 350 KiB, and
+ * zeroing it all cost each command that opens a cgroup ~0.1 ms of memset and page faults. */
 struct cg {
 	struct cg_system sys;
 	char path[PATH_MAX]; /* in the main hierarchy, as /proc/PID/cgroup shows it */
 	int n;
-	struct cg_node node[CG_MAX_HIER + 1];
 	int v2_fd; /* O_PATH of the v2 node's directory, -1 without one */
 	/* directories cg_create made, in the order made; cg_remove takes them away in reverse */
 	int n_made;
+	struct cg_node node[CG_MAX_HIER + 1];
 	char made[CG_MAX_MADE][PATH_MAX];
 };
 
