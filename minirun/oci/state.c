@@ -73,11 +73,17 @@ int state_new_dir(const char *root, const char *id, struct mr_err *err)
 	char path[4096];
 	if (state_check_id(id, err) < 0)
 		return -1;
-	if (mr_mkdir_p(root, 0711, err) < 0)
-		return -1;
 	if (state_path(path, sizeof(path), root, id, NULL) < 0)
 		return mr_fail(err, ENAMETOOLONG, "state directory");
-	if (mkdir(path, 0711) < 0) {
+	/* ROOT and its parents are made only when missing (the first create): mkdir -p
+	 * first would try each of them again on every create */
+	int rc = mkdir(path, 0711);
+	if (rc < 0 && (errno == ENOENT || errno == ENOTDIR)) { /* mkdir -p says which */
+		if (mr_mkdir_p(root, 0711, err) < 0)
+			return -1;
+		rc = mkdir(path, 0711);
+	}
+	if (rc < 0) {
 		if (errno == EEXIST)
 			return mr_fail(err, 0, "container with id exists: %s", id);
 		return mr_fail(err, errno, "mkdir '%s'", path);
