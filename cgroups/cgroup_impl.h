@@ -78,6 +78,17 @@ int cg_node_read(const struct cg_node *node, const char *file, char **out, struc
 int cg_node_write(const struct cg_node *node, const char *file, const char *value,
 		  struct mr_err *err);
 
+/* ---- devices.c ---- */
+
+struct bpf_insn;
+/* the 6 of the prologue + at most 14 per rule (4 tests of 2-3, jump, r0, exit) + the 2
+ * of the epilogue */
+#define CG_DEVICES_MAX_INSNS(n) (6 + 14 * (n) + 2)
+/* cg_devices_prog - the eBPF device filter (BPF_PROG_TYPE_CGROUP_DEVICE) for the N
+ * checked RULES, into INSNS (room for CG_DEVICES_MAX_INSNS(N)); returns its length.
+ * Separate from loading it so that tests/unit can run its decisions. */
+size_t cg_devices_prog(const struct cg_device_rule *rules, size_t n, struct bpf_insn *insns);
+
 /* ---- cgroup_v1.c ---- */
 
 /* Make a new v1 directory usable: cpuset children start with empty cpuset.cpus/mems and

@@ -190,10 +190,6 @@ static int v1_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n,
 #define JNE_K(d, k, off) INSN(BPF_JMP | BPF_JNE | BPF_K, d, 0, off, k) /* if d != k skip off */
 #define EXIT()           INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)          /* return r0 */
 
-/* the 6 of the prologue + at most 14 per rule (4 tests of 2-3, jump, r0, exit) + the 2
- * of the epilogue */
-#define MAX_INSNS(n) (6 + 14 * (n) + 2)
-
 /* One test of a rule: r0 (the first test of the block) or r6 = REG ^ K (REG & K when
  * MASK), zero when the field matches; r6 is then or'ed into r0. */
 static void add_test(struct bpf_insn *insns, size_t *k, bool first, int reg, int32_t x, bool mask)
@@ -206,7 +202,7 @@ static void add_test(struct bpf_insn *insns, size_t *k, bool first, int reg, int
 }
 
 /*
- * build_prog - the program for RULES into INSNS; returns its length.
+ * cg_devices_prog - the program for RULES into INSNS; returns its length.
  *
  * The kernel calls it with r1 = struct bpf_cgroup_dev_ctx *:
  *   access_type  low 16 bits the type (BPF_DEVCG_DEV_BLOCK or _CHAR), high 16 the access
@@ -230,7 +226,7 @@ static void add_test(struct bpf_insn *insns, size_t *k, bool first, int reg, int
  * load takes about half as long. The values compared fit in 20 bits (check_rule), so
  * the 64-bit xor with the sign-extended immediate is the comparison the jump made.
  */
-static size_t build_prog(const struct cg_device_rule *rules, size_t n, struct bpf_insn *insns)
+size_t cg_devices_prog(const struct cg_device_rule *rules, size_t n, struct bpf_insn *insns)
 {
 	size_t k = 0;
 	insns[k++] = LDX_W(BPF_REG_2, BPF_REG_1, offsetof(struct bpf_cgroup_dev_ctx, access_type));
@@ -294,13 +290,13 @@ static int attached_filter(int dir)
 static int v2_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n, struct mr_err *err)
 {
 	struct cg_node *nd = cg_v2_node(cg);
-	struct bpf_insn insns[MAX_INSNS(CG_MAX_DEVICE_RULES)];
+	struct bpf_insn insns[CG_DEVICES_MAX_INSNS(CG_MAX_DEVICE_RULES)];
 	static char log[8192];
 	union bpf_attr attr;
 
 	if (!nd)
 		return cg_failx(err, ENOENT, "cgroup '%s' has no v2 directory", cg->path);
-	size_t len = build_prog(rules, n, insns);
+	size_t len = cg_devices_prog(rules, n, insns);
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	attr.insns = (uint64_t)(uintptr_t)insns;
