@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,11 +171,14 @@ void cg_free(struct cg *cg)
 
 static struct cg *cg_new(const struct cg_system *sys, struct mr_err *err)
 {
-	struct cg *cg = calloc(1, sizeof(*cg));
+	/* Why not calloc: see struct cg (cgroup_impl.h); the nodes and the made paths are
+	 * written when they come to count */
+	struct cg *cg = malloc(sizeof(*cg));
 	if (!cg) {
 		mr_fail(err, ENOMEM, "cgroup handle");
 		return NULL;
 	}
+	memset(cg, 0, offsetof(struct cg, node));
 	cg->v2_fd = -1;
 	if (sys)
 		cg->sys = *sys;

@@ -36,21 +36,26 @@ static const struct {
 	{"/dev/ptmx", "pts/ptmx"},
 };
 
-/* Make one node: mknod in the directory resolved inside the root, or a bind mount. */
-static int make_node(const struct spec_device *d, int rootfd, struct mr_err *err)
+/* The directory DIR inside the root, opened for the *at calls: an O_PATH fd resolved with
+ * RESOLVE_IN_ROOT (made when missing), reopened through /proc/self/fd. */
+static int open_dir_in_root(int rootfd, const char *dir, struct mr_err *err)
 {
-	char dir[4096], p[64];
-	snprintf(dir, sizeof(dir), "%s", d->path);
-	char *slash = strrchr(dir, '/');
-	const char *name = slash + 1;
-	*slash = '\0';
+	char p[64];
 	_cleanup_close_ int dpath = mnt_open_in_root(rootfd, dir[0] ? dir : "/", true, true, err);
 	if (dpath < 0)
 		return -1;
-	_cleanup_close_ int dfd =
-		open(mr_fd_path(p, sizeof(p), dpath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = open(mr_fd_path(p, sizeof(p), dpath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return mr_fail(err, errno, "open '%s'", dir);
+	return dfd;
+}
+
+/* Make one node NAME in DFD, its directory (D's path inside the root): mknod, or a bind
+ * mount of the host's node. */
+static int make_node_at(const struct spec_device *d, int dfd, const char *name, int rootfd,
+			struct mr_err *err)
+{
+	char p[64];
 	mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
 	unlinkat(dfd, name, 0); /* a node the image shipped is replaced */
 	if (mknodat(dfd, name, type | (d->mode & 07777), makedev(d->major, d->minor)) == 0) {
@@ -83,6 +88,19 @@ static int make_node(const struct spec_device *d, int rootfd, struct mr_err *err
 	return 0;
 }
 
+/* Make one node of linux.devices, in its directory resolved inside the root. */
+static int make_node(const struct spec_device *d, int rootfd, struct mr_err *err)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", d->path);
+	char *slash = strrchr(dir, '/');
+	*slash = '\0';
+	_cleanup_close_ int dfd = open_dir_in_root(rootfd, dir, err);
+	if (dfd < 0)
+		return -1;
+	return make_node_at(d, dfd, slash + 1, rootfd, err);
+}
+
 /* A new /dev is made when a non-bind mount sits on /dev. */
 static bool dev_is_new(const struct spec *s)
 {
@@ -96,17 +114,17 @@ int dev_setup(const struct spec *s, int rootfd, struct mr_err *err)
 {
 	bool fresh = dev_is_new(s);
 	if (fresh) {
+		/* /dev opened once for the six nodes and the links (no node or link changes
+		 * what /dev is) */
 		mr_say("mknod the default devices (null zero full random urandom tty)");
-		for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
-			if (make_node(&default_devices[i], rootfd, err) < 0)
-				return -1;
-		_cleanup_close_ int dev = mnt_open_in_root(rootfd, "/dev", false, true, err);
-		char p[64];
-		if (dev < 0)
+		_cleanup_close_ int dfd = open_dir_in_root(rootfd, "/dev", err);
+		if (dfd < 0)
 			return -1;
-		_cleanup_close_ int dfd =
-			open(mr_fd_path(p, sizeof(p), dev), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		for (size_t i = 0; dfd >= 0 && i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+		for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+			if (make_node_at(&default_devices[i], dfd, default_devices[i].path + 5,
+					 rootfd, err) < 0)
+				return -1;
+		for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 			if (symlinkat(dev_links[i].target, dfd, dev_links[i].path + 5) < 0 &&
 			    errno != EEXIST)
 				return mr_fail(err, errno, "symlink '%s'", dev_links[i].path);

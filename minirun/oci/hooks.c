@@ -83,6 +83,13 @@ static int run_one(const struct spec_hook *h, const char *what, const char *stat
 	return mr_fail(err, 0, "%s '%s' exited %d", what, h->path, WEXITSTATUS(st));
 }
 
+bool hooks_meet(const struct spec *s)
+{
+	return s->hooks[HOOK_PRESTART].n || s->hooks[HOOK_CREATE_RUNTIME].n ||
+	       s->hooks[HOOK_CREATE_CONTAINER].n || s->hooks[HOOK_START_CONTAINER].n ||
+	       s->hooks[HOOK_POSTSTOP].n;
+}
+
 int hooks_run(const struct spec *s, int kind, const char *state, struct mr_err *err)
 {
 	for (size_t i = 0; i < s->hooks[kind].n; i++) {

@@ -229,7 +229,10 @@ static int before_pivot(struct init_ctx *c, struct mr_err *err)
 	if (rootfd >= 0)
 		close(rootfd);
 	/* the namespaces and mounts exist: the runtime's createRuntime hooks run now, then
-	 * ours (createContainer), both before pivot_root as the spec orders */
+	 * ours (createContainer), both before pivot_root as the spec orders; without hooks
+	 * the create process does not wait for this point (hooks_meet) */
+	if (!hooks_meet(s))
+		return 0;
 	sync_send(c->sync, SYNC_HOOKS, 0, NULL);
 	if (sync_expect(c->sync, SYNC_HOOKS_OK, &m, err) < 0)
 		return -1;

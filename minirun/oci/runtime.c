@@ -190,6 +190,8 @@ static int drive_child(const struct spec *s, struct made *m, int sock, bool dire
 	st->pid = m->init;
 	st->start_time = proc_start_time(m->init);
 	snprintf(st->status, sizeof(st->status), "creating");
+	if (!hooks_meet(s))
+		return sync_expect(sock, SYNC_READY, &msg, err);
 	if (sync_expect(sock, SYNC_HOOKS, &msg, err) < 0)
 		return -1;
 	m->hooks_began = true;

@@ -101,6 +101,12 @@ int proc_exec(char *const *args, char *const *env, struct mr_err *err);
 /* hooks_run - run every hook of one kind in order, the STATE json text on its stdin;
  * the first that fails or times out stops the list. */
 int hooks_run(const struct spec *s, int kind, const char *state, struct mr_err *err);
+/* hooks_meet - whether the create process and the init meet before pivot_root (SYNC_HOOKS,
+ * SYNC_HOOKS_OK): S has a prestart, createRuntime, createContainer, startContainer (the
+ * last two get the state text the meeting hands over) or poststop hook (a create that
+ * fails past that point runs them). Without any, the meeting would only cost both sides
+ * a wake-up. */
+bool hooks_meet(const struct spec *s);
 
 /* ---- console.c ---- */
 

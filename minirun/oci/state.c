@@ -73,11 +73,17 @@ int state_new_dir(const char *root, const char *id, struct mr_err *err)
 	char path[4096];
 	if (state_check_id(id, err) < 0)
 		return -1;
-	if (mr_mkdir_p(root, 0711, err) < 0)
-		return -1;
 	if (state_path(path, sizeof(path), root, id, NULL) < 0)
 		return mr_fail(err, ENAMETOOLONG, "state directory");
-	if (mkdir(path, 0711) < 0) {
+	/* ROOT and its parents are made only when missing (the first create): mkdir -p
+	 * first would try each of them again on every create */
+	int rc = mkdir(path, 0711);
+	if (rc < 0 && (errno == ENOENT || errno == ENOTDIR)) { /* mkdir -p says which */
+		if (mr_mkdir_p(root, 0711, err) < 0)
+			return -1;
+		rc = mkdir(path, 0711);
+	}
+	if (rc < 0) {
 		if (errno == EEXIST)
 			return mr_fail(err, 0, "container with id exists: %s", id);
 		return mr_fail(err, errno, "mkdir '%s'", path);
@@ -262,13 +268,33 @@ int state_remove_dir(const char *root, const char *id, struct mr_err *err)
 	return 0;
 }
 
+/* Days since 1970-01-01 -> the civil date (proleptic Gregorian, as gmtime): eras of
+ * 400 years, each starting on March 1st so that the leap day is the era-year's last.
+ * Why not gmtime_r: glibc's first call reads /etc/localtime (tzset), seven syscalls on the
+ * path of every create, for a time printed in UTC. */
+static void civil(long long days, int *y, int *m, int *d)
+{
+	days += 719468; /* from 0000-03-01 */
+	long long era = (days >= 0 ? days : days - 146096) / 146097;
+	long long doe = days - era * 146097;                                   /* [0, 146096] */
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+	long long mp = (5 * doy + 2) / 153; /* [0, 11], March = 0 */
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
 char *state_now(char *buf, size_t n)
 {
 	struct timespec ts;
-	struct tm tm;
+	int y, m, d;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t len = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + len, n - len, ".%09ldZ", ts.tv_nsec);
+	long long secs = ts.tv_sec, days = secs / 86400, rem = secs % 86400;
+	if (rem < 0)
+		rem += 86400, days--;
+	civil(days, &y, &m, &d);
+	snprintf(buf, n, "%04d-%02d-%02dT%02lld:%02lld:%02lld.%09ldZ", y, m, d, rem / 3600,
+		 rem / 60 % 60, rem % 60, ts.tv_nsec);
 	return buf;
 }
