@@ -272,9 +272,9 @@ struct container {
 	const char *root;
 	struct container_record r;
 	json_t *rec;
-	int lockfd; /* ROOT/containers/ID/lock, flock()ed exclusively while >= 0 */
+	int lockfd;  /* ROOT/containers/ID/lock, flock()ed exclusively while >= 0 */
 	bool in_run; /* DIR is a link to RUN/records/ID: an --rm container's (store.c) */
-	bool swept; /* this process has swept dead writers' temp files from DIR (store.c) */
+	bool swept;  /* this process has swept dead writers' temp files from DIR (store.c) */
 };
 
 /*

@@ -389,7 +389,8 @@ static int lookup(const char *root, const char *ref, char id[CONTAINER_ID_LEN + 
 			return 0;
 		}
 	}
-	if (*ref && !strchr(ref, '/') && ref[0] != '.' && container_claim_read(root, ref, id) == 0) {
+	if (*ref && !strchr(ref, '/') && ref[0] != '.' &&
+	    container_claim_read(root, ref, id) == 0) {
 		snprintf(path, sizeof(path), "%s/containers/%s", root, id);
 		if (access(path, F_OK) == 0)
 			return 0;
@@ -516,8 +517,7 @@ static bool swept_lost(const char *root, const char *id)
 	char path[4400];
 	struct stat st;
 	snprintf(path, sizeof(path), "%s/containers/%s", root, id);
-	if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode) || stat(path, &st) == 0 ||
-	    errno != ENOENT)
+	if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode) || stat(path, &st) == 0 || errno != ENOENT)
 		return false;
 	mr_say("remove %.12s: an --rm container whose run root was lost (%s dangles)", id, path);
 	container_release_name(root, id);

@@ -63,7 +63,9 @@ static void write_lines(const char *dir, const struct log_config *lc, int n)
 static int read_back(const char *dir, const struct log_config *lc, long long tail, int *nums,
 		     int max)
 {
-	struct log_reader *r = log_reader_open(dir, lc, tail, false, NULL);
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", dir, log_file_name(lc->driver));
+	struct log_reader *r = log_reader_open(path, lc, tail, false, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	struct log_entry e;
 	int n = 0;
@@ -158,7 +160,7 @@ static void a_line_in_pieces_is_one_entry(void)
 	log_writer_append(w, false, "ne 1\nline 2\npro", 15);
 	log_writer_append(w, true, "line\n", 5);
 	log_writer_append(w, false, "mpt> ", 5);
-	struct log_reader *r = log_reader_open(dir, &lc, -1, false, NULL);
+	struct log_reader *r = log_reader_open(p, &lc, -1, false, NULL);
 	struct log_entry e;
 	CU_ASSERT_EQUAL_FATAL(log_reader_next(r, &e), 1);
 	CU_ASSERT_EQUAL(e.len, 7);
@@ -171,7 +173,7 @@ static void a_line_in_pieces_is_one_entry(void)
 	CU_ASSERT_EQUAL(log_reader_next(r, &e), 0); /* the prompt is held */
 	log_reader_close(r);
 	log_writer_close(w);
-	r = log_reader_open(dir, &lc, 1, false, NULL);
+	r = log_reader_open(p, &lc, 1, false, NULL);
 	CU_ASSERT_EQUAL_FATAL(log_reader_next(r, &e), 1);
 	CU_ASSERT_EQUAL(e.len, 8);
 	CU_ASSERT_EQUAL(memcmp(e.text, "prompt> ", 8), 0); /* written at close */
@@ -184,7 +186,7 @@ static void a_line_in_pieces_is_one_entry(void)
 	for (int i = 0; i < 5; i++)
 		log_writer_append(w, false, big + i * 8000, 8000);
 	log_writer_close(w);
-	r = log_reader_open(dir, &lc, 3, false, NULL);
+	r = log_reader_open(p, &lc, 3, false, NULL);
 	size_t lens[3] = {0};
 	for (int i = 0; i < 3 && log_reader_next(r, &e) == 1; i++)
 		lens[i] = e.len;

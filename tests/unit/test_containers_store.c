@@ -49,7 +49,7 @@ static int entries(const char *sub)
 static void make(const char *name, const char *created, struct container *c)
 {
 	struct mr_err err = {0};
-	CU_ASSERT_EQUAL_FATAL(container_new(root, name, c, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(container_new(root, name, false, c, &err), 0);
 	c->rec = json_pack("{s:s, s:s, s:s, s:{s:s}}", "Id", c->id, "Name", "/x", "Created",
 			   created, "State", "Status", "created");
 	CU_ASSERT_EQUAL(container_record_from_json(c->rec, &c->r, &err), 0);
@@ -90,7 +90,7 @@ static void name_conflict_names_the_holder_and_leaves_nothing(void)
 	mkroot();
 	make("db", "2026-01-01T00:00:00Z", &a);
 	container_close(&a);
-	CU_ASSERT_EQUAL(container_new(root, "db", &b, &err), -1);
+	CU_ASSERT_EQUAL(container_new(root, "db", false, &b, &err), -1);
 	snprintf(want, sizeof(want),
 		 "Conflict. The container name \"/db\" is already in use by container \"%s\".",
 		 a.id);
@@ -111,7 +111,7 @@ static void stale_claim_is_taken_over(void)
 	FILE *f = fopen(path, "w");
 	fputs("0000000000000000000000000000000000000000000000000000000000000000", f);
 	fclose(f);
-	CU_ASSERT_EQUAL(container_new(root, "old", &c, &err), 0);
+	CU_ASSERT_EQUAL(container_new(root, "old", false, &c, &err), 0);
 	container_close(&c);
 	struct container o;
 	CU_ASSERT_EQUAL(container_open(root, "old", false, &o, &err), 0);
@@ -125,10 +125,10 @@ static void bad_name_refused(void)
 	struct container c;
 	struct mr_err err = {0};
 	mkroot();
-	CU_ASSERT_EQUAL(container_new(root, "a b", &c, &err), -1);
+	CU_ASSERT_EQUAL(container_new(root, "a b", false, &c, &err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "Invalid container name (a b)"));
-	CU_ASSERT_EQUAL(container_new(root, "x", &c, &err), -1); /* docker: two characters */
-	CU_ASSERT_EQUAL(container_new(root, "../etc", &c, &err), -1);
+	CU_ASSERT_EQUAL(container_new(root, "x", false, &c, &err), -1); /* docker: two characters */
+	CU_ASSERT_EQUAL(container_new(root, "../etc", false, &c, &err), -1);
 	CU_ASSERT_EQUAL(entries(""), 0);
 	rmroot();
 }
@@ -139,7 +139,7 @@ static void generated_name_is_adjective_surname(void)
 	struct mr_err err = {0};
 	char path[400];
 	mkroot();
-	CU_ASSERT_EQUAL_FATAL(container_new(root, NULL, &c, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(container_new(root, NULL, false, &c, &err), 0);
 	snprintf(path, sizeof(path), "%s/containers/.names", root);
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -254,6 +254,59 @@ static void broken_record_opens_with_id_and_name(void)
 	rmroot();
 }
 
+/* an --rm container (in_run) with the run root on another file system (a tmpfs, as /run
+ * is on most hosts): the directory is a link into RUN/records, the name claim a link to
+ * that link; found by name, a conflict still names it, and once the run root is lost the
+ * listing sweeps the link and the claim */
+static void in_run_lives_in_the_run_root(void)
+{
+	struct container c, o;
+	struct mr_err err = {0};
+	char run[256] = "/dev/shm/mr-unit-run.XXXXXX", path[4500], target[4400], id[65];
+	if (!mkdtemp(run)) {
+		CU_PASS("no /dev/shm to put a run root of another file system on: skipped");
+		return;
+	}
+	mkroot();
+	setenv("MINIRUN_RUNROOT", run, 1);
+	CU_ASSERT_EQUAL_FATAL(container_new(root, "tmp", true, &c, &err), 0);
+	CU_ASSERT(c.in_run);
+	ssize_t n = readlink(c.dir, target, sizeof(target) - 1);
+	CU_ASSERT_FATAL(n > 0);
+	target[n] = '\0';
+	snprintf(path, sizeof(path), "%s/records/%s", run, c.id);
+	CU_ASSERT_STRING_EQUAL(target, path);
+	snprintf(path, sizeof(path), "%s/lock", target);
+	CU_ASSERT_EQUAL(access(path, F_OK), 0);
+	CU_ASSERT_EQUAL(container_claim_read(root, "tmp", id), 0);
+	CU_ASSERT_STRING_EQUAL(id, c.id);
+	c.rec = json_pack("{s:s, s:s, s:s}", "Id", c.id, "Name", "/tmp", "Created", "2026");
+	CU_ASSERT_EQUAL(container_record_from_json(c.rec, &c.r, &err), 0);
+	CU_ASSERT_EQUAL(container_save(&c, &err), 0);
+	container_close(&c);
+	CU_ASSERT_EQUAL(container_open(root, "tmp", true, &o, &err), 0);
+	CU_ASSERT(o.in_run);
+	CU_ASSERT_STRING_EQUAL(o.id, c.id);
+	container_close(&o);
+	CU_ASSERT_EQUAL(container_new(root, "tmp", true, &o, &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, c.id));
+	char **ids = container_ids(root, &err);
+	CU_ASSERT(ids && ids[0] && !strcmp(ids[0], c.id) && !ids[1]);
+	container_ids_free(ids);
+	/* the run root lost, as at a reboot */
+	snprintf(path, sizeof(path), "rm -rf '%s/records'", run);
+	CU_ASSERT_EQUAL(system(path), 0);
+	ids = container_ids(root, &err);
+	CU_ASSERT(ids && !ids[0]);
+	container_ids_free(ids);
+	CU_ASSERT_EQUAL(entries(""), 0);
+	CU_ASSERT_EQUAL(entries(".names"), 0);
+	unsetenv("MINIRUN_RUNROOT");
+	snprintf(path, sizeof(path), "rm -rf '%s'", run);
+	CU_ASSERT_EQUAL(system(path), 0);
+	rmroot();
+}
+
 static CU_TestInfo tests[] = {
 	{"container_new makes a 64-hex ID, its dir and lock; found by name, /name, ID, prefix",
 	 new_makes_id_dir_and_claim},
@@ -269,6 +322,8 @@ static CU_TestInfo tests[] = {
 	 status_checks_the_monitor},
 	{"an unreadable record opens with its Id, claimed name and Minirun.Broken; reads dead",
 	 broken_record_opens_with_id_and_name},
+	{"--rm (in_run): a link into RUN/records, its claim a link too; lost run root swept",
+	 in_run_lives_in_the_run_root},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("containers store", tests)
