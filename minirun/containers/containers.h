@@ -267,6 +267,13 @@ struct container_record {
 int container_record_from_json(json_t *rec, struct container_record *r, struct mr_err *err);
 /* container_record_to_json - write R's fields into the tree REC, in place */
 void container_record_to_json(const struct container_record *r, json_t *rec);
+/* container_record_json_new - the tree of a new record (container_record_new's): docker
+ * inspect's top-level keys in its order, R's typed fields (Id, Created, Path, Args, State,
+ * Image, Name, RestartCount, Minirun's DetachKeys Step ImageRef) and, taken over and put in
+ * their places, HOST_CONFIG and CONFIG (built from the flags by record.c: their keys are not
+ * all typed yet) and MINIRUN (Minirun's untyped keys: NoNewPrivileges, Seccomp ...). */
+json_t *container_record_json_new(const struct container_record *r, json_t *host_config,
+				  json_t *config, json_t *minirun);
 void container_record_free(struct container_record *r);
 /* container_record_add_mount - append a copy of M to R's mounts; -1 on ENOMEM */
 int container_record_add_mount(struct container_record *r, const struct container_mount *m);

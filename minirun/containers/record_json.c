@@ -643,6 +643,72 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 	minirun_to_json(r, rec);
 }
 
+/* ---- a new record ----------------------------------------------------------------------- */
+
+/* move KEY of FROM (if it has one) to the end of TO */
+static void take(json_t *to, json_t *from, const char *key)
+{
+	json_t *v = json_object_get(from, key);
+	if (v) {
+		json_object_set(to, key, v);
+		json_object_del(from, key);
+	}
+}
+
+json_t *container_record_json_new(const struct container_record *r, json_t *host_config,
+				  json_t *config, json_t *minirun)
+{
+	json_t *rec = json_object(), *mr = json_object();
+	const char *zero = "0001-01-01T00:00:00Z"; /* docker's "never" (Go's zero time) */
+	enum container_state s = r->state.status;
+	put_str(rec, "Id", r->id);
+	put_str(rec, "Created", r->created);
+	put_str(rec, "Path", r->path);
+	json_object_set_new(rec, "Args", strv_json(r->args));
+	json_object_set_new(rec, "State",
+			    json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:i, s:i, s:s, s:s, s:s}",
+				      "Status", container_state_name(s), "Running",
+				      s == CONTAINER_RUNNING || s == CONTAINER_PAUSED, "Paused",
+				      s == CONTAINER_PAUSED, "Restarting",
+				      s == CONTAINER_RESTARTING, "OOMKilled", r->state.oom_killed,
+				      "Dead", r->state.dead, "Pid", (int)r->state.pid, "ExitCode",
+				      r->state.exit_code, "Error", r->state.error ?: "",
+				      "StartedAt", r->state.started_at ?: zero, "FinishedAt",
+				      r->state.finished_at ?: zero));
+	put_str(rec, "Image", r->image);
+	/* the files of a start: create fills them once the directory exists (lifecycle.c) */
+	static const char *const files[] = {"ResolvConfPath", "HostnamePath", "HostsPath",
+					    "LogPath"};
+	for (size_t i = 0; i < NELEMS(files); i++)
+		json_object_set_new(rec, files[i], json_string(""));
+	put_str(rec, "Name", r->name);
+	json_object_set_new(rec, "RestartCount", json_integer(r->restart_count));
+	json_object_set_new(rec, "Driver", json_string("overlay2"));
+	json_object_set_new(rec, "Platform", json_string("linux"));
+	/* no SELinux labels, no AppArmor profile (seccomp and capabilities only); ExecIDs:
+	 * minirun keeps no IDs of running execs, so null, docker's word for none running */
+	json_object_set_new(rec, "MountLabel", json_string(""));
+	json_object_set_new(rec, "ProcessLabel", json_string(""));
+	json_object_set_new(rec, "AppArmorProfile", json_string(""));
+	json_object_set_new(rec, "ExecIDs", json_null());
+	json_object_set_new(rec, "HostConfig", host_config);
+	json_object_set_new(rec, "Config", config);
+	json_object_set_new(rec, "NetworkSettings", json_pack("{s:{}, s:{}}", "Networks", "Ports"));
+	json_object_set_new(rec, "Mounts", json_array());
+	json_object_set_new(rec, "GraphDriver",
+			    json_pack("{s:s, s:{}}", "Name", "overlay2", "Data"));
+	/* Minirun, in the order of the minirun that typed it first (the untyped keys from
+	 * MINIRUN in their places, any others after them) */
+	put_str(mr, "DetachKeys", r->mr.detach_keys);
+	put_str(mr, "Step", r->mr.step);
+	take(mr, minirun, "NoNewPrivileges");
+	put_str(mr, "ImageRef", r->mr.image_ref);
+	json_object_update(mr, minirun);
+	json_decref(minirun);
+	json_object_set_new(rec, "Minirun", mr);
+	return rec;
+}
+
 /* ---- the rest --------------------------------------------------------------------------- */
 
 int container_record_add_mount(struct container_record *r, const struct container_mount *m)
