@@ -231,6 +231,7 @@ struct container_record {
 	struct {
 		char *hostname, *user, *image, *working_dir;
 		char *stop_signal; /* NULL: none (SIGTERM) */
+		char *mac_address; /* --mac-address as given; NULL: none */
 		int stop_timeout;  /* -1: none (10 s) */
 		bool tty, open_stdin;
 		struct container_label *labels;
@@ -238,6 +239,8 @@ struct container_record {
 	} config;
 	struct {
 		char *network_mode; /* "bridge", "none", "host", "container:ID", a network */
+		char *pid_mode, *ipc_mode, *uts_mode; /* "", "host", "container:ID" ... */
+		long long shm_size;                   /* bytes; 0: no key (64 MiB) */
 		enum container_restart restart;
 		int restart_max;
 		bool auto_remove, init, privileged, readonly_rootfs, publish_all;

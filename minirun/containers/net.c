@@ -347,7 +347,7 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
  * record keeps the flag, so every start gives the same MAC. */
 static const char *wanted_mac(const struct container *c, const char *net, char out[18])
 {
-	const char *mac = json_string_value(jget(c->rec, "Config", "MacAddress"));
+	const char *mac = c->r.config.mac_address;
 	if (!mac || !*mac || strcmp(net, network_mode(c)))
 		return NULL;
 	return network_parse_mac(mac, out, NULL) == 0 ? out : NULL; /* checked at create */

@@ -16,10 +16,11 @@
  *   Config: Hostname User Image        Config: Env Cmd Entrypoint ExposedPorts
  *     WorkingDir Tty OpenStdin           Healthcheck Shell (the image's, merged: record.c)
  *     StopSignal StopTimeout Labels    HostConfig: the rest (bundle/config.c reads it)
- *   HostConfig: NetworkMode            Minirun: Seccomp, NoNewPrivileges, Platform,
+ *     MacAddress
+ *   HostConfig: NetworkMode PidMode    Minirun: Seccomp, NoNewPrivileges, Platform,
  *     RestartPolicy AutoRemove Init      OciMounts ... (bundle/config.c)
  *     Privileged ReadonlyRootfs
- *     PublishAllPorts
+ *     PublishAllPorts IpcMode UTSMode ShmSize
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
  *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
@@ -244,6 +245,7 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->config.image = dup_str(get(cfg, "Image"));
 	r->config.working_dir = dup_str(get(cfg, "WorkingDir"));
 	r->config.stop_signal = dup_str(get(cfg, "StopSignal"));
+	r->config.mac_address = dup_str(get(cfg, "MacAddress"));
 	v = get(cfg, "StopTimeout");
 	r->config.stop_timeout = json_is_integer(v) ? (int)json_integer_value(v) : -1;
 	r->config.tty = json_is_true(get(cfg, "Tty"));
@@ -262,6 +264,10 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	}
 
 	r->host.network_mode = dup_str(get(hc, "NetworkMode"));
+	r->host.pid_mode = dup_str(get(hc, "PidMode"));
+	r->host.ipc_mode = dup_str(get(hc, "IpcMode"));
+	r->host.uts_mode = dup_str(get(hc, "UTSMode"));
+	r->host.shm_size = (long long)json_integer_value(get(hc, "ShmSize"));
 	json_t *pol = get(hc, "RestartPolicy");
 	r->host.restart = restart_parse(json_string_value(get(pol, "Name")));
 	r->host.restart_max = (int)json_integer_value(get(pol, "MaximumRetryCount"));
@@ -404,6 +410,7 @@ static void config_to_json(const struct container_record *r, json_t *rec)
 	put_str(cfg, "Image", r->config.image);
 	put_str(cfg, "WorkingDir", r->config.working_dir);
 	put_str(cfg, "StopSignal", r->config.stop_signal);
+	put_str(cfg, "MacAddress", r->config.mac_address);
 	if (r->config.stop_timeout >= 0)
 		json_object_set_new(cfg, "StopTimeout", json_integer(r->config.stop_timeout));
 	json_object_set_new(cfg, "Tty", json_boolean(r->config.tty));
@@ -423,6 +430,11 @@ static void host_to_json(const struct container_record *r, json_t *rec)
 	if (!hc)
 		return;
 	put_str(hc, "NetworkMode", r->host.network_mode);
+	put_str(hc, "PidMode", r->host.pid_mode);
+	put_str(hc, "IpcMode", r->host.ipc_mode);
+	put_str(hc, "UTSMode", r->host.uts_mode);
+	if (r->host.shm_size || get(hc, "ShmSize"))
+		json_object_set_new(hc, "ShmSize", json_integer(r->host.shm_size));
 	json_t *pol = obj(hc, "RestartPolicy", true);
 	json_object_set_new(pol, "Name", json_string(restart_names[r->host.restart]));
 	json_object_set_new(pol, "MaximumRetryCount", json_integer(r->host.restart_max));
@@ -890,12 +902,16 @@ void container_record_free(struct container_record *r)
 	free(r->config.image);
 	free(r->config.working_dir);
 	free(r->config.stop_signal);
+	free(r->config.mac_address);
 	for (size_t i = 0; i < r->config.nlabels; i++) {
 		free(r->config.labels[i].key);
 		free(r->config.labels[i].value);
 	}
 	free(r->config.labels);
 	free(r->host.network_mode);
+	free(r->host.pid_mode);
+	free(r->host.ipc_mode);
+	free(r->host.uts_mode);
 	free(r->mr.step);
 	free(r->mr.broken);
 	free(r->mr.image_ref);
