@@ -491,11 +491,10 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 }
 
 /* whether the record asks for published ports (-p, or -P) */
-static bool asked_ports(json_t *rec)
+static bool asked_ports(const struct container *c)
 {
-	json_t *hc = json_object_get(rec, "HostConfig");
-	return json_object_size(json_object_get(hc, "PortBindings")) > 0 ||
-	       json_is_true(json_object_get(hc, "PublishAllPorts"));
+	return c->r.host.publish_all ||
+	       json_object_size(jget(c->rec, "HostConfig", "PortBindings")) > 0;
 }
 
 /* Remove every published-port element that points at one of ADDRS (the container's leases,
@@ -623,7 +622,7 @@ int net_disconnect_all(struct container *c, const char *mode, struct mr_err *err
 		}
 		json_decref(again);
 	}
-	if (asked_ports(c->rec))
+	if (asked_ports(c))
 		drop_stray_ports(addrs);
 	json_decref(addrs);
 	json_decref(all);
