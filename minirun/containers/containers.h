@@ -149,12 +149,44 @@ struct container_port {
 	size_t nbindings;
 };
 
-/* one entry of NetworkSettings.Networks: the container's endpoint on a network */
+/* Which of docker's endpoint shapes an entry of NetworkSettings.Networks has: the keys it
+ * holds and their order (record_json.c writes each in its own order, as docker does) */
+enum container_endpoint_kind {
+	/* recorded by create or `network connect`, not yet connected: IPAMConfig Aliases
+	 * NetworkID IPAddress Gateway IPPrefixLen MacAddress */
+	CONTAINER_ENDPOINT_ASKED,
+	/* filled by a connect (kept, addresses emptied, after the exit): IPAMConfig Links
+	 * Aliases MacAddress NetworkID Gateway IPAddress IPPrefixLen IPv6Gateway
+	 * GlobalIPv6Address GlobalIPv6PrefixLen DriverOpts DNSNames */
+	CONTAINER_ENDPOINT_CONNECTED,
+	/* --network none or host, shown by name: Aliases NetworkID IPAddress Gateway
+	 * IPPrefixLen MacAddress */
+	CONTAINER_ENDPOINT_MODE,
+};
+
+/* one entry of NetworkSettings.Networks: the container's endpoint on a network. Strings
+ * NULL: the key is absent (an older record's) and stays so; "" and 0 while not running */
 struct container_network {
-	char *name;       /* the key: the network's name */
-	char *network_id; /* NetworkID */
-	char *ip_address; /* IPAddress ("" while not running) */
+	char *name; /* the key: the network's name */
+	enum container_endpoint_kind kind;
+	char *ipam_ipv4;  /* IPAMConfig.IPv4Address: --ip, asked for; NULL: IPAMConfig null */
 	char **aliases;   /* Aliases (--network-alias), NULL-terminated; NULL: none (null) */
+	char *network_id; /* NetworkID */
+	char *ip_address; /* IPAddress */
+	char *gateway;    /* Gateway */
+	int ip_prefix_len;
+	char *mac_address; /* MacAddress */
+	char **dns_names;  /* DNSNames (CONNECTED only): NULL-terminated; NULL: null */
+};
+
+/* NetworkSettings' own keys besides Networks and Ports: the default bridge's address, which
+ * docker still prints at the top level, and the network namespace's path */
+struct container_net_settings {
+	bool has_networks; /* the record has NetworkSettings.Networks (even {}) */
+	bool has_address; /* IPPrefixLen is there (with IPAddress Gateway MacAddress: a bridge's) */
+	char *ip_address, *gateway, *mac_address;
+	int ip_prefix_len;
+	char *sandbox_key; /* SandboxKey, "/proc/PID/ns/net"; NULL: no key */
 };
 
 /* one entry of Mounts, docker's MountPoint */
@@ -176,7 +208,7 @@ struct container_mount {
  * the JSON keys: container_record_from_json fills this from the tree, container_record_to_json
  * writes it back into the same tree (in place: the keys keep their order, and the parts not
  * typed here, such as the image's Config copy, Env, Cmd, HostConfig's resource limits,
- * NetworkSettings and Mounts, pass through unchanged). Strings are owned; NULL when the
+ * pass through unchanged). Strings are owned; NULL when the
  * record has no such key. A record written by an older minirun loads (missing keys read as
  * docker's zero values and are not added back unless set).
  */
@@ -201,6 +233,7 @@ struct container_record {
 	struct {
 		char *hostname, *user, *image, *working_dir;
 		char *stop_signal; /* NULL: none (SIGTERM) */
+		char *mac_address; /* --mac-address as given; NULL: none */
 		int stop_timeout;  /* -1: none (10 s) */
 		bool tty, open_stdin;
 		struct container_label *labels;
@@ -208,6 +241,8 @@ struct container_record {
 	} config;
 	struct {
 		char *network_mode; /* "bridge", "none", "host", "container:ID", a network */
+		char *pid_mode, *ipc_mode, *uts_mode; /* "", "host", "container:ID" ... */
+		long long shm_size;                   /* bytes; 0: no key (64 MiB) */
 		enum container_restart restart;
 		int restart_max;
 		bool auto_remove, init, privileged, readonly_rootfs, publish_all;
@@ -227,17 +262,23 @@ struct container_record {
 	struct container_port *ports; /* NetworkSettings.Ports, in the record's order */
 	size_t nports;
 	bool has_ports; /* the record has NetworkSettings.Ports */
-	/* NetworkSettings.Networks, as loaded: net.c, their one writer, edits them in the tree
-	 * (docker's two endpoint shapes: the one create records, the one a connect fills), so
-	 * these are read-only and as fresh as the last container_open/reload */
+	/* NetworkSettings.Networks, in the record's order (net.c changes them) */
 	struct container_network *networks;
 	size_t nnetworks;
+	struct container_net_settings net; /* the rest of NetworkSettings */
 };
 
 /* container_record_from_json - fill R from the tree REC (borrowed); -1 with err on ENOMEM */
 int container_record_from_json(json_t *rec, struct container_record *r, struct mr_err *err);
 /* container_record_to_json - write R's fields into the tree REC, in place */
 void container_record_to_json(const struct container_record *r, json_t *rec);
+/* container_record_json_new - the tree of a new record (container_record_new's): docker
+ * inspect's top-level keys in its order, R's typed fields (Id, Created, Path, Args, State,
+ * Image, Name, RestartCount, Minirun's DetachKeys Step ImageRef) and, taken over and put in
+ * their places, HOST_CONFIG and CONFIG (built from the flags by record.c: their keys are not
+ * all typed yet) and MINIRUN (Minirun's untyped keys: NoNewPrivileges, Seccomp ...). */
+json_t *container_record_json_new(const struct container_record *r, json_t *host_config,
+				  json_t *config, json_t *minirun);
 void container_record_free(struct container_record *r);
 /* container_record_add_mount - append a copy of M to R's mounts; -1 on ENOMEM */
 int container_record_add_mount(struct container_record *r, const struct container_mount *m);
@@ -253,6 +294,16 @@ const struct container_port *container_record_port(const struct container_record
 /* the endpoint of R on network NAME, or NULL */
 const struct container_network *container_record_network(const struct container_record *r,
 							 const char *name);
+/* container_record_endpoint - R's endpoint on network NAME to change: the one there, else
+ * (MAKE) a new one of KIND at the end, its strings "" and no aliases; NULL when there is
+ * none and not MAKE, or on ENOMEM. Pointers into r->networks go stale when one is added. */
+struct container_network *container_record_endpoint(struct container_record *r, const char *name,
+						    bool make, enum container_endpoint_kind kind);
+/* container_record_drop_network - forget R's endpoint on NAME (none there: nothing) */
+void container_record_drop_network(struct container_record *r, const char *name);
+/* container_record_set_strv - replace the vector *DST with a copy of SRC[0..N) (SRC NULL:
+ * NULL, JSON null; N 0: an empty one, []); -1 on ENOMEM (*DST is NULL then) */
+int container_record_set_strv(char ***dst, const char *const *src, size_t n);
 /* the value of label KEY, or NULL */
 const char *container_label(const struct container_record *r, const char *key);
 /* set the state and docker's booleans that go with it (Running, Paused, Restarting, Dead) */
@@ -473,7 +524,7 @@ int container_volumes_down(struct container *c, bool anonymous, struct mr_err *e
  * connect it to its networks (HostConfig.NetworkMode "bridge" or a user network, with the
  * name and Aliases; none/host/container:ID have nothing to connect), publish its
  * PortBindings (and, with PublishAllPorts, every ExposedPorts entry on a free port), and
- * fill NetworkSettings (Networks, Ports) in c->rec (the caller saves). All or nothing.
+ * fill NetworkSettings (Networks, Ports) in c->r (the caller saves). All or nothing.
  */
 int container_net_up(struct container *c, pid_t pid, struct mr_err *err);
 /* container_net_down - at exit/stop/rm: unpublish and disconnect every network the record

@@ -335,13 +335,10 @@ static int gateway_of(const char *root, const char *network, char gw[INET_ADDRST
 static bool embedded_gateway(struct container *c, const char *mode, char gw[INET_ADDRSTRLEN])
 {
 	bool user = false;
-	const char *name;
-	json_t *ep;
 	if (gateway_of(c->root, mode, gw, &user) == 0 && user)
 		return true;
-	json_object_foreach(json_object_get(json_object_get(c->rec, "NetworkSettings"), "Networks"),
-			    name, ep)
-	{
+	for (size_t i = 0; i < c->r.nnetworks; i++) {
+		const char *name = c->r.networks[i].name;
 		if (strcmp(name, mode) && gateway_of(c->root, name, gw, &user) == 0 && user)
 			return true;
 	}

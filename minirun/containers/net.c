@@ -66,17 +66,6 @@ static json_t *jget_(json_t *o, ...)
 }
 #define jget(...) jget_(__VA_ARGS__, (const char *)NULL)
 
-/* json object member KEY of O, made (empty object) when missing or not an object */
-static json_t *jobj(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	if (!json_is_object(v)) {
-		v = json_object();
-		json_object_set_new(o, key, v);
-	}
-	return v;
-}
-
 /* The network the record asks for: "bridge" when unset (docker's "default" too). */
 static const char *network_mode(const struct container *c)
 {
@@ -162,7 +151,6 @@ int net_ports_record(struct container *c, const struct network_port *p, size_t n
 	const char *key;
 	char k[16], hp[8];
 	int rc = 0;
-	jobj(c->rec, "NetworkSettings"); /* where the record keeps its ports */
 	container_record_clear_ports(&c->r);
 	json_object_foreach(jget(c->rec, "Config", "ExposedPorts"), key, v)
 	{
@@ -180,25 +168,33 @@ int net_ports_record(struct container *c, const struct network_port *p, size_t n
 
 /* The --network-alias names the record holds for network NET (docker keeps them in the
  * endpoint's settings from create on, keyed by the network's name: NET may be a prefix of
- * its ID instead), into OUT (pointers into REC, no copies); returns how many. */
-static size_t aliases_of(json_t *rec, const char *net, const char **out, size_t max)
+ * its ID instead), into OUT (pointers into R, no copies); returns how many. */
+static size_t aliases_of(const struct container_record *r, const char *net, const char **out,
+			 size_t max)
 {
-	json_t *nets = jget(rec, "NetworkSettings", "Networks"), *ep, *s;
-	json_t *a = jget(nets, net, "Aliases");
-	const char *key;
-	size_t i, n = 0;
-	json_object_foreach(nets, key, ep)
-	{
-		const char *id = json_string_value(json_object_get(ep, "NetworkID"));
-		if (!a && id && *net && !strncmp(id, net, strlen(net)))
-			a = json_object_get(ep, "Aliases");
+	const struct container_network *ep = container_record_network(r, net);
+	for (size_t i = 0; !ep && *net && i < r->nnetworks; i++) {
+		const char *id = r->networks[i].network_id;
+		if (id && !strncmp(id, net, strlen(net)))
+			ep = &r->networks[i];
 	}
-	json_array_foreach(a, i, s)
-	{
-		if (json_is_string(s) && n < max)
-			out[n++] = json_string_value(s);
-	}
+	size_t n = 0;
+	for (size_t i = 0; ep && ep->aliases && ep->aliases[i] && n < max; i++)
+		out[n++] = ep->aliases[i];
 	return n;
+}
+
+/* The strings of an endpoint C's record now holds for NETWORK_ID and the lease CIDR, MAC,
+ * GW (NULL: ""): -1 on ENOMEM */
+static int endpoint_set(struct container_network *ep, const char *network_id, const char *addr,
+			int prefix, const char *gw, const char *mac)
+{
+	container_record_set_str(&ep->network_id, network_id ? network_id : "");
+	container_record_set_str(&ep->ip_address, addr);
+	container_record_set_str(&ep->gateway, gw ? gw : "");
+	container_record_set_str(&ep->mac_address, mac ? mac : "");
+	ep->ip_prefix_len = prefix;
+	return ep->network_id && ep->ip_address && ep->gateway && ep->mac_address ? 0 : -1;
 }
 
 /* Fill NetworkSettings.Networks.NET from the network's record after the connect: the lease,
@@ -213,9 +209,9 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
 	json_t *nrec = network_load(c->root, net, err);
 	if (!nrec)
 		return -1;
-	json_t *ep = jget(nrec, "Containers", c->id);
-	const char *cidr = json_string_value(json_object_get(ep, "IPv4Address"));
-	const char *mac = json_string_value(json_object_get(ep, "MacAddress"));
+	json_t *lease = jget(nrec, "Containers", c->id);
+	const char *cidr = json_string_value(json_object_get(lease, "IPv4Address"));
+	const char *mac = json_string_value(json_object_get(lease, "MacAddress"));
 	const char *gw = json_string_value(
 		json_object_get(json_array_get(jget(nrec, "IPAM", "Config"), 0), "Gateway"));
 	char addr[INET_ADDRSTRLEN] = "", sandbox[64], shortid[13];
@@ -225,40 +221,59 @@ static int fill_endpoint(struct container *c, const char *net, const char *const
 		prefix = strchr(cidr, '/') ? atoi(strchr(cidr, '/') + 1) : 32;
 	}
 	snprintf(shortid, sizeof(shortid), "%.12s", c->id);
-	json_t *al = naliases ? json_array() : json_null(), *dns = json_array();
-	json_array_append_new(dns, json_string(short_name(c)));
-	for (size_t i = 0; i < naliases; i++) {
-		json_array_append_new(al, json_string(aliases[i]));
-		json_array_append_new(dns, json_string(aliases[i]));
+	/* the names the network's DNS answers for: the name, the aliases, the short ID (none
+	 * on the default bridge, which has no DNS) */
+	const char *names[66];
+	size_t nnames = 0;
+	names[nnames++] = short_name(c);
+	for (size_t i = 0; i < naliases && nnames < 65; i++)
+		names[nnames++] = aliases[i];
+	names[nnames++] = shortid;
+	/* copies first: ALIASES may point into the endpoint rewritten below */
+	char **al = NULL, **dns = NULL;
+	const char *name = json_string_value(json_object_get(nrec, "Name"));
+	const char *nid = json_string_value(json_object_get(nrec, "Id"));
+	bool bridge = network_is_default(nrec);
+	int rc = container_record_set_strv(&al, naliases ? aliases : NULL, naliases);
+	if (rc == 0)
+		rc = container_record_set_strv(&dns, bridge ? NULL : names, nnames);
+	/* keyed by the network's name, whatever the user typed (an ID prefix works too);
+	 * --ip's request stays (docker's IPAMConfig.IPv4Address), for the next start */
+	struct container_network *ep = container_record_endpoint(&c->r, net, false, 0);
+	char *ipam = ep && ep->ipam_ipv4 ? strdup(ep->ipam_ipv4) : NULL;
+	if (rc == 0 && name && strcmp(net, name))
+		container_record_drop_network(&c->r, net);
+	ep = rc == 0 && name
+		     ? container_record_endpoint(&c->r, name, true, CONTAINER_ENDPOINT_CONNECTED)
+		     : NULL;
+	if (ep) {
+		ep->kind = CONTAINER_ENDPOINT_CONNECTED;
+		free(ep->ipam_ipv4); /* the same string, or the one of the endpoint dropped */
+		ep->ipam_ipv4 = ipam;
+		ipam = NULL;
+		container_record_set_strv(&ep->aliases, NULL, 0);
+		container_record_set_strv(&ep->dns_names, NULL, 0);
+		ep->aliases = al;
+		ep->dns_names = dns;
+		al = dns = NULL;
+		rc = endpoint_set(ep, nid, addr, prefix, gw, mac);
 	}
-	json_array_append_new(dns, json_string(shortid));
-	json_t *settings = jobj(c->rec, "NetworkSettings");
-	/* keyed by the network's name, whatever the user typed (an ID prefix works too) */
-	json_t *nets = jobj(settings, "Networks");
-	/* --ip's request stays (docker's IPAMConfig.IPv4Address), for the next start */
-	json_t *ipam = json_incref(jget(nets, net, "IPAMConfig"));
-	if (!ipam)
-		ipam = json_null();
-	if (strcmp(net, json_string_value(json_object_get(nrec, "Name"))))
-		json_object_del(nets, net);
-	json_object_set_new(
-		nets, json_string_value(json_object_get(nrec, "Name")),
-		json_pack("{s:o, s:n, s:o, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:n, s:o}",
-			  "IPAMConfig", ipam, "Links", "Aliases", al, "MacAddress", mac ? mac : "",
-			  "NetworkID", json_string_value(json_object_get(nrec, "Id")), "Gateway",
-			  gw ? gw : "", "IPAddress", addr, "IPPrefixLen", prefix, "IPv6Gateway", "",
-			  "GlobalIPv6Address", "", "GlobalIPv6PrefixLen", 0, "DriverOpts",
-			  "DNSNames", network_is_default(nrec) ? json_null() : dns));
-	if (network_is_default(nrec)) {
-		json_decref(dns);
-		json_object_set_new(settings, "IPAddress", json_string(addr));
-		json_object_set_new(settings, "Gateway", json_string(gw ? gw : ""));
-		json_object_set_new(settings, "IPPrefixLen", json_integer(prefix));
-		json_object_set_new(settings, "MacAddress", json_string(mac ? mac : ""));
+	free(ipam);
+	container_record_set_strv(&al, NULL, 0);
+	container_record_set_strv(&dns, NULL, 0);
+	struct container_net_settings *s = &c->r.net;
+	if (ep && rc == 0 && bridge) {
+		s->has_address = true;
+		container_record_set_str(&s->ip_address, addr);
+		container_record_set_str(&s->gateway, gw ? gw : "");
+		container_record_set_str(&s->mac_address, mac ? mac : "");
+		s->ip_prefix_len = prefix;
 	}
 	snprintf(sandbox, sizeof(sandbox), "/proc/%d/ns/net", (int)pid);
-	json_object_set_new(settings, "SandboxKey", json_string(sandbox));
+	container_record_set_str(&s->sandbox_key, sandbox);
 	json_decref(nrec);
+	if (!ep || rc < 0 || !s->sandbox_key)
+		return mr_fail(err, ENOMEM, "record the endpoint on %s", net);
 	return 0;
 }
 
@@ -275,7 +290,6 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 	const char *mode = o->network && *o->network && strcmp(o->network, "default")
 				   ? o->network
 				   : NETWORK_DEFAULT;
-	json_t *nets = jobj(jobj(c->rec, "NetworkSettings"), "Networks"), *al = json_null();
 	/* docker's daemon's words: --ip on the default bridge, or on no network at all */
 	if (o->ip && (!mode_connects(mode) || !strcmp(mode, NETWORK_DEFAULT)))
 		return mr_failk(err, MR_E_INVALID, 0,
@@ -297,20 +311,32 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 	json_t *nrec = network_load(c->root, mode, err);
 	if (!nrec)
 		return -1;
-	for (size_t i = 0; o->network_aliases && o->network_aliases[i]; i++) {
-		if (!json_is_array(al))
-			al = json_array();
-		json_array_append_new(al, json_string(o->network_aliases[i]));
+	size_t naliases = 0;
+	while (o->network_aliases && o->network_aliases[naliases])
+		naliases++;
+	/* the endpoint create records, in docker's shape for it (a name recorded before is
+	 * recorded anew, where it was) */
+	const char *name = json_string_value(json_object_get(nrec, "Name"));
+	struct container_network *ep =
+		name ? container_record_endpoint(&c->r, name, true, CONTAINER_ENDPOINT_ASKED)
+		     : NULL;
+	int rc = ep ? 0 : mr_fail(err, ENOMEM, "record the endpoint on %s", mode);
+	if (ep) {
+		ep->kind = CONTAINER_ENDPOINT_ASKED;
+		container_record_set_str(&ep->ipam_ipv4, o->ip);
+		container_record_set_strv(&ep->dns_names, NULL, 0);
+		if (container_record_set_strv(
+			    &ep->aliases, naliases ? (const char *const *)o->network_aliases : NULL,
+			    naliases) < 0 ||
+		    endpoint_set(ep, json_string_value(json_object_get(nrec, "Id")), "", 0, "",
+				 "") < 0 ||
+		    (o->ip && !ep->ipam_ipv4))
+			rc = mr_fail(err, ENOMEM, "record the endpoint on %s", mode);
 	}
-	json_t *ipam = o->ip ? json_pack("{s:s}", "IPv4Address", o->ip) : json_null();
-	json_object_set_new(nets, json_string_value(json_object_get(nrec, "Name")),
-			    json_pack("{s:o, s:o, s:s, s:s, s:s, s:i, s:s}", "IPAMConfig", ipam,
-				      "Aliases", al, "NetworkID",
-				      json_string_value(json_object_get(nrec, "Id")), "IPAddress",
-				      "", "Gateway", "", "IPPrefixLen", 0, "MacAddress", ""));
 	/* the address is checked now (its subnet, not taken), before anything is made; the
 	 * connect at the start leases it, and says so again if it was taken meanwhile */
-	int rc = o->ip ? network_check_address(nrec, o->ip, c->id, err) : 0;
+	if (rc == 0 && o->ip)
+		rc = network_check_address(nrec, o->ip, c->id, err);
 	json_decref(nrec);
 	return rc;
 }
@@ -321,10 +347,17 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
  * record keeps the flag, so every start gives the same MAC. */
 static const char *wanted_mac(const struct container *c, const char *net, char out[18])
 {
-	const char *mac = json_string_value(jget(c->rec, "Config", "MacAddress"));
+	const char *mac = c->r.config.mac_address;
 	if (!mac || !*mac || strcmp(net, network_mode(c)))
 		return NULL;
 	return network_parse_mac(mac, out, NULL) == 0 ? out : NULL; /* checked at create */
+}
+
+/* the address --ip asked for on network NET (IPAMConfig.IPv4Address), or NULL */
+static const char *ipam_of(const struct container_record *r, const char *net)
+{
+	const struct container_network *ep = container_record_network(r, net);
+	return ep ? ep->ipam_ipv4 : NULL;
 }
 
 /*
@@ -336,7 +369,7 @@ static int connect_one(struct container *c, const char *net, pid_t pid, struct n
 		       size_t nports, struct mr_err *err)
 {
 	const char *aliases[64];
-	size_t naliases = aliases_of(c->rec, net, aliases, 63);
+	size_t naliases = aliases_of(&c->r, net, aliases, 63);
 	/* on a user-defined network docker (20.10) also answers for the container's hostname
 	 * (the short ID unless -h): it is among the endpoint's aliases */
 	char host[256];
@@ -350,18 +383,16 @@ static int connect_one(struct container *c, const char *net, pid_t pid, struct n
 	if (strcmp(net, NETWORK_DEFAULT) != 0 && !have)
 		aliases[naliases++] = host;
 	char addr[INET_ADDRSTRLEN], mac[18];
-	struct network_connect nc = {
-		.mac = wanted_mac(c, net, mac),
-		.ip = json_string_value(jget(jget(c->rec, "NetworkSettings", "Networks"), net,
-					     "IPAMConfig", "IPv4Address")),
-		.root = c->root,
-		.network = net,
-		.container_id = c->id,
-		.name = short_name(c),
-		.aliases = aliases,
-		.naliases = naliases,
-		.netns_fd = -1,
-		.pid = (int)pid};
+	struct network_connect nc = {.mac = wanted_mac(c, net, mac),
+				     .ip = ipam_of(&c->r, net),
+				     .root = c->root,
+				     .network = net,
+				     .container_id = c->id,
+				     .name = short_name(c),
+				     .aliases = aliases,
+				     .naliases = naliases,
+				     .netns_fd = -1,
+				     .pid = (int)pid};
 	mr_say("connect %.12s (pid %d) to network %s", c->id, (int)pid, net);
 	if (network_connect(&nc, addr, err) < 0)
 		return -1;
@@ -398,62 +429,56 @@ static int lo_up(pid_t pid, struct mr_err *err)
 int net_up_here(struct container *c, pid_t pid, struct mr_err *err)
 {
 	const char *mode = network_mode(c);
-	json_t *settings = jobj(c->rec, "NetworkSettings");
 	if (net_rootless_default(mode))
 		return net_rootless_up(c, pid, err);
 	if (!mode_connects(mode)) {
 		/* docker shows the pseudo network by name; container:ID shares another's, so
 		 * it has none of its own (and its ports are that container's) */
-		json_t *nets = jobj(settings, "Networks");
-		if (strncmp(mode, "container:", 10) && !json_object_get(nets, mode))
-			json_object_set_new(nets, mode,
-					    json_pack("{s:n, s:s, s:s, s:s, s:i, s:s}", "Aliases",
-						      "NetworkID", "", "IPAddress", "", "Gateway",
-						      "", "IPPrefixLen", 0, "MacAddress", ""));
+		if (strncmp(mode, "container:", 10) &&
+		    !container_record_endpoint(&c->r, mode, true, CONTAINER_ENDPOINT_MODE))
+			return mr_fail(err, ENOMEM, "record the endpoint on %s", mode);
 		container_record_clear_ports(&c->r);
 		mr_say("network %s: nothing to connect", mode);
 		return strcmp(mode, "none") ? 0 : lo_up(pid, err);
 	}
 
 	/* the other networks the record names (`network connect`): docker reconnects them
-	 * at every start too; keys copied, as connecting rewrites the object */
-	json_t *extra = json_array(), *ep;
-	const char *key;
-	json_object_foreach(jobj(settings, "Networks"), key, ep)
-	{
-		const char *nid = json_string_value(json_object_get(ep, "NetworkID"));
+	 * at every start too; names copied, as connecting rewrites the endpoints */
+	size_t nextra = 0, i, done = 0;
+	char **extra = calloc(c->r.nnetworks + 1, sizeof(*extra));
+	if (!extra)
+		return mr_fail(err, ENOMEM, "connect %.12s", c->id);
+	for (i = 0; i < c->r.nnetworks; i++) {
+		const char *key = c->r.networks[i].name, *nid = c->r.networks[i].network_id;
 		int by_id = mode[strspn(mode, "0123456789abcdef")] == '\0' && nid &&
 			    !strncmp(nid, mode, strlen(mode)); /* NetworkMode, as an ID prefix */
-		if (mode_connects(key) && strcmp(key, mode) && !by_id)
-			json_array_append_new(extra, json_string(key));
+		if (mode_connects(key) && strcmp(key, mode) && !by_id &&
+		    !(extra[nextra++] = strdup(key))) {
+			container_record_set_strv(&extra, NULL, 0);
+			return mr_fail(err, ENOMEM, "connect %.12s", c->id);
+		}
 	}
 	struct network_port *ports = NULL;
-	size_t nports = 0, i, done = 0;
-	json_t *net;
+	size_t nports = 0;
 	int primary = 0, r = net_wanted_ports(c->rec, &ports, &nports, err);
 	if (r == 0 && (r = connect_one(c, mode, pid, ports, nports, err)) == 0) {
 		primary = 1;
 		if (net_ports_record(c, ports, nports) < 0)
 			r = mr_fail(err, ENOMEM, "record the ports");
 	}
-	json_array_foreach(extra, i, net)
-	{
-		if (r < 0)
-			break;
-		if ((r = connect_one(c, json_string_value(net), pid, NULL, 0, err)) == 0)
+	for (i = 0; r == 0 && i < nextra; i++)
+		if ((r = connect_one(c, extra[i], pid, NULL, 0, err)) == 0)
 			done++;
-	}
 	if (r < 0) { /* all or nothing: the networks connected before the failure go again */
 		int saved = errno;
 		for (i = 0; i < done; i++)
-			network_disconnect(c->root, json_string_value(json_array_get(extra, i)),
-					   c->id, NULL);
+			network_disconnect(c->root, extra[i], c->id, NULL);
 		if (primary)
 			network_disconnect(c->root, mode, c->id, NULL);
 		errno = saved;
 	}
 	free(ports);
-	json_decref(extra);
+	container_record_set_strv(&extra, NULL, 0);
 	return r;
 }
 
@@ -466,11 +491,10 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 }
 
 /* whether the record asks for published ports (-p, or -P) */
-static bool asked_ports(json_t *rec)
+static bool asked_ports(const struct container *c)
 {
-	json_t *hc = json_object_get(rec, "HostConfig");
-	return json_object_size(json_object_get(hc, "PortBindings")) > 0 ||
-	       json_is_true(json_object_get(hc, "PublishAllPorts"));
+	return c->r.host.publish_all ||
+	       json_object_size(jget(c->rec, "HostConfig", "PortBindings")) > 0;
 }
 
 /* Remove every published-port element that points at one of ADDRS (the container's leases,
@@ -555,7 +579,6 @@ static void drop_gone(struct container *c, const char *net, json_t *eps)
 int net_disconnect_all(struct container *c, const char *mode, struct mr_err *err)
 {
 	json_t *all = network_list(c->root, err), *nrec;
-	json_t *wanted = json_object_get(json_object_get(c->rec, "NetworkSettings"), "Networks");
 	json_t *addrs = json_array();
 	size_t i;
 	int r = 0;
@@ -566,14 +589,13 @@ int net_disconnect_all(struct container *c, const char *mode, struct mr_err *err
 	json_array_foreach(all, i, nrec)
 	{
 		json_t *ep = jget(nrec, "Containers", c->id);
-		const char *net = json_string_value(json_object_get(nrec, "Name")), *key;
-		json_t *v;
+		const char *net = json_string_value(json_object_get(nrec, "Name"));
 		struct mr_err e = {0};
 		drop_gone(c, net, json_object_get(nrec, "Containers"));
 		if (!ep) {
 			int asked = mode_connects(mode) && is_network(nrec, mode);
-			json_object_foreach(wanted, key, v)
-			{
+			for (size_t k = 0; k < c->r.nnetworks; k++) {
+				const char *key = c->r.networks[k].name;
 				asked |= mode_connects(key) && is_network(nrec, key);
 			}
 			if (asked)
@@ -600,7 +622,7 @@ int net_disconnect_all(struct container *c, const char *mode, struct mr_err *err
 		}
 		json_decref(again);
 	}
-	if (asked_ports(c->rec))
+	if (asked_ports(c))
 		drop_stray_ports(addrs);
 	json_decref(addrs);
 	json_decref(all);
@@ -610,8 +632,7 @@ int net_disconnect_all(struct container *c, const char *mode, struct mr_err *err
 int container_net_down(struct container *c, struct mr_err *err)
 {
 	char dir[4200];
-	json_t *settings = json_object_get(c->rec, "NetworkSettings"), *ep;
-	const char *mode = network_mode(c), *net;
+	const char *mode = network_mode(c);
 	int r = 0;
 	if (rootless_active()) /* pasta's, when it has one */
 		rootless_net_down(container_path(c, "net-helper.pid", dir, sizeof(dir)));
@@ -624,26 +645,22 @@ int container_net_down(struct container *c, struct mr_err *err)
 	else if (access(dir, F_OK) == 0)
 		r = net_disconnect_all(c, mode, err);
 	/* what docker shows for a stopped container: the networks stay named, their
-	 * addresses go, no port is published */
-	json_object_foreach(json_object_get(settings, "Networks"), net, ep)
-	{
-		static const char *const cleared[] = {"IPAddress", "Gateway", "MacAddress"};
-		for (size_t i = 0; i < sizeof(cleared) / sizeof(*cleared); i++)
-			if (json_object_get(ep, cleared[i]))
-				json_object_set_new(ep, cleared[i], json_string(""));
-		if (json_object_get(ep, "IPPrefixLen"))
-			json_object_set_new(ep, "IPPrefixLen", json_integer(0));
+	 * addresses go, no port is published (a key the record lacks stays out) */
+	struct container_net_settings *s = &c->r.net;
+	for (size_t i = 0; i < c->r.nnetworks; i++) {
+		struct container_network *ep = &c->r.networks[i];
+		char **cleared[] = {&ep->ip_address, &ep->gateway, &ep->mac_address};
+		for (size_t k = 0; k < sizeof(cleared) / sizeof(*cleared); k++)
+			if (*cleared[k])
+				**cleared[k] = '\0';
+		ep->ip_prefix_len = 0;
 	}
-	if (settings) {
-		static const char *const cleared[] = {"IPAddress", "Gateway", "MacAddress",
-						      "SandboxKey"};
-		for (size_t i = 0; i < sizeof(cleared) / sizeof(*cleared); i++)
-			if (json_object_get(settings, cleared[i]))
-				json_object_set_new(settings, cleared[i], json_string(""));
-		if (json_object_get(settings, "IPPrefixLen"))
-			json_object_set_new(settings, "IPPrefixLen", json_integer(0));
-		container_record_clear_ports(&c->r);
-	}
+	char **cleared[] = {&s->ip_address, &s->gateway, &s->mac_address, &s->sandbox_key};
+	for (size_t k = 0; k < sizeof(cleared) / sizeof(*cleared); k++)
+		if (*cleared[k])
+			**cleared[k] = '\0';
+	s->ip_prefix_len = 0;
+	container_record_clear_ports(&c->r);
 	return r;
 }
 
@@ -677,8 +694,8 @@ int container_net_connect(const char *root, const char *ref, const char *net,
 		for (size_t i = 0; list && i < naliases; i++)
 			list[i] = (char *)aliases[i];
 		o.network_aliases = naliases ? list : NULL;
-		json_t *before = json_deep_copy(c.rec);
-		if (json_object_get(jget(c.rec, "NetworkSettings", "Networks"), net))
+		/* on a failure the record is not saved: it stays as it was */
+		if (container_record_network(&c.r, net))
 			r = mr_fail(err, 0, "endpoint with name %s already exists in network %s",
 				    short_name(&c), net);
 		else
@@ -687,11 +704,6 @@ int container_net_connect(const char *root, const char *ref, const char *net,
 			container_dns_connected(&c, NULL); /* resolv.conf (dns_flags.c) */
 		if (r == 0 && (r = container_save(&c, err)) < 0 && pid > 0)
 			network_disconnect(root, net, c.id, NULL);
-		if (r < 0) { /* the record as it was */
-			json_decref(c.rec);
-			c.rec = before;
-		} else
-			json_decref(before);
 		free(list);
 	}
 	container_close(&c);
@@ -716,12 +728,11 @@ int container_net_disconnect(const char *root, const char *ref, const char *net,
 	int r = -1;
 	if (nrec) {
 		const char *name = json_string_value(json_object_get(nrec, "Name"));
-		json_t *nets = jget(c.rec, "NetworkSettings", "Networks");
 		int connected = jget(nrec, "Containers", c.id) != NULL;
-		if (!connected && !json_object_get(nets, name))
+		if (!connected && !container_record_network(&c.r, name))
 			mr_fail(err, 0, "container %s is not connected to network %s", c.id, name);
 		else if (!connected || network_disconnect(root, name, c.id, err) == 0) {
-			json_object_del(nets, name);
+			container_record_drop_network(&c.r, name);
 			r = container_save(&c, err);
 		}
 		json_decref(nrec);

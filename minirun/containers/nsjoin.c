@@ -31,14 +31,14 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-/* The three joinable modes: the HostConfig key, the flag, docker's word in messages, the
- * /proc/PID/ns file. */
+/* The three joinable modes (the record's PidMode, IpcMode, UTSMode, in this order): the
+ * flag, docker's word in messages, the /proc/PID/ns file. */
 static const struct {
-	const char *key, *flag, *word, *ns;
+	const char *flag, *word, *ns;
 } joins[] = {
-	{"PidMode", "pid", "PID", "pid"},
-	{"IpcMode", "ipc", "IPC", "ipc"},
-	{"UTSMode", "uts", "UTS", "uts"},
+	{"pid", "PID", "pid"},
+	{"ipc", "IPC", "ipc"},
+	{"uts", "UTS", "uts"},
 };
 
 /* check_target - REF (the X of container:X) for the mode of joins[K]: exists, is not the
@@ -54,8 +54,7 @@ static int check_target(const char *root, size_t k, const char *ref, const char 
 	if (self && !strcmp(x.id, self))
 		rc = mr_failk(err, MR_E_INVALID, 0, "cannot join own %s namespace: %s",
 			      joins[k].word, ref);
-	const char *ipc =
-		json_string_value(json_object_get(json_object_get(x.rec, "HostConfig"), "IpcMode"));
+	const char *ipc = x.r.host.ipc_mode;
 	if (!rc && k == 1 && (!ipc || (strcmp(ipc, "shareable") && strcmp(ipc, "host"))))
 		rc = mr_failk(err, MR_E_INVALID, 0,
 			      "can't join IPC of container %s: non-shareable IPC (hint: use "
@@ -80,16 +79,14 @@ static int check_target(const char *root, size_t k, const char *ref, const char 
 static int shareable_shm(struct container *c, struct container_paths *p, struct container_nsjoin *j,
 			 struct mr_err *err)
 {
-	json_t *hc = json_object_get(c->rec, "HostConfig");
-	const char *mode = json_string_value(json_object_get(hc, "IpcMode"));
+	const char *mode = c->r.host.ipc_mode;
 	if (!mode || strcmp(mode, "shareable") != 0)
 		return 0;
 	char run[4096], opts[128];
 	snprintf(j->shm, sizeof(j->shm), "%s/shm",
 		 containers_run_dir(c->root, c->id, run, sizeof(run)));
-	json_int_t size = json_integer_value(json_object_get(hc, "ShmSize"));
-	snprintf(opts, sizeof(opts), "mode=1777,size=%lld",
-		 (long long)(size > 0 ? size : 64 << 20));
+	long long size = c->r.host.shm_size;
+	snprintf(opts, sizeof(opts), "mode=1777,size=%lld", size > 0 ? size : 64LL << 20);
 	if (mkdir(j->shm, 0700) < 0 && errno != EEXIST)
 		return mr_fail(err, errno, "--ipc shareable: mkdir '%s'", j->shm);
 	umount2(j->shm, MNT_DETACH); /* one a killed monitor left */
@@ -121,11 +118,11 @@ int container_ns_targets_check(const char *root, const struct container_opts *o,
 int container_ns_joins(struct container *c, struct container_paths *p, struct container_nsjoin *j,
 		       struct mr_err *err)
 {
-	json_t *hc = json_object_get(c->rec, "HostConfig");
 	char *bufs[] = {j->pid, j->ipc, j->uts};
 	const char **paths[] = {&p->pidns, &p->ipcns, &p->utsns};
+	const char *modes[] = {c->r.host.pid_mode, c->r.host.ipc_mode, c->r.host.uts_mode};
 	for (size_t k = 0; k < sizeof(joins) / sizeof(joins[0]); k++) {
-		const char *mode = json_string_value(json_object_get(hc, joins[k].key));
+		const char *mode = modes[k];
 		pid_t pid;
 		if (!mode || strncmp(mode, "container:", 10) != 0)
 			continue;

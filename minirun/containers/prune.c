@@ -32,8 +32,7 @@ int container_prune(const struct mr_prune_filter *f, bool quiet, unsigned long l
 		if (container_open(containers_root(), *id, true, &c, &err) < 0)
 			continue; /* removed meanwhile */
 		enum container_state st = container_status(&c);
-		long long created =
-			parse_rfc3339(json_string_value(json_object_get(c.rec, "Created")) ?: "");
+		long long created = parse_rfc3339(c.r.created ? c.r.created : "");
 		json_t *labels = json_object_get(json_object_get(c.rec, "Config"), "Labels");
 		if (st == CONTAINER_RUNNING || st == CONTAINER_PAUSED ||
 		    st == CONTAINER_RESTARTING || !mr_prune_filter_match(f, created, labels)) {

@@ -8,6 +8,11 @@
  * where docker has one (HostConfig.Memory, Config.Env ...) and in "Minirun" where it has
  * not (the seccomp profile text, no-new-privileges as a boolean, the mounts vol.c made).
  *
+ * The record's typed fields (struct container_record: Id, Path, Args, State, Name ...) are
+ * filled here and laid out as docker's tree by record_json.c (container_record_json_new);
+ * HostConfig and Config are still built here as JSON, key by key in docker's order, since
+ * most of their keys are not typed yet (the bundle reads them from the tree at each start).
+ *
  * The merge, as docker does it at `create`:
  *   Env         the image's, then the -e/--env-file ones; a key given again replaces the
  *               earlier entry in place (no PATH added: the process gets docker's default
@@ -305,48 +310,76 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 	return c;
 }
 
+/* the strings of the JSON arrays A then B (either may be null) into a new NULL-terminated
+ * vector of pointers into them, its length to *N; NULL when one holds something else, or
+ * on ENOMEM */
+static const char **strings_of(json_t *a, json_t *b, size_t *n)
+{
+	const char **v = calloc(json_array_size(a) + json_array_size(b) + 1, sizeof(*v));
+	json_t *parts[] = {a, b}, *x;
+	size_t i;
+	*n = 0;
+	for (size_t k = 0; v && k < 2; k++)
+		json_array_foreach(parts[k], i, x)
+		{
+			if (!json_is_string(x)) {
+				free(v);
+				return NULL;
+			}
+			v[(*n)++] = json_string_value(x);
+		}
+	return v;
+}
+
 json_t *container_record_new(const struct container_opts *o, const char *id, const char *name,
 			     const char *image_ref, const char *image_id, json_t *image_config,
 			     struct mr_err *err)
 {
 	json_t *ic = json_object_get(image_config, "config"), *ep, *cmd;
-	char created[64], image[128];
+	char created[64], image[128], nm[300];
 	entry_and_cmd(o, ic, &ep, &cmd);
 
 	/* Path and Args: the process to run, Entrypoint + Cmd */
-	json_t *argv = json_array();
-	if (json_is_array(ep))
-		json_array_extend(argv, ep);
-	if (json_is_array(cmd))
-		json_array_extend(argv, cmd);
-	if (json_array_size(argv) == 0 || !json_is_string(json_array_get(argv, 0))) {
-		json_decref(argv);
+	size_t n;
+	const char **argv = strings_of(ep, cmd, &n);
+	if (!argv || n == 0) {
+		free(argv);
 		json_decref(ep);
 		json_decref(cmd);
+		/* (a non-string can't get here: image/ checks the config's types at load) */
 		mr_fail(err, 0,
 			"No command specified: image '%s' has no Entrypoint or Cmd; give a "
 			"command after the image name",
 			image_ref ? image_ref : o->image);
 		return NULL;
 	}
-	json_t *path = json_incref(json_array_get(argv, 0));
-	json_array_remove(argv, 0);
 
+	/* the typed part of the record: record_json.c lays the tree out */
+	struct container_record r = {0};
 	now_rfc3339(created, sizeof(created));
 	snprintf(image, sizeof(image), "%s%s",
 		 image_id && strncmp(image_id, "sha256:", 7) != 0 ? "sha256:" : "",
 		 image_id ? image_id : "");
+	snprintf(nm, sizeof(nm), "/%s", name && name[0] == '/' ? name + 1 : name ? name : "");
+	container_record_set_str(&r.id, id);
+	container_record_set_str(&r.created, created);
+	container_record_set_str(&r.path, argv[0]);
+	int rc = container_record_set_strv(&r.args, argv + 1, n - 1);
+	free(argv);
+	container_record_set_state(&r, CONTAINER_CREATED);
+	container_record_set_str(&r.state.error, "");
+	container_record_set_str(&r.state.started_at, ZERO_TIME);
+	container_record_set_str(&r.state.finished_at, ZERO_TIME);
+	container_record_set_str(&r.image, image);
+	container_record_set_str(&r.name, nm);
+	container_record_set_str(&r.mr.detach_keys,
+				 o->detach_keys ? o->detach_keys : "ctrl-p,ctrl-q");
+	container_record_set_str(&r.mr.step, "");
+	container_record_set_str(&r.mr.image_ref, image_ref ? image_ref : o->image);
 
-	json_t *state = json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:i, s:i, s:s, s:s, s:s}",
-				  "Status", "created", "Running", 0, "Paused", 0, "Restarting", 0,
-				  "OOMKilled", 0, "Dead", 0, "Pid", 0, "ExitCode", 0, "Error", "",
-				  "StartedAt", ZERO_TIME, "FinishedAt", ZERO_TIME);
+	/* Minirun's keys the struct does not type: what the bundle reads at each start */
 	json_t *mr = json_object();
-	json_object_set_new(mr, "DetachKeys",
-			    json_string(o->detach_keys ? o->detach_keys : "ctrl-p,ctrl-q"));
-	json_object_set_new(mr, "Step", json_string(""));
 	json_object_set_new(mr, "NoNewPrivileges", json_boolean(o->no_new_privs));
-	json_object_set_new(mr, "ImageRef", json_string(image_ref ? image_ref : o->image));
 	if (o->seccomp_profile) {
 		/* "unconfined", or a profile: its JSON, read when the flag was parsed */
 		json_t *p = strcmp(o->seccomp_profile, "unconfined") == 0
@@ -358,36 +391,15 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 		json_object_set_new(mr, "Platform", json_string(o->platform));
 	json_object_set_new(mr, "PullNever", json_boolean(o->pull_never));
 
-	json_t *rec = json_object();
-	json_object_set_new(rec, "Id", json_string(id));
-	json_object_set_new(rec, "Created", json_string(created));
-	json_object_set_new(rec, "Path", path);
-	json_object_set_new(rec, "Args", argv);
-	json_object_set_new(rec, "State", state);
-	json_object_set_new(rec, "Image", json_string(image));
-	json_object_set_new(rec, "ResolvConfPath", json_string(""));
-	json_object_set_new(rec, "HostnamePath", json_string(""));
-	json_object_set_new(rec, "HostsPath", json_string(""));
-	json_object_set_new(rec, "LogPath", json_string(""));
-	char nm[300];
-	snprintf(nm, sizeof(nm), "/%s", name && name[0] == '/' ? name + 1 : name ? name : "");
-	json_object_set_new(rec, "Name", json_string(nm));
-	json_object_set_new(rec, "RestartCount", json_integer(0));
-	json_object_set_new(rec, "Driver", json_string("overlay2"));
-	json_object_set_new(rec, "Platform", json_string("linux"));
-	/* no SELinux labels, no AppArmor profile (seccomp and capabilities only); ExecIDs:
-	 * minirun keeps no IDs of running execs, so null, docker's word for none running */
-	json_object_set_new(rec, "MountLabel", json_string(""));
-	json_object_set_new(rec, "ProcessLabel", json_string(""));
-	json_object_set_new(rec, "AppArmorProfile", json_string(""));
-	json_object_set_new(rec, "ExecIDs", json_null());
-	json_object_set_new(rec, "HostConfig", host_config(o));
-	json_object_set_new(rec, "Config", config(o, id, ic, ep, cmd));
-	json_object_set_new(rec, "NetworkSettings", json_pack("{s:{}, s:{}}", "Networks", "Ports"));
-	json_object_set_new(rec, "Mounts", json_array());
-	json_object_set_new(rec, "GraphDriver",
-			    json_pack("{s:s, s:{}}", "Name", "overlay2", "Data"));
-	json_object_set_new(rec, "Minirun", mr);
+	bool short_of_memory = rc < 0 || !r.id || !r.created || !r.path || !r.name || !r.image ||
+			       !r.mr.detach_keys || !r.mr.image_ref;
+	json_t *rec = container_record_json_new(&r, host_config(o), config(o, id, ic, ep, cmd), mr);
+	container_record_free(&r);
+	if (short_of_memory) {
+		json_decref(rec);
+		mr_fail(err, ENOMEM, "container record");
+		return NULL;
+	}
 	container_dnsflags_record(rec, o); /* Dns DnsSearch DnsOptions ExtraHosts */
 	/* GroupAdd, ShmSize, Ulimits, Devices: hostflags.c's part of HostConfig */
 	if (container_hostflags_record(rec, o, err) < 0 ||

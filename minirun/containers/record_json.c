@@ -16,14 +16,16 @@
  *   Config: Hostname User Image        Config: Env Cmd Entrypoint ExposedPorts
  *     WorkingDir Tty OpenStdin           Healthcheck Shell (the image's, merged: record.c)
  *     StopSignal StopTimeout Labels    HostConfig: the rest (bundle/config.c reads it)
- *   HostConfig: NetworkMode            NetworkSettings but Ports: net.c writes them
- *     RestartPolicy AutoRemove Init    Minirun: Seccomp, NoNewPrivileges, Platform,
- *     Privileged ReadonlyRootfs          OciMounts ... (bundle/config.c)
- *     PublishAllPorts
+ *     MacAddress
+ *   HostConfig: NetworkMode PidMode    Minirun: Seccomp, NoNewPrivileges, Platform,
+ *     RestartPolicy AutoRemove Init      OciMounts ... (bundle/config.c)
+ *     Privileged ReadonlyRootfs
+ *     PublishAllPorts IpcMode UTSMode ShmSize
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
  *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
- *   NetworkSettings.Networks, read only (NAME: NetworkID IPAddress Aliases)
+ *   NetworkSettings.Networks (NAME: an endpoint in one of docker's three shapes, enum
+ *     container_endpoint_kind), IPAddress Gateway IPPrefixLen MacAddress SandboxKey
  *
  * Reading is forgiving (a missing key is docker's zero value: an older record loads);
  * writing adds an optional key only when it has a value (StopTimeout, StopSignal,
@@ -157,6 +159,54 @@ static json_t *get(json_t *o, const char *key)
 
 /* ---- from JSON -------------------------------------------------------------------------- */
 
+/* which shape the endpoint EP has (the enum's comment lists them): a connect's has Links,
+ * DriverOpts and DNSNames; a mode's (none, host) has no IPAMConfig */
+static enum container_endpoint_kind endpoint_kind(json_t *ep)
+{
+	if (get(ep, "Links") || get(ep, "DNSNames") || get(ep, "DriverOpts"))
+		return CONTAINER_ENDPOINT_CONNECTED;
+	return get(ep, "IPAMConfig") ? CONTAINER_ENDPOINT_ASKED : CONTAINER_ENDPOINT_MODE;
+}
+
+/* NetworkSettings NS (Ports aside) into R; -1 on ENOMEM */
+static int networks_from_json(json_t *ns, struct container_record *r)
+{
+	json_t *nets = get(ns, "Networks"), *v;
+	const char *k;
+	struct container_net_settings *s = &r->net;
+	s->has_networks = json_is_object(nets);
+	s->has_address = get(ns, "IPPrefixLen") != NULL;
+	s->ip_address = dup_str(get(ns, "IPAddress"));
+	s->gateway = dup_str(get(ns, "Gateway"));
+	s->mac_address = dup_str(get(ns, "MacAddress"));
+	s->ip_prefix_len = (int)json_integer_value(get(ns, "IPPrefixLen"));
+	s->sandbox_key = dup_str(get(ns, "SandboxKey"));
+	if (!json_object_size(nets))
+		return 0;
+	r->networks = calloc(json_object_size(nets), sizeof(*r->networks));
+	if (!r->networks)
+		return -1;
+	json_object_foreach(nets, k, v)
+	{
+		if (!json_is_object(v))
+			continue;
+		struct container_network *n = &r->networks[r->nnetworks++];
+		n->name = strdup(k);
+		n->kind = endpoint_kind(v);
+		n->ipam_ipv4 = dup_str(get(get(v, "IPAMConfig"), "IPv4Address"));
+		n->aliases = dup_strv(get(v, "Aliases"));
+		n->network_id = dup_str(get(v, "NetworkID"));
+		n->ip_address = dup_str(get(v, "IPAddress"));
+		n->gateway = dup_str(get(v, "Gateway"));
+		n->ip_prefix_len = (int)json_integer_value(get(v, "IPPrefixLen"));
+		n->mac_address = dup_str(get(v, "MacAddress"));
+		n->dns_names = dup_strv(get(v, "DNSNames"));
+		if (!n->name)
+			return -1;
+	}
+	return 0;
+}
+
 int container_record_from_json(json_t *rec, struct container_record *r, struct mr_err *err)
 {
 	json_t *st = get(rec, "State"), *cfg = get(rec, "Config"), *hc = get(rec, "HostConfig");
@@ -195,6 +245,7 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->config.image = dup_str(get(cfg, "Image"));
 	r->config.working_dir = dup_str(get(cfg, "WorkingDir"));
 	r->config.stop_signal = dup_str(get(cfg, "StopSignal"));
+	r->config.mac_address = dup_str(get(cfg, "MacAddress"));
 	v = get(cfg, "StopTimeout");
 	r->config.stop_timeout = json_is_integer(v) ? (int)json_integer_value(v) : -1;
 	r->config.tty = json_is_true(get(cfg, "Tty"));
@@ -213,6 +264,10 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	}
 
 	r->host.network_mode = dup_str(get(hc, "NetworkMode"));
+	r->host.pid_mode = dup_str(get(hc, "PidMode"));
+	r->host.ipc_mode = dup_str(get(hc, "IpcMode"));
+	r->host.uts_mode = dup_str(get(hc, "UTSMode"));
+	r->host.shm_size = (long long)json_integer_value(get(hc, "ShmSize"));
 	json_t *pol = get(hc, "RestartPolicy");
 	r->host.restart = restart_parse(json_string_value(get(pol, "Name")));
 	r->host.restart_max = (int)json_integer_value(get(pol, "MaximumRetryCount"));
@@ -252,27 +307,9 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 		}
 	}
 
-	json_t *nets = get(get(rec, "NetworkSettings"), "Networks");
-	if (json_object_size(nets)) {
-		r->networks = calloc(json_object_size(nets), sizeof(*r->networks));
-		if (!r->networks) {
-			container_record_free(r);
-			return mr_fail(err, ENOMEM, "container record");
-		}
-		json_object_foreach(nets, k, v)
-		{
-			if (!json_is_object(v))
-				continue;
-			struct container_network *n = &r->networks[r->nnetworks++];
-			n->name = strdup(k);
-			n->network_id = dup_str(get(v, "NetworkID"));
-			n->ip_address = dup_str(get(v, "IPAddress"));
-			n->aliases = dup_strv(get(v, "Aliases"));
-			if (!n->name) {
-				container_record_free(r);
-				return mr_fail(err, ENOMEM, "container record");
-			}
-		}
+	if (networks_from_json(get(rec, "NetworkSettings"), r) < 0) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
 	}
 
 	json_t *mounts = get(rec, "Mounts");
@@ -373,6 +410,7 @@ static void config_to_json(const struct container_record *r, json_t *rec)
 	put_str(cfg, "Image", r->config.image);
 	put_str(cfg, "WorkingDir", r->config.working_dir);
 	put_str(cfg, "StopSignal", r->config.stop_signal);
+	put_str(cfg, "MacAddress", r->config.mac_address);
 	if (r->config.stop_timeout >= 0)
 		json_object_set_new(cfg, "StopTimeout", json_integer(r->config.stop_timeout));
 	json_object_set_new(cfg, "Tty", json_boolean(r->config.tty));
@@ -392,6 +430,11 @@ static void host_to_json(const struct container_record *r, json_t *rec)
 	if (!hc)
 		return;
 	put_str(hc, "NetworkMode", r->host.network_mode);
+	put_str(hc, "PidMode", r->host.pid_mode);
+	put_str(hc, "IpcMode", r->host.ipc_mode);
+	put_str(hc, "UTSMode", r->host.uts_mode);
+	if (r->host.shm_size || get(hc, "ShmSize"))
+		json_object_set_new(hc, "ShmSize", json_integer(r->host.shm_size));
 	json_t *pol = obj(hc, "RestartPolicy", true);
 	json_object_set_new(pol, "Name", json_string(restart_names[r->host.restart]));
 	json_object_set_new(pol, "MaximumRetryCount", json_integer(r->host.restart_max));
@@ -429,7 +472,7 @@ static void minirun_to_json(const struct container_record *r, json_t *rec)
 /* NetworkSettings.Ports: "80/tcp": null for a port only exposed, else its bindings */
 static void ports_to_json(const struct container_record *r, json_t *rec)
 {
-	json_t *ns = obj(rec, "NetworkSettings", false);
+	json_t *ns = obj(rec, "NetworkSettings", r->nports > 0);
 	if (!ns || (!r->has_ports && !r->nports))
 		return;
 	json_t *o = json_object();
@@ -443,6 +486,129 @@ static void ports_to_json(const struct container_record *r, json_t *rec)
 		json_object_set_new(o, p->key, list);
 	}
 	json_object_set_new(ns, "Ports", o);
+}
+
+/* The keys of an endpoint, and each shape's keys in docker's order (EP_END ends one) */
+enum endpoint_key {
+	EP_END,
+	EP_IPAM,
+	EP_LINKS,
+	EP_ALIASES,
+	EP_MAC,
+	EP_NETWORK_ID,
+	EP_GATEWAY,
+	EP_IP,
+	EP_PREFIX,
+	EP_V6_GATEWAY,
+	EP_V6_ADDRESS,
+	EP_V6_PREFIX,
+	EP_DRIVER_OPTS,
+	EP_DNS_NAMES,
+};
+static const char *const endpoint_keys[] = {
+	[EP_IPAM] = "IPAMConfig",
+	[EP_LINKS] = "Links",
+	[EP_ALIASES] = "Aliases",
+	[EP_MAC] = "MacAddress",
+	[EP_NETWORK_ID] = "NetworkID",
+	[EP_GATEWAY] = "Gateway",
+	[EP_IP] = "IPAddress",
+	[EP_PREFIX] = "IPPrefixLen",
+	[EP_V6_GATEWAY] = "IPv6Gateway",
+	[EP_V6_ADDRESS] = "GlobalIPv6Address",
+	[EP_V6_PREFIX] = "GlobalIPv6PrefixLen",
+	[EP_DRIVER_OPTS] = "DriverOpts",
+	[EP_DNS_NAMES] = "DNSNames",
+};
+static const enum endpoint_key endpoint_shapes[][14] = {
+	[CONTAINER_ENDPOINT_ASKED] = {EP_IPAM, EP_ALIASES, EP_NETWORK_ID, EP_IP, EP_GATEWAY,
+				      EP_PREFIX, EP_MAC},
+	[CONTAINER_ENDPOINT_CONNECTED] = {EP_IPAM, EP_LINKS, EP_ALIASES, EP_MAC, EP_NETWORK_ID,
+					  EP_GATEWAY, EP_IP, EP_PREFIX, EP_V6_GATEWAY,
+					  EP_V6_ADDRESS, EP_V6_PREFIX, EP_DRIVER_OPTS,
+					  EP_DNS_NAMES},
+	[CONTAINER_ENDPOINT_MODE] = {EP_ALIASES, EP_NETWORK_ID, EP_IP, EP_GATEWAY, EP_PREFIX,
+				     EP_MAC},
+};
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : NULL;
+}
+
+/* the value of KEY of N's endpoint EP, NULL to leave the key as it is: the keys minirun
+ * does not type (IPv6, Links, DriverOpts: docker's zero values) are written only when EP is
+ * FRESH, as are IPPrefixLen and the strings an older record did not have */
+static json_t *endpoint_value(const struct container_network *n, enum endpoint_key key, json_t *ep,
+			      bool fresh)
+{
+	switch (key) {
+	case EP_IPAM:
+		return n->ipam_ipv4 ? json_pack("{s:s}", "IPv4Address", n->ipam_ipv4) : json_null();
+	case EP_ALIASES: return n->aliases ? strv_json(n->aliases) : json_null();
+	case EP_DNS_NAMES: return n->dns_names ? strv_json(n->dns_names) : json_null();
+	case EP_MAC: return str_or_null(n->mac_address);
+	case EP_NETWORK_ID: return str_or_null(n->network_id);
+	case EP_GATEWAY: return str_or_null(n->gateway);
+	case EP_IP: return str_or_null(n->ip_address);
+	case EP_PREFIX:
+		return fresh || get(ep, "IPPrefixLen") ? json_integer(n->ip_prefix_len) : NULL;
+	case EP_V6_GATEWAY:
+	case EP_V6_ADDRESS: return fresh ? json_string("") : NULL;
+	case EP_V6_PREFIX: return fresh ? json_integer(0) : NULL;
+	case EP_LINKS:
+	case EP_DRIVER_OPTS: return fresh ? json_null() : NULL;
+	case EP_END: break;
+	}
+	return NULL;
+}
+
+/* N's endpoint: written into WAS (in place) when it has N's shape, else a new object in that
+ * shape (a connect turns the endpoint create recorded into a connected one) */
+static json_t *endpoint_to_json(const struct container_network *n, json_t *was)
+{
+	bool fresh = !json_is_object(was) || endpoint_kind(was) != n->kind;
+	json_t *ep = fresh ? json_object() : was;
+	const enum endpoint_key *shape = endpoint_shapes[n->kind];
+	for (size_t i = 0; i < NELEMS(endpoint_shapes[0]) && shape[i] != EP_END; i++) {
+		json_t *v = endpoint_value(n, shape[i], ep, fresh);
+		if (v)
+			json_object_set_new(ep, endpoint_keys[shape[i]], v);
+	}
+	return ep;
+}
+
+/* NetworkSettings but Ports: the endpoints in R's order (one R no longer has goes), then the
+ * default bridge's address and SandboxKey */
+static void networks_to_json(const struct container_record *r, json_t *rec)
+{
+	const struct container_net_settings *s = &r->net;
+	bool any = s->has_networks || r->nnetworks || s->has_address || s->ip_address ||
+		   s->gateway || s->mac_address || s->sandbox_key;
+	json_t *ns = obj(rec, "NetworkSettings", any), *v, *nets;
+	const char *k;
+	void *tmp;
+	if (!ns)
+		return;
+	if ((nets = obj(ns, "Networks", s->has_networks || r->nnetworks))) {
+		json_object_foreach_safe(nets, tmp, k, v)
+		{
+			if (!container_record_network(r, k))
+				json_object_del(nets, k);
+		}
+		for (size_t i = 0; i < r->nnetworks; i++) {
+			json_t *was = get(nets, r->networks[i].name);
+			json_t *ep = endpoint_to_json(&r->networks[i], was);
+			if (ep != was)
+				json_object_set_new(nets, r->networks[i].name, ep);
+		}
+	}
+	put_str(ns, "IPAddress", s->ip_address);
+	put_str(ns, "Gateway", s->gateway);
+	if (s->has_address)
+		json_object_set_new(ns, "IPPrefixLen", json_integer(s->ip_prefix_len));
+	put_str(ns, "MacAddress", s->mac_address);
+	put_str(ns, "SandboxKey", s->sandbox_key);
 }
 
 /* Mounts, in docker's key order (Name and Driver for volumes only) */
@@ -483,9 +649,76 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 		json_object_set_new(rec, "RestartCount", json_integer(r->restart_count));
 	host_to_json(r, rec);
 	config_to_json(r, rec);
+	networks_to_json(r, rec);
 	ports_to_json(r, rec);
 	mounts_to_json(r, rec);
 	minirun_to_json(r, rec);
+}
+
+/* ---- a new record ----------------------------------------------------------------------- */
+
+/* move KEY of FROM (if it has one) to the end of TO */
+static void take(json_t *to, json_t *from, const char *key)
+{
+	json_t *v = json_object_get(from, key);
+	if (v) {
+		json_object_set(to, key, v);
+		json_object_del(from, key);
+	}
+}
+
+json_t *container_record_json_new(const struct container_record *r, json_t *host_config,
+				  json_t *config, json_t *minirun)
+{
+	json_t *rec = json_object(), *mr = json_object();
+	const char *zero = "0001-01-01T00:00:00Z"; /* docker's "never" (Go's zero time) */
+	enum container_state s = r->state.status;
+	put_str(rec, "Id", r->id);
+	put_str(rec, "Created", r->created);
+	put_str(rec, "Path", r->path);
+	json_object_set_new(rec, "Args", strv_json(r->args));
+	json_object_set_new(rec, "State",
+			    json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:i, s:i, s:s, s:s, s:s}",
+				      "Status", container_state_name(s), "Running",
+				      s == CONTAINER_RUNNING || s == CONTAINER_PAUSED, "Paused",
+				      s == CONTAINER_PAUSED, "Restarting",
+				      s == CONTAINER_RESTARTING, "OOMKilled", r->state.oom_killed,
+				      "Dead", r->state.dead, "Pid", (int)r->state.pid, "ExitCode",
+				      r->state.exit_code, "Error", r->state.error ?: "",
+				      "StartedAt", r->state.started_at ?: zero, "FinishedAt",
+				      r->state.finished_at ?: zero));
+	put_str(rec, "Image", r->image);
+	/* the files of a start: create fills them once the directory exists (lifecycle.c) */
+	static const char *const files[] = {"ResolvConfPath", "HostnamePath", "HostsPath",
+					    "LogPath"};
+	for (size_t i = 0; i < NELEMS(files); i++)
+		json_object_set_new(rec, files[i], json_string(""));
+	put_str(rec, "Name", r->name);
+	json_object_set_new(rec, "RestartCount", json_integer(r->restart_count));
+	json_object_set_new(rec, "Driver", json_string("overlay2"));
+	json_object_set_new(rec, "Platform", json_string("linux"));
+	/* no SELinux labels, no AppArmor profile (seccomp and capabilities only); ExecIDs:
+	 * minirun keeps no IDs of running execs, so null, docker's word for none running */
+	json_object_set_new(rec, "MountLabel", json_string(""));
+	json_object_set_new(rec, "ProcessLabel", json_string(""));
+	json_object_set_new(rec, "AppArmorProfile", json_string(""));
+	json_object_set_new(rec, "ExecIDs", json_null());
+	json_object_set_new(rec, "HostConfig", host_config);
+	json_object_set_new(rec, "Config", config);
+	json_object_set_new(rec, "NetworkSettings", json_pack("{s:{}, s:{}}", "Networks", "Ports"));
+	json_object_set_new(rec, "Mounts", json_array());
+	json_object_set_new(rec, "GraphDriver",
+			    json_pack("{s:s, s:{}}", "Name", "overlay2", "Data"));
+	/* Minirun, in the order of the minirun that typed it first (the untyped keys from
+	 * MINIRUN in their places, any others after them) */
+	put_str(mr, "DetachKeys", r->mr.detach_keys);
+	put_str(mr, "Step", r->mr.step);
+	take(mr, minirun, "NoNewPrivileges");
+	put_str(mr, "ImageRef", r->mr.image_ref);
+	json_object_update(mr, minirun);
+	json_decref(minirun);
+	json_object_set_new(rec, "Minirun", mr);
+	return rec;
 }
 
 /* ---- the rest --------------------------------------------------------------------------- */
@@ -574,6 +807,70 @@ const struct container_network *container_record_network(const struct container_
 	return NULL;
 }
 
+int container_record_set_strv(char ***dst, const char *const *src, size_t n)
+{
+	/* copied before the old one goes: SRC may point into it */
+	char **v = src ? calloc(n + 1, sizeof(*v)) : NULL;
+	for (size_t i = 0; v && i < n; i++)
+		if (!(v[i] = strdup(src[i]))) {
+			strv_free(v);
+			v = NULL;
+		}
+	strv_free(*dst);
+	*dst = v;
+	return src && !v ? -1 : 0;
+}
+
+static void network_free(struct container_network *n)
+{
+	free(n->name);
+	free(n->ipam_ipv4);
+	strv_free(n->aliases);
+	free(n->network_id);
+	free(n->ip_address);
+	free(n->gateway);
+	free(n->mac_address);
+	strv_free(n->dns_names);
+}
+
+struct container_network *container_record_endpoint(struct container_record *r, const char *name,
+						    bool make, enum container_endpoint_kind kind)
+{
+	struct container_network *n = (struct container_network *)container_record_network(r, name);
+	if (n || !make)
+		return n;
+	struct container_network *v = realloc(r->networks, (r->nnetworks + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	r->networks = v;
+	n = &v[r->nnetworks];
+	*n = (struct container_network){.kind = kind,
+					.name = strdup(name),
+					.network_id = strdup(""),
+					.ip_address = strdup(""),
+					.gateway = strdup(""),
+					.mac_address = strdup("")};
+	if (!n->name || !n->network_id || !n->ip_address || !n->gateway || !n->mac_address) {
+		network_free(n);
+		return NULL;
+	}
+	r->nnetworks++;
+	r->net.has_networks = true;
+	return n;
+}
+
+void container_record_drop_network(struct container_record *r, const char *name)
+{
+	for (size_t i = 0; i < r->nnetworks; i++)
+		if (!strcmp(r->networks[i].name, name)) {
+			network_free(&r->networks[i]);
+			memmove(&r->networks[i], &r->networks[i + 1],
+				(r->nnetworks - i - 1) * sizeof(*r->networks));
+			r->nnetworks--;
+			return;
+		}
+}
+
 const char *container_label(const struct container_record *r, const char *key)
 {
 	for (size_t i = 0; i < r->config.nlabels; i++)
@@ -605,12 +902,16 @@ void container_record_free(struct container_record *r)
 	free(r->config.image);
 	free(r->config.working_dir);
 	free(r->config.stop_signal);
+	free(r->config.mac_address);
 	for (size_t i = 0; i < r->config.nlabels; i++) {
 		free(r->config.labels[i].key);
 		free(r->config.labels[i].value);
 	}
 	free(r->config.labels);
 	free(r->host.network_mode);
+	free(r->host.pid_mode);
+	free(r->host.ipc_mode);
+	free(r->host.uts_mode);
 	free(r->mr.step);
 	free(r->mr.broken);
 	free(r->mr.image_ref);
@@ -628,13 +929,13 @@ void container_record_free(struct container_record *r)
 	}
 	free(r->mounts);
 	container_record_clear_ports(r);
-	for (size_t i = 0; i < r->nnetworks; i++) {
-		free(r->networks[i].name);
-		free(r->networks[i].network_id);
-		free(r->networks[i].ip_address);
-		strv_free(r->networks[i].aliases);
-	}
+	for (size_t i = 0; i < r->nnetworks; i++)
+		network_free(&r->networks[i]);
 	free(r->networks);
+	free(r->net.ip_address);
+	free(r->net.gateway);
+	free(r->net.mac_address);
+	free(r->net.sandbox_key);
 	memset(r, 0, sizeof(*r));
 	r->config.stop_timeout = -1;
 }

@@ -102,7 +102,7 @@ int cmd_rename(int argc, char **argv)
 		return refused(ref);
 	struct mr_err err = {0};
 	char old[CONTAINER_NAME_MAX + 2], other[CONTAINER_ID_LEN + 8] = "", path[4400];
-	snprintf(old, sizeof(old), "%s", json_string_value(json_object_get(c.rec, "Name")) ?: "");
+	snprintf(old, sizeof(old), "%s", c.r.name ? c.r.name : "");
 	const char *oldn = old[0] == '/' ? old + 1 : old;
 	if (!strcmp(oldn, name)) {
 		fprintf(stderr, "minirun: Renaming a container with the same name as its current "

@@ -212,6 +212,72 @@ static void ports_are_typed_and_written_back_in_order(void)
 	json_decref(tree);
 }
 
+/* the record REC's NetworkSettings as compact JSON, compared with WANT */
+static void settings_are(json_t *rec, const char *want)
+{
+	char *text = json_dumps(json_object_get(rec, "NetworkSettings"), JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(text, want);
+	free(text);
+}
+
+static void endpoints_are_typed_and_written_in_dockers_shapes(void)
+{
+	json_t *tree = json_loads("{\"NetworkSettings\":{\"Networks\":{},\"Ports\":{}}}", 0, NULL);
+	struct container_record r = {0};
+	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
+	/* create records what was asked for */
+	struct container_network *n =
+		container_record_endpoint(&r, "web", true, CONTAINER_ENDPOINT_ASKED);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	const char *al[] = {"db"};
+	container_record_set_str(&n->ipam_ipv4, "10.1.0.9");
+	container_record_set_str(&n->network_id, "n1");
+	CU_ASSERT_EQUAL(container_record_set_strv(&n->aliases, al, 1), 0);
+	container_record_to_json(&r, tree);
+	settings_are(tree,
+		     "{\"Networks\":{\"web\":{\"IPAMConfig\":{\"IPv4Address\":\"10.1.0.9\"},"
+		     "\"Aliases\":[\"db\"],\"NetworkID\":\"n1\",\"IPAddress\":\"\","
+		     "\"Gateway\":\"\",\"IPPrefixLen\":0,\"MacAddress\":\"\"}},\"Ports\":{}}");
+	/* a connect turns it into docker's connected shape; a mode network has its own */
+	n->kind = CONTAINER_ENDPOINT_CONNECTED;
+	container_record_set_str(&n->ip_address, "10.1.0.9");
+	container_record_set_str(&n->gateway, "10.1.0.1");
+	container_record_set_str(&n->mac_address, "02:42:0a:01:00:09");
+	n->ip_prefix_len = 24;
+	CU_ASSERT_EQUAL(container_record_set_strv(&n->dns_names, al, 1), 0);
+	CU_ASSERT_PTR_NOT_NULL(
+		container_record_endpoint(&r, "none", true, CONTAINER_ENDPOINT_MODE));
+	container_record_set_str(&r.net.sandbox_key, "/proc/1/ns/net");
+	container_record_to_json(&r, tree);
+	const char *connected =
+		"{\"Networks\":{\"web\":{\"IPAMConfig\":{\"IPv4Address\":\"10.1.0.9\"},"
+		"\"Links\":null,\"Aliases\":[\"db\"],\"MacAddress\":\"02:42:0a:01:00:09\","
+		"\"NetworkID\":\"n1\",\"Gateway\":\"10.1.0.1\",\"IPAddress\":\"10.1.0.9\","
+		"\"IPPrefixLen\":24,\"IPv6Gateway\":\"\",\"GlobalIPv6Address\":\"\","
+		"\"GlobalIPv6PrefixLen\":0,\"DriverOpts\":null,\"DNSNames\":[\"db\"]},"
+		"\"none\":{\"Aliases\":null,\"NetworkID\":\"\",\"IPAddress\":\"\",\"Gateway\":\"\","
+		"\"IPPrefixLen\":0,\"MacAddress\":\"\"}},\"Ports\":{},"
+		"\"SandboxKey\":\"/proc/1/ns/net\"}";
+	settings_are(tree, connected);
+	/* read back: each shape is recognised, and written back as it was */
+	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(r.nnetworks, 2);
+	CU_ASSERT_EQUAL(r.networks[0].kind, CONTAINER_ENDPOINT_CONNECTED);
+	CU_ASSERT_EQUAL(r.networks[1].kind, CONTAINER_ENDPOINT_MODE);
+	CU_ASSERT_STRING_EQUAL(container_record_network(&r, "web")->ipam_ipv4, "10.1.0.9");
+	container_record_to_json(&r, tree);
+	settings_are(tree, connected);
+	/* a disconnect forgets the endpoint */
+	container_record_drop_network(&r, "web");
+	container_record_to_json(&r, tree);
+	CU_ASSERT_EQUAL(json_object_size(json_object_get(json_object_get(tree, "NetworkSettings"),
+							 "Networks")),
+			1);
+	CU_ASSERT_PTR_NULL(container_record_network(&r, "web"));
+	container_record_free(&r);
+	json_decref(tree);
+}
+
 static void states_have_docker_words(void)
 {
 	const char *words[] = {"created",  "running", "paused", "restarting",
@@ -238,6 +304,8 @@ static CU_TestInfo tests[] = {
 	 a_record_without_state_reads_dead_and_stays_so},
 	{"NetworkSettings.Ports: exposed, published and [] typed, written back in order",
 	 ports_are_typed_and_written_back_in_order},
+	{"NetworkSettings.Networks: create's, a connect's and a mode's endpoint shapes, typed",
+	 endpoints_are_typed_and_written_in_dockers_shapes},
 	{"the states and health statuses have docker's words", states_have_docker_words},
 	CU_TEST_INFO_NULL,
 };

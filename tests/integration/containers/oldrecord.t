@@ -117,4 +117,31 @@ new_record_has_the_old_shape() {
 }
 t "a record this minirun writes has web.shape's keys in web.shape's order" new_record_has_the_old_shape
 
+# web.shape has a connect's endpoints; these are the other two of docker's shapes (the keys
+# of each and their order: record_json.c's endpoint_shapes), as the old minirun wrote them
+endpoints_have_the_old_shapes() {
+	ct_need net
+	[ -x /usr/bin/python3 ] || t_skip "needs python3 (the shape of a JSON document)"
+	ct_host "$OLD_HELPERS"'
+		# nets NAME: the NetworkSettings part of the shape of NAME'"'"'s record, on one line
+		nets() {
+			/usr/bin/python3 "$OLD/shape.py" "$R/containers/$(cat "$R/containers/.names/$1")/container.json" |
+				grep "^NetworkSettings" | tr "\n" " "
+		}
+		mr network create --subnet 10.77.1.0/24 shapenet >/dev/null || die "network create"
+		mr create --name asked --network shapenet --network-alias al --ip 10.77.1.9 busybox \
+			sleep 600 >/dev/null || die "create asked"
+		n=NetworkSettings.Networks.shapenet
+		[ "$(nets asked)" = "NetworkSettings NetworkSettings.Networks $n $n.IPAMConfig $n.IPAMConfig.IPv4Address $n.Aliases $n.NetworkID $n.IPAddress $n.Gateway $n.IPPrefixLen $n.MacAddress NetworkSettings.Ports " ] ||
+			die "create'"'"'s endpoint: $(nets asked)"
+		mr run -d --name mode --network none busybox sleep 600 >/dev/null || die "run mode"
+		n=NetworkSettings.Networks.none
+		[ "$(nets mode)" = "NetworkSettings NetworkSettings.Networks $n $n.Aliases $n.NetworkID $n.IPAddress $n.Gateway $n.IPPrefixLen $n.MacAddress NetworkSettings.Ports " ] ||
+			die "none'"'"'s endpoint: $(nets mode)"
+		mr rm -f asked mode >/dev/null && mr network rm shapenet >/dev/null || die "clean up"
+		ct_noleaks
+	'
+}
+t "create's endpoint and --network none's have the old minirun's keys in its order" endpoints_have_the_old_shapes
+
 t_end
