@@ -256,6 +256,8 @@ struct container_record {
 		pid_t monitor_pid;
 		char **lower_dirs; /* the image's layer dirs, top first; NULL: ask the store */
 	} mr;
+	/* GraphDriver.Data.UpperDir (read only: create writes the tree, lifecycle.c) */
+	char *upper_dir;
 	struct container_mount *mounts; /* Mounts, in the record's order */
 	size_t nmounts;
 	bool has_mounts; /* the record has Mounts (a broken or half-made one has not) */
@@ -367,9 +369,10 @@ void container_ids_free(char **ids);
  * net-helper.pid, exit-code, exec-console-*.sock, upper/) in its run directory (root.c);
  * diff/ and work/ in RUN/upper/ when container_upper_in_run says so */
 char *container_path(const struct container *c, const char *file, char *buf, size_t len);
-/* container_upper_in_run - the record puts C's writable layer on a tmpfs in its run
- * directory (an --rm container's: bundle_upper_tmpfs): its GraphDriver.Data.UpperDir is
- * RUN/containers/ID/upper/diff. create decides, once (lifecycle.c). */
+/* container_upper_in_run - C's writable layer is on a tmpfs in its run directory (an --rm
+ * container's: bundle_upper_tmpfs): C lives in the run root (c->in_run), or its record (of
+ * a minirun before that) says RUN/containers/ID/upper/diff. create decides, once
+ * (lifecycle.c). */
 bool container_upper_in_run(const struct container *c);
 
 /* ---- the record (record.c); the OCI config made from it: minirun/bundle/bundle.h ---------- */

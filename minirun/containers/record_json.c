@@ -23,6 +23,7 @@
  *     PublishAllPorts IpcMode UTSMode ShmSize
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
+ *   GraphDriver.Data.UpperDir (read only)
  *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
  *   NetworkSettings.Networks (NAME: an endpoint in one of docker's three shapes, enum
  *     container_endpoint_kind), IPAddress Gateway IPPrefixLen MacAddress SandboxKey
@@ -284,6 +285,7 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->mr.stop_requested = json_is_true(get(mr, "StopRequested"));
 	r->mr.monitor_pid = (pid_t)json_integer_value(get(mr, "MonitorPid"));
 	r->mr.lower_dirs = dup_strv(get(mr, "LowerDirs"));
+	r->upper_dir = dup_str(get(get(get(rec, "GraphDriver"), "Data"), "UpperDir"));
 
 	json_t *ports = get(get(rec, "NetworkSettings"), "Ports");
 	r->has_ports = json_is_object(ports);
@@ -917,6 +919,7 @@ void container_record_free(struct container_record *r)
 	free(r->mr.image_ref);
 	free(r->mr.detach_keys);
 	strv_free(r->mr.lower_dirs);
+	free(r->upper_dir);
 	for (size_t i = 0; i < r->nmounts; i++) {
 		struct container_mount *m = &r->mounts[i];
 		free(m->type);

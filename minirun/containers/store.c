@@ -87,11 +87,11 @@ static bool run_file(const char *file)
 bool container_upper_in_run(const struct container *c)
 {
 	char run[4096], want[4200];
-	json_t *data = json_object_get(json_object_get(c->rec, "GraphDriver"), "Data");
-	json_t *upper = json_object_get(data, "UpperDir");
+	if (c->in_run)
+		return true;
 	snprintf(want, sizeof(want), "%s/upper/diff",
 		 containers_run_dir(c->root, c->id, run, sizeof(run)));
-	return json_is_string(upper) && !strcmp(json_string_value(upper), want);
+	return c->r.upper_dir && !strcmp(c->r.upper_dir, want);
 }
 
 /* diff/ or work/ (or a path below them) */
