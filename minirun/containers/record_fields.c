@@ -1,0 +1,246 @@
+/*
+ * minirun/containers/record_fields.c - the typed container record's own handling: adding
+ * and finding mounts, ports and network endpoints, setting strings, freeing it all. No
+ * JSON here: record_json.c is the one file that turns struct container_record into
+ * container.json and back.
+ *
+ * See: containers.h (struct container_record and its contract); record_json.c.
+ */
+#include "minirun/containers/containers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+void container_record_set_str(char **dst, const char *src)
+{
+	char *copy = src ? strdup(src) : NULL;
+	free(*dst);
+	*dst = copy;
+}
+
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+int container_record_add_mount(struct container_record *r, const struct container_mount *m)
+{
+	struct container_mount *v = realloc(r->mounts, (r->nmounts + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	r->mounts = v;
+	struct container_mount *c = &v[r->nmounts];
+	*c = (struct container_mount){.rw = m->rw};
+	const char *from[] = {m->type,   m->name, m->source,     m->destination,
+			      m->driver, m->mode, m->propagation};
+	char **to[] = {&c->type,   &c->name, &c->source,     &c->destination,
+		       &c->driver, &c->mode, &c->propagation};
+	for (size_t i = 0; i < NELEMS(from); i++)
+		if (from[i] && !(*to[i] = strdup(from[i]))) {
+			r->nmounts++;
+			return -1;
+		}
+	r->nmounts++;
+	r->has_mounts = true;
+	return 0;
+}
+
+const struct container_port *container_record_port(const struct container_record *r,
+						   const char *key)
+{
+	for (size_t i = 0; i < r->nports; i++)
+		if (!strcmp(r->ports[i].key, key))
+			return &r->ports[i];
+	return NULL;
+}
+
+int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
+			      const char *host_port)
+{
+	struct container_port *p = (struct container_port *)container_record_port(r, key);
+	r->has_ports = true;
+	if (!p) {
+		struct container_port *v = realloc(r->ports, (r->nports + 1) * sizeof(*v));
+		if (!v)
+			return -1;
+		r->ports = v;
+		p = &v[r->nports];
+		*p = (struct container_port){.key = strdup(key)};
+		if (!p->key)
+			return -1;
+		r->nports++;
+	}
+	if (!host_ip)
+		return 0;
+	struct container_port_binding *b = realloc(p->bindings, (p->nbindings + 1) * sizeof(*b));
+	if (!b)
+		return -1;
+	p->bindings = b;
+	p->published = true;
+	b[p->nbindings] = (struct container_port_binding){strdup(host_ip), strdup(host_port)};
+	p->nbindings++;
+	return b[p->nbindings - 1].host_ip && b[p->nbindings - 1].host_port ? 0 : -1;
+}
+
+void container_record_clear_ports(struct container_record *r)
+{
+	for (size_t i = 0; i < r->nports; i++) {
+		for (size_t k = 0; k < r->ports[i].nbindings; k++) {
+			free(r->ports[i].bindings[k].host_ip);
+			free(r->ports[i].bindings[k].host_port);
+		}
+		free(r->ports[i].bindings);
+		free(r->ports[i].key);
+	}
+	free(r->ports);
+	r->ports = NULL;
+	r->nports = 0;
+	r->has_ports = true;
+}
+
+const struct container_network *container_record_network(const struct container_record *r,
+							 const char *name)
+{
+	for (size_t i = 0; i < r->nnetworks; i++)
+		if (!strcmp(r->networks[i].name, name))
+			return &r->networks[i];
+	return NULL;
+}
+
+int container_record_set_strv(char ***dst, const char *const *src, size_t n)
+{
+	/* copied before the old one goes: SRC may point into it */
+	char **v = src ? calloc(n + 1, sizeof(*v)) : NULL;
+	for (size_t i = 0; v && i < n; i++)
+		if (!(v[i] = strdup(src[i]))) {
+			strv_free(v);
+			v = NULL;
+		}
+	strv_free(*dst);
+	*dst = v;
+	return src && !v ? -1 : 0;
+}
+
+static void network_free(struct container_network *n)
+{
+	free(n->name);
+	free(n->ipam_ipv4);
+	strv_free(n->aliases);
+	free(n->network_id);
+	free(n->ip_address);
+	free(n->gateway);
+	free(n->mac_address);
+	strv_free(n->dns_names);
+}
+
+struct container_network *container_record_endpoint(struct container_record *r, const char *name,
+						    bool make, enum container_endpoint_kind kind)
+{
+	struct container_network *n = (struct container_network *)container_record_network(r, name);
+	if (n || !make)
+		return n;
+	struct container_network *v = realloc(r->networks, (r->nnetworks + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	r->networks = v;
+	n = &v[r->nnetworks];
+	*n = (struct container_network){.kind = kind,
+					.name = strdup(name),
+					.network_id = strdup(""),
+					.ip_address = strdup(""),
+					.gateway = strdup(""),
+					.mac_address = strdup("")};
+	if (!n->name || !n->network_id || !n->ip_address || !n->gateway || !n->mac_address) {
+		network_free(n);
+		return NULL;
+	}
+	r->nnetworks++;
+	r->net.has_networks = true;
+	return n;
+}
+
+void container_record_drop_network(struct container_record *r, const char *name)
+{
+	for (size_t i = 0; i < r->nnetworks; i++)
+		if (!strcmp(r->networks[i].name, name)) {
+			network_free(&r->networks[i]);
+			memmove(&r->networks[i], &r->networks[i + 1],
+				(r->nnetworks - i - 1) * sizeof(*r->networks));
+			r->nnetworks--;
+			return;
+		}
+}
+
+const char *container_label(const struct container_record *r, const char *key)
+{
+	for (size_t i = 0; i < r->config.nlabels; i++)
+		if (!strcmp(r->config.labels[i].key, key))
+			return r->config.labels[i].value;
+	return NULL;
+}
+
+void container_record_set_state(struct container_record *r, enum container_state s)
+{
+	r->state.present = true;
+	r->state.status = s;
+	r->state.dead = false;
+}
+
+void container_record_free(struct container_record *r)
+{
+	free(r->id);
+	free(r->name);
+	free(r->created);
+	free(r->path);
+	strv_free(r->args);
+	free(r->image);
+	free(r->state.error);
+	free(r->state.started_at);
+	free(r->state.finished_at);
+	free(r->config.hostname);
+	free(r->config.user);
+	free(r->config.image);
+	free(r->config.working_dir);
+	free(r->config.stop_signal);
+	free(r->config.mac_address);
+	for (size_t i = 0; i < r->config.nlabels; i++) {
+		free(r->config.labels[i].key);
+		free(r->config.labels[i].value);
+	}
+	free(r->config.labels);
+	free(r->host.network_mode);
+	free(r->host.pid_mode);
+	free(r->host.ipc_mode);
+	free(r->host.uts_mode);
+	free(r->mr.step);
+	free(r->mr.broken);
+	free(r->mr.image_ref);
+	free(r->mr.detach_keys);
+	strv_free(r->mr.lower_dirs);
+	free(r->upper_dir);
+	for (size_t i = 0; i < r->nmounts; i++) {
+		struct container_mount *m = &r->mounts[i];
+		free(m->type);
+		free(m->name);
+		free(m->source);
+		free(m->destination);
+		free(m->driver);
+		free(m->mode);
+		free(m->propagation);
+	}
+	free(r->mounts);
+	container_record_clear_ports(r);
+	for (size_t i = 0; i < r->nnetworks; i++)
+		network_free(&r->networks[i]);
+	free(r->networks);
+	free(r->net.ip_address);
+	free(r->net.gateway);
+	free(r->net.mac_address);
+	free(r->net.sandbox_key);
+	memset(r, 0, sizeof(*r));
+	r->config.stop_timeout = -1;
+}
