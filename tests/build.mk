@@ -70,8 +70,10 @@ vm: all
 # on any failure). `make test` runs the two steps itself: the Makefile says why, above its
 # `test` target.
 TEST_TOTALS = tests/totals $(RESULTS) unit asan fuzz host vm labs
+# TEST_JOBS: the builds' -jN in `make test` (nothing to add when make runs with -j already)
+TEST_JOBS = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 test-tiers:
-	@MAKE="$(MAKE)" tests/tiers $(RESULTS)
+	@MAKE="$(MAKE)" MR_BUILD_JOBS="$(TEST_JOBS)" tests/tiers $(RESULTS)
 test-all:
 	@$(MAKE) --no-print-directory -s test-tiers
 	@$(TEST_TOTALS)
