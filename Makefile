@@ -103,7 +103,7 @@ demo: deps
 test: deps
 	@echo "make test: every tier (unit, asan, fuzz, host, vm, labs), about 15 minutes on 2 cores;" \
 		"the vm tier downloads Debian's kernel the first time (it says the size; kept in build/vm/cache)"
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(TEST_JOBS) all
 	@$(MAKE) --no-print-directory -s test-tiers
 	@$(TEST_TOTALS)
 

@@ -70,8 +70,10 @@ vm: all
 # on any failure). `make test` runs the two steps itself: the Makefile says why, above its
 # `test` target.
 TEST_TOTALS = tests/totals $(RESULTS) unit asan fuzz host vm labs
+# TEST_JOBS: the builds' -jN in `make test` (nothing to add when make runs with -j already)
+TEST_JOBS = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc 2>/dev/null || echo 2))
 test-tiers:
-	@MAKE="$(MAKE)" tests/tiers $(RESULTS)
+	@MAKE="$(MAKE)" MR_BUILD_JOBS="$(TEST_JOBS)" tests/tiers $(RESULTS)
 test-all:
 	@$(MAKE) --no-print-directory -s test-tiers
 	@$(TEST_TOTALS)
@@ -100,13 +102,14 @@ ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined $(SAN_WNO)
 ASAN_MAKE = $(MAKE) --no-print-directory -C $(ASAN_DIR) CC=clang CFLAGS='$(ASAN_CFLAGS)' \
 	LDFLAGS='-fsanitize=address,undefined'
+# (the recipes run it with "+": make hands its jobserver only to lines naming $(MAKE) itself)
 # halt on the first error, a report per line; leaks at exit; UBSan with a stack
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
 asan-build-unit:
 	@tests/mirror.sh $(ASAN_DIR)
-	@$(ASAN_MAKE) tests/unit/run-unit
+	@+$(ASAN_MAKE) tests/unit/run-unit
 
 # the unit runner's lines, renamed asan/...; a sanitizer report (the runner dies, or
 # exits non-zero at a leak after its last test) is one failure of its own
@@ -129,7 +132,7 @@ asan-test-unit: asan-build-unit
 # link dynamically there.
 asan-test-host: all
 	@tests/mirror.sh $(ASAN_DIR)
-	@$(ASAN_MAKE) MR_STATIC= $(filter-out $(CONTAINERS_INIT) $(SWAPPER),$(PROGS)) \
+	@+$(ASAN_MAKE) MR_STATIC= $(filter-out $(CONTAINERS_INIT) $(SWAPPER),$(PROGS)) \
 		minirun/minirun minirun/minirun-oci minirun/oci/test_console_recv \
 		$(UNIONFS_TARTOOL)
 	@for p in $(CONTAINERS_INIT) $(SWAPPER); do cp $$p $(ASAN_DIR)/$$p; done

@@ -17,6 +17,8 @@
 # t_defer CMD registers cleanup that runs when the test ends, however it ends (last first).
 # The runner prints one result line per test ("ok - SUITE: NAME", "not ok - ...",
 # "ok - ... # SKIP why") and, for a failure, the test's captured output indented.
+# MR_TEST_TIMES=1 adds a line "#   N.NN s" after each result: how long the test took, for
+# finding where a suite spends its time (tests/vm/run passes it into the VM).
 
 : "${MR_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}"
 T_SUITE=${T_SUITE:-$(basename "$(dirname "$0")")/$(basename "$0" .t)}
@@ -31,6 +33,7 @@ fi
 # t NAME FUNCTION - run FUNCTION as the test called NAME, print its result line
 t() {
 	_name=$1 _fn=$2
+	[ -n "${MR_TEST_TIMES:-}" ] && _t0=$(cut -d' ' -f1 /proc/uptime)
 	(
 		T_DEFERRED=""
 		trap '_t_run_deferred' EXIT
@@ -48,6 +51,9 @@ t() {
 		T_FAILED=$((T_FAILED + 1))
 		;;
 	esac
+	[ -n "${MR_TEST_TIMES:-}" ] &&
+		awk -v a="$_t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "#   %.2f s\n", b - a }'
+	return 0
 }
 
 _t_run_deferred() {

@@ -96,10 +96,21 @@ attach_stdin() {
 	ct_need
 	out=$(io_host '
 		mr run -d -i --name kk --network none busybox cat >/dev/null || die "run -d -i"
-		# the client waits for the container after its stdin ends: end it by KILL
-		echo first | timeout -s KILL 5 "$MINIRUN" --root "$R" attach kk | sed "s/^/one: /"
+		# the client waits for the container after its stdin ends: end it by KILL once
+		# its line came back (5 s at most), not after a fixed 5 s
+		attach_once() {
+			echo "$1" | "$MINIRUN" --root "$R" attach kk >"$R/att" &
+			a=$!
+			i=0
+			until grep -qx "$1" "$R/att" 2>/dev/null; do
+				i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.05
+			done
+			kill -9 $a; wait $a 2>/dev/null
+			cat "$R/att"
+		}
+		attach_once first | sed "s/^/one: /"
 		mr inspect -f "{{.State.Status}}" kk | sed "s/^/state: /"
-		echo second | timeout -s KILL 5 "$MINIRUN" --root "$R" attach kk | sed "s/^/two: /"
+		attach_once second | sed "s/^/two: /"
 		mr logs kk | sed "s/^/logs: /"
 		mr rm -f kk >/dev/null
 		ct_leaks') || t_fail "$out"

@@ -112,7 +112,7 @@ orphan_network() {
 		orphan web
 		[ "$(ct_status web)" = running ] || die "status $(ct_status web)"
 		ct_get "$ip:80" | grep -q hello-web || die "the orphan no longer serves"
-		mr stop web >/dev/null || die "stop exited $?"
+		mr stop -t 1 web >/dev/null || die "stop exited $?"
 		nt_settle
 		ip -o link | grep -q mrv && die "stop left a veth: $(ip -o link | grep mrv)"
 		nft list map ip minirun published 2>/dev/null | grep -q "8080" &&

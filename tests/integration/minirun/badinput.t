@@ -103,7 +103,9 @@ killed_create_is_deleted_whole() {
 	t_defer "mr_cleanup $id"
 	hook='{"path": "/bin/sh", "args": ["sh", "-c", "echo $$ >'"$T_DIR"'/hookpid; exec sleep 30"]}'
 	TOP_EXTRA=",\"hooks\": {\"createRuntime\": [$hook]}" mr_bundle b '["true"]'
-	mr create --bundle b "$id" >/dev/null 2>&1 &
+	# "$MR" itself, not the mr function: `mr ... &` is a subshell, and killing it would leave
+	# create running its hook (and holding the lock delete waits for) until the hook ends
+	"$MR" --root "$MR_STATE" create --bundle b "$id" >/dev/null 2>&1 &
 	create=$!
 	t_defer "kill -9 $create 2>/dev/null; [ -s $T_DIR/hookpid ] && kill \$(cat $T_DIR/hookpid) 2>/dev/null; true"
 	i=0

@@ -335,8 +335,11 @@ network_resources() {
 	net='"network": {"classID": 1048577, "priorities": [{"name": "lo", "priority": 5}]}'
 	LINUX_EXTRA=",\"cgroupsPath\": \"mrt-$$-netres\", \"resources\": {\"memory\": {\"limit\": 33554432}, $net}" \
 		mr_bundle b '["sleep", "100"]'
-	OUT=$("$MR" -v --root "$MR_STATE" run --detach --bundle b "$id" 2>&1)
+	# into a file, not $(...): a detached container inherits the caller's stdio (as runc's
+	# pass-through), so a pipe would stay open, and $(...) wait, until its sleep ends
+	"$MR" -v --root "$MR_STATE" run --detach --bundle b "$id" >run.out 2>&1 </dev/null
 	RC=$?
+	OUT=$(cat run.out)
 	if t_in_vm; then
 		t_eq "$RC" 0 "v2: accepted: $OUT"
 		t_match "$OUT" "linux.resources.network: ignored on this cgroup v2 host" "v2: the -v line"
