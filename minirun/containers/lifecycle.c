@@ -616,18 +616,17 @@ int container_stop_sig(struct container *c, int sig, int timeout, struct mr_err 
  * blocks waits for the disk). container_release_name still drops any other claim. */
 static void claim_into_dir(struct container *c)
 {
-	char claim[4400], dest[4400], held[CONTAINER_ID_LEN + 2] = "";
-	const char *name = json_string_value(json_object_get(c->rec, "Name"));
+	char claim[4400], dest[4400], held[CONTAINER_ID_LEN + 1];
+	const char *name = c->r.name;
 	if (!name)
 		return;
 	name += *name == '/';
-	if (!*name || *name == '.' || strchr(name, '/'))
+	if (!*name || *name == '.' || strchr(name, '/') ||
+	    container_claim_read(c->root, name, held) < 0 || strcmp(held, c->id) != 0)
 		return;
+	/* an --rm container's claim across file systems stays (EXDEV): container_release_name
+	 * unlinks it */
 	snprintf(claim, sizeof(claim), "%s/containers/.names/%s", c->root, name);
-	_cleanup_close_ int fd = open(claim, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 || read(fd, held, sizeof(held) - 1) != CONTAINER_ID_LEN ||
-	    strncmp(held, c->id, CONTAINER_ID_LEN) != 0)
-		return;
 	rename(claim, container_path(c, "name-claim", dest, sizeof(dest)));
 }
 

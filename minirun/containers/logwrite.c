@@ -348,6 +348,13 @@ char *log_inspect_path(const struct container *c, char *buf, size_t len)
 	return log_file_path(c, buf, len);
 }
 
+/* ROOT/containers/.logs: the logs of --rm containers (log_file_path), into BUF */
+static char *logs_dir(const char *root, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/containers/.logs", root);
+	return buf;
+}
+
 char *log_file_path(const struct container *c, char *buf, size_t len)
 {
 	struct log_config lc;
@@ -358,7 +365,8 @@ char *log_file_path(const struct container *c, char *buf, size_t len)
 		return buf;
 	}
 	if (c->in_run) {
-		snprintf(buf, len, "%s/containers/.logs/%s-%s", c->root, c->id, name);
+		char dir[4200];
+		snprintf(buf, len, "%s/%s-%s", logs_dir(c->root, dir, sizeof(dir)), c->id, name);
 		return buf;
 	}
 	return container_path(c, name, buf, len);
@@ -366,14 +374,13 @@ char *log_file_path(const struct container *c, char *buf, size_t len)
 
 void container_log_drop(const char *root, const char *id)
 {
-	char path[4400];
-	snprintf(path, sizeof(path), "%s/containers/.logs", root);
-	_cleanup_closedir_ DIR *d = opendir(path);
+	char dir[4200], path[4500];
+	_cleanup_closedir_ DIR *d = opendir(logs_dir(root, dir, sizeof(dir)));
 	struct dirent *de;
 	size_t n = strlen(id);
 	while (d && (de = readdir(d)))
 		if (!strncmp(de->d_name, id, n) && de->d_name[n] == '-') {
-			snprintf(path, sizeof(path), "%s/containers/.logs/%s", root, de->d_name);
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 			unlink(path);
 		}
 }
@@ -383,12 +390,11 @@ struct log_writer *log_writer_for(const struct container *c, struct mr_err *err)
 	struct log_config lc;
 	char path[4400];
 	log_config_read(c->rec, &lc);
-	if (c->in_run) { /* its log's directory (log_file_path) */
-		snprintf(path, sizeof(path), "%s/containers/.logs", c->root);
-		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-			mr_fail(err, errno, "mkdir '%s'", path);
-			return NULL;
-		}
+	/* an --rm container's log's directory (log_file_path) */
+	if (c->in_run && mkdir(logs_dir(c->root, path, sizeof(path)), 0700) < 0 &&
+	    errno != EEXIST) {
+		mr_fail(err, errno, "mkdir '%s'", path);
+		return NULL;
 	}
 	mr_say("log: driver %s, max-size %lld, max-file %d",
 	       lc.driver == LOG_NONE ? "none" : log_file_name(lc.driver), lc.max_size, lc.max_file);

@@ -233,11 +233,17 @@ static int make_dir(struct container *c, bool in_run, struct mr_err *err)
 		return 0;
 	}
 	containers_record_dir(c->root, c->id, rec, sizeof(rec));
-	*strrchr(rec, '/') = '\0';
-	if (mr_mkdir_p(rec, 0700, err) < 0)
-		return -1;
-	containers_record_dir(c->root, c->id, rec, sizeof(rec));
-	if (mkdir(rec, 0700) < 0)
+	int made = mkdir(rec, 0700);
+	if (made < 0 && errno == ENOENT) { /* RUN/records: only the first one makes it */
+		char *slash = strrchr(rec, '/');
+		*slash = '\0';
+		int parent = mr_mkdir_p(rec, 0700, err);
+		*slash = '/';
+		if (parent < 0)
+			return -1;
+		made = mkdir(rec, 0700);
+	}
+	if (made < 0)
 		return mr_fail(err, errno, "mkdir '%s'", rec);
 	if (symlink(rec, c->dir) < 0) {
 		mr_fail(err, errno, "link '%s' to '%s'", c->dir, rec);
@@ -543,7 +549,9 @@ char **container_ids(const char *root, struct mr_err *err)
 	}
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
-		if (!is_full_id(de->d_name) || swept_lost(root, de->d_name))
+		/* only a link can be an --rm container's (store.c's top): a directory is not */
+		bool maybe_link = de->d_type == DT_LNK || de->d_type == DT_UNKNOWN;
+		if (!is_full_id(de->d_name) || (maybe_link && swept_lost(root, de->d_name)))
 			continue;
 		if (n == cap) {
 			struct entry *nv = realloc(v, (cap *= 2) * sizeof(*v));

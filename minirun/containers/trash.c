@@ -80,13 +80,20 @@ void rootfs_trash_empty(void)
 	log_id[0] = '\0';
 }
 
-/* an --rm container's record directory and log files, at once */
-static int in_run_remove(struct container *c, struct mr_err *err)
+/* an --rm container's record directory, at once (a tmpfs's files cost nothing to unlink),
+ * and its log files, on the store's disk: at once too, or, with LATER, with the trash entry
+ * (rootfs_trash_empty) */
+static int in_run_remove(struct container *c, bool later, struct mr_err *err)
 {
 	char rec[4096];
 	if (bundle_dir_remove(containers_record_dir(c->root, c->id, rec, sizeof(rec)), err) < 0)
 		return -1;
-	container_log_drop(c->root, c->id);
+	if (!later) {
+		container_log_drop(c->root, c->id);
+		return 0;
+	}
+	snprintf(log_root, sizeof(log_root), "%s", c->root);
+	snprintf(log_id, sizeof(log_id), "%s", c->id);
 	return 0;
 }
 
@@ -98,7 +105,7 @@ int rootfs_remove_dir(struct container *c, struct mr_err *err)
 		return -1;
 	snprintf(trash, sizeof(trash), "%s/containers/.trash", c->root);
 	if (mkdir(trash, 0700) < 0 && errno != EEXIST) { /* no trash can: at once, then */
-		if (c->in_run && in_run_remove(c, err) < 0)
+		if (c->in_run && in_run_remove(c, false, err) < 0)
 			return -1;
 		return bundle_dir_remove(c->dir, err);
 	}
@@ -108,21 +115,14 @@ int rootfs_remove_dir(struct container *c, struct mr_err *err)
 		trash_path[0] = '\0';
 		if (errno == ENOENT)
 			return 0;
-		if (c->in_run && in_run_remove(c, err) < 0)
+		if (c->in_run && in_run_remove(c, false, err) < 0)
 			return -1;
 		return bundle_dir_remove(c->dir, err);
 	}
 	mr_say("moved %s to %s", c->dir, trash_path);
-	/* the link is in the trash: its directory goes now, on the run root's tmpfs; its log
-	 * files, on the disk, with the link */
-	char rec[4096];
-	containers_record_dir(c->root, c->id, rec, sizeof(rec));
-	if (c->in_run && bundle_dir_remove(rec, err) < 0)
+	/* the link is in the trash: its directory goes now, its log files with the link */
+	if (c->in_run && in_run_remove(c, true, err) < 0)
 		return -1;
-	if (c->in_run) {
-		snprintf(log_root, sizeof(log_root), "%s", c->root);
-		snprintf(log_id, sizeof(log_id), "%s", c->id);
-	}
 	if (!rootfs_defer_trash)
 		rootfs_trash_empty();
 	sweep_trash(c->root, trash);
