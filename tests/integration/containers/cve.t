@@ -349,9 +349,11 @@ cve_2025_31133() {
 		echo "$out" | grep -q "/dev" || die "the error does not name /dev: $out"
 		mr volume rm devvol >/dev/null || die "volume rm"
 		echo notnull >$R/../notnull && ln -s $C/secret $R/../tosecret
-		probe="echo x >/proc/sysrq-trigger 2>/dev/null && echo SYSRQ
+		# (2>/dev/null before the other redirection: the shell error goes
+		# there too; on stderr, a pipe of its own, it could be cut into the RAN line)
+		probe="echo x 2>/dev/null >/proc/sysrq-trigger && echo SYSRQ
 			cat /proc/kcore /proc/timer_list 2>/dev/null | head -c 10 | grep -q . && echo READ
-			echo console-write >/dev/console 2>/dev/null; echo RAN"
+			echo console-write 2>/dev/null >/dev/console; echo RAN"
 		# a file (or a link to one, or a host /proc file) bound at /dev/null: the container
 		# would mask with it; refused (the runtime then finds no null device to make)
 		for v in "$R/../notnull:/dev/null" "$R/../tosecret:/dev/null" "/proc/sys/kernel/core_pattern:/dev/null"; do
