@@ -398,15 +398,15 @@ int system_cmd_events(int argc, char **argv)
 	mr_say("events: reading %s%s", r.path, follow ? ", following" : "");
 	rc = 0;
 	for (;;) {
+		/* Why the clock only decides when nothing is left to read: a journal of many
+		 * events, on a slow machine, may take longer to read than --until leaves, and
+		 * every kept event up to --until is shown, however long that takes. */
 		int timeout = 0;
-		if (follow && o.until >= 0) {
-			long long left = o.until - now_ns();
-			if (left <= 0)
-				break;
-			timeout = (int)((left + 999999) / 1000000);
-		} else if (follow) {
+		long long left = o.until >= 0 ? o.until - now_ns() : 0;
+		if (follow && o.until >= 0)
+			timeout = left > 0 ? (int)((left + 999999) / 1000000) : 0;
+		else if (follow)
 			timeout = -1;
-		}
 		char *line;
 		int n = events_reader_next(&r, &line, timeout, &err);
 		if (n < 0) {
@@ -414,7 +414,7 @@ int system_cmd_events(int argc, char **argv)
 			break;
 		}
 		if (n == 0) {
-			if (!follow)
+			if (!follow || (o.until >= 0 && now_ns() >= o.until))
 				break;
 			continue;
 		}

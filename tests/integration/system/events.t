@@ -310,10 +310,18 @@ ev_follow() {
 		kill -0 $pid 2>/dev/null && { kill $pid; die "--until in the future did not end"; }
 		wait $pid || die "--until ended with $?"
 		[ "$(cat $T_DIR/u)" = inwindow ] || die "until window: $(cat $T_DIR/u)"
+		# a journal that takes longer to read than --until leaves: every kept event up to
+		# --until is still shown (the clock ends only the wait for new ones); 20000 copies
+		# of the last event, and a window of 50 ms
+		e=$(tail -n 1 $R/events.log)
+		awk -v e="$e" "BEGIN { for (i = 0; i < 20000; i++) print e }" >>$R/events.log
+		U=$(awk -v t="$(date +%s.%N)" "BEGIN { printf \"%.3f\", t + 0.05 }")
+		n=$(mr events --since 10m --until $U --filter type=volume --format "{{.Actor.ID}}" | grep -c inwindow)
+		[ "$n" = 20001 ] || die "--until ahead cut the kept events short: $n of 20001"
 		ct_noleaks
 	'
 }
-t "following: new events only, as they come (a reader killed by PID); --until ahead stops it" ev_follow
+t "following: new events only, as they come (a reader killed by PID); --until ahead stops it, after all kept ones" ev_follow
 
 ev_rotate() {
 	ev_need
