@@ -12,9 +12,12 @@ MINIRUN_FRONT := $(LIBSYSTEM) $(LIBCOMPOSE) $(LIBBUILD) $(LIBSCAN) $(LIBCONTAINE
 # libcurl likewise (minirun/image/curl_dl.c). MINIRUN_DL: minirun/lazy/build.mk
 # and the three small libraries every verb uses are linked in whole (Debian ships their
 # .a): one shared object less each for the loader at every start (0.2 ms of the 0.9);
-# libfyaml (compose's YAML) likewise, so that a plain `run` pays nothing for compose
-MINIRUN_STATIC_LDLIBS := -Wl,-Bstatic -ljansson -lseccomp -lcap -lfyaml -Wl,-Bdynamic
-MINIRUN_FRONT_LDLIBS := -lmnl -lm
+# libfyaml (compose's YAML) likewise, so that a plain `run` pays nothing for compose;
+# and libm too: minirun calls only round() and llround() of it, and glibc's libm.a has
+# both without ifuncs, while libm.so is a whole object for the loader (~10 page faults
+# and its relocations at each start: bench/README.md "Each exec")
+MINIRUN_STATIC_LDLIBS := -Wl,-Bstatic -ljansson -lseccomp -lcap -lfyaml -lm -Wl,-Bdynamic
+MINIRUN_FRONT_LDLIBS := -lmnl
 minirun/minirun: minirun/main.o minirun/commands.o $(OCI_CLI_SRCS:.c=.o) $(MINIRUN_DL) $(MINIRUN_FRONT) \
 		$(LIBOCI) $(LIBCG) $(LIBNS) $(LIBROOTLESS) $(LIBLAZY) $(LIBEVENTS) $(LIBMR)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(MINIRUN_STATIC_LDLIBS) $(MINIRUN_FRONT_LDLIBS)

@@ -137,7 +137,9 @@ int oci_main(int argc, char **argv, char **full_argv)
 		{"criu", required_argument, NULL, 'C'},
 		{NULL, 0, NULL, 0},
 	};
-	struct oci_global g = {.root = state_default_root(), .argv = full_argv};
+	/* the default --root only when none is given: working it out reads the uid map
+	 * (state.c), and engines always pass --root, twice per create (clone_exe.c) */
+	struct oci_global g = {.root = NULL, .argv = full_argv};
 	int c;
 	bool systemd = false, debug = false;
 
@@ -170,6 +172,8 @@ int oci_main(int argc, char **argv, char **full_argv)
 		}
 	}
 	opterr = 0; /* the verbs name a flag they refuse, in one line of their own */
+	if (!g.root)
+		g.root = state_default_root();
 	if (optind >= argc) {
 		usage(stderr);
 		return 2;
