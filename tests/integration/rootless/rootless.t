@@ -127,6 +127,10 @@ kept_namespace() {
 		"the subgid range's map"
 	# a pause process killed (a logout, kill -9) is made again by the next command
 	kill -9 "$p1"
+	# (kill returns once the signal is sent; the process dies when next scheduled, which
+	# on a loaded machine may come after the next command has found it alive)
+	i=0
+	while [ -e /proc/"$p1"/ns/mnt ] && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	rl '$M images' >/dev/null || t_fail "images after the pause process died failed"
 	p2=$(rl_pause)
 	[ -n "$p2" ] && [ "$p2" != "$p1" ] || t_fail "no new pause process ($p1 -> $p2)"
