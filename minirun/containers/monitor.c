@@ -164,14 +164,14 @@ static void on_exit_note(int status, void *arg)
 	note_write("exited with status ", status & 0xff, 0);
 }
 
+static const int fatal[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE,  SIGILL,  SIGSYS,  SIGTRAP, SIGTERM,
+			    SIGINT,  SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR2, SIGXCPU, SIGXFSZ};
+
 /* the handlers of the monitor's last words (the container's init gets default ones back at
- * its exec, as any caught signal) */
+ * its exec, as any caught signal); once a process, the note's target at each call */
 static void note_arm(const char *root, const char *id, const struct mr_err *err)
 {
-	static const int fatal[] = {SIGSEGV, SIGBUS,  SIGABRT, SIGFPE, SIGILL,  SIGSYS,
-				    SIGTRAP, SIGTERM, SIGINT,  SIGHUP, SIGQUIT, SIGPIPE,
-				    SIGALRM, SIGUSR2, SIGXCPU, SIGXFSZ};
-	static pid_t registered;
+	static pid_t registered, armed;
 	struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = SA_RESETHAND | SA_NODEFER};
 	char run[4096];
 	snprintf(note_path, sizeof(note_path), "%s/monitor.err",
@@ -180,8 +180,36 @@ static void note_arm(const char *root, const char *id, const struct mr_err *err)
 	note_err = err;
 	if (registered != note_pid && on_exit(on_exit_note, NULL) == 0)
 		registered = note_pid;
+	if (armed == note_pid)
+		return;
+	armed = note_pid;
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		sigaction(fatal[i], &sa, NULL);
+}
+
+/*
+ * signals_default - every signal back to its default action but the last words' handlers:
+ * the container's init inherits ignored signals across its exec (a `run -d ... &` from a
+ * script would otherwise hand it SIGINT and SIGQUIT ignored), and a handler of the caller's
+ * would run in the monitor. Only those not at their default: /proc/self/status names them
+ * (SigIgn, SigCgt), else every signal is reset.
+ */
+static void signals_default(void)
+{
+	unsigned long long ign = 0, cgt = 0;
+	_cleanup_free_ char *status = NULL;
+	const char *i = NULL, *c = NULL;
+	if (mr_read_file("/proc/self/status", &status, NULL, NULL) < 0 ||
+	    !(i = strstr(status, "\nSigIgn:")) || !(c = strstr(status, "\nSigCgt:")) ||
+	    sscanf(i + 8, "%llx", &ign) != 1 || sscanf(c + 8, "%llx", &cgt) != 1)
+		ign = cgt = ~0ULL;
+	for (int sig = 1; sig < NSIG && sig <= 64; sig++) {
+		bool note = false;
+		for (size_t k = 0; k < sizeof(fatal) / sizeof(fatal[0]); k++)
+			note |= fatal[k] == sig;
+		if (((ign | cgt) >> (sig - 1) & 1) && !note && sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	}
 }
 
 /* why the monitor of C died unheard, into buf: its note, else SIGKILL's silence */
@@ -613,11 +641,8 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+	signals_default();
 	signal(SIGUSR1, on_wake);
-	note_arm(c->root, c->id, &err); /* again: the loop above reset the handlers */
 	tell(m.notify, N_HELLO, getpid(), NULL);
 	container_step("monitor");
 	container_oci_root(c->root, m.oci, sizeof(m.oci));
