@@ -6,7 +6,8 @@
 #   bench/container-run.sh [RUNS]     (root; needs hyperfine, podman, runc; docker.io for the
 #                                      docker row (left out, with a note, without it);
 #                                      `make minirun busybox-image`; MINIRUN=PATH picks
-#                                      another binary)
+#                                      another binary; MINIRUN_BASE=PATH adds a row for a
+#                                      second one, a before-and-after in the same run)
 #
 # Every engine runs the built-in busybox image (build/images/busybox.tar, imported into each),
 # and each keeps its store on disk and its run files on a tmpfs, as on a usual host
@@ -100,6 +101,12 @@ trap cleanup EXIT INT TERM
 
 MRR="$MR --root $W/mr --runroot /run/minirun"
 $MRR import -c 'CMD ["sh"]' "$TAR" busybox >/dev/null
+BASE=
+if [ -n "${MINIRUN_BASE:-}" ]; then
+	BASE="$MINIRUN_BASE --root $W/mr-base --runroot /run/minirun-base"
+	$BASE import -c 'CMD ["sh"]' "$TAR" busybox >/dev/null
+	$BASE run --rm --network none busybox true
+fi
 $POD import "$TAR" busybox >/dev/null 2>&1
 [ -n "$DK" ] && pk_dockerd_start /run/dk
 [ -n "$DK" ] && { docker import "$TAR" busybox >/dev/null || t_fail "docker import failed"; }
@@ -113,6 +120,8 @@ set -- -n "minirun --network none" "$MRR run --rm --network none busybox true" \
 	-n "minirun (bridge)" "$MRR run --rm busybox true" \
 	-n "podman --network none" "$POD run $PODRUN busybox true"
 [ -n "$DK" ] && set -- "$@" -n "docker --network none" "docker run --rm --network none busybox true"
+[ -n "$BASE" ] && set -- "$@" -n "minirun base --network none" \
+	"$BASE run --rm --network none busybox true"
 hyperfine -N -w 3 -r "$RUNS" --export-csv "$W/run.csv" "$@"
 
 # the means (ms) from hyperfine's CSV (command,mean,stddev,median,user,system,min,max)
@@ -121,13 +130,17 @@ none=$(mean "minirun --network none")
 bridge=$(mean "minirun (bridge)")
 pod=$(mean "podman --network none")
 dk=$(mean "docker --network none")
+base=$(mean "minirun base --network none")
 echo "== run --rm busybox true, mean of $RUNS runs"
 echo "  minirun --network none  $none ms"
 echo "  minirun (bridge)        $bridge ms"
 echo "  podman --network none   $pod ms"
 [ -n "$dk" ] && echo "  docker --network none   $dk ms"
-awk -v p="$pod" -v d="${dk:-0}" -v n="$none" -v b="$bridge" 'BEGIN {
+[ -n "$base" ] && echo "  minirun base (none)     $base ms  ($MINIRUN_BASE)"
+awk -v p="$pod" -v d="${dk:-0}" -v n="$none" -v b="$bridge" -v o="${base:-0}" 'BEGIN {
 	printf "  minirun (none) / podman:   %5.3fx  (target <= 0.05x)\n", n / p
 	if (d > 0) printf "  minirun (none) / docker:   %5.3fx  (target <= 0.05x)\n", n / d
+	if (o > 0) printf "  base (none) / podman:      %5.3fx\n", o / p
+	if (o > 0 && d > 0) printf "  base (none) / docker:      %5.3fx\n", o / d
 	printf "  minirun (bridge) / podman: %5.3fx\n", b / p
 	printf "  bridge / none (minirun):   %5.2fx   (target <= 2x)\n", b / n }'

@@ -167,6 +167,10 @@ int mr_lock_file(const char *path, struct mr_err *err)
 int mr_mkdir_p(const char *path, mode_t mode, struct mr_err *err)
 {
 	char buf[PATH_MAX];
+	struct stat st;
+	/* mostly it is there already: one stat, not a mkdir per component */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
 	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
 		return mr_fail(err, ENAMETOOLONG, "mkdir '%s'", path);
 	for (char *p = buf + 1;; p++) {
@@ -180,7 +184,6 @@ int mr_mkdir_p(const char *path, mode_t mode, struct mr_err *err)
 				break;
 		}
 	}
-	struct stat st;
 	if (stat(path, &st) < 0)
 		return mr_fail(err, errno, "stat '%s'", path);
 	if (!S_ISDIR(st.st_mode))

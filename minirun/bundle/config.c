@@ -30,11 +30,13 @@
  */
 #include "minirun/bundle/bundle.h"
 #include "lib/cleanup.h"
+#include "lib/file.h"
 #include "minirun/rootless/rootless.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -119,11 +121,17 @@ int container_caps(bool privileged, json_t *cap_add, json_t *cap_drop, unsigned 
 
 /* "Every capability": the ones this process's bounding set still holds. A runtime can't
  * give a container a capability it has lost itself (here: CAP_SYS_RESOURCE on some CI
- * hosts), and asking would fail the start for every --privileged container. */
+ * hosts), and asking would fail the start for every --privileged container. The whole set
+ * is one line of /proc/self/status (CapBnd), else one prctl per capability. */
 static unsigned long long caps_all(void)
 {
 	unsigned long long m = 0;
 	int last = (int)cap_max_bits() - 1;
+	_cleanup_free_ char *status = NULL;
+	const char *line = NULL;
+	if (mr_read_file("/proc/self/status", &status, NULL, NULL) == 0 &&
+	    (line = strstr(status, "\nCapBnd:")) && sscanf(line + 8, "%llx", &m) == 1)
+		return last < 63 ? m & ((1ULL << (last + 1)) - 1) : m;
 	for (int c = 0; c <= last && c < 64; c++)
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
 			m |= 1ULL << c;

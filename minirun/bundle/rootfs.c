@@ -8,9 +8,10 @@
  * unmounts it at each exit; `rm` unmounts what a killed monitor left. Nothing in diff/ is
  * lost between starts: that is `docker start` keeping a container's changes.
  *
- * hostname and resolv.conf are written in the run directory RUN (a tmpfs: they mean nothing
- * after a reboot) and bind-mounted by the OCI config onto /etc/hostname and
- * /etc/resolv.conf; hosts belongs to minirun/network (it is
+ * hostname (and, with the host's network, resolv.conf: the front end writes the others by
+ * docker's rules) are written in the run directory RUN (a tmpfs: they mean nothing after a
+ * reboot) and bind-mounted by the OCI config onto /etc/hostname and /etc/resolv.conf;
+ * hosts belongs to minirun/network (it is
  * rewritten in place on each connect), made here empty (localhost only) if missing, since
  * a bind mount needs its source to exist. A WorkingDir missing from the image is made
  * inside the rootfs, as docker does (`-w /srv/app` just works), every step resolved inside
@@ -22,8 +23,7 @@
  * values the caller read from the record; the bundle knows neither the record nor the
  * container store (containers/ calls these).
  *
- * See: unionfs/overlay.h; Documentation/filesystems/overlayfs.rst; resolv.conf(5);
- *      docker's libnetwork/resolvconf (the loopback-nameserver rule).
+ * See: unionfs/overlay.h; Documentation/filesystems/overlayfs.rst; resolv.conf(5).
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"
@@ -230,34 +230,6 @@ int bundle_upper_tmpfs(const char *run, struct mr_err *err)
 	return 0;
 }
 
-/* the host's resolv.conf without loopback nameservers (they mean nothing in another
- * network namespace); with none left, docker's fallback: Google's public servers */
-static char *resolv_text(bool host_network)
-{
-	_cleanup_free_ char *host = NULL;
-	if (mr_read_file("/etc/resolv.conf", &host, NULL, NULL) < 0)
-		host = strdup("");
-	if (!host)
-		return NULL;
-	if (host_network)
-		return mr_steal_ptr(&host);
-	size_t cap = strlen(host) + 64, len = 0;
-	char *out = malloc(cap);
-	bool ns = false;
-	for (char *line = strtok(host, "\n"); out && line; line = strtok(NULL, "\n")) {
-		char addr[64] = "";
-		if (sscanf(line, " nameserver %63s", addr) == 1) {
-			if (!strncmp(addr, "127.", 4) || !strcmp(addr, "::1"))
-				continue;
-			ns = true;
-		}
-		len += (size_t)snprintf(out + len, cap - len, "%s\n", line);
-	}
-	if (out && !ns)
-		snprintf(out + len, cap - len, "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
-	return out;
-}
-
 /* mkdir -p DIR (absolute, inside the container) in the rootfs ROOT, each step resolved
  * inside it (the OCI runtime's mnt_open_in_root, which mount destinations use too) */
 static int workdir_make(const struct bundle_rootfs *b, const char *root, const char *dir,
@@ -296,11 +268,12 @@ int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_
 		text[12] = '\n', text[13] = 0; /* docker's default: the short ID */
 	if (mr_replace_file(in_dir(b->run, "hostname", path, sizeof(path)), text, 0644, err) < 0)
 		return -1;
-	_cleanup_free_ char *resolv = resolv_text(host_network);
-	if (!resolv)
-		return mr_fail(err, ENOMEM, "resolv.conf");
-	if (mr_replace_file(in_dir(b->run, "resolv.conf", path, sizeof(path)), resolv, 0644, err) <
-	    0)
+	/* with a network namespace of its own, resolv.conf follows docker's rules for its
+	 * network and --dns flags: the front end writes it (containers/dns_flags.c), once */
+	_cleanup_free_ char *resolv = NULL;
+	if (host_network && (mr_read_file("/etc/resolv.conf", &resolv, NULL, err) < 0 ||
+			     mr_replace_file(in_dir(b->run, "resolv.conf", path, sizeof(path)),
+					     resolv, 0644, err) < 0))
 		return -1;
 	const char *wd = workdir;
 	if (wd && *wd && strcmp(wd, "/") != 0 &&

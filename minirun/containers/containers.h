@@ -328,6 +328,9 @@ struct container {
 	int lockfd;  /* ROOT/containers/ID/lock, flock()ed exclusively while >= 0 */
 	bool in_run; /* DIR is a link to RUN/records/ID: an --rm container's (store.c) */
 	bool swept;  /* this process has swept dead writers' temp files from DIR (store.c) */
+	bool fresh;  /* made by container_create in this process, not started since: no
+		      * start (nor a killed monitor) has left anything to clean up */
+	char generated[128]; /* the name container_new made up (no NAME given), else "" */
 };
 
 /*
@@ -503,11 +506,13 @@ const char *minirun_conf_path(void);
  * container_volumes_up - at create: volume_resolve() each -v/--mount of O for container C,
  * record them in the record (Mounts, HostConfig.Binds/Mounts) and their OCI mounts in
  * Minirun.OciMounts (which container_oci_config appends, with the --tmpfs ones), plus an
- * anonymous volume for each path of the image's config.Volumes that no -v/--mount/--tmpfs
- * covers; a new or empty volume is populated from the image (unless nocopy). All or
- * nothing: on failure every volume it registered is released.
+ * anonymous volume for each path of ICFG's (the image's config, as create resolved it)
+ * config.Volumes that no -v/--mount/--tmpfs covers; a new or empty volume is populated
+ * from the image (unless nocopy). All or nothing: on failure every volume it registered is
+ * released.
  */
-int container_volumes_up(struct container *c, const struct container_opts *o, struct mr_err *err);
+int container_volumes_up(struct container *c, const struct container_opts *o, json_t *icfg,
+			 struct mr_err *err);
 /* container_volumes_from_check - at create, before anything is made: each --volumes-from
  * of O names a container of ROOT ("No such container: X") with a valid mode ("invalid mode:
  * x"). -1 with docker's words. (volfrom.c) */
@@ -534,6 +539,10 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err);
  * names, whether or not the connect finished (a kill -9 half-way), and clear NetworkSettings'
  * addresses. Safe to repeat; works after the network namespace is gone. */
 int container_net_down(struct container *c, struct mr_err *err);
+/* container_net_listed - whether a network may list C: its NetworkMode names one, or a
+ * recorded endpoint does. False for none/host/container:X (every connect is refused), so
+ * their starts and exits need not read the network store. */
+bool container_net_listed(const struct container *c);
 /* container_net_prepare - at create (container_volumes_up calls it first): the network O
  * names must exist ("network x not found"); its endpoint (Aliases, NetworkID) is recorded in
  * NetworkSettings.Networks, as docker's create does. Nothing to undo. */

@@ -418,6 +418,21 @@ int container_dns_files(struct container *c, struct mr_err *err)
 			return mr_fail(err, ENOMEM, "hosts");
 		return mr_replace_file(path, both, 0644, err);
 	}
+	if (!container_net_listed(c)) {
+		/* no network lists it (none, container:X): the localhost lines and the
+		 * --add-host ones are the whole file, what network_hosts_refresh would write
+		 * after reading every network's record. In place: a start binds this inode */
+		_cleanup_free_ char *base = network_hosts_format(NULL, 0), *text = NULL;
+		if (!base || asprintf(&text, "%s%s", base, extra) < 0)
+			return mr_fail(err, ENOMEM, "hosts");
+		container_path(c, "hosts", path, sizeof(path));
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		size_t len = strlen(text);
+		if (fd < 0 || pwrite(fd, text, len, 0) != (ssize_t)len ||
+		    ftruncate(fd, (off_t)len) < 0)
+			return mr_fail(err, errno, "write '%s'", path);
+		return 0;
+	}
 	_cleanup_close_ int lock = network_lock(c->root, err);
 	return lock < 0 ? -1 : network_hosts_refresh(c->root, c->id, err);
 }

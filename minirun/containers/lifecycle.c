@@ -177,14 +177,10 @@ struct bundle_rootfs container_rootfs(const struct container *c, char *runbuf, s
 
 /* ---- create ------------------------------------------------------------------------------- */
 
-/* the name container_new claimed (generated or given), for the record */
+/* the name container_new claimed (given, or generated: c->generated), for the record */
 static void claimed_name(struct container *c, const char *given, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", given ? given + (*given == '/') : "");
-	if (*buf)
-		return;
-	_cleanup_free_ char *name = container_claimed_by(c->root, c->id);
-	snprintf(buf, len, "%s", name && *name == '/' ? name + 1 : "");
+	snprintf(buf, len, "%s", given ? given + (*given == '/') : c->generated);
 }
 
 /*
@@ -355,7 +351,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	/* saved again only when the networks or volumes changed the record: each save is a
 	 * new file renamed over the old one, and most runs have neither */
 	json_t *before = json_deep_copy(c->rec);
-	rc = container_volumes_up(c, o, err);
+	rc = container_volumes_up(c, o, img.config, err);
 	if (rc == 0) /* --userns=auto: its own volumes become its root's (userns.c) */
 		rc = container_userns_volumes(c, err);
 	container_record_to_json(&c->r, c->rec);
@@ -365,6 +361,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 		goto fail;
 	container_step("created");
 	container_event(c, "create");
+	c->fresh = true;
 	image_free(&img);
 	image_lowerdirs_free(lowers);
 	return 0;
@@ -465,8 +462,22 @@ int container_reap_orphan(struct container *c, int ms)
 	return 1;
 }
 
+/* the monitor started for C; C read again (the monitor saved it as running) */
+static int spawn(struct container *c, bool attach, struct mr_err *err)
+{
+	if (monitor_spawn(c, attach, err) < 0) {
+		container_reload(c, NULL);
+		return -1;
+	}
+	return container_reload(c, err);
+}
+
 int container_start(struct container *c, bool attach, struct mr_err *err)
 {
+	if (c->fresh) { /* just made here (run): no monitor, orphan or leftovers to check */
+		c->fresh = false;
+		return spawn(c, attach, err);
+	}
 	enum container_state s = container_status(c);
 	if (container_orphan(c))
 		return mr_fail(err, 0,
@@ -507,11 +518,7 @@ int container_start(struct container *c, bool attach, struct mr_err *err)
 		if (container_save(c, err) < 0)
 			return -1;
 	}
-	if (monitor_spawn(c, attach, err) < 0) {
-		container_reload(c, NULL);
-		return -1;
-	}
-	return container_reload(c, err);
+	return spawn(c, attach, err);
 }
 
 /* ---- stop, rm ----------------------------------------------------------------------------- */

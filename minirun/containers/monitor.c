@@ -2,8 +2,9 @@
  * minirun/containers/monitor.c - the per-container monitor: docker's daemon, one small
  * process per running container instead of one big one.
  *
- * `start` forks twice (the middle process calls setsid and exits), so the monitor is no
- * child of the command that started it, has no terminal, and outlives it. The monitor is
+ * `start` makes it in two steps (a middle process calls setsid, starts the monitor and
+ * exits: spawn_monitor), so the monitor is no child of the command that started it, has no
+ * terminal, and outlives it. The monitor is
  * PR_SET_CHILD_SUBREAPER: the container's init is its child, so it can wait for it and
  * record its exit code however the init ends. It records "PID STARTTIME" in monitor.pid,
  * so that any later `minirun` can tell a live monitor from a reused pid.
@@ -21,8 +22,8 @@
  *	exited     io_run saw the init exit; the exit code is recorded, then everything above
  *	           is undone in reverse, and --restart or --rm applies
  *
- * The monitor first executes itself again, from a copy of the minirun binary that nobody
- * can write (clone_exe.c: a detached read-only overlay, else a sealed memfd): the
+ * The monitor's first act is to execute minirun again, from a copy of the binary that
+ * nobody can write (clone_exe.c: a detached read-only overlay, else a sealed memfd): the
  * container's init is forked from the monitor, and until it executes the container's
  * program its /proc/PID/exe is the monitor's binary. Were that the host's minirun, a
  * container whose program is `/proc/self/exe` would run it and could write to it once it
@@ -34,6 +35,7 @@
  * After that the monitor takes the lock for each change of the record, briefly.
  *
  * See: prctl(2) PR_SET_CHILD_SUBREAPER; pidfd_open(2); credentials(7) (sessions);
+ *      clone(2) CLONE_VM, CLONE_VFORK; vfork(2);
  *      docker's restart policies:
  *      https://docs.docker.com/engine/containers/start-containers-automatically/
  */
@@ -50,9 +52,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -164,14 +168,14 @@ static void on_exit_note(int status, void *arg)
 	note_write("exited with status ", status & 0xff, 0);
 }
 
+static const int fatal[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE,  SIGILL,  SIGSYS,  SIGTRAP, SIGTERM,
+			    SIGINT,  SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR2, SIGXCPU, SIGXFSZ};
+
 /* the handlers of the monitor's last words (the container's init gets default ones back at
- * its exec, as any caught signal) */
+ * its exec, as any caught signal); once a process, the note's target at each call */
 static void note_arm(const char *root, const char *id, const struct mr_err *err)
 {
-	static const int fatal[] = {SIGSEGV, SIGBUS,  SIGABRT, SIGFPE, SIGILL,  SIGSYS,
-				    SIGTRAP, SIGTERM, SIGINT,  SIGHUP, SIGQUIT, SIGPIPE,
-				    SIGALRM, SIGUSR2, SIGXCPU, SIGXFSZ};
-	static pid_t registered;
+	static pid_t registered, armed;
 	struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = SA_RESETHAND | SA_NODEFER};
 	char run[4096];
 	snprintf(note_path, sizeof(note_path), "%s/monitor.err",
@@ -180,8 +184,36 @@ static void note_arm(const char *root, const char *id, const struct mr_err *err)
 	note_err = err;
 	if (registered != note_pid && on_exit(on_exit_note, NULL) == 0)
 		registered = note_pid;
+	if (armed == note_pid)
+		return;
+	armed = note_pid;
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		sigaction(fatal[i], &sa, NULL);
+}
+
+/*
+ * signals_default - every signal back to its default action but the last words' handlers:
+ * the container's init inherits ignored signals across its exec (a `run -d ... &` from a
+ * script would otherwise hand it SIGINT and SIGQUIT ignored), and a handler of the caller's
+ * would run in the monitor. Only those not at their default: /proc/self/status names them
+ * (SigIgn, SigCgt), else every signal is reset.
+ */
+static void signals_default(void)
+{
+	unsigned long long ign = 0, cgt = 0;
+	_cleanup_free_ char *status = NULL;
+	const char *i = NULL, *c = NULL;
+	if (mr_read_file("/proc/self/status", &status, NULL, NULL) < 0 ||
+	    !(i = strstr(status, "\nSigIgn:")) || !(c = strstr(status, "\nSigCgt:")) ||
+	    sscanf(i + 8, "%llx", &ign) != 1 || sscanf(c + 8, "%llx", &cgt) != 1)
+		ign = cgt = ~0ULL;
+	for (int sig = 1; sig < NSIG && sig <= 64; sig++) {
+		bool note = false;
+		for (size_t k = 0; k < sizeof(fatal) / sizeof(fatal[0]); k++)
+			note |= fatal[k] == sig;
+		if (((ign | cgt) >> (sig - 1) & 1) && !note && sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	}
 }
 
 /* why the monitor of C died unheard, into buf: its note, else SIGKILL's silence */
@@ -562,6 +594,21 @@ static void backoff(long ms)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/* the re-executed monitor's arguments (monitor_exec_main's), into argv[8] */
+static void monitor_argv(const struct container *c, bool attach, char **argv)
+{
+	int n = 0;
+	argv[n++] = "minirun";
+	if (mr_verbose)
+		argv[n++] = "-v";
+	argv[n++] = "--root";
+	argv[n++] = (char *)c->root;
+	argv[n++] = "__monitor";
+	argv[n++] = (char *)c->id;
+	argv[n++] = attach ? "attach" : "detached";
+	argv[n] = NULL;
+}
+
 static void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, int fd)
 {
 	char path[4400], text[64];
@@ -579,29 +626,8 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	syscall(SYS_close_range, 4U, ~0U, 0U);
 	c->lockfd = -1; /* closed above; the starter's copy keeps the lock */
 	note_arm(c->root, c->id, &err);
-	if (!clone_exe_is_sealed()) {
-		/* fd 3 (the starter's socket) crosses the exec; the record is read again */
-		char *argv[8];
-		int n = 0;
-		argv[n++] = "minirun";
-		if (mr_verbose)
-			argv[n++] = "-v";
-		argv[n++] = "--root";
-		argv[n++] = (char *)c->root;
-		argv[n++] = "__monitor";
-		argv[n++] = c->id;
-		argv[n++] = attach ? "attach" : "detached";
-		argv[n] = NULL;
-		fcntl(3, F_SETFD, 0);
-		/* the copy's /proc/self/exe is no longer beside minirun-init: say where it is */
-		const char *init = container_init_path();
-		if (init && !getenv("MINIRUN_INIT"))
-			setenv("MINIRUN_INIT", init, 1);
-		mr_say("exec a sealed copy of minirun as the monitor of %.12s", c->id);
-		clone_exe_reexec(argv, &err); /* returns only on failure */
-		tell(m.notify, N_FAILED, 0, &err);
-		_exit(1);
-	}
+	/* here from a sealed copy only: executed by spawn_monitor, or forked by a sealed
+	 * starter (fork_monitor) */
 	int null = open("/dev/null", O_RDWR);
 	dup2(null, 0);
 	dup2(null, 1);
@@ -613,11 +639,8 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+	signals_default();
 	signal(SIGUSR1, on_wake);
-	note_arm(c->root, c->id, &err); /* again: the loop above reset the handlers */
 	tell(m.notify, N_HELLO, getpid(), NULL);
 	container_step("monitor");
 	container_oci_root(c->root, m.oci, sizeof(m.oci));
@@ -706,6 +729,96 @@ int monitor_exec_main(int argc, char **argv)
 
 /* ---- the starter's side ---------------------------------------------------------------- */
 
+/*
+ * How the monitor comes to be nobody's child: a middle process in a new session starts it
+ * and exits, so it is the init's (or the nearest subreaper's). The monitor must then
+ * execute a sealed copy of minirun (the top of this file), so the two processes between
+ * the starter and that exec only run a few system calls each: spawn_monitor starts them
+ * as vfork(2) does, sharing the starter's memory (CLONE_VM | CLONE_VFORK, each on a stack
+ * of its own), with no copy of the starter's page tables and no copy-on-write faults
+ * after; the starter waits, suspended, until the monitor has executed (or failed to).
+ * They touch nothing of the starter's but their stacks and SPAWN: no malloc, no stdio.
+ * fork_monitor is the way with two forks, for a starter that already runs from a sealed
+ * copy: its monitor goes on without an exec (monitor_main).
+ */
+struct spawn {
+	int sock;    /* the monitor's end of the starter's socket */
+	char **argv; /* monitor_exec_main's */
+	char *stack; /* the monitor's stack (the middle's is below it) */
+	size_t half; /* each stack's size */
+	struct mr_err err;
+};
+
+/* the monitor before its exec: fd 3 the starter's socket, nothing else but stdio */
+static int spawned_monitor(void *arg)
+{
+	struct spawn *sp = arg;
+	if (sp->sock != 3) {
+		dup2(sp->sock, 3); /* without FD_CLOEXEC: it crosses the exec */
+		close(sp->sock);
+	} else {
+		fcntl(3, F_SETFD, 0);
+	}
+	syscall(SYS_close_range, 4U, ~0U, 0U);
+	clone_exe_reexec(sp->argv, &sp->err); /* returns only on failure */
+	tell(3, N_FAILED, 0, &sp->err);
+	_exit(1);
+}
+
+/* the middle process: a new session, the monitor in it, then gone */
+static int spawn_middle(void *arg)
+{
+	struct spawn *sp = arg;
+	setsid();
+	pid_t m = clone(spawned_monitor, sp->stack + 2 * sp->half, CLONE_VM | CLONE_VFORK | SIGCHLD,
+			sp);
+	_exit(m < 0);
+}
+
+/* the middle process and the monitor, as vfork(2) would (above); the middle's pid (gone
+ * by the time this returns, to be reaped), or -1 with errno */
+static pid_t spawn_monitor(const struct container *c, bool attach, const int sv[2])
+{
+	char *argv[8];
+	struct spawn sp = {.sock = sv[1], .argv = argv, .half = 256 * 1024};
+	monitor_argv(c, attach, argv);
+	/* the copy's /proc/self/exe is no longer beside minirun-init: say where it is (set
+	 * for the exec only: the children share our memory, environ included) */
+	const char *init = container_init_path();
+	bool set = init && !getenv("MINIRUN_INIT") && setenv("MINIRUN_INIT", init, 1) == 0;
+	sp.stack = mmap(NULL, 2 * sp.half, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	pid_t a = -1;
+	int e = errno;
+	if (sp.stack != MAP_FAILED) {
+		mr_say("exec a sealed copy of minirun as the monitor of %.12s", c->id);
+		a = clone(spawn_middle, sp.stack + sp.half, CLONE_VM | CLONE_VFORK | SIGCHLD, &sp);
+		e = errno; /* shared with the children: what clone left, when it failed */
+		munmap(sp.stack, 2 * sp.half);
+	}
+	if (set)
+		unsetenv("MINIRUN_INIT");
+	errno = e;
+	return a;
+}
+
+/* the middle process and the monitor by two forks (a starter already sealed) */
+static pid_t fork_monitor(struct container *c, bool attach, const int sv[2])
+{
+	pid_t a = fork();
+	if (a == 0) {
+		/* the middle process: a new session, then the monitor, then gone, so that the
+		 * monitor is nobody's child but the init's (or the nearest subreaper's) */
+		close(sv[0]);
+		setsid();
+		pid_t mpid = fork();
+		if (mpid == 0)
+			monitor_main(c, attach, sv[1]);
+		_exit(mpid < 0);
+	}
+	return a;
+}
+
 int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
 {
 	int sv[2];
@@ -718,21 +831,12 @@ int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return mr_fail(err, errno, "socketpair");
 	fflush(NULL); /* nothing buffered may be written twice */
-	pid_t a = fork();
+	pid_t a =
+		clone_exe_is_sealed() ? fork_monitor(c, attach, sv) : spawn_monitor(c, attach, sv);
 	if (a < 0) {
 		close(sv[0]);
 		close(sv[1]);
 		return mr_fail(err, errno, "fork");
-	}
-	if (a == 0) {
-		/* the middle process: a new session, then the monitor, then gone, so that the
-		 * monitor is nobody's child but the init's (or the nearest subreaper's) */
-		close(sv[0]);
-		setsid();
-		pid_t mpid = fork();
-		if (mpid == 0)
-			monitor_main(c, attach, sv[1]);
-		_exit(mpid < 0);
 	}
 	close(sv[1]);
 	int mid = 0;

@@ -629,6 +629,14 @@ int net_disconnect_all(struct container *c, const char *mode, struct mr_err *err
 	return r;
 }
 
+bool container_net_listed(const struct container *c)
+{
+	bool any = mode_connects(network_mode(c));
+	for (size_t i = 0; i < c->r.nnetworks && !any; i++)
+		any = c->r.networks[i].name && mode_connects(c->r.networks[i].name);
+	return any;
+}
+
 int container_net_down(struct container *c, struct mr_err *err)
 {
 	char dir[4200];
@@ -638,11 +646,14 @@ int container_net_down(struct container *c, struct mr_err *err)
 		rootless_net_down(container_path(c, "net-helper.pid", dir, sizeof(dir)));
 
 	snprintf(dir, sizeof(dir), "%s/networks", c->root);
-	/* no networks directory: no connect ever began in this store, nothing to undo (and
-	 * --network none/host stay free of the network store) */
-	if (access(dir, F_OK) == 0 && rootless_active()) /* in the user's network namespace */
+	/* no networks directory: no connect ever began in this store, nothing to undo. Nor
+	 * when neither the mode nor a recorded endpoint names a network: --network
+	 * none/host/container:X refuse every connect, so no network lists the container, and
+	 * their exits (--rm's removal after them) stay free of the network store */
+	bool any = container_net_listed(c);
+	if (any && access(dir, F_OK) == 0 && rootless_active()) /* the user's netns */
 		r = net_rootless_disconnect_all(c, mode, err);
-	else if (access(dir, F_OK) == 0)
+	else if (any && access(dir, F_OK) == 0)
 		r = net_disconnect_all(c, mode, err);
 	/* what docker shows for a stopped container: the networks stay named, their
 	 * addresses go, no port is published (a key the record lacks stays out) */

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
+#include "lib/cleanup.h"
 #include "lib/file.h"
 #include "lib/template.h"
 #include "minirun/oci/runtime.h"
@@ -133,11 +134,14 @@ static void merge_dir(const char *dir, struct cg_stats *st)
  * container_oom_killed - did the kernel's OOM killer kill a process of C's cgroup? Read
  * from the cgroup before it is deleted: memory.events' oom_kill on v2, memory.oom_control's
  * on a hybrid host's v1 memory hierarchy (which has a directory for C only with -m; without
- * a limit there is no OOM kill of its own to count). docker's State.OOMKilled.
+ * a limit there is no OOM kill of its own to count). docker's State.OOMKilled. The one
+ * key is read straight from each recorded directory: a cg_open and cg_stats_read would
+ * read every controller's files, and this is on the path of every exit.
  */
 bool container_oom_killed(const struct container *c)
 {
-	char oci[4200];
+	static const char *const files[] = {"memory.events", "memory.oom_control"};
+	char oci[4200], path[4400];
 	struct ctr_state st;
 	bool killed = false;
 	container_oci_root(c->root, oci, sizeof(oci));
@@ -146,13 +150,13 @@ bool container_oom_killed(const struct container *c)
 	/* the recorded cgroup is one directory per hierarchy, joined by ':' */
 	char *dirs = strdup(st.cgroup ? st.cgroup : ""), *save = NULL;
 	for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d && !killed;
-	     d = strtok_r(NULL, ":", &save)) {
-		struct cg_stats one;
-		struct cg *cg = cg_open(NULL, d, NULL);
-		if (cg && cg_stats_read(cg, &one, NULL) == 0 && one.memory_oom_kill > 0)
-			killed = true;
-		cg_free(cg);
-	}
+	     d = strtok_r(NULL, ":", &save))
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]) && !killed; i++) {
+			_cleanup_free_ char *text = NULL;
+			snprintf(path, sizeof(path), "%s/%s", d, files[i]);
+			if (mr_read_file(path, &text, NULL, NULL) == 0)
+				killed = cg_keyed_value(text, "oom_kill") > 0;
+		}
 	free(dirs);
 	state_free(&st);
 	return killed;

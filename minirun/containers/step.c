@@ -7,8 +7,9 @@
  * tests/integration/containers/killsteps.t proves that `rm -f` cleans up after a `kill -9`
  * at every step. The monitor inherits the environment, so the steps it runs die too.
  * $MINIRUN_TEST_DIE_AT=NAME:SIG sends SIG instead (a crash: its last words, monitor.c);
- * NAME:exit=N calls exit(N) there. $MINIRUN_TEST_STEP_TIMES=FILE appends "PID STEP USEC" (the
- * monotonic clock) to FILE at each step: where a run's time goes (bench/README.md).
+ * NAME:exit=N calls exit(N) there. $MINIRUN_TEST_STEP_TIMES=FILE appends "PID STEP USEC CPU
+ * MINFLT" (the monotonic clock; the process's CPU microseconds and minor page faults so
+ * far) to FILE at each step: where a run's time goes (bench/README.md).
  *
  * See: README.md here; signal(7).
  */
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,11 +34,16 @@ void container_step(const char *step)
 	const char *times = getenv("MINIRUN_TEST_STEP_TIMES");
 	if (times) {
 		struct timespec ts;
+		struct rusage ru = {0};
 		clock_gettime(CLOCK_MONOTONIC, &ts);
+		getrusage(RUSAGE_SELF, &ru);
 		FILE *f = fopen(times, "ae");
 		if (f) {
-			fprintf(f, "%d %s %lld\n", (int)getpid(), step,
-				(long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+			fprintf(f, "%d %s %lld %lld %ld\n", (int)getpid(), step,
+				(long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000,
+				(long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+					ru.ru_utime.tv_usec + ru.ru_stime.tv_usec,
+				ru.ru_minflt);
 			fclose(f);
 		}
 	}

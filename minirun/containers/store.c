@@ -317,6 +317,8 @@ int container_new(const char *root, const char *name, bool in_run, struct contai
 		mr_fail(err, 0, "no free generated name: give one with --name");
 	if (r != 0)
 		goto fail;
+	if (!name)
+		snprintf(c->generated, sizeof(c->generated), "%s", gen);
 	return 0;
 fail:
 	if (c->lockfd >= 0)

@@ -259,6 +259,8 @@ static int populate_child(struct container *c, char **lowers, const struct volum
 	size_t nl = 0;
 	while (lowers[nl])
 		nl++;
+	if (!top) /* image_lowerdirs gives at least one; an image of no layers has no files */
+		return 0;
 	/* why private first: where / is shared (systemd hosts) the mount would reach the host */
 	if (unshare(CLONE_NEWNS) < 0)
 		return mr_fail(err, errno, "unshare(CLONE_NEWNS)");
@@ -363,34 +365,14 @@ static int populate(struct container *c, const struct volume_mount *m, size_t n,
 	return rc;
 }
 
-/* the config of C's image (the record's Image, by ID), a new reference; NULL with err */
-static json_t *image_config_of(struct container *c, struct mr_err *err)
-{
-	struct store st;
-	struct image img = {0};
-	const char *image = c->r.image;
-	if (store_open(&st, c->root, err) < 0)
-		return NULL;
-	int rc = image_resolve(&st, image ? image : "", &img, err);
-	store_close(&st);
-	if (rc < 0)
-		return NULL;
-	json_t *cfg = json_incref(img.config);
-	image_free(&img);
-	return cfg;
-}
-
-int container_volumes_up(struct container *c, const struct container_opts *o, struct mr_err *err)
+int container_volumes_up(struct container *c, const struct container_opts *o, json_t *icfg,
+			 struct mr_err *err)
 {
 	/* the network first: an unknown network must fail before any volume is made */
 	if (container_net_prepare(c, o, err) < 0)
 		return -1;
-	json_t *icfg = image_config_of(c, err);
-	if (!icfg)
-		return -1;
 	size_t n = 0, nfrom = 0, nimage = 0, done = 0;
 	struct volume_mount *m = all_mounts(c, o, icfg, &n, &nfrom, &nimage, err);
-	json_decref(icfg);
 	if (!m)
 		return -1;
 	int *made = calloc(n ? n : 1, sizeof(*made));
