@@ -737,7 +737,12 @@ int monitor_exec_main(int argc, char **argv)
  * as vfork(2) does, sharing the starter's memory (CLONE_VM | CLONE_VFORK, each on a stack
  * of its own), with no copy of the starter's page tables and no copy-on-write faults
  * after; the starter waits, suspended, until the monitor has executed (or failed to).
- * They touch nothing of the starter's but their stacks and SPAWN: no malloc, no stdio.
+ * They write nothing of the starter's but their stacks, SPAWN and errno, and call nothing
+ * that takes a lock the starter could hold (it has one thread, and is suspended): system
+ * calls, and clone_exe_reexec's (its -v lines go to unbuffered stderr). Why every signal
+ * is blocked across the spawn: a handler run in a child would run on the starter's
+ * memory (the children have their own table of handlers, but the same globals); the
+ * exec resets the handlers, and the monitor unblocks its signals once it runs.
  * fork_monitor is the way with two forks, for a starter that already runs from a sealed
  * copy: its monitor goes on without an exec (monitor_main).
  */
@@ -792,8 +797,12 @@ static pid_t spawn_monitor(const struct container *c, bool attach, const int sv[
 	int e = errno;
 	if (sp.stack != MAP_FAILED) {
 		mr_say("exec a sealed copy of minirun as the monitor of %.12s", c->id);
+		sigset_t all, old;
+		sigfillset(&all);
+		sigprocmask(SIG_SETMASK, &all, &old);
 		a = clone(spawn_middle, sp.stack + sp.half, CLONE_VM | CLONE_VFORK | SIGCHLD, &sp);
 		e = errno; /* shared with the children: what clone left, when it failed */
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		munmap(sp.stack, 2 * sp.half);
 	}
 	if (set)
