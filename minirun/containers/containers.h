@@ -134,9 +134,31 @@ enum container_health {
 };
 const char *container_health_name(enum container_health h); /* "" for NONE */
 
+/* a key and its value: a label, a log option, a tmpfs mount's options */
 struct container_label {
 	char *key, *value;
 };
+/* a JSON object of strings, in its order: Labels-like maps (LogConfig.Config, Tmpfs) */
+struct container_kvs {
+	struct container_label *kv;
+	size_t n;
+	bool present; /* the record has the object (even {}); false: the key is absent */
+};
+
+/* HostConfig's Dns DnsSearch DnsOptions ExtraHosts: NULL-terminated vectors; NULL is JSON
+ * null (or no key), an empty vector [] */
+struct container_dns {
+	char **servers, **search, **options;
+	char **extra_hosts; /* "NAME:IP", IP may be "host-gateway" */
+};
+
+/* one probe's result in State.Health.Log */
+struct container_health_result {
+	char *start, *end; /* RFC 3339 */
+	int exit_code;     /* -1: killed at its timeout */
+	char *output;
+};
+#define CONTAINER_HEALTH_LOG_MAX 5 /* results kept, as docker */
 
 /* one entry of NetworkSettings.Ports: the container's port and where it is published */
 struct container_port_binding {
@@ -229,6 +251,9 @@ struct container_record {
 		char *error, *started_at, *finished_at;
 		enum container_health health;
 		int failing_streak;
+		/* State.Health.Log, oldest first (at most CONTAINER_HEALTH_LOG_MAX) */
+		struct container_health_result *health_log;
+		size_t nhealth_log;
 	} state;
 	struct {
 		char *hostname, *user, *image, *working_dir;
@@ -246,6 +271,10 @@ struct container_record {
 		enum container_restart restart;
 		int restart_max;
 		bool auto_remove, init, privileged, readonly_rootfs, publish_all;
+		char *log_type; /* LogConfig.Type ("json-file"); NULL: no LogConfig */
+		struct container_kvs log_opts; /* LogConfig.Config, keys sorted (a Go map) */
+		struct container_dns dns;      /* Dns DnsSearch DnsOptions ExtraHosts */
+		struct container_kvs tmpfs;    /* Tmpfs: path -> options ("" or "size=64m") */
 	} host;
 	struct {                   /* "Minirun": what docker's inspect has no key for */
 		char *step;        /* the last step of run the monitor recorded */
@@ -306,6 +335,13 @@ void container_record_drop_network(struct container_record *r, const char *name)
 /* container_record_set_strv - replace the vector *DST with a copy of SRC[0..N) (SRC NULL:
  * NULL, JSON null; N 0: an empty one, []); -1 on ENOMEM (*DST is NULL then) */
 int container_record_set_strv(char ***dst, const char *const *src, size_t n);
+/* container_kvs_add - append KEY=VALUE to L (present from then on); -1 on ENOMEM */
+int container_kvs_add(struct container_kvs *l, const char *key, const char *value);
+void container_kvs_free(struct container_kvs *l);
+/* container_record_add_health - append a probe's result to R's State.Health.Log, the oldest
+ * dropped past CONTAINER_HEALTH_LOG_MAX; -1 on ENOMEM */
+int container_record_add_health(struct container_record *r,
+				const struct container_health_result *h);
 /* the value of label KEY, or NULL */
 const char *container_label(const struct container_record *r, const char *key);
 /* set the state and docker's booleans that go with it (Running, Paused, Restarting, Dead) */

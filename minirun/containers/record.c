@@ -82,7 +82,7 @@ static const char *restart_name(enum container_restart r)
 /* HostConfig: what the flags asked of the host, in docker's keys. */
 static json_t *host_config(const struct container_opts *o)
 {
-	json_t *hc = json_object(), *pb = json_object(), *tmpfs = json_object();
+	json_t *hc = json_object(), *pb = json_object();
 	for (size_t i = 0; i < o->nports; i++) {
 		char key[32], hp[16] = "";
 		const struct network_port *p = &o->ports[i];
@@ -95,21 +95,17 @@ static json_t *host_config(const struct container_opts *o)
 		json_array_append_new(
 			list, json_pack("{s:s, s:s}", "HostIp", p->host_ip, "HostPort", hp));
 	}
-	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
-		const char *t = o->tmpfs[i], *colon = strchr(t, ':');
-		char path[4096];
-		snprintf(path, sizeof(path), "%.*s", (int)(colon ? colon - t : (long)strlen(t)), t);
-		json_object_set_new(tmpfs, path, json_string(colon ? colon + 1 : ""));
-	}
 	/* docker: -m without --memory-swap allows as much swap as memory (swap = 2 x -m) */
 	long long swap = o->memory_swap ? o->memory_swap : o->memory ? 2 * o->memory : 0;
 	/* docker 20.10's keys in its order (api/types/container HostConfig, Resources), with
 	 * the values of a plain `docker create` where no flag of minirun's sets them. null and
 	 * [] are docker's own choice per key. GroupAdd, ShmSize, Devices, Ulimits are set in
-	 * place by hostflags.c; Binds and Mounts by vol.c (null/absent until a -v gives one). */
+	 * place by hostflags.c; Binds and Mounts by vol.c (null/absent until a -v gives one).
+	 * The keys of typed fields hold their places here (null), record_json.c writes them:
+	 * LogConfig, Dns DnsOptions DnsSearch ExtraHosts, Tmpfs. */
 	json_object_set_new(hc, "Binds", json_null());
 	json_object_set_new(hc, "ContainerIDFile", json_string(""));
-	json_object_set_new(hc, "LogConfig", log_config_json(o)); /* logopts.c */
+	json_object_set_new(hc, "LogConfig", json_null()); /* logopts.c: log_config_record */
 	/* docker shows "default" (the default bridge) until --network names one; net.c and
 	 * the bundle read "default" as NETWORK_DEFAULT */
 	json_object_set_new(hc, "NetworkMode", json_string(o->network ? o->network : "default"));
@@ -127,10 +123,9 @@ static json_t *host_config(const struct container_opts *o)
 	 * "private" says what the container has (docker 20.10 says "host" on a v1 host, where
 	 * it shares the host's) */
 	json_object_set_new(hc, "CgroupnsMode", json_string("private"));
-	json_object_set_new(hc, "Dns", json_array());
-	json_object_set_new(hc, "DnsOptions", json_array());
-	json_object_set_new(hc, "DnsSearch", json_array());
-	json_object_set_new(hc, "ExtraHosts", json_null());
+	static const char *const dns[] = {"Dns", "DnsOptions", "DnsSearch", "ExtraHosts"};
+	for (size_t i = 0; i < sizeof(dns) / sizeof(dns[0]); i++) /* dns_flags.c */
+		json_object_set_new(hc, dns[i], json_null());
 	json_object_set_new(hc, "GroupAdd", json_null());
 	json_object_set_new(hc, "IpcMode", json_string("private")); /* its own ipc namespace */
 	json_object_set_new(hc, "Cgroup", json_string(""));
@@ -141,10 +136,8 @@ static json_t *host_config(const struct container_opts *o)
 	json_object_set_new(hc, "PublishAllPorts", json_boolean(o->publish_all));
 	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(o->read_only));
 	json_object_set_new(hc, "SecurityOpt", strv_json(o->security_opt));
-	if (json_object_size(tmpfs)) /* docker's omitempty */
-		json_object_set_new(hc, "Tmpfs", tmpfs);
-	else
-		json_decref(tmpfs);
+	if (o->tmpfs && o->tmpfs[0]) /* docker's omitempty */
+		json_object_set_new(hc, "Tmpfs", json_null());
 	json_object_set_new(hc, "UTSMode", json_string(""));
 	json_object_set_new(hc, "UsernsMode", json_string(""));
 	json_object_set_new(hc, "ShmSize", json_integer(64 << 20));
@@ -391,6 +384,17 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 		json_object_set_new(mr, "Platform", json_string(o->platform));
 	json_object_set_new(mr, "PullNever", json_boolean(o->pull_never));
 
+	/* HostConfig's typed lists: --log-*, --dns* and --add-host, --tmpfs PATH[:OPTIONS] */
+	if (log_config_record(o, &r) < 0 || container_dnsflags_record(&r, o) < 0)
+		rc = -1;
+	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
+		const char *t = o->tmpfs[i], *colon = strchr(t, ':');
+		char path[4096];
+		snprintf(path, sizeof(path), "%.*s", (int)(colon ? colon - t : (long)strlen(t)), t);
+		if (container_kvs_add(&r.host.tmpfs, path, colon ? colon + 1 : "") < 0)
+			rc = -1;
+	}
+
 	bool short_of_memory = rc < 0 || !r.id || !r.created || !r.path || !r.name || !r.image ||
 			       !r.mr.detach_keys || !r.mr.image_ref;
 	json_t *rec = container_record_json_new(&r, host_config(o), config(o, id, ic, ep, cmd), mr);
@@ -400,7 +404,6 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 		mr_fail(err, ENOMEM, "container record");
 		return NULL;
 	}
-	container_dnsflags_record(rec, o); /* Dns DnsSearch DnsOptions ExtraHosts */
 	/* GroupAdd, ShmSize, Ulimits, Devices: hostflags.c's part of HostConfig */
 	if (container_hostflags_record(rec, o, err) < 0 ||
 	    container_resources_record(rec, o, err) < 0) { /* --cpu-shares, --blkio-* ... */

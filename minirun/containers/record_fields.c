@@ -1,6 +1,7 @@
 /*
  * minirun/containers/record_fields.c - the typed container record's own handling: adding
- * and finding mounts, ports and network endpoints, setting strings, freeing it all. No
+ * and finding mounts, ports, network endpoints, health results and key/value lists, setting
+ * strings, freeing it all. No
  * JSON here: record_json.c is the one file that turns struct container_record into
  * container.json and back.
  *
@@ -175,6 +176,68 @@ void container_record_drop_network(struct container_record *r, const char *name)
 		}
 }
 
+int container_kvs_add(struct container_kvs *l, const char *key, const char *value)
+{
+	struct container_label *v = realloc(l->kv, (l->n + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	l->kv = v;
+	l->present = true;
+	v[l->n] = (struct container_label){strdup(key), strdup(value)};
+	l->n++;
+	return v[l->n - 1].key && v[l->n - 1].value ? 0 : -1;
+}
+
+void container_kvs_free(struct container_kvs *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->kv[i].key);
+		free(l->kv[i].value);
+	}
+	free(l->kv);
+	*l = (struct container_kvs){0};
+}
+
+static void health_result_free(struct container_health_result *h)
+{
+	free(h->start);
+	free(h->end);
+	free(h->output);
+}
+
+int container_record_add_health(struct container_record *r, const struct container_health_result *h)
+{
+	struct container_health_result c = {strdup(h->start ? h->start : ""),
+					    strdup(h->end ? h->end : ""), h->exit_code,
+					    strdup(h->output ? h->output : "")};
+	if (!c.start || !c.end || !c.output) {
+		health_result_free(&c);
+		return -1;
+	}
+	if (r->state.nhealth_log >= CONTAINER_HEALTH_LOG_MAX) { /* the oldest goes */
+		health_result_free(&r->state.health_log[0]);
+		memmove(&r->state.health_log[0], &r->state.health_log[1],
+			--r->state.nhealth_log * sizeof(*r->state.health_log));
+	}
+	struct container_health_result *v =
+		realloc(r->state.health_log, (r->state.nhealth_log + 1) * sizeof(*v));
+	if (!v) {
+		health_result_free(&c);
+		return -1;
+	}
+	r->state.health_log = v;
+	v[r->state.nhealth_log++] = c;
+	return 0;
+}
+
+static void dns_free(struct container_dns *d)
+{
+	strv_free(d->servers);
+	strv_free(d->search);
+	strv_free(d->options);
+	strv_free(d->extra_hosts);
+}
+
 const char *container_label(const struct container_record *r, const char *key)
 {
 	for (size_t i = 0; i < r->config.nlabels; i++)
@@ -201,6 +264,9 @@ void container_record_free(struct container_record *r)
 	free(r->state.error);
 	free(r->state.started_at);
 	free(r->state.finished_at);
+	for (size_t i = 0; i < r->state.nhealth_log; i++)
+		health_result_free(&r->state.health_log[i]);
+	free(r->state.health_log);
 	free(r->config.hostname);
 	free(r->config.user);
 	free(r->config.image);
@@ -216,6 +282,10 @@ void container_record_free(struct container_record *r)
 	free(r->host.pid_mode);
 	free(r->host.ipc_mode);
 	free(r->host.uts_mode);
+	free(r->host.log_type);
+	container_kvs_free(&r->host.log_opts);
+	dns_free(&r->host.dns);
+	container_kvs_free(&r->host.tmpfs);
 	free(r->mr.step);
 	free(r->mr.broken);
 	free(r->mr.image_ref);

@@ -12,15 +12,17 @@
  *   typed here                         passed through (the tree, c->rec)
  *   Id Name Created Path Args Image    ResolvConfPath HostnamePath HostsPath LogPath
  *   RestartCount                       Driver Platform GraphDriver
- *   State (Health: Status, Streak)     State.Health.Log (health.c)
- *   Config: Hostname User Image        Config: Env Cmd Entrypoint ExposedPorts
- *     WorkingDir Tty OpenStdin           Healthcheck Shell (the image's, merged: record.c)
- *     StopSignal StopTimeout Labels    HostConfig: the rest (bundle/config.c reads it)
- *     MacAddress
- *   HostConfig: NetworkMode PidMode    Minirun: Seccomp, NoNewPrivileges, Platform,
- *     RestartPolicy AutoRemove Init      OciMounts ... (bundle/config.c)
+ *   State (Health: Status, Streak,     Config: Env Cmd Entrypoint ExposedPorts
+ *     Log)                               Healthcheck Shell (the image's, merged: record.c)
+ *   Config: Hostname User Image        HostConfig: the rest (bundle/config.c reads it,
+ *     WorkingDir Tty OpenStdin           Tmpfs too)
+ *     StopSignal StopTimeout Labels    Minirun: Seccomp, NoNewPrivileges, Platform,
+ *     MacAddress                         OciMounts ... (bundle/config.c)
+ *   HostConfig: NetworkMode PidMode
+ *     RestartPolicy AutoRemove Init
  *     Privileged ReadonlyRootfs
  *     PublishAllPorts IpcMode UTSMode ShmSize
+ *     LogConfig Dns DnsOptions DnsSearch ExtraHosts Tmpfs
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
  *   GraphDriver.Data.UpperDir (read only)
@@ -30,8 +32,8 @@
  *
  * Reading is forgiving (a missing key is docker's zero value: an older record loads);
  * writing adds an optional key only when it has a value (StopTimeout, StopSignal,
- * MonitorPid, StopRequested, State.Health), so a record nobody changed is written back as
- * it was read.
+ * MonitorPid, StopRequested, State.Health, Tmpfs, Dns ...), so a record nobody changed is
+ * written back as it was read.
  *
  * See: containers.h (the struct); record_fields.c (its handling, no JSON); README.md here
  *      (the record's layout);
@@ -147,6 +149,62 @@ static json_t *get(json_t *o, const char *key)
 
 /* ---- from JSON -------------------------------------------------------------------------- */
 
+/* the string members of the object O into L (present when O is an object); -1 on ENOMEM */
+static int kvs_from_json(json_t *o, struct container_kvs *l)
+{
+	const char *k;
+	json_t *v;
+	l->present = json_is_object(o);
+	json_object_foreach(o, k, v)
+	{
+		if (json_is_string(v) && container_kvs_add(l, k, json_string_value(v)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* State.Health.Log into R; -1 on ENOMEM */
+static int health_log_from_json(json_t *log, struct container_record *r)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(log, i, e)
+	{
+		struct container_health_result h = {
+			.start = (char *)json_string_value(get(e, "Start")),
+			.end = (char *)json_string_value(get(e, "End")),
+			.exit_code = (int)json_integer_value(get(e, "ExitCode")),
+			.output = (char *)json_string_value(get(e, "Output")),
+		};
+		if (container_record_add_health(r, &h) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* HostConfig's LogConfig, Dns DnsSearch DnsOptions ExtraHosts and Tmpfs into R; -1 on
+ * ENOMEM */
+static int host_lists_from_json(json_t *hc, struct container_record *r)
+{
+	json_t *lc = get(hc, "LogConfig");
+	struct container_dns *d = &r->host.dns;
+	r->host.log_type = dup_str(get(lc, "Type"));
+	d->servers = dup_strv(get(hc, "Dns"));
+	d->search = dup_strv(get(hc, "DnsSearch"));
+	d->options = dup_strv(get(hc, "DnsOptions"));
+	d->extra_hosts = dup_strv(get(hc, "ExtraHosts"));
+	if ((json_is_string(get(lc, "Type")) && !r->host.log_type) ||
+	    (json_is_array(get(hc, "Dns")) && !d->servers) ||
+	    (json_is_array(get(hc, "DnsSearch")) && !d->search) ||
+	    (json_is_array(get(hc, "DnsOptions")) && !d->options) ||
+	    (json_is_array(get(hc, "ExtraHosts")) && !d->extra_hosts))
+		return -1;
+	return kvs_from_json(get(lc, "Config"), &r->host.log_opts) < 0 ||
+			       kvs_from_json(get(hc, "Tmpfs"), &r->host.tmpfs) < 0
+		       ? -1
+		       : 0;
+}
+
 /* which shape the endpoint EP has (the enum's comment lists them): a connect's has Links,
  * DriverOpts and DNSNames; a mode's (none, host) has no IPAMConfig */
 static enum container_endpoint_kind endpoint_kind(json_t *ep)
@@ -227,6 +285,10 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->state.health = json_is_object(h) ? health_parse(json_string_value(get(h, "Status")))
 					    : CONTAINER_HEALTH_NONE;
 	r->state.failing_streak = (int)json_integer_value(get(h, "FailingStreak"));
+	if (health_log_from_json(get(h, "Log"), r) < 0) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
+	}
 
 	r->config.hostname = dup_str(get(cfg, "Hostname"));
 	r->config.user = dup_str(get(cfg, "User"));
@@ -264,6 +326,10 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->host.privileged = json_is_true(get(hc, "Privileged"));
 	r->host.readonly_rootfs = json_is_true(get(hc, "ReadonlyRootfs"));
 	r->host.publish_all = json_is_true(get(hc, "PublishAllPorts"));
+	if (host_lists_from_json(hc, r) < 0) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
+	}
 
 	r->mr.step = dup_str(get(mr, "Step"));
 	r->mr.broken = dup_str(get(mr, "Broken"));
@@ -353,6 +419,33 @@ static json_t *obj(json_t *o, const char *key, bool make)
 	return json_is_object(v) ? v : NULL;
 }
 
+static json_t *kvs_json(const struct container_kvs *l)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < l->n; i++)
+		json_object_set_new(o, l->kv[i].key, json_string(l->kv[i].value));
+	return o;
+}
+
+/* KEY of O: the vector V, null when V is NULL; left out when neither V nor the key is there */
+static void put_strv(json_t *o, const char *key, char *const *v)
+{
+	if (v || get(o, key))
+		json_object_set_new(o, key, v ? strv_json(v) : json_null());
+}
+
+static json_t *health_log_json(const struct container_record *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->state.nhealth_log; i++) {
+		const struct container_health_result *h = &r->state.health_log[i];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:i, s:s}", "Start", h->start, "End",
+						   h->end, "ExitCode", h->exit_code, "Output",
+						   h->output));
+	}
+	return a;
+}
+
 static void state_to_json(const struct container_record *r, json_t *rec)
 {
 	/* a record without a State (half-made, broken) gets one only when given a state
@@ -385,8 +478,7 @@ static void state_to_json(const struct container_record *r, json_t *rec)
 	}
 	put_str(h, "Status", container_health_name(r->state.health));
 	json_object_set_new(h, "FailingStreak", json_integer(r->state.failing_streak));
-	if (!json_is_array(json_object_get(h, "Log")))
-		json_object_set_new(h, "Log", json_array());
+	json_object_set_new(h, "Log", health_log_json(r));
 }
 
 static void config_to_json(const struct container_record *r, json_t *rec)
@@ -413,11 +505,32 @@ static void config_to_json(const struct container_record *r, json_t *rec)
 	json_object_set_new(cfg, "Labels", labels);
 }
 
+/* HostConfig's lists and maps: LogConfig, Dns DnsOptions DnsSearch ExtraHosts, Tmpfs (each
+ * in place; create's record has their keys in docker's places, record.c) */
+static void host_lists_to_json(const struct container_record *r, json_t *hc)
+{
+	const struct container_dns *d = &r->host.dns;
+	if (r->host.log_type)
+		json_object_set_new(hc, "LogConfig",
+				    json_pack("{s:s, s:o}", "Type", r->host.log_type, "Config",
+					      kvs_json(&r->host.log_opts)));
+	put_strv(hc, "Dns", d->servers);
+	put_strv(hc, "DnsOptions", d->options);
+	put_strv(hc, "DnsSearch", d->search);
+	put_strv(hc, "ExtraHosts", d->extra_hosts);
+	/* docker's omitempty: no Tmpfs without --tmpfs (an older record's {} stays) */
+	if (r->host.tmpfs.present)
+		json_object_set_new(hc, "Tmpfs", kvs_json(&r->host.tmpfs));
+	else
+		json_object_del(hc, "Tmpfs");
+}
+
 static void host_to_json(const struct container_record *r, json_t *rec)
 {
 	json_t *hc = obj(rec, "HostConfig", false);
 	if (!hc)
 		return;
+	host_lists_to_json(r, hc);
 	put_str(hc, "NetworkMode", r->host.network_mode);
 	put_str(hc, "PidMode", r->host.pid_mode);
 	put_str(hc, "IpcMode", r->host.ipc_mode);
@@ -693,6 +806,8 @@ json_t *container_record_json_new(const struct container_record *r, json_t *host
 	json_object_set_new(rec, "AppArmorProfile", json_string(""));
 	json_object_set_new(rec, "ExecIDs", json_null());
 	json_object_set_new(rec, "HostConfig", host_config);
+	if (json_is_object(host_config))
+		host_lists_to_json(r, host_config);
 	json_object_set_new(rec, "Config", config);
 	json_object_set_new(rec, "NetworkSettings", json_pack("{s:{}, s:{}}", "Networks", "Ports"));
 	json_object_set_new(rec, "Mounts", json_array());
