@@ -263,6 +263,9 @@ struct container_record {
 		bool tty, open_stdin;
 		struct container_label *labels;
 		size_t nlabels;
+		/* ExposedPorts' keys ("80/tcp"), the image's then -p's and --expose's;
+		 * NULL-terminated, NULL: no key */
+		char **exposed_ports;
 	} config;
 	struct {
 		char *network_mode; /* "bridge", "none", "host", "container:ID", a network */
@@ -275,6 +278,11 @@ struct container_record {
 		struct container_kvs log_opts; /* LogConfig.Config, keys sorted (a Go map) */
 		struct container_dns dns;      /* Dns DnsSearch DnsOptions ExtraHosts */
 		struct container_kvs tmpfs;    /* Tmpfs: path -> options ("" or "size=64m") */
+		/* PortBindings (-p): the container's port and the host's ones asked for
+		 * ("HostIp" "", "HostPort" "" for any), in the record's order */
+		struct container_port *port_bindings;
+		size_t nport_bindings;
+		bool has_port_bindings; /* the record has PortBindings (even {}) */
 	} host;
 	struct {                   /* "Minirun": what docker's inspect has no key for */
 		char *step;        /* the last step of run the monitor recorded */
@@ -319,6 +327,13 @@ int container_record_add_mount(struct container_record *r, const struct containe
 int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
 			      const char *host_port);
 void container_record_clear_ports(struct container_record *r);
+/* container_record_add_binding - KEY published on HOST_IP:HOST_PORT in R's PortBindings (a
+ * binding added to the entry KEY has); -1 on ENOMEM */
+int container_record_add_binding(struct container_record *r, const char *key, const char *host_ip,
+				 const char *host_port);
+/* the entry KEY of R's PortBindings, or NULL */
+const struct container_port *container_record_binding(const struct container_record *r,
+						      const char *key);
 /* the entry KEY ("80/tcp") of R's ports, or NULL */
 const struct container_port *container_record_port(const struct container_record *r,
 						   const char *key);

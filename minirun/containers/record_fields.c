@@ -50,30 +50,31 @@ int container_record_add_mount(struct container_record *r, const struct containe
 	return 0;
 }
 
-const struct container_port *container_record_port(const struct container_record *r,
-						   const char *key)
+/* the entry KEY of the ports V[0..N), or NULL */
+static struct container_port *port_in(struct container_port *v, size_t n, const char *key)
 {
-	for (size_t i = 0; i < r->nports; i++)
-		if (!strcmp(r->ports[i].key, key))
-			return &r->ports[i];
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].key, key))
+			return &v[i];
 	return NULL;
 }
 
-int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
-			      const char *host_port)
+/* KEY in the ports *V (*N of them): exposed only when HOST_IP is NULL, else published on
+ * HOST_IP:HOST_PORT (a binding added to the entry KEY has); -1 on ENOMEM */
+static int port_add(struct container_port **v, size_t *n, const char *key, const char *host_ip,
+		    const char *host_port)
 {
-	struct container_port *p = (struct container_port *)container_record_port(r, key);
-	r->has_ports = true;
+	struct container_port *p = port_in(*v, *n, key);
 	if (!p) {
-		struct container_port *v = realloc(r->ports, (r->nports + 1) * sizeof(*v));
-		if (!v)
+		struct container_port *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+		if (!nv)
 			return -1;
-		r->ports = v;
-		p = &v[r->nports];
+		*v = nv;
+		p = &nv[*n];
 		*p = (struct container_port){.key = strdup(key)};
 		if (!p->key)
 			return -1;
-		r->nports++;
+		++*n;
 	}
 	if (!host_ip)
 		return 0;
@@ -87,20 +88,51 @@ int container_record_add_port(struct container_record *r, const char *key, const
 	return b[p->nbindings - 1].host_ip && b[p->nbindings - 1].host_port ? 0 : -1;
 }
 
+static void ports_free(struct container_port *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < v[i].nbindings; k++) {
+			free(v[i].bindings[k].host_ip);
+			free(v[i].bindings[k].host_port);
+		}
+		free(v[i].bindings);
+		free(v[i].key);
+	}
+	free(v);
+}
+
+const struct container_port *container_record_port(const struct container_record *r,
+						   const char *key)
+{
+	return port_in(r->ports, r->nports, key);
+}
+
+int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
+			      const char *host_port)
+{
+	r->has_ports = true;
+	return port_add(&r->ports, &r->nports, key, host_ip, host_port);
+}
+
 void container_record_clear_ports(struct container_record *r)
 {
-	for (size_t i = 0; i < r->nports; i++) {
-		for (size_t k = 0; k < r->ports[i].nbindings; k++) {
-			free(r->ports[i].bindings[k].host_ip);
-			free(r->ports[i].bindings[k].host_port);
-		}
-		free(r->ports[i].bindings);
-		free(r->ports[i].key);
-	}
-	free(r->ports);
+	ports_free(r->ports, r->nports);
 	r->ports = NULL;
 	r->nports = 0;
 	r->has_ports = true;
+}
+
+const struct container_port *container_record_binding(const struct container_record *r,
+						      const char *key)
+{
+	return port_in(r->host.port_bindings, r->host.nport_bindings, key);
+}
+
+int container_record_add_binding(struct container_record *r, const char *key, const char *host_ip,
+				 const char *host_port)
+{
+	r->host.has_port_bindings = true;
+	return port_add(&r->host.port_bindings, &r->host.nport_bindings, key, host_ip, host_port);
 }
 
 const struct container_network *container_record_network(const struct container_record *r,
@@ -278,6 +310,7 @@ void container_record_free(struct container_record *r)
 		free(r->config.labels[i].value);
 	}
 	free(r->config.labels);
+	strv_free(r->config.exposed_ports);
 	free(r->host.network_mode);
 	free(r->host.pid_mode);
 	free(r->host.ipc_mode);
@@ -286,6 +319,7 @@ void container_record_free(struct container_record *r)
 	container_kvs_free(&r->host.log_opts);
 	dns_free(&r->host.dns);
 	container_kvs_free(&r->host.tmpfs);
+	ports_free(r->host.port_bindings, r->host.nport_bindings);
 	free(r->mr.step);
 	free(r->mr.broken);
 	free(r->mr.image_ref);

@@ -182,6 +182,32 @@ static int health_log_from_json(json_t *log, struct container_record *r)
 	return 0;
 }
 
+/* the ports object O into R: NetworkSettings.Ports, or (BINDINGS) HostConfig.PortBindings;
+ * -1 on ENOMEM */
+static int ports_from_json(json_t *o, struct container_record *r, bool bindings)
+{
+	int (*add)(struct container_record *, const char *, const char *, const char *) =
+		bindings ? container_record_add_binding : container_record_add_port;
+	const char *k;
+	json_t *v, *b;
+	size_t i;
+	json_object_foreach(o, k, v)
+	{
+		/* null: exposed only; an array (even []): published, with its bindings */
+		if (add(r, k, NULL, NULL) < 0)
+			return -1;
+		struct container_port *p = bindings ? r->host.port_bindings : r->ports;
+		p[(bindings ? r->host.nport_bindings : r->nports) - 1].published = json_is_array(v);
+		json_array_foreach(v, i, b)
+		{
+			if (add(r, k, json_string_value(get(b, "HostIp")) ?: "",
+				json_string_value(get(b, "HostPort")) ?: "") < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* HostConfig's LogConfig, Dns DnsSearch DnsOptions ExtraHosts and Tmpfs into R; -1 on
  * ENOMEM */
 static int host_lists_from_json(json_t *hc, struct container_record *r)
@@ -300,6 +326,16 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->config.stop_timeout = json_is_integer(v) ? (int)json_integer_value(v) : -1;
 	r->config.tty = json_is_true(get(cfg, "Tty"));
 	r->config.open_stdin = json_is_true(get(cfg, "OpenStdin"));
+	json_t *exposed = get(cfg, "ExposedPorts");
+	if (json_is_object(exposed)) {
+		r->config.exposed_ports = calloc(json_object_size(exposed) + 1, sizeof(char *));
+		i = 0;
+		json_object_foreach(exposed, k, v)
+		{
+			if (r->config.exposed_ports)
+				r->config.exposed_ports[i++] = strdup(k);
+		}
+	}
 	json_t *labels = get(cfg, "Labels");
 	if (json_object_size(labels)) {
 		r->config.labels = calloc(json_object_size(labels), sizeof(*r->config.labels));
@@ -342,24 +378,11 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 
 	json_t *ports = get(get(rec, "NetworkSettings"), "Ports");
 	r->has_ports = json_is_object(ports);
-	json_object_foreach(ports, k, v)
-	{
-		/* null: exposed only; an array (even []): published, with its bindings */
-		int rc = container_record_add_port(r, k, NULL, NULL);
-		json_t *b;
-		if (rc == 0 && json_is_array(v))
-			r->ports[r->nports - 1].published = true;
-		json_array_foreach(v, i, b)
-		{
-			if (rc == 0)
-				rc = container_record_add_port(
-					r, k, json_string_value(get(b, "HostIp")) ?: "",
-					json_string_value(get(b, "HostPort")) ?: "");
-		}
-		if (rc < 0) {
-			container_record_free(r);
-			return mr_fail(err, ENOMEM, "container record");
-		}
+	r->host.has_port_bindings = json_is_object(get(hc, "PortBindings"));
+	if (ports_from_json(ports, r, false) < 0 ||
+	    ports_from_json(get(hc, "PortBindings"), r, true) < 0) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
 	}
 
 	if (networks_from_json(get(rec, "NetworkSettings"), r) < 0) {
@@ -391,7 +414,8 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	bool short_of_memory = (json_is_string(get(rec, "Id")) && !r->id) ||
 			       (json_is_string(get(rec, "Name")) && !r->name) ||
 			       (json_is_array(get(rec, "Args")) && !r->args) ||
-			       (json_object_size(labels) && !r->config.labels);
+			       (json_object_size(labels) && !r->config.labels) ||
+			       (json_is_object(exposed) && !r->config.exposed_ports);
 	if (short_of_memory) {
 		container_record_free(r);
 		return mr_fail(err, ENOMEM, "container record");
@@ -417,6 +441,34 @@ static json_t *obj(json_t *o, const char *key, bool make)
 		json_object_set_new(o, key, v);
 	}
 	return json_is_object(v) ? v : NULL;
+}
+
+/* ports V[0..N) as NetworkSettings.Ports and PortBindings have them: "80/tcp": null for a
+ * port only exposed, else its bindings [{HostIp, HostPort}] */
+static json_t *ports_json(const struct container_port *v, size_t n)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < n; i++) {
+		const struct container_port *p = &v[i];
+		json_t *list = p->published ? json_array() : json_null();
+		for (size_t k = 0; k < p->nbindings; k++)
+			json_array_append_new(list, json_pack("{s:s, s:s}", "HostIp",
+							      p->bindings[k].host_ip, "HostPort",
+							      p->bindings[k].host_port));
+		json_object_set_new(o, p->key, list);
+	}
+	return o;
+}
+
+/* Config.ExposedPorts: each key's value {}, as docker's */
+static void exposed_to_json(const struct container_record *r, json_t *cfg)
+{
+	if (!r->config.exposed_ports)
+		return;
+	json_t *o = json_object();
+	for (size_t i = 0; r->config.exposed_ports[i]; i++)
+		json_object_set_new(o, r->config.exposed_ports[i], json_object());
+	json_object_set_new(cfg, "ExposedPorts", o);
 }
 
 static json_t *kvs_json(const struct container_kvs *l)
@@ -496,6 +548,7 @@ static void config_to_json(const struct container_record *r, json_t *rec)
 		json_object_set_new(cfg, "StopTimeout", json_integer(r->config.stop_timeout));
 	json_object_set_new(cfg, "Tty", json_boolean(r->config.tty));
 	json_object_set_new(cfg, "OpenStdin", json_boolean(r->config.open_stdin));
+	exposed_to_json(r, cfg);
 	if (!json_object_get(cfg, "Labels") && !r->config.nlabels)
 		return;
 	json_t *labels = json_object();
@@ -505,11 +558,14 @@ static void config_to_json(const struct container_record *r, json_t *rec)
 	json_object_set_new(cfg, "Labels", labels);
 }
 
-/* HostConfig's lists and maps: LogConfig, Dns DnsOptions DnsSearch ExtraHosts, Tmpfs (each
- * in place; create's record has their keys in docker's places, record.c) */
+/* HostConfig's lists and maps: PortBindings, LogConfig, Dns DnsOptions DnsSearch ExtraHosts,
+ * Tmpfs (each in place; create's record has their keys in docker's places, record.c) */
 static void host_lists_to_json(const struct container_record *r, json_t *hc)
 {
 	const struct container_dns *d = &r->host.dns;
+	if (r->host.has_port_bindings || r->host.nport_bindings)
+		json_object_set_new(hc, "PortBindings",
+				    ports_json(r->host.port_bindings, r->host.nport_bindings));
 	if (r->host.log_type)
 		json_object_set_new(hc, "LogConfig",
 				    json_pack("{s:s, s:o}", "Type", r->host.log_type, "Config",
@@ -577,17 +633,7 @@ static void ports_to_json(const struct container_record *r, json_t *rec)
 	json_t *ns = obj(rec, "NetworkSettings", r->nports > 0);
 	if (!ns || (!r->has_ports && !r->nports))
 		return;
-	json_t *o = json_object();
-	for (size_t i = 0; i < r->nports; i++) {
-		const struct container_port *p = &r->ports[i];
-		json_t *list = p->published ? json_array() : json_null();
-		for (size_t k = 0; k < p->nbindings; k++)
-			json_array_append_new(list, json_pack("{s:s, s:s}", "HostIp",
-							      p->bindings[k].host_ip, "HostPort",
-							      p->bindings[k].host_port));
-		json_object_set_new(o, p->key, list);
-	}
-	json_object_set_new(ns, "Ports", o);
+	json_object_set_new(ns, "Ports", ports_json(r->ports, r->nports));
 }
 
 /* The keys of an endpoint, and each shape's keys in docker's order (EP_END ends one) */
@@ -809,6 +855,8 @@ json_t *container_record_json_new(const struct container_record *r, json_t *host
 	if (json_is_object(host_config))
 		host_lists_to_json(r, host_config);
 	json_object_set_new(rec, "Config", config);
+	if (json_is_object(config))
+		exposed_to_json(r, config);
 	json_object_set_new(rec, "NetworkSettings", json_pack("{s:{}, s:{}}", "Networks", "Ports"));
 	json_object_set_new(rec, "Mounts", json_array());
 	json_object_set_new(rec, "GraphDriver",
