@@ -9,8 +9,8 @@
  * them, even after a `kill -9` at any step).
  *
  *   record     container.json, shaped like `docker inspect` prints it (store.c), read and
- *              changed as struct container_record (record_json.c: the one file that knows
- *              its keys)
+ *              changed as struct container_record (record_json.c, record_json_host.c: the
+ *              one place that knows its keys)
  *   flags      `run`/`create` argv -> struct container_opts (opts.c: the syntax; opts_set.c:
  *              the flags), pure
  *   config     record + image -> the OCI config.json handed to the runtime, with docker's
@@ -152,6 +152,16 @@ struct container_dns {
 	char **extra_hosts; /* "NAME:IP", IP may be "host-gateway" */
 };
 
+/* HostConfig's cgroup limits that `update` changes (the bundle reads them from the tree at
+ * each start): 0 is docker's "not set" for each */
+struct container_limits {
+	long long memory, memory_swap; /* bytes; swap -1: unlimited */
+	long long nano_cpus;           /* --cpus x 1e9 */
+	long long pids_limit;          /* <= 0: none (null) */
+	long long cpu_shares, cpu_period, cpu_quota, blkio_weight;
+	char *cpuset_cpus, *cpuset_mems; /* "" or "0-1"; NULL: no key */
+};
+
 /* one probe's result in State.Health.Log */
 struct container_health_result {
 	char *start, *end; /* RFC 3339 */
@@ -226,11 +236,11 @@ struct container_mount {
 /*
  * struct container_record - container.json as the front end reads and changes it: every
  * field a command decides by (state, names, IDs, pids, exit codes, health, restart policy,
- * labels ...) typed, in docker's inspect names. record_json.c is the one place that knows
- * the JSON keys: container_record_from_json fills this from the tree, container_record_to_json
- * writes it back into the same tree (in place: the keys keep their order, and the parts not
- * typed here, such as the image's Config copy, Env, Cmd, HostConfig's resource limits,
- * pass through unchanged). Strings are owned; NULL when the
+ * labels ...) typed, in docker's inspect names. record_json.c (and record_json_host.c) is
+ * the one place that knows the JSON keys: container_record_from_json fills this from the
+ * tree, container_record_to_json writes it back into the same tree (in place: the keys keep
+ * their order, and the parts not typed here, such as Env, Cmd, Healthcheck, HostConfig's
+ * other keys, pass through unchanged). Strings are owned; NULL when the
  * record has no such key. A record written by an older minirun loads (missing keys read as
  * docker's zero values and are not added back unless set).
  */
@@ -283,6 +293,7 @@ struct container_record {
 		struct container_port *port_bindings;
 		size_t nport_bindings;
 		bool has_port_bindings; /* the record has PortBindings (even {}) */
+		struct container_limits limits;
 	} host;
 	struct {                   /* "Minirun": what docker's inspect has no key for */
 		char *step;        /* the last step of run the monitor recorded */

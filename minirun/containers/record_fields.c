@@ -1,9 +1,8 @@
 /*
  * minirun/containers/record_fields.c - the typed container record's own handling: adding
  * and finding mounts, ports, network endpoints, health results and key/value lists, setting
- * strings, freeing it all. No
- * JSON here: record_json.c is the one file that turns struct container_record into
- * container.json and back.
+ * strings, freeing it all. No JSON here: record_json.c (and record_json_host.c) turn struct
+ * container_record into container.json and back.
  *
  * See: containers.h (struct container_record and its contract); record_json.c.
  */
@@ -320,6 +319,8 @@ void container_record_free(struct container_record *r)
 	dns_free(&r->host.dns);
 	container_kvs_free(&r->host.tmpfs);
 	ports_free(r->host.port_bindings, r->host.nport_bindings);
+	free(r->host.limits.cpuset_cpus);
+	free(r->host.limits.cpuset_mems);
 	free(r->mr.step);
 	free(r->mr.broken);
 	free(r->mr.image_ref);

@@ -268,6 +268,43 @@ static void port_bindings_and_exposed_ports_are_typed(void)
 	container_record_free(&r);
 }
 
+static void limits_are_typed_and_a_change_is_written_in_place(void)
+{
+	const char *text = "{\"HostConfig\":{\"Memory\":0,\"MemorySwap\":0,\"NanoCpus\":0,"
+			   "\"PidsLimit\":null,\"CpusetCpus\":\"\"}}";
+	json_t *tree = json_loads(text, 0, NULL);
+	struct container_record r = {0};
+	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
+	/* nobody changed it: the same bytes (null stays null, absent keys stay absent) */
+	container_record_to_json(&r, tree);
+	json_t *hc = json_object_get(tree, "HostConfig");
+	json_t *want = json_loads(text, 0, NULL), *v;
+	const char *k;
+	json_object_foreach(json_object_get(want, "HostConfig"), k, v)
+	{
+		CU_ASSERT_TRUE(json_equal(json_object_get(hc, k), v));
+	}
+	CU_ASSERT_PTR_NULL(json_object_get(hc, "CpuShares")); /* absent stays absent */
+	/* an update: each value in its place, a key the record lacked at the end */
+	r.host.limits.memory = 64 << 20;
+	r.host.limits.pids_limit = 10;
+	r.host.limits.cpu_shares = 512;
+	container_record_set_str(&r.host.limits.cpuset_cpus, "0");
+	container_record_to_json(&r, tree);
+	char *s = json_dumps(hc, JSON_COMPACT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "{\"Memory\":67108864,\"MemorySwap\":0,\"NanoCpus\":0,"
+					 "\"PidsLimit\":10,\"CpusetCpus\":\"0\","));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"CpuShares\":512"));
+	free(s);
+	/* --pids-limit 0 again: null, as docker */
+	r.host.limits.pids_limit = 0;
+	container_record_to_json(&r, tree);
+	CU_ASSERT_TRUE(json_is_null(json_object_get(hc, "PidsLimit")));
+	json_decref(want);
+	json_decref(tree);
+	container_record_free(&r);
+}
+
 /* the record REC's NetworkSettings as compact JSON, compared with WANT */
 static void settings_are(json_t *rec, const char *want)
 {
@@ -362,6 +399,8 @@ static CU_TestInfo tests[] = {
 	 ports_are_typed_and_written_back_in_order},
 	{"HostConfig.PortBindings and Config.ExposedPorts: typed, written back, published",
 	 port_bindings_and_exposed_ports_are_typed},
+	{"HostConfig's limits: typed, unchanged bytes when unchanged, an update in place",
+	 limits_are_typed_and_a_change_is_written_in_place},
 	{"NetworkSettings.Networks: create's, a connect's and a mode's endpoint shapes, typed",
 	 endpoints_are_typed_and_written_in_dockers_shapes},
 	{"the states and health statuses have docker's words", states_have_docker_words},
