@@ -9,8 +9,8 @@
  * them, even after a `kill -9` at any step).
  *
  *   record     container.json, shaped like `docker inspect` prints it (store.c), read and
- *              changed as struct container_record (record_json.c: the one file that knows
- *              its keys)
+ *              changed as struct container_record (record_json.c, record_json_host.c: the
+ *              one place that knows its keys)
  *   flags      `run`/`create` argv -> struct container_opts (opts.c: the syntax; opts_set.c:
  *              the flags), pure
  *   config     record + image -> the OCI config.json handed to the runtime, with docker's
@@ -134,9 +134,41 @@ enum container_health {
 };
 const char *container_health_name(enum container_health h); /* "" for NONE */
 
+/* a key and its value: a label, a log option, a tmpfs mount's options */
 struct container_label {
 	char *key, *value;
 };
+/* a JSON object of strings, in its order: Labels-like maps (LogConfig.Config, Tmpfs) */
+struct container_kvs {
+	struct container_label *kv;
+	size_t n;
+	bool present; /* the record has the object (even {}); false: the key is absent */
+};
+
+/* HostConfig's Dns DnsSearch DnsOptions ExtraHosts: NULL-terminated vectors; NULL is JSON
+ * null (or no key), an empty vector [] */
+struct container_dns {
+	char **servers, **search, **options;
+	char **extra_hosts; /* "NAME:IP", IP may be "host-gateway" */
+};
+
+/* HostConfig's cgroup limits that `update` changes (the bundle reads them from the tree at
+ * each start): 0 is docker's "not set" for each */
+struct container_limits {
+	long long memory, memory_swap; /* bytes; swap -1: unlimited */
+	long long nano_cpus;           /* --cpus x 1e9 */
+	long long pids_limit;          /* <= 0: none (null) */
+	long long cpu_shares, cpu_period, cpu_quota, blkio_weight;
+	char *cpuset_cpus, *cpuset_mems; /* "" or "0-1"; NULL: no key */
+};
+
+/* one probe's result in State.Health.Log */
+struct container_health_result {
+	char *start, *end; /* RFC 3339 */
+	int exit_code;     /* -1: killed at its timeout */
+	char *output;
+};
+#define CONTAINER_HEALTH_LOG_MAX 5 /* results kept, as docker */
 
 /* one entry of NetworkSettings.Ports: the container's port and where it is published */
 struct container_port_binding {
@@ -204,11 +236,11 @@ struct container_mount {
 /*
  * struct container_record - container.json as the front end reads and changes it: every
  * field a command decides by (state, names, IDs, pids, exit codes, health, restart policy,
- * labels ...) typed, in docker's inspect names. record_json.c is the one place that knows
- * the JSON keys: container_record_from_json fills this from the tree, container_record_to_json
- * writes it back into the same tree (in place: the keys keep their order, and the parts not
- * typed here, such as the image's Config copy, Env, Cmd, HostConfig's resource limits,
- * pass through unchanged). Strings are owned; NULL when the
+ * labels ...) typed, in docker's inspect names. record_json.c (and record_json_host.c) is
+ * the one place that knows the JSON keys: container_record_from_json fills this from the
+ * tree, container_record_to_json writes it back into the same tree (in place: the keys keep
+ * their order, and the parts not typed here, such as Env, Cmd, Healthcheck, HostConfig's
+ * other keys, pass through unchanged). Strings are owned; NULL when the
  * record has no such key. A record written by an older minirun loads (missing keys read as
  * docker's zero values and are not added back unless set).
  */
@@ -229,6 +261,9 @@ struct container_record {
 		char *error, *started_at, *finished_at;
 		enum container_health health;
 		int failing_streak;
+		/* State.Health.Log, oldest first (at most CONTAINER_HEALTH_LOG_MAX) */
+		struct container_health_result *health_log;
+		size_t nhealth_log;
 	} state;
 	struct {
 		char *hostname, *user, *image, *working_dir;
@@ -238,6 +273,9 @@ struct container_record {
 		bool tty, open_stdin;
 		struct container_label *labels;
 		size_t nlabels;
+		/* ExposedPorts' keys ("80/tcp"), the image's then -p's and --expose's;
+		 * NULL-terminated, NULL: no key */
+		char **exposed_ports;
 	} config;
 	struct {
 		char *network_mode; /* "bridge", "none", "host", "container:ID", a network */
@@ -246,6 +284,16 @@ struct container_record {
 		enum container_restart restart;
 		int restart_max;
 		bool auto_remove, init, privileged, readonly_rootfs, publish_all;
+		char *log_type; /* LogConfig.Type ("json-file"); NULL: no LogConfig */
+		struct container_kvs log_opts; /* LogConfig.Config, keys sorted (a Go map) */
+		struct container_dns dns;      /* Dns DnsSearch DnsOptions ExtraHosts */
+		struct container_kvs tmpfs;    /* Tmpfs: path -> options ("" or "size=64m") */
+		/* PortBindings (-p): the container's port and the host's ones asked for
+		 * ("HostIp" "", "HostPort" "" for any), in the record's order */
+		struct container_port *port_bindings;
+		size_t nport_bindings;
+		bool has_port_bindings; /* the record has PortBindings (even {}) */
+		struct container_limits limits;
 	} host;
 	struct {                   /* "Minirun": what docker's inspect has no key for */
 		char *step;        /* the last step of run the monitor recorded */
@@ -290,6 +338,13 @@ int container_record_add_mount(struct container_record *r, const struct containe
 int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
 			      const char *host_port);
 void container_record_clear_ports(struct container_record *r);
+/* container_record_add_binding - KEY published on HOST_IP:HOST_PORT in R's PortBindings (a
+ * binding added to the entry KEY has); -1 on ENOMEM */
+int container_record_add_binding(struct container_record *r, const char *key, const char *host_ip,
+				 const char *host_port);
+/* the entry KEY of R's PortBindings, or NULL */
+const struct container_port *container_record_binding(const struct container_record *r,
+						      const char *key);
 /* the entry KEY ("80/tcp") of R's ports, or NULL */
 const struct container_port *container_record_port(const struct container_record *r,
 						   const char *key);
@@ -306,6 +361,13 @@ void container_record_drop_network(struct container_record *r, const char *name)
 /* container_record_set_strv - replace the vector *DST with a copy of SRC[0..N) (SRC NULL:
  * NULL, JSON null; N 0: an empty one, []); -1 on ENOMEM (*DST is NULL then) */
 int container_record_set_strv(char ***dst, const char *const *src, size_t n);
+/* container_kvs_add - append KEY=VALUE to L (present from then on); -1 on ENOMEM */
+int container_kvs_add(struct container_kvs *l, const char *key, const char *value);
+void container_kvs_free(struct container_kvs *l);
+/* container_record_add_health - append a probe's result to R's State.Health.Log, the oldest
+ * dropped past CONTAINER_HEALTH_LOG_MAX; -1 on ENOMEM */
+int container_record_add_health(struct container_record *r,
+				const struct container_health_result *h);
 /* the value of label KEY, or NULL */
 const char *container_label(const struct container_record *r, const char *key);
 /* set the state and docker's booleans that go with it (Running, Paused, Restarting, Dead) */

@@ -146,16 +146,24 @@ static json_t *strv_array(char **v)
 	return a;
 }
 
-void container_dnsflags_record(json_t *rec, const struct container_opts *o)
+int container_dnsflags_record(struct container_record *r, const struct container_opts *o)
 {
-	json_t *hc = json_object_get(rec, "HostConfig");
-	if (!json_is_object(hc))
-		return;
-	json_object_set_new(hc, "Dns", strv_array(o->dns));
-	json_object_set_new(hc, "DnsOptions", strv_array(o->dns_options));
-	json_object_set_new(hc, "DnsSearch", strv_array(o->dns_search));
-	json_object_set_new(hc, "ExtraHosts",
-			    o->extra_hosts ? strv_array(o->extra_hosts) : json_null());
+	struct container_dns *d = &r->host.dns;
+	char **const from[] = {o->dns, o->dns_search, o->dns_options, o->extra_hosts};
+	char ***to[] = {&d->servers, &d->search, &d->options, &d->extra_hosts};
+	for (size_t i = 0; i < sizeof(from) / sizeof(from[0]); i++) {
+		size_t n = 0;
+		while (from[i] && from[i][n])
+			n++;
+		/* [] for none, but ExtraHosts: null (docker's choice per key) */
+		const char *const none[] = {NULL};
+		const char *const *src = from[i]                    ? (const char *const *)from[i]
+					 : to[i] == &d->extra_hosts ? NULL
+								    : none;
+		if (container_record_set_strv(to[i], src, n) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* ---- resolv.conf ------------------------------------------------------------------------ */
@@ -231,10 +239,12 @@ static void put_line(FILE *f, const char *key, json_t *words)
 	fputc('\n', f);
 }
 
-char *container_resolv_build(const char *host, json_t *hc, const char *embedded, char **upstream)
+char *container_resolv_build(const char *host, const struct container_dns *d, const char *embedded,
+			     char **upstream)
 {
-	json_t *dns = json_object_get(hc, "Dns"), *search = json_object_get(hc, "DnsSearch");
-	json_t *opts = json_object_get(hc, "DnsOptions"), *w;
+	/* the lists as JSON arrays, the shape the host's words are read into */
+	json_t *dns = strv_array(d->servers), *search = strv_array(d->search);
+	json_t *opts = strv_array(d->options), *w;
 	size_t i;
 	bool flags = json_array_size(dns) || json_array_size(search) || json_array_size(opts);
 	if (upstream)
@@ -283,6 +293,9 @@ char *container_resolv_build(const char *host, json_t *hc, const char *embedded,
 	json_decref(ns);
 	json_decref(se);
 	json_decref(op);
+	json_decref(dns);
+	json_decref(search);
+	json_decref(opts);
 	if (upstream)
 		*upstream = up;
 	else
@@ -290,17 +303,15 @@ char *container_resolv_build(const char *host, json_t *hc, const char *embedded,
 	return text;
 }
 
-char *container_extra_hosts(json_t *hc, const char *gateway)
+char *container_extra_hosts(const struct container_dns *d, const char *gateway)
 {
 	char *text = NULL;
-	size_t len = 0, i;
-	json_t *h;
+	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	if (!f)
 		return NULL;
-	json_array_foreach(json_object_get(hc, "ExtraHosts"), i, h)
-	{
-		const char *v = json_string_value(h), *colon = v ? strchr(v, ':') : NULL;
+	for (size_t i = 0; d->extra_hosts && d->extra_hosts[i]; i++) {
+		const char *v = d->extra_hosts[i], *colon = strchr(v, ':');
 		if (!colon)
 			continue;
 		const char *ip = strcmp(colon + 1, "host-gateway") ? colon + 1 : gateway;
@@ -349,13 +360,13 @@ static bool embedded_gateway(struct container *c, const char *mode, char gw[INET
  * before a start, IN PLACE while it runs (the bind mount pins the inode); dns.upstream too */
 static int write_resolv(struct container *c, const char *mode, bool in_place, struct mr_err *err)
 {
-	json_t *hc = json_object_get(c->rec, "HostConfig");
 	char gw[INET_ADDRSTRLEN], path[4400];
 	bool user = embedded_gateway(c, mode, gw);
 	_cleanup_free_ char *hostrc = NULL, *up = NULL;
 	if (mr_read_file("/etc/resolv.conf", &hostrc, NULL, NULL) < 0)
 		hostrc = strdup("");
-	_cleanup_free_ char *text = container_resolv_build(hostrc, hc, user ? gw : NULL, &up);
+	const struct container_dns *dns = &c->r.host.dns;
+	_cleanup_free_ char *text = container_resolv_build(hostrc, dns, user ? gw : NULL, &up);
 	if (!text)
 		return mr_fail(err, ENOMEM, "resolv.conf");
 	container_path(c, "resolv.conf", path, sizeof(path));
@@ -384,7 +395,6 @@ int container_dns_connected(struct container *c, struct mr_err *err)
 int container_dns_files(struct container *c, struct mr_err *err)
 {
 	const char *mode = c->r.host.network_mode;
-	json_t *hc = json_object_get(c->rec, "HostConfig");
 	char gw[INET_ADDRSTRLEN] = "10.88.0.1", path[4400];
 	bool user = false, host = mode && !strcmp(mode, "host");
 	if (!mode || !*mode || !strcmp(mode, "default"))
@@ -398,7 +408,7 @@ int container_dns_files(struct container *c, struct mr_err *err)
 		return -1;
 
 	/* hosts: the --add-host lines */
-	_cleanup_free_ char *extra = container_extra_hosts(hc, gw);
+	_cleanup_free_ char *extra = container_extra_hosts(&c->r.host.dns, gw);
 	if (!extra)
 		return mr_fail(err, ENOMEM, "hosts");
 	snprintf(path, sizeof(path), "%s/hosts.extra", c->dir);

@@ -14,19 +14,21 @@
 
 struct opt;
 struct container;
+struct container_record; /* containers.h */
+struct container_dns;
 
 /* the setter of the four flags (opts_set.c's table): the value checked in docker's words
  * ("invalid argument \"x\" for \"--dns\" flag: x is not an ip address"), then appended to
  * o->dns, dns_search, dns_options or extra_hosts */
 int opts_set_dns(struct container_opts *o, const char *v, const struct opt *f, struct mr_err *err);
 
-/* put O's four lists in the record's HostConfig: Dns, DnsSearch, DnsOptions ([] when none,
- * as docker) and ExtraHosts (null when none) */
-void container_dnsflags_record(json_t *rec, const struct container_opts *o);
+/* put O's four lists in R's host.dns: Dns, DnsSearch, DnsOptions (empty, [], when none, as
+ * docker) and ExtraHosts (NULL, null, when none); -1 on ENOMEM */
+int container_dnsflags_record(struct container_record *r, const struct container_opts *o);
 
 /*
  * container_resolv_build - the text of a container's resolv.conf, as docker 20.10 builds it
- * from HOST (the host's resolv.conf) and HostConfig HC:
+ * from HOST (the host's resolv.conf) and the record's lists D (HostConfig's Dns ...):
  *	- no --dns/--dns-search/--dns-option: HOST without loopback nameservers (none left:
  *	  8.8.8.8 and 8.8.4.4);
  *	- else "search", "nameserver" and "options" lines, each from its flag, else from HOST;
@@ -35,11 +37,12 @@ void container_dnsflags_record(json_t *rec, const struct container_opts *o);
  * *UPSTREAM (may be NULL) gets, for EMBEDDED, the servers it is to forward to when the
  * flags name them ("nameserver X" lines; NULL when the host's are to be used). New strings.
  */
-char *container_resolv_build(const char *host, json_t *hc, const char *embedded, char **upstream);
+char *container_resolv_build(const char *host, const struct container_dns *d, const char *embedded,
+			     char **upstream);
 
-/* container_extra_hosts - HC's ExtraHosts as hosts-file lines ("10.0.0.5\tdb\n"), with
+/* container_extra_hosts - D's ExtraHosts as hosts-file lines ("10.0.0.5\tdb\n"), with
  * host-gateway replaced by GATEWAY. New string ("" when none). */
-char *container_extra_hosts(json_t *hc, const char *gateway);
+char *container_extra_hosts(const struct container_dns *d, const char *gateway);
 
 /*
  * container_dns_files - at each start, before the OCI config: write the container's

@@ -181,22 +181,6 @@ char *health_now(char *buf, size_t len)
 	return buf;
 }
 
-/* State.Health, made when missing */
-static json_t *health_obj(json_t *rec)
-{
-	json_t *state = json_object_get(rec, "State");
-	if (!json_is_object(state))
-		json_object_set_new(rec, "State", state = json_object());
-	json_t *h = json_object_get(state, "Health");
-	if (!json_is_object(h)) {
-		h = json_pack("{s:s, s:i, s:[]}", "Status", "starting", "FailingStreak", 0, "Log");
-		json_object_set_new(state, "Health", h);
-	}
-	if (!json_is_array(json_object_get(h, "Log")))
-		json_object_set_new(h, "Log", json_array());
-	return h;
-}
-
 /* enum health_status <-> the record's enum container_health (which has NONE first) */
 static enum container_health to_record(enum health_status s)
 {
@@ -234,12 +218,10 @@ enum health_status health_record_result(struct container_record *r, json_t *rec,
 					const char *end, int exit_code, const char *output,
 					bool in_start_period)
 {
-	/* the Log is the record's JSON (passed through); the status and streak are typed */
-	json_t *h = health_obj(rec), *log = json_object_get(h, "Log");
-	json_array_append_new(log, json_pack("{s:s, s:s, s:i, s:s}", "Start", start, "End", end,
-					     "ExitCode", exit_code, "Output", output));
-	while (json_array_size(log) > HEALTH_MAX_LOG)
-		json_array_remove(log, 0);
+	struct container_health_result res = {(char *)start, (char *)end, exit_code,
+					      (char *)output};
+	/* out of memory: the result is not kept, the state machine still steps */
+	(void)container_record_add_health(r, &res);
 	struct health_state s = {
 		.status = from_record(r->state.health),
 		.failing_streak = r->state.failing_streak,

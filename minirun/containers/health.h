@@ -31,7 +31,7 @@
 #define HEALTH_DEFAULT_START_PERIOD   0LL
 #define HEALTH_DEFAULT_START_INTERVAL 5000000000LL /* 5s */
 #define HEALTH_DEFAULT_RETRIES        3
-#define HEALTH_MAX_LOG                5    /* results kept in State.Health.Log */
+#define HEALTH_MAX_LOG                CONTAINER_HEALTH_LOG_MAX /* results kept in the Log */
 #define HEALTH_MAX_OUTPUT             4096 /* bytes of a probe's output kept, then "..." */
 
 /* One container's check, with the defaults applied (durations in nanoseconds). */
@@ -100,8 +100,8 @@ const char *health_output_text(struct health_output *out);
 
 /* ---- State.Health in the record ----------------------------------------------------------- */
 
-/* The record's State.Health: its Status and FailingStreak are the typed record's (R), its Log
- * is kept in the record's JSON (REC), which health_record_result appends to. */
+/* The record's State.Health is the typed record's (R: Status, FailingStreak, Log); the check
+ * itself is read from the record's JSON (REC: Config.Healthcheck, not typed yet). */
 /* health_record_start - at each start of a container with a check (its Config in REC):
  * State.Health's Status "starting" and FailingStreak 0; the Log of an earlier run stays
  * (docker's) */

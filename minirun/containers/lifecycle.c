@@ -218,6 +218,7 @@ static void rec_paths(struct container *c)
 	json_t *data = json_object();
 	snprintf(p, sizeof(p), "%s/%s", in_run ? run : c->dir, in_run ? "upper/diff" : "diff");
 	json_object_set_new(data, "UpperDir", json_string(p));
+	container_record_set_str(&c->r.upper_dir, p);
 	snprintf(p, sizeof(p), "%s/%s", in_run ? run : c->dir, in_run ? "upper/work" : "work");
 	json_object_set_new(data, "WorkDir", json_string(p));
 	json_object_set_new(data, "MergedDir",
@@ -323,9 +324,11 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	c->rec = container_record_new(o, c->id, name, o->image, img.id, img.config, err);
 	if (!c->rec)
 		goto fail;
+	/* the typed record first: LogPath depends on its LogConfig */
+	if (container_record_from_json(c->rec, &c->r, err) < 0)
+		goto fail;
 	rec_paths(c);
-	if (container_record_from_json(c->rec, &c->r, err) < 0 || rec_lowers(c, lowers, err) < 0 ||
-	    container_save(c, err) < 0)
+	if (rec_lowers(c, lowers, err) < 0 || container_save(c, err) < 0)
 		goto fail;
 	container_step("image-mark");
 	if (image_mark(c, img.id, err) < 0)

@@ -36,6 +36,8 @@
 #include "lib/err.h"
 #include "minirun/bundle/bundle.h"
 
+struct container_record; /* containers.h */
+
 enum log_driver { LOG_JSON_FILE, LOG_LOCAL, LOG_NONE };
 
 /* One container's logging, as the monitor and `logs` use it. */
@@ -61,17 +63,17 @@ int log_check_opts(const struct container_opts *o, struct mr_err *err);
 /* log_config_parse - the same, and what they mean into LC (tests/fuzz/fuzz_logopts.c checks
  * it against what log_config_read makes of the record) */
 int log_config_parse(const struct container_opts *o, struct log_config *lc, struct mr_err *err);
-/* log_config_json - HostConfig.LogConfig for O: {"Type": DRIVER, "Config": {K: V ...}} as
- * given (docker keeps the strings), with minirun.conf's defaults merged in as docker's
- * daemon merges daemon.json's (logopts.c's header). New reference. */
-json_t *log_config_json(const struct container_opts *o);
+/* log_config_record - R's LogConfig for O (host.log_type, host.log_opts: the driver and its
+ * options as given, keys sorted as docker's map), with minirun.conf's defaults merged in as
+ * docker's daemon merges daemon.json's (logopts.c's header). -1 on ENOMEM. */
+int log_config_record(const struct container_opts *o, struct container_record *r);
 /* log_conf_check - minirun.conf's log-driver and log-opts, checked as a container's own
  * would be; at every create, before anything is made (a bad default stops every create,
  * as docker's daemon refuses to start with one). -1 with "FILE: log-opts: ..." in err. */
 int log_conf_check(struct mr_err *err);
-/* log_config_read - the struct from the record REC's HostConfig.LogConfig (a record without
- * one: json-file without rotation, what every container had before the flags existed) */
-void log_config_read(json_t *rec, struct log_config *lc);
+/* log_config_read - the struct from R's LogConfig (a record without one: json-file without
+ * rotation, what every container had before the flags existed) */
+void log_config_read(const struct container_record *r, struct log_config *lc);
 /* the log's file name in the container's directory ("ctr.log", "ctr-local.log"); NULL for
  * none */
 const char *log_file_name(enum log_driver d);

@@ -4,7 +4,8 @@
  *
  * Docker's daemon keeps a container's output through a logging driver chosen at create;
  * minirun's monitor does the same (logwrite.c). What the flags asked is kept in the record
- * as docker's inspect shows it, the option values as given:
+ * (host.log_type and host.log_opts of struct container_record, log_config_record) and
+ * record_json.c writes it as docker's inspect shows it, the option values as given:
  *
  *	"LogConfig": {"Type": "json-file", "Config": {"max-file": "3", "max-size": "10m"}}
  *
@@ -341,9 +342,8 @@ static bool has_key(char *const *opts, const char *key_value)
 	return false;
 }
 
-json_t *log_config_json(const struct container_opts *o)
+int log_config_record(const struct container_opts *o, struct container_record *r)
 {
-	json_t *cfg = json_object();
 	const char *driver = o->log_driver ? o->log_driver : default_driver(), *d;
 	char *const *conf = NULL;
 	struct mr_err ignored = {0};
@@ -359,43 +359,48 @@ json_t *log_config_json(const struct container_opts *o)
 	 * last of a key given twice last, so it wins, as in docker's map) */
 	const char **sorted = n + nc ? malloc((n + nc) * sizeof(*sorted)) : NULL;
 	size_t m = 0;
-	for (size_t i = 0; sorted && i < nc; i++)
+	if (n + nc && !sorted)
+		return -1;
+	for (size_t i = 0; i < nc; i++)
 		if (!has_key(o->log_opts, conf[i]))
 			sorted[m++] = conf[i];
-	for (size_t i = 0; sorted && i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		sorted[m++] = o->log_opts[i];
-	for (size_t i = 1; sorted && i < m; i++) /* insertion sort: stable, and m is tiny */
+	for (size_t i = 1; i < m; i++) /* insertion sort: stable, and m is tiny */
 		for (size_t k = i; k > 0 && by_key(&sorted[k - 1], &sorted[k]) > 0; k--) {
 			const char *t = sorted[k];
 			sorted[k] = sorted[k - 1], sorted[k - 1] = t;
 		}
-	for (size_t i = 0; sorted && i < m; i++) {
+	/* a key given twice: the later one's value, in the place of the first (a map) */
+	struct container_kvs *l = &r->host.log_opts;
+	container_kvs_free(l);
+	l->present = true;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < m; i++) {
 		const char *kv = sorted[i], *eq = strchr(kv, '=');
 		char key[256];
 		snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
-		json_object_set_new(cfg, key, json_string(eq + 1));
+		if (l->n && !strcmp(l->kv[l->n - 1].key, key))
+			container_record_set_str(&l->kv[l->n - 1].value, eq + 1);
+		else
+			rc = container_kvs_add(l, key, eq + 1);
 	}
 	free(sorted);
-	return json_pack("{s:s, s:o}", "Type", driver, "Config", cfg);
+	container_record_set_str(&r->host.log_type, driver);
+	return rc < 0 || !r->host.log_type ? -1 : 0;
 }
 
-void log_config_read(json_t *rec, struct log_config *lc)
+void log_config_read(const struct container_record *r, struct log_config *lc)
 {
-	json_t *c = json_object_get(json_object_get(rec, "HostConfig"), "LogConfig");
-	const char *type = json_string_value(json_object_get(c, "Type"));
-	json_t *cfg = json_object_get(c, "Config");
+	const struct container_kvs *cfg = &r->host.log_opts;
 	/* back to the "K=V" list the checks read, each whole (a value cut short would mean
 	 * another size); a record is ours, checked when written */
 	char *opts[8] = {0};
 	size_t n = 0;
-	const char *k;
-	json_t *v;
-	json_object_foreach(cfg, k, v)
-	{
-		if (n < 7 && json_is_string(v) &&
-		    asprintf(&opts[n], "%s=%s", k, json_string_value(v)) >= 0)
+	for (size_t i = 0; i < cfg->n; i++)
+		if (n < 7 && asprintf(&opts[n], "%s=%s", cfg->kv[i].key, cfg->kv[i].value) >= 0)
 			n++;
-	}
+	const char *type = r->host.log_type;
 	if (config_parse(type ? type : "json-file", opts, lc, NULL) < 0)
 		*lc = (struct log_config){LOG_JSON_FILE, -1, 1};
 	for (size_t i = 0; i < n; i++)

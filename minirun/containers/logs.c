@@ -220,7 +220,7 @@ int cmd_logs(int argc, char **argv)
 		return err.kind == MR_E_NOT_FOUND ? 1 : MR_EXIT_RUNTIME;
 	}
 	struct log_config lc;
-	log_config_read(c.rec, &lc);
+	log_config_read(&c.r, &lc);
 	if (lc.driver == LOG_NONE) {
 		/* docker's daemon's words; its CLI exits 1 for them */
 		fprintf(stderr, "minirun: configured logging driver does not support reading\n");

@@ -340,7 +340,7 @@ int log_writer_append(struct log_writer *w, bool is_err, const char *text, size_
 char *log_inspect_path(const struct container *c, char *buf, size_t len)
 {
 	struct log_config lc;
-	log_config_read(c->rec, &lc);
+	log_config_read(&c->r, &lc);
 	if (lc.driver != LOG_JSON_FILE) {
 		*buf = '\0';
 		return buf;
@@ -358,7 +358,7 @@ static char *logs_dir(const char *root, char *buf, size_t len)
 char *log_file_path(const struct container *c, char *buf, size_t len)
 {
 	struct log_config lc;
-	log_config_read(c->rec, &lc);
+	log_config_read(&c->r, &lc);
 	const char *name = log_file_name(lc.driver);
 	if (!name) {
 		*buf = '\0';
@@ -389,7 +389,7 @@ struct log_writer *log_writer_for(const struct container *c, struct mr_err *err)
 {
 	struct log_config lc;
 	char path[4400];
-	log_config_read(c->rec, &lc);
+	log_config_read(&c->r, &lc);
 	/* an --rm container's log's directory (log_file_path) */
 	if (c->in_run && mkdir(logs_dir(c->root, path, sizeof(path)), 0700) < 0 &&
 	    errno != EEXIST) {

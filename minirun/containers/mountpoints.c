@@ -109,18 +109,13 @@ char **container_mountpoints(const struct container *c)
 {
 	struct paths out = {0};
 	size_t i;
-	json_t *m;
-	const char *key;
 	for (i = 0; runtime_mountpoints[i]; i++)
 		add_clean(&out, runtime_mountpoints[i]);
 	for (i = 0; i < c->r.nmounts; i++)
 		if (c->r.mounts[i].destination)
 			add_clean(&out, c->r.mounts[i].destination);
-	json_t *tmpfs = json_object_get(json_object_get(c->rec, "HostConfig"), "Tmpfs");
-	json_object_foreach(tmpfs, key, m)
-	{
-		add_clean(&out, key);
-	}
+	for (i = 0; i < c->r.host.tmpfs.n; i++)
+		add_clean(&out, c->r.host.tmpfs.kv[i].key);
 	return paths_take(&out);
 }
 

@@ -93,48 +93,45 @@ static const char *short_name(const struct container *c)
 /* The ports to publish, from HostConfig.PortBindings and (with PublishAllPorts) the exposed
  * ports that no -p names, into a new array (*out, caller frees). -1 with err on a record
  * whose port keys or host ports do not parse (a hand-edited record: docker says "invalid"). */
-int net_wanted_ports(json_t *rec, struct network_port **out, size_t *n, struct mr_err *err)
+int net_wanted_ports(const struct container_record *r, struct network_port **out, size_t *n,
+		     struct mr_err *err)
 {
-	json_t *bindings = jget(rec, "HostConfig", "PortBindings"), *list, *b;
-	json_t *exposed = jget(rec, "Config", "ExposedPorts"), *v;
-	int all = json_is_true(jget(rec, "HostConfig", "PublishAllPorts"));
-	size_t cap = json_object_size(bindings) * 4 + json_object_size(exposed) + 1, i;
-	const char *key;
+	size_t cap = r->host.nport_bindings + 1;
+	for (size_t i = 0; i < r->host.nport_bindings; i++)
+		cap += r->host.port_bindings[i].nbindings;
+	for (size_t i = 0; r->config.exposed_ports && r->config.exposed_ports[i]; i++)
+		cap++;
 	struct network_port *p = calloc(cap, sizeof(*p));
 	if (!p)
 		return mr_fail(err, ENOMEM, "ports");
 	*n = 0;
-	json_object_foreach(bindings, key, list)
-	{
+	for (size_t i = 0; i < r->host.nport_bindings; i++) {
+		const struct container_port *pb = &r->host.port_bindings[i];
 		struct network_port base;
-		if (network_parse_port(key, &base, err) < 0)
+		if (network_parse_port(pb->key, &base, err) < 0)
 			goto bad;
-		json_array_foreach(list, i, b)
-		{
-			const char *hp = json_string_value(json_object_get(b, "HostPort"));
-			const char *ip = json_string_value(json_object_get(b, "HostIp"));
+		for (size_t k = 0; k < pb->nbindings; k++) {
+			const char *hp = pb->bindings[k].host_port, *ip = pb->bindings[k].host_ip;
 			long long v = 0;
-			if (*n == cap)
-				break;
-			if (hp && *hp && mr_parse_ll(hp, 0, 65535, &v) < 0) {
+			if (*hp && mr_parse_ll(hp, 0, 65535, &v) < 0) {
 				mr_fail(err, 0, "Invalid hostPort: %s", hp);
 				goto bad;
 			}
 			p[*n] = base;
 			p[*n].host_port = (unsigned)v;
-			snprintf(p[*n].host_ip, sizeof(p[*n].host_ip), "%s", ip ? ip : "");
+			snprintf(p[*n].host_ip, sizeof(p[*n].host_ip), "%s", ip);
 			++*n;
 		}
 	}
-	if (all)
-		json_object_foreach(exposed, key, v)
-		{
-			if (json_object_get(bindings, key) || *n == cap)
-				continue;
-			if (network_parse_port(key, &p[*n], err) < 0)
-				goto bad;
-			++*n;
-		}
+	for (size_t i = 0;
+	     r->host.publish_all && r->config.exposed_ports && r->config.exposed_ports[i]; i++) {
+		const char *key = r->config.exposed_ports[i];
+		if (container_record_binding(r, key))
+			continue;
+		if (network_parse_port(key, &p[*n], err) < 0)
+			goto bad;
+		++*n;
+	}
 	*out = p;
 	return 0;
 bad:
@@ -147,16 +144,12 @@ bad:
  * published), then each published one with the host port it got. -1 on ENOMEM. */
 int net_ports_record(struct container *c, const struct network_port *p, size_t n)
 {
-	json_t *v;
-	const char *key;
 	char k[16], hp[8];
 	int rc = 0;
+	char **exposed = c->r.config.exposed_ports;
 	container_record_clear_ports(&c->r);
-	json_object_foreach(jget(c->rec, "Config", "ExposedPorts"), key, v)
-	{
-		if (rc == 0)
-			rc = container_record_add_port(&c->r, key, NULL, NULL);
-	}
+	for (size_t i = 0; rc == 0 && exposed && exposed[i]; i++)
+		rc = container_record_add_port(&c->r, exposed[i], NULL, NULL);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		snprintf(k, sizeof(k), "%u/%s", p[i].port, p[i].proto);
 		snprintf(hp, sizeof(hp), "%u", p[i].host_port);
@@ -460,7 +453,7 @@ int net_up_here(struct container *c, pid_t pid, struct mr_err *err)
 	}
 	struct network_port *ports = NULL;
 	size_t nports = 0;
-	int primary = 0, r = net_wanted_ports(c->rec, &ports, &nports, err);
+	int primary = 0, r = net_wanted_ports(&c->r, &ports, &nports, err);
 	if (r == 0 && (r = connect_one(c, mode, pid, ports, nports, err)) == 0) {
 		primary = 1;
 		if (net_ports_record(c, ports, nports) < 0)
@@ -493,8 +486,7 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 /* whether the record asks for published ports (-p, or -P) */
 static bool asked_ports(const struct container *c)
 {
-	return c->r.host.publish_all ||
-	       json_object_size(jget(c->rec, "HostConfig", "PortBindings")) > 0;
+	return c->r.host.publish_all || c->r.host.nport_bindings > 0;
 }
 
 /* Remove every published-port element that points at one of ADDRS (the container's leases,

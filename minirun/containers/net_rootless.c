@@ -71,7 +71,7 @@ int net_rootless_up(struct container *c, pid_t pid, struct mr_err *err)
 	struct network_port *ports = NULL;
 	size_t n = 0;
 	char pidfile[4400];
-	if (net_wanted_ports(c->rec, &ports, &n, err) < 0)
+	if (net_wanted_ports(&c->r, &ports, &n, err) < 0)
 		return -1;
 	struct rootless_port *rp = rootless_ports(ports, n);
 	int rc = rp ? rootless_net_up(pid, rp, n,

@@ -37,7 +37,8 @@ int net_rootless_disconnect_all(struct container *c, const char *mode, struct mr
 
 /* net_wanted_ports - the ports C's record asks to publish (-p, -P) into a new array (*OUT,
  * caller frees); -1 with err on a record whose ports do not parse */
-int net_wanted_ports(json_t *rec, struct network_port **out, size_t *n, struct mr_err *err);
+int net_wanted_ports(const struct container_record *r, struct network_port **out, size_t *n,
+		     struct mr_err *err);
 /* net_ports_record - NetworkSettings.Ports of C: its exposed ports, then P[0..N) as
  * published; -1 on ENOMEM */
 int net_ports_record(struct container *c, const struct network_port *p, size_t n);

@@ -282,14 +282,15 @@ static bool by_publish(struct container *c, const char *v)
 	return p && p->nbindings > 0;
 }
 
-/* exposed: the key among Config.ExposedPorts (the tree's: passed through) or the ports */
+/* exposed: the key among Config.ExposedPorts or the ports */
 static bool by_expose(struct container *c, const char *v)
 {
 	char key[32];
 	port_key(v, key, sizeof(key));
-	return json_object_get(json_object_get(json_object_get(c->rec, "Config"), "ExposedPorts"),
-			       key) ||
-	       container_record_port(&c->r, key);
+	for (size_t i = 0; c->r.config.exposed_ports && c->r.config.exposed_ports[i]; i++)
+		if (!strcmp(c->r.config.exposed_ports[i], key))
+			return true;
+	return container_record_port(&c->r, key) != NULL;
 }
 
 /* created before / after the container V (RFC 3339 UTC times compare as strings) */

@@ -62,7 +62,7 @@ static json_t *strv_json(char *const *v)
 	return a;
 }
 
-/* Labels / ExposedPorts: a copy of the image's object (or {}), then what the flags add. */
+/* Labels: a copy of the image's object (or {}), then what the flags add. */
 static json_t *object_copy(json_t *from)
 {
 	return json_is_object(from) ? json_deep_copy(from) : json_object();
@@ -82,38 +82,22 @@ static const char *restart_name(enum container_restart r)
 /* HostConfig: what the flags asked of the host, in docker's keys. */
 static json_t *host_config(const struct container_opts *o)
 {
-	json_t *hc = json_object(), *pb = json_object(), *tmpfs = json_object();
-	for (size_t i = 0; i < o->nports; i++) {
-		char key[32], hp[16] = "";
-		const struct network_port *p = &o->ports[i];
-		snprintf(key, sizeof(key), "%u/%s", p->port, p->proto);
-		if (p->host_port)
-			snprintf(hp, sizeof(hp), "%u", p->host_port);
-		json_t *list = json_object_get(pb, key);
-		if (!list)
-			json_object_set_new(pb, key, list = json_array());
-		json_array_append_new(
-			list, json_pack("{s:s, s:s}", "HostIp", p->host_ip, "HostPort", hp));
-	}
-	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
-		const char *t = o->tmpfs[i], *colon = strchr(t, ':');
-		char path[4096];
-		snprintf(path, sizeof(path), "%.*s", (int)(colon ? colon - t : (long)strlen(t)), t);
-		json_object_set_new(tmpfs, path, json_string(colon ? colon + 1 : ""));
-	}
+	json_t *hc = json_object();
 	/* docker: -m without --memory-swap allows as much swap as memory (swap = 2 x -m) */
 	long long swap = o->memory_swap ? o->memory_swap : o->memory ? 2 * o->memory : 0;
 	/* docker 20.10's keys in its order (api/types/container HostConfig, Resources), with
 	 * the values of a plain `docker create` where no flag of minirun's sets them. null and
 	 * [] are docker's own choice per key. GroupAdd, ShmSize, Devices, Ulimits are set in
-	 * place by hostflags.c; Binds and Mounts by vol.c (null/absent until a -v gives one). */
+	 * place by hostflags.c; Binds and Mounts by vol.c (null/absent until a -v gives one).
+	 * The keys of typed fields hold their places here (null), record_json.c writes them:
+	 * PortBindings, LogConfig, Dns DnsOptions DnsSearch ExtraHosts, Tmpfs. */
 	json_object_set_new(hc, "Binds", json_null());
 	json_object_set_new(hc, "ContainerIDFile", json_string(""));
-	json_object_set_new(hc, "LogConfig", log_config_json(o)); /* logopts.c */
+	json_object_set_new(hc, "LogConfig", json_null()); /* logopts.c: log_config_record */
 	/* docker shows "default" (the default bridge) until --network names one; net.c and
 	 * the bundle read "default" as NETWORK_DEFAULT */
 	json_object_set_new(hc, "NetworkMode", json_string(o->network ? o->network : "default"));
-	json_object_set_new(hc, "PortBindings", pb);
+	json_object_set_new(hc, "PortBindings", json_null()); /* ports_record */
 	json_object_set_new(hc, "RestartPolicy",
 			    json_pack("{s:s, s:i}", "Name", restart_name(o->restart),
 				      "MaximumRetryCount", o->restart_max));
@@ -127,10 +111,9 @@ static json_t *host_config(const struct container_opts *o)
 	 * "private" says what the container has (docker 20.10 says "host" on a v1 host, where
 	 * it shares the host's) */
 	json_object_set_new(hc, "CgroupnsMode", json_string("private"));
-	json_object_set_new(hc, "Dns", json_array());
-	json_object_set_new(hc, "DnsOptions", json_array());
-	json_object_set_new(hc, "DnsSearch", json_array());
-	json_object_set_new(hc, "ExtraHosts", json_null());
+	static const char *const dns[] = {"Dns", "DnsOptions", "DnsSearch", "ExtraHosts"};
+	for (size_t i = 0; i < sizeof(dns) / sizeof(dns[0]); i++) /* dns_flags.c */
+		json_object_set_new(hc, dns[i], json_null());
 	json_object_set_new(hc, "GroupAdd", json_null());
 	json_object_set_new(hc, "IpcMode", json_string("private")); /* its own ipc namespace */
 	json_object_set_new(hc, "Cgroup", json_string(""));
@@ -141,10 +124,8 @@ static json_t *host_config(const struct container_opts *o)
 	json_object_set_new(hc, "PublishAllPorts", json_boolean(o->publish_all));
 	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(o->read_only));
 	json_object_set_new(hc, "SecurityOpt", strv_json(o->security_opt));
-	if (json_object_size(tmpfs)) /* docker's omitempty */
-		json_object_set_new(hc, "Tmpfs", tmpfs);
-	else
-		json_decref(tmpfs);
+	if (o->tmpfs && o->tmpfs[0]) /* docker's omitempty */
+		json_object_set_new(hc, "Tmpfs", json_null());
 	json_object_set_new(hc, "UTSMode", json_string(""));
 	json_object_set_new(hc, "UsernsMode", json_string(""));
 	json_object_set_new(hc, "ShmSize", json_integer(64 << 20));
@@ -243,14 +224,6 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 		container_env_set(&ce, o->env[i], true);
 	container_env_done(&ce);
 
-	json_t *ports = object_copy(json_object_get(ic, "ExposedPorts"));
-	for (size_t i = 0; i < o->nports; i++) {
-		char key[32];
-		snprintf(key, sizeof(key), "%u/%s", o->ports[i].port, o->ports[i].proto);
-		json_object_set_new(ports, key, json_object());
-	}
-	for (size_t i = 0; o->expose && o->expose[i]; i++)
-		json_object_set_new(ports, o->expose[i], json_object());
 	json_t *labels = object_copy(json_object_get(ic, "Labels"));
 	for (size_t i = 0; o->labels && o->labels[i]; i++) {
 		const char *kv = o->labels[i], *eq = strchr(kv, '=');
@@ -275,7 +248,7 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 	json_object_set_new(c, "AttachStdin", json_boolean(o->interactive && !o->detach));
 	json_object_set_new(c, "AttachStdout", json_boolean(!o->detach));
 	json_object_set_new(c, "AttachStderr", json_boolean(!o->detach));
-	json_object_set_new(c, "ExposedPorts", ports);
+	json_object_set_new(c, "ExposedPorts", json_null()); /* ports_record */
 	json_object_set_new(c, "Tty", json_boolean(o->tty));
 	json_object_set_new(c, "OpenStdin", json_boolean(o->interactive));
 	json_object_set_new(c, "StdinOnce", json_boolean(o->interactive && !o->detach));
@@ -308,6 +281,55 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 	if (json_is_array(json_object_get(ic, "Shell"))) /* a HEALTHCHECK's CMD-SHELL runs in it */
 		json_object_set(c, "Shell", json_object_get(ic, "Shell"));
 	return c;
+}
+
+/* KEYS[0..LEN) with K added unless it is there: the new length */
+static size_t key_once(const char **keys, size_t len, const char *k)
+{
+	for (size_t j = 0; j < len; j++)
+		if (!strcmp(keys[j], k))
+			return len;
+	keys[len] = k;
+	return len + 1;
+}
+
+/* R's PortBindings (-p) and ExposedPorts: the image's, then each -p's and --expose's port
+ * not there yet, in order (a map's keys, as docker's); -1 on ENOMEM */
+static int ports_record(const struct container_opts *o, json_t *ic, struct container_record *r)
+{
+	json_t *image = json_object_get(ic, "ExposedPorts"), *v;
+	size_t n = json_object_size(image) + o->nports + 1, len = 0;
+	for (size_t i = 0; o->expose && o->expose[i]; i++)
+		n++;
+	const char **keys = calloc(n, sizeof(*keys)), *k;
+	char(*flags)[32] = calloc(o->nports + 1, sizeof(*flags));
+	int rc = 0;
+	r->host.has_port_bindings = true;
+	if (!keys || !flags) {
+		free(keys);
+		free(flags);
+		return -1;
+	}
+	json_object_foreach(image, k, v)
+	{
+		keys[len++] = k;
+	}
+	for (size_t i = 0; rc == 0 && i < o->nports; i++) {
+		const struct network_port *p = &o->ports[i];
+		char hp[16] = "";
+		snprintf(flags[i], sizeof(flags[i]), "%u/%s", p->port, p->proto);
+		if (p->host_port)
+			snprintf(hp, sizeof(hp), "%u", p->host_port);
+		rc = container_record_add_binding(r, flags[i], p->host_ip, hp);
+		len = key_once(keys, len, flags[i]);
+	}
+	for (size_t i = 0; o->expose && o->expose[i]; i++)
+		len = key_once(keys, len, o->expose[i]);
+	if (rc == 0)
+		rc = container_record_set_strv(&r->config.exposed_ports, keys, len);
+	free(keys);
+	free(flags);
+	return rc;
 }
 
 /* the strings of the JSON arrays A then B (either may be null) into a new NULL-terminated
@@ -391,6 +413,18 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 		json_object_set_new(mr, "Platform", json_string(o->platform));
 	json_object_set_new(mr, "PullNever", json_boolean(o->pull_never));
 
+	/* HostConfig's typed lists: --log-*, --dns* and --add-host, --tmpfs PATH[:OPTIONS] */
+	if (log_config_record(o, &r) < 0 || container_dnsflags_record(&r, o) < 0 ||
+	    ports_record(o, ic, &r) < 0)
+		rc = -1;
+	for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
+		const char *t = o->tmpfs[i], *colon = strchr(t, ':');
+		char path[4096];
+		snprintf(path, sizeof(path), "%.*s", (int)(colon ? colon - t : (long)strlen(t)), t);
+		if (container_kvs_add(&r.host.tmpfs, path, colon ? colon + 1 : "") < 0)
+			rc = -1;
+	}
+
 	bool short_of_memory = rc < 0 || !r.id || !r.created || !r.path || !r.name || !r.image ||
 			       !r.mr.detach_keys || !r.mr.image_ref;
 	json_t *rec = container_record_json_new(&r, host_config(o), config(o, id, ic, ep, cmd), mr);
@@ -400,7 +434,6 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 		mr_fail(err, ENOMEM, "container record");
 		return NULL;
 	}
-	container_dnsflags_record(rec, o); /* Dns DnsSearch DnsOptions ExtraHosts */
 	/* GroupAdd, ShmSize, Ulimits, Devices: hostflags.c's part of HostConfig */
 	if (container_hostflags_record(rec, o, err) < 0 ||
 	    container_resources_record(rec, o, err) < 0) { /* --cpu-shares, --blkio-* ... */

@@ -1,8 +1,8 @@
 /*
  * minirun/containers/record_fields.c - the typed container record's own handling: adding
- * and finding mounts, ports and network endpoints, setting strings, freeing it all. No
- * JSON here: record_json.c is the one file that turns struct container_record into
- * container.json and back.
+ * and finding mounts, ports, network endpoints, health results and key/value lists, setting
+ * strings, freeing it all. No JSON here: record_json.c (and record_json_host.c) turn struct
+ * container_record into container.json and back.
  *
  * See: containers.h (struct container_record and its contract); record_json.c.
  */
@@ -49,30 +49,31 @@ int container_record_add_mount(struct container_record *r, const struct containe
 	return 0;
 }
 
-const struct container_port *container_record_port(const struct container_record *r,
-						   const char *key)
+/* the entry KEY of the ports V[0..N), or NULL */
+static struct container_port *port_in(struct container_port *v, size_t n, const char *key)
 {
-	for (size_t i = 0; i < r->nports; i++)
-		if (!strcmp(r->ports[i].key, key))
-			return &r->ports[i];
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].key, key))
+			return &v[i];
 	return NULL;
 }
 
-int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
-			      const char *host_port)
+/* KEY in the ports *V (*N of them): exposed only when HOST_IP is NULL, else published on
+ * HOST_IP:HOST_PORT (a binding added to the entry KEY has); -1 on ENOMEM */
+static int port_add(struct container_port **v, size_t *n, const char *key, const char *host_ip,
+		    const char *host_port)
 {
-	struct container_port *p = (struct container_port *)container_record_port(r, key);
-	r->has_ports = true;
+	struct container_port *p = port_in(*v, *n, key);
 	if (!p) {
-		struct container_port *v = realloc(r->ports, (r->nports + 1) * sizeof(*v));
-		if (!v)
+		struct container_port *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+		if (!nv)
 			return -1;
-		r->ports = v;
-		p = &v[r->nports];
+		*v = nv;
+		p = &nv[*n];
 		*p = (struct container_port){.key = strdup(key)};
 		if (!p->key)
 			return -1;
-		r->nports++;
+		++*n;
 	}
 	if (!host_ip)
 		return 0;
@@ -86,20 +87,51 @@ int container_record_add_port(struct container_record *r, const char *key, const
 	return b[p->nbindings - 1].host_ip && b[p->nbindings - 1].host_port ? 0 : -1;
 }
 
+static void ports_free(struct container_port *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < v[i].nbindings; k++) {
+			free(v[i].bindings[k].host_ip);
+			free(v[i].bindings[k].host_port);
+		}
+		free(v[i].bindings);
+		free(v[i].key);
+	}
+	free(v);
+}
+
+const struct container_port *container_record_port(const struct container_record *r,
+						   const char *key)
+{
+	return port_in(r->ports, r->nports, key);
+}
+
+int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
+			      const char *host_port)
+{
+	r->has_ports = true;
+	return port_add(&r->ports, &r->nports, key, host_ip, host_port);
+}
+
 void container_record_clear_ports(struct container_record *r)
 {
-	for (size_t i = 0; i < r->nports; i++) {
-		for (size_t k = 0; k < r->ports[i].nbindings; k++) {
-			free(r->ports[i].bindings[k].host_ip);
-			free(r->ports[i].bindings[k].host_port);
-		}
-		free(r->ports[i].bindings);
-		free(r->ports[i].key);
-	}
-	free(r->ports);
+	ports_free(r->ports, r->nports);
 	r->ports = NULL;
 	r->nports = 0;
 	r->has_ports = true;
+}
+
+const struct container_port *container_record_binding(const struct container_record *r,
+						      const char *key)
+{
+	return port_in(r->host.port_bindings, r->host.nport_bindings, key);
+}
+
+int container_record_add_binding(struct container_record *r, const char *key, const char *host_ip,
+				 const char *host_port)
+{
+	r->host.has_port_bindings = true;
+	return port_add(&r->host.port_bindings, &r->host.nport_bindings, key, host_ip, host_port);
 }
 
 const struct container_network *container_record_network(const struct container_record *r,
@@ -175,6 +207,68 @@ void container_record_drop_network(struct container_record *r, const char *name)
 		}
 }
 
+int container_kvs_add(struct container_kvs *l, const char *key, const char *value)
+{
+	struct container_label *v = realloc(l->kv, (l->n + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	l->kv = v;
+	l->present = true;
+	v[l->n] = (struct container_label){strdup(key), strdup(value)};
+	l->n++;
+	return v[l->n - 1].key && v[l->n - 1].value ? 0 : -1;
+}
+
+void container_kvs_free(struct container_kvs *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->kv[i].key);
+		free(l->kv[i].value);
+	}
+	free(l->kv);
+	*l = (struct container_kvs){0};
+}
+
+static void health_result_free(struct container_health_result *h)
+{
+	free(h->start);
+	free(h->end);
+	free(h->output);
+}
+
+int container_record_add_health(struct container_record *r, const struct container_health_result *h)
+{
+	struct container_health_result c = {strdup(h->start ? h->start : ""),
+					    strdup(h->end ? h->end : ""), h->exit_code,
+					    strdup(h->output ? h->output : "")};
+	if (!c.start || !c.end || !c.output) {
+		health_result_free(&c);
+		return -1;
+	}
+	if (r->state.nhealth_log >= CONTAINER_HEALTH_LOG_MAX) { /* the oldest goes */
+		health_result_free(&r->state.health_log[0]);
+		memmove(&r->state.health_log[0], &r->state.health_log[1],
+			--r->state.nhealth_log * sizeof(*r->state.health_log));
+	}
+	struct container_health_result *v =
+		realloc(r->state.health_log, (r->state.nhealth_log + 1) * sizeof(*v));
+	if (!v) {
+		health_result_free(&c);
+		return -1;
+	}
+	r->state.health_log = v;
+	v[r->state.nhealth_log++] = c;
+	return 0;
+}
+
+static void dns_free(struct container_dns *d)
+{
+	strv_free(d->servers);
+	strv_free(d->search);
+	strv_free(d->options);
+	strv_free(d->extra_hosts);
+}
+
 const char *container_label(const struct container_record *r, const char *key)
 {
 	for (size_t i = 0; i < r->config.nlabels; i++)
@@ -201,6 +295,9 @@ void container_record_free(struct container_record *r)
 	free(r->state.error);
 	free(r->state.started_at);
 	free(r->state.finished_at);
+	for (size_t i = 0; i < r->state.nhealth_log; i++)
+		health_result_free(&r->state.health_log[i]);
+	free(r->state.health_log);
 	free(r->config.hostname);
 	free(r->config.user);
 	free(r->config.image);
@@ -212,10 +309,18 @@ void container_record_free(struct container_record *r)
 		free(r->config.labels[i].value);
 	}
 	free(r->config.labels);
+	strv_free(r->config.exposed_ports);
 	free(r->host.network_mode);
 	free(r->host.pid_mode);
 	free(r->host.ipc_mode);
 	free(r->host.uts_mode);
+	free(r->host.log_type);
+	container_kvs_free(&r->host.log_opts);
+	dns_free(&r->host.dns);
+	container_kvs_free(&r->host.tmpfs);
+	ports_free(r->host.port_bindings, r->host.nport_bindings);
+	free(r->host.limits.cpuset_cpus);
+	free(r->host.limits.cpuset_mems);
 	free(r->mr.step);
 	free(r->mr.broken);
 	free(r->mr.image_ref);

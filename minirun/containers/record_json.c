@@ -1,6 +1,6 @@
 /*
- * minirun/containers/record_json.c - struct container_record <-> container.json: the one
- * file that knows the record's JSON keys.
+ * minirun/containers/record_json.c - struct container_record <-> container.json: with
+ * record_json_host.c, the one place that knows the record's JSON keys.
  *
  * container.json keeps the shape `docker inspect` prints (README.md here), so that inspect
  * can print it as it is and a record written by any earlier minirun still loads. The front
@@ -12,15 +12,19 @@
  *   typed here                         passed through (the tree, c->rec)
  *   Id Name Created Path Args Image    ResolvConfPath HostnamePath HostsPath LogPath
  *   RestartCount                       Driver Platform GraphDriver
- *   State (Health: Status, Streak)     State.Health.Log (health.c)
- *   Config: Hostname User Image        Config: Env Cmd Entrypoint ExposedPorts
- *     WorkingDir Tty OpenStdin           Healthcheck Shell (the image's, merged: record.c)
- *     StopSignal StopTimeout Labels    HostConfig: the rest (bundle/config.c reads it)
- *     MacAddress
- *   HostConfig: NetworkMode PidMode    Minirun: Seccomp, NoNewPrivileges, Platform,
- *     RestartPolicy AutoRemove Init      OciMounts ... (bundle/config.c)
+ *   State (Health: Status, Streak,     Config: Env Cmd Entrypoint Healthcheck Shell
+ *     Log)                               (the image's, merged: record.c)
+ *   Config: Hostname User Image        HostConfig: the rest (bundle/config.c reads it,
+ *     WorkingDir Tty OpenStdin           and Tmpfs and the limits too)
+ *     StopSignal StopTimeout Labels    Minirun: Seccomp, NoNewPrivileges, Platform,
+ *     MacAddress ExposedPorts            OciMounts ... (bundle/config.c)
+ *   HostConfig: NetworkMode PidMode
+ *     RestartPolicy AutoRemove Init
  *     Privileged ReadonlyRootfs
  *     PublishAllPorts IpcMode UTSMode ShmSize
+ *     LogConfig Dns DnsOptions DnsSearch ExtraHosts Tmpfs
+ *     PortBindings; the limits update changes: Memory MemorySwap NanoCpus PidsLimit
+ *     CpuShares CpuPeriod CpuQuota CpusetCpus CpusetMems BlkioWeight
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
  *   GraphDriver.Data.UpperDir (read only)
@@ -30,14 +34,18 @@
  *
  * Reading is forgiving (a missing key is docker's zero value: an older record loads);
  * writing adds an optional key only when it has a value (StopTimeout, StopSignal,
- * MonitorPid, StopRequested, State.Health), so a record nobody changed is written back as
- * it was read.
+ * MonitorPid, StopRequested, State.Health, Tmpfs, Dns ...), so a record nobody changed is
+ * written back as it was read.
+ *
+ * HostConfig's lists, maps and limits (PortBindings LogConfig Dns... Tmpfs Memory ...) are
+ * record_json_host.c's, with the helpers both share in record_json.h.
  *
  * See: containers.h (the struct); record_fields.c (its handling, no JSON); README.md here
  *      (the record's layout);
  *      https://docs.docker.com/reference/api/engine/ (ContainerInspectResponse)
  */
 #include "minirun/containers/containers.h"
+#include "minirun/containers/record_json.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -109,7 +117,7 @@ static enum container_restart restart_parse(const char *word)
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-static char *dup_str(json_t *v)
+char *rj_dup_str(json_t *v)
 {
 	const char *s = json_string_value(v);
 	return s ? strdup(s) : NULL;
@@ -117,7 +125,7 @@ static char *dup_str(json_t *v)
 
 /* a JSON array of strings -> a NULL-terminated vector (non-strings skipped); NULL when V is
  * not an array */
-static char **dup_strv(json_t *v)
+char **rj_dup_strv(json_t *v)
 {
 	if (!json_is_array(v))
 		return NULL;
@@ -132,7 +140,7 @@ static char **dup_strv(json_t *v)
 	return out;
 }
 
-static json_t *strv_json(char *const *v)
+json_t *rj_strv_json(char *const *v)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; v && v[i]; i++)
@@ -140,35 +148,54 @@ static json_t *strv_json(char *const *v)
 	return a;
 }
 
-static json_t *get(json_t *o, const char *key)
+json_t *rj_get(json_t *o, const char *key)
 {
 	return json_object_get(o, key);
 }
 
 /* ---- from JSON -------------------------------------------------------------------------- */
 
+/* State.Health.Log into R; -1 on ENOMEM */
+static int health_log_from_json(json_t *log, struct container_record *r)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(log, i, e)
+	{
+		struct container_health_result h = {
+			.start = (char *)json_string_value(rj_get(e, "Start")),
+			.end = (char *)json_string_value(rj_get(e, "End")),
+			.exit_code = (int)json_integer_value(rj_get(e, "ExitCode")),
+			.output = (char *)json_string_value(rj_get(e, "Output")),
+		};
+		if (container_record_add_health(r, &h) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* which shape the endpoint EP has (the enum's comment lists them): a connect's has Links,
  * DriverOpts and DNSNames; a mode's (none, host) has no IPAMConfig */
 static enum container_endpoint_kind endpoint_kind(json_t *ep)
 {
-	if (get(ep, "Links") || get(ep, "DNSNames") || get(ep, "DriverOpts"))
+	if (rj_get(ep, "Links") || rj_get(ep, "DNSNames") || rj_get(ep, "DriverOpts"))
 		return CONTAINER_ENDPOINT_CONNECTED;
-	return get(ep, "IPAMConfig") ? CONTAINER_ENDPOINT_ASKED : CONTAINER_ENDPOINT_MODE;
+	return rj_get(ep, "IPAMConfig") ? CONTAINER_ENDPOINT_ASKED : CONTAINER_ENDPOINT_MODE;
 }
 
 /* NetworkSettings NS (Ports aside) into R; -1 on ENOMEM */
 static int networks_from_json(json_t *ns, struct container_record *r)
 {
-	json_t *nets = get(ns, "Networks"), *v;
+	json_t *nets = rj_get(ns, "Networks"), *v;
 	const char *k;
 	struct container_net_settings *s = &r->net;
 	s->has_networks = json_is_object(nets);
-	s->has_address = get(ns, "IPPrefixLen") != NULL;
-	s->ip_address = dup_str(get(ns, "IPAddress"));
-	s->gateway = dup_str(get(ns, "Gateway"));
-	s->mac_address = dup_str(get(ns, "MacAddress"));
-	s->ip_prefix_len = (int)json_integer_value(get(ns, "IPPrefixLen"));
-	s->sandbox_key = dup_str(get(ns, "SandboxKey"));
+	s->has_address = rj_get(ns, "IPPrefixLen") != NULL;
+	s->ip_address = rj_dup_str(rj_get(ns, "IPAddress"));
+	s->gateway = rj_dup_str(rj_get(ns, "Gateway"));
+	s->mac_address = rj_dup_str(rj_get(ns, "MacAddress"));
+	s->ip_prefix_len = (int)json_integer_value(rj_get(ns, "IPPrefixLen"));
+	s->sandbox_key = rj_dup_str(rj_get(ns, "SandboxKey"));
 	if (!json_object_size(nets))
 		return 0;
 	r->networks = calloc(json_object_size(nets), sizeof(*r->networks));
@@ -181,14 +208,14 @@ static int networks_from_json(json_t *ns, struct container_record *r)
 		struct container_network *n = &r->networks[r->nnetworks++];
 		n->name = strdup(k);
 		n->kind = endpoint_kind(v);
-		n->ipam_ipv4 = dup_str(get(get(v, "IPAMConfig"), "IPv4Address"));
-		n->aliases = dup_strv(get(v, "Aliases"));
-		n->network_id = dup_str(get(v, "NetworkID"));
-		n->ip_address = dup_str(get(v, "IPAddress"));
-		n->gateway = dup_str(get(v, "Gateway"));
-		n->ip_prefix_len = (int)json_integer_value(get(v, "IPPrefixLen"));
-		n->mac_address = dup_str(get(v, "MacAddress"));
-		n->dns_names = dup_strv(get(v, "DNSNames"));
+		n->ipam_ipv4 = rj_dup_str(rj_get(rj_get(v, "IPAMConfig"), "IPv4Address"));
+		n->aliases = rj_dup_strv(rj_get(v, "Aliases"));
+		n->network_id = rj_dup_str(rj_get(v, "NetworkID"));
+		n->ip_address = rj_dup_str(rj_get(v, "IPAddress"));
+		n->gateway = rj_dup_str(rj_get(v, "Gateway"));
+		n->ip_prefix_len = (int)json_integer_value(rj_get(v, "IPPrefixLen"));
+		n->mac_address = rj_dup_str(rj_get(v, "MacAddress"));
+		n->dns_names = rj_dup_strv(rj_get(v, "DNSNames"));
 		if (!n->name)
 			return -1;
 	}
@@ -197,48 +224,63 @@ static int networks_from_json(json_t *ns, struct container_record *r)
 
 int container_record_from_json(json_t *rec, struct container_record *r, struct mr_err *err)
 {
-	json_t *st = get(rec, "State"), *cfg = get(rec, "Config"), *hc = get(rec, "HostConfig");
-	json_t *mr = get(rec, "Minirun"), *v;
+	json_t *st = rj_get(rec, "State"), *cfg = rj_get(rec, "Config"),
+	       *hc = rj_get(rec, "HostConfig");
+	json_t *mr = rj_get(rec, "Minirun"), *v;
 	const char *k;
 	size_t i;
 
 	container_record_free(r);
-	r->id = dup_str(get(rec, "Id"));
-	r->name = dup_str(get(rec, "Name"));
-	r->created = dup_str(get(rec, "Created"));
-	r->path = dup_str(get(rec, "Path"));
-	r->args = dup_strv(get(rec, "Args"));
-	r->image = dup_str(get(rec, "Image"));
-	r->restart_count = (long)json_integer_value(get(rec, "RestartCount"));
+	r->id = rj_dup_str(rj_get(rec, "Id"));
+	r->name = rj_dup_str(rj_get(rec, "Name"));
+	r->created = rj_dup_str(rj_get(rec, "Created"));
+	r->path = rj_dup_str(rj_get(rec, "Path"));
+	r->args = rj_dup_strv(rj_get(rec, "Args"));
+	r->image = rj_dup_str(rj_get(rec, "Image"));
+	r->restart_count = (long)json_integer_value(rj_get(rec, "RestartCount"));
 
 	/* no State.Status: a half-made container (killed before its record), or a broken
 	 * record: "dead" */
-	int s = container_state_parse(json_string_value(get(st, "Status")));
+	int s = container_state_parse(json_string_value(rj_get(st, "Status")));
 	r->state.present = json_is_object(st);
 	r->state.status = s < 0 ? CONTAINER_DEAD : (enum container_state)s;
-	r->state.oom_killed = json_is_true(get(st, "OOMKilled"));
-	r->state.dead = json_is_true(get(st, "Dead"));
-	r->state.pid = (pid_t)json_integer_value(get(st, "Pid"));
-	r->state.exit_code = (int)json_integer_value(get(st, "ExitCode"));
-	r->state.error = dup_str(get(st, "Error"));
-	r->state.started_at = dup_str(get(st, "StartedAt"));
-	r->state.finished_at = dup_str(get(st, "FinishedAt"));
-	json_t *h = get(st, "Health");
-	r->state.health = json_is_object(h) ? health_parse(json_string_value(get(h, "Status")))
+	r->state.oom_killed = json_is_true(rj_get(st, "OOMKilled"));
+	r->state.dead = json_is_true(rj_get(st, "Dead"));
+	r->state.pid = (pid_t)json_integer_value(rj_get(st, "Pid"));
+	r->state.exit_code = (int)json_integer_value(rj_get(st, "ExitCode"));
+	r->state.error = rj_dup_str(rj_get(st, "Error"));
+	r->state.started_at = rj_dup_str(rj_get(st, "StartedAt"));
+	r->state.finished_at = rj_dup_str(rj_get(st, "FinishedAt"));
+	json_t *h = rj_get(st, "Health");
+	r->state.health = json_is_object(h) ? health_parse(json_string_value(rj_get(h, "Status")))
 					    : CONTAINER_HEALTH_NONE;
-	r->state.failing_streak = (int)json_integer_value(get(h, "FailingStreak"));
+	r->state.failing_streak = (int)json_integer_value(rj_get(h, "FailingStreak"));
+	if (health_log_from_json(rj_get(h, "Log"), r) < 0) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
+	}
 
-	r->config.hostname = dup_str(get(cfg, "Hostname"));
-	r->config.user = dup_str(get(cfg, "User"));
-	r->config.image = dup_str(get(cfg, "Image"));
-	r->config.working_dir = dup_str(get(cfg, "WorkingDir"));
-	r->config.stop_signal = dup_str(get(cfg, "StopSignal"));
-	r->config.mac_address = dup_str(get(cfg, "MacAddress"));
-	v = get(cfg, "StopTimeout");
+	r->config.hostname = rj_dup_str(rj_get(cfg, "Hostname"));
+	r->config.user = rj_dup_str(rj_get(cfg, "User"));
+	r->config.image = rj_dup_str(rj_get(cfg, "Image"));
+	r->config.working_dir = rj_dup_str(rj_get(cfg, "WorkingDir"));
+	r->config.stop_signal = rj_dup_str(rj_get(cfg, "StopSignal"));
+	r->config.mac_address = rj_dup_str(rj_get(cfg, "MacAddress"));
+	v = rj_get(cfg, "StopTimeout");
 	r->config.stop_timeout = json_is_integer(v) ? (int)json_integer_value(v) : -1;
-	r->config.tty = json_is_true(get(cfg, "Tty"));
-	r->config.open_stdin = json_is_true(get(cfg, "OpenStdin"));
-	json_t *labels = get(cfg, "Labels");
+	r->config.tty = json_is_true(rj_get(cfg, "Tty"));
+	r->config.open_stdin = json_is_true(rj_get(cfg, "OpenStdin"));
+	json_t *exposed = rj_get(cfg, "ExposedPorts");
+	if (json_is_object(exposed)) {
+		r->config.exposed_ports = calloc(json_object_size(exposed) + 1, sizeof(char *));
+		i = 0;
+		json_object_foreach(exposed, k, v)
+		{
+			if (r->config.exposed_ports)
+				r->config.exposed_ports[i++] = strdup(k);
+		}
+	}
+	json_t *labels = rj_get(cfg, "Labels");
 	if (json_object_size(labels)) {
 		r->config.labels = calloc(json_object_size(labels), sizeof(*r->config.labels));
 		json_object_foreach(labels, k, v)
@@ -251,69 +293,60 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 		}
 	}
 
-	r->host.network_mode = dup_str(get(hc, "NetworkMode"));
-	r->host.pid_mode = dup_str(get(hc, "PidMode"));
-	r->host.ipc_mode = dup_str(get(hc, "IpcMode"));
-	r->host.uts_mode = dup_str(get(hc, "UTSMode"));
-	r->host.shm_size = (long long)json_integer_value(get(hc, "ShmSize"));
-	json_t *pol = get(hc, "RestartPolicy");
-	r->host.restart = restart_parse(json_string_value(get(pol, "Name")));
-	r->host.restart_max = (int)json_integer_value(get(pol, "MaximumRetryCount"));
-	r->host.auto_remove = json_is_true(get(hc, "AutoRemove"));
-	r->host.init = json_is_true(get(hc, "Init"));
-	r->host.privileged = json_is_true(get(hc, "Privileged"));
-	r->host.readonly_rootfs = json_is_true(get(hc, "ReadonlyRootfs"));
-	r->host.publish_all = json_is_true(get(hc, "PublishAllPorts"));
-
-	r->mr.step = dup_str(get(mr, "Step"));
-	r->mr.broken = dup_str(get(mr, "Broken"));
-	r->mr.image_ref = dup_str(get(mr, "ImageRef"));
-	r->mr.detach_keys = dup_str(get(mr, "DetachKeys"));
-	r->mr.stop_requested = json_is_true(get(mr, "StopRequested"));
-	r->mr.monitor_pid = (pid_t)json_integer_value(get(mr, "MonitorPid"));
-	r->mr.lower_dirs = dup_strv(get(mr, "LowerDirs"));
-	r->upper_dir = dup_str(get(get(get(rec, "GraphDriver"), "Data"), "UpperDir"));
-
-	json_t *ports = get(get(rec, "NetworkSettings"), "Ports");
-	r->has_ports = json_is_object(ports);
-	json_object_foreach(ports, k, v)
-	{
-		/* null: exposed only; an array (even []): published, with its bindings */
-		int rc = container_record_add_port(r, k, NULL, NULL);
-		json_t *b;
-		if (rc == 0 && json_is_array(v))
-			r->ports[r->nports - 1].published = true;
-		json_array_foreach(v, i, b)
-		{
-			if (rc == 0)
-				rc = container_record_add_port(
-					r, k, json_string_value(get(b, "HostIp")) ?: "",
-					json_string_value(get(b, "HostPort")) ?: "");
-		}
-		if (rc < 0) {
-			container_record_free(r);
-			return mr_fail(err, ENOMEM, "container record");
-		}
-	}
-
-	if (networks_from_json(get(rec, "NetworkSettings"), r) < 0) {
+	r->host.network_mode = rj_dup_str(rj_get(hc, "NetworkMode"));
+	r->host.pid_mode = rj_dup_str(rj_get(hc, "PidMode"));
+	r->host.ipc_mode = rj_dup_str(rj_get(hc, "IpcMode"));
+	r->host.uts_mode = rj_dup_str(rj_get(hc, "UTSMode"));
+	r->host.shm_size = (long long)json_integer_value(rj_get(hc, "ShmSize"));
+	json_t *pol = rj_get(hc, "RestartPolicy");
+	r->host.restart = restart_parse(json_string_value(rj_get(pol, "Name")));
+	r->host.restart_max = (int)json_integer_value(rj_get(pol, "MaximumRetryCount"));
+	r->host.auto_remove = json_is_true(rj_get(hc, "AutoRemove"));
+	r->host.init = json_is_true(rj_get(hc, "Init"));
+	r->host.privileged = json_is_true(rj_get(hc, "Privileged"));
+	r->host.readonly_rootfs = json_is_true(rj_get(hc, "ReadonlyRootfs"));
+	r->host.publish_all = json_is_true(rj_get(hc, "PublishAllPorts"));
+	if (rj_host_lists_from_json(hc, r) < 0) {
 		container_record_free(r);
 		return mr_fail(err, ENOMEM, "container record");
 	}
 
-	json_t *mounts = get(rec, "Mounts");
+	r->mr.step = rj_dup_str(rj_get(mr, "Step"));
+	r->mr.broken = rj_dup_str(rj_get(mr, "Broken"));
+	r->mr.image_ref = rj_dup_str(rj_get(mr, "ImageRef"));
+	r->mr.detach_keys = rj_dup_str(rj_get(mr, "DetachKeys"));
+	r->mr.stop_requested = json_is_true(rj_get(mr, "StopRequested"));
+	r->mr.monitor_pid = (pid_t)json_integer_value(rj_get(mr, "MonitorPid"));
+	r->mr.lower_dirs = rj_dup_strv(rj_get(mr, "LowerDirs"));
+	r->upper_dir = rj_dup_str(rj_get(rj_get(rj_get(rec, "GraphDriver"), "Data"), "UpperDir"));
+
+	json_t *ports = rj_get(rj_get(rec, "NetworkSettings"), "Ports");
+	r->has_ports = json_is_object(ports);
+	r->host.has_port_bindings = json_is_object(rj_get(hc, "PortBindings"));
+	if (rj_ports_from_json(ports, r, false) < 0 ||
+	    rj_ports_from_json(rj_get(hc, "PortBindings"), r, true) < 0) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
+	}
+
+	if (networks_from_json(rj_get(rec, "NetworkSettings"), r) < 0) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
+	}
+
+	json_t *mounts = rj_get(rec, "Mounts");
 	r->has_mounts = json_is_array(mounts);
 	json_array_foreach(mounts, i, v)
 	{
 		struct container_mount m = {
-			.type = (char *)json_string_value(get(v, "Type")),
-			.name = (char *)json_string_value(get(v, "Name")),
-			.source = (char *)json_string_value(get(v, "Source")),
-			.destination = (char *)json_string_value(get(v, "Destination")),
-			.driver = (char *)json_string_value(get(v, "Driver")),
-			.mode = (char *)json_string_value(get(v, "Mode")),
-			.rw = json_is_true(get(v, "RW")),
-			.propagation = (char *)json_string_value(get(v, "Propagation")),
+			.type = (char *)json_string_value(rj_get(v, "Type")),
+			.name = (char *)json_string_value(rj_get(v, "Name")),
+			.source = (char *)json_string_value(rj_get(v, "Source")),
+			.destination = (char *)json_string_value(rj_get(v, "Destination")),
+			.driver = (char *)json_string_value(rj_get(v, "Driver")),
+			.mode = (char *)json_string_value(rj_get(v, "Mode")),
+			.rw = json_is_true(rj_get(v, "RW")),
+			.propagation = (char *)json_string_value(rj_get(v, "Propagation")),
 		};
 		if (container_record_add_mount(r, &m) < 0) {
 			container_record_free(r);
@@ -322,10 +355,11 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	}
 
 	/* strdup's failures: the fields are all optional, so check the ones that were there */
-	bool short_of_memory = (json_is_string(get(rec, "Id")) && !r->id) ||
-			       (json_is_string(get(rec, "Name")) && !r->name) ||
-			       (json_is_array(get(rec, "Args")) && !r->args) ||
-			       (json_object_size(labels) && !r->config.labels);
+	bool short_of_memory = (json_is_string(rj_get(rec, "Id")) && !r->id) ||
+			       (json_is_string(rj_get(rec, "Name")) && !r->name) ||
+			       (json_is_array(rj_get(rec, "Args")) && !r->args) ||
+			       (json_object_size(labels) && !r->config.labels) ||
+			       (json_is_object(exposed) && !r->config.exposed_ports);
 	if (short_of_memory) {
 		container_record_free(r);
 		return mr_fail(err, ENOMEM, "container record");
@@ -336,7 +370,7 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 /* ---- to JSON ---------------------------------------------------------------------------- */
 
 /* set KEY of O to the string S; NULL leaves the key as it is (absent stays absent) */
-static void put_str(json_t *o, const char *key, const char *s)
+void rj_put_str(json_t *o, const char *key, const char *s)
 {
 	if (s)
 		json_object_set_new(o, key, json_string(s));
@@ -353,6 +387,29 @@ static json_t *obj(json_t *o, const char *key, bool make)
 	return json_is_object(v) ? v : NULL;
 }
 
+/* Config.ExposedPorts: each key's value {}, as docker's */
+static void exposed_to_json(const struct container_record *r, json_t *cfg)
+{
+	if (!r->config.exposed_ports)
+		return;
+	json_t *o = json_object();
+	for (size_t i = 0; r->config.exposed_ports[i]; i++)
+		json_object_set_new(o, r->config.exposed_ports[i], json_object());
+	json_object_set_new(cfg, "ExposedPorts", o);
+}
+
+static json_t *health_log_json(const struct container_record *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->state.nhealth_log; i++) {
+		const struct container_health_result *h = &r->state.health_log[i];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:i, s:s}", "Start", h->start, "End",
+						   h->end, "ExitCode", h->exit_code, "Output",
+						   h->output));
+	}
+	return a;
+}
+
 static void state_to_json(const struct container_record *r, json_t *rec)
 {
 	/* a record without a State (half-made, broken) gets one only when given a state
@@ -361,7 +418,7 @@ static void state_to_json(const struct container_record *r, json_t *rec)
 	if (!st)
 		return;
 	enum container_state s = r->state.status;
-	put_str(st, "Status", container_state_name(s));
+	rj_put_str(st, "Status", container_state_name(s));
 	json_object_set_new(st, "Running",
 			    json_boolean(s == CONTAINER_RUNNING || s == CONTAINER_PAUSED));
 	json_object_set_new(st, "Paused", json_boolean(s == CONTAINER_PAUSED));
@@ -373,9 +430,9 @@ static void state_to_json(const struct container_record *r, json_t *rec)
 	json_object_set_new(st, "Pid", json_integer(r->state.pid));
 	if (json_object_get(st, "ExitCode") || r->state.exit_code)
 		json_object_set_new(st, "ExitCode", json_integer(r->state.exit_code));
-	put_str(st, "Error", r->state.error);
-	put_str(st, "StartedAt", r->state.started_at);
-	put_str(st, "FinishedAt", r->state.finished_at);
+	rj_put_str(st, "Error", r->state.error);
+	rj_put_str(st, "StartedAt", r->state.started_at);
+	rj_put_str(st, "FinishedAt", r->state.finished_at);
 	if (r->state.health == CONTAINER_HEALTH_NONE)
 		return; /* no check: no State.Health, as docker */
 	json_t *h = json_object_get(st, "Health");
@@ -383,10 +440,9 @@ static void state_to_json(const struct container_record *r, json_t *rec)
 		h = json_pack("{s:s, s:i, s:[]}", "Status", "starting", "FailingStreak", 0, "Log");
 		json_object_set_new(st, "Health", h);
 	}
-	put_str(h, "Status", container_health_name(r->state.health));
+	rj_put_str(h, "Status", container_health_name(r->state.health));
 	json_object_set_new(h, "FailingStreak", json_integer(r->state.failing_streak));
-	if (!json_is_array(json_object_get(h, "Log")))
-		json_object_set_new(h, "Log", json_array());
+	json_object_set_new(h, "Log", health_log_json(r));
 }
 
 static void config_to_json(const struct container_record *r, json_t *rec)
@@ -394,16 +450,17 @@ static void config_to_json(const struct container_record *r, json_t *rec)
 	json_t *cfg = obj(rec, "Config", false);
 	if (!cfg)
 		return;
-	put_str(cfg, "Hostname", r->config.hostname);
-	put_str(cfg, "User", r->config.user);
-	put_str(cfg, "Image", r->config.image);
-	put_str(cfg, "WorkingDir", r->config.working_dir);
-	put_str(cfg, "StopSignal", r->config.stop_signal);
-	put_str(cfg, "MacAddress", r->config.mac_address);
+	rj_put_str(cfg, "Hostname", r->config.hostname);
+	rj_put_str(cfg, "User", r->config.user);
+	rj_put_str(cfg, "Image", r->config.image);
+	rj_put_str(cfg, "WorkingDir", r->config.working_dir);
+	rj_put_str(cfg, "StopSignal", r->config.stop_signal);
+	rj_put_str(cfg, "MacAddress", r->config.mac_address);
 	if (r->config.stop_timeout >= 0)
 		json_object_set_new(cfg, "StopTimeout", json_integer(r->config.stop_timeout));
 	json_object_set_new(cfg, "Tty", json_boolean(r->config.tty));
 	json_object_set_new(cfg, "OpenStdin", json_boolean(r->config.open_stdin));
+	exposed_to_json(r, cfg);
 	if (!json_object_get(cfg, "Labels") && !r->config.nlabels)
 		return;
 	json_t *labels = json_object();
@@ -418,11 +475,13 @@ static void host_to_json(const struct container_record *r, json_t *rec)
 	json_t *hc = obj(rec, "HostConfig", false);
 	if (!hc)
 		return;
-	put_str(hc, "NetworkMode", r->host.network_mode);
-	put_str(hc, "PidMode", r->host.pid_mode);
-	put_str(hc, "IpcMode", r->host.ipc_mode);
-	put_str(hc, "UTSMode", r->host.uts_mode);
-	if (r->host.shm_size || get(hc, "ShmSize"))
+	rj_host_lists_to_json(r, hc);
+	rj_limits_to_json(&r->host.limits, hc);
+	rj_put_str(hc, "NetworkMode", r->host.network_mode);
+	rj_put_str(hc, "PidMode", r->host.pid_mode);
+	rj_put_str(hc, "IpcMode", r->host.ipc_mode);
+	rj_put_str(hc, "UTSMode", r->host.uts_mode);
+	if (r->host.shm_size || rj_get(hc, "ShmSize"))
 		json_object_set_new(hc, "ShmSize", json_integer(r->host.shm_size));
 	json_t *pol = obj(hc, "RestartPolicy", true);
 	json_object_set_new(pol, "Name", json_string(restart_names[r->host.restart]));
@@ -443,12 +502,12 @@ static void minirun_to_json(const struct container_record *r, json_t *rec)
 	json_t *mr = obj(rec, "Minirun", any);
 	if (!mr)
 		return;
-	put_str(mr, "DetachKeys", r->mr.detach_keys);
-	put_str(mr, "Step", r->mr.step);
-	put_str(mr, "ImageRef", r->mr.image_ref);
-	put_str(mr, "Broken", r->mr.broken);
+	rj_put_str(mr, "DetachKeys", r->mr.detach_keys);
+	rj_put_str(mr, "Step", r->mr.step);
+	rj_put_str(mr, "ImageRef", r->mr.image_ref);
+	rj_put_str(mr, "Broken", r->mr.broken);
 	if (r->mr.lower_dirs)
-		json_object_set_new(mr, "LowerDirs", strv_json(r->mr.lower_dirs));
+		json_object_set_new(mr, "LowerDirs", rj_strv_json(r->mr.lower_dirs));
 	if (r->mr.monitor_pid)
 		json_object_set_new(mr, "MonitorPid", json_integer(r->mr.monitor_pid));
 	/* present only while asked: a later start must not see an old stop */
@@ -464,17 +523,7 @@ static void ports_to_json(const struct container_record *r, json_t *rec)
 	json_t *ns = obj(rec, "NetworkSettings", r->nports > 0);
 	if (!ns || (!r->has_ports && !r->nports))
 		return;
-	json_t *o = json_object();
-	for (size_t i = 0; i < r->nports; i++) {
-		const struct container_port *p = &r->ports[i];
-		json_t *list = p->published ? json_array() : json_null();
-		for (size_t k = 0; k < p->nbindings; k++)
-			json_array_append_new(list, json_pack("{s:s, s:s}", "HostIp",
-							      p->bindings[k].host_ip, "HostPort",
-							      p->bindings[k].host_port));
-		json_object_set_new(o, p->key, list);
-	}
-	json_object_set_new(ns, "Ports", o);
+	json_object_set_new(ns, "Ports", rj_ports_json(r->ports, r->nports));
 }
 
 /* The keys of an endpoint, and each shape's keys in docker's order (EP_END ends one) */
@@ -534,14 +583,14 @@ static json_t *endpoint_value(const struct container_network *n, enum endpoint_k
 	switch (key) {
 	case EP_IPAM:
 		return n->ipam_ipv4 ? json_pack("{s:s}", "IPv4Address", n->ipam_ipv4) : json_null();
-	case EP_ALIASES: return n->aliases ? strv_json(n->aliases) : json_null();
-	case EP_DNS_NAMES: return n->dns_names ? strv_json(n->dns_names) : json_null();
+	case EP_ALIASES: return n->aliases ? rj_strv_json(n->aliases) : json_null();
+	case EP_DNS_NAMES: return n->dns_names ? rj_strv_json(n->dns_names) : json_null();
 	case EP_MAC: return str_or_null(n->mac_address);
 	case EP_NETWORK_ID: return str_or_null(n->network_id);
 	case EP_GATEWAY: return str_or_null(n->gateway);
 	case EP_IP: return str_or_null(n->ip_address);
 	case EP_PREFIX:
-		return fresh || get(ep, "IPPrefixLen") ? json_integer(n->ip_prefix_len) : NULL;
+		return fresh || rj_get(ep, "IPPrefixLen") ? json_integer(n->ip_prefix_len) : NULL;
 	case EP_V6_GATEWAY:
 	case EP_V6_ADDRESS: return fresh ? json_string("") : NULL;
 	case EP_V6_PREFIX: return fresh ? json_integer(0) : NULL;
@@ -586,18 +635,18 @@ static void networks_to_json(const struct container_record *r, json_t *rec)
 				json_object_del(nets, k);
 		}
 		for (size_t i = 0; i < r->nnetworks; i++) {
-			json_t *was = get(nets, r->networks[i].name);
+			json_t *was = rj_get(nets, r->networks[i].name);
 			json_t *ep = endpoint_to_json(&r->networks[i], was);
 			if (ep != was)
 				json_object_set_new(nets, r->networks[i].name, ep);
 		}
 	}
-	put_str(ns, "IPAddress", s->ip_address);
-	put_str(ns, "Gateway", s->gateway);
+	rj_put_str(ns, "IPAddress", s->ip_address);
+	rj_put_str(ns, "Gateway", s->gateway);
 	if (s->has_address)
 		json_object_set_new(ns, "IPPrefixLen", json_integer(s->ip_prefix_len));
-	put_str(ns, "MacAddress", s->mac_address);
-	put_str(ns, "SandboxKey", s->sandbox_key);
+	rj_put_str(ns, "MacAddress", s->mac_address);
+	rj_put_str(ns, "SandboxKey", s->sandbox_key);
 }
 
 /* Mounts, in docker's key order (Name and Driver for volumes only) */
@@ -609,14 +658,14 @@ static void mounts_to_json(const struct container_record *r, json_t *rec)
 	for (size_t i = 0; i < r->nmounts; i++) {
 		const struct container_mount *m = &r->mounts[i];
 		json_t *e = json_object();
-		put_str(e, "Type", m->type);
-		put_str(e, "Name", m->name);
-		put_str(e, "Source", m->source);
-		put_str(e, "Destination", m->destination);
-		put_str(e, "Driver", m->driver);
-		put_str(e, "Mode", m->mode);
+		rj_put_str(e, "Type", m->type);
+		rj_put_str(e, "Name", m->name);
+		rj_put_str(e, "Source", m->source);
+		rj_put_str(e, "Destination", m->destination);
+		rj_put_str(e, "Driver", m->driver);
+		rj_put_str(e, "Mode", m->mode);
 		json_object_set_new(e, "RW", json_boolean(m->rw));
-		put_str(e, "Propagation", m->propagation);
+		rj_put_str(e, "Propagation", m->propagation);
 		json_array_append_new(a, e);
 	}
 	json_object_set_new(rec, "Mounts", a);
@@ -626,14 +675,14 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 {
 	if (!json_is_object(rec))
 		return;
-	put_str(rec, "Id", r->id);
-	put_str(rec, "Created", r->created);
-	put_str(rec, "Path", r->path);
+	rj_put_str(rec, "Id", r->id);
+	rj_put_str(rec, "Created", r->created);
+	rj_put_str(rec, "Path", r->path);
 	if (r->args)
-		json_object_set_new(rec, "Args", strv_json(r->args));
+		json_object_set_new(rec, "Args", rj_strv_json(r->args));
 	state_to_json(r, rec);
-	put_str(rec, "Image", r->image);
-	put_str(rec, "Name", r->name);
+	rj_put_str(rec, "Image", r->image);
+	rj_put_str(rec, "Name", r->name);
 	if (json_object_get(rec, "RestartCount") || r->restart_count)
 		json_object_set_new(rec, "RestartCount", json_integer(r->restart_count));
 	host_to_json(r, rec);
@@ -662,10 +711,10 @@ json_t *container_record_json_new(const struct container_record *r, json_t *host
 	json_t *rec = json_object(), *mr = json_object();
 	const char *zero = "0001-01-01T00:00:00Z"; /* docker's "never" (Go's zero time) */
 	enum container_state s = r->state.status;
-	put_str(rec, "Id", r->id);
-	put_str(rec, "Created", r->created);
-	put_str(rec, "Path", r->path);
-	json_object_set_new(rec, "Args", strv_json(r->args));
+	rj_put_str(rec, "Id", r->id);
+	rj_put_str(rec, "Created", r->created);
+	rj_put_str(rec, "Path", r->path);
+	json_object_set_new(rec, "Args", rj_strv_json(r->args));
 	json_object_set_new(rec, "State",
 			    json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:i, s:i, s:s, s:s, s:s}",
 				      "Status", container_state_name(s), "Running",
@@ -676,13 +725,13 @@ json_t *container_record_json_new(const struct container_record *r, json_t *host
 				      r->state.exit_code, "Error", r->state.error ?: "",
 				      "StartedAt", r->state.started_at ?: zero, "FinishedAt",
 				      r->state.finished_at ?: zero));
-	put_str(rec, "Image", r->image);
+	rj_put_str(rec, "Image", r->image);
 	/* the files of a start: create fills them once the directory exists (lifecycle.c) */
 	static const char *const files[] = {"ResolvConfPath", "HostnamePath", "HostsPath",
 					    "LogPath"};
 	for (size_t i = 0; i < NELEMS(files); i++)
 		json_object_set_new(rec, files[i], json_string(""));
-	put_str(rec, "Name", r->name);
+	rj_put_str(rec, "Name", r->name);
 	json_object_set_new(rec, "RestartCount", json_integer(r->restart_count));
 	json_object_set_new(rec, "Driver", json_string("overlay2"));
 	json_object_set_new(rec, "Platform", json_string("linux"));
@@ -693,17 +742,21 @@ json_t *container_record_json_new(const struct container_record *r, json_t *host
 	json_object_set_new(rec, "AppArmorProfile", json_string(""));
 	json_object_set_new(rec, "ExecIDs", json_null());
 	json_object_set_new(rec, "HostConfig", host_config);
+	if (json_is_object(host_config))
+		rj_host_lists_to_json(r, host_config);
 	json_object_set_new(rec, "Config", config);
+	if (json_is_object(config))
+		exposed_to_json(r, config);
 	json_object_set_new(rec, "NetworkSettings", json_pack("{s:{}, s:{}}", "Networks", "Ports"));
 	json_object_set_new(rec, "Mounts", json_array());
 	json_object_set_new(rec, "GraphDriver",
 			    json_pack("{s:s, s:{}}", "Name", "overlay2", "Data"));
 	/* Minirun, in the order of the minirun that typed it first (the untyped keys from
 	 * MINIRUN in their places, any others after them) */
-	put_str(mr, "DetachKeys", r->mr.detach_keys);
-	put_str(mr, "Step", r->mr.step);
+	rj_put_str(mr, "DetachKeys", r->mr.detach_keys);
+	rj_put_str(mr, "Step", r->mr.step);
 	take(mr, minirun, "NoNewPrivileges");
-	put_str(mr, "ImageRef", r->mr.image_ref);
+	rj_put_str(mr, "ImageRef", r->mr.image_ref);
 	json_object_update(mr, minirun);
 	json_decref(minirun);
 	json_object_set_new(rec, "Minirun", mr);

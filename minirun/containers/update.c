@@ -30,7 +30,8 @@ struct update {
 	long long memory, swap, pids; /* 0: not given (pids: -1 = unlimited) */
 	double cpus;                  /* <0: not given */
 	bool pids_set, swap_set;
-	const char *restart; /* the policy's name, NULL: not given */
+	bool restart_set;
+	enum container_restart restart;
 	long long restart_max;
 	struct container_opts res; /* -c, --cpu-period ...: update_res.c; 0 not given */
 };
@@ -38,16 +39,24 @@ struct update {
 /* "no" "always" "unless-stopped" "on-failure[:N]" -> U; -1 with docker's words */
 static int parse_restart(const char *v, struct update *u)
 {
-	static const char *const names[] = {"no", "always", "unless-stopped", "on-failure"};
+	static const struct {
+		const char *name;
+		enum container_restart policy;
+	} names[] = {{"no", RESTART_NO},
+		     {"always", RESTART_ALWAYS},
+		     {"unless-stopped", RESTART_UNLESS_STOPPED},
+		     {"on-failure", RESTART_ON_FAILURE}};
 	size_t len = strcspn(v, ":");
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == len && !strncmp(v, names[i], len)) {
-			u->restart = names[i];
+		if (strlen(names[i].name) == len && !strncmp(v, names[i].name, len)) {
+			u->restart_set = true;
+			u->restart = names[i].policy;
 			u->restart_max = 0;
 			if (v[len] == ':') {
 				char *end;
 				u->restart_max = strtoll(v + len + 1, &end, 10);
-				if (i != 3 || *end || end == v + len + 1 || u->restart_max < 0) {
+				if (u->restart != RESTART_ON_FAILURE || *end ||
+				    end == v + len + 1 || u->restart_max < 0) {
 					fprintf(stderr,
 						"minirun: invalid restart policy format: maximum "
 						"retry count can only be used with 'on-failure'\n");
@@ -61,26 +70,26 @@ static int parse_restart(const char *v, struct update *u)
 	return -1;
 }
 
-/* the record's HostConfig after U, and the linux.resources object of what U changes */
-static json_t *apply(json_t *hc, const struct update *u)
+/* the record R after U (its limits and restart policy), and the linux.resources object of
+ * what U changes */
+static json_t *apply(struct container_record *rec, const struct update *u)
 {
+	struct container_limits *l = &rec->host.limits;
 	json_t *r = json_object();
 	if (u->memory || u->swap_set) {
-		long long mem =
-			u->memory ? u->memory : json_integer_value(json_object_get(hc, "Memory"));
-		long long swap = json_integer_value(json_object_get(hc, "MemorySwap"));
+		if (u->memory)
+			l->memory = u->memory;
 		if (u->swap_set)
-			swap = u->swap; /* else the one set stays (update_one checked it holds) */
-		json_object_set_new(hc, "Memory", json_integer(mem));
-		json_object_set_new(hc, "MemorySwap", json_integer(swap));
-		json_t *m = json_pack("{s:I}", "limit", (json_int_t)(mem > 0 ? mem : -1));
-		if (swap)
-			json_object_set_new(m, "swap", json_integer(swap));
+			l->memory_swap = u->swap; /* else the one set stays (update_one checked) */
+		json_t *m =
+			json_pack("{s:I}", "limit", (json_int_t)(l->memory > 0 ? l->memory : -1));
+		if (l->memory_swap)
+			json_object_set_new(m, "swap", json_integer(l->memory_swap));
 		json_object_set_new(r, "memory", m);
 	}
 	if (u->cpus >= 0) {
 		long long nano = (long long)(u->cpus * 1e9 + 0.5);
-		json_object_set_new(hc, "NanoCpus", json_integer(nano));
+		l->nano_cpus = nano;
 		/* --cpus 0: no quota ("max") */
 		json_object_set_new(r, "cpu",
 				    json_pack("{s:I, s:I}", "quota",
@@ -88,17 +97,16 @@ static json_t *apply(json_t *hc, const struct update *u)
 					      (json_int_t)100000));
 	}
 	if (u->pids_set) {
-		json_object_set_new(hc, "PidsLimit",
-				    u->pids > 0 ? json_integer(u->pids) : json_null());
+		l->pids_limit = u->pids > 0 ? u->pids : 0;
 		json_object_set_new(
 			r, "pids",
 			json_pack("{s:I}", "limit", (json_int_t)(u->pids > 0 ? u->pids : -1)));
 	}
-	update_res_apply(hc, &u->res, r); /* -c, --cpu-period, --cpuset-*, --blkio-weight */
-	if (u->restart)
-		json_object_set_new(hc, "RestartPolicy",
-				    json_pack("{s:s, s:I}", "Name", u->restart, "MaximumRetryCount",
-					      (json_int_t)u->restart_max));
+	update_res_apply(l, &u->res, r); /* -c, --cpu-period, --cpuset-*, --blkio-weight */
+	if (u->restart_set) {
+		rec->host.restart = u->restart;
+		rec->host.restart_max = (int)u->restart_max;
+	}
 	return r;
 }
 
@@ -108,10 +116,8 @@ static int update_one(const char *ref, const struct update *u)
 	struct mr_err err = {0};
 	if (info_open(ref, true, &c) < 0)
 		return -1;
-	json_t *hc = json_object_get(c.rec, "HostConfig");
 	int rc = -1;
-	if (u->restart && strcmp(u->restart, "no") &&
-	    json_is_true(json_object_get(hc, "AutoRemove"))) {
+	if (u->restart_set && u->restart != RESTART_NO && c.r.host.auto_remove) {
 		fprintf(stderr,
 			"minirun: Cannot update container %s: Restart policy cannot be "
 			"updated because AutoRemove is enabled for the container\n",
@@ -119,7 +125,7 @@ static int update_one(const char *ref, const struct update *u)
 		container_close(&c);
 		return -1;
 	}
-	long long oldswap = json_integer_value(json_object_get(hc, "MemorySwap"));
+	long long oldswap = c.r.host.limits.memory_swap;
 	if (u->memory > 0 && !u->swap_set && oldswap > 0 && u->memory > oldswap) {
 		/* docker's rule: the swap total would fall below the memory */
 		fprintf(stderr,
@@ -129,25 +135,18 @@ static int update_one(const char *ref, const struct update *u)
 		container_close(&c);
 		return -1;
 	}
-	if (update_res_conflicts(hc, &u->res, u->cpus, &err) < 0) {
+	if (update_res_conflicts(&c.r.host.limits, &u->res, u->cpus, &err) < 0) {
 		fprintf(stderr, "minirun: Cannot update container %s: %s\n", c.id, err.msg);
 		container_close(&c);
 		return -1;
 	}
-	json_t *was = json_deep_copy(hc);
-	json_t *res = apply(hc, u);
-	/* the typed record is what is saved: read the changed HostConfig into it (the restart
-	 * policy is a typed field) */
-	if (container_record_from_json(c.rec, &c.r, &err) < 0) {
-		fprintf(stderr, "minirun: Cannot update container %s: %s\n", c.id, err.msg);
-		goto out;
-	}
+	json_t *res = apply(&c.r, u);
 	enum container_state st = container_status(&c);
 	char oci[4400];
 	if (json_object_size(res) && (st == CONTAINER_RUNNING || st == CONTAINER_PAUSED)) {
 		mr_say("ctr_update %.12s: new limits on its cgroup", c.id);
+		/* a refusal leaves the record as it was: it is not saved */
 		if (ctr_update(container_oci_root(c.root, oci, sizeof(oci)), c.id, res, &err) < 0) {
-			json_object_set(c.rec, "HostConfig", was); /* nothing half-made */
 			fprintf(stderr, "minirun: Cannot update container %s: %s\n", c.id, err.msg);
 			goto out;
 		}
@@ -158,7 +157,6 @@ static int update_one(const char *ref, const struct update *u)
 		rc = 0;
 out:
 	json_decref(res);
-	json_decref(was);
 	container_close(&c);
 	return rc;
 }

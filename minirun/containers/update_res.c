@@ -7,8 +7,9 @@
  * the CPUs online here, the blkio weight file), plus the ones only an update has, in docker's
  * daemon's words: --cpus and the CFS pair exclude each other across updates too ("Conflicting
  * options: CPU Period cannot be updated as NanoCPUs has already been set"). A value of 0 is
- * "not given", as in docker's update. What is given goes into the record's HostConfig and
- * into the linux.resources object ctr_update hands a running container's cgroup.
+ * "not given", as in docker's update. What is given goes into the record's limits (HostConfig's
+ * keys, struct container_limits) and into the linux.resources object ctr_update hands a
+ * running container's cgroup.
  *
  * See: https://docs.docker.com/reference/cli/docker/container/update/; moby's
  *      container.UpdateContainer (the conflicts); opts_resources.c; update.c.
@@ -42,12 +43,10 @@ int update_res_check(const struct container_opts *o, double cpus, struct mr_err 
 	return container_resources_host_check(&all, err);
 }
 
-int update_res_conflicts(json_t *hc, const struct container_opts *o, double cpus,
-			 struct mr_err *err)
+int update_res_conflicts(const struct container_limits *l, const struct container_opts *o,
+			 double cpus, struct mr_err *err)
 {
-	json_int_t nano = json_integer_value(json_object_get(hc, "NanoCpus"));
-	json_int_t period = json_integer_value(json_object_get(hc, "CpuPeriod"));
-	json_int_t quota = json_integer_value(json_object_get(hc, "CpuQuota"));
+	long long nano = l->nano_cpus, period = l->cpu_period, quota = l->cpu_quota;
 	/* --cpus writes the CFS pair itself: once one way is in the record, the other is
 	 * refused until it is cleared (docker's order of checks) */
 	if (cpus > 0 && period > 0)
@@ -80,30 +79,30 @@ static json_t *member(json_t *r, const char *key)
 	return o;
 }
 
-void update_res_apply(json_t *hc, const struct container_opts *o, json_t *res)
+void update_res_apply(struct container_limits *l, const struct container_opts *o, json_t *res)
 {
 	if (o->cpu_shares) {
-		json_object_set_new(hc, "CpuShares", json_integer(o->cpu_shares));
+		l->cpu_shares = o->cpu_shares;
 		json_object_set_new(member(res, "cpu"), "shares", json_integer(o->cpu_shares));
 	}
 	if (o->cpu_period) {
-		json_object_set_new(hc, "CpuPeriod", json_integer(o->cpu_period));
+		l->cpu_period = o->cpu_period;
 		json_object_set_new(member(res, "cpu"), "period", json_integer(o->cpu_period));
 	}
 	if (o->cpu_quota) {
-		json_object_set_new(hc, "CpuQuota", json_integer(o->cpu_quota));
+		l->cpu_quota = o->cpu_quota;
 		json_object_set_new(member(res, "cpu"), "quota", json_integer(o->cpu_quota));
 	}
 	if (o->cpuset_cpus) {
-		json_object_set_new(hc, "CpusetCpus", json_string(o->cpuset_cpus));
+		container_record_set_str(&l->cpuset_cpus, o->cpuset_cpus);
 		json_object_set_new(member(res, "cpu"), "cpus", json_string(o->cpuset_cpus));
 	}
 	if (o->cpuset_mems) {
-		json_object_set_new(hc, "CpusetMems", json_string(o->cpuset_mems));
+		container_record_set_str(&l->cpuset_mems, o->cpuset_mems);
 		json_object_set_new(member(res, "cpu"), "mems", json_string(o->cpuset_mems));
 	}
 	if (o->blkio_weight) {
-		json_object_set_new(hc, "BlkioWeight", json_integer(o->blkio_weight));
+		l->blkio_weight = o->blkio_weight;
 		json_object_set_new(member(res, "blockIO"), "weight",
 				    json_integer(o->blkio_weight));
 	}

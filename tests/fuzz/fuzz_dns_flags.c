@@ -85,14 +85,14 @@ static size_t count_lines(const char *text)
 	return n;
 }
 
-/* what the resolv.conf built from HC (with the responder EMBEDDED, or none) must be: the
+/* what the resolv.conf built from D (with the responder EMBEDDED, or none) must be: the
  * nameservers WANT_NS, one search line unless DOT_ONLY (--dns-search . alone), one options
  * line; the responder's upstream lines the --dns addresses DNS (NDNS of them) */
-static void resolv(json_t *hc, const char *embedded, const char *want_ns, const char *dns,
-		   size_t ndns, bool dot_only)
+static void resolv(const struct container_dns *d, const char *embedded, const char *want_ns,
+		   const char *dns, size_t ndns, bool dot_only)
 {
 	char *up = NULL, got[8192];
-	char *text = container_resolv_build(host_file, hc, embedded, &up);
+	char *text = container_resolv_build(host_file, d, embedded, &up);
 	if (!text)
 		abort();
 	size_t ns = lines_of(text, "nameserver", got, sizeof(got));
@@ -178,23 +178,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	/* the record, through its JSON on disk */
-	json_t *rec = json_pack("{s:{}}", "HostConfig");
-	container_dnsflags_record(rec, &o);
+	struct container_record r = {0};
+	json_t *rec = json_pack("{s:{s:n, s:n, s:n, s:n}}", "HostConfig", "Dns", "DnsOptions",
+				"DnsSearch", "ExtraHosts");
+	if (container_dnsflags_record(&r, &o) < 0)
+		fuzz_oracle("the record's lists could not be made");
+	container_record_to_json(&r, rec);
 	char *dump = json_dumps(rec, 0);
 	json_t *back = dump ? json_loads(dump, 0, NULL) : NULL,
 	       *hc = json_object_get(back, "HostConfig");
+	if (!back || container_record_from_json(back, &r, NULL) < 0)
+		fuzz_oracle("the record's lists are no JSON");
 	if (json_array_size(json_object_get(hc, "Dns")) != nns ||
 	    json_array_size(json_object_get(hc, "DnsSearch")) != nsearch ||
 	    json_array_size(json_object_get(hc, "DnsOptions")) != nopts ||
 	    json_array_size(json_object_get(hc, "ExtraHosts")) != nhosts)
 		fuzz_oracle("the record does not hold every accepted value");
+	const struct container_dns *d = &r.host.dns;
 	bool dot_only = nsearch == 1 && !strcmp(o.dns_search[0], ".");
-	resolv(hc, NULL, nns ? want_ns : "192.0.2.53", want_ns, nns, dot_only);
-	resolv(hc, "10.89.0.1", "10.89.0.1", want_ns, nns, dot_only);
-	char *hosts = container_extra_hosts(hc, "10.88.0.1");
+	resolv(d, NULL, nns ? want_ns : "192.0.2.53", want_ns, nns, dot_only);
+	resolv(d, "10.89.0.1", "10.89.0.1", want_ns, nns, dot_only);
+	char *hosts = container_extra_hosts(d, "10.88.0.1");
 	if (!hosts || strcmp(hosts, want_hosts))
 		fuzz_oracle("hosts lines '%s', not '%s'", hosts ? hosts : "", want_hosts);
 	free(hosts);
+	container_record_free(&r);
 	json_decref(back);
 	json_decref(rec);
 	free(dump);

@@ -58,15 +58,20 @@ static void check(struct container_opts *o)
 	}
 
 	/* the record, as it is written to disk and read again */
-	json_t *rec = json_pack("{s:{s:o}}", "HostConfig", "LogConfig", log_config_json(o));
+	struct container_record r = {0};
+	if (log_config_record(o, &r) < 0)
+		fuzz_oracle("the record's LogConfig could not be made");
+	json_t *rec = json_pack("{s:{s:n}}", "HostConfig", "LogConfig");
+	container_record_to_json(&r, rec);
 	char *text = json_dumps(rec, 0);
 	json_t *read = text ? json_loads(text, 0, NULL) : NULL;
-	if (!read)
+	if (!read || container_record_from_json(read, &r, NULL) < 0)
 		fuzz_oracle("the record's LogConfig is no JSON");
-	log_config_read(read, &back);
+	log_config_read(&r, &back);
 	if (!same(&lc, &back))
 		fuzz_oracle("the record reads as %d %lld x %d, not %d %lld x %d", back.driver,
 			    back.max_size, back.max_file, lc.driver, lc.max_size, lc.max_file);
+	container_record_free(&r);
 	json_decref(read);
 	json_decref(rec);
 	free(text);

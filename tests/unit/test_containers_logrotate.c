@@ -248,34 +248,49 @@ static void log_config_is_recorded_as_docker_shows_it(void)
 {
 	char *opts[] = {"max-size=10m", "max-file=3", NULL};
 	struct container_opts o = {.log_driver = "json-file", .log_opts = opts};
-	json_t *lc = log_config_json(&o);
-	char *s = json_dumps(lc, JSON_SORT_KEYS | JSON_COMPACT);
-	CU_ASSERT_STRING_EQUAL(s, "{\"Config\":{\"max-file\":\"3\",\"max-size\":\"10m\"},"
-				  "\"Type\":\"json-file\"}");
-	json_t *rec = json_pack("{s:{s:o}}", "HostConfig", "LogConfig", lc);
+	struct container_record r = {0};
+	CU_ASSERT_EQUAL(log_config_record(&o, &r), 0);
+	/* through the record's JSON, as inspect shows it and the next command reads it */
+	json_t *rec = json_pack("{s:{s:n}}", "HostConfig", "LogConfig");
+	container_record_to_json(&r, rec);
+	char *s = json_dumps(json_object_get(json_object_get(rec, "HostConfig"), "LogConfig"),
+			     JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(s, "{\"Type\":\"json-file\",\"Config\":"
+				  "{\"max-file\":\"3\",\"max-size\":\"10m\"}}");
+	free(s);
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
 	struct log_config c;
-	log_config_read(rec, &c);
+	log_config_read(&r, &c);
 	CU_ASSERT_EQUAL(c.driver, LOG_JSON_FILE);
 	CU_ASSERT_EQUAL(c.max_size, 10000000); /* decimal, as docker's FromHumanSize */
 	CU_ASSERT_EQUAL(c.max_file, 3);
 	json_decref(rec);
-	free(s);
 	/* a value of any length is read back whole (it was cut at 300 bytes: found by
 	 * tests/fuzz/fuzz_logopts.c) */
 	char size[400];
 	snprintf(size, sizeof(size), "max-size=%0300dk", 1);
 	char *long_opts[] = {size, NULL};
 	struct container_opts lo = {.log_driver = "json-file", .log_opts = long_opts};
-	rec = json_pack("{s:{s:o}}", "HostConfig", "LogConfig", log_config_json(&lo));
-	log_config_read(rec, &c);
+	CU_ASSERT_EQUAL(log_config_record(&lo, &r), 0);
+	log_config_read(&r, &c);
 	CU_ASSERT_EQUAL(c.max_size, 1000);
-	json_decref(rec);
+	/* a key given twice: the later value, once (docker's map) */
+	char *twice[] = {"max-size=1m", "max-file=2", "max-size=2m", NULL};
+	struct container_opts to = {.log_driver = "json-file", .log_opts = twice};
+	CU_ASSERT_EQUAL(log_config_record(&to, &r), 0);
+	CU_ASSERT_EQUAL(r.host.log_opts.n, 2);
+	CU_ASSERT_STRING_EQUAL(r.host.log_opts.kv[1].key, "max-size");
+	CU_ASSERT_STRING_EQUAL(r.host.log_opts.kv[1].value, "2m");
 	/* a record from before the flags: json-file, no rotation */
 	json_t *old = json_pack("{s:{}}", "HostConfig");
-	log_config_read(old, &c);
+	CU_ASSERT_EQUAL(container_record_from_json(old, &r, NULL), 0);
+	log_config_read(&r, &c);
 	CU_ASSERT_EQUAL(c.driver, LOG_JSON_FILE);
 	CU_ASSERT_EQUAL(c.max_size, -1);
+	container_record_to_json(&r, old);
+	CU_ASSERT_PTR_NULL(json_object_get(json_object_get(old, "HostConfig"), "LogConfig"));
 	json_decref(old);
+	container_record_free(&r);
 }
 
 static CU_TestInfo tests[] = {

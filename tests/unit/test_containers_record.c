@@ -10,6 +10,7 @@
  */
 #include "lib/file.h"
 #include "minirun/containers/containers.h"
+#include "minirun/containers/net_rootless.h"
 #include "tests/unit/unit.h"
 
 #include <stdlib.h>
@@ -212,6 +213,98 @@ static void ports_are_typed_and_written_back_in_order(void)
 	json_decref(tree);
 }
 
+static void port_bindings_and_exposed_ports_are_typed(void)
+{
+	const char *text = "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"\","
+			   "\"HostPort\":\"8080\"},{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}],"
+			   "\"90/udp\":[]},\"PublishAllPorts\":true},\"Config\":{\"ExposedPorts\":"
+			   "{\"90/udp\":{},\"80/tcp\":{}}}}";
+	json_t *tree = json_loads(text, 0, NULL);
+	struct container_record r = {0};
+	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(r.host.nport_bindings, 2);
+	const struct container_port *p = container_record_binding(&r, "80/tcp");
+	CU_ASSERT_EQUAL_FATAL(p->nbindings, 2);
+	CU_ASSERT_STRING_EQUAL(p->bindings[0].host_port, "8080");
+	CU_ASSERT_STRING_EQUAL(p->bindings[1].host_ip, "127.0.0.1");
+	CU_ASSERT_TRUE(container_record_binding(&r, "90/udp")->published);
+	CU_ASSERT_STRING_EQUAL(r.config.exposed_ports[0], "90/udp");
+	CU_ASSERT_PTR_NULL(r.config.exposed_ports[2]);
+	/* written back in place, byte for byte (the keys Config and HostConfig write besides
+	 * these aside: compared by the two objects) */
+	json_t *again = json_loads(text, 0, NULL);
+	container_record_to_json(&r, again);
+	const char *keys[][2] = {{"HostConfig", "PortBindings"}, {"Config", "ExposedPorts"}};
+	for (size_t i = 0; i < 2; i++) {
+		char *was =
+			json_dumps(json_object_get(json_object_get(tree, keys[i][0]), keys[i][1]),
+				   JSON_COMPACT);
+		char *now =
+			json_dumps(json_object_get(json_object_get(again, keys[i][0]), keys[i][1]),
+				   JSON_COMPACT);
+		CU_ASSERT_STRING_EQUAL(now, was);
+		free(was);
+		free(now);
+	}
+	/* the ports a start publishes: each binding, and with -P the exposed ports not bound */
+	struct network_port *ports = NULL;
+	size_t n = 0;
+	struct mr_err err = {0};
+	CU_ASSERT_EQUAL_FATAL(net_wanted_ports(&r, &ports, &n, &err), 0);
+	CU_ASSERT_EQUAL(n, 2); /* 80/tcp twice; 90/udp is bound (to nothing) */
+	CU_ASSERT_EQUAL(ports[0].host_port, 8080);
+	CU_ASSERT_STRING_EQUAL(ports[1].host_ip, "127.0.0.1");
+	free(ports);
+	/* an older record without the keys: none, and none written */
+	json_t *old = json_pack("{s:{}, s:{}}", "HostConfig", "Config");
+	CU_ASSERT_EQUAL(container_record_from_json(old, &r, NULL), 0);
+	CU_ASSERT_PTR_NULL(r.config.exposed_ports);
+	container_record_to_json(&r, old);
+	CU_ASSERT_PTR_NULL(json_object_get(json_object_get(old, "HostConfig"), "PortBindings"));
+	CU_ASSERT_PTR_NULL(json_object_get(json_object_get(old, "Config"), "ExposedPorts"));
+	json_decref(old);
+	json_decref(again);
+	json_decref(tree);
+	container_record_free(&r);
+}
+
+static void limits_are_typed_and_a_change_is_written_in_place(void)
+{
+	const char *text = "{\"HostConfig\":{\"Memory\":0,\"MemorySwap\":0,\"NanoCpus\":0,"
+			   "\"PidsLimit\":null,\"CpusetCpus\":\"\"}}";
+	json_t *tree = json_loads(text, 0, NULL);
+	struct container_record r = {0};
+	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
+	/* nobody changed it: the same bytes (null stays null, absent keys stay absent) */
+	container_record_to_json(&r, tree);
+	json_t *hc = json_object_get(tree, "HostConfig");
+	json_t *want = json_loads(text, 0, NULL), *v;
+	const char *k;
+	json_object_foreach(json_object_get(want, "HostConfig"), k, v)
+	{
+		CU_ASSERT_TRUE(json_equal(json_object_get(hc, k), v));
+	}
+	CU_ASSERT_PTR_NULL(json_object_get(hc, "CpuShares")); /* absent stays absent */
+	/* an update: each value in its place, a key the record lacked at the end */
+	r.host.limits.memory = 64 << 20;
+	r.host.limits.pids_limit = 10;
+	r.host.limits.cpu_shares = 512;
+	container_record_set_str(&r.host.limits.cpuset_cpus, "0");
+	container_record_to_json(&r, tree);
+	char *s = json_dumps(hc, JSON_COMPACT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "{\"Memory\":67108864,\"MemorySwap\":0,\"NanoCpus\":0,"
+					 "\"PidsLimit\":10,\"CpusetCpus\":\"0\","));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"CpuShares\":512"));
+	free(s);
+	/* --pids-limit 0 again: null, as docker */
+	r.host.limits.pids_limit = 0;
+	container_record_to_json(&r, tree);
+	CU_ASSERT_TRUE(json_is_null(json_object_get(hc, "PidsLimit")));
+	json_decref(want);
+	json_decref(tree);
+	container_record_free(&r);
+}
+
 /* the record REC's NetworkSettings as compact JSON, compared with WANT */
 static void settings_are(json_t *rec, const char *want)
 {
@@ -304,6 +397,10 @@ static CU_TestInfo tests[] = {
 	 a_record_without_state_reads_dead_and_stays_so},
 	{"NetworkSettings.Ports: exposed, published and [] typed, written back in order",
 	 ports_are_typed_and_written_back_in_order},
+	{"HostConfig.PortBindings and Config.ExposedPorts: typed, written back, published",
+	 port_bindings_and_exposed_ports_are_typed},
+	{"HostConfig's limits: typed, unchanged bytes when unchanged, an update in place",
+	 limits_are_typed_and_a_change_is_written_in_place},
 	{"NetworkSettings.Networks: create's, a connect's and a mode's endpoint shapes, typed",
 	 endpoints_are_typed_and_written_in_dockers_shapes},
 	{"the states and health statuses have docker's words", states_have_docker_words},

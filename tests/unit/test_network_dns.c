@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "minirun/containers/containers.h"
 #include "minirun/containers/dns_flags.h"
 #include "minirun/network/dns.h"
 #include "tests/unit/unit.h"
@@ -239,62 +240,101 @@ static void nameservers_of_resolv_conf(void)
 	CU_ASSERT_EQUAL(dns_resolv_servers("", up, 4), 0);
 }
 
-static json_t *hc(const char *text)
-{
-	return json_loads(text, 0, NULL);
-}
-
 static void resolv_conf_as_docker_writes_it(void)
 {
 	const char *host = "nameserver 127.0.0.53\nnameserver 10.0.0.1\nsearch h.example\n"
 			   "options edns0\n";
-	json_t *none = hc("{\"Dns\":[],\"DnsSearch\":[],\"DnsOptions\":[]}");
-	json_t *flags = hc("{\"Dns\":[\"10.0.0.2\"],\"DnsSearch\":[\"c.example\"],"
-			   "\"DnsOptions\":[\"ndots:2\"]}");
-	json_t *search_only = hc("{\"DnsSearch\":[\".\"]}");
+	char *empty[] = {NULL}, *servers[] = {"10.0.0.2", NULL}, *search[] = {"c.example", NULL};
+	char *options[] = {"ndots:2", NULL}, *dot[] = {".", NULL};
+	struct container_dns none = {empty, empty, empty, NULL};
+	struct container_dns flags = {servers, search, options, NULL};
+	struct container_dns search_only = {NULL, dot, NULL, NULL};
 	char *up = NULL, *t;
 
-	t = container_resolv_build(host, none, NULL, &up);
+	t = container_resolv_build(host, &none, NULL, &up);
 	CU_ASSERT_STRING_EQUAL(t, "nameserver 10.0.0.1\nsearch h.example\noptions edns0\n");
 	CU_ASSERT_PTR_NULL(up);
 	free(t);
-	t = container_resolv_build("nameserver 127.0.0.1\n", none, NULL, NULL);
+	t = container_resolv_build("nameserver 127.0.0.1\n", &none, NULL, NULL);
 	CU_ASSERT_STRING_EQUAL(t, "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
 	free(t);
-	t = container_resolv_build(host, flags, NULL, NULL);
+	t = container_resolv_build(host, &flags, NULL, NULL);
 	CU_ASSERT_STRING_EQUAL(t, "search c.example\nnameserver 10.0.0.2\noptions ndots:2\n");
 	free(t);
-	t = container_resolv_build(host, search_only, NULL, NULL);
+	t = container_resolv_build(host, &search_only, NULL, NULL);
 	CU_ASSERT_STRING_EQUAL(t, "nameserver 127.0.0.53\nnameserver 10.0.0.1\noptions edns0\n");
 	free(t);
 	/* a user network: its responder only, ndots:0 unless the user set one */
-	t = container_resolv_build(host, none, "10.89.0.1", &up);
+	t = container_resolv_build(host, &none, "10.89.0.1", &up);
 	CU_ASSERT_STRING_EQUAL(t,
 			       "search h.example\nnameserver 10.89.0.1\noptions edns0 ndots:0\n");
 	CU_ASSERT_PTR_NULL(up);
 	free(t);
-	t = container_resolv_build(host, flags, "10.89.0.1", &up);
+	t = container_resolv_build(host, &flags, "10.89.0.1", &up);
 	CU_ASSERT_STRING_EQUAL(t, "search c.example\nnameserver 10.89.0.1\noptions ndots:2\n");
 	CU_ASSERT_STRING_EQUAL(up, "nameserver 10.0.0.2\n"); /* --dns: the responder's upstream */
 	free(t);
 	free(up);
-	json_decref(none);
-	json_decref(flags);
-	json_decref(search_only);
 }
 
 static void extra_hosts_lines(void)
 {
-	json_t *h = hc("{\"ExtraHosts\":[\"db:10.0.0.5\",\"gw:host-gateway\",\"v6:::1\"]}");
-	char *t = container_extra_hosts(h, "10.88.0.1");
+	char *hosts[] = {"db:10.0.0.5", "gw:host-gateway", "v6:::1", NULL};
+	struct container_dns d = {.extra_hosts = hosts};
+	char *t = container_extra_hosts(&d, "10.88.0.1");
 	CU_ASSERT_STRING_EQUAL(t, "10.0.0.5\tdb\n10.88.0.1\tgw\n::1\tv6\n");
 	free(t);
-	json_decref(h);
-	h = hc("{\"ExtraHosts\":null}");
-	t = container_extra_hosts(h, "10.88.0.1");
+	d.extra_hosts = NULL; /* null: none */
+	t = container_extra_hosts(&d, "10.88.0.1");
 	CU_ASSERT_STRING_EQUAL(t, "");
 	free(t);
-	json_decref(h);
+}
+
+/* HC's keys Dns DnsOptions DnsSearch ExtraHosts, as JSON text */
+static char *dns_keys(json_t *hc)
+{
+	json_t *o = json_object();
+	const char *keys[] = {"Dns", "DnsOptions", "DnsSearch", "ExtraHosts"};
+	for (size_t i = 0; i < 4; i++)
+		if (json_object_get(hc, keys[i]))
+			json_object_set(o, keys[i], json_object_get(hc, keys[i]));
+	char *s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+/* the four lists through the record's JSON: docker's [] and null where there is no flag */
+static void dns_lists_round_trip_the_record(void)
+{
+	char *dns[] = {"1.1.1.1", NULL}, *hosts[] = {"a:10.0.0.1", NULL};
+	struct container_opts o = {.dns = dns, .extra_hosts = hosts};
+	struct container_record r = {0};
+	CU_ASSERT_EQUAL(container_dnsflags_record(&r, &o), 0);
+	json_t *rec = json_pack("{s:{s:n, s:n, s:n, s:n}}", "HostConfig", "Dns", "DnsOptions",
+				"DnsSearch", "ExtraHosts");
+	container_record_to_json(&r, rec);
+	char *s = dns_keys(json_object_get(rec, "HostConfig"));
+	CU_ASSERT_STRING_EQUAL(s, "{\"Dns\":[\"1.1.1.1\"],\"DnsOptions\":[],\"DnsSearch\":[],"
+				  "\"ExtraHosts\":[\"a:10.0.0.1\"]}");
+	free(s);
+	struct container_opts none = {0};
+	CU_ASSERT_EQUAL(container_dnsflags_record(&r, &none), 0);
+	container_record_to_json(&r, rec);
+	s = dns_keys(json_object_get(rec, "HostConfig"));
+	CU_ASSERT_STRING_EQUAL(s, "{\"Dns\":[],\"DnsOptions\":[],\"DnsSearch\":[],"
+				  "\"ExtraHosts\":null}");
+	free(s);
+	/* an older record without the keys: read as none, written back without them */
+	json_t *old = json_pack("{s:{}}", "HostConfig");
+	CU_ASSERT_EQUAL(container_record_from_json(old, &r, NULL), 0);
+	CU_ASSERT_PTR_NULL(r.host.dns.servers);
+	container_record_to_json(&r, old);
+	s = dns_keys(json_object_get(old, "HostConfig"));
+	CU_ASSERT_STRING_EQUAL(s, "{}");
+	free(s);
+	json_decref(old);
+	json_decref(rec);
+	container_record_free(&r);
 }
 
 static CU_TestInfo tests[] = {
@@ -310,6 +350,8 @@ static CU_TestInfo tests[] = {
 	{"resolv.conf as docker writes it: host's, flags, a user network's responder",
 	 resolv_conf_as_docker_writes_it},
 	{"--add-host lines, host-gateway replaced", extra_hosts_lines},
+	{"the --dns lists and --add-host through the record: [] and null as docker",
+	 dns_lists_round_trip_the_record},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("network: names by DNS", tests)

@@ -62,6 +62,14 @@ old-web bridge,oldnet" ] || die "ps --filter network=oldnet: $nets"
 		done
 		[ "$(mr inspect -f "{{.State.Health.Status}} {{.HostConfig.RestartPolicy.Name}}" old-web)" = \
 			"unhealthy on-failure" ] || die "health/restart policy of old-web"
+		# saved again (update writes the record): the typed parts keep the old shape:
+		# its 5 health results, Tmpfs, LogConfig, and no Dns keys it never had
+		mr update --restart no old-web >/dev/null || die "update old-web exited $?"
+		got=$(mr inspect -f "{{len .State.Health.Log}} {{(index .State.Health.Log 4).End}} {{json .HostConfig.Tmpfs}} {{json .HostConfig.LogConfig}}" old-web)
+		[ "$got" = "5 2026-12-06T10:16:23.526243894Z {\"/scratch\":\"\"} {\"Type\":\"json-file\",\"Config\":{}}" ] ||
+			die "old-web saved again: $got"
+		! grep -q "\"Dns" "$R/containers/$(cat "$R/containers/.names/old-web")/container.json" ||
+			die "old-web saved again has Dns keys it never had"
 		mr rm old-web old-created old-exited >/dev/null || die "rm exited $?"
 		[ -z "$(mr ps -a -q)" ] || die "left: $(mr ps -a)"
 		ct_noleaks
