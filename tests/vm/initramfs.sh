@@ -112,8 +112,10 @@ done < <(find "$stage/usr" "$stage/mr" -type f -perm -u+x -print0)
 # needs it: minirun/image/curl_dl.c), libarchive, libnftables and libcrypto (minirun opens
 # them on first use: minirun/lazy/lazylib.h); they and their own libraries come along too
 dl=()
+# (awk reads to the end: had it left at the first match, ldconfig could be writing still,
+# die of SIGPIPE, and under pipefail end this script without a word, as seen at load 10)
 for so in libcurl.so.4 libarchive.so.13 libnftables.so.1 libcrypto.so.3; do
-	p=$(ldconfig -p | awk -v n="$so" '$1 == n && /x86-64/ { print $NF; exit }')
+	p=$(ldconfig -p | awk -v n="$so" '$1 == n && /x86-64/ && p == "" { p = $NF } END { print p }')
 	[ -n "$p" ] && dl+=("$p")
 done
 # one ldd for all: it prints "FILE:" then a tab-indented line per library (and fails for

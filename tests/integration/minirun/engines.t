@@ -23,14 +23,20 @@ engines_need() {
 }
 
 # cgroups_before / cgroups_cleanup: the peers' leftovers (only new, empty directories; and
-# in /run/containerd, only the new entries: containerd's shim sockets)
+# in /run/containerd, only the new entries: containerd's shim sockets). Not the cgroups of
+# minirun's containers (minirun-ID), the cgroup suites and the labs (mr-cgt-*, mr-lab-*):
+# those belong to whatever else runs meanwhile (make test runs the labs beside this tier),
+# and one just made is empty for a moment
 cgroups_before() {
 	mkdir -p "$ENG"
 	find /sys/fs/cgroup -type d 2>/dev/null | sort >"$ENG/cg.before"
 	find /run/containerd 2>/dev/null | sort >"$ENG/run.before"
 }
 run_new() { find /run/containerd -depth 2>/dev/null | grep -vxF -f "$ENG/run.before"; }
-cgroups_new() { find /sys/fs/cgroup -depth -type d 2>/dev/null | grep -vxF -f "$ENG/cg.before"; }
+cgroups_new() {
+	find /sys/fs/cgroup -depth -type d ! -path '*/minirun-*' ! -path '*/mr-*' 2>/dev/null |
+		grep -vxF -f "$ENG/cg.before"
+}
 cgroups_cleanup() {
 	# podman's conmon outlives the container by a moment, in a cgroup of its own
 	# (libpod_parent/conmon): wait up to 5 s for the new cgroups to empty
