@@ -33,12 +33,19 @@ pids_limit_refuses_forks() {
 cpus_tenth_throttles_a_busy_loop() {
 	cg_setup
 	t_defer cg_cleanup
-	# a tenth of a CPU: even on a loaded machine the loop gets its 10 ms in most periods,
-	# so it is throttled (the 50% accuracy test is v2.t's, in the quiet VM)
-	out=$("$CGB/run" -c "$(cg_name cpu)" --cpus 0.1 -- \
-		timeout 1 sh -c 'while :; do :; done' 2>&1)
-	echo "$out"
-	t_match "$out" 'cpu: [0-9.]+ s used in [0-9.]+ s; throttled in [1-9][0-9]* of [0-9]+ periods'
+	# a tenth of a CPU: the loop wants more than its 10 ms in every 100 ms period, so it is
+	# throttled (the 50% accuracy test is v2.t's, in the quiet VM). On a machine loaded
+	# past its cores the loop may not even get its 10 ms in any period of one second (seen
+	# at load 10: 0.02 s in 2.9 s): then it has not asked for more than the quota, and the
+	# try says nothing; up to three tries, each in a new cgroup.
+	want='cpu: [0-9.]+ s used in [0-9.]+ s; throttled in [1-9][0-9]* of [0-9]+ periods'
+	for try in 1 2 3; do
+		out=$("$CGB/run" -c "$(cg_name cpu$try)" --cpus 0.1 -- \
+			timeout 1 sh -c 'while :; do :; done' 2>&1)
+		echo "$out"
+		echo "$out" | grep -Eq "$want" && break
+	done
+	t_match "$out" "$want"
 	cg_assert_clean
 }
 
