@@ -249,8 +249,12 @@ char *container_resolv_build(const char *host, const struct container_dns *d, co
 	bool flags = json_array_size(dns) || json_array_size(search) || json_array_size(opts);
 	if (upstream)
 		*upstream = NULL;
-	if (!flags && !embedded)
+	if (!flags && !embedded) {
+		json_decref(dns);
+		json_decref(search);
+		json_decref(opts);
 		return filtered_host(host);
+	}
 	json_t *ns = json_array_size(dns) ? json_incref(dns) : host_words(host, "nameserver");
 	json_t *se = json_array_size(search) ? json_incref(search) : host_words(host, "search");
 	json_t *op = json_array_size(opts) ? json_deep_copy(opts) : host_words(host, "options");
