@@ -859,11 +859,16 @@ int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
 		note_read(c, why, sizeof(why));
 		return mr_fail(err, 0, "the monitor of %.12s died as it started: %s", c->id, why);
 	}
+	container_step("hello");
 	/* the container's init inherits the socket until it executes, so the monitor's death
 	 * would not close it: watch the monitor itself too */
 	int pfd = (int)syscall(SYS_pidfd_open, n.pid, 0);
+	/* ESRCH: it has already died and been reaped (a loaded machine can keep us from here
+	 * for all its steps), and the init may hold the socket for good: no wait */
+	bool gone = pfd < 0 && errno == ESRCH;
 	struct pollfd p[2] = {{sv[0], POLLIN, 0}, {pfd, POLLIN, 0}};
-	for (;;) {
+	r = gone ? recv(sv[0], &n, sizeof(n), MSG_DONTWAIT) : -1;
+	while (!gone) {
 		if (poll(p, pfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents) {

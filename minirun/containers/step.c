@@ -7,7 +7,9 @@
  * tests/integration/containers/killsteps.t proves that `rm -f` cleans up after a `kill -9`
  * at every step. The monitor inherits the environment, so the steps it runs die too.
  * $MINIRUN_TEST_DIE_AT=NAME:SIG sends SIG instead (a crash: its last words, monitor.c);
- * NAME:exit=N calls exit(N) there. $MINIRUN_TEST_STEP_TIMES=FILE appends "PID STEP USEC CPU
+ * NAME:exit=N calls exit(N) there. $MINIRUN_TEST_STALL_AT=NAME:MS makes the process sleep
+ * MS milliseconds there instead, as a loaded machine may (to widen a race for a test).
+ * $MINIRUN_TEST_STEP_TIMES=FILE appends "PID STEP USEC CPU
  * MINFLT" (the monotonic clock; the process's CPU microseconds and minor page faults so
  * far) to FILE at each step: where a run's time goes (bench/README.md).
  *
@@ -16,6 +18,7 @@
 #include "minirun/containers/containers.h"
 #include "lib/sig.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +53,14 @@ void container_step(const char *step)
 	mr_say("step %s", step);
 	/* "STEP" dies of SIGKILL (no cleanup at all: that is the point); "STEP:SEGV" of the
 	 * signal named, as a crash there would (the monitor's last words, monitor.c) */
+	const char *stall = getenv("MINIRUN_TEST_STALL_AT");
+	size_t sn = stall ? strcspn(stall, ":") : 0;
+	if (stall && stall[sn] == ':' && strlen(step) == sn && strncmp(stall, step, sn) == 0) {
+		long ms = atol(stall + sn + 1);
+		struct timespec pause = {ms / 1000, (ms % 1000) * 1000000};
+		while (nanosleep(&pause, &pause) < 0 && errno == EINTR)
+			;
+	}
 	if (die && strlen(step) == n && strncmp(die, step, n) == 0) {
 		if (!strncmp(die + n, ":exit=", 6))
 			exit(atoi(die + n + 6)); /* "STEP:exit=N": exit(3) from an odd place */

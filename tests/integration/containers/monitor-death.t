@@ -27,4 +27,28 @@ monitor_death_says_why() {
 }
 t "a monitor that dies before the container ran: run says why (the signal or exit status, the step)" monitor_death_says_why
 
+# run -d waits for the monitor's answer on a socket the container's init holds too, so it
+# watches the monitor's pidfd as well; here run stalls after the monitor's hello (as on a
+# loaded machine) while the monitor dies at start and is reaped: the pidfd can't be opened
+# any more, and run must still say the monitor died, not wait for good
+monitor_reaped_before_watched() {
+	ct_need
+	ct_host '
+		# (into a file: the orphaned init, waiting for a start that never comes, holds
+		# the stderr of the caller until rm -f ends it)
+		MINIRUN_TEST_STALL_AT=hello:1500 MINIRUN_TEST_DIE_AT=start \
+			timeout 20 "$MINIRUN" --root "$R" run -d --name rr busybox true >"$R.rr" 2>&1
+		rc=$?
+		_ct_seen
+		out=$(cat "$R.rr"); rm -f "$R.rr"
+		[ $rc = 124 ] && die "run waited for good for a monitor already gone"
+		[ $rc = 125 ] || die "run exited $rc: $out"
+		echo "$out" | grep -q "died before the container ran: killed by SIGKILL" ||
+			die "the message: $out"
+		mr rm -f rr >/dev/null || die "rm -f rr"
+		ct_noleaks
+	'
+}
+t "a monitor dead and reaped before run watches it: run says so at once" monitor_reaped_before_watched
+
 t_end
