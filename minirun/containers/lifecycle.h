@@ -30,9 +30,10 @@ int rootfs_run_dir(struct container *c, struct mr_err *err);
  * the record's image and layers; valid while c->r and RUNBUF are */
 struct bundle_rootfs container_rootfs(const struct container *c, char *runbuf, size_t runlen);
 
-/* monitor.c: fork the monitor (double fork, setsid) and wait until it says the container
- * runs (0) or failed (-1, err with errnum ENOENT/EACCES for 127/126). The caller holds the
- * container's lock; the monitor saves the record on its behalf until it answers. */
+/* monitor_spawn.c: start the monitor (a middle process, setsid) and wait until it says
+ * the container runs (0) or failed (-1, err with errnum ENOENT/EACCES for 127/126). The
+ * caller holds the container's lock; the monitor saves the record on its behalf until it
+ * answers. */
 int monitor_spawn(struct container *c, bool attach, struct mr_err *err);
 /* monitor.c: the live monitor's pid (checked against its recorded start time), else 0 */
 pid_t monitor_alive(struct container *c);

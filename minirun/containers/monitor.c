@@ -3,8 +3,8 @@
  * process per running container instead of one big one.
  *
  * `start` makes it in two steps (a middle process calls setsid, starts the monitor and
- * exits: spawn_monitor), so the monitor is no child of the command that started it, has no
- * terminal, and outlives it. The monitor is
+ * exits: monitor_spawn.c), so the monitor is no child of the command that started it, has
+ * no terminal, and outlives it. The monitor is
  * PR_SET_CHILD_SUBREAPER: the container's init is its child, so it can wait for it and
  * record its exit code however the init ends. It records "PID STARTTIME" in monitor.pid,
  * so that any later `minirun` can tell a live monitor from a reused pid.
@@ -34,8 +34,10 @@
  * monitor writes the record on its behalf (nobody else can: they would need the lock).
  * After that the monitor takes the lock for each change of the record, briefly.
  *
- * See: prctl(2) PR_SET_CHILD_SUBREAPER; pidfd_open(2); credentials(7) (sessions);
- *      clone(2) CLONE_VM, CLONE_VFORK; vfork(2);
+ * The starter's side (the spawn, its wait for the monitor's answers) is monitor_spawn.c;
+ * the messages between the two, monitor_proto.h.
+ *
+ * See: prctl(2) PR_SET_CHILD_SUBREAPER; credentials(7) (sessions);
  *      docker's restart policies:
  *      https://docs.docker.com/engine/containers/start-containers-automatically/
  */
@@ -48,32 +50,21 @@
 #include "minirun/containers/health.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/containers/logdriver.h"
+#include "minirun/containers/monitor_proto.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-/* The monitor's messages to the starter (one per send on a SOCK_SEQPACKET pair). */
-struct notice {
-	enum { N_HELLO, N_RUNNING, N_FAILED } what;
-	pid_t pid; /* N_HELLO: the monitor's pid */
-	int errnum;
-	char text[1024];
-};
-
-static void tell(int fd, int what, pid_t pid, const struct mr_err *err)
+void monitor_tell(int fd, int what, pid_t pid, const struct mr_err *err)
 {
 	struct notice n = {.what = what, .pid = pid};
 	if (err) {
@@ -214,23 +205,6 @@ static void signals_default(void)
 		if (((ign | cgt) >> (sig - 1) & 1) && !note && sig != SIGKILL && sig != SIGSTOP)
 			signal(sig, SIG_DFL);
 	}
-}
-
-/* why the monitor of C died unheard, into buf: its note, else SIGKILL's silence */
-static void note_read(struct container *c, char *buf, size_t len)
-{
-	char path[4400];
-	_cleanup_free_ char *text = NULL;
-	if (mr_read_file(container_path(c, "monitor.err", path, sizeof(path)), &text, NULL, NULL) ==
-		    0 &&
-	    *text) {
-		text[strcspn(text, "\n")] = '\0';
-		snprintf(buf, len, "%s", text);
-		return;
-	}
-	snprintf(buf, len,
-		 "killed by SIGKILL (it left no note, and no other signal ends it "
-		 "without one)");
 }
 
 /* ---- the monitor's side ---------------------------------------------------------------- */
@@ -448,7 +422,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	if (!attach && start_process(m, err) < 0)
 		goto fail;
 	if (m->notify >= 0) {
-		tell(m->notify, N_RUNNING, 0, NULL);
+		monitor_tell(m->notify, N_RUNNING, 0, NULL);
 		close(m->notify);
 		m->notify = -1;
 		m->proxy = false;
@@ -594,22 +568,7 @@ static void backoff(long ms)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-/* the re-executed monitor's arguments (monitor_exec_main's), into argv[8] */
-static void monitor_argv(const struct container *c, bool attach, char **argv)
-{
-	int n = 0;
-	argv[n++] = "minirun";
-	if (mr_verbose)
-		argv[n++] = "-v";
-	argv[n++] = "--root";
-	argv[n++] = (char *)c->root;
-	argv[n++] = "__monitor";
-	argv[n++] = (char *)c->id;
-	argv[n++] = attach ? "attach" : "detached";
-	argv[n] = NULL;
-}
-
-static void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, int fd)
+void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, int fd)
 {
 	char path[4400], text[64];
 	struct mon m = {.c = c, .proxy = true, .notify = 3};
@@ -641,13 +600,13 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signals_default();
 	signal(SIGUSR1, on_wake);
-	tell(m.notify, N_HELLO, getpid(), NULL);
+	monitor_tell(m.notify, N_HELLO, getpid(), NULL);
 	container_step("monitor");
 	container_oci_root(c->root, m.oci, sizeof(m.oci));
 	snprintf(text, sizeof(text), "%d %llu", (int)getpid(), proc_start_time(getpid()));
 	if (mr_replace_file(container_path(c, "monitor.pid", path, sizeof(path)), text, 0600,
 			    &err) < 0) {
-		tell(m.notify, N_FAILED, 0, &err);
+		monitor_tell(m.notify, N_FAILED, 0, &err);
 		_exit(1);
 	}
 	long delay = 100; /* docker's back-off: 100 ms, doubling, reset after 10 s of running */
@@ -667,7 +626,7 @@ static void __attribute__((noreturn)) monitor_main(struct container *c, bool att
 				c->r.state.exit_code = ecode;
 				container_record_set_str(&c->r.state.error, err.msg);
 				container_save(c, NULL);
-				tell(m.notify, N_FAILED, 0, &err);
+				monitor_tell(m.notify, N_FAILED, 0, &err);
 				_exit(1);
 			}
 			record_exit(&m, ecode, err.msg);
@@ -721,177 +680,8 @@ int monitor_exec_main(int argc, char **argv)
 	if (strspn(argv[1], "0123456789abcdef") == CONTAINER_ID_LEN && !argv[1][CONTAINER_ID_LEN])
 		note_arm(containers_root(), argv[1], &err); /* its last words from the start */
 	if (container_open(containers_root(), argv[1], false, &c, &err) < 0) {
-		tell(3, N_FAILED, 0, &err);
+		monitor_tell(3, N_FAILED, 0, &err);
 		return 1;
 	}
 	monitor_main(&c, strcmp(argv[2], "attach") == 0, 3);
-}
-
-/* ---- the starter's side ---------------------------------------------------------------- */
-
-/*
- * How the monitor comes to be nobody's child: a middle process in a new session starts it
- * and exits, so it is the init's (or the nearest subreaper's). The monitor must then
- * execute a sealed copy of minirun (the top of this file), so the two processes between
- * the starter and that exec only run a few system calls each: spawn_monitor starts them
- * as vfork(2) does, sharing the starter's memory (CLONE_VM | CLONE_VFORK, each on a stack
- * of its own), with no copy of the starter's page tables and no copy-on-write faults
- * after; the starter waits, suspended, until the monitor has executed (or failed to).
- * They write nothing of the starter's but their stacks, SPAWN and errno, and call nothing
- * that takes a lock the starter could hold (it has one thread, and is suspended): system
- * calls, and clone_exe_reexec's (its -v lines go to unbuffered stderr). Why every signal
- * is blocked across the spawn: a handler run in a child would run on the starter's
- * memory (the children have their own table of handlers, but the same globals); the
- * exec resets the handlers, and the monitor unblocks its signals once it runs.
- * fork_monitor is the way with two forks, for a starter that already runs from a sealed
- * copy: its monitor goes on without an exec (monitor_main).
- */
-struct spawn {
-	int sock;    /* the monitor's end of the starter's socket */
-	char **argv; /* monitor_exec_main's */
-	char *stack; /* the monitor's stack (the middle's is below it) */
-	size_t half; /* each stack's size */
-	struct mr_err err;
-};
-
-/* the monitor before its exec: fd 3 the starter's socket, nothing else but stdio */
-static int spawned_monitor(void *arg)
-{
-	struct spawn *sp = arg;
-	if (sp->sock != 3) {
-		dup2(sp->sock, 3); /* without FD_CLOEXEC: it crosses the exec */
-		close(sp->sock);
-	} else {
-		fcntl(3, F_SETFD, 0);
-	}
-	syscall(SYS_close_range, 4U, ~0U, 0U);
-	clone_exe_reexec(sp->argv, &sp->err); /* returns only on failure */
-	tell(3, N_FAILED, 0, &sp->err);
-	_exit(1);
-}
-
-/* the middle process: a new session, the monitor in it, then gone */
-static int spawn_middle(void *arg)
-{
-	struct spawn *sp = arg;
-	setsid();
-	pid_t m = clone(spawned_monitor, sp->stack + 2 * sp->half, CLONE_VM | CLONE_VFORK | SIGCHLD,
-			sp);
-	_exit(m < 0);
-}
-
-/* the middle process and the monitor, as vfork(2) would (above); the middle's pid (gone
- * by the time this returns, to be reaped), or -1 with errno */
-static pid_t spawn_monitor(const struct container *c, bool attach, const int sv[2])
-{
-	char *argv[8];
-	struct spawn sp = {.sock = sv[1], .argv = argv, .half = 256 * 1024};
-	monitor_argv(c, attach, argv);
-	/* the copy's /proc/self/exe is no longer beside minirun-init: say where it is (set
-	 * for the exec only: the children share our memory, environ included) */
-	const char *init = container_init_path();
-	bool set = init && !getenv("MINIRUN_INIT") && setenv("MINIRUN_INIT", init, 1) == 0;
-	sp.stack = mmap(NULL, 2 * sp.half, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	pid_t a = -1;
-	int e = errno;
-	if (sp.stack != MAP_FAILED) {
-		mr_say("exec a sealed copy of minirun as the monitor of %.12s", c->id);
-		sigset_t all, old;
-		sigfillset(&all);
-		sigprocmask(SIG_SETMASK, &all, &old);
-		a = clone(spawn_middle, sp.stack + sp.half, CLONE_VM | CLONE_VFORK | SIGCHLD, &sp);
-		e = errno; /* shared with the children: what clone left, when it failed */
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		munmap(sp.stack, 2 * sp.half);
-	}
-	if (set)
-		unsetenv("MINIRUN_INIT");
-	errno = e;
-	return a;
-}
-
-/* the middle process and the monitor by two forks (a starter already sealed) */
-static pid_t fork_monitor(struct container *c, bool attach, const int sv[2])
-{
-	pid_t a = fork();
-	if (a == 0) {
-		/* the middle process: a new session, then the monitor, then gone, so that the
-		 * monitor is nobody's child but the init's (or the nearest subreaper's) */
-		close(sv[0]);
-		setsid();
-		pid_t mpid = fork();
-		if (mpid == 0)
-			monitor_main(c, attach, sv[1]);
-		_exit(mpid < 0);
-	}
-	return a;
-}
-
-int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
-{
-	int sv[2];
-	struct notice n = {0};
-	char path[4400], why[1500];
-	/* the run directory, where the monitor's files go (a reboot may have emptied RUN) */
-	if (rootfs_run_dir(c, err) < 0)
-		return -1;
-	unlink(container_path(c, "monitor.err", path, sizeof(path))); /* an earlier start's */
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return mr_fail(err, errno, "socketpair");
-	fflush(NULL); /* nothing buffered may be written twice */
-	pid_t a =
-		clone_exe_is_sealed() ? fork_monitor(c, attach, sv) : spawn_monitor(c, attach, sv);
-	if (a < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return mr_fail(err, errno, "fork");
-	}
-	close(sv[1]);
-	int mid = 0;
-	while (waitpid(a, &mid, 0) < 0 && errno == EINTR)
-		;
-	ssize_t r = recv(sv[0], &n, sizeof(n), 0);
-	if (r != (ssize_t)sizeof(n) || n.what != N_HELLO) {
-		close(sv[0]);
-		if (!WIFEXITED(mid) || WEXITSTATUS(mid) != 0) /* the middle process's fork */
-			return mr_fail(err, 0, "the monitor of %.12s could not be forked", c->id);
-		note_read(c, why, sizeof(why));
-		return mr_fail(err, 0, "the monitor of %.12s died as it started: %s", c->id, why);
-	}
-	container_step("hello");
-	/* the container's init inherits the socket until it executes, so the monitor's death
-	 * would not close it: watch the monitor itself too */
-	int pfd = (int)syscall(SYS_pidfd_open, n.pid, 0);
-	/* ESRCH: it has already died and been reaped (a loaded machine can keep us from here
-	 * for all its steps), and the init may hold the socket for good: no wait */
-	bool gone = pfd < 0 && errno == ESRCH;
-	struct pollfd p[2] = {{sv[0], POLLIN, 0}, {pfd, POLLIN, 0}};
-	r = gone ? recv(sv[0], &n, sizeof(n), MSG_DONTWAIT) : -1;
-	while (!gone) {
-		if (poll(p, pfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
-			break;
-		if (p[0].revents) {
-			r = recv(sv[0], &n, sizeof(n), MSG_DONTWAIT);
-			break;
-		}
-		if (p[1].revents) {
-			r = recv(sv[0], &n, sizeof(n), MSG_DONTWAIT);
-			break;
-		}
-	}
-	close(sv[0]);
-	if (pfd >= 0)
-		close(pfd);
-	if (r == (ssize_t)sizeof(n) && n.what == N_RUNNING)
-		return 0;
-	if (r == (ssize_t)sizeof(n) && n.what == N_FAILED) {
-		mr_fail(err, 0, "%s", n.text);
-		err->errnum = n.errnum;
-		return -1;
-	}
-	/* the pidfd said it ended: its note, if it left one, is written by then */
-	note_read(c, why, sizeof(why));
-	return mr_fail(err, 0, "the monitor of %.12s died before the container ran: %s", c->id,
-		       why);
 }

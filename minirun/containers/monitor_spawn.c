@@ -1,0 +1,230 @@
+/*
+ * minirun/containers/monitor_spawn.c - the starter's side of the monitor: how `start` and
+ * `run` make the per-container monitor (monitor.c) and wait for its answer.
+ *
+ * The monitor must be nobody's child, have no terminal and outlive the command that
+ * started it, and run from a sealed copy of minirun (monitor.c says why): a middle process
+ * in a new session starts it and exits. The starter then waits on the socket between them
+ * (monitor_proto.h) for "hello", then "running" or "failed"; a monitor that dies unheard
+ * is reported with the note it left (monitor.c, "the monitor's last words").
+ *
+ * See: clone(2) CLONE_VM, CLONE_VFORK; vfork(2); setsid(2); pidfd_open(2);
+ *      minirun/oci/clone_exe.c (the sealed copy).
+ */
+#include "lib/cleanup.h"
+#include "lib/file.h"
+#include "minirun/oci/runtime.h"
+#include "minirun/containers/lifecycle.h"
+#include "minirun/containers/monitor_proto.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* the re-executed monitor's arguments (monitor_exec_main's), into argv[8] */
+static void monitor_argv(const struct container *c, bool attach, char **argv)
+{
+	int n = 0;
+	argv[n++] = "minirun";
+	if (mr_verbose)
+		argv[n++] = "-v";
+	argv[n++] = "--root";
+	argv[n++] = (char *)c->root;
+	argv[n++] = "__monitor";
+	argv[n++] = (char *)c->id;
+	argv[n++] = attach ? "attach" : "detached";
+	argv[n] = NULL;
+}
+
+/* why the monitor of C died unheard, into buf: its note, else SIGKILL's silence */
+static void note_read(struct container *c, char *buf, size_t len)
+{
+	char path[4400];
+	_cleanup_free_ char *text = NULL;
+	if (mr_read_file(container_path(c, "monitor.err", path, sizeof(path)), &text, NULL, NULL) ==
+		    0 &&
+	    *text) {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(buf, len, "%s", text);
+		return;
+	}
+	snprintf(buf, len,
+		 "killed by SIGKILL (it left no note, and no other signal ends it "
+		 "without one)");
+}
+
+/*
+ * How the monitor comes to be nobody's child: a middle process in a new session starts it
+ * and exits, so it is the init's (or the nearest subreaper's). The monitor must then
+ * execute a sealed copy of minirun (the top of this file), so the two processes between
+ * the starter and that exec only run a few system calls each: spawn_monitor starts them
+ * as vfork(2) does, sharing the starter's memory (CLONE_VM | CLONE_VFORK, each on a stack
+ * of its own), with no copy of the starter's page tables and no copy-on-write faults
+ * after; the starter waits, suspended, until the monitor has executed (or failed to).
+ * They write nothing of the starter's but their stacks, SPAWN and errno, and call nothing
+ * that takes a lock the starter could hold (it has one thread, and is suspended): system
+ * calls, and clone_exe_reexec's (its -v lines go to unbuffered stderr). Why every signal
+ * is blocked across the spawn: a handler run in a child would run on the starter's
+ * memory (the children have their own table of handlers, but the same globals); the
+ * exec resets the handlers, and the monitor unblocks its signals once it runs.
+ * fork_monitor is the way with two forks, for a starter that already runs from a sealed
+ * copy: its monitor goes on without an exec (monitor_main).
+ */
+struct spawn {
+	int sock;    /* the monitor's end of the starter's socket */
+	char **argv; /* monitor_exec_main's */
+	char *stack; /* the monitor's stack (the middle's is below it) */
+	size_t half; /* each stack's size */
+	struct mr_err err;
+};
+
+/* the monitor before its exec: fd 3 the starter's socket, nothing else but stdio */
+static int spawned_monitor(void *arg)
+{
+	struct spawn *sp = arg;
+	if (sp->sock != 3) {
+		dup2(sp->sock, 3); /* without FD_CLOEXEC: it crosses the exec */
+		close(sp->sock);
+	} else {
+		fcntl(3, F_SETFD, 0);
+	}
+	syscall(SYS_close_range, 4U, ~0U, 0U);
+	clone_exe_reexec(sp->argv, &sp->err); /* returns only on failure */
+	monitor_tell(3, N_FAILED, 0, &sp->err);
+	_exit(1);
+}
+
+/* the middle process: a new session, the monitor in it, then gone */
+static int spawn_middle(void *arg)
+{
+	struct spawn *sp = arg;
+	setsid();
+	pid_t m = clone(spawned_monitor, sp->stack + 2 * sp->half, CLONE_VM | CLONE_VFORK | SIGCHLD,
+			sp);
+	_exit(m < 0);
+}
+
+/* the middle process and the monitor, as vfork(2) would (above); the middle's pid (gone
+ * by the time this returns, to be reaped), or -1 with errno */
+static pid_t spawn_monitor(const struct container *c, bool attach, const int sv[2])
+{
+	char *argv[8];
+	struct spawn sp = {.sock = sv[1], .argv = argv, .half = 256 * 1024};
+	monitor_argv(c, attach, argv);
+	/* the copy's /proc/self/exe is no longer beside minirun-init: say where it is (set
+	 * for the exec only: the children share our memory, environ included) */
+	const char *init = container_init_path();
+	bool set = init && !getenv("MINIRUN_INIT") && setenv("MINIRUN_INIT", init, 1) == 0;
+	sp.stack = mmap(NULL, 2 * sp.half, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	pid_t a = -1;
+	int e = errno;
+	if (sp.stack != MAP_FAILED) {
+		mr_say("exec a sealed copy of minirun as the monitor of %.12s", c->id);
+		sigset_t all, old;
+		sigfillset(&all);
+		sigprocmask(SIG_SETMASK, &all, &old);
+		a = clone(spawn_middle, sp.stack + sp.half, CLONE_VM | CLONE_VFORK | SIGCHLD, &sp);
+		e = errno; /* shared with the children: what clone left, when it failed */
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		munmap(sp.stack, 2 * sp.half);
+	}
+	if (set)
+		unsetenv("MINIRUN_INIT");
+	errno = e;
+	return a;
+}
+
+/* the middle process and the monitor by two forks (a starter already sealed) */
+static pid_t fork_monitor(struct container *c, bool attach, const int sv[2])
+{
+	pid_t a = fork();
+	if (a == 0) {
+		/* the middle process: a new session, then the monitor, then gone, so that the
+		 * monitor is nobody's child but the init's (or the nearest subreaper's) */
+		close(sv[0]);
+		setsid();
+		pid_t mpid = fork();
+		if (mpid == 0)
+			monitor_main(c, attach, sv[1]);
+		_exit(mpid < 0);
+	}
+	return a;
+}
+
+int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
+{
+	int sv[2];
+	struct notice n = {0};
+	char path[4400], why[1500];
+	/* the run directory, where the monitor's files go (a reboot may have emptied RUN) */
+	if (rootfs_run_dir(c, err) < 0)
+		return -1;
+	unlink(container_path(c, "monitor.err", path, sizeof(path))); /* an earlier start's */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return mr_fail(err, errno, "socketpair");
+	fflush(NULL); /* nothing buffered may be written twice */
+	pid_t a =
+		clone_exe_is_sealed() ? fork_monitor(c, attach, sv) : spawn_monitor(c, attach, sv);
+	if (a < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return mr_fail(err, errno, "fork");
+	}
+	close(sv[1]);
+	int mid = 0;
+	while (waitpid(a, &mid, 0) < 0 && errno == EINTR)
+		;
+	ssize_t r = recv(sv[0], &n, sizeof(n), 0);
+	if (r != (ssize_t)sizeof(n) || n.what != N_HELLO) {
+		close(sv[0]);
+		if (!WIFEXITED(mid) || WEXITSTATUS(mid) != 0) /* the middle process's fork */
+			return mr_fail(err, 0, "the monitor of %.12s could not be forked", c->id);
+		note_read(c, why, sizeof(why));
+		return mr_fail(err, 0, "the monitor of %.12s died as it started: %s", c->id, why);
+	}
+	container_step("hello");
+	/* the container's init inherits the socket until it executes, so the monitor's death
+	 * would not close it: watch the monitor itself too */
+	int pfd = (int)syscall(SYS_pidfd_open, n.pid, 0);
+	/* ESRCH: it has already died and been reaped (a loaded machine can keep us from here
+	 * for all its steps), and the init may hold the socket for good: no wait */
+	bool gone = pfd < 0 && errno == ESRCH;
+	struct pollfd p[2] = {{sv[0], POLLIN, 0}, {pfd, POLLIN, 0}};
+	r = gone ? recv(sv[0], &n, sizeof(n), MSG_DONTWAIT) : -1;
+	while (!gone) {
+		if (poll(p, pfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents) {
+			r = recv(sv[0], &n, sizeof(n), MSG_DONTWAIT);
+			break;
+		}
+		if (p[1].revents) {
+			r = recv(sv[0], &n, sizeof(n), MSG_DONTWAIT);
+			break;
+		}
+	}
+	close(sv[0]);
+	if (pfd >= 0)
+		close(pfd);
+	if (r == (ssize_t)sizeof(n) && n.what == N_RUNNING)
+		return 0;
+	if (r == (ssize_t)sizeof(n) && n.what == N_FAILED) {
+		mr_fail(err, 0, "%s", n.text);
+		err->errnum = n.errnum;
+		return -1;
+	}
+	/* the pidfd said it ended: its note, if it left one, is written by then */
+	note_read(c, why, sizeof(why));
+	return mr_fail(err, 0, "the monitor of %.12s died before the container ran: %s", c->id,
+		       why);
+}
