@@ -229,7 +229,11 @@ static int cmd_run(int argc, char **argv)
 		rc = fail(&err, MR_EXIT_RUNTIME);
 		goto out;
 	}
+	/* the monitor's exec and start on the second CPU while this one makes the container
+	 * (monitor_spawn.c, "The early monitor") */
+	monitor_prespawn(containers_root(), !o.detach);
 	if (create(&o, &c, &err) < 0) {
+		monitor_prespawn_cancel();
 		/* docker's CLI adds where to look to an error of run's create step (a name
 		 * in use, a missing image); `create` does not, nor does run for a network that
 		 * is not there (docker finds that out at the start, minirun at the create) */

@@ -29,6 +29,9 @@
  * container whose program is `/proc/self/exe` would run it and could write to it once it
  * is idle (CVE-2019-5736, what runc's own re-exec guards against). The re-exec costs one
  * start of the binary; `minirun __monitor ID` is its entry point (monitor_exec_main).
+ * `run` pays for it off its critical path: it starts its monitor before it makes the
+ * container, and the monitor waits for the ID on its socket (monitor_spawn.c, "The early
+ * monitor"; early_id here), or exits having made nothing when the create failed.
  *
  * The lock: while the starter waits for "running" it holds the container's lock, and the
  * monitor writes the record on its behalf (nobody else can: they would need the lock).
@@ -666,6 +669,32 @@ void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, in
 	_exit(0);
 }
 
+/*
+ * early_id - a monitor spawned early (monitor_spawn.c): wait for the starter's N_GO and
+ * write the ID it names over ARG (MONITOR_EARLY_ID, as long), so that the command line
+ * says `__monitor ID` from then on, as a monitor spawned late. Ends the process when the
+ * starter's end closes first: its create failed, or it died; nothing was made here.
+ */
+static void early_id(char *arg)
+{
+	struct notice go;
+	/* the caller's stdin and stdout are not held while it makes the container */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		close(null);
+	}
+	ssize_t r;
+	while ((r = recv(3, &go, sizeof(go), 0)) < 0 && errno == EINTR)
+		;
+	go.text[CONTAINER_ID_LEN] = '\0';
+	if (r != (ssize_t)sizeof(go) || go.what != N_GO ||
+	    strspn(go.text, "0123456789abcdef") != CONTAINER_ID_LEN)
+		_exit(0);
+	memcpy(arg, go.text, CONTAINER_ID_LEN);
+}
+
 /* `minirun __monitor ID attach|detached`: the monitor after its re-exec, fd 3 its socket */
 int monitor_exec_main(int argc, char **argv)
 {
@@ -677,6 +706,8 @@ int monitor_exec_main(int argc, char **argv)
 		return MR_EXIT_USAGE;
 	}
 	fcntl(3, F_SETFD, FD_CLOEXEC);
+	if (strcmp(argv[1], MONITOR_EARLY_ID) == 0)
+		early_id(argv[1]);
 	if (strspn(argv[1], "0123456789abcdef") == CONTAINER_ID_LEN && !argv[1][CONTAINER_ID_LEN])
 		note_arm(containers_root(), argv[1], &err); /* its last words from the start */
 	if (container_open(containers_root(), argv[1], false, &c, &err) < 0) {

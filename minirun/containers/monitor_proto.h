@@ -10,7 +10,12 @@
  *	N_RUNNING  the container runs (for run without -d: its process waits for a client)
  *	N_FAILED   the start failed: errnum and text say why (the record says it too)
  *
- * The starter's end closing is the monitor's cue that nobody waits for its answers.
+ * A monitor spawned early (`__monitor MONITOR_EARLY_ID`, monitor_spawn.c) first waits for
+ * the starter's one message:
+ *
+ *	N_GO       text: the ID of the container to start (its record exists, locked)
+ *
+ * and exits, having made nothing, when the starter's end closes instead.
  *
  * See: monitor.c (the steps), monitor_spawn.c (how the monitor comes to be); unix(7).
  */
@@ -22,8 +27,11 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+/* the ID argument of a monitor spawned early: as long as an ID, which overwrites it */
+#define MONITOR_EARLY_ID "----------------------------------------------------------------"
+
 struct notice {
-	enum { N_HELLO, N_RUNNING, N_FAILED } what;
+	enum { N_HELLO, N_RUNNING, N_FAILED, N_GO } what;
 	pid_t pid; /* N_HELLO: the monitor's pid */
 	int errnum;
 	char text[1024];

@@ -30,17 +30,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* the re-executed monitor's arguments (monitor_exec_main's), into argv[8] */
-static void monitor_argv(const struct container *c, bool attach, char **argv)
+/* the re-executed monitor's arguments (monitor_exec_main's), into argv[8]: ID, or for a
+ * monitor spawned early MONITOR_EARLY_ID, as long as an ID (the monitor writes its
+ * container's ID over it once told: monitor.c) */
+static void monitor_argv(const char *root, const char *id, bool attach, char **argv)
 {
 	int n = 0;
 	argv[n++] = "minirun";
 	if (mr_verbose)
 		argv[n++] = "-v";
 	argv[n++] = "--root";
-	argv[n++] = (char *)c->root;
+	argv[n++] = (char *)root;
 	argv[n++] = "__monitor";
-	argv[n++] = (char *)c->id;
+	argv[n++] = (char *)id;
 	argv[n++] = attach ? "attach" : "detached";
 	argv[n] = NULL;
 }
@@ -115,11 +117,11 @@ static int spawn_middle(void *arg)
 
 /* the middle process and the monitor, as vfork(2) would (above); the middle's pid (gone
  * by the time this returns, to be reaped), or -1 with errno */
-static pid_t spawn_monitor(const struct container *c, bool attach, const int sv[2])
+static pid_t spawn_monitor(const char *root, const char *id, bool attach, const int sv[2])
 {
 	char *argv[8];
 	struct spawn sp = {.sock = sv[1], .argv = argv, .half = 256 * 1024};
-	monitor_argv(c, attach, argv);
+	monitor_argv(root, id, attach, argv);
 	/* the copy's /proc/self/exe is no longer beside minirun-init: say where it is (set
 	 * for the exec only: the children share our memory, environ included) */
 	const char *init = container_init_path();
@@ -129,7 +131,10 @@ static pid_t spawn_monitor(const struct container *c, bool attach, const int sv[
 	pid_t a = -1;
 	int e = errno;
 	if (sp.stack != MAP_FAILED) {
-		mr_say("exec a sealed copy of minirun as the monitor of %.12s", c->id);
+		if (strcmp(id, MONITOR_EARLY_ID) != 0)
+			mr_say("exec a sealed copy of minirun as the monitor of %.12s", id);
+		else
+			mr_say("exec a sealed copy of minirun as the monitor of the container to come");
 		sigset_t all, old;
 		sigfillset(&all);
 		sigprocmask(SIG_SETMASK, &all, &old);
@@ -161,6 +166,75 @@ static pid_t fork_monitor(struct container *c, bool attach, const int sv[2])
 	return a;
 }
 
+/*
+ * The early monitor. `run` spends ~1.5 ms making the container (its record, directories,
+ * name, volumes) before the monitor is due, and the monitor's start costs about as much
+ * again: the exec of the sealed copy, the dynamic loader, minirun's own start. So run
+ * starts the monitor first (monitor_prespawn), as `minirun __monitor MONITOR_EARLY_ID`: it
+ * executes and loads on the second CPU while the client makes the container, then waits on
+ * its socket. monitor_spawn hands it the container's ID (N_GO), and from there all goes
+ * as for a monitor spawned late: the same spawn (new session, sealed copy), the same lock
+ * protocol (the starter holds the lock; the monitor opens the container only once told),
+ * the same answers. A create that fails closes the socket instead (monitor_prespawn_cancel,
+ * or the client's exit, or its death at any step): the monitor reads the end and exits
+ * having made nothing, as it knows no container to make anything for.
+ */
+static struct {
+	int sock;    /* the starter's end, -1: no monitor waits */
+	int mid;     /* the middle process's wait status */
+	bool attach; /* its argv's attach|detached */
+	const char *root;
+} early = {.sock = -1};
+
+void monitor_prespawn(const char *root, bool attach)
+{
+	int sv[2];
+	/* a sealed starter forks its monitor with the container in memory: no early one */
+	if (early.sock >= 0 || clone_exe_is_sealed() ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return;
+	fflush(NULL);
+	pid_t a = spawn_monitor(root, MONITOR_EARLY_ID, attach, sv);
+	close(sv[1]);
+	if (a < 0) {
+		close(sv[0]); /* monitor_spawn will try again, and say why it could not */
+		return;
+	}
+	early.mid = 0;
+	while (waitpid(a, &early.mid, 0) < 0 && errno == EINTR)
+		;
+	early.sock = sv[0];
+	early.attach = attach;
+	early.root = root;
+}
+
+void monitor_prespawn_cancel(void)
+{
+	if (early.sock >= 0)
+		close(early.sock);
+	early.sock = -1;
+}
+
+/* hand the early monitor, when there is one for C and ATTACH, C's ID: its socket (sv[0]),
+ * the middle's wait status in *mid; -1 when there is none (then none is left either) */
+static int early_go(const struct container *c, bool attach, int *mid)
+{
+	int fd = early.sock;
+	early.sock = -1;
+	if (fd >= 0 && (early.attach != attach || strcmp(early.root, c->root) != 0)) {
+		close(fd);
+		return -1;
+	}
+	if (fd < 0)
+		return -1;
+	struct notice go = {.what = N_GO};
+	snprintf(go.text, sizeof(go.text), "%s", c->id);
+	/* a monitor dead meanwhile: the send may fail, the recv of its hello says so */
+	send(fd, &go, sizeof(go), MSG_NOSIGNAL);
+	*mid = early.mid;
+	return fd;
+}
+
 int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
 {
 	int sv[2];
@@ -170,20 +244,22 @@ int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
 	if (rootfs_run_dir(c, err) < 0)
 		return -1;
 	unlink(container_path(c, "monitor.err", path, sizeof(path))); /* an earlier start's */
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return mr_fail(err, errno, "socketpair");
-	fflush(NULL); /* nothing buffered may be written twice */
-	pid_t a =
-		clone_exe_is_sealed() ? fork_monitor(c, attach, sv) : spawn_monitor(c, attach, sv);
-	if (a < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return mr_fail(err, errno, "fork");
-	}
-	close(sv[1]);
 	int mid = 0;
-	while (waitpid(a, &mid, 0) < 0 && errno == EINTR)
-		;
+	if ((sv[0] = early_go(c, attach, &mid)) < 0) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+			return mr_fail(err, errno, "socketpair");
+		fflush(NULL); /* nothing buffered may be written twice */
+		pid_t a = clone_exe_is_sealed() ? fork_monitor(c, attach, sv)
+						: spawn_monitor(c->root, c->id, attach, sv);
+		if (a < 0) {
+			close(sv[0]);
+			close(sv[1]);
+			return mr_fail(err, errno, "fork");
+		}
+		close(sv[1]);
+		while (waitpid(a, &mid, 0) < 0 && errno == EINTR)
+			;
+	}
 	ssize_t r = recv(sv[0], &n, sizeof(n), 0);
 	if (r != (ssize_t)sizeof(n) || n.what != N_HELLO) {
 		close(sv[0]);
