@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,80 +44,123 @@ static int open_path(int rootfd, const char *path)
 	return mr_open_in_root(rootfd, path, O_PATH, 0);
 }
 
+/* Make NAME (a directory, or with !DIR an empty file) below PARENT, an O_PATH fd of a
+ * directory resolved inside the root (an O_PATH fd serves as the dirfd of every *at call).
+ * -1 with errno; EEXIST, a name that is there already (a dangling symlink when a lookup
+ * just said ENOENT), is left to the caller. */
+static int make_at(int parent, const char *name, bool dir)
+{
+	if (dir)
+		return mkdirat(parent, name, 0755);
+	int f = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (f >= 0)
+		close(f);
+	return f < 0 ? -1 : 0;
+}
+
+/* The name at DIR_FD/NAME (NAME: LEN bytes of PATH, PATH's last name but REST, "" or
+ * "/..."), which mkdir found there (EEXIST) though a lookup of it in the root said ENOENT:
+ * a dangling symlink. Its target is made, read as if the rootfs were /, and REST below it.
+ * Apart from the caller for its buffers: the caller's frame stays small. */
+static int __attribute__((noinline))
+make_link_target(int rootfd, int dir_fd, const char *path, const char *name, size_t len, bool dir,
+		 struct mr_err *err)
+{
+	static int depth;
+	char link[NAME_MAX + 1], target[4096], next[8192];
+	snprintf(link, sizeof(link), "%.*s", (int)len, name);
+	ssize_t n = readlinkat(dir_fd, link, target, sizeof(target) - 1);
+	if (n <= 0 || depth > 40)
+		return mr_fail(err, ELOOP, "resolve '%s' in the rootfs", path);
+	target[n] = '\0';
+	/* a relative target is taken from NAME's directory: PATH up to NAME */
+	int dlen = (int)(name - path) - 1;
+	snprintf(next, sizeof(next), "%.*s%s%s%s", target[0] == '/' ? 0 : dlen, path,
+		 target[0] == '/' ? "" : "/", target, name + len);
+	depth++;
+	int fd = mnt_open_in_root(rootfd, next, true, dir, err);
+	depth--;
+	return fd;
+}
+
 int mnt_open_in_root(int rootfd, const char *in, bool create, bool dir, struct mr_err *err)
 {
 	/* a relative PATH is taken from the root, as the kernel's RESOLVE_IN_ROOT does: the walk
 	 * below needs a '/' before every component (an image's "WorkingDir": "app/dir" once
-	 * made it write through a NULL from strrchr and killed the monitor) */
+	 * made it write through a NULL from strrchr and killed the monitor); "//" is one '/',
+	 * and a '/' at the end is dropped */
 	char path[4096];
-	if (snprintf(path, sizeof(path), "%s%s", in[0] == '/' ? "" : "/", in) >= (int)sizeof(path))
-		return mr_fail(err, ENAMETOOLONG, "'%s'", in);
+	size_t len = 0;
+	for (const char *c = in; *c; c++) {
+		if (*c == '/' && len > 0 && path[len - 1] == '/')
+			continue;
+		if (len + 2 >= sizeof(path))
+			return mr_fail(err, ENAMETOOLONG, "'%s'", in);
+		if (len == 0 && *c != '/')
+			path[len++] = '/';
+		path[len++] = *c;
+	}
+	if (len == 0)
+		path[len++] = '/';
+	if (len > 1 && path[len - 1] == '/')
+		len--;
+	path[len] = '\0';
 	int fd = open_path(rootfd, path);
 	if (fd >= 0 || errno != ENOENT || !create) {
 		if (fd < 0)
 			mr_fail(err, errno, "open '%s' in the rootfs", path);
 		return fd;
 	}
-	/* create what is missing, one component at a time, each below an fd that was itself
-	 * resolved inside the root: mkdirat never follows a symlink in its last component */
-	char prefix[4096];
-	size_t len = strlen(path);
-	for (size_t i = 1; i <= len; i++) {
-		if (path[i] != '/' && path[i] != '\0')
-			continue;
-		memcpy(prefix, path, i);
-		prefix[i] = '\0';
-		bool last = path[i] == '\0' || path[i + 1] == '\0';
-		int probe = open_path(rootfd, prefix);
-		if (probe >= 0) {
-			close(probe);
-			continue;
-		}
-		if (errno != ENOENT)
-			return mr_fail(err, errno, "open '%s' in the rootfs", prefix);
-		char *slash = strrchr(prefix, '/'); /* never NULL: PATH starts with '/' */
-		const char *name = slash + 1;
+	/* Create what is missing. Back from the end to the deepest directory that is there
+	 * (usually the parent: only the mount point itself is missing), then forward, one name
+	 * at a time: each made below the fd of its directory, which was itself resolved inside
+	 * the root (mkdirat and openat(O_CREAT|O_EXCL|O_NOFOLLOW) never follow a symlink in
+	 * their last component; an O_PATH fd serves as their dirfd), and opened in the root
+	 * again. A missing mount point costs 4 calls, where probing every prefix from / cost 3
+	 * per level. */
+	_cleanup_close_ int parent = -1;
+	char *end = path + len; /* the '/' (or the end) after the deepest directory there */
+	while (parent < 0) {
+		char *slash = memrchr(path, '/', (size_t)(end - path)); /* path[0] is '/' */
 		*slash = '\0';
-		_cleanup_close_ int parent = open_path(rootfd, prefix[0] ? prefix : "/");
-		if (parent < 0)
-			return mr_fail(err, errno, "open '%s' in the rootfs", prefix);
-		/* O_PATH fds can't be used with mkdirat on all kernels: open the directory */
-		char pp[64];
-		_cleanup_close_ int pdir = open(mr_fd_path(pp, sizeof(pp), parent),
-						O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (pdir < 0)
-			return mr_fail(err, errno, "open '%s' in the rootfs", prefix);
-		if (last && !dir) {
-			int f = openat(pdir, name,
-				       O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-			if (f < 0 && errno != EEXIST)
-				return mr_fail(err, errno, "create '%s' in the rootfs", path);
-			if (f >= 0)
-				close(f);
-		} else if (mkdirat(pdir, name, 0755) < 0) {
-			if (errno != EEXIST)
-				return mr_fail(err, errno, "mkdir '%s' in the rootfs", path);
-			/* a dangling symlink: make its target, read as if the rootfs were / */
-			char target[4096], next[8192];
-			ssize_t n = readlinkat(pdir, name, target, sizeof(target) - 1);
-			static int depth;
-			if (n <= 0 || depth > 40)
-				return mr_fail(err, ELOOP, "resolve '%s' in the rootfs", path);
-			target[n] = '\0';
-			snprintf(next, sizeof(next), "%s%s%s%s", target[0] == '/' ? "" : prefix,
-				 target[0] == '/' ? "" : "/", target, path + i);
-			depth++;
-			int fd2 = mnt_open_in_root(rootfd, next, create, dir, err);
-			depth--;
-			return fd2;
-		}
-		if (last)
-			break;
+		parent = open_path(rootfd, slash == path ? "/" : path);
+		*slash = '/';
+		if (parent < 0 && (errno != ENOENT || slash == path))
+			return mr_fail(err, errno, "open '%.*s' in the rootfs", (int)(slash - path),
+				       path);
+		end = slash;
 	}
-	fd = open_path(rootfd, path);
-	if (fd < 0)
-		return mr_fail(err, errno, "open '%s' in the rootfs", path);
-	return fd;
+	while (*end) {
+		char *name = end + 1, *stop = strchrnul(name, '/');
+		bool last = *stop == '\0';
+		char saved = *stop;
+		*stop = '\0';
+		int made = make_at(parent, name, last ? dir : true);
+		int e = errno;
+		/* EEXIST: there after all ("." or "..", or made meanwhile), or a dangling link */
+		fd = open_path(rootfd, path);
+		if (fd < 0 && made < 0 && e == EEXIST && errno == ENOENT) {
+			*stop = saved;
+			return make_link_target(rootfd, parent, path, name, (size_t)(stop - name),
+						dir, err);
+		}
+		if (fd < 0) {
+			if (made < 0 && e != EEXIST)
+				mr_fail(err, e, "%s '%s' in the rootfs",
+					last && !dir ? "create" : "mkdir", path);
+			else
+				mr_fail(err, errno, "open '%s' in the rootfs", path);
+			*stop = saved;
+			return -1;
+		}
+		*stop = saved;
+		if (last)
+			return fd;
+		close(parent);
+		parent = fd;
+		end = stop;
+	}
+	return mr_fail(err, ENOENT, "open '%s' in the rootfs", path); /* not reached */
 }
 
 int mnt_prepare_root(const struct spec *s, struct mr_err *err)
@@ -221,8 +265,20 @@ static int cgroup_v1_one(char *line, const struct spec_mount *m, int rootfd, str
 	snprintf(opts, sizeof(opts), "%s", ctl);
 	if (mount("cgroup", p, "cgroup", m->flags & ~MS_RDONLY, opts) < 0)
 		return mr_fail(err, errno, "mount cgroup '%s' on '%s'", ctl, dir);
-	if ((m->flags & MS_RDONLY) && remount_bind(rootfd, dir, MS_RDONLY, err) < 0)
+	if (!(m->flags & MS_RDONLY))
+		return 0;
+	/* Why read-only by a remount and not in the mount call: MS_RDONLY there goes to the
+	 * superblock too when it makes one, which it does for a hierarchy that no mount on
+	 * the machine holds at the moment, and every later mount of that hierarchy, the
+	 * host's included, shares it, read-only. A remount changes this mount alone. A mount
+	 * made here has no locked flags to keep (remount_bind's statvfs): its own are these. */
+	_cleanup_close_ int top = mnt_open_in_root(rootfd, dir, false, true, err);
+	if (top < 0)
 		return -1;
+	unsigned long keep = m->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	if (mount(NULL, mr_fd_path(p, sizeof(p), top), NULL,
+		  MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
+		return mr_fail(err, errno, "remount '%s'", dir);
 	return 0;
 }
 
@@ -284,27 +340,28 @@ static int fs_mount(const struct spec_mount *m, int rootfd, struct mr_err *err)
 {
 	char p[64];
 	bool special = strcmp(m->type, "proc") == 0 || strcmp(m->type, "sysfs") == 0;
+	_cleanup_close_ int fd = -1;
 	/* /proc and /sys must be plain directories: a symlink there, even one resolved safely
-	 * inside the rootfs, would let the image choose where the kernel's files appear */
+	 * inside the rootfs, would let the image choose where the kernel's files appear. The
+	 * directory found without following any symlink is the one to mount on. */
 	if (special) {
-		int probe = mr_open_in_root(rootfd, m->dest, O_PATH, RESOLVE_NO_SYMLINKS);
-		if (probe < 0 && errno == ELOOP)
+		fd = mr_open_in_root(rootfd, m->dest, O_PATH, RESOLVE_NO_SYMLINKS);
+		if (fd < 0 && errno == ELOOP)
 			return mr_fail(err, 0,
 				       "mount destination '%s' is a symlink; refusing to "
 				       "mount %s there",
 				       m->dest, m->type);
-		if (probe >= 0) {
+		if (fd >= 0) {
 			struct stat st;
-			int ok = fstat(probe, &st) == 0 && S_ISDIR(st.st_mode);
-			close(probe);
-			if (!ok)
+			if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
 				return mr_fail(err, 0,
 					       "mount destination '%s' is not a directory; "
 					       "refusing to mount %s there",
 					       m->dest, m->type);
 		}
 	}
-	_cleanup_close_ int fd = mnt_open_in_root(rootfd, m->dest, true, true, err);
+	if (fd < 0)
+		fd = mnt_open_in_root(rootfd, m->dest, true, true, err);
 	if (fd < 0)
 		return -1;
 	mr_fd_path(p, sizeof(p), fd);
@@ -433,7 +490,12 @@ int mnt_config_mounts(const struct spec *s, int rootfd, struct mr_err *err)
 			mr_prefix(err, "config.json:%d:%d: mounts[%zu]: ", m->line, m->col, i);
 			return -1;
 		}
-		if (m->propagation) {
+		/* rprivate in a tree made rprivate is what the mount has already: a new mount
+		 * below a private one is private, and so is a bind of a private source (every
+		 * source is in this namespace, whose mounts mnt_prepare_root made private) */
+		bool already = (s->rootfs_propagation & ~MS_REC) == MS_PRIVATE &&
+			       (m->propagation & ~MS_REC) == MS_PRIVATE;
+		if (m->propagation && !already) {
 			char p[64];
 			_cleanup_close_ int fd =
 				mnt_open_in_root(rootfd, m->dest, false, true, err);
@@ -459,10 +521,15 @@ static int open_null(int rootfd, struct mr_err *err)
 		close(fd);
 		fd = -1;
 	}
-	if (fd < 0)
-		fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return mr_fail(err, errno, "open /dev/null");
+	if (fd >= 0)
+		return fd;
+	fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return mr_fail(err, e, "open /dev/null");
+	}
 	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
 		close(fd);
 		return mr_fail(err, 0,

@@ -58,7 +58,7 @@ int oci_update(struct oci_global *g, int argc, char **argv)
 		rc = oci_failx(g, 1, "container %s has no cgroup to update", id);
 	else {
 		/* the config's linux.devices come first again when "devices" replaces the rules
-		 * (cgstep.c: the new rules may narrow them) */
+		 * (cgstep_res.c: the new rules may narrow them) */
 		struct spec *s = json_object_get(r, "devices") && st.bundle
 					 ? spec_load(st.bundle, NULL)
 					 : NULL;

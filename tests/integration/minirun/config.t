@@ -150,6 +150,72 @@ devices_nodes() {
 	t_match "$OUT" "^ok\$"
 }
 
+# The default nodes come out 0666 and root's whatever mknod alone would give them: with the
+# caller's umask 077, and with a /dev tmpfs of group 5 and the set-group-ID bit, where mknod
+# gives each node the directory's group (the runtime checks the first node, not assumes).
+devices_mode_and_owner_whatever_mknod_gives() {
+	mr_need
+	nodes='stat -c \"%n %a %u %g\" /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty'
+	want="/dev/null 666 0 0
+/dev/zero 666 0 0
+/dev/full 666 0 0
+/dev/random 666 0 0
+/dev/urandom 666 0 0
+/dev/tty 666 0 0"
+	id=$(mr_id devumask)
+	t_defer "mr_cleanup $id"
+	mr_bundle b "[\"sh\", \"-c\", \"$nodes\"]"
+	OUT=$(umask 077 && mr run --bundle b "$id" 2>&1)
+	t_eq "$OUT" "$want" "the default nodes under the caller's umask 077"
+	id=$(mr_id devsgid)
+	t_defer "mr_cleanup $id"
+	mr_bundle b "[\"sh\", \"-c\", \"stat -c \\\"%n %a %u %g\\\" /dev; $nodes\"]"
+	sed -i 's/"mode=755", "size=65536k"/"mode=2775", "gid=5", "size=65536k"/' b/config.json
+	OUT=$(umask 077 && mr run --bundle b "$id" 2>&1)
+	t_eq "$OUT" "/dev 2775 0 5
+$want" "the default nodes in a set-group-ID /dev of group 5"
+}
+
+# A mount point the rootfs lacks is made inside it, several levels deep, through a dangling
+# symlink (resolved as if the rootfs were /), as a file for a file's bind; nothing is made
+# outside the rootfs.
+mount_points_made_inside_the_rootfs() {
+	mr_need
+	mr_rootfs
+	t_defer "rm -rf '$ROOTFS/mp' '$ROOTFS/mp-link'"
+	ln -s /mp/target "$ROOTFS/mp-link"
+	echo bound >"$T_DIR/f"
+	MOUNTS_EXTRA=",{\"destination\": \"/mp/a/b/c\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}, {\"destination\": \"/mp-link/d\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}, {\"destination\": \"/mp/e/file\", \"type\": \"bind\", \"source\": \"$T_DIR/f\", \"options\": [\"bind\"]}" \
+		run_in mp '["sh", "-c", "cat /mp/e/file; cut -d\" \" -f5 /proc/self/mountinfo | grep ^/mp"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	t_eq "$OUT" "bound
+/mp/a/b/c
+/mp/target/d
+/mp/e/file" "the mounts inside"
+	[ -d "$ROOTFS/mp/a/b/c" ] && [ -d "$ROOTFS/mp/target/d" ] && [ -f "$ROOTFS/mp/e/file" ] ||
+		t_fail "the mount points are not in the rootfs: $(find "$ROOTFS/mp" 2>&1)"
+	[ ! -e /mp/target ] || t_fail "/mp/target was made on the host"
+}
+
+# A masked or read-only path the container lacks is skipped, and not made; the others are
+# still masked and read-only.
+masked_and_readonly_paths_absent_skipped() {
+	mr_need
+	id=$(mr_id maskabsent)
+	t_defer "mr_cleanup $id"
+	mr_bundle b '["sh", "-c", "wc -c </proc/keys; ls /sys/firmware | wc -l; grep -c \" /proc/sys \" /proc/mounts; ls /etc/mr-absent /mr-absent /etc/mr-absent-ro 2>&1 | wc -l"]'
+	sed -i -e 's|"maskedPaths": \[|&"/etc/mr-absent", "/mr-absent/x", |' \
+		-e 's|"readonlyPaths": \[|&"/etc/mr-absent-ro", |' b/config.json
+	OUT=$(mr run --bundle b "$id" 2>&1)
+	t_eq "$?" 0 "exit: $OUT"
+	t_eq "$OUT" "0
+0
+1
+3" "/proc/keys and /sys/firmware masked, /proc/sys read-only, the absent paths still absent"
+	[ ! -e "$ROOTFS/etc/mr-absent" ] && [ ! -e "$ROOTFS/mr-absent" ] &&
+		[ ! -e "$ROOTFS/etc/mr-absent-ro" ] || t_fail "an absent masked path was made"
+}
+
 # A config with no mount namespace (the spec allows it): the container shares the caller's
 # mount table, so nothing may be mounted in it and its root is entered by chroot. The run
 # happens inside a mount namespace of the test's own, so that the mountinfo compared before
@@ -503,6 +569,9 @@ t "mounts: rbind ro and tmpfs with options" mounts_bind_ro_tmpfs
 t "maskedPaths are empty, readonlyPaths read-only" masked_and_readonly_paths
 t "root.readonly true and false" root_readonly
 t "default devices, linux.devices and the /dev symlinks" devices_nodes
+t "the default nodes are 0666 root:root under a umask 077 and in a set-gid /dev" devices_mode_and_owner_whatever_mknod_gives
+t "mount points are made inside the rootfs: deep, through a dangling symlink, a file" mount_points_made_inside_the_rootfs
+t "masked and read-only paths the container lacks are skipped, not made" masked_and_readonly_paths_absent_skipped
 t "no mount namespace: chroot, no mounts, the caller's mountinfo unchanged" no_mount_namespace
 t "the six kinds of hooks run in order with the state on stdin" hooks_in_order_with_state
 t "a failing prestart/createRuntime/createContainer hook fails create, runs poststop, leaves nothing" failing_create_hooks_stop_create
