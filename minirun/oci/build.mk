@@ -16,7 +16,10 @@ UNIT_LDLIBS += $(OCI_LDLIBS)
 minirun/minirun-oci: minirun/oci/oci_main.o $(OCI_CLI_SRCS:.c=.o) $(LIBOCI) $(LIBROOTLESS) \
 		$(LIBUNIONFS) $(LIBCG) $(LIBNS) $(LIBMR)
 	rm -f $@
-	$(CC) $(LDFLAGS) $(MR_STATIC) -o $@ $(filter %.o %.a,$^) $(OCI_LDLIBS)
+	$(CC) $(LDFLAGS) $(MR_STATIC) $(OCI_ENTRY) -o $@ $(filter %.o %.a,$^) $(OCI_LDLIBS)
+# its entry point: early_seal.c's re-exec before glibc starts (static x86-64 builds only)
+OCI_ENTRY_FLAGS := -Wl,-u,mr_early_entry -Wl,-e,mr_early_entry
+OCI_ENTRY := $(if $(and $(MR_STATIC),$(filter x86_64,$(shell uname -m))),$(OCI_ENTRY_FLAGS))
 
 # test helper: receives the pty master on a --console-socket (tests/integration/minirun)
 minirun/oci/test_console_recv: minirun/oci/test_console_recv.o $(LIBOCI) $(LIBROOTLESS) \

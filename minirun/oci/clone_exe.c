@@ -18,6 +18,8 @@
  *     ~1.5 ms per container on this kind of machine).
  *
  * The re-executed process checks that it already runs from one of the two and goes on.
+ * The static minirun-oci makes way 1 before glibc starts, from its entry point, for
+ * create, run and exec (early_seal.c): it then arrives here sealed already.
  * MINIRUN_SEAL=memfd in the environment skips way 1 (to see or test way 2, or on a host
  * whose overlayfs misbehaves): both are safe, the second is only slower.
  *

@@ -2,7 +2,8 @@
  * minirun/oci/oci_main.c - main() of minirun/minirun-oci: the OCI runtime on its own.
  *
  * Engines run their runtime once per verb, and create/run/exec run it twice (the sealed
- * re-exec of clone_exe.c), so the cost of starting the binary is paid on every container.
+ * re-exec of clone_exe.c), so the cost of starting the binary is paid on every container;
+ * the first of the two is cut to a few raw syscalls before glibc starts (early_seal.c).
  * The full `minirun` links the front end's libraries (libcurl, libcrypto, libarchive,
  * libnftables ... about fifty shared objects): the dynamic loader alone took ~13 ms per
  * exec, more than crun's whole `run`. minirun-oci is the same OCI code (oci*.c over

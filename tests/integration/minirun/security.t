@@ -46,6 +46,35 @@ init_runs_from_a_sealed_memfd_without_overlay() {
 	not_the_host_binary "$pid" "$MR"
 }
 
+# first_exec TRACE - which of glibc's start (arch_prctl) and a re-exec (execveat) came
+# first in TRACE (strace of one process, both traced), or "none"
+first_exec() { grep -m1 -oE '^(execveat|arch_prctl)' "$1" || echo none; }
+
+re_exec_comes_before_libc() {
+	mr_need
+	t_need strace
+	[ "$(uname -m)" = x86_64 ] || t_skip "early_seal.c's entry point is x86-64's alone"
+	id=$(mr_id early)
+	t_defer "mr_cleanup $id"
+	mr_bundle b '["sleep", "100"]'
+	# the entry point of the static x86-64 build (early_seal.c) re-executes create, run and
+	# exec from the overlay before glibc's start; its first syscall is then an execveat
+	strace -o create.tr -e trace=execveat,arch_prctl "$MR" --root "$MR_STATE" create \
+		--bundle b --pid-file pid "$id" || t_fail "create under strace"
+	t_eq "$(first_exec create.tr)" execveat "create: before glibc's start"
+	t_eq "$(stat -f -L -c %t /proc/"$(cat pid)"/exe)" "794c7630" "the init's exe: the overlay"
+	not_the_host_binary "$(cat pid)" "$MR"
+	# -v wants the re-exec narrated: clone_exe.c makes it, after glibc's start
+	strace -o exec.tr -e trace=execveat,arch_prctl "$MR" -v --root "$MR_STATE" exec "$id" \
+		true 2>/dev/null || t_fail "exec -v under strace"
+	t_eq "$(first_exec exec.tr)" arch_prctl "exec -v: glibc first"
+	t_eq "$(grep -c '^execveat' exec.tr)" 1 "exec -v: re-executions (clone_exe.c's)"
+	# a verb that does nothing for a container is not re-executed at all
+	strace -o state.tr -e trace=execveat,arch_prctl "$MR" --root "$MR_STATE" state "$id" \
+		>/dev/null || t_fail "state under strace"
+	t_eq "$(grep -c '^execveat' state.tr)" 0 "state: re-executions"
+}
+
 fds_are_closed_before_exec() {
 	mr_need
 	id=$(mr_id fds)
@@ -157,6 +186,8 @@ old_root_is_detached() {
 
 t "the waiting init runs from a private read-only overlay; the host binary can't be written through it" init_runs_from_a_read_only_overlay
 t "without that overlay, from a sealed memfd copy; the host binary can't be written through it" init_runs_from_a_sealed_memfd_without_overlay
+t "create, run and exec re-execute from the overlay before glibc starts; -v leaves it to clone_exe.c" \
+	re_exec_comes_before_libc
 t "every fd but stdio (and --preserve-fds) is closed before exec" fds_are_closed_before_exec
 t "cwd = /proc/self/fd/N is refused" cwd_through_a_magic_link_is_refused
 t "a mount destination through a symlink resolves inside the rootfs" mount_through_a_symlink_stays_in_the_rootfs
