@@ -2,7 +2,8 @@
 # ran makes `run` say why (issue 13, section 8): the signal that ended it, the step it had
 # reached and its last error (monitor.err, its last words), or SIGKILL when it left none;
 # an unexpected exit(3), its status. MINIRUN_TEST_DIE_AT=STEP[:SIG|:exit=N] ends it there
-# (minirun/containers/step.c).
+# (minirun/containers/step.c). And run's monitor, started before the container is made,
+# names its container once told, and none is left waiting when the create fails.
 # Run: sh tests/integration/containers/monitor-death.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
 . "$MR_TOP/tests/integration/containers/lib.sh"
@@ -50,5 +51,40 @@ monitor_reaped_before_watched() {
 	'
 }
 t "a monitor dead and reaped before run watches it: run says so at once" monitor_reaped_before_watched
+
+# run starts its monitor before it makes the container (minirun/containers/monitor_spawn.c,
+# "The early monitor"): the monitor waits as `__monitor <64 dashes>` until run sends it the
+# ID, which it writes over the dashes; a create that fails leaves no monitor waiting
+early_monitor() {
+	ct_need
+	ct_host '
+		d=--------; dashes=$d$d$d$d$d$d$d$d
+		# the ID argument of each live monitor, one a line
+		monitor_args() {
+			for _p in /proc/[0-9]*; do
+				_ct_zombie "$_p" && continue
+				tr "\0" "\n" <"$_p/cmdline" 2>/dev/null | sed -n "/^__monitor$/{n;p;}"
+			done
+		}
+		mr run -d --name aa busybox sleep 30 >/dev/null || die "run -d aa"
+		id=$(mr inspect -f "{{.Id}}" aa) || die "inspect aa"
+		mon=$(cut -d" " -f1 "$R/run/containers/$id/monitor.pid") || die "no monitor.pid"
+		arg=$(tr "\0" "\n" <"/proc/$mon/cmdline" | sed -n "/^__monitor$/{n;p;}")
+		[ "$arg" = "$id" ] || die "the monitor of aa says __monitor $arg, not its ID $id"
+		out=$(mr run --name aa busybox true 2>&1) && die "a run of a name in use succeeded"
+		echo "$out" | grep -q "Conflict" || die "a run of a name in use: $out"
+		_i=0
+		while monitor_args | grep -qx -- "$dashes" && [ $_i -lt 300 ]; do
+			sleep 0.01
+			_i=$((_i + 1))
+		done
+		monitor_args | grep -qx -- "$dashes" &&
+			die "a monitor still waits for the container of a create that failed"
+		[ "$(monitor_args)" = "$id" ] || die "monitors: $(monitor_args | tr "\n" " ")"
+		mr rm -f aa >/dev/null || die "rm -f aa"
+		ct_noleaks
+	'
+}
+t "run's monitor, started before the create, names its container once told; a failed create leaves none" early_monitor
 
 t_end
