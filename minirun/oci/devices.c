@@ -36,18 +36,12 @@ static const struct {
 	{"/dev/ptmx", "pts/ptmx"},
 };
 
-/* The directory DIR inside the root, opened for the *at calls: an O_PATH fd resolved with
- * RESOLVE_IN_ROOT (made when missing), reopened through /proc/self/fd. */
+/* The directory DIR inside the root, for the *at calls: an O_PATH fd resolved with
+ * RESOLVE_IN_ROOT (made when missing). An O_PATH fd serves as the dirfd of every *at call
+ * (mknodat, symlinkat, fchownat, ...): no need to open the directory for real. */
 static int open_dir_in_root(int rootfd, const char *dir, struct mr_err *err)
 {
-	char p[64];
-	_cleanup_close_ int dpath = mnt_open_in_root(rootfd, dir[0] ? dir : "/", true, true, err);
-	if (dpath < 0)
-		return -1;
-	int dfd = open(mr_fd_path(p, sizeof(p), dpath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return mr_fail(err, errno, "open '%s'", dir);
-	return dfd;
+	return mnt_open_in_root(rootfd, dir[0] ? dir : "/", true, true, err);
 }
 
 /* 1 when DFD/NAME, just made by mknod, has D's owner and mode already. */
