@@ -266,7 +266,11 @@ struct container_record {
 		size_t nhealth_log;
 	} state;
 	struct {
-		char *hostname, *user, *image, *working_dir;
+		char *hostname, *domainname, *user, *image, *working_dir;
+		bool attach_stdin, attach_stdout, attach_stderr, stdin_once;
+		/* Env ("K=V"), Cmd, Entrypoint: NULL-terminated; NULL: JSON null (none) */
+		char **env, **cmd, **entrypoint;
+		char **shell;      /* Shell: a HEALTHCHECK's CMD-SHELL runs in it; NULL: none */
 		char *stop_signal; /* NULL: none (SIGTERM) */
 		char *mac_address; /* --mac-address as given; NULL: none */
 		int stop_timeout;  /* -1: none (10 s) */
@@ -324,11 +328,12 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 void container_record_to_json(const struct container_record *r, json_t *rec);
 /* container_record_json_new - the tree of a new record (container_record_new's): docker
  * inspect's top-level keys in its order, R's typed fields (Id, Created, Path, Args, State,
- * Image, Name, RestartCount, Minirun's DetachKeys Step ImageRef) and, taken over and put in
- * their places, HOST_CONFIG and CONFIG (built from the flags by record.c: their keys are not
- * all typed yet) and MINIRUN (Minirun's untyped keys: NoNewPrivileges, Seccomp ...). */
+ * Image, Name, RestartCount, Config, Minirun's DetachKeys Step ImageRef) and, taken over and
+ * put in their places, HOST_CONFIG (built from the flags by record.c: its keys are not all
+ * typed yet), HEALTHCHECK (Config.Healthcheck, health_merge's; NULL: none) and MINIRUN
+ * (Minirun's untyped keys: NoNewPrivileges, Seccomp ...). */
 json_t *container_record_json_new(const struct container_record *r, json_t *host_config,
-				  json_t *config, json_t *minirun);
+				  json_t *healthcheck, json_t *minirun);
 void container_record_free(struct container_record *r);
 /* container_record_add_mount - append a copy of M to R's mounts; -1 on ENOMEM */
 int container_record_add_mount(struct container_record *r, const struct container_mount *m);

@@ -299,7 +299,12 @@ void container_record_free(struct container_record *r)
 		health_result_free(&r->state.health_log[i]);
 	free(r->state.health_log);
 	free(r->config.hostname);
+	free(r->config.domainname);
 	free(r->config.user);
+	strv_free(r->config.env);
+	strv_free(r->config.cmd);
+	strv_free(r->config.entrypoint);
+	strv_free(r->config.shell);
 	free(r->config.image);
 	free(r->config.working_dir);
 	free(r->config.stop_signal);
