@@ -12,7 +12,7 @@
  * ...) are filled here and laid out as docker's tree by record_json.c
  * (container_record_json_new); HostConfig is still built here as JSON, key by key in docker's
  * order, since most of its keys are not typed yet (the bundle reads them from the tree at
- * each start), and so is Config.Healthcheck (health.c).
+ * each start).
  *
  * The merge, as docker does it at `create`:
  *   Env         the image's, then the -e/--env-file ones; a key given again replaces the
@@ -443,14 +443,14 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 			rc = -1;
 	}
 
-	if (config_record(o, id, ic, ep, cmd, &r) < 0)
+	if (config_record(o, id, ic, ep, cmd, &r) < 0 ||
+	    health_merge(o, json_object_get(ic, "Healthcheck"), &r.config.healthcheck) < 0)
 		rc = -1;
 	json_decref(ep);
 	json_decref(cmd);
 	bool short_of_memory = rc < 0 || !r.id || !r.created || !r.path || !r.name || !r.image ||
 			       !r.mr.detach_keys || !r.mr.image_ref;
-	json_t *rec = container_record_json_new(
-		&r, host_config(o), health_merge(o, json_object_get(ic, "Healthcheck")), mr);
+	json_t *rec = container_record_json_new(&r, host_config(o), mr);
 	container_record_free(&r);
 	if (short_of_memory) {
 		json_decref(rec);

@@ -305,6 +305,7 @@ void container_record_free(struct container_record *r)
 	strv_free(r->config.cmd);
 	strv_free(r->config.entrypoint);
 	strv_free(r->config.shell);
+	strv_free(r->config.healthcheck.test);
 	free(r->config.image);
 	free(r->config.working_dir);
 	free(r->config.stop_signal);

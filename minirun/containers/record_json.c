@@ -12,15 +12,14 @@
  *   typed here                         passed through (the tree, c->rec)
  *   Id Name Created Path Args Image    ResolvConfPath HostnamePath HostsPath LogPath
  *   RestartCount                       Driver Platform GraphDriver
- *   State (Health: Status, Streak,     Config: Healthcheck (health.c merges it)
- *     Log)                             HostConfig: the rest (bundle/config.c reads it,
- *   Config: all but Healthcheck          and Tmpfs and the limits too)
- *     (Hostname Domainname User        Minirun: Seccomp, NoNewPrivileges, Platform,
+ *   State (Health: Status, Streak,     HostConfig: the rest (bundle/config.c reads it,
+ *     Log)                               and Tmpfs and the limits too)
+ *   Config: Hostname Domainname User   Minirun: Seccomp, NoNewPrivileges, Platform,
  *     Attach* Tty OpenStdin StdinOnce    OciMounts ... (bundle/config.c)
  *     Env Cmd Image WorkingDir
  *     Entrypoint MacAddress Labels
- *     StopSignal StopTimeout Shell
- *     ExposedPorts)
+ *     StopSignal StopTimeout
+ *     Healthcheck Shell ExposedPorts
  *   HostConfig: NetworkMode PidMode
  *     RestartPolicy AutoRemove Init
  *     Privileged ReadonlyRootfs
@@ -51,6 +50,7 @@
 #include "minirun/containers/record_json.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,6 +177,33 @@ static int health_log_from_json(json_t *log, struct container_record *r)
 	return 0;
 }
 
+/* the durations and Retries of Config.Healthcheck, in docker's key order */
+static const struct {
+	const char *key;
+	size_t at; /* offsetof(struct container_healthcheck, ...) */
+} healthcheck_keys[] = {
+	{"Interval", offsetof(struct container_healthcheck, interval)},
+	{"Timeout", offsetof(struct container_healthcheck, timeout)},
+	{"StartPeriod", offsetof(struct container_healthcheck, start_period)},
+	{"StartInterval", offsetof(struct container_healthcheck, start_interval)},
+	{"Retries", offsetof(struct container_healthcheck, retries)},
+};
+
+static long long *healthcheck_field(struct container_healthcheck *h, size_t i)
+{
+	return (long long *)((char *)h + healthcheck_keys[i].at);
+}
+
+/* Config.Healthcheck HC into H; -1 on ENOMEM */
+static int healthcheck_from_json(json_t *hc, struct container_healthcheck *h)
+{
+	h->present = json_is_object(hc);
+	for (size_t i = 0; h->present && i < NELEMS(healthcheck_keys); i++)
+		*healthcheck_field(h, i) = json_integer_value(rj_get(hc, healthcheck_keys[i].key));
+	h->test = rj_dup_strv(rj_get(hc, "Test"));
+	return json_is_array(rj_get(hc, "Test")) && !h->test ? -1 : 0;
+}
+
 /* which shape the endpoint EP has (the enum's comment lists them): a connect's has Links,
  * DriverOpts and DNSNames; a mode's (none, host) has no IPAMConfig */
 static enum container_endpoint_kind endpoint_kind(json_t *ep)
@@ -274,6 +301,10 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->config.cmd = rj_dup_strv(rj_get(cfg, "Cmd"));
 	r->config.entrypoint = rj_dup_strv(rj_get(cfg, "Entrypoint"));
 	r->config.shell = rj_dup_strv(rj_get(cfg, "Shell"));
+	if (healthcheck_from_json(rj_get(cfg, "Healthcheck"), &r->config.healthcheck) < 0) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
+	}
 	r->config.image = rj_dup_str(rj_get(cfg, "Image"));
 	r->config.working_dir = rj_dup_str(rj_get(cfg, "WorkingDir"));
 	r->config.stop_signal = rj_dup_str(rj_get(cfg, "StopSignal"));
@@ -480,6 +511,22 @@ static void put_strv(json_t *o, const char *key, char *const *v)
 		json_object_set_new(o, key, json_null());
 }
 
+/* H into CFG's Healthcheck, in place: Test, then each duration that is set or was there */
+static void healthcheck_to_json(const struct container_record *r, json_t *cfg)
+{
+	struct container_healthcheck h = r->config.healthcheck;
+	json_t *hc = obj(cfg, "Healthcheck", h.present);
+	if (!hc)
+		return;
+	if (h.test)
+		json_object_set_new(hc, "Test", rj_strv_json(h.test));
+	for (size_t i = 0; i < NELEMS(healthcheck_keys); i++) {
+		long long v = *healthcheck_field(&h, i);
+		if (v || rj_get(hc, healthcheck_keys[i].key))
+			json_object_set_new(hc, healthcheck_keys[i].key, json_integer(v));
+	}
+}
+
 /* R's Config into CFG, in place: a key CFG has keeps its place */
 static void config_fields_to_json(const struct container_record *r, json_t *cfg)
 {
@@ -493,6 +540,7 @@ static void config_fields_to_json(const struct container_record *r, json_t *cfg)
 	put_strv(cfg, "Env", r->config.env);
 	put_strv(cfg, "Cmd", r->config.cmd);
 	put_strv(cfg, "Entrypoint", r->config.entrypoint);
+	healthcheck_to_json(r, cfg);
 	put_strv(cfg, "Shell", r->config.shell);
 	rj_put_str(cfg, "Image", r->config.image);
 	rj_put_str(cfg, "WorkingDir", r->config.working_dir);
@@ -746,8 +794,8 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 
 /* Config of a new record: docker 20.10's keys in its order (api/types/container Config),
  * the optional ones (MacAddress, StopSignal, StopTimeout, Healthcheck, Shell) only when R
- * (or HEALTHCHECK, taken over: not typed yet) has them, as docker's omitempty */
-static json_t *config_json_new(const struct container_record *r, json_t *healthcheck)
+ * has them, as docker's omitempty */
+static json_t *config_json_new(const struct container_record *r)
 {
 	static const char *const keys[] = {
 		"Hostname",     "Domainname",   "User",       "AttachStdin", "AttachStdout",
@@ -762,8 +810,10 @@ static json_t *config_json_new(const struct container_record *r, json_t *healthc
 		json_object_del(cfg, "MacAddress");
 	if (!r->config.stop_signal)
 		json_object_del(cfg, "StopSignal");
-	if (healthcheck)
-		json_object_set_new(cfg, "Healthcheck", healthcheck);
+	if (r->config.healthcheck.present)
+		json_object_set_new(cfg, "Healthcheck", json_null());
+	if (r->config.shell)
+		json_object_set_new(cfg, "Shell", json_null());
 	config_fields_to_json(r, cfg); /* StopTimeout: when set, else none */
 	if (r->config.stop_timeout < 0)
 		json_object_del(cfg, "StopTimeout");
@@ -781,7 +831,7 @@ static void take(json_t *to, json_t *from, const char *key)
 }
 
 json_t *container_record_json_new(const struct container_record *r, json_t *host_config,
-				  json_t *healthcheck, json_t *minirun)
+				  json_t *minirun)
 {
 	json_t *rec = json_object(), *mr = json_object();
 	const char *zero = "0001-01-01T00:00:00Z"; /* docker's "never" (Go's zero time) */
@@ -819,7 +869,7 @@ json_t *container_record_json_new(const struct container_record *r, json_t *host
 	json_object_set_new(rec, "HostConfig", host_config);
 	if (json_is_object(host_config))
 		rj_host_lists_to_json(r, host_config);
-	json_object_set_new(rec, "Config", config_json_new(r, healthcheck));
+	json_object_set_new(rec, "Config", config_json_new(r));
 	json_object_set_new(rec, "NetworkSettings", json_pack("{s:{}, s:{}}", "Networks", "Ports"));
 	json_object_set_new(rec, "Mounts", json_array());
 	json_object_set_new(rec, "GraphDriver",

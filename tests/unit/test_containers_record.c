@@ -87,6 +87,11 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_STRING_EQUAL(r.config.cmd[1], "600");
 	CU_ASSERT_PTR_NULL(r.config.entrypoint);
 	CU_ASSERT_PTR_NULL(r.config.shell); /* no key */
+	CU_ASSERT_TRUE(r.config.healthcheck.present);
+	CU_ASSERT_STRING_EQUAL(r.config.healthcheck.test[0], "CMD-SHELL");
+	CU_ASSERT_STRING_EQUAL(r.config.healthcheck.test[1], "true");
+	CU_ASSERT_EQUAL(r.config.healthcheck.interval, 1000000000);
+	CU_ASSERT_EQUAL(r.config.healthcheck.retries, 0); /* none: docker's default */
 	CU_ASSERT_FALSE(r.config.attach_stdout);
 	CU_ASSERT_STRING_EQUAL(r.config.domainname, "");
 	CU_ASSERT_TRUE(r.mr.stop_requested);
@@ -123,6 +128,7 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_TRUE(r.config.attach_stdin);
 	CU_ASSERT_TRUE(r.config.stdin_once);
 	CU_ASSERT_STRING_EQUAL(r.config.cmd[0], "sh");
+	CU_ASSERT_FALSE(r.config.healthcheck.present);
 	CU_ASSERT_EQUAL(r.config.stop_timeout, -1);
 	CU_ASSERT_PTR_NULL(r.config.stop_signal);
 	CU_ASSERT_STRING_EQUAL(r.host.network_mode, "none");
