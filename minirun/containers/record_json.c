@@ -29,7 +29,7 @@
  *     CpuShares CpuPeriod CpuQuota CpusetCpus CpusetMems BlkioWeight
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
- *   GraphDriver.Data.UpperDir (read only)
+ *   GraphDriver.Data.UpperDir LowerDir (read only)
  *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
  *   NetworkSettings.Networks (NAME: an endpoint in one of docker's three shapes, enum
  *     container_endpoint_kind), IPAddress Gateway IPPrefixLen MacAddress SandboxKey
@@ -361,7 +361,9 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->mr.stop_requested = json_is_true(rj_get(mr, "StopRequested"));
 	r->mr.monitor_pid = (pid_t)json_integer_value(rj_get(mr, "MonitorPid"));
 	r->mr.lower_dirs = rj_dup_strv(rj_get(mr, "LowerDirs"));
-	r->upper_dir = rj_dup_str(rj_get(rj_get(rj_get(rec, "GraphDriver"), "Data"), "UpperDir"));
+	json_t *graph = rj_get(rj_get(rec, "GraphDriver"), "Data");
+	r->upper_dir = rj_dup_str(rj_get(graph, "UpperDir"));
+	r->lower_dir = rj_dup_str(rj_get(graph, "LowerDir"));
 
 	json_t *ports = rj_get(rj_get(rec, "NetworkSettings"), "Ports");
 	r->has_ports = json_is_object(ports);
