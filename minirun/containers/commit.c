@@ -160,23 +160,55 @@ static int commit_layer(const struct store *st, struct container *c, struct laye
 	return rc;
 }
 
+/* a vector as a JSON array */
+static json_t *strv_json(char *const *v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; v && v[i]; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+/* the container's Config R into the image config's INNER (docker's commit keeps these
+ * keys of the container's; a null one, as Entrypoint often is, leaves the image's) */
+static void config_of_record(const struct container_record *r, json_t *inner)
+{
+	json_t *exposed = json_object(), *labels = json_object();
+	for (size_t i = 0; r->config.exposed_ports && r->config.exposed_ports[i]; i++)
+		json_object_set_new(exposed, r->config.exposed_ports[i], json_object());
+	for (size_t i = 0; i < r->config.nlabels; i++)
+		json_object_set_new(labels, r->config.labels[i].key,
+				    json_string(r->config.labels[i].value));
+	struct {
+		const char *key;
+		json_t *v; /* NULL: the record's is null */
+	} keys[] = {
+		{"Env", r->config.env ? strv_json(r->config.env) : NULL},
+		{"Cmd", r->config.cmd ? strv_json(r->config.cmd) : NULL},
+		{"Entrypoint", r->config.entrypoint ? strv_json(r->config.entrypoint) : NULL},
+		{"WorkingDir", r->config.working_dir ? json_string(r->config.working_dir) : NULL},
+		{"User", r->config.user ? json_string(r->config.user) : NULL},
+		{"ExposedPorts", r->config.exposed_ports ? json_incref(exposed) : NULL},
+		{"Labels", labels}, /* an object in every record minirun wrote */
+		{"StopSignal", r->config.stop_signal ? json_string(r->config.stop_signal) : NULL},
+	};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].v)
+			json_object_set_new(inner, keys[i].key, keys[i].v);
+	json_decref(exposed);
+}
+
 /* the image config of the commit: BASE's, with the container's Config and the new layer */
 static json_t *commit_config(json_t *base, struct container *c, const struct layer_digests *ld,
 			     const char *author, const char *message)
 {
-	static const char *const keys[] = {"Env",  "Cmd",          "Entrypoint", "WorkingDir",
-					   "User", "ExposedPorts", "Labels",     "StopSignal"};
-	json_t *cfg = json_deep_copy(base), *ccfg = json_object_get(c->rec, "Config");
+	json_t *cfg = json_deep_copy(base);
 	json_t *inner = json_object_get(cfg, "config");
 	char now[64];
 	fmt_now(now, sizeof(now));
 	if (!json_is_object(inner))
 		json_object_set_new(cfg, "config", inner = json_object());
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		json_t *v = json_object_get(ccfg, keys[i]);
-		if (v && !json_is_null(v))
-			json_object_set(inner, keys[i], v);
-	}
+	config_of_record(&c->r, inner);
 	json_object_set_new(cfg, "created", json_string(now));
 	if (author)
 		json_object_set_new(cfg, "author", json_string(author));

@@ -244,6 +244,14 @@ struct container_mount {
  * record has no such key. A record written by an older minirun loads (missing keys read as
  * docker's zero values and are not added back unless set).
  */
+/* Config.Healthcheck (--health-* over the image's HEALTHCHECK: health.c), as docker's
+ * durations in ns; 0: the record has none (health.h's defaults apply) */
+struct container_healthcheck {
+	bool present; /* the record has a Healthcheck */
+	char **test;  /* ["CMD", ARG...], ["CMD-SHELL", S], ["NONE"]; NULL: no Test */
+	long long interval, timeout, start_period, start_interval, retries;
+};
+
 struct container_record {
 	char *id;      /* Id */
 	char *name;    /* Name, with docker's leading '/' */
@@ -266,7 +274,12 @@ struct container_record {
 		size_t nhealth_log;
 	} state;
 	struct {
-		char *hostname, *user, *image, *working_dir;
+		char *hostname, *domainname, *user, *image, *working_dir;
+		bool attach_stdin, attach_stdout, attach_stderr, stdin_once;
+		/* Env ("K=V"), Cmd, Entrypoint: NULL-terminated; NULL: JSON null (none) */
+		char **env, **cmd, **entrypoint;
+		char **shell; /* Shell: a HEALTHCHECK's CMD-SHELL runs in it; NULL: none */
+		struct container_healthcheck healthcheck;
 		char *stop_signal; /* NULL: none (SIGTERM) */
 		char *mac_address; /* --mac-address as given; NULL: none */
 		int stop_timeout;  /* -1: none (10 s) */
@@ -304,8 +317,9 @@ struct container_record {
 		pid_t monitor_pid;
 		char **lower_dirs; /* the image's layer dirs, top first; NULL: ask the store */
 	} mr;
-	/* GraphDriver.Data.UpperDir (read only: create writes the tree, lifecycle.c) */
-	char *upper_dir;
+	/* GraphDriver.Data.UpperDir and LowerDir (the image's layer dirs joined by ':', as
+	 * docker's inspect shows them): read only, create writes the tree (lifecycle.c) */
+	char *upper_dir, *lower_dir;
 	struct container_mount *mounts; /* Mounts, in the record's order */
 	size_t nmounts;
 	bool has_mounts; /* the record has Mounts (a broken or half-made one has not) */
@@ -324,11 +338,11 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 void container_record_to_json(const struct container_record *r, json_t *rec);
 /* container_record_json_new - the tree of a new record (container_record_new's): docker
  * inspect's top-level keys in its order, R's typed fields (Id, Created, Path, Args, State,
- * Image, Name, RestartCount, Minirun's DetachKeys Step ImageRef) and, taken over and put in
- * their places, HOST_CONFIG and CONFIG (built from the flags by record.c: their keys are not
- * all typed yet) and MINIRUN (Minirun's untyped keys: NoNewPrivileges, Seccomp ...). */
+ * Image, Name, RestartCount, Config, Minirun's DetachKeys Step ImageRef) and, taken over and
+ * put in their places, HOST_CONFIG (built from the flags by record.c: its keys are not all
+ * typed yet) and MINIRUN (Minirun's untyped keys: NoNewPrivileges, Seccomp ...). */
 json_t *container_record_json_new(const struct container_record *r, json_t *host_config,
-				  json_t *config, json_t *minirun);
+				  json_t *minirun);
 void container_record_free(struct container_record *r);
 /* container_record_add_mount - append a copy of M to R's mounts; -1 on ENOMEM */
 int container_record_add_mount(struct container_record *r, const struct container_mount *m);

@@ -34,8 +34,7 @@
 
 int info_lowers(struct container *c, char ***out, struct mr_err *err)
 {
-	const char *ld = json_string_value(json_object_get(
-		json_object_get(json_object_get(c->rec, "GraphDriver"), "Data"), "LowerDir"));
+	const char *ld = c->r.lower_dir;
 	if (ld && *ld) {
 		size_t n = 1;
 		for (const char *p = ld; *p; p++)

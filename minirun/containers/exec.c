@@ -125,17 +125,13 @@ static int env_file(json_t *env, const char *path)
 	return 0;
 }
 
-/* env_has - does the JSON array of "K=V" strings ENV set KEY? */
-static bool env_has(json_t *env, const char *key)
+/* env_has - does the environment ENV ("K=V" strings, NULL-terminated; NULL: none) set KEY? */
+static bool env_has(char *const *env, const char *key)
 {
-	size_t i, n = strlen(key);
-	json_t *v;
-	json_array_foreach(env, i, v)
-	{
-		const char *kv = json_string_value(v);
-		if (kv && strncmp(kv, key, n) == 0 && kv[n] == '=')
+	size_t n = strlen(key);
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], key, n) == 0 && env[i][n] == '=')
 			return true;
-	}
 	return false;
 }
 
@@ -163,8 +159,7 @@ static int set_user(json_t *proc, struct container *c, pid_t pid, const char *sp
 	json_object_set_new(proc, "user",
 			    json_pack("{s:I,s:I,s:o}", "uid", (json_int_t)u.uid, "gid",
 				      (json_int_t)u.gid, "additionalGids", gids));
-	json_t *cfg_env = json_object_get(json_object_get(c->rec, "Config"), "Env");
-	if (!env_has(cfg_env, "HOME")) {
+	if (!env_has(c->r.config.env, "HOME")) {
 		char kv[300];
 		snprintf(kv, sizeof(kv), "HOME=%s", u.home);
 		env_set(json_object_get(proc, "env"), kv);

@@ -19,6 +19,7 @@
 #include "minirun/containers/health.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -30,87 +31,111 @@ const char *health_status_name(enum health_status s)
 
 /* ---- which check, with which timing --------------------------------------------------------- */
 
-/* KEY of the merged check: the flag's value when given, else the image's */
-static void merge_ns(json_t *hc, const char *key, long long flag, json_t *image_hc)
+/* a field of the merged check: the flag's value when given, else the image's KEY */
+static long long merged(long long flag, json_t *image_hc, const char *key)
 {
-	long long v = flag ? flag : json_integer_value(json_object_get(image_hc, key));
-	if (v)
-		json_object_set_new(hc, key, json_integer(v));
+	return flag ? flag : json_integer_value(json_object_get(image_hc, key));
 }
 
-json_t *health_merge(const struct container_opts *o, json_t *image_hc)
+/* the Test of the merged check: the exec form (compose's list), else --health-cmd, else
+ * the image's; a vector of pointers into those (NULL: none), its length to *N */
+static const char **merged_test(const struct container_opts *o, json_t *image_hc, size_t *n)
 {
+	json_t *image = json_object_get(image_hc, "Test"), *v;
+	size_t len = 2, i;
+	for (char *const *w = o->health_exec; w && *w; w++)
+		len++;
+	const char **t = calloc(len + json_array_size(image), sizeof(*t));
+	*n = 0;
+	if (!t)
+		return NULL;
+	if (o->health_exec) {
+		t[(*n)++] = "CMD";
+		for (char *const *w = o->health_exec; *w; w++)
+			t[(*n)++] = *w;
+	} else if (o->health_cmd) {
+		t[(*n)++] = "CMD-SHELL";
+		t[(*n)++] = o->health_cmd;
+	} else {
+		json_array_foreach(image, i, v)
+		{
+			if (json_is_string(v))
+				t[(*n)++] = json_string_value(v);
+		}
+	}
+	return t;
+}
+
+int health_merge(const struct container_opts *o, json_t *image_hc, struct container_healthcheck *h)
+{
+	static const char *const none[] = {"NONE"};
 	if (!json_is_object(image_hc))
 		image_hc = NULL;
-	if (o->no_healthcheck)
-		return json_pack("{s:[s]}", "Test", "NONE");
+	h->present = false;
+	if (o->no_healthcheck) {
+		h->present = true;
+		return container_record_set_strv(&h->test, none, 1);
+	}
 	bool flags = o->health_cmd || o->health_exec || o->health_interval || o->health_timeout ||
 		     o->health_start_period || o->health_start_interval || o->health_retries;
 	if (!flags && !image_hc)
-		return NULL;
-	/* rebuilt in docker's key order (Test, Interval, ..., Retries), whatever the image's */
-	json_t *hc = json_object();
-	json_t *test = o->health_cmd ? json_pack("[s,s]", "CMD-SHELL", o->health_cmd)
-				     : json_deep_copy(json_object_get(image_hc, "Test"));
-	if (o->health_exec) {
-		json_decref(test);
-		test = json_pack("[s]", "CMD");
-		for (char *const *w = o->health_exec; *w; w++)
-			json_array_append_new(test, json_string(*w));
-	}
-	if (json_array_size(test))
-		json_object_set_new(hc, "Test", test);
-	else
-		json_decref(test);
-	merge_ns(hc, "Interval", o->health_interval, image_hc);
-	merge_ns(hc, "Timeout", o->health_timeout, image_hc);
-	merge_ns(hc, "StartPeriod", o->health_start_period, image_hc);
-	merge_ns(hc, "StartInterval", o->health_start_interval, image_hc);
-	merge_ns(hc, "Retries", o->health_retries, image_hc);
-	return hc;
+		return 0;
+	h->present = true;
+	h->interval = merged(o->health_interval, image_hc, "Interval");
+	h->timeout = merged(o->health_timeout, image_hc, "Timeout");
+	h->start_period = merged(o->health_start_period, image_hc, "StartPeriod");
+	h->start_interval = merged(o->health_start_interval, image_hc, "StartInterval");
+	h->retries = merged(o->health_retries, image_hc, "Retries");
+	size_t n;
+	const char **test = merged_test(o, image_hc, &n);
+	/* an empty Test is none (the record then has no key) */
+	int rc = !test ? -1 : n ? container_record_set_strv(&h->test, test, n) : 0;
+	free(test);
+	return rc;
 }
 
-json_t *health_probe_args(json_t *config)
+json_t *health_probe_args(const struct container_record *r)
 {
-	json_t *test = json_object_get(json_object_get(config, "Healthcheck"), "Test");
-	const char *kind = json_string_value(json_array_get(test, 0));
+	char *const *test = r->config.healthcheck.test, *const *shell = r->config.shell;
+	const char *kind = test ? test[0] : NULL;
 	if (!kind)
 		return NULL;
 	json_t *args = json_array();
 	if (!strcmp(kind, "CMD")) {
-		for (size_t i = 1; i < json_array_size(test); i++)
-			json_array_append(args, json_array_get(test, i));
-	} else if (!strcmp(kind, "CMD-SHELL") && json_is_string(json_array_get(test, 1))) {
-		json_t *shell = json_object_get(config, "Shell");
-		if (json_array_size(shell))
-			json_array_extend(args, shell);
-		else {
+		for (size_t i = 1; test[i]; i++)
+			json_array_append_new(args, json_string(test[i]));
+	} else if (!strcmp(kind, "CMD-SHELL") && test[1]) {
+		for (size_t i = 0; shell && shell[i]; i++)
+			json_array_append_new(args, json_string(shell[i]));
+		if (!shell || !shell[0]) {
 			json_array_append_new(args, json_string("/bin/sh"));
 			json_array_append_new(args, json_string("-c"));
 		}
-		json_array_append(args, json_array_get(test, 1));
+		json_array_append_new(args, json_string(test[1]));
 	}
-	if (!json_array_size(args) || !json_is_string(json_array_get(args, 0))) {
+	if (!json_array_size(args)) {
 		json_decref(args);
 		return NULL; /* NONE, an empty CMD, or a kind docker does not know */
 	}
 	return args;
 }
 
-static long long or_default(json_t *hc, const char *key, long long dflt)
+static long long or_default(long long v, long long dflt)
 {
-	long long v = json_integer_value(json_object_get(hc, key));
 	return v > 0 ? v : dflt;
 }
 
-struct health_config health_config_of(json_t *hc)
+struct health_config health_config_of(const struct container_healthcheck *h)
 {
+	static const struct container_healthcheck zero = {0};
+	if (!h)
+		h = &zero;
 	return (struct health_config){
-		.interval = or_default(hc, "Interval", HEALTH_DEFAULT_INTERVAL),
-		.timeout = or_default(hc, "Timeout", HEALTH_DEFAULT_TIMEOUT),
-		.start_period = or_default(hc, "StartPeriod", HEALTH_DEFAULT_START_PERIOD),
-		.start_interval = or_default(hc, "StartInterval", HEALTH_DEFAULT_START_INTERVAL),
-		.retries = (int)or_default(hc, "Retries", HEALTH_DEFAULT_RETRIES),
+		.interval = or_default(h->interval, HEALTH_DEFAULT_INTERVAL),
+		.timeout = or_default(h->timeout, HEALTH_DEFAULT_TIMEOUT),
+		.start_period = or_default(h->start_period, HEALTH_DEFAULT_START_PERIOD),
+		.start_interval = or_default(h->start_interval, HEALTH_DEFAULT_START_INTERVAL),
+		.retries = (int)or_default(h->retries, HEALTH_DEFAULT_RETRIES),
 	};
 }
 
@@ -194,7 +219,8 @@ static enum health_status from_record(enum container_health h)
 
 void health_record_start(struct container_record *r, json_t *rec)
 {
-	json_t *args = health_probe_args(json_object_get(rec, "Config"));
+	(void)rec;
+	json_t *args = health_probe_args(r);
 	if (!args)
 		return; /* no check: no State.Health, as docker */
 	json_decref(args);
@@ -214,7 +240,7 @@ const char *health_record_status(const struct container_record *r)
 							: container_health_name(r->state.health);
 }
 
-enum health_status health_record_result(struct container_record *r, json_t *rec, const char *start,
+enum health_status health_record_result(struct container_record *r, const char *start,
 					const char *end, int exit_code, const char *output,
 					bool in_start_period)
 {
@@ -226,8 +252,7 @@ enum health_status health_record_result(struct container_record *r, json_t *rec,
 		.status = from_record(r->state.health),
 		.failing_streak = r->state.failing_streak,
 	};
-	struct health_config cfg =
-		health_config_of(json_object_get(json_object_get(rec, "Config"), "Healthcheck"));
+	struct health_config cfg = health_config_of(&r->config.healthcheck);
 	s = health_next(s, exit_code, in_start_period, cfg.retries);
 	r->state.health = to_record(s.status);
 	r->state.failing_streak = s.failing_streak;

@@ -52,24 +52,25 @@ struct health_state {
 const char *health_status_name(enum health_status s);
 
 /*
- * health_merge - Config.Healthcheck for a new container, as docker's daemon merges it: the
- * flags of O (--health-cmd gives Test ["CMD-SHELL", CMD]; --no-healthcheck Test ["NONE"])
- * over the image's Healthcheck IMAGE_HC (may be NULL), each field the flag's when given
- * (non-zero), else the image's. Zero fields are left out, as docker's JSON omits them. NULL
- * when neither has one. New reference.
+ * health_merge - Config.Healthcheck for a new container into H, as docker's daemon merges
+ * it: the flags of O (--health-cmd gives Test ["CMD-SHELL", CMD]; --no-healthcheck Test
+ * ["NONE"]) over the image's Healthcheck IMAGE_HC (image config JSON, may be NULL), each
+ * field the flag's when given (non-zero), else the image's. Zero fields stay 0 (the record
+ * leaves them out, as docker's JSON omits them); h->present false when neither has one.
+ * -1 on ENOMEM (H half-filled: the caller frees the record it is in).
  */
-json_t *health_merge(const struct container_opts *o, json_t *image_hc);
+int health_merge(const struct container_opts *o, json_t *image_hc, struct container_healthcheck *h);
 
 /*
- * health_probe_args - the probe to run for the record's Config.Healthcheck HC: ["CMD", a,
- * b] -> [a, b]; ["CMD-SHELL", s] -> the Config.Shell (else /bin/sh -c) with s. NULL when
- * the container has no check (no Healthcheck, an empty Test, ["NONE"], or a Test kind
- * docker does not know). New reference.
+ * health_probe_args - the probe to run for R's Config.Healthcheck: Test ["CMD", a, b] ->
+ * [a, b]; ["CMD-SHELL", s] -> R's Config.Shell (else /bin/sh -c) with s: the OCI process's
+ * args. NULL when the container has no check (no Healthcheck, an empty Test, ["NONE"], or a
+ * Test kind docker does not know). New reference.
  */
-json_t *health_probe_args(json_t *config);
+json_t *health_probe_args(const struct container_record *r);
 
-/* health_config_of - the timing of the record's Config.Healthcheck HC, defaults applied */
-struct health_config health_config_of(json_t *hc);
+/* health_config_of - the timing of the check H (NULL: none), docker's defaults applied */
+struct health_config health_config_of(const struct container_healthcheck *h);
 
 /*
  * health_next - docker's state machine: the state after a probe that ended with EXIT_CODE
@@ -100,11 +101,10 @@ const char *health_output_text(struct health_output *out);
 
 /* ---- State.Health in the record ----------------------------------------------------------- */
 
-/* The record's State.Health is the typed record's (R: Status, FailingStreak, Log); the check
- * itself is read from the record's JSON (REC: Config.Healthcheck, not typed yet). */
-/* health_record_start - at each start of a container with a check (its Config in REC):
- * State.Health's Status "starting" and FailingStreak 0; the Log of an earlier run stays
- * (docker's) */
+/* The record's State.Health and the check (Config.Healthcheck) are the typed record's (R). */
+/* health_record_start - at each start of a container with a check: State.Health's Status
+ * "starting" and FailingStreak 0; the Log of an earlier run stays (docker's). REC is not
+ * read (the check is typed now): monitor.c still passes its tree. */
 void health_record_start(struct container_record *r, json_t *rec);
 /* health_record_stop - the check has stopped with the container: docker then says
  * "unhealthy" (for compatibility, its daemon says), the Log stays */
@@ -114,7 +114,7 @@ void health_record_stop(struct container_record *r);
  * (RFC 3339), EXIT_CODE and OUTPUT to the Log (the last HEALTH_MAX_LOG kept), then the state
  * machine's step (health_next). Returns the new status.
  */
-enum health_status health_record_result(struct container_record *r, json_t *rec, const char *start,
+enum health_status health_record_result(struct container_record *r, const char *start,
 					const char *end, int exit_code, const char *output,
 					bool in_start_period);
 /* health_record_status - State.Health.Status of R, or NULL when it has none */

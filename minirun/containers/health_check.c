@@ -270,7 +270,7 @@ static void record(struct container *c, pid_t init, struct probe *p, bool in_sta
 	if (container_reload(c, &err) == 0 && c->r.state.pid == init &&
 	    c->r.state.status == CONTAINER_RUNNING) {
 		enum health_status was = *s;
-		*s = health_record_result(&c->r, c->rec, p->start, p->end, p->code,
+		*s = health_record_result(&c->r, p->start, p->end, p->code,
 					  health_output_text(&p->out), in_start_period);
 		container_save(c, &err);
 		if (*s != was) /* docker logs a change of status, not each probe */
@@ -324,11 +324,10 @@ int health_checker_start(struct container *c, const char *oci, struct health_che
 {
 	h->pid = 0;
 	h->pidfd = -1;
-	json_t *config = json_object_get(c->rec, "Config");
-	json_auto_t *args = health_probe_args(config);
+	json_auto_t *args = health_probe_args(&c->r);
 	if (!args)
 		return 0; /* no check: no process, no timer */
-	struct health_config cfg = health_config_of(json_object_get(config, "Healthcheck"));
+	struct health_config cfg = health_config_of(&c->r.config.healthcheck);
 	pid_t init = c->r.state.pid;
 	_cleanup_free_ char *process = probe_process(c, args, err);
 	if (!process)

@@ -8,10 +8,11 @@
  * where docker has one (HostConfig.Memory, Config.Env ...) and in "Minirun" where it has
  * not (the seccomp profile text, no-new-privileges as a boolean, the mounts vol.c made).
  *
- * The record's typed fields (struct container_record: Id, Path, Args, State, Name ...) are
- * filled here and laid out as docker's tree by record_json.c (container_record_json_new);
- * HostConfig and Config are still built here as JSON, key by key in docker's order, since
- * most of their keys are not typed yet (the bundle reads them from the tree at each start).
+ * The record's typed fields (struct container_record: Id, Path, Args, State, Name, Config
+ * ...) are filled here and laid out as docker's tree by record_json.c
+ * (container_record_json_new); HostConfig is still built here as JSON, key by key in docker's
+ * order, since most of its keys are not typed yet (the bundle reads them from the tree at
+ * each start).
  *
  * The merge, as docker does it at `create`:
  *   Env         the image's, then the -e/--env-file ones; a key given again replaces the
@@ -60,12 +61,6 @@ static json_t *strv_json(char *const *v)
 	for (size_t i = 0; v && v[i]; i++)
 		json_array_append_new(a, json_string(v[i]));
 	return a;
-}
-
-/* Labels: a copy of the image's object (or {}), then what the flags add. */
-static json_t *object_copy(json_t *from)
-{
-	return json_is_object(from) ? json_deep_copy(from) : json_object();
 }
 
 static const char *restart_name(enum container_restart r)
@@ -199,6 +194,27 @@ static void entry_and_cmd(const struct container_opts *o, json_t *ic, json_t **e
 								    : json_null();
 }
 
+/* the strings of the JSON arrays A then B (either may be null) into a new NULL-terminated
+ * vector of pointers into them, its length to *N; NULL when one holds something else, or
+ * on ENOMEM */
+static const char **strings_of(json_t *a, json_t *b, size_t *n)
+{
+	const char **v = calloc(json_array_size(a) + json_array_size(b) + 1, sizeof(*v));
+	json_t *parts[] = {a, b}, *x;
+	size_t i;
+	*n = 0;
+	for (size_t k = 0; v && k < 2; k++)
+		json_array_foreach(parts[k], i, x)
+		{
+			if (!json_is_string(x)) {
+				free(v);
+				return NULL;
+			}
+			v[(*n)++] = json_string_value(x);
+		}
+	return v;
+}
+
 /* A string of the image config IC, or FLAG when the flag was given; NULL-safe. */
 static const char *pick(const char *flag, json_t *ic, const char *key)
 {
@@ -206,10 +222,49 @@ static const char *pick(const char *flag, json_t *ic, const char *key)
 	return flag ? flag : v ? v : "";
 }
 
-/* Config: the image's config IC merged with the flags O (see the top of this file); takes
- * over the references EP and CMD. New reference. */
-static json_t *config(const struct container_opts *o, const char *id, json_t *ic, json_t *ep,
-		      json_t *cmd)
+/* *DST: the strings of the JSON array A (NULL when A is none: JSON null); -1 on ENOMEM */
+static int strv_of(char ***dst, json_t *a)
+{
+	size_t n;
+	const char **v = json_is_array(a) ? strings_of(a, NULL, &n) : NULL;
+	int rc = !json_is_array(a) ? 0 : v ? container_record_set_strv(dst, v, n) : -1;
+	free(v);
+	return rc;
+}
+
+/* R's Labels: the image's (LABELS, an object), then the flags', a key given again replacing
+ * the value in place (a JSON object is the index that keeps it linear); -1 on ENOMEM */
+static int labels_record(const struct container_opts *o, json_t *labels, struct container_record *r)
+{
+	const char *k;
+	json_t *v;
+	labels = json_is_object(labels) ? json_deep_copy(labels) : json_object();
+	for (size_t i = 0; o->labels && o->labels[i]; i++) {
+		const char *kv = o->labels[i], *eq = strchr(kv, '=');
+		char key[1024];
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
+		json_object_set_new(labels, key, json_string(eq + 1));
+	}
+	r->config.labels = calloc(json_object_size(labels) + 1, sizeof(*r->config.labels));
+	bool whole = r->config.labels != NULL;
+	json_object_foreach(labels, k, v)
+	{
+		if (!whole || !json_is_string(v))
+			continue;
+		struct container_label *l = &r->config.labels[r->config.nlabels++];
+		l->key = strdup(k);
+		l->value = strdup(json_string_value(v));
+		whole = l->key && l->value;
+	}
+	json_decref(labels);
+	return whole ? 0 : -1;
+}
+
+/* R's Config: the image's config IC merged with the flags O (see the top of this file), EP
+ * and CMD the Entrypoint and Cmd entry_and_cmd chose; record_json.c lays it out. -1 on
+ * ENOMEM. */
+static int config_record(const struct container_opts *o, const char *id, json_t *ic, json_t *ep,
+			 json_t *cmd, struct container_record *r)
 {
 	char host[256];
 	bool host_net = o->network && strcmp(o->network, "host") == 0;
@@ -223,14 +278,9 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 	for (size_t i = 0; o->env && o->env[i]; i++)
 		container_env_set(&ce, o->env[i], true);
 	container_env_done(&ce);
-
-	json_t *labels = object_copy(json_object_get(ic, "Labels"));
-	for (size_t i = 0; o->labels && o->labels[i]; i++) {
-		const char *kv = o->labels[i], *eq = strchr(kv, '=');
-		char key[1024];
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
-		json_object_set_new(labels, key, json_string(eq + 1));
-	}
+	/* null, as docker's, when neither the image nor a flag gives a variable */
+	int rc = image_env || json_array_size(env) ? strv_of(&r->config.env, env) : 0;
+	json_decref(env);
 
 	/* the hostname: -h, else the short ID; on the host's network, the host's name (the
 	 * container shares the host's network identity, docker does the same) */
@@ -241,46 +291,35 @@ static json_t *config(const struct container_opts *o, const char *id, json_t *ic
 	else
 		snprintf(host, sizeof(host), "%.12s", id);
 
-	json_t *c = json_object();
-	json_object_set_new(c, "Hostname", json_string(host));
-	json_object_set_new(c, "Domainname", json_string(""));
-	json_object_set_new(c, "User", json_string(pick(o->user, ic, "User")));
-	json_object_set_new(c, "AttachStdin", json_boolean(o->interactive && !o->detach));
-	json_object_set_new(c, "AttachStdout", json_boolean(!o->detach));
-	json_object_set_new(c, "AttachStderr", json_boolean(!o->detach));
-	json_object_set_new(c, "ExposedPorts", json_null()); /* ports_record */
-	json_object_set_new(c, "Tty", json_boolean(o->tty));
-	json_object_set_new(c, "OpenStdin", json_boolean(o->interactive));
-	json_object_set_new(c, "StdinOnce", json_boolean(o->interactive && !o->detach));
-	/* null, as docker's, when neither the image nor a flag gives a variable */
-	if (!image_env && !json_array_size(env)) {
-		json_decref(env);
-		env = json_null();
-	}
-	json_object_set_new(c, "Env", env);
-	json_object_set_new(c, "Cmd", cmd);
-	json_object_set_new(c, "Image", json_string(o->image));
+	container_record_set_str(&r->config.hostname, host);
+	container_record_set_str(&r->config.domainname, "");
+	container_record_set_str(&r->config.user, pick(o->user, ic, "User"));
+	r->config.attach_stdin = o->interactive && !o->detach;
+	r->config.attach_stdout = r->config.attach_stderr = !o->detach;
+	r->config.tty = o->tty;
+	r->config.open_stdin = o->interactive;
+	r->config.stdin_once = o->interactive && !o->detach;
+	container_record_set_str(&r->config.image, o->image);
 	/* an image's relative WorkingDir is taken from / (-w must be absolute: opts.c) */
 	const char *wd = pick(o->workdir, ic, "WorkingDir");
-	json_object_set_new(c, "WorkingDir",
-			    json_sprintf("%s%s", *wd && *wd != '/' ? "/" : "", wd));
-	json_object_set_new(c, "Entrypoint", ep);
+	r->config.working_dir = malloc(strlen(wd) + 2);
+	if (r->config.working_dir)
+		sprintf(r->config.working_dir, "%s%s", *wd && *wd != '/' ? "/" : "", wd);
 	/* --mac-address as given (docker 20.10's place; net.c gives it to the first network's
 	 * interface at every start); no key without it, as docker's omitempty */
-	if (o->mac_address)
-		json_object_set_new(c, "MacAddress", json_string(o->mac_address));
-	json_object_set_new(c, "Labels", labels);
+	container_record_set_str(&r->config.mac_address, o->mac_address);
 	const char *sig = pick(o->stop_signal, ic, "StopSignal");
-	if (*sig)
-		json_object_set_new(c, "StopSignal", json_string(sig));
-	if (o->stop_timeout >= 0)
-		json_object_set_new(c, "StopTimeout", json_integer(o->stop_timeout));
-	json_t *hc = health_merge(o, json_object_get(ic, "Healthcheck"));
-	if (hc)
-		json_object_set_new(c, "Healthcheck", hc);
-	if (json_is_array(json_object_get(ic, "Shell"))) /* a HEALTHCHECK's CMD-SHELL runs in it */
-		json_object_set(c, "Shell", json_object_get(ic, "Shell"));
-	return c;
+	container_record_set_str(&r->config.stop_signal, *sig ? sig : NULL);
+	r->config.stop_timeout = o->stop_timeout;
+	if (strv_of(&r->config.cmd, cmd) < 0 || strv_of(&r->config.entrypoint, ep) < 0 ||
+	    strv_of(&r->config.shell, json_object_get(ic, "Shell")) < 0 || /* CMD-SHELL's */
+	    labels_record(o, json_object_get(ic, "Labels"), r) < 0)
+		rc = -1;
+	bool short_of_memory = !r->config.hostname || !r->config.domainname || !r->config.user ||
+			       !r->config.image || !r->config.working_dir ||
+			       (o->mac_address && !r->config.mac_address) ||
+			       (*sig && !r->config.stop_signal);
+	return short_of_memory ? -1 : rc;
 }
 
 /* KEYS[0..LEN) with K added unless it is there: the new length */
@@ -330,27 +369,6 @@ static int ports_record(const struct container_opts *o, json_t *ic, struct conta
 	free(keys);
 	free(flags);
 	return rc;
-}
-
-/* the strings of the JSON arrays A then B (either may be null) into a new NULL-terminated
- * vector of pointers into them, its length to *N; NULL when one holds something else, or
- * on ENOMEM */
-static const char **strings_of(json_t *a, json_t *b, size_t *n)
-{
-	const char **v = calloc(json_array_size(a) + json_array_size(b) + 1, sizeof(*v));
-	json_t *parts[] = {a, b}, *x;
-	size_t i;
-	*n = 0;
-	for (size_t k = 0; v && k < 2; k++)
-		json_array_foreach(parts[k], i, x)
-		{
-			if (!json_is_string(x)) {
-				free(v);
-				return NULL;
-			}
-			v[(*n)++] = json_string_value(x);
-		}
-	return v;
 }
 
 json_t *container_record_new(const struct container_opts *o, const char *id, const char *name,
@@ -425,9 +443,14 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 			rc = -1;
 	}
 
+	if (config_record(o, id, ic, ep, cmd, &r) < 0 ||
+	    health_merge(o, json_object_get(ic, "Healthcheck"), &r.config.healthcheck) < 0)
+		rc = -1;
+	json_decref(ep);
+	json_decref(cmd);
 	bool short_of_memory = rc < 0 || !r.id || !r.created || !r.path || !r.name || !r.image ||
 			       !r.mr.detach_keys || !r.mr.image_ref;
-	json_t *rec = container_record_json_new(&r, host_config(o), config(o, id, ic, ep, cmd), mr);
+	json_t *rec = container_record_json_new(&r, host_config(o), mr);
 	container_record_free(&r);
 	if (short_of_memory) {
 		json_decref(rec);

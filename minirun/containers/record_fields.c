@@ -299,7 +299,13 @@ void container_record_free(struct container_record *r)
 		health_result_free(&r->state.health_log[i]);
 	free(r->state.health_log);
 	free(r->config.hostname);
+	free(r->config.domainname);
 	free(r->config.user);
+	strv_free(r->config.env);
+	strv_free(r->config.cmd);
+	strv_free(r->config.entrypoint);
+	strv_free(r->config.shell);
+	strv_free(r->config.healthcheck.test);
 	free(r->config.image);
 	free(r->config.working_dir);
 	free(r->config.stop_signal);
@@ -327,6 +333,7 @@ void container_record_free(struct container_record *r)
 	free(r->mr.detach_keys);
 	strv_free(r->mr.lower_dirs);
 	free(r->upper_dir);
+	free(r->lower_dir);
 	for (size_t i = 0; i < r->nmounts; i++) {
 		struct container_mount *m = &r->mounts[i];
 		free(m->type);

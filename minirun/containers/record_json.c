@@ -12,12 +12,14 @@
  *   typed here                         passed through (the tree, c->rec)
  *   Id Name Created Path Args Image    ResolvConfPath HostnamePath HostsPath LogPath
  *   RestartCount                       Driver Platform GraphDriver
- *   State (Health: Status, Streak,     Config: Env Cmd Entrypoint Healthcheck Shell
- *     Log)                               (the image's, merged: record.c)
- *   Config: Hostname User Image        HostConfig: the rest (bundle/config.c reads it,
- *     WorkingDir Tty OpenStdin           and Tmpfs and the limits too)
- *     StopSignal StopTimeout Labels    Minirun: Seccomp, NoNewPrivileges, Platform,
- *     MacAddress ExposedPorts            OciMounts ... (bundle/config.c)
+ *   State (Health: Status, Streak,     HostConfig: the rest (bundle/config.c reads it,
+ *     Log)                               and Tmpfs and the limits too)
+ *   Config: Hostname Domainname User   Minirun: Seccomp, NoNewPrivileges, Platform,
+ *     Attach* Tty OpenStdin StdinOnce    OciMounts ... (bundle/config.c)
+ *     Env Cmd Image WorkingDir
+ *     Entrypoint MacAddress Labels
+ *     StopSignal StopTimeout
+ *     Healthcheck Shell ExposedPorts
  *   HostConfig: NetworkMode PidMode
  *     RestartPolicy AutoRemove Init
  *     Privileged ReadonlyRootfs
@@ -27,7 +29,7 @@
  *     CpuShares CpuPeriod CpuQuota CpusetCpus CpusetMems BlkioWeight
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
- *   GraphDriver.Data.UpperDir (read only)
+ *   GraphDriver.Data.UpperDir LowerDir (read only)
  *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
  *   NetworkSettings.Networks (NAME: an endpoint in one of docker's three shapes, enum
  *     container_endpoint_kind), IPAddress Gateway IPPrefixLen MacAddress SandboxKey
@@ -48,6 +50,7 @@
 #include "minirun/containers/record_json.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,6 +177,33 @@ static int health_log_from_json(json_t *log, struct container_record *r)
 	return 0;
 }
 
+/* the durations and Retries of Config.Healthcheck, in docker's key order */
+static const struct {
+	const char *key;
+	size_t at; /* offsetof(struct container_healthcheck, ...) */
+} healthcheck_keys[] = {
+	{"Interval", offsetof(struct container_healthcheck, interval)},
+	{"Timeout", offsetof(struct container_healthcheck, timeout)},
+	{"StartPeriod", offsetof(struct container_healthcheck, start_period)},
+	{"StartInterval", offsetof(struct container_healthcheck, start_interval)},
+	{"Retries", offsetof(struct container_healthcheck, retries)},
+};
+
+static long long *healthcheck_field(struct container_healthcheck *h, size_t i)
+{
+	return (long long *)((char *)h + healthcheck_keys[i].at);
+}
+
+/* Config.Healthcheck HC into H; -1 on ENOMEM */
+static int healthcheck_from_json(json_t *hc, struct container_healthcheck *h)
+{
+	h->present = json_is_object(hc);
+	for (size_t i = 0; h->present && i < NELEMS(healthcheck_keys); i++)
+		*healthcheck_field(h, i) = json_integer_value(rj_get(hc, healthcheck_keys[i].key));
+	h->test = rj_dup_strv(rj_get(hc, "Test"));
+	return json_is_array(rj_get(hc, "Test")) && !h->test ? -1 : 0;
+}
+
 /* which shape the endpoint EP has (the enum's comment lists them): a connect's has Links,
  * DriverOpts and DNSNames; a mode's (none, host) has no IPAMConfig */
 static enum container_endpoint_kind endpoint_kind(json_t *ep)
@@ -261,7 +291,20 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	}
 
 	r->config.hostname = rj_dup_str(rj_get(cfg, "Hostname"));
+	r->config.domainname = rj_dup_str(rj_get(cfg, "Domainname"));
 	r->config.user = rj_dup_str(rj_get(cfg, "User"));
+	r->config.attach_stdin = json_is_true(rj_get(cfg, "AttachStdin"));
+	r->config.attach_stdout = json_is_true(rj_get(cfg, "AttachStdout"));
+	r->config.attach_stderr = json_is_true(rj_get(cfg, "AttachStderr"));
+	r->config.stdin_once = json_is_true(rj_get(cfg, "StdinOnce"));
+	r->config.env = rj_dup_strv(rj_get(cfg, "Env"));
+	r->config.cmd = rj_dup_strv(rj_get(cfg, "Cmd"));
+	r->config.entrypoint = rj_dup_strv(rj_get(cfg, "Entrypoint"));
+	r->config.shell = rj_dup_strv(rj_get(cfg, "Shell"));
+	if (healthcheck_from_json(rj_get(cfg, "Healthcheck"), &r->config.healthcheck) < 0) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
+	}
 	r->config.image = rj_dup_str(rj_get(cfg, "Image"));
 	r->config.working_dir = rj_dup_str(rj_get(cfg, "WorkingDir"));
 	r->config.stop_signal = rj_dup_str(rj_get(cfg, "StopSignal"));
@@ -318,7 +361,9 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->mr.stop_requested = json_is_true(rj_get(mr, "StopRequested"));
 	r->mr.monitor_pid = (pid_t)json_integer_value(rj_get(mr, "MonitorPid"));
 	r->mr.lower_dirs = rj_dup_strv(rj_get(mr, "LowerDirs"));
-	r->upper_dir = rj_dup_str(rj_get(rj_get(rj_get(rec, "GraphDriver"), "Data"), "UpperDir"));
+	json_t *graph = rj_get(rj_get(rec, "GraphDriver"), "Data");
+	r->upper_dir = rj_dup_str(rj_get(graph, "UpperDir"));
+	r->lower_dir = rj_dup_str(rj_get(graph, "LowerDir"));
 
 	json_t *ports = rj_get(rj_get(rec, "NetworkSettings"), "Ports");
 	r->has_ports = json_is_object(ports);
@@ -355,11 +400,16 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	}
 
 	/* strdup's failures: the fields are all optional, so check the ones that were there */
-	bool short_of_memory = (json_is_string(rj_get(rec, "Id")) && !r->id) ||
-			       (json_is_string(rj_get(rec, "Name")) && !r->name) ||
-			       (json_is_array(rj_get(rec, "Args")) && !r->args) ||
-			       (json_object_size(labels) && !r->config.labels) ||
-			       (json_is_object(exposed) && !r->config.exposed_ports);
+	bool short_of_memory =
+		(json_is_string(rj_get(rec, "Id")) && !r->id) ||
+		(json_is_string(rj_get(rec, "Name")) && !r->name) ||
+		(json_is_array(rj_get(rec, "Args")) && !r->args) ||
+		(json_is_array(rj_get(cfg, "Env")) && !r->config.env) ||
+		(json_is_array(rj_get(cfg, "Cmd")) && !r->config.cmd) ||
+		(json_is_array(rj_get(cfg, "Entrypoint")) && !r->config.entrypoint) ||
+		(json_is_array(rj_get(cfg, "Shell")) && !r->config.shell) ||
+		(json_object_size(labels) && !r->config.labels) ||
+		(json_is_object(exposed) && !r->config.exposed_ports);
 	if (short_of_memory) {
 		container_record_free(r);
 		return mr_fail(err, ENOMEM, "container record");
@@ -445,13 +495,55 @@ static void state_to_json(const struct container_record *r, json_t *rec)
 	json_object_set_new(h, "Log", health_log_json(r));
 }
 
-static void config_to_json(const struct container_record *r, json_t *rec)
+/* KEY of O set to the boolean B when O has the key or B is true (an older record without
+ * the key keeps none) */
+static void put_bool(json_t *o, const char *key, bool b)
 {
-	json_t *cfg = obj(rec, "Config", false);
-	if (!cfg)
+	if (b || json_object_get(o, key))
+		json_object_set_new(o, key, json_boolean(b));
+}
+
+/* KEY of O set to the vector V as an array; NULL: JSON null when O has the key (else no
+ * key, as an older record had none) */
+static void put_strv(json_t *o, const char *key, char *const *v)
+{
+	if (v)
+		json_object_set_new(o, key, rj_strv_json(v));
+	else if (json_object_get(o, key))
+		json_object_set_new(o, key, json_null());
+}
+
+/* H into CFG's Healthcheck, in place: Test, then each duration that is set or was there */
+static void healthcheck_to_json(const struct container_record *r, json_t *cfg)
+{
+	struct container_healthcheck h = r->config.healthcheck;
+	json_t *hc = obj(cfg, "Healthcheck", h.present);
+	if (!hc)
 		return;
+	if (h.test)
+		json_object_set_new(hc, "Test", rj_strv_json(h.test));
+	for (size_t i = 0; i < NELEMS(healthcheck_keys); i++) {
+		long long v = *healthcheck_field(&h, i);
+		if (v || rj_get(hc, healthcheck_keys[i].key))
+			json_object_set_new(hc, healthcheck_keys[i].key, json_integer(v));
+	}
+}
+
+/* R's Config into CFG, in place: a key CFG has keeps its place */
+static void config_fields_to_json(const struct container_record *r, json_t *cfg)
+{
 	rj_put_str(cfg, "Hostname", r->config.hostname);
+	rj_put_str(cfg, "Domainname", r->config.domainname);
 	rj_put_str(cfg, "User", r->config.user);
+	put_bool(cfg, "AttachStdin", r->config.attach_stdin);
+	put_bool(cfg, "AttachStdout", r->config.attach_stdout);
+	put_bool(cfg, "AttachStderr", r->config.attach_stderr);
+	put_bool(cfg, "StdinOnce", r->config.stdin_once);
+	put_strv(cfg, "Env", r->config.env);
+	put_strv(cfg, "Cmd", r->config.cmd);
+	put_strv(cfg, "Entrypoint", r->config.entrypoint);
+	healthcheck_to_json(r, cfg);
+	put_strv(cfg, "Shell", r->config.shell);
 	rj_put_str(cfg, "Image", r->config.image);
 	rj_put_str(cfg, "WorkingDir", r->config.working_dir);
 	rj_put_str(cfg, "StopSignal", r->config.stop_signal);
@@ -468,6 +560,13 @@ static void config_to_json(const struct container_record *r, json_t *rec)
 		json_object_set_new(labels, r->config.labels[i].key,
 				    json_string(r->config.labels[i].value));
 	json_object_set_new(cfg, "Labels", labels);
+}
+
+static void config_to_json(const struct container_record *r, json_t *rec)
+{
+	json_t *cfg = obj(rec, "Config", false);
+	if (cfg)
+		config_fields_to_json(r, cfg);
 }
 
 static void host_to_json(const struct container_record *r, json_t *rec)
@@ -695,6 +794,34 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 
 /* ---- a new record ----------------------------------------------------------------------- */
 
+/* Config of a new record: docker 20.10's keys in its order (api/types/container Config),
+ * the optional ones (MacAddress, StopSignal, StopTimeout, Healthcheck, Shell) only when R
+ * has them, as docker's omitempty */
+static json_t *config_json_new(const struct container_record *r)
+{
+	static const char *const keys[] = {
+		"Hostname",     "Domainname",   "User",       "AttachStdin", "AttachStdout",
+		"AttachStderr", "ExposedPorts", "Tty",        "OpenStdin",   "StdinOnce",
+		"Env",          "Cmd",          "Image",      "WorkingDir",  "Entrypoint",
+		"MacAddress",   "Labels",       "StopSignal", "StopTimeout"};
+	json_t *cfg = json_object();
+	/* the places, null until config_fields_to_json writes them */
+	for (size_t i = 0; i < NELEMS(keys); i++)
+		json_object_set_new(cfg, keys[i], json_null());
+	if (!r->config.mac_address)
+		json_object_del(cfg, "MacAddress");
+	if (!r->config.stop_signal)
+		json_object_del(cfg, "StopSignal");
+	if (r->config.healthcheck.present)
+		json_object_set_new(cfg, "Healthcheck", json_null());
+	if (r->config.shell)
+		json_object_set_new(cfg, "Shell", json_null());
+	config_fields_to_json(r, cfg); /* StopTimeout: when set, else none */
+	if (r->config.stop_timeout < 0)
+		json_object_del(cfg, "StopTimeout");
+	return cfg;
+}
+
 /* move KEY of FROM (if it has one) to the end of TO */
 static void take(json_t *to, json_t *from, const char *key)
 {
@@ -706,7 +833,7 @@ static void take(json_t *to, json_t *from, const char *key)
 }
 
 json_t *container_record_json_new(const struct container_record *r, json_t *host_config,
-				  json_t *config, json_t *minirun)
+				  json_t *minirun)
 {
 	json_t *rec = json_object(), *mr = json_object();
 	const char *zero = "0001-01-01T00:00:00Z"; /* docker's "never" (Go's zero time) */
@@ -744,9 +871,7 @@ json_t *container_record_json_new(const struct container_record *r, json_t *host
 	json_object_set_new(rec, "HostConfig", host_config);
 	if (json_is_object(host_config))
 		rj_host_lists_to_json(r, host_config);
-	json_object_set_new(rec, "Config", config);
-	if (json_is_object(config))
-		exposed_to_json(r, config);
+	json_object_set_new(rec, "Config", config_json_new(r));
 	json_object_set_new(rec, "NetworkSettings", json_pack("{s:{}, s:{}}", "Networks", "Ports"));
 	json_object_set_new(rec, "Mounts", json_array());
 	json_object_set_new(rec, "GraphDriver",

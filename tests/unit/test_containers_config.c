@@ -175,6 +175,54 @@ static void workdir_user_ports_labels_signal_merge(void)
 	json_decref(r);
 }
 
+/* the keys of OBJ, joined by ',' */
+static void keys_of(json_t *obj, char *buf, size_t len)
+{
+	const char *k;
+	json_t *v;
+	size_t at = 0;
+	buf[0] = '\0';
+	json_object_foreach(obj, k, v)
+	{
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? "," : "", k);
+	}
+}
+
+static void config_has_dockers_keys_in_dockers_order(void)
+{
+	struct mr_err err = {0};
+	char keys[1024];
+	static const char *const plain =
+		"Hostname,Domainname,User,AttachStdin,AttachStdout,AttachStderr,ExposedPorts,Tty,"
+		"OpenStdin,StdinOnce,Env,Cmd,Image,WorkingDir,Entrypoint,Labels";
+	json_t *r = REC("{\"config\":{\"Cmd\":[\"sh\"]}}", &err, "busybox");
+	json_t *c = json_object_get(r, "Config");
+	keys_of(c, keys, sizeof(keys));
+	CU_ASSERT_STRING_EQUAL(keys, plain);
+	CU_ASSERT_TRUE(json_is_null(json_object_get(c, "Entrypoint")));
+	CU_ASSERT_EQUAL(json_object_size(json_object_get(c, "Labels")), 0);
+	CU_ASSERT_TRUE(json_is_true(json_object_get(c, "AttachStdout")));
+	CU_ASSERT_STRING_EQUAL(str(c, "Domainname", NULL), "");
+	json_decref(r);
+
+	/* every optional key, each in its place: docker's omitempty ones last */
+	r = REC("{\"config\":{\"Cmd\":[\"sh\"],\"Shell\":[\"/bin/ash\",\"-ec\"]}}", &err, "-i",
+		"-d", "--mac-address", "02:42:ac:11:00:09", "--stop-signal", "SIGINT",
+		"--stop-timeout", "0", "--health-cmd", "true", "busybox");
+	c = json_object_get(r, "Config");
+	keys_of(c, keys, sizeof(keys));
+	CU_ASSERT_STRING_EQUAL(keys, "Hostname,Domainname,User,AttachStdin,AttachStdout,"
+				     "AttachStderr,ExposedPorts,Tty,OpenStdin,StdinOnce,Env,Cmd,"
+				     "Image,WorkingDir,Entrypoint,MacAddress,Labels,StopSignal,"
+				     "StopTimeout,Healthcheck,Shell");
+	CU_ASSERT_TRUE(json_is_true(json_object_get(c, "OpenStdin")));
+	CU_ASSERT_TRUE(json_is_false(json_object_get(c, "StdinOnce"))); /* -d */
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(c, "StopTimeout")), 0);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(json_object_get(c, "Shell"), 1)),
+			       "-ec");
+	json_decref(r);
+}
+
 static void host_config_keeps_limits_and_swap_default(void)
 {
 	struct mr_err err = {0};
@@ -624,6 +672,8 @@ static CU_TestInfo tests[] = {
 	 entrypoint_and_cmd_follow_dockers_rules},
 	{"WorkingDir, User, ExposedPorts, Labels, StopSignal merge",
 	 workdir_user_ports_labels_signal_merge},
+	{"Config has docker's keys in docker's order, the optional ones when given",
+	 config_has_dockers_keys_in_dockers_order},
 	{"HostConfig keeps the limits; -m alone allows as much swap",
 	 host_config_keeps_limits_and_swap_default},
 	{"capabilities: defaults, add, drop, ALL, privileged", caps_arithmetic_as_docker},

@@ -126,6 +126,32 @@ static char *dump(json_t *j)
 	return buf;
 }
 
+/* the Config.Healthcheck a record gets from health_merge(O, IMG): its JSON, keys sorted;
+ * "NULL" when there is none */
+static char *merge(const struct container_opts *o, json_t *img)
+{
+	struct container_record r = {0};
+	json_t *rec = json_pack("{s:{}}", "Config");
+	CU_ASSERT_EQUAL(health_merge(o, img, &r.config.healthcheck), 0);
+	container_record_to_json(&r, rec);
+	char *s = dump(json_incref(json_object_get(json_object_get(rec, "Config"), "Healthcheck")));
+	container_record_free(&r);
+	json_decref(rec);
+	return s;
+}
+
+/* the probe of a record whose Config is CONFIG (JSON text) */
+static json_t *probe(const char *config)
+{
+	struct container_record r = {0};
+	json_t *rec = json_pack("{s:o}", "Config", json_loads(config, 0, NULL));
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	json_t *args = health_probe_args(&r);
+	container_record_free(&r);
+	json_decref(rec);
+	return args;
+}
+
 static void flags_merge_over_the_image_check_field_by_field(void)
 {
 	struct container_opts o = {0};
@@ -133,24 +159,24 @@ static void flags_merge_over_the_image_check_field_by_field(void)
 				(json_int_t)(5 * SEC), "Retries", (json_int_t)2);
 	/* no flag: the image's check as it is */
 	CU_ASSERT_STRING_EQUAL(
-		dump(health_merge(&o, img)),
+		merge(&o, img),
 		"{\"Interval\":5000000000,\"Retries\":2,\"Test\":[\"CMD\",\"true\"]}");
 	/* one flag: that field, the rest the image's */
 	o.health_timeout = 2 * SEC;
-	CU_ASSERT_STRING_EQUAL(dump(health_merge(&o, img)),
+	CU_ASSERT_STRING_EQUAL(merge(&o, img),
 			       "{\"Interval\":5000000000,\"Retries\":2,\"Test\":[\"CMD\",\"true\"],"
 			       "\"Timeout\":2000000000}");
 	o.health_cmd = "exit 0";
 	o.health_retries = 7;
-	CU_ASSERT_STRING_EQUAL(dump(health_merge(&o, img)),
+	CU_ASSERT_STRING_EQUAL(merge(&o, img),
 			       "{\"Interval\":5000000000,\"Retries\":7,\"Test\":[\"CMD-SHELL\","
 			       "\"exit 0\"],\"Timeout\":2000000000}");
 	/* --no-healthcheck: NONE whatever the image says */
 	struct container_opts none = {.no_healthcheck = true};
-	CU_ASSERT_STRING_EQUAL(dump(health_merge(&none, img)), "{\"Test\":[\"NONE\"]}");
+	CU_ASSERT_STRING_EQUAL(merge(&none, img), "{\"Test\":[\"NONE\"]}");
 	/* neither: no Healthcheck at all */
 	struct container_opts empty = {0};
-	CU_ASSERT_PTR_NULL(health_merge(&empty, NULL));
+	CU_ASSERT_STRING_EQUAL(merge(&empty, NULL), "NULL");
 	json_decref(img);
 }
 
@@ -160,12 +186,12 @@ static void exec_form_is_a_cmd_test(void)
 	char *argv[] = {"wget", "-q", "http://127.0.0.1/", NULL};
 	struct container_opts o = {.health_exec = argv, .health_interval = SEC};
 	json_t *img = json_pack("{s:[s,s]}", "Test", "CMD-SHELL", "exit 1");
-	CU_ASSERT_STRING_EQUAL(dump(health_merge(&o, img)),
+	CU_ASSERT_STRING_EQUAL(merge(&o, img),
 			       "{\"Interval\":1000000000,\"Test\":[\"CMD\",\"wget\",\"-q\","
 			       "\"http://127.0.0.1/\"]}");
 	/* over a --health-cmd too: the list is what compose meant */
 	o.health_cmd = "exit 0";
-	CU_ASSERT_STRING_EQUAL(dump(health_merge(&o, NULL)),
+	CU_ASSERT_STRING_EQUAL(merge(&o, NULL),
 			       "{\"Interval\":1000000000,\"Test\":[\"CMD\",\"wget\",\"-q\","
 			       "\"http://127.0.0.1/\"]}");
 	json_decref(img);
@@ -173,24 +199,21 @@ static void exec_form_is_a_cmd_test(void)
 
 static void probe_args_follow_the_test_kind(void)
 {
-	json_t *c = json_pack("{s:{s:[s,s,s]}}", "Healthcheck", "Test", "CMD", "ls", "/");
-	CU_ASSERT_STRING_EQUAL(dump(health_probe_args(c)), "[\"ls\",\"/\"]");
-	json_decref(c);
-	c = json_pack("{s:{s:[s,s]}}", "Healthcheck", "Test", "CMD-SHELL", "exit 1");
-	CU_ASSERT_STRING_EQUAL(dump(health_probe_args(c)), "[\"/bin/sh\",\"-c\",\"exit 1\"]");
+	CU_ASSERT_STRING_EQUAL(dump(probe("{\"Healthcheck\":{\"Test\":[\"CMD\",\"ls\",\"/\"]}}")),
+			       "[\"ls\",\"/\"]");
+	CU_ASSERT_STRING_EQUAL(
+		dump(probe("{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"exit 1\"]}}")),
+		"[\"/bin/sh\",\"-c\",\"exit 1\"]");
 	/* the image's SHELL runs a CMD-SHELL */
-	json_object_set_new(c, "Shell", json_pack("[s,s]", "/bin/ash", "-ec"));
-	CU_ASSERT_STRING_EQUAL(dump(health_probe_args(c)), "[\"/bin/ash\",\"-ec\",\"exit 1\"]");
-	json_decref(c);
+	CU_ASSERT_STRING_EQUAL(dump(probe("{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"exit 1\"]},"
+					  "\"Shell\":[\"/bin/ash\",\"-ec\"]}")),
+			       "[\"/bin/ash\",\"-ec\",\"exit 1\"]");
 	static const char *const none[] = {"{\"Healthcheck\":{\"Test\":[\"NONE\"]}}",
 					   "{\"Healthcheck\":{\"Test\":[]}}",
 					   "{\"Healthcheck\":{\"Test\":[\"CMD\"]}}",
 					   "{\"Healthcheck\":{\"Test\":[\"RUN\",\"x\"]}}", "{}"};
-	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
-		c = json_loads(none[i], 0, NULL);
-		CU_ASSERT_PTR_NULL(health_probe_args(c));
-		json_decref(c);
-	}
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		CU_ASSERT_PTR_NULL(probe(none[i]));
 }
 
 static void zero_fields_take_dockers_defaults(void)
@@ -201,11 +224,10 @@ static void zero_fields_take_dockers_defaults(void)
 	CU_ASSERT_EQUAL(d.start_period, 0);
 	CU_ASSERT_EQUAL(d.start_interval, 5 * SEC);
 	CU_ASSERT_EQUAL(d.retries, 3);
-	json_t *hc = json_pack("{s:I, s:i}", "Interval", (json_int_t)SEC, "Retries", 0);
-	d = health_config_of(hc);
+	struct container_healthcheck hc = {.present = true, .interval = SEC};
+	d = health_config_of(&hc);
 	CU_ASSERT_EQUAL(d.interval, SEC);
 	CU_ASSERT_EQUAL(d.retries, 3);
-	json_decref(hc);
 }
 
 static void state_machine_is_dockers(void)
@@ -278,7 +300,7 @@ static void record_keeps_the_last_five_results(void)
 	char out[8];
 	for (int i = 0; i < 7; i++) {
 		snprintf(out, sizeof(out), "r%d", i);
-		health_record_result(&r, rec, "S", "E", i < 5 ? 0 : 1, out, false);
+		health_record_result(&r, "S", "E", i < 5 ? 0 : 1, out, false);
 	}
 	/* the status and streak are the typed record's; saved, they are State.Health's */
 	container_record_to_json(&r, rec);

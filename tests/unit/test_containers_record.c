@@ -81,10 +81,25 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_STRING_EQUAL(container_label(&r, "k"), "v w");
 	CU_ASSERT_STRING_EQUAL(container_label(&r, "tier"), "web");
 	CU_ASSERT_PTR_NULL(container_label(&r, "nope"));
+	CU_ASSERT_STRING_EQUAL(r.config.env[1], "FOO=bar"); /* Env, Cmd: arrays; Entrypoint null */
+	CU_ASSERT_PTR_NULL(r.config.env[2]);
+	CU_ASSERT_STRING_EQUAL(r.config.cmd[0], "sleep");
+	CU_ASSERT_STRING_EQUAL(r.config.cmd[1], "600");
+	CU_ASSERT_PTR_NULL(r.config.entrypoint);
+	CU_ASSERT_PTR_NULL(r.config.shell); /* no key */
+	CU_ASSERT_TRUE(r.config.healthcheck.present);
+	CU_ASSERT_STRING_EQUAL(r.config.healthcheck.test[0], "CMD-SHELL");
+	CU_ASSERT_STRING_EQUAL(r.config.healthcheck.test[1], "true");
+	CU_ASSERT_EQUAL(r.config.healthcheck.interval, 1000000000);
+	CU_ASSERT_EQUAL(r.config.healthcheck.retries, 0); /* none: docker's default */
+	CU_ASSERT_FALSE(r.config.attach_stdout);
+	CU_ASSERT_STRING_EQUAL(r.config.domainname, "");
 	CU_ASSERT_TRUE(r.mr.stop_requested);
 	CU_ASSERT_EQUAL(r.mr.monitor_pid, 53);
 	CU_ASSERT_STRING_EQUAL(r.mr.image_ref, "busybox");
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.mr.lower_dirs[0], "/layers/sha256/@LAYER@"));
+	CU_ASSERT_STRING_EQUAL(r.lower_dir, "@ROOT@/layers/sha256/@LAYER@"); /* GraphDriver's */
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.upper_dir, "/diff"));
 	CU_ASSERT_EQUAL_FATAL(r.nmounts, 1);
 	CU_ASSERT_STRING_EQUAL(r.mounts[0].type, "volume");
 	CU_ASSERT_STRING_EQUAL(r.mounts[0].name, "oldvol");
@@ -112,6 +127,10 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_EQUAL(r.state.health, CONTAINER_HEALTH_NONE);
 	CU_ASSERT_TRUE(r.config.tty);
 	CU_ASSERT_TRUE(r.config.open_stdin);
+	CU_ASSERT_TRUE(r.config.attach_stdin);
+	CU_ASSERT_TRUE(r.config.stdin_once);
+	CU_ASSERT_STRING_EQUAL(r.config.cmd[0], "sh");
+	CU_ASSERT_FALSE(r.config.healthcheck.present);
 	CU_ASSERT_EQUAL(r.config.stop_timeout, -1);
 	CU_ASSERT_PTR_NULL(r.config.stop_signal);
 	CU_ASSERT_STRING_EQUAL(r.host.network_mode, "none");
@@ -389,7 +408,7 @@ static void states_have_docker_words(void)
 static CU_TestInfo tests[] = {
 	{"records written by the previous minirun load and are written back byte for byte",
 	 old_records_load_and_are_written_back_unchanged},
-	{"an old record's state, names, exit code, health, restart policy, labels are typed",
+	{"an old record's state, names, exit code, health, restart policy, Config are typed",
 	 old_record_fields_are_typed},
 	{"a change to the typed record is written in place: State keeps its keys and order",
 	 a_change_is_written_in_place},

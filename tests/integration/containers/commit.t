@@ -11,7 +11,8 @@
 commit_round_trip() {
 	ct_need
 	ct_host '
-		mr run --name src -e GREETING=hello -w /tmp busybox sh -c "echo committed >/etc/motd; rm /etc/group" ||
+		mr run --name src -e GREETING=hello -w /tmp -l tier=web --expose 90 --stop-signal SIGINT \
+			busybox sh -c "echo committed >/etc/motd; rm /etc/group" ||
 			die run
 		id=$(mr commit -m "my message" -a "A. Author" src mine:v1) || die "commit exited $?"
 		echo "$id" | grep -Eqx "sha256:[0-9a-f]{64}" || die "commit printed: $id"
@@ -22,6 +23,9 @@ commit_round_trip() {
 nogroup
 hello
 /tmp" ] || die "the new image runs with: $out"
+		out=$(mr image inspect -f "{{.Config.Labels.tier}} {{json .Config.ExposedPorts}} {{.Config.StopSignal}} {{index .Config.Cmd 0}}" mine:v1)
+		[ "$out" = "web {\"90/tcp\":{}} SIGINT sh" ] ||
+			die "the image config has: $out"
 		out=$(mr history mine:v1 | sed -n 2p)
 		echo "$out" | grep -q "my message" || die "history comment: $out"
 		[ "$(mr image inspect -f "{{.Author}}" mine:v1)" = "A. Author" ] || die "author"
