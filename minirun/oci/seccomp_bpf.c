@@ -620,17 +620,20 @@ static int put_arch(struct prog *b, const struct seccomp_policy *p, const struct
 	if (abi->token != SCMP_ARCH_X86_64 && abi->token != SCMP_ARCH_X32)
 		return put_abi(b, p, abi, 0, UINT32_MAX);
 	/* x86_64 numbers below the x32 bit, x32 numbers from it on */
+	const struct abi *x86_64 = abi_of(SCMP_ARCH_X86_64), *x32 = abi_of(SCMP_ARCH_X32);
 	struct prog low = {0};
 	int rc = 0;
+	if (!x86_64 || !x32)
+		return 1; /* (both are in the table) */
 	if (has_arch(p, SCMP_ARCH_X86_64))
-		rc = put_abi(&low, p, abi_of(SCMP_ARCH_X86_64), 0, X32_BIT - 1);
+		rc = put_abi(&low, p, x86_64, 0, X32_BIT - 1);
 	else
 		put(&low, BPF_RET | BPF_K, 0, 0, p->badarch);
 	if (rc == 0) {
 		jump_over(b, BPF_JGE, X32_BIT, low.n);
 		append(b, &low);
 		if (has_arch(p, SCMP_ARCH_X32)) {
-			rc = put_abi(b, p, abi_of(SCMP_ARCH_X32), X32_BIT, UINT32_MAX);
+			rc = put_abi(b, p, x32, X32_BIT, UINT32_MAX);
 		} else { /* as libseccomp: nr -1 (a tracer skipped the call) is no x32 call */
 			put(b, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, UINT32_MAX);
 			put(b, BPF_RET | BPF_K, 0, 0, p->def);
