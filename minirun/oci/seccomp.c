@@ -23,6 +23,7 @@
  *      runtime-spec config-linux.md "Seccomp".
  */
 #include "minirun/oci/setup.h"
+#include "minirun/oci/seccomp_bpf.h"
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
@@ -160,7 +161,18 @@ static int parse_args(const struct spec *s, json_t *args, const char *path,
 	return 0;
 }
 
-static int add_rules(const struct spec *s, scmp_filter_ctx ctx, uint32_t def, struct mr_err *err)
+/* the rule as libseccomp was given it, into POL too (when wanted) */
+static int rule_add(scmp_filter_ctx ctx, struct seccomp_policy *pol, uint32_t act, const char *name,
+		    int nr, unsigned nargs, const struct scmp_arg_cmp *args)
+{
+	int rc = seccomp_rule_add_array(ctx, act, nr, nargs, args);
+	if (rc == 0 && pol && seccomp_policy_add_rule(pol, name, act, nargs, args) < 0)
+		rc = -ENOMEM;
+	return rc;
+}
+
+static int add_rules(const struct spec *s, scmp_filter_ctx ctx, struct seccomp_policy *pol,
+		     uint32_t def, struct mr_err *err)
 {
 	json_t *list = json_object_get(s->seccomp, "syscalls"), *rule;
 	size_t i;
@@ -199,10 +211,10 @@ static int add_rules(const struct spec *s, scmp_filter_ctx ctx, uint32_t def, st
 				continue; /* not a syscall of this architecture or kernel */
 			int rc = 0;
 			if (!same)
-				rc = seccomp_rule_add_array(ctx, act, nr, (unsigned)nargs, args);
+				rc = rule_add(ctx, pol, act, name, nr, (unsigned)nargs, args);
 			else /* comparisons on one argument mean "any of them": one rule each */
 				for (size_t j = 0; j < nargs && rc == 0; j++)
-					rc = seccomp_rule_add_array(ctx, act, nr, 1, &args[j]);
+					rc = rule_add(ctx, pol, act, name, nr, 1, &args[j]);
 			if (rc < 0)
 				return mr_fail(err, -rc, "seccomp: rule for %s (%s)", name, path);
 		}
@@ -232,6 +244,39 @@ static long flag_bit(const char *name)
 }
 
 int seccomp_compile(const struct spec *s, scmp_filter_ctx *out, struct mr_err *err)
+{
+	return seccomp_compile_policy(s, out, NULL, err);
+}
+
+/* POL's default, bad-architecture action and architectures: CTX's (the native one is in
+ * every new context) */
+static int policy_head(scmp_filter_ctx ctx, json_t *archs, uint32_t def, struct seccomp_policy *pol)
+{
+	size_t i;
+	json_t *v;
+	uint32_t bad = 0;
+	if (seccomp_attr_get(ctx, SCMP_FLTATR_ACT_BADARCH, &bad) < 0)
+		return -1;
+	pol->def = def;
+	pol->badarch = bad;
+	if (seccomp_policy_add_arch(pol, seccomp_arch_native()) < 0)
+		return -1;
+	json_array_foreach(archs, i, v)
+	{
+		char lower[64];
+		size_t n = 0;
+		const char *name = json_string_value(v) + 10; /* checked by add_arch */
+		for (; *name && n < sizeof(lower) - 1; name++)
+			lower[n++] = (char)tolower((unsigned char)*name);
+		lower[n] = '\0';
+		if (seccomp_policy_add_arch(pol, seccomp_arch_resolve_name(lower)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int seccomp_compile_policy(const struct spec *s, scmp_filter_ctx *out, struct seccomp_policy *pol,
+			   struct mr_err *err)
 {
 	uint32_t def;
 	json_t *archs, *flags, *v;
@@ -266,8 +311,15 @@ int seccomp_compile(const struct spec *s, scmp_filter_ctx *out, struct mr_err *e
 			return spec_bad(s, err, q, "names an unsupported flag '%s'", f ? f : "?");
 		}
 	}
-	if (add_rules(s, ctx, def, err) < 0) {
+	if (pol && policy_head(ctx, archs, def, pol) < 0) {
 		seccomp_release(ctx);
+		seccomp_policy_free(pol);
+		return mr_fail(err, ENOMEM, "seccomp");
+	}
+	if (add_rules(s, ctx, pol, def, err) < 0) {
+		seccomp_release(ctx);
+		if (pol)
+			seccomp_policy_free(pol);
 		return -1;
 	}
 	*out = ctx;
@@ -289,8 +341,7 @@ static unsigned int flags_of(json_t *seccomp)
 	return flags;
 }
 
-/* the BPF of CTX, as libseccomp would load it */
-static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **ins, size_t *n, struct mr_err *err)
+int seccomp_export(scmp_filter_ctx ctx, struct sock_filter **ins, size_t *n, struct mr_err *err)
 {
 	_cleanup_close_ int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
 	struct stat st;
@@ -312,7 +363,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **ins, size_t *n, 
 }
 
 /* The cache file: MAGIC, the key's length and text, then the BPF instructions. */
-#define CACHE_MAGIC "minirun seccomp bpf 1\n"
+/* 2: the BPF is seccomp_bpf.c's where it can be (1 was libseccomp's, always) */
+#define CACHE_MAGIC "minirun seccomp bpf 2\n"
 
 static void cache_path(const char *dir, const char *key, char *buf, size_t len)
 {
@@ -371,6 +423,24 @@ static void cache_store(const char *dir, const char *path, const char *key,
 		unlink(tmp);
 }
 
+/* the BPF for S: seccomp_bpf.c's short program, libseccomp's where that leaves it */
+static int compile_bpf(const struct spec *s, struct sock_filter **ins, size_t *n,
+		       struct mr_err *err)
+{
+	scmp_filter_ctx ctx;
+	struct seccomp_policy pol = {0};
+	if (seccomp_compile_policy(s, &ctx, &pol, err) < 0)
+		return -1;
+	int rc = seccomp_bpf_generate(&pol, ins, n);
+	seccomp_policy_free(&pol);
+	if (rc == 1)
+		rc = seccomp_export(ctx, ins, n, err);
+	else if (rc < 0)
+		mr_fail(err, ENOMEM, "seccomp");
+	seccomp_release(ctx);
+	return rc;
+}
+
 int seccomp_prepare(const struct spec *s, const char *cache_dir, struct seccomp_prog **out,
 		    struct mr_err *err)
 {
@@ -393,14 +463,7 @@ int seccomp_prepare(const struct spec *s, const char *cache_dir, struct seccomp_
 	if (cache_dir)
 		cache_path(cache_dir, key, path, sizeof(path));
 	if (!cache_dir || cache_load(path, key, &ins, &n) < 0) {
-		scmp_filter_ctx ctx;
-		if (seccomp_compile(s, &ctx, err) < 0) {
-			free(p);
-			return -1;
-		}
-		int rc = export_bpf(ctx, &ins, &n, err);
-		seccomp_release(ctx);
-		if (rc < 0) {
+		if (compile_bpf(s, &ins, &n, err) < 0) {
 			free(p);
 			return -1;
 		}

@@ -89,7 +89,7 @@ seccomp_cached_by_profile() {
 			die "second run: $(grep seccomp "$T_DIR/v2")"
 		# a cache file holding another profile under this name: compiled again, not loaded
 		f=$(ls "$R"/run/oci/.seccomp-cache/* | head -1)
-		printf "minirun seccomp bpf 1\n\004\000\000\000evil\006\000\000\000\000\000\377\177" >"$f"
+		printf "minirun seccomp bpf 2\n\004\000\000\000evil\006\000\000\000\000\000\377\177" >"$f"
 		out=$(mr -v run --rm --network none busybox unshare -r true 2>&1) &&
 			die "unshare allowed: the planted filter was loaded"
 		echo "$out" | grep -q "BPF instructions compiled" || die "not recompiled: $out"
