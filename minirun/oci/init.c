@@ -7,7 +7,10 @@
  *     join the namespaces given by path    user first: it grants the rights the others need
  *     unshare(CLONE_NEWUSER)               then the create process writes uid_map/gid_map:
  *                                          only a process outside may map host ids
- *     unshare(every other new namespace)   owned by the new user namespace
+ *     unshare(every other new namespace)   owned by the new user namespace; without one,
+ *                                          a new network namespace was made ahead by a
+ *                                          thread of the create process (runtime.c):
+ *                                          setns into it instead
  *     fork()                               unshare(CLONE_NEWPID) moves only the *children*
  *                                          of the caller into the new pid namespace, so the
  *                                          container's init is this fork's child: pid 1
@@ -89,6 +92,19 @@ static int time_offsets(const struct spec *s, struct mr_err *err)
 	return 0;
 }
 
+/* Join the new network namespace the create process made ahead, if it did. */
+static int join_new_net(struct init_ctx *c, struct mr_err *err)
+{
+	if (c->net_fd < 0)
+		return 0;
+	mr_say("setns(the new network namespace made ahead)");
+	if (setns(c->net_fd, CLONE_NEWNET) < 0)
+		return mr_fail(err, errno, "join the new network namespace");
+	close(c->net_fd);
+	c->net_fd = -1;
+	return 0;
+}
+
 /* Stage 1: namespaces, then fork the init. Returns in the child (the init); the parent
  * side reports the child's pid and exits. */
 static void stage1(struct init_ctx *c)
@@ -118,7 +134,9 @@ static void stage1(struct init_ctx *c)
 			fail(c, &err);
 		}
 	}
-	int flags = s->ns_new & ~CLONE_NEWUSER;
+	int flags = s->ns_new & ~CLONE_NEWUSER & ~(c->net_fd < 0 ? 0 : CLONE_NEWNET);
+	if (join_new_net(c, &err) < 0)
+		fail(c, &err);
 	mr_say("unshare(0x%x: the new namespaces)", flags);
 	if (flags && unshare(flags) < 0) {
 		mr_fail(&err, errno, "unshare(the new namespaces 0x%x)", flags);
@@ -165,7 +183,7 @@ static void stage1_direct(struct init_ctx *c)
 			fail(c, &err);
 		}
 	}
-	if (join_namespaces(c, &err) < 0)
+	if (join_new_net(c, &err) < 0 || join_namespaces(c, &err) < 0)
 		fail(c, &err);
 	if ((s->ns_new & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
 		mr_fail(&err, errno, "unshare(CLONE_NEWCGROUP)");

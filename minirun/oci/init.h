@@ -24,6 +24,9 @@ struct init_ctx {
 	struct seccomp_prog *seccomp; /* prepared (BPF) before the fork */
 	bool direct;                  /* cloned into its new namespaces already (see ctr_create) */
 	char state[4000];             /* the state JSON for startContainer hooks */
+	/* the new network namespace a thread of the create process made ahead (runtime.c),
+	 * joined instead of made; or -1 */
+	int net_fd;
 };
 
 /* init_main - run in the child of fork(): join and create namespaces, fork the init

@@ -348,8 +348,12 @@ user_namespace_mapping() {
 	cp -a "$MR_TOP/build/rootfs/busybox" "$ROOTFS" && chown -R 100000:100000 "$ROOTFS" || t_fail "rootfs"
 	NAMESPACES='[{"type": "pid"}, {"type": "mount"}, {"type": "ipc"}, {"type": "uts"}, {"type": "network"}, {"type": "user"}]' \
 	LINUX_EXTRA=',"uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}], "gidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}]' \
-	MOUNTS_EXTRA='' run_in userns '["sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map; id -u; sleep 0.3"]'
+	MOUNTS_EXTRA='' run_in userns '["sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map; id -u; ls /sys/class/net; sleep 0.3"]'
 	t_eq "$RC" 0 "exit: $OUT"
+	# the network namespace belongs to the new user namespace (not made ahead by the
+	# create process, which would make it the host's): sysfs mounts only for a process
+	# with CAP_SYS_ADMIN over the owner of its network namespace, and shows that one's
+	t_match "$OUT" "^lo\$" "/sys mounted, showing the container's network namespace"
 	t_match "$OUT" "^ +0 +100000 +65536\$" "uid_map and gid_map"
 	t_match "$OUT" "^0\$" "root inside"
 }
@@ -544,6 +548,36 @@ namespace_joined_by_path() {
 	t_eq "$OUT" "$want" "the second container's network namespace"
 }
 
+# The new network namespace is made ahead by a thread of the create process and joined by
+# the init (runtime.c): it must be new, one per container, and the one every other party
+# (hooks, exec) sees through /proc/PID/ns/net.
+new_network_namespace_made_ahead() {
+	mr_need
+	a=$(mr_id neta) b=$(mr_id netb) log=$T_DIR/netns.log
+	t_defer "mr_cleanup $a"
+	t_defer "mr_cleanup $b"
+	: >"$log"
+	hook='{"path": "/bin/sh", "args": ["sh", "-c", "readlink /proc/$(grep -o pid.:[0-9]* | cut -d: -f2)/ns/net >>'"$log"'"]}'
+	TOP_EXTRA=",\"hooks\": {\"prestart\": [$hook], \"createRuntime\": [$hook]}" \
+		mr_bundle ba '["sleep", "100"]'
+	# (into a file: the detached init keeps its stdio, a pipe would wait for it to end)
+	mr --debug run --detach --bundle ba --pid-file apid "$a" >"$T_DIR/debug" 2>&1 ||
+		t_fail "run: $(cat "$T_DIR/debug")"
+	OUT=$(cat "$T_DIR/debug")
+	t_match "$OUT" "a thread makes the new network namespace" "made ahead (--debug)"
+	t_match "$OUT" "setns\\(the new network namespace made ahead\\)" "the init joined it"
+	net=$(readlink /proc/"$(cat apid)"/ns/net)
+	t_ne "$net" "$(readlink /proc/self/ns/net)" "the init's network namespace is not the host's"
+	t_eq "$(cat "$log")" "$net
+$net" "prestart and createRuntime saw the init's namespace"
+	t_eq "$(mr exec "$a" readlink /proc/self/ns/net)" "$net" "exec joins the same one"
+	t_eq "$(mr exec "$a" sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "')" "lo" \
+		"a fresh namespace: only lo"
+	mr_bundle bb '["sleep", "100"]'
+	mr run --detach --bundle bb --pid-file bpid "$b" || t_fail "run the second container"
+	t_ne "$(readlink /proc/"$(cat bpid)"/ns/net)" "$net" "each container has its own"
+}
+
 time_namespace_offsets() {
 	mr_need
 	[ -e /proc/self/ns/time ] || t_skip "this kernel has no time namespaces"
@@ -556,6 +590,7 @@ time_namespace_offsets() {
 
 t "hostname, domainname, cwd and env" hostname_env_cwd
 t "a namespace joined by path (network of another container)" namespace_joined_by_path
+t "a new network namespace, made ahead: the init's, hooks' and exec's, one each" new_network_namespace_made_ahead
 t "a time namespace with a boottime offset" time_namespace_offsets
 t "user uid/gid, additionalGids and umask" user_groups_umask
 t "CapEff/CapPrm/CapBnd as configured, inheritable and ambient empty" capabilities_as_configured
