@@ -350,7 +350,10 @@ static int gateway_of(const char *root, const char *network, char gw[INET_ADDRST
 static bool embedded_gateway(struct container *c, const char *mode, char gw[INET_ADDRSTRLEN])
 {
 	bool user = false;
-	if (gateway_of(c->root, mode, gw, &user) == 0 && user)
+	/* none, host and container:X name no network: no lock and read of the store for them */
+	bool names_network =
+		strcmp(mode, "none") && strcmp(mode, "host") && strncmp(mode, "container:", 10);
+	if (names_network && gateway_of(c->root, mode, gw, &user) == 0 && user)
 		return true;
 	for (size_t i = 0; i < c->r.nnetworks; i++) {
 		const char *name = c->r.networks[i].name;

@@ -217,7 +217,19 @@ struct mon {
 	bool proxy; /* the starter holds the lock for us (until "running") */
 	int notify; /* the socket to the starter, -1 once told */
 	char oci[4400];
+	/* the bundle's config as write_bundle built and wrote it, until oci_create hands it
+	 * to the runtime (which then needn't read and parse the file back) */
+	json_t *config;
+	char *config_text;
 };
+
+static void config_drop(struct mon *m)
+{
+	json_decref(m->config);
+	free(m->config_text);
+	m->config = NULL;
+	m->config_text = NULL;
+}
 
 /* take the lock (unless the starter holds it for us) and re-read the record */
 static int lock_reload(struct mon *m, struct mr_err *err)
@@ -296,15 +308,16 @@ static int write_bundle(struct mon *m, struct mr_err *err)
 	if (c->r.host.init && !(p.init = container_init_path()))
 		return mr_fail(err, 0, "--init: minirun-init not found (build it: make minirun)");
 	container_record_to_json(&c->r, c->rec); /* the bundle reads the record's JSON */
-	json_t *cfg = container_oci_config(c->rec, &p, err);
-	if (!cfg)
+	config_drop(m);
+	if (!(m->config = container_oci_config(c->rec, &p, err)))
 		return -1;
-	_cleanup_free_ char *text = json_dumps(cfg, JSON_INDENT(2));
-	json_decref(cfg);
+	/* still written: `inspect`, `minirun oci` verbs and other runtimes read the file */
+	if (!(m->config_text = json_dumps(m->config, JSON_INDENT(2))))
+		return mr_fail(err, ENOMEM, "config.json");
 	if (mr_mkdir_p(container_path(c, "bundle", path, sizeof(path)), 0700, err) < 0)
 		return -1;
 	return mr_replace_file(container_path(c, "bundle/config.json", path, sizeof(path)),
-			       text ? text : "", 0600, err);
+			       m->config_text, 0600, err);
 }
 
 /* the OCI create with the io's fds as the init's stdio: dup2'd onto 0-2 only around the
@@ -316,7 +329,9 @@ static int oci_create(struct mon *m, struct container_io *io, pid_t *pid, struct
 	struct ctr_create_opts o = {.id = m->c->id,
 				    .bundle =
 					    container_path(m->c, "bundle", bundle, sizeof(bundle)),
-				    .console_fd = io->tty ? io->console_fd : -1};
+				    .console_fd = io->tty ? io->console_fd : -1,
+				    .config = m->config,
+				    .config_text = m->config_text};
 	for (int i = 0; i < 3; i++) {
 		saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
 		if (!io->tty && io->child_fds[i] >= 0)
@@ -324,6 +339,7 @@ static int oci_create(struct mon *m, struct container_io *io, pid_t *pid, struct
 	}
 	mr_say("ctr_create %.12s (OCI root %s)", m->c->id, m->oci);
 	int rc = ctr_create(m->oci, &o, pid, err);
+	config_drop(m);
 	for (int i = 0; i < 3; i++) {
 		dup2(saved[i], i);
 		close(saved[i]);
@@ -455,6 +471,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 fail:
 	if (!oci_failed)
 		err->errnum = 0; /* minirun's own failure: 125, whatever the errno */
+	config_drop(m);
 	teardown(m);
 	if (io_made)
 		io_finish(io, -1);

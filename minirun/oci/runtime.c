@@ -263,7 +263,8 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 
 	if (state_check_id(o->id, err) < 0)
 		return -1;
-	struct spec *s = spec_load(o->bundle ? o->bundle : ".", err);
+	struct spec *s =
+		spec_load_tree(o->bundle ? o->bundle : ".", o->config, o->config_text, err);
 	if (!s)
 		return -1;
 	c.s = s;

@@ -35,6 +35,12 @@ struct ctr_create_opts {
 	bool no_new_keyring;        /* keep the caller's session keyring */
 	int console_fd;             /* set by run: a socketpair end that takes the master;
 				       -1 for none */
+	/* set by run: the tree it just wrote to BUNDLE/config.json, used instead of reading
+	 * the file back (spec_load_tree: the runtime holds its own reference while it runs;
+	 * the caller must not change the tree meanwhile), and that file's text (error
+	 * positions; may be NULL). NULL: read the file, as `minirun oci create`. */
+	json_t *config;
+	const char *config_text;
 };
 
 /*

@@ -468,28 +468,19 @@ static void unlimited_as_minus_one(char *text)
 	}
 }
 
-struct spec *spec_parse_text(const char *text, const char *name, const char *bundle,
-			     struct mr_err *err)
+/* the spec over DOC (its reference is the spec's now: freed with it), TEXT its JSON */
+static struct spec *spec_of_doc(json_t *doc, const char *text, const char *name, const char *bundle,
+				struct mr_err *err)
 {
-	json_error_t je;
 	struct spec *s = calloc(1, sizeof(*s));
-	if (!s || !(s->text = strdup(text)) || !(s->name = strdup(name)) ||
+	if (!s)
+		json_decref(doc);
+	else
+		s->doc = doc;
+	if (!s || !(s->text = strdup(text ? text : "")) || !(s->name = strdup(name)) ||
 	    !(s->bundle = strdup(bundle))) {
 		spec_free(s);
 		mr_fail(err, ENOMEM, "%s", name);
-		return NULL;
-	}
-	_cleanup_free_ char *copy = strdup(text);
-	if (!copy) {
-		spec_free(s);
-		mr_fail(err, ENOMEM, "%s", name);
-		return NULL;
-	}
-	unlimited_as_minus_one(copy);
-	s->doc = json_loads(copy, JSON_REJECT_DUPLICATES, &je);
-	if (!s->doc) {
-		mr_fail(err, 0, "%s:%d:%d: malformed JSON: %s", name, je.line, je.column, je.text);
-		spec_free(s);
 		return NULL;
 	}
 	struct pctx c = {s->text, s->name, err};
@@ -507,10 +498,44 @@ struct spec *spec_parse_text(const char *text, const char *name, const char *bun
 	return s;
 }
 
+struct spec *spec_parse_text(const char *text, const char *name, const char *bundle,
+			     struct mr_err *err)
+{
+	json_error_t je;
+	_cleanup_free_ char *copy = strdup(text);
+	if (!copy) {
+		mr_fail(err, ENOMEM, "%s", name);
+		return NULL;
+	}
+	unlimited_as_minus_one(copy);
+	json_t *doc = json_loads(copy, JSON_REJECT_DUPLICATES, &je);
+	if (!doc) {
+		mr_fail(err, 0, "%s:%d:%d: malformed JSON: %s", name, je.line, je.column, je.text);
+		return NULL;
+	}
+	return spec_of_doc(doc, text, name, bundle, err);
+}
+
+struct spec *spec_parse_tree(json_t *config, const char *text, const char *name, const char *bundle,
+			     struct mr_err *err)
+{
+	if (!json_is_object(config)) {
+		mr_fail(err, 0, "%s: must be a JSON object", name);
+		return NULL;
+	}
+	return spec_of_doc(json_incref(config), text, name, bundle, err);
+}
+
 struct spec *spec_load(const char *bundle, struct mr_err *err)
 {
+	return spec_load_tree(bundle, NULL, NULL, err);
+}
+
+struct spec *spec_load_tree(const char *bundle, json_t *config, const char *text,
+			    struct mr_err *err)
+{
 	struct stat st;
-	_cleanup_free_ char *abs = NULL, *path = NULL, *text = NULL;
+	_cleanup_free_ char *abs = NULL, *path = NULL, *file = NULL;
 
 	if (stat(bundle, &st) < 0) {
 		mr_fail(err, errno, "bundle '%s'", bundle);
@@ -525,14 +550,19 @@ struct spec *spec_load(const char *bundle, struct mr_err *err)
 		mr_fail(err, errno, "bundle '%s'", bundle);
 		return NULL;
 	}
-	if (asprintf(&path, "%s/config.json", abs) < 0) {
-		path = NULL;
-		mr_fail(err, ENOMEM, "bundle");
-		return NULL;
+	struct spec *s;
+	if (config) { /* the caller's tree: the file says the same, no need to read it back */
+		s = spec_parse_tree(config, text, "config.json", abs, err);
+	} else {
+		if (asprintf(&path, "%s/config.json", abs) < 0) {
+			path = NULL;
+			mr_fail(err, ENOMEM, "bundle");
+			return NULL;
+		}
+		if (mr_read_file(path, &file, NULL, err) < 0)
+			return NULL;
+		s = spec_parse_text(file, "config.json", abs, err);
 	}
-	if (mr_read_file(path, &text, NULL, err) < 0)
-		return NULL;
-	struct spec *s = spec_parse_text(text, "config.json", abs, err);
 	if (!s)
 		return NULL;
 	if (stat(s->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {

@@ -140,9 +140,24 @@ struct spec {
  */
 struct spec *spec_load(const char *bundle, struct mr_err *err);
 
+/*
+ * spec_load_tree - spec_load, but with CONFIG (not NULL) taken as BUNDLE/config.json's
+ * content instead of reading the file back: the front end hands the tree it built and just
+ * wrote there. TEXT (may be NULL) is that tree's JSON as written, only to give errors their
+ * line and column. The spec takes its own reference on CONFIG and points into it (strings,
+ * linux.resources, linux.seccomp): the caller may drop its reference at once, but must not
+ * change the tree while the spec lives. TEXT is copied.
+ */
+struct spec *spec_load_tree(const char *bundle, json_t *config, const char *text,
+			    struct mr_err *err);
+
 /* spec_parse_text - the same checks over a config held in memory (for unit tests and the
- * front end, which builds its config in memory); NAME is used in error messages. */
+ * front end, which builds its config in memory); NAME is used in error messages.
+ * spec_parse_tree - the same over a parsed tree, with spec_load_tree's ownership rules;
+ * spec_parse_text is spec_parse_tree over json_loads(TEXT). */
 struct spec *spec_parse_text(const char *text, const char *name, const char *bundle,
+			     struct mr_err *err);
+struct spec *spec_parse_tree(json_t *config, const char *text, const char *name, const char *bundle,
 			     struct mr_err *err);
 
 /* spec_parse_process - parse one "process" object (config.json's, or exec --process's)

@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_minirun.c - the runtime's pure parts: config.json parsing and its error
- * positions, mount options, the default spec, ids and signal names (minirun/spec*.c,
- * state.c, signals.c).
+ * positions, a config handed over as a tree, mount options, the default spec, ids and
+ * signal names (minirun/spec*.c, state.c, signals.c).
  */
 #include "lib/sig.h"
 #include "minirun/oci/oci.h"
@@ -11,9 +11,11 @@
 
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #define MIN_CONFIG(process, rest)                                                                   \
 	"{\n  \"ociVersion\": \"1.0.2\",\n  \"root\": {\"path\": \"/r\"},\n  \"process\": " process \
@@ -120,6 +122,66 @@ static void default_spec_parses_back(void)
 	}
 }
 
+/* the spec holds its own reference: the caller's tree may go at once */
+static void a_tree_is_parsed_with_its_own_reference(void)
+{
+	struct mr_err err = {0};
+	const char *text = MIN_CONFIG(PROC, "");
+	json_t *doc = json_loads(text, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	struct spec *s = spec_parse_tree(doc, text, "config.json", "/b", &err);
+	json_decref(doc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_STRING_EQUAL(s->proc.args[0], "sh");
+	CU_ASSERT_STRING_EQUAL(s->rootfs, "/r");
+	spec_free(s);
+
+	/* errors are located in the text given with the tree, or named without it */
+	text = MIN_CONFIG("{\"args\": \"sh\", \"cwd\": \"/\"}", "");
+	doc = json_loads(text, 0, NULL);
+	CU_ASSERT_PTR_NULL(spec_parse_tree(doc, text, "config.json", "/b", &err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "config.json:4:23: process.args must be an array"));
+	CU_ASSERT_PTR_NULL(spec_parse_tree(doc, NULL, "config.json", "/b", &err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "config.json: process.args must be an array"));
+	CU_ASSERT_EQUAL(doc->refcount, 1); /* a refused tree's reference is given back */
+	json_decref(doc);
+}
+
+/* spec_load_tree runs the tree it is given, not BUNDLE/config.json; without one, the file */
+static void load_tree_prefers_the_tree_to_the_file(void)
+{
+	char dir[] = "/tmp/mr-unit-spec.XXXXXX", path[64], text[256];
+	struct mr_err err = {0};
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f,
+		"{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"%s\"}, "
+		"\"process\": {\"args\": [\"disk\"], \"cwd\": \"/\"}}",
+		dir);
+	fclose(f);
+	snprintf(text, sizeof(text),
+		 "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"%s\"}, "
+		 "\"process\": {\"args\": [\"tree\"], \"cwd\": \"/\"}}",
+		 dir);
+	json_t *doc = json_loads(text, 0, NULL);
+	struct spec *s = spec_load_tree(dir, doc, text, &err);
+	CU_ASSERT_PTR_NOT_NULL(s);
+	if (s)
+		CU_ASSERT_STRING_EQUAL(s->proc.args[0], "tree");
+	spec_free(s);
+	CU_ASSERT_EQUAL(doc->refcount, 1);
+	json_decref(doc);
+	s = spec_load_tree(dir, NULL, NULL, &err);
+	CU_ASSERT_PTR_NOT_NULL(s);
+	if (s)
+		CU_ASSERT_STRING_EQUAL(s->proc.args[0], "disk");
+	spec_free(s);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void ids_that_name_paths_are_refused(void)
 {
 	CU_ASSERT_EQUAL(state_check_id("web-1_a.b+c", NULL), 0);
@@ -148,6 +210,10 @@ static CU_TestInfo tests[] = {
 	{"bad fields are named: namespace, mount, rlimit, capability, hostname",
 	 bad_fields_are_named},
 	{"the default spec (and --rootless) parses back", default_spec_parses_back},
+	{"a given tree is parsed with its own reference; errors located in its text",
+	 a_tree_is_parsed_with_its_own_reference},
+	{"spec_load_tree runs the given tree, not the file; without one the file",
+	 load_tree_prefers_the_tree_to_the_file},
 	{"container ids that name paths are refused", ids_that_name_paths_are_refused},
 	{"signals by name and number", signal_names_and_numbers},
 	CU_TEST_INFO_NULL,

@@ -32,6 +32,26 @@ run_files_apart() {
 }
 t "a start's files are in the run root (ROOT/run here), apart from the record; rm removes both" run_files_apart
 
+# the runtime runs the config tree the monitor built (not the file read back): the file
+# it still writes must say the same, and parse again for the verbs that read it (exec)
+bundle_file_is_what_ran() {
+	ct_need
+	ct_host '
+		mr run -d --name up --network none --hostname cfgtest -e CFGVAR=v1 busybox \
+			sleep 601 >/dev/null || die "run -d"
+		id=$(cat "$R/containers/.names/up")
+		cfg=$(tr -d " \n\t" <"$R/run/containers/$id/bundle/config.json")
+		echo "$cfg" | grep -q "\"args\":\[\"sleep\",\"601\"\]" || die "args not in the file"
+		echo "$cfg" | grep -q "\"hostname\":\"cfgtest\"" || die "hostname not in the file"
+		echo "$cfg" | grep -q "\"CFGVAR=v1\"" || die "env not in the file"
+		out=$(mr exec up sh -c "tr \"\\0\" \" \" </proc/1/cmdline; hostname; echo \$CFGVAR")
+		[ "$(echo $out)" = "sleep 601 cfgtest v1" ] || die "what ran: $out"
+		mr rm -f up >/dev/null || die "rm -f"
+		ct_noleaks
+	'
+}
+t "the bundle's config.json says what the runtime ran (args, hostname, env); exec reads it" bundle_file_is_what_ran
+
 reboot() {
 	ct_need
 	ct_host '
