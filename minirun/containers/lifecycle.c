@@ -565,22 +565,26 @@ static int kill_and_wait(struct container *c, int sig, int timeout, struct mr_er
 	_cleanup_close_ int ifd = pidfd_of(container_pid(c));
 	if (container_status(c) == CONTAINER_PAUSED)
 		ctr_pause(oci, c->id, false, NULL); /* a frozen process can't act on a signal */
-	unlock(c);
 	if (mon > 0 && c->r.state.status == CONTAINER_RESTARTING) {
+		unlock(c);
 		kill(mon, SIGUSR1); /* cut its back-off short: it sees StopRequested */
 	} else {
 		mr_say("kill %.12s with signal %d", c->id, sig);
+		/* signal and log under the lock: the monitor logs "die" under it too, so a
+		 * reader of the events sees kill before die, as docker shows them */
 		int k = ctr_kill(oci, c->id, sig, false, NULL);
 		if (k == 0)
 			container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(sig));
+		unlock(c);
 		if (k < 0 && mon > 0) {
 			/* no OCI container yet: the monitor is still setting up. End it; what it
 			 * made is undone by whoever removes or starts the container next */
 			kill(mon, SIGKILL);
 		} else if (k == 0 && sig != SIGKILL && !wait_pidfd(ifd, timeout * 1000)) {
 			mr_say("still running after %d s: SIGKILL", timeout);
-			if (ctr_kill(oci, c->id, SIGKILL, true, NULL) == 0)
-				container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(SIGKILL));
+			/* logged first: without the lock the die could otherwise come before it */
+			container_event(c, "kill", "signal", CONTAINER_EVENT_NUM(SIGKILL));
+			ctr_kill(oci, c->id, SIGKILL, true, NULL);
 		}
 	}
 	if (!wait_pidfd(mfd, 15000) && mon > 0) {
