@@ -232,15 +232,16 @@ static void config_drop(struct mon *m)
 	m->config_text = NULL;
 }
 
-/* take the lock (unless the starter holds it for us) and re-read the record */
+/* take the lock and re-read the record. While the starter holds the lock for us (proxy)
+ * there is nothing to re-read: nobody but us could write the record since we opened it */
 static int lock_reload(struct mon *m, struct mr_err *err)
 {
 	char path[4400];
-	if (!m->proxy) {
-		m->c->lockfd = mr_lock_file(container_path(m->c, "lock", path, sizeof(path)), err);
-		if (m->c->lockfd < 0)
-			return -1;
-	}
+	if (m->proxy)
+		return 0;
+	m->c->lockfd = mr_lock_file(container_path(m->c, "lock", path, sizeof(path)), err);
+	if (m->c->lockfd < 0)
+		return -1;
 	return container_reload(m->c, err);
 }
 
