@@ -271,9 +271,6 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	c.net_fd = -1;
 	for (size_t i = 0; i < SPEC_MAX_NS; i++)
 		c.ns_fds[i] = -1;
-	if (check_spec(s, o, err) < 0 || seccomp_prepare(s, root, &filter, err) < 0 ||
-	    open_ns_paths(s, c.ns_fds, err) < 0)
-		goto out;
 	int joined = 0;
 	for (size_t i = 0; i < s->nns; i++)
 		if (s->ns[i].path)
@@ -282,9 +279,11 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	 * machine (the others 10-80 us; the kernel sets up a loopback device, the per-netns
 	 * state of every protocol, its sysctl tables). Made by the clone, it sits on the
 	 * critical path of every container, --network none included. So a thread makes it
-	 * now, while this thread does the ~0.6 ms of work before the clone (state directory,
-	 * FIFOs, the cgroup and its BPF device program, state.json); the init joins it by
-	 * setns (init.c), which costs microseconds. A thread and not a child process: the
+	 * now, while this thread does the ~0.8 ms of work before the clone (the config's
+	 * checks, the seccomp filter, state directory, FIFOs, the cgroup and its BPF device
+	 * program, state.json); the init joins it by setns (init.c), which costs
+	 * microseconds, and a config refused meanwhile has the thread joined and the
+	 * namespace closed on the way out. A thread and not a child process: the
 	 * namespace then comes back as an fd from /proc/thread-self/ns/net with no socket or
 	 * wait, and unshare(CLONE_NEWNET) is allowed in a multithreaded process and moves only
 	 * the calling thread. The namespace is the same as the clone's: owned by our user
@@ -296,6 +295,9 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	 * (its root administers it), which exists only once the child has made or joined it. */
 	if ((s->ns_new & CLONE_NEWNET) && !((s->ns_new | joined) & CLONE_NEWUSER))
 		netns_ahead_start(&net);
+	if (check_spec(s, o, err) < 0 || seccomp_prepare(s, root, &filter, err) < 0 ||
+	    open_ns_paths(s, c.ns_fds, err) < 0)
+		goto out;
 	c.seccomp = filter;
 	if (state_new_dir(root, o->id, err) < 0)
 		goto out;
