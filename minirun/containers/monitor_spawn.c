@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -73,8 +74,9 @@ static void note_read(struct container *c, char *buf, size_t len)
  * of its own), with no copy of the starter's page tables and no copy-on-write faults
  * after; the starter waits, suspended, until the monitor has executed (or failed to).
  * They write nothing of the starter's but their stacks, SPAWN and errno, and call nothing
- * that takes a lock the starter could hold (it has one thread, and is suspended): system
- * calls, and clone_exe_reexec's (its -v lines go to unbuffered stderr). Why every signal
+ * that takes a lock the suspended thread could hold: system calls, and clone_exe_reexec's
+ * (its -v lines go to unbuffered stderr). (The early monitor's spawner is a thread of a
+ * starter that goes on meanwhile: see "The early monitor" below.) Why every signal
  * is blocked across the spawn: a handler run in a child would run on the starter's
  * memory (the children have their own table of handlers, but the same globals); the
  * exec resets the handlers, and the monitor unblocks its signals once it runs.
@@ -122,10 +124,6 @@ static pid_t spawn_monitor(const char *root, const char *id, bool attach, const 
 	char *argv[8];
 	struct spawn sp = {.sock = sv[1], .argv = argv, .half = 256 * 1024};
 	monitor_argv(root, id, attach, argv);
-	/* the copy's /proc/self/exe is no longer beside minirun-init: say where it is (set
-	 * for the exec only: the children share our memory, environ included) */
-	const char *init = container_init_path();
-	bool set = init && !getenv("MINIRUN_INIT") && setenv("MINIRUN_INIT", init, 1) == 0;
 	sp.stack = mmap(NULL, 2 * sp.half, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	pid_t a = -1;
@@ -143,10 +141,24 @@ static pid_t spawn_monitor(const char *root, const char *id, bool attach, const 
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		munmap(sp.stack, 2 * sp.half);
 	}
-	if (set)
-		unsetenv("MINIRUN_INIT");
 	errno = e;
 	return a;
+}
+
+/* The copy's /proc/self/exe is no longer beside minirun-init: MINIRUN_INIT says where it
+ * is, set for the spawn (the children share our memory, environ included); true when it
+ * was set here, for init_env_unset after the exec. Set and unset by the main thread only:
+ * a setenv beside another thread's getenv is a race. */
+static bool init_env_set(void)
+{
+	const char *init = container_init_path();
+	return init && !getenv("MINIRUN_INIT") && setenv("MINIRUN_INIT", init, 1) == 0;
+}
+
+static void init_env_unset(bool set)
+{
+	if (set)
+		unsetenv("MINIRUN_INIT");
 }
 
 /* the middle process and the monitor by two forks (a starter already sealed) */
@@ -172,8 +184,16 @@ static pid_t fork_monitor(struct container *c, bool attach, const int sv[2])
  * again: the exec of the sealed copy, the dynamic loader, minirun's own start. So run
  * starts the monitor first (monitor_prespawn), as `minirun __monitor MONITOR_EARLY_ID`: it
  * executes and loads on the second CPU while the client makes the container, then waits on
- * its socket. Even its spawn is off the client's path: a fork of the client (the spawner)
- * runs spawn_monitor and waits for the exec, and the client reaps it when it hands over. monitor_spawn hands it the container's ID (N_GO), and from there all goes
+ * its socket. Even its spawn is off the client's path: a thread of the client (the
+ * spawner) runs spawn_monitor, whose vfork-like clone suspends only that thread until the
+ * exec, and the client joins it when it hands over. A thread and not a fork: a fork copies
+ * the client's page tables, and then every page either of the two writes is copied at its
+ * first write (~0.4 ms in all, most of it on the client's path). What the vfork-like
+ * children share with the client's other thread is safe as spawn_monitor's comment says
+ * it is for a suspended starter: they write only their own stacks, the spawner's struct
+ * and its errno (the spawner's thread-local storage, which they inherit), and environ is
+ * changed by the main thread only, before the thread starts and after it is joined.
+ * monitor_spawn hands it the container's ID (N_GO), and from there all goes
  * as for a monitor spawned late: the same spawn (new session, sealed copy), the same lock
  * protocol (the starter holds the lock; the monitor opens the container only once told),
  * the same answers. A create that fails closes the socket instead (monitor_prespawn_cancel,
@@ -181,11 +201,24 @@ static pid_t fork_monitor(struct container *c, bool attach, const int sv[2])
  * having made nothing, as it knows no container to make anything for.
  */
 static struct {
-	int sock;      /* the starter's end, -1: no monitor waits */
-	pid_t spawner; /* the fork that starts it (monitor_prespawn), to be reaped */
-	bool attach;   /* its argv's attach|detached */
+	int sock;         /* the starter's end, -1: no monitor waits */
+	int sv1;          /* the monitor's end: the spawner passes it on, then closes it */
+	pthread_t thread; /* the spawner (monitor_prespawn), to be joined */
+	pid_t mid;        /* what spawn_monitor returned: the middle process, or -1 */
+	bool attach;      /* its argv's attach|detached */
+	bool env_set;     /* MINIRUN_INIT set for it (init_env_set) */
 	const char *root;
 } early = {.sock = -1};
+
+static void *spawner(void *arg)
+{
+	(void)arg;
+	/* only the fields the main thread leaves alone until it has joined us */
+	int sv[2] = {-1, early.sv1};
+	early.mid = spawn_monitor(early.root, MONITOR_EARLY_ID, early.attach, sv);
+	close(early.sv1);
+	return NULL;
+}
 
 void monitor_prespawn(const char *root, bool attach)
 {
@@ -194,37 +227,39 @@ void monitor_prespawn(const char *root, bool attach)
 	if (early.sock >= 0 || clone_exe_is_sealed() ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return;
-	fflush(NULL);
-	/* Not spawn_monitor's vfork-like start, which would hold us until the monitor has
-	 * executed (~0.9 ms: the sealed copy made, a 6 MB binary mapped): a fork, whose child
-	 * does that on the second CPU while we make the container. The fork copies our page
-	 * tables (~0.1 ms), and it is the child, not us, that waits for the exec. */
-	pid_t a = fork();
-	if (a == 0) {
-		close(sv[0]);
-		int status = 0;
-		pid_t mid = spawn_monitor(root, MONITOR_EARLY_ID, attach, sv);
-		while (mid > 0 && waitpid(mid, &status, 0) < 0 && errno == EINTR)
-			;
-		_exit(mid < 0 || !WIFEXITED(status) ? 1 : WEXITSTATUS(status));
-	}
-	close(sv[1]);
-	if (a < 0) {
-		close(sv[0]); /* monitor_spawn will try again, and say why it could not */
-		return;
-	}
-	early.spawner = a;
+	/* Not spawn_monitor's vfork-like start here, which would hold us until the monitor
+	 * has executed (~0.9 ms: the sealed copy made, a 6 MB binary mapped): the spawner
+	 * thread waits for that on the second CPU while we make the container. It runs with
+	 * every signal blocked, so that ours are handled on this thread, as before. */
 	early.sock = sv[0];
+	early.sv1 = sv[1];
 	early.attach = attach;
 	early.root = root;
+	early.mid = -1;
+	early.env_set = init_env_set();
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int e = pthread_create(&early.thread, NULL, spawner, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0) {
+		init_env_unset(early.env_set);
+		close(sv[0]); /* monitor_spawn will try again, and say why it could not */
+		close(sv[1]);
+		early.sock = -1;
+	}
 }
 
-/* the spawner's wait status, once it has ended (it ends once the monitor has executed):
- * non-zero when the middle process or the monitor could not be forked */
+/* join the spawner (it ends once the monitor has executed), then reap the middle process:
+ * its wait status, non-zero when the middle process or the monitor could not be forked */
 static int early_reap(void)
 {
 	int status = 0;
-	while (waitpid(early.spawner, &status, 0) < 0 && errno == EINTR)
+	pthread_join(early.thread, NULL);
+	init_env_unset(early.env_set);
+	if (early.mid < 0)
+		return 1 << 8; /* as a middle that exited 1 */
+	while (waitpid(early.mid, &status, 0) < 0 && errno == EINTR)
 		;
 	return status;
 }
@@ -272,8 +307,11 @@ int monitor_spawn(struct container *c, bool attach, struct mr_err *err)
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 			return mr_fail(err, errno, "socketpair");
 		fflush(NULL); /* nothing buffered may be written twice */
-		pid_t a = clone_exe_is_sealed() ? fork_monitor(c, attach, sv)
-						: spawn_monitor(c->root, c->id, attach, sv);
+		bool sealed = clone_exe_is_sealed();
+		bool set = !sealed && init_env_set();
+		pid_t a = sealed ? fork_monitor(c, attach, sv)
+				 : spawn_monitor(c->root, c->id, attach, sv);
+		init_env_unset(set);
 		if (a < 0) {
 			close(sv[0]);
 			close(sv[1]);
