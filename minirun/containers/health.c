@@ -217,9 +217,8 @@ static enum health_status from_record(enum container_health h)
 	return h == CONTAINER_HEALTH_NONE ? HEALTH_STARTING : (enum health_status)(h - 1);
 }
 
-void health_record_start(struct container_record *r, json_t *rec)
+void health_record_start(struct container_record *r)
 {
-	(void)rec;
 	json_t *args = health_probe_args(r);
 	if (!args)
 		return; /* no check: no State.Health, as docker */

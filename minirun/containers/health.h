@@ -103,9 +103,8 @@ const char *health_output_text(struct health_output *out);
 
 /* The record's State.Health and the check (Config.Healthcheck) are the typed record's (R). */
 /* health_record_start - at each start of a container with a check: State.Health's Status
- * "starting" and FailingStreak 0; the Log of an earlier run stays (docker's). REC is not
- * read (the check is typed now): monitor.c still passes its tree. */
-void health_record_start(struct container_record *r, json_t *rec);
+ * "starting" and FailingStreak 0; the Log of an earlier run stays (docker's). */
+void health_record_start(struct container_record *r);
 /* health_record_stop - the check has stopped with the container: docker then says
  * "unhealthy" (for compatibility, its daemon says), the Log stays */
 void health_record_stop(struct container_record *r);

@@ -439,7 +439,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	container_record_set_str(&c->r.state.error, "");
 	container_record_set_str(&c->r.state.started_at, state_now(now, sizeof(now)));
 	container_record_set_str(&c->r.mr.step, "running");
-	health_record_start(&c->r, c->rec);
+	health_record_start(&c->r);
 	if (save_unlock(m, err) < 0)
 		goto fail;
 	container_mode_net_event(c, "connect");

@@ -1,6 +1,7 @@
 /*
  * minirun/containers/record_json.c - struct container_record <-> container.json: with
- * record_json_host.c, the one place that knows the record's JSON keys.
+ * record_json_config.c and record_json_host.c, the one place that knows the record's JSON
+ * keys.
  *
  * container.json keeps the shape `docker inspect` prints (README.md here), so that inspect
  * can print it as it is and a record written by any earlier minirun still loads. The front
@@ -39,8 +40,9 @@
  * MonitorPid, StopRequested, State.Health, Tmpfs, Dns ...), so a record nobody changed is
  * written back as it was read.
  *
- * HostConfig's lists, maps and limits (PortBindings LogConfig Dns... Tmpfs Memory ...) are
- * record_json_host.c's, with the helpers both share in record_json.h.
+ * Config (and its Healthcheck) is record_json_config.c's; HostConfig's lists, maps and
+ * limits (PortBindings LogConfig Dns... Tmpfs Memory ...) are record_json_host.c's; the
+ * helpers the three share are in record_json.h.
  *
  * See: containers.h (the struct); record_fields.c (its handling, no JSON); README.md here
  *      (the record's layout);
@@ -177,33 +179,6 @@ static int health_log_from_json(json_t *log, struct container_record *r)
 	return 0;
 }
 
-/* the durations and Retries of Config.Healthcheck, in docker's key order */
-static const struct {
-	const char *key;
-	size_t at; /* offsetof(struct container_healthcheck, ...) */
-} healthcheck_keys[] = {
-	{"Interval", offsetof(struct container_healthcheck, interval)},
-	{"Timeout", offsetof(struct container_healthcheck, timeout)},
-	{"StartPeriod", offsetof(struct container_healthcheck, start_period)},
-	{"StartInterval", offsetof(struct container_healthcheck, start_interval)},
-	{"Retries", offsetof(struct container_healthcheck, retries)},
-};
-
-static long long *healthcheck_field(struct container_healthcheck *h, size_t i)
-{
-	return (long long *)((char *)h + healthcheck_keys[i].at);
-}
-
-/* Config.Healthcheck HC into H; -1 on ENOMEM */
-static int healthcheck_from_json(json_t *hc, struct container_healthcheck *h)
-{
-	h->present = json_is_object(hc);
-	for (size_t i = 0; h->present && i < NELEMS(healthcheck_keys); i++)
-		*healthcheck_field(h, i) = json_integer_value(rj_get(hc, healthcheck_keys[i].key));
-	h->test = rj_dup_strv(rj_get(hc, "Test"));
-	return json_is_array(rj_get(hc, "Test")) && !h->test ? -1 : 0;
-}
-
 /* which shape the endpoint EP has (the enum's comment lists them): a connect's has Links,
  * DriverOpts and DNSNames; a mode's (none, host) has no IPAMConfig */
 static enum container_endpoint_kind endpoint_kind(json_t *ep)
@@ -257,7 +232,6 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	json_t *st = rj_get(rec, "State"), *cfg = rj_get(rec, "Config"),
 	       *hc = rj_get(rec, "HostConfig");
 	json_t *mr = rj_get(rec, "Minirun"), *v;
-	const char *k;
 	size_t i;
 
 	container_record_free(r);
@@ -290,50 +264,9 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 		return mr_fail(err, ENOMEM, "container record");
 	}
 
-	r->config.hostname = rj_dup_str(rj_get(cfg, "Hostname"));
-	r->config.domainname = rj_dup_str(rj_get(cfg, "Domainname"));
-	r->config.user = rj_dup_str(rj_get(cfg, "User"));
-	r->config.attach_stdin = json_is_true(rj_get(cfg, "AttachStdin"));
-	r->config.attach_stdout = json_is_true(rj_get(cfg, "AttachStdout"));
-	r->config.attach_stderr = json_is_true(rj_get(cfg, "AttachStderr"));
-	r->config.stdin_once = json_is_true(rj_get(cfg, "StdinOnce"));
-	r->config.env = rj_dup_strv(rj_get(cfg, "Env"));
-	r->config.cmd = rj_dup_strv(rj_get(cfg, "Cmd"));
-	r->config.entrypoint = rj_dup_strv(rj_get(cfg, "Entrypoint"));
-	r->config.shell = rj_dup_strv(rj_get(cfg, "Shell"));
-	if (healthcheck_from_json(rj_get(cfg, "Healthcheck"), &r->config.healthcheck) < 0) {
+	if (rj_config_from_json(cfg, r) < 0) {
 		container_record_free(r);
 		return mr_fail(err, ENOMEM, "container record");
-	}
-	r->config.image = rj_dup_str(rj_get(cfg, "Image"));
-	r->config.working_dir = rj_dup_str(rj_get(cfg, "WorkingDir"));
-	r->config.stop_signal = rj_dup_str(rj_get(cfg, "StopSignal"));
-	r->config.mac_address = rj_dup_str(rj_get(cfg, "MacAddress"));
-	v = rj_get(cfg, "StopTimeout");
-	r->config.stop_timeout = json_is_integer(v) ? (int)json_integer_value(v) : -1;
-	r->config.tty = json_is_true(rj_get(cfg, "Tty"));
-	r->config.open_stdin = json_is_true(rj_get(cfg, "OpenStdin"));
-	json_t *exposed = rj_get(cfg, "ExposedPorts");
-	if (json_is_object(exposed)) {
-		r->config.exposed_ports = calloc(json_object_size(exposed) + 1, sizeof(char *));
-		i = 0;
-		json_object_foreach(exposed, k, v)
-		{
-			if (r->config.exposed_ports)
-				r->config.exposed_ports[i++] = strdup(k);
-		}
-	}
-	json_t *labels = rj_get(cfg, "Labels");
-	if (json_object_size(labels)) {
-		r->config.labels = calloc(json_object_size(labels), sizeof(*r->config.labels));
-		json_object_foreach(labels, k, v)
-		{
-			if (!r->config.labels || !json_is_string(v))
-				continue;
-			struct container_label *l = &r->config.labels[r->config.nlabels++];
-			l->key = strdup(k);
-			l->value = strdup(json_string_value(v));
-		}
 	}
 
 	r->host.network_mode = rj_dup_str(rj_get(hc, "NetworkMode"));
@@ -400,16 +333,9 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	}
 
 	/* strdup's failures: the fields are all optional, so check the ones that were there */
-	bool short_of_memory =
-		(json_is_string(rj_get(rec, "Id")) && !r->id) ||
-		(json_is_string(rj_get(rec, "Name")) && !r->name) ||
-		(json_is_array(rj_get(rec, "Args")) && !r->args) ||
-		(json_is_array(rj_get(cfg, "Env")) && !r->config.env) ||
-		(json_is_array(rj_get(cfg, "Cmd")) && !r->config.cmd) ||
-		(json_is_array(rj_get(cfg, "Entrypoint")) && !r->config.entrypoint) ||
-		(json_is_array(rj_get(cfg, "Shell")) && !r->config.shell) ||
-		(json_object_size(labels) && !r->config.labels) ||
-		(json_is_object(exposed) && !r->config.exposed_ports);
+	bool short_of_memory = (json_is_string(rj_get(rec, "Id")) && !r->id) ||
+			       (json_is_string(rj_get(rec, "Name")) && !r->name) ||
+			       (json_is_array(rj_get(rec, "Args")) && !r->args);
 	if (short_of_memory) {
 		container_record_free(r);
 		return mr_fail(err, ENOMEM, "container record");
@@ -427,7 +353,7 @@ void rj_put_str(json_t *o, const char *key, const char *s)
 }
 
 /* the object KEY of O, made (empty, at the end) when missing and MAKE */
-static json_t *obj(json_t *o, const char *key, bool make)
+json_t *rj_obj(json_t *o, const char *key, bool make)
 {
 	json_t *v = json_object_get(o, key);
 	if (!json_is_object(v) && make) {
@@ -435,17 +361,6 @@ static json_t *obj(json_t *o, const char *key, bool make)
 		json_object_set_new(o, key, v);
 	}
 	return json_is_object(v) ? v : NULL;
-}
-
-/* Config.ExposedPorts: each key's value {}, as docker's */
-static void exposed_to_json(const struct container_record *r, json_t *cfg)
-{
-	if (!r->config.exposed_ports)
-		return;
-	json_t *o = json_object();
-	for (size_t i = 0; r->config.exposed_ports[i]; i++)
-		json_object_set_new(o, r->config.exposed_ports[i], json_object());
-	json_object_set_new(cfg, "ExposedPorts", o);
 }
 
 static json_t *health_log_json(const struct container_record *r)
@@ -464,7 +379,7 @@ static void state_to_json(const struct container_record *r, json_t *rec)
 {
 	/* a record without a State (half-made, broken) gets one only when given a state
 	 * (container_record_set_state) */
-	json_t *st = obj(rec, "State", r->state.present);
+	json_t *st = rj_obj(rec, "State", r->state.present);
 	if (!st)
 		return;
 	enum container_state s = r->state.status;
@@ -495,83 +410,16 @@ static void state_to_json(const struct container_record *r, json_t *rec)
 	json_object_set_new(h, "Log", health_log_json(r));
 }
 
-/* KEY of O set to the boolean B when O has the key or B is true (an older record without
- * the key keeps none) */
-static void put_bool(json_t *o, const char *key, bool b)
-{
-	if (b || json_object_get(o, key))
-		json_object_set_new(o, key, json_boolean(b));
-}
-
-/* KEY of O set to the vector V as an array; NULL: JSON null when O has the key (else no
- * key, as an older record had none) */
-static void put_strv(json_t *o, const char *key, char *const *v)
-{
-	if (v)
-		json_object_set_new(o, key, rj_strv_json(v));
-	else if (json_object_get(o, key))
-		json_object_set_new(o, key, json_null());
-}
-
-/* H into CFG's Healthcheck, in place: Test, then each duration that is set or was there */
-static void healthcheck_to_json(const struct container_record *r, json_t *cfg)
-{
-	struct container_healthcheck h = r->config.healthcheck;
-	json_t *hc = obj(cfg, "Healthcheck", h.present);
-	if (!hc)
-		return;
-	if (h.test)
-		json_object_set_new(hc, "Test", rj_strv_json(h.test));
-	for (size_t i = 0; i < NELEMS(healthcheck_keys); i++) {
-		long long v = *healthcheck_field(&h, i);
-		if (v || rj_get(hc, healthcheck_keys[i].key))
-			json_object_set_new(hc, healthcheck_keys[i].key, json_integer(v));
-	}
-}
-
-/* R's Config into CFG, in place: a key CFG has keeps its place */
-static void config_fields_to_json(const struct container_record *r, json_t *cfg)
-{
-	rj_put_str(cfg, "Hostname", r->config.hostname);
-	rj_put_str(cfg, "Domainname", r->config.domainname);
-	rj_put_str(cfg, "User", r->config.user);
-	put_bool(cfg, "AttachStdin", r->config.attach_stdin);
-	put_bool(cfg, "AttachStdout", r->config.attach_stdout);
-	put_bool(cfg, "AttachStderr", r->config.attach_stderr);
-	put_bool(cfg, "StdinOnce", r->config.stdin_once);
-	put_strv(cfg, "Env", r->config.env);
-	put_strv(cfg, "Cmd", r->config.cmd);
-	put_strv(cfg, "Entrypoint", r->config.entrypoint);
-	healthcheck_to_json(r, cfg);
-	put_strv(cfg, "Shell", r->config.shell);
-	rj_put_str(cfg, "Image", r->config.image);
-	rj_put_str(cfg, "WorkingDir", r->config.working_dir);
-	rj_put_str(cfg, "StopSignal", r->config.stop_signal);
-	rj_put_str(cfg, "MacAddress", r->config.mac_address);
-	if (r->config.stop_timeout >= 0)
-		json_object_set_new(cfg, "StopTimeout", json_integer(r->config.stop_timeout));
-	json_object_set_new(cfg, "Tty", json_boolean(r->config.tty));
-	json_object_set_new(cfg, "OpenStdin", json_boolean(r->config.open_stdin));
-	exposed_to_json(r, cfg);
-	if (!json_object_get(cfg, "Labels") && !r->config.nlabels)
-		return;
-	json_t *labels = json_object();
-	for (size_t i = 0; i < r->config.nlabels; i++)
-		json_object_set_new(labels, r->config.labels[i].key,
-				    json_string(r->config.labels[i].value));
-	json_object_set_new(cfg, "Labels", labels);
-}
-
 static void config_to_json(const struct container_record *r, json_t *rec)
 {
-	json_t *cfg = obj(rec, "Config", false);
+	json_t *cfg = rj_obj(rec, "Config", false);
 	if (cfg)
-		config_fields_to_json(r, cfg);
+		rj_config_to_json(r, cfg);
 }
 
 static void host_to_json(const struct container_record *r, json_t *rec)
 {
-	json_t *hc = obj(rec, "HostConfig", false);
+	json_t *hc = rj_obj(rec, "HostConfig", false);
 	if (!hc)
 		return;
 	rj_host_lists_to_json(r, hc);
@@ -582,7 +430,7 @@ static void host_to_json(const struct container_record *r, json_t *rec)
 	rj_put_str(hc, "UTSMode", r->host.uts_mode);
 	if (r->host.shm_size || rj_get(hc, "ShmSize"))
 		json_object_set_new(hc, "ShmSize", json_integer(r->host.shm_size));
-	json_t *pol = obj(hc, "RestartPolicy", true);
+	json_t *pol = rj_obj(hc, "RestartPolicy", true);
 	json_object_set_new(pol, "Name", json_string(restart_names[r->host.restart]));
 	json_object_set_new(pol, "MaximumRetryCount", json_integer(r->host.restart_max));
 	json_object_set_new(hc, "AutoRemove", json_boolean(r->host.auto_remove));
@@ -598,7 +446,7 @@ static void minirun_to_json(const struct container_record *r, json_t *rec)
 {
 	bool any = r->mr.step || r->mr.broken || r->mr.image_ref || r->mr.detach_keys ||
 		   r->mr.stop_requested || r->mr.monitor_pid || r->mr.lower_dirs;
-	json_t *mr = obj(rec, "Minirun", any);
+	json_t *mr = rj_obj(rec, "Minirun", any);
 	if (!mr)
 		return;
 	rj_put_str(mr, "DetachKeys", r->mr.detach_keys);
@@ -619,7 +467,7 @@ static void minirun_to_json(const struct container_record *r, json_t *rec)
 /* NetworkSettings.Ports: "80/tcp": null for a port only exposed, else its bindings */
 static void ports_to_json(const struct container_record *r, json_t *rec)
 {
-	json_t *ns = obj(rec, "NetworkSettings", r->nports > 0);
+	json_t *ns = rj_obj(rec, "NetworkSettings", r->nports > 0);
 	if (!ns || (!r->has_ports && !r->nports))
 		return;
 	json_object_set_new(ns, "Ports", rj_ports_json(r->ports, r->nports));
@@ -722,12 +570,12 @@ static void networks_to_json(const struct container_record *r, json_t *rec)
 	const struct container_net_settings *s = &r->net;
 	bool any = s->has_networks || r->nnetworks || s->has_address || s->ip_address ||
 		   s->gateway || s->mac_address || s->sandbox_key;
-	json_t *ns = obj(rec, "NetworkSettings", any), *v, *nets;
+	json_t *ns = rj_obj(rec, "NetworkSettings", any), *v, *nets;
 	const char *k;
 	void *tmp;
 	if (!ns)
 		return;
-	if ((nets = obj(ns, "Networks", s->has_networks || r->nnetworks))) {
+	if ((nets = rj_obj(ns, "Networks", s->has_networks || r->nnetworks))) {
 		json_object_foreach_safe(nets, tmp, k, v)
 		{
 			if (!container_record_network(r, k))
@@ -794,34 +642,6 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 
 /* ---- a new record ----------------------------------------------------------------------- */
 
-/* Config of a new record: docker 20.10's keys in its order (api/types/container Config),
- * the optional ones (MacAddress, StopSignal, StopTimeout, Healthcheck, Shell) only when R
- * has them, as docker's omitempty */
-static json_t *config_json_new(const struct container_record *r)
-{
-	static const char *const keys[] = {
-		"Hostname",     "Domainname",   "User",       "AttachStdin", "AttachStdout",
-		"AttachStderr", "ExposedPorts", "Tty",        "OpenStdin",   "StdinOnce",
-		"Env",          "Cmd",          "Image",      "WorkingDir",  "Entrypoint",
-		"MacAddress",   "Labels",       "StopSignal", "StopTimeout"};
-	json_t *cfg = json_object();
-	/* the places, null until config_fields_to_json writes them */
-	for (size_t i = 0; i < NELEMS(keys); i++)
-		json_object_set_new(cfg, keys[i], json_null());
-	if (!r->config.mac_address)
-		json_object_del(cfg, "MacAddress");
-	if (!r->config.stop_signal)
-		json_object_del(cfg, "StopSignal");
-	if (r->config.healthcheck.present)
-		json_object_set_new(cfg, "Healthcheck", json_null());
-	if (r->config.shell)
-		json_object_set_new(cfg, "Shell", json_null());
-	config_fields_to_json(r, cfg); /* StopTimeout: when set, else none */
-	if (r->config.stop_timeout < 0)
-		json_object_del(cfg, "StopTimeout");
-	return cfg;
-}
-
 /* move KEY of FROM (if it has one) to the end of TO */
 static void take(json_t *to, json_t *from, const char *key)
 {
@@ -871,7 +691,7 @@ json_t *container_record_json_new(const struct container_record *r, json_t *host
 	json_object_set_new(rec, "HostConfig", host_config);
 	if (json_is_object(host_config))
 		rj_host_lists_to_json(r, host_config);
-	json_object_set_new(rec, "Config", config_json_new(r));
+	json_object_set_new(rec, "Config", rj_config_json_new(r));
 	json_object_set_new(rec, "NetworkSettings", json_pack("{s:{}, s:{}}", "Networks", "Ports"));
 	json_object_set_new(rec, "Mounts", json_array());
 	json_object_set_new(rec, "GraphDriver",

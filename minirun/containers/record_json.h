@@ -1,7 +1,7 @@
 /*
- * minirun/containers/record_json.h - what record_json.c and record_json_host.c share: the
- * small JSON helpers and the HostConfig parts (private to the two files; the record's own
- * interface is containers.h).
+ * minirun/containers/record_json.h - what record_json.c, record_json_config.c and
+ * record_json_host.c share: the small JSON helpers, the Config and the HostConfig parts
+ * (private to the three files; the record's own interface is containers.h).
  */
 #ifndef MR_CONTAINERS_RECORD_JSON_H
 #define MR_CONTAINERS_RECORD_JSON_H
@@ -13,12 +13,24 @@
 
 /* record_json.c: a string's copy (NULL when V is none); a string array's (NULL-terminated;
  * NULL when V is no array); a vector as a JSON array; O's member KEY; KEY of O set to S
- * (NULL: left as it is) */
+ * (NULL: left as it is); the object KEY of O (made, empty, at the end, when missing and
+ * MAKE; NULL when O has none and not MAKE) */
 char *rj_dup_str(json_t *v);
 char **rj_dup_strv(json_t *v);
 json_t *rj_strv_json(char *const *v);
 json_t *rj_get(json_t *o, const char *key);
 void rj_put_str(json_t *o, const char *key, const char *s);
+json_t *rj_obj(json_t *o, const char *key, bool make);
+
+/* record_json_config.c */
+/* Config CFG into R (R->config); -1 on ENOMEM */
+int rj_config_from_json(json_t *cfg, struct container_record *r);
+/* R's Config into CFG, in place: a key CFG has keeps its place */
+void rj_config_to_json(const struct container_record *r, json_t *cfg);
+/* Config of a new record: docker 20.10's keys in its order (api/types/container Config),
+ * the optional ones (MacAddress, StopSignal, StopTimeout, Healthcheck, Shell) only when R
+ * has them, as docker's omitempty */
+json_t *rj_config_json_new(const struct container_record *r);
 
 /* record_json_host.c */
 /* the ports object O into R: NetworkSettings.Ports, or (BINDINGS) HostConfig.PortBindings;

@@ -137,39 +137,35 @@ static bool libseccomp_lost_nr(const struct sock_filter *f, size_t n)
 	return false;
 }
 
+/* FUZZ_SECCOMP_DUMP=1: both programs on stderr, one instruction a line */
+static void dump_programs(const struct sd_both *b)
+{
+	for (size_t i = 0; i < b->nref + b->nmine; i++) {
+		const struct sock_filter *f = i < b->nref ? &b->ref[i] : &b->mine[i - b->nref];
+		fprintf(stderr, "%s %3zu: %04x %3u %3u %#x\n", i < b->nref ? "ref" : "new",
+			i < b->nref ? i : i - b->nref, f->code, f->jt, f->jf, f->k);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct in in = {data, size};
 	json_t *prof = policy(&in);
 	if (getenv("FUZZ_SECCOMP_DUMP"))
 		json_dumpf(prof, stderr, JSON_INDENT(1)), fputc(10, stderr);
-	struct spec s = {.seccomp = prof, .name = "config.json", .text = ""};
-	struct mr_err err = {0};
-	struct seccomp_policy pol = {0};
-	scmp_filter_ctx ctx = NULL;
-	struct sock_filter *mine = NULL, *ref = NULL;
-	size_t nmine = 0, nref = 0;
-	if (seccomp_compile_policy(&s, &ctx, &pol, &err) == 0) {
-		int rc = seccomp_bpf_generate(&pol, &mine, &nmine);
-		if (rc < 0)
+	struct sd_both b = {0};
+	if (sd_both_compile(prof, &b) == 0) {
+		if (b.gen < 0)
 			fuzz_oracle("seccomp_bpf_generate failed with no memory shortage");
-		if (rc == 0 && seccomp_export(ctx, &ref, &nref, &err) == 0 &&
-		    !libseccomp_lost_nr(ref, nref)) {
-			struct sd_pair p = {.a = ref, .na = nref, .b = mine, .nb = nmine};
-			for (size_t i = 0; getenv("FUZZ_SECCOMP_DUMP") && i < nref + nmine; i++) {
-				const struct sock_filter *f = i < nref ? &ref[i] : &mine[i - nref];
-				fprintf(stderr, "%s %3zu: %04x %3u %3u %#x\n",
-					i < nref ? "ref" : "new", i < nref ? i : i - nref, f->code,
-					f->jt, f->jf, f->k);
-			}
-			if (!sd_compare(&p, &pol, 520, 2))
+		if (b.gen == 0 && sd_both_export(&b) == 0 && !libseccomp_lost_nr(b.ref, b.nref)) {
+			struct sd_pair p = {.a = b.ref, .na = b.nref, .b = b.mine, .nb = b.nmine};
+			if (getenv("FUZZ_SECCOMP_DUMP"))
+				dump_programs(&b);
+			if (!sd_compare(&p, &b.pol, 520, 2))
 				fuzz_oracle("libseccomp and seccomp_bpf.c differ: %s", p.why);
 		}
-		seccomp_release(ctx);
-		seccomp_policy_free(&pol);
 	}
-	free(mine);
-	free(ref);
+	sd_both_free(&b);
 	json_decref(prof);
 	return 0;
 }

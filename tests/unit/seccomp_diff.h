@@ -2,7 +2,8 @@
  * tests/unit/seccomp_diff.h - runs two seccomp BPF programs side by side (libseccomp's and
  * minirun/oci/seccomp_bpf.c's) in a small cBPF interpreter, over every syscall number of
  * every ABI and arguments around each comparison's boundary, and reports the first call
- * on which they answer differently. Header-only: tests/unit/test_oci_seccomp_bpf.c and
+ * on which they answer differently; and the setup both sides need, a profile compiled both
+ * ways (sd_both_compile). Header-only: tests/unit/test_oci_seccomp_bpf.c and
  * tests/fuzz/fuzz_seccomp.c both use it.
  *
  * See: linux/filter.h (the instruction set), Documentation/networking/filter.rst.
@@ -18,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The value PROG returns for call D, as the kernel would compute it; a program that
@@ -116,6 +118,47 @@ static uint32_t sd_run(const struct sock_filter *prog, size_t n, const struct se
 		}
 	}
 	return 0xdeadbeef;
+}
+
+/* A profile compiled both ways: libseccomp's context (and, once sd_both_export has run,
+ * its program REF), the policy as plain data, and seccomp_bpf.c's program MINE. */
+struct sd_both {
+	scmp_filter_ctx ctx;
+	struct seccomp_policy pol;
+	struct sock_filter *mine, *ref;
+	size_t nmine, nref;
+	int gen; /* seccomp_bpf_generate's answer: 0 MINE written, 1 left to libseccomp, -1 */
+	struct mr_err err;
+};
+
+/* PROFILE (a config.json's linux.seccomp) compiled by seccomp_compile_policy and handed to
+ * seccomp_bpf_generate. Returns 0; -1 when the profile is refused (B->err says why). B is
+ * the caller's, zeroed before, freed by sd_both_free whatever this returned. */
+static int sd_both_compile(json_t *profile, struct sd_both *b)
+{
+	struct spec s = {.seccomp = profile, .name = "config.json", .text = ""};
+	if (seccomp_compile_policy(&s, &b->ctx, &b->pol, &b->err) < 0)
+		return -1;
+	b->gen = seccomp_bpf_generate(&b->pol, &b->mine, &b->nmine);
+	return 0;
+}
+
+/* libseccomp's program for B (compiled) into B->ref: 0, or -1 with B->err set. Apart from
+ * sd_both_compile because the fuzz target asks for it only when seccomp_bpf.c wrote a
+ * program to compare it with; the unit test asks for it always. */
+static int sd_both_export(struct sd_both *b)
+{
+	return seccomp_export(b->ctx, &b->ref, &b->nref, &b->err);
+}
+
+static void sd_both_free(struct sd_both *b)
+{
+	if (b->ctx)
+		seccomp_release(b->ctx);
+	seccomp_policy_free(&b->pol);
+	free(b->mine);
+	free(b->ref);
+	memset(b, 0, sizeof(*b));
 }
 
 /* the two programs and where they were first seen to differ */

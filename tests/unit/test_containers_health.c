@@ -295,7 +295,7 @@ static void record_keeps_the_last_five_results(void)
 	json_t *rec = json_pack("{s:{s:{s:[s,s], s:i}}, s:{s:s}}", "Config", "Healthcheck", "Test",
 				"CMD", "true", "Retries", 2, "State", "Status", "running");
 	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
-	health_record_start(&r, rec);
+	health_record_start(&r);
 	CU_ASSERT_STRING_EQUAL(health_record_status(&r), "starting");
 	char out[8];
 	for (int i = 0; i < 7; i++) {
@@ -314,7 +314,7 @@ static void record_keeps_the_last_five_results(void)
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(h, "Status")), "unhealthy");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(h, "FailingStreak")), 2);
 	/* a restart starts over, keeping the log; a stop says unhealthy */
-	health_record_start(&r, rec);
+	health_record_start(&r);
 	CU_ASSERT_STRING_EQUAL(health_record_status(&r), "starting");
 	CU_ASSERT_EQUAL(json_array_size(log), 5);
 	health_record_stop(&r);
@@ -324,7 +324,7 @@ static void record_keeps_the_last_five_results(void)
 	/* no check: no State.Health */
 	rec = json_pack("{s:{}, s:{}}", "Config", "State");
 	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
-	health_record_start(&r, rec);
+	health_record_start(&r);
 	health_record_stop(&r);
 	CU_ASSERT_PTR_NULL(health_record_status(&r));
 	container_record_to_json(&r, rec);

@@ -2,8 +2,8 @@
  * tests/unit/test_oci_seccomp_bpf.c - the short seccomp programs of
  * minirun/oci/seccomp_bpf.c answer every call exactly as libseccomp's do.
  *
- * Each profile is compiled both ways (seccomp_compile_policy gives libseccomp's context and
- * the policy as plain data); tests/unit/seccomp_diff.h runs both programs over every
+ * Each profile is compiled both ways (tests/unit/seccomp_diff.h's sd_both_compile:
+ * libseccomp's context and the policy as plain data); seccomp_diff.h runs both programs over every
  * syscall number 0..1023 of x86_64, x32, i386, aarch64 and arm, the number space's edges,
  * a foreign architecture, and arguments around each comparison's boundary.
  */
@@ -26,34 +26,26 @@
  * (0 when seccomp_bpf.c left the profile to libseccomp) */
 static bool same_answers(json_t *profile, size_t *mine, size_t *ref)
 {
-	struct spec s = {.seccomp = profile, .name = "config.json", .text = ""};
-	struct mr_err err = {0};
-	struct seccomp_policy pol = {0};
-	scmp_filter_ctx ctx = NULL;
-	struct sock_filter *a = NULL, *b = NULL;
-	size_t na = 0, nb = 0;
+	struct sd_both b = {0};
 	bool ok = false;
 	*mine = *ref = 0;
-	if (seccomp_compile_policy(&s, &ctx, &pol, &err) < 0) {
-		fprintf(stderr, "\n  compile: %s\n", err.msg);
+	if (sd_both_compile(profile, &b) < 0) {
+		fprintf(stderr, "\n  compile: %s\n", b.err.msg);
+		sd_both_free(&b);
 		return false;
 	}
-	int rc = seccomp_bpf_generate(&pol, &a, &na);
-	if (seccomp_export(ctx, &b, &nb, &err) == 0 && rc == 0) {
-		struct sd_pair p = {.a = b, .na = nb, .b = a, .nb = na};
-		ok = sd_compare(&p, &pol, 1023, 4);
+	if (sd_both_export(&b) == 0 && b.gen == 0) {
+		struct sd_pair p = {.a = b.ref, .na = b.nref, .b = b.mine, .nb = b.nmine};
+		ok = sd_compare(&p, &b.pol, 1023, 4);
 		if (!ok)
 			fprintf(stderr, "\n  libseccomp vs seccomp_bpf.c differ: %s\n", p.why);
-		*mine = na;
-		*ref = nb;
-	} else if (rc == 1) {
+		*mine = b.nmine;
+		*ref = b.nref;
+	} else if (b.gen == 1) {
 		ok = true;
-		*ref = nb;
+		*ref = b.nref;
 	}
-	seccomp_release(ctx);
-	seccomp_policy_free(&pol);
-	free(a);
-	free(b);
+	sd_both_free(&b);
 	return ok;
 }
 
@@ -200,17 +192,12 @@ static void other_rules_left_to_libseccomp(void)
 static void kernel_loads_the_short_program(void)
 {
 	json_t *prof = container_seccomp_default(container_caps_default());
-	struct spec s = {.seccomp = prof, .name = "config.json", .text = ""};
-	struct mr_err err = {0};
-	struct seccomp_policy pol = {0};
-	scmp_filter_ctx ctx = NULL;
-	struct sock_filter *ins = NULL;
-	size_t n = 0;
-	CU_ASSERT_EQUAL_FATAL(seccomp_compile_policy(&s, &ctx, &pol, &err), 0);
-	CU_ASSERT_EQUAL_FATAL(seccomp_bpf_generate(&pol, &ins, &n), 0);
+	struct sd_both b = {0};
+	CU_ASSERT_EQUAL_FATAL(sd_both_compile(prof, &b), 0);
+	CU_ASSERT_EQUAL_FATAL(b.gen, 0);
 	pid_t pid = fork();
 	if (pid == 0) {
-		struct sock_fprog fp = {.len = (unsigned short)n, .filter = ins};
+		struct sock_fprog fp = {.len = (unsigned short)b.nmine, .filter = b.mine};
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
 			_exit(2);
@@ -222,9 +209,7 @@ static void kernel_loads_the_short_program(void)
 	int st = -1;
 	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
 	CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	seccomp_release(ctx);
-	seccomp_policy_free(&pol);
-	free(ins);
+	sd_both_free(&b);
 	json_decref(prof);
 }
 

@@ -11,18 +11,17 @@
 monitor_death_says_why() {
 	ct_need
 	ct_host '
-		out=$(MINIRUN_TEST_DIE_AT=files mr run -d --name kk busybox true 2>&1) && die "run succeeded"
-		echo "$out" | grep -q "died before the container ran: killed by SIGKILL" ||
-			die "a SIGKILL: $out"
-		mr rm -f kk >/dev/null || die "rm -f kk"
-		out=$(MINIRUN_TEST_DIE_AT=config:SEGV mr run -d --name ss busybox true 2>&1) && die "run succeeded"
-		echo "$out" | grep -q "died before the container ran: killed by signal 11 (SIGSEGV) at step config" ||
-			die "a crash: $out"
-		mr rm -f ss >/dev/null || die "rm -f ss"
-		out=$(MINIRUN_TEST_DIE_AT=files:exit=7 mr run -d --name ee busybox true 2>&1) && die "run succeeded"
-		echo "$out" | grep -q "died before the container ran: exited with status 7 at step files" ||
-			die "an exit: $out"
-		mr rm -f ee >/dev/null || die "rm -f ee"
+		# run -d with its monitor ended at $1 (MINIRUN_TEST_DIE_AT) fails, saying
+		# "died before the container ran: $2"; rm -f clears what it left
+		run_says() {
+			out=$(MINIRUN_TEST_DIE_AT=$1 mr run -d --name md busybox true 2>&1) &&
+				die "run succeeded (monitor ended at $1)"
+			echo "$out" | grep -qF "died before the container ran: $2" || die "$1: $out"
+			mr rm -f md >/dev/null || die "rm -f md ($1)"
+		}
+		run_says files "killed by SIGKILL"
+		run_says config:SEGV "killed by signal 11 (SIGSEGV) at step config"
+		run_says files:exit=7 "exited with status 7 at step files"
 		ct_noleaks
 	'
 }
