@@ -506,7 +506,10 @@ int container_create(const char *root, const struct container_opts *o, struct co
  * publishes the ports, then starts the process. With ATTACH the monitor waits for one
  * client on the attach socket before starting the process (so no output is lost); the
  * caller then calls container_attach. Returns once the container is running (or has
- * failed to start: err says why, with errnum ENOENT / EACCES for 127 / 126).
+ * failed to start: err says why, with errnum ENOENT / EACCES for 127 / 126). C is read
+ * again then (the monitor saved it as running), but for a container just made by
+ * container_create: its callers (run, build's RUN, compose) only attach or close it, so it
+ * keeps the created record it had, and a run saves a record's read.
  */
 int container_start(struct container *c, bool attach, struct mr_err *err);
 /* container_stop - the stop signal, then SIGKILL after TIMEOUT seconds (-1: the record's

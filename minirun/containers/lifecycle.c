@@ -465,21 +465,22 @@ int container_reap_orphan(struct container *c, int ms)
 	return 1;
 }
 
-/* the monitor started for C; C read again (the monitor saved it as running) */
-static int spawn(struct container *c, bool attach, struct mr_err *err)
+/* the monitor started for C; C read again (the monitor saved it as running) unless
+ * RELOAD is false, and after a failure always (the caller may remove it) */
+static int spawn(struct container *c, bool attach, bool reload, struct mr_err *err)
 {
 	if (monitor_spawn(c, attach, err) < 0) {
 		container_reload(c, NULL);
 		return -1;
 	}
-	return container_reload(c, err);
+	return reload ? container_reload(c, err) : 0;
 }
 
 int container_start(struct container *c, bool attach, struct mr_err *err)
 {
 	if (c->fresh) { /* just made here (run): no monitor, orphan or leftovers to check */
 		c->fresh = false;
-		return spawn(c, attach, err);
+		return spawn(c, attach, false, err);
 	}
 	enum container_state s = container_status(c);
 	if (container_orphan(c))
@@ -521,7 +522,7 @@ int container_start(struct container *c, bool attach, struct mr_err *err)
 		if (container_save(c, err) < 0)
 			return -1;
 	}
-	return spawn(c, attach, err);
+	return spawn(c, attach, true, err);
 }
 
 /* ---- stop, rm ----------------------------------------------------------------------------- */
