@@ -15,6 +15,7 @@
  *
  * See: README.md here; minirun/oci/runtime.h (ctr_*); inotify(7); pidfd_open(2).
  */
+#include "lib/jsonfile.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/oci/runtime.h"
@@ -107,7 +108,7 @@ bool container_exit_lost(struct container *c)
 	/* a monitor records the exit, then ends: c->r, read before it did, is stale. The
 	 * record on disk decides: lost only when it still says live with its monitor gone */
 	json_t *now =
-		json_load_file(container_path(c, "container.json", path, sizeof(path)), 0, NULL);
+		mr_json_load_file(container_path(c, "container.json", path, sizeof(path)), 0, NULL);
 	struct container_record r = {0};
 	bool lost = now && container_record_from_json(now, &r, NULL) == 0 &&
 		    container_state_live(r.state.status);

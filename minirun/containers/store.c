@@ -29,6 +29,7 @@
  * See: README.md here (the layout); open(2) O_EXCL; flock(2); getrandom(2).
  */
 #include "minirun/containers/containers.h"
+#include "lib/jsonfile.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/containers/lifecycle.h"
@@ -350,7 +351,7 @@ int container_reload(struct container *c, struct mr_err *err)
 	char path[4400], why[5200];
 	json_error_t je;
 	json_t *rec =
-		json_load_file(container_path(c, "container.json", path, sizeof(path)), 0, &je);
+		mr_json_load_file(container_path(c, "container.json", path, sizeof(path)), 0, &je);
 	if (!rec) {
 		if (access(c->dir, F_OK) < 0)
 			return no_such(err, c->id);
@@ -564,7 +565,7 @@ char **container_ids(const char *root, struct mr_err *err)
 		if (!(v[n].id = strdup(de->d_name)))
 			goto nomem;
 		snprintf(path, sizeof(path), "%s/containers/%s/container.json", root, de->d_name);
-		json_t *rec = json_load_file(path, 0, NULL);
+		json_t *rec = mr_json_load_file(path, 0, NULL);
 		struct container_record r = {0};
 		if (rec)
 			container_record_from_json(rec, &r, NULL);

@@ -31,6 +31,7 @@
 
 #include <openssl/evp.h>
 
+#include "lib/jsonfile.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "lib/sha256.h"
@@ -343,7 +344,7 @@ json_t *store_index_load(const struct store *st, struct mr_err *err)
 	char path[4200];
 	json_error_t je;
 	snprintf(path, sizeof(path), "%s/index.json", st->dir);
-	json_t *idx = json_load_file(path, 0, &je);
+	json_t *idx = mr_json_load_file(path, 0, &je);
 	if (!idx) {
 		mr_fail(err, 0, "%s:%d:%d: %s", path, je.line, je.column, je.text);
 		return NULL;

@@ -9,6 +9,7 @@
  * See: state.h; runtime-spec runtime.md "State"; proc(5).
  */
 #include "minirun/oci/state.h"
+#include "lib/jsonfile.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/oci/cgstep.h"
@@ -213,7 +214,7 @@ int state_load(const char *root, const char *id, struct ctr_state *st, struct mr
 		return -1;
 	if (state_path(path, sizeof(path), root, id, "state.json") < 0)
 		return mr_fail(err, ENAMETOOLONG, "state directory");
-	json_t *j = json_load_file(path, 0, &je);
+	json_t *j = mr_json_load_file(path, 0, &je);
 	if (!j) {
 		char dir[4096];
 		state_path(dir, sizeof(dir), root, id, NULL);
