@@ -221,7 +221,8 @@ struct mon {
 	 * to the runtime (which then needn't read and parse the file back) */
 	json_t *config;
 	char *config_text;
-	int mntns; /* the running container's mount namespace, held (run_once says why) */
+	int mntns;         /* the running container's mount namespace, held (run_once says why) */
+	struct stat saved; /* the record file as our last save left it (st_ino 0: unknown) */
 };
 
 static void config_drop(struct mon *m)
@@ -232,22 +233,42 @@ static void config_drop(struct mon *m)
 	m->config_text = NULL;
 }
 
+/* the record file's identity: every save renames a new file over it (a new inode, and a
+ * new change time), so one that matches our last save's is the record we hold */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino && a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
+	       a->st_size == b->st_size && a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 /* take the lock and re-read the record. While the starter holds the lock for us (proxy)
- * there is nothing to re-read: nobody but us could write the record since we opened it */
+ * there is nothing to re-read: nobody but us could write the record since we opened it.
+ * Nor when the file is still the one our last save wrote (a container's whole life goes
+ * by with nobody else writing its record, most of the time): the parse is skipped. */
 static int lock_reload(struct mon *m, struct mr_err *err)
 {
 	char path[4400];
+	struct stat now;
 	if (m->proxy)
 		return 0;
 	m->c->lockfd = mr_lock_file(container_path(m->c, "lock", path, sizeof(path)), err);
 	if (m->c->lockfd < 0)
 		return -1;
+	if (stat(container_path(m->c, "container.json", path, sizeof(path)), &now) == 0 &&
+	    same_file(&m->saved, &now))
+		return 0;
+	m->saved.st_ino = 0;
 	return container_reload(m->c, err);
 }
 
 static int save_unlock(struct mon *m, struct mr_err *err)
 {
+	char path[4400];
 	int rc = container_save(m->c, err);
+	if (rc < 0 ||
+	    stat(container_path(m->c, "container.json", path, sizeof(path)), &m->saved) < 0)
+		m->saved.st_ino = 0;
 	if (!m->proxy && m->c->lockfd >= 0) {
 		close(m->c->lockfd);
 		m->c->lockfd = -1;
