@@ -345,6 +345,14 @@ struct cg_device_rule {
  */
 int cg_devices_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n,
 		     struct mr_err *err);
+/* cg_devices_load - the v2 program for RULES loaded and not attached, for a caller with other
+ * work to do meanwhile (a thread of minirun's create loads it while the cgroup is made): its
+ * fd, or -1 with errno (nothing said: cg_devices_apply_loaded loads it again, and says why
+ * it can't, or falls back to v1). cg_devices_apply_loaded - cg_devices_apply with that fd
+ * (-1: none), taken over: used, or closed. */
+int cg_devices_load(const struct cg_device_rule *rules, size_t n);
+int cg_devices_apply_loaded(struct cg *cg, const struct cg_device_rule *rules, size_t n, int prog,
+			    struct mr_err *err);
 
 /* ---- human values (cgroups/parse.c) -------------------------------------------------- */
 

@@ -287,31 +287,57 @@ static int attached_filter(int dir)
 	return (int)syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &attr, sizeof(attr));
 }
 
-static int v2_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n, struct mr_err *err)
+/* RULES' program loaded (bpf BPF_PROG_LOAD), with the verifier's log into LOG when LOG */
+static int load(const struct cg_device_rule *rules, size_t n, char *log, size_t logsize)
 {
-	struct cg_node *nd = cg_v2_node(cg);
 	struct bpf_insn insns[CG_DEVICES_MAX_INSNS(CG_MAX_DEVICE_RULES)];
-	static char log[8192];
 	union bpf_attr attr;
-
-	if (!nd)
-		return cg_failx(err, ENOENT, "cgroup '%s' has no v2 directory", cg->path);
 	size_t len = cg_devices_prog(rules, n, insns);
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	attr.insns = (uint64_t)(uintptr_t)insns;
 	attr.insn_cnt = (uint32_t)len;
 	attr.license = (uint64_t)(uintptr_t) "GPL";
-	log[0] = '\0';
+	if (log) {
+		attr.log_buf = (uint64_t)(uintptr_t)log;
+		attr.log_size = (uint32_t)logsize;
+		attr.log_level = 1;
+	}
 	mr_say("bpf(BPF_PROG_LOAD) a device filter of %zu instructions for %zu rules", len, n);
-	int prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	return (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+}
+
+int cg_devices_load(const struct cg_device_rule *rules, size_t n)
+{
+	if (n > CG_MAX_DEVICE_RULES) {
+		errno = E2BIG;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (check_rule(&rules[i], i, NULL) < 0)
+			return -1;
+	return load(rules, n, NULL, 0);
+}
+
+/* PROG: cg_devices_load's fd for RULES, taken over; -1: loaded here */
+static int v2_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n, int prog,
+		    struct mr_err *err)
+{
+	struct cg_node *nd = cg_v2_node(cg);
+	static char log[8192];
+
+	if (!nd) {
+		if (prog >= 0)
+			close(prog);
+		return cg_failx(err, ENOENT, "cgroup '%s' has no v2 directory", cg->path);
+	}
+	log[0] = '\0';
+	if (prog < 0)
+		prog = load(rules, n, NULL, 0);
 	if (prog < 0 && errno != EPERM) {
 		/* Why not ask for the verifier's log at once: it formats a line per
 		 * instruction, a good part of the load's time; only a refusal needs it */
-		attr.log_buf = (uint64_t)(uintptr_t)log;
-		attr.log_size = sizeof(log);
-		attr.log_level = 1;
-		prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+		prog = load(rules, n, log, sizeof(log));
 	}
 	if (prog < 0) {
 		/* the verifier says why in its last line before the "processed N insns" tally */
@@ -333,6 +359,7 @@ static int v2_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n,
 		return mr_fail(err, errno, "open '%s'", nd->dir);
 	}
 	int old = attached_filter(dir);
+	union bpf_attr attr;
 	memset(&attr, 0, sizeof(attr));
 	attr.target_fd = (uint32_t)dir;
 	attr.attach_bpf_fd = (uint32_t)prog;
@@ -362,11 +389,20 @@ static int v2_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n,
 int cg_devices_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n,
 		     struct mr_err *err)
 {
-	if (n > CG_MAX_DEVICE_RULES)
-		return cg_failx(err, E2BIG, "%zu device rules: at most %d", n, CG_MAX_DEVICE_RULES);
+	return cg_devices_apply_loaded(cg, rules, n, -1, err);
+}
+
+int cg_devices_apply_loaded(struct cg *cg, const struct cg_device_rule *rules, size_t n, int prog,
+			    struct mr_err *err)
+{
+	int rc = -1;
+	if (n > CG_MAX_DEVICE_RULES) {
+		cg_failx(err, E2BIG, "%zu device rules: at most %d", n, CG_MAX_DEVICE_RULES);
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (check_rule(&rules[i], i, err) < 0)
-			return -1;
+			goto out;
 	/* Which of the two: a cgroup that has a v1 devices directory already keeps it (an
 	 * `update` of a container made that way); otherwise the program wherever the cgroup
 	 * has a v2 directory, hybrid hosts included (see the header); v1 where it has none,
@@ -374,7 +410,9 @@ int cg_devices_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n
 	const struct cg_hier *h = cg_v1_hier(&cg->sys, "devices");
 	if (!cg_dir(cg, "devices") && cg_v2_node(cg)) {
 		struct mr_err e = {0};
-		if (v2_apply(cg, rules, n, &e) == 0)
+		rc = v2_apply(cg, rules, n, prog, &e);
+		prog = -1; /* v2_apply's now */
+		if (rc == 0)
 			return 0;
 		/* EINVAL: no such program type; EPERM/EACCES/ENOSYS: bpf(2) refused (an LSM,
 		 * a seccomp filter): where a v1 devices hierarchy is there, it does the job */
@@ -387,8 +425,14 @@ int cg_devices_apply(struct cg *cg, const struct cg_device_rule *rules, size_t n
 		}
 		mr_say("no device filter on this kernel (%s): the v1 devices hierarchy", e.msg);
 	}
+	if (prog >= 0)
+		close(prog);
 	if (h)
 		return v1_apply(cg, rules, n, err);
 	return cg_failx(err, ENOENT, "cgroup '%s': no devices controller (no v1 devices hierarchy)",
 			cg->path);
+out:
+	if (prog >= 0)
+		close(prog);
+	return rc;
 }

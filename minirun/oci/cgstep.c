@@ -136,20 +136,70 @@ static void res_for(const struct cg_resources *res, unsigned bits, bool core,
 	}
 }
 
-/* Make the device policy of CG: the rules A, the defaults, S's linux.devices. */
+/* Make the device policy of CG: the rules A, the defaults, S's linux.devices; with the
+ * rules and program AHEAD made, when it made them. */
 static int devices(const struct spec *s, const struct spec *pos, json_t *a, struct cg *cg,
-		   struct mr_err *err)
+		   struct cgstep_ahead *ahead, struct mr_err *err)
 {
 	struct cg_device_rule *rules = NULL;
-	size_t n;
-	if (cgstep_device_rules(s, pos, a, &rules, &n, err) < 0)
+	size_t n = 0;
+	int prog = -1;
+	if (ahead && ahead->running) {
+		pthread_join(ahead->thread, NULL);
+		ahead->running = false;
+		rules = ahead->rules, n = ahead->n, prog = ahead->prog;
+		ahead->rules = NULL, ahead->prog = -1;
+	}
+	if (!rules && cgstep_device_rules(s, pos, a, &rules, &n, err) < 0) {
+		if (prog >= 0)
+			close(prog);
 		return -1;
+	}
 	mr_say("linux.resources.devices: %zu rules (with the defaults)", n);
-	int rc = cg_devices_apply(cg, rules, n, err);
+	int rc = cg_devices_apply_loaded(cg, rules, n, prog, err);
 	free(rules);
 	if (rc < 0)
 		mr_prefix(err, "linux.resources.devices: ");
 	return rc;
+}
+
+/* the thread of cgstep_ahead_start: the rules, and their program loaded */
+static void *ahead_main(void *arg)
+{
+	struct cgstep_ahead *a = arg;
+	json_t *rules = a->s->resources ? json_object_get(a->s->resources, "devices") : NULL;
+	if (cgstep_device_rules(a->s, a->s, rules, &a->rules, &a->n, NULL) == 0)
+		a->prog = cg_devices_load(a->rules, a->n);
+	return NULL;
+}
+
+void cgstep_ahead_start(struct cgstep_ahead *a, const struct spec *s)
+{
+	*a = (struct cgstep_ahead){.prog = -1, .s = s};
+	/* only where cgstep_create will load a device filter (it says why, below) */
+	json_t *rules = s->resources ? json_object_get(s->resources, "devices") : NULL;
+	if ((s->cgroups_path && strchr(s->cgroups_path, ':')) || rootless_active() ||
+	    !(rules || geteuid() == 0))
+		return;
+	sigset_t all, old;
+	sigfillset(&all); /* the caller's signals are handled on the caller's thread */
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	a->running = pthread_create(&a->thread, NULL, ahead_main, a) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (a->running)
+		mr_say("a thread loads the device filter meanwhile");
+}
+
+void cgstep_ahead_drop(struct cgstep_ahead *a)
+{
+	if (a->running)
+		pthread_join(a->thread, NULL);
+	a->running = false;
+	if (a->prog >= 0)
+		close(a->prog);
+	a->prog = -1;
+	free(a->rules);
+	a->rules = NULL;
 }
 
 /* The handle cgstep_create made, kept for the cgstep_clone that follows it: opening it
@@ -174,7 +224,8 @@ static void made_drop(void)
  * make one (rootless, nothing delegated) gets *NAME NULL and 0 when the config asks for no
  * limit: the container then shares its caller's cgroup. -1 with err otherwise.
  */
-int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_err *err)
+int cgstep_create(const struct spec *s, const char *id, struct cgstep_ahead *ahead, char **name,
+		  struct mr_err *err)
 {
 	struct cg_resources res;
 	char path[1024];
@@ -224,7 +275,7 @@ int cgstep_create(const struct spec *s, const char *id, char **name, struct mr_e
 		 * filter; the host's nodes are bound in (devices.c), their modes still hold */
 		mr_say("no device policy: rootless, in a cgroup delegated to the user");
 	else if (rc == 0 && (rules || geteuid() == 0))
-		rc = devices(s, s, rules, cg, err);
+		rc = devices(s, s, rules, cg, ahead, err);
 	else if (rc == 0)
 		mr_say("no device policy: not root, and linux.resources.devices is empty");
 	if (rc < 0) {
@@ -392,7 +443,7 @@ int cgstep_update(const char *name, json_t *r, const struct spec *s, char **grow
 		for (int i = 0; i < set.n; i++)
 			if (cg_dir(set.h[i], "devices"))
 				k = i;
-		rc = devices(s, NULL, rules, set.h[k], err);
+		rc = devices(s, NULL, rules, set.h[k], NULL, err);
 	}
 	set_free(&set);
 	return rc;

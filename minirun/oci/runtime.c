@@ -259,6 +259,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	struct ctr_state st = {0};
 	struct seccomp_prog *filter = NULL;
 	struct netns_ahead net = {.fd = -1};
+	struct cgstep_ahead devs = {.prog = -1};
 	int sv[2] = {-1, -1}, rc = -1;
 
 	if (state_check_id(o->id, err) < 0)
@@ -295,6 +296,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	 * (its root administers it), which exists only once the child has made or joined it. */
 	if ((s->ns_new & CLONE_NEWNET) && !((s->ns_new | joined) & CLONE_NEWUSER))
 		netns_ahead_start(&net);
+	cgstep_ahead_start(&devs, s); /* the device filter likewise (cgstep.h) */
 	if (check_spec(s, o, err) < 0 || seccomp_prepare(s, root, &filter, err) < 0 ||
 	    open_ns_paths(s, c.ns_fds, err) < 0)
 		goto out;
@@ -323,7 +325,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 		if (c.console < 0)
 			goto out;
 	}
-	if (cgstep_create(s, o->id, &m.cgroup, err) < 0)
+	if (cgstep_create(s, o->id, &devs, &m.cgroup, err) < 0)
 		goto out;
 	snprintf(st.id, sizeof(st.id), "%s", o->id);
 	st.bundle = s->bundle;
@@ -385,6 +387,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 out:
 	if (net.running) /* a failure before the clone: the thread is joined all the same */
 		c.net_fd = netns_ahead_join(&net);
+	cgstep_ahead_drop(&devs);
 	if (c.net_fd >= 0)
 		close(c.net_fd);
 	undo(&m);

@@ -116,14 +116,14 @@ kills_at_random_moments() {
 	t_match "$out" '^again: again$' "the store works again, for the same names and ports"
 }
 
-# killed_at SYSCALLS - `run -d --name c1` SIGKILLed (strace injects it) at the first call
-# of one of SYSCALLS; then rm -f -v of what the store holds leaves nothing, and the name
-# works again
+# killed_at SYSCALLS [N] - `run -d --name c1` SIGKILLed (strace injects it) at the Nth call
+# (1st by default) of one of SYSCALLS; then rm -f -v of what the store holds leaves nothing,
+# and the name works again
 killed_at() {
 	ct_need
 	t_need strace
 	out=$(ct_host '
-		strace -f -qq -o /dev/null -e trace='"$1"' -e inject='"$1"':signal=SIGKILL:when=1 \
+		strace -f -qq -o /dev/null -e trace='"$1"' -e inject='"$1"':signal=SIGKILL:when='"${2:-1}"' \
 			$MINIRUN --root $R run -d --name c1 busybox sleep 300 >/dev/null 2>&1
 		echo "run exited $?"
 		_ct_seen
@@ -139,9 +139,12 @@ killed_at() {
 	t_match "$out" "^again: again$" "the name works again"
 }
 
-# create makes the cgroup, then loads the device filter (bpf(2)), then records the state:
-# a kill at that first bpf(2) lands in between, every time
-killed_between_cgroup_and_state() { killed_at bpf; }
+# create makes the cgroup, then attaches the device filter (bpf(2)), then records the state.
+# The filter is loaded by a thread meanwhile (minirun/oci/cgstep.h), perhaps before the
+# cgroup is made; the second bpf(2), the attach (or the main thread's query before it, or
+# the thread's load when the main thread got there first) always comes after the mkdir and
+# before the state: a kill there lands in between, every time
+killed_between_cgroup_and_state() { killed_at bpf 2; }
 
 # the name claim is linked into .names/ whole (link(2)): a kill there, or just before,
 # leaves no empty claim nobody can remove
