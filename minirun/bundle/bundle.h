@@ -110,7 +110,8 @@ struct container_opts {
 	bool systempaths_unconfined; /* --security-opt systempaths=unconfined */
 	const char *apparmor;        /* --security-opt apparmor=PROFILE (only unconfined here) */
 	/* the cgroup's CPU, memory and block IO knobs and the OOM score (containers/
-	 * opts_resources.c parses them, resources.c records and maps them); 0/NULL/false unset */
+	 * opts_resources.c parses them, record.c records them, resources.c maps them); 0/NULL/false
+	 * unset */
 	long long cpu_shares;              /* --cpu-shares (-c): v1 cpu.shares units */
 	long long cpu_period, cpu_quota;   /* --cpu-period, --cpu-quota: microseconds */
 	const char *cpuset_cpus;           /* --cpuset-cpus "0-1,3" */
@@ -169,10 +170,6 @@ json_t *container_seccomp_profile(json_t *profile, unsigned long long caps, stru
 
 /* ---- namespaces, --sysctl, systempaths (nsmodes.c) ------------------------------------- */
 
-/* container_ns_record - O's namespace flags into HostConfig HC in docker's keys, in place:
- * PidMode, IpcMode ("private" by default), UTSMode, CgroupnsMode ("private"), UsernsMode,
- * Sysctls (only when given), MaskedPaths/ReadonlyPaths [] for systempaths=unconfined */
-void container_ns_record(json_t *hc, const struct container_opts *o);
 /* bundle_ns_config - the record REC's modes applied to CFG, config.c's config: namespaces
  * left out (host) or joined (container:X, through P's pidns/ipcns/utsns), /dev/shm per
  * IpcMode, no hostname without a new uts namespace, Sysctls into linux.sysctl, no masked or
@@ -310,16 +307,6 @@ int container_device_parse(const char *spec, struct container_device *d, struct 
  * this process's own when it lacks CAP_SYS_RESOURCE (the runtime could not set it). -1 with
  * one line naming the flag. */
 int container_hostflags_check(const struct container_opts *o, struct mr_err *err);
-
-/* container_hostflags_record - put O's flags in the record's HostConfig: GroupAdd, ShmSize,
- * Ulimits [{Name, Soft, Hard}], Devices [{PathOnHost, PathInContainer, CgroupPermissions}] */
-int container_hostflags_record(json_t *rec, const struct container_opts *o, struct mr_err *err);
-
-/* container_resources_record - put O's CPU, memory, block IO and OOM flags in the record's
- * HostConfig (resources.c): CpuShares, CpuPeriod, CpuQuota, CpusetCpus, CpusetMems,
- * MemorySwappiness, OomKillDisable, OomScoreAdj, BlkioWeight, BlkioDevice{Read,Write}{Bps,IOps}
- * [{Path, Rate}], ContainerIDFile. -1 with err on ENOMEM. */
-int container_resources_record(json_t *rec, const struct container_opts *o, struct mr_err *err);
 
 /* container_resources_oci - those HostConfig keys of HC into linux.resources R (cpu shares,
  * quota, period, cpus, mems; memory swappiness, disableOOMKiller; blockIO weight and the

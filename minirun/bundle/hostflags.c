@@ -1,6 +1,7 @@
 /*
- * minirun/bundle/hostflags.c - --ulimit, --device, --group-add and --shm-size: from the
- * flag to the record, and (ulimits, devices) from the record to the OCI config.
+ * minirun/bundle/hostflags.c - --ulimit, --device, --group-add and --shm-size: the flags
+ * parsed and checked against this host, and (ulimits, devices) from the record to the OCI
+ * config (containers/record.c puts the flags in the record's HostConfig).
  *
  *   --ulimit nofile=1024:2048   process.rlimits [{"type": "RLIMIT_NOFILE", "soft": 1024,
  *                               "hard": 2048}]: the runtime calls setrlimit(2) before exec.
@@ -380,51 +381,9 @@ int container_devices_oci(json_t *list, json_t *devs, json_t *rules, struct mr_e
 	return 0;
 }
 
-/* ---- the record ---------------------------------------------------------------------------- */
+/* ---- the check ----------------------------------------------------------------------------- */
 
 int container_hostflags_check(const struct container_opts *o, struct mr_err *err)
 {
 	return check_devices(o->devices, err) < 0 || check_ulimits(o->ulimits, err) < 0 ? -1 : 0;
-}
-
-int container_hostflags_record(json_t *rec, const struct container_opts *o, struct mr_err *err)
-{
-	json_t *hc = json_object_get(rec, "HostConfig");
-	if (!json_is_object(hc))
-		return mr_fail(err, 0, "the record has no HostConfig");
-	json_t *groups = json_array(), *uls = json_array(), *devs = json_array();
-	for (size_t i = 0; o->group_add && o->group_add[i]; i++)
-		json_array_append_new(groups, json_string(o->group_add[i]));
-	for (size_t i = 0; o->ulimits && o->ulimits[i]; i++) {
-		struct container_ulimit u;
-		if (ulimit_overridden(o->ulimits, i))
-			continue;
-		if (container_ulimit_parse(o->ulimits[i], &u, err) < 0)
-			goto fail;
-		json_array_append_new(uls,
-				      json_pack("{s:s, s:I, s:I}", "Name", u.name, "Hard",
-						(json_int_t)u.hard, "Soft", (json_int_t)u.soft));
-	}
-	for (size_t i = 0; o->devices && o->devices[i]; i++) {
-		struct container_device d;
-		if (container_device_parse(o->devices[i], &d, err) < 0)
-			goto fail;
-		json_array_append_new(devs, json_pack("{s:s, s:s, s:s}", "PathOnHost", d.host,
-						      "PathInContainer", d.ctr, "CgroupPermissions",
-						      d.perms));
-	}
-	json_object_set_new(hc, "GroupAdd", json_array_size(groups) ? groups : json_null());
-	if (!json_array_size(groups))
-		json_decref(groups);
-	json_object_set_new(hc, "Ulimits", uls);
-	json_object_set_new(hc, "Devices", devs);
-	/* docker: 0 (not given) is the default 64 MiB */
-	json_object_set_new(hc, "ShmSize",
-			    json_integer(o->shm_size > 0 ? o->shm_size : 64LL * 1024 * 1024));
-	return 0;
-fail:
-	json_decref(groups);
-	json_decref(uls);
-	json_decref(devs);
-	return -1;
 }

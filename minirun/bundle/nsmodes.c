@@ -1,7 +1,7 @@
 /*
  * minirun/bundle/nsmodes.c - the namespace flags (--pid --ipc --uts --cgroupns --userns),
- * --sysctl and --security-opt systempaths= / apparmor=: into the record's HostConfig in
- * docker's keys, and from the record into the OCI config.
+ * --sysctl and --security-opt systempaths= / apparmor=: from the record's HostConfig, in
+ * docker's keys (containers/record.c puts the flags there), into the OCI config.
  *
  * config.c gives every container a new namespace of each kind. Here the config is changed
  * after that, one rule per flag, so each can be read on its own:
@@ -38,33 +38,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void set_mode(json_t *hc, const char *key, const char *mode, const char *dflt)
-{
-	json_object_set_new(hc, key, json_string(mode ? mode : dflt));
-}
-
-void container_ns_record(json_t *hc, const struct container_opts *o)
-{
-	set_mode(hc, "PidMode", o->pid_mode, "");
-	set_mode(hc, "IpcMode", o->ipc_mode, "private");
-	set_mode(hc, "UTSMode", o->uts_mode, "");
-	set_mode(hc, "CgroupnsMode", o->cgroupns_mode, "private");
-	/* "" unless given: the store's default (userns-remap) is put in by userns.c */
-	set_mode(hc, "UsernsMode", o->userns_mode, "");
-	if (o->sysctls) { /* docker's omitempty map */
-		json_t *m = json_object();
-		for (size_t i = 0; o->sysctls[i]; i++) { /* the name whole, however long */
-			const char *kv = o->sysctls[i], *eq = strchr(kv, '=');
-			json_object_setn_new(m, kv, (size_t)(eq - kv), json_string(eq + 1));
-		}
-		json_object_set_new(hc, "Sysctls", m);
-	}
-	if (o->systempaths_unconfined) { /* docker's CLI: [] for each, the option dropped */
-		json_object_set_new(hc, "MaskedPaths", json_array());
-		json_object_set_new(hc, "ReadonlyPaths", json_array());
-	}
-}
 
 /* the entry of linux.namespaces NS whose type is TYPE, its index in *AT; NULL if none */
 static json_t *ns_entry(json_t *ns, const char *type, size_t *at)

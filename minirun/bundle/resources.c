@@ -1,7 +1,7 @@
 /*
  * minirun/bundle/resources.c - the cgroup knobs of `run`/`create` beyond -m, --cpus and
- * --pids-limit: from the flag to the record (HostConfig, docker's keys), and from the
- * record to the OCI config, as moby's daemon/oci_linux.go maps them.
+ * --pids-limit: from the record (HostConfig, docker's keys: containers/record.c puts the
+ * flags there) to the OCI config, as moby's daemon/oci_linux.go maps them.
  *
  *   --cpu-shares 512            linux.resources.cpu.shares: v1 cpu.shares as it is; on
  *                               cgroup v2 the runtime converts it to cpu.weight (1 + (s-2)
@@ -37,66 +37,17 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-/* The throttle flags: the opts list, the HostConfig key, the OCI key. */
+/* The throttle lists: the HostConfig key, the OCI key. */
 struct throttle {
-	size_t off; /* of the char ** in struct container_opts */
 	const char *hc, *oci;
 };
 static const struct throttle throttles[] = {
-	{offsetof(struct container_opts, blkio_rbps), "BlkioDeviceReadBps",
-	 "throttleReadBpsDevice"},
-	{offsetof(struct container_opts, blkio_wbps), "BlkioDeviceWriteBps",
-	 "throttleWriteBpsDevice"},
-	{offsetof(struct container_opts, blkio_riops), "BlkioDeviceReadIOps",
-	 "throttleReadIOPSDevice"},
-	{offsetof(struct container_opts, blkio_wiops), "BlkioDeviceWriteIOps",
-	 "throttleWriteIOPSDevice"},
+	{"BlkioDeviceReadBps", "throttleReadBpsDevice"},
+	{"BlkioDeviceWriteBps", "throttleWriteBpsDevice"},
+	{"BlkioDeviceReadIOps", "throttleReadIOPSDevice"},
+	{"BlkioDeviceWriteIOps", "throttleWriteIOPSDevice"},
 };
 #define NTHROTTLE (sizeof(throttles) / sizeof(throttles[0]))
-
-/* "PATH:RATE" entries (the setters normalised RATE to a number) -> [{Path, Rate}];
- * null for none, as docker shows an unset list */
-static json_t *throttle_json(char **list)
-{
-	if (!list || !list[0])
-		return json_null();
-	json_t *a = json_array();
-	for (size_t i = 0; list[i]; i++) {
-		const char *colon = strrchr(list[i], ':');
-		if (!colon)
-			continue;
-		json_array_append_new(a, json_pack("{s:s%, s:I}", "Path", list[i],
-						   (size_t)(colon - list[i]), "Rate",
-						   (json_int_t)strtoll(colon + 1, NULL, 10)));
-	}
-	return a;
-}
-
-int container_resources_record(json_t *rec, const struct container_opts *o, struct mr_err *err)
-{
-	json_t *hc = json_object_get(rec, "HostConfig");
-	if (!json_is_object(hc))
-		return mr_fail(err, 0, "the record has no HostConfig");
-	/* set in place: host_config (containers/record.c) put every key in docker's order */
-	int rc = 0;
-	rc |= json_object_set_new(hc, "ContainerIDFile", json_string(o->cidfile ? o->cidfile : ""));
-	rc |= json_object_set_new(hc, "OomScoreAdj", json_integer(o->oom_score_adj));
-	rc |= json_object_set_new(hc, "CpuShares", json_integer(o->cpu_shares));
-	rc |= json_object_set_new(hc, "BlkioWeight", json_integer(o->blkio_weight));
-	for (size_t i = 0; i < NTHROTTLE; i++)
-		rc |= json_object_set_new(hc, throttles[i].hc,
-					  throttle_json(*(char ***)((char *)o + throttles[i].off)));
-	rc |= json_object_set_new(hc, "CpuPeriod", json_integer(o->cpu_period));
-	rc |= json_object_set_new(hc, "CpuQuota", json_integer(o->cpu_quota));
-	rc |= json_object_set_new(hc, "CpusetCpus",
-				  json_string(o->cpuset_cpus ? o->cpuset_cpus : ""));
-	rc |= json_object_set_new(hc, "CpusetMems",
-				  json_string(o->cpuset_mems ? o->cpuset_mems : ""));
-	rc |= json_object_set_new(hc, "MemorySwappiness",
-				  o->swappiness_set ? json_integer(o->swappiness) : json_null());
-	rc |= json_object_set_new(hc, "OomKillDisable", json_boolean(o->oom_kill_disable));
-	return rc ? mr_fail(err, ENOMEM, "HostConfig") : 0;
-}
 
 /* the object KEY of R, made when missing (borrowed) */
 static json_t *member(json_t *r, const char *key)

@@ -87,7 +87,7 @@ static int pull(const struct container_opts *o, struct mr_err *err)
 
 /*
  * create - resolve (and, per --pull, pull) the image, check what only the host can tell
- * (devices, ulimits), create the container (its record carries hostflags.c's flags). docker's
+ * (devices, ulimits: hostflags.c), create the container (its record carries those flags). docker's
  * words for a missing image: "Unable to find image 'x:latest' locally", then the pull;
  * with --pull never, "No such image: x:latest". On failure nothing is left.
  */

@@ -152,14 +152,58 @@ struct container_dns {
 	char **extra_hosts; /* "NAME:IP", IP may be "host-gateway" */
 };
 
-/* HostConfig's cgroup limits that `update` changes (the bundle reads them from the tree at
- * each start): 0 is docker's "not set" for each */
+/* HostConfig's cgroup limits (the bundle reads them from the tree at each start; `update`
+ * changes the first ones): 0 is docker's "not set" for each */
 struct container_limits {
-	long long memory, memory_swap; /* bytes; swap -1: unlimited */
-	long long nano_cpus;           /* --cpus x 1e9 */
-	long long pids_limit;          /* <= 0: none (null) */
+	long long memory, memory_swap; /* Memory, MemorySwap: bytes; swap -1: unlimited */
+	long long nano_cpus;           /* NanoCpus: --cpus x 1e9 */
+	long long pids_limit;          /* PidsLimit: 0: none (null); -1: --pids-limit -1 or 0 */
+	/* CpuShares CpuPeriod CpuQuota BlkioWeight */
 	long long cpu_shares, cpu_period, cpu_quota, blkio_weight;
-	char *cpuset_cpus, *cpuset_mems; /* "" or "0-1"; NULL: no key */
+	char *cpuset_cpus, *cpuset_mems; /* CpusetCpus CpusetMems: "" or "0-1"; NULL: no key */
+	long long memory_reservation;    /* MemoryReservation: bytes (--memory-reservation) */
+	int memory_swappiness;           /* MemorySwappiness 0..100; -1: null (or no key) */
+	bool oom_kill_disable;           /* OomKillDisable */
+	int oom_score_adj; /* OomScoreAdj -1000..1000 (a process knob, not a cgroup's) */
+};
+
+/* the four throttle lists of HostConfig, in docker's order: BlkioDeviceReadBps,
+ * BlkioDeviceWriteBps, BlkioDeviceReadIOps, BlkioDeviceWriteIOps (--device-read-bps ...) */
+enum container_throttle_kind {
+	CONTAINER_READ_BPS,
+	CONTAINER_WRITE_BPS,
+	CONTAINER_READ_IOPS,
+	CONTAINER_WRITE_IOPS,
+	CONTAINER_THROTTLES,
+};
+/* one entry of a throttle list: [{Path, Rate}]; the device's major:minor is read from PATH
+ * at each start (bundle/resources.c) */
+struct container_throttle {
+	char *path;
+	long long rate; /* bytes or operations per second */
+};
+struct container_throttles {
+	struct container_throttle *v;
+	size_t n;
+	bool present; /* the record has a list (even []); false: null, or no key */
+};
+/* one entry of HostConfig.Ulimits (--ulimit NAME=SOFT[:HARD]): {Name, Hard, Soft} */
+struct container_host_ulimit {
+	char *name;           /* docker's name: "nofile" */
+	long long hard, soft; /* -1: unlimited */
+};
+/* one entry of HostConfig.Devices (--device HOST[:CONTAINER[:PERMS]]): {PathOnHost,
+ * PathInContainer, CgroupPermissions} */
+struct container_host_device {
+	char *path_on_host, *path_in_container, *cgroup_permissions; /* "rwm" or a subset */
+};
+/* one entry of HostConfig.Mounts: a --mount (or a -v of a tmpfs) as docker's mount.Mount,
+ * {Type, Source, Target, ReadOnly (only when true)}; vol.c records them */
+struct container_mount_spec {
+	char *type;   /* "bind", "volume", "tmpfs" */
+	char *source; /* a volume's name, a host path; "" for a tmpfs or an anonymous volume */
+	char *target; /* the path in the container */
+	bool read_only;
 };
 
 /* one probe's result in State.Health.Log */
@@ -239,8 +283,9 @@ struct container_mount {
  * labels ...) typed, in docker's inspect names. record_json.c (and record_json_host.c) is
  * the one place that knows the JSON keys: container_record_from_json fills this from the
  * tree, container_record_to_json writes it back into the same tree (in place: the keys keep
- * their order, and the parts not typed here, such as Env, Cmd, Healthcheck, HostConfig's
- * other keys, pass through unchanged). Strings are owned; NULL when the
+ * their order, and the parts not typed here, such as Minirun's OciMounts and Seccomp and
+ * HostConfig's keys for what minirun does not do (KernelMemory, Links ...), pass through
+ * unchanged). Strings are owned; NULL when the
  * record has no such key. A record written by an older minirun loads (missing keys read as
  * docker's zero values and are not added back unless set).
  */
@@ -290,7 +335,8 @@ struct container_record {
 		 * NULL-terminated, NULL: no key */
 		char **exposed_ports;
 	} config;
-	struct {
+	/* HostConfig: every key of docker's a flag sets (record_json_host_write.c lays them out) */
+	struct container_host {
 		char *network_mode; /* "bridge", "none", "host", "container:ID", a network */
 		char *pid_mode, *ipc_mode, *uts_mode; /* "", "host", "container:ID" ... */
 		long long shm_size;                   /* bytes; 0: no key (64 MiB) */
@@ -307,6 +353,34 @@ struct container_record {
 		size_t nport_bindings;
 		bool has_port_bindings; /* the record has PortBindings (even {}) */
 		struct container_limits limits;
+		/* Binds: vol.c's "SOURCE:TARGET[:ro]" of each -v (a named volume or a host path);
+		 * NULL: null (no key in an older record) */
+		char **binds;
+		/* HostConfig.Mounts (vol.c: each --mount, each -v of a tmpfs); absent until one */
+		struct container_mount_spec *mount_specs;
+		size_t nmount_specs;
+		bool has_mount_specs;       /* the record has HostConfig.Mounts (even []) */
+		char *container_id_file;    /* ContainerIDFile: --cidfile's path, "" */
+		char **volumes_from;        /* VolumesFrom: as given; NULL: null */
+		char **cap_add, **cap_drop; /* CapAdd, CapDrop: as given ([] for none) */
+		char **security_opt;        /* SecurityOpt: as given ([] for none) */
+		char **group_add;           /* GroupAdd: --group-add's names or gids; NULL: null */
+		char *cgroupns_mode;        /* CgroupnsMode: "private", "host" */
+		char *userns_mode;          /* UsernsMode: "" or --userns's "host", "auto" */
+		/* Ulimits ([] for none: has_ulimits), the last --ulimit of a name only */
+		struct container_host_ulimit *ulimits;
+		size_t nulimits;
+		bool has_ulimits;
+		/* Devices ([] for none: has_devices) */
+		struct container_host_device *devices;
+		size_t ndevices;
+		bool has_devices;
+		/* BlkioDeviceReadBps ... BlkioDeviceWriteIOps (enum container_throttle_kind) */
+		struct container_throttles throttles[CONTAINER_THROTTLES];
+		/* MaskedPaths, ReadonlyPaths: what the bundle masks and makes read-only (its
+		 * lists; [] with systempaths=unconfined); NULL: null (--privileged) */
+		char **masked_paths, **readonly_paths;
+		struct container_kvs sysctls; /* Sysctls: name -> value; docker's omitempty */
 	} host;
 	struct {                   /* "Minirun": what docker's inspect has no key for */
 		char *step;        /* the last step of run the monitor recorded */
@@ -338,11 +412,10 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 void container_record_to_json(const struct container_record *r, json_t *rec);
 /* container_record_json_new - the tree of a new record (container_record_new's): docker
  * inspect's top-level keys in its order, R's typed fields (Id, Created, Path, Args, State,
- * Image, Name, RestartCount, Config, Minirun's DetachKeys Step ImageRef) and, taken over and
- * put in their places, HOST_CONFIG (built from the flags by record.c: its keys are not all
- * typed yet) and MINIRUN (Minirun's untyped keys: NoNewPrivileges, Seccomp ...). */
-json_t *container_record_json_new(const struct container_record *r, json_t *host_config,
-				  json_t *minirun);
+ * Image, Name, RestartCount, HostConfig with every key of docker 20.10's in its order,
+ * Config, Minirun's DetachKeys Step ImageRef) and, taken over and put in its place, MINIRUN
+ * (Minirun's untyped keys: NoNewPrivileges, Seccomp ...). */
+json_t *container_record_json_new(const struct container_record *r, json_t *minirun);
 void container_record_free(struct container_record *r);
 /* container_record_add_mount - append a copy of M to R's mounts; -1 on ENOMEM */
 int container_record_add_mount(struct container_record *r, const struct container_mount *m);
@@ -375,6 +448,17 @@ void container_record_drop_network(struct container_record *r, const char *name)
 /* container_record_set_strv - replace the vector *DST with a copy of SRC[0..N) (SRC NULL:
  * NULL, JSON null; N 0: an empty one, []); -1 on ENOMEM (*DST is NULL then) */
 int container_record_set_strv(char ***dst, const char *const *src, size_t n);
+/* container_record_add_ulimit, _add_device, _add_throttle, _add_mount_spec - append a copy
+ * of one entry to R's HostConfig.Ulimits, Devices, throttle list KIND, Mounts (each present
+ * from then on); -1 on ENOMEM */
+int container_record_add_ulimit(struct container_record *r, const char *name, long long hard,
+				long long soft);
+int container_record_add_device(struct container_record *r, const char *on_host,
+				const char *in_container, const char *perms);
+int container_record_add_throttle(struct container_record *r, enum container_throttle_kind kind,
+				  const char *path, long long rate);
+int container_record_add_mount_spec(struct container_record *r,
+				    const struct container_mount_spec *m);
 /* container_kvs_add - append KEY=VALUE to L (present from then on); -1 on ENOMEM */
 int container_kvs_add(struct container_kvs *l, const char *key, const char *value);
 void container_kvs_free(struct container_kvs *l);
@@ -467,6 +551,12 @@ bool container_upper_in_run(const struct container *c);
 json_t *container_record_new(const struct container_opts *o, const char *id, const char *name,
 			     const char *image_ref, const char *image_id, json_t *image_config,
 			     struct mr_err *err);
+/* container_record_host - the HostConfig of a new container, R's host, from the flags O (as
+ * container_record_new fills it): every key docker's create sets from a flag, with docker's
+ * defaults where none was given (IpcMode "private", ShmSize 64 MiB, CapAdd [] ...). -1 with
+ * err for an --ulimit or --device that does not parse (opts.c checked them), or on ENOMEM. */
+int container_record_host(struct container_record *r, const struct container_opts *o,
+			  struct mr_err *err);
 
 /* ---- events (events.c) ----------------------------------------------------------------- */
 

@@ -8,11 +8,22 @@
  * where docker has one (HostConfig.Memory, Config.Env ...) and in "Minirun" where it has
  * not (the seccomp profile text, no-new-privileges as a boolean, the mounts vol.c made).
  *
- * The record's typed fields (struct container_record: Id, Path, Args, State, Name, Config
- * ...) are filled here and laid out as docker's tree by record_json.c
- * (container_record_json_new); HostConfig is still built here as JSON, key by key in docker's
- * order, since most of its keys are not typed yet (the bundle reads them from the tree at
- * each start).
+ * The record's typed fields (struct container_record: Id, Path, Args, State, Name, Config,
+ * HostConfig ...) are filled here and laid out as docker's tree by the record store
+ * (container_record_json_new: record_json.c, record_json_host_write.c for HostConfig, every
+ * key in docker's order); no JSON key of the record is written here but Minirun's untyped
+ * ones (NoNewPrivileges, Seccomp, Platform, PullNever). The bundle reads HostConfig from the
+ * tree at each start.
+ *
+ * HostConfig, from the flags (container_record_host; docker's defaults where none is given):
+ *   NetworkMode "default" until --network; IpcMode, CgroupnsMode "private"; ShmSize 64 MiB
+ *   MemorySwap  --memory-swap, else twice -m (docker: as much swap as memory)
+ *   NanoCpus    --cpus x 1e9 (CpuQuota/CpuPeriod stay --cpu-quota/--cpu-period's)
+ *   CapAdd CapDrop SecurityOpt  as given, [] for none; VolumesFrom, GroupAdd null for none
+ *   Ulimits     the last --ulimit of each name; Devices [] for none; the Blkio lists null
+ *   MaskedPaths ReadonlyPaths  the bundle's lists; null with --privileged, [] with
+ *               systempaths=unconfined
+ *   Binds, Mounts  vol.c's, at the volumes step
  *
  * The merge, as docker does it at `create`:
  *   Env         the image's, then the -e/--env-file ones; a key given again replaces the
@@ -61,117 +72,6 @@ static json_t *strv_json(char *const *v)
 	for (size_t i = 0; v && v[i]; i++)
 		json_array_append_new(a, json_string(v[i]));
 	return a;
-}
-
-static const char *restart_name(enum container_restart r)
-{
-	static const char *const names[] = {
-		[RESTART_NO] = "no",
-		[RESTART_ON_FAILURE] = "on-failure",
-		[RESTART_ALWAYS] = "always",
-		[RESTART_UNLESS_STOPPED] = "unless-stopped",
-	};
-	return names[r];
-}
-
-/* HostConfig: what the flags asked of the host, in docker's keys. */
-static json_t *host_config(const struct container_opts *o)
-{
-	json_t *hc = json_object();
-	/* docker: -m without --memory-swap allows as much swap as memory (swap = 2 x -m) */
-	long long swap = o->memory_swap ? o->memory_swap : o->memory ? 2 * o->memory : 0;
-	/* docker 20.10's keys in its order (api/types/container HostConfig, Resources), with
-	 * the values of a plain `docker create` where no flag of minirun's sets them. null and
-	 * [] are docker's own choice per key. GroupAdd, ShmSize, Devices, Ulimits are set in
-	 * place by hostflags.c; Binds and Mounts by vol.c (null/absent until a -v gives one).
-	 * The keys of typed fields hold their places here (null), record_json.c writes them:
-	 * PortBindings, LogConfig, Dns DnsOptions DnsSearch ExtraHosts, Tmpfs. */
-	json_object_set_new(hc, "Binds", json_null());
-	json_object_set_new(hc, "ContainerIDFile", json_string(""));
-	json_object_set_new(hc, "LogConfig", json_null()); /* logopts.c: log_config_record */
-	/* docker shows "default" (the default bridge) until --network names one; net.c and
-	 * the bundle read "default" as NETWORK_DEFAULT */
-	json_object_set_new(hc, "NetworkMode", json_string(o->network ? o->network : "default"));
-	json_object_set_new(hc, "PortBindings", json_null()); /* ports_record */
-	json_object_set_new(hc, "RestartPolicy",
-			    json_pack("{s:s, s:i}", "Name", restart_name(o->restart),
-				      "MaximumRetryCount", o->restart_max));
-	json_object_set_new(hc, "AutoRemove", json_boolean(o->rm));
-	json_object_set_new(hc, "VolumeDriver", json_string(""));
-	json_object_set_new(hc, "VolumesFrom", /* as given, as docker (null: none) */
-			    o->volumes_from ? strv_json(o->volumes_from) : json_null());
-	json_object_set_new(hc, "CapAdd", strv_json(o->cap_add));
-	json_object_set_new(hc, "CapDrop", strv_json(o->cap_drop));
-	/* the bundle always unshares the cgroup namespace (config.c namespaces()), on v1 too:
-	 * "private" says what the container has (docker 20.10 says "host" on a v1 host, where
-	 * it shares the host's) */
-	json_object_set_new(hc, "CgroupnsMode", json_string("private"));
-	static const char *const dns[] = {"Dns", "DnsOptions", "DnsSearch", "ExtraHosts"};
-	for (size_t i = 0; i < sizeof(dns) / sizeof(dns[0]); i++) /* dns_flags.c */
-		json_object_set_new(hc, dns[i], json_null());
-	json_object_set_new(hc, "GroupAdd", json_null());
-	json_object_set_new(hc, "IpcMode", json_string("private")); /* its own ipc namespace */
-	json_object_set_new(hc, "Cgroup", json_string(""));
-	json_object_set_new(hc, "Links", json_null());
-	json_object_set_new(hc, "OomScoreAdj", json_integer(0));
-	json_object_set_new(hc, "PidMode", json_string(""));
-	json_object_set_new(hc, "Privileged", json_boolean(o->privileged));
-	json_object_set_new(hc, "PublishAllPorts", json_boolean(o->publish_all));
-	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(o->read_only));
-	json_object_set_new(hc, "SecurityOpt", strv_json(o->security_opt));
-	if (o->tmpfs && o->tmpfs[0]) /* docker's omitempty */
-		json_object_set_new(hc, "Tmpfs", json_null());
-	json_object_set_new(hc, "UTSMode", json_string(""));
-	json_object_set_new(hc, "UsernsMode", json_string(""));
-	json_object_set_new(hc, "ShmSize", json_integer(64 << 20));
-	/* the OCI runtime is minirun's own (minirun/oci), not runc: the name says which */
-	json_object_set_new(hc, "Runtime", json_string("minirun"));
-	json_object_set_new(hc, "ConsoleSize", json_pack("[i, i]", 0, 0));
-	json_object_set_new(hc, "Isolation", json_string(""));
-	json_object_set_new(hc, "CpuShares", json_integer(0));
-	json_object_set_new(hc, "Memory", json_integer(o->memory));
-	/* --cpus is NanoCpus only: the cgroup's quota/period come from it at each start, and
-	 * CpuQuota/CpuPeriod stay 0 as docker's (they are --cpu-quota/--cpu-period's) */
-	json_object_set_new(hc, "NanoCpus", json_integer((json_int_t)(o->cpus * 1e9 + 0.5)));
-	json_object_set_new(hc, "CgroupParent", json_string(""));
-	json_object_set_new(hc, "BlkioWeight", json_integer(0));
-	json_object_set_new(hc, "BlkioWeightDevice", json_array());
-	json_object_set_new(hc, "BlkioDeviceReadBps", json_null());
-	json_object_set_new(hc, "BlkioDeviceWriteBps", json_null());
-	json_object_set_new(hc, "BlkioDeviceReadIOps", json_null());
-	json_object_set_new(hc, "BlkioDeviceWriteIOps", json_null());
-	json_object_set_new(hc, "CpuPeriod", json_integer(0));
-	json_object_set_new(hc, "CpuQuota", json_integer(0));
-	json_object_set_new(hc, "CpuRealtimePeriod", json_integer(0));
-	json_object_set_new(hc, "CpuRealtimeRuntime", json_integer(0));
-	json_object_set_new(hc, "CpusetCpus", json_string(""));
-	json_object_set_new(hc, "CpusetMems", json_string(""));
-	json_object_set_new(hc, "Devices", json_array());
-	json_object_set_new(hc, "DeviceCgroupRules", json_null());
-	json_object_set_new(hc, "DeviceRequests", json_null());
-	json_object_set_new(hc, "KernelMemory", json_integer(0));
-	json_object_set_new(hc, "KernelMemoryTCP", json_integer(0));
-	json_object_set_new(hc, "MemoryReservation", json_integer(o->memory_reservation));
-	json_object_set_new(hc, "MemorySwap", json_integer(swap));
-	json_object_set_new(hc, "MemorySwappiness", json_null());
-	json_object_set_new(hc, "OomKillDisable", json_false());
-	json_object_set_new(hc, "PidsLimit",
-			    o->pids_limit ? json_integer(o->pids_limit) : json_null());
-	json_object_set_new(hc, "Ulimits", json_null());
-	json_object_set_new(hc, "CpuCount", json_integer(0));
-	json_object_set_new(hc, "CpuPercent", json_integer(0));
-	json_object_set_new(hc, "IOMaximumIOps", json_integer(0));
-	json_object_set_new(hc, "IOMaximumBandwidth", json_integer(0));
-	/* what the bundle masks and makes read-only (none with --privileged, as docker) */
-	json_object_set_new(hc, "MaskedPaths", o->privileged ? json_null() : bundle_masked_paths());
-	json_object_set_new(hc, "ReadonlyPaths",
-			    o->privileged ? json_null() : bundle_readonly_paths());
-	/* docker's Init is a *bool with omitempty: absent unless --init (inspect -f shows
-	 * null for it then, as docker's template does) */
-	if (o->init)
-		json_object_set_new(hc, "Init", json_true());
-	container_ns_record(hc, o); /* PidMode IpcMode UTSMode ... Sysctls: bundle/nsmodes.c */
-	return hc;
 }
 
 /* Entrypoint and Cmd after the flags; NULL values are JSON null, as docker shows them. */
@@ -230,6 +130,161 @@ static int strv_of(char ***dst, json_t *a)
 	int rc = !json_is_array(a) ? 0 : v ? container_record_set_strv(dst, v, n) : -1;
 	free(v);
 	return rc;
+}
+
+/* the length of the vector V (NULL: 0) */
+static size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/* *DST: a copy of the vector V, [] when V is NULL; -1 on ENOMEM */
+static int strv_or_empty(char ***dst, char *const *v)
+{
+	static const char *const none[] = {NULL};
+	return container_record_set_strv(dst, v ? (const char *const *)v : none, strv_len(v));
+}
+
+/* does a later --ulimit of SPECS than the I-th set the same limit? (docker: the last wins) */
+static bool ulimit_overridden(char *const *specs, size_t i)
+{
+	size_t len = strcspn(specs[i], "=");
+	for (size_t k = i + 1; specs[k]; k++)
+		if (strncmp(specs[k], specs[i], len) == 0 && specs[k][len] == '=')
+			return true;
+	return false;
+}
+
+/* --ulimit, --device, the --device-*-bps/iops lists and --sysctl into H's lists; -1 with err
+ * for a value that does not parse, or on ENOMEM */
+static int host_lists(struct container_record *r, const struct container_opts *o,
+		      struct mr_err *err)
+{
+	/* the throttle flags in enum container_throttle_kind's order: "PATH:RATE" each (the
+	 * setters normalised RATE to a number) */
+	char **const throttles[CONTAINER_THROTTLES] = {o->blkio_rbps, o->blkio_wbps, o->blkio_riops,
+						       o->blkio_wiops};
+	int rc = 0;
+	r->host.has_ulimits = r->host.has_devices = true; /* [] for none, as docker */
+	for (size_t i = 0; rc == 0 && o->ulimits && o->ulimits[i]; i++) {
+		struct container_ulimit u;
+		if (ulimit_overridden(o->ulimits, i))
+			continue;
+		if (container_ulimit_parse(o->ulimits[i], &u, err) < 0)
+			return -1;
+		rc = container_record_add_ulimit(r, u.name, u.hard, u.soft);
+	}
+	for (size_t i = 0; rc == 0 && o->devices && o->devices[i]; i++) {
+		struct container_device d;
+		if (container_device_parse(o->devices[i], &d, err) < 0)
+			return -1;
+		rc = container_record_add_device(r, d.host, d.ctr, d.perms);
+	}
+	for (size_t k = 0; k < CONTAINER_THROTTLES; k++)
+		for (size_t i = 0; rc == 0 && throttles[k] && throttles[k][i]; i++) {
+			const char *e = throttles[k][i], *colon = strrchr(e, ':');
+			char path[4096];
+			if (!colon)
+				continue;
+			snprintf(path, sizeof(path), "%.*s", (int)(colon - e), e);
+			rc = container_record_add_throttle(r, (enum container_throttle_kind)k, path,
+							   strtoll(colon + 1, NULL, 10));
+		}
+	/* --sysctl NAME=VALUE, the name whole however long; a name given again keeps its
+	 * place and takes the later value (a map's) */
+	r->host.sysctls.present = o->sysctls != NULL; /* docker's omitempty map */
+	for (size_t i = 0; rc == 0 && o->sysctls && o->sysctls[i]; i++) {
+		const char *kv = o->sysctls[i], *eq = strchr(kv, '=');
+		char *name = strndup(kv, (size_t)(eq - kv));
+		struct container_kvs *l = &r->host.sysctls;
+		size_t at = 0;
+		while (name && at < l->n && strcmp(l->kv[at].key, name) != 0)
+			at++;
+		if (name && at < l->n)
+			container_record_set_str(&l->kv[at].value, eq + 1);
+		rc = !name ||
+		     (at < l->n ? !l->kv[at].value : container_kvs_add(l, name, eq + 1) < 0);
+		free(name);
+	}
+	return rc ? mr_fail(err, ENOMEM, "container record") : 0;
+}
+
+int container_record_host(struct container_record *r, const struct container_opts *o,
+			  struct mr_err *err)
+{
+	struct container_host *h = &r->host;
+	struct container_limits *l = &h->limits;
+	/* the bundle's lists of masked and read-only paths, or none: --privileged's null, or
+	 * systempaths=unconfined's [] (docker's CLI empties both, even with --privileged) */
+	json_t *masked = o->systempaths_unconfined ? json_array()
+			 : o->privileged           ? json_null()
+						   : bundle_masked_paths();
+	json_t *readonly = o->systempaths_unconfined ? json_array()
+			   : o->privileged           ? json_null()
+						     : bundle_readonly_paths();
+	int rc = strv_of(&h->masked_paths, masked) | strv_of(&h->readonly_paths, readonly);
+	json_decref(masked);
+	json_decref(readonly);
+
+	/* docker shows "default" (the default bridge) until --network names one; net.c and
+	 * the bundle read "default" as NETWORK_DEFAULT */
+	container_record_set_str(&h->network_mode, o->network ? o->network : "default");
+	h->restart = o->restart;
+	h->restart_max = o->restart_max;
+	h->auto_remove = o->rm;
+	h->privileged = o->privileged;
+	h->publish_all = o->publish_all;
+	h->readonly_rootfs = o->read_only;
+	h->init = o->init; /* docker's omitempty: no Init key without --init */
+	container_record_set_str(&h->container_id_file, o->cidfile ? o->cidfile : "");
+	/* as given, as docker (null: none) */
+	rc |= container_record_set_strv(&h->volumes_from, (const char *const *)o->volumes_from,
+					strv_len(o->volumes_from));
+	rc |= strv_or_empty(&h->cap_add, o->cap_add) | strv_or_empty(&h->cap_drop, o->cap_drop) |
+	      strv_or_empty(&h->security_opt, o->security_opt);
+	if (strv_len(o->group_add)) /* null for none */
+		rc |= container_record_set_strv(&h->group_add, (const char *const *)o->group_add,
+						strv_len(o->group_add));
+	/* the namespaces (bundle/nsmodes.c): a new one of each kind unless a flag says host or
+	 * container:X. The bundle always unshares the cgroup namespace, on v1 too: "private"
+	 * says what the container has (docker 20.10 says "host" on a v1 host, where it shares
+	 * the host's). UsernsMode is "" unless given: the store's default (userns-remap) is
+	 * userns.c's. */
+	container_record_set_str(&h->pid_mode, o->pid_mode ? o->pid_mode : "");
+	container_record_set_str(&h->ipc_mode, o->ipc_mode ? o->ipc_mode : "private");
+	container_record_set_str(&h->uts_mode, o->uts_mode ? o->uts_mode : "");
+	container_record_set_str(&h->cgroupns_mode,
+				 o->cgroupns_mode ? o->cgroupns_mode : "private");
+	container_record_set_str(&h->userns_mode, o->userns_mode ? o->userns_mode : "");
+	h->shm_size = o->shm_size > 0 ? o->shm_size : 64LL << 20; /* docker: 0 is 64 MiB */
+
+	/* the cgroup's limits (bundle/config.c, bundle/resources.c map them at each start) */
+	l->memory = o->memory;
+	/* docker: -m without --memory-swap allows as much swap as memory (swap = 2 x -m) */
+	l->memory_swap = o->memory_swap ? o->memory_swap : o->memory ? 2 * o->memory : 0;
+	l->memory_reservation = o->memory_reservation;
+	l->memory_swappiness = o->swappiness_set ? o->swappiness : -1;
+	l->oom_kill_disable = o->oom_kill_disable;
+	l->oom_score_adj = o->oom_score_adj;
+	/* --cpus is NanoCpus only: the cgroup's quota/period come from it at each start, and
+	 * CpuQuota/CpuPeriod stay 0 as docker's (they are --cpu-quota/--cpu-period's) */
+	l->nano_cpus = (long long)(o->cpus * 1e9 + 0.5);
+	l->pids_limit = o->pids_limit;
+	l->cpu_shares = o->cpu_shares;
+	l->cpu_period = o->cpu_period;
+	l->cpu_quota = o->cpu_quota;
+	l->blkio_weight = o->blkio_weight;
+	container_record_set_str(&l->cpuset_cpus, o->cpuset_cpus ? o->cpuset_cpus : "");
+	container_record_set_str(&l->cpuset_mems, o->cpuset_mems ? o->cpuset_mems : "");
+	if (host_lists(r, o, err) < 0)
+		return -1;
+	bool short_of_memory = rc || !h->network_mode || !h->container_id_file || !h->pid_mode ||
+			       !h->ipc_mode || !h->uts_mode || !h->cgroupns_mode ||
+			       !h->userns_mode || !l->cpuset_cpus || !l->cpuset_mems;
+	return short_of_memory ? mr_fail(err, ENOMEM, "container record") : 0;
 }
 
 /* R's Labels: the image's (LABELS, an object), then the flags', a key given again replacing
@@ -416,6 +471,14 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 				 o->detach_keys ? o->detach_keys : "ctrl-p,ctrl-q");
 	container_record_set_str(&r.mr.step, "");
 	container_record_set_str(&r.mr.image_ref, image_ref ? image_ref : o->image);
+	/* HostConfig's keys of the flags (an --ulimit or --device that does not parse fails
+	 * here, before anything is written) */
+	if (container_record_host(&r, o, err) < 0) {
+		json_decref(ep);
+		json_decref(cmd);
+		container_record_free(&r);
+		return NULL;
+	}
 
 	/* Minirun's keys the struct does not type: what the bundle reads at each start */
 	json_t *mr = json_object();
@@ -431,7 +494,8 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 		json_object_set_new(mr, "Platform", json_string(o->platform));
 	json_object_set_new(mr, "PullNever", json_boolean(o->pull_never));
 
-	/* HostConfig's typed lists: --log-*, --dns* and --add-host, --tmpfs PATH[:OPTIONS] */
+	/* HostConfig's other keys: --log-* (logopts.c), --dns* and --add-host (dns_flags.c),
+	 * -p, --tmpfs PATH[:OPTIONS] */
 	if (log_config_record(o, &r) < 0 || container_dnsflags_record(&r, o) < 0 ||
 	    ports_record(o, ic, &r) < 0)
 		rc = -1;
@@ -450,17 +514,11 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 	json_decref(cmd);
 	bool short_of_memory = rc < 0 || !r.id || !r.created || !r.path || !r.name || !r.image ||
 			       !r.mr.detach_keys || !r.mr.image_ref;
-	json_t *rec = container_record_json_new(&r, host_config(o), mr);
+	json_t *rec = container_record_json_new(&r, mr);
 	container_record_free(&r);
 	if (short_of_memory) {
 		json_decref(rec);
 		mr_fail(err, ENOMEM, "container record");
-		return NULL;
-	}
-	/* GroupAdd, ShmSize, Ulimits, Devices: hostflags.c's part of HostConfig */
-	if (container_hostflags_record(rec, o, err) < 0 ||
-	    container_resources_record(rec, o, err) < 0) { /* --cpu-shares, --blkio-* ... */
-		json_decref(rec);
 		return NULL;
 	}
 	return rec;

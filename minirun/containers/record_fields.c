@@ -207,6 +207,90 @@ void container_record_drop_network(struct container_record *r, const char *name)
 		}
 }
 
+/* *V (*N entries of SIZE bytes) grown by one zeroed entry, whose address is returned (*N
+ * counts it); NULL on ENOMEM, *V and *N as they were */
+static void *grow(void *v, size_t *n, size_t size)
+{
+	char *nv = realloc(*(void **)v, (*n + 1) * size);
+	if (!nv)
+		return NULL;
+	*(void **)v = nv;
+	memset(nv + *n * size, 0, size);
+	return nv + (*n)++ * size;
+}
+
+int container_record_add_ulimit(struct container_record *r, const char *name, long long hard,
+				long long soft)
+{
+	struct container_host_ulimit *u = grow(&r->host.ulimits, &r->host.nulimits, sizeof(*u));
+	r->host.has_ulimits = true;
+	if (!u)
+		return -1;
+	*u = (struct container_host_ulimit){strdup(name), hard, soft};
+	return u->name ? 0 : -1;
+}
+
+int container_record_add_device(struct container_record *r, const char *on_host,
+				const char *in_container, const char *perms)
+{
+	struct container_host_device *d = grow(&r->host.devices, &r->host.ndevices, sizeof(*d));
+	r->host.has_devices = true;
+	if (!d)
+		return -1;
+	*d = (struct container_host_device){strdup(on_host), strdup(in_container), strdup(perms)};
+	return d->path_on_host && d->path_in_container && d->cgroup_permissions ? 0 : -1;
+}
+
+int container_record_add_throttle(struct container_record *r, enum container_throttle_kind kind,
+				  const char *path, long long rate)
+{
+	struct container_throttles *l = &r->host.throttles[kind];
+	struct container_throttle *t = grow(&l->v, &l->n, sizeof(*t));
+	l->present = true;
+	if (!t)
+		return -1;
+	*t = (struct container_throttle){strdup(path), rate};
+	return t->path ? 0 : -1;
+}
+
+int container_record_add_mount_spec(struct container_record *r,
+				    const struct container_mount_spec *m)
+{
+	struct container_mount_spec *c =
+		grow(&r->host.mount_specs, &r->host.nmount_specs, sizeof(*c));
+	r->host.has_mount_specs = true;
+	if (!c)
+		return -1;
+	*c = (struct container_mount_spec){strdup(m->type), strdup(m->source), strdup(m->target),
+					   m->read_only};
+	return c->type && c->source && c->target ? 0 : -1;
+}
+
+/* R's HostConfig lists of objects (Ulimits, Devices, the throttles, Mounts) */
+static void host_lists_free(struct container_record *r)
+{
+	for (size_t i = 0; i < r->host.nulimits; i++)
+		free(r->host.ulimits[i].name);
+	free(r->host.ulimits);
+	for (size_t i = 0; i < r->host.ndevices; i++) {
+		free(r->host.devices[i].path_on_host);
+		free(r->host.devices[i].path_in_container);
+		free(r->host.devices[i].cgroup_permissions);
+	}
+	free(r->host.devices);
+	for (size_t k = 0; k < CONTAINER_THROTTLES; k++) {
+		for (size_t i = 0; i < r->host.throttles[k].n; i++)
+			free(r->host.throttles[k].v[i].path);
+		free(r->host.throttles[k].v);
+	}
+	for (size_t i = 0; i < r->host.nmount_specs; i++) {
+		free(r->host.mount_specs[i].type);
+		free(r->host.mount_specs[i].source);
+		free(r->host.mount_specs[i].target);
+	}
+	free(r->host.mount_specs);
+}
+
 int container_kvs_add(struct container_kvs *l, const char *key, const char *value)
 {
 	struct container_label *v = realloc(l->kv, (l->n + 1) * sizeof(*v));
@@ -327,6 +411,19 @@ void container_record_free(struct container_record *r)
 	ports_free(r->host.port_bindings, r->host.nport_bindings);
 	free(r->host.limits.cpuset_cpus);
 	free(r->host.limits.cpuset_mems);
+	strv_free(r->host.binds);
+	free(r->host.container_id_file);
+	strv_free(r->host.volumes_from);
+	strv_free(r->host.cap_add);
+	strv_free(r->host.cap_drop);
+	strv_free(r->host.security_opt);
+	strv_free(r->host.group_add);
+	free(r->host.cgroupns_mode);
+	free(r->host.userns_mode);
+	strv_free(r->host.masked_paths);
+	strv_free(r->host.readonly_paths);
+	container_kvs_free(&r->host.sysctls);
+	host_lists_free(r);
 	free(r->mr.step);
 	free(r->mr.broken);
 	free(r->mr.image_ref);
@@ -355,4 +452,5 @@ void container_record_free(struct container_record *r)
 	free(r->net.sandbox_key);
 	memset(r, 0, sizeof(*r));
 	r->config.stop_timeout = -1;
+	r->host.limits.memory_swappiness = -1;
 }

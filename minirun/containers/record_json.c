@@ -1,7 +1,7 @@
 /*
  * minirun/containers/record_json.c - struct container_record <-> container.json: with
- * record_json_config.c and record_json_host.c, the one place that knows the record's JSON
- * keys.
+ * record_json_config.c, record_json_host.c and record_json_host_write.c, the one place that
+ * knows the record's JSON keys.
  *
  * container.json keeps the shape `docker inspect` prints (README.md here), so that inspect
  * can print it as it is and a record written by any earlier minirun still loads. The front
@@ -13,21 +13,16 @@
  *   typed here                         passed through (the tree, c->rec)
  *   Id Name Created Path Args Image    ResolvConfPath HostnamePath HostsPath LogPath
  *   RestartCount                       Driver Platform GraphDriver
- *   State (Health: Status, Streak,     HostConfig: the rest (bundle/config.c reads it,
- *     Log)                               and Tmpfs and the limits too)
- *   Config: Hostname Domainname User   Minirun: Seccomp, NoNewPrivileges, Platform,
- *     Attach* Tty OpenStdin StdinOnce    OciMounts ... (bundle/config.c)
- *     Env Cmd Image WorkingDir
+ *   State (Health: Status, Streak,     HostConfig: the keys of what minirun does not
+ *     Log)                               do (Links, Isolation, KernelMemory ...: docker's
+ *   Config: Hostname Domainname User     values, written with a new record only)
+ *     Attach* Tty OpenStdin StdinOnce  Minirun: Seccomp, NoNewPrivileges, Platform,
+ *     Env Cmd Image WorkingDir           OciMounts ... (bundle/config.c)
  *     Entrypoint MacAddress Labels
  *     StopSignal StopTimeout
  *     Healthcheck Shell ExposedPorts
- *   HostConfig: NetworkMode PidMode
- *     RestartPolicy AutoRemove Init
- *     Privileged ReadonlyRootfs
- *     PublishAllPorts IpcMode UTSMode ShmSize
- *     LogConfig Dns DnsOptions DnsSearch ExtraHosts Tmpfs
- *     PortBindings; the limits update changes: Memory MemorySwap NanoCpus PidsLimit
- *     CpuShares CpuPeriod CpuQuota CpusetCpus CpusetMems BlkioWeight
+ *   HostConfig: every key a flag sets (struct container_host: Binds ... Mounts), in
+ *     record_json_host.c (reading) and record_json_host_write.c (writing, docker's order)
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
  *   GraphDriver.Data.UpperDir LowerDir (read only)
@@ -40,9 +35,10 @@
  * MonitorPid, StopRequested, State.Health, Tmpfs, Dns ...), so a record nobody changed is
  * written back as it was read.
  *
- * Config (and its Healthcheck) is record_json_config.c's; HostConfig's lists, maps and
- * limits (PortBindings LogConfig Dns... Tmpfs Memory ...) are record_json_host.c's; the
- * helpers the three share are in record_json.h.
+ * Config (and its Healthcheck) is record_json_config.c's; HostConfig is record_json_host.c's
+ * (reading) and record_json_host_write.c's (writing); the helpers they share with this file
+ * are in record_json.h. The bundle reads HostConfig from the tree at each start
+ * (bundle/config.c), as written here.
  *
  * See: containers.h (the struct); record_fields.c (its handling, no JSON); README.md here
  *      (the record's layout);
@@ -103,21 +99,6 @@ static enum container_health health_parse(const char *word)
 		if (!strcmp(word, health_names[i]))
 			return (enum container_health)i;
 	return word ? CONTAINER_HEALTH_STARTING : CONTAINER_HEALTH_NONE;
-}
-
-static const char *const restart_names[] = {
-	[RESTART_NO] = "no",
-	[RESTART_ON_FAILURE] = "on-failure",
-	[RESTART_ALWAYS] = "always",
-	[RESTART_UNLESS_STOPPED] = "unless-stopped",
-};
-
-static enum container_restart restart_parse(const char *word)
-{
-	for (size_t i = 0; word && i < NELEMS(restart_names); i++)
-		if (!strcmp(word, restart_names[i]))
-			return (enum container_restart)i;
-	return RESTART_NO;
 }
 
 /* ---- small helpers ---------------------------------------------------------------------- */
@@ -269,20 +250,7 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 		return mr_fail(err, ENOMEM, "container record");
 	}
 
-	r->host.network_mode = rj_dup_str(rj_get(hc, "NetworkMode"));
-	r->host.pid_mode = rj_dup_str(rj_get(hc, "PidMode"));
-	r->host.ipc_mode = rj_dup_str(rj_get(hc, "IpcMode"));
-	r->host.uts_mode = rj_dup_str(rj_get(hc, "UTSMode"));
-	r->host.shm_size = (long long)json_integer_value(rj_get(hc, "ShmSize"));
-	json_t *pol = rj_get(hc, "RestartPolicy");
-	r->host.restart = restart_parse(json_string_value(rj_get(pol, "Name")));
-	r->host.restart_max = (int)json_integer_value(rj_get(pol, "MaximumRetryCount"));
-	r->host.auto_remove = json_is_true(rj_get(hc, "AutoRemove"));
-	r->host.init = json_is_true(rj_get(hc, "Init"));
-	r->host.privileged = json_is_true(rj_get(hc, "Privileged"));
-	r->host.readonly_rootfs = json_is_true(rj_get(hc, "ReadonlyRootfs"));
-	r->host.publish_all = json_is_true(rj_get(hc, "PublishAllPorts"));
-	if (rj_host_lists_from_json(hc, r) < 0) {
+	if (rj_host_from_json(hc, r) < 0) {
 		container_record_free(r);
 		return mr_fail(err, ENOMEM, "container record");
 	}
@@ -300,9 +268,7 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 
 	json_t *ports = rj_get(rj_get(rec, "NetworkSettings"), "Ports");
 	r->has_ports = json_is_object(ports);
-	r->host.has_port_bindings = json_is_object(rj_get(hc, "PortBindings"));
-	if (rj_ports_from_json(ports, r, false) < 0 ||
-	    rj_ports_from_json(rj_get(hc, "PortBindings"), r, true) < 0) {
+	if (rj_ports_from_json(ports, r, false) < 0) {
 		container_record_free(r);
 		return mr_fail(err, ENOMEM, "container record");
 	}
@@ -420,26 +386,8 @@ static void config_to_json(const struct container_record *r, json_t *rec)
 static void host_to_json(const struct container_record *r, json_t *rec)
 {
 	json_t *hc = rj_obj(rec, "HostConfig", false);
-	if (!hc)
-		return;
-	rj_host_lists_to_json(r, hc);
-	rj_limits_to_json(&r->host.limits, hc);
-	rj_put_str(hc, "NetworkMode", r->host.network_mode);
-	rj_put_str(hc, "PidMode", r->host.pid_mode);
-	rj_put_str(hc, "IpcMode", r->host.ipc_mode);
-	rj_put_str(hc, "UTSMode", r->host.uts_mode);
-	if (r->host.shm_size || rj_get(hc, "ShmSize"))
-		json_object_set_new(hc, "ShmSize", json_integer(r->host.shm_size));
-	json_t *pol = rj_obj(hc, "RestartPolicy", true);
-	json_object_set_new(pol, "Name", json_string(restart_names[r->host.restart]));
-	json_object_set_new(pol, "MaximumRetryCount", json_integer(r->host.restart_max));
-	json_object_set_new(hc, "AutoRemove", json_boolean(r->host.auto_remove));
-	json_object_set_new(hc, "ReadonlyRootfs", json_boolean(r->host.readonly_rootfs));
-	/* docker leaves Init out unless --init; an older record's false stays */
-	if (r->host.init || json_object_get(hc, "Init"))
-		json_object_set_new(hc, "Init", json_boolean(r->host.init));
-	json_object_set_new(hc, "Privileged", json_boolean(r->host.privileged));
-	json_object_set_new(hc, "PublishAllPorts", json_boolean(r->host.publish_all));
+	if (hc)
+		rj_host_to_json(r, hc);
 }
 
 static void minirun_to_json(const struct container_record *r, json_t *rec)
@@ -652,8 +600,7 @@ static void take(json_t *to, json_t *from, const char *key)
 	}
 }
 
-json_t *container_record_json_new(const struct container_record *r, json_t *host_config,
-				  json_t *minirun)
+json_t *container_record_json_new(const struct container_record *r, json_t *minirun)
 {
 	json_t *rec = json_object(), *mr = json_object();
 	const char *zero = "0001-01-01T00:00:00Z"; /* docker's "never" (Go's zero time) */
@@ -688,9 +635,7 @@ json_t *container_record_json_new(const struct container_record *r, json_t *host
 	json_object_set_new(rec, "ProcessLabel", json_string(""));
 	json_object_set_new(rec, "AppArmorProfile", json_string(""));
 	json_object_set_new(rec, "ExecIDs", json_null());
-	json_object_set_new(rec, "HostConfig", host_config);
-	if (json_is_object(host_config))
-		rj_host_lists_to_json(r, host_config);
+	json_object_set_new(rec, "HostConfig", rj_host_json_new(r));
 	json_object_set_new(rec, "Config", rj_config_json_new(r));
 	json_object_set_new(rec, "NetworkSettings", json_pack("{s:{}, s:{}}", "Networks", "Ports"));
 	json_object_set_new(rec, "Mounts", json_array());

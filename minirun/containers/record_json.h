@@ -1,7 +1,8 @@
 /*
- * minirun/containers/record_json.h - what record_json.c, record_json_config.c and
- * record_json_host.c share: the small JSON helpers, the Config and the HostConfig parts
- * (private to the three files; the record's own interface is containers.h).
+ * minirun/containers/record_json.h - what record_json.c, record_json_config.c,
+ * record_json_host.c and record_json_host_write.c share: the small JSON helpers, the Config
+ * and the HostConfig parts (private to these files; the record's own interface is
+ * containers.h).
  */
 #ifndef MR_CONTAINERS_RECORD_JSON_H
 #define MR_CONTAINERS_RECORD_JSON_H
@@ -33,16 +34,22 @@ void rj_config_to_json(const struct container_record *r, json_t *cfg);
 json_t *rj_config_json_new(const struct container_record *r);
 
 /* record_json_host.c */
+/* RestartPolicy.Name's words, by enum container_restart; the throttle lists' keys, by enum
+ * container_throttle_kind */
+extern const char *const rj_restart_names[];
+extern const char *const rj_throttle_keys[CONTAINER_THROTTLES];
 /* the ports object O into R: NetworkSettings.Ports, or (BINDINGS) HostConfig.PortBindings;
  * -1 on ENOMEM */
 int rj_ports_from_json(json_t *o, struct container_record *r, bool bindings);
+/* HostConfig HC (NULL: none, docker's zero values) into R's host; -1 on ENOMEM */
+int rj_host_from_json(json_t *hc, struct container_record *r);
+
+/* record_json_host_write.c */
 /* ports V[0..N) in that shape: "80/tcp": null (exposed only) or [{HostIp, HostPort}] */
 json_t *rj_ports_json(const struct container_port *v, size_t n);
-/* HostConfig HC's lists, maps and limits into R; -1 on ENOMEM */
-int rj_host_lists_from_json(json_t *hc, struct container_record *r);
-/* R's PortBindings, LogConfig, Dns lists and Tmpfs into HC, in place */
-void rj_host_lists_to_json(const struct container_record *r, json_t *hc);
-/* R's limits into HC (a changed one only: create's HostConfig has them from the flags) */
-void rj_limits_to_json(const struct container_limits *l, json_t *hc);
+/* R's host into HostConfig HC, in place */
+void rj_host_to_json(const struct container_record *r, json_t *hc);
+/* a new record's HostConfig: R's host, every key of docker's in its order */
+json_t *rj_host_json_new(const struct container_record *r);
 
 #endif

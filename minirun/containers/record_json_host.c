@@ -1,18 +1,45 @@
 /*
- * minirun/containers/record_json_host.c - HostConfig's lists, maps and limits <-> the typed
- * record: PortBindings, LogConfig, Dns DnsOptions DnsSearch ExtraHosts, Tmpfs, and the limits
- * `update` changes (Memory MemorySwap NanoCpus PidsLimit CpuShares CpuPeriod CpuQuota
- * CpusetCpus CpusetMems BlkioWeight); and the ports shape PortBindings shares with
- * NetworkSettings.Ports. record_json.c's rules hold here too: read forgivingly (a missing key
- * is docker's zero value), written in place, a key an older record lacks left out unless
- * it gets a value.
+ * minirun/containers/record_json_host.c - HostConfig -> the typed record's host: every key
+ * of docker's HostConfig a flag sets, read into struct container_record (its writing back,
+ * and a new record's whole HostConfig: record_json_host_write.c); and the ports shape
+ * PortBindings shares with NetworkSettings.Ports.
  *
- * See: record_json.c (the rest of the record, and the rules); record_json.h.
+ * record_json.c's rules hold here: read forgivingly, a missing key (an older record's) is
+ * docker's zero value: NULL for a string or a list, 0, false, MemorySwappiness -1 (null).
+ *
+ * See: record_json.c (the rest of the record, and the rules); record_json_host_write.c (the
+ *      keys in docker's order); record_json.h.
  */
 #include "minirun/containers/containers.h"
 #include "minirun/containers/record_json.h"
 
 #include <string.h>
+
+#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *const rj_throttle_keys[CONTAINER_THROTTLES] = {
+	[CONTAINER_READ_BPS] = "BlkioDeviceReadBps",
+	[CONTAINER_WRITE_BPS] = "BlkioDeviceWriteBps",
+	[CONTAINER_READ_IOPS] = "BlkioDeviceReadIOps",
+	[CONTAINER_WRITE_IOPS] = "BlkioDeviceWriteIOps",
+};
+
+const char *const rj_restart_names[] = {
+	[RESTART_NO] = "no",
+	[RESTART_ON_FAILURE] = "on-failure",
+	[RESTART_ALWAYS] = "always",
+	[RESTART_UNLESS_STOPPED] = "unless-stopped",
+};
+
+static enum container_restart restart_parse(const char *word)
+{
+	for (size_t i = 0; word && i < NELEMS(rj_restart_names); i++)
+		if (!strcmp(word, rj_restart_names[i]))
+			return (enum container_restart)i;
+	return RESTART_NO;
+}
+
+/* ---- from JSON -------------------------------------------------------------------------- */
 
 /* the string members of the object O into L (present when O is an object); -1 on ENOMEM */
 static int kvs_from_json(json_t *o, struct container_kvs *l)
@@ -54,118 +81,133 @@ int rj_ports_from_json(json_t *o, struct container_record *r, bool bindings)
 	return 0;
 }
 
-/* HostConfig's LogConfig, Dns DnsSearch DnsOptions ExtraHosts and Tmpfs into R; -1 on
- * ENOMEM */
-int rj_host_lists_from_json(json_t *hc, struct container_record *r)
+/* a string member of O, "" when it has none (the lists' entries are never partial) */
+static const char *str_of(json_t *o, const char *key)
 {
-	json_t *lc = rj_get(hc, "LogConfig");
-	struct container_dns *d = &r->host.dns;
-	struct container_limits *l = &r->host.limits;
-	l->memory = (long long)json_integer_value(rj_get(hc, "Memory"));
-	l->memory_swap = (long long)json_integer_value(rj_get(hc, "MemorySwap"));
-	l->nano_cpus = (long long)json_integer_value(rj_get(hc, "NanoCpus"));
-	l->pids_limit = (long long)json_integer_value(rj_get(hc, "PidsLimit"));
-	l->cpu_shares = (long long)json_integer_value(rj_get(hc, "CpuShares"));
-	l->cpu_period = (long long)json_integer_value(rj_get(hc, "CpuPeriod"));
-	l->cpu_quota = (long long)json_integer_value(rj_get(hc, "CpuQuota"));
-	l->blkio_weight = (long long)json_integer_value(rj_get(hc, "BlkioWeight"));
-	l->cpuset_cpus = rj_dup_str(rj_get(hc, "CpusetCpus"));
-	l->cpuset_mems = rj_dup_str(rj_get(hc, "CpusetMems"));
-	r->host.log_type = rj_dup_str(rj_get(lc, "Type"));
-	d->servers = rj_dup_strv(rj_get(hc, "Dns"));
-	d->search = rj_dup_strv(rj_get(hc, "DnsSearch"));
-	d->options = rj_dup_strv(rj_get(hc, "DnsOptions"));
-	d->extra_hosts = rj_dup_strv(rj_get(hc, "ExtraHosts"));
-	if ((json_is_string(rj_get(lc, "Type")) && !r->host.log_type) ||
-	    (json_is_array(rj_get(hc, "Dns")) && !d->servers) ||
-	    (json_is_array(rj_get(hc, "DnsSearch")) && !d->search) ||
-	    (json_is_array(rj_get(hc, "DnsOptions")) && !d->options) ||
-	    (json_is_array(rj_get(hc, "ExtraHosts")) && !d->extra_hosts))
-		return -1;
-	return kvs_from_json(rj_get(lc, "Config"), &r->host.log_opts) < 0 ||
-			       kvs_from_json(rj_get(hc, "Tmpfs"), &r->host.tmpfs) < 0
-		       ? -1
-		       : 0;
+	return json_string_value(rj_get(o, key)) ?: "";
 }
 
-/* ports V[0..N) as NetworkSettings.Ports and PortBindings have them: "80/tcp": null for a
- * port only exposed, else its bindings [{HostIp, HostPort}] */
-json_t *rj_ports_json(const struct container_port *v, size_t n)
+/* HostConfig's lists of objects into R: Ulimits, Devices, the throttles, Mounts (each
+ * present when the record has an array, even []); -1 on ENOMEM */
+static int host_objects_from_json(json_t *hc, struct container_record *r)
 {
-	json_t *o = json_object();
-	for (size_t i = 0; i < n; i++) {
-		const struct container_port *p = &v[i];
-		json_t *list = p->published ? json_array() : json_null();
-		for (size_t k = 0; k < p->nbindings; k++)
-			json_array_append_new(list, json_pack("{s:s, s:s}", "HostIp",
-							      p->bindings[k].host_ip, "HostPort",
-							      p->bindings[k].host_port));
-		json_object_set_new(o, p->key, list);
+	struct container_host *h = &r->host;
+	json_t *e;
+	size_t i;
+	int rc = 0;
+	h->has_ulimits = json_is_array(rj_get(hc, "Ulimits"));
+	json_array_foreach(rj_get(hc, "Ulimits"), i, e)
+	{
+		rc |= container_record_add_ulimit(r, str_of(e, "Name"),
+						  json_integer_value(rj_get(e, "Hard")),
+						  json_integer_value(rj_get(e, "Soft")));
 	}
-	return o;
+	h->has_devices = json_is_array(rj_get(hc, "Devices"));
+	json_array_foreach(rj_get(hc, "Devices"), i, e)
+	{
+		rc |= container_record_add_device(r, str_of(e, "PathOnHost"),
+						  str_of(e, "PathInContainer"),
+						  str_of(e, "CgroupPermissions"));
+	}
+	for (size_t k = 0; k < CONTAINER_THROTTLES; k++) {
+		json_t *list = rj_get(hc, rj_throttle_keys[k]);
+		h->throttles[k].present = json_is_array(list);
+		json_array_foreach(list, i, e)
+		{
+			rc |= container_record_add_throttle(r, (enum container_throttle_kind)k,
+							    str_of(e, "Path"),
+							    json_integer_value(rj_get(e, "Rate")));
+		}
+	}
+	h->has_mount_specs = json_is_array(rj_get(hc, "Mounts"));
+	json_array_foreach(rj_get(hc, "Mounts"), i, e)
+	{
+		struct container_mount_spec m = {
+			(char *)str_of(e, "Type"), (char *)str_of(e, "Source"),
+			(char *)str_of(e, "Target"), json_is_true(rj_get(e, "ReadOnly"))};
+		rc |= container_record_add_mount_spec(r, &m);
+	}
+	return rc < 0 ? -1 : 0;
 }
 
-static json_t *kvs_json(const struct container_kvs *l)
+/* *DST: the strings of HostConfig HC's KEY (NULL when it is no array); false on ENOMEM */
+static bool strv_from(json_t *hc, const char *key, char ***dst)
 {
-	json_t *o = json_object();
-	for (size_t i = 0; i < l->n; i++)
-		json_object_set_new(o, l->kv[i].key, json_string(l->kv[i].value));
-	return o;
+	json_t *v = rj_get(hc, key);
+	*dst = rj_dup_strv(v);
+	return !json_is_array(v) || *dst;
 }
 
-/* KEY of O: the vector V, null when V is NULL; left out when neither V nor the key is there */
-static void put_strv(json_t *o, const char *key, char *const *v)
+/* *DST: HostConfig HC's string KEY (NULL when it has none); false on ENOMEM */
+static bool str_from(json_t *hc, const char *key, char **dst)
 {
-	if (v || rj_get(o, key))
-		json_object_set_new(o, key, v ? rj_strv_json(v) : json_null());
+	json_t *v = rj_get(hc, key);
+	*dst = rj_dup_str(v);
+	return !json_is_string(v) || *dst;
 }
 
-/* HostConfig's lists and maps: PortBindings, LogConfig, Dns DnsOptions DnsSearch ExtraHosts,
- * Tmpfs (each in place; create's record has their keys in docker's places, record.c) */
-void rj_host_lists_to_json(const struct container_record *r, json_t *hc)
+static long long int_from(json_t *hc, const char *key)
 {
-	const struct container_dns *d = &r->host.dns;
-	if (r->host.has_port_bindings || r->host.nport_bindings)
-		json_object_set_new(hc, "PortBindings",
-				    rj_ports_json(r->host.port_bindings, r->host.nport_bindings));
-	if (r->host.log_type)
-		json_object_set_new(hc, "LogConfig",
-				    json_pack("{s:s, s:o}", "Type", r->host.log_type, "Config",
-					      kvs_json(&r->host.log_opts)));
-	put_strv(hc, "Dns", d->servers);
-	put_strv(hc, "DnsOptions", d->options);
-	put_strv(hc, "DnsSearch", d->search);
-	put_strv(hc, "ExtraHosts", d->extra_hosts);
-	/* docker's omitempty: no Tmpfs without --tmpfs (an older record's {} stays) */
-	if (r->host.tmpfs.present)
-		json_object_set_new(hc, "Tmpfs", kvs_json(&r->host.tmpfs));
-	else
-		json_object_del(hc, "Tmpfs");
+	return (long long)json_integer_value(rj_get(hc, key));
 }
 
-/* KEY of O: the integer V, unless it is what O has already (a null reads as 0) or O has no
- * KEY and V is 0: a record nobody changed keeps its bytes */
-static void put_int(json_t *o, const char *key, long long v)
+static bool bool_from(json_t *hc, const char *key)
 {
-	json_t *was = rj_get(o, key);
-	if ((was ? json_integer_value(was) : 0) != v)
-		json_object_set_new(o, key, json_integer(v));
+	return json_is_true(rj_get(hc, key));
 }
 
-/* HostConfig's limits (update's): PidsLimit is null when there is none */
-void rj_limits_to_json(const struct container_limits *l, json_t *hc)
+int rj_host_from_json(json_t *hc, struct container_record *r)
 {
-	put_int(hc, "Memory", l->memory);
-	put_int(hc, "MemorySwap", l->memory_swap);
-	put_int(hc, "NanoCpus", l->nano_cpus);
-	put_int(hc, "CpuShares", l->cpu_shares);
-	put_int(hc, "CpuPeriod", l->cpu_period);
-	put_int(hc, "CpuQuota", l->cpu_quota);
-	put_int(hc, "BlkioWeight", l->blkio_weight);
-	rj_put_str(hc, "CpusetCpus", l->cpuset_cpus);
-	rj_put_str(hc, "CpusetMems", l->cpuset_mems);
-	if (l->pids_limit > 0)
-		put_int(hc, "PidsLimit", l->pids_limit);
-	else if (json_integer_value(rj_get(hc, "PidsLimit")) > 0)
-		json_object_set_new(hc, "PidsLimit", json_null());
+	struct container_host *h = &r->host;
+	struct container_dns *d = &h->dns;
+	struct container_limits *l = &h->limits;
+	json_t *lc = rj_get(hc, "LogConfig"), *pol = rj_get(hc, "RestartPolicy");
+	h->restart = restart_parse(json_string_value(rj_get(pol, "Name")));
+	h->restart_max = (int)json_integer_value(rj_get(pol, "MaximumRetryCount"));
+	h->auto_remove = bool_from(hc, "AutoRemove");
+	h->init = bool_from(hc, "Init");
+	h->privileged = bool_from(hc, "Privileged");
+	h->readonly_rootfs = bool_from(hc, "ReadonlyRootfs");
+	h->publish_all = bool_from(hc, "PublishAllPorts");
+	h->shm_size = int_from(hc, "ShmSize");
+	l->memory = int_from(hc, "Memory");
+	l->memory_swap = int_from(hc, "MemorySwap");
+	l->nano_cpus = int_from(hc, "NanoCpus");
+	l->pids_limit = int_from(hc, "PidsLimit");
+	l->cpu_shares = int_from(hc, "CpuShares");
+	l->cpu_period = int_from(hc, "CpuPeriod");
+	l->cpu_quota = int_from(hc, "CpuQuota");
+	l->blkio_weight = int_from(hc, "BlkioWeight");
+	l->memory_reservation = int_from(hc, "MemoryReservation");
+	json_t *sw = rj_get(hc, "MemorySwappiness");
+	l->memory_swappiness = json_is_integer(sw) ? (int)json_integer_value(sw) : -1;
+	l->oom_kill_disable = bool_from(hc, "OomKillDisable");
+	l->oom_score_adj = (int)int_from(hc, "OomScoreAdj");
+	h->has_port_bindings = json_is_object(rj_get(hc, "PortBindings"));
+	h->log_type = rj_dup_str(rj_get(lc, "Type"));
+	bool whole =
+		(!json_is_string(rj_get(lc, "Type")) || h->log_type) &&
+		str_from(hc, "NetworkMode", &h->network_mode) &&
+		str_from(hc, "PidMode", &h->pid_mode) && str_from(hc, "IpcMode", &h->ipc_mode) &&
+		str_from(hc, "UTSMode", &h->uts_mode) &&
+		str_from(hc, "CgroupnsMode", &h->cgroupns_mode) &&
+		str_from(hc, "UsernsMode", &h->userns_mode) &&
+		str_from(hc, "ContainerIDFile", &h->container_id_file) &&
+		str_from(hc, "CpusetCpus", &l->cpuset_cpus) &&
+		str_from(hc, "CpusetMems", &l->cpuset_mems) && strv_from(hc, "Binds", &h->binds) &&
+		strv_from(hc, "VolumesFrom", &h->volumes_from) &&
+		strv_from(hc, "CapAdd", &h->cap_add) && strv_from(hc, "CapDrop", &h->cap_drop) &&
+		strv_from(hc, "SecurityOpt", &h->security_opt) &&
+		strv_from(hc, "GroupAdd", &h->group_add) &&
+		strv_from(hc, "MaskedPaths", &h->masked_paths) &&
+		strv_from(hc, "ReadonlyPaths", &h->readonly_paths) &&
+		strv_from(hc, "Dns", &d->servers) && strv_from(hc, "DnsSearch", &d->search) &&
+		strv_from(hc, "DnsOptions", &d->options) &&
+		strv_from(hc, "ExtraHosts", &d->extra_hosts);
+	if (!whole || kvs_from_json(rj_get(lc, "Config"), &h->log_opts) < 0 ||
+	    kvs_from_json(rj_get(hc, "Tmpfs"), &h->tmpfs) < 0 ||
+	    kvs_from_json(rj_get(hc, "Sysctls"), &h->sysctls) < 0 ||
+	    rj_ports_from_json(rj_get(hc, "PortBindings"), r, true) < 0)
+		return -1;
+	return host_objects_from_json(hc, r);
 }

@@ -69,6 +69,21 @@ static json_t *jmember(json_t *o, const char *key, json_type type)
 	return v;
 }
 
+/* BIND ("SOURCE:TARGET[:ro]") appended to R's HostConfig.Binds; -1 on ENOMEM */
+static int append_bind(struct container_record *r, const char *bind)
+{
+	size_t n = 0;
+	while (r->host.binds && r->host.binds[n])
+		n++;
+	char **v = realloc(r->host.binds, (n + 2) * sizeof(*v));
+	if (!v)
+		return -1;
+	r->host.binds = v;
+	v[n] = strdup(bind);
+	v[n + 1] = NULL;
+	return v[n] ? 0 : -1;
+}
+
 /* Does the store hold volume NAME already? ("" - an anonymous one to be made - does not.) */
 static int volume_exists(const char *root, const char *name)
 {
@@ -94,14 +109,13 @@ static void unresolve(const char *root, const struct volume_mount *m, int made, 
  * (--volumes-from), its image's VOLUMEs */
 enum mount_origin { FROM_FLAGS, FROM_CONTAINER, FROM_IMAGE };
 
-/* Record one resolved mount M in C's record: Mounts (typed), Binds or HostConfig.Mounts
- * (only for one of the flags, FROM), Config.Volumes (ANONYMOUS), Minirun.OciMounts
- * (the tree's, passed through). -1 on ENOMEM. */
+/* Record one resolved mount M in C's record: Mounts, HostConfig.Binds or HostConfig.Mounts
+ * (only for one of the flags, FROM), all typed; Config.Volumes (ANONYMOUS),
+ * Minirun.OciMounts (the tree's, passed through). -1 on ENOMEM. */
 static int record_mount(struct container *c, const struct volume_mount *m, int anonymous,
 			enum mount_origin from)
 {
 	json_t *rec = c->rec;
-	json_t *host = jmember(rec, "HostConfig", JSON_OBJECT);
 	json_t *mr = jmember(rec, "Minirun", JSON_OBJECT);
 	/* Name and Driver for volumes only, as docker */
 	int vol = m->type == VOLUME_MOUNT_VOLUME;
@@ -130,14 +144,17 @@ static int record_mount(struct container *c, const struct volume_mount *m, int a
 		char bind[3 * 4096];
 		snprintf(bind, sizeof(bind), "%s:%s%s", m->source, m->target,
 			 m->readonly ? ":ro" : "");
-		json_array_append_new(jmember(host, "Binds", JSON_ARRAY), json_string(bind));
+		if (append_bind(&c->r, bind) < 0)
+			return -1;
 	} else if (!m->from_v) {
-		json_t *spec = json_pack("{s:s, s:s, s:s}", "Type", type_names[m->type], "Source",
-					 m->type == VOLUME_MOUNT_TMPFS ? "" : m->source, "Target",
-					 m->target);
-		if (m->readonly)
-			json_object_set_new(spec, "ReadOnly", json_true());
-		json_array_append_new(jmember(host, "Mounts", JSON_ARRAY), spec);
+		struct container_mount_spec spec = {
+			.type = (char *)type_names[m->type],
+			.source = m->type == VOLUME_MOUNT_TMPFS ? "" : (char *)m->source,
+			.target = (char *)m->target,
+			.read_only = m->readonly,
+		};
+		if (container_record_add_mount_spec(&c->r, &spec) < 0)
+			return -1;
 	}
 	if (anonymous)
 		json_object_set_new(

@@ -1,7 +1,7 @@
 /*
  * tests/fuzz/fuzz_sysctl.c - fuzz `--sysctl NAME=VALUE` (minirun/containers/opts_ns.c): which
  * kernel settings a container may set, the checks against --network/--ipc/--uts host, and
- * the record's HostConfig.Sysctls (minirun/bundle/nsmodes.c), whence linux.sysctl.
+ * the record's HostConfig.Sysctls (minirun/containers/record.c), whence linux.sysctl.
  *
  * The input: one byte whose bits give --network host (1), --ipc host (2), --uts host (4),
  * then lines, each one --sysctl value, given to the flag's setter in turn.
@@ -13,14 +13,14 @@
  *  - a value is accepted exactly when it is NAME=VALUE in UTF-8 (the record is JSON) with
  *    NAME on that list, without '/' or ".." (either could climb out of /proc/sys); a
  *    refusal names the value;
- *  - the record's Sysctls map is exactly the accepted NAME -> VALUE, the last one of a name
- *    winning;
+ *  - the record's Sysctls map (container_record_host, laid out as create writes it) is
+ *    exactly the accepted NAME -> VALUE, the last one of a name winning;
  *  - the check across flags refuses exactly when a setting of the network, ipc or uts
  *    namespace meets that namespace shared with the host, or names kernel.hostname.
  *
  * Seeds: tests/fuzz/seeds/sysctl/. See: minirun/containers/opts.h; tests/fuzz/README.md.
  */
-#include "minirun/bundle/bundle.h"
+#include "minirun/containers/containers.h"
 #include "minirun/containers/opts.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -92,9 +92,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    (!strcmp(ns, "uts") && o.uts_mode) ||
 			    (klen == 15 && !strncmp(line, "kernel.hostname", 15));
 	}
-	json_t *hc = json_object();
-	container_ns_record(hc, &o);
-	json_t *got = json_object_get(hc, "Sysctls");
+	/* the record's HostConfig, as create lays it out */
+	struct container_record rec = {0};
+	json_t *tree = container_record_host(&rec, &o, &err) == 0
+			       ? container_record_json_new(&rec, json_object())
+			       : NULL;
+	container_record_free(&rec);
+	if (!tree)
+		fuzz_oracle("the record of accepted --sysctl values failed: %s", err.msg);
+	json_t *got = json_object_get(json_object_get(tree, "HostConfig"), "Sysctls");
 	if (json_object_size(want) ? !json_equal(got, want) : got != NULL) {
 		char *g = json_dumps(got, JSON_ENCODE_ANY), *w = json_dumps(want, 0);
 		fuzz_oracle("the record's Sysctls %s, not %s", g ? g : "(none)", w ? w : "?");
@@ -103,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r = opts_ns_check(&o, &err);
 	if ((r < 0) != conflict)
 		fuzz_oracle("the check %s (%s)", r < 0 ? "refuses" : "accepts", err.msg);
-	json_decref(hc);
+	json_decref(tree);
 	json_decref(want);
 	opts_strv_free(o.sysctls);
 	free(text);

@@ -123,6 +123,21 @@ static void run_takes_the_new_flags(void)
 			       "'lots'");
 }
 
+/* the HostConfig a new record gets for the flags O (container_record_host, laid out by
+ * the record store as create writes it): a new reference, NULL with err */
+static json_t *host_config_of(const struct container_opts *o, struct mr_err *err)
+{
+	struct container_record r = {0};
+	json_t *hc = NULL;
+	if (container_record_host(&r, o, err) == 0) {
+		json_t *rec = container_record_json_new(&r, json_object());
+		hc = json_incref(json_object_get(rec, "HostConfig"));
+		json_decref(rec);
+	}
+	container_record_free(&r);
+	return hc;
+}
+
 static void the_record_and_the_oci_pieces(void)
 {
 	struct container_opts o;
@@ -130,9 +145,8 @@ static void the_record_and_the_oci_pieces(void)
 	CU_ASSERT_EQUAL_FATAL(parse(&o, &err, "--ulimit=nofile=10:20",
 				    "--device=/dev/null:/dev/n:r", "--ulimit=nofile=30"),
 			      0);
-	json_t *rec = json_pack("{s:{}}", "HostConfig");
-	CU_ASSERT_EQUAL_FATAL(container_hostflags_record(rec, &o, &err), 0);
-	json_t *hc = json_object_get(rec, "HostConfig");
+	json_t *hc = host_config_of(&o, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(hc);
 	char *s = json_dumps(json_object_get(hc, "Ulimits"), JSON_COMPACT);
 	CU_ASSERT_STRING_EQUAL(s,
 			       "[{\"Name\":\"nofile\",\"Hard\":30,\"Soft\":30}]"); /* last wins */
@@ -162,7 +176,7 @@ static void the_record_and_the_oci_pieces(void)
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(d, "major")), 1);
 	json_decref(devs);
 	json_decref(rules);
-	json_decref(rec);
+	json_decref(hc);
 	container_opts_free(&o);
 }
 

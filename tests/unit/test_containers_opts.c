@@ -420,6 +420,21 @@ static void usage_is_an_aligned_table(void)
 	free(buf);
 }
 
+/* the HostConfig a new record gets for the flags O (container_record_host, laid out by
+ * the record store as create writes it): a new reference, NULL with err */
+static json_t *host_config_of(const struct container_opts *o, struct mr_err *err)
+{
+	struct container_record r = {0};
+	json_t *hc = NULL;
+	if (container_record_host(&r, o, err) == 0) {
+		json_t *rec = container_record_json_new(&r, json_object());
+		hc = json_incref(json_object_get(rec, "HostConfig"));
+		json_decref(rec);
+	}
+	container_record_free(&r);
+	return hc;
+}
+
 /* --sysctl: ".." is refused in the name only, and what is no UTF-8 is refused rather than
  * dropped from the record (both found by tests/fuzz/fuzz_sysctl.c) */
 static void sysctl_values_and_the_record(void)
@@ -427,8 +442,8 @@ static void sysctl_values_and_the_record(void)
 	struct container_opts o;
 	struct mr_err err;
 	CU_ASSERT_EQUAL_FATAL(PARSE(&o, &err, "--sysctl", "net.ipv4.x=a..b", "busybox"), 0);
-	json_t *hc = json_object();
-	container_ns_record(hc, &o);
+	json_t *hc = host_config_of(&o, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(hc);
 	CU_ASSERT_STRING_EQUAL(
 		json_string_value(json_object_get(json_object_get(hc, "Sysctls"), "net.ipv4.x")),
 		"a..b");
@@ -438,8 +453,8 @@ static void sysctl_values_and_the_record(void)
 	char longname[400];
 	snprintf(longname, sizeof(longname), "net.%0300d=7", 1);
 	CU_ASSERT_EQUAL_FATAL(PARSE(&o, &err, "--sysctl", longname, "busybox"), 0);
-	hc = json_object();
-	container_ns_record(hc, &o);
+	hc = host_config_of(&o, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(hc);
 	longname[304] = '\0';
 	const char *seven =
 		json_string_value(json_object_get(json_object_get(hc, "Sysctls"), longname));

@@ -125,6 +125,35 @@ new_record_has_the_old_shape() {
 }
 t "a record this minirun writes has web.shape's keys in web.shape's order" new_record_has_the_old_shape
 
+# A new record's HostConfig, for create's flags of every kind: each key in its place, each
+# value as the minirun before the typed HostConfig wrote it (null, [] or no key alike):
+# oldrecord/hostconfig.inspect, printed by that minirun (commit f316172) for the flags of
+# oldrecord/hostconfig.flags
+new_hostconfig_is_the_old_one() {
+	ct_need
+	D=$(disk)
+	export D
+	ct_host "$OLD_HELPERS"'
+		# the cases, their flags with this store and disk put in (no disk: no throttles)
+		grep -v "^#" "$OLD/hostconfig.flags" | sed "s|@ROOT@|$R|g; s|@DISK@|$D|g" |
+			{ [ -n "$D" ] && cat || grep -v "^throttles "; } >"$R.flags"
+		while read -r name flags; do
+			mr create --name $name $flags busybox sh >/dev/null || die "create $name: $flags"
+			echo "== $name"
+			mr inspect $name | sed -n "/^        \"HostConfig\": {/,/^        },/p" |
+				sed "s|$R|@ROOT@|g; s|$D|@DISK@|g"
+		done <"$R.flags" >"$R.got"
+		# hostconfig.inspect, without the throttles case when this host has no disk
+		awk -v d="$D" "/^== /{on = \$2 != \"throttles\" || d != \"\"} on" \
+			"$OLD/hostconfig.inspect" >"$R.want"
+		diff "$R.want" "$R.got" >&2 || die "HostConfig differs from the old minirun'"'"'s"
+		mr rm -f -v $(mr ps -a -q) >/dev/null && mr volume rm namedvol mv >/dev/null ||
+			die "clean up"
+		ct_noleaks
+	'
+}
+t "a new record's HostConfig is the old minirun's, key for key, for create's flags" new_hostconfig_is_the_old_one
+
 # web.shape has a connect's endpoints; these are the other two of docker's shapes (the keys
 # of each and their order: record_json.c's endpoint_shapes), as the old minirun wrote them
 endpoints_have_the_old_shapes() {
