@@ -5,6 +5,7 @@
  */
 #include "minirun/containers/containers.h"
 #include "minirun/bundle/bundle.h"
+#include "tests/unit/host_config.h"
 #include "tests/unit/unit.h"
 
 #include <string.h>
@@ -121,21 +122,6 @@ static void run_takes_the_new_flags(void)
 	CU_ASSERT_STRING_EQUAL(err.msg,
 			       "invalid argument \"lots\" for \"--shm-size\" flag: invalid size: "
 			       "'lots'");
-}
-
-/* the HostConfig a new record gets for the flags O (container_record_host, laid out by
- * the record store as create writes it): a new reference, NULL with err */
-static json_t *host_config_of(const struct container_opts *o, struct mr_err *err)
-{
-	struct container_record r = {0};
-	json_t *hc = NULL;
-	if (container_record_host(&r, o, err) == 0) {
-		json_t *rec = container_record_json_new(&r, json_object());
-		hc = json_incref(json_object_get(rec, "HostConfig"));
-		json_decref(rec);
-	}
-	container_record_free(&r);
-	return hc;
 }
 
 static void the_record_and_the_oci_pieces(void)

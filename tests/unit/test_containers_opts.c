@@ -8,6 +8,7 @@
  */
 #include "minirun/containers/containers.h"
 #include "minirun/containers/opts.h"
+#include "tests/unit/host_config.h"
 #include "tests/unit/unit.h"
 
 #include <fcntl.h>
@@ -418,21 +419,6 @@ static void usage_is_an_aligned_table(void)
 		CU_ASSERT(strcspn(l, "\n") > col && l[col - 1] == ' ' && l[col] != ' ');
 	}
 	free(buf);
-}
-
-/* the HostConfig a new record gets for the flags O (container_record_host, laid out by
- * the record store as create writes it): a new reference, NULL with err */
-static json_t *host_config_of(const struct container_opts *o, struct mr_err *err)
-{
-	struct container_record r = {0};
-	json_t *hc = NULL;
-	if (container_record_host(&r, o, err) == 0) {
-		json_t *rec = container_record_json_new(&r, json_object());
-		hc = json_incref(json_object_get(rec, "HostConfig"));
-		json_decref(rec);
-	}
-	container_record_free(&r);
-	return hc;
 }
 
 /* --sysctl: ".." is refused in the name only, and what is no UTF-8 is refused rather than

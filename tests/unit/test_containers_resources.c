@@ -8,6 +8,7 @@
 #include "cgroups/cgroup.h"
 #include "minirun/bundle/bundle.h"
 #include "minirun/containers/containers.h"
+#include "tests/unit/host_config.h"
 #include "tests/unit/unit.h"
 
 #include <stdio.h>
@@ -222,21 +223,6 @@ static const char *some_disk(void)
 		if (stat(disks[i], &st) == 0 && S_ISBLK(st.st_mode))
 			return disks[i];
 	return NULL;
-}
-
-/* the HostConfig a new record gets for the flags O (container_record_host, laid out by
- * the record store as create writes it): a new reference, NULL with err */
-static json_t *host_config_of(const struct container_opts *o, struct mr_err *err)
-{
-	struct container_record r = {0};
-	json_t *hc = NULL;
-	if (container_record_host(&r, o, err) == 0) {
-		json_t *rec = container_record_json_new(&r, json_object());
-		hc = json_incref(json_object_get(rec, "HostConfig"));
-		json_decref(rec);
-	}
-	container_record_free(&r);
-	return hc;
 }
 
 static void the_record_and_the_oci_config(void)
