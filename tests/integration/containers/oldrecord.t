@@ -134,17 +134,21 @@ new_hostconfig_is_the_old_one() {
 	D=$(disk)
 	export D
 	ct_host "$OLD_HELPERS"'
-		# the cases, their flags with this store and disk put in (no disk: no throttles)
+		# the cases, their flags with this store and disk put in (no disk: no throttles;
+		# no v1 memory hierarchy, as on a pure v2 host: no v1memory)
+		v1mem=; grep -q "^[0-9]*:memory:" /proc/self/cgroup && v1mem=1
 		grep -v "^#" "$OLD/hostconfig.flags" | sed "s|@ROOT@|$R|g; s|@DISK@|$D|g" |
-			{ [ -n "$D" ] && cat || grep -v "^throttles "; } >"$R.flags"
+			{ [ -n "$D" ] && cat || grep -v "^throttles "; } |
+			{ [ -n "$v1mem" ] && cat || grep -v "^v1memory "; } >"$R.flags"
 		while read -r name flags; do
 			mr create --name $name $flags busybox sh >/dev/null || die "create $name: $flags"
 			echo "== $name"
 			mr inspect $name | sed -n "/^        \"HostConfig\": {/,/^        },/p" |
 				sed "s|$R|@ROOT@|g; s|$D|@DISK@|g"
 		done <"$R.flags" >"$R.got"
-		# hostconfig.inspect, without the throttles case when this host has no disk
-		awk -v d="$D" "/^== /{on = \$2 != \"throttles\" || d != \"\"} on" \
+		# hostconfig.inspect, without the cases this host leaves out
+		awk -v d="$D" -v m="$v1mem" \
+			"/^== /{on = (\$2 != \"throttles\" || d != \"\") && (\$2 != \"v1memory\" || m != \"\")} on" \
 			"$OLD/hostconfig.inspect" >"$R.want"
 		diff "$R.want" "$R.got" >&2 || die "HostConfig differs from the old minirun'"'"'s"
 		mr rm -f -v $(mr ps -a -q) >/dev/null && mr volume rm namedvol mv >/dev/null ||
