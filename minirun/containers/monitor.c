@@ -582,7 +582,15 @@ static bool record_exit(struct mon *m, int code, const char *error)
 		container_step("recorded");
 		return false;
 	}
-	save_unlock(m, &err);
+	if (save_unlock(m, &err) < 0 && m->mntns >= 0) {
+		/* Not saved (a full disk): until we have ended, a reader takes the record's
+		 * "running" for the truth, as we are alive; once we are gone it reads the code
+		 * from exit-code (container_exit_noted). So the mount namespace goes now, not in
+		 * our exit after the client's answer, where its unmount (an RCU grace period)
+		 * would keep us alive longer after `run` has returned. */
+		close(m->mntns);
+		m->mntns = -1;
+	}
 	container_step("recorded");
 	return again;
 }
