@@ -53,7 +53,12 @@ void fmt_since(const char *rfc3339, char *buf, size_t len)
 		snprintf(buf, len, "N/A");
 		return;
 	}
-	long long s = (long long)time(NULL) - t;
+	/* the fine clock, not time(2): glibc's time() reads the kernel's coarse clock, which
+	 * can lag a file time just set (touch -d "2 hours ago") by a tick across a second
+	 * boundary, and an age of exactly two hours read as 7199 s: "About an hour" */
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	long long s = (long long)now.tv_sec - t;
 	/* docker's HumanDuration: each row covers ages below its limit */
 	static const struct {
 		long long below, unit;
