@@ -32,6 +32,7 @@
  *      minirun/oci/exec.c (the joining, and why the runtime re-executes itself first).
  */
 #include "lib/cleanup.h"
+#include "lib/jsonfile.h"
 #include "lib/file.h"
 #include "lib/inroot.h"
 #include "minirun/oci/runtime.h"
@@ -233,7 +234,7 @@ static json_t *exec_process(struct container *c, pid_t pid, char **cmd, json_t *
 	char path[4096];
 	json_error_t je;
 	container_path(c, "bundle/config.json", path, sizeof(path));
-	json_auto_t *config = json_load_file(path, 0, &je);
+	json_auto_t *config = mr_json_load_file(path, 0, &je);
 	json_t *p = json_deep_copy(json_object_get(config, "process"));
 	if (!p) {
 		fprintf(stderr, "minirun: %s: %s\n", path, config ? "no process" : je.text);

@@ -26,6 +26,7 @@
  *      pidfd_open(2), PR_SET_PDEATHSIG in prctl(2).
  */
 #include "lib/cleanup.h"
+#include "lib/jsonfile.h"
 #include "lib/duration.h"
 #include "lib/file.h"
 #include "minirun/containers/containers.h"
@@ -71,8 +72,8 @@ static char *probe_process(struct container *c, json_t *args, struct mr_err *err
 {
 	char path[4400];
 	json_error_t je;
-	json_auto_t *config =
-		json_load_file(container_path(c, "bundle/config.json", path, sizeof(path)), 0, &je);
+	json_auto_t *config = mr_json_load_file(
+		container_path(c, "bundle/config.json", path, sizeof(path)), 0, &je);
 	json_t *p = json_deep_copy(json_object_get(config, "process"));
 	if (!p) {
 		mr_fail(err, 0, "%s: %s", path, config ? "no process" : je.text);

@@ -44,6 +44,7 @@
 
 #include <jansson.h>
 
+#include "lib/jsonfile.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
 
@@ -180,7 +181,7 @@ int auth_find(const char *host, char *out, size_t len)
 	if ((e = getenv("XDG_RUNTIME_DIR")) && *e)
 		snprintf(paths[n++], sizeof(paths[0]), "%s/containers/auth.json", e);
 	for (int i = 0; i < n; i++) {
-		json_t *cfg = json_load_file(paths[i], 0, NULL), *v;
+		json_t *cfg = mr_json_load_file(paths[i], 0, NULL), *v;
 		const char *key;
 		int found = 0;
 		json_object_foreach(json_object_get(cfg, "auths"), key, v)
@@ -204,7 +205,7 @@ static json_t *config_load(const char *path, struct mr_err *err)
 	json_error_t je;
 	if (access(path, F_OK) != 0 && errno == ENOENT)
 		return json_object();
-	json_t *cfg = json_load_file(path, 0, &je);
+	json_t *cfg = mr_json_load_file(path, 0, &je);
 	if (!cfg)
 		mr_fail(err, 0, "%s:%d:%d: %s: fix or remove the file", path, je.line, je.column,
 			je.text);

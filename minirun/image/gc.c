@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/jsonfile.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
 
@@ -66,7 +67,7 @@ static json_t *raw_json(const struct store *st, const char *digest)
 	if (!digest || !digest_valid(digest))
 		return NULL;
 	store_blob_path(st, digest, path, sizeof(path));
-	return json_load_file(path, 0, NULL);
+	return mr_json_load_file(path, 0, NULL);
 }
 
 static uint64_t rm_bytes;

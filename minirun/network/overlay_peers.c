@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/jsonfile.h"
 #include "lib/file.h"
 #include "minirun/network/overlay.h"
 #include "minirun/network/overlay_int.h"
@@ -82,7 +83,7 @@ json_t *overlay_peer_files(const char *dir, const char *local)
 		    !strcmp(e->d_name, self))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		json_t *f = json_load_file(path, 0, NULL);
+		json_t *f = mr_json_load_file(path, 0, NULL);
 		if (valid_ipv4(json_string_value(json_object_get(f, "Underlay"))))
 			json_array_append(all, f);
 		json_decref(f);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/jsonfile.h"
 #include "minirun/events/events.h"
 #include "lib/file.h"
 #include "minirun/network/dns.h"
@@ -104,7 +105,7 @@ static char *record_path(const char *root, const char *name, char *buf, size_t s
 static json_t *read_record(const char *path, struct mr_err *err)
 {
 	json_error_t je;
-	json_t *rec = json_load_file(path, 0, &je);
+	json_t *rec = mr_json_load_file(path, 0, &je);
 	if (!rec)
 		mr_fail(err, errno == ENOENT ? ENOENT : 0, "%s:%d:%d: %s", path, je.line, je.column,
 			je.text);

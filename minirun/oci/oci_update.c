@@ -9,6 +9,7 @@
  * See: runc-update(8); runtime-spec config-linux.md "Control groups"; cgstep.h.
  */
 #include "minirun/oci/cgstep.h"
+#include "lib/jsonfile.h"
 #include "minirun/oci/oci.h"
 #include "minirun/oci/state.h"
 
@@ -41,8 +42,8 @@ int oci_update(struct oci_global *g, int argc, char **argv)
 	if (!file)
 		return oci_failx(g, 2, "update needs --resources FILE (a linux.resources object)");
 	json_error_t je;
-	json_t *r =
-		strcmp(file, "-") == 0 ? json_loadf(stdin, 0, &je) : json_load_file(file, 0, &je);
+	json_t *r = strcmp(file, "-") == 0 ? json_loadf(stdin, 0, &je)
+					   : mr_json_load_file(file, 0, &je);
 	if (!r || !json_is_object(r)) {
 		json_decref(r);
 		return oci_failx(g, 1, "%s:%d:%d: %s", strcmp(file, "-") ? file : "stdin", je.line,

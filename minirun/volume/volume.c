@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "lib/prune_filter.h"
+#include "lib/jsonfile.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/events/events.h"
@@ -81,7 +82,7 @@ json_t *volume_inspect(const char *root, const char *name, struct mr_err *err)
 		return NULL;
 	}
 	vpath(root, name, "volume.json", path, sizeof(path));
-	json_t *rec = json_load_file(path, 0, &je);
+	json_t *rec = mr_json_load_file(path, 0, &je);
 	if (!rec)
 		mr_failk(err, errno == ENOENT ? MR_E_NOT_FOUND : MR_E_SYSTEM, 0,
 			 errno == ENOENT ? "No such volume: %s" : "%s: %s: %s", name, path,
