@@ -307,16 +307,20 @@ static int load(const struct cg_device_rule *rules, size_t n, char *log, size_t 
 	return (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
 }
 
+/* RULES checked, the first bad one named in err */
+static int check_rules(const struct cg_device_rule *rules, size_t n, struct mr_err *err)
+{
+	if (n > CG_MAX_DEVICE_RULES)
+		return cg_failx(err, E2BIG, "%zu device rules: at most %d", n, CG_MAX_DEVICE_RULES);
+	for (size_t i = 0; i < n; i++)
+		if (check_rule(&rules[i], i, err) < 0)
+			return -1;
+	return 0;
+}
+
 int cg_devices_load(const struct cg_device_rule *rules, size_t n)
 {
-	if (n > CG_MAX_DEVICE_RULES) {
-		errno = E2BIG;
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (check_rule(&rules[i], i, NULL) < 0)
-			return -1;
-	return load(rules, n, NULL, 0);
+	return check_rules(rules, n, NULL) < 0 ? -1 : load(rules, n, NULL, 0);
 }
 
 /* PROG: cg_devices_load's fd for RULES, taken over; -1: loaded here */
@@ -396,13 +400,8 @@ int cg_devices_apply_loaded(struct cg *cg, const struct cg_device_rule *rules, s
 			    struct mr_err *err)
 {
 	int rc = -1;
-	if (n > CG_MAX_DEVICE_RULES) {
-		cg_failx(err, E2BIG, "%zu device rules: at most %d", n, CG_MAX_DEVICE_RULES);
+	if (check_rules(rules, n, err) < 0)
 		goto out;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (check_rule(&rules[i], i, err) < 0)
-			goto out;
 	/* Which of the two: a cgroup that has a v1 devices directory already keeps it (an
 	 * `update` of a container made that way); otherwise the program wherever the cgroup
 	 * has a v2 directory, hybrid hosts included (see the header); v1 where it has none,

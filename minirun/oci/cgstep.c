@@ -163,12 +163,24 @@ static int devices(const struct spec *s, const struct spec *pos, json_t *a, stru
 	return rc;
 }
 
+/* S's linux.resources.devices (NULL: none) */
+static json_t *device_rules_of(const struct spec *s)
+{
+	return s->resources ? json_object_get(s->resources, "devices") : NULL;
+}
+
+/* Whether a create of S loads a device filter (cgstep_create says why): as root, or when
+ * the config has rules; never rootless */
+static bool device_filter_due(const struct spec *s)
+{
+	return !rootless_active() && (device_rules_of(s) || geteuid() == 0);
+}
+
 /* the thread of cgstep_ahead_start: the rules, and their program loaded */
 static void *ahead_main(void *arg)
 {
 	struct cgstep_ahead *a = arg;
-	json_t *rules = a->s->resources ? json_object_get(a->s->resources, "devices") : NULL;
-	if (cgstep_device_rules(a->s, a->s, rules, &a->rules, &a->n, NULL) == 0)
+	if (cgstep_device_rules(a->s, a->s, device_rules_of(a->s), &a->rules, &a->n, NULL) == 0)
 		a->prog = cg_devices_load(a->rules, a->n);
 	return NULL;
 }
@@ -176,10 +188,8 @@ static void *ahead_main(void *arg)
 void cgstep_ahead_start(struct cgstep_ahead *a, const struct spec *s)
 {
 	*a = (struct cgstep_ahead){.prog = -1, .s = s};
-	/* only where cgstep_create will load a device filter (it says why, below) */
-	json_t *rules = s->resources ? json_object_get(s->resources, "devices") : NULL;
-	if ((s->cgroups_path && strchr(s->cgroups_path, ':')) || rootless_active() ||
-	    !(rules || geteuid() == 0))
+	/* only where cgstep_create will load one (a systemd cgroupsPath it refuses first) */
+	if ((s->cgroups_path && strchr(s->cgroups_path, ':')) || !device_filter_due(s))
 		return;
 	sigset_t all, old;
 	sigfillset(&all); /* the caller's signals are handled on the caller's thread */
@@ -269,12 +279,12 @@ int cgstep_create(const struct spec *s, const char *id, struct cgstep_ahead *ahe
 	 * its parent's (on most hosts: every device), and a container with CAP_MKNOD could
 	 * mknod the host's disk and read it. Only a caller that is not root, who can't load
 	 * a device filter anyway, goes without when the config asks for none. */
-	json_t *rules = s->resources ? json_object_get(s->resources, "devices") : NULL;
+	json_t *rules = device_rules_of(s);
 	if (rc == 0 && rootless_active())
 		/* as runc: the kernel lets no user namespace mknod a device or load a device
 		 * filter; the host's nodes are bound in (devices.c), their modes still hold */
 		mr_say("no device policy: rootless, in a cgroup delegated to the user");
-	else if (rc == 0 && (rules || geteuid() == 0))
+	else if (rc == 0 && device_filter_due(s))
 		rc = devices(s, s, rules, cg, ahead, err);
 	else if (rc == 0)
 		mr_say("no device policy: not root, and linux.resources.devices is empty");
