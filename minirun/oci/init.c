@@ -23,6 +23,8 @@
  *     startContainer hooks, then the privilege drop, last privileged step first:
  *     seccomp (when it needs CAP_SYS_ADMIN) -> bounding set -> user -> capabilities ->
  *     no_new_privs -> seccomp (otherwise) -> close fds -> execve.
+ *     (The drop comes before the wait, while the init is idle, when nothing after it
+ *     needs the privileges: drop_before_wait says when.)
  *
  * See: namespaces(7), pid_namespaces(7), user_namespaces(7), runtime-spec runtime.md
  *      "Lifecycle"; "Linux containers in 500 lines" for the same order, smaller.
@@ -279,6 +281,67 @@ static int wait_for_start(int fifo)
 	return 0;
 }
 
+/* The privileges the container's process runs with, the last privileged step first. */
+static int drop_privileges(const struct init_ctx *c, struct mr_err *err)
+{
+	const struct spec_process *p = &c->s->proc;
+	/* without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we have it */
+	if (!p->no_new_privs && seccomp_install(c->seccomp, err) < 0)
+		return -1;
+	if (caps_bounding(p, err) < 0 || proc_user(p, err) < 0 || caps_apply(p, err) < 0)
+		return -1;
+	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return mr_fail(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+	if (p->no_new_privs && seccomp_install(c->seccomp, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Every call the init makes after an early drop, up to its execve: the wait (poll, read,
+ * the pause between two writers, close), the fds' closing (close_range, or before Linux
+ * 5.11 a walk of /proc/self/fd), --debug's stderr put back, an error's line and exit. Some
+ * exist on some ABIs only (aarch64 has no poll, dup2 or plain fstat). */
+static const long after_drop[] = {
+#ifdef SYS_poll
+	SYS_poll,
+#endif
+#ifdef SYS_ppoll
+	SYS_ppoll,
+#endif
+#ifdef SYS_nanosleep
+	SYS_nanosleep,
+#endif
+#ifdef SYS_fstat
+	SYS_fstat,
+#endif
+#ifdef SYS_dup2
+	SYS_dup2,
+#endif
+	SYS_read,      SYS_close,      SYS_clock_nanosleep, SYS_close_range,
+	SYS_openat,    SYS_getdents64, SYS_fcntl,           SYS_newfstatat,
+	SYS_dup3,      SYS_write,      SYS_exit_group,      SYS_execve,
+};
+
+/*
+ * Whether the privileges go before the wait for `start`, not after it. The init is idle
+ * from its "ready" until `start` (the monitor of `minirun run` meanwhile connects the
+ * network and saves the record, ~0.5 ms), and the drop costs ~0.3 ms (the filter's load,
+ * ~30 calls for the bounding set and the user): done in that idle time, it is off the path
+ * from `start` to the container's exec. runc drops them before its wait too. Not when:
+ *   - startContainer hooks are to run: after `start`, with the runtime's privileges
+ *     (runtime.md "Lifecycle");
+ *   - the filter might refuse a call the init still makes (a custom profile without
+ *     poll(2), say): seccomp_allows runs the filter itself over after_drop's calls;
+ *   - there is a user namespace: the container's user may differ from the one that made
+ *     the process, which then stops being dumpable, and an unprivileged monitor could no
+ *     longer open its /proc/PID/ns/net to connect the network.
+ */
+static bool drop_before_wait(const struct init_ctx *c)
+{
+	return !c->s->hooks[HOOK_START_CONTAINER].n && !spec_ns(c->s, CLONE_NEWUSER) &&
+	       seccomp_allows(c->seccomp, after_drop, sizeof(after_drop) / sizeof(after_drop[0]));
+}
+
 void init_main(struct init_ctx *c)
 {
 	struct mr_err err = {0};
@@ -306,6 +369,10 @@ void init_main(struct init_ctx *c)
 		fail(c, &err);
 	sync_send(c->sync, SYNC_READY, 0, NULL);
 	close(c->sync);
+	/* early or not, a failed drop is told after the wait, as it always was: the create
+	 * succeeds and the start fails, with the same line and exit code */
+	bool early = drop_before_wait(c);
+	int dropped = early ? drop_privileges(c, &err) : 0, drop_errno = errno;
 
 	if (wait_for_start(c->fifo) < 0) {
 		perror("minirun: wait for start");
@@ -326,17 +393,14 @@ void init_main(struct init_ctx *c)
 			fprintf(stderr, "minirun: %s\n", err.msg);
 		_exit(MR_EXIT_RUNTIME);
 	}
-	/* without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we have it */
-	if (!p->no_new_privs && seccomp_install(c->seccomp, &err) < 0)
-		goto die;
-	if (caps_bounding(p, &err) < 0 || proc_user(p, &err) < 0 || caps_apply(p, &err) < 0)
-		goto die;
-	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		mr_fail(&err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+	if (!early) {
+		dropped = drop_privileges(c, &err);
+		drop_errno = errno;
+	}
+	if (dropped < 0) {
+		errno = drop_errno;
 		goto die;
 	}
-	if (p->no_new_privs && seccomp_install(c->seccomp, &err) < 0)
-		goto die;
 	if (proc_close_fds(c->o->preserve_fds, &err) < 0)
 		goto die;
 	static char *const empty[] = {NULL};

@@ -6,7 +6,9 @@
 #define MR_SECCOMP_BPF_H
 
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +48,15 @@ void seccomp_policy_free(struct seccomp_policy *p);
  * other than x86_64, x32, x86; rules with comparisons other than seccomp_bpf.c's header
  * lists; a program too long), *INS untouched; -1 on ENOMEM. */
 int seccomp_bpf_generate(const struct seccomp_policy *p, struct sock_filter **ins, size_t *n);
+
+/* seccomp_bpf_run (seccomp_eval.c) - the value program PROG of N instructions returns for
+ * call D, as the kernel would compute it; 0xdeadbeef for a program the kernel's checker
+ * would refuse (one that runs off its end or jumps out of it, an instruction outside
+ * seccomp's set). *MORE is set when the run loaded more of D than nr and arch (the
+ * instruction pointer or an argument): a run that loaded neither takes the same path
+ * whatever they are. */
+uint32_t seccomp_bpf_run(const struct sock_filter *prog, size_t n, const struct seccomp_data *d,
+			 bool *more);
 
 /* ---- seccomp.c ---- */
 /* seccomp_compile_policy - seccomp_compile, also filling *POL (NULL: not wanted) with the

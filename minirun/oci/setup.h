@@ -77,6 +77,9 @@ int seccomp_prepare(const struct spec *s, const char *cache_dir, struct seccomp_
 void seccomp_prog_free(struct seccomp_prog *p);
 /* seccomp_install - load a prepared filter into this process (NULL: nothing). */
 int seccomp_install(const struct seccomp_prog *p, struct mr_err *err);
+/* seccomp_allows - true when P (NULL: no filter) lets each of the N native syscall numbers
+ * NRS through whatever their arguments: SECCOMP_RET_ALLOW, decided by the number alone */
+bool seccomp_allows(const struct seccomp_prog *p, const long *nrs, size_t n);
 
 /* ---- process.c ---- */
 

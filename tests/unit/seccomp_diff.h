@@ -1,8 +1,8 @@
 /*
  * tests/unit/seccomp_diff.h - runs two seccomp BPF programs side by side (libseccomp's and
- * minirun/oci/seccomp_bpf.c's) in a small cBPF interpreter, over every syscall number of
- * every ABI and arguments around each comparison's boundary, and reports the first call
- * on which they answer differently; and the setup both sides need, a profile compiled both
+ * minirun/oci/seccomp_bpf.c's) in the runtime's cBPF interpreter (seccomp_eval.c), over
+ * every syscall number of every ABI and arguments around each comparison's boundary, and
+ * reports the first call on which they answer differently; and the setup both sides need, a profile compiled both
  * ways (sd_both_compile). Header-only: tests/unit/test_oci_seccomp_bpf.c and
  * tests/fuzz/fuzz_seccomp.c both use it.
  *
@@ -22,102 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The value PROG returns for call D, as the kernel would compute it; a program that
- * runs off its end, jumps out of it or uses an instruction outside seccomp's set answers
- * 0xdeadbeef (the kernel's checker would have refused it). *ARGS is set when the run
- * loaded an argument: a run that loaded none takes the same path whatever they are. */
+/* The value PROG returns for call D (seccomp_bpf_run, the runtime's interpreter); *ARGS
+ * is set when the run loaded more than the number and the architecture. */
 static uint32_t sd_run(const struct sock_filter *prog, size_t n, const struct seccomp_data *d,
 		       bool *args)
 {
-	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = {0};
-	const unsigned char *data = (const unsigned char *)d;
-	for (size_t pc = 0; pc < n; pc++) {
-		const struct sock_filter *f = &prog[pc];
-		uint32_t src = BPF_SRC(f->code) == BPF_X ? x : f->k;
-		switch (BPF_CLASS(f->code)) {
-		case BPF_LD:
-			if (f->code == (BPF_LD | BPF_W | BPF_ABS)) {
-				if (f->k > sizeof(*d) - 4 || f->k % 4)
-					return 0xdeadbeef;
-				memcpy(&a, data + f->k, 4);
-				*args |= f->k >= 16;
-			} else if (f->code == (BPF_LD | BPF_IMM)) {
-				a = f->k;
-			} else if (f->code == (BPF_LD | BPF_MEM) && f->k < BPF_MEMWORDS) {
-				a = mem[f->k];
-			} else {
-				return 0xdeadbeef;
-			}
-			break;
-		case BPF_LDX:
-			if (f->code == (BPF_LDX | BPF_IMM))
-				x = f->k;
-			else if (f->code == (BPF_LDX | BPF_MEM) && f->k < BPF_MEMWORDS)
-				x = mem[f->k];
-			else
-				return 0xdeadbeef;
-			break;
-		case BPF_ST:
-		case BPF_STX:
-			if (f->k >= BPF_MEMWORDS)
-				return 0xdeadbeef;
-			mem[f->k] = BPF_CLASS(f->code) == BPF_ST ? a : x;
-			break;
-		case BPF_ALU:
-			switch (BPF_OP(f->code)) {
-			case BPF_ADD: a += src; break;
-			case BPF_SUB: a -= src; break;
-			case BPF_MUL: a *= src; break;
-			case BPF_DIV:
-				if (!src)
-					return 0xdeadbeef;
-				a /= src;
-				break;
-			case BPF_MOD:
-				if (!src)
-					return 0xdeadbeef;
-				a %= src;
-				break;
-			case BPF_AND: a &= src; break;
-			case BPF_OR: a |= src; break;
-			case BPF_XOR: a ^= src; break;
-			case BPF_LSH: a = src < 32 ? a << src : 0; break;
-			case BPF_RSH: a = src < 32 ? a >> src : 0; break;
-			case BPF_NEG: a = -a; break;
-			default: return 0xdeadbeef;
-			}
-			break;
-		case BPF_JMP: {
-			bool t;
-			if (BPF_OP(f->code) == BPF_JA) {
-				if (f->k >= n - pc - 1)
-					return 0xdeadbeef;
-				pc += f->k;
-				break;
-			}
-			switch (BPF_OP(f->code)) {
-			case BPF_JEQ: t = a == src; break;
-			case BPF_JGT: t = a > src; break;
-			case BPF_JGE: t = a >= src; break;
-			case BPF_JSET: t = (a & src) != 0; break;
-			default: return 0xdeadbeef;
-			}
-			pc += t ? f->jt : f->jf;
-			if (pc >= n - 1)
-				return 0xdeadbeef;
-			break;
-		}
-		case BPF_RET: return BPF_RVAL(f->code) == BPF_A ? a : f->k;
-		case BPF_MISC:
-			if (BPF_MISCOP(f->code) == BPF_TAX)
-				x = a;
-			else
-				a = x;
-			break;
-		default: return 0xdeadbeef;
-		}
-	}
-	return 0xdeadbeef;
+	return seccomp_bpf_run(prog, n, d, args);
 }
 
 /* A profile compiled both ways: libseccomp's context (and, once sd_both_export has run,

@@ -9,6 +9,7 @@
  */
 #include "minirun/bundle/bundle.h"
 #include "minirun/oci/seccomp_bpf.h"
+#include "minirun/oci/setup.h"
 #include "tests/unit/seccomp_diff.h"
 #include "tests/unit/unit.h"
 
@@ -213,6 +214,54 @@ static void kernel_loads_the_short_program(void)
 	json_decref(prof);
 }
 
+/* seccomp_allows (the init's question before it drops its privileges early): PROFILE's
+ * program, ours or libseccomp's, lets each of NRS through whatever the arguments */
+static bool profile_allows(const char *profile, const long *nrs, size_t n)
+{
+	json_t *p = parse(profile);
+	struct sd_both b = {0};
+	bool ok = false;
+	if (p && sd_both_compile(p, &b) == 0 && (b.gen == 0 || sd_both_export(&b) == 0)) {
+		struct seccomp_prog prog = {
+			.fprog = {.len = (unsigned short)(b.gen == 0 ? b.nmine : b.nref),
+				  .filter = b.gen == 0 ? b.mine : b.ref}};
+		ok = seccomp_allows(&prog, nrs, n);
+	} else {
+		CU_FAIL("profile compiled");
+	}
+	sd_both_free(&b);
+	json_decref(p);
+	return ok;
+}
+
+static void allows_by_number_alone(void)
+{
+	const long wait[] = {SYS_poll, SYS_read, SYS_close, SYS_execve};
+	const long rd[] = {SYS_read}, cl[] = {SYS_close}, pl[] = {SYS_poll};
+	json_t *dflt = container_seccomp_default(container_caps_default());
+	char *text = json_dumps(dflt, 0);
+	CU_ASSERT_TRUE(profile_allows(text, wait, 4));
+	free(text);
+	json_decref(dflt);
+	CU_ASSERT_TRUE(seccomp_allows(NULL, wait, 4)); /* no filter: anything goes */
+	const char *nopoll = "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
+			     "[{\"names\": [\"poll\"], \"action\": \"SCMP_ACT_ERRNO\"}]}";
+	CU_ASSERT_TRUE(profile_allows(nopoll, rd, 1));
+	CU_ASSERT_FALSE(profile_allows(nopoll, pl, 1));
+	CU_ASSERT_FALSE(profile_allows(nopoll, wait, 4));
+	/* read refused for one fd only: allowed or not depends on an argument */
+	const char *rdarg = "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
+			    "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": "
+			    "[{\"index\": 0, \"value\": 99, \"op\": \"SCMP_CMP_EQ\"}]}]}";
+	CU_ASSERT_FALSE(profile_allows(rdarg, rd, 1));
+	CU_ASSERT_TRUE(profile_allows(rdarg, cl, 1));
+	/* a default that refuses, and an allow list without close */
+	const char *list = "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": "
+			   "[{\"names\": [\"read\", \"poll\"], \"action\": \"SCMP_ACT_ALLOW\"}]}";
+	CU_ASSERT_TRUE(profile_allows(list, rd, 1));
+	CU_ASSERT_FALSE(profile_allows(list, cl, 1));
+}
+
 static CU_TestInfo tests[] = {
 	{"docker's default profile, five capability sets: same answers, under half the length",
 	 default_profile_same_answers},
@@ -224,6 +273,8 @@ static CU_TestInfo tests[] = {
 	 other_rules_left_to_libseccomp},
 	{"the kernel loads the short default program: getpid works, keyctl gets EPERM",
 	 kernel_loads_the_short_program},
+	{"seccomp_allows: by the number alone; refused, or hanging on an argument, is no",
+	 allows_by_number_alone},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("oci: seccomp BPF", tests)

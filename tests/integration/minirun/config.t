@@ -341,6 +341,42 @@ seccomp_default_errno_without_nnp() {
 	t_match "$OUT" "Operation not permitted"
 }
 
+# Seccomp: and CapBnd: of the created (not yet started) init, "SECCOMP CAPBND"
+created_privileges() {
+	id=$(mr_id "$1")
+	t_defer "mr_cleanup $id"
+	mr_bundle b '["true"]'
+	mr create --bundle b "$id" >/dev/null 2>&1 || t_fail "create $1"
+	pid=$(mr_field "$id" pid)
+	PRIV=$(awk '/^Seccomp:/ { s = $2 } /^CapBnd:/ { b = $2 } END { print s, b }' \
+		"/proc/$pid/status")
+	mr start "$id" >/dev/null 2>&1
+	RC=$?
+}
+
+# init.c's drop_before_wait: the created init has dropped its privileges already when
+# nothing after the drop needs them, and still holds them when the filter would refuse a
+# call of its wait (poll), or when a startContainer hook is to run after `start`
+privileges_before_start() {
+	mr_need
+	full=$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)
+	allow='"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	nopoll='"seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["poll", "ppoll"], "action": "SCMP_ACT_ERRNO"}]}'
+	LINUX_EXTRA=",$allow" created_privileges early
+	t_eq "$RC" 0 "start (early drop)"
+	t_eq "${PRIV%% *}" 2 "a filter that allows the wait: loaded before start"
+	t_ne "${PRIV#* }" "$full" "...and the bounding set dropped before start"
+	LINUX_EXTRA=",$nopoll" created_privileges nopoll
+	t_eq "$RC" 0 "start (a filter refusing poll)"
+	t_eq "$PRIV" "0 $full" "a filter refusing poll: loaded after start, as the bounding set"
+	LINUX_EXTRA=",$allow" TOP_EXTRA=',"hooks": {"startContainer": [{"path": "/bin/true"}]}' \
+		created_privileges starthook
+	t_eq "$RC" 0 "start (a startContainer hook)"
+	t_eq "$PRIV" "0 $full" "a startContainer hook: the privileges go after it"
+	LINUX_EXTRA=",$nopoll" run_in nopollrun '["sh", "-c", "echo alive"]'
+	t_eq "$RC:$OUT" "0:alive" "a container whose filter refuses poll runs"
+}
+
 user_namespace_mapping() {
 	mr_need
 	ROOTFS=$T_DIR/uroot
@@ -615,6 +651,7 @@ t "failing poststart and poststop hooks only warn" failing_post_hooks_only_warn
 t "--pid-file is written at create" pid_file_at_create
 t "a seccomp rule returns EPERM (and one with an argument filter)" seccomp_errno
 t "a seccomp default errno filter without no_new_privs" seccomp_default_errno_without_nnp
+t "the privileges go before the wait for start unless the filter refuses it" privileges_before_start
 t "a user namespace maps 0 to 100000" user_namespace_mapping
 t "linux.resources reach the cgroup (v1 on the host, v2 in the VM)" cgroup_resources
 t "memory swappiness/disableOOMKiller (v1; ignored on v2), cpu shares and cpus" memory_knobs_and_shares
