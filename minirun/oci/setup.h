@@ -9,6 +9,7 @@
  *   devices.c  device nodes, /dev symlinks, /dev/console
  *   caps.c     the five capability sets
  *   seccomp.c  linux.seccomp compiled with libseccomp
+ *   seccomp_eval.c  what a filter answers to one call (a classic BPF interpreter)
  *   process.c  rlimits, user and groups, umask, env, cwd, oom score, sysctl, fds, exec
  *   hooks.c    OCI hooks with the state on stdin
  *   console.c  the pty, SCM_RIGHTS, and the run-in-foreground proxy
