@@ -1,13 +1,17 @@
 #!/bin/sh
 # bench/container-run.sh - `minirun run --rm busybox true` against `podman run --rm` and
 # `docker run --rm` of the same image, and minirun's --network none against its default
-# bridge, side by side in one hyperfine run.
+# bridge, side by side in one hyperfine run; and a before-and-after of two minirun binaries,
+# run alternately.
 #
 #   bench/container-run.sh [RUNS]     (root; needs hyperfine, podman, runc; docker.io for the
 #                                      docker row (left out, with a note, without it);
 #                                      `make minirun busybox-image`; MINIRUN=PATH picks
 #                                      another binary; MINIRUN_BASE=PATH adds a row for a
-#                                      second one, a before-and-after in the same run)
+#                                      second one, and the interleaved section below)
+#   MINIRUN_BASE=PATH bench/container-run.sh --interleave [RUNS]
+#                                     (root; only the interleaved section: no peers, no
+#                                      hyperfine)
 #
 # Every engine runs the built-in busybox image (build/images/busybox.tar, imported into each),
 # and each keeps its store on disk and its run files on a tmpfs, as on a usual host
@@ -31,16 +35,33 @@
 # and minirun / docker <= 0.05 (issue 14), bridge / none <= 2. MR_BENCH_V2=1 runs all on a
 # pure cgroup v2 view of /sys/fs/cgroup (see below), what most hosts have; the default is
 # this machine's layout.
+#
+# Interleaved (with MINIRUN_BASE, after the table; alone with --interleave): hyperfine runs
+# its rows one after another, so the base row meets other moments of the machine than the
+# new one, and differences under ~1 ms drown in the load's drift. This section runs the two
+# binaries' `run --rm --network none busybox true` alternately instead, RUNS each, the order
+# flipped every pair (new, base; base, new; ...), so both meet the same moments, and prints
+# each one's median, mean and min and the ratios new / base. The timing loop is bash's
+# (EPOCHREALTIME, microseconds, no fork for the clock; bash is Essential on Debian).
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+ONLY_AB=
 RUNS=${1:-20}
+if [ "${1:-}" = --interleave ]; then
+	ONLY_AB=1
+	RUNS=${2:-20}
+fi
 MR=${MINIRUN:-$TOP/minirun/minirun}
 TAR=$TOP/build/images/busybox.tar
-for c in hyperfine podman runc unshare; do
+NEEDS="unshare bash"
+[ -z "$ONLY_AB" ] && NEEDS="$NEEDS hyperfine podman runc"
+for c in $NEEDS; do
 	command -v $c >/dev/null || { echo "container-run.sh: needs $c (make deps)" >&2; exit 1; }
 done
 [ -x "$MR" ] && [ -f "$TAR" ] ||
 	{ echo "container-run.sh: run 'make minirun busybox-image' first" >&2; exit 1; }
+[ -n "$ONLY_AB" ] && [ ! -x "${MINIRUN_BASE:-}" ] &&
+	{ echo "container-run.sh: --interleave needs MINIRUN_BASE=PATH, a second binary" >&2; exit 1; }
 
 if [ "${MR_BENCH_INNER:-}" != 1 ]; then
 	# the namespace that plays the host; when it ends, every process it started goes too
@@ -58,6 +79,57 @@ if [ "${MR_BENCH_V2:-}" = 1 ]; then
 fi
 
 W=$(mktemp -d /tmp/mr-crun-bench.XXXXXX)
+MRR="$MR --root $W/mr --runroot /run/minirun"
+$MRR import -c 'CMD ["sh"]' "$TAR" busybox >/dev/null
+BASE=
+if [ -n "${MINIRUN_BASE:-}" ]; then
+	BASE="$MINIRUN_BASE --root $W/mr-base --runroot /run/minirun-base"
+	$BASE import -c 'CMD ["sh"]' "$TAR" busybox >/dev/null
+	$BASE run --rm --network none busybox true
+fi
+
+# interleave: the two binaries' runs alternately, RUNS each, the order flipped every pair;
+# each run's microseconds to $W/ab (`new US` or `base US`), then the summary
+interleave() {
+	LC_ALL=C bash -c '
+	runs=$1; new=$2; base=$3
+	for ((i = 0; i < runs; i++)); do
+		order="new base"
+		((i % 2)) && order="base new"
+		for x in $order; do
+			[ $x = new ] && cmd=$new || cmd=$base
+			s=$EPOCHREALTIME
+			$cmd run --rm --network none busybox true ||
+				{ echo "container-run.sh: $x run failed" >&2; exit 1; }
+			e=$EPOCHREALTIME
+			echo "$x $((${e/./} - ${s/./}))"
+		done
+	done' interleave "$RUNS" "$MRR" "$BASE" >"$W/ab"
+	# median, mean, min (ms) of one binary's runs
+	stats() { awk -v x="$1" '$1 == x { print $2 / 1000 }' "$W/ab" | sort -n | awk '
+		{ v[NR] = $1; s += $1 }
+		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		      printf "%.2f %.2f %.2f", m, s / NR, v[1] }'; }
+	echo "== interleaved: run --rm --network none busybox true, $RUNS runs each, alternately"
+	awk -v n="$(stats new)" -v b="$(stats base)" -v p="$MINIRUN_BASE" 'BEGIN {
+		split(n, N, " "); split(b, B, " ")
+		printf "                          median     mean      min (ms)\n"
+		printf "  minirun (none)        %8.2f %8.2f %8.2f\n", N[1], N[2], N[3]
+		printf "  base (none)           %8.2f %8.2f %8.2f  (%s)\n", B[1], B[2], B[3], p
+		printf "  minirun / base        %7.3fx %7.3fx %7.3fx\n", N[1] / B[1], N[2] / B[2], N[3] / B[3] }'
+}
+cleanup_ab() { rm -rf "$W"; }
+if [ -n "$ONLY_AB" ]; then
+	trap cleanup_ab EXIT INT TERM
+	# three runs each first: the page cache and the seccomp cache warm for both
+	for _i in 1 2 3; do
+		$MRR run --rm --network none busybox true
+		$BASE run --rm --network none busybox true
+	done
+	interleave
+	exit 0
+fi
+
 # podman's store on disk under W, its runroot, --tmpdir and runc's --root on the tmpfs
 POD="podman --root $W/pod/storage --runroot /run/pod --tmpdir /run/pod/tmp"
 POD="$POD --runtime-flag root=/run/pod/runc --cgroup-manager=cgroupfs"
@@ -99,14 +171,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-MRR="$MR --root $W/mr --runroot /run/minirun"
-$MRR import -c 'CMD ["sh"]' "$TAR" busybox >/dev/null
-BASE=
-if [ -n "${MINIRUN_BASE:-}" ]; then
-	BASE="$MINIRUN_BASE --root $W/mr-base --runroot /run/minirun-base"
-	$BASE import -c 'CMD ["sh"]' "$TAR" busybox >/dev/null
-	$BASE run --rm --network none busybox true
-fi
 $POD import "$TAR" busybox >/dev/null 2>&1
 [ -n "$DK" ] && pk_dockerd_start /run/dk
 [ -n "$DK" ] && { docker import "$TAR" busybox >/dev/null || t_fail "docker import failed"; }
@@ -144,3 +208,6 @@ awk -v p="$pod" -v d="${dk:-0}" -v n="$none" -v b="$bridge" -v o="${base:-0}" 'B
 	if (o > 0 && d > 0) printf "  base (none) / docker:      %5.3fx\n", o / d
 	printf "  minirun (bridge) / podman: %5.3fx\n", b / p
 	printf "  bridge / none (minirun):   %5.2fx   (target <= 2x)\n", b / n }'
+# the same two binaries again, run by run (the engines are warm: hyperfine's runs)
+[ -n "$BASE" ] && interleave
+exit 0

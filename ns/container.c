@@ -1,5 +1,5 @@
 /*
- * ns/container.c - a container in about 300 lines: every namespace at once, and a new root.
+ * ns/container.c - a container in under 300 lines: every namespace at once, and a new root.
  *
  * Everything the other programs in ns/ show one at a time, together: clone(2) a child into
  * new uts, pid, mount, network, ipc and cgroup namespaces (and a user namespace with -U),
@@ -19,7 +19,8 @@
  *
  * minirun's runtime does this too, plus cgroup limits, an overlay root, networking, dropped
  * capabilities and seccomp. When CMD exits, its pid and mount namespaces die with every
- * process and mount in them; the parent removes .mr-oldroot.N if the child could not.
+ * process and mount in them; the parent removes .mr-oldroot.N if the child could not. A
+ * signal that ends ns/container (Ctrl-C, kill, even SIGKILL) takes the container along.
  *
  * See: pivot_root(2), mount_namespaces(7) (shared subtrees), clone(2), namespaces(7),
  *      "Linux containers in 500 lines" (contained.c), runc libcontainer/rootfs_linux.go.
@@ -79,8 +80,7 @@ static void usage(FILE *out)
 		"usage: ns/container [OPTIONS] ROOTFS [-- CMD [ARGS]]\n"
 		"Run CMD (default /bin/sh) in new namespaces with ROOTFS as its root directory.\n\n"
 		"  -n NAME     hostname inside (default: container)\n"
-		"  -t TYPES    namespaces to create (default uts,pid,mnt,net,ipc,cgroup); must\n"
-		"              include mnt\n"
+		"  -t TYPES    namespaces, mnt among them (default uts,pid,mnt,net,ipc,cgroup)\n"
 		"  -U          add a user namespace, root inside = you outside (no root needed)\n"
 		"  -v          narrate each step (=> ...)\n"
 		"  -h          show this help\n");
@@ -185,7 +185,6 @@ static int child_main(void *arg)
 		close(c->sync[1]);
 		if (read(c->sync[0], &buf, 1) != 0) /* EOF: the parent wrote our maps */
 			_exit(1);
-		close(c->sync[0]);
 	}
 	enter_rootfs(c);
 	if (c->flags & CLONE_NEWUTS) {
@@ -245,12 +244,10 @@ int main(int argc, char **argv)
 	if (geteuid() != 0 && !(c.flags & CLONE_NEWUSER))
 		mr_diex(1, "creating namespaces needs root: run as root, or add -U for a user "
 			   "namespace");
-	if (stat(rootfs, &st) < 0)
-		mr_die("rootfs '%s'", rootfs);
-	if (!S_ISDIR(st.st_mode))
-		mr_diex(1, "rootfs '%s' is not a directory (make one with 'make rootfs')", rootfs);
 	if (!realpath(rootfs, c.rootfs))
-		mr_die("realpath '%s'", rootfs);
+		mr_die("rootfs '%s'", rootfs);
+	if (stat(c.rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+		mr_diex(1, "rootfs '%s' is not a directory (make one with 'make rootfs')", rootfs);
 
 	/* The parent makes the old root's directory, so it can remove it whatever happens */
 	snprintf(c.oldroot, sizeof(c.oldroot), ".mr-oldroot.%d", (int)getpid());
@@ -263,16 +260,13 @@ int main(int argc, char **argv)
 		       strerror(errno));
 		c.oldroot[0] = '\0';
 	}
-	if ((c.flags & CLONE_NEWUSER) && pipe(c.sync) < 0)
+	if ((c.flags & CLONE_NEWUSER) && pipe2(c.sync, O_CLOEXEC) < 0)
 		mr_die("pipe");
 
 	static char stack[1 << 20] __attribute__((aligned(16)));
-	char names[128] = "";
-	for (const struct ns_type *t = ns_types; t->name; t++)
-		if (c.flags & t->flag) /* 8 short names fit */
-			strcat(strcat(names, names[0] ? "," : ""), t->name);
+	char names[128];
 	mr_say("clone(CLONE_NEW* for %s, SIGCHLD): the child is PID 1 of the new pid namespace",
-	       names);
+	       ns_list_names(c.flags, names, sizeof(names)));
 	struct sigaction sa = {.sa_handler = on_signal};
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		sigaction(stop_signals[i], &sa, NULL);
@@ -286,8 +280,7 @@ int main(int argc, char **argv)
 	if (stopped_by) /* a signal came before we knew whom to pass it on to */
 		kill(pid, SIGKILL);
 	if (c.flags & CLONE_NEWUSER) {
-		/* The child's maps must be written from out here (see ns/user.c); until the
-		 * pipe closes the child waits, holding the overflow uid 65534 */
+		/* The child's maps are written from out here (ns/user.c); it waits as uid 65534 */
 		close(c.sync[0]);
 		mr_say("map root in the container to uid %u", (unsigned)geteuid());
 		if (ns_map_root_to(pid, geteuid(), getegid(), &err) < 0) {

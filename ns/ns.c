@@ -81,6 +81,16 @@ int ns_parse_list(const char *list, int *flags, struct mr_err *err)
 	return 0;
 }
 
+char *ns_list_names(int flags, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (const struct ns_type *t = ns_types; t->name && n < size; t++)
+		if (flags & t->flag)
+			n += snprintf(buf + n, size - n, "%s%s", n ? "," : "", t->name);
+	return buf;
+}
+
 char *ns_proc_path(char *buf, size_t size, pid_t pid, const struct ns_type *t)
 {
 	if (pid > 0)

@@ -35,6 +35,10 @@ const struct ns_type *ns_by_flag(int flag);
 /* Parse "uts,pid,net" or "all" into CLONE_NEW* flags. -1 with err naming the bad word. */
 int ns_parse_list(const char *list, int *flags, struct mr_err *err);
 
+/* The other way round: the short names of the types in FLAGS, comma-separated in the
+ * table's order ("net,pid,uts"), into buf (truncated to fit). Returns buf. */
+char *ns_list_names(int flags, char *buf, size_t size);
+
 /* Write "/proc/PID/ns/NAME" into buf (pid 0 = self). Returns buf. */
 char *ns_proc_path(char *buf, size_t size, pid_t pid, const struct ns_type *t);
 

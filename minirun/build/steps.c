@@ -52,23 +52,6 @@ static int argc_last(char *const *argv)
 	return n ? n - 1 : 0;
 }
 
-/* the start time of process PID (field 22 of /proc/PID/stat), 0 if it is gone */
-static unsigned long long start_time(pid_t pid)
-{
-	char path[64], *text = NULL;
-	unsigned long long t = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (mr_read_file(path, &text, NULL, NULL) < 0)
-		return 0;
-	const char *p = strrchr(text, ')'); /* the command name may hold anything */
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		t = strtoull(p + 1, NULL, 10);
-	free(text);
-	return t;
-}
-
 /* ROOT/build/running/PID-START: the images a build made for its RUNs, one a line, so
  * that the next build can drop them from the index if this one is killed first */
 static void running_path(const struct store *st, pid_t pid, unsigned long long start, char *buf,
@@ -81,7 +64,7 @@ static void running_path(const struct store *st, pid_t pid, unsigned long long s
 void step_running_done(const struct store *st)
 {
 	char path[PATH_MAX];
-	running_path(st, getpid(), start_time(getpid()), path, sizeof(path));
+	running_path(st, getpid(), mr_proc_start_time(getpid()), path, sizeof(path));
 	if (path[0])
 		unlink(path);
 }
@@ -101,7 +84,7 @@ int step_store_state(const struct store *st, struct bstate *s, struct mr_err *er
 	snprintf(s->image, sizeof(s->image), "%s", id);
 	json_array_append_new(s->made, json_string(manifest));
 	char path[PATH_MAX], dir[PATH_MAX];
-	running_path(st, getpid(), start_time(getpid()), path, sizeof(path));
+	running_path(st, getpid(), mr_proc_start_time(getpid()), path, sizeof(path));
 	bool ok = path[0] &&
 		  snprintf(dir, sizeof(dir), "%s/build/running", st->root) < (int)sizeof(dir);
 	_cleanup_close_ int fd =
@@ -234,7 +217,8 @@ void step_sweep(const struct store *st)
 		int pid;
 		unsigned long long when;
 		char path[PATH_MAX * 2], *text = NULL;
-		if (sscanf(e->d_name, "%d-%llu", &pid, &when) != 2 || start_time(pid) == when)
+		if (sscanf(e->d_name, "%d-%llu", &pid, &when) != 2 ||
+		    mr_proc_start_time(pid) == when)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (mr_read_file(path, &text, NULL, NULL) == 0) {
@@ -261,7 +245,7 @@ void step_sweep(const struct store *st)
 		int pid = 0;
 		unsigned long long when = 0;
 		bool stale = owner && sscanf(owner, "%d:%llu", &pid, &when) == 2 &&
-			     start_time(pid) != when;
+			     mr_proc_start_time(pid) != when;
 		container_close(&c);
 		if (!stale || container_open(containers_root(), *id, true, &c, &err) < 0)
 			continue;
@@ -303,7 +287,8 @@ int step_run(const struct store *st, const struct bstate *s, char *const *argv, 
 	};
 	/* the build that owns it, for step_sweep to find it if this process is killed */
 	char owner[96];
-	snprintf(owner, sizeof(owner), OWNER_LABEL "=%d:%llu", (int)getpid(), start_time(getpid()));
+	snprintf(owner, sizeof(owner), OWNER_LABEL "=%d:%llu", (int)getpid(),
+		 mr_proc_start_time(getpid()));
 	o.labels = (char *[]){owner, NULL};
 	struct container c;
 	char id[CONTAINER_ID_LEN + 1];

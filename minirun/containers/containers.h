@@ -708,6 +708,13 @@ int container_net_up(struct container *c, pid_t pid, struct mr_err *err);
  * names, whether or not the connect finished (a kill -9 half-way), and clear NetworkSettings'
  * addresses. Safe to repeat; works after the network namespace is gone. */
 int container_net_down(struct container *c, struct mr_err *err);
+/* container_net_mode - the network C's record asks for (HostConfig.NetworkMode):
+ * NETWORK_DEFAULT ("bridge") when unset, empty or docker's "default", else the mode as it
+ * is ("none", "host", "container:ID", a user network's name) */
+const char *container_net_mode(const struct container *c);
+/* container_net_mode_connects - whether MODE names a network to connect to: false for
+ * none, host and container:X (a new empty namespace, the host's, or another container's) */
+bool container_net_mode_connects(const char *mode);
 /* container_net_listed - whether a network may list C: its NetworkMode names one, or a
  * recorded endpoint does. False for none/host/container:X (every connect is refused), so
  * their starts and exits need not read the network store. */

@@ -351,9 +351,7 @@ static bool embedded_gateway(struct container *c, const char *mode, char gw[INET
 {
 	bool user = false;
 	/* none, host and container:X name no network: no lock and read of the store for them */
-	bool names_network =
-		strcmp(mode, "none") && strcmp(mode, "host") && strncmp(mode, "container:", 10);
-	if (names_network && gateway_of(c->root, mode, gw, &user) == 0 && user)
+	if (container_net_mode_connects(mode) && gateway_of(c->root, mode, gw, &user) == 0 && user)
 		return true;
 	for (size_t i = 0; i < c->r.nnetworks; i++) {
 		const char *name = c->r.networks[i].name;
@@ -393,21 +391,15 @@ static int write_resolv(struct container *c, const char *mode, bool in_place, st
 
 int container_dns_connected(struct container *c, struct mr_err *err)
 {
-	const char *mode = c->r.host.network_mode;
-	if (!mode || !*mode || !strcmp(mode, "default"))
-		mode = NETWORK_DEFAULT;
-	return write_resolv(c, mode, true, err);
+	return write_resolv(c, container_net_mode(c), true, err);
 }
 
 int container_dns_files(struct container *c, struct mr_err *err)
 {
-	const char *mode = c->r.host.network_mode;
+	const char *mode = container_net_mode(c);
 	char gw[INET_ADDRSTRLEN] = "10.88.0.1", path[4400];
-	bool user = false, host = mode && !strcmp(mode, "host");
-	if (!mode || !*mode || !strcmp(mode, "default"))
-		mode = NETWORK_DEFAULT;
-	bool connects = !host && strcmp(mode, "none") && strncmp(mode, "container:", 10);
-	if (connects && gateway_of(c->root, mode, gw, &user) < 0)
+	bool user = false, host = !strcmp(mode, "host");
+	if (container_net_mode_connects(mode) && gateway_of(c->root, mode, gw, &user) < 0)
 		strcpy(gw, "10.88.0.1"); /* no such network: the connect says so, a moment later */
 
 	/* resolv.conf: host networking keeps the host's file as it is (bundle_files wrote it) */

@@ -88,7 +88,7 @@ pid_t monitor_alive(struct container *c)
 	    sscanf(text, "%lld %llu", &pid, &start) != 2 || pid <= 0)
 		return 0;
 	/* a pid alone could have been reused since: the start time tells */
-	if (proc_start_time((pid_t)pid) != start || start == 0)
+	if (mr_proc_start_time((pid_t)pid) != start || start == 0)
 		return 0;
 	return (pid_t)pid;
 }
@@ -674,7 +674,7 @@ void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, in
 	monitor_tell(m.notify, N_HELLO, getpid(), NULL);
 	container_step("monitor");
 	container_oci_root(c->root, m.oci, sizeof(m.oci));
-	snprintf(text, sizeof(text), "%d %llu", (int)getpid(), proc_start_time(getpid()));
+	snprintf(text, sizeof(text), "%d %llu", (int)getpid(), mr_proc_start_time(getpid()));
 	if (mr_replace_file(container_path(c, "monitor.pid", path, sizeof(path)), text, 0600,
 			    &err) < 0) {
 		monitor_tell(m.notify, N_FAILED, 0, &err);

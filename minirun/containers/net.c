@@ -66,20 +66,18 @@ static json_t *jget_(json_t *o, ...)
 }
 #define jget(...) jget_(__VA_ARGS__, (const char *)NULL)
 
-/* The network the record asks for: "bridge" when unset (docker's "default" too). */
-static const char *network_mode(const struct container *c)
+const char *container_net_mode(const struct container *c)
 {
 	const char *m = c->r.host.network_mode;
 	return !m || !*m || !strcmp(m, "default") ? NETWORK_DEFAULT : m;
 }
 
-/* Modes with nothing to connect: the namespace is the host's, a new empty one, or joined. */
-static int mode_connects(const char *mode)
+bool container_net_mode_connects(const char *mode)
 {
 	static const char *const none[] = {"none", "host"};
 	for (size_t i = 0; i < sizeof(none) / sizeof(*none); i++)
 		if (!strcmp(mode, none[i]))
-			return 0;
+			return false;
 	return strncmp(mode, "container:", 10) != 0;
 }
 
@@ -284,11 +282,11 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 				   ? o->network
 				   : NETWORK_DEFAULT;
 	/* docker's daemon's words: --ip on the default bridge, or on no network at all */
-	if (o->ip && (!mode_connects(mode) || !strcmp(mode, NETWORK_DEFAULT)))
+	if (o->ip && (!container_net_mode_connects(mode) || !strcmp(mode, NETWORK_DEFAULT)))
 		return mr_failk(err, MR_E_INVALID, 0,
 				"user specified IP address is supported on user defined networks "
 				"only");
-	if (!mode_connects(mode))
+	if (!container_net_mode_connects(mode))
 		return 0;
 	if (rootless_active() && net_rootless_check(o, mode, err) < 0)
 		return -1;
@@ -341,7 +339,7 @@ int container_net_prepare(struct container *c, const struct container_opts *o, s
 static const char *wanted_mac(const struct container *c, const char *net, char out[18])
 {
 	const char *mac = c->r.config.mac_address;
-	if (!mac || !*mac || strcmp(net, network_mode(c)))
+	if (!mac || !*mac || strcmp(net, container_net_mode(c)))
 		return NULL;
 	return network_parse_mac(mac, out, NULL) == 0 ? out : NULL; /* checked at create */
 }
@@ -421,10 +419,10 @@ static int lo_up(pid_t pid, struct mr_err *err)
 
 int net_up_here(struct container *c, pid_t pid, struct mr_err *err)
 {
-	const char *mode = network_mode(c);
+	const char *mode = container_net_mode(c);
 	if (net_rootless_default(mode))
 		return net_rootless_up(c, pid, err);
-	if (!mode_connects(mode)) {
+	if (!container_net_mode_connects(mode)) {
 		/* docker shows the pseudo network by name; container:ID shares another's, so
 		 * it has none of its own (and its ports are that container's) */
 		if (strncmp(mode, "container:", 10) &&
@@ -445,7 +443,7 @@ int net_up_here(struct container *c, pid_t pid, struct mr_err *err)
 		const char *key = c->r.networks[i].name, *nid = c->r.networks[i].network_id;
 		int by_id = mode[strspn(mode, "0123456789abcdef")] == '\0' && nid &&
 			    !strncmp(nid, mode, strlen(mode)); /* NetworkMode, as an ID prefix */
-		if (mode_connects(key) && strcmp(key, mode) && !by_id &&
+		if (container_net_mode_connects(key) && strcmp(key, mode) && !by_id &&
 		    !(extra[nextra++] = strdup(key))) {
 			container_record_set_strv(&extra, NULL, 0);
 			return mr_fail(err, ENOMEM, "connect %.12s", c->id);
@@ -477,8 +475,8 @@ int net_up_here(struct container *c, pid_t pid, struct mr_err *err)
 
 int container_net_up(struct container *c, pid_t pid, struct mr_err *err)
 {
-	const char *mode = network_mode(c);
-	if (rootless_active() && mode_connects(mode) && !net_rootless_default(mode))
+	const char *mode = container_net_mode(c);
+	if (rootless_active() && container_net_mode_connects(mode) && !net_rootless_default(mode))
 		return net_rootless_user_up(c, pid, err);
 	return net_up_here(c, pid, err);
 }
@@ -585,10 +583,10 @@ int net_disconnect_all(struct container *c, const char *mode, struct mr_err *err
 		struct mr_err e = {0};
 		drop_gone(c, net, json_object_get(nrec, "Containers"));
 		if (!ep) {
-			int asked = mode_connects(mode) && is_network(nrec, mode);
+			int asked = container_net_mode_connects(mode) && is_network(nrec, mode);
 			for (size_t k = 0; k < c->r.nnetworks; k++) {
 				const char *key = c->r.networks[k].name;
-				asked |= mode_connects(key) && is_network(nrec, key);
+				asked |= container_net_mode_connects(key) && is_network(nrec, key);
 			}
 			if (asked)
 				drop_stray_veth(nrec, c->id);
@@ -623,16 +621,16 @@ int net_disconnect_all(struct container *c, const char *mode, struct mr_err *err
 
 bool container_net_listed(const struct container *c)
 {
-	bool any = mode_connects(network_mode(c));
+	bool any = container_net_mode_connects(container_net_mode(c));
 	for (size_t i = 0; i < c->r.nnetworks && !any; i++)
-		any = c->r.networks[i].name && mode_connects(c->r.networks[i].name);
+		any = c->r.networks[i].name && container_net_mode_connects(c->r.networks[i].name);
 	return any;
 }
 
 int container_net_down(struct container *c, struct mr_err *err)
 {
 	char dir[4200];
-	const char *mode = network_mode(c);
+	const char *mode = container_net_mode(c);
 	int r = 0;
 	if (rootless_active()) /* pasta's, when it has one */
 		rootless_net_down(container_path(c, "net-helper.pid", dir, sizeof(dir)));
@@ -679,7 +677,7 @@ int container_net_connect(const char *root, const char *ref, const char *net,
 	struct container c = {0};
 	if (container_open(root, ref, true, &c, err) < 0)
 		return -1;
-	const char *mode = network_mode(&c);
+	const char *mode = container_net_mode(&c);
 	int r = -1;
 	pid_t pid = container_pid(&c);
 	/* docker's daemon's words for each mode that has no network of its own to add to */
@@ -687,7 +685,7 @@ int container_net_connect(const char *root, const char *ref, const char *net,
 		mr_fail(err, 0,
 			"container cannot be connected to multiple networks with one of the "
 			"networks in private (none) mode");
-	else if (!mode_connects(mode))
+	else if (!container_net_mode_connects(mode))
 		mr_fail(err, 0,
 			"container sharing network namespace with another container or host "
 			"cannot be connected to any other network");

@@ -28,6 +28,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "lib/proc.h"
 #include "minirun/network/overlay.h"
 #include "minirun/network/overlay_int.h"
 
@@ -37,29 +38,6 @@ static char *pid_path(const char *root, const char *name, char *buf, size_t size
 {
 	snprintf(buf, size, "%s/networks/%s.overlay.pid", root, name);
 	return buf;
-}
-
-/* /proc/PID/stat's 22nd field, the start time: tells a reused PID from ours. 0 when PID
- * is gone, or is a zombie (done, only not reaped yet: the watcher is no child of ours). */
-static unsigned long long starttime(pid_t pid)
-{
-	char path[64], buf[1024];
-	unsigned long long t = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return 0;
-	size_t len = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	char *p = strrchr(buf, ')'); /* the command name may hold spaces: count after it */
-	if (p && p[1] == ' ' && p[2] == 'Z')
-		return 0;
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		t = strtoull(p + 1, NULL, 10);
-	return t;
 }
 
 /* A digest of the directory: names, sizes and mtimes of its files. */
@@ -165,7 +143,7 @@ int overlay_watch_start(const char *root, json_t *rec, struct mr_err *err)
 		mr_verbose = 0;
 		watch(root, name, json_string_value(json_object_get(rec, "Id")), opt(rec, OPT_DIR));
 	}
-	snprintf(text, sizeof(text), "%d %llu\n", (int)pid, starttime(pid));
+	snprintf(text, sizeof(text), "%d %llu\n", (int)pid, mr_proc_start_time(pid));
 	mr_say("overlay watcher for %s: pid %d", name, (int)pid);
 	if (mr_write_file_atomic(pid_path(root, name, path, sizeof(path)), text, strlen(text), 0600,
 				 err) < 0) {
@@ -184,11 +162,11 @@ void overlay_watch_stop(const char *root, const char *name)
 	unsigned long long t;
 	pid_path(root, name, path, sizeof(path));
 	if (mr_read_file(path, &text, &len, NULL) == 0 && sscanf(text, "%d %llu", &pid, &t) == 2 &&
-	    pid > 0 && starttime(pid) == t && starttime(pid) != 0) {
+	    pid > 0 && mr_proc_start_time(pid) == t && mr_proc_start_time(pid) != 0) {
 		mr_say("stop the overlay watcher, pid %d", pid);
 		kill(pid, SIGTERM);
 		/* wait (up to 2 s) until it is gone: when rm returns, nothing of it runs */
-		for (int i = 0; i < 200 && starttime(pid) == t; i++)
+		for (int i = 0; i < 200 && mr_proc_start_time(pid) == t; i++)
 			usleep(10000);
 	}
 	unlink(path);
@@ -203,5 +181,5 @@ bool overlay_watch_alive(const char *root, const char *name)
 	unsigned long long t;
 	pid_path(root, name, path, sizeof(path));
 	return mr_read_file(path, &text, &len, NULL) == 0 &&
-	       sscanf(text, "%d %llu", &pid, &t) == 2 && pid > 0 && starttime(pid) == t;
+	       sscanf(text, "%d %llu", &pid, &t) == 2 && pid > 0 && mr_proc_start_time(pid) == t;
 }

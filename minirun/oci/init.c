@@ -107,6 +107,23 @@ static int join_new_net(struct init_ctx *c, struct mr_err *err)
 	return 0;
 }
 
+/* In a new user namespace: have the create process write our uid/gid maps (we can't: only
+ * a process outside may map more than its own id), then become the mapped root, so that
+ * the files we create belong to the container's root. Exits on failure, as the stages do. */
+static void become_mapped_root(struct init_ctx *c)
+{
+	struct mr_err err = {0};
+	struct sync_msg m;
+	sync_send(c->sync, SYNC_USERMAP, 0, NULL);
+	if (sync_expect(c->sync, SYNC_USERMAP_OK, &m, &err) < 0)
+		_exit(MR_EXIT_RUNTIME);
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+		mr_fail(&err, errno,
+			"become root in the new user namespace (is container id 0 mapped?)");
+		fail(c, &err);
+	}
+}
+
 /* Stage 1: namespaces, then fork the init. Returns in the child (the init); the parent
  * side reports the child's pid and exits. */
 static void stage1(struct init_ctx *c)
@@ -125,16 +142,7 @@ static void stage1(struct init_ctx *c)
 			mr_fail(&err, errno, "unshare(CLONE_NEWUSER)");
 			fail(c, &err);
 		}
-		sync_send(c->sync, SYNC_USERMAP, 0, NULL);
-		if (sync_expect(c->sync, SYNC_USERMAP_OK, &m, &err) < 0)
-			_exit(MR_EXIT_RUNTIME);
-		/* become the mapped root, so files we create belong to the container's root */
-		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-			mr_fail(&err, errno,
-				"become root in the new user namespace (is container "
-				"id 0 mapped?)");
-			fail(c, &err);
-		}
+		become_mapped_root(c);
 	}
 	int flags = s->ns_new & ~CLONE_NEWUSER & ~(c->net_fd < 0 ? 0 : CLONE_NEWNET);
 	if (join_new_net(c, &err) < 0)
@@ -174,17 +182,8 @@ static void stage1_direct(struct init_ctx *c)
 
 	if (sync_expect(c->sync, SYNC_GO, &m, &err) < 0)
 		_exit(MR_EXIT_RUNTIME);
-	if (s->ns_new & CLONE_NEWUSER) {
-		sync_send(c->sync, SYNC_USERMAP, 0, NULL);
-		if (sync_expect(c->sync, SYNC_USERMAP_OK, &m, &err) < 0)
-			_exit(MR_EXIT_RUNTIME);
-		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-			mr_fail(&err, errno,
-				"become root in the new user namespace (is container "
-				"id 0 mapped?)");
-			fail(c, &err);
-		}
-	}
+	if (s->ns_new & CLONE_NEWUSER)
+		become_mapped_root(c);
 	if (join_new_net(c, &err) < 0 || join_namespaces(c, &err) < 0)
 		fail(c, &err);
 	if ((s->ns_new & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {

@@ -20,6 +20,7 @@
 #include "minirun/oci/runtime.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "lib/proc.h"
 #include "minirun/oci/cgstep.h"
 #include "minirun/oci/init.h"
 #include "minirun/oci/setup.h"
@@ -188,7 +189,7 @@ static int drive_child(const struct spec *s, struct made *m, int sock, bool dire
 		sync_send(sock, SYNC_GO, 0, NULL);
 	}
 	st->pid = m->init;
-	st->start_time = proc_start_time(m->init);
+	st->start_time = mr_proc_start_time(m->init);
 	snprintf(st->status, sizeof(st->status), "creating");
 	if (!hooks_meet(s))
 		return sync_expect(sock, SYNC_READY, &msg, err);
@@ -484,7 +485,7 @@ static int init_pidfd(const struct ctr_state *st)
 {
 	int fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
 	/* the pid could have been reused between the state read and the open */
-	if (fd >= 0 && proc_start_time(st->pid) != st->start_time) {
+	if (fd >= 0 && mr_proc_start_time(st->pid) != st->start_time) {
 		close(fd);
 		errno = ESRCH;
 		return -1;

@@ -12,6 +12,7 @@
 #include "lib/jsonfile.h"
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "lib/proc.h"
 #include "minirun/oci/cgstep.h"
 #include "minirun/rootless/rootless.h"
 
@@ -156,27 +157,6 @@ int state_save(const char *root, const struct ctr_state *st, struct mr_err *err)
 	return 0;
 }
 
-unsigned long long proc_start_time(pid_t pid)
-{
-	char path[64];
-	_cleanup_free_ char *text = NULL;
-	unsigned long long t = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (pid <= 0 || mr_read_file(path, &text, NULL, NULL) < 0)
-		return 0;
-	/* the command name (field 2) may hold spaces and parentheses: count from the last ')' */
-	char *p = strrchr(text, ')');
-	if (!p || sscanf(p + 2,
-			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
-			 "%*d %*d %*d %*d %llu",
-			 &t) != 1)
-		return 0;
-	/* a zombie has exited: as far as a container goes, it is stopped */
-	if (p[2] == 'Z' || p[2] == 'X')
-		return 0;
-	return t;
-}
-
 void state_refresh(const char *root, struct ctr_state *st)
 {
 	char path[4096];
@@ -184,7 +164,7 @@ void state_refresh(const char *root, struct ctr_state *st)
 		snprintf(st->status, sizeof(st->status), "creating");
 		return;
 	}
-	if (proc_start_time(st->pid) != st->start_time) {
+	if (mr_proc_start_time(st->pid) != st->start_time) {
 		snprintf(st->status, sizeof(st->status), "stopped");
 		return;
 	}

@@ -73,9 +73,6 @@ json_t *state_json(const struct ctr_state *st);
 /* state_remove_dir - remove ROOT/ID and what it holds. */
 int state_remove_dir(const char *root, const char *id, struct mr_err *err);
 
-/* proc_start_time - field 22 of /proc/PID/stat, 0 when the process is gone. */
-unsigned long long proc_start_time(pid_t pid);
-
 /* The current time as RFC 3339 with nanoseconds, into buf. */
 char *state_now(char *buf, size_t n);
 

@@ -51,28 +51,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* start_time - field 22 of /proc/PID/stat (clock ticks after boot): with the pid, it names
- * one process for good, as a pid alone does not once the pid is reused; 0 if gone or a
- * zombie */
-static unsigned long long start_time(pid_t pid)
-{
-	char path[64], *text = NULL;
-	size_t len;
-	unsigned long long t = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (mr_read_file(path, &text, &len, NULL) < 0)
-		return 0;
-	char *p = strrchr(text, ')'); /* the command name may hold spaces and ')' */
-	if (p && (p[2] == 'Z' || p[2] == 'X'))
-		p = NULL; /* dead, not yet reaped: its namespaces are gone already */
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		t = strtoull(p + 1, NULL, 10);
-	free(text);
-	return t;
-}
-
 /* pause_pid - the live pause process RUNDIR/.pause.pid names, or 0 */
 static pid_t pause_pid(const char *rundir)
 {
@@ -83,7 +61,7 @@ static pid_t pause_pid(const char *rundir)
 	snprintf(path, sizeof(path), "%s/.pause.pid", rundir);
 	if (mr_read_file(path, &text, &len, NULL) < 0)
 		return 0;
-	if (sscanf(text, "%lld %llu", &pid, &t) != 2 || pid <= 1 || start_time(pid) != t)
+	if (sscanf(text, "%lld %llu", &pid, &t) != 2 || pid <= 1 || mr_proc_start_time(pid) != t)
 		pid = 0;
 	free(text);
 	/* a killed pause process is a zombie for a moment: /proc/PID and its start time are
@@ -255,7 +233,7 @@ static pid_t make_pause(const char *rundir, struct mr_err *err)
 		return -1;
 	}
 	char text[64], path[4200];
-	snprintf(text, sizeof(text), "%d %llu\n", (int)pid, start_time(pid));
+	snprintf(text, sizeof(text), "%d %llu\n", (int)pid, mr_proc_start_time(pid));
 	snprintf(path, sizeof(path), "%s/.pause.pid", rundir);
 	if (mr_replace_file(path, text, 0600, err) < 0) {
 		close(go[1]);

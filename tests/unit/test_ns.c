@@ -49,6 +49,22 @@ static void parse_list_names_the_bad_word(void)
 	CU_ASSERT_EQUAL(ns_parse_list(",", &f, &err), -1);
 }
 
+static void list_names_is_parse_list_backwards(void)
+{
+	char buf[128], tiny[8];
+	int all = 0, f = 0;
+	struct mr_err err = {0};
+	CU_ASSERT_STRING_EQUAL(ns_list_names(CLONE_NEWUTS | CLONE_NEWNET, buf, sizeof(buf)),
+			       "net,uts");
+	CU_ASSERT_STRING_EQUAL(ns_list_names(0, buf, sizeof(buf)), "");
+	CU_ASSERT_EQUAL(ns_parse_list("all", &all, &err), 0);
+	CU_ASSERT_EQUAL(ns_parse_list(ns_list_names(all, buf, sizeof(buf)), &f, &err), 0);
+	CU_ASSERT_EQUAL(f, all);
+	/* too small a buffer: what fits, NUL-terminated */
+	ns_list_names(CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWUTS, tiny, sizeof(tiny));
+	CU_ASSERT_STRING_EQUAL(tiny, "ipc,pid");
+}
+
 static void proc_path_for_self_and_pid(void)
 {
 	char buf[64];
@@ -64,6 +80,7 @@ static CU_TestInfo tests[] = {
 	{"lookup by short and runtime-spec names", lookup_by_short_and_spec_names},
 	{"a list of names or 'all' parses to CLONE flags", parse_list_accepts_names_and_all},
 	{"a bad list names the bad word", parse_list_names_the_bad_word},
+	{"a flag set lists back as the names that parse to it", list_names_is_parse_list_backwards},
 	{"proc paths for self and a pid", proc_path_for_self_and_pid},
 	CU_TEST_INFO_NULL,
 };
