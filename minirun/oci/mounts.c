@@ -10,12 +10,14 @@
  *  2. Every destination is resolved *inside* the rootfs with openat2(RESOLVE_IN_ROOT): a
  *     symlink in the image ("/mnt -> /etc") resolves as if the rootfs were /, so a mount can
  *     never land on a host directory. The mount is then made on the opened fd through
- *     /proc/self/fd/N, so nothing can swap the path between the check and the mount.
+ *     /proc/self/fd/N (or move_mount(2) onto the fd itself), so nothing can swap the path
+ *     between the check and the mount.
  *  3. After pivot_root the old root is detached at once: the container can't reach the
  *     host's files through it.
  *
  * See: mount(2), mount_namespaces(7), pivot_root(2) ("pivot_root(".", ".")"), openat2(2),
- *      runtime-spec config.md "Mounts", config-linux.md "Masked Paths", "Readonly Paths".
+ *      open_tree(2), mount_setattr(2), move_mount(2), runtime-spec config.md "Mounts",
+ *      config-linux.md "Masked Paths", "Readonly Paths".
  */
 #include "minirun/oci/setup.h"
 #include "lib/cleanup.h"
@@ -245,11 +247,15 @@ static int bind_mount(const struct spec *s, const struct spec_mount *m, int root
 	return 0;
 }
 
-/* one line of /proc/self/cgroup ("4:memory:/path"): its hierarchy mounted below M's
- * destination, read-only when M is; the v2 line ("0::/path") is skipped */
-static int cgroup_v1_one(char *line, const struct spec_mount *m, int rootfd, struct mr_err *err)
+/* One line of /proc/self/cgroup ("4:memory:/path"): its hierarchy mounted on a directory
+ * made below TOP, an O_PATH fd of the tmpfs cgroup_v1_tree mounted; read-only when M is.
+ * The v2 line ("0::/path") is skipped. The tmpfs is new, in this mount namespace alone, and
+ * empty but for what this function made: the name is made on TOP and mounted through
+ * /proc/self/fd/TOP/NAME (that last step crosses into the mount just made, so the remount
+ * reaches it), with nothing to resolve in the rootfs again. */
+static int cgroup_v1_one(char *line, const struct spec_mount *m, int top, struct mr_err *err)
 {
-	char p[64], dir[600], opts[300];
+	char p[64], opts[300];
 	char *ctl = strchr(line, ':'), *end;
 	if (!ctl || !(end = strchr(++ctl, ':')) || end == ctl)
 		return 0;
@@ -257,14 +263,12 @@ static int cgroup_v1_one(char *line, const struct spec_mount *m, int rootfd, str
 	const char *name = ctl;
 	if (strncmp(name, "name=", 5) == 0)
 		name += 5;
-	snprintf(dir, sizeof(dir), "%s/%s", m->dest, name);
-	_cleanup_close_ int d = mnt_open_in_root(rootfd, dir, true, true, err);
-	if (d < 0)
-		return -1;
-	mr_fd_path(p, sizeof(p), d);
+	if (mkdirat(top, name, 0755) < 0)
+		return mr_fail(err, errno, "mkdir '%s/%s'", m->dest, name);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/%s", top, name);
 	snprintf(opts, sizeof(opts), "%s", ctl);
 	if (mount("cgroup", p, "cgroup", m->flags & ~MS_RDONLY, opts) < 0)
-		return mr_fail(err, errno, "mount cgroup '%s' on '%s'", ctl, dir);
+		return mr_fail(err, errno, "mount cgroup '%s' on '%s/%s'", ctl, m->dest, name);
 	if (!(m->flags & MS_RDONLY))
 		return 0;
 	/* Why read-only by a remount and not in the mount call: MS_RDONLY there goes to the
@@ -272,13 +276,9 @@ static int cgroup_v1_one(char *line, const struct spec_mount *m, int rootfd, str
 	 * the machine holds at the moment, and every later mount of that hierarchy, the
 	 * host's included, shares it, read-only. A remount changes this mount alone. A mount
 	 * made here has no locked flags to keep (remount_bind's statvfs): its own are these. */
-	_cleanup_close_ int top = mnt_open_in_root(rootfd, dir, false, true, err);
-	if (top < 0)
-		return -1;
 	unsigned long keep = m->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
-	if (mount(NULL, mr_fd_path(p, sizeof(p), top), NULL,
-		  MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
-		return mr_fail(err, errno, "remount '%s'", dir);
+	if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
+		return mr_fail(err, errno, "remount '%s/%s'", m->dest, name);
 	return 0;
 }
 
@@ -288,31 +288,36 @@ static int cgroup_v1_one(char *line, const struct spec_mount *m, int rootfd, str
  * hierarchies come in the order the host mounted them (lowest hierarchy ID first, the
  * reverse of /proc/self/cgroup's), and the v2 hierarchy a hybrid host also has
  * (/sys/fs/cgroup/unified, the "0::" line) is left out: runc and docker mount only the v1
- * ones, and a container on a hybrid host is a v1 container.
+ * ones, and a container on a hybrid host is a v1 container. Three calls per hierarchy
+ * (mkdirat, mount, remount): the tmpfs is opened once, after it is mounted.
  */
 static int cgroup_v1_tree(int fd, const struct spec_mount *m, int rootfd, struct mr_err *err)
 {
-	char p[64], line[512];
+	char p[64];
 	mr_fd_path(p, sizeof(p), fd);
 	if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
 		return mr_fail(err, errno, "mount tmpfs on '%s'", m->dest);
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+	/* FD is the directory under the tmpfs (a path through /proc/self/fd/FD stops there,
+	 * crossing no mount on top of it): the tmpfs itself is M's destination resolved in
+	 * the rootfs again, as every mount here is found */
+	_cleanup_close_ int top = mnt_open_in_root(rootfd, m->dest, false, true, err);
+	if (top < 0)
+		return -1;
+	_cleanup_free_ char *text = NULL;
+	if (mr_read_file("/proc/self/cgroup", &text, NULL, err) < 0)
+		return -1;
 	char *lines[64];
 	size_t n = 0;
-	int rc = 0;
-	while (f && n < 64 && fgets(line, sizeof(line), f)) {
-		if (!(lines[n] = strdup(line))) {
-			rc = mr_fail(err, errno, "read /proc/self/cgroup");
+	for (char *l = text, *nl; *l && n < 64; l = nl + 1) {
+		lines[n++] = l;
+		if (!(nl = strchr(l, '\n')))
 			break;
-		}
-		n++;
+		*nl = '\0';
 	}
-	for (size_t k = n; k-- > 0;) {
-		if (rc == 0)
-			rc = cgroup_v1_one(lines[k], m, rootfd, err);
-		free(lines[k]);
-	}
-	return rc;
+	while (n-- > 0)
+		if (cgroup_v1_one(lines[n], m, top, err) < 0)
+			return -1;
+	return 0;
 }
 
 static int cgroup_mount(int fd, const struct spec_mount *m, int rootfd, struct mr_err *err)
@@ -538,6 +543,32 @@ static int open_null(int rootfd, struct mr_err *err)
 	return fd;
 }
 
+/* A read-only path: the tree at FD (an O_PATH fd resolved in the root) bound onto itself, its
+ * top mount read-only, with the new mount API: a detached copy (open_tree), made read-only
+ * (mount_setattr: the ro attribute alone; every other flag stays as the bind copied it, the
+ * kernel's locked ones too, where the remount keeps nosuid, nodev, noexec and ro and makes
+ * the atime relatime), then attached on FD (move_mount). No instant where the bind is
+ * attached and writable, and no second lookup of the path for the remount. Three calls and
+ * a close where mount(2) takes a bind, a lookup, a statfs, a remount and a close: half the
+ * time. 0, or -1 when the kernel lacks these calls (mount_setattr came in 5.12) or refuses
+ * one: the caller does it with mount(2). */
+static int bind_read_only(int fd)
+{
+	static bool missing; /* ENOSYS once: no use asking again */
+	if (missing)
+		return -1;
+	_cleanup_close_ int tree = open_tree(
+		fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	/* not AT_RECURSIVE: as the remount, the top mount alone is read-only */
+	if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0 ||
+	    move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		missing = errno == ENOSYS;
+		return -1; /* closing TREE discards the copy, attached nowhere */
+	}
+	return 0;
+}
+
 int mnt_mask_paths(const struct spec *s, int rootfd, struct mr_err *err)
 {
 	char p[64], q[64];
@@ -566,6 +597,8 @@ int mnt_mask_paths(const struct spec *s, int rootfd, struct mr_err *err)
 		_cleanup_close_ int fd =
 			mnt_open_in_root(rootfd, s->readonly[i], false, false, NULL);
 		if (fd < 0)
+			continue;
+		if (bind_read_only(fd) == 0)
 			continue;
 		mr_fd_path(p, sizeof(p), fd);
 		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)

@@ -131,6 +131,54 @@ masked_and_readonly_paths() {
 	t_match "$OUT" "/proc/sys proc ro," "/proc/sys is mounted ro"
 }
 
+# The read-only paths where the kernel has no mount_setattr (before 5.12; strace answers ENOSYS
+# for it): mount(2)'s bind and remount make the same mounts as open_tree/mount_setattr do,
+# and the new calls are tried once, not for every path.
+readonly_paths_without_mount_setattr() {
+	mr_need
+	t_need strace
+	cmd='["sh", "-c", "echo 1 >/proc/sys/kernel/shmmni 2>&1; grep -E \" /proc/(sys|sysrq-trigger) \" /proc/mounts"]'
+	run_in ronew "$cmd"
+	t_eq "$RC" 0 "exit: $OUT"
+	t_match "$OUT" "Read-only file system" "/proc/sys is read-only"
+	t_match "$OUT" "^proc /proc/sys proc ro," "/proc/sys is mounted ro"
+	want=$OUT
+	id=$(mr_id roold)
+	t_defer "mr_cleanup $id"
+	OUT=$(strace -f -qq -o "$T_DIR/st" -e trace=mount_setattr,mount \
+		-e inject=mount_setattr:error=ENOSYS "$MR" --root "$MR_STATE" run --bundle b "$id" 2>&1)
+	t_eq "$?" 0 "exit: $OUT"
+	t_eq "$OUT" "$want" "the same mounts by mount(2)"
+	t_eq "$(grep -c 'mount_setattr.*ENOSYS' "$T_DIR/st")" 1 "mount_setattr asked once"
+	t_eq "$(grep -c 'mount("/proc/self/fd/[0-9]*", "/proc/self/fd/[0-9]*", NULL, MS_BIND|MS_REC' \
+		"$T_DIR/st")" "$(echo "$want" | grep -c ' proc ro,')" "each path there bound by mount(2)"
+}
+
+# The cgroup mount (read-only in the config): on a v1 or hybrid host a writable tmpfs with one
+# read-only cgroup mount per v1 hierarchy, and the host's own mounts of those hierarchies still
+# writable (MS_RDONLY in the mount call would have made the shared superblock read-only); on
+# pure v2 (the VM) a read-only cgroup2.
+cgroup_mount_read_only() {
+	mr_need
+	run_in cgro '["sh", "-c", "grep \" /sys/fs/cgroup\" /proc/mounts; mkdir /sys/fs/cgroup/x 2>&1; mkdir /sys/fs/cgroup/pids/x 2>&1; true"]'
+	t_eq "$RC" 0 "exit: $OUT"
+	n=$(grep -c '^[0-9]*:[^:]' /proc/self/cgroup) # the v1 hierarchies; none on pure v2
+	if [ "$n" = 0 ]; then
+		t_match "$OUT" "^cgroup2? /sys/fs/cgroup cgroup2 ro," "a read-only cgroup2"
+		t_match "$OUT" "Read-only file system" "not writable"
+		return 0
+	fi
+	t_match "$OUT" "^tmpfs /sys/fs/cgroup tmpfs rw," "a writable tmpfs"
+	t_nomatch "$OUT" "/sys/fs/cgroup/x'" "the tmpfs takes a directory"
+	t_match "$OUT" "^cgroup /sys/fs/cgroup/pids cgroup ro,.*pids" "the pids hierarchy, read-only"
+	t_match "$OUT" "/sys/fs/cgroup/pids/x': Read-only file system" "not writable"
+	t_nomatch "$OUT" " cgroup rw," "no hierarchy writable"
+	t_eq "$(echo "$OUT" | grep -c ' cgroup ro,')" "$n" "one mount per v1 hierarchy of /proc/self/cgroup"
+	ro=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") break
+		if ($(i + 1) == "cgroup" && $(i + 3) !~ /^rw/) print $5, $(i + 3) }' /proc/self/mountinfo)
+	t_eq "$ro" "" "the host's hierarchies: no superblock read-only"
+}
+
 root_readonly() {
 	mr_need
 	run_in rootro '["sh", "-c", "touch /x 2>&1; echo done"]'
@@ -638,6 +686,8 @@ t "oomScoreAdj" oom_score_adj
 t "sysctl of the container's namespaces; a host-wide one is refused" sysctl_in_own_namespaces
 t "mounts: rbind ro and tmpfs with options" mounts_bind_ro_tmpfs
 t "maskedPaths are empty, readonlyPaths read-only" masked_and_readonly_paths
+t "read-only paths without mount_setattr: the same mounts by mount(2)" readonly_paths_without_mount_setattr
+t "the cgroup mount: v1 hierarchies read-only on a tmpfs, the host's still writable; v2 read-only" cgroup_mount_read_only
 t "root.readonly true and false" root_readonly
 t "default devices, linux.devices and the /dev symlinks" devices_nodes
 t "the default nodes are 0666 root:root under a umask 077 and in a set-gid /dev" devices_mode_and_owner_whatever_mknod_gives
