@@ -684,8 +684,11 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 		if (r != 0)
 			return r < 0 ? -1 : 0; /* gone: it was --rm, its monitor removed it */
 	}
-	/* the monitor is gone (or is us): undo every step run may have made, newest first */
-	container_cleanup(c);
+	/* the monitor is gone: undo every step run may have made, newest first. Or it is us
+	 * (--rm): our teardown undid them all a moment ago (monitor.c, record_exit), and the
+	 * check of the OCI state below still catches a delete that failed there */
+	if (mon != getpid())
+		container_cleanup(c);
 	char oci[4400], path[4400];
 	state_path(path, sizeof(path), container_oci_root(c->root, oci, sizeof(oci)), c->id, "");
 	if (access(path, F_OK) == 0) /* ctr_delete failed: say so rather than leave it */
