@@ -210,10 +210,10 @@ int bundle_upper_tmpfs(const char *run, struct mr_err *err);
 /* bundle_upper_umount - unmount RUN/upper if mounted: the writable layer is gone (rm only:
  * a start after a killed monitor keeps it, as it keeps a disk upper); safe to repeat */
 void bundle_upper_umount(const char *run);
-/* bundle_files - write hostname (HOSTNAME, else the short ID), with HOST_NETWORK
+/* bundle_files - write hostname (HOSTNAME, else the short ID) and with HOST_NETWORK
  * resolv.conf (a copy of the host's; otherwise the caller writes it, by docker's rules for
- * the container's network) and, if missing, hosts beside merged/; make WORKDIR (absolute,
- * may be NULL) inside the mounted rootfs, as docker does */
+ * the container's network) beside merged/ (hosts, the caller writes too); make WORKDIR
+ * (absolute, may be NULL) inside the mounted rootfs, as docker does */
 int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_network,
 		 const char *workdir, struct mr_err *err);
 /* bundle_idmap_lowers - each of the N layer dirs DIRS mounted idmapped (on-disk 0.. reads as

@@ -12,8 +12,8 @@
  * One start of the container, in order (README.md, "The steps of run"):
  *
  *	mount      the overlay rootfs (bundle/rootfs.c)
- *	files      hostname, resolv.conf, hosts
- *	config     bundle/config.json (container_oci_config)
+ *	files      hostname (and --network host's resolv.conf)
+ *	config     resolv.conf, hosts (dns_flags.c), bundle/config.json (container_oci_config)
  *	io         the stdio pipes or pty, the log, the attach socket (io_prepare)
  *	oci-create the OCI container (ctr_create): namespaces, cgroup, mounts; its init waits
  *	net        networks connected, ports published (container_net_up)
