@@ -163,6 +163,13 @@ json_t *bundle_readonly_paths(void);
 /* docker's default seccomp profile as an OCI "seccomp" object, for a process with the
  * capability bitmask CAPS (bit N = capability N: some syscalls are allowed only with theirs) */
 json_t *container_seccomp_default(unsigned long long caps);
+/* container_seccomp_default_ahead - build that profile for CAPS now, for the next
+ * container_seccomp_default(CAPS) of this process to take (a process that has time to
+ * spare before it knows its container: the early monitor) */
+void container_seccomp_default_ahead(unsigned long long caps);
+/* container_oci_config_ahead - what container_oci_config can build before it knows the
+ * container: the default seccomp profile, for the default capabilities */
+void container_oci_config_ahead(void);
 /* container_seccomp_profile - a profile given with --security-opt seccomp=FILE (docker's
  * format: archMap, includes/excludes by capability and architecture; or plain OCI) as the
  * OCI "seccomp" object for a process with capabilities CAPS. New reference, NULL with err. */
