@@ -37,12 +37,14 @@
 bool rootfs_defer_trash;
 static char trash_path[4400], trash_root[4096];
 
-/* the run directory RUN/containers/ID, the --rm upper's tmpfs on its upper/ unmounted first
- * (the removal never crosses a mount) */
+/* the run directory RUN/containers/ID, unmounted first (the removal never crosses a mount):
+ * the rootfs, if an --rm monitor left it for now (monitor.c, record_exit), and the --rm
+ * upper's tmpfs on upper/ */
 static int run_dir_remove(const char *root, const char *id, struct mr_err *err)
 {
 	char run[4096];
 	containers_run_dir(root, id, run, sizeof(run));
+	bundle_rootfs_umount(run, NULL);
 	bundle_upper_umount(run);
 	return bundle_dir_remove(run, err);
 }
