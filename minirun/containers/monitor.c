@@ -57,6 +57,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -741,8 +742,9 @@ void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, in
  * heap_warm - fault in the heap the start's first steps will use, ahead. The OCI config
  * (container_oci_config) and its dump allocate ~100 KiB, and the first touch of each new
  * heap page is a page fault (~2.5 us each on this project's VMs: 12 in the config, 12 in
- * the dump). An early monitor has the time to spare: it waits for the ID while the client
- * makes the container, on the other CPU. Freed, the pages stay the heap's (malloc trims
+ * the dump). An early monitor that is there before its ID has time to spare: it waits
+ * while the client makes the container, on the other CPU. Freed, the pages stay the heap's
+ * (malloc trims
  * its top only past 128 KiB, M_TRIM_THRESHOLD's default), for the config to reuse.
  */
 static void heap_warm(void)
@@ -760,9 +762,10 @@ static void heap_warm(void)
  * early_id - a monitor spawned early (monitor_spawn.c): wait for the starter's N_GO and
  * write the ID it names over ARG (MONITOR_EARLY_ID, as long), so that the command line
  * says `__monitor ID` from then on, as a monitor spawned late. Ends the process when the
- * starter's end closes first: its create failed, or it died; nothing was made here. While
- * it waits (the client makes the container, ~1 ms), it does what the start can do before it
- * knows the container: the default seccomp profile built, the heap faulted in.
+ * starter's end closes first: its create failed, or it died; nothing was made here. When
+ * it is there before the ID (the client still makes the container), it does what the start
+ * can do before it knows the container: the default seccomp profile built, the heap
+ * faulted in.
  */
 static void early_id(char *arg)
 {
@@ -774,8 +777,14 @@ static void early_id(char *arg)
 		dup2(null, 1);
 		close(null);
 	}
-	container_oci_config_ahead(); /* the default seccomp profile: ~70 us */
-	heap_warm();                  /* after it: the pages warmed stay free for the start */
+	/* only when the ID is not here yet: a monitor that starts after the client has made
+	 * the container (a loaded machine, a fast store) would only delay the start with it */
+	struct pollfd p = {3, POLLIN, 0};
+	if (poll(&p, 1, 0) == 0) {
+		container_oci_config_ahead(); /* the default seccomp profile: ~70 us */
+		if (poll(&p, 1, 0) == 0)
+			heap_warm(); /* after it: the pages warmed stay free for the start */
+	}
 	ssize_t r;
 	while ((r = recv(3, &go, sizeof(go), 0)) < 0 && errno == EINTR)
 		;
