@@ -163,6 +163,13 @@ json_t *bundle_readonly_paths(void);
 /* docker's default seccomp profile as an OCI "seccomp" object, for a process with the
  * capability bitmask CAPS (bit N = capability N: some syscalls are allowed only with theirs) */
 json_t *container_seccomp_default(unsigned long long caps);
+/* container_seccomp_default_ahead - build that profile for CAPS now, for the next
+ * container_seccomp_default(CAPS) of this process to take (a process that has time to
+ * spare before it knows its container: the early monitor) */
+void container_seccomp_default_ahead(unsigned long long caps);
+/* container_oci_config_ahead - what container_oci_config can build before it knows the
+ * container: the default seccomp profile, for the default capabilities */
+void container_oci_config_ahead(void);
 /* container_seccomp_profile - a profile given with --security-opt seccomp=FILE (docker's
  * format: archMap, includes/excludes by capability and architecture; or plain OCI) as the
  * OCI "seccomp" object for a process with capabilities CAPS. New reference, NULL with err. */
@@ -210,10 +217,10 @@ int bundle_upper_tmpfs(const char *run, struct mr_err *err);
 /* bundle_upper_umount - unmount RUN/upper if mounted: the writable layer is gone (rm only:
  * a start after a killed monitor keeps it, as it keeps a disk upper); safe to repeat */
 void bundle_upper_umount(const char *run);
-/* bundle_files - write hostname (HOSTNAME, else the short ID), with HOST_NETWORK
+/* bundle_files - write hostname (HOSTNAME, else the short ID) and with HOST_NETWORK
  * resolv.conf (a copy of the host's; otherwise the caller writes it, by docker's rules for
- * the container's network) and, if missing, hosts beside merged/; make WORKDIR (absolute,
- * may be NULL) inside the mounted rootfs, as docker does */
+ * the container's network) beside merged/ (hosts, the caller writes too); make WORKDIR
+ * (absolute, may be NULL) inside the mounted rootfs, as docker does */
 int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_network,
 		 const char *workdir, struct mr_err *err);
 /* bundle_idmap_lowers - each of the N layer dirs DIRS mounted idmapped (on-disk 0.. reads as

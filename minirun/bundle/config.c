@@ -524,6 +524,14 @@ static int seccomp(json_t *rec, bool privileged, unsigned long long caps, json_t
 	return 0;
 }
 
+void container_oci_config_ahead(void)
+{
+	unsigned long long caps;
+	/* a container without --privileged, --cap-add or --cap-drop: most of them */
+	if (container_caps(false, NULL, NULL, caps_all(), &caps, NULL) == 0)
+		container_seccomp_default_ahead(caps);
+}
+
 json_t *container_oci_config(json_t *rec, const struct container_paths *p, struct mr_err *err)
 {
 	json_t *hc = json_object_get(rec, "HostConfig"), *cfg = json_object_get(rec, "Config");

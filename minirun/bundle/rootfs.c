@@ -11,9 +11,9 @@
  * hostname (and, with the host's network, resolv.conf: the front end writes the others by
  * docker's rules) are written in the run directory RUN (a tmpfs: they mean nothing after a
  * reboot) and bind-mounted by the OCI config onto /etc/hostname and /etc/resolv.conf;
- * hosts belongs to minirun/network (it is
- * rewritten in place on each connect), made here empty (localhost only) if missing, since
- * a bind mount needs its source to exist. A WorkingDir missing from the image is made
+ * hosts belongs to minirun/network (it is rewritten in place on each connect), written at
+ * each start by the front end (containers/dns_flags.c), which makes it if missing: a bind
+ * mount needs its source to exist. A WorkingDir missing from the image is made
  * inside the rootfs, as docker does (`-w /srv/app` just works), every step resolved inside
  * the rootfs so that a symlink in the image can't make it elsewhere.
  *
@@ -279,11 +279,7 @@ int bundle_files(const struct bundle_rootfs *b, const char *hostname, bool host_
 	if (wd && *wd && strcmp(wd, "/") != 0 &&
 	    workdir_make(b, in_dir(b->run, "merged", path, sizeof(path)), wd, err) < 0)
 		return -1;
-	in_dir(b->dir, "hosts", path, sizeof(path));
-	if (access(path, F_OK) == 0)
-		return 0;
-	_cleanup_free_ char *hosts = network_hosts_format(NULL, 0);
-	return hosts ? mr_replace_file(path, hosts, 0644, err) : mr_fail(err, ENOMEM, "hosts");
+	return 0;
 }
 
 static dev_t top_dev;

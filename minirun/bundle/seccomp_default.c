@@ -190,7 +190,7 @@ static json_t *architectures(void)
 #endif
 }
 
-json_t *container_seccomp_default(unsigned long long caps)
+static json_t *profile(unsigned long long caps)
 {
 	json_t *sys = json_array();
 	json_array_append_new(sys, rule(names(allow_files, LEN(allow_files)), "SCMP_ACT_ALLOW"));
@@ -239,6 +239,27 @@ json_t *container_seccomp_default(unsigned long long caps)
 	return json_pack("{s:s, s:i, s:o, s:o}", "defaultAction", "SCMP_ACT_ERRNO",
 			 "defaultErrnoRet", EPERM, "architectures", architectures(), "syscalls",
 			 sys);
+}
+
+/* a profile built ahead (container_seccomp_default_ahead), and the capabilities it is for */
+static json_t *ahead;
+static unsigned long long ahead_caps;
+
+void container_seccomp_default_ahead(unsigned long long caps)
+{
+	json_decref(ahead);
+	ahead = profile(caps);
+	ahead_caps = caps;
+}
+
+json_t *container_seccomp_default(unsigned long long caps)
+{
+	json_t *p = ahead;
+	if (p && ahead_caps == caps) {
+		ahead = NULL; /* handed over: a second config gets a profile of its own */
+		return p;
+	}
+	return profile(caps);
 }
 
 /* ---- --security-opt seccomp=FILE ------------------------------------------------------------- */

@@ -375,9 +375,7 @@ fail:
 	container_volumes_down(c, true, NULL);
 	container_release_name(root, c->id);
 	container_userns_release(root, c->id);
-	/* the upper's tmpfs, if the dirs step mounted one: the removal never crosses a mount */
-	bundle_upper_umount(containers_run_dir(root, c->id, path, sizeof(path)));
-	rootfs_remove_dir(c, NULL);
+	rootfs_remove_dir(c, NULL); /* and the upper's tmpfs, if the dirs step mounted one */
 	container_close(c);
 	return -1;
 }
@@ -686,10 +684,11 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 		if (r != 0)
 			return r < 0 ? -1 : 0; /* gone: it was --rm, its monitor removed it */
 	}
-	/* the monitor is gone (or is us): undo every step run may have made, newest first */
-	container_cleanup(c);
-	char run[4096]; /* and --rm's writable layer, on a tmpfs of its own (dirs) */
-	bundle_upper_umount(containers_run_dir(c->root, c->id, run, sizeof(run)));
+	/* the monitor is gone: undo every step run may have made, newest first. Or it is us
+	 * (--rm): our teardown undid them all a moment ago (monitor.c, record_exit), and the
+	 * check of the OCI state below still catches a delete that failed there */
+	if (mon != getpid())
+		container_cleanup(c);
 	char oci[4400], path[4400];
 	state_path(path, sizeof(path), container_oci_root(c->root, oci, sizeof(oci)), c->id, "");
 	if (access(path, F_OK) == 0) /* ctr_delete failed: say so rather than leave it */
@@ -699,7 +698,7 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 	claim_into_dir(c);
 	if (container_release_name(c->root, c->id) < 0)
 		return mr_fail(err, errno, "release the name of %.12s", c->id);
-	if (rootfs_remove_dir(c, err) < 0)
+	if (rootfs_remove_dir(c, err) < 0) /* --rm's writable layer too, a tmpfs of its own */
 		return -1;
 	container_userns_release(c->root, c->id); /* after the dir: its files held the range */
 	mr_say("removed %s", c->dir);

@@ -16,10 +16,11 @@ void container_sweep_temps(struct container *c);
 /* store.c: give up every name claim that holds ID. Safe to repeat. */
 int container_release_name(const char *root, const char *id);
 
-/* trash.c: remove the container's run directory, then its directory (renamed into
- * ROOT/containers/.trash, then deleted), never crossing into a mount; -1 with err when
- * something is still mounted there. With rootfs_defer_trash set (a --rm monitor), the
- * deletion waits for rootfs_trash_empty(), called once the client has its exit code. */
+/* trash.c: remove the container's run directory (the --rm upper's tmpfs unmounted), then
+ * its directory (renamed into ROOT/containers/.trash, then deleted), never crossing into a
+ * mount; -1 with err when something is still mounted there. With rootfs_defer_trash set (a
+ * --rm monitor), only the rename is done here: the deletions, the run directory's too, wait
+ * for rootfs_trash_empty(), called once the client has its exit code. */
 int rootfs_remove_dir(struct container *c, struct mr_err *err);
 extern bool rootfs_defer_trash;
 void rootfs_trash_empty(void);

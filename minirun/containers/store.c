@@ -285,6 +285,7 @@ int container_new(const char *root, const char *name, bool in_run, struct contai
 	/* the directory first, the claim second: see the top of this file */
 	if (make_dir(c, in_run, err) < 0)
 		return -1;
+	c->swept = true; /* made just now: no writer can have left a temp file in it */
 	container_step("dir");
 	if ((c->lockfd = mr_lock_file(container_path(c, "lock", path, sizeof(path)), err)) < 0)
 		goto fail;

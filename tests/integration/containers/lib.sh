@@ -145,6 +145,16 @@ _ct_live() {
 
 ct_leaks() {
 	_ct_seen
+	# minirun or a container's program; and, this PID namespace being the test's own, any
+	# process but the shells and the tools the tests (and this function) run (below). A
+	# monitor tells its client the exit code as its last step but one; a --rm monitor then
+	# unmounts and deletes its container's run directory and files (trash.c): give one that
+	# is on its way out up to 3 s to go (slow in the VM) before looking at what it left
+	_i=0
+	while _ct_live minirun && [ $_i -lt 300 ]; do
+		sleep 0.01
+		_i=$((_i + 1))
+	done
 	grep -F "$R" /proc/self/mountinfo | awk '{ print "leak: mount " $5 }'
 	nt_settle
 	ip -o link 2>/dev/null | grep -o 'mrv[0-9a-f]*' | sed 's/^/leak: veth /'
@@ -166,15 +176,6 @@ ct_leaks() {
 	done
 	ls "$R/run/oci" 2>/dev/null | sed 's/^/leak: OCI state /' # not .seccomp-cache: a cache, kept
 	_ct_cgroups | sed 's/^/leak: cgroup /'
-	# minirun or a container's program; and, this PID namespace being the test's own, any
-	# process but the shells and the tools the tests (and this function) run. A monitor
-	# tells its client the exit code as its last step but one: give one that is on its way
-	# out up to 3 s to go (slow in the VM) before calling it left behind
-	_i=0
-	while _ct_live minirun && [ $_i -lt 300 ]; do
-		sleep 0.01
-		_i=$((_i + 1))
-	done
 	# a --rm monitor deletes its container's files after telling the exit code (its
 	# last step, waited for above): then nothing is left in the trash
 	ls -A "$R/containers/.trash" 2>/dev/null | sed 's/^/leak: trash /'

@@ -23,6 +23,13 @@ run_files_apart() {
 		"$MINIRUN" --root "$R" --runroot "$R/other" run --rm --name other --network none \
 			busybox true || die "run --rm with --runroot exited $?"
 		[ -d "$R/other/oci" ] || die "--runroot was not used: $(ls "$R/other" 2>&1)"
+		# the --rm monitor deletes the run directory after telling the exit code
+		# (minirun/containers/trash.c): at most 3 s later
+		i=0
+		while [ -n "$(ls "$R/other/containers")" ] && [ $i -lt 300 ]; do
+			sleep 0.01
+			i=$((i + 1))
+		done
 		[ -z "$(ls "$R/other/containers")" ] || die "left in --runroot: $(ls "$R/other/containers")"
 		rm -rf "$R/other"
 		mr rm -f up >/dev/null || die "rm -f"
