@@ -431,8 +431,9 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	if (write_bundle(m, err) < 0)
 		goto fail;
 	/* the log, the io and the runtime's first steps take ~1 ms: time enough for the
-	 * namespace, which the runtime would otherwise wait for */
-	m->netns = ctr_netns_ahead_start(m->config);
+	 * namespace and its lo brought up (container_net_ahead), which the runtime and our
+	 * net step would otherwise wait for */
+	m->netns = ctr_netns_ahead_start(m->config, container_net_ahead, NULL);
 	container_step("io");
 	struct log_writer *lw = log_writer_for(c, err);
 	if (!lw || io_prepare(io, tty, open_stdin, lw,

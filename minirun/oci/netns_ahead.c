@@ -9,7 +9,9 @@
  * makes it beforehand; the init then joins it by setns (init.c), which costs microseconds:
  *
  *   ctr_netns_ahead_start(config)   a thread: unshare(CLONE_NEWNET), then it opens
- *                                   /proc/thread-self/ns/net and ends
+ *                                   /proc/thread-self/ns/net, runs the caller's THEN in
+ *                                   the new namespace (the monitor brings lo up there)
+ *                                   and ends
  *   ... the caller's other work ...
  *   ctr_create(.netns_ahead = a)    joins the thread before the clone; the init setns()es
  *                                   into the namespace instead of making one
@@ -50,6 +52,8 @@
 struct ctr_netns_ahead {
 	pthread_t thread;
 	int fd; /* /proc/thread-self/ns/net of the thread after its unshare, or -1 */
+	void (*then)(void *arg);
+	void *arg;
 };
 
 /* CONFIG's linux.namespaces (an OCI config, checked or not): a "network" entry without a
@@ -75,12 +79,16 @@ static bool wants_new_netns(const json_t *config)
 static void *netns_make(void *arg)
 {
 	struct ctr_netns_ahead *a = arg;
-	if (unshare(CLONE_NEWNET) == 0)
-		a->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (unshare(CLONE_NEWNET) < 0)
+		return NULL;
+	a->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (a->fd >= 0 && a->then)
+		a->then(a->arg); /* in the new namespace still: this thread alone is there */
 	return NULL;
 }
 
-struct ctr_netns_ahead *ctr_netns_ahead_start(const json_t *config)
+struct ctr_netns_ahead *ctr_netns_ahead_start(const json_t *config, void (*then)(void *arg),
+					      void *arg)
 {
 	if (config && !wants_new_netns(config))
 		return NULL;
@@ -88,6 +96,8 @@ struct ctr_netns_ahead *ctr_netns_ahead_start(const json_t *config)
 	if (!a)
 		return NULL;
 	a->fd = -1;
+	a->then = then;
+	a->arg = arg;
 	sigset_t all, old;
 	/* the thread runs with every signal blocked, so that the caller's handlers (the
 	 * monitor's) run on the caller's own thread */

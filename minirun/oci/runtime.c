@@ -246,7 +246,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 		ctr_netns_ahead_drop(net);
 		net = NULL;
 	} else if (!net && net_ahead) {
-		net = ctr_netns_ahead_start(NULL);
+		net = ctr_netns_ahead_start(NULL, NULL, NULL);
 	}
 	cgstep_ahead_start(&devs, s); /* the device filter likewise (cgstep.h) */
 	if (check_spec(s, o, err) < 0 || seccomp_prepare(s, root, &filter, err) < 0 ||
