@@ -304,7 +304,11 @@ struct container_record {
 	char *path;    /* Path: the program */
 	char **args;   /* Args, NULL-terminated */
 	char *image;   /* Image: "sha256:..." */
-	long restart_count;
+	/* ResolvConfPath HostnamePath HostsPath LogPath: the files of a start, as docker's
+	 * inspect shows them ("" until create fills them, once the directory exists:
+	 * lifecycle.c; LogPath "" for the local and none drivers) */
+	char *resolv_conf_path, *hostname_path, *hosts_path, *log_path;
+	long restart_count; /* RestartCount: the monitor's restarts under --restart */
 	struct {
 		bool present; /* the record has a State (a half-made or broken one has none) */
 		enum container_state status;

@@ -201,20 +201,19 @@ static bool in_run_wanted(const struct container_opts *o)
 	return o->rm && o->memory == 0 && !(mode && !strcmp(mode, "auto")) && !rootless_active();
 }
 
-/* the paths docker's inspect shows, filled once the directory exists */
-static void rec_paths(struct container *c)
+/* the paths docker's inspect shows, filled once the directory exists; -1 on ENOMEM */
+static int rec_paths(struct container *c, struct mr_err *err)
 {
 	char p[4400], run[4096];
 	json_t *rec = c->rec;
+	struct container_record *r = &c->r;
 	bool in_run = c->in_run;
 	containers_run_dir(c->root, c->id, run, sizeof(run));
-	json_object_set_new(rec, "LogPath", json_string(log_inspect_path(c, p, sizeof(p))));
-	json_object_set_new(rec, "HostsPath",
-			    json_string(container_path(c, "hosts", p, sizeof(p))));
-	json_object_set_new(rec, "HostnamePath",
-			    json_string(container_path(c, "hostname", p, sizeof(p))));
-	json_object_set_new(rec, "ResolvConfPath",
-			    json_string(container_path(c, "resolv.conf", p, sizeof(p))));
+	container_record_set_str(&r->log_path, log_inspect_path(c, p, sizeof(p)));
+	container_record_set_str(&r->hosts_path, container_path(c, "hosts", p, sizeof(p)));
+	container_record_set_str(&r->hostname_path, container_path(c, "hostname", p, sizeof(p)));
+	container_record_set_str(&r->resolv_conf_path,
+				 container_path(c, "resolv.conf", p, sizeof(p)));
 	rec_set(rec, "GraphDriver", "Name", json_string("overlay2"));
 	json_t *data = json_object();
 	snprintf(p, sizeof(p), "%s/%s", in_run ? run : c->dir, in_run ? "upper/diff" : "diff");
@@ -225,8 +224,9 @@ static void rec_paths(struct container *c)
 	json_object_set_new(data, "MergedDir",
 			    json_string(container_path(c, "merged", p, sizeof(p))));
 	rec_set(rec, "GraphDriver", "Data", data);
-	if (!json_object_get(rec, "RestartCount"))
-		json_object_set_new(rec, "RestartCount", json_integer(0));
+	if (!r->log_path || !r->hosts_path || !r->hostname_path || !r->resolv_conf_path)
+		return mr_fail(err, ENOMEM, "container record");
+	return 0;
 }
 
 /* the image's layer directories, top-most first: as docker's inspect shows them (one
@@ -328,8 +328,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	/* the typed record first: LogPath depends on its LogConfig */
 	if (container_record_from_json(c->rec, &c->r, err) < 0)
 		goto fail;
-	rec_paths(c);
-	if (rec_lowers(c, lowers, err) < 0 || container_save(c, err) < 0)
+	if (rec_paths(c, err) < 0 || rec_lowers(c, lowers, err) < 0 || container_save(c, err) < 0)
 		goto fail;
 	container_step("image-mark");
 	if (image_mark(c, img.id, err) < 0)

@@ -376,6 +376,10 @@ void container_record_free(struct container_record *r)
 	free(r->path);
 	strv_free(r->args);
 	free(r->image);
+	free(r->resolv_conf_path);
+	free(r->hostname_path);
+	free(r->hosts_path);
+	free(r->log_path);
 	free(r->state.error);
 	free(r->state.started_at);
 	free(r->state.finished_at);

@@ -11,8 +11,9 @@
  * type pass through untouched:
  *
  *   typed here                         passed through (the tree, c->rec)
- *   Id Name Created Path Args Image    ResolvConfPath HostnamePath HostsPath LogPath
- *   RestartCount                       Driver Platform GraphDriver
+ *   Id Name Created Path Args Image    Driver Platform GraphDriver
+ *   ResolvConfPath HostnamePath
+ *     HostsPath LogPath RestartCount
  *   State (Health: Status, Streak,     HostConfig: the keys of what minirun does not
  *     Log)                               do (Links, Isolation, KernelMemory ...: docker's
  *   Config: Hostname Domainname User     values, written with a new record only)
@@ -222,6 +223,10 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->path = rj_dup_str(rj_get(rec, "Path"));
 	r->args = rj_dup_strv(rj_get(rec, "Args"));
 	r->image = rj_dup_str(rj_get(rec, "Image"));
+	r->resolv_conf_path = rj_dup_str(rj_get(rec, "ResolvConfPath"));
+	r->hostname_path = rj_dup_str(rj_get(rec, "HostnamePath"));
+	r->hosts_path = rj_dup_str(rj_get(rec, "HostsPath"));
+	r->log_path = rj_dup_str(rj_get(rec, "LogPath"));
 	r->restart_count = (long)json_integer_value(rj_get(rec, "RestartCount"));
 
 	/* no State.Status: a half-made container (killed before its record), or a broken
@@ -577,6 +582,10 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 		json_object_set_new(rec, "Args", rj_strv_json(r->args));
 	state_to_json(r, rec);
 	rj_put_str(rec, "Image", r->image);
+	rj_put_str(rec, "ResolvConfPath", r->resolv_conf_path);
+	rj_put_str(rec, "HostnamePath", r->hostname_path);
+	rj_put_str(rec, "HostsPath", r->hosts_path);
+	rj_put_str(rec, "LogPath", r->log_path);
 	rj_put_str(rec, "Name", r->name);
 	if (json_object_get(rec, "RestartCount") || r->restart_count)
 		json_object_set_new(rec, "RestartCount", json_integer(r->restart_count));
@@ -620,11 +629,12 @@ json_t *container_record_json_new(const struct container_record *r, json_t *mini
 				      "StartedAt", r->state.started_at ?: zero, "FinishedAt",
 				      r->state.finished_at ?: zero));
 	rj_put_str(rec, "Image", r->image);
-	/* the files of a start: create fills them once the directory exists (lifecycle.c) */
-	static const char *const files[] = {"ResolvConfPath", "HostnamePath", "HostsPath",
-					    "LogPath"};
-	for (size_t i = 0; i < NELEMS(files); i++)
-		json_object_set_new(rec, files[i], json_string(""));
+	/* the files of a start: "" until create fills them, once the directory exists
+	 * (lifecycle.c) */
+	json_object_set_new(rec, "ResolvConfPath", json_string(r->resolv_conf_path ?: ""));
+	json_object_set_new(rec, "HostnamePath", json_string(r->hostname_path ?: ""));
+	json_object_set_new(rec, "HostsPath", json_string(r->hosts_path ?: ""));
+	json_object_set_new(rec, "LogPath", json_string(r->log_path ?: ""));
 	rj_put_str(rec, "Name", r->name);
 	json_object_set_new(rec, "RestartCount", json_integer(r->restart_count));
 	json_object_set_new(rec, "Driver", json_string("overlay2"));

@@ -64,6 +64,13 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_STRING_EQUAL(r.args[0], "600");
 	CU_ASSERT_PTR_NULL(r.args[1]);
 	CU_ASSERT_STRING_EQUAL(r.image, "sha256:@IMAGE@");
+	/* the files of a start, in the container's directory */
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.resolv_conf_path, "/resolv.conf"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.hostname_path, "/hostname"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.hosts_path, "/hosts"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.log_path, "/ctr.log"));
+	CU_ASSERT_EQUAL(strncmp(r.log_path, "@ROOT@/containers/", 18), 0);
+	CU_ASSERT_EQUAL(r.restart_count, 0);
 	CU_ASSERT_TRUE(r.state.present);
 	CU_ASSERT_EQUAL(r.state.status, CONTAINER_EXITED);
 	CU_ASSERT_EQUAL(r.state.exit_code, 137);
