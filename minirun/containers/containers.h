@@ -395,9 +395,10 @@ struct container_record {
 		pid_t monitor_pid;
 		char **lower_dirs; /* the image's layer dirs, top first; NULL: ask the store */
 	} mr;
-	/* GraphDriver.Data.UpperDir and LowerDir (the image's layer dirs joined by ':', as
-	 * docker's inspect shows them): read only, create writes the tree (lifecycle.c) */
-	char *upper_dir, *lower_dir;
+	/* GraphDriver.Data: UpperDir WorkDir (the writable layer's), MergedDir, LowerDir
+	 * (the image's layer dirs joined by ':', as docker's inspect shows them); create sets
+	 * them (lifecycle.c), NULL: no key */
+	char *upper_dir, *work_dir, *merged_dir, *lower_dir;
 	struct container_mount *mounts; /* Mounts, in the record's order */
 	size_t nmounts;
 	bool has_mounts; /* the record has Mounts (a broken or half-made one has not) */

@@ -434,6 +434,8 @@ void container_record_free(struct container_record *r)
 	free(r->mr.detach_keys);
 	strv_free(r->mr.lower_dirs);
 	free(r->upper_dir);
+	free(r->work_dir);
+	free(r->merged_dir);
 	free(r->lower_dir);
 	for (size_t i = 0; i < r->nmounts; i++) {
 		struct container_mount *m = &r->mounts[i];

@@ -11,7 +11,7 @@
  * type pass through untouched:
  *
  *   typed here                         passed through (the tree, c->rec)
- *   Id Name Created Path Args Image    Driver Platform GraphDriver
+ *   Id Name Created Path Args Image    Driver Platform GraphDriver.Name
  *   ResolvConfPath HostnamePath
  *     HostsPath LogPath RestartCount
  *   State (Health: Status, Streak,     HostConfig: the keys of what minirun does not
@@ -26,7 +26,7 @@
  *     record_json_host.c (reading) and record_json_host_write.c (writing, docker's order)
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
- *   GraphDriver.Data.UpperDir LowerDir (read only)
+ *   GraphDriver.Data: UpperDir WorkDir MergedDir LowerDir
  *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
  *   NetworkSettings.Networks (NAME: an endpoint in one of docker's three shapes, enum
  *     container_endpoint_kind), IPAddress Gateway IPPrefixLen MacAddress SandboxKey
@@ -269,6 +269,8 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->mr.lower_dirs = rj_dup_strv(rj_get(mr, "LowerDirs"));
 	json_t *graph = rj_get(rj_get(rec, "GraphDriver"), "Data");
 	r->upper_dir = rj_dup_str(rj_get(graph, "UpperDir"));
+	r->work_dir = rj_dup_str(rj_get(graph, "WorkDir"));
+	r->merged_dir = rj_dup_str(rj_get(graph, "MergedDir"));
 	r->lower_dir = rj_dup_str(rj_get(graph, "LowerDir"));
 
 	json_t *ports = rj_get(rj_get(rec, "NetworkSettings"), "Ports");
@@ -415,6 +417,21 @@ static void minirun_to_json(const struct container_record *r, json_t *rec)
 		json_object_set_new(mr, "StopRequested", json_true());
 	else
 		json_object_del(mr, "StopRequested");
+}
+
+/* GraphDriver.Data, in docker's order (a new record's Data is {}: container_record_json_new);
+ * GraphDriver.Name is the new record's */
+static void graph_to_json(const struct container_record *r, json_t *rec)
+{
+	bool any = r->upper_dir || r->work_dir || r->merged_dir || r->lower_dir;
+	json_t *graph = rj_obj(rec, "GraphDriver", any);
+	json_t *data = graph ? rj_obj(graph, "Data", any) : NULL;
+	if (!data)
+		return;
+	rj_put_str(data, "UpperDir", r->upper_dir);
+	rj_put_str(data, "WorkDir", r->work_dir);
+	rj_put_str(data, "MergedDir", r->merged_dir);
+	rj_put_str(data, "LowerDir", r->lower_dir);
 }
 
 /* NetworkSettings.Ports: "80/tcp": null for a port only exposed, else its bindings */
@@ -594,6 +611,7 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 	networks_to_json(r, rec);
 	ports_to_json(r, rec);
 	mounts_to_json(r, rec);
+	graph_to_json(r, rec);
 	minirun_to_json(r, rec);
 }
 

@@ -107,6 +107,8 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.mr.lower_dirs[0], "/layers/sha256/@LAYER@"));
 	CU_ASSERT_STRING_EQUAL(r.lower_dir, "@ROOT@/layers/sha256/@LAYER@"); /* GraphDriver's */
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.upper_dir, "/diff"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.work_dir, "/work"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.merged_dir, "/merged"));
 	CU_ASSERT_EQUAL_FATAL(r.nmounts, 1);
 	CU_ASSERT_STRING_EQUAL(r.mounts[0].type, "volume");
 	CU_ASSERT_STRING_EQUAL(r.mounts[0].name, "oldvol");
