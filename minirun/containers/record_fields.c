@@ -433,6 +433,8 @@ void container_record_free(struct container_record *r)
 	free(r->mr.image_ref);
 	free(r->mr.detach_keys);
 	strv_free(r->mr.lower_dirs);
+	free(r->mr.seccomp);
+	free(r->mr.platform);
 	free(r->upper_dir);
 	free(r->work_dir);
 	free(r->merged_dir);

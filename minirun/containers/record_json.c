@@ -17,14 +17,15 @@
  *   State (Health: Status, Streak,     HostConfig: the keys of what minirun does not
  *     Log)                               do (Links, Isolation, KernelMemory ...: docker's
  *   Config: Hostname Domainname User     values, written with a new record only)
- *     Attach* Tty OpenStdin StdinOnce  Minirun: Seccomp, NoNewPrivileges, Platform,
- *     Env Cmd Image WorkingDir           OciMounts ... (bundle/config.c)
+ *     Attach* Tty OpenStdin StdinOnce  Minirun: OciMounts (vol.c), IdMap (userns.c)
+ *     Env Cmd Image WorkingDir
  *     Entrypoint MacAddress Labels
  *     StopSignal StopTimeout
  *     Healthcheck Shell ExposedPorts
  *   HostConfig: every key a flag sets (struct container_host: Binds ... Mounts), in
  *     record_json_host.c (reading) and record_json_host_write.c (writing, docker's order)
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
+ *     NoNewPrivileges Seccomp Platform PullNever
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
  *   GraphDriver.Data: UpperDir WorkDir MergedDir LowerDir
  *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
@@ -33,8 +34,8 @@
  *
  * Reading is forgiving (a missing key is docker's zero value: an older record loads);
  * writing adds an optional key only when it has a value (StopTimeout, StopSignal,
- * MonitorPid, StopRequested, State.Health, Tmpfs, Dns ...), so a record nobody changed is
- * written back as it was read.
+ * MonitorPid, StopRequested, NoNewPrivileges, State.Health, Tmpfs, Dns ...), so a record
+ * nobody changed is written back as it was read.
  *
  * Config (and its Healthcheck) is record_json_config.c's; HostConfig is record_json_host.c's
  * (reading) and record_json_host_write.c's (writing); the helpers they share with this file
@@ -209,6 +210,21 @@ static int networks_from_json(json_t *ns, struct container_record *r)
 	return 0;
 }
 
+/* Minirun.Seccomp V into R: "unconfined" as it is, a profile as its compact text (jansson
+ * keeps its keys' order: put_seccomp writes back the same object); anything else (a hand
+ * edit) means the default profile to the bundle, as no key does: NULL, and left in the tree
+ * as it is. -1 on ENOMEM */
+static int seccomp_from_json(json_t *v, struct container_record *r)
+{
+	const char *s = json_string_value(v);
+	bool unconfined = s && strcmp(s, "unconfined") == 0;
+	if (unconfined)
+		r->mr.seccomp = strdup(s);
+	else if (json_is_object(v))
+		r->mr.seccomp = json_dumps(v, JSON_COMPACT);
+	return (unconfined || json_is_object(v)) && !r->mr.seccomp ? -1 : 0;
+}
+
 int container_record_from_json(json_t *rec, struct container_record *r, struct mr_err *err)
 {
 	json_t *st = rj_get(rec, "State"), *cfg = rj_get(rec, "Config"),
@@ -267,6 +283,13 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->mr.stop_requested = json_is_true(rj_get(mr, "StopRequested"));
 	r->mr.monitor_pid = (pid_t)json_integer_value(rj_get(mr, "MonitorPid"));
 	r->mr.lower_dirs = rj_dup_strv(rj_get(mr, "LowerDirs"));
+	r->mr.no_new_privileges = json_is_true(rj_get(mr, "NoNewPrivileges"));
+	if (seccomp_from_json(rj_get(mr, "Seccomp"), r) < 0) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
+	}
+	r->mr.platform = rj_dup_str(rj_get(mr, "Platform"));
+	r->mr.pull_never = json_is_true(rj_get(mr, "PullNever"));
 	json_t *graph = rj_get(rj_get(rec, "GraphDriver"), "Data");
 	r->upper_dir = rj_dup_str(rj_get(graph, "UpperDir"));
 	r->work_dir = rj_dup_str(rj_get(graph, "WorkDir"));
@@ -397,16 +420,40 @@ static void host_to_json(const struct container_record *r, json_t *rec)
 		rj_host_to_json(r, hc);
 }
 
+/* Minirun.Seccomp of MR set from the text S: "unconfined", else the profile's object. Left
+ * as it is when S is NULL, or does not parse (as none can but on ENOMEM: opts_set.c made
+ * it from a parsed object) */
+static void put_seccomp(json_t *mr, const char *s)
+{
+	json_t *v = NULL;
+	if (s)
+		v = strcmp(s, "unconfined") == 0 ? json_string(s) : json_loads(s, 0, NULL);
+	if (v)
+		json_object_set_new(mr, "Seccomp", v);
+}
+
+/* set KEY of O to the boolean B where O has KEY or B is true */
+static void put_flag(json_t *o, const char *key, bool b)
+{
+	if (b || json_object_get(o, key))
+		json_object_set_new(o, key, json_boolean(b));
+}
+
 static void minirun_to_json(const struct container_record *r, json_t *rec)
 {
 	bool any = r->mr.step || r->mr.broken || r->mr.image_ref || r->mr.detach_keys ||
-		   r->mr.stop_requested || r->mr.monitor_pid || r->mr.lower_dirs;
+		   r->mr.stop_requested || r->mr.monitor_pid || r->mr.lower_dirs ||
+		   r->mr.no_new_privileges || r->mr.seccomp || r->mr.platform || r->mr.pull_never;
 	json_t *mr = rj_obj(rec, "Minirun", any);
 	if (!mr)
 		return;
 	rj_put_str(mr, "DetachKeys", r->mr.detach_keys);
 	rj_put_str(mr, "Step", r->mr.step);
+	put_flag(mr, "NoNewPrivileges", r->mr.no_new_privileges);
 	rj_put_str(mr, "ImageRef", r->mr.image_ref);
+	put_seccomp(mr, r->mr.seccomp);
+	rj_put_str(mr, "Platform", r->mr.platform);
+	put_flag(mr, "PullNever", r->mr.pull_never);
 	rj_put_str(mr, "Broken", r->mr.broken);
 	if (r->mr.lower_dirs)
 		json_object_set_new(mr, "LowerDirs", rj_strv_json(r->mr.lower_dirs));
@@ -617,17 +664,7 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 
 /* ---- a new record ----------------------------------------------------------------------- */
 
-/* move KEY of FROM (if it has one) to the end of TO */
-static void take(json_t *to, json_t *from, const char *key)
-{
-	json_t *v = json_object_get(from, key);
-	if (v) {
-		json_object_set(to, key, v);
-		json_object_del(from, key);
-	}
-}
-
-json_t *container_record_json_new(const struct container_record *r, json_t *minirun)
+json_t *container_record_json_new(const struct container_record *r)
 {
 	json_t *rec = json_object(), *mr = json_object();
 	const char *zero = "0001-01-01T00:00:00Z"; /* docker's "never" (Go's zero time) */
@@ -669,14 +706,15 @@ json_t *container_record_json_new(const struct container_record *r, json_t *mini
 	json_object_set_new(rec, "Mounts", json_array());
 	json_object_set_new(rec, "GraphDriver",
 			    json_pack("{s:s, s:{}}", "Name", "overlay2", "Data"));
-	/* Minirun, in the order of the minirun that typed it first (the untyped keys from
-	 * MINIRUN in their places, any others after them) */
+	/* Minirun, in the order of the minirun before it was typed: NoNewPrivileges and
+	 * PullNever always, Seccomp and Platform when set */
 	rj_put_str(mr, "DetachKeys", r->mr.detach_keys);
 	rj_put_str(mr, "Step", r->mr.step);
-	take(mr, minirun, "NoNewPrivileges");
+	json_object_set_new(mr, "NoNewPrivileges", json_boolean(r->mr.no_new_privileges));
 	rj_put_str(mr, "ImageRef", r->mr.image_ref);
-	json_object_update(mr, minirun);
-	json_decref(minirun);
+	put_seccomp(mr, r->mr.seccomp);
+	rj_put_str(mr, "Platform", r->mr.platform);
+	json_object_set_new(mr, "PullNever", json_boolean(r->mr.pull_never));
 	json_object_set_new(rec, "Minirun", mr);
 	return rec;
 }
