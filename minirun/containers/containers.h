@@ -258,6 +258,9 @@ struct container_network {
 /* NetworkSettings' own keys besides Networks and Ports: the default bridge's address, which
  * docker still prints at the top level, and the network namespace's path */
 struct container_net_settings {
+	/* the record has NetworkSettings (a half-made or broken one has not), or will have once
+	 * saved: an endpoint or a port added (record_fields.c) */
+	bool present;
 	bool has_networks; /* the record has NetworkSettings.Networks (even {}) */
 	bool has_address; /* IPPrefixLen is there (with IPAddress Gateway MacAddress: a bridge's) */
 	char *ip_address, *gateway, *mac_address;

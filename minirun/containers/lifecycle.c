@@ -397,7 +397,7 @@ void container_cleanup(struct container *c)
 	state_path(path, sizeof(path), oci, c->id, "");
 	if (access(path, F_OK) == 0)
 		ctr_delete(oci, c->id, true, NULL);
-	if (c->rec && json_object_get(c->rec, "NetworkSettings"))
+	if (c->r.net.present)
 		container_net_down(c, NULL);
 	if (c->r.mr.broken)
 		forget_by_id(c);

@@ -109,7 +109,7 @@ const struct container_port *container_record_port(const struct container_record
 int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
 			      const char *host_port)
 {
-	r->has_ports = true;
+	r->has_ports = r->net.present = true; /* written into NetworkSettings, made if missing */
 	return port_add(&r->ports, &r->nports, key, host_ip, host_port);
 }
 
@@ -191,7 +191,7 @@ struct container_network *container_record_endpoint(struct container_record *r, 
 		return NULL;
 	}
 	r->nnetworks++;
-	r->net.has_networks = true;
+	r->net.has_networks = r->net.present = true;
 	return n;
 }
 

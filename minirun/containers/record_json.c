@@ -177,6 +177,7 @@ static int networks_from_json(json_t *ns, struct container_record *r)
 	json_t *nets = rj_get(ns, "Networks"), *v;
 	const char *k;
 	struct container_net_settings *s = &r->net;
+	s->present = ns != NULL;
 	s->has_networks = json_is_object(nets);
 	s->has_address = rj_get(ns, "IPPrefixLen") != NULL;
 	s->ip_address = rj_dup_str(rj_get(ns, "IPAddress"));

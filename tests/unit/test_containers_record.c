@@ -117,6 +117,7 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_STRING_EQUAL(r.mounts[0].mode, "z");
 	CU_ASSERT_TRUE(r.mounts[0].rw);
 	/* the networks, as loaded: the default bridge and one connected with an alias */
+	CU_ASSERT_TRUE(r.net.present);
 	CU_ASSERT_EQUAL_FATAL(r.nnetworks, 2);
 	CU_ASSERT_STRING_EQUAL(r.networks[0].name, "bridge");
 	CU_ASSERT_PTR_NULL(r.networks[0].aliases);
@@ -252,6 +253,7 @@ static void a_record_without_state_reads_dead_and_stays_so(void)
 	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
 	CU_ASSERT_FALSE(r.state.present);
 	CU_ASSERT_EQUAL(r.state.status, CONTAINER_DEAD);
+	CU_ASSERT_FALSE(r.net.present); /* no networks to undo */
 	container_record_to_json(&r, tree);
 	char *text = json_dumps(tree, JSON_COMPACT);
 	CU_ASSERT_STRING_EQUAL(text, "{\"Id\":\"abc\",\"Name\":\"/half\"}");
