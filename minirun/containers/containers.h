@@ -258,6 +258,9 @@ struct container_network {
 /* NetworkSettings' own keys besides Networks and Ports: the default bridge's address, which
  * docker still prints at the top level, and the network namespace's path */
 struct container_net_settings {
+	/* the record has NetworkSettings (a half-made or broken one has not), or will have once
+	 * saved: an endpoint or a port added (record_fields.c) */
+	bool present;
 	bool has_networks; /* the record has NetworkSettings.Networks (even {}) */
 	bool has_address; /* IPPrefixLen is there (with IPAddress Gateway MacAddress: a bridge's) */
 	char *ip_address, *gateway, *mac_address;
@@ -283,11 +286,11 @@ struct container_mount {
  * labels ...) typed, in docker's inspect names. record_json.c (and record_json_host.c) is
  * the one place that knows the JSON keys: container_record_from_json fills this from the
  * tree, container_record_to_json writes it back into the same tree (in place: the keys keep
- * their order, and the parts not typed here, such as Minirun's OciMounts and Seccomp and
+ * their order, and the parts not typed here, such as Minirun's OciMounts and IdMap and
  * HostConfig's keys for what minirun does not do (KernelMemory, Links ...), pass through
- * unchanged). Strings are owned; NULL when the
- * record has no such key. A record written by an older minirun loads (missing keys read as
- * docker's zero values and are not added back unless set).
+ * unchanged). Strings are owned; NULL when the record has no such key. A record written by
+ * an older minirun loads (missing keys read as docker's zero values and are not added back
+ * unless set).
  */
 /* Config.Healthcheck (--health-* over the image's HEALTHCHECK: health.c), as docker's
  * durations in ns; 0: the record has none (health.h's defaults apply) */
@@ -304,7 +307,11 @@ struct container_record {
 	char *path;    /* Path: the program */
 	char **args;   /* Args, NULL-terminated */
 	char *image;   /* Image: "sha256:..." */
-	long restart_count;
+	/* ResolvConfPath HostnamePath HostsPath LogPath: the files of a start, as docker's
+	 * inspect shows them ("" until create fills them, once the directory exists:
+	 * lifecycle.c; LogPath "" for the local and none drivers) */
+	char *resolv_conf_path, *hostname_path, *hosts_path, *log_path;
+	long restart_count; /* RestartCount: the monitor's restarts under --restart */
 	struct {
 		bool present; /* the record has a State (a half-made or broken one has none) */
 		enum container_state status;
@@ -390,10 +397,20 @@ struct container_record {
 		bool stop_requested;
 		pid_t monitor_pid;
 		char **lower_dirs; /* the image's layer dirs, top first; NULL: ask the store */
+		/* what the bundle reads at each start (bundle/config.c) and create's flags:
+		 * NoNewPrivileges (--security-opt no-new-privileges), Seccomp ("unconfined", or
+		 * the text of --security-opt seccomp=FILE's profile, compact JSON; NULL: no key,
+		 * docker's default profile), Platform (--platform; NULL: none), PullNever (--pull
+		 * never). A false one is written only where the record has its key (a new one
+		 * has both) */
+		bool no_new_privileges;
+		char *seccomp, *platform;
+		bool pull_never;
 	} mr;
-	/* GraphDriver.Data.UpperDir and LowerDir (the image's layer dirs joined by ':', as
-	 * docker's inspect shows them): read only, create writes the tree (lifecycle.c) */
-	char *upper_dir, *lower_dir;
+	/* GraphDriver.Data: UpperDir WorkDir (the writable layer's), MergedDir, LowerDir
+	 * (the image's layer dirs joined by ':', as docker's inspect shows them); create sets
+	 * them (lifecycle.c), NULL: no key */
+	char *upper_dir, *work_dir, *merged_dir, *lower_dir;
 	struct container_mount *mounts; /* Mounts, in the record's order */
 	size_t nmounts;
 	bool has_mounts; /* the record has Mounts (a broken or half-made one has not) */
@@ -413,9 +430,8 @@ void container_record_to_json(const struct container_record *r, json_t *rec);
 /* container_record_json_new - the tree of a new record (container_record_new's): docker
  * inspect's top-level keys in its order, R's typed fields (Id, Created, Path, Args, State,
  * Image, Name, RestartCount, HostConfig with every key of docker 20.10's in its order,
- * Config, Minirun's DetachKeys Step ImageRef) and, taken over and put in its place, MINIRUN
- * (Minirun's untyped keys: NoNewPrivileges, Seccomp ...). */
-json_t *container_record_json_new(const struct container_record *r, json_t *minirun);
+ * Config, Minirun's DetachKeys Step NoNewPrivileges ImageRef Seccomp Platform PullNever) */
+json_t *container_record_json_new(const struct container_record *r);
 void container_record_free(struct container_record *r);
 /* container_record_add_mount - append a copy of M to R's mounts; -1 on ENOMEM */
 int container_record_add_mount(struct container_record *r, const struct container_mount *m);

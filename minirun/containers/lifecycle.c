@@ -36,27 +36,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* ---- the record's fields ---------------------------------------------------------------- */
-
-json_t *rec_get(json_t *rec, const char *a, const char *b)
-{
-	json_t *v = json_object_get(rec, a);
-	return b ? json_object_get(v, b) : v;
-}
-
-void rec_set(json_t *rec, const char *obj, const char *key, json_t *val)
-{
-	if (!obj) {
-		json_object_set_new(rec, key, val);
-		return;
-	}
-	json_t *o = json_object_get(rec, obj);
-	if (!json_is_object(o)) {
-		o = json_object();
-		json_object_set_new(rec, obj, o);
-	}
-	json_object_set_new(o, key, val);
-}
+/* ---- the container's paths and state ---------------------------------------------------- */
 
 char *container_oci_root(const char *root, char *buf, size_t len)
 {
@@ -201,37 +181,32 @@ static bool in_run_wanted(const struct container_opts *o)
 	return o->rm && o->memory == 0 && !(mode && !strcmp(mode, "auto")) && !rootless_active();
 }
 
-/* the paths docker's inspect shows, filled once the directory exists */
-static void rec_paths(struct container *c)
+/* the paths docker's inspect shows, filled once the directory exists; -1 on ENOMEM */
+static int rec_paths(struct container *c, struct mr_err *err)
 {
 	char p[4400], run[4096];
-	json_t *rec = c->rec;
+	struct container_record *r = &c->r;
 	bool in_run = c->in_run;
 	containers_run_dir(c->root, c->id, run, sizeof(run));
-	json_object_set_new(rec, "LogPath", json_string(log_inspect_path(c, p, sizeof(p))));
-	json_object_set_new(rec, "HostsPath",
-			    json_string(container_path(c, "hosts", p, sizeof(p))));
-	json_object_set_new(rec, "HostnamePath",
-			    json_string(container_path(c, "hostname", p, sizeof(p))));
-	json_object_set_new(rec, "ResolvConfPath",
-			    json_string(container_path(c, "resolv.conf", p, sizeof(p))));
-	rec_set(rec, "GraphDriver", "Name", json_string("overlay2"));
-	json_t *data = json_object();
+	container_record_set_str(&r->log_path, log_inspect_path(c, p, sizeof(p)));
+	container_record_set_str(&r->hosts_path, container_path(c, "hosts", p, sizeof(p)));
+	container_record_set_str(&r->hostname_path, container_path(c, "hostname", p, sizeof(p)));
+	container_record_set_str(&r->resolv_conf_path,
+				 container_path(c, "resolv.conf", p, sizeof(p)));
 	snprintf(p, sizeof(p), "%s/%s", in_run ? run : c->dir, in_run ? "upper/diff" : "diff");
-	json_object_set_new(data, "UpperDir", json_string(p));
-	container_record_set_str(&c->r.upper_dir, p);
+	container_record_set_str(&r->upper_dir, p);
 	snprintf(p, sizeof(p), "%s/%s", in_run ? run : c->dir, in_run ? "upper/work" : "work");
-	json_object_set_new(data, "WorkDir", json_string(p));
-	json_object_set_new(data, "MergedDir",
-			    json_string(container_path(c, "merged", p, sizeof(p))));
-	rec_set(rec, "GraphDriver", "Data", data);
-	if (!json_object_get(rec, "RestartCount"))
-		json_object_set_new(rec, "RestartCount", json_integer(0));
+	container_record_set_str(&r->work_dir, p);
+	container_record_set_str(&r->merged_dir, container_path(c, "merged", p, sizeof(p)));
+	if (!r->log_path || !r->hosts_path || !r->hostname_path || !r->resolv_conf_path ||
+	    !r->upper_dir || !r->work_dir || !r->merged_dir)
+		return mr_fail(err, ENOMEM, "container record");
+	return 0;
 }
 
 /* the image's layer directories, top-most first: as docker's inspect shows them (one
- * string, GraphDriver.Data.LowerDir in the tree), and as the monitor mounts them (the
- * record's mr.lower_dirs: a path may hold a ':'). The monitor reads them there instead of
+ * string, the record's lower_dir: GraphDriver.Data.LowerDir), and as the monitor mounts
+ * them (mr.lower_dirs: a path may hold a ':'). The monitor reads them there instead of
  * opening the image store, which would verify the image's blobs once more
  * (bundle/rootfs.c). -1 on ENOMEM. */
 static int rec_lowers(struct container *c, char **lowers, struct mr_err *err)
@@ -239,24 +214,14 @@ static int rec_lowers(struct container *c, char **lowers, struct mr_err *err)
 	size_t len = 1, n = 0;
 	for (char **p = lowers; *p; p++, n++)
 		len += strlen(*p) + 1;
-	char *text = calloc(1, len);
+	char *text = calloc(1, len), *end = text;
 	for (char **p = lowers; text && *p; p++)
-		strcat(strcat(text, p == lowers ? "" : ":"), *p);
-	json_object_set_new(rec_get(c->rec, "GraphDriver", "Data"), "LowerDir",
-			    json_string(text ? text : ""));
-	bool joined = text != NULL;
-	free(text);
-	char **v = calloc(n + 1, sizeof(*v));
-	for (size_t i = 0; v && i < n; i++)
-		if (!(v[i] = strdup(lowers[i]))) {
-			image_lowerdirs_free(v);
-			v = NULL;
-		}
-	if (!v || !joined) {
-		image_lowerdirs_free(v);
+		end = stpcpy(stpcpy(end, p == lowers ? "" : ":"), *p);
+	free(c->r.lower_dir);
+	c->r.lower_dir = text;
+	if (!text ||
+	    container_record_set_strv(&c->r.mr.lower_dirs, (const char *const *)lowers, n) < 0)
 		return mr_fail(err, ENOMEM, "record the image's layers");
-	}
-	c->r.mr.lower_dirs = v;
 	return 0;
 }
 
@@ -328,8 +293,7 @@ int container_create(const char *root, const struct container_opts *o, struct co
 	/* the typed record first: LogPath depends on its LogConfig */
 	if (container_record_from_json(c->rec, &c->r, err) < 0)
 		goto fail;
-	rec_paths(c);
-	if (rec_lowers(c, lowers, err) < 0 || container_save(c, err) < 0)
+	if (rec_paths(c, err) < 0 || rec_lowers(c, lowers, err) < 0 || container_save(c, err) < 0)
 		goto fail;
 	container_step("image-mark");
 	if (image_mark(c, img.id, err) < 0)
@@ -431,7 +395,7 @@ void container_cleanup(struct container *c)
 	state_path(path, sizeof(path), oci, c->id, "");
 	if (access(path, F_OK) == 0)
 		ctr_delete(oci, c->id, true, NULL);
-	if (c->rec && json_object_get(c->rec, "NetworkSettings"))
+	if (c->r.net.present)
 		container_net_down(c, NULL);
 	if (c->r.mr.broken)
 		forget_by_id(c);

@@ -59,11 +59,7 @@ pid_t container_orphan(struct container *c);
  * as its monitor would have (container_cleanup; the lock held). 1 when done, 0 otherwise */
 int container_reap_orphan(struct container *c, int ms);
 
-/* record helpers (lifecycle.c) */
 /* wait.c: `minirun wait [--condition C] CONTAINER...` */
 int cmd_wait(int argc, char **argv);
-
-json_t *rec_get(json_t *rec, const char *a, const char *b);               /* rec[a][b], or rec[a] */
-void rec_set(json_t *rec, const char *obj, const char *key, json_t *val); /* steals val */
 
 #endif

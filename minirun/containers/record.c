@@ -11,9 +11,8 @@
  * The record's typed fields (struct container_record: Id, Path, Args, State, Name, Config,
  * HostConfig ...) are filled here and laid out as docker's tree by the record store
  * (container_record_json_new: record_json.c, record_json_host_write.c for HostConfig, every
- * key in docker's order); no JSON key of the record is written here but Minirun's untyped
- * ones (NoNewPrivileges, Seccomp, Platform, PullNever). The bundle reads HostConfig from the
- * tree at each start.
+ * key in docker's order); no JSON key of the record is written here. The bundle reads
+ * HostConfig and Minirun's NoNewPrivileges and Seccomp from the tree at each start.
  *
  * HostConfig, from the flags (container_record_host; docker's defaults where none is given):
  *   NetworkMode "default" until --network; IpcMode, CgroupnsMode "private"; ShmSize 64 MiB
@@ -480,19 +479,13 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 		return NULL;
 	}
 
-	/* Minirun's keys the struct does not type: what the bundle reads at each start */
-	json_t *mr = json_object();
-	json_object_set_new(mr, "NoNewPrivileges", json_boolean(o->no_new_privs));
-	if (o->seccomp_profile) {
-		/* "unconfined", or a profile: its JSON, read when the flag was parsed */
-		json_t *p = strcmp(o->seccomp_profile, "unconfined") == 0
-				    ? json_string("unconfined")
-				    : json_loads(o->seccomp_profile, 0, NULL);
-		json_object_set_new(mr, "Seccomp", p ? p : json_string("unconfined"));
-	}
-	if (o->platform)
-		json_object_set_new(mr, "Platform", json_string(o->platform));
-	json_object_set_new(mr, "PullNever", json_boolean(o->pull_never));
+	/* create's flags the record keeps for later: --security-opt's no-new-privileges and
+	 * seccomp ("unconfined", or a profile: its JSON text, read when the flag was parsed),
+	 * which the bundle reads at each start; --platform, --pull never */
+	r.mr.no_new_privileges = o->no_new_privs;
+	container_record_set_str(&r.mr.seccomp, o->seccomp_profile);
+	container_record_set_str(&r.mr.platform, o->platform);
+	r.mr.pull_never = o->pull_never;
 
 	/* HostConfig's other keys: --log-* (logopts.c), --dns* and --add-host (dns_flags.c),
 	 * -p, --tmpfs PATH[:OPTIONS] */
@@ -513,8 +506,10 @@ json_t *container_record_new(const struct container_opts *o, const char *id, con
 	json_decref(ep);
 	json_decref(cmd);
 	bool short_of_memory = rc < 0 || !r.id || !r.created || !r.path || !r.name || !r.image ||
-			       !r.mr.detach_keys || !r.mr.image_ref;
-	json_t *rec = container_record_json_new(&r, mr);
+			       !r.mr.detach_keys || !r.mr.image_ref ||
+			       (o->seccomp_profile && !r.mr.seccomp) ||
+			       (o->platform && !r.mr.platform);
+	json_t *rec = container_record_json_new(&r);
 	container_record_free(&r);
 	if (short_of_memory) {
 		json_decref(rec);

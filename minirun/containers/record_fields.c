@@ -109,7 +109,7 @@ const struct container_port *container_record_port(const struct container_record
 int container_record_add_port(struct container_record *r, const char *key, const char *host_ip,
 			      const char *host_port)
 {
-	r->has_ports = true;
+	r->has_ports = r->net.present = true; /* written into NetworkSettings, made if missing */
 	return port_add(&r->ports, &r->nports, key, host_ip, host_port);
 }
 
@@ -191,7 +191,7 @@ struct container_network *container_record_endpoint(struct container_record *r, 
 		return NULL;
 	}
 	r->nnetworks++;
-	r->net.has_networks = true;
+	r->net.has_networks = r->net.present = true;
 	return n;
 }
 
@@ -376,6 +376,10 @@ void container_record_free(struct container_record *r)
 	free(r->path);
 	strv_free(r->args);
 	free(r->image);
+	free(r->resolv_conf_path);
+	free(r->hostname_path);
+	free(r->hosts_path);
+	free(r->log_path);
 	free(r->state.error);
 	free(r->state.started_at);
 	free(r->state.finished_at);
@@ -429,7 +433,11 @@ void container_record_free(struct container_record *r)
 	free(r->mr.image_ref);
 	free(r->mr.detach_keys);
 	strv_free(r->mr.lower_dirs);
+	free(r->mr.seccomp);
+	free(r->mr.platform);
 	free(r->upper_dir);
+	free(r->work_dir);
+	free(r->merged_dir);
 	free(r->lower_dir);
 	for (size_t i = 0; i < r->nmounts; i++) {
 		struct container_mount *m = &r->mounts[i];

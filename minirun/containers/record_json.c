@@ -11,29 +11,31 @@
  * type pass through untouched:
  *
  *   typed here                         passed through (the tree, c->rec)
- *   Id Name Created Path Args Image    ResolvConfPath HostnamePath HostsPath LogPath
- *   RestartCount                       Driver Platform GraphDriver
+ *   Id Name Created Path Args Image    Driver Platform GraphDriver.Name
+ *   ResolvConfPath HostnamePath
+ *     HostsPath LogPath RestartCount
  *   State (Health: Status, Streak,     HostConfig: the keys of what minirun does not
  *     Log)                               do (Links, Isolation, KernelMemory ...: docker's
  *   Config: Hostname Domainname User     values, written with a new record only)
- *     Attach* Tty OpenStdin StdinOnce  Minirun: Seccomp, NoNewPrivileges, Platform,
- *     Env Cmd Image WorkingDir           OciMounts ... (bundle/config.c)
+ *     Attach* Tty OpenStdin StdinOnce  Minirun: OciMounts (vol.c), IdMap (userns.c)
+ *     Env Cmd Image WorkingDir
  *     Entrypoint MacAddress Labels
  *     StopSignal StopTimeout
  *     Healthcheck Shell ExposedPorts
  *   HostConfig: every key a flag sets (struct container_host: Binds ... Mounts), in
  *     record_json_host.c (reading) and record_json_host_write.c (writing, docker's order)
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
+ *     NoNewPrivileges Seccomp Platform PullNever
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
- *   GraphDriver.Data.UpperDir LowerDir (read only)
+ *   GraphDriver.Data: UpperDir WorkDir MergedDir LowerDir
  *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
  *   NetworkSettings.Networks (NAME: an endpoint in one of docker's three shapes, enum
  *     container_endpoint_kind), IPAddress Gateway IPPrefixLen MacAddress SandboxKey
  *
  * Reading is forgiving (a missing key is docker's zero value: an older record loads);
  * writing adds an optional key only when it has a value (StopTimeout, StopSignal,
- * MonitorPid, StopRequested, State.Health, Tmpfs, Dns ...), so a record nobody changed is
- * written back as it was read.
+ * MonitorPid, StopRequested, NoNewPrivileges, State.Health, Tmpfs, Dns ...), so a record
+ * nobody changed is written back as it was read.
  *
  * Config (and its Healthcheck) is record_json_config.c's; HostConfig is record_json_host.c's
  * (reading) and record_json_host_write.c's (writing); the helpers they share with this file
@@ -175,6 +177,7 @@ static int networks_from_json(json_t *ns, struct container_record *r)
 	json_t *nets = rj_get(ns, "Networks"), *v;
 	const char *k;
 	struct container_net_settings *s = &r->net;
+	s->present = ns != NULL;
 	s->has_networks = json_is_object(nets);
 	s->has_address = rj_get(ns, "IPPrefixLen") != NULL;
 	s->ip_address = rj_dup_str(rj_get(ns, "IPAddress"));
@@ -208,6 +211,21 @@ static int networks_from_json(json_t *ns, struct container_record *r)
 	return 0;
 }
 
+/* Minirun.Seccomp V into R: "unconfined" as it is, a profile as its compact text (jansson
+ * keeps its keys' order: put_seccomp writes back the same object); anything else (a hand
+ * edit) means the default profile to the bundle, as no key does: NULL, and left in the tree
+ * as it is. -1 on ENOMEM */
+static int seccomp_from_json(json_t *v, struct container_record *r)
+{
+	const char *s = json_string_value(v);
+	bool unconfined = s && strcmp(s, "unconfined") == 0;
+	if (unconfined)
+		r->mr.seccomp = strdup(s);
+	else if (json_is_object(v))
+		r->mr.seccomp = json_dumps(v, JSON_COMPACT);
+	return (unconfined || json_is_object(v)) && !r->mr.seccomp ? -1 : 0;
+}
+
 int container_record_from_json(json_t *rec, struct container_record *r, struct mr_err *err)
 {
 	json_t *st = rj_get(rec, "State"), *cfg = rj_get(rec, "Config"),
@@ -222,6 +240,10 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->path = rj_dup_str(rj_get(rec, "Path"));
 	r->args = rj_dup_strv(rj_get(rec, "Args"));
 	r->image = rj_dup_str(rj_get(rec, "Image"));
+	r->resolv_conf_path = rj_dup_str(rj_get(rec, "ResolvConfPath"));
+	r->hostname_path = rj_dup_str(rj_get(rec, "HostnamePath"));
+	r->hosts_path = rj_dup_str(rj_get(rec, "HostsPath"));
+	r->log_path = rj_dup_str(rj_get(rec, "LogPath"));
 	r->restart_count = (long)json_integer_value(rj_get(rec, "RestartCount"));
 
 	/* no State.Status: a half-made container (killed before its record), or a broken
@@ -262,8 +284,17 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->mr.stop_requested = json_is_true(rj_get(mr, "StopRequested"));
 	r->mr.monitor_pid = (pid_t)json_integer_value(rj_get(mr, "MonitorPid"));
 	r->mr.lower_dirs = rj_dup_strv(rj_get(mr, "LowerDirs"));
+	r->mr.no_new_privileges = json_is_true(rj_get(mr, "NoNewPrivileges"));
+	if (seccomp_from_json(rj_get(mr, "Seccomp"), r) < 0) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
+	}
+	r->mr.platform = rj_dup_str(rj_get(mr, "Platform"));
+	r->mr.pull_never = json_is_true(rj_get(mr, "PullNever"));
 	json_t *graph = rj_get(rj_get(rec, "GraphDriver"), "Data");
 	r->upper_dir = rj_dup_str(rj_get(graph, "UpperDir"));
+	r->work_dir = rj_dup_str(rj_get(graph, "WorkDir"));
+	r->merged_dir = rj_dup_str(rj_get(graph, "MergedDir"));
 	r->lower_dir = rj_dup_str(rj_get(graph, "LowerDir"));
 
 	json_t *ports = rj_get(rj_get(rec, "NetworkSettings"), "Ports");
@@ -390,16 +421,40 @@ static void host_to_json(const struct container_record *r, json_t *rec)
 		rj_host_to_json(r, hc);
 }
 
+/* Minirun.Seccomp of MR set from the text S: "unconfined", else the profile's object. Left
+ * as it is when S is NULL, or does not parse (as none can but on ENOMEM: opts_set.c made
+ * it from a parsed object) */
+static void put_seccomp(json_t *mr, const char *s)
+{
+	json_t *v = NULL;
+	if (s)
+		v = strcmp(s, "unconfined") == 0 ? json_string(s) : json_loads(s, 0, NULL);
+	if (v)
+		json_object_set_new(mr, "Seccomp", v);
+}
+
+/* set KEY of O to the boolean B where O has KEY or B is true */
+static void put_flag(json_t *o, const char *key, bool b)
+{
+	if (b || json_object_get(o, key))
+		json_object_set_new(o, key, json_boolean(b));
+}
+
 static void minirun_to_json(const struct container_record *r, json_t *rec)
 {
 	bool any = r->mr.step || r->mr.broken || r->mr.image_ref || r->mr.detach_keys ||
-		   r->mr.stop_requested || r->mr.monitor_pid || r->mr.lower_dirs;
+		   r->mr.stop_requested || r->mr.monitor_pid || r->mr.lower_dirs ||
+		   r->mr.no_new_privileges || r->mr.seccomp || r->mr.platform || r->mr.pull_never;
 	json_t *mr = rj_obj(rec, "Minirun", any);
 	if (!mr)
 		return;
 	rj_put_str(mr, "DetachKeys", r->mr.detach_keys);
 	rj_put_str(mr, "Step", r->mr.step);
+	put_flag(mr, "NoNewPrivileges", r->mr.no_new_privileges);
 	rj_put_str(mr, "ImageRef", r->mr.image_ref);
+	put_seccomp(mr, r->mr.seccomp);
+	rj_put_str(mr, "Platform", r->mr.platform);
+	put_flag(mr, "PullNever", r->mr.pull_never);
 	rj_put_str(mr, "Broken", r->mr.broken);
 	if (r->mr.lower_dirs)
 		json_object_set_new(mr, "LowerDirs", rj_strv_json(r->mr.lower_dirs));
@@ -410,6 +465,21 @@ static void minirun_to_json(const struct container_record *r, json_t *rec)
 		json_object_set_new(mr, "StopRequested", json_true());
 	else
 		json_object_del(mr, "StopRequested");
+}
+
+/* GraphDriver.Data, in docker's order (a new record's Data is {}: container_record_json_new);
+ * GraphDriver.Name is the new record's */
+static void graph_to_json(const struct container_record *r, json_t *rec)
+{
+	bool any = r->upper_dir || r->work_dir || r->merged_dir || r->lower_dir;
+	json_t *graph = rj_obj(rec, "GraphDriver", any);
+	json_t *data = graph ? rj_obj(graph, "Data", any) : NULL;
+	if (!data)
+		return;
+	rj_put_str(data, "UpperDir", r->upper_dir);
+	rj_put_str(data, "WorkDir", r->work_dir);
+	rj_put_str(data, "MergedDir", r->merged_dir);
+	rj_put_str(data, "LowerDir", r->lower_dir);
 }
 
 /* NetworkSettings.Ports: "80/tcp": null for a port only exposed, else its bindings */
@@ -577,6 +647,10 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 		json_object_set_new(rec, "Args", rj_strv_json(r->args));
 	state_to_json(r, rec);
 	rj_put_str(rec, "Image", r->image);
+	rj_put_str(rec, "ResolvConfPath", r->resolv_conf_path);
+	rj_put_str(rec, "HostnamePath", r->hostname_path);
+	rj_put_str(rec, "HostsPath", r->hosts_path);
+	rj_put_str(rec, "LogPath", r->log_path);
 	rj_put_str(rec, "Name", r->name);
 	if (json_object_get(rec, "RestartCount") || r->restart_count)
 		json_object_set_new(rec, "RestartCount", json_integer(r->restart_count));
@@ -585,22 +659,13 @@ void container_record_to_json(const struct container_record *r, json_t *rec)
 	networks_to_json(r, rec);
 	ports_to_json(r, rec);
 	mounts_to_json(r, rec);
+	graph_to_json(r, rec);
 	minirun_to_json(r, rec);
 }
 
 /* ---- a new record ----------------------------------------------------------------------- */
 
-/* move KEY of FROM (if it has one) to the end of TO */
-static void take(json_t *to, json_t *from, const char *key)
-{
-	json_t *v = json_object_get(from, key);
-	if (v) {
-		json_object_set(to, key, v);
-		json_object_del(from, key);
-	}
-}
-
-json_t *container_record_json_new(const struct container_record *r, json_t *minirun)
+json_t *container_record_json_new(const struct container_record *r)
 {
 	json_t *rec = json_object(), *mr = json_object();
 	const char *zero = "0001-01-01T00:00:00Z"; /* docker's "never" (Go's zero time) */
@@ -620,11 +685,12 @@ json_t *container_record_json_new(const struct container_record *r, json_t *mini
 				      "StartedAt", r->state.started_at ?: zero, "FinishedAt",
 				      r->state.finished_at ?: zero));
 	rj_put_str(rec, "Image", r->image);
-	/* the files of a start: create fills them once the directory exists (lifecycle.c) */
-	static const char *const files[] = {"ResolvConfPath", "HostnamePath", "HostsPath",
-					    "LogPath"};
-	for (size_t i = 0; i < NELEMS(files); i++)
-		json_object_set_new(rec, files[i], json_string(""));
+	/* the files of a start: "" until create fills them, once the directory exists
+	 * (lifecycle.c) */
+	json_object_set_new(rec, "ResolvConfPath", json_string(r->resolv_conf_path ?: ""));
+	json_object_set_new(rec, "HostnamePath", json_string(r->hostname_path ?: ""));
+	json_object_set_new(rec, "HostsPath", json_string(r->hosts_path ?: ""));
+	json_object_set_new(rec, "LogPath", json_string(r->log_path ?: ""));
 	rj_put_str(rec, "Name", r->name);
 	json_object_set_new(rec, "RestartCount", json_integer(r->restart_count));
 	json_object_set_new(rec, "Driver", json_string("overlay2"));
@@ -641,14 +707,15 @@ json_t *container_record_json_new(const struct container_record *r, json_t *mini
 	json_object_set_new(rec, "Mounts", json_array());
 	json_object_set_new(rec, "GraphDriver",
 			    json_pack("{s:s, s:{}}", "Name", "overlay2", "Data"));
-	/* Minirun, in the order of the minirun that typed it first (the untyped keys from
-	 * MINIRUN in their places, any others after them) */
+	/* Minirun, in the order of the minirun before it was typed: NoNewPrivileges and
+	 * PullNever always, Seccomp and Platform when set */
 	rj_put_str(mr, "DetachKeys", r->mr.detach_keys);
 	rj_put_str(mr, "Step", r->mr.step);
-	take(mr, minirun, "NoNewPrivileges");
+	json_object_set_new(mr, "NoNewPrivileges", json_boolean(r->mr.no_new_privileges));
 	rj_put_str(mr, "ImageRef", r->mr.image_ref);
-	json_object_update(mr, minirun);
-	json_decref(minirun);
+	put_seccomp(mr, r->mr.seccomp);
+	rj_put_str(mr, "Platform", r->mr.platform);
+	json_object_set_new(mr, "PullNever", json_boolean(r->mr.pull_never));
 	json_object_set_new(rec, "Minirun", mr);
 	return rec;
 }

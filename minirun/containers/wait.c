@@ -43,12 +43,11 @@ static bool live(enum container_state s)
 static int wait_start(struct container *c, struct mr_err *err)
 {
 	char was[64];
-	snprintf(was, sizeof(was), "%s",
-		 json_string_value(rec_get(c->rec, "State", "StartedAt")) ?: "");
+	snprintf(was, sizeof(was), "%s", c->r.state.started_at ?: "");
 	for (;;) {
 		if (container_reload(c, err) < 0)
 			return -1;
-		const char *now = json_string_value(rec_get(c->rec, "State", "StartedAt")) ?: "";
+		const char *now = c->r.state.started_at ?: "";
 		if (strcmp(now, was) || live(container_status(c)))
 			return 0;
 		nap();

@@ -94,9 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* the record's HostConfig, as create lays it out */
 	struct container_record rec = {0};
-	json_t *tree = container_record_host(&rec, &o, &err) == 0
-			       ? container_record_json_new(&rec, json_object())
-			       : NULL;
+	json_t *tree =
+		container_record_host(&rec, &o, &err) == 0 ? container_record_json_new(&rec) : NULL;
 	container_record_free(&rec);
 	if (!tree)
 		fuzz_oracle("the record of accepted --sysctl values failed: %s", err.msg);

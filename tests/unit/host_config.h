@@ -14,7 +14,7 @@ static inline json_t *host_config_of(const struct container_opts *o, struct mr_e
 	struct container_record r = {0};
 	json_t *hc = NULL;
 	if (container_record_host(&r, o, err) == 0) {
-		json_t *rec = container_record_json_new(&r, json_object());
+		json_t *rec = container_record_json_new(&r);
 		hc = json_incref(json_object_get(rec, "HostConfig"));
 		json_decref(rec);
 	}

@@ -2,7 +2,7 @@
  * tests/unit/test_containers_record.c - struct container_record <-> container.json
  * (minirun/containers/record_json.c): records written by the previous minirun load into the
  * typed fields and are written back byte for byte; a change goes in place, keys keep their
- * order; the states and their words.
+ * order; a new record's Minirun keys; the states and their words.
  *
  * The records are the .json files of tests/integration/containers/oldrecord/, written by minirun before
  * the record was typed (their paths and image ID replaced by @ROOT@, @IMAGE@, @LAYER@);
@@ -36,7 +36,7 @@ static char *fixture(const char *name, json_t **tree)
 
 static void old_records_load_and_are_written_back_unchanged(void)
 {
-	const char *names[] = {"old-web", "old-created", "old-exited"};
+	const char *names[] = {"old-web", "old-created", "old-exited", "old-secure"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		json_t *tree;
 		struct container_record r = {0};
@@ -64,6 +64,13 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_STRING_EQUAL(r.args[0], "600");
 	CU_ASSERT_PTR_NULL(r.args[1]);
 	CU_ASSERT_STRING_EQUAL(r.image, "sha256:@IMAGE@");
+	/* the files of a start, in the container's directory */
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.resolv_conf_path, "/resolv.conf"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.hostname_path, "/hostname"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.hosts_path, "/hosts"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.log_path, "/ctr.log"));
+	CU_ASSERT_EQUAL(strncmp(r.log_path, "@ROOT@/containers/", 18), 0);
+	CU_ASSERT_EQUAL(r.restart_count, 0);
 	CU_ASSERT_TRUE(r.state.present);
 	CU_ASSERT_EQUAL(r.state.status, CONTAINER_EXITED);
 	CU_ASSERT_EQUAL(r.state.exit_code, 137);
@@ -100,6 +107,8 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.mr.lower_dirs[0], "/layers/sha256/@LAYER@"));
 	CU_ASSERT_STRING_EQUAL(r.lower_dir, "@ROOT@/layers/sha256/@LAYER@"); /* GraphDriver's */
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.upper_dir, "/diff"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.work_dir, "/work"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.merged_dir, "/merged"));
 	CU_ASSERT_EQUAL_FATAL(r.nmounts, 1);
 	CU_ASSERT_STRING_EQUAL(r.mounts[0].type, "volume");
 	CU_ASSERT_STRING_EQUAL(r.mounts[0].name, "oldvol");
@@ -108,6 +117,7 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_STRING_EQUAL(r.mounts[0].mode, "z");
 	CU_ASSERT_TRUE(r.mounts[0].rw);
 	/* the networks, as loaded: the default bridge and one connected with an alias */
+	CU_ASSERT_TRUE(r.net.present);
 	CU_ASSERT_EQUAL_FATAL(r.nnetworks, 2);
 	CU_ASSERT_STRING_EQUAL(r.networks[0].name, "bridge");
 	CU_ASSERT_PTR_NULL(r.networks[0].aliases);
@@ -137,6 +147,23 @@ static void old_record_fields_are_typed(void)
 	CU_ASSERT_EQUAL(r.host.restart, RESTART_NO);
 	CU_ASSERT_TRUE(r.has_mounts);
 	CU_ASSERT_EQUAL(r.nmounts, 0);
+	CU_ASSERT_FALSE(r.mr.no_new_privileges);
+	CU_ASSERT_PTR_NULL(r.mr.seccomp); /* no key: docker's default profile */
+	CU_ASSERT_PTR_NULL(r.mr.platform);
+	CU_ASSERT_FALSE(r.mr.pull_never);
+	free(text);
+	container_record_free(&r);
+	json_decref(tree);
+
+	/* Minirun's keys for the bundle and create's flags */
+	text = fixture("old-secure", &tree);
+	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
+	CU_ASSERT_TRUE(r.mr.no_new_privileges);
+	CU_ASSERT_STRING_EQUAL(r.mr.seccomp,
+			       "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+			       "[\"chmod\",\"fchmodat\"],\"action\":\"SCMP_ACT_ERRNO\"}]}");
+	CU_ASSERT_STRING_EQUAL(r.mr.platform, "linux/amd64");
+	CU_ASSERT_TRUE(r.mr.pull_never);
 	free(text);
 	container_record_free(&r);
 	json_decref(tree);
@@ -187,6 +214,38 @@ static void a_change_is_written_in_place(void)
 	json_decref(tree);
 }
 
+/* a new record's Minirun: old-secure's keys in its order; Seccomp "unconfined" or the
+ * profile's object; a Seccomp another string (a hand edit) read as none and left as it is */
+static void minirun_keys_are_typed_in_the_old_order(void)
+{
+	struct container_record r = {0};
+	char keys[1024];
+	container_record_set_str(&r.mr.detach_keys, "ctrl-p,ctrl-q");
+	container_record_set_str(&r.mr.step, "");
+	container_record_set_str(&r.mr.image_ref, "busybox");
+	container_record_set_str(&r.mr.seccomp, "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
+	container_record_set_str(&r.mr.platform, "linux/amd64");
+	json_t *rec = container_record_json_new(&r);
+	json_t *mr = json_object_get(rec, "Minirun");
+	keys_of(mr, keys, sizeof(keys));
+	CU_ASSERT_STRING_EQUAL(
+		keys, "DetachKeys,Step,NoNewPrivileges,ImageRef,Seccomp,Platform,PullNever,");
+	CU_ASSERT_TRUE(json_is_false(json_object_get(mr, "NoNewPrivileges")));
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(json_object_get(mr, "Seccomp"), "defaultAction")),
+		"SCMP_ACT_ALLOW");
+	container_record_set_str(&r.mr.seccomp, "unconfined");
+	container_record_to_json(&r, rec);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(mr, "Seccomp")), "unconfined");
+	json_object_set_new(mr, "Seccomp", json_string("{}"));
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	CU_ASSERT_PTR_NULL(r.mr.seccomp);
+	container_record_to_json(&r, rec);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(mr, "Seccomp")), "{}");
+	container_record_free(&r);
+	json_decref(rec);
+}
+
 static void a_record_without_state_reads_dead_and_stays_so(void)
 {
 	json_t *tree = json_pack("{s:s, s:s}", "Id", "abc", "Name", "/half");
@@ -194,6 +253,7 @@ static void a_record_without_state_reads_dead_and_stays_so(void)
 	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
 	CU_ASSERT_FALSE(r.state.present);
 	CU_ASSERT_EQUAL(r.state.status, CONTAINER_DEAD);
+	CU_ASSERT_FALSE(r.net.present); /* no networks to undo */
 	container_record_to_json(&r, tree);
 	char *text = json_dumps(tree, JSON_COMPACT);
 	CU_ASSERT_STRING_EQUAL(text, "{\"Id\":\"abc\",\"Name\":\"/half\"}");
@@ -412,6 +472,8 @@ static CU_TestInfo tests[] = {
 	 old_record_fields_are_typed},
 	{"a change to the typed record is written in place: State keeps its keys and order",
 	 a_change_is_written_in_place},
+	{"Minirun's NoNewPrivileges, Seccomp, Platform, PullNever: typed, in the old order",
+	 minirun_keys_are_typed_in_the_old_order},
 	{"a record without State reads dead and is not given one",
 	 a_record_without_state_reads_dead_and_stays_so},
 	{"NetworkSettings.Ports: exposed, published and [] typed, written back in order",

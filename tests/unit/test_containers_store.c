@@ -245,7 +245,8 @@ static void broken_record_opens_with_id_and_name(void)
 	CU_ASSERT_EQUAL_FATAL(container_open(root, "brk", true, &c, &err), 0);
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(c.rec, "Id")), id);
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(c.rec, "Name")), "/brk");
-	const char *why = json_string_value(rec_get(c.rec, "Minirun", "Broken"));
+	const char *why =
+		json_string_value(json_object_get(json_object_get(c.rec, "Minirun"), "Broken"));
 	CU_ASSERT(why && strstr(why, "container.json:"));
 	CU_ASSERT(c.r.mr.broken && !strcmp(c.r.mr.broken, why));
 	CU_ASSERT_STRING_EQUAL(c.r.name, "/brk");

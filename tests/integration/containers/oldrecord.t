@@ -12,7 +12,11 @@
 # on-failure:3 --health-cmd true -v oldvol:/data ...; network connect; stop` for old-web,
 # `create -t -i --network none` for old-created, `run --network oldnet sh -c "exit 3"` for
 # old-exited), with the store's path, the image ID and its layer replaced by @ROOT@,
-# @IMAGE@, @LAYER@; each is installed into this test's store as the old minirun left it
+# @IMAGE@, @LAYER@. old-secure, whose Minirun has a Seccomp profile, NoNewPrivileges,
+# Platform and PullNever, was written by the minirun before those were typed (commit
+# 48edd8b, by `create --network none --security-opt seccomp=@ROOT@/prof.json
+# --security-opt no-new-privileges --platform linux/amd64 --pull never busybox sh -c ...`,
+# the profile denying chmod and fchmodat). Each is installed into this test's store as the old minirun left it
 # (the directory, its lock, image mark, diff/ and work/, the name claim).
 # Run: sh tests/integration/containers/oldrecord.t (as root; make minirun busybox-image)
 . "${MR_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}/tests/lib/t.sh"
@@ -42,7 +46,7 @@ install() {
 old_records_list_and_inspect_as_before() {
 	ct_need
 	ct_host "$OLD_HELPERS"'
-		for n in old-web old-created old-exited; do install $n; done
+		for n in old-web old-created old-exited old-secure; do install $n; done
 		rows=$(mr ps -a --format "{{.Names}}|{{.Status}}|{{.Command}}|{{.Labels}}") ||
 			die "ps -a exited $?"
 		echo "$rows" | grep -q "^old-web|Exited (137) .* ago|\"sleep 600\"|tier=web,k=v w$" ||
@@ -56,7 +60,7 @@ old_records_list_and_inspect_as_before() {
 old-web bridge,oldnet" ] || die "ps --filter network=oldnet: $nets"
 		vols=$(mr ps -a --filter volume=oldvol --format "{{.Names}} {{.Mounts}} {{.LocalVolumes}}")
 		[ "$vols" = "old-web oldvol 1" ] || die "ps --filter volume=oldvol: $vols"
-		for n in old-web old-created old-exited; do
+		for n in old-web old-created old-exited old-secure; do
 			mr inspect $n >"$R.$n.now" || die "inspect $n exited $?"
 			old $n.inspect | diff - "$R.$n.now" >&2 || die "inspect $n differs from the old minirun'"'"'s"
 		done
@@ -70,7 +74,7 @@ old-web bridge,oldnet" ] || die "ps --filter network=oldnet: $nets"
 			die "old-web saved again: $got"
 		! grep -q "\"Dns" "$R/containers/$(cat "$R/containers/.names/old-web")/container.json" ||
 			die "old-web saved again has Dns keys it never had"
-		mr rm old-web old-created old-exited >/dev/null || die "rm exited $?"
+		mr rm old-web old-created old-exited old-secure >/dev/null || die "rm exited $?"
 		[ -z "$(mr ps -a -q)" ] || die "left: $(mr ps -a)"
 		ct_noleaks
 	'
@@ -96,6 +100,35 @@ old_record_starts_and_is_removed() {
 	'
 }
 t "an old record starts, execs, stops, starts again and is removed by rm -f, leaving nothing" old_record_starts_and_is_removed
+
+old_record_keeps_its_security() {
+	ct_need
+	[ -x /usr/bin/python3 ] || t_skip "needs python3 (a part of a JSON document)"
+	ct_host "$OLD_HELPERS"'
+		install old-secure
+		# minirun OBJ FILE: the Minirun part of the record FILE, but for Step and MonitorPid
+		# (a start sets them), as one line of JSON
+		minirun() {
+			/usr/bin/python3 -c "import json, sys
+m = json.load(open(sys.argv[1]))[\"Minirun\"]
+for k in (\"Step\", \"MonitorPid\"): m.pop(k, None)
+print(json.dumps(m))" "$1"
+		}
+		# its command prints its no_new_privs bit and tries a chmod the profile denies
+		out=$(mr start -a old-secure 2>&1) || die "start -a exited $?: $out"
+		echo "$out" | grep -q "^NoNewPrivs:[[:space:]]*1$" || die "no no_new_privs: $out"
+		echo "$out" | grep -q "^chmod denied$" || die "the profile did not deny chmod: $out"
+		# saved by the start: Seccomp, NoNewPrivileges, Platform, PullNever as they were
+		old old-secure.json >"$R.secure.old"
+		minirun "$R.secure.old" >"$R.secure.want"
+		minirun "$R/containers/$(cat "$R/containers/.names/old-secure")/container.json" \
+			>"$R.secure.got" || die "read the record"
+		diff "$R.secure.want" "$R.secure.got" >&2 || die "Minirun changed by the start"
+		mr rm old-secure >/dev/null || die "rm exited $?"
+		ct_noleaks
+	'
+}
+t "an old record's seccomp profile and no-new-privileges apply at start and are kept" old_record_keeps_its_security
 
 new_record_has_the_old_shape() {
 	ct_need net
