@@ -720,12 +720,6 @@ int container_volumes_down(struct container *c, bool anonymous, struct mr_err *e
  * fill NetworkSettings (Networks, Ports) in c->r (the caller saves). All or nothing.
  */
 int container_net_up(struct container *c, pid_t pid, struct mr_err *err);
-/* container_net_ahead - run inside a container's new network namespace before its init
- * joins it, by the thread that makes it (ctr_netns_ahead_start's THEN; ARG unused): brings
- * its lo up, as every mode with a namespace of its own wants, off the create's path (the
- * kernel's ~0.2 ms for a loopback's addresses and routes). container_net_up does it again,
- * a no-op then, and is the one that reports a failure. */
-void container_net_ahead(void *arg);
 /* container_net_down - at exit/stop/rm: unpublish and disconnect every network the record
  * names, whether or not the connect finished (a kill -9 half-way), and clear NetworkSettings'
  * addresses. Safe to repeat; works after the network namespace is gone. */

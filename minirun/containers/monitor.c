@@ -222,9 +222,6 @@ struct mon {
 	 * to the runtime (which then needn't read and parse the file back) */
 	json_t *config;
 	char *config_text;
-	/* its new network namespace, being made by a thread from the config's writing until
-	 * oci_create hands it to the runtime (the runtime's netns_ahead.c says why) */
-	struct ctr_netns_ahead *netns;
 	int mntns;         /* the running container's mount namespace, held (run_once says why) */
 	struct stat saved; /* the record file as our last save left it (st_ino 0: unknown) */
 };
@@ -235,8 +232,6 @@ static void config_drop(struct mon *m)
 	free(m->config_text);
 	m->config = NULL;
 	m->config_text = NULL;
-	ctr_netns_ahead_drop(m->netns);
-	m->netns = NULL;
 }
 
 /* the record file's identity: every save renames a new file over it (a new inode, and a
@@ -360,9 +355,7 @@ static int oci_create(struct mon *m, struct container_io *io, pid_t *pid, struct
 					    container_path(m->c, "bundle", bundle, sizeof(bundle)),
 				    .console_fd = io->tty ? io->console_fd : -1,
 				    .config = m->config,
-				    .config_text = m->config_text,
-				    .netns_ahead = m->netns};
-	m->netns = NULL; /* the runtime's now, used or not */
+				    .config_text = m->config_text};
 	for (int i = 0; i < 3; i++) {
 		saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
 		if (!io->tty && io->child_fds[i] >= 0)
@@ -430,10 +423,6 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	container_step("config");
 	if (write_bundle(m, err) < 0)
 		goto fail;
-	/* the log, the io and the runtime's first steps take ~1 ms: time enough for the
-	 * namespace and its lo brought up (container_net_ahead), which the runtime and our
-	 * net step would otherwise wait for */
-	m->netns = ctr_netns_ahead_start(m->config, container_net_ahead, NULL);
 	container_step("io");
 	struct log_writer *lw = log_writer_for(c, err);
 	if (!lw || io_prepare(io, tty, open_stdin, lw,

@@ -417,15 +417,6 @@ static int lo_up(pid_t pid, struct mr_err *err)
 	return nl ? nl_link_set_up(nl, "lo", 1, err) : -1;
 }
 
-void container_net_ahead(void *arg)
-{
-	(void)arg;
-	struct mr_err err = {0};
-	_cleanup_nl_ struct nl *nl = nl_open(&err);
-	if (nl)
-		nl_link_set_up(nl, "lo", 1, &err);
-}
-
 int net_up_here(struct container *c, pid_t pid, struct mr_err *err)
 {
 	const char *mode = container_net_mode(c);

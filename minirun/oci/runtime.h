@@ -41,29 +41,7 @@ struct ctr_create_opts {
 	 * positions; may be NULL). NULL: read the file, as `minirun oci create`. */
 	json_t *config;
 	const char *config_text;
-	/* the new network namespace being made by ctr_netns_ahead_start, or NULL: create
-	 * takes it over, whether it uses it or not (the caller never touches it again) */
-	struct ctr_netns_ahead *netns_ahead;
 };
-
-/*
- * ctr_netns_ahead_start - when CONFIG (an OCI config tree) asks for a new network namespace
- * and no user namespace, start making that namespace on a thread now (netns_ahead.c says
- * why), for a caller with work of its own before ctr_create; NULL when it asks for none or
- * no thread could be made (create then makes the namespace itself); a NULL CONFIG starts
- * one without looking (ctr_create's own call, which decided from the parsed config). THEN,
- * unless NULL, is run by the thread with ARG inside the new namespace once it is made
- * (what it does there, such as bringing lo up, is off the create's path; it must report
- * nothing and be harmless to do again: nobody waits for its outcome). Hand it to ctr_create
- * in ctr_create_opts.netns_ahead, or, when create will not be called after all, to
- * ctr_netns_ahead_drop. ctr_netns_ahead_join: wait for the thread and free A; returns the
- * namespace's fd (the caller closes it), or -1 when it failed or A is NULL.
- */
-struct ctr_netns_ahead;
-struct ctr_netns_ahead *ctr_netns_ahead_start(const json_t *config, void (*then)(void *arg),
-					      void *arg);
-int ctr_netns_ahead_join(struct ctr_netns_ahead *a);
-void ctr_netns_ahead_drop(struct ctr_netns_ahead *a);
 
 /*
  * ctr_create - make the container: namespaces, cgroup, mounts, devices; the first process
