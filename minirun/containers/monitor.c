@@ -38,7 +38,8 @@
  * After that the monitor takes the lock for each change of the record, briefly.
  *
  * The starter's side (the spawn, its wait for the monitor's answers) is monitor_spawn.c;
- * the messages between the two, monitor_proto.h.
+ * the messages between the two, monitor_proto.h; the note a monitor leaves when it dies
+ * unheard, monitor_note.c.
  *
  * See: prctl(2) PR_SET_CHILD_SUBREAPER; credentials(7) (sessions);
  *      docker's restart policies:
@@ -92,123 +93,6 @@ pid_t monitor_alive(struct container *c)
 	if (mr_proc_start_time((pid_t)pid) != start || start == 0)
 		return 0;
 	return (pid_t)pid;
-}
-
-/* ---- the monitor's last words ------------------------------------------------------------ */
-
-/*
- * A monitor that dies before it has told the starter anything would leave `run` to say only
- * that it died. So it leaves a note: monitor.err in the container's directory, one line
- * ("killed by signal 11 (SIGSEGV) at step mount; last error: ..."), written by a handler of
- * every signal that ends a process and can be caught (and by an on_exit handler, for an
- * exit(3) from where none was expected: "exited with status N ..."). SIGKILL can't be
- * caught: a death with no note is one. The starter (monitor_spawn) removes the old note
- * before each start and reads the new one when the monitor dies unheard. A handler writes
- * with write(2) only: it runs in whatever state the crash left.
- */
-static char note_path[4400];
-static pid_t note_pid;                /* the monitor's: its forked init inherits the handler */
-static const struct mr_err *note_err; /* the monitor's last error, if it had one */
-
-static void note_add(char *buf, size_t len, size_t *at, const char *s)
-{
-	while (s && *s && *at + 1 < len)
-		buf[(*at)++] = *s++;
-}
-
-/* write the note: "WHAT N (SIGNAME) at step STEP; last error: MSG" (SIGNAME for a signal) */
-static void note_write(const char *what, int v, int sig)
-{
-	char line[1400], num[16];
-	size_t at = 0, n = sizeof(num) - 1;
-	if (getpid() != note_pid)
-		return;
-	num[n] = '\0';
-	do
-		num[--n] = (char)('0' + v % 10);
-	while ((v /= 10) && n > 0);
-	note_add(line, sizeof(line), &at, what);
-	note_add(line, sizeof(line), &at, num + n);
-	if (sig) {
-		note_add(line, sizeof(line), &at, " (SIG");
-		note_add(line, sizeof(line), &at, sigabbrev_np(sig));
-		note_add(line, sizeof(line), &at, ")");
-	}
-	note_add(line, sizeof(line), &at, " at step ");
-	note_add(line, sizeof(line), &at, *container_step_last ? container_step_last : "-");
-	if (note_err && note_err->msg[0]) {
-		note_add(line, sizeof(line), &at, "; last error: ");
-		note_add(line, sizeof(line), &at, note_err->msg);
-	}
-	note_add(line, sizeof(line), &at, "\n");
-	int fd = open(note_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd >= 0) {
-		ssize_t w = write(fd, line, at);
-		(void)w;
-		close(fd);
-	}
-}
-
-static void on_fatal(int sig)
-{
-	note_write("killed by signal ", sig, sig);
-	/* SA_RESETHAND made the disposition the default again: die of the same signal */
-	raise(sig);
-}
-
-/* exit(3) from somewhere unexpected (the monitor's own ends use _exit, which skips this) */
-static void on_exit_note(int status, void *arg)
-{
-	(void)arg;
-	note_write("exited with status ", status & 0xff, 0);
-}
-
-static const int fatal[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE,  SIGILL,  SIGSYS,  SIGTRAP, SIGTERM,
-			    SIGINT,  SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR2, SIGXCPU, SIGXFSZ};
-
-/* the handlers of the monitor's last words (the container's init gets default ones back at
- * its exec, as any caught signal); once a process, the note's target at each call */
-static void note_arm(const char *root, const char *id, const struct mr_err *err)
-{
-	static pid_t registered, armed;
-	struct sigaction sa = {.sa_handler = on_fatal, .sa_flags = SA_RESETHAND | SA_NODEFER};
-	char run[4096];
-	snprintf(note_path, sizeof(note_path), "%s/monitor.err",
-		 containers_run_dir(root, id, run, sizeof(run)));
-	note_pid = getpid();
-	note_err = err;
-	if (registered != note_pid && on_exit(on_exit_note, NULL) == 0)
-		registered = note_pid;
-	if (armed == note_pid)
-		return;
-	armed = note_pid;
-	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
-		sigaction(fatal[i], &sa, NULL);
-}
-
-/*
- * signals_default - every signal back to its default action but the last words' handlers:
- * the container's init inherits ignored signals across its exec (a `run -d ... &` from a
- * script would otherwise hand it SIGINT and SIGQUIT ignored), and a handler of the caller's
- * would run in the monitor. Only those not at their default: /proc/self/status names them
- * (SigIgn, SigCgt), else every signal is reset.
- */
-static void signals_default(void)
-{
-	unsigned long long ign = 0, cgt = 0;
-	_cleanup_free_ char *status = NULL;
-	const char *i = NULL, *c = NULL;
-	if (mr_read_file("/proc/self/status", &status, NULL, NULL) < 0 ||
-	    !(i = strstr(status, "\nSigIgn:")) || !(c = strstr(status, "\nSigCgt:")) ||
-	    sscanf(i + 8, "%llx", &ign) != 1 || sscanf(c + 8, "%llx", &cgt) != 1)
-		ign = cgt = ~0ULL;
-	for (int sig = 1; sig < NSIG && sig <= 64; sig++) {
-		bool note = false;
-		for (size_t k = 0; k < sizeof(fatal) / sizeof(fatal[0]); k++)
-			note |= fatal[k] == sig;
-		if (((ign | cgt) >> (sig - 1) & 1) && !note && sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	}
 }
 
 /* ---- the monitor's side ---------------------------------------------------------------- */
@@ -652,7 +536,7 @@ void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, in
 	}
 	syscall(SYS_close_range, 4U, ~0U, 0U);
 	c->lockfd = -1; /* closed above; the starter's copy keeps the lock */
-	note_arm(c->root, c->id, &err);
+	monitor_note_arm(c->root, c->id, &err);
 	/* here from a sealed copy only: executed by spawn_monitor, or forked by a sealed
 	 * starter (fork_monitor) */
 	int null = open("/dev/null", O_RDWR);
@@ -666,7 +550,7 @@ void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, in
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	signals_default();
+	monitor_signals_default();
 	signal(SIGUSR1, on_wake);
 	monitor_tell(m.notify, N_HELLO, getpid(), NULL);
 	container_step("monitor");
@@ -744,8 +628,8 @@ void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, in
  * heap page is a page fault (~2.5 us each on this project's VMs: 12 in the config, 12 in
  * the dump). An early monitor that is there before its ID has time to spare: it waits
  * while the client makes the container, on the other CPU. Freed, the pages stay the heap's
- * (malloc trims
- * its top only past 128 KiB, M_TRIM_THRESHOLD's default), for the config to reuse.
+ * (malloc trims its top only past 128 KiB, M_TRIM_THRESHOLD's default), for the config to
+ * reuse.
  */
 static void heap_warm(void)
 {
@@ -809,7 +693,8 @@ int monitor_exec_main(int argc, char **argv)
 	if (strcmp(argv[1], MONITOR_EARLY_ID) == 0)
 		early_id(argv[1]);
 	if (strspn(argv[1], "0123456789abcdef") == CONTAINER_ID_LEN && !argv[1][CONTAINER_ID_LEN])
-		note_arm(containers_root(), argv[1], &err); /* its last words from the start */
+		monitor_note_arm(containers_root(), argv[1],
+				 &err); /* its last words from the start */
 	if (container_open(containers_root(), argv[1], false, &c, &err) < 0) {
 		monitor_tell(3, N_FAILED, 0, &err);
 		return 1;

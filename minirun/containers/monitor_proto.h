@@ -45,4 +45,13 @@ void monitor_tell(int fd, int what, pid_t pid, const struct mr_err *err);
  * without -d, FD the socket to the starter. Never returns. */
 void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, int fd);
 
+/* monitor_note_arm - the handlers of the monitor's last words (monitor_note.c: the note
+ * ROOT's run directory of ID gets, monitor.err, when the monitor dies unheard; ERR: its last
+ * error, read when it dies). The container's init gets default handlers back at its exec,
+ * as any caught signal; once a process, the note's target at each call. */
+void monitor_note_arm(const char *root, const char *id, const struct mr_err *err);
+/* monitor_signals_default - every signal back to its default action but those handlers
+ * (monitor_note.c says why) */
+void monitor_signals_default(void);
+
 #endif

@@ -6,7 +6,7 @@
  * started it, and run from a sealed copy of minirun (monitor.c says why): a middle process
  * in a new session starts it and exits. The starter then waits on the socket between them
  * (monitor_proto.h) for "hello", then "running" or "failed"; a monitor that dies unheard
- * is reported with the note it left (monitor.c, "the monitor's last words").
+ * is reported with the note it left (monitor_note.c, the monitor's last words).
  *
  * See: clone(2) CLONE_VM, CLONE_VFORK; vfork(2); setsid(2); pidfd_open(2);
  *      minirun/oci/clone_exe.c (the sealed copy).

@@ -6,7 +6,7 @@
  * $MINIRUN_TEST_DIE_AT=NAME the process SIGKILLs itself right there, which is how
  * tests/integration/containers/killsteps.t proves that `rm -f` cleans up after a `kill -9`
  * at every step. The monitor inherits the environment, so the steps it runs die too.
- * $MINIRUN_TEST_DIE_AT=NAME:SIG sends SIG instead (a crash: its last words, monitor.c);
+ * $MINIRUN_TEST_DIE_AT=NAME:SIG sends SIG instead (a crash: its last words, monitor_note.c);
  * NAME:exit=N calls exit(N) there. $MINIRUN_TEST_STALL_AT=NAME:MS makes the process sleep
  * MS milliseconds there instead, as a loaded machine may (to widen a race for a test).
  * $MINIRUN_TEST_STEP_TIMES=FILE appends "PID STEP USEC CPU
@@ -52,7 +52,7 @@ void container_step(const char *step)
 	}
 	mr_say("step %s", step);
 	/* "STEP" dies of SIGKILL (no cleanup at all: that is the point); "STEP:SEGV" of the
-	 * signal named, as a crash there would (the monitor's last words, monitor.c) */
+	 * signal named, as a crash there would (the monitor's last words, monitor_note.c) */
 	const char *stall = getenv("MINIRUN_TEST_STALL_AT");
 	size_t sn = stall ? strcspn(stall, ":") : 0;
 	if (stall && stall[sn] == ':' && strlen(step) == sn && strncmp(stall, step, sn) == 0) {
