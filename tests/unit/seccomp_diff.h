@@ -22,14 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The value PROG returns for call D (seccomp_bpf_run, the runtime's interpreter); *ARGS
- * is set when the run loaded more than the number and the architecture. */
-static uint32_t sd_run(const struct sock_filter *prog, size_t n, const struct seccomp_data *d,
-		       bool *args)
-{
-	return seccomp_bpf_run(prog, n, d, args);
-}
-
 /* A profile compiled both ways: libseccomp's context (and, once sd_both_export has run,
  * its program REF), the policy as plain data, and seccomp_bpf.c's program MINE. */
 struct sd_both {
@@ -87,7 +79,8 @@ static bool sd_call(struct sd_pair *p, const struct seccomp_data *d)
 	p->calls++;
 	if (p->differ)
 		return false;
-	uint32_t ra = sd_run(p->a, p->na, d, &args), rb = sd_run(p->b, p->nb, d, &args);
+	uint32_t ra = seccomp_bpf_run(p->a, p->na, d, &args),
+		 rb = seccomp_bpf_run(p->b, p->nb, d, &args);
 	if (ra == rb && ra != 0xdeadbeef)
 		return args;
 	p->differ = true;
