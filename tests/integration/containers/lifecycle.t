@@ -305,7 +305,10 @@ t "an image a container uses (its image file) can't be removed until the contain
 detached_rm() {
 	ct_need
 	ct_host '
-		id=$(mr run -d --rm --name drm busybox sh -c "sleep 0.3; exit 4") || die run
+		# the container lives 2 s after run returns: wait must find it before the monitor
+		# removes it (a removed one is not found, by docker either), and 0.3 s was once
+		# too short for the next process to start under the load of make test
+		id=$(mr run -d --rm --name drm busybox sh -c "sleep 2; exit 4") || die run
 		code=$(mr wait drm) || die "wait exited $?"
 		[ "$code" = 4 ] || die "wait printed $code"
 		# the monitor removes it once it exits: poll (at most 10 s) for the directory to go
