@@ -594,7 +594,7 @@ static int rmdir_tree(const char *dir, long deadline, struct mr_err *err)
 	char p[CG_PATHBUF];
 
 	if (!d)
-		return errno == ENOENT ? 0 : mr_fail(err, errno, "opendir '%s'", dir);
+		return cg_gone(errno) ? 0 : mr_fail(err, errno, "opendir '%s'", dir);
 	for (struct dirent *e; (e = readdir(d));) {
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
@@ -603,7 +603,7 @@ static int rmdir_tree(const char *dir, long deadline, struct mr_err *err)
 			return -1;
 	}
 	while (rmdir(dir) < 0) {
-		if (errno == ENOENT)
+		if (cg_gone(errno))
 			return 0;
 		if (errno != EBUSY || now_ms() >= deadline)
 			return mr_fail(err, errno, "rmdir '%s'%s", dir,
@@ -619,7 +619,7 @@ int cg_remove(struct cg *cg, int timeout_ms, struct mr_err *err)
 	long deadline = now_ms() + timeout_ms;
 	int r = cg_populated(cg, err);
 
-	if (r < 0 && errno != ENOENT)
+	if (r < 0)
 		return -1;
 	if (r > 0) {
 		if (cg_kill(cg, SIGKILL, err) < 0)

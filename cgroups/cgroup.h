@@ -248,7 +248,8 @@ pid_t cg_clone(struct cg *cg, unsigned long flags, struct mr_err *err);
 int cg_pids(const struct cg *cg, pid_t **pids, size_t *n, struct mr_err *err);
 
 /* cg_populated - 1 if any process is in the cgroup or below (cgroup.events "populated",
- * v1: the procs files), 0 if empty, -1 on error. */
+ * v1: the procs files), 0 if empty or gone (its owner may rmdir it the moment it empties,
+ * e.g. cgroups/run after a kill), -1 on error. */
 int cg_populated(const struct cg *cg, struct mr_err *err);
 
 /* ---- limits ----------------------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 
 #include "cgroups/cgroup.h"
 
+#include <errno.h>
 #include <limits.h>
 
 /* The cgroup's directory in one hierarchy. */
@@ -20,6 +21,14 @@ struct cg_node {
 	unsigned bits;      /* the controllers (CG_* bits) served from this directory */
 	bool v2;
 };
+
+/* cg_gone - errno E of a cgroup file's open or read says the cgroup was removed under us:
+ * ENOENT once it is gone, ENODEV while kernfs is still taking it down (its files are
+ * found but no longer open). Either way nothing is left inside it. */
+static inline bool cg_gone(int e)
+{
+	return e == ENOENT || e == ENODEV;
+}
 
 #define CG_MAX_MADE 64
 /* room for a node directory plus a file name, for building "DIR/FILE" */

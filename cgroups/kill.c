@@ -105,9 +105,6 @@ int main(int argc, char **argv)
 			nanosleep(&ts, NULL);
 			waited += 5;
 		}
-		if (pop < 0 && errno == ENOENT)
-			pop = 0; /* whoever made it removed it once it was empty (cgroups/run does)
-				  */
 		if (pop < 0)
 			mr_die_err(&err);
 		printf(pop ? "; still not empty after %lld ms\n" : "; the cgroup is empty\n",

@@ -131,7 +131,7 @@ static int collect_pids(const char *dir, pid_t **pids, size_t *n, size_t *cap, s
 
 	snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
 	if (mr_read_file(p, &text, NULL, err) < 0)
-		return errno == ENOENT ? 0 : -1; /* removed while we walked: nothing in it */
+		return cg_gone(errno) ? 0 : -1; /* removed while we walked: nothing in it */
 	for (char *s = text, *end; *s; s = end) {
 		long v = strtol(s, &end, 10);
 		if (end == s)
@@ -146,7 +146,7 @@ static int collect_pids(const char *dir, pid_t **pids, size_t *n, size_t *cap, s
 		(*pids)[(*n)++] = (pid_t)v;
 	}
 	if (!(d = opendir(dir)))
-		return errno == ENOENT ? 0 : mr_fail(err, errno, "opendir '%s'", dir);
+		return cg_gone(errno) ? 0 : mr_fail(err, errno, "opendir '%s'", dir);
 	for (struct dirent *e; (e = readdir(d));) {
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
@@ -179,7 +179,7 @@ int cg_populated(const struct cg *cg, struct mr_err *err)
 
 	if (v2) {
 		if (cg_node_read(v2, "cgroup.events", &text, err) < 0)
-			return -1;
+			return cg_gone(errno) ? 0 : -1;
 		return cg_keyed_value(text, "populated") > 0;
 	}
 	if (cg_pids(cg, &pids, &n, err) < 0)
