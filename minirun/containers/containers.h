@@ -76,6 +76,17 @@ char *containers_run_dir(const char *root, const char *id, char *buf, size_t len
 /* RUN/records/ID: the directory of an --rm container (ROOT/containers/ID links to it) */
 char *containers_record_dir(const char *root, const char *id, char *buf, size_t len);
 
+/* An --rm container's link ROOT/containers/ID, kept in a pool (rmlink.c):
+ * rmlink_make - LINK (ROOT/containers/ID) made to lead to REC (RUN/records/ID) through a
+ *   slot RUN/slots/K, the link taken from ROOT/containers/.spare when the pool has one;
+ * rmlink_id - the ID the link (or a name claim linked to it) at PATH leads to: 0; -1 with
+ *   errno ESTALE when its slot is gone (its run root was lost);
+ * rmlink_drop - the link at PATH (ROOT/containers/ID, or its trash entry) of the container
+ *   ID, which is gone: back into the pool and its slot freed, else unlinked. */
+int rmlink_make(const char *root, const char *rec, const char *link, struct mr_err *err);
+int rmlink_id(const char *path, char id[CONTAINER_ID_LEN + 1]);
+void rmlink_drop(const char *root, const char *id, const char *path);
+
 /* ---- run / create flags (opts.c, opts_set.c) ---------------------------------------------- */
 
 /*

@@ -599,11 +599,12 @@ static void claim_into_dir(struct container *c)
 	if (!name)
 		return;
 	name += *name == '/';
-	if (!*name || *name == '.' || strchr(name, '/') ||
+	/* an --rm container's claim is a link to its directory's link, which is kept
+	 * (rmlink.c), and most often on another file system than RUN/records/ID:
+	 * container_release_name unlinks it */
+	if (c->in_run || !*name || *name == '.' || strchr(name, '/') ||
 	    container_claim_read(c->root, name, held) < 0 || strcmp(held, c->id) != 0)
 		return;
-	/* an --rm container's claim across file systems stays (EXDEV): container_release_name
-	 * unlinks it */
 	snprintf(claim, sizeof(claim), "%s/containers/.names/%s", c->root, name);
 	rename(claim, container_path(c, "name-claim", dest, sizeof(dest)));
 }

@@ -17,14 +17,16 @@
  * ROOT/containers/ID is a symbolic link to it (c->in_run). Why: such a container lives one
  * start, and every file made on the store's disk costs a new inode there and its removal as
  * much again (bench/README.md: ~0.2 ms each on a journal-less ext4; a run made six); on the
- * run root's tmpfs they cost next to nothing, and the store keeps one link. Every path
- * through ROOT/containers/ID works as before, through the link. The target is made before
- * the link and removed after it (trash.c), so a link that dangles is one whose run root was
- * lost (a reboot): docker's daemon removes --rm containers when it starts again, and the
- * next listing here sweeps such a link and its name (container_ids). Its name claim can't
- * link the lock across two file systems: it is a second link to the symlink itself (no new
- * inode either), read back with readlink(2). The log stays on the store's disk
- * (logwrite.c): it may grow without bound, a tmpfs is memory.
+ * run root's tmpfs they cost next to nothing. The link is not made new either: it comes
+ * from a pool and goes back to it, leading to the directory through a slot on the run
+ * root (rmlink.c). Every path through ROOT/containers/ID works as before, through the
+ * link. The target is made before the link and removed after it (trash.c), so a link that
+ * dangles is one whose run root was lost (a reboot): docker's daemon removes --rm
+ * containers when it starts again, and the next listing here sweeps such a link and its
+ * name (container_ids). Its name claim can't link the lock across two file systems: it is
+ * a second link to the store's link (no new inode either), read back through it
+ * (rmlink_id). The log stays on the store's disk (logwrite.c): it may grow without bound,
+ * a tmpfs is memory.
  *
  * See: README.md here (the layout); open(2) O_EXCL; flock(2); getrandom(2).
  */
@@ -158,21 +160,23 @@ static int no_such(struct mr_err *err, const char *ref)
 
 int container_claim_read(const char *root, const char *name, char id[CONTAINER_ID_LEN + 1])
 {
-	char path[4400], target[4400];
+	char path[4400], dir[4400];
 	_cleanup_free_ char *text = NULL;
+	struct stat claim, link;
 	snprintf(path, sizeof(path), "%s/containers/.names/%s", root, name);
-	/* an --rm container's claim is a link to its directory's symlink (claim_name): the
-	 * ID is the last part of what it points to, RUN/records/ID */
-	ssize_t n = readlink(path, target, sizeof(target) - 1);
-	if (n > 0) {
-		target[n] = '\0';
-		const char *base = strrchr(target, '/');
-		base = base ? base + 1 : target;
-		if (!is_full_id(base)) {
-			errno = EINVAL;
+	/* an --rm container's claim is a second link to its directory's link (claim_name),
+	 * which leads to the ID (rmlink.c). One that is no longer the same file as the link
+	 * of the ID it leads to was left behind: stale (ESTALE), as is one whose run root was
+	 * lost (rmlink_id) */
+	if (lstat(path, &claim) == 0 && S_ISLNK(claim.st_mode)) {
+		if (rmlink_id(path, id) < 0)
+			return -1;
+		snprintf(dir, sizeof(dir), "%s/containers/%s", root, id);
+		if (lstat(dir, &link) < 0 || link.st_ino != claim.st_ino ||
+		    link.st_dev != claim.st_dev) {
+			errno = ESTALE;
 			return -1;
 		}
-		strcpy(id, base);
 		return 0;
 	}
 	if (mr_read_file(path, &text, NULL, NULL) < 0)
@@ -181,8 +185,9 @@ int container_claim_read(const char *root, const char *name, char id[CONTAINER_I
 	return 0;
 }
 
-/* claim NAME for ID; 1 if taken by a live container (its ID in other), 0 done, -1 error */
-static int claim_name(const char *root, const char *name, const char *id,
+/* claim NAME for ID; 1 if taken by a live container (its ID in other), 0 done, -1 error.
+ * IN_RUN: ID's directory is a link (make_dir), and the claim a second link to it. */
+static int claim_name(const char *root, const char *name, const char *id, bool in_run,
 		      char other[CONTAINER_ID_LEN + 1], struct mr_err *err)
 {
 	char path[4400], dir[4400], whole[4400];
@@ -202,18 +207,21 @@ static int claim_name(const char *root, const char *name, const char *id,
 		close(fd);
 	if (n != CONTAINER_ID_LEN || strcmp(held, id) != 0)
 		return mr_fail(err, errno ? errno : EIO, "read the ID back from '%s'", whole);
+	/* an --rm container's lock is on the run root's file system, most often another
+	 * one: the claim links the store's link to its directory instead (linkat without
+	 * AT_SYMLINK_FOLLOW), a name for the same file */
+	snprintf(dir, sizeof(dir), "%s/containers/%s", root, id);
+	const char *from = in_run ? dir : whole;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if (link(whole, path) == 0)
-			return 0;
-		/* an --rm container's lock is on the run root's file system: link the store's
-		 * symlink to its directory instead (linkat without AT_SYMLINK_FOLLOW) */
-		snprintf(dir, sizeof(dir), "%s/containers/%s", root, id);
-		if (errno == EXDEV && linkat(AT_FDCWD, dir, AT_FDCWD, path, 0) == 0)
+		if (linkat(AT_FDCWD, from, AT_FDCWD, path, 0) == 0)
 			return 0;
 		if (errno != EEXIST)
 			return mr_fail(err, errno, "create '%s'", path);
-		if (container_claim_read(root, name, other) < 0)
-			continue; /* removed meanwhile: try again */
+		if (container_claim_read(root, name, other) < 0) {
+			if (errno == ESTALE) /* its container's run root is lost */
+				unlink(path);
+			continue; /* or removed meanwhile: try again */
+		}
 		snprintf(dir, sizeof(dir), "%s/containers/%s", root, other);
 		if (strlen(other) == CONTAINER_ID_LEN && access(dir, F_OK) == 0)
 			return 1;
@@ -246,8 +254,7 @@ static int make_dir(struct container *c, bool in_run, struct mr_err *err)
 	}
 	if (made < 0)
 		return mr_fail(err, errno, "mkdir '%s'", rec);
-	if (symlink(rec, c->dir) < 0) {
-		mr_fail(err, errno, "link '%s' to '%s'", c->dir, rec);
+	if (rmlink_make(c->root, rec, c->dir, err) < 0) {
 		rmdir(rec);
 		return -1;
 	}
@@ -263,7 +270,7 @@ static void drop_dir(struct container *c)
 		rmdir(c->dir);
 		return;
 	}
-	unlink(c->dir);
+	rmlink_drop(c->root, c->id, c->dir);
 	rmdir(containers_record_dir(c->root, c->id, rec, sizeof(rec)));
 }
 
@@ -297,7 +304,7 @@ int container_new(const char *root, const char *name, bool in_run, struct contai
 	container_step("name");
 	int r = 1;
 	if (name)
-		r = claim_name(root, name, c->id, other, err);
+		r = claim_name(root, name, c->id, in_run, other, err);
 	for (int i = 0; !name && r == 1 && i < 64; i++) {
 		unsigned char b[2];
 		if (getrandom(b, 2, 0) != 2)
@@ -306,7 +313,7 @@ int container_new(const char *root, const char *name, bool in_run, struct contai
 			 surnames[b[1] % NELEMS(surnames)]);
 		if (i >= 32) /* the lists are short: add digits, as docker does on a clash */
 			snprintf(gen + strlen(gen), sizeof(gen) - strlen(gen), "%d", b[0] % 10);
-		r = claim_name(root, gen, c->id, other, err);
+		r = claim_name(root, gen, c->id, in_run, other, err);
 	}
 	if (r == 1 && name)
 		mr_failk(
@@ -606,8 +613,11 @@ int container_release_name(const char *root, const char *id)
 	struct dirent *de;
 	int rc = 0;
 	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || container_claim_read(root, de->d_name, held) < 0 ||
-		    strcmp(held, id) != 0)
+		if (de->d_name[0] == '.')
+			continue;
+		/* a stale claim (ESTALE: its run root lost, or left behind) goes too */
+		if (container_claim_read(root, de->d_name, held) < 0 ? errno != ESTALE
+								     : strcmp(held, id) != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/containers/.names/%s", root, de->d_name);
 		if (unlink(path) < 0 && errno != ENOENT)

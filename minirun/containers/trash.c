@@ -14,7 +14,8 @@
  * An --rm container's directory is RUN/records/ID behind the link ROOT/containers/ID
  * (store.c): the link is what is renamed into the trash, and the directory it points to
  * removed with it, found by the ID (never by following the link), so the link dangles
- * only when the run root itself was lost.
+ * only when the run root itself was lost. The link itself is not deleted but given back
+ * to the pool the next --rm container takes its link from (rmlink.c).
  *
  * See: lifecycle.h; minirun/bundle/rootfs.c (bundle_dir_remove: never into a mount)
  */
@@ -63,6 +64,8 @@ static void trash_entry_remove(const char *root, const char *path)
 		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 			bundle_dir_remove(containers_record_dir(root, id, rec, sizeof(rec)), NULL);
 			container_log_drop(root, id);
+			rmlink_drop(root, id, path); /* the link back into the pool (rmlink.c) */
+			return;
 		}
 	}
 	bundle_dir_remove(path, NULL);
@@ -105,6 +108,8 @@ static int remove_now(struct container *c, bool run_done, struct mr_err *err)
 				      err) < 0)
 			return -1;
 		container_log_drop(c->root, c->id);
+		rmlink_drop(c->root, c->id, c->dir);
+		return 0;
 	}
 	return bundle_dir_remove(c->dir, err);
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char root[256];
@@ -272,7 +273,14 @@ static void in_run_lives_in_the_run_root(void)
 	setenv("MINIRUN_RUNROOT", run, 1);
 	CU_ASSERT_EQUAL_FATAL(container_new(root, "tmp", true, &c, &err), 0);
 	CU_ASSERT(c.in_run);
+	/* ROOT/containers/ID -> RUN/slots/K -> RUN/records/ID, K the ID of the container the
+	 * link was made for (rmlink.c) */
 	ssize_t n = readlink(c.dir, target, sizeof(target) - 1);
+	CU_ASSERT_FATAL(n > 0);
+	target[n] = '\0';
+	snprintf(path, sizeof(path), "%s/slots/%s", run, c.id);
+	CU_ASSERT_STRING_EQUAL(target, path);
+	n = readlink(path, target, sizeof(target) - 1);
 	CU_ASSERT_FATAL(n > 0);
 	target[n] = '\0';
 	snprintf(path, sizeof(path), "%s/records/%s", run, c.id);
@@ -308,6 +316,71 @@ static void in_run_lives_in_the_run_root(void)
 	rmroot();
 }
 
+/* the link of a removed --rm container goes into the pool and is the next one's: the same
+ * file on the store's disk, leading to the new ID through the same slot; the pool's link
+ * of a container whose run root is lost is never given out again */
+static void in_run_link_comes_from_the_pool(void)
+{
+	struct container c, d, e;
+	struct mr_err err = {0};
+	char run[256] = "/dev/shm/mr-unit-run.XXXXXX", path[4500], target[4400], id[65];
+	struct stat first, second;
+	if (!mkdtemp(run)) {
+		CU_PASS("no /dev/shm to put a run root of another file system on: skipped");
+		return;
+	}
+	mkroot();
+	setenv("MINIRUN_RUNROOT", run, 1);
+	CU_ASSERT_EQUAL_FATAL(container_new(root, "one", true, &c, &err), 0);
+	CU_ASSERT_EQUAL(lstat(c.dir, &first), 0);
+	char k[65];
+	snprintf(k, sizeof(k), "%s", c.id);
+	CU_ASSERT_EQUAL(container_release_name(root, c.id), 0);
+	CU_ASSERT_EQUAL(rootfs_remove_dir(&c, &err), 0);
+	container_close(&c);
+	CU_ASSERT_EQUAL(entries(""), 0);
+	CU_ASSERT_EQUAL(entries(".names"), 0);
+	CU_ASSERT_EQUAL(entries(".spare"), 1);
+	snprintf(path, sizeof(path), "%s/slots/%s", run, k);
+	CU_ASSERT_EQUAL(access(path, F_OK), -1); /* the slot freed */
+	CU_ASSERT_EQUAL_FATAL(container_new(root, "two", true, &d, &err), 0);
+	CU_ASSERT_EQUAL(lstat(d.dir, &second), 0);
+	CU_ASSERT_EQUAL(first.st_ino, second.st_ino);
+	CU_ASSERT_EQUAL(entries(".spare"), 0);
+	ssize_t n = readlink(d.dir, target, sizeof(target) - 1);
+	CU_ASSERT_FATAL(n > 0);
+	target[n] = '\0';
+	CU_ASSERT_STRING_EQUAL(target, path); /* through the first container's slot */
+	CU_ASSERT_EQUAL(container_claim_read(root, "two", id), 0);
+	CU_ASSERT_STRING_EQUAL(id, d.id);
+	container_close(&d);
+	/* the run root lost: the claim can't be read (ESTALE), the listing sweeps both */
+	snprintf(path, sizeof(path), "rm -rf '%s/slots' '%s/records'", run, run);
+	CU_ASSERT_EQUAL(system(path), 0);
+	errno = 0;
+	CU_ASSERT_EQUAL(container_claim_read(root, "two", id), -1);
+	CU_ASSERT_EQUAL(errno, ESTALE);
+	char **ids = container_ids(root, &err);
+	CU_ASSERT(ids && !ids[0]);
+	container_ids_free(ids);
+	CU_ASSERT_EQUAL(entries(""), 0);
+	CU_ASSERT_EQUAL(entries(".names"), 0);
+	/* a new one makes a link of its own; "two" is free again */
+	CU_ASSERT_EQUAL_FATAL(container_new(root, "two", true, &e, &err), 0);
+	CU_ASSERT_EQUAL(container_claim_read(root, "two", id), 0);
+	CU_ASSERT_STRING_EQUAL(id, e.id);
+	n = readlink(e.dir, target, sizeof(target) - 1);
+	CU_ASSERT_FATAL(n > 0);
+	target[n] = '\0';
+	snprintf(path, sizeof(path), "%s/slots/%s", run, e.id);
+	CU_ASSERT_STRING_EQUAL(target, path);
+	container_close(&e);
+	unsetenv("MINIRUN_RUNROOT");
+	snprintf(path, sizeof(path), "rm -rf '%s'", run);
+	CU_ASSERT_EQUAL(system(path), 0);
+	rmroot();
+}
+
 static CU_TestInfo tests[] = {
 	{"container_new makes a 64-hex ID, its dir and lock; found by name, /name, ID, prefix",
 	 new_makes_id_dir_and_claim},
@@ -325,6 +398,8 @@ static CU_TestInfo tests[] = {
 	 broken_record_opens_with_id_and_name},
 	{"--rm (in_run): a link into RUN/records, its claim a link too; lost run root swept",
 	 in_run_lives_in_the_run_root},
+	{"--rm: a removed container's link is the next one's (the pool); a lost one is not",
+	 in_run_link_comes_from_the_pool},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("containers store", tests)

@@ -171,7 +171,7 @@ ct_leaks() {
 	done
 	ls -A "$R/containers/.names" 2>/dev/null | sed 's/^/leak: name claim /'
 	# the run root (minirun/containers/root.c): ROOT/run for a store of its own
-	for _d in "$R"/run/containers/* "$R"/run/records/*; do
+	for _d in "$R"/run/containers/* "$R"/run/records/* "$R"/run/slots/*; do
 		[ -e "$_d" ] && echo "leak: run dir $_d"
 	done
 	ls "$R/run/oci" 2>/dev/null | sed 's/^/leak: OCI state /' # not .seccomp-cache: a cache, kept

@@ -1,6 +1,7 @@
 # tests/integration/containers/rmrun.t - an --rm container lives in the run root (issue 14):
-# its directory is RUN/records/ID and ROOT/containers/ID a symbolic link to it
-# (minirun/containers/store.c), its name claim a link that resolves to the same ID, its log
+# its directory is RUN/records/ID and ROOT/containers/ID a symbolic link to it through a
+# slot RUN/slots/K, the link kept in a pool when the container goes, for the next one
+# (minirun/containers/store.c, rmlink.c), its name claim a link that resolves to the same ID, its log
 # on the store's disk (ROOT/containers/.logs/ID-ctr.log, made at its first output). Here the
 # run root is a tmpfs of its own, as /run is on most hosts, so the claim can't be a hard
 # link to the lock (another file system) and takes the symlink's path; the other suites
@@ -21,7 +22,7 @@ mkdir -p "$RR" && mount -t tmpfs -o mode=0700 tmpfs "$RR" || die "no tmpfs for t
 export MINIRUN_RUNROOT=$RR
 rr_leaks() {
 	ct_leaks
-	for _d in "$RR"/containers/* "$RR"/records/*; do
+	for _d in "$RR"/containers/* "$RR"/records/* "$RR"/slots/*; do
 		[ -e "$_d" ] && echo "leak: run dir $_d"
 	done
 	ls "$RR/oci" 2>/dev/null | sed "s/^/leak: OCI state /"
@@ -35,8 +36,12 @@ rm_container_layout() {
 		id=$(mr run -d --rm --name web --network none busybox sh -c "echo out; sleep 600") ||
 			die "run -d --rm exited $?"
 		[ -L "$R/containers/$id" ] || die "ROOT/containers/ID is not a link: $(ls -ld "$R/containers/$id")"
-		[ "$(readlink "$R/containers/$id")" = "$RR/records/$id" ] ||
+		# through a slot on the run root, named after the ID the link was made for
+		# (rmlink.c): this store has made no other
+		[ "$(readlink "$R/containers/$id")" = "$RR/slots/$id" ] ||
 			die "the link points to $(readlink "$R/containers/$id")"
+		[ "$(readlink "$RR/slots/$id")" = "$RR/records/$id" ] ||
+			die "the slot points to $(readlink "$RR/slots/$id")"
 		[ -f "$RR/records/$id/container.json" ] && [ -f "$RR/records/$id/lock" ] ||
 			die "no record or lock in $RR/records/$id: $(ls "$RR/records/$id")"
 		[ "$(stat -c %h "$R/containers/.names/web")" = 2 ] && [ -L "$R/containers/.names/web" ] ||
@@ -100,6 +105,32 @@ plain_container_keeps_a_directory() {
 }
 t "a container without --rm: a plain directory in the store, its log inside" plain_container_keeps_a_directory
 
+link_from_the_pool() {
+	ct_need
+	ct_host "$RMRUN_HELPERS"'
+		id=$(mr run -d --rm --network none busybox sleep 600) || die "run -d --rm exited $?"
+		ino=$(stat -c %i "$R/containers/$id") || die "no link"
+		mr rm -f "$id" >/dev/null || die "rm -f exited $?"
+		[ "$(ls "$R/containers/.spare")" = "$id" ] ||
+			die "the link is not in the pool: $(ls -la "$R/containers/.spare" 2>&1)"
+		[ "$(stat -c %i "$R/containers/.spare/$id")" = "$ino" ] || die "another file in the pool"
+		two=$(mr run -d --rm --name two --network none busybox sleep 600) ||
+			die "the second run -d --rm exited $?"
+		[ "$(stat -c %i "$R/containers/$two")" = "$ino" ] ||
+			die "the second container did not take the link from the pool"
+		[ "$(readlink "$RR/slots/$id")" = "$RR/records/$two" ] ||
+			die "the slot points to $(readlink "$RR/slots/$id")"
+		[ -z "$(ls "$R/containers/.spare")" ] || die "the pool still has $(ls "$R/containers/.spare")"
+		[ "$(mr inspect -f "{{.Id}} {{.Name}}" two)" = "$two /two" ] ||
+			die "inspect two: $(mr inspect -f "{{.Id}} {{.Name}}" two 2>&1)"
+		[ "$(mr exec two hostname)" = "${two%"${two#????????????}"}" ] || die "exec two"
+		mr rm -f two >/dev/null || die "rm -f two exited $?"
+		[ "$(stat -c %i "$R/containers/.spare/$id")" = "$ino" ] || die "not back in the pool"
+		rr_leaks
+	'
+}
+t "an --rm container's link comes from the pool its predecessor's went back to" link_from_the_pool
+
 lost_run_root() {
 	ct_need
 	ct_host "$RMRUN_HELPERS"'
@@ -107,6 +138,9 @@ lost_run_root() {
 		# a reboot: the run root is a new, empty tmpfs
 		umount -R "$RR" && mount -t tmpfs -o mode=0700 tmpfs "$RR" || die "remount the run root"
 		[ -L "$R/containers/$id" ] || die "no link before the listing"
+		# a new --rm container before any listing: it must not make the lost one live
+		out=$(mr run --rm --network none busybox echo first) || die "a run before the listing: $out"
+		[ "$out" = first ] || die "printed $out"
 		out=$(mr ps -a --format "{{.Names}}") || die "ps -a exited $?"
 		[ -z "$out" ] || die "ps -a lists a container whose run root is gone: $out"
 		[ -L "$R/containers/$id" ] && die "the dangling link stays"
