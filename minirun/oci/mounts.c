@@ -492,7 +492,13 @@ int mnt_config_mounts(const struct spec *s, int rootfd, struct mr_err *err)
 		if (rc == 0)
 			rc = m->bind ? bind_mount(s, m, rootfd, err) : fs_mount(m, rootfd, err);
 		if (rc < 0) {
-			mr_prefix(err, "config.json:%d:%d: mounts[%zu]: ", m->line, m->col, i);
+			/* where in the text: looked for only now (a walk of it per mount, for
+			 * every container, was ~0.1 ms for a message most never print) */
+			char path[64];
+			int line, col;
+			snprintf(path, sizeof(path), "mounts[%zu]", i);
+			spec_locate(s->text, path, &line, &col);
+			mr_prefix(err, "config.json:%d:%d: mounts[%zu]: ", line, col, i);
 			return -1;
 		}
 		/* rprivate in a tree made rprivate is what the mount has already: a new mount

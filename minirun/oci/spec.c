@@ -139,7 +139,6 @@ static int parse_mounts(struct pctx *c, struct spec *s)
 		char path[64];
 		struct spec_mount *m = &s->mounts[s->nmounts++];
 		snprintf(path, sizeof(path), "mounts[%zu]", i);
-		spec_locate(c->text, path, &m->line, &m->col);
 		if (!json_is_object(v))
 			return bad(c, path, "must be an object");
 		if (get_str(c, v, path, "destination", true, &m->dest) < 0 ||

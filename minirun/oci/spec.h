@@ -61,7 +61,6 @@ struct spec_mount {
 	bool bind, rec;            /* "bind"/"rbind" */
 	bool ro;                   /* ro asked for (a bind needs a remount for it) */
 	char *data;                /* the options mount(2) passes on as data ("mode=755"), owned */
-	int line, col;             /* where the mount is in config.json */
 };
 
 struct spec_ns {

@@ -47,6 +47,15 @@ relative_mount_destination() {
 	refused "$(mr_id mnt)" "config.json:[0-9]+:[0-9]+: mounts\\[6\\].destination must be an absolute path"
 }
 
+# a mount the init can't make names its place in config.json (found only on the way out)
+failed_mount_names_its_line() {
+	mr_need
+	MOUNTS_EXTRA=',{"destination": "/nosrc", "type": "bind", "source": "/no/such/source", "options": ["rbind"]}' mr_bundle b
+	line=$(grep -n '"/nosrc"' b/config.json | cut -d: -f1)
+	col=$(grep '"/nosrc"' b/config.json | awk '{ print index($0, "{\"destination\": \"/nosrc\"") }')
+	refused "$(mr_id mntline)" "^minirun-oci: config.json:$line:$col: mounts\\[6\\]: .*/no/such/source"
+}
+
 unknown_signal() {
 	mr_need
 	id=$(mr_id sig)
@@ -133,6 +142,7 @@ t "a wrong type is named with its line:column" wrong_type
 t "a missing rootfs" missing_rootfs
 t "an unknown namespace type" unknown_namespace
 t "a relative mount destination" relative_mount_destination
+t "a mount that fails names its line and column in config.json" failed_mount_names_its_line
 t "an unknown signal" unknown_signal
 t "a duplicate id" duplicate_id
 t "a path-like id" path_like_id
