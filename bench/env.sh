@@ -30,7 +30,8 @@ if [ "${MR_BENCH_INNER:-}" != 1 ]; then
 fi
 mount --make-rprivate /
 W=$(mktemp -d /tmp/mr-env-bench.XXXXXX)
-trap 'umount -R "$W" 2>/dev/null; rm -rf "$W"' EXIT
+. "$TOP/bench/lib.sh"
+trap 'mr_settle; umount -R "$W" 2>/dev/null; rm -rf "$W"' EXIT
 "$MR" --root "$W/root" import -c 'CMD ["sh"]' "$TAR" busybox >/dev/null
 
 # now in nanoseconds
