@@ -334,8 +334,13 @@ void *nl_grow(void **arr, size_t *n, size_t size)
 int nl_need_index(struct nl *nl, const char *name, struct mr_err *err)
 {
 	int idx = nl_link_index(nl, name);
-	if (idx <= 0)
-		return mr_fail(err, 0, "no such interface '%s'", name);
+	if (idx <= 0) {
+		/* ENODEV, as the kernel says of an index that is gone: the callers' missing_ok
+		 * checks take both the same way (a link can go between their two lookups) */
+		mr_fail(err, 0, "no such interface '%s'", name);
+		errno = ENODEV;
+		return -1;
+	}
 	return idx;
 }
 

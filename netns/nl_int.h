@@ -48,7 +48,7 @@ bool nl_reply_ok(const void *buf, size_t len);
 /* Grow *arr (of *n elements of SIZE bytes) by one zeroed element; NULL on ENOMEM. */
 void *nl_grow(void **arr, size_t *n, size_t size);
 
-/* The ifindex of NAME, or -1 with err: "no such interface 'NAME'" (+ WHAT context). */
+/* The ifindex of NAME, or -1 with errno ENODEV and err "no such interface 'NAME'". */
 int nl_need_index(struct nl *nl, const char *name, struct mr_err *err);
 
 #endif

@@ -103,9 +103,14 @@ int netns_release(const char *host_if, int missing_ok, struct mr_err *err)
 	if (nl_link_index(host, host_if) <= 0)
 		return missing_ok ? 0 : mr_fail(err, ENODEV, "release link '%s'", host_if);
 	mr_say("veth '%s' set down, left to go with its namespace", host_if);
-	if (nl_link_set_up(host, host_if, 0, err) < 0)
-		return (missing_ok && errno == ENODEV) ? 0 : -1;
-	return 0;
+	/* Why a link found a moment ago may be missing now: the namespace of its inner end is
+	 * being freed (the container's init killed just before, by `rm -f`), and the kernel's
+	 * worker deletes both ends at any point between our lookup and the set-down. Gone is
+	 * what the caller wanted: with missing_ok, success. Failed, the disconnect that called
+	 * this would keep the container's lease in the network's record for good. */
+	if (nl_link_set_up(host, host_if, 0, err) == 0)
+		return 0;
+	return missing_ok && (errno == ENODEV || nl_link_index(host, host_if) <= 0) ? 0 : -1;
 }
 
 /* Whether an existing bridge NAME has its NAT: nat_bridge_add's last step sets the

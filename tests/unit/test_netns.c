@@ -1,8 +1,10 @@
 /*
  * tests/unit/test_netns.c - the parsing the netns library does before the kernel sees any
- * input (netns/nl.c, netns/nat.c): interface names, CIDRs, MACs, port mappings.
+ * input (netns/nl.c, netns/nat.c): interface names, CIDRs, MACs, port mappings; and what
+ * a request on a link that is not there says (one query of the host's links, no change).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +125,23 @@ static void published_map_listing_parses(void)
 	CU_ASSERT_PTR_NULL(p);
 }
 
+/* A link can go between a caller's lookup and its request (netns_release: the kernel freeing
+ * the namespace of a veth's other end, after `rm -f` killed a dead monitor's init): the
+ * request's own lookup must then say ENODEV, as the kernel says of a gone index, or the
+ * caller's missing_ok check takes it for a failure (the lease kept in bridge.json). */
+static void a_request_on_a_missing_link_says_enodev(void)
+{
+	struct mr_err err = {0};
+	_cleanup_nl_ struct nl *nl = nl_open(&err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
+	const char *name = "mrvnosuchlink";
+	CU_ASSERT_EQUAL_FATAL(nl_link_index(nl, name), 0);
+	errno = 0;
+	CU_ASSERT_EQUAL(nl_link_set_up(nl, name, 0, &err), -1);
+	CU_ASSERT_EQUAL(errno, ENODEV);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no such interface 'mrvnosuchlink'"));
+}
+
 static CU_TestInfo tests[] = {
 	{"interface names: 1 to 15 bytes, no '/', ':' or spaces", ifname_limits},
 	{"a CIDR parses, gives its network, and bad ones are named",
@@ -131,6 +150,8 @@ static CU_TestInfo tests[] = {
 	{"port mappings HOSTPORT:IP:PORT[/proto] parse and format back", port_mappings},
 	{"the published map's listing parses, protocols by name or number",
 	 published_map_listing_parses},
+	{"a request on a link that is not there fails with ENODEV",
+	 a_request_on_a_missing_link_says_enodev},
 	CU_TEST_INFO_NULL,
 };
 MR_UNIT_SUITE("netns", tests)
