@@ -64,7 +64,8 @@ static pid_t orphan_pid(struct container *c, bool *paused)
 	pid_t pid = 0;
 	if (state_load(container_oci_root(c->root, oci, sizeof(oci)), c->id, &st, NULL) < 0)
 		return 0;
-	/* "created": the init waits for a start that its dead monitor will never give */
+	/* not "created": that init waits for a start its dead monitor will never give, and
+	 * runs nothing; the cleanup's OCI delete ends it (container_cleanup) */
 	if (!strcmp(st.status, "running") || !strcmp(st.status, "paused"))
 		pid = st.pid;
 	if (paused)
