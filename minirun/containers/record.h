@@ -396,6 +396,10 @@ int container_record_add_health(struct container_record *r,
 				const struct container_health_result *h);
 /* the value of label KEY, or NULL */
 const char *container_label(const struct container_record *r, const char *key);
+/* container_labels_json - R's Config.Labels as a JSON object, in their order: what the
+ * label filters and templates take (lib/prune_filter.h, mr_tmpl_label_methods), and commit's
+ * image config. New reference (record_json_config.c). */
+json_t *container_labels_json(const struct container_record *r);
 /* set the state and docker's booleans that go with it (Running, Paused, Restarting, Dead) */
 void container_record_set_state(struct container_record *r, enum container_state s);
 /* replace the string *DST with a copy of SRC (NULL allowed) */

@@ -180,13 +180,17 @@ void rj_config_to_json(const struct container_record *r, json_t *cfg)
 	json_object_set_new(cfg, "Tty", json_boolean(r->config.tty));
 	json_object_set_new(cfg, "OpenStdin", json_boolean(r->config.open_stdin));
 	exposed_to_json(r, cfg);
-	if (!json_object_get(cfg, "Labels") && !r->config.nlabels)
-		return;
+	if (json_object_get(cfg, "Labels") || r->config.nlabels)
+		json_object_set_new(cfg, "Labels", container_labels_json(r));
+}
+
+json_t *container_labels_json(const struct container_record *r)
+{
 	json_t *labels = json_object();
 	for (size_t i = 0; i < r->config.nlabels; i++)
 		json_object_set_new(labels, r->config.labels[i].key,
 				    json_string(r->config.labels[i].value));
-	json_object_set_new(cfg, "Labels", labels);
+	return labels;
 }
 
 /* Config of a new record: docker 20.10's keys in its order (api/types/container Config),
