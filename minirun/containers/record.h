@@ -198,7 +198,7 @@ struct container_mount {
  * labels ...) typed, in docker's inspect names. record_json.c (and record_json_host.c) is
  * the one place that knows the JSON keys: container_record_from_json fills this from the
  * tree, container_record_to_json writes it back into the same tree (in place: the keys keep
- * their order, and the parts not typed here, such as Minirun's OciMounts and IdMap and
+ * their order, and the parts not typed here, such as Minirun's OciMounts and
  * HostConfig's keys for what minirun does not do (KernelMemory, Links ...), pass through
  * unchanged). Strings are owned; NULL when the record has no such key. A record written by
  * an older minirun loads (missing keys read as docker's zero values and are not added back
@@ -309,6 +309,12 @@ struct container_record {
 		bool stop_requested;
 		pid_t monitor_pid;
 		char **lower_dirs; /* the image's layer dirs, top first; NULL: ask the store */
+		/* IdMap {HostUID, HostGID, Size}: --userns=auto's range (userns.c), the host's
+		 * ids of the container's 0.. (the bundle maps them: bundle/nsmodes.c) */
+		struct {
+			bool present; /* the record has an IdMap (an object) */
+			unsigned long host_uid, host_gid, size;
+		} id_map;
 		/* what the bundle reads at each start (bundle/config.c) and create's flags:
 		 * NoNewPrivileges (--security-opt no-new-privileges), Seccomp ("unconfined", or
 		 * the text of --security-opt seccomp=FILE's profile, compact JSON; NULL: no key,

@@ -17,7 +17,7 @@
  *   State (Health: Status, Streak,     HostConfig: the keys of what minirun does not
  *     Log)                               do (Links, Isolation, KernelMemory ...: docker's
  *   Config: Hostname Domainname User     values, written with a new record only)
- *     Attach* Tty OpenStdin StdinOnce  Minirun: OciMounts (vol.c), IdMap (userns.c)
+ *     Attach* Tty OpenStdin StdinOnce  Minirun: OciMounts (vol.c)
  *     Env Cmd Image WorkingDir
  *     Entrypoint MacAddress Labels
  *     StopSignal StopTimeout
@@ -25,7 +25,7 @@
  *   HostConfig: every key a flag sets (struct container_host: Binds ... Mounts), in
  *     record_json_host.c (reading) and record_json_host_write.c (writing, docker's order)
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
- *     NoNewPrivileges Seccomp Platform PullNever
+ *     IdMap NoNewPrivileges Seccomp Platform PullNever
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
  *   GraphDriver.Data: UpperDir WorkDir MergedDir LowerDir
  *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
@@ -284,6 +284,11 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->mr.stop_requested = json_is_true(rj_get(mr, "StopRequested"));
 	r->mr.monitor_pid = (pid_t)json_integer_value(rj_get(mr, "MonitorPid"));
 	r->mr.lower_dirs = rj_dup_strv(rj_get(mr, "LowerDirs"));
+	json_t *map = rj_get(mr, "IdMap");
+	r->mr.id_map.present = json_is_object(map);
+	r->mr.id_map.host_uid = (unsigned long)json_integer_value(rj_get(map, "HostUID"));
+	r->mr.id_map.host_gid = (unsigned long)json_integer_value(rj_get(map, "HostGID"));
+	r->mr.id_map.size = (unsigned long)json_integer_value(rj_get(map, "Size"));
 	r->mr.no_new_privileges = json_is_true(rj_get(mr, "NoNewPrivileges"));
 	if (seccomp_from_json(rj_get(mr, "Seccomp"), r) < 0) {
 		container_record_free(r);
@@ -440,11 +445,30 @@ static void put_flag(json_t *o, const char *key, bool b)
 		json_object_set_new(o, key, json_boolean(b));
 }
 
+/* set KEY of O to the number V where O has KEY or V is not 0 */
+static void put_uint(json_t *o, const char *key, unsigned long v)
+{
+	if (v || json_object_get(o, key))
+		json_object_set_new(o, key, json_integer((json_int_t)v));
+}
+
+/* Minirun.IdMap of MR, in place (HostUID HostGID Size, as userns.c first wrote it) */
+static void id_map_to_json(const struct container_record *r, json_t *mr)
+{
+	json_t *map = rj_obj(mr, "IdMap", r->mr.id_map.present);
+	if (!map || !r->mr.id_map.present)
+		return;
+	put_uint(map, "HostUID", r->mr.id_map.host_uid);
+	put_uint(map, "HostGID", r->mr.id_map.host_gid);
+	put_uint(map, "Size", r->mr.id_map.size);
+}
+
 static void minirun_to_json(const struct container_record *r, json_t *rec)
 {
 	bool any = r->mr.step || r->mr.broken || r->mr.image_ref || r->mr.detach_keys ||
 		   r->mr.stop_requested || r->mr.monitor_pid || r->mr.lower_dirs ||
-		   r->mr.no_new_privileges || r->mr.seccomp || r->mr.platform || r->mr.pull_never;
+		   r->mr.no_new_privileges || r->mr.seccomp || r->mr.platform || r->mr.pull_never ||
+		   r->mr.id_map.present;
 	json_t *mr = rj_obj(rec, "Minirun", any);
 	if (!mr)
 		return;
@@ -458,6 +482,7 @@ static void minirun_to_json(const struct container_record *r, json_t *rec)
 	rj_put_str(mr, "Broken", r->mr.broken);
 	if (r->mr.lower_dirs)
 		json_object_set_new(mr, "LowerDirs", rj_strv_json(r->mr.lower_dirs));
+	id_map_to_json(r, mr);
 	if (r->mr.monitor_pid)
 		json_object_set_new(mr, "MonitorPid", json_integer(r->mr.monitor_pid));
 	/* present only while asked: a later start must not see an old stop */

@@ -246,6 +246,50 @@ static void minirun_keys_are_typed_in_the_old_order(void)
 	json_decref(rec);
 }
 
+/* Minirun.IdMap (--userns=auto): set after create's first save, it follows LowerDirs, as
+ * userns.c wrote it into the tree; read back into the fields; an IdMap without one of its
+ * keys (a hand edit) is written back as it was */
+static void id_map_is_typed_and_follows_lower_dirs(void)
+{
+	struct container_record r = {0};
+	char keys[1024];
+	const char *lowers[] = {"/l1", "/l2"};
+	container_record_set_str(&r.mr.detach_keys, "ctrl-p,ctrl-q");
+	container_record_set_str(&r.mr.step, "");
+	container_record_set_str(&r.mr.image_ref, "busybox");
+	json_t *rec = container_record_json_new(&r);
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	CU_ASSERT_FALSE(r.mr.id_map.present);
+	CU_ASSERT_EQUAL(container_record_set_strv(&r.mr.lower_dirs, lowers, 2), 0);
+	container_record_to_json(&r, rec);
+	r.mr.id_map.present = true;
+	r.mr.id_map.host_uid = 200000;
+	r.mr.id_map.host_gid = 300000;
+	r.mr.id_map.size = 65536;
+	container_record_to_json(&r, rec);
+	json_t *mr = json_object_get(rec, "Minirun");
+	keys_of(mr, keys, sizeof(keys));
+	CU_ASSERT_STRING_EQUAL(
+		keys, "DetachKeys,Step,NoNewPrivileges,ImageRef,PullNever,LowerDirs,IdMap,");
+	char *map = json_dumps(json_object_get(mr, "IdMap"), JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(map, "{\"HostUID\":200000,\"HostGID\":300000,\"Size\":65536}");
+	free(map);
+	container_record_free(&r);
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	CU_ASSERT_TRUE(r.mr.id_map.present);
+	CU_ASSERT_EQUAL(r.mr.id_map.host_uid, 200000);
+	CU_ASSERT_EQUAL(r.mr.id_map.host_gid, 300000);
+	CU_ASSERT_EQUAL(r.mr.id_map.size, 65536);
+	json_object_del(json_object_get(mr, "IdMap"), "Size");
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	container_record_to_json(&r, rec);
+	map = json_dumps(json_object_get(mr, "IdMap"), JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(map, "{\"HostUID\":200000,\"HostGID\":300000}");
+	free(map);
+	container_record_free(&r);
+	json_decref(rec);
+}
+
 static void a_record_without_state_reads_dead_and_stays_so(void)
 {
 	json_t *tree = json_pack("{s:s, s:s}", "Id", "abc", "Name", "/half");
@@ -474,6 +518,8 @@ static CU_TestInfo tests[] = {
 	 a_change_is_written_in_place},
 	{"Minirun's NoNewPrivileges, Seccomp, Platform, PullNever: typed, in the old order",
 	 minirun_keys_are_typed_in_the_old_order},
+	{"Minirun.IdMap: typed, after LowerDirs, a hand-edited one written back as it was",
+	 id_map_is_typed_and_follows_lower_dirs},
 	{"a record without State reads dead and is not given one",
 	 a_record_without_state_reads_dead_and_stays_so},
 	{"NetworkSettings.Ports: exposed, published and [] typed, written back in order",
