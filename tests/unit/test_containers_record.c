@@ -290,6 +290,49 @@ static void id_map_is_typed_and_follows_lower_dirs(void)
 	json_decref(rec);
 }
 
+/* Config.Volumes and Minirun.OciMounts (vol.c's): typed, each added at the end as vol.c
+ * first wrote them into the tree, a volume's path once; read back; unchanged bytes when
+ * unchanged */
+static void volumes_and_oci_mounts_are_typed(void)
+{
+	struct container_record r = {.config.stop_timeout = -1};
+	char keys[1024];
+	json_t *rec = container_record_json_new(&r);
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	CU_ASSERT_PTR_NULL(r.config.volumes);
+	CU_ASSERT_FALSE(r.mr.has_oci_mounts);
+	CU_ASSERT_EQUAL(container_record_add_volume(&r, "/data"), 0);
+	CU_ASSERT_EQUAL(container_record_add_volume(&r, "/data"), 0);
+	json_t *m = json_pack("{s:s, s:s, s:s, s:[s, s, s]}", "destination", "/data", "type",
+			      "bind", "source", "/v/_data", "options", "rbind", "rprivate", "rw");
+	CU_ASSERT_EQUAL(container_record_add_oci_mount(&r, m), 0);
+	container_record_to_json(&r, rec);
+	json_t *cfg = json_object_get(rec, "Config"), *mr = json_object_get(rec, "Minirun");
+	keys_of(cfg, keys, sizeof(keys));
+	CU_ASSERT_PTR_NOT_NULL(strstr(keys, ",Entrypoint,Labels,Volumes,"));
+	char *v = json_dumps(json_object_get(cfg, "Volumes"), JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(v, "{\"/data\":{}}");
+	free(v);
+	CU_ASSERT_TRUE(json_equal(json_array_get(json_object_get(mr, "OciMounts"), 0), m));
+	keys_of(mr, keys, sizeof(keys));
+	CU_ASSERT_STRING_EQUAL(keys, "NoNewPrivileges,PullNever,OciMounts,");
+	char *text = json_dumps(rec, JSON_COMPACT);
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(r.config.volumes[0], "/data");
+	CU_ASSERT_PTR_NULL(r.config.volumes[1]);
+	CU_ASSERT_EQUAL_FATAL(r.mr.noci_mounts, 1);
+	CU_ASSERT_STRING_EQUAL(r.mr.oci_mounts[0].source, "/v/_data");
+	CU_ASSERT_STRING_EQUAL(r.mr.oci_mounts[0].options[2], "rw");
+	container_record_to_json(&r, rec);
+	char *again = json_dumps(rec, JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(again, text);
+	free(again);
+	free(text);
+	json_decref(m);
+	container_record_free(&r);
+	json_decref(rec);
+}
+
 static void a_record_without_state_reads_dead_and_stays_so(void)
 {
 	json_t *tree = json_pack("{s:s, s:s}", "Id", "abc", "Name", "/half");
@@ -520,6 +563,8 @@ static CU_TestInfo tests[] = {
 	 minirun_keys_are_typed_in_the_old_order},
 	{"Minirun.IdMap: typed, after LowerDirs, a hand-edited one written back as it was",
 	 id_map_is_typed_and_follows_lower_dirs},
+	{"Config.Volumes and Minirun.OciMounts: typed, added at the end, written back as read",
+	 volumes_and_oci_mounts_are_typed},
 	{"a record without State reads dead and is not given one",
 	 a_record_without_state_reads_dead_and_stays_so},
 	{"NetworkSettings.Ports: exposed, published and [] typed, written back in order",
