@@ -331,12 +331,17 @@ struct container_record {
 		bool has_oci_mounts; /* the record has OciMounts (even []) */
 		/* what the bundle reads at each start (bundle/config.c) and create's flags:
 		 * NoNewPrivileges (--security-opt no-new-privileges), Seccomp ("unconfined", or
-		 * the text of --security-opt seccomp=FILE's profile, compact JSON; NULL: no key,
-		 * docker's default profile), Platform (--platform; NULL: none), PullNever (--pull
-		 * never). A false one is written only where the record has its key (a new one
-		 * has both) */
+		 * the text of --security-opt seccomp=FILE's profile, compact JSON, as create
+		 * sets it: written as the profile's object; NULL: no key, docker's default
+		 * profile, or the profile the record has already: has_seccomp_profile),
+		 * Platform (--platform; NULL: none), PullNever (--pull never). A false one is
+		 * written only where the record has its key (a new one has both) */
 		bool no_new_privileges;
 		char *seccomp, *platform;
+		/* the record's Seccomp is a profile (an object): it stays in the tree as it is,
+		 * neither turned into text at each load nor parsed again at each save (only
+		 * the bundle reads it, there) */
+		bool has_seccomp_profile;
 		bool pull_never;
 	} mr;
 	/* GraphDriver.Data: UpperDir WorkDir (the writable layer's), MergedDir, LowerDir

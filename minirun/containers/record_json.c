@@ -211,19 +211,19 @@ static int networks_from_json(json_t *ns, struct container_record *r)
 	return 0;
 }
 
-/* Minirun.Seccomp V into R: "unconfined" as it is, a profile as its compact text (jansson
- * keeps its keys' order: put_seccomp writes back the same object); anything else (a hand
- * edit) means the default profile to the bundle, as no key does: NULL, and left in the tree
- * as it is. -1 on ENOMEM */
+/* Minirun.Seccomp V into R: "unconfined" as it is; a profile only noted
+ * (has_seccomp_profile): its object stays in the tree, where the bundle reads it, and
+ * put_seccomp leaves it there (a profile can be tens of kB: no text made of it at each load,
+ * no parse at each save); anything else (a hand edit) means the default profile to the
+ * bundle, as no key does: NULL, and left in the tree as it is. -1 on ENOMEM */
 static int seccomp_from_json(json_t *v, struct container_record *r)
 {
 	const char *s = json_string_value(v);
 	bool unconfined = s && strcmp(s, "unconfined") == 0;
 	if (unconfined)
 		r->mr.seccomp = strdup(s);
-	else if (json_is_object(v))
-		r->mr.seccomp = json_dumps(v, JSON_COMPACT);
-	return (unconfined || json_is_object(v)) && !r->mr.seccomp ? -1 : 0;
+	r->mr.has_seccomp_profile = json_is_object(v);
+	return unconfined && !r->mr.seccomp ? -1 : 0;
 }
 
 int container_record_add_oci_mount(struct container_record *r, json_t *m)
@@ -468,8 +468,8 @@ static void host_to_json(const struct container_record *r, json_t *rec)
 }
 
 /* Minirun.Seccomp of MR set from the text S: "unconfined", else the profile's object. Left
- * as it is when S is NULL, or does not parse (as none can but on ENOMEM: opts_set.c made
- * it from a parsed object) */
+ * as it is when S is NULL (none, or the profile the record has: has_seccomp_profile), or
+ * does not parse (as none can but on ENOMEM: opts_set.c made it from a parsed object) */
 static void put_seccomp(json_t *mr, const char *s)
 {
 	json_t *v = NULL;
@@ -525,8 +525,9 @@ static void minirun_to_json(const struct container_record *r, json_t *rec)
 {
 	bool any = r->mr.step || r->mr.broken || r->mr.image_ref || r->mr.detach_keys ||
 		   r->mr.stop_requested || r->mr.monitor_pid || r->mr.lower_dirs ||
-		   r->mr.no_new_privileges || r->mr.seccomp || r->mr.platform || r->mr.pull_never ||
-		   r->mr.id_map.present || r->mr.has_oci_mounts;
+		   r->mr.no_new_privileges || r->mr.seccomp || r->mr.has_seccomp_profile ||
+		   r->mr.platform || r->mr.pull_never || r->mr.id_map.present ||
+		   r->mr.has_oci_mounts;
 	json_t *mr = rj_obj(rec, "Minirun", any);
 	if (!mr)
 		return;
