@@ -205,8 +205,8 @@ struct container_mount {
  * labels ...) typed, in docker's inspect names. record_json.c (and record_json_host.c) is
  * the one place that knows the JSON keys: container_record_from_json fills this from the
  * tree, container_record_to_json writes it back into the same tree (in place: the keys keep
- * their order, and the parts not typed here, such as
- * HostConfig's keys for what minirun does not do (KernelMemory, Links ...), pass through
+ * their order, and the parts not typed here, such as HostConfig's keys for what minirun
+ * does not do (KernelMemory, Links ...) and a Minirun.Seccomp profile, pass through
  * unchanged). Strings are owned; NULL when the record has no such key. A record written by
  * an older minirun loads (missing keys read as docker's zero values and are not added back
  * unless set).

@@ -17,7 +17,7 @@
  *   State (Health: Status, Streak,     HostConfig: the keys of what minirun does not
  *     Log)                               do (Links, Isolation, KernelMemory ...: docker's
  *   Config: Hostname Domainname User     values, written with a new record only)
- *     Attach* Tty OpenStdin StdinOnce
+ *     Attach* Tty OpenStdin StdinOnce  Minirun.Seccomp's profile (the bundle's)
  *     Env Cmd Image WorkingDir
  *     Entrypoint MacAddress Labels
  *     StopSignal StopTimeout Volumes
