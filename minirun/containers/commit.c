@@ -173,12 +173,9 @@ static json_t *strv_json(char *const *v)
  * keys of the container's; a null one, as Entrypoint often is, leaves the image's) */
 static void config_of_record(const struct container_record *r, json_t *inner)
 {
-	json_t *exposed = json_object(), *labels = json_object();
+	json_t *exposed = json_object(), *labels = container_labels_json(r);
 	for (size_t i = 0; r->config.exposed_ports && r->config.exposed_ports[i]; i++)
 		json_object_set_new(exposed, r->config.exposed_ports[i], json_object());
-	for (size_t i = 0; i < r->config.nlabels; i++)
-		json_object_set_new(labels, r->config.labels[i].key,
-				    json_string(r->config.labels[i].value));
 	struct {
 		const char *key;
 		json_t *v; /* NULL: the record's is null */

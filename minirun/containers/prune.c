@@ -33,9 +33,11 @@ int container_prune(const struct mr_prune_filter *f, bool quiet, unsigned long l
 			continue; /* removed meanwhile */
 		enum container_state st = container_status(&c);
 		long long created = parse_rfc3339(c.r.created ? c.r.created : "");
-		json_t *labels = json_object_get(json_object_get(c.rec, "Config"), "Labels");
+		json_t *labels = container_labels_json(&c.r);
+		bool match = mr_prune_filter_match(f, created, labels);
+		json_decref(labels);
 		if (st == CONTAINER_RUNNING || st == CONTAINER_PAUSED ||
-		    st == CONTAINER_RESTARTING || !mr_prune_filter_match(f, created, labels)) {
+		    st == CONTAINER_RESTARTING || !match) {
 			container_close(&c);
 			continue;
 		}

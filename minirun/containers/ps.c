@@ -524,9 +524,12 @@ int cmd_ps(int argc, char **argv)
 				printf("%.*s\n", notrunc ? CONTAINER_ID_LEN : 12, c.id);
 			} else {
 				json_t *row = ps_row(&c, notrunc, size);
-				o.ctx = json_object_get(json_object_get(c.rec, "Config"), "Labels");
+				json_t *labels = container_labels_json(&c.r);
+				o.ctx = labels;
 				if (mr_format_row(&f, row, &o, &err) < 0)
 					rc = 1;
+				o.ctx = NULL;
+				json_decref(labels);
 				json_decref(row);
 			}
 		}

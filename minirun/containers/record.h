@@ -118,6 +118,13 @@ struct container_mount_spec {
 	bool read_only;
 };
 
+/* one entry of Minirun.OciMounts: a -v/--mount/image VOLUME's config.json "mounts" entry,
+ * as vol.c made it (volume_oci_mount), which the bundle adds at each start (bundle/config.c) */
+struct container_oci_mount {
+	char *destination, *type, *source;
+	char **options; /* NULL-terminated; NULL: no key */
+};
+
 /* one probe's result in State.Health.Log */
 struct container_health_result {
 	char *start, *end; /* RFC 3339 */
@@ -198,8 +205,8 @@ struct container_mount {
  * labels ...) typed, in docker's inspect names. record_json.c (and record_json_host.c) is
  * the one place that knows the JSON keys: container_record_from_json fills this from the
  * tree, container_record_to_json writes it back into the same tree (in place: the keys keep
- * their order, and the parts not typed here, such as Minirun's OciMounts and IdMap and
- * HostConfig's keys for what minirun does not do (KernelMemory, Links ...), pass through
+ * their order, and the parts not typed here, such as HostConfig's keys for what minirun
+ * does not do (KernelMemory, Links ...) and a Minirun.Seccomp profile, pass through
  * unchanged). Strings are owned; NULL when the record has no such key. A record written by
  * an older minirun loads (missing keys read as docker's zero values and are not added back
  * unless set).
@@ -253,6 +260,9 @@ struct container_record {
 		/* ExposedPorts' keys ("80/tcp"), the image's then -p's and --expose's;
 		 * NULL-terminated, NULL: no key */
 		char **exposed_ports;
+		/* Volumes' keys: the paths of the anonymous volumes vol.c made (the image's
+		 * VOLUMEs, a -v of a path alone), each {}; NULL-terminated, NULL: no key */
+		char **volumes;
 	} config;
 	/* HostConfig: every key of docker's a flag sets (record_json_host_write.c lays them out) */
 	struct container_host {
@@ -309,14 +319,29 @@ struct container_record {
 		bool stop_requested;
 		pid_t monitor_pid;
 		char **lower_dirs; /* the image's layer dirs, top first; NULL: ask the store */
+		/* IdMap {HostUID, HostGID, Size}: --userns=auto's range (userns.c), the host's
+		 * ids of the container's 0.. (the bundle maps them: bundle/nsmodes.c) */
+		struct {
+			bool present; /* the record has an IdMap (an object) */
+			unsigned long host_uid, host_gid, size;
+		} id_map;
+		/* OciMounts, in the order vol.c recorded them (absent until one) */
+		struct container_oci_mount *oci_mounts;
+		size_t noci_mounts;
+		bool has_oci_mounts; /* the record has OciMounts (even []) */
 		/* what the bundle reads at each start (bundle/config.c) and create's flags:
 		 * NoNewPrivileges (--security-opt no-new-privileges), Seccomp ("unconfined", or
-		 * the text of --security-opt seccomp=FILE's profile, compact JSON; NULL: no key,
-		 * docker's default profile), Platform (--platform; NULL: none), PullNever (--pull
-		 * never). A false one is written only where the record has its key (a new one
-		 * has both) */
+		 * the text of --security-opt seccomp=FILE's profile, compact JSON, as create
+		 * sets it: written as the profile's object; NULL: no key, docker's default
+		 * profile, or the profile the record has already: has_seccomp_profile),
+		 * Platform (--platform; NULL: none), PullNever (--pull never). A false one is
+		 * written only where the record has its key (a new one has both) */
 		bool no_new_privileges;
 		char *seccomp, *platform;
+		/* the record's Seccomp is a profile (an object): it stays in the tree as it is,
+		 * neither turned into text at each load nor parsed again at each save (only
+		 * the bundle reads it, there) */
+		bool has_seccomp_profile;
 		bool pull_never;
 	} mr;
 	/* GraphDriver.Data: UpperDir WorkDir (the writable layer's), MergedDir, LowerDir
@@ -387,6 +412,12 @@ int container_record_add_throttle(struct container_record *r, enum container_thr
 				  const char *path, long long rate);
 int container_record_add_mount_spec(struct container_record *r,
 				    const struct container_mount_spec *m);
+/* container_record_add_oci_mount - append the config.json "mounts" entry M (an OCI mount
+ * object: destination, type, source, options; volume_oci_mount's) to R's Minirun.OciMounts
+ * (present from then on); -1 on ENOMEM (record_json.c) */
+int container_record_add_oci_mount(struct container_record *r, json_t *m);
+/* container_record_add_volume - PATH added to R's Config.Volumes (once); -1 on ENOMEM */
+int container_record_add_volume(struct container_record *r, const char *path);
 /* container_kvs_add - append KEY=VALUE to L (present from then on); -1 on ENOMEM */
 int container_kvs_add(struct container_kvs *l, const char *key, const char *value);
 void container_kvs_free(struct container_kvs *l);
@@ -396,6 +427,10 @@ int container_record_add_health(struct container_record *r,
 				const struct container_health_result *h);
 /* the value of label KEY, or NULL */
 const char *container_label(const struct container_record *r, const char *key);
+/* container_labels_json - R's Config.Labels as a JSON object, in their order: what the
+ * label filters and templates take (lib/prune_filter.h, mr_tmpl_label_methods), and commit's
+ * image config. New reference (record_json_config.c). */
+json_t *container_labels_json(const struct container_record *r);
 /* set the state and docker's booleans that go with it (Running, Paused, Restarting, Dead) */
 void container_record_set_state(struct container_record *r, enum container_state s);
 /* replace the string *DST with a copy of SRC (NULL allowed) */

@@ -157,6 +157,21 @@ int container_record_set_strv(char ***dst, const char *const *src, size_t n)
 	return src && !v ? -1 : 0;
 }
 
+int container_record_add_volume(struct container_record *r, const char *path)
+{
+	size_t n = 0;
+	for (; r->config.volumes && r->config.volumes[n]; n++)
+		if (!strcmp(r->config.volumes[n], path))
+			return 0;
+	char **v = realloc(r->config.volumes, (n + 2) * sizeof(*v));
+	if (!v)
+		return -1;
+	r->config.volumes = v;
+	v[n] = strdup(path);
+	v[n + 1] = NULL;
+	return v[n] ? 0 : -1;
+}
+
 static void network_free(struct container_network *n)
 {
 	free(n->name);
@@ -404,6 +419,7 @@ void container_record_free(struct container_record *r)
 	}
 	free(r->config.labels);
 	strv_free(r->config.exposed_ports);
+	strv_free(r->config.volumes);
 	free(r->host.network_mode);
 	free(r->host.pid_mode);
 	free(r->host.ipc_mode);
@@ -433,6 +449,14 @@ void container_record_free(struct container_record *r)
 	free(r->mr.image_ref);
 	free(r->mr.detach_keys);
 	strv_free(r->mr.lower_dirs);
+	for (size_t i = 0; i < r->mr.noci_mounts; i++) {
+		struct container_oci_mount *m = &r->mr.oci_mounts[i];
+		free(m->destination);
+		free(m->type);
+		free(m->source);
+		strv_free(m->options);
+	}
+	free(r->mr.oci_mounts);
 	free(r->mr.seccomp);
 	free(r->mr.platform);
 	free(r->upper_dir);

@@ -17,15 +17,15 @@
  *   State (Health: Status, Streak,     HostConfig: the keys of what minirun does not
  *     Log)                               do (Links, Isolation, KernelMemory ...: docker's
  *   Config: Hostname Domainname User     values, written with a new record only)
- *     Attach* Tty OpenStdin StdinOnce  Minirun: OciMounts (vol.c), IdMap (userns.c)
+ *     Attach* Tty OpenStdin StdinOnce  Minirun.Seccomp's profile (the bundle's)
  *     Env Cmd Image WorkingDir
  *     Entrypoint MacAddress Labels
- *     StopSignal StopTimeout
+ *     StopSignal StopTimeout Volumes
  *     Healthcheck Shell ExposedPorts
  *   HostConfig: every key a flag sets (struct container_host: Binds ... Mounts), in
  *     record_json_host.c (reading) and record_json_host_write.c (writing, docker's order)
  *   Minirun: Step Broken ImageRef DetachKeys StopRequested MonitorPid LowerDirs
- *     NoNewPrivileges Seccomp Platform PullNever
+ *     IdMap OciMounts NoNewPrivileges Seccomp Platform PullNever
  *   Mounts (each: Type Name Source Destination Driver Mode RW Propagation)
  *   GraphDriver.Data: UpperDir WorkDir MergedDir LowerDir
  *   NetworkSettings.Ports ("80/tcp": null, or [{HostIp HostPort}])
@@ -211,19 +211,56 @@ static int networks_from_json(json_t *ns, struct container_record *r)
 	return 0;
 }
 
-/* Minirun.Seccomp V into R: "unconfined" as it is, a profile as its compact text (jansson
- * keeps its keys' order: put_seccomp writes back the same object); anything else (a hand
- * edit) means the default profile to the bundle, as no key does: NULL, and left in the tree
- * as it is. -1 on ENOMEM */
+/* Minirun.Seccomp V into R: "unconfined" as it is; a profile only noted
+ * (has_seccomp_profile): its object stays in the tree, where the bundle reads it, and
+ * put_seccomp leaves it there (a profile can be tens of kB: no text made of it at each load,
+ * no parse at each save); anything else (a hand edit) means the default profile to the
+ * bundle, as no key does: NULL, and left in the tree as it is. -1 on ENOMEM */
 static int seccomp_from_json(json_t *v, struct container_record *r)
 {
 	const char *s = json_string_value(v);
 	bool unconfined = s && strcmp(s, "unconfined") == 0;
 	if (unconfined)
 		r->mr.seccomp = strdup(s);
-	else if (json_is_object(v))
-		r->mr.seccomp = json_dumps(v, JSON_COMPACT);
-	return (unconfined || json_is_object(v)) && !r->mr.seccomp ? -1 : 0;
+	r->mr.has_seccomp_profile = json_is_object(v);
+	return unconfined && !r->mr.seccomp ? -1 : 0;
+}
+
+int container_record_add_oci_mount(struct container_record *r, json_t *m)
+{
+	struct container_oci_mount *v =
+		realloc(r->mr.oci_mounts, (r->mr.noci_mounts + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	r->mr.oci_mounts = v;
+	r->mr.has_oci_mounts = true;
+	struct container_oci_mount *o = &v[r->mr.noci_mounts++];
+	json_t *options = rj_get(m, "options");
+	*o = (struct container_oci_mount){
+		.destination = rj_dup_str(rj_get(m, "destination")),
+		.type = rj_dup_str(rj_get(m, "type")),
+		.source = rj_dup_str(rj_get(m, "source")),
+		.options = rj_dup_strv(options),
+	};
+	bool short_of_memory = (json_is_string(rj_get(m, "destination")) && !o->destination) ||
+			       (json_is_string(rj_get(m, "type")) && !o->type) ||
+			       (json_is_string(rj_get(m, "source")) && !o->source) ||
+			       (json_is_array(options) && !o->options);
+	return short_of_memory ? -1 : 0;
+}
+
+/* Minirun.OciMounts V (an array: else none) into R; -1 on ENOMEM */
+static int oci_mounts_from_json(json_t *v, struct container_record *r)
+{
+	size_t i;
+	json_t *m;
+	r->mr.has_oci_mounts = json_is_array(v);
+	json_array_foreach(v, i, m)
+	{
+		if (json_is_object(m) && container_record_add_oci_mount(r, m) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int container_record_from_json(json_t *rec, struct container_record *r, struct mr_err *err)
@@ -284,6 +321,15 @@ int container_record_from_json(json_t *rec, struct container_record *r, struct m
 	r->mr.stop_requested = json_is_true(rj_get(mr, "StopRequested"));
 	r->mr.monitor_pid = (pid_t)json_integer_value(rj_get(mr, "MonitorPid"));
 	r->mr.lower_dirs = rj_dup_strv(rj_get(mr, "LowerDirs"));
+	if (oci_mounts_from_json(rj_get(mr, "OciMounts"), r) < 0) {
+		container_record_free(r);
+		return mr_fail(err, ENOMEM, "container record");
+	}
+	json_t *map = rj_get(mr, "IdMap");
+	r->mr.id_map.present = json_is_object(map);
+	r->mr.id_map.host_uid = (unsigned long)json_integer_value(rj_get(map, "HostUID"));
+	r->mr.id_map.host_gid = (unsigned long)json_integer_value(rj_get(map, "HostGID"));
+	r->mr.id_map.size = (unsigned long)json_integer_value(rj_get(map, "Size"));
 	r->mr.no_new_privileges = json_is_true(rj_get(mr, "NoNewPrivileges"));
 	if (seccomp_from_json(rj_get(mr, "Seccomp"), r) < 0) {
 		container_record_free(r);
@@ -422,8 +468,8 @@ static void host_to_json(const struct container_record *r, json_t *rec)
 }
 
 /* Minirun.Seccomp of MR set from the text S: "unconfined", else the profile's object. Left
- * as it is when S is NULL, or does not parse (as none can but on ENOMEM: opts_set.c made
- * it from a parsed object) */
+ * as it is when S is NULL (none, or the profile the record has: has_seccomp_profile), or
+ * does not parse (as none can but on ENOMEM: opts_set.c made it from a parsed object) */
 static void put_seccomp(json_t *mr, const char *s)
 {
 	json_t *v = NULL;
@@ -440,11 +486,48 @@ static void put_flag(json_t *o, const char *key, bool b)
 		json_object_set_new(o, key, json_boolean(b));
 }
 
+/* set KEY of O to the number V where O has KEY or V is not 0 */
+static void put_uint(json_t *o, const char *key, unsigned long v)
+{
+	if (v || json_object_get(o, key))
+		json_object_set_new(o, key, json_integer((json_int_t)v));
+}
+
+/* Minirun.OciMounts of R: each entry's keys in volume_oci_mount's order */
+static json_t *oci_mounts_json(const struct container_record *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->mr.noci_mounts; i++) {
+		const struct container_oci_mount *m = &r->mr.oci_mounts[i];
+		json_t *e = json_object();
+		rj_put_str(e, "destination", m->destination);
+		rj_put_str(e, "type", m->type);
+		rj_put_str(e, "source", m->source);
+		if (m->options)
+			json_object_set_new(e, "options", rj_strv_json(m->options));
+		json_array_append_new(a, e);
+	}
+	return a;
+}
+
+/* Minirun.IdMap of MR, in place (HostUID HostGID Size, as userns.c first wrote it) */
+static void id_map_to_json(const struct container_record *r, json_t *mr)
+{
+	json_t *map = rj_obj(mr, "IdMap", r->mr.id_map.present);
+	if (!map || !r->mr.id_map.present)
+		return;
+	put_uint(map, "HostUID", r->mr.id_map.host_uid);
+	put_uint(map, "HostGID", r->mr.id_map.host_gid);
+	put_uint(map, "Size", r->mr.id_map.size);
+}
+
 static void minirun_to_json(const struct container_record *r, json_t *rec)
 {
 	bool any = r->mr.step || r->mr.broken || r->mr.image_ref || r->mr.detach_keys ||
 		   r->mr.stop_requested || r->mr.monitor_pid || r->mr.lower_dirs ||
-		   r->mr.no_new_privileges || r->mr.seccomp || r->mr.platform || r->mr.pull_never;
+		   r->mr.no_new_privileges || r->mr.seccomp || r->mr.has_seccomp_profile ||
+		   r->mr.platform || r->mr.pull_never || r->mr.id_map.present ||
+		   r->mr.has_oci_mounts;
 	json_t *mr = rj_obj(rec, "Minirun", any);
 	if (!mr)
 		return;
@@ -458,6 +541,9 @@ static void minirun_to_json(const struct container_record *r, json_t *rec)
 	rj_put_str(mr, "Broken", r->mr.broken);
 	if (r->mr.lower_dirs)
 		json_object_set_new(mr, "LowerDirs", rj_strv_json(r->mr.lower_dirs));
+	id_map_to_json(r, mr);
+	if (r->mr.has_oci_mounts)
+		json_object_set_new(mr, "OciMounts", oci_mounts_json(r));
 	if (r->mr.monitor_pid)
 		json_object_set_new(mr, "MonitorPid", json_integer(r->mr.monitor_pid));
 	/* present only while asked: a later start must not see an old stop */

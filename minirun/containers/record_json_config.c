@@ -1,7 +1,7 @@
 /*
  * minirun/containers/record_json_config.c - the record's Config <-> the typed record:
  * Hostname Domainname User Attach* Tty OpenStdin StdinOnce Env Cmd Image WorkingDir
- * Entrypoint MacAddress Labels StopSignal StopTimeout Shell ExposedPorts, and Healthcheck
+ * Entrypoint MacAddress Labels StopSignal StopTimeout Shell ExposedPorts Volumes, and Healthcheck
  * (Test, its durations and Retries); and a new record's Config in docker's key order.
  * record_json.c's rules hold here too: read forgivingly (a missing key is docker's zero
  * value), written in place, a key an older record lacks left out unless it gets a value.
@@ -47,12 +47,33 @@ static int healthcheck_from_json(json_t *hc, struct container_healthcheck *h)
 	return json_is_array(rj_get(hc, "Test")) && !h->test ? -1 : 0;
 }
 
+/* the keys of the object O (ExposedPorts, Volumes) as a NULL-terminated vector; NULL when O
+ * is no object, or on ENOMEM */
+static char **object_keys(json_t *o)
+{
+	if (!json_is_object(o))
+		return NULL;
+	char **v = calloc(json_object_size(o) + 1, sizeof(*v));
+	const char *k;
+	json_t *x;
+	size_t n = 0;
+	json_object_foreach(o, k, x)
+	{
+		if (v && !(v[n++] = strdup(k))) {
+			for (size_t i = 0; i + 1 < n; i++)
+				free(v[i]);
+			free(v);
+			v = NULL;
+		}
+	}
+	return v;
+}
+
 /* Config CFG into R (R->config); -1 on ENOMEM */
 int rj_config_from_json(json_t *cfg, struct container_record *r)
 {
 	json_t *v;
 	const char *k;
-	size_t i;
 
 	r->config.hostname = rj_dup_str(rj_get(cfg, "Hostname"));
 	r->config.domainname = rj_dup_str(rj_get(cfg, "Domainname"));
@@ -75,16 +96,9 @@ int rj_config_from_json(json_t *cfg, struct container_record *r)
 	r->config.stop_timeout = json_is_integer(v) ? (int)json_integer_value(v) : -1;
 	r->config.tty = json_is_true(rj_get(cfg, "Tty"));
 	r->config.open_stdin = json_is_true(rj_get(cfg, "OpenStdin"));
-	json_t *exposed = rj_get(cfg, "ExposedPorts");
-	if (json_is_object(exposed)) {
-		r->config.exposed_ports = calloc(json_object_size(exposed) + 1, sizeof(char *));
-		i = 0;
-		json_object_foreach(exposed, k, v)
-		{
-			if (r->config.exposed_ports)
-				r->config.exposed_ports[i++] = strdup(k);
-		}
-	}
+	json_t *exposed = rj_get(cfg, "ExposedPorts"), *volumes = rj_get(cfg, "Volumes");
+	r->config.exposed_ports = object_keys(exposed);
+	r->config.volumes = object_keys(volumes);
 	json_t *labels = rj_get(cfg, "Labels");
 	if (json_object_size(labels)) {
 		r->config.labels = calloc(json_object_size(labels), sizeof(*r->config.labels));
@@ -105,21 +119,23 @@ int rj_config_from_json(json_t *cfg, struct container_record *r)
 		(json_is_array(rj_get(cfg, "Entrypoint")) && !r->config.entrypoint) ||
 		(json_is_array(rj_get(cfg, "Shell")) && !r->config.shell) ||
 		(json_object_size(labels) && !r->config.labels) ||
-		(json_is_object(exposed) && !r->config.exposed_ports);
+		(json_is_object(exposed) && !r->config.exposed_ports) ||
+		(json_is_object(volumes) && !r->config.volumes);
 	return short_of_memory ? -1 : 0;
 }
 
 /* ---- to JSON ---------------------------------------------------------------------------- */
 
-/* Config.ExposedPorts: each key's value {}, as docker's */
-static void exposed_to_json(const struct container_record *r, json_t *cfg)
+/* Config.ExposedPorts or Volumes (KEY) of the keys V: each key's value {}, as docker's; V
+ * NULL: the key left as it is */
+static void keys_to_json(json_t *cfg, const char *key, char *const *v)
 {
-	if (!r->config.exposed_ports)
+	if (!v)
 		return;
 	json_t *o = json_object();
-	for (size_t i = 0; r->config.exposed_ports[i]; i++)
-		json_object_set_new(o, r->config.exposed_ports[i], json_object());
-	json_object_set_new(cfg, "ExposedPorts", o);
+	for (size_t i = 0; v[i]; i++)
+		json_object_set_new(o, v[i], json_object());
+	json_object_set_new(cfg, key, o);
 }
 
 /* KEY of O set to the boolean B when O has the key or B is true (an older record without
@@ -179,14 +195,20 @@ void rj_config_to_json(const struct container_record *r, json_t *cfg)
 		json_object_set_new(cfg, "StopTimeout", json_integer(r->config.stop_timeout));
 	json_object_set_new(cfg, "Tty", json_boolean(r->config.tty));
 	json_object_set_new(cfg, "OpenStdin", json_boolean(r->config.open_stdin));
-	exposed_to_json(r, cfg);
-	if (!json_object_get(cfg, "Labels") && !r->config.nlabels)
-		return;
+	keys_to_json(cfg, "ExposedPorts", r->config.exposed_ports);
+	if (json_object_get(cfg, "Labels") || r->config.nlabels)
+		json_object_set_new(cfg, "Labels", container_labels_json(r));
+	/* not in a new record: vol.c's first anonymous volume adds it, at the end */
+	keys_to_json(cfg, "Volumes", r->config.volumes);
+}
+
+json_t *container_labels_json(const struct container_record *r)
+{
 	json_t *labels = json_object();
 	for (size_t i = 0; i < r->config.nlabels; i++)
 		json_object_set_new(labels, r->config.labels[i].key,
 				    json_string(r->config.labels[i].value));
-	json_object_set_new(cfg, "Labels", labels);
+	return labels;
 }
 
 /* Config of a new record: docker 20.10's keys in its order (api/types/container Config),

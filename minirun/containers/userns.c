@@ -278,10 +278,10 @@ int container_userns_setup(struct container *c, const struct container_opts *o, 
 		return -1;
 	mr_say("--userns=auto: container 0-%u is host uid %lu-%lu, gid %lu-%lu", USERNS_SIZE - 1,
 	       uid, uid + USERNS_SIZE - 1, gid, gid + USERNS_SIZE - 1);
-	json_t *mr = json_object_get(c->rec, "Minirun");
-	json_object_set_new(mr, "IdMap",
-			    json_pack("{s:I, s:I, s:I}", "HostUID", (json_int_t)uid, "HostGID",
-				      (json_int_t)gid, "Size", (json_int_t)USERNS_SIZE));
+	c->r.mr.id_map.present = true;
+	c->r.mr.id_map.host_uid = uid;
+	c->r.mr.id_map.host_gid = gid;
+	c->r.mr.id_map.size = USERNS_SIZE;
 	/* the upper and work dirs belong to the container's root; the layers are idmapped */
 	char path[4400];
 	const char *dirs[] = {"diff", "work"};
@@ -316,11 +316,10 @@ static int shift_one(const char *path, const struct stat *st, int flag, struct F
 
 int container_userns_volumes(struct container *c, struct mr_err *err)
 {
-	json_t *map = json_object_get(json_object_get(c->rec, "Minirun"), "IdMap");
-	if (!json_is_object(map))
+	if (!c->r.mr.id_map.present)
 		return 0;
-	shift_uid = (unsigned long)json_integer_value(json_object_get(map, "HostUID"));
-	shift_gid = (unsigned long)json_integer_value(json_object_get(map, "HostGID"));
+	shift_uid = c->r.mr.id_map.host_uid;
+	shift_gid = c->r.mr.id_map.host_gid;
 	for (size_t i = 0; i < c->r.nmounts; i++) {
 		const struct container_mount *m = &c->r.mounts[i];
 		struct stat st;
@@ -371,10 +370,9 @@ void container_userns_release(const char *root, const char *id)
 
 void container_userns_rootfs(const struct container *c, struct bundle_rootfs *fs)
 {
-	json_t *map = json_object_get(json_object_get(c->rec, "Minirun"), "IdMap");
-	if (!json_is_object(map))
+	if (!c->r.mr.id_map.present)
 		return;
-	fs->map_uid = (uid_t)json_integer_value(json_object_get(map, "HostUID"));
-	fs->map_gid = (gid_t)json_integer_value(json_object_get(map, "HostGID"));
-	fs->map_size = (unsigned long)json_integer_value(json_object_get(map, "Size"));
+	fs->map_uid = (uid_t)c->r.mr.id_map.host_uid;
+	fs->map_gid = (gid_t)c->r.mr.id_map.host_gid;
+	fs->map_size = c->r.mr.id_map.size;
 }

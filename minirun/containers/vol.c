@@ -58,17 +58,6 @@ static const char *const type_names[] = {[VOLUME_MOUNT_BIND] = "bind",
 					 [VOLUME_MOUNT_VOLUME] = "volume",
 					 [VOLUME_MOUNT_TMPFS] = "tmpfs"};
 
-/* member KEY of O, made (an empty object or array, as TYPE says) when missing or not one */
-static json_t *jmember(json_t *o, const char *key, json_type type)
-{
-	json_t *v = json_object_get(o, key);
-	if (!v || json_typeof(v) != type) {
-		v = type == JSON_ARRAY ? json_array() : json_object();
-		json_object_set_new(o, key, v);
-	}
-	return v;
-}
-
 /* BIND ("SOURCE:TARGET[:ro]") appended to R's HostConfig.Binds; -1 on ENOMEM */
 static int append_bind(struct container_record *r, const char *bind)
 {
@@ -109,14 +98,12 @@ static void unresolve(const char *root, const struct volume_mount *m, int made, 
  * (--volumes-from), its image's VOLUMEs */
 enum mount_origin { FROM_FLAGS, FROM_CONTAINER, FROM_IMAGE };
 
-/* Record one resolved mount M in C's record: Mounts, HostConfig.Binds or HostConfig.Mounts
- * (only for one of the flags, FROM), all typed; Config.Volumes (ANONYMOUS),
- * Minirun.OciMounts (the tree's, passed through). -1 on ENOMEM. */
+/* Record one resolved mount M in C's record, all typed: Mounts, HostConfig.Binds or
+ * HostConfig.Mounts (only for one of the flags, FROM); Config.Volumes (ANONYMOUS),
+ * Minirun.OciMounts. -1 on ENOMEM. */
 static int record_mount(struct container *c, const struct volume_mount *m, int anonymous,
 			enum mount_origin from)
 {
-	json_t *rec = c->rec;
-	json_t *mr = jmember(rec, "Minirun", JSON_OBJECT);
 	/* Name and Driver for volumes only, as docker */
 	int vol = m->type == VOLUME_MOUNT_VOLUME;
 	struct container_mount entry = {
@@ -156,12 +143,12 @@ static int record_mount(struct container *c, const struct volume_mount *m, int a
 		if (container_record_add_mount_spec(&c->r, &spec) < 0)
 			return -1;
 	}
-	if (anonymous)
-		json_object_set_new(
-			jmember(jmember(rec, "Config", JSON_OBJECT), "Volumes", JSON_OBJECT),
-			m->target, json_object());
-	json_array_append_new(jmember(mr, "OciMounts", JSON_ARRAY), volume_oci_mount(m));
-	return 0;
+	if (anonymous && container_record_add_volume(&c->r, m->target) < 0)
+		return -1;
+	json_t *oci = volume_oci_mount(m);
+	int rc = oci ? container_record_add_oci_mount(&c->r, oci) : -1;
+	json_decref(oci);
+	return rc;
 }
 
 /* P without its trailing slashes ("/data/" -> "/data"), into BUF */

@@ -159,9 +159,15 @@ static void old_record_fields_are_typed(void)
 	text = fixture("old-secure", &tree);
 	CU_ASSERT_EQUAL_FATAL(container_record_from_json(tree, &r, NULL), 0);
 	CU_ASSERT_TRUE(r.mr.no_new_privileges);
-	CU_ASSERT_STRING_EQUAL(r.mr.seccomp,
+	/* a profile: noted, left in the tree as it is (the first test: byte for byte) */
+	CU_ASSERT_PTR_NULL(r.mr.seccomp);
+	CU_ASSERT_TRUE(r.mr.has_seccomp_profile);
+	char *profile = json_dumps(json_object_get(json_object_get(tree, "Minirun"), "Seccomp"),
+				   JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(profile,
 			       "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
 			       "[\"chmod\",\"fchmodat\"],\"action\":\"SCMP_ACT_ERRNO\"}]}");
+	free(profile);
 	CU_ASSERT_STRING_EQUAL(r.mr.platform, "linux/amd64");
 	CU_ASSERT_TRUE(r.mr.pull_never);
 	free(text);
@@ -234,6 +240,13 @@ static void minirun_keys_are_typed_in_the_old_order(void)
 	CU_ASSERT_STRING_EQUAL(
 		json_string_value(json_object_get(json_object_get(mr, "Seccomp"), "defaultAction")),
 		"SCMP_ACT_ALLOW");
+	/* read back: a profile is noted, not made text, and its object stays as it is */
+	json_t *profile = json_object_get(mr, "Seccomp");
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	CU_ASSERT_PTR_NULL(r.mr.seccomp);
+	CU_ASSERT_TRUE(r.mr.has_seccomp_profile);
+	container_record_to_json(&r, rec);
+	CU_ASSERT_PTR_EQUAL(json_object_get(mr, "Seccomp"), profile);
 	container_record_set_str(&r.mr.seccomp, "unconfined");
 	container_record_to_json(&r, rec);
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(mr, "Seccomp")), "unconfined");
@@ -242,6 +255,93 @@ static void minirun_keys_are_typed_in_the_old_order(void)
 	CU_ASSERT_PTR_NULL(r.mr.seccomp);
 	container_record_to_json(&r, rec);
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(mr, "Seccomp")), "{}");
+	container_record_free(&r);
+	json_decref(rec);
+}
+
+/* Minirun.IdMap (--userns=auto): set after create's first save, it follows LowerDirs, as
+ * userns.c wrote it into the tree; read back into the fields; an IdMap without one of its
+ * keys (a hand edit) is written back as it was */
+static void id_map_is_typed_and_follows_lower_dirs(void)
+{
+	struct container_record r = {0};
+	char keys[1024];
+	const char *lowers[] = {"/l1", "/l2"};
+	container_record_set_str(&r.mr.detach_keys, "ctrl-p,ctrl-q");
+	container_record_set_str(&r.mr.step, "");
+	container_record_set_str(&r.mr.image_ref, "busybox");
+	json_t *rec = container_record_json_new(&r);
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	CU_ASSERT_FALSE(r.mr.id_map.present);
+	CU_ASSERT_EQUAL(container_record_set_strv(&r.mr.lower_dirs, lowers, 2), 0);
+	container_record_to_json(&r, rec);
+	r.mr.id_map.present = true;
+	r.mr.id_map.host_uid = 200000;
+	r.mr.id_map.host_gid = 300000;
+	r.mr.id_map.size = 65536;
+	container_record_to_json(&r, rec);
+	json_t *mr = json_object_get(rec, "Minirun");
+	keys_of(mr, keys, sizeof(keys));
+	CU_ASSERT_STRING_EQUAL(
+		keys, "DetachKeys,Step,NoNewPrivileges,ImageRef,PullNever,LowerDirs,IdMap,");
+	char *map = json_dumps(json_object_get(mr, "IdMap"), JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(map, "{\"HostUID\":200000,\"HostGID\":300000,\"Size\":65536}");
+	free(map);
+	container_record_free(&r);
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	CU_ASSERT_TRUE(r.mr.id_map.present);
+	CU_ASSERT_EQUAL(r.mr.id_map.host_uid, 200000);
+	CU_ASSERT_EQUAL(r.mr.id_map.host_gid, 300000);
+	CU_ASSERT_EQUAL(r.mr.id_map.size, 65536);
+	json_object_del(json_object_get(mr, "IdMap"), "Size");
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	container_record_to_json(&r, rec);
+	map = json_dumps(json_object_get(mr, "IdMap"), JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(map, "{\"HostUID\":200000,\"HostGID\":300000}");
+	free(map);
+	container_record_free(&r);
+	json_decref(rec);
+}
+
+/* Config.Volumes and Minirun.OciMounts (vol.c's): typed, each added at the end as vol.c
+ * first wrote them into the tree, a volume's path once; read back; unchanged bytes when
+ * unchanged */
+static void volumes_and_oci_mounts_are_typed(void)
+{
+	struct container_record r = {.config.stop_timeout = -1};
+	char keys[1024];
+	json_t *rec = container_record_json_new(&r);
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	CU_ASSERT_PTR_NULL(r.config.volumes);
+	CU_ASSERT_FALSE(r.mr.has_oci_mounts);
+	CU_ASSERT_EQUAL(container_record_add_volume(&r, "/data"), 0);
+	CU_ASSERT_EQUAL(container_record_add_volume(&r, "/data"), 0);
+	json_t *m = json_pack("{s:s, s:s, s:s, s:[s, s, s]}", "destination", "/data", "type",
+			      "bind", "source", "/v/_data", "options", "rbind", "rprivate", "rw");
+	CU_ASSERT_EQUAL(container_record_add_oci_mount(&r, m), 0);
+	container_record_to_json(&r, rec);
+	json_t *cfg = json_object_get(rec, "Config"), *mr = json_object_get(rec, "Minirun");
+	keys_of(cfg, keys, sizeof(keys));
+	CU_ASSERT_PTR_NOT_NULL(strstr(keys, ",Entrypoint,Labels,Volumes,"));
+	char *v = json_dumps(json_object_get(cfg, "Volumes"), JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(v, "{\"/data\":{}}");
+	free(v);
+	CU_ASSERT_TRUE(json_equal(json_array_get(json_object_get(mr, "OciMounts"), 0), m));
+	keys_of(mr, keys, sizeof(keys));
+	CU_ASSERT_STRING_EQUAL(keys, "NoNewPrivileges,PullNever,OciMounts,");
+	char *text = json_dumps(rec, JSON_COMPACT);
+	CU_ASSERT_EQUAL(container_record_from_json(rec, &r, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(r.config.volumes[0], "/data");
+	CU_ASSERT_PTR_NULL(r.config.volumes[1]);
+	CU_ASSERT_EQUAL_FATAL(r.mr.noci_mounts, 1);
+	CU_ASSERT_STRING_EQUAL(r.mr.oci_mounts[0].source, "/v/_data");
+	CU_ASSERT_STRING_EQUAL(r.mr.oci_mounts[0].options[2], "rw");
+	container_record_to_json(&r, rec);
+	char *again = json_dumps(rec, JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(again, text);
+	free(again);
+	free(text);
+	json_decref(m);
 	container_record_free(&r);
 	json_decref(rec);
 }
@@ -474,6 +574,10 @@ static CU_TestInfo tests[] = {
 	 a_change_is_written_in_place},
 	{"Minirun's NoNewPrivileges, Seccomp, Platform, PullNever: typed, in the old order",
 	 minirun_keys_are_typed_in_the_old_order},
+	{"Minirun.IdMap: typed, after LowerDirs, a hand-edited one written back as it was",
+	 id_map_is_typed_and_follows_lower_dirs},
+	{"Config.Volumes and Minirun.OciMounts: typed, added at the end, written back as read",
+	 volumes_and_oci_mounts_are_typed},
 	{"a record without State reads dead and is not given one",
 	 a_record_without_state_reads_dead_and_stays_so},
 	{"NetworkSettings.Ports: exposed, published and [] typed, written back in order",
