@@ -214,20 +214,14 @@ static int cmd_run(int argc, char **argv)
 	struct container c;
 	struct mr_err err = {0};
 	int code = 0;
-	/* the monitor's exec and start on the second CPU while this one parses the flags and
-	 * makes the container (monitor_spawn.c, "The early monitor"); cancelled at `out` when
-	 * no container comes of it */
-	monitor_prespawn(containers_root());
 	int rc = parse_run_opts(argc, argv, &o);
-	if (rc >= 0) {
-		monitor_prespawn_cancel();
+	if (rc >= 0)
 		return rc;
-	}
 	if (!o.detach && o.tty && o.interactive && !isatty(0)) {
 		/* before anything is made: the attach would refuse it after the start */
 		fprintf(stderr, "minirun: the input device is not a TTY\n");
-		rc = 1;
-		goto out;
+		container_opts_free(&o);
+		return 1;
 	}
 	/* run starts at once: --pid/--ipc/--uts container:X not running is refused before
 	 * anything is made (docker's run leaves a created container behind; nsjoin.c) */
@@ -235,7 +229,11 @@ static int cmd_run(int argc, char **argv)
 		rc = fail(&err, MR_EXIT_RUNTIME);
 		goto out;
 	}
+	/* the monitor's exec and start on the second CPU while this one makes the container
+	 * (monitor_spawn.c, "The early monitor") */
+	monitor_prespawn(containers_root(), !o.detach);
 	if (create(&o, &c, &err) < 0) {
+		monitor_prespawn_cancel();
 		/* docker's CLI adds where to look to an error of run's create step (a name
 		 * in use, a missing image); `create` does not, nor does run for a network that
 		 * is not there (docker finds that out at the start, minirun at the create) */
@@ -278,7 +276,6 @@ static int cmd_run(int argc, char **argv)
 		rc = code < 0 ? 0 : code; /* -1: detached with the keys */
 	container_close(&c);
 out:
-	monitor_prespawn_cancel(); /* one that no container was handed to */
 	container_opts_free(&o);
 	return rc;
 }

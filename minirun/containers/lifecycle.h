@@ -41,12 +41,11 @@ struct bundle_rootfs container_rootfs(const struct container *c, char *runbuf, s
  * caller holds the container's lock; the monitor saves the record on its behalf until it
  * answers. */
 int monitor_spawn(struct container *c, bool attach, struct mr_err *err);
-/* monitor_spawn.c: `run`'s monitor, started before its flags are even parsed (it executes
- * and loads meanwhile; monitor_spawn then hands it the container, and says whether a client
- * attaches). Nothing when it can't (monitor_spawn starts one then). monitor_prespawn_cancel,
- * when the run ends without a container (a bad flag, a create that failed): the monitor
- * exits having made nothing (as it does when the caller dies); nothing when none waits. */
-void monitor_prespawn(const char *root);
+/* monitor_spawn.c: `run`'s monitor, started before its container is made (it executes
+ * and loads meanwhile; monitor_spawn then hands it the container). Nothing when it can't
+ * (monitor_spawn starts one then). monitor_prespawn_cancel, when the create failed: the
+ * monitor exits having made nothing (as it does when the caller dies). */
+void monitor_prespawn(const char *root, bool attach);
 void monitor_prespawn_cancel(void);
 /* monitor.c: the live monitor's pid (checked against its recorded start time), else 0 */
 pid_t monitor_alive(struct container *c);

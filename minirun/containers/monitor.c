@@ -650,15 +650,14 @@ static void heap_warm(void)
 
 /*
  * early_id - a monitor spawned early (monitor_spawn.c): wait for the starter's N_GO and
- * write the ID it names over ARG (MONITOR_EARLY_ID, as long), and "attach" over MODE
- * ("detached", longer) when it says a client attaches, so that the command line says
- * `__monitor ID attach|detached` from then on, as a monitor spawned late. Ends the process when the
+ * write the ID it names over ARG (MONITOR_EARLY_ID, as long), so that the command line
+ * says `__monitor ID` from then on, as a monitor spawned late. Ends the process when the
  * starter's end closes first: its create failed, or it died; nothing was made here. When
  * it is there before the ID (the client still makes the container), it does what the start
  * can do before it knows the container: the default seccomp profile built, the heap
  * faulted in.
  */
-static void early_id(char *arg, char *mode)
+static void early_id(char *arg)
 {
 	struct notice go;
 	/* the caller's stdin and stdout are not held while it makes the container */
@@ -684,8 +683,6 @@ static void early_id(char *arg, char *mode)
 	    strspn(go.text, "0123456789abcdef") != CONTAINER_ID_LEN)
 		_exit(0);
 	memcpy(arg, go.text, CONTAINER_ID_LEN);
-	if (go.attach && strlen(mode) >= strlen("attach"))
-		strcpy(mode, "attach");
 }
 
 /* `minirun __monitor ID attach|detached`: the monitor after its re-exec, fd 3 its socket */
@@ -700,7 +697,7 @@ int monitor_exec_main(int argc, char **argv)
 	}
 	fcntl(3, F_SETFD, FD_CLOEXEC);
 	if (strcmp(argv[1], MONITOR_EARLY_ID) == 0)
-		early_id(argv[1], argv[2]);
+		early_id(argv[1]);
 	if (strspn(argv[1], "0123456789abcdef") == CONTAINER_ID_LEN && !argv[1][CONTAINER_ID_LEN])
 		monitor_note_arm(containers_root(), argv[1],
 				 &err); /* its last words from the start */

@@ -32,8 +32,7 @@
 
 struct notice {
 	enum { N_HELLO, N_RUNNING, N_FAILED, N_GO } what;
-	pid_t pid;  /* N_HELLO: the monitor's pid */
-	int attach; /* N_GO: 1 when a client attaches (run without -d) */
+	pid_t pid; /* N_HELLO: the monitor's pid */
 	int errnum;
 	char text[1024];
 };

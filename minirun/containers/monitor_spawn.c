@@ -179,14 +179,12 @@ static pid_t fork_monitor(struct container *c, bool attach, const int sv[2])
 }
 
 /*
- * The early monitor. `run` spends ~1 ms parsing its flags and making the container (its
- * record, directories, name, volumes) before the monitor is due, and the monitor's start
- * costs more: the exec of the sealed copy, glibc's start (its probe of the CPU traps to the
- * hypervisor on these VMs: ~0.5 ms before main), minirun's own. So run starts the monitor
- * first, before it has even parsed its flags (monitor_prespawn), as `minirun __monitor
- * MONITOR_EARLY_ID detached`: it executes and loads on the second CPU while the client
- * parses and makes the container, then waits on its socket. Whether a client attaches
- * comes with the ID (N_GO), as the flags say it only later. Even its spawn is off the client's path: a thread of the client (the
+ * The early monitor. `run` spends ~1.5 ms making the container (its record, directories,
+ * name, volumes) before the monitor is due, and the monitor's start costs about as much
+ * again: the exec of the sealed copy, the dynamic loader, minirun's own start. So run
+ * starts the monitor first (monitor_prespawn), as `minirun __monitor MONITOR_EARLY_ID`: it
+ * executes and loads on the second CPU while the client makes the container, then waits on
+ * its socket. Even its spawn is off the client's path: a thread of the client (the
  * spawner) runs spawn_monitor, whose vfork-like clone suspends only that thread until the
  * exec, and the client joins it when it hands over. A thread and not a fork: a fork copies
  * the client's page tables, and then every page either of the two writes is copied at its
@@ -207,6 +205,7 @@ static struct {
 	int sv1;          /* the monitor's end: the spawner passes it on, then closes it */
 	pthread_t thread; /* the spawner (monitor_prespawn), to be joined */
 	pid_t mid;        /* what spawn_monitor returned: the middle process, or -1 */
+	bool attach;      /* its argv's attach|detached */
 	bool env_set;     /* MINIRUN_INIT set for it (init_env_set) */
 	const char *root;
 } early = {.sock = -1};
@@ -216,12 +215,12 @@ static void *spawner(void *arg)
 	(void)arg;
 	/* only the fields the main thread leaves alone until it has joined us */
 	int sv[2] = {-1, early.sv1};
-	early.mid = spawn_monitor(early.root, MONITOR_EARLY_ID, false, sv);
+	early.mid = spawn_monitor(early.root, MONITOR_EARLY_ID, early.attach, sv);
 	close(early.sv1);
 	return NULL;
 }
 
-void monitor_prespawn(const char *root)
+void monitor_prespawn(const char *root, bool attach)
 {
 	int sv[2];
 	/* a sealed starter forks its monitor with the container in memory: no early one */
@@ -234,6 +233,7 @@ void monitor_prespawn(const char *root)
 	 * every signal blocked, so that ours are handled on this thread, as before. */
 	early.sock = sv[0];
 	early.sv1 = sv[1];
+	early.attach = attach;
 	early.root = root;
 	early.mid = -1;
 	early.env_set = init_env_set();
@@ -273,7 +273,7 @@ void monitor_prespawn_cancel(void)
 	early.sock = -1;
 }
 
-/* hand the early monitor, when there is one for C, C's ID and ATTACH: its socket (sv[0]),
+/* hand the early monitor, when there is one for C and ATTACH, C's ID: its socket (sv[0]),
  * the middle's wait status in *mid; -1 when there is none (then none is left either) */
 static int early_go(const struct container *c, bool attach, int *mid)
 {
@@ -282,11 +282,11 @@ static int early_go(const struct container *c, bool attach, int *mid)
 	if (fd < 0)
 		return -1;
 	*mid = early_reap();
-	if (strcmp(early.root, c->root) != 0) {
+	if (early.attach != attach || strcmp(early.root, c->root) != 0) {
 		close(fd);
 		return -1;
 	}
-	struct notice go = {.what = N_GO, .attach = attach};
+	struct notice go = {.what = N_GO};
 	snprintf(go.text, sizeof(go.text), "%s", c->id);
 	/* a monitor dead meanwhile: the send may fail, the recv of its hello says so */
 	send(fd, &go, sizeof(go), MSG_NOSIGNAL);
