@@ -36,9 +36,7 @@ fi
 ip link set lo up
 W=$(mktemp -d /tmp/mr-bench-build.XXXXXX)
 DPID=
-. "$TOP/bench/lib.sh"
 cleanup() {
-	mr_settle
 	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && sleep 1
 	rm -rf "$W"
 }

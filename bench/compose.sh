@@ -40,9 +40,7 @@ W=$(mktemp -d /tmp/mr-bench-compose.XXXXXX)
 . "$TOP/tests/lib/peers.sh"
 pk_cgroups_before "$W"
 DPID=
-. "$TOP/bench/lib.sh"
 cleanup() {
-	mr_settle
 	if [ -n "$DPID" ] && kill "$DPID" 2>/dev/null; then
 		wait "$DPID" 2>/dev/null
 	fi

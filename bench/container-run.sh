@@ -118,11 +118,7 @@ interleave() {
 		printf "  base (none)           %8.2f %8.2f %8.2f  (%s)\n", B[1], B[2], B[3], p
 		printf "  minirun / base        %7.3fx %7.3fx %7.3fx\n", N[1] / B[1], N[2] / B[2], N[3] / B[3] }'
 }
-. "$TOP/bench/lib.sh"
-cleanup_ab() {
-	mr_settle
-	rm -rf "$W"
-}
+cleanup_ab() { rm -rf "$W"; }
 if [ -n "$ONLY_AB" ]; then
 	trap cleanup_ab EXIT INT TERM
 	# three runs each first: the page cache and the seccomp cache warm for both
@@ -159,7 +155,6 @@ else
 	echo "container-run.sh: no docker row: docker.io is not installed (make deps)" >&2
 fi
 cleanup() {
-	mr_settle
 	[ -n "$DK" ] && pk_dockerd_stop >/dev/null 2>&1
 	$POD rm -af >/dev/null 2>&1 || true
 	# the last conmon may still be on its way out: a few tries, 200 ms apart

@@ -30,8 +30,7 @@ if [ "${MR_BENCH_INNER:-}" != 1 ]; then
 fi
 mount --make-rprivate /
 W=$(mktemp -d /tmp/mr-env-bench.XXXXXX)
-. "$TOP/bench/lib.sh"
-trap 'mr_settle; umount -R "$W" 2>/dev/null; rm -rf "$W"' EXIT
+trap 'umount -R "$W" 2>/dev/null; rm -rf "$W"' EXIT
 "$MR" --root "$W/root" import -c 'CMD ["sh"]' "$TAR" busybox >/dev/null
 
 # now in nanoseconds

@@ -51,9 +51,7 @@ if command -v dockerd >/dev/null && command -v docker >/dev/null; then
 else
 	echo "logs.sh: no docker rows: docker.io is not installed (make deps)" >&2
 fi
-. "$TOP/bench/lib.sh"
 cleanup() {
-	mr_settle
 	[ -n "$DK" ] && pk_dockerd_stop >/dev/null 2>&1
 	$POD rm -af >/dev/null 2>&1 || true
 	for _try in 1 2 3 4 5 6 7 8 9 10; do

@@ -7,13 +7,9 @@
  * --rm monitor defers the second step until it has told its client the exit code
  * (rootfs_defer_trash), so that `run --rm` does not wait for a disk to unlink a dozen
  * files (each waits for a block discard on some disks); its run directory goes then too
- * (the --rm upper's tmpfs unmounted, a dozen files unlinked: ~0.2 ms), and the OCI
- * runtime's container (its cgroup's rmdir in each hierarchy: ~0.2 ms), as nothing finds
- * them once the container's directory is in the trash. A trash entry whose PID is gone (a
- * killed deleter: a monitor ended right after its client returned, as a pid namespace's end
- * or a service manager's stop would) is swept by the next removal, with the OCI container
- * and the run directory its ID names. (A caller that tears down the run root itself at once,
- * a benchmark's private tmpfs, must wait for the monitor: bench/lib.sh's mr_settle.)
+ * (the --rm upper's tmpfs unmounted, a dozen files unlinked: ~0.2 ms), as nothing finds
+ * it once the container's directory is in the trash. A trash entry whose PID is gone (a
+ * killed deleter) is swept by the next removal, with the run directory its ID names.
  *
  * An --rm container's directory is RUN/records/ID behind the link ROOT/containers/ID
  * (store.c): the link is what is renamed into the trash, and the directory it points to
