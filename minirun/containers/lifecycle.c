@@ -389,18 +389,13 @@ static void forget_by_id(struct container *c)
 	json_decref(vols);
 }
 
-int container_oci_delete(const char *root, const char *id, struct mr_err *err)
-{
-	char oci[4400], path[4400];
-	state_path(path, sizeof(path), container_oci_root(root, oci, sizeof(oci)), id, "");
-	if (access(path, F_OK) < 0)
-		return 0;
-	return ctr_delete(oci, id, true, err);
-}
-
 void container_cleanup(struct container *c)
 {
-	container_oci_delete(c->root, c->id, NULL);
+	char oci[4400], path[4400];
+	container_oci_root(c->root, oci, sizeof(oci));
+	state_path(path, sizeof(path), oci, c->id, "");
+	if (access(path, F_OK) == 0)
+		ctr_delete(oci, c->id, true, NULL);
 	if (c->r.net.present)
 		container_net_down(c, NULL);
 	if (c->r.mr.broken)
@@ -656,13 +651,14 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 			return r < 0 ? -1 : 0; /* gone: it was --rm, its monitor removed it */
 	}
 	/* the monitor is gone: undo every step run may have made, newest first. Or it is us
-	 * (--rm): our teardown undid them all a moment ago (monitor.c, record_exit) but the
-	 * OCI runtime's container, which goes with the trash after the client's answer
-	 * (rootfs_defer_trash); a delete that failed is said here rather than left */
+	 * (--rm): our teardown undid them all a moment ago (monitor.c, record_exit), and the
+	 * check of the OCI state below still catches a delete that failed there */
 	if (mon != getpid())
 		container_cleanup(c);
-	if (!rootfs_defer_trash && container_oci_delete(c->root, c->id, err) < 0)
-		return -1;
+	char oci[4400], path[4400];
+	state_path(path, sizeof(path), container_oci_root(c->root, oci, sizeof(oci)), c->id, "");
+	if (access(path, F_OK) == 0) /* ctr_delete failed: say so rather than leave it */
+		return ctr_delete(oci, c->id, true, err);
 	if (c->r.has_mounts && container_volumes_down(c, volumes, err) < 0)
 		return -1;
 	claim_into_dir(c);

@@ -19,16 +19,11 @@ int container_release_name(const char *root, const char *id);
 /* trash.c: remove the container's run directory (the --rm upper's tmpfs unmounted), then
  * its directory (renamed into ROOT/containers/.trash, then deleted), never crossing into a
  * mount; -1 with err when something is still mounted there. With rootfs_defer_trash set (a
- * --rm monitor), only the rename is done here: the deletions, the run directory's and the
- * OCI runtime's container too, wait for rootfs_trash_empty(), called once the client has
- * its exit code. */
+ * --rm monitor), only the rename is done here: the deletions, the run directory's too, wait
+ * for rootfs_trash_empty(), called once the client has its exit code. */
 int rootfs_remove_dir(struct container *c, struct mr_err *err);
 extern bool rootfs_defer_trash;
 void rootfs_trash_empty(void);
-/* lifecycle.c: the OCI runtime's container ID of the store ROOT deleted (its cgroup, its
- * state), when its state is there: 0, or -1 with err. A --rm monitor leaves it to the
- * trash's emptying, after the client's answer (rootfs_defer_trash). */
-int container_oci_delete(const char *root, const char *id, struct mr_err *err);
 /* trash.c: make the container's run directory (RUN/containers/ID, root.c) if missing */
 int rootfs_run_dir(struct container *c, struct mr_err *err);
 /* the rootfs of C for minirun/bundle's rootfs.c (bundle_rootfs_mount, bundle_files): its

@@ -257,18 +257,13 @@ static int oci_create(struct mon *m, struct container_io *io, pid_t *pid, struct
 }
 
 /* undo one start: the exact reverse of the setup, each step safe when it was not made.
- * With KEEP_ROOTFS (an --rm container's) the rootfs stays mounted and the OCI runtime's
- * container undeleted: its run directory goes after the client has its answer, and its
- * removal unmounts it then (trash.c), as an unmount can wait for an RCU grace period
- * (0.03-0.9 ms seen here) */
+ * With KEEP_ROOTFS the rootfs stays mounted: an --rm container's run directory goes after
+ * the client has its answer, and its removal unmounts it then (trash.c), as an unmount
+ * can wait for an RCU grace period (0.03-0.9 ms seen here) */
 static void teardown(struct mon *m, bool keep_rootfs)
 {
 	container_net_down(m->c, NULL);
-	/* an --rm container's OCI delete (the cgroup's rmdir in each hierarchy: ~0.2 ms on
-	 * a hybrid host) goes with the trash, after the client's answer: its processes are
-	 * all gone already (its pid 1 exits last, after the kernel has reaped the rest) */
-	if (!keep_rootfs)
-		ctr_delete(m->oci, m->c->id, true, NULL);
+	ctr_delete(m->oci, m->c->id, true, NULL);
 	char run[4096];
 	if (!keep_rootfs)
 		bundle_rootfs_umount(containers_run_dir(m->c->root, m->c->id, run, sizeof(run)),
@@ -616,7 +611,6 @@ void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, in
 		rootfs_defer_trash = true;
 		if (container_remove(c, false, true, &err) < 0) {
 			container_save(c, NULL);
-			container_oci_delete(c->root, c->id, NULL); /* teardown left it */
 			bundle_rootfs_umount(
 				containers_run_dir(c->root, c->id, path, sizeof(path)),
 				NULL); /* record_exit left it mounted for the removal */

@@ -51,16 +51,15 @@ static int run_dir_remove(const char *root, const char *id, struct mr_err *err)
 }
 
 /* remove the trash entry PATH (ROOT/containers/.trash/ID.PID) and what its ID names: the
- * OCI runtime's container and the run directory (a deferred removal's, or a killed
- * deleter's), and for an --rm container's link its record directory and its log files,
- * found by the ID, never by following the link */
+ * run directory (a deferred removal's, or a killed deleter's), and for an --rm container's
+ * link its record directory and its log files, found by the ID, never by following the
+ * link */
 static void trash_entry_remove(const char *root, const char *path)
 {
 	char rec[4096], id[CONTAINER_ID_LEN + 1];
 	struct stat st;
 	const char *base = strrchr(path, '/');
 	if (base && sscanf(base + 1, "%64[0-9a-f].", id) == 1 && strlen(id) == CONTAINER_ID_LEN) {
-		container_oci_delete(root, id, NULL);
 		run_dir_remove(root, id, NULL);
 		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 			bundle_dir_remove(containers_record_dir(root, id, rec, sizeof(rec)), NULL);
@@ -102,7 +101,6 @@ void rootfs_trash_empty(void)
 static int remove_now(struct container *c, bool run_done, struct mr_err *err)
 {
 	char rec[4096];
-	container_oci_delete(c->root, c->id, NULL); /* a deferred one's: not done yet */
 	if (!run_done && run_dir_remove(c->root, c->id, err) < 0)
 		return -1;
 	if (c->in_run) {
@@ -133,12 +131,8 @@ int rootfs_remove_dir(struct container *c, struct mr_err *err)
 	snprintf(trash_path, sizeof(trash_path), "%s/%s.%d", trash, c->id, (int)getpid());
 	if (rename(c->dir, trash_path) < 0) {
 		trash_path[0] = '\0';
-		if (errno == ENOENT && !later)
-			return 0;
-		if (errno == ENOENT) { /* what the trash would have removed: now */
-			container_oci_delete(c->root, c->id, NULL);
-			return run_dir_remove(c->root, c->id, err);
-		}
+		if (errno == ENOENT)
+			return later ? run_dir_remove(c->root, c->id, err) : 0;
 		return remove_now(c, !later, err);
 	}
 	mr_say("moved %s to %s", c->dir, trash_path);
