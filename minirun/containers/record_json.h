@@ -1,6 +1,6 @@
 /*
  * minirun/containers/record_json.h - what record_json.c, record_json_config.c,
- * record_json_host.c and record_json_host_write.c share: the small JSON helpers, the Config
+ * record_json_host.c, record_json_host_write.c and record_json_net.c share: the small JSON helpers, the Config
  * and the HostConfig parts (private to these files; the record's own interface is
  * containers.h).
  */
@@ -51,5 +51,13 @@ json_t *rj_ports_json(const struct container_port *v, size_t n);
 void rj_host_to_json(const struct container_record *r, json_t *hc);
 /* a new record's HostConfig: R's host, every key of docker's in its order */
 json_t *rj_host_json_new(const struct container_record *r);
+
+/* record_json_net.c */
+/* NetworkSettings NS (Ports aside) into R; -1 on ENOMEM */
+int rj_networks_from_json(json_t *ns, struct container_record *r);
+/* R's NetworkSettings but Ports into the record REC, in place */
+void rj_networks_to_json(const struct container_record *r, json_t *rec);
+/* R's NetworkSettings.Ports into the record REC */
+void rj_net_ports_to_json(const struct container_record *r, json_t *rec);
 
 #endif
