@@ -151,8 +151,11 @@ struct container {
  */
 int container_new(const char *root, const char *name, bool in_run, struct container *c,
 		  struct mr_err *err);
+/* container_is_id - S is a full container ID: 64 lowercase hex digits and nothing more */
+bool container_is_id(const char *s);
 /* container_claim_read - the ID the name claim NAME holds, into id: 0; -1 (errno ENOENT)
- * when there is no such claim */
+ * when there is no such claim, ESTALE when it is an --rm container's left behind (its run
+ * root lost, or no longer its container's link: store.c) */
 int container_claim_read(const char *root, const char *name, char id[CONTAINER_ID_LEN + 1]);
 /* container_claimed_by - the name ("/NAME") whose claim holds ID, "" when none; malloc()ed,
  * NULL when out of memory */

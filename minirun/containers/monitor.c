@@ -673,8 +673,7 @@ static void early_id(char *arg)
 	while ((r = recv(3, &go, sizeof(go), 0)) < 0 && errno == EINTR)
 		;
 	go.text[CONTAINER_ID_LEN] = '\0';
-	if (r != (ssize_t)sizeof(go) || go.what != N_GO ||
-	    strspn(go.text, "0123456789abcdef") != CONTAINER_ID_LEN)
+	if (r != (ssize_t)sizeof(go) || go.what != N_GO || !container_is_id(go.text))
 		_exit(0);
 	memcpy(arg, go.text, CONTAINER_ID_LEN);
 }
@@ -692,7 +691,7 @@ int monitor_exec_main(int argc, char **argv)
 	fcntl(3, F_SETFD, FD_CLOEXEC);
 	if (strcmp(argv[1], MONITOR_EARLY_ID) == 0)
 		early_id(argv[1]);
-	if (strspn(argv[1], "0123456789abcdef") == CONTAINER_ID_LEN && !argv[1][CONTAINER_ID_LEN])
+	if (container_is_id(argv[1]))
 		monitor_note_arm(containers_root(), argv[1],
 				 &err); /* its last words from the start */
 	if (container_open(containers_root(), argv[1], false, &c, &err) < 0) {

@@ -401,6 +401,9 @@ void container_record_drop_network(struct container_record *r, const char *name)
 /* container_record_set_strv - replace the vector *DST with a copy of SRC[0..N) (SRC NULL:
  * NULL, JSON null; N 0: an empty one, []); -1 on ENOMEM (*DST is NULL then) */
 int container_record_set_strv(char ***dst, const char *const *src, size_t n);
+/* container_record_strv_add - a copy of S appended to the vector *V (NULL: an empty one);
+ * -1 on ENOMEM, *V still whole */
+int container_record_strv_add(char ***v, const char *s);
 /* container_record_add_ulimit, _add_device, _add_throttle, _add_mount_spec - append a copy
  * of one entry to R's HostConfig.Ulimits, Devices, throttle list KIND, Mounts (each present
  * from then on); -1 on ENOMEM */

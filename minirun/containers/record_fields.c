@@ -157,19 +157,25 @@ int container_record_set_strv(char ***dst, const char *const *src, size_t n)
 	return src && !v ? -1 : 0;
 }
 
-int container_record_add_volume(struct container_record *r, const char *path)
+int container_record_strv_add(char ***v, const char *s)
 {
 	size_t n = 0;
-	for (; r->config.volumes && r->config.volumes[n]; n++)
-		if (!strcmp(r->config.volumes[n], path))
-			return 0;
-	char **v = realloc(r->config.volumes, (n + 2) * sizeof(*v));
-	if (!v)
+	while (*v && (*v)[n])
+		n++;
+	char **nv = realloc(*v, (n + 2) * sizeof(*nv));
+	if (!nv)
 		return -1;
-	r->config.volumes = v;
-	v[n] = strdup(path);
-	v[n + 1] = NULL;
-	return v[n] ? 0 : -1;
+	*v = nv;
+	nv[n + 1] = NULL;
+	return (nv[n] = strdup(s)) ? 0 : -1;
+}
+
+int container_record_add_volume(struct container_record *r, const char *path)
+{
+	for (size_t i = 0; r->config.volumes && r->config.volumes[i]; i++)
+		if (!strcmp(r->config.volumes[i], path))
+			return 0;
+	return container_record_strv_add(&r->config.volumes, path);
 }
 
 static void network_free(struct container_network *n)

@@ -55,9 +55,21 @@ static char *spares_dir(const char *root, char *buf, size_t len)
 	return buf;
 }
 
-static bool full_id(const char *s)
+/* the last part of the target of the link PATH, read into T (LEN bytes), when it is a
+ * container ID (a slot's K or a record's ID): a pointer into T, else NULL (errno EINVAL, or
+ * readlink's) */
+static char *target_id(const char *path, char *t, size_t len)
 {
-	return strlen(s) == CONTAINER_ID_LEN && strspn(s, "0123456789abcdef") == CONTAINER_ID_LEN;
+	ssize_t n = readlink(path, t, len - 1);
+	if (n <= 0)
+		return NULL;
+	t[n] = '\0';
+	char *base = strrchr(t, '/');
+	if (!base || !container_is_id(base + 1)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return base + 1;
 }
 
 /* make the slot SLOT (in SLOTS) lead to REC: 0, or -1 with errno (EEXIST: held) */
@@ -76,12 +88,12 @@ int rmlink_make(const char *root, const char *rec, const char *link, struct mr_e
 	slots_dir(root, slots, sizeof(slots));
 	_cleanup_closedir_ DIR *d = opendir(spares_dir(root, spares, sizeof(spares)));
 	for (struct dirent *de; d && (de = readdir(d));) {
-		if (!full_id(de->d_name))
+		if (!container_is_id(de->d_name))
 			continue;
-		snprintf(slot, sizeof(slot), "%s/%s", slots, de->d_name);
+		snprintf(slot, sizeof(slot), "%s/%.64s", slots, de->d_name);
 		if (take_slot(slots, slot, rec) < 0)
 			continue; /* another container's, or being put back */
-		snprintf(spare, sizeof(spare), "%s/%s", spares, de->d_name);
+		snprintf(spare, sizeof(spare), "%s/%.64s", spares, de->d_name);
 		if (rename(spare, link) == 0) {
 			mr_say("link %s from the pool (%s)", link, slot);
 			return 0;
@@ -104,56 +116,39 @@ int rmlink_make(const char *root, const char *rec, const char *link, struct mr_e
 int rmlink_id(const char *path, char id[CONTAINER_ID_LEN + 1])
 {
 	char t[4400], t2[4400];
-	ssize_t n = readlink(path, t, sizeof(t) - 1);
-	if (n <= 0)
+	char *base = target_id(path, t, sizeof(t));
+	if (!base)
 		return -1;
-	t[n] = '\0';
-	char *base = strrchr(t, '/');
-	if (!base || !full_id(base + 1)) {
-		errno = EINVAL;
-		return -1;
-	}
 	/* "RUN/records/ID" (a link an older minirun made, kept until its container goes), or
 	 * "RUN/slots/K", whose own target names the ID */
-	*base = '\0';
-	const char *parent = strrchr(t, '/');
-	bool slot = parent && strcmp(parent, "/slots") == 0;
-	*base = '/';
-	if (!slot) {
-		strcpy(id, base + 1);
-		return 0;
-	}
-	n = readlink(t, t2, sizeof(t2) - 1);
-	if (n <= 0) {
+	bool slot = base - t >= 7 && strncmp(base - 7, "/slots/", 7) == 0;
+	if (slot && !(base = target_id(t, t2, sizeof(t2)))) {
 		if (errno == ENOENT)
 			errno = ESTALE; /* its run root is lost */
 		return -1;
 	}
-	t2[n] = '\0';
-	base = strrchr(t2, '/');
-	if (!base || !full_id(base + 1)) {
-		errno = EINVAL;
-		return -1;
-	}
-	strcpy(id, base + 1);
+	strcpy(id, base);
 	return 0;
 }
 
 void rmlink_drop(const char *root, const char *id, const char *path)
 {
-	char slots[4200], t[4400], spares[4400], spare[4600], held[CONTAINER_ID_LEN + 1];
-	slots_dir(root, slots, sizeof(slots));
-	ssize_t n = readlink(path, t, sizeof(t) - 1);
-	size_t sl = strlen(slots);
+	char slots[4200], t[4400], t2[4400], spares[4400], spare[4600];
+	size_t sl = strlen(slots_dir(root, slots, sizeof(slots)));
+	const char *k = target_id(path, t, sizeof(t)), *held = NULL;
 	/* only a slot that leads to this ID is this container's to give back */
-	bool ours = n > 0 && (t[n] = '\0', strncmp(t, slots, sl) == 0) && t[sl] == '/' &&
-		    full_id(t + sl + 1) && rmlink_id(path, held) == 0 && strcmp(held, id) == 0;
+	if (k && k == t + sl + 1 && strncmp(t, slots, sl) == 0 && t[sl] == '/')
+		held = target_id(t, t2, sizeof(t2));
+	bool ours = held && strcmp(held, id) == 0;
 	if (ours) {
 		snprintf(spare, sizeof(spare), "%s/%s", spares_dir(root, spares, sizeof(spares)),
-			 t + sl + 1);
+			 k);
 		/* the link into the pool first, then its slot: a spare is free once its slot
-		 * is gone (the top of this file) */
-		if ((mkdir(spares, 0700) == 0 || errno == EEXIST) && rename(path, spare) == 0) {
+		 * is gone (the top of this file); the pool's directory made by the first */
+		int moved = rename(path, spare);
+		if (moved < 0 && errno == ENOENT && mkdir(spares, 0700) == 0)
+			moved = rename(path, spare);
+		if (moved == 0) {
 			mr_say("link %s back into the pool", path);
 			unlink(t);
 			return;

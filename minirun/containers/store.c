@@ -129,7 +129,7 @@ static int new_id(char id[CONTAINER_ID_LEN + 1], struct mr_err *err)
 	return 0;
 }
 
-static int is_full_id(const char *s)
+bool container_is_id(const char *s)
 {
 	size_t n = strspn(s, "0123456789abcdef");
 	return n == CONTAINER_ID_LEN && !s[n];
@@ -198,20 +198,20 @@ static int claim_name(const char *root, const char *name, const char *id, bool i
 	 * one, unlinked it and won as well. link(2) makes the claim appear whole; the file
 	 * it links from is in the container's own directory, which rm removes. */
 	/* The file linked is the container's lock, which container_new wrote the ID into: no
-	 * file of its own for the claim (each new file is an inode on the store's disk). */
+	 * file of its own for the claim (each new file is an inode on the store's disk). An
+	 * --rm container's lock is on the run root's file system, most often another one: its
+	 * claim links the store's link to its directory instead (linkat without
+	 * AT_SYMLINK_FOLLOW), a name for the same file, which leads to the ID (rmlink.c). */
 	snprintf(whole, sizeof(whole), "%s/containers/%s/lock", root, id);
+	snprintf(dir, sizeof(dir), "%s/containers/%s", root, id);
+	const char *from = in_run ? dir : whole;
 	char held[CONTAINER_ID_LEN + 1] = "";
-	int fd = open(whole, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = in_run ? -1 : open(whole, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	ssize_t n = fd < 0 ? -1 : read(fd, held, CONTAINER_ID_LEN);
 	if (fd >= 0)
 		close(fd);
-	if (n != CONTAINER_ID_LEN || strcmp(held, id) != 0)
+	if (!in_run && (n != CONTAINER_ID_LEN || strcmp(held, id) != 0))
 		return mr_fail(err, errno ? errno : EIO, "read the ID back from '%s'", whole);
-	/* an --rm container's lock is on the run root's file system, most often another
-	 * one: the claim links the store's link to its directory instead (linkat without
-	 * AT_SYMLINK_FOLLOW), a name for the same file */
-	snprintf(dir, sizeof(dir), "%s/containers/%s", root, id);
-	const char *from = in_run ? dir : whole;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (linkat(AT_FDCWD, from, AT_FDCWD, path, 0) == 0)
 			return 0;
@@ -399,7 +399,7 @@ static int lookup(const char *root, const char *ref, char id[CONTAINER_ID_LEN + 
 	char path[4400];
 	if (*ref == '/')
 		ref++;
-	if (is_full_id(ref)) {
+	if (container_is_id(ref)) {
 		snprintf(path, sizeof(path), "%s/containers/%s", root, ref);
 		if (access(path, F_OK) == 0) {
 			strcpy(id, ref);
@@ -417,7 +417,7 @@ static int lookup(const char *root, const char *ref, char id[CONTAINER_ID_LEN + 
 		_cleanup_closedir_ DIR *d = opendir(containers_dir(root, path, sizeof(path)));
 		struct dirent *de;
 		while (d && (de = readdir(d)))
-			if (is_full_id(de->d_name) && strncmp(de->d_name, ref, n) == 0) {
+			if (container_is_id(de->d_name) && strncmp(de->d_name, ref, n) == 0) {
 				if (found++)
 					return mr_fail(
 						err, 0,
@@ -562,7 +562,7 @@ char **container_ids(const char *root, struct mr_err *err)
 	while (d && (de = readdir(d))) {
 		/* only a link can be an --rm container's (store.c's top): a directory is not */
 		bool maybe_link = de->d_type == DT_LNK || de->d_type == DT_UNKNOWN;
-		if (!is_full_id(de->d_name) || (maybe_link && swept_lost(root, de->d_name)))
+		if (!container_is_id(de->d_name) || (maybe_link && swept_lost(root, de->d_name)))
 			continue;
 		if (n == cap) {
 			struct entry *nv = realloc(v, (cap *= 2) * sizeof(*v));

@@ -58,21 +58,6 @@ static const char *const type_names[] = {[VOLUME_MOUNT_BIND] = "bind",
 					 [VOLUME_MOUNT_VOLUME] = "volume",
 					 [VOLUME_MOUNT_TMPFS] = "tmpfs"};
 
-/* BIND ("SOURCE:TARGET[:ro]") appended to R's HostConfig.Binds; -1 on ENOMEM */
-static int append_bind(struct container_record *r, const char *bind)
-{
-	size_t n = 0;
-	while (r->host.binds && r->host.binds[n])
-		n++;
-	char **v = realloc(r->host.binds, (n + 2) * sizeof(*v));
-	if (!v)
-		return -1;
-	r->host.binds = v;
-	v[n] = strdup(bind);
-	v[n + 1] = NULL;
-	return v[n] ? 0 : -1;
-}
-
 /* Does the store hold volume NAME already? ("" - an anonymous one to be made - does not.) */
 static int volume_exists(const char *root, const char *name)
 {
@@ -131,7 +116,7 @@ static int record_mount(struct container *c, const struct volume_mount *m, int a
 		char bind[3 * 4096];
 		snprintf(bind, sizeof(bind), "%s:%s%s", m->source, m->target,
 			 m->readonly ? ":ro" : "");
-		if (append_bind(&c->r, bind) < 0)
+		if (container_record_strv_add(&c->r.host.binds, bind) < 0)
 			return -1;
 	} else if (!m->from_v) {
 		struct container_mount_spec spec = {
