@@ -179,6 +179,30 @@ cgroup_mount_read_only() {
 	t_eq "$ro" "" "the host's hierarchies: no superblock read-only"
 }
 
+# The same tree on a kernel without mount_setattr (before 5.12; strace makes it fail with
+# ENOSYS): each hierarchy remounted read-only by mount(2), where mount_setattr makes the
+# whole tree read-only and the tmpfs writable again in two calls.
+cgroup_mount_without_mount_setattr() {
+	mr_need
+	t_need strace
+	n=$(grep -c '^[0-9]*:[^:]' /proc/self/cgroup)
+	[ "$n" != 0 ] || t_skip "a v1 or hybrid host: on pure cgroup v2 the mount is one cgroup2, read-only in the mount call"
+	cmd='["sh", "-c", "grep \" /sys/fs/cgroup\" /proc/mounts"]'
+	run_in cgnew "$cmd"
+	t_eq "$RC" 0 "exit: $OUT"
+	t_eq "$(echo "$OUT" | grep -c ' cgroup ro,')" "$n" "read-only hierarchies"
+	want=$OUT
+	id=$(mr_id cgold)
+	t_defer "mr_cleanup $id"
+	OUT=$(strace -f -qq -o "$T_DIR/st" -e trace=mount_setattr,mount \
+		-e inject=mount_setattr:error=ENOSYS "$MR" --root "$MR_STATE" run --bundle b "$id" 2>&1)
+	t_eq "$?" 0 "exit: $OUT"
+	t_eq "$OUT" "$want" "the same mounts by mount(2)"
+	t_eq "$(grep -c 'mount_setattr.*ENOSYS' "$T_DIR/st")" 1 "mount_setattr asked once"
+	t_eq "$(grep -c 'mount(NULL, "/proc/self/fd/[0-9]*/[^"]*", NULL, MS_RDONLY.*MS_REMOUNT' \
+		"$T_DIR/st")" "$n" "each hierarchy remounted"
+}
+
 root_readonly() {
 	mr_need
 	run_in rootro '["sh", "-c", "touch /x 2>&1; echo done"]'
@@ -688,6 +712,7 @@ t "mounts: rbind ro and tmpfs with options" mounts_bind_ro_tmpfs
 t "maskedPaths are empty, readonlyPaths read-only" masked_and_readonly_paths
 t "read-only paths without mount_setattr: the same mounts by mount(2)" readonly_paths_without_mount_setattr
 t "the cgroup mount: v1 hierarchies read-only on a tmpfs, the host's still writable; v2 read-only" cgroup_mount_read_only
+t "the cgroup mount without mount_setattr: each v1 hierarchy remounted by mount(2), the same mounts" cgroup_mount_without_mount_setattr
 t "root.readonly true and false" root_readonly
 t "default devices, linux.devices and the /dev symlinks" devices_nodes
 t "the default nodes are 0666 root:root under a umask 077 and in a set-gid /dev" devices_mode_and_owner_whatever_mknod_gives
