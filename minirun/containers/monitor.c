@@ -108,7 +108,12 @@ struct mon {
 	char *config_text;
 	int mntns;         /* the running container's mount namespace, held (run_once says why) */
 	struct stat saved; /* the record file as our last save left it (st_ino 0: unknown) */
+	/* the first start's network namespace, begun while we waited (early_id), or NULL */
+	struct ctr_netns_ahead *net_ahead;
 };
+
+/* what an early monitor began while it waited for its ID (early_id), for its first start */
+static struct ctr_netns_ahead *early_netns;
 
 static void config_drop(struct mon *m)
 {
@@ -239,7 +244,9 @@ static int oci_create(struct mon *m, struct container_io *io, pid_t *pid, struct
 					    container_path(m->c, "bundle", bundle, sizeof(bundle)),
 				    .console_fd = io->tty ? io->console_fd : -1,
 				    .config = m->config,
-				    .config_text = m->config_text};
+				    .config_text = m->config_text,
+				    .net_ahead = m->net_ahead};
+	m->net_ahead = NULL; /* the runtime's now, whatever happens */
 	for (int i = 0; i < 3; i++) {
 		saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
 		if (!io->tty && io->child_fds[i] >= 0)
@@ -523,18 +530,22 @@ static void backoff(long ms)
 void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, int fd)
 {
 	char path[4400], text[64];
-	struct mon m = {.c = c, .proxy = true, .notify = 3, .mntns = -1};
+	struct mon m = {.c = c, .proxy = true, .notify = 3, .mntns = -1, .net_ahead = early_netns};
+	early_netns = NULL;
 	struct mr_err err = {0};
 	struct container_io io;
 	int code = 0;
 
 	/* keep only the socket to the starter (as fd 3) and stderr: a caller's pipe held
-	 * open here would never see EOF while the container runs */
+	 * open here would never see EOF while the container runs. An early monitor closed
+	 * the rest before its network namespace's thread began (early_id), and that thread
+	 * may be opening its fd right now. */
 	if (fd != 3) {
 		dup2(fd, 3);
 		close(fd);
 	}
-	syscall(SYS_close_range, 4U, ~0U, 0U);
+	if (!m.net_ahead)
+		syscall(SYS_close_range, 4U, ~0U, 0U);
 	c->lockfd = -1; /* closed above; the starter's copy keeps the lock */
 	monitor_note_arm(c->root, c->id, &err);
 	/* here from a sealed copy only: executed by spawn_monitor, or forked by a sealed
@@ -648,8 +659,9 @@ static void heap_warm(void)
  * says `__monitor ID` from then on, as a monitor spawned late. Ends the process when the
  * starter's end closes first: its create failed, or it died; nothing was made here. When
  * it is there before the ID (the client still makes the container), it does what the start
- * can do before it knows the container: the default seccomp profile built, the heap
- * faulted in.
+ * can do before it knows the container: the network namespace made, when ARG says the
+ * container will have one (MONITOR_EARLY_NET_ID), the default seccomp profile built, the
+ * heap faulted in.
  */
 static void early_id(char *arg)
 {
@@ -664,6 +676,15 @@ static void early_id(char *arg)
 	/* only when the ID is not here yet: a monitor that starts after the client has made
 	 * the container (a loaded machine, a fast store) would only delay the start with it */
 	struct pollfd p = {3, POLLIN, 0};
+	/* The network namespace first, on a thread: ~0.5 ms of the kernel's, the longest
+	 * wait of the runtime's create (runtime.c makes it on a thread too, and its clone
+	 * waits for that thread), begun here it is done by then. Everything but the socket
+	 * and stdio is closed before (monitor_main would close the thread's fd). A container
+	 * that turns out not to want it (a config with a user namespace) has it dropped by
+	 * the runtime. */
+	syscall(SYS_close_range, 4U, ~0U, 0U);
+	if (!strcmp(arg, MONITOR_EARLY_NET_ID))
+		early_netns = ctr_netns_ahead_start();
 	if (poll(&p, 1, 0) == 0) {
 		container_oci_config_ahead(); /* the default seccomp profile: ~70 us */
 		if (poll(&p, 1, 0) == 0)
@@ -689,7 +710,7 @@ int monitor_exec_main(int argc, char **argv)
 		return MR_EXIT_USAGE;
 	}
 	fcntl(3, F_SETFD, FD_CLOEXEC);
-	if (strcmp(argv[1], MONITOR_EARLY_ID) == 0)
+	if (monitor_early_id(argv[1]))
 		early_id(argv[1]);
 	if (container_is_id(argv[1]))
 		monitor_note_arm(containers_root(), argv[1],

@@ -94,7 +94,7 @@ static int open_ns_paths(const struct spec *s, int *fds, struct mr_err *err)
 
 /* A new network namespace made by a thread of the create process while the rest of
  * create runs (see ctr_create for why). */
-struct netns_ahead {
+struct ctr_netns_ahead {
 	pthread_t thread;
 	bool running; /* created and not joined yet */
 	int fd;       /* /proc/thread-self/ns/net of the thread after its unshare, or -1 */
@@ -102,7 +102,7 @@ struct netns_ahead {
 
 static void *netns_make(void *arg)
 {
-	struct netns_ahead *a = arg;
+	struct ctr_netns_ahead *a = arg;
 	/* unshare moves only this thread (namespaces belong to tasks); the fd keeps the
 	 * namespace alive once the thread has exited */
 	if (unshare(CLONE_NEWNET) == 0)
@@ -110,7 +110,7 @@ static void *netns_make(void *arg)
 	return NULL;
 }
 
-static void netns_ahead_start(struct netns_ahead *a)
+static void netns_ahead_start(struct ctr_netns_ahead *a)
 {
 	sigset_t all, old;
 	/* the thread runs with every signal blocked, so that the caller's handlers (the
@@ -126,7 +126,7 @@ static void netns_ahead_start(struct netns_ahead *a)
 /* Wait for the thread; returns the namespace's fd (the caller closes it), or -1 when the
  * thread was not started or failed: then the clone makes the namespace as before, and
  * fails with its own message if it can't. */
-static int netns_ahead_join(struct netns_ahead *a)
+static int netns_ahead_join(struct ctr_netns_ahead *a)
 {
 	if (a->running)
 		pthread_join(a->thread, NULL);
@@ -134,6 +134,28 @@ static int netns_ahead_join(struct netns_ahead *a)
 	int fd = a->fd;
 	a->fd = -1;
 	return fd;
+}
+
+struct ctr_netns_ahead *ctr_netns_ahead_start(void)
+{
+	struct ctr_netns_ahead *a = calloc(1, sizeof(*a));
+	if (!a)
+		return NULL;
+	a->fd = -1;
+	netns_ahead_start(a);
+	if (!a->running) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* the namespace not wanted after all (a config refused, or one that makes its own) */
+static void netns_ahead_drop(struct ctr_netns_ahead *a)
+{
+	int fd = netns_ahead_join(a);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* The config checks that need more than one field, before anything is made. */
@@ -259,16 +281,22 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 		.fifo = -1, .start_err = -1, .lock = -1, .console = -1, .sync = -1, .o = o};
 	struct ctr_state st = {0};
 	struct seccomp_prog *filter = NULL;
-	struct netns_ahead net = {.fd = -1};
+	struct ctr_netns_ahead own = {.fd = -1}, *net = &own;
 	struct cgstep_ahead devs = {.prog = -1};
 	int sv[2] = {-1, -1}, rc = -1;
 
-	if (state_check_id(o->id, err) < 0)
+	/* the caller's namespace made ahead is ours from here: used below, or closed */
+	if (o->net_ahead)
+		net = o->net_ahead; /* its thread writes there: not a copy */
+	struct spec *s = NULL;
+	if (state_check_id(o->id, err) == 0)
+		s = spec_load_tree(o->bundle ? o->bundle : ".", o->config, o->config_text, err);
+	if (!s) {
+		netns_ahead_drop(net);
+		if (net != &own)
+			free(net);
 		return -1;
-	struct spec *s =
-		spec_load_tree(o->bundle ? o->bundle : ".", o->config, o->config_text, err);
-	if (!s)
-		return -1;
+	}
 	c.s = s;
 	c.net_fd = -1;
 	for (size_t i = 0; i < SPEC_MAX_NS; i++)
@@ -294,9 +322,16 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	 * /proc/PID/ns/net) sees it once the init has joined it, before its first report.
 	 * Not with a new or joined user namespace: a network namespace belongs to the user
 	 * namespace its maker was in, and the container's must belong to the container's
-	 * (its root administers it), which exists only once the child has made or joined it. */
-	if ((s->ns_new & CLONE_NEWNET) && !((s->ns_new | joined) & CLONE_NEWUSER))
-		netns_ahead_start(&net);
+	 * (its root administers it), which exists only once the child has made or joined it.
+	 * run's monitor starts that thread sooner still, while it waits for its container, and
+	 * hands it over (o->net_ahead): the same thread of the same process, so the same
+	 * namespace in every respect but its age, used only where it would have been made. */
+	if (!(s->ns_new & CLONE_NEWNET) || ((s->ns_new | joined) & CLONE_NEWUSER))
+		netns_ahead_drop(net); /* the caller's, if any: not this container's kind */
+	else if (!net->running && net->fd < 0)
+		netns_ahead_start(net);
+	else
+		mr_say("the network namespace was made ahead by the caller");
 	cgstep_ahead_start(&devs, s); /* the device filter likewise (cgstep.h) */
 	if (check_spec(s, o, err) < 0 || seccomp_prepare(s, root, &filter, err) < 0 ||
 	    open_ns_paths(s, c.ns_fds, err) < 0)
@@ -356,7 +391,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	c.direct = !(joined & (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWTIME)) &&
 		   !(s->ns_new & CLONE_NEWTIME) && !(joined && (s->ns_new & CLONE_NEWUSER));
 	/* the network namespace made ahead, when it was, is joined instead of made */
-	c.net_fd = netns_ahead_join(&net);
+	c.net_fd = netns_ahead_join(net);
 	int flags = s->ns_new & ~CLONE_NEWCGROUP & ~(c.net_fd >= 0 ? CLONE_NEWNET : 0);
 	/* born in its cgroup (cgstep_clone says why), so nothing moves it there later */
 	m.child = cgstep_clone(m.cgroup, c.direct ? flags : 0, err);
@@ -386,8 +421,8 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	m.cgroup = NULL;
 	rc = 0;
 out:
-	if (net.running) /* a failure before the clone: the thread is joined all the same */
-		c.net_fd = netns_ahead_join(&net);
+	if (net->running || net->fd >= 0) /* a failure before the clone: joined all the same */
+		c.net_fd = netns_ahead_join(net);
 	cgstep_ahead_drop(&devs);
 	if (c.net_fd >= 0)
 		close(c.net_fd);
@@ -418,6 +453,8 @@ out:
 			close(c.ns_fds[i]);
 	seccomp_prog_free(filter);
 	spec_free(s);
+	if (net != &own)
+		free(net);
 	return rc;
 }
 

@@ -41,6 +41,11 @@ struct ctr_create_opts {
 	 * positions; may be NULL). NULL: read the file, as `minirun oci create`. */
 	json_t *config;
 	const char *config_text;
+	/* set by run's monitor: a new network namespace it began before it knew the
+	 * container (ctr_netns_ahead_start), used as the one the runtime would make ahead
+	 * (ctr_create says when: a new network namespace and no user namespace), else
+	 * dropped. ctr_create takes it in every case, failures included. NULL: none. */
+	struct ctr_netns_ahead *net_ahead;
 };
 
 /*
@@ -50,6 +55,14 @@ struct ctr_create_opts {
  * *pid gets the init's pid as the host sees it.
  */
 int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, struct mr_err *err);
+
+/* ctr_netns_ahead_start - begin a new network namespace on a thread of ours, which the
+ * caller goes on beside (it stays in its own namespace, which it may not be allowed to
+ * join again): for ctr_create_opts.net_ahead, which joins the thread and takes the
+ * namespace. NULL when no thread could be started. The thread opens one fd when it is
+ * done: a caller that closes fds wholesale does it before. */
+struct ctr_netns_ahead;
+struct ctr_netns_ahead *ctr_netns_ahead_start(void);
 
 /* ctr_start - let a created container's process execute; runs the poststart hooks.
  * "cannot start a container that has stopped" / "... that is not created" as runc says. */

@@ -36,6 +36,34 @@ lab.example" ] || die "read back: $out"
 t "--sysctl: namespaced ones are set in the container's /proc/sys, the host's stay as they were" \
 	sysctl_set_in_the_containers_namespaces
 
+# run's monitor begins the container's network namespace while it waits for the client to
+# make the container (monitor.c, early_id) and the runtime takes it (-v says so): a new one
+# each run, not the host's, its lo up; --network host and container:X get none made, and a
+# --sysctl net.* lands in the namespace handed over, the host's unchanged.
+netns_made_ahead_by_the_monitor() {
+	ct_need
+	ct_host '
+		host=$(readlink /proc/self/ns/net) host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+		a=$(mr -v run --rm --network none --sysctl net.ipv4.ip_forward=1 busybox sh -c \
+			"readlink /proc/self/ns/net; cat /proc/sys/net/ipv4/ip_forward; \
+			cat /sys/class/net/lo/operstate /sys/class/net/lo/flags" 2>&1) || die "run: $a"
+		echo "$a" | grep -q "made ahead by the caller" || die "not handed over: $a"
+		b=$(mr run --rm --network none busybox readlink /proc/self/ns/net) || die "run: $b"
+		ns=$(echo "$a" | grep "^net:")
+		[ -n "$ns" ] && [ "$ns" != "$host" ] && [ "$ns" != "$b" ] || die "namespaces: $ns $b $host"
+		echo "$a" | grep -qx 1 || die "sysctl in the namespace: $a"
+		echo "$a" | grep -qx "0x9" || die "lo up (IFF_UP|IFF_LOOPBACK): $a"
+		[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host_fwd" ] || die "host ip_forward changed"
+		h=$(mr -v run --rm --network host busybox readlink /proc/self/ns/net 2>&1) || die "$h"
+		made=$(echo "$h" | grep "made ahead\|makes the new network")
+		[ -z "$made" ] || die "--network host: one made: $made"
+		echo "$h" | grep -qxF "$host" || die "--network host: $(echo "$h" | tail -n 1), not $host"
+		ct_noleaks
+	'
+}
+t "run: the monitor begins the network namespace while the client makes the container; host gets none" \
+	netns_made_ahead_by_the_monitor
+
 sysctl_refusals() {
 	ct_need
 	ct_host '
