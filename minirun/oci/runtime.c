@@ -34,6 +34,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -97,16 +99,35 @@ static int open_ns_paths(const struct spec *s, int *fds, struct mr_err *err)
 struct ctr_netns_ahead {
 	pthread_t thread;
 	bool running; /* created and not joined yet */
+	bool lo_up;   /* bring its loopback device up (ctr_netns_ahead_start's LO_UP) */
 	int fd;       /* /proc/thread-self/ns/net of the thread after its unshare, or -1 */
 };
+
+/* lo up in the calling thread's network namespace, by the old interface ioctls (no
+ * netlink library: the static minirun-oci has none); best effort, the caller checks */
+static void loopback_up(void)
+{
+	struct ifreq ifr = {.ifr_name = "lo"};
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return;
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags |= IFF_UP;
+		(void)ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	close(s);
+}
 
 static void *netns_make(void *arg)
 {
 	struct ctr_netns_ahead *a = arg;
 	/* unshare moves only this thread (namespaces belong to tasks); the fd keeps the
 	 * namespace alive once the thread has exited */
-	if (unshare(CLONE_NEWNET) == 0)
+	if (unshare(CLONE_NEWNET) == 0) {
 		a->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (a->lo_up)
+			loopback_up();
+	}
 	return NULL;
 }
 
@@ -136,12 +157,13 @@ static int netns_ahead_join(struct ctr_netns_ahead *a)
 	return fd;
 }
 
-struct ctr_netns_ahead *ctr_netns_ahead_start(void)
+struct ctr_netns_ahead *ctr_netns_ahead_start(bool lo_up)
 {
 	struct ctr_netns_ahead *a = calloc(1, sizeof(*a));
 	if (!a)
 		return NULL;
 	a->fd = -1;
+	a->lo_up = lo_up;
 	netns_ahead_start(a);
 	if (!a->running) {
 		free(a);

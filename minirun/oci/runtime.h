@@ -59,10 +59,12 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 /* ctr_netns_ahead_start - begin a new network namespace on a thread of ours, which the
  * caller goes on beside (it stays in its own namespace, which it may not be allowed to
  * join again): for ctr_create_opts.net_ahead, which joins the thread and takes the
- * namespace. NULL when no thread could be started. The thread opens one fd when it is
- * done: a caller that closes fds wholesale does it before. */
+ * namespace. LO_UP: with its loopback device up, as run's every container has it (an
+ * OCI runtime alone leaves the network to its engine: ctr_create's own never does it).
+ * NULL when no thread could be started. The thread opens fds while it runs: a caller
+ * that closes fds wholesale does it before. */
 struct ctr_netns_ahead;
-struct ctr_netns_ahead *ctr_netns_ahead_start(void);
+struct ctr_netns_ahead *ctr_netns_ahead_start(bool lo_up);
 
 /* ctr_start - let a created container's process execute; runs the poststart hooks.
  * "cannot start a container that has stopped" / "... that is not created" as runc says. */
