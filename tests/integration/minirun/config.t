@@ -134,6 +134,20 @@ masked_and_readonly_paths() {
 # The read-only paths where the kernel has no mount_setattr (before 5.12; strace answers ENOSYS
 # for it): mount(2)'s bind and remount make the same mounts as open_tree/mount_setattr do,
 # and the new calls are tried once, not for every path.
+# run_without_mount_setattr NAME - run bundle b again as container NAME with mount_setattr
+# failing ENOSYS (strace injects it; its trace of mount and mount_setattr in $T_DIR/st): the
+# output must be the last run_in's ($OUT), and mount_setattr asked once, then never again
+run_without_mount_setattr() {
+	want=$OUT
+	id=$(mr_id "$1")
+	t_defer "mr_cleanup $id"
+	OUT=$(strace -f -qq -o "$T_DIR/st" -e trace=mount_setattr,mount \
+		-e inject=mount_setattr:error=ENOSYS "$MR" --root "$MR_STATE" run --bundle b "$id" 2>&1)
+	t_eq "$?" 0 "exit: $OUT"
+	t_eq "$OUT" "$want" "the same mounts by mount(2)"
+	t_eq "$(grep -c 'mount_setattr.*ENOSYS' "$T_DIR/st")" 1 "mount_setattr asked once"
+}
+
 readonly_paths_without_mount_setattr() {
 	mr_need
 	t_need strace
@@ -142,14 +156,7 @@ readonly_paths_without_mount_setattr() {
 	t_eq "$RC" 0 "exit: $OUT"
 	t_match "$OUT" "Read-only file system" "/proc/sys is read-only"
 	t_match "$OUT" "^proc /proc/sys proc ro," "/proc/sys is mounted ro"
-	want=$OUT
-	id=$(mr_id roold)
-	t_defer "mr_cleanup $id"
-	OUT=$(strace -f -qq -o "$T_DIR/st" -e trace=mount_setattr,mount \
-		-e inject=mount_setattr:error=ENOSYS "$MR" --root "$MR_STATE" run --bundle b "$id" 2>&1)
-	t_eq "$?" 0 "exit: $OUT"
-	t_eq "$OUT" "$want" "the same mounts by mount(2)"
-	t_eq "$(grep -c 'mount_setattr.*ENOSYS' "$T_DIR/st")" 1 "mount_setattr asked once"
+	run_without_mount_setattr roold
 	t_eq "$(grep -c 'mount("/proc/self/fd/[0-9]*", "/proc/self/fd/[0-9]*", NULL, MS_BIND|MS_REC' \
 		"$T_DIR/st")" "$(echo "$want" | grep -c ' proc ro,')" "each path there bound by mount(2)"
 }
@@ -191,14 +198,7 @@ cgroup_mount_without_mount_setattr() {
 	run_in cgnew "$cmd"
 	t_eq "$RC" 0 "exit: $OUT"
 	t_eq "$(echo "$OUT" | grep -c ' cgroup ro,')" "$n" "read-only hierarchies"
-	want=$OUT
-	id=$(mr_id cgold)
-	t_defer "mr_cleanup $id"
-	OUT=$(strace -f -qq -o "$T_DIR/st" -e trace=mount_setattr,mount \
-		-e inject=mount_setattr:error=ENOSYS "$MR" --root "$MR_STATE" run --bundle b "$id" 2>&1)
-	t_eq "$?" 0 "exit: $OUT"
-	t_eq "$OUT" "$want" "the same mounts by mount(2)"
-	t_eq "$(grep -c 'mount_setattr.*ENOSYS' "$T_DIR/st")" 1 "mount_setattr asked once"
+	run_without_mount_setattr cgold
 	t_eq "$(grep -c 'mount(NULL, "/proc/self/fd/[0-9]*/[^"]*", NULL, MS_RDONLY.*MS_REMOUNT' \
 		"$T_DIR/st")" "$n" "each hierarchy remounted"
 }
