@@ -659,9 +659,9 @@ static void heap_warm(void)
  * says `__monitor ID` from then on, as a monitor spawned late. Ends the process when the
  * starter's end closes first: its create failed, or it died; nothing was made here. When
  * it is there before the ID (the client still makes the container), it does what the start
- * can do before it knows the container: the network namespace made, when ARG says the
- * container will have one (MONITOR_EARLY_NET_ID), the default seccomp profile built, the
- * heap faulted in.
+ * can do before it knows the container: the default seccomp profile built, the heap
+ * faulted in. Once told, it begins the container's network namespace on a thread when
+ * ARG says the container will have one (MONITOR_EARLY_NET_ID).
  */
 static void early_id(char *arg)
 {
@@ -676,16 +676,6 @@ static void early_id(char *arg)
 	/* only when the ID is not here yet: a monitor that starts after the client has made
 	 * the container (a loaded machine, a fast store) would only delay the start with it */
 	struct pollfd p = {3, POLLIN, 0};
-	/* The network namespace first, on a thread: ~0.5 ms of the kernel's, the longest
-	 * wait of the runtime's create (runtime.c makes it on a thread too, and its clone
-	 * waits for that thread), begun here it is done by then, and its lo up (~0.2 ms
-	 * more, which net.c's connect or lo_up would spend after the create). Everything but the socket
-	 * and stdio is closed before (monitor_main would close the thread's fd). A container
-	 * that turns out not to want it (a config with a user namespace) has it dropped by
-	 * the runtime. */
-	syscall(SYS_close_range, 4U, ~0U, 0U);
-	if (!strcmp(arg, MONITOR_EARLY_NET_ID))
-		early_netns = ctr_netns_ahead_start(true); /* lo up, as net.c would bring it */
 	if (poll(&p, 1, 0) == 0) {
 		container_oci_config_ahead(); /* the default seccomp profile: ~70 us */
 		if (poll(&p, 1, 0) == 0)
@@ -697,6 +687,18 @@ static void early_id(char *arg)
 	go.text[CONTAINER_ID_LEN] = '\0';
 	if (r != (ssize_t)sizeof(go) || go.what != N_GO || !container_is_id(go.text))
 		_exit(0);
+	/* The network namespace, on a thread: ~0.5 ms of the kernel's, and its lo up (~0.2 ms
+	 * more, which net.c's connect or lo_up would spend after the create). The runtime's
+	 * create makes it on a thread too, but its clone comes ~0.5 ms after, and waits for
+	 * it; begun here, ~1.2 ms before the clone, it is done by then. Not sooner: until
+	 * the ID comes the client makes the container on one CPU and this monitor starts on
+	 * the other, and a third task would slow one of them down (measured). Everything but
+	 * the socket and stdio is closed before, as monitor_main would close the thread's
+	 * fd. A container that turns out not to want it (a config with a user namespace)
+	 * has it dropped by the runtime. */
+	syscall(SYS_close_range, 4U, ~0U, 0U);
+	if (!strcmp(arg, MONITOR_EARLY_NET_ID))
+		early_netns = ctr_netns_ahead_start(true);
 	memcpy(arg, go.text, CONTAINER_ID_LEN);
 }
 
