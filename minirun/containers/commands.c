@@ -231,12 +231,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	/* the monitor's exec and start on the second CPU while this one makes the container
 	 * (monitor_spawn.c, "The early monitor") */
-	/* a network namespace of its own, made by the runtime (not in a user namespace of
-	 * the container's, which --userns=auto gives it): the monitor makes it ahead */
-	bool netns = (!o.network ||
-		      (strcmp(o.network, "host") && strncmp(o.network, "container:", 10))) &&
-		     !(o.userns_mode && !strcmp(o.userns_mode, "auto"));
-	monitor_prespawn(containers_root(), !o.detach, netns);
+	monitor_prespawn(containers_root(), !o.detach);
 	if (create(&o, &c, &err) < 0) {
 		monitor_prespawn_cancel();
 		/* docker's CLI adds where to look to an error of run's create step (a name

@@ -39,10 +39,8 @@ int monitor_spawn(struct container *c, bool attach, struct mr_err *err);
 /* monitor_spawn.c: `run`'s monitor, started before its container is made (it executes
  * and loads meanwhile; monitor_spawn then hands it the container). Nothing when it can't
  * (monitor_spawn starts one then). monitor_prespawn_cancel, when the create failed: the
- * monitor exits having made nothing (as it does when the caller dies). NETNS: the
- * container will have a new network namespace (not --network host or container:X), which
- * the monitor then makes while it waits. */
-void monitor_prespawn(const char *root, bool attach, bool netns);
+ * monitor exits having made nothing (as it does when the caller dies). */
+void monitor_prespawn(const char *root, bool attach);
 void monitor_prespawn_cancel(void);
 /* monitor.c: the live monitor's pid (checked against its recorded start time), else 0 */
 pid_t monitor_alive(struct container *c);

@@ -108,12 +108,10 @@ struct mon {
 	char *config_text;
 	int mntns;         /* the running container's mount namespace, held (run_once says why) */
 	struct stat saved; /* the record file as our last save left it (st_ino 0: unknown) */
-	/* the first start's network namespace, begun while we waited (early_id), or NULL */
+	/* this start's network namespace, begun after the rootfs mount (begin_netns), until
+	 * oci_create hands it to the runtime; NULL: none */
 	struct ctr_netns_ahead *net_ahead;
 };
-
-/* what an early monitor began while it waited for its ID (early_id), for its first start */
-static struct ctr_netns_ahead *early_netns;
 
 static void config_drop(struct mon *m)
 {
@@ -277,6 +275,28 @@ static void teardown(struct mon *m, bool keep_rootfs)
 				     NULL);
 }
 
+/*
+ * begin_netns - begin the container's network namespace on a thread (ctr_netns_ahead_start),
+ * when it will have one of its own: not --network host or container:X, and not in a user
+ * namespace of its own (FS maps ids), which must own it. The runtime's create would make it
+ * on a thread too, ~0.5 ms of the kernel's, but its clone comes ~0.5 ms after it begins and
+ * waits for it; begun here, ~1 ms before the clone, it is done by then, and with its lo up
+ * (~0.2 ms more, which net.c's connect or lo_up would spend after the create). Why after
+ * the rootfs mount and not before: the kernel makes a network namespace and an overlay
+ * mount each with many per-CPU allocations, under one mutex, and the two took as long side
+ * by side as one after the other; what follows the mount until the runtime's cgroup is
+ * mostly our own work (the bundle's config, its JSON). Nor in the early monitor before its
+ * ID: the client makes the container on one CPU meanwhile and this monitor starts on the
+ * other, and a third task slowed one of them (both measured).
+ */
+static void begin_netns(struct mon *m, const struct bundle_rootfs *fs)
+{
+	const char *mode = container_net_mode(m->c);
+	if (!strcmp(mode, "host") || !strncmp(mode, "container:", 10) || fs->map_size)
+		return;
+	m->net_ahead = ctr_netns_ahead_start(true);
+}
+
 /* the init, waiting on exec.fifo since oci-create, executes the container's command */
 static int start_process(struct mon *m, struct mr_err *err)
 {
@@ -306,6 +326,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	container_userns_rootfs(c, &fs); /* --userns=auto: idmapped layers */
 	if (bundle_rootfs_mount(&fs, err) < 0)
 		goto fail;
+	begin_netns(m, &fs);
 	container_step("files");
 	const char *mode = c->r.host.network_mode;
 	if (bundle_files(&fs, c->r.config.hostname, mode && !strcmp(mode, "host"),
@@ -401,6 +422,9 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 fail:
 	if (!oci_failed)
 		err->errnum = 0; /* minirun's own failure: 125, whatever the errno */
+	/* a namespace begun (begin_netns) for a create that never came */
+	ctr_netns_ahead_drop(m->net_ahead);
+	m->net_ahead = NULL;
 	config_drop(m);
 	teardown(m, false);
 	if (io_made)
@@ -530,22 +554,18 @@ static void backoff(long ms)
 void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, int fd)
 {
 	char path[4400], text[64];
-	struct mon m = {.c = c, .proxy = true, .notify = 3, .mntns = -1, .net_ahead = early_netns};
-	early_netns = NULL;
+	struct mon m = {.c = c, .proxy = true, .notify = 3, .mntns = -1};
 	struct mr_err err = {0};
 	struct container_io io;
 	int code = 0;
 
 	/* keep only the socket to the starter (as fd 3) and stderr: a caller's pipe held
-	 * open here would never see EOF while the container runs. An early monitor closed
-	 * the rest before its network namespace's thread began (early_id), and that thread
-	 * may be opening its fd right now. */
+	 * open here would never see EOF while the container runs */
 	if (fd != 3) {
 		dup2(fd, 3);
 		close(fd);
 	}
-	if (!m.net_ahead)
-		syscall(SYS_close_range, 4U, ~0U, 0U);
+	syscall(SYS_close_range, 4U, ~0U, 0U);
 	c->lockfd = -1; /* closed above; the starter's copy keeps the lock */
 	monitor_note_arm(c->root, c->id, &err);
 	/* here from a sealed copy only: executed by spawn_monitor, or forked by a sealed
@@ -660,8 +680,7 @@ static void heap_warm(void)
  * starter's end closes first: its create failed, or it died; nothing was made here. When
  * it is there before the ID (the client still makes the container), it does what the start
  * can do before it knows the container: the default seccomp profile built, the heap
- * faulted in. Once told, it begins the container's network namespace on a thread when
- * ARG says the container will have one (MONITOR_EARLY_NET_ID).
+ * faulted in.
  */
 static void early_id(char *arg)
 {
@@ -687,18 +706,6 @@ static void early_id(char *arg)
 	go.text[CONTAINER_ID_LEN] = '\0';
 	if (r != (ssize_t)sizeof(go) || go.what != N_GO || !container_is_id(go.text))
 		_exit(0);
-	/* The network namespace, on a thread: ~0.5 ms of the kernel's, and its lo up (~0.2 ms
-	 * more, which net.c's connect or lo_up would spend after the create). The runtime's
-	 * create makes it on a thread too, but its clone comes ~0.5 ms after, and waits for
-	 * it; begun here, ~1.2 ms before the clone, it is done by then. Not sooner: until
-	 * the ID comes the client makes the container on one CPU and this monitor starts on
-	 * the other, and a third task would slow one of them down (measured). Everything but
-	 * the socket and stdio is closed before, as monitor_main would close the thread's
-	 * fd. A container that turns out not to want it (a config with a user namespace)
-	 * has it dropped by the runtime. */
-	syscall(SYS_close_range, 4U, ~0U, 0U);
-	if (!strcmp(arg, MONITOR_EARLY_NET_ID))
-		early_netns = ctr_netns_ahead_start(true);
 	memcpy(arg, go.text, CONTAINER_ID_LEN);
 }
 
@@ -713,7 +720,7 @@ int monitor_exec_main(int argc, char **argv)
 		return MR_EXIT_USAGE;
 	}
 	fcntl(3, F_SETFD, FD_CLOEXEC);
-	if (monitor_early_id(argv[1]))
+	if (strcmp(argv[1], MONITOR_EARLY_ID) == 0)
 		early_id(argv[1]);
 	if (container_is_id(argv[1]))
 		monitor_note_arm(containers_root(), argv[1],

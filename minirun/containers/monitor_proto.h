@@ -10,8 +10,7 @@
  *	N_RUNNING  the container runs (for run without -d: its process waits for a client)
  *	N_FAILED   the start failed: errnum and text say why (the record says it too)
  *
- * A monitor spawned early (`__monitor MONITOR_EARLY_ID`, or MONITOR_EARLY_NET_ID,
- * monitor_spawn.c) first waits for
+ * A monitor spawned early (`__monitor MONITOR_EARLY_ID`, monitor_spawn.c) first waits for
  * the starter's one message:
  *
  *	N_GO       text: the ID of the container to start (its record exists, locked)
@@ -26,20 +25,10 @@
 #include "minirun/containers/containers.h"
 
 #include <stdbool.h>
-#include <string.h>
 #include <sys/types.h>
 
-/* the ID argument of a monitor spawned early: as long as an ID, which overwrites it; the
- * second for a container that will have a new network namespace, which such a monitor
- * makes while it waits (monitor.c, early_id) */
-#define MONITOR_EARLY_ID     "----------------------------------------------------------------"
-#define MONITOR_EARLY_NET_ID "-------------------------------------------------------------net"
-
-/* ID is one of the two above */
-static inline bool monitor_early_id(const char *id)
-{
-	return !strcmp(id, MONITOR_EARLY_ID) || !strcmp(id, MONITOR_EARLY_NET_ID);
-}
+/* the ID argument of a monitor spawned early: as long as an ID, which overwrites it */
+#define MONITOR_EARLY_ID "----------------------------------------------------------------"
 
 struct notice {
 	enum { N_HELLO, N_RUNNING, N_FAILED, N_GO } what;

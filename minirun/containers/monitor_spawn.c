@@ -129,7 +129,7 @@ static pid_t spawn_monitor(const char *root, const char *id, bool attach, const 
 	pid_t a = -1;
 	int e = errno;
 	if (sp.stack != MAP_FAILED) {
-		if (!monitor_early_id(id))
+		if (strcmp(id, MONITOR_EARLY_ID) != 0)
 			mr_say("exec a sealed copy of minirun as the monitor of %.12s", id);
 		else
 			mr_say("exec a sealed copy of minirun as the monitor of the container to come");
@@ -206,7 +206,6 @@ static struct {
 	pthread_t thread; /* the spawner (monitor_prespawn), to be joined */
 	pid_t mid;        /* what spawn_monitor returned: the middle process, or -1 */
 	bool attach;      /* its argv's attach|detached */
-	bool netns;       /* it makes a network namespace ahead (MONITOR_EARLY_NET_ID) */
 	bool env_set;     /* MINIRUN_INIT set for it (init_env_set) */
 	const char *root;
 } early = {.sock = -1};
@@ -216,13 +215,12 @@ static void *spawner(void *arg)
 	(void)arg;
 	/* only the fields the main thread leaves alone until it has joined us */
 	int sv[2] = {-1, early.sv1};
-	early.mid = spawn_monitor(early.root, early.netns ? MONITOR_EARLY_NET_ID : MONITOR_EARLY_ID,
-				  early.attach, sv);
+	early.mid = spawn_monitor(early.root, MONITOR_EARLY_ID, early.attach, sv);
 	close(early.sv1);
 	return NULL;
 }
 
-void monitor_prespawn(const char *root, bool attach, bool netns)
+void monitor_prespawn(const char *root, bool attach)
 {
 	int sv[2];
 	/* a sealed starter forks its monitor with the container in memory: no early one */
@@ -236,7 +234,6 @@ void monitor_prespawn(const char *root, bool attach, bool netns)
 	early.sock = sv[0];
 	early.sv1 = sv[1];
 	early.attach = attach;
-	early.netns = netns;
 	early.root = root;
 	early.mid = -1;
 	early.env_set = init_env_set();

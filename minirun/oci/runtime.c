@@ -180,6 +180,14 @@ static void netns_ahead_drop(struct ctr_netns_ahead *a)
 		close(fd);
 }
 
+void ctr_netns_ahead_drop(struct ctr_netns_ahead *a)
+{
+	if (a) {
+		netns_ahead_drop(a);
+		free(a);
+	}
+}
+
 /* The config checks that need more than one field, before anything is made. */
 static int check_spec(const struct spec *s, const struct ctr_create_opts *o, struct mr_err *err)
 {

@@ -62,9 +62,11 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
  * namespace. LO_UP: with its loopback device up, as run's every container has it (an
  * OCI runtime alone leaves the network to its engine: ctr_create's own never does it).
  * NULL when no thread could be started. The thread opens fds while it runs: a caller
- * that closes fds wholesale does it before. */
+ * that closes fds wholesale does it before. ctr_netns_ahead_drop: not wanted after all
+ * (the thread joined, the namespace closed; NULL is nothing). */
 struct ctr_netns_ahead;
 struct ctr_netns_ahead *ctr_netns_ahead_start(bool lo_up);
+void ctr_netns_ahead_drop(struct ctr_netns_ahead *a);
 
 /* ctr_start - let a created container's process execute; runs the poststart hooks.
  * "cannot start a container that has stopped" / "... that is not created" as runc says. */
