@@ -36,10 +36,10 @@ lab.example" ] || die "read back: $out"
 t "--sysctl: namespaced ones are set in the container's /proc/sys, the host's stay as they were" \
 	sysctl_set_in_the_containers_namespaces
 
-# run's monitor begins the container's network namespace while it waits for the client to
-# make the container (monitor.c, early_id) and the runtime takes it (-v says so): a new one
-# each run, not the host's, its lo up; --network host and container:X get none made, and a
-# --sysctl net.* lands in the namespace handed over, the host's unchanged.
+# run's monitor begins the container's network namespace once the rootfs is mounted
+# (monitor.c, begin_netns) and the runtime takes it (-v says so): a new one each run, not
+# the host's, its lo up; --network host gets none made, and a --sysctl net.* lands in the
+# namespace handed over, the host's unchanged.
 netns_made_ahead_by_the_monitor() {
 	ct_need
 	ct_host '
@@ -61,7 +61,7 @@ netns_made_ahead_by_the_monitor() {
 		ct_noleaks
 	'
 }
-t "run: the monitor begins the network namespace while the client makes the container; host gets none" \
+t "run: the monitor begins the network namespace before the runtime's create; host gets none" \
 	netns_made_ahead_by_the_monitor
 
 sysctl_refusals() {
