@@ -322,9 +322,8 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	if (state_check_id(o->id, err) == 0)
 		s = spec_load_tree(o->bundle ? o->bundle : ".", o->config, o->config_text, err);
 	if (!s) {
-		netns_ahead_drop(net);
-		if (net != &own)
-			free(net);
+		if (net != &own) /* ours has not begun */
+			ctr_netns_ahead_drop(net);
 		return -1;
 	}
 	c.s = s;
@@ -353,9 +352,10 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	 * Not with a new or joined user namespace: a network namespace belongs to the user
 	 * namespace its maker was in, and the container's must belong to the container's
 	 * (its root administers it), which exists only once the child has made or joined it.
-	 * run's monitor starts that thread sooner still, while it waits for its container, and
+	 * run's monitor starts that thread sooner still, once it has mounted the rootfs, and
 	 * hands it over (o->net_ahead): the same thread of the same process, so the same
-	 * namespace in every respect but its age, used only where it would have been made. */
+	 * namespace in every respect but its age (and its lo, up), used only where it would
+	 * have been made. */
 	if (!(s->ns_new & CLONE_NEWNET) || ((s->ns_new | joined) & CLONE_NEWUSER))
 		netns_ahead_drop(net); /* the caller's, if any: not this container's kind */
 	else if (!net->running && net->fd < 0)
