@@ -208,6 +208,10 @@ struct bundle_rootfs {
 /* bundle_rootfs_mount - mount the overlay (B's image layers + diff/) on merged/; rootless:
  * with userxattr, or fuse-overlayfs */
 int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err);
+/* bundle_rootfs_mounted - whether RUN/merged is a kernel overlay already: one `run`'s client
+ * mounted while its monitor was starting (containers/monitor_spawn.c), or one a killed
+ * monitor left. The start then uses it, rather than stack a second one on it. */
+bool bundle_rootfs_mounted(const char *run);
 /* bundle_rootfs_umount - unmount RUN/merged if mounted (every stacked mount); safe to repeat */
 int bundle_rootfs_umount(const char *run, struct mr_err *err);
 /* bundle_upper_tmpfs - a tmpfs of its own on RUN/upper (unless one is there already) with

@@ -42,6 +42,7 @@
 #include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 /* The image's layers, top-most first, into *DIRS (image_lowerdirs_free). create recorded
@@ -157,6 +158,14 @@ int bundle_rootfs_mount(const struct bundle_rootfs *b, struct mr_err *err)
 		bundle_idmap_release(b->run, n);
 	image_lowerdirs_free(dirs);
 	return rc;
+}
+
+bool bundle_rootfs_mounted(const char *run)
+{
+	char merged[4400];
+	struct statfs sf;
+	return statfs(in_dir(run, "merged", merged, sizeof(merged)), &sf) == 0 &&
+	       sf.f_type == 0x794c7630; /* OVERLAYFS_SUPER_MAGIC; merged/ itself is on RUN */
 }
 
 int bundle_rootfs_umount(const char *run, struct mr_err *err)

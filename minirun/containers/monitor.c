@@ -324,7 +324,8 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	char run[4096];
 	struct bundle_rootfs fs = container_rootfs(c, run, sizeof(run));
 	container_userns_rootfs(c, &fs); /* --userns=auto: idmapped layers */
-	if (bundle_rootfs_mount(&fs, err) < 0)
+	/* mounted already: by run's client, while we started (monitor_spawn.c, rootfs_ahead) */
+	if (!bundle_rootfs_mounted(run) && bundle_rootfs_mount(&fs, err) < 0)
 		goto fail;
 	begin_netns(m, &fs);
 	container_step("files");

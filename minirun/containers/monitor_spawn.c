@@ -14,6 +14,7 @@
 #include "lib/cleanup.h"
 #include "lib/file.h"
 #include "minirun/oci/runtime.h"
+#include "minirun/rootless/rootless.h"
 #include "minirun/containers/lifecycle.h"
 #include "minirun/containers/monitor_proto.h"
 
@@ -273,6 +274,30 @@ void monitor_prespawn_cancel(void)
 	early.sock = -1;
 }
 
+/*
+ * rootfs_ahead - the container's rootfs mounted by run's client, the monitor's first step.
+ * The early monitor is still starting when the client has made the container: it reaches
+ * `main` ~0.2 ms later, and its ID's first step ~0.6 ms later (its exec, the loader,
+ * glibc's probe of the CPU), while the client only waits. So the client mounts the overlay
+ * meanwhile (~0.25 ms), in the mount namespace the two share, before it sends the ID; the
+ * monitor finds merged/ mounted (bundle_rootfs_mounted) and goes on. Best effort: a mount
+ * that fails is the monitor's to make again and report, as it always was. Root with the
+ * kernel's overlay only, and not --userns=auto (idmapped layers): those the monitor mounts
+ * itself. A client killed after it (the step "rootfs") leaves a mount `rm -f` unmounts.
+ */
+static void rootfs_ahead(const struct container *c)
+{
+	char run[4096];
+	struct mr_err err = {0};
+	struct bundle_rootfs fs = container_rootfs(c, run, sizeof(run));
+	container_userns_rootfs(c, &fs);
+	if (fs.map_size || rootless_active())
+		return;
+	if (bundle_rootfs_mount(&fs, &err) < 0)
+		mr_say("the monitor mounts the rootfs: %s", err.msg);
+	container_step("rootfs");
+}
+
 /* hand the early monitor, when there is one for C and ATTACH, C's ID: its socket (sv[0]),
  * the middle's wait status in *mid; -1 when there is none (then none is left either) */
 static int early_go(const struct container *c, bool attach, int *mid)
@@ -286,6 +311,7 @@ static int early_go(const struct container *c, bool attach, int *mid)
 		close(fd);
 		return -1;
 	}
+	rootfs_ahead(c);
 	struct notice go = {.what = N_GO};
 	snprintf(go.text, sizeof(go.text), "%s", c->id);
 	/* a monitor dead meanwhile: the send may fail, the recv of its hello says so */

@@ -10,7 +10,7 @@
 
 # every step, in the order run reaches them; killsteps-monitor.t runs the monitor's half
 # (two suites: each stays well inside the 600 s a suite gets, even in the emulated VM)
-: "${KS_STEPS:=image dir name record image-mark dirs volumes created monitor mount files}"
+: "${KS_STEPS:=image dir name record image-mark dirs volumes created rootfs monitor mount files}"
 
 die_at() {
 	ct_need
