@@ -39,6 +39,34 @@ run_files_apart() {
 }
 t "a start's files are in the run root (ROOT/run here), apart from the record; rm removes both" run_files_apart
 
+# run's client mounts the rootfs while its monitor starts (monitor_spawn.c, rootfs_ahead);
+# the monitor finds it mounted and uses it: one overlay on merged/, not two stacked, the
+# same when the monitor mounts it itself (`start`), and none left after stop and rm
+rootfs_mounted_once() {
+	ct_need
+	ct_host '
+		mr -v run -d --name up --network none busybox sleep 602 >"$T_DIR/v" 2>&1 ||
+			die "run -d: $(cat "$T_DIR/v")"
+		grep -q "step rootfs" "$T_DIR/v" || die "the client did not mount it"
+		id=$(cat "$R/containers/.names/up")
+		m="$R/run/containers/$id/merged"
+		n=$(awk -v m="$m" "\$5 == m" /proc/self/mountinfo | grep -c " - overlay ")
+		[ "$n" = 1 ] || die "run: $n overlays on merged/"
+		mr exec up test -f /bin/busybox || die "the rootfs is not the container root"
+		mr stop -t 0 up >/dev/null || die stop
+		n=$(awk -v m="$m" "\$5 == m" /proc/self/mountinfo | wc -l)
+		[ "$n" = 0 ] || die "stop left $n mounts on merged/"
+		mr -v start up >"$T_DIR/v" 2>&1 || die "start: $(cat "$T_DIR/v")"
+		grep -q "step rootfs" "$T_DIR/v" && die "start mounted in the client"
+		n=$(awk -v m="$m" "\$5 == m" /proc/self/mountinfo | grep -c " - overlay ")
+		[ "$n" = 1 ] || die "start: $n overlays on merged/"
+		mr rm -f up >/dev/null || die "rm -f"
+		ct_noleaks
+	'
+}
+t "run: the client mounts the rootfs while the monitor starts, the monitor uses it: one overlay" \
+	rootfs_mounted_once
+
 # the runtime runs the config tree the monitor built (not the file read back): the file
 # it still writes must say the same, and parse again for the verbs that read it (exec)
 bundle_file_is_what_ran() {
