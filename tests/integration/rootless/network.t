@@ -154,7 +154,11 @@ connect_second() {
 	rl '$M network create front >/dev/null && $M network create back >/dev/null' ||
 		t_fail "network create failed"
 	rl '$M run -d --name api --network back busybox sleep 100 >/dev/null' || t_fail "run api"
-	rl '$M run -d --name web --network front busybox sleep 100 >/dev/null' || t_fail "run web"
+	# --dns 127.0.0.1: the names the networks' responder doesn't know (api, before the
+	# connect and after the disconnect) go on to an upstream that refuses at once, not
+	# to the host's, unreachable from the namespace playing the host: 2 s per query
+	rl '$M run -d --name web --network front --dns 127.0.0.1 busybox sleep 100 >/dev/null' ||
+		t_fail "run web"
 	out=$(rl '$M exec web ping -c 1 -W 1 api' 2>&1) && t_fail "api reached before connect: $out"
 	out=$(rl '$M network connect back web' 2>&1) || t_fail "network connect: $out"
 	out=$(rl '$M exec web ping -c 1 -W 2 api' 2>&1) || t_fail "ping api after connect: $out"
@@ -184,7 +188,9 @@ pause_killed() {
 	# the pause process killed (a reboot, an OOM kill): its namespaces go, with the
 	# user's network namespace mounted in them; the container is out of reach, as podman's
 	for p in $(rl_procs | awk '{ print $1 }'); do kill -9 "$p"; done
-	rl_settle
+	# until the killed are gone: no process of the user's is left, not even a pause
+	# process (rm -f below starts the next), so "" and not rl_settle's default
+	rl_settle ""
 	out=$(rl '$M rm -f '"$id" 2>&1) || t_fail "rm -f after the pause process died: $out"
 	t_eq "$(rl '$M network inspect -f "{{len .Containers}}" gone')" 0 \
 		"endpoints left on gone after rm -f"
