@@ -98,8 +98,9 @@ published() {
 		t_fail "-p on another host address worked: $out"
 	t_match "$out" 'published on every host address or on 127.0.0.1 only' \
 		"-p on another host address, rootless"
-	# stop ends the port's pasta; start makes it again
-	rl '$M stop -t 1 '"$id" >/dev/null || t_fail "stop failed"
+	# stop ends the port's pasta; start makes it again (-t 0: httpd as PID 1 ignores
+	# SIGTERM, and -t 1 only waited out its second)
+	rl '$M stop -t 0 '"$id" >/dev/null || t_fail "stop failed"
 	t_eq "$(timeout 2 busybox wget -q -O- "http://127.0.0.1:$port/" 2>/dev/null ||
 		echo refused)" refused "GET after stop"
 	rl '$M start '"$id" >/dev/null || t_fail "start failed"
@@ -268,7 +269,8 @@ EOF
 		$M compose exec client wget -q -O- http://web/ 2>/dev/null && break
 		sleep 0.2; i=$((i + 1)); done')
 	t_eq "$got" hello-compose "GET http://web/ from the client service"
-	out=$(rl 'cd $HOME/proj && $M compose down -t 1' 2>&1) || t_fail "compose down: $out"
+	# -t 0: httpd and sleep as PID 1 ignore SIGTERM (-t 1 waited out its second)
+	out=$(rl 'cd $HOME/proj && $M compose down -t 0' 2>&1) || t_fail "compose down: $out"
 	t_match "$out" 'Network proj_default +Removed' "compose down"
 	rl_settle
 	t_eq "$(rl_procs | awk '{ print $2 }')" minirun-pause "the user's processes after down"
