@@ -432,9 +432,12 @@ exec_detached_tty() {
 	ct_need
 	out=$(io_host '
 		mr run -d --name dt --network none busybox sleep 60 >/dev/null || die "run -d"
-		# more output than a pty holds: the command ends only if its terminal is read
+		# more output than a pty holds: the command ends only if its terminal is read, and
+		# only once told to (/tmp/go, below), so it still runs when exec -d has returned;
+		# timeout 10: an exec -d that waited for it would wait for ever
 		t0=$(cut -d" " -f1 /proc/uptime)
-		mr exec -d -t dt sh -c "tty >/tmp/tty; seq 1 100000; sleep 2; touch /tmp/done"
+		timeout 10 $M exec -d -t dt sh -c "tty >/tmp/tty; seq 1 100000
+			until [ -e /tmp/go ]; do sleep 0.05; done; touch /tmp/done"
 		echo "status $?"
 		t1=$(cut -d" " -f1 /proc/uptime)
 		echo "$t0 $t1" | awk "{ print \"returned in \" (\$2 - \$1 < 1.5 ? \"time\" : \$2 - \$1 \" s\") }"
@@ -445,6 +448,7 @@ exec_detached_tty() {
 			done | grep -c "^$MINIRUN --root $R exec -d -t dt "
 		}
 		readers | sed "s/^/readers: /"
+		mr exec dt touch /tmp/go || die "exec touch"
 		i=0
 		until mr exec dt test -e /tmp/done; do
 			i=$((i + 1)); [ $i -lt 200 ] || break; sleep 0.1
