@@ -166,7 +166,7 @@ sigkill_then_down() {
 services:
   migrate:
     image: busybox
-    command: sh -c "sleep 1.5"
+    command: sh -c "trap \"exit 0\" TERM; until [ -e /data/go ]; do sleep 0.05; done"
     volumes: [data:/data, /anon]
   app:
     image: busybox
@@ -185,7 +185,7 @@ volumes:
 networks:
   back:
 EOF2
-		# mid-way: migrate made and running, app and web not yet
+		# mid-way: migrate made and running (until told: /data/go), app and web not yet
 		bg up --no-color
 		until_out "fg-migrate-1 *Started"
 		kill -KILL $up; wait $up
@@ -193,8 +193,10 @@ EOF2
 		mc down -v 2>/dev/null || die "down after a killed up failed"
 		echo "after kill mid-up: $(mr ps -aq | wc -l) $(mr network ls -q | wc -l) $(mr volume ls -q | wc -l)"
 		ct_noleaks
-		# and while attached: everything made, the relays running
+		# and while attached: everything made, the relays running (migrate told to end)
 		bg up --no-color
+		until_out "fg-migrate-1 *Started"
+		mr exec fg-migrate-1 touch /data/go || die "exec touch"
 		until_out "Attaching to"
 		kill -KILL $up; wait $up
 		echo "attached: $(mr ps -a --format "{{.Names}}" | sort | tr "\n" " ")"

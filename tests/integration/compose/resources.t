@@ -15,7 +15,9 @@
 . "$MR_TOP/tests/integration/containers/lib.sh"
 
 # PROJ YAML-BODY: the script ct_host runs first, writing a project `rs` of one service `w`
-# (busybox, sleeping) with the keys of YAML-BODY (indented four spaces)
+# (busybox, sleeping) with the keys of YAML-BODY (indented four spaces). The tests end it
+# with `down -t 0`: sleep as PID 1 ignores SIGTERM, so -t 1 only waited out a second a
+# level, and how a container stops is compose/stop.t's subject, not this suite's
 proj() {
 	printf '%s\n' '
 mkdir -p $R/../rs && cd $R/../rs || die cd
@@ -46,7 +48,7 @@ cpu_keys_reach_the_cgroup() {
 				echo inside: \$(cat cpu/cpu.shares) \$(cat cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us) \$(cat cpuset/cpuset.cpus)
 			fi"
 		echo "inspect: $(mr inspect -f "{{.HostConfig.CpuShares}} {{.HostConfig.CpuPeriod}} {{.HostConfig.CpuQuota}} {{.HostConfig.CpusetCpus}}" rs-w-1)"
-		mc down -t 1 >/dev/null 2>&1 || die down
+		mc down -t 0 >/dev/null 2>&1 || die down
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^flags: --cpu-shares 512 --cpu-period 50000 --cpu-quota 25000$' "-v shows run's flags"
 	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
@@ -77,7 +79,7 @@ memory_keys_reach_the_cgroup() {
 					\$(grep oom_kill_disable memory.oom_control)
 			fi"
 		echo "inspect: $(mr inspect -f "{{.HostConfig.Memory}} {{.HostConfig.MemoryReservation}} {{.HostConfig.MemorySwap}} {{.HostConfig.OomScoreAdj}}" rs-w-1)"
-		mc down -t 1 >/dev/null 2>&1 || die down
+		mc down -t 0 >/dev/null 2>&1 || die down
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^adj: 500$' "oom_score_adj: PID 1's score inside"
 	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
@@ -105,7 +107,7 @@ blkio_throttles_reach_the_cgroup() {
 		mr exec rs-w-1 sh -c "cd /sys/fs/cgroup; if [ -f cgroup.controllers ]; then cat io.max;
 			else cat blkio/blkio.throttle.read_bps_device blkio/blkio.throttle.write_iops_device; fi" |
 			tr "\n" " " | sed "s/^/inside: /; s/ \$//"; echo
-		mc down -t 1 >/dev/null 2>&1 || die down
+		mc down -t 0 >/dev/null 2>&1 || die down
 		ct_noleaks') || t_fail "$out"
 	mm=$(echo "$out" | sed -n 's/^mm: //p')
 	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
@@ -130,7 +132,7 @@ dns_hosts_and_label_file() {
 		mr exec rs-w-1 cat /etc/resolv.conf | sed "s/^/resolv: /"
 		mr exec rs-w-1 grep test /etc/hosts | sed "s/^/hosts: /"
 		echo "labels: $(mr inspect -f "{{index .Config.Labels \"tier\"}} {{index .Config.Labels \"team\"}}" rs-w-1)"
-		mc down -t 1 >/dev/null 2>&1 || die down
+		mc down -t 0 >/dev/null 2>&1 || die down
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^resolv: nameserver 10.0.0.53$' "dns"
 	t_match "$out" '^resolv: search corp.example$' "dns_search"
@@ -154,7 +156,7 @@ ipv4_address_is_the_address_inside() {
 		mr -v compose -p ip up -d 2>"$R.v" || die "up: $(cat "$R.v")"
 		grep -o -- "--ip [0-9.]*" "$R.v" | sed "s/^/flag: /"
 		mr exec ip-w-1 ip -4 addr show eth0 | grep -o "inet [0-9.]*" | sed "s/^/inside: /"
-		mr compose -p ip down -t 1 >/dev/null 2>&1 || die down
+		mr compose -p ip down -t 0 >/dev/null 2>&1 || die down
 		mr network rm ipn >/dev/null
 		ct_noleaks') || t_fail "$out"
 	ip=$(echo "$out" | sed -n 's/^want: //p')
@@ -172,7 +174,7 @@ mac_address_is_the_mac_inside() {
 		grep "mac_address" "$R.v" | sed "s/^/warned: /"
 		mr exec rs-w-1 cat /sys/class/net/eth0/address | sed "s/^/inside: /"
 		mr inspect -f "{{.Config.MacAddress}}" rs-w-1 | sed "s/^/inspect: /"
-		mc down -t 1 >/dev/null 2>&1 || die down
+		mc down -t 0 >/dev/null 2>&1 || die down
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^flag: --mac-address 02:42:0a:59:00:42$' "run's --mac-address"
 	t_match "$out" '^inside: 02:42:0a:59:00:42$' "eth0's MAC inside (on the project's network)"
@@ -211,7 +213,7 @@ unapplied_keys_are_warned() {
     cpu_percent: 50')"'
 		mc up -d 2>&1 || die "up failed"
 		echo "cpu count: $(mr inspect -f "{{.HostConfig.CpuCount}}" rs-w-1)"
-		mc down -t 1 >/dev/null 2>&1 || die down
+		mc down -t 0 >/dev/null 2>&1 || die down
 		ct_noleaks') || t_fail "$out"
 	t_match "$out" '^minirun: WARN: service "w": cpu_count is a Windows key' "cpu_count"
 	t_match "$out" '^minirun: WARN: service "w": cpu_percent is a Windows key' "cpu_percent"
@@ -240,7 +242,7 @@ volumes:
 		grep -o -- "--volumes-from [^ ]*" up.log | sed "s/^/flag: /"
 		mr inspect -f "{{json .HostConfig.VolumesFrom}}" rs-w-1 | sed "s/^/from: /"
 		mr exec rs-w-1 sh -c "cat /shared/f; touch /bv/x 2>&1; ls -d /pv" | sed "s/^/in w: /"
-		mc down -v -t 1 >/dev/null 2>&1 || die down
+		mc down -v -t 0 >/dev/null 2>&1 || die down
 		mr rm -f -v plain >/dev/null
 		printf "services:\n  x:\n    image: busybox\n    volumes_from: [nosuch]\n" >bad.yaml
 		mr compose -p rs -f bad.yaml up -d 2>&1 | sed "s/^/bad: /"

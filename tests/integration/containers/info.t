@@ -284,8 +284,18 @@ stats_no_stream() {
 			die "the -m limit is the LIMIT: $out"
 		out=$(mr stats --no-stream --format "{{.Name}}:{{.PIDs}}" web)
 		[ "$out" = "web:3" ] || die "format: $out"
-		# streaming: redrawn every second until interrupted
-		out=$(timeout --preserve-status -s INT 3 "$MINIRUN" --root "$R" stats web); rc=$?
+		# streaming: redrawn every second until interrupted; the SIGINT comes once it has
+		# redrawn (or after 10 s), through timeout, which hands it on (what & started in a
+		# shell without job control ignores SIGINT: timeout sets it back for stats)
+		timeout --preserve-status -s INT 10 "$MINIRUN" --root "$R" stats web >"$R.stats" &
+		sp=$!
+		i=0
+		until [ "$(grep -c "CONTAINER ID" "$R.stats")" -ge 2 ] || [ $i -ge 100 ]; do
+			i=$((i + 1)); sleep 0.1
+		done
+		kill -INT $sp
+		wait $sp; rc=$?
+		out=$(cat "$R.stats")
 		[ $rc = 0 ] || die "stats ended by SIGINT: exit $rc"
 		[ "$(echo "$out" | grep -c "CONTAINER ID")" -ge 2 ] || die "not redrawn: $out"
 		mr rm -f web lim >/dev/null

@@ -43,6 +43,40 @@ wait_log() {
 		sleep 0.1
 	done
 }
+
+# pids_of PREFIX - the PIDs whose command line starts with PREFIX (arguments joined by spaces)
+pids_of() {
+	for _p in /proc/[0-9]*; do
+		case "$(tr "\0" " " <"$_p/cmdline" 2>/dev/null)" in
+		"$1"*) echo "${_p#/proc/}" ;;
+		esac
+	done
+}
+
+# wait_gone PREFIX - wait (at most 30 s) until no process's command line starts with PREFIX:
+# a client that detached or ended has exited, and its terminal's input may end
+wait_gone() {
+	_i=0
+	while [ -n "$(pids_of "$1")" ]; do
+		_i=$((_i + 1))
+		[ $_i -lt 300 ] || return 1
+		sleep 0.05
+	done
+}
+
+# wait_raw PREFIX - wait (at most 30 s) until the stdin of a process whose command line
+# starts with PREFIX is a terminal in raw mode: what is typed from then on reaches that
+# process as typed, not the line discipline
+wait_raw() {
+	_i=0
+	until for _p in $(pids_of "$1"); do
+		stty -F "$(readlink "/proc/$_p/fd/0")" 2>/dev/null
+	done | grep -q -- -icanon; do
+		_i=$((_i + 1))
+		[ $_i -lt 600 ] || return 1
+		sleep 0.05
+	done
+}
 # ---- end of the helpers ---------------------------------------------------------------
 
 stdout_stderr_exit_code() {
@@ -214,12 +248,15 @@ detach_and_attach() {
 	ct_need
 	t_need script
 	out=$(io_host '
+		# script'"'"'s input stays open until the client is gone: at its EOF script would
+		# type an end-of-file into the pty
 		(wait_log "built-in commands"; printf "echo one-\$((40+2))\r"; wait_log one-42
-		 printf "\020\021"; sleep 1) |
+		 printf "\020\021"; wait_gone "$M run -it --name tt ") |
 			script -qec "$M run -it --name tt --network none busybox sh" /dev/null |
 			tr -d "\r" | sed "s/^/run: /"
 		mr inspect -f "{{.State.Status}}" tt 2>/dev/null | sed "s/^/state: /"
-		(sleep 1; printf "echo two-\$((40+3))\r"; wait_log two-43; printf "exit 9\r"; sleep 1) |
+		(wait_raw "$M attach tt"; printf "echo two-\$((40+3))\r"; wait_log two-43
+		 printf "exit 9\r"; wait_gone "$M attach tt") |
 			script -qec "$M attach tt" /dev/null | tr -d "\r" | sed "s/^/attach: /"
 		echo "$M attach tt" >"$R/a.sh"
 		in_pty "$R/a.sh" >/dev/null 2>&1
@@ -239,7 +276,7 @@ custom_detach_keys() {
 	ct_need
 	t_need script
 	out=$(io_host '
-		(wait_log "built-in commands"; printf "\001x"; sleep 1) |
+		(wait_log "built-in commands"; printf "\001x"; wait_gone "$M run -it --detach-keys ") |
 			script -qec "$M run -it --detach-keys ctrl-a,x --name dk --network none \
 				busybox sh; echo status \$?" /dev/null | tr -d "\r" | sed "s/^/run: /"
 		echo | mr attach --detach-keys ctrl-y,bogus dk 2>&1 | sed "s/^/bad: /"
@@ -288,15 +325,28 @@ logs_json_file() {
 logs_follow() {
 	ct_need
 	out=$(io_host '
+		# the container goes on (second, third, its exit) only once logs -f has printed
+		# what was there: the rest comes while it follows
 		mr run -d --name fl --network none busybox sh -c \
-			"echo first; sleep 1; echo second; sleep 1; echo third" >/dev/null || die "run -d"
-		timeout 20 sh -c "\"$MINIRUN\" --root \"$R\" logs -f fl" | sed "s/^/follow: /"
+			"echo first; until [ -e /tmp/go ]; do sleep 0.1; done; echo second; echo third" \
+			>/dev/null || die "run -d"
+		timeout 20 sh -c "\"$MINIRUN\" --root \"$R\" logs -f fl" >"$R/f" &
+		p=$!
+		i=0
+		until grep -q "^first$" "$R/f"; do
+			i=$((i + 1)); [ $i -lt 200 ] || break; sleep 0.05
+		done
+		mr exec fl touch /tmp/go || die "exec touch"
+		wait $p
+		echo "logs -f exited $?"
+		sed "s/^/follow: /" "$R/f"
 		echo "follow ended"
 		mr rm fl >/dev/null
 		ct_leaks') || t_fail "$out"
 	t_match "$out" '^follow: first$' "logs -f prints what is there"
 	t_match "$out" '^follow: third$' "and what comes after"
 	t_match "$out" '^follow ended$' "and ends when the container exits"
+	t_match "$out" '^logs -f exited 0$' "by itself, not by the time limit"
 	t_nomatch "$out" '^leak:'
 }
 
@@ -319,12 +369,15 @@ exec_shares_the_container() {
 		echo piped | mr exec -i ex cat | sed "s/^/stdin: /"
 		echo piped | mr exec ex cat | sed "s/^/nostdin: /"
 		mr exec -d ex sh -c "sleep 1; touch /tmp/detached"; echo "detach $?"
-		sleep 2
+		i=0
+		until mr exec ex test -e /tmp/detached; do
+			i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1
+		done
 		mr exec ex ls /tmp/detached | sed "s/^/detached: /"
 		mr exec -u nosuchuser ex true 2>&1 | sed "s/^/baduser: /"
 		mr exec ex grep CapEff /proc/self/status | sed "s/^/caps: /"
 		mr exec --privileged ex grep CapEff /proc/self/status | sed "s/^/privileged: /"
-		mr stop -t 1 ex >/dev/null
+		mr stop -t 0 ex >/dev/null
 		mr exec ex true 2>&1 | sed "s/^/stopped: /"
 		mr rm ex >/dev/null
 		ct_leaks') || t_fail "$out"
@@ -379,9 +432,12 @@ exec_detached_tty() {
 	ct_need
 	out=$(io_host '
 		mr run -d --name dt --network none busybox sleep 60 >/dev/null || die "run -d"
-		# more output than a pty holds: the command ends only if its terminal is read
+		# more output than a pty holds: the command ends only if its terminal is read, and
+		# only once told to (/tmp/go, below), so it still runs when exec -d has returned;
+		# timeout 10: an exec -d that waited for it would wait for ever
 		t0=$(cut -d" " -f1 /proc/uptime)
-		mr exec -d -t dt sh -c "tty >/tmp/tty; seq 1 100000; sleep 2; touch /tmp/done"
+		timeout 10 $M exec -d -t dt sh -c "tty >/tmp/tty; seq 1 100000
+			until [ -e /tmp/go ]; do sleep 0.05; done; touch /tmp/done"
 		echo "status $?"
 		t1=$(cut -d" " -f1 /proc/uptime)
 		echo "$t0 $t1" | awk "{ print \"returned in \" (\$2 - \$1 < 1.5 ? \"time\" : \$2 - \$1 \" s\") }"
@@ -392,6 +448,7 @@ exec_detached_tty() {
 			done | grep -c "^$MINIRUN --root $R exec -d -t dt "
 		}
 		readers | sed "s/^/readers: /"
+		mr exec dt touch /tmp/go || die "exec touch"
 		i=0
 		until mr exec dt test -e /tmp/done; do
 			i=$((i + 1)); [ $i -lt 200 ] || break; sleep 0.1
@@ -449,8 +506,9 @@ own_files_script() {
 		echo EARLIER-ERR >"$R/err.txt"
 		echo SECRET-IN >"$R/in.txt"
 		'"$1 $2"' sh -c "
-			timeout 2 head -c 100 </proc/self/fd/1 >&2
+			timeout 2 head -c 100 </proc/self/fd/1 >&2 &
 			timeout 2 head -c 100 </proc/self/fd/2
+			wait
 			echo appended-out; echo appended-err >&2" >>"$R/out.txt" 2>>"$R/err.txt"
 		echo "read status $?"
 		'"$1 $2"' sh -c ": >/proc/self/fd/1; : >/proc/self/fd/2" >>"$R/out.txt" 2>>"$R/err.txt"

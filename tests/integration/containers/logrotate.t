@@ -97,11 +97,18 @@ order_across_files() {
 since_until_across_files() {
 	ct_need
 	out=$(ct_host '
+		# the b lines come once told (/tmp/go), which is after the a lines are logged and
+		# a second boundary has passed: GAP, a second after the a lines, before the b lines
 		mr run -d --network none --name su --log-opt max-size=20k --log-opt max-file=50 \
-			busybox sh -c "seq 1 2000 | sed s/^/a/; sleep 3; seq 1 2000 | sed s/^/b/" \
-			>/dev/null || die "run"
-		sleep 1.5
-		gap=$(date +%s)
+			busybox sh -c "seq 1 2000 | sed s/^/a/; until [ -e /tmp/go ]; do sleep 0.05; done
+				seq 1 2000 | sed s/^/b/" >/dev/null || die "run"
+		i=0
+		until mr logs --tail 1 su | grep -qx a2000; do
+			i=$((i + 1)); [ $i -lt 200 ] || die "no a2000"; sleep 0.05
+		done
+		gap=$(( $(date +%s) + 1 ))
+		until [ "$(date +%s)" -ge "$gap" ]; do sleep 0.05; done
+		mr exec su touch /tmp/go || die "exec touch"
 		mr wait su >/dev/null
 		ls "$R"/containers/*/ctr.log.1 >/dev/null && echo "rotated"
 		mr logs --until "$gap" su | grep -c . | sed "s/^/until-unix: /"

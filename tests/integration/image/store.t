@@ -101,9 +101,12 @@ images_filter() {
 	need_cli
 	import_busybox busybox >/dev/null
 	mi tag busybox library2/box:1.0 && mi tag busybox example.com/team/app:v2 || t_fail "tag"
-	sleep 1.1 # a later created time, for before= and since=
+	# a later created time, for before= and since=: the clock past the whole second
+	# the last image was made in (half a second on average, where a sleep took 1.1)
+	next_second() { _s=$(date +%s); while [ "$(date +%s)" = "$_s" ]; do sleep 0.05; done; }
+	next_second
 	mi import -c 'LABEL env=prod' "$T_DIR/busybox.tar" labeled:1 >/dev/null || t_fail "import"
-	sleep 1.1
+	next_second
 	mi import -c 'LABEL x=y' "$T_DIR/busybox.tar" >/dev/null || t_fail "import, no name"
 	f() { mi images --filter "$1" --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' '; }
 	t_eq "$(f dangling=true)" "<none>:<none> " "dangling=true"

@@ -107,9 +107,16 @@ accepted_in_docker_user() {
 		# the ruleset as it was before minirun knew of docker: the same, without ours
 		unrule
 		echo "without: $(ours | wc -l) rules"
-		echo "neighbour without: $(mr exec c1 ping -c 1 -W 2 c2 >/dev/null 2>&1 && echo ok || echo dropped)"
-		echo "outside without: $(mr exec c1 ping -c 1 -W 2 198.51.100.2 >/dev/null 2>&1 && echo ok || echo dropped)"
-		echo "hairpin without: $(ct_get 198.51.100.1:8080 "$c1" | grep -c hello)"
+		# the three that must fail wait out their limits (2, 2 and 3 s): side by side
+		{ mr exec c1 ping -c 1 -W 2 c2 >/dev/null 2>&1 && echo ok || echo dropped; } >"$R/nw" &
+		p1=$!
+		{ mr exec c1 ping -c 1 -W 2 198.51.100.2 >/dev/null 2>&1 && echo ok || echo dropped; } >"$R/ow" &
+		p2=$!
+		ct_get 198.51.100.1:8080 "$c1" | grep -c hello >"$R/hw"
+		wait $p1 $p2
+		echo "neighbour without: $(cat "$R/nw")"
+		echo "outside without: $(cat "$R/ow")"
+		echo "hairpin without: $(cat "$R/hw")"
 		echo "dropped by docker: $(nft list chain ip filter FORWARD | grep -c "policy drop")"
 		# br_netfilter is what puts same-bridge traffic in FORWARD at all
 		echo 0 >/proc/sys/net/bridge/bridge-nf-call-iptables

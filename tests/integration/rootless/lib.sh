@@ -25,7 +25,8 @@
 #	                        (fuse-overlayfs): on a machine whose nodes are 0600 (no udev:
 #	                        this one), from a private mount namespace with 0666 nodes bound
 #	                        over them; the host's nodes are never changed
-#	rl_settle               wait until the user's only process is its pause process
+#	rl_settle [COMMS]       wait until the user's only process is its pause process
+#	                        (or until its processes are COMMS; "": none)
 #
 # See: minirun/rootless/rootless.h; tests/lib/t.sh.
 
@@ -137,11 +138,12 @@ rl_devs() {
 	done
 }
 
-# rl_settle - wait (at most 5 s) until the user's only process is its pause process (a
-# monitor and pasta end just after `rm -f` returns)
+# rl_settle [COMMS] - wait (at most 5 s) until the user's only process is its pause process
+# (a monitor and pasta end just after `rm -f` returns); with COMMS, until the user's
+# processes' names are COMMS (one a line; "": until none is left)
 rl_settle() {
 	_i=0
-	while [ "$(rl_procs | awk '{ print $2 }')" != minirun-pause ] && [ $_i -lt 50 ]; do
+	while [ "$(rl_procs | awk '{ print $2 }')" != "${1-minirun-pause}" ] && [ $_i -lt 50 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done

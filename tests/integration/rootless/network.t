@@ -98,8 +98,9 @@ published() {
 		t_fail "-p on another host address worked: $out"
 	t_match "$out" 'published on every host address or on 127.0.0.1 only' \
 		"-p on another host address, rootless"
-	# stop ends the port's pasta; start makes it again
-	rl '$M stop -t 1 '"$id" >/dev/null || t_fail "stop failed"
+	# stop ends the port's pasta; start makes it again (-t 0: httpd as PID 1 ignores
+	# SIGTERM, and -t 1 only waited out its second)
+	rl '$M stop -t 0 '"$id" >/dev/null || t_fail "stop failed"
 	t_eq "$(timeout 2 busybox wget -q -O- "http://127.0.0.1:$port/" 2>/dev/null ||
 		echo refused)" refused "GET after stop"
 	rl '$M start '"$id" >/dev/null || t_fail "start failed"
@@ -154,7 +155,11 @@ connect_second() {
 	rl '$M network create front >/dev/null && $M network create back >/dev/null' ||
 		t_fail "network create failed"
 	rl '$M run -d --name api --network back busybox sleep 100 >/dev/null' || t_fail "run api"
-	rl '$M run -d --name web --network front busybox sleep 100 >/dev/null' || t_fail "run web"
+	# --dns 127.0.0.1: the names the networks' responder doesn't know (api, before the
+	# connect and after the disconnect) go on to an upstream that refuses at once, not
+	# to the host's, unreachable from the namespace playing the host: 2 s per query
+	rl '$M run -d --name web --network front --dns 127.0.0.1 busybox sleep 100 >/dev/null' ||
+		t_fail "run web"
 	out=$(rl '$M exec web ping -c 1 -W 1 api' 2>&1) && t_fail "api reached before connect: $out"
 	out=$(rl '$M network connect back web' 2>&1) || t_fail "network connect: $out"
 	out=$(rl '$M exec web ping -c 1 -W 2 api' 2>&1) || t_fail "ping api after connect: $out"
@@ -184,7 +189,9 @@ pause_killed() {
 	# the pause process killed (a reboot, an OOM kill): its namespaces go, with the
 	# user's network namespace mounted in them; the container is out of reach, as podman's
 	for p in $(rl_procs | awk '{ print $1 }'); do kill -9 "$p"; done
-	rl_settle
+	# until the killed are gone: no process of the user's is left, not even a pause
+	# process (rm -f below starts the next), so "" and not rl_settle's default
+	rl_settle ""
 	out=$(rl '$M rm -f '"$id" 2>&1) || t_fail "rm -f after the pause process died: $out"
 	t_eq "$(rl '$M network inspect -f "{{len .Containers}}" gone')" 0 \
 		"endpoints left on gone after rm -f"
@@ -262,7 +269,8 @@ EOF
 		$M compose exec client wget -q -O- http://web/ 2>/dev/null && break
 		sleep 0.2; i=$((i + 1)); done')
 	t_eq "$got" hello-compose "GET http://web/ from the client service"
-	out=$(rl 'cd $HOME/proj && $M compose down -t 1' 2>&1) || t_fail "compose down: $out"
+	# -t 0: httpd and sleep as PID 1 ignore SIGTERM (-t 1 waited out its second)
+	out=$(rl 'cd $HOME/proj && $M compose down -t 0' 2>&1) || t_fail "compose down: $out"
 	t_match "$out" 'Network proj_default +Removed' "compose down"
 	rl_settle
 	t_eq "$(rl_procs | awk '{ print $2 }')" minirun-pause "the user's processes after down"

@@ -253,12 +253,15 @@ t "formats: docker's text line, json as the journal keeps it, templates over Go'
 ev_times() {
 	ev_need
 	ct_host "$EV_LIB"'
+		# next_second: wait until the clock has passed the whole second we are in: what
+		# came before is then earlier than any time (and whole second) taken after
+		next_second() { _s=$(date +%s); while [ "$(date +%s)" = "$_s" ]; do sleep 0.05; done; }
 		S=$(now)
 		mr volume create t1 >/dev/null
-		sleep 1.1
+		next_second
 		M=$(now)
 		mr volume create t2 >/dev/null
-		sleep 1.1
+		next_second
 		names() { mr events --filter type=volume --format "{{.Actor.ID}}" "$@" | tr "\n" " "; }
 		[ "$(names --since "$S" --until "$M")" = "t1 " ] || die "unix seconds: $(names --since "$S" --until "$M")"
 		[ "$(names --since "$M" --until 0s)" = "t2 " ] || die "since M until 0s"
