@@ -136,6 +136,8 @@ struct container {
 	bool swept;  /* this process has swept dead writers' temp files from DIR (store.c) */
 	bool fresh;  /* made by container_create in this process, not started since: no
 		      * start (nor a killed monitor) has left anything to clean up */
+	bool lo_up;  /* this start's network namespace came with its lo up (the monitor's
+		      * begin_netns): container_net_up need not bring it up */
 	char generated[128]; /* the name container_new made up (no NAME given), else "" */
 };
 

@@ -244,7 +244,7 @@ static int oci_create(struct mon *m, struct container_io *io, pid_t *pid, struct
 				    .config = m->config,
 				    .config_text = m->config_text,
 				    .net_ahead = m->net_ahead};
-	m->net_ahead = NULL; /* the runtime's now, whatever happens */
+	m->net_ahead = NULL; /* dropped once the create is done, whatever happened */
 	for (int i = 0; i < 3; i++) {
 		saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
 		if (!io->tty && io->child_fds[i] >= 0)
@@ -252,6 +252,8 @@ static int oci_create(struct mon *m, struct container_io *io, pid_t *pid, struct
 	}
 	mr_say("ctr_create %.12s (OCI root %s)", m->c->id, m->oci);
 	int rc = ctr_create(m->oci, &o, pid, err);
+	m->c->lo_up = rc == 0 && ctr_netns_ahead_used(o.net_ahead);
+	ctr_netns_ahead_drop(o.net_ahead);
 	config_drop(m);
 	for (int i = 0; i < 3; i++) {
 		dup2(saved[i], i);

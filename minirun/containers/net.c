@@ -431,7 +431,7 @@ int net_up_here(struct container *c, pid_t pid, struct mr_err *err)
 			return mr_fail(err, ENOMEM, "record the endpoint on %s", mode);
 		container_record_clear_ports(&c->r);
 		mr_say("network %s: nothing to connect", mode);
-		return strcmp(mode, "none") ? 0 : lo_up(pid, err);
+		return strcmp(mode, "none") || c->lo_up ? 0 : lo_up(pid, err);
 	}
 
 	/* the other networks the record names (`network connect`): docker reconnects them

@@ -100,6 +100,7 @@ struct ctr_netns_ahead {
 	pthread_t thread;
 	bool running; /* created and not joined yet */
 	bool lo_up;   /* bring its loopback device up (ctr_netns_ahead_start's LO_UP) */
+	bool used;    /* a container's init got it (ctr_create) */
 	int fd;       /* /proc/thread-self/ns/net of the thread after its unshare, or -1 */
 };
 
@@ -178,6 +179,11 @@ static void netns_ahead_drop(struct ctr_netns_ahead *a)
 	int fd = netns_ahead_join(a);
 	if (fd >= 0)
 		close(fd);
+}
+
+bool ctr_netns_ahead_used(const struct ctr_netns_ahead *a)
+{
+	return a && a->used;
 }
 
 void ctr_netns_ahead_drop(struct ctr_netns_ahead *a)
@@ -315,15 +321,14 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	struct cgstep_ahead devs = {.prog = -1};
 	int sv[2] = {-1, -1}, rc = -1;
 
-	/* the caller's namespace made ahead is ours from here: used below, or closed */
+	/* the caller's namespace made ahead: used below, or closed (the struct stays its) */
 	if (o->net_ahead)
 		net = o->net_ahead; /* its thread writes there: not a copy */
 	struct spec *s = NULL;
 	if (state_check_id(o->id, err) == 0)
 		s = spec_load_tree(o->bundle ? o->bundle : ".", o->config, o->config_text, err);
 	if (!s) {
-		if (net != &own) /* ours has not begun */
-			ctr_netns_ahead_drop(net);
+		netns_ahead_drop(net); /* the caller's, if any: it frees the struct */
 		return -1;
 	}
 	c.s = s;
@@ -422,6 +427,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 		   !(s->ns_new & CLONE_NEWTIME) && !(joined && (s->ns_new & CLONE_NEWUSER));
 	/* the network namespace made ahead, when it was, is joined instead of made */
 	c.net_fd = netns_ahead_join(net);
+	net->used = c.net_fd >= 0;
 	int flags = s->ns_new & ~CLONE_NEWCGROUP & ~(c.net_fd >= 0 ? CLONE_NEWNET : 0);
 	/* born in its cgroup (cgstep_clone says why), so nothing moves it there later */
 	m.child = cgstep_clone(m.cgroup, c.direct ? flags : 0, err);
@@ -483,8 +489,6 @@ out:
 			close(c.ns_fds[i]);
 	seccomp_prog_free(filter);
 	spec_free(s);
-	if (net != &own)
-		free(net);
 	return rc;
 }
 

@@ -41,10 +41,10 @@ struct ctr_create_opts {
 	 * positions; may be NULL). NULL: read the file, as `minirun oci create`. */
 	json_t *config;
 	const char *config_text;
-	/* set by run's monitor: a new network namespace it began before it knew the
-	 * container (ctr_netns_ahead_start), used as the one the runtime would make ahead
-	 * (ctr_create says when: a new network namespace and no user namespace), else
-	 * dropped. ctr_create takes it in every case, failures included. NULL: none. */
+	/* set by run's monitor: a new network namespace it began (ctr_netns_ahead_start),
+	 * used as the one the runtime would make ahead (ctr_create says when: a new network
+	 * namespace and no user namespace; ctr_netns_ahead_used tells after), else dropped.
+	 * The struct stays the caller's, to drop after the call. NULL: none. */
 	struct ctr_netns_ahead *net_ahead;
 };
 
@@ -62,10 +62,12 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
  * namespace. LO_UP: with its loopback device up, as run's every container has it (an
  * OCI runtime alone leaves the network to its engine: ctr_create's own never does it).
  * NULL when no thread could be started. The thread opens fds while it runs: a caller
- * that closes fds wholesale does it before. ctr_netns_ahead_drop: not wanted after all
- * (the thread joined, the namespace closed; NULL is nothing). */
+ * that closes fds wholesale does it before. ctr_netns_ahead_used: whether ctr_create's
+ * container got it. ctr_netns_ahead_drop: done with it (the thread joined, the namespace
+ * closed unless a container took it, the struct freed; NULL is nothing). */
 struct ctr_netns_ahead;
 struct ctr_netns_ahead *ctr_netns_ahead_start(bool lo_up);
+bool ctr_netns_ahead_used(const struct ctr_netns_ahead *a);
 void ctr_netns_ahead_drop(struct ctr_netns_ahead *a);
 
 /* ctr_start - let a created container's process execute; runs the poststart hooks.
