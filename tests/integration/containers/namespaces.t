@@ -104,6 +104,13 @@ join_a_running_containers_namespaces() {
 		mr run -d --name donor --network none --ipc shareable -h donorhost busybox \
 			sh -c "echo shared >/dev/shm/note; sleep 60" >/dev/null || die "run donor"
 		pid=$(ct_field donor State.Pid)
+		# run -d returns once sh runs: its echo, then its exec of sleep, come after
+		i=0
+		until [ "$(tr "\0" " " <"/proc/$pid/cmdline" 2>/dev/null)" = "sleep 60 " ]; do
+			i=$((i + 1))
+			[ $i -lt 500 ] || die "the donor never got to its sleep"
+			sleep 0.01
+		done
 		out=$(mr run --rm --network none --pid container:donor --ipc container:donor \
 			--uts container:donor busybox sh -c \
 			"readlink /proc/1/ns/pid; readlink /proc/self/ns/ipc; readlink /proc/self/ns/uts; \
