@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,7 +166,7 @@ bool bundle_rootfs_mounted(const char *run)
 	char merged[4400];
 	struct statfs sf;
 	return statfs(in_dir(run, "merged", merged, sizeof(merged)), &sf) == 0 &&
-	       sf.f_type == 0x794c7630; /* OVERLAYFS_SUPER_MAGIC; merged/ itself is on RUN */
+	       sf.f_type == OVERLAYFS_SUPER_MAGIC; /* merged/ itself is on RUN */
 }
 
 int bundle_rootfs_umount(const char *run, struct mr_err *err)

@@ -284,9 +284,9 @@ static void teardown(struct mon *m, bool keep_rootfs)
  * on a thread too, ~0.5 ms of the kernel's, but its clone comes ~0.5 ms after it begins and
  * waits for it; begun here, ~1 ms before the clone, it is done by then, and with its lo up
  * (~0.2 ms more, which net.c's connect or lo_up would spend after the create). Why after
- * the rootfs mount and not before: the kernel makes a network namespace and an overlay
- * mount each with many per-CPU allocations, under one mutex, and the two took as long side
- * by side as one after the other; what follows the mount until the runtime's cgroup is
+ * the rootfs mount and not before: begun beside the overlay mount, the two took as long
+ * side by side as one after the other (measured; both make many per-CPU allocations in the
+ * kernel, which is the likely cause, not proven); what follows the mount until the runtime's cgroup is
  * mostly our own work (the bundle's config, its JSON). Nor in the early monitor before its
  * ID: the client makes the container on one CPU meanwhile and this monitor starts on the
  * other, and a third task slowed one of them (both measured).

@@ -405,8 +405,8 @@ static int connect_one(struct container *c, const char *net, pid_t pid, struct n
 
 /* --network none: the namespace is new and empty, and its lo starts down; docker brings it
  * up (a container's own 127.0.0.1 works everywhere but on --network host, which has the
- * host's). Most often it is up already (the monitor began the namespace with its lo up:
- * monitor.c, begin_netns), and this costs the kernel nothing. */
+ * host's). Not called when the namespace came with its lo up (c->lo_up: the monitor began
+ * it so, monitor.c's begin_netns). */
 static int lo_up(pid_t pid, struct mr_err *err)
 {
 	char spec[16];
