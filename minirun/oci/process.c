@@ -151,8 +151,10 @@ int proc_chdir(const char *cwd, struct mr_err *err)
 			return mr_fail(err, ELOOP, "process.cwd '%s'", cwd);
 		fd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	}
+	/* a /proc/.../fd/N that is no fd here fails ENOENT, not ELOOP: refused the same */
+	bool fd_path = strncmp(cwd, "/proc/", 6) == 0 && strstr(cwd, "/fd/");
 	if (fd < 0) {
-		if (errno == ELOOP)
+		if (errno == ELOOP || (errno == ENOENT && fd_path))
 			return mr_fail(err, 0,
 				       "process.cwd '%s' goes through a magic link (such as "
 				       "/proc/self/fd/N); refusing, it could lead outside the "
