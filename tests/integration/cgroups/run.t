@@ -122,6 +122,25 @@ verbose_narrates_the_files() {
 	cg_assert_clean
 }
 
+# A unified host is known by one statfs of /sys/fs/cgroup (detect.c): on this hybrid host, a
+# mount namespace of the test's own with cgroup2 on /sys/fs/cgroup plays one (as
+# bench/oci-run.sh does); the mounts must not be read there, the caller's cgroup still is.
+unified_known_by_statfs() {
+	cg_setup
+	t_need strace unshare
+	out=$(unshare -m --propagation private sh -c '
+		if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
+			umount -R /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup || exit 99
+		fi
+		exec strace -f -qq -e trace=open,openat -o "$1" "$2/tree" -v -d 0' \
+		sh "$T_DIR/trace" "$CGB" 2>&1) || t_fail "tree exited $?: $out"
+	echo "$out"
+	t_match "$out" '^=> cgroup mode: unified \(v2 at /sys/fs/cgroup, 0 v1 hierarchies\)'
+	trace=$(cat "$T_DIR/trace")
+	t_nomatch "$trace" '"/proc/self/mounts"' "the calls"
+	t_match "$trace" '"/proc/self/cgroup"' "the calls"
+}
+
 t "run -m 16m --swap 0: a 64M allocation is OOM-killed and the report says so" oom_kills_past_memory_limit
 t "run --pids 8: the 9th task's fork is refused and the report counts it" pids_limit_refuses_forks
 t "run --cpus 0.1: a busy loop is throttled" cpus_tenth_throttles_a_busy_loop
@@ -131,4 +150,5 @@ t "run: a process left behind is killed and the cgroup removed" leftover_process
 t "run: a closed report pipe or SIGTERM still removes the cgroup" closed_pipe_or_term_still_cleans_up
 t "run --cpuset 0: the command may run on CPU 0 only" cpuset_pins_to_one_cpu
 t "run -v narrates mkdir, the limit written and rmdir" verbose_narrates_the_files
+t "a unified host is known by statfs: /proc/self/mounts is not read" unified_known_by_statfs
 t_end
