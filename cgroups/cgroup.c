@@ -614,6 +614,11 @@ static int rmdir_tree(const char *dir, long deadline, struct mr_err *err)
 	return 0;
 }
 
+void cg_disown_made(struct cg *cg)
+{
+	cg->n_made = 0;
+}
+
 int cg_remove(struct cg *cg, int timeout_ms, struct mr_err *err)
 {
 	long deadline = now_ms() + timeout_ms;

@@ -322,6 +322,12 @@ int cg_kill(struct cg *cg, int sig, struct mr_err *err);
  * directories this handle created. The handle stays valid only for cg_free. */
 int cg_remove(struct cg *cg, int timeout_ms, struct mr_err *err);
 
+/* cg_disown_made - the intermediate directories CG's create made are no longer its own: a
+ * later cg_remove takes the cgroup's directories only, as through a handle of cg_open. For a
+ * caller that keeps its create's handle for the removal, when other cgroups may have come
+ * to live in those parents meanwhile. */
+void cg_disown_made(struct cg *cg);
+
 /* ---- devices (cgroups/devices.c) --------------------------------------------------- */
 
 #define CG_MAX_DEVICE_RULES 256

@@ -212,9 +212,13 @@ void cgstep_ahead_drop(struct cgstep_ahead *a)
 	a->rules = NULL;
 }
 
-/* The handle cgstep_create made, kept for the cgstep_clone that follows it: opening it
- * again by name cost 6 syscalls and a new 350 KiB handle. Only a cgroup of one directory
- * (the one clone3 enters by the handle's fd); dropped by the next create or clone. */
+/* The handle cgstep_create made, kept for the cgstep_clone that follows it and, in the
+ * process that made it, for its cgstep_remove (the monitor of `minirun run`, minirun-oci's
+ * `run`): opening it again by name cost 6 syscalls, a stat in every hierarchy (9 on a hybrid
+ * host) and a new 350 KiB handle. Only a cgroup of one directory (the one clone3 enters by
+ * the handle's fd), with the parents its create made disowned (cg_disown_made: a delete
+ * through a handle of cg_open leaves them too). Dropped by the next create, by the clone's
+ * child, and by the remove. */
 static struct {
 	char *name;
 	struct cg *cg;
@@ -294,10 +298,12 @@ int cgstep_create(const struct spec *s, const char *id, struct cgstep_ahead *ahe
 		return -1;
 	}
 	*name = set_name(cg);
-	if (*name && !strchr(*name, ':') && (made.name = strdup(*name)))
+	if (*name && !strchr(*name, ':') && (made.name = strdup(*name))) {
 		made.cg = cg;
-	else
+		cg_disown_made(cg);
+	} else {
 		cg_free(cg);
+	}
 	return *name ? 0 : mr_fail(err, ENOMEM, "cgroup");
 }
 
@@ -339,7 +345,8 @@ pid_t cgstep_clone(const char *name, unsigned long flags, struct mr_err *err)
 	}
 	if (made.cg && strcmp(made.name, name) == 0) {
 		pid = cg_clone(made.cg, flags, err);
-		made_drop(); /* in the parent and in the child, each its own copy */
+		if (pid <= 0)
+			made_drop(); /* the child's copy (the parent's stays for the remove) */
 		return pid;
 	}
 	made_drop();
@@ -506,6 +513,11 @@ int cgstep_remove(const char *name, struct mr_err *err)
 	struct cgset set;
 	struct mr_err e = {0};
 	int rc = 0;
+	if (made.cg && strcmp(made.name, name) == 0) { /* this process made it (above) */
+		rc = cg_remove(made.cg, 5000, err);
+		made_drop();
+		return rc;
+	}
 	if (set_open(name, &set, &e) < 0)
 		return e.errnum == ENOENT ? 0 : mr_fail(err, e.errnum, "%s", e.msg);
 	for (int i = set.n - 1; i >= 0; i--)

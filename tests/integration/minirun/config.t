@@ -501,6 +501,37 @@ memory_knobs_and_shares() {
 	mr_leaks "$id"
 }
 
+# A nested cgroupsPath: the create makes the parent too; the delete takes the container's
+# cgroup only, and the parent stays, as runc leaves it (other containers may live there).
+# `run` removes through the handle its create kept (cgstep.c), so this checks that handle
+# forgets the parents it made.
+nested_cgroups_path_parent_stays() {
+	mr_need
+	id=$(mr_id nestc)
+	v2=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/self/mounts)
+	[ -n "$v2" ] || t_skip "no cgroup2 hierarchy mounted"
+	parent=$v2$(sed -n 's/^0:://p' /proc/self/cgroup | sed 's,/$,,')/mrt-$$-nestp
+	t_defer "rmdir $parent 2>/dev/null"
+	t_defer "mr_cleanup $id"
+	[ ! -e "$parent" ] || t_fail "$parent is there before the test"
+	# `run` to the end: its create makes the parent, and it removes through the handle
+	# that create kept (cgstep.c)
+	LINUX_EXTRA=",\"cgroupsPath\": \"mrt-$$-nestp/$id\"" mr_bundle b '["true"]'
+	out=$(mr run --bundle b "$id" 2>&1) || t_fail "run exited $?: $out"
+	[ -d "$parent" ] || t_fail "run: the parent $parent is gone"
+	[ ! -e "$parent/$id" ] || t_fail "run: the container's cgroup $parent/$id is left"
+	rmdir "$parent" || t_fail "rmdir $parent"
+	# create and delete apart, as engines do
+	LINUX_EXTRA=",\"cgroupsPath\": \"mrt-$$-nestp/$id\"" mr_bundle b '["sleep", "100"]'
+	# detached into a file: the container holds our stdio (see network_resources)
+	mr run --detach --bundle b "$id" >run.out 2>&1 </dev/null || t_fail "run: $(cat run.out)"
+	[ -d "$parent/$id" ] || t_fail "no cgroup $parent/$id while it runs"
+	mr delete --force "$id" || t_fail "delete --force exited $?"
+	[ -d "$parent" ] || t_fail "delete: the parent $parent is gone"
+	[ ! -e "$parent/$id" ] || t_fail "delete: the container's cgroup $parent/$id is left"
+	mr_leaks "$id"
+}
+
 # linux.resources.network: v1 net_cls/net_prio where a hierarchy of them is mounted (the
 # files read back on the host, at the cgroup the config's cgroupsPath names, with the
 # memory limit beside them in the v1 memory tree); refused, naming the field, on a v1 or
@@ -732,6 +763,7 @@ t "linux.resources reach the cgroup (v1 on the host, v2 in the VM)" cgroup_resou
 t "memory swappiness/disableOOMKiller (v1; ignored on v2), cpu shares and cpus" memory_knobs_and_shares
 t "linux.resources.network: v1 net_cls/net_prio, refused without them, ignored on v2" network_resources
 t "pids.max is enforced" cgroup_limit_enforced
+t "a nested cgroupsPath: delete leaves the parent the create made" nested_cgroups_path_parent_stays
 t "update --resources changes a running container's limit" update_resources
 t "linux.resources.devices: a denied device can't be opened, an allowed one can" resources_devices_enforced
 t "a config without device rules gets runc's default policy (others can't be opened)" devices_default_policy_without_rules
