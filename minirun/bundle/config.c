@@ -122,16 +122,24 @@ int container_caps(bool privileged, json_t *cap_add, json_t *cap_drop, unsigned 
 /* "Every capability": the ones this process's bounding set still holds. A runtime can't
  * give a container a capability it has lost itself (here: CAP_SYS_RESOURCE on some CI
  * hosts), and asking would fail the start for every --privileged container. The whole set
- * is one line of /proc/self/status (CapBnd), else one prctl per capability. */
+ * is one line of /proc/self/status (CapBnd), else one prctl per capability. Read once per
+ * process (the set only shrinks, and minirun drops nothing of its own): the early monitor
+ * reads it as it waits (container_oci_config_ahead), the start then finds it here. */
 static unsigned long long caps_all(void)
 {
-	unsigned long long m = 0;
+	static pid_t known; /* the process the set below was read by */
+	static unsigned long long m;
 	int last = (int)cap_max_bits() - 1;
 	_cleanup_free_ char *status = NULL;
 	const char *line = NULL;
+	if (known == getpid())
+		return m;
+	known = getpid();
+	m = 0;
 	if (mr_read_file("/proc/self/status", &status, NULL, NULL) == 0 &&
 	    (line = strstr(status, "\nCapBnd:")) && sscanf(line + 8, "%llx", &m) == 1)
-		return last < 63 ? m & ((1ULL << (last + 1)) - 1) : m;
+		return m = last < 63 ? m & ((1ULL << (last + 1)) - 1) : m;
+	m = 0;
 	for (int c = 0; c <= last && c < 64; c++)
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
 			m |= 1ULL << c;

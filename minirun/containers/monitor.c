@@ -554,6 +554,17 @@ static void backoff(long ms)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/* this process's start time (monitor.pid's second field), once read; early_id reads it
+ * while it waits */
+static unsigned long long self_start;
+
+static unsigned long long start_time(void)
+{
+	if (!self_start)
+		self_start = mr_proc_start_time(getpid());
+	return self_start;
+}
+
 void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, int fd)
 {
 	char path[4400], text[64];
@@ -589,7 +600,7 @@ void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, in
 	monitor_tell(m.notify, N_HELLO, getpid(), NULL);
 	container_step("monitor");
 	container_oci_root(c->root, m.oci, sizeof(m.oci));
-	snprintf(text, sizeof(text), "%d %llu", (int)getpid(), mr_proc_start_time(getpid()));
+	snprintf(text, sizeof(text), "%d %llu", (int)getpid(), start_time());
 	if (mr_replace_file(container_path(c, "monitor.pid", path, sizeof(path)), text, 0600,
 			    &err) < 0) {
 		monitor_tell(m.notify, N_FAILED, 0, &err);
@@ -700,6 +711,13 @@ static void early_id(char *arg)
 	struct pollfd p = {3, POLLIN, 0};
 	if (poll(&p, 1, 0) == 0) {
 		container_oci_config_ahead(); /* the default seccomp profile: ~70 us */
+		if (poll(&p, 1, 0) == 0) {
+			/* /proc files, ~15-100 us each the first time: the cgroup layout, the
+			 * signals to reset, our start time (all kept for the start) */
+			ctr_create_ahead();
+			monitor_signals_default();
+			start_time();
+		}
 		if (poll(&p, 1, 0) == 0)
 			heap_warm(); /* after it: the pages warmed stay free for the start */
 	}

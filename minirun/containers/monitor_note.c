@@ -112,9 +112,13 @@ void monitor_note_arm(const char *root, const char *id, const struct mr_err *err
  */
 void monitor_signals_default(void)
 {
+	static pid_t done; /* once per process: an early monitor does it as it waits */
 	unsigned long long ign = 0, cgt = 0;
 	_cleanup_free_ char *status = NULL;
 	const char *i = NULL, *c = NULL;
+	if (done == getpid())
+		return;
+	done = getpid();
 	if (mr_read_file("/proc/self/status", &status, NULL, NULL) < 0 ||
 	    !(i = strstr(status, "\nSigIgn:")) || !(c = strstr(status, "\nSigCgt:")) ||
 	    sscanf(i + 8, "%llx", &ign) != 1 || sscanf(c + 8, "%llx", &cgt) != 1)

@@ -51,7 +51,7 @@ void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, in
  * as any caught signal; once a process, the note's target at each call. */
 void monitor_note_arm(const char *root, const char *id, const struct mr_err *err);
 /* monitor_signals_default - every signal back to its default action but those handlers
- * (monitor_note.c says why) */
+ * (monitor_note.c says why); once per process, the first call does it */
 void monitor_signals_default(void);
 
 #endif

@@ -22,6 +22,7 @@
 #include "lib/file.h"
 #include "lib/proc.h"
 #include "minirun/oci/cgstep.h"
+#include "minirun/oci/cgstep_res.h"
 #include "minirun/oci/init.h"
 #include "minirun/oci/setup.h"
 #include "ns/ns.h"
@@ -192,6 +193,11 @@ void ctr_netns_ahead_drop(struct ctr_netns_ahead *a)
 		netns_ahead_drop(a);
 		free(a);
 	}
+}
+
+void ctr_create_ahead(void)
+{
+	cgstep_host();
 }
 
 /* The config checks that need more than one field, before anything is made. */
