@@ -156,6 +156,11 @@ struct container_paths {
  * --read-only, noNewPrivileges, hostname. New reference.
  */
 json_t *container_oci_config(json_t *rec, const struct container_paths *p, struct mr_err *err);
+/* bundle_net_sysctl - the linux.sysctl a container of network mode MODE (its resolved
+ * NetworkMode) gets by default: docker's (unprivileged ports and ping, IPv6 off); --sysctl
+ * adds to it (nsmodes.c). NULL for host and container:X, which have no namespace of their
+ * own. New reference. */
+json_t *bundle_net_sysctl(const char *mode);
 /* the paths every container but a --privileged one gets masked / read-only (config.c's
  * lists), for inspect's HostConfig.MaskedPaths and ReadonlyPaths. New references. */
 json_t *bundle_masked_paths(void);

@@ -540,6 +540,29 @@ void container_oci_config_ahead(void)
 		container_seccomp_default_ahead(caps);
 }
 
+json_t *bundle_net_sysctl(const char *mode)
+{
+	if (!strcmp(mode, "host") || !strncmp(mode, "container:", 10))
+		return NULL;
+	/* docker (20.10+): in a network namespace of its own, binding ports below 1024 and
+	 * ping need no capability: the namespace can't reach beyond the container anyway.
+	 * Rootless, the kernel takes only groups mapped in the user namespace: "0 0" (root's
+	 * group), as podman's rootless default */
+	json_t *sysctl =
+		json_pack("{s:s, s:s}", "net.ipv4.ip_unprivileged_port_start", "0",
+			  "net.ipv4.ping_group_range", rootless_active() ? "0 0" : "0 2147483647");
+	/* No network of minirun's asks for IPv6 (EnableIPv6 is always false), so, as docker
+	 * does, IPv6 is off in the container's namespace: no ::1 on lo, no fe80:: on eth0.
+	 * "all" turns it off on lo, which exists already; "default" on the eth0 that moves in
+	 * later. Rootless, pasta gives the namespace its IPv6 on purpose (as podman's), so it
+	 * stays on there; and a kernel booted without IPv6 has no such sysctl to write. */
+	if (!rootless_active() && access("/proc/sys/net/ipv6", F_OK) == 0) {
+		json_object_set_new(sysctl, "net.ipv6.conf.all.disable_ipv6", json_string("1"));
+		json_object_set_new(sysctl, "net.ipv6.conf.default.disable_ipv6", json_string("1"));
+	}
+	return sysctl;
+}
+
 json_t *container_oci_config(json_t *rec, const struct container_paths *p, struct mr_err *err)
 {
 	json_t *hc = json_object_get(rec, "HostConfig"), *cfg = json_object_get(rec, "Config");
@@ -610,28 +633,9 @@ json_t *container_oci_config(json_t *rec, const struct container_paths *p, struc
 	if (json_array_size(devs))
 		json_object_set(lx, "devices", devs);
 	json_decref(devs);
-	/* docker (20.10+): in a network namespace of its own, binding ports below 1024 and
-	 * ping need no capability: the namespace can't reach beyond the container anyway.
-	 * Rootless, the kernel takes only groups mapped in the user namespace: "0 0" (root's
-	 * group), as podman's rootless default */
-	if (strcmp(mode, "host") != 0 && strncmp(mode, "container:", 10) != 0) {
-		json_t *sysctl = json_pack("{s:s, s:s}", "net.ipv4.ip_unprivileged_port_start", "0",
-					   "net.ipv4.ping_group_range",
-					   rootless_active() ? "0 0" : "0 2147483647");
-		/* No network of minirun's asks for IPv6 (EnableIPv6 is always false), so, as
-		 * docker does, IPv6 is off in the container's namespace: no ::1 on lo, no fe80::
-		 * on eth0. "all" turns it off on lo, which exists already; "default" on the eth0
-		 * that moves in later. Rootless, pasta gives the namespace its IPv6 on purpose
-		 * (as podman's), so it stays on there; and a kernel booted without IPv6 has no
-		 * such sysctl to write. */
-		if (!rootless_active() && access("/proc/sys/net/ipv6", F_OK) == 0) {
-			json_object_set_new(sysctl, "net.ipv6.conf.all.disable_ipv6",
-					    json_string("1"));
-			json_object_set_new(sysctl, "net.ipv6.conf.default.disable_ipv6",
-					    json_string("1"));
-		}
+	json_t *sysctl = bundle_net_sysctl(mode);
+	if (sysctl)
 		json_object_set_new(lx, "sysctl", sysctl);
-	}
 	if (sc)
 		json_object_set_new(lx, "seccomp", sc);
 

@@ -282,8 +282,9 @@ static void teardown(struct mon *m, bool keep_rootfs)
  * when it will have one of its own: not --network host or container:X, and not in a user
  * namespace of its own (FS maps ids), which must own it. The runtime's create would make it
  * on a thread too, ~0.5 ms of the kernel's, but its clone comes ~0.5 ms after it begins and
- * waits for it; begun here, ~1 ms before the clone, it is done by then, and with its lo up
- * (~0.2 ms more, which net.c's connect or lo_up would spend after the create). Why after
+ * waits for it; begun here, ~1 ms before the clone, it is done by then, with its lo up
+ * (~0.2 ms more, which net.c's connect or lo_up would spend after the create) and docker's
+ * sysctls written (bundle_net_sysctl: ~0.1 ms the init would spend). Why after
  * the rootfs mount and not before: begun beside the overlay mount, the two took as long
  * side by side as one after the other (measured; both make many per-CPU allocations in the
  * kernel, which is the likely cause, not proven); what follows the mount until the runtime's cgroup is
@@ -296,7 +297,9 @@ static void begin_netns(struct mon *m, const struct bundle_rootfs *fs)
 	const char *mode = container_net_mode(m->c);
 	if (!strcmp(mode, "host") || !strncmp(mode, "container:", 10) || fs->map_size)
 		return;
-	m->net_ahead = ctr_netns_ahead_start(true);
+	json_t *sysctl = bundle_net_sysctl(mode); /* the config's defaults, written ahead */
+	m->net_ahead = ctr_netns_ahead_start(true, sysctl);
+	json_decref(sysctl);
 }
 
 /* the init, waiting on exec.fifo since oci-create, executes the container's command */

@@ -242,7 +242,7 @@ static int before_pivot(struct init_ctx *c, struct mr_err *err)
 	    setdomainname(s->domainname, strlen(s->domainname)) < 0)
 		return mr_fail(err, errno, "setdomainname('%s')", s->domainname);
 	/* sysctl and the oom score go through /proc before the read-only /proc/sys is made */
-	if (proc_sysctl(s, err) < 0 || proc_oom_score(&s->proc, err) < 0 ||
+	if (proc_sysctl(s, c->net_sysctl, err) < 0 || proc_oom_score(&s->proc, err) < 0 ||
 	    (mntns && mnt_mask_paths(s, rootfd, err) < 0))
 		return -1;
 	if (rootfd >= 0)

@@ -25,8 +25,10 @@ struct init_ctx {
 	bool direct;                  /* cloned into its new namespaces already (see ctr_create) */
 	char state[4000];             /* the state JSON for startContainer hooks */
 	/* the new network namespace a thread of the create process made ahead (runtime.c),
-	 * joined instead of made; or -1 */
+	 * joined instead of made; or -1. net_sysctl: the net.* sysctls that thread wrote in
+	 * it (key: value), which proc_sysctl does not write again; or NULL */
 	int net_fd;
+	const json_t *net_sysctl;
 };
 
 /* init_main - run in the child of fork(): join and create namespaces, fork the init

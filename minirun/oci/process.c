@@ -81,12 +81,30 @@ static const struct {
 	{"kernel.hostname", CLONE_NEWUTS}, {"kernel.domainname", CLONE_NEWUTS},
 };
 
-int proc_sysctl(const struct spec *s, struct mr_err *err)
+int proc_sysctl_path(const char *key, char *buf, size_t len)
+{
+	if (strstr(key, "..") || strchr(key, '/'))
+		return -1;
+	int n = snprintf(buf, len, "/proc/sys/%s", key);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	for (int i = 10; i < n; i++)
+		if (buf[i] == '.')
+			buf[i] = '/';
+	return 0;
+}
+
+int proc_sysctl(const struct spec *s, const json_t *done, struct mr_err *err)
 {
 	const char *key;
 	json_t *v;
 	json_object_foreach(s->sysctl, key, v)
 	{
+		const char *was = json_string_value(json_object_get(done, key));
+		if (was && json_string_value(v) && !strcmp(was, json_string_value(v))) {
+			mr_say("sysctl %s=%s: written already, with the namespace", key, was);
+			continue;
+		}
 		size_t k, n = sizeof(sysctl_ns) / sizeof(sysctl_ns[0]);
 		for (k = 0; k < n; k++) {
 			size_t len = strlen(sysctl_ns[k].prefix);
@@ -100,11 +118,7 @@ int proc_sysctl(const struct spec *s, struct mr_err *err)
 				       "linux.sysctl: '%s' is not owned by a namespace of this "
 				       "container; setting it would change the host",
 				       key);
-		int len = snprintf(path, sizeof(path), "/proc/sys/%s", key);
-		for (int i = 10; i < len; i++)
-			if (path[i] == '.')
-				path[i] = '/';
-		if (strstr(key, "..") || strchr(key, '/'))
+		if (proc_sysctl_path(key, path, sizeof(path)) < 0)
 			return mr_fail(err, 0, "linux.sysctl: bad name '%s'", key);
 		mr_say("sysctl %s=%s", key, json_string_value(v));
 		if (mr_write_file(path, json_string_value(v), err) < 0) {

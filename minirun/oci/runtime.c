@@ -99,10 +99,12 @@ static int open_ns_paths(const struct spec *s, int *fds, struct mr_err *err)
  * create runs (see ctr_create for why). */
 struct ctr_netns_ahead {
 	pthread_t thread;
-	bool running; /* created and not joined yet */
-	bool lo_up;   /* bring its loopback device up (ctr_netns_ahead_start's LO_UP) */
-	bool used;    /* a container's init got it (ctr_create) */
-	int fd;       /* /proc/thread-self/ns/net of the thread after its unshare, or -1 */
+	bool running;   /* created and not joined yet */
+	bool lo_up;     /* bring its loopback device up (ctr_netns_ahead_start's LO_UP) */
+	bool used;      /* a container's init got it (ctr_create) */
+	int fd;         /* /proc/thread-self/ns/net of the thread after its unshare, or -1 */
+	json_t *sysctl; /* its net.* sysctls to write (a linux.sysctl object), or NULL */
+	json_t *done;   /* those the thread wrote (key: value): the init skips them */
 };
 
 /* lo up in the calling thread's network namespace, by the old interface ioctls (no
@@ -120,6 +122,28 @@ static void loopback_up(void)
 	close(s);
 }
 
+/* A's net.* sysctls written in the calling thread's network namespace (/proc/sys/net is
+ * the opener's), each one that took into A->done. Best effort: the init writes the rest
+ * as it always did, and reports what fails. Why here: the first writes into a namespace's
+ * /proc/sys/net cost the init ~0.1 ms (docker's four defaults), on the way to its start;
+ * this thread has the time. */
+static void net_sysctls(struct ctr_netns_ahead *a)
+{
+	const char *key;
+	json_t *v;
+	char path[4096];
+	if (!a->sysctl || !(a->done = json_object()))
+		return;
+	json_object_foreach(a->sysctl, key, v)
+	{
+		const char *val = json_string_value(v);
+		if (val && !strncmp(key, "net.", 4) &&
+		    proc_sysctl_path(key, path, sizeof(path)) == 0 &&
+		    mr_write_file(path, val, NULL) == 0)
+			json_object_set_new(a->done, key, json_string(val));
+	}
+}
+
 static void *netns_make(void *arg)
 {
 	struct ctr_netns_ahead *a = arg;
@@ -129,6 +153,8 @@ static void *netns_make(void *arg)
 		a->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 		if (a->lo_up)
 			loopback_up();
+		if (a->fd >= 0)
+			net_sysctls(a);
 	}
 	return NULL;
 }
@@ -159,15 +185,17 @@ static int netns_ahead_join(struct ctr_netns_ahead *a)
 	return fd;
 }
 
-struct ctr_netns_ahead *ctr_netns_ahead_start(bool lo_up)
+struct ctr_netns_ahead *ctr_netns_ahead_start(bool lo_up, json_t *sysctl)
 {
 	struct ctr_netns_ahead *a = calloc(1, sizeof(*a));
 	if (!a)
 		return NULL;
 	a->fd = -1;
 	a->lo_up = lo_up;
+	a->sysctl = json_incref(sysctl);
 	netns_ahead_start(a);
 	if (!a->running) {
+		json_decref(a->sysctl);
 		free(a);
 		return NULL;
 	}
@@ -182,6 +210,14 @@ static void netns_ahead_drop(struct ctr_netns_ahead *a)
 		close(fd);
 }
 
+/* what the struct holds besides the namespace, freed (after the join) */
+static void netns_ahead_free(struct ctr_netns_ahead *a)
+{
+	json_decref(a->sysctl);
+	json_decref(a->done);
+	a->sysctl = a->done = NULL;
+}
+
 bool ctr_netns_ahead_used(const struct ctr_netns_ahead *a)
 {
 	return a && a->used;
@@ -191,6 +227,7 @@ void ctr_netns_ahead_drop(struct ctr_netns_ahead *a)
 {
 	if (a) {
 		netns_ahead_drop(a);
+		netns_ahead_free(a);
 		free(a);
 	}
 }
@@ -366,13 +403,16 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	 * run's monitor starts that thread sooner still, once it has mounted the rootfs, and
 	 * hands it over (o->net_ahead): the same thread of the same process, so the same
 	 * namespace in every respect but its age (and its lo, up), used only where it would
-	 * have been made. */
-	if (!(s->ns_new & CLONE_NEWNET) || ((s->ns_new | joined) & CLONE_NEWUSER))
+	 * have been made. Either thread also writes the net.* sysctls it was given (the
+	 * config's own here), which the init then does not write again (net_sysctls). */
+	if (!(s->ns_new & CLONE_NEWNET) || ((s->ns_new | joined) & CLONE_NEWUSER)) {
 		netns_ahead_drop(net); /* the caller's, if any: not this container's kind */
-	else if (!net->running && net->fd < 0)
+	} else if (!net->running && net->fd < 0) {
+		net->sysctl = json_incref(s->sysctl); /* the spec outlives the join */
 		netns_ahead_start(net);
-	else
+	} else {
 		mr_say("the network namespace was made ahead by the caller");
+	}
 	cgstep_ahead_start(&devs, s); /* the device filter likewise (cgstep.h) */
 	if (check_spec(s, o, err) < 0 || seccomp_prepare(s, root, &filter, err) < 0 ||
 	    open_ns_paths(s, c.ns_fds, err) < 0)
@@ -434,6 +474,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	/* the network namespace made ahead, when it was, is joined instead of made */
 	c.net_fd = netns_ahead_join(net);
 	net->used = c.net_fd >= 0;
+	c.net_sysctl = net->used ? net->done : NULL;
 	int flags = s->ns_new & ~CLONE_NEWCGROUP & ~(c.net_fd >= 0 ? CLONE_NEWNET : 0);
 	/* born in its cgroup (cgstep_clone says why), so nothing moves it there later */
 	m.child = cgstep_clone(m.cgroup, c.direct ? flags : 0, err);
@@ -465,6 +506,8 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 out:
 	if (net->running || net->fd >= 0) /* a failure before the clone: joined all the same */
 		c.net_fd = netns_ahead_join(net);
+	if (net == &own) /* the caller's: ctr_netns_ahead_drop frees it */
+		netns_ahead_free(&own);
 	cgstep_ahead_drop(&devs);
 	if (c.net_fd >= 0)
 		close(c.net_fd);

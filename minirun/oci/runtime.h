@@ -61,12 +61,14 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
  * join again): for ctr_create_opts.net_ahead, which joins the thread and takes the
  * namespace. LO_UP: with its loopback device up, as run's every container has it (an
  * OCI runtime alone leaves the network to its engine: ctr_create's own never does it).
+ * SYSCTL (a linux.sysctl object, or NULL): its net.* entries written in the namespace once
+ * made; the container's init then skips those its config gives the same value.
  * NULL when no thread could be started. The thread opens fds while it runs: a caller
  * that closes fds wholesale does it before. ctr_netns_ahead_used: whether ctr_create's
  * container got it. ctr_netns_ahead_drop: done with it (the thread joined, the namespace
  * closed unless a container took it, the struct freed; NULL is nothing). */
 struct ctr_netns_ahead;
-struct ctr_netns_ahead *ctr_netns_ahead_start(bool lo_up);
+struct ctr_netns_ahead *ctr_netns_ahead_start(bool lo_up, json_t *sysctl);
 bool ctr_netns_ahead_used(const struct ctr_netns_ahead *a);
 void ctr_netns_ahead_drop(struct ctr_netns_ahead *a);
 

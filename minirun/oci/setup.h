@@ -86,7 +86,12 @@ bool seccomp_allows(const struct seccomp_prog *p, const long *nrs, size_t n);
 
 int proc_rlimits(const struct spec_process *p, struct mr_err *err);
 int proc_oom_score(const struct spec_process *p, struct mr_err *err);
-int proc_sysctl(const struct spec *s, struct mr_err *err);
+/* proc_sysctl - write linux.sysctl, but the entries DONE (an object, may be NULL) holds with
+ * the same value: those the thread that made the network namespace wrote (runtime.c). */
+int proc_sysctl(const struct spec *s, const json_t *done, struct mr_err *err);
+/* proc_sysctl_path - "/proc/sys/net/ipv4/x" for the sysctl KEY "net.ipv4.x", into BUF; -1
+ * for a name that would leave /proc/sys ("..", a '/') or does not fit. */
+int proc_sysctl_path(const char *key, char *buf, size_t len);
 /* proc_user - setgroups, setgid, setuid keeping capabilities for caps_apply. */
 int proc_user(const struct spec_process *p, struct mr_err *err);
 /* proc_chdir - chdir into cwd, resolved inside the container's root with no magic links,

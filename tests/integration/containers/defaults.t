@@ -26,6 +26,30 @@ default_caps_and_seccomp() {
 }
 t "a container has docker's 14 capabilities, none inheritable, and a seccomp filter" default_caps_and_seccomp
 
+# docker's sysctls for a container with a network namespace of its own (bundle/config.c),
+# written by the thread that makes the namespace (oci/runtime.c) and not again by the init;
+# a --sysctl that changes one of them is the init's to write, and wins.
+default_net_sysctls() {
+	ct_need
+	ct_host '
+		f="/proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/net/ipv4/ping_group_range"
+		[ -e /proc/sys/net/ipv6 ] && f="$f /proc/sys/net/ipv6/conf/all/disable_ipv6 /proc/sys/net/ipv6/conf/lo/disable_ipv6"
+		out=$(mr run --rm --network none busybox cat $f) || die "run exited $?: $out"
+		echo "$out"
+		want="0 0 2147483647"
+		[ -e /proc/sys/net/ipv6 ] && want="$want 1 1"
+		[ "$(echo $out)" = "$want" ] || die "the sysctls: $(echo $out), not $want"
+		out=$(mr -v run --rm --network none busybox true 2>&1) || die "run -v exited $?"
+		echo "$out" | grep -q "sysctl net.ipv4.ping_group_range=0 2147483647: written already" ||
+			die "the init wrote ping_group_range again"
+		out=$(mr run --rm --network none --sysctl net.ipv4.ip_unprivileged_port_start=1024 \
+			busybox cat /proc/sys/net/ipv4/ip_unprivileged_port_start) || die "run --sysctl: $out"
+		[ "$out" = 1024 ] || die "--sysctl ip_unprivileged_port_start=1024 gave $out"
+		ct_noleaks
+	'
+}
+t "docker's net sysctls (ports, ping, IPv6 off) in the container; --sysctl overrides one" default_net_sysctls
+
 seccomp_refuses_namespaces_and_mounts() {
 	ct_need
 	ct_host '

@@ -106,6 +106,12 @@ sysctl_in_own_namespaces() {
 		run_in sysctl '["sh", "-c", "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni"]'
 	t_eq "$(echo "$OUT" | tr '\n' ' ')" "1 1234 " "sysctl values inside"
 	t_ne "$(cat /proc/sys/kernel/shmmni)" 1234 "the host's kernel.shmmni"
+	# the net.* one by the thread that made the network namespace, not again by the init
+	id=$(mr_id sysctlv)
+	t_defer "mr_cleanup $id"
+	OUT=$("$MR" -v --root "$MR_STATE" run --bundle b "$id" 2>&1) || t_fail "run -v: $OUT"
+	t_match "$OUT" "sysctl net.ipv4.ip_forward=1: written already, with the namespace"
+	t_match "$OUT" "sysctl kernel.shmmni=1234\$"
 	LINUX_EXTRA=',"sysctl": {"kernel.pid_max": "4000"}' run_in sysctlbad '["true"]'
 	t_ne "$RC" 0 "a host-wide sysctl"
 	t_match "$OUT" "kernel.pid_max' is not owned by a namespace"
