@@ -156,6 +156,9 @@ struct container_paths {
  * --read-only, noNewPrivileges, hostname. New reference.
  */
 json_t *container_oci_config(json_t *rec, const struct container_paths *p, struct mr_err *err);
+/* bundle_devices_default - linux.resources.devices of a container without --privileged
+ * or --device: every device denied, the runtime adding its defaults. New reference. */
+json_t *bundle_devices_default(void);
 /* bundle_net_sysctl - the linux.sysctl a container of network mode MODE (its resolved
  * NetworkMode) gets by default: docker's (unprivileged ports and ping, IPv6 off); --sysctl
  * adds to it (nsmodes.c). NULL for host and container:X, which have no namespace of their

@@ -476,6 +476,11 @@ static json_t *namespaces(const char *mode, const struct container_paths *p, str
 	return ns;
 }
 
+json_t *bundle_devices_default(void)
+{
+	return json_pack("[{s:b, s:s}]", "allow", 0, "access", "rwm");
+}
+
 /* linux.resources from HostConfig HC: the device policy (deny all, then ALLOW: the --device
  * rules), memory (+swap, the reservation), cpu quota, pids. Takes over ALLOW. */
 static json_t *resources(json_t *hc, bool privileged, json_t *allow)
@@ -491,7 +496,7 @@ static json_t *resources(json_t *hc, bool privileged, json_t *allow)
 	 * cgroup's devices alone"; a rule per host device would only restate it, and makes an
 	 * eBPF device program on cgroup v2 too long for the verifier. */
 	if (!privileged) {
-		json_t *rules = json_pack("[{s:b, s:s}]", "allow", 0, "access", "rwm");
+		json_t *rules = bundle_devices_default();
 		json_array_extend(rules, allow);
 		json_object_set_new(r, "devices", rules);
 	}

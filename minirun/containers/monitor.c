@@ -576,14 +576,15 @@ void __attribute__((noreturn)) monitor_main(struct container *c, bool attach, in
 	struct container_io io;
 	int code = 0;
 
-	/* keep only the socket to the starter (as fd 3) and stderr: a caller's pipe held
-	 * open here would never see EOF while the container runs */
+	/* the socket to the starter as fd 3, and none of the starter's other fds (a caller's
+	 * pipe held open here would never see EOF while the container runs): an executed
+	 * monitor had them closed before its exec (monitor_spawn.c, spawned_monitor), a
+	 * forked one just before this call (fork_monitor). Not closed wholesale here: what
+	 * this process made ahead stays open (ctr_create_ahead's device filter) */
 	if (fd != 3) {
 		dup2(fd, 3);
 		close(fd);
 	}
-	syscall(SYS_close_range, 4U, ~0U, 0U);
-	c->lockfd = -1; /* closed above; the starter's copy keeps the lock */
 	monitor_note_arm(c->root, c->id, &err);
 	/* here from a sealed copy only: executed by spawn_monitor, or forked by a sealed
 	 * starter (fork_monitor) */
@@ -716,8 +717,11 @@ static void early_id(char *arg)
 		container_oci_config_ahead(); /* the default seccomp profile: ~70 us */
 		if (poll(&p, 1, 0) == 0) {
 			/* /proc files, ~15-100 us each the first time: the cgroup layout, the
-			 * signals to reset, our start time (all kept for the start) */
-			ctr_create_ahead();
+			 * signals to reset, our start time (all kept for the start); and the
+			 * device filter of a container without --device or --privileged */
+			json_t *devices = bundle_devices_default();
+			ctr_create_ahead(devices);
+			json_decref(devices);
 			monitor_signals_default();
 			start_time();
 		}

@@ -172,8 +172,17 @@ static pid_t fork_monitor(struct container *c, bool attach, const int sv[2])
 		close(sv[0]);
 		setsid();
 		pid_t mpid = fork();
-		if (mpid == 0)
-			monitor_main(c, attach, sv[1]);
+		if (mpid == 0) {
+			/* the monitor keeps the socket (as fd 3) and stdio, nothing else of
+			 * ours: a caller's pipe held open there would never see EOF */
+			if (sv[1] != 3) {
+				dup2(sv[1], 3);
+				close(sv[1]);
+			}
+			syscall(SYS_close_range, 4U, ~0U, 0U);
+			c->lockfd = -1; /* closed: our copy keeps the lock */
+			monitor_main(c, attach, 3);
+		}
 		_exit(mpid < 0);
 	}
 	return a;

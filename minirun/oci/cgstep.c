@@ -144,8 +144,9 @@ static int devices(const struct spec *s, const struct spec *pos, json_t *a, stru
 	struct cg_device_rule *rules = NULL;
 	size_t n = 0;
 	int prog = -1;
-	if (ahead && ahead->running) {
-		pthread_join(ahead->thread, NULL);
+	if (ahead) { /* what its thread made, or what cgstep_devices_ahead had made */
+		if (ahead->running)
+			pthread_join(ahead->thread, NULL);
 		ahead->running = false;
 		rules = ahead->rules, n = ahead->n, prog = ahead->prog;
 		ahead->rules = NULL, ahead->prog = -1;
@@ -185,11 +186,63 @@ static void *ahead_main(void *arg)
 	return NULL;
 }
 
+/* A device filter loaded before any spec (cgstep_devices_ahead): its rules and program */
+static struct {
+	struct cg_device_rule *rules;
+	size_t n;
+	int prog; /* -1: none */
+} preloaded = {.prog = -1};
+
+void cgstep_devices_ahead(json_t *devices)
+{
+	struct cg_device_rule *rules;
+	size_t n;
+	if (preloaded.prog >= 0 || rootless_active() || geteuid() != 0 ||
+	    cgstep_device_rules(NULL, NULL, devices, &rules, &n, NULL) < 0)
+		return;
+	int prog = cg_devices_load(rules, n);
+	if (prog < 0) {
+		free(rules);
+		return;
+	}
+	preloaded.rules = rules, preloaded.n = n, preloaded.prog = prog;
+}
+
+static bool same_rules(const struct cg_device_rule *a, const struct cg_device_rule *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].allow != b[i].allow || a[i].type != b[i].type ||
+		    a[i].major != b[i].major || a[i].minor != b[i].minor ||
+		    strcmp(a[i].access, b[i].access) != 0)
+			return false;
+	return true;
+}
+
+/* S's rules, when they are those of the filter loaded ahead: taken into A (true) */
+static bool take_preloaded(struct cgstep_ahead *a, const struct spec *s)
+{
+	struct cg_device_rule *rules;
+	size_t n;
+	if (preloaded.prog < 0 ||
+	    cgstep_device_rules(s, s, device_rules_of(s), &rules, &n, NULL) < 0)
+		return false;
+	if (n != preloaded.n || !same_rules(rules, preloaded.rules, n)) {
+		free(rules);
+		return false;
+	}
+	a->rules = rules, a->n = n, a->prog = preloaded.prog;
+	free(preloaded.rules);
+	preloaded.rules = NULL, preloaded.prog = -1;
+	mr_say("the device filter was loaded ahead");
+	return true;
+}
+
 void cgstep_ahead_start(struct cgstep_ahead *a, const struct spec *s)
 {
 	*a = (struct cgstep_ahead){.prog = -1, .s = s};
 	/* only where cgstep_create will load one (a systemd cgroupsPath it refuses first) */
-	if ((s->cgroups_path && strchr(s->cgroups_path, ':')) || !device_filter_due(s))
+	if ((s->cgroups_path && strchr(s->cgroups_path, ':')) || !device_filter_due(s) ||
+	    take_preloaded(a, s))
 		return;
 	sigset_t all, old;
 	sigfillset(&all); /* the caller's signals are handled on the caller's thread */

@@ -40,6 +40,10 @@ struct cgstep_ahead {
 };
 void cgstep_ahead_start(struct cgstep_ahead *a, const struct spec *s);
 void cgstep_ahead_drop(struct cgstep_ahead *a);
+/* cgstep_devices_ahead - the filter for a config with no linux.devices and the rules
+ * DEVICES loaded now, before any spec (ctr_create_ahead), and kept for the first
+ * cgstep_ahead_start whose rules are the same: it then takes it, and starts no thread. */
+void cgstep_devices_ahead(json_t *devices);
 
 /* cgstep_create - make the container's cgroup (from cgroupsPath, or ID below the caller's
  * own cgroup) and apply linux.resources, the device filter with what AHEAD made (may be

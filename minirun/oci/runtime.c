@@ -232,9 +232,11 @@ void ctr_netns_ahead_drop(struct ctr_netns_ahead *a)
 	}
 }
 
-void ctr_create_ahead(void)
+void ctr_create_ahead(json_t *devices)
 {
 	cgstep_host();
+	if (devices)
+		cgstep_devices_ahead(devices);
 }
 
 /* The config checks that need more than one field, before anything is made. */
