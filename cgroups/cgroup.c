@@ -152,6 +152,13 @@ int cg_v2_fd(const struct cg *cg)
 	return cg->v2_fd;
 }
 
+void cg_close_fd(struct cg *cg)
+{
+	if (cg->v2_fd >= 0)
+		close(cg->v2_fd);
+	cg->v2_fd = -1;
+}
+
 unsigned cg_controllers(const struct cg *cg)
 {
 	unsigned bits = 0;

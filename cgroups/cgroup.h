@@ -223,6 +223,11 @@ const char *cg_path(const struct cg *cg);
 const char *cg_dir(const struct cg *cg, const char *controller);
 /* An O_PATH|O_DIRECTORY fd of the v2 directory (for CLONE_INTO_CGROUP, openat), or -1. */
 int cg_v2_fd(const struct cg *cg);
+/* cg_close_fd - close that fd, for a handle kept past its last cg_clone (cg_remove and the
+ * reads work by path): a process that forks later hands its children no fd of it, and
+ * their cg_free (a copy of the handle) closes no number they reuse. cg_clone then moves
+ * its child in by cgroup.procs instead, as on v1. */
+void cg_close_fd(struct cg *cg);
 /* The controllers this cgroup has, as bits: on v2 from its cgroup.controllers, on v1 the
  * hierarchies it has a directory in. */
 unsigned cg_controllers(const struct cg *cg);

@@ -270,11 +270,14 @@ void cgstep_ahead_drop(struct cgstep_ahead *a)
  * `run`): opening it again by name cost 6 syscalls, a stat in every hierarchy (9 on a hybrid
  * host) and a new 350 KiB handle. Only a cgroup of one directory (the one clone3 enters by
  * the handle's fd), with the parents its create made disowned (cg_disown_made: a delete
- * through a handle of cg_open leaves them too). Dropped by the next create, by the clone's
- * child, and by the remove. */
+ * through a handle of cg_open leaves them too). After that one clone its fd is closed
+ * (cg_close_fd): a later clone into the cgroup (an exec, a health probe, maybe in a child
+ * that closed its fds wholesale) opens a handle of its own. Dropped by the next create, by
+ * the clone's child, and by the remove. */
 static struct {
 	char *name;
 	struct cg *cg;
+	bool cloned; /* its one clone is done: kept for the remove only */
 } made;
 
 static void made_drop(void)
@@ -283,6 +286,7 @@ static void made_drop(void)
 	free(made.name);
 	made.cg = NULL;
 	made.name = NULL;
+	made.cloned = false;
 }
 
 /*
@@ -396,13 +400,18 @@ pid_t cgstep_clone(const char *name, unsigned long flags, struct mr_err *err)
 		made_drop();
 		return clone_plain(flags, err);
 	}
-	if (made.cg && strcmp(made.name, name) == 0) {
+	if (made.cg && !made.cloned && strcmp(made.name, name) == 0) {
 		pid = cg_clone(made.cg, flags, err);
-		if (pid <= 0)
+		if (pid <= 0) {
 			made_drop(); /* the child's copy (the parent's stays for the remove) */
+		} else {
+			made.cloned = true;
+			cg_close_fd(made.cg);
+		}
 		return pid;
 	}
-	made_drop();
+	if (!made.cloned || strcmp(made.name, name) != 0)
+		made_drop(); /* another cgroup's clone: the create's handle is done with */
 	if (set_open(name, &set, err) < 0)
 		return -1;
 	if (set.n == 1) {
