@@ -391,11 +391,16 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	container_volume_events(c, true);
 	container_event(c, "start"); /* before the starter returns: its next verb sees it */
 	container_step("running");
-	/* With no client to wait for, the process is let go before the starter is told: once
-	 * `run -d` has returned, a monitor killed leaves an orphan that runs its command, not
-	 * an init still waiting on exec.fifo (orphan.t). A client must attach first, or the
-	 * first output would find no reader. */
-	if (!attach && start_process(m, err) < 0)
+	/* The process is let go before the starter is told, unless it has a terminal. With no
+	 * client to wait for: once `run -d` has returned, a monitor killed leaves an orphan
+	 * that runs its command, not an init still waiting on exec.fifo (orphan.t). With a
+	 * client and no terminal: the pipes hold the first output (and block a writer once
+	 * full) until the client has attached (io_wait_client, below), as io_run reads them
+	 * only then; so the attach, a round trip to the client, no longer delays the start
+	 * (~0.1 ms of `run --rm`). A terminal's client attaches first: the container must
+	 * see its size from its first byte. */
+	bool start_first = !attach || !tty;
+	if (start_first && start_process(m, err) < 0)
 		goto fail;
 	if (m->notify >= 0) {
 		monitor_tell(m->notify, N_RUNNING, 0, NULL);
@@ -412,7 +417,7 @@ static int run_once(struct mon *m, bool attach, struct container_io *io, int *co
 	if (attach) {
 		if (io_wait_client(io, 30000, err) < 0)
 			mr_say("no client attached: %s", err->msg);
-		if (start_process(m, err) < 0)
+		if (!start_first && start_process(m, err) < 0)
 			goto fail;
 	}
 	/* the health check runs beside the process (a child of ours, only when there is one) */
