@@ -46,6 +46,28 @@ init_runs_from_a_sealed_memfd_without_overlay() {
 	not_the_host_binary "$pid" "$MR"
 }
 
+# An exe on a read-only overlay that is attached somewhere is not the sealed copy (anyone
+# who can reach its mount point could unmount it and put something else there): only a
+# detached one is (clone_exe.c: statmount(2) says so, or /proc/self/mountinfo where that
+# call is refused). Started from such a mount, create re-executes from an overlay of its own.
+attached_overlay_is_not_the_seal() {
+	mr_need
+	t_need strace
+	id=$(mr_id attov)
+	t_defer "mr_cleanup $id"
+	t_defer "umount $T_DIR/ovl 2>/dev/null"
+	mkdir ovl
+	mount -t overlay -o ro,lowerdir="$(dirname "$MR")":/dev overlay ovl || t_skip "no overlayfs"
+	mr_bundle b '["sleep", "100"]'
+	# -v: the early re-exec (early_seal.c) leaves it to clone_exe.c, whose check this is
+	strace -o tr -e trace=execveat ovl/minirun-oci -v --root "$MR_STATE" create --bundle b \
+		--pid-file pid "$id" 2>/dev/null || t_fail "create from the mount"
+	t_eq "$(grep -c 'execveat(' tr)" 1 "re-executions"
+	t_eq "$(stat -f -L -c %t /proc/"$(cat pid)"/exe)" "794c7630" "the init's exe's filesystem"
+	t_ne "$(stat -L -c %d /proc/"$(cat pid)"/exe)" "$(stat -c %d ovl/minirun-oci)" \
+		"the init's exe is on another overlay than the attached one"
+}
+
 # first_exec TRACE - which of glibc's start (arch_prctl) and a re-exec (execveat) came
 # first in TRACE (strace of one process, both traced), or "none"
 first_exec() { grep -m1 -oE '^(execveat|arch_prctl)' "$1" || echo none; }
@@ -186,6 +208,7 @@ old_root_is_detached() {
 
 t "the waiting init runs from a private read-only overlay; the host binary can't be written through it" init_runs_from_a_read_only_overlay
 t "without that overlay, from a sealed memfd copy; the host binary can't be written through it" init_runs_from_a_sealed_memfd_without_overlay
+t "an exe on an attached read-only overlay is not the seal: create re-executes" attached_overlay_is_not_the_seal
 t "create, run and exec re-execute from the overlay before glibc starts; -v leaves it to clone_exe.c" \
 	re_exec_comes_before_libc
 t "every fd but stdio (and --preserve-fds) is closed before exec" fds_are_closed_before_exec
