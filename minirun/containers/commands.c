@@ -267,7 +267,8 @@ static int cmd_run(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	/* the monitor waits for us before it starts the process: no output is lost */
+	/* no output is lost: the monitor reads the container's pipes only once we are here
+	 * (with -t, it starts the process only then) */
 	close(c.lockfd);
 	c.lockfd = -1;
 	if (container_attach(&c, o.interactive, o.tty, o.detach_keys, &code, &err) < 0)

@@ -22,8 +22,10 @@
  * the loop, as a terminal's ^S stops a program. The container's stdin, ours, is
  * non-blocking: a container that does not read it can't stop its output.
  *
- * Order at each start (monitor.c): io_prepare -> [io_wait_client] -> ctr_create with
- * child_fds (or console_fd) -> io_after_create -> ctr_start -> io_run -> io_finish.
+ * Order at each start (monitor.c): io_prepare -> ctr_create with child_fds (or console_fd)
+ * -> io_after_create -> ctr_start -> [io_wait_client] -> io_run -> io_finish; with a pty,
+ * io_wait_client comes before ctr_start (the client's size is the container's from the
+ * start). Without one, the pipes hold what the process writes until the client is here.
  *
  * See: io_proto.h (the socket's messages), attach.c (the client), logs.c (the log's format);
  *      unix(7) SCM_RIGHTS, pty(7), pidfd_open(2), PR_SET_CHILD_SUBREAPER in prctl(2);

@@ -17,8 +17,9 @@
  *	io         the stdio pipes or pty, the log, the attach socket (io_prepare)
  *	oci-create the OCI container (ctr_create): namespaces, cgroup, mounts; its init waits
  *	net        networks connected, ports published (container_net_up)
- *	running    the record says running; the starter is told (it returns)
- *	start      (after one client attached, for run without -d) ctr_start: exec the process
+ *	running    the record says running
+ *	start      ctr_start: exec the process; then the starter is told (it returns). For
+ *	           run -t without -d it is told first, and its client attaches before this
  *	exited     io_run saw the init exit; the exit code is recorded, then everything above
  *	           is undone in reverse, and --restart or --rm applies
  *
