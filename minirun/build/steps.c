@@ -299,7 +299,7 @@ int step_run(const struct store *st, const struct bstate *s, char *const *argv, 
 	snprintf(id, sizeof(id), "%s", c.id);
 	int rc = container_start(&c, true, err);
 	if (rc == 0) {
-		/* the monitor waits for this attach before it starts the process */
+		/* the monitor reads the process's output only once this attach is there */
 		close(c.lockfd);
 		c.lockfd = -1;
 		rc = container_attach(&c, false, false, NULL, code, err);
