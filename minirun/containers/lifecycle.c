@@ -657,8 +657,10 @@ int container_remove(struct container *c, bool force, bool volumes, struct mr_er
 		container_cleanup(c);
 	char oci[4400], path[4400];
 	state_path(path, sizeof(path), container_oci_root(c->root, oci, sizeof(oci)), c->id, "");
-	if (access(path, F_OK) == 0) /* ctr_delete failed: say so rather than leave it */
-		return ctr_delete(oci, c->id, true, err);
+	/* ctr_delete failed there: once more, and on a second failure say so rather than
+	 * leave it (a second try that works goes on with the removal) */
+	if (access(path, F_OK) == 0 && ctr_delete(oci, c->id, true, err) < 0)
+		return -1;
 	if (c->r.has_mounts && container_volumes_down(c, volumes, err) < 0)
 		return -1;
 	claim_into_dir(c);

@@ -90,6 +90,26 @@ rm_container_exit() {
 }
 t "run --rm (quiet, with output, -d then wait, create --rm then start): each exit leaves nothing" rm_container_exit
 
+# The monitor's teardown deletes the OCI container; when that fails, the removal tries once
+# more (lifecycle.c, container_remove). A second try that works must go on with the
+# removal: the name and the record go too. strace fails the monitor's first rmdir (the
+# cgroup's, in the teardown's delete), the retry's passes.
+rm_after_a_failed_delete() {
+	ct_need
+	t_need strace
+	ct_host "$RMRUN_HELPERS"'
+		strace -f -qq -o /dev/null -e trace=rmdir -e inject=rmdir:error=EACCES:when=1 \
+			"$MINIRUN" --root "$R" run --rm --name again --network none busybox true ||
+			die "run --rm exited $?"
+		i=0
+		while [ -n "$(mr ps -aq)" ]; do
+			i=$((i + 1)); [ $i -lt 300 ] || die "still there: $(mr ps -a)"; sleep 0.01
+		done
+		rr_leaks
+	'
+}
+t "run --rm: a delete that fails once is tried again, and the container still goes" rm_after_a_failed_delete
+
 plain_container_keeps_a_directory() {
 	ct_need
 	ct_host "$RMRUN_HELPERS"'
