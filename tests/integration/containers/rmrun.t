@@ -15,7 +15,7 @@
 . "$MR_TOP/tests/integration/containers/lib.sh"
 
 # RR: the run root on a tmpfs of its own (this mount namespace's); rr_leaks: what ct_leaks
-# would say of it, plus the store's side
+# would say of it, plus the store's side; rr_gone: wait until no container is listed
 RMRUN_HELPERS='
 RR=$R.rr
 mkdir -p "$RR" && mount -t tmpfs -o mode=0700 tmpfs "$RR" || die "no tmpfs for the run root"
@@ -27,6 +27,13 @@ rr_leaks() {
 	done
 	ls "$RR/oci" 2>/dev/null | sed "s/^/leak: OCI state /"
 	grep -F "$RR/" /proc/self/mountinfo | awk "{ print \"leak: mount \" \$5 }"
+}
+# rr_gone: wait (3 s at most) until ps -a lists no container
+rr_gone() {
+	_i=0
+	while [ -n "$(mr ps -aq)" ]; do
+		_i=$((_i + 1)); [ $_i -lt 300 ] || die "still there: $(mr ps -a)"; sleep 0.01
+	done
 }
 '
 
@@ -81,10 +88,7 @@ rm_container_exit() {
 			die "create --rm exited $?"
 		[ "$(mr ps -a --format "{{.Names}} {{.Status}}")" = "later Created" ] || die "ps -a: $(mr ps -a)"
 		mr start -a later; [ $? = 4 ] || die "start -a of the created --rm container"
-		i=0
-		while [ -n "$(mr ps -aq)" ]; do
-			i=$((i + 1)); [ $i -lt 300 ] || die "still there: $(mr ps -a)"; sleep 0.01
-		done
+		rr_gone
 		rr_leaks
 	'
 }
@@ -101,10 +105,7 @@ rm_after_a_failed_delete() {
 		strace -f -qq -o /dev/null -e trace=rmdir -e inject=rmdir:error=EACCES:when=1 \
 			"$MINIRUN" --root "$R" run --rm --name again --network none busybox true ||
 			die "run --rm exited $?"
-		i=0
-		while [ -n "$(mr ps -aq)" ]; do
-			i=$((i + 1)); [ $i -lt 300 ] || die "still there: $(mr ps -a)"; sleep 0.01
-		done
+		rr_gone
 		rr_leaks
 	'
 }
