@@ -24,7 +24,7 @@ struct init_ctx {
 	struct seccomp_prog *seccomp; /* prepared (BPF) before the fork */
 	bool direct;                  /* cloned into its new namespaces already (see ctr_create) */
 	char state[4000];             /* the state JSON for startContainer hooks */
-	/* the new network namespace a thread of the create process made ahead (runtime.c),
+	/* the new network namespace a thread of the create process made ahead (netns_ahead.c),
 	 * joined instead of made; or -1. net_sysctl: the net.* sysctls that thread wrote in
 	 * it (key: value), which proc_sysctl does not write again; or NULL */
 	int net_fd;

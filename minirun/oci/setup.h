@@ -19,6 +19,7 @@
 #define MR_SETUP_H
 
 #include <linux/filter.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <sys/types.h>
@@ -81,6 +82,28 @@ int seccomp_install(const struct seccomp_prog *p, struct mr_err *err);
 /* seccomp_allows - true when P (NULL: no filter) lets each of the N native syscall numbers
  * NRS through whatever their arguments: SECCOMP_RET_ALLOW, decided by the number alone */
 bool seccomp_allows(const struct seccomp_prog *p, const long *nrs, size_t n);
+
+/* ---- netns_ahead.c ---- */
+
+/* A new network namespace made by a thread of the create process while the rest of
+ * create runs (see ctr_create for why). */
+struct ctr_netns_ahead {
+	pthread_t thread;
+	bool running;   /* created and not joined yet */
+	bool lo_up;     /* bring its loopback device up (ctr_netns_ahead_start's LO_UP) */
+	bool used;      /* a container's init got it (ctr_create) */
+	int fd;         /* /proc/thread-self/ns/net of the thread after its unshare, or -1 */
+	json_t *sysctl; /* its net.* sysctls to write (a linux.sysctl object), or NULL */
+	json_t *done;   /* those the thread wrote (key: value): the init skips them */
+};
+/* netns_ahead_start: its thread started (A->running says whether); netns_ahead_join: the
+ * thread joined, the namespace's fd returned (the caller closes it), or -1 when there is
+ * none; netns_ahead_drop: joined and closed, not wanted; netns_ahead_free: its sysctl and
+ * done objects freed (after the join) */
+void netns_ahead_start(struct ctr_netns_ahead *a);
+int netns_ahead_join(struct ctr_netns_ahead *a);
+void netns_ahead_drop(struct ctr_netns_ahead *a);
+void netns_ahead_free(struct ctr_netns_ahead *a);
 
 /* ---- process.c ---- */
 
