@@ -151,6 +151,22 @@ refused_up_front() {
 }
 t "a missing lower, a lone upper, workdir inside upper, upper on /proc: one line each" refused_up_front
 
+# the kernel's own line for a refused option: read from the fs context's log, which the
+# probe for overlay's own parser (native_fs_context) also writes to; its line must not be
+# the one reported (where the kernel has no native parser, mount(2) has no log to read)
+kernel_line_reported() {
+	stack
+	t_status 1 "$UF/mount" -l l2 -l l1 -u upper -w work -o bogus=1 merged -- true
+	[ "$(echo "$T_OUT" | wc -l)" = 1 ] || t_fail "more than one line: $T_OUT"
+	t_match "$T_OUT" "^mount: overlay 'merged': .*'bogus'"
+	case $T_OUT in *unionfs-probe*) t_fail "the probe's line was reported: $T_OUT" ;; esac
+	case $T_OUT in
+	*"(kernel: "*) t_match "$T_OUT" "\\(kernel: overlay: Unknown parameter 'bogus'\\)" ;;
+	*) echo "note: no kernel log line (overlay without fsconfig parameters)" ;;
+	esac
+}
+t "an option the kernel refuses: one line, with the kernel's own words for it" kernel_line_reported
+
 upper_on_overlay() {
 	stack
 	t_status 0 "$UF/mount" -l l2 -l l1 -u upper -w work merged -- sh -c \
