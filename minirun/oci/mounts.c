@@ -528,7 +528,10 @@ int mnt_config_mounts(const struct spec *s, int rootfd, struct mr_err *err)
 			int line, col;
 			snprintf(path, sizeof(path), "mounts[%zu]", i);
 			spec_locate(s->text, path, &line, &col);
-			mr_prefix(err, "config.json:%d:%d: mounts[%zu]: ", line, col, i);
+			if (line) /* no text (run's config, given as a tree): no position */
+				mr_prefix(err, "config.json:%d:%d: mounts[%zu]: ", line, col, i);
+			else
+				mr_prefix(err, "config.json: mounts[%zu]: ", i);
 			return -1;
 		}
 		/* rprivate in a tree made rprivate is what the mount has already: a new mount

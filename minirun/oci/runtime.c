@@ -175,8 +175,8 @@ static char *state_text(const struct ctr_state *st)
 }
 
 /* The parent's half of the create protocol, once the child runs. */
-static int drive_child(const struct spec *s, struct made *m, int sock, bool direct,
-		       struct ctr_state *st, struct mr_err *err)
+static int drive_child(const struct spec *s, const struct ctr_create_opts *o, struct made *m,
+		       int sock, bool direct, struct ctr_state *st, struct mr_err *err)
 {
 	struct sync_msg msg;
 	sync_send(sock, SYNC_GO, 0, NULL);
@@ -200,6 +200,9 @@ static int drive_child(const struct spec *s, struct made *m, int sock, bool dire
 	st->pid = m->init;
 	st->start_time = mr_proc_start_time(m->init);
 	snprintf(st->status, sizeof(st->status), "creating");
+	/* the caller's work beside the init's setup (ctr_create_opts.while_init) */
+	if (o->while_init && o->while_init(o->while_init_arg, err) < 0)
+		return -1;
 	if (!hooks_meet(s))
 		return sync_expect(sock, SYNC_READY, &msg, err);
 	if (sync_expect(sock, SYNC_HOOKS, &msg, err) < 0)
@@ -350,7 +353,7 @@ int ctr_create(const char *root, const struct ctr_create_opts *o, pid_t *pid, st
 	}
 	close(sv[1]);
 	sv[1] = -1;
-	if (drive_child(s, &m, sv[0], c.direct, &st, err) < 0)
+	if (drive_child(s, o, &m, sv[0], c.direct, &st, err) < 0)
 		goto out;
 	if (state_save(root, &st, err) < 0)
 		goto out;

@@ -46,6 +46,13 @@ struct ctr_create_opts {
 	 * namespace and no user namespace; ctr_netns_ahead_used tells after), else dropped.
 	 * The struct stays the caller's, to drop after the call. NULL: none. */
 	struct ctr_netns_ahead *net_ahead;
+	/* set by run's monitor: its own work done while the init sets up (the mounts, the
+	 * pivot: ~1 ms in which the caller would only wait). Called once, when the init
+	 * exists and before the create waits for it to be ready; it must not take a lock
+	 * that a holder of this container's could wait on (the create holds the state's).
+	 * -1 (with err) fails the create: the init is killed, nothing is left. NULL: none. */
+	int (*while_init)(void *arg, struct mr_err *err);
+	void *while_init_arg;
 };
 
 /*

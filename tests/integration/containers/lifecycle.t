@@ -56,6 +56,32 @@ not_found_stays_created() {
 }
 t "a container whose command is not found stays created with ExitCode 127, as docker's" not_found_stays_created
 
+# the bundle's config.json is written while the init sets up (monitor.c, write_config_file:
+# the runtime's while_init): a write that fails there fails the start, as one written before
+# the create did, and takes the init, its cgroup and the OCI state with it
+config_write_fails_start() {
+	ct_need
+	ct_host '
+		id=$(mr create --name cw --network none busybox sleep 100) || die "create"
+		mkdir -p "$R/run/containers/$id/bundle/config.json/x"
+		mr start cw >/dev/null 2>"$T_DIR/err"; rc=$?
+		[ $rc != 0 ] || die "start succeeded with config.json unwritable"
+		grep -q "config\.json.*Is a directory" "$T_DIR/err" || die "message: $(cat "$T_DIR/err")"
+		[ "$(ct_field cw State.Status)" = created ] || die "status $(ct_field cw State.Status)"
+		ls "$R/run/oci" 2>/dev/null | grep -q "$id" && die "OCI state left"
+		_ct_cgroups | grep -q . && die "cgroup left: $(_ct_cgroups)"
+		_ct_live sleep && die "the init was left running"
+		rm -rf "$R/run/containers/$id/bundle/config.json"
+		mr start cw >/dev/null || die "start once writable"
+		grep -q "\"sleep\"" "$R/run/containers/$id/bundle/config.json" || die "config.json not written"
+		mr exec cw true || die "exec (reads config.json)"
+		mr rm -f cw >/dev/null || die "rm -f"
+		ct_noleaks
+	'
+}
+t "a config.json that can't be written fails the start: created, no init, cgroup or OCI state" \
+	config_write_fails_start
+
 detach_prints_id() {
 	ct_need
 	ct_host '
