@@ -158,14 +158,14 @@ kernel_line_reported() {
 	stack
 	t_status 1 "$UF/mount" -l l2 -l l1 -u upper -w work -o bogus=1 merged -- true
 	[ "$(echo "$T_OUT" | wc -l)" = 1 ] || t_fail "more than one line: $T_OUT"
-	t_match "$T_OUT" "^mount: overlay 'merged': .*'bogus'"
+	t_match "$T_OUT" "^mount: overlay 'merged': "
 	case $T_OUT in *unionfs-probe*) t_fail "the probe's line was reported: $T_OUT" ;; esac
 	case $T_OUT in
-	*"(kernel: "*) t_match "$T_OUT" "\\(kernel: overlay: Unknown parameter 'bogus'\\)" ;;
-	*) echo "note: no kernel log line (overlay without fsconfig parameters)" ;;
+	*"(kernel: "*) t_match "$T_OUT" "option 'bogus' \\(kernel: overlay: Unknown parameter 'bogus'\\)" ;;
+	*) echo "note: no kernel log line (overlay without fsconfig parameters: mount(2))" ;;
 	esac
 }
-t "an option the kernel refuses: one line, with the kernel's own words for it" kernel_line_reported
+t "an option the kernel refuses: one line; where the kernel logs why, its words, not the probe's" kernel_line_reported
 
 upper_on_overlay() {
 	stack
