@@ -242,8 +242,8 @@ static int write_config_file(void *arg, struct mr_err *err)
 	_cleanup_free_ char *text = json_dumps(m->config, JSON_INDENT(2));
 	if (!text)
 		return mr_fail(err, ENOMEM, "config.json");
-	return mr_replace_file(container_path(m->c, "bundle/config.json", path, sizeof(path)),
-			       text, 0600, err);
+	return mr_replace_file(container_path(m->c, "bundle/config.json", path, sizeof(path)), text,
+			       0600, err);
 }
 
 /* the OCI create with the io's fds as the init's stdio: dup2'd onto 0-2 only around the
