@@ -13,6 +13,7 @@
  */
 #include "lib/cleanup.h"
 #include "lib/file.h"
+#include "lib/thread.h"
 #include "minirun/oci/runtime.h"
 #include "minirun/rootless/rootless.h"
 #include "minirun/containers/lifecycle.h"
@@ -240,18 +241,16 @@ void monitor_prespawn(const char *root, bool attach)
 	/* Not spawn_monitor's vfork-like start here, which would hold us until the monitor
 	 * has executed (~0.9 ms: the sealed copy made, a 6 MB binary mapped): the spawner
 	 * thread waits for that on the second CPU while we make the container. It runs with
-	 * every signal blocked, so that ours are handled on this thread, as before. */
+	 * every signal blocked, so that ours are handled on this thread, as before, and begins
+	 * on the other CPU: left to the kernel it often began on ours, behind us, and the
+	 * monitor's start is the longer of the two paths to the ID (lib/thread.h). */
 	early.sock = sv[0];
 	early.sv1 = sv[1];
 	early.attach = attach;
 	early.root = root;
 	early.mid = -1;
 	early.env_set = init_env_set();
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int e = pthread_create(&early.thread, NULL, spawner, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int e = mr_thread_start(&early.thread, spawner, NULL); /* lib/thread.h */
 	if (e != 0) {
 		init_env_unset(early.env_set);
 		close(sv[0]); /* monitor_spawn will try again, and say why it could not */

@@ -21,6 +21,7 @@
 #include "cgroups/cgroup.h"
 #include "minirun/oci/cgstep_res.h"
 #include "lib/cleanup.h"
+#include "lib/thread.h"
 #include "minirun/rootless/rootless.h"
 
 #include <errno.h>
@@ -244,11 +245,8 @@ void cgstep_ahead_start(struct cgstep_ahead *a, const struct spec *s)
 	if ((s->cgroups_path && strchr(s->cgroups_path, ':')) || !device_filter_due(s) ||
 	    take_preloaded(a, s))
 		return;
-	sigset_t all, old;
-	sigfillset(&all); /* the caller's signals are handled on the caller's thread */
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	a->running = pthread_create(&a->thread, NULL, ahead_main, a) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/* its signals blocked, begun on the other CPU (lib/thread.h) */
+	a->running = mr_thread_start(&a->thread, ahead_main, a) == 0;
 	if (a->running)
 		mr_say("a thread loads the device filter meanwhile");
 }

@@ -8,13 +8,13 @@
  */
 #include "minirun/oci/runtime.h"
 #include "lib/file.h"
+#include "lib/thread.h"
 #include "minirun/oci/setup.h"
 
 #include <fcntl.h>
 #include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -75,13 +75,10 @@ static void *netns_make(void *arg)
 
 void netns_ahead_start(struct ctr_netns_ahead *a)
 {
-	sigset_t all, old;
 	/* the thread runs with every signal blocked, so that the caller's handlers (the
-	 * monitor of `minirun run` calls ctr_create in-process) run on its own thread */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	a->running = pthread_create(&a->thread, NULL, netns_make, a) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	 * monitor of `minirun run` calls ctr_create in-process) run on its own thread; and it
+	 * begins on the other CPU (lib/thread.h) */
+	a->running = mr_thread_start(&a->thread, netns_make, a) == 0;
 	if (a->running)
 		mr_say("a thread makes the new network namespace meanwhile");
 }
