@@ -57,3 +57,10 @@ int mr_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
 		free(s);
 	return e;
 }
+
+void mr_thread_join(pthread_t t, bool *started)
+{
+	if (*started)
+		pthread_join(t, NULL);
+	*started = false;
+}

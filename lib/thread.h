@@ -19,10 +19,15 @@
 #define MR_THREAD_H
 
 #include <pthread.h>
+#include <stdbool.h>
 
 /* mr_thread_start - FN(ARG) on a new thread (*T, for pthread_join), as the top of this file
  * says; on a machine, or under a cpuset, of one CPU, where it would otherwise. Returns 0,
  * or pthread_create's error number (nothing started). */
 int mr_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
+
+/* mr_thread_join - wait for T when *STARTED says it was started, then mark it joined (a
+ * second call waits for nothing) */
+void mr_thread_join(pthread_t t, bool *started);
 
 #endif

@@ -146,9 +146,7 @@ static int devices(const struct spec *s, const struct spec *pos, json_t *a, stru
 	size_t n = 0;
 	int prog = -1;
 	if (ahead) { /* what its thread made, or what cgstep_devices_ahead had made */
-		if (ahead->running)
-			pthread_join(ahead->thread, NULL);
-		ahead->running = false;
+		mr_thread_join(ahead->thread, &ahead->running);
 		rules = ahead->rules, n = ahead->n, prog = ahead->prog;
 		ahead->rules = NULL, ahead->prog = -1;
 	}
@@ -253,9 +251,7 @@ void cgstep_ahead_start(struct cgstep_ahead *a, const struct spec *s)
 
 void cgstep_ahead_drop(struct cgstep_ahead *a)
 {
-	if (a->running)
-		pthread_join(a->thread, NULL);
-	a->running = false;
+	mr_thread_join(a->thread, &a->running);
 	if (a->prog >= 0)
 		close(a->prog);
 	a->prog = -1;

@@ -525,13 +525,8 @@ int mnt_config_mounts(const struct spec *s, int rootfd, struct mr_err *err)
 			/* where in the text: looked for only now (a walk of it per mount, for
 			 * every container, was ~0.1 ms for a message most never print) */
 			char path[64];
-			int line, col;
 			snprintf(path, sizeof(path), "mounts[%zu]", i);
-			spec_locate(s->text, path, &line, &col);
-			if (line) /* no text (run's config, given as a tree): no position */
-				mr_prefix(err, "config.json:%d:%d: mounts[%zu]: ", line, col, i);
-			else
-				mr_prefix(err, "config.json: mounts[%zu]: ", i);
+			spec_prefix(s, err, path);
 			return -1;
 		}
 		/* rprivate in a tree made rprivate is what the mount has already: a new mount

@@ -88,9 +88,7 @@ void netns_ahead_start(struct ctr_netns_ahead *a)
  * fails with its own message if it can't. */
 int netns_ahead_join(struct ctr_netns_ahead *a)
 {
-	if (a->running)
-		pthread_join(a->thread, NULL);
-	a->running = false;
+	mr_thread_join(a->thread, &a->running);
 	int fd = a->fd;
 	a->fd = -1;
 	return fd;

@@ -187,6 +187,11 @@ json_t *spec_default_json(bool rootless);
 int spec_bad(const struct spec *s, struct mr_err *err, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* spec_prefix - put "NAME:LINE:COL: PATH: " in front of the error ERR holds, for a field
+ * that failed when applied (mounts.c); "NAME: PATH: " when the spec has no text to locate
+ * PATH in (a config given as a tree) */
+void spec_prefix(const struct spec *s, struct mr_err *err, const char *path);
+
 /* Capability names: cap number <-> "CAP_SYS_ADMIN" (libcap). -1 for an unknown name. */
 int spec_cap_from_name(const char *name);
 

@@ -15,17 +15,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int vbad(const char *text, const char *name, struct mr_err *err, const char *path,
-		const char *fmt, va_list ap)
+/* "NAME:LINE:COL" where PATH is in TEXT, into buf; "NAME" with no text (a config given as
+ * a tree: ctr_create_opts.config) or PATH not found */
+static const char *where(const char *text, const char *name, const char *path, char *buf,
+			 size_t len)
 {
-	char what[512];
 	int line = 0, col = 0;
-	vsnprintf(what, sizeof(what), fmt, ap);
 	if (text)
 		spec_locate(text, path, &line, &col);
 	if (line)
-		return mr_fail(err, 0, "%s:%d:%d: %s %s", name, line, col, path, what);
-	return mr_fail(err, 0, "%s: %s %s", name, path, what);
+		snprintf(buf, len, "%s:%d:%d", name, line, col);
+	else
+		snprintf(buf, len, "%s", name);
+	return buf;
+}
+
+static int vbad(const char *text, const char *name, struct mr_err *err, const char *path,
+		const char *fmt, va_list ap)
+{
+	char what[512], at[300];
+	vsnprintf(what, sizeof(what), fmt, ap);
+	return mr_fail(err, 0, "%s: %s %s", where(text, name, path, at, sizeof(at)), path, what);
+}
+
+void spec_prefix(const struct spec *s, struct mr_err *err, const char *path)
+{
+	char at[300];
+	mr_prefix(err, "%s: %s: ", where(s->text, s->name, path, at, sizeof(at)), path);
 }
 
 int __attribute__((format(printf, 3, 4)))

@@ -145,6 +145,23 @@ static void a_tree_is_parsed_with_its_own_reference(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "config.json: process.args must be an array"));
 	CU_ASSERT_EQUAL(doc->refcount, 1); /* a refused tree's reference is given back */
 	json_decref(doc);
+
+	/* a field that fails when applied (mounts.c): located the same way, by spec_prefix */
+	text = MIN_CONFIG(PROC,
+			  ",\n  \"mounts\": [{\"destination\": \"/x\", \"type\": \"tmpfs\"}]");
+	doc = json_loads(text, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	for (int with_text = 1; with_text >= 0; with_text--) {
+		s = spec_parse_tree(doc, with_text ? text : NULL, "config.json", "/b", &err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		mr_fail(&err, 0, "mount failed");
+		spec_prefix(s, &err, "mounts[0]");
+		CU_ASSERT_STRING_EQUAL(err.msg,
+				       with_text ? "config.json:5:14: mounts[0]: mount failed"
+						 : "config.json: mounts[0]: mount failed");
+		spec_free(s);
+	}
+	json_decref(doc);
 }
 
 /* spec_load_tree runs the tree it is given, not BUNDLE/config.json; without one, the file */

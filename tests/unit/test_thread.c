@@ -1,13 +1,15 @@
 /*
  * tests/unit/test_thread.c - lib/thread.c's helper thread: it runs its function with its
  * argument and every signal blocked, begins on another CPU than its creator's (where the
- * creator may use more than one), and may use every CPU its creator may once it runs.
+ * creator may use more than one), and may use every CPU its creator may once it runs;
+ * mr_thread_join waits for it once.
  */
 #include "lib/thread.h"
 #include "tests/unit/unit.h"
 
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 
 struct seen {
@@ -54,8 +56,11 @@ static void begins_on_another_cpu_then_may_use_all(void)
 		struct seen s = {0};
 		pthread_t t;
 		int me = sched_getcpu();
-		CU_ASSERT_FATAL(mr_thread_start(&t, look, &s) == 0);
-		pthread_join(t, NULL);
+		bool started = mr_thread_start(&t, look, &s) == 0;
+		CU_ASSERT_FATAL(started);
+		mr_thread_join(t, &started);
+		CU_ASSERT(!started);
+		mr_thread_join(t, &started); /* joined once: nothing more to wait for */
 		elsewhere += s.cpu != me;
 		/* once running, the creator's CPUs are all its own again */
 		CU_ASSERT(CPU_EQUAL(&s.may, &mine));
