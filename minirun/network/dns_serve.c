@@ -171,10 +171,16 @@ static void become_responder(const char *root, const char *net_id, int udp, int 
 	int null = open("/dev/null", O_RDWR);
 	int logfd = open(pid_path(root, net_id, ".log", log, sizeof(log)),
 			 O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
-	/* through fds 10 and 11 first: UDP or TCP may already be 3 or 4 */
-	if (null < 0 || logfd < 0 || dup2(udp, 10) < 0 || dup2(tcp, 11) < 0 || dup2(10, 3) < 0 ||
-	    dup2(11, 4) < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(logfd, 2) < 0)
-		_exit(127);
+	/* Each onto a fresh fd above 4 first, then onto its place. Where the four are is up to
+	 * the caller's open fds, so any fixed fd on the way may hold one of them, and a dup2
+	 * onto it closes it (moved through 10 and 11, as this once was, a TCP socket on 10
+	 * was closed by UDP's move: a responder that refused every TCP query). F_DUPFD takes
+	 * the lowest free fd >= 5: it closes nothing. */
+	int nul = fcntl(null, F_DUPFD, 5), lg = fcntl(logfd, F_DUPFD, 5); /* -1 for a -1 */
+	int from[5] = {nul, nul, lg, fcntl(udp, F_DUPFD, 5), fcntl(tcp, F_DUPFD, 5)};
+	for (int fd = 0; fd < 5; fd++)
+		if (from[fd] < 0 || dup2(from[fd], fd) < 0)
+			_exit(127);
 	close_range(5, ~0u, 0);
 	/* nor a directory of ours: a cwd pins its mount (a test's tmpfs, a store being removed) */
 	if (chdir("/") < 0)
