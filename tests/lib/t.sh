@@ -16,7 +16,8 @@
 # fails on t_fail (or a non-zero return), and skips on t_skip "what the machine lacks".
 # t_defer CMD registers cleanup that runs when the test ends, however it ends (last first).
 # The runner prints one result line per test ("ok - SUITE: NAME", "not ok - ...",
-# "ok - ... # SKIP why") and, for a failure, the test's captured output indented.
+# "ok - ... # SKIP why") and, for a failure, the test's captured output indented (its last
+# 40 lines, after the line of the assertion that failed).
 # MR_TEST_TIMES=1 adds a line "#   N.NN s" after each result: how long the test took, for
 # finding where a suite spends its time (tests/vm/run passes it into the VM).
 
@@ -47,6 +48,10 @@ t() {
 	77) echo "ok - $T_SUITE: $_name # SKIP $(tail -n 1 "$T_TMP/log")" ;;
 	*)
 		echo "not ok - $T_SUITE: $_name"
+		# the failed assertion first (t_fail's line, cut to 300 characters): it comes
+		# before the output it quotes, so a long output's last 40 lines would leave it out
+		[ "$(wc -l <"$T_TMP/log")" -gt 40 ] &&
+			grep -m 1 '^FAIL: ' "$T_TMP/log" | cut -c 1-300 | sed 's/^/    # /'
 		sed 's/^/    # /' "$T_TMP/log" | tail -n 40
 		T_FAILED=$((T_FAILED + 1))
 		;;

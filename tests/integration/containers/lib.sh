@@ -122,6 +122,9 @@ _ct_seen() {
 ct_ids() { ls "$R/containers" 2>/dev/null | grep -E '^[0-9a-f]{64}$'; }
 
 mr() {
+	# never the machine's own store: an R that is unset (a quote gone astray in a suite
+	# runs its lines outside any test) would be --root "", that is /var/lib/minirun
+	[ -n "${R:-}" ] || { echo "mr: no test store (R is unset); not run: minirun $*" >&2; return 125; }
 	_ct_seen
 	"$MINIRUN" --root "$R" "$@"
 	_rc=$?

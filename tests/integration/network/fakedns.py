@@ -10,13 +10,18 @@ one line per query to LOG ("QNAME QTYPE") so a test can see what was forwarded.
 
 And a client that shows an answer exactly (busybox nslookup hides the rcode and the
 flags): `fakedns.py query SERVER NAME [TYPE] [tcp]` prints "rcode=N aa=0|1 an=COUNT
-A,A,..." (TYPE a number, 1 = A by default), or "no answer" after 3 s.
+A,A,..." (TYPE a number, 1 = A by default), or "no answer (WHY)" after 10 s or when a TCP
+server closes without answering. FAKEDNS_TIMED=1 adds " after N s": the whole seconds from
+sending the query to its answer, timed here, so that the time a loaded machine takes to
+start this client is not counted.
 
 Not a DNS implementation: it trusts what it reads (the test's own responder).
 """
+import os
 import socket
 import struct
 import sys
+import time
 
 
 def qname(msg, off):
@@ -33,16 +38,25 @@ def query(server, name, qtype=1, tcp=False):
     for label in name.split("."):
         q += bytes([len(label)]) + label.encode()
     q += b"\0" + struct.pack("!HH", qtype, 1)
-    # 10 s: the responder answers within 2 s (SERVFAIL when its upstream is silent), but a
-    # loaded test machine once left a TCP query unanswered after 3
+    # 10 s: the responder answers within 2 s (SERVFAIL when its upstream is silent); the
+    # rest is room for a loaded machine
+    t0 = time.monotonic()
     try:
         if tcp:
             s = socket.create_connection((server, 53), timeout=10)
             s.sendall(struct.pack("!H", len(q)) + q)
-            n, = struct.unpack("!H", s.recv(2))
+            head = s.recv(2)
+            if len(head) < 2:
+                print("no answer (closed)")
+                return
+            n, = struct.unpack("!H", head)
             msg = b""
             while len(msg) < n:
-                msg += s.recv(n - len(msg))
+                more = s.recv(n - len(msg))
+                if not more:
+                    print("no answer (closed after %d of %d bytes)" % (len(msg), n))
+                    return
+                msg += more
         else:
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.settimeout(10)
@@ -51,6 +65,7 @@ def query(server, name, qtype=1, tcp=False):
     except OSError as e:
         print("no answer (%s)" % e.__class__.__name__)
         return
+    took = time.monotonic() - t0
     flags, qd, an = struct.unpack("!HHH", msg[2:8])
     off = 12
     for _ in range(qd):
@@ -64,7 +79,8 @@ def query(server, name, qtype=1, tcp=False):
         if rtype == 1:
             addrs.append(socket.inet_ntoa(msg[off:off + 4]))
         off += rdlen
-    print("rcode=%d aa=%d an=%d %s" % (flags & 0xf, (flags >> 10) & 1, an, ",".join(sorted(addrs))))
+    print("rcode=%d aa=%d an=%d %s" % (flags & 0xf, (flags >> 10) & 1, an, ",".join(sorted(addrs)))
+          + (" after %d s" % took if os.environ.get("FAKEDNS_TIMED") else ""))
 
 
 def main():
