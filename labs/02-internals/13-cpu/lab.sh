@@ -43,8 +43,14 @@ check_() {
 	# two seconds at half a CPU is one second; allow for a busy machine
 	expect_or "--cpus 0.5 used about 1 s of CPU in 2 s" "it used $half s" \
 		awk -v h="$half" 'BEGIN { exit !(h >= 0.6 && h <= 1.3) }'
-	expect_or "unlimited used more CPU than --cpus 0.5" "$free s, not more than $half s" \
-		awk -v h="$half" -v f="$free" 'BEGIN { exit !(f > h) }'
+	# no quota, no periods: cgroups/run reports throttling only where cpu.max has a quota
+	expect "unlimited was never throttled" not grep -q 'throttled in' "$LAB_STATE/free.txt"
+	# what an unlimited loop gets is what other work leaves it (about 2 s in 2 s on an idle
+	# machine): less than the capped loop got means step 3 ran beside other work, which
+	# says nothing of the cgroup
+	awk -v h="$half" -v f="$free" 'BEGIN { exit !(f <= h) }' &&
+		{ echo "the machine was busy during step 3: the unlimited loop got only $free s of CPU in 2 s (about 2 on an idle machine), $half s under --cpus 0.5; run step 3 again when it is idle"; exit 77; }
+	pass "unlimited used more CPU than --cpus 0.5"
 	passed "a busy loop used $half s of CPU in 2 s under --cpus 0.5, $free s unlimited"
 }
 
