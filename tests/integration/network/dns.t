@@ -49,9 +49,14 @@ responders() {
 }
 '
 
-names_answered() {
+# dns_need - a test's store with networks, and python3 for fakedns.py
+dns_need() {
 	ct_need net
 	command -v python3 >/dev/null || t_skip "python3 not installed"
+}
+
+names_answered() {
+	dns_need
 	out=$(ct_host "$DNS_HELPERS"'
 		mr network create --subnet 10.91.0.0/24 n >/dev/null || die create
 		id=$(mr run -d --name api --network n --network-alias db busybox sleep 60) || die run
@@ -100,8 +105,7 @@ names_answered() {
 }
 
 several_addresses() {
-	ct_need net
-	command -v python3 >/dev/null || t_skip "python3 not installed"
+	dns_need
 	out=$(ct_host "$DNS_HELPERS"'
 		mr network create --subnet 10.91.1.0/24 n >/dev/null || die create
 		mr run -d --name w1 --network n --network-alias web busybox sleep 60 >/dev/null || die w1
@@ -135,8 +139,7 @@ compose_scaled() {
 }
 
 forwarded() {
-	ct_need net
-	command -v python3 >/dev/null || t_skip "python3 not installed"
+	dns_need
 	out=$(ct_host "$DNS_HELPERS"'
 		upstream outside.example=192.0.2.7
 		mr network create --subnet 10.91.2.0/24 n >/dev/null || die create
@@ -183,8 +186,7 @@ forwarded() {
 }
 
 other_network() {
-	ct_need net
-	command -v python3 >/dev/null || t_skip "python3 not installed"
+	dns_need
 	out=$(ct_host "$DNS_HELPERS"'
 		upstream
 		mr network create --subnet 10.91.4.0/24 a >/dev/null || die create
@@ -222,8 +224,7 @@ other_network() {
 }
 
 responder_killed() {
-	ct_need net
-	command -v python3 >/dev/null || t_skip "python3 not installed"
+	dns_need
 	out=$(ct_host "$DNS_HELPERS"'
 		mr network create --subnet 10.91.6.0/24 n >/dev/null || die create
 		mr run -d --name api --network n busybox sleep 60 >/dev/null || die run
@@ -267,8 +268,7 @@ responder_killed() {
 # 11, the fds the responder-to-be once moved them through (TCP on 10 was closed by UDP's
 # move, and that responder refused every TCP query)
 sockets_in_place() {
-	ct_need net
-	command -v python3 >/dev/null || t_skip "python3 not installed"
+	dns_need
 	out=$(ct_host "$DNS_HELPERS"'
 		mr network create --subnet 10.91.9.0/24 n >/dev/null || die create
 		mr run -d --name api --network n busybox sleep 60 >/dev/null || die run
@@ -288,8 +288,7 @@ sockets_in_place() {
 }
 
 bad_input() {
-	ct_need net
-	command -v python3 >/dev/null || t_skip "python3 not installed"
+	dns_need
 	out=$(ct_host "$DNS_HELPERS"'
 		mr network dns-serve >/dev/null 2>&1; echo "no network: rc $?"
 		mr network dns-serve nosuch 2>&1 | sed "s/^/nosuch: /"
