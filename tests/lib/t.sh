@@ -39,6 +39,9 @@ t() {
 		T_DEFERRED=""
 		trap '_t_run_deferred' EXIT
 		T_DIR=$(mktemp -d "$T_TMP/t.XXXXXX")
+		# exported: a test's namespace shells (ct_host, nt_host) write there too; unset in
+		# them, "$T_DIR/list" was /list
+		export T_DIR
 		cd "$T_DIR" || exit 1
 		"$_fn"
 	) >"$T_TMP/log" 2>&1
